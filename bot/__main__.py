@@ -1,0 +1,82 @@
+"""Entry point: `python -m bot` checks the settings, then runs the bot until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+import yarl
+from pydantic import ValidationError
+
+from bot.app import VideoBot
+from bot.db import Database
+from bot.logs import configure_logging
+from bot.settings import Settings, describe_settings_errors
+
+log = logging.getLogger("bot")
+
+
+def load_settings() -> Settings | None:
+    """The settings, or None after printing one line per problem."""
+    try:
+        return Settings()  # values come from the environment and .env
+    except ValidationError as error:
+        print("The bot cannot start; fix these settings:", file=sys.stderr)
+        for line in describe_settings_errors(error):
+            print(f"  - {line}", file=sys.stderr)
+        return None
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Send Discord traffic to a proxy or a local fake when the operator asks for it."""
+    if settings.discord_api_base is not None:
+        discord.http.Route.BASE = settings.discord_api_base
+    if settings.discord_gateway_url is not None:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def run(settings: Settings) -> int:
+    """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
+    db = await Database.open(settings.database_path)
+    try:
+        await db.migrate()
+        bot = VideoBot(settings, db)
+        loop = asyncio.get_running_loop()
+        closing: list[asyncio.Task[None]] = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: closing.append(loop.create_task(bot.close())))
+        async with bot:
+            try:
+                await bot.start(settings.discord_token.get_secret_value())
+            except discord.LoginFailure:
+                log.error(
+                    "Discord refused DISCORD_TOKEN: copy the bot token again from the "
+                    "developer portal"
+                )
+                return 1
+            except discord.PrivilegedIntentsRequired:
+                log.error("Enable the privileged intents this bot asks for in the developer portal")
+                return 1
+        if closing:
+            await asyncio.gather(*closing)
+        log.info("Stopped cleanly")
+        return 0
+    finally:
+        await db.close()
+
+
+def main() -> int:
+    """Run the bot; the exit code says whether it started."""
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings.log_level, settings.secrets())
+    point_discord_at(settings)
+    return asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

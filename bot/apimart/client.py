@@ -1,0 +1,251 @@
+"""The APIMart HTTP client: one shared session, typed answers, bounded retries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from bot.apimart.errors import (
+    APIConnectionError,
+    APIMartError,
+    AuthenticationError,
+    InvalidRequestError,
+    MalformedResponseError,
+    PaymentRequiredError,
+    RateLimitError,
+    ServerError,
+    SubmitOutcomeUnknownError,
+    TaskNotFoundError,
+)
+from bot.apimart.models import SubmitResult, TaskInfo, VideoRequest, parse_submit, parse_task
+
+log = logging.getLogger(__name__)
+
+SUBMIT_PATH = "/v1/videos/generations"
+TASK_PATH = "/v1/tasks/{task_id}"
+UPLOAD_PATH = "/v1/uploads/images"
+TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
+
+# Gateways answer these when the request never reached the service, so a submit may be resent.
+_SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503, 504})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry transient failures."""
+
+    max_retries: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+    rng: random.Random = field(default_factory=random.Random, compare=False)
+
+    def delay(self, attempt: int, error: APIMartError) -> float:
+        """Seconds to wait before retry number `attempt` (0-based)."""
+        if isinstance(error, RateLimitError) and error.retry_after is not None:
+            return min(max(error.retry_after, 0.0), self.max_retry_after)
+        backoff = min(self.base_delay * 2.0**attempt, self.max_delay)
+        # Equal jitter: never retry in lockstep with every other waiting job.
+        return backoff / 2 + self.rng.uniform(0, backoff / 2)
+
+
+def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float | None:
+    """The server's wait hint from the `Retry-After` header or a `retry_after` body field."""
+    candidates: list[object] = [headers.get("Retry-After"), body.get("retry_after")]
+    error = body.get("error")
+    if isinstance(error, Mapping):
+        candidates.append(error.get("retry_after"))
+    for candidate in candidates:
+        try:
+            if candidate is not None:
+                return float(str(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+def _error_from_answer(
+    status: int, headers: Mapping[str, str], body: Mapping[str, Any]
+) -> APIMartError | None:
+    """The error an answer carries, also when it hides behind HTTP 200."""
+    error = body.get("error")
+    body_code = body.get("code")
+    if status == 200 and error is None and body_code in (None, 200):
+        return None
+    details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
+    code = status
+    if status == 200:
+        raw_code = details.get("code", body_code)
+        code = raw_code if isinstance(raw_code, int) else 500
+    message = str(details.get("message") or body.get("message") or f"HTTP {code}")
+    error_type = details.get("type")
+    kind = str(error_type) if error_type is not None else None
+    if code == 429:
+        return RateLimitError(
+            message, status=code, error_type=kind, retry_after=_retry_after(headers, body)
+        )
+    if code >= 500:
+        return ServerError(message, status=code, error_type=kind)
+    error_classes: dict[int, type[APIMartError]] = {
+        400: InvalidRequestError,
+        401: AuthenticationError,
+        402: PaymentRequiredError,
+        404: TaskNotFoundError,
+    }
+    return error_classes.get(code, APIMartError)(message, status=code, error_type=kind)
+
+
+class APIMartClient:
+    """Talks to APIMart; never logs the key, never resends a submit that may have landed."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        base_url: str,
+        api_key: str,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+
+    def __repr__(self) -> str:
+        return f"<APIMartClient base_url={self._base_url!r}>"
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
+
+    async def submit(self, request: VideoRequest) -> SubmitResult:
+        """Create a task; raises `SubmitOutcomeUnknownError` when the answer was lost."""
+        body = await self._call("POST", SUBMIT_PATH, json_body=request.to_payload(), submit=True)
+        try:
+            return parse_submit(body)
+        except MalformedResponseError as error:
+            # The API said yes but we cannot read the task id: it may exist.
+            raise SubmitOutcomeUnknownError(error.message) from None
+
+    async def get_task(self, task_id: str, *, language: str | None = None) -> TaskInfo:
+        """Poll one task, retrying transient failures."""
+        params = {"language": language} if language in TASK_LANGUAGES else None
+        path = TASK_PATH.format(task_id=task_id)
+        body = await self._call("GET", path, params=params)
+        return parse_task(body, task_id)
+
+    async def upload_image(self, data: bytes, *, filename: str, content_type: str) -> str:
+        """Re-host an image on APIMart (kept 72 hours) and return its public URL."""
+        form = aiohttp.FormData()
+        form.add_field("file", data, filename=filename, content_type=content_type)
+        body = await self._call("POST", UPLOAD_PATH, form=form, submit=True)
+        payload = body.get("data")
+        url = payload.get("url") if isinstance(payload, Mapping) else None
+        if not isinstance(url, str) or not url:
+            raise MalformedResponseError("upload answer has no url")
+        return url
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Mapping[str, object] | None = None,
+        form: aiohttp.FormData | None = None,
+        params: Mapping[str, str] | None = None,
+        submit: bool = False,
+    ) -> Mapping[str, Any]:
+        attempt = 0
+        while True:
+            try:
+                return await self._once(method, path, json_body, form, params, submit)
+            except APIMartError as error:
+                if not self._may_retry(error, submit) or attempt >= self._retry.max_retries:
+                    raise
+                delay = self._retry.delay(attempt, error)
+                log.warning(
+                    "APIMart %s %s failed (%s); retry %d/%d in %.1fs",
+                    method,
+                    path,
+                    error.message,
+                    attempt + 1,
+                    self._retry.max_retries,
+                    delay,
+                )
+                attempt += 1
+                await self._sleep(delay)
+
+    @staticmethod
+    def _may_retry(error: APIMartError, submit: bool) -> bool:
+        if not submit:
+            return error.retryable
+        if isinstance(error, ServerError):
+            return error.status in _SUBMIT_SAFE_SERVER_STATUSES
+        return isinstance(error, RateLimitError | APIConnectionError)
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        json_body: Mapping[str, object] | None,
+        form: aiohttp.FormData | None,
+        params: Mapping[str, str] | None,
+        submit: bool,
+    ) -> Mapping[str, Any]:
+        url = self._base_url + path
+        try:
+            async with self._session.request(
+                method,
+                url,
+                json=json_body,
+                data=form,
+                params=params,
+                headers=self._headers,
+                timeout=self._timeout,
+            ) as response:
+                text = await response.text()
+                status = response.status
+                headers = response.headers
+        except aiohttp.ClientConnectorError as error:
+            # Nothing was sent: safe to retry, even a submit.
+            raise APIConnectionError(
+                f"cannot connect to APIMart ({type(error).__name__})"
+            ) from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            reason = type(error).__name__
+            if submit:
+                raise SubmitOutcomeUnknownError(
+                    f"no answer to the submit ({reason}); the task may exist"
+                ) from None
+            raise APIConnectionError(f"APIMart did not answer ({reason})") from None
+        try:
+            body = json.loads(text) if text else {}
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            if status >= 500:
+                raise ServerError(f"HTTP {status}", status=status)
+            if status != 200:
+                raise _error_from_answer(status, headers, {}) or APIMartError(f"HTTP {status}")
+            if submit:
+                raise SubmitOutcomeUnknownError(
+                    "the submit answer was not JSON; the task may exist"
+                )
+            raise MalformedResponseError("APIMart answered with something that is not JSON")
+        answer_error = _error_from_answer(status, headers, body)
+        if answer_error is not None:
+            raise answer_error
+        return body

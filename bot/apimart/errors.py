@@ -1,0 +1,72 @@
+"""The APIMart error hierarchy: one class per way a call can fail."""
+
+from __future__ import annotations
+
+
+class APIMartError(Exception):
+    """A call to APIMart failed; `error_type` is the API's own `type` when it gave one."""
+
+    retryable: bool = False
+
+    def __init__(
+        self, message: str, *, status: int | None = None, error_type: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_type = error_type
+
+
+class InvalidRequestError(APIMartError):
+    """HTTP 400: the request broke a rule (duration, resolution, image count, ...)."""
+
+
+class AuthenticationError(APIMartError):
+    """HTTP 401: the API key is wrong; an operator must fix the configuration."""
+
+
+class PaymentRequiredError(APIMartError):
+    """HTTP 402: the account balance is empty."""
+
+
+class TaskNotFoundError(APIMartError):
+    """HTTP 404 on a poll: the API does not know the task id."""
+
+
+class RateLimitError(APIMartError):
+    """HTTP 429: slow down; `retry_after` is the server's hint in seconds, if any."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = 429,
+        error_type: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status, error_type=error_type)
+        self.retry_after = retry_after
+
+
+class ServerError(APIMartError):
+    """HTTP 5xx: a transient fault on APIMart's side."""
+
+    retryable = True
+
+
+class APIConnectionError(APIMartError):
+    """The connection failed or timed out before an answer arrived."""
+
+    retryable = True
+
+
+class MalformedResponseError(APIMartError):
+    """The API answered with something that is not the JSON it documents."""
+
+    retryable = True
+
+
+class SubmitOutcomeUnknownError(APIMartError):
+    """A submit was sent but no answer came back: the task may or may not exist."""

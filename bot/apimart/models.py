@@ -1,0 +1,164 @@
+"""Request and response bodies of the video API, parsed tolerantly."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.apimart.errors import MalformedResponseError
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "Omni-Flash-Ext"
+DURATIONS: tuple[int, ...] = (4, 6, 8, 10)
+RESOLUTIONS: tuple[str, ...] = ("720p", "1080p", "4k")
+ASPECT_RATIOS: tuple[str, ...] = ("16:9", "9:16")
+
+GenerationType = Literal["frame", "reference"]
+
+
+class VideoRequest(BaseModel):
+    """One generation request, already validated against the API's rules."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prompt: str
+    duration: int | None = None
+    resolution: str = "720p"
+    aspect_ratio: str = "16:9"
+    generation_type: GenerationType | None = None
+    image_urls: tuple[str, ...] = ()
+    video_urls: tuple[str, ...] = ()
+
+    def to_payload(self) -> dict[str, object]:
+        """The JSON body exactly as the API wants it."""
+        payload: dict[str, object] = {
+            "model": MODEL_NAME,
+            "prompt": self.prompt,
+            "resolution": self.resolution,
+            "aspect_ratio": self.aspect_ratio,
+        }
+        # The API refuses `duration` together with a reference video.
+        if self.duration is not None and not self.video_urls:
+            payload["duration"] = self.duration
+        if self.image_urls:
+            payload["image_urls"] = list(self.image_urls)
+            if self.generation_type is not None:
+                payload["generation_type"] = self.generation_type
+        if self.video_urls:
+            payload["video_urls"] = list(self.video_urls)
+        return payload
+
+
+class SubmitResult(BaseModel):
+    """What a successful submit tells us."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_id: str
+    status: str = "submitted"
+
+
+class TaskStatus(enum.StrEnum):
+    """A task's state as the API reports it."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the task will not change any more."""
+        return self in {TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELLED}
+
+
+class TaskInfo(BaseModel):
+    """A polled task, flattened to what the bot uses."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_id: str
+    status: TaskStatus
+    progress: int = Field(default=0, ge=0, le=100)
+    estimated_time: int | None = None
+    actual_time: int | None = None
+    cost: float | None = None
+    credits_cost: float | None = None
+    video_url: str | None = None
+    expires_at: int | None = None
+    error_message: str | None = None
+
+
+def parse_submit(body: Mapping[str, Any]) -> SubmitResult:
+    """Read a submit answer: `data` as a list with `task_id` or an object with `id`."""
+    data = body.get("data")
+    entry = data[0] if isinstance(data, list) and data else data
+    if not isinstance(entry, Mapping):
+        raise MalformedResponseError("submit answer has no task in `data`")
+    task_id = entry.get("task_id") or entry.get("id")
+    if not isinstance(task_id, str) or not task_id:
+        raise MalformedResponseError("submit answer has no task id")
+    return SubmitResult(task_id=task_id, status=str(entry.get("status") or "submitted"))
+
+
+def _first_video(result: object) -> tuple[str | None, int | None]:
+    """The first video URL and its expiry; `url` may be a list or a string."""
+    if not isinstance(result, Mapping):
+        return None, None
+    videos = result.get("videos")
+    if not isinstance(videos, list) or not videos or not isinstance(videos[0], Mapping):
+        return None, None
+    video = videos[0]
+    url = video.get("url")
+    if isinstance(url, list):
+        url = next((item for item in url if isinstance(item, str) and item), None)
+    expires_at = video.get("expires_at")
+    return (
+        url if isinstance(url, str) and url else None,
+        int(expires_at) if isinstance(expires_at, int | float) else None,
+    )
+
+
+def _optional_number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
+    """Read a poll answer; unknown statuses count as still running."""
+    data = body.get("data")
+    if not isinstance(data, Mapping):
+        raise MalformedResponseError("task answer has no `data` object")
+    raw_status = str(data.get("status") or "").lower()
+    try:
+        status = TaskStatus(raw_status)
+    except ValueError:
+        log.warning("Task %s has unknown status %r; treating it as processing", task_id, raw_status)
+        status = TaskStatus.PROCESSING
+    url, expires_at = _first_video(data.get("result"))
+    error = data.get("error")
+    error_message = None
+    if isinstance(error, Mapping):
+        error_message = str(error.get("message") or error.get("code") or "") or None
+    elif isinstance(error, str) and error:
+        error_message = error
+    progress = _optional_number(data.get("progress"))
+    estimated = _optional_number(data.get("estimated_time"))
+    actual = _optional_number(data.get("actual_time"))
+    return TaskInfo(
+        task_id=str(data.get("id") or task_id),
+        status=status,
+        progress=min(100, max(0, int(progress or 0))),
+        estimated_time=int(estimated) if estimated is not None else None,
+        actual_time=int(actual) if actual is not None else None,
+        cost=_optional_number(data.get("cost")),
+        credits_cost=_optional_number(data.get("credits_cost")),
+        video_url=url,
+        expires_at=expires_at,
+        error_message=error_message,
+    )

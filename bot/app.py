@@ -1,0 +1,128 @@
+"""The Bot subclass: owns the HTTP session, the API client, the job service and the poller."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from bot.apimart import APIMartClient
+from bot.db import Database
+from bot.delivery import Delivery
+from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INITIAL_EXTENSIONS: tuple[str, ...] = ("cogs.video",)
+_COMMANDS_HASH_KEY = "global_commands_hash"
+
+
+class VideoBot(commands.Bot):
+    """The video bot. Everything it owns is made in `setup_hook` and released in `close`."""
+
+    session: aiohttp.ClientSession
+    apimart: APIMartClient
+    store: JobStore
+    jobs: JobService
+    poller: Poller
+
+    def __init__(
+        self, settings: Settings, db: Database, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        # Slash commands need no privileged intents.
+        intents = discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+
+    async def setup_hook(self) -> None:
+        """Open the session, wire the core, load cogs, sync commands, start polling."""
+        settings = self.settings
+        self.session = aiohttp.ClientSession()
+        self.apimart = APIMartClient(
+            self.session,
+            base_url=settings.apimart_base_url,
+            api_key=settings.apimart_api_key.get_secret_value(),
+            timeout=settings.http_timeout,
+        )
+        self.store = JobStore(self.db)
+        self.jobs = JobService(
+            self.store,
+            self.apimart,
+            clock=self.clock,
+            timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
+            on_change=self._wake_poller,
+        )
+        self.poller = Poller(
+            self.store,
+            self.apimart,
+            self.jobs,
+            Delivery(self, self.session, clock=self.clock),
+            clock=self.clock,
+            config=PollerConfig(
+                poll_interval=settings.poll_interval,
+                task_timeout=settings.task_timeout,
+                concurrency=settings.poll_concurrency,
+            ),
+        )
+        for extension in INITIAL_EXTENSIONS:
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                log.exception("Failed to load extension %s", extension)
+        await self._sync_commands()
+        self.poller.start()
+
+    def _wake_poller(self) -> None:
+        if hasattr(self, "poller"):
+            self.poller.wake()
+
+    async def _sync_commands(self) -> None:
+        """Sync to the dev guild at once, or globally only when the command set changed."""
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to guild %d", len(synced), guild_id)
+            return
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if await self.db.get_value(_COMMANDS_HASH_KEY) == digest:
+            log.info("Global commands unchanged; not syncing")
+            return
+        synced = await self.tree.sync()
+        await self.db.set_value(_COMMANDS_HASH_KEY, digest)
+        log.info("Synced %d global commands (may take a while to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info(
+            "Connected as %s (id %s) to %d servers",
+            self.user,
+            self.application_id,
+            len(self.guilds),
+        )
+
+    async def close(self) -> None:
+        """Stop polling while HTTP still works, then disconnect, then close the session."""
+        if hasattr(self, "poller"):
+            await self.poller.stop()
+        await super().close()
+        if hasattr(self, "session"):
+            await self.session.close()

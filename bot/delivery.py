@@ -1,0 +1,230 @@
+"""Posting a finished job back to Discord with the bot's own token, exactly once."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import time
+from collections.abc import Callable
+
+import aiohttp
+import discord
+
+from bot import texts
+from bot.jobs.models import Job, JobState
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+
+log = logging.getLogger(__name__)
+
+PROMPT_PREVIEW_CHARS = 1000
+VIDEO_FILENAME = "video.mp4"
+_DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
+_HISTORY_SCAN_LIMIT = 50
+# Discord answers 413 (code 40005) when an upload is over the server's limit.
+_PAYLOAD_TOO_LARGE = 413
+
+Messageable = discord.abc.Messageable
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten `text` to `limit` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def mentions_only(user_id: int) -> discord.AllowedMentions:
+    """Ping the requester and nobody else, whatever the prompt says."""
+    return discord.AllowedMentions(
+        everyone=False, roles=False, users=[discord.Object(user_id)], replied_user=False
+    )
+
+
+def result_embed(job: Job) -> discord.Embed:
+    """The card that describes a finished job."""
+    request = job.request
+    ok = job.state is JobState.COMPLETED
+    embed = discord.Embed(
+        title=texts.RESULT_TITLE if ok else texts.RESULT_FAILED_TITLE,
+        description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
+        colour=discord.Colour.green() if ok else discord.Colour.red(),
+    )
+    if request.duration is not None:
+        embed.add_field(name=texts.FIELD_DURATION, value=f"{request.duration} s")
+    embed.add_field(name=texts.FIELD_RESOLUTION, value=request.resolution)
+    embed.add_field(name=texts.FIELD_ASPECT_RATIO, value=request.aspect_ratio)
+    embed.add_field(
+        name=texts.FIELD_REFERENCES,
+        value=texts.references_summary(
+            len(request.image_urls), request.generation_type, len(request.video_urls)
+        ),
+    )
+    if ok and job.submitted_at is not None and job.finished_at is not None:
+        minutes, seconds = divmod(round(job.finished_at - job.submitted_at), 60)
+        embed.add_field(name=texts.FIELD_RENDER_TIME, value=f"{minutes}m {seconds:02d}s")
+    if job.credits_cost is not None:
+        embed.add_field(name=texts.FIELD_CREDITS, value=f"{job.credits_cost:g}")
+    embed.set_footer(text=texts.JOB_FOOTER.format(job_id=job.id))
+    return embed
+
+
+class Delivery:
+    """Turns a finished job into a channel message, falling back to a DM."""
+
+    def __init__(
+        self,
+        client: discord.Client,
+        session: aiohttp.ClientSession,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._session = session
+        self._clock = clock
+
+    async def __call__(self, job: Job) -> DeliveryResult:
+        """Deliver `job`; says whether to retry later."""
+        channel = await self._resolve_channel(job.requester.channel_id)
+        if channel is not None and job.delivery_attempts > 0:
+            # A previous attempt may have posted before the bot died: never post twice.
+            existing = await self._find_existing(channel, job)
+            if existing is not None:
+                log.info("Job %d was already delivered as message %d", job.id, existing)
+                return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
+        if channel is None:
+            log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
+            return await self._deliver_by_dm(job)
+        try:
+            message = await self._send(channel, job, dm=False)
+        except (discord.Forbidden, discord.NotFound):
+            log.warning(
+                "Job %d: cannot post in channel %d; trying a DM", job.id, job.requester.channel_id
+            )
+            return await self._deliver_by_dm(job)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+
+    async def _resolve_channel(self, channel_id: int) -> Messageable | None:
+        channel = self._client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self._client.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden):
+                return None
+        return channel if isinstance(channel, Messageable) else None
+
+    async def _deliver_by_dm(self, job: Job) -> DeliveryResult:
+        try:
+            user = await self._client.fetch_user(job.requester.user_id)
+            message = await self._send(user, job, dm=True)
+        except (discord.Forbidden, discord.NotFound):
+            return DeliveryResult(DeliveryOutcome.UNREACHABLE)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+
+    async def _find_existing(self, channel: Messageable, job: Job) -> int | None:
+        footer = texts.JOB_FOOTER.format(job_id=job.id)
+        since = datetime.datetime.fromtimestamp(job.finished_at or job.created_at, datetime.UTC)
+        me = self._client.user
+        try:
+            async for message in channel.history(
+                limit=_HISTORY_SCAN_LIMIT, after=since - datetime.timedelta(seconds=5)
+            ):
+                if me is not None and message.author.id != me.id:
+                    continue
+                if any(embed.footer.text == footer for embed in message.embeds):
+                    return message.id
+        except (discord.Forbidden, discord.HTTPException):
+            log.warning("Job %d: cannot read history to check for a duplicate", job.id)
+        return None
+
+    async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
+        mention = f"<@{job.requester.user_id}>"
+        lines: list[str] = []
+        embed = result_embed(job)
+        file: discord.File | None = None
+        if job.state is JobState.COMPLETED and job.result_url is not None:
+            if job.result_expires_at is not None and job.result_expires_at <= self._clock():
+                lines.append(texts.RESULT_LINK_EXPIRED.format(mention=mention))
+            else:
+                lines.append(texts.RESULT_READY.format(mention=mention))
+                data = await self._download(job.result_url, self._upload_limit(target))
+                if data is not None:
+                    file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
+                else:
+                    lines.append(self._link_text(job))
+        else:
+            reason = job.error_message or texts.TASK_NO_VIDEO
+            lines.append(texts.RESULT_FAILED.format(mention=mention, reason=reason.rstrip(".")))
+            lines.append(texts.RESULT_FAILED_HINT)
+        if dm:
+            lines.append(texts.RESULT_DM_NOTE.format(channel_id=job.requester.channel_id))
+        reference = None
+        if not dm and job.status_message_id is not None:
+            reference = discord.MessageReference(
+                message_id=job.status_message_id,
+                channel_id=job.requester.channel_id,
+                fail_if_not_exists=False,
+            )
+        content = "\n".join(lines)
+        try:
+            return await self._post(target, content, embed, job.requester.user_id, reference, file)
+        except discord.HTTPException as error:
+            if file is None or error.status != _PAYLOAD_TOO_LARGE:
+                raise
+            log.info("Job %d: upload refused as too large; posting the link instead", job.id)
+            content = "\n".join([*lines, self._link_text(job)])
+            return await self._post(target, content, embed, job.requester.user_id, reference, None)
+
+    @staticmethod
+    async def _post(
+        target: Messageable,
+        content: str,
+        embed: discord.Embed,
+        user_id: int,
+        reference: discord.MessageReference | None,
+        file: discord.File | None,
+    ) -> discord.Message:
+        allowed = mentions_only(user_id)
+        files = [file] if file is not None else []
+        if reference is None:
+            return await target.send(content, embed=embed, files=files, allowed_mentions=allowed)
+        return await target.send(
+            content, embed=embed, files=files, allowed_mentions=allowed, reference=reference
+        )
+
+    def _link_text(self, job: Job) -> str:
+        assert job.result_url is not None
+        expiry = f"<t:{job.result_expires_at}:R>" if job.result_expires_at is not None else "soon"
+        return texts.RESULT_LINK.format(url=job.result_url, expiry=expiry)
+
+    def _upload_limit(self, target: Messageable) -> int:
+        guild = getattr(target, "guild", None)
+        if isinstance(guild, discord.Guild):
+            return guild.filesize_limit
+        return discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+
+    async def _download(self, url: str, limit: int) -> bytes | None:
+        """The video's bytes if it fits under `limit`, else None (post the link instead)."""
+        try:
+            # Result URLs are public: no Authorization header goes to them.
+            async with self._session.get(url, timeout=_DOWNLOAD_TIMEOUT) as response:
+                if response.status != 200:
+                    log.warning(
+                        "Result download answered HTTP %d; posting the link", response.status
+                    )
+                    return None
+                if response.content_length is not None and response.content_length > limit:
+                    return None
+                buffer = bytearray()
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    buffer.extend(chunk)
+                    if len(buffer) > limit:
+                        return None
+                return bytes(buffer)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Result download failed (%s); posting the link", type(error).__name__)
+            return None

@@ -1,0 +1,1 @@
+"""Jobs: validation, storage, submission and the background poller."""

@@ -1,0 +1,98 @@
+"""What a job is: its parameters, its states and the media a member attached."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.apimart.models import GenerationType, VideoRequest
+
+
+class JobState(enum.StrEnum):
+    """Where a job is in its life. Delivery is tracked separately (`delivered_at`)."""
+
+    RECORDED = "recorded"  # saved, not yet sent to the API
+    SUBMITTING = "submitting"  # being sent; a crash here leaves the outcome unknown
+    QUEUED = "queued"  # the API accepted it and gave a task id
+    PROCESSING = "processing"  # the API is rendering it
+    COMPLETED = "completed"  # a video is ready
+    FAILED = "failed"  # the API tried and failed
+    CANCELLED = "cancelled"  # cancelled by the API or a person
+    TIMED_OUT = "timed_out"  # never finished within the configured limit
+    REJECTED = "rejected"  # the API refused the submit
+    SUBMIT_UNKNOWN = "submit_unknown"  # the submit's answer was lost
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the API is (as far as we know) still working on it."""
+        return self in ACTIVE_STATES
+
+    @property
+    def is_final(self) -> bool:
+        """Whether nothing more will happen to it except delivery."""
+        return self in FINAL_STATES
+
+
+ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.PROCESSING})
+FINAL_STATES = frozenset(
+    {
+        JobState.COMPLETED,
+        JobState.FAILED,
+        JobState.CANCELLED,
+        JobState.TIMED_OUT,
+        JobState.REJECTED,
+        JobState.SUBMIT_UNKNOWN,
+    }
+)
+
+
+@dataclass(frozen=True)
+class MediaInput:
+    """A file a member handed us, described without any Discord types."""
+
+    url: str
+    filename: str
+    content_type: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asked, and where the answer goes."""
+
+    user_id: int
+    channel_id: int
+    guild_id: int | None
+    locale: str = "en-US"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A row of the jobs table."""
+
+    id: int
+    requester: Requester
+    request: VideoRequest
+    state: JobState
+    task_id: str | None
+    progress: int
+    estimated_time: int | None
+    result_url: str | None
+    result_expires_at: int | None
+    error_message: str | None
+    cost: float | None
+    credits_cost: float | None
+    created_at: float
+    submitted_at: float | None
+    finished_at: float | None
+    next_poll_at: float | None
+    poll_failures: int
+    status_message_id: int | None
+    delivery_attempts: int
+    delivered_at: float | None
+    delivery_message_id: int | None
+
+    @property
+    def generation_type(self) -> GenerationType | None:
+        """How the images are used, if there are any."""
+        return self.request.generation_type

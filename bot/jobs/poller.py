@@ -1,0 +1,251 @@
+"""The background loop: submit what is waiting, poll what is rendering, deliver what is done."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot import texts
+from bot.apimart import APIMartClient, APIMartError, AuthenticationError, TaskNotFoundError
+from bot.apimart.models import TaskInfo, TaskStatus
+from bot.jobs.models import Job, JobState
+from bot.jobs.service import Clock, JobService
+from bot.jobs.store import JobStore
+
+log = logging.getLogger(__name__)
+
+_FINAL_STATE_FOR_STATUS = {
+    TaskStatus.COMPLETED: JobState.COMPLETED,
+    TaskStatus.FAILED: JobState.FAILED,
+    TaskStatus.CANCELLED: JobState.CANCELLED,
+}
+
+
+class DeliveryOutcome(enum.Enum):
+    """What happened when the poller handed a finished job to delivery."""
+
+    DELIVERED = "delivered"
+    RETRY = "retry"  # a transient failure: try again later
+    UNREACHABLE = "unreachable"  # nowhere left to post: stop trying
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """The outcome, and the message that carries the news when there is one."""
+
+    outcome: DeliveryOutcome
+    message_id: int | None = None
+
+
+Deliver = Callable[[Job], Awaitable[DeliveryResult]]
+
+
+@dataclass(frozen=True)
+class PollerConfig:
+    """Timing and limits of the loop; tests shrink them."""
+
+    poll_interval: float = 8.0
+    task_timeout: float = 1800.0
+    concurrency: int = 8
+    batch_size: int = 100
+    max_idle_wait: float = 300.0
+    max_poll_backoff: float = 300.0
+    delivery_retry_base: float = 15.0
+    max_delivery_backoff: float = 600.0
+    max_delivery_attempts: int = 50
+    stop_timeout: float = 5.0
+
+
+def _language(locale: str) -> str:
+    """APIMart's error-text language closest to the member's Discord locale."""
+    prefix = locale.split("-")[0].lower()
+    return prefix if prefix in {"zh", "ko", "ja"} else "en"
+
+
+class Poller:
+    """Owns one asyncio task; `wake()` makes it look again at once."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        client: APIMartClient,
+        service: JobService,
+        deliver: Deliver,
+        *,
+        clock: Clock,
+        config: PollerConfig | None = None,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._service = service
+        self._deliver = deliver
+        self._clock = clock
+        self._config = config or PollerConfig()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._limit = asyncio.Semaphore(self._config.concurrency)
+
+    def wake(self) -> None:
+        """Something changed (a new job, say): look at the database now."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the loop (once)."""
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="video-job-poller")
+
+    async def stop(self) -> None:
+        """Let the current round finish its writes, then end; cancel it if it hangs."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self._config.stop_timeout)
+        except TimeoutError:
+            log.warning("Poller did not stop within %.0fs; cancelling", self._config.stop_timeout)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        await self._service.recover_interrupted()
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_once()
+                delay = await self._idle_delay()
+            except Exception:
+                log.exception("Poller round failed; trying again shortly")
+                delay = self._config.poll_interval
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _idle_delay(self) -> float:
+        next_due = await self._store.next_due_time()
+        if next_due is None:
+            return self._config.max_idle_wait
+        return min(max(next_due - self._clock(), 0.0), self._config.max_idle_wait)
+
+    async def run_once(self) -> None:
+        """One round: submit orphans and retries, poll due tasks, deliver finished jobs."""
+        now = self._clock()
+        batch = self._config.batch_size
+        for job in await self._store.due_for_submit(now, batch):
+            if self._stopping:
+                return
+            await self._service.submit(job, member_present=False)
+        due = await self._store.due_for_poll(now, batch)
+        await asyncio.gather(*(self._poll_guarded(job) for job in due))
+        for job in await self._store.due_for_delivery(self._clock(), batch):
+            if self._stopping:
+                return
+            await self._deliver_one(job)
+
+    async def _poll_guarded(self, job: Job) -> None:
+        async with self._limit:
+            if self._stopping:
+                return
+            try:
+                await self._poll(job)
+            except Exception:
+                log.exception("Job %d: unexpected error while polling task %s", job.id, job.task_id)
+                await self._store.record_poll_failure(
+                    job.id, next_poll_at=self._clock() + self._config.poll_interval
+                )
+
+    async def _poll(self, job: Job) -> None:
+        assert job.task_id is not None
+        try:
+            info = await self._client.get_task(
+                job.task_id, language=_language(job.requester.locale)
+            )
+        except TaskNotFoundError:
+            log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
+            await self._finish(job, JobState.FAILED, reason=texts.TASK_UNKNOWN_TO_SERVICE)
+            return
+        except APIMartError as error:
+            await self._poll_failed(job, error)
+            return
+        now = self._clock()
+        if info.status.is_final:
+            await self._finish_from_info(job, info)
+        elif self._timed_out(job, now):
+            await self._finish(job, JobState.TIMED_OUT, reason=texts.TASK_TIMED_OUT)
+        else:
+            await self._store.record_progress(
+                job.id, info, next_poll_at=now + self._config.poll_interval
+            )
+
+    async def _poll_failed(self, job: Job, error: APIMartError) -> None:
+        if isinstance(error, AuthenticationError):
+            log.error(
+                "APIMart rejected the API key while polling job %d: check APIMART_API_KEY", job.id
+            )
+        else:
+            log.warning("Job %d: poll of task %s failed (%s)", job.id, job.task_id, error.message)
+        now = self._clock()
+        if self._timed_out(job, now):
+            await self._finish(job, JobState.TIMED_OUT, reason=texts.TASK_TIMED_OUT)
+            return
+        backoff = min(
+            self._config.poll_interval * 2 ** (job.poll_failures + 1),
+            self._config.max_poll_backoff,
+        )
+        await self._store.record_poll_failure(job.id, next_poll_at=now + backoff)
+
+    def _timed_out(self, job: Job, now: float) -> bool:
+        started = job.submitted_at if job.submitted_at is not None else job.created_at
+        return now - started > self._config.task_timeout
+
+    async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
+        state = _FINAL_STATE_FOR_STATUS[info.status]
+        reason = None
+        if state is JobState.COMPLETED and info.video_url is None:
+            state, reason = JobState.FAILED, texts.TASK_NO_VIDEO
+        await self._finish(job, state, info=info, reason=reason)
+
+    async def _finish(
+        self, job: Job, state: JobState, *, info: TaskInfo | None = None, reason: str | None = None
+    ) -> None:
+        if await self._store.finish(job.id, state, now=self._clock(), info=info, reason=reason):
+            log.info("Job %d (task %s) ended as %s", job.id, job.task_id, state.value)
+
+    async def _deliver_one(self, job: Job) -> None:
+        await self._store.begin_delivery(job.id)
+        try:
+            result = await self._deliver(job)
+        except Exception:
+            log.exception("Job %d: delivery crashed; will retry", job.id)
+            result = DeliveryResult(DeliveryOutcome.RETRY)
+        now = self._clock()
+        attempts = job.delivery_attempts + 1
+        if (
+            result.outcome is DeliveryOutcome.RETRY
+            and attempts < self._config.max_delivery_attempts
+        ):
+            backoff = min(
+                self._config.delivery_retry_base * 2 ** (attempts - 1),
+                self._config.max_delivery_backoff,
+            )
+            log.warning(
+                "Job %d: delivery failed (attempt %d); retrying in %.0fs", job.id, attempts, backoff
+            )
+            await self._store.retry_delivery_at(job.id, now + backoff)
+            return
+        if result.outcome is not DeliveryOutcome.DELIVERED:
+            log.error(
+                "Job %d: could not reach user %d anywhere; giving up delivery",
+                job.id,
+                job.requester.user_id,
+            )
+        await self._store.mark_delivered(job.id, now=now, message_id=result.message_id)

@@ -1,0 +1,161 @@
+"""Recording and submitting jobs: the one path from a valid request to an APIMart task."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot import texts
+from bot.apimart import (
+    APIMartClient,
+    APIMartError,
+    AuthenticationError,
+    InvalidRequestError,
+    PaymentRequiredError,
+    SubmitOutcomeUnknownError,
+    VideoRequest,
+)
+from bot.jobs.models import Job, JobState, Requester
+from bot.jobs.store import JobStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class SubmitTiming:
+    """When to look at a job after it is recorded or submitted."""
+
+    first_poll_delay: float = 8.0
+    # A recorded job still unsent after this long was orphaned by a crash: the poller sends it.
+    orphan_grace: float = 60.0
+    submit_retry_delay: float = 60.0
+    # Give up re-trying a submit the API keeps refusing as busy after this long.
+    submit_give_up_after: float = 1800.0
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    """How a submit went, and what the member should read about it."""
+
+    job: Job
+    state: JobState
+    member_message: str
+
+
+class JobService:
+    """Records a job first, then submits it; the database is updated at every step."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        client: APIMartClient,
+        *,
+        clock: Clock,
+        timing: SubmitTiming | None = None,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._clock = clock
+        self._timing = timing or SubmitTiming()
+        self._on_change = on_change
+
+    async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
+        """Record the job, then send it; the member is answered from the returned report."""
+        now = self._clock()
+        job = await self._store.create(
+            requester, request, now=now, submit_by=now + self._timing.orphan_grace
+        )
+        log.info(
+            "Job %d recorded for user %d in guild %s", job.id, requester.user_id, requester.guild_id
+        )
+        return await self.submit(job, member_present=True)
+
+    async def submit(self, job: Job, *, member_present: bool) -> SubmitReport:
+        """Send a recorded job once; `member_present` says whether the member reads the answer."""
+        if not await self._store.claim_for_submit(job.id):
+            current = await self._store.get(job.id) or job
+            return SubmitReport(current, current.state, texts.QUEUED.format(job_id=job.id))
+        try:
+            result = await self._client.submit(job.request)
+        except SubmitOutcomeUnknownError as error:
+            log.warning("Job %d: submit outcome unknown (%s)", job.id, error.message)
+            return await self._close(
+                job, JobState.SUBMIT_UNKNOWN, error, texts.SUBMIT_UNKNOWN, member_present
+            )
+        except AuthenticationError as error:
+            log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
+            return await self._close(
+                job, JobState.REJECTED, error, texts.SERVICE_MISCONFIGURED, member_present
+            )
+        except PaymentRequiredError as error:
+            log.error("APIMart balance is empty (job %d): top up the account", job.id)
+            return await self._close(
+                job, JobState.REJECTED, error, texts.SERVICE_UNPAID, member_present
+            )
+        except InvalidRequestError as error:
+            log.warning(
+                "Job %d refused by APIMart: %s (%s)", job.id, error.message, error.error_type
+            )
+            reason = texts.service_refusal_reason(error.error_type, error.message)
+            return await self._close(
+                job, JobState.REJECTED, error, texts.rejected_by_service(reason), member_present
+            )
+        except APIMartError as error:
+            return await self._retry_later(job, error, member_present)
+        now = self._clock()
+        await self._store.mark_submitted(
+            job.id, result.task_id, now=now, first_poll_at=now + self._timing.first_poll_delay
+        )
+        log.info("Job %d submitted as task %s", job.id, result.task_id)
+        self._on_change()
+        submitted = await self._store.get(job.id) or job
+        return SubmitReport(submitted, JobState.QUEUED, texts.QUEUED.format(job_id=job.id))
+
+    async def _close(
+        self, job: Job, state: JobState, error: APIMartError, message: str, member_present: bool
+    ) -> SubmitReport:
+        await self._store.mark_unsubmitted(
+            job.id, state, message, now=self._clock(), member_told=member_present
+        )
+        self._on_change()
+        closed = await self._store.get(job.id) or job
+        return SubmitReport(closed, state, message)
+
+    async def _retry_later(
+        self, job: Job, error: APIMartError, member_present: bool
+    ) -> SubmitReport:
+        now = self._clock()
+        if now - job.created_at >= self._timing.submit_give_up_after:
+            log.warning(
+                "Job %d: giving up submitting after repeated errors (%s)", job.id, error.message
+            )
+            return await self._close(
+                job, JobState.REJECTED, error, texts.SERVICE_GAVE_UP, member_present
+            )
+        log.warning("Job %d: APIMart busy (%s); will retry the submit", job.id, error.message)
+        await self._store.release_for_retry(
+            job.id, error.message, retry_at=now + self._timing.submit_retry_delay
+        )
+        self._on_change()
+        waiting = await self._store.get(job.id) or job
+        return SubmitReport(waiting, JobState.RECORDED, texts.SERVICE_BUSY.format(job_id=job.id))
+
+    async def recover_interrupted(self) -> int:
+        """After a crash, jobs caught mid-submit may or may not exist at APIMart: say so."""
+        jobs = await self._store.interrupted_submits()
+        for job in jobs:
+            log.warning("Job %d was being submitted when the bot stopped; outcome unknown", job.id)
+            await self._store.mark_unsubmitted(
+                job.id,
+                JobState.SUBMIT_UNKNOWN,
+                texts.SUBMIT_UNKNOWN,
+                now=self._clock(),
+                member_told=False,
+            )
+        if jobs:
+            self._on_change()
+        return len(jobs)

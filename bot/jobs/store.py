@@ -1,0 +1,271 @@
+"""Jobs in SQLite: every state change is one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.apimart.models import TaskInfo, VideoRequest
+from bot.db import Database
+from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, Requester
+
+_ACTIVE = tuple(state.value for state in ACTIVE_STATES)
+_FINAL = tuple(state.value for state in FINAL_STATES)
+# States whose `next_poll_at` means "act then": poll it, or (re)submit it.
+_WAITING = (*_ACTIVE, JobState.RECORDED.value)
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _job_from_row(row: aiosqlite.Row) -> Job:
+    return Job(
+        id=row["id"],
+        requester=Requester(
+            user_id=row["user_id"],
+            channel_id=row["channel_id"],
+            guild_id=row["guild_id"],
+            locale=row["locale"],
+        ),
+        request=VideoRequest(
+            prompt=row["prompt"],
+            duration=row["duration"],
+            resolution=row["resolution"],
+            aspect_ratio=row["aspect_ratio"],
+            generation_type=row["generation_type"],
+            image_urls=tuple(json.loads(row["image_urls"])),
+            video_urls=tuple(json.loads(row["video_urls"])),
+        ),
+        state=JobState(row["state"]),
+        task_id=row["task_id"],
+        progress=row["progress"],
+        estimated_time=row["estimated_time"],
+        result_url=row["result_url"],
+        result_expires_at=row["result_expires_at"],
+        error_message=row["error_message"],
+        cost=row["cost"],
+        credits_cost=row["credits_cost"],
+        created_at=row["created_at"],
+        submitted_at=row["submitted_at"],
+        finished_at=row["finished_at"],
+        next_poll_at=row["next_poll_at"],
+        poll_failures=row["poll_failures"],
+        status_message_id=row["status_message_id"],
+        delivery_attempts=row["delivery_attempts"],
+        delivered_at=row["delivered_at"],
+        delivery_message_id=row["delivery_message_id"],
+    )
+
+
+class JobStore:
+    """Reads and writes jobs; knows SQL, nothing about Discord or HTTP."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(sql, (*params, job_id))
+
+    async def create(
+        self, requester: Requester, request: VideoRequest, *, now: float, submit_by: float
+    ) -> Job:
+        """Record a job before sending it; the poller sends it if still unsent at `submit_by`."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
+                " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
+                " created_at, next_poll_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    requester.guild_id,
+                    requester.channel_id,
+                    requester.user_id,
+                    requester.locale,
+                    request.prompt,
+                    request.duration,
+                    request.resolution,
+                    request.aspect_ratio,
+                    request.generation_type,
+                    json.dumps(list(request.image_urls)),
+                    json.dumps(list(request.video_urls)),
+                    JobState.RECORDED.value,
+                    now,
+                    submit_by,
+                ),
+            )
+            job_id = cursor.lastrowid
+        assert job_id is not None
+        job = await self.get(job_id)
+        assert job is not None
+        return job
+
+    async def get(self, job_id: int) -> Job | None:
+        """One job by id."""
+        row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        return _job_from_row(row) if row is not None else None
+
+    async def claim_for_submit(self, job_id: int) -> bool:
+        """Move a recorded job to `submitting`; False if another path already claimed it."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = ? WHERE id = ? AND state = ?",
+                (JobState.SUBMITTING.value, job_id, JobState.RECORDED.value),
+            )
+            return cursor.rowcount == 1
+
+    async def release_for_retry(self, job_id: int, reason: str, *, retry_at: float) -> None:
+        """The API was unreachable or busy: nothing was created, so try the submit again later."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET state = ?, error_message = ?, next_poll_at = ? WHERE id = ?",
+            (JobState.RECORDED.value, reason, retry_at),
+        )
+
+    async def mark_submitted(
+        self, job_id: int, task_id: str, *, now: float, first_poll_at: float
+    ) -> None:
+        """The API accepted the job and gave it a task id."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?"
+            " WHERE id = ?",
+            (JobState.QUEUED.value, task_id, now, first_poll_at),
+        )
+
+    async def mark_unsubmitted(
+        self, job_id: int, state: JobState, reason: str, *, now: float, member_told: bool
+    ) -> None:
+        """The submit was refused or its answer lost; deliver the news unless already told."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET state = ?, error_message = ?, finished_at = ?,"
+            " next_delivery_at = ?, delivered_at = ? WHERE id = ?",
+            (state.value, reason, now, now, now if member_told else None),
+        )
+
+    async def set_status_message(self, job_id: int, message_id: int) -> None:
+        """Remember the channel message that announces the job."""
+        await self._update(
+            job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
+        )
+
+    async def record_progress(self, job_id: int, info: TaskInfo, *, next_poll_at: float) -> None:
+        """A poll said the task is still running."""
+        state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET state = ?, progress = ?,"
+                " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?, poll_failures = 0"
+                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
+                (state.value, info.progress, info.estimated_time, next_poll_at, job_id, *_ACTIVE),
+            )
+
+    async def record_poll_failure(self, job_id: int, *, next_poll_at: float) -> None:
+        """A poll failed in a way worth trying again later."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET poll_failures = poll_failures + 1, next_poll_at = ? WHERE id = ?",
+            (next_poll_at,),
+        )
+
+    async def finish(
+        self,
+        job_id: int,
+        state: JobState,
+        *,
+        now: float,
+        info: TaskInfo | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Move an active job to a final state and queue its delivery; False if not active."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = ?, progress = COALESCE(?, progress), result_url = ?,"
+                " result_expires_at = ?, error_message = ?, cost = ?, credits_cost = ?,"
+                " finished_at = ?, next_poll_at = NULL, next_delivery_at = ?"
+                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
+                (
+                    state.value,
+                    info.progress if info is not None else None,
+                    info.video_url if info is not None else None,
+                    info.expires_at if info is not None else None,
+                    reason or (info.error_message if info is not None else None),
+                    info.cost if info is not None else None,
+                    info.credits_cost if info is not None else None,
+                    now,
+                    now,
+                    job_id,
+                    *_ACTIVE,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    async def due_for_poll(self, now: float, limit: int) -> list[Job]:
+        """Active jobs whose next status check is due, oldest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_ACTIVE)}) AND next_poll_at <= ?"
+            " ORDER BY next_poll_at LIMIT ?",
+            (*_ACTIVE, now, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def due_for_delivery(self, now: float, limit: int) -> list[Job]:
+        """Finished jobs whose news has not reached the member yet."""
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_FINAL)})"
+            " AND delivered_at IS NULL AND next_delivery_at <= ? ORDER BY next_delivery_at LIMIT ?",
+            (*_FINAL, now, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def due_for_submit(self, now: float, limit: int) -> list[Job]:
+        """Recorded jobs never sent, or waiting to retry a submit, whose time has come."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE state = ? AND next_poll_at <= ?"
+            " ORDER BY next_poll_at LIMIT ?",
+            (JobState.RECORDED.value, now, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def interrupted_submits(self) -> list[Job]:
+        """Jobs whose submit was in flight when the process died."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE state = ? ORDER BY id", (JobState.SUBMITTING.value,)
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def begin_delivery(self, job_id: int) -> None:
+        """Count a delivery attempt before sending, so a restart knows to look for a duplicate."""
+        await self._update(
+            job_id, "UPDATE jobs SET delivery_attempts = delivery_attempts + 1 WHERE id = ?", ()
+        )
+
+    async def mark_delivered(self, job_id: int, *, now: float, message_id: int | None) -> None:
+        """The member has been told."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET delivered_at = ?, delivery_message_id = ?, next_delivery_at = NULL"
+            " WHERE id = ?",
+            (now, message_id),
+        )
+
+    async def retry_delivery_at(self, job_id: int, when: float) -> None:
+        """Delivery failed for now; try again at `when`."""
+        await self._update(job_id, "UPDATE jobs SET next_delivery_at = ? WHERE id = ?", (when,))
+
+    async def next_due_time(self) -> float | None:
+        """The earliest moment a poll or a delivery is due, or None when nothing waits."""
+        row = await self._db.fetch_one(
+            "SELECT MIN(due) FROM ("
+            f" SELECT MIN(next_poll_at) AS due FROM jobs"
+            f" WHERE state IN ({_placeholders(_WAITING)})"
+            " UNION ALL"
+            " SELECT MIN(next_delivery_at) FROM jobs WHERE delivered_at IS NULL"
+            f" AND state IN ({_placeholders(_FINAL)}))",
+            (*_WAITING, *_FINAL),
+        )
+        return float(row[0]) if row is not None and row[0] is not None else None

@@ -1,0 +1,111 @@
+"""The one set of rules every entry point checks before anything is spent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot import texts
+from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
+from bot.jobs.models import MediaInput
+
+DEFAULT_DURATION = 6
+DEFAULT_RESOLUTION = "720p"
+DEFAULT_ASPECT_RATIO = "16:9"
+MAX_PROMPT_LENGTH = 2000
+
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
+ALLOWED_IMAGE_COUNTS = (0, 1, 3)
+
+
+class InvalidVideoRequest(ValueError):
+    """Bad input; `user_message` tells the member what to change."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """What a member asked for, before validation; `None` means "not given"."""
+
+    prompt: str
+    duration: int | None = None
+    resolution: str | None = None
+    aspect_ratio: str | None = None
+    mode: GenerationType | None = None
+    images: Sequence[MediaInput] = ()
+    videos: Sequence[MediaInput] = ()
+
+
+def _media_type(media: MediaInput) -> str:
+    return (media.content_type or "").split(";")[0].strip().lower()
+
+
+def _check_files(
+    media: Sequence[MediaInput], allowed: frozenset[str], kind: str, limit: int
+) -> None:
+    for item in media:
+        if _media_type(item) not in allowed:
+            raise InvalidVideoRequest(texts.wrong_file_type(item.filename, kind))
+        if not item.url.startswith(("http://", "https://")):
+            raise InvalidVideoRequest(texts.unreachable_file(item.filename))
+        if item.size > limit:
+            raise InvalidVideoRequest(texts.file_too_large(item.filename, item.size, limit))
+
+
+def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
+    if image_count == 0:
+        if mode is not None:
+            raise InvalidVideoRequest(texts.mode_needs_images(mode))
+        return None
+    if mode == "frame" and image_count != 1:
+        raise InvalidVideoRequest(texts.frame_needs_one_image(image_count))
+    if mode is None:
+        # One picture reads most naturally as the opening shot; three can only be fused.
+        return "frame" if image_count == 1 else "reference"
+    return mode
+
+
+def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
+    """Turn a member's options into a request the API will accept, or explain what is wrong."""
+    prompt = options.prompt.strip()
+    if not prompt:
+        raise InvalidVideoRequest(texts.BLANK_PROMPT)
+    if len(prompt) > MAX_PROMPT_LENGTH:
+        raise InvalidVideoRequest(texts.prompt_too_long(len(prompt), MAX_PROMPT_LENGTH))
+
+    image_count = len(options.images)
+    if image_count not in ALLOWED_IMAGE_COUNTS:
+        raise InvalidVideoRequest(texts.wrong_image_count(image_count))
+    if len(options.videos) > 1:
+        raise InvalidVideoRequest(texts.too_many_videos(len(options.videos)))
+    if options.videos and options.duration is not None:
+        raise InvalidVideoRequest(texts.DURATION_WITH_VIDEO)
+
+    duration = options.duration
+    if duration is not None and duration not in DURATIONS:
+        raise InvalidVideoRequest(texts.bad_choice("duration", str(duration), DURATIONS))
+    resolution = (options.resolution or DEFAULT_RESOLUTION).lower()
+    if resolution not in RESOLUTIONS:
+        raise InvalidVideoRequest(texts.bad_choice("resolution", resolution, RESOLUTIONS))
+    aspect_ratio = options.aspect_ratio or DEFAULT_ASPECT_RATIO
+    if aspect_ratio not in ASPECT_RATIOS:
+        raise InvalidVideoRequest(texts.bad_choice("aspect ratio", aspect_ratio, ASPECT_RATIOS))
+
+    generation_type = _generation_type(options.mode, image_count)
+    _check_files(options.images, IMAGE_TYPES, "image", max_file_bytes)
+    _check_files(options.videos, VIDEO_TYPES, "video", max_file_bytes)
+
+    return VideoRequest(
+        prompt=prompt,
+        # A reference video sets the length, so no duration is sent with one.
+        duration=None if options.videos else (duration or DEFAULT_DURATION),
+        resolution=resolution,
+        aspect_ratio=aspect_ratio,
+        generation_type=generation_type,
+        image_urls=tuple(image.url for image in options.images),
+        video_urls=tuple(video.url for video in options.videos),
+    )

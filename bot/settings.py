@@ -1,0 +1,113 @@
+"""Configuration from environment variables and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
+MIB = 1024 * 1024
+
+Seconds = Annotated[float, Field(gt=0)]
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; secrets are `SecretStr` so they never print."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    discord_token: SecretStr = Field(description="the bot token from the Discord developer portal")
+    apimart_api_key: SecretStr = Field(description="your APIMart API key")
+    apimart_base_url: str = Field(
+        default=DEFAULT_APIMART_BASE_URL,
+        description="an http(s) URL such as " + DEFAULT_APIMART_BASE_URL,
+    )
+    database_path: Path = Field(
+        default=Path("data/bot.sqlite3"), description="a file path for the SQLite database"
+    )
+    discord_api_base: str | None = Field(
+        default=None, description="an http(s) URL such as http://localhost:8080/api/v10"
+    )
+    discord_gateway_url: str | None = Field(
+        default=None, description="a ws(s) URL such as ws://localhost:8080/gateway"
+    )
+    dev_guild_id: int | None = Field(default=None, description="a server (guild) id, digits only")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    poll_first_delay: Seconds = Field(
+        default=8.0, description="seconds before the first status check"
+    )
+    poll_interval: Seconds = Field(default=8.0, description="seconds between status checks")
+    task_timeout: Seconds = Field(
+        default=1800.0, description="seconds after which a render that never finishes is given up"
+    )
+    http_timeout: Seconds = Field(default=30.0, description="seconds to wait for one API answer")
+    max_reference_bytes: int = Field(
+        default=20 * MIB, gt=0, description="largest reference image or video accepted, in bytes"
+    )
+    poll_concurrency: int = Field(
+        default=8, gt=0, le=64, description="status checks in flight at once (1-64)"
+    )
+
+    @field_validator("apimart_base_url", "discord_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with ws:// or wss://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("discord_token", "apimart_api_key")
+    @classmethod
+    def _not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("is empty")
+        return value
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values, so logging can scrub them."""
+        return (self.discord_token.get_secret_value(), self.apimart_api_key.get_secret_value())
+
+
+def describe_settings_errors(error: ValidationError) -> list[str]:
+    """One plain line per problem, naming the variable and what it expects."""
+    lines: list[str] = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "?"
+        variable = field.upper()
+        info = Settings.model_fields.get(field)
+        expects = info.description if info is not None and info.description else "a valid value"
+        if problem["type"] == "missing":
+            lines.append(
+                f"{variable} is missing: set it to {expects} in .env or the environment "
+                "(see .env.example)."
+            )
+        else:
+            # Never echo the rejected value: it may be a secret.
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{variable} is invalid ({reason}): set it to {expects}.")
+    return lines

@@ -1,0 +1,1 @@
+"""Slash-command cogs: thin layers that parse, call the core and reply."""
