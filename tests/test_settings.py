@@ -1,0 +1,62 @@
+"""Configuration: required secrets, clear messages, nothing secret echoed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings, describe_settings_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in ("DISCORD_TOKEN", "APIMART_API_KEY", "APIMART_BASE_URL", "POLL_INTERVAL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_missing_secrets_are_named_one_line_each():
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    lines = describe_settings_errors(caught.value)
+    assert len(lines) == 2
+    assert lines[0].startswith("DISCORD_TOKEN is missing")
+    assert lines[1].startswith("APIMART_API_KEY is missing")
+    assert all(".env" in line for line in lines)
+
+
+def test_invalid_value_is_explained_without_echoing_it(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv("APIMART_BASE_URL", "ftp://secret-host")
+    monkeypatch.setenv("POLL_INTERVAL", "-1")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    lines = describe_settings_errors(caught.value)
+    assert any(line.startswith("APIMART_BASE_URL is invalid") for line in lines)
+    assert any(line.startswith("POLL_INTERVAL is invalid") for line in lines)
+    assert not any("secret-host" in line for line in lines)
+
+
+def test_reads_dotenv_and_hides_secrets(tmp_path):
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=abc.def\nAPIMART_API_KEY=sk-live-123\n")
+    settings = Settings()
+    assert settings.discord_token.get_secret_value() == "abc.def"
+    assert "sk-live-123" not in repr(settings)
+    assert settings.apimart_base_url == "https://api.apimart.ai"
+    assert settings.database_path == Path("data/bot.sqlite3")
+
+
+def test_running_without_settings_exits_nonzero_with_help(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is missing" in result.stderr
+    assert "APIMART_API_KEY is missing" in result.stderr

@@ -1,0 +1,124 @@
+"""The shared rules: bad input is explained before anything is spent."""
+
+import pytest
+
+from bot.jobs.models import MediaInput
+from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
+
+LIMIT = 20 * 1024 * 1024
+
+
+def image(name="cat.png", content_type="image/png", size=1000):
+    return MediaInput(f"https://cdn.example/{name}", name, content_type, size)
+
+
+def clip(name="move.mp4", content_type="video/mp4", size=1000):
+    return MediaInput(f"https://cdn.example/{name}", name, content_type, size)
+
+
+def refused(**options) -> str:
+    with pytest.raises(InvalidVideoRequest) as caught:
+        validate(VideoOptions(**{"prompt": "a cat", **options}), max_file_bytes=LIMIT)
+    return caught.value.user_message
+
+
+def test_defaults_for_text_to_video():
+    request = validate(VideoOptions(prompt="  a cat surfing  "), max_file_bytes=LIMIT)
+    assert request.to_payload() == {
+        "model": "Omni-Flash-Ext",
+        "prompt": "a cat surfing",
+        "duration": 6,
+        "resolution": "720p",
+        "aspect_ratio": "16:9",
+    }
+
+
+def test_blank_prompt_is_refused():
+    assert "prompt is empty" in refused(prompt="   \n ")
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_two_or_four_images_are_refused_with_the_count(count):
+    message = refused(images=[image(f"{i}.png") for i in range(count)])
+    assert f"I found {count} images" in message
+    assert "0, 1 or 3" in message
+
+
+def test_frame_mode_needs_exactly_one_image():
+    message = refused(mode="frame", images=[image("a.png"), image("b.png"), image("c.png")])
+    assert "exactly 1 image" in message
+
+
+def test_mode_without_images_is_refused():
+    assert "none were attached" in refused(mode="reference")
+
+
+def test_non_image_file_as_image_is_refused_by_content_type():
+    message = refused(images=[image("notes.png", content_type="application/pdf")])
+    assert "`notes.png` is not a supported image" in message
+
+
+def test_non_video_file_as_video_is_refused():
+    assert "not a supported video" in refused(videos=[clip("a.gif", content_type="image/gif")])
+
+
+def test_missing_content_type_is_refused():
+    assert "not a supported image" in refused(images=[image(content_type=None)])
+
+
+def test_duration_with_video_is_refused():
+    assert "duration can't be used" in refused(duration=8, videos=[clip()])
+
+
+def test_video_without_duration_sends_no_duration():
+    request = validate(VideoOptions(prompt="dance", videos=[clip()]), max_file_bytes=LIMIT)
+    payload = request.to_payload()
+    assert "duration" not in payload
+    assert payload["video_urls"] == ["https://cdn.example/move.mp4"]
+
+
+def test_too_large_file_is_refused():
+    assert "over the 20.0 MB limit" in refused(images=[image(size=LIMIT + 1)])
+
+
+def test_one_image_defaults_to_first_frame_and_three_to_reference():
+    one = validate(VideoOptions(prompt="x", images=[image()]), max_file_bytes=LIMIT)
+    assert one.to_payload()["generation_type"] == "frame"
+    three = validate(
+        VideoOptions(prompt="x", images=[image("a.png"), image("b.jpg", "image/jpeg"),
+                                         image("c.webp", "image/webp")]),
+        max_file_bytes=LIMIT,
+    )
+    payload = three.to_payload()
+    assert payload["generation_type"] == "reference"
+    assert len(payload["image_urls"]) == 3
+
+
+def test_images_and_video_combine_and_keep_the_chosen_mode():
+    request = validate(
+        VideoOptions(prompt="x", images=[image()], videos=[clip()], mode="reference",
+                     resolution="4K", aspect_ratio="9:16"),
+        max_file_bytes=LIMIT,
+    )
+    assert request.to_payload() == {
+        "model": "Omni-Flash-Ext",
+        "prompt": "x",
+        "resolution": "4k",
+        "aspect_ratio": "9:16",
+        "image_urls": ["https://cdn.example/cat.png"],
+        "generation_type": "reference",
+        "video_urls": ["https://cdn.example/move.mp4"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [("duration", 5, "valid duration"), ("resolution", "8k", "valid resolution"),
+     ("aspect_ratio", "4:3", "valid aspect ratio")],
+)
+def test_values_outside_the_choices_are_refused(option, value, expected):
+    assert expected in refused(**{option: value})
+
+
+def test_two_videos_are_refused():
+    assert "only 1 reference video" in refused(videos=[clip("a.mp4"), clip("b.mp4")])
