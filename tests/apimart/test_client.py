@@ -1,0 +1,271 @@
+"""The APIMart client against a fake APIMart on loopback."""
+
+import random
+
+import aiohttp
+import pytest
+
+from bot.apimart import (
+    APIMartClient,
+    AuthenticationError,
+    InvalidRequestError,
+    MalformedResponseError,
+    PaymentRequiredError,
+    RateLimitError,
+    RetryPolicy,
+    ServerError,
+    SubmitOutcomeUnknownError,
+    TaskNotFoundError,
+    TaskStatus,
+    VideoRequest,
+)
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+
+REQUEST = VideoRequest(prompt="a lighthouse in a storm", duration=8, resolution="1080p")
+
+
+class RecordedSleep:
+    """Stands in for asyncio.sleep: remembers the waits instead of waiting."""
+
+    def __init__(self):
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart(api_key="sk-test") as fake:
+        yield fake
+
+
+@pytest.fixture
+def sleeps():
+    return RecordedSleep()
+
+
+@pytest.fixture
+async def client(api, sleeps):
+    async with aiohttp.ClientSession() as session:
+        yield APIMartClient(
+            session,
+            base_url=api.base_url,
+            api_key="sk-test",
+            timeout=2.0,
+            retry=RetryPolicy(max_retries=3, base_delay=1.0, rng=random.Random(1)),
+            sleep=sleeps,
+        )
+
+
+async def test_submit_sends_the_exact_body_with_the_key(api, client):
+    result = await client.submit(REQUEST)
+    assert result.task_id.startswith("task_")
+    assert api.submits == [
+        {
+            "model": "Omni-Flash-Ext",
+            "prompt": "a lighthouse in a storm",
+            "duration": 8,
+            "resolution": "1080p",
+            "aspect_ratio": "16:9",
+        }
+    ]
+    assert api.requests[0].headers["Authorization"] == "Bearer sk-test"
+
+
+async def test_submit_accepts_the_object_shape(api, client):
+    api.submit_shape = "object"
+    result = await client.submit(REQUEST)
+    assert result.task_id.startswith("task_")
+
+
+async def test_poll_reports_progress_then_the_video(api, client):
+    api.default_plan = TaskPlan(polls_until_done=3, estimated_time=300, credits_cost=4)
+    task_id = (await client.submit(REQUEST)).task_id
+    first = await client.get_task(task_id)
+    assert first.status is TaskStatus.PENDING
+    second = await client.get_task(task_id)
+    assert second.status is TaskStatus.PROCESSING
+    assert 0 < second.progress < 100
+    assert second.estimated_time == 300
+    done = await client.get_task(task_id, language="zh")
+    assert done.status is TaskStatus.COMPLETED
+    assert done.video_url.startswith(api.base_url)
+    assert done.expires_at is not None
+    assert done.credits_cost == 4
+    assert api.requests[-1].query.get("language") == "zh"
+
+
+async def test_result_url_as_a_plain_string_is_accepted(api, client):
+    api.default_plan = TaskPlan(polls_until_done=1, url_as_string=True)
+    task_id = (await client.submit(REQUEST)).task_id
+    info = await client.get_task(task_id)
+    assert info.video_url.startswith("http")
+
+
+async def test_failed_task_carries_its_reason(api, client):
+    api.default_plan = TaskPlan(
+        polls_until_done=1,
+        final_status="failed",
+        error_message="content moderation refused the prompt",
+    )
+    task_id = (await client.submit(REQUEST)).task_id
+    info = await client.get_task(task_id)
+    assert info.status is TaskStatus.FAILED
+    assert info.error_message == "content moderation refused the prompt"
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "expected"),
+    [
+        (400, "invalid_request_error", InvalidRequestError),
+        (400, "invalid_duration", InvalidRequestError),
+        (400, "invalid_resolution", InvalidRequestError),
+        (400, "unsupported_image_count", InvalidRequestError),
+        (400, "unsupported_video_count", InvalidRequestError),
+        (401, "authentication_error", AuthenticationError),
+        (402, "payment_required", PaymentRequiredError),
+    ],
+)
+async def test_documented_errors_become_typed_errors_without_retry(
+    api, client, sleeps, status, error_type, expected
+):
+    api.fail_next("submit", status=status, error_type=error_type, message="请求参数无效")
+    with pytest.raises(expected) as caught:
+        await client.submit(REQUEST)
+    assert caught.value.error_type == error_type
+    assert len(api.submits) == 1
+    assert sleeps.waits == []
+
+
+async def test_a_wrong_key_is_an_authentication_error_that_does_not_leak_it(api, sleeps):
+    async with aiohttp.ClientSession() as session:
+        client = APIMartClient(
+            session, base_url=api.base_url, api_key="sk-wrong-secret", sleep=sleeps
+        )
+        with pytest.raises(AuthenticationError) as caught:
+            await client.submit(REQUEST)
+    assert "sk-wrong-secret" not in str(caught.value)
+    assert "sk-wrong-secret" not in repr(client)
+
+
+async def test_error_hidden_in_an_http_200_body_is_an_error(api, client):
+    api.fail_next("submit", status=400, error_type="invalid_request_error", http200_body_code=400)
+    with pytest.raises(InvalidRequestError):
+        await client.submit(REQUEST)
+
+
+async def test_429_honours_retry_after_header_then_succeeds(api, client, sleeps):
+    api.fail_next("submit", status=429, retry_after_header="7", times=2)
+    result = await client.submit(REQUEST)
+    assert result.task_id
+    assert sleeps.waits == [7.0, 7.0]
+    assert len(api.submits) == 3
+
+
+async def test_429_honours_retry_after_in_the_body(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.fail_next("poll", status=429, retry_after_body=3.5)
+    await client.get_task(task_id)
+    assert sleeps.waits == [3.5]
+
+
+async def test_429_storm_gives_up_after_the_retry_budget(api, client, sleeps):
+    api.fail_next("submit", status=429, times=10)
+    with pytest.raises(RateLimitError):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 4
+    assert len(sleeps.waits) == 3
+    # Exponential backoff with jitter: each wait within [half, full] of 1, 2, 4 seconds.
+    for wait, full in zip(sleeps.waits, (1, 2, 4), strict=True):
+        assert full / 2 <= wait <= full
+
+
+async def test_polls_retry_5xx_bursts(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.fail_next("poll", status=500, times=2)
+    info = await client.get_task(task_id)
+    assert info.status is TaskStatus.PENDING
+    assert len(sleeps.waits) == 2
+
+
+async def test_polls_retry_connection_resets(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.reset_next("poll", times=3)
+    info = await client.get_task(task_id)
+    assert info.task_id == task_id
+    # aiohttp itself may retry a reset on a reused connection once; the rest are ours.
+    assert 1 <= len(sleeps.waits) <= 3
+
+
+async def test_polls_retry_malformed_json(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.malformed_next("poll")
+    info = await client.get_task(task_id)
+    assert info.task_id == task_id
+    assert len(sleeps.waits) == 1
+
+
+async def test_polls_give_up_on_persistent_malformed_json(api, client):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.malformed_next("poll", times=10)
+    with pytest.raises(MalformedResponseError):
+        await client.get_task(task_id)
+
+
+async def test_a_slow_poll_times_out_and_is_retried(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.delay_next("poll", 5.0)
+    info = await client.get_task(task_id)
+    assert info.task_id == task_id
+    assert len(sleeps.waits) == 1
+
+
+async def test_a_submit_that_times_out_is_not_resent(api, client):
+    api.delay_next("submit", 5.0)
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+
+
+async def test_a_submit_whose_connection_resets_is_not_resent(api, client):
+    api.reset_next("submit")
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+
+
+async def test_a_submit_500_is_not_resent_but_503_is(api, client):
+    api.fail_next("submit", status=500)
+    with pytest.raises(ServerError):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+    api.fail_next("submit", status=503)
+    assert (await client.submit(REQUEST)).task_id
+    assert len(api.submits) == 3
+
+
+async def test_unknown_task_is_not_found(api, client):
+    with pytest.raises(TaskNotFoundError):
+        await client.get_task("task_nope")
+
+
+async def test_unreachable_api_is_retried_then_reported(sleeps):
+    async with aiohttp.ClientSession() as session:
+        client = APIMartClient(
+            session,
+            base_url="http://127.0.0.1:9",
+            api_key="k",
+            retry=RetryPolicy(max_retries=2),
+            sleep=sleeps,
+        )
+        with pytest.raises(Exception, match="cannot connect") as caught:
+            await client.submit(REQUEST)
+    assert caught.type.__name__ == "APIConnectionError"
+    assert len(sleeps.waits) == 2
+
+
+async def test_upload_rehosts_an_image(api, client):
+    url = await client.upload_image(b"\x89PNG...", filename="cat.png", content_type="image/png")
+    assert url.startswith(api.base_url)
+    assert api.uploads[0].data == b"\x89PNG..."
