@@ -6,8 +6,14 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
-REQUEST = VideoRequest(prompt="a fox", duration=8, resolution="1080p", aspect_ratio="9:16",
-                       generation_type="frame", image_urls=("https://x/a.png",))
+REQUEST = VideoRequest(
+    prompt="a fox",
+    duration=8,
+    resolution="1080p",
+    aspect_ratio="9:16",
+    generation_type="frame",
+    image_urls=("https://x/a.png",),
+)
 
 
 async def test_a_job_round_trips_with_every_parameter(store, clock):
@@ -28,11 +34,20 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     [due] = await store.due_for_poll(clock(), 10)
     assert due.task_id == "task_1"
     await store.record_progress(
-        job.id, TaskInfo(task_id="task_1", status=TaskStatus.PROCESSING, progress=40,
-                         estimated_time=240), next_poll_at=clock() + 8)
+        job.id,
+        TaskInfo(task_id="task_1", status=TaskStatus.PROCESSING, progress=40, estimated_time=240),
+        next_poll_at=clock() + 8,
+    )
     assert (await store.get(job.id)).state is JobState.PROCESSING
-    info = TaskInfo(task_id="task_1", status=TaskStatus.COMPLETED, progress=100,
-                    video_url="https://cdn/v.mp4", expires_at=123, credits_cost=4, cost=0.4)
+    info = TaskInfo(
+        task_id="task_1",
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url="https://cdn/v.mp4",
+        expires_at=123,
+        credits_cost=4,
+        cost=0.4,
+    )
     assert await store.finish(job.id, JobState.COMPLETED, now=clock(), info=info)
     assert not await store.finish(job.id, JobState.FAILED, now=clock()), "final is final"
     [waiting] = await store.due_for_delivery(clock(), 10)
@@ -54,8 +69,15 @@ async def test_next_due_time_covers_polls_and_deliveries(store, clock):
 
 async def test_concurrent_creates_lose_nothing(store, clock):
     jobs = await asyncio.gather(
-        *(store.create(Requester(user_id=i, channel_id=1, guild_id=1), REQUEST, now=clock(),
-                       submit_by=clock()) for i in range(200))
+        *(
+            store.create(
+                Requester(user_id=i, channel_id=1, guild_id=1),
+                REQUEST,
+                now=clock(),
+                submit_by=clock(),
+            )
+            for i in range(200)
+        )
     )
     assert len({job.id for job in jobs}) == 200
     assert len(await store.due_for_submit(clock(), 1000)) == 200

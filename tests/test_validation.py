@@ -85,8 +85,10 @@ def test_one_image_defaults_to_first_frame_and_three_to_reference():
     one = validate(VideoOptions(prompt="x", images=[image()]), max_file_bytes=LIMIT)
     assert one.to_payload()["generation_type"] == "frame"
     three = validate(
-        VideoOptions(prompt="x", images=[image("a.png"), image("b.jpg", "image/jpeg"),
-                                         image("c.webp", "image/webp")]),
+        VideoOptions(
+            prompt="x",
+            images=[image("a.png"), image("b.jpg", "image/jpeg"), image("c.webp", "image/webp")],
+        ),
         max_file_bytes=LIMIT,
     )
     payload = three.to_payload()
@@ -96,8 +98,14 @@ def test_one_image_defaults_to_first_frame_and_three_to_reference():
 
 def test_images_and_video_combine_and_keep_the_chosen_mode():
     request = validate(
-        VideoOptions(prompt="x", images=[image()], videos=[clip()], mode="reference",
-                     resolution="4K", aspect_ratio="9:16"),
+        VideoOptions(
+            prompt="x",
+            images=[image()],
+            videos=[clip()],
+            mode="reference",
+            resolution="4K",
+            aspect_ratio="9:16",
+        ),
         max_file_bytes=LIMIT,
     )
     assert request.to_payload() == {
@@ -113,8 +121,11 @@ def test_images_and_video_combine_and_keep_the_chosen_mode():
 
 @pytest.mark.parametrize(
     ("option", "value", "expected"),
-    [("duration", 5, "valid duration"), ("resolution", "8k", "valid resolution"),
-     ("aspect_ratio", "4:3", "valid aspect ratio")],
+    [
+        ("duration", 5, "valid duration"),
+        ("resolution", "8k", "valid resolution"),
+        ("aspect_ratio", "4:3", "valid aspect ratio"),
+    ],
 )
 def test_values_outside_the_choices_are_refused(option, value, expected):
     assert expected in refused(**{option: value})
