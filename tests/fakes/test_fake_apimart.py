@@ -1,0 +1,260 @@
+"""Quick self-tests of the APIMart fake, driven by a plain aiohttp client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.fakes.apimart import AUTH_ERROR_MESSAGE, FakeAPIMart, TaskPlan
+
+KEY = "test-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+NOW = 1_700_000_000.0
+GOOD = {"model": "Omni-Flash-Ext", "prompt": "a cat surfing"}
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeAPIMart]:
+    async with FakeAPIMart(KEY, clock=lambda: NOW) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def submit(
+    http: aiohttp.ClientSession, api: FakeAPIMart, body: dict[str, Any] | None = None
+) -> tuple[int, Any]:
+    async with http.post(
+        f"{api.base_url}/v1/videos/generations", json=body or GOOD, headers=AUTH
+    ) as resp:
+        return resp.status, await resp.json()
+
+
+async def poll(
+    http: aiohttp.ClientSession, api: FakeAPIMart, task_id: str, **query: str
+) -> tuple[int, Any]:
+    async with http.get(f"{api.base_url}/v1/tasks/{task_id}", params=query, headers=AUTH) as resp:
+        return resp.status, await resp.json()
+
+
+async def test_lifecycle_and_public_download(api: FakeAPIMart, http: aiohttp.ClientSession):
+    status, body = await submit(http, api, {**GOOD, "duration": 6, "resolution": "1080P"})
+    assert status == 200
+    assert body["code"] == 200
+    [item] = body["data"]
+    assert item["status"] == "submitted"
+    task_id = item["task_id"]
+    assert task_id.startswith("task_")
+    assert api.task_ids == [task_id]
+    assert api.submits[0]["duration"] == 6
+
+    _, first = await poll(http, api, task_id, language="en")
+    assert (first["data"]["status"], first["data"]["progress"]) == ("pending", 0)
+    assert "result" not in first["data"]
+
+    _, done = await poll(http, api, task_id)
+    data = done["data"]
+    assert (data["status"], data["progress"]) == ("completed", 100)
+    assert data["completed"] == int(NOW)
+    assert (data["cost"], data["credits_cost"], data["estimated_time"]) == (0.4, 4, 240)
+    [video] = data["result"]["videos"]
+    assert video["expires_at"] == int(NOW) + 86400
+    [url] = video["url"]
+    assert api.polls == [task_id, task_id]
+    assert api.task(task_id).languages == ["en", None]
+
+    async with http.get(url) as resp:
+        assert resp.status == 200
+        assert resp.content_type == "video/mp4"
+        payload = await resp.read()
+    assert len(payload) == 1024
+    assert payload[4:8] == b"ftyp"
+    async with http.head(url) as resp:
+        assert resp.status == 200
+        assert resp.headers["Content-Length"] == "1024"
+    async with http.get(f"{api.base_url}/files/nope.mp4") as resp:
+        assert resp.status == 404
+    assert [d.method for d in api.downloads] == ["GET", "HEAD", "GET"]
+    assert not any(d.authorization_sent for d in api.downloads)
+
+
+async def test_auth_and_unknown_task(api: FakeAPIMart, http: aiohttp.ClientSession):
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        async with http.post(
+            f"{api.base_url}/v1/videos/generations", json=GOOD, headers=headers
+        ) as resp:
+            assert resp.status == 401
+            assert await resp.json() == {
+                "error": {
+                    "code": 401,
+                    "message": AUTH_ERROR_MESSAGE,
+                    "type": "authentication_error",
+                }
+            }
+    assert len(api.submits) == 2
+    assert api.task_ids == []
+    status, body = await poll(http, api, "task_missing")
+    assert status == 404
+    assert body["error"]["type"] == "not_found_error"
+
+
+@pytest.mark.parametrize(
+    ("changes", "error_type"),
+    [
+        ({"model": "other"}, "invalid_request_error"),
+        ({"prompt": ""}, "invalid_request_error"),
+        ({"duration": 5}, "invalid_duration"),
+        ({"resolution": "480p"}, "invalid_resolution"),
+        ({"aspect_ratio": "1:1"}, "invalid_request_error"),
+        ({"aspect_ratio": "16:9", "size": "9:16"}, "invalid_request_error"),
+        ({"image_urls": ["http://a/1.png", "http://a/2.png"]}, "unsupported_image_count"),
+        ({"image_urls": ["http://a/1.png"] * 3}, "unsupported_image_count"),
+        ({"generation_type": "frame"}, "unsupported_image_count"),
+        ({"video_urls": ["http://a/1.mp4", "http://a/2.mp4"]}, "unsupported_video_count"),
+        ({"video_urls": ["http://a/1.mp4"], "duration": 4}, "invalid_request_error"),
+    ],
+)
+async def test_submit_validation(
+    api: FakeAPIMart, http: aiohttp.ClientSession, changes: dict[str, Any], error_type: str
+):
+    status, body = await submit(http, api, {**GOOD, **changes})
+    assert status == 400
+    assert body["error"]["code"] == 400
+    assert body["error"]["type"] == error_type
+    assert api.submits == [{**GOOD, **changes}]
+    assert api.task_ids == []
+
+
+async def test_accepted_variants(api: FakeAPIMart, http: aiohttp.ClientSession):
+    three = ["http://a/1.png", "http://a/2.png", "http://a/3.png"]
+    for extra in (
+        {"image_urls": three, "generation_type": "reference", "size": "9:16"},
+        {"image_urls": ["https://a/1.png"], "generation_type": "frame", "resolution": "4k"},
+        {"video_urls": ["https://a/in.mp4"], "aspect_ratio": "16:9"},
+    ):
+        status, _ = await submit(http, api, {**GOOD, **extra})
+        assert status == 200
+    async with http.post(
+        f"{api.base_url}/v1/videos/generations", data=b"{not json", headers=AUTH
+    ) as resp:
+        assert resp.status == 400
+    assert len(api.task_ids) == 3
+    assert len(api.submits) == 4
+
+
+async def test_object_shape_plans_and_forced_states(api: FakeAPIMart, http: aiohttp.ClientSession):
+    api.submit_shape = "object"
+    api.default_plan = TaskPlan(polls_until_done=4, url_as_string=True, video_bytes=10)
+    _, body = await submit(http, api)
+    assert body["data"]["status"] == "pending"
+    task_id = body["data"]["id"]
+    progress = [(await poll(http, api, task_id))[1]["data"]["progress"] for _ in range(4)]
+    assert progress == [0, 33, 66, 100]
+    _, done = await poll(http, api, task_id)
+    assert isinstance(done["data"]["result"]["videos"][0]["url"], str)
+
+    api.default_plan = TaskPlan(polls_until_done=1, final_status="failed", error_message="nope")
+    failed_id = (await submit(http, api))[1]["data"]["id"]
+    _, failed = await poll(http, api, failed_id)
+    assert failed["data"]["status"] == "failed"
+    assert failed["data"]["error"] == {"message": "nope", "code": "task_failed"}
+    assert (failed["data"]["cost"], "result" in failed["data"]) == (0, False)
+
+    api.default_plan = TaskPlan(polls_until_done=None)
+    forever = api.task((await submit(http, api))[1]["data"]["id"])
+    for _ in range(5):
+        await poll(http, api, forever.id)
+    assert forever.status == "processing"
+    forever.set_progress(40)
+    assert (await poll(http, api, forever.id))[1]["data"]["progress"] == 40
+    forever.fail("content moderation refused")
+    data = (await poll(http, api, forever.id))[1]["data"]
+    assert data["error"]["message"] == "content moderation refused"
+    forever.cancel()
+    assert (await poll(http, api, forever.id))[1]["data"]["status"] == "cancelled"
+    url = forever.complete(data=b"abc")
+    async with http.get(url) as resp:
+        assert await resp.read() == b"abc"
+
+
+async def test_faults_are_consumed_in_order(api: FakeAPIMart, http: aiohttp.ClientSession):
+    task_id = api.create_task().id
+    api.fail_next("poll", status=429, retry_after_header="2", retry_after_body=2.5)
+    api.fail_next("any", status=200, http200_body_code=500, message="upstream broke")
+    api.malformed_next("poll")
+    api.reset_next("poll", times=2)  # aiohttp retries a dropped GET once by itself
+    api.delay_next("poll", 0.05)
+    api.fail_next("submit", status=503, times=2)
+
+    async with http.get(f"{api.base_url}/v1/tasks/{task_id}", headers=AUTH) as resp:
+        assert (resp.status, resp.headers["Retry-After"]) == (429, "2")
+        body = await resp.json()
+        assert body["error"]["type"] == "rate_limit_error"
+        assert body["error"]["retry_after"] == 2.5
+    status, body = await poll(http, api, task_id)
+    assert (status, body["code"], body["error"]["message"]) == (200, 500, "upstream broke")
+    async with http.get(f"{api.base_url}/v1/tasks/{task_id}", headers=AUTH) as resp:
+        assert resp.status == 200
+        with pytest.raises(ValueError):
+            await resp.json()
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await poll(http, api, task_id)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    status, body = await poll(http, api, task_id)
+    assert status == 200
+    assert loop.time() - started >= 0.05
+    assert api.task(task_id).polls == 1  # only the delayed poll reached the task
+
+    for _ in range(2):
+        assert (await submit(http, api))[0] == 503
+    assert (await submit(http, api))[0] == 200
+    assert api.pending_faults == 0
+    assert len(api.polls) == 6
+
+
+async def test_uploads(api: FakeAPIMart, http: aiohttp.ClientSession):
+    form = aiohttp.FormData()
+    form.add_field("file", b"\x89PNGdata", filename="cat.png", content_type="image/png")
+    async with http.post(f"{api.base_url}/v1/uploads/images", data=form, headers=AUTH) as resp:
+        assert resp.status == 200
+        url = (await resp.json())["data"]["url"]
+    assert url.startswith(f"{api.base_url}/uploads/")
+    [upload] = api.uploads
+    assert (upload.filename, upload.content_type, upload.data) == (
+        "cat.png",
+        "image/png",
+        b"\x89PNGdata",
+    )
+    async with http.get(url) as resp:
+        assert await resp.read() == b"\x89PNGdata"
+
+    api.max_upload_bytes = 100
+    big = aiohttp.FormData()
+    big.add_field("file", b"x" * 500, filename="big.png", content_type="image/png")
+    async with http.post(f"{api.base_url}/v1/uploads/images", data=big, headers=AUTH) as resp:
+        assert resp.status == 413
+        assert (await resp.json())["error"]["code"] == 413
+    assert len(api.uploads) == 1
+
+
+async def test_waiting_and_rates(http: aiohttp.ClientSession):
+    async with FakeAPIMart(KEY, record_bodies=False) as api:
+        waiter = asyncio.create_task(api.wait_for_polls(3))
+        task_id = api.create_task(plan=TaskPlan(polls_until_done=None)).id
+        await asyncio.gather(*(poll(http, api, task_id) for _ in range(3)))
+        await asyncio.wait_for(waiter, 1)
+        with pytest.raises(TimeoutError):
+            await api.wait_for_submits(1, timeout=0.01)
+        assert api.requests[0].json is None
+        assert api.requests[0].headers == {}
+        assert api.peak_rate() == 3.0
+        assert api.peak_rate(route="submit") == 0.0

@@ -1,0 +1,246 @@
+"""Submitting and polling jobs: a real SQLite file, the fake APIMart, a controlled clock."""
+
+import asyncio
+import random
+
+import aiohttp
+import pytest
+
+from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+
+REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+
+
+class RecordingDelivery:
+    """Stands in for Discord: remembers each job handed over, can be told to fail."""
+
+    def __init__(self):
+        self.delivered = []
+        self.failures_left = 0
+
+    async def __call__(self, job):
+        if self.failures_left:
+            self.failures_left -= 1
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        self.delivered.append(job)
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=1000 + job.id)
+
+
+async def no_sleep(_seconds):
+    return None
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def session():
+    async with aiohttp.ClientSession() as http:
+        yield http
+
+
+def make_world(db, api, session, clock, delivery, **config):
+    client = APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        timeout=2.0,
+        retry=RetryPolicy(max_retries=1, rng=random.Random(0)),
+        sleep=no_sleep,
+    )
+    store = JobStore(db)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+    poller = Poller(
+        store,
+        client,
+        service,
+        delivery,
+        clock=clock,
+        config=PollerConfig(poll_interval=8, **config),
+    )
+    return store, service, poller
+
+
+async def run_until_delivered(poller, clock, delivery, count=1, rounds=20):
+    for _ in range(rounds):
+        clock.advance(8)
+        await poller.run_once()
+        if len(delivery.delivered) >= count:
+            return
+    raise AssertionError("not delivered")
+
+
+async def test_a_good_job_is_recorded_before_it_is_submitted(db, api, session, clock):
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.delay_next("submit", 0.3)
+    submitting = asyncio.create_task(service.create_and_submit(REQUESTER, REQUEST))
+    await api.wait_for_submits(1)
+    # While APIMart is still answering, the job is already safe in SQLite.
+    in_flight = await store.get(1)
+    assert in_flight.state is JobState.SUBMITTING
+    report = await submitting
+    assert report.state is JobState.QUEUED
+    assert report.job.task_id == api.task_ids[0]
+    assert "job #1" in report.member_message
+    assert api.submits[0]["prompt"] == "a fox in snow"
+
+
+async def test_completed_task_is_delivered_once_with_its_result(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=3, credits_cost=4)
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    [job] = delivery.delivered
+    assert job.state is JobState.COMPLETED
+    assert job.result_url.startswith(api.base_url)
+    assert job.credits_cost == 4
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    assert len(delivery.delivered) == 1
+    assert len(api.polls) == 3, "no polling after the task ended"
+    # The member's Chinese locale asks APIMart for Chinese error texts.
+    assert api.requests_for("poll")[0].query["language"] == "zh"
+
+
+@pytest.mark.parametrize("final", ["failed", "cancelled"])
+async def test_failed_and_cancelled_tasks_are_delivered_with_the_reason(
+    db, api, session, clock, final
+):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(
+        polls_until_done=1,
+        final_status=final,
+        error_message="content moderation refused the prompt",
+    )
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    [job] = delivery.delivered
+    assert job.state.value == final
+    if final == "failed":
+        assert job.error_message == "content moderation refused the prompt"
+
+
+async def test_a_stuck_task_times_out(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(db, api, session, clock, delivery, task_timeout=60)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    assert delivery.delivered[0].state is JobState.TIMED_OUT
+
+
+async def test_poll_failures_back_off_and_recover(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=1)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=503, times=4)
+    clock.advance(8)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert job.poll_failures == 1
+    assert job.next_poll_at == clock() + 16, "backs off instead of hammering"
+    await run_until_delivered(poller, clock, delivery)
+    assert delivery.delivered[0].state is JobState.COMPLETED
+
+
+async def test_delivery_failures_are_retried_later_not_lost(db, api, session, clock):
+    delivery = RecordingDelivery()
+    delivery.failures_left = 2
+    api.default_plan = TaskPlan(polls_until_done=1)
+    store, service, poller = make_world(db, api, session, clock, delivery, delivery_retry_base=8)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    assert (await store.get(1)).delivery_attempts == 3
+
+
+async def test_busy_api_keeps_the_job_and_submits_it_later(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=1)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.fail_next("submit", status=429, times=2)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.RECORDED
+    assert "saved and waiting" in report.member_message
+    clock.advance(60)
+    await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.QUEUED
+    await run_until_delivered(poller, clock, delivery)
+    assert len(api.task_ids) == 1
+
+
+async def test_a_refused_submit_is_told_at_once_and_not_delivered_again(db, api, session, clock):
+    delivery = RecordingDelivery()
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    api.fail_next("submit", status=402, error_type="payment_required")
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.REJECTED
+    assert "paused" in report.member_message
+    clock.advance(60)
+    await poller.run_once()
+    assert delivery.delivered == []
+
+
+async def test_a_lost_submit_answer_is_never_resent(db, api, session, clock):
+    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    api.reset_next("submit")
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.SUBMIT_UNKNOWN
+    assert "can't tell whether" in report.member_message
+    clock.advance(600)
+    await poller.run_once()
+    assert len(api.submits) == 1
+
+
+async def test_restart_resumes_pending_jobs_and_delivers_each_once(db, api, session, clock):
+    api.default_plan = TaskPlan(polls_until_done=2)
+    first_delivery = RecordingDelivery()
+    _, service, _ = make_world(db, api, session, clock, first_delivery)
+    for _ in range(3):
+        await service.create_and_submit(REQUESTER, REQUEST)
+    # The first process dies here. A new one starts on the same database file.
+    delivery = RecordingDelivery()
+    _, _, poller = make_world(db, api, session, clock, delivery)
+    await run_until_delivered(poller, clock, delivery, count=3)
+    for _ in range(5):
+        clock.advance(8)
+        await poller.run_once()
+    assert sorted(job.id for job in delivery.delivered) == [1, 2, 3]
+    assert len(api.submits) == 3
+
+
+async def test_restart_after_a_crash_mid_submit_tells_the_member(db, api, session, clock):
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.claim_for_submit(job.id)  # the process died right after this
+    assert await service.recover_interrupted() == 1
+    clock.advance(1)
+    await poller.run_once()
+    [told] = delivery.delivered
+    assert told.state is JobState.SUBMIT_UNKNOWN
+    assert api.submits == []
+
+
+async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
+    db, api, session, clock
+):
+    store, _, poller = make_world(db, api, session, clock, RecordingDelivery())
+    await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await poller.run_once()
+    assert api.submits == []
+    clock.advance(61)
+    await poller.run_once()
+    assert len(api.submits) == 1
