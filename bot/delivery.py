@@ -11,7 +11,7 @@ from collections.abc import Callable
 import aiohttp
 import discord
 
-from bot import texts
+from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 
@@ -39,32 +39,75 @@ def mentions_only(user_id: int) -> discord.AllowedMentions:
     )
 
 
+def references_summary(job: Job) -> str:
+    """How the job used the member's media, e.g. '1 image (first frame) + 1 video'."""
+    locale = job.requester.locale
+    request = job.request
+    parts: list[str] = []
+    if request.image_urls:
+        key = (
+            "references_images_frame"
+            if request.generation_type == "frame"
+            else "references_images_reference"
+        )
+        parts.append(t(key, locale, count=len(request.image_urls)))
+    if request.video_urls:
+        parts.append(t("references_video", locale))
+    return " + ".join(parts) or t("references_none", locale)
+
+
 def result_embed(job: Job) -> discord.Embed:
-    """The card that describes a finished job."""
+    """The card that describes a finished job, in the member's language."""
+    locale = job.requester.locale
     request = job.request
     ok = job.state is JobState.COMPLETED
     embed = discord.Embed(
-        title=texts.RESULT_TITLE if ok else texts.RESULT_FAILED_TITLE,
+        title=t("result_title" if ok else "result_failed_title", locale),
         description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
         colour=discord.Colour.green() if ok else discord.Colour.red(),
     )
     if request.duration is not None:
-        embed.add_field(name=texts.FIELD_DURATION, value=f"{request.duration} s")
-    embed.add_field(name=texts.FIELD_RESOLUTION, value=request.resolution)
-    embed.add_field(name=texts.FIELD_ASPECT_RATIO, value=request.aspect_ratio)
-    embed.add_field(
-        name=texts.FIELD_REFERENCES,
-        value=texts.references_summary(
-            len(request.image_urls), request.generation_type, len(request.video_urls)
-        ),
-    )
+        embed.add_field(
+            name=t("field_duration", locale),
+            value=t("seconds_value", locale, seconds=request.duration),
+        )
+    embed.add_field(name=t("field_resolution", locale), value=request.resolution)
+    embed.add_field(name=t("field_aspect_ratio", locale), value=request.aspect_ratio)
+    embed.add_field(name=t("field_references", locale), value=references_summary(job))
     if ok and job.submitted_at is not None and job.finished_at is not None:
         minutes, seconds = divmod(round(job.finished_at - job.submitted_at), 60)
-        embed.add_field(name=texts.FIELD_RENDER_TIME, value=f"{minutes}m {seconds:02d}s")
+        embed.add_field(
+            name=t("field_render_time", locale),
+            value=t("render_time_value", locale, minutes=minutes, seconds=f"{seconds:02d}"),
+        )
     if job.credits_cost is not None:
-        embed.add_field(name=texts.FIELD_CREDITS, value=f"{job.credits_cost:g}")
-    embed.set_footer(text=texts.JOB_FOOTER.format(job_id=job.id))
+        embed.add_field(name=t("field_credits", locale), value=f"{job.credits_cost:g}")
+    embed.set_footer(text=job_footer(job))
     return embed
+
+
+def job_footer(job: Job) -> str:
+    """The footer that marks a result as this job's (used to spot duplicates after a crash)."""
+    return t("job_footer", job.requester.locale, job_id=job.id)
+
+
+def failure_text(job: Job, mention: str) -> list[str]:
+    """Why a job produced no video, and what to do, in the member's language."""
+    locale = job.requester.locale
+    if job.state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
+        # The submit itself failed: these reasons are whole sentences.
+        sentence = t(
+            job.error_key or "submit_unknown",
+            locale,
+            job_id=job.id,
+            reason=job.error_message or "",
+        )
+        return [f"{mention} {sentence}"]
+    reason = job.error_message or t(job.error_key or "task_no_video", locale)
+    return [
+        t("result_failed", locale, mention=mention, reason=reason.rstrip(".。")),
+        t("result_failed_hint", locale),
+    ]
 
 
 class Delivery:
@@ -126,7 +169,7 @@ class Delivery:
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
     async def _find_existing(self, channel: Messageable, job: Job) -> int | None:
-        footer = texts.JOB_FOOTER.format(job_id=job.id)
+        footer = job_footer(job)
         since = datetime.datetime.fromtimestamp(job.finished_at or job.created_at, datetime.UTC)
         me = self._client.user
         try:
@@ -142,26 +185,25 @@ class Delivery:
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
+        locale = job.requester.locale
         mention = f"<@{job.requester.user_id}>"
         lines: list[str] = []
         embed = result_embed(job)
         file: discord.File | None = None
         if job.state is JobState.COMPLETED and job.result_url is not None:
             if job.result_expires_at is not None and job.result_expires_at <= self._clock():
-                lines.append(texts.RESULT_LINK_EXPIRED.format(mention=mention))
+                lines.append(t("result_link_expired", locale, mention=mention))
             else:
-                lines.append(texts.RESULT_READY.format(mention=mention))
+                lines.append(t("result_ready", locale, mention=mention))
                 data = await self._download(job.result_url, self._upload_limit(target))
                 if data is not None:
                     file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
                 else:
                     lines.append(self._link_text(job))
         else:
-            reason = job.error_message or texts.TASK_NO_VIDEO
-            lines.append(texts.RESULT_FAILED.format(mention=mention, reason=reason.rstrip(".")))
-            lines.append(texts.RESULT_FAILED_HINT)
+            lines.extend(failure_text(job, mention))
         if dm:
-            lines.append(texts.RESULT_DM_NOTE.format(channel_id=job.requester.channel_id))
+            lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
         reference = None
         if not dm and job.status_message_id is not None:
             reference = discord.MessageReference(
@@ -198,8 +240,13 @@ class Delivery:
 
     def _link_text(self, job: Job) -> str:
         assert job.result_url is not None
-        expiry = f"<t:{job.result_expires_at}:R>" if job.result_expires_at is not None else "soon"
-        return texts.RESULT_LINK.format(url=job.result_url, expiry=expiry)
+        locale = job.requester.locale
+        expiry = (
+            f"<t:{job.result_expires_at}:R>"
+            if job.result_expires_at is not None
+            else t("expiry_soon", locale)
+        )
+        return t("result_link", locale, url=job.result_url, expiry=expiry)
 
     def _upload_limit(self, target: Messageable) -> int:
         guild = getattr(target, "guild", None)

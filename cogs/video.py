@@ -9,9 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import texts
 from bot.apimart.models import DURATIONS, GenerationType
 from bot.delivery import truncate
+from bot.i18n import Message, msg
 from bot.jobs.models import JobState, MediaInput, Requester
 from bot.jobs.validation import MAX_PROMPT_LENGTH, InvalidVideoRequest, VideoOptions, validate
 
@@ -49,14 +49,15 @@ def missing_channel_permissions(interaction: discord.Interaction[VideoBot]) -> l
     return [name for name, granted in needed.items() if not granted]
 
 
-async def answer_privately(interaction: discord.Interaction[discord.Client], message: str) -> None:
-    """Reply only the member can see, whether or not the interaction was acknowledged yet."""
+async def answer_privately(
+    interaction: discord.Interaction[discord.Client], message: Message
+) -> None:
+    """Reply in the member's language, only to them, acknowledged yet or not."""
+    text = message.render(str(interaction.locale))
     if interaction.response.is_done():
-        await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:
-        await interaction.response.send_message(
-            message, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 class VideoCog(commands.Cog):
@@ -133,7 +134,7 @@ class VideoCog(commands.Cog):
         missing = missing_channel_permissions(interaction)
         if missing:
             await answer_privately(
-                interaction, texts.MISSING_CHANNEL_PERMISSIONS.format(missing=", ".join(missing))
+                interaction, msg("missing_channel_permissions", missing=", ".join(missing))
             )
             return
         # Everything slow happens after this acknowledgement, well inside Discord's 3 seconds.
@@ -147,9 +148,7 @@ class VideoCog(commands.Cog):
         report = await self.bot.jobs.create_and_submit(requester, request)
         if report.state in (JobState.QUEUED, JobState.RECORDED):
             await self._post_status(interaction, report.job.id, request.prompt, report.state)
-        await interaction.followup.send(
-            report.member_message, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await answer_privately(interaction, report.member_message)
 
     async def _post_status(
         self,
@@ -162,11 +161,13 @@ class VideoCog(commands.Cog):
         channel = interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return
-        template = texts.STATUS_QUEUED if state is JobState.QUEUED else texts.STATUS_WAITING
+        key = "status_queued" if state is JobState.QUEUED else "status_waiting"
         preview = discord.utils.escape_markdown(
             truncate(" ".join(prompt.split()), STATUS_PROMPT_CHARS)
         )
-        content = template.format(mention=interaction.user.mention, prompt=preview, job_id=job_id)
+        content = msg(key, mention=interaction.user.mention, prompt=preview, job_id=job_id).render(
+            str(interaction.locale)
+        )
         try:
             message = await channel.send(content, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
@@ -188,7 +189,7 @@ class VideoCog(commands.Cog):
             exc_info=original,
         )
         try:
-            await answer_privately(interaction, texts.UNEXPECTED_ERROR)
+            await answer_privately(interaction, msg("unexpected_error"))
         except discord.HTTPException:
             log.warning("Could not tell user %d about the error", interaction.user.id)
 

@@ -18,6 +18,7 @@ CREATE TABLE jobs (
     estimated_time     INTEGER,
     result_url         TEXT,
     result_expires_at  INTEGER,
+    error_key          TEXT,
     error_message      TEXT,
     cost               REAL,
     credits_cost       REAL,

@@ -19,7 +19,7 @@ def clip(name="move.mp4", content_type="video/mp4", size=1000):
 def refused(**options) -> str:
     with pytest.raises(InvalidVideoRequest) as caught:
         validate(VideoOptions(**{"prompt": "a cat", **options}), max_file_bytes=LIMIT)
-    return caught.value.user_message
+    return caught.value.user_message.render("en-US")
 
 
 def test_defaults_for_text_to_video():
@@ -117,6 +117,15 @@ def test_images_and_video_combine_and_keep_the_chosen_mode():
         "generation_type": "reference",
         "video_urls": ["https://cdn.example/move.mp4"],
     }
+
+
+def test_refusals_read_in_the_members_language():
+    with pytest.raises(InvalidVideoRequest) as caught:
+        validate(
+            VideoOptions(prompt="x", images=[image("a.png"), image("b.png")]), max_file_bytes=LIMIT
+        )
+    assert caught.value.user_message.render("zh-CN").startswith("我找到了 2 张图片")
+    assert caught.value.user_message.render("fr").startswith("I found 2 images")
 
 
 @pytest.mark.parametrize(

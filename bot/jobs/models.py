@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot.apimart.models import GenerationType, VideoRequest
+from bot.apimart.models import VideoRequest
 
 
 class JobState(enum.StrEnum):
@@ -79,7 +79,8 @@ class Job:
     estimated_time: int | None
     result_url: str | None
     result_expires_at: int | None
-    error_message: str | None
+    error_key: str | None  # our reason, a catalog key
+    error_message: str | None  # the API's reason, in the member's language
     cost: float | None
     credits_cost: float | None
     created_at: float
@@ -91,8 +92,3 @@ class Job:
     delivery_attempts: int
     delivered_at: float | None
     delivery_message_id: int | None
-
-    @property
-    def generation_type(self) -> GenerationType | None:
-        """How the images are used, if there are any."""
-        return self.request.generation_type

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot import texts
 from bot.apimart import APIMartClient, APIMartError, AuthenticationError, TaskNotFoundError
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.jobs.models import Job, JobState
@@ -171,7 +170,7 @@ class Poller:
             )
         except TaskNotFoundError:
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
-            await self._finish(job, JobState.FAILED, reason=texts.TASK_UNKNOWN_TO_SERVICE)
+            await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
             return
         except APIMartError as error:
             await self._poll_failed(job, error)
@@ -180,7 +179,7 @@ class Poller:
         if info.status.is_final:
             await self._finish_from_info(job, info)
         elif self._timed_out(job, now):
-            await self._finish(job, JobState.TIMED_OUT, reason=texts.TASK_TIMED_OUT)
+            await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
         else:
             await self._store.record_progress(
                 job.id, info, next_poll_at=now + self._config.poll_interval
@@ -195,7 +194,7 @@ class Poller:
             log.warning("Job %d: poll of task %s failed (%s)", job.id, job.task_id, error.message)
         now = self._clock()
         if self._timed_out(job, now):
-            await self._finish(job, JobState.TIMED_OUT, reason=texts.TASK_TIMED_OUT)
+            await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
             return
         backoff = min(
             self._config.poll_interval * 2 ** (job.poll_failures + 1),
@@ -209,15 +208,22 @@ class Poller:
 
     async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
         state = _FINAL_STATE_FOR_STATUS[info.status]
-        reason = None
+        reason_key = None
         if state is JobState.COMPLETED and info.video_url is None:
-            state, reason = JobState.FAILED, texts.TASK_NO_VIDEO
-        await self._finish(job, state, info=info, reason=reason)
+            state, reason_key = JobState.FAILED, "task_no_video"
+        await self._finish(job, state, info=info, reason_key=reason_key)
 
     async def _finish(
-        self, job: Job, state: JobState, *, info: TaskInfo | None = None, reason: str | None = None
+        self,
+        job: Job,
+        state: JobState,
+        *,
+        info: TaskInfo | None = None,
+        reason_key: str | None = None,
     ) -> None:
-        if await self._store.finish(job.id, state, now=self._clock(), info=info, reason=reason):
+        if await self._store.finish(
+            job.id, state, now=self._clock(), info=info, reason_key=reason_key
+        ):
             log.info("Job %d (task %s) ended as %s", job.id, job.task_id, state.value)
 
     async def _deliver_one(self, job: Job) -> None:

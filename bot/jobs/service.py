@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import texts
 from bot.apimart import (
     APIMartClient,
     APIMartError,
@@ -16,12 +15,21 @@ from bot.apimart import (
     SubmitOutcomeUnknownError,
     VideoRequest,
 )
+from bot.i18n import Message, msg
 from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.store import JobStore
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+REFUSAL_KEYS = frozenset(
+    {
+        "refusal_invalid_duration",
+        "refusal_invalid_resolution",
+        "refusal_unsupported_image_count",
+        "refusal_unsupported_video_count",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class SubmitReport:
 
     job: Job
     state: JobState
-    member_message: str
+    member_message: Message
 
 
 class JobService:
@@ -78,31 +86,35 @@ class JobService:
         """Send a recorded job once; `member_present` says whether the member reads the answer."""
         if not await self._store.claim_for_submit(job.id):
             current = await self._store.get(job.id) or job
-            return SubmitReport(current, current.state, texts.QUEUED.format(job_id=job.id))
+            return SubmitReport(current, current.state, msg("queued", job_id=job.id))
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
             log.warning("Job %d: submit outcome unknown (%s)", job.id, error.message)
             return await self._close(
-                job, JobState.SUBMIT_UNKNOWN, error, texts.SUBMIT_UNKNOWN, member_present
+                job, JobState.SUBMIT_UNKNOWN, msg("submit_unknown"), member_present
             )
-        except AuthenticationError as error:
+        except AuthenticationError:
             log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
             return await self._close(
-                job, JobState.REJECTED, error, texts.SERVICE_MISCONFIGURED, member_present
+                job, JobState.REJECTED, msg("service_misconfigured"), member_present
             )
-        except PaymentRequiredError as error:
+        except PaymentRequiredError:
             log.error("APIMart balance is empty (job %d): top up the account", job.id)
-            return await self._close(
-                job, JobState.REJECTED, error, texts.SERVICE_UNPAID, member_present
-            )
+            return await self._close(job, JobState.REJECTED, msg("service_unpaid"), member_present)
         except InvalidRequestError as error:
             log.warning(
                 "Job %d refused by APIMart: %s (%s)", job.id, error.message, error.error_type
             )
-            reason = texts.service_refusal_reason(error.error_type, error.message)
+            refusal_key = f"refusal_{error.error_type}"
+            # The API's own text may be Chinese; explain the documented refusals ourselves.
+            reason = (
+                msg(refusal_key).render(job.requester.locale)
+                if refusal_key in REFUSAL_KEYS
+                else error.message
+            )
             return await self._close(
-                job, JobState.REJECTED, error, texts.rejected_by_service(reason), member_present
+                job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
             )
         except APIMartError as error:
             return await self._retry_later(job, error, member_present)
@@ -113,13 +125,19 @@ class JobService:
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         submitted = await self._store.get(job.id) or job
-        return SubmitReport(submitted, JobState.QUEUED, texts.QUEUED.format(job_id=job.id))
+        return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
 
     async def _close(
-        self, job: Job, state: JobState, error: APIMartError, message: str, member_present: bool
+        self, job: Job, state: JobState, message: Message, member_present: bool
     ) -> SubmitReport:
+        reason = message.values.get("reason")
         await self._store.mark_unsubmitted(
-            job.id, state, message, now=self._clock(), member_told=member_present
+            job.id,
+            state,
+            message.key,
+            detail=str(reason) if reason is not None else None,
+            now=self._clock(),
+            member_told=member_present,
         )
         self._on_change()
         closed = await self._store.get(job.id) or job
@@ -133,16 +151,14 @@ class JobService:
             log.warning(
                 "Job %d: giving up submitting after repeated errors (%s)", job.id, error.message
             )
-            return await self._close(
-                job, JobState.REJECTED, error, texts.SERVICE_GAVE_UP, member_present
-            )
+            return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
         log.warning("Job %d: APIMart busy (%s); will retry the submit", job.id, error.message)
         await self._store.release_for_retry(
             job.id, error.message, retry_at=now + self._timing.submit_retry_delay
         )
         self._on_change()
         waiting = await self._store.get(job.id) or job
-        return SubmitReport(waiting, JobState.RECORDED, texts.SERVICE_BUSY.format(job_id=job.id))
+        return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
 
     async def recover_interrupted(self) -> int:
         """After a crash, jobs caught mid-submit may or may not exist at APIMart: say so."""
@@ -152,7 +168,7 @@ class JobService:
             await self._store.mark_unsubmitted(
                 job.id,
                 JobState.SUBMIT_UNKNOWN,
-                texts.SUBMIT_UNKNOWN,
+                "submit_unknown",
                 now=self._clock(),
                 member_told=False,
             )

@@ -46,6 +46,7 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
         estimated_time=row["estimated_time"],
         result_url=row["result_url"],
         result_expires_at=row["result_expires_at"],
+        error_key=row["error_key"],
         error_message=row["error_message"],
         cost=row["cost"],
         credits_cost=row["credits_cost"],
@@ -137,14 +138,21 @@ class JobStore:
         )
 
     async def mark_unsubmitted(
-        self, job_id: int, state: JobState, reason: str, *, now: float, member_told: bool
+        self,
+        job_id: int,
+        state: JobState,
+        reason_key: str,
+        *,
+        detail: str | None = None,
+        now: float,
+        member_told: bool,
     ) -> None:
         """The submit was refused or its answer lost; deliver the news unless already told."""
         await self._update(
             job_id,
-            "UPDATE jobs SET state = ?, error_message = ?, finished_at = ?,"
+            "UPDATE jobs SET state = ?, error_key = ?, error_message = ?, finished_at = ?,"
             " next_delivery_at = ?, delivered_at = ? WHERE id = ?",
-            (state.value, reason, now, now, now if member_told else None),
+            (state.value, reason_key, detail, now, now, now if member_told else None),
         )
 
     async def set_status_message(self, job_id: int, message_id: int) -> None:
@@ -179,13 +187,14 @@ class JobStore:
         *,
         now: float,
         info: TaskInfo | None = None,
-        reason: str | None = None,
+        reason_key: str | None = None,
     ) -> bool:
         """Move an active job to a final state and queue its delivery; False if not active."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, progress = COALESCE(?, progress), result_url = ?,"
-                " result_expires_at = ?, error_message = ?, cost = ?, credits_cost = ?,"
+                " result_expires_at = ?, error_key = ?, error_message = ?, cost = ?,"
+                " credits_cost = ?,"
                 " finished_at = ?, next_poll_at = NULL, next_delivery_at = ?"
                 f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
                 (
@@ -193,7 +202,8 @@ class JobStore:
                     info.progress if info is not None else None,
                     info.video_url if info is not None else None,
                     info.expires_at if info is not None else None,
-                    reason or (info.error_message if info is not None else None),
+                    reason_key,
+                    info.error_message if info is not None else None,
                     info.cost if info is not None else None,
                     info.credits_cost if info is not None else None,
                     now,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import texts
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
+from bot.i18n import Message, msg
 from bot.jobs.models import MediaInput
 
 DEFAULT_DURATION = 6
@@ -17,13 +17,14 @@ MAX_PROMPT_LENGTH = 2000
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
 ALLOWED_IMAGE_COUNTS = (0, 1, 3)
+MIB = 1024 * 1024
 
 
 class InvalidVideoRequest(ValueError):
     """Bad input; `user_message` tells the member what to change."""
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
+    def __init__(self, user_message: Message) -> None:
+        super().__init__(user_message.key)
         self.user_message = user_message
 
 
@@ -45,24 +46,31 @@ def _media_type(media: MediaInput) -> str:
 
 
 def _check_files(
-    media: Sequence[MediaInput], allowed: frozenset[str], kind: str, limit: int
+    media: Sequence[MediaInput], allowed: frozenset[str], wrong_type_key: str, limit: int
 ) -> None:
     for item in media:
         if _media_type(item) not in allowed:
-            raise InvalidVideoRequest(texts.wrong_file_type(item.filename, kind))
+            raise InvalidVideoRequest(msg(wrong_type_key, filename=item.filename))
         if not item.url.startswith(("http://", "https://")):
-            raise InvalidVideoRequest(texts.unreachable_file(item.filename))
+            raise InvalidVideoRequest(msg("unreachable_file", filename=item.filename))
         if item.size > limit:
-            raise InvalidVideoRequest(texts.file_too_large(item.filename, item.size, limit))
+            raise InvalidVideoRequest(
+                msg(
+                    "file_too_large",
+                    filename=item.filename,
+                    size=f"{item.size / MIB:.1f}",
+                    limit=f"{limit / MIB:.1f}",
+                )
+            )
 
 
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:
-            raise InvalidVideoRequest(texts.mode_needs_images(mode))
+            raise InvalidVideoRequest(msg("mode_needs_images", mode=mode))
         return None
     if mode == "frame" and image_count != 1:
-        raise InvalidVideoRequest(texts.frame_needs_one_image(image_count))
+        raise InvalidVideoRequest(msg("frame_needs_one_image", count=image_count))
     if mode is None:
         # One picture reads most naturally as the opening shot; three can only be fused.
         return "frame" if image_count == 1 else "reference"
@@ -73,31 +81,33 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
     """Turn a member's options into a request the API will accept, or explain what is wrong."""
     prompt = options.prompt.strip()
     if not prompt:
-        raise InvalidVideoRequest(texts.BLANK_PROMPT)
+        raise InvalidVideoRequest(msg("blank_prompt"))
     if len(prompt) > MAX_PROMPT_LENGTH:
-        raise InvalidVideoRequest(texts.prompt_too_long(len(prompt), MAX_PROMPT_LENGTH))
+        raise InvalidVideoRequest(
+            msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH)
+        )
 
     image_count = len(options.images)
     if image_count not in ALLOWED_IMAGE_COUNTS:
-        raise InvalidVideoRequest(texts.wrong_image_count(image_count))
+        raise InvalidVideoRequest(msg("wrong_image_count", count=image_count))
     if len(options.videos) > 1:
-        raise InvalidVideoRequest(texts.too_many_videos(len(options.videos)))
+        raise InvalidVideoRequest(msg("too_many_videos", count=len(options.videos)))
     if options.videos and options.duration is not None:
-        raise InvalidVideoRequest(texts.DURATION_WITH_VIDEO)
+        raise InvalidVideoRequest(msg("duration_with_video"))
 
     duration = options.duration
     if duration is not None and duration not in DURATIONS:
-        raise InvalidVideoRequest(texts.bad_choice("duration", str(duration), DURATIONS))
+        raise InvalidVideoRequest(msg("bad_duration", value=duration))
     resolution = (options.resolution or DEFAULT_RESOLUTION).lower()
     if resolution not in RESOLUTIONS:
-        raise InvalidVideoRequest(texts.bad_choice("resolution", resolution, RESOLUTIONS))
+        raise InvalidVideoRequest(msg("bad_resolution", value=resolution))
     aspect_ratio = options.aspect_ratio or DEFAULT_ASPECT_RATIO
     if aspect_ratio not in ASPECT_RATIOS:
-        raise InvalidVideoRequest(texts.bad_choice("aspect ratio", aspect_ratio, ASPECT_RATIOS))
+        raise InvalidVideoRequest(msg("bad_aspect_ratio", value=aspect_ratio))
 
     generation_type = _generation_type(options.mode, image_count)
-    _check_files(options.images, IMAGE_TYPES, "image", max_file_bytes)
-    _check_files(options.videos, VIDEO_TYPES, "video", max_file_bytes)
+    _check_files(options.images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
+    _check_files(options.videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
     return VideoRequest(
         prompt=prompt,

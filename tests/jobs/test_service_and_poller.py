@@ -90,7 +90,7 @@ async def test_a_good_job_is_recorded_before_it_is_submitted(db, api, session, c
     report = await submitting
     assert report.state is JobState.QUEUED
     assert report.job.task_id == api.task_ids[0]
-    assert "job #1" in report.member_message
+    assert "job #1" in report.member_message.render("en-US")
     assert api.submits[0]["prompt"] == "a fox in snow"
 
 
@@ -173,7 +173,7 @@ async def test_busy_api_keeps_the_job_and_submits_it_later(db, api, session, clo
     api.fail_next("submit", status=429, times=2)
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert report.state is JobState.RECORDED
-    assert "saved and waiting" in report.member_message
+    assert "saved and waiting" in report.member_message.render("en-US")
     clock.advance(60)
     await poller.run_once()
     assert (await store.get(report.job.id)).state is JobState.QUEUED
@@ -187,7 +187,7 @@ async def test_a_refused_submit_is_told_at_once_and_not_delivered_again(db, api,
     api.fail_next("submit", status=402, error_type="payment_required")
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert report.state is JobState.REJECTED
-    assert "paused" in report.member_message
+    assert "paused" in report.member_message.render("en-US")
     clock.advance(60)
     await poller.run_once()
     assert delivery.delivered == []
@@ -198,7 +198,7 @@ async def test_a_lost_submit_answer_is_never_resent(db, api, session, clock):
     api.reset_next("submit")
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert report.state is JobState.SUBMIT_UNKNOWN
-    assert "can't tell whether" in report.member_message
+    assert "can't tell whether" in report.member_message.render("en-US")
     clock.advance(600)
     await poller.run_once()
     assert len(api.submits) == 1

@@ -1,0 +1,1 @@
+"""Message catalogs, one module per language; every language has every key."""
