@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.apimart.models import DURATIONS, GenerationType
 from bot.delivery import truncate
 from bot.i18n import Message, msg
-from bot.jobs.models import JobState, MediaInput, Requester
+from bot.jobs.models import JobRefused, JobState, MediaInput, Requester
 from bot.jobs.validation import MAX_PROMPT_LENGTH, InvalidVideoRequest, VideoOptions, validate
 
 if TYPE_CHECKING:
@@ -145,7 +145,11 @@ class VideoCog(commands.Cog):
             guild_id=interaction.guild_id,
             locale=str(interaction.locale),
         )
-        report = await self.bot.jobs.create_and_submit(requester, request)
+        try:
+            report = await self.bot.jobs.create_and_submit(requester, request)
+        except JobRefused as refusal:
+            await answer_privately(interaction, refusal.user_message)
+            return
         if report.state in (JobState.QUEUED, JobState.RECORDED):
             await self._post_status(interaction, report.job.id, request.prompt, report.state)
         await answer_privately(interaction, report.member_message)

@@ -23,6 +23,7 @@ CREATE TABLE jobs (
     cost               REAL,
     credits_cost       REAL,
     created_at         REAL NOT NULL,
+    media_fetched_at   REAL NOT NULL,
     submitted_at       REAL,
     finished_at        REAL,
     next_poll_at       REAL,

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
+from bot.i18n import Message
 
 
 class JobState(enum.StrEnum):
@@ -46,6 +47,14 @@ FINAL_STATES = frozenset(
 )
 
 
+class JobRefused(Exception):
+    """A rule (quota, cooldown, expired media, ...) refused a job; `user_message` says why."""
+
+    def __init__(self, user_message: Message) -> None:
+        super().__init__(user_message.key)
+        self.user_message = user_message
+
+
 @dataclass(frozen=True)
 class MediaInput:
     """A file a member handed us, described without any Discord types."""
@@ -84,6 +93,7 @@ class Job:
     cost: float | None
     credits_cost: float | None
     created_at: float
+    media_fetched_at: float  # when the media URLs were last known fresh
     submitted_at: float | None
     finished_at: float | None
     next_poll_at: float | None

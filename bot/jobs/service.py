@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.apimart import (
@@ -16,12 +17,14 @@ from bot.apimart import (
     VideoRequest,
 )
 from bot.i18n import Message, msg
-from bot.jobs.models import Job, JobState, Requester
-from bot.jobs.store import JobStore
+from bot.jobs.models import Job, JobRefused, JobState, Requester
+from bot.jobs.store import Admission, JobStore
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+# Gives a job fresh media URLs (Discord's signed URLs expire); raises JobRefused if it cannot.
+MediaRefresher = Callable[[Job], Awaitable[VideoRequest]]
 REFUSAL_KEYS = frozenset(
     {
         "refusal_invalid_duration",
@@ -42,6 +45,8 @@ class SubmitTiming:
     submit_retry_delay: float = 60.0
     # Give up re-trying a submit the API keeps refusing as busy after this long.
     submit_give_up_after: float = 1800.0
+    # Media URLs older than this are refreshed before a submit (Discord's last about a day).
+    media_max_age: float = 3600.0
 
 
 @dataclass(frozen=True)
@@ -64,18 +69,31 @@ class JobService:
         clock: Clock,
         timing: SubmitTiming | None = None,
         on_change: Callable[[], None] = lambda: None,
+        admission: Admission | None = None,
+        refresh_media: MediaRefresher | None = None,
     ) -> None:
         self._store = store
         self._client = client
         self._clock = clock
         self._timing = timing or SubmitTiming()
         self._on_change = on_change
+        self._admission = admission
+        self._refresh_media = refresh_media
+
+    @property
+    def store(self) -> JobStore:
+        """The job store this service writes to."""
+        return self._store
 
     async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
-        """Record the job, then send it; the member is answered from the returned report."""
+        """Record the job, then send it; raises `JobRefused` when a policy says no."""
         now = self._clock()
         job = await self._store.create(
-            requester, request, now=now, submit_by=now + self._timing.orphan_grace
+            requester,
+            request,
+            now=now,
+            submit_by=now + self._timing.orphan_grace,
+            admit=self._admission,
         )
         log.info(
             "Job %d recorded for user %d in guild %s", job.id, requester.user_id, requester.guild_id
@@ -87,6 +105,11 @@ class JobService:
         if not await self._store.claim_for_submit(job.id):
             current = await self._store.get(job.id) or job
             return SubmitReport(current, current.state, msg("queued", job_id=job.id))
+        try:
+            job = await self._fresh_media(job)
+        except JobRefused as refusal:
+            log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
+            return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -126,6 +149,21 @@ class JobService:
         self._on_change()
         submitted = await self._store.get(job.id) or job
         return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
+
+    async def _fresh_media(self, job: Job) -> Job:
+        """The job with media URLs young enough to survive until APIMart fetches them."""
+        now = self._clock()
+        has_media = bool(job.request.image_urls or job.request.video_urls)
+        if (
+            self._refresh_media is None
+            or not has_media
+            or now - job.media_fetched_at < self._timing.media_max_age
+        ):
+            return job
+        request = await self._refresh_media(job)
+        await self._store.replace_media(job.id, request, now=now)
+        log.info("Job %d: refreshed its media URLs before submitting", job.id)
+        return dataclasses.replace(job, request=request, media_fetched_at=now)
 
     async def _close(
         self, job: Job, state: JobState, message: Message, member_present: bool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -14,6 +14,11 @@ from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, Requeste
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 _FINAL = tuple(state.value for state in FINAL_STATES)
+# Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
+# and the insert are atomic (a burst of requests cannot overshoot a quota).
+Admission = Callable[[aiosqlite.Connection, Requester, VideoRequest, float], Awaitable[None]]
+CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
+
 # States whose `next_poll_at` means "act then": poll it, or (re)submit it.
 _WAITING = (*_ACTIVE, JobState.RECORDED.value)
 
@@ -51,6 +56,7 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
         cost=row["cost"],
         credits_cost=row["credits_cost"],
         created_at=row["created_at"],
+        media_fetched_at=row["media_fetched_at"],
         submitted_at=row["submitted_at"],
         finished_at=row["finished_at"],
         next_poll_at=row["next_poll_at"],
@@ -73,14 +79,23 @@ class JobStore:
             await conn.execute(sql, (*params, job_id))
 
     async def create(
-        self, requester: Requester, request: VideoRequest, *, now: float, submit_by: float
+        self,
+        requester: Requester,
+        request: VideoRequest,
+        *,
+        now: float,
+        submit_by: float,
+        admit: Admission | None = None,
     ) -> Job:
         """Record a job before sending it; the poller sends it if still unsent at `submit_by`."""
         async with self._db.transaction() as conn:
+            if admit is not None:
+                await admit(conn, requester, request, now)
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, next_poll_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, media_fetched_at, next_poll_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -94,6 +109,7 @@ class JobStore:
                     json.dumps(list(request.image_urls)),
                     json.dumps(list(request.video_urls)),
                     JobState.RECORDED.value,
+                    now,
                     now,
                     submit_by,
                 ),
@@ -115,6 +131,33 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ? WHERE id = ? AND state = ?",
                 (JobState.SUBMITTING.value, job_id, JobState.RECORDED.value),
+            )
+            return cursor.rowcount == 1
+
+    async def replace_media(self, job_id: int, request: VideoRequest, *, now: float) -> None:
+        """Store fresh media URLs for a job about to be (re)submitted."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET image_urls = ?, video_urls = ?, media_fetched_at = ? WHERE id = ?",
+            (json.dumps(list(request.image_urls)), json.dumps(list(request.video_urls)), now),
+        )
+
+    async def cancel(self, job_id: int, *, reason_key: str, now: float, member_told: bool) -> bool:
+        """Stop tracking an unfinished job (the API may still finish it); False if not possible."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = ?, error_key = ?, finished_at = ?, next_poll_at = NULL,"
+                " next_delivery_at = ?, delivered_at = ?"
+                f" WHERE id = ? AND state IN ({_placeholders(CANCELLABLE)})",
+                (
+                    JobState.CANCELLED.value,
+                    reason_key,
+                    now,
+                    now,
+                    now if member_told else None,
+                    job_id,
+                    *CANCELLABLE,
+                ),
             )
             return cursor.rowcount == 1
 

@@ -48,8 +48,8 @@ async def session():
         yield http
 
 
-def make_world(db, api, session, clock, delivery, **config):
-    client = APIMartClient(
+def make_client(api, session):
+    return APIMartClient(
         session,
         base_url=api.base_url,
         api_key="test-key",
@@ -57,6 +57,10 @@ def make_world(db, api, session, clock, delivery, **config):
         retry=RetryPolicy(max_retries=1, rng=random.Random(0)),
         sleep=no_sleep,
     )
+
+
+def make_world(db, api, session, clock, delivery, **config):
+    client = make_client(api, session)
     store = JobStore(db)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     poller = Poller(
@@ -244,3 +248,65 @@ async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
     clock.advance(61)
     await poller.run_once()
     assert len(api.submits) == 1
+
+
+async def test_an_admission_rule_and_the_insert_are_one_transaction(db, api, session, clock):
+    """A burst cannot overshoot a limit checked by the admission hook."""
+    from bot.i18n import msg
+    from bot.jobs.models import JobRefused
+
+    async def at_most_three(conn, requester, request, now):
+        async with conn.execute(
+            "SELECT COUNT(*) FROM jobs WHERE user_id = ?", (requester.user_id,)
+        ) as cursor:
+            (count,) = await cursor.fetchone()
+        if count >= 3:
+            raise JobRefused(msg("unexpected_error"))
+
+    store, _, _ = make_world(db, api, session, clock, RecordingDelivery())
+    service = JobService(
+        store,
+        make_world(db, api, session, clock, None)[1]._client,
+        clock=clock,
+        admission=at_most_three,
+    )
+    results = await asyncio.gather(
+        *(service.create_and_submit(REQUESTER, REQUEST) for _ in range(20)),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, Exception) for r in results) == 3
+    assert sum(isinstance(r, JobRefused) for r in results) == 17
+    assert len(api.submits) == 3
+
+
+async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, session, clock):
+    refreshed = []
+
+    async def refresh(job):
+        refreshed.append(job.id)
+        return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
+
+    store = JobStore(db)
+    service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
+    request = VideoRequest(
+        prompt="x", generation_type="frame", image_urls=("https://cdn.example/old.png",)
+    )
+    job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+    clock.advance(2 * 3600)  # e.g. the bot was down for two hours
+    await service.submit(job, member_present=False)
+    assert refreshed == [job.id]
+    assert api.submits[0]["image_urls"] == ["https://cdn.example/fresh.png"]
+    assert (await store.get(job.id)).request.image_urls == ("https://cdn.example/fresh.png",)
+
+
+async def test_cancel_stops_tracking_an_unfinished_job(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
+    assert not await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
+    clock.advance(60)
+    await poller.run_once()
+    assert api.polls == []
+    assert delivery.delivered == []
