@@ -1,0 +1,427 @@
+"""Self-tests: a real discord.py ``commands.Bot`` talks to :class:`FakeDiscord` end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from tests.fakes.discord import (
+    FLAG_EPHEMERAL,
+    FLAG_LOADING,
+    INTENT_MESSAGE_CONTENT,
+    FakeDiscord,
+)
+
+TOKEN = "fake-bot-token"
+
+# A bot in another process only learns the fake's URLs from the environment.
+SUBPROCESS_BOT = """
+import asyncio, os, discord, yarl
+
+discord.http.Route.BASE = os.environ["DISCORD_API_BASE"]
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
+client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05)
+
+@client.event
+async def on_ready():
+    channel = client.get_channel(int(os.environ["FAKE_CHANNEL_ID"]))
+    await channel.send(f"hello from pid {os.getpid()}")
+    await client.close()
+
+client.run(os.environ["DISCORD_TOKEN"], log_handler=None)
+"""
+
+
+@dataclass
+class Harness:
+    """The fake, the running bot and what the bot's callbacks observed."""
+
+    fake: FakeDiscord
+    bot: commands.Bot
+    seen: dict[str, Any] = field(default_factory=dict)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    messages: list[discord.Message] = field(default_factory=list)
+
+
+class Form(discord.ui.Modal, title="Describe"):
+    prompt: discord.ui.TextInput[Form] = discord.ui.TextInput(label="Prompt", custom_id="prompt")
+
+    def __init__(self, harness: Harness) -> None:
+        super().__init__(custom_id="describe-modal")
+        self.harness = harness
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        self.harness.seen["modal_prompt"] = self.prompt.value
+        await interaction.response.send_message(f"queued: {self.prompt.value}", ephemeral=True)
+
+
+class OpenForm(discord.ui.View):
+    def __init__(self, harness: Harness) -> None:
+        super().__init__(timeout=30)
+        self.harness = harness
+
+    @discord.ui.button(label="Open", custom_id="open-form")
+    async def open(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await interaction.response.send_modal(Form(self.harness))
+
+
+def build_bot(h: Harness, intents: discord.Intents) -> commands.Bot:
+    bot = commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+
+    @bot.tree.command(name="ping", description="Reply with pong")
+    async def ping(interaction: discord.Interaction, text: str, times: int = 1) -> None:
+        h.seen["ping"] = (text, times, interaction.user.id, interaction.channel_id)
+        h.seen["filesize_limit"] = interaction.filesize_limit
+        await interaction.response.send_message(f"pong {text} x{times}")
+        h.seen["ping_original"] = await interaction.original_response()
+
+    @bot.tree.command(name="render", description="Deferred work with an attachment")
+    async def render(
+        interaction: discord.Interaction, prompt: str, image: discord.Attachment
+    ) -> None:
+        await interaction.response.defer(thinking=True)
+        data = await image.read()
+        h.seen["render_input"] = (prompt, image.filename, image.content_type, data)
+        await interaction.followup.send(
+            f"done: {prompt}", file=discord.File(io.BytesIO(data[::-1]), "out.bin")
+        )
+        await interaction.followup.send("only for you", ephemeral=True)
+
+    @bot.tree.command(name="slow", description="Responds only when the test opens the gate")
+    async def slow(interaction: discord.Interaction) -> None:
+        await h.gate.wait()
+        try:
+            await interaction.response.send_message("too late?")
+        except discord.HTTPException as exc:
+            h.seen["slow_error"] = exc
+
+    @bot.tree.command(name="later", description="Defers, then follows up after the gate")
+    async def later(interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        await h.gate.wait()
+        try:
+            await interaction.followup.send("much later")
+        except discord.HTTPException as exc:
+            h.seen["later_error"] = exc
+
+    @bot.tree.command(name="form", description="Button that opens a modal")
+    async def form(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Click to describe", view=OpenForm(h))
+
+    @bot.tree.command(name="video", description="Group")
+    @app_commands.describe(prompt="What to make")
+    async def video(interaction: discord.Interaction, prompt: str) -> None:
+        await interaction.response.send_message(f"video: {prompt}", ephemeral=True)
+
+    @bot.event
+    async def on_message(message: discord.Message) -> None:
+        if message.author.id != h.fake.bot_user_id:
+            h.messages.append(message)
+
+    return bot
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A started fake with discord.py pointed at it (restored afterwards)."""
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    async with FakeDiscord(token=TOKEN) as f:
+        discord.http.Route.BASE = f.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f.gateway_url)
+        try:
+            yield f
+        finally:
+            discord.http.Route.BASE = old_base
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+@contextlib.asynccontextmanager
+async def _run_bot(fake: FakeDiscord, intents: discord.Intents) -> AsyncIterator[Harness]:
+    """Start a real bot against the fake; yields once it is ready, closes it afterwards."""
+    h = Harness(fake=fake, bot=None)  # type: ignore[arg-type]
+    h.bot = build_bot(h, intents)
+    task = asyncio.create_task(h.bot.start(TOKEN))
+    try:
+        await fake.wait_for_connection()
+        await asyncio.wait_for(h.bot.wait_until_ready(), 5)
+        yield h
+    finally:
+        await h.bot.close()
+        await asyncio.wait_for(task, 5)
+
+
+@pytest.fixture
+async def harness(fake: FakeDiscord) -> AsyncIterator[Harness]:
+    async with _run_bot(fake, discord.Intents.default()) as h:
+        yield h
+
+
+async def test_login_ready_guild_create_and_sync(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    assert bot.user is not None and bot.user.id == fake.bot_user_id
+    assert bot.application_id == fake.application_id
+    paths = [(r.method, r.path) for r in fake.requests]
+    assert ("GET", "/users/@me") in paths
+    assert ("GET", "/oauth2/applications/@me") in paths
+    assert fake.requests[0].headers["Authorization"] == f"Bot {TOKEN}"
+    # IDENTIFY carried the token and intents; READY and GUILD_CREATE were dispatched.
+    assert fake.identify_payloads[0]["token"] == TOKEN
+    assert fake.intents == discord.Intents.default().value
+    assert [f["t"] for f in fake.gateway_dispatched[:2]] == ["READY", "GUILD_CREATE"]
+    assert fake.gateway_dispatched[0]["s"] == 1
+    # discord.py asked for zlib-stream transport compression, which the fake speaks.
+    assert fake.gateway_connect_queries[0] == {
+        "v": "10",
+        "encoding": "json",
+        "compress": "zlib-stream",
+    }
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None and guild.name == "Test Guild"
+    channel = guild.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    assert guild.me is not None
+    perms = channel.permissions_for(guild.me)
+    assert perms.send_messages and perms.attach_files and perms.embed_links
+    # Without the GUILD_MEMBERS intent only the bot's own member comes with GUILD_CREATE.
+    assert guild.get_member(fake.user_id) is None
+    member = await guild.fetch_member(fake.user_id)
+    assert member.name == "alice"
+    # Command sync (global and guild) is stored and echoed back with ids.
+    synced = await bot.tree.sync()
+    assert {c.name for c in synced} == {"ping", "render", "slow", "later", "form", "video"}
+    assert {c["name"] for c in fake.commands()} == {c.name for c in synced}
+    assert all(c.id for c in synced)
+    fetched = await bot.tree.fetch_commands()
+    assert sorted(c.id for c in fetched) == sorted(c.id for c in synced)
+    bot.tree.copy_global_to(guild=discord.Object(fake.guild_id))
+    guild_synced = await bot.tree.sync(guild=discord.Object(fake.guild_id))
+    assert len(fake.commands(fake.guild_id)) == len(guild_synced) == 6
+    assert bot.latency < 5
+
+
+async def test_slash_command_send_message(harness: Harness) -> None:
+    fake = harness.fake
+    inter = await fake.slash_command("ping", {"text": "hi", "times": 3})
+    callback = await inter.wait_for_callback()
+    assert callback["type"] == 4
+    assert callback["data"]["content"] == "pong hi x3"
+    assert harness.seen["ping"] == ("hi", 3, fake.user_id, fake.channel_id)
+    assert harness.seen["filesize_limit"] == fake.upload_limit
+    original = await inter.wait_for_original()
+    assert original["content"] == "pong hi x3"
+    assert original["interaction_metadata"]["user"]["id"] == str(fake.user_id)
+    assert fake.messages(fake.channel_id) == [original]
+    # interaction.original_response() went through GET /webhooks/{app}/{token}/messages/@original
+    await fake.wait_for_request("GET", r"/webhooks/\d+/[^/]+/messages/@original")
+    await fake.wait_for(lambda: "ping_original" in harness.seen)
+    assert harness.seen["ping_original"].id == int(original["id"])
+
+
+async def test_defer_followup_with_attachment(harness: Harness) -> None:
+    fake = harness.fake
+    image = fake.make_attachment("cat.png", b"\x89PNG-bytes")
+    inter = await fake.slash_command("render", {"prompt": "a cat", "image": image})
+    first = await inter.wait_for_followup(1)
+    second = await inter.wait_for_followup(2)
+    assert inter.callback is not None and inter.callback["type"] == 5
+    assert harness.seen["render_input"] == ("a cat", "cat.png", "image/png", b"\x89PNG-bytes")
+    # The first follow-up replaced the "thinking..." message (same id as the original).
+    assert int(first["id"]) == inter.original_message_id
+    assert not first["flags"] & FLAG_LOADING
+    assert first["content"] == "done: a cat"
+    [att] = first["attachments"]
+    assert att["filename"] == "out.bin" and att["size"] == len(b"\x89PNG-bytes")
+    assert fake.attachment_bytes(att) == b"\x89PNG-bytes"[::-1]
+    # The upload was recorded as a multipart part with its bytes.
+    upload = next(r for r in fake.requests if r.files and r.path.startswith("/webhooks/"))
+    assert upload.files[0].data == b"\x89PNG-bytes"[::-1]
+    assert upload.payload["content"] == "done: a cat"
+    # The second follow-up is a new ephemeral message only the invoker can see.
+    assert second["content"] == "only for you" and second["flags"] & FLAG_EPHEMERAL
+    assert [m["id"] for m in fake.messages(visible_to=fake.owner_id)] == [first["id"]]
+    assert len(fake.messages(visible_to=fake.user_id)) == 2
+
+
+async def test_channel_send_with_file_and_history(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("here you go", file=discord.File(io.BytesIO(b"video!"), "v.mp4"))
+    stored = await fake.wait_for_message(fake.channel_id, lambda m: m["content"] == "here you go")
+    assert int(stored["id"]) == sent.id
+    assert stored["author"]["id"] == str(fake.bot_user_id)
+    [att] = stored["attachments"]
+    assert (att["filename"], att["size"], att["content_type"]) == ("v.mp4", 6, "video/mp4")
+    assert fake.attachment_bytes(att) == b"video!"
+    assert await sent.attachments[0].read() == b"video!"
+    req = await fake.wait_for_request("POST", rf"^/channels/{fake.channel_id}/messages$")
+    assert req.files[0].field == "files[0]" and req.files[0].data == b"video!"
+    reply = await sent.reply("and a reply", mention_author=False)
+    await sent.edit(content="edited")
+    assert fake.get_message(sent.id)["content"] == "edited"  # type: ignore[index]
+    history = [m async for m in channel.history(limit=10)]
+    assert [m.id for m in history] == [reply.id, sent.id]
+    assert history[0].reference is not None and history[0].reference.message_id == sent.id
+    oldest_first = [m.id async for m in channel.history(after=discord.Object(0), limit=10)]
+    assert oldest_first == [sent.id, reply.id]
+    fetched = await channel.fetch_message(sent.id)
+    assert fetched.content == "edited"
+    await reply.delete()
+    assert [int(m["id"]) for m in fake.messages()] == [sent.id]
+    assert fake.deleted_messages[-1]["content"] == "and a reply"
+
+
+async def test_discord_error_rules(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    # A scripted 429 is retried transparently by discord.py.
+    fault = fake.fail_next("POST", r"/channels/\d+/messages$", 429, retry_after=0.01)
+    await channel.send("after a rate limit")
+    assert fault.hits == 1
+    # Scripted 400, upload limit, forbidden channel, unknown channel, empty message.
+    fake.fail_next("POST", r"/channels/\d+/messages$", 400, 50035, "Invalid Form Body")
+    with pytest.raises(discord.HTTPException) as info:
+        await channel.send("x")
+    assert info.value.code == 50035
+    fake.upload_limit = 4
+    with pytest.raises(discord.HTTPException) as info:
+        await channel.send(file=discord.File(io.BytesIO(b"12345"), "big.bin"))
+    assert (info.value.status, info.value.code) == (413, 40005)
+    fake.forbidden_channels.add(fake.channel_id)
+    with pytest.raises(discord.Forbidden) as forbidden:
+        await channel.send("nope")
+    assert forbidden.value.code == 50013
+    with pytest.raises(discord.NotFound) as missing:
+        await bot.http.send_message(1234, params=discord.http.handle_message_parameters("x"))
+    assert missing.value.code == 10003
+    fake.forbidden_channels.clear()
+    with pytest.raises(discord.HTTPException) as empty:
+        await channel.send(embeds=[])
+    assert empty.value.code == 50006
+    assert [m["content"] for m in fake.messages()] == ["after a rate limit"]
+
+
+async def test_interaction_ack_rules(harness: Harness) -> None:
+    fake = harness.fake
+    # Late callback -> 10062 Unknown interaction.
+    slow = await fake.slash_command("slow")
+    fake.advance_clock(fake.ack_deadline + 0.5)
+    harness.gate.set()
+    await fake.wait_for(lambda: "slow_error" in harness.seen)
+    assert isinstance(harness.seen["slow_error"], discord.NotFound)
+    assert harness.seen["slow_error"].code == 10062
+    assert slow.rejected_callbacks[0][1]["code"] == 10062 and not slow.acknowledged
+    # A second callback for the same interaction -> 40060.
+    ping = await fake.slash_command("ping", {"text": "once"})
+    await ping.wait_for_callback()
+    url = f"{fake.api_base}/interactions/{ping.id}/{ping.token}/callback"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json={"type": 4, "data": {"content": "twice"}}) as resp,
+    ):
+        assert resp.status == 400
+        assert await resp.json() == {
+            "code": 40060,
+            "message": "Interaction has already been acknowledged.",
+        }
+    # Follow-up with an expired token -> 401 50027.
+    harness.gate.clear()
+    later = await fake.slash_command("later")
+    await later.wait_for_callback()
+    fake.advance_clock(fake.token_lifetime + 1)
+    harness.gate.set()
+    await fake.wait_for(lambda: "later_error" in harness.seen)
+    assert (harness.seen["later_error"].status, harness.seen["later_error"].code) == (401, 50027)
+
+
+async def test_component_and_modal_flow(harness: Harness) -> None:
+    fake = harness.fake
+    cmd = await fake.slash_command("form")
+    prompt_msg = await cmd.wait_for_original()
+    assert prompt_msg["components"][0]["components"][0]["custom_id"] == "open-form"
+    click = await fake.component_interaction("open-form", message_id=int(prompt_msg["id"]))
+    modal = await click.wait_for_callback()
+    assert modal["type"] == 9 and modal["data"]["custom_id"] == "describe-modal"
+    submit = await fake.modal_submit({"prompt": "a red fox"}, interaction=click)
+    reply = await submit.wait_for_original()
+    assert harness.seen["modal_prompt"] == "a red fox"
+    assert reply["content"] == "queued: a red fox" and reply["flags"] & FLAG_EPHEMERAL
+
+
+async def test_message_create_dm_and_reconnect(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    # Without the MESSAGE_CONTENT intent the content is blanked, like on Discord.
+    sent = await fake.message_create("hello bot")
+    await fake.wait_for(lambda: harness.messages)
+    assert harness.messages[0].id == int(sent["id"]) and harness.messages[0].content == ""
+    # DM: POST /users/@me/channels then POST /channels/{dm}/messages.
+    user = await bot.fetch_user(fake.user_id)
+    dm = await user.send("your video is ready")
+    dm_channel = fake.dm_channel_id(fake.user_id)
+    assert [m["content"] for m in fake.messages(dm_channel)] == ["your video is ready"]
+    assert dm.channel.id == dm_channel
+    fake.dm_blocked_users.add(fake.user_id)
+    with pytest.raises(discord.Forbidden) as blocked:
+        await user.send("again")
+    assert blocked.value.code == 50007
+    # Drop the gateway: discord.py RESUMEs and keeps working.
+    assert await fake.disconnect_all() == 1
+    await fake.wait_for_connection(handshakes=2)
+    assert fake.resume_payloads[0]["session_id"] == fake.gateway_dispatched[0]["d"]["session_id"]
+    inter = await fake.slash_command("ping", {"text": "again"})
+    assert (await inter.wait_for_callback())["data"]["content"] == "pong again x1"
+
+
+async def test_message_content_intent_and_clean_close(fake: FakeDiscord) -> None:
+    intents = discord.Intents.default()
+    intents.message_content = True
+    async with _run_bot(fake, intents) as h:
+        assert fake.intents is not None and fake.intents & INTENT_MESSAGE_CONTENT
+        await fake.message_create("full text", attachments=[fake.make_attachment("a.txt", b"a")])
+        await fake.wait_for(lambda: h.messages)
+        assert h.messages[0].content == "full text"
+        assert await h.messages[0].attachments[0].read() == b"a"
+        bot = h.bot
+    assert bot.is_closed()
+    await fake.wait_for(lambda: not fake.connected)
+    # discord.py's Client.close() interrupts its own pending receive(), whose handler sends the
+    # close frame first -- with 4000, not 1000 -- so only check that exactly one socket closed.
+    assert len(fake.gateway_close_codes) == 1
+    assert fake.handshakes == 1
+
+
+async def test_bot_in_a_subprocess(fake: FakeDiscord) -> None:
+    env = {
+        **os.environ,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DISCORD_TOKEN": TOKEN,
+        "FAKE_CHANNEL_ID": str(fake.channel_id),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SUBPROCESS_BOT, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        msg = await fake.wait_for_message(timeout=15)
+        assert msg["content"] == f"hello from pid {proc.pid}"
+        _, stderr = await asyncio.wait_for(proc.communicate(), 15)
+        assert proc.returncode == 0, stderr.decode()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
