@@ -36,7 +36,12 @@ class VideoBot(commands.Bot):
     poller: Poller
 
     def __init__(
-        self, settings: Settings, db: Database, *, clock: Callable[[], float] = time.time
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         # Slash commands need no privileged intents.
         intents = discord.Intents.default()
@@ -45,6 +50,7 @@ class VideoBot(commands.Bot):
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.db = db

@@ -1,0 +1,209 @@
+"""/video as a member uses it: the real bot against fake Discord and fake APIMart."""
+
+import pytest
+
+from bot.jobs.models import JobState
+from tests.fakes.apimart import TaskPlan
+from tests.harness import running_bot
+
+EPHEMERAL = 64
+
+
+async def wait_for_result(world, status_message_id=None):
+    """The bot's reply that carries the finished video or the failure."""
+    return await world.discord.wait_for_message(
+        predicate=lambda m: bool(m.get("embeds")) and m.get("message_reference") is not None,
+        timeout=10,
+    )
+
+
+async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=2)) as world:
+        interaction = await world.video(
+            prompt="a red fox running through snow",
+            duration=8,
+            resolution="1080p",
+            aspect_ratio="9:16",
+        )
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 5, "acknowledged at once by deferring"
+        assert callback["data"]["flags"] & EPHEMERAL
+        followup = await interaction.wait_for_followup()
+        assert "queued as job #1" in followup["content"]
+        assert world.api.submits == [
+            {
+                "model": "Omni-Flash-Ext",
+                "prompt": "a red fox running through snow",
+                "duration": 8,
+                "resolution": "1080p",
+                "aspect_ratio": "9:16",
+            }
+        ]
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert "a red fox running through snow" in status["content"]
+        result = await wait_for_result(world)
+        assert result["message_reference"]["message_id"] == status["id"]
+        assert result["content"].startswith(f"<@{world.discord.user_id}> your video is ready")
+        assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
+        [attachment] = result["attachments"]
+        assert attachment["filename"] == "video.mp4"
+        task_id = world.api.task_ids[0]
+        assert world.discord.attachment_bytes(attachment) == world.api.files[f"{task_id}.mp4"]
+        embed = result["embeds"][0]
+        fields = {f["name"]: f["value"] for f in embed["fields"]}
+        assert fields["Duration"] == "8 s"
+        assert fields["Resolution"] == "1080p"
+        assert fields["Aspect ratio"] == "9:16"
+        assert fields["Credits"] == "4"
+        assert embed["footer"]["text"] == "Job #1"
+        # Result URLs are public: the API key never travels to them.
+        assert world.api.downloads and not any(d.authorization_sent for d in world.api.downloads)
+        await world.bot.poller.stop()  # lets the round in flight finish its writes
+        job = await world.bot.store.get(1)
+        assert job.state is JobState.COMPLETED
+        assert job.delivered_at is not None
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"prompt": "   "}, "prompt is empty"),
+        ({"prompt": "x", "image": "png", "image2": "png"}, "I found 2 images"),
+        (
+            {"prompt": "x", "image": "png", "image2": "png", "image3": "png", "mode": "frame"},
+            "exactly 1 image",
+        ),
+        ({"prompt": "x", "mode": "reference"}, "none were attached"),
+        ({"prompt": "x", "image": "pdf"}, "not a supported image"),
+        ({"prompt": "x", "video": "png"}, "not a supported video"),
+        ({"prompt": "x", "video": "mp4", "duration": 8}, "duration can't be used"),
+    ],
+    ids=[
+        "blank",
+        "two-images",
+        "frame-with-three",
+        "mode-without-image",
+        "pdf-as-image",
+        "image-as-video",
+        "duration-with-video",
+    ],
+)
+async def test_bad_input_is_explained_privately_and_nothing_is_spent(tmp_path, options, expected):
+    async with running_bot(tmp_path) as world:
+        files = {
+            "png": lambda: world.png(),
+            "mp4": lambda: world.mp4(),
+            "pdf": lambda: world.discord.make_attachment("notes.pdf", b"%PDF", "application/pdf"),
+        }
+        resolved = {
+            k: files[v]() if v in files and k not in ("prompt", "mode") else v
+            for k, v in options.items()
+        }
+        interaction = await world.video(**resolved)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 4
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert expected in callback["data"]["content"]
+        assert world.api.submits == []
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        role = world.discord.add_role("Everyone Important")
+        other = world.discord.add_member("bob")
+        prompt = f"@everyone @here <@&{role}> <@{other}> dance party"
+        await world.video(prompt=prompt)
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert status["mention_everyone"] is False
+        assert status["mention_roles"] == []
+        assert status["mentions"] == []
+        result = await wait_for_result(world)
+        assert result["mention_everyone"] is False
+        assert result["mention_roles"] == []
+        assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
+
+
+async def test_missing_channel_permissions_are_named_before_anything_is_spent(tmp_path):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command(
+            "video",
+            options={"prompt": "x"},
+            app_permissions=str(1 << 10),  # view only
+        )
+        callback = await interaction.wait_for_callback()
+        assert "Send Messages" in callback["data"]["content"]
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert world.api.submits == []
+
+
+async def test_a_failed_render_tells_the_member_why(tmp_path):
+    plan = TaskPlan(
+        polls_until_done=1,
+        final_status="failed",
+        error_message="content moderation refused the prompt",
+    )
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.video(prompt="something risky")
+        result = await wait_for_result(world)
+        assert "could not be made: content moderation refused the prompt" in result["content"]
+        assert result["attachments"] == []
+
+
+async def test_a_cancelled_render_is_reported(tmp_path):
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1, final_status="cancelled")
+    ) as world:
+        await world.video(prompt="x")
+        result = await wait_for_result(world)
+        assert result["embeds"][0]["title"] == "Video not made"
+
+
+async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path):
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.video(prompt="a long 4k shot", resolution="4k")
+        result = await wait_for_result(world)
+        assert result["attachments"] == []
+        task = world.api.last_task
+        assert task.video_url in result["content"]
+        assert f"<t:{int(task.expires_at)}:R>" in result["content"]
+
+
+async def test_the_api_refusing_the_request_is_explained(tmp_path):
+    async with running_bot(tmp_path) as world:
+        world.api.fail_next("submit", status=400, error_type="invalid_duration", message="时长无效")
+        interaction = await world.video(prompt="x")
+        followup = await interaction.wait_for_followup()
+        assert "duration must be 4, 6, 8 or 10 seconds" in followup["content"]
+        public = [m for m in world.discord.messages() if not m.get("flags", 0) & EPHEMERAL]
+        assert public == [], "no announcement for a refused request"
+
+
+async def test_a_chinese_member_reads_chinese(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.discord.slash_command(
+            "video", options={"prompt": "一只猫在冲浪"}, locale="zh-CN"
+        )
+        followup = await interaction.wait_for_followup()
+        assert "你的视频已排队" in followup["content"]
+        result = await wait_for_result(world)
+        assert "你的视频好了" in result["content"]
+        assert world.api.requests_for("poll")[0].query["language"] == "zh"
+
+
+async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        await world.video(prompt="x")
+        await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        world.discord.forbidden_channels.add(world.discord.channel_id)
+        dm_channel = world.discord.dm_channel_id(world.discord.user_id)
+        dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
+        assert "your video is ready" in dm["content"]
+        assert f"<#{world.discord.channel_id}>" in dm["content"]

@@ -1,0 +1,115 @@
+"""The whole bot, in-process, against a fake Discord and a fake APIMart on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+
+from bot.app import VideoBot
+from bot.db import Database
+from bot.settings import Settings
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+
+BOT_TOKEN = "fake-bot-token.abc123"
+API_KEY = "sk-test-apimart-key-987"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+
+@dataclass
+class World:
+    """Everything a test needs to act as a member and look at what members see."""
+
+    bot: VideoBot
+    discord: FakeDiscord
+    api: FakeAPIMart
+    db: Database
+    settings: Settings
+
+    async def video(self, **options: Any):
+        """A member runs /video with these options; returns the fake interaction."""
+        return await self.discord.slash_command("video", options=options)
+
+    def png(self, name: str = "cat.png"):
+        return self.discord.make_attachment(name, PNG, "image/png")
+
+    def mp4(self, name: str = "move.mp4"):
+        return self.discord.make_attachment(name, MP4, "video/mp4")
+
+
+def fast_settings(
+    tmp_path: Path, api: FakeAPIMart, fake: FakeDiscord, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "discord_token": BOT_TOKEN,
+        "apimart_api_key": API_KEY,
+        "apimart_base_url": api.base_url,
+        "database_path": tmp_path / "data" / "bot.sqlite3",
+        "discord_api_base": fake.api_base,
+        "discord_gateway_url": fake.gateway_url,
+        "poll_first_delay": 0.05,
+        "poll_interval": 0.05,
+        "http_timeout": 2.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def discord_pointed_at(fake: FakeDiscord) -> AsyncIterator[None]:
+    """Point discord.py's class-level URLs at the fake for the duration, then restore them."""
+    old_base, old_gateway = (
+        discord.http.Route.BASE,
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+    discord.http.Route.BASE = fake.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    try:
+        yield
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+@asynccontextmanager
+async def running_bot(
+    tmp_path: Path,
+    *,
+    plan: TaskPlan | None = None,
+    fake: FakeDiscord | None = None,
+    api: FakeAPIMart | None = None,
+    **settings: Any,
+) -> AsyncIterator[World]:
+    """Start fakes (unless given) and the real bot; stop everything afterwards."""
+    async with (
+        FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
+        FakeAPIMart(api_key=API_KEY) if api is None else _given(api) as api_fake,
+        discord_pointed_at(discord_fake),
+    ):
+        if plan is not None:
+            api_fake.default_plan = plan
+        config = fast_settings(tmp_path, api_fake, discord_fake, **settings)
+        db = await Database.open(config.database_path)
+        await db.migrate()
+        bot = VideoBot(config, db, guild_ready_timeout=0.05)
+        runner = asyncio.create_task(bot.start(BOT_TOKEN))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 10)
+            yield World(bot, discord_fake, api_fake, db, config)
+        finally:
+            await bot.close()
+            await runner
+            await db.close()
+
+
+@asynccontextmanager
+async def _given(value: Any) -> AsyncIterator[Any]:
+    yield value
