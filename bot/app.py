@@ -22,7 +22,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-INITIAL_EXTENSIONS: tuple[str, ...] = ("cogs.video",)
+INITIAL_EXTENSIONS: tuple[str, ...] = ("cogs.video", "cogs.member")
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
 

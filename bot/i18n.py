@@ -6,11 +6,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.locales import en, zh
+from bot.locales import AREAS
 
 Language = Literal["en", "zh"]
 DEFAULT_LANGUAGE: Language = "en"
-CATALOGS: Mapping[Language, Mapping[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+
+
+def _merge(attribute: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for area in AREAS:
+        part: dict[str, str] = getattr(area, attribute)
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"message keys defined twice: {sorted(clash)}")
+        merged.update(part)
+    return merged
+
+
+CATALOGS: Mapping[Language, Mapping[str, str]] = {"en": _merge("EN"), "zh": _merge("ZH")}
 
 
 def language_for(locale: str | None) -> Language:

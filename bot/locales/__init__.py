@@ -1,1 +1,8 @@
-"""Message catalogs, one module per language; every language has every key."""
+"""Message catalogs by feature area; each area module has an `EN` and a `ZH` dict with the same keys."""
+
+from types import ModuleType
+
+from bot.locales import core
+
+# Add a feature's module here; keys must be unique across areas (checked at import).
+AREAS: tuple[ModuleType, ...] = (core,)

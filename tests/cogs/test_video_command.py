@@ -207,3 +207,11 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
         assert "your video is ready" in dm["content"]
         assert f"<#{world.discord.channel_id}>" in dm["content"]
+
+
+async def test_videos_help_explains_the_options_privately(tmp_path):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command("videos help")
+        callback = await interaction.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert "duration" in callback["data"]["content"]

@@ -1,0 +1,231 @@
+"""Core sentences: validation, submitting, status and results. Say what happened, then what to do."""
+
+EN: dict[str, str] = {
+    # Validation
+    "blank_prompt": (
+        "Your prompt is empty. Describe the scene, subject, action, camera and style you want."
+    ),
+    "prompt_too_long": (
+        "Your prompt is {length} characters long. Please shorten it to {limit} or fewer."
+    ),
+    "wrong_image_count": (
+        "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
+        "reference, or three to fuse. Remove or add images to match."
+    ),
+    "too_many_videos": (
+        "I found {count} videos, but only 1 reference video can be used. Keep just one."
+    ),
+    "mode_needs_images": (
+        "The {mode} mode uses images, but none were attached. "
+        "Attach an image, or leave the mode out for a video from text alone."
+    ),
+    "frame_needs_one_image": (
+        "First-frame mode uses exactly 1 image, but I found {count}. "
+        "Attach one image, or choose reference mode for three."
+    ),
+    "wrong_image_type": (
+        "`{filename}` is not a supported image. Please attach a PNG, JPEG or WebP file instead."
+    ),
+    "wrong_video_type": (
+        "`{filename}` is not a supported video. Please attach an MP4, MOV or WebM file instead."
+    ),
+    "unreachable_file": (
+        "I can't read `{filename}` from a public address. Please attach the file directly."
+    ),
+    "file_too_large": (
+        "`{filename}` is {size} MB, over the {limit} MB limit for references. "
+        "Please attach a smaller file."
+    ),
+    "duration_with_video": (
+        "A reference video sets the length of the result, so a duration can't be used with it. "
+        "Remove the duration option, or remove the video."
+    ),
+    "bad_duration": "`{value}` is not a valid duration. Choose 4, 6, 8 or 10 seconds.",
+    "bad_resolution": "`{value}` is not a valid resolution. Choose 720p, 1080p or 4k.",
+    "bad_aspect_ratio": "`{value}` is not a valid aspect ratio. Choose 16:9 or 9:16.",
+    "missing_channel_permissions": (
+        "I can't post videos in this channel: I need {missing}. "
+        "Ask a moderator to grant them, or use me in another channel."
+    ),
+    # Submitting
+    "queued": (
+        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; "
+        "I'll post it in this channel when it's ready."
+    ),
+    "service_misconfigured": (
+        "The video service is not set up correctly, so nothing was made and nothing was "
+        "counted. The bot's operator has been alerted; please try again later."
+    ),
+    "service_unpaid": (
+        "Video generation is paused because the service's balance is empty. "
+        "Nothing was counted; please try again once a moderator says it's back."
+    ),
+    "service_busy": (
+        "The video service is busy right now, so job #{job_id} is saved and waiting. "
+        "I'll start it automatically and post it in this channel when it's ready."
+    ),
+    "service_gave_up": (
+        "The video service stayed unavailable for too long, so your video was not made. "
+        "It was not counted against you; please try again later."
+    ),
+    "submit_unknown": (
+        "I sent your request but never heard back, so I can't tell whether the video was "
+        "started. It was not counted against you; if nothing arrives, please try again."
+    ),
+    "rejected_by_service": (
+        "The video service refused this request: {reason}. "
+        "Nothing was counted; please change the request and try again."
+    ),
+    "refusal_invalid_duration": "the duration must be 4, 6, 8 or 10 seconds",
+    "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4k",
+    "refusal_unsupported_image_count": "it needs 0, 1 or 3 images (exactly 1 in first-frame mode)",
+    "refusal_unsupported_video_count": "it accepts at most 1 reference video",
+    "unexpected_error": (
+        "Something went wrong on my side and your request was not completed. "
+        "Please try again; if it keeps happening, tell a moderator."
+    ),
+    # Status in the channel
+    "status_queued": (
+        "🎬 {mention} asked for a video: {prompt}\n"
+        "Queued as job #{job_id}; usually ready in 3-5 minutes."
+    ),
+    "status_waiting": (
+        "🎬 {mention} asked for a video: {prompt}\nJob #{job_id} is waiting for the video service."
+    ),
+    # Results
+    "task_unknown_to_service": "the video service lost track of this job",
+    "task_timed_out": "the video service did not finish it in time",
+    "task_no_video": "the video service finished without producing a video",
+    "result_ready": "{mention} your video is ready!",
+    "result_link": (
+        "{url}\nThe file is too large to upload here; this link expires {expiry}. "
+        "Save it before then."
+    ),
+    "result_link_expired": (
+        "{mention} your video finished, but its download link had already expired before I "
+        "could post it. Please run the command again."
+    ),
+    "result_failed": "{mention} your video could not be made: {reason}.",
+    "result_failed_hint": (
+        "Try rephrasing the prompt or using different images; if it keeps failing, tell a "
+        "moderator."
+    ),
+    "result_title": "Video ready",
+    "result_failed_title": "Video not made",
+    "result_dm_note": "(I couldn't post in <#{channel_id}>, so I'm sending this here.)",
+    "field_duration": "Duration",
+    "field_resolution": "Resolution",
+    "field_aspect_ratio": "Aspect ratio",
+    "field_references": "References",
+    "field_render_time": "Render time",
+    "field_credits": "Credits",
+    "seconds_value": "{seconds} s",
+    "render_time_value": "{minutes}m {seconds}s",
+    "job_footer": "Job #{job_id}",
+    "references_none": "none",
+    "references_images_frame": "{count} image (first frame)",
+    "references_images_reference": "{count} image(s) (reference)",
+    "references_video": "1 video",
+    "expiry_soon": "soon",
+    "help_text": (
+        "**/video** makes a 4-10 second video from your prompt (usually ready in 3-5 minutes).\n"
+        "- `duration` 4, 6, 8 or 10 s; `resolution` 720p, 1080p or 4K; "
+        "`aspect_ratio` 16:9 or 9:16.\n"
+        "- Attach 1 image (first frame, or reference with `mode`), 3 images to fuse, "
+        "or 1 reference video for motion (no duration then).\n"
+        "- Describe scene, subject, action, camera, style and sound for the best results."
+    ),
+}
+
+ZH: dict[str, str] = {
+    # Validation
+    "blank_prompt": "你的提示词是空的。请描述你想要的场景、主体、动作、镜头和风格。",
+    "prompt_too_long": "你的提示词有 {length} 个字符。请缩短到 {limit} 个字符以内。",
+    "wrong_image_count": (
+        "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
+        "或 3 张融合参考。请增减图片后再试。"
+    ),
+    "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
+    "mode_needs_images": (
+        "{mode} 模式需要图片，但没有附加任何图片。请附加一张图片，或不选模式以仅用文字生成视频。"
+    ),
+    "frame_needs_one_image": (
+        "首帧模式只能使用 1 张图片，但我找到了 {count} 张。请只附加一张图片，或选择参考模式使用三张。"
+    ),
+    "wrong_image_type": "`{filename}` 不是支持的图片格式。请改为附加 PNG、JPEG 或 WebP 文件。",
+    "wrong_video_type": "`{filename}` 不是支持的视频格式。请改为附加 MP4、MOV 或 WebM 文件。",
+    "unreachable_file": "我无法通过公开地址读取 `{filename}`。请直接上传该文件。",
+    "file_too_large": (
+        "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
+    ),
+    "duration_with_video": (
+        "参考视频决定了结果的时长，因此不能同时指定时长。请去掉时长选项，或去掉视频。"
+    ),
+    "bad_duration": "`{value}` 不是有效的时长。请选择 4、6、8 或 10 秒。",
+    "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4k。",
+    "bad_aspect_ratio": "`{value}` 不是有效的画面比例。请选择 16:9 或 9:16。",
+    "missing_channel_permissions": (
+        "我无法在此频道发布视频：我需要 {missing} 权限。请让管理员授予权限，或在其他频道使用我。"
+    ),
+    # Submitting
+    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发到这个频道。",
+    "service_misconfigured": (
+        "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人管理者，请稍后再试。"
+    ),
+    "service_unpaid": (
+        "视频服务余额不足，生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。"
+    ),
+    "service_busy": (
+        "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始，完成后发到这个频道。"
+    ),
+    "service_gave_up": ("视频服务长时间不可用，因此视频没有生成。没有计入你的额度；请稍后再试。"),
+    "submit_unknown": (
+        "我已发送你的请求，但没有收到回应，无法确定视频是否已开始生成。没有计入你的额度；"
+        "如果一直没有结果，请重试。"
+    ),
+    "rejected_by_service": "视频服务拒绝了这个请求：{reason}。没有计入你的额度；请修改请求后重试。",
+    "refusal_invalid_duration": "时长必须是 4、6、8 或 10 秒",
+    "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4k",
+    "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",
+    "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
+    "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
+    # Status in the channel
+    "status_queued": "🎬 {mention} 请求了一个视频：{prompt}\n已排队，任务编号 #{job_id}，通常 3-5 分钟完成。",
+    "status_waiting": "🎬 {mention} 请求了一个视频：{prompt}\n任务 #{job_id} 正在等待视频服务。",
+    # Results
+    "task_unknown_to_service": "视频服务找不到这个任务了",
+    "task_timed_out": "视频服务未能按时完成",
+    "task_no_video": "视频服务已结束但没有生成视频",
+    "result_ready": "{mention} 你的视频好了！",
+    "result_link": "{url}\n文件太大，无法在这里上传；此链接将于 {expiry} 失效，请在此之前保存。",
+    "result_link_expired": (
+        "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请重新运行命令。"
+    ),
+    "result_failed": "{mention} 你的视频未能生成：{reason}。",
+    "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",
+    "result_title": "视频已完成",
+    "result_failed_title": "视频未生成",
+    "result_dm_note": "（我无法在 <#{channel_id}> 发布，所以发到了这里。）",
+    "field_duration": "时长",
+    "field_resolution": "分辨率",
+    "field_aspect_ratio": "画面比例",
+    "field_references": "参考素材",
+    "field_render_time": "渲染用时",
+    "field_credits": "积分",
+    "seconds_value": "{seconds} 秒",
+    "render_time_value": "{minutes} 分 {seconds} 秒",
+    "job_footer": "任务 #{job_id}",
+    "references_none": "无",
+    "references_images_frame": "{count} 张图片（首帧）",
+    "references_images_reference": "{count} 张图片（参考）",
+    "references_video": "1 个视频",
+    "expiry_soon": "不久后",
+    "help_text": (
+        "**/video** 根据你的提示词生成 4-10 秒的视频（通常 3-5 分钟完成）。\n"
+        "- `duration` 4、6、8 或 10 秒；`resolution` 720p、1080p 或 4K；"
+        "`aspect_ratio` 16:9 或 9:16。\n"
+        "- 可附加 1 张图片（首帧，或用 `mode` 设为参考图）、3 张图片融合，"
+        "或 1 个参考视频控制动作（此时不能指定时长）。\n"
+        "- 描述场景、主体、动作、镜头、风格和声音，效果最好。"
+    ),
+}
