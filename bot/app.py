@@ -19,6 +19,7 @@ from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.settings import Settings
+from bot.status_messages import StatusMessages
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class VideoBot(commands.Bot):
     store: JobStore
     jobs: JobService
     poller: Poller
+    status_messages: StatusMessages
 
     def __init__(
         self,
@@ -74,12 +76,14 @@ class VideoBot(commands.Bot):
             timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
             on_change=self._wake_poller,
         )
+        self.status_messages = StatusMessages(self, self.store, clock=self.clock)
         self.poller = Poller(
             self.store,
             self.apimart,
             self.jobs,
-            Delivery(self, self.session, clock=self.clock),
+            Delivery(self, self.session, clock=self.clock, status=self.status_messages),
             clock=self.clock,
+            on_progress=self.status_messages.update,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,

@@ -14,6 +14,7 @@ import discord
 from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.status_messages import StatusMessages
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,12 @@ class Delivery:
         session: aiohttp.ClientSession,
         *,
         clock: Callable[[], float] = time.time,
+        status: StatusMessages | None = None,
     ) -> None:
         self._client = client
         self._session = session
         self._clock = clock
+        self._status = status
 
     async def __call__(self, job: Job) -> DeliveryResult:
         """Deliver `job`; says whether to retry later."""
@@ -146,6 +149,8 @@ class Delivery:
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
+        if self._status is not None:
+            await self._status.update(job, final=True)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
     async def _resolve_channel(self, channel_id: int) -> Messageable | None:

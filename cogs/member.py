@@ -1,4 +1,4 @@
-"""The members' `/videos` group: help, and (from other features) quota, history, status."""
+"""The members' `/videos` group: history, status, cancel and help for one's own videos."""
 
 from __future__ import annotations
 
@@ -9,13 +9,74 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import msg
+from bot.i18n import Message, msg, t
+from bot.jobs.models import Job, JobState
+from bot.status import one_line, progress_bar
 from cogs.video import answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
+
+HISTORY_SIZE = 10
+AUTOCOMPLETE_SIZE = 25
+HISTORY_PROMPT_CHARS = 60
+
+
+def state_name(job: Job, locale: str) -> str:
+    """The job's state in the reader's words."""
+    return t(f"state_{job.state.value}", locale)
+
+
+def result_link(job: Job, now: float) -> str | None:
+    """Where the finished video can be watched, if anywhere."""
+    if job.state is not JobState.COMPLETED:
+        return None
+    if job.delivery_message_id is not None and job.requester.guild_id is not None:
+        return (
+            f"https://discord.com/channels/{job.requester.guild_id}/"
+            f"{job.requester.channel_id}/{job.delivery_message_id}"
+        )
+    if job.result_url and (job.result_expires_at or 0) > now:
+        return job.result_url
+    return None
+
+
+def history_text(jobs: list[Job], locale: str, now: float) -> str:
+    """One line per job, newest first."""
+    lines = [f"**{t('history_title', locale)}**"]
+    for job in jobs:
+        line = t(
+            "history_line",
+            locale,
+            job_id=job.id,
+            state=state_name(job, locale),
+            created=int(job.created_at),
+            prompt=discord.utils.escape_markdown(
+                one_line(job.request.prompt, HISTORY_PROMPT_CHARS)
+            ),
+        )
+        link = result_link(job, now)
+        if link is not None:
+            line += " · " + t("history_link", locale, url=link)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def status_details(job: Job, locale: str, now: float) -> str:
+    """What is known about one job right now."""
+    if job.state.is_active:
+        return t(
+            "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
+        )
+    link = result_link(job, now)
+    if link is not None:
+        return t(
+            "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)
+        )
+    reason = job.error_message or (t(job.error_key, locale) if job.error_key else None)
+    return t("status_details_reason", locale, reason=reason) if reason else ""
 
 
 class MemberCog(commands.GroupCog, group_name="videos", group_description="Your videos"):
@@ -24,6 +85,89 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def _own_job(self, interaction: discord.Interaction[VideoBot], job_id: int) -> Job | None:
+        """The member's job with that id, or None after telling them why not."""
+        job = await self.bot.store.get(job_id)
+        if (
+            job is None
+            or job.requester.user_id != interaction.user.id
+            or job.requester.guild_id != interaction.guild_id
+        ):
+            await answer_privately(interaction, msg("status_not_yours", job_id=job_id))
+            return None
+        return job
+
+    @app_commands.command(name="history", description="Your last videos and how they went")
+    @app_commands.guild_only()
+    async def history(self, interaction: discord.Interaction[VideoBot]) -> None:
+        """List the member's recent jobs, privately."""
+        jobs = await self.bot.store.recent_for_user(
+            interaction.guild_id, interaction.user.id, HISTORY_SIZE
+        )
+        if not jobs:
+            await answer_privately(interaction, msg("history_empty"))
+            return
+        locale = str(interaction.locale)
+        text = history_text(jobs, locale, self.bot.clock())
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @app_commands.command(name="status", description="Where one of your videos is")
+    @app_commands.guild_only()
+    @app_commands.describe(job="The job number, e.g. 12")
+    async def status(self, interaction: discord.Interaction[VideoBot], job: int) -> None:
+        """Show one job's state, progress or result."""
+        found = await self._own_job(interaction, job)
+        if found is None:
+            return
+        locale = str(interaction.locale)
+        report: Message = msg(
+            "status_report",
+            job_id=found.id,
+            state=state_name(found, locale),
+            created=int(found.created_at),
+            details=status_details(found, locale, self.bot.clock()),
+        )
+        await answer_privately(interaction, report)
+
+    @app_commands.command(name="cancel", description="Cancel one of your unfinished videos")
+    @app_commands.guild_only()
+    @app_commands.describe(job="The job number, e.g. 12")
+    async def cancel(self, interaction: discord.Interaction[VideoBot], job: int) -> None:
+        """Stop tracking an unfinished job and give the allowance back."""
+        found = await self._own_job(interaction, job)
+        if found is None:
+            return
+        cancelled = await self.bot.store.cancel(
+            found.id, reason_key="cancelled_by_member", now=self.bot.clock(), member_told=True
+        )
+        if not cancelled:
+            await answer_privately(interaction, msg("cancel_not_possible", job_id=found.id))
+            return
+        log.info("Job %d cancelled by its requester %d", found.id, interaction.user.id)
+        await answer_privately(interaction, msg("cancel_done", job_id=found.id))
+        updated = await self.bot.store.get(found.id)
+        if updated is not None:
+            await self.bot.status_messages.update(updated, final=True)
+
+    @status.autocomplete("job")
+    @cancel.autocomplete("job")
+    async def _job_choices(
+        self, interaction: discord.Interaction[VideoBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The member's recent jobs, matching what they typed."""
+        jobs = await self.bot.store.recent_for_user(
+            interaction.guild_id, interaction.user.id, AUTOCOMPLETE_SIZE
+        )
+        locale = str(interaction.locale)
+        choices = []
+        for job in jobs:
+            label = f"#{job.id} · {state_name(job, locale)} · {one_line(job.request.prompt, 60)}"
+            if current.strip().lstrip("#") in label:
+                choices.append(app_commands.Choice(name=label[:100], value=job.id))
+        return choices
 
     @app_commands.command(name="help", description="How to make a video")
     @app_commands.guild_only()

@@ -33,11 +33,12 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     clock.advance(8)
     [due] = await store.due_for_poll(clock(), 10)
     assert due.task_id == "task_1"
-    await store.record_progress(
-        job.id,
+    progressed = await store.record_progress(
+        due,
         TaskInfo(task_id="task_1", status=TaskStatus.PROCESSING, progress=40, estimated_time=240),
         next_poll_at=clock() + 8,
     )
+    assert progressed == await store.get(job.id), "the returned job is what is stored"
     assert (await store.get(job.id)).state is JobState.PROCESSING
     info = TaskInfo(
         task_id="task_1",

@@ -41,6 +41,11 @@ class DeliveryResult:
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
+ProgressListener = Callable[[Job], Awaitable[None]]
+
+
+async def _ignore_progress(_job: Job) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -77,11 +82,13 @@ class Poller:
         *,
         clock: Clock,
         config: PollerConfig | None = None,
+        on_progress: ProgressListener = _ignore_progress,
     ) -> None:
         self._store = store
         self._client = client
         self._service = service
         self._deliver = deliver
+        self._on_progress = on_progress
         self._clock = clock
         self._config = config or PollerConfig()
         self._wake = asyncio.Event()
@@ -181,9 +188,11 @@ class Poller:
         elif self._timed_out(job, now):
             await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
         else:
-            await self._store.record_progress(
-                job.id, info, next_poll_at=now + self._config.poll_interval
+            updated = await self._store.record_progress(
+                job, info, next_poll_at=now + self._config.poll_interval
             )
+            if updated is not None:
+                await self._on_progress(updated)
 
     async def _poll_failed(self, job: Job, error: APIMartError) -> None:
         if isinstance(error, AuthenticationError):

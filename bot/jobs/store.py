@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -204,16 +205,43 @@ class JobStore:
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
 
-    async def record_progress(self, job_id: int, info: TaskInfo, *, next_poll_at: float) -> None:
-        """A poll said the task is still running."""
+    async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
+        """A poll said the task is still running; returns the job as now stored, if still active."""
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, progress = ?,"
                 " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?, poll_failures = 0"
                 f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
-                (state.value, info.progress, info.estimated_time, next_poll_at, job_id, *_ACTIVE),
+                (state.value, info.progress, info.estimated_time, next_poll_at, job.id, *_ACTIVE),
             )
+            if cursor.rowcount != 1:
+                return None
+        return dataclasses.replace(
+            job,
+            state=state,
+            progress=info.progress,
+            estimated_time=info.estimated_time or job.estimated_time,
+            next_poll_at=next_poll_at,
+            poll_failures=0,
+        )
+
+    async def queue_position(self, job: Job) -> int:
+        """1 + the server's unfinished jobs recorded before this one."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
+            f" AND state IN ({_placeholders(CANCELLABLE)})",
+            (job.requester.guild_id, job.id, *CANCELLABLE),
+        )
+        return 1 + (int(row[0]) if row is not None else 0)
+
+    async def recent_for_user(self, guild_id: int | None, user_id: int, limit: int) -> list[Job]:
+        """A member's latest jobs in a server, newest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE guild_id IS ? AND user_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, user_id, limit),
+        )
+        return [_job_from_row(row) for row in rows]
 
     async def record_poll_failure(self, job_id: int, *, next_poll_at: float) -> None:
         """A poll failed in a way worth trying again later."""

@@ -2,7 +2,7 @@
 
 from types import ModuleType
 
-from bot.locales import core
+from bot.locales import core, experience
 
 # Add a feature's module here; keys must be unique across areas (checked at import).
-AREAS: tuple[ModuleType, ...] = (core,)
+AREAS: tuple[ModuleType, ...] = (core, experience)

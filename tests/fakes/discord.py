@@ -1892,8 +1892,12 @@ class FakeDiscord:
         member_permissions: str | int | None = None,
         command_type: int = 1,
         command_guild_id: int | None = None,
+        interaction_type: int = INTERACTION_APPLICATION_COMMAND,
     ) -> FakeInteraction:
         """Dispatch an APPLICATION_COMMAND INTERACTION_CREATE and return its handle.
+
+        ``interaction_type=INTERACTION_AUTOCOMPLETE`` sends the same command data as an
+        autocomplete request instead (mark the typed option with ``"focused": True``).
 
         ``name`` may be ``"group sub"`` / ``"group subgroup sub"`` for subcommands.
         ``options`` is either a mapping ``{name: value}`` -- ``str`` -> STRING, ``int`` ->
@@ -1926,7 +1930,7 @@ class FakeDiscord:
         if command_guild_id is not None or scope is not None:
             data["guild_id"] = str(command_guild_id if command_guild_id is not None else scope)
         handle = self._new_interaction(
-            INTERACTION_APPLICATION_COMMAND,
+            interaction_type,
             data,
             user_id=user,
             channel_id=channel_id,

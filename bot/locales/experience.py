@@ -1,0 +1,101 @@
+"""Live status, result buttons and the members' /videos commands."""
+
+EN: dict[str, str] = {
+    "status_header": "🎬 {mention} asked for a video: {prompt}",
+    "status_line_waiting": "⏳ Job #{job_id} is waiting for the video service to accept it.",
+    "status_line_queued": (
+        "⏳ Job #{job_id} is queued (number {position} in this server); "
+        "usually ready in 3-5 minutes."
+    ),
+    "status_line_processing": "🎞️ Job #{job_id} is rendering: {bar} {progress}% · {eta}",
+    "status_eta_minutes": "about {minutes} min left",
+    "status_eta_soon": "almost done",
+    "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
+    "status_line_failed": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
+    "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
+    # Result buttons
+    "button_regenerate": "Regenerate",
+    "button_edit_prompt": "Edit prompt",
+    "button_delete": "Delete",
+    "edit_prompt_title": "Edit the prompt",
+    "edit_prompt_label": "Prompt",
+    "job_not_found": ("I can't find that job any more. Use /video to make a new one."),
+    "delete_not_allowed": (
+        "Only the member who asked for this video, or a moderator, can delete it. "
+        "You can make your own with /video."
+    ),
+    "deleted": "The video was deleted.",
+    # /videos
+    "history_empty": "You have no videos yet. Use /video to make your first one.",
+    "history_title": "Your last videos",
+    "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
+    "history_link": "[video]({url})",
+    "status_not_yours": (
+        "Job #{job_id} is not one of yours. Use /videos history to see your jobs."
+    ),
+    "status_report": ("**Job #{job_id}**: {state} · asked <t:{created}:R>\n{details}"),
+    "status_details_progress": "{bar} {progress}%",
+    "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
+    "status_details_reason": "Reason: {reason}",
+    "cancel_done": (
+        "Job #{job_id} is cancelled and no longer counts against you. "
+        "The video service may still finish it, but I won't post it."
+    ),
+    "cancel_not_possible": (
+        "Job #{job_id} can't be cancelled because it has already finished or is being sent "
+        "right now. Check it with /videos status."
+    ),
+    "state_recorded": "waiting",
+    "state_submitting": "sending",
+    "state_queued": "queued",
+    "state_processing": "rendering",
+    "state_completed": "done",
+    "state_failed": "failed",
+    "state_cancelled": "cancelled",
+    "state_timed_out": "timed out",
+    "state_rejected": "refused",
+    "state_submit_unknown": "unknown",
+    "cancelled_by_member": "you cancelled it",
+}
+
+ZH: dict[str, str] = {
+    "status_header": "🎬 {mention} 请求了一个视频：{prompt}",
+    "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
+    "status_line_queued": "⏳ 任务 #{job_id} 已排队（本服务器第 {position} 位），通常 3-5 分钟完成。",
+    "status_line_processing": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · {eta}",
+    "status_eta_minutes": "大约还需 {minutes} 分钟",
+    "status_eta_soon": "即将完成",
+    "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
+    "status_line_failed": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
+    "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
+    "button_regenerate": "重新生成",
+    "button_edit_prompt": "修改提示词",
+    "button_delete": "删除",
+    "edit_prompt_title": "修改提示词",
+    "edit_prompt_label": "提示词",
+    "job_not_found": "找不到这个任务了。请使用 /video 重新生成。",
+    "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 /video 生成自己的视频。",
+    "deleted": "视频已删除。",
+    "history_empty": "你还没有视频。使用 /video 生成第一个吧。",
+    "history_title": "你最近的视频",
+    "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
+    "history_link": "[视频]({url})",
+    "status_not_yours": "任务 #{job_id} 不是你的。使用 /videos history 查看你的任务。",
+    "status_report": "**任务 #{job_id}**：{state} · 请求于 <t:{created}:R>\n{details}",
+    "status_details_progress": "{bar} {progress}%",
+    "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
+    "status_details_reason": "原因：{reason}",
+    "cancel_done": "任务 #{job_id} 已取消，不再计入你的额度。视频服务可能仍会完成它，但我不会发布。",
+    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成或正在发送。请用 /videos status 查看。",
+    "state_recorded": "等待中",
+    "state_submitting": "发送中",
+    "state_queued": "排队中",
+    "state_processing": "渲染中",
+    "state_completed": "已完成",
+    "state_failed": "失败",
+    "state_cancelled": "已取消",
+    "state_timed_out": "超时",
+    "state_rejected": "被拒绝",
+    "state_submit_unknown": "未知",
+    "cancelled_by_member": "你取消了它",
+}

@@ -1,0 +1,100 @@
+"""The status message: edited as a job advances, throttled, in order, never for nothing."""
+
+import dataclasses
+
+import discord
+import pytest
+
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.status_messages import StatusMessages
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, discord_pointed_at
+
+
+@pytest.fixture
+async def fake():
+    async with FakeDiscord(token=BOT_TOKEN) as discord_fake, discord_pointed_at(discord_fake):
+        yield discord_fake
+
+
+@pytest.fixture
+async def client(fake):
+    bot = discord.Client(intents=discord.Intents(guilds=True))
+    await bot.login(BOT_TOKEN)
+    yield bot
+    await bot.close()
+
+
+async def posted_job(store, clock, fake, client, status):
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a *bold* @everyone cat"), now=clock(), submit_by=clock()
+    )
+    await store.claim_for_submit(job.id)
+    await store.mark_submitted(job.id, f"task_{job.id}", now=clock(), first_poll_at=clock())
+    job = await store.get(job.id)
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    return await store.get(job.id)
+
+
+def edits(fake):
+    return [r.json["content"] for r in fake.requests if r.method == "PATCH"]
+
+
+async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=10)
+    job = await posted_job(store, clock, fake, client, status)
+    first = fake.get_message(job.status_message_id)
+    assert "is queued (number 1 in this server)" in first["content"]
+    assert first["mention_everyone"] is False
+
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
+    clock.advance(10)
+    await status.update(rendering)
+    clock.advance(3)
+    await status.update(dataclasses.replace(rendering, progress=40))  # too soon: skipped
+    clock.advance(10)
+    await status.update(dataclasses.replace(rendering, progress=40))
+    await status.update(
+        dataclasses.replace(rendering, state=JobState.COMPLETED, progress=100), final=True
+    )  # the end is never throttled
+
+    contents = edits(fake)
+    assert len(contents) == 3
+    assert "▰▰▱▱▱▱▱▱▱▱ 20%" in contents[0]
+    assert "about 4 min left" in contents[0]
+    assert "▰▰▰▰▱▱▱▱▱▱ 40%" in contents[1]
+    assert "is done" in contents[2]
+    assert fake.get_message(job.status_message_id)["content"] == contents[2]
+    assert "\\*bold\\*" in contents[2], "the prompt's markdown is shown as typed"
+
+
+async def test_an_unchanged_status_is_not_edited(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=50)
+    await status.update(rendering)
+    await status.update(rendering)
+    await status.update(rendering)
+    assert len(edits(fake)) == 1
+
+
+async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    await (
+        client.get_partial_messageable(fake.channel_id)
+        .get_partial_message(job.status_message_id)
+        .delete()
+    )
+    for progress in (10, 20, 30):
+        await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
+    assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
+
+
+async def test_queue_position_counts_the_servers_unfinished_jobs(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock)
+    await posted_job(store, clock, fake, client, status)
+    second = await posted_job(store, clock, fake, client, status)
+    assert "number 2 in this server" in fake.get_message(second.status_message_id)["content"]
