@@ -20,6 +20,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
+from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class VideoBot(commands.Bot):
                 concurrency=settings.poll_concurrency,
             ),
         )
+        await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -111,7 +113,10 @@ class VideoBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to guild %d", len(synced), guild_id)
             return
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        payload = [
+            await command.get_translated_payload(self.tree, CommandTranslator())
+            for command in self.tree.get_commands()
+        ]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         if await self.db.get_value(_COMMANDS_HASH_KEY) == digest:
             log.info("Global commands unchanged; not syncing")

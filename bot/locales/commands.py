@@ -1,0 +1,52 @@
+"""Simplified Chinese names and descriptions of slash commands, options and choices.
+
+Keyed by the English text in the code; Discord shows these to members whose client is in
+Chinese. Names must be lowercase, without spaces, at most 32 characters.
+"""
+
+ZH_COMMANDS: dict[str, str] = {
+    # /video
+    "video": "视频",
+    "Make a short video from a prompt": "根据提示词生成短视频",
+    "prompt": "提示词",
+    "Describe the scene, subject, action, camera, style and sound": "描述场景、主体、动作、镜头、风格和声音",
+    "duration": "时长",
+    "Length of the video (not used with a reference video)": "视频时长（使用参考视频时不可用）",
+    "resolution": "分辨率",
+    "Picture quality (higher takes longer)": "画质（越高耗时越长）",
+    "aspect_ratio": "画面比例",
+    "Landscape or portrait": "横屏或竖屏",
+    "image": "图片",
+    "An image: the first frame, or a reference": "一张图片：作为首帧或参考图",
+    "image2": "图片2",
+    "Second reference image (use three images to fuse them)": "第二张参考图（三张图片会融合）",
+    "image3": "图片3",
+    "Third reference image": "第三张参考图",
+    "mode": "模式",
+    "How to use one image: as the first frame, or as a reference": "单张图片的用法：作为首帧或参考图",
+    "A reference video for motion (sets the length)": "控制动作的参考视频（决定时长）",
+    "4 seconds": "4 秒",
+    "6 seconds": "6 秒",
+    "8 seconds": "8 秒",
+    "10 seconds": "10 秒",
+    "720p": "720p",
+    "1080p": "1080p",
+    "4K": "4K",
+    "16:9 landscape": "16:9 横屏",
+    "9:16 portrait": "9:16 竖屏",
+    "First frame": "首帧",
+    "Reference": "参考图",
+    # /videos
+    "videos": "我的视频",
+    "Your videos": "你的视频",
+    "history": "历史",
+    "Your last videos and how they went": "你最近的视频及其状态",
+    "status": "状态",
+    "Where one of your videos is": "查看某个视频的进度",
+    "job": "任务",
+    "The job number, e.g. 12": "任务编号，例如 12",
+    "cancel": "取消",
+    "Cancel one of your unfinished videos": "取消一个未完成的视频",
+    "help": "帮助",
+    "How to make a video": "如何生成视频",
+}
