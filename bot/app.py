@@ -15,16 +15,25 @@ from discord.ext import commands
 from bot.apimart import APIMartClient
 from bot.db import Database
 from bot.delivery import Delivery
+from bot.jobs.media import LinkProber
+from bot.jobs.models import MessageRef
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from bot.media_refresh import DiscordMediaRefresher
+from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
-INITIAL_EXTENSIONS: tuple[str, ...] = ("cogs.video", "cogs.member")
+INITIAL_EXTENSIONS: tuple[str, ...] = (
+    "cogs.video",
+    "cogs.member",
+    "cogs.references",
+    "cogs.moderation",
+)
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
 
@@ -35,7 +44,9 @@ class VideoBot(commands.Bot):
     apimart: APIMartClient
     store: JobStore
     jobs: JobService
+    moderation: Moderation
     poller: Poller
+    link_prober: LinkProber
     status_messages: StatusMessages
 
     def __init__(
@@ -46,8 +57,10 @@ class VideoBot(commands.Bot):
         clock: Callable[[], float] = time.time,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        # Slash commands need no privileged intents.
+        # Slash commands and context menus need no privileged intents; replies read the
+        # replied-to message only with Message Content, enabled in the developer portal first.
         intents = discord.Intents.default()
+        intents.message_content = settings.message_content_intent
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -70,12 +83,30 @@ class VideoBot(commands.Bot):
             timeout=settings.http_timeout,
         )
         self.store = JobStore(self.db)
+        # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
+        self.moderation = Moderation(
+            self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
+        )
         self.jobs = JobService(
             self.store,
             self.apimart,
             clock=self.clock,
             timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
             on_change=self._wake_poller,
+            admission=self.moderation.admit,
+            on_balance=self.moderation.pause.on_balance,
+            refresh_media=DiscordMediaRefresher(
+                attachment_urls=self._attachment_urls,
+                client=self.apimart,
+                session=self.session,
+                max_bytes=settings.max_reference_bytes,
+            ),
+        )
+        self.link_prober = LinkProber(
+            self.session,
+            max_bytes=settings.max_reference_bytes,
+            allow_private=settings.allow_private_image_links,
+            timeout=settings.http_timeout,
         )
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
         self.poller = Poller(
@@ -97,8 +128,21 @@ class VideoBot(commands.Bot):
                 await self.load_extension(extension)
             except commands.ExtensionError:
                 log.exception("Failed to load extension %s", extension)
-        await self._sync_commands()
+        try:
+            await self._sync_commands()
+        except discord.HTTPException:
+            # The commands synced last time still work; keep serving them and polling.
+            log.exception("Command sync failed; continuing with the commands Discord already has")
         self.poller.start()
+
+    async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
+        """A message's attachment URLs as Discord signs them now; empty if it cannot be read."""
+        try:
+            data = await self.http.get_message(source.channel_id, source.message_id)
+        except discord.HTTPException as error:
+            log.info("Message %d cannot be read again (%s)", source.message_id, error)
+            return {}
+        return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
 
     def _wake_poller(self) -> None:
         if hasattr(self, "poller"):

@@ -7,6 +7,7 @@ import io
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 import discord
@@ -121,11 +122,13 @@ class Delivery:
         *,
         clock: Callable[[], float] = time.time,
         status: StatusMessages | None = None,
+        result_view: Callable[[Job], discord.ui.View | None] | None = None,
     ) -> None:
         self._client = client
         self._session = session
         self._clock = clock
         self._status = status
+        self._result_view = result_view
 
     async def __call__(self, job: Job) -> DeliveryResult:
         """Deliver `job`; says whether to retry later."""
@@ -218,29 +221,38 @@ class Delivery:
             )
         content = "\n".join(lines)
         try:
-            return await self._post(target, content, embed, job.requester.user_id, reference, file)
+            return await self._post(target, job, content, embed, reference, file)
         except discord.HTTPException as error:
             if file is None or error.status != _PAYLOAD_TOO_LARGE:
                 raise
             log.info("Job %d: upload refused as too large; posting the link instead", job.id)
             content = "\n".join([*lines, self._link_text(job)])
-            return await self._post(target, content, embed, job.requester.user_id, reference, None)
+            return await self._post(target, job, content, embed, reference, None)
 
-    @staticmethod
     async def _post(
+        self,
         target: Messageable,
+        job: Job,
         content: str,
         embed: discord.Embed,
-        user_id: int,
         reference: discord.MessageReference | None,
         file: discord.File | None,
     ) -> discord.Message:
-        allowed = mentions_only(user_id)
-        files = [file] if file is not None else []
-        if reference is None:
-            return await target.send(content, embed=embed, files=files, allowed_mentions=allowed)
+        optional: dict[str, Any] = {}
+        if reference is not None:
+            optional["reference"] = reference
+        view = self._result_view(job) if self._result_view is not None else None
+        if view is not None:
+            optional["view"] = view
         return await target.send(
-            content, embed=embed, files=files, allowed_mentions=allowed, reference=reference
+            content,
+            embed=embed,
+            files=[file] if file is not None else [],
+            allowed_mentions=mentions_only(job.requester.user_id),
+            # Discord returns the first message for a repeated nonce, so a quick retry after a
+            # crash cannot post twice; the footer check covers longer gaps.
+            nonce=f"video-job-{job.id}",
+            **optional,
         )
 
     def _link_text(self, job: Job) -> str:
