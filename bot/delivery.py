@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import logging
 import time
@@ -22,7 +21,7 @@ log = logging.getLogger(__name__)
 PROMPT_PREVIEW_CHARS = 1000
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
-_HISTORY_SCAN_LIMIT = 50
+_HISTORY_SCAN_LIMIT = 100
 # Discord answers 413 (code 40005) when an upload is over the server's limit.
 _PAYLOAD_TOO_LARGE = 413
 
@@ -177,18 +176,18 @@ class Delivery:
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
     async def _find_existing(self, channel: Messageable, job: Job) -> int | None:
+        """The result message an earlier attempt already posted, if any."""
         footer = job_footer(job)
-        since = datetime.datetime.fromtimestamp(job.finished_at or job.created_at, datetime.UTC)
+        # Results reply to the status message, so nothing older needs reading.
+        after = discord.Object(job.status_message_id) if job.status_message_id else None
         me = self._client.user
         try:
-            async for message in channel.history(
-                limit=_HISTORY_SCAN_LIMIT, after=since - datetime.timedelta(seconds=5)
-            ):
+            async for message in channel.history(limit=_HISTORY_SCAN_LIMIT, after=after):
                 if me is not None and message.author.id != me.id:
                     continue
                 if any(embed.footer.text == footer for embed in message.embeds):
                     return message.id
-        except (discord.Forbidden, discord.HTTPException):
+        except discord.HTTPException:
             log.warning("Job %d: cannot read history to check for a duplicate", job.id)
         return None
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import discord
 import pytest
 
 from bot.db import Database
 from bot.jobs.store import JobStore
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, discord_pointed_at
 
 
 class FakeClock:
@@ -39,3 +42,19 @@ async def db(tmp_path) -> AsyncIterator[Database]:
 @pytest.fixture
 def store(db: Database) -> JobStore:
     return JobStore(db)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord that discord.py's REST and gateway URLs point at."""
+    async with FakeDiscord(token=BOT_TOKEN) as discord_fake, discord_pointed_at(discord_fake):
+        yield discord_fake
+
+
+@pytest.fixture
+async def client(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
+    """A discord.py client logged in to the fake over REST (no gateway needed)."""
+    bot = discord.Client(intents=discord.Intents(guilds=True))
+    await bot.login(BOT_TOKEN)
+    yield bot
+    await bot.close()

@@ -2,28 +2,9 @@
 
 import dataclasses
 
-import discord
-import pytest
-
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.status_messages import StatusMessages
-from tests.fakes.discord import FakeDiscord
-from tests.harness import BOT_TOKEN, discord_pointed_at
-
-
-@pytest.fixture
-async def fake():
-    async with FakeDiscord(token=BOT_TOKEN) as discord_fake, discord_pointed_at(discord_fake):
-        yield discord_fake
-
-
-@pytest.fixture
-async def client(fake):
-    bot = discord.Client(intents=discord.Intents(guilds=True))
-    await bot.login(BOT_TOKEN)
-    yield bot
-    await bot.close()
 
 
 async def posted_job(store, clock, fake, client, status):

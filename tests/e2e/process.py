@@ -1,0 +1,93 @@
+"""Run `python -m bot` as a real subprocess against the fakes, like an operator would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN
+
+
+@dataclass
+class BotProcess:
+    """A running bot process and where its output and data go."""
+
+    process: asyncio.subprocess.Process
+    log_path: Path
+    database_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def stop(self, signum: int = signal.SIGTERM, timeout: float = 10.0) -> int:  # noqa: ASYNC109
+        """Send `signum` and wait for the exit code."""
+        if self.process.returncode is None:
+            self.process.send_signal(signum)
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    def job_row(self, job_id: int) -> dict | None:
+        """Read a job straight from the SQLite file, as an operator could."""
+        connection = sqlite3.connect(self.database_path)
+        connection.row_factory = sqlite3.Row
+        try:
+            row = connection.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            return dict(row) if row is not None else None
+        finally:
+            connection.close()
+
+
+def bot_environment(
+    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
+) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DISCORD_TOKEN": BOT_TOKEN,
+        "APIMART_API_KEY": API_KEY,
+        "APIMART_BASE_URL": api.base_url,
+        "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "POLL_FIRST_DELAY": "0.1",
+        "POLL_INTERVAL": "0.1",
+        "HTTP_TIMEOUT": "2",
+        "LOG_LEVEL": "DEBUG",
+    }
+    env.update(overrides)
+    return env
+
+
+@asynccontextmanager
+async def bot_process(
+    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
+) -> AsyncIterator[BotProcess]:
+    """Start the bot and wait until it is connected to the fake gateway."""
+    env = bot_environment(tmp_path, fake, api, **overrides)
+    log_path = tmp_path / "bot.log"
+    handshakes = fake.handshakes
+    with log_path.open("ab") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=log_file,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    running = BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
+    try:
+        await fake.wait_for_connection(timeout=30, handshakes=handshakes + 1)
+        yield running
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -1,0 +1,69 @@
+"""The real `python -m bot` process: signals, crashes and logs, as an operator meets them."""
+
+import signal
+
+import pytest
+
+from tests.e2e.process import bot_process
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN
+
+
+@pytest.fixture
+async def fakes():
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        yield fake, api
+
+
+def results(fake):
+    return [
+        m
+        for m in fake.messages()
+        if any(e.get("footer", {}).get("text") == "Job #1" for e in m.get("embeds", []))
+    ]
+
+
+async def test_sigterm_stops_gracefully_and_exits_zero(tmp_path, fakes):
+    fake, api = fakes
+    async with bot_process(tmp_path, fake, api) as bot:
+        assert await bot.stop(signal.SIGTERM) == 0
+        assert "Stopped cleanly" in bot.log()
+
+
+async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fakes):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    async with bot_process(tmp_path, fake, api) as bot:
+        interaction = await fake.slash_command("video", options={"prompt": "a comet"})
+        await interaction.wait_for_followup(timeout=10)
+        await api.wait_for_polls(2, timeout=10)
+        await bot.stop(signal.SIGKILL)
+    api.last_task.complete()
+    async with bot_process(tmp_path, fake, api) as bot:
+        await fake.wait_for(
+            lambda: (bot.job_row(1) or {}).get("delivered_at") is not None, timeout=20
+        )
+        assert len(results(fake)) == 1
+        assert "your video is ready" in results(fake)[0]["content"]
+        assert await bot.stop(signal.SIGTERM) == 0
+    assert len(api.submits) == 1, "never resubmitted"
+
+
+async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=1)
+    async with bot_process(tmp_path, fake, api) as bot:
+        interaction = await fake.slash_command("video", options={"prompt": "a lighthouse"})
+        await interaction.wait_for_followup(timeout=10)
+        await fake.wait_for(lambda: results(fake), timeout=20)
+        # Errors too: a rejected key and a Discord failure both get logged.
+        api.api_key = "rotated"
+        second = await fake.slash_command("video", options={"prompt": "another"})
+        await second.wait_for_followup(timeout=10)
+        fake.fail_next("POST", r"/channels/\d+/messages", status=500, times=3)
+        await bot.stop(signal.SIGTERM)
+    log = bot.log()
+    assert "DEBUG" in log and "rejected the API key" in log, "the log really was captured"
+    assert BOT_TOKEN not in log
+    assert API_KEY not in log
