@@ -12,12 +12,14 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.apimart import APIMartClient
+from bot.apimart import APIMartClient, RetryPolicy
 from bot.db import Database
 from bot.delivery import Delivery
+from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
 from bot.jobs.models import MessageRef
 from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.media_refresh import DiscordMediaRefresher
@@ -109,9 +111,18 @@ class VideoBot(commands.Bot):
             timeout=settings.http_timeout,
         )
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
+        # The poller retries a failed poll itself, later and within its budget, so its client
+        # makes exactly one request per budget token and every 429 reaches the budget.
+        poll_client = APIMartClient(
+            self.session,
+            base_url=settings.apimart_base_url,
+            api_key=settings.apimart_api_key.get_secret_value(),
+            timeout=settings.http_timeout,
+            retry=RetryPolicy(max_retries=0),
+        )
         self.poller = Poller(
             self.store,
-            self.apimart,
+            poll_client,
             self.jobs,
             Delivery(self, self.session, clock=self.clock, status=self.status_messages),
             clock=self.clock,
@@ -120,7 +131,13 @@ class VideoBot(commands.Bot):
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
                 concurrency=settings.poll_concurrency,
+                schedule=PollSchedule(
+                    interval=settings.poll_interval,
+                    max_gap=settings.poll_max_gap,
+                    mode=ScheduleMode(settings.poll_schedule),
+                ),
             ),
+            budget=RequestBudget(settings.api_requests_per_second),
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
@@ -168,6 +185,9 @@ class VideoBot(commands.Bot):
         synced = await self.tree.sync()
         await self.db.set_value(_COMMANDS_HASH_KEY, digest)
         log.info("Synced %d global commands (may take a while to appear)", len(synced))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: a mention is a reply asking for a video (`cogs.references`)."""
 
     async def on_ready(self) -> None:
         """Log who we are once connected."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
@@ -40,12 +40,35 @@ class Settings(BaseSettings):
         default=None, description="a ws(s) URL such as ws://localhost:8080/gateway"
     )
     dev_guild_id: int | None = Field(default=None, description="a server (guild) id, digits only")
+    moderator_role_id: int | None = Field(
+        default=None,
+        description="a role id, digits only: members with it may use /videomod in every server",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
 
     poll_first_delay: Seconds = Field(
         default=8.0, description="seconds before the first status check"
     )
-    poll_interval: Seconds = Field(default=8.0, description="seconds between status checks")
+    poll_interval: Seconds = Field(
+        default=8.0,
+        description="seconds between status checks near a task's expected end (or always,"
+        " with POLL_SCHEDULE=fixed)",
+    )
+    poll_max_gap: Seconds = Field(
+        default=60.0,
+        description="the longest wait, in seconds, between two status checks of a task"
+        " (at least POLL_INTERVAL)",
+    )
+    poll_schedule: Literal["adaptive", "fixed"] = Field(
+        default="adaptive",
+        description="adaptive (checks planned from each task's estimate and progress) or fixed"
+        " (every POLL_INTERVAL)",
+    )
+    api_requests_per_second: float = Field(
+        default=10.0,
+        gt=0,
+        description="a number above 0: the most requests per second the poller sends to APIMart",
+    )
     task_timeout: Seconds = Field(
         default=1800.0, description="seconds after which a render that never finishes is given up"
     )
@@ -55,6 +78,14 @@ class Settings(BaseSettings):
     )
     poll_concurrency: int = Field(
         default=8, gt=0, le=64, description="status checks in flight at once (1-64)"
+    )
+    message_content_intent: bool = Field(
+        default=False,
+        description="true or false: whether the Message Content intent is enabled in the portal",
+    )
+    allow_private_image_links: bool = Field(
+        default=False,
+        description="true or false: whether image links may point at private or local addresses",
     )
 
     @field_validator("apimart_base_url", "discord_api_base")
@@ -71,6 +102,14 @@ class Settings(BaseSettings):
     def _ws_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("ws://", "wss://")):
             raise ValueError("must start with ws:// or wss://")
+        return value
+
+    @field_validator("poll_max_gap")
+    @classmethod
+    def _max_gap_not_below_interval(cls, value: float, info: ValidationInfo) -> float:
+        interval = info.data.get("poll_interval")
+        if isinstance(interval, float) and value < interval:
+            raise ValueError("must be at least POLL_INTERVAL")
         return value
 
     @field_validator("log_level")

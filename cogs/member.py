@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
 from bot.status import one_line, progress_bar
+from cogs.moderation import answer_quota
 from cogs.video import answer_privately
 
 if TYPE_CHECKING:
@@ -168,6 +169,12 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
             if current.strip().lstrip("#") in label:
                 choices.append(app_commands.Choice(name=label[:100], value=job.id))
         return choices
+
+    @app_commands.command(name="quota", description="How many videos you have left")
+    @app_commands.guild_only()
+    async def quota(self, interaction: discord.Interaction[VideoBot]) -> None:
+        """What the member may still make this period, and when it resets."""
+        await answer_quota(self.bot, interaction)
 
     @app_commands.command(name="help", description="How to make a video")
     @app_commands.guild_only()

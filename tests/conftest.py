@@ -10,7 +10,7 @@ import pytest
 from bot.db import Database
 from bot.jobs.store import JobStore
 from tests.fakes.discord import FakeDiscord
-from tests.harness import BOT_TOKEN, discord_pointed_at
+from tests.harness import BOT_TOKEN, assert_no_spec_violations, discord_pointed_at
 
 
 class FakeClock:
@@ -49,6 +49,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     """A fake Discord that discord.py's REST and gateway URLs point at."""
     async with FakeDiscord(token=BOT_TOKEN) as discord_fake, discord_pointed_at(discord_fake):
         yield discord_fake
+        assert_no_spec_violations(discord_fake)
 
 
 @pytest.fixture

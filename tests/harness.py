@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,9 @@ def fast_settings(
         "discord_gateway_url": fake.gateway_url,
         "poll_first_delay": 0.05,
         "poll_interval": 0.05,
+        # Tests script tasks by poll count, not by time: keep checks dense and unthrottled.
+        "poll_max_gap": 0.05,
+        "api_requests_per_second": 1000.0,
         "http_timeout": 2.0,
     }
     values.update(overrides)
@@ -86,9 +90,10 @@ async def running_bot(
     plan: TaskPlan | None = None,
     fake: FakeDiscord | None = None,
     api: FakeAPIMart | None = None,
+    clock: Callable[[], float] = time.time,
     **settings: Any,
 ) -> AsyncIterator[World]:
-    """Start fakes (unless given) and the real bot; stop everything afterwards."""
+    """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards."""
     async with (
         FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
         FakeAPIMart(api_key=API_KEY) if api is None else _given(api) as api_fake,
@@ -99,15 +104,31 @@ async def running_bot(
         config = fast_settings(tmp_path, api_fake, discord_fake, **settings)
         db = await Database.open(config.database_path)
         await db.migrate()
-        bot = VideoBot(config, db, guild_ready_timeout=0.05)
+        bot = VideoBot(config, db, clock=clock, guild_ready_timeout=0.05)
         runner = asyncio.create_task(bot.start(BOT_TOKEN))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 10)
             yield World(bot, discord_fake, api_fake, db, config)
         finally:
-            await bot.close()
-            await runner
-            await db.close()
+            try:
+                await bot.close()
+                await runner
+            finally:
+                # Even if the bot died (e.g. a rejected command sync), close the database, whose
+                # worker thread would otherwise keep the test process from exiting.
+                await db.close()
+        # Only reached when the test body passed, so a failing test keeps its own error.
+        assert_no_spec_violations(discord_fake)
+
+
+def assert_no_spec_violations(fake: FakeDiscord) -> None:
+    """Fail if the bot sent any REST request that does not conform to Discord's OpenAPI spec."""
+    violations = fake.spec_violations
+    assert violations == [], (
+        f"the bot sent {len(violations)} request problem(s) that do not conform to Discord's "
+        "OpenAPI spec (tests/fakes/discord-openapi.json):\n"
+        + "\n".join(f"  - {v}" for v in violations)
+    )
 
 
 @asynccontextmanager

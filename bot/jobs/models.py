@@ -66,6 +66,14 @@ class MediaInput:
 
 
 @dataclass(frozen=True)
+class MessageRef:
+    """A Discord message a job took media from, so fresh media URLs can be fetched again."""
+
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Requester:
     """Who asked, and where the answer goes."""
 
@@ -73,6 +81,10 @@ class Requester:
     channel_id: int
     guild_id: int | None
     locale: str = "en-US"
+    # The messages the media came from, in order (none for slash-command attachments).
+    sources: tuple[MessageRef, ...] = ()
+    # The member's roles when they asked (for moderation limits); not stored with the job.
+    role_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.apimart import APIMartClient, APIMartError, AuthenticationError, TaskNotFoundError
+from bot.apimart import (
+    APIMartClient,
+    APIMartError,
+    AuthenticationError,
+    RateLimitError,
+    TaskNotFoundError,
+)
 from bot.apimart.models import TaskInfo, TaskStatus
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobState
+from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import Clock, JobService
 from bot.jobs.store import JobStore
 
@@ -62,12 +70,27 @@ class PollerConfig:
     max_delivery_backoff: float = 600.0
     max_delivery_attempts: int = 50
     stop_timeout: float = 5.0
+    # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
+    schedule: PollSchedule | None = None
+
+    def poll_schedule(self) -> PollSchedule:
+        """The schedule in force."""
+        if self.schedule is not None:
+            return self.schedule
+        return PollSchedule(
+            interval=self.poll_interval, max_gap=self.poll_interval, mode=ScheduleMode.FIXED
+        )
 
 
 def _language(locale: str) -> str:
     """APIMart's error-text language closest to the member's Discord locale."""
     prefix = locale.split("-")[0].lower()
     return prefix if prefix in {"zh", "ko", "ja"} else "en"
+
+
+def _started(job: Job) -> float:
+    """When the API got the job (or, for one never sent, when it was recorded)."""
+    return job.submitted_at if job.submitted_at is not None else job.created_at
 
 
 class Poller:
@@ -83,6 +106,7 @@ class Poller:
         clock: Clock,
         config: PollerConfig | None = None,
         on_progress: ProgressListener = _ignore_progress,
+        budget: RequestBudget | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -91,6 +115,9 @@ class Poller:
         self._on_progress = on_progress
         self._clock = clock
         self._config = config or PollerConfig()
+        self._schedule = self._config.poll_schedule()
+        # Every API call the poller makes waits its turn here; None means no limit (tests).
+        self._budget = budget
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -149,6 +176,7 @@ class Poller:
         for job in await self._store.due_for_submit(now, batch):
             if self._stopping:
                 return
+            await self._take_turn()
             await self._service.submit(job, member_present=False)
         due = await self._store.due_for_poll(now, batch)
         await asyncio.gather(*(self._poll_guarded(job) for job in due))
@@ -169,8 +197,22 @@ class Poller:
                     job.id, next_poll_at=self._clock() + self._config.poll_interval
                 )
 
+    async def _take_turn(self) -> float:
+        """Wait for the request budget; returns the grant time, on the budget's own clock."""
+        return await self._budget.acquire() if self._budget is not None else 0.0
+
+    def _next_poll_delay(self, job: Job, info: TaskInfo, now: float) -> float:
+        return self._schedule.next_delay(
+            age=now - _started(job),
+            progress=info.progress,
+            estimated_time=info.estimated_time or job.estimated_time,
+        )
+
     async def _poll(self, job: Job) -> None:
         assert job.task_id is not None
+        sent_at = await self._take_turn()
+        if self._stopping:
+            return
         try:
             info = await self._client.get_task(
                 job.task_id, language=_language(job.requester.locale)
@@ -180,6 +222,8 @@ class Poller:
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
             return
         except APIMartError as error:
+            if isinstance(error, RateLimitError) and self._budget is not None:
+                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
             await self._poll_failed(job, error)
             return
         now = self._clock()
@@ -189,7 +233,7 @@ class Poller:
             await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
         else:
             updated = await self._store.record_progress(
-                job, info, next_poll_at=now + self._config.poll_interval
+                job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
             )
             if updated is not None:
                 await self._on_progress(updated)
@@ -212,8 +256,7 @@ class Poller:
         await self._store.record_poll_failure(job.id, next_poll_at=now + backoff)
 
     def _timed_out(self, job: Job, now: float) -> bool:
-        started = job.submitted_at if job.submitted_at is not None else job.created_at
-        return now - started > self._config.task_timeout
+        return now - _started(job) > self._config.task_timeout
 
     async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
         state = _FINAL_STATE_FOR_STATUS[info.status]

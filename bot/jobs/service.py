@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 # Gives a job fresh media URLs (Discord's signed URLs expire); raises JobRefused if it cannot.
 MediaRefresher = Callable[[Job], Awaitable[VideoRequest]]
+# Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
+BalanceHook = Callable[[bool], Awaitable[None]]
 REFUSAL_KEYS = frozenset(
     {
         "refusal_invalid_duration",
@@ -71,6 +73,7 @@ class JobService:
         on_change: Callable[[], None] = lambda: None,
         admission: Admission | None = None,
         refresh_media: MediaRefresher | None = None,
+        on_balance: BalanceHook | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -79,6 +82,7 @@ class JobService:
         self._on_change = on_change
         self._admission = admission
         self._refresh_media = refresh_media
+        self._on_balance = on_balance
 
     @property
     def store(self) -> JobStore:
@@ -124,6 +128,8 @@ class JobService:
             )
         except PaymentRequiredError:
             log.error("APIMart balance is empty (job %d): top up the account", job.id)
+            if self._on_balance is not None:
+                await self._on_balance(False)
             return await self._close(job, JobState.REJECTED, msg("service_unpaid"), member_present)
         except InvalidRequestError as error:
             log.warning(
@@ -147,6 +153,8 @@ class JobService:
         )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
+        if self._on_balance is not None:
+            await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
         return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
 

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.apimart.models import TaskInfo, VideoRequest
 from bot.db import Database
-from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, Requester
+from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, MessageRef, Requester
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 _FINAL = tuple(state.value for state in FINAL_STATES)
@@ -28,6 +28,14 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _sources_to_json(sources: Sequence[MessageRef]) -> str:
+    return json.dumps([[source.channel_id, source.message_id] for source in sources])
+
+
+def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
+    return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
+
+
 def _job_from_row(row: aiosqlite.Row) -> Job:
     return Job(
         id=row["id"],
@@ -36,6 +44,7 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
             channel_id=row["channel_id"],
             guild_id=row["guild_id"],
             locale=row["locale"],
+            sources=_sources_from_json(row["source_messages"]),
         ),
         request=VideoRequest(
             prompt=row["prompt"],
@@ -95,8 +104,8 @@ class JobStore:
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, media_fetched_at, next_poll_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, media_fetched_at, next_poll_at, source_messages)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -113,6 +122,7 @@ class JobStore:
                     now,
                     now,
                     submit_by,
+                    _sources_to_json(requester.sources),
                 ),
             )
             job_id = cursor.lastrowid

@@ -64,6 +64,30 @@ def _check_files(
             )
 
 
+def clean_prompt(text: str) -> str:
+    """The prompt without surrounding blanks; refused when empty or too long."""
+    prompt = text.strip()
+    if not prompt:
+        raise InvalidVideoRequest(msg("blank_prompt"))
+    if len(prompt) > MAX_PROMPT_LENGTH:
+        raise InvalidVideoRequest(
+            msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH)
+        )
+    return prompt
+
+
+def check_media(
+    images: Sequence[MediaInput], videos: Sequence[MediaInput], *, max_file_bytes: int
+) -> None:
+    """The rules for references alone (counts, types, sizes), so an entry point can check early."""
+    if len(images) not in ALLOWED_IMAGE_COUNTS:
+        raise InvalidVideoRequest(msg("wrong_image_count", count=len(images)))
+    if len(videos) > 1:
+        raise InvalidVideoRequest(msg("too_many_videos", count=len(videos)))
+    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
+    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
+
+
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:
@@ -79,19 +103,10 @@ def _generation_type(mode: GenerationType | None, image_count: int) -> Generatio
 
 def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
     """Turn a member's options into a request the API will accept, or explain what is wrong."""
-    prompt = options.prompt.strip()
-    if not prompt:
-        raise InvalidVideoRequest(msg("blank_prompt"))
-    if len(prompt) > MAX_PROMPT_LENGTH:
-        raise InvalidVideoRequest(
-            msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH)
-        )
+    prompt = clean_prompt(options.prompt)
 
+    check_media(options.images, options.videos, max_file_bytes=max_file_bytes)
     image_count = len(options.images)
-    if image_count not in ALLOWED_IMAGE_COUNTS:
-        raise InvalidVideoRequest(msg("wrong_image_count", count=image_count))
-    if len(options.videos) > 1:
-        raise InvalidVideoRequest(msg("too_many_videos", count=len(options.videos)))
     if options.videos and options.duration is not None:
         raise InvalidVideoRequest(msg("duration_with_video"))
 
@@ -106,8 +121,6 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
         raise InvalidVideoRequest(msg("bad_aspect_ratio", value=aspect_ratio))
 
     generation_type = _generation_type(options.mode, image_count)
-    _check_files(options.images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
-    _check_files(options.videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
     return VideoRequest(
         prompt=prompt,

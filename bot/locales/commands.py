@@ -4,6 +4,8 @@ Keyed by the English text in the code; Discord shows these to members whose clie
 Chinese. Names must be lowercase, without spaces, at most 32 characters.
 """
 
+from bot.locales import moderation, references
+
 ZH_COMMANDS: dict[str, str] = {
     # /video
     "video": "视频",
@@ -50,3 +52,8 @@ ZH_COMMANDS: dict[str, str] = {
     "help": "帮助",
     "How to make a video": "如何生成视频",
 }
+
+# Feature areas keep their own command texts; the entries above win on a clash.
+for _area in (moderation, references):
+    for _english, _chinese in _area.ZH_COMMANDS.items():
+        ZH_COMMANDS.setdefault(_english, _chinese)

@@ -58,6 +58,8 @@ def bot_environment(
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "POLL_FIRST_DELAY": "0.1",
         "POLL_INTERVAL": "0.1",
+        "POLL_MAX_GAP": "0.1",
+        "API_REQUESTS_PER_SECOND": "1000",
         "HTTP_TIMEOUT": "2",
         "LOG_LEVEL": "DEBUG",
     }

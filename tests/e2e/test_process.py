@@ -7,13 +7,14 @@ import pytest
 from tests.e2e.process import bot_process
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
-from tests.harness import API_KEY, BOT_TOKEN
+from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
 
 
 @pytest.fixture
 async def fakes():
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         yield fake, api
+        assert_no_spec_violations(fake)
 
 
 def results(fake):

@@ -58,6 +58,8 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from tests.fakes.discord_openapi import Violation, load_spec, violation_errors
+
 Json = dict[str, Any]
 T = TypeVar("T")
 
@@ -518,10 +520,14 @@ class FakeDiscord:
         upload_limit: int = DEFAULT_UPLOAD_LIMIT,
         host: str = "127.0.0.1",
         port: int = 0,
+        validate_requests: bool = True,
     ) -> None:
         """Configure the fake; nothing listens until :meth:`start` / ``__aenter__``.
 
         ``token``: if given, REST calls and IDENTIFY must carry it (else 401 / close 4004).
+        ``validate_requests``: check every REST request against Discord's published OpenAPI
+        description (:mod:`tests.fakes.discord_openapi`); a request that does not conform is
+        recorded in :attr:`spec_violations` and answered ``400 50035``.
         """
         self._last_snowflake = 0
         self.host = host
@@ -531,6 +537,9 @@ class FakeDiscord:
         self.ack_deadline = ack_deadline
         self.token_lifetime = token_lifetime
         self.upload_limit = upload_limit
+        self.validate_requests = validate_requests
+        if validate_requests:
+            load_spec()  # parse the pinned spec now rather than during the first request
         #: Channels where the bot gets ``403 50013 Missing Permissions`` when posting.
         self.forbidden_channels: set[int] = set()
         #: Users whose DMs are closed (``403 50007`` when the bot messages them).
@@ -549,6 +558,9 @@ class FakeDiscord:
 
         #: Every REST request, in arrival order.
         self.requests: list[RecordedRequest] = []
+        #: Every way a REST request did not conform to Discord's OpenAPI spec, as
+        #: ``"METHOD /path: where: what"`` (only with ``validate_requests``).
+        self.spec_violations: list[str] = []
         #: IDENTIFY payloads (``d``) received, in order.
         self.identify_payloads: list[Json] = []
         #: RESUME payloads (``d``) received, in order.
@@ -564,6 +576,9 @@ class FakeDiscord:
         #: Close code of every finished gateway connection: the code of the client's close frame
         #: (1000 = the client closed cleanly) or, if the fake closed first, the fake's code.
         self.gateway_close_codes: list[int | None] = []
+        #: Seconds during which a repeated ``enforce_nonce`` send returns the first message.
+        self.nonce_window = 300.0
+        self._nonces: dict[tuple[int, str], tuple[int, float]] = {}
         #: Number of successful handshakes (READY or RESUMED sent).
         self.handshakes = 0
         #: Messages deleted by the bot (final state before deletion).
@@ -1909,7 +1924,8 @@ class FakeDiscord:
         channel permissions.  If the command was synced for a guild, ``data.guild_id`` is set
         (force it with ``command_guild_id`` for guild commands the bot never synced).
         """
-        parts = name.split()
+        # Context-menu names may contain spaces; only chat commands have subcommands.
+        parts = name.split() if command_type == 1 else [name]
         res: Json = copy.deepcopy(resolved) if resolved else {}
         if options is None:
             opts: list[Json] = []
@@ -1925,6 +1941,11 @@ class FakeDiscord:
         data: Json = {"id": str(cmd_id), "name": parts[0], "type": command_type}
         if command_type == 1:
             data["options"] = opts
+        else:
+            # A user (2) or message (3) context menu targets the one resolved user or message.
+            targets = list(res.get("users" if command_type == 2 else "messages", {}))
+            if targets:
+                data["target_id"] = targets[0]
         if res:
             data["resolved"] = res
         if command_guild_id is not None or scope is not None:
@@ -2076,7 +2097,8 @@ class FakeDiscord:
         ``mentions`` are user ids (``<@id>`` in ``content`` are added automatically).  With
         ``respect_intents`` (default) the event is only delivered if the bot identified with
         GUILD_MESSAGES / DIRECT_MESSAGES, and content/embeds/attachments/components are blanked
-        without MESSAGE_CONTENT unless the bot is mentioned or it is a DM -- like Discord.
+        without MESSAGE_CONTENT unless the bot is mentioned or it is a DM -- like Discord (the
+        ``referenced_message`` of a reply likewise, unless it is the bot's or mentions it).
         """
         cid = channel_id if channel_id is not None else self.channel_id
         channel = self._channels[cid]
@@ -2142,6 +2164,16 @@ class FakeDiscord:
                 and self.bot_user_id not in mention_ids
             ):
                 event.update(content="", embeds=[], attachments=[], components=[])
+            quoted = event.get("referenced_message")
+            if (
+                quoted
+                and not intents & INTENT_MESSAGE_CONTENT
+                and not is_dm
+                and int(quoted["author"]["id"]) != self.bot_user_id
+                and self.bot_user_id not in {int(u["id"]) for u in quoted.get("mentions", [])}
+            ):
+                # The replied-to message is blanked too, unless it is the bot's or mentions it.
+                quoted.update(content="", embeds=[], attachments=[], components=[])
         await self.dispatch("MESSAGE_CREATE", event)
         return msg
 
@@ -2278,12 +2310,16 @@ class FakeDiscord:
         response: web.StreamResponse
         try:
             await self._parse_body(request, rec)
+            # Always recorded; answered (400) where Discord would: after auth, before the route.
+            spec_error = self._check_spec(request, rec) if self.validate_requests else None
             fault = next((f for f in self.faults if f.matches(rec.method, path, url_path)), None)
             if fault is not None:
                 fault.hits += 1
                 response = self._fault_response(fault)
             else:
                 self._check_auth(request, path)
+                if spec_error is not None:
+                    raise spec_error
                 response = await handler(request)
         except FakeDiscordError as err:
             response = self._error_response(err)
@@ -2314,6 +2350,34 @@ class FakeDiscord:
                     rec.response = body
         self._notify()
         return response
+
+    def _check_spec(self, request: web.Request, rec: RecordedRequest) -> FakeDiscordError | None:
+        """Record how a request does not conform to Discord's OpenAPI spec; the 400 to answer."""
+        violations: list[Violation]
+        if not rec.url_path.startswith(API_PREFIX + "/"):
+            violations = [
+                Violation(rec.method, rec.url_path, ("route",), f"not under {API_PREFIX}")
+            ]
+        else:
+            multipart = bool(rec.form or rec.files)
+            violations = load_spec().check(
+                rec.method,
+                rec.path,
+                list(request.query.items()),
+                None if multipart else rec.json,
+                form=rec.form if multipart else None,
+                files=[f.field for f in rec.files],
+                raw_body=rec.raw if rec.json is None else b"",
+            )
+        if not violations:
+            return None
+        self.spec_violations.extend(str(v) for v in violations)
+        return FakeDiscordError(
+            400,
+            50035,
+            "Invalid Form Body (does not match Discord's OpenAPI spec)",
+            errors=violation_errors(violations),
+        )
 
     def _check_auth(self, request: web.Request, path: str) -> None:
         if path.startswith(("/webhooks/", "/interactions/")) or path in ("/gateway",):
@@ -2694,9 +2758,20 @@ class FakeDiscord:
         rec = self._rec(request)
         cid = self._int(request, "channel_id")
         self._check_channel_writable(cid)
+        payload = dict(rec.payload or {})
+        nonce = payload.get("nonce")
+        if payload.get("enforce_nonce") and nonce is not None:
+            # Like Discord: a repeated nonce within a few minutes returns the first message.
+            seen = self._nonces.get((cid, str(nonce)))
+            if seen is not None and self.now() - seen[1] <= self.nonce_window:
+                existing = self.get_message(seen[0])
+                if existing is not None:
+                    return self._json(existing)
         self._check_upload(rec.files)
-        msg = self._create_message(cid, dict(rec.payload or {}), rec.files)
+        msg = self._create_message(cid, payload, rec.files)
         self._store_message(msg)
+        if payload.get("enforce_nonce") and nonce is not None:
+            self._nonces[(cid, str(nonce))] = (int(msg["id"]), self.now())
         await self._echo("MESSAGE_CREATE", msg)
         return self._json(msg)
 

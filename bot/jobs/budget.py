@@ -1,0 +1,110 @@
+"""One request budget for the API: paced calls, halved on 429, slowly regained."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+_WINDOW = 1.0  # the budget is "requests per second": no one-second window holds more
+
+
+class RequestBudget:
+    """A rate limit shared by every caller; `acquire()` before each API request.
+
+    Requests are paced `1/rate` apart (with `slack` seconds of tolerance, so a late event
+    loop catches up instead of losing throughput), and a sliding log makes sure no one-second
+    window ever holds more than `rate` of them. A 429 halves the rate, at most once per
+    round of requests already in flight, down to `min_rate`; without further 429s the rate
+    climbs back linearly, regaining half the ceiling every `recovery` seconds.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        min_rate: float | None = None,
+        recovery: float = 60.0,
+        slack: float = 0.25,
+        max_pause: float = 120.0,
+    ) -> None:
+        if rate <= 0 or recovery <= 0 or slack < 0:
+            raise ValueError("need rate > 0, recovery > 0, slack >= 0")
+        self._ceiling = rate
+        self._min_rate = min(rate, min_rate if min_rate is not None else rate / 16)
+        self._recovery = recovery
+        self._slack = slack
+        self._max_pause = max_pause
+        self._clock = clock
+        self._sleep = sleep
+        self._turn = asyncio.Lock()  # FIFO: waiters are served in arrival order
+        self._next_at = -math.inf  # when the next request is due by pacing
+        self._paused_until = -math.inf
+        self._recent: deque[float] = deque()  # grant times within the last window
+        self._cut_at = -math.inf
+        self._cut_rate = rate
+        self.granted = 0
+        self.cuts = 0
+        self.waited = 0.0  # total seconds callers spent waiting for their turn
+
+    @property
+    def ceiling(self) -> float:
+        """The configured rate, requests per second."""
+        return self._ceiling
+
+    def rate(self, now: float | None = None) -> float:
+        """The rate allowed at `now`: the ceiling, or less while recovering from a 429."""
+        now = self._clock() if now is None else now
+        regained = (now - self._cut_at) * self._ceiling / (2 * self._recovery)
+        return min(self._ceiling, self._cut_rate + regained)
+
+    def delay(self, now: float) -> float:
+        """Seconds a request must wait at `now` before it may start (0: go)."""
+        self._forget_before(now - _WINDOW)
+        wait = max(self._paused_until - now, self._next_at - self._slack - now)
+        allowed = max(1, math.floor(self.rate(now) * _WINDOW))
+        if len(self._recent) >= allowed:
+            # The window is full: wait until enough of it has slid past.
+            wait = max(wait, self._recent[-allowed] + _WINDOW - now)
+        return max(wait, 0.0)
+
+    def take(self, now: float) -> None:
+        """Count a request starting at `now` (callers checked `delay(now) == 0`)."""
+        self._recent.append(now)
+        self._next_at = max(self._next_at, now) + 1 / self.rate(now)
+        self.granted += 1
+
+    async def acquire(self) -> float:
+        """Wait for this caller's turn, take it, and return the time it was granted."""
+        started = self._clock()
+        async with self._turn:
+            now = self._clock()
+            while (wait := self.delay(now)) > 0:
+                await self._sleep(wait)
+                now = self._clock()
+            self.take(now)
+        self.waited += now - started
+        return now
+
+    def rate_limited(self, *, sent_at: float, retry_after: float | None = None) -> None:
+        """The API answered 429 to a request granted at `sent_at`: slow everyone down."""
+        now = self._clock()
+        if retry_after is not None and retry_after > 0:
+            self._paused_until = max(self._paused_until, now + min(retry_after, self._max_pause))
+        # Requests sent before the last cut were paced at the old rate: their 429s are old news.
+        if sent_at <= self._cut_at:
+            return
+        self._cut_rate = max(self._min_rate, self.rate(now) / 2)
+        self._cut_at = now
+        self.cuts += 1
+
+    def _forget_before(self, horizon: float) -> None:
+        while self._recent and self._recent[0] <= horizon:
+            self._recent.popleft()

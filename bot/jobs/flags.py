@@ -1,0 +1,122 @@
+"""Reading options such as `--duration 8 --ar 9:16` out of a message; the rest is the prompt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType
+from bot.i18n import msg
+from bot.jobs.validation import InvalidVideoRequest, VideoOptions
+
+# A flag is `--` and a letter, so a lone `--` (a dash in prose) stays part of the prompt.
+_TOKEN = re.compile(r"\S+")
+_FLAG = re.compile(r"^--([A-Za-z][\w-]*)(?:=(.*))?$")
+_SPACES = re.compile(r"[ \t]{2,}")
+# Echoed flags and values are cut to this, so an answer always fits in a Discord message.
+_SHOWN_CHARS = 40
+T = TypeVar("T")
+
+
+def _duration(value: str) -> int | None:
+    text = value.lower().removesuffix("s")
+    return int(text) if text.isdigit() and int(text) in DURATIONS else None
+
+
+def _resolution(value: str) -> str | None:
+    text = value.lower()
+    return text if text in RESOLUTIONS else None
+
+
+_RATIO_WORDS = {"landscape": "16:9", "portrait": "9:16"}
+
+
+def _aspect_ratio(value: str) -> str | None:
+    text = _RATIO_WORDS.get(value.lower(), value)
+    return text if text in ASPECT_RATIOS else None
+
+
+_MODES: Mapping[str, GenerationType] = {
+    "frame": "frame",
+    "first-frame": "frame",
+    "reference": "reference",
+    "ref": "reference",
+}
+
+
+def _mode(value: str) -> GenerationType | None:
+    return _MODES.get(value.lower())
+
+
+# Every spelling a member may type, long names included, and the option it sets.
+FLAGS: Mapping[str, str] = {
+    "duration": "duration",
+    "dur": "duration",
+    "resolution": "resolution",
+    "res": "resolution",
+    "aspect-ratio": "aspect_ratio",
+    "aspect_ratio": "aspect_ratio",
+    "aspect": "aspect_ratio",
+    "ratio": "aspect_ratio",
+    "ar": "aspect_ratio",
+    "mode": "mode",
+}
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+def _read(
+    given: Mapping[str, tuple[str, str]], option: str, parse: Callable[[str], T | None]
+) -> T | None:
+    """The option's value, or None when not given; explains a value it cannot read."""
+    if option not in given:
+        return None
+    flag, value = given[option]
+    parsed = parse(value)
+    if parsed is None:
+        raise InvalidVideoRequest(
+            msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
+        )
+    return parsed
+
+
+def parse_flags(text: str) -> VideoOptions:
+    """Split a message into its prompt and its options; explain any flag it cannot read."""
+    given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
+    kept: list[str] = []
+    tokens = list(_TOKEN.finditer(text))
+    start = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        match = _FLAG.match(token.group())
+        index += 1
+        if match is None:
+            continue
+        flag = _shown(f"--{match.group(1)}")
+        option = FLAGS.get(match.group(1).lower())
+        if option is None:
+            raise InvalidVideoRequest(msg("flag_unknown", flag=flag, help=msg("flags_help")))
+        value, end = match.group(2), token.end()
+        if value is None:
+            following = tokens[index] if index < len(tokens) else None
+            if following is None or _FLAG.match(following.group()):
+                raise InvalidVideoRequest(
+                    msg("flag_missing_value", flag=flag, help=msg("flags_help"))
+                )
+            value, end = following.group(), following.end()
+            index += 1
+        given[option] = (flag, value)
+        kept.append(text[start : token.start()])
+        start = end
+    kept.append(text[start:])
+    return VideoOptions(
+        prompt=_SPACES.sub(" ", "".join(kept)).strip(),
+        duration=_read(given, "duration", _duration),
+        resolution=_read(given, "resolution", _resolution),
+        aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),
+        mode=_read(given, "mode", _mode),
+    )

@@ -1,0 +1,458 @@
+"""Moderation sentences: refusals, quotas, moderator tools and the mod-log."""
+
+EN: dict[str, str] = {
+    # Refusals of a new video (nothing is saved or counted)
+    "mod_paused": (
+        "Video generation is paused because the video service's balance is empty. "
+        "Nothing was counted; please try again once a moderator says it's back."
+    ),
+    "mod_channel_not_allowed": (
+        "Videos can't be made in this channel. Please use one of these channels: {channels}."
+    ),
+    "mod_banned_words": (
+        "Your prompt contains words this server doesn't allow (`{fragment}`), so nothing was "
+        "made or counted. Please rephrase it and try again."
+    ),
+    "mod_option_reserved": (
+        "{option} is reserved for members with {roles} in this server. "
+        "Choose another resolution or length and try again."
+    ),
+    "mod_no_allowance": (
+        "Your roles don't include any videos in this server. "
+        "Ask a moderator if you think this is a mistake."
+    ),
+    "mod_blocked": (
+        "A moderator has blocked you from making videos in this server (reason: {reason}). "
+        "Ask a moderator if you think this is a mistake."
+    ),
+    "mod_blocked_until": (
+        "A moderator has blocked you from making videos in this server until {until} "
+        "(reason: {reason}). You can make videos again after that."
+    ),
+    "mod_quota_spent": (
+        "You've used all {limit} of your videos for this {period}, so nothing was counted. "
+        "Your allowance starts again {reset} ({reset_at})."
+    ),
+    "mod_too_many_active": (
+        "You already have {active} videos in progress, and {limit} at a time is the most "
+        "allowed here. Please wait for one to finish, then try again."
+    ),
+    "mod_cooldown": (
+        "You're making videos a little fast for this server. "
+        "Please wait: you can start the next one {when}."
+    ),
+    "mod_budget_spent": (
+        "This server's video budget for the month is used up ({used} of {budget} credits). "
+        "Videos can be made again {reset}, or when a moderator raises the budget."
+    ),
+    "mod_period_day": "day",
+    "mod_period_week": "week",
+    "mod_period_month": "month",
+    # /videos quota
+    "quota_left": (
+        "You can make **{left}** more of your {limit} videos this {period}. "
+        "Your allowance starts again {reset} ({reset_at})."
+    ),
+    "quota_active": "Videos in progress: {active} (at most {limit} at a time).",
+    "quota_cooldown": "Your next video can start {when}.",
+    "quota_reserved": (
+        "Reserved for other roles: {options}. Ask a moderator if you'd like access."
+    ),
+    "quota_channels": "Videos can be made in: {channels}.",
+    # /videomod: who may use it
+    "mod_not_allowed": (
+        "Only members with the Manage Server permission or the moderator role can use "
+        "/videomod, so nothing was changed. Ask a server admin if you need access."
+    ),
+    "mod_needs_manage_server": (
+        "Only members with the Manage Server permission can choose the moderator role, "
+        "so nothing was changed. Ask a server admin to do it."
+    ),
+    # /videomod limits show
+    "mod_none": "none",
+    "mod_show_limits": (
+        "**Limits:** {limit} videos per member per {period}, starting again at {hour}:00 UTC; "
+        "this period ends {reset} ({reset_at}). At most {max_active} at a time per member, "
+        "{cooldown} seconds between videos."
+    ),
+    "mod_show_roles": "**Role limits:** {items}",
+    "mod_show_members": "**Member limits:**",
+    "mod_show_no_members": "**Member limits:** none",
+    "mod_override_item": "- {member}: {videos} (reason: {reason})",
+    "mod_override_item_until": "- {member}: {videos} until {until} (reason: {reason})",
+    "mod_more": "…and {count} more.",
+    "mod_show_options": "**Reserved options:** {items}",
+    "mod_show_channels": "**Channels:** only {items}",
+    "mod_show_all_channels": "**Channels:** all",
+    "mod_show_budget": (
+        "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
+    ),
+    "mod_show_no_budget": "**Monthly budget:** none ({used} credits used this month).",
+    "mod_show_words": "**Banned words:** {count} (see `/videomod words list`).",
+    "mod_show_modlog": "**Mod-log channel:** {channel}",
+    "mod_show_modrole": "**Moderator role:** {role}",
+    "mod_show_paused": (
+        "**Paused:** the video service's balance is empty. Top up the account, then run "
+        "`/videomod resume`."
+    ),
+    # /videomod usage, jobs, audit, words list
+    "mod_usage_empty": "Nobody has made a video this {period} yet.",
+    "mod_usage_title": "**Top members this {period}** (since {start}):",
+    "mod_usage_line": "{rank}. {member}: {jobs} videos, {credits} credits",
+    "mod_member_usage": (
+        "{member} has used {used} of {limit} videos this {period} ({source}), "
+        "{credits} credits; the period ends {reset}."
+    ),
+    "mod_source_default": "server default",
+    "mod_source_role": "role limit",
+    "mod_source_member": "personal limit",
+    "mod_job_line": "`#{job_id}` {created} {member}: {state}, {credits} credits, {prompt}",
+    "mod_jobs_empty": "No jobs yet.",
+    "mod_audit_line": "{when}: {change}",
+    "mod_audit_empty": "No moderator changes recorded yet.",
+    "mod_words_list": "**Banned words ({count}):** {patterns}",
+    "mod_words_empty": "No banned words yet. Add one with `/videomod words add`.",
+    # /videomod: answers when nothing changes
+    "mod_nothing_given": (
+        "Nothing was changed because no option was given. Pick at least one option, or use "
+        "`/videomod limits show` to see the current limits."
+    ),
+    "mod_bad_pattern": (
+        "`{pattern}` can't be used as a banned word, so nothing was changed. Use a word or "
+        "phrase of at most {limit} characters, with * only at the start or end (e.g. `gore*`)."
+    ),
+    "mod_word_exists": "`{pattern}` is already banned, so nothing was changed.",
+    "mod_word_missing": (
+        "`{pattern}` isn't on the list, so nothing was changed. "
+        "See the list with `/videomod words list`."
+    ),
+    "mod_role_no_limit": "{role} has no limit of its own, so nothing was changed.",
+    "mod_member_no_limit": "{member} has no personal limit or block, so nothing was changed.",
+    "mod_option_not_reserved": "{option} isn't reserved for any role, so nothing was changed.",
+    "mod_channel_already": "{channel} is already allowed, so nothing was changed.",
+    "mod_channel_not_listed": (
+        "{channel} isn't on the list, so nothing was changed. "
+        "See the list with `/videomod limits show`."
+    ),
+    "mod_channels_already_all": "Videos are already allowed in every channel; nothing changed.",
+    "mod_job_not_found": (
+        "There is no job #{job_id} in this server. Check the number with `/videomod jobs`."
+    ),
+    "mod_job_not_cancellable": ("Job #{job_id} is already {state}, so there is nothing to cancel."),
+    "mod_not_paused": "Video generation isn't paused, so there was nothing to resume.",
+    "mod_cancelled_reason": "a moderator cancelled it, and it was not counted against you",
+    # Changes: the moderator's confirmation, the audit trail and the mod-log
+    "change_limits": (
+        "{moderator} set the limits: {limit} videos per member per {period} (next reset "
+        "{reset_at}), at most {max_active} at a time, {cooldown} seconds between videos."
+    ),
+    "change_role_limit": "{moderator} set the limit of {role} to {videos} videos per period.",
+    "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
+    "change_member_limit": (
+        "{moderator} set the limit of {member} to {videos} videos per period (reason: {reason})."
+    ),
+    "change_member_limit_until": (
+        "{moderator} set the limit of {member} to {videos} videos per period until {until} "
+        "(reason: {reason})."
+    ),
+    "change_member_blocked": "{moderator} blocked {member} (reason: {reason}).",
+    "change_member_blocked_until": (
+        "{moderator} blocked {member} until {until} (reason: {reason})."
+    ),
+    "change_member_cleared": (
+        "{moderator} removed the personal limit of {member}; the usual limits apply."
+    ),
+    "change_member_unblocked": "{moderator} unblocked {member}.",
+    "change_option_reserved": "{moderator} reserved {option} for {role}.",
+    "change_option_role_removed": "{moderator} removed {role} from the roles allowed {option}.",
+    "change_option_opened": "{moderator} opened {option} to everyone.",
+    "change_channel_added": "{moderator} allowed videos in {channel}.",
+    "change_channel_removed": "{moderator} stopped allowing videos in {channel}.",
+    "change_channel_removed_last": (
+        "{moderator} removed {channel}, the last listed channel: videos are allowed in every "
+        "channel again."
+    ),
+    "change_channels_all": "{moderator} allowed videos in every channel again.",
+    "change_budget": "{moderator} set the monthly budget to {budget} credits.",
+    "change_budget_removed": "{moderator} removed the monthly budget.",
+    "change_word_added": "{moderator} banned `{pattern}` in prompts.",
+    "change_word_removed": "{moderator} unbanned `{pattern}`.",
+    "change_modlog": "{moderator} set the mod-log channel to {channel}.",
+    "change_modlog_off": "{moderator} turned the mod-log off.",
+    "change_modrole": "{moderator} set the moderator role to {role}.",
+    "change_modrole_off": "{moderator} removed the moderator role.",
+    "change_job_cancelled": (
+        "{moderator} cancelled job #{job_id} of {member}; it no longer counts against them."
+    ),
+    "change_resumed": "{moderator} resumed video generation.",
+    # Mod-log events
+    "modlog_banned_prompt": (
+        "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
+    ),
+    "modlog_paused": (
+        "⚠️ The video service says the account has no balance (HTTP 402), so new videos are "
+        "paused for everyone. Top up the APIMart account, then run `/videomod resume`."
+    ),
+    "modlog_auto_resumed": (
+        "✅ The video service accepted a video again, so generation has resumed by itself."
+    ),
+}
+
+ZH: dict[str, str] = {
+    # Refusals of a new video (nothing is saved or counted)
+    "mod_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。",
+    "mod_channel_not_allowed": "这个频道不能生成视频。请在以下频道使用：{channels}。",
+    "mod_banned_words": (
+        "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
+    ),
+    "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
+    "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",
+    "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
+    "mod_blocked_until": (
+        "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
+    ),
+    "mod_quota_spent": (
+        "你本{period}的 {limit} 个视频额度已用完，因此这次没有计入。额度将于 {reset}（{reset_at}）重置。"
+    ),
+    "mod_too_many_active": (
+        "你已有 {active} 个视频正在生成，本服务器同时最多允许 {limit} 个。请等其中一个完成后再试。"
+    ),
+    "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when}可以开始下一个。",
+    "mod_budget_spent": (
+        "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset}可以再次生成视频，"
+        "或者等管理员提高预算。"
+    ),
+    "mod_period_day": "日",
+    "mod_period_week": "周",
+    "mod_period_month": "月",
+    # /videos quota
+    "quota_left": "本{period}你还可以生成 **{left}** 个视频（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
+    "quota_active": "正在生成的视频：{active} 个（同时最多 {limit} 个）。",
+    "quota_cooldown": "你的下一个视频可以在 {when}开始。",
+    "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
+    "quota_channels": "可以生成视频的频道：{channels}。",
+    # /videomod: who may use it
+    "mod_not_allowed": (
+        "只有拥有“管理服务器”权限或管理员身份组的成员才能使用 /videomod，因此没有做任何更改。"
+        "如需使用，请联系服务器管理员。"
+    ),
+    "mod_needs_manage_server": (
+        "只有拥有“管理服务器”权限的成员才能设置管理员身份组，因此没有做任何更改。请让服务器管理员操作。"
+    ),
+    # /videomod limits show
+    "mod_none": "无",
+    "mod_show_limits": (
+        "**额度：**每位成员每{period} {limit} 个视频，在 UTC {hour}:00 重置；本周期于 {reset}（{reset_at}）结束。"
+        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+    ),
+    "mod_show_roles": "**身份组额度：**{items}",
+    "mod_show_members": "**成员额度：**",
+    "mod_show_no_members": "**成员额度：**无",
+    "mod_override_item": "- {member}：{videos}（原因：{reason}）",
+    "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
+    "mod_more": "……还有 {count} 条。",
+    "mod_show_options": "**限定选项：**{items}",
+    "mod_show_channels": "**频道：**仅限 {items}",
+    "mod_show_all_channels": "**频道：**全部",
+    "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset}结束。",
+    "mod_show_no_budget": "**每月预算：**无（本月已用 {used} 积分）。",
+    "mod_show_words": "**禁用词：**{count} 个（用 `/videomod words list` 查看）。",
+    "mod_show_modlog": "**管理日志频道：**{channel}",
+    "mod_show_modrole": "**管理员身份组：**{role}",
+    "mod_show_paused": "**已暂停：**视频服务余额不足。请充值后运行 `/videomod resume`。",
+    # /videomod usage, jobs, audit, words list
+    "mod_usage_empty": "本{period}还没有人生成视频。",
+    "mod_usage_title": "**本{period}用量最多的成员**（自 {start} 起）：",
+    "mod_usage_line": "{rank}. {member}：{jobs} 个视频，{credits} 积分",
+    "mod_member_usage": (
+        "{member} 本{period}已用 {used} / {limit} 个视频（{source}），{credits} 积分；本周期于 {reset}结束。"
+    ),
+    "mod_source_default": "服务器默认",
+    "mod_source_role": "身份组额度",
+    "mod_source_member": "个人额度",
+    "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits} 积分，{prompt}",
+    "mod_jobs_empty": "还没有任务。",
+    "mod_audit_line": "{when}：{change}",
+    "mod_audit_empty": "还没有管理员更改记录。",
+    "mod_words_list": "**禁用词（{count} 个）：**{patterns}",
+    "mod_words_empty": "还没有禁用词。可用 `/videomod words add` 添加。",
+    # /videomod: answers when nothing changes
+    "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `/videomod limits show` 查看当前额度。",
+    "mod_bad_pattern": (
+        "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
+        "* 只能放在开头或结尾（例如 `gore*`）。"
+    ),
+    "mod_word_exists": "`{pattern}` 已经是禁用词，因此没有做任何更改。",
+    "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `/videomod words list` 查看列表。",
+    "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
+    "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
+    "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
+    "mod_channel_already": "{channel} 已经允许使用，因此没有做任何更改。",
+    "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `/videomod limits show` 查看列表。",
+    "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
+    "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `/videomod jobs` 核对编号。",
+    "mod_job_not_cancellable": "任务 #{job_id} 已经是“{state}”状态，无需取消。",
+    "mod_not_paused": "视频生成没有暂停，无需恢复。",
+    "mod_cancelled_reason": "管理员取消了它，且没有计入你的额度",
+    # Changes: the moderator's confirmation, the audit trail and the mod-log
+    "change_limits": (
+        "{moderator} 设置了额度：每位成员每{period} {limit} 个视频（下次重置 {reset_at}），"
+        "同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+    ),
+    "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos} 个视频。",
+    "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
+    "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频（原因：{reason}）。",
+    "change_member_limit_until": (
+        "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频，直到 {until}（原因：{reason}）。"
+    ),
+    "change_member_blocked": "{moderator} 封禁了 {member}（原因：{reason}）。",
+    "change_member_blocked_until": "{moderator} 封禁了 {member}，直到 {until}（原因：{reason}）。",
+    "change_member_cleared": "{moderator} 移除了 {member} 的个人额度；改用通常的额度。",
+    "change_member_unblocked": "{moderator} 解除了对 {member} 的封禁。",
+    "change_option_reserved": "{moderator} 将 {option} 限定给 {role}。",
+    "change_option_role_removed": "{moderator} 将 {role} 从可使用 {option} 的身份组中移除。",
+    "change_option_opened": "{moderator} 向所有人开放了 {option}。",
+    "change_channel_added": "{moderator} 允许在 {channel} 生成视频。",
+    "change_channel_removed": "{moderator} 不再允许在 {channel} 生成视频。",
+    "change_channel_removed_last": "{moderator} 移除了最后一个列出的频道 {channel}：所有频道都可以再次生成视频。",
+    "change_channels_all": "{moderator} 重新允许在所有频道生成视频。",
+    "change_budget": "{moderator} 将每月预算设为 {budget} 积分。",
+    "change_budget_removed": "{moderator} 移除了每月预算。",
+    "change_word_added": "{moderator} 在提示词中禁用了 `{pattern}`。",
+    "change_word_removed": "{moderator} 解除了对 `{pattern}` 的禁用。",
+    "change_modlog": "{moderator} 将管理日志频道设为 {channel}。",
+    "change_modlog_off": "{moderator} 关闭了管理日志。",
+    "change_modrole": "{moderator} 将管理员身份组设为 {role}。",
+    "change_modrole_off": "{moderator} 移除了管理员身份组。",
+    "change_job_cancelled": "{moderator} 取消了 {member} 的任务 #{job_id}；它不再计入该成员的额度。",
+    "change_resumed": "{moderator} 恢复了视频生成。",
+    # Mod-log events
+    "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
+    "modlog_paused": (
+        "⚠️ 视频服务提示账户余额不足（HTTP 402），所有人的新视频已暂停。"
+        "请为 APIMart 账户充值，然后运行 `/videomod resume`。"
+    ),
+    "modlog_auto_resumed": "✅ 视频服务再次接受了视频，生成已自动恢复。",
+}
+
+# Chinese names and descriptions of /videomod and /videos quota, keyed by the English in the
+# code; merged into `bot.locales.commands.ZH_COMMANDS` (entries there win on a clash).
+ZH_COMMANDS: dict[str, str] = {
+    # /videos quota
+    "quota": "额度",
+    "How many videos you have left": "你还能生成多少个视频",
+    # /videomod and its groups
+    "videomod": "视频管理",
+    "Moderate video making: limits, blocks, budget and banned words": "管理视频生成：额度、封禁、预算和禁用词",
+    "limits": "限额",
+    "Videos per member and period": "每位成员每个周期的视频数",
+    "role": "身份组",
+    "Allowances for a role": "身份组的额度",
+    "member": "成员",
+    "Allowances for one member": "单个成员的额度",
+    "options": "选项",
+    "Resolutions and lengths by role": "按身份组限定分辨率和时长",
+    "channels": "频道",
+    "Where videos may be made": "可以生成视频的频道",
+    "words": "禁用词",
+    "Words refused in prompts": "提示词中禁止的词语",
+    # Subcommands
+    "show": "查看",
+    "Show every rule of this server": "查看本服务器的全部规则",
+    "set": "设置",
+    "Change the default allowance and its period": "修改默认额度及其周期",
+    "Give a role its own allowance per period": "为身份组设置单独的每周期额度",
+    "clear": "清除",
+    "Make a role follow the default allowance again": "让身份组恢复使用默认额度",
+    "Give one member their own allowance per period": "为单个成员设置单独的每周期额度",
+    "Remove a member's own allowance or block": "移除成员的个人额度或封禁",
+    "restrict": "限定",
+    "Reserve a resolution or length for a role": "将某个分辨率或时长限定给身份组",
+    "open": "开放",
+    "Let a role, or everyone, use an option again": "重新允许某个身份组或所有人使用某个选项",
+    "add": "添加",
+    "Allow videos in a channel (then only listed ones)": "允许在某个频道生成视频（之后仅限列出的频道）",
+    "remove": "移除",
+    "Stop allowing videos in a listed channel": "不再允许在列出的频道生成视频",
+    "all": "全部",
+    "Allow videos in every channel again": "重新允许在所有频道生成视频",
+    "Refuse prompts containing a word or phrase": "拒绝包含某个词或短语的提示词",
+    "Allow a banned word or phrase again": "解除对某个词或短语的禁用",
+    "list": "列表",
+    "Show the banned words and phrases": "查看禁用的词和短语",
+    "block": "封禁",
+    "Stop a member from making videos": "禁止成员生成视频",
+    "unblock": "解封",
+    "Let a blocked member make videos again": "允许被封禁的成员再次生成视频",
+    "budget": "预算",
+    "Credits this server may spend per month": "本服务器每月可使用的积分",
+    "usage": "用量",
+    "Top members this period, or one member": "本周期用量最多的成员，或单个成员的用量",
+    "jobs": "任务列表",
+    "Recent jobs in this server and their state": "本服务器最近的任务及其状态",
+    "Cancel a member's unfinished job": "取消成员未完成的任务",
+    "audit": "审计",
+    "Recent moderator changes": "最近的管理员更改",
+    "resume": "恢复",
+    "Resume videos after the balance is topped up": "充值后恢复视频生成",
+    "modlog": "管理日志",
+    "Where changes and alerts are posted": "发布更改和警报的频道",
+    "modrole": "管理员身份组",
+    "A role that may use /videomod": "可以使用 /videomod 的身份组",
+    # Options
+    "allowance": "额度",
+    "Videos per member per period (0 blocks all without a role or member limit)": "每位成员每周期的视频数（0 表示封禁没有身份组或成员额度的所有人）",
+    "period": "周期",
+    "How often allowances start again": "额度多久重置一次",
+    "reset_hour": "重置小时",
+    "The UTC hour (0-23) at which a period starts": "周期开始的 UTC 小时（0-23）",
+    "reset_weekday": "重置星期",
+    "The weekday a weekly period starts on": "按周计算时周期开始的星期",
+    "max_active": "同时上限",
+    "Unfinished videos a member may have at once": "每位成员同时可以有多少个未完成的视频",
+    "cooldown": "冷却",
+    "Seconds a member must wait between videos": "两个视频之间需要等待的秒数",
+    "The role": "身份组",
+    "Videos per period for members with it": "拥有该身份组的成员每周期的视频数",
+    "The member": "成员",
+    "Videos per period (0 blocks them)": "每周期的视频数（0 表示封禁）",
+    "reason": "原因",
+    "Why (kept in the audit trail)": "原因（记录在审计日志中）",
+    "Why (shown to them and kept in the audit trail)": "原因（会告诉该成员并记录在审计日志中）",
+    "days": "天数",
+    "How many days it lasts (leave out for no end)": "持续多少天（不填表示永久）",
+    "option": "选项",
+    "The resolution or length": "分辨率或时长",
+    "A role that may use it": "可以使用它的身份组",
+    "Only this role (leave out to open it to all)": "仅此身份组（不填表示向所有人开放）",
+    "channel": "频道",
+    "The channel": "频道",
+    "pattern": "词语",
+    "A word or phrase; * at the start or end matches more": "一个词或短语；开头或结尾的 * 可匹配更多",
+    "The word or phrase, as listed": "列表中显示的词或短语",
+    "credits": "积分",
+    "Credits per calendar month (UTC); 0 removes the budget": "每个自然月（UTC）的积分；0 表示取消预算",
+    "One member's standing and recent jobs": "单个成员的用量和最近的任务",
+    "Only this member's jobs": "只看这个成员的任务",
+    "The job number, e.g. 12 (see /videomod jobs)": "任务编号，例如 12（见 /videomod jobs）",
+    "The mod-log channel (leave out to turn it off)": "管理日志频道（不填表示关闭）",
+    "The moderator role (leave out to remove it)": "管理员身份组（不填表示移除）",
+    # Choices
+    "Day": "日",
+    "Week": "周",
+    "Month": "月",
+    "Monday": "星期一",
+    "Tuesday": "星期二",
+    "Wednesday": "星期三",
+    "Thursday": "星期四",
+    "Friday": "星期五",
+    "Saturday": "星期六",
+    "Sunday": "星期日",
+    "Resolution 720p": "分辨率 720p",
+    "Resolution 1080p": "分辨率 1080p",
+    "Resolution 4k": "分辨率 4k",
+    "Duration 4s": "时长 4 秒",
+    "Duration 6s": "时长 6 秒",
+    "Duration 8s": "时长 8 秒",
+    "Duration 10s": "时长 10 秒",
+}

@@ -1,0 +1,76 @@
+"""Reference media from replies and the context menu: flags, intents, the modal, expired links."""
+
+EN: dict[str, str] = {
+    # Flags in a reply
+    "flag_unknown": "I don't know the flag `{flag}`. {help}",
+    "flag_missing_value": "The flag `{flag}` needs a value after it. {help}",
+    "flag_bad_value": "`{value}` is not a valid value for `{flag}`. {help}",
+    "flags_help": (
+        "Use these flags: `--duration` 4, 6, 8 or 10 · `--resolution` (or `--res`) 720p, 1080p "
+        "or 4k · `--aspect-ratio` (or `--ar`) 16:9 or 9:16 · `--mode` frame or reference. "
+        "For example: `a cat surfing --duration 8 --ar 9:16`."
+    ),
+    # Replies
+    "reply_needs_intent": (
+        "I can't see the images in the message you replied to, because this bot runs without "
+        "Discord's Message Content intent. Right-click (or long-press) that message and choose "
+        "Apps → Make a video instead."
+    ),
+    "reply_source_unreadable": (
+        "I couldn't read the message you replied to; it may have been deleted. Reply to a "
+        "message I can see, or use Apps → Make a video on it."
+    ),
+    # Expired media
+    "media_expired": (
+        "The links to your reference files expired before the video service could fetch them, "
+        "and I couldn't renew them. Please make the request again."
+    ),
+    # The "Make a video" modal
+    "modal_title": "Make a video",
+    "modal_prompt_label": "Prompt",
+    "modal_prompt_placeholder": "Describe the scene, subject, action, camera, style and sound",
+    "modal_mode_label": "How to use the image",
+    "modal_mode_placeholder": "Automatic: 1 image is the first frame, 3 are references",
+    "option_landscape": "16:9 landscape",
+    "option_portrait": "9:16 portrait",
+    "option_frame": "First frame",
+    "option_reference": "Reference",
+}
+
+ZH: dict[str, str] = {
+    # Flags in a reply
+    "flag_unknown": "我不认识参数 `{flag}`。{help}",
+    "flag_missing_value": "参数 `{flag}` 后面需要一个值。{help}",
+    "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。{help}",
+    "flags_help": (
+        "可用参数：`--duration` 4、6、8 或 10 · `--resolution`（或 `--res`）720p、1080p 或 4k · "
+        "`--aspect-ratio`（或 `--ar`）16:9 或 9:16 · `--mode` frame 或 reference。"
+        "例如：`一只冲浪的猫 --duration 8 --ar 9:16`。"
+    ),
+    # Replies
+    "reply_needs_intent": (
+        "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的 Message Content 权限。"
+        "请右键（或长按）那条消息，改用「应用 → 生成视频」。"
+    ),
+    "reply_source_unreadable": (
+        "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"
+        "或在那条消息上使用「应用 → 生成视频」。"
+    ),
+    # Expired media
+    "media_expired": (
+        "你的参考文件链接在视频服务读取之前已经失效，我也无法更新它们。请重新发起请求。"
+    ),
+    # The "Make a video" modal
+    "modal_title": "生成视频",
+    "modal_prompt_label": "提示词",
+    "modal_prompt_placeholder": "描述场景、主体、动作、镜头、风格和声音",
+    "modal_mode_label": "图片用法",
+    "modal_mode_placeholder": "自动：1 张图片作为首帧，3 张作为参考",
+    "option_landscape": "16:9 横屏",
+    "option_portrait": "9:16 竖屏",
+    "option_frame": "首帧",
+    "option_reference": "参考",
+}
+
+# The context menu's name for Chinese clients (merged into `bot.locales.commands`).
+ZH_COMMANDS: dict[str, str] = {"Make a video": "生成视频"}

@@ -1,0 +1,1 @@
+"""Moderation: per-server usage policy, the admission check, quota maths and the audit trail."""

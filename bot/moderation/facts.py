@@ -1,0 +1,181 @@
+"""What the admission check reads about a member, inside the job insert's transaction.
+
+Usage is never stored: it is counted from the jobs table, so a refund (a job that failed, was
+refused, timed out or was cancelled) is simply a job whose state no longer counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+import aiosqlite
+
+from bot.jobs.models import Requester
+from bot.moderation.models import (
+    REFUNDED_STATES,
+    UNFINISHED_STATES,
+    Allowance,
+    MemberFacts,
+    MemberOverride,
+    Period,
+    Policy,
+    Window,
+)
+from bot.moderation.periods import budget_window, quota_window
+
+# Set while the API says the account has no balance (HTTP 402); see `pause.py`.
+PAUSE_KEY = "apimart_payment_required"
+REFUNDED = tuple(state.value for state in REFUNDED_STATES)
+UNFINISHED = tuple(state.value for state in UNFINISHED_STATES)
+POLICY_COLUMNS = frozenset(f.name for f in fields(Policy)) - {"guild_id"}
+
+
+def marks(values: Sequence[object]) -> str:
+    """SQL placeholders for `values`."""
+    return ", ".join("?" for _ in values)
+
+
+async def rows_of(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    """Every row of a read on the caller's connection (inside its transaction)."""
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def value_of(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> Any:
+    """The first column of the first row of a read, or None."""
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row is not None else None
+
+
+async def read_policy(conn: aiosqlite.Connection, guild_id: int) -> Policy:
+    """The server's policy, or the defaults."""
+    async with conn.execute("SELECT * FROM mod_policy WHERE guild_id = ?", (guild_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return Policy(guild_id)
+    values = {name: row[name] for name in POLICY_COLUMNS}
+    return Policy(guild_id, **{**values, "period": Period(row["period"])})
+
+
+async def read_override(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: float
+) -> MemberOverride | None:
+    """A member's own allowance, unless it expired."""
+    async with conn.execute(
+        "SELECT * FROM mod_member_limits WHERE guild_id = ? AND user_id = ?"
+        " AND (expires_at IS NULL OR expires_at > ?)",
+        (guild_id, user_id, now),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return MemberOverride(
+        user_id=row["user_id"],
+        video_limit=row["video_limit"],
+        reason=row["reason"],
+        expires_at=row["expires_at"],
+        set_by=row["set_by"],
+    )
+
+
+async def read_allowance(
+    conn: aiosqlite.Connection, policy: Policy, requester: Requester, now: float
+) -> Allowance:
+    """The member's own allowance, else the highest of their roles', else the default."""
+    override = await read_override(conn, policy.guild_id, requester.user_id, now)
+    if override is not None:
+        return Allowance(override.video_limit, "member", override)
+    roles = requester.role_ids
+    if roles:
+        best = await value_of(
+            conn,
+            f"SELECT MAX(video_limit) FROM mod_role_limits WHERE guild_id = ?"
+            f" AND role_id IN ({marks(roles)})",
+            (policy.guild_id, *roles),
+        )
+        if best is not None:
+            return Allowance(int(best), "role")
+    return Allowance(policy.default_limit, "default")
+
+
+async def count_used(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, window: Window
+) -> int:
+    """Jobs that count against a member in a window (refunded states excluded)."""
+    return int(
+        await value_of(
+            conn,
+            "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
+            " AND created_at >= ? AND created_at < ?"
+            f" AND state NOT IN ({marks(REFUNDED)})",
+            (guild_id, user_id, window.start, window.end, *REFUNDED),
+        )
+    )
+
+
+async def credits_used(conn: aiosqlite.Connection, guild_id: int, window: Window) -> float:
+    """Credits the API reported for the server's jobs in a window."""
+    total = await value_of(
+        conn,
+        "SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ? AND created_at >= ?"
+        " AND created_at < ?",
+        (guild_id, window.start, window.end),
+    )
+    return float(total or 0.0)
+
+
+async def member_facts(conn: aiosqlite.Connection, requester: Requester, now: float) -> MemberFacts:
+    """Everything the admission rules need about a member, read in the caller's transaction."""
+    guild_id = requester.guild_id
+    assert guild_id is not None, "moderation applies to servers only"
+    policy = await read_policy(conn, guild_id)
+    quota = quota_window(policy, now)
+    budget = budget_window(now)
+    reserved: dict[str, set[int]] = {}
+    for option, role_id in await rows_of(
+        conn, "SELECT option, role_id FROM mod_option_roles WHERE guild_id = ?", (guild_id,)
+    ):
+        reserved.setdefault(option, set()).add(role_id)
+    return MemberFacts(
+        policy=policy,
+        allowance=await read_allowance(conn, policy, requester, now),
+        window=quota,
+        used=await count_used(conn, guild_id, requester.user_id, quota),
+        active=int(
+            await value_of(
+                conn,
+                "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
+                f" AND state IN ({marks(UNFINISHED)})",
+                (guild_id, requester.user_id, *UNFINISHED),
+            )
+        ),
+        last_created_at=await value_of(
+            conn,
+            "SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ?",
+            (guild_id, requester.user_id),
+        ),
+        budget_window=budget,
+        budget_used=(
+            await credits_used(conn, guild_id, budget) if policy.monthly_budget is not None else 0.0
+        ),
+        paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
+        is not None,
+        channels=frozenset(
+            row[0]
+            for row in await rows_of(
+                conn, "SELECT channel_id FROM mod_channels WHERE guild_id = ?", (guild_id,)
+            )
+        ),
+        reserved_options={option: frozenset(roles) for option, roles in reserved.items()},
+        banned_patterns=tuple(
+            row[0]
+            for row in await rows_of(
+                conn,
+                "SELECT pattern FROM mod_banned_words WHERE guild_id = ? ORDER BY pattern",
+                (guild_id,),
+            )
+        ),
+    )

@@ -1,0 +1,50 @@
+"""The mod-log feed: the core reports events here; the Discord side posts them (or nobody)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot.i18n import Message
+
+log = logging.getLogger(__name__)
+
+# Posts one event to a server's mod-log channel; `None` means every server that has one.
+Sink = Callable[[int | None, Message], Coroutine[Any, Any, None]]
+
+
+class ModLogFeed:
+    """Hands events to a sink in background tasks, so reporting never delays a command."""
+
+    def __init__(self) -> None:
+        self._sink: Sink | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def connect(self, sink: Sink) -> None:
+        """Start posting events with `sink`."""
+        self._sink = sink
+
+    def disconnect(self) -> None:
+        """Stop posting; events are only logged from now on."""
+        self._sink = None
+
+    def emit(self, guild_id: int | None, message: Message) -> None:
+        """Report an event for one server (or for all, with `None`)."""
+        log.info("Mod-log event %s for guild %s", message.key, guild_id)
+        if self._sink is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._sink(guild_id, message))
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Posting a mod-log event failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for the events in flight to be posted."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

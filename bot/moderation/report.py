@@ -1,0 +1,245 @@
+"""What members and moderators read: moderation facts turned into catalog sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Message, msg
+from bot.jobs.models import Requester
+from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
+from bot.moderation.periods import stamp
+from bot.moderation.rules import (
+    blocked_message,
+    option_label,
+    period_name,
+    roles_text,
+    unavailable_options,
+)
+from bot.moderation.store import AuditRow, JobRow, UsageRow
+
+JOB_PROMPT_CHARS = 60
+LISTED_OVERRIDES = 10
+
+
+def preview(text: str, limit: int) -> str:
+    """User text on one line in a code span: no markdown, no mentions, bounded length."""
+    flat = " ".join(text.split()).replace("`", "'")
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return f"`{flat}`"
+
+
+def credits_text(value: float | None) -> str:
+    """Credits as people write them: 4, 2.5, or '-' when unknown."""
+    return "-" if value is None else f"{value:g}"
+
+
+def _period(policy: Policy) -> Message:
+    return msg(f"mod_period_{policy.period.value}")
+
+
+def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Message]:
+    """A member's `/videos quota`: what is left, when it resets, and what limits apply."""
+    policy = facts.policy
+    lines: list[Message] = []
+    if facts.paused:
+        lines.append(msg("mod_paused"))
+    blocked = blocked_message(facts)
+    if blocked is not None:
+        lines.append(blocked)
+    else:
+        lines.append(
+            msg(
+                "quota_left",
+                left=facts.left,
+                limit=facts.allowance.limit,
+                period=period_name(facts),
+                reset=stamp(facts.window.end, "R"),
+                reset_at=stamp(facts.window.end),
+            )
+        )
+    lines.append(msg("quota_active", active=facts.active, limit=policy.max_active))
+    if facts.last_created_at is not None:
+        ready_at = facts.last_created_at + policy.cooldown_seconds
+        if ready_at > now:
+            lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
+    unavailable = unavailable_options(facts, requester.role_ids)
+    if unavailable:
+        options = ", ".join(option_label(option) for option in unavailable)
+        lines.append(msg("quota_reserved", options=options))
+    if facts.channels:
+        channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
+        lines.append(msg("quota_channels", channels=channels))
+    if facts.budget_spent:
+        lines.append(
+            msg(
+                "mod_budget_spent",
+                used=credits_text(facts.budget_used),
+                budget=credits_text(policy.monthly_budget),
+                reset=stamp(facts.budget_window.end, "R"),
+            )
+        )
+    return lines
+
+
+def _override_text(override: MemberOverride) -> Message:
+    if override.expires_at is None:
+        return msg(
+            "mod_override_item",
+            member=f"<@{override.user_id}>",
+            videos=override.video_limit,
+            reason=override.reason,
+        )
+    return msg(
+        "mod_override_item_until",
+        member=f"<@{override.user_id}>",
+        videos=override.video_limit,
+        reason=override.reason,
+        until=stamp(override.expires_at),
+    )
+
+
+def policy_lines(
+    policy: Policy,
+    *,
+    now_window: Window,
+    role_limits: Sequence[tuple[int, int]],
+    overrides: Sequence[MemberOverride],
+    reserved: dict[str, list[int]],
+    channels: Sequence[int],
+    banned_count: int,
+    budget_used: float,
+    budget_window: Window,
+    paused: bool,
+    moderator_role_id: int | None,
+) -> list[Message]:
+    """The whole policy of a server, for `/videomod limits show`."""
+    none = msg("mod_none")
+    lines = [
+        msg(
+            "mod_show_limits",
+            limit=policy.default_limit,
+            period=_period(policy),
+            hour=f"{policy.reset_hour:02d}",
+            reset=stamp(now_window.end, "R"),
+            reset_at=stamp(now_window.end),
+            max_active=policy.max_active,
+            cooldown=policy.cooldown_seconds,
+        ),
+        msg(
+            "mod_show_roles",
+            items=", ".join(f"<@&{role}>: {videos}" for role, videos in role_limits) or none,
+        ),
+    ]
+    if overrides:
+        lines.append(msg("mod_show_members"))
+        lines.extend(_override_text(override) for override in overrides[:LISTED_OVERRIDES])
+        if len(overrides) > LISTED_OVERRIDES:
+            lines.append(msg("mod_more", count=len(overrides) - LISTED_OVERRIDES))
+    else:
+        lines.append(msg("mod_show_no_members"))
+    lines.append(
+        msg(
+            "mod_show_options",
+            items="; ".join(
+                f"{option_label(option)} → {roles_text(roles)}"
+                for option, roles in reserved.items()
+            )
+            or none,
+        )
+    )
+    lines.append(
+        msg("mod_show_channels", items=", ".join(f"<#{c}>" for c in channels))
+        if channels
+        else msg("mod_show_all_channels")
+    )
+    if policy.monthly_budget is not None:
+        lines.append(
+            msg(
+                "mod_show_budget",
+                used=credits_text(budget_used),
+                budget=credits_text(policy.monthly_budget),
+                reset=stamp(budget_window.end, "R"),
+            )
+        )
+    else:
+        lines.append(msg("mod_show_no_budget", used=credits_text(budget_used)))
+    lines.append(msg("mod_show_words", count=banned_count))
+    modlog = policy.modlog_channel_id
+    lines.append(msg("mod_show_modlog", channel=f"<#{modlog}>" if modlog is not None else none))
+    lines.append(
+        msg(
+            "mod_show_modrole",
+            role=f"<@&{moderator_role_id}>" if moderator_role_id is not None else none,
+        )
+    )
+    if paused:
+        lines.append(msg("mod_show_paused"))
+    return lines
+
+
+def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> list[Message]:
+    """Top members this period, for `/videomod usage`."""
+    if not rows:
+        return [msg("mod_usage_empty", period=_period(policy))]
+    lines = [msg("mod_usage_title", period=_period(policy), start=stamp(window.start))]
+    lines.extend(
+        msg(
+            "mod_usage_line",
+            rank=rank,
+            member=f"<@{row.user_id}>",
+            jobs=row.jobs,
+            credits=credits_text(row.credits),
+        )
+        for rank, row in enumerate(rows, start=1)
+    )
+    return lines
+
+
+def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Message:
+    """One member's standing this period, for `/videomod usage member:`."""
+    return msg(
+        "mod_member_usage",
+        member=f"<@{user_id}>",
+        used=facts.used,
+        limit=facts.allowance.limit,
+        source=msg(f"mod_source_{facts.allowance.source}"),
+        period=period_name(facts),
+        credits=credits_text(credits),
+        reset=stamp(facts.window.end, "R"),
+    )
+
+
+def job_lines(jobs: Sequence[JobRow]) -> list[Message]:
+    """Recent jobs with their state, for `/videomod jobs` and a member's history."""
+    if not jobs:
+        return [msg("mod_jobs_empty")]
+    return [
+        msg(
+            "mod_job_line",
+            job_id=job.id,
+            created=stamp(job.created_at, "R"),
+            member=f"<@{job.user_id}>",
+            state=msg(f"state_{job.state.value}"),
+            credits=credits_text(job.credits_cost),
+            prompt=preview(job.prompt, JOB_PROMPT_CHARS),
+        )
+        for job in jobs
+    ]
+
+
+def audit_lines(rows: Sequence[AuditRow]) -> list[Message]:
+    """The newest moderator changes, for `/videomod audit`."""
+    if not rows:
+        return [msg("mod_audit_empty")]
+    return [
+        msg("mod_audit_line", when=stamp(row.created_at, "R"), change=row.change) for row in rows
+    ]
+
+
+def words_lines(patterns: Sequence[str]) -> list[Message]:
+    """The banned words, for `/videomod words list`."""
+    if not patterns:
+        return [msg("mod_words_empty")]
+    listed = ", ".join(preview(pattern, 80) for pattern in patterns)
+    return [msg("mod_words_list", count=len(patterns), patterns=listed)]

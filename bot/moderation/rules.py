@@ -1,0 +1,122 @@
+"""The admission rules: given a member's facts and a request, the first reason to refuse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
+from bot.i18n import Message, msg
+from bot.jobs.models import Requester
+from bot.moderation.models import MemberFacts
+from bot.moderation.periods import stamp
+from bot.moderation.words import BannedMatch, find_banned
+
+# Options a moderator can reserve for roles, as stored: 'resolution:4k', 'duration:10'.
+RESERVABLE_OPTIONS: tuple[str, ...] = (
+    *(f"resolution:{value}" for value in RESOLUTIONS),
+    *(f"duration:{value}" for value in DURATIONS),
+)
+
+
+def option_label(option: str) -> str:
+    """How an option reads to people: '4k', '10s'."""
+    kind, _, value = option.partition(":")
+    return f"{value}s" if kind == "duration" else value
+
+
+def request_options(request: VideoRequest) -> tuple[str, ...]:
+    """The reservable options a request uses."""
+    options = [f"resolution:{request.resolution}"]
+    if request.duration is not None and not request.video_urls:
+        options.append(f"duration:{request.duration}")
+    return tuple(options)
+
+
+def roles_text(role_ids: frozenset[int] | list[int]) -> str:
+    """Role mentions (sent with pings disabled)."""
+    return ", ".join(f"<@&{role_id}>" for role_id in sorted(role_ids))
+
+
+def period_name(facts: MemberFacts) -> Message:
+    """'day', 'week' or 'month' in the reader's language."""
+    return msg(f"mod_period_{facts.policy.period.value}")
+
+
+def unavailable_options(facts: MemberFacts, role_ids: tuple[int, ...]) -> list[str]:
+    """Reserved options none of the member's roles may use."""
+    mine = set(role_ids)
+    return [
+        option
+        for option in RESERVABLE_OPTIONS
+        if option in facts.reserved_options and not facts.reserved_options[option] & mine
+    ]
+
+
+def blocked_message(facts: MemberFacts) -> Message | None:
+    """Why the member may make no videos at all, if so."""
+    allowance = facts.allowance
+    if allowance.limit > 0:
+        return None
+    override = allowance.override
+    if override is None:
+        return msg("mod_no_allowance")
+    if override.expires_at is not None:
+        return msg("mod_blocked_until", reason=override.reason, until=stamp(override.expires_at))
+    return msg("mod_blocked", reason=override.reason)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request is refused; `banned` is set when a banned word was the reason."""
+
+    message: Message
+    banned: BannedMatch | None = None
+
+
+def first_refusal(
+    facts: MemberFacts, requester: Requester, request: VideoRequest, now: float
+) -> Refusal | None:
+    """Check the rules in order; None means the job may be recorded."""
+    policy = facts.policy
+    if facts.paused:
+        return Refusal(msg("mod_paused"))
+    if facts.channels and requester.channel_id not in facts.channels:
+        channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
+        return Refusal(msg("mod_channel_not_allowed", channels=channels))
+    banned = find_banned(request.prompt, facts.banned_patterns)
+    if banned is not None:
+        fragment = banned.fragment.replace("`", "'")
+        return Refusal(msg("mod_banned_words", fragment=fragment), banned)
+    for option in request_options(request):
+        if option in unavailable_options(facts, requester.role_ids):
+            roles = roles_text(facts.reserved_options[option])
+            return Refusal(msg("mod_option_reserved", option=option_label(option), roles=roles))
+    blocked = blocked_message(facts)
+    if blocked is not None:
+        return Refusal(blocked)
+    if facts.used >= facts.allowance.limit:
+        return Refusal(
+            msg(
+                "mod_quota_spent",
+                limit=facts.allowance.limit,
+                period=period_name(facts),
+                reset=stamp(facts.window.end, "R"),
+                reset_at=stamp(facts.window.end),
+            )
+        )
+    if facts.active >= policy.max_active:
+        return Refusal(msg("mod_too_many_active", active=facts.active, limit=policy.max_active))
+    if facts.last_created_at is not None:
+        ready_at = facts.last_created_at + policy.cooldown_seconds
+        if ready_at > now:
+            return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
+    if facts.budget_spent:
+        return Refusal(
+            msg(
+                "mod_budget_spent",
+                used=f"{facts.budget_used:g}",
+                budget=f"{policy.monthly_budget:g}",
+                reset=stamp(facts.budget_window.end, "R"),
+            )
+        )
+    return None

@@ -1,0 +1,79 @@
+"""Moderation as the rest of the bot sees it: the admission check, the pause and the store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import aiosqlite
+
+from bot.apimart.models import VideoRequest
+from bot.db import Database
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, Requester
+from bot.moderation.facts import member_facts
+from bot.moderation.feed import ModLogFeed
+from bot.moderation.pause import SubmissionPause
+from bot.moderation.report import preview
+from bot.moderation.rules import first_refusal
+from bot.moderation.store import ModerationStore
+
+log = logging.getLogger(__name__)
+
+PROMPT_PREVIEW_CHARS = 300
+
+
+class Moderation:
+    """Owns the moderation parts and hands the job service its admission check."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], float],
+        default_moderator_role_id: int | None = None,
+    ) -> None:
+        self.feed = ModLogFeed()
+        self.store = ModerationStore(db, clock=clock)
+        self.pause = SubmissionPause(db, self.feed, clock=clock)
+        self._default_moderator_role_id = default_moderator_role_id
+
+    async def admit(
+        self,
+        conn: aiosqlite.Connection,
+        requester: Requester,
+        request: VideoRequest,
+        now: float,
+    ) -> None:
+        """Refuse a job that breaks a rule; runs inside the job insert's transaction."""
+        if requester.guild_id is None:
+            return
+        facts = await member_facts(conn, requester, now)
+        refusal = first_refusal(facts, requester, request, now)
+        if refusal is None:
+            return
+        log.info(
+            "Refused a job for user %d in guild %d: %s",
+            requester.user_id,
+            requester.guild_id,
+            refusal.message.key,
+        )
+        if refusal.banned is not None:
+            self.feed.emit(
+                requester.guild_id,
+                msg(
+                    "modlog_banned_prompt",
+                    member=f"<@{requester.user_id}>",
+                    channel=f"<#{requester.channel_id}>",
+                    pattern=refusal.banned.pattern,
+                    prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
+                ),
+            )
+        raise JobRefused(refusal.message)
+
+    async def moderator_role_id(self, guild_id: int) -> int | None:
+        """The role that may moderate besides Manage Server: the server's, else the default."""
+        policy = await self.store.policy(guild_id)
+        if policy.moderator_role_id is not None:
+            return policy.moderator_role_id
+        return self._default_moderator_role_id

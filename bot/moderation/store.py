@@ -1,0 +1,456 @@
+"""Moderation settings in SQLite: the policy, its overrides, lists for moderators, the audit.
+
+Every change is one transaction that also writes its audit row, and returns the sentence
+describing it (for the moderator's confirmation and the mod-log).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.db import Database
+from bot.i18n import Message, msg
+from bot.jobs.models import JobState, Requester
+from bot.moderation.facts import (
+    POLICY_COLUMNS,
+    REFUNDED,
+    credits_used,
+    marks,
+    member_facts,
+    read_policy,
+    value_of,
+)
+from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
+from bot.moderation.periods import budget_window, stamp
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The moderator making a change, and where."""
+
+    guild_id: int
+    moderator_id: int
+
+    @property
+    def mention(self) -> str:
+        """The moderator as a mention (messages are sent with pings disabled)."""
+        return f"<@{self.moderator_id}>"
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One member's counted jobs and credits in a period."""
+
+    user_id: int
+    jobs: int
+    credits: float
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A job as moderators list it."""
+
+    id: int
+    user_id: int
+    state: JobState
+    prompt: str
+    resolution: str
+    duration: int | None
+    credits_cost: float | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One recorded moderator change."""
+
+    moderator_id: int
+    change: Message
+    created_at: float
+
+
+def _encode(message: Message) -> dict[str, Any]:
+    """A sentence as JSON-ready data; nested sentences (a period name) keep their keys."""
+    return {
+        name: {"$key": value.key, "values": _encode(value)} if isinstance(value, Message) else value
+        for name, value in message.values.items()
+    }
+
+
+def _decode(key: str, values: dict[str, Any]) -> Message:
+    return msg(
+        key,
+        **{
+            name: _decode(value["$key"], value["values"])
+            if isinstance(value, dict) and "$key" in value
+            else value
+            for name, value in values.items()
+        },
+    )
+
+
+class ModerationStore:
+    """Reads and changes moderation settings; knows SQL, nothing about Discord."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], float]) -> None:
+        self._db = db
+        self._clock = clock
+
+    # ------------------------------------------------------------------ reading
+
+    async def policy(self, guild_id: int) -> Policy:
+        """The server's policy, or the defaults."""
+        async with self._db.transaction() as conn:
+            return await read_policy(conn, guild_id)
+
+    async def facts(self, requester: Requester) -> MemberFacts:
+        """What the admission rules would see for this member now."""
+        async with self._db.transaction() as conn:
+            return await member_facts(conn, requester, self._clock())
+
+    async def role_limits(self, guild_id: int) -> list[tuple[int, int]]:
+        """(role id, videos) for every role with its own allowance."""
+        rows = await self._db.fetch_all(
+            "SELECT role_id, video_limit FROM mod_role_limits WHERE guild_id = ?"
+            " ORDER BY video_limit DESC",
+            (guild_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def member_overrides(self, guild_id: int) -> list[MemberOverride]:
+        """Every member allowance still in force."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM mod_member_limits WHERE guild_id = ?"
+            " AND (expires_at IS NULL OR expires_at > ?) ORDER BY video_limit, user_id",
+            (guild_id, self._clock()),
+        )
+        return [
+            MemberOverride(
+                row["user_id"], row["video_limit"], row["reason"], row["expires_at"], row["set_by"]
+            )
+            for row in rows
+        ]
+
+    async def reserved_options(self, guild_id: int) -> dict[str, list[int]]:
+        """Option -> the roles it is reserved for."""
+        reserved: dict[str, list[int]] = {}
+        for row in await self._db.fetch_all(
+            "SELECT option, role_id FROM mod_option_roles WHERE guild_id = ?"
+            " ORDER BY option, role_id",
+            (guild_id,),
+        ):
+            reserved.setdefault(row[0], []).append(row[1])
+        return reserved
+
+    async def channels(self, guild_id: int) -> list[int]:
+        """Channels where videos may be made; empty means all."""
+        rows = await self._db.fetch_all(
+            "SELECT channel_id FROM mod_channels WHERE guild_id = ? ORDER BY channel_id",
+            (guild_id,),
+        )
+        return [row[0] for row in rows]
+
+    async def banned_patterns(self, guild_id: int) -> list[str]:
+        """The server's banned words and phrases."""
+        rows = await self._db.fetch_all(
+            "SELECT pattern FROM mod_banned_words WHERE guild_id = ? ORDER BY pattern", (guild_id,)
+        )
+        return [row[0] for row in rows]
+
+    async def budget_used(self, guild_id: int) -> tuple[float, Window]:
+        """Credits spent by the server this calendar month, and that month."""
+        window = budget_window(self._clock())
+        async with self._db.transaction() as conn:
+            return await credits_used(conn, guild_id, window), window
+
+    async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:
+        """Credits the API reported for one member's jobs in a window."""
+        row = await self._db.fetch_one(
+            "SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ? AND user_id = ?"
+            " AND created_at >= ? AND created_at < ?",
+            (guild_id, user_id, window.start, window.end),
+        )
+        return float(row[0] or 0.0) if row is not None else 0.0
+
+    async def top_usage(self, guild_id: int, window: Window, limit: int) -> list[UsageRow]:
+        """Members with the most counted jobs in a window, with the credits they used."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id, COUNT(*) AS jobs, COALESCE(SUM(credits_cost), 0) AS credits"
+            " FROM jobs WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
+            f" AND state NOT IN ({marks(REFUNDED)})"
+            " GROUP BY user_id ORDER BY jobs DESC, credits DESC, user_id LIMIT ?",
+            (guild_id, window.start, window.end, *REFUNDED, limit),
+        )
+        return [UsageRow(row[0], row[1], float(row[2])) for row in rows]
+
+    async def recent_jobs(self, guild_id: int, user_id: int | None, limit: int) -> list[JobRow]:
+        """The server's newest jobs, or one member's."""
+        member_filter = "" if user_id is None else " AND user_id = ?"
+        params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
+        rows = await self._db.fetch_all(
+            "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at"
+            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [
+            JobRow(
+                id=row[0],
+                user_id=row[1],
+                state=JobState(row[2]),
+                prompt=row[3],
+                resolution=row[4],
+                duration=row[5],
+                credits_cost=row[6],
+                created_at=row[7],
+            )
+            for row in rows
+        ]
+
+    async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, JobState] | None:
+        """Who asked for a job of this server, and its state; None if not this server's."""
+        row = await self._db.fetch_one(
+            "SELECT user_id, state FROM jobs WHERE id = ? AND guild_id = ?", (job_id, guild_id)
+        )
+        return (row[0], JobState(row[1])) if row is not None else None
+
+    async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
+        """The newest recorded changes."""
+        rows = await self._db.fetch_all(
+            "SELECT moderator_id, action, detail, created_at FROM mod_audit WHERE guild_id = ?"
+            " ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [AuditRow(row[0], _decode(row[1], json.loads(row[2])), row[3]) for row in rows]
+
+    async def modlog_channels(self) -> list[tuple[int, int]]:
+        """(guild id, channel id) of every server with a mod-log channel."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, modlog_channel_id FROM mod_policy WHERE modlog_channel_id IS NOT NULL"
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    # ------------------------------------------------------------------ changing
+
+    async def _audit(self, conn: aiosqlite.Connection, actor: Actor, change: Message) -> Message:
+        await conn.execute(
+            "INSERT INTO mod_audit (guild_id, moderator_id, action, detail, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                actor.guild_id,
+                actor.moderator_id,
+                change.key,
+                json.dumps(_encode(change)),
+                self._clock(),
+            ),
+        )
+        return change
+
+    async def record(self, actor: Actor, change: Message) -> Message:
+        """Audit a change made elsewhere (a cancelled job, a resume)."""
+        async with self._db.transaction() as conn:
+            return await self._audit(conn, actor, change)
+
+    async def update_policy(self, actor: Actor, change: Message, **values: object) -> Message:
+        """Set some policy fields (the rest keep their value) and audit it."""
+        unknown = values.keys() - POLICY_COLUMNS
+        if unknown:
+            raise ValueError(f"not policy fields: {sorted(unknown)}")
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO mod_policy (guild_id) VALUES (?) ON CONFLICT (guild_id) DO NOTHING",
+                (actor.guild_id,),
+            )
+            if values:
+                assignments = ", ".join(f"{name} = ?" for name in values)
+                await conn.execute(
+                    f"UPDATE mod_policy SET {assignments} WHERE guild_id = ?",
+                    (*values.values(), actor.guild_id),
+                )
+            return await self._audit(conn, actor, change)
+
+    async def set_role_limit(self, actor: Actor, role_id: int, videos: int) -> Message:
+        """Give a role its own allowance."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO mod_role_limits (guild_id, role_id, video_limit) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, role_id) DO UPDATE SET video_limit = excluded.video_limit",
+                (actor.guild_id, role_id, videos),
+            )
+            change = msg(
+                "change_role_limit", moderator=actor.mention, role=f"<@&{role_id}>", videos=videos
+            )
+            return await self._audit(conn, actor, change)
+
+    async def clear_role_limit(self, actor: Actor, role_id: int) -> Message | None:
+        """Make a role follow the default again; None if it had no allowance."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_role_limits WHERE guild_id = ? AND role_id = ?",
+                (actor.guild_id, role_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg("change_role_cleared", moderator=actor.mention, role=f"<@&{role_id}>")
+            return await self._audit(conn, actor, change)
+
+    async def set_member_limit(
+        self, actor: Actor, user_id: int, videos: int, reason: str, expires_at: float | None
+    ) -> Message:
+        """Give a member their own allowance (0 blocks them)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO mod_member_limits"
+                " (guild_id, user_id, video_limit, reason, expires_at, set_by, set_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                " video_limit = excluded.video_limit, reason = excluded.reason,"
+                " expires_at = excluded.expires_at, set_by = excluded.set_by,"
+                " set_at = excluded.set_at",
+                (
+                    actor.guild_id,
+                    user_id,
+                    videos,
+                    reason,
+                    expires_at,
+                    actor.moderator_id,
+                    self._clock(),
+                ),
+            )
+            key = "change_member_blocked" if videos == 0 else "change_member_limit"
+            values: dict[str, object] = {
+                "moderator": actor.mention,
+                "member": f"<@{user_id}>",
+                "videos": videos,
+                "reason": reason,
+            }
+            if expires_at is not None:
+                key, values["until"] = f"{key}_until", stamp(expires_at)
+            return await self._audit(conn, actor, msg(key, **values))
+
+    async def clear_member_limit(self, actor: Actor, user_id: int, key: str) -> Message | None:
+        """Remove a member's own allowance (unblocks them); None if they had none."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_member_limits WHERE guild_id = ? AND user_id = ?",
+                (actor.guild_id, user_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg(key, moderator=actor.mention, member=f"<@{user_id}>")
+            return await self._audit(conn, actor, change)
+
+    async def reserve_option(self, actor: Actor, option: str, label: str, role_id: int) -> Message:
+        """Let `role_id` use `option`; once an option has roles, only they may use it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO mod_option_roles (guild_id, option, role_id) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (actor.guild_id, option, role_id),
+            )
+            change = msg(
+                "change_option_reserved",
+                moderator=actor.mention,
+                option=label,
+                role=f"<@&{role_id}>",
+            )
+            return await self._audit(conn, actor, change)
+
+    async def unreserve_option(
+        self, actor: Actor, option: str, label: str, role_id: int | None
+    ) -> Message | None:
+        """Take one role (or, with None, every role) off an option; None if nothing changed."""
+        role_filter = "" if role_id is None else " AND role_id = ?"
+        params = (actor.guild_id, option) if role_id is None else (actor.guild_id, option, role_id)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"DELETE FROM mod_option_roles WHERE guild_id = ? AND option = ?{role_filter}",
+                params,
+            )
+            if cursor.rowcount == 0:
+                return None
+            left = await value_of(
+                conn,
+                "SELECT COUNT(*) FROM mod_option_roles WHERE guild_id = ? AND option = ?",
+                (actor.guild_id, option),
+            )
+            if left:
+                change = msg(
+                    "change_option_role_removed",
+                    moderator=actor.mention,
+                    option=label,
+                    role=f"<@&{role_id}>",
+                )
+            else:
+                change = msg("change_option_opened", moderator=actor.mention, option=label)
+            return await self._audit(conn, actor, change)
+
+    async def add_channel(self, actor: Actor, channel_id: int) -> Message | None:
+        """Allow videos in a channel (the first one listed closes the others)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO mod_channels (guild_id, channel_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (actor.guild_id, channel_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg(
+                "change_channel_added", moderator=actor.mention, channel=f"<#{channel_id}>"
+            )
+            return await self._audit(conn, actor, change)
+
+    async def remove_channel(self, actor: Actor, channel_id: int) -> Message | None:
+        """Stop allowing videos in a listed channel; None if it was not listed."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_channels WHERE guild_id = ? AND channel_id = ?",
+                (actor.guild_id, channel_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            left = await value_of(
+                conn, "SELECT COUNT(*) FROM mod_channels WHERE guild_id = ?", (actor.guild_id,)
+            )
+            key = "change_channel_removed" if left else "change_channel_removed_last"
+            change = msg(key, moderator=actor.mention, channel=f"<#{channel_id}>")
+            return await self._audit(conn, actor, change)
+
+    async def clear_channels(self, actor: Actor) -> Message | None:
+        """Allow videos in every channel again; None if that was already so."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_channels WHERE guild_id = ?", (actor.guild_id,)
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg("change_channels_all", moderator=actor.mention)
+            return await self._audit(conn, actor, change)
+
+    async def add_banned(self, actor: Actor, pattern: str) -> Message | None:
+        """Ban a canonical pattern; None if it was already banned."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO mod_banned_words (guild_id, pattern, added_by, added_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (actor.guild_id, pattern, actor.moderator_id, self._clock()),
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg("change_word_added", moderator=actor.mention, pattern=pattern)
+            return await self._audit(conn, actor, change)
+
+    async def remove_banned(self, actor: Actor, pattern: str) -> Message | None:
+        """Unban a canonical pattern; None if it was not banned."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_banned_words WHERE guild_id = ? AND pattern = ?",
+                (actor.guild_id, pattern),
+            )
+            if cursor.rowcount == 0:
+                return None
+            change = msg("change_word_removed", moderator=actor.mention, pattern=pattern)
+            return await self._audit(conn, actor, change)

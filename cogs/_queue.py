@@ -1,0 +1,280 @@
+"""The one path every entry point takes: validate, check permissions, acknowledge, queue, announce.
+
+An `Origin` is where a request came from and how to answer there: a slash command, a context
+menu or its modal (an interaction: private answers), or a reply to a message (no interaction:
+answers are channel replies that ping only the member).
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.apimart.models import VideoRequest
+from bot.delivery import truncate
+from bot.i18n import Message, msg
+from bot.jobs.models import JobRefused, JobState, MediaInput, MessageRef, Requester
+from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+STATUS_PROMPT_CHARS = 300
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
+    """Describe a Discord attachment in the core's own terms."""
+    return MediaInput(
+        url=attachment.url,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+    )
+
+
+def role_ids(user: discord.abc.User) -> tuple[int, ...]:
+    """A member's role ids (moderation limits depend on them); none outside a server."""
+    return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
+
+
+def missing_permissions(
+    permissions: discord.Permissions, *, in_thread: bool, replying: bool = False
+) -> list[str]:
+    """What the bot lacks to post a result (and to reply to a message), by permission name."""
+    send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
+    needed = {
+        "Send Messages": send,
+        "Embed Links": permissions.embed_links,
+        "Attach Files": permissions.attach_files,
+    }
+    if replying:
+        needed["Read Message History"] = permissions.read_message_history
+    return [name for name, granted in needed.items() if not granted]
+
+
+async def answer_privately(
+    interaction: discord.Interaction[discord.Client], message: Message
+) -> None:
+    """Reply in the member's language, only to them, acknowledged yet or not."""
+    text = message.render(str(interaction.locale))
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+class Origin(ABC):
+    """Where a request came from, and how to answer the member there."""
+
+    # When the channel announcement already tells the member everything (replies).
+    announcement_answers: bool = False
+
+    @property
+    @abstractmethod
+    def locale(self) -> str:
+        """The language to answer in."""
+
+    @property
+    @abstractmethod
+    def user(self) -> discord.abc.User:
+        """The member who asked."""
+
+    @abstractmethod
+    def requester(self) -> Requester:
+        """Who asked, where the answer goes, and where the media came from."""
+
+    @abstractmethod
+    def missing_permissions(self) -> list[str]:
+        """Permissions the bot lacks here, by name."""
+
+    @abstractmethod
+    async def acknowledge(self) -> None:
+        """Tell Discord the request is being handled, before the slow part."""
+
+    @abstractmethod
+    async def tell(self, message: Message) -> None:
+        """Answer the member (privately where Discord allows it)."""
+
+    @abstractmethod
+    async def announce(self, content: str) -> discord.Message | None:
+        """Post the job's status message with the bot's own token; None where it cannot."""
+
+
+class InteractionOrigin(Origin):
+    """A slash command, a context menu or a modal: answers are ephemeral."""
+
+    def __init__(
+        self,
+        interaction: discord.Interaction[VideoBot],
+        *,
+        sources: tuple[MessageRef, ...] = (),
+        reply_to: discord.Message | None = None,
+    ) -> None:
+        self.interaction = interaction
+        self.sources = sources
+        self.reply_to = reply_to
+
+    @property
+    def locale(self) -> str:
+        """The member's Discord language."""
+        return str(self.interaction.locale)
+
+    @property
+    def user(self) -> discord.abc.User:
+        """The member who used the command."""
+        return self.interaction.user
+
+    def requester(self) -> Requester:
+        """Built from the interaction."""
+        interaction = self.interaction
+        return Requester(
+            user_id=interaction.user.id,
+            channel_id=interaction.channel_id or 0,
+            guild_id=interaction.guild_id,
+            locale=self.locale,
+            sources=self.sources,
+            role_ids=role_ids(interaction.user),
+        )
+
+    def missing_permissions(self) -> list[str]:
+        """From the interaction's app permissions."""
+        interaction = self.interaction
+        in_thread = isinstance(interaction.channel, discord.Thread)
+        return missing_permissions(
+            interaction.app_permissions, in_thread=in_thread, replying=self.reply_to is not None
+        )
+
+    async def acknowledge(self) -> None:
+        """Defer privately, unless a modal submit already did."""
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer(ephemeral=True, thinking=True)
+
+    async def tell(self, message: Message) -> None:
+        """An ephemeral answer."""
+        await answer_privately(self.interaction, message)
+
+    async def announce(self, content: str) -> discord.Message | None:
+        """A channel message, replying to the message the media came from if there is one."""
+        channel = self.interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        if self.reply_to is None:
+            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+        reference = self.reply_to.to_reference(fail_if_not_exists=False)
+        return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
+
+
+class MessageOrigin(Origin):
+    """A reply that mentions the bot: every answer is a reply to it that pings only the member."""
+
+    announcement_answers = True
+
+    def __init__(self, message: discord.Message, *, sources: tuple[MessageRef, ...] = ()) -> None:
+        self.message = message
+        self.sources = sources
+
+    @property
+    def locale(self) -> str:
+        """No interaction tells the member's language: the server's preferred one is used."""
+        guild = self.message.guild
+        return str(guild.preferred_locale) if guild is not None else "en-US"
+
+    @property
+    def user(self) -> discord.abc.User:
+        """The reply's author."""
+        return self.message.author
+
+    def requester(self) -> Requester:
+        """Built from the reply."""
+        message = self.message
+        return Requester(
+            user_id=message.author.id,
+            channel_id=message.channel.id,
+            guild_id=message.guild.id if message.guild is not None else None,
+            locale=self.locale,
+            sources=self.sources,
+            role_ids=role_ids(message.author),
+        )
+
+    def missing_permissions(self) -> list[str]:
+        """From the bot's permissions in the channel, as cached from the gateway."""
+        channel = self.message.channel
+        guild = self.message.guild
+        if guild is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            return []
+        permissions = channel.permissions_for(guild.me)
+        in_thread = isinstance(channel, discord.Thread)
+        return missing_permissions(permissions, in_thread=in_thread, replying=True)
+
+    async def acknowledge(self) -> None:
+        """Nothing to acknowledge without an interaction."""
+
+    async def tell(self, message: Message) -> None:
+        """A reply that pings the member and nobody else, whatever it quotes."""
+        mentions = discord.AllowedMentions(
+            everyone=False, roles=False, users=[self.message.author], replied_user=True
+        )
+        try:
+            await self.message.reply(message.render(self.locale), allowed_mentions=mentions)
+        except discord.HTTPException as error:
+            log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
+
+    async def announce(self, content: str) -> discord.Message | None:
+        """The status message, as a reply in the reply's thread."""
+        return await self.message.reply(content, allowed_mentions=NO_MENTIONS)
+
+
+async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> None:
+    """The shared path of every entry point, from a member's options to a queued job."""
+    try:
+        request = validate(options, max_file_bytes=bot.settings.max_reference_bytes)
+    except InvalidVideoRequest as error:
+        await origin.tell(error.user_message)
+        return
+    await queue_request(bot, origin, request)
+
+
+async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
+    """From an already valid request (a new one, or one made again) to a queued job."""
+    missing = origin.missing_permissions()
+    if missing:
+        await origin.tell(msg("missing_channel_permissions", missing=", ".join(missing)))
+        return
+    # Everything slow happens after this acknowledgement, well inside Discord's 3 seconds.
+    await origin.acknowledge()
+    try:
+        report = await bot.jobs.create_and_submit(origin.requester(), request)
+    except JobRefused as refusal:
+        await origin.tell(refusal.user_message)
+        return
+    announced = False
+    if report.state in (JobState.QUEUED, JobState.RECORDED):
+        announced = await _post_status(bot, origin, report.job.id, request.prompt, report.state)
+    if not (announced and origin.announcement_answers):
+        await origin.tell(report.member_message)
+
+
+async def _post_status(
+    bot: VideoBot, origin: Origin, job_id: int, prompt: str, state: JobState
+) -> bool:
+    """Announce the job with the bot's own token, which never expires; False if we could not."""
+    key = "status_queued" if state is JobState.QUEUED else "status_waiting"
+    preview = discord.utils.escape_markdown(truncate(" ".join(prompt.split()), STATUS_PROMPT_CHARS))
+    content = msg(key, mention=origin.user.mention, prompt=preview, job_id=job_id).render(
+        origin.locale
+    )
+    try:
+        message = await origin.announce(content)
+    except discord.HTTPException as error:
+        log.warning("Job %d: could not post the status message (%s)", job_id, error)
+        return False
+    if message is None:
+        return False
+    await bot.store.set_status_message(job_id, message.id)
+    return True

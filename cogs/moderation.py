@@ -1,0 +1,604 @@
+"""The /videomod group: moderators set limits and budgets and look after members' jobs.
+
+Discord hides the group from members without Manage Server (`default_permissions`), but
+server admins can change that, so every command is re-checked here (`interaction_check`).
+The cog stays thin: it parses options, calls `bot.moderation`, and answers privately.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.i18n import Message, msg
+from bot.jobs.models import Requester
+from bot.moderation.models import Period
+from bot.moderation.periods import quota_window, stamp
+from bot.moderation.report import (
+    audit_lines,
+    job_lines,
+    member_usage_line,
+    policy_lines,
+    quota_lines,
+    usage_lines,
+    words_lines,
+)
+from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
+from bot.moderation.store import Actor
+from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
+from cogs._queue import answer_privately, role_ids
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+MESSAGE_LIMIT = 2000
+LISTED_JOBS = 15
+LISTED_MEMBERS = 10
+Choice = app_commands.Choice
+Interaction = discord.Interaction["VideoBot"]
+Channel = discord.TextChannel | discord.Thread
+
+PERIOD_CHOICES = [
+    Choice(name="Day", value=Period.DAY.value),
+    Choice(name="Week", value=Period.WEEK.value),
+    Choice(name="Month", value=Period.MONTH.value),
+]
+WEEKDAY_CHOICES = [
+    Choice(name=name, value=number)
+    for number, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    )
+]
+OPTION_CHOICES = [
+    Choice(
+        name=f"Resolution {option_label(option)}"
+        if option.startswith("resolution")
+        else f"Duration {option_label(option)}",
+        value=option,
+    )
+    for option in RESERVABLE_OPTIONS
+]
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member may not moderate; `reason` is what to tell them."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason.key)
+        self.reason = reason
+
+
+def render(lines: Sequence[Message], locale: str) -> str:
+    """Sentences as one message, cut to Discord's length limit."""
+    text = "\n".join(line.render(locale) for line in lines)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
+    """A private answer of several lines that pings nobody."""
+    text = render(lines, str(interaction.locale))
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def requester_of(interaction: Interaction, user: discord.abc.User | None = None) -> Requester:
+    """The core's view of a member (the one using the command unless `user` is given)."""
+    who = user or interaction.user
+    return Requester(
+        user_id=who.id,
+        channel_id=interaction.channel_id or 0,
+        guild_id=interaction.guild_id,
+        locale=str(interaction.locale),
+        role_ids=role_ids(who),
+    )
+
+
+async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
+    """`/videos quota`: what the member has left and when it resets."""
+    requester = requester_of(interaction)
+    facts = await bot.moderation.store.facts(requester)
+    await show_privately(interaction, quota_lines(facts, requester, bot.clock()))
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ModerationCog(
+    commands.GroupCog,
+    group_name="videomod",
+    group_description="Moderate video making: limits, blocks, budget and banned words",
+):
+    """Moderator tools; every command is re-checked in `interaction_check`."""
+
+    limits = app_commands.Group(name="limits", description="Videos per member and period")
+    role = app_commands.Group(name="role", description="Allowances for a role")
+    member = app_commands.Group(name="member", description="Allowances for one member")
+    options = app_commands.Group(name="options", description="Resolutions and lengths by role")
+    channels = app_commands.Group(name="channels", description="Where videos may be made")
+    words = app_commands.Group(name="words", description="Words refused in prompts")
+
+    def __init__(self, bot: VideoBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        """Start posting mod-log events."""
+        self.bot.moderation.feed.connect(self._post_modlog)
+
+    async def cog_unload(self) -> None:
+        """Stop posting mod-log events, after the ones in flight."""
+        self.bot.moderation.feed.disconnect()
+        await self.bot.moderation.feed.drain()
+
+    # ------------------------------------------------------------------ permission re-check
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        """Manage Server or the moderator role, whatever Discord's visibility settings say."""
+        if interaction.guild_id is None:
+            raise NotModerator(msg("mod_not_allowed"))
+        if interaction.permissions.manage_guild:
+            return True
+        role_id = await self.bot.moderation.moderator_role_id(interaction.guild_id)
+        user = interaction.user
+        if role_id is not None and isinstance(user, discord.Member) and user.get_role(role_id):
+            return True
+        log.warning(
+            "User %d tried /%s in guild %d without permission",
+            user.id,
+            interaction.command.qualified_name if interaction.command else "videomod",
+            interaction.guild_id,
+        )
+        raise NotModerator(msg("mod_not_allowed"))
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
+    ) -> None:
+        """Refusals get their reason; anything else an apology and a logged traceback."""
+        if isinstance(error, NotModerator):
+            await answer_privately(interaction, error.reason)
+            return
+        log.error(
+            "/%s failed for user %d in guild %s",
+            interaction.command.qualified_name if interaction.command else "?",
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=getattr(error, "original", error),
+        )
+        try:
+            await answer_privately(interaction, msg("unexpected_error"))
+        except discord.HTTPException:
+            log.warning("Could not tell user %d about the error", interaction.user.id)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _actor(self, interaction: Interaction) -> Actor:
+        assert interaction.guild_id is not None  # guild_only
+        return Actor(interaction.guild_id, interaction.user.id)
+
+    async def _changed(
+        self, interaction: Interaction, change: Message | None, unchanged: Message
+    ) -> None:
+        """Confirm a change (also to the mod-log), or say that nothing changed."""
+        if change is None:
+            await answer_privately(interaction, unchanged)
+            return
+        await answer_privately(interaction, change)
+        self.bot.moderation.feed.emit(interaction.guild_id, change)
+
+    async def _post_modlog(self, guild_id: int | None, message: Message) -> None:
+        """Post an event in the mod-log channel of one server, or of every server."""
+        store = self.bot.moderation.store
+        if guild_id is None:
+            targets = await store.modlog_channels()
+        else:
+            channel_id = (await store.policy(guild_id)).modlog_channel_id
+            targets = [(guild_id, channel_id)] if channel_id is not None else []
+        for target_guild, channel_id in targets:
+            guild = self.bot.get_guild(target_guild)
+            locale = str(guild.preferred_locale) if guild is not None else "en-US"
+            channel = self.bot.get_partial_messageable(channel_id, guild_id=target_guild)
+            try:
+                await channel.send(message.render(locale), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning(
+                    "Could not post to the mod-log channel %d of guild %d (%s)",
+                    channel_id,
+                    target_guild,
+                    error,
+                )
+
+    # ------------------------------------------------------------------ limits
+
+    @limits.command(name="show", description="Show every rule of this server")
+    async def limits_show(self, interaction: Interaction) -> None:
+        """The whole policy, privately."""
+        guild_id = self._actor(interaction).guild_id
+        moderation = self.bot.moderation
+        store = moderation.store
+        policy = await store.policy(guild_id)
+        budget_used, budget_window = await store.budget_used(guild_id)
+        lines = policy_lines(
+            policy,
+            now_window=quota_window(policy, self.bot.clock()),
+            role_limits=await store.role_limits(guild_id),
+            overrides=await store.member_overrides(guild_id),
+            reserved=await store.reserved_options(guild_id),
+            channels=await store.channels(guild_id),
+            banned_count=len(await store.banned_patterns(guild_id)),
+            budget_used=budget_used,
+            budget_window=budget_window,
+            paused=await moderation.pause.is_paused(),
+            moderator_role_id=await moderation.moderator_role_id(guild_id),
+        )
+        await show_privately(interaction, lines)
+
+    @limits.command(name="set", description="Change the default allowance and its period")
+    @app_commands.describe(
+        allowance="Videos per member per period (0 blocks all without a role or member limit)",
+        period="How often allowances start again",
+        reset_hour="The UTC hour (0-23) at which a period starts",
+        reset_weekday="The weekday a weekly period starts on",
+        max_active="Unfinished videos a member may have at once",
+        cooldown="Seconds a member must wait between videos",
+    )
+    @app_commands.choices(period=PERIOD_CHOICES)
+    @app_commands.choices(reset_weekday=WEEKDAY_CHOICES)
+    async def limits_set(
+        self,
+        interaction: Interaction,
+        allowance: app_commands.Range[int, 0, 10000] | None = None,
+        period: str | None = None,
+        reset_hour: app_commands.Range[int, 0, 23] | None = None,
+        reset_weekday: int | None = None,
+        max_active: app_commands.Range[int, 1, 50] | None = None,
+        cooldown: app_commands.Range[int, 0, 604800] | None = None,
+    ) -> None:
+        """Set the given fields; the others keep their value."""
+        given = {
+            "default_limit": allowance,
+            "period": period,
+            "reset_hour": reset_hour,
+            "reset_weekday": reset_weekday,
+            "max_active": max_active,
+            "cooldown_seconds": cooldown,
+        }
+        values = {name: value for name, value in given.items() if value is not None}
+        if not values:
+            await answer_privately(interaction, msg("mod_nothing_given"))
+            return
+        actor = self._actor(interaction)
+        store = self.bot.moderation.store
+        current = await store.policy(actor.guild_id)
+        typed = {**values, "period": Period(period)} if period is not None else values
+        updated = dataclasses.replace(current, **typed)  # type: ignore[arg-type]
+        change = msg(
+            "change_limits",
+            moderator=actor.mention,
+            limit=updated.default_limit,
+            period=msg(f"mod_period_{updated.period.value}"),
+            reset_at=stamp(quota_window(updated, self.bot.clock()).end),
+            max_active=updated.max_active,
+            cooldown=updated.cooldown_seconds,
+        )
+        await self._changed(interaction, await store.update_policy(actor, change, **values), change)
+
+    # ------------------------------------------------------------------ roles and members
+
+    @role.command(name="set", description="Give a role its own allowance per period")
+    @app_commands.describe(role="The role", allowance="Videos per period for members with it")
+    async def role_set(
+        self,
+        interaction: Interaction,
+        role: discord.Role,
+        allowance: app_commands.Range[int, 0, 10000],
+    ) -> None:
+        """The highest allowance among a member's roles replaces the default."""
+        change = await self.bot.moderation.store.set_role_limit(
+            self._actor(interaction), role.id, allowance
+        )
+        await self._changed(interaction, change, change)
+
+    @role.command(name="clear", description="Make a role follow the default allowance again")
+    @app_commands.describe(role="The role")
+    async def role_clear(self, interaction: Interaction, role: discord.Role) -> None:
+        """Remove a role's own allowance."""
+        change = await self.bot.moderation.store.clear_role_limit(self._actor(interaction), role.id)
+        await self._changed(interaction, change, msg("mod_role_no_limit", role=role.mention))
+
+    @member.command(name="set", description="Give one member their own allowance per period")
+    @app_commands.describe(
+        member="The member",
+        allowance="Videos per period (0 blocks them)",
+        reason="Why (kept in the audit trail)",
+        days="How many days it lasts (leave out for no end)",
+    )
+    async def member_set(
+        self,
+        interaction: Interaction,
+        member: discord.User,
+        allowance: app_commands.Range[int, 0, 10000],
+        reason: app_commands.Range[str, 1, 200],
+        days: app_commands.Range[float, 0.01, 3650.0] | None = None,
+    ) -> None:
+        """A member's own allowance beats every role."""
+        await self._set_member(interaction, member, allowance, reason, days)
+
+    @member.command(name="clear", description="Remove a member's own allowance or block")
+    @app_commands.describe(member="The member")
+    async def member_clear(self, interaction: Interaction, member: discord.User) -> None:
+        """The member follows their roles and the default again."""
+        change = await self.bot.moderation.store.clear_member_limit(
+            self._actor(interaction), member.id, "change_member_cleared"
+        )
+        await self._changed(interaction, change, msg("mod_member_no_limit", member=member.mention))
+
+    @app_commands.command(name="block", description="Stop a member from making videos")
+    @app_commands.describe(
+        member="The member",
+        reason="Why (shown to them and kept in the audit trail)",
+        days="How many days it lasts (leave out for no end)",
+    )
+    async def block(
+        self,
+        interaction: Interaction,
+        member: discord.User,
+        reason: app_commands.Range[str, 1, 200],
+        days: app_commands.Range[float, 0.01, 3650.0] | None = None,
+    ) -> None:
+        """A personal allowance of 0."""
+        await self._set_member(interaction, member, 0, reason, days)
+
+    @app_commands.command(name="unblock", description="Let a blocked member make videos again")
+    @app_commands.describe(member="The member")
+    async def unblock(self, interaction: Interaction, member: discord.User) -> None:
+        """Remove the member's block (their personal allowance)."""
+        change = await self.bot.moderation.store.clear_member_limit(
+            self._actor(interaction), member.id, "change_member_unblocked"
+        )
+        await self._changed(interaction, change, msg("mod_member_no_limit", member=member.mention))
+
+    async def _set_member(
+        self,
+        interaction: Interaction,
+        member: discord.User,
+        videos: int,
+        reason: str,
+        days: float | None,
+    ) -> None:
+        expires_at = self.bot.clock() + days * 86400 if days is not None else None
+        change = await self.bot.moderation.store.set_member_limit(
+            self._actor(interaction), member.id, videos, reason, expires_at
+        )
+        await self._changed(interaction, change, change)
+
+    # ------------------------------------------------------------------ options and channels
+
+    @options.command(name="restrict", description="Reserve a resolution or length for a role")
+    @app_commands.describe(option="The resolution or length", role="A role that may use it")
+    @app_commands.choices(option=OPTION_CHOICES)
+    async def options_restrict(
+        self, interaction: Interaction, option: str, role: discord.Role
+    ) -> None:
+        """Once an option has roles, only members with one of them may use it."""
+        change = await self.bot.moderation.store.reserve_option(
+            self._actor(interaction), option, option_label(option), role.id
+        )
+        await self._changed(interaction, change, change)
+
+    @options.command(name="open", description="Let a role, or everyone, use an option again")
+    @app_commands.describe(
+        option="The resolution or length", role="Only this role (leave out to open it to all)"
+    )
+    @app_commands.choices(option=OPTION_CHOICES)
+    async def options_open(
+        self, interaction: Interaction, option: str, role: discord.Role | None = None
+    ) -> None:
+        """Take roles off an option; with none left, everyone may use it."""
+        label = option_label(option)
+        change = await self.bot.moderation.store.unreserve_option(
+            self._actor(interaction), option, label, role.id if role is not None else None
+        )
+        await self._changed(interaction, change, msg("mod_option_not_reserved", option=label))
+
+    @channels.command(name="add", description="Allow videos in a channel (then only listed ones)")
+    @app_commands.describe(channel="The channel")
+    async def channels_add(self, interaction: Interaction, channel: Channel) -> None:
+        """List a channel; once any is listed, /video works only in listed channels."""
+        change = await self.bot.moderation.store.add_channel(self._actor(interaction), channel.id)
+        await self._changed(
+            interaction, change, msg("mod_channel_already", channel=channel.mention)
+        )
+
+    @channels.command(name="remove", description="Stop allowing videos in a listed channel")
+    @app_commands.describe(channel="The channel")
+    async def channels_remove(self, interaction: Interaction, channel: Channel) -> None:
+        """Unlist a channel; with none left, every channel is allowed."""
+        change = await self.bot.moderation.store.remove_channel(
+            self._actor(interaction), channel.id
+        )
+        await self._changed(
+            interaction, change, msg("mod_channel_not_listed", channel=channel.mention)
+        )
+
+    @channels.command(name="all", description="Allow videos in every channel again")
+    async def channels_all(self, interaction: Interaction) -> None:
+        """Empty the list."""
+        change = await self.bot.moderation.store.clear_channels(self._actor(interaction))
+        await self._changed(interaction, change, msg("mod_channels_already_all"))
+
+    # ------------------------------------------------------------------ budget and words
+
+    @app_commands.command(name="budget", description="Credits this server may spend per month")
+    @app_commands.describe(credits="Credits per calendar month (UTC); 0 removes the budget")
+    async def budget(
+        self, interaction: Interaction, credits: app_commands.Range[float, 0.0, 1e9]
+    ) -> None:
+        """New videos are refused once the month's reported credits reach the budget."""
+        actor = self._actor(interaction)
+        if credits > 0:
+            change = msg("change_budget", moderator=actor.mention, budget=f"{credits:g}")
+        else:
+            change = msg("change_budget_removed", moderator=actor.mention)
+        await self.bot.moderation.store.update_policy(
+            actor, change, monthly_budget=credits if credits > 0 else None
+        )
+        await self._changed(interaction, change, change)
+
+    @words.command(name="add", description="Refuse prompts containing a word or phrase")
+    @app_commands.describe(pattern="A word or phrase; * at the start or end matches more")
+    async def words_add(
+        self, interaction: Interaction, pattern: app_commands.Range[str, 1, 100]
+    ) -> None:
+        """Ban a word or phrase; matching ignores case, and `*` opens an end (`gor*`)."""
+        try:
+            canonical = parse_pattern(pattern)
+        except BadPattern:
+            await answer_privately(
+                interaction, msg("mod_bad_pattern", pattern=pattern, limit=MAX_PATTERN_LENGTH)
+            )
+            return
+        change = await self.bot.moderation.store.add_banned(self._actor(interaction), canonical)
+        await self._changed(interaction, change, msg("mod_word_exists", pattern=canonical))
+
+    @words.command(name="remove", description="Allow a banned word or phrase again")
+    @app_commands.describe(pattern="The word or phrase, as listed")
+    async def words_remove(
+        self, interaction: Interaction, pattern: app_commands.Range[str, 1, 100]
+    ) -> None:
+        """Unban a word."""
+        try:
+            canonical = parse_pattern(pattern)
+        except BadPattern:
+            canonical = pattern
+        change = await self.bot.moderation.store.remove_banned(self._actor(interaction), canonical)
+        await self._changed(interaction, change, msg("mod_word_missing", pattern=canonical))
+
+    @words.command(name="list", description="Show the banned words and phrases")
+    async def words_list(self, interaction: Interaction) -> None:
+        """The list, privately."""
+        patterns = await self.bot.moderation.store.banned_patterns(
+            self._actor(interaction).guild_id
+        )
+        await show_privately(interaction, words_lines(patterns))
+
+    # ------------------------------------------------------------------ usage and jobs
+
+    @app_commands.command(name="usage", description="Top members this period, or one member")
+    @app_commands.describe(member="One member's standing and recent jobs")
+    async def usage(self, interaction: Interaction, member: discord.User | None = None) -> None:
+        """Who used how much this period."""
+        guild_id = self._actor(interaction).guild_id
+        store = self.bot.moderation.store
+        if member is None:
+            policy = await store.policy(guild_id)
+            window = quota_window(policy, self.bot.clock())
+            rows = await store.top_usage(guild_id, window, LISTED_MEMBERS)
+            await show_privately(interaction, usage_lines(policy, window, rows))
+            return
+        facts = await store.facts(requester_of(interaction, member))
+        credits = await store.credits_of(guild_id, member.id, facts.window)
+        jobs = await store.recent_jobs(guild_id, member.id, LISTED_MEMBERS)
+        await show_privately(
+            interaction, [member_usage_line(facts, member.id, credits), *job_lines(jobs)]
+        )
+
+    @app_commands.command(name="jobs", description="Recent jobs in this server and their state")
+    @app_commands.describe(member="Only this member's jobs")
+    async def jobs(self, interaction: Interaction, member: discord.User | None = None) -> None:
+        """The newest jobs, privately."""
+        jobs = await self.bot.moderation.store.recent_jobs(
+            self._actor(interaction).guild_id, member.id if member else None, LISTED_JOBS
+        )
+        await show_privately(interaction, job_lines(jobs))
+
+    @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
+    @app_commands.describe(job="The job number, e.g. 12 (see /videomod jobs)")
+    async def cancel(self, interaction: Interaction, job: int) -> None:
+        """Stop tracking the job; it stops counting against the member, who is told."""
+        actor = self._actor(interaction)
+        found = await self.bot.moderation.store.job_owner(actor.guild_id, job)
+        if found is None:
+            await answer_privately(interaction, msg("mod_job_not_found", job_id=job))
+            return
+        owner, state = found
+        cancelled = await self.bot.store.cancel(
+            job, reason_key="mod_cancelled_reason", now=self.bot.clock(), member_told=False
+        )
+        if not cancelled:
+            await answer_privately(
+                interaction,
+                msg("mod_job_not_cancellable", job_id=job, state=msg(f"state_{state.value}")),
+            )
+            return
+        log.info("Job %d cancelled by moderator %d", job, actor.moderator_id)
+        self.bot.poller.wake()  # tells the member in the channel
+        change = msg(
+            "change_job_cancelled", moderator=actor.mention, job_id=job, member=f"<@{owner}>"
+        )
+        await self._changed(
+            interaction, await self.bot.moderation.store.record(actor, change), change
+        )
+
+    @app_commands.command(name="audit", description="Recent moderator changes")
+    async def audit(self, interaction: Interaction) -> None:
+        """The audit trail, newest first."""
+        rows = await self.bot.moderation.store.recent_audit(
+            self._actor(interaction).guild_id, LISTED_JOBS
+        )
+        await show_privately(interaction, audit_lines(rows))
+
+    # ------------------------------------------------------------------ service and setup
+
+    @app_commands.command(name="resume", description="Resume videos after the balance is topped up")
+    async def resume(self, interaction: Interaction) -> None:
+        """Accept new videos again after an HTTP 402 paused them."""
+        if not await self.bot.moderation.pause.resume():
+            await answer_privately(interaction, msg("mod_not_paused"))
+            return
+        actor = self._actor(interaction)
+        change = msg("change_resumed", moderator=actor.mention)
+        await self._changed(
+            interaction, await self.bot.moderation.store.record(actor, change), change
+        )
+
+    @app_commands.command(name="modlog", description="Where changes and alerts are posted")
+    @app_commands.describe(channel="The mod-log channel (leave out to turn it off)")
+    async def modlog(self, interaction: Interaction, channel: Channel | None = None) -> None:
+        """Set or clear the mod-log channel."""
+        actor = self._actor(interaction)
+        if channel is not None:
+            change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)
+        else:
+            change = msg("change_modlog_off", moderator=actor.mention)
+        await self.bot.moderation.store.update_policy(
+            actor, change, modlog_channel_id=channel.id if channel is not None else None
+        )
+        await self._changed(interaction, change, change)
+
+    @app_commands.command(name="modrole", description="A role that may use /videomod")
+    @app_commands.describe(role="The moderator role (leave out to remove it)")
+    async def modrole(self, interaction: Interaction, role: discord.Role | None = None) -> None:
+        """Only Manage Server may choose who moderates."""
+        if not interaction.permissions.manage_guild:
+            raise NotModerator(msg("mod_needs_manage_server"))
+        actor = self._actor(interaction)
+        if role is not None:
+            change = msg("change_modrole", moderator=actor.mention, role=role.mention)
+        else:
+            change = msg("change_modrole_off", moderator=actor.mention)
+        await self.bot.moderation.store.update_policy(
+            actor, change, moderator_role_id=role.id if role is not None else None
+        )
+        await self._changed(interaction, change, change)
+
+
+async def setup(bot: VideoBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ModerationCog(bot))

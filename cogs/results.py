@@ -1,0 +1,218 @@
+"""Buttons under a finished video: Regenerate, Edit prompt, Delete. They work after restarts.
+
+Each button's custom id carries the job id (`discord.ui.DynamicItem`), so nothing about the
+view has to live in memory: a click after a restart is matched by the template alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Self
+
+import discord
+from discord.ext import commands
+
+from bot.apimart.models import VideoRequest
+from bot.i18n import msg, t
+from bot.jobs.models import Job, JobState
+from bot.jobs.validation import MAX_PROMPT_LENGTH, InvalidVideoRequest, clean_prompt
+from cogs._queue import InteractionOrigin, answer_privately, queue_request
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+Button = discord.ui.Button[discord.ui.View]
+
+
+def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
+    bot: VideoBot = interaction.client
+    return bot
+
+
+async def _job_or_explain(interaction: discord.Interaction[Any], job_id: int) -> Job | None:
+    job = await _bot(interaction).store.get(job_id)
+    if job is None:
+        await answer_privately(interaction, msg("job_not_found"))
+    return job
+
+
+async def _queue_again(
+    interaction: discord.Interaction[Any], job: Job, request: VideoRequest
+) -> None:
+    """A new job for whoever clicked, with the original's media sources for fresh URLs."""
+    origin = InteractionOrigin(interaction, sources=job.requester.sources)
+    await queue_request(_bot(interaction), origin, request)
+
+
+class RegenerateButton(discord.ui.DynamicItem[Button], template=r"video:regen:(?P<job_id>\d+)"):
+    """Make the same video again; it counts against the clicking member's limits."""
+
+    def __init__(self, job_id: int, *, label: str = "Regenerate") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji="🔁",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"video:regen:{job_id}",
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["job_id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Queue the same request again."""
+        job = await _job_or_explain(interaction, self.job_id)
+        if job is not None:
+            await _queue_again(interaction, job, job.request)
+
+
+class EditPromptModal(discord.ui.Modal):
+    """The original prompt, ready to change."""
+
+    def __init__(self, job: Job, locale: str) -> None:
+        super().__init__(title=t("edit_prompt_title", locale), timeout=600)
+        self.job = job
+        self.prompt: discord.ui.TextInput[EditPromptModal] = discord.ui.TextInput(
+            label=t("edit_prompt_label", locale),
+            style=discord.TextStyle.paragraph,
+            default=job.request.prompt[:MAX_PROMPT_LENGTH],
+            max_length=MAX_PROMPT_LENGTH,
+        )
+        self.add_item(self.prompt)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Queue the job again with the edited prompt."""
+        try:
+            prompt = clean_prompt(self.prompt.value)
+        except InvalidVideoRequest as error:
+            await answer_privately(interaction, error.user_message)
+            return
+        edited = self.job.request.model_copy(update={"prompt": prompt})
+        await _queue_again(interaction, self.job, edited)
+
+    # Same signature as discord.ui.Modal.on_error, which itself narrows BaseView's.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        """Apologise privately and keep the traceback for the operator."""
+        log.error("Edit-prompt modal failed for job %d", self.job.id, exc_info=error)
+        await answer_privately(interaction, msg("unexpected_error"))
+
+
+class EditPromptButton(discord.ui.DynamicItem[Button], template=r"video:edit:(?P<job_id>\d+)"):
+    """Open a form prefilled with the prompt, then make a new video from it."""
+
+    def __init__(self, job_id: int, *, label: str = "Edit prompt") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji="✏️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"video:edit:{job_id}",
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["job_id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the form (it must be the first answer to the click)."""
+        job = await _job_or_explain(interaction, self.job_id)
+        if job is not None:
+            await interaction.response.send_modal(EditPromptModal(job, str(interaction.locale)))
+
+
+def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
+    """The requester, or anyone who may manage messages here (checked again on every click)."""
+    if interaction.user.id == job.requester.user_id:
+        return True
+    return interaction.permissions.manage_messages
+
+
+class DeleteButton(discord.ui.DynamicItem[Button], template=r"video:delete:(?P<job_id>\d+)"):
+    """Remove the result message; only its requester or a moderator may."""
+
+    def __init__(self, job_id: int, *, label: str = "Delete") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji="🗑️",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"video:delete:{job_id}",
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["job_id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Delete the message the button is on, after checking who clicked."""
+        job = await _job_or_explain(interaction, self.job_id)
+        if job is None:
+            return
+        if not may_delete(interaction, job):
+            await answer_privately(interaction, msg("delete_not_allowed"))
+            return
+        await answer_privately(interaction, msg("deleted"))
+        if interaction.message is not None:
+            try:
+                await interaction.message.delete()
+            except discord.HTTPException as error:
+                log.warning("Job %d: could not delete the result (%s)", job.id, error)
+        log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
+
+
+RESULT_BUTTONS = (RegenerateButton, EditPromptButton, DeleteButton)
+# Results worth making again; a refused or lost submit is answered without buttons.
+RETRYABLE_RESULTS = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.TIMED_OUT})
+
+
+def result_view(job: Job) -> discord.ui.View | None:
+    """The buttons for a delivered job, labelled in the requester's language."""
+    if job.state not in RETRYABLE_RESULTS:
+        return None
+    locale = job.requester.locale
+    view = discord.ui.View(timeout=None)
+    view.add_item(RegenerateButton(job.id, label=t("button_regenerate", locale)))
+    view.add_item(EditPromptButton(job.id, label=t("button_edit_prompt", locale)))
+    view.add_item(DeleteButton(job.id, label=t("button_delete", locale)))
+    return view
+
+
+class ResultButtons(commands.Cog):
+    """Registers the result buttons so clicks work whenever they come."""
+
+    def __init__(self, bot: VideoBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Match clicks on any result, including ones posted before a restart."""
+        self.bot.add_dynamic_items(*RESULT_BUTTONS)
+
+    async def cog_unload(self) -> None:
+        """Stop matching them."""
+        self.bot.remove_dynamic_items(*RESULT_BUTTONS)
+
+
+async def setup(bot: VideoBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ResultButtons(bot))

@@ -1,0 +1,296 @@
+"""/videomod and /videos quota as moderators and members use them: the real bot, both fakes."""
+
+import asyncio
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from tests.fakes.apimart import TaskPlan
+from tests.fakes.discord import PERM_ALL, FakeDiscord
+from tests.harness import BOT_TOKEN, World, running_bot
+
+EPHEMERAL = 64
+MANAGE_GUILD = 1 << 5
+
+
+@dataclass
+class Server:
+    """The bot in a server with a moderator role, a Supporter role and a mod-log channel."""
+
+    world: World
+    mods: int  # role id
+    supporter: int  # role id
+    modlog: int  # channel id
+    helper: int  # a member with the moderator role, without Manage Server
+    carol: int  # a member with the Supporter role
+
+    @property
+    def owner(self):
+        return self.world.discord.owner_id
+
+    @property
+    def alice(self):
+        return self.world.discord.user_id
+
+
+@asynccontextmanager
+async def server(tmp_path, **settings):
+    # Roles and channels exist before the bot connects, as in a real server's cache.
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        mods = fake.add_role("Video mods")
+        supporter = fake.add_role("Supporter")
+        modlog = fake.add_text_channel("mod-log")
+        helper = fake.add_member("helper", roles=[mods])
+        carol = fake.add_member("carol", roles=[supporter])
+        async with running_bot(tmp_path, fake=fake, **settings) as world:
+            yield Server(world, mods, supporter, modlog, helper, carol)
+
+
+def user_option(world, user_id):
+    member = world.discord.member_payload(user_id)
+    user = member.pop("user")
+    resolved = {"users": {str(user_id): user}, "members": {str(user_id): member}}
+    return {"type": 6, "value": str(user_id)}, resolved
+
+
+def role_option(world, role_id):
+    [role] = [r for r in world.discord.guild_payload()["roles"] if r["id"] == str(role_id)]
+    return {"type": 8, "value": str(role_id)}, {"roles": {str(role_id): role}}
+
+
+def channel_option(world, channel_id):
+    channel = {
+        "id": str(channel_id),
+        "type": 0,
+        "name": "mod-log",
+        "guild_id": str(world.discord.guild_id),
+        "permissions": str(PERM_ALL),
+    }
+    return {"type": 7, "value": str(channel_id)}, {"channels": {str(channel_id): channel}}
+
+
+async def command(world, name, *, user, member_permissions=None, locale="en-US", **options):
+    """Run a slash command with plain or (option, resolved) values; return its private answer."""
+    plain, resolved = {}, {}
+    for key, value in options.items():
+        if isinstance(value, tuple):
+            plain[key], extra = value
+            for kind, items in extra.items():
+                resolved.setdefault(kind, {}).update(items)
+        else:
+            plain[key] = value
+    interaction = await world.discord.slash_command(
+        name,
+        options=plain,
+        user=user,
+        member_permissions=member_permissions,
+        resolved=resolved or None,
+        locale=locale,
+    )
+    callback = await interaction.wait_for_callback()
+    if callback["type"] == 5:
+        return (await interaction.wait_for_followup())["content"]
+    assert callback["data"]["flags"] & EPHEMERAL, "moderation answers are private"
+    return callback["data"]["content"]
+
+
+async def mod(s, name, **options):
+    """A moderator (the server owner, who has Manage Server) runs a /videomod command."""
+    return await command(s.world, f"videomod {name}", user=s.owner, **options)
+
+
+async def video(world, user=None, **options):
+    """A member runs /video; returns what they read privately."""
+    options.setdefault("prompt", "a fox in snow")
+    interaction = await world.discord.slash_command("video", options=options, user=user)
+    return (await interaction.wait_for_followup())["content"]
+
+
+async def modlog_message(s, text):
+    return await s.world.discord.wait_for_message(
+        channel_id=s.modlog, predicate=lambda m: text in m["content"]
+    )
+
+
+async def test_a_forged_moderator_command_from_a_member_is_refused(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await command(
+            s.world, "videomod limits set", user=s.alice, member_permissions="0", allowance=100
+        )
+        assert "Only members with the Manage Server permission or the moderator role" in answer
+        policy = await s.world.bot.moderation.store.policy(s.world.discord.guild_id)
+        assert policy.default_limit == 5
+        assert await s.world.db.fetch_all("SELECT id FROM mod_audit") == []
+
+
+async def test_videomod_is_hidden_by_default_from_members_without_manage_server(tmp_path):
+    async with server(tmp_path) as s:
+        [group] = [c for c in s.world.discord.commands() if c["name"] == "videomod"]
+        assert str(group["default_member_permissions"]) == str(MANAGE_GUILD)
+        assert 1 not in group["contexts"], "not in DMs"
+
+
+async def test_the_configured_moderator_role_may_moderate_without_manage_server(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        mods = fake.add_role("Video mods")
+        helper = fake.add_member("helper", roles=[mods])
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods) as world:
+            answer = await command(
+                world, "videomod limits show", user=helper, member_permissions="0"
+            )
+            assert "**Limits:** 5 videos per member per day" in answer
+
+
+async def test_a_server_can_choose_its_moderator_role(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await mod(s, "modrole", role=role_option(s.world, s.mods))
+        assert f"set the moderator role to <@&{s.mods}>" in answer
+        answer = await command(
+            s.world, "videomod limits show", user=s.helper, member_permissions="0"
+        )
+        assert "**Moderator role:**" in answer
+
+
+async def test_only_manage_server_may_choose_the_moderator_role(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "modrole", role=role_option(s.world, s.mods))
+        answer = await command(
+            s.world,
+            "videomod modrole",
+            user=s.helper,
+            member_permissions="0",
+            role=role_option(s.world, s.supporter),
+        )
+        assert "Only members with the Manage Server permission can choose" in answer
+        policy = await s.world.bot.moderation.store.policy(s.world.discord.guild_id)
+        assert policy.moderator_role_id == s.mods
+
+
+async def test_a_limit_change_is_confirmed_audited_and_posted_to_the_mod_log(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        answer = await mod(s, "limits set", allowance=3, period="week", cooldown=30)
+        assert "set the limits: 3 videos per member per week" in answer
+        assert "30 seconds between videos" in answer
+        posted = await modlog_message(s, "set the limits")
+        assert posted["mentions"] == [], "the mod-log pings nobody"
+        audit = await mod(s, "audit")
+        assert audit.index("set the limits") < audit.index("set the mod-log channel")
+
+
+async def test_setting_limits_without_any_option_changes_nothing(tmp_path):
+    async with server(tmp_path) as s:
+        assert "Nothing was changed because no option was given" in await mod(s, "limits set")
+        assert await s.world.db.fetch_all("SELECT id FROM mod_audit") == []
+
+
+async def test_a_role_allowance_shows_in_the_members_quota(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=30)
+        answer = await command(s.world, "videos quota", user=s.carol)
+        assert "**30** more of your 30 videos" in answer
+
+
+async def test_quota_shows_a_member_what_is_left_and_when_it_resets(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        await video(s.world)
+        answer = await command(s.world, "videos quota", user=s.alice)
+        assert "You can make **4** more of your 5 videos this day" in answer
+        assert ":R>" in answer and ":F>" in answer
+        assert "Videos in progress: 1 (at most 2 at a time)" in answer
+
+
+async def test_quota_reads_in_chinese_for_a_chinese_member(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await command(s.world, "videos quota", user=s.alice, locale="zh-CN")
+        assert "本日你还可以生成 **5** 个视频" in answer
+
+
+async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
+        assert f"blocked <@{s.alice}> (reason: spamming)" in answer
+        refused = await video(s.world)
+        assert "blocked you from making videos in this server (reason: spamming)" in refused
+        assert s.world.api.submits == []
+        await mod(s, "unblock", member=user_option(s.world, s.alice))
+        assert "queued as job #1" in await video(s.world)
+
+
+async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await mod(s, "words add", pattern="Gore*")
+        refused = await video(s.world, prompt="GOREFEST @everyone tonight")
+        assert "words this server doesn't allow" in refused
+        assert s.world.api.submits == []
+        posted = await modlog_message(s, "matched `gore*`")
+        assert "`GOREFEST @everyone tonight`" in posted["content"]
+        assert posted["mention_everyone"] is False and posted["mentions"] == []
+
+
+async def test_a_regex_like_pattern_is_taken_literally_not_refused(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await mod(s, "words add", pattern="go*re")
+        assert "can't be used as a banned word" in answer
+        assert "No banned words yet" in await mod(s, "words list")
+
+
+async def test_4k_reserved_for_supporters_is_refused_to_other_members(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        answer = await mod(
+            s, "options restrict", option="resolution:4k", role=role_option(s.world, s.supporter)
+        )
+        assert f"reserved 4k for <@&{s.supporter}>" in answer
+        refused = await video(s.world, resolution="4k")
+        assert f"4k is reserved for members with <@&{s.supporter}>" in refused
+        assert "queued" in await video(s.world, user=s.carol, resolution="4k")
+
+
+async def test_a_burst_of_50_commands_with_3_left_gives_3_jobs_and_47_refusals(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        await mod(s, "limits set", allowance=3, max_active=10)
+        answers = await asyncio.gather(*(video(s.world, prompt=f"shot {i}") for i in range(50)))
+        queued = [a for a in answers if "is queued as job" in a]
+        refused = [a for a in answers if "You've used all 3 of your videos for this day" in a]
+        assert (len(queued), len(refused)) == (3, 47)
+        assert len(s.world.api.submits) == 3
+
+
+async def test_an_empty_balance_pauses_videos_until_a_moderator_resumes(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        s.world.api.fail_next("submit", status=402)
+        assert "paused because the service's balance is empty" in await video(s.world)
+        await modlog_message(s, "no balance (HTTP 402)")
+        refused = await video(s.world, user=s.carol)
+        assert "Video generation is paused" in refused
+        assert len(s.world.api.submits) == 1
+        assert "resumed video generation" in await mod(s, "resume")
+        assert "queued" in await video(s.world, user=s.carol)
+
+
+async def test_a_moderator_cancels_a_members_job_and_it_stops_counting(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        await video(s.world)
+        await s.world.bot.poller.stop()  # the cancelled job's notice is delivery's business
+        answer = await mod(s, "cancel", job=1)
+        assert f"cancelled job #1 of <@{s.alice}>" in answer
+        job = await s.world.bot.store.get(1)
+        assert job.state.value == "cancelled"
+        assert job.error_key == "mod_cancelled_reason", "the member is told why"
+        quota = await command(s.world, "videos quota", user=s.alice)
+        assert "**5** more of your 5 videos" in quota
+        assert "there is nothing to cancel" in await mod(s, "cancel", job=1)
+
+
+async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=1, credits_cost=4)) as s:
+        await video(s.world)
+        await s.world.api.wait_for_polls(1)
+        await s.world.bot.poller.stop()  # lets the round in flight record the credits
+        usage = await mod(s, "usage")
+        assert f"1. <@{s.alice}>: 1 videos, 4 credits" in usage
+        history = await mod(s, "usage", member=user_option(s.world, s.alice))
+        assert f"<@{s.alice}> has used 1 of 5 videos this day (server default)" in history
+        jobs = await mod(s, "jobs")
+        assert "`#1`" in jobs and "done" in jobs and "`a fox in snow`" in jobs

@@ -1,0 +1,329 @@
+"""Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
+
+import pytest
+
+from bot.jobs.models import JobState
+from tests.conftest import FakeClock
+from tests.harness import PNG, running_bot
+
+EPHEMERAL = 64
+MESSAGE_COMMAND = 3
+MODAL = 9
+
+
+def pictures(world, count, prefix="pic"):
+    return [world.png(f"{prefix}{i}.png") for i in range(count)]
+
+
+async def post(world, content="", **fields):
+    """Another member, bob, posts a message in the channel."""
+    bob = world.discord.add_member("bob")
+    return await world.discord.message_create(content, author=bob, **fields)
+
+
+async def make_video_on(world, message, locale="en-US"):
+    """A member uses the message context menu "Make a video" on `message`."""
+    return await world.discord.slash_command(
+        "Make a video",
+        command_type=MESSAGE_COMMAND,
+        resolved={"messages": {message["id"]: message}},
+        locale=locale,
+    )
+
+
+def form_fields(modal):
+    """Label text -> custom id of the input under it."""
+    return {row["label"]: row["component"]["custom_id"] for row in modal["components"]}
+
+
+async def fill_form(world, interaction, prompt, **choices):
+    """Submit the modal the menu opened: the prompt, and choices by their label text."""
+    callback = await interaction.wait_for_callback()
+    assert callback["type"] == MODAL
+    fields = form_fields(interaction.modal)
+    values = {fields["Prompt"]: prompt}
+    values.update({fields[label]: [value] for label, value in choices.items()})
+    return await world.discord.modal_submit(values, interaction=interaction)
+
+
+async def reply(world, message, content, **fields):
+    """The member (alice) replies to `message`, mentioning the bot."""
+    return await world.discord.message_create(
+        f"<@{world.discord.bot_user_id}> {content}",
+        message_reference=int(message["id"]),
+        **fields,
+    )
+
+
+async def bots_reply_to(world, message):
+    """The bot's answer to a member's reply, sent as a reply to it."""
+    return await world.discord.wait_for_message(
+        predicate=lambda m: (
+            m["author"]["id"] == str(world.discord.bot_user_id)
+            and (m.get("message_reference") or {}).get("message_id") == message["id"]
+        )
+    )
+
+
+async def nothing_recorded(world):
+    return await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+# The same rules, whichever way a member asks -----------------------------------------------
+
+WAYS = ["slash", "menu", "reply"]
+
+
+async def ask(world, way, files, prompt="x"):
+    """Ask for a video the given way with these files; returns what the member reads."""
+    images = [f for f in files if not f.content_type.startswith("video/")]
+    videos = [f for f in files if f.content_type.startswith("video/")]
+    if way == "slash":
+        options = dict(zip(["image", "image2", "image3"], images, strict=False))
+        if videos:
+            options["video"] = videos[0]
+        interaction = await world.video(prompt=prompt, **options)
+        callback = await interaction.wait_for_callback()
+        if callback["type"] == 4:
+            return callback["data"]["content"]
+        return (await interaction.wait_for_followup())["content"]
+    target = await post(world, attachments=files)
+    if way == "menu":
+        interaction = await make_video_on(world, target)
+        callback = await interaction.wait_for_callback()
+        if callback["type"] == 4:
+            return callback["data"]["content"]
+        submit = await fill_form(world, interaction, prompt)
+        return (await submit.wait_for_followup())["content"]
+    return (await bots_reply_to(world, await reply(world, target, prompt)))["content"]
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("count", [0, 1, 3])
+async def test_each_way_queues_0_1_or_3_images_in_order(tmp_path, way, count):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        files = pictures(world, count)
+        answer = await ask(world, way, files)
+        assert "queued as job #1" in answer.lower()
+        [sent] = world.api.submits
+        assert sent.get("image_urls", []) == [f.url for f in files]
+        assert sent.get("generation_type") == {0: None, 1: "frame", 3: "reference"}[count]
+
+
+@pytest.mark.parametrize(
+    ("way", "count"), [("slash", 2), ("menu", 2), ("menu", 4), ("reply", 2), ("reply", 4)]
+)
+async def test_each_way_refuses_2_or_4_images_saying_how_many(tmp_path, way, count):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        answer = await ask(world, way, pictures(world, count))
+        assert f"I found {count} images, but a video can use 0, 1 or 3" in answer
+        assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_sends_an_image_with_a_video_and_no_duration(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [cat], clip = pictures(world, 1), world.mp4()
+        answer = await ask(world, way, [cat, clip])
+        assert "queued as job #1" in answer.lower()
+        [sent] = world.api.submits
+        assert (sent["image_urls"], sent["video_urls"]) == ([cat.url], [clip.url])
+        assert "duration" not in sent
+
+
+@pytest.mark.parametrize("way", ["menu", "reply"])  # /video has a single video option
+async def test_each_way_refuses_two_videos(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        answer = await ask(world, way, [world.mp4("a.mp4"), world.mp4("b.mp4")])
+        assert "I found 2 videos, but only 1 reference video can be used" in answer
+        assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_judges_files_by_content_type_not_name(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        not_png = world.discord.make_attachment("cat.png", b"%PDF", "application/pdf")
+        answer = await ask(world, way, [not_png])
+        assert "`cat.png` is not a supported image" in answer
+        assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_refuses_a_file_over_the_size_cap(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True, max_reference_bytes=200) as w:
+        big = w.discord.make_attachment("big.png", PNG * 4, "image/png")
+        answer = await ask(w, way, [big])
+        assert "`big.png` is 0.0 MB, over the 0.0 MB limit for references" in answer
+        assert await nothing_recorded(w)
+
+
+# The context menu ------------------------------------------------------------------------
+
+
+async def test_menu_announces_the_job_as_a_reply_to_the_pictures(tmp_path):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        await fill_form(world, await make_video_on(world, target), "x")
+        status = await bots_reply_to(world, target)
+        assert "asked for a video" in status["content"]
+        assert status["mentions"] == [], "replying to bob's message does not ping him"
+
+
+async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(tmp_path):
+    async with running_bot(tmp_path) as world:
+        [cat], clip = pictures(world, 1), world.mp4()
+        target = await post(world, attachments=[cat, clip])
+        interaction = await make_video_on(world, target)
+        await interaction.wait_for_callback()
+        assert "Duration" not in form_fields(interaction.modal)
+        submit = await fill_form(
+            world, interaction, "dance like this", **{"How to use the image": "reference"}
+        )
+        await submit.wait_for_followup()
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+        assert sent["video_urls"] == [clip.url]
+        assert sent["generation_type"] == "reference"
+        assert "duration" not in sent
+
+
+async def test_menu_passes_the_chosen_options(tmp_path):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        submit = await fill_form(
+            world,
+            await make_video_on(world, target),
+            "x",
+            Duration="8",
+            Resolution="1080p",
+            **{"Aspect ratio": "9:16"},
+        )
+        await submit.wait_for_followup()
+        [sent] = world.api.submits
+        assert (sent["duration"], sent["resolution"], sent["aspect_ratio"]) == (8, "1080p", "9:16")
+
+
+async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
+    async with running_bot(tmp_path, allow_private_image_links=True) as world:
+        attached, linked, embedded = world.png("a.png"), world.png("l.png"), world.png("e.png")
+        embed = {"type": "rich", "image": {"url": embedded.url}}
+        page = f"{world.api.base_url}/v1/tasks/none"  # answers JSON: a link, not an image
+        target = await post(
+            world, f"look {linked.url} and {page}", attachments=[attached], embeds=[embed]
+        )
+        submit = await fill_form(world, await make_video_on(world, target), "x")
+        followup = await submit.wait_for_followup()
+        assert "queued as job #1" in followup["content"]
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [attached.url, embedded.url, linked.url]
+
+
+async def test_menu_speaks_chinese_to_a_chinese_member(tmp_path):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 2))
+        callback = await (await make_video_on(world, target, locale="zh-CN")).wait_for_callback()
+        assert callback["data"]["content"].startswith("我找到了 2 张图片")
+
+
+# Replies -----------------------------------------------------------------------------------
+
+
+async def test_reply_with_flags_queues_the_replied_to_picture_and_answers_in_thread(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [cat] = pictures(world, 1)
+        target = await post(world, attachments=[cat])
+        asking = await reply(world, target, "make it surf --duration 8 --ar 9:16")
+        status = await bots_reply_to(world, asking)
+        assert "asked for a video: make it surf" in status["content"]
+        assert "Queued as job #1" in status["content"]
+        assert status["mentions"] == [] and status["mention_everyone"] is False
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+        assert (sent["duration"], sent["aspect_ratio"]) == (8, "9:16")
+        assert sent["prompt"] == "make it surf"
+
+
+async def test_reply_takes_the_replied_to_images_then_its_own(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [first] = pictures(world, 1, "theirs")
+        mine = pictures(world, 2, "mine")
+        target = await post(world, attachments=[first])
+        asking = await reply(world, target, "fuse these", attachments=mine)
+        await bots_reply_to(world, asking)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [first.url, mine[0].url, mine[1].url]
+        assert sent["generation_type"] == "reference"
+
+
+async def test_reply_asking_for_a_duration_with_a_video_is_told_why_not(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=[world.mp4()])
+        asking = await reply(world, target, "x --duration 8")
+        answer = await bots_reply_to(world, asking)
+        assert "duration can't be used" in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_reply_with_an_unknown_flag_lists_the_valid_ones_and_pings_only_the_member(
+    tmp_path,
+):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        asking = await reply(world, target, "@everyone a cat --speed fast")
+        answer = await bots_reply_to(world, asking)
+        assert "I don't know the flag `--speed`" in answer["content"]
+        assert "`--resolution` (or `--res`) 720p, 1080p or 4k" in answer["content"]
+        assert answer["mention_everyone"] is False
+        assert [u["id"] for u in answer["mentions"]] == [str(world.discord.user_id)]
+        assert await nothing_recorded(world)
+
+
+async def test_reply_without_the_intent_points_to_the_menu_instead_of_failing(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=False) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        answer = await bots_reply_to(world, await reply(world, target, "make it surf"))
+        assert "can't see the images in the message you replied to" in answer["content"]
+        assert "Apps → Make a video" in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_reply_without_the_intent_still_works_on_the_bots_own_message(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=False) as world:
+        channel = world.discord.channel_id
+        own = await world.bot.get_partial_messageable(channel).send("a message of mine")
+        target = world.discord.get_message(own.id)
+        asking = await reply(world, target, "a calm sea", attachments=pictures(world, 1))
+        status = await bots_reply_to(world, asking)
+        assert "Queued as job #1" in status["content"]
+
+
+async def test_reply_to_a_message_that_is_gone_is_told_so(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        gone = {"id": str(world.discord.new_snowflake())}
+        answer = await bots_reply_to(world, await reply(world, gone, "a calm sea"))
+        assert "couldn't read the message you replied to" in answer["content"]
+        assert await nothing_recorded(world)
+
+
+# Expired links -----------------------------------------------------------------------------
+
+
+async def test_a_job_submitted_late_gets_fresh_urls_from_the_message_first(tmp_path):
+    clock = FakeClock()
+    async with running_bot(tmp_path, clock=clock) as world:
+        [cat] = pictures(world, 1)
+        target = await post(world, attachments=[cat])
+        world.api.fail_next("submit", status=429, retry_after_header="0", times=5)
+        submit = await fill_form(world, await make_video_on(world, target), "x")
+        assert "saved and waiting" in (await submit.wait_for_followup())["content"]
+        # Hours later Discord signs the attachment anew; the old URL is about to die.
+        stored = world.discord.get_message(int(target["id"]))
+        fresh = cat.url.replace("hm=", "hm=resigned")
+        stored["attachments"][0]["url"] = fresh
+        clock.advance(2 * 3600)
+        world.bot.poller.wake()
+        await world.api.wait_for_submits(6, timeout=10)
+        assert world.api.submits[-1]["image_urls"] == [fresh]
+        job = await world.bot.store.get(1)
+        assert job.state is not JobState.REJECTED
+        assert job.media_fetched_at == clock()

@@ -1,0 +1,196 @@
+"""The request budget: paced, never over its rate, halved on 429, regained slowly."""
+
+import asyncio
+import itertools
+import random
+
+import aiohttp
+import pytest
+
+from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.jobs.budget import RequestBudget
+from bot.jobs.models import Requester
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+
+
+class ManualTime:
+    """A clock that only moves when someone sleeps on it, so tests never wait."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    async def sleep(self, seconds):
+        self.now += seconds
+
+
+def most_in_one_second(times):
+    """The largest number of `times` inside any half-open one-second window."""
+    ordered = sorted(times)
+    best = start = 0
+    for end, stamp in enumerate(ordered):
+        while stamp - ordered[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def budget(rate=10.0, **options):
+    time = ManualTime()
+    return RequestBudget(rate, clock=time, sleep=time.sleep, **options), time
+
+
+async def test_no_second_ever_holds_more_requests_than_the_rate():
+    """200 requests back to back at 10/s: never more than 10 in any one-second window."""
+    limiter, _ = budget(10)
+    grants = [await limiter.acquire() for _ in range(200)]
+    assert most_in_one_second(grants) == 10
+    assert grants[-1] - grants[0] >= 19
+
+
+async def test_concurrent_callers_share_one_budget():
+    """Many tasks acquiring at once are served one after another, within the same rate."""
+    limiter, _ = budget(4)
+    grants = await asyncio.gather(*(limiter.acquire() for _ in range(40)))
+    assert most_in_one_second(grants) == 4
+    assert limiter.granted == 40
+
+
+async def test_requests_are_spread_out_not_sent_in_bursts():
+    """Past the small slack for a late event loop, requests are spaced by 1/rate."""
+    limiter, _ = budget(10, slack=0.0)
+    grants = [await limiter.acquire() for _ in range(20)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(grants)]
+    assert min(gaps) == pytest.approx(0.1)
+
+
+async def test_a_429_halves_the_rate():
+    """One 429 for a request sent at the full rate halves it."""
+    limiter, _ = budget(10)
+    sent = await limiter.acquire()
+    limiter.rate_limited(sent_at=sent)
+    assert limiter.rate() == 5
+    assert limiter.cuts == 1
+
+
+async def test_429s_for_requests_sent_before_the_cut_do_not_halve_again():
+    """A burst of 429s for requests already in flight counts once; a new one counts again."""
+    limiter, _ = budget(10, recovery=6000)
+    in_flight = [await limiter.acquire() for _ in range(5)]
+    for sent in in_flight:
+        limiter.rate_limited(sent_at=sent)
+    assert limiter.rate() == 5
+    sent_after_cut = await limiter.acquire()
+    limiter.rate_limited(sent_at=sent_after_cut)
+    assert limiter.rate() == pytest.approx(2.5, abs=0.01)
+
+
+async def test_the_rate_never_drops_below_its_floor():
+    """Repeated 429s stop halving at `min_rate`."""
+    limiter, _ = budget(10, min_rate=1)
+    for _ in range(10):
+        limiter.rate_limited(sent_at=await limiter.acquire())
+    assert limiter.rate() == 1
+
+
+async def test_the_rate_recovers_slowly_and_only_up_to_the_ceiling():
+    """After a cut the rate climbs back linearly: half the ceiling per `recovery` seconds."""
+    limiter, time = budget(10, recovery=60)
+    limiter.rate_limited(sent_at=await limiter.acquire())
+    cut_at = time.now
+    assert limiter.rate(cut_at + 1) < 5.1
+    assert limiter.rate(cut_at + 30) == pytest.approx(7.5)
+    assert limiter.rate(cut_at + 60) == 10
+    assert limiter.rate(cut_at + 600) == 10
+
+
+async def test_while_recovering_no_second_holds_more_than_the_reduced_rate():
+    """Right after a cut to 5/s, the next second carries at most 5 requests."""
+    limiter, time = budget(10, recovery=600)
+    limiter.rate_limited(sent_at=await limiter.acquire())
+    cut_at = time.now
+    grants = [await limiter.acquire() for _ in range(30)]
+    assert most_in_one_second([g for g in grants if g < cut_at + 2]) <= 5
+
+
+async def test_retry_after_pauses_every_caller():
+    """A Retry-After hint holds back the whole budget, not just the request that got it."""
+    limiter, _ = budget(10)
+    sent = await limiter.acquire()
+    limiter.rate_limited(sent_at=sent, retry_after=30)
+    assert await limiter.acquire() >= sent + 30
+
+
+def test_a_budget_must_allow_something():
+    """A zero or negative rate would stop the poller forever."""
+    with pytest.raises(ValueError):
+        RequestBudget(0)
+
+
+class RecordingDelivery:
+    async def __call__(self, job):
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
+
+
+@pytest.fixture
+async def world(db, clock):
+    """A poller with a 10/s budget on the test clock, against the fake APIMart."""
+
+    async def sleep(seconds):
+        clock.advance(seconds)
+
+    async with FakeAPIMart() as api, aiohttp.ClientSession() as session:
+        api.default_plan = TaskPlan(polls_until_done=None)
+        client = APIMartClient(
+            session,
+            base_url=api.base_url,
+            api_key="test-key",
+            retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+        )
+        store = JobStore(db)
+        service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+        limiter = RequestBudget(10, clock=clock, sleep=sleep)
+        poller = Poller(
+            store,
+            client,
+            service,
+            RecordingDelivery(),
+            clock=clock,
+            config=PollerConfig(poll_interval=8),
+            budget=limiter,
+        )
+        for _ in range(3):
+            await service.create_and_submit(
+                Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+            )
+        yield api, poller, limiter
+
+
+async def test_the_poller_takes_one_token_per_status_check(world, clock):
+    """Three due tasks, three checks, three tokens."""
+    api, poller, limiter = world
+    clock.advance(8)
+    await poller.run_once()
+    assert len(api.polls) == 3
+    assert limiter.granted == 3
+
+
+async def test_a_429_on_a_status_check_slows_the_poller_down(world, clock):
+    """The poller tells the budget about a 429 and honours its Retry-After."""
+    api, poller, limiter = world
+    api.fail_next("poll", status=429, retry_after_header="20")
+    clock.advance(8)
+    limited_at = clock()
+    await poller.run_once()
+    assert limiter.cuts == 1
+    assert limiter.rate() < 10
+    clock.advance(8)
+    await poller.run_once()
+    # The two tasks that answered were checked again, but only once the pause had ended.
+    assert len(api.polls) == 5
+    assert clock() >= limited_at + 20

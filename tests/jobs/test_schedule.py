@@ -1,0 +1,124 @@
+"""Planning the next status check: sparse while a task cannot be done, dense near its end."""
+
+import random
+
+import aiohttp
+import pytest
+
+from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.jobs.models import Requester
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
+from bot.jobs.schedule import PollSchedule, ScheduleMode
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+
+SCHEDULE = PollSchedule(interval=8, max_gap=60)
+
+
+def test_a_young_task_is_checked_sparsely():
+    """Just submitted, a 240 s render cannot be done yet: wait as long as allowed."""
+    assert SCHEDULE.next_delay(age=8, progress=0, estimated_time=240) == 60
+
+
+def test_checks_get_denser_as_the_expected_end_nears():
+    """The wait shrinks with the time the task is still expected to need."""
+    delays = [
+        SCHEDULE.next_delay(age=age, progress=progress, estimated_time=240)
+        for age, progress in [(8, 0), (120, 50), (180, 75), (215, 90), (236, 98)]
+    ]
+    assert delays == sorted(delays, reverse=True)
+    assert delays[0] == 60
+    assert delays[-1] == 8
+
+
+def test_a_task_said_to_be_complete_is_checked_at_the_dense_interval():
+    """Progress 100 but not yet final: the result is moments away."""
+    assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == 8
+
+
+@pytest.mark.parametrize("estimated_time", [None, 30, 240, 600, 5000])
+@pytest.mark.parametrize("progress", [0, 3, 10, 50, 99, 100])
+@pytest.mark.parametrize("age", [0, 5, 60, 240, 1000, 10000])
+def test_every_wait_stays_between_the_interval_and_the_max_gap(age, progress, estimated_time):
+    """Whatever the task says, checks are never closer than `interval` nor further than the gap."""
+    delay = SCHEDULE.next_delay(age=age, progress=progress, estimated_time=estimated_time)
+    assert 8 <= delay <= 60
+
+
+def test_progress_outweighs_an_estimate_that_is_far_off():
+    """APIMart may announce 600 s for a 240 s render; 90 % progress at 200 s says otherwise."""
+    by_estimate = SCHEDULE.next_delay(age=200, progress=0, estimated_time=600)
+    with_progress = SCHEDULE.next_delay(age=200, progress=90, estimated_time=600)
+    assert by_estimate == 60
+    assert with_progress < 25
+
+
+def test_an_unknown_estimate_falls_back_to_progress():
+    """Half done after 100 s: expect 100 s more, check again after a third of it."""
+    expected = SCHEDULE.expected_duration(age=100, progress=50, estimated_time=None)
+    assert expected == pytest.approx(200)
+    assert SCHEDULE.next_delay(age=100, progress=50, estimated_time=None) == pytest.approx(100 / 3)
+
+
+def test_with_nothing_known_the_wait_grows_with_age():
+    """No estimate, no progress: dense at first, then sparser, capped by the max gap."""
+    delays = [
+        SCHEDULE.next_delay(age=age, progress=0, estimated_time=None) for age in (8, 60, 120, 600)
+    ]
+    assert delays == [8, 20, 40, 60]
+
+
+def test_an_overdue_task_is_checked_less_and_less_often():
+    """Past its expected end a task may be stuck: back off, but never beyond the max gap."""
+    delays = [
+        SCHEDULE.next_delay(age=age, progress=0, estimated_time=240) for age in (250, 300, 400)
+    ]
+    assert delays == pytest.approx([8, 20, 160 / 3])
+    assert SCHEDULE.next_delay(age=5000, progress=0, estimated_time=240) == 60
+
+
+def test_fixed_mode_checks_every_interval():
+    """The fixed mode ignores the task's estimate and progress."""
+    fixed = PollSchedule(interval=5, max_gap=60, mode=ScheduleMode.FIXED)
+    cases = [(5, 0, 240), (200, 90, 240), (900, 0, None)]
+    delays = {fixed.next_delay(age=a, progress=p, estimated_time=e) for a, p, e in cases}
+    assert delays == {5}
+
+
+@pytest.mark.parametrize(
+    "options", [{"interval": 0}, {"interval": 10, "max_gap": 5}, {"lookahead": 0}]
+)
+def test_nonsense_settings_are_refused(options):
+    """A schedule that could busy-loop or never converge cannot be built."""
+    with pytest.raises(ValueError):
+        PollSchedule(**options)
+
+
+class RecordingDelivery:
+    async def __call__(self, job):
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
+
+
+async def test_the_poller_plans_the_next_check_with_the_schedule(db, clock):
+    """After the first check of a 240 s task the poller waits the schedule's gap, not 8 s."""
+    async with FakeAPIMart() as api, aiohttp.ClientSession() as session:
+        api.default_plan = TaskPlan(polls_until_done=None, estimated_time=240)
+        client = APIMartClient(
+            session,
+            base_url=api.base_url,
+            api_key="test-key",
+            retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+        )
+        store = JobStore(db)
+        service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+        config = PollerConfig(poll_interval=8, schedule=SCHEDULE)
+        poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=config)
+        report = await service.create_and_submit(
+            Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+        )
+        clock.advance(8)
+        await poller.run_once()
+        job = await store.get(report.job.id)
+        assert job.estimated_time == 240
+        assert job.next_poll_at == clock() + 60

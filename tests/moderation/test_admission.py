@@ -1,0 +1,267 @@
+"""The admission check in the job insert's transaction: real SQLite, a hand-moved clock."""
+
+import asyncio
+import dataclasses
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, JobState, Requester
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
+
+GUILD = 1
+ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+MOD = Actor(GUILD, 99)
+_task_ids = itertools.count(1)
+
+
+@pytest.fixture
+def moderation(db, clock):
+    return Moderation(db, clock=clock)
+
+
+async def record(store, moderation, clock, requester=ALICE, request=REQUEST):
+    """Ask for a job the way the job service does."""
+    return await store.create(
+        requester, request, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+    )
+
+
+async def refusal(store, moderation, clock, requester=ALICE, request=REQUEST):
+    """The sentence a refused member reads, in English."""
+    with pytest.raises(JobRefused) as caught:
+        await record(store, moderation, clock, requester, request)
+    return caught.value.user_message.render("en-US")
+
+
+async def end(store, clock, job, state, credits=None):
+    """Move a recorded job to a final state the way the service and poller do."""
+    assert await store.claim_for_submit(job.id)
+    if state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
+        await store.mark_unsubmitted(job.id, state, "x", now=clock(), member_told=True)
+        return
+    await store.mark_submitted(job.id, f"task_{next(_task_ids)}", now=clock(), first_poll_at=0)
+    status = {JobState.COMPLETED: TaskStatus.COMPLETED, JobState.FAILED: TaskStatus.FAILED}.get(
+        state, TaskStatus.CANCELLED
+    )
+    info = TaskInfo(task_id="t", status=status, progress=100, credits_cost=credits)
+    assert await store.finish(job.id, state, now=clock(), info=info)
+
+
+async def make_done(store, moderation, clock, count, requester=ALICE, credits=4):
+    for _ in range(count):
+        job = await record(store, moderation, clock, requester)
+        await end(store, clock, job, JobState.COMPLETED, credits)
+
+
+async def set_limits(moderation, **values):
+    await moderation.store.update_policy(MOD, msg("change_resumed", moderator="x"), **values)
+
+
+async def test_the_sixth_video_of_the_day_is_refused_with_when_it_resets(store, moderation, clock):
+    await make_done(store, moderation, clock, 5)
+    text = await refusal(store, moderation, clock)
+    midnight = datetime.fromtimestamp(clock(), UTC).replace(hour=0, minute=0, second=0)
+    reset = int(midnight.timestamp()) + 86400
+    assert "used all 5 of your videos for this day" in text
+    assert f"<t:{reset}:R>" in text and f"<t:{reset}:F>" in text
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        JobState.REJECTED,
+        JobState.FAILED,
+        JobState.CANCELLED,
+        JobState.TIMED_OUT,
+        JobState.SUBMIT_UNKNOWN,
+    ],
+)
+async def test_a_job_that_ended_without_a_video_is_refunded(store, moderation, clock, state):
+    await set_limits(moderation, default_limit=1)
+    await end(store, clock, await record(store, moderation, clock), state)
+    assert (await record(store, moderation, clock)).id == 2
+
+
+async def test_a_completed_job_keeps_counting(store, moderation, clock):
+    await set_limits(moderation, default_limit=1)
+    await make_done(store, moderation, clock, 1)
+    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+
+
+async def test_the_allowance_starts_again_at_the_reset_hour(store, moderation, clock):
+    await set_limits(moderation, default_limit=1, reset_hour=9)  # the clock reads 08:00 UTC
+    await make_done(store, moderation, clock, 1)
+    await refusal(store, moderation, clock)
+    clock.advance(3600)
+    assert (await record(store, moderation, clock)).id == 2
+
+
+async def test_the_highest_allowance_among_a_members_roles_wins(moderation):
+    await moderation.store.set_role_limit(MOD, 10, 1)
+    await moderation.store.set_role_limit(MOD, 11, 8)
+    facts = await moderation.store.facts(dataclasses.replace(ALICE, role_ids=(10, 11, 12)))
+    assert (facts.allowance.limit, facts.allowance.source) == (8, "role")
+
+
+async def test_a_role_allowance_replaces_the_default_even_when_lower(store, moderation, clock):
+    await moderation.store.set_role_limit(MOD, 10, 1)
+    newcomer = dataclasses.replace(ALICE, role_ids=(10,))
+    await make_done(store, moderation, clock, 1, newcomer)
+    assert "used all 1 of your videos" in await refusal(store, moderation, clock, newcomer)
+
+
+async def test_a_members_own_allowance_beats_their_roles(moderation):
+    await moderation.store.set_role_limit(MOD, 10, 50)
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "too many", None)
+    facts = await moderation.store.facts(dataclasses.replace(ALICE, role_ids=(10,)))
+    assert (facts.allowance.limit, facts.allowance.source) == (2, "member")
+
+
+async def test_a_blocked_member_is_told_why(store, moderation, clock):
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "spam", None)
+    text = await refusal(store, moderation, clock)
+    assert "blocked you from making videos" in text and "spam" in text
+
+
+async def test_a_block_with_an_expiry_ends_by_itself(store, moderation, clock):
+    until = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "cool off", until)
+    assert f"until <t:{int(until)}:F>" in await refusal(store, moderation, clock)
+    clock.advance(3601)
+    assert (await record(store, moderation, clock)).id == 1
+
+
+async def test_at_most_two_unfinished_jobs_by_default(store, moderation, clock):
+    first = await record(store, moderation, clock)
+    await record(store, moderation, clock)
+    assert "already have 2 videos in progress" in await refusal(store, moderation, clock)
+    await end(store, clock, first, JobState.COMPLETED)
+    assert (await record(store, moderation, clock)).id == 3
+
+
+async def test_a_cooldown_spaces_out_a_members_videos(store, moderation, clock):
+    await set_limits(moderation, cooldown_seconds=60)
+    await record(store, moderation, clock)
+    clock.advance(30)
+    assert f"<t:{int(clock() + 30)}:R>" in await refusal(store, moderation, clock)
+    clock.advance(30)
+    assert (await record(store, moderation, clock)).id == 2
+
+
+async def test_4k_reserved_for_supporters_is_refused_to_others(store, moderation, clock):
+    supporter = 77
+    await moderation.store.reserve_option(MOD, "resolution:4k", "4k", supporter)
+    in_4k = REQUEST.model_copy(update={"resolution": "4k"})
+    text = await refusal(store, moderation, clock, request=in_4k)
+    assert "4k is reserved for members with <@&77>" in text
+    assert (await record(store, moderation, clock)).request.resolution == "720p"
+    fan = dataclasses.replace(ALICE, role_ids=(supporter,))
+    assert (await record(store, moderation, clock, fan, in_4k)).request.resolution == "4k"
+
+
+async def test_a_reserved_duration_is_refused_to_others(store, moderation, clock):
+    await moderation.store.reserve_option(MOD, "duration:10", "10s", 77)
+    long = REQUEST.model_copy(update={"duration": 10})
+    assert "10s is reserved" in await refusal(store, moderation, clock, request=long)
+
+
+async def test_videos_are_refused_outside_the_listed_channels(store, moderation, clock):
+    await moderation.store.add_channel(MOD, 8)
+    assert "use one of these channels: <#8>" in await refusal(store, moderation, clock)
+    in_8 = dataclasses.replace(ALICE, channel_id=8)
+    assert (await record(store, moderation, clock, in_8)).id == 1
+
+
+async def test_new_jobs_are_refused_once_the_monthly_budget_is_spent(store, moderation, clock):
+    await set_limits(moderation, monthly_budget=10.0)
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    await make_done(store, moderation, clock, 2, credits=4)
+    await make_done(store, moderation, clock, 1, bob, credits=4)
+    text = await refusal(store, moderation, clock)
+    assert "budget for the month is used up (12 of 10 credits)" in text
+
+
+async def test_the_budget_starts_again_next_month(store, moderation, clock):
+    await set_limits(moderation, monthly_budget=4.0)
+    await make_done(store, moderation, clock, 1, credits=4)
+    await refusal(store, moderation, clock)
+    clock.advance(31 * 86400)
+    assert (await record(store, moderation, clock)).id == 2
+
+
+async def test_a_banned_word_is_refused_before_anything_is_saved(store, moderation, clock, db):
+    events = []
+
+    async def sink(guild_id, message):
+        events.append((guild_id, message.render("en-US")))
+
+    moderation.feed.connect(sink)
+    await moderation.store.add_banned(MOD, "gore")
+    gory = VideoRequest(prompt="Lots of GORE @everyone")
+    assert "words this server doesn't allow (`gore`)" in await refusal(
+        store, moderation, clock, request=gory
+    )
+    await moderation.feed.drain()
+    assert await db.fetch_all("SELECT id FROM jobs") == []
+    [(guild_id, text)] = events
+    assert guild_id == GUILD
+    assert "<@42> in <#7>: it matched `gore`" in text
+    assert "`Lots of GORE @everyone`" in text
+
+
+async def test_while_paused_for_balance_every_new_job_is_refused(store, moderation, clock):
+    await moderation.pause.on_balance(False)
+    assert "balance is empty" in await refusal(store, moderation, clock)
+    assert await moderation.pause.resume()
+    assert (await record(store, moderation, clock)).id == 1
+
+
+async def test_servers_other_than_the_members_are_not_affected(store, moderation, clock):
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "spam", None)
+    elsewhere = dataclasses.replace(ALICE, guild_id=2)
+    assert (await record(store, moderation, clock, elsewhere)).id == 1
+
+
+async def test_a_burst_of_50_with_3_left_makes_exactly_3_jobs(store, moderation, clock, db):
+    await set_limits(moderation, max_active=50)
+    await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
+    results = await asyncio.gather(
+        *(record(store, moderation, clock) for _ in range(50)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, JobRefused)]
+    assert len(refused) == 47
+    assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
+    counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
+    assert len(counted) == 3
+
+
+async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
+    await set_limits(moderation, default_limit=3)
+    await moderation.store.update_policy(
+        MOD,
+        msg(
+            "change_limits",
+            moderator="<@99>",
+            limit=3,
+            period=msg("mod_period_week"),
+            reset_at="<t:1:F>",
+            max_active=2,
+            cooldown=0,
+        ),
+        period="week",
+    )
+    await moderation.store.set_member_limit(MOD, 42, 0, "spam", None)
+    rows = await moderation.store.recent_audit(GUILD, 10)
+    assert [row.change.key for row in rows] == [
+        "change_member_blocked",
+        "change_limits",
+        "change_resumed",
+    ]
+    assert rows[0].moderator_id == 99
+    assert "每周 3 个视频" in rows[1].change.render("zh-CN")

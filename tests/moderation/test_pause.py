@@ -1,0 +1,89 @@
+"""HTTP 402 pauses new videos for everyone; a moderator or a later accepted submit resumes."""
+
+import aiohttp
+import pytest
+
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobRefused, JobState, Requester
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from bot.moderation.service import Moderation
+from tests.fakes.apimart import FakeAPIMart
+from tests.jobs.test_service_and_poller import make_client
+
+ALICE = Requester(user_id=42, channel_id=7, guild_id=1)
+BOB = Requester(user_id=43, channel_id=7, guild_id=2)
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def world(db, api, clock):
+    async with aiohttp.ClientSession() as session:
+        moderation = Moderation(db, clock=clock)
+        events = []
+
+        async def sink(guild_id, message):
+            events.append(message.key)
+
+        moderation.feed.connect(sink)
+        service = JobService(
+            JobStore(db),
+            make_client(api, session),
+            clock=clock,
+            timing=SubmitTiming(first_poll_delay=8),
+            admission=moderation.admit,
+            on_balance=moderation.pause.on_balance,
+        )
+        yield service, moderation, events
+
+
+async def test_a_402_pauses_new_videos_in_every_server_and_alerts_once(world, api):
+    service, moderation, events = world
+    api.fail_next("submit", status=402, times=2)
+    first = await service.create_and_submit(ALICE, REQUEST)
+    assert first.state is JobState.REJECTED
+    with pytest.raises(JobRefused) as caught:
+        await service.create_and_submit(BOB, REQUEST)
+    assert "balance is empty" in caught.value.user_message.render("en-US")
+    await moderation.feed.drain()
+    assert events == ["modlog_paused"]
+    assert len(api.submits) == 1, "nothing more is sent while paused"
+
+
+async def test_a_402_job_is_refunded(world, api, db):
+    service, moderation, _ = world
+    api.fail_next("submit", status=402)
+    await service.create_and_submit(ALICE, REQUEST)
+    facts = await moderation.store.facts(ALICE)
+    assert facts.used == 0
+
+
+async def test_a_moderator_resume_lets_videos_through_again(world, api):
+    service, moderation, _ = world
+    api.fail_next("submit", status=402)
+    await service.create_and_submit(ALICE, REQUEST)
+    assert await moderation.pause.resume()
+    report = await service.create_and_submit(ALICE, REQUEST)
+    assert report.state is JobState.QUEUED
+
+
+async def test_a_waiting_job_accepted_later_resumes_by_itself(world, api, clock):
+    service, moderation, events = world
+    api.fail_next("submit", status=429, times=2)
+    waiting = await service.create_and_submit(ALICE, REQUEST)
+    assert waiting.state is JobState.RECORDED
+    api.fail_next("submit", status=402)
+    await service.create_and_submit(BOB, REQUEST)
+    assert await moderation.pause.is_paused()
+    clock.advance(60)
+    retried = await service.submit(waiting.job, member_present=False)
+    assert retried.state is JobState.QUEUED
+    assert not await moderation.pause.is_paused()
+    await moderation.feed.drain()
+    assert events == ["modlog_paused", "modlog_auto_resumed"]

@@ -1,0 +1,83 @@
+"""Flags in a reply: short and long names, and a clear answer for anything unreadable."""
+
+import pytest
+
+from bot.jobs.flags import parse_flags
+from bot.jobs.validation import InvalidVideoRequest
+
+
+def refused(text: str, locale: str = "en-US") -> str:
+    with pytest.raises(InvalidVideoRequest) as caught:
+        parse_flags(text)
+    return caught.value.user_message.render(locale)
+
+
+def test_short_flags_set_the_options_and_leave_the_prompt():
+    options = parse_flags(
+        "a cat surfing --duration 8 --resolution 1080p --ar 9:16 --mode reference"
+    )
+    assert options.prompt == "a cat surfing"
+    assert (options.duration, options.resolution, options.aspect_ratio, options.mode) == (
+        8,
+        "1080p",
+        "9:16",
+        "reference",
+    )
+
+
+def test_long_names_and_equals_signs_are_accepted():
+    options = parse_flags("--aspect-ratio=16:9 a dog --res 4K --dur 10s --mode frame")
+    assert options.prompt == "a dog"
+    assert (options.duration, options.resolution, options.aspect_ratio, options.mode) == (
+        10,
+        "4k",
+        "16:9",
+        "frame",
+    )
+
+
+def test_flags_in_the_middle_keep_the_prompt_in_order():
+    assert parse_flags("a red fox --ar 9:16 running in snow").prompt == "a red fox running in snow"
+
+
+def test_no_flags_means_nothing_chosen():
+    options = parse_flags("  just a prompt -- with a dash ")
+    assert options.prompt == "just a prompt -- with a dash"
+    assert (options.duration, options.resolution, options.aspect_ratio, options.mode) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_an_unknown_flag_is_named_with_the_valid_flags_and_values():
+    message = refused("a cat --speed 2")
+    assert "I don't know the flag `--speed`" in message
+    assert "`--duration` 4, 6, 8 or 10" in message
+    assert "`--aspect-ratio` (or `--ar`) 16:9 or 9:16" in message
+    assert "`--mode` frame or reference" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "value"),
+    [
+        ("a cat --duration 5", "--duration", "5"),
+        ("a cat --resolution 8k", "--resolution", "8k"),
+        ("a cat --ar 4:3", "--ar", "4:3"),
+        ("a cat --mode sideways", "--mode", "sideways"),
+    ],
+)
+def test_a_value_outside_the_choices_is_explained(text, flag, value):
+    message = refused(text)
+    assert f"`{value}` is not a valid value for `{flag}`" in message
+    assert "Use these flags" in message
+
+
+def test_a_flag_without_a_value_is_explained():
+    assert "The flag `--duration` needs a value" in refused("a cat --duration")
+    assert "The flag `--ar` needs a value" in refused("a cat --ar --duration 8")
+
+
+def test_flag_problems_read_in_chinese():
+    assert refused("一只猫 --speed 2", "zh-CN").startswith("我不认识参数 `--speed`")

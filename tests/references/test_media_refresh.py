@@ -1,0 +1,144 @@
+"""Expired Discord links are renewed before a late submit: fetched again, or re-hosted."""
+
+import random
+
+import aiohttp
+import pytest
+
+from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.jobs.models import JobState, MessageRef, Requester
+from bot.jobs.service import JobService
+from bot.jobs.store import JobStore
+from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed
+from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.discord import FakeDiscord
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+SOURCE = MessageRef(channel_id=5, message_id=6)
+REQUESTER = Requester(user_id=42, channel_id=5, guild_id=1, sources=(SOURCE,))
+TWO_HOURS = 2 * 3600
+
+
+async def no_sleep(_seconds):
+    return None
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def cdn():
+    """Discord's CDN: serves the files behind signed attachment URLs."""
+    async with FakeDiscord(validate_requests=False) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def session():
+    async with aiohttp.ClientSession() as http:
+        yield http
+
+
+class Messages:
+    """Stands in for fetching a message again: attachment id -> its freshly signed URL."""
+
+    def __init__(self):
+        self.current = {}
+        self.fetched = []
+
+    async def __call__(self, source):
+        self.fetched.append(source)
+        return self.current.get(source, {})
+
+
+def make_service(db, api, session, clock, messages):
+    client = APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+        sleep=no_sleep,
+    )
+    refresher = DiscordMediaRefresher(
+        attachment_urls=messages, client=client, session=session, max_bytes=1024 * 1024
+    )
+    store = JobStore(db)
+    return store, JobService(store, client, clock=clock, refresh_media=refresher)
+
+
+async def late_submit(store, service, clock, request, requester=REQUESTER):
+    job = await store.create(requester, request, now=clock(), submit_by=clock())
+    clock.advance(TWO_HOURS)  # e.g. a long retry, or the bot was down
+    return await service.submit(job, member_present=False)
+
+
+def test_discord_urls_are_recognised_by_their_signature_and_attachment_id():
+    url = "https://cdn.discordapp.com/attachments/11/22/cat.png?ex=6a&is=69&hm=ab12&"
+    assert is_signed(url)
+    assert attachment_id(url) == 22
+    assert not is_signed("https://img.example/cat.png")
+
+
+async def test_an_expired_url_is_replaced_by_the_source_messages_fresh_one(
+    db, api, session, clock, cdn
+):
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    fresh = old.url.replace("hm=", "hm=renewed")
+    messages = Messages()
+    messages.current[SOURCE] = {old.id: fresh}
+    store, service = make_service(db, api, session, clock, messages)
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert messages.fetched == [SOURCE]
+    assert api.submits[0]["image_urls"] == [fresh]
+    assert (await store.get(report.job.id)).request.image_urls == (fresh,)
+    assert api.uploads == []
+
+
+async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(db, api, session, clock, cdn):
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages())
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    [upload] = api.uploads
+    assert upload.data == PNG
+    assert upload.content_type == "image/png"
+    assert api.submits[0]["image_urls"] == [upload.url]
+
+
+async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
+    db, api, session, clock, cdn
+):
+    old = cdn.make_attachment("move.mp4", MP4, "video/mp4")
+    store, service = make_service(db, api, session, clock, Messages())
+    request = VideoRequest(prompt="x", video_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.REJECTED
+    assert "links to your reference files expired" in report.member_message.render("en-US")
+    assert api.submits == []
+
+
+async def test_an_image_whose_old_url_is_dead_too_is_refused(db, api, session, clock, cdn):
+    dead = cdn.make_attachment("cat.png", PNG, "image/png").url.replace("/0/", "/0/999")
+    store, service = make_service(db, api, session, clock, Messages())
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(dead,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.REJECTED
+    assert api.submits == [] and api.uploads == []
+
+
+async def test_links_that_never_expire_are_kept_without_looking(db, api, session, clock):
+    messages = Messages()
+    store, service = make_service(db, api, session, clock, messages)
+    link = "https://img.example/cat.png"
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(link,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert api.submits[0]["image_urls"] == [link]
+    assert messages.fetched == []

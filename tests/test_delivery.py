@@ -1,0 +1,106 @@
+"""Delivering results: never twice, never lost, always with the bot's own token."""
+
+import aiohttp
+import pytest
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.delivery import Delivery
+from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import DeliveryOutcome
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.harness import running_bot
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart() as fake_api:
+        yield fake_api
+
+
+@pytest.fixture
+async def session():
+    async with aiohttp.ClientSession() as http:
+        yield http
+
+
+async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
+    """A completed job whose video the fake APIMart serves."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    await store.claim_for_submit(job.id)
+    await store.mark_submitted(job.id, f"task_{job.id}", now=clock(), first_poll_at=clock())
+    url = api.add_file(f"v{job.id}.mp4", b"\x00" * size)
+    info = TaskInfo(
+        task_id=f"task_{job.id}",
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=url,
+        expires_at=int(clock() + expires_in),
+        credits_cost=4,
+    )
+    await store.finish(job.id, JobState.COMPLETED, now=clock(), info=info)
+    return await store.get(job.id)
+
+
+def results(fake):
+    return [m for m in fake.messages() if m.get("embeds")]
+
+
+async def test_a_result_posted_before_a_crash_is_not_posted_again(
+    store, clock, fake, client, api, session
+):
+    delivery = Delivery(client, session, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    await store.begin_delivery(job.id)
+    first = await delivery(job)
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    # The process dies here, before marking the job delivered. After the restart:
+    retried = await store.get(job.id)
+    assert retried.delivery_attempts == 1 and retried.delivered_at is None
+    second = await delivery(retried)
+    assert second.outcome is DeliveryOutcome.DELIVERED
+    assert second.message_id == first.message_id
+    assert len(results(fake)) == 1
+
+
+async def test_an_expired_result_link_is_explained(store, clock, fake, client, api, session):
+    job = await finished_job(store, clock, fake, api, expires_in=60)
+    clock.advance(120)
+    await Delivery(client, session, clock=clock)(job)
+    [message] = results(fake)
+    assert "link had already expired" in message["content"]
+    assert message["attachments"] == []
+
+
+async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, client, api, session):
+    fake.upload_limit = 512  # the server's real limit is lower than discord.py believes
+    job = await finished_job(store, clock, fake, api, size=1024)
+    result = await Delivery(client, session, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert message["attachments"] == []
+    assert job.result_url in message["content"]
+    assert any(r.status == 413 for r in fake.requests)
+
+
+async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, client, api, session):
+    fake.fail_next("POST", r"/channels/\d+/messages", status=503, times=10)
+    job = await finished_job(store, clock, fake, api)
+    result = await Delivery(client, session, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.RETRY
+    assert results(fake) == []
+
+
+async def test_results_never_use_the_interaction_webhook(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        world.discord.token_lifetime = 0.5  # pretend the 15 minutes passed during the render
+        interaction = await world.video(prompt="slow render")
+        await interaction.wait_for_followup()
+        queued_at = len(world.discord.requests)
+        world.discord.advance_clock(1)
+        await world.discord.wait_for_message(predicate=lambda m: bool(m.get("embeds")), timeout=10)
+        later = world.discord.requests[queued_at:]
+        assert not [r for r in later if "/webhooks/" in r.path or "/interactions/" in r.path]
+        assert not [r for r in later if r.status == 401]
