@@ -27,6 +27,7 @@ from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.translator import CommandTranslator
+from cogs.results import result_view
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.member",
     "cogs.references",
     "cogs.moderation",
+    "cogs.results",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -124,7 +126,13 @@ class VideoBot(commands.Bot):
             self.store,
             poll_client,
             self.jobs,
-            Delivery(self, self.session, clock=self.clock, status=self.status_messages),
+            Delivery(
+                self,
+                self.session,
+                clock=self.clock,
+                status=self.status_messages,
+                result_view=result_view,
+            ),
             clock=self.clock,
             on_progress=self.status_messages.update,
             config=PollerConfig(

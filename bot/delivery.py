@@ -240,7 +240,9 @@ class Delivery:
         optional: dict[str, Any] = {}
         if reference is not None:
             optional["reference"] = reference
-        view = self._result_view(job) if self._result_view is not None else None
+        # Buttons act in the server; a DM result (the channel was closed to us) has none.
+        in_dm = isinstance(target, discord.User | discord.Member)
+        view = self._result_view(job) if self._result_view is not None and not in_dm else None
         if view is not None:
             optional["view"] = view
         return await target.send(

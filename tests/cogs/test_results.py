@@ -1,0 +1,105 @@
+"""Buttons under a result: Regenerate, Edit prompt, Delete, also after the bot restarts."""
+
+import pytest
+
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
+
+EPHEMERAL = 64
+MANAGE_MESSAGES = 1 << 13
+
+
+@pytest.fixture
+async def fakes():
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = TaskPlan(polls_until_done=1)
+        yield fake, api
+
+
+async def delivered_result(world, **options):
+    interaction = await world.video(**{"prompt": "a paper boat on a river", **options})
+    await interaction.wait_for_followup()
+    return await world.discord.wait_for_message(
+        predicate=lambda m: bool(m.get("embeds")) and bool(m.get("components")), timeout=10
+    )
+
+
+def custom_ids(message):
+    return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+async def test_a_result_carries_the_three_buttons(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+    assert custom_ids(result) == ["video:regen:1", "video:edit:1", "video:delete:1"]
+    labels = [c["label"] for row in result["components"] for c in row["components"]]
+    assert labels == ["Regenerate", "Edit prompt", "Delete"]
+
+
+async def test_regenerate_works_after_a_restart_with_the_same_parameters(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, duration=8, resolution="1080p")
+    async with running_bot(tmp_path, fake=fake, api=api):  # a new process, same database
+        click = await fake.component_interaction("video:regen:1", message_id=int(result["id"]))
+        followup = await click.wait_for_followup(timeout=10)
+        assert "queued as job #2" in followup["content"]
+        assert api.submits[1] == api.submits[0]
+
+
+async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, aspect_ratio="9:16")
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        callback = await click.wait_for_callback()
+        assert callback["type"] == 9, "a modal"
+        assert "a paper boat on a river" in str(callback["data"])
+        [field_id] = [
+            c["custom_id"] for row in callback["data"]["components"] for c in row["components"]
+        ]
+        submitted = await fake.modal_submit(
+            {field_id: "a paper boat in a storm"}, interaction=click
+        )
+        followup = await submitted.wait_for_followup(timeout=10)
+        assert "queued as job #2" in followup["content"]
+        assert api.submits[1]["prompt"] == "a paper boat in a storm"
+        assert api.submits[1]["aspect_ratio"] == "9:16"
+
+
+async def test_delete_refuses_other_members_politely(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        stranger = fake.add_member("mallory")
+        click = await fake.component_interaction(
+            "video:delete:1", message_id=int(result["id"]), user=stranger
+        )
+        callback = await click.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert "Only the member who asked" in callback["data"]["content"]
+        assert fake.get_message(int(result["id"])) is not None
+
+
+async def test_delete_works_for_the_requester(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
+async def test_delete_works_for_a_moderator(tmp_path, fakes):
+    fake, api = fakes
+    moderators = fake.add_role("Moderators", MANAGE_MESSAGES)
+    moderator = fake.add_member("mod", roles=[moderators])
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction(
+            "video:delete:1", message_id=int(result["id"]), user=moderator
+        )
+        await click.wait_for_callback()
+        await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
