@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.status_messages import StatusMessages
+from bot.text import truncate
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,6 @@ _HISTORY_SCAN_LIMIT = 100
 _PAYLOAD_TOO_LARGE = 413
 
 Messageable = discord.abc.Messageable
-
-
-def truncate(text: str, limit: int) -> str:
-    """Shorten `text` to `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def mentions_only(user_id: int) -> discord.AllowedMentions:

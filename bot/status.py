@@ -30,12 +30,6 @@ def eta_text(job: Job, now: float) -> str:
     return t("status_eta_minutes", locale, minutes=round(left / 60))
 
 
-def one_line(text: str, limit: int) -> str:
-    """Collapse whitespace and cut to `limit` characters, marking the cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
 def status_line(job: Job, *, position: int | None, now: float) -> str:
     """The second line: where the job is now."""
     locale = job.requester.locale

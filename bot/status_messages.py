@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import discord
 
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore
-from bot.status import PROMPT_PREVIEW_CHARS, one_line, render_status
+from bot.status import PROMPT_PREVIEW_CHARS, render_status
+from bot.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +44,29 @@ class StatusMessages:
         prompt = discord.utils.escape_markdown(one_line(job.request.prompt, PROMPT_PREVIEW_CHARS))
         return render_status(job, prompt_markdown=prompt, position=position, now=self._clock())
 
-    async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
-        """Announce a new job in the channel; returns the message id, or None if we cannot."""
+    async def announce(
+        self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]
+    ) -> int | None:
+        """Post the first status with `send` (a channel message or a reply); returns its id."""
         content = await self.render(job)
         try:
-            message = await channel.send(content, allowed_mentions=NO_MENTIONS)
+            message = await send(content)
         except discord.HTTPException as error:
             log.warning("Job %d: could not post the status message (%s)", job.id, error)
+            return None
+        if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
         self._last[job.id] = (self._clock(), content)
         return message.id
+
+    async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
+        """Announce a new job in the channel; returns the message id, or None if we cannot."""
+
+        async def send(content: str) -> discord.Message:
+            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+
+        return await self.announce(job, send)
 
     async def update(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message if it changed, at most once per interval unless `final`."""

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import truncate
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, JobState, MediaInput, MessageRef, Requester
 from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUS_PROMPT_CHARS = 300
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -255,26 +253,7 @@ async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) ->
         return
     announced = False
     if report.state in (JobState.QUEUED, JobState.RECORDED):
-        announced = await _post_status(bot, origin, report.job.id, request.prompt, report.state)
+        # The announcement is the job's status message: the poller keeps it current.
+        announced = await bot.status_messages.announce(report.job, origin.announce) is not None
     if not (announced and origin.announcement_answers):
         await origin.tell(report.member_message)
-
-
-async def _post_status(
-    bot: VideoBot, origin: Origin, job_id: int, prompt: str, state: JobState
-) -> bool:
-    """Announce the job with the bot's own token, which never expires; False if we could not."""
-    key = "status_queued" if state is JobState.QUEUED else "status_waiting"
-    preview = discord.utils.escape_markdown(truncate(" ".join(prompt.split()), STATUS_PROMPT_CHARS))
-    content = msg(key, mention=origin.user.mention, prompt=preview, job_id=job_id).render(
-        origin.locale
-    )
-    try:
-        message = await origin.announce(content)
-    except discord.HTTPException as error:
-        log.warning("Job %d: could not post the status message (%s)", job_id, error)
-        return False
-    if message is None:
-        return False
-    await bot.store.set_status_message(job_id, message.id)
-    return True

@@ -11,7 +11,8 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
-from bot.status import one_line, progress_bar
+from bot.status import progress_bar
+from bot.text import one_line
 from cogs.moderation import answer_quota
 from cogs.video import answer_privately
 

@@ -84,14 +84,6 @@ EN: dict[str, str] = {
         "Something went wrong on my side and your request was not completed. "
         "Please try again; if it keeps happening, tell a moderator."
     ),
-    # Status in the channel
-    "status_queued": (
-        "🎬 {mention} asked for a video: {prompt}\n"
-        "Queued as job #{job_id}; usually ready in 3-5 minutes."
-    ),
-    "status_waiting": (
-        "🎬 {mention} asked for a video: {prompt}\nJob #{job_id} is waiting for the video service."
-    ),
     # Results
     "task_unknown_to_service": "the video service lost track of this job",
     "task_timed_out": "the video service did not finish it in time",
@@ -189,9 +181,6 @@ ZH: dict[str, str] = {
     "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",
     "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
-    # Status in the channel
-    "status_queued": "🎬 {mention} 请求了一个视频：{prompt}\n已排队，任务编号 #{job_id}，通常 3-5 分钟完成。",
-    "status_waiting": "🎬 {mention} 请求了一个视频：{prompt}\n任务 #{job_id} 正在等待视频服务。",
     # Results
     "task_unknown_to_service": "视频服务找不到这个任务了",
     "task_timed_out": "视频服务未能按时完成",

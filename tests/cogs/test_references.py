@@ -98,13 +98,19 @@ async def ask(world, way, files, prompt="x"):
     return (await bots_reply_to(world, await reply(world, target, prompt)))["content"]
 
 
+def says_queued(answer: str) -> bool:
+    """The private note ("queued as job #1") or, for replies, the status message."""
+    text = answer.lower()
+    return "queued as job #1" in text or "job #1 is queued" in text
+
+
 @pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("count", [0, 1, 3])
 async def test_each_way_queues_0_1_or_3_images_in_order(tmp_path, way, count):
     async with running_bot(tmp_path, message_content_intent=True) as world:
         files = pictures(world, count)
         answer = await ask(world, way, files)
-        assert "queued as job #1" in answer.lower()
+        assert says_queued(answer)
         [sent] = world.api.submits
         assert sent.get("image_urls", []) == [f.url for f in files]
         assert sent.get("generation_type") == {0: None, 1: "frame", 3: "reference"}[count]
@@ -125,7 +131,7 @@ async def test_each_way_sends_an_image_with_a_video_and_no_duration(tmp_path, wa
     async with running_bot(tmp_path, message_content_intent=True) as world:
         [cat], clip = pictures(world, 1), world.mp4()
         answer = await ask(world, way, [cat, clip])
-        assert "queued as job #1" in answer.lower()
+        assert says_queued(answer)
         [sent] = world.api.submits
         assert (sent["image_urls"], sent["video_urls"]) == ([cat.url], [clip.url])
         assert "duration" not in sent
@@ -235,7 +241,7 @@ async def test_reply_with_flags_queues_the_replied_to_picture_and_answers_in_thr
         asking = await reply(world, target, "make it surf --duration 8 --ar 9:16")
         status = await bots_reply_to(world, asking)
         assert "asked for a video: make it surf" in status["content"]
-        assert "Queued as job #1" in status["content"]
+        assert "Job #1 is queued" in status["content"]
         assert status["mentions"] == [] and status["mention_everyone"] is False
         [sent] = world.api.submits
         assert sent["image_urls"] == [cat.url]
@@ -294,7 +300,7 @@ async def test_reply_without_the_intent_still_works_on_the_bots_own_message(tmp_
         target = world.discord.get_message(own.id)
         asking = await reply(world, target, "a calm sea", attachments=pictures(world, 1))
         status = await bots_reply_to(world, asking)
-        assert "Queued as job #1" in status["content"]
+        assert "Job #1 is queued" in status["content"]
 
 
 async def test_reply_to_a_message_that_is_gone_is_told_so(tmp_path):
