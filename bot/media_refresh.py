@@ -35,6 +35,25 @@ def is_signed(url: str) -> bool:
     return set(yarl.URL(url).query) >= _SIGNATURE_PARAMS
 
 
+def signed_url_expiry(url: str) -> float | None:
+    """When a signed Discord URL stops working (its `ex` is a hex Unix time), if it says."""
+    expiry = yarl.URL(url).query.get("ex")
+    try:
+        return float(int(expiry, 16)) if expiry else None
+    except ValueError:
+        return None
+
+
+def earliest_expiry(request: VideoRequest) -> float | None:
+    """The soonest moment one of the request's signed media URLs expires, if any does."""
+    expiries = [
+        expiry
+        for url in (*request.image_urls, *request.video_urls)
+        if (expiry := signed_url_expiry(url)) is not None
+    ]
+    return min(expiries, default=None)
+
+
 def attachment_id(url: str) -> int | None:
     """The attachment id in a Discord CDN URL, which stays the same when the URL is re-signed."""
     match = _ATTACHMENT_PATH.search(yarl.URL(url).path + "/")

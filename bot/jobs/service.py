@@ -19,6 +19,7 @@ from bot.apimart import (
 from bot.i18n import Message, msg
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
+from bot.media_refresh import earliest_expiry
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +162,14 @@ class JobService:
     async def _fresh_media(self, job: Job) -> Job:
         """The job with media URLs young enough to survive until APIMart fetches them."""
         now = self._clock()
-        has_media = bool(job.request.image_urls or job.request.video_urls)
-        if (
-            self._refresh_media is None
-            or not has_media
-            or now - job.media_fetched_at < self._timing.media_max_age
-        ):
+        if self._refresh_media is None or not (job.request.image_urls or job.request.video_urls):
+            return job
+        margin = self._timing.media_max_age
+        expiry = earliest_expiry(job.request)
+        # Old links, or links that say they expire soon (a regenerated job reuses old ones).
+        stale = now - job.media_fetched_at >= margin
+        expiring = expiry is not None and expiry - now < margin
+        if not (stale or expiring):
             return job
         request = await self._refresh_media(job)
         await self._store.replace_media(job.id, request, now=now)

@@ -310,3 +310,28 @@ async def test_cancel_stops_tracking_an_unfinished_job(db, api, session, clock):
     await poller.run_once()
     assert api.polls == []
     assert delivery.delivered == []
+
+
+async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(
+    db, api, session, clock
+):
+    """A regenerated job reuses an old result's links: their own expiry decides."""
+    refreshed = []
+
+    async def refresh(job):
+        refreshed.append(job.id)
+        return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
+
+    store = JobStore(db)
+    service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
+    soon = format(int(clock() + 600), "x")
+    later = format(int(clock() + 20 * 3600), "x")
+    signed = "https://cdn.discordapp.com/attachments/1/2/a.png?ex={}&is=00&hm=ab"
+    for expiry, expect_refresh in ((later, False), (soon, True)):
+        request = VideoRequest(
+            prompt="x", generation_type="frame", image_urls=(signed.format(expiry),)
+        )
+        job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+        await service.submit(job, member_present=True)
+        assert (job.id in refreshed) is expect_refresh
+    assert api.submits[-1]["image_urls"] == ["https://cdn.example/fresh.png"]
