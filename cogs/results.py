@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
@@ -32,47 +34,12 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
     return bot
 
 
-async def _job_or_explain(interaction: discord.Interaction[Any], job_id: int) -> Job | None:
-    job = await _bot(interaction).store.get(job_id)
-    if job is None:
-        await answer_privately(interaction, msg("job_not_found"))
-    return job
-
-
 async def _queue_again(
     interaction: discord.Interaction[Any], job: Job, request: VideoRequest
 ) -> None:
     """A new job for whoever clicked, with the original's media sources for fresh URLs."""
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
     await queue_request(_bot(interaction), origin, request)
-
-
-class RegenerateButton(discord.ui.DynamicItem[Button], template=r"video:regen:(?P<job_id>\d+)"):
-    """Make the same video again; it counts against the clicking member's limits."""
-
-    def __init__(self, job_id: int, *, label: str = "Regenerate") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                emoji="🔁",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"video:regen:{job_id}",
-            )
-        )
-        self.job_id = job_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom id."""
-        return cls(int(match["job_id"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Queue the same request again."""
-        job = await _job_or_explain(interaction, self.job_id)
-        if job is not None:
-            await _queue_again(interaction, job, job.request)
 
 
 class EditPromptModal(discord.ui.Modal):
@@ -108,34 +75,6 @@ class EditPromptModal(discord.ui.Modal):
         await answer_privately(interaction, msg("unexpected_error"))
 
 
-class EditPromptButton(discord.ui.DynamicItem[Button], template=r"video:edit:(?P<job_id>\d+)"):
-    """Open a form prefilled with the prompt, then make a new video from it."""
-
-    def __init__(self, job_id: int, *, label: str = "Edit prompt") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                emoji="✏️",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"video:edit:{job_id}",
-            )
-        )
-        self.job_id = job_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> Self:
-        """Rebuild the button from its custom id."""
-        return cls(int(match["job_id"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the form (it must be the first answer to the click)."""
-        job = await _job_or_explain(interaction, self.job_id)
-        if job is not None:
-            await interaction.response.send_modal(EditPromptModal(job, str(interaction.locale)))
-
-
 def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
     """The requester, or anyone who may manage messages here (checked again on every click)."""
     if interaction.user.id == job.requester.user_id:
@@ -143,18 +82,63 @@ def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
     return interaction.permissions.manage_messages
 
 
-class DeleteButton(discord.ui.DynamicItem[Button], template=r"video:delete:(?P<job_id>\d+)"):
-    """Remove the result message; only its requester or a moderator may."""
+async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
+    """Make the same video again; it counts against the clicking member's limits."""
+    await _queue_again(interaction, job, job.request)
 
-    def __init__(self, job_id: int, *, label: str = "Delete") -> None:
+
+async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:
+    """Show the prefilled form (a modal must be the first answer to the click)."""
+    await interaction.response.send_modal(EditPromptModal(job, str(interaction.locale)))
+
+
+async def delete_result(interaction: discord.Interaction[Any], job: Job) -> None:
+    """Delete the result the button is on, after checking who clicked."""
+    if not may_delete(interaction, job):
+        await answer_privately(interaction, msg("delete_not_allowed"))
+        return
+    await answer_privately(interaction, msg("deleted"))
+    if interaction.message is not None:
+        try:
+            await interaction.message.delete()
+        except discord.HTTPException as error:
+            log.warning("Job %d: could not delete the result (%s)", job.id, error)
+    log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button: how it looks and what a click does."""
+
+    label_key: str
+    emoji: str
+    style: discord.ButtonStyle
+    handle: Callable[[discord.Interaction[Any], Job], Awaitable[None]]
+
+
+ACTIONS: dict[str, Action] = {
+    "regen": Action("button_regenerate", "🔁", discord.ButtonStyle.primary, regenerate),
+    "edit": Action("button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt),
+    "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, delete_result),
+}
+
+
+class ResultButton(
+    discord.ui.DynamicItem[Button], template=r"video:(?P<action>regen|edit|delete):(?P<job_id>\d+)"
+):
+    """A button whose custom id says what to do and to which job."""
+
+    def __init__(self, action: str, job_id: int, *, locale: str = "en-US") -> None:
+        spec = ACTIONS[action]
         super().__init__(
             discord.ui.Button(
-                label=label,
-                emoji="🗑️",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"video:delete:{job_id}",
+                label=t(spec.label_key, locale),
+                emoji=spec.emoji,
+                style=spec.style,
+                custom_id=f"video:{action}:{job_id}",
             )
         )
+        self.action = action
         self.job_id = job_id
 
     @classmethod
@@ -162,26 +146,17 @@ class DeleteButton(discord.ui.DynamicItem[Button], template=r"video:delete:(?P<j
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
         """Rebuild the button from its custom id."""
-        return cls(int(match["job_id"]))
+        return cls(match["action"], int(match["job_id"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Delete the message the button is on, after checking who clicked."""
-        job = await _job_or_explain(interaction, self.job_id)
+        """Find the job, then do what the button says."""
+        job = await _bot(interaction).store.get(self.job_id)
         if job is None:
+            await answer_privately(interaction, msg("job_not_found"))
             return
-        if not may_delete(interaction, job):
-            await answer_privately(interaction, msg("delete_not_allowed"))
-            return
-        await answer_privately(interaction, msg("deleted"))
-        if interaction.message is not None:
-            try:
-                await interaction.message.delete()
-            except discord.HTTPException as error:
-                log.warning("Job %d: could not delete the result (%s)", job.id, error)
-        log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
+        await ACTIONS[self.action].handle(interaction, job)
 
 
-RESULT_BUTTONS = (RegenerateButton, EditPromptButton, DeleteButton)
 # Results worth making again; a refused or lost submit is answered without buttons.
 RETRYABLE_RESULTS = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.TIMED_OUT})
 
@@ -190,11 +165,9 @@ def result_view(job: Job) -> discord.ui.View | None:
     """The buttons for a delivered job, labelled in the requester's language."""
     if job.state not in RETRYABLE_RESULTS:
         return None
-    locale = job.requester.locale
     view = discord.ui.View(timeout=None)
-    view.add_item(RegenerateButton(job.id, label=t("button_regenerate", locale)))
-    view.add_item(EditPromptButton(job.id, label=t("button_edit_prompt", locale)))
-    view.add_item(DeleteButton(job.id, label=t("button_delete", locale)))
+    for action in ACTIONS:
+        view.add_item(ResultButton(action, job.id, locale=job.requester.locale))
     return view
 
 
@@ -206,11 +179,11 @@ class ResultButtons(commands.Cog):
 
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart."""
-        self.bot.add_dynamic_items(*RESULT_BUTTONS)
+        self.bot.add_dynamic_items(ResultButton)
 
     async def cog_unload(self) -> None:
         """Stop matching them."""
-        self.bot.remove_dynamic_items(*RESULT_BUTTONS)
+        self.bot.remove_dynamic_items(ResultButton)
 
 
 async def setup(bot: VideoBot) -> None:
