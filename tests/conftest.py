@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import pytest
 
 from bot.db import Database
 from bot.jobs.store import JobStore
+from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, assert_no_spec_violations, discord_pointed_at
 
@@ -59,3 +61,17 @@ async def client(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
     await bot.login(BOT_TOKEN)
     yield bot
     await bot.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeAPIMart]:
+    """A fake APIMart on loopback, accepting the key "test-key"."""
+    async with FakeAPIMart() as fake_api:
+        yield fake_api
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """One HTTP session, as the bot owns one."""
+    async with aiohttp.ClientSession() as http:
+        yield http

@@ -1,26 +1,11 @@
 """Delivering results: never twice, never lost, always with the bot's own token."""
 
-import aiohttp
-import pytest
-
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
-
-
-@pytest.fixture
-async def api():
-    async with FakeAPIMart() as fake_api:
-        yield fake_api
-
-
-@pytest.fixture
-async def session():
-    async with aiohttp.ClientSession() as http:
-        yield http
 
 
 async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):

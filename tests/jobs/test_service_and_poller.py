@@ -3,7 +3,6 @@
 import asyncio
 import random
 
-import aiohttp
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
@@ -11,7 +10,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.apimart import TaskPlan
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
@@ -34,18 +33,6 @@ class RecordingDelivery:
 
 async def no_sleep(_seconds):
     return None
-
-
-@pytest.fixture
-async def api():
-    async with FakeAPIMart() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def session():
-    async with aiohttp.ClientSession() as http:
-        yield http
 
 
 def make_client(api, session):

@@ -2,7 +2,6 @@
 
 import random
 
-import aiohttp
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
@@ -10,7 +9,6 @@ from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore
 from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed
-from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -25,22 +23,10 @@ async def no_sleep(_seconds):
 
 
 @pytest.fixture
-async def api():
-    async with FakeAPIMart() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def cdn():
     """Discord's CDN: serves the files behind signed attachment URLs."""
     async with FakeDiscord(validate_requests=False) as fake:
         yield fake
-
-
-@pytest.fixture
-async def session():
-    async with aiohttp.ClientSession() as http:
-        yield http
 
 
 class Messages:
