@@ -4,7 +4,6 @@ import asyncio
 import itertools
 import random
 
-import aiohttp
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
@@ -13,7 +12,7 @@ from bot.jobs.models import Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.apimart import TaskPlan
 
 
 class ManualTime:
@@ -138,37 +137,36 @@ class RecordingDelivery:
 
 
 @pytest.fixture
-async def world(db, clock):
-    """A poller with a 10/s budget on the test clock, against the fake APIMart."""
+async def world(db, api, session, clock):
+    """A poller with a 10/s budget on the test clock, three tasks rendering at the fake."""
 
     async def sleep(seconds):
         clock.advance(seconds)
 
-    async with FakeAPIMart() as api, aiohttp.ClientSession() as session:
-        api.default_plan = TaskPlan(polls_until_done=None)
-        client = APIMartClient(
-            session,
-            base_url=api.base_url,
-            api_key="test-key",
-            retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+    api.default_plan = TaskPlan(polls_until_done=None)
+    client = APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+    )
+    store = JobStore(db)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+    limiter = RequestBudget(10, clock=clock, sleep=sleep)
+    poller = Poller(
+        store,
+        client,
+        service,
+        RecordingDelivery(),
+        clock=clock,
+        config=PollerConfig(poll_interval=8),
+        budget=limiter,
+    )
+    for _ in range(3):
+        await service.create_and_submit(
+            Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
         )
-        store = JobStore(db)
-        service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
-        limiter = RequestBudget(10, clock=clock, sleep=sleep)
-        poller = Poller(
-            store,
-            client,
-            service,
-            RecordingDelivery(),
-            clock=clock,
-            config=PollerConfig(poll_interval=8),
-            budget=limiter,
-        )
-        for _ in range(3):
-            await service.create_and_submit(
-                Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
-            )
-        yield api, poller, limiter
+    return api, poller, limiter
 
 
 async def test_the_poller_takes_one_token_per_status_check(world, clock):

@@ -2,8 +2,8 @@
 
 import random
 
-import aiohttp
 import pytest
+from pydantic import ValidationError
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.models import Requester
@@ -11,7 +11,8 @@ from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfi
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from bot.settings import Settings, describe_settings_errors
+from tests.fakes.apimart import TaskPlan
 
 SCHEDULE = PollSchedule(interval=8, max_gap=60)
 
@@ -95,30 +96,39 @@ def test_nonsense_settings_are_refused(options):
         PollSchedule(**options)
 
 
+def test_a_max_gap_below_the_interval_is_refused_at_start_up():
+    """POLL_MAX_GAP < POLL_INTERVAL is named in one plain line, like every bad setting."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(
+            _env_file=None, discord_token="t", apimart_api_key="k", poll_interval=10, poll_max_gap=5
+        )
+    [line] = describe_settings_errors(refused.value)
+    assert line.startswith("POLL_MAX_GAP is invalid (must be at least POLL_INTERVAL)")
+
+
 class RecordingDelivery:
     async def __call__(self, job):
         return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
 
 
-async def test_the_poller_plans_the_next_check_with_the_schedule(db, clock):
+async def test_the_poller_plans_the_next_check_with_the_schedule(db, api, session, clock):
     """After the first check of a 240 s task the poller waits the schedule's gap, not 8 s."""
-    async with FakeAPIMart() as api, aiohttp.ClientSession() as session:
-        api.default_plan = TaskPlan(polls_until_done=None, estimated_time=240)
-        client = APIMartClient(
-            session,
-            base_url=api.base_url,
-            api_key="test-key",
-            retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
-        )
-        store = JobStore(db)
-        service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
-        config = PollerConfig(poll_interval=8, schedule=SCHEDULE)
-        poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=config)
-        report = await service.create_and_submit(
-            Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
-        )
-        clock.advance(8)
-        await poller.run_once()
-        job = await store.get(report.job.id)
-        assert job.estimated_time == 240
-        assert job.next_poll_at == clock() + 60
+    api.default_plan = TaskPlan(polls_until_done=None, estimated_time=240)
+    client = APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+    )
+    store = JobStore(db)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+    config = PollerConfig(poll_interval=8, schedule=SCHEDULE)
+    poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=config)
+    report = await service.create_and_submit(
+        Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+    )
+    clock.advance(8)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert job.estimated_time == 240
+    assert job.next_poll_at == clock() + 60

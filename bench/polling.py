@@ -1,0 +1,156 @@
+"""One polling scenario: the fake APIMart here, the bot in a fresh worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.clock import CompressedClock
+from bench.fakeapi import TimedFakeAPIMart
+from bench.worker import API_KEY
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A polling strategy as the bot would be configured for it."""
+
+    name: str
+    schedule: str  # POLL_SCHEDULE
+    first_delay: float  # POLL_FIRST_DELAY
+    interval: float  # POLL_INTERVAL
+    max_gap: float  # POLL_MAX_GAP
+
+
+ADAPTIVE = Mode("adaptive", "adaptive", first_delay=8, interval=8, max_gap=60)
+FIXED = Mode("fixed 5 s", "fixed", first_delay=5, interval=5, max_gap=5)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one scenario measured; times are real-time-equivalent seconds."""
+
+    jobs: int
+    mode: Mode
+    factor: float
+    rate: float
+    polls: int
+    submits: int
+    delays: list[float]
+    peak_granted: int  # most polls the budget let go in any one-second window
+    peak_sent: int  # most polls the fake got that were granted in any one-second window
+    unstamped_polls: int  # polls the fake got that no budget grant let go
+    peak_arrived_1s: int  # most polls the fake got within any one second of arrival
+    peak_arrived_10s: int  # ... and within any ten seconds
+    saturated_seconds: int  # one-second spans in which the budget was (nearly) all used
+    fixed_polls_needed: float  # per job, had fixed 5 s polling been allowed every call
+    worker: dict[str, Any]
+
+    @property
+    def polls_per_job(self) -> float:
+        return self.polls / self.jobs
+
+    def delay(self, quantile: float) -> float:
+        """The delay from completion to delivery that `quantile` of jobs stay within."""
+        ordered = sorted(self.delays)
+        return ordered[min(len(ordered), max(1, math.ceil(quantile * len(ordered)))) - 1]
+
+
+def fixed_polls(duration: float, *, first: float = 5.0, interval: float = 5.0) -> int:
+    """Polls that fixed-interval polling spends on a render of `duration` seconds."""
+    return 1 + max(0, math.ceil((duration - first) / interval))
+
+
+def saturated(grants: list[float], rate: float, share: float = 0.95) -> int:
+    """How many one-second spans (from the first grant) used at least `share` of the rate."""
+    if not grants:
+        return 0
+    start = min(grants)
+    spans: dict[int, int] = {}
+    for grant in grants:
+        second = int(grant - start)
+        spans[second] = spans.get(second, 0) + 1
+    return sum(1 for count in spans.values() if count >= share * rate)
+
+
+def most_in_window(times: list[float], window: float) -> int:
+    """The largest number of `times` within any half-open window of `window` seconds."""
+    ordered = sorted(times)
+    best = start = 0
+    for end, stamp in enumerate(ordered):
+        while stamp - ordered[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def run_scenario(
+    jobs: int, mode: Mode, *, factor: float, rate: float, seed: int, concurrency: int = 8
+) -> Result:
+    """Run `jobs` renders through the real poller with `mode`, under a `rate` budget."""
+    clock = CompressedClock(factor)
+    fake = TimedFakeAPIMart(api_key=API_KEY, clock=clock, record_bodies=False, seed=seed)
+    async with fake as api:
+        with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            command = [
+                sys.executable,
+                "-m",
+                "bench.worker",
+                f"--api-url={api.base_url}",
+                f"--database={Path(folder) / 'bot.sqlite3'}",
+                f"--jobs={jobs}",
+                f"--mode={mode.schedule}",
+                f"--factor={factor!r}",
+                f"--rate={rate!r}",
+                f"--interval={mode.interval!r}",
+                f"--first-delay={mode.first_delay!r}",
+                f"--max-gap={mode.max_gap!r}",
+                f"--concurrency={concurrency}",
+            ]
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            assert process.stdin is not None and process.stdout is not None
+            # Every job is in flight: start the clock for both processes at the same instant.
+            ready = await process.stdout.readline()
+            if ready.strip() == b"ready":
+                clock.start(time.monotonic())
+                process.stdin.write(f"{clock.origin!r}\n".encode())
+                await process.stdin.drain()
+            out, err = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"worker failed ({process.returncode}):\n{err.decode()[-4000:]}")
+        worker = json.loads(out.decode().splitlines()[-1])
+        deliveries: dict[str, float] = worker.pop("deliveries")
+        grants: list[float] = worker.pop("grants")
+        tasks = api.timed_tasks()
+        missing = [task.id for task in tasks if task.id not in deliveries]
+        if len(tasks) != jobs or missing:
+            raise RuntimeError(f"{len(tasks)} tasks, {len(missing)} never delivered")
+        polls = [request.time for request in api.requests if request.route == "poll"]
+        return Result(
+            jobs=jobs,
+            mode=mode,
+            factor=factor,
+            rate=rate,
+            polls=len(polls),
+            submits=len(api.requests_for("submit")),
+            delays=[deliveries[task.id] - task.finished_at for task in tasks],
+            peak_granted=most_in_window(grants, 1.0),
+            peak_sent=most_in_window(api.polls_granted_at, 1.0),
+            unstamped_polls=api.unstamped_polls,
+            peak_arrived_1s=most_in_window(polls, 1.0),
+            peak_arrived_10s=most_in_window(polls, 10.0),
+            saturated_seconds=saturated(grants, rate),
+            fixed_polls_needed=sum(fixed_polls(t.profile.duration) for t in tasks) / jobs,
+            worker=worker,
+        )
