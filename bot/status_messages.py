@@ -73,12 +73,13 @@ class StatusMessages:
         message_id = job.status_message_id
         if message_id is None or job.id in self._gone:
             return
-        content = await self.render(job)
         now = self._clock()
         last = self._last.get(job.id)
-        if last is not None and last[1] == content:
-            return
+        # Throttle first: rendering may read the database, and most polls are too soon to edit.
         if not final and last is not None and now - last[0] < self._min_interval:
+            return
+        content = await self.render(job)
+        if last is not None and last[1] == content:
             return
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
