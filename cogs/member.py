@@ -13,8 +13,8 @@ from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
 from bot.status import progress_bar
 from bot.text import one_line
+from cogs._queue import answer_privately
 from cogs.moderation import answer_quota
-from cogs.video import answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

@@ -21,8 +21,6 @@ log = logging.getLogger(__name__)
 
 Choice = app_commands.Choice
 GENERATION_MODES: dict[str, GenerationType] = {"frame": "frame", "reference": "reference"}
-# `answer_privately` is imported from here by other cogs.
-__all__ = ["GENERATION_MODES", "VideoCog", "answer_privately", "setup"]
 
 
 class VideoCog(commands.Cog):
