@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 
 import discord
@@ -12,7 +13,8 @@ import yarl
 from pydantic import ValidationError
 
 from bot.app import VideoBot
-from bot.db import Database
+from bot.db import Database, DatabaseInUse
+from bot.engine.clock import SteadyClock
 from bot.logs import configure_logging
 from bot.settings import Settings, describe_settings_errors
 
@@ -38,12 +40,42 @@ def point_discord_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-async def run(settings: Settings) -> int:
-    """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
-    db = await Database.open(settings.database_path)
+async def open_database(settings: Settings) -> Database | None:
+    """The migrated database, or None after one clear line saying why it cannot be used."""
+    path = settings.database_path
+    try:
+        db = await Database.open(path)
+    except DatabaseInUse as error:
+        log.error(
+            "Cannot start: %s. Stop the other process, or use PostgreSQL to run several.", error
+        )
+        return None
+    except (OSError, sqlite3.Error) as error:
+        log.error(
+            "Cannot open the database at %s (%s): check DATABASE_PATH and its folder's permissions",
+            path,
+            error,
+        )
+        return None
     try:
         await db.migrate()
-        bot = VideoBot(settings, db)
+    except (OSError, sqlite3.Error) as error:
+        await db.close()
+        log.error(
+            "Cannot write the database at %s (%s): check free space and permissions", path, error
+        )
+        return None
+    return db
+
+
+async def run(settings: Settings) -> int:
+    """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
+    db = await open_database(settings)
+    if db is None:
+        return 1
+    try:
+        # Renders, leases and cooldowns are timed with a clock the system clock cannot step.
+        bot = VideoBot(settings, db, clock=SteadyClock())
         loop = asyncio.get_running_loop()
         closing: list[asyncio.Task[None]] = []
         for signum in (signal.SIGTERM, signal.SIGINT):

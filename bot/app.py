@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import discord
@@ -17,17 +19,16 @@ from bot.db import Database
 from bot.delivery import Delivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
-from bot.jobs.models import MessageRef
+from bot.jobs.models import Job, MessageRef
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, LeaseTerms
 from bot.media_refresh import DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.translator import CommandTranslator
-from cogs.results import result_view
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class VideoBot(commands.Bot):
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
+    # Set by `cogs.results` while it is loaded: the core never imports a cog.
+    result_view: Callable[[Job], discord.ui.View | None] | None = None
 
     def __init__(
         self,
@@ -75,6 +78,11 @@ class VideoBot(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock = clock
+        # Commands that are recording or sending a job; shutdown waits for them.
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.closing = False
 
     async def setup_hook(self) -> None:
         """Open the session, wire the core, load cogs, sync commands, start polling."""
@@ -86,19 +94,31 @@ class VideoBot(commands.Bot):
             api_key=settings.apimart_api_key.get_secret_value(),
             timeout=settings.http_timeout,
         )
-        self.store = JobStore(self.db)
+        self.store = JobStore(self.db, clock=self.clock, leases=LeaseTerms())
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
         )
+        # The engine retries a failed call itself, later and within its budget, so its client
+        # makes exactly one request per budget token and every 429 reaches the budget; a submit
+        # never sleeps on `Retry-After` (it becomes the job's next due time).
+        engine_client = APIMartClient(
+            self.session,
+            base_url=settings.apimart_base_url,
+            api_key=settings.apimart_api_key.get_secret_value(),
+            timeout=settings.http_timeout,
+            retry=RetryPolicy(max_retries=0),
+        )
+        budget = RequestBudget(settings.api_requests_per_second)
         self.jobs = JobService(
             self.store,
-            self.apimart,
+            engine_client,
             clock=self.clock,
             timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
             on_change=self._wake_poller,
             admission=self.moderation.admit,
             on_balance=self.moderation.pause.on_balance,
+            budget=budget,
             refresh_media=DiscordMediaRefresher(
                 attachment_urls=self._attachment_urls,
                 client=self.apimart,
@@ -113,25 +133,17 @@ class VideoBot(commands.Bot):
             timeout=settings.http_timeout,
         )
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
-        # The poller retries a failed poll itself, later and within its budget, so its client
-        # makes exactly one request per budget token and every 429 reaches the budget.
-        poll_client = APIMartClient(
-            self.session,
-            base_url=settings.apimart_base_url,
-            api_key=settings.apimart_api_key.get_secret_value(),
-            timeout=settings.http_timeout,
-            retry=RetryPolicy(max_retries=0),
-        )
         self.poller = Poller(
             self.store,
-            poll_client,
+            engine_client,
             self.jobs,
             Delivery(
                 self,
                 self.session,
+                self.store,
                 clock=self.clock,
                 status=self.status_messages,
-                result_view=result_view,
+                result_view=self._result_view,
             ),
             clock=self.clock,
             on_progress=self.status_messages.update,
@@ -139,13 +151,16 @@ class VideoBot(commands.Bot):
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
                 concurrency=settings.poll_concurrency,
+                submit_workers=settings.submit_workers,
+                delivery_workers=settings.delivery_workers,
+                stop_timeout=settings.shutdown_grace,
                 schedule=PollSchedule(
                     interval=settings.poll_interval,
                     max_gap=settings.poll_max_gap,
                     mode=ScheduleMode(settings.poll_schedule),
                 ),
             ),
-            budget=RequestBudget(settings.api_requests_per_second),
+            budget=budget,
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
@@ -168,6 +183,9 @@ class VideoBot(commands.Bot):
             log.info("Message %d cannot be read again (%s)", source.message_id, error)
             return {}
         return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
+
+    def _result_view(self, job: Job) -> discord.ui.View | None:
+        return self.result_view(job) if self.result_view is not None else None
 
     def _wake_poller(self) -> None:
         if hasattr(self, "poller"):
@@ -206,10 +224,39 @@ class VideoBot(commands.Bot):
             len(self.guilds),
         )
 
+    @contextlib.asynccontextmanager
+    async def command_in_flight(self) -> AsyncIterator[None]:
+        """Mark a command that records or sends a job, so shutdown lets it finish."""
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
     async def close(self) -> None:
-        """Stop polling while HTTP still works, then disconnect, then close the session."""
+        """Drain, in order, while HTTP still works: commands in flight, the engine, the cogs.
+
+        New commands are answered "restarting" from the first moment; a submit in flight
+        completes and its task id is stored; nothing is marked delivered before it was posted.
+        """
+        self.closing = True
+        grace = self.settings.shutdown_grace
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning(
+                "%d commands still running after %.0fs; stopping anyway", self._in_flight, grace
+            )
         if hasattr(self, "poller"):
             await self.poller.stop()
+        for extension in list(self.extensions):
+            try:
+                await self.unload_extension(extension)
+            except commands.ExtensionError:
+                log.exception("Failed to unload extension %s", extension)
         await super().close()
         if hasattr(self, "session"):
             await self.session.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -46,29 +48,70 @@ def load_migrations(directory: Path) -> list[Migration]:
     return migrations
 
 
+class DatabaseInUse(RuntimeError):
+    """Another process already runs the bot on this SQLite file."""
+
+
+def _lock_file(path: Path) -> int:
+    """Hold an exclusive lock beside the database for as long as this process lives.
+
+    SQLite is for one process: a second bot on the same file would take over leases that the
+    first one still works on. The lock is released by the kernel however the holder dies.
+    """
+    descriptor = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise DatabaseInUse(
+            f"another bot process is already using {path}; SQLite is for one process"
+        ) from None
+    return descriptor
+
+
 class Database:
     """One aiosqlite connection; every statement goes through one lock, so writes never race."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, lock_descriptor: int | None = None
+    ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._lock_descriptor = lock_descriptor
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        """Open (creating the folder and file if needed) with WAL and a busy timeout."""
+        """Open (creating the folder and file if needed) with WAL and a busy timeout.
+
+        Raises `DatabaseInUse` when another process holds the file, `OSError` or
+        `sqlite3.Error` when it cannot be created, opened or written.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA synchronous=NORMAL")
-        return cls(connection)
+        descriptor = _lock_file(path)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            await connection.close()
+            os.close(descriptor)
+            raise
+        return cls(connection, descriptor)
 
     async def close(self) -> None:
-        """Wait for the statement in flight, then close."""
+        """Wait for the statement in flight, then close and let another process have the file."""
         async with self._lock:
             await self._connection.close()
+        if self._lock_descriptor is not None:
+            os.close(self._lock_descriptor)
+            self._lock_descriptor = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

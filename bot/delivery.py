@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
+import tempfile
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any, cast
 
 import aiohttp
 import discord
@@ -14,6 +16,7 @@ import discord
 from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.store import JobStore
 from bot.status_messages import StatusMessages
 from bot.text import truncate
 
@@ -21,8 +24,15 @@ log = logging.getLogger(__name__)
 
 PROMPT_PREVIEW_CHARS = 1000
 VIDEO_FILENAME = "video.mp4"
-_DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
-_HISTORY_SCAN_LIMIT = 100
+_DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=300, sock_read=60)
+# Downloads are kept in memory up to this size, then spill to a temporary file.
+_SPOOL_IN_MEMORY = 8 * 1024 * 1024
+_CHUNK = 256 * 1024
+# A result that cannot be fetched this many times is reported with its link, honestly.
+DOWNLOAD_ATTEMPTS = 3
+# Discord's clock and ours may differ a little: look this much earlier for an earlier post.
+_CLOCK_SKEW = datetime.timedelta(minutes=2)
+_VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 # Discord answers 413 (code 40005) when an upload is over the server's limit.
 _PAYLOAD_TOO_LARGE = 413
 
@@ -107,13 +117,32 @@ def failure_text(job: Job, mention: str) -> list[str]:
     ]
 
 
+class DownloadFailed(Exception):
+    """The result could not be fetched whole (an error status, not a video, cut short)."""
+
+
+class TooLarge(Exception):
+    """The result is over the upload limit: post its link instead."""
+
+
+class _Retry(Exception):
+    """Nothing was posted; try the whole delivery again later."""
+
+
 class Delivery:
-    """Turns a finished job into a channel message, falling back to a DM."""
+    """Turns a finished job into a channel message, falling back to a DM; posts it once.
+
+    Each attempt is written down (when, and whether to the channel or a DM) before it posts;
+    a later attempt first reads that conversation from then on for the bot's post carrying the
+    job's footer, to the end, so a crash between posting and marking delivered never posts
+    twice, however busy the channel was.
+    """
 
     def __init__(
         self,
         client: discord.Client,
         session: aiohttp.ClientSession,
+        store: JobStore,
         *,
         clock: Callable[[], float] = time.time,
         status: StatusMessages | None = None,
@@ -121,19 +150,24 @@ class Delivery:
     ) -> None:
         self._client = client
         self._session = session
+        self._store = store
         self._clock = clock
         self._status = status
         self._result_view = result_view
 
     async def __call__(self, job: Job) -> DeliveryResult:
         """Deliver `job`; says whether to retry later."""
+        try:
+            return await self._deliver(job)
+        except _Retry:
+            return DeliveryResult(DeliveryOutcome.RETRY)
+
+    async def _deliver(self, job: Job) -> DeliveryResult:
+        existing = await self._earlier_post(job)
+        if existing is not None:
+            log.info("Job %d was already delivered as message %d", job.id, existing)
+            return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
         channel = await self._resolve_channel(job.requester.channel_id)
-        if channel is not None and job.delivery_attempts > 0:
-            # A previous attempt may have posted before the bot died: never post twice.
-            existing = await self._find_existing(channel, job)
-            if existing is not None:
-                log.info("Job %d was already delivered as message %d", job.id, existing)
-                return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
             return await self._deliver_by_dm(job)
@@ -151,6 +185,25 @@ class Delivery:
             await self._status.update(job, final=True)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
+    async def _earlier_post(self, job: Job) -> int | None:
+        """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""
+        if job.delivery_started_at is None:
+            return None
+        if job.delivery_target == "dm":
+            try:
+                user = await self._client.fetch_user(job.requester.user_id)
+                target: Messageable | None = await user.create_dm()
+            except (discord.Forbidden, discord.NotFound):
+                return None  # no DM channel: nothing can have been posted there
+            except discord.HTTPException as error:
+                log.warning("Job %d: cannot open the DM to check (%s)", job.id, error)
+                raise _Retry from None
+        else:
+            target = await self._resolve_channel(job.requester.channel_id)
+        if target is None:
+            return None
+        return await self._find_existing(target, job, job.delivery_started_at)
+
     async def _resolve_channel(self, channel_id: int) -> Messageable | None:
         channel = self._client.get_channel(channel_id)
         if channel is None:
@@ -163,6 +216,7 @@ class Delivery:
     async def _deliver_by_dm(self, job: Job) -> DeliveryResult:
         try:
             user = await self._client.fetch_user(job.requester.user_id)
+            await user.create_dm()
             message = await self._send(user, job, dm=True)
         except (discord.Forbidden, discord.NotFound):
             return DeliveryResult(DeliveryOutcome.UNREACHABLE)
@@ -171,20 +225,29 @@ class Delivery:
             return DeliveryResult(DeliveryOutcome.RETRY)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
-    async def _find_existing(self, channel: Messageable, job: Job) -> int | None:
-        """The result message an earlier attempt already posted, if any."""
+    async def _find_existing(self, target: Messageable, job: Job, since: float) -> int | None:
+        """The bot's result post for `job` in `target` since `since`; raises `_Retry` if unsure.
+
+        Reads every message from the attempt's start to now (not a fixed number), so a busy
+        channel cannot hide the earlier post.
+        """
         footer = job_footer(job)
-        # Results reply to the status message, so nothing older needs reading.
-        after = discord.Object(job.status_message_id) if job.status_message_id else None
+        start = datetime.datetime.fromtimestamp(since, datetime.UTC) - _CLOCK_SKEW
+        after = discord.Object(discord.utils.time_snowflake(start))
+        if job.status_message_id is not None and job.delivery_target != "dm":
+            # Results reply to the status message, so nothing older needs reading.
+            after = discord.Object(min(after.id, job.status_message_id))
         me = self._client.user
         try:
-            async for message in channel.history(limit=_HISTORY_SCAN_LIMIT, after=after):
+            async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:
                     continue
                 if any(embed.footer.text == footer for embed in message.embeds):
                     return message.id
-        except discord.HTTPException:
-            log.warning("Job %d: cannot read history to check for a duplicate", job.id)
+        except discord.HTTPException as error:
+            # Unsure whether it was posted: posting now could post twice, so wait instead.
+            log.warning("Job %d: cannot read history to check for a duplicate (%s)", job.id, error)
+            raise _Retry from None
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
@@ -192,17 +255,12 @@ class Delivery:
         mention = f"<@{job.requester.user_id}>"
         lines: list[str] = []
         embed = result_embed(job)
-        file: discord.File | None = None
+        video: IO[bytes] | None = None
         if job.state is JobState.COMPLETED and job.result_url is not None:
             if job.result_expires_at is not None and job.result_expires_at <= self._clock():
                 lines.append(t("result_link_expired", locale, mention=mention))
             else:
-                lines.append(t("result_ready", locale, mention=mention))
-                data = await self._download(job.result_url, self._upload_limit(target))
-                if data is not None:
-                    file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
-                else:
-                    lines.append(self._link_text(job))
+                video = await self._fetch_result(job, target, lines, mention)
         else:
             lines.extend(failure_text(job, mention))
         if dm:
@@ -215,14 +273,51 @@ class Delivery:
                 fail_if_not_exists=False,
             )
         content = "\n".join(lines)
+        began = await self._store.begin_delivery(
+            job, now=self._clock(), target="dm" if dm else "channel"
+        )
+        if began is None:
+            log.warning("Job %d: delivery claim was lost; not posting", job.id)
+            raise _Retry
         try:
-            return await self._post(target, job, content, embed, reference, file)
-        except discord.HTTPException as error:
-            if file is None or error.status != _PAYLOAD_TOO_LARGE:
-                raise
-            log.info("Job %d: upload refused as too large; posting the link instead", job.id)
-            content = "\n".join([*lines, self._link_text(job)])
-            return await self._post(target, job, content, embed, reference, None)
+            # A spooled file is an IOBase (Python 3.11+): discord.py streams it from there.
+            file = (
+                discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+                if video is not None
+                else None
+            )
+            try:
+                return await self._post(target, job, content, embed, reference, file)
+            except discord.HTTPException as error:
+                if file is None or error.status != _PAYLOAD_TOO_LARGE:
+                    raise
+                log.info("Job %d: upload refused as too large; posting the link instead", job.id)
+                content = "\n".join([*lines, self._link_text(job)])
+                return await self._post(target, job, content, embed, reference, None)
+        finally:
+            if video is not None:
+                video.close()
+
+    async def _fetch_result(
+        self, job: Job, target: Messageable, lines: list[str], mention: str
+    ) -> IO[bytes] | None:
+        """The video to upload, or None with its link in `lines`; raises `_Retry` to try later."""
+        assert job.result_url is not None
+        locale = job.requester.locale
+        try:
+            video = await self._download(job.result_url, self._upload_limit(target))
+        except TooLarge:
+            lines += [t("result_ready", locale, mention=mention), self._link_text(job)]
+            return None
+        except DownloadFailed as error:
+            if job.delivery_attempts + 1 < DOWNLOAD_ATTEMPTS:
+                log.warning("Job %d: result download failed (%s); will retry", job.id, error)
+                raise _Retry from None
+            log.error("Job %d: result download kept failing (%s); posting the link", job.id, error)
+            lines.append(t("result_download_failed", locale, mention=mention, url=job.result_url))
+            return None
+        lines.append(t("result_ready", locale, mention=mention))
+        return video
 
     async def _post(
         self,
@@ -268,24 +363,37 @@ class Delivery:
             return guild.filesize_limit
         return discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
 
-    async def _download(self, url: str, limit: int) -> bytes | None:
-        """The video's bytes if it fits under `limit`, else None (post the link instead)."""
+    async def _download(self, url: str, limit: int) -> IO[bytes]:
+        """The whole video in a spooled temporary file (memory, then disk), checked.
+
+        Raises `TooLarge` when it is over `limit` (known from Content-Length before reading, when
+        given) and `DownloadFailed` for an error status, a body that is not a video, or a body
+        cut short.
+        """
         try:
             # Result URLs are public: no Authorization header goes to them.
             async with self._session.get(url, timeout=_DOWNLOAD_TIMEOUT) as response:
                 if response.status != 200:
-                    log.warning(
-                        "Result download answered HTTP %d; posting the link", response.status
-                    )
-                    return None
-                if response.content_length is not None and response.content_length > limit:
-                    return None
-                buffer = bytearray()
-                async for chunk in response.content.iter_chunked(64 * 1024):
-                    buffer.extend(chunk)
-                    if len(buffer) > limit:
-                        return None
-                return bytes(buffer)
+                    raise DownloadFailed(f"HTTP {response.status}")
+                if not response.content_type.lower().startswith(_VIDEO_TYPES):
+                    raise DownloadFailed(f"not a video ({response.content_type})")
+                expected = response.content_length
+                if expected is not None and expected > limit:
+                    raise TooLarge
+                spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+                try:
+                    size = 0
+                    async for chunk in response.content.iter_chunked(_CHUNK):
+                        size += len(chunk)
+                        if size > limit:
+                            raise TooLarge
+                        spool.write(chunk)
+                    if size == 0 or (expected is not None and size != expected):
+                        raise DownloadFailed(f"body cut short ({size} of {expected} bytes)")
+                except BaseException:
+                    spool.close()
+                    raise
+                spool.seek(0)
+                return spool
         except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Result download failed (%s); posting the link", type(error).__name__)
-            return None
+            raise DownloadFailed(type(error).__name__) from None

@@ -79,6 +79,16 @@ class Settings(BaseSettings):
     poll_concurrency: int = Field(
         default=8, gt=0, le=64, description="status checks in flight at once (1-64)"
     )
+    submit_workers: int = Field(
+        default=4, gt=0, le=64, description="submits in flight at once (1-64)"
+    )
+    delivery_workers: int = Field(
+        default=8, gt=0, le=64, description="result deliveries in flight at once (1-64)"
+    )
+    shutdown_grace: Seconds = Field(
+        default=8.0,
+        description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
+    )
     message_content_intent: bool = Field(
         default=False,
         description="true or false: whether the Message Content intent is enabled in the portal",

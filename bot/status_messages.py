@@ -68,15 +68,17 @@ class StatusMessages:
 
         return await self.announce(job, send)
 
-    async def update(self, job: Job, *, final: bool = False) -> None:
-        """Edit the status message if it changed, at most once per interval unless `final`."""
+    async def update(self, job: Job, *, final: bool = False, now_please: bool = False) -> None:
+        """Edit the status message if it changed, at most once per interval unless `final` (the
+        last edit) or `now_please` (a change the member is waiting to see, such as "accepted")."""
         message_id = job.status_message_id
         if message_id is None or job.id in self._gone:
             return
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
-        if not final and last is not None and now - last[0] < self._min_interval:
+        throttled = not (final or now_please)
+        if throttled and last is not None and now - last[0] < self._min_interval:
             return
         content = await self.render(job)
         if last is not None and last[1] == content:

@@ -7,6 +7,7 @@ answers are channel replies that ping only the member).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ import discord
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
-from bot.jobs.models import JobRefused, JobState, MediaInput, MessageRef, Requester
+from bot.jobs.models import Job, JobRefused, JobState, MediaInput, MessageRef, Requester
 from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# How long recording a job may take before Discord must be answered anyway (it allows 3 s).
+ACK_BUDGET = 1.0
 
 
 def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
@@ -244,16 +247,48 @@ async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) ->
     if missing:
         await origin.tell(msg("missing_channel_permissions", missing=", ".join(missing)))
         return
-    # Everything slow happens after this acknowledgement, well inside Discord's 3 seconds.
-    await origin.acknowledge()
-    try:
-        report = await bot.jobs.create_and_submit(origin.requester(), request)
-    except JobRefused as refusal:
-        await origin.tell(refusal.user_message)
+    if bot.closing:
+        await origin.tell(msg("bot_restarting"))
         return
-    announced = False
-    if report.state in (JobState.QUEUED, JobState.RECORDED):
-        # The announcement is the job's status message: the poller keeps it current.
-        announced = await bot.status_messages.announce(report.job, origin.announce) is not None
+    async with bot.command_in_flight():
+        await _record_announce_submit(bot, origin, request)
+
+
+async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
+    job = await _record_then_acknowledge(bot, origin, request)
+    if job is None:
+        return
+    # Announce, then submit: the status message exists before the job can finish and be posted.
+    announced = await bot.status_messages.announce(job, origin.announce) is not None
+    report = await bot.jobs.submit(job, member_present=True)
+    if report.state not in (JobState.QUEUED, JobState.RECORDED):
+        if announced:
+            await bot.status_messages.update(report.job, final=True)
+        await origin.tell(report.member_message)
+        return
+    if announced:
+        await bot.status_messages.update(report.job, now_please=True)
     if not (announced and origin.announcement_answers):
         await origin.tell(report.member_message)
+
+
+async def _record_then_acknowledge(
+    bot: VideoBot, origin: Origin, request: VideoRequest
+) -> Job | None:
+    """Record the job, then acknowledge; None when a policy refused it (the member was told).
+
+    Recording first means a crash right after Discord is answered cannot lose the job. Under a
+    burst the database may take longer than Discord's 3 seconds allow, so after `ACK_BUDGET`
+    the acknowledgement goes first and the recording finishes behind it.
+    """
+    recording = asyncio.ensure_future(bot.jobs.record(origin.requester(), request))
+    done, _ = await asyncio.wait({recording}, timeout=ACK_BUDGET)
+    if not done:
+        await origin.acknowledge()
+    try:
+        job = await recording
+    except JobRefused as refusal:
+        await origin.tell(refusal.user_message)
+        return None
+    await origin.acknowledge()
+    return job

@@ -178,12 +178,15 @@ class ResultButtons(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        """Match clicks on any result, including ones posted before a restart."""
+        """Match clicks on any result, including ones posted before a restart; lend delivery
+        the buttons to attach (the core never imports a cog)."""
         self.bot.add_dynamic_items(ResultButton)
+        self.bot.result_view = result_view
 
     async def cog_unload(self) -> None:
-        """Stop matching them."""
+        """Stop matching them; results posted from now on carry none."""
         self.bot.remove_dynamic_items(ResultButton)
+        self.bot.result_view = None
 
 
 async def setup(bot: VideoBot) -> None:

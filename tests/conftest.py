@@ -42,8 +42,8 @@ async def db(tmp_path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def store(db: Database) -> JobStore:
-    return JobStore(db)
+def store(db: Database, clock: FakeClock) -> JobStore:
+    return JobStore(db, clock=clock)
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
+from bot.jobs.store import Stage
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
+from tests.jobstates import claimed, finished, submitted
 
 
 async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
@@ -14,8 +16,7 @@ async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
     job = await store.create(
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
-    await store.claim_for_submit(job.id)
-    await store.mark_submitted(job.id, f"task_{job.id}", now=clock(), first_poll_at=clock())
+    job = await submitted(store, job, now=clock())
     url = api.add_file(f"v{job.id}.mp4", b"\x00" * size)
     info = TaskInfo(
         task_id=f"task_{job.id}",
@@ -25,8 +26,8 @@ async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
         expires_at=int(clock() + expires_in),
         credits_cost=4,
     )
-    await store.finish(job.id, JobState.COMPLETED, now=clock(), info=info)
-    return await store.get(job.id)
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    return await claimed(store, job.id, Stage.DELIVER)
 
 
 def results(fake):
@@ -36,14 +37,13 @@ def results(fake):
 async def test_a_result_posted_before_a_crash_is_not_posted_again(
     store, clock, fake, client, api, session
 ):
-    delivery = Delivery(client, session, clock=clock)
+    delivery = Delivery(client, session, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
-    await store.begin_delivery(job.id)
     first = await delivery(job)
     assert first.outcome is DeliveryOutcome.DELIVERED
     # The process dies here, before marking the job delivered. After the restart:
     retried = await store.get(job.id)
-    assert retried.delivery_attempts == 1 and retried.delivered_at is None
+    assert retried.delivery_started_at is not None and retried.delivered_at is None
     second = await delivery(retried)
     assert second.outcome is DeliveryOutcome.DELIVERED
     assert second.message_id == first.message_id
@@ -53,7 +53,7 @@ async def test_a_result_posted_before_a_crash_is_not_posted_again(
 async def test_an_expired_result_link_is_explained(store, clock, fake, client, api, session):
     job = await finished_job(store, clock, fake, api, expires_in=60)
     clock.advance(120)
-    await Delivery(client, session, clock=clock)(job)
+    await Delivery(client, session, store, clock=clock)(job)
     [message] = results(fake)
     assert "link had already expired" in message["content"]
     assert message["attachments"] == []
@@ -62,7 +62,7 @@ async def test_an_expired_result_link_is_explained(store, clock, fake, client, a
 async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, client, api, session):
     fake.upload_limit = 512  # the server's real limit is lower than discord.py believes
     job = await finished_job(store, clock, fake, api, size=1024)
-    result = await Delivery(client, session, clock=clock)(job)
+    result = await Delivery(client, session, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
     assert message["attachments"] == []
@@ -73,7 +73,7 @@ async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, cli
 async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, client, api, session):
     fake.fail_next("POST", r"/channels/\d+/messages", status=503, times=10)
     job = await finished_job(store, clock, fake, api)
-    result = await Delivery(client, session, clock=clock)(job)
+    result = await Delivery(client, session, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.RETRY
     assert results(fake) == []
 
@@ -82,7 +82,7 @@ async def test_results_never_use_the_interaction_webhook(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
         world.discord.token_lifetime = 0.5  # pretend the 15 minutes passed during the render
         interaction = await world.video(prompt="slow render")
-        await interaction.wait_for_followup()
+        await interaction.wait_for_answer()
         queued_at = len(world.discord.requests)
         world.discord.advance_clock(1)
         await world.discord.wait_for_message(predicate=lambda m: bool(m.get("embeds")), timeout=10)

@@ -5,6 +5,7 @@ import dataclasses
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.status_messages import StatusMessages
+from tests.jobstates import submitted
 
 
 async def posted_job(store, clock, fake, client, status):
@@ -12,9 +13,7 @@ async def posted_job(store, clock, fake, client, status):
     job = await store.create(
         requester, VideoRequest(prompt="a *bold* @everyone cat"), now=clock(), submit_by=clock()
     )
-    await store.claim_for_submit(job.id)
-    await store.mark_submitted(job.id, f"task_{job.id}", now=clock(), first_poll_at=clock())
-    job = await store.get(job.id)
+    job = await submitted(store, job, now=clock())
     await status.post(client.get_partial_messageable(fake.channel_id), job)
     return await store.get(job.id)
 

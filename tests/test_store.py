@@ -4,6 +4,7 @@ import asyncio
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
+from bot.jobs.store import Stage
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(
@@ -26,20 +27,24 @@ async def test_a_job_round_trips_with_every_parameter(store, clock):
 
 async def test_lifecycle_from_recorded_to_delivered(store, clock):
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    assert await store.claim_for_submit(job.id)
-    assert not await store.claim_for_submit(job.id), "a job is submitted once"
-    await store.mark_submitted(job.id, "task_1", now=clock(), first_poll_at=clock() + 8)
-    assert await store.due_for_poll(clock(), 10) == []
+    claim = await store.claim_for_submit(job.id)
+    assert claim is not None and claim.state is JobState.SUBMITTING
+    assert await store.claim_for_submit(job.id) is None, "a job is submitted once"
+    await store.mark_submitted(claim, "task_1", now=clock(), first_poll_at=clock() + 8)
+    assert await store.claim_due(Stage.POLL, 10) == []
     clock.advance(8)
-    [due] = await store.due_for_poll(clock(), 10)
+    [due] = await store.claim_due(Stage.POLL, 10)
     assert due.task_id == "task_1"
     progressed = await store.record_progress(
         due,
         TaskInfo(task_id="task_1", status=TaskStatus.PROCESSING, progress=40, estimated_time=240),
         next_poll_at=clock() + 8,
     )
-    assert progressed == await store.get(job.id), "the returned job is what is stored"
-    assert (await store.get(job.id)).state is JobState.PROCESSING
+    assert progressed is not None
+    stored = await store.get(job.id)
+    assert stored is not None and stored.state is JobState.PROCESSING and stored.progress == 40
+    clock.advance(8)
+    [due] = await store.claim_due(Stage.POLL, 10)
     info = TaskInfo(
         task_id="task_1",
         status=TaskStatus.COMPLETED,
@@ -49,23 +54,24 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
         credits_cost=4,
         cost=0.4,
     )
-    assert await store.finish(job.id, JobState.COMPLETED, now=clock(), info=info)
-    assert not await store.finish(job.id, JobState.FAILED, now=clock()), "final is final"
-    [waiting] = await store.due_for_delivery(clock(), 10)
+    assert await store.finish(due, JobState.COMPLETED, now=clock(), info=info)
+    assert not await store.finish(due, JobState.FAILED, now=clock()), "final is final"
+    [waiting] = await store.claim_due(Stage.DELIVER, 10)
     assert waiting.result_url == "https://cdn/v.mp4"
     assert waiting.credits_cost == 4
-    await store.mark_delivered(job.id, now=clock(), message_id=99)
-    assert await store.due_for_delivery(clock(), 10) == []
+    await store.mark_delivered(waiting, now=clock(), message_id=99)
+    assert await store.claim_due(Stage.DELIVER, 10) == []
     assert (await store.get(job.id)).delivery_message_id == 99
 
 
-async def test_next_due_time_covers_polls_and_deliveries(store, clock):
-    assert await store.next_due_time() is None
+async def test_next_due_covers_submits_polls_and_deliveries(store, clock):
+    assert await store.next_due(Stage.SUBMIT) is None
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    assert await store.next_due_time() == clock() + 60
-    await store.claim_for_submit(job.id)
-    await store.mark_submitted(job.id, "t", now=clock(), first_poll_at=clock() + 5)
-    assert await store.next_due_time() == clock() + 5
+    assert await store.next_due(Stage.SUBMIT) == clock() + 60
+    claim = await store.claim_for_submit(job.id)
+    await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock() + 5)
+    assert await store.next_due(Stage.POLL) == clock() + 5
+    assert await store.next_due(Stage.DELIVER) is None
 
 
 async def test_concurrent_creates_lose_nothing(store, clock):
@@ -81,4 +87,71 @@ async def test_concurrent_creates_lose_nothing(store, clock):
         )
     )
     assert len({job.id for job in jobs}) == 200
-    assert len(await store.due_for_submit(clock(), 1000)) == 200
+    assert len(await store.claim_due(Stage.SUBMIT, 1000)) == 200
+
+
+# Leases and fencing ------------------------------------------------------------------------
+
+
+async def test_a_claimed_job_is_not_claimed_again_until_its_lease_lapses(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock())
+    [first] = await store.claim_due(Stage.POLL, 10)
+    assert await store.claim_due(Stage.POLL, 10) == [], "held by the first worker"
+    assert await store.next_due(Stage.POLL) == clock() + store.leases.poll
+    clock.advance(store.leases.poll + 1)
+    [second] = await store.claim_due(Stage.POLL, 10)
+    assert second.version > first.version
+
+
+async def test_a_worker_whose_lease_lapsed_cannot_overwrite_the_new_holder(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock())
+    [stale] = await store.claim_due(Stage.POLL, 10)
+    clock.advance(store.leases.poll + 1)
+    [fresh] = await store.claim_due(Stage.POLL, 10)
+    done = TaskInfo(task_id="t", status=TaskStatus.COMPLETED, progress=100, video_url="https://v")
+    assert await store.finish(fresh, JobState.COMPLETED, now=clock(), info=done)
+    running = TaskInfo(task_id="t", status=TaskStatus.PROCESSING, progress=10)
+    assert await store.record_progress(stale, running, next_poll_at=clock()) is None
+    assert not await store.finish(stale, JobState.FAILED, now=clock())
+    assert not await store.record_poll_failure(stale, next_poll_at=clock())
+    stored = await store.get(job.id)
+    assert stored.state is JobState.COMPLETED and stored.result_url == "https://v"
+
+
+async def test_a_cancel_revokes_the_claim_of_a_busy_worker(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock())
+    [polling] = await store.claim_due(Stage.POLL, 10)
+    assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=True)
+    running = TaskInfo(task_id="t", status=TaskStatus.PROCESSING, progress=10)
+    assert await store.record_progress(polling, running, next_poll_at=clock()) is None
+    assert (await store.get(job.id)).state is JobState.CANCELLED
+
+
+async def test_a_submit_whose_claim_lapsed_becomes_submit_unknown_never_resent(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    assert await store.expire_lost_submits(now=clock()) == [], "still held"
+    clock.advance(store.leases.submit + 1)
+    [lost] = await store.expire_lost_submits(now=clock())
+    assert lost.id == job.id and lost.state is JobState.SUBMIT_UNKNOWN
+    assert await store.claim_due(Stage.SUBMIT, 10) == []
+    assert not await store.mark_submitted(claim, "late", now=clock(), first_poll_at=clock())
+    [news] = await store.claim_due(Stage.DELIVER, 10)
+    assert news.id == job.id, "the member is told the outcome is unknown"
+
+
+async def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    clock.advance(store.leases.submit - 1)
+    assert await store.renew(claim, Stage.SUBMIT)
+    clock.advance(store.leases.submit - 1)
+    assert await store.expire_lost_submits(now=clock()) == [], "the renewal kept it"
+    assert await store.release(claim)
+    assert not await store.renew(claim, Stage.SUBMIT), "released claims stay released"

@@ -114,3 +114,7 @@ class Job:
     delivery_attempts: int
     delivered_at: float | None
     delivery_message_id: int | None
+    # Raised by every claim; a worker's writes are fenced on the value it claimed.
+    version: int = 0
+    delivery_started_at: float | None = None
+    delivery_target: str | None = None

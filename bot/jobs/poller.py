@@ -1,9 +1,13 @@
-"""The background loop: submit what is waiting, poll what is rendering, deliver what is done."""
+"""The background engine: three stages that never wait on each other.
+
+Submitting, polling and delivering each run as their own supervised loop over leased jobs with
+their own bounded pool of workers (`bot.engine.pool`), so a submit waiting out a 429 or a slow
+100 MB delivery holds one worker of its own stage and delays nobody else.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,11 +21,13 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
+from bot.engine.pool import StageLoop
+from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobState
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import Clock, JobService
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, Stage
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +69,17 @@ class PollerConfig:
     poll_interval: float = 8.0
     task_timeout: float = 1800.0
     concurrency: int = 8
-    batch_size: int = 100
+    submit_workers: int = 4
+    delivery_workers: int = 8
     max_idle_wait: float = 300.0
     max_poll_backoff: float = 300.0
     delivery_retry_base: float = 15.0
     max_delivery_backoff: float = 600.0
     max_delivery_attempts: int = 50
-    stop_timeout: float = 5.0
+    # How long shutdown waits for in-flight work (a submit, a delivery) to finish.
+    stop_timeout: float = 8.0
+    # A job whose worker raised unexpectedly is looked at again after this long.
+    crash_retry: float = 30.0
     # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
     schedule: PollSchedule | None = None
 
@@ -94,7 +104,7 @@ def _started(job: Job) -> float:
 
 
 class Poller:
-    """Owns one asyncio task; `wake()` makes it look again at once."""
+    """The engine: owns the three stage loops; `wake()` makes them look again at once."""
 
     def __init__(
         self,
@@ -107,6 +117,7 @@ class Poller:
         config: PollerConfig | None = None,
         on_progress: ProgressListener = _ignore_progress,
         budget: RequestBudget | None = None,
+        recover_at_start: bool = True,
     ) -> None:
         self._store = store
         self._client = client
@@ -116,86 +127,90 @@ class Poller:
         self._clock = clock
         self._config = config or PollerConfig()
         self._schedule = self._config.poll_schedule()
-        # Every API call the poller makes waits its turn here; None means no limit (tests).
+        # Every API call the engine makes waits its turn here; None means no limit (tests).
         self._budget = budget
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-        self._limit = asyncio.Semaphore(self._config.concurrency)
+        # One process on SQLite: every claim found at start was left by a dead process.
+        self._recover_at_start = recover_at_start
+        self._tasks: list[asyncio.Task[None]] = []
+        config = self._config
+        self._stages = (
+            self._stage(
+                Stage.SUBMIT,
+                self._submit,
+                config.submit_workers,
+                before_claim=self._settle_lost_submits,
+            ),
+            self._stage(Stage.POLL, self._poll, config.concurrency),
+            self._stage(Stage.DELIVER, self._deliver_one, config.delivery_workers),
+        )
+
+    def _stage(
+        self,
+        stage: Stage,
+        handler: Callable[[Job], Awaitable[None]],
+        workers: int,
+        *,
+        before_claim: Callable[[], Awaitable[None]] | None = None,
+    ) -> StageLoop:
+        optional = {"before_claim": before_claim} if before_claim is not None else {}
+        return StageLoop(
+            stage,
+            self._store,
+            handler,
+            workers=workers,
+            clock=self._clock,
+            idle_wait=self._config.max_idle_wait,
+            crash_retry=self._config.crash_retry,
+            **optional,
+        )
 
     def wake(self) -> None:
-        """Something changed (a new job, say): look at the database now."""
-        self._wake.set()
+        """Something changed (a new job, say): every stage looks at the database now."""
+        for stage in self._stages:
+            stage.wake()
 
     def start(self) -> None:
-        """Start the loop (once)."""
-        if self._task is None:
-            self._stopping = False
-            self._task = asyncio.create_task(self._run(), name="video-job-poller")
-
-    async def stop(self) -> None:
-        """Let the current round finish its writes, then end; cancel it if it hangs."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self._config.stop_timeout)
-        except TimeoutError:
-            log.warning("Poller did not stop within %.0fs; cancelling", self._config.stop_timeout)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        """Start the supervised start-up recovery, then each stage's loop (once)."""
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self._run(), name="video-job-engine")]
 
     async def _run(self) -> None:
-        await self._service.recover_interrupted()
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.run_once()
-                delay = await self._idle_delay()
-            except Exception:
-                log.exception("Poller round failed; trying again shortly")
-                delay = self._config.poll_interval
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+        await supervise("Engine start-up recovery", self._recover)
+        loops = [
+            asyncio.create_task(supervise(f"The {stage.stage} stage", stage.run))
+            for stage in self._stages
+        ]
+        self._tasks.extend(loops)
+        await asyncio.gather(*loops)
 
-    async def _idle_delay(self) -> float:
-        next_due = await self._store.next_due_time()
-        if next_due is None:
-            return self._config.max_idle_wait
-        return min(max(next_due - self._clock(), 0.0), self._config.max_idle_wait)
+    async def _recover(self) -> None:
+        if self._recover_at_start:
+            released = await self._store.release_all_leases()
+            settled = await self._service.settle_lost_submits(at_start=True)
+            if released or settled:
+                log.info("Start-up: %d claims released, %d lost submits settled", released, settled)
+
+    async def stop(self) -> None:
+        """Stop claiming work, let in-flight work finish (bounded), then end the loops."""
+        tasks, self._tasks = self._tasks, []
+        if not tasks:
+            return
+        await asyncio.gather(*(stage.drain(self._config.stop_timeout) for stage in self._stages))
+        _, pending = await asyncio.wait(tasks, timeout=1.0)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run_once(self) -> None:
-        """One round: submit orphans and retries, poll due tasks, deliver finished jobs."""
-        now = self._clock()
-        batch = self._config.batch_size
-        for job in await self._store.due_for_submit(now, batch):
-            if self._stopping:
-                return
-            await self._take_turn()
-            await self._service.submit(job, member_present=False)
-        due = await self._store.due_for_poll(now, batch)
-        await asyncio.gather(*(self._poll_guarded(job) for job in due))
-        for job in await self._store.due_for_delivery(self._clock(), batch):
-            if self._stopping:
-                return
-            await self._deliver_one(job)
+        """One round of every stage, one after the other, each to completion (tests, benches)."""
+        for stage in self._stages:
+            await stage.run_once()
 
-    async def _poll_guarded(self, job: Job) -> None:
-        async with self._limit:
-            if self._stopping:
-                return
-            try:
-                await self._poll(job)
-            except Exception:
-                log.exception("Job %d: unexpected error while polling task %s", job.id, job.task_id)
-                await self._store.record_poll_failure(
-                    job.id, next_poll_at=self._clock() + self._config.poll_interval
-                )
+    async def _settle_lost_submits(self) -> None:
+        await self._service.settle_lost_submits()
+
+    async def _submit(self, job: Job) -> None:
+        await self._service.submit_claimed(job, member_present=False)
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""
@@ -211,8 +226,6 @@ class Poller:
     async def _poll(self, job: Job) -> None:
         assert job.task_id is not None
         sent_at = await self._take_turn()
-        if self._stopping:
-            return
         try:
             info = await self._client.get_task(
                 job.task_id, language=_language(job.requester.locale)
@@ -253,7 +266,7 @@ class Poller:
             self._config.poll_interval * 2 ** (job.poll_failures + 1),
             self._config.max_poll_backoff,
         )
-        await self._store.record_poll_failure(job.id, next_poll_at=now + backoff)
+        await self._store.record_poll_failure(job, next_poll_at=now + backoff)
 
     def _timed_out(self, job: Job, now: float) -> bool:
         return now - _started(job) > self._config.task_timeout
@@ -274,12 +287,14 @@ class Poller:
         reason_key: str | None = None,
     ) -> None:
         if await self._store.finish(
-            job.id, state, now=self._clock(), info=info, reason_key=reason_key
+            job, state, now=self._clock(), info=info, reason_key=reason_key
         ):
             log.info("Job %d (task %s) ended as %s", job.id, job.task_id, state.value)
+            for stage in self._stages:
+                if stage.stage is Stage.DELIVER:
+                    stage.wake()
 
     async def _deliver_one(self, job: Job) -> None:
-        await self._store.begin_delivery(job.id)
         try:
             result = await self._deliver(job)
         except Exception:
@@ -298,7 +313,7 @@ class Poller:
             log.warning(
                 "Job %d: delivery failed (attempt %d); retrying in %.0fs", job.id, attempts, backoff
             )
-            await self._store.retry_delivery_at(job.id, now + backoff)
+            await self._store.retry_delivery_at(job, now + backoff)
             return
         if result.outcome is not DeliveryOutcome.DELIVERED:
             log.error(
@@ -306,4 +321,5 @@ class Poller:
                 job.id,
                 job.requester.user_id,
             )
-        await self._store.mark_delivered(job.id, now=now, message_id=result.message_id)
+        if not await self._store.mark_delivered(job, now=now, message_id=result.message_id):
+            log.warning("Job %d: delivery claim was lost before it was marked", job.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -13,10 +14,12 @@ from bot.apimart import (
     AuthenticationError,
     InvalidRequestError,
     PaymentRequiredError,
+    RateLimitError,
     SubmitOutcomeUnknownError,
     VideoRequest,
 )
 from bot.i18n import Message, msg
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
 from bot.media_refresh import earliest_expiry
@@ -50,6 +53,9 @@ class SubmitTiming:
     submit_give_up_after: float = 1800.0
     # Media URLs older than this are refreshed before a submit (Discord's last about a day).
     media_max_age: float = 3600.0
+    # Storing an accepted task's id is retried this many times (a locked or full disk).
+    store_task_attempts: int = 4
+    store_task_backoff: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class JobService:
         admission: Admission | None = None,
         refresh_media: MediaRefresher | None = None,
         on_balance: BalanceHook | None = None,
+        budget: RequestBudget | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -84,14 +91,16 @@ class JobService:
         self._admission = admission
         self._refresh_media = refresh_media
         self._on_balance = on_balance
+        # Submits share the fleet's request budget with polls; None means no limit (tests).
+        self._budget = budget
 
     @property
     def store(self) -> JobStore:
         """The job store this service writes to."""
         return self._store
 
-    async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
-        """Record the job, then send it; raises `JobRefused` when a policy says no."""
+    async def record(self, requester: Requester, request: VideoRequest) -> Job:
+        """Admit and record a job (nothing sent yet); raises `JobRefused` when a policy says no."""
         now = self._clock()
         job = await self._store.create(
             requester,
@@ -103,18 +112,36 @@ class JobService:
         log.info(
             "Job %d recorded for user %d in guild %s", job.id, requester.user_id, requester.guild_id
         )
+        return job
+
+    async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
+        """Record the job, then send it at once (the member waits for the answer)."""
+        job = await self.record(requester, request)
         return await self.submit(job, member_present=True)
 
     async def submit(self, job: Job, *, member_present: bool) -> SubmitReport:
-        """Send a recorded job once; `member_present` says whether the member reads the answer."""
-        if not await self._store.claim_for_submit(job.id):
+        """Claim a recorded job and send it once; `member_present`: the member reads the answer."""
+        claimed = await self._store.claim_for_submit(job.id)
+        if claimed is None:
             current = await self._store.get(job.id) or job
             return SubmitReport(current, current.state, msg("queued", job_id=job.id))
+        return await self.submit_claimed(claimed, member_present=member_present)
+
+    async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
+        """One attempt at sending a job this process holds the submit claim of; never sleeps."""
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:
             log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
+        except Exception:
+            # Nothing was sent: give the job back to be tried again later, never strand it.
+            log.exception("Job %d: could not prepare its media; will try again", job.id)
+            await self._store.release(job, retry_at=self._clock() + self._timing.submit_retry_delay)
+            self._on_change()
+            waiting = await self._store.get(job.id) or job
+            return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+        sent_at = await self._budget.acquire() if self._budget is not None else 0.0
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -147,17 +174,34 @@ class JobService:
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
             )
         except APIMartError as error:
+            if isinstance(error, RateLimitError) and self._budget is not None:
+                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
             return await self._retry_later(job, error, member_present)
         now = self._clock()
-        await self._store.mark_submitted(
-            job.id, result.task_id, now=now, first_poll_at=now + self._timing.first_poll_delay
-        )
+        await self._store_task_id(job, result.task_id, now)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
         return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
+
+    async def _store_task_id(self, job: Job, task_id: str, now: float) -> None:
+        """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
+        attempts = self._timing.store_task_attempts
+        for attempt in range(attempts):
+            try:
+                await self._store.mark_submitted(
+                    job, task_id, now=now, first_poll_at=now + self._timing.first_poll_delay
+                )
+                return
+            except Exception:
+                if attempt + 1 == attempts:
+                    # The claim lapses into submit_unknown; the id is in the log for the operator.
+                    log.exception("Job %d: could not store its task id %s", job.id, task_id)
+                    raise
+                log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
+                await asyncio.sleep(self._timing.store_task_backoff * 2**attempt)
 
     async def _fresh_media(self, job: Job) -> Job:
         """The job with media URLs young enough to survive until APIMart fetches them."""
@@ -181,7 +225,7 @@ class JobService:
     ) -> SubmitReport:
         reason = message.values.get("reason")
         await self._store.mark_unsubmitted(
-            job.id,
+            job,
             state,
             message.key,
             detail=str(reason) if reason is not None else None,
@@ -202,24 +246,23 @@ class JobService:
             )
             return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
         log.warning("Job %d: APIMart busy (%s); will retry the submit", job.id, error.message)
-        await self._store.release_for_retry(
-            job.id, error.message, retry_at=now + self._timing.submit_retry_delay
-        )
+        # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
+        hint = error.retry_after if isinstance(error, RateLimitError) else None
+        delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
+        await self._store.release_for_retry(job, error.message, retry_at=now + delay)
         self._on_change()
         waiting = await self._store.get(job.id) or job
         return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
 
-    async def recover_interrupted(self) -> int:
-        """After a crash, jobs caught mid-submit may or may not exist at APIMart: say so."""
-        jobs = await self._store.interrupted_submits()
+    async def settle_lost_submits(self, *, at_start: bool = False) -> int:
+        """Submits whose claim lapsed (their process died mid-send) may exist at APIMart: say so.
+
+        `at_start` (one process on SQLite): every `submitting` job was left by a dead process.
+        """
+        jobs = await self._store.expire_lost_submits(now=self._clock(), everything=at_start)
         for job in jobs:
-            log.warning("Job %d was being submitted when the bot stopped; outcome unknown", job.id)
-            await self._store.mark_unsubmitted(
-                job.id,
-                JobState.SUBMIT_UNKNOWN,
-                "submit_unknown",
-                now=self._clock(),
-                member_told=False,
+            log.warning(
+                "Job %d was being submitted when its worker stopped; outcome unknown", job.id
             )
         if jobs:
             self._on_change()

@@ -1,10 +1,21 @@
-"""Jobs in SQLite: every state change is one transaction."""
+"""Jobs in SQLite: every state change is one transaction; every worker's write is fenced.
+
+A stage claims due jobs with a lease (`lease_owner`, `lease_until`) and raises `version`; its
+later writes name the version it claimed, so a worker whose lease lapsed or was revoked writes
+nothing (the methods return False) instead of overwriting a newer state.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
+import os
+import socket
+import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -20,8 +31,46 @@ _FINAL = tuple(state.value for state in FINAL_STATES)
 Admission = Callable[[aiosqlite.Connection, Requester, VideoRequest, float], Awaitable[None]]
 CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
-# States whose `next_poll_at` means "act then": poll it, or (re)submit it.
-_WAITING = (*_ACTIVE, JobState.RECORDED.value)
+_FREE = "(lease_until IS NULL OR lease_until <= ?)"
+_RELEASE = "lease_owner = NULL, lease_until = NULL"
+
+
+class Stage(enum.StrEnum):
+    """A kind of work on a job; each has its own "due" question and its own lease length."""
+
+    SUBMIT = "submit"
+    POLL = "poll"
+    DELIVER = "deliver"
+
+
+# Each stage's jobs, and the column that says when one is due.
+_STAGE_JOBS: dict[Stage, tuple[str, str]] = {
+    Stage.SUBMIT: (f"state = '{JobState.RECORDED.value}'", "next_poll_at"),
+    Stage.POLL: (f"state IN ({', '.join(repr(state) for state in _ACTIVE)})", "next_poll_at"),
+    Stage.DELIVER: (
+        f"state IN ({', '.join(repr(state) for state in _FINAL)}) AND delivered_at IS NULL",
+        "next_delivery_at",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LeaseTerms:
+    """How long a claim lasts per stage, and who claims: one owner per process."""
+
+    owner: str = dataclasses.field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    )
+    # Longer than the slowest legitimate attempt; workers renew long ones (`renew`).
+    submit: float = 180.0
+    poll: float = 60.0
+    deliver: float = 300.0
+
+    def length(self, stage: Stage) -> float:
+        """Seconds a claim of `stage` lasts."""
+        return {Stage.SUBMIT: self.submit, Stage.POLL: self.poll, Stage.DELIVER: self.deliver}[
+            stage
+        ]
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -75,18 +124,133 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
         delivery_attempts=row["delivery_attempts"],
         delivered_at=row["delivered_at"],
         delivery_message_id=row["delivery_message_id"],
+        version=row["version"],
+        delivery_started_at=row["delivery_started_at"],
+        delivery_target=row["delivery_target"],
     )
 
 
 class JobStore:
     """Reads and writes jobs; knows SQL, nothing about Discord or HTTP."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        leases: LeaseTerms | None = None,
+    ) -> None:
         self._db = db
+        self._clock = clock
+        self.leases = leases or LeaseTerms()
 
     async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(sql, (*params, job_id))
+
+    async def _fenced(
+        self, job: Job, assignments: str, params: Sequence[Any], *, release: bool = True
+    ) -> bool:
+        """Write as the holder of `job`'s claim; False (nothing written) if it was lost.
+
+        A write that `release`s ends the claim (and raises `version`): the same claim can never
+        write twice.
+        """
+        sets = f"{assignments}, version = version + 1, {_RELEASE}" if release else assignments
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE jobs SET {sets} WHERE id = ? AND version = ?",
+                (*params, job.id, job.version),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
+        """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first."""
+        now = self._clock()
+        jobs, column = _STAGE_JOBS[stage]
+        submitting = f", state = '{JobState.SUBMITTING.value}'" if stage is Stage.SUBMIT else ""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET lease_owner = ?, lease_until = ?, version = version + 1"
+                f"{submitting} WHERE id IN (SELECT id FROM jobs WHERE {jobs}"
+                f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?) RETURNING *",
+                (self.leases.owner, now + self.leases.length(stage), now, now, limit),
+            )
+            rows = list(await cursor.fetchall())
+        due_at = {row["id"]: row[column] or 0.0 for row in rows}
+        return sorted(map(_job_from_row, rows), key=lambda job: (due_at[job.id], job.id))
+
+    async def next_due(self, stage: Stage) -> float | None:
+        """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed)."""
+        jobs, column = _STAGE_JOBS[stage]
+        due = f"SELECT MAX({column}, COALESCE(lease_until, {column})) AS due FROM jobs"
+        sql = f"{due} WHERE {jobs} AND {column} IS NOT NULL"
+        if stage is Stage.SUBMIT:
+            # A submit whose claim lapses must be settled (as `submit_unknown`) then too.
+            sql += f" UNION ALL SELECT lease_until FROM jobs WHERE state = '{JobState.SUBMITTING}'"
+        row = await self._db.fetch_one(f"SELECT MIN(due) FROM ({sql})")
+        return float(row[0]) if row is not None and row[0] is not None else None
+
+    async def count_due(self, stage: Stage) -> int:
+        """How many jobs are due for `stage` now and free to claim."""
+        jobs, column = _STAGE_JOBS[stage]
+        now = self._clock()
+        row = await self._db.fetch_one(
+            f"SELECT COUNT(*) FROM jobs WHERE {jobs} AND {column} <= ? AND {_FREE}", (now, now)
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def renew(self, job: Job, stage: Stage) -> bool:
+        """Extend a claim still held; False if it was lost (then stop writing)."""
+        until = self._clock() + self.leases.length(stage)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET lease_until = ? WHERE id = ? AND version = ? AND lease_owner = ?",
+                (until, job.id, job.version, self.leases.owner),
+            )
+            return cursor.rowcount == 1
+
+    async def release(self, job: Job, *, retry_at: float | None = None) -> bool:
+        """Give a claim back (optionally due again at `retry_at`) without changing the job."""
+        if job.state is JobState.SUBMITTING:
+            # Nothing was sent by this claim: the job is simply waiting to be sent again.
+            return await self._fenced(
+                job,
+                "state = ?, next_poll_at = COALESCE(?, next_poll_at)",
+                (JobState.RECORDED.value, retry_at),
+            )
+        column = "next_delivery_at" if job.state.is_final else "next_poll_at"
+        return await self._fenced(job, f"{column} = COALESCE(?, {column})", (retry_at,))
+
+    async def release_all_leases(self) -> int:
+        """Forget every claim (one process on SQLite, starting: no other holder is alive)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE jobs SET version = version + 1, {_RELEASE}"
+                " WHERE lease_owner IS NOT NULL AND state != ?",
+                (JobState.SUBMITTING.value,),
+            )
+            return cursor.rowcount
+
+    async def expire_lost_submits(self, *, now: float, everything: bool = False) -> list[Job]:
+        """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`."""
+        lapsed = "" if everything else f" AND {_FREE}"
+        params: tuple[Any, ...] = () if everything else (now,)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
+                f" next_delivery_at = ?, version = version + 1, {_RELEASE}"
+                f" WHERE state = ?{lapsed} RETURNING *",
+                (
+                    JobState.SUBMIT_UNKNOWN.value,
+                    now,
+                    now,
+                    JobState.SUBMITTING.value,
+                    *params,
+                ),
+            )
+            rows = list(await cursor.fetchall())
+        return sorted((_job_from_row(row) for row in rows), key=lambda job: job.id)
 
     async def create(
         self,
@@ -136,14 +300,24 @@ class JobStore:
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _job_from_row(row) if row is not None else None
 
-    async def claim_for_submit(self, job_id: int) -> bool:
-        """Move a recorded job to `submitting`; False if another path already claimed it."""
+    async def claim_for_submit(self, job_id: int) -> Job | None:
+        """Lease one recorded job for its submit; None if another worker already holds it."""
+        now = self._clock()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE jobs SET state = ? WHERE id = ? AND state = ?",
-                (JobState.SUBMITTING.value, job_id, JobState.RECORDED.value),
+                "UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?,"
+                f" version = version + 1 WHERE id = ? AND state = ? AND {_FREE} RETURNING *",
+                (
+                    JobState.SUBMITTING.value,
+                    self.leases.owner,
+                    now + self.leases.submit,
+                    job_id,
+                    JobState.RECORDED.value,
+                    now,
+                ),
             )
-            return cursor.rowcount == 1
+            row = await cursor.fetchone()
+        return _job_from_row(row) if row is not None else None
 
     async def replace_media(self, job_id: int, request: VideoRequest, *, now: float) -> None:
         """Store fresh media URLs for a job about to be (re)submitted."""
@@ -154,11 +328,14 @@ class JobStore:
         )
 
     async def cancel(self, job_id: int, *, reason_key: str, now: float, member_told: bool) -> bool:
-        """Stop tracking an unfinished job (the API may still finish it); False if not possible."""
+        """Stop tracking an unfinished job (the API may still finish it); False if not possible.
+
+        Raising `version` revokes any claim on it: a worker busy with it writes nothing.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = ?, finished_at = ?, next_poll_at = NULL,"
-                " next_delivery_at = ?, delivered_at = ?"
+                f" next_delivery_at = ?, delivered_at = ?, version = version + 1, {_RELEASE}"
                 f" WHERE id = ? AND state IN ({_placeholders(CANCELLABLE)})",
                 (
                     JobState.CANCELLED.value,
@@ -172,40 +349,39 @@ class JobStore:
             )
             return cursor.rowcount == 1
 
-    async def release_for_retry(self, job_id: int, reason: str, *, retry_at: float) -> None:
+    async def release_for_retry(self, job: Job, reason: str, *, retry_at: float) -> bool:
         """The API was unreachable or busy: nothing was created, so try the submit again later."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET state = ?, error_message = ?, next_poll_at = ? WHERE id = ?",
+        return await self._fenced(
+            job,
+            "state = ?, error_message = ?, next_poll_at = ?",
             (JobState.RECORDED.value, reason, retry_at),
         )
 
     async def mark_submitted(
-        self, job_id: int, task_id: str, *, now: float, first_poll_at: float
-    ) -> None:
+        self, job: Job, task_id: str, *, now: float, first_poll_at: float
+    ) -> bool:
         """The API accepted the job and gave it a task id."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?"
-            " WHERE id = ?",
+        return await self._fenced(
+            job,
+            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?",
             (JobState.QUEUED.value, task_id, now, first_poll_at),
         )
 
     async def mark_unsubmitted(
         self,
-        job_id: int,
+        job: Job,
         state: JobState,
         reason_key: str,
         *,
         detail: str | None = None,
         now: float,
         member_told: bool,
-    ) -> None:
+    ) -> bool:
         """The submit was refused or its answer lost; deliver the news unless already told."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET state = ?, error_key = ?, error_message = ?, finished_at = ?,"
-            " next_delivery_at = ?, delivered_at = ? WHERE id = ?",
+        return await self._fenced(
+            job,
+            "state = ?, error_key = ?, error_message = ?, finished_at = ?,"
+            " next_delivery_at = ?, delivered_at = ?",
             (state.value, reason_key, detail, now, now, now if member_told else None),
         )
 
@@ -216,17 +392,16 @@ class JobStore:
         )
 
     async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
-        """A poll said the task is still running; returns the job as now stored, if still active."""
+        """A poll said the task is still running; returns the job as now stored, if still ours."""
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET state = ?, progress = ?,"
-                " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?, poll_failures = 0"
-                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
-                (state.value, info.progress, info.estimated_time, next_poll_at, job.id, *_ACTIVE),
-            )
-            if cursor.rowcount != 1:
-                return None
+        written = await self._fenced(
+            job,
+            "state = ?, progress = ?, estimated_time = COALESCE(?, estimated_time),"
+            " next_poll_at = ?, poll_failures = 0",
+            (state.value, info.progress, info.estimated_time, next_poll_at),
+        )
+        if not written:
+            return None
         return dataclasses.replace(
             job,
             state=state,
@@ -253,110 +428,68 @@ class JobStore:
         )
         return [_job_from_row(row) for row in rows]
 
-    async def record_poll_failure(self, job_id: int, *, next_poll_at: float) -> None:
+    async def record_poll_failure(self, job: Job, *, next_poll_at: float) -> bool:
         """A poll failed in a way worth trying again later."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET poll_failures = poll_failures + 1, next_poll_at = ? WHERE id = ?",
-            (next_poll_at,),
+        return await self._fenced(
+            job, "poll_failures = poll_failures + 1, next_poll_at = ?", (next_poll_at,)
         )
 
     async def finish(
         self,
-        job_id: int,
+        job: Job,
         state: JobState,
         *,
         now: float,
         info: TaskInfo | None = None,
         reason_key: str | None = None,
     ) -> bool:
-        """Move an active job to a final state and queue its delivery; False if not active."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET state = ?, progress = COALESCE(?, progress), result_url = ?,"
-                " result_expires_at = ?, error_key = ?, error_message = ?, cost = ?,"
-                " credits_cost = ?,"
-                " finished_at = ?, next_poll_at = NULL, next_delivery_at = ?"
-                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
-                (
-                    state.value,
-                    info.progress if info is not None else None,
-                    info.video_url if info is not None else None,
-                    info.expires_at if info is not None else None,
-                    reason_key,
-                    info.error_message if info is not None else None,
-                    info.cost if info is not None else None,
-                    info.credits_cost if info is not None else None,
-                    now,
-                    now,
-                    job_id,
-                    *_ACTIVE,
-                ),
-            )
-            return cursor.rowcount == 1
-
-    async def due_for_poll(self, now: float, limit: int) -> list[Job]:
-        """Active jobs whose next status check is due, oldest first."""
-        rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_ACTIVE)}) AND next_poll_at <= ?"
-            " ORDER BY next_poll_at LIMIT ?",
-            (*_ACTIVE, now, limit),
-        )
-        return [_job_from_row(row) for row in rows]
-
-    async def due_for_delivery(self, now: float, limit: int) -> list[Job]:
-        """Finished jobs whose news has not reached the member yet."""
-        rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_FINAL)})"
-            " AND delivered_at IS NULL AND next_delivery_at <= ? ORDER BY next_delivery_at LIMIT ?",
-            (*_FINAL, now, limit),
-        )
-        return [_job_from_row(row) for row in rows]
-
-    async def due_for_submit(self, now: float, limit: int) -> list[Job]:
-        """Recorded jobs never sent, or waiting to retry a submit, whose time has come."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE state = ? AND next_poll_at <= ?"
-            " ORDER BY next_poll_at LIMIT ?",
-            (JobState.RECORDED.value, now, limit),
-        )
-        return [_job_from_row(row) for row in rows]
-
-    async def interrupted_submits(self) -> list[Job]:
-        """Jobs whose submit was in flight when the process died."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE state = ? ORDER BY id", (JobState.SUBMITTING.value,)
-        )
-        return [_job_from_row(row) for row in rows]
-
-    async def begin_delivery(self, job_id: int) -> None:
-        """Count a delivery attempt before sending, so a restart knows to look for a duplicate."""
-        await self._update(
-            job_id, "UPDATE jobs SET delivery_attempts = delivery_attempts + 1 WHERE id = ?", ()
+        """Move a claimed active job to a final state and queue its delivery; False if lost."""
+        return await self._fenced(
+            job,
+            "state = ?, progress = COALESCE(?, progress), result_url = ?,"
+            " result_expires_at = ?, error_key = ?, error_message = ?, cost = ?,"
+            " credits_cost = ?, finished_at = ?, next_poll_at = NULL, next_delivery_at = ?",
+            (
+                state.value,
+                info.progress if info is not None else None,
+                info.video_url if info is not None else None,
+                info.expires_at if info is not None else None,
+                reason_key,
+                info.error_message if info is not None else None,
+                info.cost if info is not None else None,
+                info.credits_cost if info is not None else None,
+                now,
+                now,
+            ),
         )
 
-    async def mark_delivered(self, job_id: int, *, now: float, message_id: int | None) -> None:
+    async def begin_delivery(self, job: Job, *, now: float, target: str) -> Job | None:
+        """Note an attempt (when, and where it posts) before sending; None if the claim is lost.
+
+        A retry after a crash reads these to look for the earlier post in exactly that place
+        and stretch of time.
+        """
+        written = await self._fenced(
+            job,
+            "delivery_started_at = ?, delivery_target = ?",
+            (now, target),
+            release=False,
+        )
+        if not written:
+            return None
+        return dataclasses.replace(job, delivery_started_at=now, delivery_target=target)
+
+    async def mark_delivered(self, job: Job, *, now: float, message_id: int | None) -> bool:
         """The member has been told."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET delivered_at = ?, delivery_message_id = ?, next_delivery_at = NULL"
-            " WHERE id = ?",
+        return await self._fenced(
+            job,
+            "delivered_at = ?, delivery_message_id = ?, next_delivery_at = NULL,"
+            " delivery_attempts = delivery_attempts + 1",
             (now, message_id),
         )
 
-    async def retry_delivery_at(self, job_id: int, when: float) -> None:
-        """Delivery failed for now; try again at `when`."""
-        await self._update(job_id, "UPDATE jobs SET next_delivery_at = ? WHERE id = ?", (when,))
-
-    async def next_due_time(self) -> float | None:
-        """The earliest moment a poll or a delivery is due, or None when nothing waits."""
-        row = await self._db.fetch_one(
-            "SELECT MIN(due) FROM ("
-            f" SELECT MIN(next_poll_at) AS due FROM jobs"
-            f" WHERE state IN ({_placeholders(_WAITING)})"
-            " UNION ALL"
-            " SELECT MIN(next_delivery_at) FROM jobs WHERE delivered_at IS NULL"
-            f" AND state IN ({_placeholders(_FINAL)}))",
-            (*_WAITING, *_FINAL),
+    async def retry_delivery_at(self, job: Job, when: float) -> bool:
+        """Delivery failed for now (one attempt more); try again at `when`."""
+        return await self._fenced(
+            job, "next_delivery_at = ?, delivery_attempts = delivery_attempts + 1", (when,)
         )
-        return float(row[0]) if row is not None and row[0] is not None else None

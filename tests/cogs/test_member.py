@@ -9,7 +9,7 @@ EPHEMERAL = 64
 
 async def queued(world, prompt):
     interaction = await world.video(prompt=prompt)
-    return await interaction.wait_for_followup()
+    return await interaction.wait_for_answer()
 
 
 async def test_history_lists_my_jobs_newest_first_with_state_and_link(tmp_path):

@@ -88,7 +88,7 @@ async def command(world, name, *, user, member_permissions=None, locale="en-US",
     )
     callback = await interaction.wait_for_callback()
     if callback["type"] == 5:
-        return (await interaction.wait_for_followup())["content"]
+        return (await interaction.wait_for_answer())["content"]
     assert callback["data"]["flags"] & EPHEMERAL, "moderation answers are private"
     return callback["data"]["content"]
 
@@ -102,7 +102,7 @@ async def video(world, user=None, **options):
     """A member runs /video; returns what they read privately."""
     options.setdefault("prompt", "a fox in snow")
     interaction = await world.discord.slash_command("video", options=options, user=user)
-    return (await interaction.wait_for_followup())["content"]
+    return (await interaction.wait_for_answer())["content"]
 
 
 async def modlog_message(s, text):

@@ -56,11 +56,12 @@ async def reply(world, message, content, **fields):
 
 
 async def bots_reply_to(world, message):
-    """The bot's answer to a member's reply, sent as a reply to it."""
+    """The bot's answer to a member's reply, sent as a reply to it, once past "waiting"."""
     return await world.discord.wait_for_message(
         predicate=lambda m: (
             m["author"]["id"] == str(world.discord.bot_user_id)
             and (m.get("message_reference") or {}).get("message_id") == message["id"]
+            and "waiting for the video service" not in m["content"]
         )
     )
 
@@ -86,7 +87,7 @@ async def ask(world, way, files, prompt="x"):
         callback = await interaction.wait_for_callback()
         if callback["type"] == 4:
             return callback["data"]["content"]
-        return (await interaction.wait_for_followup())["content"]
+        return (await interaction.wait_for_answer())["content"]
     target = await post(world, attachments=files)
     if way == "menu":
         interaction = await make_video_on(world, target)
@@ -94,7 +95,7 @@ async def ask(world, way, files, prompt="x"):
         if callback["type"] == 4:
             return callback["data"]["content"]
         submit = await fill_form(world, interaction, prompt)
-        return (await submit.wait_for_followup())["content"]
+        return (await submit.wait_for_answer())["content"]
     return (await bots_reply_to(world, await reply(world, target, prompt)))["content"]
 
 
@@ -111,6 +112,7 @@ async def test_each_way_queues_0_1_or_3_images_in_order(tmp_path, way, count):
         files = pictures(world, count)
         answer = await ask(world, way, files)
         assert says_queued(answer)
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent.get("image_urls", []) == [f.url for f in files]
         assert sent.get("generation_type") == {0: None, 1: "frame", 3: "reference"}[count]
@@ -132,6 +134,7 @@ async def test_each_way_sends_an_image_with_a_video_and_no_duration(tmp_path, wa
         [cat], clip = pictures(world, 1), world.mp4()
         answer = await ask(world, way, [cat, clip])
         assert says_queued(answer)
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert (sent["image_urls"], sent["video_urls"]) == ([cat.url], [clip.url])
         assert "duration" not in sent
@@ -185,7 +188,8 @@ async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(
         submit = await fill_form(
             world, interaction, "dance like this", **{"How to use the image": "reference"}
         )
-        await submit.wait_for_followup()
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [cat.url]
         assert sent["video_urls"] == [clip.url]
@@ -204,7 +208,8 @@ async def test_menu_passes_the_chosen_options(tmp_path):
             Resolution="1080p",
             **{"Aspect ratio": "9:16"},
         )
-        await submit.wait_for_followup()
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert (sent["duration"], sent["resolution"], sent["aspect_ratio"]) == (8, "1080p", "9:16")
 
@@ -218,8 +223,9 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
             world, f"look {linked.url} and {page}", attachments=[attached], embeds=[embed]
         )
         submit = await fill_form(world, await make_video_on(world, target), "x")
-        followup = await submit.wait_for_followup()
+        followup = await submit.wait_for_answer()
         assert "queued as job #1" in followup["content"]
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [attached.url, embedded.url, linked.url]
 
@@ -243,6 +249,7 @@ async def test_reply_with_flags_queues_the_replied_to_picture_and_answers_in_thr
         assert "asked for a video: make it surf" in status["content"]
         assert "Job #1 is queued" in status["content"]
         assert status["mentions"] == [] and status["mention_everyone"] is False
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [cat.url]
         assert (sent["duration"], sent["aspect_ratio"]) == (8, "9:16")
@@ -256,6 +263,7 @@ async def test_reply_takes_the_replied_to_images_then_its_own(tmp_path):
         target = await post(world, attachments=[first])
         asking = await reply(world, target, "fuse these", attachments=mine)
         await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [first.url, mine[0].url, mine[1].url]
         assert sent["generation_type"] == "reference"
@@ -319,16 +327,16 @@ async def test_a_job_submitted_late_gets_fresh_urls_from_the_message_first(tmp_p
     async with running_bot(tmp_path, clock=clock) as world:
         [cat] = pictures(world, 1)
         target = await post(world, attachments=[cat])
-        world.api.fail_next("submit", status=429, retry_after_header="0", times=5)
+        world.api.fail_next("submit", status=429, retry_after_header="0")
         submit = await fill_form(world, await make_video_on(world, target), "x")
-        assert "saved and waiting" in (await submit.wait_for_followup())["content"]
+        assert "saved and waiting" in (await submit.wait_for_answer())["content"]
         # Hours later Discord signs the attachment anew; the old URL is about to die.
         stored = world.discord.get_message(int(target["id"]))
         fresh = cat.url.replace("hm=", "hm=resigned")
         stored["attachments"][0]["url"] = fresh
         clock.advance(2 * 3600)
         world.bot.poller.wake()
-        await world.api.wait_for_submits(6, timeout=10)
+        await world.api.wait_for_submits(2, timeout=10)
         assert world.api.submits[-1]["image_urls"] == [fresh]
         job = await world.bot.store.get(1)
         assert job.state is not JobState.REJECTED

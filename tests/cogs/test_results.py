@@ -19,7 +19,7 @@ async def fakes():
 
 async def delivered_result(world, **options):
     interaction = await world.video(**{"prompt": "a paper boat on a river", **options})
-    await interaction.wait_for_followup()
+    await interaction.wait_for_answer()
     return await world.discord.wait_for_message(
         predicate=lambda m: bool(m.get("embeds")) and bool(m.get("components")), timeout=10
     )
@@ -63,7 +63,7 @@ async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_
         submitted = await fake.modal_submit(
             {field_id: "a paper boat in a storm"}, interaction=click
         )
-        followup = await submitted.wait_for_followup(timeout=10)
+        followup = await submitted.wait_for_answer(timeout=10)
         assert "queued as job #2" in followup["content"]
         assert api.submits[1]["prompt"] == "a paper boat in a storm"
         assert api.submits[1]["aspect_ratio"] == "9:16"

@@ -37,7 +37,7 @@ async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fa
     api.default_plan = TaskPlan(polls_until_done=None)
     async with bot_process(tmp_path, fake, api) as bot:
         interaction = await fake.slash_command("video", options={"prompt": "a comet"})
-        await interaction.wait_for_followup(timeout=10)
+        await interaction.wait_for_answer(timeout=10)
         await api.wait_for_polls(2, timeout=10)
         await bot.stop(signal.SIGKILL)
     api.last_task.complete()
@@ -56,12 +56,12 @@ async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes):
     api.default_plan = TaskPlan(polls_until_done=1)
     async with bot_process(tmp_path, fake, api) as bot:
         interaction = await fake.slash_command("video", options={"prompt": "a lighthouse"})
-        await interaction.wait_for_followup(timeout=10)
+        await interaction.wait_for_answer(timeout=10)
         await fake.wait_for(lambda: results(fake), timeout=20)
         # Errors too: a rejected key and a Discord failure both get logged.
         api.api_key = "rotated"
         second = await fake.slash_command("video", options={"prompt": "another"})
-        await second.wait_for_followup(timeout=10)
+        await second.wait_for_answer(timeout=10)
         fake.fail_next("POST", r"/channels/\d+/messages", status=500, times=3)
         await bot.stop(signal.SIGTERM)
     log = bot.log()

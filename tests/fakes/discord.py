@@ -425,6 +425,27 @@ class FakeInteraction:
             check, timeout, description=f"follow-up #{count} of interaction {self.id}"
         )
 
+    @property
+    def answers(self) -> list[Json]:
+        """What the user read, in order: an immediate response's message, then follow-ups."""
+        immediate = (
+            [self.original_message]
+            if self.response_type == CALLBACK_CHANNEL_MESSAGE and self.original_message is not None
+            else []
+        )
+        return [*immediate, *self.followups]
+
+    async def wait_for_answer(self, count: int = 1, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+        """Wait for the ``count``-th answer: an immediate response or a follow-up after a defer."""
+
+        def check() -> Json | None:
+            found = self.answers
+            return found[count - 1] if len(found) >= count else None
+
+        return await self.fake.wait_for(
+            check, timeout, description=f"answer #{count} of interaction {self.id}"
+        )
+
     async def wait_for_original(
         self,
         predicate: Callable[[Json], bool] | None = None,

@@ -150,7 +150,7 @@ async def world(db, api, session, clock):
         api_key="test-key",
         retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
     )
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     limiter = RequestBudget(10, clock=clock, sleep=sleep)
     poller = Poller(

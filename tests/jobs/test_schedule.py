@@ -120,7 +120,7 @@ async def test_the_poller_plans_the_next_check_with_the_schedule(db, api, sessio
         api_key="test-key",
         retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
     )
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     config = PollerConfig(poll_interval=8, schedule=SCHEDULE)
     poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=config)

@@ -48,7 +48,7 @@ def make_client(api, session):
 
 def make_world(db, api, session, clock, delivery, **config):
     client = make_client(api, session)
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     poller = Poller(
         store,
@@ -217,7 +217,7 @@ async def test_restart_after_a_crash_mid_submit_tells_the_member(db, api, sessio
     store, service, poller = make_world(db, api, session, clock, delivery)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
     await store.claim_for_submit(job.id)  # the process died right after this
-    assert await service.recover_interrupted() == 1
+    assert await service.settle_lost_submits(at_start=True) == 1
     clock.advance(1)
     await poller.run_once()
     [told] = delivery.delivered
@@ -273,7 +273,7 @@ async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, sessio
         refreshed.append(job.id)
         return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
 
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
     request = VideoRequest(
         prompt="x", generation_type="frame", image_urls=("https://cdn.example/old.png",)
@@ -309,7 +309,7 @@ async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(
         refreshed.append(job.id)
         return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
 
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
     soon = format(int(clock() + 600), "x")
     later = format(int(clock() + 20 * 3600), "x")

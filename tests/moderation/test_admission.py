@@ -12,6 +12,7 @@ from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from tests.jobstates import finished, submitted, unsubmitted
 
 GUILD = 1
 ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
@@ -41,16 +42,15 @@ async def refusal(store, moderation, clock, requester=ALICE, request=REQUEST):
 
 async def end(store, clock, job, state, credits=None):
     """Move a recorded job to a final state the way the service and poller do."""
-    assert await store.claim_for_submit(job.id)
     if state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
-        await store.mark_unsubmitted(job.id, state, "x", now=clock(), member_told=True)
+        await unsubmitted(store, job, state, now=clock())
         return
-    await store.mark_submitted(job.id, f"task_{next(_task_ids)}", now=clock(), first_poll_at=0)
+    job = await submitted(store, job, now=clock(), task_id=f"task_{next(_task_ids)}")
     status = {JobState.COMPLETED: TaskStatus.COMPLETED, JobState.FAILED: TaskStatus.FAILED}.get(
         state, TaskStatus.CANCELLED
     )
     info = TaskInfo(task_id="t", status=status, progress=100, credits_cost=credits)
-    assert await store.finish(job.id, state, now=clock(), info=info)
+    await finished(store, job, state, now=clock(), info=info)
 
 
 async def make_done(store, moderation, clock, count, requester=ALICE, credits=4):

@@ -1,0 +1,163 @@
+"""One stage of the engine: a loop that leases due jobs and works on each in a bounded pool.
+
+A slow job holds one worker, never the loop; a stage's loop never waits on another stage. While
+a worker runs, its lease is renewed; whatever the handler raises, the job is given back (or, for
+a submit whose outcome is unknown, left to lapse into `submit_unknown`): no job stays claimed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.jobs.models import Job, JobState
+from bot.jobs.store import JobStore, Stage
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Job], Awaitable[None]]
+Hook = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    return None
+
+
+class StageLoop:
+    """Claims jobs due for one stage and runs `handler` on each, at most `workers` at once."""
+
+    def __init__(
+        self,
+        stage: Stage,
+        store: JobStore,
+        handler: Handler,
+        *,
+        workers: int,
+        clock: Callable[[], float],
+        idle_wait: float = 300.0,
+        crash_retry: float = 30.0,
+        before_claim: Hook = _nothing,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("a stage needs at least one worker")
+        self.stage = stage
+        self._store = store
+        self._handler = handler
+        self._workers = workers
+        self._clock = clock
+        self._idle_wait = idle_wait
+        self._crash_retry = crash_retry
+        self._before_claim = before_claim
+        self._wake = asyncio.Event()
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    @property
+    def busy(self) -> int:
+        """Workers in use now."""
+        return len(self._inflight)
+
+    def wake(self) -> None:
+        """Look for due jobs now."""
+        self._wake.set()
+
+    async def run_once(self, limit: int = 10_000) -> None:
+        """Work through the jobs due now, at most `workers` at once, and return (tests, benches)."""
+        await self._before_claim()
+        jobs = await self._store.claim_due(self.stage, limit)
+        pool = asyncio.Semaphore(self._workers)
+
+        async def work(job: Job) -> None:
+            async with pool:
+                await self._work(job)
+
+        await asyncio.gather(*(work(job) for job in jobs))
+
+    async def run(self) -> None:
+        """The stage's loop; returns once `stop()` was called and in-flight work handed back."""
+        while not self._stopping:
+            self._wake.clear()
+            await self._before_claim()
+            free = self._workers - len(self._inflight)
+            claimed = await self._store.claim_due(self.stage, free) if free > 0 else []
+            for job in claimed:
+                self._spawn(job)
+            if free > 0 and len(claimed) == free:
+                continue  # the pool filled up; more may be due as soon as a worker frees
+            delay = self._idle_wait if free == 0 else await self._idle_delay()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def drain(self, grace: float) -> None:
+        """Stop claiming; let in-flight work finish for up to `grace` seconds, then cancel it."""
+        self._stopping = True
+        self._wake.set()
+        if not self._inflight:
+            return
+        _, pending = await asyncio.wait(set(self._inflight), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("%s stage: %d jobs cut short by shutdown", self.stage, len(pending))
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def _spawn(self, job: Job) -> None:
+        task = asyncio.create_task(self._work(job), name=f"{self.stage}-job-{job.id}")
+        self._inflight.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        self._wake.set()  # a worker is free
+
+    async def _idle_delay(self) -> float:
+        due = await self._store.next_due(self.stage)
+        if due is None:
+            return self._idle_wait
+        return min(max(due - self._clock(), 0.01), self._idle_wait)
+
+    async def _work(self, job: Job) -> None:
+        renewing = asyncio.create_task(self._keep_lease(job))
+        try:
+            await self._handler(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            await self._recover(job, error)
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _recover(self, job: Job, error: Exception) -> None:
+        if job.state is JobState.SUBMITTING:
+            # The request may have left: never resend. The lapsed claim becomes submit_unknown.
+            log.error(
+                "Job %d: submit failed unexpectedly; its outcome is unknown", job.id, exc_info=error
+            )
+            return
+        log.error(
+            "Job %d: %s failed unexpectedly; trying again in %.0fs",
+            job.id,
+            self.stage,
+            self._crash_retry,
+            exc_info=error,
+        )
+        try:
+            await self._store.release(job, retry_at=self._clock() + self._crash_retry)
+        except Exception:
+            log.exception("Job %d: could not give its claim back; it lapses instead", job.id)
+
+    async def _keep_lease(self, job: Job) -> None:
+        """Renew the claim at a third of its length while the worker is busy."""
+        interval = self._store.leases.length(self.stage) / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if not await self._store.renew(job, self.stage):
+                    log.warning("Job %d: its %s claim was taken over", job.id, self.stage)
+                    return
+            except Exception:
+                log.warning("Job %d: could not renew its %s claim", job.id, self.stage)

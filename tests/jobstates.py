@@ -1,0 +1,58 @@
+"""Moving a job through its states the way the engine does: claim, then a fenced write."""
+
+from __future__ import annotations
+
+from bot.apimart.models import TaskInfo
+from bot.jobs.models import Job, JobState
+from bot.jobs.store import JobStore, Stage
+
+
+async def claimed(store: JobStore, job_id: int, stage: Stage) -> Job:
+    """Claim one job for `stage` (it must be due), giving back any other due job."""
+    jobs = await store.claim_due(stage, 10_000)
+    for other in jobs:
+        if other.id != job_id:
+            await store.release(other)
+    [job] = [job for job in jobs if job.id == job_id]
+    return job
+
+
+async def submitted(store: JobStore, job: Job, *, now: float, task_id: str | None = None) -> Job:
+    """APIMart accepted the job; its first poll is due at once."""
+    claim = await store.claim_for_submit(job.id)
+    assert claim is not None, f"job {job.id} could not be claimed for its submit"
+    assert await store.mark_submitted(
+        claim, task_id or f"task_{job.id}", now=now, first_poll_at=now
+    )
+    current = await store.get(job.id)
+    assert current is not None
+    return current
+
+
+async def finished(
+    store: JobStore,
+    job: Job,
+    state: JobState,
+    *,
+    now: float,
+    info: TaskInfo | None = None,
+    reason_key: str | None = None,
+) -> Job:
+    """A poll found the task over (the job must be due for a poll)."""
+    claim = await claimed(store, job.id, Stage.POLL)
+    assert await store.finish(claim, state, now=now, info=info, reason_key=reason_key)
+    current = await store.get(job.id)
+    assert current is not None
+    return current
+
+
+async def unsubmitted(
+    store: JobStore, job: Job, state: JobState, *, now: float, reason_key: str = "x"
+) -> Job:
+    """The submit was refused or its answer lost; the member was told."""
+    claim = await store.claim_for_submit(job.id)
+    assert claim is not None
+    assert await store.mark_unsubmitted(claim, state, reason_key, now=now, member_told=True)
+    current = await store.get(job.id)
+    assert current is not None
+    return current
