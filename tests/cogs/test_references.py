@@ -4,6 +4,7 @@ import pytest
 
 from bot.jobs.models import JobState
 from tests.conftest import FakeClock
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import PNG, running_bot
 
 EPHEMERAL = 64
@@ -209,19 +210,38 @@ async def test_menu_passes_the_chosen_options(tmp_path):
         assert (sent["duration"], sent["resolution"], sent["aspect_ratio"]) == (8, "1080p", "9:16")
 
 
+# The image site is "public" (127.0.0.2, opened like an operator's LINK_ALLOWED_NETWORKS);
+# the bot's neighbours on 127.0.0.1 (fake Discord, fake APIMart) stay out of reach.
+LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
+
+
 async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
-    async with running_bot(tmp_path, allow_private_image_links=True) as world:
-        attached, linked, embedded = world.png("a.png"), world.png("l.png"), world.png("e.png")
-        embed = {"type": "rich", "image": {"url": embedded.url}}
-        page = f"{world.api.base_url}/v1/tasks/none"  # answers JSON: a link, not an image
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        attached, linked, embedded = world.png("a.png"), web.serve("/l.png"), web.serve("/e.png")
+        embed = {"type": "rich", "image": {"url": embedded}}
+        page = web.serve("/page", b"<html>", "text/html")  # a link, not an image
         target = await post(
-            world, f"look {linked.url} and {page}", attachments=[attached], embeds=[embed]
+            world, f"look {linked} and {page}", attachments=[attached], embeds=[embed]
         )
         submit = await fill_form(world, await make_video_on(world, target), "x")
         followup = await submit.wait_for_followup()
         assert "queued as job #1" in followup["content"]
         [sent] = world.api.submits
-        assert sent["image_urls"] == [attached.url, embedded.url, linked.url]
+        assert sent["image_urls"] == [attached.url, embedded, linked]
+
+
+async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
+    async with running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world:
+        inside = world.png("inside.png")  # served by the fake on 127.0.0.1, like an intranet
+        target = await post(world, f"look {inside.url}")
+        submit = await fill_form(world, await make_video_on(world, target), "x")
+        followup = await submit.wait_for_followup()
+        assert "queued as job #1" in followup["content"]
+        [sent] = world.api.submits
+        assert "image_urls" not in sent
 
 
 async def test_menu_speaks_chinese_to_a_chinese_member(tmp_path):
