@@ -228,6 +228,19 @@ class MessageOrigin(Origin):
         return await self.message.reply(content, allowed_mentions=NO_MENTIONS)
 
 
+async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
+    """Tell the member now if the rules refuse them whatever they ask; True if so.
+
+    Entry points call this before fetching any link the member gave, so a blocked or capped
+    member cannot make the bot download anything.
+    """
+    refusal = await bot.moderation.refusal_before_fetching(origin.requester())
+    if refusal is None:
+        return False
+    await origin.tell(refusal)
+    return True
+
+
 async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> None:
     """The shared path of every entry point, from a member's options to a queued job."""
     try:

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.jobs.models import JobState
+from bot.moderation.store import Actor
 from tests.conftest import FakeClock
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import PNG, running_bot
@@ -242,6 +243,35 @@ async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
         assert "queued as job #1" in followup["content"]
         [sent] = world.api.submits
         assert "image_urls" not in sent
+
+
+async def block_alice(world):
+    actor = Actor(world.discord.guild_id, world.discord.owner_id)
+    await world.bot.moderation.store.set_member_limit(
+        actor, world.discord.user_id, 0, "flooding", None
+    )
+
+
+@pytest.mark.parametrize("way", ["menu", "reply"])
+async def test_a_blocked_member_with_links_makes_the_bot_fetch_nothing(tmp_path, way):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        links = [web.serve(f"/{number}.png") for number in range(16)]
+        await block_alice(world)
+        target = await post(world, " ".join(links[:8]))
+        if way == "menu":
+            submit = await fill_form(world, await make_video_on(world, target), "x")
+            answer = (await submit.wait_for_callback())["data"]["content"]
+        else:
+            asking = await reply(world, target, "make these move " + " ".join(links[8:]))
+            answer = (await bots_reply_to(world, asking))["content"]
+        assert "blocked you from making videos in this server (reason: flooding)" in answer
+        assert web.hits == []
+        assert await nothing_recorded(world)
 
 
 async def test_menu_speaks_chinese_to_a_chinese_member(tmp_path):
