@@ -48,7 +48,11 @@ FINAL_STATES = frozenset(
 
 
 class JobRefused(Exception):
-    """A rule (quota, cooldown, expired media, ...) refused a job; `user_message` says why."""
+    """A rule (bad input, quota, expired media, ...) refused a job; `user_message` says why.
+
+    Validation and admission raise the same class, so every entry point has one way to
+    answer a refusal.
+    """
 
     def __init__(self, user_message: Message) -> None:
         super().__init__(user_message.key)
