@@ -6,10 +6,13 @@ import random
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
-from bot.jobs.models import JobState, Requester
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
@@ -237,33 +240,27 @@ async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
     assert len(api.submits) == 1
 
 
-async def test_an_admission_rule_and_the_insert_are_one_transaction(db, api, session, clock):
-    """A burst cannot overshoot a limit checked by the admission hook."""
-    from bot.i18n import msg
-    from bot.jobs.models import JobRefused
-
-    async def at_most_three(conn, requester, request, now):
-        async with conn.execute(
-            "SELECT COUNT(*) FROM jobs WHERE user_id = ?", (requester.user_id,)
-        ) as cursor:
-            (count,) = await cursor.fetchone()
-        if count >= 3:
-            raise JobRefused(msg("unexpected_error"))
-
-    store, _, _ = make_world(db, api, session, clock, RecordingDelivery())
-    service = JobService(
-        store,
-        make_world(db, api, session, clock, None)[1]._client,
-        clock=clock,
-        admission=at_most_three,
+async def test_the_moderation_admission_and_the_insert_are_one_transaction(db, api, session, clock):
+    """A burst of 20 from a member with 3 videos left makes exactly 3 jobs and 3 submits."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(REQUESTER.guild_id, 99),
+        msg("change_resumed", moderator="x"),
+        default_limit=3,
+        max_active=50,
     )
+    store = JobStore(db)
+    service = JobService(store, make_client(api, session), clock=clock, admission=moderation.admit)
     results = await asyncio.gather(
         *(service.create_and_submit(REQUESTER, REQUEST) for _ in range(20)),
         return_exceptions=True,
     )
+    refused = [r for r in results if isinstance(r, JobRefused)]
     assert sum(not isinstance(r, Exception) for r in results) == 3
-    assert sum(isinstance(r, JobRefused) for r in results) == 17
+    assert len(refused) == 17
+    assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
     assert len(api.submits) == 3
+    assert len(await db.fetch_all("SELECT id FROM jobs")) == 3
 
 
 async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, session, clock):
