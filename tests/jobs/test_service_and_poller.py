@@ -135,6 +135,73 @@ async def test_a_stuck_task_times_out(db, api, session, clock):
     assert delivery.delivered[0].state is JobState.TIMED_OUT
 
 
+async def test_a_timed_out_task_is_followed_quietly_until_apimart_reports_its_credits(
+    db, api, session, clock
+):
+    """APIMart may still finish (and bill) a task given up on: its credits are recorded."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    polls = len(api.polls)
+    clock.advance(100)
+    await poller.run_once()
+    assert len(api.polls) == polls, "followed up sparsely, not at the rendering pace"
+    api.last_task.complete()
+    clock.advance(200)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4)
+    clock.advance(3600)
+    await poller.run_once()
+    assert len(api.polls) == polls + 1, "no more polling once APIMart said it was done"
+    assert len(delivery.delivered) == 1, "the member was told once, when it timed out"
+
+
+async def test_a_timed_out_task_that_apimart_then_fails_is_refunded(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    api.last_task.fail("upstream timeout")
+    clock.advance(300)
+    await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.FAILED
+    assert len(delivery.delivered) == 1
+
+
+async def test_a_timed_out_task_is_not_followed_forever(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(
+        db,
+        api,
+        session,
+        clock,
+        delivery,
+        task_timeout=60,
+        follow_up_interval=300,
+        follow_up_limit=3600,
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    for _ in range(20):
+        clock.advance(300)
+        await poller.run_once()
+    polls = len(api.polls)
+    for _ in range(5):
+        clock.advance(300)
+        await poller.run_once()
+    assert len(api.polls) == polls
+    assert polls < 25
+
+
 async def test_poll_failures_back_off_and_recover(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=1)
@@ -283,17 +350,61 @@ async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, sessio
     assert (await store.get(job.id)).request.image_urls == ("https://cdn.example/fresh.png",)
 
 
-async def test_cancel_stops_tracking_an_unfinished_job(db, api, session, clock):
+async def test_a_cancelled_render_is_polled_quietly_to_its_end_and_never_delivered(
+    db, api, session, clock
+):
     delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None)
+    api.default_plan = TaskPlan(polls_until_done=3, credits_cost=4)
     store, service, poller = make_world(db, api, session, clock, delivery)
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
     assert not await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
-    clock.advance(60)
+    for _ in range(6):
+        clock.advance(8)
+        await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4)
+    assert job.cancelled_at is not None
+    assert len(api.polls) == 3, "polled until APIMart said it was done, then no more"
+    assert delivery.delivered == [], "the member already knows; the video is never posted"
+
+
+async def test_a_poll_in_flight_when_the_job_is_cancelled_shows_no_progress(
+    db, api, session, clock
+):
+    """The status message must not flip back from "cancelled" to a progress bar."""
+    shown = []
+
+    async def on_progress(job):
+        shown.append(job)
+
+    api.default_plan = TaskPlan(polls_until_done=None)
+    client = make_client(api, session)
+    store = JobStore(db)
+    service = JobService(store, client, clock=clock)
+    poller = Poller(
+        store, client, service, RecordingDelivery(), clock=clock, on_progress=on_progress
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    clock.advance(8)
+    api.delay_next("poll", 0.2)
+    polling = asyncio.create_task(poller.run_once())
+    await api.wait_for_polls(1)
+    assert await store.cancel(1, reason_key="x", now=clock(), member_told=True)
+    await polling
+    assert (await store.get(1)).state is JobState.QUEUED, "the poll was recorded"
+    assert shown == []
+
+
+async def test_a_job_cancelled_before_it_was_sent_is_never_sent(db, api, session, clock):
+    delivery = RecordingDelivery()
+    store, _, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=True)
+    clock.advance(120)
     await poller.run_once()
-    assert api.polls == []
-    assert delivery.delivered == []
+    assert api.submits == []
+    assert (await store.get(job.id)).state is JobState.CANCELLED
 
 
 async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(
