@@ -198,8 +198,14 @@ class Poller:
                 await self._poll(job)
             except Exception:
                 log.exception("Job %d: unexpected error while polling task %s", job.id, job.task_id)
+                now = self._clock()
+                if job.state is JobState.TIMED_OUT:
+                    # Still within the follow-up's own pace and limit.
+                    next_at = self._next_follow_up(job, now)
+                    await self._store.follow_up_later(job.id, next_poll_at=next_at)
+                    return
                 await self._store.record_poll_failure(
-                    job.id, next_poll_at=self._clock() + self._config.poll_interval
+                    job.id, next_poll_at=now + self._config.poll_interval
                 )
 
     async def _take_turn(self) -> float:

@@ -26,8 +26,6 @@ CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
 # States whose `next_poll_at` means "act then": poll it, or (re)submit it.
 _WAITING = (*_POLLED, JobState.RECORDED.value)
-# Jobs whose news awaits delivery: final ones, and cancelled ones whose member is not told yet.
-_NEWS = f"(state IN ({', '.join('?' for _ in _FINAL)}) OR cancelled_at IS NOT NULL)"
 
 
 class CancelOutcome(enum.Enum):
@@ -39,6 +37,10 @@ class CancelOutcome(enum.Enum):
 
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
+
+
+# Jobs whose news awaits delivery: final ones, and cancelled ones whose member is not told yet.
+_NEWS = f"(state IN ({_placeholders(_FINAL)}) OR cancelled_at IS NOT NULL)"
 
 
 def _sources_to_json(sources: Sequence[MessageRef]) -> str:
