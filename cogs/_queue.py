@@ -16,7 +16,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, JobState, MediaInput, MessageRef, Requester
-from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
+from bot.jobs.validation import VideoOptions, validate
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -245,7 +245,7 @@ async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> N
     """The shared path of every entry point, from a member's options to a queued job."""
     try:
         request = validate(options, max_file_bytes=bot.settings.max_reference_bytes)
-    except InvalidVideoRequest as error:
+    except JobRefused as error:
         await origin.tell(error.user_message)
         return
     await queue_request(bot, origin, request)

@@ -18,13 +18,12 @@ from bot.apimart.models import DURATIONS, RESOLUTIONS, GenerationType
 from bot.i18n import msg, t
 from bot.jobs.flags import parse_flags
 from bot.jobs.media import MessageMedia, collect, split_attachments
-from bot.jobs.models import MessageRef
+from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
     DEFAULT_DURATION,
     DEFAULT_RESOLUTION,
     MAX_PROMPT_LENGTH,
-    InvalidVideoRequest,
     VideoOptions,
     check_media,
 )
@@ -210,7 +209,7 @@ class ReferencesCog(commands.Cog):
                     attached.videos,
                     max_file_bytes=self.bot.settings.max_reference_bytes,
                 )
-            except InvalidVideoRequest as error:
+            except JobRefused as error:
                 await answer_privately(interaction, error.user_message)
                 return
         locale = str(interaction.locale)
@@ -248,7 +247,7 @@ class ReferencesCog(commands.Cog):
         origin = MessageOrigin(message)
         try:
             options = parse_flags(mention_pattern(my_id).sub(" ", message.content))
-        except InvalidVideoRequest as error:
+        except JobRefused as error:
             await origin.tell(error.user_message)
             return
         source = await self._replied_to(message)

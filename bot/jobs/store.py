@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiosqlite
 
-from bot.apimart.models import TaskInfo, VideoRequest
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.db import Database
 from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, MessageRef, Requester
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 _FINAL = tuple(state.value for state in FINAL_STATES)
+# States the poller asks APIMart about: running tasks, and timed-out ones followed quietly
+# (only while their `next_poll_at` is set) because APIMart may still finish and bill them.
+_POLLED = (*_ACTIVE, JobState.TIMED_OUT.value)
 # Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
 # and the insert are atomic (a burst of requests cannot overshoot a quota).
 Admission = Callable[[aiosqlite.Connection, Requester, VideoRequest, float], Awaitable[None]]
 CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
 # States whose `next_poll_at` means "act then": poll it, or (re)submit it.
-_WAITING = (*_ACTIVE, JobState.RECORDED.value)
+_WAITING = (*_POLLED, JobState.RECORDED.value)
+
+
+class CancelOutcome(enum.Enum):
+    """What a cancel did to a job's count against its member."""
+
+    REFUNDED = "refunded"  # never reached APIMart: cancelled, and it stops counting
+    COUNTED = "counted"  # APIMart has it: never posted, but it still counts
 
 
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
+
+
+# Jobs whose news awaits delivery: final ones, and cancelled ones whose member is not told yet.
+_NEWS = f"(state IN ({_placeholders(_FINAL)}) OR cancelled_at IS NOT NULL)"
 
 
 def _sources_to_json(sources: Sequence[MessageRef]) -> str:
@@ -75,6 +90,8 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
         delivery_attempts=row["delivery_attempts"],
         delivered_at=row["delivered_at"],
         delivery_message_id=row["delivery_message_id"],
+        cancelled_at=row["cancelled_at"],
+        cancel_reason_key=row["cancel_reason_key"],
     )
 
 
@@ -153,24 +170,58 @@ class JobStore:
             (json.dumps(list(request.image_urls)), json.dumps(list(request.video_urls)), now),
         )
 
-    async def cancel(self, job_id: int, *, reason_key: str, now: float, member_told: bool) -> bool:
-        """Stop tracking an unfinished job (the API may still finish it); False if not possible."""
+    async def cancel(
+        self, job_id: int, *, reason_key: str, now: float, member_told: bool
+    ) -> CancelOutcome | None:
+        """Cancel an unfinished job; None if it is finished, being sent or already cancelled.
+
+        A job not yet sent is cancelled outright and refunded. One APIMart has keeps its
+        state, so the poller follows it to its end and records its credits; it only gains
+        the mark that stops it from ever being posted, and it still counts.
+        """
+        told_at = now if member_told else None
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = ?, finished_at = ?, next_poll_at = NULL,"
-                " next_delivery_at = ?, delivered_at = ?"
-                f" WHERE id = ? AND state IN ({_placeholders(CANCELLABLE)})",
+                " next_delivery_at = ?, delivered_at = ?, cancelled_at = ?, cancel_reason_key = ?"
+                " WHERE id = ? AND state = ?",
                 (
                     JobState.CANCELLED.value,
                     reason_key,
                     now,
                     now,
-                    now if member_told else None,
+                    told_at,
+                    now,
+                    reason_key,
                     job_id,
-                    *CANCELLABLE,
+                    JobState.RECORDED.value,
                 ),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount == 1:
+                return CancelOutcome.REFUNDED
+            cursor = await conn.execute(
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
+                " delivered_at = ?"
+                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)}) AND cancelled_at IS NULL",
+                (now, reason_key, now, told_at, job_id, *_ACTIVE),
+            )
+            return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
+
+    async def cancel_unfinished(
+        self, guild_id: int, user_id: int, *, reason_key: str, now: float
+    ) -> list[tuple[int, CancelOutcome]]:
+        """Cancel every unfinished job of a member in a server (a block); the member is told."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM jobs WHERE guild_id = ? AND user_id = ?"
+            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL ORDER BY id",
+            (guild_id, user_id, *CANCELLABLE),
+        )
+        outcomes = []
+        for (job_id,) in rows:
+            outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
+            if outcome is not None:
+                outcomes.append((job_id, outcome))
+        return outcomes
 
     async def release_for_retry(self, job_id: int, reason: str, *, retry_at: float) -> None:
         """The API was unreachable or busy: nothing was created, so try the submit again later."""
@@ -227,8 +278,16 @@ class JobStore:
             )
             if cursor.rowcount != 1:
                 return None
+            # A cancel may have landed while this poll was in flight: report it as stored.
+            async with conn.execute(
+                "SELECT cancelled_at, cancel_reason_key FROM jobs WHERE id = ?", (job.id,)
+            ) as marks:
+                mark = await marks.fetchone()
+        assert mark is not None
         return dataclasses.replace(
             job,
+            cancelled_at=mark[0],
+            cancel_reason_key=mark[1],
             state=state,
             progress=info.progress,
             estimated_time=info.estimated_time or job.estimated_time,
@@ -240,7 +299,7 @@ class JobStore:
         """1 + the server's unfinished jobs recorded before this one."""
         row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
-            f" AND state IN ({_placeholders(CANCELLABLE)})",
+            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL",
             (job.requester.guild_id, job.id, *CANCELLABLE),
         )
         return 1 + (int(row[0]) if row is not None else 0)
@@ -269,14 +328,20 @@ class JobStore:
         now: float,
         info: TaskInfo | None = None,
         reason_key: str | None = None,
+        follow_up_at: float | None = None,
     ) -> bool:
-        """Move an active job to a final state and queue its delivery; False if not active."""
+        """Move an active job to a final state and queue its delivery; False if not active.
+
+        A cancelled job's news was queued when it was cancelled: its delivery is left alone,
+        so its result is never posted. `follow_up_at` keeps a timed-out task polled.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, progress = COALESCE(?, progress), result_url = ?,"
                 " result_expires_at = ?, error_key = ?, error_message = ?, cost = ?,"
-                " credits_cost = ?,"
-                " finished_at = ?, next_poll_at = NULL, next_delivery_at = ?"
+                " credits_cost = ?, finished_at = ?, next_poll_at = ?,"
+                " next_delivery_at = CASE WHEN cancelled_at IS NULL THEN ?"
+                " ELSE next_delivery_at END"
                 f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)})",
                 (
                     state.value,
@@ -288,6 +353,7 @@ class JobStore:
                     info.cost if info is not None else None,
                     info.credits_cost if info is not None else None,
                     now,
+                    follow_up_at,
                     now,
                     job_id,
                     *_ACTIVE,
@@ -295,19 +361,48 @@ class JobStore:
             )
             return cursor.rowcount == 1
 
+    async def follow_up_later(self, job_id: int, *, next_poll_at: float | None) -> None:
+        """Look at a timed-out task again at `next_poll_at`, or (None) never again."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET next_poll_at = ? WHERE state = ? AND id = ?",
+            (next_poll_at, JobState.TIMED_OUT.value),
+        )
+
+    async def record_late_end(self, job_id: int, info: TaskInfo) -> None:
+        """APIMart finished a task given up on: record its cost; if it made nothing, refund it.
+
+        The member was told when it timed out; nothing is delivered again.
+        """
+        refunded = {
+            TaskStatus.FAILED: JobState.FAILED,
+            TaskStatus.CANCELLED: JobState.CANCELLED,
+        }.get(info.status)
+        await self._update(
+            job_id,
+            "UPDATE jobs SET state = COALESCE(?, state), cost = ?, credits_cost = ?,"
+            " next_poll_at = NULL WHERE state = ? AND id = ?",
+            (
+                refunded.value if refunded is not None else None,
+                info.cost,
+                info.credits_cost,
+                JobState.TIMED_OUT.value,
+            ),
+        )
+
     async def due_for_poll(self, now: float, limit: int) -> list[Job]:
-        """Active jobs whose next status check is due, oldest first."""
+        """Jobs whose next status check is due (running, or followed after a timeout)."""
         rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_ACTIVE)}) AND next_poll_at <= ?"
+            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_POLLED)}) AND next_poll_at <= ?"
             " ORDER BY next_poll_at LIMIT ?",
-            (*_ACTIVE, now, limit),
+            (*_POLLED, now, limit),
         )
         return [_job_from_row(row) for row in rows]
 
     async def due_for_delivery(self, now: float, limit: int) -> list[Job]:
-        """Finished jobs whose news has not reached the member yet."""
+        """Finished or cancelled jobs whose news has not reached the member yet."""
         rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE state IN ({_placeholders(_FINAL)})"
+            f"SELECT * FROM jobs WHERE {_NEWS}"
             " AND delivered_at IS NULL AND next_delivery_at <= ? ORDER BY next_delivery_at LIMIT ?",
             (*_FINAL, now, limit),
         )
@@ -355,8 +450,7 @@ class JobStore:
             f" SELECT MIN(next_poll_at) AS due FROM jobs"
             f" WHERE state IN ({_placeholders(_WAITING)})"
             " UNION ALL"
-            " SELECT MIN(next_delivery_at) FROM jobs WHERE delivered_at IS NULL"
-            f" AND state IN ({_placeholders(_FINAL)}))",
+            f" SELECT MIN(next_delivery_at) FROM jobs WHERE delivered_at IS NULL AND {_NEWS})",
             (*_WAITING, *_FINAL),
         )
         return float(row[0]) if row is not None and row[0] is not None else None
