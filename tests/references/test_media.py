@@ -5,8 +5,8 @@ import ipaddress
 import pytest
 
 from bot.jobs.media import LinkProber, MessageMedia, collect
-from bot.jobs.models import MediaInput
-from bot.jobs.validation import InvalidVideoRequest, check_media
+from bot.jobs.models import JobRefused, MediaInput
+from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
 from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
@@ -112,7 +112,7 @@ async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_
         big = await prober(web.stream("/big", chunks=64, chunk_size=16 * 1024))
     assert big.content_type == "image/jpeg"
     assert LIMIT < big.size <= LIMIT + 64 * 1024
-    with pytest.raises(InvalidVideoRequest) as refused:
+    with pytest.raises(JobRefused) as refused:
         check_media([big], [], max_file_bytes=LIMIT)
     assert refused.value.user_message.key == "file_too_large"
 
