@@ -1,4 +1,4 @@
-"""The Bot subclass: owns the HTTP session, the API client, the job service and the poller."""
+"""The Bot subclass: owns the HTTP sessions, the API client, the job service and the poller."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
-from bot.media_refresh import DiscordMediaRefresher
+from bot.media.fetcher import GuardedFetcher
+from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
@@ -46,6 +47,7 @@ class VideoBot(commands.Bot):
     """The video bot. Everything it owns is made in `setup_hook` and released in `close`."""
 
     session: aiohttp.ClientSession
+    member_urls: GuardedFetcher
     apimart: APIMartClient
     store: JobStore
     jobs: JobService
@@ -63,6 +65,7 @@ class VideoBot(commands.Bot):
         *,
         clock: Callable[[], float] = time.time,
         guild_ready_timeout: float = 2.0,
+        cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     ) -> None:
         # Slash commands and context menus need no privileged intents; replies read the
         # replied-to message only with Message Content, enabled in the developer portal first.
@@ -83,11 +86,18 @@ class VideoBot(commands.Bot):
         self._idle = asyncio.Event()
         self._idle.set()
         self.closing = False
+        # Where Discord serves attachments (tests: the fake Discord).
+        self.cdn_origins = cdn_origins
 
     async def setup_hook(self) -> None:
         """Open the session, wire the core, load cogs, sync commands, start polling."""
         settings = self.settings
+        # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()
+        self.member_urls = GuardedFetcher(
+            max_bytes=settings.max_reference_bytes,
+            allowed_networks=settings.link_allowed_networks,
+        )
         self.apimart = APIMartClient(
             self.session,
             base_url=settings.apimart_base_url,
@@ -122,16 +132,11 @@ class VideoBot(commands.Bot):
             refresh_media=DiscordMediaRefresher(
                 attachment_urls=self._attachment_urls,
                 client=self.apimart,
-                session=self.session,
-                max_bytes=settings.max_reference_bytes,
+                fetcher=self.member_urls,
+                cdn_origins=self.cdn_origins,
             ),
         )
-        self.link_prober = LinkProber(
-            self.session,
-            max_bytes=settings.max_reference_bytes,
-            allow_private=settings.allow_private_image_links,
-            timeout=settings.http_timeout,
-        )
+        self.link_prober = LinkProber(self.member_urls)
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
         self.poller = Poller(
             self.store,
@@ -260,3 +265,5 @@ class VideoBot(commands.Bot):
         await super().close()
         if hasattr(self, "session"):
             await self.session.close()
+        if hasattr(self, "member_urls"):
+            await self.member_urls.close()

@@ -67,7 +67,7 @@ def result_embed(job: Job) -> discord.Embed:
     """The card that describes a finished job, in the member's language."""
     locale = job.requester.locale
     request = job.request
-    ok = job.state is JobState.COMPLETED
+    ok = job.state is JobState.COMPLETED and not job.cancelled
     embed = discord.Embed(
         title=t("result_title" if ok else "result_failed_title", locale),
         description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
@@ -101,6 +101,8 @@ def job_footer(job: Job) -> str:
 def failure_text(job: Job, mention: str) -> list[str]:
     """Why a job produced no video, and what to do, in the member's language."""
     locale = job.requester.locale
+    if job.cancelled:
+        return [cancel_notice(job, mention)]
     if job.state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
         # The submit itself failed: these reasons are whole sentences.
         sentence = t(
@@ -111,9 +113,11 @@ def failure_text(job: Job, mention: str) -> list[str]:
         )
         return [f"{mention} {sentence}"]
     reason = job.error_message or t(job.error_key or "task_no_video", locale)
+    # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
+    hint = "result_timed_out_counts" if job.state is JobState.TIMED_OUT else "result_failed_hint"
     return [
         t("result_failed", locale, mention=mention, reason=reason.rstrip(".。")),
-        t("result_failed_hint", locale),
+        t(hint, locale),
     ]
 
 
@@ -127,6 +131,18 @@ class TooLarge(Exception):
 
 class _Retry(Exception):
     """Nothing was posted; try the whole delivery again later."""
+
+
+def cancel_notice(job: Job, mention: str) -> str:
+    """Who cancelled the job, and whether it still counts, in the member's language."""
+    locale = job.requester.locale
+    return t(
+        "cancel_notice_counted" if job.counts else "cancel_notice_refunded",
+        locale,
+        mention=mention,
+        job_id=job.id,
+        reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
+    )
 
 
 class Delivery:
@@ -256,7 +272,7 @@ class Delivery:
         lines: list[str] = []
         embed = result_embed(job)
         video: IO[bytes] | None = None
-        if job.state is JobState.COMPLETED and job.result_url is not None:
+        if job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled:
             if job.result_expires_at is not None and job.result_expires_at <= self._clock():
                 lines.append(t("result_link_expired", locale, mention=mention))
             else:

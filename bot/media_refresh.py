@@ -6,6 +6,9 @@ For each signed URL of a job, in order of preference:
    from the old URL while it still works;
 3. otherwise the job is refused with a message saying the links expired.
 Links that are not signed (image links, earlier re-hosted copies) never expire and are kept.
+Only attachment URLs on Discord's own CDN count as signed: a member's link that merely carries
+`ex` and `hm` is a link like any other. Re-hosting downloads through the guarded fetcher, never
+with the bot's trusted session.
 """
 
 from __future__ import annotations
@@ -14,29 +17,42 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 
-import aiohttp
 import yarl
 
 from bot.apimart import APIMartClient, APIMartError, VideoRequest
 from bot.i18n import msg
 from bot.jobs.models import Job, JobRefused, MessageRef
+from bot.media.fetcher import FetchError, GuardedFetcher
 
 log = logging.getLogger(__name__)
 
 # Attachment id -> its current URL, for one message; empty when the message cannot be read.
 AttachmentUrls = Callable[[MessageRef], Awaitable[Mapping[int, str]]]
 
-_ATTACHMENT_PATH = re.compile(r"/attachments/\d+/(\d+)/")
+# Where Discord serves attachments; nothing else is treated as a signed attachment URL.
+DISCORD_CDN_ORIGINS = frozenset({"https://cdn.discordapp.com", "https://media.discordapp.net"})
+_ATTACHMENT_PATH = re.compile(r"^/(?:ephemeral-)?attachments/\d+/(\d+)/")
 _SIGNATURE_PARAMS = frozenset({"ex", "hm"})
 
 
-def is_signed(url: str) -> bool:
-    """Whether `url` is a signed Discord CDN URL that expires (`?ex=...&hm=...`)."""
-    return set(yarl.URL(url).query) >= _SIGNATURE_PARAMS
+def is_signed(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
+    """Whether `url` is a signed attachment URL on Discord's CDN (`?ex=...&hm=...`)."""
+    try:
+        parsed = yarl.URL(url)
+        origin = str(parsed.origin())
+    except ValueError:
+        return False
+    return (
+        origin in origins
+        and _ATTACHMENT_PATH.match(parsed.path) is not None
+        and set(parsed.query) >= _SIGNATURE_PARAMS
+    )
 
 
 def signed_url_expiry(url: str) -> float | None:
     """When a signed Discord URL stops working (its `ex` is a hex Unix time), if it says."""
+    if not is_signed(url):
+        return None
     expiry = yarl.URL(url).query.get("ex")
     try:
         return float(int(expiry, 16)) if expiry else None
@@ -56,7 +72,7 @@ def earliest_expiry(request: VideoRequest) -> float | None:
 
 def attachment_id(url: str) -> int | None:
     """The attachment id in a Discord CDN URL, which stays the same when the URL is re-signed."""
-    match = _ATTACHMENT_PATH.search(yarl.URL(url).path + "/")
+    match = _ATTACHMENT_PATH.match(yarl.URL(url).path)
     return int(match.group(1)) if match else None
 
 
@@ -72,20 +88,22 @@ class DiscordMediaRefresher:
         *,
         attachment_urls: AttachmentUrls,
         client: APIMartClient,
-        session: aiohttp.ClientSession,
-        max_bytes: int,
-        timeout: float = 60.0,
+        fetcher: GuardedFetcher,
+        cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     ) -> None:
         self._attachment_urls = attachment_urls
         self._client = client
-        self._session = session
-        self._max_bytes = max_bytes
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._fetcher = fetcher
+        # Tests serve "Discord's CDN" from a fake on loopback.
+        self._cdn_origins = cdn_origins
+
+    def _signed(self, url: str) -> bool:
+        return is_signed(url, self._cdn_origins)
 
     async def __call__(self, job: Job) -> VideoRequest:
         """Fresh URLs for every signed one; raises `JobRefused` when one cannot be renewed."""
         request = job.request
-        if not any(is_signed(url) for url in (*request.image_urls, *request.video_urls)):
+        if not any(self._signed(url) for url in (*request.image_urls, *request.video_urls)):
             return request
         current: dict[int, str] = {}
         for source in job.requester.sources:
@@ -95,7 +113,7 @@ class DiscordMediaRefresher:
         return request.model_copy(update={"image_urls": tuple(images), "video_urls": tuple(videos)})
 
     async def _fresh(self, job: Job, url: str, current: Mapping[int, str], *, image: bool) -> str:
-        if not is_signed(url):
+        if not self._signed(url):
             return url
         found = current.get(attachment_id(url) or 0)
         if found is not None:
@@ -108,24 +126,16 @@ class DiscordMediaRefresher:
         raise JobRefused(msg("media_expired"))
 
     async def _rehost(self, url: str) -> str:
-        """Download the image from its old URL and upload it to APIMart."""
+        """Download the image from its old URL, through the guard, and upload it to APIMart."""
         try:
-            async with self._session.get(url, timeout=self._timeout) as response:
-                if response.status != 200:
-                    raise _Unavailable(f"HTTP {response.status}")
-                content_type = response.content_type.lower()
-                if not content_type.startswith("image/"):
-                    raise _Unavailable(f"not an image ({content_type})")
-                data = await self._read_capped(response)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise _Unavailable(type(error).__name__) from None
+            fetched = await self._fetcher.fetch(url, keep_body=True)
+        except FetchError as error:
+            raise _Unavailable(str(error)) from None
+        if fetched.status != 200:
+            raise _Unavailable(f"HTTP {fetched.status}")
+        if not fetched.content_type.startswith("image/"):
+            raise _Unavailable(f"not an image ({fetched.content_type})")
         name = yarl.URL(url).name or "image"
-        return await self._client.upload_image(data, filename=name, content_type=content_type)
-
-    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
-        data = bytearray()
-        async for chunk in response.content.iter_chunked(256 * 1024):
-            data += chunk
-            if len(data) > self._max_bytes:
-                raise _Unavailable("larger than the reference size limit")
-        return bytes(data)
+        return await self._client.upload_image(
+            fetched.body, filename=name, content_type=fetched.content_type
+        )

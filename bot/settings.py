@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
 MIB = 1024 * 1024
@@ -93,9 +100,10 @@ class Settings(BaseSettings):
         default=False,
         description="true or false: whether the Message Content intent is enabled in the portal",
     )
-    allow_private_image_links: bool = Field(
-        default=False,
-        description="true or false: whether image links may point at private or local addresses",
+    link_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = Field(
+        default=(),
+        description="comma-separated networks such as 10.20.0.0/16, fd00:1::/64 that members'"
+        " links may reach besides the public internet (empty: none)",
     )
 
     @field_validator("apimart_base_url", "discord_api_base")
@@ -120,6 +128,13 @@ class Settings(BaseSettings):
         interval = info.data.get("poll_interval")
         if isinstance(interval, float) and value < interval:
             raise ValueError("must be at least POLL_INTERVAL")
+        return value
+
+    @field_validator("link_allowed_networks", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("log_level")

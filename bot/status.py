@@ -33,6 +33,9 @@ def eta_text(job: Job, now: float) -> str:
 def status_line(job: Job, *, position: int | None, now: float) -> str:
     """The second line: where the job is now."""
     locale = job.requester.locale
+    if job.cancelled:
+        # Whatever APIMart does with it now, the channel only ever learns it was cancelled.
+        return t("status_line_cancelled", locale, job_id=job.id)
     if job.state is JobState.PROCESSING:
         return t(
             "status_line_processing",

@@ -17,7 +17,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import Job, JobRefused, JobState, MediaInput, MessageRef, Requester
-from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
+from bot.jobs.validation import VideoOptions, validate
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -231,11 +231,24 @@ class MessageOrigin(Origin):
         return await self.message.reply(content, allowed_mentions=NO_MENTIONS)
 
 
+async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
+    """Tell the member now if the rules refuse them whatever they ask; True if so.
+
+    Entry points call this before fetching any link the member gave, so a blocked or capped
+    member cannot make the bot download anything.
+    """
+    refusal = await bot.moderation.refusal_before_fetching(origin.requester())
+    if refusal is None:
+        return False
+    await origin.tell(refusal)
+    return True
+
+
 async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> None:
     """The shared path of every entry point, from a member's options to a queued job."""
     try:
         request = validate(options, max_file_bytes=bot.settings.max_reference_bytes)
-    except InvalidVideoRequest as error:
+    except JobRefused as error:
         await origin.tell(error.user_message)
         return
     await queue_request(bot, origin, request)

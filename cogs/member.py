@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
+from bot.jobs.store import CancelOutcome
 from bot.status import progress_bar
 from bot.text import one_line
 from cogs._queue import answer_privately
@@ -27,13 +28,13 @@ HISTORY_PROMPT_CHARS = 60
 
 
 def state_name(job: Job, locale: str) -> str:
-    """The job's state in the reader's words."""
-    return t(f"state_{job.state.value}", locale)
+    """The job's state in the reader's words (a cancelled render that still counts says so)."""
+    return t(job.state_key, locale)
 
 
 def result_link(job: Job, now: float) -> str | None:
     """Where the finished video can be watched, if anywhere."""
-    if job.state is not JobState.COMPLETED:
+    if job.state is not JobState.COMPLETED or job.cancelled:
         return None
     if job.delivery_message_id is not None and job.requester.guild_id is not None:
         return (
@@ -68,6 +69,14 @@ def history_text(jobs: list[Job], locale: str, now: float) -> str:
 
 def status_details(job: Job, locale: str, now: float) -> str:
     """What is known about one job right now."""
+    if job.cancelled:
+        return t(
+            "status_details_cancelled_counted"
+            if job.counts
+            else "status_details_cancelled_refunded",
+            locale,
+            reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
+        )
     if job.state.is_active:
         return t(
             "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
@@ -138,18 +147,27 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     @app_commands.guild_only()
     @app_commands.describe(job="The job number, e.g. 12")
     async def cancel(self, interaction: discord.Interaction[VideoBot], job: int) -> None:
-        """Stop tracking an unfinished job and give the allowance back."""
+        """Never post the job; refunded only if APIMart never had it (then it is never sent)."""
         found = await self._own_job(interaction, job)
         if found is None:
             return
-        cancelled = await self.bot.store.cancel(
+        if found.cancelled:
+            await answer_privately(interaction, msg("cancel_already", job_id=found.id))
+            return
+        outcome = await self.bot.store.cancel(
             found.id, reason_key="cancelled_by_member", now=self.bot.clock(), member_told=True
         )
-        if not cancelled:
+        if outcome is None:
             await answer_privately(interaction, msg("cancel_not_possible", job_id=found.id))
             return
-        log.info("Job %d cancelled by its requester %d", found.id, interaction.user.id)
-        await answer_privately(interaction, msg("cancel_done", job_id=found.id))
+        log.info(
+            "Job %d cancelled by its requester %d (%s)",
+            found.id,
+            interaction.user.id,
+            outcome.value,
+        )
+        key = "cancel_done_counted" if outcome is CancelOutcome.COUNTED else "cancel_done_refunded"
+        await answer_privately(interaction, msg(key, job_id=found.id))
         updated = await self.bot.store.get(found.id)
         if updated is not None:
             await self.bot.status_messages.update(updated, final=True)

@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
+from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
@@ -99,6 +100,19 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
         locale=str(interaction.locale),
         role_ids=role_ids(who),
     )
+
+
+def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
+    """What a block did to the member's unfinished jobs, refunded ones first."""
+    lines = []
+    for outcome, key in (
+        (CancelOutcome.REFUNDED, "mod_block_cancelled_refunded"),
+        (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
+    ):
+        jobs = ", ".join(f"#{job_id}" for job_id, done in cancelled if done is outcome)
+        if jobs:
+            lines.append(msg(key, jobs=jobs))
+    return lines
 
 
 async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
@@ -372,11 +386,25 @@ class ModerationCog(
         reason: str,
         days: float | None,
     ) -> None:
+        actor = self._actor(interaction)
         expires_at = self.bot.clock() + days * 86400 if days is not None else None
         change = await self.bot.moderation.store.set_member_limit(
-            self._actor(interaction), member.id, videos, reason, expires_at
+            actor, member.id, videos, reason, expires_at
         )
-        await self._changed(interaction, change, change)
+        if videos > 0:
+            await self._changed(interaction, change, change)
+            return
+        # A block also stops what the member has running, by the rule every cancel follows.
+        cancelled = await self.bot.store.cancel_unfinished(
+            actor.guild_id, member.id, reason_key="cancelled_by_block", now=self.bot.clock()
+        )
+        if cancelled:
+            log.info("Block of user %d cancelled jobs %s", member.id, cancelled)
+            self.bot.poller.wake()  # tells the member in the channel
+        lines = [change, *block_cancel_lines(cancelled)]
+        await show_privately(interaction, lines)
+        for line in lines:
+            self.bot.moderation.feed.emit(actor.guild_id, line)
 
     # ------------------------------------------------------------------ options and channels
 
@@ -521,27 +549,29 @@ class ModerationCog(
     @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
     @app_commands.describe(job="The job number, e.g. 12 (see /videomod jobs)")
     async def cancel(self, interaction: Interaction, job: int) -> None:
-        """Stop tracking the job; it stops counting against the member, who is told."""
+        """Never post the job; it stops counting only if APIMart never had it. Member told."""
         actor = self._actor(interaction)
         found = await self.bot.moderation.store.job_owner(actor.guild_id, job)
         if found is None:
             await answer_privately(interaction, msg("mod_job_not_found", job_id=job))
             return
         owner, state = found
-        cancelled = await self.bot.store.cancel(
-            job, reason_key="mod_cancelled_reason", now=self.bot.clock(), member_told=False
+        outcome = await self.bot.store.cancel(
+            job, reason_key="cancelled_by_moderator", now=self.bot.clock(), member_told=False
         )
-        if not cancelled:
+        if outcome is None:
             await answer_privately(
-                interaction,
-                msg("mod_job_not_cancellable", job_id=job, state=msg(f"state_{state.value}")),
+                interaction, msg("mod_job_not_cancellable", job_id=job, state=msg(state))
             )
             return
-        log.info("Job %d cancelled by moderator %d", job, actor.moderator_id)
+        log.info("Job %d cancelled by moderator %d (%s)", job, actor.moderator_id, outcome.value)
         self.bot.poller.wake()  # tells the member in the channel
-        change = msg(
-            "change_job_cancelled", moderator=actor.mention, job_id=job, member=f"<@{owner}>"
+        key = (
+            "change_job_cancelled_counted"
+            if outcome is CancelOutcome.COUNTED
+            else "change_job_cancelled"
         )
+        change = msg(key, moderator=actor.mention, job_id=job, member=f"<@{owner}>")
         await self._changed(
             interaction, await self.bot.moderation.store.record(actor, change), change
         )

@@ -18,13 +18,12 @@ from bot.apimart.models import DURATIONS, RESOLUTIONS, GenerationType
 from bot.i18n import msg, t
 from bot.jobs.flags import parse_flags
 from bot.jobs.media import MessageMedia, collect, split_attachments
-from bot.jobs.models import MessageRef
+from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
     DEFAULT_DURATION,
     DEFAULT_RESOLUTION,
     MAX_PROMPT_LENGTH,
-    InvalidVideoRequest,
     VideoOptions,
     check_media,
 )
@@ -34,6 +33,7 @@ from cogs._queue import (
     answer_privately,
     media_from_attachment,
     queue_video,
+    refused_before_fetching,
 )
 
 if TYPE_CHECKING:
@@ -145,7 +145,12 @@ class VideoModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[VideoBot]) -> None:  # type: ignore[override]
         """Read the links' types if there are any (slow: acknowledge first), then queue."""
+        origin = InteractionOrigin(
+            interaction, sources=(message_ref(self.target),), reply_to=self.target
+        )
         if self.media.link_urls():
+            if await refused_before_fetching(self.bot, origin):
+                return
             await interaction.response.defer(ephemeral=True, thinking=True)
         collected = await collect([self.media], self.bot.link_prober)
         duration = self._picked(self.duration)
@@ -157,9 +162,6 @@ class VideoModal(discord.ui.Modal):
             mode=_MODES.get(self._picked(self.mode) or ""),
             images=collected.images,
             videos=collected.videos,
-        )
-        origin = InteractionOrigin(
-            interaction, sources=(message_ref(self.target),), reply_to=self.target
         )
         await queue_video(self.bot, origin, options)
 
@@ -207,7 +209,7 @@ class ReferencesCog(commands.Cog):
                     attached.videos,
                     max_file_bytes=self.bot.settings.max_reference_bytes,
                 )
-            except InvalidVideoRequest as error:
+            except JobRefused as error:
                 await answer_privately(interaction, error.user_message)
                 return
         locale = str(interaction.locale)
@@ -245,7 +247,7 @@ class ReferencesCog(commands.Cog):
         origin = MessageOrigin(message)
         try:
             options = parse_flags(mention_pattern(my_id).sub(" ", message.content))
-        except InvalidVideoRequest as error:
+        except JobRefused as error:
             await origin.tell(error.user_message)
             return
         source = await self._replied_to(message)
@@ -261,7 +263,12 @@ class ReferencesCog(commands.Cog):
             # Without the intent Discord hides the replied-to message; say so, never guess.
             await origin.tell(msg("reply_needs_intent"))
             return
-        collected = await collect([source_media, message_media(message)], self.bot.link_prober)
+        medias = [source_media, message_media(message)]
+        if any(media.link_urls() for media in medias) and await refused_before_fetching(
+            self.bot, origin
+        ):
+            return
+        collected = await collect(medias, self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)

@@ -17,8 +17,8 @@ from discord.ext import commands
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
-from bot.jobs.models import Job, JobState
-from bot.jobs.validation import MAX_PROMPT_LENGTH, InvalidVideoRequest, clean_prompt
+from bot.jobs.models import Job, JobRefused, JobState
+from bot.jobs.validation import MAX_PROMPT_LENGTH, clean_prompt
 from cogs._queue import InteractionOrigin, answer_privately, queue_request
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class EditPromptModal(discord.ui.Modal):
         """Queue the job again with the edited prompt."""
         try:
             prompt = clean_prompt(self.prompt.value)
-        except InvalidVideoRequest as error:
+        except JobRefused as error:
             await answer_privately(interaction, error.user_message)
             return
         edited = self.job.request.model_copy(update={"prompt": prompt})

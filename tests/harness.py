@@ -104,7 +104,13 @@ async def running_bot(
         config = fast_settings(tmp_path, api_fake, discord_fake, **settings)
         db = await Database.open(config.database_path)
         await db.migrate()
-        bot = VideoBot(config, db, clock=clock, guild_ready_timeout=0.05)
+        bot = VideoBot(
+            config,
+            db,
+            clock=clock,
+            guild_ready_timeout=0.05,
+            cdn_origins=frozenset({discord_fake.base_url}),
+        )
         runner = asyncio.create_task(bot.start(BOT_TOKEN))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 10)

@@ -89,3 +89,40 @@ async def test_results_never_use_the_interaction_webhook(tmp_path):
         later = world.discord.requests[queued_at:]
         assert not [r for r in later if "/webhooks/" in r.path or "/interactions/" in r.path]
         assert not [r for r in later if r.status == 401]
+
+
+async def submitted_job(store, clock, fake):
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    return await submitted(store, job, now=clock())
+
+
+async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, client, session):
+    job = await submitted_job(store, clock, fake)
+    await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
+    await Delivery(client, session, store, clock=clock)(await claimed(store, job.id, Stage.DELIVER))
+    [message] = results(fake)
+    assert "did not finish it in time" in message["content"]
+    assert "may still finish it, so it counts toward your allowance" in message["content"]
+
+
+async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_video(
+    store, clock, fake, client, api, session
+):
+    """The notice was still waiting (Discord was down) when APIMart finished the render."""
+    job = await submitted_job(store, clock, fake)
+    await store.cancel(job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False)
+    url = api.add_file("cancelled.mp4", b"\x00" * 64)
+    info = TaskInfo(
+        task_id=f"task_{job.id}", status=TaskStatus.COMPLETED, progress=100, video_url=url
+    )
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    [due] = await store.claim_due(Stage.DELIVER, 10)
+    await Delivery(client, session, store, clock=clock)(due)
+    [message] = results(fake)
+    assert message["attachments"] == [] and url not in message["content"]
+    assert "Job #1 was cancelled: a moderator cancelled it" in message["content"]
+    assert "still counts toward your allowance" in message["content"]
+    assert message["embeds"][0]["title"] == "Video not made"

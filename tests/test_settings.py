@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DISCORD_TOKEN", "APIMART_API_KEY", "APIMART_BASE_URL", "POLL_INTERVAL"):
+    for name in (
+        "DISCORD_TOKEN",
+        "APIMART_API_KEY",
+        "APIMART_BASE_URL",
+        "POLL_INTERVAL",
+        "LINK_ALLOWED_NETWORKS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -40,6 +46,23 @@ def test_invalid_value_is_explained_without_echoing_it(monkeypatch):
     assert any(line.startswith("APIMART_BASE_URL is invalid") for line in lines)
     assert any(line.startswith("POLL_INTERVAL is invalid") for line in lines)
     assert not any("secret-host" in line for line in lines)
+
+
+def test_link_allowed_networks_are_none_by_default_and_read_comma_separated(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    assert Settings().link_allowed_networks == ()
+    monkeypatch.setenv("LINK_ALLOWED_NETWORKS", "10.20.0.0/16, fd00:1::/64,192.0.2.7")
+    assert [str(net) for net in Settings().link_allowed_networks] == [
+        "10.20.0.0/16",
+        "fd00:1::/64",
+        "192.0.2.7/32",
+    ]
+    monkeypatch.setenv("LINK_ALLOWED_NETWORKS", "10.20.0.0/16,intranet")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith("LINK_ALLOWED_NETWORKS is invalid")
 
 
 def test_reads_dotenv_and_hides_secrets(tmp_path):

@@ -122,15 +122,19 @@ async def test_a_worker_whose_lease_lapsed_cannot_overwrite_the_new_holder(store
     assert stored.state is JobState.COMPLETED and stored.result_url == "https://v"
 
 
-async def test_a_cancel_revokes_the_claim_of_a_busy_worker(store, clock):
+async def test_a_job_held_by_one_stage_is_not_claimed_by_another(store, clock):
+    """A cancelled render's notice waits while a poll of it is in flight, and vice versa."""
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
     claim = await store.claim_for_submit(job.id)
     await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock())
     [polling] = await store.claim_due(Stage.POLL, 10)
-    assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=True)
+    assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=False)
+    assert await store.claim_due(Stage.DELIVER, 10) == [], "the poll holds it"
     running = TaskInfo(task_id="t", status=TaskStatus.PROCESSING, progress=10)
-    assert await store.record_progress(polling, running, next_poll_at=clock()) is None
-    assert (await store.get(job.id)).state is JobState.CANCELLED
+    progressed = await store.record_progress(polling, running, next_poll_at=clock() + 60)
+    assert progressed is not None and progressed.cancelled
+    [notice] = await store.claim_due(Stage.DELIVER, 10)
+    assert notice.cancelled and notice.state is JobState.PROCESSING
 
 
 async def test_a_submit_whose_claim_lapsed_becomes_submit_unknown_never_resent(store, clock):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.jobs.models import MediaInput
-from bot.jobs.validation import InvalidVideoRequest, VideoOptions, validate
+from bot.jobs.models import JobRefused, MediaInput
+from bot.jobs.validation import VideoOptions, validate
 
 LIMIT = 20 * 1024 * 1024
 
@@ -17,7 +17,7 @@ def clip(name="move.mp4", content_type="video/mp4", size=1000):
 
 
 def refused(**options) -> str:
-    with pytest.raises(InvalidVideoRequest) as caught:
+    with pytest.raises(JobRefused) as caught:
         validate(VideoOptions(**{"prompt": "a cat", **options}), max_file_bytes=LIMIT)
     return caught.value.user_message.render("en-US")
 
@@ -120,7 +120,7 @@ def test_images_and_video_combine_and_keep_the_chosen_mode():
 
 
 def test_refusals_read_in_the_members_language():
-    with pytest.raises(InvalidVideoRequest) as caught:
+    with pytest.raises(JobRefused) as caught:
         validate(
             VideoOptions(prompt="x", images=[image("a.png"), image("b.png")]), max_file_bytes=LIMIT
         )

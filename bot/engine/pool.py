@@ -39,6 +39,7 @@ class StageLoop:
         idle_wait: float = 300.0,
         crash_retry: float = 30.0,
         before_claim: Hook = _nothing,
+        on_release: Callable[[], None] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("a stage needs at least one worker")
@@ -50,6 +51,8 @@ class StageLoop:
         self._idle_wait = idle_wait
         self._crash_retry = crash_retry
         self._before_claim = before_claim
+        # A job let go here may be due for another stage now (a cancel notice, say): tell it.
+        self._on_release = on_release
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -111,6 +114,8 @@ class StageLoop:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)
         self._wake.set()  # a worker is free
+        if self._on_release is not None:
+            self._on_release()
 
     async def _idle_delay(self) -> float:
         due = await self._store.next_due(self.stage)

@@ -8,7 +8,8 @@ from typing import TypeVar
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType
 from bot.i18n import msg
-from bot.jobs.validation import InvalidVideoRequest, VideoOptions
+from bot.jobs.models import JobRefused
+from bot.jobs.validation import VideoOptions
 
 # A flag is `--` and a letter, so a lone `--` (a dash in prose) stays part of the prompt.
 _TOKEN = re.compile(r"\S+")
@@ -77,7 +78,7 @@ def _read(
     flag, value = given[option]
     parsed = parse(value)
     if parsed is None:
-        raise InvalidVideoRequest(
+        raise JobRefused(
             msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
         )
     return parsed
@@ -99,14 +100,12 @@ def parse_flags(text: str) -> VideoOptions:
         flag = _shown(f"--{match.group(1)}")
         option = FLAGS.get(match.group(1).lower())
         if option is None:
-            raise InvalidVideoRequest(msg("flag_unknown", flag=flag, help=msg("flags_help")))
+            raise JobRefused(msg("flag_unknown", flag=flag, help=msg("flags_help")))
         value, end = match.group(2), token.end()
         if value is None:
             following = tokens[index] if index < len(tokens) else None
             if following is None or _FLAG.match(following.group()):
-                raise InvalidVideoRequest(
-                    msg("flag_missing_value", flag=flag, help=msg("flags_help"))
-                )
+                raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
             value, end = following.group(), following.end()
             index += 1
         given[option] = (flag, value)

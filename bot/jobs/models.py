@@ -18,7 +18,7 @@ class JobState(enum.StrEnum):
     PROCESSING = "processing"  # the API is rendering it
     COMPLETED = "completed"  # a video is ready
     FAILED = "failed"  # the API tried and failed
-    CANCELLED = "cancelled"  # cancelled by the API or a person
+    CANCELLED = "cancelled"  # cancelled before it was sent, or by the API
     TIMED_OUT = "timed_out"  # never finished within the configured limit
     REJECTED = "rejected"  # the API refused the submit
     SUBMIT_UNKNOWN = "submit_unknown"  # the submit's answer was lost
@@ -46,9 +46,20 @@ FINAL_STATES = frozenset(
     }
 )
 
+# A job counts against its member's allowance unless APIMart made nothing of it: it never
+# reached APIMart (refused, busy until given up, cancelled before it was sent) or APIMart
+# reports it failed or cancelled (billed 0). Everything else counts, since APIMart was asked:
+# a render cancelled after APIMart accepted it, one given up on (`timed_out`), one whose
+# submit's answer was lost (`submit_unknown`). Refunds are derived, never stored.
+REFUNDED_STATES = frozenset({JobState.REJECTED, JobState.FAILED, JobState.CANCELLED})
+
 
 class JobRefused(Exception):
-    """A rule (quota, cooldown, expired media, ...) refused a job; `user_message` says why."""
+    """A rule (bad input, quota, expired media, ...) refused a job; `user_message` says why.
+
+    Validation and admission raise the same class, so every entry point has one way to
+    answer a refusal.
+    """
 
     def __init__(self, user_message: Message) -> None:
         super().__init__(user_message.key)
@@ -118,3 +129,29 @@ class Job:
     version: int = 0
     delivery_started_at: float | None = None
     delivery_target: str | None = None
+    # Set when a member, a moderator or a block cancelled it: never posted from then on. A job
+    # APIMart already had keeps its state (and is polled to its end, so credits are known).
+    cancelled_at: float | None = None
+    cancel_reason_key: str | None = None  # who cancelled it, a catalog key
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether a person cancelled it (its result, if any, is never posted)."""
+        return self.cancelled_at is not None
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts against the member's allowance."""
+        return self.state not in REFUNDED_STATES
+
+    @property
+    def state_key(self) -> str:
+        """The catalog key naming its state for people."""
+        return state_key(self.state, cancelled=self.cancelled)
+
+
+def state_key(state: JobState, *, cancelled: bool) -> str:
+    """The catalog key naming a state; a cancelled render that still counts says so."""
+    if cancelled:
+        return "state_cancelled" if state in REFUNDED_STATES else "state_cancelled_counted"
+    return f"state_{state.value}"

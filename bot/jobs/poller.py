@@ -80,6 +80,11 @@ class PollerConfig:
     stop_timeout: float = 8.0
     # A job whose worker raised unexpectedly is looked at again after this long.
     crash_retry: float = 30.0
+    # A task given up on (`task_timeout`) may still be finished, and billed, by APIMart: it is
+    # looked at this often, quietly, until APIMart says how it ended or `follow_up_limit`
+    # seconds after it was sent, so its credits reach the server's budget.
+    follow_up_interval: float = 300.0
+    follow_up_limit: float = 86400.0
     # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
     schedule: PollSchedule | None = None
 
@@ -161,6 +166,7 @@ class Poller:
             clock=self._clock,
             idle_wait=self._config.max_idle_wait,
             crash_retry=self._config.crash_retry,
+            on_release=self.wake,
             **optional,
         )
 
@@ -225,6 +231,9 @@ class Poller:
 
     async def _poll(self, job: Job) -> None:
         assert job.task_id is not None
+        if job.state is JobState.TIMED_OUT:
+            await self._follow_up(job)
+            return
         sent_at = await self._take_turn()
         try:
             info = await self._client.get_task(
@@ -243,12 +252,13 @@ class Poller:
         if info.status.is_final:
             await self._finish_from_info(job, info)
         elif self._timed_out(job, now):
-            await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
+            await self._give_up(job)
         else:
             updated = await self._store.record_progress(
                 job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
             )
-            if updated is not None:
+            # A cancelled job is followed quietly: its status message already says cancelled.
+            if updated is not None and not updated.cancelled:
                 await self._on_progress(updated)
 
     async def _poll_failed(self, job: Job, error: APIMartError) -> None:
@@ -260,7 +270,7 @@ class Poller:
             log.warning("Job %d: poll of task %s failed (%s)", job.id, job.task_id, error.message)
         now = self._clock()
         if self._timed_out(job, now):
-            await self._finish(job, JobState.TIMED_OUT, reason_key="task_timed_out")
+            await self._give_up(job)
             return
         backoff = min(
             self._config.poll_interval * 2 ** (job.poll_failures + 1),
@@ -270,6 +280,52 @@ class Poller:
 
     def _timed_out(self, job: Job, now: float) -> bool:
         return now - _started(job) > self._config.task_timeout
+
+    def _next_follow_up(self, job: Job, now: float) -> float | None:
+        """When to look at a timed-out task again; None once it is not worth it any more."""
+        due = now + self._config.follow_up_interval
+        return due if due - _started(job) <= self._config.follow_up_limit else None
+
+    async def _give_up(self, job: Job) -> None:
+        """Tell the member it took too long; keep following it, since APIMart may finish it."""
+        await self._finish(
+            job,
+            JobState.TIMED_OUT,
+            reason_key="task_timed_out",
+            follow_up_at=self._next_follow_up(job, self._clock()),
+        )
+
+    async def _follow_up(self, job: Job) -> None:
+        """One quiet look at a timed-out task: record how it ended, or look again later."""
+        assert job.task_id is not None
+        sent_at = await self._take_turn()
+        try:
+            info = await self._client.get_task(
+                job.task_id, language=_language(job.requester.locale)
+            )
+        except TaskNotFoundError:
+            log.warning("Job %d: APIMart no longer knows timed-out task %s", job.id, job.task_id)
+            await self._store.follow_up_later(job, next_poll_at=None)
+            return
+        except APIMartError as error:
+            if isinstance(error, RateLimitError) and self._budget is not None:
+                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
+            log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
+            info = None
+        if info is not None and info.status.is_final:
+            await self._store.record_late_end(job, info)
+            log.info(
+                "Job %d: timed-out task %s ended as %s (%s credits)",
+                job.id,
+                job.task_id,
+                info.status.value,
+                info.credits_cost,
+            )
+            return
+        next_at = self._next_follow_up(job, self._clock())
+        if next_at is None:
+            log.info("Job %d: stopped following timed-out task %s", job.id, job.task_id)
+        await self._store.follow_up_later(job, next_poll_at=next_at)
 
     async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
         state = _FINAL_STATE_FOR_STATUS[info.status]
@@ -285,14 +341,23 @@ class Poller:
         *,
         info: TaskInfo | None = None,
         reason_key: str | None = None,
+        follow_up_at: float | None = None,
     ) -> None:
         if await self._store.finish(
-            job, state, now=self._clock(), info=info, reason_key=reason_key
+            job,
+            state,
+            now=self._clock(),
+            info=info,
+            reason_key=reason_key,
+            follow_up_at=follow_up_at,
         ):
-            log.info("Job %d (task %s) ended as %s", job.id, job.task_id, state.value)
-            for stage in self._stages:
-                if stage.stage is Stage.DELIVER:
-                    stage.wake()
+            log.info(
+                "Job %d (task %s) ended as %s%s",
+                job.id,
+                job.task_id,
+                state.value,
+                " (cancelled: not posted)" if job.cancelled else "",
+            )
 
     async def _deliver_one(self, job: Job) -> None:
         try:

@@ -20,12 +20,15 @@ from typing import Any
 
 import aiosqlite
 
-from bot.apimart.models import TaskInfo, VideoRequest
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.db import Database
 from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, MessageRef, Requester
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 _FINAL = tuple(state.value for state in FINAL_STATES)
+# States the poller asks APIMart about: running tasks, and timed-out ones followed quietly
+# (only while their `next_poll_at` is set) because APIMart may still finish and bill them.
+_POLLED = (*_ACTIVE, JobState.TIMED_OUT.value)
 # Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
 # and the insert are atomic (a burst of requests cannot overshoot a quota).
 Admission = Callable[[aiosqlite.Connection, Requester, VideoRequest, float], Awaitable[None]]
@@ -46,9 +49,12 @@ class Stage(enum.StrEnum):
 # Each stage's jobs, and the column that says when one is due.
 _STAGE_JOBS: dict[Stage, tuple[str, str]] = {
     Stage.SUBMIT: (f"state = '{JobState.RECORDED.value}'", "next_poll_at"),
-    Stage.POLL: (f"state IN ({', '.join(repr(state) for state in _ACTIVE)})", "next_poll_at"),
+    # Running tasks, and timed-out ones followed quietly while `next_poll_at` is set.
+    Stage.POLL: (f"state IN ({', '.join(repr(state) for state in _POLLED)})", "next_poll_at"),
+    # Finished jobs, and cancelled ones whose notice is due, not yet told.
     Stage.DELIVER: (
-        f"state IN ({', '.join(repr(state) for state in _FINAL)}) AND delivered_at IS NULL",
+        f"(state IN ({', '.join(repr(state) for state in _FINAL)}) OR cancelled_at IS NOT NULL)"
+        " AND delivered_at IS NULL",
         "next_delivery_at",
     ),
 }
@@ -71,6 +77,13 @@ class LeaseTerms:
         return {Stage.SUBMIT: self.submit, Stage.POLL: self.poll, Stage.DELIVER: self.deliver}[
             stage
         ]
+
+
+class CancelOutcome(enum.Enum):
+    """What a cancel did to a job's count against its member."""
+
+    REFUNDED = "refunded"  # never reached APIMart: cancelled, and it stops counting
+    COUNTED = "counted"  # APIMart has it: never posted, but it still counts
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -127,6 +140,8 @@ def _job_from_row(row: aiosqlite.Row) -> Job:
         version=row["version"],
         delivery_started_at=row["delivery_started_at"],
         delivery_target=row["delivery_target"],
+        cancelled_at=row["cancelled_at"],
+        cancel_reason_key=row["cancel_reason_key"],
     )
 
 
@@ -327,27 +342,58 @@ class JobStore:
             (json.dumps(list(request.image_urls)), json.dumps(list(request.video_urls)), now),
         )
 
-    async def cancel(self, job_id: int, *, reason_key: str, now: float, member_told: bool) -> bool:
-        """Stop tracking an unfinished job (the API may still finish it); False if not possible.
+    async def cancel(
+        self, job_id: int, *, reason_key: str, now: float, member_told: bool
+    ) -> CancelOutcome | None:
+        """Cancel an unfinished job; None if it is finished, being sent or already cancelled.
 
-        Raising `version` revokes any claim on it: a worker busy with it writes nothing.
+        A job not yet sent is cancelled outright and refunded. One APIMart has keeps its
+        state, so the poller follows it to its end and records its credits; it only gains
+        the mark that stops it from ever being posted, and it still counts.
         """
+        told_at = now if member_told else None
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = ?, finished_at = ?, next_poll_at = NULL,"
-                f" next_delivery_at = ?, delivered_at = ?, version = version + 1, {_RELEASE}"
-                f" WHERE id = ? AND state IN ({_placeholders(CANCELLABLE)})",
+                " next_delivery_at = ?, delivered_at = ?, cancelled_at = ?, cancel_reason_key = ?"
+                " WHERE id = ? AND state = ?",
                 (
                     JobState.CANCELLED.value,
                     reason_key,
                     now,
                     now,
-                    now if member_told else None,
+                    told_at,
+                    now,
+                    reason_key,
                     job_id,
-                    *CANCELLABLE,
+                    JobState.RECORDED.value,
                 ),
             )
-            return cursor.rowcount == 1
+            if cursor.rowcount == 1:
+                return CancelOutcome.REFUNDED
+            cursor = await conn.execute(
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
+                " delivered_at = ?"
+                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)}) AND cancelled_at IS NULL",
+                (now, reason_key, now, told_at, job_id, *_ACTIVE),
+            )
+            return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
+
+    async def cancel_unfinished(
+        self, guild_id: int, user_id: int, *, reason_key: str, now: float
+    ) -> list[tuple[int, CancelOutcome]]:
+        """Cancel every unfinished job of a member in a server (a block); the member is told."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM jobs WHERE guild_id = ? AND user_id = ?"
+            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL ORDER BY id",
+            (guild_id, user_id, *CANCELLABLE),
+        )
+        outcomes = []
+        for (job_id,) in rows:
+            outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
+            if outcome is not None:
+                outcomes.append((job_id, outcome))
+        return outcomes
 
     async def release_for_retry(self, job: Job, reason: str, *, retry_at: float) -> bool:
         """The API was unreachable or busy: nothing was created, so try the submit again later."""
@@ -394,16 +440,33 @@ class JobStore:
     async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
         """A poll said the task is still running; returns the job as now stored, if still ours."""
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
-        written = await self._fenced(
-            job,
-            "state = ?, progress = ?, estimated_time = COALESCE(?, estimated_time),"
-            " next_poll_at = ?, poll_failures = 0",
-            (state.value, info.progress, info.estimated_time, next_poll_at),
-        )
-        if not written:
-            return None
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET state = ?, progress = ?,"
+                " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
+                f" poll_failures = 0, version = version + 1, {_RELEASE}"
+                " WHERE id = ? AND version = ?",
+                (
+                    state.value,
+                    info.progress,
+                    info.estimated_time,
+                    next_poll_at,
+                    job.id,
+                    job.version,
+                ),
+            )
+            if cursor.rowcount != 1:
+                return None
+            # A cancel may have landed while this poll was in flight: report it as stored.
+            async with conn.execute(
+                "SELECT cancelled_at, cancel_reason_key FROM jobs WHERE id = ?", (job.id,)
+            ) as marks:
+                mark = await marks.fetchone()
+        assert mark is not None
         return dataclasses.replace(
             job,
+            cancelled_at=mark[0],
+            cancel_reason_key=mark[1],
             state=state,
             progress=info.progress,
             estimated_time=info.estimated_time or job.estimated_time,
@@ -415,7 +478,7 @@ class JobStore:
         """1 + the server's unfinished jobs recorded before this one."""
         row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
-            f" AND state IN ({_placeholders(CANCELLABLE)})",
+            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL",
             (job.requester.guild_id, job.id, *CANCELLABLE),
         )
         return 1 + (int(row[0]) if row is not None else 0)
@@ -442,13 +505,19 @@ class JobStore:
         now: float,
         info: TaskInfo | None = None,
         reason_key: str | None = None,
+        follow_up_at: float | None = None,
     ) -> bool:
-        """Move a claimed active job to a final state and queue its delivery; False if lost."""
+        """Move a claimed active job to a final state; False if the claim was lost.
+
+        A cancelled job's news was queued when it was cancelled: its delivery is left alone,
+        so its result is never posted. `follow_up_at` keeps a timed-out task polled.
+        """
         return await self._fenced(
             job,
             "state = ?, progress = COALESCE(?, progress), result_url = ?,"
             " result_expires_at = ?, error_key = ?, error_message = ?, cost = ?,"
-            " credits_cost = ?, finished_at = ?, next_poll_at = NULL, next_delivery_at = ?",
+            " credits_cost = ?, finished_at = ?, next_poll_at = ?,"
+            " next_delivery_at = CASE WHEN cancelled_at IS NULL THEN ? ELSE next_delivery_at END",
             (
                 state.value,
                 info.progress if info is not None else None,
@@ -459,8 +528,28 @@ class JobStore:
                 info.cost if info is not None else None,
                 info.credits_cost if info is not None else None,
                 now,
+                follow_up_at,
                 now,
             ),
+        )
+
+    async def follow_up_later(self, job: Job, *, next_poll_at: float | None) -> bool:
+        """Look at a timed-out task again at `next_poll_at`, or (None) never again."""
+        return await self._fenced(job, "next_poll_at = ?", (next_poll_at,))
+
+    async def record_late_end(self, job: Job, info: TaskInfo) -> bool:
+        """APIMart finished a task given up on: record its cost; if it made nothing, refund it.
+
+        The member was told when it timed out; nothing is delivered again.
+        """
+        refunded = {
+            TaskStatus.FAILED: JobState.FAILED,
+            TaskStatus.CANCELLED: JobState.CANCELLED,
+        }.get(info.status)
+        return await self._fenced(
+            job,
+            "state = COALESCE(?, state), cost = ?, credits_cost = ?, next_poll_at = NULL",
+            (refunded.value if refunded is not None else None, info.cost, info.credits_cost),
         )
 
     async def begin_delivery(self, job: Job, *, now: float, target: str) -> Job | None:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
-from bot.i18n import Message, msg
-from bot.jobs.models import MediaInput
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, MediaInput
 
 DEFAULT_DURATION = 6
 DEFAULT_RESOLUTION = "720p"
@@ -18,14 +18,6 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
 ALLOWED_IMAGE_COUNTS = (0, 1, 3)
 MIB = 1024 * 1024
-
-
-class InvalidVideoRequest(ValueError):
-    """Bad input; `user_message` tells the member what to change."""
-
-    def __init__(self, user_message: Message) -> None:
-        super().__init__(user_message.key)
-        self.user_message = user_message
 
 
 @dataclass(frozen=True)
@@ -50,11 +42,11 @@ def _check_files(
 ) -> None:
     for item in media:
         if _media_type(item) not in allowed:
-            raise InvalidVideoRequest(msg(wrong_type_key, filename=item.filename))
+            raise JobRefused(msg(wrong_type_key, filename=item.filename))
         if not item.url.startswith(("http://", "https://")):
-            raise InvalidVideoRequest(msg("unreachable_file", filename=item.filename))
+            raise JobRefused(msg("unreachable_file", filename=item.filename))
         if item.size > limit:
-            raise InvalidVideoRequest(
+            raise JobRefused(
                 msg(
                     "file_too_large",
                     filename=item.filename,
@@ -68,11 +60,9 @@ def clean_prompt(text: str) -> str:
     """The prompt without surrounding blanks; refused when empty or too long."""
     prompt = text.strip()
     if not prompt:
-        raise InvalidVideoRequest(msg("blank_prompt"))
+        raise JobRefused(msg("blank_prompt"))
     if len(prompt) > MAX_PROMPT_LENGTH:
-        raise InvalidVideoRequest(
-            msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH)
-        )
+        raise JobRefused(msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH))
     return prompt
 
 
@@ -81,9 +71,9 @@ def check_media(
 ) -> None:
     """The rules for references alone (counts, types, sizes), so an entry point can check early."""
     if len(images) not in ALLOWED_IMAGE_COUNTS:
-        raise InvalidVideoRequest(msg("wrong_image_count", count=len(images)))
+        raise JobRefused(msg("wrong_image_count", count=len(images)))
     if len(videos) > 1:
-        raise InvalidVideoRequest(msg("too_many_videos", count=len(videos)))
+        raise JobRefused(msg("too_many_videos", count=len(videos)))
     _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
     _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
@@ -91,10 +81,10 @@ def check_media(
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:
-            raise InvalidVideoRequest(msg("mode_needs_images", mode=mode))
+            raise JobRefused(msg("mode_needs_images", mode=mode))
         return None
     if mode == "frame" and image_count != 1:
-        raise InvalidVideoRequest(msg("frame_needs_one_image", count=image_count))
+        raise JobRefused(msg("frame_needs_one_image", count=image_count))
     if mode is None:
         # One picture reads most naturally as the opening shot; three can only be fused.
         return "frame" if image_count == 1 else "reference"
@@ -108,17 +98,17 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
     check_media(options.images, options.videos, max_file_bytes=max_file_bytes)
     image_count = len(options.images)
     if options.videos and options.duration is not None:
-        raise InvalidVideoRequest(msg("duration_with_video"))
+        raise JobRefused(msg("duration_with_video"))
 
     duration = options.duration
     if duration is not None and duration not in DURATIONS:
-        raise InvalidVideoRequest(msg("bad_duration", value=duration))
+        raise JobRefused(msg("bad_duration", value=duration))
     resolution = (options.resolution or DEFAULT_RESOLUTION).lower()
     if resolution not in RESOLUTIONS:
-        raise InvalidVideoRequest(msg("bad_resolution", value=resolution))
+        raise JobRefused(msg("bad_resolution", value=resolution))
     aspect_ratio = options.aspect_ratio or DEFAULT_ASPECT_RATIO
     if aspect_ratio not in ASPECT_RATIOS:
-        raise InvalidVideoRequest(msg("bad_aspect_ratio", value=aspect_ratio))
+        raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
 
     generation_type = _generation_type(options.mode, image_count)
 

@@ -70,7 +70,8 @@ EN: dict[str, str] = {
     ),
     "submit_unknown": (
         "I sent your request but never heard back, so I can't tell whether the video was "
-        "started. It was not counted against you; if nothing arrives, please try again."
+        "started, and if it was, I can't post it. Since the video service may be making it, "
+        "it counts toward your allowance. Please try again later."
     ),
     "rejected_by_service": (
         "The video service refused this request: {reason}. "
@@ -87,6 +88,10 @@ EN: dict[str, str] = {
     # Results
     "task_unknown_to_service": "the video service lost track of this job",
     "task_timed_out": "the video service did not finish it in time",
+    "result_timed_out_counts": (
+        "The video service may still finish it, so it counts toward your allowance, but I "
+        "won't post it. Please try again later."
+    ),
     "task_no_video": "the video service finished without producing a video",
     "result_ready": "{mention} your video is ready!",
     "result_link": (
@@ -172,8 +177,8 @@ ZH: dict[str, str] = {
     ),
     "service_gave_up": ("视频服务长时间不可用，因此视频没有生成。没有计入你的额度；请稍后再试。"),
     "submit_unknown": (
-        "我已发送你的请求，但没有收到回应，无法确定视频是否已开始生成。没有计入你的额度；"
-        "如果一直没有结果，请重试。"
+        "我已发送你的请求，但没有收到回应，无法确定视频是否已开始生成；即使已开始，我也无法发布它。"
+        "由于视频服务可能正在生成，它会计入你的额度。请稍后再试。"
     ),
     "rejected_by_service": "视频服务拒绝了这个请求：{reason}。没有计入你的额度；请修改请求后重试。",
     "refusal_invalid_duration": "时长必须是 4、6、8 或 10 秒",
@@ -184,6 +189,7 @@ ZH: dict[str, str] = {
     # Results
     "task_unknown_to_service": "视频服务找不到这个任务了",
     "task_timed_out": "视频服务未能按时完成",
+    "result_timed_out_counts": "视频服务可能仍会完成它，所以它计入你的额度，但我不会发布它。请稍后再试。",
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接将于 {expiry} 失效，请在此之前保存。",

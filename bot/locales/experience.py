@@ -37,9 +37,30 @@ EN: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
     "status_details_reason": "Reason: {reason}",
-    "cancel_done": (
-        "Job #{job_id} is cancelled and no longer counts against you. "
-        "The video service may still finish it, but I won't post it."
+    "cancel_done_counted": (
+        "Job #{job_id} is cancelled: it won't be posted. "
+        "It was already being made, so it still counts toward your allowance."
+    ),
+    "cancel_done_refunded": (
+        "Job #{job_id} is cancelled. It was never sent to the video service, "
+        "so it doesn't count toward your allowance."
+    ),
+    "cancel_already": "Job #{job_id} is already cancelled.",
+    "cancel_notice_counted": (
+        "{mention} Job #{job_id} was cancelled: {reason}. It won't be posted. "
+        "It was already being made, so it still counts toward your allowance."
+    ),
+    "cancel_notice_refunded": (
+        "{mention} Job #{job_id} was cancelled: {reason}. It was never sent to the video "
+        "service, so it doesn't count toward your allowance."
+    ),
+    "status_details_cancelled_counted": (
+        "Cancelled ({reason}): it won't be posted. "
+        "It was already being made, so it still counts toward your allowance."
+    ),
+    "status_details_cancelled_refunded": (
+        "Cancelled ({reason}) before it was sent to the video service, "
+        "so it doesn't count toward your allowance."
     ),
     "cancel_not_possible": (
         "Job #{job_id} can't be cancelled because it has already finished or is being sent "
@@ -52,10 +73,13 @@ EN: dict[str, str] = {
     "state_completed": "done",
     "state_failed": "failed",
     "state_cancelled": "cancelled",
+    "state_cancelled_counted": "cancelled (still counts)",
     "state_timed_out": "timed out",
     "state_rejected": "refused",
     "state_submit_unknown": "unknown",
     "cancelled_by_member": "you cancelled it",
+    "cancelled_by_moderator": "a moderator cancelled it",
+    "cancelled_by_block": "a moderator blocked you from making videos",
 }
 
 ZH: dict[str, str] = {
@@ -85,7 +109,17 @@ ZH: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_reason": "原因：{reason}",
-    "cancel_done": "任务 #{job_id} 已取消，不再计入你的额度。视频服务可能仍会完成它，但我不会发布。",
+    "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
+    "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
+    "cancel_already": "任务 #{job_id} 已经取消了。",
+    "cancel_notice_counted": (
+        "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布。它已经在生成中，所以仍计入你的额度。"
+    ),
+    "cancel_notice_refunded": (
+        "{mention} 任务 #{job_id} 已取消：{reason}。它从未发送给视频服务，所以不计入你的额度。"
+    ),
+    "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
+    "status_details_cancelled_refunded": "已取消（{reason}），当时尚未发送给视频服务，所以不计入你的额度。",
     "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成或正在发送。请用 /videos status 查看。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",
@@ -94,8 +128,11 @@ ZH: dict[str, str] = {
     "state_completed": "已完成",
     "state_failed": "失败",
     "state_cancelled": "已取消",
+    "state_cancelled_counted": "已取消（仍计入额度）",
     "state_timed_out": "超时",
     "state_rejected": "被拒绝",
     "state_submit_unknown": "未知",
     "cancelled_by_member": "你取消了它",
+    "cancelled_by_moderator": "管理员取消了它",
+    "cancelled_by_block": "管理员禁止你生成视频",
 }

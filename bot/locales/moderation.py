@@ -140,7 +140,6 @@ EN: dict[str, str] = {
     ),
     "mod_job_not_cancellable": ("Job #{job_id} is already {state}, so there is nothing to cancel."),
     "mod_not_paused": "Video generation isn't paused, so there was nothing to resume.",
-    "mod_cancelled_reason": "a moderator cancelled it, and it was not counted against you",
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
         "{moderator} set the limits: {limit} videos per member per {period} (next reset "
@@ -182,7 +181,19 @@ EN: dict[str, str] = {
     "change_modrole": "{moderator} set the moderator role to {role}.",
     "change_modrole_off": "{moderator} removed the moderator role.",
     "change_job_cancelled": (
-        "{moderator} cancelled job #{job_id} of {member}; it no longer counts against them."
+        "{moderator} cancelled job #{job_id} of {member}. It was never sent to the video "
+        "service, so it doesn't count against them."
+    ),
+    "change_job_cancelled_counted": (
+        "{moderator} cancelled job #{job_id} of {member}: it won't be posted, but it was "
+        "already being made, so it still counts against them and the server's budget."
+    ),
+    "mod_block_cancelled_refunded": (
+        "Their waiting jobs are cancelled; they were never sent, so they don't count: {jobs}."
+    ),
+    "mod_block_cancelled_counted": (
+        "Their jobs in progress are cancelled and won't be posted; they were already being "
+        "made, so they still count: {jobs}."
     ),
     "change_resumed": "{moderator} resumed video generation.",
     # Mod-log events
@@ -293,7 +304,6 @@ ZH: dict[str, str] = {
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `/videomod jobs` 核对编号。",
     "mod_job_not_cancellable": "任务 #{job_id} 已经是“{state}”状态，无需取消。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
-    "mod_cancelled_reason": "管理员取消了它，且没有计入你的额度",
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
         "{moderator} 设置了额度：每位成员每{period} {limit} 个视频（下次重置 {reset_at}），"
@@ -324,7 +334,13 @@ ZH: dict[str, str] = {
     "change_modlog_off": "{moderator} 关闭了管理日志。",
     "change_modrole": "{moderator} 将管理员身份组设为 {role}。",
     "change_modrole_off": "{moderator} 移除了管理员身份组。",
-    "change_job_cancelled": "{moderator} 取消了 {member} 的任务 #{job_id}；它不再计入该成员的额度。",
+    "change_job_cancelled": "{moderator} 取消了 {member} 的任务 #{job_id}。它从未发送给视频服务，所以不计入该成员的额度。",
+    "change_job_cancelled_counted": (
+        "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布，但它已经在生成中，"
+        "所以仍计入该成员的额度和服务器预算。"
+    ),
+    "mod_block_cancelled_refunded": "其等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
+    "mod_block_cancelled_counted": "其生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
     "change_resumed": "{moderator} 恢复了视频生成。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",

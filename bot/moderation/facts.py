@@ -1,7 +1,8 @@
 """What the admission check reads about a member, inside the job insert's transaction.
 
-Usage is never stored: it is counted from the jobs table, so a refund (a job that failed, was
-refused, timed out or was cancelled) is simply a job whose state no longer counts.
+Usage is never stored: it is counted from the jobs table, so a refund (a job APIMart made
+nothing of: refused, failed, cancelled before it was sent) is simply a job whose state no
+longer counts (`bot.jobs.models.REFUNDED_STATES`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.jobs.models import Requester
+from bot.jobs.models import REFUNDED_STATES, Requester
 from bot.moderation.models import (
-    REFUNDED_STATES,
     UNFINISHED_STATES,
     Allowance,
     MemberFacts,
@@ -148,7 +148,7 @@ async def member_facts(conn: aiosqlite.Connection, requester: Requester, now: fl
             await value_of(
                 conn,
                 "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
-                f" AND state IN ({marks(UNFINISHED)})",
+                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
                 (guild_id, requester.user_id, *UNFINISHED),
             )
         ),

@@ -7,17 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.jobs.models import JobState
 
-# A job counts against its member unless it ended in one of these: the API refused it, it
-# failed, timed out or was cancelled, or its submit was lost. Refunds are derived, never stored.
-REFUNDED_STATES = frozenset(
-    {
-        JobState.REJECTED,
-        JobState.FAILED,
-        JobState.CANCELLED,
-        JobState.TIMED_OUT,
-        JobState.SUBMIT_UNKNOWN,
-    }
-)
+# Jobs in progress, for the limit on how many a member runs at once (a cancelled render,
+# still running at APIMart but never to be posted, is not one of them).
 UNFINISHED_STATES = frozenset(
     {JobState.RECORDED, JobState.SUBMITTING, JobState.QUEUED, JobState.PROCESSING}
 )

@@ -220,7 +220,7 @@ def job_lines(jobs: Sequence[JobRow]) -> list[Message]:
             job_id=job.id,
             created=stamp(job.created_at, "R"),
             member=f"<@{job.user_id}>",
-            state=msg(f"state_{job.state.value}"),
+            state=msg(job.state_key),
             credits=credits_text(job.credits_cost),
             prompt=preview(job.prompt, JOB_PROMPT_CHARS),
         )

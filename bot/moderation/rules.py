@@ -77,12 +77,32 @@ def first_refusal(
     facts: MemberFacts, requester: Requester, request: VideoRequest, now: float
 ) -> Refusal | None:
     """Check the rules in order; None means the job may be recorded."""
-    policy = facts.policy
+    return (
+        _place_refusal(facts, requester)
+        or _request_refusal(facts, requester, request)
+        or _standing_refusal(facts, now)
+    )
+
+
+def member_refusal(facts: MemberFacts, requester: Requester, now: float) -> Refusal | None:
+    """The rules that hold whatever is asked: checked before any of the member's links is read."""
+    return _place_refusal(facts, requester) or _standing_refusal(facts, now)
+
+
+def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
+    """Generation paused, or a channel where videos are not made."""
     if facts.paused:
         return Refusal(msg("mod_paused"))
     if facts.channels and requester.channel_id not in facts.channels:
         channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
         return Refusal(msg("mod_channel_not_allowed", channels=channels))
+    return None
+
+
+def _request_refusal(
+    facts: MemberFacts, requester: Requester, request: VideoRequest
+) -> Refusal | None:
+    """A banned word in the prompt, or an option reserved for other roles."""
     banned = find_banned(request.prompt, facts.banned_patterns)
     if banned is not None:
         fragment = banned.fragment.replace("`", "'")
@@ -91,6 +111,12 @@ def first_refusal(
         if option in unavailable_options(facts, requester.role_ids):
             roles = roles_text(facts.reserved_options[option])
             return Refusal(msg("mod_option_reserved", option=option_label(option), roles=roles))
+    return None
+
+
+def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
+    """A block, a spent allowance, too many unfinished videos, a cooldown, a spent budget."""
+    policy = facts.policy
     blocked = blocked_message(facts)
     if blocked is not None:
         return Refusal(blocked)

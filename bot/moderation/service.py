@@ -9,13 +9,13 @@ import aiosqlite
 
 from bot.apimart.models import VideoRequest
 from bot.db import Database
-from bot.i18n import msg
+from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.moderation.facts import member_facts
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.pause import SubmissionPause
 from bot.moderation.report import preview
-from bot.moderation.rules import first_refusal
+from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,19 @@ class Moderation:
         self.store = ModerationStore(db, clock=clock)
         self.pause = SubmissionPause(db, self.feed, clock=clock)
         self._default_moderator_role_id = default_moderator_role_id
+        self._clock = clock
+
+    async def refusal_before_fetching(self, requester: Requester) -> Message | None:
+        """Why the member may make no video here now, whatever they ask; None to go on.
+
+        Asked before any of the member's links is fetched, so a blocked or capped member cannot
+        make the bot download anything. The full check still runs when the job is recorded.
+        """
+        if requester.guild_id is None:
+            return None
+        facts = await self.store.facts(requester)
+        refusal = member_refusal(facts, requester, self._clock())
+        return None if refusal is None else refusal.message
 
     async def admit(
         self,

@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot.db import Database
 from bot.i18n import Message, msg
-from bot.jobs.models import JobState, Requester
+from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
     POLICY_COLUMNS,
     REFUNDED,
@@ -63,6 +63,12 @@ class JobRow:
     duration: int | None
     credits_cost: float | None
     created_at: float
+    cancelled: bool = False
+
+    @property
+    def state_key(self) -> str:
+        """The catalog key naming its state (a cancelled render that still counts says so)."""
+        return state_key(self.state, cancelled=self.cancelled)
 
 
 @dataclass(frozen=True)
@@ -193,8 +199,8 @@ class ModerationStore:
         member_filter = "" if user_id is None else " AND user_id = ?"
         params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
         rows = await self._db.fetch_all(
-            "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at"
-            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
+            f" cancelled_at FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
         return [
@@ -207,16 +213,20 @@ class ModerationStore:
                 duration=row[5],
                 credits_cost=row[6],
                 created_at=row[7],
+                cancelled=row[8] is not None,
             )
             for row in rows
         ]
 
-    async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, JobState] | None:
-        """Who asked for a job of this server, and its state; None if not this server's."""
+    async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, str] | None:
+        """Who asked for a job of this server, and its state's catalog key; None if not ours."""
         row = await self._db.fetch_one(
-            "SELECT user_id, state FROM jobs WHERE id = ? AND guild_id = ?", (job_id, guild_id)
+            "SELECT user_id, state, cancelled_at FROM jobs WHERE id = ? AND guild_id = ?",
+            (job_id, guild_id),
         )
-        return (row[0], JobState(row[1])) if row is not None else None
+        if row is None:
+            return None
+        return row[0], state_key(JobState(row[1]), cancelled=row[2] is not None)
 
     async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
         """The newest recorded changes."""

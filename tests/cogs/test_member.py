@@ -58,7 +58,8 @@ async def test_status_of_someone_elses_job_is_refused(tmp_path):
         assert "not one of yours" in content
 
 
-async def test_cancel_stops_tracking_and_says_the_api_may_still_finish(tmp_path):
+async def test_cancel_marks_the_status_message_and_progress_no_longer_shows(tmp_path):
+    """The render goes on at APIMart (it is polled quietly); the channel only sees "cancelled"."""
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
         await queued(world, "never mind")
         status = await world.discord.wait_for_message(
@@ -66,16 +67,15 @@ async def test_cancel_stops_tracking_and_says_the_api_may_still_finish(tmp_path)
         )
         interaction = await world.discord.slash_command("videos cancel", options={"job": 1})
         content = (await interaction.wait_for_callback())["data"]["content"]
-        assert "cancelled" in content and "may still finish" in content
-        edited = await world.discord.wait_for(
+        assert "is cancelled: it won't be posted" in content
+        await world.discord.wait_for(
             lambda: "was cancelled" in world.discord.get_message(int(status["id"]))["content"]
         )
-        assert edited
-        polls = len(world.api.polls)
-        again = await world.discord.slash_command("videos cancel", options={"job": 1})
-        assert "can't be cancelled" in (await again.wait_for_callback())["data"]["content"]
+        world.api.last_task.set_progress(70)
+        await world.api.wait_for_polls(len(world.api.polls) + 2)
         await world.bot.poller.stop()
-        assert len(world.api.polls) <= polls + 1, "no more polling once cancelled"
+        message = world.discord.get_message(int(status["id"]))["content"]
+        assert "was cancelled" in message and "70%" not in message
 
 
 async def test_autocomplete_offers_my_recent_jobs(tmp_path):

@@ -269,20 +269,6 @@ async def test_an_empty_balance_pauses_videos_until_a_moderator_resumes(tmp_path
         assert "queued" in await video(s.world, user=s.carol)
 
 
-async def test_a_moderator_cancels_a_members_job_and_it_stops_counting(tmp_path):
-    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
-        await video(s.world)
-        await s.world.bot.poller.stop()  # the cancelled job's notice is delivery's business
-        answer = await mod(s, "cancel", job=1)
-        assert f"cancelled job #1 of <@{s.alice}>" in answer
-        job = await s.world.bot.store.get(1)
-        assert job.state.value == "cancelled"
-        assert job.error_key == "mod_cancelled_reason", "the member is told why"
-        quota = await command(s.world, "videos quota", user=s.alice)
-        assert "**5** more of your 5 videos" in quota
-        assert "there is nothing to cancel" in await mod(s, "cancel", job=1)
-
-
 async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=1, credits_cost=4)) as s:
         await video(s.world)

@@ -3,7 +3,9 @@
 import pytest
 
 from bot.jobs.models import JobState
+from bot.moderation.store import Actor
 from tests.conftest import FakeClock
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import PNG, running_bot
 
 EPHEMERAL = 64
@@ -214,20 +216,68 @@ async def test_menu_passes_the_chosen_options(tmp_path):
         assert (sent["duration"], sent["resolution"], sent["aspect_ratio"]) == (8, "1080p", "9:16")
 
 
+# The image site is "public" (127.0.0.2, opened like an operator's LINK_ALLOWED_NETWORKS);
+# the bot's neighbours on 127.0.0.1 (fake Discord, fake APIMart) stay out of reach.
+LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
+
+
 async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
-    async with running_bot(tmp_path, allow_private_image_links=True) as world:
-        attached, linked, embedded = world.png("a.png"), world.png("l.png"), world.png("e.png")
-        embed = {"type": "rich", "image": {"url": embedded.url}}
-        page = f"{world.api.base_url}/v1/tasks/none"  # answers JSON: a link, not an image
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        attached, linked, embedded = world.png("a.png"), web.serve("/l.png"), web.serve("/e.png")
+        embed = {"type": "rich", "image": {"url": embedded}}
+        page = web.serve("/page", b"<html>", "text/html")  # a link, not an image
         target = await post(
-            world, f"look {linked.url} and {page}", attachments=[attached], embeds=[embed]
+            world, f"look {linked} and {page}", attachments=[attached], embeds=[embed]
         )
         submit = await fill_form(world, await make_video_on(world, target), "x")
         followup = await submit.wait_for_answer()
         assert "queued as job #1" in followup["content"]
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
-        assert sent["image_urls"] == [attached.url, embedded.url, linked.url]
+        assert sent["image_urls"] == [attached.url, embedded, linked]
+
+
+async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
+    async with running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world:
+        inside = world.png("inside.png")  # served by the fake on 127.0.0.1, like an intranet
+        target = await post(world, f"look {inside.url}")
+        submit = await fill_form(world, await make_video_on(world, target), "x")
+        followup = await submit.wait_for_followup()
+        assert "queued as job #1" in followup["content"]
+        [sent] = world.api.submits
+        assert "image_urls" not in sent
+
+
+async def block_alice(world):
+    actor = Actor(world.discord.guild_id, world.discord.owner_id)
+    await world.bot.moderation.store.set_member_limit(
+        actor, world.discord.user_id, 0, "flooding", None
+    )
+
+
+@pytest.mark.parametrize("way", ["menu", "reply"])
+async def test_a_blocked_member_with_links_makes_the_bot_fetch_nothing(tmp_path, way):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        links = [web.serve(f"/{number}.png") for number in range(16)]
+        await block_alice(world)
+        target = await post(world, " ".join(links[:8]))
+        if way == "menu":
+            submit = await fill_form(world, await make_video_on(world, target), "x")
+            answer = (await submit.wait_for_callback())["data"]["content"]
+        else:
+            asking = await reply(world, target, "make these move " + " ".join(links[8:]))
+            answer = (await bots_reply_to(world, asking))["content"]
+        assert "blocked you from making videos in this server (reason: flooding)" in answer
+        assert web.hits == []
+        assert await nothing_recorded(world)
 
 
 async def test_menu_speaks_chinese_to_a_chinese_member(tmp_path):

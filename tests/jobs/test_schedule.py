@@ -1,5 +1,6 @@
 """Planning the next status check: sparse while a task cannot be done, dense near its end."""
 
+import math
 import random
 
 import pytest
@@ -38,13 +39,63 @@ def test_a_task_said_to_be_complete_is_checked_at_the_dense_interval():
     assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == 8
 
 
-@pytest.mark.parametrize("estimated_time", [None, 30, 240, 600, 5000])
-@pytest.mark.parametrize("progress", [0, 3, 10, 50, 99, 100])
-@pytest.mark.parametrize("age", [0, 5, 60, 240, 1000, 10000])
-def test_every_wait_stays_between_the_interval_and_the_max_gap(age, progress, estimated_time):
-    """Whatever the task says, checks are never closer than `interval` nor further than the gap."""
-    delay = SCHEDULE.next_delay(age=age, progress=progress, estimated_time=estimated_time)
-    assert 8 <= delay <= 60
+EXTREME_NUMBERS = [
+    -math.inf,
+    -1e308,
+    -1e9,
+    -1.0,
+    -1e-9,
+    0.0,
+    1e-9,
+    0.5,
+    1.0,
+    7.999,
+    8.0,
+    60.0,
+    240.0,
+    600.0,
+    86400.0,
+    1e9,
+    1e308,
+    math.inf,
+    math.nan,
+]
+SCHEDULES = [
+    SCHEDULE,
+    PollSchedule(interval=0.05, max_gap=0.05),
+    PollSchedule(interval=1, max_gap=3600, lookahead=1),
+    PollSchedule(interval=8, max_gap=60, mode=ScheduleMode.FIXED),
+]
+
+
+def generated_inputs(count: int):
+    """Ages, progress values and estimates: extremes first, then many random mixtures."""
+    rng = random.Random(12)
+    for age in EXTREME_NUMBERS:
+        for progress in (-100, -1, 0, 1, 4, 5, 50, 99, 100, 101, 10**9):
+            for estimate in (None, *EXTREME_NUMBERS):
+                yield age, progress, estimate
+    for _ in range(count):
+        yield (
+            rng.choice(
+                [rng.uniform(-1e4, 1e6), rng.choice(EXTREME_NUMBERS), rng.expovariate(0.01)]
+            ),
+            rng.choice(
+                [rng.randint(-10, 110), rng.randint(0, 100), rng.randint(-(10**12), 10**12)]
+            ),
+            rng.choice([None, rng.uniform(-1e3, 1e5), rng.choice(EXTREME_NUMBERS)]),
+        )
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=["default", "tiny", "wide", "fixed"])
+def test_every_wait_stays_between_the_interval_and_the_max_gap(schedule):
+    """Whatever the task says, however absurd, the wait is within [interval, max_gap]."""
+    checked = 0
+    for age, progress, estimate in generated_inputs(20_000):
+        delay = schedule.next_delay(age=age, progress=progress, estimated_time=estimate)
+        assert schedule.interval <= delay <= schedule.max_gap, (age, progress, estimate, delay)
+        checked += 1
+    assert checked > 20_000
 
 
 def test_progress_outweighs_an_estimate_that_is_far_off():

@@ -6,10 +6,13 @@ import random
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
-from bot.jobs.models import JobState, Requester
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
@@ -132,6 +135,73 @@ async def test_a_stuck_task_times_out(db, api, session, clock):
     assert delivery.delivered[0].state is JobState.TIMED_OUT
 
 
+async def test_a_timed_out_task_is_followed_quietly_until_apimart_reports_its_credits(
+    db, api, session, clock
+):
+    """APIMart may still finish (and bill) a task given up on: its credits are recorded."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    polls = len(api.polls)
+    clock.advance(100)
+    await poller.run_once()
+    assert len(api.polls) == polls, "followed up sparsely, not at the rendering pace"
+    api.last_task.complete()
+    clock.advance(200)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4)
+    clock.advance(3600)
+    await poller.run_once()
+    assert len(api.polls) == polls + 1, "no more polling once APIMart said it was done"
+    assert len(delivery.delivered) == 1, "the member was told once, when it timed out"
+
+
+async def test_a_timed_out_task_that_apimart_then_fails_is_refunded(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    api.last_task.fail("upstream timeout")
+    clock.advance(300)
+    await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.FAILED
+    assert len(delivery.delivered) == 1
+
+
+async def test_a_timed_out_task_is_not_followed_forever(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(
+        db,
+        api,
+        session,
+        clock,
+        delivery,
+        task_timeout=60,
+        follow_up_interval=300,
+        follow_up_limit=3600,
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    for _ in range(20):
+        clock.advance(300)
+        await poller.run_once()
+    polls = len(api.polls)
+    for _ in range(5):
+        clock.advance(300)
+        await poller.run_once()
+    assert len(api.polls) == polls
+    assert polls < 25
+
+
 async def test_poll_failures_back_off_and_recover(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=1)
@@ -237,33 +307,27 @@ async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
     assert len(api.submits) == 1
 
 
-async def test_an_admission_rule_and_the_insert_are_one_transaction(db, api, session, clock):
-    """A burst cannot overshoot a limit checked by the admission hook."""
-    from bot.i18n import msg
-    from bot.jobs.models import JobRefused
-
-    async def at_most_three(conn, requester, request, now):
-        async with conn.execute(
-            "SELECT COUNT(*) FROM jobs WHERE user_id = ?", (requester.user_id,)
-        ) as cursor:
-            (count,) = await cursor.fetchone()
-        if count >= 3:
-            raise JobRefused(msg("unexpected_error"))
-
-    store, _, _ = make_world(db, api, session, clock, RecordingDelivery())
-    service = JobService(
-        store,
-        make_world(db, api, session, clock, None)[1]._client,
-        clock=clock,
-        admission=at_most_three,
+async def test_the_moderation_admission_and_the_insert_are_one_transaction(db, api, session, clock):
+    """A burst of 20 from a member with 3 videos left makes exactly 3 jobs and 3 submits."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(REQUESTER.guild_id, 99),
+        msg("change_resumed", moderator="x"),
+        default_limit=3,
+        max_active=50,
     )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock, admission=moderation.admit)
     results = await asyncio.gather(
         *(service.create_and_submit(REQUESTER, REQUEST) for _ in range(20)),
         return_exceptions=True,
     )
+    refused = [r for r in results if isinstance(r, JobRefused)]
     assert sum(not isinstance(r, Exception) for r in results) == 3
-    assert sum(isinstance(r, JobRefused) for r in results) == 17
+    assert len(refused) == 17
+    assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
     assert len(api.submits) == 3
+    assert len(await db.fetch_all("SELECT id FROM jobs")) == 3
 
 
 async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, session, clock):
@@ -286,17 +350,61 @@ async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, sessio
     assert (await store.get(job.id)).request.image_urls == ("https://cdn.example/fresh.png",)
 
 
-async def test_cancel_stops_tracking_an_unfinished_job(db, api, session, clock):
+async def test_a_cancelled_render_is_polled_quietly_to_its_end_and_never_delivered(
+    db, api, session, clock
+):
     delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None)
+    api.default_plan = TaskPlan(polls_until_done=3, credits_cost=4)
     store, service, poller = make_world(db, api, session, clock, delivery)
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
     assert not await store.cancel(report.job.id, reason_key="x", now=clock(), member_told=True)
-    clock.advance(60)
+    for _ in range(6):
+        clock.advance(8)
+        await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4)
+    assert job.cancelled_at is not None
+    assert len(api.polls) == 3, "polled until APIMart said it was done, then no more"
+    assert delivery.delivered == [], "the member already knows; the video is never posted"
+
+
+async def test_a_poll_in_flight_when_the_job_is_cancelled_shows_no_progress(
+    db, api, session, clock
+):
+    """The status message must not flip back from "cancelled" to a progress bar."""
+    shown = []
+
+    async def on_progress(job):
+        shown.append(job)
+
+    api.default_plan = TaskPlan(polls_until_done=None)
+    client = make_client(api, session)
+    store = JobStore(db, clock=clock)
+    service = JobService(store, client, clock=clock)
+    poller = Poller(
+        store, client, service, RecordingDelivery(), clock=clock, on_progress=on_progress
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    clock.advance(8)
+    api.delay_next("poll", 0.2)
+    polling = asyncio.create_task(poller.run_once())
+    await api.wait_for_polls(1)
+    assert await store.cancel(1, reason_key="x", now=clock(), member_told=True)
+    await polling
+    assert (await store.get(1)).state is JobState.QUEUED, "the poll was recorded"
+    assert shown == []
+
+
+async def test_a_job_cancelled_before_it_was_sent_is_never_sent(db, api, session, clock):
+    delivery = RecordingDelivery()
+    store, _, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=True)
+    clock.advance(120)
     await poller.run_once()
-    assert api.polls == []
-    assert delivery.delivered == []
+    assert api.submits == []
+    assert (await store.get(job.id)).state is JobState.CANCELLED
 
 
 async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(

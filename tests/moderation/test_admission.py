@@ -72,20 +72,58 @@ async def test_the_sixth_video_of_the_day_is_refused_with_when_it_resets(store, 
     assert f"<t:{reset}:R>" in text and f"<t:{reset}:F>" in text
 
 
-@pytest.mark.parametrize(
-    "state",
-    [
-        JobState.REJECTED,
-        JobState.FAILED,
-        JobState.CANCELLED,
-        JobState.TIMED_OUT,
-        JobState.SUBMIT_UNKNOWN,
-    ],
-)
-async def test_a_job_that_ended_without_a_video_is_refunded(store, moderation, clock, state):
+@pytest.mark.parametrize("state", [JobState.REJECTED, JobState.FAILED, JobState.CANCELLED])
+async def test_a_job_apimart_made_nothing_of_is_refunded(store, moderation, clock, state):
+    """Refused, failed (APIMart bills a failed task 0) or cancelled by APIMart: not counted."""
     await set_limits(moderation, default_limit=1)
     await end(store, clock, await record(store, moderation, clock), state)
     assert (await record(store, moderation, clock)).id == 2
+
+
+@pytest.mark.parametrize("state", [JobState.TIMED_OUT, JobState.SUBMIT_UNKNOWN])
+async def test_a_job_apimart_may_still_make_keeps_counting(store, moderation, clock, state):
+    """Given up on, or its submit's answer lost: APIMart was asked, so it counts."""
+    await set_limits(moderation, default_limit=1)
+    await end(store, clock, await record(store, moderation, clock), state)
+    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+
+
+async def test_a_job_cancelled_before_it_was_sent_is_refunded(store, moderation, clock):
+    await set_limits(moderation, default_limit=1)
+    job = await record(store, moderation, clock)
+    assert await store.cancel(
+        job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    assert (await record(store, moderation, clock)).id == 2
+
+
+@pytest.mark.parametrize("apimart_says", [None, JobState.COMPLETED])
+async def test_a_job_cancelled_after_apimart_accepted_it_keeps_counting(
+    store, moderation, clock, apimart_says
+):
+    """Cancel means "don't post it": the render APIMart was asked for still counts."""
+    await set_limits(moderation, default_limit=1)
+    job = await record(store, moderation, clock)
+    job = await submitted(store, job, now=clock(), task_id="task_c")
+    assert await store.cancel(
+        job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    if apimart_says is not None:
+        info = TaskInfo(task_id="task_c", status=TaskStatus.COMPLETED, progress=100, credits_cost=4)
+        await finished(store, job, apimart_says, now=clock(), info=info)
+    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+
+
+async def test_a_cancelled_render_is_no_longer_one_of_the_members_unfinished_jobs(
+    store, moderation, clock
+):
+    """It still counts against the allowance, but the member may start another right away."""
+    for _ in range(2):
+        job = await record(store, moderation, clock)
+        await submitted(store, job, now=clock())
+    assert "already have 2 videos in progress" in await refusal(store, moderation, clock)
+    assert await store.cancel(1, reason_key="cancelled_by_member", now=clock(), member_told=True)
+    assert (await record(store, moderation, clock)).id == 3
 
 
 async def test_a_completed_job_keeps_counting(store, moderation, clock):

@@ -3,11 +3,11 @@
 import pytest
 
 from bot.jobs.flags import parse_flags
-from bot.jobs.validation import InvalidVideoRequest
+from bot.jobs.models import JobRefused
 
 
 def refused(text: str, locale: str = "en-US") -> str:
-    with pytest.raises(InvalidVideoRequest) as caught:
+    with pytest.raises(JobRefused) as caught:
         parse_flags(text)
     return caught.value.user_message.render(locale)
 

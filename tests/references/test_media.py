@@ -1,13 +1,15 @@
 """Collecting references from messages: order, links, and what a link really is."""
 
-import aiohttp
+import ipaddress
+
 import pytest
-from aiohttp import web
 
 from bot.jobs.media import LinkProber, MessageMedia, collect
-from bot.jobs.models import MediaInput
+from bot.jobs.models import JobRefused, MediaInput
+from bot.jobs.validation import check_media
+from bot.media.fetcher import GuardedFetcher
+from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LIMIT = 1024
 
 
@@ -21,50 +23,33 @@ async def no_probe(url):
 
 @pytest.fixture
 async def site():
-    """A small web server: images, a page, redirects and a large streamed image."""
+    """A small web server on the "public" address: images, a page and redirects."""
+    async with Site(PUBLIC_HOST) as web:
+        web.serve("/cat.png")
+        web.serve("/photo", PNG, "image/webp")
+        web.serve("/page", b"<html>", "text/html")
+        web.redirect("/moved", "/cat.png")
+        web.redirect("/to-ftp", "ftp://files.example/cat.png")
+        yield web.origin
 
-    async def big(request):
-        response = web.StreamResponse(headers={"Content-Type": "image/jpeg"})
-        response.enable_chunked_encoding()
-        await response.prepare(request)
-        for _ in range(4):
-            await response.write(b"\xff" * 600)
-        return response
 
-    def answer(body, content_type):
-        async def handler(request):
-            return web.Response(body=body, content_type=content_type)
+@pytest.fixture
+async def internal():
+    """The operator's own server: a member's link must never reach it."""
+    async with Site(INTERNAL_HOST) as web:
+        web.serve("/secret.png", b"internal secret", "image/png")
+        yield web
 
-        return handler
 
-    def redirect(location):
-        async def handler(request):
-            raise web.HTTPFound(location)
-
-        return handler
-
-    app = web.Application()
-    app.router.add_get("/cat.png", answer(PNG, "image/png"))
-    app.router.add_get("/photo", answer(PNG, "image/webp"))
-    app.router.add_get("/page", answer(b"<html>", "text/html"))
-    app.router.add_get("/moved", redirect("/cat.png"))
-    app.router.add_get("/to-ftp", redirect("ftp://files.example/cat.png"))
-    app.router.add_get("/big", big)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+def guarded_prober(dns=None):
+    allowed = [ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+    return GuardedFetcher(max_bytes=LIMIT, timeout=5, allowed_networks=allowed, resolver=dns)
 
 
 @pytest.fixture
 async def prober():
-    async with aiohttp.ClientSession() as session:
-        yield LinkProber(session, max_bytes=LIMIT, allow_private=True, timeout=5)
+    async with guarded_prober() as fetcher:
+        yield LinkProber(fetcher)
 
 
 def test_links_come_from_embeds_then_text_once_each_and_only_http():
@@ -121,17 +106,46 @@ async def test_redirects_are_followed_to_http_only(site, prober):
     assert await prober(f"{site}/to-ftp") is None
 
 
-async def test_a_streamed_image_is_counted_only_up_to_just_past_the_limit(site, prober):
-    big = await prober(f"{site}/big")
+async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_past_it(prober):
+    async with Site(PUBLIC_HOST) as web:
+        # 1 MB with no declared length: far more than the cap, so only counting can tell.
+        big = await prober(web.stream("/big", chunks=64, chunk_size=16 * 1024))
     assert big.content_type == "image/jpeg"
-    assert big.size > LIMIT
+    assert LIMIT < big.size <= LIMIT + 64 * 1024
+    with pytest.raises(JobRefused) as refused:
+        check_media([big], [], max_file_bytes=LIMIT)
+    assert refused.value.user_message.key == "file_too_large"
 
 
 async def test_unreachable_links_are_left_out(prober):
-    assert await prober("http://127.0.0.1:9/cat.png") is None
+    assert await prober(f"http://{PUBLIC_HOST}:9/cat.png") is None
 
 
-async def test_private_addresses_are_refused_unless_allowed(site):
-    async with aiohttp.ClientSession() as session:
-        guarded = LinkProber(session, max_bytes=LIMIT)
-        assert await guarded(f"{site}/cat.png") is None
+async def test_private_addresses_are_refused_unless_allowed(site, internal, prober):
+    assert await prober(internal.url("/secret.png")) is None
+    async with GuardedFetcher(max_bytes=LIMIT) as fetcher:
+        assert await LinkProber(fetcher)(f"{site}/cat.png") is None
+    assert internal.hits == []
+
+
+async def test_a_link_whose_name_rebinds_to_loopback_is_left_out(internal):
+    dns = ScriptedDNS({"rebind.test": [[PUBLIC_HOST], [INTERNAL_HOST]]})
+    async with Site(PUBLIC_HOST, internal.port) as web, guarded_prober(dns) as fetcher:
+        web.serve("/secret.png", PNG, "image/png")
+        probe = LinkProber(fetcher)
+        link = f"http://rebind.test:{internal.port}/secret.png"
+        assert (await probe(link)).content_type == "image/png"
+        assert await probe(link) is None
+    assert internal.hits == []
+
+
+async def test_a_redirect_into_the_bots_network_is_left_out(site, internal, prober):
+    async with Site(PUBLIC_HOST) as web:
+        for path, target in [
+            ("/loopback", internal.url("/secret.png")),
+            ("/metadata", "http://169.254.169.254/latest/meta-data/"),
+            ("/decimal", f"http://2130706433:{internal.port}/secret.png"),
+            ("/mapped", f"http://[::ffff:127.0.0.1]:{internal.port}/secret.png"),
+        ]:
+            assert await prober(web.redirect(path, target)) is None, path
+    assert internal.hits == []

@@ -1,5 +1,6 @@
 """Expired Discord links are renewed before a late submit: fetched again, or re-hosted."""
 
+import ipaddress
 import random
 
 import pytest
@@ -8,8 +9,10 @@ from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore
+from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
@@ -24,9 +27,32 @@ async def no_sleep(_seconds):
 
 @pytest.fixture
 async def cdn():
-    """Discord's CDN: serves the files behind signed attachment URLs."""
-    async with FakeDiscord(validate_requests=False) as fake:
+    """Discord's CDN: serves the files behind signed attachment URLs (on the "public" address)."""
+    async with FakeDiscord(validate_requests=False, host=PUBLIC_HOST) as fake:
         yield fake
+
+
+@pytest.fixture
+async def internal():
+    """The operator's internal server: its bytes must never reach APIMart."""
+    async with Site(INTERNAL_HOST) as site:
+        site.serve("/secret.png", b"internal secret", "image/png")
+        yield site
+
+
+@pytest.fixture
+async def evil(internal):
+    """A member's site on the "public" address, named evil.example by the test's DNS."""
+    async with Site(PUBLIC_HOST) as site:
+        yield site
+
+
+@pytest.fixture
+async def fetcher(evil):
+    dns = ScriptedDNS({"evil.example": [[PUBLIC_HOST]]})
+    allowed = [ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+    async with GuardedFetcher(max_bytes=1024 * 1024, allowed_networks=allowed, resolver=dns) as f:
+        yield f
 
 
 class Messages:
@@ -41,7 +67,7 @@ class Messages:
         return self.current.get(source, {})
 
 
-def make_service(db, api, session, clock, messages):
+def make_service(db, api, session, clock, messages, fetcher, cdn_origins=()):
     client = APIMartClient(
         session,
         base_url=api.base_url,
@@ -50,7 +76,10 @@ def make_service(db, api, session, clock, messages):
         sleep=no_sleep,
     )
     refresher = DiscordMediaRefresher(
-        attachment_urls=messages, client=client, session=session, max_bytes=1024 * 1024
+        attachment_urls=messages,
+        client=client,
+        fetcher=fetcher,
+        cdn_origins=frozenset(cdn_origins),
     )
     store = JobStore(db)
     return store, JobService(store, client, clock=clock, refresh_media=refresher)
@@ -65,18 +94,34 @@ async def late_submit(store, service, clock, request, requester=REQUESTER):
 def test_discord_urls_are_recognised_by_their_signature_and_attachment_id():
     url = "https://cdn.discordapp.com/attachments/11/22/cat.png?ex=6a&is=69&hm=ab12&"
     assert is_signed(url)
+    assert is_signed(url.replace("cdn.discordapp.com", "media.discordapp.net"))
     assert attachment_id(url) == 22
     assert not is_signed("https://img.example/cat.png")
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/cat.png?ex=0&hm=1",
+        "https://evil.example/attachments/11/22/cat.png?ex=6a&hm=ab",
+        "https://cdn.discordapp.com.evil.example/attachments/11/22/cat.png?ex=6a&hm=ab",
+        "http://cdn.discordapp.com/attachments/11/22/cat.png?ex=6a&hm=ab",
+        "https://cdn.discordapp.com:8443/attachments/11/22/cat.png?ex=6a&hm=ab",
+        "https://cdn.discordapp.com/avatars/11/22.png?ex=6a&hm=ab",
+    ],
+)
+def test_only_attachments_on_discords_own_cdn_count_as_signed(url):
+    assert not is_signed(url)
+
+
 async def test_an_expired_url_is_replaced_by_the_source_messages_fresh_one(
-    db, api, session, clock, cdn
+    db, api, session, clock, cdn, fetcher
 ):
     old = cdn.make_attachment("cat.png", PNG, "image/png")
     fresh = old.url.replace("hm=", "hm=renewed")
     messages = Messages()
     messages.current[SOURCE] = {old.id: fresh}
-    store, service = make_service(db, api, session, clock, messages)
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.QUEUED
@@ -86,9 +131,11 @@ async def test_an_expired_url_is_replaced_by_the_source_messages_fresh_one(
     assert api.uploads == []
 
 
-async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(db, api, session, clock, cdn):
+async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(
+    db, api, session, clock, cdn, fetcher
+):
     old = cdn.make_attachment("cat.png", PNG, "image/png")
-    store, service = make_service(db, api, session, clock, Messages())
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.QUEUED
@@ -99,10 +146,10 @@ async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(db, api, se
 
 
 async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
-    db, api, session, clock, cdn
+    db, api, session, clock, cdn, fetcher
 ):
     old = cdn.make_attachment("move.mp4", MP4, "video/mp4")
-    store, service = make_service(db, api, session, clock, Messages())
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
     request = VideoRequest(prompt="x", video_urls=(old.url,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.REJECTED
@@ -110,21 +157,71 @@ async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
     assert api.submits == []
 
 
-async def test_an_image_whose_old_url_is_dead_too_is_refused(db, api, session, clock, cdn):
+async def test_an_image_whose_old_url_is_dead_too_is_refused(db, api, session, clock, cdn, fetcher):
     dead = cdn.make_attachment("cat.png", PNG, "image/png").url.replace("/0/", "/0/999")
-    store, service = make_service(db, api, session, clock, Messages())
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(dead,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.REJECTED
     assert api.submits == [] and api.uploads == []
 
 
-async def test_links_that_never_expire_are_kept_without_looking(db, api, session, clock):
+async def test_links_that_never_expire_are_kept_without_looking(db, api, session, clock, fetcher):
     messages = Messages()
-    store, service = make_service(db, api, session, clock, messages)
+    store, service = make_service(db, api, session, clock, messages, fetcher)
     link = "https://img.example/cat.png"
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(link,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.QUEUED
     assert api.submits[0]["image_urls"] == [link]
     assert messages.fetched == []
+
+
+async def test_a_non_discord_url_with_ex_and_hm_is_neither_refreshed_nor_rehosted(
+    db, api, session, clock, fetcher, evil, internal
+):
+    """The evidence of issue 12: a member's look-alike "signed" link redirecting inside."""
+    evil.redirect("/cat.png", internal.url("/secret.png"))
+    link = f"http://evil.example:{evil.port}/cat.png?ex=0&hm=1"
+    messages = Messages()
+    store, service = make_service(db, api, session, clock, messages, fetcher)
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(link,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert api.submits[0]["image_urls"] == [link]
+    assert api.uploads == []
+    assert messages.fetched == []
+    assert evil.hits == [] and internal.hits == []
+
+
+@pytest.mark.parametrize("inside", ["http://127.0.0.1:{port}", "http://[::ffff:127.0.0.1]:{port}"])
+async def test_a_rehost_never_follows_a_redirect_into_the_bots_network(
+    db, api, session, clock, fetcher, evil, internal, inside
+):
+    """Even a URL that is Discord's own is re-hosted through the guard, hop by hop."""
+    origin = inside.format(port=internal.port)
+    evil.redirect("/attachments/1/2/cat.png", f"{origin}/secret.png")
+    signed = evil.url("/attachments/1/2/cat.png?ex=0&is=0&hm=ab")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [evil.origin])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(signed,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.REJECTED
+    assert "links to your reference files expired" in report.member_message.render("en-US")
+    assert evil.hits == ["/attachments/1/2/cat.png"]
+    assert internal.hits == []
+    assert api.uploads == [] and api.submits == []
+
+
+async def test_a_rehost_never_follows_a_redirect_to_ipv6_loopback(
+    db, api, session, clock, fetcher, evil
+):
+    async with Site("::1") as internal6:
+        internal6.serve("/secret.png", b"internal secret", "image/png")
+        evil.redirect("/attachments/1/2/cat.png", internal6.url("/secret.png"))
+        signed = evil.url("/attachments/1/2/cat.png?ex=0&is=0&hm=ab")
+        store, service = make_service(db, api, session, clock, Messages(), fetcher, [evil.origin])
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(signed,))
+        report = await late_submit(store, service, clock, request)
+        assert report.state is JobState.REJECTED
+        assert internal6.hits == []
+        assert api.uploads == []

@@ -1,0 +1,1 @@
+"""Members' media: the guarded fetcher for the URLs they control."""

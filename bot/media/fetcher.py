@@ -1,0 +1,203 @@
+"""The one HTTP client for URLs a member controls: public addresses only, on every connection.
+
+The address check lives in the connector's socket factory, which is handed the very address
+each connection is about to use, after DNS. So a redirect hop, a second DNS answer (rebinding)
+or an IPv6 form of a private address meets the same check as the first request. The session is
+the fetcher's own: no proxy from the environment, no cookies, nothing shared with the bot's
+trusted session (APIMart, Discord). Redirects are followed by hand (at most 3, http(s) only);
+every fetch has a byte cap and a total time cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+import aiohttp
+import yarl
+from aiohappyeyeballs import AddrInfoType
+from aiohttp.abc import AbstractResolver
+
+from bot.media.addresses import IPNetwork, NumericHostError, literal_address, refusal
+
+log = logging.getLogger(__name__)
+
+HTTP_SCHEMES = frozenset({"http", "https"})
+MAX_REDIRECTS = 3
+DEFAULT_TIMEOUT = 30.0
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+# Starts every socket-factory refusal, so it is recognised even when aiohappyeyeballs merges the
+# errors of several addresses into one plain OSError.
+_REFUSED = "refused: "
+
+
+class FetchError(Exception):
+    """A member's URL was not fetched; the message says why (never the URL's query)."""
+
+
+class Refused(FetchError):
+    """The guard said no: not a public address, not http(s), or too many redirects."""
+
+
+class TooLarge(FetchError):
+    """The body is larger than the byte cap."""
+
+
+class Unreachable(FetchError):
+    """The network or the server failed, or the time cap passed."""
+
+
+class AddressRefused(OSError):
+    """Raised by the socket factory, so aiohttp gives up on that address without connecting."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The final answer, after redirects."""
+
+    url: str
+    status: int
+    content_type: str
+    # Declared by the server, or counted (counting stops just past the cap).
+    size: int
+    # Empty unless the body was asked for.
+    body: bytes = b""
+
+
+class GuardedFetcher:
+    """Fetches members' URLs; owns its session, opened on first use and closed by `close`."""
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int,
+        timeout: float = DEFAULT_TIMEOUT,
+        allowed_networks: Sequence[IPNetwork] = (),
+        resolver: AbstractResolver | None = None,
+        max_redirects: int = MAX_REDIRECTS,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self._timeout = timeout
+        # Networks the operator opened on purpose (LINK_ALLOWED_NETWORKS); none by default.
+        self._allowed = tuple(allowed_networks)
+        self._resolver = resolver
+        self._max_redirects = max_redirects
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> GuardedFetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session, if one was opened."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _open_socket(self, addr_info: AddrInfoType) -> socket.socket:
+        """The connector's socket factory: the last word on every address, after DNS."""
+        family, kind, proto, _, sockaddr = addr_info
+        address = literal_address(str(sockaddr[0]))
+        reason = "not an address" if address is None else refusal(address, self._allowed)
+        if reason is not None:
+            raise AddressRefused(f"{_REFUSED}{sockaddr[0]} is {reason}")
+        return socket.socket(family=family, type=kind, proto=proto)
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                socket_factory=self._open_socket,
+                resolver=self._resolver,
+                # Every connection resolves and is checked afresh; nothing is reused.
+                use_dns_cache=False,
+                force_close=True,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                trust_env=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+        return self._session
+
+    def _check(self, url: yarl.URL) -> None:
+        """What can be refused from the URL alone, with a clear reason and no connection."""
+        if url.scheme not in HTTP_SCHEMES or not url.raw_host:
+            raise Refused(f"{url.scheme or 'a relative'} link, not http(s)")
+        try:
+            address = literal_address(url.raw_host)
+        except NumericHostError as error:
+            raise Refused(str(error)) from None
+        reason = None if address is None else refusal(address, self._allowed)
+        if reason is not None:
+            raise Refused(f"{address} is {reason}")
+
+    async def fetch(self, url: str, *, keep_body: bool = False) -> Fetched:
+        """GET `url` within the caps; with `keep_body`, read the body (else only count it)."""
+        try:
+            target = yarl.URL(url)
+        except ValueError:
+            raise Refused("not a valid link") from None
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await self._follow(target, keep_body=keep_body)
+        except TimeoutError:
+            raise Unreachable(f"no answer within {self._timeout:g} s") from None
+
+    async def _follow(self, url: yarl.URL, *, keep_body: bool) -> Fetched:
+        for _ in range(self._max_redirects + 1):
+            self._check(url)
+            try:
+                async with self._client().get(url, allow_redirects=False) as response:
+                    if response.status not in _REDIRECTS:
+                        return await self._answer(url, response, keep_body=keep_body)
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise Unreachable(f"HTTP {response.status} without a Location")
+                    url = url.join(yarl.URL(location))
+            except aiohttp.ClientConnectorError as error:
+                if _REFUSED in str(error.os_error):
+                    raise Refused(str(error.os_error).replace(_REFUSED, "")) from None
+                raise Unreachable(f"cannot connect to {url.host} ({error.os_error})") from None
+            except (aiohttp.ClientError, ValueError) as error:
+                raise Unreachable(f"{url.host} failed ({type(error).__name__})") from None
+        raise Refused(f"more than {self._max_redirects} redirects")
+
+    async def _answer(
+        self, url: yarl.URL, response: aiohttp.ClientResponse, *, keep_body: bool
+    ) -> Fetched:
+        content_type = response.content_type.lower()
+        declared = response.content_length
+        if response.status != 200:
+            return Fetched(str(url), response.status, content_type, 0)
+        if not keep_body:
+            size = declared if declared is not None else await self._count(response)
+            return Fetched(str(url), response.status, content_type, size)
+        if declared is not None and declared > self.max_bytes:
+            raise TooLarge(f"{declared} bytes, over the {self.max_bytes}-byte cap")
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise TooLarge(f"over the {self.max_bytes}-byte cap")
+        return Fetched(str(url), response.status, content_type, len(body), bytes(body))
+
+    async def _count(self, response: aiohttp.ClientResponse) -> int:
+        """The body's size; counting stops just past the cap, enough to refuse it."""
+        size = 0
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            size += len(chunk)
+            if size > self.max_bytes:
+                break
+        return size

@@ -1,0 +1,177 @@
+"""Cancelling: what APIMart was asked to make keeps counting, and a cancelled video is never posted.
+
+Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
+"""
+
+from tests.cogs.test_moderation import command, mod, server, user_option, video
+from tests.fakes.apimart import TaskPlan
+from tests.harness import running_bot
+
+RENDERS_UNTIL_TOLD = TaskPlan(polls_until_done=None, credits_cost=4)
+QUICK = TaskPlan(polls_until_done=2, credits_cost=4)
+
+
+async def cancel(world, job_id, *, locale="en-US"):
+    """The member cancels one of their jobs; returns what they read."""
+    return await command(
+        world, "videos cancel", user=world.discord.user_id, locale=locale, job=job_id
+    )
+
+
+async def quota(world):
+    return await command(world, "videos quota", user=world.discord.user_id)
+
+
+def has_footer(message, job_id):
+    return any(
+        embed.get("footer", {}).get("text") == f"Job #{job_id}"
+        for embed in message.get("embeds", [])
+    )
+
+
+async def finish_then_wait_for_a_later_result(world, task, later_job_id, *, user=None):
+    """APIMart finishes `task`; then a later video is asked for and posted, so every poller
+    round that could have posted `task`'s job has run by the time this returns."""
+    polls = task.polls
+    task.complete()
+    await world.api.wait_until(lambda: task.polls > polls, what="the completing poll")
+    world.api.default_plan = QUICK
+    assert "queued" in await video(world, user=user, prompt="a later video")
+    return await world.discord.wait_for_message(
+        predicate=lambda m: bool(m.get("attachments")) and has_footer(m, later_job_id)
+    )
+
+
+async def test_twelve_cancels_of_accepted_renders_use_up_a_5_a_day_allowance(tmp_path):
+    """The member behind the report: /video 4K 10 s then /videos cancel, twelve times."""
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        answers, cancels = [], []
+        for attempt in range(1, 13):
+            answer = await video(world, prompt="a dragon", resolution="4k", duration=10)
+            answers.append(answer)
+            if "queued" in answer:
+                cancels.append(await cancel(world, attempt))
+        assert ["queued" in answer for answer in answers] == [True] * 5 + [False] * 7
+        assert "used all 5 of your videos for this day" in answers[5]
+        assert len(world.api.task_ids) == 5, "only five renders ever reached APIMart"
+        for job_id, told in enumerate(cancels, start=1):
+            assert f"Job #{job_id} is cancelled: it won't be posted." in told
+            assert "already being made, so it still counts toward your allowance" in told
+        assert "**0** more of your 5 videos" in await quota(world)
+
+
+async def test_the_cancel_answer_says_it_still_counts_in_chinese_too(tmp_path):
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        await video(world)
+        told = await cancel(world, 1, locale="zh-CN")
+        assert "任务 #1 已取消" in told and "仍计入你的额度" in told
+
+
+async def test_a_cancelled_render_is_never_posted_and_its_credits_count(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world = s.world
+        await video(world, prompt="a secret cat")
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "a secret cat" in m["content"]
+        )
+        await cancel(world, 1)
+        cancelled_task = world.api.last_task
+        await finish_then_wait_for_a_later_result(world, cancelled_task, 2)
+        assert not any(has_footer(m, 1) for m in world.discord.messages()), "never posted"
+        assert "was cancelled" in world.discord.get_message(int(status["id"]))["content"]
+        job = await world.bot.store.get(1)
+        assert job.credits_cost == 4, "polled quietly until APIMart reported its credits"
+        assert f"1. <@{s.alice}>: 2 videos, 8 credits" in await mod(s, "usage")
+        standing = await mod(s, "usage", member=user_option(world, s.alice))
+        assert "has used 2 of 5 videos" in standing and "8 credits" in standing
+        assert "`#1`" in standing and "cancelled (still counts), 4 credits" in standing
+        await mod(s, "budget", credits=8)
+        refused = await video(world, prompt="one more")
+        assert "budget for the month is used up (8 of 8 credits)" in refused
+
+
+async def test_a_job_still_waiting_to_be_sent_is_cancelled_and_refunded(tmp_path):
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        world.api.fail_next("submit", status=429, retry_after_header="0")
+        assert "saved and waiting" in await video(world)
+        told = await cancel(world, 1)
+        assert "Job #1 is cancelled" in told
+        assert "never sent to the video service, so it doesn't count" in told
+        assert "**5** more of your 5 videos" in await quota(world)
+        assert world.api.task_ids == []
+
+
+async def test_status_and_history_show_a_cancelled_render_as_still_counted(tmp_path):
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        await video(world, prompt="a dragon")
+        await cancel(world, 1)
+        status = await command(world, "videos status", user=world.discord.user_id, job=1)
+        assert "cancelled (still counts)" in status
+        assert "you cancelled it" in status and "still counts toward your allowance" in status
+        interaction = await world.discord.slash_command("videos history")
+        history = (await interaction.wait_for_callback())["data"]["content"]
+        assert "**#1** · cancelled (still counts)" in history
+        again = await cancel(world, 1)
+        assert "already cancelled" in again
+
+
+async def test_a_moderator_cancel_of_an_accepted_render_still_counts(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world = s.world
+        await video(world, prompt="a secret cat")
+        answer = await mod(s, "cancel", job=1)
+        assert f"cancelled job #1 of <@{s.alice}>" in answer
+        assert "still counts against them" in answer
+        notice = await world.discord.wait_for_message(
+            predicate=lambda m: "Job #1 was cancelled" in m["content"]
+        )
+        assert (
+            f"<@{s.alice}>" in notice["content"] and "a moderator cancelled it" in notice["content"]
+        )
+        assert "still counts toward your allowance" in notice["content"]
+        await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
+        assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
+        assert "**3** more of your 5 videos" in await quota(world)
+        assert "already cancelled (still counts)" in await mod(s, "cancel", job=1)
+
+
+async def test_a_moderator_cancel_of_a_job_never_sent_refunds_it(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        s.world.api.fail_next("submit", status=429, retry_after_header="0")
+        assert "saved and waiting" in await video(s.world)
+        answer = await mod(s, "cancel", job=1)
+        assert "never sent to the video service, so it doesn't count against them" in answer
+        assert "**5** more of your 5 videos" in await quota(s.world)
+
+
+async def test_a_block_cancels_the_members_jobs_by_the_same_rule(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world = s.world
+        await video(world, prompt="first")  # APIMart has it
+        world.api.fail_next("submit", status=429, retry_after_header="0")
+        assert "saved and waiting" in await video(world, prompt="second")  # never sent
+        answer = await mod(s, "block", member=user_option(world, s.alice), reason="spam")
+        assert f"blocked <@{s.alice}>" in answer
+        assert "never sent, so they don't count: #2" in answer
+        assert "already being made, so they still count: #1" in answer
+        notice = await world.discord.wait_for_message(
+            predicate=lambda m: "Job #1 was cancelled" in m["content"]
+        )
+        assert "blocked you from making videos" in notice["content"]
+        await finish_then_wait_for_a_later_result(
+            world, world.api.task(world.api.task_ids[0]), 3, user=s.carol
+        )
+        assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
+        assert len(world.api.task_ids) == 2, "the blocked member's waiting job was never sent"
+        await mod(s, "unblock", member=user_option(world, s.alice))
+        assert "**4** more of your 5 videos" in await quota(world)
+        usage = await mod(s, "usage")
+        assert f"<@{s.alice}>: 1 videos, 4 credits" in usage
+
+
+async def test_a_submit_whose_answer_was_lost_counts_and_the_member_is_told(tmp_path):
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        world.api.reset_next("submit")
+        told = await video(world)
+        assert "can't tell whether" in told and "it counts toward your allowance" in told
+        assert "**4** more of your 5 videos" in await quota(world)

@@ -1,0 +1,174 @@
+"""The guarded fetcher: a member's URL never reaches the bot's own network, however it tries."""
+
+import ipaddress
+
+import pytest
+
+from bot.media.fetcher import GuardedFetcher, Refused, TooLarge, Unreachable
+from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
+
+LIMIT = 1024
+PUBLIC_ONLY = [ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+
+
+@pytest.fixture
+async def internal():
+    """The operator's internal server, holding a secret; nothing may ever reach it."""
+    async with Site(INTERNAL_HOST) as site:
+        site.serve("/secret.png", b"internal secret", "image/png")
+        yield site
+
+
+@pytest.fixture
+async def public(internal):
+    """The "public" image site, on the same port as the internal server (for rebinding)."""
+    async with Site(PUBLIC_HOST, internal.port) as site:
+        site.serve("/cat.png")
+        yield site
+
+
+def guarded(dns=None, **options):
+    return GuardedFetcher(
+        max_bytes=options.pop("max_bytes", LIMIT),
+        timeout=options.pop("timeout", 5),
+        allowed_networks=PUBLIC_ONLY,
+        resolver=dns,
+        **options,
+    )
+
+
+async def refusal(fetcher, url):
+    with pytest.raises(Refused) as caught:
+        await fetcher.fetch(url)
+    return str(caught.value)
+
+
+async def test_a_public_image_is_fetched(public):
+    async with guarded() as fetcher:
+        fetched = await fetcher.fetch(public.url("/cat.png"), keep_body=True)
+    assert (fetched.status, fetched.content_type, fetched.body) == (200, "image/png", PNG)
+
+
+async def test_a_redirect_to_loopback_is_refused(public, internal):
+    start = public.redirect("/start", internal.url("/secret.png"))
+    async with guarded() as fetcher:
+        reason = await refusal(fetcher, start)
+    assert reason == "127.0.0.1 is loopback"
+    assert internal.hits == []
+
+
+async def test_a_redirect_to_cloud_metadata_is_refused_without_connecting(public):
+    start = public.redirect("/start", "http://169.254.169.254/latest/meta-data/")
+    async with guarded(timeout=60) as fetcher:
+        reason = await refusal(fetcher, start)
+    assert reason == "169.254.169.254 is link-local"
+
+
+async def test_a_redirect_to_ipv6_loopback_is_refused(public):
+    async with Site("::1") as internal6:
+        internal6.serve("/secret.png")
+        start = public.redirect("/start", internal6.url("/secret.png"))
+        async with guarded() as fetcher:
+            reason = await refusal(fetcher, start)
+        assert reason == "::1 is loopback"
+        assert internal6.hits == []
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0177.0.0.1", "0x7f.0.0.1", "127.1"])
+async def test_numeric_forms_of_loopback_are_refused(public, internal, host):
+    async with guarded() as fetcher:
+        reason = await refusal(fetcher, f"http://{host}:{internal.port}/secret.png")
+        redirected = public.redirect("/start", f"http://{host}:{internal.port}/secret.png")
+        assert "unusual numeric form" in await refusal(fetcher, redirected)
+    assert "unusual numeric form" in reason
+    assert internal.hits == []
+
+
+async def test_ipv4_mapped_ipv6_forms_of_loopback_are_refused(public, internal):
+    mapped = f"http://[::ffff:127.0.0.1]:{internal.port}/secret.png"
+    dns = ScriptedDNS({"mapped.test": [["::ffff:127.0.0.1"]]})
+    async with guarded(dns) as fetcher:
+        assert await refusal(fetcher, mapped) == "::ffff:7f00:1 is loopback (127.0.0.1 inside)"
+        by_name = await refusal(fetcher, f"http://mapped.test:{internal.port}/secret.png")
+    assert by_name == "::ffff:127.0.0.1 is loopback (127.0.0.1 inside)"
+    assert internal.hits == []
+
+
+async def test_a_name_that_resolves_to_metadata_is_refused_at_the_connection(public):
+    dns = ScriptedDNS({"metadata.test": [["169.254.169.254"]]})
+    async with guarded(dns, timeout=60) as fetcher:
+        reason = await refusal(fetcher, "http://metadata.test/latest/meta-data/")
+    assert reason == "169.254.169.254 is link-local"
+
+
+async def test_dns_rebinding_a_public_answer_then_a_private_one_never_reaches_inside(
+    public, internal
+):
+    """The name answers public first, private next: each connection is checked on its own."""
+    dns = ScriptedDNS({"rebind.test": [[PUBLIC_HOST], [INTERNAL_HOST]]})
+    name = f"http://rebind.test:{public.port}"
+    public.redirect("/start", f"{name}/secret.png")
+    async with guarded(dns) as fetcher:
+        reason = await refusal(fetcher, f"{name}/start")
+        again = await refusal(fetcher, f"{name}/secret.png")
+    assert reason == again == "127.0.0.1 is loopback"
+    assert public.hits == ["/start"]
+    assert internal.hits == []
+
+
+async def test_a_name_with_a_private_and_a_public_answer_connects_only_to_the_public_one(
+    public, internal
+):
+    dns = ScriptedDNS({"both.test": [[INTERNAL_HOST, PUBLIC_HOST]]})
+    async with guarded(dns) as fetcher:
+        fetched = await fetcher.fetch(f"http://both.test:{public.port}/cat.png", keep_body=True)
+    assert fetched.body == PNG
+    assert internal.hits == []
+
+
+async def test_at_most_three_redirects_are_followed(public):
+    for hop in range(1, 5):
+        public.redirect(f"/r{hop}", f"/r{hop + 1}" if hop < 4 else "/cat.png")
+    async with guarded() as fetcher:
+        assert (await fetcher.fetch(public.url("/r2"))).url == public.url("/cat.png")
+        assert await refusal(fetcher, public.url("/r1")) == "more than 3 redirects"
+
+
+@pytest.mark.parametrize("target", ["ftp://files.example/cat.png", "file:///etc/passwd"])
+async def test_redirects_to_other_schemes_are_refused(public, target):
+    start = public.redirect("/start", target)
+    async with guarded() as fetcher:
+        assert "not http(s)" in await refusal(fetcher, start)
+
+
+async def test_a_body_past_the_byte_cap_is_refused_and_counted_only_just_past_it(public):
+    big = public.stream("/big.jpg", chunks=64, chunk_size=16 * 1024)
+    async with guarded() as fetcher:
+        with pytest.raises(TooLarge):
+            await fetcher.fetch(big, keep_body=True)
+        counted = await fetcher.fetch(big)
+    assert LIMIT < counted.size <= LIMIT + 64 * 1024 < 64 * 16 * 1024
+
+
+async def test_a_declared_length_past_the_cap_is_refused_before_reading(public):
+    huge = public.serve("/huge.png", PNG * 100)
+    async with guarded() as fetcher:
+        with pytest.raises(TooLarge):
+            await fetcher.fetch(huge, keep_body=True)
+
+
+async def test_a_server_that_never_answers_hits_the_time_cap(public):
+    slow = public.never_answer("/slow.png")
+    async with guarded(timeout=0.1) as fetcher:
+        with pytest.raises(Unreachable, match=r"no answer within 0\.1 s"):
+            await fetcher.fetch(slow)
+
+
+async def test_proxy_settings_in_the_environment_are_ignored(public, monkeypatch):
+    async with Site(PUBLIC_HOST) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.origin)
+        monkeypatch.setenv("http_proxy", proxy.origin)
+        async with guarded() as fetcher:
+            fetched = await fetcher.fetch(public.url("/cat.png"), keep_body=True)
+        assert fetched.body == PNG
+        assert proxy.hits == []
