@@ -151,7 +151,7 @@ class VideoBot(commands.Bot):
                 result_view=self._result_view,
             ),
             clock=self.clock,
-            on_progress=self.status_messages.update,
+            on_progress=self.status_messages.progress,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
@@ -257,6 +257,8 @@ class VideoBot(commands.Bot):
             )
         if hasattr(self, "poller"):
             await self.poller.stop()
+        if hasattr(self, "status_messages"):
+            await self.status_messages.drain(timeout=2.0)
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

@@ -198,7 +198,7 @@ class Delivery:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         if self._status is not None:
-            await self._status.update(job, final=True)
+            self._status.schedule(job, final=True)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
 
     async def _earlier_post(self, job: Job) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +20,8 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord rate-limits edits per channel; one per job every 10 s keeps us far from it.
 DEFAULT_MIN_EDIT_INTERVAL = 10.0
+# Edits in flight at once across all channels (one per channel at a time).
+DEFAULT_EDIT_WORKERS = 8
 
 
 class StatusMessages:
@@ -30,6 +34,7 @@ class StatusMessages:
         *,
         clock: Callable[[], float] = time.time,
         min_edit_interval: float = DEFAULT_MIN_EDIT_INTERVAL,
+        edit_workers: int = DEFAULT_EDIT_WORKERS,
     ) -> None:
         self._client = client
         self._store = store
@@ -37,6 +42,12 @@ class StatusMessages:
         self._min_interval = min_edit_interval
         self._last: dict[int, tuple[float, str]] = {}
         self._gone: set[int] = set()
+        # Background edits: the latest wanted state per job (older ones are dropped), one
+        # editor task per job with news, one edit at a time per channel, a few at once overall.
+        self._wanted: dict[int, tuple[Job, bool]] = {}
+        self._editors: dict[int, asyncio.Task[None]] = {}
+        self._channels: dict[int, asyncio.Lock] = {}
+        self._slots = asyncio.Semaphore(edit_workers)
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
@@ -102,3 +113,40 @@ class StatusMessages:
             self._last.pop(job.id, None)
         else:
             self._last[job.id] = (now, content)
+
+    def schedule(self, job: Job, *, final: bool = False) -> None:
+        """Edit the status message in the background; never waits on Discord.
+
+        A channel that Discord slows down (429s, 5xx) delays only its own edits, never a poll,
+        a delivery or another channel's edits; a burst of changes to one job becomes one edit.
+        """
+        _, was_final = self._wanted.get(job.id, (job, False))
+        self._wanted[job.id] = (job, final or was_final)
+        if job.id not in self._editors:
+            self._editors[job.id] = asyncio.create_task(
+                self._edit_latest(job.id), name=f"status-edit-{job.id}"
+            )
+
+    async def progress(self, job: Job) -> None:
+        """The engine's progress listener: a background edit."""
+        self.schedule(job)
+
+    async def drain(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Wait for scheduled edits to be made (tests, and shutdown for up to `timeout`)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while self._editors:
+                    await asyncio.gather(*self._editors.values(), return_exceptions=True)
+
+    async def _edit_latest(self, job_id: int) -> None:
+        try:
+            while job_id in self._wanted:
+                job, final = self._wanted.pop(job_id)
+                channel = self._channels.setdefault(job.requester.channel_id, asyncio.Lock())
+                async with channel, self._slots:
+                    try:
+                        await self.update(job, final=final)
+                    except Exception:
+                        log.exception("Job %d: status edit failed unexpectedly", job_id)
+        finally:
+            self._editors.pop(job_id, None)

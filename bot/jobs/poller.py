@@ -97,6 +97,10 @@ class PollerConfig:
         )
 
 
+# A delivery put off because its channel already has its share of workers waits this long.
+_CHANNEL_BUSY_RETRY = 1.0
+
+
 def _language(locale: str) -> str:
     """APIMart's error-text language closest to the member's Discord locale."""
     prefix = locale.split("-")[0].lower()
@@ -138,6 +142,9 @@ class Poller:
         self._recover_at_start = recover_at_start
         self._tasks: list[asyncio.Task[None]] = []
         config = self._config
+        # Deliveries in flight per channel: one slow channel may use at most half the workers.
+        self._delivering: dict[int, int] = {}
+        self._per_channel = max(1, config.delivery_workers // 2)
         self._stages = (
             self._stage(
                 Stage.SUBMIT,
@@ -360,11 +367,21 @@ class Poller:
             )
 
     async def _deliver_one(self, job: Job) -> None:
+        channel = job.requester.channel_id
+        if self._delivering.get(channel, 0) >= self._per_channel:
+            # That channel is slow (Discord 429s, say): leave workers for the other channels.
+            await self._store.release(job, retry_at=self._clock() + _CHANNEL_BUSY_RETRY)
+            return
+        self._delivering[channel] = self._delivering.get(channel, 0) + 1
         try:
             result = await self._deliver(job)
         except Exception:
             log.exception("Job %d: delivery crashed; will retry", job.id)
             result = DeliveryResult(DeliveryOutcome.RETRY)
+        finally:
+            self._delivering[channel] -= 1
+            if not self._delivering[channel]:
+                del self._delivering[channel]
         now = self._clock()
         attempts = job.delivery_attempts + 1
         if (
