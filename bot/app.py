@@ -258,7 +258,7 @@ class VideoBot(commands.Bot):
         if hasattr(self, "poller"):
             await self.poller.stop()
         if hasattr(self, "status_messages"):
-            await self.status_messages.drain(timeout=2.0)
+            await self.status_messages.close(grace=2.0)
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

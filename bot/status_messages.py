@@ -132,11 +132,20 @@ class StatusMessages:
         self.schedule(job)
 
     async def drain(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
-        """Wait for scheduled edits to be made (tests, and shutdown for up to `timeout`)."""
+        """Wait for scheduled edits to be made (for up to `timeout` seconds, if given)."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 while self._editors:
                     await asyncio.gather(*self._editors.values(), return_exceptions=True)
+
+    async def close(self, grace: float) -> None:
+        """Make the scheduled edits for up to `grace` seconds, then drop the rest."""
+        await self.drain(timeout=grace)
+        editors = list(self._editors.values())
+        for editor in editors:
+            editor.cancel()
+        await asyncio.gather(*editors, return_exceptions=True)
+        self._wanted.clear()
 
     async def _edit_latest(self, job_id: int) -> None:
         try:

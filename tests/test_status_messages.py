@@ -78,3 +78,39 @@ async def test_queue_position_counts_the_servers_unfinished_jobs(store, clock, f
     await posted_job(store, clock, fake, client, status)
     second = await posted_job(store, clock, fake, client, status)
     assert "number 2 in this server" in fake.get_message(second.status_message_id)["content"]
+
+
+async def test_a_channel_discord_slows_down_delays_only_its_own_edits(store, clock, fake, client):
+    """A 30 s rate limit on one channel's edits: the other channel's edit is made at once."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    slow = await posted_job(store, clock, fake, client, status)
+    other_channel = fake.add_text_channel("other")
+    requester = Requester(user_id=fake.user_id, channel_id=other_channel, guild_id=fake.guild_id)
+    quick = await store.create(
+        requester, VideoRequest(prompt="a quick cat"), now=clock(), submit_by=clock()
+    )
+    quick = await submitted(store, quick, now=clock())
+    await status.post(client.get_partial_messageable(other_channel), quick)
+    quick = await store.get(quick.id)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=30)
+    status.schedule(dataclasses.replace(slow, state=JobState.PROCESSING, progress=10))
+    status.schedule(dataclasses.replace(quick, state=JobState.PROCESSING, progress=60))
+    edited = await fake.wait_for(
+        lambda: "60%" in fake.get_message(quick.status_message_id)["content"],
+        2.0,
+        description="the other channel's edit",
+    )
+    assert edited
+    assert "10%" not in fake.get_message(slow.status_message_id)["content"], "still rate-limited"
+    await status.close(grace=0)
+
+
+async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    for progress in range(10, 100, 10):
+        status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
+    await status.drain()
+    contents = edits(fake)
+    assert len(contents) <= 2, "intermediate states were coalesced"
+    assert "90%" in contents[-1]
