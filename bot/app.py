@@ -166,6 +166,7 @@ class VideoBot(commands.Bot):
                 ),
             ),
             budget=budget,
+            announce=self._announce_orphan,
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
@@ -188,6 +189,11 @@ class VideoBot(commands.Bot):
             log.info("Message %d cannot be read again (%s)", source.message_id, error)
             return {}
         return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
+
+    async def _announce_orphan(self, job: Job) -> None:
+        """Post the status message of a job recorded by a command that did not get to it."""
+        channel = self.get_partial_messageable(job.requester.channel_id)
+        await self.status_messages.post(channel, job)
 
     def _result_view(self, job: Job) -> discord.ui.View | None:
         return self.result_view(job) if self.result_view is not None else None

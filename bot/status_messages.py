@@ -40,7 +40,8 @@ class StatusMessages:
         self._store = store
         self._clock = clock
         self._min_interval = min_edit_interval
-        self._last: dict[int, tuple[float, str]] = {}
+        # Per job: when it was last edited, to what, and in which state.
+        self._last: dict[int, tuple[float, str, JobState]] = {}
         self._gone: set[int] = set()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
@@ -68,7 +69,7 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        self._last[job.id] = (self._clock(), content)
+        self._last[job.id] = (self._clock(), content, job.state)
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
@@ -88,7 +89,8 @@ class StatusMessages:
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
-        throttled = not (final or now_please)
+        # A new state (accepted, rendering) is always shown; progress within one is throttled.
+        throttled = not (final or now_please) and last is not None and last[2] is job.state
         if throttled and last is not None and now - last[0] < self._min_interval:
             return
         content = await self.render(job)
@@ -112,7 +114,7 @@ class StatusMessages:
         if final:
             self._last.pop(job.id, None)
         else:
-            self._last[job.id] = (now, content)
+            self._last[job.id] = (now, content, job.state)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.

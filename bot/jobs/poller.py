@@ -56,6 +56,8 @@ class DeliveryResult:
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
 ProgressListener = Callable[[Job], Awaitable[None]]
+# Posts the status message of a job that has none (its command died before announcing it).
+Announcer = Callable[[Job], Awaitable[None]]
 
 
 async def _ignore_progress(_job: Job) -> None:
@@ -127,6 +129,7 @@ class Poller:
         on_progress: ProgressListener = _ignore_progress,
         budget: RequestBudget | None = None,
         recover_at_start: bool = True,
+        announce: Announcer | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -140,6 +143,7 @@ class Poller:
         self._budget = budget
         # One process on SQLite: every claim found at start was left by a dead process.
         self._recover_at_start = recover_at_start
+        self._announce = announce
         self._tasks: list[asyncio.Task[None]] = []
         config = self._config
         # Deliveries in flight per channel: one slow channel may use at most half the workers.
@@ -223,7 +227,13 @@ class Poller:
         await self._service.settle_lost_submits()
 
     async def _submit(self, job: Job) -> None:
-        await self._service.submit_claimed(job, member_present=False)
+        if job.status_message_id is None and self._announce is not None:
+            # Announce, then submit, even for a job whose command was cut short.
+            await self._announce(job)
+            job = await self._store.get(job.id) or job
+        report = await self._service.submit_claimed(job, member_present=False)
+        if report.state is JobState.QUEUED:
+            await self._on_progress(report.job)  # the status message says it was accepted
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""

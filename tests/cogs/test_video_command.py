@@ -1,5 +1,7 @@
 """/video as a member uses it: the real bot against fake Discord and fake APIMart."""
 
+import time
+
 import pytest
 
 from bot.jobs.models import JobState
@@ -215,3 +217,32 @@ async def test_videos_help_explains_the_options_privately(tmp_path):
         callback = await interaction.wait_for_callback()
         assert callback["data"]["flags"] & EPHEMERAL
         assert "duration" in callback["data"]["content"]
+
+
+async def test_a_job_whose_command_died_before_announcing_is_announced_before_it_is_sent(
+    tmp_path,
+):
+    """Announce, then submit: a recorded job with no status message gets one first."""
+    from bot.apimart.models import VideoRequest
+    from bot.jobs.models import Requester
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=0)) as world:
+        fake = world.discord
+        requester = Requester(
+            user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id
+        )
+        # The command recorded the job, then the process died before it announced anything.
+        await world.bot.jobs.record(requester, VideoRequest(prompt="an orphaned fox"))
+        clock.advance(61)  # past the grace a command has to send its own job
+        world.bot.poller.wake()
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is queued" in m["content"])
+        clock.advance(60)  # the render
+        world.bot.poller.wake()
+        result = await wait_for_result(world)
+        [status] = [
+            m for m in fake.messages() if "asked for a video: an orphaned fox" in m["content"]
+        ]
+        assert result["message_reference"]["message_id"] == status["id"]
+        assert int(status["id"]) < int(result["id"])
