@@ -96,6 +96,16 @@ class Settings(BaseSettings):
         default=8.0,
         description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
     )
+    shard_count: int | None = Field(
+        default=None,
+        gt=0,
+        description="the total number of gateway shards across all processes (leave unset for"
+        " one process: Discord recommends a count)",
+    )
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        default=None,
+        description="the shards this process runs, comma-separated, e.g. 0,1 (needs SHARD_COUNT)",
+    )
     message_content_intent: bool = Field(
         default=False,
         description="true or false: whether the Message Content intent is enabled in the portal",
@@ -114,6 +124,34 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdecimal() and part.isascii() for part in parts):
+                raise ValueError("must be shard numbers separated by commas, e.g. 0,1")
+            return tuple(int(part) for part in parts) or None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT, the total number of shards")
+            if any(shard >= self.shard_count for shard in self.shard_ids):
+                raise ValueError("every SHARD_IDS entry must be below SHARD_COUNT")
+        return self
+
+    def budget_share(self) -> float:
+        """This process's part of the fleet's API request budget: its share of the shards.
+
+        Processes that together run every shard never exceed API_REQUESTS_PER_SECOND.
+        """
+        if self.shard_ids is None or self.shard_count is None:
+            return self.api_requests_per_second
+        return self.api_requests_per_second * len(self.shard_ids) / self.shard_count
 
     @field_validator("discord_gateway_url")
     @classmethod
