@@ -15,11 +15,17 @@ from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.status_messages import StatusMessages
-from bot.text import truncate
+from bot.text import (
+    EMBED_TITLE,
+    MESSAGE_CONTENT,
+    PROMPT_PREVIEW_CHARS,
+    Quoted,
+    fit,
+    quote,
+)
 
 log = logging.getLogger(__name__)
 
-PROMPT_PREVIEW_CHARS = 1000
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
 _HISTORY_SCAN_LIMIT = 100
@@ -59,8 +65,8 @@ def result_embed(job: Job) -> discord.Embed:
     request = job.request
     ok = job.state is JobState.COMPLETED
     embed = discord.Embed(
-        title=t("result_title" if ok else "result_failed_title", locale),
-        description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
+        title=fit(t("result_title" if ok else "result_failed_title", locale), EMBED_TITLE),
+        description=quote(request.prompt, PROMPT_PREVIEW_CHARS),
         colour=discord.Colour.green() if ok else discord.Colour.red(),
     )
     if request.duration is not None:
@@ -97,14 +103,55 @@ def failure_text(job: Job, mention: str) -> list[str]:
             job.error_key or "submit_unknown",
             locale,
             job_id=job.id,
-            reason=job.error_message or "",
+            reason=Quoted(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
-    reason = job.error_message or t(job.error_key or "task_no_video", locale)
+    # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
+    reason: Quoted | str = (
+        Quoted(job.error_message.rstrip(".。"))
+        if job.error_message
+        else t(job.error_key or "task_no_video", locale).rstrip(".。")
+    )
     return [
-        t("result_failed", locale, mention=mention, reason=reason.rstrip(".。")),
+        t("result_failed", locale, mention=mention, reason=reason),
         t("result_failed_hint", locale),
     ]
+
+
+def result_content(job: Job, *, now: float, dm: bool, attached: bool) -> str:
+    """The text above the result card: for whom, and the link or why there is no video."""
+    locale = job.requester.locale
+    mention = f"<@{job.requester.user_id}>"
+    lines: list[str] = []
+    if job.state is JobState.COMPLETED and job.result_url is not None:
+        if link_expired(job, now):
+            lines.append(t("result_link_expired", locale, mention=mention))
+        else:
+            lines.append(t("result_ready", locale, mention=mention))
+            if not attached:
+                lines.append(link_text(job))
+    else:
+        lines.extend(failure_text(job, mention))
+    if dm:
+        lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+    return fit("\n".join(lines), MESSAGE_CONTENT)
+
+
+def link_expired(job: Job, now: float) -> bool:
+    """Whether the API's link to the video no longer works."""
+    return job.result_expires_at is not None and job.result_expires_at <= now
+
+
+def link_text(job: Job) -> str:
+    """The video's link and when it stops working."""
+    assert job.result_url is not None
+    locale = job.requester.locale
+    expiry = (
+        f"<t:{job.result_expires_at}:R>"
+        if job.result_expires_at is not None
+        else t("expiry_soon", locale)
+    )
+    return t("result_link", locale, url=job.result_url, expiry=expiry)
 
 
 class Delivery:
@@ -188,25 +235,17 @@ class Delivery:
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
-        locale = job.requester.locale
-        mention = f"<@{job.requester.user_id}>"
-        lines: list[str] = []
         embed = result_embed(job)
+        now = self._clock()
         file: discord.File | None = None
-        if job.state is JobState.COMPLETED and job.result_url is not None:
-            if job.result_expires_at is not None and job.result_expires_at <= self._clock():
-                lines.append(t("result_link_expired", locale, mention=mention))
-            else:
-                lines.append(t("result_ready", locale, mention=mention))
-                data = await self._download(job.result_url, self._upload_limit(target))
-                if data is not None:
-                    file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
-                else:
-                    lines.append(self._link_text(job))
-        else:
-            lines.extend(failure_text(job, mention))
-        if dm:
-            lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+        if (
+            job.state is JobState.COMPLETED
+            and job.result_url is not None
+            and not link_expired(job, now)
+        ):
+            data = await self._download(job.result_url, self._upload_limit(target))
+            if data is not None:
+                file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
         reference = None
         if not dm and job.status_message_id is not None:
             reference = discord.MessageReference(
@@ -214,14 +253,14 @@ class Delivery:
                 channel_id=job.requester.channel_id,
                 fail_if_not_exists=False,
             )
-        content = "\n".join(lines)
+        content = result_content(job, now=now, dm=dm, attached=file is not None)
         try:
             return await self._post(target, job, content, embed, reference, file)
         except discord.HTTPException as error:
             if file is None or error.status != _PAYLOAD_TOO_LARGE:
                 raise
             log.info("Job %d: upload refused as too large; posting the link instead", job.id)
-            content = "\n".join([*lines, self._link_text(job)])
+            content = result_content(job, now=now, dm=dm, attached=False)
             return await self._post(target, job, content, embed, reference, None)
 
     async def _post(
@@ -251,16 +290,6 @@ class Delivery:
             nonce=f"video-job-{job.id}",
             **optional,
         )
-
-    def _link_text(self, job: Job) -> str:
-        assert job.result_url is not None
-        locale = job.requester.locale
-        expiry = (
-            f"<t:{job.result_expires_at}:R>"
-            if job.result_expires_at is not None
-            else t("expiry_soon", locale)
-        )
-        return t("result_link", locale, url=job.result_url, expiry=expiry)
 
     def _upload_limit(self, target: Messageable) -> int:
         guild = getattr(target, "guild", None)

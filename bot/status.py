@@ -6,7 +6,6 @@ from bot.i18n import t
 from bot.jobs.models import Job, JobState
 
 BAR_CELLS = 10
-PROMPT_PREVIEW_CHARS = 300
 _FINAL_LINES = {
     JobState.COMPLETED: "status_line_completed",
     JobState.CANCELLED: "status_line_cancelled",

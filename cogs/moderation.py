@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, msg, t
 from bot.jobs.models import Requester
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
@@ -32,6 +32,7 @@ from bot.moderation.report import (
 from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit, join_lines
 from cogs._queue import answer_privately, role_ids
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
-MESSAGE_LIMIT = 2000
 LISTED_JOBS = 15
 LISTED_MEMBERS = 10
 Choice = app_commands.Choice
@@ -78,9 +77,9 @@ class NotModerator(app_commands.CheckFailure):
 
 
 def render(lines: Sequence[Message], locale: str) -> str:
-    """Sentences as one message, cut to Discord's length limit."""
-    text = "\n".join(line.render(locale) for line in lines)
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+    """Sentences as one message: whole lines while they fit, then how many were left out."""
+    rendered = [line.render(locale) for line in lines]
+    return join_lines(rendered, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
 
 async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
@@ -205,7 +204,8 @@ class ModerationCog(
             locale = str(guild.preferred_locale) if guild is not None else "en-US"
             channel = self.bot.get_partial_messageable(channel_id, guild_id=target_guild)
             try:
-                await channel.send(message.render(locale), allowed_mentions=NO_MENTIONS)
+                text = fit(message.render(locale), MESSAGE_CONTENT)
+                await channel.send(text, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning(
                     "Could not post to the mod-log channel %d of guild %d (%s)",
@@ -461,7 +461,8 @@ class ModerationCog(
             canonical = parse_pattern(pattern)
         except BadPattern:
             await answer_privately(
-                interaction, msg("mod_bad_pattern", pattern=pattern, limit=MAX_PATTERN_LENGTH)
+                interaction,
+                msg("mod_bad_pattern", pattern=code(pattern, CODE_CHARS), limit=MAX_PATTERN_LENGTH),
             )
             return
         change = await self.bot.moderation.store.add_banned(self._actor(interaction), canonical)
@@ -478,7 +479,9 @@ class ModerationCog(
         except BadPattern:
             canonical = pattern
         change = await self.bot.moderation.store.remove_banned(self._actor(interaction), canonical)
-        await self._changed(interaction, change, msg("mod_word_missing", pattern=canonical))
+        await self._changed(
+            interaction, change, msg("mod_word_missing", pattern=code(canonical, CODE_CHARS))
+        )
 
     @words.command(name="list", description="Show the banned words and phrases")
     async def words_list(self, interaction: Interaction) -> None:

@@ -215,3 +215,33 @@ async def test_videos_help_explains_the_options_privately(tmp_path):
         callback = await interaction.wait_for_callback()
         assert callback["data"]["flags"] & EPHEMERAL
         assert "duration" in callback["data"]["content"]
+
+
+LONG_API_ERROR = ("**refused** by _policy_ [see](https://x.example) <@1> " * 60)[:2000]
+
+
+async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_path):
+    plan = TaskPlan(polls_until_done=1, final_status="failed", error_message=LONG_API_ERROR)
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.video(prompt="something risky")
+        result = await wait_for_result(world)
+        content = result["content"]
+        assert len(content) <= 2000
+        assert "could not be made: \\*\\*refused\\*\\* by \\_policy\\_" in content
+        assert "…" in content, "the reason is visibly cut"
+        assert "](https://x.example)" not in content.replace("]\\(", ""), "no masked link"
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        assert job.delivered_at is not None and job.delivery_attempts <= 1
+        status = await world.discord.slash_command("videos status", options={"job": 1})
+        report = (await status.wait_for_callback())["data"]["content"]
+        assert len(report) <= 2000 and "Reason: \\*\\*refused\\*\\*" in report
+
+
+async def test_a_2000_character_refusal_from_the_api_is_explained_cut(tmp_path):
+    async with running_bot(tmp_path) as world:
+        world.api.fail_next("submit", status=400, error_type="bad_prompt", message=LONG_API_ERROR)
+        interaction = await world.video(prompt="x")
+        followup = await interaction.wait_for_followup()
+        assert len(followup["content"]) <= 2000
+        assert "refused this request: \\*\\*refused\\*\\*" in followup["content"]
