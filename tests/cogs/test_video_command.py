@@ -245,3 +245,37 @@ async def test_a_2000_character_refusal_from_the_api_is_explained_cut(tmp_path):
         followup = await interaction.wait_for_followup()
         assert len(followup["content"]) <= 2000
         assert "refused this request: \\*\\*refused\\*\\*" in followup["content"]
+
+
+def has_masked_link(text: str) -> bool:
+    """The member's `[free nitro](https://...)` would show as a link."""
+    return "nitro](" in text
+
+
+async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
+    prompt = "[free nitro](https://evil.example/claim) *now*"
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        await world.video(prompt=prompt)
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        result = await wait_for_result(world)
+        history = await world.discord.slash_command("videos history")
+        listed = (await history.wait_for_callback())["data"]["content"]
+    description = result["embeds"][0]["description"]
+    for shown in (status["content"], description, listed):
+        assert "free nitro" in shown
+        assert not has_masked_link(shown), shown
+    assert "\\*now\\*" in description, "the card shows markdown as typed, like the status"
+
+
+async def test_a_result_sent_by_dm_escapes_the_prompt_too(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        await world.video(prompt="[free nitro](https://evil.example/claim)")
+        await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        world.discord.forbidden_channels.add(world.discord.channel_id)
+        dm_channel = world.discord.dm_channel_id(world.discord.user_id)
+        dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
+        assert not has_masked_link(dm["embeds"][0]["description"])
