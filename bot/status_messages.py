@@ -11,7 +11,7 @@ import discord
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore
 from bot.status import render_status
-from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
+from bot.text import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ class StatusMessages:
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
         position = await self._store.queue_position(job) if job.state is JobState.QUEUED else None
-        prompt = preview(job.request.prompt, PROMPT_PREVIEW_CHARS)
-        text = render_status(job, prompt_markdown=prompt, position=position, now=self._clock())
-        return fit(text, MESSAGE_CONTENT)
+        return render_status(job, position=position, now=self._clock())
 
     async def announce(
         self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]

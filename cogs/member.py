@@ -104,6 +104,17 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
     return choices
 
 
+def status_report(job: Job, locale: str, now: float) -> Message:
+    """`/videos status`: the job's state and what is known about it."""
+    return msg(
+        "status_report",
+        job_id=job.id,
+        state=state_name(job, locale),
+        created=int(job.created_at),
+        details=status_details(job, locale, now),
+    )
+
+
 class MemberCog(commands.GroupCog, group_name="videos", group_description="Your videos"):
     """Commands about a member's own videos; `/video` itself stays the create command."""
 
@@ -145,14 +156,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         found = await self._own_job(interaction, job)
         if found is None:
             return
-        locale = str(interaction.locale)
-        report: Message = msg(
-            "status_report",
-            job_id=found.id,
-            state=state_name(found, locale),
-            created=int(found.created_at),
-            details=status_details(found, locale, self.bot.clock()),
-        )
+        report = status_report(found, str(interaction.locale), self.bot.clock())
         await answer_privately(interaction, report)
 
     @app_commands.command(name="cancel", description="Cancel one of your unfinished videos")
