@@ -32,6 +32,7 @@ from cogs.results import result_view
 log = logging.getLogger(__name__)
 
 INITIAL_EXTENSIONS: tuple[str, ...] = (
+    "cogs.errors",
     "cogs.video",
     "cogs.member",
     "cogs.references",

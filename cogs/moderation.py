@@ -33,6 +33,7 @@ from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit, join_lines
+from cogs._errors import Refusal
 from cogs._queue import answer_privately, role_ids
 
 if TYPE_CHECKING:
@@ -68,12 +69,8 @@ OPTION_CHOICES = [
 ]
 
 
-class NotModerator(app_commands.CheckFailure):
+class NotModerator(Refusal):
     """The member may not moderate; `reason` is what to tell them."""
-
-    def __init__(self, reason: Message) -> None:
-        super().__init__(reason.key)
-        self.reason = reason
 
 
 def render(lines: Sequence[Message], locale: str) -> str:
@@ -155,25 +152,6 @@ class ModerationCog(
             interaction.guild_id,
         )
         raise NotModerator(msg("mod_not_allowed"))
-
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
-    ) -> None:
-        """Refusals get their reason; anything else an apology and a logged traceback."""
-        if isinstance(error, NotModerator):
-            await answer_privately(interaction, error.reason)
-            return
-        log.error(
-            "/%s failed for user %d in guild %s",
-            interaction.command.qualified_name if interaction.command else "?",
-            interaction.user.id,
-            interaction.guild_id,
-            exc_info=getattr(error, "original", error),
-        )
-        try:
-            await answer_privately(interaction, msg("unexpected_error"))
-        except discord.HTTPException:
-            log.warning("Could not tell user %d about the error", interaction.user.id)
 
     # ------------------------------------------------------------------ helpers
 

@@ -28,6 +28,7 @@ from bot.jobs.validation import (
     VideoOptions,
     check_media,
 )
+from cogs._errors import FunnelledModal, log_failure
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
@@ -77,7 +78,7 @@ def mention_pattern(user_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{user_id}>")
 
 
-class VideoModal(discord.ui.Modal):
+class VideoModal(FunnelledModal):
     """The prompt and the main options for a video from a message's media."""
 
     def __init__(
@@ -163,18 +164,6 @@ class VideoModal(discord.ui.Modal):
         )
         await queue_video(self.bot, origin, options)
 
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[VideoBot], error: Exception
-    ) -> None:
-        """Apologise privately and log the full story."""
-        log.error(
-            "The video form failed for user %d in guild %s",
-            interaction.user.id,
-            interaction.guild_id,
-            exc_info=error,
-        )
-        await answer_privately(interaction, msg("unexpected_error"))
-
 
 class ReferencesCog(commands.Cog):
     """Pictures in the conversation become references: by context menu, or by reply."""
@@ -183,7 +172,6 @@ class ReferencesCog(commands.Cog):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.make_video)
         self.menu.guild_only = True
-        self.menu.error(self._menu_error)
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""
@@ -213,15 +201,6 @@ class ReferencesCog(commands.Cog):
         locale = str(interaction.locale)
         await interaction.response.send_modal(VideoModal(self.bot, message, media, locale))
 
-    async def _menu_error(
-        self, interaction: discord.Interaction[VideoBot], error: app_commands.AppCommandError
-    ) -> None:
-        """The tree logs the traceback; the member gets an apology."""
-        try:
-            await answer_privately(interaction, msg("unexpected_error"))
-        except discord.HTTPException:
-            log.warning("Could not tell user %d about the error", interaction.user.id)
-
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """A reply that mentions the bot asks for a video from the replied-to message."""
@@ -237,8 +216,9 @@ class ReferencesCog(commands.Cog):
             return
         try:
             await self._from_reply(message, me.id)
-        except Exception:
-            log.exception("A reply from user %d failed", message.author.id)
+        except Exception as error:
+            guild_id = message.guild.id
+            log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 
     async def _from_reply(self, message: discord.Message, my_id: int) -> None:
