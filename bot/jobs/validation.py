@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
 from bot.i18n import Message, msg
+from bot.invisible import has_visible
 from bot.jobs.models import MediaInput
 
 DEFAULT_DURATION = 6
@@ -65,9 +66,11 @@ def _check_files(
 
 
 def clean_prompt(text: str) -> str:
-    """The prompt without surrounding blanks; refused when empty or too long."""
+    """The prompt without surrounding blanks; refused when nothing in it shows, or too long."""
     prompt = text.strip()
-    if not prompt:
+    # Zero-width spaces, a braille blank or lone accents would be sent, billed and make a
+    # video of nothing: refuse them like an empty prompt.
+    if not has_visible(prompt):
         raise InvalidVideoRequest(msg("blank_prompt"))
     if len(prompt) > MAX_PROMPT_LENGTH:
         raise InvalidVideoRequest(

@@ -94,6 +94,9 @@ async def ask(world, way, files, prompt="x"):
         if callback["type"] == 4:
             return callback["data"]["content"]
         submit = await fill_form(world, interaction, prompt)
+        callback = await submit.wait_for_callback()
+        if callback["type"] == 4:
+            return callback["data"]["content"]
         return (await submit.wait_for_followup())["content"]
     return (await bots_reply_to(world, await reply(world, target, prompt)))["content"]
 
@@ -161,6 +164,16 @@ async def test_each_way_refuses_a_file_over_the_size_cap(tmp_path, way):
         answer = await ask(w, way, [big])
         assert "`big.png` is 0.0 MB, over the 0.0 MB limit for references" in answer
         assert await nothing_recorded(w)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_refuses_a_prompt_with_nothing_visible_before_spending(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        invisible = "\u200b\u2800\ufeff\u200e\u3164\u0301 \u115f"
+        answer = await ask(world, way, pictures(world, 1), prompt=invisible)
+        assert "prompt is empty" in answer
+        assert await nothing_recorded(world)
+        assert world.api.requests == [], "nothing reached APIMart"
 
 
 # The context menu ------------------------------------------------------------------------

@@ -70,6 +70,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
     ("options", "expected"),
     [
         ({"prompt": "   "}, "prompt is empty"),
+        ({"prompt": "\u200b\u2800\u3164\u200f"}, "prompt is empty"),
         ({"prompt": "x", "image": "png", "image2": "png"}, "I found 2 images"),
         (
             {"prompt": "x", "image": "png", "image2": "png", "image3": "png", "mode": "frame"},
@@ -82,6 +83,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
     ],
     ids=[
         "blank",
+        "nothing-visible",
         "two-images",
         "frame-with-three",
         "mode-without-image",
