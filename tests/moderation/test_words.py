@@ -64,7 +64,8 @@ def test_a_long_hostile_prompt_is_checked_quickly():
 
 
 def test_invisible_characters_and_full_width_letters_do_not_hide_a_banned_phrase():
-    assert banned("ｆｒｅｅ n\u200bitro", "free nitro") is not None
+    full_width_free = "\uff46\uff52\uff45\uff45"
+    assert banned(f"{full_width_free} n\u200bitro", "free nitro") is not None
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_invisible_characters_and_full_width_letters_do_not_hide_a_banned_phrase
         "n\ufe0fitro",  # variation selector
         "n\U000e0101itro",  # variation selector supplement
         "n\ufeffitro",  # byte order mark
-        "ｎｉｔｒｏ",  # full-width letters
+        "\uff4e\uff49\uff54\uff52\uff4f",  # full-width letters
     ],
 )
 def test_each_disguise_is_seen_through(hidden):
