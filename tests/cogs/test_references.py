@@ -297,6 +297,30 @@ async def test_reply_with_an_unknown_flag_lists_the_valid_ones_and_pings_only_th
         assert await nothing_recorded(world)
 
 
+@pytest.mark.parametrize("value", ["9" * 5000, "²"])
+async def test_reply_with_an_unreadable_duration_is_told_so_not_apologised_to(tmp_path, value):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        answer = await bots_reply_to(world, await reply(world, target, f"a cat --duration {value}"))
+        assert "is not a valid value for `--duration`" in answer["content"]
+        assert "went wrong" not in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_reply_with_a_phones_em_dash_flag_sets_the_option(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        asking = await reply(world, target, "make it surf \u2014duration 8 \u2013\u2013ar 9:16")
+        status = await bots_reply_to(world, asking)
+        assert "Job #1 is queued" in status["content"]
+        [sent] = world.api.submits
+        assert (sent["duration"], sent["aspect_ratio"], sent["prompt"]) == (
+            8,
+            "9:16",
+            "make it surf",
+        )
+
+
 async def test_reply_without_the_intent_points_to_the_menu_instead_of_failing(tmp_path):
     async with running_bot(tmp_path, message_content_intent=False) as world:
         target = await post(world, attachments=pictures(world, 1))
