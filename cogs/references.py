@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.apimart.models import DURATIONS, RESOLUTIONS, GenerationType
+from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import msg, t
 from bot.jobs.flags import parse_flags
 from bot.jobs.media import MessageMedia, collect, split_attachments
@@ -27,6 +27,7 @@ from bot.jobs.validation import (
     InvalidVideoRequest,
     VideoOptions,
     check_media,
+    generation_mode,
 )
 from cogs._errors import FunnelledModal, log_failure
 from cogs._queue import (
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 MENU_NAME = "Make a video"
 # An open form holds the message's media in memory; forget it after this long.
 MODAL_TIMEOUT = 900.0
-_MODES: dict[str, GenerationType] = {"frame": "frame", "reference": "reference"}
 
 
 def embed_image_urls(message: discord.Message) -> tuple[str, ...]:
@@ -155,7 +155,7 @@ class VideoModal(FunnelledModal):
             duration=int(duration) if duration is not None else None,
             resolution=self._picked(self.resolution),
             aspect_ratio=self._picked(self.aspect_ratio),
-            mode=_MODES.get(self._picked(self.mode) or ""),
+            mode=generation_mode(self._picked(self.mode)),
             images=collected.images,
             videos=collected.videos,
         )

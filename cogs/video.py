@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.apimart.models import DURATIONS, GenerationType
-from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions
+from bot.apimart.models import DURATIONS
+from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, generation_mode
 from cogs._queue import InteractionOrigin, media_from_attachment, queue_video
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Choice = app_commands.Choice
-GENERATION_MODES: dict[str, GenerationType] = {"frame": "frame", "reference": "reference"}
 
 
 class VideoCog(commands.Cog):
@@ -78,7 +77,7 @@ class VideoCog(commands.Cog):
             duration=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
-            mode=GENERATION_MODES.get(mode or ""),
+            mode=generation_mode(mode),
             images=[media_from_attachment(a) for a in (image, image2, image3) if a is not None],
             videos=[media_from_attachment(video)] if video is not None else [],
         )

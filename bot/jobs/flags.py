@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType
+from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
 from bot.i18n import msg
-from bot.jobs.validation import InvalidVideoRequest, VideoOptions
+from bot.jobs.validation import InvalidVideoRequest, VideoOptions, generation_mode
 from bot.text import code
 
 # Phones turn a typed `--` into an em dash, or into en dashes; some keyboards offer a minus.
@@ -44,18 +44,6 @@ _RATIO_WORDS = {"landscape": "16:9", "portrait": "9:16"}
 def _aspect_ratio(value: str) -> str | None:
     text = _RATIO_WORDS.get(value.lower(), value)
     return text if text in ASPECT_RATIOS else None
-
-
-_MODES: Mapping[str, GenerationType] = {
-    "frame": "frame",
-    "first-frame": "frame",
-    "reference": "reference",
-    "ref": "reference",
-}
-
-
-def _mode(value: str) -> GenerationType | None:
-    return _MODES.get(value.lower())
 
 
 # Every spelling a member may type, long names included, and the option it sets.
@@ -135,5 +123,5 @@ def parse_flags(text: str) -> VideoOptions:
         duration=_read(given, "duration", _duration),
         resolution=_read(given, "resolution", _resolution),
         aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),
-        mode=_read(given, "mode", _mode),
+        mode=_read(given, "mode", generation_mode),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
@@ -19,6 +19,20 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
 ALLOWED_IMAGE_COUNTS = (0, 1, 3)
 MIB = 1024 * 1024
+
+
+# The words a member may use for a generation mode (slash choices, the form, flags).
+GENERATION_MODES: Mapping[str, GenerationType] = {
+    "frame": "frame",
+    "first-frame": "frame",
+    "reference": "reference",
+    "ref": "reference",
+}
+
+
+def generation_mode(word: str | None) -> GenerationType | None:
+    """The mode a member's word names; None when no word or an unknown one."""
+    return GENERATION_MODES.get((word or "").lower())
 
 
 class InvalidVideoRequest(ValueError):
