@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
 _HISTORY_SCAN_LIMIT = 100
-# Discord answers 413 (code 40005) when an upload is over the server's limit.
+# Discord answers 413 (code 40005) when an upload is over the server's limit, and 400 when the
+# message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
+_BAD_REQUEST = 400
 
 Messageable = discord.abc.Messageable
 
@@ -87,6 +89,18 @@ def result_embed(job: Job) -> discord.Embed:
         embed.add_field(name=t("field_credits", locale), value=f"{job.credits_cost:g}")
     embed.set_footer(text=job_footer(job))
     return embed
+
+
+def plain_embed(job: Job) -> discord.Embed:
+    """The card at its plainest: the title, and the footer that marks the job's result."""
+    ok = job.state is JobState.COMPLETED
+    embed = discord.Embed(
+        title=fit(
+            t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
+        ),
+        colour=discord.Colour.green() if ok else discord.Colour.red(),
+    )
+    return embed.set_footer(text=job_footer(job))
 
 
 def job_footer(job: Job) -> str:
@@ -254,14 +268,26 @@ class Delivery:
                 fail_if_not_exists=False,
             )
         content = result_content(job, now=now, dm=dm, attached=file is not None)
+        buttons = True
         try:
             return await self._post(target, job, content, embed, reference, file)
         except discord.HTTPException as error:
-            if file is None or error.status != _PAYLOAD_TOO_LARGE:
+            if file is not None and error.status == _PAYLOAD_TOO_LARGE:
+                log.info("Job %d: upload refused as too large; posting the link instead", job.id)
+            elif error.status == _BAD_REQUEST:
+                # Every retry of the same message would be refused the same way: post the
+                # plainest result now rather than let the member wait for nothing.
+                log.error(
+                    "Job %d: Discord refused the result message (%s); posting a plain one",
+                    job.id,
+                    error,
+                )
+                embed, buttons = plain_embed(job), False
+            else:
                 raise
-            log.info("Job %d: upload refused as too large; posting the link instead", job.id)
+            # A file is closed once sent, even when refused: the link goes instead.
             content = result_content(job, now=now, dm=dm, attached=False)
-            return await self._post(target, job, content, embed, reference, None)
+            return await self._post(target, job, content, embed, reference, None, buttons=buttons)
 
     async def _post(
         self,
@@ -271,15 +297,18 @@ class Delivery:
         embed: discord.Embed,
         reference: discord.MessageReference | None,
         file: discord.File | None,
+        *,
+        buttons: bool = True,
     ) -> discord.Message:
         optional: dict[str, Any] = {}
         if reference is not None:
             optional["reference"] = reference
         # Buttons act in the server; a DM result (the channel was closed to us) has none.
         in_dm = isinstance(target, discord.User | discord.Member)
-        view = self._result_view(job) if self._result_view is not None and not in_dm else None
-        if view is not None:
-            optional["view"] = view
+        if buttons and self._result_view is not None and not in_dm:
+            view = self._result_view(job)
+            if view is not None:
+                optional["view"] = view
         return await target.send(
             content,
             embed=embed,

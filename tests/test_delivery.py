@@ -89,3 +89,16 @@ async def test_results_never_use_the_interaction_webhook(tmp_path):
         later = world.discord.requests[queued_at:]
         assert not [r for r in later if "/webhooks/" in r.path or "/interactions/" in r.path]
         assert not [r for r in later if r.status == 401]
+
+
+async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
+    store, clock, fake, client, api, session
+):
+    # A 400 would come back the same on every retry: the member gets a plain card now instead.
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await finished_job(store, clock, fake, api)
+    result = await Delivery(client, session, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert "your video is ready" in message["content"]
+    assert message["embeds"][0]["footer"]["text"] == f"Job #{job.id}", "still found after a crash"
