@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import result_content, result_embed
+from bot.delivery import plain_embed, result_content, result_embed
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
@@ -157,6 +157,7 @@ def test_result_message(locale, state, dm, attached):
     finished = job(state, locale)
     check_content(result_content(finished, now=NOW, dm=dm, attached=attached))
     check_embed(result_embed(finished))
+    check_embed(plain_embed(finished))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
