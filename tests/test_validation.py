@@ -164,3 +164,10 @@ def test_values_outside_the_choices_are_refused(option, value, expected):
 
 def test_two_videos_are_refused():
     assert "only 1 reference video" in refused(videos=[clip("a.mp4"), clip("b.mp4")])
+
+
+def test_a_file_name_cannot_break_out_of_its_code_span_or_run_long():
+    name = "a`@everyone`" + "x" * 3000 + ".pdf"
+    message = refused(images=[image(name=name, content_type="application/pdf")])
+    assert message.startswith("`a'@everyone'xxx")
+    assert len(message) < 300

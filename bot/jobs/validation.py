@@ -9,6 +9,7 @@ from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, Generation
 from bot.i18n import Message, msg
 from bot.invisible import has_visible
 from bot.jobs.models import MediaInput
+from bot.text import CODE_CHARS, code
 
 DEFAULT_DURATION = 6
 DEFAULT_RESOLUTION = "720p"
@@ -65,14 +66,16 @@ def _check_files(
 ) -> None:
     for item in media:
         if _media_type(item) not in allowed:
-            raise InvalidVideoRequest(msg(wrong_type_key, filename=item.filename))
+            raise InvalidVideoRequest(msg(wrong_type_key, filename=code(item.filename, CODE_CHARS)))
         if not item.url.startswith(("http://", "https://")):
-            raise InvalidVideoRequest(msg("unreachable_file", filename=item.filename))
+            raise InvalidVideoRequest(
+                msg("unreachable_file", filename=code(item.filename, CODE_CHARS))
+            )
         if item.size > limit:
             raise InvalidVideoRequest(
                 msg(
                     "file_too_large",
-                    filename=item.filename,
+                    filename=code(item.filename, CODE_CHARS),
                     size=f"{item.size / MIB:.1f}",
                     limit=f"{limit / MIB:.1f}",
                 )
