@@ -15,16 +15,24 @@ from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.status_messages import StatusMessages
-from bot.text import truncate
+from bot.text import (
+    EMBED_TITLE,
+    MESSAGE_CONTENT,
+    PROMPT_PREVIEW_CHARS,
+    Quoted,
+    fit,
+    quote,
+)
 
 log = logging.getLogger(__name__)
 
-PROMPT_PREVIEW_CHARS = 1000
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=120)
 _HISTORY_SCAN_LIMIT = 100
-# Discord answers 413 (code 40005) when an upload is over the server's limit.
+# Discord answers 413 (code 40005) when an upload is over the server's limit, and 400 when the
+# message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
+_BAD_REQUEST = 400
 
 Messageable = discord.abc.Messageable
 
@@ -59,8 +67,8 @@ def result_embed(job: Job) -> discord.Embed:
     request = job.request
     ok = job.state is JobState.COMPLETED and not job.cancelled
     embed = discord.Embed(
-        title=t("result_title" if ok else "result_failed_title", locale),
-        description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
+        title=fit(t("result_title" if ok else "result_failed_title", locale), EMBED_TITLE),
+        description=quote(request.prompt, PROMPT_PREVIEW_CHARS),
         colour=discord.Colour.green() if ok else discord.Colour.red(),
     )
     if request.duration is not None:
@@ -83,6 +91,18 @@ def result_embed(job: Job) -> discord.Embed:
     return embed
 
 
+def plain_embed(job: Job) -> discord.Embed:
+    """The card at its plainest: the title, and the footer that marks the job's result."""
+    ok = job.state is JobState.COMPLETED and not job.cancelled
+    embed = discord.Embed(
+        title=fit(
+            t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
+        ),
+        colour=discord.Colour.green() if ok else discord.Colour.red(),
+    )
+    return embed.set_footer(text=job_footer(job))
+
+
 def job_footer(job: Job) -> str:
     """The footer that marks a result as this job's (used to spot duplicates after a crash)."""
     return t("job_footer", job.requester.locale, job_id=job.id)
@@ -99,14 +119,19 @@ def failure_text(job: Job, mention: str) -> list[str]:
             job.error_key or "submit_unknown",
             locale,
             job_id=job.id,
-            reason=job.error_message or "",
+            reason=Quoted(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
-    reason = job.error_message or t(job.error_key or "task_no_video", locale)
+    # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
+    reason: Quoted | str = (
+        Quoted(job.error_message.rstrip(".。"))
+        if job.error_message
+        else t(job.error_key or "task_no_video", locale).rstrip(".。")
+    )
     # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
     hint = "result_timed_out_counts" if job.state is JobState.TIMED_OUT else "result_failed_hint"
     return [
-        t("result_failed", locale, mention=mention, reason=reason.rstrip(".。")),
+        t("result_failed", locale, mention=mention, reason=reason),
         t(hint, locale),
     ]
 
@@ -121,6 +146,47 @@ def cancel_notice(job: Job, mention: str) -> str:
         job_id=job.id,
         reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
     )
+
+
+def shows_video(job: Job) -> bool:
+    """Whether the job's news is its video (not a failure, nor a cancelled render's notice)."""
+    return job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled
+
+
+def result_content(job: Job, *, now: float, dm: bool, attached: bool) -> str:
+    """The text above the result card: for whom, and the link or why there is no video."""
+    locale = job.requester.locale
+    mention = f"<@{job.requester.user_id}>"
+    lines: list[str] = []
+    if shows_video(job):
+        if link_expired(job, now):
+            lines.append(t("result_link_expired", locale, mention=mention))
+        else:
+            lines.append(t("result_ready", locale, mention=mention))
+            if not attached:
+                lines.append(link_text(job))
+    else:
+        lines.extend(failure_text(job, mention))
+    if dm:
+        lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+    return fit("\n".join(lines), MESSAGE_CONTENT)
+
+
+def link_expired(job: Job, now: float) -> bool:
+    """Whether the API's link to the video no longer works."""
+    return job.result_expires_at is not None and job.result_expires_at <= now
+
+
+def link_text(job: Job) -> str:
+    """The video's link and when it stops working."""
+    assert job.result_url is not None
+    locale = job.requester.locale
+    expiry = (
+        f"<t:{job.result_expires_at}:R>"
+        if job.result_expires_at is not None
+        else t("expiry_soon", locale)
+    )
+    return t("result_link", locale, url=job.result_url, expiry=expiry)
 
 
 class Delivery:
@@ -204,25 +270,14 @@ class Delivery:
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
-        locale = job.requester.locale
-        mention = f"<@{job.requester.user_id}>"
-        lines: list[str] = []
         embed = result_embed(job)
+        now = self._clock()
         file: discord.File | None = None
-        if job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled:
-            if job.result_expires_at is not None and job.result_expires_at <= self._clock():
-                lines.append(t("result_link_expired", locale, mention=mention))
-            else:
-                lines.append(t("result_ready", locale, mention=mention))
-                data = await self._download(job.result_url, self._upload_limit(target))
-                if data is not None:
-                    file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
-                else:
-                    lines.append(self._link_text(job))
-        else:
-            lines.extend(failure_text(job, mention))
-        if dm:
-            lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+        if shows_video(job) and not link_expired(job, now):
+            assert job.result_url is not None
+            data = await self._download(job.result_url, self._upload_limit(target))
+            if data is not None:
+                file = discord.File(io.BytesIO(data), filename=VIDEO_FILENAME)
         reference = None
         if not dm and job.status_message_id is not None:
             reference = discord.MessageReference(
@@ -230,15 +285,27 @@ class Delivery:
                 channel_id=job.requester.channel_id,
                 fail_if_not_exists=False,
             )
-        content = "\n".join(lines)
+        content = result_content(job, now=now, dm=dm, attached=file is not None)
+        buttons = True
         try:
             return await self._post(target, job, content, embed, reference, file)
         except discord.HTTPException as error:
-            if file is None or error.status != _PAYLOAD_TOO_LARGE:
+            if file is not None and error.status == _PAYLOAD_TOO_LARGE:
+                log.info("Job %d: upload refused as too large; posting the link instead", job.id)
+            elif error.status == _BAD_REQUEST:
+                # Every retry of the same message would be refused the same way: post the
+                # plainest result now rather than let the member wait for nothing.
+                log.error(
+                    "Job %d: Discord refused the result message (%s); posting a plain one",
+                    job.id,
+                    error,
+                )
+                embed, buttons = plain_embed(job), False
+            else:
                 raise
-            log.info("Job %d: upload refused as too large; posting the link instead", job.id)
-            content = "\n".join([*lines, self._link_text(job)])
-            return await self._post(target, job, content, embed, reference, None)
+            # A file is closed once sent, even when refused: the link goes instead.
+            content = result_content(job, now=now, dm=dm, attached=False)
+            return await self._post(target, job, content, embed, reference, None, buttons=buttons)
 
     async def _post(
         self,
@@ -248,15 +315,18 @@ class Delivery:
         embed: discord.Embed,
         reference: discord.MessageReference | None,
         file: discord.File | None,
+        *,
+        buttons: bool = True,
     ) -> discord.Message:
         optional: dict[str, Any] = {}
         if reference is not None:
             optional["reference"] = reference
         # Buttons act in the server; a DM result (the channel was closed to us) has none.
         in_dm = isinstance(target, discord.User | discord.Member)
-        view = self._result_view(job) if self._result_view is not None and not in_dm else None
-        if view is not None:
-            optional["view"] = view
+        if buttons and self._result_view is not None and not in_dm:
+            view = self._result_view(job)
+            if view is not None:
+                optional["view"] = view
         return await target.send(
             content,
             embed=embed,
@@ -267,16 +337,6 @@ class Delivery:
             nonce=f"video-job-{job.id}",
             **optional,
         )
-
-    def _link_text(self, job: Job) -> str:
-        assert job.result_url is not None
-        locale = job.requester.locale
-        expiry = (
-            f"<t:{job.result_expires_at}:R>"
-            if job.result_expires_at is not None
-            else t("expiry_soon", locale)
-        )
-        return t("result_link", locale, url=job.result_url, expiry=expiry)
 
     def _upload_limit(self, target: Messageable) -> int:
         guild = getattr(target, "guild", None)
