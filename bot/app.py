@@ -29,11 +29,13 @@ from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
+from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
 INITIAL_EXTENSIONS: tuple[str, ...] = (
+    "cogs.errors",
     "cogs.video",
     "cogs.member",
     "cogs.references",
@@ -75,7 +77,7 @@ class VideoBot(commands.Bot):
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings

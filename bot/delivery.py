@@ -18,11 +18,17 @@ from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.status_messages import StatusMessages
-from bot.text import truncate
+from bot.text import (
+    EMBED_TITLE,
+    MESSAGE_CONTENT,
+    PROMPT_PREVIEW_CHARS,
+    Quoted,
+    fit,
+    quote,
+)
 
 log = logging.getLogger(__name__)
 
-PROMPT_PREVIEW_CHARS = 1000
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=300, sock_read=60)
 # Downloads are kept in memory up to this size, then spill to a temporary file.
@@ -33,8 +39,10 @@ DOWNLOAD_ATTEMPTS = 3
 # Discord's clock and ours may differ a little: look this much earlier for an earlier post.
 _CLOCK_SKEW = datetime.timedelta(minutes=2)
 _VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
-# Discord answers 413 (code 40005) when an upload is over the server's limit.
+# Discord answers 413 (code 40005) when an upload is over the server's limit, and 400 when the
+# message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
+_BAD_REQUEST = 400
 
 Messageable = discord.abc.Messageable
 
@@ -69,8 +77,8 @@ def result_embed(job: Job) -> discord.Embed:
     request = job.request
     ok = job.state is JobState.COMPLETED and not job.cancelled
     embed = discord.Embed(
-        title=t("result_title" if ok else "result_failed_title", locale),
-        description=truncate(request.prompt, PROMPT_PREVIEW_CHARS),
+        title=fit(t("result_title" if ok else "result_failed_title", locale), EMBED_TITLE),
+        description=quote(request.prompt, PROMPT_PREVIEW_CHARS),
         colour=discord.Colour.green() if ok else discord.Colour.red(),
     )
     if request.duration is not None:
@@ -93,6 +101,18 @@ def result_embed(job: Job) -> discord.Embed:
     return embed
 
 
+def plain_embed(job: Job) -> discord.Embed:
+    """The card at its plainest: the title, and the footer that marks the job's result."""
+    ok = job.state is JobState.COMPLETED and not job.cancelled
+    embed = discord.Embed(
+        title=fit(
+            t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
+        ),
+        colour=discord.Colour.green() if ok else discord.Colour.red(),
+    )
+    return embed.set_footer(text=job_footer(job))
+
+
 def job_footer(job: Job) -> str:
     """The footer that marks a result as this job's (used to spot duplicates after a crash)."""
     return t("job_footer", job.requester.locale, job_id=job.id)
@@ -109,28 +129,21 @@ def failure_text(job: Job, mention: str) -> list[str]:
             job.error_key or "submit_unknown",
             locale,
             job_id=job.id,
-            reason=job.error_message or "",
+            reason=Quoted(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
-    reason = job.error_message or t(job.error_key or "task_no_video", locale)
+    # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
+    reason: Quoted | str = (
+        Quoted(job.error_message.rstrip(".。"))
+        if job.error_message
+        else t(job.error_key or "task_no_video", locale).rstrip(".。")
+    )
     # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
     hint = "result_timed_out_counts" if job.state is JobState.TIMED_OUT else "result_failed_hint"
     return [
-        t("result_failed", locale, mention=mention, reason=reason.rstrip(".。")),
+        t("result_failed", locale, mention=mention, reason=reason),
         t(hint, locale),
     ]
-
-
-class DownloadFailed(Exception):
-    """The result could not be fetched whole (an error status, not a video, cut short)."""
-
-
-class TooLarge(Exception):
-    """The result is over the upload limit: post its link instead."""
-
-
-class _Retry(Exception):
-    """Nothing was posted; try the whole delivery again later."""
 
 
 def cancel_notice(job: Job, mention: str) -> str:
@@ -143,6 +156,66 @@ def cancel_notice(job: Job, mention: str) -> str:
         job_id=job.id,
         reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
     )
+
+
+def shows_video(job: Job) -> bool:
+    """Whether the job's news is its video (not a failure, nor a cancelled render's notice)."""
+    return job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled
+
+
+def result_content(
+    job: Job, *, now: float, dm: bool, attached: bool, unreachable: bool = False
+) -> str:
+    """The text above the result card: for whom, and the link or why there is no video.
+
+    `unreachable`: the video could not be fetched, several times over; say so with its link.
+    """
+    locale = job.requester.locale
+    mention = f"<@{job.requester.user_id}>"
+    lines: list[str] = []
+    if shows_video(job):
+        if link_expired(job, now):
+            lines.append(t("result_link_expired", locale, mention=mention))
+        elif unreachable:
+            lines.append(t("result_download_failed", locale, mention=mention, url=job.result_url))
+        else:
+            lines.append(t("result_ready", locale, mention=mention))
+            if not attached:
+                lines.append(link_text(job))
+    else:
+        lines.extend(failure_text(job, mention))
+    if dm:
+        lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+    return fit("\n".join(lines), MESSAGE_CONTENT)
+
+
+def link_expired(job: Job, now: float) -> bool:
+    """Whether the API's link to the video no longer works."""
+    return job.result_expires_at is not None and job.result_expires_at <= now
+
+
+def link_text(job: Job) -> str:
+    """The video's link and when it stops working."""
+    assert job.result_url is not None
+    locale = job.requester.locale
+    expiry = (
+        f"<t:{job.result_expires_at}:R>"
+        if job.result_expires_at is not None
+        else t("expiry_soon", locale)
+    )
+    return t("result_link", locale, url=job.result_url, expiry=expiry)
+
+
+class DownloadFailed(Exception):
+    """The result could not be fetched whole (an error status, not a video, cut short)."""
+
+
+class TooLarge(Exception):
+    """The result is over the upload limit: post its link instead."""
+
+
+class _Retry(Exception):
+    """Nothing was posted; try the whole delivery again later."""
 
 
 class Delivery:
@@ -267,20 +340,12 @@ class Delivery:
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
-        locale = job.requester.locale
-        mention = f"<@{job.requester.user_id}>"
-        lines: list[str] = []
         embed = result_embed(job)
+        now = self._clock()
         video: IO[bytes] | None = None
-        if job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled:
-            if job.result_expires_at is not None and job.result_expires_at <= self._clock():
-                lines.append(t("result_link_expired", locale, mention=mention))
-            else:
-                video = await self._fetch_result(job, target, lines, mention)
-        else:
-            lines.extend(failure_text(job, mention))
-        if dm:
-            lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+        unreachable = False
+        if shows_video(job) and not link_expired(job, now):
+            video, unreachable = await self._fetch_result(job, target)
         reference = None
         if not dm and job.status_message_id is not None:
             reference = discord.MessageReference(
@@ -288,11 +353,10 @@ class Delivery:
                 channel_id=job.requester.channel_id,
                 fail_if_not_exists=False,
             )
-        content = "\n".join(lines)
-        began = await self._store.begin_delivery(
-            job, now=self._clock(), target="dm" if dm else "channel"
-        )
-        if began is None:
+        attached = video is not None
+        content = result_content(job, now=now, dm=dm, attached=attached, unreachable=unreachable)
+        # Written down before posting: a retry after a crash looks for this post from here.
+        if await self._store.begin_delivery(job, now=now, target="dm" if dm else "channel") is None:
             log.warning("Job %d: delivery claim was lost; not posting", job.id)
             raise _Retry
         try:
@@ -302,38 +366,49 @@ class Delivery:
                 if video is not None
                 else None
             )
+            buttons = True
             try:
                 return await self._post(target, job, content, embed, reference, file)
             except discord.HTTPException as error:
-                if file is None or error.status != _PAYLOAD_TOO_LARGE:
+                if file is not None and error.status == _PAYLOAD_TOO_LARGE:
+                    log.info("Job %d: upload refused as too large; posting the link", job.id)
+                elif error.status == _BAD_REQUEST:
+                    # Every retry of the same message would be refused the same way: post the
+                    # plainest result now rather than let the member wait for nothing.
+                    log.error(
+                        "Job %d: Discord refused the result message (%s); posting a plain one",
+                        job.id,
+                        error,
+                    )
+                    embed, buttons = plain_embed(job), False
+                else:
                     raise
-                log.info("Job %d: upload refused as too large; posting the link instead", job.id)
-                content = "\n".join([*lines, self._link_text(job)])
-                return await self._post(target, job, content, embed, reference, None)
+                content = result_content(
+                    job, now=now, dm=dm, attached=False, unreachable=unreachable
+                )
+                return await self._post(
+                    target, job, content, embed, reference, None, buttons=buttons
+                )
         finally:
             if video is not None:
                 video.close()
 
-    async def _fetch_result(
-        self, job: Job, target: Messageable, lines: list[str], mention: str
-    ) -> IO[bytes] | None:
-        """The video to upload, or None with its link in `lines`; raises `_Retry` to try later."""
+    async def _fetch_result(self, job: Job, target: Messageable) -> tuple[IO[bytes] | None, bool]:
+        """The video to upload (None: post its link), and whether it could not be fetched.
+
+        Raises `_Retry` while a broken download may still be worth another attempt.
+        """
         assert job.result_url is not None
-        locale = job.requester.locale
         try:
-            video = await self._download(job.result_url, self._upload_limit(target))
+            return await self._download(job.result_url, self._upload_limit(target)), False
         except TooLarge:
-            lines += [t("result_ready", locale, mention=mention), self._link_text(job)]
-            return None
+            return None, False
         except DownloadFailed as error:
             if job.delivery_attempts + 1 < DOWNLOAD_ATTEMPTS:
                 log.warning("Job %d: result download failed (%s); will retry", job.id, error)
                 raise _Retry from None
             log.error("Job %d: result download kept failing (%s); posting the link", job.id, error)
-            lines.append(t("result_download_failed", locale, mention=mention, url=job.result_url))
-            return None
-        lines.append(t("result_ready", locale, mention=mention))
-        return video
+            return None, True
 
     async def _post(
         self,
@@ -343,15 +418,18 @@ class Delivery:
         embed: discord.Embed,
         reference: discord.MessageReference | None,
         file: discord.File | None,
+        *,
+        buttons: bool = True,
     ) -> discord.Message:
         optional: dict[str, Any] = {}
         if reference is not None:
             optional["reference"] = reference
         # Buttons act in the server; a DM result (the channel was closed to us) has none.
         in_dm = isinstance(target, discord.User | discord.Member)
-        view = self._result_view(job) if self._result_view is not None and not in_dm else None
-        if view is not None:
-            optional["view"] = view
+        if buttons and self._result_view is not None and not in_dm:
+            view = self._result_view(job)
+            if view is not None:
+                optional["view"] = view
         return await target.send(
             content,
             embed=embed,
@@ -362,16 +440,6 @@ class Delivery:
             nonce=f"video-job-{job.id}",
             **optional,
         )
-
-    def _link_text(self, job: Job) -> str:
-        assert job.result_url is not None
-        locale = job.requester.locale
-        expiry = (
-            f"<t:{job.result_expires_at}:R>"
-            if job.result_expires_at is not None
-            else t("expiry_soon", locale)
-        )
-        return t("result_link", locale, url=job.result_url, expiry=expiry)
 
     def _upload_limit(self, target: Messageable) -> int:
         guild = getattr(target, "guild", None)

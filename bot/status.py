@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.jobs.models import Job, JobState
+from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
 BAR_CELLS = 10
-PROMPT_PREVIEW_CHARS = 300
 _FINAL_LINES = {
     JobState.COMPLETED: "status_line_completed",
     JobState.CANCELLED: "status_line_cancelled",
@@ -52,12 +52,12 @@ def status_line(job: Job, *, position: int | None, now: float) -> str:
     return t("status_line_waiting", locale, job_id=job.id)
 
 
-def render_status(job: Job, *, prompt_markdown: str, position: int | None, now: float) -> str:
-    """The whole status message; `prompt_markdown` is the prompt already made safe to show."""
+def render_status(job: Job, *, position: int | None, now: float) -> str:
+    """The whole status message, with a preview of the prompt shown as typed."""
     header = t(
         "status_header",
         job.requester.locale,
         mention=f"<@{job.requester.user_id}>",
-        prompt=prompt_markdown,
+        prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    return f"{header}\n{status_line(job, position=position, now=now)}"
+    return fit(f"{header}\n{status_line(job, position=position, now=now)}", MESSAGE_CONTENT)

@@ -12,12 +12,11 @@ import discord
 
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore
-from bot.status import PROMPT_PREVIEW_CHARS, render_status
-from bot.text import one_line
+from bot.status import render_status
+from bot.text import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # Discord rate-limits edits per channel; one per job every 10 s keeps us far from it.
 DEFAULT_MIN_EDIT_INTERVAL = 10.0
 # Edits in flight at once across all channels (one per channel at a time).
@@ -53,8 +52,7 @@ class StatusMessages:
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
         position = await self._store.queue_position(job) if job.state is JobState.QUEUED else None
-        prompt = discord.utils.escape_markdown(one_line(job.request.prompt, PROMPT_PREVIEW_CHARS))
-        return render_status(job, prompt_markdown=prompt, position=position, now=self._clock())
+        return render_status(job, position=position, now=self._clock())
 
     async def announce(
         self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]

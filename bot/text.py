@@ -1,13 +1,114 @@
-"""Small helpers for showing members' text safely inside the bot's messages."""
+"""Text the bot sends: Discord's limits, and member text made safe and cut to fit them.
+
+Whatever a member (or the API, or a moderator) wrote is shown through `quote` or `preview`:
+markdown shows as typed, a masked link `[text](url)` is not a link, and the text is cut *after*
+escaping, so a cut never leaves half an escape, a mention or a timestamp. Short tokens shown in a
+code span (a flag value, a file name, a banned word) go through `code` instead, and text where
+Discord renders no markdown (labels, choice names) through `one_line`.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-def truncate(text: str, limit: int) -> str:
-    """Shorten `text` to `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+import discord
+from discord.utils import escape_markdown
+
+# Member text never pings: every message that may echo it is sent with this.
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# Discord's limits, in characters.
+MESSAGE_CONTENT = 2000
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELD_NAME = 256
+EMBED_FIELD_VALUE = 1024
+EMBED_FOOTER = 2048
+EMBED_AUTHOR = 256
+EMBED_FIELDS = 25
+EMBED_TOTAL = 6000  # every embed of one message together
+MODAL_TITLE = 45
+LABEL_TEXT = 45  # a modal field's label
+TEXT_INPUT_PLACEHOLDER = 100
+TEXT_INPUT_VALUE = 4000
+SELECT_PLACEHOLDER = 150
+SELECT_OPTION_LABEL = 100
+SELECT_OPTION_DESCRIPTION = 100
+BUTTON_LABEL = 80
+CHOICE_NAME = 100  # an autocomplete choice
+
+# How much member text is shown, counted after escaping.
+PROMPT_PREVIEW_CHARS = 300  # the status message, the result card, the mod-log
+LINE_PROMPT_CHARS = 50  # one line of a list: history, /videomod jobs, autocomplete
+REASON_CHARS = 300  # an API error or a moderator's reason
+CODE_CHARS = 100  # a token in a code span: a flag value, a file name, a banned word
+
+ELLIPSIS = "…"
+# `<@1>`, `<#1>`, `<t:1:R>`, `<:emoji:1>`, `</cmd:1>`, `<https://…>`: cut before, never inside.
+_ANGLE_TOKEN = re.compile(r"<[^<>\s]{1,200}>")
+
+
+def escape(text: str) -> str:
+    """Markdown shown as typed, and masked links neutralised (`](` is what makes one)."""
+    return escape_markdown(text).replace("](", "]\\(")
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut to `limit` characters with an ellipsis; never inside an escape or a `<…>` token."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS)]
+    opening = head.rfind("<")
+    if opening != -1:
+        token = _ANGLE_TOKEN.match(text, opening)
+        if token is not None and token.end() > len(head):
+            head = head[:opening]
+    head = head.rstrip()
+    if (len(head) - len(head.rstrip("\\"))) % 2:
+        head = head[:-1]  # the first half of an escape such as `\*`
+    return head + ELLIPSIS
+
+
+def quote(text: str, limit: int) -> str:
+    """Someone else's text, shown inert and cut to `limit` characters."""
+    return fit(escape(text), limit)
+
+
+def preview(text: str, limit: int) -> str:
+    """Like `quote`, on one line."""
+    return quote(" ".join(text.split()), limit)
 
 
 def one_line(text: str, limit: int) -> str:
-    """Collapse whitespace (newlines included), then shorten to `limit` characters."""
-    return truncate(" ".join(text.split()), limit)
+    """For places without markdown (labels, choice names): one line, cut to `limit`."""
+    return fit(" ".join(text.split()), limit)
+
+
+def code(text: str, limit: int) -> str:
+    """A token for inside a code span: one line, no backtick (it would end the span), cut."""
+    return one_line(text.replace("`", "'"), limit)
+
+
+def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
+    """Whole lines while they fit in `limit`; `more(n)` then says how many were left out."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    for kept in range(len(lines) - 1, 0, -1):
+        text = "\n".join([*lines[:kept], more(len(lines) - kept)])
+        if len(text) <= limit:
+            return text
+    return fit(text, limit)
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """Someone else's text as a catalog value: rendered by `quote` wherever it is shown."""
+
+    text: str
+    limit: int = REASON_CHARS
+
+    def __str__(self) -> str:
+        return quote(self.text, self.limit)

@@ -18,13 +18,13 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import Job, JobRefused, JobState, MediaInput, MessageRef, Requester
 from bot.jobs.validation import VideoOptions, validate
+from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # How long recording a job may take before Discord must be answered anyway (it allows 3 s).
 ACK_BUDGET = 1.0
 
@@ -63,7 +63,7 @@ async def answer_privately(
     interaction: discord.Interaction[discord.Client], message: Message
 ) -> None:
     """Reply in the member's language, only to them, acknowledged yet or not."""
-    text = message.render(str(interaction.locale))
+    text = fit(message.render(str(interaction.locale)), MESSAGE_CONTENT)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:
@@ -222,7 +222,8 @@ class MessageOrigin(Origin):
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
         try:
-            await self.message.reply(message.render(self.locale), allowed_mentions=mentions)
+            text = fit(message.render(self.locale), MESSAGE_CONTENT)
+            await self.message.reply(text, allowed_mentions=mentions)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 

@@ -13,7 +13,16 @@ from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import CancelOutcome
 from bot.status import progress_bar
-from bot.text import one_line
+from bot.text import (
+    CHOICE_NAME,
+    LINE_PROMPT_CHARS,
+    MESSAGE_CONTENT,
+    NO_MENTIONS,
+    Quoted,
+    join_lines,
+    one_line,
+    preview,
+)
 from cogs._queue import answer_privately
 from cogs.moderation import answer_quota
 
@@ -24,7 +33,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_SIZE = 10
 AUTOCOMPLETE_SIZE = 25
-HISTORY_PROMPT_CHARS = 60
 
 
 def state_name(job: Job, locale: str) -> str:
@@ -47,7 +55,7 @@ def result_link(job: Job, now: float) -> str | None:
 
 
 def history_text(jobs: list[Job], locale: str, now: float) -> str:
-    """One line per job, newest first."""
+    """One line per job, newest first, as many as fit in one message."""
     lines = [f"**{t('history_title', locale)}**"]
     for job in jobs:
         line = t(
@@ -56,15 +64,13 @@ def history_text(jobs: list[Job], locale: str, now: float) -> str:
             job_id=job.id,
             state=state_name(job, locale),
             created=int(job.created_at),
-            prompt=discord.utils.escape_markdown(
-                one_line(job.request.prompt, HISTORY_PROMPT_CHARS)
-            ),
+            prompt=preview(job.request.prompt, LINE_PROMPT_CHARS),
         )
         link = result_link(job, now)
         if link is not None:
             line += " · " + t("history_link", locale, url=link)
         lines.append(line)
-    return "\n".join(lines)
+    return join_lines(lines, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
 
 def status_details(job: Job, locale: str, now: float) -> str:
@@ -86,8 +92,36 @@ def status_details(job: Job, locale: str, now: float) -> str:
         return t(
             "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)
         )
-    reason = job.error_message or (t(job.error_key, locale) if job.error_key else None)
+    reason: Quoted | str | None = (
+        Quoted(job.error_message)
+        if job.error_message
+        else t(job.error_key, locale)
+        if job.error_key
+        else None
+    )
     return t("status_details_reason", locale, reason=reason) if reason else ""
+
+
+def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands.Choice[int]]:
+    """Autocomplete choices for the jobs whose label contains what the member typed."""
+    choices = []
+    for job in jobs:
+        prompt = one_line(job.request.prompt, LINE_PROMPT_CHARS)
+        label = one_line(f"#{job.id} · {state_name(job, locale)} · {prompt}", CHOICE_NAME)
+        if current.strip().lstrip("#") in label:
+            choices.append(app_commands.Choice(name=label, value=job.id))
+    return choices
+
+
+def status_report(job: Job, locale: str, now: float) -> Message:
+    """`/videos status`: the job's state and what is known about it."""
+    return msg(
+        "status_report",
+        job_id=job.id,
+        state=state_name(job, locale),
+        created=int(job.created_at),
+        details=status_details(job, locale, now),
+    )
 
 
 class MemberCog(commands.GroupCog, group_name="videos", group_description="Your videos"):
@@ -121,9 +155,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
             return
         locale = str(interaction.locale)
         text = history_text(jobs, locale, self.bot.clock())
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="status", description="Where one of your videos is")
     @app_commands.guild_only()
@@ -133,14 +165,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         found = await self._own_job(interaction, job)
         if found is None:
             return
-        locale = str(interaction.locale)
-        report: Message = msg(
-            "status_report",
-            job_id=found.id,
-            state=state_name(found, locale),
-            created=int(found.created_at),
-            details=status_details(found, locale, self.bot.clock()),
-        )
+        report = status_report(found, str(interaction.locale), self.bot.clock())
         await answer_privately(interaction, report)
 
     @app_commands.command(name="cancel", description="Cancel one of your unfinished videos")
@@ -181,13 +206,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         jobs = await self.bot.store.recent_for_user(
             interaction.guild_id, interaction.user.id, AUTOCOMPLETE_SIZE
         )
-        locale = str(interaction.locale)
-        choices = []
-        for job in jobs:
-            label = f"#{job.id} · {state_name(job, locale)} · {one_line(job.request.prompt, 60)}"
-            if current.strip().lstrip("#") in label:
-                choices.append(app_commands.Choice(name=label[:100], value=job.id))
-        return choices
+        return job_choices(jobs, str(interaction.locale), current)
 
     @app_commands.command(name="quota", description="How many videos you have left")
     @app_commands.guild_only()

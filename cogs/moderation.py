@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, msg, t
 from bot.jobs.models import Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
@@ -33,6 +33,8 @@ from bot.moderation.report import (
 from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit, join_lines
+from cogs._errors import Refusal
 from cogs._queue import answer_privately, role_ids
 
 if TYPE_CHECKING:
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
-MESSAGE_LIMIT = 2000
 LISTED_JOBS = 15
 LISTED_MEMBERS = 10
 Choice = app_commands.Choice
@@ -70,18 +70,14 @@ OPTION_CHOICES = [
 ]
 
 
-class NotModerator(app_commands.CheckFailure):
+class NotModerator(Refusal):
     """The member may not moderate; `reason` is what to tell them."""
-
-    def __init__(self, reason: Message) -> None:
-        super().__init__(reason.key)
-        self.reason = reason
 
 
 def render(lines: Sequence[Message], locale: str) -> str:
-    """Sentences as one message, cut to Discord's length limit."""
-    text = "\n".join(line.render(locale) for line in lines)
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+    """Sentences as one message: whole lines while they fit, then how many were left out."""
+    rendered = [line.render(locale) for line in lines]
+    return join_lines(rendered, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
 
 async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
@@ -171,25 +167,6 @@ class ModerationCog(
         )
         raise NotModerator(msg("mod_not_allowed"))
 
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
-    ) -> None:
-        """Refusals get their reason; anything else an apology and a logged traceback."""
-        if isinstance(error, NotModerator):
-            await answer_privately(interaction, error.reason)
-            return
-        log.error(
-            "/%s failed for user %d in guild %s",
-            interaction.command.qualified_name if interaction.command else "?",
-            interaction.user.id,
-            interaction.guild_id,
-            exc_info=getattr(error, "original", error),
-        )
-        try:
-            await answer_privately(interaction, msg("unexpected_error"))
-        except discord.HTTPException:
-            log.warning("Could not tell user %d about the error", interaction.user.id)
-
     # ------------------------------------------------------------------ helpers
 
     def _actor(self, interaction: Interaction) -> Actor:
@@ -219,7 +196,8 @@ class ModerationCog(
             locale = str(guild.preferred_locale) if guild is not None else "en-US"
             channel = self.bot.get_partial_messageable(channel_id, guild_id=target_guild)
             try:
-                await channel.send(message.render(locale), allowed_mentions=NO_MENTIONS)
+                text = fit(message.render(locale), MESSAGE_CONTENT)
+                await channel.send(text, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning(
                     "Could not post to the mod-log channel %d of guild %d (%s)",
@@ -489,7 +467,8 @@ class ModerationCog(
             canonical = parse_pattern(pattern)
         except BadPattern:
             await answer_privately(
-                interaction, msg("mod_bad_pattern", pattern=pattern, limit=MAX_PATTERN_LENGTH)
+                interaction,
+                msg("mod_bad_pattern", pattern=code(pattern, CODE_CHARS), limit=MAX_PATTERN_LENGTH),
             )
             return
         change = await self.bot.moderation.store.add_banned(self._actor(interaction), canonical)
@@ -506,7 +485,9 @@ class ModerationCog(
         except BadPattern:
             canonical = pattern
         change = await self.bot.moderation.store.remove_banned(self._actor(interaction), canonical)
-        await self._changed(interaction, change, msg("mod_word_missing", pattern=canonical))
+        await self._changed(
+            interaction, change, msg("mod_word_missing", pattern=code(canonical, CODE_CHARS))
+        )
 
     @words.command(name="list", description="Show the banned words and phrases")
     async def words_list(self, interaction: Interaction) -> None:

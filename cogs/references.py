@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.apimart.models import DURATIONS, RESOLUTIONS, GenerationType
+from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import msg, t
 from bot.jobs.flags import parse_flags
 from bot.jobs.media import MessageMedia, collect, split_attachments
@@ -26,7 +26,9 @@ from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
     check_media,
+    generation_mode,
 )
+from cogs._errors import FunnelledModal, log_failure
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
@@ -44,7 +46,6 @@ log = logging.getLogger(__name__)
 MENU_NAME = "Make a video"
 # An open form holds the message's media in memory; forget it after this long.
 MODAL_TIMEOUT = 900.0
-_MODES: dict[str, GenerationType] = {"frame": "frame", "reference": "reference"}
 
 
 def embed_image_urls(message: discord.Message) -> tuple[str, ...]:
@@ -77,7 +78,7 @@ def mention_pattern(user_id: int) -> re.Pattern[str]:
     return re.compile(rf"<@!?{user_id}>")
 
 
-class VideoModal(discord.ui.Modal):
+class VideoModal(FunnelledModal):
     """The prompt and the main options for a video from a message's media."""
 
     def __init__(
@@ -159,23 +160,11 @@ class VideoModal(discord.ui.Modal):
             duration=int(duration) if duration is not None else None,
             resolution=self._picked(self.resolution),
             aspect_ratio=self._picked(self.aspect_ratio),
-            mode=_MODES.get(self._picked(self.mode) or ""),
+            mode=generation_mode(self._picked(self.mode)),
             images=collected.images,
             videos=collected.videos,
         )
         await queue_video(self.bot, origin, options)
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[VideoBot], error: Exception
-    ) -> None:
-        """Apologise privately and log the full story."""
-        log.error(
-            "The video form failed for user %d in guild %s",
-            interaction.user.id,
-            interaction.guild_id,
-            exc_info=error,
-        )
-        await answer_privately(interaction, msg("unexpected_error"))
 
 
 class ReferencesCog(commands.Cog):
@@ -185,7 +174,6 @@ class ReferencesCog(commands.Cog):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.make_video)
         self.menu.guild_only = True
-        self.menu.error(self._menu_error)
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""
@@ -215,15 +203,6 @@ class ReferencesCog(commands.Cog):
         locale = str(interaction.locale)
         await interaction.response.send_modal(VideoModal(self.bot, message, media, locale))
 
-    async def _menu_error(
-        self, interaction: discord.Interaction[VideoBot], error: app_commands.AppCommandError
-    ) -> None:
-        """The tree logs the traceback; the member gets an apology."""
-        try:
-            await answer_privately(interaction, msg("unexpected_error"))
-        except discord.HTTPException:
-            log.warning("Could not tell user %d about the error", interaction.user.id)
-
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """A reply that mentions the bot asks for a video from the replied-to message."""
@@ -239,8 +218,9 @@ class ReferencesCog(commands.Cog):
             return
         try:
             await self._from_reply(message, me.id)
-        except Exception:
-            log.exception("A reply from user %d failed", message.author.id)
+        except Exception as error:
+            guild_id = message.guild.id
+            log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 
     async def _from_reply(self, message: discord.Message, my_id: int) -> None:

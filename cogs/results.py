@@ -19,6 +19,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
 from bot.jobs.models import Job, JobRefused, JobState
 from bot.jobs.validation import MAX_PROMPT_LENGTH, clean_prompt
+from cogs._errors import FunnelledModal, report_failure
 from cogs._queue import InteractionOrigin, answer_privately, queue_request
 
 if TYPE_CHECKING:
@@ -42,12 +43,13 @@ async def _queue_again(
     await queue_request(_bot(interaction), origin, request)
 
 
-class EditPromptModal(discord.ui.Modal):
+class EditPromptModal(FunnelledModal):
     """The original prompt, ready to change."""
 
     def __init__(self, job: Job, locale: str) -> None:
         super().__init__(title=t("edit_prompt_title", locale), timeout=600)
         self.job = job
+        self.job_id = job.id
         self.prompt: discord.ui.TextInput[EditPromptModal] = discord.ui.TextInput(
             label=t("edit_prompt_label", locale),
             style=discord.TextStyle.paragraph,
@@ -65,14 +67,6 @@ class EditPromptModal(discord.ui.Modal):
             return
         edited = self.job.request.model_copy(update={"prompt": prompt})
         await _queue_again(interaction, self.job, edited)
-
-    # Same signature as discord.ui.Modal.on_error, which itself narrows BaseView's.
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        """Apologise privately and keep the traceback for the operator."""
-        log.error("Edit-prompt modal failed for job %d", self.job.id, exc_info=error)
-        await answer_privately(interaction, msg("unexpected_error"))
 
 
 def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
@@ -149,12 +143,17 @@ class ResultButton(
         return cls(match["action"], int(match["job_id"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Find the job, then do what the button says."""
-        job = await _bot(interaction).store.get(self.job_id)
-        if job is None:
-            await answer_privately(interaction, msg("job_not_found"))
-            return
-        await ACTIONS[self.action].handle(interaction, job)
+        """Find the job, then do what the button says; a failure goes through the funnel."""
+        # discord.py only logs what a dynamic item's callback raises, so catch it here.
+        try:
+            job = await _bot(interaction).store.get(self.job_id)
+            if job is None:
+                await answer_privately(interaction, msg("job_not_found"))
+                return
+            await ACTIONS[self.action].handle(interaction, job)
+        except Exception as error:
+            what = f"Button {self.action!r}"
+            await report_failure(interaction, error, what=what, job_id=self.job_id)
 
 
 # Results worth making again; a refused or lost submit is answered without buttons.

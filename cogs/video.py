@@ -9,10 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.apimart.models import DURATIONS, GenerationType
-from bot.i18n import msg
-from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions
-from cogs._queue import InteractionOrigin, answer_privately, media_from_attachment, queue_video
+from bot.apimart.models import DURATIONS
+from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, generation_mode
+from cogs._queue import InteractionOrigin, media_from_attachment, queue_video
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Choice = app_commands.Choice
-GENERATION_MODES: dict[str, GenerationType] = {"frame": "frame", "reference": "reference"}
 
 
 class VideoCog(commands.Cog):
@@ -79,29 +77,11 @@ class VideoCog(commands.Cog):
             duration=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
-            mode=GENERATION_MODES.get(mode or ""),
+            mode=generation_mode(mode),
             images=[media_from_attachment(a) for a in (image, image2, image3) if a is not None],
             videos=[media_from_attachment(video)] if video is not None else [],
         )
         await queue_video(self.bot, InteractionOrigin(interaction), options)
-
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction[discord.Client], error: app_commands.AppCommandError
-    ) -> None:
-        """Apologise to the member and log the full story for the operator."""
-        original = getattr(error, "original", error)
-        log.error(
-            "/%s failed for user %d in guild %s channel %s",
-            interaction.command.qualified_name if interaction.command else "?",
-            interaction.user.id,
-            interaction.guild_id,
-            interaction.channel_id,
-            exc_info=original,
-        )
-        try:
-            await answer_privately(interaction, msg("unexpected_error"))
-        except discord.HTTPException:
-            log.warning("Could not tell user %d about the error", interaction.user.id)
 
 
 async def setup(bot: VideoBot) -> None:

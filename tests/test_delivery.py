@@ -126,3 +126,16 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     assert "Job #1 was cancelled: a moderator cancelled it" in message["content"]
     assert "still counts toward your allowance" in message["content"]
     assert message["embeds"][0]["title"] == "Video not made"
+
+
+async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
+    store, clock, fake, client, api, session
+):
+    # A 400 would come back the same on every retry: the member gets a plain card now instead.
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await finished_job(store, clock, fake, api)
+    result = await Delivery(client, session, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert "your video is ready" in message["content"]
+    assert message["embeds"][0]["footer"]["text"] == f"Job #{job.id}", "still found after a crash"

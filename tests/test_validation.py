@@ -37,6 +37,28 @@ def test_blank_prompt_is_refused():
     assert "prompt is empty" in refused(prompt="   \n ")
 
 
+NOTHING_VISIBLE = {
+    "zero-width": "\u200b\u200c\u200d\u2060",
+    "braille-blank": "\u2800\u2800\u2800",
+    "bom-lrm-rlm": "\ufeff\u200e\u200f",
+    "hangul-fillers": "\u3164 \u115f\u1160\uffa0",
+    "combining-marks-alone": "\u0301\u0308\u0327",
+    "variation-selectors": "\ufe0f\U000e0100",
+    "soft-hyphen": "\u00ad",
+    "odd-whitespace": " \t\u3000\u00a0\u2028\u200b ",
+}
+
+
+@pytest.mark.parametrize("prompt", NOTHING_VISIBLE.values(), ids=NOTHING_VISIBLE.keys())
+def test_a_prompt_with_nothing_visible_is_refused_like_a_blank_one(prompt):
+    assert "prompt is empty" in refused(prompt=prompt)
+
+
+@pytest.mark.parametrize("prompt", ["a\u200bcat", "🐱", "é", "\u0915\u093f", "猫"])
+def test_a_prompt_with_something_visible_is_kept(prompt):
+    assert validate(VideoOptions(prompt=prompt), max_file_bytes=LIMIT).prompt == prompt
+
+
 @pytest.mark.parametrize("count", [2, 4])
 def test_two_or_four_images_are_refused_with_the_count(count):
     message = refused(images=[image(f"{i}.png") for i in range(count)])
@@ -142,3 +164,10 @@ def test_values_outside_the_choices_are_refused(option, value, expected):
 
 def test_two_videos_are_refused():
     assert "only 1 reference video" in refused(videos=[clip("a.mp4"), clip("b.mp4")])
+
+
+def test_a_file_name_cannot_break_out_of_its_code_span_or_run_long():
+    name = "a`@everyone`" + "x" * 3000 + ".pdf"
+    message = refused(images=[image(name=name, content_type="application/pdf")])
+    assert message.startswith("`a'@everyone'xxx")
+    assert len(message) < 300

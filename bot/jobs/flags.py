@@ -6,15 +6,24 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType
+from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
 from bot.i18n import msg
 from bot.jobs.models import JobRefused
-from bot.jobs.validation import VideoOptions
+from bot.jobs.validation import VideoOptions, generation_mode
+from bot.text import code
 
-# A flag is `--` and a letter, so a lone `--` (a dash in prose) stays part of the prompt.
+# Phones turn a typed `--` into an em dash, or into en dashes; some keyboards offer a minus.
+_PHONE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# A flag is `--` (or a phone's dash for it) and a letter, so a lone `--` (a dash in prose)
+# stays part of the prompt.
 _TOKEN = re.compile(r"\S+")
-_FLAG = re.compile(r"^--([A-Za-z][\w-]*)(?:=(.*))?$")
+_FLAG = re.compile(
+    rf"^(?P<dashes>--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)"
+    r"(?P<name>[A-Za-z][\w-]*)(?:=(?P<value>.*))?$"
+)
 _SPACES = re.compile(r"[ \t]{2,}")
+# Digits of any script (not `²`, which `str.isdigit` also accepts), few enough for `int`.
+_NUMBER = re.compile(r"\d{1,3}")
 # Echoed flags and values are cut to this, so an answer always fits in a Discord message.
 _SHOWN_CHARS = 40
 T = TypeVar("T")
@@ -22,7 +31,7 @@ T = TypeVar("T")
 
 def _duration(value: str) -> int | None:
     text = value.lower().removesuffix("s")
-    return int(text) if text.isdigit() and int(text) in DURATIONS else None
+    return int(text) if _NUMBER.fullmatch(text) and int(text) in DURATIONS else None
 
 
 def _resolution(value: str) -> str | None:
@@ -36,18 +45,6 @@ _RATIO_WORDS = {"landscape": "16:9", "portrait": "9:16"}
 def _aspect_ratio(value: str) -> str | None:
     text = _RATIO_WORDS.get(value.lower(), value)
     return text if text in ASPECT_RATIOS else None
-
-
-_MODES: Mapping[str, GenerationType] = {
-    "frame": "frame",
-    "first-frame": "frame",
-    "reference": "reference",
-    "ref": "reference",
-}
-
-
-def _mode(value: str) -> GenerationType | None:
-    return _MODES.get(value.lower())
 
 
 # Every spelling a member may type, long names included, and the option it sets.
@@ -66,7 +63,15 @@ FLAGS: Mapping[str, str] = {
 
 
 def _shown(text: str) -> str:
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    """For a code span in an answer: no backtick to break out of it, and short."""
+    return code(text, _SHOWN_CHARS)
+
+
+def _is_flag(match: re.Match[str] | None) -> bool:
+    """`--name` always; a phone's dash only before a flag we know, as it may be prose."""
+    if match is None:
+        return False
+    return match["dashes"] == "--" or match["name"].lower() in FLAGS
 
 
 def _read(
@@ -95,16 +100,16 @@ def parse_flags(text: str) -> VideoOptions:
         token = tokens[index]
         match = _FLAG.match(token.group())
         index += 1
-        if match is None:
+        if match is None or not _is_flag(match):
             continue
-        flag = _shown(f"--{match.group(1)}")
-        option = FLAGS.get(match.group(1).lower())
+        flag = _shown(f"--{match['name']}")
+        option = FLAGS.get(match["name"].lower())
         if option is None:
             raise JobRefused(msg("flag_unknown", flag=flag, help=msg("flags_help")))
-        value, end = match.group(2), token.end()
+        value, end = match["value"], token.end()
         if value is None:
             following = tokens[index] if index < len(tokens) else None
-            if following is None or _FLAG.match(following.group()):
+            if following is None or _is_flag(_FLAG.match(following.group())):
                 raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
             value, end = following.group(), following.end()
             index += 1
@@ -117,5 +122,5 @@ def parse_flags(text: str) -> VideoOptions:
         duration=_read(given, "duration", _duration),
         resolution=_read(given, "resolution", _resolution),
         aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),
-        mode=_read(given, "mode", _mode),
+        mode=_read(given, "mode", generation_mode),
     )

@@ -23,6 +23,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
 from bot.media_refresh import earliest_expiry
+from bot.text import Quoted
 
 log = logging.getLogger(__name__)
 
@@ -165,10 +166,10 @@ class JobService:
             )
             refusal_key = f"refusal_{error.error_type}"
             # The API's own text may be Chinese; explain the documented refusals ourselves.
-            reason = (
+            reason: str | Quoted = (
                 msg(refusal_key).render(job.requester.locale)
                 if refusal_key in REFUSAL_KEYS
-                else error.message
+                else Quoted(error.message)
             )
             return await self._close(
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
@@ -224,11 +225,13 @@ class JobService:
         self, job: Job, state: JobState, message: Message, member_present: bool
     ) -> SubmitReport:
         reason = message.values.get("reason")
+        # The API's own words are kept as they came; every message that shows them quotes them.
+        detail = reason.text if isinstance(reason, Quoted) else reason
         await self._store.mark_unsubmitted(
             job,
             state,
             message.key,
-            detail=str(reason) if reason is not None else None,
+            detail=str(detail) if detail is not None else None,
             now=self._clock(),
             member_told=member_present,
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
 from bot.i18n import msg
+from bot.invisible import has_visible
 from bot.jobs.models import JobRefused, MediaInput
+from bot.text import CODE_CHARS, code
 
 DEFAULT_DURATION = 6
 DEFAULT_RESOLUTION = "720p"
@@ -18,6 +20,20 @@ IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
 ALLOWED_IMAGE_COUNTS = (0, 1, 3)
 MIB = 1024 * 1024
+
+
+# The words a member may use for a generation mode (slash choices, the form, flags).
+GENERATION_MODES: Mapping[str, GenerationType] = {
+    "frame": "frame",
+    "first-frame": "frame",
+    "reference": "reference",
+    "ref": "reference",
+}
+
+
+def generation_mode(word: str | None) -> GenerationType | None:
+    """The mode a member's word names; None when no word or an unknown one."""
+    return GENERATION_MODES.get((word or "").lower())
 
 
 @dataclass(frozen=True)
@@ -42,14 +58,14 @@ def _check_files(
 ) -> None:
     for item in media:
         if _media_type(item) not in allowed:
-            raise JobRefused(msg(wrong_type_key, filename=item.filename))
+            raise JobRefused(msg(wrong_type_key, filename=code(item.filename, CODE_CHARS)))
         if not item.url.startswith(("http://", "https://")):
-            raise JobRefused(msg("unreachable_file", filename=item.filename))
+            raise JobRefused(msg("unreachable_file", filename=code(item.filename, CODE_CHARS)))
         if item.size > limit:
             raise JobRefused(
                 msg(
                     "file_too_large",
-                    filename=item.filename,
+                    filename=code(item.filename, CODE_CHARS),
                     size=f"{item.size / MIB:.1f}",
                     limit=f"{limit / MIB:.1f}",
                 )
@@ -57,9 +73,11 @@ def _check_files(
 
 
 def clean_prompt(text: str) -> str:
-    """The prompt without surrounding blanks; refused when empty or too long."""
+    """The prompt without surrounding blanks; refused when nothing in it shows, or too long."""
     prompt = text.strip()
-    if not prompt:
+    # Zero-width spaces, a braille blank or lone accents would be sent, billed and make a
+    # video of nothing: refuse them like an empty prompt.
+    if not has_visible(prompt):
         raise JobRefused(msg("blank_prompt"))
     if len(prompt) > MAX_PROMPT_LENGTH:
         raise JobRefused(msg("prompt_too_long", length=len(prompt), limit=MAX_PROMPT_LENGTH))

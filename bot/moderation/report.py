@@ -16,17 +16,9 @@ from bot.moderation.rules import (
     unavailable_options,
 )
 from bot.moderation.store import AuditRow, JobRow, UsageRow
+from bot.text import CODE_CHARS, LINE_PROMPT_CHARS, REASON_CHARS, code, preview, quote
 
-JOB_PROMPT_CHARS = 60
 LISTED_OVERRIDES = 10
-
-
-def preview(text: str, limit: int) -> str:
-    """User text on one line in a code span: no markdown, no mentions, bounded length."""
-    flat = " ".join(text.split()).replace("`", "'")
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return f"`{flat}`"
 
 
 def credits_text(value: float | None) -> str:
@@ -88,13 +80,13 @@ def _override_text(override: MemberOverride) -> Message:
             "mod_override_item",
             member=f"<@{override.user_id}>",
             videos=override.video_limit,
-            reason=override.reason,
+            reason=quote(override.reason, REASON_CHARS),
         )
     return msg(
         "mod_override_item_until",
         member=f"<@{override.user_id}>",
         videos=override.video_limit,
-        reason=override.reason,
+        reason=quote(override.reason, REASON_CHARS),
         until=stamp(override.expires_at),
     )
 
@@ -222,7 +214,7 @@ def job_lines(jobs: Sequence[JobRow]) -> list[Message]:
             member=f"<@{job.user_id}>",
             state=msg(job.state_key),
             credits=credits_text(job.credits_cost),
-            prompt=preview(job.prompt, JOB_PROMPT_CHARS),
+            prompt=preview(job.prompt, LINE_PROMPT_CHARS),
         )
         for job in jobs
     ]
@@ -241,5 +233,5 @@ def words_lines(patterns: Sequence[str]) -> list[Message]:
     """The banned words, for `/videomod words list`."""
     if not patterns:
         return [msg("mod_words_empty")]
-    listed = ", ".join(preview(pattern, 80) for pattern in patterns)
+    listed = ", ".join(f"`{code(pattern, CODE_CHARS)}`" for pattern in patterns)
     return [msg("mod_words_list", count=len(patterns), patterns=listed)]

@@ -10,6 +10,7 @@ from bot.jobs.models import Requester
 from bot.moderation.models import MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
+from bot.text import REASON_CHARS, quote
 
 # Options a moderator can reserve for roles, as stored: 'resolution:4k', 'duration:10'.
 RESERVABLE_OPTIONS: tuple[str, ...] = (
@@ -60,9 +61,10 @@ def blocked_message(facts: MemberFacts) -> Message | None:
     override = allowance.override
     if override is None:
         return msg("mod_no_allowance")
+    reason = quote(override.reason, REASON_CHARS)
     if override.expires_at is not None:
-        return msg("mod_blocked_until", reason=override.reason, until=stamp(override.expires_at))
-    return msg("mod_blocked", reason=override.reason)
+        return msg("mod_blocked_until", reason=reason, until=stamp(override.expires_at))
+    return msg("mod_blocked", reason=reason)
 
 
 @dataclass(frozen=True)

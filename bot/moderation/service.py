@@ -14,13 +14,11 @@ from bot.jobs.models import JobRefused, Requester
 from bot.moderation.facts import member_facts
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.pause import SubmissionPause
-from bot.moderation.report import preview
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
+from bot.text import PROMPT_PREVIEW_CHARS, preview
 
 log = logging.getLogger(__name__)
-
-PROMPT_PREVIEW_CHARS = 300
 
 
 class Moderation:

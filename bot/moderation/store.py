@@ -27,6 +27,7 @@ from bot.moderation.facts import (
 )
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import budget_window, stamp
+from bot.text import REASON_CHARS, quote
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class ModerationStore:
                 "moderator": actor.mention,
                 "member": f"<@{user_id}>",
                 "videos": videos,
-                "reason": reason,
+                "reason": quote(reason, REASON_CHARS),
             }
             if expires_at is not None:
                 key, values["until"] = f"{key}_until", stamp(expires_at)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.invisible import without_hidden
+
 MAX_PATTERN_LENGTH = 60
 WILDCARD = "*"
 
@@ -28,8 +30,9 @@ class BannedMatch:
 
 
 def _normalise(text: str) -> str:
-    # NFKC folds full-width and compatibility letters, casefold folds case (ß -> ss).
-    return unicodedata.normalize("NFKC", text).casefold()
+    # NFKC folds full-width and compatibility letters, casefold folds case (ß -> ss); invisible
+    # characters (zero-width spaces, soft hyphens, selectors) would otherwise split a word.
+    return without_hidden(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _spaceless_script(char: str) -> bool:

@@ -1,8 +1,13 @@
 """/videos history, status and cancel, as a member sees them."""
 
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.jobs.store import Stage
+from bot.jobs.validation import MAX_PROMPT_LENGTH
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
 from tests.harness import running_bot
+from tests.jobstates import claimed, finished, submitted
 
 EPHEMERAL = 64
 
@@ -91,3 +96,37 @@ async def test_autocomplete_offers_my_recent_jobs(tmp_path):
         [choice] = callback["data"]["choices"]
         assert choice["value"] == 1
         assert "a cat on a skateboard" in choice["name"]
+
+
+async def finished_jobs(world, count, prompt):
+    """`count` delivered jobs of the member, made straight in the store (no render needed)."""
+    store, fake = world.bot.store, world.discord
+    await world.bot.poller.stop()  # these jobs are moved by hand, not by the engine
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    now = world.bot.clock()
+    for _ in range(count):
+        job = await store.create(requester, VideoRequest(prompt=prompt), now=now, submit_by=now)
+        job = await submitted(store, job, now=now)
+        info = TaskInfo(
+            task_id=f"task_{job.id}",
+            status=TaskStatus.COMPLETED,
+            progress=100,
+            video_url="https://cdn.example/v.mp4",
+            expires_at=int(now + 86400),
+        )
+        await finished(store, job, JobState.COMPLETED, now=now, info=info)
+        news = await claimed(store, job.id, Stage.DELIVER)
+        await store.mark_delivered(news, now=now, message_id=fake.new_snowflake())
+
+
+async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path):
+    longest = ("*bold* _it_ " * 200)[:MAX_PROMPT_LENGTH]
+    async with running_bot(tmp_path) as world:
+        await finished_jobs(world, 10, longest)
+        interaction = await world.discord.slash_command("videos history")
+        callback = await interaction.wait_for_callback()
+        content = callback["data"]["content"]
+        assert len(content) <= 2000
+        assert all(f"**#{n}**" in content for n in range(1, 11)), "all ten jobs are listed"
+        assert content.count("[video](https://discord.com/channels/") == 10
+        assert "\\*bold\\*" in content, "the prompts' markdown is shown as typed"

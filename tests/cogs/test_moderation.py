@@ -224,7 +224,7 @@ async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
         assert "words this server doesn't allow" in refused
         assert s.world.api.submits == []
         posted = await modlog_message(s, "matched `gore*`")
-        assert "`GOREFEST @everyone tonight`" in posted["content"]
+        assert posted["content"].endswith("\nGOREFEST @everyone tonight")
         assert posted["mention_everyone"] is False and posted["mentions"] == []
 
 
@@ -279,4 +279,4 @@ async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
         history = await mod(s, "usage", member=user_option(s.world, s.alice))
         assert f"<@{s.alice}> has used 1 of 5 videos this day (server default)" in history
         jobs = await mod(s, "jobs")
-        assert "`#1`" in jobs and "done" in jobs and "`a fox in snow`" in jobs
+        assert "`#1`" in jobs and "done" in jobs and "credits, a fox in snow" in jobs

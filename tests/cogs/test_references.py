@@ -168,6 +168,16 @@ async def test_each_way_refuses_a_file_over_the_size_cap(tmp_path, way):
         assert await nothing_recorded(w)
 
 
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_refuses_a_prompt_with_nothing_visible_before_spending(tmp_path, way):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        invisible = "\u200b\u2800\ufeff\u200e\u3164\u0301 \u115f"
+        answer = await ask(world, way, pictures(world, 1), prompt=invisible)
+        assert "prompt is empty" in answer
+        assert await nothing_recorded(world)
+        assert world.api.requests == [], "nothing reached APIMart"
+
+
 # The context menu ------------------------------------------------------------------------
 
 
@@ -340,6 +350,30 @@ async def test_reply_with_an_unknown_flag_lists_the_valid_ones_and_pings_only_th
         assert answer["mention_everyone"] is False
         assert [u["id"] for u in answer["mentions"]] == [str(world.discord.user_id)]
         assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "²"])
+async def test_reply_with_an_unreadable_duration_is_told_so_not_apologised_to(tmp_path, value):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        answer = await bots_reply_to(world, await reply(world, target, f"a cat --duration {value}"))
+        assert "is not a valid value for `--duration`" in answer["content"]
+        assert "went wrong" not in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_reply_with_a_phones_em_dash_flag_sets_the_option(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        asking = await reply(world, target, "make it surf \u2014duration 8 \u2013\u2013ar 9:16")
+        status = await bots_reply_to(world, asking)
+        assert "Job #1 is queued" in status["content"]
+        [sent] = world.api.submits
+        assert (sent["duration"], sent["aspect_ratio"], sent["prompt"]) == (
+            8,
+            "9:16",
+            "make it surf",
+        )
 
 
 async def test_reply_without_the_intent_points_to_the_menu_instead_of_failing(tmp_path):

@@ -25,6 +25,13 @@ async def delivered_result(world, **options):
     )
 
 
+def assert_told_deleted(callback):
+    """The clicker reads, privately, that the video is gone (and nothing else)."""
+    assert callback["type"] == 4
+    assert callback["data"]["flags"] & EPHEMERAL
+    assert callback["data"]["content"] == "The video was deleted."
+
+
 def custom_ids(message):
     return [c["custom_id"] for row in message["components"] for c in row["components"]]
 
@@ -88,7 +95,7 @@ async def test_delete_works_for_the_requester(tmp_path, fakes):
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)
         click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
+        assert_told_deleted(await click.wait_for_callback())
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
 
 
@@ -101,5 +108,5 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
         click = await fake.component_interaction(
             "video:delete:1", message_id=int(result["id"]), user=moderator
         )
-        await click.wait_for_callback()
+        assert_told_deleted(await click.wait_for_callback())
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)

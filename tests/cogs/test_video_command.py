@@ -72,6 +72,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
     ("options", "expected"),
     [
         ({"prompt": "   "}, "prompt is empty"),
+        ({"prompt": "\u200b\u2800\u3164\u200f"}, "prompt is empty"),
         ({"prompt": "x", "image": "png", "image2": "png"}, "I found 2 images"),
         (
             {"prompt": "x", "image": "png", "image2": "png", "image3": "png", "mode": "frame"},
@@ -84,6 +85,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
     ],
     ids=[
         "blank",
+        "nothing-visible",
         "two-images",
         "frame-with-three",
         "mode-without-image",
@@ -246,3 +248,67 @@ async def test_a_job_whose_command_died_before_announcing_is_announced_before_it
         ]
         assert result["message_reference"]["message_id"] == status["id"]
         assert int(status["id"]) < int(result["id"])
+
+
+LONG_API_ERROR = ("**refused** by _policy_ [see](https://x.example) <@1> " * 60)[:2000]
+
+
+async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_path):
+    plan = TaskPlan(polls_until_done=1, final_status="failed", error_message=LONG_API_ERROR)
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.video(prompt="something risky")
+        result = await wait_for_result(world)
+        content = result["content"]
+        assert len(content) <= 2000
+        assert "could not be made: \\*\\*refused\\*\\* by \\_policy\\_" in content
+        assert "…" in content, "the reason is visibly cut"
+        assert "](https://x.example)" not in content.replace("]\\(", ""), "no masked link"
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        assert job.delivered_at is not None and job.delivery_attempts <= 1
+        status = await world.discord.slash_command("videos status", options={"job": 1})
+        report = (await status.wait_for_callback())["data"]["content"]
+        assert len(report) <= 2000 and "Reason: \\*\\*refused\\*\\*" in report
+
+
+async def test_a_2000_character_refusal_from_the_api_is_explained_cut(tmp_path):
+    async with running_bot(tmp_path) as world:
+        world.api.fail_next("submit", status=400, error_type="bad_prompt", message=LONG_API_ERROR)
+        interaction = await world.video(prompt="x")
+        followup = await interaction.wait_for_followup()
+        assert len(followup["content"]) <= 2000
+        assert "refused this request: \\*\\*refused\\*\\*" in followup["content"]
+
+
+def has_masked_link(text: str) -> bool:
+    """The member's `[free nitro](https://...)` would show as a link."""
+    return "nitro](" in text
+
+
+async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
+    prompt = "[free nitro](https://evil.example/claim) *now*"
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        await world.video(prompt=prompt)
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        result = await wait_for_result(world)
+        history = await world.discord.slash_command("videos history")
+        listed = (await history.wait_for_callback())["data"]["content"]
+    description = result["embeds"][0]["description"]
+    for shown in (status["content"], description, listed):
+        assert "free nitro" in shown
+        assert not has_masked_link(shown), shown
+    assert "\\*now\\*" in description, "the card shows markdown as typed, like the status"
+
+
+async def test_a_result_sent_by_dm_escapes_the_prompt_too(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        await world.video(prompt="[free nitro](https://evil.example/claim)")
+        await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        world.discord.forbidden_channels.add(world.discord.channel_id)
+        dm_channel = world.discord.dm_channel_id(world.discord.user_id)
+        dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
+        assert not has_masked_link(dm["embeds"][0]["description"])

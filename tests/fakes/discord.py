@@ -31,7 +31,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * uploads larger than ``upload_limit`` bytes in total -> 413 ``40005 Request entity too large``
 * posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
-  -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars -> 400 ``50035``
+  -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
+  Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
+  footer 2048, author name 256, 6000 in all of a message's embeds) -> 400 ``50035``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
@@ -176,6 +178,18 @@ FORBIDDEN_DENY = PERM_SEND_MESSAGES | PERM_ATTACH_FILES | PERM_EMBED_LINKS
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 MAX_CONTENT_LENGTH = 2000
 MAX_EMBEDS = 10
+#: Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-limits).
+EMBED_FIELD_LIMITS = {
+    "title": 256,
+    "description": 4096,
+    "footer.text": 2048,
+    "author.name": 256,
+}
+MAX_EMBED_FIELDS = 25
+MAX_EMBED_FIELD_NAME = 256
+MAX_EMBED_FIELD_VALUE = 1024
+#: All embeds of a message together: titles, descriptions, fields, footers, author names.
+MAX_EMBED_TOTAL = 6000
 SESSION_BUFFER_SIZE = 1000
 
 _USER_MENTION_RE = re.compile(r"<@!?(\d+)>")
@@ -207,6 +221,45 @@ def _form_error(path: str, code: str, message: str) -> FakeDiscordError:
     for part in reversed(path.split(".")):
         errors = {part: errors}
     return FakeDiscordError(400, 50035, "Invalid Form Body", errors=errors)
+
+
+def _embed_text(embed: Json, path: str) -> str:
+    value: Any = embed
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return str(value) if value is not None else ""
+
+
+def _check_embed(index: int, embed: Json) -> int:
+    """Discord's per-embed limits (400 ``50035``); returns the embed's counted characters."""
+    size = 0
+    for path, limit in EMBED_FIELD_LIMITS.items():
+        text = _embed_text(embed, path)
+        if len(text) > limit:
+            raise _form_error(
+                f"embeds.{index}.{path}",
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {limit} or fewer in length.",
+            )
+        size += len(text)
+    fields = list(embed.get("fields") or [])
+    if len(fields) > MAX_EMBED_FIELDS:
+        raise _form_error(
+            f"embeds.{index}.fields",
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {MAX_EMBED_FIELDS} or fewer in length.",
+        )
+    for number, item in enumerate(fields):
+        for key, limit in (("name", MAX_EMBED_FIELD_NAME), ("value", MAX_EMBED_FIELD_VALUE)):
+            text = str(item.get(key) or "")
+            if len(text) > limit:
+                raise _form_error(
+                    f"embeds.{index}.fields.{number}.{key}",
+                    "BASE_TYPE_MAX_LENGTH",
+                    f"Must be {limit} or fewer in length.",
+                )
+            size += len(text)
+    return size
 
 
 def _iso(ts: float) -> str:
@@ -1277,6 +1330,15 @@ class FakeDiscord:
         if embeds is not None and len(embeds) > MAX_EMBEDS:
             raise _form_error(
                 "embeds", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
+            )
+        total = 0
+        for index, embed in enumerate(embeds or []):
+            total += _check_embed(index, embed)
+        if total > MAX_EMBED_TOTAL:
+            raise _form_error(
+                "embeds",
+                "MAX_EMBED_SIZE_EXCEEDED",
+                f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}",
             )
 
     def _build_attachments(

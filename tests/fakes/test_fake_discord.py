@@ -293,7 +293,7 @@ async def test_discord_error_rules(harness: Harness) -> None:
     fault = fake.fail_next("POST", r"/channels/\d+/messages$", 429, retry_after=0.01)
     await channel.send("after a rate limit")
     assert fault.hits == 1
-    # Scripted 400, upload limit, forbidden channel, unknown channel, empty message.
+    # Scripted 400, upload limit, forbidden channel, unknown channel, empty message, big embeds.
     fake.fail_next("POST", r"/channels/\d+/messages$", 400, 50035, "Invalid Form Body")
     with pytest.raises(discord.HTTPException) as info:
         await channel.send("x")
@@ -313,7 +313,13 @@ async def test_discord_error_rules(harness: Harness) -> None:
     with pytest.raises(discord.HTTPException) as empty:
         await channel.send(embeds=[])
     assert empty.value.code == 50006
-    assert [m["content"] for m in fake.messages()] == ["after a rate limit"]
+    # Embeds that each fit but together pass Discord's 6,000 characters are refused.
+    halves = [discord.Embed(description="x" * 3001), discord.Embed(description="y" * 3000)]
+    with pytest.raises(discord.HTTPException) as too_big:
+        await channel.send(embeds=halves)
+    assert (too_big.value.status, too_big.value.code) == (400, 50035)
+    await channel.send(embeds=[discord.Embed(description="x" * 3000)] * 2)
+    assert [m["content"] for m in fake.messages()] == ["after a rate limit", ""]
 
 
 async def test_interaction_ack_rules(harness: Harness) -> None:

@@ -61,3 +61,30 @@ def test_a_long_hostile_prompt_is_checked_quickly():
     started = time.perf_counter()
     find_banned("a " * 1000 + "c", patterns)
     assert time.perf_counter() - started < 0.1
+
+
+def test_invisible_characters_and_full_width_letters_do_not_hide_a_banned_phrase():
+    full_width_free = "\uff46\uff52\uff45\uff45"
+    assert banned(f"{full_width_free} n\u200bitro", "free nitro") is not None
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "n\u200bitro",  # zero-width space
+        "n\u200citro",  # zero-width non-joiner
+        "n\u200ditro",  # zero-width joiner
+        "n\u2060itro",  # word joiner
+        "n\u00aditro",  # soft hyphen
+        "n\ufe0fitro",  # variation selector
+        "n\U000e0101itro",  # variation selector supplement
+        "n\ufeffitro",  # byte order mark
+        "\uff4e\uff49\uff54\uff52\uff4f",  # full-width letters
+    ],
+)
+def test_each_disguise_is_seen_through(hidden):
+    assert banned(f"get {hidden} here", "nitro") is not None
+
+
+def test_a_pattern_typed_with_invisible_characters_still_matches_plain_text():
+    assert banned("free nitro", "free\u200b nit\u00adro") is not None

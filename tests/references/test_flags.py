@@ -81,3 +81,49 @@ def test_a_flag_without_a_value_is_explained():
 
 def test_flag_problems_read_in_chinese():
     assert refused("一只猫 --speed 2", "zh-CN").startswith("我不认识参数 `--speed`")
+
+
+@pytest.mark.parametrize(
+    "value", ["9" * 5000, "²", "8" + "0" * 4400 + "s", "99999999999999999999", "8.0"]
+)
+def test_a_duration_that_is_no_plain_number_is_explained_not_a_crash(value):
+    message = refused(f"a cat --duration {value}")
+    assert "is not a valid value for `--duration`" in message
+    assert len(message) < 1000, "the value is shown cut short"
+
+
+@pytest.mark.parametrize("eight", ["\uff18", "\u0668"])  # full-width, Arabic-Indic
+def test_other_scripts_digits_count_as_digits(eight):
+    assert parse_flags(f"a cat --duration {eight}").duration == 8
+
+
+@pytest.mark.parametrize(
+    "dashes",
+    [
+        "\u2014",  # em dash: what a phone makes of "--"
+        "\u2013",  # en dash
+        "\u2013\u2013",  # two en dashes
+        "\u2014\u2014",
+        "-\u2013",
+        "\u2212",  # minus sign
+    ],
+)
+def test_the_dashes_phones_type_work_like_two_hyphens(dashes):
+    options = parse_flags(f"a cat {dashes}duration 8 {dashes}ar=9:16 surfing")
+    assert (options.duration, options.aspect_ratio) == (8, "9:16")
+    assert options.prompt == "a cat surfing"
+
+
+def test_a_dash_before_an_ordinary_word_stays_in_the_prompt():
+    options = parse_flags("a cat \u2014surfing\u2014 at dawn \u2013 slowly")
+    assert options.prompt == "a cat \u2014surfing\u2014 at dawn \u2013 slowly"
+    assert options.duration is None
+
+
+def test_a_dash_flag_with_a_bad_value_is_named_as_typed_with_hyphens():
+    assert "is not a valid value for `--duration`" in refused("a cat \u2014duration 5")
+
+
+def test_a_value_with_backticks_cannot_break_out_of_its_code_span():
+    message = refused("a cat --ar `@everyone`")
+    assert message.startswith("`'@everyone'` is not a valid value for `--ar`")

@@ -1,0 +1,42 @@
+"""Characters that show nothing: to tell an empty prompt from a real one, and to see through
+banned words disguised with them."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters and symbols that render as blank space: braille blank, the Hangul fillers.
+BLANK_LOOKING = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+# Marks that change nothing a reader sees between letters (format characters are found by
+# their category, Cf: zero-width space and joiners, word joiner, soft hyphen, BOM, LRM/RLM).
+_SELECTORS = frozenset(
+    [chr(code) for code in range(0xFE00, 0xFE10)]  # variation selectors
+    + [chr(code) for code in range(0xE0100, 0xE01F0)]  # variation selectors supplement
+    + [chr(code) for code in range(0x180B, 0x1810)]  # Mongolian selectors and separator
+    + ["\u034f"]  # combining grapheme joiner
+)
+
+
+def _hidden(char: str) -> bool:
+    """A character that is there but shows nothing between letters."""
+    return char in _SELECTORS or unicodedata.category(char) == "Cf"
+
+
+def _shows_nothing(char: str) -> bool:
+    """Shows nothing by itself: hidden, blank-looking, a space, a control or a lone mark."""
+    return (
+        _hidden(char)
+        or char in BLANK_LOOKING
+        # Z: spaces and separators; C: controls, unassigned; M: marks, visible only on a letter.
+        or unicodedata.category(char)[0] in "ZCM"
+    )
+
+
+def has_visible(text: str) -> bool:
+    """Whether a reader would see anything at all."""
+    return not all(_shows_nothing(char) for char in text)
+
+
+def without_hidden(text: str) -> str:
+    """The text as a reader sees it: hidden characters dropped, blank-looking ones as spaces."""
+    return "".join(" " if char in BLANK_LOOKING else char for char in text if not _hidden(char))

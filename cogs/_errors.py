@@ -1,0 +1,121 @@
+"""One error funnel for every slash command, context menu, button, form and reply.
+
+(Installed on the command tree by the `cogs.errors` extension; kept apart from it so that the
+classes here exist once, however often extensions are reloaded.)
+
+A refusal the member can act on (`Refusal`) is answered with its reason. Anything else is a bug or
+an outage: the member gets a short private apology in their language, and the operator exactly one
+log record naming what failed, the job if known, the user, the guild and the traceback. Nothing
+ends in "The application did not respond".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.i18n import Message, msg
+from cogs._queue import answer_privately
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[Any]
+
+
+class Refusal(app_commands.CheckFailure):
+    """A check that failed for a reason the member should read; not an error."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason.key)
+        self.reason = reason
+
+
+def log_failure(
+    error: BaseException,
+    *,
+    what: str,
+    user_id: int,
+    guild_id: int | None,
+    job_id: int | None = None,
+) -> None:
+    """The operator's one record of an unexpected failure, with its traceback."""
+    log.error(
+        "%s failed for user %d in guild %s (job %s)",
+        what,
+        user_id,
+        guild_id,
+        job_id if job_id is not None else "unknown",
+        exc_info=error,
+    )
+
+
+def _what(interaction: Interaction) -> str:
+    """The command, menu or component that was used, as the operator would name it."""
+    command = interaction.command
+    if isinstance(command, app_commands.ContextMenu):
+        return f"Menu {command.name!r}"
+    if command is not None:
+        return f"/{command.qualified_name}"
+    data: Mapping[str, object] = interaction.data or {}
+    return f"Component {data.get('custom_id', '?')}"
+
+
+def _job_option(interaction: Interaction) -> int | None:
+    """The job a command was about, when it has a `job` option."""
+    job = getattr(interaction.namespace, "job", None)
+    return job if isinstance(job, int) else None
+
+
+async def report_failure(
+    interaction: Interaction,
+    error: BaseException,
+    *,
+    what: str | None = None,
+    job_id: int | None = None,
+) -> None:
+    """Log the failure once and apologise to the member, privately, however far we got."""
+    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    log_failure(
+        original,
+        what=what or _what(interaction),
+        user_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+        job_id=job_id if job_id is not None else _job_option(interaction),
+    )
+    try:
+        await answer_privately(interaction, msg("unexpected_error"))
+    except discord.HTTPException as failure:
+        # Expired, or answered with a form that leaves no room for a follow-up.
+        log.warning("Could not apologise to user %d (%s)", interaction.user.id, failure)
+
+
+async def on_app_command_error(
+    interaction: Interaction, error: app_commands.AppCommandError, /
+) -> None:
+    """The tree's handler: every slash command and context menu ends here when it fails."""
+    if isinstance(error, Refusal):
+        try:
+            await answer_privately(interaction, error.reason)
+        except discord.HTTPException as failure:
+            log.warning("Could not tell user %d why not (%s)", interaction.user.id, failure)
+        return
+    await report_failure(interaction, error)
+
+
+class FunnelledModal(discord.ui.Modal):
+    """A form whose failures go through the funnel; `job_id` names the job it is about."""
+
+    job_id: int | None = None
+
+    # Same signature as discord.ui.Modal.on_error, which itself narrows BaseView's.
+    async def on_error(  # type: ignore[override]
+        self, interaction: Interaction, error: Exception, /
+    ) -> None:
+        """Apologise and log once, like any other failure."""
+        await report_failure(
+            interaction, error, what=f"Form {type(self).__name__}", job_id=self.job_id
+        )

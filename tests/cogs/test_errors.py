@@ -1,0 +1,144 @@
+"""One error funnel: whatever breaks, the member gets a private apology, the operator one record."""
+
+import logging
+import sys
+
+import pytest
+
+from tests.cogs.test_references import fill_form, make_video_on, post
+from tests.fakes.apimart import TaskPlan
+from tests.harness import running_bot
+
+EPHEMERAL = 64
+APOLOGY = "Something went wrong on my side"
+APOLOGY_ZH = "我这边出了问题"
+
+
+class Boom(RuntimeError):
+    """The injected failure."""
+
+
+def boom(*args, **kwargs):
+    raise Boom("injected failure")
+
+
+async def answered(interaction):
+    """What the member read: the callback's message, or the follow-up after a deferral."""
+    callback = await interaction.wait_for_callback(timeout=5)
+    if callback["type"] == 4:
+        return callback["data"]
+    followup = await interaction.wait_for_followup()
+    return {"content": followup["content"], "flags": followup.get("flags", 0)}
+
+
+def error_records(caplog):
+    return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def the_one_error_record(caplog, *expected):
+    [record] = error_records(caplog)
+    assert record.exc_info is not None and record.exc_info[0] is Boom, "with its traceback"
+    line = record.getMessage()
+    for text in expected:
+        assert str(text) in line, f"{text!r} not in {line!r}"
+    return record
+
+
+@pytest.fixture
+def caplog_info(caplog):
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+async def test_a_failing_command_apologises_privately_and_logs_once(tmp_path, caplog_info):
+    async with running_bot(tmp_path) as world:
+        world.bot.store.recent_for_user = boom
+        interaction = await world.discord.slash_command("videos history", locale="zh-CN")
+        answer = await answered(interaction)
+        assert APOLOGY_ZH in answer["content"]
+        assert answer["flags"] & EPHEMERAL
+        fake = world.discord
+        the_one_error_record(caplog_info, "/videos history", fake.user_id, fake.guild_id)
+
+
+async def test_a_failing_command_after_deferring_apologises_in_the_follow_up(tmp_path, caplog_info):
+    async with running_bot(tmp_path) as world:
+        world.bot.jobs.submit = boom
+        interaction = await world.video(prompt="a cat")
+        answer = await answered(interaction)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        the_one_error_record(caplog_info, "/video", world.discord.user_id)
+
+
+async def test_a_failing_context_menu_apologises_and_logs_once(tmp_path, caplog_info, monkeypatch):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=[world.png()])
+        # The extension's own module object, as the bot loaded it.
+        monkeypatch.setattr(sys.modules["cogs.references"], "split_attachments", boom)
+        interaction = await make_video_on(world, target)
+        answer = await answered(interaction)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        [record] = error_records(caplog_info)
+        assert "Make a video" in record.getMessage() and record.exc_info is not None
+
+
+async def delivered(world):
+    interaction = await world.video(prompt="a paper boat")
+    await interaction.wait_for_followup()
+    return await world.discord.wait_for_message(
+        predicate=lambda m: bool(m.get("embeds")) and bool(m.get("components")), timeout=10
+    )
+
+
+async def test_a_failing_button_apologises_privately_and_logs_once(tmp_path, caplog_info):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        result = await delivered(world)
+        await world.bot.poller.stop()
+        world.bot.store.get = boom
+        click = await world.discord.component_interaction(
+            "video:regen:1", message_id=int(result["id"])
+        )
+        answer = await answered(click)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        the_one_error_record(caplog_info, "regen", "job 1", world.discord.user_id)
+
+
+async def test_a_failing_form_apologises_privately_and_logs_once(tmp_path, caplog_info):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        result = await delivered(world)
+        await world.bot.poller.stop()
+        click = await world.discord.component_interaction(
+            "video:edit:1", message_id=int(result["id"])
+        )
+        await click.wait_for_callback()
+        [field_id] = [
+            c["custom_id"] for row in click.modal["components"] for c in row["components"]
+        ]
+        world.bot.jobs.submit = boom
+        submitted = await world.discord.modal_submit({field_id: "a boat"}, interaction=click)
+        answer = await answered(submitted)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        fake = world.discord
+        the_one_error_record(caplog_info, "job 1", fake.user_id, fake.guild_id)
+
+
+async def test_a_failing_menu_form_apologises_privately_and_logs_once(tmp_path, caplog_info):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=[world.png()])
+        interaction = await make_video_on(world, target)
+        world.bot.jobs.submit = boom
+        submitted = await fill_form(world, interaction, "a cat")
+        answer = await answered(submitted)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        fake = world.discord
+        the_one_error_record(caplog_info, fake.user_id, fake.guild_id)
+
+
+async def test_a_refused_moderator_command_gets_its_reason_and_no_error_record(
+    tmp_path, caplog_info
+):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command("videomod audit", member_permissions="0")
+        answer = await answered(interaction)
+        assert "Manage Server" in answer["content"] and answer["flags"] & EPHEMERAL
+        assert error_records(caplog_info) == []

@@ -1,0 +1,344 @@
+"""Every kind of message the bot builds fits Discord's limits, with the longest inputs it accepts.
+
+Each renderer gets a prompt of the maximum length full of markdown, 2,000-character API errors,
+maximal moderator reasons and ten-item lists, in both languages; a message over a limit would be
+refused by Discord (400, code 50035) and the member would see nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import discord
+import pytest
+
+from bot.apimart.models import VideoRequest
+from bot.delivery import plain_embed, result_content, result_embed
+from bot.i18n import msg
+from bot.jobs.media import MessageMedia
+from bot.jobs.models import Job, JobState, MediaInput, Requester
+from bot.jobs.validation import MAX_PROMPT_LENGTH
+from bot.moderation.models import (
+    Allowance,
+    MemberFacts,
+    MemberOverride,
+    Period,
+    Policy,
+    Window,
+)
+from bot.moderation.report import (
+    audit_lines,
+    job_lines,
+    member_usage_line,
+    policy_lines,
+    quota_lines,
+    usage_lines,
+    words_lines,
+)
+from bot.moderation.store import AuditRow, JobRow, UsageRow
+from bot.status import render_status
+from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
+from cogs.member import history_text, job_choices, status_report
+from cogs.moderation import render
+from cogs.references import VideoModal
+from cogs.results import EditPromptModal, result_view
+
+LOCALES = ["en-US", "zh-CN"]
+NOW = 1_800_000_000.0
+SNOWFLAKE = 1_234_567_890_123_456_789  # as long as real ids get
+LONGEST_PROMPT = ("*bold* _it_ ~~s~~ [free nitro](https://x.example) <@1> `c` \\ " * 50)[
+    :MAX_PROMPT_LENGTH
+]
+LONGEST_ERROR = ("**refused** _by_ ||policy|| [see](https://x.example) <t:1:R> " * 40)[:2000]
+LONGEST_REASON = ("_why_ " * 40)[:200]  # /videomod takes reasons of up to 200 characters
+LONGEST_URL = "https://upload.apimart.example/f/" + "a" * 400 + ".mp4"
+
+
+def job(state=JobState.COMPLETED, locale="en-US", **changes) -> Job:
+    base = Job(
+        id=SNOWFLAKE % 10**9,
+        requester=Requester(
+            user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=SNOWFLAKE, locale=locale
+        ),
+        request=VideoRequest(
+            prompt=LONGEST_PROMPT,
+            duration=10,
+            resolution="1080p",
+            aspect_ratio="9:16",
+            generation_type="reference",
+            image_urls=("https://a.example/1.png",) * 3,
+        ),
+        state=state,
+        task_id="task_1",
+        progress=100,
+        estimated_time=240,
+        result_url=LONGEST_URL,
+        result_expires_at=int(NOW + 86400),
+        error_key="task_no_video",
+        error_message=LONGEST_ERROR,
+        cost=0.4,
+        credits_cost=4.0,
+        created_at=NOW - 300,
+        media_fetched_at=NOW - 300,
+        submitted_at=NOW - 280,
+        finished_at=NOW - 10,
+        next_poll_at=None,
+        poll_failures=0,
+        status_message_id=SNOWFLAKE,
+        delivery_attempts=0,
+        delivered_at=NOW,
+        delivery_message_id=SNOWFLAKE,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+# ------------------------------------------------------------------ the limits
+
+
+def check_content(text: str) -> None:
+    assert len(text) <= 2000, f"content of {len(text)} characters"
+    body = text.removesuffix("…")
+    assert (len(body) - len(body.rstrip("\\"))) % 2 == 0, "ends in half an escape"
+
+
+def check_embed(embed: discord.Embed) -> None:
+    data = embed.to_dict()
+    assert len(data.get("title", "")) <= 256
+    assert len(data.get("description", "")) <= 4096
+    assert len(data.get("footer", {}).get("text", "")) <= 2048
+    assert len(data.get("author", {}).get("name", "")) <= 256
+    fields = data.get("fields", [])
+    assert len(fields) <= 25
+    for field in fields:
+        assert len(field["name"]) <= 256 and len(field["value"]) <= 1024
+    assert len(embed) <= 6000
+
+
+def check_modal(modal: discord.ui.Modal) -> None:
+    data = modal.to_dict()
+    assert len(data["title"]) <= 45
+    for row in data["components"]:
+        if "label" in row:  # a Label holding one component
+            assert len(row["label"]) <= 45
+            assert len(row.get("description") or "") <= 100
+        for item in [row.get("component", {}), *row.get("components", [])]:
+            assert len(item.get("label") or "") <= 45
+            assert len(item.get("placeholder") or "") <= 100
+            assert len(item.get("value") or "") <= 4000
+            for option in item.get("options", []):
+                assert len(option["label"]) <= 100
+                assert len(option.get("description") or "") <= 100
+
+
+# ------------------------------------------------------------------ channel messages
+
+
+FINISHED = [
+    JobState.COMPLETED,
+    JobState.FAILED,
+    JobState.TIMED_OUT,
+    JobState.CANCELLED,
+    JobState.REJECTED,
+    JobState.SUBMIT_UNKNOWN,
+]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("state", [*FINISHED, JobState.QUEUED, JobState.PROCESSING])
+def test_status_message(locale, state):
+    check_content(render_status(job(state, locale), position=999, now=NOW))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("state", FINISHED)
+@pytest.mark.parametrize("dm", [False, True])
+@pytest.mark.parametrize("attached", [False, True])
+def test_result_message(locale, state, dm, attached):
+    finished = job(state, locale)
+    check_content(result_content(finished, now=NOW, dm=dm, attached=attached))
+    check_embed(result_embed(finished))
+    check_embed(plain_embed(finished))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_result_message_with_an_expired_link(locale):
+    check_content(result_content(job(locale=locale), now=NOW + 10**6, dm=True, attached=False))
+
+
+async def test_result_buttons():
+    view = result_view(job())
+    assert view is not None
+    for row in view.to_components():
+        for button in row["components"]:
+            assert len(button["label"]) <= 80
+            assert len(button["custom_id"]) <= 100
+
+
+# ------------------------------------------------------------------ member commands
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("state", FINISHED)
+def test_videos_history_of_ten(locale, state):
+    # Half link to the result message, half (never delivered) to the API's long URL.
+    jobs = [
+        job(state, locale, id=SNOWFLAKE + n, delivery_message_id=SNOWFLAKE if n % 2 else None)
+        for n in range(10)
+    ]
+    check_content(history_text(jobs, locale, NOW))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("state", [*FINISHED, JobState.PROCESSING])
+def test_videos_status(locale, state):
+    check_content(status_report(job(state, locale), locale, NOW).render(locale))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_autocomplete_choices(locale):
+    jobs = [job(state, locale, id=SNOWFLAKE + n) for n, state in enumerate(FINISHED * 4)]
+    choices = job_choices(jobs, locale, "")
+    assert len(choices) == 24
+    assert all(len(choice.name) <= 100 for choice in choices)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_video_form(locale):
+    pictures = tuple(
+        MediaInput(f"https://a.example/{n}.png", f"{n}.png", "image/png", 1) for n in range(3)
+    )
+    modal = VideoModal(None, None, MessageMedia(attachments=pictures), locale)  # type: ignore[arg-type]
+    check_modal(modal)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_edit_prompt_form(locale):
+    modal = EditPromptModal(job(locale=locale), locale)
+    check_modal(modal)
+    assert modal.prompt.default == LONGEST_PROMPT, "the whole prompt, ready to edit"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_api_refusal_answer(locale):
+    check_content(msg("rejected_by_service", reason=Quoted(LONGEST_ERROR)).render(locale))
+
+
+# ------------------------------------------------------------------ moderators
+
+
+POLICY = Policy(
+    guild_id=SNOWFLAKE,
+    period=Period.WEEK,
+    default_limit=10000,
+    max_active=50,
+    cooldown_seconds=604800,
+    monthly_budget=1e9,
+    modlog_channel_id=SNOWFLAKE,
+    moderator_role_id=SNOWFLAKE,
+)
+WINDOW = Window(NOW - 1000, NOW + 1000)
+OVERRIDES = [
+    MemberOverride(SNOWFLAKE + n, 10000, LONGEST_REASON, NOW + 10**6, SNOWFLAKE) for n in range(50)
+]
+
+
+def facts(override: MemberOverride | None = None) -> MemberFacts:
+    return MemberFacts(
+        policy=POLICY,
+        allowance=Allowance(0 if override else 10000, "member", override),
+        window=WINDOW,
+        used=9999,
+        active=50,
+        last_created_at=NOW,
+        budget_window=WINDOW,
+        budget_used=1e9,
+        paused=True,
+        channels=frozenset(SNOWFLAKE + n for n in range(50)),
+        reserved_options={"resolution_4k": frozenset({SNOWFLAKE})},
+    )
+
+
+def requester() -> Requester:
+    return Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=SNOWFLAKE)
+
+
+MODERATOR_REPORTS = {
+    "limits show": lambda: policy_lines(
+        POLICY,
+        now_window=WINDOW,
+        role_limits=[(SNOWFLAKE + n, 10000) for n in range(50)],
+        overrides=OVERRIDES,
+        reserved={"resolution_4k": [SNOWFLAKE + n for n in range(50)]},
+        channels=[SNOWFLAKE + n for n in range(50)],
+        banned_count=500,
+        budget_used=1e9,
+        budget_window=WINDOW,
+        paused=True,
+        moderator_role_id=SNOWFLAKE,
+    ),
+    "usage": lambda: usage_lines(
+        POLICY, WINDOW, [UsageRow(SNOWFLAKE + n, 10000, 1e9) for n in range(10)]
+    ),
+    "usage member": lambda: [
+        member_usage_line(facts(), SNOWFLAKE, 1e9),
+        *job_lines(
+            [
+                JobRow(n, SNOWFLAKE, JobState.SUBMIT_UNKNOWN, LONGEST_PROMPT, "4k", 10, 1e9, NOW)
+                for n in range(10)
+            ]
+        ),
+    ],
+    "jobs": lambda: job_lines(
+        [
+            JobRow(
+                SNOWFLAKE + n,
+                SNOWFLAKE,
+                JobState.SUBMIT_UNKNOWN,
+                LONGEST_PROMPT,
+                "4k",
+                10,
+                1e9,
+                NOW,
+            )
+            for n in range(15)
+        ]
+    ),
+    "audit": lambda: audit_lines(
+        [
+            AuditRow(
+                SNOWFLAKE,
+                msg(
+                    "change_member_blocked_until",
+                    moderator=f"<@{SNOWFLAKE}>",
+                    member=f"<@{SNOWFLAKE}>",
+                    videos=0,
+                    reason=LONGEST_REASON,
+                    until=f"<t:{int(NOW)}:f>",
+                ),
+                NOW,
+            )
+            for _ in range(15)
+        ]
+    ),
+    "words list": lambda: words_lines(["*" + "w" * 58 + "*"] * 200),
+    "quota": lambda: quota_lines(facts(), requester(), NOW),
+    "quota blocked": lambda: quota_lines(facts(OVERRIDES[0]), requester(), NOW),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("report", list(MODERATOR_REPORTS))
+def test_moderator_reports(locale, report):
+    check_content(render(MODERATOR_REPORTS[report](), locale))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_modlog_refused_prompt(locale):
+    event = msg(
+        "modlog_banned_prompt",
+        member=f"<@{SNOWFLAKE}>",
+        channel=f"<#{SNOWFLAKE}>",
+        pattern="*" + "w" * 58 + "*",
+        prompt=preview(LONGEST_PROMPT, PROMPT_PREVIEW_CHARS),
+    )
+    check_content(event.render(locale))

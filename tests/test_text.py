@@ -1,0 +1,62 @@
+"""Member text in the bot's messages: shown as typed, never a link, cut cleanly to fit."""
+
+import pytest
+
+from bot.text import ELLIPSIS, code, escape, fit, join_lines, preview, quote
+
+
+def test_markdown_shows_as_typed():
+    assert (
+        escape("*bold* _it_ ~~x~~ `c` ||s||")
+        == "\\*bold\\* \\_it\\_ \\~\\~x\\~\\~ \\`c\\` \\|\\|s\\|\\|"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[free nitro](https://x.example)",
+        "[free\nnitro](https://x.example)",  # escape_markdown alone misses a label over two lines
+        "[free nitro](<https://x.example>)",
+    ],
+)
+def test_a_masked_link_is_never_a_link(text):
+    assert "](" not in escape(text)
+
+
+@pytest.mark.parametrize("limit", range(2, 40))
+def test_a_cut_never_leaves_half_an_escape(limit):
+    shown = quote("*_" * 50, limit)
+    assert len(shown) <= limit
+    body = shown.removesuffix(ELLIPSIS)
+    assert (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+@pytest.mark.parametrize("token", ["<t:1800000000:R>", "<@123456789012345678>", "<#42>"])
+@pytest.mark.parametrize("limit", range(8, 30))
+def test_a_cut_never_splits_a_timestamp_or_mention(token, limit):
+    shown = fit(f"due {token} and more text after it", limit)
+    assert len(shown) <= limit
+    assert token in shown or "<" not in shown
+
+
+def test_short_text_is_left_alone_and_long_text_is_marked():
+    assert fit("short", 10) == "short"
+    assert fit("a" * 20, 10) == "a" * 9 + ELLIPSIS
+
+
+def test_a_preview_is_one_line():
+    assert preview("a\n\n b  c", 100) == "a b c"
+
+
+def test_a_code_token_cannot_end_its_span():
+    assert code("a`b\nc", 100) == "a'b c"
+
+
+def test_lines_are_kept_whole_and_the_rest_counted():
+    lines = ["title", *(f"line {n} " + "x" * 30 for n in range(10))]
+    text = join_lines(lines, 200, lambda left: f"and {left} more")
+    assert len(text) <= 200
+    assert text.startswith("title\nline 0")
+    kept = text.count("line ")
+    assert text.endswith(f"and {10 - kept} more")
