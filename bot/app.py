@@ -9,6 +9,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 import discord
@@ -45,7 +46,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
 
-class VideoBot(commands.Bot):
+class VideoBot(commands.AutoShardedBot):
     """The video bot. Everything it owns is made in `setup_hook` and released in `close`."""
 
     session: aiohttp.ClientSession
@@ -73,12 +74,17 @@ class VideoBot(commands.Bot):
         # replied-to message only with Message Content, enabled in the developer portal first.
         intents = discord.Intents.default()
         intents.message_content = settings.message_content_intent
+        # Unset: one process, Discord's recommended count. Set: this process runs these.
+        shards: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shard_ids is not None:
+            shards["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
+            **shards,
         )
         self.settings = settings
         self.db = db
@@ -121,7 +127,7 @@ class VideoBot(commands.Bot):
             timeout=settings.http_timeout,
             retry=RetryPolicy(max_retries=0),
         )
-        budget = RequestBudget(settings.api_requests_per_second)
+        budget = RequestBudget(settings.budget_share())
         self.jobs = JobService(
             self.store,
             engine_client,

@@ -87,3 +87,29 @@ def test_running_without_settings_exits_nonzero_with_help(tmp_path):
     assert result.returncode == 2
     assert "DISCORD_TOKEN is missing" in result.stderr
     assert "APIMART_API_KEY is missing" in result.stderr
+
+
+def test_shard_ids_are_read_from_a_comma_list_and_give_a_share_of_the_budget(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    monkeypatch.setenv("SHARD_IDS", "0, 2")
+    monkeypatch.setenv("API_REQUESTS_PER_SECOND", "10")
+    settings = Settings()
+    assert settings.shard_ids == (0, 2)
+    assert settings.budget_share() == 5.0, "two of four shards: half the fleet's budget"
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "complaint"),
+    [(None, "0,1", "needs SHARD_COUNT"), ("2", "0,2", "below SHARD_COUNT"), ("2", "a", "0,1")],
+)
+def test_shard_settings_that_cannot_work_are_explained(monkeypatch, count, ids, complaint):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    if count is not None:
+        monkeypatch.setenv("SHARD_COUNT", count)
+    monkeypatch.setenv("SHARD_IDS", ids)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert complaint in " ".join(describe_settings_errors(caught.value))
