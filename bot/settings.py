@@ -12,7 +12,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -136,14 +135,19 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in parts) or None
         return value
 
-    @model_validator(mode="after")
-    def _shards_fit(self) -> Settings:
-        if self.shard_ids is not None:
-            if self.shard_count is None:
-                raise ValueError("SHARD_IDS needs SHARD_COUNT, the total number of shards")
-            if any(shard >= self.shard_count for shard in self.shard_ids):
-                raise ValueError("every SHARD_IDS entry must be below SHARD_COUNT")
-        return self
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_fit(
+        cls, value: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        if value is None:
+            return None
+        count = info.data.get("shard_count")
+        if count is None:
+            raise ValueError("needs SHARD_COUNT, the total number of shards")
+        if any(shard >= count for shard in value):
+            raise ValueError("every entry must be below SHARD_COUNT")
+        return value
 
     def budget_share(self) -> float:
         """This process's part of the fleet's API request budget: its share of the shards.
