@@ -23,8 +23,8 @@ from bot.text import (
     one_line,
     preview,
 )
+from cogs._private import answer_quota
 from cogs._queue import answer_privately
-from cogs.moderation import answer_quota
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

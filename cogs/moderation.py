@@ -16,8 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg, t
-from bot.jobs.models import Requester
+from bot.i18n import Message, msg
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
@@ -26,16 +25,16 @@ from bot.moderation.report import (
     job_lines,
     member_usage_line,
     policy_lines,
-    quota_lines,
     usage_lines,
     words_lines,
 )
 from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
-from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit, join_lines
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal
-from cogs._queue import answer_privately, role_ids
+from cogs._private import requester_of, show_privately
+from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -74,30 +73,6 @@ class NotModerator(Refusal):
     """The member may not moderate; `reason` is what to tell them."""
 
 
-def render(lines: Sequence[Message], locale: str) -> str:
-    """Sentences as one message: whole lines while they fit, then how many were left out."""
-    rendered = [line.render(locale) for line in lines]
-    return join_lines(rendered, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
-
-
-async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
-    """A private answer of several lines that pings nobody."""
-    text = render(lines, str(interaction.locale))
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-def requester_of(interaction: Interaction, user: discord.abc.User | None = None) -> Requester:
-    """The core's view of a member (the one using the command unless `user` is given)."""
-    who = user or interaction.user
-    return Requester(
-        user_id=who.id,
-        channel_id=interaction.channel_id or 0,
-        guild_id=interaction.guild_id,
-        locale=str(interaction.locale),
-        role_ids=role_ids(who),
-    )
-
-
 def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
     """What a block did to the member's unfinished jobs, refunded ones first."""
     lines = []
@@ -109,13 +84,6 @@ def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[M
         if jobs:
             lines.append(msg(key, jobs=jobs))
     return lines
-
-
-async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
-    """`/videos quota`: what the member has left and when it resets."""
-    requester = requester_of(interaction)
-    facts = await bot.moderation.store.facts(requester)
-    await show_privately(interaction, quota_lines(facts, requester, bot.clock()))
 
 
 @app_commands.guild_only()

@@ -38,8 +38,8 @@ from bot.moderation.report import (
 from bot.moderation.store import AuditRow, JobRow, UsageRow
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
+from cogs._private import render
 from cogs.member import history_text, job_choices, status_report
-from cogs.moderation import render
 from cogs.references import VideoModal
 from cogs.results import EditPromptModal, result_view
 

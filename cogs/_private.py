@@ -1,0 +1,50 @@
+"""Private answers of several lines, shared by the members' and the moderators' commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.i18n import Message, t
+from bot.jobs.models import Requester
+from bot.moderation.report import quota_lines
+from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
+from cogs._queue import role_ids
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+Interaction = discord.Interaction["VideoBot"]
+
+
+def render(lines: Sequence[Message], locale: str) -> str:
+    """Sentences as one message: whole lines while they fit, then how many were left out."""
+    rendered = [line.render(locale) for line in lines]
+    return join_lines(rendered, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
+
+
+async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
+    """A private answer of several lines that pings nobody."""
+    text = render(lines, str(interaction.locale))
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def requester_of(interaction: Interaction, user: discord.abc.User | None = None) -> Requester:
+    """The core's view of a member (the one using the command unless `user` is given)."""
+    who = user or interaction.user
+    return Requester(
+        user_id=who.id,
+        channel_id=interaction.channel_id or 0,
+        guild_id=interaction.guild_id,
+        locale=str(interaction.locale),
+        role_ids=role_ids(who),
+    )
+
+
+async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
+    """`/videos quota`: what the member has left and when it resets."""
+    requester = requester_of(interaction)
+    facts = await bot.moderation.store.facts(requester)
+    await show_privately(interaction, quota_lines(facts, requester, bot.clock()))
