@@ -19,7 +19,7 @@ from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.db import Database
 from bot.delivery import Delivery
 from bot.jobs.models import Job, JobState, Requester
-from bot.jobs.poller import Deliver, Poller, PollerConfig
+from bot.jobs.poller import Deliver, Poller, PollerConfig, ProgressListener
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from tests.fakes.apimart import FakeAPIMart
@@ -84,6 +84,7 @@ def make_engine(
     config: PollerConfig = FAST,
     timing: SubmitTiming = TIMING,
     wrap_delivery: Callable[[Deliver], Deliver] | None = None,
+    on_progress: ProgressListener | None = None,
     recover_at_start: bool = True,
     download_timeout: float = 5.0,
     **config_changes: float,
@@ -121,6 +122,7 @@ def make_engine(
         clock=clock,
         config=replace(config, **config_changes),  # type: ignore[arg-type]
         recover_at_start=recover_at_start,
+        **({"on_progress": on_progress} if on_progress is not None else {}),
     )
     pollers.append(poller)
     return Engine(store, service, poller, apimart, delivery, fake)
