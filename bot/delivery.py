@@ -168,6 +168,9 @@ class Delivery:
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing)
+            if self._status is not None and job.delivery_target != "dm":
+                # The crash may have come before the status edit: finish it now.
+                await self._status.update(job, final=True)
             return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
