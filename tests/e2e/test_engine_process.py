@@ -61,9 +61,7 @@ async def test_sigterm_during_a_slow_submit_exits_zero_with_the_task_id_stored(t
     assert "queued as job #1" in answer["content"], "the member heard the outcome"
 
 
-async def test_a_second_process_on_the_same_database_refuses_with_one_clear_line(
-    tmp_path, fakes
-):
+async def test_a_second_process_on_the_same_database_refuses_with_one_clear_line(tmp_path, fakes):
     fake, api = fakes
     async with bot_process(tmp_path, fake, api) as first:
         env = bot_environment(tmp_path, fake, api, LOG_LEVEL="INFO")

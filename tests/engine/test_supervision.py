@@ -177,3 +177,18 @@ async def test_start_up_recovery_that_fails_once_is_retried_and_polling_starts(
         await wait_for_result(fake, job.id)
     assert raised
     assert logged(caplog, "Engine start-up recovery crashed; restarting it")
+
+
+async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_it_lapses(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=2)
+    leases = LeaseTerms(owner="engine-a", poll=0.3)
+    engine = make_engine(db, api, session, client, fake, leases=leases)
+    job = await engine.queue()
+    raise_on(monkeypatch, engine.store, "record_progress", LOCKED)
+    raise_on(monkeypatch, engine.store, "release", LOCKED)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    first, second = api.requests_for("poll")
+    assert second.time - first.time >= 0.3, "polled again only once the claim lapsed"
