@@ -30,7 +30,7 @@ async def test_a_download_that_fails_once_is_retried_and_the_whole_video_uploade
     db, api, session, client, fake, fault
 ):
     api.default_plan = TaskPlan(polls_until_done=1, video_bytes=4096)
-    engine = make_engine(db, api, session, client, fake, download_timeout=0.2)
+    engine = make_engine(db, api, session, client, fake, download_timeout=0.1)
     job = await engine.queue()
     break_downloads(api, fault, times=1)
     async with running(engine):
@@ -46,7 +46,7 @@ async def test_a_download_that_stays_broken_is_reported_honestly_with_the_link(
     db, api, session, client, fake, fault
 ):
     api.default_plan = TaskPlan(polls_until_done=1, video_bytes=4096)
-    engine = make_engine(db, api, session, client, fake, download_timeout=0.2)
+    engine = make_engine(db, api, session, client, fake, download_timeout=0.1)
     job = await engine.queue()
     break_downloads(api, fault, times=DOWNLOAD_ATTEMPTS)
     async with running(engine):

@@ -12,7 +12,7 @@ from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 async def test_closing_during_a_submit_lets_it_finish_and_turns_new_commands_away(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
-        world.api.delay_next("submit", 0.5)
+        world.api.delay_next("submit", 0.3)
         first = await world.video(prompt="sent just before the stop")
         await world.api.wait_for_submits(1)  # APIMart is taking its time to answer
         closing = asyncio.create_task(world.bot.close())

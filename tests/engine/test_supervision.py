@@ -128,7 +128,7 @@ async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
 ):
     """The request may have left: once its lease lapses the member is told, nothing is resent."""
     api.default_plan = TaskPlan(polls_until_done=1)
-    leases = LeaseTerms(owner="engine-a", submit=0.3)
+    leases = LeaseTerms(owner="engine-a", submit=0.15)
     timing = SubmitTiming(first_poll_delay=0.01, orphan_grace=0.0, store_task_attempts=1)
     engine = make_engine(db, api, session, client, fake, leases=leases, timing=timing)
     failing = await engine.record("its task id is never stored")
@@ -183,7 +183,7 @@ async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_i
     db, api, session, client, fake, monkeypatch
 ):
     api.default_plan = TaskPlan(polls_until_done=2)
-    leases = LeaseTerms(owner="engine-a", poll=0.3)
+    leases = LeaseTerms(owner="engine-a", poll=0.15)
     engine = make_engine(db, api, session, client, fake, leases=leases)
     job = await engine.queue()
     raise_on(monkeypatch, engine.store, "record_progress", LOCKED)
@@ -191,4 +191,4 @@ async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_i
     async with running(engine):
         await wait_for_result(fake, job.id)
     first, second = api.requests_for("poll")
-    assert second.time - first.time >= 0.3, "polled again only once the claim lapsed"
+    assert second.time - first.time >= 0.15, "polled again only once the claim lapsed"

@@ -31,7 +31,7 @@ FAST = PollerConfig(
     delivery_retry_base=0.05,
     max_delivery_backoff=0.2,
     crash_retry=0.1,
-    stop_timeout=0.5,
+    stop_timeout=0.1,
     restart_backoff=0.05,
 )
 TIMING = SubmitTiming(first_poll_delay=0.01, orphan_grace=0.0, submit_retry_delay=0.1)
