@@ -183,12 +183,14 @@ async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_i
     db, api, session, client, fake, monkeypatch
 ):
     api.default_plan = TaskPlan(polls_until_done=2)
-    leases = LeaseTerms(owner="engine-a", poll=0.15)
-    engine = make_engine(db, api, session, client, fake, leases=leases)
+    leases = LeaseTerms(owner="engine-a", poll=0.3)
+    # Given back, the job would be polled again after 0.01 s; lapsing takes the lease's 0.3 s.
+    engine = make_engine(db, api, session, client, fake, leases=leases, crash_retry=0.01)
     job = await engine.queue()
     raise_on(monkeypatch, engine.store, "record_progress", LOCKED)
-    raise_on(monkeypatch, engine.store, "release", LOCKED)
+    raised = raise_on(monkeypatch, engine.store, "release", LOCKED)
     async with running(engine):
         await wait_for_result(fake, job.id)
+    assert raised
     first, second = api.requests_for("poll")
-    assert second.time - first.time >= 0.15, "polled again only once the claim lapsed"
+    assert second.time - first.time >= 0.2, "polled again once the claim lapsed"
