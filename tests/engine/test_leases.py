@@ -125,7 +125,16 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
     db, api, session, client, fake, monkeypatch
 ):
     api.default_plan = TaskPlan(polls_until_done=1)
-    stale = make_engine(db, api, session, client, fake, leases=LeaseTerms(owner="a", deliver=0.1))
+    # One delivery worker, stuck below: the stale process cannot claim the job again itself.
+    stale = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="a", deliver=0.1),
+        delivery_workers=1,
+    )
     fresh = make_engine(
         db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
     )
