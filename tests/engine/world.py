@@ -120,7 +120,7 @@ def make_engine(
         service,
         deliver,
         clock=clock,
-        config=replace(config, **config_changes),  # type: ignore[arg-type]
+        config=replace(config, **config_changes),
         recover_at_start=recover_at_start,
         **({"on_progress": on_progress} if on_progress is not None else {}),
     )
