@@ -236,6 +236,7 @@ class Delivery:
         clock: Callable[[], float] = time.time,
         status: StatusMessages | None = None,
         result_view: Callable[[Job], discord.ui.View | None] | None = None,
+        download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
     ) -> None:
         self._client = client
         self._session = session
@@ -243,6 +244,7 @@ class Delivery:
         self._clock = clock
         self._status = status
         self._result_view = result_view
+        self._download_timeout = download_timeout
 
     async def __call__(self, job: Job) -> DeliveryResult:
         """Deliver `job`; says whether to retry later."""
@@ -255,6 +257,9 @@ class Delivery:
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing)
+            if self._status is not None and job.delivery_target != "dm":
+                # The crash may have come before the status edit: finish it now.
+                await self._status.update(job, final=True)
             return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
@@ -456,7 +461,7 @@ class Delivery:
         """
         try:
             # Result URLs are public: no Authorization header goes to them.
-            async with self._session.get(url, timeout=_DOWNLOAD_TIMEOUT) as response:
+            async with self._session.get(url, timeout=self._download_timeout) as response:
                 if response.status != 200:
                     raise DownloadFailed(f"HTTP {response.status}")
                 if not response.content_type.lower().startswith(_VIDEO_TYPES):

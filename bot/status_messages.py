@@ -48,6 +48,11 @@ class StatusMessages:
         self._editors: dict[int, asyncio.Task[None]] = {}
         self._channels: dict[int, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(edit_workers)
+        # Edits of one job go one at a time, and none after its final one: an edit made from an
+        # older snapshot (the command's "accepted", a slow poll's progress) that lands after the
+        # final edit would put the status back to "queued" for good.
+        self._editing: dict[int, asyncio.Lock] = {}
+        self._finished: set[int] = set()
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
@@ -84,6 +89,15 @@ class StatusMessages:
         message_id = job.status_message_id
         if message_id is None or job.id in self._gone:
             return
+        async with self._editing.setdefault(job.id, asyncio.Lock()):
+            if not final and job.id in self._finished:
+                return
+            await self._edit(job, message_id, final=final, now_please=now_please)
+            if final:
+                self._finished.add(job.id)
+                self._editing.pop(job.id, None)
+
+    async def _edit(self, job: Job, message_id: int, *, final: bool, now_please: bool) -> None:
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.

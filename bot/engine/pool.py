@@ -128,6 +128,7 @@ class StageLoop:
         try:
             await self._handler(job)
         except asyncio.CancelledError:
+            await self._hand_back(job)
             raise
         except Exception as error:
             await self._recover(job, error)
@@ -135,6 +136,18 @@ class StageLoop:
             renewing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
+
+    async def _hand_back(self, job: Job) -> None:
+        """Shutdown cut the work short: give the claim back now, so nobody waits for it to lapse.
+
+        Not a submit's: its request may have left, so its claim lapses into `submit_unknown`.
+        """
+        if job.state is JobState.SUBMITTING:
+            return
+        try:
+            await self._store.release(job)
+        except Exception:
+            log.warning("Job %d: could not give its %s claim back; it lapses", job.id, self.stage)
 
     async def _recover(self, job: Job, error: Exception) -> None:
         if job.state is JobState.SUBMITTING:

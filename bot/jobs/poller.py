@@ -87,6 +87,9 @@ class PollerConfig:
     # seconds after it was sent, so its credits reach the server's budget.
     follow_up_interval: float = 300.0
     follow_up_limit: float = 86400.0
+    # A crashed loop (or start-up recovery) restarts after this, doubling up to the maximum.
+    restart_backoff: float = 1.0
+    max_restart_backoff: float = 60.0
     # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
     schedule: PollSchedule | None = None
 
@@ -192,13 +195,22 @@ class Poller:
             self._tasks = [asyncio.create_task(self._run(), name="video-job-engine")]
 
     async def _run(self) -> None:
-        await supervise("Engine start-up recovery", self._recover)
+        await self._supervise("Engine start-up recovery", self._recover)
         loops = [
-            asyncio.create_task(supervise(f"The {stage.stage} stage", stage.run))
+            asyncio.create_task(self._supervise(f"The {stage.stage} stage", stage.run))
             for stage in self._stages
         ]
         self._tasks.extend(loops)
         await asyncio.gather(*loops)
+
+    async def _supervise(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
+        config = self._config
+        await supervise(
+            name,
+            body,
+            first_backoff=config.restart_backoff,
+            max_backoff=config.max_restart_backoff,
+        )
 
     async def _recover(self) -> None:
         if self._recover_at_start:

@@ -19,8 +19,9 @@ Typical use::
         assert api.last_task.status == "completed"
 
 Every request is recorded (see :class:`RecordedRequest`); faults scripted with
-``fail_next`` / ``delay_next`` / ``malformed_next`` / ``reset_next`` are consumed in the
-order they were added, each by the next request on a matching route.
+``fail_next`` / ``delay_next`` / ``malformed_next`` / ``reset_next`` / ``truncate_next`` /
+``stall_next`` are consumed in the order they were added, each by the next request on a
+matching route.
 """
 
 from __future__ import annotations
@@ -377,7 +378,7 @@ def _invalid(message: str, error_type: str = "invalid_request_error") -> _APIErr
 @dataclass(slots=True)
 class _Fault:
     route: FaultRoute
-    kind: Literal["error", "delay", "malformed", "reset"]
+    kind: Literal["error", "delay", "malformed", "reset", "truncate", "stall"]
     remaining: int
     status: int = 500
     error_type: str = ""
@@ -388,6 +389,7 @@ class _Fault:
     seconds: float = 0.0
     body: str = ""
     content_type: str = "application/json"
+    keep_bytes: int = 0
 
     def matches(self, route: RequestRoute) -> bool:
         return self.route == route or (self.route == "any" and route in _API_ROUTES)
@@ -673,6 +675,18 @@ class FakeAPIMart:
         """
         self._add_fault(_Fault(route, "reset", times))
 
+    def truncate_next(self, times: int = 1, *, keep_bytes: int = 16) -> None:
+        """Answer the next ``times`` file downloads 200 with the whole file's Content-Length,
+        but send only its first ``keep_bytes`` bytes, then drop the connection."""
+        self._add_fault(_Fault("file", "truncate", times, keep_bytes=keep_bytes))
+
+    def stall_next(self, seconds: float, times: int = 1, *, keep_bytes: int = 16) -> None:
+        """Start the next ``times`` file downloads (headers and ``keep_bytes`` bytes), then
+        stall for ``seconds`` (or until the fake closes) before sending the rest."""
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        self._add_fault(_Fault("file", "stall", times, seconds=seconds, keep_bytes=keep_bytes))
+
     def clear_faults(self) -> None:
         """Forget every fault not yet consumed."""
         self._faults.clear()
@@ -841,6 +855,8 @@ class FakeAPIMart:
                     await self._closing.wait()
             return None
         await request.release()
+        if fault.kind in ("truncate", "stall"):
+            return await self._serve_file_slowly(fault, request)
         if fault.kind == "error":
             return fault.error_response()
         if fault.kind == "malformed":
@@ -849,6 +865,30 @@ class FakeAPIMart:
         if request.transport is not None:
             request.transport.close()
         return web.Response(status=500)
+
+    async def _serve_file_slowly(
+        self, fault: _Fault, request: web.Request
+    ) -> web.StreamResponse | None:
+        """A download cut short ("truncate") or held up halfway ("stall")."""
+        data = self.files.get(request.match_info.get("name", ""))
+        if data is None:
+            return None  # nothing to cut: answer normally (404)
+        response = web.StreamResponse(headers={hdrs.CONTENT_TYPE: "video/mp4"})
+        response.content_length = len(data)
+        await response.prepare(request)
+        await response.write(data[: fault.keep_bytes])
+        if fault.kind == "stall":
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(fault.seconds):
+                    await self._closing.wait()
+            if not self._closing.is_set():
+                with contextlib.suppress(ConnectionError):  # the client may have given up
+                    await response.write(data[fault.keep_bytes :])
+                    await response.write_eof()
+                return response
+        if request.transport is not None:
+            request.transport.close()
+        return response
 
     # ------------------------------------------------------------------ route handlers
 

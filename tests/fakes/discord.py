@@ -2174,8 +2174,11 @@ class FakeDiscord:
         embeds: Sequence[Json] = (),
         message_reference: int | Json | None = None,
         respect_intents: bool = True,
+        dispatch: bool = True,
     ) -> Json:
         """Store a member's message and dispatch MESSAGE_CREATE; returns the message object.
+
+        ``dispatch=False`` only stores it (chatter in a channel, with no bot connected).
 
         ``mentions`` are user ids (``<@id>`` in ``content`` are added automatically).  With
         ``respect_intents`` (default) the event is only delivered if the bot identified with
@@ -2224,6 +2227,8 @@ class FakeDiscord:
             msg["message_reference"] = ref
             msg["referenced_message"] = copy.deepcopy(referenced)
         self._store_message(msg)
+        if not dispatch:
+            return msg
         event = copy.deepcopy(msg)
         is_dm = channel["type"] == CHANNEL_DM
         if not is_dm:

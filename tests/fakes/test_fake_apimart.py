@@ -258,3 +258,23 @@ async def test_waiting_and_rates(http: aiohttp.ClientSession):
         assert api.requests[0].headers == {}
         assert api.peak_rate() == 3.0
         assert api.peak_rate(route="submit") == 0.0
+
+
+async def test_file_downloads_can_be_cut_short_or_stall(
+    api: FakeAPIMart, http: aiohttp.ClientSession
+):
+    url = api.add_file("v.mp4", b"v" * 1000)
+    api.truncate_next(keep_bytes=10)
+    api.stall_next(0.05, keep_bytes=10)
+    async with http.get(url) as resp:
+        assert (resp.status, resp.content_length) == (200, 1000)
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await resp.read()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with http.get(url) as resp:
+        assert await resp.read() == b"v" * 1000
+    assert loop.time() - started >= 0.05
+    async with http.get(url) as resp:
+        assert await resp.read() == b"v" * 1000
+    assert len(api.downloads) == 3

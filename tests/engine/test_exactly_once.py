@@ -1,0 +1,119 @@
+"""Exactly once, whatever the traffic: a crash between posting a result and marking it delivered
+never leads to a second post, however many messages came in between, in a channel or a DM.
+
+The job's clock starts at the real time: the search for an earlier post compares the attempt's
+start with the time inside Discord's message ids.
+"""
+
+import time
+
+import pytest
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.delivery import Delivery
+from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import DeliveryOutcome
+from bot.jobs.store import Stage
+from bot.status_messages import StatusMessages
+from tests.conftest import FakeClock
+from tests.engine.world import results
+from tests.jobstates import claimed, finished, submitted
+
+CHATTER = 300
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(start=time.time())
+
+
+async def finished_job(store, clock, fake, api):
+    """A completed job, claimed for its delivery; its video is served by the fake APIMart."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    job = await submitted(store, job, now=clock())
+    info = TaskInfo(
+        task_id=job.task_id,
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file(f"v{job.id}.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    return job
+
+
+async def chatter(fake, count, channel_id=None):
+    """Members talking in the conversation (without a gateway: nobody listens)."""
+    for n in range(count):
+        await fake.message_create(f"chatter {n}", channel_id=channel_id, dispatch=False)
+
+
+async def restarted(store, job_id):
+    """The process died before marking the job delivered; the next one claims it again."""
+    await store.release_all_leases()
+    stored = await store.get(job_id)
+    assert stored.delivered_at is None and stored.delivery_started_at is not None
+    return await claimed(store, job_id, Stage.DELIVER)
+
+
+async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_of_messages(
+    store, clock, fake, client, api, session
+):
+    delivery = Delivery(client, session, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    channel = await client.fetch_channel(fake.channel_id)
+    announcement = await channel.send("status: rendering")
+    await store.set_status_message(job.id, announcement.id)
+    await chatter(fake, CHATTER)
+    first = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    await chatter(fake, 50)
+    fake.nonce_window = 0  # the restart came after Discord forgot the nonce
+    clock.advance(600)
+    second = await delivery(await restarted(store, job.id))
+    assert second.outcome is DeliveryOutcome.DELIVERED
+    assert second.message_id == first.message_id
+    assert len(results(fake, job.id)) == 1
+
+
+async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_messages(
+    store, clock, fake, client, api, session
+):
+    fake.forbidden_channels.add(fake.channel_id)  # the channel is closed to the bot: DM
+    dm_channel = fake.dm_channel_id(fake.user_id)
+    delivery = Delivery(client, session, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    await chatter(fake, CHATTER // 2, dm_channel)
+    first = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    assert len(results(fake, job.id, dm_channel)) == 1
+    await chatter(fake, CHATTER // 2, dm_channel)
+    fake.nonce_window = 0
+    clock.advance(600)
+    second = await delivery(await restarted(store, job.id))
+    assert second.outcome is DeliveryOutcome.DELIVERED
+    assert second.message_id == first.message_id
+    assert len(results(fake, job.id, dm_channel)) == 1
+    assert results(fake, job.id) == []
+
+
+async def test_after_a_crash_right_after_posting_the_status_message_still_ends_as_done(
+    store, clock, fake, client, api, session
+):
+    job = await finished_job(store, clock, fake, api)
+    channel = await client.fetch_channel(fake.channel_id)
+    announced = (await channel.send(f"Job #{job.id} is rendering")).id
+    await store.set_status_message(job.id, announced)
+    # The first process posts the result and dies before it edits the status message.
+    dying = Delivery(client, session, store, clock=clock)
+    await dying(await claimed(store, job.id, Stage.DELIVER))
+    fake.nonce_window = 0
+    status = StatusMessages(client, store, clock=clock)
+    delivery = Delivery(client, session, store, clock=clock, status=status)
+    result = await delivery(await restarted(store, job.id))
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert len(results(fake, job.id)) == 1
+    assert f"Job #{job.id} is done" in fake.get_message(announced)["content"]

@@ -1,0 +1,166 @@
+"""Leases across processes: two engines on one database, each with its own lease owner.
+
+The second engine starts with `recover_at_start=False`: with several live processes, a starting
+one must not release the others' claims (that is only right for SQLite's single process).
+"""
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import replace
+
+from bot.jobs.models import JobState
+from bot.jobs.store import JobStore, LeaseTerms, Stage
+from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
+from tests.fakes.apimart import TaskPlan
+
+
+class Overlaps:
+    """Notes every time two workers are inside the same call for the same job at once."""
+
+    def __init__(self):
+        self.active = set()
+        self.overlaps = []
+        self.calls = Counter()
+
+    def watch(self, who, what, call, key):
+        async def watched(*args, **kwargs):
+            busy = (what, key(*args))
+            if busy in self.active:
+                self.overlaps.append(busy)
+            self.active.add(busy)
+            self.calls[who] += 1
+            try:
+                # Hold the job a moment, so a second claim of it would overlap.
+                await asyncio.sleep(0.01)
+                return await call(*args, **kwargs)
+            finally:
+                self.active.discard(busy)
+
+        return watched
+
+
+async def test_two_engines_on_one_database_never_work_on_the_same_job_at_once(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=3)
+    # Eight results in one channel at once: keep Discord's per-route bucket out of the way.
+    fake.rate_limit_limit = fake.rate_limit_remaining = 50
+    overlaps = Overlaps()
+    engines = {}
+    for name in ("a", "b"):
+        engine = make_engine(
+            db,
+            api,
+            session,
+            client,
+            fake,
+            leases=LeaseTerms(owner=f"process-{name}"),
+            recover_at_start=False,
+            wrap_delivery=lambda deliver, name=name: overlaps.watch(
+                name, "deliver", deliver, lambda job: job.id
+            ),
+            submit_workers=2,
+            concurrency=2,
+            delivery_workers=2,
+        )
+        for method, key in (("submit", lambda request: request.prompt), ("get_task", str)):
+            call = getattr(engine.client, method)
+            monkeypatch.setattr(engine.client, method, overlaps.watch(name, method, call, key))
+        engines[name] = engine
+    jobs = [await engines["a"].record(f"job {n}") for n in range(8)]
+    async with running(*engines.values()):
+        for job in jobs:
+            await wait_for_result(fake, job.id, timeout=5)
+    assert overlaps.overlaps == []
+    assert overlaps.calls["a"] and overlaps.calls["b"], "both engines took part"
+    assert sorted(submit["prompt"] for submit in api.submits) == [f"job {n}" for n in range(8)]
+    assert all(len(results(fake, job.id)) == 1 for job in jobs)
+    assert all(api.task(task_id).polls == 3 for task_id in api.task_ids)
+
+
+async def test_a_poll_claimed_by_a_dead_process_is_taken_over_once_its_lease_lapses(
+    db, api, session, client, fake
+):
+    api.default_plan = TaskPlan(polls_until_done=1)
+    survivor = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="alive"),
+        recover_at_start=False,
+        timing=replace(TIMING, first_poll_delay=0.0),
+    )
+    job = await survivor.queue()
+    dead = JobStore(db, leases=LeaseTerms(owner="dead", poll=0.15))
+    claimed_at = time.time()
+    assert await dead.claim_due(Stage.POLL, 10)  # then the process is killed
+    async with running(survivor):
+        await wait_for_result(fake, job.id)
+    [first_poll] = api.requests_for("poll")
+    assert first_poll.time >= claimed_at + 0.15, "not taken before the lease lapsed"
+    assert len(results(fake, job.id)) == 1
+
+
+async def test_a_submit_claimed_by_a_dead_process_is_told_as_unknown_never_resent(
+    db, api, session, client, fake
+):
+    survivor = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="alive"), recover_at_start=False
+    )
+    job = await survivor.record()
+    dead = JobStore(db, leases=LeaseTerms(owner="dead", submit=0.15))
+    [claim] = await dead.claim_due(Stage.SUBMIT, 10)  # it may have sent the request, then died
+    assert claim.state is JobState.SUBMITTING
+    async with running(survivor):
+        told = await wait_for_result(fake, job.id)
+    assert "can't tell whether" in told["content"]
+    assert api.submits == []
+    assert (await survivor.store.get(job.id)).state is JobState.SUBMIT_UNKNOWN
+
+
+async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=1)
+    # One delivery worker, stuck below: the stale process cannot claim the job again itself.
+    stale = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="a", deliver=0.1),
+        delivery_workers=1,
+    )
+    fresh = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
+    )
+
+    async def frozen(job, stage):
+        await asyncio.Event().wait()  # its process is paused: renewals never get through
+
+    monkeypatch.setattr(stale.store, "renew", frozen)
+    begun = []
+    begin_delivery = stale.store.begin_delivery
+
+    async def noting_begin_delivery(job, **kwargs):
+        begun.append(await begin_delivery(job, **kwargs))
+        return begun[-1]
+
+    monkeypatch.setattr(stale.store, "begin_delivery", noting_begin_delivery)
+    job = await stale.queue()
+    api.stall_next(0.4)  # the stale worker's download resumes after its lease lapsed
+    async with running(stale):
+        await api.wait_for_downloads(1)
+        async with running(fresh):
+            posted = await wait_for_result(fake, job.id)
+            await fake.wait_for(lambda: begun, description="the stale worker to try to post")
+    assert begun == [None], "its claim was fenced off: it did not post"
+    assert results(fake, job.id) == [posted]
+    stored = await fresh.store.get(job.id)
+    assert stored.delivery_message_id == int(posted["id"])
+    assert stored.delivery_attempts == 1, "the stale worker's retry was not written either"
+    assert time.time() >= stored.delivered_at

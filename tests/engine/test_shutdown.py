@@ -1,0 +1,50 @@
+"""Graceful shutdown: work in flight finishes or is handed back, new work is turned away
+politely, and nothing is marked delivered before the member was told."""
+
+import asyncio
+
+from bot.jobs.models import JobState
+from tests.engine.world import is_result
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
+
+
+async def test_closing_during_a_submit_lets_it_finish_and_turns_new_commands_away(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        world.api.delay_next("submit", 0.3)
+        first = await world.video(prompt="sent just before the stop")
+        await world.api.wait_for_submits(1)  # APIMart is taking its time to answer
+        closing = asyncio.create_task(world.bot.close())
+        await world.discord.wait_for(lambda: world.bot.closing, description="the bot closing")
+        second = await world.video(prompt="asked while stopping")
+        refused = await second.wait_for_answer()
+        assert "I'm restarting right now" in refused["content"]
+        await closing
+        answered = await first.wait_for_answer()
+        assert "queued as job #1" in answered["content"]
+        [row] = await world.db.fetch_all("SELECT state, task_id, lease_owner FROM jobs")
+        assert (row["state"], row["task_id"]) == (JobState.QUEUED.value, world.api.task_ids[0])
+        assert row["lease_owner"] is None
+        assert len(world.api.submits) == 1
+        assert world.bot.extensions == {}, "extensions were unloaded"
+
+
+async def test_a_delivery_cut_short_by_shutdown_is_not_marked_and_is_posted_after_restart(
+    tmp_path,
+):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = TaskPlan(polls_until_done=1)
+        async with running_bot(tmp_path, fake=fake, api=api, shutdown_grace=0.2) as world:
+            api.stall_next(30)  # the result download hangs past the shutdown grace
+            await world.video(prompt="a long download")
+            await api.wait_for_downloads(1)
+            await world.bot.close()
+            [row] = await world.db.fetch_all("SELECT delivered_at, lease_owner FROM jobs")
+            assert row["delivered_at"] is None, "not marked delivered: nobody was told"
+            assert row["lease_owner"] is None, "its claim was handed back"
+            assert not [m for m in fake.messages() if is_result(1)(m)]
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await fake.wait_for_message(predicate=is_result(1), timeout=5)
+            await world.bot.poller.stop()
+        assert len([m for m in fake.messages() if is_result(1)(m)]) == 1

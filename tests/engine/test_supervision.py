@@ -1,0 +1,196 @@
+"""Supervised stages: whatever a stage raises, the next job is delivered and the failing one is
+tried again (or ends honestly), never left claimed."""
+
+import logging
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from bot.jobs.models import JobState
+from bot.jobs.service import SubmitTiming
+from bot.jobs.store import LeaseTerms, Stage
+from tests.engine.faults import for_job, raise_on
+from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
+from tests.fakes.apimart import TaskPlan
+
+LOCKED = sqlite3.OperationalError("database is locked")
+
+
+def logged(caplog, text):
+    return [record for record in caplog.records if text in record.getMessage()]
+
+
+async def test_a_poll_that_raises_is_polled_again_and_the_next_job_is_still_delivered(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    api.default_plan = TaskPlan(polls_until_done=2)
+    engine = make_engine(db, api, session, client, fake)
+    failing = await engine.queue("hit by a locked database")
+    other = await engine.queue("unharmed")
+    raised = raise_on(
+        monkeypatch, engine.store, "record_progress", LOCKED, when=for_job(failing.id)
+    )
+    async with running(engine):
+        await wait_for_result(fake, other.id)
+        await wait_for_result(fake, failing.id)
+    assert raised, "the fault really hit the poll"
+    assert logged(caplog, f"Job {failing.id}: poll failed unexpectedly")
+    assert len(results(fake, failing.id)) == len(results(fake, other.id)) == 1
+
+
+async def test_a_status_edit_that_raises_does_not_strand_the_job(
+    db, api, session, client, fake, caplog
+):
+    api.default_plan = TaskPlan(polls_until_done=3)
+    edits = []
+
+    async def status_edit(job):
+        edits.append(job.id)
+        if len(edits) == 1:
+            raise ConnectionResetError("Discord hung up while the status was edited")
+
+    engine = make_engine(db, api, session, client, fake, on_progress=status_edit)
+    failing = await engine.queue()
+    other = await engine.queue()
+    async with running(engine):
+        await wait_for_result(fake, failing.id)
+        await wait_for_result(fake, other.id)
+    assert len(edits) >= 3, "progress went on being reported after the failed edit"
+    assert logged(caplog, "failed unexpectedly")
+
+
+async def test_a_delivery_that_raises_is_retried_and_the_next_job_is_still_delivered(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine = make_engine(db, api, session, client, fake)
+    failing = await engine.queue()
+    other = await engine.queue()
+    raised = raise_on(
+        monkeypatch, engine.delivery, "_deliver", RuntimeError("a bug"), when=for_job(failing.id)
+    )
+    async with running(engine):
+        await wait_for_result(fake, other.id)
+        await wait_for_result(fake, failing.id)
+    assert raised
+    stored = await engine.store.get(failing.id)
+    assert stored.delivered_at is not None
+    assert stored.delivery_attempts == 2
+
+
+async def test_marking_delivered_that_fails_is_retried_and_the_result_is_posted_once(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    caplog.set_level(logging.INFO)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine = make_engine(db, api, session, client, fake)
+    failing = await engine.queue()
+    other = await engine.queue()
+    raised = raise_on(
+        monkeypatch,
+        engine.store,
+        "mark_delivered",
+        sqlite3.OperationalError("disk I/O error"),
+        when=for_job(failing.id),
+    )
+    async with running(engine):
+        await wait_for_result(fake, other.id)
+        [posted] = [await wait_for_result(fake, failing.id)]
+        await fake.wait_for(lambda: len(raised) == 1, description="the fault to hit")
+        await fake.wait_for(
+            lambda: logged(caplog, f"Job {failing.id} was already delivered"),
+            description="the retry to find the post",
+        )
+    stored = await engine.store.get(failing.id)
+    assert stored.delivered_at is not None
+    assert stored.delivery_message_id == int(posted["id"])
+    assert results(fake, failing.id) == [posted]
+
+
+async def test_a_task_id_write_that_fails_a_while_is_retried_and_the_job_delivered(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=1)
+    timing = replace(TIMING, store_task_backoff=0.01)
+    engine = make_engine(db, api, session, client, fake, timing=timing)
+    job = await engine.record()
+    raised = raise_on(monkeypatch, engine.store, "mark_submitted", LOCKED, times=3)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert len(raised) == 3
+    assert len(api.submits) == 1
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+
+
+async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
+    db, api, session, client, fake, monkeypatch
+):
+    """The request may have left: once its lease lapses the member is told, nothing is resent."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    leases = LeaseTerms(owner="engine-a", submit=0.15)
+    timing = SubmitTiming(first_poll_delay=0.01, orphan_grace=0.0, store_task_attempts=1)
+    engine = make_engine(db, api, session, client, fake, leases=leases, timing=timing)
+    failing = await engine.record("its task id is never stored")
+    raise_on(monkeypatch, engine.store, "mark_submitted", OSError(28, "No space left on device"))
+    async with running(engine):
+        told = await wait_for_result(fake, failing.id)
+        following = await engine.queue("sent after the fault")
+        await wait_for_result(fake, following.id)
+    assert "can't tell whether" in told["content"]
+    assert (await engine.store.get(failing.id)).state is JobState.SUBMIT_UNKNOWN
+    assert [submit["prompt"] for submit in api.submits] == [
+        "its task id is never stored",
+        "sent after the fault",
+    ]
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+async def test_a_crash_of_a_stage_loop_itself_is_restarted_by_its_supervisor(
+    db, api, session, client, fake, monkeypatch, caplog, stage
+):
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine = make_engine(db, api, session, client, fake)
+    job = await engine.record()
+    raised = raise_on(
+        monkeypatch,
+        engine.store,
+        "claim_due",
+        LOCKED,
+        when=lambda claimed_stage, limit: claimed_stage is stage,
+    )
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert raised
+    assert logged(caplog, f"The {stage} stage crashed; restarting it")
+
+
+async def test_start_up_recovery_that_fails_once_is_retried_and_polling_starts(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    caplog.set_level(logging.INFO)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine = make_engine(db, api, session, client, fake)
+    job = await engine.record()
+    raised = raise_on(monkeypatch, engine.store, "release_all_leases", LOCKED)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert raised
+    assert logged(caplog, "Engine start-up recovery crashed; restarting it")
+
+
+async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_it_lapses(
+    db, api, session, client, fake, monkeypatch
+):
+    api.default_plan = TaskPlan(polls_until_done=2)
+    leases = LeaseTerms(owner="engine-a", poll=0.3)
+    # Given back, the job would be polled again after 0.01 s; lapsing takes the lease's 0.3 s.
+    engine = make_engine(db, api, session, client, fake, leases=leases, crash_retry=0.01)
+    job = await engine.queue()
+    raise_on(monkeypatch, engine.store, "record_progress", LOCKED)
+    raised = raise_on(monkeypatch, engine.store, "release", LOCKED)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert raised
+    first, second = api.requests_for("poll")
+    assert second.time - first.time >= 0.2, "polled again once the claim lapsed"
