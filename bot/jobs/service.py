@@ -113,6 +113,8 @@ class JobService:
         log.info(
             "Job %d recorded for user %d in guild %s", job.id, requester.user_id, requester.guild_id
         )
+        # The submit stage learns when this job falls due, should its command not send it.
+        self._on_change()
         return job
 
     async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
