@@ -15,7 +15,6 @@ import discord
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
-from bot.db import Database
 from bot.delivery import Delivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -29,6 +28,7 @@ from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
+from bot.storage import Database
 from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import pytest
 
 from bot.db import Database, Migration, load_migrations
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "sqlite"
 
 
 async def test_migrates_an_empty_file_and_records_the_version(tmp_path):

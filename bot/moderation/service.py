@@ -5,10 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import aiosqlite
-
 from bot.apimart.models import VideoRequest
-from bot.db import Database
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.moderation.facts import member_facts
@@ -17,6 +14,7 @@ from bot.moderation.pause import SubmissionPause
 from bot.moderation.report import preview
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
+from bot.storage import Connection, Database
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +51,7 @@ class Moderation:
 
     async def admit(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         requester: Requester,
         request: VideoRequest,
         now: float,

@@ -1,0 +1,184 @@
+"""The SQLite connection: WAL, a busy timeout, one writer path and the migration runner."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import aiosqlite
+from aiosqlite.context import Result
+
+from bot.storage.base import MIGRATIONS_ROOT, Migration, Row, load_migrations
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = MIGRATIONS_ROOT / "sqlite"
+_BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseInUse(RuntimeError):
+    """Another process already runs the bot on this SQLite file."""
+
+
+def _lock_file(path: Path) -> int:
+    """Hold an exclusive lock beside the database for as long as this process lives.
+
+    SQLite is for one process: a second bot on the same file would take over leases that the
+    first one still works on. The lock is released by the kernel however the holder dies.
+    """
+    descriptor = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise DatabaseInUse(
+            f"another bot process is already using {path}; SQLite is for one process"
+        ) from None
+    return descriptor
+
+
+class SqliteConnection:
+    """The connection inside a transaction; SQLite runs the portable SQL as it is."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Result[aiosqlite.Cursor]:
+        """Run one statement; await it, or use it with `async with`, for its cursor."""
+        return self._connection.execute(sql, parameters)
+
+    async def serialize(self, name: str) -> None:
+        """Nothing to do: `BEGIN IMMEDIATE` already makes every write transaction run alone."""
+
+
+class SqliteDatabase:
+    """One aiosqlite connection; every statement goes through one lock, so writes never race."""
+
+    dialect: Literal["sqlite"] = "sqlite"
+
+    def __init__(
+        self, connection: aiosqlite.Connection, lock_descriptor: int | None = None
+    ) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+        self._lock_descriptor = lock_descriptor
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteDatabase:
+        """Open (creating the folder and file if needed) with WAL and a busy timeout.
+
+        Raises `DatabaseInUse` when another process holds the file, `OSError` or
+        `sqlite3.Error` when it cannot be created, opened or written.
+        """
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = _lock_file(path)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            await connection.close()
+            os.close(descriptor)
+            raise
+        return cls(connection, descriptor)
+
+    async def close(self) -> None:
+        """Wait for the statement in flight, then close and let another process have the file."""
+        async with self._lock:
+            await self._connection.close()
+        if self._lock_descriptor is not None:
+            os.close(self._lock_descriptor)
+            self._lock_descriptor = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteConnection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteConnection(self._connection)
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a read and return every row."""
+        async with self._lock, self._connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a read and return the first row, if any."""
+        async with self._lock, self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def get_value(self, key: str) -> str | None:
+        """A small fact kept between runs, or None."""
+        row = await self.fetch_one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return str(row[0]) if row is not None else None
+
+    async def set_value(self, key: str, value: str) -> None:
+        """Remember a small fact between runs."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def schema_version(self) -> int:
+        """The highest migration applied, 0 for an empty database."""
+        async with self._lock:
+            await self._ensure_version_table()
+            async with self._connection.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+            ) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply the migrations not yet applied, each in its own transaction; return them."""
+        pending = list(migrations if migrations is not None else load_migrations(MIGRATIONS_DIR))
+        current = await self.schema_version()
+        applied: list[int] = []
+        for migration in pending:
+            if migration.version <= current:
+                continue
+            async with self._lock:
+                # executescript runs the file and the bookkeeping as one transaction.
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    f"{migration.sql.rstrip().rstrip(';')};\n"
+                    "INSERT INTO schema_version (version, name, applied_at) "
+                    f"VALUES ({migration.version}, '{migration.name}', {time.time()!r});\n"
+                    "COMMIT;"
+                )
+                try:
+                    await self._connection.executescript(script)
+                except BaseException:
+                    if self._connection.in_transaction:
+                        await self._connection.execute("ROLLBACK")
+                    raise
+            log.info("Applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+        return applied
+
+    async def _ensure_version_table(self) -> None:
+        await self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+        )
