@@ -59,6 +59,8 @@ class Moderation:
         """Refuse a job that breaks a rule; runs inside the job insert's transaction."""
         if requester.guild_id is None:
             return
+        # One admission per member at a time, across processes too: a burst cannot overshoot.
+        await conn.serialize(f"admission:{requester.guild_id}:{requester.user_id}")
         facts = await member_facts(conn, requester, now)
         refusal = first_refusal(facts, requester, request, now)
         if refusal is None:
