@@ -167,6 +167,9 @@ class VideoBot(commands.Bot):
             ),
             budget=budget,
             announce=self._announce_orphan,
+            # Only on SQLite is this process alone: on PostgreSQL other processes may hold
+            # claims right now, so a restart waits for leases to lapse instead.
+            recover_at_start=self.db.dialect == "sqlite",
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:

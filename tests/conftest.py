@@ -102,10 +102,11 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 def pytest_terminal_summary(terminalreporter) -> None:
     """Say so when PostgreSQL tests were skipped, and how to run them."""
     if backends.skipped:
+        problem = backends.probe.problem(backends.postgres_dsn())
         terminalreporter.write_line(
-            f"{len(backends.skipped)} PostgreSQL tests skipped: no server at"
-            f" {backends.describe_location(backends.postgres_dsn())}. Start one"
-            " (pg_ctlcluster 15 main start) or set TEST_POSTGRES_DSN=postgresql://user@host:port/db;"
-            " REQUIRE_POSTGRES=1 makes this an error.",
+            f"{len(backends.skipped)} PostgreSQL tests were skipped: {problem}"
+            " (e.g. pg_ctlcluster 15 main start, or"
+            " TEST_POSTGRES_DSN=postgresql://user@host:port/db); REQUIRE_POSTGRES=1 makes"
+            " this an error.",
             yellow=True,
         )

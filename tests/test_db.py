@@ -80,6 +80,5 @@ async def test_values_survive_between_runs(backend):
 
 def test_portable_sql_is_translated_for_postgresql():
     assert translate("UPDATE t SET a = ? WHERE b IS ? AND c IS NOT ? AND d = '?'") == (
-        "UPDATE t SET a = $1 WHERE b IS NOT DISTINCT FROM $2 AND c IS DISTINCT FROM $3"
-        " AND d = '?'"
+        "UPDATE t SET a = $1 WHERE b IS NOT DISTINCT FROM $2 AND c IS DISTINCT FROM $3 AND d = '?'"
     )
