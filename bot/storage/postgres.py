@@ -62,19 +62,19 @@ def describe_location(dsn: str) -> str:
 def translate(sql: str) -> str:
     """The portable SQL in PostgreSQL's form: `?` becomes `$n`, `IS ?` `IS NOT DISTINCT FROM`.
 
-    Quoted text and identifiers are copied untouched.
+    Quoted text, quoted identifiers and `--` comments are copied untouched.
     """
     out: list[str] = []
     number = 0
-    quote: str | None = None
+    quote: str | None = None  # the quote (or "\n" for a comment) that ends the current span
     for char in sql:
         if quote is not None:
             out.append(char)
             if char == quote:
                 quote = None
             continue
-        if char in "'\"":
-            quote = char
+        if char in "'\"" or (char == "-" and out and out[-1] == "-"):
+            quote = char if char != "-" else "\n"
             out.append(char)
             continue
         if char != "?":
