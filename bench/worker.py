@@ -25,13 +25,13 @@ import aiohttp
 
 from bench.clock import CompressedClock, CompressedEventLoop
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
-from bot.db import Database
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from bot.storage.sqlite import SqliteDatabase as Database
 
 API_KEY = "bench-key"
 SUBMITTERS = 32  # members pressing /video at once

@@ -7,16 +7,20 @@ import logging
 import signal
 import sqlite3
 import sys
+from pathlib import Path
 
+import asyncpg
 import discord
 import yarl
 from pydantic import ValidationError
 
 from bot.app import VideoBot
-from bot.db import Database, DatabaseInUse
 from bot.engine.clock import SteadyClock
 from bot.logs import configure_logging
 from bot.settings import Settings, describe_settings_errors
+from bot.storage import Database
+from bot.storage.postgres import PostgresDatabase, describe_location
+from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
 
 log = logging.getLogger("bot")
 
@@ -42,9 +46,15 @@ def point_discord_at(settings: Settings) -> None:
 
 async def open_database(settings: Settings) -> Database | None:
     """The migrated database, or None after one clear line saying why it cannot be used."""
-    path = settings.database_path
+    if settings.database_url is not None:
+        return await open_postgres(settings.database_url.get_secret_value())
+    return await open_sqlite(settings.database_path)
+
+
+async def open_sqlite(path: Path) -> Database | None:
+    """The SQLite file at DATABASE_PATH (the default: nothing to set up), migrated."""
     try:
-        db = await Database.open(path)
+        db = await SqliteDatabase.open(path)
     except DatabaseInUse as error:
         log.error(
             "Cannot start: %s. Stop the other process, or use PostgreSQL to run several.", error
@@ -63,6 +73,31 @@ async def open_database(settings: Settings) -> Database | None:
         await db.close()
         log.error(
             "Cannot write the database at %s (%s): check free space and permissions", path, error
+        )
+        return None
+    return db
+
+
+async def open_postgres(dsn: str) -> Database | None:
+    """The PostgreSQL database at DATABASE_URL, migrated (several processes may share it)."""
+    where = describe_location(dsn)
+    try:
+        db = await PostgresDatabase.open(dsn)
+    except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
+        log.error(
+            "Cannot connect to PostgreSQL at %s (%s): check DATABASE_URL and that the server runs",
+            where,
+            e,
+        )
+        return None
+    try:
+        await db.migrate()
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        await db.close()
+        log.error(
+            "Cannot create the tables in PostgreSQL at %s (%s): check the user's rights",
+            where,
+            error,
         )
         return None
     return db

@@ -16,7 +16,6 @@ import discord
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
-from bot.db import Database
 from bot.delivery import Delivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -30,6 +29,7 @@ from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
+from bot.storage import Database
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
 
@@ -175,6 +175,9 @@ class VideoBot(commands.AutoShardedBot):
             ),
             budget=budget,
             announce=self._announce_orphan,
+            # Only on SQLite is this process alone: on PostgreSQL other processes may hold
+            # claims right now, so a restart waits for leases to lapse instead.
+            recover_at_start=self.db.dialect == "sqlite",
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     Field,
@@ -39,6 +40,11 @@ class Settings(BaseSettings):
     )
     database_path: Path = Field(
         default=Path("data/bot.sqlite3"), description="a file path for the SQLite database"
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="a PostgreSQL URL such as postgresql://bot:password@db:5432/bot"
+        " (unset: SQLite at DATABASE_PATH)",
     )
     discord_api_base: str | None = Field(
         default=None, description="an http(s) URL such as http://localhost:8080/api/v10"
@@ -158,6 +164,16 @@ class Settings(BaseSettings):
             return self.api_requests_per_second
         return self.api_requests_per_second * len(self.shard_ids) / self.shard_count
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return None
+        if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql://")
+        return text
+
     @field_validator("discord_gateway_url")
     @classmethod
     def _ws_url(cls, value: str | None) -> str | None:
@@ -197,7 +213,11 @@ class Settings(BaseSettings):
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so logging can scrub them."""
-        return (self.discord_token.get_secret_value(), self.apimart_api_key.get_secret_value())
+        secrets = [self.discord_token.get_secret_value(), self.apimart_api_key.get_secret_value()]
+        if self.database_url is not None:
+            password = urlsplit(self.database_url.get_secret_value()).password
+            secrets.extend([password] if password else [])
+        return tuple(secrets)
 
 
 def describe_settings_errors(error: ValidationError) -> list[str]:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real SQLite file, and a controllable clock."""
+"""Shared fixtures: a real database (SQLite and PostgreSQL), and a controllable clock."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import aiohttp
 import discord
 import pytest
 
-from bot.db import Database
 from bot.jobs.store import JobStore
+from bot.storage import Database
+from tests import backends
+from tests.backends import Backend, PostgresBackend, SqliteBackend
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, assert_no_spec_violations, discord_pointed_at
@@ -33,9 +35,29 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def backend(request, tmp_path) -> AsyncIterator[Backend]:
+    """Where the test's database lives; every test that uses it runs on both engines."""
+    if request.param == "sqlite":
+        yield SqliteBackend(tmp_path / "data" / "bot.sqlite3")
+        return
+    problem = backends.postgres_unavailable(request.node.nodeid)
+    if problem is not None:
+        pytest.skip(problem)
+    dsn = backends.postgres_dsn()
+    schema = await backends.new_schema(dsn)
+    place = PostgresBackend(dsn, schema)
+    try:
+        yield place
+    finally:
+        for database in place.opened:
+            await database.close()
+        await backends.drop_schema(dsn, schema)
+
+
 @pytest.fixture
-async def db(tmp_path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "data" / "bot.sqlite3")
+async def db(backend: Backend) -> AsyncIterator[Database]:
+    database = await backend.open()
     await database.migrate()
     yield database
     await database.close()
@@ -75,3 +97,16 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """One HTTP session, as the bot owns one."""
     async with aiohttp.ClientSession() as http:
         yield http
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say so when PostgreSQL tests were skipped, and how to run them."""
+    if backends.skipped:
+        problem = backends.probe.problem(backends.postgres_dsn())
+        terminalreporter.write_line(
+            f"{len(backends.skipped)} PostgreSQL tests were skipped: {problem}"
+            " (e.g. pg_ctlcluster 15 main start, or"
+            " TEST_POSTGRES_DSN=postgresql://user@host:port/db); REQUIRE_POSTGRES=1 makes"
+            " this an error.",
+            yellow=True,
+        )

@@ -14,8 +14,9 @@ import discord
 import yarl
 
 from bot.app import VideoBot
-from bot.db import Database
 from bot.settings import Settings
+from bot.storage import Database
+from bot.storage.sqlite import SqliteDatabase
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 
@@ -91,9 +92,13 @@ async def running_bot(
     fake: FakeDiscord | None = None,
     api: FakeAPIMart | None = None,
     clock: Callable[[], float] = time.time,
+    database: Database | None = None,
     **settings: Any,
 ) -> AsyncIterator[World]:
-    """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards."""
+    """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards.
+
+    The bot uses its own SQLite file unless given a migrated `database` (which the caller closes).
+    """
     async with (
         FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
         FakeAPIMart(api_key=API_KEY) if api is None else _given(api) as api_fake,
@@ -102,7 +107,7 @@ async def running_bot(
         if plan is not None:
             api_fake.default_plan = plan
         config = fast_settings(tmp_path, api_fake, discord_fake, **settings)
-        db = await Database.open(config.database_path)
+        db = database or await SqliteDatabase.open(config.database_path)
         await db.migrate()
         bot = VideoBot(
             config,
@@ -122,7 +127,8 @@ async def running_bot(
             finally:
                 # Even if the bot died (e.g. a rejected command sync), close the database, whose
                 # worker thread would otherwise keep the test process from exiting.
-                await db.close()
+                if database is None:
+                    await db.close()
         # Only reached when the test body passed, so a failing test keeps its own error.
         assert_no_spec_violations(discord_fake)
 

@@ -20,6 +20,7 @@ def clean_env(monkeypatch, tmp_path):
         "APIMART_BASE_URL",
         "POLL_INTERVAL",
         "LINK_ALLOWED_NETWORKS",
+        "DATABASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -113,3 +114,51 @@ def test_shard_settings_that_cannot_work_are_explained(monkeypatch, count, ids, 
     with pytest.raises(ValidationError) as caught:
         Settings()
     assert complaint in " ".join(describe_settings_errors(caught.value))
+
+
+def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    assert Settings().database_url is None, "SQLite at DATABASE_PATH unless told otherwise"
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert Settings().database_url is None
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:hunter22@db:5432/bot")
+    settings = Settings()
+    assert settings.database_url is not None
+    assert "hunter22" not in repr(settings)
+    assert "hunter22" in settings.secrets()
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot:hunter22@db/bot")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith("DATABASE_URL is invalid")
+    assert "hunter22" not in line
+
+
+def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+        "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
+    assert "Traceback" not in output
+    assert "hunter22" not in output

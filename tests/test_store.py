@@ -1,10 +1,11 @@
-"""The job lifecycle in SQLite, one transaction per change."""
+"""The job lifecycle in the database, one transaction per change."""
 
 import asyncio
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import Stage
+from bot.jobs.store import JobStore, LeaseTerms, Stage
+from tests.backends import postgres_only
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(
@@ -74,6 +75,18 @@ async def test_next_due_covers_submits_polls_and_deliveries(store, clock):
     assert await store.next_due(Stage.DELIVER) is None
 
 
+async def test_direct_message_jobs_are_listed_and_queued_apart_from_servers(store, clock):
+    """A job from a DM has no server: NULL matches NULL, never a server's jobs."""
+    in_dm = Requester(user_id=42, channel_id=8, guild_id=None)
+    in_server = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    first = await store.create(in_dm, REQUEST, now=clock(), submit_by=clock() + 60)
+    second = await store.create(in_dm, REQUEST, now=clock(), submit_by=clock() + 60)
+    listed = await store.recent_for_user(None, 42, 10)
+    assert [job.id for job in listed] == [second.id, first.id]
+    assert await store.queue_position(second) == 2
+    assert [job.id for job in await store.recent_for_user(1, 42, 10)] == [in_server.id]
+
+
 async def test_concurrent_creates_lose_nothing(store, clock):
     jobs = await asyncio.gather(
         *(
@@ -91,6 +104,27 @@ async def test_concurrent_creates_lose_nothing(store, clock):
 
 
 # Leases and fencing ------------------------------------------------------------------------
+
+
+@postgres_only
+async def test_two_processes_claiming_at_once_never_claim_a_job_twice(store, clock, backend):
+    """Two processes (two pools, two lease owners) race for the same due jobs."""
+    other = JobStore(await backend.open(), clock=clock, leases=LeaseTerms())
+    assert other.leases.owner != store.leases.owner
+    for i in range(60):
+        requester = Requester(user_id=i, channel_id=1, guild_id=1)
+        await store.create(requester, REQUEST, now=clock(), submit_by=clock())
+
+    async def worker(process):
+        claimed = []
+        while batch := await process.claim_due(Stage.SUBMIT, 3):
+            claimed.extend((job.id, job.version) for job in batch)
+        return claimed
+
+    claims = await asyncio.gather(*(worker(p) for p in [store, other] * 4))
+    ids = [job_id for claimed in claims for job_id, _ in claimed]
+    assert sorted(ids) == list(range(1, 61)), "each job claimed exactly once"
+    assert any(claims[0::2]) and any(claims[1::2]), "both processes took part"
 
 
 async def test_a_claimed_job_is_not_claimed_again_until_its_lease_lapses(store, clock):

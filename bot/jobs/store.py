@@ -18,11 +18,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.db import Database
 from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, MessageRef, Requester
+from bot.storage import Connection, Database, Row
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 _FINAL = tuple(state.value for state in FINAL_STATES)
@@ -31,7 +29,7 @@ _FINAL = tuple(state.value for state in FINAL_STATES)
 _POLLED = (*_ACTIVE, JobState.TIMED_OUT.value)
 # Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
 # and the insert are atomic (a burst of requests cannot overshoot a quota).
-Admission = Callable[[aiosqlite.Connection, Requester, VideoRequest, float], Awaitable[None]]
+Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[None]]
 CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
@@ -98,7 +96,7 @@ def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
 
 
-def _job_from_row(row: aiosqlite.Row) -> Job:
+def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
         requester=Requester(
@@ -184,11 +182,14 @@ class JobStore:
         now = self._clock()
         jobs, column = _STAGE_JOBS[stage]
         submitting = f", state = '{JobState.SUBMITTING.value}'" if stage is Stage.SUBMIT else ""
+        # Several processes claim at once on PostgreSQL: each skips the rows another is taking.
+        skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET lease_owner = ?, lease_until = ?, version = version + 1"
                 f"{submitting} WHERE id IN (SELECT id FROM jobs WHERE {jobs}"
-                f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?) RETURNING *",
+                f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?{skip_taken})"
+                " RETURNING *",
                 (self.leases.owner, now + self.leases.length(stage), now, now, limit),
             )
             rows = list(await cursor.fetchall())
@@ -198,12 +199,16 @@ class JobStore:
     async def next_due(self, stage: Stage) -> float | None:
         """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed)."""
         jobs, column = _STAGE_JOBS[stage]
-        due = f"SELECT MAX({column}, COALESCE(lease_until, {column})) AS due FROM jobs"
+        # The later of the due time and the lease's end (a NULL lease compares false).
+        due = (
+            f"SELECT CASE WHEN lease_until > {column} THEN lease_until ELSE {column} END AS due"
+            " FROM jobs"
+        )
         sql = f"{due} WHERE {jobs} AND {column} IS NOT NULL"
         if stage is Stage.SUBMIT:
             # A submit whose claim lapses must be settled (as `submit_unknown`) then too.
             sql += f" UNION ALL SELECT lease_until FROM jobs WHERE state = '{JobState.SUBMITTING}'"
-        row = await self._db.fetch_one(f"SELECT MIN(due) FROM ({sql})")
+        row = await self._db.fetch_one(f"SELECT MIN(due) FROM ({sql}) AS due_times")
         return float(row[0]) if row is not None and row[0] is not None else None
 
     async def count_due(self, stage: Stage) -> int:
@@ -284,7 +289,7 @@ class JobStore:
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
                 " created_at, media_fetched_at, next_poll_at, source_messages)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -304,9 +309,9 @@ class JobStore:
                     _sources_to_json(requester.sources),
                 ),
             )
-            job_id = cursor.lastrowid
-        assert job_id is not None
-        job = await self.get(job_id)
+            inserted = await cursor.fetchone()
+        assert inserted is not None
+        job = await self.get(inserted[0])
         assert job is not None
         return job
 

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-import aiosqlite
-
 from bot.jobs.models import REFUNDED_STATES, Requester
 from bot.moderation.models import (
     UNFINISHED_STATES,
@@ -24,6 +22,7 @@ from bot.moderation.models import (
     Window,
 )
 from bot.moderation.periods import budget_window, quota_window
+from bot.storage import Connection
 
 # Set while the API says the account has no balance (HTTP 402); see `pause.py`.
 PAUSE_KEY = "apimart_payment_required"
@@ -37,20 +36,20 @@ def marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
-async def rows_of(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+async def rows_of(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
     """Every row of a read on the caller's connection (inside its transaction)."""
     async with conn.execute(sql, params) as cursor:
         return list(await cursor.fetchall())
 
 
-async def value_of(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> Any:
+async def value_of(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
     """The first column of the first row of a read, or None."""
     async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return row[0] if row is not None else None
 
 
-async def read_policy(conn: aiosqlite.Connection, guild_id: int) -> Policy:
+async def read_policy(conn: Connection, guild_id: int) -> Policy:
     """The server's policy, or the defaults."""
     async with conn.execute("SELECT * FROM mod_policy WHERE guild_id = ?", (guild_id,)) as cursor:
         row = await cursor.fetchone()
@@ -61,7 +60,7 @@ async def read_policy(conn: aiosqlite.Connection, guild_id: int) -> Policy:
 
 
 async def read_override(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: float
+    conn: Connection, guild_id: int, user_id: int, now: float
 ) -> MemberOverride | None:
     """A member's own allowance, unless it expired."""
     async with conn.execute(
@@ -82,7 +81,7 @@ async def read_override(
 
 
 async def read_allowance(
-    conn: aiosqlite.Connection, policy: Policy, requester: Requester, now: float
+    conn: Connection, policy: Policy, requester: Requester, now: float
 ) -> Allowance:
     """The member's own allowance, else the highest of their roles', else the default."""
     override = await read_override(conn, policy.guild_id, requester.user_id, now)
@@ -101,9 +100,7 @@ async def read_allowance(
     return Allowance(policy.default_limit, "default")
 
 
-async def count_used(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, window: Window
-) -> int:
+async def count_used(conn: Connection, guild_id: int, user_id: int, window: Window) -> int:
     """Jobs that count against a member in a window (refunded states excluded)."""
     return int(
         await value_of(
@@ -116,7 +113,7 @@ async def count_used(
     )
 
 
-async def credits_used(conn: aiosqlite.Connection, guild_id: int, window: Window) -> float:
+async def credits_used(conn: Connection, guild_id: int, window: Window) -> float:
     """Credits the API reported for the server's jobs in a window."""
     total = await value_of(
         conn,
@@ -127,7 +124,7 @@ async def credits_used(conn: aiosqlite.Connection, guild_id: int, window: Window
     return float(total or 0.0)
 
 
-async def member_facts(conn: aiosqlite.Connection, requester: Requester, now: float) -> MemberFacts:
+async def member_facts(conn: Connection, requester: Requester, now: float) -> MemberFacts:
     """Everything the admission rules need about a member, read in the caller's transaction."""
     guild_id = requester.guild_id
     assert guild_id is not None, "moderation applies to servers only"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.db import Database
 from bot.i18n import msg
 from bot.moderation.facts import PAUSE_KEY
 from bot.moderation.feed import ModLogFeed
+from bot.storage import Database
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import aiosqlite
-
 from bot.apimart.models import VideoRequest
-from bot.db import Database
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.moderation.facts import member_facts
@@ -16,6 +13,7 @@ from bot.moderation.feed import ModLogFeed
 from bot.moderation.pause import SubmissionPause
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
+from bot.storage import Connection, Database
 from bot.text import PROMPT_PREVIEW_CHARS, preview
 
 log = logging.getLogger(__name__)
@@ -51,7 +49,7 @@ class Moderation:
 
     async def admit(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         requester: Requester,
         request: VideoRequest,
         now: float,
@@ -59,6 +57,8 @@ class Moderation:
         """Refuse a job that breaks a rule; runs inside the job insert's transaction."""
         if requester.guild_id is None:
             return
+        # One admission per member at a time, across processes too: a burst cannot overshoot.
+        await conn.serialize(f"admission:{requester.guild_id}:{requester.user_id}")
         facts = await member_facts(conn, requester, now)
         refusal = first_refusal(facts, requester, request, now)
         if refusal is None:

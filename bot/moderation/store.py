@@ -11,9 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.db import Database
 from bot.i18n import Message, msg
 from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
@@ -27,6 +24,7 @@ from bot.moderation.facts import (
 )
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import budget_window, stamp
+from bot.storage import Connection, Database
 from bot.text import REASON_CHARS, quote
 
 
@@ -247,7 +245,7 @@ class ModerationStore:
 
     # ------------------------------------------------------------------ changing
 
-    async def _audit(self, conn: aiosqlite.Connection, actor: Actor, change: Message) -> Message:
+    async def _audit(self, conn: Connection, actor: Actor, change: Message) -> Message:
         await conn.execute(
             "INSERT INTO mod_audit (guild_id, moderator_id, action, detail, created_at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -1,4 +1,4 @@
-"""The admission check in the job insert's transaction: real SQLite, a hand-moved clock."""
+"""The admission check in the job insert's transaction: a real database, a hand-moved clock."""
 
 import asyncio
 import dataclasses
@@ -10,8 +10,10 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState, Requester
+from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from tests.backends import postgres_only
 from tests.jobstates import finished, submitted, unsubmitted
 
 GUILD = 1
@@ -271,6 +273,26 @@ async def test_a_burst_of_50_with_3_left_makes_exactly_3_jobs(store, moderation,
     await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
     results = await asyncio.gather(
         *(record(store, moderation, clock) for _ in range(50)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, JobRefused)]
+    assert len(refused) == 47
+    assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
+    counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
+    assert len(counted) == 3
+
+
+@postgres_only
+async def test_a_burst_spread_over_two_processes_makes_exactly_3_jobs(
+    store, moderation, clock, db, backend
+):
+    """Two processes (two pools) admit for the same member at once: still exactly 3."""
+    other_db = await backend.open()
+    other = (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock))
+    await set_limits(moderation, max_active=50)
+    await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
+    processes = [(store, moderation), other]
+    results = await asyncio.gather(
+        *(record(*processes[i % 2], clock) for i in range(50)), return_exceptions=True
     )
     refused = [r for r in results if isinstance(r, JobRefused)]
     assert len(refused) == 47

@@ -6,46 +6,21 @@ import asyncio
 import fcntl
 import logging
 import os
-import re
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
+from aiosqlite.context import Result
+
+from bot.storage.base import MIGRATIONS_ROOT, Migration, Row, load_migrations
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+MIGRATIONS_DIR = MIGRATIONS_ROOT / "sqlite"
 _BUSY_TIMEOUT_MS = 5000
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One numbered `.sql` file."""
-
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations(directory: Path) -> list[Migration]:
-    """Every `NNNN_name.sql` file in `directory`, in version order."""
-    migrations: list[Migration] = []
-    for path in directory.iterdir():
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            continue
-        version, name = int(match.group(1)), match.group(2)
-        migrations.append(Migration(version, name, path.read_text(encoding="utf-8")))
-    migrations.sort(key=lambda migration: migration.version)
-    versions = [migration.version for migration in migrations]
-    if len(versions) != len(set(versions)):
-        raise RuntimeError(f"duplicate migration numbers in {directory}")
-    return migrations
 
 
 class DatabaseInUse(RuntimeError):
@@ -69,8 +44,24 @@ def _lock_file(path: Path) -> int:
     return descriptor
 
 
-class Database:
+class SqliteConnection:
+    """The connection inside a transaction; SQLite runs the portable SQL as it is."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Result[aiosqlite.Cursor]:
+        """Run one statement; await it, or use it with `async with`, for its cursor."""
+        return self._connection.execute(sql, parameters)
+
+    async def serialize(self, name: str) -> None:
+        """Nothing to do: `BEGIN IMMEDIATE` already makes every write transaction run alone."""
+
+
+class SqliteDatabase:
     """One aiosqlite connection; every statement goes through one lock, so writes never race."""
+
+    dialect: Literal["sqlite"] = "sqlite"
 
     def __init__(
         self, connection: aiosqlite.Connection, lock_descriptor: int | None = None
@@ -80,7 +71,7 @@ class Database:
         self._lock_descriptor = lock_descriptor
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def open(cls, path: Path) -> SqliteDatabase:
         """Open (creating the folder and file if needed) with WAL and a busy timeout.
 
         Raises `DatabaseInUse` when another process holds the file, `OSError` or
@@ -114,23 +105,23 @@ class Database:
             self._lock_descriptor = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SqliteConnection]:
         """One atomic unit of work: everything inside commits together or not at all."""
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
+                yield SqliteConnection(self._connection)
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""
         async with self._lock, self._connection.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a read and return the first row, if any."""
         async with self._lock, self._connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
@@ -161,9 +152,7 @@ class Database:
 
     async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
         """Apply the migrations not yet applied, each in its own transaction; return them."""
-        pending = list(
-            migrations if migrations is not None else load_migrations(DEFAULT_MIGRATIONS_DIR)
-        )
+        pending = list(migrations if migrations is not None else load_migrations(MIGRATIONS_DIR))
         current = await self.schema_version()
         applied: list[int] = []
         for migration in pending:

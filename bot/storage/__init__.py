@@ -1,0 +1,5 @@
+"""Storage: one interface (`base.py`), SQLite (`sqlite.py`, the default) and PostgreSQL."""
+
+from bot.storage.base import Connection, Cursor, Database, Dialect, Migration, Row, load_migrations
+
+__all__ = ["Connection", "Cursor", "Database", "Dialect", "Migration", "Row", "load_migrations"]

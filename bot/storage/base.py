@@ -1,0 +1,135 @@
+"""What the stores need from a database, whichever engine holds it.
+
+The stores write one SQL text for both engines: `?` placeholders, standard SQL, `RETURNING`
+instead of `lastrowid`. The SQLite side runs it as is; the PostgreSQL side translates it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol, overload
+
+Dialect = Literal["sqlite", "postgres"]
+
+MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent.parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class Row(Protocol):
+    """One result row: by position (`row[0]`, unpacking) or by column name (`row["id"]`)."""
+
+    @overload
+    def __getitem__(self, key: str, /) -> Any: ...
+    @overload
+    def __getitem__(self, key: int, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    """What a statement left: its rows and how many rows it changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+    async def fetchone(self) -> Row | None: ...
+    async def fetchall(self) -> Iterable[Row]: ...
+
+
+class Statement(Protocol):
+    """A statement sent: await it, or use it with `async with`, to get its cursor."""
+
+    def __await__(self) -> Generator[Any, None, Cursor]: ...
+    async def __aenter__(self) -> Cursor: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+        /,
+    ) -> Any: ...
+
+
+class Connection(Protocol):
+    """The connection of one open transaction."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Statement:
+        """Run one statement of the portable SQL."""
+        ...
+
+    async def serialize(self, name: str) -> None:
+        """Hold `name` until this transaction ends: other holders, in any process, wait.
+
+        On SQLite every write transaction already runs alone, so this does nothing there.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered `.sql` file."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path) -> list[Migration]:
+    """Every `NNNN_name.sql` file in `directory`, in version order."""
+    migrations: list[Migration] = []
+    for path in directory.iterdir():
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            continue
+        version, name = int(match.group(1)), match.group(2)
+        migrations.append(Migration(version, name, path.read_text(encoding="utf-8")))
+    migrations.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in migrations]
+    if len(versions) != len(set(versions)):
+        raise RuntimeError(f"duplicate migration numbers in {directory}")
+    return migrations
+
+
+class Database(Protocol):
+    """A migrated database the stores read and write through; one per process."""
+
+    @property
+    def dialect(self) -> Dialect:
+        """Which engine this is, for the few statements that differ (claiming)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        ...
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a read and return every row."""
+        ...
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a read and return the first row, if any."""
+        ...
+
+    async def get_value(self, key: str) -> str | None:
+        """A small fact kept between runs, or None."""
+        ...
+
+    async def set_value(self, key: str, value: str) -> None:
+        """Remember a small fact between runs."""
+        ...
+
+    async def schema_version(self) -> int:
+        """The highest migration applied, 0 for an empty database."""
+        ...
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply the migrations not yet applied, each in its own transaction; return them."""
+        ...
+
+    async def close(self) -> None:
+        """Finish the statements in flight and let go of the database."""
+        ...

@@ -1,0 +1,279 @@
+"""PostgreSQL through an asyncpg pool: the stores' portable SQL, translated; many processes.
+
+The stores write SQL once, in the form SQLite runs (`?` placeholders); `translate` turns it into
+PostgreSQL's (`$1`, `IS NOT DISTINCT FROM`). Each transaction takes a pooled connection, so
+several processes (each with its own pool) share one database; what must stay exact across them
+takes a lock in its transaction (`serialize`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from urllib.parse import urlsplit
+
+import asyncpg
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+from bot.storage.base import MIGRATIONS_ROOT, Migration, Row, load_migrations
+
+log = logging.getLogger(__name__)
+
+# Only the type checker knows these classes as generic.
+_Pooled: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
+
+MIGRATIONS_DIR = MIGRATIONS_ROOT / "postgres"
+_CONNECT_TIMEOUT = 10.0
+_CLOSE_TIMEOUT = 10.0
+# Statements whose rows come back (the others report only how many rows they changed).
+_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
+_IS_BEFORE = re.compile(r"\bIS(\s+NOT)?\s*$", re.IGNORECASE)
+_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
+)
+# One migrating process at a time per schema; the others wait, then find the work done.
+_MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('migrations:' || current_schema()))"
+
+
+def describe_location(dsn: str) -> str:
+    """Where a DSN points (user, host, port, database), never its password, for messages."""
+    try:
+        parts = urlsplit(dsn)
+        host = parts.hostname or "localhost"
+        port = parts.port or 5432
+    except ValueError:
+        return "an unreadable DATABASE_URL"
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{user}{host}:{port}{parts.path or '/'}"
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """The portable SQL in PostgreSQL's form: `?` becomes `$n`, `IS ?` `IS NOT DISTINCT FROM`.
+
+    Quoted text, quoted identifiers and `--` comments are copied untouched.
+    """
+    out: list[str] = []
+    number = 0
+    quote: str | None = None  # the quote (or "\n" for a comment) that ends the current span
+    for char in sql:
+        if quote is not None:
+            out.append(char)
+            if char == quote:
+                quote = None
+            continue
+        if char in "'\"" or (char == "-" and out and out[-1] == "-"):
+            quote = char if char != "-" else "\n"
+            out.append(char)
+            continue
+        if char != "?":
+            out.append(char)
+            continue
+        number += 1
+        before = "".join(out)
+        comparison = _IS_BEFORE.search(before)
+        if comparison is not None:
+            negated = comparison.group(1) is not None
+            operator = "IS DISTINCT FROM" if negated else "IS NOT DISTINCT FROM"
+            out = [before[: comparison.start()], f"{operator} "]
+        out.append(f"${number}")
+    return "".join(out)
+
+
+def _rowcount(status: str) -> int:
+    """Rows changed, from a command tag such as `UPDATE 3` or `INSERT 0 1`; -1 if none."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else -1
+
+
+class PostgresCursor:
+    """A statement's rows (all fetched at once) and how many rows it changed."""
+
+    def __init__(self, rows: list[asyncpg.Record], rowcount: int) -> None:
+        self._rows = rows
+        self._next = 0
+        self._rowcount = rowcount
+
+    @property
+    def rowcount(self) -> int:
+        """Rows the statement changed (or returned, for one with `RETURNING`)."""
+        return self._rowcount
+
+    async def fetchone(self) -> asyncpg.Record | None:
+        """The next row, or None."""
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[asyncpg.Record]:
+        """The rows not yet fetched."""
+        rows, self._next = self._rows[self._next :], len(self._rows)
+        return rows
+
+
+class PostgresStatement:
+    """A statement sent: awaited, or used with `async with`, like aiosqlite's."""
+
+    def __init__(self, run: Coroutine[Any, Any, PostgresCursor]) -> None:
+        self._run = run
+
+    def __await__(self) -> Generator[Any, None, PostgresCursor]:
+        return self._run.__await__()
+
+    async def __aenter__(self) -> PostgresCursor:
+        return await self._run
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+        /,
+    ) -> None:
+        return None
+
+
+class PostgresConnection:
+    """The pooled connection of one open transaction."""
+
+    def __init__(self, connection: _Pooled) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> PostgresStatement:
+        """Run one statement of the portable SQL."""
+        return PostgresStatement(self._run(sql, parameters))
+
+    async def _run(self, sql: str, parameters: Sequence[Any]) -> PostgresCursor:
+        query = translate(sql)
+        if _RETURNS_ROWS.search(sql):
+            rows = await self._connection.fetch(query, *parameters)
+            return PostgresCursor(rows, len(rows))
+        status = await self._connection.execute(query, *parameters)
+        return PostgresCursor([], _rowcount(status))
+
+    async def serialize(self, name: str) -> None:
+        """Hold `name` until this transaction ends: other holders, in any process, wait."""
+        digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+        await self._connection.execute(
+            "SELECT pg_advisory_xact_lock($1)", int.from_bytes(digest, "big", signed=True)
+        )
+
+
+class PostgresDatabase:
+    """A pool of connections to one PostgreSQL database (and schema), shared by processes."""
+
+    dialect: Literal["postgres"] = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+        self._pool = pool
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls, dsn: str, *, schema: str | None = None, min_size: int = 1, max_size: int = 10
+    ) -> PostgresDatabase:
+        """Connect; `schema` (if given) is where every table is looked up and created.
+
+        Raises `OSError` or `TimeoutError` when the server cannot be reached,
+        `asyncpg.PostgresError` when it refuses (user, password, database).
+        """
+        settings = {"application_name": "omni-video-bot"}
+        if schema is not None:
+            settings["search_path"] = schema
+        pool = await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=_CONNECT_TIMEOUT,
+            server_settings=settings,
+        )
+        return cls(pool)
+
+    async def close(self) -> None:
+        """Wait (bounded) for the transactions in flight, then close every connection."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await asyncio.wait_for(self._pool.close(), _CLOSE_TIMEOUT)
+        except TimeoutError:
+            log.warning("PostgreSQL connections still busy after %.0f s: closed", _CLOSE_TIMEOUT)
+            self._pool.terminate()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            yield PostgresConnection(connection)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a read and return every row."""
+        return list(await self._pool.fetch(translate(sql), *params))
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a read and return the first row, if any."""
+        row: asyncpg.Record | None = await self._pool.fetchrow(translate(sql), *params)
+        return row
+
+    async def get_value(self, key: str) -> str | None:
+        """A small fact kept between runs, or None."""
+        row = await self.fetch_one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return str(row[0]) if row is not None else None
+
+    async def set_value(self, key: str, value: str) -> None:
+        """Remember a small fact between runs."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def schema_version(self) -> int:
+        """The highest migration applied, 0 for an empty database."""
+        async with self._pool.acquire() as connection, connection.transaction():
+            return await self._version(connection)
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply the migrations not yet applied, each in its own transaction; return them.
+
+        Processes starting together take turns; each migration is applied once.
+        """
+        pending = list(migrations if migrations is not None else load_migrations(MIGRATIONS_DIR))
+        applied: list[int] = []
+        async with self._pool.acquire() as connection:
+            for migration in pending:
+                async with connection.transaction():
+                    if migration.version <= await self._version(connection):
+                        continue
+                    await connection.execute(migration.sql)
+                    await connection.execute(
+                        "INSERT INTO schema_version (version, name, applied_at)"
+                        " VALUES ($1, $2, $3)",
+                        migration.version,
+                        migration.name,
+                        time.time(),
+                    )
+                log.info("Applied migration %04d_%s", migration.version, migration.name)
+                applied.append(migration.version)
+        return applied
+
+    @staticmethod
+    async def _version(connection: _Pooled) -> int:
+        """The applied version, holding the migration lock until the transaction ends."""
+        await connection.execute(_MIGRATION_LOCK)
+        await connection.execute(_VERSION_TABLE)
+        version = await connection.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        return int(version)

@@ -1,0 +1,123 @@
+"""Where a test's database lives: a SQLite file, or a PostgreSQL schema of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.storage import Database
+from bot.storage.postgres import PostgresDatabase, describe_location
+from bot.storage.sqlite import SqliteDatabase
+
+DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+HOW_TO_RUN = "start it or set TEST_POSTGRES_DSN"
+
+# The PostgreSQL tests of this run that were skipped (for the end-of-run summary).
+skipped: list[str] = []
+
+# A test that needs several processes on one database, or a SQLite file as such.
+postgres_only = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+def postgres_dsn() -> str:
+    return os.environ.get("TEST_POSTGRES_DSN") or DEFAULT_POSTGRES_DSN
+
+
+def postgres_required() -> bool:
+    return os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+@dataclass
+class SqliteBackend:
+    """A SQLite file; one database open on it at a time."""
+
+    path: Path
+    dialect: str = "sqlite"
+
+    async def open(self) -> Database:
+        return await SqliteDatabase.open(self.path)
+
+
+@dataclass
+class PostgresBackend:
+    """A schema of its own on the test server; as many databases (processes) as wanted."""
+
+    dsn: str
+    schema: str
+    dialect: str = "postgres"
+    opened: list[Database] = field(default_factory=list)
+
+    async def open(self) -> Database:
+        database = await PostgresDatabase.open(self.dsn, schema=self.schema, max_size=5)
+        self.opened.append(database)
+        return database
+
+
+Backend = SqliteBackend | PostgresBackend
+
+
+class _Probe:
+    """Whether the test server answers, asked once per run (off the tests' event loops)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answer: tuple[str | None] | None = None
+
+    def problem(self, dsn: str) -> str | None:
+        with self._lock:
+            if self._answer is None:
+                result: list[str | None] = []
+                thread = threading.Thread(target=lambda: result.append(asyncio.run(_ask(dsn))))
+                thread.start()
+                thread.join()
+                self._answer = (result[0] if result else "the probe crashed",)
+            return self._answer[0]
+
+
+async def _ask(dsn: str) -> str | None:
+    try:
+        connection = await asyncpg.connect(dsn, timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        return f"PostgreSQL not reachable at {describe_location(dsn)} ({error}); {HOW_TO_RUN}"
+    await connection.close()
+    return None
+
+
+probe = _Probe()
+
+
+def postgres_unavailable(test_id: str) -> str | None:
+    """None to go on; else skip the test (or fail it when REQUIRE_POSTGRES=1)."""
+    problem = probe.problem(postgres_dsn())
+    if problem is None:
+        return None
+    if postgres_required():
+        pytest.fail(f"REQUIRE_POSTGRES=1, but {problem}", pytrace=False)
+    skipped.append(test_id)
+    return problem
+
+
+async def new_schema(dsn: str) -> str:
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await connection.close()
+    return schema
+
+
+async def drop_schema(dsn: str, schema: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        await connection.close()
