@@ -1,0 +1,155 @@
+"""Copying a SQLite database into an empty PostgreSQL one, in one transaction.
+
+Everything the bot keeps is copied as it is: jobs (ids, states, leases and all), moderation
+settings, the audit trail and `bot_state`. Ids are kept, so job numbers members were given stay
+valid, and each identity sequence is moved past the copied ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.base import Connection
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.sqlite import SqliteDatabase
+
+# The tables that must be empty in the target, in the order they are copied.
+DATA_TABLES = (
+    "mod_policy",
+    "mod_role_limits",
+    "mod_member_limits",
+    "mod_option_roles",
+    "mod_channels",
+    "mod_banned_words",
+    "mod_audit",
+    "jobs",
+)
+# Tables whose `id` is an identity in PostgreSQL (AUTOINCREMENT in SQLite).
+IDENTITY_TABLES = ("mod_audit", "jobs")
+# Small facts (the pause switch, the synced command set's hash): the source's values win.
+STATE_TABLE = "bot_state"
+# PostgreSQL takes at most 32,767 parameters in one statement.
+_MAX_PARAMETERS = 30_000
+_MAX_BATCH = 500
+
+
+class CopyRefused(Exception):
+    """The copy cannot be made; the message says why, in one line, for the operator."""
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    """Rows copied per table, and the ids PostgreSQL hands out next."""
+
+    rows: dict[str, int]
+    next_ids: dict[str, int]
+
+
+async def copy_database(
+    source: SqliteDatabase, target: PostgresDatabase, *, batch: int = _MAX_BATCH
+) -> CopyReport:
+    """Copy every row of `source` into the empty, migrated `target`, all or nothing.
+
+    Raises `CopyRefused` when the target already holds data or the two schemas differ.
+    """
+    rows: dict[str, int] = {}
+    async with target.transaction() as conn:
+        # Writers wait until the copy commits, so no id can be handed out under it.
+        tables = ", ".join((*DATA_TABLES, STATE_TABLE))
+        await conn.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        await _refuse_unless_empty(conn)
+        for table in DATA_TABLES:
+            rows[table] = await _copy_table(source, conn, table, batch)
+        rows[STATE_TABLE] = await _copy_state(source, conn)
+        next_ids = {
+            table: await _move_identity_past_copied(conn, table) for table in IDENTITY_TABLES
+        }
+    return CopyReport(rows, next_ids)
+
+
+async def _refuse_unless_empty(conn: Connection) -> None:
+    held: list[str] = []
+    for table in DATA_TABLES:
+        async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cursor:
+            row = await cursor.fetchone()
+        count = int(row[0]) if row is not None else 0
+        if count:
+            held.append(f"{count} {table}")
+    if held:
+        raise CopyRefused(
+            f"the PostgreSQL database already holds data ({', '.join(held)} rows);"
+            " copy only into an empty one"
+        )
+
+
+async def _copy_table(source: SqliteDatabase, conn: Connection, table: str, batch: int) -> int:
+    columns = await _same_columns(source, conn, table)
+    size = max(1, min(batch, _MAX_PARAMETERS // len(columns)))
+    names = ", ".join(columns)
+    one_row = f"({', '.join('?' for _ in columns)})"
+    copied = 0
+    async for rows in _pages(source, table, columns, size):
+        await conn.execute(
+            f"INSERT INTO {table} ({names}) VALUES {', '.join(one_row for _ in rows)}",
+            [value for row in rows for value in row],
+        )
+        copied += len(rows)
+    return copied
+
+
+async def _same_columns(source: SqliteDatabase, conn: Connection, table: str) -> list[str]:
+    """The table's columns, which must be the same on both sides (both fully migrated)."""
+    columns = [row["name"] for row in await source.fetch_all(f"PRAGMA table_info({table})")]
+    async with conn.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = ?",
+        (table,),
+    ) as cursor:
+        target = {row[0] for row in await cursor.fetchall()}
+    if set(columns) != target:
+        differ = sorted(set(columns) ^ target)
+        raise CopyRefused(
+            f"the two databases' {table} tables differ (columns {', '.join(differ)});"
+            " use the copy command of the bot version that made the SQLite file"
+        )
+    return columns
+
+
+async def _pages(
+    source: SqliteDatabase, table: str, columns: Sequence[str], size: int
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """The source table in `rowid` order, `size` rows at a time (never all in memory)."""
+    names = ", ".join(columns)
+    after = -(2**63)
+    while True:
+        rows = await source.fetch_all(
+            f"SELECT rowid, {names} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (after, size),
+        )
+        if not rows:
+            return
+        after = rows[-1][0]
+        yield [tuple(row)[1:] for row in rows]
+
+
+async def _copy_state(source: SqliteDatabase, conn: Connection) -> int:
+    rows = await source.fetch_all(f"SELECT key, value FROM {STATE_TABLE}")
+    for key, value in rows:
+        await conn.execute(
+            f"INSERT INTO {STATE_TABLE} (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+    return len(rows)
+
+
+async def _move_identity_past_copied(conn: Connection, table: str) -> int:
+    """Make the table's identity hand out ids after the copied ones; return the next id."""
+    async with conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}") as cursor:
+        row = await cursor.fetchone()
+    next_id = int(row[0]) if row is not None else 1
+    parameters: tuple[Any, ...] = (table, next_id)
+    await conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?, false)", parameters)
+    return next_id
