@@ -1,0 +1,82 @@
+"""compose.yaml: PostgreSQL and bot processes that together run every shard exactly once."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from bot.settings import Settings
+
+COMPOSE = Path(__file__).resolve().parent.parent / "compose.yaml"
+
+
+def duration(text: str) -> float:
+    """Seconds in a compose duration such as `30s`, `1m30s` or `500ms`."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", text)
+    assert parts and "".join(number + unit for number, unit in parts) == text, text
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
+@pytest.fixture(scope="module")
+def compose():
+    # Variables such as ${POSTGRES_PASSWORD} come from .env when compose runs.
+    text = re.sub(r"\$\{[A-Z_]+[^}]*\}", "a-password", COMPOSE.read_text(encoding="utf-8"))
+    return yaml.safe_load(text)
+
+
+@pytest.fixture(scope="module")
+def bots(compose):
+    """Each bot service and the settings its environment gives the bot."""
+    services = {
+        name: service for name, service in compose["services"].items() if "build" in service
+    }
+    settings = {
+        name: Settings(
+            _env_file=None,
+            discord_token="token",
+            apimart_api_key="key",
+            **{key.lower(): value for key, value in service["environment"].items()},
+        )
+        for name, service in services.items()
+    }
+    return services, settings
+
+
+def test_postgres_keeps_its_data_on_a_volume_and_reports_its_health(compose):
+    postgres = compose["services"]["postgres"]
+    assert postgres["image"] == "postgres:15"
+    volume, mount = postgres["volumes"][0].split(":")[:2]
+    assert volume in compose["volumes"] and mount == "/var/lib/postgresql/data"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+
+
+def test_two_bot_processes_run_every_shard_exactly_once(bots):
+    services, settings = bots
+    assert len(services) == 2
+    counts = {config.shard_count for config in settings.values()}
+    assert len(counts) == 1, "every process names the same SHARD_COUNT"
+    [count] = counts
+    shards = [shard for config in settings.values() for shard in config.shard_ids or ()]
+    assert sorted(shards) == list(range(count)), "each shard in exactly one process"
+    budget = sum(config.budget_share() for config in settings.values())
+    assert budget == Settings.model_fields["api_requests_per_second"].default
+
+
+def test_every_bot_process_uses_the_postgres_service_once_it_is_healthy(bots):
+    services, settings = bots
+    for name, service in services.items():
+        url = urlsplit(settings[name].database_url.get_secret_value())
+        assert (url.scheme, url.hostname) == ("postgresql", "postgres"), name
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert ".env" in service["env_file"], name
+        assert service["restart"] == "unless-stopped", name
+
+
+def test_docker_waits_for_a_bot_process_to_stop_cleanly_before_killing_it(bots):
+    services, settings = bots
+    for name, service in services.items():
+        # The grace for work in flight, then closing the gateway, HTTP and the database.
+        assert duration(service["stop_grace_period"]) >= settings[name].shutdown_grace + 10, name
