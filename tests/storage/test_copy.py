@@ -310,3 +310,29 @@ async def test_an_unreadable_url_is_refused_in_one_line_without_its_password(tmp
     assert (
         err == "Nothing copied: --to (or DATABASE_URL) cannot be read (Port out of range 0-65535)\n"
     )
+
+
+async def test_a_file_that_is_no_bot_database_is_refused_before_postgresql_is_reached(
+    tmp_path, capsys
+):
+    other = tmp_path / "notes.sqlite3"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE notes (text TEXT)")
+
+    status = await run(["--from", str(other), "--to", "postgresql://u@127.0.0.1:1/x"])
+
+    assert status == 1
+    assert capsys.readouterr().err == (
+        f"Nothing copied: {other} is not a bot database (it has no schema_version table)\n"
+    )
+
+
+async def test_a_file_from_a_newer_bot_is_refused(source, capsys):
+    await build_sqlite(source, FakeClock(), migrations=[])
+    with sqlite3.connect(source) as raw:
+        raw.execute("INSERT INTO schema_version VALUES (99, 'future', 0)")
+
+    status = await run(["--from", str(source), "--to", "postgresql://u@127.0.0.1:1/x"])
+
+    assert status == 1
+    assert "was made by a newer bot (schema 99" in capsys.readouterr().err
