@@ -83,7 +83,14 @@ async def open_postgres(dsn: str) -> Database | None:
     where = describe_location(dsn)
     try:
         db = await PostgresDatabase.open(dsn)
-    except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
+    except (
+        OSError,
+        TimeoutError,
+        ValueError,
+        OverflowError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+    ) as e:
         log.error(
             "Cannot connect to PostgreSQL at %s (%s): check DATABASE_URL and that the server runs",
             where,
