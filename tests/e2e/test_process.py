@@ -68,3 +68,12 @@ async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes):
     assert "DEBUG" in log and "rejected the API key" in log, "the log really was captured"
     assert BOT_TOKEN not in log
     assert API_KEY not in log
+
+
+async def test_a_start_logs_no_voice_support_warnings(tmp_path, fakes):
+    fake, api = fakes
+    async with bot_process(tmp_path, fake, api) as bot:
+        assert await bot.stop(signal.SIGTERM) == 0
+    log = bot.log()
+    assert "logging in using static token" in log, "the log really was captured"
+    assert "voice will NOT be supported" not in log, "the bot never joins voice"
