@@ -152,7 +152,12 @@ def main() -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    configure_logging(settings.log_level, settings.secrets(), quiet_faults=NETWORK_FAULTS)
+    configure_logging(
+        settings.log_level,
+        settings.secrets(),
+        json_lines=settings.log_format == "json",
+        quiet_faults=NETWORK_FAULTS,
+    )
     point_discord_at(settings)
     return asyncio.run(run(settings))
 
