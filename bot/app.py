@@ -27,7 +27,7 @@ from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
-from bot.reconnect import Backoff, until_reachable
+from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
@@ -100,6 +100,7 @@ class VideoBot(commands.AutoShardedBot):
         self.closing = False
         # Set when a stop begins: ends a wait for Discord to become reachable at once.
         self.stopping = asyncio.Event()
+        self._setting_up = False
         # Where Discord serves attachments (tests: the fake Discord).
         self.cdn_origins = cdn_origins
 
@@ -109,7 +110,7 @@ class VideoBot(commands.AutoShardedBot):
         discord.py retries a lost gateway by itself, but not a failed log-in or gateway lookup.
         """
         logged_in = await until_reachable(
-            lambda: self.login(token),
+            lambda: self._log_in(token),
             what="log-in",
             stopping=self.stopping,
             backoff=Backoff(),
@@ -122,6 +123,16 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
+
+    async def _log_in(self, token: str) -> None:
+        """`login`, which ends by running `setup_hook`: a fault from there is not retried."""
+        try:
+            await self.login(token)
+        except NETWORK_FAULTS as error:
+            if self._setting_up:
+                # Logged in already: the set-up failed, and must not run a second time.
+                raise SetupFailed(str(error)) from error
+            raise
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait 5 s before a re-IDENTIFY, as discord.py does (Discord limits session starts).
@@ -139,6 +150,7 @@ class VideoBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         """Open the session, wire the core, load cogs, sync commands, start polling."""
+        self._setting_up = True
         settings = self.settings
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()

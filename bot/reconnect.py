@@ -25,6 +25,10 @@ NETWORK_FAULTS: tuple[type[BaseException], ...] = (
 )
 
 
+class SetupFailed(RuntimeError):
+    """A network fault after log-in, while the bot wired itself up: not waited out."""
+
+
 @dataclass
 class Backoff:
     """Waits that double from `first` up to `cap` seconds, each jittered to 50-100 %.

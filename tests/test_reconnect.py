@@ -7,7 +7,12 @@ import random
 import discord
 import pytest
 
-from bot.reconnect import Backoff, until_reachable
+from bot.app import VideoBot
+from bot.reconnect import Backoff, SetupFailed, until_reachable
+from bot.storage.sqlite import SqliteDatabase
+from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, discord_pointed_at, fast_settings
 
 
 class FixedRandom(random.Random):
@@ -78,3 +83,34 @@ async def test_a_refused_token_is_not_waited_out():
         await until_reachable(
             attempt, what="log-in", stopping=asyncio.Event(), backoff=Backoff(first=0.001)
         )
+
+
+async def test_a_network_fault_while_setting_up_is_not_taken_for_an_unreachable_discord(
+    tmp_path, monkeypatch
+):
+    """Log-in is retried only until it succeeds: the set-up after it never runs twice."""
+    setups = 0
+
+    async def failing_sync(self) -> None:
+        nonlocal setups
+        setups += 1
+        raise ConnectionResetError("the database went away")
+
+    monkeypatch.setattr(VideoBot, "_sync_commands", failing_sync)
+    async with (
+        FakeDiscord(token=BOT_TOKEN) as fake,
+        FakeAPIMart(api_key=API_KEY) as api,
+        discord_pointed_at(fake),
+    ):
+        config = fast_settings(tmp_path, api, fake)
+        db = await SqliteDatabase.open(config.database_path)
+        await db.migrate()
+        bot = VideoBot(config, db)
+        try:
+            with pytest.raises(SetupFailed) as raised:
+                await asyncio.wait_for(bot.start(BOT_TOKEN), 10)
+            assert isinstance(raised.value.__cause__, ConnectionResetError)
+        finally:
+            await bot.close()
+            await db.close()
+    assert setups == 1
