@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from bot.app import VideoBot
 from bot.engine.clock import SteadyClock
 from bot.logs import configure_logging
+from bot.reconnect import NETWORK_FAULTS
 from bot.settings import Settings, describe_settings_errors
 from bot.storage import Database
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -134,6 +135,17 @@ async def run(settings: Settings) -> int:
             except discord.PrivilegedIntentsRequired:
                 log.error("Enable the privileged intents this bot asks for in the developer portal")
                 return 1
+            except discord.ConnectionClosed as error:
+                # Not an outage (those are retried): Discord will not take this session again.
+                log.error("Discord closed the gateway connection for good (code %s)", error.code)
+                return 1
+            except discord.HTTPException as error:
+                log.error(
+                    "Discord refused to let the bot start (HTTP %d: %s): check DISCORD_API_BASE",
+                    error.status,
+                    error.text or error.response.reason,
+                )
+                return 1
         if closing:
             await asyncio.gather(*closing)
         log.info("Stopped cleanly")
@@ -147,7 +159,12 @@ def main() -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    configure_logging(settings.log_level, settings.secrets())
+    configure_logging(
+        settings.log_level,
+        settings.secrets(),
+        json_lines=settings.log_format == "json",
+        quiet_faults=NETWORK_FAULTS,
+    )
     point_discord_at(settings)
     return asyncio.run(run(settings))
 

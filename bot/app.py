@@ -27,6 +27,7 @@ from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
+from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
@@ -78,6 +79,9 @@ class VideoBot(commands.AutoShardedBot):
         shards: dict[str, Any] = {"shard_count": settings.shard_count}
         if settings.shard_ids is not None:
             shards["shard_ids"] = list(settings.shard_ids)
+        # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -94,11 +98,59 @@ class VideoBot(commands.AutoShardedBot):
         self._idle = asyncio.Event()
         self._idle.set()
         self.closing = False
+        # Set when a stop begins: ends a wait for Discord to become reachable at once.
+        self.stopping = asyncio.Event()
+        self._setting_up = False
         # Where Discord serves attachments (tests: the fake Discord).
         self.cdn_origins = cdn_origins
 
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        """Log in and connect, waiting out a Discord that cannot be reached (one line a try).
+
+        discord.py retries a lost gateway by itself, but not a failed log-in or gateway lookup.
+        """
+        logged_in = await until_reachable(
+            lambda: self._log_in(token),
+            what="log-in",
+            stopping=self.stopping,
+            backoff=Backoff(),
+            between=self._fresh_http_session,
+        )
+        if logged_in:
+            await until_reachable(
+                lambda: self.connect(reconnect=reconnect),
+                what="gateway",
+                stopping=self.stopping,
+                backoff=Backoff(),
+            )
+
+    async def _log_in(self, token: str) -> None:
+        """`login`, which ends by running `setup_hook`: a fault from there is not retried."""
+        try:
+            await self.login(token)
+        except NETWORK_FAULTS as error:
+            if self._setting_up:
+                # Logged in already: the set-up failed, and must not run a second time.
+                raise SetupFailed(str(error)) from error
+            raise
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait 5 s before a re-IDENTIFY, as discord.py does (Discord limits session starts).
+
+        A stop ends the wait: shutting down during a reconnect must not take 5 s longer.
+        """
+        if not initial:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), 5.0)
+
+    async def _fresh_http_session(self) -> None:
+        """Close the session a failed log-in opened; the next log-in opens a new one."""
+        await self.http.close()
+        self.http.connector = discord.utils.MISSING
+
     async def setup_hook(self) -> None:
         """Open the session, wire the core, load cogs, sync commands, start polling."""
+        self._setting_up = True
         settings = self.settings
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()
@@ -265,6 +317,7 @@ class VideoBot(commands.AutoShardedBot):
         completes and its task id is stored; nothing is marked delivered before it was posted.
         """
         self.closing = True
+        self.stopping.set()
         grace = self.settings.shutdown_grace
         try:
             await asyncio.wait_for(self._idle.wait(), grace)

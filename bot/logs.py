@@ -1,13 +1,32 @@
-"""Logging set-up that scrubs secrets from every line, tracebacks included."""
+"""Logging set-up: readable text or one JSON object a line, secrets scrubbed from both."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.log_context import current
 
 REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+
+
+class Scrubber:
+    """Replaces every secret in a text with a marker."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Longest first, so a secret that contains another is replaced whole.
+        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        """The text with secrets removed."""
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -15,23 +34,96 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, secrets: Iterable[str], fmt: str = _FORMAT) -> None:
         super().__init__(fmt)
-        # Longest first, so a secret that contains another is replaced whole.
-        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        self._scrub = Scrubber(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         """The formatted record with secrets removed."""
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._scrub(super().format(record))
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
-    """Send all logs to stderr through the redacting formatter."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(secrets))
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: timestamp, level, logger, message, the bound facts
+    (job_id, task_id, guild_id, user_id, shard) and a `traceback` string for an exception."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._scrub = Scrubber(secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON, every string scrubbed before it is encoded."""
+        entry: dict[str, object] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "log_context", {}))
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        scrubbed = {
+            name: self._scrub(value) if isinstance(value, str) else value
+            for name, value in entry.items()
+        }
+        return json.dumps(scrubbed, ensure_ascii=False, default=str)
+
+
+class BoundContext(logging.Filter):
+    """Copies the facts bound where the line was logged onto the record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keep the record."""
+        record.log_context = dict(current())
+        return True
+
+
+class OneLineFaults(logging.Filter):
+    """A library's line about an expected fault (Discord unreachable) keeps to one line.
+
+    discord.py logs each gateway reconnect with a full traceback; for a network fault the
+    error's own words say all an operator needs, so they replace the traceback.
+    """
+
+    def __init__(self, faults: tuple[type[BaseException], ...], library: str = "discord") -> None:
+        super().__init__()
+        self._faults = faults
+        self._library = library
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keep the record; fold an expected fault's traceback into its message."""
+        error = record.exc_info[1] if record.exc_info else None
+        in_library = record.name == self._library or record.name.startswith(self._library + ".")
+        if in_library and isinstance(error, self._faults):
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def configure_logging(
+    level: str,
+    secrets: Iterable[str],
+    *,
+    json_lines: bool = False,
+    quiet_faults: tuple[type[BaseException], ...] = (),
+    stream: TextIO | None = None,
+) -> None:
+    """Send all logs to `stream` (stderr), as text or JSON lines, secrets scrubbed.
+
+    `quiet_faults`: errors discord.py logs with a traceback that one line describes well enough.
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
+    handler.addFilter(BoundContext())
+    handler.addFilter(OneLineFaults(quiet_faults))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Python's own warnings become log lines too, so a JSON log has nothing but JSON in it.
+    logging.captureWarnings(True)
     # discord.py's HTTP debug lines echo request bodies; keep them at INFO and above.
     logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
         description="a role id, digits only: members with it may use /videomod in every server",
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (readable lines) or json (one JSON object a line)"
+    )
 
     poll_first_delay: Seconds = Field(
         default=8.0, description="seconds before the first status check"

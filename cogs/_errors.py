@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.i18n import Message, msg
+from bot.log_context import bound
 from cogs._queue import answer_privately
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,15 @@ def log_failure(
     job_id: int | None = None,
 ) -> None:
     """The operator's one record of an unexpected failure, with its traceback."""
-    log.error(
-        "%s failed for user %d in guild %s (job %s)",
-        what,
-        user_id,
-        guild_id,
-        job_id if job_id is not None else "unknown",
-        exc_info=error,
-    )
+    with bound(user_id=user_id, guild_id=guild_id, job_id=job_id):
+        log.error(
+            "%s failed for user %d in guild %s (job %s)",
+            what,
+            user_id,
+            guild_id,
+            job_id if job_id is not None else "unknown",
+            exc_info=error,
+        )
 
 
 def _what(interaction: Interaction) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import discord
@@ -18,6 +19,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import Job, JobRefused, JobState, MediaInput, MessageRef, Requester
 from bot.jobs.validation import VideoOptions, validate
+from bot.log_context import bound
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 if TYPE_CHECKING:
@@ -245,34 +247,56 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
     return True
 
 
+def shard_of(guild_id: int | None, shard_count: int | None) -> int | None:
+    """The gateway shard a server's events come through (Discord's formula); None in DMs."""
+    if guild_id is None or not shard_count:
+        return None
+    return (guild_id >> 22) % shard_count
+
+
+def bound_to(bot: VideoBot, origin: Origin) -> AbstractContextManager[None]:
+    """Name the member, server and shard on every log line written for this request."""
+    guild_id = origin.requester().guild_id
+    return bound(
+        user_id=origin.user.id, guild_id=guild_id, shard=shard_of(guild_id, bot.shard_count)
+    )
+
+
 async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> None:
     """The shared path of every entry point, from a member's options to a queued job."""
-    try:
-        request = validate(options, max_file_bytes=bot.settings.max_reference_bytes)
-    except JobRefused as error:
-        await origin.tell(error.user_message)
-        return
-    await queue_request(bot, origin, request)
+    with bound_to(bot, origin):
+        try:
+            request = validate(options, max_file_bytes=bot.settings.max_reference_bytes)
+        except JobRefused as error:
+            await origin.tell(error.user_message)
+            return
+        await queue_request(bot, origin, request)
 
 
 async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
     """From an already valid request (a new one, or one made again) to a queued job."""
-    missing = origin.missing_permissions()
-    if missing:
-        await origin.tell(msg("missing_channel_permissions", missing=", ".join(missing)))
-        return
-    if bot.closing:
-        await origin.tell(msg("bot_restarting"))
-        return
-    async with bot.command_in_flight():
-        await _record_announce_submit(bot, origin, request)
+    with bound_to(bot, origin):
+        missing = origin.missing_permissions()
+        if missing:
+            await origin.tell(msg("missing_channel_permissions", missing=", ".join(missing)))
+            return
+        if bot.closing:
+            await origin.tell(msg("bot_restarting"))
+            return
+        async with bot.command_in_flight():
+            await _record_announce_submit(bot, origin, request)
 
 
 async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
     job = await _record_then_acknowledge(bot, origin, request)
     if job is None:
         return
-    # Announce, then submit: the status message exists before the job can finish and be posted.
+    with bound(job_id=job.id):
+        await _announce_then_submit(bot, origin, job)
+
+
+async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None:
+    """Announce, then submit: the status message exists before the job can finish and be posted."""
     announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
     if report.state not in (JobState.QUEUED, JobState.RECORDED):

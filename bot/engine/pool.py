@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore, Stage
+from bot.log_context import bound
 
 log = logging.getLogger(__name__)
 
@@ -124,18 +125,25 @@ class StageLoop:
         return min(max(due - self._clock(), 0.01), self._idle_wait)
 
     async def _work(self, job: Job) -> None:
-        renewing = asyncio.create_task(self._keep_lease(job))
-        try:
-            await self._handler(job)
-        except asyncio.CancelledError:
-            await self._hand_back(job)
-            raise
-        except Exception as error:
-            await self._recover(job, error)
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
+        # Every line logged for this job, here and in tasks started for it, names the job.
+        with bound(
+            job_id=job.id,
+            task_id=job.task_id,
+            guild_id=job.requester.guild_id,
+            user_id=job.requester.user_id,
+        ):
+            renewing = asyncio.create_task(self._keep_lease(job))
+            try:
+                await self._handler(job)
+            except asyncio.CancelledError:
+                await self._hand_back(job)
+                raise
+            except Exception as error:
+                await self._recover(job, error)
+            finally:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
 
     async def _hand_back(self, job: Job) -> None:
         """Shutdown cut the work short: give the claim back now, so nobody waits for it to lapse.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fakes.apimart import FakeAPIMart
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import API_PREFIX, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN
 
 
@@ -27,6 +27,23 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def tail(self, lines: int = 30) -> str:
+        """The end of the log, for a failing test's message."""
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def log_lines(self, containing: str) -> list[str]:
+        return [line for line in self.log().splitlines() if containing in line]
+
+    async def wait_for_log(self, containing: str, count: int = 1, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until `count` log lines contain `containing` (the process writes as it goes)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.log_lines(containing)) < count:
+            if self.process.returncode is not None:
+                raise AssertionError(f"the bot exited ({self.process.returncode}):\n{self.tail()}")
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no {count} lines with {containing!r}:\n{self.tail()}")
+            await asyncio.sleep(0.02)  # polls a file another process writes; no event to await
 
     async def stop(self, signum: int = signal.SIGTERM, timeout: float = 10.0) -> int:  # noqa: ASYNC109
         """Send `signum` and wait for the exit code."""
@@ -54,7 +71,8 @@ def bot_environment(
         "APIMART_API_KEY": API_KEY,
         "APIMART_BASE_URL": api.base_url,
         "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
-        "DISCORD_API_BASE": fake.api_base,
+        # From the address, not `fake.api_base`: the fake may start after the bot (a given port).
+        "DISCORD_API_BASE": f"http://{fake.host}:{fake.port}{API_PREFIX}",
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "POLL_FIRST_DELAY": "0.1",
         "POLL_INTERVAL": "0.1",
@@ -68,13 +86,9 @@ def bot_environment(
 
 
 @asynccontextmanager
-async def bot_process(
-    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
-) -> AsyncIterator[BotProcess]:
-    """Start the bot and wait until it is connected to the fake gateway."""
-    env = bot_environment(tmp_path, fake, api, **overrides)
+async def launched_bot(tmp_path: Path, env: dict[str, str]) -> AsyncIterator[BotProcess]:
+    """Start `python -m bot` with `env`, without waiting for anything; killed afterwards."""
     log_path = tmp_path / "bot.log"
-    handshakes = fake.handshakes
     with log_path.open("ab") as log_file:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -85,11 +99,21 @@ async def bot_process(
             stdout=log_file,
             stderr=asyncio.subprocess.STDOUT,
         )
-    running = BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
     try:
-        await fake.wait_for_connection(timeout=30, handshakes=handshakes + 1)
-        yield running
+        yield BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+@asynccontextmanager
+async def bot_process(
+    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
+) -> AsyncIterator[BotProcess]:
+    """Start the bot and wait until it is connected to the fake gateway."""
+    env = bot_environment(tmp_path, fake, api, **overrides)
+    handshakes = fake.handshakes
+    async with launched_bot(tmp_path, env) as running:
+        await fake.wait_for_connection(timeout=30, handshakes=handshakes + 1)
+        yield running

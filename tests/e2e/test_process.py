@@ -1,5 +1,6 @@
 """The real `python -m bot` process: signals, crashes and logs, as an operator meets them."""
 
+import json
 import signal
 
 import pytest
@@ -51,10 +52,11 @@ async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fa
     assert len(api.submits) == 1, "never resubmitted"
 
 
-async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes):
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes, log_format):
     fake, api = fakes
     api.default_plan = TaskPlan(polls_until_done=1)
-    async with bot_process(tmp_path, fake, api) as bot:
+    async with bot_process(tmp_path, fake, api, LOG_FORMAT=log_format) as bot:
         interaction = await fake.slash_command("video", options={"prompt": "a lighthouse"})
         await interaction.wait_for_answer(timeout=10)
         await fake.wait_for(lambda: results(fake), timeout=20)
@@ -68,3 +70,31 @@ async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes):
     assert "DEBUG" in log and "rejected the API key" in log, "the log really was captured"
     assert BOT_TOKEN not in log
     assert API_KEY not in log
+
+
+async def test_json_logs_follow_a_job_from_the_command_to_its_delivery(tmp_path, fakes):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=1)
+    async with bot_process(tmp_path, fake, api, LOG_FORMAT="json") as bot:
+        interaction = await fake.slash_command("video", options={"prompt": "a lighthouse"})
+        await interaction.wait_for_answer(timeout=10)
+        await fake.wait_for(lambda: (bot.job_row(1) or {}).get("delivered_at"), timeout=20)
+        assert await bot.stop(signal.SIGTERM) == 0
+    lines = [json.loads(line) for line in bot.log().splitlines()]  # every line is JSON
+    assert all({"timestamp", "level", "logger", "message"} <= line.keys() for line in lines)
+    job = [line for line in lines if line.get("job_id") == 1]
+    member = {"guild_id": fake.guild_id, "user_id": fake.user_id}
+    [submitted] = [line for line in job if "submitted as task" in line["message"]]
+    assert submitted.items() >= {**member, "shard": 0}.items(), "the command's lines"
+    engine = [line for line in job if line["logger"].startswith(("bot.jobs", "bot.delivery"))]
+    assert any(line.get("task_id") == api.last_task.id for line in engine), "polls"
+    assert all(line.items() >= member.items() for line in job)
+
+
+async def test_a_start_logs_no_voice_support_warnings(tmp_path, fakes):
+    fake, api = fakes
+    async with bot_process(tmp_path, fake, api) as bot:
+        assert await bot.stop(signal.SIGTERM) == 0
+    log = bot.log()
+    assert "logging in using static token" in log, "the log really was captured"
+    assert "voice will NOT be supported" not in log, "the bot never joins voice"

@@ -1,0 +1,87 @@
+"""Keep trying while Discord cannot be reached: one log line per failure, capped backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+import discord
+
+log = logging.getLogger(__name__)
+
+# Faults of the network or of Discord's side that go away by themselves: worth waiting out.
+# A refused token, missing intents or a bad request are not among them: those end the bot.
+NETWORK_FAULTS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    aiohttp.ClientError,
+    discord.DiscordServerError,
+    discord.GatewayNotFound,
+)
+
+
+class SetupFailed(RuntimeError):
+    """A network fault after log-in, while the bot wired itself up: not waited out."""
+
+
+@dataclass
+class Backoff:
+    """Waits that double from `first` up to `cap` seconds, each jittered to 50-100 %.
+
+    The jitter keeps a fleet of bots that lost Discord together from coming back in step.
+    """
+
+    first: float = 1.0
+    cap: float = 60.0
+    rng: random.Random = field(default_factory=random.Random)
+    _failures: int = 0
+
+    def next_delay(self) -> float:
+        """The wait before the next attempt, one failure later."""
+        ceiling = min(self.cap, self.first * 2.0 ** min(self._failures, 32))
+        self._failures += 1
+        return ceiling * (0.5 + 0.5 * self.rng.random())
+
+
+def describe(error: BaseException) -> str:
+    """A fault in a few words, for one log line (never a traceback)."""
+    return str(error) or type(error).__name__
+
+
+async def until_reachable(
+    attempt: Callable[[], Awaitable[None]],
+    *,
+    what: str,
+    stopping: asyncio.Event,
+    backoff: Backoff,
+    between: Callable[[], Awaitable[None]] | None = None,
+) -> bool:
+    """Run `attempt` until it succeeds (True) or a stop is requested (False).
+
+    A network fault is logged in one line and tried again after the backoff; `between` tidies
+    up after a failed attempt. A stop ends the wait at once. Other errors propagate.
+    """
+    while not stopping.is_set():
+        try:
+            await attempt()
+            return True
+        except NETWORK_FAULTS as error:
+            if stopping.is_set():
+                return False  # the stop closed the connection under the attempt
+            delay = backoff.next_delay()
+            log.warning(
+                "Discord is unreachable (%s: %s); trying again in %.1fs",
+                what,
+                describe(error),
+                delay,
+            )
+        if between is not None:
+            await between()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), delay)
+    return False

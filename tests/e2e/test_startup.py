@@ -1,0 +1,107 @@
+"""Start-up resilience, as an operator meets it: Discord unreachable at start or gone for a while
+is one clear log line per retry, never a traceback exit; a wrong token still ends the process."""
+
+import asyncio
+import signal
+import socket
+
+import pytest
+
+from tests.e2e.process import bot_environment, bot_process, launched_bot
+from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import Site
+from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
+
+UNREACHABLE = "Discord is unreachable"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (until a test starts the fake there)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def api():
+    async with FakeAPIMart(api_key=API_KEY) as fake:
+        yield fake
+
+
+@pytest.fixture
+def absent_discord():
+    """A fake Discord on a fixed port that is not listening yet."""
+    return FakeDiscord(token=BOT_TOKEN, port=free_port())
+
+
+async def test_discord_unreachable_at_start_is_retried_until_it_answers(
+    tmp_path, api, absent_discord
+):
+    fake = absent_discord
+    async with launched_bot(tmp_path, bot_environment(tmp_path, fake, api)) as bot:
+        await bot.wait_for_log(UNREACHABLE)
+        async with fake:
+            await fake.wait_for_connection(timeout=10)
+            assert await bot.stop(signal.SIGTERM) == 0
+            assert_no_spec_violations(fake)
+    log = bot.log()
+    line = bot.log_lines(UNREACHABLE)[0]
+    assert "trying again in" in line and f"127.0.0.1:{fake.port}" in line, "says what and when"
+    assert "Traceback" not in log
+
+
+async def test_a_stop_while_discord_is_unreachable_exits_zero(tmp_path, api, absent_discord):
+    async with launched_bot(tmp_path, bot_environment(tmp_path, absent_discord, api)) as bot:
+        await bot.wait_for_log(UNREACHABLE, count=2)
+        assert await bot.stop(signal.SIGTERM, timeout=5) == 0
+    log = bot.log()
+    assert "Stopped cleanly" in log
+    assert "Traceback" not in log
+
+
+async def test_a_wrong_token_ends_the_process_with_one_line(tmp_path, api):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        env = bot_environment(tmp_path, fake, api, DISCORD_TOKEN="not-the-token")
+        async with launched_bot(tmp_path, env) as bot:
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+    log = bot.log()
+    assert len(bot.log_lines("Discord refused DISCORD_TOKEN")) == 1
+    assert "Traceback" not in log
+    assert "not-the-token" not in log
+
+
+async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_line(tmp_path, api):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, Site(host="127.0.0.1") as elsewhere:
+        env = bot_environment(tmp_path, fake, api, DISCORD_API_BASE=elsewhere.url("/api/v10"))
+        async with launched_bot(tmp_path, env) as bot:
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+    [line] = bot.log_lines("Discord refused to let the bot start")
+    assert "HTTP 404" in line and "DISCORD_API_BASE" in line
+    assert "Traceback" not in bot.log()
+
+
+async def test_apimart_unreachable_at_start_does_not_hold_the_bot_up(tmp_path, api):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        closed = f"http://127.0.0.1:{free_port()}"
+        async with bot_process(tmp_path, fake, api, APIMART_BASE_URL=closed) as bot:
+            interaction = await fake.slash_command("video", options={"prompt": "a kite"})
+            answer = await interaction.wait_for_answer(timeout=10)
+            assert "busy" in answer["content"], "the job is kept and sent later"
+            assert await bot.stop(signal.SIGTERM) == 0
+        assert_no_spec_violations(fake)
+    assert "Traceback" not in bot.log()
+
+
+async def test_a_gateway_outage_is_logged_in_one_line_per_retry_and_survived(tmp_path, api):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, bot_process(tmp_path, fake, api) as bot:
+        visits = len(fake.gateway_connect_queries)
+        await fake.stop()
+        await bot.wait_for_log("Attempting a reconnect")
+        await fake.start()  # the same port
+        await fake.wait_for(lambda: len(fake.gateway_connect_queries) > visits, timeout=10)
+        # Back at the gateway, the bot waits 5 s before identifying again: a stop cuts that short.
+        assert await bot.stop(signal.SIGTERM, timeout=3) == 0
+    [line] = bot.log_lines("Attempting a reconnect")
+    assert "Cannot connect to host" in line, "says why"
+    assert "Traceback" not in bot.log()

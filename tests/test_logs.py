@@ -1,0 +1,105 @@
+"""Logs an operator can use: readable text by default, one JSON object a line on request, the
+job, task, server, member and shard named on the lines about them, secrets never written."""
+
+import asyncio
+import io
+import json
+import logging
+
+import pytest
+
+from bot.log_context import bound
+from bot.logs import configure_logging
+
+TOKEN = "MTA.bot-token.secret"
+API_KEY = "sk-live-api-key"
+
+
+@pytest.fixture
+def stderr():
+    """Whatever the configured logging writes; the test run's own logging is put back after."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, logging.getLogger("discord.http").level)
+    output = io.StringIO()
+    yield output
+    root.handlers[:], root.level = saved[0], saved[1]
+    logging.getLogger("discord.http").setLevel(saved[2])
+    logging.captureWarnings(False)
+
+
+def json_lines(output: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in output.getvalue().splitlines()]
+
+
+def test_json_lines_carry_timestamp_level_logger_and_message(stderr):
+    configure_logging("INFO", [TOKEN], json_lines=True, stream=stderr)
+    logging.getLogger("bot.engine").info("Job %d: %s", 7, "polled")
+    [line] = json_lines(stderr)
+    assert line["level"] == "INFO"
+    assert line["logger"] == "bot.engine"
+    assert line["message"] == "Job 7: polled"
+    assert line["timestamp"].endswith("+00:00"), "UTC, ISO 8601"
+
+
+def test_bound_facts_name_the_job_on_its_lines_and_only_there(stderr):
+    configure_logging("INFO", [TOKEN], json_lines=True, stream=stderr)
+    log = logging.getLogger("bot.engine")
+    with bound(job_id=7, task_id="task-abc", guild_id=11, user_id=22, shard=1):
+        log.info("working")
+        with bound(task_id=None):  # an unknown fact adds nothing and hides nothing
+            log.info("still working")
+    log.info("idle")
+    working, still, idle = json_lines(stderr)
+    facts = {"job_id": 7, "task_id": "task-abc", "guild_id": 11, "user_id": 22, "shard": 1}
+    assert working.items() >= facts.items()
+    assert still.items() >= facts.items()
+    assert not idle.keys() & facts.keys()
+
+
+async def test_a_task_started_for_a_job_names_it_even_after_the_block(stderr):
+    configure_logging("INFO", [TOKEN], json_lines=True, stream=stderr)
+    log = logging.getLogger("bot.engine")
+
+    async def renew_lease() -> None:
+        log.info("renewing")
+
+    with bound(job_id=9):
+        renewing = asyncio.create_task(renew_lease())
+    await renewing  # runs after the block ended, with the facts of where it started
+    [line] = json_lines(stderr)
+    assert line["job_id"] == 9
+
+
+def test_an_error_is_one_line_with_its_traceback_as_a_string(stderr):
+    configure_logging("INFO", [TOKEN], json_lines=True, stream=stderr)
+    try:
+        raise ValueError("the engine tripped")
+    except ValueError:
+        logging.getLogger("bot.engine").exception("Job 7: delivery failed")
+    [line] = json_lines(stderr)
+    assert line["message"] == "Job 7: delivery failed"
+    assert line["traceback"].startswith("Traceback (most recent call last)")
+    assert "ValueError: the engine tripped" in line["traceback"]
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+def test_secrets_never_reach_the_log_in_either_format(stderr, json_lines_on):
+    configure_logging("DEBUG", [TOKEN, API_KEY], json_lines=json_lines_on, stream=stderr)
+    log = logging.getLogger("bot.apimart")
+    log.info("Authorization: Bearer %s", API_KEY)
+    with bound(task_id=f"task-{TOKEN}"):
+        try:
+            raise RuntimeError(f"login with {TOKEN} failed")
+        except RuntimeError:
+            log.exception("unexpected")
+    output = stderr.getvalue()
+    assert "[REDACTED]" in output
+    assert TOKEN not in output
+    assert API_KEY not in output
+
+
+def test_text_stays_the_readable_default(stderr):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    with bound(job_id=7):
+        logging.getLogger("bot.engine").warning("Job 7: retrying")
+    assert stderr.getvalue().rstrip().endswith("WARNING  bot.engine: Job 7: retrying")
