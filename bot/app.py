@@ -112,7 +112,9 @@ class VideoBot(commands.AutoShardedBot):
             api_key=settings.apimart_api_key.get_secret_value(),
             timeout=settings.http_timeout,
         )
-        self.store = JobStore(self.db, clock=self.clock, leases=LeaseTerms())
+        self.store = JobStore(
+            self.db, clock=self.clock, leases=LeaseTerms.lasting(settings.lease_seconds)
+        )
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
