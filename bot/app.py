@@ -169,6 +169,13 @@ class VideoBot(commands.AutoShardedBot):
                 submit_workers=settings.submit_workers,
                 delivery_workers=settings.delivery_workers,
                 stop_timeout=settings.shutdown_grace,
+                # On PostgreSQL other processes record jobs and die without waking this one: it
+                # looks at least every poll interval, so theirs wait at most lease + interval.
+                max_idle_wait=(
+                    settings.poll_interval
+                    if self.db.dialect == "postgres"
+                    else PollerConfig.max_idle_wait
+                ),
                 schedule=PollSchedule(
                     interval=settings.poll_interval,
                     max_gap=settings.poll_max_gap,

@@ -69,11 +69,15 @@ def bot_environment(
 
 @asynccontextmanager
 async def bot_process(
-    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
+    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, *, name: str = "bot", **overrides: str
 ) -> AsyncIterator[BotProcess]:
-    """Start the bot and wait until it is connected to the fake gateway."""
+    """Start the bot and wait until it is connected to the fake gateway (all its shards).
+
+    `name` tells the logs of several processes apart (`<name>.log`).
+    """
     env = bot_environment(tmp_path, fake, api, **overrides)
-    log_path = tmp_path / "bot.log"
+    log_path = tmp_path / f"{name}.log"
+    shards = len(env["SHARD_IDS"].split(",")) if "SHARD_IDS" in env else 1
     handshakes = fake.handshakes
     with log_path.open("ab") as log_file:
         process = await asyncio.create_subprocess_exec(
@@ -87,7 +91,7 @@ async def bot_process(
         )
     running = BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
     try:
-        await fake.wait_for_connection(timeout=30, handshakes=handshakes + 1)
+        await fake.wait_for_connection(timeout=30, handshakes=handshakes + shards)
         yield running
     finally:
         if process.returncode is None:
