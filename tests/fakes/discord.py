@@ -598,6 +598,10 @@ class FakeDiscord:
     Use as ``async with FakeDiscord() as fake: ...``.  A default guild (``fake.guild_id``) with a
     text channel (``fake.channel_id``), a member (``fake.user_id``, "alice"), the guild owner
     (``fake.owner_id``) and the bot's member is created up front.
+
+    Shards work as on Discord: a session identified with ``shard: [i, n]`` hears only of the
+    guilds with ``(guild_id >> 22) % n == i`` (:meth:`add_guild_on_shard` makes one), and a
+    guild's events go to every live session of its shard; DMs go to shard 0.
     """
 
     def __init__(
