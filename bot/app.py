@@ -164,7 +164,9 @@ class VideoBot(commands.AutoShardedBot):
             api_key=settings.apimart_api_key.get_secret_value(),
             timeout=settings.http_timeout,
         )
-        self.store = JobStore(self.db, clock=self.clock, leases=LeaseTerms())
+        self.store = JobStore(
+            self.db, clock=self.clock, leases=LeaseTerms.lasting(settings.lease_seconds)
+        )
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
@@ -219,6 +221,13 @@ class VideoBot(commands.AutoShardedBot):
                 submit_workers=settings.submit_workers,
                 delivery_workers=settings.delivery_workers,
                 stop_timeout=settings.shutdown_grace,
+                # On PostgreSQL other processes record jobs and die without waking this one: it
+                # looks at least every poll interval, so theirs wait at most lease + interval.
+                max_idle_wait=(
+                    settings.poll_interval
+                    if self.db.dialect == "postgres"
+                    else PollerConfig.max_idle_wait
+                ),
                 schedule=PollSchedule(
                     interval=settings.poll_interval,
                     max_gap=settings.poll_max_gap,

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
         default=8.0,
         description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
     )
+    lease_seconds: Seconds = Field(
+        default=60.0,
+        description="seconds a process's claim on a job lasts unless renewed (submits 3 and"
+        " deliveries 5 times as long): how soon other processes take over a dead one's jobs",
+    )
     shard_count: int | None = Field(
         default=None,
         gt=0,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.jobs.store import LeaseTerms
 from bot.settings import Settings, describe_settings_errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ def clean_env(monkeypatch, tmp_path):
         "POLL_INTERVAL",
         "LINK_ALLOWED_NETWORKS",
         "DATABASE_URL",
+        "LEASE_SECONDS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -99,6 +101,20 @@ def test_shard_ids_are_read_from_a_comma_list_and_give_a_share_of_the_budget(mon
     settings = Settings()
     assert settings.shard_ids == (0, 2)
     assert settings.budget_share() == 5.0, "two of four shards: half the fleet's budget"
+
+
+def test_lease_seconds_sets_how_long_claims_last_and_must_be_positive(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    assert Settings().lease_seconds == 60.0
+    monkeypatch.setenv("LEASE_SECONDS", "12")
+    terms = LeaseTerms.lasting(Settings().lease_seconds)
+    assert (terms.poll, terms.submit, terms.deliver) == (12.0, 36.0, 60.0)
+    assert LeaseTerms.lasting(60.0).deliver == LeaseTerms().deliver, "the same as before"
+    monkeypatch.setenv("LEASE_SECONDS", "0")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert "LEASE_SECONDS is invalid" in describe_settings_errors(caught.value)[0]
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,11 @@ class LeaseTerms:
     poll: float = 60.0
     deliver: float = 300.0
 
+    @classmethod
+    def lasting(cls, poll: float) -> LeaseTerms:
+        """Terms whose poll claim lasts `poll` seconds, submits 3 and deliveries 5 times as long."""
+        return cls(submit=3 * poll, poll=poll, deliver=5 * poll)
+
     def length(self, stage: Stage) -> float:
         """Seconds a claim of `stage` lasts."""
         return {Stage.SUBMIT: self.submit, Stage.POLL: self.poll, Stage.DELIVER: self.deliver}[

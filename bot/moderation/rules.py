@@ -134,7 +134,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         )
     if facts.active >= policy.max_active:
         return Refusal(msg("mod_too_many_active", active=facts.active, limit=policy.max_active))
-    if facts.last_created_at is not None:
+    # No cooldown set: never one, even if a job recorded at the same moment reads as later.
+    if policy.cooldown_seconds > 0 and facts.last_created_at is not None:
         ready_at = facts.last_created_at + policy.cooldown_seconds
         if ready_at > now:
             return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))

@@ -86,9 +86,14 @@ def bot_environment(
 
 
 @asynccontextmanager
-async def launched_bot(tmp_path: Path, env: dict[str, str]) -> AsyncIterator[BotProcess]:
-    """Start `python -m bot` with `env`, without waiting for anything; killed afterwards."""
-    log_path = tmp_path / "bot.log"
+async def launched_bot(
+    tmp_path: Path, env: dict[str, str], *, name: str = "bot"
+) -> AsyncIterator[BotProcess]:
+    """Start `python -m bot` with `env`, without waiting for anything; killed afterwards.
+
+    `name` tells the logs of several processes apart (`<name>.log`).
+    """
+    log_path = tmp_path / f"{name}.log"
     with log_path.open("ab") as log_file:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -109,11 +114,12 @@ async def launched_bot(tmp_path: Path, env: dict[str, str]) -> AsyncIterator[Bot
 
 @asynccontextmanager
 async def bot_process(
-    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, **overrides: str
+    tmp_path: Path, fake: FakeDiscord, api: FakeAPIMart, *, name: str = "bot", **overrides: str
 ) -> AsyncIterator[BotProcess]:
-    """Start the bot and wait until it is connected to the fake gateway."""
+    """Start the bot and wait until it is connected to the fake gateway (all its shards)."""
     env = bot_environment(tmp_path, fake, api, **overrides)
+    shards = len(env["SHARD_IDS"].split(",")) if "SHARD_IDS" in env else 1
     handshakes = fake.handshakes
-    async with launched_bot(tmp_path, env) as running:
-        await fake.wait_for_connection(timeout=30, handshakes=handshakes + 1)
+    async with launched_bot(tmp_path, env, name=name) as running:
+        await fake.wait_for_connection(timeout=30, handshakes=handshakes + shards)
         yield running

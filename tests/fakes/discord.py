@@ -517,6 +517,21 @@ class FakeInteraction:
         )
 
 
+# Events about a guild itself carry its id as ``id``; every other guild event as ``guild_id``.
+_GUILD_OBJECT_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord puts a guild on."""
+    return (guild_id >> 22) % shard_count
+
+
+def _event_guild(event: str, data: Json) -> int | None:
+    """The guild an event is about (its shard receives it); None for DMs and the like."""
+    raw = data.get("id") if event in _GUILD_OBJECT_EVENTS else data.get("guild_id")
+    return int(raw) if raw is not None else None
+
+
 @dataclass
 class _Session:
     session_id: str
@@ -525,6 +540,13 @@ class _Session:
     shard: list[int]
     seq: int = 0
     buffer: list[Json] = field(default_factory=list)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard gets the guild's events (DMs go to shard 0)."""
+        shard_id, shard_count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, shard_count) == shard_id
 
 
 class _GatewayConnection:
@@ -576,6 +598,10 @@ class FakeDiscord:
     Use as ``async with FakeDiscord() as fake: ...``.  A default guild (``fake.guild_id``) with a
     text channel (``fake.channel_id``), a member (``fake.user_id``, "alice"), the guild owner
     (``fake.owner_id``) and the bot's member is created up front.
+
+    Shards work as on Discord: a session identified with ``shard: [i, n]`` hears only of the
+    guilds with ``(guild_id >> 22) % n == i`` (:meth:`add_guild_on_shard` makes one), and a
+    guild's events go to every live session of its shard; DMs go to shard 0.
     """
 
     def __init__(
@@ -629,6 +655,8 @@ class FakeDiscord:
         #: Echo the bot's own non-ephemeral messages back as MESSAGE_CREATE/UPDATE/DELETE.
         self.echo_bot_messages = True
         self.application_flags = 0
+        #: The shard count ``GET /gateway/bot`` recommends (what a client without one uses).
+        self.recommended_shards = 1
 
         #: Every REST request, in arrival order.
         self.requests: list[RecordedRequest] = []
@@ -645,6 +673,8 @@ class FakeDiscord:
         self.gateway_received: list[Json] = []
         #: Every DISPATCH frame sent, in order (including READY / GUILD_CREATE).
         self.gateway_dispatched: list[Json] = []
+        #: The same frames with the ``(shard_id, shard_count)`` of the session each went to.
+        self.gateway_dispatched_to: list[tuple[tuple[int, int], Json]] = []
         #: Query string of every gateway connection (e.g. ``v``, ``encoding``, ``compress``).
         self.gateway_connect_queries: list[dict[str, str]] = []
         #: Close code of every finished gateway connection: the code of the client's close frame
@@ -665,7 +695,8 @@ class FakeDiscord:
         self._waiters: list[asyncio.Future[None]] = []
         self._connections: list[_GatewayConnection] = []
         self._sessions: dict[str, _Session] = {}
-        self._last_session: _Session | None = None
+        # Identified or resumed sessions, least recent first (events wait in the last of a shard).
+        self._session_order: list[_Session] = []
         self._users: dict[int, Json] = {}
         self._guilds: dict[int, _Guild] = {}
         self._channels: dict[int, Json] = {}
@@ -763,6 +794,21 @@ class FakeDiscord:
     def new_snowflake(self) -> int:
         """A fresh, strictly increasing snowflake with a realistic timestamp."""
         return self._next_id()
+
+    def snowflake_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A fresh snowflake that, as a guild id, lands on ``shard_id`` of ``shard_count``.
+
+        Discord puts a guild on shard ``(guild_id >> 22) % shard_count``: the timestamp part
+        is moved forward (at most ``shard_count - 1`` ms) until it fits.
+        """
+        if not 0 <= shard_id < shard_count:
+            raise ValueError(f"shard {shard_id} is not one of {shard_count}")
+        candidate = self._next_id()
+        stamp = candidate >> 22
+        if stamp % shard_count == shard_id:
+            return candidate
+        self._last_snowflake = (stamp + (shard_id - stamp) % shard_count) << 22
+        return self._last_snowflake
 
     # ------------------------------------------------------------------ waiting
 
@@ -981,6 +1027,22 @@ class FakeDiscord:
         if channel_name is not None:
             self.add_text_channel(channel_name, guild_id=gid)
         return gid
+
+    def add_guild_on_shard(
+        self, name: str, shard_id: int, shard_count: int = 2, **options: Any
+    ) -> int:
+        """Add a guild (as :meth:`add_guild`) whose id puts it on ``shard_id``; return its id."""
+        return self.add_guild(
+            name, guild_id=self.snowflake_on_shard(shard_id, shard_count), **options
+        )
+
+    def guild_ids(self) -> list[int]:
+        """Every guild's id, in the order they were added."""
+        return list(self._guilds)
+
+    def channel_ids(self, guild_id: int | None = None) -> list[int]:
+        """A guild's channel ids, in the order they were added."""
+        return list(self._guild(guild_id).channel_ids)
 
     @staticmethod
     def _make_role(role_id: int, name: str, permissions: int, *, position: int) -> Json:
@@ -1591,8 +1653,7 @@ class FakeDiscord:
         if channel is None:
             return
         needed = INTENT_DIRECT_MESSAGES if channel["type"] == CHANNEL_DM else INTENT_GUILD_MESSAGES
-        conn = self._active_connection()
-        session = conn.session if conn is not None else self._last_session
+        session = self._session_for(int(channel["guild_id"]) if "guild_id" in channel else None)
         if session is None or not session.intents & needed:
             return
         if event == "MESSAGE_DELETE":
@@ -1614,6 +1675,39 @@ class FakeDiscord:
             if conn.ready and conn.open:
                 return conn
         return None
+
+    def _connections_for(self, guild_id: int | None) -> list[_GatewayConnection]:
+        """The newest live connection of every session whose shard owns the guild.
+
+        Discord sends a guild's events to every session on its shard: two processes running
+        the same shard (a deploy overlap) both get them.
+        """
+        found: dict[str, _GatewayConnection] = {}
+        for conn in reversed(self._connections):
+            session = conn.session
+            if conn.ready and conn.open and session is not None and session.owns(guild_id):
+                found.setdefault(session.session_id, conn)
+        return list(found.values())
+
+    def _session_for(self, guild_id: int | None) -> _Session | None:
+        """The session that gets the guild's events: a live one, else the last (for RESUME)."""
+        live = self._connections_for(guild_id)
+        if live:
+            return live[0].session
+        owners = [s for s in self._session_order if s.owns(guild_id)]
+        return owners[-1] if owners else None
+
+    def _intents_for(self, guild_id: int | None) -> int:
+        session = self._session_for(guild_id)
+        return session.intents if session is not None else (self.intents or 0)
+
+    async def _wait_for_shard(self, guild_id: int | None, timeout: float) -> None:  # noqa: ASYNC109
+        """Wait for a live session whose shard owns the guild (DMs: shard 0)."""
+        await self.wait_for(
+            lambda: self._connections_for(guild_id),
+            timeout,
+            description=f"a gateway session for guild {guild_id}",
+        )
 
     @property
     def connected(self) -> bool:
@@ -1642,22 +1736,34 @@ class FakeDiscord:
         wait: bool,
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> int | None:
+        guild_id = _event_guild(event, data)
         if wait:
-            await self.wait_for_connection(timeout)
-        conn = self._active_connection()
-        session = conn.session if conn is not None else self._last_session
-        if session is None:
-            return None
-        session.seq += 1
-        frame: Json = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
-        session.buffer.append(frame)
-        del session.buffer[:-SESSION_BUFFER_SIZE]
+            await self._wait_for_shard(guild_id, timeout)
+        targets: list[tuple[_GatewayConnection | None, _Session]] = [
+            (conn, conn.session) for conn in self._connections_for(guild_id) if conn.session
+        ]
+        if not targets:
+            # Nobody connected on that shard: the event waits in its session for a RESUME.
+            session = self._session_for(guild_id)
+            if session is None:
+                return None
+            targets = [(None, session)]
+        for conn, session in targets:
+            session.seq += 1
+            frame: Json = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
+            session.buffer.append(frame)
+            del session.buffer[:-SESSION_BUFFER_SIZE]
+            self._record_dispatch(session, frame)
+            if conn is not None:
+                # A send failure means the socket died; the frame is replayed on RESUME.
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await conn.send(frame)
+        return targets[-1][1].seq
+
+    def _record_dispatch(self, session: _Session, frame: Json) -> None:
         self.gateway_dispatched.append(frame)
-        if conn is not None:
-            # A send failure means the socket died; the frame is replayed on RESUME.
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await conn.send(frame)
-        return session.seq
+        shard_id, shard_count = session.shard
+        self.gateway_dispatched_to.append(((shard_id, shard_count), frame))
 
     async def disconnect_all(self, code: int = 4000) -> int:
         """Close every gateway connection with ``code`` (4000 makes discord.py RESUME).
@@ -1688,8 +1794,9 @@ class FakeDiscord:
 
     async def send_guild_create(self, guild_id: int | None = None) -> int:
         """Dispatch GUILD_CREATE for a guild (e.g. one added with :meth:`add_guild`)."""
+        gid = guild_id if guild_id is not None else self.guild_id
         return await self.dispatch(
-            "GUILD_CREATE", self.guild_payload(guild_id, intents=self.intents)
+            "GUILD_CREATE", self.guild_payload(gid, intents=self._intents_for(gid))
         )
 
     # ------------------------------------------------------------------ gateway: handler
@@ -1764,9 +1871,10 @@ class FakeDiscord:
             shard=list(data.get("shard") or [0, 1]),
         )
         self._sessions[session.session_id] = session
-        self._last_session = session
+        self._session_order.append(session)
         conn.session = session
-        guild_ids = list(self._guilds)
+        # Each shard hears only of its own guilds.
+        guild_ids = [gid for gid in self._guilds if session.owns(gid)]
         ready: Json = {
             "v": API_VERSION,
             "user_settings": {},
@@ -1803,7 +1911,8 @@ class FakeDiscord:
             await conn.send({"op": OP_INVALID_SESSION, "d": False, "s": None, "t": None})
             return
         conn.session = session
-        self._last_session = session
+        self._session_order.remove(session)
+        self._session_order.append(session)
         last_seq = int(data.get("seq") or 0)
         for frame in list(session.buffer):
             if frame["s"] > last_seq:
@@ -1854,7 +1963,7 @@ class FakeDiscord:
         frame: Json = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
         if event not in ("READY", "RESUMED"):
             session.buffer.append(frame)
-        self.gateway_dispatched.append(frame)
+        self._record_dispatch(session, frame)
         await conn.send(frame)
 
     # ------------------------------------------------------------------ interactions: builders
@@ -1945,7 +2054,7 @@ class FakeDiscord:
         return handle
 
     async def _dispatch_interaction(self, handle: FakeInteraction) -> FakeInteraction:
-        await self.wait_for_connection()
+        await self._wait_for_shard(handle.guild_id, 5.0)
         handle.dispatched_at = self.now()
         await self._emit("INTERACTION_CREATE", handle.payload, wait=False)
         return handle
@@ -2241,8 +2350,9 @@ class FakeDiscord:
                 if member is not None:
                     mention["member"] = copy.deepcopy(member)
         if respect_intents:
-            await self.wait_for_connection()
-            intents = self.intents or 0
+            guild_id = None if is_dm else int(channel["guild_id"])
+            await self._wait_for_shard(guild_id, 5.0)
+            intents = self._intents_for(guild_id)
             needed = INTENT_DIRECT_MESSAGES if is_dm else INTENT_GUILD_MESSAGES
             if not intents & needed:
                 return msg
@@ -2500,7 +2610,7 @@ class FakeDiscord:
         return self._json(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,

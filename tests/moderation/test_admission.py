@@ -194,6 +194,20 @@ async def test_a_cooldown_spaces_out_a_members_videos(store, moderation, clock):
     assert (await record(store, moderation, clock)).id == 2
 
 
+async def test_without_a_cooldown_two_commands_at_once_are_both_admitted_in_either_order(
+    store, moderation, clock
+):
+    """The command that read the clock first may commit second (or run in a process whose
+    clock is a hair behind): with no cooldown set, that is never a reason to refuse."""
+    read_first = clock()
+    clock.advance(0.01)
+    await record(store, moderation, clock)
+    job = await store.create(
+        ALICE, REQUEST, now=read_first, submit_by=read_first + 60, admit=moderation.admit
+    )
+    assert job.id == 2
+
+
 async def test_4k_reserved_for_supporters_is_refused_to_others(store, moderation, clock):
     supporter = 77
     await moderation.store.reserve_option(MOD, "resolution:4k", "4k", supporter)

@@ -1,0 +1,214 @@
+"""Item 2 end to end: two real `python -m bot` processes (`SHARD_COUNT=2`), one PostgreSQL
+schema, the fake Discord sharding two guilds like Discord, the fake APIMart (see `fleet`)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.i18n import msg
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
+from bot.storage import Database
+from tests.backends import postgres_only
+from tests.e2e.fleet import (
+    LEASE,
+    POLL_INTERVAL,
+    database_url,
+    fleet,
+    guilds_on_two_shards,
+    jobs_ended_by,
+    jobs_recorded_by,
+    results,
+)
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
+
+pytestmark = postgres_only
+
+# Room for process scheduling on a busy machine, on top of the bounds the engine promises.
+SLACK = 1.5
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeAPIMart]]:
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        # Many results in one channel at once: keep Discord's per-route bucket out of the way.
+        fake.rate_limit_limit = fake.rate_limit_remaining = 100
+        yield fake, api
+        assert_no_spec_violations(fake)
+
+
+@pytest.fixture
+def guilds(fakes) -> list[tuple[int, int, int]]:
+    """(guild, channel, member) on shard 0 and on shard 1."""
+    return guilds_on_two_shards(fakes[0])
+
+
+@pytest.fixture
+def start(tmp_path, fakes, backend):
+    """Start bot processes on the test's schema: `async with start(["0", "1"]) as [a, b]`."""
+    fake, api = fakes
+
+    def starting(shard_ids, **env):
+        database = database_url(backend.dsn, backend.schema)
+        return fleet(tmp_path, fake, api, database, shard_ids, **env)
+
+    return starting
+
+
+async def job_rows(db: Database) -> list[dict]:
+    return [dict(row) for row in await db.fetch_all("SELECT * FROM jobs ORDER BY id")]
+
+
+async def test_two_processes_each_serve_their_shards_guild_and_post_every_result_once(
+    fakes, guilds, start, db
+):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=3)
+    async with start(["0", "1"]) as processes:
+        commands = [
+            await fake.slash_command(
+                "video", options={"prompt": f"a comet {n}"}, guild_id=guild, user=member
+            )
+            for n in range(2)  # a member may have 2 videos in progress by default
+            for guild, _, member in guilds
+        ]
+        for command in commands:
+            assert "queued as job" in (await command.wait_for_answer(timeout=10))["content"]
+        await fake.wait_for(
+            lambda: sum(len(results(fake, channel)) for _, channel, _ in guilds) == 4,
+            timeout=15,
+            description="four results",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    rows = await job_rows(db)
+    assert len(rows) == 4 and all(row["delivered_at"] is not None for row in rows)
+    for shard, (guild, channel, member) in enumerate(guilds):
+        posted = results(fake, channel)
+        mine = {row["id"] for row in rows if row["guild_id"] == guild}
+        assert set(posted) == mine, "each result in its own guild's channel"
+        assert all(len(posts) == 1 for posts in posted.values()), "each posted exactly once"
+        assert all(f"<@{member}>" in posts[0]["content"] for posts in posted.values())
+        assert jobs_recorded_by(processes[shard]) == mine, "the shard's process took its commands"
+        interactions = [
+            target
+            for target, frame in fake.gateway_dispatched_to
+            if frame["t"] == "INTERACTION_CREATE" and frame["d"]["guild_id"] == str(guild)
+        ]
+        assert interactions == [(shard, 2)] * 2, "Discord sent them to that shard only"
+    ended = sorted(n for process in processes for n in jobs_ended_by(process))
+    assert ended == [row["id"] for row in rows], "each render's end recorded by one process"
+    assert len(api.submits) == 4
+
+
+async def test_50_commands_at_once_with_3_left_over_two_processes_on_one_shard_make_3_jobs(
+    fakes, guilds, start, db
+):
+    """Two processes run the same shard (a deploy overlap): Discord tells both of every command.
+
+    With disjoint SHARD_IDS one guild's commands reach one process only; this is how one
+    member's burst reaches two processes at once for real.
+    """
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    guild, _, member = guilds[0]
+    moderator = Actor(guild, fake.owner_id)
+    moderation = Moderation(db, clock=time.time)
+    await moderation.store.update_policy(
+        moderator, msg("change_resumed", moderator="test"), max_active=50
+    )
+    await moderation.store.set_member_limit(moderator, member, 3, "three left", None)
+    async with start(["0", "0"]) as processes:
+        commands = await asyncio.gather(
+            *(
+                fake.slash_command(
+                    "video", options={"prompt": f"a kite {n}"}, guild_id=guild, user=member
+                )
+                for n in range(50)
+            )
+        )
+        for command in commands:
+            await command.wait_for_answer(timeout=15)
+        rows = await job_rows(db)
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    assert len(rows) == 3, "exactly the 3 videos left"
+    for process in processes:
+        assert "Refused a job for user" in process.log(), "both processes admitted at once"
+    assert all(len(command.callbacks) == 1 for command in commands), "one answer each"
+
+
+async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after_the_lease(
+    fakes, guilds, start, db
+):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    guild, channel, member = guilds[1]
+    api.delay_next("poll", 60.0, times=2)  # the victim's polls hang: it holds their claims
+    async with start(["1"], HTTP_TIMEOUT="60") as [victim]:
+        for n in range(2):
+            command = await fake.slash_command(
+                "video", options={"prompt": f"a storm {n}"}, guild_id=guild, user=member
+            )
+            await command.wait_for_answer(timeout=10)
+        await api.wait_for_polls(2, timeout=10)
+        owner = f":{victim.process.pid}:"
+        assert all(owner in (row["lease_owner"] or "") for row in await job_rows(db))
+        async with start(["0"]) as [survivor]:
+            assert await victim.stop(signal.SIGKILL) == -signal.SIGKILL
+            killed_at = time.time()
+            held = await job_rows(db)  # as the victim left them: claimed, until lease_until
+            assert all(owner in (row["lease_owner"] or "") for row in held)
+            for task_id in api.task_ids:
+                api.task(task_id).complete()
+            await fake.wait_for(
+                lambda: len(results(fake, channel)) == 2,
+                timeout=LEASE + POLL_INTERVAL + 10,
+                description="the victim's two results",
+            )
+            assert await survivor.stop(signal.SIGTERM) == 0
+    posted = results(fake, channel)
+    assert sorted(posted) == [row["id"] for row in held]
+    assert all(len(posts) == 1 for posts in posted.values()), "each posted exactly once"
+    assert len(api.submits) == 2, "never resubmitted"
+    for row in held:
+        polls = api.requests_for("poll")
+        taken = min(r.time for r in polls if r.path.endswith(row["task_id"]) and r.time > killed_at)
+        assert taken >= row["lease_until"] - 0.05, "not polled again before its claim lapsed"
+        assert taken - killed_at <= LEASE + POLL_INTERVAL + SLACK
+
+
+async def test_sigkill_while_the_other_process_is_idle_its_jobs_are_still_delivered(
+    fakes, guilds, start, db
+):
+    """The survivor had nothing to do since before the jobs existed: it must still look."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    guild, channel, member = guilds[1]
+    async with start(["0", "1"]) as [survivor, victim]:
+        for n in range(2):
+            command = await fake.slash_command(
+                "video", options={"prompt": f"a tide {n}"}, guild_id=guild, user=member
+            )
+            await command.wait_for_answer(timeout=10)
+        await api.wait_for_polls(2, timeout=10)  # rendering
+        assert await victim.stop(signal.SIGKILL) == -signal.SIGKILL
+        killed_at = time.monotonic()
+        for task_id in api.task_ids:
+            api.task(task_id).complete()
+        await fake.wait_for(
+            lambda: len(results(fake, channel)) == 2,
+            timeout=LEASE + POLL_INTERVAL + 10,
+            description="the victim's two results",
+        )
+        delivered_after = time.monotonic() - killed_at
+        assert await survivor.stop(signal.SIGTERM) == 0
+    assert all(len(posts) == 1 for posts in results(fake, channel).values())
+    assert delivered_after <= LEASE + POLL_INTERVAL + SLACK
