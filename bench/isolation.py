@@ -44,7 +44,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from tests.fakes.apimart import FakeAPIMart, FakeTask, TaskPlan, error_body
-from tests.fakes.discord import FakeDiscord, Json
+from tests.fakes.discord import FakeDiscord, FakeInteraction, Json
 from tests.harness import API_KEY, BOT_TOKEN, World, running_bot
 
 MIB = 1024 * 1024
@@ -63,7 +63,7 @@ class Plan:
     channels: int = 4
     # Every measured render finishes within this window, evenly spaced, after `settle` seconds.
     window: float = 30.0
-    settle: float = 8.0
+    settle: float = 10.0
     # Give up waiting for posts this long after the last render finished.
     tail: float = 40.0
     video_bytes: int = 2 * MIB
@@ -103,7 +103,7 @@ class BenchAPIMart(FakeAPIMart):
         self.refused_submits = 0
         self.slow_files: set[str] = set()
         self.slow_streamed = 0  # bytes of slow results sent so far
-        self.slow_finished = 0  # slow results the bot read to the end (or gave up on)
+        self.slow_open = 0  # slow results being streamed now
         self.seen_done: dict[str, float] = {}  # task id -> first answer that said completed
         self._chunk = bytes(256 * 1024)
         # One payload shared by every small result, so 60 of them do not cost 60 copies.
@@ -144,6 +144,7 @@ class BenchAPIMart(FakeAPIMart):
         response.enable_chunked_encoding()
         await response.prepare(request)
         began, sent = time.monotonic(), 0
+        self.slow_open += 1
         try:
             # One chunk past the limit, so the bot reads all of it before it can know.
             while sent <= self.plan.slow_bytes:
@@ -153,8 +154,9 @@ class BenchAPIMart(FakeAPIMart):
                 await asyncio.sleep(max(0.0, began + sent / self.plan.slow_rate - time.monotonic()))
             await response.write_eof()
         except ConnectionError:
-            pass  # the bot stopped reading: it knows enough
-        self.slow_finished += 1
+            pass  # the bot stopped reading
+        finally:
+            self.slow_open -= 1
         return response
 
 
@@ -228,9 +230,11 @@ def task_by_prompt(api: FakeAPIMart) -> dict[str, FakeTask]:
     return {str(task.request.get("prompt")): task for task in tasks}
 
 
-async def dispatch(world: World, prompts: Sequence[tuple[str, int, int, int]]) -> None:
+async def dispatch(
+    world: World, prompts: Sequence[tuple[str, int, int, int]]
+) -> list[FakeInteraction]:
     """Members run /video: (prompt, user, guild, channel) each, all at once."""
-    await asyncio.gather(
+    return await asyncio.gather(
         *(
             world.discord.slash_command(
                 "video", options={"prompt": prompt}, user=user, guild_id=guild, channel_id=channel
@@ -240,22 +244,40 @@ async def dispatch(world: World, prompts: Sequence[tuple[str, int, int, int]]) -
     )
 
 
-async def drive_renders(api: BenchAPIMart, measured: list[Measured]) -> None:
+@dataclass
+class Window:
+    """What the stress amounted to while the measured renders were finishing."""
+
+    slow_in_flight: list[int] = field(default_factory=list)
+    submit_429s: int = 0
+    discord_429s: int = 0
+
+
+async def drive_renders(api: BenchAPIMart, fake: BenchDiscord, measured: list[Measured]) -> Window:
     """Move each measured render's progress with time; finish it at its planned moment."""
+    window = Window()
     pending = sorted(measured, key=lambda m: m.finish_at)
+    submit_429s = discord_429s = 0
     while pending:
         now = time.monotonic()
         while pending and pending[0].finish_at <= now:
+            if len(pending) == len(measured):  # the window opens
+                submit_429s, discord_429s = api.refused_submits, fake.rate_limited
             m = pending.pop(0)
             assert m.task is not None
             m.task.complete(data=api.video)
             m.done_at = time.monotonic()
+        if len(pending) < len(measured):
+            window.slow_in_flight.append(api.slow_open)
         for m in pending:
             assert m.task is not None
             share = (now - m.created_at) / (m.finish_at - m.created_at)
             m.task.set_progress(min(99, max(0, int(100 * share))))
         wake = min(now + 0.25, pending[0].finish_at) if pending else now
         await asyncio.sleep(max(0.0, wake - time.monotonic()))
+    window.submit_429s = api.refused_submits - submit_429s
+    window.discord_429s = fake.rate_limited - discord_429s
+    return window
 
 
 @dataclass(frozen=True)
@@ -320,9 +342,8 @@ async def add_stress(
     busy = [
         (f"{BUSY_MARKER} {n}", 70_000 + n, guild, places.busy) for n in range(plan.busy_submits)
     ]
-    await dispatch(world, busy)
-    with contextlib.suppress(TimeoutError):
-        await wait_until(lambda: api.refused_submits >= plan.busy_submits, 10, "busy submits")
+    asked = await dispatch(world, busy)
+    await wait_until(lambda: all(i.answers for i in asked), 30, "the busy members' answers")
 
 
 async def run(plan: Plan, scenario: str, folder: Path) -> dict[str, Any]:
@@ -345,37 +366,49 @@ async def run(plan: Plan, scenario: str, folder: Path) -> dict[str, Any]:
         )
         await wait_until(lambda: len(api.task_ids) >= plan.jobs, 30, "the measured submits")
         created = time.monotonic()
-        if scenario == "stressed":
-            await add_stress(plan, places, world, api, fake)
-        busy_refused_at_start = api.refused_submits
-        setup_seconds = time.monotonic() - started
-        # The renders finish `settle` seconds after the measured submits, whatever the setup.
-        first = max(created + plan.settle, time.monotonic() + 1.0)
+        # The renders finish from `settle` seconds after the measured submits on, in both
+        # scenarios alike; the stress is set up meanwhile.
         tasks = task_by_prompt(api)
         for m in measured:
             m.task = tasks[MEASURED_PROMPT.format(n=m.n)]
             m.created_at = created
-            m.finish_at = first + plan.window * m.n / plan.jobs
+            m.finish_at = created + plan.settle + plan.window * m.n / plan.jobs
             m.task.plan.estimated_time = round(m.finish_at - created)
-        await drive_renders(api, measured)
+        rendering = asyncio.create_task(drive_renders(api, fake, measured))
+        if scenario == "stressed":
+            await add_stress(plan, places, world, api, fake)
+        setup_seconds = time.monotonic() - started
+        stress_late = time.monotonic() > created + plan.settle
+        busy_refused_at_start = api.refused_submits
+        window = await rendering
+        waiting = await world.db.fetch_one("SELECT COUNT(*) FROM jobs WHERE state = 'recorded'")
         users = {m.user_id for m in measured}
         with contextlib.suppress(TimeoutError):
             await wait_until(lambda: users <= set(fake.results), plan.tail, "every result")
+        noisy_posted = sum(60_000 + n in fake.results for n in range(plan.noisy_jobs))
         report: dict[str, Any] = {
             "scenario": scenario,
             "plan": asdict(plan),
             "setup_seconds": setup_seconds,
+            "stress_late": stress_late,
             "run_seconds": time.monotonic() - started,
             "total": [],
             "to_seen": [],
             "seen_to_posted": [],
             "undelivered": 0,
+            "polls": len(api.polls),
             "busy_refused_at_start": busy_refused_at_start,
             "busy_refused": api.refused_submits,
+            # During the window, from the first measured render's end to the last one's.
+            "window_submits_waiting": waiting[0] if waiting is not None else 0,
+            "window_submit_429s": window.submit_429s,
+            "window_slow_in_flight": [
+                min(window.slow_in_flight, default=0),
+                max(window.slow_in_flight, default=0),
+            ],
+            "window_discord_429s": window.discord_429s,
             "slow_streamed_mib": api.slow_streamed / MIB,
-            "slow_finished": api.slow_finished,
-            "discord_429s": fake.rate_limited,
-            "polls": len(api.polls),
+            "noisy_posted": noisy_posted,
         }
         for m in measured:
             assert m.task is not None and m.done_at is not None
@@ -400,34 +433,37 @@ PARTS = (
 )
 
 
-def seconds(value: float) -> str:
-    return f"{value:.2f}" if math.isfinite(value) else "never"
+def seconds(value: float, unit: str = "") -> str:
+    """A delay as printed; `inf` is a video never posted."""
+    return f"{value:.2f}{unit}" if math.isfinite(value) else "never"
 
 
 def print_reports(reports: list[dict[str, Any]]) -> None:
     """The delay table, then what each scenario's stress amounted to."""
-    header = f"{'scenario':<9} {'posted':>7}"
-    for _, title in PARTS:
-        header += f" | {title + ' p50/p95/max s':^38}"
+    header = (
+        f"{'scenario':<9} {'posted':>7}  {'delay, seconds':<29} {'p50':>6} {'p95':>6} {'max':>6}"
+    )
     print(header)
     print("-" * len(header))
     for r in reports:
-        line = f"{r['scenario']:<9} {len(r['total']) - r['undelivered']:>3}/{len(r['total']):<3}"
-        for key, _ in PARTS:
+        posted = f"{len(r['total']) - r['undelivered']}/{len(r['total'])}"
+        for index, (key, title) in enumerate(PARTS):
             values = r[key]
-            figures = " / ".join(
-                seconds(v) for v in (quantile(values, 0.5), quantile(values, 0.95), max(values))
-            )
-            line += f" | {figures:^38}"
-        print(line)
+            lead = f"{r['scenario']:<9} {posted:>7}" if index == 0 else " " * 17
+            figures = (quantile(values, 0.5), quantile(values, 0.95), max(values))
+            print(f"{lead}  {title:<29} " + " ".join(f"{seconds(v):>6}" for v in figures))
     print()
     for r in reports:
+        low, high = r["window_slow_in_flight"]
         print(
-            f"{r['scenario']}: {r['polls']} status checks; {r['busy_refused']} submits answered"
-            f" 429 ({r['busy_refused_at_start']} before the first render finished);"
-            f" {r['slow_streamed_mib']:.0f} MiB of slow results streamed, {r['slow_finished']}"
-            f" read to the end; {r['discord_429s']} Discord 429s; setup {r['setup_seconds']:.1f} s,"
-            f" run {r['run_seconds']:.1f} s"
+            f"{r['scenario']}: {r['polls']} status checks; setup {r['setup_seconds']:.1f} s"
+            f"{' (LATE: after the first render finished)' if r['stress_late'] else ''}, run"
+            f" {r['run_seconds']:.1f} s. While the renders finished: {r['window_submits_waiting']}"
+            f" jobs waiting to be submitted, {r['window_submit_429s']} submits answered 429;"
+            f" {low}-{high} slow downloads in flight; {r['window_discord_429s']} Discord 429s."
+            f" In all: {r['busy_refused']} submits answered 429, {r['slow_streamed_mib']:.0f} MiB"
+            f" of slow results streamed, {r['noisy_posted']} of {r['plan']['noisy_jobs']} results"
+            " posted in the rate-limited channel"
         )
 
 
@@ -442,11 +478,12 @@ def check(reports: list[dict[str, Any]]) -> list[tuple[bool, str]]:
         f"{plan['busy_submits']} submits on 429 (Retry-After {plan['retry_after']} s),"
         f" {plan['slow_downloads']} slow 100 MiB downloads, one channel on Discord 429s"
     )
+    missed = f"; {stressed['undelivered']} never posted" if stressed["undelivered"] else ""
     return [
         (
             busy <= calm + TARGET,
-            f"stage isolation: completed -> posted p95 {seconds(busy)} s with {stress}; quiet"
-            f" {seconds(calm)} s (target: within {TARGET:g} s of quiet)",
+            f"stage isolation: completed -> posted p95 {seconds(busy, ' s')} with {stress}{missed};"
+            f" quiet {seconds(calm, ' s')} (target: within {TARGET:g} s of quiet)",
         )
     ]
 
