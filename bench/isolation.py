@@ -20,7 +20,12 @@ stage).
 - `--noisy-jobs` results for one channel where Discord answers every message post and edit
   429 with `retry_after`.
 
-Prints one JSON line. `python -m bench isolation` runs both scenarios and prints the figures.
+Timings are production's divided by 8 (checks every second near a render's end instead of every
+8 s, a budget of 80 requests/s instead of 10), so a scenario takes under a minute; APIMart's
+`Retry-After` and Discord's `retry_after` stay at the 30 s the issue reports.
+
+`python -m bench.isolation` (or `python -m bench isolation`) runs both scenarios, each in a
+fresh process (`--worker`, which prints one JSON line), and prints the figures.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import json
 import logging
 import math
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -52,7 +58,6 @@ BUSY_MARKER = "isolation-busy"
 MEASURED_PROMPT = "isolation measured video {n}"
 RESULT_NONCE = re.compile(r"^video-job-\d+$")
 MENTION = re.compile(r"<@(\d+)>")
-PREMIUM_TIER_LIMIT = 100 * MIB  # a server boosted to tier 3 takes uploads up to 100 MiB
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,8 @@ class Plan:
     noisy_jobs: int = 8
     discord_retry_after: float = 30.0
     # Production timings divided by 8, so a run takes a minute, not eight; the request budget
-    # scaled alike (10/s x 8), so the same renders fit it as in production.
+    # scaled alike (10/s x 8), so the same renders fit it as in production. The stress keeps
+    # the waits the issue reports (30 s), unscaled.
     settings: dict[str, Any] = field(
         default_factory=lambda: {
             "poll_first_delay": 1.0,
@@ -166,7 +172,7 @@ class BenchDiscord(FakeDiscord):
     def __init__(self, plan: Plan) -> None:
         super().__init__(token=BOT_TOKEN, validate_requests=False)
         self.plan = plan
-        self.premium_guilds: set[int] = set()
+        self.premium_guilds: set[int] = set()  # boosted to tier 3: uploads up to 100 MiB
         self.results: dict[int, float] = {}  # mentioned member -> when their result appeared
         self.rate_limited = 0  # 429s answered
 
@@ -195,6 +201,11 @@ class BenchDiscord(FakeDiscord):
             self.rate_limited += 1
         await asyncio.sleep(half)
         return response
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def quantile(values: Sequence[float], q: float) -> float:
@@ -360,7 +371,7 @@ async def run(plan: Plan, scenario: str, folder: Path) -> dict[str, Any]:
         for n in range(plan.jobs)
     ]
     async with api, fake, running_bot(folder, fake=fake, api=api, **plan.settings) as world:
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), cpu_seconds()
         await dispatch(
             world,
             [
@@ -395,6 +406,8 @@ async def run(plan: Plan, scenario: str, folder: Path) -> dict[str, Any]:
             "setup_seconds": setup_seconds,
             "stress_late": stress_late,
             "run_seconds": time.monotonic() - started,
+            # The bot and both fakes: all in this process, on one core at most.
+            "cpu_seconds": cpu_seconds() - cpu_before,
             "total": [],
             "to_seen": [],
             "seen_to_posted": [],
@@ -430,6 +443,7 @@ async def run(plan: Plan, scenario: str, folder: Path) -> dict[str, Any]:
 
 # Stressed p95 within this many seconds of quiet p95: the target of issue 13.
 TARGET = 2.0
+WORKER_TIMEOUT = 300.0
 SCENARIOS = ("quiet", "stressed")
 PARTS = (
     ("total", "completed -> posted"),
@@ -460,16 +474,25 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
     print()
     for r in reports:
         low, high = r["window_slow_in_flight"]
+        late = " (LATE: the first render finished before the stress was set up)"
+        busy = r["cpu_seconds"] / r["run_seconds"]
         print(
-            f"{r['scenario']}: {r['polls']} status checks; setup {r['setup_seconds']:.1f} s"
-            f"{' (LATE: after the first render finished)' if r['stress_late'] else ''}, run"
-            f" {r['run_seconds']:.1f} s. While the renders finished: {r['window_submits_waiting']}"
-            f" jobs waiting to be submitted, {r['window_submit_429s']} submits answered 429;"
-            f" {low}-{high} slow downloads in flight; {r['window_discord_429s']} Discord 429s."
-            f" In all: {r['busy_refused']} submits answered 429, {r['slow_streamed_mib']:.0f} MiB"
-            f" of slow results streamed, {r['noisy_posted']} of {r['plan']['noisy_jobs']} results"
-            f" posted in the rate-limited channel; {r['busy_unanswered']} /video on 429s"
-            " never answered"
+            f"{r['scenario']}: setup {r['setup_seconds']:.1f} s{late if r['stress_late'] else ''},"
+            f" run {r['run_seconds']:.1f} s, {r['cpu_seconds']:.1f} CPU s ({busy:.0%} of a core),"
+            f" {r['polls']} status checks"
+        )
+        if r["scenario"] == "quiet":
+            continue
+        print(
+            f"  while the renders finished: {r['window_submits_waiting']} jobs waiting to be"
+            f" submitted, {r['window_submit_429s']} submits answered 429; {low}-{high} slow"
+            f" downloads in flight; {r['window_discord_429s']} Discord 429s"
+        )
+        print(
+            f"  in all: {r['busy_refused']} submits answered 429 and {r['busy_unanswered']}"
+            f" /video never answered; {r['slow_streamed_mib']:.0f} MiB of slow results streamed;"
+            f" {r['noisy_posted']} of {r['plan']['noisy_jobs']} results posted in the"
+            " rate-limited channel"
         )
 
 
@@ -487,7 +510,7 @@ def check(reports: list[dict[str, Any]]) -> list[tuple[bool, str]]:
     missed = f"; {stressed['undelivered']} never posted" if stressed["undelivered"] else ""
     return [
         (
-            busy <= calm + TARGET,
+            busy <= calm + TARGET and not stressed["undelivered"],
             f"stage isolation: completed -> posted p95 {seconds(busy, ' s')} with {stress}{missed};"
             f" quiet {seconds(calm, ' s')} (target: within {TARGET:g} s of quiet)",
         )
@@ -506,7 +529,15 @@ async def run_scenario(scenario: str, options: Sequence[str]) -> dict[str, Any]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await process.communicate()
+    try:
+        # A scenario ends on its own within about 2.5 minutes; never wait forever on one.
+        out, err = await asyncio.wait_for(process.communicate(), WORKER_TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise RuntimeError(
+            f"isolation {scenario} did not end within {WORKER_TIMEOUT:g} s"
+        ) from None
     if process.returncode != 0:
         raise RuntimeError(f"isolation {scenario} failed:\n{err.decode()[-4000:]}")
     report: dict[str, Any] = json.loads(out.decode().splitlines()[-1])
