@@ -141,12 +141,17 @@ class JobService:
             self._on_change()
             waiting = await self._store.get(job.id) or job
             return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
-        paused = self._budget.submits_paused_for() if self._budget is not None else 0.0
-        if paused > 0:
-            # APIMart asked for a pause in submits: nothing is sent before it ends.
-            return await self._retry_later(job, "submits paused by APIMart", paused, member_present)
         if self._budget is not None:
-            await self._budget.acquire()
+            # APIMart asked for a pause in submits: nothing is sent before it ends, including
+            # a submit that was waiting for its turn when the pause began.
+            paused = self._budget.submits_paused_for()
+            if paused <= 0:
+                await self._budget.acquire()
+                paused = self._budget.submits_paused_for()
+            if paused > 0:
+                return await self._retry_later(
+                    job, "submits paused by APIMart", paused, member_present
+                )
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:

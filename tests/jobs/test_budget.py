@@ -240,3 +240,24 @@ async def test_a_submit_told_to_wait_holds_back_submits_not_status_checks(db, ap
     assert {(await store.get(job.id)).state for job in (refused.job, waiting.job)} == {
         JobState.QUEUED
     }
+
+
+async def test_a_submit_waiting_for_its_turn_is_not_sent_into_a_pause(db, api, session, clock):
+    """A pause that began while a submit queued for the budget holds that submit back too."""
+
+    class PausedWhileWaiting(RequestBudget):
+        async def acquire(self):
+            granted = await super().acquire()
+            self.refuse_submits(30)  # another submit's 429 came back meanwhile
+            return granted
+
+    client = APIMartClient(
+        session, base_url=api.base_url, api_key="test-key", retry=RetryPolicy(max_retries=0)
+    )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, client, clock=clock, budget=PausedWhileWaiting(10, clock=clock))
+    report = await service.create_and_submit(
+        Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+    )
+    assert report.state is JobState.RECORDED
+    assert api.submits == []
