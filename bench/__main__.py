@@ -1,5 +1,7 @@
 """`make bench`: adaptive versus fixed 5 s polling at 100, 1,000 and 10,000 jobs in flight,
-then 200 simultaneous /video acknowledgements. Prints the figures docs/performance.md quotes.
+then 200 simultaneous /video acknowledgements, then stage isolation (completion-to-delivery
+delay, quiet and under stress; bench/isolation.py). Prints the figures docs/performance.md
+quotes. `python -m bench polling` runs the first two, `python -m bench isolation` the last.
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
@@ -18,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from bench import isolation
 from bench.polling import ADAPTIVE, FIXED, Result, run_scenario
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -185,7 +188,9 @@ def check_ack(report: dict[str, object]) -> list[tuple[bool, str]]:
     ]
 
 
-async def main(sizes: list[Size], modes: list[str], commands: int, *, concurrency: int) -> int:
+async def main(
+    sizes: list[Size], modes: list[str], commands: int, *, concurrency: int, stages: bool
+) -> int:
     started = time.monotonic()
     results: list[Result] = []
     for size in sizes:
@@ -212,6 +217,9 @@ async def main(sizes: list[Size], modes: list[str], commands: int, *, concurrenc
     if commands:
         print()
         verdicts += check_ack(await run_ack(commands))
+    if stages:
+        print()
+        verdicts += await isolation.measure()
     print()
     for ok, line in verdicts:
         print(f"{'PASS' if ok else 'MISS'}  {line}")
@@ -221,6 +229,13 @@ async def main(sizes: list[Size], modes: list[str], commands: int, *, concurrenc
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "section",
+        nargs="?",
+        choices=("all", "polling", "isolation"),
+        default="all",
+        help="polling (polling and acknowledgements), isolation, or all (default)",
+    )
     parser.add_argument(
         "--sizes",
         default=",".join(str(size.jobs) for size in SIZES),
@@ -247,8 +262,14 @@ def cli() -> None:
         for jobs in sorted(wanted)
     ]
     modes = [part.strip() for part in args.modes.split(",")]
+    commands = args.commands
+    if args.section == "isolation":
+        sizes, commands = [], 0
+    stages = args.section in ("all", "isolation")
     try:
-        sys.exit(asyncio.run(main(sizes, modes, args.commands, concurrency=args.concurrency)))
+        sys.exit(
+            asyncio.run(main(sizes, modes, commands, concurrency=args.concurrency, stages=stages))
+        )
     except AssertionError as error:
         print(f"\nFAIL  the poller went over its request budget: {error}")
         sys.exit(1)

@@ -106,7 +106,7 @@ async def submit_all(args: argparse.Namespace, clock: CompressedClock) -> None:
     async with aiohttp.ClientSession() as session:
         client = APIMartClient(session, base_url=args.api_url, api_key=API_KEY)
         timing = SubmitTiming(first_poll_delay=args.first_delay)
-        service = JobService(JobStore(db), client, clock=clock, timing=timing)
+        service = JobService(JobStore(db, clock=clock), client, clock=clock, timing=timing)
         numbers = iter(range(args.jobs))
 
         async def member() -> None:
@@ -123,7 +123,7 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
     """Run the poller until every job is delivered; measure it."""
     database = Path(args.database)
     db = await Database.open(database)
-    store = JobStore(db)
+    store = JobStore(db, clock=clock)
     deliveries: dict[str, float] = {}
     all_delivered = asyncio.Event()
 

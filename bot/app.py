@@ -172,8 +172,9 @@ class VideoBot(commands.AutoShardedBot):
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
         )
         # The engine retries a failed call itself, later and within its budget, so its client
-        # makes exactly one request per budget token and every 429 reaches the budget; a submit
-        # never sleeps on `Retry-After` (it becomes the job's next due time).
+        # makes exactly one request per budget token and every 429 reaches the budget (a
+        # submit's pauses only submits); a submit never sleeps on `Retry-After` (it becomes the
+        # job's next due time).
         engine_client = APIMartClient(
             self.session,
             base_url=settings.apimart_base_url,

@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=300, sock_read=60)
-# Downloads are kept in memory up to this size, then spill to a temporary file.
-_SPOOL_IN_MEMORY = 8 * 1024 * 1024
+# Downloads are kept in memory up to this size, then spill to a temporary file: 32 delivery
+# workers hold at most 64 MiB in memory.
+_SPOOL_IN_MEMORY = 2 * 1024 * 1024
 _CHUNK = 256 * 1024
 # A result that cannot be fetched this many times is reported with its link, honestly.
 DOWNLOAD_ATTEMPTS = 3

@@ -98,8 +98,10 @@ class Settings(BaseSettings):
     submit_workers: int = Field(
         default=4, gt=0, le=64, description="submits in flight at once (1-64)"
     )
+    # Deliveries mostly wait (a slow download, a channel on 429s): enough workers that ten slow
+    # ones and a rate-limited channel's share still leave most of them free.
     delivery_workers: int = Field(
-        default=8, gt=0, le=64, description="result deliveries in flight at once (1-64)"
+        default=32, gt=0, le=64, description="result deliveries in flight at once (1-64)"
     )
     shutdown_grace: Seconds = Field(
         default=8.0,

@@ -1,4 +1,9 @@
-"""One request budget for the API: paced calls, halved on 429, slowly regained."""
+"""One request budget for the API: paced calls, halved on 429, slowly regained.
+
+A submit's 429 is different: it pauses the other submits only (`refuse_submits`), so a
+submit queue waiting out APIMart's `Retry-After` never holds up status checks, and so never a
+finished video's delivery. Status checks learn from their own 429s.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ class RequestBudget:
         self._recent: deque[float] = deque()  # grant times within the last window
         self._cut_at = -math.inf
         self._cut_rate = rate
+        self._submits_paused_until = -math.inf
         self.granted = 0
         self.cuts = 0
         self.waited = 0.0  # total seconds callers spent waiting for their turn
@@ -104,6 +110,16 @@ class RequestBudget:
         self._cut_rate = max(self._min_rate, self.rate(now) / 2)
         self._cut_at = now
         self.cuts += 1
+
+    def refuse_submits(self, retry_after: float) -> None:
+        """APIMart answered a submit 429 with this wait: hold back submits, nothing else."""
+        if retry_after > 0:
+            until = self._clock() + min(retry_after, self._max_pause)
+            self._submits_paused_until = max(self._submits_paused_until, until)
+
+    def submits_paused_for(self) -> float:
+        """Seconds before a submit may be sent again (0: now)."""
+        return max(0.0, self._submits_paused_until - self._clock())
 
     def _forget_before(self, horizon: float) -> None:
         while self._recent and self._recent[0] <= horizon:

@@ -72,7 +72,7 @@ class PollerConfig:
     task_timeout: float = 1800.0
     concurrency: int = 8
     submit_workers: int = 4
-    delivery_workers: int = 8
+    delivery_workers: int = 32
     max_idle_wait: float = 300.0
     max_poll_backoff: float = 300.0
     delivery_retry_base: float = 15.0

@@ -144,7 +144,17 @@ class JobService:
             self._on_change()
             waiting = await self._store.get(job.id) or job
             return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
-        sent_at = await self._budget.acquire() if self._budget is not None else 0.0
+        if self._budget is not None:
+            # APIMart asked for a pause in submits: nothing is sent before it ends, including
+            # a submit that was waiting for its turn when the pause began.
+            paused = self._budget.submits_paused_for()
+            if paused <= 0:
+                await self._budget.acquire()
+                paused = self._budget.submits_paused_for()
+            if paused > 0:
+                return await self._retry_later(
+                    job, "submits paused by APIMart", paused, member_present
+                )
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -177,9 +187,13 @@ class JobService:
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
             )
         except APIMartError as error:
-            if isinstance(error, RateLimitError) and self._budget is not None:
-                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
-            return await self._retry_later(job, error, member_present)
+            # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
+            hint = error.retry_after if isinstance(error, RateLimitError) else None
+            if hint is not None and hint > 0 and self._budget is not None:
+                # The other submits wait it out too; status checks go on (they have their own).
+                self._budget.refuse_submits(hint)
+            delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
+            return await self._retry_later(job, error.message, delay, member_present)
         now = self._clock()
         await self._store_task_id(job, result.task_id, now)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
@@ -242,19 +256,16 @@ class JobService:
         return SubmitReport(closed, state, message)
 
     async def _retry_later(
-        self, job: Job, error: APIMartError, member_present: bool
+        self, job: Job, reason: str, delay: float, member_present: bool
     ) -> SubmitReport:
         now = self._clock()
         if now - job.created_at >= self._timing.submit_give_up_after:
-            log.warning(
-                "Job %d: giving up submitting after repeated errors (%s)", job.id, error.message
-            )
+            log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
             return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
-        log.warning("Job %d: APIMart busy (%s); will retry the submit", job.id, error.message)
-        # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
-        hint = error.retry_after if isinstance(error, RateLimitError) else None
-        delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
-        await self._store.release_for_retry(job, error.message, retry_at=now + delay)
+        log.warning(
+            "Job %d: APIMart busy (%s); will retry the submit in %.0fs", job.id, reason, delay
+        )
+        await self._store.release_for_retry(job, reason, retry_at=now + delay)
         self._on_change()
         waiting = await self._store.get(job.id) or job
         return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))

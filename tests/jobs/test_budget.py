@@ -8,7 +8,7 @@ import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.budget import RequestBudget
-from bot.jobs.models import Requester
+from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
@@ -132,7 +132,11 @@ def test_a_budget_must_allow_something():
 
 
 class RecordingDelivery:
+    def __init__(self):
+        self.delivered = []
+
     async def __call__(self, job):
+        self.delivered.append(job)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
 
 
@@ -192,3 +196,68 @@ async def test_a_429_on_a_status_check_slows_the_poller_down(world, clock):
     # The two tasks that answered were checked again, but only once the pause had ended.
     assert len(api.polls) == 5
     assert clock() >= limited_at + 20
+
+
+async def test_a_submit_told_to_wait_holds_back_submits_not_status_checks(db, api, session, clock):
+    """APIMart's Retry-After on a submit pauses the other submits; renders are still checked."""
+
+    async def sleep(seconds):
+        clock.advance(seconds)
+
+    api.default_plan = TaskPlan(polls_until_done=1)
+    client = APIMartClient(
+        session, base_url=api.base_url, api_key="test-key", retry=RetryPolicy(max_retries=0)
+    )
+    store = JobStore(db, clock=clock)
+    limiter = RequestBudget(10, clock=clock, sleep=sleep)
+    timing = SubmitTiming(first_poll_delay=8)
+    service = JobService(store, client, clock=clock, timing=timing, budget=limiter)
+    delivery = RecordingDelivery()
+    poller = Poller(
+        store, client, service, delivery, clock=clock, config=PollerConfig(), budget=limiter
+    )
+
+    def member(user_id):
+        return Requester(user_id=user_id, channel_id=2, guild_id=3)
+
+    rendering = await service.create_and_submit(member(1), VideoRequest(prompt="a fox"))
+    api.fail_next("submit", status=429, retry_after_header="30")
+    refused = await service.create_and_submit(member(2), VideoRequest(prompt="a hare"))
+    assert refused.state is JobState.RECORDED
+    clock.advance(8)
+    checked_at = clock()
+    await poller.run_once()
+    # The finished render was checked and handed over at once, not after the submit's pause.
+    assert [job.id for job in delivery.delivered] == [rendering.job.id]
+    assert clock() - checked_at < 1
+    # Another member's video waits for the pause to end instead of being sent into it.
+    waiting = await service.create_and_submit(member(3), VideoRequest(prompt="an owl"))
+    assert waiting.state is JobState.RECORDED
+    assert len(api.submits) == 2
+    clock.advance(30)
+    await poller.run_once()
+    assert len(api.submits) == 4
+    assert {(await store.get(job.id)).state for job in (refused.job, waiting.job)} == {
+        JobState.QUEUED
+    }
+
+
+async def test_a_submit_waiting_for_its_turn_is_not_sent_into_a_pause(db, api, session, clock):
+    """A pause that began while a submit queued for the budget holds that submit back too."""
+
+    class PausedWhileWaiting(RequestBudget):
+        async def acquire(self):
+            granted = await super().acquire()
+            self.refuse_submits(30)  # another submit's 429 came back meanwhile
+            return granted
+
+    client = APIMartClient(
+        session, base_url=api.base_url, api_key="test-key", retry=RetryPolicy(max_retries=0)
+    )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, client, clock=clock, budget=PausedWhileWaiting(10, clock=clock))
+    report = await service.create_and_submit(
+        Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+    )
+    assert report.state is JobState.RECORDED
+    assert api.submits == []
