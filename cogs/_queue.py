@@ -299,15 +299,13 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     """Announce, then submit: the status message exists before the job can finish and be posted."""
     announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
-    if report.state not in (JobState.QUEUED, JobState.RECORDED):
-        if announced:
-            await bot.status_messages.update(report.job, final=True)
+    ended = report.state not in (JobState.QUEUED, JobState.RECORDED)
+    # The member hears first; the status edit (accepted, or ended) follows in the background,
+    # so a channel full of announcements never holds up anyone's private answer.
+    if ended or not (announced and origin.announcement_answers):
         await origin.tell(report.member_message)
-        return
     if announced:
-        await bot.status_messages.update(report.job, now_please=True)
-    if not (announced and origin.announcement_answers):
-        await origin.tell(report.member_message)
+        bot.status_messages.schedule(report.job, final=ended)
 
 
 async def _record_then_acknowledge(

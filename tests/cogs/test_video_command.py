@@ -184,8 +184,11 @@ async def test_the_api_refusing_the_request_is_explained(tmp_path):
         interaction = await world.video(prompt="x")
         followup = await interaction.wait_for_answer()
         assert "duration must be 4, 6, 8 or 10 seconds" in followup["content"]
-        [status] = [m for m in world.discord.messages() if not m.get("flags", 0) & EPHEMERAL]
-        assert "could not be made" in status["content"], "the announcement says it ended"
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "could not be made" in m["content"]
+        )
+        public = [m for m in world.discord.messages() if not m.get("flags", 0) & EPHEMERAL]
+        assert public == [status], "the announcement says it ended; nothing else is posted"
 
 
 async def test_a_chinese_member_reads_chinese(tmp_path):
