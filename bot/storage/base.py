@@ -133,3 +133,11 @@ class Database(Protocol):
     async def close(self) -> None:
         """Finish the statements in flight and let go of the database."""
         ...
+
+
+# The small key/value facts of `bot_state`, the same SQL on both backends.
+GET_VALUE_SQL = "SELECT value FROM bot_state WHERE key = ?"
+SET_VALUE_SQL = (
+    "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)

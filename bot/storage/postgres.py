@@ -25,7 +25,14 @@ import asyncpg
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
-from bot.storage.base import MIGRATIONS_ROOT, Migration, Row, load_migrations
+from bot.storage.base import (
+    GET_VALUE_SQL,
+    MIGRATIONS_ROOT,
+    SET_VALUE_SQL,
+    Migration,
+    Row,
+    load_migrations,
+)
 
 log = logging.getLogger(__name__)
 
@@ -229,17 +236,13 @@ class PostgresDatabase:
 
     async def get_value(self, key: str) -> str | None:
         """A small fact kept between runs, or None."""
-        row = await self.fetch_one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        row = await self.fetch_one(GET_VALUE_SQL, (key,))
         return str(row[0]) if row is not None else None
 
     async def set_value(self, key: str, value: str) -> None:
         """Remember a small fact between runs."""
         async with self.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO bot_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            await conn.execute(SET_VALUE_SQL, (key, value))
 
     async def schema_version(self) -> int:
         """The highest migration applied, 0 for an empty database."""
