@@ -2,6 +2,8 @@
 then 200 simultaneous /video acknowledgements, then stage isolation (completion-to-delivery
 delay, quiet and under stress; bench/isolation.py). Prints the figures docs/performance.md
 quotes. `python -m bench polling` runs the first two, `python -m bench isolation` the last.
+`python -m bench scaleout` (not part of `all`: it needs PostgreSQL) measures 1, 2 and 3 bot
+processes on one PostgreSQL schema (bench/scaleout.py).
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
@@ -20,7 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import isolation
+from bench import isolation, scaleout
 from bench.polling import ADAPTIVE, FIXED, Result, run_scenario
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -189,7 +191,13 @@ def check_ack(report: dict[str, object]) -> list[tuple[bool, str]]:
 
 
 async def main(
-    sizes: list[Size], modes: list[str], commands: int, *, concurrency: int, stages: bool
+    sizes: list[Size],
+    modes: list[str],
+    commands: int,
+    *,
+    concurrency: int,
+    stages: bool,
+    scale: bool = False,
 ) -> int:
     started = time.monotonic()
     results: list[Result] = []
@@ -220,6 +228,9 @@ async def main(
     if stages:
         print()
         verdicts += await isolation.measure()
+    if scale:
+        print()
+        verdicts += await scaleout.measure()
     print()
     for ok, line in verdicts:
         print(f"{'PASS' if ok else 'MISS'}  {line}")
@@ -232,9 +243,10 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "isolation"),
+        choices=("all", "polling", "isolation", "scaleout"),
         default="all",
-        help="polling (polling and acknowledgements), isolation, or all (default)",
+        help="polling (polling and acknowledgements), isolation, all (default: those two),"
+        " or scaleout (1-3 processes on PostgreSQL)",
     )
     parser.add_argument(
         "--sizes",
@@ -263,12 +275,22 @@ def cli() -> None:
     ]
     modes = [part.strip() for part in args.modes.split(",")]
     commands = args.commands
-    if args.section == "isolation":
+    if args.section in ("isolation", "scaleout"):
         sizes, commands = [], 0
     stages = args.section in ("all", "isolation")
+    scale = args.section == "scaleout"
     try:
         sys.exit(
-            asyncio.run(main(sizes, modes, commands, concurrency=args.concurrency, stages=stages))
+            asyncio.run(
+                main(
+                    sizes,
+                    modes,
+                    commands,
+                    concurrency=args.concurrency,
+                    stages=stages,
+                    scale=scale,
+                )
+            )
         )
     except AssertionError as error:
         print(f"\nFAIL  the poller went over its request budget: {error}")
