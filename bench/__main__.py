@@ -198,6 +198,7 @@ async def main(
     concurrency: int,
     stages: bool,
     scale: bool = False,
+    postgres: str | None = None,
 ) -> int:
     started = time.monotonic()
     results: list[Result] = []
@@ -205,7 +206,7 @@ async def main(
         for mode in (m for m in (ADAPTIVE, FIXED) if m.schedule in modes):
             print(
                 f"running {size.jobs} jobs, {mode.name}, time x{size.factor:g},"
-                f" budget {size.rate:g}/s ...",
+                f" budget {size.rate:g}/s, store {'PostgreSQL' if postgres else 'SQLite'} ...",
                 flush=True,
             )
             result = await run_scenario(
@@ -215,11 +216,13 @@ async def main(
                 rate=size.rate,
                 seed=SEED,
                 concurrency=concurrency,
+                postgres=postgres,
             )
             results.append(result)
     verdicts: list[tuple[bool, str]] = []
     if results:
         print()
+        print(f"store: {'PostgreSQL (' + postgres + ')' if postgres else 'SQLite file'}")
         print_polling(results)
         verdicts += check_polling(results)
     if commands:
@@ -262,6 +265,13 @@ def cli() -> None:
     parser.add_argument("--factor", type=float, help="override every size's time compression")
     parser.add_argument("--rate", type=float, help="override every size's budget (requests/s)")
     parser.add_argument("--concurrency", type=int, default=8, help="POLL_CONCURRENCY")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=scaleout.DEFAULT_DSN,
+        help="poll on a fresh schema of this PostgreSQL server instead of a SQLite file"
+        f" (default server: {scaleout.DEFAULT_DSN})",
+    )
     args = parser.parse_args()
     wanted = {int(part) for part in args.sizes.split(",") if part}
     known = {size.jobs: size for size in SIZES}
@@ -289,6 +299,7 @@ def cli() -> None:
                     concurrency=args.concurrency,
                     stages=stages,
                     scale=scale,
+                    postgres=args.postgres,
                 )
             )
         )
