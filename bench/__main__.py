@@ -3,7 +3,8 @@ then 200 simultaneous /video acknowledgements, then stage isolation (completion-
 delay, quiet and under stress; bench/isolation.py). Prints the figures docs/performance.md
 quotes. `python -m bench polling` runs the first two, `python -m bench isolation` the last.
 `python -m bench scaleout` (not part of `all`: it needs PostgreSQL) measures 1, 2 and 3 bot
-processes on one PostgreSQL schema (bench/scaleout.py).
+processes on one PostgreSQL schema (bench/scaleout.py); `--postgres` runs the polling
+section's worker on a PostgreSQL schema instead of a SQLite file. docs/scaling.md quotes both.
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
@@ -268,9 +269,9 @@ def cli() -> None:
     parser.add_argument(
         "--postgres",
         nargs="?",
-        const=scaleout.DEFAULT_DSN,
+        const=scaleout.postgres_dsn(),
         help="poll on a fresh schema of this PostgreSQL server instead of a SQLite file"
-        f" (default server: {scaleout.DEFAULT_DSN})",
+        f" (default: BENCH_POSTGRES_DSN or {scaleout.DEFAULT_DSN})",
     )
     args = parser.parse_args()
     wanted = {int(part) for part in args.sizes.split(",") if part}

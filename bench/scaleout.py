@@ -41,6 +41,11 @@ UNLIMITED = 100_000.0  # a fleet budget no process comes near: raw throughput
 BINDING = 300.0  # a fleet budget the fleet would exceed with 2 or 3 processes
 
 
+def postgres_dsn() -> str:
+    """The benchmark's PostgreSQL server: `BENCH_POSTGRES_DSN`, or the development one."""
+    return os.environ.get("BENCH_POSTGRES_DSN") or DEFAULT_DSN
+
+
 @dataclass(frozen=True)
 class Run:
     """What one fleet served."""
@@ -198,7 +203,7 @@ def print_runs(title: str, runs: list[Run]) -> None:
 
 async def measure() -> list[tuple[bool, str]]:
     """Run both budgets for 1, 2 and 3 processes; print the tables; return the verdicts."""
-    dsn = os.environ.get("BENCH_POSTGRES_DSN") or DEFAULT_DSN
+    dsn = postgres_dsn()
     verdicts: list[tuple[bool, str]] = []
     print(
         f"scale-out: {JOBS} jobs in flight on one PostgreSQL schema, polled every"
