@@ -2,6 +2,9 @@
 then 200 simultaneous /video acknowledgements, then stage isolation (completion-to-delivery
 delay, quiet and under stress; bench/isolation.py). Prints the figures docs/performance.md
 quotes. `python -m bench polling` runs the first two, `python -m bench isolation` the last.
+`python -m bench scaleout` (not part of `all`: it needs PostgreSQL) measures 1, 2 and 3 bot
+processes on one PostgreSQL schema (bench/scaleout.py); `--postgres` runs the polling
+section's worker on a PostgreSQL schema instead of a SQLite file. docs/scaling.md quotes both.
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
@@ -20,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import isolation
+from bench import isolation, scaleout
 from bench.polling import ADAPTIVE, FIXED, Result, run_scenario
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -189,7 +192,14 @@ def check_ack(report: dict[str, object]) -> list[tuple[bool, str]]:
 
 
 async def main(
-    sizes: list[Size], modes: list[str], commands: int, *, concurrency: int, stages: bool
+    sizes: list[Size],
+    modes: list[str],
+    commands: int,
+    *,
+    concurrency: int,
+    stages: bool,
+    scale: bool = False,
+    postgres: str | None = None,
 ) -> int:
     started = time.monotonic()
     results: list[Result] = []
@@ -197,7 +207,7 @@ async def main(
         for mode in (m for m in (ADAPTIVE, FIXED) if m.schedule in modes):
             print(
                 f"running {size.jobs} jobs, {mode.name}, time x{size.factor:g},"
-                f" budget {size.rate:g}/s ...",
+                f" budget {size.rate:g}/s, store {'PostgreSQL' if postgres else 'SQLite'} ...",
                 flush=True,
             )
             result = await run_scenario(
@@ -207,11 +217,13 @@ async def main(
                 rate=size.rate,
                 seed=SEED,
                 concurrency=concurrency,
+                postgres=postgres,
             )
             results.append(result)
     verdicts: list[tuple[bool, str]] = []
     if results:
         print()
+        print(f"store: {'PostgreSQL (' + postgres + ')' if postgres else 'SQLite file'}")
         print_polling(results)
         verdicts += check_polling(results)
     if commands:
@@ -220,6 +232,9 @@ async def main(
     if stages:
         print()
         verdicts += await isolation.measure()
+    if scale:
+        print()
+        verdicts += await scaleout.measure()
     print()
     for ok, line in verdicts:
         print(f"{'PASS' if ok else 'MISS'}  {line}")
@@ -232,9 +247,10 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "isolation"),
+        choices=("all", "polling", "isolation", "scaleout"),
         default="all",
-        help="polling (polling and acknowledgements), isolation, or all (default)",
+        help="polling (polling and acknowledgements), isolation, all (default: those two),"
+        " or scaleout (1-3 processes on PostgreSQL)",
     )
     parser.add_argument(
         "--sizes",
@@ -250,6 +266,13 @@ def cli() -> None:
     parser.add_argument("--factor", type=float, help="override every size's time compression")
     parser.add_argument("--rate", type=float, help="override every size's budget (requests/s)")
     parser.add_argument("--concurrency", type=int, default=8, help="POLL_CONCURRENCY")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=scaleout.postgres_dsn(),
+        help="poll on a fresh schema of this PostgreSQL server instead of a SQLite file"
+        f" (default: BENCH_POSTGRES_DSN or {scaleout.DEFAULT_DSN})",
+    )
     args = parser.parse_args()
     wanted = {int(part) for part in args.sizes.split(",") if part}
     known = {size.jobs: size for size in SIZES}
@@ -263,12 +286,23 @@ def cli() -> None:
     ]
     modes = [part.strip() for part in args.modes.split(",")]
     commands = args.commands
-    if args.section == "isolation":
+    if args.section in ("isolation", "scaleout"):
         sizes, commands = [], 0
     stages = args.section in ("all", "isolation")
+    scale = args.section == "scaleout"
     try:
         sys.exit(
-            asyncio.run(main(sizes, modes, commands, concurrency=args.concurrency, stages=stages))
+            asyncio.run(
+                main(
+                    sizes,
+                    modes,
+                    commands,
+                    concurrency=args.concurrency,
+                    stages=stages,
+                    scale=scale,
+                    postgres=args.postgres,
+                )
+            )
         )
     except AssertionError as error:
         print(f"\nFAIL  the poller went over its request budget: {error}")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import asyncpg
 
 from bench.clock import CompressedClock
 from bench.fakeapi import TimedFakeAPIMart
@@ -90,13 +95,39 @@ def most_in_window(times: list[float], window: float) -> int:
     return best
 
 
+@contextlib.asynccontextmanager
+async def postgres_schema(dsn: str | None) -> AsyncIterator[list[str]]:
+    """The worker's extra arguments: a fresh schema on `dsn` (dropped after), or none."""
+    if dsn is None:
+        yield []
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        yield [f"--database-url={dsn}", f"--schema={schema}"]
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
 async def run_scenario(
-    jobs: int, mode: Mode, *, factor: float, rate: float, seed: int, concurrency: int = 8
+    jobs: int,
+    mode: Mode,
+    *,
+    factor: float,
+    rate: float,
+    seed: int,
+    concurrency: int = 8,
+    postgres: str | None = None,
 ) -> Result:
-    """Run `jobs` renders through the real poller with `mode`, under a `rate` budget."""
+    """Run `jobs` renders through the real poller with `mode`, under a `rate` budget.
+
+    The store is a SQLite file, or a fresh schema on the PostgreSQL server `postgres` names.
+    """
     clock = CompressedClock(factor)
     fake = TimedFakeAPIMart(api_key=API_KEY, clock=clock, record_bodies=False, seed=seed)
-    async with fake as api:
+    async with fake as api, postgres_schema(postgres) as store_arguments:
         with tempfile.TemporaryDirectory(prefix="bench-") as folder:
             command = [
                 sys.executable,
@@ -112,6 +143,7 @@ async def run_scenario(
                 f"--first-delay={mode.first_delay!r}",
                 f"--max-gap={mode.max_gap!r}",
                 f"--concurrency={concurrency}",
+                *store_arguments,
             ]
             process = await asyncio.create_subprocess_exec(
                 *command,

@@ -5,6 +5,7 @@ of them are in flight at the same instant. It prints ``ready`` and reads the clo
 from stdin. Phase 2, on the compressed clock: the real `Poller` with its `JobStore` (a real
 SQLite file), `APIMartClient` (loopback), schedule and request budget runs until every job
 has been delivered to a recording callback, then idles a moment. Prints one JSON line.
+With `--database-url` (and `--schema`) the store is that PostgreSQL schema instead of the file.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfi
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from bot.storage.sqlite import SqliteDatabase as Database
+from bot.storage import Database
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.sqlite import SqliteDatabase
 
 API_KEY = "bench-key"
 SUBMITTERS = 32  # members pressing /video at once
@@ -75,6 +78,13 @@ def stamp_grants(budget: RecordingBudget) -> aiohttp.TraceConfig:
     return trace
 
 
+async def open_database(args: argparse.Namespace) -> Database:
+    """The run's store: the PostgreSQL schema if given, else the SQLite file."""
+    if args.database_url:
+        return await PostgresDatabase.open(args.database_url, schema=args.schema)
+    return await SqliteDatabase.open(Path(args.database))
+
+
 def database_bytes(path: Path) -> int:
     files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
     return sum(file.stat().st_size for file in files if file.exists())
@@ -101,7 +111,7 @@ class RecordingBudget(RequestBudget):
 
 async def submit_all(args: argparse.Namespace, clock: CompressedClock) -> None:
     """Record and submit every job while the clock stands still."""
-    db = await Database.open(Path(args.database))
+    db = await open_database(args)
     await db.migrate()
     async with aiohttp.ClientSession() as session:
         client = APIMartClient(session, base_url=args.api_url, api_key=API_KEY)
@@ -122,7 +132,7 @@ async def submit_all(args: argparse.Namespace, clock: CompressedClock) -> None:
 async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str, Any]:
     """Run the poller until every job is delivered; measure it."""
     database = Path(args.database)
-    db = await Database.open(database)
+    db = await open_database(args)
     store = JobStore(db, clock=clock)
     deliveries: dict[str, float] = {}
     all_delivered = asyncio.Event()
@@ -174,7 +184,7 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
         "run_seconds": finished - started,
         "cpu_polling_seconds": cpu_polling,
         "idle_cpu_seconds": idle_cpu,
-        "database_bytes": database_bytes(database),
+        "database_bytes": 0 if args.database_url else database_bytes(database),
         "budget_waited": budget.waited,
         "budget_cuts": budget.cuts,
     }
@@ -183,7 +193,9 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-url", required=True)
-    parser.add_argument("--database", required=True)
+    parser.add_argument("--database", required=True, help="SQLite file")
+    parser.add_argument("--database-url", help="PostgreSQL instead of the file")
+    parser.add_argument("--schema", help="the PostgreSQL schema (with --database-url)")
     parser.add_argument("--jobs", type=int, required=True)
     parser.add_argument("--mode", choices=[mode.value for mode in ScheduleMode], required=True)
     parser.add_argument("--factor", type=float, required=True, help="time compression")

@@ -1,0 +1,254 @@
+"""Scale-out: poll throughput of 1, 2 and 3 bot processes sharing one PostgreSQL schema.
+
+Every run seeds a fresh schema with `jobs` queued tasks that the fake APIMart (in this
+process) knows and never finishes, polled on a fixed `interval`: they ask for `jobs/interval`
+polls per second, far more than the processes can serve, so the bot is the bottleneck. Each of
+the N processes runs the real `Poller` (claims with `FOR UPDATE SKIP LOCKED`) with its share of
+the fleet's budget, budget/N, as `Settings.budget_share()` gives it. The figures are what the
+fake served, counted over the polling seconds after a warm-up: polls per second, and the most
+polls any one second held by the budget's grant times (stamped on each poll), which must never
+exceed the fleet's budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from bench.fakeapi import TimedFakeAPIMart
+from bench.polling import most_in_window
+from bench.worker import API_KEY, cpu_seconds
+from bot.apimart import VideoRequest
+from bot.jobs.models import Requester
+from bot.jobs.store import JobStore
+from bot.storage.postgres import PostgresDatabase
+
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+JOBS = 5_000  # in flight, all on the same schema
+INTERVAL = 1.0  # every job due again a second after its poll: 5,000 polls/s asked for
+WARM_UP = 3.0  # seconds before counting (connections, first claims)
+MEASURED = 12.0  # seconds counted
+CONCURRENCY = 16  # POLL_CONCURRENCY per process
+UNLIMITED = 100_000.0  # a fleet budget no process comes near: raw throughput
+BINDING = 300.0  # a fleet budget the fleet would exceed with 2 or 3 processes
+
+
+def postgres_dsn() -> str:
+    """The benchmark's PostgreSQL server: `BENCH_POSTGRES_DSN`, or the development one."""
+    return os.environ.get("BENCH_POSTGRES_DSN") or DEFAULT_DSN
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one fleet served."""
+
+    processes: int
+    budget: float
+    polls_per_second: float
+    peak_granted_1s: int  # most polls in any 1 s window of grant times (fake's count)
+    unstamped: int
+    machine_busy: float  # share of all CPUs busy while counted (bot, fake, PostgreSQL)
+    fake_cpu: float  # share of one CPU this process (the fake APIMart) used while counted
+    workers: list[dict[str, Any]]
+
+
+async def seed(dsn: str, schema: str, jobs: int, api: TimedFakeAPIMart) -> None:
+    """`jobs` queued jobs, all due now, each with a task the fake knows."""
+    db = await PostgresDatabase.open(dsn, schema=schema)
+    await db.migrate()
+    store = JobStore(db, clock=time.time)
+    now = time.time()
+    first = await store.create(
+        Requester(user_id=1, channel_id=1, guild_id=1),
+        VideoRequest(prompt="scale-out bench", duration=6),
+        now=now,
+        submit_by=now,
+    )
+    claimed = await store.claim_for_submit(first.id)
+    assert claimed is not None
+    await store.mark_submitted(claimed, "task-1", now=now, first_poll_at=now)
+    await db.close()
+    connection = await asyncpg.connect(dsn, server_settings={"search_path": schema})
+    try:
+        rows = await connection.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = $1 AND table_name = 'jobs'",
+            schema,
+        )
+        columns = [row[0] for row in rows if row[0] not in ("id", "task_id")]
+        listed = ", ".join(columns)
+        # Copies of the first job, each with its own task.
+        await connection.execute(
+            f"INSERT INTO jobs ({listed}, task_id) SELECT {listed}, 'task-' || n"
+            f" FROM jobs, generate_series(2, {jobs}) AS n WHERE id = {first.id}"
+        )
+    finally:
+        await connection.close()
+    for number in range(1, jobs + 1):
+        api.create_task(f"task-{number}")
+
+
+async def run_fleet(dsn: str, processes: int, budget: float) -> Run:
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        async with TimedFakeAPIMart(api_key=API_KEY, record_bodies=False) as api:
+            await seed(dsn, schema, JOBS, api)
+            command = [
+                sys.executable,
+                "-m",
+                "bench.scaleworker",
+                f"--api-url={api.base_url}",
+                f"--dsn={dsn}",
+                f"--schema={schema}",
+                f"--rate={budget / processes!r}",
+                f"--interval={INTERVAL!r}",
+                f"--seconds={WARM_UP + MEASURED!r}",
+                f"--concurrency={CONCURRENCY}",
+            ]
+            workers = [
+                await asyncio.create_subprocess_exec(
+                    *command,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.PIPE,
+                )
+                for _ in range(processes)
+            ]
+            for worker in workers:
+                assert worker.stdout is not None
+                if (await worker.stdout.readline()).strip() != b"ready":
+                    break
+            start = time.monotonic() + 0.5
+            for worker in workers:
+                assert worker.stdin is not None
+                worker.stdin.write(f"{start!r}\n".encode())
+                await worker.stdin.drain()
+            begin, end = start + WARM_UP, start + WARM_UP + MEASURED
+            watching = asyncio.create_task(watch_cpu(begin, end))
+            outputs = [await worker.communicate() for worker in workers]
+            machine_busy, fake_cpu = await watching
+            reports = []
+            for worker, (out, err) in zip(workers, outputs, strict=True):
+                if worker.returncode != 0:
+                    raise RuntimeError(f"worker failed:\n{err.decode()[-4000:]}")
+                reports.append(json.loads(out.decode().splitlines()[-1]))
+            counted = [r for r in api.requests if r.route == "poll" and begin <= r.monotonic < end]
+            return Run(
+                processes=processes,
+                budget=budget,
+                polls_per_second=len(counted) / MEASURED,
+                peak_granted_1s=most_in_window(api.polls_granted_at, 1.0),
+                unstamped=api.unstamped_polls,
+                machine_busy=machine_busy,
+                fake_cpu=fake_cpu,
+                workers=reports,
+            )
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+def cpu_times() -> tuple[float, float]:
+    """The machine's (busy, total) CPU seconds so far, from /proc/stat (0, 0 elsewhere)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [float(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
+    total = sum(fields[:8])  # without guest time, already counted in user
+    return total - idle, total
+
+
+async def watch_cpu(begin: float, end: float) -> tuple[float, float]:
+    """Share of the machine busy, and of one CPU used by this process, between two moments."""
+    await asyncio.sleep(max(0.0, begin - time.monotonic()))
+    busy_before, total_before = cpu_times()
+    own_before = cpu_seconds()
+    await asyncio.sleep(max(0.0, end - time.monotonic()))
+    busy, total = cpu_times()
+    own = (cpu_seconds() - own_before) / (end - begin)
+    return ((busy - busy_before) / (total - total_before) if total > total_before else 0.0), own
+
+
+def print_runs(title: str, runs: list[Run]) -> None:
+    print(title)
+    header = (
+        f"{'procs':>5} {'budget/s':>9} {'polls/s':>8} {'vs 1':>5} {'peak 1 s':>8}"
+        f" {'CPU/proc':>8} {'RSS MB/proc':>11} {'fake CPU':>8} {'machine busy':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    base = runs[0].polls_per_second
+    for run in runs:
+        # Per bot process: the busiest one's share of one CPU over its polling seconds.
+        cpu = max(w["cpu_seconds"] for w in run.workers) / (WARM_UP + MEASURED)
+        rss = max(w["peak_rss_kib"] for w in run.workers) / 1024
+        print(
+            f"{run.processes:>5} {run.budget:>9g} {run.polls_per_second:>8.0f}"
+            f" {run.polls_per_second / base:>4.2f}x {run.peak_granted_1s:>8}"
+            f" {cpu:>8.0%} {rss:>11.1f} {run.fake_cpu:>8.0%} {run.machine_busy:>12.0%}"
+        )
+
+
+async def measure() -> list[tuple[bool, str]]:
+    """Run both budgets for 1, 2 and 3 processes; print the tables; return the verdicts."""
+    dsn = postgres_dsn()
+    verdicts: list[tuple[bool, str]] = []
+    print(
+        f"scale-out: {JOBS} jobs in flight on one PostgreSQL schema, polled every"
+        f" {INTERVAL:g} s (asking {JOBS / INTERVAL:.0f} polls/s), {os.cpu_count()} CPUs,"
+        f" counted over {MEASURED:g} s after {WARM_UP:g} s",
+        flush=True,
+    )
+    for budget, title in (
+        (UNLIMITED, f"raw throughput (fleet budget {UNLIMITED:g}/s: never reached)"),
+        (BINDING, f"fleet budget {BINDING:g}/s, budget/N per process"),
+    ):
+        runs = []
+        for processes in (1, 2, 3):
+            print(f"running {processes} process(es), fleet budget {budget:g}/s ...", flush=True)
+            runs.append(await run_fleet(dsn, processes, budget))
+        print()
+        print_runs(title, runs)
+        print()
+        for run in runs:
+            name = f"{run.processes} process(es), fleet budget {budget:g}/s"
+            assert run.unstamped == 0, f"{name}: {run.unstamped} polls bypassed the budget"
+            assert run.peak_granted_1s <= budget, (
+                f"{name}: the fleet sent {run.peak_granted_1s} polls in 1 s"
+            )
+            verdicts.append(
+                (
+                    True,
+                    f"{name}: never over (fake's count: every poll granted, at most"
+                    f" {run.peak_granted_1s} in any 1 s)",
+                )
+            )
+        if budget == UNLIMITED:
+            ratio = runs[1].polls_per_second / runs[0].polls_per_second
+            bound = (
+                f" [machine {runs[1].machine_busy:.0%} busy with 2: the {os.cpu_count()} CPUs,"
+                " shared with the fake APIMart and PostgreSQL, are the limit, not the bot]"
+                if runs[1].machine_busy >= 0.9
+                else ""
+            )
+            verdicts.append(
+                (
+                    ratio >= 1.8,
+                    f"2 processes serve {ratio:.2f}x the polls of 1, 3 serve"
+                    f" {runs[2].polls_per_second / runs[0].polls_per_second:.2f}x"
+                    f" (target >= 1.8x with 2){bound}",
+                )
+            )
+    return verdicts
