@@ -241,8 +241,14 @@ class Poller:
     async def _submit(self, job: Job) -> None:
         if job.status_message_id is None and self._announce is not None:
             # Announce, then submit, even for a job whose command was cut short.
-            await self._announce(job)
-            job = await self._store.get(job.id) or job
+            try:
+                await self._announce(job)
+                job = await self._store.get(job.id) or job
+            except Exception:
+                # Nothing was sent yet: give the job back to try later, never "outcome unknown".
+                log.exception("Job %d: could not announce it; will try again", job.id)
+                await self._store.release(job, retry_at=self._clock() + self._config.crash_retry)
+                return
         report = await self._service.submit_claimed(job, member_present=False)
         if report.state is JobState.QUEUED:
             await self._on_progress(report.job)  # the status message says it was accepted

@@ -194,3 +194,25 @@ async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_i
     assert raised
     first, second = api.requests_for("poll")
     assert second.time - first.time >= 0.2, "polled again once the claim lapsed"
+
+
+async def test_an_announcement_that_fails_is_tried_again_and_the_job_is_never_taken_as_unknown(
+    db, api, session, client, fake
+):
+    """A job whose command died before announcing it: a network error announcing it now is
+    no reason to call its outcome unknown, since nothing was sent."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    attempts = []
+
+    async def announce(job):
+        attempts.append(job.id)
+        if len(attempts) == 1:
+            raise ConnectionResetError("Discord went away mid-post")
+
+    engine = make_engine(db, api, session, client, fake, announce=announce, crash_retry=0.05)
+    job = await engine.record("announced on the second try")
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert attempts == [job.id, job.id]
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert len(api.submits) == 1

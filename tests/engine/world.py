@@ -18,7 +18,7 @@ import discord
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import Job, JobState, Requester
-from bot.jobs.poller import Deliver, Poller, PollerConfig, ProgressListener
+from bot.jobs.poller import Announcer, Deliver, Poller, PollerConfig, ProgressListener
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.storage import Database
@@ -87,6 +87,7 @@ def make_engine(
     on_progress: ProgressListener | None = None,
     recover_at_start: bool = True,
     download_timeout: float = 5.0,
+    announce: Announcer | None = None,
     **config_changes: float,
 ) -> Engine:
     """An engine like `bot.app` builds one: its API client never retries or sleeps itself."""
@@ -122,6 +123,7 @@ def make_engine(
         clock=clock,
         config=replace(config, **config_changes),
         recover_at_start=recover_at_start,
+        announce=announce,
         **({"on_progress": on_progress} if on_progress is not None else {}),
     )
     pollers.append(poller)
