@@ -343,6 +343,11 @@ class JobStore:
         assert job is not None
         return job
 
+    async def job_for_origin(self, origin_id: str) -> int | None:
+        """The id of the job recorded for `origin_id`, if any."""
+        row = await self._db.fetch_one("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
+        return int(row[0]) if row is not None else None
+
     async def get(self, job_id: int) -> Job | None:
         """One job by id."""
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
