@@ -17,7 +17,15 @@ import discord
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
-from bot.jobs.models import Job, JobRefused, JobState, MediaInput, MessageRef, Requester
+from bot.jobs.models import (
+    AlreadyRecorded,
+    Job,
+    JobRefused,
+    JobState,
+    MediaInput,
+    MessageRef,
+    Requester,
+)
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
@@ -143,6 +151,7 @@ class InteractionOrigin(Origin):
             locale=self.locale,
             sources=self.sources,
             role_ids=role_ids(interaction.user),
+            origin_id=f"interaction:{interaction.id}",
         )
 
     def missing_permissions(self) -> list[str]:
@@ -203,6 +212,7 @@ class MessageOrigin(Origin):
             locale=self.locale,
             sources=self.sources,
             role_ids=role_ids(message.author),
+            origin_id=f"message:{message.id}",
         )
 
     def missing_permissions(self) -> list[str]:
@@ -240,11 +250,29 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
     Entry points call this before fetching any link the member gave, so a blocked or capped
     member cannot make the bot download anything.
     """
-    refusal = await bot.moderation.refusal_before_fetching(origin.requester())
+    requester = origin.requester()
+    refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:
         return False
+    # Seen by two processes (a deploy overlap): the job the other recorded is no refusal.
+    if await _recorded_elsewhere(bot, requester):
+        return True
     await origin.tell(refusal)
     return True
+
+
+async def _recorded_elsewhere(bot: VideoBot, requester: Requester) -> bool:
+    if requester.origin_id is None:
+        return False
+    job_id = await bot.jobs.store.job_for_origin(requester.origin_id)
+    if job_id is None:
+        return False
+    _log_echo(requester.origin_id, job_id)
+    return True
+
+
+def _log_echo(origin_id: str, job_id: int) -> None:
+    log.info("%s already recorded by another process as job %d; leaving it", origin_id, job_id)
 
 
 def shard_of(guild_id: int | None, shard_count: int | None) -> int | None:
@@ -325,6 +353,10 @@ async def _record_then_acknowledge(
         job = await recording
     except JobRefused as refusal:
         await origin.tell(refusal.user_message)
+        return None
+    except AlreadyRecorded as echo:
+        # The other process owns this request (it answers, announces and sends): stay silent.
+        _log_echo(echo.origin_id, echo.job_id)
         return None
     await origin.acknowledge()
     return job

@@ -66,6 +66,15 @@ class JobRefused(Exception):
         self.user_message = user_message
 
 
+class AlreadyRecorded(Exception):
+    """Another process (or an earlier delivery) already recorded a job for this origin."""
+
+    def __init__(self, origin_id: str, job_id: int) -> None:
+        super().__init__(f"{origin_id} is job {job_id}")
+        self.origin_id = origin_id
+        self.job_id = job_id
+
+
 @dataclass(frozen=True)
 class MediaInput:
     """A file a member handed us, described without any Discord types."""
@@ -96,6 +105,9 @@ class Requester:
     sources: tuple[MessageRef, ...] = ()
     # The member's roles when they asked (for moderation limits); not stored with the job.
     role_ids: tuple[int, ...] = ()
+    # What asked for the job ("interaction:<id>", "message:<id>"); one job per origin, so a
+    # request Discord delivered to two processes (a deploy overlap) is recorded once.
+    origin_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import ACTIVE_STATES, FINAL_STATES, Job, JobState, MessageRef, Requester
+from bot.jobs.models import (
+    ACTIVE_STATES,
+    FINAL_STATES,
+    AlreadyRecorded,
+    Job,
+    JobState,
+    MessageRef,
+    Requester,
+)
 from bot.storage import Connection, Database, Row
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
@@ -101,6 +109,16 @@ def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
 
 
+async def _refuse_echo(conn: Connection, origin_id: str) -> None:
+    """Raise `AlreadyRecorded` if `origin_id` already has a job (held until the insert commits)."""
+    # PostgreSQL: the second process waits here until the first commits, then sees its job.
+    await conn.serialize(f"origin:{origin_id}")
+    cursor = await conn.execute("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
+    row = await cursor.fetchone()
+    if row is not None:
+        raise AlreadyRecorded(origin_id, int(row[0]))
+
+
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
@@ -110,6 +128,7 @@ def _job_from_row(row: Row) -> Job:
             guild_id=row["guild_id"],
             locale=row["locale"],
             sources=_sources_from_json(row["source_messages"]),
+            origin_id=row["origin_id"],
         ),
         request=VideoRequest(
             prompt=row["prompt"],
@@ -288,13 +307,16 @@ class JobStore:
     ) -> Job:
         """Record a job before sending it; the poller sends it if still unsent at `submit_by`."""
         async with self._db.transaction() as conn:
+            if requester.origin_id is not None:
+                # Before admission: an echo of a recorded request must not count against it.
+                await _refuse_echo(conn, requester.origin_id)
             if admit is not None:
                 await admit(conn, requester, request, now)
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, media_fetched_at, next_poll_at, source_messages)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -312,6 +334,7 @@ class JobStore:
                     now,
                     submit_by,
                     _sources_to_json(requester.sources),
+                    requester.origin_id,
                 ),
             )
             inserted = await cursor.fetchone()
@@ -319,6 +342,11 @@ class JobStore:
         job = await self.get(inserted[0])
         assert job is not None
         return job
+
+    async def job_for_origin(self, origin_id: str) -> int | None:
+        """The id of the job recorded for `origin_id`, if any."""
+        row = await self._db.fetch_one("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
+        return int(row[0]) if row is not None else None
 
     async def get(self, job_id: int) -> Job | None:
         """One job by id."""

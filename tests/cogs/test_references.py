@@ -425,3 +425,41 @@ async def test_a_job_submitted_late_gets_fresh_urls_from_the_message_first(tmp_p
         job = await world.bot.store.get(1)
         assert job.state is not JobState.REJECTED
         assert job.media_fetched_at == clock()
+
+
+async def test_a_reply_delivered_twice_to_a_member_with_one_left_makes_one_job_and_no_refusal(
+    tmp_path, caplog
+):
+    """A deploy overlap: the same reply reaches the bot twice; the echo must not say "used all"."""
+    caplog.set_level("INFO", logger="cogs._queue")
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        actor = Actor(world.discord.guild_id, world.discord.owner_id)
+        await world.bot.moderation.store.set_member_limit(
+            actor, world.discord.user_id, 1, "one", None
+        )
+        target = await post(world, web.serve("/cat.png"))
+        asking = await reply(world, target, "make it surf")
+        status = await bots_reply_to(world, asking)
+        assert "Job #1 is queued" in status["content"]
+        [frame] = [
+            frame
+            for _, frame in world.discord.gateway_dispatched_to
+            if frame["t"] == "MESSAGE_CREATE" and frame["d"]["id"] == asking["id"]
+        ]
+        await world.discord.dispatch("MESSAGE_CREATE", frame["d"])
+        await world.discord.wait_for(
+            lambda: "already recorded by another process" in caplog.text,
+            description="the echo left alone",
+        )
+        answers = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        ]
+        assert answers == [status], "one answer, no refusal"
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1

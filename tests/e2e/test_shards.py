@@ -145,6 +145,34 @@ async def test_50_commands_at_once_with_3_left_over_two_processes_on_one_shard_m
     assert all(len(command.callbacks) == 1 for command in commands), "one answer each"
 
 
+async def test_a_video_command_seen_by_both_processes_on_one_shard_makes_one_job_and_one_answer(
+    fakes, guilds, start, db
+):
+    """A deploy overlap: Discord tells both processes of one /video; the member gets one video."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    guild, channel, member = guilds[0]
+    async with start(["0", "0"]) as processes:
+        command = await fake.slash_command(
+            "video", options={"prompt": "a lighthouse"}, guild_id=guild, user=member
+        )
+        assert "queued as job #1" in (await command.wait_for_answer(timeout=10))["content"]
+        echo = await fake.wait_for(
+            lambda: [p for p in processes if "already recorded by another" in p.log()],
+            timeout=10,
+            description="the other process standing back",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    assert len(echo) == 1
+    assert len(await job_rows(db)) == 1, "one job"
+    assert len(api.submits) == 1, "sent once"
+    assert len(command.callbacks) == 1 and command.rejected_callbacks == []
+    assert len(command.followups) == 1, "the member reads one answer"
+    announcements = [m for m in fake.messages(channel) if "asked for a video" in m["content"]]
+    assert len(announcements) == 1, "announced once"
+
+
 async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after_the_lease(
     fakes, guilds, start, db
 ):

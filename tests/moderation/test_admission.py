@@ -9,7 +9,7 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
-from bot.jobs.models import JobRefused, JobState, Requester
+from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
@@ -339,3 +339,43 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
     ]
     assert rows[0].moderator_id == 99
     assert "每周 3 个视频" in rows[1].change.render("zh-CN")
+
+
+async def test_a_command_seen_twice_makes_one_job_and_its_echo_is_not_told_it_used_all(
+    store, moderation, clock, db
+):
+    """Discord delivers one command to two processes: the member with 1 left gets 1 video."""
+    await make_done(store, moderation, clock, 4)  # 1 of the default 5 left
+    command = dataclasses.replace(ALICE, origin_id="interaction:123")
+    job = await record(store, moderation, clock, command)
+    with pytest.raises(AlreadyRecorded) as caught:
+        await record(store, moderation, clock, command)
+    assert caught.value.job_id == job.id
+    recorded = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
+    assert [row["id"] for row in recorded] == [job.id]
+    # Another command of the same member is still counted as usual.
+    assert "used all" in await refusal(
+        store, moderation, clock, dataclasses.replace(ALICE, origin_id="interaction:124")
+    )
+
+
+@postgres_only
+async def test_a_command_seen_by_two_processes_at_once_makes_exactly_one_job(
+    store, moderation, clock, db, backend
+):
+    """Two processes (two pools) record the same interaction at once: one job, the rest echo."""
+    other_db = await backend.open()
+    other = (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock))
+    await make_done(store, moderation, clock, 4)  # 1 of the default 5 left
+    command = dataclasses.replace(ALICE, origin_id="interaction:123")
+    processes = [(store, moderation), other]
+    results = await asyncio.gather(
+        *(record(*processes[i % 2], clock, command) for i in range(10)), return_exceptions=True
+    )
+    jobs = [r for r in results if not isinstance(r, BaseException)]
+    echoes = [r for r in results if isinstance(r, AlreadyRecorded)]
+    assert len(jobs) == 1
+    assert len(echoes) == 9
+    assert {echo.job_id for echo in echoes} == {jobs[0].id}
+    recorded = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
+    assert len(recorded) == 1
