@@ -83,27 +83,31 @@ class StatusMessages:
 
         return await self.announce(job, send)
 
-    async def update(self, job: Job, *, final: bool = False, now_please: bool = False) -> None:
-        """Edit the status message if it changed, at most once per interval unless `final` (the
-        last edit) or `now_please` (a change the member is waiting to see, such as "accepted")."""
+    async def update(self, job: Job, *, final: bool = False) -> None:
+        """Edit the status message if it changed: a new state at once, progress within a state
+        at most once per interval, and `final` (the last edit) always."""
         message_id = job.status_message_id
         if message_id is None or job.id in self._gone:
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
             if not final and job.id in self._finished:
                 return
-            await self._edit(job, message_id, final=final, now_please=now_please)
+            await self._edit(job, message_id, final=final)
             if final:
                 self._finished.add(job.id)
                 self._editing.pop(job.id, None)
 
-    async def _edit(self, job: Job, message_id: int, *, final: bool, now_please: bool) -> None:
+    async def _edit(self, job: Job, message_id: int, *, final: bool) -> None:
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
         # A new state (accepted, rendering) is always shown; progress within one is throttled.
-        throttled = not (final or now_please) and last is not None and last[2] is job.state
-        if throttled and last is not None and now - last[0] < self._min_interval:
+        if (
+            not final
+            and last is not None
+            and last[2] is job.state
+            and now - last[0] < self._min_interval
+        ):
             return
         content = await self.render(job)
         if last is not None and last[1] == content:

@@ -58,11 +58,6 @@ class StageLoop:
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
 
-    @property
-    def busy(self) -> int:
-        """Workers in use now."""
-        return len(self._inflight)
-
     def wake(self) -> None:
         """Look for due jobs now."""
         self._wake.set()

@@ -235,15 +235,6 @@ class JobStore:
         row = await self._db.fetch_one(f"SELECT MIN(due) FROM ({sql}) AS due_times")
         return float(row[0]) if row is not None and row[0] is not None else None
 
-    async def count_due(self, stage: Stage) -> int:
-        """How many jobs are due for `stage` now and free to claim."""
-        jobs, column = _STAGE_JOBS[stage]
-        now = self._clock()
-        row = await self._db.fetch_one(
-            f"SELECT COUNT(*) FROM jobs WHERE {jobs} AND {column} <= ? AND {_FREE}", (now, now)
-        )
-        return int(row[0]) if row is not None else 0
-
     async def renew(self, job: Job, stage: Stage) -> bool:
         """Extend a claim still held; False if it was lost (then stop writing)."""
         until = self._clock() + self.leases.length(stage)
