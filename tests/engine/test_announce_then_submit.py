@@ -1,9 +1,9 @@
 """Announce, then submit: the status message exists and is stored before the job can be
 delivered, so even an instant render replies to it, and the status ends as done."""
 
-import asyncio
 import time
 
+from bot.jobs.models import JobState
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
@@ -33,14 +33,11 @@ async def test_a_late_accepted_edit_never_overwrites_the_done_status(tmp_path):
     async with running_bot(tmp_path, plan=INSTANT, poll_first_delay=0.001) as world:
         status_messages = world.bot.status_messages
         update = status_messages.update
-        delivered = asyncio.Event()
 
-        async def late_accepted_edit(job, *, final=False, now_please=False):
-            if now_please:  # the command's edit once the submit was accepted
-                await delivered.wait()
-            await update(job, final=final, now_please=now_please)
-            if final:
-                delivered.set()
+        async def late_accepted_edit(job, *, final=False):
+            if not final and job.state is JobState.QUEUED:  # the "accepted" edit
+                await world.discord.wait_for_message(predicate=is_result(1))
+            await update(job, final=final)
 
         status_messages.update = late_accepted_edit
         interaction = await world.video(prompt="a quick sketch")
