@@ -27,10 +27,16 @@ from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
+from bot.observability.discord_errors import count_rest_errors
+from bot.observability.health import GatewayWatch, Health
+from bot.observability.live import LiveValues
+from bot.observability.metrics import Metrics
+from bot.observability.server import ObservabilityServer
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
+from bot.storage.base import MIGRATIONS_ROOT, load_migrations
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
 
@@ -103,12 +109,22 @@ class VideoBot(commands.AutoShardedBot):
         self._setting_up = False
         # Where Discord serves attachments (tests: the fake Discord).
         self.cdn_origins = cdn_origins
+        # Counted always, served only with METRICS_PORT (`start`).
+        self.metrics = Metrics()
+        count_rest_errors(self.http, self.metrics)
+        self.gateway = GatewayWatch(grace=settings.health_gateway_grace)
+        self.gateway.listen(self)
+        self.observability: ObservabilityServer | None = None
+        self._set_up = False
+        self._migrated = False
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         """Log in and connect, waiting out a Discord that cannot be reached (one line a try).
 
         discord.py retries a lost gateway by itself, but not a failed log-in or gateway lookup.
+        The health and metrics server starts first, so an outage at start-up shows on /healthz.
         """
+        await self._serve_observability()
         logged_in = await until_reachable(
             lambda: self._log_in(token),
             what="log-in",
@@ -123,6 +139,64 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
+
+    async def _serve_observability(self) -> None:
+        """Serve /healthz, /readyz and /metrics when METRICS_PORT is set (once)."""
+        port = self.settings.metrics_port
+        if port is None or self.observability is not None:
+            return
+        health = Health(
+            db=self.db,
+            gateway=self.gateway,
+            dead_loops=lambda: self.poller.dead_loops() if hasattr(self, "poller") else [],
+            not_ready=self.not_ready,
+        )
+        live = LiveValues(
+            self.metrics,
+            store=lambda: self.store if hasattr(self, "store") else None,
+            latencies=lambda: self.latencies,
+            loops=lambda: self.poller.loop_states() if hasattr(self, "poller") else {},
+        )
+        server = ObservabilityServer(
+            health, self.metrics, host=self.settings.metrics_host, port=port, refresh=live.refresh
+        )
+        try:
+            await server.start()
+        except OSError as error:
+            # The bot itself still works: say so once and go on without the endpoints.
+            log.error(
+                "Cannot serve health checks and metrics on %s:%d (%s); running without them",
+                self.settings.metrics_host,
+                port,
+                error.strerror or error,
+            )
+            return
+        self.observability = server
+
+    async def not_ready(self) -> list[str]:
+        """Why the bot does not take commands now (empty: it does)."""
+        reasons: list[str] = []
+        if self.closing:
+            reasons.append("shutting down")
+        if not self._set_up:
+            reasons.append("setting up (cogs, command sync, engine)")
+        missing = [name for name in INITIAL_EXTENSIONS if name not in self.extensions]
+        if self._set_up and missing:
+            reasons.append(f"extensions not loaded: {', '.join(missing)}")
+        if not self.is_ready():
+            reasons.append("gateway: not ready yet")
+        elif self.gateway.down():
+            reasons.append("gateway: reconnecting")
+        if not await self._migrations_applied():
+            reasons.append("database: migrations not applied")
+        return reasons
+
+    async def _migrations_applied(self) -> bool:
+        if not self._migrated:
+            wanted = load_migrations(MIGRATIONS_ROOT / self.db.dialect)
+            latest = wanted[-1].version if wanted else 0
+            self._migrated = await self.db.schema_version() >= latest
+        return self._migrated
 
     async def _log_in(self, token: str) -> None:
         """`login`, which ends by running `setup_hook`: a fault from there is not retried."""
@@ -163,6 +237,7 @@ class VideoBot(commands.AutoShardedBot):
             base_url=settings.apimart_base_url,
             api_key=settings.apimart_api_key.get_secret_value(),
             timeout=settings.http_timeout,
+            metrics=self.metrics,
         )
         self.store = JobStore(
             self.db, clock=self.clock, leases=LeaseTerms.lasting(settings.lease_seconds)
@@ -181,8 +256,10 @@ class VideoBot(commands.AutoShardedBot):
             api_key=settings.apimart_api_key.get_secret_value(),
             timeout=settings.http_timeout,
             retry=RetryPolicy(max_retries=0),
+            metrics=self.metrics,
         )
         budget = RequestBudget(settings.budget_share())
+        self.metrics.watch_budget(budget)
         self.jobs = JobService(
             self.store,
             engine_client,
@@ -192,6 +269,7 @@ class VideoBot(commands.AutoShardedBot):
             admission=self.moderation.admit,
             on_balance=self.moderation.pause.on_balance,
             budget=budget,
+            metrics=self.metrics,
             refresh_media=DiscordMediaRefresher(
                 attachment_urls=self._attachment_urls,
                 client=self.apimart,
@@ -240,6 +318,7 @@ class VideoBot(commands.AutoShardedBot):
             # Only on SQLite is this process alone: on PostgreSQL other processes may hold
             # claims right now, so a restart waits for leases to lapse instead.
             recover_at_start=self.db.dialect == "sqlite",
+            metrics=self.metrics,
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
@@ -253,6 +332,7 @@ class VideoBot(commands.AutoShardedBot):
             # The commands synced last time still work; keep serving them and polling.
             log.exception("Command sync failed; continuing with the commands Discord already has")
         self.poller.start()
+        self._set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
         """A message's attachment URLs as Discord signs them now; empty if it cannot be read."""
@@ -349,3 +429,5 @@ class VideoBot(commands.AutoShardedBot):
             await self.session.close()
         if hasattr(self, "member_urls"):
             await self.member_urls.close()
+        if self.observability is not None:
+            await self.observability.stop()

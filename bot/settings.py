@@ -132,6 +132,22 @@ class Settings(BaseSettings):
         " links may reach besides the public internet (empty: none)",
     )
 
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="a TCP port for /healthz, /readyz and /metrics (unset: no server; 0: any"
+        " free port)",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="the address the health and metrics server binds to (0.0.0.0: every interface)",
+    )
+    health_gateway_grace: Seconds = Field(
+        default=120.0,
+        description="seconds the Discord gateway may stay disconnected before /healthz answers 503",
+    )
+
     @field_validator("apimart_base_url", "discord_api_base")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from bot.apimart.errors import (
     TaskNotFoundError,
 )
 from bot.apimart.models import SubmitResult, TaskInfo, VideoRequest, parse_submit, parse_task
+from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,13 @@ TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
 _SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503, 504})
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def endpoint_label(path: str) -> str:
+    """The path as a metric label: one label for every task's status, not one per task id."""
+    if path.startswith(TASK_PATH.split("{", 1)[0]):
+        return TASK_PATH
+    return path
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,7 @@ class APIMartClient:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._session = session
         self._base_url = base_url.rstrip("/")
@@ -123,6 +133,7 @@ class APIMartClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._metrics = metrics if metrics is not None else Metrics()
 
     def __repr__(self) -> str:
         return f"<APIMartClient base_url={self._base_url!r}>"
@@ -206,6 +217,8 @@ class APIMartClient:
         submit: bool,
     ) -> Mapping[str, Any]:
         url = self._base_url + path
+        endpoint = endpoint_label(path)
+        started = time.monotonic()
         try:
             async with self._session.request(
                 method,
@@ -220,17 +233,23 @@ class APIMartClient:
                 status = response.status
                 headers = response.headers
         except aiohttp.ClientConnectorError as error:
+            self._metrics.apimart_answer(endpoint, "connect_error", time.monotonic() - started)
             # Nothing was sent: safe to retry, even a submit.
             raise APIConnectionError(
                 f"cannot connect to APIMart ({type(error).__name__})"
             ) from None
         except (TimeoutError, aiohttp.ClientError) as error:
             reason = type(error).__name__
+            no_answer = "timeout" if isinstance(error, TimeoutError) else "no_answer"
+            self._metrics.apimart_answer(endpoint, no_answer, time.monotonic() - started)
             if submit:
                 raise SubmitOutcomeUnknownError(
                     f"no answer to the submit ({reason}); the task may exist"
                 ) from None
             raise APIConnectionError(f"APIMart did not answer ({reason})") from None
+        self._metrics.apimart_answer(endpoint, str(status), time.monotonic() - started)
+        if status == 429:
+            self._metrics.apimart_rate_limit(endpoint)
         try:
             body = json.loads(text) if text else {}
         except ValueError:
@@ -246,6 +265,8 @@ class APIMartClient:
                 )
             raise MalformedResponseError("APIMart answered with something that is not JSON")
         answer_error = _error_from_answer(status, headers, body)
+        if isinstance(answer_error, RateLimitError) and status != 429:
+            self._metrics.apimart_rate_limit(endpoint)  # a 429 behind an HTTP 200
         if answer_error is not None:
             raise answer_error
         return body

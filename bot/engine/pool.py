@@ -57,6 +57,8 @@ class StageLoop:
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
+        # True while `run` is looping: False once it returned or crashed (health checks).
+        self.running = False
 
     def wake(self) -> None:
         """Look for due jobs now."""
@@ -76,6 +78,13 @@ class StageLoop:
 
     async def run(self) -> None:
         """The stage's loop; returns once `stop()` was called and in-flight work handed back."""
+        self.running = True
+        try:
+            await self._loop()
+        finally:
+            self.running = False
+
+    async def _loop(self) -> None:
         while not self._stopping:
             self._wake.clear()
             await self._before_claim()

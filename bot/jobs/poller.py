@@ -28,6 +28,7 @@ from bot.jobs.models import Job, JobState
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import Clock, JobService
 from bot.jobs.store import JobStore, Stage
+from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ class Poller:
         budget: RequestBudget | None = None,
         recover_at_start: bool = True,
         announce: Announcer | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -147,6 +149,7 @@ class Poller:
         # One process on SQLite: every claim found at start was left by a dead process.
         self._recover_at_start = recover_at_start
         self._announce = announce
+        self._metrics = metrics if metrics is not None else Metrics()
         self._tasks: list[asyncio.Task[None]] = []
         config = self._config
         # Deliveries in flight per channel: one slow channel may use at most half the workers.
@@ -193,6 +196,18 @@ class Poller:
         """Start the supervised start-up recovery, then each stage's loop (once)."""
         if not self._tasks:
             self._tasks = [asyncio.create_task(self._run(), name="video-job-engine")]
+
+    def loop_states(self) -> dict[str, bool]:
+        """Each stage loop's name and whether it runs; empty while none should (not started,
+        start-up recovery, stopping)."""
+        if len(self._tasks) <= 1:
+            engine_died = bool(self._tasks) and self._tasks[0].done()
+            return {"engine": False} if engine_died else {}
+        return {str(stage.stage): stage.running for stage in self._stages}
+
+    def dead_loops(self) -> list[str]:
+        """The loops that should be running and are not (crashed, or ended)."""
+        return [name for name, running in self.loop_states().items() if not running]
 
     async def _run(self) -> None:
         await self._supervise("Engine start-up recovery", self._recover)
@@ -275,20 +290,26 @@ class Poller:
                 job.task_id, language=_language(job.requester.locale)
             )
         except TaskNotFoundError:
+            self._metrics.poll_done("not_found")
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
             return
         except APIMartError as error:
+            limited = isinstance(error, RateLimitError)
+            self._metrics.poll_done("rate_limited" if limited else "error")
             if isinstance(error, RateLimitError) and self._budget is not None:
                 self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
             await self._poll_failed(job, error)
             return
         now = self._clock()
         if info.status.is_final:
+            self._metrics.poll_done("finished")
             await self._finish_from_info(job, info)
         elif self._timed_out(job, now):
+            self._metrics.poll_done("timed_out")
             await self._give_up(job)
         else:
+            self._metrics.poll_done("running")
             updated = await self._store.record_progress(
                 job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
             )
@@ -348,7 +369,8 @@ class Poller:
             log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
             info = None
         if info is not None and info.status.is_final:
-            await self._store.record_late_end(job, info)
+            if await self._store.record_late_end(job, info):
+                self._metrics.credits_spent(info.credits_cost)
             log.info(
                 "Job %d: timed-out task %s ended as %s (%s credits)",
                 job.id,
@@ -378,20 +400,33 @@ class Poller:
         reason_key: str | None = None,
         follow_up_at: float | None = None,
     ) -> None:
+        now = self._clock()
         if await self._store.finish(
             job,
             state,
-            now=self._clock(),
+            now=now,
             info=info,
             reason_key=reason_key,
             follow_up_at=follow_up_at,
         ):
+            self._count_end(job, state, info, now)
             log.info(
                 "Job %d (task %s) ended as %s%s",
                 job.id,
                 job.task_id,
                 state.value,
                 " (cancelled: not posted)" if job.cancelled else "",
+            )
+
+    def _count_end(self, job: Job, state: JobState, info: TaskInfo | None, now: float) -> None:
+        """A task's end, counted once (only the write that recorded it gets here)."""
+        if info is not None:
+            self._metrics.credits_spent(info.credits_cost)
+        if state is JobState.COMPLETED and job.submitted_at is not None:
+            self._metrics.render_finished(
+                resolution=job.request.resolution,
+                duration=job.request.duration,
+                seconds=now - job.submitted_at,
             )
 
     async def _deliver_one(self, job: Job) -> None:
@@ -411,6 +446,11 @@ class Poller:
             if not self._delivering[channel]:
                 del self._delivering[channel]
         now = self._clock()
+        delivered = result.outcome is DeliveryOutcome.DELIVERED
+        finished_at = job.finished_at if delivered else None
+        self._metrics.delivery_done(
+            result.outcome.value, delay=now - finished_at if finished_at is not None else None
+        )
         attempts = job.delivery_attempts + 1
         if (
             result.outcome is DeliveryOutcome.RETRY

@@ -23,6 +23,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
 from bot.media_refresh import earliest_expiry
+from bot.observability.metrics import Metrics
 from bot.text import Quoted
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,13 @@ Clock = Callable[[], float]
 MediaRefresher = Callable[[Job], Awaitable[VideoRequest]]
 # Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
 BalanceHook = Callable[[bool], Awaitable[None]]
+# How a submit attempt ended, by the state it left the job in (the `videobot_submits` label).
+_SUBMIT_OUTCOMES = {
+    JobState.QUEUED: "accepted",
+    JobState.RECORDED: "retry",
+    JobState.REJECTED: "rejected",
+    JobState.SUBMIT_UNKNOWN: "unknown",
+}
 REFUSAL_KEYS = frozenset(
     {
         "refusal_invalid_duration",
@@ -83,6 +91,7 @@ class JobService:
         refresh_media: MediaRefresher | None = None,
         on_balance: BalanceHook | None = None,
         budget: RequestBudget | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -94,6 +103,7 @@ class JobService:
         self._on_balance = on_balance
         # Submits share the fleet's request budget with polls; None means no limit (tests).
         self._budget = budget
+        self._metrics = metrics if metrics is not None else Metrics()
 
     @property
     def store(self) -> JobStore:
@@ -132,6 +142,15 @@ class JobService:
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
         """One attempt at sending a job this process holds the submit claim of; never sleeps."""
+        try:
+            report = await self._send(job, member_present=member_present)
+        except Exception:
+            self._metrics.submit_attempt("error")
+            raise
+        self._metrics.submit_attempt(_SUBMIT_OUTCOMES.get(report.state, str(report.state)))
+        return report
+
+    async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:

@@ -611,3 +611,13 @@ class JobStore:
         return await self._fenced(
             job, "next_delivery_at = ?, delivery_attempts = delivery_attempts + 1", (when,)
         )
+
+    async def count_by_state(self) -> dict[str, int]:
+        """How many jobs are in each state (states without jobs are absent)."""
+        rows = await self._db.fetch_all("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    async def overdue(self, stage: Stage) -> float:
+        """Seconds the most overdue job of `stage` has waited past its due time (0: none)."""
+        due = await self.next_due(stage)
+        return max(0.0, self._clock() - due) if due is not None else 0.0

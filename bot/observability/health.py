@@ -1,0 +1,137 @@
+"""Is the bot alive (`/healthz`) and ready (`/readyz`)? Each check answers with its reasons.
+
+Liveness fails only for what a restart may cure and an operator must hear about: a gateway
+down for longer than discord.py's own reconnects should take, a database that does not answer,
+a job stage whose loop is dead. Readiness is "takes commands now".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from discord.ext.commands.bot import BotBase
+
+from bot.storage import Database
+
+# A cheap `SELECT 1` that takes longer than this means the database is in trouble.
+DATABASE_TIMEOUT = 2.0
+
+Clock = Callable[[], float]
+Reasons = Callable[[], Sequence[str]]
+AsyncReasons = Callable[[], Awaitable[Sequence[str]]]
+
+
+class GatewayWatch:
+    """When each shard's gateway connection went down, from discord.py's shard events.
+
+    Until the first shard connects, the bot counts as disconnected since the watch was made
+    (Discord unreachable at start-up is an outage too).
+    """
+
+    _NEVER_CONNECTED = -1
+
+    def __init__(self, *, grace: float, clock: Clock = time.monotonic) -> None:
+        self._grace = grace
+        self._clock = clock
+        self._down_since: dict[int, float] = {self._NEVER_CONNECTED: clock()}
+
+    def listen(self, bot: BotBase) -> None:
+        """Follow `bot`'s shards."""
+        bot.add_listener(self.connected, "on_shard_connect")
+        bot.add_listener(self.connected, "on_shard_resumed")
+        bot.add_listener(self.disconnected, "on_shard_disconnect")
+
+    async def connected(self, shard_id: int) -> None:
+        """A shard (re)connected or resumed."""
+        self._down_since.pop(shard_id, None)
+        self._down_since.pop(self._NEVER_CONNECTED, None)
+
+    async def disconnected(self, shard_id: int) -> None:
+        """A shard lost its connection (discord.py reconnects it by itself)."""
+        self._down_since.setdefault(shard_id, self._clock())
+
+    def down(self) -> bool:
+        """Whether any shard is disconnected right now (or none has connected yet)."""
+        return bool(self._down_since)
+
+    def problem(self) -> str | None:
+        """Why the gateway counts as down, or None."""
+        now = self._clock()
+        late = {
+            shard: now - since
+            for shard, since in self._down_since.items()
+            if now - since > self._grace
+        }
+        if not late:
+            return None
+        if self._NEVER_CONNECTED in late:
+            return f"gateway: not connected since start-up {late[self._NEVER_CONNECTED]:.0f}s ago"
+        shards = ", ".join(str(shard) for shard in sorted(late))
+        return f"gateway: shard {shards} disconnected for {max(late.values()):.0f}s"
+
+
+async def database_problem(db: Database, *, within: float = DATABASE_TIMEOUT) -> str | None:
+    """Why the database counts as unreachable (a `SELECT 1` failed or was slow), or None."""
+    try:
+        async with asyncio.timeout(within):
+            await db.fetch_one("SELECT 1")
+    except TimeoutError:
+        return f"database: no answer to SELECT 1 within {within:g}s"
+    except Exception as error:
+        # The error's text may name the server and user: the type is enough to go on.
+        return f"database: unreachable ({type(error).__name__})"
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's answer: fine, or the reasons it is not."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing is wrong."""
+        return not self.reasons
+
+
+async def _no_reasons() -> Sequence[str]:
+    return ()
+
+
+class Health:
+    """The liveness and readiness checks, over the pieces the bot hands in."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        gateway: GatewayWatch,
+        dead_loops: Reasons,
+        not_ready: AsyncReasons = _no_reasons,
+        database_timeout: float = DATABASE_TIMEOUT,
+    ) -> None:
+        self._db = db
+        self._gateway = gateway
+        self._dead_loops = dead_loops
+        self._not_ready = not_ready
+        self._database_timeout = database_timeout
+
+    async def liveness(self) -> Verdict:
+        """Every reason the process should be restarted (or an operator woken)."""
+        reasons: list[str] = []
+        gateway = self._gateway.problem()
+        if gateway is not None:
+            reasons.append(gateway)
+        database = await database_problem(self._db, within=self._database_timeout)
+        if database is not None:
+            reasons.append(database)
+        reasons.extend(f"engine: the {name} loop is dead" for name in self._dead_loops())
+        return Verdict(reasons)
+
+    async def readiness(self) -> Verdict:
+        """Every reason the bot does not take commands yet (or any more)."""
+        return Verdict(list(await self._not_ready()))

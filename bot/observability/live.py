@@ -1,0 +1,40 @@
+"""Values read at scrape time rather than counted as they happen: jobs by state, how overdue
+each stage is, whether each stage loop runs, gateway latency per shard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.jobs.models import JobState
+from bot.jobs.store import JobStore, Stage
+from bot.observability.metrics import Metrics
+
+
+class LiveValues:
+    """Refreshes the scrape-time gauges of `metrics` from the bot's pieces."""
+
+    def __init__(
+        self,
+        metrics: Metrics,
+        *,
+        store: Callable[[], JobStore | None],
+        latencies: Callable[[], list[tuple[int, float]]],
+        loops: Callable[[], Mapping[str, bool]],
+    ) -> None:
+        self._metrics = metrics
+        self._store = store
+        self._latencies = latencies
+        self._loops = loops
+
+    async def refresh(self) -> None:
+        """Read every live value now (two small queries per stage, one for the states)."""
+        metrics = self._metrics
+        metrics.set_gateway_latencies(self._latencies())
+        for name, running in self._loops().items():
+            metrics.stage_up.labels(stage=name).set(1 if running else 0)
+        store = self._store()
+        if store is None:
+            return  # still setting up
+        metrics.set_jobs_by_state([state.value for state in JobState], await store.count_by_state())
+        for stage in Stage:
+            metrics.stage_overdue.labels(stage=stage.value).set(await store.overdue(stage))

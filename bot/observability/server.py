@@ -1,0 +1,99 @@
+"""The small HTTP server behind METRICS_PORT: `/healthz`, `/readyz` and `/metrics`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from bot.observability.health import Health, Verdict
+from bot.observability.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+# Values read from the database at scrape time must not hold up a scrape for long.
+REFRESH_TIMEOUT = 5.0
+
+Refresh = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _answer(verdict: Verdict, good: str, bad: str) -> web.Response:
+    if verdict.ok:
+        return web.json_response({"status": good})
+    return web.json_response({"status": bad, "reasons": verdict.reasons}, status=503)
+
+
+class ObservabilityServer:
+    """Serves the health checks and the metrics on one host and port until `stop()`."""
+
+    def __init__(
+        self,
+        health: Health,
+        metrics: Metrics,
+        *,
+        host: str,
+        port: int,
+        refresh: Refresh = _nothing,
+    ) -> None:
+        self._health = health
+        self._metrics = metrics
+        self._host = host
+        self._port = port
+        self._refresh = refresh
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+
+    @property
+    def port(self) -> int:
+        """The port served (the one the system picked, when asked for port 0)."""
+        if self._runner is None or not self._runner.addresses:
+            return self._port
+        return int(self._runner.addresses[0][1])
+
+    async def start(self) -> None:
+        """Bind and serve; raises OSError if the port is taken."""
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/metrics", self._metrics_page)
+        # No access log: a probe every few seconds would drown the bot's own lines.
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self._host, self._port)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner, self._site = runner, site
+        log.info("Serving /healthz, /readyz and /metrics on %s:%d", self._host, self.port)
+
+    async def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        return _answer(await self._health.liveness(), "ok", "unhealthy")
+
+    async def _readyz(self, _request: web.Request) -> web.Response:
+        return _answer(await self._health.readiness(), "ready", "not ready")
+
+    async def _metrics_page(self, _request: web.Request) -> web.Response:
+        try:
+            async with asyncio.timeout(REFRESH_TIMEOUT):
+                await self._refresh()
+        except Exception:
+            # The counters are still worth serving; the database-backed gauges keep old values.
+            log.warning("Could not read the live values for /metrics", exc_info=True)
+        return web.Response(
+            body=self._metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
