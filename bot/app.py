@@ -122,9 +122,7 @@ class VideoBot(commands.AutoShardedBot):
         """Log in and connect, waiting out a Discord that cannot be reached (one line a try).
 
         discord.py retries a lost gateway by itself, but not a failed log-in or gateway lookup.
-        The health and metrics server starts first, so an outage at start-up shows on /healthz.
         """
-        await self._serve_observability()
         logged_in = await until_reachable(
             lambda: self._log_in(token),
             what="log-in",
@@ -226,6 +224,8 @@ class VideoBot(commands.AutoShardedBot):
         """Open the session, wire the core, load cogs, sync commands, start polling."""
         self._setting_up = True
         settings = self.settings
+        # First, so /healthz and /readyz answer (503) while the rest is set up.
+        await self._serve_observability()
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()
         self.member_urls = GuardedFetcher(

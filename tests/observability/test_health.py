@@ -1,0 +1,135 @@
+"""/healthz and /readyz as a container's health check reads them, over HTTP on loopback."""
+
+import asyncio
+import socket
+
+from bot.app import VideoBot
+from bot.jobs.store import Stage
+from bot.observability.health import GatewayWatch, Health
+from bot.observability.metrics import Metrics
+from bot.observability.server import ObservabilityServer
+from bot.storage.sqlite import SqliteDatabase
+from tests.conftest import FakeClock
+from tests.engine.world import make_engine, running
+from tests.harness import fast_settings, running_bot
+from tests.observability.scrape import probe
+
+GRACE = 120.0
+
+
+async def served(health):
+    server = ObservabilityServer(health, Metrics(), host="127.0.0.1", port=0)
+    await server.start()
+    return server, f"http://127.0.0.1:{server.port}"
+
+
+async def test_a_healthy_bot_answers_200(db, clock):
+    gateway = GatewayWatch(grace=GRACE, clock=clock)
+    await gateway.connected(0)
+    server, base = await served(Health(db=db, gateway=gateway, dead_loops=list))
+    try:
+        assert await probe(base, "/healthz") == (200, {"status": "ok"})
+        assert await probe(base, "/readyz") == (200, {"status": "ready"})
+    finally:
+        await server.stop()
+
+
+async def test_an_unreachable_database_makes_healthz_503_with_the_reason(backend, clock):
+    database = await backend.open()
+    await database.migrate()
+    gateway = GatewayWatch(grace=GRACE, clock=clock)
+    await gateway.connected(0)
+    server, base = await served(Health(db=database, gateway=gateway, dead_loops=list))
+    try:
+        assert (await probe(base, "/healthz"))[0] == 200
+        await database.close()
+        status, body = await probe(base, "/healthz")
+    finally:
+        await server.stop()
+    assert status == 503
+    assert body["status"] == "unhealthy"
+    [reason] = body["reasons"]
+    assert reason.startswith("database: unreachable")
+
+
+async def test_a_gateway_down_longer_than_the_grace_makes_healthz_503(db):
+    clock = FakeClock()
+    gateway = GatewayWatch(grace=GRACE, clock=clock)
+    server, base = await served(Health(db=db, gateway=gateway, dead_loops=list))
+    try:
+        # Never connected: an outage at start-up counts once the grace is over.
+        clock.advance(GRACE + 1)
+        status, body = await probe(base, "/healthz")
+        assert status == 503
+        assert body["reasons"] == ["gateway: not connected since start-up 121s ago"]
+        await gateway.connected(0)
+        assert (await probe(base, "/healthz"))[0] == 200
+        # A drop that discord.py mends within the grace is not an outage.
+        await gateway.disconnected(0)
+        clock.advance(GRACE - 1)
+        assert (await probe(base, "/healthz"))[0] == 200
+        clock.advance(2)
+        status, body = await probe(base, "/healthz")
+        assert status == 503
+        assert body["reasons"] == ["gateway: shard 0 disconnected for 121s"]
+        await gateway.connected(0)
+        assert (await probe(base, "/healthz"))[0] == 200
+    finally:
+        await server.stop()
+
+
+async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, client, fake):
+    # A bug kills the poll loop; its supervisor waits a minute before restarting it.
+    engine = make_engine(db, api, session, client, fake, restart_backoff=60.0)
+    crashed = asyncio.Event()
+    claim_due = engine.store.claim_due
+
+    async def buggy_claim_due(stage, limit):
+        if stage is Stage.POLL:
+            # Set once the exception has gone up through the loop, into the supervisor.
+            asyncio.get_running_loop().call_soon(crashed.set)
+            raise RuntimeError("a bug")
+        return await claim_due(stage, limit)
+
+    engine.store.claim_due = buggy_claim_due
+    gateway = GatewayWatch(grace=GRACE)
+    await gateway.connected(0)
+    health = Health(db=db, gateway=gateway, dead_loops=engine.poller.dead_loops)
+    server, base = await served(health)
+    try:
+        async with running(engine):
+            await asyncio.wait_for(crashed.wait(), 5)
+            status, body = await probe(base, "/healthz")
+            assert engine.poller.loop_states() == {"submit": True, "poll": False, "deliver": True}
+    finally:
+        await server.stop()
+    assert status == 503
+    assert body["reasons"] == ["engine: the poll loop is dead"]
+
+
+async def test_readyz_names_what_is_missing_before_the_bot_is_set_up(tmp_path, api, fake):
+    settings = fast_settings(tmp_path, api, fake)
+    database = await SqliteDatabase.open(tmp_path / "unmigrated.sqlite3")
+    try:
+        bot = VideoBot(settings, database)
+        assert await bot.not_ready() == [
+            "setting up (cogs, command sync, engine)",
+            "gateway: not ready yet",
+            "database: migrations not applied",
+        ]
+        await database.migrate()
+        assert "database: migrations not applied" not in await bot.not_ready()
+    finally:
+        await database.close()
+
+
+async def test_a_taken_port_is_one_error_and_the_bot_runs_on(tmp_path, caplog):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        async with running_bot(tmp_path, metrics_port=taken.getsockname()[1]) as world:
+            interaction = await world.video(prompt="a kite")
+            assert "queued as job #1" in (await interaction.wait_for_answer())["content"]
+            assert world.bot.observability is None
+    [line] = [r for r in caplog.records if "Cannot serve health checks" in r.getMessage()]
+    assert line.exc_info is None, "one line, no traceback"
