@@ -9,6 +9,7 @@ from bot.observability.health import GatewayWatch, Health
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.storage.sqlite import SqliteDatabase
+from tests.backends import sqlite_only
 from tests.conftest import FakeClock
 from tests.engine.world import make_engine, running
 from tests.harness import fast_settings, running_bot
@@ -78,6 +79,7 @@ async def test_a_gateway_down_longer_than_the_grace_makes_healthz_503(db):
         await server.stop()
 
 
+@sqlite_only  # the loop's life does not depend on the engine; its stop costs a second
 async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, client, fake):
     # A bug kills the poll loop; its supervisor waits a minute before restarting it.
     engine = make_engine(db, api, session, client, fake, restart_backoff=60.0)
