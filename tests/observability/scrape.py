@@ -36,6 +36,11 @@ async def scrape(base_url: str) -> Samples:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain")
         text = await response.text()
+    return parse(text)
+
+
+def parse(text: str) -> Samples:
+    """Samples from Prometheus' text format."""
     values = {
         (sample.name, frozenset(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(text)

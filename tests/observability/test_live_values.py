@@ -1,0 +1,51 @@
+"""The gauges read from the database at scrape time, on both engines: jobs by state, and how
+long the most overdue job of each stage has waited (the poll lag an operator alerts on)."""
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.observability.live import LiveValues
+from bot.observability.metrics import Metrics
+from tests.jobstates import finished, submitted
+from tests.observability.scrape import parse
+
+REQUESTER = Requester(user_id=1, channel_id=2, guild_id=3)
+
+
+async def test_jobs_by_state_and_overdue_stages_come_from_the_database(store, clock):
+    metrics = Metrics()
+    live = LiveValues(
+        metrics,
+        store=lambda: store,
+        latencies=lambda: [(0, 0.042), (1, float("inf"))],
+        loops=lambda: {"submit": True, "poll": False, "deliver": True},
+    )
+    jobs = [
+        await store.create(
+            REQUESTER, VideoRequest(prompt=f"job {n}"), now=clock(), submit_by=clock()
+        )
+        for n in range(4)
+    ]
+    # Two are rendering (their first poll due now), one finished, one not sent yet.
+    await submitted(store, jobs[0], now=clock())
+    await submitted(store, jobs[1], now=clock())
+    done = await submitted(store, jobs[2], now=clock())
+    info = TaskInfo(task_id=done.task_id, status=TaskStatus.COMPLETED, progress=100)
+    await finished(store, done, JobState.COMPLETED, now=clock(), info=info)
+    clock.advance(30)
+
+    await live.refresh()
+    scraped = parse(metrics.render().decode())
+
+    assert scraped.get("videobot_jobs", state="queued") == 2
+    assert scraped.get("videobot_jobs", state="completed") == 1
+    assert scraped.get("videobot_jobs", state="recorded") == 1
+    assert scraped.get("videobot_jobs", state="failed") == 0
+    # Nobody polled the two running tasks, due 30 s ago; the finished one awaits its post.
+    assert scraped.get("videobot_stage_overdue_seconds", stage="poll") == 30
+    assert scraped.get("videobot_stage_overdue_seconds", stage="deliver") == 30
+    assert scraped.get("videobot_stage_overdue_seconds", stage="submit") == 30  # never sent
+    assert scraped.get("videobot_stage_up", stage="poll") == 0
+    assert scraped.get("videobot_stage_up", stage="submit") == 1
+    assert scraped.get("videobot_gateway_latency_seconds", shard="0") == 0.042
+    nan = scraped.get("videobot_gateway_latency_seconds", shard="1")
+    assert nan != nan, "a shard without a heartbeat yet shows NaN"
