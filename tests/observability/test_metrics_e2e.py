@@ -4,6 +4,9 @@ METRICS_PORT on, scraped over HTTP while two members' videos are made and delive
 import asyncio
 import math
 
+import aiohttp
+import pytest
+
 from bot.jobs.models import JobState
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
@@ -46,6 +49,9 @@ async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_health
         assert await probe(base, "/healthz") == (200, {"status": "ok"})
         assert await probe(base, "/readyz") == (200, {"status": "ready"})
 
+    # The bot stopped its server on close: nothing answers there any more.
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await probe(base, "/healthz")
     assert [job.state for job in jobs] == [JobState.COMPLETED, JobState.COMPLETED]
     # Jobs by state, read from the database at scrape time.
     assert after.get("videobot_jobs", state="completed") == 2
