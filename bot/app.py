@@ -28,15 +28,14 @@ from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
-from bot.observability.health import GatewayWatch, Health
-from bot.observability.live import LiveValues
+from bot.observability.health import GatewayWatch
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
+from bot.observability.wiring import Readiness, serve
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
-from bot.storage.base import MIGRATIONS_ROOT, load_migrations
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
 
@@ -109,14 +108,15 @@ class VideoBot(commands.AutoShardedBot):
         self._setting_up = False
         # Where Discord serves attachments (tests: the fake Discord).
         self.cdn_origins = cdn_origins
-        # Counted always, served only with METRICS_PORT (`start`).
+        # Counted always; served on METRICS_PORT only (`bot.observability`).
         self.metrics = Metrics()
         count_rest_errors(self.http, self.metrics)
         self.gateway = GatewayWatch(grace=settings.health_gateway_grace)
         self.gateway.listen(self)
+        self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None
-        self._set_up = False
-        self._migrated = False
+        # True once `setup_hook` finished: cogs loaded, commands synced, engine started.
+        self.set_up = False
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         """Log in and connect, waiting out a Discord that cannot be reached (one line a try).
@@ -137,64 +137,6 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
-
-    async def _serve_observability(self) -> None:
-        """Serve /healthz, /readyz and /metrics when METRICS_PORT is set (once)."""
-        port = self.settings.metrics_port
-        if port is None or self.observability is not None:
-            return
-        health = Health(
-            db=self.db,
-            gateway=self.gateway,
-            dead_loops=lambda: self.poller.dead_loops() if hasattr(self, "poller") else [],
-            not_ready=self.not_ready,
-        )
-        live = LiveValues(
-            self.metrics,
-            store=lambda: self.store if hasattr(self, "store") else None,
-            latencies=lambda: self.latencies,
-            loops=lambda: self.poller.loop_states() if hasattr(self, "poller") else {},
-        )
-        server = ObservabilityServer(
-            health, self.metrics, host=self.settings.metrics_host, port=port, refresh=live.refresh
-        )
-        try:
-            await server.start()
-        except OSError as error:
-            # The bot itself still works: say so once and go on without the endpoints.
-            log.error(
-                "Cannot serve health checks and metrics on %s:%d (%s); running without them",
-                self.settings.metrics_host,
-                port,
-                error.strerror or error,
-            )
-            return
-        self.observability = server
-
-    async def not_ready(self) -> list[str]:
-        """Why the bot does not take commands now (empty: it does)."""
-        reasons: list[str] = []
-        if self.closing:
-            reasons.append("shutting down")
-        if not self._set_up:
-            reasons.append("setting up (cogs, command sync, engine)")
-        missing = [name for name in INITIAL_EXTENSIONS if name not in self.extensions]
-        if self._set_up and missing:
-            reasons.append(f"extensions not loaded: {', '.join(missing)}")
-        if not self.is_ready():
-            reasons.append("gateway: not ready yet")
-        elif self.gateway.down():
-            reasons.append("gateway: reconnecting")
-        if not await self._migrations_applied():
-            reasons.append("database: migrations not applied")
-        return reasons
-
-    async def _migrations_applied(self) -> bool:
-        if not self._migrated:
-            wanted = load_migrations(MIGRATIONS_ROOT / self.db.dialect)
-            latest = wanted[-1].version if wanted else 0
-            self._migrated = await self.db.schema_version() >= latest
-        return self._migrated
 
     async def _log_in(self, token: str) -> None:
         """`login`, which ends by running `setup_hook`: a fault from there is not retried."""
@@ -224,8 +166,9 @@ class VideoBot(commands.AutoShardedBot):
         """Open the session, wire the core, load cogs, sync commands, start polling."""
         self._setting_up = True
         settings = self.settings
-        # First, so /healthz and /readyz answer (503) while the rest is set up.
-        await self._serve_observability()
+        # First, so /healthz and /readyz answer while the rest is set up.
+        if self.observability is None:
+            self.observability = await serve(self)
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()
         self.member_urls = GuardedFetcher(
@@ -332,7 +275,7 @@ class VideoBot(commands.AutoShardedBot):
             # The commands synced last time still work; keep serving them and polling.
             log.exception("Command sync failed; continuing with the commands Discord already has")
         self.poller.start()
-        self._set_up = True
+        self.set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
         """A message's attachment URLs as Discord signs them now; empty if it cannot be read."""

@@ -114,13 +114,13 @@ async def test_readyz_names_what_is_missing_before_the_bot_is_set_up(tmp_path, a
     database = await SqliteDatabase.open(tmp_path / "unmigrated.sqlite3")
     try:
         bot = VideoBot(settings, database)
-        assert await bot.not_ready() == [
+        assert await bot.readiness.reasons() == [
             "setting up (cogs, command sync, engine)",
             "gateway: not ready yet",
             "database: migrations not applied",
         ]
         await database.migrate()
-        assert "database: migrations not applied" not in await bot.not_ready()
+        assert "database: migrations not applied" not in await bot.readiness.reasons()
     finally:
         await database.close()
 

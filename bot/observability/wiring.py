@@ -1,0 +1,89 @@
+"""The bot's side of the endpoints: what "ready" means for it, and the server it starts."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.observability.health import Health
+from bot.observability.live import LiveValues
+from bot.observability.server import ObservabilityServer
+from bot.storage.base import MIGRATIONS_ROOT, load_migrations
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+
+class Readiness:
+    """Why the bot does not take commands now; the migrations are looked at until applied."""
+
+    def __init__(self, bot: VideoBot) -> None:
+        self._bot = bot
+        self._migrated = False
+
+    async def reasons(self) -> list[str]:
+        """Every reason, in the order an operator would fix them (empty: ready)."""
+        from bot.app import INITIAL_EXTENSIONS  # the app imports this module
+
+        bot = self._bot
+        reasons: list[str] = []
+        if bot.closing:
+            reasons.append("shutting down")
+        if not bot.set_up:
+            reasons.append("setting up (cogs, command sync, engine)")
+        missing = [name for name in INITIAL_EXTENSIONS if name not in bot.extensions]
+        if bot.set_up and missing:
+            reasons.append(f"extensions not loaded: {', '.join(missing)}")
+        if not bot.is_ready():
+            reasons.append("gateway: not ready yet")
+        elif bot.gateway.down():
+            reasons.append("gateway: reconnecting")
+        if not await self._migrations_applied():
+            reasons.append("database: migrations not applied")
+        return reasons
+
+    async def _migrations_applied(self) -> bool:
+        if not self._migrated:
+            db = self._bot.db
+            wanted = load_migrations(MIGRATIONS_ROOT / db.dialect)
+            latest = wanted[-1].version if wanted else 0
+            self._migrated = await db.schema_version() >= latest
+        return self._migrated
+
+
+async def serve(bot: VideoBot) -> ObservabilityServer | None:
+    """Serve /healthz, /readyz and /metrics for `bot` on METRICS_PORT; None if unset or taken."""
+    settings = bot.settings
+    port = settings.metrics_port
+    if port is None:
+        return None
+    # The engine and the store exist once `setup_hook` made them: until then, nothing to check.
+    health = Health(
+        db=bot.db,
+        gateway=bot.gateway,
+        dead_loops=lambda: bot.poller.dead_loops() if hasattr(bot, "poller") else [],
+        not_ready=bot.readiness.reasons,
+    )
+    live = LiveValues(
+        bot.metrics,
+        store=lambda: bot.store if hasattr(bot, "store") else None,
+        latencies=lambda: bot.latencies,
+        loops=lambda: bot.poller.loop_states() if hasattr(bot, "poller") else {},
+    )
+    server = ObservabilityServer(
+        health, bot.metrics, host=settings.metrics_host, port=port, refresh=live.refresh
+    )
+    try:
+        await server.start()
+    except OSError as error:
+        # The bot itself still works: say so once and go on without the endpoints.
+        log.error(
+            "Cannot serve health checks and metrics on %s:%d (%s); running without them",
+            settings.metrics_host,
+            port,
+            error.strerror or error,
+        )
+        return None
+    return server
