@@ -10,7 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from bot.jobs.budget import RequestBudget
 
@@ -24,6 +31,10 @@ _RENDER_BUCKETS = (15.0, 30.0, 60.0, 90.0, 120.0, 180.0, 240.0, 300.0, 450.0, 60
 _DELIVERY_BUCKETS = (1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 
 BalanceSource = Callable[[], float | None]
+
+# The `_created` series of each counter and histogram double the output and no alert uses them
+# (this is process-wide; the bot is the only user of prometheus_client in its process).
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 def _name(suffix: str) -> str:
