@@ -89,3 +89,46 @@ async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_health
         assert after.get("videobot_stage_up", stage=stage) == 1
     assert after.labels_of("videobot_gateway_latency_seconds") == [{"shard": "0"}]
     assert not math.isnan(after.get("videobot_apimart_balance"))
+
+
+async def until_status(base, path, status):
+    """The body of `path` once it answers `status` (no event says when that changes)."""
+    async with asyncio.timeout(10):
+        while True:
+            answer, body = await probe(base, path)
+            if answer == status:
+                return body
+            await asyncio.sleep(0.02)
+
+
+async def test_a_gateway_outage_longer_than_the_grace_shows_on_healthz_until_it_resumes(
+    tmp_path, monkeypatch
+):
+    async with running_bot(tmp_path, metrics_port=0, health_gateway_grace=0.2) as world:
+        base = f"http://127.0.0.1:{world.bot.observability.port}"
+        fake = world.discord
+        assert (await probe(base, "/healthz"))[0] == 200
+        # Discord drops the connection and does not take the bot's RESUME until released.
+        released = asyncio.Event()
+        resume = fake._on_resume
+
+        async def held_resume(conn, data):
+            await released.wait()
+            await resume(conn, data)
+
+        monkeypatch.setattr(fake, "_on_resume", held_resume)
+        handshakes = fake.handshakes
+        await fake.disconnect_all()
+
+        body = await until_status(base, "/healthz", 503)
+        [reason] = body["reasons"]
+        assert reason.startswith("gateway: shard 0 disconnected for ")
+        assert (await probe(base, "/readyz")) == (
+            503,
+            {"status": "not ready", "reasons": ["gateway: reconnecting"]},
+        )
+
+        released.set()
+        await fake.wait_for_connection(handshakes=handshakes + 1)
+        assert await until_status(base, "/healthz", 200) == {"status": "ok"}
+        assert await probe(base, "/readyz") == (200, {"status": "ready"})
