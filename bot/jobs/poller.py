@@ -446,8 +446,8 @@ class Poller:
             if not self._delivering[channel]:
                 del self._delivering[channel]
         now = self._clock()
-        delivered = result.outcome is DeliveryOutcome.DELIVERED
-        finished_at = job.finished_at if delivered else None
+        posted = result.outcome is DeliveryOutcome.DELIVERED
+        finished_at = job.finished_at if posted else None
         self._metrics.delivery_done(
             result.outcome.value, delay=now - finished_at if finished_at is not None else None
         )

@@ -108,7 +108,7 @@ class Metrics:
         )
         self.render_time = Histogram(
             _name("render_duration_seconds"),
-            "Time from an accepted submit to the completed render, by resolution and length.",
+            "Time from an accepted submit to the check that found the render completed.",
             ["resolution", "duration"],
             buckets=_RENDER_BUCKETS,
             registry=registry,
