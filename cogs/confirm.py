@@ -217,8 +217,10 @@ class CostButton(
             return
         _forget(bot, self.token)
         log.info("User %d's request over the cost threshold ended: %s", interaction.user.id, key)
-        content = t(key, str(interaction.locale))
-        await interaction.response.edit_message(content=content, view=None)
+        # Deferred, then edited: discord.py's one-step `edit_message` sends a `tts` field
+        # that Discord's schema for a message update does not have.
+        await interaction.response.defer()
+        await interaction.edit_original_response(content=t(key, str(interaction.locale)), view=None)
 
 
 def _forget(bot: VideoBot, token: str) -> None:

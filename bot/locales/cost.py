@@ -86,7 +86,7 @@ ZH: dict[str, str] = {
         "这些数字是这里最近同类视频的中位数（满 3 个后），否则为初始估计；"
         "视频完成后会显示实际花费。"
     ),
-    "price_threshold": "在本服务器，预计花费超过 {threshold} 的视频会先请你确认，确认前不会生成或计入额度。",
+    "price_threshold": "在本服务器，预计花费超过 {threshold}的视频会先请你确认，确认前不会生成或计入额度。",
     # The question, and its answers
     "confirm_ask": (
         "这个视频预计花费约 **{credits}**（{basis}），超过了本服务器无需确认的上限 {threshold}。"
@@ -107,9 +107,9 @@ ZH: dict[str, str] = {
         "因此没有生成视频，也没有计入额度。请在服务器频道中使用 /视频。"
     ),
     # Moderators: the threshold and the month's credits
-    "change_confirm": "{moderator} 设置为：预计花费超过 {threshold} 的视频需要成员先确认。",
+    "change_confirm": "{moderator} 设置为：预计花费超过 {threshold}的视频需要成员先确认。",
     "change_confirm_off": "{moderator} 取消了高花费视频的确认。",
-    "mod_show_confirm": "**确认：**预计花费超过 {threshold} 的视频会先请成员确认。",
+    "mod_show_confirm": "**确认：**预计花费超过 {threshold}的视频会先请成员确认。",
     "mod_show_no_confirm": "**确认：**从不询问（见 `/视频管理 确认`）。",
     "mod_month_credits": "**本月积分**（自 {start} 起）：本服务器已花费 {used}。{left}",
     "mod_budget_left": "预算剩余：{left}（共 {budget}）。",
