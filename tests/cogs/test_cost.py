@@ -265,3 +265,37 @@ async def test_usage_without_a_budget_says_so(tmp_path):
         usage = await command(world, "videomod usage", user=world.discord.owner_id)
         assert "0 credits spent by this server. No monthly budget is set" in usage
         assert "Nobody has spent credits this month yet." in usage
+
+
+async def test_a_reply_is_asked_in_the_channel_and_confirmed_with_its_pictures(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE, message_content_intent=True) as world:
+        fake = world.discord
+        await set_threshold(world, 5)
+        bob = fake.add_member("bob")
+        cat = world.png("cat.png")
+        target = await fake.message_create("", author=bob, attachments=[cat])
+        asking = await fake.message_create(
+            f"<@{fake.bot_user_id}> make it surf --res 4k --duration 10",
+            message_reference=int(target["id"]),
+        )
+        question = await fake.wait_for_message(
+            predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        )
+        assert "expected to cost about **15 credits**" in question["content"]
+        assert [u["id"] for u in question["mentions"]] == [str(fake.user_id)], "alice only"
+        ids = button_ids(question)
+        refused = await press(world, question, ids["Confirm"], user=bob)
+        assert "This isn't your request" in (await refused.wait_for_callback())["data"]["content"]
+        assert world.api.submits == []
+
+        confirm = await press(world, question, ids["Confirm"])
+        note = await confirm.wait_for_followup(timeout=10)
+        assert "queued as job #1" in note["content"] and note["flags"] & EPHEMERAL
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video: make it surf" in m["content"]
+        )
+        assert status["message_reference"]["message_id"] == asking["id"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+        assert (sent["resolution"], sent["duration"]) == ("4k", 10)
