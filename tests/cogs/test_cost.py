@@ -107,6 +107,8 @@ async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tm
     async with running_bot(tmp_path, plan=NEVER_DONE) as world:
         answer = await set_threshold(world, 5)
         assert "confirm videos expected to cost more than 5 credits" in answer
+        rules = await command(world, "videomod limits show", user=world.discord.owner_id)
+        assert "**Confirmation:** videos expected to cost more than 5 credits ask their" in rules
         _, cheap = await ask_video(world, duration=4, resolution="720p")
         assert "queued as job #1" in cheap["content"], "2 credits: not asked"
 
@@ -299,3 +301,21 @@ async def test_a_reply_is_asked_in_the_channel_and_confirmed_with_its_pictures(t
         [sent] = world.api.submits
         assert sent["image_urls"] == [cat.url]
         assert (sent["resolution"], sent["duration"]) == ("4k", 10)
+
+
+async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_open(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        await command(world, "videomod limits set", user=world.discord.owner_id, allowance=1)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        ids = button_ids(question)
+        _, cheap = await ask_video(world, duration=4, resolution="720p")
+        assert "queued as job #1" in cheap["content"], "the one video of the day"
+        confirm = await press(world, question, ids["Confirm"])
+        refusal = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "used all 1 of your videos" in refusal
+        assert len(world.api.submits) == 1 and await job_count(world) == 1
+        still = world.discord.get_message(int(question["id"]))
+        assert [b["label"] for b in buttons(still)] == ["Confirm", "Cancel"]
+        token = ids["Confirm"].rsplit(":", 1)[1]
+        assert await world.bot.moderation.pending.get(token) is not None
