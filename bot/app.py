@@ -21,6 +21,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
 from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.pricing import Pricing
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
@@ -48,6 +49,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.references",
     "cogs.moderation",
     "cogs.results",
+    "cogs.confirm",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -61,6 +63,7 @@ class VideoBot(commands.AutoShardedBot):
     store: JobStore
     jobs: JobService
     moderation: Moderation
+    pricing: Pricing
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
@@ -189,6 +192,7 @@ class VideoBot(commands.AutoShardedBot):
         self.moderation = Moderation(
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
         )
+        self.pricing = Pricing(self.db)
         # The engine retries a failed call itself, later and within its budget, so its client
         # makes exactly one request per budget token and every 429 reaches the budget (a
         # submit's pauses only submits); a submit never sleeps on `Retry-After` (it becomes the

@@ -107,6 +107,13 @@ class Settings(BaseSettings):
         default=8.0,
         description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
     )
+    confirm_timeout: Seconds = Field(
+        default=300.0,
+        le=840.0,
+        description="seconds a member has to confirm a video that costs more than the server's"
+        " confirmation threshold (at most 840: Discord lets the bot edit the question for 15"
+        " minutes)",
+    )
     lease_seconds: Seconds = Field(
         default=60.0,
         description="seconds a process's claim on a job lasts unless renewed (submits 3 and"

@@ -9,7 +9,7 @@ import discord
 
 from bot.i18n import Message, t
 from bot.jobs.models import Requester
-from bot.moderation.report import quota_lines
+from bot.moderation.report import price_lines, quota_lines
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
 from cogs._queue import role_ids
 
@@ -47,4 +47,13 @@ async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     """`/videos quota`: what the member has left and when it resets."""
     requester = requester_of(interaction)
     facts = await bot.moderation.store.facts(requester)
-    await show_privately(interaction, quota_lines(facts, requester, bot.clock()))
+    prices = price_lines(await bot.pricing.table(), facts.policy.confirm_above)
+    await show_privately(interaction, [*quota_lines(facts, requester, bot.clock()), *prices])
+
+
+async def price_lines_for(bot: VideoBot, interaction: Interaction) -> list[Message]:
+    """What videos are expected to cost, and this server's confirmation threshold, if any."""
+    threshold = None
+    if interaction.guild_id is not None:
+        threshold = (await bot.moderation.store.policy(interaction.guild_id)).confirm_above
+    return price_lines(await bot.pricing.table(), threshold)

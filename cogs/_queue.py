@@ -26,8 +26,11 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
+from bot.jobs.pricing import Estimate, amount
+from bot.jobs.service import SubmitReport
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
+from bot.moderation.pending import ConfirmationNeeded
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 if TYPE_CHECKING:
@@ -116,6 +119,16 @@ class Origin(ABC):
     async def announce(self, content: str) -> discord.Message | None:
         """Post the job's status message with the bot's own token; None where it cannot."""
 
+    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
+        """Put a question with buttons to the member (acknowledged first); None where this
+        origin cannot, and then nothing is asked."""
+        return None
+
+    @property
+    def reply_to_id(self) -> int | None:
+        """The message the job's status message replies to, if any."""
+        return None
+
 
 class InteractionOrigin(Origin):
     """A slash command, a context menu or a modal: answers are ephemeral."""
@@ -170,6 +183,18 @@ class InteractionOrigin(Origin):
     async def tell(self, message: Message) -> None:
         """An ephemeral answer."""
         await answer_privately(self.interaction, message)
+
+    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
+        """An ephemeral question (the deferred answer becomes it)."""
+        text = fit(content, MESSAGE_CONTENT)
+        return await self.interaction.followup.send(
+            text, ephemeral=True, view=view, allowed_mentions=NO_MENTIONS, wait=True
+        )
+
+    @property
+    def reply_to_id(self) -> int | None:
+        """The message the media came from (a context menu)."""
+        return self.reply_to.id if self.reply_to is not None else None
 
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying to the message the media came from if there is one."""
@@ -239,9 +264,47 @@ class MessageOrigin(Origin):
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
+    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
+        """A reply with the buttons, pinging the member and nobody else."""
+        mentions = discord.AllowedMentions(
+            everyone=False, roles=False, users=[self.message.author], replied_user=True
+        )
+        text = fit(content, MESSAGE_CONTENT)
+        return await self.message.reply(text, view=view, allowed_mentions=mentions)
+
+    @property
+    def reply_to_id(self) -> int | None:
+        """The member's own message: the status replies to it."""
+        return self.message.id
+
     async def announce(self, content: str) -> discord.Message | None:
         """The status message, as a reply in the reply's thread."""
         return await self.message.reply(content, allowed_mentions=NO_MENTIONS)
+
+
+def cost_basis(expected: Estimate) -> Message:
+    """Where an expected cost comes from, in a few words."""
+    if expected.learned:
+        return msg("cost_basis_learned", count=expected.samples)
+    return msg("cost_basis_starting")
+
+
+def with_cost(note: Message, expected: Estimate) -> Message:
+    """The member's note, followed by what the job is expected to cost."""
+    return msg(
+        "note_with_cost", note=note, credits=amount(expected.credits), basis=cost_basis(expected)
+    )
+
+
+async def _with_expected_cost(bot: VideoBot, report: SubmitReport) -> Message:
+    """The note of a job on its way, with its expected cost (one short read); without it if the
+    read fails, which must not cost the member their answer."""
+    try:
+        expected = await bot.pricing.expected(report.job.request)
+    except Exception:
+        log.exception("Job %d: could not read its expected cost", report.job.id)
+        return report.member_message
+    return with_cost(report.member_message, expected)
 
 
 async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
@@ -331,7 +394,8 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):
-        await origin.tell(report.member_message)
+        note = report.member_message if ended else await _with_expected_cost(bot, report)
+        await origin.tell(note)
     if announced:
         bot.status_messages.schedule(report.job, final=ended)
 
@@ -357,6 +421,12 @@ async def _record_then_acknowledge(
     except AlreadyRecorded as echo:
         # The other process owns this request (it answers, announces and sends): stay silent.
         _log_echo(echo.origin_id, echo.job_id)
+        return None
+    except ConfirmationNeeded as needed:
+        # Over the server's threshold: nothing was recorded; the member is asked first.
+        from cogs.confirm import ask_to_confirm  # the confirmation cog queues through here
+
+        await ask_to_confirm(bot, origin, request, needed)
         return None
     await origin.acknowledge()
     return job

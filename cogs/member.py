@@ -23,7 +23,7 @@ from bot.text import (
     one_line,
     preview,
 )
-from cogs._private import answer_quota
+from cogs._private import answer_quota, price_lines_for, show_privately
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -218,7 +218,8 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     @app_commands.guild_only()
     async def help(self, interaction: discord.Interaction[VideoBot]) -> None:
         """Explain the options in a few lines."""
-        await answer_privately(interaction, msg("help_text"))
+        prices = await price_lines_for(self.bot, interaction)
+        await show_privately(interaction, [msg("help_text"), *prices])
 
 
 async def setup(bot: VideoBot) -> None:

@@ -17,14 +17,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import Message, msg
+from bot.jobs.pricing import amount
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
     audit_lines,
     job_lines,
+    member_month_line,
     member_usage_line,
+    month_credit_lines,
     policy_lines,
+    server_month_line,
     usage_lines,
     words_lines,
 )
@@ -425,6 +429,24 @@ class ModerationCog(
         )
         await self._changed(interaction, change, change)
 
+    @app_commands.command(
+        name="confirm", description="Ask members to confirm videos expected to cost more than this"
+    )
+    @app_commands.describe(credits="Credits; 0 stops asking")
+    async def confirm(
+        self, interaction: Interaction, credits: app_commands.Range[float, 0.0, 1e6]
+    ) -> None:
+        """A request expected to cost more waits for its member's Confirm; nothing counts before."""
+        actor = self._actor(interaction)
+        if credits > 0:
+            change = msg("change_confirm", moderator=actor.mention, threshold=amount(credits))
+        else:
+            change = msg("change_confirm_off", moderator=actor.mention)
+        await self.bot.moderation.store.update_policy(
+            actor, change, confirm_above=credits if credits > 0 else None
+        )
+        await self._changed(interaction, change, change)
+
     @words.command(name="add", description="Refuse prompts containing a word or phrase")
     @app_commands.describe(pattern="A word or phrase; * at the start or end matches more")
     async def words_add(
@@ -473,17 +495,33 @@ class ModerationCog(
         """Who used how much this period."""
         guild_id = self._actor(interaction).guild_id
         store = self.bot.moderation.store
+        # Credits are counted over the calendar month (UTC), as the monthly budget is.
+        used, month = await store.budget_used(guild_id)
         if member is None:
             policy = await store.policy(guild_id)
             window = quota_window(policy, self.bot.clock())
             rows = await store.top_usage(guild_id, window, LISTED_MEMBERS)
-            await show_privately(interaction, usage_lines(policy, window, rows))
+            spenders = await store.top_credits(guild_id, month, LISTED_MEMBERS)
+            await show_privately(
+                interaction,
+                [
+                    *usage_lines(policy, window, rows),
+                    *month_credit_lines(policy, used, month, spenders),
+                ],
+            )
             return
         facts = await store.facts(requester_of(interaction, member))
         credits = await store.credits_of(guild_id, member.id, facts.window)
+        month_credits = await store.credits_of(guild_id, member.id, month)
         jobs = await store.recent_jobs(guild_id, member.id, LISTED_MEMBERS)
         await show_privately(
-            interaction, [member_usage_line(facts, member.id, credits), *job_lines(jobs)]
+            interaction,
+            [
+                member_usage_line(facts, member.id, credits),
+                member_month_line(member.id, month_credits, month),
+                server_month_line(facts.policy, used, month),
+                *job_lines(jobs),
+            ],
         )
 
     @app_commands.command(name="jobs", description="Recent jobs in this server and their state")

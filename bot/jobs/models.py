@@ -108,6 +108,9 @@ class Requester:
     # What asked for the job ("interaction:<id>", "message:<id>"); one job per origin, so a
     # request Discord delivered to two processes (a deploy overlap) is recorded once.
     origin_id: str | None = None
+    # The pending request this job confirms (it cost more than the server allows unasked);
+    # recording the job ends it. Not stored with the job.
+    confirms: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class Policy:
     monthly_budget: float | None = None  # credits per calendar month (UTC); None = no budget
     modlog_channel_id: int | None = None
     moderator_role_id: int | None = None
+    # Requests expected to cost more credits than this ask their member to confirm; None = never.
+    confirm_above: float | None = None
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.apimart.models import DURATIONS
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
+from bot.jobs.pricing import Estimate, amount
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
@@ -15,7 +17,7 @@ from bot.moderation.rules import (
     roles_text,
     unavailable_options,
 )
-from bot.moderation.store import AuditRow, JobRow, UsageRow
+from bot.moderation.store import AuditRow, CreditsRow, JobRow, UsageRow
 from bot.text import CODE_CHARS, LINE_PROMPT_CHARS, REASON_CHARS, code, preview, quote
 
 LISTED_OVERRIDES = 10
@@ -156,6 +158,10 @@ def policy_lines(
         )
     else:
         lines.append(msg("mod_show_no_budget", used=credits_text(budget_used)))
+    if policy.confirm_above is not None:
+        lines.append(msg("mod_show_confirm", threshold=amount(policy.confirm_above)))
+    else:
+        lines.append(msg("mod_show_no_confirm"))
     lines.append(msg("mod_show_words", count=banned_count))
     modlog = policy.modlog_channel_id
     lines.append(msg("mod_show_modlog", channel=f"<#{modlog}>" if modlog is not None else none))
@@ -235,3 +241,53 @@ def words_lines(patterns: Sequence[str]) -> list[Message]:
         return [msg("mod_words_empty")]
     listed = ", ".join(f"`{code(pattern, CODE_CHARS)}`" for pattern in patterns)
     return [msg("mod_words_list", count=len(patterns), patterns=listed)]
+
+
+def price_lines(table: dict[tuple[str, int], Estimate], threshold: float | None) -> list[Message]:
+    """Expected credits per resolution and length, for `/videos quota` and `/videos help`."""
+
+    def row(resolution: str) -> str:
+        return " / ".join(f"{table[(resolution, length)].credits:g}" for length in DURATIONS)
+
+    lines = [
+        msg("price_table", p720=row("720p"), p1080=row("1080p"), p4k=row("4k")),
+        msg("price_note"),
+    ]
+    if threshold is not None:
+        lines.append(msg("price_threshold", threshold=amount(threshold)))
+    return lines
+
+
+def server_month_line(policy: Policy, used: float, window: Window) -> Message:
+    """The server's credits this calendar month, and the monthly budget left (if it has one)."""
+    budget = policy.monthly_budget
+    left = (
+        msg("mod_budget_left", left=amount(max(budget - used, 0.0)), budget=amount(budget))
+        if budget is not None
+        else msg("mod_budget_none")
+    )
+    return msg("mod_month_credits", start=stamp(window.start), used=amount(used), left=left)
+
+
+def month_credit_lines(
+    policy: Policy, used: float, window: Window, rows: Sequence[CreditsRow]
+) -> list[Message]:
+    """Credits this calendar month: the server's, its budget left, and its top members."""
+    lines = [server_month_line(policy, used, window)]
+    if not rows:
+        lines.append(msg("mod_month_empty"))
+    lines.extend(
+        msg("mod_month_line", rank=rank, member=f"<@{row.user_id}>", credits=amount(row.credits))
+        for rank, row in enumerate(rows, start=1)
+    )
+    return lines
+
+
+def member_month_line(user_id: int, credits: float, window: Window) -> Message:
+    """One member's credits this calendar month."""
+    return msg(
+        "mod_member_month",
+        member=f"<@{user_id}>",
+        credits=amount(credits),
+        start=stamp(window.start),
+    )

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
+from bot.jobs.pricing import connection_reader, expected_with
 from bot.moderation.facts import member_facts
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.pause import SubmissionPause
+from bot.moderation.pending import ConfirmationNeeded, PendingRequests
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
 from bot.storage import Connection, Database
@@ -32,6 +34,7 @@ class Moderation:
         self.feed = ModLogFeed()
         self.store = ModerationStore(db, clock=clock)
         self.pause = SubmissionPause(db, self.feed, clock=clock)
+        self.pending = PendingRequests(db, clock=clock)
         self._default_moderator_role_id = default_moderator_role_id
         self._clock = clock
 
@@ -54,14 +57,23 @@ class Moderation:
         request: VideoRequest,
         now: float,
     ) -> None:
-        """Refuse a job that breaks a rule; runs inside the job insert's transaction."""
+        """Refuse a job that breaks a rule, or ask first for one that costs more than the server
+        allows unasked (`ConfirmationNeeded`); runs inside the job insert's transaction."""
         if requester.guild_id is None:
             return
         # One admission per member at a time, across processes too: a burst cannot overshoot.
         await conn.serialize(f"admission:{requester.guild_id}:{requester.user_id}")
+        if requester.confirms is not None:
+            # Ends the pending request with this job (rolled back if a rule refuses it below).
+            await PendingRequests.consume(conn, requester.confirms, requester, now)
         facts = await member_facts(conn, requester, now)
         refusal = first_refusal(facts, requester, request, now)
         if refusal is None:
+            threshold = facts.policy.confirm_above
+            if threshold is not None and requester.confirms is None:
+                expected = await expected_with(connection_reader(conn), request)
+                if expected.credits > threshold:
+                    raise ConfirmationNeeded(expected, threshold)
             return
         log.info(
             "Refused a job for user %d in guild %d: %s",

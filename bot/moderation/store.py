@@ -51,6 +51,14 @@ class UsageRow:
 
 
 @dataclass(frozen=True)
+class CreditsRow:
+    """One member's credits reported by APIMart in a window."""
+
+    user_id: int
+    credits: float
+
+
+@dataclass(frozen=True)
 class JobRow:
     """A job as moderators list it."""
 
@@ -192,6 +200,16 @@ class ModerationStore:
             (guild_id, window.start, window.end, *REFUNDED, limit),
         )
         return [UsageRow(row[0], row[1], float(row[2])) for row in rows]
+
+    async def top_credits(self, guild_id: int, window: Window, limit: int) -> list[CreditsRow]:
+        """Members who spent the most credits in a window (what APIMart charged)."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id, SUM(credits_cost) AS credits FROM jobs WHERE guild_id = ?"
+            " AND created_at >= ? AND created_at < ? AND credits_cost > 0"
+            " GROUP BY user_id ORDER BY credits DESC, user_id LIMIT ?",
+            (guild_id, window.start, window.end, limit),
+        )
+        return [CreditsRow(row[0], float(row[1])) for row in rows]
 
     async def recent_jobs(self, guild_id: int, user_id: int | None, limit: int) -> list[JobRow]:
         """The server's newest jobs, or one member's."""

@@ -25,6 +25,7 @@ DATA_TABLES = (
     "mod_banned_words",
     "mod_audit",
     "jobs",
+    "pending_requests",
 )
 # Tables whose `id` is an identity in PostgreSQL (AUTOINCREMENT in SQLite).
 IDENTITY_TABLES = ("mod_audit", "jobs")

@@ -1,0 +1,135 @@
+"""Expected credits before a job is sent, per resolution and length.
+
+APIMart says what a render cost only once it completes (`credits_cost`), so the bot learns the
+price from its own completed jobs: the median of the last `LEARN_FROM` charged amounts of that
+resolution and length, once `LEARN_AFTER` exist. Until then it quotes `STARTING_CREDITS`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
+from bot.i18n import Message, msg
+from bot.jobs.models import JobState
+from bot.storage import Connection, Database, Row
+
+# Charged amounts looked at per resolution and length, newest first, and how many are needed
+# before they replace the starting table.
+LEARN_FROM = 20
+LEARN_AFTER = 3
+
+# The starting table, in credits per second of video. Observed: a 4 s 720p render charged 2
+# credits (0.5 a second) and a 10 s 4K one 15 (1.5 a second); 1080p sits between them at 1 a
+# second (APIMart's own example, `credits_cost` 4, is a 4 s 1080p render at that rate).
+STARTING_RATE: dict[str, float] = {"720p": 0.5, "1080p": 1.0, "4k": 1.5}
+# A reference video sets the length (no duration is sent): priced as the longest length until
+# the bot has charged amounts for that resolution with a reference video.
+UNKNOWN_LENGTH = max(DURATIONS)
+
+Length = int | None  # seconds; None when a reference video sets the length
+STARTING_CREDITS: dict[tuple[str, Length], float] = {
+    (resolution, length): STARTING_RATE[resolution] * (length or UNKNOWN_LENGTH)
+    for resolution in RESOLUTIONS
+    for length in (*DURATIONS, None)
+}
+
+# A read of the portable SQL: `Database.fetch_all`, or a statement inside a transaction.
+Reader = Callable[[str, Sequence[Any]], Awaitable[Sequence[Row]]]
+
+_CHARGED = (
+    f"SELECT resolution, duration, credits_cost FROM jobs WHERE state = '{JobState.COMPLETED}'"
+    " AND credits_cost IS NOT NULL AND resolution = ?"
+)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a job of one resolution and length is expected to cost, and what says so."""
+
+    resolution: str
+    length: Length
+    credits: float
+    samples: int  # charged amounts the figure is the median of; 0 = the starting table
+
+    @property
+    def learned(self) -> bool:
+        """Whether the figure comes from this bot's own completed jobs."""
+        return self.samples > 0
+
+
+def amount(credits: float) -> Message:
+    """An amount of credits as people write it: '1 credit', '2.5 credits'."""
+    return msg("credits_one") if credits == 1 else msg("credits_many", value=f"{credits:g}")
+
+
+def length_of(request: VideoRequest) -> Length:
+    """The length a request is priced by (None: its reference video sets it)."""
+    return None if request.video_urls else request.duration
+
+
+def estimate(resolution: str, length: Length, charged: Sequence[float]) -> Estimate:
+    """The median of the charged amounts once there are enough, else the starting figure."""
+    recent = list(charged)[:LEARN_FROM]
+    if len(recent) >= LEARN_AFTER:
+        # Rounded to what a person reads; credits come in tenths at most.
+        return Estimate(resolution, length, round(statistics.median(recent), 1), len(recent))
+    starting = STARTING_CREDITS.get((resolution, length))
+    if starting is None:  # a resolution the table does not know: price it as the dearest
+        starting = max(STARTING_CREDITS.values())
+    return Estimate(resolution, length, starting, 0)
+
+
+def _one_kind(length: Length) -> str:
+    """The newest charged amounts of one resolution and length (the `jobs_charged` index)."""
+    duration = "duration IS NULL" if length is None else "duration = ?"
+    return f"{_CHARGED} AND {duration} ORDER BY finished_at DESC LIMIT {LEARN_FROM}"
+
+
+def _params(resolution: str, length: Length) -> tuple[Any, ...]:
+    return (resolution,) if length is None else (resolution, length)
+
+
+async def expected_with(read: Reader, request: VideoRequest) -> Estimate:
+    """What `request` is expected to cost, read with `read`: one short index read."""
+    length = length_of(request)
+    rows = await read(_one_kind(length), _params(request.resolution, length))
+    return estimate(request.resolution, length, [float(row[2]) for row in rows])
+
+
+def connection_reader(conn: Connection) -> Reader:
+    """Reads on a transaction's connection (the admission check runs inside one)."""
+
+    async def read(sql: str, params: Sequence[Any]) -> Sequence[Row]:
+        async with conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    return read
+
+
+class Pricing:
+    """Expected credits, read from the jobs table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def expected(self, request: VideoRequest) -> Estimate:
+        """What `request` is expected to cost."""
+        return await expected_with(self._db.fetch_all, request)
+
+    async def table(self) -> dict[tuple[str, int], Estimate]:
+        """Every resolution and duration a member can choose, in one round trip."""
+        kinds = [(resolution, length) for resolution in RESOLUTIONS for length in DURATIONS]
+        # One short index read per kind, sent as one statement.
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({_one_kind(length)}) AS kind_{number}"
+            for number, (_, length) in enumerate(kinds)
+        )
+        params = [value for kind in kinds for value in _params(*kind)]
+        charged: dict[tuple[str, int], list[float]] = {kind: [] for kind in kinds}
+        for row in await self._db.fetch_all(sql, params):
+            charged[(row[0], row[1])].append(float(row[2]))
+        return {kind: estimate(*kind, amounts) for kind, amounts in charged.items()}

@@ -1,0 +1,127 @@
+"""Cost sentences: expected credits, the confirmation question, and credits spent this month."""
+
+EN: dict[str, str] = {
+    # Amounts
+    "credits_one": "1 credit",
+    "credits_many": "{value} credits",
+    # The note after /video, and where an expected cost comes from
+    "note_with_cost": "{note}\nExpected cost: about **{credits}** ({basis}).",
+    "cost_basis_learned": "the median of the last {count} videos like it here",
+    "cost_basis_starting": "a starting estimate, until 3 videos like it have finished here",
+    # /videos quota and /videos help
+    "price_table": (
+        "**Expected cost per video** in credits, for 4 / 6 / 8 / 10 seconds: "
+        "720p {p720} · 1080p {p1080} · 4K {p4k}."
+    ),
+    "price_note": (
+        "These are the median of the last videos of each kind made here (once there are 3), "
+        "otherwise starting estimates; a finished video shows what it really cost."
+    ),
+    "price_threshold": (
+        "In this server, a video expected to cost more than {threshold} asks you to confirm "
+        "before anything is made or counted."
+    ),
+    # The question, and its answers
+    "confirm_ask": (
+        "This video is expected to cost about **{credits}** ({basis}), more than the {threshold} "
+        "this server allows without asking. Nothing is made or counted until you confirm.\n"
+        "> {prompt}\n"
+        "This question expires {expires}."
+    ),
+    "button_confirm": "Confirm",
+    "button_cancel": "Cancel",
+    "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
+    "confirm_cancelled": "Cancelled: nothing was made or counted.",
+    "confirm_expired": (
+        "This question expired, so nothing was made or counted. "
+        "Run the command again if you still want the video."
+    ),
+    "confirm_media_lost": (
+        "The files you attached are no longer available, so nothing was made or counted. "
+        "Please run the command again with them."
+    ),
+    "confirm_gone": (
+        "This request is no longer waiting: it was already confirmed, cancelled, or it "
+        "expired. Run the command again if you want a new video."
+    ),
+    "confirm_not_yours": (
+        "This isn't your request: only the member who asked for this video can confirm or "
+        "cancel it."
+    ),
+    "confirm_unavailable": (
+        "This video costs more than this server allows without asking, and I can't ask you "
+        "here, so nothing was made or counted. Please use /video in a server channel."
+    ),
+    # Moderators: the threshold and the month's credits
+    "change_confirm": (
+        "{moderator} now asks members to confirm videos expected to cost more than {threshold}."
+    ),
+    "change_confirm_off": "{moderator} stopped asking members to confirm costly videos.",
+    "mod_show_confirm": (
+        "**Confirmation:** videos expected to cost more than {threshold} ask their member first."
+    ),
+    "mod_show_no_confirm": "**Confirmation:** never asked (see `/videomod confirm`).",
+    "mod_month_credits": "**Credits this month** (since {start}): {used} spent by this server. {left}",
+    "mod_budget_left": "Budget left: {left} of {budget}.",
+    "mod_budget_none": "No monthly budget is set (see `/videomod budget`).",
+    "mod_month_line": "{rank}. {member}: {credits}",
+    "mod_month_empty": "Nobody has spent credits this month yet.",
+    "mod_member_month": "{member} spent {credits} this month (since {start}).",
+}
+
+ZH: dict[str, str] = {
+    # Amounts
+    "credits_one": "1 积分",
+    "credits_many": "{value} 积分",
+    # The note after /video, and where an expected cost comes from
+    "note_with_cost": "{note}\n预计花费：约 **{credits}**（{basis}）。",
+    "cost_basis_learned": "本服务器最近 {count} 个同类视频的中位数",
+    "cost_basis_starting": "初始估计，在这里完成 3 个同类视频后改为实际数据",
+    # /videos quota and /videos help
+    "price_table": (
+        "**每个视频的预计花费**（积分，依次为 4 / 6 / 8 / 10 秒）："
+        "720p {p720} · 1080p {p1080} · 4K {p4k}。"
+    ),
+    "price_note": (
+        "这些数字是这里最近同类视频的中位数（满 3 个后），否则为初始估计；"
+        "视频完成后会显示实际花费。"
+    ),
+    "price_threshold": "在本服务器，预计花费超过 {threshold}的视频会先请你确认，确认前不会生成或计入额度。",
+    # The question, and its answers
+    "confirm_ask": (
+        "这个视频预计花费约 **{credits}**（{basis}），超过了本服务器无需确认的上限 {threshold}。"
+        "在你确认之前，不会生成视频，也不会计入额度。\n"
+        "> {prompt}\n"
+        "此问题将于 {expires}失效。"
+    ),
+    "button_confirm": "确认",
+    "button_cancel": "取消",
+    "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
+    "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
+    "confirm_expired": "此问题已失效，没有生成视频，也没有计入额度。如果仍想要这个视频，请重新运行命令。",
+    "confirm_media_lost": "你附加的文件已无法获取，没有生成视频，也没有计入额度。请带上文件重新运行命令。",
+    "confirm_gone": "这个请求已不在等待中：它已被确认、取消或已失效。如需新视频，请重新运行命令。",
+    "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",
+    "confirm_unavailable": (
+        "这个视频的花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
+        "因此没有生成视频，也没有计入额度。请在服务器频道中使用 /视频。"
+    ),
+    # Moderators: the threshold and the month's credits
+    "change_confirm": "{moderator} 设置为：预计花费超过 {threshold}的视频需要成员先确认。",
+    "change_confirm_off": "{moderator} 取消了高花费视频的确认。",
+    "mod_show_confirm": "**确认：**预计花费超过 {threshold}的视频会先请成员确认。",
+    "mod_show_no_confirm": "**确认：**从不询问（见 `/视频管理 确认`）。",
+    "mod_month_credits": "**本月积分**（自 {start} 起）：本服务器已花费 {used}。{left}",
+    "mod_budget_left": "预算剩余：{left}（共 {budget}）。",
+    "mod_budget_none": "未设置每月预算（见 `/视频管理 预算`）。",
+    "mod_month_line": "{rank}. {member}：{credits}",
+    "mod_month_empty": "本月还没有人花费积分。",
+    "mod_member_month": "{member} 本月花费了 {credits}（自 {start} 起）。",
+}
+
+# Chinese names and descriptions of the commands and options added here, keyed by the English.
+ZH_COMMANDS: dict[str, str] = {
+    "confirm": "确认",
+    "Ask members to confirm videos expected to cost more than this": "预计花费超过此值的视频需成员先确认",
+    "Credits; 0 stops asking": "积分；0 表示不再询问",
+}

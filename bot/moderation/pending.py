@@ -1,0 +1,150 @@
+"""Requests waiting for their member's Confirm, because they cost more than the server allows
+without asking. Nothing about them counts until a job is recorded from one.
+
+A pending request lives in the database (not in memory), so the Confirm button still works
+after a restart; its token is in the buttons' custom ids. Recording the job deletes the row in
+the same transaction, so one confirmation makes exactly one job, however often it is pressed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.apimart.models import VideoRequest
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, MessageRef, Requester
+from bot.jobs.pricing import Estimate
+from bot.storage import Connection, Database, Row
+
+
+class ConfirmationNeeded(Exception):
+    """The request is expected to cost more than the server allows without asking its member.
+
+    Raised by the admission check, so nothing is recorded or counted; the entry point asks.
+    """
+
+    def __init__(self, expected: Estimate, threshold: float) -> None:
+        super().__init__(f"expected {expected.credits:g} credits, threshold {threshold:g}")
+        self.expected = expected
+        self.threshold = threshold
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A request held until its member confirms it."""
+
+    token: str
+    requester: Requester
+    request: VideoRequest
+    reply_to_id: int | None  # the message the job's status should reply to, if any
+    expected_credits: float
+    created_at: float
+    expires_at: float
+
+
+def new_token() -> str:
+    """An unguessable id for the buttons' custom ids (16 hex digits)."""
+    return secrets.token_hex(8)
+
+
+def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
+    return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
+
+
+def _from_row(row: Row) -> PendingRequest:
+    return PendingRequest(
+        token=row["token"],
+        requester=Requester(
+            user_id=row["user_id"],
+            channel_id=row["channel_id"],
+            guild_id=row["guild_id"],
+            locale=row["locale"],
+            sources=_sources_from_json(row["source_messages"]),
+        ),
+        request=VideoRequest.model_validate_json(row["request"]),
+        reply_to_id=row["reply_to_id"],
+        expected_credits=row["expected_credits"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+    )
+
+
+class PendingRequests:
+    """Holds, reads and ends pending requests; knows SQL, nothing about Discord."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], float]) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def hold(
+        self,
+        requester: Requester,
+        request: VideoRequest,
+        *,
+        expected_credits: float,
+        lasting: float,
+        reply_to_id: int | None = None,
+    ) -> PendingRequest:
+        """Keep a request until its member answers, or `lasting` seconds pass."""
+        assert requester.guild_id is not None, "thresholds are a server's"
+        now = self._clock()
+        pending = PendingRequest(
+            token=new_token(),
+            requester=requester,
+            request=request,
+            reply_to_id=reply_to_id,
+            expected_credits=expected_credits,
+            created_at=now,
+            expires_at=now + lasting,
+        )
+        sources = [[source.channel_id, source.message_id] for source in requester.sources]
+        async with self._db.transaction() as conn:
+            # Requests nobody answered (the process that would have ended them restarted).
+            await conn.execute("DELETE FROM pending_requests WHERE expires_at <= ?", (now,))
+            await conn.execute(
+                "INSERT INTO pending_requests (token, guild_id, channel_id, user_id, locale,"
+                " request, source_messages, reply_to_id, expected_credits, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pending.token,
+                    requester.guild_id,
+                    requester.channel_id,
+                    requester.user_id,
+                    requester.locale,
+                    request.model_dump_json(),
+                    json.dumps(sources),
+                    reply_to_id,
+                    expected_credits,
+                    now,
+                    pending.expires_at,
+                ),
+            )
+        return pending
+
+    async def get(self, token: str) -> PendingRequest | None:
+        """The pending request, answered or not yet; None once it ended."""
+        row = await self._db.fetch_one("SELECT * FROM pending_requests WHERE token = ?", (token,))
+        return _from_row(row) if row is not None else None
+
+    async def drop(self, token: str) -> bool:
+        """End it without a job (cancelled or expired); False if it had already ended."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM pending_requests WHERE token = ?", (token,))
+            return cursor.rowcount == 1
+
+    @staticmethod
+    async def consume(conn: Connection, token: str, requester: Requester, now: float) -> None:
+        """End it inside the job insert's transaction; refuses if it already ended or expired.
+
+        A job refused by a rule rolls this back too: the request stays pending until it expires.
+        """
+        cursor = await conn.execute(
+            "DELETE FROM pending_requests WHERE token = ? AND user_id = ? AND guild_id = ?"
+            " AND expires_at > ? RETURNING token",
+            (token, requester.user_id, requester.guild_id, now),
+        )
+        if await cursor.fetchone() is None:
+            raise JobRefused(msg("confirm_gone"))

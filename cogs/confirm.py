@@ -1,0 +1,280 @@
+"""Confirm / Cancel for a request expected to cost more than its server allows unasked.
+
+Nothing is recorded, counted or sent until the member presses Confirm: the request waits in the
+database (`bot.moderation.pending`), and each button's custom id carries its token
+(`discord.ui.DynamicItem`), so a press after a restart is matched by the template alone. Only
+the member who asked may press; the question expires after `CONFIRM_TIMEOUT` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Self
+
+import discord
+from discord.ext import commands
+
+from bot.apimart.models import VideoRequest
+from bot.i18n import msg, t
+from bot.jobs.models import Requester
+from bot.jobs.pricing import amount
+from bot.media_refresh import earliest_expiry
+from bot.moderation.pending import ConfirmationNeeded, PendingRequest
+from bot.moderation.periods import stamp
+from bot.text import NO_MENTIONS, PROMPT_PREVIEW_CHARS, preview
+from cogs._errors import report_failure
+from cogs._queue import (
+    InteractionOrigin,
+    Origin,
+    answer_privately,
+    cost_basis,
+    missing_permissions,
+    queue_request,
+)
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+Button = discord.ui.Button[discord.ui.View]
+COG_NAME = "CostConfirmations"
+
+
+def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
+    bot: VideoBot = interaction.client
+    return bot
+
+
+def confirm_view(token: str, locale: str) -> discord.ui.View:
+    """Confirm and Cancel, labelled in the member's language."""
+    view = discord.ui.View(timeout=None)
+    for action in ("yes", "no"):
+        view.add_item(CostButton(action, token, locale=locale))
+    return view
+
+
+async def ask_to_confirm(
+    bot: VideoBot, origin: Origin, request: VideoRequest, needed: ConfirmationNeeded
+) -> None:
+    """Hold the request and ask its member; nothing is counted until they confirm."""
+    await origin.acknowledge()
+    pending = await bot.moderation.pending.hold(
+        origin.requester(),
+        request,
+        expected_credits=needed.expected.credits,
+        lasting=bot.settings.confirm_timeout,
+        reply_to_id=origin.reply_to_id,
+    )
+    text = msg(
+        "confirm_ask",
+        credits=amount(needed.expected.credits),
+        basis=cost_basis(needed.expected),
+        threshold=amount(needed.threshold),
+        prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
+        expires=stamp(pending.expires_at, "R"),
+    ).render(origin.locale)
+    try:
+        message = await origin.ask(text, confirm_view(pending.token, origin.locale))
+    except discord.HTTPException as error:
+        log.warning("Could not ask user %d to confirm (%s)", origin.user.id, error)
+        message = None
+    if message is None:
+        await bot.moderation.pending.drop(pending.token)
+        await origin.tell(msg("confirm_unavailable"))
+        return
+    log.info(
+        "Asked user %d to confirm a request expected to cost %g credits (threshold %g)",
+        origin.user.id,
+        needed.expected.credits,
+        needed.threshold,
+    )
+    cog = bot.get_cog(COG_NAME)
+    if isinstance(cog, CostConfirmations):
+        cog.expire_later(pending, message)
+
+
+class ConfirmedOrigin(InteractionOrigin):
+    """The Confirm press: the held request goes the usual way, ending its pending row."""
+
+    def __init__(self, interaction: discord.Interaction[VideoBot], pending: PendingRequest) -> None:
+        super().__init__(interaction, sources=pending.requester.sources)
+        self.pending = pending
+
+    def requester(self) -> Requester:
+        """The presser (the member who asked), confirming this pending request."""
+        return dataclasses.replace(super().requester(), confirms=self.pending.token)
+
+    def missing_permissions(self) -> list[str]:
+        """As for the original request (replying needs Read Message History)."""
+        interaction = self.interaction
+        return missing_permissions(
+            interaction.app_permissions,
+            in_thread=isinstance(interaction.channel, discord.Thread),
+            replying=self.reply_to_id is not None,
+        )
+
+    @property
+    def reply_to_id(self) -> int | None:
+        """The message the original request's status would have replied to."""
+        return self.pending.reply_to_id
+
+    async def acknowledge(self) -> None:
+        """Keep the question as the answer to the press (it is edited once the job exists)."""
+        if not self.interaction.response.is_done():
+            await self.interaction.response.defer()
+
+    async def announce(self, content: str) -> discord.Message | None:
+        """A channel message, replying where the original request's status would have."""
+        channel = self.interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        if self.reply_to_id is None:
+            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+        reference = discord.MessageReference(
+            message_id=self.reply_to_id,
+            channel_id=self.pending.requester.channel_id,
+            guild_id=self.pending.requester.guild_id,
+            fail_if_not_exists=False,
+        )
+        return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
+
+
+def media_lost(pending: PendingRequest, now: float) -> bool:
+    """Whether attached files' links expired with no message to fetch fresh ones from."""
+    expiry = earliest_expiry(pending.request)
+    return expiry is not None and expiry <= now and not pending.requester.sources
+
+
+class CostButton(
+    discord.ui.DynamicItem[Button], template=r"cost:(?P<action>yes|no):(?P<token>[0-9a-f]{16})"
+):
+    """Confirm or Cancel; the custom id names the pending request."""
+
+    def __init__(self, action: str, token: str, *, locale: str = "en-US") -> None:
+        yes = action == "yes"
+        super().__init__(
+            discord.ui.Button(
+                label=t("button_confirm" if yes else "button_cancel", locale),
+                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
+                custom_id=f"cost:{action}:{token}",
+            )
+        )
+        self.action = action
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom id."""
+        return cls(match["action"], match["token"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer the press; a failure goes through the funnel."""
+        # discord.py only logs what a dynamic item's callback raises, so catch it here.
+        try:
+            await self._answer(interaction)
+        except Exception as error:
+            await report_failure(interaction, error, what=f"Button cost:{self.action}")
+
+    async def _answer(self, interaction: discord.Interaction[Any]) -> None:
+        bot = _bot(interaction)
+        store = bot.moderation.pending
+        locale = str(interaction.locale)
+        pending = await store.get(self.token)
+        if pending is None:
+            await answer_privately(interaction, msg("confirm_gone"))
+            return
+        if interaction.user.id != pending.requester.user_id:
+            await answer_privately(interaction, msg("confirm_not_yours"))
+            return
+        now = bot.clock()
+        if pending.expires_at <= now or (self.action == "yes" and media_lost(pending, now)):
+            key = "confirm_expired" if pending.expires_at <= now else "confirm_media_lost"
+            await self._end(interaction, key)
+            return
+        if self.action == "no":
+            await self._end(interaction, "confirm_cancelled")
+            return
+        origin = ConfirmedOrigin(interaction, pending)
+        await queue_request(bot, origin, pending.request)
+        job_id = await bot.store.job_for_origin(f"interaction:{interaction.id}")
+        if job_id is not None:
+            _forget(bot, self.token)
+            credits = amount(pending.expected_credits)
+            done = t("confirm_done", locale, job_id=job_id, credits=credits)
+            await interaction.edit_original_response(content=done, view=None)
+
+    async def _end(self, interaction: discord.Interaction[Any], key: str) -> None:
+        """End the request without a job, and say so in place of the question."""
+        bot = _bot(interaction)
+        if not await bot.moderation.pending.drop(self.token):
+            await answer_privately(interaction, msg("confirm_gone"))
+            return
+        _forget(bot, self.token)
+        log.info("User %d's request over the cost threshold ended: %s", interaction.user.id, key)
+        # Deferred, then edited: discord.py's one-step `edit_message` sends a `tts` field
+        # that Discord's schema for a message update does not have.
+        await interaction.response.defer()
+        await interaction.edit_original_response(content=t(key, str(interaction.locale)), view=None)
+
+
+def _forget(bot: VideoBot, token: str) -> None:
+    cog = bot.get_cog(COG_NAME)
+    if isinstance(cog, CostConfirmations):
+        cog.forget(token)
+
+
+class CostConfirmations(commands.Cog, name=COG_NAME):
+    """Matches presses on any question, and ends the questions this process asked on time."""
+
+    def __init__(self, bot: VideoBot) -> None:
+        self.bot = bot
+        self._timers: dict[str, asyncio.Task[None]] = {}
+
+    async def cog_load(self) -> None:
+        """Match presses on questions asked before a restart too."""
+        self.bot.add_dynamic_items(CostButton)
+
+    async def cog_unload(self) -> None:
+        """Stop matching; questions left open expire when pressed (or when replaced)."""
+        self.bot.remove_dynamic_items(CostButton)
+        timers = list(self._timers.values())
+        for timer in timers:
+            timer.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)
+        self._timers.clear()
+
+    def expire_later(self, pending: PendingRequest, message: discord.Message) -> None:
+        """Say the question expired, and end it, once its time is up."""
+        delay = max(pending.expires_at - self.bot.clock(), 0.0)
+        timer = asyncio.create_task(self._expire(pending, message, delay))
+        self._timers[pending.token] = timer
+        timer.add_done_callback(lambda _: self._timers.pop(pending.token, None))
+
+    def forget(self, token: str) -> None:
+        """The member answered: no expiry to say."""
+        timer = self._timers.pop(token, None)
+        if timer is not None:
+            timer.cancel()
+
+    async def _expire(
+        self, pending: PendingRequest, message: discord.Message, delay: float
+    ) -> None:
+        await asyncio.sleep(delay)
+        if not await self.bot.moderation.pending.drop(pending.token):
+            return  # answered meanwhile, perhaps in another process
+        log.info("A request of user %d over the cost threshold expired", pending.requester.user_id)
+        try:
+            await message.edit(content=t("confirm_expired", pending.requester.locale), view=None)
+        except discord.HTTPException as error:
+            log.info("Could not mark an expired question (%s)", error)
+
+
+async def setup(bot: VideoBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(CostConfirmations(bot))

@@ -1,0 +1,23 @@
+-- Cost before spending: a server's confirmation threshold (credits; NULL = never ask), the
+-- requests waiting for their member's Confirm, and an index that keeps learning the expected
+-- credits of a resolution and length from completed jobs one short index read.
+ALTER TABLE mod_policy ADD COLUMN confirm_above DOUBLE PRECISION
+    CHECK (confirm_above IS NULL OR confirm_above > 0);
+
+CREATE TABLE pending_requests (
+    token            TEXT PRIMARY KEY,
+    guild_id         BIGINT NOT NULL,
+    channel_id       BIGINT NOT NULL,
+    user_id          BIGINT NOT NULL,
+    locale           TEXT NOT NULL,
+    request          TEXT NOT NULL,
+    source_messages  TEXT NOT NULL DEFAULT '[]',
+    reply_to_id      BIGINT,
+    expected_credits DOUBLE PRECISION NOT NULL,
+    created_at       DOUBLE PRECISION NOT NULL,
+    expires_at       DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX pending_requests_by_expiry ON pending_requests (expires_at);
+
+CREATE INDEX jobs_charged ON jobs (resolution, duration, finished_at)
+    WHERE state = 'completed' AND credits_cost IS NOT NULL;

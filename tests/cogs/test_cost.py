@@ -1,0 +1,321 @@
+"""Cost before spending, as members and moderators read it: the real bot, both fakes.
+
+The expected credits in the queued note, `/videos quota` and `/videos help`; the confirmation
+threshold's Confirm / Cancel question (also across a restart); `/videomod usage` credits.
+"""
+
+import asyncio
+
+from tests.cogs.test_moderation import command, user_option
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
+
+EPHEMERAL = 64
+DEFERRED_UPDATE = 6
+DONE = TaskPlan(polls_until_done=1)
+NEVER_DONE = TaskPlan(polls_until_done=None)
+
+
+async def ask_video(world, *, user=None, locale="en-US", **options):
+    """A member runs /video; returns the interaction and the first private answer."""
+    options.setdefault("prompt", "a lighthouse in a storm")
+    interaction = await world.discord.slash_command(
+        "video", options=options, user=user, locale=locale
+    )
+    return interaction, await interaction.wait_for_answer(timeout=10)
+
+
+async def charged_jobs(world):
+    """How many jobs APIMart has reported a charge for."""
+    row = await world.db.fetch_one("SELECT COUNT(*) FROM jobs WHERE credits_cost IS NOT NULL")
+    return row[0]
+
+
+async def until_charged(world, count):
+    """Until APIMart's charge for `count` jobs is stored (the database has no event to await)."""
+    async with asyncio.timeout(10):
+        while await charged_jobs(world) < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def job_count(world):
+    return (await world.db.fetch_one("SELECT COUNT(*) FROM jobs"))[0]
+
+
+async def set_threshold(world, credits):
+    return await command(
+        world, "videomod confirm", user=world.discord.owner_id, credits=float(credits)
+    )
+
+
+def buttons(message):
+    return [c for row in message.get("components") or [] for c in row["components"]]
+
+
+def button_ids(message):
+    """Label -> custom id, kept: the stored message loses its buttons once answered."""
+    return {b["label"]: b["custom_id"] for b in buttons(message)}
+
+
+async def press(world, message, custom_id, *, user=None):
+    return await world.discord.component_interaction(
+        custom_id, message_id=int(message["id"]), user=user
+    )
+
+
+async def test_the_queued_note_tells_the_starting_estimate_then_what_was_learned(tmp_path):
+    async with running_bot(tmp_path, plan=DONE) as world:
+        for number, credits in enumerate((3, 6, 4), start=1):
+            world.api.default_plan = TaskPlan(polls_until_done=1, credits_cost=credits)
+            _, note = await ask_video(world, duration=4, resolution="720p")
+            assert f"queued as job #{number}" in note["content"]
+            assert "Expected cost: about **2 credits** (a starting estimate" in note["content"]
+            await until_charged(world, number)
+        _, note = await ask_video(world, duration=4, resolution="720p")
+        assert (
+            "Expected cost: about **4 credits** (the median of the last 3 videos like it here)"
+            in note["content"]
+        )
+        # Another resolution has no history yet: still the starting table.
+        _, note = await ask_video(world, duration=10, resolution="4k")
+        assert "about **15 credits** (a starting estimate" in note["content"]
+
+
+async def test_the_queued_note_says_the_expected_cost_in_chinese(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        _, note = await ask_video(world, locale="zh-CN", duration=6, resolution="1080p")
+        assert "预计花费：约 **6 积分**（初始估计" in note["content"]  # noqa: RUF001
+
+
+async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp_path):
+    async with running_bot(tmp_path) as world:
+        user = world.discord.user_id
+        quota = await command(world, "videos quota", user=user)
+        assert "720p 2 / 3 / 4 / 5 · 1080p 4 / 6 / 8 / 10 · 4K 6 / 9 / 12 / 15" in quota
+        assert "asks you to confirm" not in quota
+        await set_threshold(world, 8)
+        helptext = await command(world, "videos help", user=user)
+        assert "**/video** makes a 4-10 second video" in helptext
+        assert "4K 6 / 9 / 12 / 15" in helptext
+        assert "more than 8 credits asks you to confirm" in helptext
+        zh = await command(world, "videos quota", user=user, locale="zh-CN")
+        assert "**每个视频的预计花费**" in zh and "预计花费超过 8 积分的视频会先请你确认" in zh
+
+
+async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        answer = await set_threshold(world, 5)
+        assert "confirm videos expected to cost more than 5 credits" in answer
+        rules = await command(world, "videomod limits show", user=world.discord.owner_id)
+        assert "**Confirmation:** videos expected to cost more than 5 credits ask their" in rules
+        _, cheap = await ask_video(world, duration=4, resolution="720p")
+        assert "queued as job #1" in cheap["content"], "2 credits: not asked"
+
+        interaction, question = await ask_video(world, duration=10, resolution="4k")
+        assert interaction.ephemeral
+        assert "expected to cost about **15 credits**" in question["content"]
+        assert "more than the 5 credits this server allows" in question["content"]
+        assert "a lighthouse in a storm" in question["content"]
+        assert [b["label"] for b in buttons(question)] == ["Confirm", "Cancel"]
+        ids = button_ids(question)
+        assert len(world.api.submits) == 1 and await job_count(world) == 1, "nothing recorded"
+
+        bob = world.discord.add_member("bob")
+        refused = await press(world, question, ids["Confirm"], user=bob)
+        callback = await refused.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert "This isn't your request" in callback["data"]["content"]
+        assert len(world.api.submits) == 1 and await job_count(world) == 1
+
+        cancel = await press(world, question, ids["Cancel"])
+        callback = await cancel.wait_for_callback()
+        assert callback["type"] == DEFERRED_UPDATE, "answered by editing the question"
+        await world.discord.wait_for(
+            lambda: (
+                world.discord.get_message(int(question["id"]))["content"]
+                == "Cancelled: nothing was made or counted."
+            )
+        )
+        shown = world.discord.get_message(int(question["id"]))
+        assert buttons(shown) == []
+        assert len(world.api.submits) == 1 and await job_count(world) == 1
+        quota = await command(world, "videos quota", user=world.discord.user_id)
+        assert "You can make **4** more of your 5 videos" in quota
+
+
+async def test_confirm_submits_exactly_one_job_and_counts_it_once(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        ids = button_ids(question)
+        # A double click: both presses arrive while the question still shows its buttons.
+        first = await press(world, question, ids["Confirm"])
+        second = await press(world, question, ids["Confirm"])
+        answers = [
+            (await first.wait_for_answer(timeout=10))["content"],
+            (await second.wait_for_answer(timeout=10))["content"],
+        ]
+        [note] = [answer for answer in answers if "queued as job #1" in answer]
+        [other] = [answer for answer in answers if answer != note]
+        assert "Expected cost: about **15 credits**" in note
+        assert "no longer waiting" in other
+        await world.discord.wait_for(
+            lambda: (
+                world.discord.get_message(int(question["id"]))["content"]
+                == "Confirmed: job #1, expected to cost about 15 credits."
+            )
+        )
+        assert buttons(world.discord.get_message(int(question["id"]))) == []
+        await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert [(s["resolution"], s["duration"]) for s in world.api.submits] == [("4k", 10)]
+        assert await job_count(world) == 1
+        quota = await command(world, "videos quota", user=world.discord.user_id)
+        assert "You can make **4** more of your 5 videos" in quota
+
+
+async def test_an_unanswered_question_expires_and_nothing_counts(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE, confirm_timeout=0.3) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=8, resolution="4k")
+        ids = button_ids(question)
+        await world.discord.wait_for(
+            lambda: (
+                "This question expired" in world.discord.get_message(int(question["id"]))["content"]
+            )
+        )
+        assert buttons(world.discord.get_message(int(question["id"]))) == []
+        assert await world.bot.moderation.pending.get(ids["Confirm"].rsplit(":", 1)[1]) is None
+        assert world.api.submits == [] and await job_count(world) == 0
+        quota = await command(world, "videos quota", user=world.discord.user_id)
+        assert "You can make **5** more of your 5 videos" in quota
+
+
+async def test_the_question_is_asked_in_chinese_with_chinese_buttons(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, locale="zh-CN", duration=10, resolution="4k")
+        assert "这个视频预计花费约 **15 积分**" in question["content"]
+        assert [b["label"] for b in buttons(question)] == ["确认", "取消"]
+
+
+async def test_a_question_asked_before_a_restart_is_confirmed_after_it(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = NEVER_DONE
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await set_threshold(world, 5)
+            _, question = await ask_video(world, duration=10, resolution="1080p")
+            ids = button_ids(question)
+            assert "about **10 credits**" in question["content"]
+        assert api.submits == []
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            confirm = await press(world, question, ids["Confirm"])
+            note = await confirm.wait_for_followup(timeout=10)
+            assert "queued as job #1" in note["content"]
+            await api.wait_for_submits(1)
+            assert [(s["resolution"], s["duration"]) for s in api.submits] == [("1080p", 10)]
+            assert await job_count(world) == 1
+
+
+async def test_a_press_after_a_restart_and_the_deadline_says_it_expired(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        async with running_bot(tmp_path, fake=fake, api=api, confirm_timeout=0.2) as world:
+            await set_threshold(world, 5)
+            _, question = await ask_video(world, duration=10, resolution="4k")
+            ids = button_ids(question)
+            # Stopping ends this process's timer: nobody marks the question expired.
+        await asyncio.sleep(0.3)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            confirm = await press(world, question, ids["Confirm"])
+            callback = await confirm.wait_for_callback()
+            assert callback["type"] == DEFERRED_UPDATE
+            await world.discord.wait_for(
+                lambda: (
+                    "This question expired"
+                    in world.discord.get_message(int(question["id"]))["content"]
+                )
+            )
+            assert buttons(world.discord.get_message(int(question["id"]))) == []
+            assert api.submits == [] and await job_count(world) == 0
+
+
+async def test_usage_shows_this_months_credits_per_member_the_server_and_budget_left(tmp_path):
+    async with running_bot(tmp_path, plan=DONE) as world:
+        fake = world.discord
+        bob = fake.add_member("bob")
+        await command(world, "videomod budget", user=fake.owner_id, credits=100.0)
+        for user, credits in ((fake.user_id, 3), (bob, 4), (fake.user_id, 6)):
+            world.api.default_plan = TaskPlan(polls_until_done=1, credits_cost=credits)
+            await ask_video(world, user=user)
+            await until_charged(world, await job_count(world))
+        usage = await command(world, "videomod usage", user=fake.owner_id)
+        assert "13 credits spent by this server. Budget left: 87 credits of 100 credits." in usage
+        assert f"1. <@{fake.user_id}>: 9 credits" in usage
+        assert f"2. <@{bob}>: 4 credits" in usage
+        one = await command(
+            world, "videomod usage", user=fake.owner_id, member=user_option(world, bob)
+        )
+        assert f"<@{bob}> spent 4 credits this month" in one
+        zh = await command(world, "videomod usage", user=fake.owner_id, locale="zh-CN")
+        assert "本服务器已花费 13 积分。预算剩余：87 积分（共 100 积分）。" in zh  # noqa: RUF001
+
+
+async def test_usage_without_a_budget_says_so(tmp_path):
+    async with running_bot(tmp_path) as world:
+        usage = await command(world, "videomod usage", user=world.discord.owner_id)
+        assert "0 credits spent by this server. No monthly budget is set" in usage
+        assert "Nobody has spent credits this month yet." in usage
+
+
+async def test_a_reply_is_asked_in_the_channel_and_confirmed_with_its_pictures(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE, message_content_intent=True) as world:
+        fake = world.discord
+        await set_threshold(world, 5)
+        bob = fake.add_member("bob")
+        cat = world.png("cat.png")
+        target = await fake.message_create("", author=bob, attachments=[cat])
+        asking = await fake.message_create(
+            f"<@{fake.bot_user_id}> make it surf --res 4k --duration 10",
+            message_reference=int(target["id"]),
+        )
+        question = await fake.wait_for_message(
+            predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        )
+        assert "expected to cost about **15 credits**" in question["content"]
+        assert [u["id"] for u in question["mentions"]] == [str(fake.user_id)], "alice only"
+        ids = button_ids(question)
+        refused = await press(world, question, ids["Confirm"], user=bob)
+        assert "This isn't your request" in (await refused.wait_for_callback())["data"]["content"]
+        assert world.api.submits == []
+
+        confirm = await press(world, question, ids["Confirm"])
+        note = await confirm.wait_for_followup(timeout=10)
+        assert "queued as job #1" in note["content"] and note["flags"] & EPHEMERAL
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video: make it surf" in m["content"]
+        )
+        assert status["message_reference"]["message_id"] == asking["id"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+        assert (sent["resolution"], sent["duration"]) == ("4k", 10)
+
+
+async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_open(tmp_path):
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        await command(world, "videomod limits set", user=world.discord.owner_id, allowance=1)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        ids = button_ids(question)
+        _, cheap = await ask_video(world, duration=4, resolution="720p")
+        assert "queued as job #1" in cheap["content"], "the one video of the day"
+        confirm = await press(world, question, ids["Confirm"])
+        refusal = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "used all 1 of your videos" in refusal
+        assert len(world.api.submits) == 1 and await job_count(world) == 1
+        still = world.discord.get_message(int(question["id"]))
+        assert [b["label"] for b in buttons(still)] == ["Confirm", "Cancel"]
+        token = ids["Confirm"].rsplit(":", 1)[1]
+        assert await world.bot.moderation.pending.get(token) is not None
