@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import isolation, scaleout
+from bench import eta, isolation, scaleout
 from bench.polling import ADAPTIVE, FIXED, Result, run_scenario
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -247,10 +247,10 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "isolation", "scaleout"),
+        choices=("all", "polling", "isolation", "scaleout", "eta"),
         default="all",
         help="polling (polling and acknowledgements), isolation, all (default: those two),"
-        " or scaleout (1-3 processes on PostgreSQL)",
+        " scaleout (1-3 processes on PostgreSQL), or eta (the time left shown to members)",
     )
     parser.add_argument(
         "--sizes",
@@ -274,6 +274,8 @@ def cli() -> None:
         f" (default: BENCH_POSTGRES_DSN or {scaleout.DEFAULT_DSN})",
     )
     args = parser.parse_args()
+    if args.section == "eta":
+        sys.exit(eta.main())
     wanted = {int(part) for part in args.sizes.split(",") if part}
     known = {size.jobs: size for size in SIZES}
     sizes = [

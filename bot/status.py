@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import t
+from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
@@ -19,15 +20,24 @@ def progress_bar(progress: int) -> str:
     return "▰" * filled + "▱" * (BAR_CELLS - filled)
 
 
+def time_left(job: Job, now: float) -> Estimate:
+    """The render's time left, from its progress readings; APIMart's estimate only as a prior."""
+    started = job.submitted_at if job.submitted_at is not None else job.created_at
+    return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
+
+
 def eta_text(job: Job, now: float) -> str:
-    """Time left from the API's estimate, or 'almost done' once it is used up."""
+    """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done'."""
     locale = job.requester.locale
-    if job.estimated_time is None or job.submitted_at is None:
+    estimate = time_left(job, now)
+    if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)
-    left = job.submitted_at + job.estimated_time - now
-    if left < 60:
-        return t("status_eta_soon", locale)
-    return t("status_eta_minutes", locale, minutes=round(left / 60))
+    if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
+        return t("status_eta_unknown", locale)
+    unit, value = rounded(estimate.seconds)
+    if unit == "minutes":
+        return t("status_eta_minutes", locale, minutes=value)
+    return t("status_eta_seconds", locale, seconds=value)
 
 
 def status_line(job: Job, *, position: int | None, now: float) -> str:

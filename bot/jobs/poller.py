@@ -290,7 +290,7 @@ class Poller:
             await self._give_up(job)
         else:
             updated = await self._store.record_progress(
-                job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
+                job, info, next_poll_at=now + self._next_poll_delay(job, info, now), now=now
             )
             # A cancelled job is followed quietly: its status message already says cancelled.
             if updated is not None and not updated.cancelled:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
     FINAL_STATES,
@@ -109,6 +110,14 @@ def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
 
 
+def _readings_to_json(readings: Sequence[Reading]) -> str:
+    return json.dumps([[reading.at, reading.progress] for reading in readings])
+
+
+def _readings_from_json(text: str) -> tuple[Reading, ...]:
+    return tuple(Reading(float(at), int(progress)) for at, progress in json.loads(text))
+
+
 async def _refuse_echo(conn: Connection, origin_id: str) -> None:
     """Raise `AlreadyRecorded` if `origin_id` already has a job (held until the insert commits)."""
     # PostgreSQL: the second process waits here until the first commits, then sees its job.
@@ -164,6 +173,7 @@ def _job_from_row(row: Row) -> Job:
         delivery_target=row["delivery_target"],
         cancelled_at=row["cancelled_at"],
         cancel_reason_key=row["cancel_reason_key"],
+        progress_readings=_readings_from_json(row["progress_readings"]),
     )
 
 
@@ -466,18 +476,24 @@ class JobStore:
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
 
-    async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
-        """A poll said the task is still running; returns the job as now stored, if still ours."""
+    async def record_progress(
+        self, job: Job, info: TaskInfo, *, next_poll_at: float, now: float | None = None
+    ) -> Job | None:
+        """A poll said the task is still running (at `now`); returns the job as now stored, if
+        still ours. The claim read the readings so far; the fenced write keeps them in order."""
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
+        seen_at = self._clock() if now is None else now
+        readings = add_reading(job.progress_readings, info.progress, seen_at)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE jobs SET state = ?, progress = ?,"
+                "UPDATE jobs SET state = ?, progress = ?, progress_readings = ?,"
                 " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
                 f" poll_failures = 0, version = version + 1, {_RELEASE}"
                 " WHERE id = ? AND version = ?",
                 (
                     state.value,
                     info.progress,
+                    _readings_to_json(readings),
                     info.estimated_time,
                     next_poll_at,
                     job.id,
@@ -498,6 +514,7 @@ class JobStore:
             cancel_reason_key=mark[1],
             state=state,
             progress=info.progress,
+            progress_readings=readings,
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
