@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
+from bot.jobs.service import HOLD_KEYS
+from bot.jobs.typical import about, usually_ready
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
 BAR_CELLS = 10
@@ -40,8 +42,21 @@ def eta_text(job: Job, now: float) -> str:
     return t("status_eta_seconds", locale, seconds=value)
 
 
-def status_line(job: Job, *, position: int | None, now: float) -> str:
-    """The second line: where the job is now."""
+def held_line(job: Job, position: int, now: float) -> str:
+    """A job the bot itself holds back: its place in the server's line, and what it waits for."""
+    locale = job.requester.locale
+    assert job.error_key is not None
+    due = job.next_poll_at if job.next_poll_at is not None else now
+    reason = t(job.error_key, locale, wait=about(due - now))
+    return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
+
+
+def status_line(
+    job: Job, *, position: int | None, now: float, typical: Message | None = None
+) -> str:
+    """The second line: where the job is now. `position` is its place in line where the bot
+    holds it back (APIMart renders accepted jobs in parallel: those have none); `typical`
+    how long such a job usually takes here."""
     locale = job.requester.locale
     if job.cancelled:
         # Whatever APIMart does with it now, the channel only ever learns it was cancelled.
@@ -56,13 +71,24 @@ def status_line(job: Job, *, position: int | None, now: float) -> str:
             eta=eta_text(job, now),
         )
     if job.state is JobState.QUEUED:
-        return t("status_line_queued", locale, job_id=job.id, position=position or 1)
+        return t(
+            "status_line_queued",
+            locale,
+            job_id=job.id,
+            bar=progress_bar(job.progress),
+            progress=job.progress,
+            typical=typical or usually_ready(None),
+        )
     if job.state.is_final:
         return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
+    if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
+        return held_line(job, position, now)
     return t("status_line_waiting", locale, job_id=job.id)
 
 
-def render_status(job: Job, *, position: int | None, now: float) -> str:
+def render_status(
+    job: Job, *, position: int | None, now: float, typical: Message | None = None
+) -> str:
     """The whole status message, with a preview of the prompt shown as typed."""
     header = t(
         "status_header",
@@ -70,4 +96,5 @@ def render_status(job: Job, *, position: int | None, now: float) -> str:
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    return fit(f"{header}\n{status_line(job, position=position, now=now)}", MESSAGE_CONTENT)
+    line = status_line(job, position=position, now=now, typical=typical)
+    return fit(f"{header}\n{line}", MESSAGE_CONTENT)

@@ -250,8 +250,9 @@ class Poller:
                 await self._store.release(job, retry_at=self._clock() + self._config.crash_retry)
                 return
         report = await self._service.submit_claimed(job, member_present=False)
-        if report.state is JobState.QUEUED:
-            await self._on_progress(report.job)  # the status message says it was accepted
+        if report.state in (JobState.QUEUED, JobState.RECORDED):
+            # The status message says it was accepted, or (held back again) what it waits for.
+            await self._on_progress(report.job)
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""

@@ -22,6 +22,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
+from bot.jobs.typical import usually_ready_for
 from bot.media_refresh import earliest_expiry
 from bot.text import Quoted
 
@@ -40,6 +41,10 @@ REFUSAL_KEYS = frozenset(
         "refusal_unsupported_video_count",
     }
 )
+# What a job the bot holds back waits for (catalog keys, kept in `error_key` while it waits).
+HOLD_SLOW_DOWN = "status_hold_slow_down"  # APIMart answered 429: submits paused
+HOLD_BUSY = "status_hold_busy"  # APIMart busy or unreachable: the submit is tried again later
+HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY})
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ class JobService:
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
             current = await self._store.get(job.id) or job
-            return SubmitReport(current, current.state, msg("queued", job_id=job.id))
+            return SubmitReport(current, current.state, await self._queued(current))
         return await self.submit_claimed(claimed, member_present=member_present)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
@@ -153,7 +158,7 @@ class JobService:
                 paused = self._budget.submits_paused_for()
             if paused > 0:
                 return await self._retry_later(
-                    job, "submits paused by APIMart", paused, member_present
+                    job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
                 )
         try:
             result = await self._client.submit(job.request)
@@ -193,7 +198,8 @@ class JobService:
                 # The other submits wait it out too; status checks go on (they have their own).
                 self._budget.refuse_submits(hint)
             delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
-            return await self._retry_later(job, error.message, delay, member_present)
+            hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
+            return await self._retry_later(job, error.message, delay, member_present, hold)
         now = self._clock()
         await self._store_task_id(job, result.task_id, now)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
@@ -201,7 +207,13 @@ class JobService:
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
-        return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
+        return SubmitReport(submitted, JobState.QUEUED, await self._queued(submitted))
+
+    async def _queued(self, job: Job) -> Message:
+        """'Queued; usually ready in ...', from the renders of this kind measured here."""
+        return msg(
+            "queued", job_id=job.id, typical=await usually_ready_for(self._store, job.request)
+        )
 
     async def _store_task_id(self, job: Job, task_id: str, now: float) -> None:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
@@ -256,7 +268,12 @@ class JobService:
         return SubmitReport(closed, state, message)
 
     async def _retry_later(
-        self, job: Job, reason: str, delay: float, member_present: bool
+        self,
+        job: Job,
+        reason: str,
+        delay: float,
+        member_present: bool,
+        hold_key: str = HOLD_BUSY,
     ) -> SubmitReport:
         now = self._clock()
         if now - job.created_at >= self._timing.submit_give_up_after:
@@ -265,7 +282,7 @@ class JobService:
         log.warning(
             "Job %d: APIMart busy (%s); will retry the submit in %.0fs", job.id, reason, delay
         )
-        await self._store.release_for_retry(job, reason, retry_at=now + delay)
+        await self._store.release_for_retry(job, reason, retry_at=now + delay, hold_key=hold_key)
         self._on_change()
         waiting = await self._store.get(job.id) or job
         return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))

@@ -434,12 +434,17 @@ class JobStore:
                 outcomes.append((job_id, outcome))
         return outcomes
 
-    async def release_for_retry(self, job: Job, reason: str, *, retry_at: float) -> bool:
-        """The API was unreachable or busy: nothing was created, so try the submit again later."""
+    async def release_for_retry(
+        self, job: Job, reason: str, *, retry_at: float, hold_key: str | None = None
+    ) -> bool:
+        """The API was unreachable or busy: nothing was created, so try the submit again later.
+
+        `hold_key` (a catalog key) says what the job waits for, for its status message.
+        """
         return await self._fenced(
             job,
-            "state = ?, error_message = ?, next_poll_at = ?",
-            (JobState.RECORDED.value, reason, retry_at),
+            "state = ?, error_key = ?, error_message = ?, next_poll_at = ?",
+            (JobState.RECORDED.value, hold_key, reason, retry_at),
         )
 
     async def mark_submitted(
@@ -448,7 +453,8 @@ class JobStore:
         """The API accepted the job and gave it a task id."""
         return await self._fenced(
             job,
-            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?",
+            # Whatever held it back (`release_for_retry`) is over.
+            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?, error_key = NULL",
             (JobState.QUEUED.value, task_id, now, first_poll_at),
         )
 
@@ -520,14 +526,35 @@ class JobStore:
             poll_failures=0,
         )
 
-    async def queue_position(self, job: Job) -> int:
-        """1 + the server's unfinished jobs recorded before this one."""
+    async def held_position(self, job: Job) -> int:
+        """1 + the server's jobs recorded before this one that the bot has not sent yet either:
+        the line a job held back by the bot (APIMart asked us to slow down, say) stands in."""
         row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
-            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL",
-            (job.requester.guild_id, job.id, *CANCELLABLE),
+            " AND state IN (?, ?) AND cancelled_at IS NULL",
+            (
+                job.requester.guild_id,
+                job.id,
+                JobState.RECORDED.value,
+                JobState.SUBMITTING.value,
+            ),
         )
         return 1 + (int(row[0]) if row is not None else 0)
+
+    async def recent_render_times(
+        self, resolution: str, duration: int | None, *, limit: int
+    ) -> list[float]:
+        """Seconds from accepted to finished of the latest completed renders of this resolution
+        and duration, newest first (index `jobs_render_times`)."""
+        # `= ?` rather than `IS ?`: PostgreSQL's IS NOT DISTINCT FROM cannot use the index.
+        length = "duration IS NULL" if duration is None else "duration = ?"
+        rows = await self._db.fetch_all(
+            "SELECT finished_at - submitted_at FROM jobs"
+            f" WHERE state = 'completed' AND resolution = ? AND {length}"
+            " AND submitted_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            (resolution, *(() if duration is None else (duration,)), limit),
+        )
+        return [float(row[0]) for row in rows if row[0] is not None]
 
     async def recent_for_user(self, guild_id: int | None, user_id: int, limit: int) -> list[Job]:
         """A member's latest jobs in a server, newest first."""

@@ -49,7 +49,7 @@ EN: dict[str, str] = {
     ),
     # Submitting
     "queued": (
-        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; "
+        "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it in this channel when it's ready."
     ),
     "service_misconfigured": (
@@ -165,7 +165,7 @@ ZH: dict[str, str] = {
         "我无法在此频道发布视频：我需要 {missing} 权限。请让管理员授予权限，或在其他频道使用我。"
     ),
     # Submitting
-    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发到这个频道。",
+    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发到这个频道。",
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人管理者，请稍后再试。"
     ),
