@@ -25,6 +25,12 @@ DEFAULT_MIN_EDIT_INTERVAL = 10.0
 DEFAULT_EDIT_WORKERS = 8
 
 
+def _phase(job: Job) -> str:
+    """What a change must alter to be shown at once: the state, or what a held job waits for."""
+    hold = job.error_key if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS else ""
+    return f"{job.state.value}:{hold}"
+
+
 class StatusMessages:
     """Posts and edits status messages; throttled, and silent about messages that are gone."""
 
@@ -41,8 +47,8 @@ class StatusMessages:
         self._store = store
         self._clock = clock
         self._min_interval = min_edit_interval
-        # Per job: when it was last edited, to what, and in which state.
-        self._last: dict[int, tuple[float, str, JobState]] = {}
+        # Per job: when it was last edited, to what, and in which phase (`_phase`).
+        self._last: dict[int, tuple[float, str, str]] = {}
         self._gone: set[int] = set()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
@@ -78,7 +84,7 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        self._last[job.id] = (self._clock(), content, job.state)
+        self._last[job.id] = (self._clock(), content, _phase(job))
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
@@ -111,7 +117,7 @@ class StatusMessages:
         if (
             not final
             and last is not None
-            and last[2] is job.state
+            and last[2] == _phase(job)
             and now - last[0] < self._min_interval
         ):
             return
@@ -136,7 +142,7 @@ class StatusMessages:
         if final:
             self._last.pop(job.id, None)
         else:
-            self._last[job.id] = (now, content, job.state)
+            self._last[job.id] = (now, content, _phase(job))
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.
