@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
-from bot.jobs.service import HOLD_KEYS
+from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
@@ -42,17 +42,30 @@ def eta_text(job: Job, now: float) -> str:
     return t("status_eta_seconds", locale, seconds=value)
 
 
-def held_line(job: Job, position: int, now: float) -> str:
-    """A job the bot itself holds back: its place in the server's line, and what it waits for."""
+def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
+    """A job the bot itself holds back: its place in the server's line, and what it waits for
+    (`slots`: the server's videos-at-once rule, for a job waiting for a free slot)."""
     locale = job.requester.locale
-    assert job.error_key is not None
-    due = job.next_poll_at if job.next_poll_at is not None else now
-    reason = t(job.error_key, locale, wait=about(due - now))
+    if job.error_key == HOLD_SLOT:
+        if slots is None:
+            # The rule was lifted since: it goes with the next look.
+            return t("status_line_waiting", locale, job_id=job.id)
+        key = "status_hold_slot_one" if slots == 1 else "status_hold_slot"
+        reason = t(key, locale, limit=slots)
+    else:
+        assert job.error_key is not None
+        due = job.next_poll_at if job.next_poll_at is not None else now
+        reason = t(job.error_key, locale, wait=about(due - now))
     return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
 
 
 def status_line(
-    job: Job, *, position: int | None, now: float, typical: Message | None = None
+    job: Job,
+    *,
+    position: int | None,
+    now: float,
+    typical: Message | None = None,
+    slots: int | None = None,
 ) -> str:
     """The second line: where the job is now. `position` is its place in line where the bot
     holds it back (APIMart renders accepted jobs in parallel: those have none); `typical`
@@ -82,12 +95,17 @@ def status_line(
     if job.state.is_final:
         return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
-        return held_line(job, position, now)
+        return held_line(job, position, now, slots)
     return t("status_line_waiting", locale, job_id=job.id)
 
 
 def render_status(
-    job: Job, *, position: int | None, now: float, typical: Message | None = None
+    job: Job,
+    *,
+    position: int | None,
+    now: float,
+    typical: Message | None = None,
+    slots: int | None = None,
 ) -> str:
     """The whole status message, with a preview of the prompt shown as typed."""
     header = t(
@@ -96,5 +114,5 @@ def render_status(
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    line = status_line(job, position=position, now=now, typical=typical)
+    line = status_line(job, position=position, now=now, typical=typical, slots=slots)
     return fit(f"{header}\n{line}", MESSAGE_CONTENT)

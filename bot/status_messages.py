@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.jobs.models import Job, JobState
-from bot.jobs.service import HOLD_KEYS
+from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
 from bot.status import render_status
@@ -64,12 +64,16 @@ class StatusMessages:
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
-        position = typical = None
+        position = typical = slots = None
         if job.state is JobState.QUEUED:
             typical = await usually_ready_for(self._store, job.request)
         elif job.state is JobState.RECORDED and job.error_key in HOLD_KEYS:
             position = await self._store.held_position(job)
-        return render_status(job, position=position, now=self._clock(), typical=typical)
+            if job.error_key == HOLD_SLOT:
+                slots = await self._store.max_rendering(job.requester.guild_id)
+        return render_status(
+            job, position=position, now=self._clock(), typical=typical, slots=slots
+        )
 
     async def announce(
         self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]

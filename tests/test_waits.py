@@ -9,6 +9,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
+from tests.cogs.test_moderation import mod, server, video
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
@@ -160,3 +161,28 @@ async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_
         assert "number 2 in line in this server" in second["content"]
         assert world.api.task_ids == [], "APIMart made nothing; the second was never sent"
         assert [submit["prompt"] for submit in world.api.submits] == ["the first fox"]
+
+
+async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake, api = s.world.discord, s.world.api
+        answer = await mod(s, "limits set", server_at_once=1)
+        assert "This server renders 1 video at a time; the others wait in line." in answer
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        told = await video(s.world, user=s.carol, prompt="the second fox")
+        assert "This server allows 1 video at a time, so it starts as soon as" in told
+        held = await fake.wait_for_message(
+            predicate=lambda m: "Job #2 is waiting, number" in m["content"]
+        )
+        assert (
+            "Job #2 is waiting, number 1 in line in this server: waiting for a free slot:"
+            " this server allows 1 video at a time." in held["content"]
+        )
+        assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
+        [first] = [m for m in fake.messages() if "Job #1 is" in m["content"]]
+        assert "in line" not in first["content"], "a job APIMart has shows no place in line"
+        api.task(api.task_ids[0]).complete()
+        # The freed slot goes to the job in line, without waiting for its next look.
+        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]

@@ -26,7 +26,7 @@ from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobState
 from bot.jobs.schedule import PollSchedule, ScheduleMode
-from bot.jobs.service import Clock, JobService
+from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
 
 log = logging.getLogger(__name__)
@@ -394,6 +394,10 @@ class Poller:
                 state.value,
                 " (cancelled: not posted)" if job.cancelled else "",
             )
+            # Its server's slot is free: a job waiting for one is sent now, not at its recheck.
+            now = self._clock()
+            if await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=now):
+                self.wake()
 
     async def _deliver_one(self, job: Job) -> None:
         channel = job.requester.channel_id

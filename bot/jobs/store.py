@@ -541,6 +541,49 @@ class JobStore:
         )
         return 1 + (int(row[0]) if row is not None else 0)
 
+    async def max_rendering(self, guild_id: int | None) -> int | None:
+        """The server's rule on its videos rendering at once (`/videomod`), if it has one."""
+        if guild_id is None:
+            return None
+        row = await self._db.fetch_one(
+            "SELECT max_rendering FROM mod_policy WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def slot_limit(self, job: Job) -> int | None:
+        """The server's limit on videos rendering at once if `job` must wait for a free slot:
+        its videos at APIMart plus those waiting in line before it fill every slot."""
+        guild_id = job.requester.guild_id
+        limit = await self.max_rendering(guild_id)
+        if guild_id is None or limit is None:
+            return None
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND (state IN (?, ?)"
+            " OR (state IN (?, ?) AND id < ? AND cancelled_at IS NULL))",
+            (
+                guild_id,
+                JobState.QUEUED.value,
+                JobState.PROCESSING.value,
+                JobState.RECORDED.value,
+                JobState.SUBMITTING.value,
+                job.id,
+            ),
+        )
+        busy = int(row[0]) if row is not None else 0
+        return limit if busy >= limit else None
+
+    async def call_held_now(self, guild_id: int | None, hold_key: str, *, now: float) -> int:
+        """A slot freed up: the server's jobs waiting for one are due for their submit now."""
+        if guild_id is None:
+            return 0
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND state = ?"
+                " AND error_key = ? AND next_poll_at > ?",
+                (now, guild_id, JobState.RECORDED.value, hold_key, now),
+            )
+            return cursor.rowcount
+
     async def recent_render_times(
         self, resolution: str, duration: int | None, *, limit: int
     ) -> list[float]:

@@ -5,3 +5,8 @@ ALTER TABLE jobs ADD COLUMN progress_readings TEXT NOT NULL DEFAULT '[]';
 -- "Usually ready in ...": the latest completed renders of one resolution and length.
 CREATE INDEX jobs_render_times ON jobs (resolution, duration, finished_at)
     WHERE state = 'completed';
+
+-- A server's own concurrency rule: at most this many of its videos render at once (NULL: no
+-- limit); the others wait, unsent, in line.
+ALTER TABLE mod_policy ADD COLUMN max_rendering INTEGER
+    CHECK (max_rendering IS NULL OR max_rendering >= 1);
