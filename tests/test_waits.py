@@ -9,7 +9,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
-from tests.cogs.test_moderation import mod, server, video
+from tests.cogs.test_moderation import command, mod, server, video
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
@@ -180,6 +180,8 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
             " this server allows 1 video at a time." in held["content"]
         )
         assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
+        report = await command(s.world, "videos status", user=s.carol, job=2)
+        assert "Job #2" in report and "Reason" not in report, "waiting in line is no failure"
         [first] = [m for m in fake.messages() if "Job #1 is" in m["content"]]
         assert "in line" not in first["content"], "a job APIMart has shows no place in line"
         api.task(api.task_ids[0]).complete()
