@@ -42,6 +42,8 @@ Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[Non
 CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
+# The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
+_UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 
 
@@ -100,6 +102,11 @@ class CancelOutcome(enum.Enum):
 
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def _present(value: object | None) -> tuple[object, ...]:
+    """The parameter for `value`, none for a NULL (written as `IS NULL`, which indexes serve)."""
+    return () if value is None else (value,)
 
 
 def _sources_to_json(sources: Sequence[MessageRef]) -> str:
@@ -529,15 +536,12 @@ class JobStore:
     async def held_position(self, job: Job) -> int:
         """1 + the server's jobs recorded before this one that the bot has not sent yet either:
         the line a job held back by the bot (APIMart asked us to slow down, say) stands in."""
+        place = "guild_id IS NULL" if job.requester.guild_id is None else "guild_id = ?"
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
-            " AND state IN (?, ?) AND cancelled_at IS NULL",
-            (
-                job.requester.guild_id,
-                job.id,
-                JobState.RECORDED.value,
-                JobState.SUBMITTING.value,
-            ),
+            f"SELECT COUNT(*) FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
+            f" AND state IN ('{JobState.RECORDED}', '{JobState.SUBMITTING}')"
+            " AND id < ? AND cancelled_at IS NULL",
+            (*_present(job.requester.guild_id), job.id),
         )
         return 1 + (int(row[0]) if row is not None else 0)
 
@@ -558,16 +562,10 @@ class JobStore:
         if guild_id is None or limit is None:
             return None
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND (state IN (?, ?)"
-            " OR (state IN (?, ?) AND id < ? AND cancelled_at IS NULL))",
-            (
-                guild_id,
-                JobState.QUEUED.value,
-                JobState.PROCESSING.value,
-                JobState.RECORDED.value,
-                JobState.SUBMITTING.value,
-                job.id,
-            ),
+            f"SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
+            f" AND (state IN ('{JobState.QUEUED}', '{JobState.PROCESSING}')"
+            " OR (id < ? AND cancelled_at IS NULL))",
+            (guild_id, job.id),
         )
         busy = int(row[0]) if row is not None else 0
         return limit if busy >= limit else None

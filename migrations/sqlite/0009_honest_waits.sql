@@ -10,3 +10,7 @@ CREATE INDEX jobs_render_times ON jobs (resolution, duration, finished_at)
 -- limit); the others wait, unsent, in line.
 ALTER TABLE mod_policy ADD COLUMN max_rendering INTEGER
     CHECK (max_rendering IS NULL OR max_rendering >= 1);
+
+-- A server's unsent and rendering jobs: its line, and its videos-at-once rule.
+CREATE INDEX jobs_unfinished_by_guild ON jobs (guild_id, state)
+    WHERE state IN ('recorded', 'submitting', 'queued', 'processing');
