@@ -188,3 +188,17 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
         # The freed slot goes to the job in line, without waiting for its next look.
         await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
         assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]
+
+
+async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_path):
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        world.api.fail_next("submit", status=503)
+        await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
+        held = await world.discord.wait_for_message(
+            predicate=lambda m: "正在等待，在本服务器排第" in m["content"]
+        )
+        assert (
+            "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，60 秒左右后重试。"
+            in (held["content"])
+        )
