@@ -5,6 +5,8 @@ quotes. `python -m bench polling` runs the first two, `python -m bench isolation
 `python -m bench scaleout` (not part of `all`: it needs PostgreSQL) measures 1, 2 and 3 bot
 processes on one PostgreSQL schema (bench/scaleout.py); `--postgres` runs the polling
 section's worker on a PostgreSQL schema instead of a SQLite file. docs/scaling.md quotes both.
+`python -m bench eta` (not part of `all` either; a second, no servers) measures the time left
+shown to members (bench/eta.py); docs/performance.md quotes it.
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
