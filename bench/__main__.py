@@ -5,6 +5,8 @@ quotes. `python -m bench polling` runs the first two, `python -m bench isolation
 `python -m bench scaleout` (not part of `all`: it needs PostgreSQL) measures 1, 2 and 3 bot
 processes on one PostgreSQL schema (bench/scaleout.py); `--postgres` runs the polling
 section's worker on a PostgreSQL schema instead of a SQLite file. docs/scaling.md quotes both.
+`python -m bench eta` (not part of `all` either; a second, no servers) measures the time left
+shown to members (bench/eta.py); docs/performance.md quotes it.
 
 Each polling run starts the fake APIMart here and the bot in a fresh process (see
 bench/worker.py), on a clock compressed `factor` times; every time below is in
@@ -23,7 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import isolation, scaleout
+from bench import eta, isolation, scaleout
 from bench.polling import ADAPTIVE, FIXED, Result, run_scenario
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -247,10 +249,10 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "isolation", "scaleout"),
+        choices=("all", "polling", "isolation", "scaleout", "eta"),
         default="all",
         help="polling (polling and acknowledgements), isolation, all (default: those two),"
-        " or scaleout (1-3 processes on PostgreSQL)",
+        " scaleout (1-3 processes on PostgreSQL), or eta (the time left shown to members)",
     )
     parser.add_argument(
         "--sizes",
@@ -274,6 +276,8 @@ def cli() -> None:
         f" (default: BENCH_POSTGRES_DSN or {scaleout.DEFAULT_DSN})",
     )
     args = parser.parse_args()
+    if args.section == "eta":
+        sys.exit(eta.main())
     wanted = {int(part) for part in args.sizes.split(",") if part}
     known = {size.jobs: size for size in SIZES}
     sizes = [

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import Message, t
+from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
+from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
+from bot.jobs.typical import about, usually_ready
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
 BAR_CELLS = 10
@@ -19,19 +22,54 @@ def progress_bar(progress: int) -> str:
     return "▰" * filled + "▱" * (BAR_CELLS - filled)
 
 
+def time_left(job: Job, now: float) -> Estimate:
+    """The render's time left, from its progress readings; APIMart's estimate only as a prior."""
+    started = job.submitted_at if job.submitted_at is not None else job.created_at
+    return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
+
+
 def eta_text(job: Job, now: float) -> str:
-    """Time left from the API's estimate, or 'almost done' once it is used up."""
+    """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done'."""
     locale = job.requester.locale
-    if job.estimated_time is None or job.submitted_at is None:
+    estimate = time_left(job, now)
+    if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)
-    left = job.submitted_at + job.estimated_time - now
-    if left < 60:
-        return t("status_eta_soon", locale)
-    return t("status_eta_minutes", locale, minutes=round(left / 60))
+    if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
+        return t("status_eta_unknown", locale)
+    unit, value = rounded(estimate.seconds)
+    if unit == "minutes":
+        return t("status_eta_minutes", locale, minutes=value)
+    return t("status_eta_seconds", locale, seconds=value)
 
 
-def status_line(job: Job, *, position: int | None, now: float) -> str:
-    """The second line: where the job is now."""
+def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
+    """A job the bot itself holds back: its place in the server's line, and what it waits for
+    (`slots`: the server's videos-at-once rule, for a job waiting for a free slot)."""
+    locale = job.requester.locale
+    if job.error_key == HOLD_SLOT:
+        if slots is None:
+            # The rule was lifted since: it goes with the next look.
+            return t("status_line_waiting", locale, job_id=job.id)
+        key = "status_hold_slot_one" if slots == 1 else "status_hold_slot"
+        reason = t(key, locale, limit=slots)
+    else:
+        assert job.error_key is not None
+        due = job.next_poll_at if job.next_poll_at is not None else now
+        reason = t(job.error_key, locale, wait=about(due - now))
+    return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
+
+
+def status_line(
+    job: Job,
+    *,
+    position: int | None,
+    now: float,
+    typical: Message | None = None,
+    slots: int | None = None,
+) -> str:
+    """The second line: where the job is now. `position` is its place in line where the bot
+    holds it back (APIMart renders accepted jobs in parallel: those have none); `typical`
+    how long such a job usually takes here."""
     locale = job.requester.locale
     if job.cancelled:
         # Whatever APIMart does with it now, the channel only ever learns it was cancelled.
@@ -46,13 +84,29 @@ def status_line(job: Job, *, position: int | None, now: float) -> str:
             eta=eta_text(job, now),
         )
     if job.state is JobState.QUEUED:
-        return t("status_line_queued", locale, job_id=job.id, position=position or 1)
+        return t(
+            "status_line_queued",
+            locale,
+            job_id=job.id,
+            bar=progress_bar(job.progress),
+            progress=job.progress,
+            typical=typical or usually_ready(None),
+        )
     if job.state.is_final:
         return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
+    if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
+        return held_line(job, position, now, slots)
     return t("status_line_waiting", locale, job_id=job.id)
 
 
-def render_status(job: Job, *, position: int | None, now: float) -> str:
+def render_status(
+    job: Job,
+    *,
+    position: int | None,
+    now: float,
+    typical: Message | None = None,
+    slots: int | None = None,
+) -> str:
     """The whole status message, with a preview of the prompt shown as typed."""
     header = t(
         "status_header",
@@ -60,4 +114,5 @@ def render_status(job: Job, *, position: int | None, now: float) -> str:
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    return fit(f"{header}\n{status_line(job, position=position, now=now)}", MESSAGE_CONTENT)
+    line = status_line(job, position=position, now=now, typical=typical, slots=slots)
+    return fit(f"{header}\n{line}", MESSAGE_CONTENT)

@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.jobs.models import Job, JobState
+from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.store import JobStore
+from bot.jobs.typical import usually_ready_for
 from bot.status import render_status
 from bot.text import NO_MENTIONS
 
@@ -21,6 +23,12 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_EDIT_INTERVAL = 10.0
 # Edits in flight at once across all channels (one per channel at a time).
 DEFAULT_EDIT_WORKERS = 8
+
+
+def _phase(job: Job) -> str:
+    """What a change must alter to be shown at once: the state, or what a held job waits for."""
+    hold = job.error_key if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS else ""
+    return f"{job.state.value}:{hold}"
 
 
 class StatusMessages:
@@ -39,8 +47,8 @@ class StatusMessages:
         self._store = store
         self._clock = clock
         self._min_interval = min_edit_interval
-        # Per job: when it was last edited, to what, and in which state.
-        self._last: dict[int, tuple[float, str, JobState]] = {}
+        # Per job: when it was last edited, to what, and in which phase (`_phase`).
+        self._last: dict[int, tuple[float, str, str]] = {}
         self._gone: set[int] = set()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
@@ -56,8 +64,16 @@ class StatusMessages:
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
-        position = await self._store.queue_position(job) if job.state is JobState.QUEUED else None
-        return render_status(job, position=position, now=self._clock())
+        position = typical = slots = None
+        if job.state is JobState.QUEUED:
+            typical = await usually_ready_for(self._store, job.request)
+        elif job.state is JobState.RECORDED and job.error_key in HOLD_KEYS:
+            position = await self._store.held_position(job)
+            if job.error_key == HOLD_SLOT:
+                slots = await self._store.max_rendering(job.requester.guild_id)
+        return render_status(
+            job, position=position, now=self._clock(), typical=typical, slots=slots
+        )
 
     async def announce(
         self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]
@@ -72,7 +88,7 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        self._last[job.id] = (self._clock(), content, job.state)
+        self._last[job.id] = (self._clock(), content, _phase(job))
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
@@ -105,7 +121,7 @@ class StatusMessages:
         if (
             not final
             and last is not None
-            and last[2] is job.state
+            and last[2] == _phase(job)
             and now - last[0] < self._min_interval
         ):
             return
@@ -130,7 +146,7 @@ class StatusMessages:
         if final:
             self._last.pop(job.id, None)
         else:
-            self._last[job.id] = (now, content, job.state)
+            self._last[job.id] = (now, content, _phase(job))
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.

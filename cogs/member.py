@@ -87,6 +87,9 @@ def status_details(job: Job, locale: str, now: float) -> str:
         return t(
             "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
         )
+    if job.state in (JobState.RECORDED, JobState.SUBMITTING):
+        # Not sent yet: what it waits for is on its status message; nothing has failed.
+        return ""
     link = result_link(job, now)
     if link is not None:
         return t(

@@ -29,6 +29,7 @@ from bot.moderation.report import (
     month_credit_lines,
     policy_lines,
     server_month_line,
+    slots_text,
     usage_lines,
     words_lines,
 )
@@ -211,6 +212,9 @@ class ModerationCog(
         reset_weekday="The weekday a weekly period starts on",
         max_active="Unfinished videos a member may have at once",
         cooldown="Seconds a member must wait between videos",
+        server_at_once=(
+            "Videos of this server rendering at once; the rest wait in line (0: no limit)"
+        ),
     )
     @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.choices(reset_weekday=WEEKDAY_CHOICES)
@@ -223,6 +227,7 @@ class ModerationCog(
         reset_weekday: int | None = None,
         max_active: app_commands.Range[int, 1, 50] | None = None,
         cooldown: app_commands.Range[int, 0, 604800] | None = None,
+        server_at_once: app_commands.Range[int, 0, 50] | None = None,
     ) -> None:
         """Set the given fields; the others keep their value."""
         given = {
@@ -232,8 +237,13 @@ class ModerationCog(
             "reset_weekday": reset_weekday,
             "max_active": max_active,
             "cooldown_seconds": cooldown,
+            "max_rendering": server_at_once,
         }
-        values = {name: value for name, value in given.items() if value is not None}
+        values: dict[str, int | str | None] = {
+            name: value for name, value in given.items() if value is not None
+        }
+        if server_at_once == 0:
+            values["max_rendering"] = None  # stored as no limit
         if not values:
             await answer_privately(interaction, msg("mod_nothing_given"))
             return
@@ -251,6 +261,8 @@ class ModerationCog(
             max_active=updated.max_active,
             cooldown=updated.cooldown_seconds,
         )
+        if server_at_once is not None:
+            change = msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
         await self._changed(interaction, await store.update_policy(actor, change, **values), change)
 
     # ------------------------------------------------------------------ roles and members

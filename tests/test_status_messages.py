@@ -26,7 +26,8 @@ async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, cl
     status = StatusMessages(client, store, clock=clock, min_edit_interval=10)
     job = await posted_job(store, clock, fake, client, status)
     first = fake.get_message(job.status_message_id)
-    assert "is queued (number 1 in this server)" in first["content"]
+    assert "is rendering: ▱▱▱▱▱▱▱▱▱▱ 0% · usually ready in 3-5 minutes" in first["content"]
+    assert "number" not in first["content"], "APIMart renders in parallel: no place in line"
     assert first["mention_everyone"] is False
 
     rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
@@ -73,11 +74,13 @@ async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
 
 
-async def test_queue_position_counts_the_servers_unfinished_jobs(store, clock, fake, client):
+async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
     status = StatusMessages(client, store, clock=clock)
     await posted_job(store, clock, fake, client, status)
     second = await posted_job(store, clock, fake, client, status)
-    assert "number 2 in this server" in fake.get_message(second.status_message_id)["content"]
+    content = fake.get_message(second.status_message_id)["content"]
+    assert "is rendering" in content
+    assert "number" not in content and "in line" not in content
 
 
 async def test_a_channel_discord_slows_down_delays_only_its_own_edits(store, clock, fake, client):

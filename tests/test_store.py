@@ -83,7 +83,7 @@ async def test_direct_message_jobs_are_listed_and_queued_apart_from_servers(stor
     second = await store.create(in_dm, REQUEST, now=clock(), submit_by=clock() + 60)
     listed = await store.recent_for_user(None, 42, 10)
     assert [job.id for job in listed] == [second.id, first.id]
-    assert await store.queue_position(second) == 2
+    assert await store.held_position(second) == 2, "both wait unsent, DMs included"
     assert [job.id for job in await store.recent_for_user(1, 42, 10)] == [in_server.id]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message
+from bot.jobs.eta import Reading
 
 
 class JobState(enum.StrEnum):
@@ -148,6 +149,8 @@ class Job:
     # APIMart already had keeps its state (and is polled to its end, so credits are known).
     cancelled_at: float | None = None
     cancel_reason_key: str | None = None  # who cancelled it, a catalog key
+    # Each progress value the polls saw, with when it was first seen (for the time left).
+    progress_readings: tuple[Reading, ...] = ()
 
     @property
     def cancelled(self) -> bool:

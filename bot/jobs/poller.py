@@ -26,7 +26,7 @@ from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobState
 from bot.jobs.schedule import PollSchedule, ScheduleMode
-from bot.jobs.service import Clock, JobService
+from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
 from bot.observability.metrics import Metrics
 
@@ -265,8 +265,9 @@ class Poller:
                 await self._store.release(job, retry_at=self._clock() + self._config.crash_retry)
                 return
         report = await self._service.submit_claimed(job, member_present=False)
-        if report.state is JobState.QUEUED:
-            await self._on_progress(report.job)  # the status message says it was accepted
+        if report.state in (JobState.QUEUED, JobState.RECORDED):
+            # The status message says it was accepted, or (held back again) what it waits for.
+            await self._on_progress(report.job)
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""
@@ -311,7 +312,7 @@ class Poller:
         else:
             self._metrics.poll_done("running")
             updated = await self._store.record_progress(
-                job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
+                job, info, next_poll_at=now + self._next_poll_delay(job, info, now), now=now
             )
             # A cancelled job is followed quietly: its status message already says cancelled.
             if updated is not None and not updated.cancelled:
@@ -417,6 +418,10 @@ class Poller:
                 state.value,
                 " (cancelled: not posted)" if job.cancelled else "",
             )
+            # Its server's slot is free: a job waiting for one is sent now, not at its recheck.
+            now = self._clock()
+            if await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=now):
+                self.wake()
 
     def _count_end(self, job: Job, state: JobState, info: TaskInfo | None, now: float) -> None:
         """A task's end, counted once (only the write that recorded it gets here)."""

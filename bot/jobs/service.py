@@ -22,6 +22,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
+from bot.jobs.typical import usually_ready_for
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
@@ -48,6 +49,16 @@ REFUSAL_KEYS = frozenset(
         "refusal_unsupported_video_count",
     }
 )
+# What a job the bot holds back waits for (catalog keys, kept in `error_key` while it waits).
+HOLD_SLOW_DOWN = "status_hold_slow_down"  # APIMart answered 429: submits paused
+HOLD_BUSY = "status_hold_busy"  # APIMart busy or unreachable: the submit is tried again later
+HOLD_SLOT = "status_hold_slot"  # the server's videos-at-once rule: waits for one to finish
+HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT})
+
+
+def _per_count(key: str, count: int) -> str:
+    """The catalog key for `count` things: `key_one` for one, `key` for more."""
+    return f"{key}_one" if count == 1 else key
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,9 @@ class SubmitTiming:
     # Storing an accepted task's id is retried this many times (a locked or full disk).
     store_task_attempts: int = 4
     store_task_backoff: float = 0.5
+    # A job waiting for a free slot of its server looks again this often (a finished render
+    # of that server also calls it at once).
+    slot_recheck: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -137,7 +151,7 @@ class JobService:
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
             current = await self._store.get(job.id) or job
-            return SubmitReport(current, current.state, msg("queued", job_id=job.id))
+            return SubmitReport(current, current.state, await self._queued(current))
         return await self.submit_claimed(claimed, member_present=member_present)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
@@ -163,6 +177,17 @@ class JobService:
             self._on_change()
             waiting = await self._store.get(job.id) or job
             return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+        limit = await self._store.slot_limit(job)
+        if limit is not None:
+            # The server's own rule: not sent (so not spent) until one of its renders ends.
+            return await self._retry_later(
+                job,
+                f"the server allows {limit} at a time",
+                self._timing.slot_recheck,
+                member_present,
+                HOLD_SLOT,
+                told=msg(_per_count("queued_waiting_for_slot", limit), job_id=job.id, limit=limit),
+            )
         if self._budget is not None:
             # APIMart asked for a pause in submits: nothing is sent before it ends, including
             # a submit that was waiting for its turn when the pause began.
@@ -172,7 +197,7 @@ class JobService:
                 paused = self._budget.submits_paused_for()
             if paused > 0:
                 return await self._retry_later(
-                    job, "submits paused by APIMart", paused, member_present
+                    job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
                 )
         try:
             result = await self._client.submit(job.request)
@@ -212,7 +237,8 @@ class JobService:
                 # The other submits wait it out too; status checks go on (they have their own).
                 self._budget.refuse_submits(hint)
             delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
-            return await self._retry_later(job, error.message, delay, member_present)
+            hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
+            return await self._retry_later(job, error.message, delay, member_present, hold)
         now = self._clock()
         await self._store_task_id(job, result.task_id, now)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
@@ -220,7 +246,13 @@ class JobService:
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
-        return SubmitReport(submitted, JobState.QUEUED, msg("queued", job_id=job.id))
+        return SubmitReport(submitted, JobState.QUEUED, await self._queued(submitted))
+
+    async def _queued(self, job: Job) -> Message:
+        """'Queued; usually ready in ...', from the renders of this kind measured here."""
+        return msg(
+            "queued", job_id=job.id, typical=await usually_ready_for(self._store, job.request)
+        )
 
     async def _store_task_id(self, job: Job, task_id: str, now: float) -> None:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
@@ -275,19 +307,32 @@ class JobService:
         return SubmitReport(closed, state, message)
 
     async def _retry_later(
-        self, job: Job, reason: str, delay: float, member_present: bool
+        self,
+        job: Job,
+        reason: str,
+        delay: float,
+        member_present: bool,
+        hold_key: str = HOLD_BUSY,
+        *,
+        told: Message | None = None,
     ) -> SubmitReport:
         now = self._clock()
-        if now - job.created_at >= self._timing.submit_give_up_after:
+        # A wait for the server's own slot is a line, not a failure: it is never given up.
+        if hold_key != HOLD_SLOT and now - job.created_at >= self._timing.submit_give_up_after:
             log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
             return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
-        log.warning(
-            "Job %d: APIMart busy (%s); will retry the submit in %.0fs", job.id, reason, delay
+        log.log(
+            logging.INFO if hold_key == HOLD_SLOT else logging.WARNING,
+            "Job %d: held back (%s); will try the submit in %.0fs",
+            job.id,
+            reason,
+            delay,
         )
-        await self._store.release_for_retry(job, reason, retry_at=now + delay)
+        await self._store.release_for_retry(job, reason, retry_at=now + delay, hold_key=hold_key)
         self._on_change()
         waiting = await self._store.get(job.id) or job
-        return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+        message = told or msg("service_busy", job_id=job.id)
+        return SubmitReport(waiting, JobState.RECORDED, message)
 
     async def settle_lost_submits(self, *, at_start: bool = False) -> int:
         """Submits whose claim lapsed (their process died mid-send) may exist at APIMart: say so.

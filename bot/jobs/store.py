@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
     FINAL_STATES,
@@ -41,6 +42,8 @@ Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[Non
 CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
 
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
+# The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
+_UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 
 
@@ -101,12 +104,25 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _present(value: object | None) -> tuple[object, ...]:
+    """The parameter for `value`, none for a NULL (written as `IS NULL`, which indexes serve)."""
+    return () if value is None else (value,)
+
+
 def _sources_to_json(sources: Sequence[MessageRef]) -> str:
     return json.dumps([[source.channel_id, source.message_id] for source in sources])
 
 
 def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
+
+
+def _readings_to_json(readings: Sequence[Reading]) -> str:
+    return json.dumps([[reading.at, reading.progress] for reading in readings])
+
+
+def _readings_from_json(text: str) -> tuple[Reading, ...]:
+    return tuple(Reading(float(at), int(progress)) for at, progress in json.loads(text))
 
 
 async def _refuse_echo(conn: Connection, origin_id: str) -> None:
@@ -164,6 +180,7 @@ def _job_from_row(row: Row) -> Job:
         delivery_target=row["delivery_target"],
         cancelled_at=row["cancelled_at"],
         cancel_reason_key=row["cancel_reason_key"],
+        progress_readings=_readings_from_json(row["progress_readings"]),
     )
 
 
@@ -424,12 +441,17 @@ class JobStore:
                 outcomes.append((job_id, outcome))
         return outcomes
 
-    async def release_for_retry(self, job: Job, reason: str, *, retry_at: float) -> bool:
-        """The API was unreachable or busy: nothing was created, so try the submit again later."""
+    async def release_for_retry(
+        self, job: Job, reason: str, *, retry_at: float, hold_key: str | None = None
+    ) -> bool:
+        """The API was unreachable or busy: nothing was created, so try the submit again later.
+
+        `hold_key` (a catalog key) says what the job waits for, for its status message.
+        """
         return await self._fenced(
             job,
-            "state = ?, error_message = ?, next_poll_at = ?",
-            (JobState.RECORDED.value, reason, retry_at),
+            "state = ?, error_key = ?, error_message = ?, next_poll_at = ?",
+            (JobState.RECORDED.value, hold_key, reason, retry_at),
         )
 
     async def mark_submitted(
@@ -438,7 +460,8 @@ class JobStore:
         """The API accepted the job and gave it a task id."""
         return await self._fenced(
             job,
-            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?",
+            # Whatever held it back (`release_for_retry`) is over.
+            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?, error_key = NULL",
             (JobState.QUEUED.value, task_id, now, first_poll_at),
         )
 
@@ -466,18 +489,24 @@ class JobStore:
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
 
-    async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
-        """A poll said the task is still running; returns the job as now stored, if still ours."""
+    async def record_progress(
+        self, job: Job, info: TaskInfo, *, next_poll_at: float, now: float | None = None
+    ) -> Job | None:
+        """A poll said the task is still running (at `now`); returns the job as now stored, if
+        still ours. The claim read the readings so far; the fenced write keeps them in order."""
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
+        seen_at = self._clock() if now is None else now
+        readings = add_reading(job.progress_readings, info.progress, seen_at)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE jobs SET state = ?, progress = ?,"
+                "UPDATE jobs SET state = ?, progress = ?, progress_readings = ?,"
                 " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
                 f" poll_failures = 0, version = version + 1, {_RELEASE}"
                 " WHERE id = ? AND version = ?",
                 (
                     state.value,
                     info.progress,
+                    _readings_to_json(readings),
                     info.estimated_time,
                     next_poll_at,
                     job.id,
@@ -498,19 +527,75 @@ class JobStore:
             cancel_reason_key=mark[1],
             state=state,
             progress=info.progress,
+            progress_readings=readings,
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
         )
 
-    async def queue_position(self, job: Job) -> int:
-        """1 + the server's unfinished jobs recorded before this one."""
+    async def held_position(self, job: Job) -> int:
+        """1 + the server's jobs recorded before this one that the bot has not sent yet either:
+        the line a job held back by the bot (APIMart asked us to slow down, say) stands in."""
+        place = "guild_id IS NULL" if job.requester.guild_id is None else "guild_id = ?"
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) FROM jobs WHERE guild_id IS ? AND id < ?"
-            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL",
-            (job.requester.guild_id, job.id, *CANCELLABLE),
+            f"SELECT COUNT(*) FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
+            f" AND state IN ('{JobState.RECORDED}', '{JobState.SUBMITTING}')"
+            " AND id < ? AND cancelled_at IS NULL",
+            (*_present(job.requester.guild_id), job.id),
         )
         return 1 + (int(row[0]) if row is not None else 0)
+
+    async def max_rendering(self, guild_id: int | None) -> int | None:
+        """The server's rule on its videos rendering at once (`/videomod`), if it has one."""
+        if guild_id is None:
+            return None
+        row = await self._db.fetch_one(
+            "SELECT max_rendering FROM mod_policy WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def slot_limit(self, job: Job) -> int | None:
+        """The server's limit on videos rendering at once if `job` must wait for a free slot:
+        its videos at APIMart plus those waiting in line before it fill every slot."""
+        guild_id = job.requester.guild_id
+        limit = await self.max_rendering(guild_id)
+        if guild_id is None or limit is None:
+            return None
+        row = await self._db.fetch_one(
+            f"SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
+            f" AND (state IN ('{JobState.QUEUED}', '{JobState.PROCESSING}')"
+            " OR (id < ? AND cancelled_at IS NULL))",
+            (guild_id, job.id),
+        )
+        busy = int(row[0]) if row is not None else 0
+        return limit if busy >= limit else None
+
+    async def call_held_now(self, guild_id: int | None, hold_key: str, *, now: float) -> int:
+        """A slot freed up: the server's jobs waiting for one are due for their submit now."""
+        if guild_id is None:
+            return 0
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND state = ?"
+                " AND error_key = ? AND next_poll_at > ?",
+                (now, guild_id, JobState.RECORDED.value, hold_key, now),
+            )
+            return cursor.rowcount
+
+    async def recent_render_times(
+        self, resolution: str, duration: int | None, *, limit: int
+    ) -> list[float]:
+        """Seconds from accepted to finished of the latest completed renders of this resolution
+        and duration, newest first (index `jobs_render_times`)."""
+        # `= ?` rather than `IS ?`: PostgreSQL's IS NOT DISTINCT FROM cannot use the index.
+        length = "duration IS NULL" if duration is None else "duration = ?"
+        rows = await self._db.fetch_all(
+            "SELECT finished_at - submitted_at FROM jobs"
+            f" WHERE state = 'completed' AND resolution = ? AND {length}"
+            " AND submitted_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            (resolution, *(() if duration is None else (duration,)), limit),
+        )
+        return [float(row[0]) for row in rows if row[0] is not None]
 
     async def recent_for_user(self, guild_id: int | None, user_id: int, limit: int) -> list[Job]:
         """A member's latest jobs in a server, newest first."""

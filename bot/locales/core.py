@@ -49,8 +49,18 @@ EN: dict[str, str] = {
     ),
     # Submitting
     "queued": (
-        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; "
+        "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it in this channel when it's ready."
+    ),
+    "queued_waiting_for_slot": (
+        "Your video is saved as job #{job_id}. This server allows {limit} videos at a time, "
+        "so it starts as soon as one of them is done; I'll post it in this channel when it's "
+        "ready."
+    ),
+    "queued_waiting_for_slot_one": (
+        "Your video is saved as job #{job_id}. This server allows 1 video at a time, so it "
+        "starts as soon as the one rendering is done; I'll post it in this channel when it's "
+        "ready."
     ),
     "service_misconfigured": (
         "The video service is not set up correctly, so nothing was made and nothing was "
@@ -165,7 +175,15 @@ ZH: dict[str, str] = {
         "我无法在此频道发布视频：我需要 {missing} 权限。请让管理员授予权限，或在其他频道使用我。"
     ),
     # Submitting
-    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发到这个频道。",
+    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发到这个频道。",
+    "queued_waiting_for_slot": (
+        "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
+        "有视频完成后它就会开始，完成后我会发到这个频道。"
+    ),
+    "queued_waiting_for_slot_one": (
+        "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
+        "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
+    ),
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人管理者，请稍后再试。"
     ),

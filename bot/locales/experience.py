@@ -4,12 +4,23 @@ EN: dict[str, str] = {
     "status_header": "🎬 {mention} asked for a video: {prompt}",
     "status_line_waiting": "⏳ Job #{job_id} is waiting for the video service to accept it.",
     "status_line_queued": (
-        "⏳ Job #{job_id} is queued (number {position} in this server); "
-        "usually ready in 3-5 minutes."
+        "🎞️ Job #{job_id} is rendering: {bar} {progress}% · usually ready in {typical}."
     ),
+    "status_line_held": (
+        "⏳ Job #{job_id} is waiting, number {position} in line in this server: {reason}"
+    ),
+    "status_hold_slow_down": "APIMart asked us to slow down; sending in {wait}.",
+    "status_hold_busy": "the video service is busy; trying again in {wait}.",
+    "status_hold_slot": "waiting for a free slot: this server allows {limit} videos at a time.",
+    "status_hold_slot_one": "waiting for a free slot: this server allows 1 video at a time.",
+    "typical_wait_default": "3-5 minutes",
+    "typical_wait_minutes": "about {minutes} min",
+    "typical_wait_seconds": "about {seconds} s",
     "status_line_processing": "🎞️ Job #{job_id} is rendering: {bar} {progress}% · {eta}",
     "status_eta_minutes": "about {minutes} min left",
     "status_eta_soon": "almost done",
+    "status_eta_seconds": "about {seconds} s left",
+    "status_eta_unknown": "time left not known yet",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_failed": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
@@ -85,10 +96,20 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "status_header": "🎬 {mention} 请求了一个视频：{prompt}",
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
-    "status_line_queued": "⏳ 任务 #{job_id} 已排队（本服务器第 {position} 位），通常 3-5 分钟完成。",
+    "status_line_queued": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · 通常 {typical}完成。",
+    "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
+    "status_hold_slow_down": "APIMart 要求我们放慢请求速度，{wait}后发送。",
+    "status_hold_busy": "视频服务繁忙，{wait}后重试。",
+    "status_hold_slot": "等待空位：本服务器同时只允许生成 {limit} 个视频。",
+    "status_hold_slot_one": "等待空位：本服务器同时只允许生成 1 个视频。",
+    "typical_wait_default": "3-5 分钟",
+    "typical_wait_minutes": "{minutes} 分钟左右",
+    "typical_wait_seconds": "{seconds} 秒左右",
     "status_line_processing": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · {eta}",
     "status_eta_minutes": "大约还需 {minutes} 分钟",
     "status_eta_soon": "即将完成",
+    "status_eta_seconds": "大约还需 {seconds} 秒",
+    "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",

@@ -145,6 +145,10 @@ EN: dict[str, str] = {
         "{moderator} set the limits: {limit} videos per member per {period} (next reset "
         "{reset_at}), at most {max_active} at a time, {cooldown} seconds between videos."
     ),
+    "change_limits_with_slots": "{limits} {slots}",
+    "mod_slots": "This server renders at most {limit} videos at a time; the others wait in line.",
+    "mod_slots_one": "This server renders 1 video at a time; the others wait in line.",
+    "mod_slots_none": "This server sets no limit on videos rendering at once.",
     "change_role_limit": "{moderator} set the limit of {role} to {videos} videos per period.",
     "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
     "change_member_limit": (
@@ -309,6 +313,10 @@ ZH: dict[str, str] = {
         "{moderator} 设置了额度：每位成员每{period} {limit} 个视频（下次重置 {reset_at}），"
         "同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
     ),
+    "change_limits_with_slots": "{limits}{slots}",
+    "mod_slots": "本服务器同时最多生成 {limit} 个视频，其余的排队等待。",
+    "mod_slots_one": "本服务器同时只生成 1 个视频，其余的排队等待。",
+    "mod_slots_none": "本服务器不限制同时生成的视频数量。",
     "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos} 个视频。",
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
     "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频（原因：{reason}）。",
@@ -425,6 +433,10 @@ ZH_COMMANDS: dict[str, str] = {
     "reset_weekday": "重置星期",
     "The weekday a weekly period starts on": "按周计算时周期开始的星期",
     "max_active": "同时上限",
+    "server_at_once": "服务器同时上限",
+    "Videos of this server rendering at once; the rest wait in line (0: no limit)": (
+        "本服务器同时生成的视频数；其余的排队等待（0 表示不限制）"
+    ),
     "Unfinished videos a member may have at once": "每位成员同时可以有多少个未完成的视频",
     "cooldown": "冷却",
     "Seconds a member must wait between videos": "两个视频之间需要等待的秒数",

@@ -33,6 +33,7 @@ class Policy:
     default_limit: int = 5
     max_active: int = 2
     cooldown_seconds: int = 0
+    max_rendering: int | None = None  # the server's videos rendering at once; None = no limit
     monthly_budget: float | None = None  # credits per calendar month (UTC); None = no budget
     modlog_channel_id: int | None = None
     moderator_role_id: int | None = None

@@ -23,6 +23,15 @@ from bot.text import CODE_CHARS, LINE_PROMPT_CHARS, REASON_CHARS, code, preview,
 LISTED_OVERRIDES = 10
 
 
+def slots_text(policy: Policy) -> Message:
+    """The server's rule on its videos rendering at once, in words."""
+    if policy.max_rendering is None:
+        return msg("mod_slots_none")
+    if policy.max_rendering == 1:
+        return msg("mod_slots_one")
+    return msg("mod_slots", limit=policy.max_rendering)
+
+
 def credits_text(value: float | None) -> str:
     """Credits as people write them: 4, 2.5, or '-' when unknown."""
     return "-" if value is None else f"{value:g}"
@@ -120,6 +129,7 @@ def policy_lines(
             max_active=policy.max_active,
             cooldown=policy.cooldown_seconds,
         ),
+        slots_text(policy),
         msg(
             "mod_show_roles",
             items=", ".join(f"<@&{role}>: {videos}" for role, videos in role_limits) or none,

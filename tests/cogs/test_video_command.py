@@ -242,7 +242,9 @@ async def test_a_job_whose_command_died_before_announcing_is_announced_before_it
         await world.bot.jobs.record(requester, VideoRequest(prompt="an orphaned fox"))
         clock.advance(61)  # past the grace a command has to send its own job
         world.bot.poller.wake()
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is queued" in m["content"])
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is rendering: ▱▱▱▱▱▱▱▱▱▱ 0%" in m["content"]
+        )
         clock.advance(60)  # the render
         world.bot.poller.wake()
         result = await wait_for_result(world)

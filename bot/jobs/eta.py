@@ -1,0 +1,155 @@
+"""How long a render has left, from the progress actually seen; pure, so anything may reuse it.
+
+APIMart announces an `estimated_time` (often a fixed, pessimistic 600 s) and reports progress
+as it goes. The estimate is only a prior: as soon as progress moves, its recent rate says more,
+and the prior fades out over the first `PRIOR_FADE` percent. Near the end a number would be
+wrong more often than right, so it becomes "almost done".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Readings kept per job (each the first time a progress value was seen), oldest first.
+KEPT_READINGS = 6
+# The rate is measured over the readings of the last this many seconds (at least two of them):
+# long enough to smooth out progress that moves in steps, short enough to follow a change.
+RATE_WINDOW = 90.0
+# Below this much progress the announced estimate still carries weight (fading linearly).
+PRIOR_FADE = 20
+# From here on, or with less than `ALMOST_SECONDS` predicted, the member reads "almost done".
+ALMOST_PROGRESS = 90
+ALMOST_SECONDS = 20.0
+# Longer than this is said in minutes, shorter in (rounded) seconds.
+MINUTES_FROM = 90.0
+SECONDS_STEP = 10
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Progress `progress` (percent) was first seen at `at` (Unix seconds)."""
+
+    at: float
+    progress: int
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What APIMart said up front: when it accepted the job, and how long it would take."""
+
+    started_at: float
+    estimated_time: float | None
+
+
+class EtaKind(enum.StrEnum):
+    """What can honestly be said about the time left."""
+
+    SECONDS = "seconds"  # `Estimate.seconds` holds it
+    ALMOST_DONE = "almost_done"
+    UNKNOWN = "unknown"  # no progress yet and no (or a used-up) estimate
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The time left, and what it rests on ('prior', 'progress' or 'both')."""
+
+    kind: EtaKind
+    seconds: float | None = None
+    basis: str = "progress"
+
+
+ALMOST_DONE = Estimate(EtaKind.ALMOST_DONE)
+UNKNOWN = Estimate(EtaKind.UNKNOWN, basis="nothing")
+
+
+def add_reading(readings: Sequence[Reading], progress: int, at: float) -> tuple[Reading, ...]:
+    """`readings` after a poll saw `progress` at `at`: a new value is kept, a repeat is not
+    (its first sighting is when it was reached), and a value that went back replaces the rest."""
+    kept = tuple(readings)
+    if progress <= 0:
+        return kept
+    if kept and kept[-1].progress == progress:
+        return kept
+    if kept and progress < kept[-1].progress:
+        # Progress went backwards (a restarted render): earlier readings say nothing any more.
+        return (Reading(at, progress),)
+    return (*kept, Reading(at, progress))[-KEPT_READINGS:]
+
+
+def _prior_remaining(prior: Prior, now: float) -> float | None:
+    if prior.estimated_time is None or prior.estimated_time <= 0:
+        return None
+    return prior.started_at + prior.estimated_time - now
+
+
+def _anchor(readings: Sequence[Reading], prior: Prior) -> Reading:
+    """The reading the recent rate is measured from: the oldest within `RATE_WINDOW` of the
+    newest, else the one before the newest, else APIMart's acceptance at 0 %."""
+    newest = readings[-1]
+    for reading in readings[:-1]:
+        if newest.at - reading.at <= RATE_WINDOW:
+            return reading
+    if len(readings) >= 2:
+        return readings[-2]
+    return Reading(prior.started_at, 0)
+
+
+def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> float | None:
+    """The time left at the recent rate of progress, or None if it has not moved."""
+    newest = readings[-1]
+    anchor = _anchor(readings, prior)
+    moved = newest.progress - anchor.progress
+    if moved <= 0 or newest.at <= anchor.at:
+        return None
+    left = 100 - newest.progress
+    # Count down from the newest reading: between polls nothing new is known.
+    countdown = left * (newest.at - anchor.at) / moved - (now - newest.at)
+    if countdown >= ALMOST_SECONDS:
+        return countdown
+    # The countdown ran out with the render still short of the end: it stalled or slowed.
+    # Measure the rate up to now instead, so a render stuck at 60 % is never "almost done".
+    return left * (now - anchor.at) / moved
+
+
+def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
+    """The time left at `now`, given the progress readings so far (oldest first)."""
+    prior_left = _prior_remaining(prior, now)
+    usable_prior = prior_left if prior_left is not None and prior_left >= ALMOST_SECONDS else None
+    if not readings:
+        if usable_prior is None:
+            # Nothing moved yet and the announced time is gone: a number would be a guess.
+            return UNKNOWN
+        return Estimate(EtaKind.SECONDS, usable_prior, basis="prior")
+    newest = readings[-1]
+    if newest.progress >= ALMOST_PROGRESS:
+        return ALMOST_DONE
+    measured = _measured_remaining(readings, prior, now)
+    if measured is None:
+        return Estimate(EtaKind.SECONDS, usable_prior, basis="prior") if usable_prior else UNKNOWN
+    left, basis = measured, "progress"
+    weight = min(1.0, newest.progress / PRIOR_FADE)
+    if weight < 1.0 and usable_prior is not None:
+        # Early progress is a thin basis: lean on the announced estimate until it firms up.
+        left, basis = weight * measured + (1 - weight) * usable_prior, "both"
+    if left < ALMOST_SECONDS:
+        return ALMOST_DONE
+    return Estimate(EtaKind.SECONDS, left, basis=basis)
+
+
+def rounded(seconds: float) -> tuple[str, int]:
+    """How a time left is said: ('minutes', n) from `MINUTES_FROM` up, else ('seconds', n)."""
+    if seconds >= MINUTES_FROM:
+        return "minutes", round(seconds / 60)
+    return "seconds", max(SECONDS_STEP, SECONDS_STEP * round(seconds / SECONDS_STEP))
+
+
+def shown_seconds(estimate: Estimate) -> float | None:
+    """The time left a member reads, in seconds ("almost done" reads as 0; unknown as None)."""
+    if estimate.kind is EtaKind.ALMOST_DONE:
+        return 0.0
+    if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
+        return None
+    unit, value = rounded(estimate.seconds)
+    return float(value * 60 if unit == "minutes" else value)

@@ -1,0 +1,201 @@
+"""Honest waits, as the member reads them on the fake Discord: the time left follows the
+progress actually seen, a place in line appears only where the bot holds a job back, and
+"usually ready in" comes from the renders this bot has measured."""
+
+import time
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.jobs.service import JobService
+from bot.jobs.store import JobStore, Stage
+from bot.status_messages import StatusMessages
+from tests.cogs.test_moderation import command, mod, server, video
+from tests.conftest import FakeClock
+from tests.fakes.apimart import TaskPlan
+from tests.harness import running_bot
+from tests.jobs.test_service_and_poller import make_client
+from tests.jobstates import claimed, finished, submitted
+
+QUICK = VideoRequest(prompt="a fox in snow", duration=4, resolution="720p")
+BIG = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
+
+
+async def announced(store, clock, fake, client, status, *, locale="en-US", request=QUICK):
+    """A job APIMart accepted just now, with its status message posted."""
+    requester = Requester(
+        user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id, locale=locale
+    )
+    job = await store.create(requester, request, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    return await store.get(job.id)
+
+
+async def poll_sees(store, status, clock, job, progress, *, estimated_time=600):
+    """One status check the way the engine makes it: claim, record the progress, show it."""
+    claim = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(
+        task_id=claim.task_id,
+        status=TaskStatus.PROCESSING,
+        progress=progress,
+        estimated_time=estimated_time,
+    )
+    updated = await store.record_progress(claim, info, next_poll_at=clock(), now=clock())
+    await status.update(updated)
+    return updated
+
+
+def shown(fake, job):
+    return fake.get_message(job.status_message_id)["content"]
+
+
+async def test_a_fast_render_shows_the_time_its_progress_says_not_apimarts_600_s(
+    store, clock, fake, client
+):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    for progress in (10, 20, 30, 40, 50):  # 10 % every 8 s: 50 % left is 40 s
+        clock.advance(8)
+        job = await poll_sees(store, status, clock, job, progress)
+    content = shown(fake, job)
+    assert "50% · about 40 s left" in content
+    assert "min left" not in content, "not APIMart's 600 s counted down"
+
+
+async def test_before_progress_moves_apimarts_estimate_is_the_guess(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    clock.advance(60)
+    await poll_sees(store, status, clock, job, 0)
+    assert "0% · about 9 min left" in shown(fake, job)
+
+
+async def test_near_the_end_it_says_almost_done_in_both_languages(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    english = await announced(store, clock, fake, client, status)
+    chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
+    for progress in (30, 60, 92):
+        clock.advance(20)
+        english = await poll_sees(store, status, clock, english, progress)
+        chinese = await poll_sees(store, status, clock, chinese, progress)
+        if progress == 60:
+            assert "60% · about 30 s left" in shown(fake, english)
+            assert "60% · 大约还需 30 秒" in shown(fake, chinese)
+    assert "92% · almost done" in shown(fake, english)
+    assert "92% · 即将完成" in shown(fake, chinese)
+
+
+async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    for progress in (20, 40, 60):
+        clock.advance(10)
+        job = await poll_sees(store, status, clock, job, progress)
+    assert "about 20 s left" in shown(fake, job)
+    clock.advance(170)  # no progress for almost three minutes
+    await poll_sees(store, status, clock, job, 60)
+    content = shown(fake, job)
+    assert "almost done" not in content
+    assert "60% · about 3 min left" in content, "the stall slows the measured rate"
+
+
+async def completed_render(store, clock, request, seconds):
+    requester = Requester(user_id=1, channel_id=2, guild_id=3)
+    job = await store.create(requester, request, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    clock.advance(seconds)
+    await finished(store, job, JobState.COMPLETED, now=clock())
+
+
+async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
+    store, clock, fake, client
+):
+    status = StatusMessages(client, store, clock=clock)
+    await completed_render(store, clock, QUICK, 40)
+    await completed_render(store, clock, QUICK, 52)
+    first = await announced(store, clock, fake, client, status)
+    assert "usually ready in 3-5 minutes" in shown(fake, first), "two renders are too few"
+    await completed_render(store, clock, QUICK, 50)
+    quick = await announced(store, clock, fake, client, status)
+    assert "usually ready in about 50 s" in shown(fake, quick)
+    chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
+    assert "通常 50 秒左右完成" in shown(fake, chinese)
+    big = await announced(store, clock, fake, client, status, request=BIG)
+    assert "usually ready in 3-5 minutes" in shown(fake, big), "nothing measured for 4k x 10 s"
+    for seconds in (170, 190, 400):
+        await completed_render(store, clock, BIG, seconds)
+    measured_big = await announced(store, clock, fake, client, status, request=BIG)
+    assert "usually ready in about 3 min" in shown(fake, measured_big)
+
+
+async def test_the_private_queued_note_says_the_measured_wait_too(db, api, session, clock):
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    for seconds in (100, 110, 130):
+        await completed_render(store, clock, QUICK, seconds)
+    requester = Requester(user_id=42, channel_id=7, guild_id=1)
+    report = await service.create_and_submit(requester, QUICK)
+    assert "It usually takes about 2 min;" in report.member_message.render("en-US")
+    assert "通常需要 2 分钟左右" in report.member_message.render("zh-CN")
+    other = await service.create_and_submit(requester, BIG)
+    assert "It usually takes 3-5 minutes;" in other.member_message.render("en-US")
+
+
+async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_for(tmp_path):
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        fake = world.discord
+        world.api.fail_next("submit", status=429, retry_after_header="20")
+        await world.video(prompt="the first fox")
+        first = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is waiting, number" in m["content"]
+        )
+        assert (
+            "number 1 in line in this server: APIMart asked us to slow down;"
+            " sending in about 20 s" in first["content"]
+        )
+        await world.video(prompt="the second fox")  # sent during APIMart's pause: held too
+        second = await fake.wait_for_message(
+            predicate=lambda m: "Job #2 is waiting, number" in m["content"]
+        )
+        assert "number 2 in line in this server" in second["content"]
+        assert world.api.task_ids == [], "APIMart made nothing; the second was never sent"
+        assert [submit["prompt"] for submit in world.api.submits] == ["the first fox"]
+
+
+async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake, api = s.world.discord, s.world.api
+        answer = await mod(s, "limits set", server_at_once=1)
+        assert "This server renders 1 video at a time; the others wait in line." in answer
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        told = await video(s.world, user=s.carol, prompt="the second fox")
+        assert "This server allows 1 video at a time, so it starts as soon as" in told
+        held = await fake.wait_for_message(
+            predicate=lambda m: "Job #2 is waiting, number" in m["content"]
+        )
+        assert (
+            "Job #2 is waiting, number 1 in line in this server: waiting for a free slot:"
+            " this server allows 1 video at a time." in held["content"]
+        )
+        assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
+        report = await command(s.world, "videos status", user=s.carol, job=2)
+        assert "Job #2" in report and "Reason" not in report, "waiting in line is no failure"
+        [first] = [m for m in fake.messages() if "Job #1 is" in m["content"]]
+        assert "in line" not in first["content"], "a job APIMart has shows no place in line"
+        api.task(api.task_ids[0]).complete()
+        # The freed slot goes to the job in line, without waiting for its next look.
+        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]
+
+
+async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_path):
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        world.api.fail_next("submit", status=503)
+        await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
+        # The member's own language, punctuation and all.
+        line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，60 秒左右后重试。"  # noqa: RUF001
+        held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
+        assert held["content"].endswith(line)
