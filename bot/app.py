@@ -43,6 +43,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.references",
     "cogs.moderation",
     "cogs.results",
+    "cogs.deleted_results",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 

@@ -47,6 +47,8 @@ def status_line(job: Job, *, position: int | None, now: float) -> str:
         )
     if job.state is JobState.QUEUED:
         return t("status_line_queued", locale, job_id=job.id, position=position or 1)
+    if job.result_deleted:
+        return t("status_line_completed_deleted", locale, job_id=job.id)
     if job.state.is_final:
         return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
     return t("status_line_waiting", locale, job_id=job.id)

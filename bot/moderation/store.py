@@ -352,7 +352,9 @@ class ModerationStore:
             change = msg(key, moderator=actor.mention, member=f"<@{user_id}>")
             return await self._audit(conn, actor, change)
 
-    async def reserve_option(self, actor: Actor, option: str, label: str, role_id: int) -> Message:
+    async def reserve_option(
+        self, actor: Actor, option: str, label: Message, role_id: int
+    ) -> Message:
         """Let `role_id` use `option`; once an option has roles, only they may use it."""
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -369,7 +371,7 @@ class ModerationStore:
             return await self._audit(conn, actor, change)
 
     async def unreserve_option(
-        self, actor: Actor, option: str, label: str, role_id: int | None
+        self, actor: Actor, option: str, label: Message, role_id: int | None
     ) -> Message | None:
         """Take one role (or, with None, every role) off an option; None if nothing changed."""
         role_filter = "" if role_id is None else " AND role_id = ?"
