@@ -89,10 +89,10 @@ def status_details(job: Job, locale: str, now: float) -> str:
         )
     if job.result_deleted:
         return t("status_details_result_deleted", locale)
-    if job.delivery_message_id is not None and job.requester.guild_id is not None:
-        # A jump link to the post: it lasts as long as the post, so no expiry is given.
-        return t("status_details_posted", locale, url=result_link(job, now))
     link = result_link(job, now)
+    if link is not None and job.delivery_message_id is not None:
+        # A jump link to the post: it lasts as long as the post, so no expiry is given.
+        return t("status_details_posted", locale, url=link)
     if link is not None:
         return t(
             "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)

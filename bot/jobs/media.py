@@ -135,9 +135,10 @@ def skipped_note(skipped: Sequence[SkippedLink]) -> Message:
 
 
 def _shown_link(url: str) -> str:
-    """The host and path, never the query (it may carry a signature)."""
+    """The host, port and path, never the query (it may carry a signature) nor a password."""
     parsed = yarl.URL(url)
-    return f"{parsed.host or ''}{parsed.path}"
+    port = f":{parsed.explicit_port}" if parsed.explicit_port is not None else ""
+    return f"{parsed.host or ''}{port}{parsed.path}"
 
 
 def _filename(url: yarl.URL) -> str:

@@ -60,10 +60,10 @@ EN: dict[str, str] = {
     ),
     # Image links that were not used, told before anything is sent
     "links_skipped": (
-        "I can't use {count} you gave, so I'm leaving them out (nothing is spent on them): "
-        "{links}. I'll go on with the rest."
+        "I can't use {count} you gave, so I'll go on without: {links}. "
+        "Nothing is spent on what I leave out."
     ),
-    "link_skipped_item": "{link} ({reason})",
+    "link_skipped_item": "`{link}` ({reason})",
     "link_reason_not_image": "not an image",
     "link_reason_unreachable": "could not be reached",
     "link_reason_blocked": "a private or local address, which I never fetch",
@@ -222,8 +222,8 @@ ZH: dict[str, str] = {
     ),
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发到这个频道。",
-    "links_skipped": "你给的链接中有 {count}我无法使用，已略过（不会为它们产生任何费用）：{links}。我会用其余内容继续。",
-    "link_skipped_item": "{link}（{reason}）",
+    "links_skipped": "你给的链接中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
+    "link_skipped_item": "`{link}`（{reason}）",
     "link_reason_not_image": "不是图片",
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",

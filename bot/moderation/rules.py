@@ -22,7 +22,7 @@ RESERVABLE_OPTIONS: tuple[str, ...] = (
 def option_text(option: str) -> str:
     """An option in a command's choice names: '4K', '10s'."""
     kind, _, value = option.partition(":")
-    return f"{value}s" if kind == "duration" else value.upper()
+    return f"{value}s" if kind == "duration" else value.replace("k", "K")
 
 
 def option_label(option: str) -> Message:
@@ -30,7 +30,7 @@ def option_label(option: str) -> Message:
     kind, _, value = option.partition(":")
     if kind == "duration":
         return msg("seconds_value", seconds=int(value))
-    return msg("option_value", value=value.upper())
+    return msg("option_value", value=value.replace("k", "K"))
 
 
 def option_labels(options: list[str]) -> Listed:
