@@ -26,6 +26,7 @@ from bot.text import (
     Quoted,
     fit,
     quote,
+    resolution_label,
 )
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def result_embed(job: Job) -> discord.Embed:
             name=t("field_duration", locale),
             value=t("seconds_value", locale, seconds=request.duration),
         )
-    embed.add_field(name=t("field_resolution", locale), value=request.resolution)
+    embed.add_field(name=t("field_resolution", locale), value=resolution_label(request.resolution))
     embed.add_field(name=t("field_aspect_ratio", locale), value=request.aspect_ratio)
     embed.add_field(name=t("field_references", locale), value=references_summary(job))
     if ok and job.submitted_at is not None and job.finished_at is not None:

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, msg, plural
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
@@ -253,11 +253,11 @@ class ModerationCog(
         change = msg(
             "change_limits",
             moderator=actor.mention,
-            limit=updated.default_limit,
+            limit=plural("count_videos", updated.default_limit),
             period=msg(f"mod_period_{updated.period.value}"),
             reset_at=stamp(quota_window(updated, self.bot.clock()).end),
             max_active=updated.max_active,
-            cooldown=updated.cooldown_seconds,
+            cooldown=plural("count_seconds", updated.cooldown_seconds),
         )
         await self._changed(interaction, await store.update_policy(actor, change, **values), change)
 

@@ -171,6 +171,7 @@ EN: dict[str, str] = {
     "count_videos": "{count} video|{count} videos",
     "count_images": "{count} image|{count} images",
     "count_links": "{count} link|{count} links",
+    "count_seconds": "{count} second|{count} seconds",
     "expiry_soon": "soon",
     "help_text": (
         "**{/video}** makes a 4-10 second video from your prompt (usually ready in 3-5 minutes).\n"
@@ -298,6 +299,7 @@ ZH: dict[str, str] = {
     "count_videos": "{count} 个视频",
     "count_images": "{count} 张图片",
     "count_links": "{count} 个链接",
+    "count_seconds": "{count} 秒",
     "expiry_soon": "不久后",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频（通常 3-5 分钟完成）。\n"

@@ -77,7 +77,7 @@ EN: dict[str, str] = {
     "mod_show_limits": (
         "**Limits:** {limit} per member per {period}, starting again at {hour}:00 UTC; "
         "this period ends {reset} ({reset_at}). At most {max_active} at a time per member, "
-        "{cooldown} seconds between videos."
+        "{cooldown} between videos."
     ),
     "mod_show_roles": "**Role limits:** {items}",
     "mod_show_members": "**Member limits:**",
@@ -157,16 +157,16 @@ EN: dict[str, str] = {
     ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
-        "{moderator} set the limits: {limit} videos per member per {period} (next reset "
-        "{reset_at}), at most {max_active} at a time, {cooldown} seconds between videos."
+        "{moderator} set the limits: {limit} per member per {period} (next reset "
+        "{reset_at}), at most {max_active} at a time, {cooldown} between videos."
     ),
-    "change_role_limit": "{moderator} set the limit of {role} to {videos} videos per period.",
+    "change_role_limit": "{moderator} set the limit of {role} to {videos} per period.",
     "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
     "change_member_limit": (
-        "{moderator} set the limit of {member} to {videos} videos per period (reason: {reason})."
+        "{moderator} set the limit of {member} to {videos} per period (reason: {reason})."
     ),
     "change_member_limit_until": (
-        "{moderator} set the limit of {member} to {videos} videos per period until {until} "
+        "{moderator} set the limit of {member} to {videos} per period until {until} "
         "(reason: {reason})."
     ),
     "change_member_blocked": "{moderator} blocked {member} (reason: {reason}).",
@@ -272,7 +272,7 @@ ZH: dict[str, str] = {
     "mod_none": "无",
     "mod_show_limits": (
         "**额度：**每位成员每{period} {limit}，在 UTC {hour}:00 重置；本周期于 {reset}（{reset_at}）结束。"
-        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "mod_show_roles": "**身份组额度：**{items}",
     "mod_show_members": "**成员额度：**",
@@ -334,14 +334,14 @@ ZH: dict[str, str] = {
     ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
-        "{moderator} 设置了额度：每位成员每{period} {limit} 个视频（下次重置 {reset_at}），"
-        "同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+        "{moderator} 设置了额度：每位成员每{period} {limit}（下次重置 {reset_at}），"
+        "同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
-    "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos} 个视频。",
+    "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos}。",
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
-    "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频（原因：{reason}）。",
+    "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos}（原因：{reason}）。",
     "change_member_limit_until": (
-        "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频，直到 {until}（原因：{reason}）。"
+        "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"
     ),
     "change_member_blocked": "{moderator} 封禁了 {member}（原因：{reason}）。",
     "change_member_blocked_until": "{moderator} 封禁了 {member}，直到 {until}（原因：{reason}）。",

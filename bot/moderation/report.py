@@ -123,7 +123,7 @@ def policy_lines(
             reset=stamp(now_window.end, "R"),
             reset_at=stamp(now_window.end),
             max_active=policy.max_active,
-            cooldown=policy.cooldown_seconds,
+            cooldown=plural("count_seconds", policy.cooldown_seconds),
         ),
         msg(
             "mod_show_roles",

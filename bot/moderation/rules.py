@@ -10,7 +10,7 @@ from bot.jobs.models import Requester
 from bot.moderation.models import MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
-from bot.text import REASON_CHARS, quote
+from bot.text import REASON_CHARS, quote, resolution_label
 
 # Options a moderator can reserve for roles, as stored: 'resolution:4k', 'duration:10'.
 RESERVABLE_OPTIONS: tuple[str, ...] = (
@@ -22,7 +22,7 @@ RESERVABLE_OPTIONS: tuple[str, ...] = (
 def option_text(option: str) -> str:
     """An option in a command's choice names: '4K', '10s'."""
     kind, _, value = option.partition(":")
-    return f"{value}s" if kind == "duration" else value.replace("k", "K")
+    return f"{value}s" if kind == "duration" else resolution_label(value)
 
 
 def option_label(option: str) -> Message:
@@ -30,7 +30,7 @@ def option_label(option: str) -> Message:
     kind, _, value = option.partition(":")
     if kind == "duration":
         return msg("seconds_value", seconds=int(value))
-    return msg("option_value", value=value.replace("k", "K"))
+    return msg("option_value", value=resolution_label(value))
 
 
 def option_labels(options: list[str]) -> Listed:

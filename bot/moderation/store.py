@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
     POLICY_COLUMNS,
@@ -80,23 +80,28 @@ class AuditRow:
 
 
 def _encode(message: Message) -> dict[str, Any]:
-    """A sentence as JSON-ready data; nested sentences (a period name) keep their keys."""
-    return {
-        name: {"$key": value.key, "values": _encode(value)} if isinstance(value, Message) else value
-        for name, value in message.values.items()
-    }
+    """A sentence as JSON-ready data; nested sentences (a period name) and counts keep keys."""
+    return {name: _encode_value(value) for name, value in message.values.items()}
+
+
+def _encode_value(value: object) -> object:
+    if isinstance(value, Message):
+        return {"$key": value.key, "values": _encode(value)}
+    if isinstance(value, Plural):
+        return {"$plural": value.key, "count": value.count}
+    return value
+
+
+def _decode_value(value: object) -> object:
+    if isinstance(value, dict) and "$key" in value:
+        return _decode(value["$key"], value["values"])
+    if isinstance(value, dict) and "$plural" in value:
+        return plural(value["$plural"], int(value["count"]))
+    return value
 
 
 def _decode(key: str, values: dict[str, Any]) -> Message:
-    return msg(
-        key,
-        **{
-            name: _decode(value["$key"], value["values"])
-            if isinstance(value, dict) and "$key" in value
-            else value
-            for name, value in values.items()
-        },
-    )
+    return msg(key, **{name: _decode_value(value) for name, value in values.items()})
 
 
 class ModerationStore:
@@ -291,7 +296,10 @@ class ModerationStore:
                 (actor.guild_id, role_id, videos),
             )
             change = msg(
-                "change_role_limit", moderator=actor.mention, role=f"<@&{role_id}>", videos=videos
+                "change_role_limit",
+                moderator=actor.mention,
+                role=f"<@&{role_id}>",
+                videos=plural("count_videos", videos),
             )
             return await self._audit(conn, actor, change)
 
@@ -333,7 +341,7 @@ class ModerationStore:
             values: dict[str, object] = {
                 "moderator": actor.mention,
                 "member": f"<@{user_id}>",
-                "videos": videos,
+                "videos": plural("count_videos", videos),
                 "reason": quote(reason, REASON_CHARS),
             }
             if expires_at is not None:

@@ -175,6 +175,8 @@ async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path)
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="a long 4k shot", resolution="4k")
         result = await wait_for_result(world)
+        fields = {f["name"]: f["value"] for f in result["embeds"][0]["fields"]}
+        assert fields["Resolution"] == "4K"
         assert result["attachments"] == []
         task = world.api.last_task
         assert task.video_url in result["content"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.i18n import msg
+from bot.i18n import msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
@@ -324,11 +324,11 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
         msg(
             "change_limits",
             moderator="<@99>",
-            limit=3,
+            limit=plural("count_videos", 3),
             period=msg("mod_period_week"),
             reset_at="<t:1:F>",
             max_active=2,
-            cooldown=0,
+            cooldown=plural("count_seconds", 1),
         ),
         period="week",
     )
@@ -341,6 +341,9 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
     ]
     assert rows[0].moderator_id == 99
     assert "每周 3 个视频" in rows[1].change.render("zh-CN")
+    # Counts kept in the audit trail still read naturally: "1 second", not "1 seconds".
+    assert "3 videos per member per week" in rows[1].change.render("en-US")
+    assert "1 second between videos" in rows[1].change.render("en-US")
 
 
 async def test_a_command_seen_twice_makes_one_job_and_its_echo_is_not_told_it_used_all(
