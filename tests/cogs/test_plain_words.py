@@ -277,3 +277,19 @@ async def test_the_status_message_stops_pointing_at_a_deleted_result(tmp_path):
         assert "in the reply below" not in status["content"]
         text = await answer_to(world, "videos status", job=1)
         assert "The video was posted, then deleted." in text
+
+
+async def test_one_video_in_progress_is_said_in_the_singular(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        await mod(s, "limits set", max_active=1)
+        assert "queued" in await video(s.world, prompt="a slow render")
+        text = await video(s.world, prompt="one more")
+        assert "You already have 1 video in progress, and 1 at a time is the most" in text
+
+
+async def test_a_chinese_result_gives_a_short_render_time_in_seconds(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        await answer_to(world, "video", locale="zh-CN", prompt="一只猫")
+        text = visible_text(await result_for(world, 1))
+        assert re.search(r"渲染用时: \d{1,2} 秒", text), text
+        assert " 分 " not in text
