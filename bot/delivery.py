@@ -145,9 +145,11 @@ def failure_text(job: Job, mention: str) -> list[str]:
         cause = failure_cause(job.error_message)
         if cause is FailureCause.OTHER:
             reason = said or t(job.error_key or "task_no_video", locale).rstrip(".。")
+            # Our own reasons (a lost task, no video) are nothing the prompt could change.
+            hint = "result_failed_hint" if said is not None else "failure_try_again"
             return [
                 t("failure_other", locale, mention=mention, job_id=job.id, reason=reason),
-                t("result_failed_hint", locale),
+                t(hint, locale),
             ]
         lines = [t(f"failure_{cause.value}", locale, mention=mention, job_id=job.id)]
     if said is not None:

@@ -142,6 +142,7 @@ EN: dict[str, str] = {
         "made. It was not counted against you; please try again later."
     ),
     "failure_service_said": "The video service said: {reason}.",
+    "failure_try_again": "Please try again; if it keeps happening, tell a moderator.",
     "failure_other": (
         "{mention} the video service could not make job #{job_id}: {reason}. It was not "
         "counted against you."
@@ -275,6 +276,7 @@ ZH: dict[str, str] = {
         "{mention} 视频服务在其一端取消了任务 #{job_id}，因此没有生成视频。这次不计入你的额度；请稍后再试。"
     ),
     "failure_service_said": "视频服务的原话：{reason}。",
+    "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_timed_out": (
         "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，所以我不再等待，也不会发布它。"

@@ -293,3 +293,13 @@ async def test_a_chinese_result_gives_a_short_render_time_in_seconds(tmp_path):
         text = visible_text(await result_for(world, 1))
         assert re.search(r"渲染用时: \d{1,2} 秒", text), text
         assert " 分 " not in text
+
+
+async def test_a_job_the_service_lost_is_not_blamed_on_the_prompt(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        s.world.api.fail_next("poll", status=404)
+        await video(s.world)
+        text = visible_text(await result_for(s.world, 1))
+        assert "lost track of this job" in text and "It was not counted against you" in text
+        assert "rephras" not in text and "Please try again" in text
+        assert "**5 videos** left today (out of 5)" in await quota(s.world)
