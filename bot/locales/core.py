@@ -17,7 +17,7 @@ EN: dict[str, str] = {
     ),
     "mode_needs_images": (
         "The {opt_mode} “{mode}” uses images, but none were attached. "
-        "Attach an image, or leave {opt_mode} out for a video from text alone."
+        "Attach an image, or leave out the {opt_mode} option for a video from text alone."
     ),
     "frame_needs_one_image": (
         "First-frame mode uses exactly 1 image, but I found {count}. "
