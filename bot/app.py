@@ -50,6 +50,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.moderation",
     "cogs.results",
     "cogs.confirm",
+    "cogs.deleted_results",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 

@@ -13,7 +13,8 @@ from typing import IO, Any, cast
 import aiohttp
 import discord
 
-from bot.i18n import t
+from bot.i18n import elapsed, plural, t
+from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
@@ -25,6 +26,7 @@ from bot.text import (
     Quoted,
     fit,
     quote,
+    resolution_label,
 )
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ def references_summary(job: Job) -> str:
             if request.generation_type == "frame"
             else "references_images_reference"
         )
-        parts.append(t(key, locale, count=len(request.image_urls)))
+        parts.append(plural(key, len(request.image_urls)).render(locale))
     if request.video_urls:
         parts.append(t("references_video", locale))
     return " + ".join(parts) or t("references_none", locale)
@@ -87,14 +89,13 @@ def result_embed(job: Job) -> discord.Embed:
             name=t("field_duration", locale),
             value=t("seconds_value", locale, seconds=request.duration),
         )
-    embed.add_field(name=t("field_resolution", locale), value=request.resolution)
+    embed.add_field(name=t("field_resolution", locale), value=resolution_label(request.resolution))
     embed.add_field(name=t("field_aspect_ratio", locale), value=request.aspect_ratio)
     embed.add_field(name=t("field_references", locale), value=references_summary(job))
     if ok and job.submitted_at is not None and job.finished_at is not None:
-        minutes, seconds = divmod(round(job.finished_at - job.submitted_at), 60)
         embed.add_field(
             name=t("field_render_time", locale),
-            value=t("render_time_value", locale, minutes=minutes, seconds=f"{seconds:02d}"),
+            value=elapsed(job.finished_at - job.submitted_at).render(locale),
         )
     if job.credits_cost is not None:
         embed.add_field(name=t("field_credits", locale), value=f"{job.credits_cost:g}")
@@ -133,18 +134,27 @@ def failure_text(job: Job, mention: str) -> list[str]:
             reason=Quoted(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
+    if job.state is JobState.TIMED_OUT:
+        # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
+        return [t("failure_timed_out", locale, mention=mention, job_id=job.id)]
     # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
-    reason: Quoted | str = (
-        Quoted(job.error_message.rstrip(".。"))
-        if job.error_message
-        else t(job.error_key or "task_no_video", locale).rstrip(".。")
-    )
-    # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
-    hint = "result_timed_out_counts" if job.state is JobState.TIMED_OUT else "result_failed_hint"
-    return [
-        t("result_failed", locale, mention=mention, reason=reason),
-        t(hint, locale),
-    ]
+    said = Quoted(job.error_message.rstrip(".。")) if job.error_message else None
+    if job.state is JobState.CANCELLED:
+        lines = [t("failure_service_cancelled", locale, mention=mention, job_id=job.id)]
+    else:
+        cause = failure_cause(job.error_message)
+        if cause is FailureCause.OTHER:
+            reason = said or t(job.error_key or "task_no_video", locale).rstrip(".。")
+            # Our own reasons (a lost task, no video) are nothing the prompt could change.
+            hint = "result_failed_hint" if said is not None else "failure_try_again"
+            return [
+                t("failure_other", locale, mention=mention, job_id=job.id, reason=reason),
+                t(hint, locale),
+            ]
+        lines = [t(f"failure_{cause.value}", locale, mention=mention, job_id=job.id)]
+    if said is not None:
+        lines.append(t("failure_service_said", locale, reason=said))
+    return lines
 
 
 def cancel_notice(job: Job, mention: str) -> str:

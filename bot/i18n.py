@@ -1,15 +1,29 @@
-"""Messages in the member's language: English and Simplified Chinese, English by default."""
+"""Messages in the member's language: English and Simplified Chinese, English by default.
+
+Only Simplified Chinese clients (`zh-CN`) read Chinese. Traditional Chinese clients (`zh-TW`)
+read English, like every other language: a Simplified text is not what they chose, and there is
+no Traditional catalog (yet).
+
+Catalog sentences may name commands and options as `{/videos status}` or `{opt_duration}`:
+these blanks are filled from the same table Discord shows the commands with
+(`bot.locales.commands`), so a Chinese sentence names `/我的视频 状态` and `时长` exactly as the
+member's client does, and the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.locales import AREAS
+from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS
 
 Language = Literal["en", "zh"]
 DEFAULT_LANGUAGE: Language = "en"
+# English plural forms are written "one|other" in the catalog; Chinese has one form.
+PLURAL_SEPARATOR = "|"
+_LIST_SEPARATOR: Mapping[Language, str] = {"en": ", ", "zh": "、"}
 
 
 def _merge(attribute: str) -> dict[str, str]:
@@ -27,21 +41,47 @@ CATALOGS: Mapping[Language, Mapping[str, str]] = {"en": _merge("EN"), "zh": _mer
 
 
 def language_for(locale: str | None) -> Language:
-    """The catalog for a Discord locale such as 'zh-CN'; anything else reads English."""
-    if locale and locale.lower().startswith("zh"):
+    """The catalog for a Discord locale: Chinese for 'zh-CN' only; anything else reads English."""
+    if locale and locale.lower() in ("zh-cn", "zh"):
         return "zh"
     return DEFAULT_LANGUAGE
 
 
+def _name(english: str, language: Language) -> str:
+    return ZH_COMMANDS.get(english, english) if language == "zh" else english
+
+
+def command_name(locale: str | None, path: str) -> str:
+    """A command as the member's client shows it: '/videos status' or '/我的视频 状态'."""
+    language = language_for(locale)
+    return "/" + " ".join(_name(part, language) for part in path.split())
+
+
+def option_name(locale: str | None, option: str) -> str:
+    """An option's name as the member's client shows it: 'duration' or '时长'."""
+    return _name(option, language_for(locale))
+
+
+def _names(language: Language) -> dict[str, str]:
+    locale = "zh-CN" if language == "zh" else "en-US"
+    names = {f"/{path}": command_name(locale, path) for path in COMMAND_PATHS}
+    names.update({f"opt_{option}": option_name(locale, option) for option in OPTION_NAMES})
+    return names
+
+
+_NAMES: Mapping[Language, Mapping[str, str]] = {"en": _names("en"), "zh": _names("zh")}
+
+
 def t(key: str, locale: str | None, /, **values: object) -> str:
-    """Render one catalog sentence; nested `Message` values render in the same language."""
-    catalog = CATALOGS[language_for(locale)]
+    """Render one catalog sentence; nested `Message`, `Plural` and `Listed` values follow it."""
+    language = language_for(locale)
+    catalog = CATALOGS[language]
     template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
     rendered = {
-        name: value.render(locale) if isinstance(value, Message) else value
+        name: value.render(locale) if isinstance(value, Message | Plural | Listed) else value
         for name, value in values.items()
     }
-    return template.format(**rendered)
+    return template.format(**_NAMES[language], **rendered)
 
 
 @dataclass(frozen=True)
@@ -56,6 +96,45 @@ class Message:
         return t(self.key, locale, **self.values)
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A counted phrase, '1 video' / '2 videos' / '2 个视频', chosen by the count."""
+
+    key: str
+    count: int
+
+    def render(self, locale: str | None) -> str:
+        """English picks 'one' for exactly 1, else 'other'; Chinese has a single form."""
+        forms = t(self.key, locale, count=self.count).split(PLURAL_SEPARATOR)
+        return forms[0] if self.count == 1 or len(forms) == 1 else forms[1]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Several phrases as one list: 'a, b' in English, 'a、b' in Chinese."""
+
+    items: Sequence[Message]
+
+    def render(self, locale: str | None) -> str:
+        """The items in the reader's language, joined the way that language does."""
+        separator = _LIST_SEPARATOR[language_for(locale)]
+        return separator.join(item.render(locale) for item in self.items)
+
+
 def msg(key: str, /, **values: object) -> Message:
     """Shorthand for a `Message`."""
     return Message(key, values)
+
+
+def plural(key: str, count: int) -> Plural:
+    """Shorthand for a `Plural`: `plural("count_videos", 3)` reads '3 videos' / '3 个视频'."""
+    return Plural(key, count)
+
+
+def elapsed(seconds: float) -> Message:
+    """A short span of time as people say it: '9 s', '2 min 05 s' / '9 秒', '2 分 05 秒'."""
+    total = max(0, round(seconds))
+    if total < 60:
+        return msg("seconds_value", seconds=total)
+    minutes, rest = divmod(total, 60)
+    return msg("render_time_value", minutes=minutes, seconds=f"{rest:02d}")

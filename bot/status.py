@@ -92,6 +92,8 @@ def status_line(
             progress=job.progress,
             typical=typical or usually_ready(None),
         )
+    if job.result_deleted:
+        return t("status_line_completed_deleted", locale, job_id=job.id)
     if job.state.is_final:
         return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:

@@ -112,3 +112,8 @@ class Quoted:
 
     def __str__(self) -> str:
         return quote(self.text, self.limit)
+
+
+def resolution_label(resolution: str) -> str:
+    """A resolution as members read it everywhere: '720p', '1080p', '4K' (APIMart says '4k')."""
+    return resolution.replace("k", "K")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import Message, msg
+from bot.i18n import Listed, Message, msg
 from bot.jobs.models import (
     AlreadyRecorded,
     Job,
@@ -60,16 +60,21 @@ def role_ids(user: discord.abc.User) -> tuple[int, ...]:
 def missing_permissions(
     permissions: discord.Permissions, *, in_thread: bool, replying: bool = False
 ) -> list[str]:
-    """What the bot lacks to post a result (and to reply to a message), by permission name."""
+    """What the bot lacks to post a result (and to reply to a message), as catalog keys."""
     send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
     needed = {
-        "Send Messages": send,
-        "Embed Links": permissions.embed_links,
-        "Attach Files": permissions.attach_files,
+        "permission_send_messages_in_threads" if in_thread else "permission_send_messages": send,
+        "permission_embed_links": permissions.embed_links,
+        "permission_attach_files": permissions.attach_files,
     }
     if replying:
-        needed["Read Message History"] = permissions.read_message_history
-    return [name for name, granted in needed.items() if not granted]
+        needed["permission_read_message_history"] = permissions.read_message_history
+    return [key for key, granted in needed.items() if not granted]
+
+
+def permission_names(keys: list[str]) -> Listed:
+    """Permissions by the names the reader's Discord client shows them."""
+    return Listed([msg(key) for key in keys])
 
 
 async def answer_privately(
@@ -105,7 +110,7 @@ class Origin(ABC):
 
     @abstractmethod
     def missing_permissions(self) -> list[str]:
-        """Permissions the bot lacks here, by name."""
+        """Permissions the bot lacks here, as catalog keys."""
 
     @abstractmethod
     async def acknowledge(self) -> None:
@@ -253,14 +258,20 @@ class MessageOrigin(Origin):
     async def acknowledge(self) -> None:
         """Nothing to acknowledge without an interaction."""
 
-    async def tell(self, message: Message) -> None:
-        """A reply that pings the member and nobody else, whatever it quotes."""
+    async def tell(self, message: Message, *, delete_after: float | None = None) -> None:
+        """A reply that pings the member and nobody else, whatever it quotes.
+
+        `delete_after`: a note only for them (a help hint) removes itself after that long.
+        """
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
         try:
             text = fit(message.render(self.locale), MESSAGE_CONTENT)
-            await self.message.reply(text, allowed_mentions=mentions)
+            if delete_after is None:
+                await self.message.reply(text, allowed_mentions=mentions)
+            else:
+                await self.message.reply(text, allowed_mentions=mentions, delete_after=delete_after)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
@@ -369,7 +380,7 @@ async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) ->
     with bound_to(bot, origin):
         missing = origin.missing_permissions()
         if missing:
-            await origin.tell(msg("missing_channel_permissions", missing=", ".join(missing)))
+            await origin.tell(msg("missing_channel_permissions", missing=permission_names(missing)))
             return
         if bot.closing:
             await origin.tell(msg("bot_restarting"))

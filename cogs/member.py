@@ -42,7 +42,7 @@ def state_name(job: Job, locale: str) -> str:
 
 def result_link(job: Job, now: float) -> str | None:
     """Where the finished video can be watched, if anywhere."""
-    if job.state is not JobState.COMPLETED or job.cancelled:
+    if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
     if job.delivery_message_id is not None and job.requester.guild_id is not None:
         return (
@@ -90,7 +90,12 @@ def status_details(job: Job, locale: str, now: float) -> str:
     if job.state in (JobState.RECORDED, JobState.SUBMITTING):
         # Not sent yet: what it waits for is on its status message; nothing has failed.
         return ""
+    if job.result_deleted:
+        return t("status_details_result_deleted", locale)
     link = result_link(job, now)
+    if link is not None and job.delivery_message_id is not None:
+        # A jump link to the post: it lasts as long as the post, so no expiry is given.
+        return t("status_details_posted", locale, url=link)
     if link is not None:
         return t(
             "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
@@ -33,13 +33,13 @@ from bot.moderation.report import (
     usage_lines,
     words_lines,
 )
-from bot.moderation.rules import RESERVABLE_OPTIONS, option_label
+from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal
 from cogs._private import requester_of, show_privately
-from cogs._queue import answer_privately
+from cogs._queue import answer_privately, permission_names
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -65,13 +65,25 @@ WEEKDAY_CHOICES = [
 ]
 OPTION_CHOICES = [
     Choice(
-        name=f"Resolution {option_label(option)}"
+        name=f"Resolution {option_text(option)}"
         if option.startswith("resolution")
-        else f"Duration {option_label(option)}",
+        else f"Duration {option_text(option)}",
         value=option,
     )
     for option in RESERVABLE_OPTIONS
 ]
+
+
+def modlog_missing_permissions(channel: Channel) -> list[str]:
+    """What the bot lacks to post the mod-log's plain text there, as catalog keys."""
+    permissions = channel.permissions_for(channel.guild.me)
+    send_key, may_send = (
+        ("permission_send_messages_in_threads", permissions.send_messages_in_threads)
+        if isinstance(channel, discord.Thread)
+        else ("permission_send_messages", permissions.send_messages)
+    )
+    needed = {"permission_view_channel": permissions.view_channel, send_key: may_send}
+    return [key for key, granted in needed.items() if not granted]
 
 
 class NotModerator(Refusal):
@@ -255,11 +267,11 @@ class ModerationCog(
         change = msg(
             "change_limits",
             moderator=actor.mention,
-            limit=updated.default_limit,
+            limit=plural("count_videos", updated.default_limit),
             period=msg(f"mod_period_{updated.period.value}"),
             reset_at=stamp(quota_window(updated, self.bot.clock()).end),
             max_active=updated.max_active,
-            cooldown=updated.cooldown_seconds,
+            cooldown=plural("count_seconds", updated.cooldown_seconds),
         )
         if server_at_once is not None:
             change = msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
@@ -600,8 +612,17 @@ class ModerationCog(
     @app_commands.command(name="modlog", description="Where changes and alerts are posted")
     @app_commands.describe(channel="The mod-log channel (leave out to turn it off)")
     async def modlog(self, interaction: Interaction, channel: Channel | None = None) -> None:
-        """Set or clear the mod-log channel."""
+        """Set or clear the mod-log channel; refuse one the bot could not post in."""
         actor = self._actor(interaction)
+        missing = modlog_missing_permissions(channel) if channel is not None else []
+        if channel is not None and missing:
+            refusal = msg(
+                "mod_modlog_cannot_post",
+                channel=channel.mention,
+                missing=permission_names(missing),
+            )
+            await answer_privately(interaction, refusal)
+            return
         if channel is not None:
             change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)
         else:

@@ -1,6 +1,13 @@
-"""Videos from pictures already in the conversation: the "Make a video" menu and replies.
+"""Videos from messages: the "Make a video" menu, replies that mention the bot, and mentions.
 
-Both end in the same shared path as /video (`cogs._queue.queue_video`).
+All end in the same shared path as /video (`cogs._queue.queue_video`).
+
+A plain mention (not a reply) that starts with the bot's mention is a text-to-video request
+from the rest of the message, with the message's own attachments and image links as
+references. One with no real prompt (`is_bare_prompt`: fewer than 3 letters or digits, or only
+a greeting such as "hello") gets a short help reply instead, addressed to the member only and
+deleted after `HELP_LIFETIME` seconds so it does not clutter the channel. A mention further
+into a message ("thanks @Bot") is chatter, not a request, and is left alone.
 """
 
 from __future__ import annotations
@@ -16,8 +23,8 @@ from discord.ext import commands
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import msg, t
-from bot.jobs.flags import parse_flags
-from bot.jobs.media import MessageMedia, collect, split_attachments
+from bot.jobs.flags import is_bare_prompt, parse_flags
+from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note, split_attachments
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
@@ -32,6 +39,7 @@ from cogs._errors import FunnelledModal, log_failure
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
+    Origin,
     answer_privately,
     media_from_attachment,
     queue_video,
@@ -46,6 +54,8 @@ log = logging.getLogger(__name__)
 MENU_NAME = "Make a video"
 # An open form holds the message's media in memory; forget it after this long.
 MODAL_TIMEOUT = 900.0
+# The help reply to a bare mention is for one member: it leaves the channel after a minute.
+HELP_LIFETIME = 60.0
 
 
 def embed_image_urls(message: discord.Message) -> tuple[str, ...]:
@@ -76,6 +86,12 @@ def message_ref(message: discord.Message) -> MessageRef:
 def mention_pattern(user_id: int) -> re.Pattern[str]:
     """`<@id>` and the older `<@!id>` form."""
     return re.compile(rf"<@!?{user_id}>")
+
+
+async def tell_skipped(origin: Origin, collected: CollectedMedia) -> None:
+    """Before anything is recorded or sent: which links are left out, and why."""
+    if collected.skipped:
+        await origin.tell(skipped_note(collected.skipped))
 
 
 class VideoModal(FunnelledModal):
@@ -154,6 +170,7 @@ class VideoModal(FunnelledModal):
                 return
             await interaction.response.defer(ephemeral=True, thinking=True)
         collected = await collect([self.media], self.bot.link_prober)
+        await tell_skipped(origin, collected)
         duration = self._picked(self.duration)
         options = VideoOptions(
             prompt=self.prompt.value,
@@ -205,23 +222,46 @@ class ReferencesCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A reply that mentions the bot asks for a video from the replied-to message."""
+        """A reply that mentions the bot asks for a video from the replied-to message; a
+        message that starts with the mention asks for one from its own text."""
         me = self.bot.user
-        if (
-            me is None
-            or message.author.bot
-            or message.guild is None
-            or message.reference is None
-            or message.reference.type is not discord.MessageReferenceType.reply
-            or not mention_pattern(me.id).search(message.content)
-        ):
+        if me is None or message.author.bot or message.guild is None:
+            return
+        mention = mention_pattern(me.id)
+        reference = message.reference
+        if reference is not None and reference.type is discord.MessageReferenceType.reply:
+            if not mention.search(message.content):
+                return
+            handling = self._from_reply(message, me.id)
+        elif mention.match(message.content.lstrip()):
+            handling = self._from_mention(message, me)
+        else:
             return
         try:
-            await self._from_reply(message, me.id)
+            await handling
         except Exception as error:
             guild_id = message.guild.id
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
+
+    async def _from_mention(self, message: discord.Message, me: discord.ClientUser) -> None:
+        origin = MessageOrigin(message)
+        try:
+            options = parse_flags(mention_pattern(me.id).sub(" ", message.content))
+        except JobRefused as error:
+            await origin.tell(error.user_message)
+            return
+        if is_bare_prompt(options.prompt):
+            await origin.tell(msg("mention_help", bot=me.name), delete_after=HELP_LIFETIME)
+            return
+        media = message_media(message)
+        if media.link_urls() and await refused_before_fetching(self.bot, origin):
+            return
+        collected = await collect([media], self.bot.link_prober)
+        origin = MessageOrigin(message, sources=(message_ref(message),))
+        await tell_skipped(origin, collected)
+        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        await queue_video(self.bot, origin, options)
 
     async def _from_reply(self, message: discord.Message, my_id: int) -> None:
         origin = MessageOrigin(message)
@@ -250,6 +290,7 @@ class ReferencesCog(commands.Cog):
             return
         collected = await collect(medias, self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
+        await tell_skipped(origin, collected)
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 

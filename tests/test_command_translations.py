@@ -26,19 +26,19 @@ async def test_synced_commands_are_localized_for_chinese_clients(tmp_path):
     for command in commands:
         for kind, part in localizable_parts(command):
             names = part.get("name_localizations") or {}
-            for locale in ("zh-CN", "zh-TW"):
-                if locale not in names:
-                    missing.append(f"{kind} {part['name']!r} name in {locale}")
-                elif kind != "choice":
-                    assert VALID_NAME.match(names[locale]), names[locale]
-                    assert names[locale] == names[locale].lower()
+            if "zh-CN" not in names:
+                missing.append(f"{kind} {part['name']!r} name in zh-CN")
+            elif kind != "choice":
+                assert VALID_NAME.match(names["zh-CN"]), names["zh-CN"]
+                assert names["zh-CN"] == names["zh-CN"].lower()
             descriptions = part.get("description_localizations") or {}
-            if part.get("description") and not {"zh-CN", "zh-TW"} <= set(descriptions):
+            if part.get("description") and "zh-CN" not in descriptions:
                 missing.append(f"{kind} {part['name']!r} description")
     assert missing == []
 
 
 async def test_other_locales_keep_english(tmp_path):
+    """Traditional Chinese (zh-TW) included: it reads English, like the messages (README)."""
     async with running_bot(tmp_path) as world:
         [video] = [c for c in world.discord.commands() if c["name"] == "video"]
-    assert set(video["name_localizations"]) == {"zh-CN", "zh-TW"}
+    assert set(video["name_localizations"]) == {"zh-CN"}

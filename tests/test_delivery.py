@@ -104,8 +104,9 @@ async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, clien
     await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
     await Delivery(client, session, store, clock=clock)(await claimed(store, job.id, Stage.DELIVER))
     [message] = results(fake)
-    assert "did not finish it in time" in message["content"]
-    assert "may still finish it, so it counts toward your allowance" in message["content"]
+    assert "took longer than this bot waits" in message["content"]
+    assert "may still finish and bill it, so it counts toward your allowance" in message["content"]
+    assert "rephras" not in message["content"]
 
 
 async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_video(

@@ -4,11 +4,19 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOGS, language_for, msg, t
+from bot.i18n import CATALOGS, command_name, elapsed, language_for, msg, plural, t
+
+
+def automatic(name: str) -> bool:
+    """Command and option names (`{/video}`, `{opt_duration}`), filled in by `t` itself."""
+    return name.startswith(("/", "opt_"))
 
 
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The blanks a caller must fill."""
+    return {
+        name for _, name, _, _ in string.Formatter().parse(template) if name and not automatic(name)
+    }
 
 
 def test_every_key_exists_in_every_language():
@@ -22,11 +30,20 @@ def test_translations_use_the_same_placeholders(key):
     assert placeholders(CATALOGS["zh"][key]) == placeholders(CATALOGS["en"][key])
 
 
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+@pytest.mark.parametrize("key", sorted(CATALOGS["en"]))
+def test_every_named_command_and_option_exists(language, key):
+    """A sentence naming a command the table does not know would fail when rendered."""
+    blanks = dict.fromkeys(placeholders(CATALOGS[language][key]), "x")
+    t(key, "zh-CN" if language == "zh" else "en-US", **blanks)
+
+
 @pytest.mark.parametrize(
     ("locale", "language"),
     [
         ("zh-CN", "zh"),
-        ("zh-TW", "zh"),
+        # Traditional Chinese clients read English: no Traditional catalog (README, Languages).
+        ("zh-TW", "en"),
         ("en-US", "en"),
         ("en-GB", "en"),
         ("fr", "en"),
@@ -43,3 +60,26 @@ def test_nested_messages_render_in_the_same_language():
     assert "4, 6, 8 or 10 seconds" in t(
         "rejected_by_service", "en-US", reason=msg("refusal_invalid_duration")
     )
+
+
+def test_chinese_sentences_name_commands_and_options_as_the_chinese_client_shows_them():
+    assert command_name("zh-CN", "videos status") == "/我的视频 状态"
+    assert command_name("zh-TW", "videos status") == "/videos status"
+    text = t("help_text", "zh-CN")
+    assert "/视频" in text and "`时长`" in text and "`分辨率`" in text and "`模式`" in text
+    assert "/video" not in text and "duration" not in text and "resolution" not in text
+
+
+def test_counts_read_naturally_in_both_languages():
+    assert plural("count_videos", 1).render("en-US") == "1 video"
+    assert plural("count_videos", 2).render("en-US") == "2 videos"
+    assert plural("count_videos", 0).render("en-US") == "0 videos"
+    assert plural("count_videos", 1).render("zh-CN") == "1 个视频"
+    assert plural("count_videos", 2).render("zh-CN") == "2 个视频"
+
+
+def test_short_spans_are_said_in_seconds_longer_ones_in_minutes():
+    assert elapsed(9).render("zh-CN") == "9 秒"
+    assert elapsed(9).render("en-US") == "9 s"
+    assert elapsed(125).render("zh-CN") == "2 分 05 秒"
+    assert elapsed(125).render("en-US") == "2m 05s"

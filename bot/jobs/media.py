@@ -5,7 +5,8 @@ reference video, anything else is offered as an image, so validation can name a 
 Links, from embeds or typed in the text, are only candidates: a link counts as an image when a
 GET of it through the guarded fetcher (`bot.media.fetcher`: public addresses only, at most 3
 http(s) redirects, a byte and a time cap) answers with an `image/*` content type. Other links
-(web pages, say) are left out, not refused.
+(web pages, say) are left out, not refused, but never silently: each one left out is returned
+with its reason, so the member is told before anything is sent.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import yarl
 
+from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import MediaInput
-from bot.media.fetcher import HTTP_SCHEMES, FetchError, GuardedFetcher
+from bot.media.fetcher import HTTP_SCHEMES, FetchError, GuardedFetcher, PrivateAddress
+from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,24 @@ _LINK = re.compile(r"https?://[^\s<>\"'|]+", re.IGNORECASE)
 # Prose and markdown punctuation that often follows a pasted link.
 _TRAILING = ".,;:!?)]}*_~`"
 
-Probe = Callable[[str], Awaitable[MediaInput | None]]
+
+class SkipReason(Enum):
+    """Why a link was not used, in the words the member reads (`link_reason_*`)."""
+
+    NOT_IMAGE = "not_image"
+    UNREACHABLE = "unreachable"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class SkippedLink:
+    """A link the member gave that is not used as a reference, and why."""
+
+    url: str
+    reason: SkipReason
+
+
+Probe = Callable[[str], Awaitable[MediaInput | SkippedLink]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,7 @@ class CollectedMedia:
 
     images: tuple[MediaInput, ...] = ()
     videos: tuple[MediaInput, ...] = ()
+    skipped: tuple[SkippedLink, ...] = ()
 
 
 def is_http_url(url: str) -> bool:
@@ -85,6 +107,7 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     """Every message's attachments, image embeds and image links, message by message."""
     images: list[MediaInput] = []
     videos: list[MediaInput] = []
+    skipped: list[SkippedLink] = []
     seen: set[str] = set()
     for message in messages:
         attached = split_attachments(message.attachments)
@@ -93,8 +116,29 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         links = [url for url in message.link_urls() if url not in seen]
         seen.update(links)
         found = await asyncio.gather(*(probe(url) for url in links))
-        images += [item for item in found if item is not None]
-    return CollectedMedia(tuple(images), tuple(videos))
+        images += [item for item in found if isinstance(item, MediaInput)]
+        skipped += [item for item in found if isinstance(item, SkippedLink)]
+    return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
+
+
+def skipped_note(skipped: Sequence[SkippedLink]) -> Message:
+    """What the member reads about the links left out: each one, and why."""
+    items = [
+        msg(
+            "link_skipped_item",
+            link=code(_shown_link(item.url), CODE_CHARS),
+            reason=msg(f"link_reason_{item.reason.value}"),
+        )
+        for item in skipped
+    ]
+    return msg("links_skipped", count=plural("count_links", len(skipped)), links=Listed(items))
+
+
+def _shown_link(url: str) -> str:
+    """The host, port and path, never the query (it may carry a signature) nor a password."""
+    parsed = yarl.URL(url)
+    port = f":{parsed.explicit_port}" if parsed.explicit_port is not None else ""
+    return f"{parsed.host or ''}{port}{parsed.path}"
 
 
 def _filename(url: yarl.URL) -> str:
@@ -107,18 +151,21 @@ class LinkProber:
     def __init__(self, fetcher: GuardedFetcher) -> None:
         self._fetcher = fetcher
 
-    async def __call__(self, url: str) -> MediaInput | None:
-        """The link as an image reference, or None if it is not a readable image."""
+    async def __call__(self, url: str) -> MediaInput | SkippedLink:
+        """The link as an image reference, or why it is not one."""
         if not is_http_url(url):
-            return None
+            return SkippedLink(url, SkipReason.BLOCKED)
         try:
             fetched = await self._fetcher.fetch(url)
         except FetchError as error:
             # The host only: a link's query may carry a signature.
             log.info("Link on %s left out: %s", yarl.URL(url).host, error)
-            return None
-        if fetched.status != 200 or not fetched.content_type.startswith("image/"):
-            return None
+            blocked = isinstance(error, PrivateAddress)
+            return SkippedLink(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
+        if fetched.status != 200:
+            return SkippedLink(url, SkipReason.UNREACHABLE)
+        if not fetched.content_type.startswith("image/"):
+            return SkippedLink(url, SkipReason.NOT_IMAGE)
         final = yarl.URL(fetched.url)
         return MediaInput(
             url=fetched.url,

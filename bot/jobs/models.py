@@ -158,6 +158,16 @@ class Job:
         return self.cancelled_at is not None
 
     @property
+    def result_deleted(self) -> bool:
+        """Its video was posted, then someone deleted the post."""
+        return (
+            self.state is JobState.COMPLETED
+            and self.delivered_at is not None
+            and self.delivery_message_id is None
+            and not self.cancelled
+        )
+
+    @property
     def counts(self) -> bool:
         """Whether it counts against the member's allowance."""
         return self.state not in REFUNDED_STATES

@@ -691,6 +691,24 @@ class JobStore:
             (now, message_id),
         )
 
+    async def forget_deleted_result(
+        self, guild_id: int, channel_id: int, message_id: int
+    ) -> Job | None:
+        """A posted result was deleted: forget its message id; the job it was, if any.
+
+        Filtered by server first, so the lookup reads one server's jobs (`jobs_by_user` index),
+        not the whole table, for every message deleted anywhere.
+        """
+        row = await self._db.fetch_one(
+            "SELECT id FROM jobs WHERE guild_id = ? AND channel_id = ? AND delivery_message_id = ?",
+            (guild_id, channel_id, message_id),
+        )
+        if row is None:
+            return None
+        job_id = int(row[0])
+        await self._update(job_id, "UPDATE jobs SET delivery_message_id = NULL WHERE id = ?", ())
+        return await self.get(job_id)
+
     async def retry_delivery_at(self, job: Job, when: float) -> bool:
         """Delivery failed for now (one attempt more); try again at `when`."""
         return await self._fenced(

@@ -99,7 +99,7 @@ def check_media(
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:
-            raise JobRefused(msg("mode_needs_images", mode=mode))
+            raise JobRefused(msg("mode_needs_images", mode=msg(f"option_{mode}")))
         return None
     if mode == "frame" and image_count != 1:
         raise JobRefused(msg("frame_needs_one_image", count=image_count))

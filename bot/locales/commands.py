@@ -57,3 +57,36 @@ ZH_COMMANDS: dict[str, str] = {
 for _area in (moderation, references, cost):
     for _english, _chinese in _area.ZH_COMMANDS.items():
         ZH_COMMANDS.setdefault(_english, _chinese)
+
+# Commands and options that sentences name as `{/videos status}` or `{opt_duration}`
+# (`bot.i18n` fills them in from the names above, so sentences and the client agree).
+COMMAND_PATHS: tuple[str, ...] = (
+    "video",
+    "videos",
+    "videos history",
+    "videos status",
+    "videos cancel",
+    "videos quota",
+    "videos help",
+    "videomod",
+    "videomod limits show",
+    "videomod limits set",
+    "videomod words add",
+    "videomod words list",
+    "videomod jobs",
+    "videomod usage",
+    "videomod cancel",
+    "videomod resume",
+    "videomod modlog",
+    "videomod audit",
+)
+OPTION_NAMES: tuple[str, ...] = (
+    "prompt",
+    "duration",
+    "resolution",
+    "aspect_ratio",
+    "image",
+    "mode",
+    "video",
+    "job",
+)

@@ -16,8 +16,8 @@ EN: dict[str, str] = {
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
     "mode_needs_images": (
-        "The {mode} mode uses images, but none were attached. "
-        "Attach an image, or leave the mode out for a video from text alone."
+        "The {opt_mode} “{mode}” uses images, but none were attached. "
+        "Attach an image, or leave out the {opt_mode} option for a video from text alone."
     ),
     "frame_needs_one_image": (
         "First-frame mode uses exactly 1 image, but I found {count}. "
@@ -38,11 +38,17 @@ EN: dict[str, str] = {
     ),
     "duration_with_video": (
         "A reference video sets the length of the result, so a duration can't be used with it. "
-        "Remove the duration option, or remove the video."
+        "Remove the {opt_duration} option, or remove the video."
     ),
     "bad_duration": "`{value}` is not a valid duration. Choose 4, 6, 8 or 10 seconds.",
-    "bad_resolution": "`{value}` is not a valid resolution. Choose 720p, 1080p or 4k.",
+    "bad_resolution": "`{value}` is not a valid resolution. Choose 720p, 1080p or 4K.",
     "bad_aspect_ratio": "`{value}` is not a valid aspect ratio. Choose 16:9 or 9:16.",
+    "permission_send_messages": "Send Messages",
+    "permission_send_messages_in_threads": "Send Messages in Threads",
+    "permission_embed_links": "Embed Links",
+    "permission_attach_files": "Attach Files",
+    "permission_read_message_history": "Read Message History",
+    "permission_view_channel": "View Channel",
     "missing_channel_permissions": (
         "I can't post videos in this channel: I need {missing}. "
         "Ask a moderator to grant them, or use me in another channel."
@@ -62,6 +68,15 @@ EN: dict[str, str] = {
         "starts as soon as the one rendering is done; I'll post it in this channel when it's "
         "ready."
     ),
+    # Image links that were not used, told before anything is sent
+    "links_skipped": (
+        "I can't use {count} you gave, so I'll go on without: {links}. "
+        "Nothing is spent on what I leave out."
+    ),
+    "link_skipped_item": "`{link}` ({reason})",
+    "link_reason_not_image": "not an image",
+    "link_reason_unreachable": "could not be reached",
+    "link_reason_blocked": "a private or local address, which I never fetch",
     "service_misconfigured": (
         "The video service is not set up correctly, so nothing was made and nothing was "
         "counted. The bot's operator has been alerted; please try again later."
@@ -88,7 +103,7 @@ EN: dict[str, str] = {
         "Nothing was counted; please change the request and try again."
     ),
     "refusal_invalid_duration": "the duration must be 4, 6, 8 or 10 seconds",
-    "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4k",
+    "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4K",
     "refusal_unsupported_image_count": "it needs 0, 1 or 3 images (exactly 1 in first-frame mode)",
     "refusal_unsupported_video_count": "it accepts at most 1 reference video",
     "unexpected_error": (
@@ -117,6 +132,36 @@ EN: dict[str, str] = {
         "Try rephrasing the prompt or using different images; if it keeps failing, tell a "
         "moderator."
     ),
+    # Why a render failed, in plain words, and whether it counted (APIMart bills a failed task 0)
+    "failure_moderation": (
+        "{mention} the video service's content check refused job #{job_id}, so no video was "
+        "made. It was not counted against you. Please rephrase the prompt (or use other "
+        "images) and try again."
+    ),
+    "failure_upstream_busy": (
+        "{mention} the video service was overloaded or out of capacity and could not make job "
+        "#{job_id}. It was not counted against you; nothing is wrong with your request, so "
+        "please try again later."
+    ),
+    "failure_upstream_timeout": (
+        "{mention} the video service ran out of time on job #{job_id} and gave up. It was not "
+        "counted against you; please try again later."
+    ),
+    "failure_service_cancelled": (
+        "{mention} the video service cancelled job #{job_id} on its side, so no video was "
+        "made. It was not counted against you; please try again later."
+    ),
+    "failure_service_said": "The video service said: {reason}.",
+    "failure_try_again": "Please try again; if it keeps happening, tell a moderator.",
+    "failure_other": (
+        "{mention} the video service could not make job #{job_id}: {reason}. It was not "
+        "counted against you."
+    ),
+    "failure_timed_out": (
+        "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting and "
+        "won't post it. The video service may still finish and bill it, so it counts toward "
+        "your allowance. Please try again later."
+    ),
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
     "result_dm_note": "(I couldn't post in <#{channel_id}>, so I'm sending this here.)",
@@ -131,14 +176,19 @@ EN: dict[str, str] = {
     "job_footer": "Job #{job_id}",
     "references_none": "none",
     "references_images_frame": "{count} image (first frame)",
-    "references_images_reference": "{count} image(s) (reference)",
+    "references_images_reference": "{count} image (reference)|{count} images (reference)",
     "references_video": "1 video",
+    # Counted phrases: "one|other" in English (see bot.i18n.Plural); one form in Chinese
+    "count_videos": "{count} video|{count} videos",
+    "count_images": "{count} image|{count} images",
+    "count_links": "{count} link|{count} links",
+    "count_seconds": "{count} second|{count} seconds",
     "expiry_soon": "soon",
     "help_text": (
-        "**/video** makes a 4-10 second video from your prompt (usually ready in 3-5 minutes).\n"
-        "- `duration` 4, 6, 8 or 10 s; `resolution` 720p, 1080p or 4K; "
-        "`aspect_ratio` 16:9 or 9:16.\n"
-        "- Attach 1 image (first frame, or reference with `mode`), 3 images to fuse, "
+        "**{/video}** makes a 4-10 second video from your prompt (usually ready in 3-5 minutes).\n"
+        "- `{opt_duration}` 4, 6, 8 or 10 s; `{opt_resolution}` 720p, 1080p or 4K; "
+        "`{opt_aspect_ratio}` 16:9 or 9:16.\n"
+        "- Attach 1 image (first frame, or reference with `{opt_mode}`), 3 images to fuse, "
         "or 1 reference video for motion (no duration then).\n"
         "- Describe scene, subject, action, camera, style and sound for the best results."
     ),
@@ -154,7 +204,8 @@ ZH: dict[str, str] = {
     ),
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
     "mode_needs_images": (
-        "{mode} 模式需要图片，但没有附加任何图片。请附加一张图片，或不选模式以仅用文字生成视频。"
+        "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
+        "请附加一张图片，或不选{opt_mode}以仅用文字生成视频。"
     ),
     "frame_needs_one_image": (
         "首帧模式只能使用 1 张图片，但我找到了 {count} 张。请只附加一张图片，或选择参考模式使用三张。"
@@ -166,13 +217,20 @@ ZH: dict[str, str] = {
         "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
     ),
     "duration_with_video": (
-        "参考视频决定了结果的时长，因此不能同时指定时长。请去掉时长选项，或去掉视频。"
+        "参考视频决定了结果的时长，因此不能同时指定时长。请去掉「{opt_duration}」选项，或去掉视频。"
     ),
     "bad_duration": "`{value}` 不是有效的时长。请选择 4、6、8 或 10 秒。",
-    "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4k。",
+    "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4K。",
     "bad_aspect_ratio": "`{value}` 不是有效的画面比例。请选择 16:9 或 9:16。",
+    # As a Chinese Discord client names them in the channel settings
+    "permission_send_messages": "发送消息",
+    "permission_send_messages_in_threads": "在子区中发送消息",
+    "permission_embed_links": "嵌入链接",
+    "permission_attach_files": "附加文件",
+    "permission_read_message_history": "查看消息历史记录",
+    "permission_view_channel": "查看频道",
     "missing_channel_permissions": (
-        "我无法在此频道发布视频：我需要 {missing} 权限。请让管理员授予权限，或在其他频道使用我。"
+        "我无法在此频道发布视频：我需要这些权限：{missing}。请让管理员授予权限，或在其他频道使用我。"
     ),
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发到这个频道。",
@@ -184,6 +242,11 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
+    "links_skipped": "你给的链接中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
+    "link_skipped_item": "`{link}`（{reason}）",
+    "link_reason_not_image": "不是图片",
+    "link_reason_unreachable": "无法访问",
+    "link_reason_blocked": "私有或本地地址，我从不读取",
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人管理者，请稍后再试。"
     ),
@@ -200,7 +263,7 @@ ZH: dict[str, str] = {
     ),
     "rejected_by_service": "视频服务拒绝了这个请求：{reason}。没有计入你的额度；请修改请求后重试。",
     "refusal_invalid_duration": "时长必须是 4、6、8 或 10 秒",
-    "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4k",
+    "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4K",
     "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",
     "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
@@ -216,6 +279,27 @@ ZH: dict[str, str] = {
     ),
     "result_failed": "{mention} 你的视频未能生成：{reason}。",
     "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",
+    "failure_moderation": (
+        "{mention} 视频服务的内容审核拒绝了任务 #{job_id}，因此没有生成视频。这次不计入你的额度。"
+        "请改写提示词（或换用其他图片）后再试。"
+    ),
+    "failure_upstream_busy": (
+        "{mention} 视频服务负载过高或额度不足，无法生成任务 #{job_id}。这次不计入你的额度；"
+        "你的请求没有问题，请稍后再试。"
+    ),
+    "failure_upstream_timeout": (
+        "{mention} 视频服务处理任务 #{job_id} 超时并放弃了。这次不计入你的额度；请稍后再试。"
+    ),
+    "failure_service_cancelled": (
+        "{mention} 视频服务在其一端取消了任务 #{job_id}，因此没有生成视频。这次不计入你的额度；请稍后再试。"
+    ),
+    "failure_service_said": "视频服务的原话：{reason}。",
+    "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
+    "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
+    "failure_timed_out": (
+        "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，所以我不再等待，也不会发布它。"
+        "视频服务可能仍会完成并收费，所以它计入你的额度。请稍后再试。"
+    ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",
     "result_dm_note": "（我无法在 <#{channel_id}> 发布，所以发到了这里。）",
@@ -232,12 +316,16 @@ ZH: dict[str, str] = {
     "references_images_frame": "{count} 张图片（首帧）",
     "references_images_reference": "{count} 张图片（参考）",
     "references_video": "1 个视频",
+    "count_videos": "{count} 个视频",
+    "count_images": "{count} 张图片",
+    "count_links": "{count} 个链接",
+    "count_seconds": "{count} 秒",
     "expiry_soon": "不久后",
     "help_text": (
-        "**/video** 根据你的提示词生成 4-10 秒的视频（通常 3-5 分钟完成）。\n"
-        "- `duration` 4、6、8 或 10 秒；`resolution` 720p、1080p 或 4K；"
-        "`aspect_ratio` 16:9 或 9:16。\n"
-        "- 可附加 1 张图片（首帧，或用 `mode` 设为参考图）、3 张图片融合，"
+        "**{/video}** 根据你的提示词生成 4-10 秒的视频（通常 3-5 分钟完成）。\n"
+        "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
+        "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
+        "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）、3 张图片融合，"
         "或 1 个参考视频控制动作（此时不能指定时长）。\n"
         "- 描述场景、主体、动作、镜头、风格和声音，效果最好。"
     ),

@@ -22,6 +22,7 @@ EN: dict[str, str] = {
     "status_eta_seconds": "about {seconds} s left",
     "status_eta_unknown": "time left not known yet",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
+    "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
     "status_line_failed": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
     # Result buttons
@@ -30,23 +31,25 @@ EN: dict[str, str] = {
     "button_delete": "Delete",
     "edit_prompt_title": "Edit the prompt",
     "edit_prompt_label": "Prompt",
-    "job_not_found": ("I can't find that job any more. Use /video to make a new one."),
+    "job_not_found": ("I can't find that job any more. Use {/video} to make a new one."),
     "delete_not_allowed": (
         "Only the member who asked for this video, or a moderator, can delete it. "
-        "You can make your own with /video."
+        "You can make your own with {/video}."
     ),
     "deleted": "The video was deleted.",
     # /videos
-    "history_empty": "You have no videos yet. Use /video to make your first one.",
+    "history_empty": "You have no videos yet. Use {/video} to make your first one.",
     "history_title": "Your last videos",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[video]({url})",
     "status_not_yours": (
-        "Job #{job_id} is not one of yours. Use /videos history to see your jobs."
+        "Job #{job_id} is not one of yours. Use {/videos history} to see your jobs."
     ),
     "status_report": ("**Job #{job_id}**: {state} · asked <t:{created}:R>\n{details}"),
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
+    "status_details_posted": "Result: {url}",
+    "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_reason": "Reason: {reason}",
     "cancel_done_counted": (
         "Job #{job_id} is cancelled: it won't be posted. "
@@ -75,7 +78,7 @@ EN: dict[str, str] = {
     ),
     "cancel_not_possible": (
         "Job #{job_id} can't be cancelled because it has already finished or is being sent "
-        "right now. Check it with /videos status."
+        "right now. Check it with {/videos status}."
     ),
     "state_recorded": "waiting",
     "state_submitting": "sending",
@@ -111,6 +114,7 @@ ZH: dict[str, str] = {
     "status_eta_seconds": "大约还需 {seconds} 秒",
     "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
+    "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
     "button_regenerate": "重新生成",
@@ -118,17 +122,19 @@ ZH: dict[str, str] = {
     "button_delete": "删除",
     "edit_prompt_title": "修改提示词",
     "edit_prompt_label": "提示词",
-    "job_not_found": "找不到这个任务了。请使用 /video 重新生成。",
-    "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 /video 生成自己的视频。",
+    "job_not_found": "找不到这个任务了。请使用 {/video} 重新生成。",
+    "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 {/video} 生成自己的视频。",
     "deleted": "视频已删除。",
-    "history_empty": "你还没有视频。使用 /video 生成第一个吧。",
+    "history_empty": "你还没有视频。使用 {/video} 生成第一个吧。",
     "history_title": "你最近的视频",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[视频]({url})",
-    "status_not_yours": "任务 #{job_id} 不是你的。使用 /videos history 查看你的任务。",
+    "status_not_yours": "任务 #{job_id} 不是你的。使用 {/videos history} 查看你的任务。",
     "status_report": "**任务 #{job_id}**：{state} · 请求于 <t:{created}:R>\n{details}",
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
+    "status_details_posted": "结果：{url}",
+    "status_details_result_deleted": "视频已发布，之后被删除了。",
     "status_details_reason": "原因：{reason}",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
@@ -141,7 +147,7 @@ ZH: dict[str, str] = {
     ),
     "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "status_details_cancelled_refunded": "已取消（{reason}），当时尚未发送给视频服务，所以不计入你的额度。",
-    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成或正在发送。请用 /videos status 查看。",
+    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成或正在发送。请用 {/videos status} 查看。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",
     "state_queued": "排队中",

@@ -30,11 +30,11 @@ EN: dict[str, str] = {
         "(reason: {reason}). You can make videos again after that."
     ),
     "mod_quota_spent": (
-        "You've used all {limit} of your videos for this {period}, so nothing was counted. "
+        "You've used all your videos {period} ({limit}), so nothing was counted. "
         "Your allowance starts again {reset} ({reset_at})."
     ),
     "mod_too_many_active": (
-        "You already have {active} videos in progress, and {limit} at a time is the most "
+        "You already have {active} in progress, and {limit} at a time is the most "
         "allowed here. Please wait for one to finish, then try again."
     ),
     "mod_cooldown": (
@@ -48,12 +48,16 @@ EN: dict[str, str] = {
     "mod_period_day": "day",
     "mod_period_week": "week",
     "mod_period_month": "month",
+    # "this period", as people say it: "today", not "this day"
+    "mod_this_day": "today",
+    "mod_this_week": "this week",
+    "mod_this_month": "this month",
     # /videos quota
     "quota_left": (
-        "You can make **{left}** more of your {limit} videos this {period}. "
+        "You have **{left}** left {period} (out of {limit}). "
         "Your allowance starts again {reset} ({reset_at})."
     ),
-    "quota_active": "Videos in progress: {active} (at most {limit} at a time).",
+    "quota_active": "In progress: {active} (at most {limit} at a time).",
     "quota_cooldown": "Your next video can start {when}.",
     "quota_reserved": (
         "Reserved for other roles: {options}. Ask a moderator if you'd like access."
@@ -62,7 +66,7 @@ EN: dict[str, str] = {
     # /videomod: who may use it
     "mod_not_allowed": (
         "Only members with the Manage Server permission or the moderator role can use "
-        "/videomod, so nothing was changed. Ask a server admin if you need access."
+        "{/videomod}, so nothing was changed. Ask a server admin if you need access."
     ),
     "mod_needs_manage_server": (
         "Only members with the Manage Server permission can choose the moderator role, "
@@ -71,9 +75,9 @@ EN: dict[str, str] = {
     # /videomod limits show
     "mod_none": "none",
     "mod_show_limits": (
-        "**Limits:** {limit} videos per member per {period}, starting again at {hour}:00 UTC; "
+        "**Limits:** {limit} per member per {period}, starting again at {hour}:00 UTC; "
         "this period ends {reset} ({reset_at}). At most {max_active} at a time per member, "
-        "{cooldown} seconds between videos."
+        "{cooldown} between videos."
     ),
     "mod_show_roles": "**Role limits:** {items}",
     "mod_show_members": "**Member limits:**",
@@ -82,26 +86,33 @@ EN: dict[str, str] = {
     "mod_override_item_until": "- {member}: {videos} until {until} (reason: {reason})",
     "mod_more": "…and {count} more.",
     "mod_show_options": "**Reserved options:** {items}",
+    "mod_option_item": "{option} → {roles}",
+    "option_value": "{value}",
     "mod_show_channels": "**Channels:** only {items}",
     "mod_show_all_channels": "**Channels:** all",
     "mod_show_budget": (
         "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
     ),
     "mod_show_no_budget": "**Monthly budget:** none ({used} credits used this month).",
-    "mod_show_words": "**Banned words:** {count} (see `/videomod words list`).",
+    "mod_show_words": "**Banned words:** {count} (see `{/videomod words list}`).",
     "mod_show_modlog": "**Mod-log channel:** {channel}",
     "mod_show_modrole": "**Moderator role:** {role}",
     "mod_show_paused": (
         "**Paused:** the video service's balance is empty. Top up the account, then run "
-        "`/videomod resume`."
+        "`{/videomod resume}`."
     ),
     # /videomod usage, jobs, audit, words list
-    "mod_usage_empty": "Nobody has made a video this {period} yet.",
-    "mod_usage_title": "**Top members this {period}** (since {start}):",
-    "mod_usage_line": "{rank}. {member}: {jobs} videos, {credits} credits",
+    "mod_usage_empty": "Nobody has made a video {period} yet.",
+    "mod_usage_title": "**Top members {period}** (since {start}):",
+    "mod_usage_line": "{rank}. {member}: {jobs}, {credits} credits",
     "mod_member_usage": (
-        "{member} has used {used} of {limit} videos this {period} ({source}), "
+        "{member} has used {used} of {limit} {period} ({source}), "
         "{credits} credits; the period ends {reset}."
+    ),
+    "mod_member_usage_over": (
+        "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
+        "allows: the limit was lowered after they made them, so they can make no more until "
+        "the period ends {reset}. {credits} credits."
     ),
     "mod_source_default": "server default",
     "mod_source_role": "role limit",
@@ -111,11 +122,11 @@ EN: dict[str, str] = {
     "mod_audit_line": "{when}: {change}",
     "mod_audit_empty": "No moderator changes recorded yet.",
     "mod_words_list": "**Banned words ({count}):** {patterns}",
-    "mod_words_empty": "No banned words yet. Add one with `/videomod words add`.",
+    "mod_words_empty": "No banned words yet. Add one with `{/videomod words add}`.",
     # /videomod: answers when nothing changes
     "mod_nothing_given": (
         "Nothing was changed because no option was given. Pick at least one option, or use "
-        "`/videomod limits show` to see the current limits."
+        "`{/videomod limits show}` to see the current limits."
     ),
     "mod_bad_pattern": (
         "`{pattern}` can't be used as a banned word, so nothing was changed. Use a word or "
@@ -124,7 +135,7 @@ EN: dict[str, str] = {
     "mod_word_exists": "`{pattern}` is already banned, so nothing was changed.",
     "mod_word_missing": (
         "`{pattern}` isn't on the list, so nothing was changed. "
-        "See the list with `/videomod words list`."
+        "See the list with `{/videomod words list}`."
     ),
     "mod_role_no_limit": "{role} has no limit of its own, so nothing was changed.",
     "mod_member_no_limit": "{member} has no personal limit or block, so nothing was changed.",
@@ -132,30 +143,34 @@ EN: dict[str, str] = {
     "mod_channel_already": "{channel} is already allowed, so nothing was changed.",
     "mod_channel_not_listed": (
         "{channel} isn't on the list, so nothing was changed. "
-        "See the list with `/videomod limits show`."
+        "See the list with `{/videomod limits show}`."
     ),
     "mod_channels_already_all": "Videos are already allowed in every channel; nothing changed.",
     "mod_job_not_found": (
-        "There is no job #{job_id} in this server. Check the number with `/videomod jobs`."
+        "There is no job #{job_id} in this server. Check the number with `{/videomod jobs}`."
     ),
     "mod_job_not_cancellable": ("Job #{job_id} is already {state}, so there is nothing to cancel."),
     "mod_not_paused": "Video generation isn't paused, so there was nothing to resume.",
+    "mod_modlog_cannot_post": (
+        "I can't post in {channel}, so the mod-log was not changed: I need {missing} there. "
+        "Grant them to me in that channel (or pick another channel), then try again."
+    ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
-        "{moderator} set the limits: {limit} videos per member per {period} (next reset "
-        "{reset_at}), at most {max_active} at a time, {cooldown} seconds between videos."
+        "{moderator} set the limits: {limit} per member per {period} (next reset "
+        "{reset_at}), at most {max_active} at a time, {cooldown} between videos."
     ),
     "change_limits_with_slots": "{limits} {slots}",
     "mod_slots": "This server renders at most {limit} videos at a time; the others wait in line.",
     "mod_slots_one": "This server renders 1 video at a time; the others wait in line.",
     "mod_slots_none": "This server sets no limit on videos rendering at once.",
-    "change_role_limit": "{moderator} set the limit of {role} to {videos} videos per period.",
+    "change_role_limit": "{moderator} set the limit of {role} to {videos} per period.",
     "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
     "change_member_limit": (
-        "{moderator} set the limit of {member} to {videos} videos per period (reason: {reason})."
+        "{moderator} set the limit of {member} to {videos} per period (reason: {reason})."
     ),
     "change_member_limit_until": (
-        "{moderator} set the limit of {member} to {videos} videos per period until {until} "
+        "{moderator} set the limit of {member} to {videos} per period until {until} "
         "(reason: {reason})."
     ),
     "change_member_blocked": "{moderator} blocked {member} (reason: {reason}).",
@@ -206,7 +221,7 @@ EN: dict[str, str] = {
     ),
     "modlog_paused": (
         "⚠️ The video service says the account has no balance (HTTP 402), so new videos are "
-        "paused for everyone. Top up the APIMart account, then run `/videomod resume`."
+        "paused for everyone. Top up the APIMart account, then run `{/videomod resume}`."
     ),
     "modlog_auto_resumed": (
         "✅ The video service accepted a video again, so generation has resumed by itself."
@@ -227,10 +242,10 @@ ZH: dict[str, str] = {
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
     ),
     "mod_quota_spent": (
-        "你本{period}的 {limit} 个视频额度已用完，因此这次没有计入。额度将于 {reset}（{reset_at}）重置。"
+        "你{period}的视频额度（{limit}）已用完，因此这次没有计入。额度将于 {reset}（{reset_at}）重置。"
     ),
     "mod_too_many_active": (
-        "你已有 {active} 个视频正在生成，本服务器同时最多允许 {limit} 个。请等其中一个完成后再试。"
+        "你已有 {active}正在生成，本服务器同时最多允许 {limit} 个。请等其中一个完成后再试。"
     ),
     "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when}可以开始下一个。",
     "mod_budget_spent": (
@@ -240,15 +255,18 @@ ZH: dict[str, str] = {
     "mod_period_day": "日",
     "mod_period_week": "周",
     "mod_period_month": "月",
+    "mod_this_day": "今天",
+    "mod_this_week": "本周",
+    "mod_this_month": "本月",
     # /videos quota
-    "quota_left": "本{period}你还可以生成 **{left}** 个视频（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
-    "quota_active": "正在生成的视频：{active} 个（同时最多 {limit} 个）。",
+    "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
+    "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when}开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
     "quota_channels": "可以生成视频的频道：{channels}。",
     # /videomod: who may use it
     "mod_not_allowed": (
-        "只有拥有“管理服务器”权限或管理员身份组的成员才能使用 /videomod，因此没有做任何更改。"
+        "只有拥有“管理服务器”权限或管理员身份组的成员才能使用 {/videomod}，因此没有做任何更改。"
         "如需使用，请联系服务器管理员。"
     ),
     "mod_needs_manage_server": (
@@ -257,8 +275,8 @@ ZH: dict[str, str] = {
     # /videomod limits show
     "mod_none": "无",
     "mod_show_limits": (
-        "**额度：**每位成员每{period} {limit} 个视频，在 UTC {hour}:00 重置；本周期于 {reset}（{reset_at}）结束。"
-        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+        "**额度：**每位成员每{period} {limit}，在 UTC {hour}:00 重置；本周期于 {reset}（{reset_at}）结束。"
+        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "mod_show_roles": "**身份组额度：**{items}",
     "mod_show_members": "**成员额度：**",
@@ -267,20 +285,26 @@ ZH: dict[str, str] = {
     "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
     "mod_more": "……还有 {count} 条。",
     "mod_show_options": "**限定选项：**{items}",
+    "mod_option_item": "{option} → {roles}",
+    "option_value": "{value}",
     "mod_show_channels": "**频道：**仅限 {items}",
     "mod_show_all_channels": "**频道：**全部",
     "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset}结束。",
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used} 积分）。",
-    "mod_show_words": "**禁用词：**{count} 个（用 `/videomod words list` 查看）。",
+    "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
     "mod_show_modlog": "**管理日志频道：**{channel}",
     "mod_show_modrole": "**管理员身份组：**{role}",
-    "mod_show_paused": "**已暂停：**视频服务余额不足。请充值后运行 `/videomod resume`。",
+    "mod_show_paused": "**已暂停：**视频服务余额不足。请充值后运行 `{/videomod resume}`。",
     # /videomod usage, jobs, audit, words list
-    "mod_usage_empty": "本{period}还没有人生成视频。",
-    "mod_usage_title": "**本{period}用量最多的成员**（自 {start} 起）：",
-    "mod_usage_line": "{rank}. {member}：{jobs} 个视频，{credits} 积分",
+    "mod_usage_empty": "{period}还没有人生成视频。",
+    "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
+    "mod_usage_line": "{rank}. {member}：{jobs}，{credits} 积分",
     "mod_member_usage": (
-        "{member} 本{period}已用 {used} / {limit} 个视频（{source}），{credits} 积分；本周期于 {reset}结束。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits} 积分；本周期于 {reset}结束。"
+    ),
+    "mod_member_usage_over": (
+        "{member} {period}已生成 {used} 个，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
+        "所以在本周期于 {reset}结束前不能再生成。{credits} 积分。"
     ),
     "mod_source_default": "服务器默认",
     "mod_source_role": "身份组额度",
@@ -290,38 +314,42 @@ ZH: dict[str, str] = {
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "还没有管理员更改记录。",
     "mod_words_list": "**禁用词（{count} 个）：**{patterns}",
-    "mod_words_empty": "还没有禁用词。可用 `/videomod words add` 添加。",
+    "mod_words_empty": "还没有禁用词。可用 `{/videomod words add}` 添加。",
     # /videomod: answers when nothing changes
-    "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `/videomod limits show` 查看当前额度。",
+    "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `{/videomod limits show}` 查看当前额度。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
         "* 只能放在开头或结尾（例如 `gore*`）。"
     ),
     "mod_word_exists": "`{pattern}` 已经是禁用词，因此没有做任何更改。",
-    "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `/videomod words list` 查看列表。",
+    "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `{/videomod words list}` 查看列表。",
     "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
     "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_channel_already": "{channel} 已经允许使用，因此没有做任何更改。",
-    "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `/videomod limits show` 查看列表。",
+    "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
-    "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `/videomod jobs` 核对编号。",
+    "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
     "mod_job_not_cancellable": "任务 #{job_id} 已经是“{state}”状态，无需取消。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
+    "mod_modlog_cannot_post": (
+        "我无法在 {channel} 发消息，因此没有更改管理日志频道：我在那里需要这些权限：{missing}。"
+        "请在该频道为我授予这些权限（或选择其他频道）后再试。"
+    ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
-        "{moderator} 设置了额度：每位成员每{period} {limit} 个视频（下次重置 {reset_at}），"
-        "同时最多 {max_active} 个，两个视频之间间隔 {cooldown} 秒。"
+        "{moderator} 设置了额度：每位成员每{period} {limit}（下次重置 {reset_at}），"
+        "同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "change_limits_with_slots": "{limits}{slots}",
     "mod_slots": "本服务器同时最多生成 {limit} 个视频，其余的排队等待。",
     "mod_slots_one": "本服务器同时只生成 1 个视频，其余的排队等待。",
     "mod_slots_none": "本服务器不限制同时生成的视频数量。",
-    "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos} 个视频。",
+    "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos}。",
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
-    "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频（原因：{reason}）。",
+    "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos}（原因：{reason}）。",
     "change_member_limit_until": (
-        "{moderator} 将 {member} 的额度设为每周期 {videos} 个视频，直到 {until}（原因：{reason}）。"
+        "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"
     ),
     "change_member_blocked": "{moderator} 封禁了 {member}（原因：{reason}）。",
     "change_member_blocked_until": "{moderator} 封禁了 {member}，直到 {until}（原因：{reason}）。",
@@ -354,7 +382,7 @@ ZH: dict[str, str] = {
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_paused": (
         "⚠️ 视频服务提示账户余额不足（HTTP 402），所有人的新视频已暂停。"
-        "请为 APIMart 账户充值，然后运行 `/videomod resume`。"
+        "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
     ),
     "modlog_auto_resumed": "✅ 视频服务再次接受了视频，生成已自动恢复。",
 }
@@ -422,7 +450,7 @@ ZH_COMMANDS: dict[str, str] = {
     "modlog": "管理日志",
     "Where changes and alerts are posted": "发布更改和警报的频道",
     "modrole": "管理员身份组",
-    "A role that may use /videomod": "可以使用 /videomod 的身份组",
+    "A role that may use /videomod": "可以使用 /视频管理 的身份组",
     # Options
     "allowance": "额度",
     "Videos per member per period (0 blocks all without a role or member limit)": "每位成员每周期的视频数（0 表示封禁没有身份组或成员额度的所有人）",
@@ -462,7 +490,7 @@ ZH_COMMANDS: dict[str, str] = {
     "Credits per calendar month (UTC); 0 removes the budget": "每个自然月（UTC）的积分；0 表示取消预算",
     "One member's standing and recent jobs": "单个成员的用量和最近的任务",
     "Only this member's jobs": "只看这个成员的任务",
-    "The job number, e.g. 12 (see /videomod jobs)": "任务编号，例如 12（见 /videomod jobs）",
+    "The job number, e.g. 12 (see /videomod jobs)": "任务编号，例如 12（见 /视频管理 任务列表）",
     "The mod-log channel (leave out to turn it off)": "管理日志频道（不填表示关闭）",
     "The moderator role (leave out to remove it)": "管理员身份组（不填表示移除）",
     # Choices
@@ -478,7 +506,7 @@ ZH_COMMANDS: dict[str, str] = {
     "Sunday": "星期日",
     "Resolution 720p": "分辨率 720p",
     "Resolution 1080p": "分辨率 1080p",
-    "Resolution 4k": "分辨率 4k",
+    "Resolution 4K": "分辨率 4K",
     "Duration 4s": "时长 4 秒",
     "Duration 6s": "时长 6 秒",
     "Duration 8s": "时长 8 秒",

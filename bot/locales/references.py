@@ -7,7 +7,7 @@ EN: dict[str, str] = {
     "flag_bad_value": "`{value}` is not a valid value for `{flag}`. {help}",
     "flags_help": (
         "Use these flags: `--duration` 4, 6, 8 or 10 · `--resolution` (or `--res`) 720p, 1080p "
-        "or 4k · `--aspect-ratio` (or `--ar`) 16:9 or 9:16 · `--mode` frame or reference. "
+        "or 4K · `--aspect-ratio` (or `--ar`) 16:9 or 9:16 · `--mode` frame or reference. "
         "For example: `a cat surfing --duration 8 --ar 9:16`."
     ),
     # Replies
@@ -19,6 +19,12 @@ EN: dict[str, str] = {
     "reply_source_unreadable": (
         "I couldn't read the message you replied to; it may have been deleted. Reply to a "
         "message I can see, or use Apps → Make a video on it."
+    ),
+    # A mention without a reply
+    "mention_help": (
+        "Hi! Tell me what to film after the mention, e.g. `@{bot} a dog running on the beach "
+        "--res 1080p`, attach up to 3 images to use them, or use {/video} for every option. "
+        "{/videos help} explains more. (This note deletes itself in a minute.)"
     ),
     # Expired media
     "media_expired": (
@@ -43,18 +49,24 @@ ZH: dict[str, str] = {
     "flag_missing_value": "参数 `{flag}` 后面需要一个值。{help}",
     "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。{help}",
     "flags_help": (
-        "可用参数：`--duration` 4、6、8 或 10 · `--resolution`（或 `--res`）720p、1080p 或 4k · "
-        "`--aspect-ratio`（或 `--ar`）16:9 或 9:16 · `--mode` frame 或 reference。"
+        "可用参数：`--duration`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
+        "（{opt_resolution}）720p、1080p 或 4K · `--aspect-ratio` 或 `--ar`（{opt_aspect_ratio}）"
+        "16:9 或 9:16 · `--mode`（{opt_mode}）`frame` 表示首帧、`reference` 表示参考图。"
         "例如：`一只冲浪的猫 --duration 8 --ar 9:16`。"
     ),
     # Replies
     "reply_needs_intent": (
-        "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的 Message Content 权限。"
+        "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
         "请右键（或长按）那条消息，改用「应用 → 生成视频」。"
     ),
     "reply_source_unreadable": (
         "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"
         "或在那条消息上使用「应用 → 生成视频」。"
+    ),
+    "mention_help": (
+        "你好！请在提及我之后写下想拍的内容，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
+        "可附加最多 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
+        "（这条提示一分钟后会自动删除。）"
     ),
     # Expired media
     "media_expired": (

@@ -44,6 +44,10 @@ class Refused(FetchError):
     """The guard said no: not a public address, not http(s), or too many redirects."""
 
 
+class PrivateAddress(Refused):
+    """The link leads to a private, local or otherwise non-public address (or hides one)."""
+
+
 class TooLarge(FetchError):
     """The body is larger than the byte cap."""
 
@@ -138,10 +142,10 @@ class GuardedFetcher:
         try:
             address = literal_address(url.raw_host)
         except NumericHostError as error:
-            raise Refused(str(error)) from None
+            raise PrivateAddress(str(error)) from None
         reason = None if address is None else refusal(address, self._allowed)
         if reason is not None:
-            raise Refused(f"{address} is {reason}")
+            raise PrivateAddress(f"{address} is {reason}")
 
     async def fetch(self, url: str, *, keep_body: bool = False) -> Fetched:
         """GET `url` within the caps; with `keep_body`, read the body (else only count it)."""
@@ -168,7 +172,7 @@ class GuardedFetcher:
                     url = url.join(yarl.URL(location))
             except aiohttp.ClientConnectorError as error:
                 if _REFUSED in str(error.os_error):
-                    raise Refused(str(error.os_error).replace(_REFUSED, "")) from None
+                    raise PrivateAddress(str(error.os_error).replace(_REFUSED, "")) from None
                 raise Unreachable(f"cannot connect to {url.host} ({error.os_error})") from None
             except (aiohttp.ClientError, ValueError) as error:
                 raise Unreachable(f"{url.host} failed ({type(error).__name__})") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.apimart.models import DURATIONS
-from bot.i18n import Message, msg
+from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import Estimate, amount
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
@@ -13,8 +13,9 @@ from bot.moderation.periods import stamp
 from bot.moderation.rules import (
     blocked_message,
     option_label,
-    period_name,
+    option_labels,
     roles_text,
+    this_period,
     unavailable_options,
 )
 from bot.moderation.store import AuditRow, CreditsRow, JobRow, UsageRow
@@ -41,6 +42,10 @@ def _period(policy: Policy) -> Message:
     return msg(f"mod_period_{policy.period.value}")
 
 
+def _this_period(policy: Policy) -> Message:
+    return msg(f"mod_this_{policy.period.value}")
+
+
 def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Message]:
     """A member's `/videos quota`: what is left, when it resets, and what limits apply."""
     policy = facts.policy
@@ -49,27 +54,29 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         lines.append(msg("mod_paused"))
     blocked = blocked_message(facts)
     if blocked is not None:
+        # Blocked says blocked: no count, no cooldown, nothing that suggests waiting helps.
         lines.append(blocked)
-    else:
-        lines.append(
-            msg(
-                "quota_left",
-                left=facts.left,
-                limit=facts.allowance.limit,
-                period=period_name(facts),
-                reset=stamp(facts.window.end, "R"),
-                reset_at=stamp(facts.window.end),
-            )
+        return lines
+    lines.append(
+        msg(
+            "quota_left",
+            left=plural("count_videos", facts.left),
+            limit=facts.allowance.limit,
+            period=this_period(facts),
+            reset=stamp(facts.window.end, "R"),
+            reset_at=stamp(facts.window.end),
         )
-    lines.append(msg("quota_active", active=facts.active, limit=policy.max_active))
+    )
+    lines.append(
+        msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
+    )
     if facts.last_created_at is not None:
         ready_at = facts.last_created_at + policy.cooldown_seconds
         if ready_at > now:
             lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if unavailable:
-        options = ", ".join(option_label(option) for option in unavailable)
-        lines.append(msg("quota_reserved", options=options))
+        lines.append(msg("quota_reserved", options=option_labels(unavailable)))
     if facts.channels:
         channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
         lines.append(msg("quota_channels", channels=channels))
@@ -121,13 +128,13 @@ def policy_lines(
     lines = [
         msg(
             "mod_show_limits",
-            limit=policy.default_limit,
+            limit=plural("count_videos", policy.default_limit),
             period=_period(policy),
             hour=f"{policy.reset_hour:02d}",
             reset=stamp(now_window.end, "R"),
             reset_at=stamp(now_window.end),
             max_active=policy.max_active,
-            cooldown=policy.cooldown_seconds,
+            cooldown=plural("count_seconds", policy.cooldown_seconds),
         ),
         slots_text(policy),
         msg(
@@ -142,16 +149,11 @@ def policy_lines(
             lines.append(msg("mod_more", count=len(overrides) - LISTED_OVERRIDES))
     else:
         lines.append(msg("mod_show_no_members"))
-    lines.append(
-        msg(
-            "mod_show_options",
-            items="; ".join(
-                f"{option_label(option)} → {roles_text(roles)}"
-                for option, roles in reserved.items()
-            )
-            or none,
-        )
-    )
+    options = [
+        msg("mod_option_item", option=option_label(option), roles=roles_text(roles))
+        for option, roles in reserved.items()
+    ]
+    lines.append(msg("mod_show_options", items=Listed(options) if options else none))
     lines.append(
         msg("mod_show_channels", items=", ".join(f"<#{c}>" for c in channels))
         if channels
@@ -189,14 +191,14 @@ def policy_lines(
 def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> list[Message]:
     """Top members this period, for `/videomod usage`."""
     if not rows:
-        return [msg("mod_usage_empty", period=_period(policy))]
-    lines = [msg("mod_usage_title", period=_period(policy), start=stamp(window.start))]
+        return [msg("mod_usage_empty", period=_this_period(policy))]
+    lines = [msg("mod_usage_title", period=_this_period(policy), start=stamp(window.start))]
     lines.extend(
         msg(
             "mod_usage_line",
             rank=rank,
             member=f"<@{row.user_id}>",
-            jobs=row.jobs,
+            jobs=plural("count_videos", row.jobs),
             credits=credits_text(row.credits),
         )
         for rank, row in enumerate(rows, start=1)
@@ -205,14 +207,19 @@ def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> lis
 
 
 def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Message:
-    """One member's standing this period, for `/videomod usage member:`."""
+    """One member's standing this period, for `/videomod usage member:`.
+
+    A limit lowered after the member made their videos leaves them over it: say so, rather
+    than "16 of 2".
+    """
+    over = facts.used > facts.allowance.limit
     return msg(
-        "mod_member_usage",
+        "mod_member_usage_over" if over else "mod_member_usage",
         member=f"<@{user_id}>",
         used=facts.used,
-        limit=facts.allowance.limit,
+        limit=plural("count_videos", facts.allowance.limit),
         source=msg(f"mod_source_{facts.allowance.source}"),
-        period=period_name(facts),
+        period=this_period(facts),
         credits=credits_text(credits),
         reset=stamp(facts.window.end, "R"),
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
-from bot.i18n import Message, msg
+from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Requester
 from bot.moderation.models import MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
-from bot.text import REASON_CHARS, quote
+from bot.text import REASON_CHARS, quote, resolution_label
 
 # Options a moderator can reserve for roles, as stored: 'resolution:4k', 'duration:10'.
 RESERVABLE_OPTIONS: tuple[str, ...] = (
@@ -19,10 +19,23 @@ RESERVABLE_OPTIONS: tuple[str, ...] = (
 )
 
 
-def option_label(option: str) -> str:
-    """How an option reads to people: '4k', '10s'."""
+def option_text(option: str) -> str:
+    """An option in a command's choice names: '4K', '10s'."""
     kind, _, value = option.partition(":")
-    return f"{value}s" if kind == "duration" else value
+    return f"{value}s" if kind == "duration" else resolution_label(value)
+
+
+def option_label(option: str) -> Message:
+    """An option in a sentence, in the reader's words: '4K', '10 s' / '10 秒'."""
+    kind, _, value = option.partition(":")
+    if kind == "duration":
+        return msg("seconds_value", seconds=int(value))
+    return msg("option_value", value=resolution_label(value))
+
+
+def option_labels(options: list[str]) -> Listed:
+    """Several options as one list in the reader's language."""
+    return Listed([option_label(option) for option in options])
 
 
 def request_options(request: VideoRequest) -> tuple[str, ...]:
@@ -41,6 +54,11 @@ def roles_text(role_ids: frozenset[int] | list[int]) -> str:
 def period_name(facts: MemberFacts) -> Message:
     """'day', 'week' or 'month' in the reader's language."""
     return msg(f"mod_period_{facts.policy.period.value}")
+
+
+def this_period(facts: MemberFacts) -> Message:
+    """'today', 'this week' or 'this month' in the reader's language."""
+    return msg(f"mod_this_{facts.policy.period.value}")
 
 
 def unavailable_options(facts: MemberFacts, role_ids: tuple[int, ...]) -> list[str]:
@@ -126,14 +144,20 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         return Refusal(
             msg(
                 "mod_quota_spent",
-                limit=facts.allowance.limit,
-                period=period_name(facts),
+                limit=plural("count_videos", facts.allowance.limit),
+                period=this_period(facts),
                 reset=stamp(facts.window.end, "R"),
                 reset_at=stamp(facts.window.end),
             )
         )
     if facts.active >= policy.max_active:
-        return Refusal(msg("mod_too_many_active", active=facts.active, limit=policy.max_active))
+        return Refusal(
+            msg(
+                "mod_too_many_active",
+                active=plural("count_videos", facts.active),
+                limit=policy.max_active,
+            )
+        )
     # No cooldown set: never one, even if a job recorded at the same moment reads as later.
     if policy.cooldown_seconds > 0 and facts.last_created_at is not None:
         ready_at = facts.last_created_at + policy.cooldown_seconds

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
     POLICY_COLUMNS,
@@ -88,23 +88,28 @@ class AuditRow:
 
 
 def _encode(message: Message) -> dict[str, Any]:
-    """A sentence as JSON-ready data; nested sentences (a period name) keep their keys."""
-    return {
-        name: {"$key": value.key, "values": _encode(value)} if isinstance(value, Message) else value
-        for name, value in message.values.items()
-    }
+    """A sentence as JSON-ready data; nested sentences (a period name) and counts keep keys."""
+    return {name: _encode_value(value) for name, value in message.values.items()}
+
+
+def _encode_value(value: object) -> object:
+    if isinstance(value, Message):
+        return {"$key": value.key, "values": _encode(value)}
+    if isinstance(value, Plural):
+        return {"$plural": value.key, "count": value.count}
+    return value
+
+
+def _decode_value(value: object) -> object:
+    if isinstance(value, dict) and "$key" in value:
+        return _decode(value["$key"], value["values"])
+    if isinstance(value, dict) and "$plural" in value:
+        return plural(value["$plural"], int(value["count"]))
+    return value
 
 
 def _decode(key: str, values: dict[str, Any]) -> Message:
-    return msg(
-        key,
-        **{
-            name: _decode(value["$key"], value["values"])
-            if isinstance(value, dict) and "$key" in value
-            else value
-            for name, value in values.items()
-        },
-    )
+    return msg(key, **{name: _decode_value(value) for name, value in values.items()})
 
 
 class ModerationStore:
@@ -309,7 +314,10 @@ class ModerationStore:
                 (actor.guild_id, role_id, videos),
             )
             change = msg(
-                "change_role_limit", moderator=actor.mention, role=f"<@&{role_id}>", videos=videos
+                "change_role_limit",
+                moderator=actor.mention,
+                role=f"<@&{role_id}>",
+                videos=plural("count_videos", videos),
             )
             return await self._audit(conn, actor, change)
 
@@ -351,7 +359,7 @@ class ModerationStore:
             values: dict[str, object] = {
                 "moderator": actor.mention,
                 "member": f"<@{user_id}>",
-                "videos": videos,
+                "videos": plural("count_videos", videos),
                 "reason": quote(reason, REASON_CHARS),
             }
             if expires_at is not None:
@@ -370,7 +378,9 @@ class ModerationStore:
             change = msg(key, moderator=actor.mention, member=f"<@{user_id}>")
             return await self._audit(conn, actor, change)
 
-    async def reserve_option(self, actor: Actor, option: str, label: str, role_id: int) -> Message:
+    async def reserve_option(
+        self, actor: Actor, option: str, label: Message, role_id: int
+    ) -> Message:
         """Let `role_id` use `option`; once an option has roles, only they may use it."""
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -387,7 +397,7 @@ class ModerationStore:
             return await self._audit(conn, actor, change)
 
     async def unreserve_option(
-        self, actor: Actor, option: str, label: str, role_id: int | None
+        self, actor: Actor, option: str, label: Message, role_id: int | None
     ) -> Message | None:
         """Take one role (or, with None, every role) off an option; None if nothing changed."""
         role_filter = "" if role_id is None else " AND role_id = ?"

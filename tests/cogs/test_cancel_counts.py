@@ -52,12 +52,12 @@ async def test_twelve_cancels_of_accepted_renders_use_up_a_5_a_day_allowance(tmp
             if "queued" in answer:
                 cancels.append(await cancel(world, attempt))
         assert ["queued" in answer for answer in answers] == [True] * 5 + [False] * 7
-        assert "used all 5 of your videos for this day" in answers[5]
+        assert "used all your videos today (5 videos)" in answers[5]
         assert len(world.api.task_ids) == 5, "only five renders ever reached APIMart"
         for job_id, told in enumerate(cancels, start=1):
             assert f"Job #{job_id} is cancelled: it won't be posted." in told
             assert "already being made, so it still counts toward your allowance" in told
-        assert "**0** more of your 5 videos" in await quota(world)
+        assert "**0 videos** left today (out of 5)" in await quota(world)
 
 
 async def test_the_cancel_answer_says_it_still_counts_in_chinese_too(tmp_path):
@@ -97,7 +97,7 @@ async def test_a_job_still_waiting_to_be_sent_is_cancelled_and_refunded(tmp_path
         told = await cancel(world, 1)
         assert "Job #1 is cancelled" in told
         assert "never sent to the video service, so it doesn't count" in told
-        assert "**5** more of your 5 videos" in await quota(world)
+        assert "**5 videos** left today (out of 5)" in await quota(world)
         assert world.api.task_ids == []
 
 
@@ -131,7 +131,7 @@ async def test_a_moderator_cancel_of_an_accepted_render_still_counts(tmp_path):
         assert "still counts toward your allowance" in notice["content"]
         await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
         assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
-        assert "**3** more of your 5 videos" in await quota(world)
+        assert "**3 videos** left today (out of 5)" in await quota(world)
         assert "already cancelled (still counts)" in await mod(s, "cancel", job=1)
 
 
@@ -141,7 +141,7 @@ async def test_a_moderator_cancel_of_a_job_never_sent_refunds_it(tmp_path):
         assert "saved and waiting" in await video(s.world)
         answer = await mod(s, "cancel", job=1)
         assert "never sent to the video service, so it doesn't count against them" in answer
-        assert "**5** more of your 5 videos" in await quota(s.world)
+        assert "**5 videos** left today (out of 5)" in await quota(s.world)
 
 
 async def test_a_block_cancels_the_members_jobs_by_the_same_rule(tmp_path):
@@ -164,9 +164,9 @@ async def test_a_block_cancels_the_members_jobs_by_the_same_rule(tmp_path):
         assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
         assert len(world.api.task_ids) == 2, "the blocked member's waiting job was never sent"
         await mod(s, "unblock", member=user_option(world, s.alice))
-        assert "**4** more of your 5 videos" in await quota(world)
+        assert "**4 videos** left today (out of 5)" in await quota(world)
         usage = await mod(s, "usage")
-        assert f"<@{s.alice}>: 1 videos, 4 credits" in usage
+        assert f"<@{s.alice}>: 1 video, 4 credits" in usage
 
 
 async def test_a_submit_whose_answer_was_lost_counts_and_the_member_is_told(tmp_path):
@@ -174,4 +174,4 @@ async def test_a_submit_whose_answer_was_lost_counts_and_the_member_is_told(tmp_
         world.api.reset_next("submit")
         told = await video(world)
         assert "can't tell whether" in told and "it counts toward your allowance" in told
-        assert "**4** more of your 5 videos" in await quota(world)
+        assert "**4 videos** left today (out of 5)" in await quota(world)

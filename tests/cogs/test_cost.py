@@ -141,7 +141,7 @@ async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tm
         assert buttons(shown) == []
         assert len(world.api.submits) == 1 and await job_count(world) == 1
         quota = await command(world, "videos quota", user=world.discord.user_id)
-        assert "You can make **4** more of your 5 videos" in quota
+        assert "You have **4 videos** left today (out of 5)" in quota
 
 
 async def test_confirm_submits_exactly_one_job_and_counts_it_once(tmp_path):
@@ -173,7 +173,7 @@ async def test_confirm_submits_exactly_one_job_and_counts_it_once(tmp_path):
         assert [(s["resolution"], s["duration"]) for s in world.api.submits] == [("4k", 10)]
         assert await job_count(world) == 1
         quota = await command(world, "videos quota", user=world.discord.user_id)
-        assert "You can make **4** more of your 5 videos" in quota
+        assert "You have **4 videos** left today (out of 5)" in quota
 
 
 async def test_an_unanswered_question_expires_and_nothing_counts(tmp_path):
@@ -190,7 +190,7 @@ async def test_an_unanswered_question_expires_and_nothing_counts(tmp_path):
         assert await world.bot.moderation.pending.get(ids["Confirm"].rsplit(":", 1)[1]) is None
         assert world.api.submits == [] and await job_count(world) == 0
         quota = await command(world, "videos quota", user=world.discord.user_id)
-        assert "You can make **5** more of your 5 videos" in quota
+        assert "You have **5 videos** left today (out of 5)" in quota
 
 
 async def test_the_question_is_asked_in_chinese_with_chinese_buttons(tmp_path):
@@ -313,7 +313,7 @@ async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_
         assert "queued as job #1" in cheap["content"], "the one video of the day"
         confirm = await press(world, question, ids["Confirm"])
         refusal = (await confirm.wait_for_answer(timeout=10))["content"]
-        assert "used all 1 of your videos" in refusal
+        assert "used all your videos today" in refusal
         assert len(world.api.submits) == 1 and await job_count(world) == 1
         still = world.discord.get_message(int(question["id"]))
         assert [b["label"] for b in buttons(still)] == ["Confirm", "Cancel"]

@@ -187,22 +187,23 @@ async def test_a_role_allowance_shows_in_the_members_quota(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=30)
         answer = await command(s.world, "videos quota", user=s.carol)
-        assert "**30** more of your 30 videos" in answer
+        assert "**30 videos** left today (out of 30)" in answer
 
 
 async def test_quota_shows_a_member_what_is_left_and_when_it_resets(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await video(s.world)
         answer = await command(s.world, "videos quota", user=s.alice)
-        assert "You can make **4** more of your 5 videos this day" in answer
+        assert "You have **4 videos** left today (out of 5)" in answer
         assert ":R>" in answer and ":F>" in answer
-        assert "Videos in progress: 1 (at most 2 at a time)" in answer
+        assert "In progress: 1 video (at most 2 at a time)" in answer
 
 
 async def test_quota_reads_in_chinese_for_a_chinese_member(tmp_path):
     async with server(tmp_path) as s:
         answer = await command(s.world, "videos quota", user=s.alice, locale="zh-CN")
-        assert "本日你还可以生成 **5** 个视频" in answer
+        assert "你今天还可以生成 **5 个视频**" in answer
+        assert "本日" not in answer
 
 
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
@@ -240,9 +241,9 @@ async def test_4k_reserved_for_supporters_is_refused_to_other_members(tmp_path):
         answer = await mod(
             s, "options restrict", option="resolution:4k", role=role_option(s.world, s.supporter)
         )
-        assert f"reserved 4k for <@&{s.supporter}>" in answer
+        assert f"reserved 4K for <@&{s.supporter}>" in answer
         refused = await video(s.world, resolution="4k")
-        assert f"4k is reserved for members with <@&{s.supporter}>" in refused
+        assert f"4K is reserved for members with <@&{s.supporter}>" in refused
         assert "queued" in await video(s.world, user=s.carol, resolution="4k")
 
 
@@ -251,7 +252,7 @@ async def test_a_burst_of_50_commands_with_3_left_gives_3_jobs_and_47_refusals(t
         await mod(s, "limits set", allowance=3, max_active=10)
         answers = await asyncio.gather(*(video(s.world, prompt=f"shot {i}") for i in range(50)))
         queued = [a for a in answers if "is queued as job" in a]
-        refused = [a for a in answers if "You've used all 3 of your videos for this day" in a]
+        refused = [a for a in answers if "You've used all your videos today (3 videos)" in a]
         assert (len(queued), len(refused)) == (3, 47)
         assert len(s.world.api.submits) == 3
 
@@ -275,8 +276,8 @@ async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
         await s.world.api.wait_for_polls(1)
         await s.world.bot.poller.stop()  # lets the round in flight record the credits
         usage = await mod(s, "usage")
-        assert f"1. <@{s.alice}>: 1 videos, 4 credits" in usage
+        assert f"1. <@{s.alice}>: 1 video, 4 credits" in usage
         history = await mod(s, "usage", member=user_option(s.world, s.alice))
-        assert f"<@{s.alice}> has used 1 of 5 videos this day (server default)" in history
+        assert f"<@{s.alice}> has used 1 of 5 videos today (server default)" in history
         jobs = await mod(s, "jobs")
         assert "`#1`" in jobs and "done" in jobs and "credits, a fox in snow" in jobs

@@ -243,8 +243,12 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
             world, f"look {linked} and {page}", attachments=[attached], embeds=[embed]
         )
         submit = await fill_form(world, await make_video_on(world, target), "x")
-        followup = await submit.wait_for_answer()
-        assert "queued as job #1" in followup["content"]
+        skipped = await submit.wait_for_answer()
+        assert (
+            f"I can't use 1 link you gave, so I'll go on without: `{page[7:]}` (not an image)"
+            in (skipped["content"])
+        )
+        assert "queued as job #1" in (await submit.wait_for_answer(2))["content"]
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [attached.url, embedded, linked]
@@ -255,8 +259,10 @@ async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
         inside = world.png("inside.png")  # served by the fake on 127.0.0.1, like an intranet
         target = await post(world, f"look {inside.url}")
         submit = await fill_form(world, await make_video_on(world, target), "x")
-        followup = await submit.wait_for_followup()
-        assert "queued as job #1" in followup["content"]
+        skipped = await submit.wait_for_followup()
+        assert "a private or local address, which I never fetch" in skipped["content"]
+        assert "inside.png" in skipped["content"]
+        assert "queued as job #1" in (await submit.wait_for_followup(2))["content"]
         [sent] = world.api.submits
         assert "image_urls" not in sent
 
@@ -346,7 +352,7 @@ async def test_reply_with_an_unknown_flag_lists_the_valid_ones_and_pings_only_th
         asking = await reply(world, target, "@everyone a cat --speed fast")
         answer = await bots_reply_to(world, asking)
         assert "I don't know the flag `--speed`" in answer["content"]
-        assert "`--resolution` (or `--res`) 720p, 1080p or 4k" in answer["content"]
+        assert "`--resolution` (or `--res`) 720p, 1080p or 4K" in answer["content"]
         assert answer["mention_everyone"] is False
         assert [u["id"] for u in answer["mentions"]] == [str(world.discord.user_id)]
         assert await nothing_recorded(world)

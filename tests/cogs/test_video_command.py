@@ -154,7 +154,10 @@ async def test_a_failed_render_tells_the_member_why(tmp_path):
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="something risky")
         result = await wait_for_result(world)
-        assert "could not be made: content moderation refused the prompt" in result["content"]
+        content = result["content"]
+        assert "the video service's content check refused job #1" in content
+        assert "It was not counted against you. Please rephrase the prompt" in content
+        assert "The video service said: content moderation refused the prompt." in content
         assert result["attachments"] == []
 
 
@@ -172,6 +175,8 @@ async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path)
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="a long 4k shot", resolution="4k")
         result = await wait_for_result(world)
+        fields = {f["name"]: f["value"] for f in result["embeds"][0]["fields"]}
+        assert fields["Resolution"] == "4K"
         assert result["attachments"] == []
         task = world.api.last_task
         assert task.video_url in result["content"]
@@ -265,7 +270,7 @@ async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_pa
         result = await wait_for_result(world)
         content = result["content"]
         assert len(content) <= 2000
-        assert "could not be made: \\*\\*refused\\*\\* by \\_policy\\_" in content
+        assert "could not make job #1: \\*\\*refused\\*\\* by \\_policy\\_" in content
         assert "…" in content, "the reason is visibly cut"
         assert "](https://x.example)" not in content.replace("]\\(", ""), "no masked link"
         await world.bot.poller.stop()

@@ -590,6 +590,7 @@ class _Guild:
     channel_ids: list[int] = field(default_factory=list)
     members: dict[int, Json] = field(default_factory=dict)
     joined_at: str = ""
+    preferred_locale: str = "en-US"
 
 
 class FakeDiscord:
@@ -1028,6 +1029,10 @@ class FakeDiscord:
             self.add_text_channel(channel_name, guild_id=gid)
         return gid
 
+    def set_preferred_locale(self, locale: str, guild_id: int | None = None) -> None:
+        """The server's language (Server Settings → Community); set it before the bot connects."""
+        self._guild(guild_id).preferred_locale = locale
+
     def add_guild_on_shard(
         self, name: str, shard_id: int, shard_count: int = 2, **options: Any
     ) -> int:
@@ -1228,7 +1233,7 @@ class FakeDiscord:
             "banner": None,
             "premium_tier": 0,
             "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": guild.preferred_locale,
             "public_updates_channel_id": None,
             "max_video_channel_users": 25,
             "nsfw_level": 0,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.i18n import msg
+from bot.i18n import msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
@@ -70,7 +70,7 @@ async def test_the_sixth_video_of_the_day_is_refused_with_when_it_resets(store, 
     text = await refusal(store, moderation, clock)
     midnight = datetime.fromtimestamp(clock(), UTC).replace(hour=0, minute=0, second=0)
     reset = int(midnight.timestamp()) + 86400
-    assert "used all 5 of your videos for this day" in text
+    assert "used all your videos today (5 videos)" in text
     assert f"<t:{reset}:R>" in text and f"<t:{reset}:F>" in text
 
 
@@ -87,7 +87,7 @@ async def test_a_job_apimart_may_still_make_keeps_counting(store, moderation, cl
     """Given up on, or its submit's answer lost: APIMart was asked, so it counts."""
     await set_limits(moderation, default_limit=1)
     await end(store, clock, await record(store, moderation, clock), state)
-    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+    assert "used all your videos today (1 video)" in await refusal(store, moderation, clock)
 
 
 async def test_a_job_cancelled_before_it_was_sent_is_refunded(store, moderation, clock):
@@ -113,7 +113,7 @@ async def test_a_job_cancelled_after_apimart_accepted_it_keeps_counting(
     if apimart_says is not None:
         info = TaskInfo(task_id="task_c", status=TaskStatus.COMPLETED, progress=100, credits_cost=4)
         await finished(store, job, apimart_says, now=clock(), info=info)
-    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+    assert "used all your videos today (1 video)" in await refusal(store, moderation, clock)
 
 
 async def test_a_cancelled_render_is_no_longer_one_of_the_members_unfinished_jobs(
@@ -131,7 +131,7 @@ async def test_a_cancelled_render_is_no_longer_one_of_the_members_unfinished_job
 async def test_a_completed_job_keeps_counting(store, moderation, clock):
     await set_limits(moderation, default_limit=1)
     await make_done(store, moderation, clock, 1)
-    assert "used all 1 of your videos" in await refusal(store, moderation, clock)
+    assert "used all your videos today (1 video)" in await refusal(store, moderation, clock)
 
 
 async def test_the_allowance_starts_again_at_the_reset_hour(store, moderation, clock):
@@ -153,7 +153,9 @@ async def test_a_role_allowance_replaces_the_default_even_when_lower(store, mode
     await moderation.store.set_role_limit(MOD, 10, 1)
     newcomer = dataclasses.replace(ALICE, role_ids=(10,))
     await make_done(store, moderation, clock, 1, newcomer)
-    assert "used all 1 of your videos" in await refusal(store, moderation, clock, newcomer)
+    assert "used all your videos today (1 video)" in await refusal(
+        store, moderation, clock, newcomer
+    )
 
 
 async def test_a_members_own_allowance_beats_their_roles(moderation):
@@ -213,7 +215,7 @@ async def test_4k_reserved_for_supporters_is_refused_to_others(store, moderation
     await moderation.store.reserve_option(MOD, "resolution:4k", "4k", supporter)
     in_4k = REQUEST.model_copy(update={"resolution": "4k"})
     text = await refusal(store, moderation, clock, request=in_4k)
-    assert "4k is reserved for members with <@&77>" in text
+    assert "4K is reserved for members with <@&77>" in text
     assert (await record(store, moderation, clock)).request.resolution == "720p"
     fan = dataclasses.replace(ALICE, role_ids=(supporter,))
     assert (await record(store, moderation, clock, fan, in_4k)).request.resolution == "4k"
@@ -222,7 +224,7 @@ async def test_4k_reserved_for_supporters_is_refused_to_others(store, moderation
 async def test_a_reserved_duration_is_refused_to_others(store, moderation, clock):
     await moderation.store.reserve_option(MOD, "duration:10", "10s", 77)
     long = REQUEST.model_copy(update={"duration": 10})
-    assert "10s is reserved" in await refusal(store, moderation, clock, request=long)
+    assert "10 s is reserved" in await refusal(store, moderation, clock, request=long)
 
 
 async def test_videos_are_refused_outside_the_listed_channels(store, moderation, clock):
@@ -322,11 +324,11 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
         msg(
             "change_limits",
             moderator="<@99>",
-            limit=3,
+            limit=plural("count_videos", 3),
             period=msg("mod_period_week"),
             reset_at="<t:1:F>",
             max_active=2,
-            cooldown=0,
+            cooldown=plural("count_seconds", 1),
         ),
         period="week",
     )
@@ -339,6 +341,9 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
     ]
     assert rows[0].moderator_id == 99
     assert "每周 3 个视频" in rows[1].change.render("zh-CN")
+    # Counts kept in the audit trail still read naturally: "1 second", not "1 seconds".
+    assert "3 videos per member per week" in rows[1].change.render("en-US")
+    assert "1 second between videos" in rows[1].change.render("en-US")
 
 
 async def test_a_command_seen_twice_makes_one_job_and_its_echo_is_not_told_it_used_all(

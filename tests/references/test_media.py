@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from bot.jobs.media import LinkProber, MessageMedia, collect
+from bot.jobs.media import LinkProber, MessageMedia, SkippedLink, SkipReason, collect
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
@@ -93,17 +93,18 @@ async def test_replied_to_message_comes_first_then_the_reply(site, prober):
     assert [item.filename for item in collected.images] == ["first.png", "photo"]
     assert collected.images[1].content_type == "image/webp"
     assert collected.images[1].size == len(PNG)
+    assert collected.skipped == (SkippedLink(f"{site}/page", SkipReason.NOT_IMAGE),)
 
 
 async def test_a_link_is_judged_by_its_content_type_not_its_name(site, prober):
     assert (await prober(f"{site}/photo")).content_type == "image/webp"
-    assert await prober(f"{site}/page") is None
+    assert await prober(f"{site}/page") == SkippedLink(f"{site}/page", SkipReason.NOT_IMAGE)
 
 
 async def test_redirects_are_followed_to_http_only(site, prober):
     moved = await prober(f"{site}/moved")
     assert moved.url == f"{site}/cat.png"
-    assert await prober(f"{site}/to-ftp") is None
+    assert (await prober(f"{site}/to-ftp")).reason is SkipReason.UNREACHABLE
 
 
 async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_past_it(prober):
@@ -118,13 +119,13 @@ async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_
 
 
 async def test_unreachable_links_are_left_out(prober):
-    assert await prober(f"http://{PUBLIC_HOST}:9/cat.png") is None
+    assert (await prober(f"http://{PUBLIC_HOST}:9/cat.png")).reason is SkipReason.UNREACHABLE
 
 
 async def test_private_addresses_are_refused_unless_allowed(site, internal, prober):
-    assert await prober(internal.url("/secret.png")) is None
+    assert (await prober(internal.url("/secret.png"))).reason is SkipReason.BLOCKED
     async with GuardedFetcher(max_bytes=LIMIT) as fetcher:
-        assert await LinkProber(fetcher)(f"{site}/cat.png") is None
+        assert (await LinkProber(fetcher)(f"{site}/cat.png")).reason is SkipReason.BLOCKED
     assert internal.hits == []
 
 
@@ -135,7 +136,7 @@ async def test_a_link_whose_name_rebinds_to_loopback_is_left_out(internal):
         probe = LinkProber(fetcher)
         link = f"http://rebind.test:{internal.port}/secret.png"
         assert (await probe(link)).content_type == "image/png"
-        assert await probe(link) is None
+        assert (await probe(link)).reason is SkipReason.BLOCKED
     assert internal.hits == []
 
 
@@ -147,5 +148,5 @@ async def test_a_redirect_into_the_bots_network_is_left_out(site, internal, prob
             ("/decimal", f"http://2130706433:{internal.port}/secret.png"),
             ("/mapped", f"http://[::ffff:127.0.0.1]:{internal.port}/secret.png"),
         ]:
-            assert await prober(web.redirect(path, target)) is None, path
+            assert (await prober(web.redirect(path, target))).reason is SkipReason.BLOCKED, path
     assert internal.hits == []

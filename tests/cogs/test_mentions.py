@@ -1,0 +1,112 @@
+"""A plain mention of the bot (not a reply): a prompt makes a video, a bare hello gets help."""
+
+import sys
+
+import pytest
+
+from tests.cogs.test_references import bots_reply_to, nothing_recorded
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import PUBLIC_HOST, Site
+from tests.harness import BOT_TOKEN, running_bot
+
+LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
+
+
+async def mention(world, content, **fields):
+    """Alice posts a message that starts with the bot's mention (no reply)."""
+    return await world.discord.message_create(
+        f"<@{world.discord.bot_user_id}> {content}".rstrip(), **fields
+    )
+
+
+async def test_a_mention_with_a_prompt_and_flags_makes_a_video_from_its_own_images(tmp_path):
+    # No Message Content intent: Discord still shows the bot messages that mention it.
+    async with running_bot(tmp_path) as world:
+        cat = world.png("cat.png")
+        asking = await mention(world, "a dog running on the beach --res 4k", attachments=[cat])
+        status = await bots_reply_to(world, asking)
+        assert "asked for a video: a dog running on the beach" in status["content"]
+        assert status["mentions"] == [] and status["mention_everyone"] is False
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a dog running on the beach"
+        assert sent["resolution"] == "4k"
+        assert sent["image_urls"] == [cat.url]
+
+
+@pytest.mark.parametrize("content", ["", "hello", "Hi!!", "ok", "--res 4k"])
+async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
+    tmp_path, monkeypatch, content
+):
+    async with running_bot(tmp_path) as world:
+        # The extension the bot loaded is its own module object: shorten its minute there.
+        monkeypatch.setattr(sys.modules["cogs.references"], "HELP_LIFETIME", 0.05)
+        asking = await mention(world, content)
+        help_reply = await bots_reply_to(world, asking)
+        assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
+        assert [u["id"] for u in help_reply["mentions"]] == [str(world.discord.user_id)]
+        assert help_reply["mention_everyone"] is False
+        await world.discord.wait_for(
+            lambda: world.discord.get_message(int(help_reply["id"])) is None,
+            description="the help note deleting itself",
+        )
+        assert await nothing_recorded(world)
+        assert world.api.requests == []
+
+
+async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale("zh-CN")
+        async with running_bot(tmp_path, fake=fake) as world:
+            help_reply = await bots_reply_to(world, await mention(world, "你好"))
+            assert "/视频" in help_reply["content"] and "/我的视频 帮助" in help_reply["content"]
+            assert "/video" not in help_reply["content"]
+
+
+async def test_a_mention_further_into_a_message_is_chatter_not_a_request(tmp_path):
+    async with running_bot(tmp_path) as world:
+        bot = world.discord.bot_user_id
+        chatter = await world.discord.message_create(f"thanks <@{bot}>, that was a great video")
+        # A request afterwards is answered; by then the chatter has long been handled.
+        asking = await mention(world, "a calm sea at dawn")
+        await bots_reply_to(world, asking)
+        answers = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") == chatter["id"]
+        ]
+        assert answers == []
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a calm sea at dawn"
+
+
+async def test_a_mention_with_an_unknown_flag_is_told_which_flags_exist(tmp_path):
+    async with running_bot(tmp_path) as world:
+        answer = await bots_reply_to(world, await mention(world, "a cat --speed fast"))
+        assert "I don't know the flag `--speed`" in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        inside = world.png("inside.png").url  # on the bot's own network (127.0.0.1)
+        asking = await mention(world, f"a paper boat like {page} and {inside}")
+        note = await world.discord.wait_for_message(
+            predicate=lambda m: "go on without" in m["content"]
+        )
+        assert note["message_reference"]["message_id"] == asking["id"]
+        assert f"`{page.removeprefix('http://')}` (not an image)" in note["content"]
+        assert "inside.png` (a private or local address, which I never fetch)" in note["content"]
+        assert "2 links" in note["content"]
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert status["message_reference"]["message_id"] == asking["id"]
+        assert int(note["id"]) < int(status["id"]), "told before the job was announced and sent"
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert "image_urls" not in sent
