@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.balance import balance_line
 from bot.i18n import Message, msg
 from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
@@ -477,7 +478,8 @@ class ModerationCog(
             policy = await store.policy(guild_id)
             window = quota_window(policy, self.bot.clock())
             rows = await store.top_usage(guild_id, window, LISTED_MEMBERS)
-            await show_privately(interaction, usage_lines(policy, window, rows))
+            lines = [*usage_lines(policy, window, rows), balance_line(self.bot.balance.latest)]
+            await show_privately(interaction, lines)
             return
         facts = await store.facts(requester_of(interaction, member))
         credits = await store.credits_of(guild_id, member.id, facts.window)
