@@ -71,9 +71,7 @@ async def test_falling_below_the_threshold_alerts_every_server_once_per_crossing
     assert len(alerts) == 2, "back above, then below again: a second alert"
 
 
-async def test_a_restart_does_not_alert_again_for_the_same_crossing(
-    api, client, db, alerts, clock
-):
+async def test_a_restart_does_not_alert_again_for_the_same_crossing(api, client, db, alerts, clock):
     first, feed = watch_for(client, db, alerts, clock)
     await reading(first, feed, api, 4.0)
     restarted, feed = watch_for(client, db, alerts, clock)
@@ -145,5 +143,5 @@ async def test_the_usage_line_says_what_is_left_and_when_it_was_read(
         f"APIMart balance: 1,234.50 left (2.50 spent so far), read <t:{read_at}:R>."
     )
     assert balance_line(watch.latest).render("zh-CN") == (
-        f"APIMart 余额：剩余 1,234.50（已用 2.50），读取于 <t:{read_at}:R>。"
+        f"APIMart 余额：剩余 1,234.50（已用 2.50），读取于 <t:{read_at}:R>。"  # noqa: RUF001
     )
