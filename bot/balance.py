@@ -71,6 +71,11 @@ class BalanceWatch:
         self._reading = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
+    def remaining_balance(self) -> float | None:
+        """What is left by the last reading; None before one, or for an unlimited account."""
+        reading = self.latest
+        return None if reading is None or reading.unlimited else reading.remaining
+
     def start(self) -> None:
         """Read now, then every `interval` seconds and whenever `read_soon` is called."""
         if self._task is None:

@@ -89,6 +89,7 @@ async def test_an_unlimited_account_never_alerts(api, client, db, alerts, clock)
     assert result is not None and result.unlimited
     assert alerts == []
     assert balance_line(result).render("en-US").startswith("APIMart balance: unlimited")
+    assert watch.remaining_balance() is None, "no figure for a gauge"
 
 
 async def test_without_a_threshold_nothing_is_posted(api, client, db, alerts, clock):
@@ -96,6 +97,7 @@ async def test_without_a_threshold_nothing_is_posted(api, client, db, alerts, cl
     await reading(watch, feed, api, 0.5)
     assert alerts == []
     assert watch.latest is not None and watch.latest.remaining == 0.5
+    assert watch.remaining_balance() == 0.5
 
 
 async def test_the_balance_drops_as_videos_complete(api, client, db, alerts, clock):
