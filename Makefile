@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install install-locked lock run test lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,28 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The exact versions of requirements-test.lock (hash-checked), then the bot itself, editable.
+install-locked: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Regenerates the lock files for the image's platform (Python 3.11, Linux x86_64, glibc), from
+# any machine: uv resolves for that target rather than for the machine it runs on (see
+# docs/operations.md). Pins already in the files are kept while pyproject.toml allows them;
+# `make lock UPGRADE=1` moves every pin to the newest allowed version.
+UV_VERSION := 0.13.9
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(LOCK) pyproject.toml -o requirements.lock
+	$(LOCK) pyproject.toml --extra test -c requirements.lock -o requirements-test.lock
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+		| $(LOCK) - -o requirements-build.lock
 
 run: $(STAMP)
 	$(BIN)/python -m bot

@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
+from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -65,6 +66,7 @@ class VideoBot(commands.AutoShardedBot):
     jobs: JobService
     moderation: Moderation
     pricing: Pricing
+    balance: BalanceWatch
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
@@ -194,6 +196,15 @@ class VideoBot(commands.AutoShardedBot):
             self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
         )
         self.pricing = Pricing(self.db)
+        self.balance = BalanceWatch(
+            self.apimart.balance,
+            self.db,
+            self.moderation.feed,
+            clock=self.clock,
+            interval=settings.balance_check_interval,
+            alert_below=settings.balance_alert_below,
+        )
+        self.metrics.set_balance_source(self.balance.remaining_balance)
         # The engine retries a failed call itself, later and within its budget, so its client
         # makes exactly one request per budget token and every 429 reaches the budget (a
         # submit's pauses only submits); a submit never sleeps on `Retry-After` (it becomes the
@@ -215,7 +226,7 @@ class VideoBot(commands.AutoShardedBot):
             timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
             on_change=self._wake_poller,
             admission=self.moderation.admit,
-            on_balance=self.moderation.pause.on_balance,
+            on_balance=self._on_balance,
             budget=budget,
             metrics=self.metrics,
             refresh_media=DiscordMediaRefresher(
@@ -280,6 +291,7 @@ class VideoBot(commands.AutoShardedBot):
             # The commands synced last time still work; keep serving them and polling.
             log.exception("Command sync failed; continuing with the commands Discord already has")
         self.poller.start()
+        self.balance.start()
         self.set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
@@ -298,6 +310,12 @@ class VideoBot(commands.AutoShardedBot):
 
     def _result_view(self, job: Job) -> discord.ui.View | None:
         return self.result_view(job) if self.result_view is not None else None
+
+    async def _on_balance(self, ok: bool) -> None:
+        """A 402 pauses new videos and has the balance read at once (a success resumes)."""
+        await self.moderation.pause.on_balance(ok)
+        if not ok:
+            self.balance.read_soon()
 
     def _wake_poller(self) -> None:
         if hasattr(self, "poller"):
@@ -365,6 +383,8 @@ class VideoBot(commands.AutoShardedBot):
             )
         if hasattr(self, "poller"):
             await self.poller.stop()
+        if hasattr(self, "balance"):
+            await self.balance.stop()
         if hasattr(self, "status_messages"):
             await self.status_messages.close(grace=2.0)
         for extension in list(self.extensions):

@@ -154,6 +154,16 @@ class Settings(BaseSettings):
         default=120.0,
         description="seconds the Discord gateway may stay disconnected before /healthz answers 503",
     )
+    balance_check_interval: Seconds = Field(
+        default=300.0,
+        description="seconds between two reads of the APIMart balance (also read after a 402)",
+    )
+    balance_alert_below: float | None = Field(
+        default=None,
+        ge=0,
+        description="a balance in the account's currency, e.g. 5: below it, one alert goes to"
+        " every mod-log channel (unset: no alert)",
+    )
 
     @field_validator("apimart_base_url", "discord_api_base")
     @classmethod

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.balance import balance_line
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
 from bot.jobs.store import CancelOutcome
@@ -531,6 +532,7 @@ class ModerationCog(
                 [
                     *usage_lines(policy, window, rows),
                     *month_credit_lines(policy, used, month, spenders),
+                    balance_line(self.bot.balance.latest),
                 ],
             )
             return

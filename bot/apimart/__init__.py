@@ -13,13 +13,14 @@ from bot.apimart.errors import (
     SubmitOutcomeUnknownError,
     TaskNotFoundError,
 )
-from bot.apimart.models import SubmitResult, TaskInfo, TaskStatus, VideoRequest
+from bot.apimart.models import Balance, SubmitResult, TaskInfo, TaskStatus, VideoRequest
 
 __all__ = [
     "APIConnectionError",
     "APIMartClient",
     "APIMartError",
     "AuthenticationError",
+    "Balance",
     "InvalidRequestError",
     "MalformedResponseError",
     "PaymentRequiredError",

@@ -25,7 +25,15 @@ from bot.apimart.errors import (
     SubmitOutcomeUnknownError,
     TaskNotFoundError,
 )
-from bot.apimart.models import SubmitResult, TaskInfo, VideoRequest, parse_submit, parse_task
+from bot.apimart.models import (
+    Balance,
+    SubmitResult,
+    TaskInfo,
+    VideoRequest,
+    parse_balance,
+    parse_submit,
+    parse_task,
+)
 from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,7 @@ log = logging.getLogger(__name__)
 SUBMIT_PATH = "/v1/videos/generations"
 TASK_PATH = "/v1/tasks/{task_id}"
 UPLOAD_PATH = "/v1/uploads/images"
+BALANCE_PATH = "/v1/balance"
 TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
 
 # Gateways answer these when the request never reached the service, so a submit may be resent.
@@ -157,6 +166,10 @@ class APIMartClient:
         path = TASK_PATH.format(task_id=task_id)
         body = await self._call("GET", path, params=params)
         return parse_task(body, task_id)
+
+    async def balance(self) -> Balance:
+        """The account's balance (remaining, used, unlimited), retrying transient failures."""
+        return parse_balance(await self._call("GET", BALANCE_PATH))
 
     async def upload_image(self, data: bytes, *, filename: str, content_type: str) -> str:
         """Re-host an image on APIMart (kept 72 hours) and return its public URL."""

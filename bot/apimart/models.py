@@ -162,3 +162,29 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
         expires_at=expires_at,
         error_message=error_message,
     )
+
+
+class Balance(BaseModel):
+    """The account's balance as `GET /v1/balance` reports it (account currency)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    remain_balance: float
+    used_balance: float
+    unlimited_quota: bool = False
+
+
+def parse_balance(body: Mapping[str, Any]) -> Balance:
+    """Read a balance answer: the fields at the top level, or inside a `data` object."""
+    data = body.get("data")
+    fields: Mapping[str, Any] = data if isinstance(data, Mapping) else body
+    remain = _optional_number(fields.get("remain_balance"))
+    used = _optional_number(fields.get("used_balance"))
+    unlimited = fields.get("unlimited_quota") is True
+    if remain is None and not unlimited:
+        raise MalformedResponseError("balance answer has no `remain_balance`")
+    return Balance(
+        remain_balance=remain if remain is not None else 0.0,
+        used_balance=used if used is not None else 0.0,
+        unlimited_quota=unlimited,
+    )

@@ -16,8 +16,18 @@ from typing import Any, Literal, Protocol, overload
 
 Dialect = Literal["sqlite", "postgres"]
 
-MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent.parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def _migrations_root() -> Path:
+    """The SQL migrations: inside the package in an installed wheel (`bot/migrations`, mapped
+    from the top-level folder by setup.py), else the checkout's top-level `migrations/`."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "migrations"
+    return shipped if shipped.is_dir() else package.parent / "migrations"
+
+
+MIGRATIONS_ROOT = _migrations_root()
 
 
 class Row(Protocol):

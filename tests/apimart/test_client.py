@@ -19,6 +19,7 @@ from bot.apimart import (
     TaskStatus,
     VideoRequest,
 )
+from bot.apimart.models import parse_balance
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 
 REQUEST = VideoRequest(prompt="a lighthouse in a storm", duration=8, resolution="1080p")
@@ -269,3 +270,43 @@ async def test_upload_rehosts_an_image(api, client):
     url = await client.upload_image(b"\x89PNG...", filename="cat.png", content_type="image/png")
     assert url.startswith(api.base_url)
     assert api.uploads[0].data == b"\x89PNG..."
+
+
+async def test_balance_reads_what_is_left_and_spent(client, api):
+    api.remain_balance, api.used_balance = 12.5, 2.5
+    balance = await client.balance()
+    assert (balance.remain_balance, balance.used_balance, balance.unlimited_quota) == (
+        12.5,
+        2.5,
+        False,
+    )
+    assert api.requests[-1].path == "/v1/balance"
+    assert api.requests[-1].headers["Authorization"] == "Bearer sk-test"
+
+
+async def test_balance_drops_by_the_cost_of_each_completed_video(client, api):
+    api.default_plan = TaskPlan(polls_until_done=1, cost=0.4)
+    before = (await client.balance()).remain_balance
+    task_id = (await client.submit(REQUEST)).task_id
+    assert (await client.get_task(task_id)).status is TaskStatus.COMPLETED
+    after = await client.balance()
+    assert after.remain_balance == pytest.approx(before - 0.4)
+    assert after.used_balance == pytest.approx(0.4)
+
+
+async def test_an_unlimited_account_says_so(client, api):
+    api.unlimited_quota = True
+    assert (await client.balance()).unlimited_quota is True
+
+
+async def test_a_balance_answer_inside_data_is_read_too():
+    body = {"code": 200, "data": {"remain_balance": 3, "used_balance": 7, "unlimited_quota": False}}
+    assert parse_balance(body).remain_balance == 3.0
+    with pytest.raises(MalformedResponseError):
+        parse_balance({"success": True})
+
+
+async def test_a_balance_read_retries_a_server_error(client, api, sleeps):
+    api.fail_next("balance", status=503)
+    assert (await client.balance()).remain_balance == api.remain_balance
+    assert len(sleeps.waits) == 1

@@ -6,6 +6,8 @@ HTTP client is exercised end to end. It imitates:
 * ``POST /v1/videos/generations`` - submit a video task (validated like the real API);
 * ``GET  /v1/tasks/{task_id}``    - poll a task; tasks advance one step per poll;
 * ``POST /v1/uploads/images``     - multipart image upload (field ``file``, max 20 MB);
+* ``GET  /v1/balance``            - the account balance (``remain_balance`` drops by each
+  completed task's ``cost``);
 * ``GET|HEAD /files/{name}``      - public video downloads (no API key required);
 * ``GET|HEAD /uploads/{name}``    - public copies of uploaded images.
 
@@ -55,17 +57,19 @@ LANGUAGES: Final = frozenset({"zh", "en", "ko", "ja"})
 MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
 AUTH_ERROR_MESSAGE: Final = "身份验证失败，请检查您的API密钥"  # noqa: RUF001 (verbatim)
 
-FaultRoute = Literal["submit", "poll", "upload", "file", "any"]
-"""Routes a fault can target. ``"any"`` means any API route (submit, poll, upload),
-not the public ``file`` downloads, which stand for a separate CDN."""
+FaultRoute = Literal["submit", "poll", "upload", "balance", "file", "any"]
+"""Routes a fault can target. ``"any"`` means submit, poll or upload: not the balance (the bot
+reads it in the background, which would take faults meant for jobs), nor the public ``file``
+downloads, which stand for a separate CDN."""
 
-RequestRoute = Literal["submit", "poll", "upload", "file", "other"]
+RequestRoute = Literal["submit", "poll", "upload", "balance", "file", "other"]
 """How a recorded request is classified (``file`` covers /files and /uploads downloads)."""
 
 TaskStatus = Literal["pending", "processing", "completed", "failed", "cancelled"]
 FinalStatus = Literal["completed", "failed", "cancelled"]
 
-_API_ROUTES: Final = frozenset({"submit", "poll", "upload"})
+_API_ROUTES: Final = frozenset({"submit", "poll", "upload", "balance"})
+_ANY_ROUTES: Final = frozenset({"submit", "poll", "upload"})
 _TERMINAL: Final = frozenset({"completed", "failed", "cancelled"})
 _DEFAULT_ERROR_TYPES: Final[dict[int, str]] = {
     400: "invalid_request_error",
@@ -239,6 +243,8 @@ class FakeTask:
         ``/files/<task id>.mp4``; pass ``url`` to report any other URL instead.
         """
         now = self._owner.now()
+        if self.status != "completed":
+            self._owner.charge(self.plan.cost)
         if url_as_string is not None:
             self.plan.url_as_string = url_as_string
         if url is None:
@@ -392,7 +398,7 @@ class _Fault:
     keep_bytes: int = 0
 
     def matches(self, route: RequestRoute) -> bool:
-        return self.route == route or (self.route == "any" and route in _API_ROUTES)
+        return self.route == route or (self.route == "any" and route in _ANY_ROUTES)
 
     def error_response(self) -> web.Response:
         code = self.http200_body_code if self.http200_body_code is not None else self.status
@@ -499,6 +505,10 @@ class FakeAPIMart:
         """Copied into every task created from now on."""
         self.record_bodies = record_bodies
         self.max_upload_bytes = max_upload_bytes
+        self.remain_balance = 1000.0
+        """What ``GET /v1/balance`` reports as left; each completed task takes its ``cost``."""
+        self.used_balance = 0.0
+        self.unlimited_quota = False
 
         self.requests: list[RecordedRequest] = []
         self.submits: list[dict[str, Any]] = []
@@ -532,6 +542,7 @@ class FakeAPIMart:
         router.add_post("/v1/videos/generations", self._endpoint("submit", self._submit))
         router.add_get("/v1/tasks/{task_id}", self._endpoint("poll", self._poll))
         router.add_post("/v1/uploads/images", self._endpoint("upload", self._upload))
+        router.add_get("/v1/balance", self._endpoint("balance", self._balance))
         router.add_get("/files/{name}", self._endpoint("file", self._serve_file))
         router.add_get("/uploads/{name}", self._endpoint("file", self._serve_upload))
         router.add_route("*", "/{tail:.*}", self._endpoint("other", self._unknown))
@@ -609,6 +620,16 @@ class FakeAPIMart:
             task.finish_by_plan()
         self._notify()
         return task
+
+    def charge(self, cost: float) -> None:
+        """Take ``cost`` from the balance, as APIMart does when a task completes."""
+        self.remain_balance -= cost
+        self.used_balance += cost
+
+    @property
+    def balance_reads(self) -> int:
+        """How many times the balance was asked for."""
+        return len(self.requests_for("balance"))
 
     def add_file(self, name: str, data: bytes) -> str:
         """Serve ``data`` publicly as ``/files/<name>``; returns its URL."""
@@ -944,6 +965,17 @@ class FakeAPIMart:
         self._uploaded[name] = (data_bytes, content_type or "application/octet-stream")
         self.uploads.append(RecordedUpload(filename, content_type, data_bytes, url))
         return web.json_response({"code": 200, "data": {"url": url}})
+
+    async def _balance(self, request: web.Request, raw: bytes) -> web.StreamResponse:
+        # The shape public APIMart clients read: the fields at the top level.
+        return web.json_response(
+            {
+                "success": True,
+                "remain_balance": round(self.remain_balance, 6),
+                "used_balance": round(self.used_balance, 6),
+                "unlimited_quota": self.unlimited_quota,
+            }
+        )
 
     async def _serve_file(self, request: web.Request, raw: bytes) -> web.StreamResponse:
         data = self.files.get(request.match_info["name"])

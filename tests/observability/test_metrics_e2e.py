@@ -30,11 +30,14 @@ async def delivered(world, job_id):
 async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_healthy(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=2), metrics_port=0) as world:
         base = f"http://127.0.0.1:{world.bot.observability.port}"
-        world.bot.metrics.set_balance_source(lambda: 1234.5)
+        # The bot reads APIMart's balance once it is set up; no event says when that lands.
+        async with asyncio.timeout(10):
+            while world.bot.balance.latest is None:
+                await asyncio.sleep(0.02)
         before = await scrape(base)
         assert before.total("videobot_submits_total") == 0
         assert before.get("videobot_jobs", state="completed") == 0
-        assert before.get("videobot_apimart_balance") == 1234.5
+        assert before.get("videobot_apimart_balance") == world.api.remain_balance == 1000.0
 
         # One status check is rate limited, and one status edit refused by Discord.
         world.api.fail_next("poll", status=429, retry_after_header="0")

@@ -1,0 +1,21 @@
+"""Balance sentences: the low-balance alert and the balance line of `/videomod usage`."""
+
+EN: dict[str, str] = {
+    "modlog_balance_low": (
+        "⚠️ The APIMart balance is down to {remaining}, below the alert level of {threshold}. "
+        "Top up the account soon: when it is empty, new videos stop for everyone."
+    ),
+    "mod_balance_line": "APIMart balance: {remaining} left ({used} spent so far), read {read}.",
+    "mod_balance_unlimited": "APIMart balance: unlimited (read {read}).",
+    "mod_balance_unknown": "APIMart balance: not read yet.",
+}
+
+ZH: dict[str, str] = {
+    "modlog_balance_low": (
+        "⚠️ APIMart 余额已降至 {remaining}，低于提醒线 {threshold}。"
+        "请尽快充值：余额用完后，所有人的新视频都会暂停。"
+    ),
+    "mod_balance_line": "APIMart 余额：剩余 {remaining}（已用 {used}），读取于 {read}。",
+    "mod_balance_unlimited": "APIMart 余额：不限额（读取于 {read}）。",
+    "mod_balance_unknown": "APIMart 余额：尚未读取。",
+}

@@ -1,0 +1,55 @@
+"""The balance as moderators meet it: the mod-log alert, the read after a 402, `/videomod usage`.
+
+The real bot against both fakes; readings are taken with `bot.balance.read_now()` (the bot's
+own periodic read is set an hour apart), so nothing waits on time.
+"""
+
+from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
+from tests.fakes.apimart import TaskPlan
+
+LOW = "The APIMart balance is down to"
+
+
+def alerts_in(s):
+    return [m for m in s.world.discord.messages(s.modlog) if LOW in m["content"]]
+
+
+async def reading(s, remaining):
+    s.world.api.remain_balance = remaining
+    await s.world.bot.balance.read_now()
+    await s.world.bot.moderation.feed.drain()
+
+
+async def test_a_falling_balance_is_posted_once_per_crossing_in_the_modlog(tmp_path):
+    async with server(tmp_path, balance_alert_below=5, balance_check_interval=3600) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await reading(s, 8.0)
+        await reading(s, 4.0)
+        posted = await modlog_message(s, LOW)
+        assert "down to 4.00, below the alert level of 5.00" in posted["content"]
+        await reading(s, 3.0)
+        assert len(alerts_in(s)) == 1, "no storm while it stays below"
+        await reading(s, 12.0)
+        await reading(s, 2.0)
+        assert len(alerts_in(s)) == 2, "a second crossing, a second alert"
+
+
+async def test_a_402_has_the_balance_read_at_once(tmp_path):
+    async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
+        api = s.world.api
+        await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
+        api.fail_next("submit", status=402)
+        assert "balance is empty" in await video(s.world)
+        await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 402")
+
+
+async def test_usage_shows_the_balance_and_how_old_the_reading_is(tmp_path):
+    async with server(tmp_path, balance_check_interval=3600) as s:
+        s.world.api.used_balance = 7.0
+        await reading(s, 42.0)
+        read_at = int(s.world.bot.balance.latest.read_at)
+        usage = await mod(s, "usage")
+        assert f"APIMart balance: 42.00 left (7.00 spent so far), read <t:{read_at}:R>." in usage
+        s.world.api.unlimited_quota = True
+        await reading(s, -1.0)
+        assert "APIMart balance: unlimited" in await mod(s, "usage")
