@@ -28,6 +28,7 @@ from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.service import Moderation
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
+from bot.result_layout import Row
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
@@ -43,6 +44,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.references",
     "cogs.moderation",
     "cogs.results",
+    "cogs.controls",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -59,8 +61,9 @@ class VideoBot(commands.AutoShardedBot):
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
-    # Set by `cogs.results` while it is loaded: the core never imports a cog.
-    result_view: Callable[[Job], discord.ui.View | None] | None = None
+    # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
+    # never imports a cog.
+    result_view: Callable[[Job], Row | None] | None = None
 
     def __init__(
         self,
@@ -268,7 +271,7 @@ class VideoBot(commands.AutoShardedBot):
         channel = self.get_partial_messageable(job.requester.channel_id)
         await self.status_messages.post(channel, job)
 
-    def _result_view(self, job: Job) -> discord.ui.View | None:
+    def _result_view(self, job: Job) -> Row | None:
         return self.result_view(job) if self.result_view is not None else None
 
     def _wake_poller(self) -> None:

@@ -53,6 +53,9 @@ class StatusMessages:
         # final edit would put the status back to "queued" for good.
         self._editing: dict[int, asyncio.Lock] = {}
         self._finished: set[int] = set()
+        # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
+        # (the core never imports a cog). The final edit takes it away.
+        self.controls: Callable[[Job], discord.ui.View | None] | None = None
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
@@ -72,7 +75,8 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        self._last[job.id] = (self._clock(), content, job.state)
+        # Posted without the button: the next edit adds it, whatever the text.
+        self._last[job.id] = (self._clock(), _shown(content, None), job.state)
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
@@ -110,12 +114,14 @@ class StatusMessages:
         ):
             return
         content = await self.render(job)
-        if last is not None and last[1] == content:
+        view = self.controls(job) if self.controls is not None and not final else None
+        shown = _shown(content, view)
+        if last is not None and last[1] == shown:
             return
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
             await channel.get_partial_message(message_id).edit(
-                content=content, allowed_mentions=NO_MENTIONS
+                content=content, allowed_mentions=NO_MENTIONS, view=view
             )
         except (discord.NotFound, discord.Forbidden) as error:
             # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
@@ -130,7 +136,7 @@ class StatusMessages:
         if final:
             self._last.pop(job.id, None)
         else:
-            self._last[job.id] = (now, content, job.state)
+            self._last[job.id] = (now, shown, job.state)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.
@@ -177,3 +183,9 @@ class StatusMessages:
                         log.exception("Job %d: status edit failed unexpectedly", job_id)
         finally:
             self._editors.pop(job_id, None)
+
+
+def _shown(content: str, view: discord.ui.View | None) -> str:
+    """What a status message shows: its text, and which buttons (compared to skip edits)."""
+    buttons = view.to_components() if view is not None else []
+    return f"{content}\x00{buttons}"

@@ -6,6 +6,7 @@ import signal
 import pytest
 
 from tests.e2e.process import bot_process
+from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
@@ -19,11 +20,7 @@ async def fakes():
 
 
 def results(fake):
-    return [
-        m
-        for m in fake.messages()
-        if any(e.get("footer", {}).get("text") == "Job #1" for e in m.get("embeds", []))
-    ]
+    return [m for m in fake.messages() if is_result(1)(m)]
 
 
 async def test_sigterm_stops_gracefully_and_exits_zero(tmp_path, fakes):

@@ -115,6 +115,24 @@ def texts(message: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def shown_text(message: Mapping[str, Any]) -> str:
+    """All of a message's text (content, text displays, embed titles and footers) as one string."""
+    parts = texts(message)
+    for embed in message.get("embeds") or []:
+        parts += [str(embed.get("title") or ""), str((embed.get("footer") or {}).get("text") or "")]
+    return "\n".join(parts)
+
+
+def is_layout(message: Mapping[str, Any]) -> bool:
+    """Whether a stored message is a Components V2 message."""
+    return is_v2(int(message.get("flags") or 0))
+
+
+def custom_ids(message: Mapping[str, Any]) -> list[str]:
+    """Every custom id of a message's components, in reading order."""
+    return [str(c["custom_id"]) for c in walk(message.get("components") or []) if "custom_id" in c]
+
+
 def media_urls(message: Mapping[str, Any]) -> list[str]:
     """Every media URL a message's gallery items and thumbnails show."""
     urls: list[str] = []
