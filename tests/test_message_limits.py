@@ -36,12 +36,12 @@ from bot.moderation.report import (
     words_lines,
 )
 from bot.moderation.store import AuditRow, JobRow, UsageRow
+from bot.result_layout import result_layout
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
 from cogs._private import render
 from cogs.member import history_text, job_choices, status_report
 from cogs.references import VideoModal
-from bot.result_layout import result_layout
 from cogs.results import EditPromptModal, RemixModal, result_view
 from tests.fakes.components import FLAG_IS_COMPONENTS_V2, check_message
 

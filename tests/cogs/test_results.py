@@ -187,7 +187,7 @@ async def test_a_remix_with_a_setting_the_api_refuses_is_explained_before_spendi
             "video:remix:1", message_id=int(result["id"]), locale="zh-CN"
         )
         callback = await click.wait_for_callback()
-        assert callback["data"]["title"] == "再创作：修改后重新生成"
+        assert callback["data"]["title"].startswith("再创作")
         forged = {
             "prompt": "x",
             "duration": ["7"],
