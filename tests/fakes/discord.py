@@ -1325,6 +1325,10 @@ class FakeDiscord:
         """A stored message by id (``None`` if unknown or deleted)."""
         return self._messages.get(message_id)
 
+    def delete_message(self, message_id: int) -> Json:
+        """Someone deletes a message: from then on the API answers 404 ``10008`` for it."""
+        return self._delete_message(message_id)
+
     def last_message_id(self, channel_id: int | None = None) -> int:
         """Id of the newest message in a channel (0 if none): a marker for ``after=``."""
         cid = channel_id if channel_id is not None else self.channel_id
