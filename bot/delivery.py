@@ -18,7 +18,7 @@ from bot.i18n import t
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
-from bot.result_layout import Row, attachment_url, result_layout, text_displays
+from bot.result_layout import Row, attachment_url, marker_line, result_layout, text_displays
 from bot.status_messages import StatusMessages
 from bot.text import EMBED_TITLE, MESSAGE_CONTENT, Quoted, fit
 
@@ -327,7 +327,7 @@ class Delivery:
                 if me is not None and message.author.id != me.id:
                     continue
                 # A layout keeps the marker in a text display; the plain fallback in its footer.
-                if f"-# {footer}" in text_displays(message) or any(
+                if marker_line(footer) in text_displays(message) or any(
                     embed.footer.text == footer for embed in message.embeds
                 ):
                     return message.id

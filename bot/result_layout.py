@@ -34,6 +34,11 @@ def attachment_url(filename: str) -> str:
     return f"attachment://{filename}"
 
 
+def marker_line(marker: str) -> str:
+    """The job's marker as the layout shows it (small print), and as a retry looks for it."""
+    return f"-# {marker}"
+
+
 def mode_name(job: Job) -> str:
     """How the job used its media, as one word or two."""
     locale = job.requester.locale
@@ -129,7 +134,7 @@ def result_layout(
     for section in reference_sections(job):
         container.add_item(section)
     container.add_item(discord.ui.Separator())
-    container.add_item(discord.ui.TextDisplay(f"-# {marker}"))
+    container.add_item(discord.ui.TextDisplay(marker_line(marker)))
     if buttons is not None:
         container.add_item(buttons)
     view = Layout(timeout=None)
