@@ -275,7 +275,8 @@ class ResultButtons(commands.Cog):
             job_id = int(match["job_id"])
             try:
                 job = await self.bot.store.get(job_id)
-                if job is None:
+                # A form is about a job of this server; any other id is treated as unknown.
+                if job is None or job.requester.guild_id != interaction.guild_id:
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 await handle(interaction, job, submitted_values(interaction))
