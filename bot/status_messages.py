@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 
@@ -75,8 +76,9 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        # Posted without the button: the next edit adds it, whatever the text.
-        self._last[job.id] = (self._clock(), _shown(content, None), job.state)
+        # Posted without the Cancel button: the next edit adds it, unthrottled (a job held back
+        # in the same state may see no other edit for a long time).
+        self._last[job.id] = (-math.inf, _shown(content, None), job.state)
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:

@@ -102,3 +102,20 @@ async def test_a_moderator_cancels_from_the_status_message_and_the_member_is_tol
         assert [u["id"] for u in notice["mentions"]] == [str(s.alice)]
         audit = await world.db.fetch_all("SELECT id FROM mod_audit")
         assert len(audit) == 1, "audited like /videomod cancel"
+
+
+async def test_a_job_held_back_by_the_service_gets_the_button_and_its_cancel_is_free(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    api.fail_next("submit", status=429, retry_after_header="600")  # held for 10 minutes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        assert "saved and waiting" in await video(world)
+        status = await status_with_button(world)
+        answer = await click_cancel(world, status)
+        assert "never sent to the video service, so it doesn't count" in answer["content"]
+        await fake.wait_for(
+            lambda: "was cancelled" in fake.get_message(int(status["id"]))["content"], timeout=10
+        )
+        assert fake.get_message(int(status["id"]))["components"] == []
+    assert len(api.requests_for("submit")) == 1, "only the refused try: never sent after it"
