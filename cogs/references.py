@@ -212,6 +212,10 @@ class ReferencesCog(commands.Cog):
         self, interaction: discord.Interaction[VideoBot], match: re.Match[str]
     ) -> None:
         held = self._open_forms.get(match.group(0))
+        if int(match["channel_id"]) != interaction.channel_id:
+            # The menu is used where the message is, so its form comes back from there.
+            await answer_privately(interaction, msg("form_source_gone"))
+            return
         if held is not None:
             target, media, _ = held
         else:

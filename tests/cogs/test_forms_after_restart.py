@@ -65,3 +65,15 @@ async def test_a_form_whose_pictures_can_no_longer_be_seen_says_so_in_chinese(tm
         answer = await submitted.wait_for_answer(timeout=10)
         assert "看不到那条消息里的图片" in answer["content"]
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_a_form_naming_a_message_of_another_channel_is_refused(tmp_path, fakes):
+    fake, api = fakes
+    elsewhere = fake.add_text_channel("elsewhere")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        target = await post(world, attachments=pictures(world, 1), channel_id=elsewhere)
+        forged = f"video:makeform:{elsewhere}:{target['id']}:1"
+        submitted = await fake.modal_submit({"prompt": "x"}, custom_id=forged)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "can't read the message with the pictures any more" in answer["content"]
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
