@@ -35,6 +35,7 @@ from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.observability.wiring import Readiness, serve
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
+from bot.result_layout import Row
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
 from bot.storage import Database
@@ -52,6 +53,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.results",
     "cogs.confirm",
     "cogs.deleted_results",
+    "cogs.controls",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -70,8 +72,9 @@ class VideoBot(commands.AutoShardedBot):
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
-    # Set by `cogs.results` while it is loaded: the core never imports a cog.
-    result_view: Callable[[Job], discord.ui.View | None] | None = None
+    # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
+    # never imports a cog.
+    result_view: Callable[[Job], Row | None] | None = None
 
     def __init__(
         self,
@@ -308,7 +311,7 @@ class VideoBot(commands.AutoShardedBot):
         channel = self.get_partial_messageable(job.requester.channel_id)
         await self.status_messages.post(channel, job)
 
-    def _result_view(self, job: Job) -> discord.ui.View | None:
+    def _result_view(self, job: Job) -> Row | None:
         return self.result_view(job) if self.result_view is not None else None
 
     async def _on_balance(self, ok: bool) -> None:

@@ -8,25 +8,24 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any, cast
 
 import aiohttp
 import discord
 
-from bot.i18n import elapsed, plural, t
+from bot.i18n import plural, t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
+from bot.result_layout import Row, attachment_url, marker_line, result_layout, text_displays
 from bot.status_messages import StatusMessages
 from bot.text import (
     EMBED_TITLE,
     MESSAGE_CONTENT,
-    PROMPT_PREVIEW_CHARS,
     Quoted,
     fit,
-    quote,
-    resolution_label,
 )
 
 log = logging.getLogger(__name__)
@@ -74,37 +73,9 @@ def references_summary(job: Job) -> str:
     return " + ".join(parts) or t("references_none", locale)
 
 
-def result_embed(job: Job) -> discord.Embed:
-    """The card that describes a finished job, in the member's language."""
-    locale = job.requester.locale
-    request = job.request
-    ok = job.state is JobState.COMPLETED and not job.cancelled
-    embed = discord.Embed(
-        title=fit(t("result_title" if ok else "result_failed_title", locale), EMBED_TITLE),
-        description=quote(request.prompt, PROMPT_PREVIEW_CHARS),
-        colour=discord.Colour.green() if ok else discord.Colour.red(),
-    )
-    if request.duration is not None:
-        embed.add_field(
-            name=t("field_duration", locale),
-            value=t("seconds_value", locale, seconds=request.duration),
-        )
-    embed.add_field(name=t("field_resolution", locale), value=resolution_label(request.resolution))
-    embed.add_field(name=t("field_aspect_ratio", locale), value=request.aspect_ratio)
-    embed.add_field(name=t("field_references", locale), value=references_summary(job))
-    if ok and job.submitted_at is not None and job.finished_at is not None:
-        embed.add_field(
-            name=t("field_render_time", locale),
-            value=elapsed(job.finished_at - job.submitted_at).render(locale),
-        )
-    if job.credits_cost is not None:
-        embed.add_field(name=t("field_credits", locale), value=f"{job.credits_cost:g}")
-    embed.set_footer(text=job_footer(job))
-    return embed
-
-
 def plain_embed(job: Job) -> discord.Embed:
-    """The card at its plainest: the title, and the footer that marks the job's result."""
+    """The card at its plainest, for when Discord refuses the layout: the title, and the footer
+    that marks the job's result."""
     ok = job.state is JobState.COMPLETED and not job.cancelled
     embed = discord.Embed(
         title=fit(
@@ -118,6 +89,17 @@ def plain_embed(job: Job) -> discord.Embed:
 def job_footer(job: Job) -> str:
     """The footer that marks a result as this job's (used to spot duplicates after a crash)."""
     return t("job_footer", job.requester.locale, job_id=job.id)
+
+
+def gallery_url(job: Job, *, now: float, attached: bool, unreachable: bool) -> str | None:
+    """What the result's gallery plays: the upload, else the service's link while it works."""
+    if attached:
+        return attachment_url(VIDEO_FILENAME)
+    if not shows_video(job) or unreachable or link_expired(job, now):
+        return None
+    url = job.result_url or ""
+    # Discord plays a video from a public web link, not from anything else.
+    return url if url.startswith(("https://", "http://")) else None
 
 
 def failure_text(job: Job, mention: str) -> list[str]:
@@ -217,6 +199,18 @@ def link_text(job: Job) -> str:
     return t("result_link", locale, url=job.result_url, expiry=expiry)
 
 
+@dataclass(frozen=True)
+class _Post:
+    """One result about to be posted: where, replying to what, and what is known of its video."""
+
+    target: Messageable
+    job: Job
+    reference: discord.MessageReference | None
+    now: float
+    dm: bool
+    unreachable: bool
+
+
 class DownloadFailed(Exception):
     """The result could not be fetched whole (an error status, not a video, cut short)."""
 
@@ -246,7 +240,7 @@ class Delivery:
         *,
         clock: Callable[[], float] = time.time,
         status: StatusMessages | None = None,
-        result_view: Callable[[Job], discord.ui.View | None] | None = None,
+        result_view: Callable[[Job], Row | None] | None = None,
         download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
     ) -> None:
         self._client = client
@@ -347,7 +341,10 @@ class Delivery:
             async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:
                     continue
-                if any(embed.footer.text == footer for embed in message.embeds):
+                # A layout keeps the marker in a text display; the plain fallback in its footer.
+                if marker_line(footer) in text_displays(message) or any(
+                    embed.footer.text == footer for embed in message.embeds
+                ):
                     return message.id
         except discord.HTTPException as error:
             # Unsure whether it was posted: posting now could post twice, so wait instead.
@@ -356,7 +353,6 @@ class Delivery:
         return None
 
     async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
-        embed = result_embed(job)
         now = self._clock()
         video: IO[bytes] | None = None
         unreachable = False
@@ -369,8 +365,7 @@ class Delivery:
                 channel_id=job.requester.channel_id,
                 fail_if_not_exists=False,
             )
-        attached = video is not None
-        content = result_content(job, now=now, dm=dm, attached=attached, unreachable=unreachable)
+        post = _Post(target, job, reference, now=now, dm=dm, unreachable=unreachable)
         # Written down before posting: a retry after a crash looks for this post from here.
         if await self._store.begin_delivery(job, now=now, target="dm" if dm else "channel") is None:
             log.warning("Job %d: delivery claim was lost; not posting", job.id)
@@ -382,29 +377,19 @@ class Delivery:
                 if video is not None
                 else None
             )
-            buttons = True
             try:
-                return await self._post(target, job, content, embed, reference, file)
+                return await self._post_layout(post, file)
             except discord.HTTPException as error:
-                if file is not None and error.status == _PAYLOAD_TOO_LARGE:
-                    log.info("Job %d: upload refused as too large; posting the link", job.id)
-                elif error.status == _BAD_REQUEST:
-                    # Every retry of the same message would be refused the same way: post the
-                    # plainest result now rather than let the member wait for nothing.
-                    log.error(
-                        "Job %d: Discord refused the result message (%s); posting a plain one",
-                        job.id,
-                        error,
-                    )
-                    embed, buttons = plain_embed(job), False
-                else:
+                if error.status != _BAD_REQUEST:
                     raise
-                content = result_content(
-                    job, now=now, dm=dm, attached=False, unreachable=unreachable
+                # Every retry of the same message would be refused the same way: post the
+                # plainest result now rather than let the member wait for nothing.
+                log.error(
+                    "Job %d: Discord refused the result message (%s); posting a plain one",
+                    job.id,
+                    error,
                 )
-                return await self._post(
-                    target, job, content, embed, reference, None, buttons=buttons
-                )
+            return await self._post_plain(post)
         finally:
             if video is not None:
                 video.close()
@@ -426,36 +411,64 @@ class Delivery:
             log.error("Job %d: result download kept failing (%s); posting the link", job.id, error)
             return None, True
 
-    async def _post(
-        self,
-        target: Messageable,
-        job: Job,
-        content: str,
-        embed: discord.Embed,
-        reference: discord.MessageReference | None,
-        file: discord.File | None,
-        *,
-        buttons: bool = True,
-    ) -> discord.Message:
-        optional: dict[str, Any] = {}
-        if reference is not None:
-            optional["reference"] = reference
-        # Buttons act in the server; a DM result (the channel was closed to us) has none.
-        in_dm = isinstance(target, discord.User | discord.Member)
-        if buttons and self._result_view is not None and not in_dm:
-            view = self._result_view(job)
-            if view is not None:
-                optional["view"] = view
-        return await target.send(
-            content,
-            embed=embed,
-            files=[file] if file is not None else [],
-            allowed_mentions=mentions_only(job.requester.user_id),
-            # Discord returns the first message for a repeated nonce, so a quick retry after a
-            # crash cannot post twice; the footer check covers longer gaps.
-            nonce=f"video-job-{job.id}",
-            **optional,
+    async def _post_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
+        """The result as a Components V2 layout; its link instead when the upload is refused."""
+        try:
+            return await self._send_layout(post, file)
+        except discord.HTTPException as error:
+            if file is None or error.status != _PAYLOAD_TOO_LARGE:
+                raise
+            log.info("Job %d: upload refused as too large; posting the link", post.job.id)
+        return await self._send_layout(post, None)
+
+    async def _send_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
+        job = post.job
+        attached = file is not None
+        headline = result_content(
+            job, now=post.now, dm=post.dm, attached=attached, unreachable=post.unreachable
         )
+        # Buttons act in the server; a DM result (the channel was closed to us) has none.
+        in_dm = isinstance(post.target, discord.User | discord.Member)
+        buttons = self._result_view(job) if self._result_view is not None and not in_dm else None
+        layout = result_layout(
+            job,
+            headline=headline,
+            marker=job_footer(job),
+            references=references_summary(job),
+            video_url=gallery_url(
+                job, now=post.now, attached=attached, unreachable=post.unreachable
+            ),
+            buttons=buttons,
+        )
+        # With the layout flag there is no `content`: the mention is in a text display, and
+        # allowed mentions still let it ping the requester only.
+        return await post.target.send(
+            view=layout,
+            files=[file] if file is not None else [],
+            **self._common(post),
+        )
+
+    async def _post_plain(self, post: _Post) -> discord.Message:
+        """The plainest result (text and a bare card, no layout, no buttons): Discord refused
+        the layout, and the member must still hear."""
+        content = result_content(
+            post.job, now=post.now, dm=post.dm, attached=False, unreachable=post.unreachable
+        )
+        return await post.target.send(content, embed=plain_embed(post.job), **self._common(post))
+
+    @staticmethod
+    def _common(post: _Post) -> dict[str, Any]:
+        """What every result post carries: the reply, who may be pinged, the nonce."""
+        optional: dict[str, Any] = {}
+        if post.reference is not None:
+            optional["reference"] = post.reference
+        return {
+            "allowed_mentions": mentions_only(post.job.requester.user_id),
+            # Discord returns the first message for a repeated nonce, so a quick retry after a
+            # crash cannot post twice; the marker check covers longer gaps.
+            "nonce": f"video-job-{post.job.id}",
+            **optional,
+        }
 
     def _upload_limit(self, target: Messageable) -> int:
         guild = getattr(target, "guild", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 
@@ -61,6 +62,9 @@ class StatusMessages:
         # final edit would put the status back to "queued" for good.
         self._editing: dict[int, asyncio.Lock] = {}
         self._finished: set[int] = set()
+        # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
+        # (the core never imports a cog). The final edit takes it away.
+        self.controls: Callable[[Job], discord.ui.View | None] | None = None
 
     async def render(self, job: Job) -> str:
         """The status text for the job as it stands."""
@@ -88,7 +92,9 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
-        self._last[job.id] = (self._clock(), content, _phase(job))
+        # Posted without the Cancel button: the next edit adds it, unthrottled (a job held back
+        # in the same state may see no other edit for a long time).
+        self._last[job.id] = (-math.inf, _shown(content, None), _phase(job))
         return message.id
 
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
@@ -126,12 +132,14 @@ class StatusMessages:
         ):
             return
         content = await self.render(job)
-        if last is not None and last[1] == content:
+        view = self.controls(job) if self.controls is not None and not final else None
+        shown = _shown(content, view)
+        if last is not None and last[1] == shown:
             return
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
             await channel.get_partial_message(message_id).edit(
-                content=content, allowed_mentions=NO_MENTIONS
+                content=content, allowed_mentions=NO_MENTIONS, view=view
             )
         except (discord.NotFound, discord.Forbidden) as error:
             # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
@@ -146,7 +154,7 @@ class StatusMessages:
         if final:
             self._last.pop(job.id, None)
         else:
-            self._last[job.id] = (now, content, _phase(job))
+            self._last[job.id] = (now, shown, _phase(job))
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.
@@ -193,3 +201,9 @@ class StatusMessages:
                         log.exception("Job %d: status edit failed unexpectedly", job_id)
         finally:
             self._editors.pop(job_id, None)
+
+
+def _shown(content: str, view: discord.ui.View | None) -> str:
+    """What a status message shows: its text, and which buttons (compared to skip edits)."""
+    buttons = view.to_components() if view is not None else []
+    return f"{content}\x00{buttons}"

@@ -106,18 +106,3 @@ async def on_app_command_error(
             log.warning("Could not tell user %d why not (%s)", interaction.user.id, failure)
         return
     await report_failure(interaction, error)
-
-
-class FunnelledModal(discord.ui.Modal):
-    """A form whose failures go through the funnel; `job_id` names the job it is about."""
-
-    job_id: int | None = None
-
-    # Same signature as discord.ui.Modal.on_error, which itself narrows BaseView's.
-    async def on_error(  # type: ignore[override]
-        self, interaction: Interaction, error: Exception, /
-    ) -> None:
-        """Apologise and log once, like any other failure."""
-        await report_failure(
-            interaction, error, what=f"Form {type(self).__name__}", job_id=self.job_id
-        )

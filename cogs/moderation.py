@@ -39,6 +39,7 @@ from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal
+from cogs._moderators import is_moderator
 from cogs._private import requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
 
@@ -139,15 +140,11 @@ class ModerationCog(
         """Manage Server or the moderator role, whatever Discord's visibility settings say."""
         if interaction.guild_id is None:
             raise NotModerator(msg("mod_not_allowed"))
-        if interaction.permissions.manage_guild:
-            return True
-        role_id = await self.bot.moderation.moderator_role_id(interaction.guild_id)
-        user = interaction.user
-        if role_id is not None and isinstance(user, discord.Member) and user.get_role(role_id):
+        if await is_moderator(self.bot, interaction):
             return True
         log.warning(
             "User %d tried /%s in guild %d without permission",
-            user.id,
+            interaction.user.id,
             interaction.command.qualified_name if interaction.command else "videomod",
             interaction.guild_id,
         )

@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import time
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import msg, t
 from bot.jobs.flags import is_bare_prompt, parse_flags
 from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note, split_attachments
@@ -35,7 +35,19 @@ from bot.jobs.validation import (
     check_media,
     generation_mode,
 )
-from cogs._errors import FunnelledModal, log_failure
+from cogs._errors import log_failure, report_failure
+from cogs._forms import (
+    Values,
+    aspect_ratio_select,
+    duration_select,
+    labelled,
+    open_form,
+    picked,
+    resolution_select,
+    submission,
+    submitted_values,
+    text_value,
+)
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
@@ -52,7 +64,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MENU_NAME = "Make a video"
-# An open form holds the message's media in memory; forget it after this long.
+# What an open form saw is kept in memory this long (Discord's forms last 15 minutes).
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
 HELP_LIFETIME = 60.0
@@ -94,50 +106,54 @@ async def tell_skipped(origin: Origin, collected: CollectedMedia) -> None:
         await origin.tell(skipped_note(collected.skipped))
 
 
-class VideoModal(FunnelledModal):
-    """The prompt and the main options for a video from a message's media."""
+# A "Make a video" form names the message and how much media it showed when opened.
+MAKE_FORM = re.compile(
+    r"video:makeform:(?P<channel_id>\d+):(?P<message_id>\d+):(?P<media_count>\d+)"
+)
 
-    def __init__(
-        self, bot: VideoBot, target: discord.Message, media: MessageMedia, locale: str
-    ) -> None:
-        super().__init__(title=t("modal_title", locale), timeout=MODAL_TIMEOUT)
-        self.bot = bot
-        self.target = target
-        self.media = media
+
+def media_count(media: MessageMedia) -> int:
+    """How many pictures, videos and links a message offers."""
+    return len(media.attachments) + len(media.embed_image_urls) + len(media.link_urls())
+
+
+def form_id(target: discord.Message, media: MessageMedia) -> str:
+    """The form's custom id: enough to find the message again after a restart."""
+    return f"video:makeform:{target.channel.id}:{target.id}:{media_count(media)}"
+
+
+class VideoModal(discord.ui.Modal):
+    """The prompt and the main options for a video from a message's media.
+
+    Submitted through `ReferencesCog.on_interaction`, before or after a restart.
+    """
+
+    def __init__(self, custom_id: str, media: MessageMedia, locale: str) -> None:
+        super().__init__(title=t("modal_title", locale), custom_id=custom_id)
         attached = split_attachments(media.attachments)
-        self.prompt: discord.ui.TextInput[VideoModal] = discord.ui.TextInput(
+        self.prompt: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
+            custom_id="prompt",
             style=discord.TextStyle.paragraph,
             placeholder=t("modal_prompt_placeholder", locale),
             max_length=MAX_PROMPT_LENGTH,
         )
-        self.add_item(discord.ui.Label(text=t("modal_prompt_label", locale), component=self.prompt))
-        self.duration: discord.ui.Select[VideoModal] | None = None
+        self.add_item(labelled(t("modal_prompt_label", locale), self.prompt))
         if not attached.videos:
             # A reference video sets the length, so the choice is only offered without one.
-            self.duration = self._choice(
-                [(t("seconds_value", locale, seconds=s), str(s)) for s in DURATIONS],
-                str(DEFAULT_DURATION),
-            )
-            self.add_item(
-                discord.ui.Label(text=t("field_duration", locale), component=self.duration)
-            )
-        self.resolution = self._choice(
-            [(value.upper() if value == "4k" else value, value) for value in RESOLUTIONS],
-            DEFAULT_RESOLUTION,
+            duration = duration_select(locale, DEFAULT_DURATION)
+            self.add_item(labelled(t("field_duration", locale), duration))
+        self.add_item(
+            labelled(t("field_resolution", locale), resolution_select(DEFAULT_RESOLUTION))
         )
         self.add_item(
-            discord.ui.Label(text=t("field_resolution", locale), component=self.resolution)
+            labelled(
+                t("field_aspect_ratio", locale),
+                aspect_ratio_select(locale, DEFAULT_ASPECT_RATIO),
+            )
         )
-        self.aspect_ratio = self._choice(
-            [(t("option_landscape", locale), "16:9"), (t("option_portrait", locale), "9:16")],
-            DEFAULT_ASPECT_RATIO,
-        )
-        self.add_item(
-            discord.ui.Label(text=t("field_aspect_ratio", locale), component=self.aspect_ratio)
-        )
-        self.mode: discord.ui.Select[VideoModal] | None = None
         if attached.images or media.link_urls():
-            self.mode = discord.ui.Select(
+            mode: discord.ui.Select[discord.ui.Modal] = discord.ui.Select(
+                custom_id="mode",
                 placeholder=t("modal_mode_placeholder", locale),
                 required=False,
                 options=[
@@ -145,43 +161,7 @@ class VideoModal(FunnelledModal):
                     discord.SelectOption(label=t("option_reference", locale), value="reference"),
                 ],
             )
-            self.add_item(discord.ui.Label(text=t("modal_mode_label", locale), component=self.mode))
-
-    @staticmethod
-    def _choice(options: list[tuple[str, str]], default: str) -> discord.ui.Select[VideoModal]:
-        return discord.ui.Select(
-            options=[
-                discord.SelectOption(label=label, value=value, default=value == default)
-                for label, value in options
-            ]
-        )
-
-    @staticmethod
-    def _picked(select: discord.ui.Select[VideoModal] | None) -> str | None:
-        return select.values[0] if select is not None and select.values else None
-
-    async def on_submit(self, interaction: discord.Interaction[VideoBot]) -> None:  # type: ignore[override]
-        """Read the links' types if there are any (slow: acknowledge first), then queue."""
-        origin = InteractionOrigin(
-            interaction, sources=(message_ref(self.target),), reply_to=self.target
-        )
-        if self.media.link_urls():
-            if await refused_before_fetching(self.bot, origin):
-                return
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        collected = await collect([self.media], self.bot.link_prober)
-        await tell_skipped(origin, collected)
-        duration = self._picked(self.duration)
-        options = VideoOptions(
-            prompt=self.prompt.value,
-            duration=int(duration) if duration is not None else None,
-            resolution=self._picked(self.resolution),
-            aspect_ratio=self._picked(self.aspect_ratio),
-            mode=generation_mode(self._picked(self.mode)),
-            images=collected.images,
-            videos=collected.videos,
-        )
-        await queue_video(self.bot, origin, options)
+            self.add_item(labelled(t("modal_mode_label", locale), mode))
 
 
 class ReferencesCog(commands.Cog):
@@ -191,6 +171,8 @@ class ReferencesCog(commands.Cog):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.make_video)
         self.menu.guild_only = True
+        # Open forms' message and media, by form custom id, while this process lives.
+        self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""
@@ -218,7 +200,86 @@ class ReferencesCog(commands.Cog):
                 await answer_privately(interaction, error.user_message)
                 return
         locale = str(interaction.locale)
-        await interaction.response.send_modal(VideoModal(self.bot, message, media, locale))
+        form = VideoModal(form_id(message, media), media, locale)
+        self._hold(form.custom_id, message, media)
+        await open_form(interaction, form)
+
+    def _hold(self, custom_id: str, target: discord.Message, media: MessageMedia) -> None:
+        """Keep what the menu saw while its form is open (Discord shows a context menu the
+        message's media even without the Message Content intent; a later fetch may not)."""
+        now = time.monotonic()
+        for key, (_, _, opened_at) in list(self._open_forms.items()):
+            if now - opened_at > MODAL_TIMEOUT:
+                del self._open_forms[key]
+        self._open_forms[custom_id] = (target, media, now)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[VideoBot]) -> None:
+        """A submitted "Make a video" form, opened before or after a restart."""
+        match = submission(interaction, MAKE_FORM)
+        if match is None:
+            return
+        try:
+            await self._form_submitted(interaction, match)
+        except Exception as error:
+            await report_failure(interaction, error, what="Form VideoModal")
+
+    async def _form_submitted(
+        self, interaction: discord.Interaction[VideoBot], match: re.Match[str]
+    ) -> None:
+        held = self._open_forms.get(match.group(0))
+        if int(match["channel_id"]) != interaction.channel_id:
+            # The menu is used where the message is, so its form comes back from there.
+            await answer_privately(interaction, msg("form_source_gone"))
+            return
+        if held is not None:
+            target, media, _ = held
+        else:
+            # Opened before a restart: read the message again, and say so if its media is gone.
+            found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
+            if found is None:
+                await answer_privately(interaction, msg("form_source_gone"))
+                return
+            target, media = found, message_media(found)
+            if media_count(media) < int(match["media_count"]):
+                await answer_privately(interaction, msg("form_media_lost"))
+                return
+        await self._queue_from_form(interaction, target, media, submitted_values(interaction))
+
+    async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            return await channel.fetch_message(message_id)
+        except discord.HTTPException as error:
+            log.info("Message %d of a form cannot be read (%s)", message_id, error)
+            return None
+
+    async def _queue_from_form(
+        self,
+        interaction: discord.Interaction[VideoBot],
+        target: discord.Message,
+        media: MessageMedia,
+        values: Values,
+    ) -> None:
+        """Read the links' types if there are any (slow: acknowledge first), then queue."""
+        origin = InteractionOrigin(interaction, sources=(message_ref(target),), reply_to=target)
+        if media.link_urls():
+            if await refused_before_fetching(self.bot, origin):
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        collected = await collect([media], self.bot.link_prober)
+        await tell_skipped(origin, collected)
+        duration = picked(values, "duration")
+        options = VideoOptions(
+            prompt=text_value(values, "prompt"),
+            duration=int(duration) if duration is not None and duration.isdigit() else None,
+            resolution=picked(values, "resolution"),
+            aspect_ratio=picked(values, "aspect_ratio"),
+            mode=generation_mode(picked(values, "mode")),
+            images=collected.images,
+            videos=collected.videos,
+        )
+        await queue_video(self.bot, origin, options)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -1,7 +1,8 @@
-"""Buttons under a finished video: Regenerate, Edit prompt, Delete. They work after restarts.
+"""Buttons under a finished video: Regenerate, Edit prompt, Remix, Delete. They work after restarts.
 
 Each button's custom id carries the job id (`discord.ui.DynamicItem`), so nothing about the
-view has to live in memory: a click after a restart is matched by the template alone.
+view has to live in memory: a click after a restart is matched by the template alone. The forms
+they open carry it too (`cogs._forms`): a form submitted after a restart still makes its video.
 """
 
 from __future__ import annotations
@@ -18,8 +19,22 @@ from discord.ext import commands
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
 from bot.jobs.models import Job, JobRefused, JobState
-from bot.jobs.validation import MAX_PROMPT_LENGTH, clean_prompt
-from cogs._errors import FunnelledModal, report_failure
+from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, clean_prompt, remix
+from bot.result_layout import Row
+from bot.text import MODAL_TITLE, one_line
+from cogs._errors import report_failure
+from cogs._forms import (
+    Values,
+    aspect_ratio_select,
+    duration_select,
+    labelled,
+    open_form,
+    picked,
+    resolution_select,
+    submission,
+    submitted_values,
+    text_value,
+)
 from cogs._queue import InteractionOrigin, answer_privately, queue_request
 
 if TYPE_CHECKING:
@@ -43,30 +58,86 @@ async def _queue_again(
     await queue_request(_bot(interaction), origin, request)
 
 
-class EditPromptModal(FunnelledModal):
-    """The original prompt, ready to change."""
+EDIT_FORM = re.compile(r"video:editform:(?P<job_id>\d+)")
+REMIX_FORM = re.compile(r"video:remixform:(?P<job_id>\d+)")
+
+
+class EditPromptModal(discord.ui.Modal):
+    """The original prompt, ready to change (submitted through `ResultButtons.on_interaction`)."""
 
     def __init__(self, job: Job, locale: str) -> None:
-        super().__init__(title=t("edit_prompt_title", locale), timeout=600)
-        self.job = job
-        self.job_id = job.id
-        self.prompt: discord.ui.TextInput[EditPromptModal] = discord.ui.TextInput(
+        super().__init__(title=t("edit_prompt_title", locale), custom_id=f"video:editform:{job.id}")
+        self.prompt: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
             label=t("edit_prompt_label", locale),
+            custom_id="prompt",
             style=discord.TextStyle.paragraph,
             default=job.request.prompt[:MAX_PROMPT_LENGTH],
             max_length=MAX_PROMPT_LENGTH,
         )
         self.add_item(self.prompt)
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        """Queue the job again with the edited prompt."""
-        try:
-            prompt = clean_prompt(self.prompt.value)
-        except JobRefused as error:
-            await answer_privately(interaction, error.user_message)
-            return
-        edited = self.job.request.model_copy(update={"prompt": prompt})
-        await _queue_again(interaction, self.job, edited)
+
+class RemixModal(discord.ui.Modal):
+    """The prompt and the settings of a finished job, ready to change for a new one."""
+
+    def __init__(self, job: Job, locale: str) -> None:
+        super().__init__(
+            title=one_line(t("remix_title", locale), MODAL_TITLE),
+            custom_id=f"video:remixform:{job.id}",
+        )
+        request = job.request
+        self.prompt: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
+            custom_id="prompt",
+            style=discord.TextStyle.paragraph,
+            default=request.prompt[:MAX_PROMPT_LENGTH],
+            max_length=MAX_PROMPT_LENGTH,
+        )
+        self.add_item(labelled(t("modal_prompt_label", locale), self.prompt))
+        if not request.video_urls:
+            # A reference video sets the length, so the choice is only offered without one.
+            duration = duration_select(locale, request.duration or DEFAULT_DURATION)
+            self.add_item(labelled(t("field_duration", locale), duration))
+        self.add_item(
+            labelled(t("field_resolution", locale), resolution_select(request.resolution))
+        )
+        self.add_item(
+            labelled(
+                t("field_aspect_ratio", locale), aspect_ratio_select(locale, request.aspect_ratio)
+            )
+        )
+
+
+async def edited_prompt(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
+    """Queue the job again with the edited prompt."""
+    try:
+        prompt = clean_prompt(text_value(values, "prompt"))
+    except JobRefused as error:
+        await answer_privately(interaction, error.user_message)
+        return
+    await _queue_again(interaction, job, job.request.model_copy(update={"prompt": prompt}))
+
+
+async def remixed(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
+    """Queue a new job with the form's prompt and settings, through the usual admission."""
+    try:
+        request = remix(
+            job.request,
+            prompt=text_value(values, "prompt"),
+            duration=picked(values, "duration"),
+            resolution=picked(values, "resolution"),
+            aspect_ratio=picked(values, "aspect_ratio"),
+        )
+    except JobRefused as error:
+        await answer_privately(interaction, error.user_message)
+        return
+    await _queue_again(interaction, job, request)
+
+
+FormHandler = Callable[[discord.Interaction[Any], Job, Values], Awaitable[None]]
+FORMS: tuple[tuple[re.Pattern[str], FormHandler], ...] = (
+    (EDIT_FORM, edited_prompt),
+    (REMIX_FORM, remixed),
+)
 
 
 def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
@@ -83,7 +154,12 @@ async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
 
 async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:
     """Show the prefilled form (a modal must be the first answer to the click)."""
-    await interaction.response.send_modal(EditPromptModal(job, str(interaction.locale)))
+    await open_form(interaction, EditPromptModal(job, str(interaction.locale)))
+
+
+async def remix_settings(interaction: discord.Interaction[Any], job: Job) -> None:
+    """Show the form with the job's prompt, length, resolution and shape, to change."""
+    await open_form(interaction, RemixModal(job, str(interaction.locale)))
 
 
 async def delete_result(interaction: discord.Interaction[Any], job: Job) -> None:
@@ -113,12 +189,14 @@ class Action:
 ACTIONS: dict[str, Action] = {
     "regen": Action("button_regenerate", "🔁", discord.ButtonStyle.primary, regenerate),
     "edit": Action("button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt),
+    "remix": Action("button_remix", "🎛️", discord.ButtonStyle.secondary, remix_settings),
     "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, delete_result),
 }
 
 
 class ResultButton(
-    discord.ui.DynamicItem[Button], template=r"video:(?P<action>regen|edit|delete):(?P<job_id>\d+)"
+    discord.ui.DynamicItem[Button],
+    template=r"video:(?P<action>regen|edit|remix|delete):(?P<job_id>\d+)",
 ):
     """A button whose custom id says what to do and to which job."""
 
@@ -160,14 +238,14 @@ class ResultButton(
 RETRYABLE_RESULTS = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.TIMED_OUT})
 
 
-def result_view(job: Job) -> discord.ui.View | None:
-    """The buttons for a delivered job, labelled in the requester's language."""
+def result_view(job: Job) -> Row | None:
+    """The buttons for a delivered job (a row in its layout), in the requester's language."""
     if job.state not in RETRYABLE_RESULTS:
         return None
-    view = discord.ui.View(timeout=None)
+    row: Row = discord.ui.ActionRow()
     for action in ACTIONS:
-        view.add_item(ResultButton(action, job.id, locale=job.requester.locale))
-    return view
+        row.add_item(ResultButton(action, job.id, locale=job.requester.locale))
+    return row
 
 
 class ResultButtons(commands.Cog):
@@ -186,6 +264,27 @@ class ResultButtons(commands.Cog):
         """Stop matching them; results posted from now on carry none."""
         self.bot.remove_dynamic_items(ResultButton)
         self.bot.result_view = None
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A submitted Edit prompt or Remix form, opened before or after a restart."""
+        for pattern, handle in FORMS:
+            match = submission(interaction, pattern)
+            if match is None:
+                continue
+            job_id = int(match["job_id"])
+            try:
+                job = await self.bot.store.get(job_id)
+                # A form is about a job of this server; any other id is treated as unknown.
+                if job is None or job.requester.guild_id != interaction.guild_id:
+                    await answer_privately(interaction, msg("job_not_found"))
+                    return
+                await handle(interaction, job, submitted_values(interaction))
+            except Exception as error:
+                await report_failure(
+                    interaction, error, what=f"Form {pattern.pattern}", job_id=job_id
+                )
+            return
 
 
 async def setup(bot: VideoBot) -> None:

@@ -6,6 +6,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout, media_urls, shown_text
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
 
@@ -31,7 +32,8 @@ async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
 
 
 def results(fake):
-    return [m for m in fake.messages() if m.get("embeds")]
+    """The result posts: a layout, or the plain card Discord gets when it refuses one."""
+    return [m for m in fake.messages() if is_layout(m) or m.get("embeds")]
 
 
 async def test_a_result_posted_before_a_crash_is_not_posted_again(
@@ -55,7 +57,7 @@ async def test_an_expired_result_link_is_explained(store, clock, fake, client, a
     clock.advance(120)
     await Delivery(client, session, store, clock=clock)(job)
     [message] = results(fake)
-    assert "link had already expired" in message["content"]
+    assert "link had already expired" in shown_text(message)
     assert message["attachments"] == []
 
 
@@ -66,7 +68,8 @@ async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, cli
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
     assert message["attachments"] == []
-    assert job.result_url in message["content"]
+    assert job.result_url in shown_text(message)
+    assert media_urls(message) == [job.result_url], "the link's video plays in the gallery"
     assert any(r.status == 413 for r in fake.requests)
 
 
@@ -85,7 +88,7 @@ async def test_results_never_use_the_interaction_webhook(tmp_path):
         await interaction.wait_for_answer()
         queued_at = len(world.discord.requests)
         world.discord.advance_clock(1)
-        await world.discord.wait_for_message(predicate=lambda m: bool(m.get("embeds")), timeout=10)
+        await world.discord.wait_for_message(predicate=is_layout, timeout=10)
         later = world.discord.requests[queued_at:]
         assert not [r for r in later if "/webhooks/" in r.path or "/interactions/" in r.path]
         assert not [r for r in later if r.status == 401]
@@ -104,9 +107,9 @@ async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, clien
     await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
     await Delivery(client, session, store, clock=clock)(await claimed(store, job.id, Stage.DELIVER))
     [message] = results(fake)
-    assert "took longer than this bot waits" in message["content"]
-    assert "may still finish and bill it, so it counts toward your allowance" in message["content"]
-    assert "rephras" not in message["content"]
+    assert "took longer than this bot waits" in shown_text(message)
+    assert "may still finish and bill it, so it counts toward your allowance" in shown_text(message)
+    assert "rephras" not in shown_text(message)
 
 
 async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_video(
@@ -123,10 +126,11 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     [due] = await store.claim_due(Stage.DELIVER, 10)
     await Delivery(client, session, store, clock=clock)(due)
     [message] = results(fake)
-    assert message["attachments"] == [] and url not in message["content"]
-    assert "Job #1 was cancelled: a moderator cancelled it" in message["content"]
-    assert "still counts toward your allowance" in message["content"]
-    assert message["embeds"][0]["title"] == "Video not made"
+    assert message["attachments"] == [] and url not in shown_text(message)
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(message)
+    assert "still counts toward your allowance" in shown_text(message)
+    assert "Video not made" in shown_text(message)
+    assert media_urls(message) == [], "no video shown"
 
 
 async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
@@ -138,5 +142,6 @@ async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
     result = await Delivery(client, session, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
+    assert not is_layout(message)
     assert "your video is ready" in message["content"]
     assert message["embeds"][0]["footer"]["text"] == f"Job #{job.id}", "still found after a crash"

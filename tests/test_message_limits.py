@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import plain_embed, result_content, result_embed
+from bot.delivery import gallery_url, job_footer, plain_embed, references_summary, result_content
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
@@ -36,12 +36,14 @@ from bot.moderation.report import (
     words_lines,
 )
 from bot.moderation.store import AuditRow, JobRow, UsageRow
+from bot.result_layout import result_layout
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
 from cogs._private import render
 from cogs.member import history_text, job_choices, status_report
 from cogs.references import VideoModal
-from cogs.results import EditPromptModal, result_view
+from cogs.results import EditPromptModal, RemixModal, result_view
+from tests.fakes.components import FLAG_IS_COMPONENTS_V2, check_message
 
 LOCALES = ["en-US", "zh-CN"]
 NOW = 1_800_000_000.0
@@ -114,6 +116,16 @@ def check_embed(embed: discord.Embed) -> None:
     assert len(embed) <= 6000
 
 
+def check_layout(layout: discord.ui.LayoutView) -> None:
+    """Discord's Components V2 rules, as the fake Discord applies them (40 components, 4000
+    characters of text, nesting, the upload it shows)."""
+    check_message(
+        {"components": layout.to_components()},
+        flags=FLAG_IS_COMPONENTS_V2,
+        filenames=["video.mp4"],
+    )
+
+
 def check_modal(modal: discord.ui.Modal) -> None:
     data = modal.to_dict()
     assert len(data["title"]) <= 45
@@ -155,8 +167,18 @@ def test_status_message(locale, state):
 @pytest.mark.parametrize("attached", [False, True])
 def test_result_message(locale, state, dm, attached):
     finished = job(state, locale)
-    check_content(result_content(finished, now=NOW, dm=dm, attached=attached))
-    check_embed(result_embed(finished))
+    headline = result_content(finished, now=NOW, dm=dm, attached=attached)
+    check_content(headline)
+    check_layout(
+        result_layout(
+            finished,
+            headline=headline,
+            marker=job_footer(finished),
+            references=references_summary(finished),
+            video_url=gallery_url(finished, now=NOW, attached=attached, unreachable=False),
+            buttons=None if dm else result_view(finished),
+        )
+    )
     check_embed(plain_embed(finished))
 
 
@@ -166,12 +188,11 @@ def test_result_message_with_an_expired_link(locale):
 
 
 async def test_result_buttons():
-    view = result_view(job())
-    assert view is not None
-    for row in view.to_components():
-        for button in row["components"]:
-            assert len(button["label"]) <= 80
-            assert len(button["custom_id"]) <= 100
+    row = result_view(job())
+    assert row is not None
+    for button in row.to_component_dict()["components"]:
+        assert len(button["label"]) <= 80
+        assert len(button["custom_id"]) <= 100
 
 
 # ------------------------------------------------------------------ member commands
@@ -207,7 +228,9 @@ async def test_video_form(locale):
     pictures = tuple(
         MediaInput(f"https://a.example/{n}.png", f"{n}.png", "image/png", 1) for n in range(3)
     )
-    modal = VideoModal(None, None, MessageMedia(attachments=pictures), locale)  # type: ignore[arg-type]
+    modal = VideoModal(
+        f"video:makeform:{SNOWFLAKE}:{SNOWFLAKE}:3", MessageMedia(attachments=pictures), locale
+    )
     check_modal(modal)
 
 
@@ -216,6 +239,13 @@ async def test_edit_prompt_form(locale):
     modal = EditPromptModal(job(locale=locale), locale)
     check_modal(modal)
     assert modal.prompt.default == LONGEST_PROMPT, "the whole prompt, ready to edit"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_remix_form(locale):
+    modal = RemixModal(job(locale=locale), locale)
+    check_modal(modal)
+    assert modal.prompt.default == LONGEST_PROMPT, "the whole prompt, ready to change"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

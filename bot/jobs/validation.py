@@ -140,3 +140,28 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
         image_urls=tuple(image.url for image in options.images),
         video_urls=tuple(video.url for video in options.videos),
     )
+
+
+def remix(
+    request: VideoRequest,
+    *,
+    prompt: str,
+    duration: str | None,
+    resolution: str | None,
+    aspect_ratio: str | None,
+) -> VideoRequest:
+    """`request` with a member's changed settings (from a form), checked like a new one."""
+    changes: dict[str, object] = {"prompt": clean_prompt(prompt)}
+    if duration is not None and not request.video_urls:
+        if not duration.isdigit() or int(duration) not in DURATIONS:
+            raise JobRefused(msg("bad_duration", value=duration))
+        changes["duration"] = int(duration)
+    if resolution is not None:
+        if resolution not in RESOLUTIONS:
+            raise JobRefused(msg("bad_resolution", value=resolution))
+        changes["resolution"] = resolution
+    if aspect_ratio is not None:
+        if aspect_ratio not in ASPECT_RATIOS:
+            raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
+        changes["aspect_ratio"] = aspect_ratio
+    return request.model_copy(update=changes)

@@ -2,7 +2,16 @@
 
 from types import ModuleType
 
-from bot.locales import balance, core, cost, engine, experience, moderation, references
+from bot.locales import balance, core, cost, engine, experience, moderation, references, results
 
 # Add a feature's module here; keys must be unique across areas (checked at import).
-AREAS: tuple[ModuleType, ...] = (core, experience, references, moderation, engine, cost, balance)
+AREAS: tuple[ModuleType, ...] = (
+    core,
+    experience,
+    references,
+    moderation,
+    engine,
+    cost,
+    balance,
+    results,
+)

@@ -29,7 +29,6 @@ EN: dict[str, str] = {
         "This question expires {expires}."
     ),
     "button_confirm": "Confirm",
-    "button_cancel": "Cancel",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
     "confirm_cancelled": "Cancelled: nothing was made or counted.",
     "confirm_expired": (
@@ -95,7 +94,6 @@ ZH: dict[str, str] = {
         "此问题将于 {expires}失效。"
     ),
     "button_confirm": "确认",
-    "button_cancel": "取消",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
     "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
     "confirm_expired": "此问题已失效，没有生成视频，也没有计入额度。如果仍想要这个视频，请重新运行命令。",

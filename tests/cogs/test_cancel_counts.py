@@ -4,7 +4,9 @@ Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
 """
 
 from tests.cogs.test_moderation import command, mod, server, user_option, video
+from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout, shown_text
 from tests.harness import running_bot
 
 RENDERS_UNTIL_TOLD = TaskPlan(polls_until_done=None, credits_cost=4)
@@ -23,10 +25,7 @@ async def quota(world):
 
 
 def has_footer(message, job_id):
-    return any(
-        embed.get("footer", {}).get("text") == f"Job #{job_id}"
-        for embed in message.get("embeds", [])
-    )
+    return is_result(job_id)(message)
 
 
 async def finish_then_wait_for_a_later_result(world, task, later_job_id, *, user=None):
@@ -123,12 +122,12 @@ async def test_a_moderator_cancel_of_an_accepted_render_still_counts(tmp_path):
         assert f"cancelled job #1 of <@{s.alice}>" in answer
         assert "still counts against them" in answer
         notice = await world.discord.wait_for_message(
-            predicate=lambda m: "Job #1 was cancelled" in m["content"]
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
         )
-        assert (
-            f"<@{s.alice}>" in notice["content"] and "a moderator cancelled it" in notice["content"]
+        assert f"<@{s.alice}>" in shown_text(notice) and "a moderator cancelled it" in shown_text(
+            notice
         )
-        assert "still counts toward your allowance" in notice["content"]
+        assert "still counts toward your allowance" in shown_text(notice)
         await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
         assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
         assert "**3 videos** left today (out of 5)" in await quota(world)
@@ -155,9 +154,9 @@ async def test_a_block_cancels_the_members_jobs_by_the_same_rule(tmp_path):
         assert "never sent, so they don't count: #2" in answer
         assert "already being made, so they still count: #1" in answer
         notice = await world.discord.wait_for_message(
-            predicate=lambda m: "Job #1 was cancelled" in m["content"]
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
         )
-        assert "blocked you from making videos" in notice["content"]
+        assert "blocked you from making videos" in shown_text(notice)
         await finish_then_wait_for_a_later_result(
             world, world.api.task(world.api.task_ids[0]), 3, user=s.carol
         )

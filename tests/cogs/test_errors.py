@@ -7,6 +7,7 @@ import pytest
 
 from tests.cogs.test_references import fill_form, make_video_on, post
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout
 from tests.harness import running_bot
 
 EPHEMERAL = 64
@@ -86,7 +87,7 @@ async def delivered(world):
     interaction = await world.video(prompt="a paper boat")
     await interaction.wait_for_followup()
     return await world.discord.wait_for_message(
-        predicate=lambda m: bool(m.get("embeds")) and bool(m.get("components")), timeout=10
+        predicate=lambda m: is_layout(m) and bool(m.get("components")), timeout=10
     )
 
 

@@ -5,6 +5,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
@@ -20,7 +21,7 @@ async def queued(world, prompt):
 async def test_history_lists_my_jobs_newest_first_with_state_and_link(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         await queued(world, "first video")
-        await world.discord.wait_for_message(predicate=lambda m: bool(m.get("embeds")))
+        await world.discord.wait_for_message(predicate=is_layout)
         await world.bot.poller.stop()
         world.api.default_plan = TaskPlan(polls_until_done=None)
         await queued(world, "second video")

@@ -51,7 +51,7 @@ async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
             description="the help note deleting itself",
         )
         assert await nothing_recorded(world)
-        assert world.api.requests == []
+        assert world.api.member_requests == []
 
 
 async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path):

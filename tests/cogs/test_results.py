@@ -1,8 +1,9 @@
-"""Buttons under a result: Regenerate, Edit prompt, Delete, also after the bot restarts."""
+"""Buttons under a result: Regenerate, Edit prompt, Remix, Delete, also after the bot restarts."""
 
 import pytest
 
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.components import custom_ids, is_layout, walk
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
@@ -21,7 +22,7 @@ async def delivered_result(world, **options):
     interaction = await world.video(**{"prompt": "a paper boat on a river", **options})
     await interaction.wait_for_answer()
     return await world.discord.wait_for_message(
-        predicate=lambda m: bool(m.get("embeds")) and bool(m.get("components")), timeout=10
+        predicate=lambda m: is_layout(m) and bool(custom_ids(m)), timeout=10
     )
 
 
@@ -32,17 +33,22 @@ def assert_told_deleted(callback):
     assert callback["data"]["content"] == "The video was deleted."
 
 
-def custom_ids(message):
-    return [c["custom_id"] for row in message["components"] for c in row["components"]]
-
-
 async def test_a_result_carries_the_three_buttons(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)
-    assert custom_ids(result) == ["video:regen:1", "video:edit:1", "video:delete:1"]
-    labels = [c["label"] for row in result["components"] for c in row["components"]]
-    assert labels == ["Regenerate", "Edit prompt", "Delete"]
+    assert custom_ids(result) == [
+        "video:regen:1",
+        "video:edit:1",
+        "video:remix:1",
+        "video:delete:1",
+    ]
+    labels = [c["label"] for c in walk(result["components"]) if c["type"] == 2]
+    assert labels == ["Regenerate", "Edit prompt", "Remix", "Delete"]
+    [container] = result["components"]
+    assert container["type"] == 17 and container["components"][-1]["type"] == 1, (
+        "the buttons are in the layout, last"
+    )
 
 
 async def test_regenerate_works_after_a_restart_with_the_same_parameters(tmp_path, fakes):
@@ -110,3 +116,95 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
         )
         assert_told_deleted(await click.wait_for_callback())
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
+def form_fields(modal):
+    """A form's fields by custom id: a text input's default, a select's chosen option."""
+    fields = {}
+    for component in walk(modal["components"]):
+        inner = component.get("component", component)
+        if inner.get("type") == 4:
+            fields[inner["custom_id"]] = inner.get("value")
+        elif inner.get("type") == 3:
+            [chosen] = [o["value"] for o in inner["options"] if o.get("default")]
+            fields[inner["custom_id"]] = chosen
+    return fields
+
+
+async def test_edit_prompt_submitted_after_a_restart_still_makes_the_video(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, duration=8)
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+    async with running_bot(tmp_path, fake=fake, api=api):  # a new process, same database
+        submitted = await fake.modal_submit({"prompt": "a paper boat at dawn"}, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #2" in answer["content"]
+        assert api.submits[1]["prompt"] == "a paper boat at dawn"
+        assert api.submits[1]["duration"] == 8
+
+
+async def test_remix_opens_a_form_with_every_setting_and_queues_the_changed_ones(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, duration=8, resolution="1080p", aspect_ratio="9:16")
+        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+        callback = await click.wait_for_callback()
+        assert callback["type"] == 9, "a form"
+        assert form_fields(callback["data"]) == {
+            "prompt": "a paper boat on a river",
+            "duration": "8",
+            "resolution": "1080p",
+            "aspect_ratio": "9:16",
+        }
+    # Submitted after a restart: the form's custom id carries the job.
+    async with running_bot(tmp_path, fake=fake, api=api):
+        changed = {
+            "prompt": "a paper boat on a lake",
+            "duration": ["4"],
+            "resolution": ["720p"],
+            "aspect_ratio": ["16:9"],
+        }
+        submitted = await fake.modal_submit(changed, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #2" in answer["content"]
+        assert answer["flags"] & EPHEMERAL
+    assert api.submits[1] == {
+        "model": "Omni-Flash-Ext",
+        "prompt": "a paper boat on a lake",
+        "duration": 4,
+        "resolution": "720p",
+        "aspect_ratio": "16:9",
+    }
+
+
+async def test_a_remix_with_a_setting_the_api_refuses_is_explained_before_spending(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction(
+            "video:remix:1", message_id=int(result["id"]), locale="zh-CN"
+        )
+        callback = await click.wait_for_callback()
+        assert callback["data"]["title"].startswith("再创作")
+        forged = {
+            "prompt": "x",
+            "duration": ["7"],
+            "resolution": ["720p"],
+            "aspect_ratio": ["16:9"],
+        }
+        submitted = await fake.modal_submit(forged, interaction=click, locale="zh-CN")
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert "7" in answer["content"] and "秒" in answer["content"]
+        assert len(api.submits) == 1, "nothing new was sent"
+
+
+async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api):
+        submitted = await fake.modal_submit({"prompt": "x"}, custom_id="video:editform:99")
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert "can't find that job" in answer["content"]

@@ -6,6 +6,7 @@ import pytest
 
 from bot.jobs.models import JobState
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout, media_urls, shown_text, texts
 from tests.harness import running_bot
 
 EPHEMERAL = 64
@@ -14,7 +15,7 @@ EPHEMERAL = 64
 async def wait_for_result(world, status_message_id=None):
     """The bot's reply that carries the finished video or the failure."""
     return await world.discord.wait_for_message(
-        predicate=lambda m: bool(m.get("embeds")) and m.get("message_reference") is not None,
+        predicate=lambda m: is_layout(m) and m.get("message_reference") is not None,
         timeout=10,
     )
 
@@ -47,19 +48,20 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         assert "a red fox running through snow" in status["content"]
         result = await wait_for_result(world)
         assert result["message_reference"]["message_id"] == status["id"]
-        assert result["content"].startswith(f"<@{world.discord.user_id}> your video is ready")
+        assert (result["content"], result["embeds"]) == ("", []), "a layout has neither"
+        assert texts(result)[0].startswith(f"<@{world.discord.user_id}> your video is ready")
         assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
         [attachment] = result["attachments"]
         assert attachment["filename"] == "video.mp4"
+        assert media_urls(result) == ["attachment://video.mp4"], "the upload plays inline"
         task_id = world.api.task_ids[0]
         assert world.discord.attachment_bytes(attachment) == world.api.files[f"{task_id}.mp4"]
-        embed = result["embeds"][0]
-        fields = {f["name"]: f["value"] for f in embed["fields"]}
-        assert fields["Duration"] == "8 s"
-        assert fields["Resolution"] == "1080p"
-        assert fields["Aspect ratio"] == "9:16"
-        assert fields["Credits"] == "4"
-        assert embed["footer"]["text"] == "Job #1"
+        text = shown_text(result)
+        assert "a red fox running through snow" in text
+        assert "**Duration** 8 s · **Resolution** 1080p · **Aspect ratio** 9:16" in text
+        assert "**Mode** text to video" in text
+        assert "**Credits** 4" in text
+        assert "-# Job #1" in texts(result)
         # Result URLs are public: the API key never travels to them.
         assert world.api.downloads and not any(d.authorization_sent for d in world.api.downloads)
         await world.bot.poller.stop()  # lets the round in flight finish its writes
@@ -154,7 +156,7 @@ async def test_a_failed_render_tells_the_member_why(tmp_path):
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="something risky")
         result = await wait_for_result(world)
-        content = result["content"]
+        content = shown_text(result)
         assert "the video service's content check refused job #1" in content
         assert "It was not counted against you. Please rephrase the prompt" in content
         assert "The video service said: content moderation refused the prompt." in content
@@ -167,7 +169,7 @@ async def test_a_cancelled_render_is_reported(tmp_path):
     ) as world:
         await world.video(prompt="x")
         result = await wait_for_result(world)
-        assert result["embeds"][0]["title"] == "Video not made"
+        assert "### Video not made" in shown_text(result)
 
 
 async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path):
@@ -175,12 +177,12 @@ async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path)
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="a long 4k shot", resolution="4k")
         result = await wait_for_result(world)
-        fields = {f["name"]: f["value"] for f in result["embeds"][0]["fields"]}
-        assert fields["Resolution"] == "4K"
+        assert "**Resolution** 4K" in shown_text(result)
         assert result["attachments"] == []
         task = world.api.last_task
-        assert task.video_url in result["content"]
-        assert f"<t:{int(task.expires_at)}:R>" in result["content"]
+        assert task.video_url in shown_text(result)
+        assert f"<t:{int(task.expires_at)}:R>" in shown_text(result), "says when the link expires"
+        assert media_urls(result) == [task.video_url], "the link's video plays in the gallery"
 
 
 async def test_the_api_refusing_the_request_is_explained(tmp_path):
@@ -204,7 +206,8 @@ async def test_a_chinese_member_reads_chinese(tmp_path):
         followup = await interaction.wait_for_answer()
         assert "你的视频已排队" in followup["content"]
         result = await wait_for_result(world)
-        assert "你的视频好了" in result["content"]
+        assert "你的视频好了" in shown_text(result)
+        assert "**时长** 6 秒" in shown_text(result)
         assert world.api.requests_for("poll")[0].query["language"] == "zh"
 
 
@@ -217,8 +220,8 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
         world.discord.forbidden_channels.add(world.discord.channel_id)
         dm_channel = world.discord.dm_channel_id(world.discord.user_id)
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
-        assert "your video is ready" in dm["content"]
-        assert f"<#{world.discord.channel_id}>" in dm["content"]
+        assert "your video is ready" in shown_text(dm)
+        assert f"<#{world.discord.channel_id}>" in shown_text(dm)
 
 
 async def test_videos_help_explains_the_options_privately(tmp_path):
@@ -268,7 +271,7 @@ async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_pa
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="something risky")
         result = await wait_for_result(world)
-        content = result["content"]
+        content = texts(result)[0]
         assert len(content) <= 2000
         assert "could not make job #1: \\*\\*refused\\*\\* by \\_policy\\_" in content
         assert "…" in content, "the reason is visibly cut"
@@ -305,7 +308,7 @@ async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
         result = await wait_for_result(world)
         history = await world.discord.slash_command("videos history")
         listed = (await history.wait_for_callback())["data"]["content"]
-    description = result["embeds"][0]["description"]
+    description = shown_text(result)
     for shown in (status["content"], description, listed):
         assert "free nitro" in shown
         assert not has_masked_link(shown), shown
@@ -321,4 +324,5 @@ async def test_a_result_sent_by_dm_escapes_the_prompt_too(tmp_path):
         world.discord.forbidden_channels.add(world.discord.channel_id)
         dm_channel = world.discord.dm_channel_id(world.discord.user_id)
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
-        assert not has_masked_link(dm["embeds"][0]["description"])
+        assert "free nitro" in shown_text(dm)
+        assert not has_masked_link(shown_text(dm))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tests.e2e.process import BotProcess, bot_process
 from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.components import shown_text, texts
 from tests.fakes.discord import FakeDiscord, Json
 
 # A claim lasts this long in these runs (LEASE_SECONDS); production's is 60 s.
@@ -76,13 +77,13 @@ def _unused_log_name(folder: Path) -> str:
 
 
 def results(fake: FakeDiscord, channel_id: int) -> dict[int, list[Json]]:
-    """The result posts in a channel, by job id (read from the embed footer)."""
+    """The result posts in a channel, by job id (read from the layout's marker line)."""
     found: dict[int, list[Json]] = {}
     for message in fake.messages(channel_id):
-        for embed in message.get("embeds", []):
-            footer = re.fullmatch(r"Job #(\d+)", embed.get("footer", {}).get("text", ""))
-            if footer and "your video is ready" in message["content"]:
-                found.setdefault(int(footer.group(1)), []).append(message)
+        for line in texts(message):
+            marker = re.fullmatch(r"-# Job #(\d+)", line)
+            if marker and "your video is ready" in shown_text(message):
+                found.setdefault(int(marker.group(1)), []).append(message)
     return found
 
 

@@ -6,7 +6,9 @@ import signal
 import pytest
 
 from tests.e2e.process import bot_process
+from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.components import shown_text
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
 
@@ -19,11 +21,7 @@ async def fakes():
 
 
 def results(fake):
-    return [
-        m
-        for m in fake.messages()
-        if any(e.get("footer", {}).get("text") == "Job #1" for e in m.get("embeds", []))
-    ]
+    return [m for m in fake.messages() if is_result(1)(m)]
 
 
 async def test_sigterm_stops_gracefully_and_exits_zero(tmp_path, fakes):
@@ -47,7 +45,7 @@ async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fa
             lambda: (bot.job_row(1) or {}).get("delivered_at") is not None, timeout=20
         )
         assert len(results(fake)) == 1
-        assert "your video is ready" in results(fake)[0]["content"]
+        assert "your video is ready" in shown_text(results(fake)[0])
         assert await bot.stop(signal.SIGTERM) == 0
     assert len(api.submits) == 1, "never resubmitted"
 

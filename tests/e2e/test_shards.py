@@ -26,6 +26,7 @@ from tests.e2e.fleet import (
     results,
 )
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.components import shown_text
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
 
@@ -95,7 +96,7 @@ async def test_two_processes_each_serve_their_shards_guild_and_post_every_result
         mine = {row["id"] for row in rows if row["guild_id"] == guild}
         assert set(posted) == mine, "each result in its own guild's channel"
         assert all(len(posts) == 1 for posts in posted.values()), "each posted exactly once"
-        assert all(f"<@{member}>" in posts[0]["content"] for posts in posted.values())
+        assert all(f"<@{member}>" in shown_text(posts[0]) for posts in posted.values())
         assert jobs_recorded_by(processes[shard]) == mine, "the shard's process took its commands"
         interactions = [
             target

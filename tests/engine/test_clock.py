@@ -8,6 +8,7 @@ from bot.engine.clock import SteadyClock
 from bot.jobs.models import JobState
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text
 from tests.harness import running_bot
 
 FORTY_MINUTES = 40 * 60  # longer than the 30 minutes a render may take (TASK_TIMEOUT)
@@ -52,7 +53,7 @@ async def test_the_wall_clock_stepping_40_minutes_forward_does_not_time_out_a_re
         await world.api.wait_for_polls(polled + 3)
         world.api.last_task.complete()
         result = await world.discord.wait_for_message(predicate=is_result(1))
-        assert "your video is ready" in result["content"]
+        assert "your video is ready" in shown_text(result)
         await world.bot.poller.stop()
         assert (await world.bot.store.get(1)).state is JobState.COMPLETED
 

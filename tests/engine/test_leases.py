@@ -13,6 +13,7 @@ from bot.jobs.models import JobState
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text
 
 
 class Overlaps:
@@ -116,7 +117,7 @@ async def test_a_submit_claimed_by_a_dead_process_is_told_as_unknown_never_resen
     assert claim.state is JobState.SUBMITTING
     async with running(survivor):
         told = await wait_for_result(fake, job.id)
-    assert "can't tell whether" in told["content"]
+    assert "can't tell whether" in shown_text(told)
     assert api.submits == []
     assert (await survivor.store.get(job.id)).state is JobState.SUBMIT_UNKNOWN
 

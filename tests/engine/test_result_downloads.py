@@ -6,6 +6,7 @@ import pytest
 from bot.delivery import DOWNLOAD_ATTEMPTS
 from tests.engine.world import make_engine, running, wait_for_result
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
+from tests.fakes.components import media_urls, shown_text, texts
 
 HTML = "<html><body><h1>Access denied</h1></body></html>"
 
@@ -35,7 +36,7 @@ async def test_a_download_that_fails_once_is_retried_and_the_whole_video_uploade
     break_downloads(api, fault, times=1)
     async with running(engine):
         result = await wait_for_result(fake, job.id)
-    assert "your video is ready" in result["content"]
+    assert "your video is ready" in shown_text(result)
     [attachment] = result["attachments"]
     assert fake.attachment_bytes(attachment) == fake_video_bytes(api.task_ids[0], 4096)
     assert len(api.downloads) == 2
@@ -52,9 +53,11 @@ async def test_a_download_that_stays_broken_is_reported_honestly_with_the_link(
     async with running(engine):
         result = await wait_for_result(fake, job.id)
     stored = await engine.store.get(job.id)
-    assert "couldn't fetch it from APIMart" in result["content"]
-    assert stored.result_url in result["content"]
-    assert "ready" not in result["content"]
+    headline = texts(result)[0]
+    assert "couldn't fetch it from APIMart" in headline
+    assert stored.result_url in headline
+    assert "ready" not in headline
     assert result["attachments"] == [], "no broken file uploaded"
+    assert media_urls(result) == [], "no gallery for a link that did not work"
     assert len(api.downloads) == DOWNLOAD_ATTEMPTS
     assert stored.delivered_at is not None

@@ -13,6 +13,7 @@ from bot.jobs.store import LeaseTerms, Stage
 from tests.engine.faults import for_job, raise_on
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text
 
 LOCKED = sqlite3.OperationalError("database is locked")
 
@@ -137,7 +138,7 @@ async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
         told = await wait_for_result(fake, failing.id)
         following = await engine.queue("sent after the fault")
         await wait_for_result(fake, following.id)
-    assert "can't tell whether" in told["content"]
+    assert "can't tell whether" in shown_text(told)
     assert (await engine.store.get(failing.id)).state is JobState.SUBMIT_UNKNOWN
     assert [submit["prompt"] for submit in api.submits] == [
         "its task id is never stored",

@@ -23,6 +23,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.storage import Database
 from tests.fakes.apimart import FakeAPIMart
+from tests.fakes.components import texts
 from tests.fakes.discord import FakeDiscord, Json
 
 FAST = PollerConfig(
@@ -143,10 +144,12 @@ async def running(*engines: Engine) -> AsyncIterator[None]:
 
 
 def is_result(job_id: int) -> Callable[[Json], bool]:
-    """Whether a message is the bot's result post for a job (its embed names the job)."""
+    """Whether a message is the bot's result post for a job (its marker names the job: a text
+    display in the layout, or the footer of the plain card)."""
     footer = f"Job #{job_id}"
-    return lambda message: any(
-        embed.get("footer", {}).get("text") == footer for embed in message.get("embeds", [])
+    return lambda message: (
+        f"-# {footer}" in texts(message)
+        or any(embed.get("footer", {}).get("text") == footer for embed in message.get("embeds", []))
     )
 
 

@@ -760,6 +760,11 @@ class FakeAPIMart:
 
     # ------------------------------------------------------------------ statistics
 
+    @property
+    def member_requests(self) -> list[RecordedRequest]:
+        """Every request made for members' jobs: all but the bot's own balance reads."""
+        return [request for request in self.requests if request.route != "balance"]
+
     def requests_for(self, route: RequestRoute) -> list[RecordedRequest]:
         """Recorded requests of one route."""
         return [request for request in self.requests if request.route == route]

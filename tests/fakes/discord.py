@@ -34,6 +34,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
   Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
   footer 2048, author name 256, 6000 in all of a message's embeds) -> 400 ``50035``
+* components that break Discord's layout rules (the Components V2 flag and what it forbids,
+  nesting, 40 components, 4000 characters of text, 1-10 gallery items, ``attachment://``
+  references to files not uploaded; see :mod:`tests.fakes.components`) -> 400 ``50035``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
@@ -60,6 +63,13 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from tests.fakes.components import (
+    FLAG_IS_COMPONENTS_V2,
+    ComponentError,
+    assign_ids,
+    check_message,
+    texts,
+)
 from tests.fakes.discord_openapi import Violation, load_spec, violation_errors
 
 Json = dict[str, Any]
@@ -260,6 +270,14 @@ def _check_embed(index: int, embed: Json) -> int:
                 )
             size += len(text)
     return size
+
+
+def _check_components(payload: Mapping[str, Any], flags: int, attachments: Sequence[Json]) -> None:
+    """Discord's component rules (400 ``50035`` naming the field), see `tests.fakes.components`."""
+    try:
+        check_message(payload, flags=flags, filenames=[str(a["filename"]) for a in attachments])
+    except ComponentError as error:
+        raise _form_error(error.path, error.code, error.message) from None
 
 
 def _iso(ts: float) -> str:
@@ -1312,6 +1330,10 @@ class FakeDiscord:
         """A stored message by id (``None`` if unknown or deleted)."""
         return self._messages.get(message_id)
 
+    def delete_message(self, message_id: int) -> Json:
+        """Someone deletes a message: from then on the API answers 404 ``10008`` for it."""
+        return self._delete_message(message_id)
+
     def last_message_id(self, channel_id: int | None = None) -> int:
         """Id of the newest message in a channel (0 if none): a marker for ``after=``."""
         cid = channel_id if channel_id is not None else self.channel_id
@@ -1516,8 +1538,10 @@ class FakeDiscord:
         content = str(payload.get("content") or "")
         attachments = self._build_attachments(channel_id, payload, files) or []
         embeds = list(payload.get("embeds") or [])
-        components = list(payload.get("components") or [])
+        components = copy.deepcopy(list(payload.get("components") or []))
         flags = int(payload.get("flags") or 0) | extra_flags
+        _check_components(payload, flags, attachments)
+        assign_ids(components)
         if (
             not allow_empty
             and not content
@@ -1557,7 +1581,7 @@ class FakeDiscord:
             "components": components,
             "reactions": [],
         }
-        msg.update(self._mentions(content, payload, reference))
+        msg.update(self._mentions("\n".join(texts(msg)), payload, reference))
         if "nonce" in payload:
             msg["nonce"] = payload["nonce"]
         if "allowed_mentions" in payload:
@@ -1620,23 +1644,40 @@ class FakeDiscord:
     def _apply_edit(self, msg: Json, payload: Json, files: Sequence[RecordedFile]) -> None:
         self._validate_message_fields(payload)
         cid = int(msg["channel_id"])
+        flags = int(msg.get("flags") or 0)
+        if "flags" in payload and payload["flags"] is not None:
+            wanted = int(payload["flags"])
+            if flags & FLAG_IS_COMPONENTS_V2 and not wanted & FLAG_IS_COMPONENTS_V2:
+                raise _form_error(
+                    "flags",
+                    "MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG",
+                    "The IS_COMPONENTS_V2 flag cannot be removed once set",
+                )
+            keep = flags & (FLAG_EPHEMERAL | FLAG_IS_COMPONENTS_V2)
+            flags = (wanted & (FLAG_SUPPRESS_EMBEDS | FLAG_IS_COMPONENTS_V2)) | keep
+        attachments = self._build_attachments(cid, payload, files, msg.get("attachments") or [])
+        merged = {
+            name: payload[name] if name in payload else msg.get(name)
+            for name in ("content", "embeds", "components", "sticker_ids", "poll")
+        }
+        _check_components(
+            merged, flags, attachments if attachments is not None else msg.get("attachments") or []
+        )
         if "content" in payload:
             msg["content"] = str(payload["content"] or "")
         if "embeds" in payload:
             msg["embeds"] = list(payload["embeds"] or [])
         if "components" in payload:
-            msg["components"] = list(payload["components"] or [])
+            msg["components"] = copy.deepcopy(list(payload["components"] or []))
+            assign_ids(msg["components"])
         if "allowed_mentions" in payload:
             msg["allowed_mentions"] = copy.deepcopy(payload["allowed_mentions"])
-        if "flags" in payload and payload["flags"] is not None:
-            keep = int(msg.get("flags") or 0) & FLAG_EPHEMERAL
-            msg["flags"] = (int(payload["flags"]) & FLAG_SUPPRESS_EMBEDS) | keep
-        attachments = self._build_attachments(cid, payload, files, msg.get("attachments") or [])
+        msg["flags"] = flags
         if attachments is not None:
             msg["attachments"] = attachments
         msg["flags"] = int(msg.get("flags") or 0) & ~FLAG_LOADING
         msg["edited_timestamp"] = _iso(time.time())
-        msg.update(self._mentions(msg["content"], {**msg, **payload}, None))
+        msg.update(self._mentions("\n".join(texts(msg)), {**msg, **payload}, None))
         self._notify()
 
     def _delete_message(self, message_id: int) -> Json:

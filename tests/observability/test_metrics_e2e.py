@@ -32,7 +32,9 @@ async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_health
         base = f"http://127.0.0.1:{world.bot.observability.port}"
         # The bot reads APIMart's balance once it is set up; no event says when that lands.
         async with asyncio.timeout(10):
-            while world.bot.balance.latest is None:
+            while True:
+                if world.bot.balance.latest is not None:
+                    break
                 await asyncio.sleep(0.02)
         before = await scrape(base)
         assert before.total("videobot_submits_total") == 0

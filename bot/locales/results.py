@@ -1,0 +1,45 @@
+"""The result layout, the Cancel button on the status message, Remix, and forms after a restart."""
+
+EN: dict[str, str] = {
+    # The result message (Components V2)
+    "field_mode": "Mode",
+    "mode_text": "text to video",
+    "mode_video": "motion from a video",
+    "result_reference_image": "Reference image {number}",
+    # Cancel on the status message
+    "button_cancel": "Cancel",
+    "cancel_button_not_allowed": (
+        "Only the member who asked for this video, or a moderator, can cancel it."
+    ),
+    # Remix
+    "button_remix": "Remix",
+    "remix_title": "Remix: change and make again",
+    # Forms opened before a restart
+    "form_source_gone": (
+        "I can't read the message with the pictures any more (it was deleted, or I lost access "
+        'to it), so nothing was made or counted. Use "Make a video" on a message again.'
+    ),
+    "form_media_lost": (
+        "I restarted while your form was open and can no longer see that message's pictures, "
+        'so nothing was made or counted. Please use "Make a video" on the message again.'
+    ),
+}
+
+ZH: dict[str, str] = {
+    "field_mode": "模式",
+    "mode_text": "文生视频",
+    "mode_video": "参考视频动作",
+    "result_reference_image": "参考图 {number}",
+    "button_cancel": "取消",
+    "cancel_button_not_allowed": "只有发起这个视频的成员或管理员才能取消它。",
+    "button_remix": "再创作",
+    "remix_title": "再创作：修改后重新生成",
+    "form_source_gone": (
+        "我已无法读取带图片的那条消息（它被删除了，或我失去了访问权限），所以没有生成也没有计入额度。"
+        "请重新对一条消息使用“生成视频”。"
+    ),
+    "form_media_lost": (
+        "你的表单打开期间我重启了，现在看不到那条消息里的图片，所以没有生成也没有计入额度。"
+        "请重新对那条消息使用“生成视频”。"
+    ),
+}

@@ -1,0 +1,153 @@
+"""The result message as a Components V2 layout: the video plays inline, the details beside it.
+
+One container holds, in reading order: who it is for and what happened (the mention, the link
+and when it expires, or why there is no video), the video in a media gallery (the uploaded file,
+or the service's link when the file is over the upload limit), the prompt, the settings, the
+render time and credits, the reference images as section thumbnails, the job's marker (used to
+spot an earlier post after a crash) and the buttons. With the V2 flag a message has no `content`
+or embeds: every word is in a text display.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.i18n import elapsed, t
+from bot.jobs.models import Job, JobState
+from bot.text import PROMPT_PREVIEW_CHARS, fit, quote, resolution_label
+
+Layout = discord.ui.LayoutView
+Row = discord.ui.ActionRow[Any]
+
+# Discord allows 4000 characters of text displays per message; the headline may quote an API
+# error or a long link, so it gets a bounded share.
+HEADLINE_CHARS = 2000
+# The container's accent, like the embed's colour was.
+_SUCCESS = discord.Colour.green()
+_FAILURE = discord.Colour.red()
+
+
+def attachment_url(filename: str) -> str:
+    """How a component shows a file uploaded with the same message."""
+    return f"attachment://{filename}"
+
+
+def marker_line(marker: str) -> str:
+    """The job's marker as the layout shows it (small print), and as a retry looks for it."""
+    return f"-# {marker}"
+
+
+def mode_name(job: Job) -> str:
+    """How the job used its media, as one word or two."""
+    locale = job.requester.locale
+    request = job.request
+    if request.image_urls:
+        key = "option_frame" if request.generation_type == "frame" else "option_reference"
+        return t(key, locale)
+    return t("mode_video" if request.video_urls else "mode_text", locale)
+
+
+def settings_text(job: Job, references: str) -> str:
+    """Length, resolution, shape, mode and references on one line."""
+    locale = job.requester.locale
+    request = job.request
+    parts: list[tuple[str, str]] = []
+    if request.duration is not None:
+        parts.append(
+            ("field_duration", t("seconds_value", locale, seconds=request.duration)),
+        )
+    parts += [
+        (
+            "field_resolution",
+            resolution_label(request.resolution),
+        ),
+        ("field_aspect_ratio", request.aspect_ratio),
+        ("field_mode", mode_name(job)),
+        ("field_references", references),
+    ]
+    return " · ".join(f"**{t(key, locale)}** {value}" for key, value in parts)
+
+
+def cost_text(job: Job) -> str | None:
+    """Render time and credits, when known."""
+    locale = job.requester.locale
+    parts: list[str] = []
+    ok = job.state is JobState.COMPLETED and not job.cancelled
+    if ok and job.submitted_at is not None and job.finished_at is not None:
+        value = elapsed(job.finished_at - job.submitted_at).render(locale)
+        parts.append(f"**{t('field_render_time', locale)}** {value}")
+    if job.credits_cost is not None:
+        parts.append(f"**{t('field_credits', locale)}** {job.credits_cost:g}")
+    return " · ".join(parts) or None
+
+
+def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
+    """Each reference image as a thumbnail beside its name (thumbnails live only in sections)."""
+    locale = job.requester.locale
+    sections: list[discord.ui.Section[Any]] = []
+    for number, url in enumerate(job.request.image_urls, start=1):
+        if not url.startswith(("https://", "http://")):
+            continue
+        if job.request.generation_type == "frame":
+            label = t("option_frame", locale)
+        else:
+            label = t("result_reference_image", locale, number=number)
+        sections.append(
+            discord.ui.Section(discord.ui.TextDisplay(label), accessory=discord.ui.Thumbnail(url))
+        )
+    return sections
+
+
+def result_layout(
+    job: Job,
+    *,
+    headline: str,
+    marker: str,
+    references: str,
+    video_url: str | None,
+    buttons: Row | None = None,
+) -> Layout:
+    """The whole result message.
+
+    `headline`: the mention and what happened; `marker`: the job's marker line; `video_url`: what
+    the gallery plays (`attachment://…` or the service's https link; the headline then says
+    when that link expires), None for no gallery.
+    """
+    locale = job.requester.locale
+    ok = job.state is JobState.COMPLETED and not job.cancelled
+    container: discord.ui.Container[Any] = discord.ui.Container(
+        accent_colour=_SUCCESS if ok else _FAILURE
+    )
+    container.add_item(discord.ui.TextDisplay(fit(headline, HEADLINE_CHARS)))
+    if video_url is not None:
+        container.add_item(discord.ui.MediaGallery(discord.MediaGalleryItem(video_url)))
+    title = t("result_title" if ok else "result_failed_title", locale)
+    prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"
+    container.add_item(discord.ui.TextDisplay(f"### {title}\n{prompt}"))
+    container.add_item(discord.ui.TextDisplay(settings_text(job, references)))
+    cost = cost_text(job)
+    if cost is not None:
+        container.add_item(discord.ui.TextDisplay(cost))
+    for section in reference_sections(job):
+        container.add_item(section)
+    container.add_item(discord.ui.Separator())
+    container.add_item(discord.ui.TextDisplay(marker_line(marker)))
+    if buttons is not None:
+        container.add_item(buttons)
+    view = Layout(timeout=None)
+    view.add_item(container)
+    return view
+
+
+def text_displays(message: discord.Message) -> list[str]:
+    """The text of every text display in a message (where a V2 result keeps its marker)."""
+    found: list[str] = []
+    pending: list[Any] = list(message.components)
+    while pending:
+        component = pending.pop()
+        if isinstance(component, discord.components.TextDisplay):
+            found.append(component.content)
+        pending.extend(getattr(component, "children", []) or [])
+    return found

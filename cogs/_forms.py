@@ -1,0 +1,109 @@
+"""Forms that still work after a restart: their state is in the form's custom id.
+
+discord.py matches a form's submission only to a modal object held in memory, so a form opened
+before a restart and submitted after it would go unanswered ("interaction failed"). Here no form
+is held at all: `open_form` sends it already stopped, and each cog reads the submissions of its
+own forms in an `on_interaction` listener, by custom id (like the dynamic buttons), the same way
+before and after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import discord
+
+from bot.apimart.models import DURATIONS, RESOLUTIONS
+from bot.i18n import t
+
+Interaction = discord.Interaction[Any]
+Select = discord.ui.Select[discord.ui.Modal]
+# What a form's fields hold once submitted: a text input's text, a select's values.
+Values = Mapping[str, str | list[str]]
+
+
+async def open_form(interaction: Interaction, form: discord.ui.Modal) -> None:
+    """Show `form` without keeping it in memory: its submission is routed by custom id."""
+    form.stop()
+    await interaction.response.send_modal(form)
+
+
+def submission(interaction: Interaction, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The match of a submitted form's custom id, if this interaction is one of `pattern`'s."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: Mapping[str, Any] = interaction.data or {}
+    return pattern.fullmatch(str(data.get("custom_id", "")))
+
+
+def submitted_values(interaction: Interaction) -> dict[str, str | list[str]]:
+    """Every field of a submitted form by custom id (inside labels or action rows)."""
+    data: Mapping[str, Any] = interaction.data or {}
+    values: dict[str, str | list[str]] = {}
+    for leaf in _leaves(data.get("components") or []):
+        custom_id = str(leaf.get("custom_id", ""))
+        if "values" in leaf:
+            values[custom_id] = [str(value) for value in leaf["values"]]
+        else:
+            values[custom_id] = str(leaf.get("value") or "")
+    return values
+
+
+def _leaves(components: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    for component in components:
+        if isinstance(component.get("component"), Mapping):
+            yield from _leaves([component["component"]])
+        elif component.get("components"):
+            yield from _leaves(component["components"])
+        elif "custom_id" in component:
+            yield component
+
+
+def text_value(values: Values, custom_id: str) -> str:
+    """A text field's text ('' when absent)."""
+    value = values.get(custom_id, "")
+    return value if isinstance(value, str) else ""
+
+
+def picked(values: Values, custom_id: str) -> str | None:
+    """A select's one choice, if one was made."""
+    value = values.get(custom_id)
+    if isinstance(value, list) and value:
+        return value[0]
+    return None
+
+
+def choice(custom_id: str, options: list[tuple[str, str]], default: str) -> Select:
+    """A required single-choice select with `default` chosen."""
+    return discord.ui.Select(
+        custom_id=custom_id,
+        options=[
+            discord.SelectOption(label=label, value=value, default=value == default)
+            for label, value in options
+        ],
+    )
+
+
+def duration_select(locale: str, default: int) -> Select:
+    """The video's length, in the member's words."""
+    options = [(t("seconds_value", locale, seconds=s), str(s)) for s in DURATIONS]
+    return choice("duration", options, str(default))
+
+
+def resolution_select(default: str) -> Select:
+    """720p, 1080p or 4K."""
+    options = [(value.upper() if value == "4k" else value, value) for value in RESOLUTIONS]
+    return choice("resolution", options, default)
+
+
+def aspect_ratio_select(locale: str, default: str) -> Select:
+    """Landscape or portrait."""
+    options = [(t("option_landscape", locale), "16:9"), (t("option_portrait", locale), "9:16")]
+    return choice("aspect_ratio", options, default)
+
+
+def labelled(text: str, component: discord.ui.Item[Any]) -> discord.ui.Label[Any]:
+    """A form field with its label."""
+    return discord.ui.Label(text=text, component=component)

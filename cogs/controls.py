@@ -1,0 +1,149 @@
+"""The Cancel button on a job's status message: the member who asked, or a moderator.
+
+The button's custom id carries the job id (`discord.ui.DynamicItem`), so it works after a
+restart; it follows the cancel rules of `/videos cancel` and `/videomod cancel` (a job the video
+service already has is never posted but still counts, and the confirmation says so). It is shown
+while the job can still be cancelled and taken away by the status message's final edit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Self
+
+import discord
+from discord.ext import commands
+
+from bot.i18n import msg, t
+from bot.jobs.models import ACTIVE_STATES, Job, JobState
+from bot.jobs.store import CancelOutcome
+from bot.moderation.store import Actor
+from cogs._errors import report_failure
+from cogs._moderators import is_moderator
+from cogs._queue import answer_privately
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+Button = discord.ui.Button[discord.ui.View]
+# States in which a cancel can still stop the job (as `JobStore.cancel` accepts them).
+CANCELLABLE_STATES = frozenset({JobState.RECORDED, *ACTIVE_STATES})
+
+
+def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
+    bot: VideoBot = interaction.client
+    return bot
+
+
+class CancelButton(discord.ui.DynamicItem[Button], template=r"video:cancel:(?P<job_id>\d+)"):
+    """Cancel this job; the custom id names it."""
+
+    def __init__(self, job_id: int, *, locale: str = "en-US") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=t("button_cancel", locale),
+                emoji="✖️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"video:cancel:{job_id}",
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["job_id"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Cancel, or say why not; a failure goes through the funnel."""
+        try:
+            await cancel_by_button(_bot(interaction), interaction, self.job_id)
+        except Exception as error:
+            await report_failure(interaction, error, what="Button 'cancel'", job_id=self.job_id)
+
+
+async def cancel_by_button(
+    bot: VideoBot, interaction: discord.Interaction[Any], job_id: int
+) -> None:
+    """The member's own job, or any job here for a moderator; confirmed privately."""
+    job = await bot.store.get(job_id)
+    if job is None or job.requester.guild_id != interaction.guild_id:
+        await answer_privately(interaction, msg("job_not_found"))
+        return
+    own = interaction.user.id == job.requester.user_id
+    if not own and not await is_moderator(bot, interaction):
+        await answer_privately(interaction, msg("cancel_button_not_allowed"))
+        return
+    if job.cancelled:
+        await answer_privately(interaction, msg("cancel_already", job_id=job.id))
+        return
+    reason = "cancelled_by_member" if own else "cancelled_by_moderator"
+    outcome = await bot.store.cancel(job.id, reason_key=reason, now=bot.clock(), member_told=own)
+    if outcome is None:
+        await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
+        return
+    log.info(
+        "Job %d cancelled from its status message by user %d (%s)",
+        job.id,
+        interaction.user.id,
+        outcome.value,
+    )
+    counted = outcome is CancelOutcome.COUNTED
+    if own:
+        key = "cancel_done_counted" if counted else "cancel_done_refunded"
+        await answer_privately(interaction, msg(key, job_id=job.id))
+    else:
+        await _moderator_cancelled(bot, interaction, job, counted=counted)
+    updated = await bot.store.get(job.id)
+    if updated is not None:
+        await bot.status_messages.update(updated, final=True)
+
+
+async def _moderator_cancelled(
+    bot: VideoBot, interaction: discord.Interaction[Any], job: Job, *, counted: bool
+) -> None:
+    """Like `/videomod cancel`: audited, in the mod-log, and the member is told in the channel."""
+    assert interaction.guild_id is not None
+    actor = Actor(interaction.guild_id, interaction.user.id)
+    key = "change_job_cancelled_counted" if counted else "change_job_cancelled"
+    change = msg(key, moderator=actor.mention, job_id=job.id, member=f"<@{job.requester.user_id}>")
+    await bot.moderation.store.record(actor, change)
+    await answer_privately(interaction, change)
+    bot.moderation.feed.emit(interaction.guild_id, change)
+    bot.poller.wake()  # posts the member's notice
+
+
+def status_controls(job: Job) -> discord.ui.View | None:
+    """The Cancel button while the job can still be cancelled; nothing once it is over."""
+    if job.cancelled or job.state not in CANCELLABLE_STATES:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(CancelButton(job.id, locale=job.requester.locale))
+    return view
+
+
+class StatusControls(commands.Cog):
+    """Registers the Cancel button and lends the status messages its view."""
+
+    def __init__(self, bot: VideoBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Match clicks on any status message, also ones posted before a restart."""
+        self.bot.add_dynamic_items(CancelButton)
+        self.bot.status_messages.controls = status_controls
+
+    async def cog_unload(self) -> None:
+        """Stop matching them; status messages edited from now on carry none."""
+        self.bot.remove_dynamic_items(CancelButton)
+        self.bot.status_messages.controls = None
+
+
+async def setup(bot: VideoBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(StatusControls(bot))

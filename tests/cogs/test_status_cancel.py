@@ -1,0 +1,121 @@
+"""The Cancel button on the status message: the member who asked, or a moderator."""
+
+import pytest
+
+from tests.cogs.test_moderation import server, video
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.components import custom_ids, is_layout, shown_text
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
+
+EPHEMERAL = 64
+RENDERS_UNTIL_TOLD = TaskPlan(polls_until_done=None, credits_cost=4)
+
+
+@pytest.fixture
+async def fakes():
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = RENDERS_UNTIL_TOLD
+        yield fake, api
+
+
+async def status_with_button(world, job_id=1):
+    """The job's status message, once it carries the Cancel button."""
+    return await world.discord.wait_for_message(
+        predicate=lambda m: f"video:cancel:{job_id}" in custom_ids(m), timeout=10
+    )
+
+
+async def click_cancel(world, status, *, user=None, locale="en-US"):
+    click = await world.discord.component_interaction(
+        "video:cancel:1", message_id=int(status["id"]), user=user, locale=locale
+    )
+    return (await click.wait_for_callback())["data"]
+
+
+async def test_the_button_is_there_while_it_renders_and_gone_once_the_video_is_posted(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        await video(world, prompt="a short one")
+        status = await status_with_button(world)
+        [button] = [c for row in status["components"] for c in row["components"]]
+        assert button["label"] == "Cancel"
+        await world.discord.wait_for_message(predicate=is_layout, timeout=10)
+        await world.discord.wait_for(
+            lambda: world.discord.get_message(int(status["id"]))["components"] == [], timeout=10
+        )
+        assert "is done" in world.discord.get_message(int(status["id"]))["content"]
+
+
+async def test_the_member_cancels_after_a_restart_and_reads_that_it_still_counts(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await video(world, prompt="never mind")
+        status = await status_with_button(world)
+        await api.wait_for_polls(1)
+    async with running_bot(tmp_path, fake=fake, api=api) as world:  # a new process
+        answer = await click_cancel(world, status)
+        assert answer["flags"] & EPHEMERAL
+        assert "Job #1 is cancelled: it won't be posted" in answer["content"]
+        assert "still counts toward your allowance" in answer["content"]
+        await fake.wait_for(
+            lambda: "was cancelled" in fake.get_message(int(status["id"]))["content"], timeout=10
+        )
+        assert fake.get_message(int(status["id"]))["components"] == [], "the button is gone"
+        job = await world.bot.store.get(1)
+        assert job.cancelled and job.cancel_reason_key == "cancelled_by_member"
+
+
+async def test_another_member_cannot_cancel(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await video(world, prompt="mine")
+        status = await status_with_button(world)
+        stranger = fake.add_member("mallory")
+        answer = await click_cancel(world, status, user=stranger)
+        assert answer["flags"] & EPHEMERAL
+        assert "Only the member who asked for this video, or a moderator" in answer["content"]
+        assert not (await world.bot.store.get(1)).cancelled
+
+
+async def test_a_chinese_member_reads_the_confirmation_in_chinese(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await video(world)
+        status = await status_with_button(world)
+        answer = await click_cancel(world, status, locale="zh-CN")
+        assert "任务 #1 已取消" in answer["content"] and "仍计入你的额度" in answer["content"]
+
+
+async def test_a_moderator_cancels_from_the_status_message_and_the_member_is_told(tmp_path):
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world = s.world
+        await video(world, prompt="a secret cat")
+        status = await status_with_button(world)
+        answer = await click_cancel(world, status, user=s.owner)
+        assert f"cancelled job #1 of <@{s.alice}>" in answer["content"]
+        assert "still counts against them" in answer["content"]
+        notice = await world.discord.wait_for_message(
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m),
+            timeout=10,
+        )
+        assert "a moderator cancelled it" in shown_text(notice)
+        assert [u["id"] for u in notice["mentions"]] == [str(s.alice)]
+        audit = await world.db.fetch_all("SELECT id FROM mod_audit")
+        assert len(audit) == 1, "audited like /videomod cancel"
+
+
+async def test_a_job_held_back_by_the_service_gets_the_button_and_its_cancel_is_free(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    api.fail_next("submit", status=429, retry_after_header="600")  # held for 10 minutes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        assert "saved and waiting" in await video(world)
+        status = await status_with_button(world)
+        answer = await click_cancel(world, status)
+        assert "never sent to the video service, so it doesn't count" in answer["content"]
+        await fake.wait_for(
+            lambda: "was cancelled" in fake.get_message(int(status["id"]))["content"], timeout=10
+        )
+        assert fake.get_message(int(status["id"]))["components"] == []
+    assert len(api.requests_for("submit")) == 1, "only the refused try: never sent after it"
