@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.delivery import Delivery
+from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
@@ -26,6 +27,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
+from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.settings import Settings
@@ -43,6 +45,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.references",
     "cogs.moderation",
     "cogs.results",
+    "cogs.owner",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -59,6 +62,7 @@ class VideoBot(commands.AutoShardedBot):
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
+    routes: RouteDelivery
     # Set by `cogs.results` while it is loaded: the core never imports a cog.
     result_view: Callable[[Job], discord.ui.View | None] | None = None
 
@@ -169,7 +173,14 @@ class VideoBot(commands.AutoShardedBot):
         )
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
-            self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
+            self.db,
+            clock=self.clock,
+            default_moderator_role_id=settings.moderator_role_id,
+            personal=PersonalLimits(
+                videos_per_day=settings.user_install_allowance,
+                max_active=settings.user_install_concurrency,
+                monthly_budget=settings.user_install_monthly_budget,
+            ),
         )
         # The engine retries a failed call itself, later and within its budget, so its client
         # makes exactly one request per budget token and every 429 reaches the budget (a
@@ -201,6 +212,8 @@ class VideoBot(commands.AutoShardedBot):
         )
         self.link_prober = LinkProber(self.member_urls)
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
+        # Jobs asked where the bot is no member answer through the interaction or by DM.
+        self.routes = RouteDelivery(self, self.store, clock=self.clock)
         self.poller = Poller(
             self.store,
             engine_client,
@@ -212,9 +225,10 @@ class VideoBot(commands.AutoShardedBot):
                 clock=self.clock,
                 status=self.status_messages,
                 result_view=self._result_view,
+                route=self.routes.deliver,
             ),
             clock=self.clock,
-            on_progress=self.status_messages.progress,
+            on_progress=self._on_progress,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
@@ -263,8 +277,15 @@ class VideoBot(commands.AutoShardedBot):
             return {}
         return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
 
+    async def _on_progress(self, job: Job) -> None:
+        """A job's news: its channel status message, or its private one through the interaction."""
+        await self.status_messages.progress(job)
+        await self.routes.progress(job)
+
     async def _announce_orphan(self, job: Job) -> None:
         """Post the status message of a job recorded by a command that did not get to it."""
+        if job.requester.reply is not None:
+            return  # the bot is no member where it was asked: nothing to post there
         channel = self.get_partial_messageable(job.requester.channel_id)
         await self.status_messages.post(channel, job)
 

@@ -7,7 +7,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import IO, Any, cast
 
 import aiohttp
@@ -219,6 +219,11 @@ class _Retry(Exception):
     """Nothing was posted; try the whole delivery again later."""
 
 
+# Delivers a job whose news does not go to its channel (issue 17: `bot.interaction_delivery`);
+# None: the channel path applies.
+RouteHook = Callable[[Job, "Delivery"], Awaitable["DeliveryResult | None"]]
+
+
 class Delivery:
     """Turns a finished job into a channel message, falling back to a DM; posts it once.
 
@@ -238,7 +243,9 @@ class Delivery:
         status: StatusMessages | None = None,
         result_view: Callable[[Job], discord.ui.View | None] | None = None,
         download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
+        route: RouteHook | None = None,
     ) -> None:
+        self._route = route
         self._client = client
         self._session = session
         self._store = store
@@ -255,6 +262,10 @@ class Delivery:
             return DeliveryResult(DeliveryOutcome.RETRY)
 
     async def _deliver(self, job: Job) -> DeliveryResult:
+        if self._route is not None:
+            routed = await self._route(job, self)
+            if routed is not None:
+                return routed
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing)
@@ -319,6 +330,19 @@ class Delivery:
             log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+
+    async def by_dm(self, job: Job) -> DeliveryResult:
+        """Deliver by DM (another route's way out), once: an earlier DM post counts."""
+        if job.delivery_target == "dm":
+            existing = await self._earlier_post(job)
+            if existing is not None:
+                return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
+        return await self._deliver_by_dm(job)
+
+    async def fetch_video(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
+        """The video to upload within `limit` bytes (None: post its link), and whether it
+        could not be fetched; a failed download worth another attempt retries the delivery."""
+        return await self._fetch_within(job, limit)
 
     async def _find_existing(self, target: Messageable, job: Job, since: float) -> int | None:
         """The bot's result post for `job` in `target` since `since`; raises `_Retry` if unsure.
@@ -404,9 +428,12 @@ class Delivery:
 
         Raises `_Retry` while a broken download may still be worth another attempt.
         """
+        return await self._fetch_within(job, self._upload_limit(target))
+
+    async def _fetch_within(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
         assert job.result_url is not None
         try:
-            return await self._download(job.result_url, self._upload_limit(target)), False
+            return await self._download(job.result_url, limit), False
         except TooLarge:
             return None, False
         except DownloadFailed as error:

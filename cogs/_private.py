@@ -12,6 +12,7 @@ from bot.jobs.models import Requester
 from bot.moderation.report import quota_lines
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
 from cogs._queue import role_ids
+from cogs._reach import place_of
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -37,7 +38,8 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
     return Requester(
         user_id=who.id,
         channel_id=interaction.channel_id or 0,
-        guild_id=interaction.guild_id,
+        # Outside a server that installed the bot: the member's personal allowance.
+        guild_id=place_of(interaction).rules_guild_id,
         locale=str(interaction.locale),
         role_ids=role_ids(who),
     )
@@ -46,5 +48,5 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
 async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     """`/videos quota`: what the member has left and when it resets."""
     requester = requester_of(interaction)
-    facts = await bot.moderation.store.facts(requester)
+    facts = await bot.moderation.facts(requester)
     await show_privately(interaction, quota_lines(facts, requester, bot.clock()))

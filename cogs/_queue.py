@@ -28,7 +28,9 @@ from bot.jobs.models import (
 )
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
+from bot.reach import Reply, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+from cogs._reach import place_of, reply_for
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -71,13 +73,19 @@ def missing_permissions(
 
 async def answer_privately(
     interaction: discord.Interaction[discord.Client], message: Message
-) -> None:
-    """Reply in the member's language, only to them, acknowledged yet or not."""
+) -> int | None:
+    """Reply in the member's language, only to them, acknowledged yet or not.
+
+    Returns the id of a follow-up's message (after a deferral: the original response).
+    """
     text = fit(message.render(str(interaction.locale)), MESSAGE_CONTENT)
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        sent = await interaction.followup.send(
+            text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+        )
+        return sent.id
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    return None
 
 
 class Origin(ABC):
@@ -85,6 +93,14 @@ class Origin(ABC):
 
     # When the channel announcement already tells the member everything (replies).
     announcement_answers: bool = False
+    # How the news goes back where the bot cannot post in the channel (None: it can).
+    reply: Reply | None = None
+    # The message of the last private answer, where it can be edited later.
+    answer_id: int | None = None
+
+    def choose_reply(self, request: VideoRequest, now: float) -> None:
+        """Decide, before recording, which way this request's news will go (the channel's)."""
+        self.reply = None
 
     @property
     @abstractmethod
@@ -130,6 +146,7 @@ class InteractionOrigin(Origin):
         self.interaction = interaction
         self.sources = sources
         self.reply_to = reply_to
+        self.place = place_of(interaction)
 
     @property
     def locale(self) -> str:
@@ -147,16 +164,25 @@ class InteractionOrigin(Origin):
         return Requester(
             user_id=interaction.user.id,
             channel_id=interaction.channel_id or 0,
-            guild_id=interaction.guild_id,
+            # Outside a server that installed the bot, the member's personal allowance applies.
+            guild_id=self.place.rules_guild_id,
             locale=self.locale,
             sources=self.sources,
-            role_ids=role_ids(interaction.user),
+            role_ids=role_ids(interaction.user) if self.place.server_installed else (),
             origin_id=f"interaction:{interaction.id}",
+            reply=self.reply,
         )
 
+    def choose_reply(self, request: VideoRequest, now: float) -> None:
+        """Where the bot cannot post with its own token: answer through the interaction or DM."""
+        self.reply = reply_for(self.interaction, request.resolution, now)
+
     def missing_permissions(self) -> list[str]:
-        """From the interaction's app permissions."""
+        """From the interaction's app permissions, where the bot posts with its own token."""
         interaction = self.interaction
+        if not self.place.server_installed:
+            # DMs, group DMs, other servers: the bot posts nothing there with its own token.
+            return []
         in_thread = isinstance(interaction.channel, discord.Thread)
         return missing_permissions(
             interaction.app_permissions, in_thread=in_thread, replying=self.reply_to is not None
@@ -169,10 +195,13 @@ class InteractionOrigin(Origin):
 
     async def tell(self, message: Message) -> None:
         """An ephemeral answer."""
-        await answer_privately(self.interaction, message)
+        self.answer_id = await answer_privately(self.interaction, message) or self.answer_id
 
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying to the message the media came from if there is one."""
+        if self.reply is not None:
+            # The bot is no member here: the status is the member's private answer instead.
+            return None
         channel = self.interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return None
@@ -328,12 +357,19 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED)
+    reply = job.requester.reply
+    answer = report.member_message
+    if reply is not None and report.state is JobState.QUEUED:
+        answer = queued_message(reply, job.id)  # which way the result will come
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):
-        await origin.tell(report.member_message)
+        await origin.tell(answer)
     if announced:
         bot.status_messages.schedule(report.job, final=ended)
+    elif reply is not None and origin.answer_id is not None and not ended:
+        # That private answer is the status from now on, edited through the interaction.
+        await bot.store.set_interaction_message(job.id, origin.answer_id)
 
 
 async def _record_then_acknowledge(
@@ -345,6 +381,7 @@ async def _record_then_acknowledge(
     burst the database may take longer than Discord's 3 seconds allow, so after `ACK_BUDGET`
     the acknowledgement goes first and the recording finishes behind it.
     """
+    origin.choose_reply(request, bot.clock())
     recording = asyncio.ensure_future(bot.jobs.record(origin.requester(), request))
     done, _ = await asyncio.wait({recording}, timeout=ACK_BUDGET)
     if not done:

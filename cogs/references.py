@@ -172,8 +172,15 @@ class ReferencesCog(commands.Cog):
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
-        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.make_video)
-        self.menu.guild_only = True
+        self.menu = app_commands.ContextMenu(
+            name=MENU_NAME,
+            callback=self.make_video,
+            # Wherever /video can be used, for server installs and user installs (issue 17).
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message
+from bot.reach import Reply
 
 
 class JobState(enum.StrEnum):
@@ -108,6 +109,8 @@ class Requester:
     # What asked for the job ("interaction:<id>", "message:<id>"); one job per origin, so a
     # request Discord delivered to two processes (a deploy overlap) is recorded once.
     origin_id: str | None = None
+    # How the news goes back when the bot cannot simply post in the channel (None: it can).
+    reply: Reply | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ class Job:
     # APIMart already had keeps its state (and is polled to its end, so credits are known).
     cancelled_at: float | None = None
     cancel_reason_key: str | None = None  # who cancelled it, a catalog key
+    # The member's private answer through the interaction, edited as the status (issue 17).
+    interaction_message_id: int | None = None
 
     @property
     def cancelled(self) -> bool:

@@ -28,6 +28,7 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
+from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
@@ -119,6 +120,18 @@ async def _refuse_echo(conn: Connection, origin_id: str) -> None:
         raise AlreadyRecorded(origin_id, int(row[0]))
 
 
+def _reply_columns(reply: Reply | None) -> tuple[object, ...]:
+    if reply is None:
+        return (None, None, None, 0, None)
+    return (
+        reply.route.value,
+        reply.token,
+        reply.expires_at,
+        int(reply.ephemeral),
+        reply.upload_limit,
+    )
+
+
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
@@ -129,6 +142,7 @@ def _job_from_row(row: Row) -> Job:
             locale=row["locale"],
             sources=_sources_from_json(row["source_messages"]),
             origin_id=row["origin_id"],
+            reply=_reply_from_row(row),
         ),
         request=VideoRequest(
             prompt=row["prompt"],
@@ -164,6 +178,20 @@ def _job_from_row(row: Row) -> Job:
         delivery_target=row["delivery_target"],
         cancelled_at=row["cancelled_at"],
         cancel_reason_key=row["cancel_reason_key"],
+        interaction_message_id=row["interaction_message_id"],
+    )
+
+
+def _reply_from_row(row: Row) -> Reply | None:
+    route = row["reply_route"]
+    if route is None:
+        return None
+    return Reply(
+        Route(route),
+        token=row["interaction_token"],
+        expires_at=row["interaction_expires_at"],
+        ephemeral=bool(row["reply_ephemeral"]),
+        upload_limit=row["interaction_upload_limit"],
     )
 
 
@@ -306,8 +334,11 @@ class JobStore:
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id,"
+                " reply_route, interaction_token, interaction_expires_at, reply_ephemeral,"
+                " interaction_upload_limit)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -326,6 +357,7 @@ class JobStore:
                     submit_by,
                     _sources_to_json(requester.sources),
                     requester.origin_id,
+                    *_reply_columns(requester.reply),
                 ),
             )
             inserted = await cursor.fetchone()
@@ -465,6 +497,22 @@ class JobStore:
         await self._update(
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
+
+    async def set_interaction_message(self, job_id: int, message_id: int) -> None:
+        """Remember the member's private answer through the interaction (edited as the status)."""
+        await self._update(
+            job_id, "UPDATE jobs SET interaction_message_id = ? WHERE id = ?", (message_id,)
+        )
+
+    async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
+        """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
+        if route is None:
+            sql = "UPDATE jobs SET interaction_token = NULL WHERE id = ?"
+            params: tuple[object, ...] = ()
+        else:
+            sql = "UPDATE jobs SET interaction_token = NULL, reply_route = ? WHERE id = ?"
+            params = (route.value,)
+        await self._update(job_id, sql, params)
 
     async def record_progress(self, job: Job, info: TaskInfo, *, next_poll_at: float) -> Job | None:
         """A poll said the task is still running; returns the job as now stored, if still ours."""

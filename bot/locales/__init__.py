@@ -2,7 +2,7 @@
 
 from types import ModuleType
 
-from bot.locales import core, engine, experience, moderation, references
+from bot.locales import core, engine, experience, moderation, reach, references
 
 # Add a feature's module here; keys must be unique across areas (checked at import).
-AREAS: tuple[ModuleType, ...] = (core, experience, references, moderation, engine)
+AREAS: tuple[ModuleType, ...] = (core, experience, references, moderation, engine, reach)
