@@ -360,6 +360,8 @@ class VideoBot(commands.AutoShardedBot):
             await self.poller.stop()
         if hasattr(self, "status_messages"):
             await self.status_messages.close(grace=2.0)
+        if hasattr(self, "routes"):
+            await self.routes.close(grace=2.0)
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

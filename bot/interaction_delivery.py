@@ -85,10 +85,15 @@ class RouteDelivery:
                 self._edit_latest(job.id), name=f"route-status-{job.id}"
             )
 
-    async def drain(self) -> None:
-        """Wait for the status edits in flight (tests, shutdown)."""
-        while self._edits:
-            await asyncio.gather(*self._edits.values(), return_exceptions=True)
+    async def close(self, grace: float) -> None:
+        """Let the status edits in flight finish for up to `grace` seconds, then drop them."""
+        edits = list(self._edits.values())
+        if edits:
+            await asyncio.wait(edits, timeout=grace)
+        for edit in edits:
+            edit.cancel()
+        await asyncio.gather(*edits, return_exceptions=True)
+        self._wanted.clear()
 
     async def _edit_latest(self, job_id: int) -> None:
         try:
@@ -199,7 +204,7 @@ class RouteDelivery:
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:
         message_id = job.interaction_message_id
-        if message_id is None:
+        if message_id is None or not reply.usable(self._clock()):
             return None
         content = result_content(job, now=self._clock(), dm=False, attached=False)
         try:

@@ -326,3 +326,45 @@ async def test_synced_commands_say_where_they_may_be_used(tmp_path):
     assert commands["videomod"]["integration_types"] == [0]
     assert commands["videomod"]["contexts"] == [0], "never offered in DMs"
     assert commands["videoowner"]["contexts"] == [1], "the bot's DMs only"
+
+
+async def test_the_make_a_video_menu_works_in_a_server_without_the_bot(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        channel = fake.channel_ids(foreign)[0]
+        bob = fake.add_member("bob", guild_id=foreign)
+        picture = await fake.message_create(
+            "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
+        )
+        menu = await fake.slash_command(
+            "Make a video",
+            command_type=3,
+            resolved={"messages": {picture["id"]: picture}},
+            guild_id=foreign,
+            channel_id=channel,
+            user_install=True,
+        )
+        await menu.wait_for_callback()
+        fields = {row["label"]: row["component"]["custom_id"] for row in menu.modal["components"]}
+        form = await fake.modal_submit({fields["Prompt"]: "the cat jumps"}, interaction=menu)
+        assert "I'll post it right here" in (await form.wait_for_answer())["content"]
+        result = await form.wait_for_followup(2, timeout=10)
+        assert result["attachments"]
+        [submit] = world.api.submits
+        assert len(submit["image_urls"]) == 1
+        await world.bot.poller.stop()
+        assert bot_posts_to(world, channel) == []
+
+
+async def test_a_result_over_the_interactions_upload_limit_is_posted_as_its_link(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1, video_bytes=4096)) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a big one"}, guild_id=foreign, upload_limit=1024
+        )
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["attachments"] == []
+        task_id = world.api.task_ids[0]
+        assert f"{task_id}.mp4" in result["content"], "the link, since the file does not fit"

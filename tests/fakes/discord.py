@@ -2371,6 +2371,8 @@ class FakeDiscord:
                 comp: Json = {"type": 4 if isinstance(value, str) else 3, "custom_id": key}
                 components.append({"type": 1, "components": [leaf(comp)]})
         message = None
+        user_install = False
+        group_dm: int | None = None
         if interaction is not None:
             user = user if user is not None else interaction.user_id
             channel_id = channel_id if channel_id is not None else interaction.channel_id
@@ -2378,6 +2380,11 @@ class FakeDiscord:
             dm = interaction.guild_id is None
             if interaction.source_message_id is not None:
                 message = self._messages.get(interaction.source_message_id)
+            # The form answers where it was opened, under the same installs.
+            owners = interaction.payload.get("authorizing_integration_owners") or {}
+            user_install = USER_INSTALL in owners
+            if interaction.payload.get("context") == CONTEXT_PRIVATE_CHANNEL:
+                group_dm = interaction.channel_id
         handle = self._new_interaction(
             INTERACTION_MODAL_SUBMIT,
             {"custom_id": modal_id, "components": components},
@@ -2389,6 +2396,8 @@ class FakeDiscord:
             app_permissions=None,
             member_permissions=None,
             message=message,
+            user_install=user_install,
+            group_dm=group_dm,
         )
         return await self._dispatch_interaction(handle)
 
