@@ -77,7 +77,8 @@ class RouteDelivery:
 
     async def progress(self, job: Job) -> None:
         """The engine's progress listener: edit the private status in the background."""
-        if self._status_message(job) is None:
+        reply = job.requester.reply
+        if reply is None or reply.route is Route.CHANNEL or reply.token is None:
             return
         self._wanted[job.id] = job
         if job.id not in self._edits:
@@ -100,12 +101,22 @@ class RouteDelivery:
             while job_id in self._wanted:
                 job = self._wanted.pop(job_id)
                 now = self._clock()
+                reply = job.requester.reply
+                if reply is not None and reply.token is not None and not reply.usable(now):
+                    await self._token_expired(job, reply)
+                    continue
                 last = self._last_edit.get(job_id)
                 if last is not None and now - last < self._edit_interval:
                     continue
                 await self._edit_status(job, final=False)
         finally:
             self._edits.pop(job_id, None)
+
+    async def _token_expired(self, job: Job, reply: Reply) -> None:
+        """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
+        route = Route.DM if reply.route is Route.INTERACTION else None
+        await self._store.forget_interaction(job.id, route=route)
+        log.info("Job %d: its interaction expired; the result will go by DM", job.id)
 
     def _status_message(self, job: Job) -> int | None:
         reply = job.requester.reply
@@ -151,10 +162,15 @@ class RouteDelivery:
         reply = job.requester.reply
         if reply is None or reply.route is Route.CHANNEL:
             return None
-        if reply.route is Route.INTERACTION and reply.usable(self._clock()):
-            result = await self._through_interaction(job, reply, delivery)
-            if result is not None:
-                return result
+        if reply.route is Route.INTERACTION:
+            if reply.token is None and job.delivery_target == "interaction":
+                # The token is dropped only once a result went through it: never post twice.
+                log.info("Job %d was already posted through its interaction", job.id)
+                return DeliveryResult(DeliveryOutcome.DELIVERED, job.interaction_message_id)
+            if reply.usable(self._clock()):
+                result = await self._through_interaction(job, reply, delivery)
+                if result is not None:
+                    return result
         # The token is spent (or will be before the render is posted): by DM, else history.
         await self._store.forget_interaction(job.id, route=Route.DM)
         result = await delivery.by_dm(job)

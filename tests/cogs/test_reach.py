@@ -5,8 +5,10 @@ Discord sends them (context, authorizing_integration_owners, app_permissions wit
 Messages, the 5-follow-up cap, forced-ephemeral servers, 15-minute tokens).
 """
 
+import asyncio
 import time
 
+from bot.jobs.poller import DeliveryOutcome
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, running_bot
@@ -53,6 +55,16 @@ async def jobs(world):
         "SELECT id, guild_id, reply_route, interaction_token FROM jobs ORDER BY id"
     )
     return [tuple(row) for row in rows]
+
+
+async def eventually(read, expected, attempts=250):
+    """`await read()` once it equals `expected` (the engine writes in the background)."""
+    for _ in range(attempts):
+        value = await read()
+        if value == expected:
+            return value
+        await asyncio.sleep(0.02)
+    return await read()
 
 
 async def test_a_video_asked_in_the_bots_dm_with_one_image_is_delivered_once_there(tmp_path):
@@ -161,6 +173,8 @@ async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_
         # The render outlives the interaction: 16 minutes pass, for the bot and for Discord.
         clock.offset += 960
         fake.advance_clock(960)
+        # The next progress forgets the spent token: the result will go by DM.
+        assert await eventually(lambda: jobs(world), [(1, None, "dm", None)])
         world.api.last_task.complete()
         dm = fake.dm_channel_id(fake.user_id)
         result = await fake.wait_for_message(
@@ -368,3 +382,19 @@ async def test_a_result_over_the_interactions_upload_limit_is_posted_as_its_link
         assert result["attachments"] == []
         task_id = world.api.task_ids[0]
         assert f"{task_id}.mp4" in result["content"], "the link, since the file does not fit"
+
+
+async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command("video", {"prompt": "once"}, guild_id=foreign)
+        await interaction.wait_for_followup(2, timeout=10)
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        # As if the process had died after posting, before marking the job delivered.
+        calls = len(fake.requests)
+        result = await world.bot.routes.deliver(job, delivery=None)
+        assert result.outcome is DeliveryOutcome.DELIVERED
+        assert len(fake.requests) == calls, "nothing posted again, by DM or otherwise"
+        assert len(interaction.followups) == 2
