@@ -22,14 +22,12 @@ def place_of(interaction: discord.Interaction[VideoBot]) -> Place:
         guild_id=guild_id,
         server_installed=server_installed,
         bot_dm=bot_dm,
-        # A server that blocks external apps for the member: Discord makes every answer private.
+        # "Use External Apps" denied to the member (Discord: "responses will be ephemeral"
+        # for apps not installed to the server): every answer there is private.
         ephemeral_only=(
             guild_id is not None
             and not server_installed
-            and not (
-                interaction.permissions.use_external_apps
-                and interaction.app_permissions.use_external_apps
-            )
+            and not interaction.permissions.use_external_apps
         ),
     )
 
