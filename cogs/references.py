@@ -214,10 +214,13 @@ class ReferencesCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """A reply that mentions the bot asks for a video from the replied-to message."""
         me = self.bot.user
+        # Replies are message events: they reach the bot only where it is present, a server
+        # that added it or its own DM (not group DMs, nor servers reached by a user install).
+        present = message.guild is not None or isinstance(message.channel, discord.DMChannel)
         if (
             me is None
             or message.author.bot
-            or message.guild is None
+            or not present
             or message.reference is None
             or message.reference.type is not discord.MessageReferenceType.reply
             or not mention_pattern(me.id).search(message.content)
@@ -226,7 +229,7 @@ class ReferencesCog(commands.Cog):
         try:
             await self._from_reply(message, me.id)
         except Exception as error:
-            guild_id = message.guild.id
+            guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 

@@ -398,3 +398,23 @@ async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp
         assert result.outcome is DeliveryOutcome.DELIVERED
         assert len(fake.requests) == calls, "nothing posted again, by DM or otherwise"
         assert len(interaction.followups) == 2
+
+
+async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        picture = await fake.message_create("my cat", channel_id=dm, attachments=[world.png()])
+        await fake.message_create(
+            f"<@{fake.bot_user_id}> make it dance",
+            channel_id=dm,
+            message_reference=int(picture["id"]),
+        )
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")) and bool(m["embeds"]), timeout=10
+        )
+        assert result["content"].startswith(f"<@{fake.user_id}> your video is ready")
+        [submit] = world.api.submits
+        assert submit["prompt"] == "make it dance" and len(submit["image_urls"]) == 1
+        await world.bot.poller.stop()
+        assert await jobs(world) == [(1, None, None, None)], "on the member's own allowance"
