@@ -99,8 +99,11 @@ def choose_route(place: Place, *, now: float, expires_at: float, resolution: str
     return Route.DM
 
 
-def queued_message(reply: Reply, job_id: int) -> Message:
-    """What the member reads once the job is queued: which way the result will come."""
+def queued_message(reply: Reply, job_id: int, *, waiting: bool = False) -> Message:
+    """What the member reads once the job is queued (or `waiting` for a busy service): which
+    way the result will come."""
     if reply.route is Route.DM:
-        return msg("queued_by_dm", job_id=job_id)
+        return msg("service_busy_by_dm" if waiting else "queued_by_dm", job_id=job_id)
+    if waiting:
+        return msg("service_busy", job_id=job_id)  # "I'll post it in this channel": here
     return msg("queued_here_private" if reply.ephemeral else "queued_here", job_id=job_id)

@@ -359,8 +359,9 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED)
     reply = job.requester.reply
     answer = report.member_message
-    if reply is not None and report.state is JobState.QUEUED:
-        answer = queued_message(reply, job.id)  # which way the result will come
+    if reply is not None and not ended:
+        # Which way the result will come (queued, or waiting for a busy service).
+        answer = queued_message(reply, job.id, waiting=report.state is JobState.RECORDED)
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):

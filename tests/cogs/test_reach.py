@@ -418,3 +418,19 @@ async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(
         assert submit["prompt"] == "make it dance" and len(submit["image_urls"]) == 1
         await world.bot.poller.stop()
         assert await jobs(world) == [(1, None, None, None)], "on the member's own allowance"
+
+
+async def test_a_busy_service_still_says_the_result_will_come_by_dm(tmp_path):
+    clock = ShiftedClock()
+    clock.offset = 600  # read 10 minutes into the token's life: too late to answer there
+    async with running_bot(tmp_path, plan=QUICK, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        world.api.fail_next("submit", status=429, retry_after_header="0")
+        interaction = await fake.slash_command("video", {"prompt": "later"}, guild_id=foreign)
+        answer = (await interaction.wait_for_answer())["content"]
+        assert "saved and waiting" in answer
+        assert "send it to you by direct message" in answer
+        assert world.api.task_ids == []
+        [(_, _, route, token)] = await jobs(world)
+        assert route == "dm" and token is not None, "kept while it can still show the status"
