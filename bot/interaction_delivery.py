@@ -104,11 +104,15 @@ class RouteDelivery:
                 reply = job.requester.reply
                 if reply is not None and reply.token is not None and not reply.usable(now):
                     await self._token_expired(job, reply)
+                    self._last_edit.pop(job_id, None)
                     continue
                 last = self._last_edit.get(job_id)
                 if last is not None and now - last < self._edit_interval:
                     continue
-                await self._edit_status(job, final=False)
+                try:
+                    await self._edit_status(job, final=False)
+                except Exception:
+                    log.exception("Job %d: private status edit failed unexpectedly", job_id)
         finally:
             self._edits.pop(job_id, None)
 
@@ -172,6 +176,7 @@ class RouteDelivery:
                 if result is not None:
                     return result
         # The token is spent (or will be before the render is posted): by DM, else history.
+        self._last_edit.pop(job.id, None)
         await self._store.forget_interaction(job.id, route=Route.DM)
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
