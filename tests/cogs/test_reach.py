@@ -276,44 +276,44 @@ async def test_the_operator_blocks_a_user_everywhere(tmp_path):
 
 
 async def _block_and_unblock(world, operator):
-    if True:
-        fake = world.discord
-        alice = fake.user_id
-        user = {"type": 6, "value": str(alice)}
-        resolved = {"users": {str(alice): fake.user(alice)}}
-        # Someone else cannot use it.
-        denied = await fake.slash_command(
-            "videoowner block",
-            [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
-            resolved=resolved,
-            dm=True,
-            user=alice,
-        )
-        assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
-        block = await fake.slash_command(
-            "videoowner block",
-            [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
-            resolved=resolved,
-            dm=True,
-            user=operator,
-        )
-        assert "blocked from making videos everywhere" in (await block.wait_for_answer())["content"]
-        for place in ({}, {"dm": True}):
-            interaction = await fake.slash_command("video", {"prompt": "a fox"}, **place)
-            answer = await interaction.wait_for_answer()
-            assert "The bot's operator has blocked you" in answer["content"]
-            assert "spam" in answer["content"]
-        assert world.api.task_ids == []
-        unblock = await fake.slash_command(
-            "videoowner unblock",
-            [{"name": "user", **user}],
-            resolved=resolved,
-            dm=True,
-            user=operator,
-        )
-        assert "may make videos again" in (await unblock.wait_for_answer())["content"]
-        interaction = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
-        assert "queued" in (await interaction.wait_for_answer())["content"]
+    """The operator blocks alice from their DM with the bot, then lifts it."""
+    fake = world.discord
+    alice = fake.user_id
+    user = {"type": 6, "value": str(alice)}
+    resolved = {"users": {str(alice): fake.user(alice)}}
+    # Someone else cannot use it.
+    denied = await fake.slash_command(
+        "videoowner block",
+        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
+        resolved=resolved,
+        dm=True,
+        user=alice,
+    )
+    assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
+    block = await fake.slash_command(
+        "videoowner block",
+        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
+        resolved=resolved,
+        dm=True,
+        user=operator,
+    )
+    assert "blocked from making videos everywhere" in (await block.wait_for_answer())["content"]
+    for place in ({}, {"dm": True}):
+        interaction = await fake.slash_command("video", {"prompt": "a fox"}, **place)
+        answer = await interaction.wait_for_answer()
+        assert "The bot's operator has blocked you" in answer["content"]
+        assert "spam" in answer["content"]
+    assert world.api.task_ids == []
+    unblock = await fake.slash_command(
+        "videoowner unblock",
+        [{"name": "user", **user}],
+        resolved=resolved,
+        dm=True,
+        user=operator,
+    )
+    assert "may make videos again" in (await unblock.wait_for_answer())["content"]
+    interaction = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+    assert "queued" in (await interaction.wait_for_answer())["content"]
 
 
 async def test_a_server_that_installed_the_bot_keeps_its_rules_for_a_user_install(tmp_path):
