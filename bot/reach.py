@@ -20,11 +20,9 @@ TOKEN_LIFETIME = 900.0
 # No call through the interaction this close to its expiry: Discord may refuse a little early,
 # and every refused call counts toward an IP ban.
 TOKEN_SAFETY_MARGIN = 60.0
-# A user install may send at most this many follow-ups per interaction (Discord's rule).
-USER_INSTALL_FOLLOWUPS = 5
-# What the route spends of them: the private "queued" answer, then the result. Progress edits
-# the original response, which is no follow-up.
-FOLLOWUPS_PLANNED = 2
+# A user install may send at most 5 follow-ups per interaction (Discord's rule); the route
+# spends two (the private "queued" answer, then the result) and edits the original response,
+# which is no follow-up, for progress (`bot.interaction_delivery`).
 
 # Seconds a render usually takes, by resolution (APIMart: 3-5 minutes), plus the wait for the
 # submit and the first checks: used to decide at submit time whether the token will outlive it.
