@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
+from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
@@ -28,6 +29,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
+from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
 from bot.observability.health import GatewayWatch
@@ -54,6 +56,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.confirm",
     "cogs.deleted_results",
     "cogs.controls",
+    "cogs.owner",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
 
@@ -75,6 +78,7 @@ class VideoBot(commands.AutoShardedBot):
     # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
     # never imports a cog.
     result_view: Callable[[Job], Row | None] | None = None
+    routes: RouteDelivery
 
     def __init__(
         self,
@@ -196,7 +200,14 @@ class VideoBot(commands.AutoShardedBot):
         )
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
-            self.db, clock=self.clock, default_moderator_role_id=settings.moderator_role_id
+            self.db,
+            clock=self.clock,
+            default_moderator_role_id=settings.moderator_role_id,
+            personal=PersonalLimits(
+                videos_per_day=settings.user_install_allowance,
+                max_active=settings.user_install_concurrency,
+                monthly_budget=settings.user_install_monthly_budget,
+            ),
         )
         self.pricing = Pricing(self.db)
         self.balance = BalanceWatch(
@@ -241,6 +252,10 @@ class VideoBot(commands.AutoShardedBot):
         )
         self.link_prober = LinkProber(self.member_urls)
         self.status_messages = StatusMessages(self, self.store, clock=self.clock)
+        # Jobs asked where the bot is no member answer through the interaction or by DM.
+        self.routes = RouteDelivery(
+            self, self.store, status_text=self.status_messages.render, clock=self.clock
+        )
         self.poller = Poller(
             self.store,
             engine_client,
@@ -252,9 +267,10 @@ class VideoBot(commands.AutoShardedBot):
                 clock=self.clock,
                 status=self.status_messages,
                 result_view=self._result_view,
+                route=self.routes.deliver,
             ),
             clock=self.clock,
-            on_progress=self.status_messages.progress,
+            on_progress=self._on_progress,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
@@ -306,8 +322,15 @@ class VideoBot(commands.AutoShardedBot):
             return {}
         return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
 
+    async def _on_progress(self, job: Job) -> None:
+        """A job's news: its channel status message, or its private one through the interaction."""
+        await self.status_messages.progress(job)
+        await self.routes.progress(job)
+
     async def _announce_orphan(self, job: Job) -> None:
         """Post the status message of a job recorded by a command that did not get to it."""
+        if job.requester.reply is not None:
+            return  # the bot is no member where it was asked: nothing to post there
         channel = self.get_partial_messageable(job.requester.channel_id)
         await self.status_messages.post(channel, job)
 
@@ -390,6 +413,8 @@ class VideoBot(commands.AutoShardedBot):
             await self.balance.stop()
         if hasattr(self, "status_messages"):
             await self.status_messages.close(grace=2.0)
+        if hasattr(self, "routes"):
+            await self.routes.close(grace=2.0)
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

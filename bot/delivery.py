@@ -7,7 +7,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -19,7 +19,14 @@ from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
-from bot.result_layout import Row, attachment_url, marker_line, result_layout, text_displays
+from bot.result_layout import (
+    Layout,
+    Row,
+    attachment_url,
+    marker_line,
+    result_layout,
+    text_displays,
+)
 from bot.status_messages import StatusMessages
 from bot.text import (
     EMBED_TITLE,
@@ -100,6 +107,27 @@ def gallery_url(job: Job, *, now: float, attached: bool, unreachable: bool) -> s
     url = job.result_url or ""
     # Discord plays a video from a public web link, not from anything else.
     return url if url.startswith(("https://", "http://")) else None
+
+
+def result_message(
+    job: Job,
+    *,
+    now: float,
+    dm: bool,
+    attached: bool,
+    unreachable: bool = False,
+    buttons: Row | None = None,
+) -> Layout:
+    """The whole result as a Components V2 layout, wherever it is posted."""
+    headline = result_content(job, now=now, dm=dm, attached=attached, unreachable=unreachable)
+    return result_layout(
+        job,
+        headline=headline,
+        marker=job_footer(job),
+        references=references_summary(job),
+        video_url=gallery_url(job, now=now, attached=attached, unreachable=unreachable),
+        buttons=buttons,
+    )
 
 
 def failure_text(job: Job, mention: str) -> list[str]:
@@ -223,6 +251,11 @@ class _Retry(Exception):
     """Nothing was posted; try the whole delivery again later."""
 
 
+# Delivers a job whose news does not go to its channel (issue 17: `bot.interaction_delivery`);
+# None: the channel path applies.
+RouteHook = Callable[[Job, "Delivery"], Awaitable["DeliveryResult | None"]]
+
+
 class Delivery:
     """Turns a finished job into a channel message, falling back to a DM; posts it once.
 
@@ -242,7 +275,9 @@ class Delivery:
         status: StatusMessages | None = None,
         result_view: Callable[[Job], Row | None] | None = None,
         download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
+        route: RouteHook | None = None,
     ) -> None:
+        self._route = route
         self._client = client
         self._session = session
         self._store = store
@@ -259,6 +294,10 @@ class Delivery:
             return DeliveryResult(DeliveryOutcome.RETRY)
 
     async def _deliver(self, job: Job) -> DeliveryResult:
+        if self._route is not None:
+            routed = await self._route(job, self)
+            if routed is not None:
+                return routed
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing)
@@ -323,6 +362,19 @@ class Delivery:
             log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+
+    async def by_dm(self, job: Job) -> DeliveryResult:
+        """Deliver by DM (another route's way out), once: an earlier DM post counts."""
+        if job.delivery_target == "dm":
+            existing = await self._earlier_post(job)
+            if existing is not None:
+                return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
+        return await self._deliver_by_dm(job)
+
+    async def fetch_video(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
+        """The video to upload within `limit` bytes (None: post its link), and whether it
+        could not be fetched; a failed download worth another attempt retries the delivery."""
+        return await self._fetch_within(job, limit)
 
     async def _find_existing(self, target: Messageable, job: Job, since: float) -> int | None:
         """The bot's result post for `job` in `target` since `since`; raises `_Retry` if unsure.
@@ -399,9 +451,12 @@ class Delivery:
 
         Raises `_Retry` while a broken download may still be worth another attempt.
         """
+        return await self._fetch_within(job, self._upload_limit(target))
+
+    async def _fetch_within(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
         assert job.result_url is not None
         try:
-            return await self._download(job.result_url, self._upload_limit(target)), False
+            return await self._download(job.result_url, limit), False
         except TooLarge:
             return None, False
         except DownloadFailed as error:
@@ -423,21 +478,15 @@ class Delivery:
 
     async def _send_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
         job = post.job
-        attached = file is not None
-        headline = result_content(
-            job, now=post.now, dm=post.dm, attached=attached, unreachable=post.unreachable
-        )
         # Buttons act in the server; a DM result (the channel was closed to us) has none.
         in_dm = isinstance(post.target, discord.User | discord.Member)
         buttons = self._result_view(job) if self._result_view is not None and not in_dm else None
-        layout = result_layout(
+        layout = result_message(
             job,
-            headline=headline,
-            marker=job_footer(job),
-            references=references_summary(job),
-            video_url=gallery_url(
-                job, now=post.now, attached=attached, unreachable=post.unreachable
-            ),
+            now=post.now,
+            dm=post.dm,
+            attached=file is not None,
+            unreachable=post.unreachable,
             buttons=buttons,
         )
         # With the layout flag there is no `content`: the mention is in a text display, and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ from bot.log_context import current
 
 REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+# Interaction tokens travel in webhook and callback URLs (discord.py logs them at DEBUG).
+_INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
 
 
 class Scrubber:
@@ -26,7 +29,7 @@ class Scrubber:
         """The text with secrets removed."""
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
 
 
 class RedactingFormatter(logging.Formatter):

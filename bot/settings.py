@@ -133,6 +133,29 @@ class Settings(BaseSettings):
         default=False,
         description="true or false: whether the Message Content intent is enabled in the portal",
     )
+    user_install_allowance: int = Field(
+        default=3,
+        ge=0,
+        description="videos per day (UTC) each member may make outside servers that installed"
+        " the bot (DMs, group DMs, user installs); 0 turns that off",
+    )
+    user_install_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="unfinished videos a member may have at once outside servers that installed"
+        " the bot (1 or more)",
+    )
+    user_install_monthly_budget: float | None = Field(
+        default=None,
+        gt=0,
+        description="credits per calendar month (UTC) that all requests outside servers that"
+        " installed the bot may spend together (unset: no limit)",
+    )
+    owner_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(),
+        description="comma-separated Discord user ids of the bot's operators, who may use"
+        " /videoowner (block a user everywhere)",
+    )
     link_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = Field(
         default=(),
         description="comma-separated networks such as 10.20.0.0/16, fd00:1::/64 that members'"
@@ -230,6 +253,16 @@ class Settings(BaseSettings):
         interval = info.data.get("poll_interval")
         if isinstance(interval, float) and value < interval:
             raise ValueError("must be at least POLL_INTERVAL")
+        return value
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _user_id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdecimal() and part.isascii() for part in parts):
+                raise ValueError("must be user ids separated by commas, e.g. 123,456")
+            return tuple(int(part) for part in parts)
         return value
 
     @field_validator("link_allowed_networks", mode="before")

@@ -12,6 +12,7 @@ from bot.jobs.models import Requester
 from bot.moderation.report import price_lines, quota_lines
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
 from cogs._queue import role_ids
+from cogs._reach import place_of
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -37,7 +38,8 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
     return Requester(
         user_id=who.id,
         channel_id=interaction.channel_id or 0,
-        guild_id=interaction.guild_id,
+        # Outside a server that installed the bot: the member's personal allowance.
+        guild_id=place_of(interaction).rules_guild_id,
         locale=str(interaction.locale),
         role_ids=role_ids(who),
     )
@@ -46,14 +48,14 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
 async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     """`/videos quota`: what the member has left and when it resets."""
     requester = requester_of(interaction)
-    facts = await bot.moderation.store.facts(requester)
-    prices = price_lines(await bot.pricing.table(), facts.policy.confirm_above)
+    facts = await bot.moderation.facts(requester)
+    prices = await price_lines_for(bot, requester)
     await show_privately(interaction, [*quota_lines(facts, requester, bot.clock()), *prices])
 
 
-async def price_lines_for(bot: VideoBot, interaction: Interaction) -> list[Message]:
-    """What videos are expected to cost, and this server's confirmation threshold, if any."""
+async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:
+    """What videos are expected to cost, and the server's confirmation threshold, if any."""
     threshold = None
-    if interaction.guild_id is not None:
-        threshold = (await bot.moderation.store.policy(interaction.guild_id)).confirm_above
+    if requester.guild_id is not None:
+        threshold = (await bot.moderation.store.policy(requester.guild_id)).confirm_above
     return price_lines(await bot.pricing.table(), threshold)

@@ -27,11 +27,12 @@ from bot.jobs.models import (
     Requester,
 )
 from bot.jobs.pricing import Estimate, amount
-from bot.jobs.service import SubmitReport
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
+from bot.reach import Reply, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+from cogs._reach import place_of, reply_for
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -79,13 +80,19 @@ def permission_names(keys: list[str]) -> Listed:
 
 async def answer_privately(
     interaction: discord.Interaction[discord.Client], message: Message
-) -> None:
-    """Reply in the member's language, only to them, acknowledged yet or not."""
+) -> int | None:
+    """Reply in the member's language, only to them, acknowledged yet or not.
+
+    Returns the id of a follow-up's message (after a deferral: the original response).
+    """
     text = fit(message.render(str(interaction.locale)), MESSAGE_CONTENT)
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        sent = await interaction.followup.send(
+            text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+        )
+        return sent.id
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    return None
 
 
 class Origin(ABC):
@@ -93,6 +100,14 @@ class Origin(ABC):
 
     # When the channel announcement already tells the member everything (replies).
     announcement_answers: bool = False
+    # How the news goes back where the bot cannot post in the channel (None: it can).
+    reply: Reply | None = None
+    # The message of the last private answer, where it can be edited later.
+    answer_id: int | None = None
+
+    def choose_reply(self, request: VideoRequest, now: float) -> None:
+        """Decide, before recording, which way this request's news will go (the channel's)."""
+        self.reply = None
 
     @property
     @abstractmethod
@@ -148,6 +163,7 @@ class InteractionOrigin(Origin):
         self.interaction = interaction
         self.sources = sources
         self.reply_to = reply_to
+        self.place = place_of(interaction)
 
     @property
     def locale(self) -> str:
@@ -165,16 +181,25 @@ class InteractionOrigin(Origin):
         return Requester(
             user_id=interaction.user.id,
             channel_id=interaction.channel_id or 0,
-            guild_id=interaction.guild_id,
+            # Outside a server that installed the bot, the member's personal allowance applies.
+            guild_id=self.place.rules_guild_id,
             locale=self.locale,
             sources=self.sources,
-            role_ids=role_ids(interaction.user),
+            role_ids=role_ids(interaction.user) if self.place.server_installed else (),
             origin_id=f"interaction:{interaction.id}",
+            reply=self.reply,
         )
 
+    def choose_reply(self, request: VideoRequest, now: float) -> None:
+        """Where the bot cannot post with its own token: answer through the interaction or DM."""
+        self.reply = reply_for(self.interaction, request.resolution, now)
+
     def missing_permissions(self) -> list[str]:
-        """From the interaction's app permissions."""
+        """From the interaction's app permissions, where the bot posts with its own token."""
         interaction = self.interaction
+        if not self.place.server_installed:
+            # DMs, group DMs, other servers: the bot posts nothing there with its own token.
+            return []
         in_thread = isinstance(interaction.channel, discord.Thread)
         return missing_permissions(
             interaction.app_permissions, in_thread=in_thread, replying=self.reply_to is not None
@@ -187,7 +212,7 @@ class InteractionOrigin(Origin):
 
     async def tell(self, message: Message) -> None:
         """An ephemeral answer."""
-        await answer_privately(self.interaction, message)
+        self.answer_id = await answer_privately(self.interaction, message) or self.answer_id
 
     async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
         """An ephemeral question (the deferred answer becomes it)."""
@@ -203,6 +228,9 @@ class InteractionOrigin(Origin):
 
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying to the message the media came from if there is one."""
+        if self.reply is not None:
+            # The bot is no member here: the status is the member's private answer instead.
+            return None
         channel = self.interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return None
@@ -307,15 +335,15 @@ def with_cost(note: Message, expected: Estimate) -> Message:
     )
 
 
-async def _with_expected_cost(bot: VideoBot, report: SubmitReport) -> Message:
+async def _with_expected_cost(bot: VideoBot, job: Job, note: Message) -> Message:
     """The note of a job on its way, with its expected cost (one short read); without it if the
     read fails, which must not cost the member their answer."""
     try:
-        expected = await bot.pricing.expected(report.job.request)
+        expected = await bot.pricing.expected(job.request)
     except Exception:
-        log.exception("Job %d: could not read its expected cost", report.job.id)
-        return report.member_message
-    return with_cost(report.member_message, expected)
+        log.exception("Job %d: could not read its expected cost", job.id)
+        return note
+    return with_cost(note, expected)
 
 
 async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
@@ -402,13 +430,21 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED)
+    reply = job.requester.reply
+    answer = report.member_message
+    if reply is not None and not ended:
+        # Which way the result will come (queued, or waiting for a busy service).
+        answer = queued_message(reply, job.id, waiting=report.state is JobState.RECORDED)
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):
-        note = report.member_message if ended else await _with_expected_cost(bot, report)
+        note = answer if ended else await _with_expected_cost(bot, report.job, answer)
         await origin.tell(note)
     if announced:
         bot.status_messages.schedule(report.job, final=ended)
+    elif reply is not None and origin.answer_id is not None and not ended:
+        # That private answer is the status from now on, edited through the interaction.
+        await bot.store.set_interaction_message(job.id, origin.answer_id)
 
 
 async def _record_then_acknowledge(
@@ -420,6 +456,7 @@ async def _record_then_acknowledge(
     burst the database may take longer than Discord's 3 seconds allow, so after `ACK_BUDGET`
     the acknowledgement goes first and the recording finishes behind it.
     """
+    origin.choose_reply(request, bot.clock())
     recording = asyncio.ensure_future(bot.jobs.record(origin.requester(), request))
     done, _ = await asyncio.wait({recording}, timeout=ACK_BUDGET)
     if not done:

@@ -23,8 +23,9 @@ from bot.text import (
     one_line,
     preview,
 )
-from cogs._private import answer_quota, price_lines_for, show_privately
+from cogs._private import answer_quota, price_lines_for, requester_of, show_privately
 from cogs._queue import answer_privately
+from cogs._reach import rules_guild_id
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -132,6 +133,9 @@ def status_report(job: Job, locale: str, now: float) -> Message:
     )
 
 
+# Wherever /video can be used: servers that added the bot, DMs, group DMs, user installs.
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class MemberCog(commands.GroupCog, group_name="videos", group_description="Your videos"):
     """Commands about a member's own videos; `/video` itself stays the create command."""
 
@@ -145,18 +149,17 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         if (
             job is None
             or job.requester.user_id != interaction.user.id
-            or job.requester.guild_id != interaction.guild_id
+            or job.requester.guild_id != rules_guild_id(interaction)
         ):
             await answer_privately(interaction, msg("status_not_yours", job_id=job_id))
             return None
         return job
 
     @app_commands.command(name="history", description="Your last videos and how they went")
-    @app_commands.guild_only()
     async def history(self, interaction: discord.Interaction[VideoBot]) -> None:
         """List the member's recent jobs, privately."""
         jobs = await self.bot.store.recent_for_user(
-            interaction.guild_id, interaction.user.id, HISTORY_SIZE
+            rules_guild_id(interaction), interaction.user.id, HISTORY_SIZE
         )
         if not jobs:
             await answer_privately(interaction, msg("history_empty"))
@@ -166,7 +169,6 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="status", description="Where one of your videos is")
-    @app_commands.guild_only()
     @app_commands.describe(job="The job number, e.g. 12")
     async def status(self, interaction: discord.Interaction[VideoBot], job: int) -> None:
         """Show one job's state, progress or result."""
@@ -177,7 +179,6 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         await answer_privately(interaction, report)
 
     @app_commands.command(name="cancel", description="Cancel one of your unfinished videos")
-    @app_commands.guild_only()
     @app_commands.describe(job="The job number, e.g. 12")
     async def cancel(self, interaction: discord.Interaction[VideoBot], job: int) -> None:
         """Never post the job; refunded only if APIMart never had it (then it is never sent)."""
@@ -212,21 +213,19 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     ) -> list[app_commands.Choice[int]]:
         """The member's recent jobs, matching what they typed."""
         jobs = await self.bot.store.recent_for_user(
-            interaction.guild_id, interaction.user.id, AUTOCOMPLETE_SIZE
+            rules_guild_id(interaction), interaction.user.id, AUTOCOMPLETE_SIZE
         )
         return job_choices(jobs, str(interaction.locale), current)
 
     @app_commands.command(name="quota", description="How many videos you have left")
-    @app_commands.guild_only()
     async def quota(self, interaction: discord.Interaction[VideoBot]) -> None:
         """What the member may still make this period, and when it resets."""
         await answer_quota(self.bot, interaction)
 
     @app_commands.command(name="help", description="How to make a video")
-    @app_commands.guild_only()
     async def help(self, interaction: discord.Interaction[VideoBot]) -> None:
         """Explain the options in a few lines."""
-        prices = await price_lines_for(self.bot, interaction)
+        prices = await price_lines_for(self.bot, requester_of(interaction))
         await show_privately(interaction, [msg("help_text"), *prices])
 
 

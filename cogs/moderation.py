@@ -106,6 +106,8 @@ def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[M
 
 
 @app_commands.guild_only()
+# Server installs only: a user install carries no server's moderation (issue 17).
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_guild=True)
 class ModerationCog(
     commands.GroupCog,

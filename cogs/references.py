@@ -169,8 +169,15 @@ class ReferencesCog(commands.Cog):
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
-        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.make_video)
-        self.menu.guild_only = True
+        self.menu = app_commands.ContextMenu(
+            name=MENU_NAME,
+            callback=self.make_video,
+            # Wherever /video can be used, for server installs and user installs (issue 17).
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
@@ -286,7 +293,10 @@ class ReferencesCog(commands.Cog):
         """A reply that mentions the bot asks for a video from the replied-to message; a
         message that starts with the mention asks for one from its own text."""
         me = self.bot.user
-        if me is None or message.author.bot or message.guild is None:
+        # Messages reach the bot only where it is present: a server that added it or its own
+        # DM (not group DMs, nor servers reached by a user install).
+        present = message.guild is not None or isinstance(message.channel, discord.DMChannel)
+        if me is None or message.author.bot or not present:
             return
         mention = mention_pattern(me.id)
         reference = message.reference
@@ -301,7 +311,7 @@ class ReferencesCog(commands.Cog):
         try:
             await handling
         except Exception as error:
-            guild_id = message.guild.id
+            guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 

@@ -28,7 +28,9 @@ class VideoCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="video", description="Make a short video from a prompt")
-    @app_commands.guild_only()
+    # Servers that added the bot, and anywhere a member who installed it is (issue 17).
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.describe(
         prompt="Describe the scene, subject, action, camera, style and sound",
         duration="Length of the video (not used with a reference video)",

@@ -103,3 +103,24 @@ def test_text_stays_the_readable_default(stderr):
     with bound(job_id=7):
         logging.getLogger("bot.engine").warning("Job 7: retrying")
     assert stderr.getvalue().rstrip().endswith("WARNING  bot.engine: Job 7: retrying")
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+def test_interaction_tokens_in_webhook_urls_are_never_written(stderr, json_lines_on):
+    """discord.py logs follow-up URLs at DEBUG; the interaction token in them is a secret."""
+    configure_logging("DEBUG", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    interaction_token = "aW50ZXJhY3Rpb246abc-DEF_123.x"
+    logging.getLogger("discord.webhook.async_").debug(
+        "Webhook ID %s with %s %s has returned status code %s",
+        42,
+        "POST",
+        f"https://discord.com/api/v10/webhooks/42/{interaction_token}/messages/@original",
+        200,
+    )
+    logging.getLogger("discord.webhook.async_").debug(
+        "POST https://discord.com/api/v10/interactions/99/%s/callback", interaction_token
+    )
+    written = stderr.getvalue()
+    assert interaction_token not in written
+    assert written.count("[REDACTED]") == 2
+    assert "/webhooks/42/[REDACTED]/messages/@original" in written

@@ -23,6 +23,10 @@ def clean_env(monkeypatch, tmp_path):
         "LINK_ALLOWED_NETWORKS",
         "DATABASE_URL",
         "LEASE_SECONDS",
+        "OWNER_IDS",
+        "USER_INSTALL_ALLOWANCE",
+        "USER_INSTALL_CONCURRENCY",
+        "USER_INSTALL_MONTHLY_BUDGET",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -178,3 +182,22 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
     assert "Traceback" not in output
     assert "hunter22" not in output
+
+
+def test_user_install_limits_and_owner_ids_are_read_and_checked(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    settings = Settings()
+    assert (settings.user_install_allowance, settings.user_install_concurrency) == (3, 1)
+    assert settings.owner_ids == () and settings.user_install_monthly_budget is None
+    monkeypatch.setenv("OWNER_IDS", "123, 456")
+    monkeypatch.setenv("USER_INSTALL_ALLOWANCE", "0")
+    monkeypatch.setenv("USER_INSTALL_MONTHLY_BUDGET", "500")
+    settings = Settings()
+    assert settings.owner_ids == (123, 456)
+    assert settings.user_install_allowance == 0, "0 turns videos outside servers off"
+    assert settings.user_install_monthly_budget == 500.0
+    monkeypatch.setenv("OWNER_IDS", "alice")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert "OWNER_IDS is invalid" in describe_settings_errors(caught.value)[0]

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message
 from bot.jobs.eta import Reading
+from bot.reach import Reply
+
+# A job's `delivery_target` once its posted result was deleted.
+DELETED_RESULT = "deleted"
 
 
 class JobState(enum.StrEnum):
@@ -112,6 +116,8 @@ class Requester:
     # The pending request this job confirms (it cost more than the server allows unasked);
     # recording the job ends it. Not stored with the job.
     confirms: str | None = None
+    # How the news goes back when the bot cannot simply post in the channel (None: it can).
+    reply: Reply | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,8 @@ class Job:
     cancel_reason_key: str | None = None  # who cancelled it, a catalog key
     # Each progress value the polls saw, with when it was first seen (for the time left).
     progress_readings: tuple[Reading, ...] = ()
+    # The member's private answer through the interaction, edited as the status (issue 17).
+    interaction_message_id: int | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -160,12 +168,7 @@ class Job:
     @property
     def result_deleted(self) -> bool:
         """Its video was posted, then someone deleted the post."""
-        return (
-            self.state is JobState.COMPLETED
-            and self.delivered_at is not None
-            and self.delivery_message_id is None
-            and not self.cancelled
-        )
+        return self.delivery_target == DELETED_RESULT
 
     @property
     def counts(self) -> bool:

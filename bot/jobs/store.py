@@ -22,6 +22,7 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
+    DELETED_RESULT,
     FINAL_STATES,
     AlreadyRecorded,
     Job,
@@ -29,6 +30,7 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
+from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
 
 _ACTIVE = tuple(state.value for state in ACTIVE_STATES)
@@ -135,6 +137,18 @@ async def _refuse_echo(conn: Connection, origin_id: str) -> None:
         raise AlreadyRecorded(origin_id, int(row[0]))
 
 
+def _reply_columns(reply: Reply | None) -> tuple[object, ...]:
+    if reply is None:
+        return (None, None, None, 0, None)
+    return (
+        reply.route.value,
+        reply.token,
+        reply.expires_at,
+        int(reply.ephemeral),
+        reply.upload_limit,
+    )
+
+
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
@@ -145,6 +159,7 @@ def _job_from_row(row: Row) -> Job:
             locale=row["locale"],
             sources=_sources_from_json(row["source_messages"]),
             origin_id=row["origin_id"],
+            reply=_reply_from_row(row),
         ),
         request=VideoRequest(
             prompt=row["prompt"],
@@ -181,6 +196,20 @@ def _job_from_row(row: Row) -> Job:
         cancelled_at=row["cancelled_at"],
         cancel_reason_key=row["cancel_reason_key"],
         progress_readings=_readings_from_json(row["progress_readings"]),
+        interaction_message_id=row["interaction_message_id"],
+    )
+
+
+def _reply_from_row(row: Row) -> Reply | None:
+    route = row["reply_route"]
+    if route is None:
+        return None
+    return Reply(
+        Route(route),
+        token=row["interaction_token"],
+        expires_at=row["interaction_expires_at"],
+        ephemeral=bool(row["reply_ephemeral"]),
+        upload_limit=row["interaction_upload_limit"],
     )
 
 
@@ -323,8 +352,11 @@ class JobStore:
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id,"
+                " reply_route, interaction_token, interaction_expires_at, reply_ephemeral,"
+                " interaction_upload_limit)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -343,6 +375,7 @@ class JobStore:
                     submit_by,
                     _sources_to_json(requester.sources),
                     requester.origin_id,
+                    *_reply_columns(requester.reply),
                 ),
             )
             inserted = await cursor.fetchone()
@@ -488,6 +521,22 @@ class JobStore:
         await self._update(
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
+
+    async def set_interaction_message(self, job_id: int, message_id: int) -> None:
+        """Remember the member's private answer through the interaction (edited as the status)."""
+        await self._update(
+            job_id, "UPDATE jobs SET interaction_message_id = ? WHERE id = ?", (message_id,)
+        )
+
+    async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
+        """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
+        if route is None:
+            sql = "UPDATE jobs SET interaction_token = NULL WHERE id = ?"
+            params: tuple[object, ...] = ()
+        else:
+            sql = "UPDATE jobs SET interaction_token = NULL, reply_route = ? WHERE id = ?"
+            params = (route.value,)
+        await self._update(job_id, sql, params)
 
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, now: float | None = None
@@ -694,7 +743,7 @@ class JobStore:
     async def forget_deleted_result(
         self, guild_id: int, channel_id: int, message_id: int
     ) -> Job | None:
-        """A posted result was deleted: forget its message id; the job it was, if any.
+        """A posted result was deleted: forget its message id and say so; the job, if any.
 
         Filtered by server first, so the lookup reads one server's jobs (`jobs_by_user` index),
         not the whole table, for every message deleted anywhere.
@@ -706,7 +755,13 @@ class JobStore:
         if row is None:
             return None
         job_id = int(row[0])
-        await self._update(job_id, "UPDATE jobs SET delivery_message_id = NULL WHERE id = ?", ())
+        # The target says where the result went; "deleted" tells it apart from a job whose
+        # result could never be posted (no message id either).
+        await self._update(
+            job_id,
+            "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ? WHERE id = ?",
+            (DELETED_RESULT,),
+        )
         return await self.get(job_id)
 
     async def retry_delivery_at(self, job: Job, when: float) -> bool:

@@ -2,7 +2,17 @@
 
 from types import ModuleType
 
-from bot.locales import balance, core, cost, engine, experience, moderation, references, results
+from bot.locales import (
+    balance,
+    core,
+    cost,
+    engine,
+    experience,
+    moderation,
+    reach,
+    references,
+    results,
+)
 
 # Add a feature's module here; keys must be unique across areas (checked at import).
 AREAS: tuple[ModuleType, ...] = (
@@ -14,4 +24,5 @@ AREAS: tuple[ModuleType, ...] = (
     cost,
     balance,
     results,
+    reach,
 )

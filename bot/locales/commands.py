@@ -4,7 +4,7 @@ Keyed by the English text in the code; Discord shows these to members whose clie
 Chinese. Names must be lowercase, without spaces, at most 32 characters.
 """
 
-from bot.locales import cost, moderation, references
+from bot.locales import cost, moderation, reach, references
 
 ZH_COMMANDS: dict[str, str] = {
     # /video
@@ -54,7 +54,7 @@ ZH_COMMANDS: dict[str, str] = {
 }
 
 # Feature areas keep their own command texts; the entries above win on a clash.
-for _area in (moderation, references, cost):
+for _area in (moderation, references, cost, reach):
     for _english, _chinese in _area.ZH_COMMANDS.items():
         ZH_COMMANDS.setdefault(_english, _chinese)
 

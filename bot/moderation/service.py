@@ -11,8 +11,19 @@ from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, expected_with
 from bot.moderation.facts import member_facts
 from bot.moderation.feed import ModLogFeed
+from bot.moderation.models import MemberFacts
 from bot.moderation.pause import SubmissionPause
 from bot.moderation.pending import ConfirmationNeeded, PendingRequests
+from bot.moderation.personal import (
+    GlobalBlock,
+    PersonalLimits,
+    block_key,
+    blocked_everywhere,
+    encode_block,
+    personal_facts,
+    personal_refusal,
+    read_block,
+)
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
 from bot.storage import Connection, Database
@@ -30,7 +41,11 @@ class Moderation:
         *,
         clock: Callable[[], float],
         default_moderator_role_id: int | None = None,
+        personal: PersonalLimits | None = None,
     ) -> None:
+        self._db = db
+        # Requests outside servers that installed the bot follow the operator's limits.
+        self.personal = personal or PersonalLimits()
         self.feed = ModLogFeed()
         self.store = ModerationStore(db, clock=clock)
         self.pause = SubmissionPause(db, self.feed, clock=clock)
@@ -44,11 +59,27 @@ class Moderation:
         Asked before any of the member's links is fetched, so a blocked or capped member cannot
         make the bot download anything. The full check still runs when the job is recorded.
         """
-        if requester.guild_id is None:
-            return None
-        facts = await self.store.facts(requester)
-        refusal = member_refusal(facts, requester, self._clock())
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            block = await read_block(conn, requester.user_id)
+            if block is not None:
+                return blocked_everywhere(block)
+            if requester.guild_id is None:
+                facts = await personal_facts(conn, requester, self.personal, now)
+                early = personal_refusal(facts, self.personal)
+                if early is not None:
+                    return early
+            else:
+                facts = await member_facts(conn, requester, now)
+        refusal = member_refusal(facts, requester, now)
         return None if refusal is None else refusal.message
+
+    async def facts(self, requester: Requester) -> MemberFacts:
+        """What the admission rules see for this member now, in a server or personally."""
+        if requester.guild_id is not None:
+            return await self.store.facts(requester)
+        async with self._db.transaction() as conn:
+            return await personal_facts(conn, requester, self.personal, self._clock())
 
     async def admit(
         self,
@@ -58,8 +89,16 @@ class Moderation:
         now: float,
     ) -> None:
         """Refuse a job that breaks a rule, or ask first for one that costs more than the server
-        allows unasked (`ConfirmationNeeded`); runs inside the job insert's transaction."""
+        allows unasked (`ConfirmationNeeded`); runs inside the job insert's transaction.
+
+        A user the operator blocked is refused everywhere. Outside a server that installed the
+        bot (no `guild_id`), the member's personal allowance applies, never a server's.
+        """
+        block = await read_block(conn, requester.user_id)
+        if block is not None:
+            raise JobRefused(blocked_everywhere(block))
         if requester.guild_id is None:
+            await self._admit_personal(conn, requester, request, now)
             return
         # One admission per member at a time, across processes too: a burst cannot overshoot.
         await conn.serialize(f"admission:{requester.guild_id}:{requester.user_id}")
@@ -93,6 +132,39 @@ class Moderation:
                 ),
             )
         raise JobRefused(refusal.message)
+
+    async def block_everywhere(self, user_id: int, reason: str, set_by: int) -> None:
+        """The operator blocks a user in every server and outside them (until unblocked)."""
+        block = GlobalBlock(reason, set_by, self._clock())
+        await self._db.set_value(block_key(user_id), encode_block(block))
+        log.info("User %d blocked everywhere by operator %d", user_id, set_by)
+
+    async def unblock_everywhere(self, user_id: int) -> bool:
+        """Lift the operator's block; False if the user was not blocked."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM bot_state WHERE key = ?", (block_key(user_id),)
+            )
+            lifted = cursor.rowcount > 0
+        if lifted:
+            log.info("User %d unblocked everywhere", user_id)
+        return lifted
+
+    async def _admit_personal(
+        self, conn: Connection, requester: Requester, request: VideoRequest, now: float
+    ) -> None:
+        # One personal admission per user at a time, across processes: a burst cannot overshoot.
+        await conn.serialize(f"admission:personal:{requester.user_id}")
+        facts = await personal_facts(conn, requester, self.personal, now)
+        early = personal_refusal(facts, self.personal)
+        if early is not None:
+            raise JobRefused(early)
+        refusal = first_refusal(facts, requester, request, now)
+        if refusal is not None:
+            log.info(
+                "Refused a personal job for user %d: %s", requester.user_id, refusal.message.key
+            )
+            raise JobRefused(refusal.message)
 
     async def moderator_role_id(self, guild_id: int) -> int | None:
         """The role that may moderate besides Manage Server: the server's, else the default."""

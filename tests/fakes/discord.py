@@ -38,6 +38,14 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   nesting, 40 components, 4000 characters of text, 1-10 gallery items, ``attachment://``
   references to files not uploaded; see :mod:`tests.fakes.components`) -> 400 ``50035``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
+* user installs (issue 17): ``slash_command(..., user_install=True)`` in a guild the bot never
+  joined (:meth:`FakeDiscord.add_guild` with ``bot_member=False``: its channels answer the bot's
+  own token ``403 50001 Missing Access``), in a group DM (``group_dm=True``, context 2) or in
+  the bot's DM (context 1), with ``authorizing_integration_owners`` as Discord sends them and
+  ``app_permissions`` without Send Messages; at most 5 follow-ups for an interaction only a user
+  install authorized (then ``400 40094``); in ``external_apps_blocked`` guilds every response
+  is made ephemeral; webhook calls with an expired token are answered 401 and kept in
+  :attr:`FakeDiscord.expired_webhook_calls`
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
 can move with :meth:`FakeDiscord.advance_clock`, so expiry can be tested without sleeping.
@@ -149,6 +157,14 @@ FLAG_LOADING = 1 << 7
 # Channel types.
 CHANNEL_GUILD_TEXT = 0
 CHANNEL_DM = 1
+CHANNEL_GROUP_DM = 3
+
+# Interaction contexts, and the installs in ``authorizing_integration_owners``.
+CONTEXT_GUILD = 0
+CONTEXT_BOT_DM = 1
+CONTEXT_PRIVATE_CHANNEL = 2
+GUILD_INSTALL = "0"
+USER_INSTALL = "1"
 
 # Permission bits.
 PERM_CREATE_INSTANT_INVITE = 1 << 0
@@ -164,8 +180,16 @@ PERM_USE_EXTERNAL_EMOJIS = 1 << 18
 PERM_CHANGE_NICKNAME = 1 << 26
 PERM_USE_APPLICATION_COMMANDS = 1 << 31
 PERM_SEND_MESSAGES_IN_THREADS = 1 << 38
+PERM_USE_EXTERNAL_APPS = 1 << 50
 PERM_ALL = (1 << 51) - 1
 
+#: Follow-ups Discord allows an interaction authorized only by a user install.
+USER_INSTALL_MAX_FOLLOWUPS = 5
+#: What a user-installed app may do in a server that never added it (no Send Messages: it
+#: can only answer through the interaction).
+USER_INSTALL_APP_PERMISSIONS = (
+    PERM_VIEW_CHANNEL | PERM_EMBED_LINKS | PERM_ATTACH_FILES | PERM_USE_EXTERNAL_EMOJIS
+)
 #: Permissions of ``@everyone`` in the default guild.
 DEFAULT_EVERYONE_PERMISSIONS = (
     PERM_CREATE_INSTANT_INVITE
@@ -441,6 +465,16 @@ class FakeInteraction:
     autocomplete_choices: list[Json] | None = None
     #: Id of the message a component/modal interaction was attached to.
     source_message_id: int | None = None
+    #: Discord makes every response ephemeral (the guild blocks external apps for the member).
+    ephemeral_only: bool = False
+    #: Follow-ups created (a follow-up that replaced a deferral's loading message included).
+    followup_posts: int = 0
+
+    @property
+    def user_install_only(self) -> bool:
+        """Whether only a user install authorized it (Discord then allows 5 follow-ups)."""
+        owners = self.payload.get("authorizing_integration_owners") or {}
+        return set(owners) == {USER_INSTALL}
 
     @property
     def acknowledged(self) -> bool:
@@ -663,6 +697,13 @@ class FakeDiscord:
         self.forbidden_channels: set[int] = set()
         #: Users whose DMs are closed (``403 50007`` when the bot messages them).
         self.dm_blocked_users: set[int] = set()
+        #: Guilds the bot never joined (a user install brings it there): ``403 50001``.
+        self.foreign_guilds: set[int] = set()
+        #: Guilds that block external apps for members: responses there are made ephemeral.
+        self.external_apps_blocked: set[int] = set()
+        #: Interaction webhook calls made with an expired token (Discord answers them 401 and
+        #: counts them toward an IP ban): a bot should make none.
+        self.expired_webhook_calls: list[RecordedRequest] = []
         #: Rate-limit headers put on every API response.
         self.rate_limit_limit = 5
         self.rate_limit_remaining = 4
@@ -1027,10 +1068,13 @@ class FakeDiscord:
         channel_name: str | None = "general",
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        bot_member: bool = True,
     ) -> int:
         """Add a guild (with ``@everyone``, the bot's role and the bot's member); return its id.
 
         Guilds added after the bot connected are only announced with :meth:`send_guild_create`.
+        ``bot_member=False``: a guild that never added the bot (only members' user installs
+        reach it): never announced, and its channels refuse the bot's token.
         """
         gid = guild_id or self._next_id()
         owner = owner_id or self.owner_id
@@ -1039,9 +1083,12 @@ class FakeDiscord:
         bot_role = self._make_role(self._next_id(), self.bot_name, bot_permissions, position=1)
         bot_role["managed"] = True
         bot_role["tags"] = {"bot_id": str(self.bot_user_id)}
-        guild.roles.append(bot_role)
         self._guilds[gid] = guild
-        self._add_member_to(guild, self.bot_user_id, roles=[int(bot_role["id"])])
+        if bot_member:
+            guild.roles.append(bot_role)
+            self._add_member_to(guild, self.bot_user_id, roles=[int(bot_role["id"])])
+        else:
+            self.foreign_guilds.add(gid)
         self._add_member_to(guild, owner, roles=[])
         if channel_name is not None:
             self.add_text_channel(channel_name, guild_id=gid)
@@ -1165,7 +1212,7 @@ class FakeDiscord:
     def permissions_for(self, user_id: int, channel_id: int) -> int:
         """Effective permissions of a member in a channel (roles + overwrites)."""
         channel = self._channels[channel_id]
-        if channel["type"] == CHANNEL_DM:
+        if channel["type"] in (CHANNEL_DM, CHANNEL_GROUP_DM):
             return (
                 PERM_VIEW_CHANNEL
                 | PERM_SEND_MESSAGES
@@ -1302,6 +1349,22 @@ class FakeDiscord:
             self._dm_channels[user_id] = cid
         return self._dm_channels[user_id]
 
+    def add_group_dm(self, *user_ids: int) -> int:
+        """A group DM between these users (the bot is never in one); returns its id."""
+        cid = self._next_id()
+        self._channels[cid] = {
+            "id": str(cid),
+            "type": CHANNEL_GROUP_DM,
+            "last_message_id": None,
+            "flags": 0,
+            "name": None,
+            "icon": None,
+            "owner_id": str(user_ids[0]) if user_ids else None,
+            "recipients": [copy.deepcopy(self.user(uid)) for uid in user_ids],
+        }
+        self._channel_messages[cid] = []
+        return cid
+
     def bot_user_payload(self) -> Json:
         """The bot's own user object as returned by ``GET /users/@me``."""
         user = copy.deepcopy(self._users[self.bot_user_id])
@@ -1390,10 +1453,18 @@ class FakeDiscord:
             self._ephemeral_owner[mid] = ephemeral_owner
         self._notify()
 
+    def _check_bot_access(self, channel: Json) -> None:
+        """The bot's token reaches no guild it never joined, nor any group DM."""
+        if channel["type"] == CHANNEL_GROUP_DM or (
+            channel.get("guild_id") is not None and int(channel["guild_id"]) in self.foreign_guilds
+        ):
+            raise FakeDiscordError(403, 50001, "Missing Access")
+
     def _check_channel_writable(self, channel_id: int) -> Json:
         channel = self._channels.get(channel_id)
         if channel is None:
             raise FakeDiscordError(404, 10003, "Unknown Channel")
+        self._check_bot_access(channel)
         if channel["type"] == CHANNEL_DM:
             recipient = int(channel["recipients"][0]["id"])
             if recipient in self.dm_blocked_users:
@@ -1698,6 +1769,10 @@ class FakeDiscord:
         channel = self._channels.get(cid)
         if channel is None:
             return
+        try:
+            self._check_bot_access(channel)
+        except FakeDiscordError:
+            return  # the bot hears nothing of a guild it never joined, nor of group DMs
         needed = INTENT_DIRECT_MESSAGES if channel["type"] == CHANNEL_DM else INTENT_GUILD_MESSAGES
         session = self._session_for(int(channel["guild_id"]) if "guild_id" in channel else None)
         if session is None or not session.intents & needed:
@@ -1920,7 +1995,9 @@ class FakeDiscord:
         self._session_order.append(session)
         conn.session = session
         # Each shard hears only of its own guilds.
-        guild_ids = [gid for gid in self._guilds if session.owns(gid)]
+        guild_ids = [
+            gid for gid in self._guilds if session.owns(gid) and gid not in self.foreign_guilds
+        ]
         ready: Json = {
             "v": API_VERSION,
             "user_settings": {},
@@ -2027,6 +2104,9 @@ class FakeDiscord:
         app_permissions: str | int | None,
         member_permissions: str | int | None,
         message: Json | None = None,
+        user_install: bool = False,
+        group_dm: int | None = None,
+        upload_limit: int | None = None,
     ) -> FakeInteraction:
         uid = user_id if user_id is not None else self.user_id
         iid = self._next_id()
@@ -2041,15 +2121,28 @@ class FakeDiscord:
             "locale": locale,
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "attachment_size_limit": self.upload_limit,
+            "attachment_size_limit": (
+                upload_limit if upload_limit is not None else self.upload_limit
+            ),
         }
         gid: int | None
-        if dm:
+        ephemeral_only = False
+        foreign = False
+        if group_dm is not None:
+            # Only a user install reaches a group DM; the bot is never in one.
+            gid = None
+            cid = group_dm
+            payload["user"] = copy.deepcopy(self.user(uid))
+            payload["context"] = CONTEXT_PRIVATE_CHANNEL
+            payload["authorizing_integration_owners"] = {USER_INSTALL: str(uid)}
+        elif dm:
             gid = None
             cid = self.dm_channel_id(uid)
             payload["user"] = copy.deepcopy(self.user(uid))
-            payload["context"] = 1
-            payload["authorizing_integration_owners"] = {"0": "0"}
+            payload["context"] = CONTEXT_BOT_DM
+            payload["authorizing_integration_owners"] = (
+                {USER_INSTALL: str(uid)} if user_install else {GUILD_INSTALL: "0"}
+            )
         else:
             gid = guild_id if guild_id is not None else self.guild_id
             guild = self._guilds[gid]
@@ -2062,13 +2155,22 @@ class FakeDiscord:
                 if member_permissions is not None
                 else self.permissions_for(uid, cid)
             )
+            foreign = gid in self.foreign_guilds
+            ephemeral_only = foreign and gid in self.external_apps_blocked
+            if foreign:
+                # "Use External Apps": granted unless the guild blocks it for members.
+                perms = perms & ~PERM_USE_EXTERNAL_APPS if ephemeral_only else perms
+                perms |= 0 if ephemeral_only else PERM_USE_EXTERNAL_APPS
             member["permissions"] = str(perms)
             payload["member"] = member
             payload["guild_id"] = str(gid)
             payload["guild"] = {"id": str(gid), "locale": "en-US", "features": []}
             payload["guild_locale"] = "en-US"
-            payload["context"] = 0
-            payload["authorizing_integration_owners"] = {"0": str(gid)}
+            payload["context"] = CONTEXT_GUILD
+            owners = {} if foreign else {GUILD_INSTALL: str(gid)}
+            if user_install or foreign:
+                owners[USER_INSTALL] = str(uid)
+            payload["authorizing_integration_owners"] = owners
         channel = self._channel_payload(cid)
         channel["permissions"] = str(
             int(member_permissions)
@@ -2077,11 +2179,16 @@ class FakeDiscord:
         )
         payload["channel"] = channel
         payload["channel_id"] = str(cid)
-        payload["app_permissions"] = str(
-            int(app_permissions)
-            if app_permissions is not None
-            else self.permissions_for(self.bot_user_id, cid)
-        )
+        if app_permissions is not None:
+            app_perms = int(app_permissions)
+        elif foreign or group_dm is not None:
+            # Where the bot is no member it may only answer through the interaction.
+            app_perms = USER_INSTALL_APP_PERMISSIONS | (
+                0 if ephemeral_only else PERM_USE_EXTERNAL_APPS
+            )
+        else:
+            app_perms = self.permissions_for(self.bot_user_id, cid)
+        payload["app_permissions"] = str(app_perms)
         if message is not None:
             payload["message"] = copy.deepcopy(message)
         handle = FakeInteraction(
@@ -2095,6 +2202,7 @@ class FakeDiscord:
             dispatched_at=self.now(),
             fake=self,
             source_message_id=int(message["id"]) if message is not None else None,
+            ephemeral_only=ephemeral_only,
         )
         self.interactions[iid] = handle
         return handle
@@ -2146,8 +2254,16 @@ class FakeDiscord:
         command_type: int = 1,
         command_guild_id: int | None = None,
         interaction_type: int = INTERACTION_APPLICATION_COMMAND,
+        user_install: bool = False,
+        group_dm: int | None = None,
+        upload_limit: int | None = None,
     ) -> FakeInteraction:
         """Dispatch an APPLICATION_COMMAND INTERACTION_CREATE and return its handle.
+
+        ``user_install``: the member's own install authorized it too (always so in a guild the
+        bot never joined, see ``add_guild(bot_member=False)``); ``group_dm``: used in that
+        group DM (context 2, see :meth:`add_group_dm`); ``upload_limit``: the interaction's
+        ``attachment_size_limit``.
 
         ``interaction_type=INTERACTION_AUTOCOMPLETE`` sends the same command data as an
         autocomplete request instead (mark the typed option with ``"focused": True``).
@@ -2174,7 +2290,8 @@ class FakeDiscord:
         for index, sub in reversed(list(enumerate(parts[1:], start=1))):
             sub_type = 1 if index == len(parts) - 1 else 2
             opts = [{"name": sub, "type": sub_type, "options": opts}]
-        gid = None if dm else (guild_id if guild_id is not None else self.guild_id)
+        private = dm or group_dm is not None
+        gid = None if private else (guild_id if guild_id is not None else self.guild_id)
         cmd_id, scope = self._command_id(parts[0], command_type, gid)
         data: Json = {"id": str(cmd_id), "name": parts[0], "type": command_type}
         if command_type == 1:
@@ -2198,6 +2315,9 @@ class FakeDiscord:
             locale=locale,
             app_permissions=app_permissions,
             member_permissions=member_permissions,
+            user_install=user_install,
+            group_dm=group_dm,
+            upload_limit=upload_limit,
         )
         return await self._dispatch_interaction(handle)
 
@@ -2297,6 +2417,8 @@ class FakeDiscord:
                 comp: Json = {"type": 4 if isinstance(value, str) else 3, "custom_id": key}
                 components.append({"type": 1, "components": [leaf(comp)]})
         message = None
+        user_install = False
+        group_dm: int | None = None
         if interaction is not None:
             user = user if user is not None else interaction.user_id
             channel_id = channel_id if channel_id is not None else interaction.channel_id
@@ -2304,6 +2426,11 @@ class FakeDiscord:
             dm = interaction.guild_id is None
             if interaction.source_message_id is not None:
                 message = self._messages.get(interaction.source_message_id)
+            # The form answers where it was opened, under the same installs.
+            owners = interaction.payload.get("authorizing_integration_owners") or {}
+            user_install = USER_INSTALL in owners
+            if interaction.payload.get("context") == CONTEXT_PRIVATE_CHANNEL:
+                group_dm = interaction.channel_id
         handle = self._new_interaction(
             INTERACTION_MODAL_SUBMIT,
             {"custom_id": modal_id, "components": components},
@@ -2315,6 +2442,8 @@ class FakeDiscord:
             app_permissions=None,
             member_permissions=None,
             message=message,
+            user_install=user_install,
+            group_dm=group_dm,
         )
         return await self._dispatch_interaction(handle)
 
@@ -2838,6 +2967,11 @@ class FakeDiscord:
             )
         data: Json = dict(body.get("data") or {})
         self._check_upload(rec.files)
+        if inter.ephemeral_only and ctype in (
+            CALLBACK_CHANNEL_MESSAGE,
+            CALLBACK_DEFERRED_CHANNEL_MESSAGE,
+        ):
+            data["flags"] = int(data.get("flags") or 0) | FLAG_EPHEMERAL
         flags = int(data.get("flags") or 0)
         ephemeral = bool(flags & FLAG_EPHEMERAL)
         resource: Json = {"type": ctype}
@@ -2905,6 +3039,7 @@ class FakeDiscord:
         if inter is None:
             raise FakeDiscordError(401, 50027, "Invalid Webhook Token")
         if self.now() - inter.dispatched_at > self.token_lifetime:
+            self.expired_webhook_calls.append(self._rec(request))
             raise FakeDiscordError(401, 50027, "Invalid Webhook Token")
         return inter
 
@@ -2927,8 +3062,15 @@ class FakeDiscord:
         inter = self._webhook_interaction(request)
         if not inter.acknowledged:
             raise FakeDiscordError(404, 10015, "Unknown Webhook")
+        if inter.user_install_only and inter.followup_posts >= USER_INSTALL_MAX_FOLLOWUPS:
+            raise FakeDiscordError(
+                400, 40094, "This interaction has hit the maximum number of follow up messages"
+            )
         payload: Json = dict(rec.payload or {})
+        if inter.ephemeral_only:
+            payload["flags"] = int(payload.get("flags") or 0) | FLAG_EPHEMERAL
         self._check_upload(rec.files)
+        inter.followup_posts += 1
         original = inter.original_message
         if (
             inter.response_type == CALLBACK_DEFERRED_CHANNEL_MESSAGE
@@ -2984,6 +3126,7 @@ class FakeDiscord:
         channel = self._channels.get(cid)
         if channel is None:
             raise FakeDiscordError(404, 10003, "Unknown Channel")
+        self._check_bot_access(channel)
         return cid, channel
 
     def _channel_message(self, request: web.Request) -> Json:

@@ -1,0 +1,292 @@
+"""News for jobs asked where the bot is no member: through the interaction, else by DM.
+
+A user install lets a member use /video in group DMs and in servers that never added the bot;
+there the bot's own token cannot post. Such a job's `Reply` (decided when it was recorded,
+`bot.reach`) says how its news goes back:
+
+- `interaction`: the member's private answer (the interaction's original response) is edited
+  as the status, and the result is one follow-up, uploaded when it fits the interaction's
+  upload limit. That is two of the five follow-ups Discord allows a user install.
+- `dm`: the render would outlive the token (15 minutes), so the result goes by DM; a member
+  whose DMs are closed finds it in `/videos history`.
+
+The token is checked against its expiry (with a safety margin) before every call: an expired
+token is never used, since Discord counts every refused call toward an IP ban. It is forgotten
+once the job is delivered or the token expired. It never appears in a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import IO, Any, cast
+
+import aiohttp
+import discord
+
+from bot.delivery import (
+    VIDEO_FILENAME,
+    Delivery,
+    link_expired,
+    mentions_only,
+    plain_embed,
+    result_content,
+    result_message,
+    shows_video,
+)
+from bot.jobs.models import Job
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.store import JobStore
+from bot.reach import Reply, Route, queued_message
+from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+
+log = logging.getLogger(__name__)
+
+# Progress edits of one job's private status: one every this many seconds at most.
+STATUS_EDIT_INTERVAL = 10.0
+# Discord: the token is no longer valid (50027), or the follow-up cap is reached (40094).
+_TOKEN_REFUSED = 401
+_FOLLOWUPS_SPENT = 40094
+# Discord: the upload is over the limit (40005).
+_PAYLOAD_TOO_LARGE = 413
+# Discord refused the message itself (a layout it does not accept).
+_BAD_REQUEST = 400
+
+
+class RouteDelivery:
+    """Status edits and results for jobs whose news goes through the interaction or by DM."""
+
+    def __init__(
+        self,
+        client: discord.Client,
+        store: JobStore,
+        *,
+        status_text: Callable[[Job], Awaitable[str]],
+        clock: Callable[[], float] = time.time,
+        edit_interval: float = STATUS_EDIT_INTERVAL,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._status_text = status_text
+        self._clock = clock
+        self._edit_interval = edit_interval
+        self._last_edit: dict[int, float] = {}
+        self._edits: dict[int, asyncio.Task[None]] = {}
+        self._wanted: dict[int, Job] = {}
+
+    # ------------------------------------------------------------------ the status
+
+    async def progress(self, job: Job) -> None:
+        """The engine's progress listener: edit the private status in the background."""
+        reply = job.requester.reply
+        if reply is None or reply.route is Route.CHANNEL or reply.token is None:
+            return
+        self._wanted[job.id] = job
+        if job.id not in self._edits:
+            self._edits[job.id] = asyncio.create_task(
+                self._edit_latest(job.id), name=f"route-status-{job.id}"
+            )
+
+    async def close(self, grace: float) -> None:
+        """Let the status edits in flight finish for up to `grace` seconds, then drop them."""
+        edits = list(self._edits.values())
+        if edits:
+            await asyncio.wait(edits, timeout=grace)
+        for edit in edits:
+            edit.cancel()
+        await asyncio.gather(*edits, return_exceptions=True)
+        self._wanted.clear()
+
+    async def _edit_latest(self, job_id: int) -> None:
+        try:
+            while job_id in self._wanted:
+                job = self._wanted.pop(job_id)
+                now = self._clock()
+                reply = job.requester.reply
+                if reply is not None and reply.token is not None and not reply.usable(now):
+                    await self._token_expired(job, reply)
+                    self._last_edit.pop(job_id, None)
+                    continue
+                last = self._last_edit.get(job_id)
+                if last is not None and now - last < self._edit_interval:
+                    continue
+                try:
+                    await self._edit_status(job, final=False)
+                except Exception:
+                    log.exception("Job %d: private status edit failed unexpectedly", job_id)
+        finally:
+            self._edits.pop(job_id, None)
+
+    async def _token_expired(self, job: Job, reply: Reply) -> None:
+        """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
+        route = Route.DM if reply.route is Route.INTERACTION else None
+        await self._store.forget_interaction(job.id, route=route)
+        log.info("Job %d: its interaction expired; the result will go by DM", job.id)
+
+    def _status_message(self, job: Job) -> int | None:
+        reply = job.requester.reply
+        if reply is None or reply.route is Route.CHANNEL:
+            return None
+        return job.interaction_message_id
+
+    async def _edit_status(self, job: Job, *, final: bool) -> None:
+        """Edit the member's private answer to the job's status, while the token lives."""
+        message_id = self._status_message(job)
+        reply = job.requester.reply
+        if message_id is None or reply is None or not reply.usable(self._clock()):
+            return
+        status = await self._status_text(job)
+        where = queued_message(reply, job.id).render(job.requester.locale)
+        content = fit(f"{where}\n{status}", MESSAGE_CONTENT)
+        try:
+            await self._webhook(reply).edit_message(
+                message_id, content=content, allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as error:
+            # Never retried: a refused edit through a webhook counts toward an IP ban.
+            log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
+            if error.status == _TOKEN_REFUSED:
+                await self._store.forget_interaction(job.id)
+            return
+        if not final:
+            self._last_edit[job.id] = self._clock()
+        else:
+            self._last_edit.pop(job.id, None)
+
+    def _webhook(self, reply: Reply) -> discord.Webhook:
+        """The interaction's webhook (the application's id and the interaction's token)."""
+        assert reply.token is not None
+        data: Any = {"id": self._client.application_id, "type": 3, "token": reply.token}
+        return discord.Webhook.from_state(data=data, state=self._client._connection)
+
+    # ------------------------------------------------------------------ the result
+
+    async def deliver(self, job: Job, delivery: Delivery) -> DeliveryResult | None:
+        """Deliver `job` its own way; None when it goes to its channel like any other."""
+        reply = job.requester.reply
+        if reply is None or reply.route is Route.CHANNEL:
+            return None
+        if reply.route is Route.INTERACTION:
+            if reply.token is None and job.delivery_target == "interaction":
+                # The token is dropped only once a result went through it: never post twice.
+                log.info("Job %d was already posted through its interaction", job.id)
+                return DeliveryResult(DeliveryOutcome.DELIVERED, job.interaction_message_id)
+            if reply.usable(self._clock()):
+                result = await self._through_interaction(job, reply, delivery)
+                if result is not None:
+                    return result
+        # The token is spent (or will be before the render is posted): by DM, else history.
+        self._last_edit.pop(job.id, None)
+        await self._store.forget_interaction(job.id, route=Route.DM)
+        result = await delivery.by_dm(job)
+        if result.outcome is DeliveryOutcome.UNREACHABLE:
+            log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
+        return result
+
+    async def _through_interaction(
+        self, job: Job, reply: Reply, delivery: Delivery
+    ) -> DeliveryResult | None:
+        """Post the result as one follow-up; None when the interaction cannot take it."""
+        now = self._clock()
+        if job.delivery_target == "interaction":
+            # An earlier attempt may have posted before it was cut short; a follow-up cannot
+            # be looked up, so the result goes into the private answer, which is safe to redo.
+            return await self._into_private_answer(job, reply)
+        video: IO[bytes] | None = None
+        unreachable = False
+        if shows_video(job) and not link_expired(job, now):
+            limit = reply.upload_limit or discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+            video, unreachable = await delivery.fetch_video(job, limit)
+        try:
+            # The download may have taken a while: look at the clock again before calling.
+            if not reply.usable(self._clock()):
+                return None
+            if await self._store.begin_delivery(job, now=now, target="interaction") is None:
+                log.warning("Job %d: delivery claim was lost; not posting", job.id)
+                return DeliveryResult(DeliveryOutcome.RETRY)
+            message = await self._post(job, reply, video, unreachable)
+        except discord.HTTPException as error:
+            if error.status == _TOKEN_REFUSED or error.code == _FOLLOWUPS_SPENT:
+                log.warning("Job %d: the interaction refused the result (%s)", job.id, error.code)
+                return None
+            log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        finally:
+            if video is not None:
+                video.close()
+        if message.flags.ephemeral and not reply.ephemeral:
+            log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
+        await self._edit_status(job, final=True)
+        await self._store.forget_interaction(job.id)
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+
+    async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:
+        message_id = job.interaction_message_id
+        if message_id is None or not reply.usable(self._clock()):
+            return None
+        content = result_content(job, now=self._clock(), dm=False, attached=False)
+        try:
+            await self._webhook(reply).edit_message(
+                message_id,
+                content=content,
+                embed=plain_embed(job),
+                allowed_mentions=mentions_only(job.requester.user_id),
+            )
+        except discord.HTTPException as error:
+            log.warning("Job %d: could not edit the private answer (%s)", job.id, error.status)
+            return None
+        await self._store.forget_interaction(job.id)
+        return DeliveryResult(DeliveryOutcome.DELIVERED, message_id)
+
+    async def _post(
+        self, job: Job, reply: Reply, video: IO[bytes] | None, unreachable: bool
+    ) -> discord.WebhookMessage:
+        """The result as a follow-up, laid out as in a channel (no buttons: they act in a server
+        that has the bot); its link instead when Discord refuses the upload, and the plainest
+        result when it refuses the layout."""
+        webhook = self._webhook(reply)
+        now = self._clock()
+        mentions = mentions_only(job.requester.user_id)
+        try:
+            if video is not None:
+                file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+                try:
+                    return await webhook.send(
+                        view=result_message(job, now=now, dm=False, attached=True),
+                        file=file,
+                        allowed_mentions=mentions,
+                        ephemeral=reply.ephemeral,
+                        wait=True,
+                    )
+                except discord.HTTPException as error:
+                    if error.status != _PAYLOAD_TOO_LARGE:
+                        raise
+                    log.info("Job %d: upload refused as too large; posting the link", job.id)
+            return await webhook.send(
+                view=result_message(
+                    job, now=now, dm=False, attached=False, unreachable=unreachable
+                ),
+                allowed_mentions=mentions,
+                ephemeral=reply.ephemeral,
+                wait=True,
+            )
+        except discord.HTTPException as error:
+            if error.status != _BAD_REQUEST:
+                raise
+            log.error(
+                "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error
+            )
+        content = result_content(job, now=now, dm=False, attached=False, unreachable=unreachable)
+        return await webhook.send(
+            content,
+            embed=plain_embed(job),
+            allowed_mentions=mentions,
+            ephemeral=reply.ephemeral,
+            wait=True,
+        )

@@ -1,0 +1,74 @@
+"""Using the bot anywhere (issue 17): DMs, group DMs, user installs, operator blocks."""
+
+EN: dict[str, str] = {
+    "queued_here": (
+        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; "
+        "I'll post it right here when it's ready."
+    ),
+    "queued_here_private": (
+        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; I'll post it "
+        "right here when it's ready. This server keeps my answers private, so only you "
+        "will see it."
+    ),
+    "queued_by_dm": (
+        "Your video is queued as job #{job_id}. It may take longer than I can answer here, "
+        "so I'll send it to you by direct message when it's ready. If your DMs are closed, "
+        "find it with /videos history."
+    ),
+    "service_busy_by_dm": (
+        "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
+        "start it automatically and send it to you by direct message when it's ready. If your "
+        "DMs are closed, find it with /videos history."
+    ),
+    "personal_off": (
+        "Videos can only be made in servers that added this bot; the bot's operator has "
+        "turned them off everywhere else. Nothing was counted."
+    ),
+    "personal_budget_spent": (
+        "The credits for videos made outside servers that added this bot are used up for "
+        "this month. Videos can be made here again {reset}. Nothing was counted."
+    ),
+    "owner_blocked": (
+        "The bot's operator has blocked you from making videos (reason: {reason}). "
+        "Nothing was counted."
+    ),
+    "owner_only": "Only the bot's operators can use this command.",
+    "owner_block_done": "{user} is blocked from making videos everywhere (reason: {reason}).",
+    "owner_unblock_done": "{user} may make videos again.",
+    "owner_not_blocked": "{user} was not blocked.",
+}
+
+ZH: dict[str, str] = {
+    "queued_here": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发在这里。",
+    "queued_here_private": (
+        "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发在这里。"
+        "这个服务器只允许我私下回复，所以只有你能看到它。"
+    ),
+    "queued_by_dm": (
+        "你的视频已排队，任务编号 #{job_id}。它可能比我在这里能回复的时间更长，"
+        "完成后我会私信发给你。如果你关闭了私信，请用 /videos history 查看。"
+    ),
+    "service_busy_by_dm": (
+        "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始生成，完成后私信发给你。"
+        "如果你关闭了私信，请用 /videos history 查看。"
+    ),
+    "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人管理者关闭了其他地方的生成。没有计入额度。",
+    "personal_budget_spent": (
+        "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。没有计入额度。"
+    ),
+    "owner_blocked": "机器人管理者已禁止你生成视频（原因：{reason}）。没有计入额度。",
+    "owner_only": "只有机器人管理者可以使用这个命令。",
+    "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
+    "owner_unblock_done": "{user} 可以再次生成视频了。",
+    "owner_not_blocked": "{user} 没有被禁止。",
+}
+
+ZH_COMMANDS: dict[str, str] = {
+    "videoowner": "视频管理者",
+    "For the bot's operators: block or unblock a user everywhere": "机器人管理者专用：在所有地方禁止或解禁用户",
+    "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
+    "Let a user blocked everywhere make videos": "允许被全局禁止的用户再次生成视频",
+    "user": "用户",
+    "The user": "该用户",
+    "Why (the user reads it)": "原因（该用户会看到）",
+}

@@ -1,0 +1,154 @@
+"""The personal scope: requests outside any server that installed the bot (issue 17).
+
+A user install lets a member use /video in DMs, group DMs and servers that never added the bot.
+No server moderator sets rules there, so the operator does: a daily allowance per user, a cap
+on unfinished videos, and an optional monthly credit budget shared by all such requests. The
+same admission rules (`bot.moderation.rules`) decide, on facts read the same way; jobs of this
+scope are stored with no server (`guild_id` NULL), so no server's allowance is ever spent.
+The operator can also block a user everywhere (`OWNER_IDS`, `/videoowner block`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bot.i18n import Message, msg
+from bot.jobs.models import Requester
+from bot.moderation.facts import (
+    PAUSE_KEY,
+    REFUNDED,
+    UNFINISHED,
+    marks,
+    value_of,
+)
+from bot.moderation.models import Allowance, MemberFacts, Period, Policy, Window
+from bot.moderation.periods import budget_window, quota_window, stamp
+from bot.storage import Connection
+from bot.text import REASON_CHARS, quote
+
+# Global blocks live in the key/value store under this prefix and the user's id.
+BLOCK_KEY_PREFIX = "user_block:"
+# The personal scope's policy has no server: this stands in for its id.
+PERSONAL_SCOPE = 0
+
+
+@dataclass(frozen=True)
+class PersonalLimits:
+    """The operator's limits for requests outside servers that installed the bot."""
+
+    videos_per_day: int = 3
+    max_active: int = 1
+    monthly_budget: float | None = None  # credits per calendar month, all such requests
+
+
+@dataclass(frozen=True)
+class GlobalBlock:
+    """An operator's block of one user, everywhere."""
+
+    reason: str
+    set_by: int
+    set_at: float
+
+
+def block_key(user_id: int) -> str:
+    """The key/value store key of a user's global block."""
+    return f"{BLOCK_KEY_PREFIX}{user_id}"
+
+
+async def read_block(conn: Connection, user_id: int) -> GlobalBlock | None:
+    """The user's global block, if the operator set one."""
+    raw = await value_of(conn, "SELECT value FROM bot_state WHERE key = ?", (block_key(user_id),))
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return GlobalBlock(str(data["reason"]), int(data["set_by"]), float(data["set_at"]))
+
+
+def encode_block(block: GlobalBlock) -> str:
+    """A block as stored."""
+    return json.dumps({"reason": block.reason, "set_by": block.set_by, "set_at": block.set_at})
+
+
+def personal_policy(limits: PersonalLimits) -> Policy:
+    """The personal scope's rules, as a server policy the admission rules understand."""
+    return Policy(
+        guild_id=PERSONAL_SCOPE,
+        period=Period.DAY,
+        default_limit=limits.videos_per_day,
+        # The table keeps at least 1; an allowance of 0 is refused before this is read.
+        max_active=max(limits.max_active, 1),
+    )
+
+
+async def personal_credits_used(conn: Connection, window: Window) -> float:
+    """Credits all personal-scope jobs used in a window (the operator's budget for them)."""
+    total = await value_of(
+        conn,
+        "SELECT SUM(credits_cost) FROM jobs WHERE guild_id IS NULL AND created_at >= ?"
+        " AND created_at < ?",
+        (window.start, window.end),
+    )
+    return float(total or 0.0)
+
+
+async def personal_facts(
+    conn: Connection, requester: Requester, limits: PersonalLimits, now: float
+) -> MemberFacts:
+    """What the admission rules see for a member's personal-scope request."""
+    policy = personal_policy(limits)
+    quota = quota_window(policy, now)
+    budget = budget_window(now)
+    user_id = requester.user_id
+    return MemberFacts(
+        policy=policy,
+        allowance=Allowance(limits.videos_per_day, "default"),
+        window=quota,
+        used=int(
+            await value_of(
+                conn,
+                "SELECT COUNT(*) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
+                f" AND created_at >= ? AND created_at < ? AND state NOT IN ({marks(REFUNDED)})",
+                (user_id, quota.start, quota.end, *REFUNDED),
+            )
+        ),
+        active=int(
+            await value_of(
+                conn,
+                "SELECT COUNT(*) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
+                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
+                (user_id, *UNFINISHED),
+            )
+        ),
+        last_created_at=await value_of(
+            conn,
+            "SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ?",
+            (user_id,),
+        ),
+        budget_window=budget,
+        budget_used=(
+            await personal_credits_used(conn, budget) if limits.monthly_budget is not None else 0.0
+        ),
+        paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
+        is not None,
+        channels=frozenset(),
+    )
+
+
+def budget_spent(facts: MemberFacts, limits: PersonalLimits) -> bool:
+    """Whether the operator's monthly credits for personal requests are used up."""
+    return limits.monthly_budget is not None and facts.budget_used >= limits.monthly_budget
+
+
+def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | None:
+    """What only the personal scope refuses: switched off, or its monthly budget spent."""
+    if limits.videos_per_day <= 0:
+        return msg("personal_off")
+    if budget_spent(facts, limits):
+        return msg("personal_budget_spent", reset=stamp(facts.budget_window.end, "R"))
+    return None
+
+
+def blocked_everywhere(block: GlobalBlock) -> Message:
+    """Why a user the operator blocked may make no video anywhere."""
+    return msg("owner_blocked", reason=quote(block.reason, REASON_CHARS))

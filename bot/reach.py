@@ -1,0 +1,107 @@
+"""Where a request came from, and which way its news goes back (issue 17: DMs, user installs).
+
+Discord tells each interaction where it runs (`context`: 0 a server, 1 the bot's DM, 2 a group
+DM or a DM between other people) and which installs authorized it
+(`authorizing_integration_owners`: key 0 a server install, key 1 a user install). The bot can
+post with its own token only where it is present: a server that installed it, or its own DM
+with the member. Anywhere else it can only answer through the interaction, whose token lives
+15 minutes; a render that would outlive it is sent by DM, or kept in `/videos history`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from bot.i18n import Message, msg
+
+# An interaction's token works this long after Discord created the interaction.
+TOKEN_LIFETIME = 900.0
+# No call through the interaction this close to its expiry: Discord may refuse a little early,
+# and every refused call counts toward an IP ban.
+TOKEN_SAFETY_MARGIN = 60.0
+# A user install may send at most 5 follow-ups per interaction (Discord's rule); the route
+# spends two (the private "queued" answer, then the result) and edits the original response,
+# which is no follow-up, for progress (`bot.interaction_delivery`).
+
+# Seconds a render usually takes, by resolution (APIMart: 3-5 minutes), plus the wait for the
+# submit and the first checks: used to decide at submit time whether the token will outlive it.
+_RENDER_SECONDS = {"720p": 240.0, "1080p": 300.0, "4k": 480.0}
+_RENDER_OVERHEAD = 120.0
+
+
+class Route(enum.StrEnum):
+    """Which way a job's status and result reach the member."""
+
+    CHANNEL = "channel"  # the bot's own messages in the channel (a server that installed it, DMs)
+    INTERACTION = "interaction"  # follow-ups through the command's interaction
+    DM = "dm"  # a direct message once done (else kept in /videos history)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """How to answer through an interaction; the token never appears in a repr or a log."""
+
+    route: Route
+    token: str | None = field(default=None, repr=False)
+    expires_at: float | None = None
+    # Discord makes every answer private there (the server blocks external apps).
+    ephemeral: bool = False
+    # The interaction's upload limit (`attachment_size_limit`), in bytes.
+    upload_limit: int | None = None
+
+    def usable(self, now: float) -> bool:
+        """Whether the interaction may still be called (with the safety margin)."""
+        return (
+            self.token is not None
+            and self.expires_at is not None
+            and now < self.expires_at - TOKEN_SAFETY_MARGIN
+        )
+
+
+@dataclass(frozen=True)
+class Place:
+    """What Discord said about where a request was made."""
+
+    guild_id: int | None
+    # A server that installed the bot authorized it (key 0 of `authorizing_integration_owners`
+    # is this server): its /videomod rules apply, and the bot posts there with its own token.
+    server_installed: bool
+    # The member's DM with the bot (context 1): the bot posts there with its own token.
+    bot_dm: bool
+    # Discord makes every answer private: a server that blocks external apps for the member.
+    ephemeral_only: bool = False
+
+    @property
+    def bot_can_post(self) -> bool:
+        """Whether the bot's own token can post in the channel."""
+        return self.server_installed or self.bot_dm
+
+    @property
+    def rules_guild_id(self) -> int | None:
+        """The server whose rules and allowance apply; None: the member's personal allowance."""
+        return self.guild_id if self.server_installed else None
+
+
+def expected_render_seconds(resolution: str) -> float:
+    """A generous estimate of how long a job takes from submit to finished video."""
+    return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values())) + _RENDER_OVERHEAD
+
+
+def choose_route(place: Place, *, now: float, expires_at: float, resolution: str) -> Route:
+    """Channel where the bot may post; else the interaction while it lives; else a DM."""
+    if place.bot_can_post:
+        return Route.CHANNEL
+    if now + expected_render_seconds(resolution) < expires_at - TOKEN_SAFETY_MARGIN:
+        return Route.INTERACTION
+    return Route.DM
+
+
+def queued_message(reply: Reply, job_id: int, *, waiting: bool = False) -> Message:
+    """What the member reads once the job is queued (or `waiting` for a busy service): which
+    way the result will come."""
+    if reply.route is Route.DM:
+        return msg("service_busy_by_dm" if waiting else "queued_by_dm", job_id=job_id)
+    if waiting:
+        return msg("service_busy", job_id=job_id)  # "I'll post it in this channel": here
+    return msg("queued_here_private" if reply.ephemeral else "queued_here", job_id=job_id)

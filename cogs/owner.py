@@ -1,0 +1,76 @@
+"""`/videoowner`: the bot operators' own commands (issue 17), such as blocking a user everywhere.
+
+Registered for the bot's DMs only (nobody sees it in servers), and every use is checked against
+`OWNER_IDS`: a user who is not an operator is refused, whatever Discord showed them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.i18n import msg
+from bot.text import REASON_CHARS, quote
+from cogs._errors import Refusal
+from cogs._queue import answer_privately
+
+if TYPE_CHECKING:
+    from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction["VideoBot"]
+
+
+class NotOwner(Refusal):
+    """Only the bot's operators (`OWNER_IDS`) may use these commands."""
+
+
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
+class OwnerCog(
+    commands.GroupCog,
+    group_name="videoowner",
+    group_description="For the bot's operators: block or unblock a user everywhere",
+):
+    """Operator tools; each use is re-checked against `OWNER_IDS`."""
+
+    def __init__(self, bot: VideoBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        """Only a user listed in `OWNER_IDS`."""
+        if interaction.user.id in self.bot.settings.owner_ids:
+            return True
+        log.warning("User %d tried /videoowner without being an operator", interaction.user.id)
+        raise NotOwner(msg("owner_only"))
+
+    @app_commands.command(name="block", description="Stop a user making videos anywhere")
+    @app_commands.describe(user="The user", reason="Why (the user reads it)")
+    async def block(
+        self, interaction: Interaction, user: discord.User, reason: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """A block in every server and outside them, until lifted."""
+        await self.bot.moderation.block_everywhere(user.id, reason, interaction.user.id)
+        await answer_privately(
+            interaction,
+            msg("owner_block_done", user=f"<@{user.id}>", reason=quote(reason, REASON_CHARS)),
+        )
+
+    @app_commands.command(name="unblock", description="Let a user blocked everywhere make videos")
+    @app_commands.describe(user="The user")
+    async def unblock(self, interaction: Interaction, user: discord.User) -> None:
+        """Lift the operator's block."""
+        lifted = await self.bot.moderation.unblock_everywhere(user.id)
+        key = "owner_unblock_done" if lifted else "owner_not_blocked"
+        await answer_privately(interaction, msg(key, user=f"<@{user.id}>"))
+
+
+async def setup(bot: VideoBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(OwnerCog(bot))

@@ -1,0 +1,437 @@
+"""/video anywhere (issue 17): DMs, group DMs and user installs in servers that never added the bot.
+
+What the member reads on the fake Discord, which models user-install interactions the way
+Discord sends them (context, authorizing_integration_owners, app_permissions without Send
+Messages, the 5-follow-up cap, forced-ephemeral servers, 15-minute tokens).
+"""
+
+import asyncio
+import time
+
+from bot.jobs.poller import DeliveryOutcome
+from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text, texts
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
+
+EPHEMERAL = 64
+QUICK = TaskPlan(polls_until_done=2)
+# Renders until the test finishes it (`task.complete()`).
+UNTIL_TOLD = TaskPlan(polls_until_done=None)
+
+
+class ShiftedClock:
+    """Real time plus an offset a test moves, so an interaction token can expire at once."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+def results_in(world, channel_id):
+    """The bot's result posts (the layout with the job's marker line) in a channel."""
+    return [
+        message
+        for message in world.discord.messages(channel_id)
+        if any(text.startswith("-# Job #") for text in texts(message))
+    ]
+
+
+def bot_posts_to(world, channel_id):
+    """REST calls that post with the bot's own token in a channel."""
+    return [
+        request
+        for request in world.discord.requests
+        if request.method == "POST" and request.path == f"/channels/{channel_id}/messages"
+    ]
+
+
+async def jobs(world):
+    """(id, server, route, token) of every job, as stored."""
+    rows = await world.db.fetch_all(
+        "SELECT id, guild_id, reply_route, interaction_token FROM jobs ORDER BY id"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def eventually(read, expected, attempts=250):
+    """`await read()` once it equals `expected` (the engine writes in the background)."""
+    for _ in range(attempts):
+        value = await read()
+        if value == expected:
+            return value
+        await asyncio.sleep(0.02)
+    return await read()
+
+
+async def test_a_video_asked_in_the_bots_dm_with_one_image_is_delivered_once_there(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a cat waves hello", "image": world.png()}, dm=True
+        )
+        answer = await interaction.wait_for_answer()
+        assert "queued as job #1" in answer["content"]
+        assert answer["flags"] & EPHEMERAL
+        dm = fake.dm_channel_id(fake.user_id)
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")) and bool(texts(m))
+        )
+        assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        [submit] = world.api.submits
+        assert len(submit["image_urls"]) == 1
+        await world.bot.poller.stop()
+        assert len(results_in(world, dm)) == 1, "delivered exactly once"
+        [(job_id, guild_id, route, token)] = await jobs(world)
+        # The bot's own DM: it posts there with its own token, on the member's own allowance.
+        assert (job_id, guild_id, route, token) == (1, None, None, None)
+
+
+async def test_a_user_install_in_a_server_without_the_bot_answers_through_the_interaction(
+    tmp_path,
+):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        channel = fake.channel_ids(foreign)[0]
+        interaction = await fake.slash_command(
+            "video",
+            {"prompt": "a paper boat in the rain"},
+            guild_id=foreign,
+            user_install=True,
+        )
+        assert interaction.payload["authorizing_integration_owners"] == {"1": str(fake.user_id)}
+        assert not int(interaction.payload["app_permissions"]) & (1 << 11), "no Send Messages"
+        answer = await interaction.wait_for_answer()
+        assert "I'll post it right here" in answer["content"]
+        assert "only you" not in answer["content"]
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        assert not result["flags"] & EPHEMERAL, "the result is public in the server"
+        [attachment] = result["attachments"]
+        task_id = world.api.task_ids[0]
+        assert fake.attachment_bytes(attachment) == world.api.files[f"{task_id}.mp4"]
+        # The private answer became the status, and says the video is done.
+        status = await interaction.wait_for_original(lambda m: "Job #1 is done" in m["content"])
+        assert status["flags"] & EPHEMERAL
+        await world.bot.poller.stop()
+        assert interaction.followup_posts <= 5, "within a user install's follow-ups"
+        assert interaction.followup_posts == 2
+        assert bot_posts_to(world, channel) == [], "the bot's token never tried to post there"
+        assert fake.expired_webhook_calls == []
+        # Counted on the member's personal allowance; the token is forgotten once delivered.
+        assert await jobs(world) == [(1, None, "interaction", None)]
+
+
+async def test_a_server_that_blocks_external_apps_gets_a_private_result_and_is_told(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Strict", bot_member=False)
+        fake.external_apps_blocked.add(foreign)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a lighthouse"}, guild_id=foreign, user_install=True
+        )
+        answer = await interaction.wait_for_answer()
+        assert "only you will see it" in answer["content"]
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["flags"] & EPHEMERAL
+        assert result["attachments"]
+
+
+async def test_a_group_dm_is_answered_through_the_interaction(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        friend = fake.add_user("bob")
+        group = fake.add_group_dm(fake.user_id, friend)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "two friends wave"}, group_dm=group, user_install=True
+        )
+        assert interaction.payload["context"] == 2
+        await interaction.wait_for_answer()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["attachments"] and result["channel_id"] == str(group)
+        await world.bot.poller.stop()
+        assert bot_posts_to(world, group) == []
+
+
+async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_webhook(
+    tmp_path,
+):
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a very slow sunset"}, guild_id=foreign, user_install=True
+        )
+        answer = await interaction.wait_for_answer()
+        assert "I'll post it right here" in answer["content"]
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        # The render outlives the interaction: 16 minutes pass, for the bot and for Discord.
+        clock.offset += 960
+        fake.advance_clock(960)
+        # The next progress forgets the spent token: the result will go by DM.
+        assert await eventually(lambda: jobs(world), [(1, None, "dm", None)])
+        world.api.last_task.complete()
+        dm = fake.dm_channel_id(fake.user_id)
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")), timeout=10
+        )
+        assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        await world.bot.poller.stop()
+        assert fake.expired_webhook_calls == [], "no call through the expired interaction"
+        assert len(interaction.followups) == 1, "only the first answer went through it"
+        assert len(results_in(world, dm)) == 1
+        assert await jobs(world) == [(1, None, "dm", None)]
+
+
+async def test_a_render_outliving_the_token_is_kept_in_history_when_dms_are_closed(tmp_path):
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a long voyage"}, guild_id=foreign, user_install=True
+        )
+        await interaction.wait_for_answer()
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        clock.offset += 960
+        fake.advance_clock(960)
+        world.api.last_task.complete()
+        refused = await fake.wait_for_request(
+            "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 403, timeout=10
+        )
+        assert refused.response["code"] == 50007
+        await world.bot.poller.stop()
+        assert fake.expired_webhook_calls == []
+        # The member finds it in their history, wherever they look (here: the bot's DM).
+        history = await fake.slash_command("videos history", dm=True)
+        text = (await history.wait_for_answer())["content"]
+        assert "a long voyage" in text and "done" in text
+        assert "[video](" in text
+
+
+async def test_a_long_render_asked_late_is_promised_by_dm_at_submit(tmp_path):
+    clock = ShiftedClock()
+    # The bot reads the command 10 minutes into its token's life (a slow queue in front).
+    clock.offset = 600
+    async with running_bot(tmp_path, plan=QUICK, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+        )
+        answer = await interaction.wait_for_answer()
+        assert "I'll send it to you by direct message" in answer["content"]
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        await world.bot.poller.stop()
+        assert len(interaction.followups) == 1
+        assert await jobs(world) == [(1, None, "dm", None)]
+
+
+async def test_the_personal_allowance_refuses_the_next_request_of_the_day(tmp_path):
+    async with running_bot(
+        tmp_path, plan=UNTIL_TOLD, user_install_allowance=2, user_install_concurrency=5
+    ) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        answers = []
+        for place in ({"dm": True}, {"guild_id": foreign}, {"dm": True}):
+            interaction = await fake.slash_command("video", {"prompt": "a fox"}, **place)
+            answers.append(await interaction.wait_for_answer())
+        assert ["queued" in a["content"] for a in answers] == [True, True, False]
+        refusal = answers[2]
+        assert refusal["flags"] & EPHEMERAL
+        assert "used all your videos today (2 videos)" in refusal["content"]
+        assert len(world.api.task_ids) == 2, "nothing was spent on the refused request"
+        assert len(await jobs(world)) == 2
+        # The server that installed the bot keeps its own allowance: the member can go on there.
+        interaction = await fake.slash_command("video", {"prompt": "a fox in a server"})
+        assert "queued" in (await interaction.wait_for_answer())["content"]
+        quota = await fake.slash_command("videos quota", dm=True)
+        assert "You have **0 videos** left today (out of 2)" in (
+            await quota.wait_for_answer()
+        )["content"]
+
+
+async def test_personal_requests_run_one_at_a_time_by_default(tmp_path):
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        first = await fake.slash_command("video", {"prompt": "one"}, dm=True)
+        assert "queued" in (await first.wait_for_answer())["content"]
+        second = await fake.slash_command("video", {"prompt": "two"}, dm=True)
+        refusal = (await second.wait_for_answer())["content"]
+        assert "1 at a time" in refusal
+        assert len(world.api.task_ids) == 1
+
+
+async def test_the_operator_blocks_a_user_everywhere(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        async with running_bot(tmp_path, plan=QUICK, fake=fake, owner_ids=(operator,)) as world:
+            await _block_and_unblock(world, operator)
+
+
+async def _block_and_unblock(world, operator):
+    """The operator blocks alice from their DM with the bot, then lifts it."""
+    fake = world.discord
+    alice = fake.user_id
+    user = {"type": 6, "value": str(alice)}
+    resolved = {"users": {str(alice): fake.user(alice)}}
+    # Someone else cannot use it.
+    denied = await fake.slash_command(
+        "videoowner block",
+        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
+        resolved=resolved,
+        dm=True,
+        user=alice,
+    )
+    assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
+    block = await fake.slash_command(
+        "videoowner block",
+        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
+        resolved=resolved,
+        dm=True,
+        user=operator,
+    )
+    assert "blocked from making videos everywhere" in (await block.wait_for_answer())["content"]
+    for place in ({}, {"dm": True}):
+        interaction = await fake.slash_command("video", {"prompt": "a fox"}, **place)
+        answer = await interaction.wait_for_answer()
+        assert "The bot's operator has blocked you" in answer["content"]
+        assert "spam" in answer["content"]
+    assert world.api.task_ids == []
+    unblock = await fake.slash_command(
+        "videoowner unblock",
+        [{"name": "user", **user}],
+        resolved=resolved,
+        dm=True,
+        user=operator,
+    )
+    assert "may make videos again" in (await unblock.wait_for_answer())["content"]
+    interaction = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+    assert "queued" in (await interaction.wait_for_answer())["content"]
+
+
+async def test_a_server_that_installed_the_bot_keeps_its_rules_for_a_user_install(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK, user_install_allowance=0) as world:
+        fake = world.discord
+        # Both installs authorize it: the server's key is there, so it is the server's request.
+        interaction = await fake.slash_command("video", {"prompt": "a fox"}, user_install=True)
+        assert set(interaction.payload["authorizing_integration_owners"]) == {"0", "1"}
+        assert "I'll post it in this channel" in (await interaction.wait_for_answer())["content"]
+        await fake.wait_for_message(predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        await world.bot.poller.stop()
+        assert await jobs(world) == [(1, fake.guild_id, None, None)]
+        # Outside servers, an allowance of 0 turns videos off.
+        elsewhere = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+        assert "turned them off everywhere else" in (await elsewhere.wait_for_answer())["content"]
+
+
+async def test_synced_commands_say_where_they_may_be_used(tmp_path):
+    async with running_bot(tmp_path) as world:
+        commands = {c["name"]: c for c in world.discord.commands()}
+    for name in ("video", "videos", "Make a video"):
+        assert sorted(commands[name]["integration_types"]) == [0, 1], name
+        assert sorted(commands[name]["contexts"]) == [0, 1, 2], name
+    assert commands["videomod"]["integration_types"] == [0]
+    assert commands["videomod"]["contexts"] == [0], "never offered in DMs"
+    assert commands["videoowner"]["contexts"] == [1], "the bot's DMs only"
+
+
+async def test_the_make_a_video_menu_works_in_a_server_without_the_bot(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        channel = fake.channel_ids(foreign)[0]
+        bob = fake.add_member("bob", guild_id=foreign)
+        picture = await fake.message_create(
+            "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
+        )
+        menu = await fake.slash_command(
+            "Make a video",
+            command_type=3,
+            resolved={"messages": {picture["id"]: picture}},
+            guild_id=foreign,
+            channel_id=channel,
+            user_install=True,
+        )
+        await menu.wait_for_callback()
+        fields = {row["label"]: row["component"]["custom_id"] for row in menu.modal["components"]}
+        form = await fake.modal_submit({fields["Prompt"]: "the cat jumps"}, interaction=menu)
+        assert "I'll post it right here" in (await form.wait_for_answer())["content"]
+        result = await form.wait_for_followup(2, timeout=10)
+        assert result["attachments"]
+        [submit] = world.api.submits
+        assert len(submit["image_urls"]) == 1
+        await world.bot.poller.stop()
+        assert bot_posts_to(world, channel) == []
+
+
+async def test_a_result_over_the_interactions_upload_limit_is_posted_as_its_link(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1, video_bytes=4096)) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a big one"}, guild_id=foreign, upload_limit=1024
+        )
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["attachments"] == []
+        task_id = world.api.task_ids[0]
+        assert f"{task_id}.mp4" in shown_text(result), "the link, since the file does not fit"
+
+
+async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command("video", {"prompt": "once"}, guild_id=foreign)
+        await interaction.wait_for_followup(2, timeout=10)
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        # As if the process had died after posting, before marking the job delivered.
+        calls = len(fake.requests)
+        result = await world.bot.routes.deliver(job, delivery=None)
+        assert result.outcome is DeliveryOutcome.DELIVERED
+        assert len(fake.requests) == calls, "nothing posted again, by DM or otherwise"
+        assert len(interaction.followups) == 2
+
+
+async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        picture = await fake.message_create("my cat", channel_id=dm, attachments=[world.png()])
+        await fake.message_create(
+            f"<@{fake.bot_user_id}> make it dance",
+            channel_id=dm,
+            message_reference=int(picture["id"]),
+        )
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")) and bool(texts(m)), timeout=10
+        )
+        assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        [submit] = world.api.submits
+        assert submit["prompt"] == "make it dance" and len(submit["image_urls"]) == 1
+        await world.bot.poller.stop()
+        assert await jobs(world) == [(1, None, None, None)], "on the member's own allowance"
+
+
+async def test_a_busy_service_still_says_the_result_will_come_by_dm(tmp_path):
+    clock = ShiftedClock()
+    clock.offset = 600  # read 10 minutes into the token's life: too late to answer there
+    async with running_bot(tmp_path, plan=QUICK, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        world.api.fail_next("submit", status=429, retry_after_header="0")
+        interaction = await fake.slash_command("video", {"prompt": "later"}, guild_id=foreign)
+        answer = (await interaction.wait_for_answer())["content"]
+        assert "saved and waiting" in answer
+        assert "send it to you by direct message" in answer
+        assert world.api.task_ids == []
+        [(_, _, route, token)] = await jobs(world)
+        assert route == "dm" and token is not None, "kept while it can still show the status"

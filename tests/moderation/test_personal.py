@@ -1,0 +1,95 @@
+"""The personal scope (issue 17): requests outside servers that installed the bot follow the
+operator's limits, counted per user on a real database (SQLite and PostgreSQL)."""
+
+import pytest
+
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobRefused, JobState, Requester
+from bot.moderation.personal import PersonalLimits
+from bot.moderation.service import Moderation
+from tests.moderation.test_admission import end
+
+GUILD = 1
+ALICE_PERSONAL = Requester(user_id=42, channel_id=7, guild_id=None)
+BOB_PERSONAL = Requester(user_id=43, channel_id=8, guild_id=None)
+ALICE_IN_SERVER = Requester(user_id=42, channel_id=9, guild_id=GUILD)
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+
+
+def moderation_with(db, clock, **limits):
+    return Moderation(db, clock=clock, personal=PersonalLimits(**limits))
+
+
+async def record(store, moderation, clock, requester):
+    return await store.create(
+        requester, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+    )
+
+
+async def refusal(store, moderation, clock, requester):
+    with pytest.raises(JobRefused) as caught:
+        await record(store, moderation, clock, requester)
+    return caught.value.user_message.render("en-US")
+
+
+async def test_the_daily_allowance_is_per_user_and_spends_no_server_allowance(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=2, max_active=5)
+    for _ in range(2):
+        await record(store, moderation, clock, ALICE_PERSONAL)
+    assert "used all 2 of your videos for this day" in await refusal(
+        store, moderation, clock, ALICE_PERSONAL
+    )
+    # Bob's own allowance is untouched, and so is the server's for Alice.
+    await record(store, moderation, clock, BOB_PERSONAL)
+    await record(store, moderation, clock, ALICE_IN_SERVER)
+    server_facts = await moderation.facts(ALICE_IN_SERVER)
+    assert server_facts.used == 1
+    personal_facts = await moderation.facts(ALICE_PERSONAL)
+    assert (personal_facts.used, personal_facts.left) == (2, 0)
+    # A new day (UTC) gives the allowance back.
+    clock.advance(86400)
+    for _ in range(2):
+        job = await record(store, moderation, clock, ALICE_PERSONAL)
+        await end(store, clock, job, JobState.COMPLETED)
+
+
+async def test_unfinished_videos_are_capped_and_a_refund_does_not_count(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=3, max_active=1)
+    job = await record(store, moderation, clock, ALICE_PERSONAL)
+    assert "1 at a time" in await refusal(store, moderation, clock, ALICE_PERSONAL)
+    await end(store, clock, job, JobState.FAILED)  # APIMart made nothing: refunded
+    await record(store, moderation, clock, ALICE_PERSONAL)
+    assert (await moderation.facts(ALICE_PERSONAL)).used == 1
+
+
+async def test_the_monthly_budget_for_personal_requests_is_shared(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=8)
+    for requester in (ALICE_PERSONAL, BOB_PERSONAL):
+        job = await record(store, moderation, clock, requester)
+        await end(store, clock, job, JobState.COMPLETED, credits=4)
+    text = await refusal(store, moderation, clock, ALICE_PERSONAL)
+    assert "credits for videos made outside servers that added this bot are used up" in text
+    # A server's own budget is another matter.
+    await record(store, moderation, clock, ALICE_IN_SERVER)
+
+
+async def test_an_allowance_of_zero_turns_personal_requests_off(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=0)
+    assert "turned them off everywhere else" in await refusal(
+        store, moderation, clock, ALICE_PERSONAL
+    )
+    assert await moderation.refusal_before_fetching(ALICE_PERSONAL) is not None
+    await record(store, moderation, clock, ALICE_IN_SERVER)
+
+
+async def test_an_operator_block_holds_everywhere_until_lifted(db, store, clock):
+    moderation = moderation_with(db, clock)
+    await moderation.block_everywhere(42, "spam", set_by=1)
+    for requester in (ALICE_PERSONAL, ALICE_IN_SERVER):
+        assert "operator has blocked you" in await refusal(store, moderation, clock, requester)
+        early = await moderation.refusal_before_fetching(requester)
+        assert early is not None and early.key == "owner_blocked"
+    await record(store, moderation, clock, BOB_PERSONAL)
+    assert await moderation.unblock_everywhere(42)
+    assert not await moderation.unblock_everywhere(42)
+    await record(store, moderation, clock, ALICE_PERSONAL)
