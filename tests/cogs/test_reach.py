@@ -253,9 +253,10 @@ async def test_the_personal_allowance_refuses_the_next_request_of_the_day(tmp_pa
         interaction = await fake.slash_command("video", {"prompt": "a fox in a server"})
         assert "queued" in (await interaction.wait_for_answer())["content"]
         quota = await fake.slash_command("videos quota", dm=True)
-        assert "You have **0 videos** left today (out of 2)" in (
-            await quota.wait_for_answer()
-        )["content"]
+        assert (
+            "You have **0 videos** left today (out of 2)"
+            in (await quota.wait_for_answer())["content"]
+        )
 
 
 async def test_personal_requests_run_one_at_a_time_by_default(tmp_path):
