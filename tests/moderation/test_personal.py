@@ -36,7 +36,7 @@ async def test_the_daily_allowance_is_per_user_and_spends_no_server_allowance(db
     moderation = moderation_with(db, clock, videos_per_day=2, max_active=5)
     for _ in range(2):
         await record(store, moderation, clock, ALICE_PERSONAL)
-    assert "used all 2 of your videos for this day" in await refusal(
+    assert "used all your videos today (2 videos)" in await refusal(
         store, moderation, clock, ALICE_PERSONAL
     )
     # Bob's own allowance is untouched, and so is the server's for Alice.
