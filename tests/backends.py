@@ -19,8 +19,8 @@ from bot.storage.sqlite import SqliteDatabase
 DEFAULT_POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 HOW_TO_RUN = "start it or set TEST_POSTGRES_DSN"
 
-# The PostgreSQL tests of this run that were skipped (for the end-of-run summary).
-skipped: list[str] = []
+# How a skipped PostgreSQL test's reason starts (the end-of-run summary counts them).
+SKIP_REASON = "PostgreSQL unavailable"
 
 # A test that needs several processes on one database, or a SQLite file as such.
 postgres_only = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -94,14 +94,13 @@ async def _ask(dsn: str) -> str | None:
 probe = _Probe()
 
 
-def postgres_unavailable(test_id: str) -> str | None:
+def postgres_unavailable() -> str | None:
     """None to go on; else skip the test (or fail it when REQUIRE_POSTGRES=1)."""
     problem = probe.problem(postgres_dsn())
     if problem is None:
         return None
     if postgres_required():
         pytest.fail(f"REQUIRE_POSTGRES=1, but {problem}", pytrace=False)
-    skipped.append(test_id)
     return problem
 
 

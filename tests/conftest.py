@@ -41,9 +41,9 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
     if request.param == "sqlite":
         yield SqliteBackend(tmp_path / "data" / "bot.sqlite3")
         return
-    problem = backends.postgres_unavailable(request.node.nodeid)
+    problem = backends.postgres_unavailable()
     if problem is not None:
-        pytest.skip(problem)
+        pytest.skip(f"{backends.SKIP_REASON}: {problem}")
     dsn = backends.postgres_dsn()
     schema = await backends.new_schema(dsn)
     place = PostgresBackend(dsn, schema)
@@ -100,11 +100,19 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Say so when PostgreSQL tests were skipped, and how to run them."""
-    if backends.skipped:
-        problem = backends.probe.problem(backends.postgres_dsn())
+    """Say so when PostgreSQL tests were skipped, and how to run them.
+
+    Counted from the skip reports, which reach this process from pytest-xdist's workers too.
+    """
+    reasons = [
+        str(report.longrepr[2])
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and backends.SKIP_REASON in str(report.longrepr[2])
+    ]
+    if reasons:
+        problem = reasons[0].split(f"{backends.SKIP_REASON}: ", 1)[-1]
         terminalreporter.write_line(
-            f"{len(backends.skipped)} PostgreSQL tests were skipped: {problem}"
+            f"{len(reasons)} PostgreSQL tests were skipped: {problem}"
             " (e.g. pg_ctlcluster 15 main start, or"
             " TEST_POSTGRES_DSN=postgresql://user@host:port/db); REQUIRE_POSTGRES=1 makes"
             " this an error.",
