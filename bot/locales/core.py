@@ -185,7 +185,8 @@ EN: dict[str, str] = {
     "count_seconds": "{count} second|{count} seconds",
     "expiry_soon": "soon",
     "help_text": (
-        "**{/video}** makes a 4-10 second video from your prompt (usually ready in 3-5 minutes).\n"
+        "**{/video}** makes a 4-10 second video from your prompt; when it is queued, I tell you "
+        "how long videos like it take here.\n"
         "- `{opt_duration}` 4, 6, 8 or 10 s; `{opt_resolution}` 720p, 1080p or 4K; "
         "`{opt_aspect_ratio}` 16:9 or 9:16.\n"
         "- Attach 1 image (first frame, or reference with `{opt_mode}`), 3 images to fuse, "
@@ -322,7 +323,7 @@ ZH: dict[str, str] = {
     "count_seconds": "{count} 秒",
     "expiry_soon": "不久后",
     "help_text": (
-        "**{/video}** 根据你的提示词生成 4-10 秒的视频（通常 3-5 分钟完成）。\n"
+        "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
         "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）、3 张图片融合，"

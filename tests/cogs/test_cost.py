@@ -97,6 +97,8 @@ async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp
         await set_threshold(world, 8)
         helptext = await command(world, "videos help", user=user)
         assert "**/video** makes a 4-10 second video" in helptext
+        # No promised wait: the queued note says what this bot measured for those settings.
+        assert "3-5 minutes" not in helptext
         assert "4K 6 / 9 / 12 / 15" in helptext
         assert "more than 8 credits asks you to confirm" in helptext
         zh = await command(world, "videos quota", user=user, locale="zh-CN")
