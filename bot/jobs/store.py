@@ -111,11 +111,12 @@ def _present(value: object | None) -> tuple[object, ...]:
     return () if value is None else (value,)
 
 
-def _sources_to_json(sources: Sequence[MessageRef]) -> str:
+def sources_to_json(sources: Sequence[MessageRef]) -> str:
+    """Where a request's media came from, as stored (jobs and requests awaiting confirmation)."""
     return json.dumps([[source.channel_id, source.message_id] for source in sources])
 
 
-def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
+def sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
 
 
@@ -157,7 +158,7 @@ def _job_from_row(row: Row) -> Job:
             channel_id=row["channel_id"],
             guild_id=row["guild_id"],
             locale=row["locale"],
-            sources=_sources_from_json(row["source_messages"]),
+            sources=sources_from_json(row["source_messages"]),
             origin_id=row["origin_id"],
             reply=_reply_from_row(row),
         ),
@@ -373,7 +374,7 @@ class JobStore:
                     now,
                     now,
                     submit_by,
-                    _sources_to_json(requester.sources),
+                    sources_to_json(requester.sources),
                     requester.origin_id,
                     *_reply_columns(requester.reply),
                 ),

@@ -8,15 +8,15 @@ the same transaction, so one confirmation makes exactly one job, however often i
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg
-from bot.jobs.models import JobRefused, MessageRef, Requester
+from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import Estimate
+from bot.jobs.store import sources_from_json, sources_to_json
 from bot.storage import Connection, Database, Row
 
 
@@ -50,10 +50,6 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def _sources_from_json(text: str) -> tuple[MessageRef, ...]:
-    return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
-
-
 def _from_row(row: Row) -> PendingRequest:
     return PendingRequest(
         token=row["token"],
@@ -62,7 +58,7 @@ def _from_row(row: Row) -> PendingRequest:
             channel_id=row["channel_id"],
             guild_id=row["guild_id"],
             locale=row["locale"],
-            sources=_sources_from_json(row["source_messages"]),
+            sources=sources_from_json(row["source_messages"]),
         ),
         request=VideoRequest.model_validate_json(row["request"]),
         reply_to_id=row["reply_to_id"],
@@ -100,7 +96,6 @@ class PendingRequests:
             created_at=now,
             expires_at=now + lasting,
         )
-        sources = [[source.channel_id, source.message_id] for source in requester.sources]
         async with self._db.transaction() as conn:
             # Requests nobody answered (the process that would have ended them restarted).
             await conn.execute("DELETE FROM pending_requests WHERE expires_at <= ?", (now,))
@@ -115,7 +110,7 @@ class PendingRequests:
                     requester.user_id,
                     requester.locale,
                     request.model_dump_json(),
-                    json.dumps(sources),
+                    sources_to_json(requester.sources),
                     reply_to_id,
                     expected_credits,
                     now,
