@@ -145,6 +145,11 @@ class Job:
     # APIMart already had keeps its state (and is polled to its end, so credits are known).
     cancelled_at: float | None = None
     cancel_reason_key: str | None = None  # who cancelled it, a catalog key
+    # When `progress` was read, and the reading before it (the poll schedule extrapolates
+    # from the speed between the two).
+    progress_at: float | None = None
+    previous_progress: int | None = None
+    previous_progress_at: float | None = None
 
     @property
     def cancelled(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -21,11 +22,11 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.engine.pool import StageLoop
+from bot.engine.pool import StageLoop, Workers
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobState
-from bot.jobs.schedule import PollSchedule, ScheduleMode
+from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import Clock, JobService
 from bot.jobs.store import JobStore, Stage
 
@@ -70,7 +71,9 @@ class PollerConfig:
 
     poll_interval: float = 8.0
     task_timeout: float = 1800.0
-    concurrency: int = 8
+    # The most status checks in flight; within it, as many as spend the budget (see
+    # `Poller.poll_workers`). Without a budget, always this many.
+    concurrency: int = 256
     submit_workers: int = 4
     delivery_workers: int = 32
     max_idle_wait: float = 300.0
@@ -104,6 +107,15 @@ class PollerConfig:
 
 # A delivery put off because its channel already has its share of workers waits this long.
 _CHANNEL_BUSY_RETRY = 1.0
+# APIMart's round trip for a status check, in seconds: assumed before the first is measured,
+# and the bounds of the measured average (a hung request must not inflate the pool forever).
+_FIRST_ROUND_TRIP = 0.25
+_ROUND_TRIP_BOUNDS = (0.01, 5.0)
+_ROUND_TRIP_WEIGHT = 0.1  # of each new measurement in the moving average
+# Checks in flight per (requests per second x round trip): room for uneven round trips.
+_IN_FLIGHT_HEADROOM = 1.5
+# The poll stage claims once a quarter of its pool is free: one claim for several checks.
+_POLL_CLAIM_SHARE = 0.25
 
 
 def _language(locale: str) -> str:
@@ -148,6 +160,8 @@ class Poller:
         self._recover_at_start = recover_at_start
         self._announce = announce
         self._tasks: list[asyncio.Task[None]] = []
+        # A moving average of APIMart's answer time to a status check (seconds).
+        self.round_trip = _FIRST_ROUND_TRIP
         config = self._config
         # Deliveries in flight per channel: one slow channel may use at most half the workers.
         self._delivering: dict[int, int] = {}
@@ -159,7 +173,7 @@ class Poller:
                 config.submit_workers,
                 before_claim=self._settle_lost_submits,
             ),
-            self._stage(Stage.POLL, self._poll, config.concurrency),
+            self._stage(Stage.POLL, self._poll, self.poll_workers, claim_share=_POLL_CLAIM_SHARE),
             self._stage(Stage.DELIVER, self._deliver_one, config.delivery_workers),
         )
 
@@ -167,9 +181,10 @@ class Poller:
         self,
         stage: Stage,
         handler: Callable[[Job], Awaitable[None]],
-        workers: int,
+        workers: Workers,
         *,
         before_claim: Callable[[], Awaitable[None]] | None = None,
+        claim_share: float = 0.0,
     ) -> StageLoop:
         optional = {"before_claim": before_claim} if before_claim is not None else {}
         return StageLoop(
@@ -181,8 +196,28 @@ class Poller:
             idle_wait=self._config.max_idle_wait,
             crash_retry=self._config.crash_retry,
             on_release=self.wake,
+            claim_share=claim_share,
             **optional,
         )
+
+    def poll_workers(self) -> int:
+        """Status checks to keep in flight: enough to spend the budget at the round trip.
+
+        Each check holds its worker for about one round trip, so `rate x round trip` of them
+        in flight send `rate` a second; more would only queue for the budget (and hold their
+        claims), fewer would leave it unspent. Capped by `concurrency`.
+        """
+        cap = self._config.concurrency
+        if self._budget is None:
+            return cap
+        needed = math.ceil(self._budget.rate() * self.round_trip * _IN_FLIGHT_HEADROOM) + 1
+        return max(1, min(cap, needed))
+
+    def _measured(self, seconds: float) -> None:
+        """Fold one status check's round trip into the moving average."""
+        low, high = _ROUND_TRIP_BOUNDS
+        seconds = min(high, max(low, seconds))
+        self.round_trip += _ROUND_TRIP_WEIGHT * (seconds - self.round_trip)
 
     def wake(self) -> None:
         """Something changed (a new job, say): every stage looks at the database now."""
@@ -258,10 +293,18 @@ class Poller:
         return await self._budget.acquire() if self._budget is not None else 0.0
 
     def _next_poll_delay(self, job: Job, info: TaskInfo, now: float) -> float:
+        started = _started(job)
+        # The reading stored by the previous check: with this one, the render's recent speed.
+        previous = (
+            Reading(age=job.progress_at - started, progress=job.progress)
+            if job.progress_at is not None
+            else None
+        )
         return self._schedule.next_delay(
-            age=now - _started(job),
+            age=now - started,
             progress=info.progress,
             estimated_time=info.estimated_time or job.estimated_time,
+            previous=previous,
         )
 
     async def _poll(self, job: Job) -> None:
@@ -270,10 +313,12 @@ class Poller:
             await self._follow_up(job)
             return
         sent_at = await self._take_turn()
+        asked_at = self._clock()
         try:
             info = await self._client.get_task(
                 job.task_id, language=_language(job.requester.locale)
             )
+            self._measured(self._clock() - asked_at)
         except TaskNotFoundError:
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
@@ -290,7 +335,7 @@ class Poller:
             await self._give_up(job)
         else:
             updated = await self._store.record_progress(
-                job, info, next_poll_at=now + self._next_poll_delay(job, info, now)
+                job, info, next_poll_at=now + self._next_poll_delay(job, info, now), read_at=now
             )
             # A cancelled job is followed quietly: its status message already says cancelled.
             if updated is not None and not updated.cancelled:
