@@ -47,7 +47,7 @@ class PollSchedule:
     # Within this many seconds of the predicted end, aim a check just past it.
     near: float = 30.0
     margin: float = 2.0
-    # Never closer than this (a render's own progress updates are not finer than that).
+    # Never closer than this, nor than `interval` (a render's progress is not finer).
     min_gap: float = 5.0
     # Never wait longer than this times the task's age: an early reading says little.
     age_factor: float = 2.0
@@ -62,8 +62,13 @@ class PollSchedule:
             raise ValueError("need 0 < interval <= max_gap")
         if not 0 < self.early_lookahead <= self.lookahead <= 1:
             raise ValueError("need 0 < early_lookahead <= lookahead <= 1")
-        if not 0 < self.min_gap <= self.max_gap:
-            raise ValueError("need 0 < min_gap <= max_gap")
+        if self.min_gap <= 0:
+            raise ValueError("need 0 < min_gap")
+
+    @property
+    def shortest(self) -> float:
+        """The shortest wait between two checks of a task."""
+        return min(self.min_gap, self.interval)
 
     def next_delay(
         self,
@@ -88,9 +93,9 @@ class PollSchedule:
         remaining = expected - age
         if remaining <= 0:
             # Overdue: soon at first, then backing off as it runs later.
-            return self._clamp(self.min_gap + self.overdue_share * -remaining, age)
+            return self._clamp(self.shortest + self.overdue_share * -remaining, age)
         if remaining <= self.near:
-            return min(self.max_gap, max(self.min_gap, remaining + self.margin))
+            return min(self.max_gap, max(self.shortest, remaining + self.margin))
         share = min(max(progress, 0), 100) / 100
         lookahead = self.early_lookahead + (self.lookahead - self.early_lookahead) * share
         return self._clamp(lookahead * remaining, age)
@@ -125,5 +130,5 @@ class PollSchedule:
         return age + (100 - progress) / speed
 
     def _clamp(self, delay: float, age: float) -> float:
-        ceiling = min(self.max_gap, max(self.min_gap, self.age_factor * age))
-        return min(ceiling, max(self.min_gap, delay))
+        ceiling = min(self.max_gap, max(self.shortest, self.age_factor * age))
+        return min(ceiling, max(self.shortest, delay))

@@ -56,7 +56,7 @@ def test_a_steady_render_is_found_done_within_seconds_in_few_checks(
     estimate = duration * estimate_factor if estimate_factor is not None else None
     checks = checks_of(steady_render(duration), duration, estimate=estimate)
     assert len(checks) <= most_checks, checks
-    assert checks[-1] - duration <= SCHEDULE.margin + SCHEDULE.min_gap, checks
+    assert checks[-1] - duration <= SCHEDULE.margin + SCHEDULE.shortest, checks
 
 
 def test_near_the_predicted_end_one_check_is_aimed_just_past_it():
@@ -113,7 +113,7 @@ def test_an_early_reading_never_sends_the_next_check_far_away():
 
 def test_a_task_said_to_be_complete_is_checked_at_the_shortest_gap():
     """Progress 100 but not yet final: the result is moments away."""
-    assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == SCHEDULE.min_gap
+    assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == SCHEDULE.shortest
 
 
 EXTREME_NUMBERS = [
@@ -169,7 +169,7 @@ def test_every_wait_stays_between_the_shortest_gap_and_the_max_gap(schedule):
     """Whatever the task says, however absurd, the wait is within [min gap, max gap] (fixed:
     always the interval), with or without a previous reading."""
     rng = random.Random(3)
-    low = schedule.interval if schedule.mode is ScheduleMode.FIXED else schedule.min_gap
+    low = schedule.interval if schedule.mode is ScheduleMode.FIXED else schedule.shortest
     checked = 0
     for age, progress, estimate in generated_inputs(20_000):
         previous = rng.choice(
