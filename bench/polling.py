@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from bench.clock import CompressedClock
-from bench.fakeapi import TimedFakeAPIMart
+from bench.fakeapi import ROUND_TRIP, TimedFakeAPIMart
 from bench.worker import API_KEY
 
 
@@ -33,8 +33,11 @@ class Mode:
     max_gap: float  # POLL_MAX_GAP
 
 
-ADAPTIVE = Mode("adaptive", "adaptive", first_delay=8, interval=8, max_gap=60)
+# The product with its defaults, and the vendor's advice at both ends (every 5-10 s).
+ADAPTIVE = Mode("product", "adaptive", first_delay=60, interval=8, max_gap=120)
 FIXED = Mode("fixed 5 s", "fixed", first_delay=5, interval=5, max_gap=5)
+FIXED_10 = Mode("fixed 10 s", "fixed", first_delay=10, interval=10, max_gap=10)
+MODES = (ADAPTIVE, FIXED, FIXED_10)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Result:
 
     jobs: int
     mode: Mode
+    profile: str  # the estimate profile (bench/fakeapi.py)
     factor: float
     rate: float
     polls: int
@@ -118,7 +122,9 @@ async def run_scenario(
     factor: float,
     rate: float,
     seed: int,
-    concurrency: int = 8,
+    profile: str = "unbiased",
+    round_trip: float = ROUND_TRIP,
+    concurrency: int = 256,
     postgres: str | None = None,
 ) -> Result:
     """Run `jobs` renders through the real poller with `mode`, under a `rate` budget.
@@ -126,7 +132,15 @@ async def run_scenario(
     The store is a SQLite file, or a fresh schema on the PostgreSQL server `postgres` names.
     """
     clock = CompressedClock(factor)
-    fake = TimedFakeAPIMart(api_key=API_KEY, clock=clock, record_bodies=False, seed=seed)
+    fake = TimedFakeAPIMart(
+        api_key=API_KEY,
+        clock=clock,
+        record_bodies=False,
+        seed=seed,
+        profile=profile,
+        round_trip=round_trip,
+        factor=factor,
+    )
     async with fake as api, postgres_schema(postgres) as store_arguments:
         with tempfile.TemporaryDirectory(prefix="bench-") as folder:
             command = [
@@ -172,6 +186,7 @@ async def run_scenario(
         return Result(
             jobs=jobs,
             mode=mode,
+            profile=profile,
             factor=factor,
             rate=rate,
             polls=len(polls),
