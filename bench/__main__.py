@@ -1,12 +1,14 @@
-"""`make bench`: the product's poll schedule against fixed 5 s and fixed 10 s polling (the
-vendor's advice) at 100, 1,000 and 10,000 jobs in flight, on three estimate profiles, then 200
-simultaneous /video acknowledgements, then stage isolation (completion-to-delivery delay through
-the whole bot, quiet and under stress; bench/isolation.py). Prints the figures
-docs/performance.md quotes. `python -m bench polling` runs the first two, `python -m bench
-isolation` the last. `python -m bench scaleout` (not part of `all`: it needs PostgreSQL)
-measures 1, 2 and 3 bot processes on one PostgreSQL schema (bench/scaleout.py); `--postgres`
-runs the polling section's worker on a PostgreSQL schema instead of a SQLite file.
-docs/scaling.md quotes both.
+"""`make bench` (`python -m bench`, about 14 minutes on 2 cores): the product's poll schedule
+against fixed 5 s and fixed 10 s polling (the vendor's advice) at 100 and 1,000 jobs in flight,
+on three estimate profiles; then the real path (bench/realpath.py): the bot as its own process,
+200 simultaneous /video through a rate-limited fake Discord in this process, every render to
+its result message with real 8 MiB bytes. Prints the figures docs/performance.md quotes.
+
+Other sections: `polling --sizes 10000` (10,000 jobs in flight, about 8 minutes), `ack` (the
+older in-process acknowledgement run), `isolation` (stage isolation, bench/isolation.py) and
+`scaleout` (1, 2 and 3 bot processes on one PostgreSQL schema, bench/scaleout.py);
+`--postgres` runs the polling worker on a PostgreSQL schema instead of a SQLite file.
+docs/scaling.md quotes the last two.
 
 Each polling run starts the fake APIMart here (150 ms round trip with jitter) and the bot in a
 fresh process (see bench/worker.py), on a clock compressed `factor` times; every time below is
@@ -26,7 +28,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import isolation, scaleout
+from bench import isolation, realpath, scaleout
 from bench.fakeapi import PROFILES
 from bench.polling import ADAPTIVE, MODES, Result, run_scenario
 
@@ -199,6 +201,7 @@ async def main(
     stages: bool,
     scale: bool = False,
     postgres: str | None = None,
+    real: realpath.Plan | None = None,
 ) -> int:
     started = time.monotonic()
     results: list[Result] = []
@@ -230,6 +233,9 @@ async def main(
         print(f"store: {'PostgreSQL (' + postgres + ')' if postgres else 'SQLite file'}")
         print_polling(results)
         verdicts += check_polling(results)
+    if real is not None:
+        print()
+        verdicts += await realpath.measure_all(real)
     if commands:
         print()
         verdicts += check_ack(await run_ack(commands))
@@ -251,15 +257,17 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "isolation", "scaleout"),
+        choices=("all", "polling", "realpath", "ack", "isolation", "scaleout"),
         default="all",
-        help="polling (polling and acknowledgements), isolation, all (default: those two),"
-        " or scaleout (1-3 processes on PostgreSQL)",
+        help="all (default: polling at 100 and 1,000 jobs, then the real path), polling (add"
+        " --sizes 10000 for 10,000 jobs), realpath (the bot as a process, 200 /video, real"
+        " delivery), ack (acknowledgements, bot and fake Discord in one process), isolation"
+        " (stage isolation), or scaleout (1-3 processes on PostgreSQL)",
     )
     parser.add_argument(
         "--sizes",
-        default=",".join(str(size.jobs) for size in SIZES),
-        help="comma-separated job counts to run (default: all)",
+        default=",".join(str(size.jobs) for size in SIZES if size.jobs < 10_000),
+        help="comma-separated job counts to run, of 100, 1000, 10000 (default: 100,1000)",
     )
     parser.add_argument(
         "--modes",
@@ -275,7 +283,7 @@ def cli() -> None:
         "--rtt", type=float, default=0.15, help="APIMart's round trip, seconds (default 0.15)"
     )
     parser.add_argument(
-        "--commands", type=int, default=200, help="simultaneous /video (0 skips it)"
+        "--commands", type=int, default=200, help="simultaneous /video (real path and ack)"
     )
     parser.add_argument("--factor", type=float, help="override every size's time compression")
     parser.add_argument("--rate", type=float, help="override every size's budget (requests/s)")
@@ -301,10 +309,15 @@ def cli() -> None:
         for jobs in sorted(wanted)
     ]
     modes = [part.strip() for part in args.modes.split(",")]
-    commands = args.commands
-    if args.section in ("isolation", "scaleout"):
-        sizes, commands = [], 0
-    stages = args.section in ("all", "isolation")
+    if args.section not in ("all", "polling"):
+        sizes = []
+    commands = args.commands if args.section == "ack" else 0
+    real = (
+        realpath.Plan(jobs=args.commands, profile=args.profiles.split(",")[0])
+        if args.section in ("all", "realpath")
+        else None
+    )
+    stages = args.section == "isolation"
     scale = args.section == "scaleout"
     try:
         sys.exit(
@@ -319,6 +332,7 @@ def cli() -> None:
                     stages=stages,
                     scale=scale,
                     postgres=args.postgres,
+                    real=real,
                 )
             )
         )

@@ -135,7 +135,9 @@ class TimedTask(FakeTask):
             return
         age = self._owner.now() - self.created
         if age >= self.profile.duration:
-            self.complete()
+            owner = self._owner
+            payload = owner.payload_for(self) if isinstance(owner, TimedFakeAPIMart) else None
+            self.complete(data=payload)
             # Report the moment the render really ended, not the moment someone asked.
             self.completed_at = self.finished_at
             self.expires_at = self.finished_at + self.plan.expires_in
@@ -165,9 +167,23 @@ class TimedFakeAPIMart(FakeAPIMart):
         self.profile = profile
         self.round_trip = round_trip
         self._factor = factor
+        # Result videos: shared payloads (no copy per task), every `oversize_every`-th the big
+        # one; none means the fake's default tiny file.
+        self.video: bytes | None = None
+        self.oversize_video: bytes | None = None
+        self.oversize_every = 0
+        self._results = 0
+        self.duration_scale = 1.0  # shorter renders, for a quick look (not for figures)
         self.default_plan = TaskPlan(polls_until_done=None, video_bytes=64)
         self.polls_granted_at: list[float] = []  # when the bot's budget let each poll go
         self.unstamped_polls = 0
+
+    def payload_for(self, task: FakeTask) -> bytes | None:
+        """The bytes the finished `task` serves as its video."""
+        self._results += 1
+        if self.oversize_every and self._results % self.oversize_every == 0:
+            return self.oversize_video
+        return self.video
 
     def _endpoint(self, route: Any, handler: Any) -> Any:
         inner = super()._endpoint(route, handler)
@@ -201,6 +217,15 @@ class TimedFakeAPIMart(FakeAPIMart):
         plan: TaskPlan | None = None,
     ) -> FakeTask:
         profile = with_estimates(draw_profile(self._rng), self.profile, self._extra_rng)
+        if self.duration_scale != 1:
+            scale = self.duration_scale
+            profile = dataclasses.replace(
+                profile,
+                duration=profile.duration * scale,
+                queued_for=profile.queued_for * scale,
+                estimated_time=round(profile.estimated_time * scale),
+                jumps=tuple((age * scale, percent) for age, percent in profile.jumps),
+            )
         task_plan = dataclasses.replace(
             plan if plan is not None else self.default_plan,
             estimated_time=profile.estimated_time,
