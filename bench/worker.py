@@ -177,7 +177,7 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
         await asyncio.sleep(args.idle_seconds * clock.factor)
         idle_cpu = cpu_seconds() - idle_cpu
         await poller.stop()
-        round_trip, in_flight = poller.round_trip, poller.poll_workers()
+        round_trip, in_flight = poller.round_trip.seconds, poller.poll_workers()
     await db.close()
     return {
         "round_trip": round_trip,

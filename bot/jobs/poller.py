@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from bot.apimart.models import TaskInfo, TaskStatus
 from bot.engine.pool import StageLoop, Workers
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
+from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import Clock, JobService
@@ -107,13 +107,6 @@ class PollerConfig:
 
 # A delivery put off because its channel already has its share of workers waits this long.
 _CHANNEL_BUSY_RETRY = 1.0
-# APIMart's round trip for a status check, in seconds: assumed before the first is measured,
-# and the bounds of the measured average (a hung request must not inflate the pool forever).
-_FIRST_ROUND_TRIP = 0.25
-_ROUND_TRIP_BOUNDS = (0.01, 5.0)
-_ROUND_TRIP_WEIGHT = 0.1  # of each new measurement in the moving average
-# Checks in flight per (requests per second x round trip): room for uneven round trips.
-_IN_FLIGHT_HEADROOM = 1.5
 # The poll stage claims once a quarter of its pool is free: one claim for several checks.
 _POLL_CLAIM_SHARE = 0.25
 
@@ -160,8 +153,8 @@ class Poller:
         self._recover_at_start = recover_at_start
         self._announce = announce
         self._tasks: list[asyncio.Task[None]] = []
-        # A moving average of APIMart's answer time to a status check (seconds).
-        self.round_trip = _FIRST_ROUND_TRIP
+        # APIMart's answer time to a status check: it sizes the poll stage's pool.
+        self.round_trip = RoundTrip()
         config = self._config
         # Deliveries in flight per channel: one slow channel may use at most half the workers.
         self._delivering: dict[int, int] = {}
@@ -201,23 +194,9 @@ class Poller:
         )
 
     def poll_workers(self) -> int:
-        """Status checks to keep in flight: enough to spend the budget at the round trip.
-
-        Each check holds its worker for about one round trip, so `rate x round trip` of them
-        in flight send `rate` a second; more would only queue for the budget (and hold their
-        claims), fewer would leave it unspent. Capped by `concurrency`.
-        """
-        cap = self._config.concurrency
-        if self._budget is None:
-            return cap
-        needed = math.ceil(self._budget.rate() * self.round_trip * _IN_FLIGHT_HEADROOM) + 1
-        return max(1, min(cap, needed))
-
-    def _measured(self, seconds: float) -> None:
-        """Fold one status check's round trip into the moving average."""
-        low, high = _ROUND_TRIP_BOUNDS
-        seconds = min(high, max(low, seconds))
-        self.round_trip += _ROUND_TRIP_WEIGHT * (seconds - self.round_trip)
+        """Status checks to keep in flight: enough to spend the budget at the round trip."""
+        rate = self._budget.rate() if self._budget is not None else None
+        return checks_in_flight(rate, self.round_trip.seconds, self._config.concurrency)
 
     def wake(self) -> None:
         """Something changed (a new job, say): every stage looks at the database now."""
@@ -318,7 +297,7 @@ class Poller:
             info = await self._client.get_task(
                 job.task_id, language=_language(job.requester.locale)
             )
-            self._measured(self._clock() - asked_at)
+            self.round_trip.measured(self._clock() - asked_at)
         except TaskNotFoundError:
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
