@@ -100,11 +100,12 @@ class RateLimitedDiscord(FakeDiscord):
         parts = path.strip("/").split("/")
         if parts[0] == "interactions":
             return None  # interaction callbacks: no global limit, no bucket here
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            # Interaction follow-ups: their own bucket per token, outside the global limit.
+            return ("webhook", method, parts[2])
         if parts[0] == "channels" and len(parts) >= 3 and parts[2] == "messages":
             route = "messages" if len(parts) == 3 else "messages/{id}"
             return (method, route, parts[1])
-        if parts[0] == "webhooks" and len(parts) >= 3:
-            return (method, "webhooks", parts[2])
         return ("*", "other", "")
 
     def _too_many(self, retry_after: float, *, scope: str) -> web.Response:
@@ -144,12 +145,14 @@ class RateLimitedDiscord(FakeDiscord):
             started, used = self._buckets.get(bucket, (now, 0))
             if now >= started + self.plan.bucket_window:
                 started, used = now, 0
-            if len(self._global) >= self.plan.global_limit:
+            exempt = bucket[0] == "webhook"
+            if not exempt and len(self._global) >= self.plan.global_limit:
                 response = self._too_many(self._global[0] + 1.0 - now, scope="global")
             elif bucket[1] != "other" and used >= self.plan.bucket_limit:
                 response = self._too_many(started + self.plan.bucket_window - now, scope="bucket")
             else:
-                self._global.append(now)
+                if not exempt:
+                    self._global.append(now)
                 self._buckets[bucket] = (started, used + 1)
                 if request.method == "PATCH" and bucket[1] == "messages/{id}":
                     self.edits += 1
@@ -273,6 +276,8 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
                 if request.path.startswith("/interactions/") and parts[-1] == "callback":
                     callbacks.setdefault(parts[2], request.time)
             ack = [callbacks[str(i.id)] - i.dispatched_at for i in interactions]
+            # The bot's CPU for the burst: parsing 200 interactions is serial work.
+            ack_cpu = process_cpu(bot.pid) - cpu_before
             await api.wait_for_submits(plan.jobs, timeout=120)
             last_end = max(task.finished_at for task in api.timed_tasks())
             peak_rss = 0
@@ -300,6 +305,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             "jobs": len(task_of),
             "acknowledged": sum(1 for i in interactions if i.acknowledged),
             "ack_seconds": sorted(ack),
+            "ack_cpu_seconds": ack_cpu,
             "delays": sorted(delays),
             "posted": len(fake.posted),
             "polls": len(api.requests_for("poll")),
@@ -327,7 +333,8 @@ def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
     )
     print(
         f"  acknowledged {result['acknowledged']}/{result['jobs']}: p50 {quantile(ack, 0.5):.3f} s,"
-        f" p99 {quantile(ack, 0.99):.3f} s, max {max(ack):.3f} s"
+        f" p99 {quantile(ack, 0.99):.3f} s, max {max(ack):.3f} s (the bot's CPU until all were"
+        f" acknowledged: {result['ack_cpu_seconds']:.2f} s)"
     )
     print(
         f"  completion -> result message: posted {result['posted']}/{result['jobs']},"
