@@ -4,7 +4,7 @@ on three estimate profiles; then the real path (bench/realpath.py): the bot as i
 200 simultaneous /video through a rate-limited fake Discord in this process, every render to
 its result message with real 8 MiB bytes. Prints the figures docs/performance.md quotes.
 
-Other sections: `polling --sizes 10000` (10,000 jobs in flight, about 8 minutes), `ack` (the
+Other sections: `polling --sizes 10000` (10,000 jobs in flight, about 12 minutes), `ack` (the
 older in-process acknowledgement run), `isolation` (stage isolation, bench/isolation.py) and
 `scaleout` (1, 2 and 3 bot processes on one PostgreSQL schema, bench/scaleout.py);
 `--postgres` runs the polling worker on a PostgreSQL schema instead of a SQLite file.
@@ -50,7 +50,7 @@ class Size:
 SIZES = (
     Size(100, factor=20, rate=10),
     Size(1_000, factor=10, rate=50),
-    Size(10_000, factor=4, rate=400),
+    Size(10_000, factor=2.5, rate=400),
 )
 
 
@@ -68,7 +68,7 @@ def print_polling(results: list[Result]) -> None:
     header = (
         f"{'jobs':>6} {'mode':<10} {'profile':<11} {'budget/s':>8} {'calls/job':>9}"
         f" {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'max s':>6} {'RSS MB':>7} {'CPU s':>6}"
-        f" {'busy':>5} {'idle CPU s':>10} {'peak/s':>6} {'at budget':>9} {'RTT ms':>6}"
+        f" {'busy':>5} {'fake':>5} {'idle CPU s':>10} {'peak/s':>6} {'at budget':>9} {'RTT ms':>6}"
         f" {'in flight':>9} {'wall s':>6}"
     )
     print(header)
@@ -79,7 +79,8 @@ def print_polling(results: list[Result]) -> None:
             f"{r.jobs:>6} {r.mode.name:<10} {r.profile:<11} {r.rate:>8g} {r.polls_per_job:>9.2f}"
             f" {r.delay(0.5):>6.1f} {r.delay(0.95):>6.1f}"
             f" {r.delay(0.99):>6.1f} {max(r.delays):>6.1f} {w['peak_rss_kib'] / 1024:>7.1f}"
-            f" {w['cpu_seconds']:>6.1f} {busy(r):>5.0%} {w['idle_cpu_seconds']:>10.3f}"
+            f" {w['cpu_seconds']:>6.1f} {busy(r):>5.0%} {r.fake_busy:>5.0%}"
+            f" {w['idle_cpu_seconds']:>10.3f}"
             f" {r.peak_sent:>6} {r.saturated_seconds:>7} s {1000 * w['round_trip']:>6.0f}"
             f" {w['poll_workers']:>9} {w['wall_seconds']:>6.1f}"
         )

@@ -19,7 +19,7 @@ import asyncpg
 
 from bench.clock import CompressedClock
 from bench.fakeapi import ROUND_TRIP, TimedFakeAPIMart
-from bench.worker import API_KEY
+from bench.worker import API_KEY, cpu_seconds
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Result:
     saturated_seconds: int  # one-second spans in which the budget was (nearly) all used
     fixed_polls_needed: float  # per job, had fixed 5 s polling been allowed every call
     worker: dict[str, Any]
+    fake_busy: float = 0.0  # share of one core the fake APIMart (this process) used
 
     @property
     def polls_per_job(self) -> float:
@@ -168,11 +169,13 @@ async def run_scenario(
             assert process.stdin is not None and process.stdout is not None
             # Every job is in flight: start the clock for both processes at the same instant.
             ready = await process.stdout.readline()
+            fake_cpu, fake_wall = cpu_seconds(), time.monotonic()
             if ready.strip() == b"ready":
                 clock.start(time.monotonic())
                 process.stdin.write(f"{clock.origin!r}\n".encode())
                 await process.stdin.drain()
             out, err = await process.communicate()
+            fake_busy = (cpu_seconds() - fake_cpu) / max(1e-9, time.monotonic() - fake_wall)
         if process.returncode != 0:
             raise RuntimeError(f"worker failed ({process.returncode}):\n{err.decode()[-4000:]}")
         worker = json.loads(out.decode().splitlines()[-1])
@@ -200,4 +203,5 @@ async def run_scenario(
             saturated_seconds=saturated(grants, rate),
             fixed_polls_needed=sum(fixed_polls(t.profile.duration) for t in tasks) / jobs,
             worker=worker,
+            fake_busy=fake_busy,
         )
