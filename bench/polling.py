@@ -18,8 +18,8 @@ from typing import Any
 import asyncpg
 
 from bench.clock import CompressedClock
-from bench.fakeapi import TimedFakeAPIMart
-from bench.worker import API_KEY
+from bench.fakeapi import ROUND_TRIP, TimedFakeAPIMart
+from bench.worker import API_KEY, cpu_seconds
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,11 @@ class Mode:
     max_gap: float  # POLL_MAX_GAP
 
 
-ADAPTIVE = Mode("adaptive", "adaptive", first_delay=8, interval=8, max_gap=60)
+# The product with its defaults, and the vendor's advice at both ends (every 5-10 s).
+ADAPTIVE = Mode("product", "adaptive", first_delay=60, interval=8, max_gap=120)
 FIXED = Mode("fixed 5 s", "fixed", first_delay=5, interval=5, max_gap=5)
+FIXED_10 = Mode("fixed 10 s", "fixed", first_delay=10, interval=10, max_gap=10)
+MODES = (ADAPTIVE, FIXED, FIXED_10)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Result:
 
     jobs: int
     mode: Mode
+    profile: str  # the estimate profile (bench/fakeapi.py)
     factor: float
     rate: float
     polls: int
@@ -56,6 +60,7 @@ class Result:
     saturated_seconds: int  # one-second spans in which the budget was (nearly) all used
     fixed_polls_needed: float  # per job, had fixed 5 s polling been allowed every call
     worker: dict[str, Any]
+    fake_busy: float = 0.0  # share of one core the fake APIMart (this process) used
 
     @property
     def polls_per_job(self) -> float:
@@ -118,7 +123,9 @@ async def run_scenario(
     factor: float,
     rate: float,
     seed: int,
-    concurrency: int = 8,
+    profile: str = "unbiased",
+    round_trip: float = ROUND_TRIP,
+    concurrency: int = 256,
     postgres: str | None = None,
 ) -> Result:
     """Run `jobs` renders through the real poller with `mode`, under a `rate` budget.
@@ -126,7 +133,15 @@ async def run_scenario(
     The store is a SQLite file, or a fresh schema on the PostgreSQL server `postgres` names.
     """
     clock = CompressedClock(factor)
-    fake = TimedFakeAPIMart(api_key=API_KEY, clock=clock, record_bodies=False, seed=seed)
+    fake = TimedFakeAPIMart(
+        api_key=API_KEY,
+        clock=clock,
+        record_bodies=False,
+        seed=seed,
+        profile=profile,
+        round_trip=round_trip,
+        factor=factor,
+    )
     async with fake as api, postgres_schema(postgres) as store_arguments:
         with tempfile.TemporaryDirectory(prefix="bench-") as folder:
             command = [
@@ -154,11 +169,13 @@ async def run_scenario(
             assert process.stdin is not None and process.stdout is not None
             # Every job is in flight: start the clock for both processes at the same instant.
             ready = await process.stdout.readline()
+            fake_cpu, fake_wall = cpu_seconds(), time.monotonic()
             if ready.strip() == b"ready":
                 clock.start(time.monotonic())
                 process.stdin.write(f"{clock.origin!r}\n".encode())
                 await process.stdin.drain()
             out, err = await process.communicate()
+            fake_busy = (cpu_seconds() - fake_cpu) / max(1e-9, time.monotonic() - fake_wall)
         if process.returncode != 0:
             raise RuntimeError(f"worker failed ({process.returncode}):\n{err.decode()[-4000:]}")
         worker = json.loads(out.decode().splitlines()[-1])
@@ -172,6 +189,7 @@ async def run_scenario(
         return Result(
             jobs=jobs,
             mode=mode,
+            profile=profile,
             factor=factor,
             rate=rate,
             polls=len(polls),
@@ -185,4 +203,5 @@ async def run_scenario(
             saturated_seconds=saturated(grants, rate),
             fixed_polls_needed=sum(fixed_polls(t.profile.duration) for t in tasks) / jobs,
             worker=worker,
+            fake_busy=fake_busy,
         )

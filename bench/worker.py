@@ -177,8 +177,11 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
         await asyncio.sleep(args.idle_seconds * clock.factor)
         idle_cpu = cpu_seconds() - idle_cpu
         await poller.stop()
+        round_trip, in_flight = poller.round_trip.seconds, poller.poll_workers()
     await db.close()
     return {
+        "round_trip": round_trip,
+        "poll_workers": in_flight,
         "deliveries": deliveries,
         "grants": budget.grants,
         "run_seconds": finished - started,
@@ -203,7 +206,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, required=True)
     parser.add_argument("--first-delay", type=float, required=True)
     parser.add_argument("--max-gap", type=float, required=True)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=256, help="POLL_CONCURRENCY (a cap)")
     parser.add_argument("--idle-seconds", type=float, default=2.0, help="wall seconds")
     parser.add_argument("--timeout", type=float, default=3600.0, help="compressed seconds")
     args = parser.parse_args()

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
+from bot.discord_pacing import global_budget, pace_requests
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -111,6 +112,13 @@ class VideoBot(commands.AutoShardedBot):
         self.settings = settings
         self.db = db
         self.clock = clock
+        # Discord's global limit, shared by the processes as the shards are.
+        shard_share = (
+            len(settings.shard_ids) / settings.shard_count
+            if settings.shard_ids is not None and settings.shard_count is not None
+            else 1.0
+        )
+        pace_requests(self.http, global_budget(shard_share))
         # Commands that are recording or sending a job; shutdown waits for them.
         self._in_flight = 0
         self._idle = asyncio.Event()

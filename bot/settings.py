@@ -63,15 +63,14 @@ class Settings(BaseSettings):
     )
 
     poll_first_delay: Seconds = Field(
-        default=8.0, description="seconds before the first status check"
+        default=60.0, description="seconds before the first status check"
     )
     poll_interval: Seconds = Field(
         default=8.0,
-        description="seconds between status checks near a task's expected end (or always,"
-        " with POLL_SCHEDULE=fixed)",
+        description="seconds between status checks with POLL_SCHEDULE=fixed",
     )
     poll_max_gap: Seconds = Field(
-        default=60.0,
+        default=120.0,
         description="the longest wait, in seconds, between two status checks of a task"
         " (at least POLL_INTERVAL)",
     )
@@ -93,7 +92,11 @@ class Settings(BaseSettings):
         default=20 * MIB, gt=0, description="largest reference image or video accepted, in bytes"
     )
     poll_concurrency: int = Field(
-        default=8, gt=0, le=64, description="status checks in flight at once (1-64)"
+        default=256,
+        gt=0,
+        le=1024,
+        description="the most status checks in flight at once (1-1024); within it, as many as"
+        " spend API_REQUESTS_PER_SECOND at APIMart's measured round trip",
     )
     submit_workers: int = Field(
         default=4, gt=0, le=64, description="submits in flight at once (1-64)"

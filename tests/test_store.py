@@ -1,4 +1,4 @@
-"""The job lifecycle in the database, one transaction per change."""
+"""The job lifecycle in the database: each change one statement, or one transaction."""
 
 import asyncio
 
@@ -200,3 +200,46 @@ async def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store, 
     assert await store.expire_lost_submits(now=clock()) == [], "the renewal kept it"
     assert await store.release(claim)
     assert not await store.renew(claim, Stage.SUBMIT), "released claims stay released"
+
+
+class CountingDatabase:
+    """The test's database, counting what the store sends: statements on their own, and
+    transactions (each at least a BEGIN, its statements and a COMMIT)."""
+
+    def __init__(self, db):
+        self._db = db
+        self.writes = 0
+        self.transactions = 0
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    async def write(self, sql, params=()):
+        self.writes += 1
+        return await self._db.write(sql, params)
+
+    def transaction(self):
+        self.transactions += 1
+        return self._db.transaction()
+
+
+async def test_a_poll_round_costs_one_claim_and_one_statement_per_check(db, clock):
+    """50 due checks: one statement claims them all, one per check records its progress (with
+    its fencing: a stale claim writes nothing); no transaction, no read in between."""
+    counting = CountingDatabase(db)
+    store = JobStore(counting, clock=clock)
+    for number in range(50):
+        job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+        claim = await store.claim_for_submit(job.id)
+        await store.mark_submitted(claim, f"task_{number}", now=clock(), first_poll_at=clock())
+    counting.writes = counting.transactions = 0
+    due = await store.claim_due(Stage.POLL, 100)
+    assert len(due) == 50
+    for job in due:
+        info = TaskInfo(task_id=job.task_id, status=TaskStatus.PROCESSING, progress=30)
+        assert await store.record_progress(job, info, next_poll_at=clock() + 60) is not None
+    assert (counting.writes, counting.transactions) == (51, 0)
+    # The fencing holds: the claim was used up by its write, so writing again changes nothing.
+    info = TaskInfo(task_id=due[0].task_id, status=TaskStatus.PROCESSING, progress=90)
+    assert await store.record_progress(due[0], info, next_poll_at=clock()) is None
+    assert (await store.get(due[0].id)).progress == 30

@@ -40,7 +40,7 @@ async def poll_sees(store, status, clock, job, progress, *, estimated_time=600):
         progress=progress,
         estimated_time=estimated_time,
     )
-    updated = await store.record_progress(claim, info, next_poll_at=clock(), now=clock())
+    updated = await store.record_progress(claim, info, next_poll_at=clock(), read_at=clock())
     await status.update(updated)
     return updated
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 
 from bot.jobs.models import Job, JobState
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Job], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
+# A pool size, fixed or read afresh before each claim (the poll stage's follows the budget).
+Workers = int | Callable[[], int]
 
 
 async def _nothing() -> None:
@@ -35,19 +38,25 @@ class StageLoop:
         store: JobStore,
         handler: Handler,
         *,
-        workers: int,
+        workers: Workers,
         clock: Callable[[], float],
         idle_wait: float = 300.0,
         crash_retry: float = 30.0,
         before_claim: Hook = _nothing,
         on_release: Callable[[], None] | None = None,
+        claim_share: float = 0.0,
     ) -> None:
-        if workers < 1:
+        if isinstance(workers, int) and workers < 1:
             raise ValueError("a stage needs at least one worker")
+        if not 0 <= claim_share <= 1:
+            raise ValueError("claim_share must be within [0, 1]")
         self.stage = stage
         self._store = store
         self._handler = handler
-        self._workers = workers
+        self._size = workers
+        # Claim only once this share of the pool is free (while some work is in flight): one
+        # claim round trip serves several jobs instead of one per finished worker.
+        self._claim_share = claim_share
         self._clock = clock
         self._idle_wait = idle_wait
         self._crash_retry = crash_retry
@@ -64,11 +73,17 @@ class StageLoop:
         """Look for due jobs now."""
         self._wake.set()
 
+    @property
+    def workers(self) -> int:
+        """The pool's size now (at least one)."""
+        size = self._size if isinstance(self._size, int) else self._size()
+        return max(1, size)
+
     async def run_once(self, limit: int = 10_000) -> None:
         """Work through the jobs due now, at most `workers` at once, and return (tests, benches)."""
         await self._before_claim()
         jobs = await self._store.claim_due(self.stage, limit)
-        pool = asyncio.Semaphore(self._workers)
+        pool = asyncio.Semaphore(self.workers)
 
         async def work(job: Job) -> None:
             async with pool:
@@ -88,13 +103,17 @@ class StageLoop:
         while not self._stopping:
             self._wake.clear()
             await self._before_claim()
-            free = self._workers - len(self._inflight)
+            workers = self.workers
+            free = workers - len(self._inflight)
+            batch = max(1, math.ceil(self._claim_share * workers))
+            if free < batch and self._inflight:
+                free = 0  # wait until enough workers are free to claim for several at once
             claimed = await self._store.claim_due(self.stage, free) if free > 0 else []
             for job in claimed:
                 self._spawn(job)
             if free > 0 and len(claimed) == free:
                 continue  # the pool filled up; more may be due as soon as a worker frees
-            delay = self._idle_wait if free == 0 else await self._idle_delay()
+            delay = self._idle_wait if free <= 0 else await self._idle_delay()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 

@@ -159,6 +159,11 @@ class Job:
     progress_readings: tuple[Reading, ...] = ()
     # The member's private answer through the interaction, edited as the status (issue 17).
     interaction_message_id: int | None = None
+    # When `progress` was read, and the reading before it (the poll schedule extrapolates
+    # from the speed between the two).
+    progress_at: float | None = None
+    previous_progress: int | None = None
+    previous_progress_at: float | None = None
 
     @property
     def cancelled(self) -> bool:

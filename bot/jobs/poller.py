@@ -21,11 +21,12 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.engine.pool import StageLoop
+from bot.engine.pool import StageLoop, Workers
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
+from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import Job, JobState
-from bot.jobs.schedule import PollSchedule, ScheduleMode
+from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
 from bot.observability.metrics import Metrics
@@ -71,7 +72,9 @@ class PollerConfig:
 
     poll_interval: float = 8.0
     task_timeout: float = 1800.0
-    concurrency: int = 8
+    # The most status checks in flight; within it, as many as spend the budget (see
+    # `Poller.poll_workers`). Without a budget, always this many.
+    concurrency: int = 256
     submit_workers: int = 4
     delivery_workers: int = 32
     max_idle_wait: float = 300.0
@@ -105,6 +108,8 @@ class PollerConfig:
 
 # A delivery put off because its channel already has its share of workers waits this long.
 _CHANNEL_BUSY_RETRY = 1.0
+# The poll stage claims once a quarter of its pool is free: one claim for several checks.
+_POLL_CLAIM_SHARE = 0.25
 
 
 def _language(locale: str) -> str:
@@ -151,6 +156,8 @@ class Poller:
         self._announce = announce
         self._metrics = metrics if metrics is not None else Metrics()
         self._tasks: list[asyncio.Task[None]] = []
+        # APIMart's answer time to a status check: it sizes the poll stage's pool.
+        self.round_trip = RoundTrip()
         config = self._config
         # Deliveries in flight per channel: one slow channel may use at most half the workers.
         self._delivering: dict[int, int] = {}
@@ -162,7 +169,7 @@ class Poller:
                 config.submit_workers,
                 before_claim=self._settle_lost_submits,
             ),
-            self._stage(Stage.POLL, self._poll, config.concurrency),
+            self._stage(Stage.POLL, self._poll, self.poll_workers, claim_share=_POLL_CLAIM_SHARE),
             self._stage(Stage.DELIVER, self._deliver_one, config.delivery_workers),
         )
 
@@ -170,9 +177,10 @@ class Poller:
         self,
         stage: Stage,
         handler: Callable[[Job], Awaitable[None]],
-        workers: int,
+        workers: Workers,
         *,
         before_claim: Callable[[], Awaitable[None]] | None = None,
+        claim_share: float = 0.0,
     ) -> StageLoop:
         optional = {"before_claim": before_claim} if before_claim is not None else {}
         return StageLoop(
@@ -184,8 +192,14 @@ class Poller:
             idle_wait=self._config.max_idle_wait,
             crash_retry=self._config.crash_retry,
             on_release=self.wake,
+            claim_share=claim_share,
             **optional,
         )
+
+    def poll_workers(self) -> int:
+        """Status checks to keep in flight: enough to spend the budget at the round trip."""
+        rate = self._budget.rate() if self._budget is not None else None
+        return checks_in_flight(rate, self.round_trip.seconds, self._config.concurrency)
 
     def wake(self) -> None:
         """Something changed (a new job, say): every stage looks at the database now."""
@@ -274,10 +288,18 @@ class Poller:
         return await self._budget.acquire() if self._budget is not None else 0.0
 
     def _next_poll_delay(self, job: Job, info: TaskInfo, now: float) -> float:
+        started = _started(job)
+        # The reading stored by the previous check: with this one, the render's recent speed.
+        previous = (
+            Reading(age=job.progress_at - started, progress=job.progress)
+            if job.progress_at is not None
+            else None
+        )
         return self._schedule.next_delay(
-            age=now - _started(job),
+            age=now - started,
             progress=info.progress,
             estimated_time=info.estimated_time or job.estimated_time,
+            previous=previous,
         )
 
     async def _poll(self, job: Job) -> None:
@@ -286,10 +308,12 @@ class Poller:
             await self._follow_up(job)
             return
         sent_at = await self._take_turn()
+        asked_at = self._clock()
         try:
             info = await self._client.get_task(
                 job.task_id, language=_language(job.requester.locale)
             )
+            self.round_trip.measured(self._clock() - asked_at)
         except TaskNotFoundError:
             self._metrics.poll_done("not_found")
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
@@ -312,7 +336,7 @@ class Poller:
         else:
             self._metrics.poll_done("running")
             updated = await self._store.record_progress(
-                job, info, next_poll_at=now + self._next_poll_delay(job, info, now), now=now
+                job, info, next_poll_at=now + self._next_poll_delay(job, info, now), read_at=now
             )
             # A cancelled job is followed quietly: its status message already says cancelled.
             if updated is not None and not updated.cancelled:

@@ -1,76 +1,134 @@
-"""When to check a running task again: sparse while it cannot be done, dense near its end."""
+"""When to check a running task again: few checks, the last one just after it finishes."""
 
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 
 
 class ScheduleMode(enum.StrEnum):
     """How the poller spaces status checks."""
 
-    ADAPTIVE = "adaptive"  # plan each check from the task's age, estimate and progress
+    ADAPTIVE = "adaptive"  # plan each check from the task's progress readings and estimate
     FIXED = "fixed"  # every `interval` seconds, whatever the task says
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One progress reading: the task's age (seconds since submit) when it said `progress`."""
+
+    age: float
+    progress: int
 
 
 @dataclass(frozen=True)
 class PollSchedule:
     """Plans the next status check of one task; pure, so tests need no clock or I/O.
 
-    The adaptive plan predicts the task's total duration, then waits `lookahead` of the time
-    it expects is left: far from the end that is a long wait (capped at `max_gap`), close to
-    it the checks come every `interval`. Each check refreshes the prediction, so a task that
-    runs faster than announced is caught up with; one that runs late is checked less and less
-    often, never more than `max_gap` apart.
+    The adaptive plan predicts when the task will finish, extrapolating from its latest
+    progress reading at the faster of its recent speed (since the previous reading) and its
+    average speed since the submit. Far from the end it waits `lookahead` of the time it
+    expects is left (a larger share as progress grows and the prediction firms up), never
+    longer than `max_gap` nor than `age_factor` times the task's age; within `near` seconds
+    of the end it aims one check `margin` seconds past the predicted end. A task past its
+    predicted end is checked again soon, then less and less often, so a stuck one does not
+    burn the budget. The figures are tuned for p95 delivery delay, not the worst case
+    (docs/performance.md).
     """
 
     interval: float = 8.0
-    max_gap: float = 60.0
+    max_gap: float = 120.0
     mode: ScheduleMode = ScheduleMode.ADAPTIVE
-    # A third: the prediction is refreshed about three times over the time still expected,
-    # which is enough to absorb an `estimated_time` off by half and uneven progress.
-    lookahead: float = 1 / 3
+    # The share of the expected remainder to wait: `early_lookahead` at progress 0, rising
+    # linearly to `lookahead` at 100 %.
+    early_lookahead: float = 0.5
+    lookahead: float = 0.8
+    # Within this many seconds of the predicted end, aim a check just past it.
+    near: float = 30.0
+    margin: float = 2.0
+    # Never closer than this, nor than `interval` (a render's progress is not finer).
+    min_gap: float = 5.0
+    # Never wait longer than this times the task's age: an early reading says little.
+    age_factor: float = 2.0
     # Below this, progress (often 0-2 % while queued or warming up) says too little to
     # extrapolate from.
     min_progress: int = 5
+    # Past the predicted end, wait `min_gap` plus this share of how late it is.
+    overdue_share: float = 0.5
 
     def __post_init__(self) -> None:
         if self.interval <= 0 or self.max_gap < self.interval:
             raise ValueError("need 0 < interval <= max_gap")
-        if not 0 < self.lookahead <= 1:
-            raise ValueError("lookahead must be within (0, 1]")
+        if not 0 < self.early_lookahead <= self.lookahead <= 1:
+            raise ValueError("need 0 < early_lookahead <= lookahead <= 1")
+        if self.min_gap <= 0:
+            raise ValueError("need 0 < min_gap")
 
-    def next_delay(self, *, age: float, progress: int, estimated_time: float | None) -> float:
-        """Seconds until the next check of a task `age` seconds old that is still running."""
+    @property
+    def shortest(self) -> float:
+        """The shortest wait between two checks of a task."""
+        return min(self.min_gap, self.interval)
+
+    def next_delay(
+        self,
+        *,
+        age: float,
+        progress: int,
+        estimated_time: float | None,
+        previous: Reading | None = None,
+    ) -> float:
+        """Seconds until the next check of a task `age` seconds old that is still running.
+
+        `progress` is what the check at `age` read; `previous` the reading before it, if any.
+        """
         if self.mode is ScheduleMode.FIXED:
             return self.interval
-        expected = self.expected_duration(age=age, progress=progress, estimated_time=estimated_time)
+        expected = self.expected_duration(
+            age=age, progress=progress, estimated_time=estimated_time, previous=previous
+        )
         if expected is None:
-            # Nothing to go on: the older the task, the likelier it is nearly done, so the
-            # wait grows with its age, from `interval` up to `max_gap`.
-            return self._clamp(self.lookahead * age)
+            # Nothing to go on: the older the task, the likelier it is nearly done.
+            return self._clamp(self.early_lookahead * age, age)
         remaining = expected - age
-        if remaining > 0:
-            return self._clamp(self.lookahead * remaining)
-        # Overdue: back off as it runs later, so a stuck task does not burn the budget.
-        return self._clamp(self.lookahead * -remaining)
+        if remaining <= 0:
+            # Overdue: soon at first, then backing off as it runs later.
+            return self._clamp(self.shortest + self.overdue_share * -remaining, age)
+        if remaining <= self.near:
+            return min(self.max_gap, max(self.shortest, remaining + self.margin))
+        share = min(max(progress, 0), 100) / 100
+        lookahead = self.early_lookahead + (self.lookahead - self.early_lookahead) * share
+        return self._clamp(lookahead * remaining, age)
 
     def expected_duration(
-        self, *, age: float, progress: int, estimated_time: float | None
+        self,
+        *,
+        age: float,
+        progress: int,
+        estimated_time: float | None,
+        previous: Reading | None = None,
     ) -> float | None:
         """The task's predicted total duration in seconds, or None with nothing to go on."""
-        estimate = estimated_time if estimated_time is not None and estimated_time > 0 else None
         if progress >= 100:
             return age  # finishing touches: done any moment now
-        if progress < self.min_progress:
-            return estimate
-        extrapolated = age * 100 / progress
-        if estimate is None:
-            return extrapolated
-        # Trust progress more as it grows: early on it is noisy, near the end it is the best
-        # evidence there is (and the announced estimate may be far off, e.g. 600 s for 240 s).
-        weight = progress / 100
-        return (1 - weight) * estimate + weight * extrapolated
+        if progress < self.min_progress or not 0 < age < math.inf:
+            # APIMart's own estimate, which may be far off (its example: 600 s for 240 s).
+            if estimated_time is not None and estimated_time > 0:
+                return float(estimated_time)
+            return None
+        average = progress / age  # percent per second since the submit
+        speed = average
+        if (
+            previous is not None
+            and previous.progress >= self.min_progress
+            and 0 <= previous.age < age
+        ):
+            recent = (progress - previous.progress) / (age - previous.age)
+            # The faster of the two: a render that sped up is caught in time, and one that
+            # seems to have slowed down is more likely showing a stale reading.
+            speed = max(recent, average)
+        return age + (100 - progress) / speed
 
-    def _clamp(self, delay: float) -> float:
-        return min(self.max_gap, max(self.interval, delay))
+    def _clamp(self, delay: float, age: float) -> float:
+        ceiling = min(self.max_gap, max(self.shortest, self.age_factor * age))
+        return min(ceiling, max(self.shortest, delay))

@@ -198,6 +198,9 @@ def _job_from_row(row: Row) -> Job:
         cancel_reason_key=row["cancel_reason_key"],
         progress_readings=_readings_from_json(row["progress_readings"]),
         interaction_message_id=row["interaction_message_id"],
+        progress_at=row["progress_at"],
+        previous_progress=row["previous_progress"],
+        previous_progress_at=row["previous_progress_at"],
     )
 
 
@@ -229,8 +232,7 @@ class JobStore:
         self.leases = leases or LeaseTerms()
 
     async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(sql, (*params, job_id))
+        await self._db.write(sql, (*params, job_id))
 
     async def _fenced(
         self, job: Job, assignments: str, params: Sequence[Any], *, release: bool = True
@@ -241,12 +243,12 @@ class JobStore:
         write twice.
         """
         sets = f"{assignments}, version = version + 1, {_RELEASE}" if release else assignments
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE jobs SET {sets} WHERE id = ? AND version = ?",
-                (*params, job.id, job.version),
-            )
-            return cursor.rowcount == 1
+        # One statement on its own: one round trip, as atomic as a transaction around it.
+        written = await self._db.write(
+            f"UPDATE jobs SET {sets} WHERE id = ? AND version = ? RETURNING id",
+            (*params, job.id, job.version),
+        )
+        return len(written) == 1
 
     async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
         """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first."""
@@ -255,15 +257,13 @@ class JobStore:
         submitting = f", state = '{JobState.SUBMITTING.value}'" if stage is Stage.SUBMIT else ""
         # Several processes claim at once on PostgreSQL: each skips the rows another is taking.
         skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET lease_owner = ?, lease_until = ?, version = version + 1"
-                f"{submitting} WHERE id IN (SELECT id FROM jobs WHERE {jobs}"
-                f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?{skip_taken})"
-                " RETURNING *",
-                (self.leases.owner, now + self.leases.length(stage), now, now, limit),
-            )
-            rows = list(await cursor.fetchall())
+        rows = await self._db.write(
+            "UPDATE jobs SET lease_owner = ?, lease_until = ?, version = version + 1"
+            f"{submitting} WHERE id IN (SELECT id FROM jobs WHERE {jobs}"
+            f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?{skip_taken})"
+            " RETURNING *",
+            (self.leases.owner, now + self.leases.length(stage), now, now, limit),
+        )
         due_at = {row["id"]: row[column] or 0.0 for row in rows}
         return sorted(map(_job_from_row, rows), key=lambda job: (due_at[job.id], job.id))
 
@@ -285,12 +285,12 @@ class JobStore:
     async def renew(self, job: Job, stage: Stage) -> bool:
         """Extend a claim still held; False if it was lost (then stop writing)."""
         until = self._clock() + self.leases.length(stage)
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET lease_until = ? WHERE id = ? AND version = ? AND lease_owner = ?",
-                (until, job.id, job.version, self.leases.owner),
-            )
-            return cursor.rowcount == 1
+        renewed = await self._db.write(
+            "UPDATE jobs SET lease_until = ? WHERE id = ? AND version = ? AND lease_owner = ?"
+            " RETURNING id",
+            (until, job.id, job.version, self.leases.owner),
+        )
+        return len(renewed) == 1
 
     async def release(self, job: Job, *, retry_at: float | None = None) -> bool:
         """Give a claim back (optionally due again at `retry_at`) without changing the job."""
@@ -540,37 +540,38 @@ class JobStore:
         await self._update(job_id, sql, params)
 
     async def record_progress(
-        self, job: Job, info: TaskInfo, *, next_poll_at: float, now: float | None = None
+        self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None
     ) -> Job | None:
-        """A poll said the task is still running (at `now`); returns the job as now stored, if
-        still ours. The claim read the readings so far; the fenced write keeps them in order."""
+        """A poll (at `read_at`) said the task is still running; the job as now stored, if ours.
+
+        One fenced statement (one database round trip). It also keeps the reading before this
+        one (the schedule's recent speed) and each progress value with when it was first seen
+        (the time left members read), and reports a cancel that landed meanwhile.
+        """
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
-        seen_at = self._clock() if now is None else now
-        readings = add_reading(job.progress_readings, info.progress, seen_at)
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET state = ?, progress = ?, progress_readings = ?,"
-                " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
-                f" poll_failures = 0, version = version + 1, {_RELEASE}"
-                " WHERE id = ? AND version = ?",
-                (
-                    state.value,
-                    info.progress,
-                    _readings_to_json(readings),
-                    info.estimated_time,
-                    next_poll_at,
-                    job.id,
-                    job.version,
-                ),
-            )
-            if cursor.rowcount != 1:
-                return None
-            # A cancel may have landed while this poll was in flight: report it as stored.
-            async with conn.execute(
-                "SELECT cancelled_at, cancel_reason_key FROM jobs WHERE id = ?", (job.id,)
-            ) as marks:
-                mark = await marks.fetchone()
-        assert mark is not None
+        read_at = self._clock() if read_at is None else read_at
+        readings = add_reading(job.progress_readings, info.progress, read_at)
+        rows = await self._db.write(
+            "UPDATE jobs SET state = ?, previous_progress = progress,"
+            " previous_progress_at = progress_at, progress = ?, progress_at = ?,"
+            " progress_readings = ?,"
+            " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
+            f" poll_failures = 0, version = version + 1, {_RELEASE}"
+            " WHERE id = ? AND version = ? RETURNING cancelled_at, cancel_reason_key",
+            (
+                state.value,
+                info.progress,
+                read_at,
+                _readings_to_json(readings),
+                info.estimated_time,
+                next_poll_at,
+                job.id,
+                job.version,
+            ),
+        )
+        if len(rows) != 1:
+            return None
+        mark = rows[0]
         return dataclasses.replace(
             job,
             cancelled_at=mark[0],
@@ -578,9 +579,13 @@ class JobStore:
             state=state,
             progress=info.progress,
             progress_readings=readings,
+            progress_at=read_at,
+            previous_progress=job.progress,
+            previous_progress_at=job.progress_at,
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
+            version=job.version + 1,
         )
 
     async def held_position(self, job: Job) -> int:

@@ -120,6 +120,14 @@ class Database(Protocol):
         """Run a read and return every row."""
         ...
 
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement on its own, committed at once: one round trip, atomic by itself.
+
+        Returns the rows of its `RETURNING` clause (none without one). For the hot path (a
+        poll's fenced write), where `transaction()` would add a BEGIN and a COMMIT.
+        """
+        ...
+
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a read and return the first row, if any."""
         ...

@@ -98,6 +98,16 @@ def translate(sql: str) -> str:
     return "".join(out)
 
 
+async def _keep_session(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """What a connection needs before going back to the pool: nothing.
+
+    asyncpg's default reset (unlock session advisory locks, close cursors, UNLISTEN, RESET
+    ALL) costs a round trip on every release, i.e. on every statement. The stores hold no
+    session state: locks are transaction-scoped (`pg_advisory_xact_lock`), there is no
+    LISTEN or SET; an open transaction is still rolled back by asyncpg itself.
+    """
+
+
 def _rowcount(status: str) -> int:
     """Rows changed, from a command tag such as `UPDATE 3` or `INSERT 0 1`; -1 if none."""
     last = status.rsplit(" ", 1)[-1]
@@ -205,6 +215,7 @@ class PostgresDatabase:
             max_size=max_size,
             timeout=_CONNECT_TIMEOUT,
             server_settings=settings,
+            reset=_keep_session,
         )
         return cls(pool)
 
@@ -227,6 +238,10 @@ class PostgresDatabase:
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""
+        return list(await self._pool.fetch(translate(sql), *params))
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement on its own, committed at once (autocommit): one round trip."""
         return list(await self._pool.fetch(translate(sql), *params))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:

@@ -128,6 +128,15 @@ class SqliteDatabase:
         async with self._lock, self._connection.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement on its own, committed at once: one hop to aiosqlite's thread.
+
+        Outside `BEGIN` the connection autocommits (`isolation_level=None`), so the statement
+        is its own transaction; its rows (`RETURNING`) come back in the same hop.
+        """
+        async with self._lock:
+            return list(await self._connection.execute_fetchall(sql, params))
+
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a read and return the first row, if any."""
         async with self._lock, self._connection.execute(sql, params) as cursor:

@@ -1,4 +1,4 @@
-"""Planning the next status check: sparse while a task cannot be done, dense near its end."""
+"""Planning the next status check: few checks, the last one just after the render ends."""
 
 import math
 import random
@@ -9,34 +9,111 @@ from pydantic import ValidationError
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.models import Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
-from bot.jobs.schedule import PollSchedule, ScheduleMode
+from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.settings import Settings, describe_settings_errors
 from tests.fakes.apimart import TaskPlan
 
-SCHEDULE = PollSchedule(interval=8, max_gap=60)
+SCHEDULE = PollSchedule()
 
 
-def test_a_young_task_is_checked_sparsely():
-    """Just submitted, a 240 s render cannot be done yet: wait as long as allowed."""
-    assert SCHEDULE.next_delay(age=8, progress=0, estimated_time=240) == 60
+def steady_render(duration: float, *, queued: float = 0.0):
+    """Progress that rises evenly from the end of the queue to the end of the render."""
+
+    def progress(age: float) -> int:
+        if age <= queued:
+            return 0
+        return min(99, int(100 * (age - queued) / (duration - queued)))
+
+    return progress
 
 
-def test_checks_get_denser_as_the_expected_end_nears():
-    """The wait shrinks with the time the task is still expected to need."""
-    delays = [
-        SCHEDULE.next_delay(age=age, progress=progress, estimated_time=240)
-        for age, progress in [(8, 0), (120, 50), (180, 75), (215, 90), (236, 98)]
-    ]
-    assert delays == sorted(delays, reverse=True)
-    assert delays[0] == 60
-    assert delays[-1] == 8
+def checks_of(progress, duration, *, estimate, schedule=SCHEDULE, first=60.0):
+    """The ages at which the schedule checks a render, up to the first check that finds it done."""
+    age, checks, previous = first, [], None
+    while True:
+        checks.append(age)
+        if age >= duration:
+            return checks
+        reading = Reading(age, progress(age))
+        age += schedule.next_delay(
+            age=age, progress=reading.progress, estimated_time=estimate, previous=previous
+        )
+        previous = reading
 
 
-def test_a_task_said_to_be_complete_is_checked_at_the_dense_interval():
+@pytest.mark.parametrize(
+    ("duration", "most_checks"), [(90, 4), (120, 4), (180, 4), (240, 4), (300, 5), (400, 5)]
+)
+@pytest.mark.parametrize("estimate_factor", [0.5, 1.0, 2.5, None])
+def test_a_steady_render_is_found_done_within_seconds_in_few_checks(
+    duration, most_checks, estimate_factor
+):
+    """Whatever APIMart announces (half, exact, its 600 s for 240 s, nothing), a render whose
+    progress rises evenly costs at most 4 checks up to 4 minutes (5 up to 400 s) and is found
+    done at most 7 s after its end."""
+    estimate = duration * estimate_factor if estimate_factor is not None else None
+    checks = checks_of(steady_render(duration), duration, estimate=estimate)
+    assert len(checks) <= most_checks, checks
+    assert checks[-1] - duration <= SCHEDULE.margin + SCHEDULE.shortest, checks
+
+
+def test_near_the_predicted_end_one_check_is_aimed_just_past_it():
+    """At 90 % after 216 s, 9 points in the last 18 s: done at 236 s; check at 238 s."""
+    previous = Reading(198, 81)
+    expected = SCHEDULE.expected_duration(
+        age=216, progress=90, estimated_time=240, previous=previous
+    )
+    delay = SCHEDULE.next_delay(age=216, progress=90, estimated_time=240, previous=previous)
+    assert expected == pytest.approx(236)
+    assert 216 + delay == pytest.approx(236 + SCHEDULE.margin)
+
+
+def test_far_from_the_end_no_check_lands_past_the_predicted_end():
+    """Far from the end the schedule waits a share of the time left, never past the end."""
+    for progress in range(SCHEDULE.min_progress, 100, 5):
+        age = 2.4 * progress  # a steady 240 s render
+        delay = SCHEDULE.next_delay(age=age, progress=progress, estimated_time=240)
+        expected = SCHEDULE.expected_duration(age=age, progress=progress, estimated_time=240)
+        assert expected == pytest.approx(240)
+        assert age + delay <= expected + SCHEDULE.margin, (progress, delay)
+
+
+def test_the_recent_speed_predicts_a_render_that_sped_up():
+    """40 % after 120 s, but 20 points in the last 30 s: the end is 90 s away, not 180 s."""
+    previous = Reading(90, 20)
+    expected = SCHEDULE.expected_duration(
+        age=120, progress=40, estimated_time=None, previous=previous
+    )
+    assert expected == pytest.approx(210)
+    assert SCHEDULE.expected_duration(age=120, progress=40, estimated_time=None) == 300
+
+
+def test_a_stale_reading_does_not_push_the_predicted_end_out():
+    """Progress that did not move since the previous check (it jumps in steps) is no slowdown:
+    the prediction stays the average speed's."""
+    stale = SCHEDULE.expected_duration(
+        age=150, progress=60, estimated_time=None, previous=Reading(120, 60)
+    )
+    assert stale == pytest.approx(250)
+
+
+def test_progress_outweighs_an_estimate_that_is_far_off():
+    """APIMart may announce 600 s for a 240 s render; 50 % at 120 s says otherwise."""
+    assert SCHEDULE.expected_duration(age=120, progress=50, estimated_time=600) == 240
+    assert SCHEDULE.expected_duration(age=60, progress=0, estimated_time=600) == 600
+
+
+def test_an_early_reading_never_sends_the_next_check_far_away():
+    """At 60 s a long predicted render is checked again within twice its age, not max gap."""
+    assert SCHEDULE.next_delay(age=60, progress=0, estimated_time=600) == 2 * 60
+    assert SCHEDULE.next_delay(age=30, progress=0, estimated_time=None) == 15
+
+
+def test_a_task_said_to_be_complete_is_checked_at_the_shortest_gap():
     """Progress 100 but not yet final: the result is moments away."""
-    assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == 8
+    assert SCHEDULE.next_delay(age=50, progress=100, estimated_time=600) == SCHEDULE.shortest
 
 
 EXTREME_NUMBERS = [
@@ -62,8 +139,8 @@ EXTREME_NUMBERS = [
 ]
 SCHEDULES = [
     SCHEDULE,
-    PollSchedule(interval=0.05, max_gap=0.05),
-    PollSchedule(interval=1, max_gap=3600, lookahead=1),
+    PollSchedule(interval=0.05, max_gap=0.05, min_gap=0.05),
+    PollSchedule(interval=1, max_gap=3600, lookahead=1, early_lookahead=1),
     PollSchedule(interval=8, max_gap=60, mode=ScheduleMode.FIXED),
 ]
 
@@ -88,46 +165,31 @@ def generated_inputs(count: int):
 
 
 @pytest.mark.parametrize("schedule", SCHEDULES, ids=["default", "tiny", "wide", "fixed"])
-def test_every_wait_stays_between_the_interval_and_the_max_gap(schedule):
-    """Whatever the task says, however absurd, the wait is within [interval, max_gap]."""
+def test_every_wait_stays_between_the_shortest_gap_and_the_max_gap(schedule):
+    """Whatever the task says, however absurd, the wait is within [min gap, max gap] (fixed:
+    always the interval), with or without a previous reading."""
+    rng = random.Random(3)
+    low = schedule.interval if schedule.mode is ScheduleMode.FIXED else schedule.shortest
     checked = 0
     for age, progress, estimate in generated_inputs(20_000):
-        delay = schedule.next_delay(age=age, progress=progress, estimated_time=estimate)
-        assert schedule.interval <= delay <= schedule.max_gap, (age, progress, estimate, delay)
+        previous = rng.choice(
+            [None, Reading(rng.choice(EXTREME_NUMBERS), rng.randint(-5, 105)), Reading(age / 2, 5)]
+        )
+        delay = schedule.next_delay(
+            age=age, progress=progress, estimated_time=estimate, previous=previous
+        )
+        assert low <= delay <= schedule.max_gap, (age, progress, estimate, previous, delay)
         checked += 1
     assert checked > 20_000
 
 
-def test_progress_outweighs_an_estimate_that_is_far_off():
-    """APIMart may announce 600 s for a 240 s render; 90 % progress at 200 s says otherwise."""
-    by_estimate = SCHEDULE.next_delay(age=200, progress=0, estimated_time=600)
-    with_progress = SCHEDULE.next_delay(age=200, progress=90, estimated_time=600)
-    assert by_estimate == 60
-    assert with_progress < 25
-
-
-def test_an_unknown_estimate_falls_back_to_progress():
-    """Half done after 100 s: expect 100 s more, check again after a third of it."""
-    expected = SCHEDULE.expected_duration(age=100, progress=50, estimated_time=None)
-    assert expected == pytest.approx(200)
-    assert SCHEDULE.next_delay(age=100, progress=50, estimated_time=None) == pytest.approx(100 / 3)
-
-
-def test_with_nothing_known_the_wait_grows_with_age():
-    """No estimate, no progress: dense at first, then sparser, capped by the max gap."""
-    delays = [
-        SCHEDULE.next_delay(age=age, progress=0, estimated_time=None) for age in (8, 60, 120, 600)
-    ]
-    assert delays == [8, 20, 40, 60]
-
-
 def test_an_overdue_task_is_checked_less_and_less_often():
-    """Past its expected end a task may be stuck: back off, but never beyond the max gap."""
+    """Past its predicted end a task may be stuck: soon at first, then backing off."""
     delays = [
-        SCHEDULE.next_delay(age=age, progress=0, estimated_time=240) for age in (250, 300, 400)
+        SCHEDULE.next_delay(age=age, progress=0, estimated_time=240) for age in (240, 260, 400)
     ]
-    assert delays == pytest.approx([8, 20, 160 / 3])
-    assert SCHEDULE.next_delay(age=5000, progress=0, estimated_time=240) == 60
+    assert delays == pytest.approx([5, 15, 85])
+    assert SCHEDULE.next_delay(age=5000, progress=0, estimated_time=240) == SCHEDULE.max_gap
 
 
 def test_fixed_mode_checks_every_interval():
@@ -139,7 +201,14 @@ def test_fixed_mode_checks_every_interval():
 
 
 @pytest.mark.parametrize(
-    "options", [{"interval": 0}, {"interval": 10, "max_gap": 5}, {"lookahead": 0}]
+    "options",
+    [
+        {"interval": 0},
+        {"interval": 10, "max_gap": 5},
+        {"lookahead": 0},
+        {"early_lookahead": 0.9, "lookahead": 0.5},
+        {"min_gap": 0},
+    ],
 )
 def test_nonsense_settings_are_refused(options):
     """A schedule that could busy-loop or never converge cannot be built."""
@@ -162,9 +231,13 @@ class RecordingDelivery:
         return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
 
 
-async def test_the_poller_plans_the_next_check_with_the_schedule(db, api, session, clock):
-    """After the first check of a 240 s task the poller waits the schedule's gap, not 8 s."""
-    api.default_plan = TaskPlan(polls_until_done=None, estimated_time=240)
+async def test_the_poller_keeps_two_readings_and_plans_from_the_recent_speed(
+    db, api, session, clock
+):
+    """The poller stores each reading with its time and the one before it, and plans the next
+    check from the speed between them: 20 % at 60 s, then 80 % at 180 s (60 points in 120 s)
+    puts the end at 220 s, where the average speed since the submit would say 225 s."""
+    api.default_plan = TaskPlan(polls_until_done=None, estimated_time=600)
     client = APIMartClient(
         session,
         base_url=api.base_url,
@@ -172,14 +245,32 @@ async def test_the_poller_plans_the_next_check_with_the_schedule(db, api, sessio
         retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
     )
     store = JobStore(db, clock=clock)
-    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
-    config = PollerConfig(poll_interval=8, schedule=SCHEDULE)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=60))
+    config = PollerConfig(schedule=SCHEDULE)
     poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=config)
     report = await service.create_and_submit(
         Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
     )
-    clock.advance(8)
+    submitted = clock()
+    task = api.task(report.job.task_id)
+    task.set_progress(20)
+    clock.advance(60)
     await poller.run_once()
-    job = await store.get(report.job.id)
-    assert job.estimated_time == 240
-    assert job.next_poll_at == clock() + 60
+    first = await store.get(report.job.id)
+    assert (first.progress, first.progress_at, first.previous_progress_at) == (20, clock(), None)
+    # Twice its age at most: an early reading says little.
+    assert first.next_poll_at == submitted + 180
+    task.set_progress(80)
+    clock.advance(first.next_poll_at - clock())
+    await poller.run_once()
+    second = await store.get(report.job.id)
+    assert (second.previous_progress, second.previous_progress_at) == (20, submitted + 60)
+    assert (second.progress, second.progress_at) == (80, submitted + 180)
+    planned = SCHEDULE.next_delay(
+        age=180, progress=80, estimated_time=600, previous=Reading(60, 20)
+    )
+    assert SCHEDULE.expected_duration(
+        age=180, progress=80, estimated_time=600, previous=Reading(60, 20)
+    ) == pytest.approx(220)
+    assert second.next_poll_at == pytest.approx(submitted + 180 + planned)
+    assert planned < SCHEDULE.next_delay(age=180, progress=80, estimated_time=600)

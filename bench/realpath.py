@@ -1,0 +1,431 @@
+"""The product's real path: `python -m bot` in its own process, as in production.
+
+This process hosts the fakes and plays the members: the fake Discord (REST and gateway, over
+HTTP, answering after a 50 ms round trip, with Discord's rate limits: 50 requests per second
+globally, interaction callbacks exempt; 5 per 5 s per channel and route for message posts and
+for message edits; 5 per 5 s per webhook) and the fake APIMart (renders that take the time the
+`--profile` draws, 150 ms round trip with jitter, real result bytes: 8 MiB, every 20th 12 MiB,
+over Discord's 10 MiB upload limit, so posted as a link). The bot is started from the command
+line with production settings, pointed at the fakes by `DISCORD_API_BASE`,
+`DISCORD_GATEWAY_URL` and `APIMART_BASE_URL`; the only thing set is the request budget.
+
+`--jobs` members (spread over `--channels` channels) run /video at the same instant. Measured:
+- acknowledgement: dispatch -> the bot's interaction callback arriving at the fake Discord;
+- completion -> delivery: the render becoming `completed` at the fake APIMart -> the result
+  message existing on the fake Discord (found by its `video-job-<id>` nonce), through the real
+  poll schedule, `Delivery` (download to disk, upload) and status edits;
+- API calls per video (status checks the fake answered), Discord 429s answered (must be 0),
+  status edits, and the bot process's peak RSS (`VmHWM`) and CPU.
+
+Prints one JSON line with `--json`, else a table. `python -m bench realpath`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import math
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bench.ack import widen_listen_backlog
+from bench.fakeapi import PROFILES, TimedFakeAPIMart
+from tests.fakes.discord import API_PREFIX, FakeDiscord, Json, RecordedFile
+from tests.harness import API_KEY, BOT_TOKEN
+
+MIB = 1024 * 1024
+RESULT_NONCE = re.compile(r"^video-job-(\d+)$")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One real-path run."""
+
+    jobs: int = 200
+    channels: int = 40
+    profile: str = "unbiased"
+    rate: float = 10.0  # API_REQUESTS_PER_SECOND: the default
+    video_bytes: int = 8 * MIB
+    oversize_bytes: int = 12 * MIB
+    oversize_every: int = 20
+    apimart_rtt: float = 0.15
+    discord_rtt: float = 0.05
+    global_limit: int = 50  # requests per second, whole bot
+    bucket_limit: int = 5  # requests per bucket per window
+    bucket_window: float = 5.0
+    tail: float = 120.0  # give up this long after the last render finished
+    render_scale: float = 1.0  # < 1 shortens every render (a quick look, not for figures)
+
+
+class RateLimitedDiscord(FakeDiscord):
+    """The fake Discord with Discord's rate limits, and a note of when each result appeared."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(token=BOT_TOKEN, validate_requests=False)
+        self.plan = plan
+        self.posted: dict[int, float] = {}  # job id -> when its result message appeared
+        self.rate_limited: collections.Counter[str] = collections.Counter()
+        self.edits = 0
+        self._global: collections.deque[float] = collections.deque()
+        self._buckets: dict[tuple[str, str, str], tuple[float, int]] = {}
+
+    def _new_attachment(self, channel_id: int, upload: RecordedFile, meta: Json) -> Json:
+        attachment = super()._new_attachment(channel_id, upload, meta)
+        # Keep its description, not 8 MiB per result in this process.
+        self._blobs[int(attachment["id"])] = (attachment["content_type"], b"")
+        return attachment
+
+    def _store_message(self, msg: Json, *, ephemeral_owner: int | None = None) -> None:
+        match = RESULT_NONCE.match(str(msg.get("nonce") or ""))
+        if match is not None:
+            self.posted.setdefault(int(match.group(1)), time.time())
+        super()._store_message(msg, ephemeral_owner=ephemeral_owner)
+
+    @staticmethod
+    def _bucket(method: str, path: str) -> tuple[str, str, str] | None:
+        """The rate-limit bucket of a request; None for one exempt from every limit."""
+        parts = path.strip("/").split("/")
+        if parts[0] == "interactions":
+            return None  # interaction callbacks: no global limit, no bucket here
+        if parts[0] == "webhooks" and len(parts) >= 3:
+            # Interaction follow-ups: their own bucket per token, outside the global limit.
+            return ("webhook", method, parts[2])
+        if parts[0] == "channels" and len(parts) >= 3 and parts[2] == "messages":
+            route = "messages" if len(parts) == 3 else "messages/{id}"
+            return (method, route, parts[1])
+        return ("*", "other", "")
+
+    def _too_many(self, retry_after: float, *, scope: str) -> web.Response:
+        self.rate_limited[scope] += 1
+        body = {"message": "You are being rate limited.", "retry_after": retry_after}
+        body["global"] = scope == "global"
+        headers = {
+            "Retry-After": str(max(1, math.ceil(retry_after))),
+            "X-RateLimit-Scope": "user" if scope != "global" else "global",
+        }
+        if scope == "global":
+            headers["X-RateLimit-Global"] = "true"
+        else:
+            headers.update(
+                {
+                    "X-RateLimit-Limit": str(self.plan.bucket_limit),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                    "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+                }
+            )
+        return web.json_response(body, status=429, headers=headers)
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path == "/gateway" or request.path.startswith("/attachments/"):
+            return await super()._middleware(request, handler)
+        half = self.plan.discord_rtt / 2
+        await asyncio.sleep(half)
+        path = request.path.removeprefix(API_PREFIX)
+        bucket = self._bucket(request.method, path)
+        now = time.monotonic()
+        response: web.StreamResponse
+        if bucket is not None:
+            while self._global and self._global[0] <= now - 1.0:
+                self._global.popleft()
+            started, used = self._buckets.get(bucket, (now, 0))
+            if now >= started + self.plan.bucket_window:
+                started, used = now, 0
+            exempt = bucket[0] == "webhook"
+            if not exempt and len(self._global) >= self.plan.global_limit:
+                response = self._too_many(self._global[0] + 1.0 - now, scope="global")
+            elif bucket[1] != "other" and used >= self.plan.bucket_limit:
+                response = self._too_many(started + self.plan.bucket_window - now, scope="bucket")
+            else:
+                if not exempt:
+                    self._global.append(now)
+                self._buckets[bucket] = (started, used + 1)
+                if request.method == "PATCH" and bucket[1] == "messages/{id}":
+                    self.edits += 1
+                response = await super()._middleware(request, handler)
+                if bucket[1] != "other":
+                    reset_after = max(0.0, started + self.plan.bucket_window - time.monotonic())
+                    response.headers.update(
+                        {
+                            "X-RateLimit-Limit": str(self.plan.bucket_limit),
+                            "X-RateLimit-Remaining": str(self.plan.bucket_limit - used - 1),
+                            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+                            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+                            "X-RateLimit-Bucket": f"{abs(hash(bucket)):x}",
+                        }
+                    )
+        else:
+            response = await super()._middleware(request, handler)
+        await asyncio.sleep(half)
+        return response
+
+
+def quantile(values: list[float], q: float) -> float:
+    """Nearest rank; `inf` stands for a video never posted."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
+
+
+def process_status(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM of a live process, in KiB."""
+    found: dict[str, int] = {}
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            key = line.split(":", 1)[0]
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(line.split()[1])
+    return found
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bot_environment(
+    plan: Plan, folder: Path, fake: FakeDiscord, api: TimedFakeAPIMart
+) -> dict[str, str]:
+    """Production settings, pointed at the fakes; nothing else changed but the budget."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV")
+    }
+    env.update(
+        {
+            "DISCORD_TOKEN": BOT_TOKEN,
+            "APIMART_API_KEY": API_KEY,
+            "APIMART_BASE_URL": api.base_url,
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "DATABASE_PATH": str(folder / "data" / "bot.sqlite3"),
+            "API_REQUESTS_PER_SECOND": repr(plan.rate),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
+    """Run the members' burst and every render to delivery; return the figures."""
+    fake = RateLimitedDiscord(plan)
+    api = TimedFakeAPIMart(
+        api_key=API_KEY,
+        record_bodies=False,
+        seed=8,
+        profile=plan.profile,
+        round_trip=plan.apimart_rtt,
+    )
+    api.video = b"\x00\x00\x00\x18ftypmp42" + bytes(plan.video_bytes - 12)
+    api.oversize_video = b"\x00\x00\x00\x18ftypmp42" + bytes(plan.oversize_bytes - 12)
+    api.oversize_every = plan.oversize_every
+    api.duration_scale = plan.render_scale
+    channels = [fake.add_text_channel(f"videos-{n}") for n in range(plan.channels)]
+    async with fake, api:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=folder,
+            env=bot_environment(plan, folder, fake, api),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await fake.wait_for_connection(timeout=60)
+            await fake.wait_for(lambda: fake.commands(), timeout=60, description="command sync")
+            await asyncio.sleep(1.0)  # let start-up settle (guild caches, the engine's loops)
+            idle = process_status(bot.pid)
+            cpu_before = process_cpu(bot.pid)
+            interactions = await asyncio.gather(
+                *(
+                    fake.slash_command(
+                        "video",
+                        options={"prompt": f"a fox in the snow, take {n}"},
+                        user=10_000 + n,
+                        channel_id=channels[n % len(channels)],
+                    )
+                    for n in range(plan.jobs)
+                )
+            )
+            await fake.wait_for(
+                lambda: all(i.callbacks or i.rejected_callbacks for i in interactions), timeout=60
+            )
+            callbacks: dict[str, float] = {}
+            for request in fake.requests:
+                parts = request.path.split("/")
+                if request.path.startswith("/interactions/") and parts[-1] == "callback":
+                    callbacks.setdefault(parts[2], request.time)
+            ack = [callbacks[str(i.id)] - i.dispatched_at for i in interactions]
+            # The bot's CPU for the burst: parsing 200 interactions is serial work.
+            ack_cpu = process_cpu(bot.pid) - cpu_before
+            await api.wait_for_submits(plan.jobs, timeout=120)
+            last_end = max(task.finished_at for task in api.timed_tasks())
+            peak_rss = 0
+            while len(fake.posted) < plan.jobs and time.time() < last_end + plan.tail:
+                await asyncio.sleep(0.5)
+                peak_rss = max(peak_rss, process_status(bot.pid).get("VmRSS", 0))
+            cpu = process_cpu(bot.pid) - cpu_before
+            after = process_status(bot.pid)
+        finally:
+            if bot.returncode is None:
+                bot.terminate()
+            _, err = await bot.communicate()
+        database = sqlite3.connect(folder / "data" / "bot.sqlite3")
+        try:
+            task_of = dict(database.execute("SELECT id, task_id FROM jobs").fetchall())
+        finally:
+            database.close()
+        finished = {task.id: task.finished_at for task in api.timed_tasks()}
+        delays = [
+            fake.posted[job] - finished[task] if job in fake.posted else math.inf
+            for job, task in task_of.items()
+        ]
+        return {
+            "plan": plan.__dict__,
+            "jobs": len(task_of),
+            "acknowledged": sum(1 for i in interactions if i.acknowledged),
+            "ack_seconds": sorted(ack),
+            "ack_cpu_seconds": ack_cpu,
+            "delays": sorted(delays),
+            "posted": len(fake.posted),
+            "polls": len(api.requests_for("poll")),
+            "discord_429": dict(fake.rate_limited),
+            "status_edits": fake.edits,
+            "bot_idle_rss_kib": idle.get("VmRSS", 0),
+            "bot_peak_rss_kib": max(after.get("VmHWM", 0), peak_rss),
+            "bot_rss_after_kib": after.get("VmRSS", 0),
+            "bot_cpu_seconds": cpu,
+            "bot_stderr_tail": err.decode(errors="replace")[-2000:],
+        }
+
+
+def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
+    """Print the figures; return the verdicts."""
+    plan = result["plan"]
+    ack, delays = result["ack_seconds"], result["delays"]
+    calls = result["polls"] / max(1, result["jobs"])
+    p95, p99 = quantile(delays, 0.95), quantile(delays, 0.99)
+    throttled = sum(result["discord_429"].values())
+    print(
+        f"real path, {result['jobs']} jobs ({plan['profile']}), budget {plan['rate']:g}/s,"
+        f" APIMart RTT {1000 * plan['apimart_rtt']:.0f} ms, results {plan['video_bytes'] // MIB}"
+        f" MiB (every {plan['oversize_every']}th {plan['oversize_bytes'] // MIB} MiB: a link)"
+    )
+    print(
+        f"  acknowledged {result['acknowledged']}/{result['jobs']}: p50 {quantile(ack, 0.5):.3f} s,"
+        f" p99 {quantile(ack, 0.99):.3f} s, max {max(ack):.3f} s (the bot's CPU until all were"
+        f" acknowledged: {result['ack_cpu_seconds']:.2f} s)"
+    )
+    print(
+        f"  completion -> result message: posted {result['posted']}/{result['jobs']},"
+        f" p50 {quantile(delays, 0.5):.1f} s, p95 {p95:.1f} s, p99 {p99:.1f} s,"
+        f" max {max(delays):.1f} s; {calls:.2f} API calls per video"
+    )
+    print(
+        f"  Discord: {result['status_edits']} message edits, 429s {throttled}"
+        f" {result['discord_429'] or ''}; bot process: RSS idle"
+        f" {result['bot_idle_rss_kib'] / 1024:.1f} MB, peak {result['bot_peak_rss_kib'] / 1024:.1f}"
+        f" MB, after {result['bot_rss_after_kib'] / 1024:.1f} MB; {result['bot_cpu_seconds']:.1f}"
+        " CPU s"
+    )
+    name = f"real path, {result['jobs']} jobs"
+    return [
+        (
+            result["acknowledged"] == result["jobs"] and quantile(ack, 0.99) < 0.25,
+            f"{name}: {result['jobs']} simultaneous /video, p99 acknowledgement"
+            f" {quantile(ack, 0.99):.3f} s (target < 0.25 s, fake Discord in another process)",
+        ),
+        (
+            calls <= 4 and p95 <= 10 and p99 <= 20,
+            f"{name}: {calls:.2f} calls/video with completion -> result message p95 {p95:.1f} s,"
+            f" p99 {p99:.1f} s (target <= 4 AND <= 10 s AND <= 20 s)",
+        ),
+        (throttled == 0, f"{name}: {throttled} Discord 429s (target 0)"),
+        (
+            result["bot_peak_rss_kib"] / 1024 < 150,
+            f"{name}: bot peak RSS {result['bot_peak_rss_kib'] / 1024:.1f} MB with"
+            f" {result['posted']} deliveries of {plan['video_bytes'] // MIB} MiB (target < 150)",
+        ),
+    ]
+
+
+async def run_worker(plan: Plan) -> dict[str, Any]:
+    """The run in a fresh process, so its figures are its own."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.realpath",
+        "--json",
+        f"--jobs={plan.jobs}",
+        f"--channels={plan.channels}",
+        f"--profile={plan.profile}",
+        f"--rate={plan.rate!r}",
+        f"--render-scale={plan.render_scale!r}",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"real-path run failed:\n{err.decode()[-4000:]}")
+    result: dict[str, Any] = json.loads(out.decode().splitlines()[-1])
+    return result
+
+
+async def measure_all(plan: Plan) -> list[tuple[bool, str]]:
+    print(f"running the real path, {plan.jobs} jobs, {plan.profile} ...", flush=True)
+    result = await run_worker(plan)
+    print()
+    return report_lines(result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=Plan.jobs)
+    parser.add_argument("--channels", type=int, default=Plan.channels)
+    parser.add_argument("--profile", choices=PROFILES, default=Plan.profile)
+    parser.add_argument("--rate", type=float, default=Plan.rate)
+    parser.add_argument(
+        "--render-scale", type=float, default=1.0, help="shorten renders (a quick look only)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.CRITICAL)
+    widen_listen_backlog()
+    plan = Plan(
+        jobs=args.jobs,
+        channels=args.channels,
+        profile=args.profile,
+        rate=args.rate,
+        render_scale=args.render_scale,
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-realpath-") as folder:
+        result = asyncio.run(measure(plan, Path(folder)))
+    if args.json:
+        print(json.dumps(result, default=str))
+        return
+    for ok, line in report_lines(result):
+        print(f"{'PASS' if ok else 'MISS'}  {line}")
+
+
+if __name__ == "__main__":
+    main()
