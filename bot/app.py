@@ -80,6 +80,8 @@ class VideoBot(commands.AutoShardedBot):
     # never imports a cog.
     result_view: Callable[[Job], Row | None] | None = None
     routes: RouteDelivery
+    # Every REST request to Discord takes a turn here first (`bot.discord_pacing`).
+    discord_budget: RequestBudget
 
     def __init__(
         self,
@@ -118,7 +120,8 @@ class VideoBot(commands.AutoShardedBot):
             if settings.shard_ids is not None and settings.shard_count is not None
             else 1.0
         )
-        pace_requests(self.http, global_budget(shard_share))
+        self.discord_budget = global_budget(shard_share)
+        pace_requests(self.http, self.discord_budget)
         # Commands that are recording or sending a job; shutdown waits for them.
         self._in_flight = 0
         self._idle = asyncio.Event()
