@@ -39,9 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How long recording a job may take before Discord is answered anyway (it allows 3 s; members
-# should see "thinking..." within a fraction of a second, even in a burst of 200 commands).
-ACK_BUDGET = 0.15
+# How long recording a job may take before Discord must be answered anyway (it allows 3 s).
+ACK_BUDGET = 1.0
 
 
 def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
