@@ -1,4 +1,4 @@
-"""`make bench` (`python -m bench`, about 14 minutes on 2 cores): the product's poll schedule
+"""`make bench` (`python -m bench`, about 13 minutes on 2 cores): the product's poll schedule
 against fixed 5 s and fixed 10 s polling (the vendor's advice) at 100 and 1,000 jobs in flight,
 on three estimate profiles; then the real path (bench/realpath.py): the bot as its own process,
 200 simultaneous /video through a rate-limited fake Discord in this process, every render to
