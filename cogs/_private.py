@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.i18n import Message, t
-from bot.jobs.models import Requester
+from bot.i18n import Message, msg, t
+from bot.jobs.models import Job, Requester
+from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
-from cogs._queue import role_ids
+from cogs._queue import answer_privately, role_ids
 from cogs._reach import place_of
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
+
+log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction["VideoBot"]
 
@@ -59,3 +63,30 @@ async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:
     if requester.guild_id is not None:
         threshold = (await bot.moderation.store.policy(requester.guild_id)).confirm_above
     return price_lines(await bot.pricing.table(), threshold)
+
+
+async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -> None:
+    """Cancel the member's own job (`/videos cancel` or the status message's button) and tell
+    them privately whether it still counts."""
+    if job.cancelled:
+        await answer_privately(interaction, msg("cancel_already", job_id=job.id))
+        return
+    outcome = await bot.store.cancel(
+        job.id, reason_key="cancelled_by_member", now=bot.clock(), member_told=True
+    )
+    if outcome is None:
+        await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
+        return
+    log.info(
+        "Job %d cancelled by its requester %d (%s)", job.id, interaction.user.id, outcome.value
+    )
+    key = "cancel_done_counted" if outcome is CancelOutcome.COUNTED else "cancel_done_refunded"
+    await answer_privately(interaction, msg(key, job_id=job.id))
+    await show_final_status(bot, job.id)
+
+
+async def show_final_status(bot: VideoBot, job_id: int) -> None:
+    """Edit a cancelled job's status message to what it now is, for good."""
+    updated = await bot.store.get(job_id)
+    if updated is not None:
+        await bot.status_messages.update(updated, final=True)

@@ -21,6 +21,7 @@ from bot.jobs.store import CancelOutcome
 from bot.moderation.store import Actor
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
+from cogs._private import cancel_for_member, show_final_status
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -79,29 +80,26 @@ async def cancel_by_button(
     if not own and not await is_moderator(bot, interaction):
         await answer_privately(interaction, msg("cancel_button_not_allowed"))
         return
+    if own:
+        await cancel_for_member(bot, interaction, job)
+        return
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
         return
-    reason = "cancelled_by_member" if own else "cancelled_by_moderator"
-    outcome = await bot.store.cancel(job.id, reason_key=reason, now=bot.clock(), member_told=own)
+    outcome = await bot.store.cancel(
+        job.id, reason_key="cancelled_by_moderator", now=bot.clock(), member_told=False
+    )
     if outcome is None:
         await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
         return
     log.info(
-        "Job %d cancelled from its status message by user %d (%s)",
+        "Job %d cancelled from its status message by moderator %d (%s)",
         job.id,
         interaction.user.id,
         outcome.value,
     )
-    counted = outcome is CancelOutcome.COUNTED
-    if own:
-        key = "cancel_done_counted" if counted else "cancel_done_refunded"
-        await answer_privately(interaction, msg(key, job_id=job.id))
-    else:
-        await _moderator_cancelled(bot, interaction, job, counted=counted)
-    updated = await bot.store.get(job.id)
-    if updated is not None:
-        await bot.status_messages.update(updated, final=True)
+    await _moderator_cancelled(bot, interaction, job, counted=outcome is CancelOutcome.COUNTED)
+    await show_final_status(bot, job.id)
 
 
 async def _moderator_cancelled(

@@ -11,7 +11,6 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
-from bot.jobs.store import CancelOutcome
 from bot.status import progress_bar
 from bot.text import (
     CHOICE_NAME,
@@ -23,7 +22,13 @@ from bot.text import (
     one_line,
     preview,
 )
-from cogs._private import answer_quota, price_lines_for, requester_of, show_privately
+from cogs._private import (
+    answer_quota,
+    cancel_for_member,
+    price_lines_for,
+    requester_of,
+    show_privately,
+)
 from cogs._queue import answer_privately
 from cogs._reach import rules_guild_id
 
@@ -185,26 +190,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         found = await self._own_job(interaction, job)
         if found is None:
             return
-        if found.cancelled:
-            await answer_privately(interaction, msg("cancel_already", job_id=found.id))
-            return
-        outcome = await self.bot.store.cancel(
-            found.id, reason_key="cancelled_by_member", now=self.bot.clock(), member_told=True
-        )
-        if outcome is None:
-            await answer_privately(interaction, msg("cancel_not_possible", job_id=found.id))
-            return
-        log.info(
-            "Job %d cancelled by its requester %d (%s)",
-            found.id,
-            interaction.user.id,
-            outcome.value,
-        )
-        key = "cancel_done_counted" if outcome is CancelOutcome.COUNTED else "cancel_done_refunded"
-        await answer_privately(interaction, msg(key, job_id=found.id))
-        updated = await self.bot.store.get(found.id)
-        if updated is not None:
-            await self.bot.status_messages.update(updated, final=True)
+        await cancel_for_member(self.bot, interaction, found)
 
     @status.autocomplete("job")
     @cancel.autocomplete("job")

@@ -5,16 +5,7 @@ import asyncio
 import discord
 
 from tests.harness import running_bot
-
-
-def most_in_one_second(times):
-    ordered = sorted(times)
-    best = start = 0
-    for end, stamp in enumerate(ordered):
-        while stamp - ordered[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+from tests.jobs.test_budget import most_in_one_second
 
 
 async def test_a_burst_of_channel_messages_stays_under_discords_global_limit(tmp_path):
