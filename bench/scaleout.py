@@ -8,6 +8,13 @@ the fleet's budget, budget/N, as `Settings.budget_share()` gives it. The figures
 fake served, counted over the polling seconds after a warm-up: polls per second, and the most
 polls any one second held by the budget's grant times (stamped on each poll), which must never
 exceed the fleet's budget.
+
+Three tables: raw throughput (every process free to take what CPU the machine has), the same
+with each process held to a CPU quota of its own (`CPUS_PER_PROCESS`, as `docker run --cpus`
+gives a container, bench/cpulimit.py), and a fleet budget that binds. On a machine with fewer
+cores than processes + PostgreSQL + the fake, the raw table measures the cores; the quota
+table measures the engine, as long as the machine is not saturated (the command prints how
+busy it was, and how long each quota held its process back).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.cpulimit import CpuQuota
 from bench.fakeapi import TimedFakeAPIMart
 from bench.polling import most_in_window
 from bench.worker import API_KEY, cpu_seconds
@@ -39,6 +47,9 @@ MEASURED = 12.0  # seconds counted
 CONCURRENCY = 16  # POLL_CONCURRENCY per process
 UNLIMITED = 100_000.0  # a fleet budget no process comes near: raw throughput
 BINDING = 300.0  # a fleet budget the fleet would exceed with 2 or 3 processes
+# A fifth of a core per process (a Kubernetes limit of "200m"): 3 processes, PostgreSQL and the
+# fake APIMart still fit on 2 cores, so each process gets its quota whatever the others do.
+CPUS_PER_PROCESS = 0.2
 
 
 def postgres_dsn() -> str:
@@ -52,12 +63,14 @@ class Run:
 
     processes: int
     budget: float
+    cpus: float | None  # each process's CPU quota, None for none
     polls_per_second: float
     peak_granted_1s: int  # most polls in any 1 s window of grant times (fake's count)
     unstamped: int
     machine_busy: float  # share of all CPUs busy while counted (bot, fake, PostgreSQL)
     fake_cpu: float  # share of one CPU this process (the fake APIMart) used while counted
     workers: list[dict[str, Any]]
+    throttled: float = 0.0  # seconds the quotas held a process back, the most of any
 
 
 async def seed(dsn: str, schema: str, jobs: int, api: TimedFakeAPIMart) -> None:
@@ -96,10 +109,11 @@ async def seed(dsn: str, schema: str, jobs: int, api: TimedFakeAPIMart) -> None:
         api.create_task(f"task-{number}")
 
 
-async def run_fleet(dsn: str, processes: int, budget: float) -> Run:
+async def run_fleet(dsn: str, processes: int, budget: float, cpus: float | None = None) -> Run:
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(dsn)
     await admin.execute(f"CREATE SCHEMA {schema}")
+    quotas = [CpuQuota.create(cpus) for _ in range(processes)] if cpus else []
     try:
         # No network round trip: raw throughput, the bot processes the bottleneck.
         async with TimedFakeAPIMart(api_key=API_KEY, record_bodies=False, round_trip=0) as api:
@@ -125,6 +139,9 @@ async def run_fleet(dsn: str, processes: int, budget: float) -> Run:
                 )
                 for _ in range(processes)
             ]
+            # Each process under its own quota before it polls (it waits for `start` below).
+            for quota, worker in zip(quotas, workers, strict=False):
+                quota.add(worker.pid)
             for worker in workers:
                 assert worker.stdout is not None
                 if (await worker.stdout.readline()).strip() != b"ready":
@@ -147,14 +164,18 @@ async def run_fleet(dsn: str, processes: int, budget: float) -> Run:
             return Run(
                 processes=processes,
                 budget=budget,
+                cpus=cpus,
                 polls_per_second=len(counted) / MEASURED,
                 peak_granted_1s=most_in_window(api.polls_granted_at, 1.0),
                 unstamped=api.unstamped_polls,
                 machine_busy=machine_busy,
                 fake_cpu=fake_cpu,
                 workers=reports,
+                throttled=max((quota.throttled_seconds() for quota in quotas), default=0.0),
             )
     finally:
+        for quota in quotas:
+            quota.remove()
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
 
@@ -182,12 +203,19 @@ async def watch_cpu(begin: float, end: float) -> tuple[float, float]:
     return ((busy - busy_before) / (total - total_before) if total > total_before else 0.0), own
 
 
+def held_back(run: Run) -> str:
+    """How much of the polling time the busiest process's CPU quota held it back."""
+    if run.cpus is None:
+        return "-"
+    return f"{run.throttled / (WARM_UP + MEASURED):.0%}"
+
+
 def print_runs(title: str, runs: list[Run]) -> None:
     print(title)
     header = (
         f"{'procs':>5} {'budget/s':>9} {'polls/s':>8} {'vs 1':>5} {'peak 1 s':>8}"
         f" {'CPU/proc':>8} {'CPU ms/poll':>11} {'RSS MB/proc':>11} {'fake CPU':>8}"
-        f" {'machine busy':>12}"
+        f" {'machine busy':>12} {'held back':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -204,12 +232,12 @@ def print_runs(title: str, runs: list[Run]) -> None:
             f"{run.processes:>5} {run.budget:>9g} {run.polls_per_second:>8.0f}"
             f" {run.polls_per_second / base:>4.2f}x {run.peak_granted_1s:>8}"
             f" {cpu:>8.0%} {1000 * per_poll:>11.2f} {rss:>11.1f} {run.fake_cpu:>8.0%}"
-            f" {run.machine_busy:>12.0%}"
+            f" {run.machine_busy:>12.0%} {held_back(run):>9}"
         )
 
 
 async def measure() -> list[tuple[bool, str]]:
-    """Run both budgets for 1, 2 and 3 processes; print the tables; return the verdicts."""
+    """Run each set-up for 1, 2 and 3 processes; print the tables; return the verdicts."""
     dsn = postgres_dsn()
     verdicts: list[tuple[bool, str]] = []
     print(
@@ -218,14 +246,34 @@ async def measure() -> list[tuple[bool, str]]:
         f" counted over {MEASURED:g} s after {WARM_UP:g} s",
         flush=True,
     )
-    for budget, title in (
-        (UNLIMITED, f"raw throughput (fleet budget {UNLIMITED:g}/s: never reached)"),
-        (BINDING, f"fleet budget {BINDING:g}/s, budget/N per process"),
-    ):
+    setups: list[tuple[float, float | None, str]] = [
+        (UNLIMITED, None, f"raw throughput (fleet budget {UNLIMITED:g}/s: never reached)")
+    ]
+    if CpuQuota.available():
+        setups.append(
+            (
+                UNLIMITED,
+                CPUS_PER_PROCESS,
+                f"raw throughput, each process held to {CPUS_PER_PROCESS:g} CPU"
+                f" (as `docker run --cpus={CPUS_PER_PROCESS:g}`)",
+            )
+        )
+    else:
+        print(
+            "no writable CPU cgroup here (needs root and /sys/fs/cgroup): the run with a CPU"
+            " quota per process is skipped",
+            flush=True,
+        )
+    setups.append((BINDING, None, f"fleet budget {BINDING:g}/s, budget/N per process"))
+    for budget, cpus, title in setups:
         runs = []
         for processes in (1, 2, 3):
-            print(f"running {processes} process(es), fleet budget {budget:g}/s ...", flush=True)
-            runs.append(await run_fleet(dsn, processes, budget))
+            quota = f", {cpus:g} CPU each" if cpus else ""
+            print(
+                f"running {processes} process(es), fleet budget {budget:g}/s{quota} ...",
+                flush=True,
+            )
+            runs.append(await run_fleet(dsn, processes, budget, cpus))
         print()
         print_runs(title, runs)
         print()
@@ -243,19 +291,27 @@ async def measure() -> list[tuple[bool, str]]:
                 )
             )
         if budget == UNLIMITED:
-            ratio = runs[1].polls_per_second / runs[0].polls_per_second
-            bound = (
-                f" [machine {runs[1].machine_busy:.0%} busy with 2: the {os.cpu_count()} CPUs,"
-                " shared with the fake APIMart and PostgreSQL, are the limit, not the bot]"
-                if runs[1].machine_busy >= 0.9
-                else ""
-            )
-            verdicts.append(
-                (
-                    ratio >= 1.8,
-                    f"2 processes serve {ratio:.2f}x the polls of 1, 3 serve"
-                    f" {runs[2].polls_per_second / runs[0].polls_per_second:.2f}x"
-                    f" (target >= 1.8x with 2){bound}",
-                )
-            )
+            verdicts.append(scaling_verdict(runs))
     return verdicts
+
+
+def scaling_verdict(runs: list[Run]) -> tuple[bool, str]:
+    """Whether 2 processes serve at least 1.8x the polls of 1, and what limited the run."""
+    ratio = runs[1].polls_per_second / runs[0].polls_per_second
+    cpus = runs[0].cpus
+    setting = f"each held to {cpus:g} CPU" if cpus else "sharing the machine's CPUs"
+    if runs[1].machine_busy >= 0.9:
+        bound = (
+            f" [machine {runs[1].machine_busy:.0%} busy with 2: the {os.cpu_count()} CPUs,"
+            " shared with the fake APIMart and PostgreSQL, are the limit, not the bot]"
+        )
+    elif cpus:
+        bound = f" [machine {runs[1].machine_busy:.0%} busy with 2: each quota is the limit]"
+    else:
+        bound = ""
+    return (
+        ratio >= 1.8,
+        f"processes {setting}: 2 serve {ratio:.2f}x the polls of 1, 3 serve"
+        f" {runs[2].polls_per_second / runs[0].polls_per_second:.2f}x"
+        f" (target >= 1.8x with 2){bound}",
+    )
