@@ -23,6 +23,11 @@ Handler = Callable[[Job], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
 # A pool size, fixed or read afresh before each claim (the poll stage's follows the budget).
 Workers = int | Callable[[], int]
+# Below saturation, a stage looks at the database at most once per this many seconds of the
+# event loop's time. Every finished job wakes every stage; without it each wake cost a claim
+# and a due-time read per stage (about seven statements per status check at low load).
+# Jobs a handler sets due again are due seconds later, so waiting this long delays none.
+SETTLE = 0.1
 
 
 async def _nothing() -> None:
@@ -45,6 +50,7 @@ class StageLoop:
         before_claim: Hook = _nothing,
         on_release: Callable[[], None] | None = None,
         claim_share: float = 0.0,
+        settle: float = SETTLE,
     ) -> None:
         if isinstance(workers, int) and workers < 1:
             raise ValueError("a stage needs at least one worker")
@@ -64,6 +70,8 @@ class StageLoop:
         # A job let go here may be due for another stage now (a cancel notice, say): tell it.
         self._on_release = on_release
         self._wake = asyncio.Event()
+        self._settle = settle
+        self._looked_at = -math.inf  # event-loop time of the last look at the database
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
         # True while `run` is looping: False once it returned or crashed (health checks).
@@ -100,8 +108,12 @@ class StageLoop:
             self.running = False
 
     async def _loop(self) -> None:
+        caught_up = False  # the last claim found fewer due jobs than it had room for
         while not self._stopping:
+            if caught_up:
+                await self._settle_down()
             self._wake.clear()
+            self._looked_at = asyncio.get_running_loop().time()
             await self._before_claim()
             workers = self.workers
             free = workers - len(self._inflight)
@@ -112,7 +124,10 @@ class StageLoop:
             for job in claimed:
                 self._spawn(job)
             if free > 0 and len(claimed) == free:
+                caught_up = False
                 continue  # the pool filled up; more may be due as soon as a worker frees
+            # While the pool waits for free workers, it looks again as soon as they are.
+            caught_up = free > 0
             delay = self._idle_wait if free <= 0 else await self._idle_delay()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
@@ -129,6 +144,12 @@ class StageLoop:
         if pending:
             log.warning("%s stage: %d jobs cut short by shutdown", self.stage, len(pending))
             await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _settle_down(self) -> None:
+        """Wait out what is left of the settle window since the last look (not on shutdown)."""
+        left = self._looked_at + self._settle - asyncio.get_running_loop().time()
+        if left > 0 and not self._stopping:
+            await asyncio.sleep(left)
 
     def _spawn(self, job: Job) -> None:
         task = asyncio.create_task(self._work(job), name=f"{self.stage}-job-{job.id}")

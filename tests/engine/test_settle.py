@@ -1,0 +1,77 @@
+"""A stage below saturation looks at the database a few times a second, not once per wake.
+
+Every finished job wakes every stage. At low load each wake used to cost a claim and a due-time
+read per stage: the database load an operator sees grew with the checks, several statements
+each, while the claims found nothing. Wakes now settle: within `SETTLE` seconds of its last
+look a stage waits, then one look serves every wake that came meanwhile. No wake is lost.
+"""
+
+import asyncio
+
+from bot.apimart import VideoRequest
+from bot.engine.pool import SETTLE, StageLoop
+from bot.jobs.models import Job, Requester
+from bot.jobs.store import JobStore, Stage
+
+
+class CountingStore(JobStore):
+    """The real store, counting how often a stage claims."""
+
+    claims = 0
+    looked = asyncio.Event()
+
+    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
+        self.claims += 1
+        self.looked.set()
+        return await super().claim_due(stage, limit)
+
+
+async def running_task(store: JobStore, *, due_in: float) -> Job:
+    """A job APIMart has, whose next status check falls due `due_in` seconds from now."""
+    now = store._clock()
+    job = await store.create(
+        Requester(user_id=1, channel_id=1, guild_id=1),
+        VideoRequest(prompt="a lighthouse", duration=6),
+        now=now,
+        submit_by=now,
+    )
+    claimed = await store.claim_for_submit(job.id)
+    assert claimed is not None
+    assert await store.mark_submitted(
+        claimed, f"task-{job.id}", now=now, first_poll_at=now + due_in
+    )
+    return claimed
+
+
+async def test_a_burst_of_wakes_costs_a_few_looks_and_a_due_job_is_still_taken(db, clock):
+    store = CountingStore(db, clock=clock)
+    store.looked = asyncio.Event()
+    await running_task(store, due_in=3600)  # nothing due for an hour
+    handled: asyncio.Queue[int] = asyncio.Queue()
+
+    async def check(job: Job) -> None:
+        await handled.put(job.id)
+        await store.release(job, retry_at=clock() + 3600)
+
+    stage = StageLoop(Stage.POLL, store, check, workers=4, clock=clock)
+    loop = asyncio.create_task(stage.run())
+    try:
+        await asyncio.wait_for(store.looked.wait(), timeout=5)
+        started = asyncio.get_running_loop().time()
+        # 300 wakes over 0.3 s, as 300 finished checks would send.
+        for _ in range(300):
+            stage.wake()
+            await asyncio.sleep(0.001)
+        elapsed = asyncio.get_running_loop().time() - started
+        await asyncio.sleep(2 * SETTLE)
+        assert store.claims <= 3 + elapsed / SETTLE, (
+            f"{store.claims} claims for 300 wakes over {elapsed:.2f} s"
+        )
+        # A job that falls due now is still taken after the burst, on a single wake.
+        due = await running_task(store, due_in=0)
+        stage.wake()
+        assert await asyncio.wait_for(handled.get(), timeout=5) == due.id
+    finally:
+        await stage.drain(grace=1)
+        loop.cancel()
+        await asyncio.gather(loop, return_exceptions=True)
