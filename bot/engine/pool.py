@@ -47,7 +47,7 @@ class StageLoop:
         clock: Callable[[], float],
         idle_wait: float = 300.0,
         crash_retry: float = 30.0,
-        before_claim: Hook = _nothing,
+        before_claim: Hook | None = None,
         on_release: Callable[[], None] | None = None,
         claim_share: float = 0.0,
         settle: float = SETTLE,
@@ -66,7 +66,7 @@ class StageLoop:
         self._clock = clock
         self._idle_wait = idle_wait
         self._crash_retry = crash_retry
-        self._before_claim = before_claim
+        self._before_claim = before_claim or _nothing
         # A job let go here may be due for another stage now (a cancel notice, say): tell it.
         self._on_release = on_release
         self._wake = asyncio.Event()

@@ -182,7 +182,6 @@ class Poller:
         before_claim: Callable[[], Awaitable[None]] | None = None,
         claim_share: float = 0.0,
     ) -> StageLoop:
-        optional = {"before_claim": before_claim} if before_claim is not None else {}
         return StageLoop(
             stage,
             self._store,
@@ -193,7 +192,7 @@ class Poller:
             crash_retry=self._config.crash_retry,
             on_release=self.wake,
             claim_share=claim_share,
-            **optional,
+            before_claim=before_claim,
         )
 
     def poll_workers(self) -> int:
