@@ -125,9 +125,10 @@ def report(outcomes: Sequence[Outcome]) -> str:
         f"{'profile':<12} {'calls':>6} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'max s':>6}  target"
     ]
     for o in outcomes:
+        verdict = "met" if o.meets_targets() else "MISSED"
         lines.append(
             f"{o.profile:<12} {o.mean_calls:>6.2f} {o.delay(0.5):>6.1f} {o.delay(0.95):>6.1f}"
-            f" {o.delay(0.99):>6.1f} {max(o.delays):>6.1f}  {'met' if o.meets_targets() else 'MISSED'}"
+            f" {o.delay(0.99):>6.1f} {max(o.delays):>6.1f}  {verdict}"
         )
     return "\n".join(lines)
 
