@@ -39,7 +39,7 @@ from bench.fakeapi import (
 from bot.jobs.schedule import PollSchedule, Reading
 
 SEED = 8  # the polling bench's seed
-FIRST_DELAY = 60.0  # POLL_FIRST_DELAY's default
+FIRST_DELAY = 120.0  # POLL_FIRST_DELAY's default
 OVERHEAD = 0.05  # seconds from the poller's answer to the delivery callback, in the bench
 
 
