@@ -4,7 +4,9 @@ on three estimate profiles; then the real path (bench/realpath.py): the bot as i
 200 simultaneous /video through a rate-limited fake Discord in this process, every render to
 its result message with real 8 MiB bytes. Prints the figures docs/performance.md quotes.
 `python -m bench eta` (not part of `all`; a second, no servers) measures the time left shown to
-members (bench/eta.py); docs/performance.md quotes it.
+members (bench/eta.py); docs/performance.md quotes it. `python -m bench schedule-sim` (not part
+of `all`; a second, no servers) replays the poll schedule offline on the same renders
+(bench/schedule_sim.py), for tuning it.
 
 Other sections: `polling --sizes 10000` (10,000 jobs in flight, about 12 minutes), `ack` (the
 older in-process acknowledgement run), `isolation` (stage isolation, bench/isolation.py) and
@@ -30,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench import eta, isolation, realpath, scaleout
+from bench import eta, isolation, realpath, scaleout, schedule_sim
 from bench.fakeapi import PROFILES
 from bench.polling import ADAPTIVE, MODES, Result, run_scenario
 
@@ -260,13 +262,23 @@ def cli() -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=("all", "polling", "realpath", "ack", "isolation", "scaleout", "eta"),
+        choices=(
+            "all",
+            "polling",
+            "realpath",
+            "ack",
+            "isolation",
+            "scaleout",
+            "eta",
+            "schedule-sim",
+        ),
         default="all",
         help="all (default: polling at 100 and 1,000 jobs, then the real path), polling (add"
         " --sizes 10000 for 10,000 jobs), realpath (the bot as a process, 200 /video, real"
         " delivery), ack (acknowledgements, bot and fake Discord in one process), isolation"
-        " (stage isolation), scaleout (1-3 processes on PostgreSQL), or eta (the time left shown"
-        " to members)",
+        " (stage isolation), scaleout (1-3 processes on PostgreSQL), eta (the time left shown"
+        " to members), or schedule-sim (the poll schedule replayed offline; its own options"
+        " follow: python -m bench schedule-sim --help)",
     )
     parser.add_argument(
         "--sizes",
@@ -301,6 +313,8 @@ def cli() -> None:
         help="poll on a fresh schema of this PostgreSQL server instead of a SQLite file"
         f" (default: BENCH_POSTGRES_DSN or {scaleout.DEFAULT_DSN})",
     )
+    if sys.argv[1:2] == ["schedule-sim"]:
+        sys.exit(schedule_sim.main(sys.argv[2:]))
     args = parser.parse_args()
     if args.section == "eta":
         sys.exit(eta.main())

@@ -34,7 +34,7 @@ class Mode:
 
 
 # The product with its defaults, and the vendor's advice at both ends (every 5-10 s).
-ADAPTIVE = Mode("product", "adaptive", first_delay=60, interval=8, max_gap=120)
+ADAPTIVE = Mode("product", "adaptive", first_delay=120, interval=8, max_gap=120)
 FIXED = Mode("fixed 5 s", "fixed", first_delay=5, interval=5, max_gap=5)
 FIXED_10 = Mode("fixed 10 s", "fixed", first_delay=10, interval=10, max_gap=10)
 MODES = (ADAPTIVE, FIXED, FIXED_10)

@@ -62,8 +62,9 @@ class Settings(BaseSettings):
         default="text", description="text (readable lines) or json (one JSON object a line)"
     )
 
+    # Renders usually take 3-5 minutes: a check before 2 minutes learns little.
     poll_first_delay: Seconds = Field(
-        default=60.0, description="seconds before the first status check"
+        default=120.0, description="seconds before the first status check"
     )
     poll_interval: Seconds = Field(
         default=8.0,

@@ -6,6 +6,7 @@ import random
 import pytest
 from pydantic import ValidationError
 
+from bench.schedule_sim import replay
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.models import Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
@@ -16,6 +17,7 @@ from bot.settings import Settings, describe_settings_errors
 from tests.fakes.apimart import TaskPlan
 
 SCHEDULE = PollSchedule()
+FIRST_CHECK = Settings.model_fields["poll_first_delay"].default  # POLL_FIRST_DELAY
 
 
 def steady_render(duration: float, *, queued: float = 0.0):
@@ -29,7 +31,7 @@ def steady_render(duration: float, *, queued: float = 0.0):
     return progress
 
 
-def checks_of(progress, duration, *, estimate, schedule=SCHEDULE, first=60.0):
+def checks_of(progress, duration, *, estimate, schedule=SCHEDULE, first=FIRST_CHECK):
     """The ages at which the schedule checks a render, up to the first check that finds it done."""
     age, checks, previous = first, [], None
     while True:
@@ -44,30 +46,55 @@ def checks_of(progress, duration, *, estimate, schedule=SCHEDULE, first=60.0):
 
 
 @pytest.mark.parametrize(
-    ("duration", "most_checks"), [(90, 4), (120, 4), (180, 4), (240, 4), (300, 5), (400, 5)]
+    ("duration", "most_checks"),
+    [(120, 1), (150, 3), (180, 3), (240, 4), (300, 5), (360, 5), (400, 5)],
 )
 @pytest.mark.parametrize("estimate_factor", [0.5, 1.0, 2.5, None])
+@pytest.mark.parametrize("queue_share", [0.0, 0.1])
 def test_a_steady_render_is_found_done_within_seconds_in_few_checks(
-    duration, most_checks, estimate_factor
+    duration, most_checks, estimate_factor, queue_share
 ):
     """Whatever APIMart announces (half, exact, its 600 s for 240 s, nothing), a render whose
-    progress rises evenly costs at most 4 checks up to 4 minutes (5 up to 400 s) and is found
-    done at most 7 s after its end."""
+    progress rises evenly (after up to a tenth of its time queued at 0 %) costs at most 3
+    checks up to 3 minutes, 4 up to 4 minutes and 5 up to 400 s, from the first check at
+    POLL_FIRST_DELAY (2 minutes), and is found done at most 9 s after its end."""
     estimate = duration * estimate_factor if estimate_factor is not None else None
-    checks = checks_of(steady_render(duration), duration, estimate=estimate)
+    render = steady_render(duration, queued=queue_share * duration)
+    checks = checks_of(render, duration, estimate=estimate)
     assert len(checks) <= most_checks, checks
     assert checks[-1] - duration <= SCHEDULE.margin + SCHEDULE.shortest, checks
 
 
+@pytest.mark.parametrize("profile", ["unbiased", "pessimistic"])
+def test_on_the_benchs_renders_about_four_checks_find_a_video_within_seconds(profile):
+    """Replayed in virtual time on 500 renders drawn as the polling bench draws them (2-6.7
+    minutes, a queue, speeds that change as they go; APIMart's estimate off by up to half, or
+    its 600 s for 240 s), first check at POLL_FIRST_DELAY: at most 4 checks per video on
+    average, 95 % found within 10 s of completion and 99 % within 20 s (issue 15's targets)."""
+    outcome = replay(profile, count=500, schedule=SCHEDULE, first_delay=FIRST_CHECK)
+    assert outcome.mean_calls <= 4, outcome.mean_calls
+    assert outcome.delay(0.95) <= 10, outcome.delay(0.95)
+    assert outcome.delay(0.99) <= 20, outcome.delay(0.99)
+
+
+def test_progress_in_stale_noisy_jumps_stays_within_four_checks():
+    """Progress that moves in jumps, each a few points off, makes the prediction late (the
+    delay target is missed there, docs/performance.md), but never costs more checks."""
+    outcome = replay("noisy", count=500, schedule=SCHEDULE, first_delay=FIRST_CHECK)
+    assert outcome.mean_calls <= 4, outcome.mean_calls
+
+
 def test_near_the_predicted_end_one_check_is_aimed_just_past_it():
-    """At 90 % after 216 s, 9 points in the last 18 s: done at 236 s; check at 238 s."""
-    previous = Reading(198, 81)
+    """At 95 % after 228 s and 85 % at 204 s (a steady 240 s render, 2.4 s a point): the
+    render is taken to be half a point further on than it says (APIMart truncates to whole
+    percents), so done at 238.8 s; one check aimed 4 s past that."""
+    previous = Reading(204, 85)
     expected = SCHEDULE.expected_duration(
-        age=216, progress=90, estimated_time=240, previous=previous
+        age=228, progress=95, estimated_time=240, previous=previous
     )
-    delay = SCHEDULE.next_delay(age=216, progress=90, estimated_time=240, previous=previous)
-    assert expected == pytest.approx(236)
-    assert 216 + delay == pytest.approx(236 + SCHEDULE.margin)
+    delay = SCHEDULE.next_delay(age=228, progress=95, estimated_time=240, previous=previous)
+    assert expected == pytest.approx(238.8)
+    assert 228 + delay == pytest.approx(238.8 + SCHEDULE.margin)
 
 
 def test_far_from_the_end_no_check_lands_past_the_predicted_end():
@@ -76,18 +103,20 @@ def test_far_from_the_end_no_check_lands_past_the_predicted_end():
         age = 2.4 * progress  # a steady 240 s render
         delay = SCHEDULE.next_delay(age=age, progress=progress, estimated_time=240)
         expected = SCHEDULE.expected_duration(age=age, progress=progress, estimated_time=240)
-        assert expected == pytest.approx(240)
+        assert expected == pytest.approx(240 - 2.4 * SCHEDULE.progress_lag)
         assert age + delay <= expected + SCHEDULE.margin, (progress, delay)
 
 
 def test_the_recent_speed_predicts_a_render_that_sped_up():
-    """40 % after 120 s, but 20 points in the last 30 s: the end is 90 s away, not 180 s."""
+    """40 % after 120 s, but 20 points in the last 30 s: the end is 119 s away, not 178.5 s.
+    The recent speed (0.67 points/s) counts half against the average (0.33): one pair of
+    readings, each possibly stale or a few points off, does not alone set the prediction."""
     previous = Reading(90, 20)
     expected = SCHEDULE.expected_duration(
         age=120, progress=40, estimated_time=None, previous=previous
     )
-    assert expected == pytest.approx(210)
-    assert SCHEDULE.expected_duration(age=120, progress=40, estimated_time=None) == 300
+    assert expected == pytest.approx(239)
+    assert SCHEDULE.expected_duration(age=120, progress=40, estimated_time=None) == 298.5
 
 
 def test_a_stale_reading_does_not_push_the_predicted_end_out():
@@ -96,19 +125,23 @@ def test_a_stale_reading_does_not_push_the_predicted_end_out():
     stale = SCHEDULE.expected_duration(
         age=150, progress=60, estimated_time=None, previous=Reading(120, 60)
     )
-    assert stale == pytest.approx(250)
+    assert stale == pytest.approx(
+        SCHEDULE.expected_duration(age=150, progress=60, estimated_time=None)
+    )
+    assert stale == pytest.approx(150 + 39.5 / 0.4)
 
 
 def test_progress_outweighs_an_estimate_that_is_far_off():
     """APIMart may announce 600 s for a 240 s render; 50 % at 120 s says otherwise."""
-    assert SCHEDULE.expected_duration(age=120, progress=50, estimated_time=600) == 240
+    assert SCHEDULE.expected_duration(age=120, progress=50, estimated_time=600) == 238.8
     assert SCHEDULE.expected_duration(age=60, progress=0, estimated_time=600) == 600
 
 
 def test_an_early_reading_never_sends_the_next_check_far_away():
-    """At 60 s a long predicted render is checked again within twice its age, not max gap."""
+    """At 60 s a long predicted render is checked again within twice its age, not max gap;
+    with nothing to go on, after a share of its age."""
     assert SCHEDULE.next_delay(age=60, progress=0, estimated_time=600) == 2 * 60
-    assert SCHEDULE.next_delay(age=30, progress=0, estimated_time=None) == 15
+    assert SCHEDULE.next_delay(age=30, progress=0, estimated_time=None) == 30 * 0.4
 
 
 def test_a_task_said_to_be_complete_is_checked_at_the_shortest_gap():
@@ -235,8 +268,8 @@ async def test_the_poller_keeps_two_readings_and_plans_from_the_recent_speed(
     db, api, session, clock
 ):
     """The poller stores each reading with its time and the one before it, and plans the next
-    check from the speed between them: 20 % at 60 s, then 80 % at 180 s (60 points in 120 s)
-    puts the end at 220 s, where the average speed since the submit would say 225 s."""
+    check from the speed between them: 10 % at 60 s, then 80 % at 180 s (70 points in 120 s)
+    puts the end at 218 s, where the average speed since the submit would say 224 s."""
     api.default_plan = TaskPlan(polls_until_done=None, estimated_time=600)
     client = APIMartClient(
         session,
@@ -253,24 +286,24 @@ async def test_the_poller_keeps_two_readings_and_plans_from_the_recent_speed(
     )
     submitted = clock()
     task = api.task(report.job.task_id)
-    task.set_progress(20)
+    task.set_progress(10)
     clock.advance(60)
     await poller.run_once()
     first = await store.get(report.job.id)
-    assert (first.progress, first.progress_at, first.previous_progress_at) == (20, clock(), None)
+    assert (first.progress, first.progress_at, first.previous_progress_at) == (10, clock(), None)
     # Twice its age at most: an early reading says little.
     assert first.next_poll_at == submitted + 180
     task.set_progress(80)
     clock.advance(first.next_poll_at - clock())
     await poller.run_once()
     second = await store.get(report.job.id)
-    assert (second.previous_progress, second.previous_progress_at) == (20, submitted + 60)
+    assert (second.previous_progress, second.previous_progress_at) == (10, submitted + 60)
     assert (second.progress, second.progress_at) == (80, submitted + 180)
     planned = SCHEDULE.next_delay(
-        age=180, progress=80, estimated_time=600, previous=Reading(60, 20)
+        age=180, progress=80, estimated_time=600, previous=Reading(60, 10)
     )
     assert SCHEDULE.expected_duration(
-        age=180, progress=80, estimated_time=600, previous=Reading(60, 20)
-    ) == pytest.approx(220)
+        age=180, progress=80, estimated_time=600, previous=Reading(60, 10)
+    ) == pytest.approx(217.9, abs=0.05)
     assert second.next_poll_at == pytest.approx(submitted + 180 + planned)
     assert planned < SCHEDULE.next_delay(age=180, progress=80, estimated_time=600)
