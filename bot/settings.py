@@ -62,9 +62,12 @@ class Settings(BaseSettings):
         default="text", description="text (readable lines) or json (one JSON object a line)"
     )
 
-    # Renders usually take 3-5 minutes: a check before 2 minutes learns little.
+    # Renders usually take 3-5 minutes: a check before 2 minutes learns little. A kind of video
+    # this bot has seen render faster is checked at half its usual time (bot/jobs/typical.py).
     poll_first_delay: Seconds = Field(
-        default=120.0, description="seconds before the first status check"
+        default=120.0,
+        description="seconds before the first status check, at the latest (sooner for a"
+        " resolution and length this bot has seen render faster: half their usual time)",
     )
     poll_interval: Seconds = Field(
         default=8.0,

@@ -6,7 +6,7 @@ import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
-from bot.jobs.service import JobService
+from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
 from tests.cogs.test_moderation import command, mod, server, video
@@ -199,3 +199,26 @@ async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_p
         line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，60 秒左右后重试。"  # noqa: RUF001
         held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
         assert held["content"].endswith(line)
+
+
+async def test_a_kind_that_renders_fast_here_is_first_checked_at_half_its_usual_time(
+    db, api, session, clock
+):
+    """Renders of 40-52 s are not left until POLL_FIRST_DELAY (120 s): the next one of that
+    resolution and length is first checked at 25 s, half their median; a kind with fewer than
+    3 measured renders waits the configured 120 s, and a slow kind is never checked later."""
+    store = JobStore(db, clock=clock)
+    timing = SubmitTiming(first_poll_delay=120)
+    service = JobService(store, make_client(api, session), clock=clock, timing=timing)
+    requester = Requester(user_id=42, channel_id=7, guild_id=1)
+    for seconds in (40, 50, 52):
+        await completed_render(store, clock, QUICK, seconds)
+    for seconds in (300, 320):
+        await completed_render(store, clock, BIG, seconds)
+    quick = (await service.create_and_submit(requester, QUICK)).job
+    assert (await store.get(quick.id)).next_poll_at == clock() + 25
+    unknown = (await service.create_and_submit(requester, BIG)).job
+    assert (await store.get(unknown.id)).next_poll_at == clock() + 120, "two renders: too few"
+    await completed_render(store, clock, BIG, 340)
+    slow = (await service.create_and_submit(requester, BIG)).job
+    assert (await store.get(slow.id)).next_poll_at == clock() + 120, "never later than 120 s"

@@ -22,7 +22,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
-from bot.jobs.typical import usually_ready_for
+from bot.jobs.typical import first_check_delay, typical_for, usually_ready, usually_ready_for
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
@@ -199,6 +199,9 @@ class JobService:
                 return await self._retry_later(
                     job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
                 )
+        # Read before the request leaves: after it, nothing may stand between APIMart's answer
+        # and storing the task id.
+        typical = await self._typical(job)
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -240,13 +243,24 @@ class JobService:
             hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
             return await self._retry_later(job, error.message, delay, member_present, hold)
         now = self._clock()
-        await self._store_task_id(job, result.task_id, now)
+        first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
+        await self._store_task_id(job, result.task_id, now, first_check)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
-        return SubmitReport(submitted, JobState.QUEUED, await self._queued(submitted))
+        queued = msg("queued", job_id=job.id, typical=usually_ready(typical))
+        return SubmitReport(submitted, JobState.QUEUED, queued)
+
+    async def _typical(self, job: Job) -> float | None:
+        """The usual render time of jobs like `job` here; None when unknown or unreadable (a
+        failed read must not fail the submit: the job would be left `submit_unknown`)."""
+        try:
+            return await typical_for(self._store, job.request)
+        except Exception:
+            log.warning("Job %d: could not read the usual render time", job.id, exc_info=True)
+            return None
 
     async def _queued(self, job: Job) -> Message:
         """'Queued; usually ready in ...', from the renders of this kind measured here."""
@@ -254,13 +268,13 @@ class JobService:
             "queued", job_id=job.id, typical=await usually_ready_for(self._store, job.request)
         )
 
-    async def _store_task_id(self, job: Job, task_id: str, now: float) -> None:
+    async def _store_task_id(self, job: Job, task_id: str, now: float, first_check: float) -> None:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
         attempts = self._timing.store_task_attempts
         for attempt in range(attempts):
             try:
                 await self._store.mark_submitted(
-                    job, task_id, now=now, first_poll_at=now + self._timing.first_poll_delay
+                    job, task_id, now=now, first_poll_at=now + first_check
                 )
                 return
             except Exception:

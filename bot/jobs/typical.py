@@ -18,6 +18,10 @@ from bot.jobs.store import JobStore
 RECENT_RENDERS = 20
 # Fewer measured renders than this say too little: the member reads the general "3-5 minutes".
 MIN_RENDERS = 3
+# The first status check of a kind of video this bot has measured comes at this share of its
+# usual render time: the fastest renders of a kind take about half its median, and a check
+# before then learns little but costs a call.
+FIRST_CHECK_SHARE = 0.5
 
 
 def typical_render_time(times: Sequence[float]) -> float | None:
@@ -41,9 +45,22 @@ def usually_ready(seconds: float | None) -> Message:
     return msg("typical_wait_default") if seconds is None else about(seconds)
 
 
-async def usually_ready_for(store: JobStore, request: VideoRequest) -> Message:
-    """How long a job like `request` usually takes here, in words."""
+def first_check_delay(typical: float | None, *, configured: float) -> float:
+    """Seconds from a submit to its first status check: `configured` (POLL_FIRST_DELAY) at the
+    latest, sooner for a kind of video that usually renders faster here."""
+    if typical is None:
+        return configured
+    return min(configured, FIRST_CHECK_SHARE * typical)
+
+
+async def typical_for(store: JobStore, request: VideoRequest) -> float | None:
+    """The usual render time here of a job like `request`, in seconds (None: too few)."""
     times = await store.recent_render_times(
         request.resolution, request.duration, limit=RECENT_RENDERS
     )
-    return usually_ready(typical_render_time(times))
+    return typical_render_time(times)
+
+
+async def usually_ready_for(store: JobStore, request: VideoRequest) -> Message:
+    """How long a job like `request` usually takes here, in words."""
+    return usually_ready(await typical_for(store, request))
