@@ -117,8 +117,9 @@ def check_polling(results: list[Result]) -> list[tuple[bool, str]]:
         )
     for jobs, runs in by_size.items():
         peers = [r for r in runs if r.mode is not ADAPTIVE]
-        compared = "; ".join(
-            f"{p.mode.name}: {p.polls_per_job:.2f} calls, p95 {p.delay(0.95):.1f} s" for p in peers
+        compared = "".join(
+            f"; {peer.mode.name}: {peer.polls_per_job:.2f} calls, p95 {peer.delay(0.95):.1f} s"
+            for peer in peers
         )
         for r in (r for r in runs if r.mode is ADAPTIVE):
             # Joint verdict: calls AND delay, never one without the other.
@@ -133,7 +134,7 @@ def check_polling(results: list[Result]) -> list[tuple[bool, str]]:
                     ok,
                     f"{jobs} jobs, {r.profile}: product {r.polls_per_job:.2f} calls/job with"
                     f" p95 {r.delay(0.95):.1f} s, p99 {r.delay(0.99):.1f} s (target <= 4 calls"
-                    f" AND p95 <= 10 s AND p99 <= 20 s; {compared}){bound}",
+                    f" AND p95 <= 10 s AND p99 <= 20 s{compared}){bound}",
                 )
             )
     for r in results:
