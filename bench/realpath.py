@@ -119,6 +119,8 @@ class RateLimitedDiscord(FakeDiscord):
         body = {"message": "You are being rate limited.", "retry_after": retry_after}
         body["global"] = scope == "global"
         headers = {
+            # Discord's own 429s come through its proxy; discord.py retries only those.
+            "Via": "1.1 google",
             "Retry-After": str(max(1, math.ceil(retry_after))),
             "X-RateLimit-Scope": "user" if scope != "global" else "global",
         }
