@@ -392,8 +392,9 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
     refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:
         return False
-    # Seen by two processes (a deploy overlap): the job the other recorded is no refusal.
-    if await _recorded_elsewhere(bot, requester):
+    # Seen by two processes (a deploy overlap): the job the other recorded is no refusal, and
+    # a refusal is told by the process Discord heard first.
+    if origin.echo or await _recorded_elsewhere(bot, requester):
         return True
     await origin.tell(refusal)
     return True
