@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
-from bot.discord_pacing import GlobalWindow, global_window, pacing_trace
+from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -116,9 +116,9 @@ class VideoBot(commands.AutoShardedBot):
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
-            http_trace=pacing_trace(self.discord_window),
             **shards,
         )
+        pace_requests(self.http, self.discord_window)
         self.settings = settings
         self.db = db
         self.clock = clock

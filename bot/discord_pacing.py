@@ -1,16 +1,17 @@
 """Discord's global rate limit, kept by the bot itself rather than learned from 429s.
 
 A bot token may make 50 requests per second to Discord, all routes together; interaction
-callbacks and webhook follow-ups are not bound to it. discord.py paces each route's bucket from
-the headers Discord returns, but knows of the global limit only once it is answered 429: a
-burst of commands (200 /video at once, each announced by a channel message) would run into it.
+callbacks and follow-ups (sent by discord.py outside its HTTP client, through webhooks) are not
+bound to it. discord.py paces each route's bucket from the headers Discord returns, but knows
+of the global limit only once it is answered 429: a burst of commands (200 /video at once,
+each announced by a channel message) would run into it.
 
 Discord counts a request when it arrives, which the bot cannot see: a request let go at 40/s
 may wait in discord.py's per-channel bucket, or behind a busy event loop, and reach Discord
-together with later ones. So a request here holds its place in the window from the moment it
-is sent (on the wire, after discord.py's bucket let it through: an aiohttp trace) until its
-response arrives, and for one second after: Discord saw it somewhere in between, so no second
-at Discord can hold more than the limit, however late the bot's sends bunch.
+together with later ones. So a request holds its place here from the moment it is handed to
+discord.py until its response came back, and for one second after: Discord saw it somewhere
+in between, so no second at Discord holds more than the limit, however the sends bunch.
+(discord.py's own retries after a 429 or a 5xx go out in the place of the first attempt.)
 """
 
 from __future__ import annotations
@@ -19,18 +20,14 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
-import aiohttp
 import discord
 
 DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token
 # A little below: other tools on the same token (a one-off script) would share the limit.
 _SHARE_USED = 0.9
 _WINDOW = 1.0  # Discord's limit is "per second"
-# Not bound to the global limit: interaction callbacks and follow-ups (webhooks by token).
-_EXEMPT = ("/interactions/", "/webhooks/")
 
 
 class GlobalWindow:
@@ -85,33 +82,16 @@ def global_window(shard_share: float = 1.0) -> GlobalWindow:
     return GlobalWindow(max(1, int(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)))
 
 
-def paced(url: str, api_base: str) -> bool:
-    """Whether a request to `url` counts toward the global limit."""
-    return url.startswith(api_base) and not any(part in url for part in _EXEMPT)
+def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
+    """Make every request of `http` hold a place in `window` (see the module's docstring)."""
+    send = http.request
 
-
-def pacing_trace(window: GlobalWindow) -> aiohttp.TraceConfig:
-    """Hold every REST request of discord.py's session (retries too) until `window` allows it.
-
-    discord.py offers `http_trace` for its aiohttp session; the trace's request-start hook is
-    awaited right before the connection is used, after discord.py's own bucket waits.
-    """
-    trace = aiohttp.TraceConfig()
-
-    async def on_start(
-        _session: aiohttp.ClientSession, context: SimpleNamespace, params: Any
-    ) -> None:
-        # Read at each request: the base is set once settings are loaded (DISCORD_API_BASE).
-        context.paced = paced(str(params.url), discord.http.Route.BASE)
-        if context.paced:
-            await window.acquire()
-
-    async def on_end(_session: aiohttp.ClientSession, context: SimpleNamespace, _: Any) -> None:
-        if getattr(context, "paced", False):
-            context.paced = False
+    async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
+        await window.acquire()
+        try:
+            return await send(route, **kwargs)
+        finally:
             window.release()
 
-    trace.on_request_start.append(on_start)
-    trace.on_request_end.append(on_end)
-    trace.on_request_exception.append(on_end)
-    return trace
+    # discord.py offers no hook around a request; wrapping the bound method is the seam.
+    http.request = paced  # type: ignore[method-assign]
