@@ -183,6 +183,36 @@ async def test_a_video_command_seen_by_both_processes_on_one_shard_makes_one_job
     assert len(announcements) == 1, "announced once"
 
 
+async def test_an_invalid_video_command_seen_by_both_processes_is_answered_once_without_an_error(
+    fakes, guilds, start
+):
+    """A deploy overlap: both processes refuse a /video asking for a first frame without an
+    image, each at once; Discord keeps one answer and refuses the other as already
+    acknowledged, which that process takes quietly."""
+    fake, api = fakes
+    guild, _, member = guilds[0]
+    async with start(["0", "0"]) as processes:
+        command = await fake.slash_command(
+            "video",
+            options={"prompt": "a lighthouse", "mode": "frame"},
+            guild_id=guild,
+            user=member,
+        )
+        answer = await command.wait_for_answer(timeout=10)
+        await fake.wait_for(
+            lambda: [p for p in processes if "already answered by another process" in p.log()],
+            timeout=10,
+            description="the other process standing back",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    assert "image" in answer["content"]
+    assert len(command.answers) == 1, "the member reads one answer"
+    assert [body["code"] for _, body in command.rejected_callbacks] == [40060]
+    assert all("Traceback" not in p.log() for p in processes), "no error for the echo"
+    assert api.submits == []
+
+
 async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after_the_lease(
     fakes, guilds, start, db
 ):
