@@ -78,6 +78,9 @@ class RateLimitedDiscord(FakeDiscord):
         self.plan = plan
         self.posted: dict[int, float] = {}  # job id -> when its result message appeared
         self.rate_limited: collections.Counter[str] = collections.Counter()
+        # Which requests were answered 429: "scope METHOD route", seconds after the first request.
+        self.rate_limited_requests: list[str] = []
+        self._first_request_at: float | None = None
         self.edits = 0
         self._global: collections.deque[float] = collections.deque()
         self._buckets: dict[tuple[str, str, str], tuple[float, int]] = {}
@@ -108,11 +111,16 @@ class RateLimitedDiscord(FakeDiscord):
             return (method, route, parts[1])
         return ("*", "other", "")
 
-    def _too_many(self, retry_after: float, *, scope: str) -> web.Response:
+    def _too_many(self, retry_after: float, *, scope: str, method: str, path: str) -> web.Response:
         self.rate_limited[scope] += 1
+        route = re.sub(r"/\d+", "/{id}", path)
+        since = time.monotonic() - (self._first_request_at or time.monotonic())
+        self.rate_limited_requests.append(f"{scope} {method} {route} at {since:.2f} s")
         body = {"message": "You are being rate limited.", "retry_after": retry_after}
         body["global"] = scope == "global"
         headers = {
+            # Discord's own 429s come through its proxy; discord.py retries only those.
+            "Via": "1.1 google",
             "Retry-After": str(max(1, math.ceil(retry_after))),
             "X-RateLimit-Scope": "user" if scope != "global" else "global",
         }
@@ -138,6 +146,8 @@ class RateLimitedDiscord(FakeDiscord):
         path = request.path.removeprefix(API_PREFIX)
         bucket = self._bucket(request.method, path)
         now = time.monotonic()
+        if self._first_request_at is None:
+            self._first_request_at = now
         response: web.StreamResponse
         if bucket is not None:
             while self._global and self._global[0] <= now - 1.0:
@@ -147,9 +157,16 @@ class RateLimitedDiscord(FakeDiscord):
                 started, used = now, 0
             exempt = bucket[0] == "webhook"
             if not exempt and len(self._global) >= self.plan.global_limit:
-                response = self._too_many(self._global[0] + 1.0 - now, scope="global")
+                response = self._too_many(
+                    self._global[0] + 1.0 - now, scope="global", method=request.method, path=path
+                )
             elif bucket[1] != "other" and used >= self.plan.bucket_limit:
-                response = self._too_many(started + self.plan.bucket_window - now, scope="bucket")
+                response = self._too_many(
+                    started + self.plan.bucket_window - now,
+                    scope="bucket",
+                    method=request.method,
+                    path=path,
+                )
             else:
                 if not exempt:
                     self._global.append(now)
@@ -310,6 +327,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             "posted": len(fake.posted),
             "polls": len(api.requests_for("poll")),
             "discord_429": dict(fake.rate_limited),
+            "discord_429_requests": fake.rate_limited_requests,
             "status_edits": fake.edits,
             "bot_idle_rss_kib": idle.get("VmRSS", 0),
             "bot_peak_rss_kib": max(after.get("VmHWM", 0), peak_rss),
@@ -348,6 +366,8 @@ def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
         f" MB, after {result['bot_rss_after_kib'] / 1024:.1f} MB; {result['bot_cpu_seconds']:.1f}"
         " CPU s"
     )
+    for line in result.get("discord_429_requests", []):
+        print(f"    429: {line}")
     name = f"real path, {result['jobs']} jobs"
     return [
         (

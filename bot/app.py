@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
-from bot.discord_pacing import global_budget, pace_requests
+from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -81,7 +81,7 @@ class VideoBot(commands.AutoShardedBot):
     result_view: Callable[[Job], Row | None] | None = None
     routes: RouteDelivery
     # Every REST request to Discord takes a turn here first (`bot.discord_pacing`).
-    discord_budget: RequestBudget
+    discord_window: GlobalWindow
 
     def __init__(
         self,
@@ -103,6 +103,13 @@ class VideoBot(commands.AutoShardedBot):
         # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        # Discord's global limit, shared by the processes as the shards are.
+        shard_share = (
+            len(settings.shard_ids) / settings.shard_count
+            if settings.shard_ids is not None and settings.shard_count is not None
+            else 1.0
+        )
+        self.discord_window = global_window(shard_share)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -111,17 +118,10 @@ class VideoBot(commands.AutoShardedBot):
             guild_ready_timeout=guild_ready_timeout,
             **shards,
         )
+        pace_requests(self.http, self.discord_window)
         self.settings = settings
         self.db = db
         self.clock = clock
-        # Discord's global limit, shared by the processes as the shards are.
-        shard_share = (
-            len(settings.shard_ids) / settings.shard_count
-            if settings.shard_ids is not None and settings.shard_count is not None
-            else 1.0
-        )
-        self.discord_budget = global_budget(shard_share)
-        pace_requests(self.http, self.discord_budget)
         # Commands that are recording or sending a job; shutdown waits for them.
         self._in_flight = 0
         self._idle = asyncio.Event()

@@ -1,37 +1,97 @@
 """Discord's global rate limit, kept by the bot itself rather than learned from 429s.
 
-A bot token may make 50 requests per second to Discord, all routes together (interaction
-responses excepted, which discord.py sends outside this client). discord.py paces each route's
-bucket from the headers Discord returns, but knows of the global limit only once it is
-answered 429: a burst of commands (200 /video at once, each announced by a channel message)
-would run into it. Every request the bot's HTTP client sends first takes a turn here.
+A bot token may make 50 requests per second to Discord, all routes together; interaction
+callbacks and follow-ups (sent by discord.py outside its HTTP client, through webhooks) are not
+bound to it. discord.py paces each route's bucket from the headers Discord returns, but knows
+of the global limit only once it is answered 429: a burst of commands (200 /video at once,
+each announced by a channel message) would run into it.
+
+Discord counts a request when it arrives, which the bot cannot see: a request let go at 40/s
+may wait in discord.py's per-channel bucket, or behind a busy event loop, and reach Discord
+together with later ones. So a request holds its place here from the moment it is handed to
+discord.py until its response came back, and for one second after: Discord saw it somewhere
+in between, so no second at Discord holds more than the limit, however the sends bunch.
+(discord.py's own retries after a 429 or a 5xx go out in the place of the first attempt.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import discord
 
-from bot.jobs.budget import RequestBudget
+DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token
+# A little below: other tools on the same token (a one-off script) would share the limit.
+_SHARE_USED = 0.9
+_WINDOW = 1.0  # Discord's limit is "per second"
 
-DISCORD_GLOBAL_LIMIT = 50.0  # requests per second, per bot token
-# Below the limit: the arrival times Discord counts are jittered by the network.
-_SHARE_USED = 0.8
+
+class GlobalWindow:
+    """At most `limit` requests whose arrival at Discord may fall in any one second.
+
+    `acquire()` before a request goes out, `release()` once its response (or failure) came
+    back. A request counts while in flight and for one second after; waiters go in order.
+    """
+
+    def __init__(self, limit: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1:
+            raise ValueError("need limit >= 1")
+        self.limit = limit
+        self._clock = clock
+        self._turn = asyncio.Lock()  # FIFO: waiters are served in arrival order
+        self._in_flight = 0
+        self._ended: deque[float] = deque()  # when responses came back, within the window
+        self._released = asyncio.Event()
+        self.granted = 0
+        self.waited = 0.0  # total seconds requests spent waiting for their turn
+
+    def counted(self, now: float) -> int:
+        """Requests that could still reach Discord within a second of `now`."""
+        while self._ended and self._ended[0] <= now - _WINDOW:
+            self._ended.popleft()
+        return self._in_flight + len(self._ended)
+
+    async def acquire(self) -> None:
+        """Wait until one more request cannot make any second at Discord hold too many."""
+        started = self._clock()
+        async with self._turn:
+            while self.counted(now := self._clock()) >= self.limit:
+                if self._ended:
+                    await asyncio.sleep(self._ended[0] + _WINDOW - now)
+                else:
+                    # Every place is in flight: the first response starts a place's last second.
+                    self._released.clear()
+                    await self._released.wait()
+            self._in_flight += 1
+            self.granted += 1
+        self.waited += now - started
+
+    def release(self) -> None:
+        """A request's response (or failure) came back: it counts one more second."""
+        self._in_flight -= 1
+        self._ended.append(self._clock())
+        self._released.set()
 
 
-def global_budget(shard_share: float = 1.0) -> RequestBudget:
+def global_window(shard_share: float = 1.0) -> GlobalWindow:
     """This process's part of the token's global limit: its share of the shards."""
-    return RequestBudget(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)
+    return GlobalWindow(max(1, int(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)))
 
 
-def pace_requests(http: discord.http.HTTPClient, budget: RequestBudget) -> None:
-    """Make every request of `http` wait for `budget` first (its own retries do not)."""
+def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
+    """Make every request of `http` hold a place in `window` (see the module's docstring)."""
     send = http.request
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
-        await budget.acquire()
-        return await send(route, **kwargs)
+        await window.acquire()
+        try:
+            return await send(route, **kwargs)
+        finally:
+            window.release()
 
-    # discord.py offers no hook before a request; wrapping the bound method is the seam.
+    # discord.py offers no hook around a request; wrapping the bound method is the seam.
     http.request = paced  # type: ignore[method-assign]

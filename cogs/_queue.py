@@ -7,7 +7,6 @@ answers are channel replies that ping only the member).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
@@ -39,8 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How long recording a job may take before Discord must be answered anyway (it allows 3 s).
-ACK_BUDGET = 1.0
+# Discord's answer to a second initial response to one interaction: another process (the same
+# shard run twice, as in a deploy overlap) got the same command and answered Discord first.
+ALREADY_ACKNOWLEDGED = 40060
 
 
 def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
@@ -79,20 +79,34 @@ def permission_names(keys: list[str]) -> Listed:
 
 
 async def answer_privately(
-    interaction: discord.Interaction[discord.Client], message: Message
+    interaction: discord.Interaction[discord.Client],
+    message: Message,
+    *,
+    acknowledged: bool = False,
 ) -> int | None:
     """Reply in the member's language, only to them, acknowledged yet or not.
 
+    `acknowledged`: Discord already holds an initial response, maybe another process's.
     Returns the id of a follow-up's message (after a deferral: the original response).
     """
     text = fit(message.render(str(interaction.locale)), MESSAGE_CONTENT)
-    if interaction.response.is_done():
+    if acknowledged or interaction.response.is_done():
         sent = await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
         )
         return sent.id
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    try:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as error:
+        if error.code != ALREADY_ACKNOWLEDGED:
+            raise
+        # The same command reached another process, which answered it: one answer is enough.
+        _log_answered_elsewhere(interaction.id)
     return None
+
+
+def _log_answered_elsewhere(interaction_id: int) -> None:
+    log.info("interaction:%d already answered by another process; leaving it", interaction_id)
 
 
 class Origin(ABC):
@@ -104,6 +118,9 @@ class Origin(ABC):
     reply: Reply | None = None
     # The message of the last private answer, where it can be edited later.
     answer_id: int | None = None
+    # Discord refused this process's acknowledgement: the same command reached another process
+    # (a deploy overlap), which answered first and tells the member of a refusal.
+    echo: bool = False
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""
@@ -164,6 +181,8 @@ class InteractionOrigin(Origin):
         self.sources = sources
         self.reply_to = reply_to
         self.place = place_of(interaction)
+        # Discord holds an initial response (this process's, or another's for an echo).
+        self.acknowledged = False
 
     @property
     def locale(self) -> str:
@@ -206,13 +225,30 @@ class InteractionOrigin(Origin):
         )
 
     async def acknowledge(self) -> None:
-        """Defer privately, unless a modal submit already did."""
-        if not self.interaction.response.is_done():
-            await self.interaction.response.defer(ephemeral=True, thinking=True)
+        """Defer privately ("thinking..."), unless a modal submit already did.
+
+        If Discord says another process acknowledged this interaction first, this one is the
+        echo: it goes on quietly (follow-ups work from any process holding the token).
+        """
+        if self.acknowledged or self.interaction.response.is_done():
+            return
+        try:
+            await self.defer()
+        except discord.HTTPException as error:
+            if error.code != ALREADY_ACKNOWLEDGED:
+                raise
+            self.echo = True
+            _log_answered_elsewhere(self.interaction.id)
+        self.acknowledged = True
+
+    async def defer(self) -> None:
+        """The acknowledgement itself: a private "thinking..." the answer replaces."""
+        await self.interaction.response.defer(ephemeral=True, thinking=True)
 
     async def tell(self, message: Message) -> None:
         """An ephemeral answer."""
-        self.answer_id = await answer_privately(self.interaction, message) or self.answer_id
+        answered = await answer_privately(self.interaction, message, acknowledged=self.acknowledged)
+        self.answer_id = answered or self.answer_id
 
     async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
         """An ephemeral question (the deferred answer becomes it)."""
@@ -356,8 +392,9 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
     refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:
         return False
-    # Seen by two processes (a deploy overlap): the job the other recorded is no refusal.
-    if await _recorded_elsewhere(bot, requester):
+    # Seen by two processes (a deploy overlap): the job the other recorded is no refusal, and
+    # a refusal is told by the process Discord heard first.
+    if origin.echo or await _recorded_elsewhere(bot, requester):
         return True
     await origin.tell(refusal)
     return True
@@ -418,7 +455,7 @@ async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) ->
 
 
 async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
-    job = await _record_then_acknowledge(bot, origin, request)
+    job = await _acknowledge_then_record(bot, origin, request)
     if job is None:
         return
     with bound(job_id=job.id):
@@ -447,24 +484,28 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         await bot.store.set_interaction_message(job.id, origin.answer_id)
 
 
-async def _record_then_acknowledge(
+async def _acknowledge_then_record(
     bot: VideoBot, origin: Origin, request: VideoRequest
 ) -> Job | None:
-    """Record the job, then acknowledge; None when a policy refused it (the member was told).
+    """Acknowledge, then record the job; None when a policy refused it or another process
+    has it (the member was told, once).
 
-    Recording first means a crash right after Discord is answered cannot lose the job. Under a
-    burst the database may take longer than Discord's 3 seconds allow, so after `ACK_BUDGET`
-    the acknowledgement goes first and the recording finishes behind it.
+    Discord is answered before any database work, so a burst of commands (each waiting its
+    turn to write) never holds up a member's "thinking...". A crash between the two leaves
+    nothing recorded and nothing charged; the member may ask again.
+
+    A deploy overlap gives one command to two processes: both acknowledge, and Discord
+    accepts the first (the other is the `echo`). Whichever records the job answers; the
+    other finds it recorded and stays silent. A refusal (or a cost question) is told by the
+    process Discord heard first only, so the member reads it once.
     """
     origin.choose_reply(request, bot.clock())
-    recording = asyncio.ensure_future(bot.jobs.record(origin.requester(), request))
-    done, _ = await asyncio.wait({recording}, timeout=ACK_BUDGET)
-    if not done:
-        await origin.acknowledge()
+    await origin.acknowledge()
     try:
-        job = await recording
+        return await bot.jobs.record(origin.requester(), request)
     except JobRefused as refusal:
-        await origin.tell(refusal.user_message)
+        if not origin.echo:
+            await origin.tell(refusal.user_message)
         return None
     except AlreadyRecorded as echo:
         # The other process owns this request (it answers, announces and sends): stay silent.
@@ -472,9 +513,9 @@ async def _record_then_acknowledge(
         return None
     except ConfirmationNeeded as needed:
         # Over the server's threshold: nothing was recorded; the member is asked first.
+        if origin.echo:
+            return None
         from cogs.confirm import ask_to_confirm  # the confirmation cog queues through here
 
         await ask_to_confirm(bot, origin, request, needed)
         return None
-    await origin.acknowledge()
-    return job

@@ -122,10 +122,9 @@ class ConfirmedOrigin(InteractionOrigin):
         """The message the original request's status would have replied to."""
         return self.pending.reply_to_id
 
-    async def acknowledge(self) -> None:
+    async def defer(self) -> None:
         """Keep the question as the answer to the press (it is edited once the job exists)."""
-        if not self.interaction.response.is_done():
-            await self.interaction.response.defer()
+        await self.interaction.response.defer()
 
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""

@@ -271,9 +271,10 @@ class ReferencesCog(commands.Cog):
         """Read the links' types if there are any (slow: acknowledge first), then queue."""
         origin = InteractionOrigin(interaction, sources=(message_ref(target),), reply_to=target)
         if media.link_urls():
+            # The check before fetching reads the database: Discord is answered first.
+            await origin.acknowledge()
             if await refused_before_fetching(self.bot, origin):
                 return
-            await interaction.response.defer(ephemeral=True, thinking=True)
         collected = await collect([media], self.bot.link_prober)
         await tell_skipped(origin, collected)
         duration = picked(values, "duration")

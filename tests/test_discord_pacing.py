@@ -1,42 +1,109 @@
-"""Discord's global limit (50 requests/s per token) is kept by the bot, not learned from 429s."""
+"""Discord's global limit (50 requests/s per token) is kept by the bot, not learned from 429s.
+
+Counted where Discord counts: arrivals at the fake Discord, whatever the bot's own timing."""
 
 import asyncio
 
 import discord
 
+from bot.discord_pacing import GlobalWindow
 from tests.harness import running_bot
 from tests.jobs.test_budget import most_in_one_second
 
+LIMIT = 45  # the bot's share of Discord's 50 (one process, every shard)
 
-async def test_a_burst_of_channel_messages_stays_under_discords_global_limit(tmp_path):
-    """70 messages in 70 channels at once (as 70 /video announcements would be): the bot lets
-    at most 40 go in any one second, below Discord's 50, so the global limit is never reached.
 
-    Counted where the bot sends them: arrival times at the fake also carry this machine's
-    scheduling (connections opened at once bunch a few arrivals), which no bot controls."""
+def _text(content):
+    return discord.http.handle_message_parameters(content=content)
+
+
+def _message_posts(world, since):
+    return [
+        request.time
+        for request in world.discord.requests[since:]
+        if request.method == "POST" and request.path.endswith("/messages")
+    ]
+
+
+async def test_a_burst_of_channel_messages_never_reaches_discord_faster_than_its_global_limit(
+    tmp_path,
+):
+    """70 messages in 70 channels at once (as 70 /video announcements would be): Discord
+    receives at most 45 in any one second, below its 50."""
     async with running_bot(tmp_path) as world:
-        budget = world.bot.discord_budget
-        granted = []
-        acquire = budget.acquire
-
-        async def recorded():
-            granted.append(await acquire())
-
-        budget.acquire = recorded
         channels = [world.discord.add_text_channel(f"burst-{n}") for n in range(70)]
         before = len(world.discord.requests)
         await asyncio.gather(
             *(world.bot.http.send_message(channel, params=_text("hello")) for channel in channels)
         )
-        sent = [
-            request.time
-            for request in world.discord.requests[before:]
-            if request.method == "POST" and request.path.endswith("/messages")
-        ]
+        sent = _message_posts(world, before)
         assert len(sent) == 70, "every message reached Discord"
-        assert len(granted) >= 70
-        assert most_in_one_second(granted) <= 40
+        assert most_in_one_second(sent) <= LIMIT
 
 
-def _text(content):
-    return discord.http.handle_message_parameters(content=content)
+async def test_messages_held_back_by_their_channels_bucket_do_not_bunch_up_at_discord(tmp_path):
+    """Messages that wait for a channel's bucket (5 per 5 s on Discord) are let go together
+    when it refills; with fresh messages for other channels going out meanwhile, the bot
+    still keeps every second at Discord under its global limit.
+
+    Every channel here allows one message per 3 s: the second message to each of 40 channels
+    waits 3 s in discord.py, while 80 other channels get their first message.
+    """
+    async with running_bot(tmp_path) as world:
+        world.discord.rate_limit_remaining = 0
+        world.discord.rate_limit_reset_after = 3.0
+        busy = [world.discord.add_text_channel(f"busy-{n}") for n in range(40)]
+        quiet = [world.discord.add_text_channel(f"quiet-{n}") for n in range(80)]
+        before = len(world.discord.requests)
+        order = [*busy, *busy, *quiet]
+        await asyncio.gather(
+            *(world.bot.http.send_message(channel, params=_text("hello")) for channel in order)
+        )
+        sent = _message_posts(world, before)
+        assert len(sent) == 160, "every message reached Discord"
+        assert most_in_one_second(sent) <= LIMIT
+
+
+async def test_interaction_answers_are_not_held_back_by_a_full_window(tmp_path):
+    """Discord does not count interaction callbacks and follow-ups toward the global limit:
+    with the window full of channel messages, a member's /video is still acknowledged."""
+    async with running_bot(tmp_path) as world:
+        window = world.bot.discord_window
+        for _ in range(window.limit):
+            await window.acquire()  # every place taken, none coming back yet
+        granted = window.granted
+        interaction = await world.video(prompt="a fox at dawn")
+        callback = await interaction.wait_for_callback(timeout=10)
+        assert callback["type"] == 5
+        assert window.granted == granted, "the deferral took no place in the window"
+        for _ in range(window.limit):
+            window.release()
+        # The channel announcement, held until now, follows; then the member's note.
+        assert "queued as job #1" in (await interaction.wait_for_answer(timeout=10))["content"]
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+async def test_a_request_counts_from_its_sending_until_a_second_after_its_response():
+    """However long a request is on its way, it cannot share a second at Discord with more
+    than `limit - 1` others."""
+    clock = Clock()
+    window = GlobalWindow(2, clock=clock)
+    await window.acquire()
+    await window.acquire()
+    third = asyncio.create_task(window.acquire())
+    await asyncio.sleep(0.01)
+    assert not third.done(), "both places in flight"
+    clock.now += 5.0  # a slow response: still counted
+    window.release()
+    await asyncio.sleep(0.01)
+    assert not third.done(), "answered just now: it may have reached Discord just now"
+    clock.now += 1.0
+    await asyncio.wait_for(third, timeout=5)
+    assert window.granted == 3

@@ -287,7 +287,7 @@ async def test_a_blocked_member_with_links_makes_the_bot_fetch_nothing(tmp_path,
         target = await post(world, " ".join(links[:8]))
         if way == "menu":
             submit = await fill_form(world, await make_video_on(world, target), "x")
-            answer = (await submit.wait_for_callback())["data"]["content"]
+            answer = (await submit.wait_for_answer())["content"]
         else:
             asking = await reply(world, target, "make these move " + " ".join(links[8:]))
             answer = (await bots_reply_to(world, asking))["content"]

@@ -143,7 +143,12 @@ async def test_50_commands_at_once_with_3_left_over_two_processes_on_one_shard_m
     assert len(rows) == 3, "exactly the 3 videos left"
     for process in processes:
         assert "Refused a job for user" in process.log(), "both processes admitted at once"
-    assert all(len(command.callbacks) == 1 for command in commands), "one answer each"
+    assert all(len(command.callbacks) == 1 for command in commands), "one acknowledgement each"
+    # Both processes heard every command: one tells the member, the other stays quiet.
+    assert all(len(command.answers) == 1 for command in commands), "one answer each"
+    assert sum("queued as job" in command.answers[0]["content"] for command in commands) == 3
+    for process in processes:
+        assert "Traceback" not in process.log(), "an echo is no error"
 
 
 async def test_a_video_command_seen_by_both_processes_on_one_shard_makes_one_job_and_one_answer(
@@ -168,10 +173,44 @@ async def test_a_video_command_seen_by_both_processes_on_one_shard_makes_one_job
     assert len(echo) == 1
     assert len(await job_rows(db)) == 1, "one job"
     assert len(api.submits) == 1, "sent once"
-    assert len(command.callbacks) == 1 and command.rejected_callbacks == []
+    # Both processes acknowledge at once; Discord keeps the first and refuses the other's
+    # deferral as already acknowledged (the member sees none of that), which stays quiet.
+    assert len(command.callbacks) == 1
+    assert [body["code"] for _, body in command.rejected_callbacks] in ([], [40060])
     assert len(command.followups) == 1, "the member reads one answer"
+    assert all("Traceback" not in p.log() for p in processes), "no error for the echo"
     announcements = [m for m in fake.messages(channel) if "asked for a video" in m["content"]]
     assert len(announcements) == 1, "announced once"
+
+
+async def test_an_invalid_video_command_seen_by_both_processes_is_answered_once_without_an_error(
+    fakes, guilds, start
+):
+    """A deploy overlap: both processes refuse a /video asking for a first frame without an
+    image, each at once; Discord keeps one answer and refuses the other as already
+    acknowledged, which that process takes quietly."""
+    fake, api = fakes
+    guild, _, member = guilds[0]
+    async with start(["0", "0"]) as processes:
+        command = await fake.slash_command(
+            "video",
+            options={"prompt": "a lighthouse", "mode": "frame"},
+            guild_id=guild,
+            user=member,
+        )
+        answer = await command.wait_for_answer(timeout=10)
+        await fake.wait_for(
+            lambda: [p for p in processes if "already answered by another process" in p.log()],
+            timeout=10,
+            description="the other process standing back",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    assert "image" in answer["content"]
+    assert len(command.answers) == 1, "the member reads one answer"
+    assert [body["code"] for _, body in command.rejected_callbacks] == [40060]
+    assert all("Traceback" not in p.log() for p in processes), "no error for the echo"
+    assert api.submits == []
 
 
 async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after_the_lease(

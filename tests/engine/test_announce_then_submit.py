@@ -1,7 +1,7 @@
 """Announce, then submit: the status message exists and is stored before the job can be
 delivered, so even an instant render replies to it, and the status ends as done."""
 
-import time
+import asyncio
 
 from bot.jobs.models import JobState
 from tests.engine.world import is_result
@@ -48,20 +48,36 @@ async def test_a_late_accepted_edit_never_overwrites_the_done_status(tmp_path):
         assert "Job #1 is done" in status["content"]
 
 
-async def test_the_job_is_recorded_before_discord_is_answered(tmp_path):
-    """A crash right after the acknowledgement cannot leave a member with nothing recorded."""
+async def test_a_slow_database_never_holds_up_the_members_thinking_then_they_read_queued(
+    tmp_path,
+):
+    """Discord is answered before the job is written: a database that takes its time (a burst
+    of commands queueing for the write) leaves the member "thinking...", not unanswered."""
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
         store = world.bot.store
         create = store.create
-        recorded_at = []
+        writing = asyncio.Event()
+        release = asyncio.Event()
+        acknowledged_when_writing = []
 
-        async def noting_create(*args, **kwargs):
-            job = await create(*args, **kwargs)
-            recorded_at.append(time.monotonic())
-            return job
+        async def slow_create(*args, **kwargs):
+            callbacks = [r for r in world.discord.requests if r.path.endswith("/callback")]
+            acknowledged_when_writing.append(any(200 <= r.status < 300 for r in callbacks))
+            writing.set()
+            await release.wait()
+            return await create(*args, **kwargs)
 
-        store.create = noting_create
+        store.create = slow_create
         interaction = await world.video(prompt="a slow render")
-        await interaction.wait_for_callback()
-        [callback] = [r for r in world.discord.requests if r.path.endswith("/callback")]
-        assert recorded_at and recorded_at[0] <= callback.time
+        callback = await interaction.wait_for_callback()
+        await asyncio.wait_for(writing.wait(), timeout=5)
+        assert acknowledged_when_writing == [True], "Discord was answered before the write"
+        # Acknowledged while the write is still held: a private deferral, nothing recorded yet.
+        assert interaction.deferred and interaction.ephemeral
+        assert callback["type"] == 5
+        assert await world.bot.db.fetch_all("SELECT id FROM jobs") == []
+        assert interaction.answers == [] and world.api.submits == []
+        release.set()
+        answer = await interaction.wait_for_answer()
+        assert "queued as job #1" in answer["content"]
+        assert len(interaction.callbacks) == 1 and interaction.rejected_callbacks == []
