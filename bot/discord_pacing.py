@@ -12,6 +12,12 @@ together with later ones. So a request holds its place here from the moment it i
 discord.py until its response came back, and for one second after: Discord saw it somewhere
 in between, so no second at Discord holds more than the limit, however the sends bunch.
 (discord.py's own retries after a 429 or a 5xx go out in the place of the first attempt.)
+
+A place is held while discord.py waits for the route's bucket too, so one channel's backlog (a
+burst of announcements in one busy channel, which Discord lets through at about one a second)
+could take every place and stall every other channel. Each channel (each route's major
+parameter) may therefore hold only a few places at once; the rest of its backlog waits in its
+own lane, outside the window.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token
 # A little below: other tools on the same token (a one-off script) would share the limit.
 _SHARE_USED = 0.9
 _WINDOW = 1.0  # Discord's limit is "per second"
+# Places one channel may hold at once: Discord lets a channel take about 5 messages per 5 s, so
+# more of its requests in flight would only wait in discord.py's bucket, holding places.
+PER_CHANNEL = 5
 
 
 class GlobalWindow:
@@ -82,16 +91,53 @@ def global_window(shard_share: float = 1.0) -> GlobalWindow:
     return GlobalWindow(max(1, int(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)))
 
 
+class Lanes:
+    """At most `width` requests at once per channel (route major parameter); a lane exists
+    only while it has requests, so the table stays as small as the traffic."""
+
+    def __init__(self, width: int = PER_CHANNEL) -> None:
+        self.width = width
+        self._lanes: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._lanes)
+
+    async def enter(self, key: str) -> None:
+        lane, users = self._lanes.setdefault(key, (asyncio.Semaphore(self.width), [0]))
+        users[0] += 1
+        try:
+            await lane.acquire()
+        except BaseException:
+            self._leave(key, users)
+            raise
+
+    def exit(self, key: str) -> None:
+        lane, users = self._lanes[key]
+        lane.release()
+        self._leave(key, users)
+
+    def _leave(self, key: str, users: list[int]) -> None:
+        users[0] -= 1
+        if users[0] == 0:
+            del self._lanes[key]
+
+
 def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
     """Make every request of `http` hold a place in `window` (see the module's docstring)."""
     send = http.request
+    lanes = Lanes()
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
-        await window.acquire()
+        lane = route.major_parameters
+        await lanes.enter(lane)
         try:
-            return await send(route, **kwargs)
+            await window.acquire()
+            try:
+                return await send(route, **kwargs)
+            finally:
+                window.release()
         finally:
-            window.release()
+            lanes.exit(lane)
 
     # discord.py offers no hook around a request; wrapping the bound method is the seam.
     http.request = paced  # type: ignore[method-assign]

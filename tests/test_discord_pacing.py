@@ -107,3 +107,35 @@ async def test_a_request_counts_from_its_sending_until_a_second_after_its_respon
     clock.now += 1.0
     await asyncio.wait_for(third, timeout=5)
     assert window.granted == 3
+
+
+async def test_one_channels_backlog_does_not_hold_back_another_channel(tmp_path):
+    """60 announcements in one busy channel (Discord lets it take one message every 3 s here)
+    wait in that channel's lane; a message to a quiet channel goes out at once, not after the
+    backlog has taken every place in the window."""
+    async with running_bot(tmp_path) as world:
+        world.discord.rate_limit_remaining = 0
+        world.discord.rate_limit_reset_after = 3.0
+        busy = world.discord.add_text_channel("busy")
+        quiet = world.discord.add_text_channel("quiet")
+        backlog = [
+            asyncio.create_task(world.bot.http.send_message(busy, params=_text(f"job {n}")))
+            for n in range(60)
+        ]
+        quiet_post = None
+        try:
+            await asyncio.sleep(0.2)  # the backlog is queued before the quiet message
+            before = len(world.discord.requests)
+            # (discord.py itself returns only after the channel's bucket refills: 3 s here.)
+            quiet_post = asyncio.create_task(
+                world.bot.http.send_message(quiet, params=_text("hello"))
+            )
+            await world.discord.wait_for_request(
+                "POST", rf"/channels/{quiet}/messages", after=before, timeout=2.0
+            )
+            assert len(_message_posts(world, before)) <= 2, "the backlog is still waiting"
+        finally:
+            pending = [*backlog, *([quiet_post] if quiet_post is not None else [])]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
