@@ -178,7 +178,8 @@ class BenchDiscord(FakeDiscord):
 
     def _store_message(self, msg: Json, *, ephemeral_owner: int | None = None) -> None:
         if RESULT_NONCE.match(str(msg.get("nonce", ""))):
-            for user_id in MENTION.findall(str(msg.get("content", ""))):
+            # The mention is in the content, or in a text display of a Components V2 result.
+            for user_id in MENTION.findall(json.dumps([msg.get("content"), msg.get("components")])):
                 self.results.setdefault(int(user_id), time.monotonic())
         super()._store_message(msg, ephemeral_owner=ephemeral_owner)
 
