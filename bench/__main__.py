@@ -48,8 +48,8 @@ class Size:
     rate: float  # API_REQUESTS_PER_SECOND for this run, in real-time requests per second
 
 
-# The budget each size needs: about 4.4 checks per render of ~4 minutes is some 1 request/s
-# per 55 renders in flight, plus room for the bench's burst (every job submitted at the same
+# The budget each size needs: about 3.9 checks per render of ~4 minutes is some 1 request/s
+# per 60 renders in flight, plus room for the bench's burst (every job submitted at the same
 # instant, so every first check falls due together). 100 jobs run on the default budget.
 SIZES = (
     Size(100, factor=20, rate=10),
