@@ -17,12 +17,22 @@ async def claimed(store: JobStore, job_id: int, stage: Stage) -> Job:
     return job
 
 
-async def submitted(store: JobStore, job: Job, *, now: float, task_id: str | None = None) -> Job:
-    """APIMart accepted the job; its first poll is due at once."""
+async def submitted(
+    store: JobStore,
+    job: Job,
+    *,
+    now: float,
+    task_id: str | None = None,
+    first_poll_at: float | None = None,
+) -> Job:
+    """APIMart accepted the job; its first poll is due at `first_poll_at` (default: at once)."""
     claim = await store.claim_for_submit(job.id)
     assert claim is not None, f"job {job.id} could not be claimed for its submit"
     assert await store.mark_submitted(
-        claim, task_id or f"task_{job.id}", now=now, first_poll_at=now
+        claim,
+        task_id or f"task_{job.id}",
+        now=now,
+        first_poll_at=now if first_poll_at is None else first_poll_at,
     )
     current = await store.get(job.id)
     assert current is not None

@@ -12,6 +12,7 @@ from bot.apimart import VideoRequest
 from bot.engine.pool import SETTLE, StageLoop
 from bot.jobs.models import Job, Requester
 from bot.jobs.store import JobStore, Stage
+from tests.jobstates import submitted
 
 
 class CountingStore(JobStore):
@@ -35,12 +36,7 @@ async def running_task(store: JobStore, *, due_in: float) -> Job:
         now=now,
         submit_by=now,
     )
-    claimed = await store.claim_for_submit(job.id)
-    assert claimed is not None
-    assert await store.mark_submitted(
-        claimed, f"task-{job.id}", now=now, first_poll_at=now + due_in
-    )
-    return claimed
+    return await submitted(store, job, now=now, first_poll_at=now + due_in)
 
 
 async def test_a_burst_of_wakes_costs_a_few_looks_and_a_due_job_is_still_taken(db, clock):
