@@ -112,9 +112,13 @@ class StageLoop:
         while not self._stopping:
             if caught_up:
                 await self._settle_down()
+                if self._stopping:
+                    break  # a stop came while settling: no more looks at the database
             self._wake.clear()
             self._looked_at = asyncio.get_running_loop().time()
             await self._before_claim()
+            if self._stopping:
+                break
             workers = self.workers
             free = workers - len(self._inflight)
             batch = max(1, math.ceil(self._claim_share * workers))

@@ -71,3 +71,26 @@ async def test_a_burst_of_wakes_costs_a_few_looks_and_a_due_job_is_still_taken(d
         await stage.drain(grace=1)
         loop.cancel()
         await asyncio.gather(loop, return_exceptions=True)
+
+
+async def test_a_stop_that_comes_while_settling_claims_nothing_more(db, clock):
+    """Shutdown drains the stage; a look that was only waiting out its settle window must not
+    claim a job after that (it would run past the drain, on a closing database)."""
+    store = CountingStore(db, clock=clock)
+    store.looked = asyncio.Event()
+    handled: list[int] = []
+
+    async def check(job: Job) -> None:
+        handled.append(job.id)
+
+    stage = StageLoop(Stage.POLL, store, check, workers=4, clock=clock, settle=0.5)
+    loop = asyncio.create_task(stage.run())
+    await asyncio.wait_for(store.looked.wait(), timeout=5)  # found nothing: caught up
+    await running_task(store, due_in=0)
+    stage.wake()  # the loop now waits out the rest of its 0.5 s window
+    await asyncio.sleep(0.05)
+    claims = store.claims
+    await stage.drain(grace=1)
+    await asyncio.wait_for(loop, timeout=5)
+    assert store.claims == claims, "no look after the stop"
+    assert handled == []
