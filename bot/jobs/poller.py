@@ -21,7 +21,7 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.engine.pool import StageLoop, Workers
+from bot.engine.pool import SETTLE, StageLoop, Workers
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
@@ -193,6 +193,10 @@ class Poller:
             on_release=self.wake,
             claim_share=claim_share,
             before_claim=before_claim,
+            # At most a tenth of the shortest gap between two checks of a job: a job wanted by
+            # two stages (a cancelled render still followed for its cost, whose notice is due)
+            # is free between checks for far longer than another stage may wait to look.
+            settle=min(SETTLE, self._schedule.shortest / 10),
         )
 
     def poll_workers(self) -> int:
