@@ -55,6 +55,8 @@ class StatusMessages:
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
         self._editors: dict[int, asyncio.Task[None]] = {}
+        # Set by `close`: the HTTP session is about to go; a later change is not shown.
+        self._closed = False
         self._channels: dict[int, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(edit_workers)
         # Edits of one job go one at a time, and none after its final one: an edit made from an
@@ -162,6 +164,8 @@ class StatusMessages:
         A channel that Discord slows down (429s, 5xx) delays only its own edits, never a poll,
         a delivery or another channel's edits; a burst of changes to one job becomes one edit.
         """
+        if self._closed:
+            return  # shutting down: the next process shows it (the job is in the database)
         _, was_final = self._wanted.get(job.id, (job, False))
         self._wanted[job.id] = (job, final or was_final)
         if job.id not in self._editors:
@@ -182,6 +186,7 @@ class StatusMessages:
 
     async def close(self, grace: float) -> None:
         """Make the scheduled edits for up to `grace` seconds, then drop the rest."""
+        self._closed = True
         await self.drain(timeout=grace)
         editors = list(self._editors.values())
         for editor in editors:

@@ -117,3 +117,16 @@ async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake
     contents = edits(fake)
     assert len(contents) <= 2, "intermediate states were coalesced"
     assert "90%" in contents[-1]
+
+
+async def test_a_change_after_shutdown_began_is_left_to_the_next_process(
+    store, clock, fake, client
+):
+    """Once `close` began the HTTP session is about to go: a late change (a command still
+    finishing) makes no edit that would fail on a closed session; the job is in the database."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    await status.close(grace=0)
+    status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
+    await status.drain()
+    assert edits(fake) == [], "no edit after close"
