@@ -125,6 +125,12 @@ class StageLoop:
             if free < batch and self._inflight:
                 free = 0  # wait until enough workers are free to claim for several at once
             claimed = await self._store.claim_due(self.stage, free) if free > 0 else []
+            if self._stopping:
+                # The stop came during the claim: give the jobs back unworked (nothing was sent
+                # for them), rather than start work the drain no longer waits for.
+                for job in claimed:
+                    await self._store.release(job)
+                break
             for job in claimed:
                 self._spawn(job)
             if free > 0 and len(claimed) == free:

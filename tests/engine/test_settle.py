@@ -94,3 +94,37 @@ async def test_a_stop_that_comes_while_settling_claims_nothing_more(db, clock):
     await asyncio.wait_for(loop, timeout=5)
     assert store.claims == claims, "no look after the stop"
     assert handled == []
+
+
+class HeldClaimStore(CountingStore):
+    """Claims wait until the test lets them finish."""
+
+    let_go = asyncio.Event()
+
+    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
+        self.looked.set()
+        await self.let_go.wait()
+        return await super().claim_due(stage, limit)
+
+
+async def test_a_stop_that_comes_during_a_claim_gives_the_claimed_jobs_back(db, clock):
+    """The drain no longer waits for work started after it began: a claim that returns after
+    the stop hands its jobs back, due as before, instead of starting them."""
+    store = HeldClaimStore(db, clock=clock)
+    store.looked, store.let_go = asyncio.Event(), asyncio.Event()
+    due = await running_task(store, due_in=0)
+    handled: list[int] = []
+
+    async def check(job: Job) -> None:
+        handled.append(job.id)
+
+    stage = StageLoop(Stage.POLL, store, check, workers=4, clock=clock)
+    loop = asyncio.create_task(stage.run())
+    await asyncio.wait_for(store.looked.wait(), timeout=5)  # the claim is under way
+    draining = asyncio.create_task(stage.drain(grace=1))
+    await asyncio.sleep(0.01)
+    store.let_go.set()
+    await asyncio.wait_for(asyncio.gather(draining, loop), timeout=5)
+    assert handled == [], "no work started after the stop"
+    again = await JobStore(db, clock=clock).claim_due(Stage.POLL, 10)
+    assert [job.id for job in again] == [due.id], "given back, due as before"
