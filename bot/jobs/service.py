@@ -22,7 +22,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore
-from bot.jobs.typical import first_check_delay, typical_for, usually_ready, usually_ready_for
+from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
@@ -151,7 +151,8 @@ class JobService:
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
             current = await self._store.get(job.id) or job
-            return SubmitReport(current, current.state, await self._queued(current))
+            queued = self._queued(current, await self._typical(current))
+            return SubmitReport(current, current.state, queued)
         return await self.submit_claimed(claimed, member_present=member_present)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
@@ -250,8 +251,7 @@ class JobService:
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
-        queued = msg("queued", job_id=job.id, typical=usually_ready(typical))
-        return SubmitReport(submitted, JobState.QUEUED, queued)
+        return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical))
 
     async def _typical(self, job: Job) -> float | None:
         """The usual render time of jobs like `job` here; None when unknown or unreadable (a
@@ -262,11 +262,10 @@ class JobService:
             log.warning("Job %d: could not read the usual render time", job.id, exc_info=True)
             return None
 
-    async def _queued(self, job: Job) -> Message:
+    @staticmethod
+    def _queued(job: Job, typical: float | None) -> Message:
         """'Queued; usually ready in ...', from the renders of this kind measured here."""
-        return msg(
-            "queued", job_id=job.id, typical=await usually_ready_for(self._store, job.request)
-        )
+        return msg("queued", job_id=job.id, typical=usually_ready(typical))
 
     async def _store_task_id(self, job: Job, task_id: str, now: float, first_check: float) -> None:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
