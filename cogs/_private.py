@@ -65,17 +65,29 @@ async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:
     return price_lines(await bot.pricing.table(), threshold)
 
 
-async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -> None:
-    """Cancel the member's own job (`/videos cancel` or the status message's button) and tell
-    them privately whether it still counts."""
+async def cancel_or_say_why_not(
+    bot: VideoBot, interaction: Interaction, job: Job, *, reason_key: str, member_told: bool
+) -> CancelOutcome | None:
+    """Cancel `job`, or tell the one who asked privately why not (already cancelled, or too
+    late); None when it was not cancelled now."""
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
-        return
+        return None
     outcome = await bot.store.cancel(
-        job.id, reason_key="cancelled_by_member", now=bot.clock(), member_told=True
+        job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told
     )
     if outcome is None:
         await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
+    return outcome
+
+
+async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -> None:
+    """Cancel the member's own job (`/videos cancel` or the status message's button) and tell
+    them privately whether it still counts."""
+    outcome = await cancel_or_say_why_not(
+        bot, interaction, job, reason_key="cancelled_by_member", member_told=True
+    )
+    if outcome is None:
         return
     log.info(
         "Job %d cancelled by its requester %d (%s)", job.id, interaction.user.id, outcome.value

@@ -21,7 +21,7 @@ from bot.jobs.store import CancelOutcome
 from bot.moderation.store import Actor
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
-from cogs._private import cancel_for_member, show_final_status
+from cogs._private import cancel_for_member, cancel_or_say_why_not, show_final_status
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -83,14 +83,10 @@ async def cancel_by_button(
     if own:
         await cancel_for_member(bot, interaction, job)
         return
-    if job.cancelled:
-        await answer_privately(interaction, msg("cancel_already", job_id=job.id))
-        return
-    outcome = await bot.store.cancel(
-        job.id, reason_key="cancelled_by_moderator", now=bot.clock(), member_told=False
+    outcome = await cancel_or_say_why_not(
+        bot, interaction, job, reason_key="cancelled_by_moderator", member_told=False
     )
     if outcome is None:
-        await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
         return
     log.info(
         "Job %d cancelled from its status message by moderator %d (%s)",
