@@ -2,7 +2,6 @@
 
 import asyncio
 import itertools
-import random
 
 import pytest
 
@@ -13,6 +12,7 @@ from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfi
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import poller_client
 
 
 class ManualTime:
@@ -148,12 +148,7 @@ async def world(db, api, session, clock):
         clock.advance(seconds)
 
     api.default_plan = TaskPlan(polls_until_done=None)
-    client = APIMartClient(
-        session,
-        base_url=api.base_url,
-        api_key="test-key",
-        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
-    )
+    client = poller_client(api, session)
     store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     limiter = RequestBudget(10, clock=clock, sleep=sleep)

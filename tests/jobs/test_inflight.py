@@ -1,11 +1,10 @@
 """Status checks in flight: as many as spend the request budget at APIMart's round trip."""
 
-import random
 import time
 
 import pytest
 
-from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.apimart import VideoRequest
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import Requester
@@ -13,6 +12,7 @@ from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfi
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import poller_client
 
 
 def test_the_default_budget_at_a_150_ms_api_keeps_four_checks_in_flight():
@@ -55,12 +55,7 @@ async def test_a_slower_api_gets_more_checks_in_flight_and_a_429_fewer(db, api, 
     """The poller measures APIMart's answer time on its checks: at 100 requests/s, checks that
     take 0.6 s widen the pool; a 429 that halves the budget narrows it again."""
     api.default_plan = TaskPlan(polls_until_done=None)
-    client = APIMartClient(
-        session,
-        base_url=api.base_url,
-        api_key="test-key",
-        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
-    )
+    client = poller_client(api, session)
     store = JobStore(db, clock=time.time)
     service = JobService(store, client, clock=time.time, timing=SubmitTiming(first_poll_delay=0))
     limiter = RequestBudget(100)

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from bench.schedule_sim import replay
-from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.apimart import VideoRequest
 from bot.jobs.models import Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
@@ -15,6 +15,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.settings import Settings, describe_settings_errors
 from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import poller_client
 
 SCHEDULE = PollSchedule()
 FIRST_CHECK = Settings.model_fields["poll_first_delay"].default  # POLL_FIRST_DELAY
@@ -271,12 +272,7 @@ async def test_the_poller_keeps_two_readings_and_plans_from_the_recent_speed(
     check from the speed between them: 10 % at 60 s, then 80 % at 180 s (70 points in 120 s)
     puts the end at 218 s, where the average speed since the submit would say 224 s."""
     api.default_plan = TaskPlan(polls_until_done=None, estimated_time=600)
-    client = APIMartClient(
-        session,
-        base_url=api.base_url,
-        api_key="test-key",
-        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
-    )
+    client = poller_client(api, session)
     store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=60))
     config = PollerConfig(schedule=SCHEDULE)

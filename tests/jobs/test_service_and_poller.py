@@ -38,6 +38,16 @@ async def no_sleep(_seconds):
     return None
 
 
+def poller_client(api, session):
+    """The client as bot/app.py wires the poller's: it never retries on its own."""
+    return APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+    )
+
+
 def make_client(api, session):
     return APIMartClient(
         session,
