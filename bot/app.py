@@ -139,6 +139,7 @@ class VideoBot(commands.AutoShardedBot):
         self.gateway.listen(self)
         self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None
+        self._health_tried = False
         # True once `setup_hook` finished: cogs loaded, commands synced, engine started.
         self.set_up = False
 
@@ -147,6 +148,8 @@ class VideoBot(commands.AutoShardedBot):
 
         discord.py retries a lost gateway by itself, but not a failed log-in or gateway lookup.
         """
+        # Before the first try, so /healthz and /readyz say why while Discord cannot be reached.
+        await self._serve_health()
         logged_in = await until_reachable(
             lambda: self._log_in(token),
             what="log-in",
@@ -181,6 +184,13 @@ class VideoBot(commands.AutoShardedBot):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), 5.0)
 
+    async def _serve_health(self) -> None:
+        """Serve /healthz, /readyz and /metrics (on METRICS_PORT); tried once (a taken port is
+        one error line, and the bot runs on without them)."""
+        if not self._health_tried:
+            self._health_tried = True
+            self.observability = await serve(self)
+
     async def _fresh_http_session(self) -> None:
         """Close the session a failed log-in opened; the next log-in opens a new one."""
         await self.http.close()
@@ -190,9 +200,8 @@ class VideoBot(commands.AutoShardedBot):
         """Open the session, wire the core, load cogs, sync commands, start polling."""
         self._setting_up = True
         settings = self.settings
-        # First, so /healthz and /readyz answer while the rest is set up.
-        if self.observability is None:
-            self.observability = await serve(self)
+        # First (when `start` did not already), so the endpoints answer during the set-up.
+        await self._serve_health()
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
         self.session = aiohttp.ClientSession()
         self.member_urls = GuardedFetcher(

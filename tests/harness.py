@@ -116,19 +116,21 @@ async def running_bot(
             guild_ready_timeout=0.05,
             cdn_origins=frozenset({discord_fake.base_url}),
         )
-        runner = asyncio.create_task(bot.start(BOT_TOKEN))
         try:
-            await asyncio.wait_for(bot.wait_until_ready(), 10)
-            yield World(bot, discord_fake, api_fake, db, config)
+            # Entered first, as `python -m bot` does: `wait_until_ready` needs the client set up.
+            async with bot:
+                runner = asyncio.create_task(bot.start(BOT_TOKEN))
+                try:
+                    await asyncio.wait_for(bot.wait_until_ready(), 10)
+                    yield World(bot, discord_fake, api_fake, db, config)
+                finally:
+                    await bot.close()
+                    await runner
         finally:
-            try:
-                await bot.close()
-                await runner
-            finally:
-                # Even if the bot died (e.g. a rejected command sync), close the database, whose
-                # worker thread would otherwise keep the test process from exiting.
-                if database is None:
-                    await db.close()
+            # Even if the bot died (e.g. a rejected command sync), close the database, whose
+            # worker thread would otherwise keep the test process from exiting.
+            if database is None:
+                await db.close()
         # Only reached when the test body passed, so a failing test keeps its own error.
         assert_no_spec_violations(discord_fake)
 

@@ -31,6 +31,9 @@ class Readiness:
         reasons: list[str] = []
         if bot.closing:
             reasons.append("shutting down")
+        if bot.user is None:
+            # `start` retries the log-in until Discord answers (one log line per try).
+            reasons.append("discord: not logged in yet")
         if not bot.set_up:
             reasons.append("setting up (cogs, command sync, engine)")
         missing = [name for name in INITIAL_EXTENSIONS if name not in bot.extensions]

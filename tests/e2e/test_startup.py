@@ -2,6 +2,7 @@
 is one clear log line per retry, never a traceback exit; a wrong token still ends the process."""
 
 import asyncio
+import re
 import signal
 import socket
 
@@ -12,6 +13,7 @@ from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import Site
 from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
+from tests.observability.scrape import probe, until_status
 
 UNREACHABLE = "Discord is unreachable"
 
@@ -49,6 +51,29 @@ async def test_discord_unreachable_at_start_is_retried_until_it_answers(
     line = bot.log_lines(UNREACHABLE)[0]
     assert "trying again in" in line and f"127.0.0.1:{fake.port}" in line, "says what and when"
     assert "Traceback" not in log
+
+
+async def test_health_checks_say_why_while_discord_is_unreachable_at_start(
+    tmp_path, api, absent_discord
+):
+    env = bot_environment(
+        tmp_path, absent_discord, api, METRICS_PORT="0", HEALTH_GATEWAY_GRACE="0.5"
+    )
+    async with launched_bot(tmp_path, env) as bot:
+        await bot.wait_for_log(UNREACHABLE)
+        [port] = re.findall(r"/metrics on 127\.0\.0\.1:(\d+)", bot.log())
+        base = f"http://127.0.0.1:{port}"
+        status, body = await probe(base, "/readyz")
+        assert status == 503
+        assert body["reasons"][0] == "discord: not logged in yet"
+        # Past the grace, the orchestrator hears it too (an outage at start-up is one).
+        unhealthy = await until_status(base, "/healthz", 503)
+        assert unhealthy["reasons"][0].startswith("gateway: not connected since start-up")
+        async with absent_discord as fake:
+            await fake.wait_for_connection(timeout=10)
+            assert await until_status(base, "/readyz", 200) == {"status": "ready"}
+            assert await probe(base, "/healthz") == (200, {"status": "ok"})
+            assert await bot.stop(signal.SIGTERM) == 0
 
 
 async def test_a_stop_while_discord_is_unreachable_exits_zero(tmp_path, api, absent_discord):

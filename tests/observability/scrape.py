@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import aiohttp
@@ -53,3 +54,13 @@ async def probe(base_url: str, path: str) -> tuple[int, dict]:
     """GET `path`; its status and JSON body."""
     async with aiohttp.ClientSession() as http, http.get(f"{base_url}{path}") as response:
         return response.status, await response.json()
+
+
+async def until_status(base_url: str, path: str, status: int) -> dict:
+    """The body of `path` once it answers `status` (no event says when that changes)."""
+    async with asyncio.timeout(10):
+        while True:
+            answer, body = await probe(base_url, path)
+            if answer == status:
+                return body
+            await asyncio.sleep(0.02)

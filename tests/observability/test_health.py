@@ -115,6 +115,7 @@ async def test_readyz_names_what_is_missing_before_the_bot_is_set_up(tmp_path, a
     try:
         bot = VideoBot(settings, database)
         assert await bot.readiness.reasons() == [
+            "discord: not logged in yet",
             "setting up (cogs, command sync, engine)",
             "gateway: not ready yet",
             "database: migrations not applied",

@@ -10,7 +10,7 @@ import pytest
 from bot.jobs.models import JobState
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
-from tests.observability.scrape import probe, scrape
+from tests.observability.scrape import probe, scrape, until_status
 
 SUBMIT = "/v1/videos/generations"
 TASK = "/v1/tasks/{task_id}"
@@ -94,16 +94,6 @@ async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_health
         assert after.get("videobot_stage_up", stage=stage) == 1
     assert after.labels_of("videobot_gateway_latency_seconds") == [{"shard": "0"}]
     assert not math.isnan(after.get("videobot_apimart_balance"))
-
-
-async def until_status(base, path, status):
-    """The body of `path` once it answers `status` (no event says when that changes)."""
-    async with asyncio.timeout(10):
-        while True:
-            answer, body = await probe(base, path)
-            if answer == status:
-                return body
-            await asyncio.sleep(0.02)
 
 
 async def test_a_gateway_outage_longer_than_the_grace_shows_on_healthz_until_it_resumes(
