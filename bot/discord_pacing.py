@@ -91,34 +91,44 @@ def global_window(shard_share: float = 1.0) -> GlobalWindow:
     return GlobalWindow(max(1, int(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)))
 
 
+class _Lane:
+    """One channel's places, and how many requests use the lane (waiting or holding a place)."""
+
+    def __init__(self, width: int) -> None:
+        self.places = asyncio.Semaphore(width)
+        self.users = 0
+
+
 class Lanes:
     """At most `width` requests at once per channel (route major parameter); a lane exists
     only while it has requests, so the table stays as small as the traffic."""
 
     def __init__(self, width: int = PER_CHANNEL) -> None:
         self.width = width
-        self._lanes: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+        self._lanes: dict[str, _Lane] = {}
 
     def __len__(self) -> int:
         return len(self._lanes)
 
     async def enter(self, key: str) -> None:
-        lane, users = self._lanes.setdefault(key, (asyncio.Semaphore(self.width), [0]))
-        users[0] += 1
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = _Lane(self.width)
+        lane.users += 1
         try:
-            await lane.acquire()
+            await lane.places.acquire()
         except BaseException:
-            self._leave(key, users)
+            self._leave(key, lane)
             raise
 
     def exit(self, key: str) -> None:
-        lane, users = self._lanes[key]
-        lane.release()
-        self._leave(key, users)
+        lane = self._lanes[key]
+        lane.places.release()
+        self._leave(key, lane)
 
-    def _leave(self, key: str, users: list[int]) -> None:
-        users[0] -= 1
-        if users[0] == 0:
+    def _leave(self, key: str, lane: _Lane) -> None:
+        lane.users -= 1
+        if lane.users == 0:
             del self._lanes[key]
 
 
