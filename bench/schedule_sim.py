@@ -16,6 +16,11 @@ poller's loop is replayed in virtual time with the real `PollSchedule`:
   stage's hand-off in the bench).
 
 It is for tuning the schedule; the polling bench (`python -m bench polling`) confirms.
+
+`--spread` prints, instead, how well one reading foretells a render's end: for each profile,
+the schedule's own prediction from a single reading taken 10, 20 or 40 s before the true end,
+against that end. It is the information the last checks have to work with (docs/performance.md,
+"Why noisy progress costs about five checks").
 """
 
 from __future__ import annotations
@@ -120,6 +125,53 @@ def replay(
     return outcome
 
 
+@dataclass(frozen=True)
+class Spread:
+    """How far one reading's predicted end falls from the true end (seconds, late positive)."""
+
+    profile: str
+    before: float  # the reading was taken this many seconds before the true end
+    errors: tuple[float, ...]
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.errors)
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def spread(
+    kind: str,
+    before: float,
+    *,
+    count: int = 2000,
+    seed: int = SEED,
+    schedule: PollSchedule | None = None,
+) -> Spread:
+    """The schedule's predicted end from one reading `before` s ahead of each render's end."""
+    schedule = schedule if schedule is not None else PollSchedule()
+    errors = []
+    for render in renders(kind, count, seed):
+        age = render.duration - before
+        if age <= 0:
+            continue
+        expected = schedule.expected_duration(
+            age=age, progress=reported(render, age), estimated_time=render.estimated_time
+        )
+        if expected is not None:
+            errors.append(expected - render.duration)
+    return Spread(kind, before, tuple(errors))
+
+
+def spread_report(spreads: Sequence[Spread]) -> str:
+    lines = [f"{'profile':<12} {'before':>6} {'p5 s':>6} {'median':>6} {'p95 s':>6} {'p5-p95':>6}"]
+    for s in spreads:
+        low, middle, high = s.quantile(0.05), s.quantile(0.5), s.quantile(0.95)
+        lines.append(
+            f"{s.profile:<12} {s.before:>6g} {low:>6.1f} {middle:>6.1f} {high:>6.1f}"
+            f" {high - low:>6.1f}"
+        )
+    return "\n".join(lines)
+
+
 def report(outcomes: Sequence[Outcome]) -> str:
     lines = [
         f"{'profile':<12} {'calls':>6} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'max s':>6}  target"
@@ -144,12 +196,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rate", type=float, default=0.0, help="request budget, per second (0: none)"
     )
+    parser.add_argument(
+        "--spread",
+        action="store_true",
+        help="print how far one reading's predicted end falls from the true end, instead",
+    )
     args = parser.parse_args(argv)
+    kinds = args.profiles.split(",")
+    if args.spread:
+        print(
+            f"{args.renders} renders per profile, seed {args.seed}: the predicted end from one"
+            " reading taken `before` s ahead of the true end, minus the true end (late positive)"
+        )
+        spreads = [
+            spread(kind, before, count=args.renders, seed=args.seed)
+            for kind in kinds
+            for before in (10.0, 20.0, 40.0)
+        ]
+        print(spread_report(spreads))
+        return 0
     outcomes = [
         replay(
             kind, count=args.renders, seed=args.seed, first_delay=args.first_delay, rate=args.rate
         )
-        for kind in args.profiles.split(",")
+        for kind in kinds
     ]
     print(
         f"{args.renders} renders per profile, seed {args.seed}, first check at"
