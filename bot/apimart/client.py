@@ -152,8 +152,19 @@ class APIMartClient:
         return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
 
     async def submit(self, request: VideoRequest) -> SubmitResult:
-        """Create a task; raises `SubmitOutcomeUnknownError` when the answer was lost."""
-        body = await self._call("POST", SUBMIT_PATH, json_body=request.to_payload(), submit=True)
+        """Create a task; raises `SubmitOutcomeUnknownError` when the answer was lost, or was a
+        server error that may come after the task was created (a 500, unlike a gateway's 502,
+        503 or 504): sent again, it could be paid twice."""
+        try:
+            body = await self._call(
+                "POST", SUBMIT_PATH, json_body=request.to_payload(), submit=True
+            )
+        except ServerError as error:
+            if error.status in _SUBMIT_SAFE_SERVER_STATUSES:
+                raise
+            raise SubmitOutcomeUnknownError(
+                f"the submit failed on APIMart's side ({error.message}); the task may exist"
+            ) from None
         try:
             return parse_submit(body)
         except MalformedResponseError as error:

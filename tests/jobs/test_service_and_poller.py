@@ -275,6 +275,20 @@ async def test_a_lost_submit_answer_is_never_resent(db, api, session, clock):
     assert len(api.submits) == 1
 
 
+async def test_a_submit_answered_by_a_server_error_is_never_resent(db, api, session, clock):
+    # Wired as the engine is: the client does not retry, the submit stage sends again later.
+    store = JobStore(db, clock=clock)
+    service = JobService(store, poller_client(api, session), clock=clock)
+    poller = Poller(store, poller_client(api, session), service, RecordingDelivery(), clock=clock)
+    api.fail_next("submit", status=500)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.SUBMIT_UNKNOWN
+    assert "can't tell whether" in report.member_message.render("en-US")
+    clock.advance(600)
+    await poller.run_once()
+    assert len(api.submits) == 1, "a 500 may come after the task was made: never pay twice"
+
+
 async def test_restart_resumes_pending_jobs_and_delivers_each_once(db, api, session, clock):
     api.default_plan = TaskPlan(polls_until_done=2)
     first_delivery = RecordingDelivery()
