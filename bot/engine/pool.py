@@ -13,6 +13,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 
+from bot.jobs.claims import holding
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore, Stage
 from bot.log_context import bound
@@ -186,18 +187,14 @@ class StageLoop:
             guild_id=job.requester.guild_id,
             user_id=job.requester.user_id,
         ):
-            renewing = asyncio.create_task(self._keep_lease(job))
-            try:
-                await self._handler(job)
-            except asyncio.CancelledError:
-                await self._hand_back(job)
-                raise
-            except Exception as error:
-                await self._recover(job, error)
-            finally:
-                renewing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewing
+            async with holding(self._store, job, self.stage):
+                try:
+                    await self._handler(job)
+                except asyncio.CancelledError:
+                    await self._hand_back(job)
+                    raise
+                except Exception as error:
+                    await self._recover(job, error)
 
     async def _hand_back(self, job: Job) -> None:
         """Shutdown cut the work short: give the claim back now, so nobody waits for it to lapse.
@@ -229,15 +226,3 @@ class StageLoop:
             await self._store.release(job, retry_at=self._clock() + self._crash_retry)
         except Exception:
             log.exception("Job %d: could not give its claim back; it lapses instead", job.id)
-
-    async def _keep_lease(self, job: Job) -> None:
-        """Renew the claim at a third of its length while the worker is busy."""
-        interval = self._store.leases.length(self.stage) / 3
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if not await self._store.renew(job, self.stage):
-                    log.warning("Job %d: its %s claim was taken over", job.id, self.stage)
-                    return
-            except Exception:
-                log.warning("Job %d: could not renew its %s claim", job.id, self.stage)

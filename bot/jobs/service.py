@@ -20,8 +20,9 @@ from bot.apimart import (
 )
 from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
+from bot.jobs.claims import holding
 from bot.jobs.models import Job, JobRefused, JobState, Requester
-from bot.jobs.store import Admission, JobStore
+from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
@@ -150,10 +151,17 @@ class JobService:
         """Claim a recorded job and send it once; `member_present`: the member reads the answer."""
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
-            current = await self._store.get(job.id) or job
-            queued = self._queued(current, await self._typical(current))
-            return SubmitReport(current, current.state, queued)
-        return await self.submit_claimed(claimed, member_present=member_present)
+            return await self._as_it_stands(job)
+        # No stage worker holds this claim for us: a long wait for the budget or a media
+        # refresh must not let it lapse into `submit_unknown` while the request still leaves.
+        async with holding(self._store, claimed, Stage.SUBMIT):
+            return await self.submit_claimed(claimed, member_present=member_present)
+
+    async def _as_it_stands(self, job: Job) -> SubmitReport:
+        """The job as another worker (or a lapse) left it: this one sends nothing."""
+        current = await self._store.get(job.id) or job
+        queued = self._queued(current, await self._typical(current))
+        return SubmitReport(current, current.state, queued)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
         """One attempt at sending a job this process holds the submit claim of; never sleeps."""
@@ -203,6 +211,11 @@ class JobService:
         # Read before the request leaves: after it, nothing may stand between APIMart's answer
         # and storing the task id.
         typical = await self._typical(job)
+        if not await self._store.renew(job, Stage.SUBMIT):
+            # The claim lapsed while this waited (and the job was settled as `submit_unknown`,
+            # or taken by another process): sending now could make a render nobody follows.
+            log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
+            return await self._as_it_stands(job)
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -272,9 +285,15 @@ class JobService:
         attempts = self._timing.store_task_attempts
         for attempt in range(attempts):
             try:
-                await self._store.mark_submitted(
+                stored = await self._store.mark_submitted(
                     job, task_id, now=now, first_poll_at=now + first_check
                 )
+                if not stored:
+                    # Only if the claim was lost despite its renewals (the database unreachable
+                    # for a whole lease): the job ended `submit_unknown`; the id is for operators.
+                    log.error(
+                        "Job %d: claim lost before its task id %s was stored", job.id, task_id
+                    )
                 return
             except Exception:
                 if attempt + 1 == attempts:

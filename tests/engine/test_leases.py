@@ -165,3 +165,40 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
     assert stored.delivery_message_id == int(posted["id"])
     assert stored.delivery_attempts == 1, "the stale worker's retry was not written either"
     assert time.time() >= stored.delivered_at
+
+
+async def test_a_command_that_sends_its_own_job_keeps_its_claim_through_a_slow_answer(
+    db, api, session, client, fake
+):
+    # The member's /video sends its job itself; APIMart answers after longer than a claim lasts.
+    engine = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="alive", submit=0.3)
+    )
+    other = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="other"), recover_at_start=False
+    )
+    api.delay_next("submit", 1.0)
+    job = await engine.record()
+    sending = asyncio.create_task(engine.service.submit(job, member_present=True))
+    await asyncio.sleep(0.7)
+    # Meanwhile another process's submit stage looks for submits whose claim lapsed.
+    assert await other.service.settle_lost_submits() == 0, "a claim still held is not lapsed"
+    report = await sending
+    assert report.state is JobState.QUEUED
+    [task_id] = api.task_ids
+    assert (await engine.store.get(job.id)).task_id == task_id, "the paid render is followed"
+
+
+async def test_a_submit_whose_claim_lapsed_before_sending_sends_nothing(
+    db, api, session, client, fake
+):
+    engine = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="stuck", submit=0.1)
+    )
+    job = await engine.record()
+    claimed = await engine.store.claim_for_submit(job.id)
+    await asyncio.sleep(0.2)  # the worker stalled (its renewals failing) past its claim
+    assert await engine.service.settle_lost_submits() == 1
+    report = await engine.service.submit_claimed(claimed, member_present=False)
+    assert api.submits == [], "no render that nobody would follow"
+    assert report.state is JobState.SUBMIT_UNKNOWN
