@@ -16,7 +16,7 @@ import discord
 
 from bot.i18n import plural, t
 from bot.jobs.failures import FailureCause, failure_cause
-from bot.jobs.models import Job, JobState
+from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.result_layout import (
@@ -301,7 +301,7 @@ class Delivery:
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing)
-            if self._status is not None and job.delivery_target != "dm":
+            if self._status is not None and job.delivery_target != DM_TARGET:
                 # The crash may have come before the status edit: finish it now.
                 await self._status.update(job, final=True)
             return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
@@ -327,7 +327,7 @@ class Delivery:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""
         if job.delivery_started_at is None:
             return None
-        if job.delivery_target == "dm":
+        if job.delivery_target == DM_TARGET:
             try:
                 user = await self._client.fetch_user(job.requester.user_id)
                 target: Messageable | None = await user.create_dm()
@@ -365,7 +365,7 @@ class Delivery:
 
     async def by_dm(self, job: Job) -> DeliveryResult:
         """Deliver by DM (another route's way out), once: an earlier DM post counts."""
-        if job.delivery_target == "dm":
+        if job.delivery_target == DM_TARGET:
             existing = await self._earlier_post(job)
             if existing is not None:
                 return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
@@ -385,7 +385,7 @@ class Delivery:
         footer = job_footer(job)
         start = datetime.datetime.fromtimestamp(since, datetime.UTC) - _CLOCK_SKEW
         after = discord.Object(discord.utils.time_snowflake(start))
-        if job.status_message_id is not None and job.delivery_target != "dm":
+        if job.status_message_id is not None and job.delivery_target != DM_TARGET:
             # Results reply to the status message, so nothing older needs reading.
             after = discord.Object(min(after.id, job.status_message_id))
         me = self._client.user
@@ -419,7 +419,8 @@ class Delivery:
             )
         post = _Post(target, job, reference, now=now, dm=dm, unreachable=unreachable)
         # Written down before posting: a retry after a crash looks for this post from here.
-        if await self._store.begin_delivery(job, now=now, target="dm" if dm else "channel") is None:
+        where = DM_TARGET if dm else CHANNEL_TARGET
+        if await self._store.begin_delivery(job, now=now, target=where) is None:
             log.warning("Job %d: delivery claim was lost; not posting", job.id)
             raise _Retry
         try:

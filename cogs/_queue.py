@@ -58,18 +58,19 @@ def role_ids(user: discord.abc.User) -> tuple[int, ...]:
     return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
 
 
-def missing_permissions(
-    permissions: discord.Permissions, *, in_thread: bool, replying: bool = False
-) -> list[str]:
-    """What the bot lacks to post a result (and to reply to a message), as catalog keys."""
+def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) -> list[str]:
+    """What the bot lacks to post a result, as catalog keys.
+
+    Read Message History too: every result is a reply to its status message (Discord refuses
+    a reply without it), and the delivery reads the channel to never post a result twice.
+    """
     send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
     needed = {
         "permission_send_messages_in_threads" if in_thread else "permission_send_messages": send,
         "permission_embed_links": permissions.embed_links,
         "permission_attach_files": permissions.attach_files,
+        "permission_read_message_history": permissions.read_message_history,
     }
-    if replying:
-        needed["permission_read_message_history"] = permissions.read_message_history
     return [key for key, granted in needed.items() if not granted]
 
 
@@ -220,9 +221,7 @@ class InteractionOrigin(Origin):
             # DMs, group DMs, other servers: the bot posts nothing there with its own token.
             return []
         in_thread = isinstance(interaction.channel, discord.Thread)
-        return missing_permissions(
-            interaction.app_permissions, in_thread=in_thread, replying=self.reply_to is not None
-        )
+        return missing_permissions(interaction.app_permissions, in_thread=in_thread)
 
     async def acknowledge(self) -> None:
         """Defer privately ("thinking..."), unless a modal submit already did.
@@ -317,7 +316,7 @@ class MessageOrigin(Origin):
             return []
         permissions = channel.permissions_for(guild.me)
         in_thread = isinstance(channel, discord.Thread)
-        return missing_permissions(permissions, in_thread=in_thread, replying=True)
+        return missing_permissions(permissions, in_thread=in_thread)
 
     async def acknowledge(self) -> None:
         """Nothing to acknowledge without an interaction."""

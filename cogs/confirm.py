@@ -109,12 +109,11 @@ class ConfirmedOrigin(InteractionOrigin):
         return dataclasses.replace(super().requester(), confirms=self.pending.token)
 
     def missing_permissions(self) -> list[str]:
-        """As for the original request (replying needs Read Message History)."""
+        """As for the original request."""
         interaction = self.interaction
         return missing_permissions(
             interaction.app_permissions,
             in_thread=isinstance(interaction.channel, discord.Thread),
-            replying=self.reply_to_id is not None,
         )
 
     @property

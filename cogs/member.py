@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import Message, msg, t
-from bot.jobs.models import Job, JobState
+from bot.jobs.models import DM_TARGET, Job, JobState
 from bot.status import progress_bar
 from bot.text import (
     CHOICE_NAME,
@@ -46,15 +46,30 @@ def state_name(job: Job, locale: str) -> str:
     return t(job.state_key, locale)
 
 
-def result_link(job: Job, now: float) -> str | None:
-    """Where the finished video can be watched, if anywhere."""
+def posted_link(job: Job) -> str | None:
+    """A jump link to the result posted in the server channel; None if it went elsewhere (a
+    DM fallback's message is not in that channel, so a link there would lead nowhere)."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
-    if job.delivery_message_id is not None and job.requester.guild_id is not None:
-        return (
-            f"https://discord.com/channels/{job.requester.guild_id}/"
-            f"{job.requester.channel_id}/{job.delivery_message_id}"
-        )
+    if (
+        job.delivery_message_id is None
+        or job.delivery_target == DM_TARGET
+        or job.requester.guild_id is None
+    ):
+        return None
+    return (
+        f"https://discord.com/channels/{job.requester.guild_id}/"
+        f"{job.requester.channel_id}/{job.delivery_message_id}"
+    )
+
+
+def result_link(job: Job, now: float) -> str | None:
+    """Where the finished video can be watched, if anywhere: its post, else APIMart's link."""
+    if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
+        return None
+    posted = posted_link(job)
+    if posted is not None:
+        return posted
     if job.result_url and (job.result_expires_at or 0) > now:
         return job.result_url
     return None
@@ -99,7 +114,7 @@ def status_details(job: Job, locale: str, now: float) -> str:
     if job.result_deleted:
         return t("status_details_result_deleted", locale)
     link = result_link(job, now)
-    if link is not None and job.delivery_message_id is not None:
+    if link is not None and link == posted_link(job):
         # A jump link to the post: it lasts as long as the post, so no expiry is given.
         return t("status_details_posted", locale, url=link)
     if link is not None:

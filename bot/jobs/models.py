@@ -12,6 +12,9 @@ from bot.reach import Reply
 
 # A job's `delivery_target` once its posted result was deleted.
 DELETED_RESULT = "deleted"
+# Where a result was posted: the member's channel, or their DMs when the channel refused it.
+CHANNEL_TARGET = "channel"
+DM_TARGET = "dm"
 
 
 class JobState(enum.StrEnum):

@@ -1,7 +1,7 @@
 """/videos history, status and cancel, as a member sees them."""
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import JobState, Requester
+from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, JobState, Requester
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from tests.fakes.apimart import TaskPlan
@@ -99,8 +99,9 @@ async def test_autocomplete_offers_my_recent_jobs(tmp_path):
         assert "a cat on a skateboard" in choice["name"]
 
 
-async def finished_jobs(world, count, prompt):
-    """`count` delivered jobs of the member, made straight in the store (no render needed)."""
+async def finished_jobs(world, count, prompt, *, target=CHANNEL_TARGET):
+    """`count` delivered jobs of the member, made straight in the store (no render needed);
+    `target`: where the result was posted."""
     store, fake = world.bot.store, world.discord
     await world.bot.poller.stop()  # these jobs are moved by hand, not by the engine
     requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
@@ -117,7 +118,19 @@ async def finished_jobs(world, count, prompt):
         )
         await finished(store, job, JobState.COMPLETED, now=now, info=info)
         news = await claimed(store, job.id, Stage.DELIVER)
+        news = await store.begin_delivery(news, now=now, target=target)
         await store.mark_delivered(news, now=now, message_id=fake.new_snowflake())
+
+
+async def test_status_of_a_result_sent_by_dm_links_the_video_not_a_missing_post(tmp_path):
+    # The channel refused the post, so the result went to the member's DMs: the message id is
+    # a DM's, and a link into the server channel would lead nowhere.
+    async with running_bot(tmp_path) as world:
+        await finished_jobs(world, 1, "a heron", target=DM_TARGET)
+        interaction = await world.discord.slash_command("videos status", options={"job": 1})
+        content = (await interaction.wait_for_callback())["data"]["content"]
+        assert "discord.com/channels/" not in content
+        assert "https://cdn.example/v.mp4" in content
 
 
 async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path):

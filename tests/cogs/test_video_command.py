@@ -2,6 +2,7 @@
 
 import time
 
+import discord
 import pytest
 
 from bot.jobs.models import JobState
@@ -144,6 +145,24 @@ async def test_missing_channel_permissions_are_named_before_anything_is_spent(tm
         callback = await interaction.wait_for_callback()
         assert "Send Messages" in callback["data"]["content"]
         assert callback["data"]["flags"] & EPHEMERAL
+        assert world.api.submits == []
+
+
+async def test_a_channel_without_read_message_history_is_named_before_anything_is_spent(
+    tmp_path,
+):
+    # Every result is a reply to its status message, which Discord refuses without it.
+    everything_but_history = discord.Permissions.all()
+    everything_but_history.read_message_history = False
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command(
+            "video", options={"prompt": "x"}, app_permissions=str(everything_but_history.value)
+        )
+        callback = await interaction.wait_for_callback()
+        content = callback["data"]["content"]
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert "Read Message History" in content
+        assert "Send Messages" not in content
         assert world.api.submits == []
 
 
