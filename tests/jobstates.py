@@ -12,7 +12,7 @@ async def claimed(store: JobStore, job_id: int, stage: Stage) -> Job:
     jobs = await store.claim_due(stage, 10_000)
     for other in jobs:
         if other.id != job_id:
-            await store.release(other)
+            await store.release(other, stage)
     [job] = [job for job in jobs if job.id == job_id]
     return job
 

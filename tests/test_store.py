@@ -198,7 +198,7 @@ async def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store, 
     assert await store.renew(claim, Stage.SUBMIT)
     clock.advance(store.leases.submit - 1)
     assert await store.expire_lost_submits(now=clock()) == [], "the renewal kept it"
-    assert await store.release(claim)
+    assert await store.release(claim, Stage.SUBMIT)
     assert not await store.renew(claim, Stage.SUBMIT), "released claims stay released"
 
 
@@ -243,3 +243,21 @@ async def test_a_poll_round_costs_one_claim_and_one_statement_per_check(db, cloc
     info = TaskInfo(task_id=due[0].task_id, status=TaskStatus.PROCESSING, progress=90)
     assert await store.record_progress(due[0], info, next_poll_at=clock()) is None
     assert (await store.get(due[0].id)).progress == 30
+
+
+async def test_a_delivery_put_off_is_due_again_as_a_delivery_not_as_an_early_status_check(
+    store, clock
+):
+    # A moderator cancelled a render still running; its notice's channel is busy, so the
+    # delivery stage puts it off a second.
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    assert await store.mark_submitted(claim, "task_1", now=clock(), first_poll_at=clock() + 100)
+    await store.cancel(job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False)
+    [notice] = await store.claim_due(Stage.DELIVER, 10)
+    assert await store.release(notice, Stage.DELIVER, retry_at=clock() + 1)
+    current = await store.get(job.id)
+    assert current.next_poll_at == clock() + 100, "the render's next check stays where it was"
+    assert await store.claim_due(Stage.DELIVER, 10) == [], "not taken again before its time"
+    clock.advance(1)
+    assert [job.id for job in await store.claim_due(Stage.DELIVER, 10)] == [job.id]

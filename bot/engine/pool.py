@@ -130,7 +130,7 @@ class StageLoop:
                 # The stop came during the claim: give the jobs back unworked (nothing was sent
                 # for them), rather than start work the drain no longer waits for.
                 for job in claimed:
-                    await self._store.release(job)
+                    await self._store.release(job, self.stage)
                 break
             for job in claimed:
                 self._spawn(job)
@@ -204,7 +204,7 @@ class StageLoop:
         if job.state is JobState.SUBMITTING:
             return
         try:
-            await self._store.release(job)
+            await self._store.release(job, self.stage)
         except Exception:
             log.warning("Job %d: could not give its %s claim back; it lapses", job.id, self.stage)
 
@@ -223,6 +223,6 @@ class StageLoop:
             exc_info=error,
         )
         try:
-            await self._store.release(job, retry_at=self._clock() + self._crash_retry)
+            await self._store.release(job, self.stage, retry_at=self._clock() + self._crash_retry)
         except Exception:
             log.exception("Job %d: could not give its claim back; it lapses instead", job.id)

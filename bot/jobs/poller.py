@@ -279,7 +279,9 @@ class Poller:
             except Exception:
                 # Nothing was sent yet: give the job back to try later, never "outcome unknown".
                 log.exception("Job %d: could not announce it; will try again", job.id)
-                await self._store.release(job, retry_at=self._clock() + self._config.crash_retry)
+                await self._store.release(
+                    job, Stage.SUBMIT, retry_at=self._clock() + self._config.crash_retry
+                )
                 return
         report = await self._service.submit_claimed(job, member_present=False)
         if report.state in (JobState.QUEUED, JobState.RECORDED):
@@ -465,7 +467,9 @@ class Poller:
         channel = job.requester.channel_id
         if self._delivering.get(channel, 0) >= self._per_channel:
             # That channel is slow (Discord 429s, say): leave workers for the other channels.
-            await self._store.release(job, retry_at=self._clock() + _CHANNEL_BUSY_RETRY)
+            await self._store.release(
+                job, Stage.DELIVER, retry_at=self._clock() + _CHANNEL_BUSY_RETRY
+            )
             return
         self._delivering[channel] = self._delivering.get(channel, 0) + 1
         try:

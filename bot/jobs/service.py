@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -173,7 +174,11 @@ class JobService:
         self._metrics.submit_attempt(_SUBMIT_OUTCOMES.get(report.state, str(report.state)))
         return report
 
-    async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
+    async def _prepare(
+        self, job: Job, *, member_present: bool
+    ) -> SubmitReport | tuple[Job, float | None]:
+        """Everything before the request leaves: the job ready to send (with the usual render
+        time of its kind), or the report of why it is not sent now."""
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:
@@ -182,7 +187,9 @@ class JobService:
         except Exception:
             # Nothing was sent: give the job back to be tried again later, never strand it.
             log.exception("Job %d: could not prepare its media; will try again", job.id)
-            await self._store.release(job, retry_at=self._clock() + self._timing.submit_retry_delay)
+            await self._store.release(
+                job, Stage.SUBMIT, retry_at=self._clock() + self._timing.submit_retry_delay
+            )
             self._on_change()
             waiting = await self._store.get(job.id) or job
             return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
@@ -216,6 +223,20 @@ class JobService:
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
             return await self._as_it_stands(job)
+        return job, typical
+
+    async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
+        try:
+            ready = await self._prepare(job, member_present=member_present)
+        except asyncio.CancelledError:
+            # Shutdown came before the request left: the job waits to be sent by the next
+            # process, rather than lapse into "outcome unknown" with nothing sent.
+            with contextlib.suppress(Exception):
+                await self._store.release(job, Stage.SUBMIT)
+            raise
+        if isinstance(ready, SubmitReport):
+            return ready
+        job, typical = ready
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:

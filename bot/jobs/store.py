@@ -292,8 +292,12 @@ class JobStore:
         )
         return len(renewed) == 1
 
-    async def release(self, job: Job, *, retry_at: float | None = None) -> bool:
-        """Give a claim back (optionally due again at `retry_at`) without changing the job."""
+    async def release(self, job: Job, stage: Stage, *, retry_at: float | None = None) -> bool:
+        """Give a claim of `stage` back (optionally due again for that stage at `retry_at`)
+        without changing the job.
+
+        By the stage, not the job's state: the delivery of a cancel notice for a render still
+        running must be put off as a delivery, not turn into an early status check."""
         if job.state is JobState.SUBMITTING:
             # Nothing was sent by this claim: the job is simply waiting to be sent again.
             return await self._fenced(
@@ -301,7 +305,7 @@ class JobStore:
                 "state = ?, next_poll_at = COALESCE(?, next_poll_at)",
                 (JobState.RECORDED.value, retry_at),
             )
-        column = "next_delivery_at" if job.state.is_final else "next_poll_at"
+        column = _STAGE_JOBS[stage][1]
         return await self._fenced(job, f"{column} = COALESCE(?, {column})", (retry_at,))
 
     async def release_all_leases(self) -> int:

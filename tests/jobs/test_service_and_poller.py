@@ -2,11 +2,13 @@
 
 import asyncio
 import random
+import time
 
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.i18n import msg
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
@@ -287,6 +289,37 @@ async def test_a_submit_answered_by_a_server_error_is_never_resent(db, api, sess
     clock.advance(600)
     await poller.run_once()
     assert len(api.submits) == 1, "a 500 may come after the task was made: never pay twice"
+
+
+async def test_a_submit_stopped_while_waiting_its_turn_is_sent_after_the_restart(db, api, session):
+    # APIMart answered a status check 429 "retry after 60 s": every request waits its turn,
+    # and a deploy's shutdown grace runs out while a submit is waiting.
+    budget = RequestBudget(5.0)
+    budget.rate_limited(sent_at=time.monotonic(), retry_after=60)
+    store = JobStore(db, clock=time.time)
+    client = poller_client(api, session)
+    service = JobService(store, client, clock=time.time, budget=budget)
+    poller = Poller(
+        store,
+        client,
+        service,
+        RecordingDelivery(),
+        clock=time.time,
+        budget=budget,
+        config=PollerConfig(stop_timeout=0.2),
+    )
+    job = await store.create(REQUESTER, REQUEST, now=time.time(), submit_by=time.time())
+    poller.start()
+    async with asyncio.timeout(5):  # the submit stage claimed it and waits for its turn
+        while True:
+            if (await store.get(job.id)).state is JobState.SUBMITTING:
+                break
+            await asyncio.sleep(0.02)
+    await poller.stop()
+    assert api.submits == []
+    assert (await store.get(job.id)).state is JobState.RECORDED, "nothing was sent: not unknown"
+    # The next start finds it waiting to be sent, not a submit of unknown outcome.
+    assert await service.settle_lost_submits(at_start=True) == 0
 
 
 async def test_restart_resumes_pending_jobs_and_delivers_each_once(db, api, session, clock):
