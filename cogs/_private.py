@@ -73,6 +73,10 @@ async def cancel_or_say_why_not(
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
         return None
+    if not interaction.response.is_done():
+        # Acknowledged before the write: one waiting on the database's lock (two processes in
+        # a deploy, say) must not outlast Discord's 3 seconds. The answers follow privately.
+        await interaction.response.defer(ephemeral=True, thinking=True)
     outcome = await bot.store.cancel(
         job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told
     )

@@ -72,7 +72,9 @@ async def test_cancel_marks_the_status_message_and_progress_no_longer_shows(tmp_
             predicate=lambda m: "asked for a video" in m["content"]
         )
         interaction = await world.discord.slash_command("videos cancel", options={"job": 1})
-        content = (await interaction.wait_for_callback())["data"]["content"]
+        callback = await interaction.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL, "acknowledged privately before the write"
+        content = (await interaction.wait_for_answer())["content"]
         assert "is cancelled: it won't be posted" in content
         await world.discord.wait_for(
             lambda: "was cancelled" in world.discord.get_message(int(status["id"]))["content"]

@@ -30,7 +30,8 @@ async def click_cancel(world, status, *, user=None, locale="en-US"):
     click = await world.discord.component_interaction(
         "video:cancel:1", message_id=int(status["id"]), user=user, locale=locale
     )
-    return (await click.wait_for_callback())["data"]
+    # Deferred before the cancel is written, then answered privately.
+    return await click.wait_for_answer()
 
 
 async def test_the_button_is_there_while_it_renders_and_gone_once_the_video_is_posted(tmp_path):
