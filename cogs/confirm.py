@@ -31,7 +31,6 @@ from cogs._queue import (
     Origin,
     answer_privately,
     cost_basis,
-    missing_permissions,
     queue_request,
 )
 
@@ -107,14 +106,6 @@ class ConfirmedOrigin(InteractionOrigin):
     def requester(self) -> Requester:
         """The presser (the member who asked), confirming this pending request."""
         return dataclasses.replace(super().requester(), confirms=self.pending.token)
-
-    def missing_permissions(self) -> list[str]:
-        """As for the original request."""
-        interaction = self.interaction
-        return missing_permissions(
-            interaction.app_permissions,
-            in_thread=isinstance(interaction.channel, discord.Thread),
-        )
 
     @property
     def reply_to_id(self) -> int | None:
