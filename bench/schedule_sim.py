@@ -48,6 +48,12 @@ FIRST_DELAY = 120.0  # POLL_FIRST_DELAY's default
 OVERHEAD = 0.05  # seconds from the poller's answer to the delivery callback, in the bench
 
 
+def nearest_rank(values: Sequence[float], q: float) -> float:
+    """The `q` quantile of `values`, nearest rank (the polling bench's quantile)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
+
+
 @dataclass
 class Outcome:
     """What the replay measured for one estimate profile."""
@@ -61,9 +67,8 @@ class Outcome:
         return statistics.fmean(self.calls)
 
     def delay(self, q: float) -> float:
-        """The delay `q` of the renders stay within (the polling bench's quantile)."""
-        ordered = sorted(self.delays)
-        return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
+        """The delay `q` of the renders stay within."""
+        return nearest_rank(self.delays, q)
 
     def meets_targets(self) -> bool:
         """Issue 15's joint target: <= 4 calls AND p95 <= 10 s AND p99 <= 20 s."""
@@ -134,8 +139,7 @@ class Spread:
     errors: tuple[float, ...]
 
     def quantile(self, q: float) -> float:
-        ordered = sorted(self.errors)
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+        return nearest_rank(self.errors, q)
 
 
 def spread(
