@@ -7,6 +7,8 @@ import logging
 import signal
 import sqlite3
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -15,7 +17,7 @@ import yarl
 from pydantic import ValidationError
 
 from bot.app import VideoBot
-from bot.engine.clock import SteadyClock
+from bot.engine.clock import SteadyClock, database_clock
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS
 from bot.settings import Settings, describe_settings_errors
@@ -24,6 +26,9 @@ from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
 
 log = logging.getLogger("bot")
+
+# A host clock this far off the database's is worth an operator's look (NTP keeps it to ms).
+CLOCK_SKEW_WARNING = 2.0
 
 
 def load_settings() -> Settings | None:
@@ -111,14 +116,33 @@ async def open_postgres(dsn: str) -> Database | None:
     return db
 
 
+async def shared_clock(db: Database, wall: Callable[[], float] = time.time) -> SteadyClock:
+    """The bot's clock, anchored to the database's; this host's (`wall`) if it cannot say."""
+    try:
+        clock = await database_clock(db.server_time)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        log.warning("Cannot read the database's clock (%s): timing with this host's", error)
+        return SteadyClock(wall)
+    skew = clock() - wall()
+    if abs(skew) > CLOCK_SKEW_WARNING:
+        log.warning(
+            "This host's clock is %.1f s %s the database server's: leases, due times and"
+            " cooldowns follow the database's clock; check NTP on both hosts",
+            abs(skew),
+            "behind" if skew > 0 else "ahead of",
+        )
+    return clock
+
+
 async def run(settings: Settings) -> int:
     """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
     db = await open_database(settings)
     if db is None:
         return 1
     try:
-        # Renders, leases and cooldowns are timed with a clock the system clock cannot step.
-        bot = VideoBot(settings, db, clock=SteadyClock())
+        # Renders, leases and cooldowns are timed with a clock the system clock cannot step,
+        # the one every process on this database shares.
+        bot = VideoBot(settings, db, clock=await shared_clock(db))
         loop = asyncio.get_running_loop()
         closing: list[asyncio.Task[None]] = []
         for signum in (signal.SIGTERM, signal.SIGINT):

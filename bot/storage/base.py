@@ -148,6 +148,12 @@ class Database(Protocol):
         """Apply the migrations not yet applied, each in its own transaction; return them."""
         ...
 
+    async def server_time(self) -> float:
+        """Unix time on the clock every process using this database shares: the database
+        server's for PostgreSQL (processes may run on hosts whose clocks disagree), this
+        host's for SQLite (one process on one host)."""
+        ...
+
     async def close(self) -> None:
         """Finish the statements in flight and let go of the database."""
         ...

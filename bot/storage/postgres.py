@@ -249,6 +249,11 @@ class PostgresDatabase:
         row: asyncpg.Record | None = await self._pool.fetchrow(translate(sql), *params)
         return row
 
+    async def server_time(self) -> float:
+        """The PostgreSQL server's clock (`clock_timestamp()`: now, not the transaction's start)."""
+        value = await self._pool.fetchval("SELECT extract(epoch FROM clock_timestamp())::float8")
+        return float(value)
+
     async def get_value(self, key: str) -> str | None:
         """A small fact kept between runs, or None."""
         row = await self.fetch_one(GET_VALUE_SQL, (key,))

@@ -142,6 +142,10 @@ class SqliteDatabase:
         async with self._lock, self._connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
+    async def server_time(self) -> float:
+        """This host's clock: a SQLite file is used by one process, on this host."""
+        return time.time()
+
     async def get_value(self, key: str) -> str | None:
         """A small fact kept between runs, or None."""
         row = await self.fetch_one(GET_VALUE_SQL, (key,))

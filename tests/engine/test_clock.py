@@ -4,8 +4,12 @@ NTP) neither times out a render APIMart is still making nor freezes polling."""
 import asyncio
 import time
 
+from bot.__main__ import shared_clock
+from bot.apimart import VideoRequest
 from bot.engine.clock import SteadyClock
-from bot.jobs.models import JobState
+from bot.jobs.models import JobState, Requester
+from bot.jobs.store import JobStore, LeaseTerms, Stage
+from tests.backends import postgres_only
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
@@ -13,6 +17,8 @@ from tests.harness import running_bot
 
 FORTY_MINUTES = 40 * 60  # longer than the 30 minutes a render may take (TASK_TIMEOUT)
 ONE_HOUR = 60 * 60
+REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1)
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
 
 
 async def between_polls(store):
@@ -70,3 +76,26 @@ async def test_the_wall_clock_stepping_an_hour_back_does_not_freeze_polling(tmp_
         await world.api.wait_for_polls(polled + 3, timeout=2)
         world.api.last_task.complete()
         await world.discord.wait_for_message(predicate=is_result(1), timeout=3)
+
+
+TEN_MINUTES = 10 * 60
+
+
+@postgres_only
+async def test_a_host_whose_clock_runs_ahead_does_not_take_over_work_still_claimed(backend, caplog):
+    """Two processes on one PostgreSQL database, on hosts whose clocks are 10 minutes apart:
+    both time leases by the database's clock, so the fast host waits for a claim to lapse."""
+    first, second = await backend.open(), await backend.open()
+    await first.migrate()
+    on_time = await shared_clock(first)
+    ahead = await shared_clock(second, wall=lambda: time.time() + TEN_MINUTES)
+    assert "600.0 s ahead of the database server's" in caplog.text
+    one = JobStore(first, clock=on_time, leases=LeaseTerms(owner="on-time", poll=0.5))
+    other = JobStore(second, clock=ahead, leases=LeaseTerms(owner="ahead"))
+    job = await one.create(REQUESTER, REQUEST, now=on_time(), submit_by=on_time())
+    claim = await one.claim_for_submit(job.id)
+    assert await one.mark_submitted(claim, "task_1", now=on_time(), first_poll_at=on_time())
+    assert [due.id for due in await one.claim_due(Stage.POLL, 10)] == [job.id]
+    assert await other.claim_due(Stage.POLL, 10) == [], "taken over while still claimed"
+    await asyncio.sleep(0.6)
+    assert [due.id for due in await other.claim_due(Stage.POLL, 10)] == [job.id], "once lapsed"

@@ -176,15 +176,17 @@ async def test_a_command_that_sends_its_own_job_keeps_its_claim_through_a_slow_a
 ):
     # The member's /video sends its job itself; APIMart answers after longer than a claim lasts.
     engine = make_engine(
-        db, api, session, client, fake, leases=LeaseTerms(owner="alive", submit=0.3)
+        db, api, session, client, fake, leases=LeaseTerms(owner="alive", submit=0.9)
     )
     other = make_engine(
         db, api, session, client, fake, leases=LeaseTerms(owner="other"), recover_at_start=False
     )
-    api.delay_next("submit", 1.0)
+    # The claim is renewed every 0.3 s: long enough apart that a busy test machine's pauses
+    # cannot make it lapse, short enough that an unrenewed claim lapses well before the answer.
+    api.delay_next("submit", 2.5)
     job = await engine.record()
     sending = asyncio.create_task(engine.service.submit(job, member_present=True))
-    await asyncio.sleep(0.7)
+    await asyncio.sleep(1.8)
     # Meanwhile another process's submit stage looks for submits whose claim lapsed.
     assert await other.service.settle_lost_submits() == 0, "a claim still held is not lapsed"
     report = await sending
