@@ -20,7 +20,7 @@ from discord import app_commands
 
 from bot.i18n import Message, msg
 from bot.log_context import bound
-from cogs._queue import answer_privately
+from cogs._queue import acknowledge_first, answer_privately
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,17 @@ class Refusal(app_commands.CheckFailure):
     def __init__(self, reason: Message) -> None:
         super().__init__(reason.key)
         self.reason = reason
+
+
+class AnsweredElsewhere(app_commands.CheckFailure):
+    """Another process acknowledged this interaction first and answers it: nothing to say."""
+
+
+async def acknowledge_or_leave(interaction: Interaction) -> None:
+    """A command check: acknowledge privately before any database work (`acknowledge_first`),
+    or stop quietly when another process already has this interaction."""
+    if not await acknowledge_first(interaction):
+        raise AnsweredElsewhere(f"interaction:{interaction.id}")
 
 
 def log_failure(
@@ -99,6 +110,8 @@ async def on_app_command_error(
     interaction: Interaction, error: app_commands.AppCommandError, /
 ) -> None:
     """The tree's handler: every slash command and context menu ends here when it fails."""
+    if isinstance(error, AnsweredElsewhere):
+        return
     if isinstance(error, Refusal):
         try:
             await answer_privately(interaction, error.reason)

@@ -12,8 +12,8 @@ from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
-from bot.text import MESSAGE_CONTENT, NO_MENTIONS, join_lines
-from cogs._queue import answer_privately, role_ids
+from bot.text import MESSAGE_CONTENT, join_lines
+from cogs._queue import acknowledge_first, answer_privately, role_ids, send_privately
 from cogs._reach import place_of
 
 if TYPE_CHECKING:
@@ -32,8 +32,7 @@ def render(lines: Sequence[Message], locale: str) -> str:
 
 async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
     """A private answer of several lines that pings nobody."""
-    text = render(lines, str(interaction.locale))
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await send_privately(interaction, render(lines, str(interaction.locale)))
 
 
 def requester_of(interaction: Interaction, user: discord.abc.User | None = None) -> Requester:
@@ -73,10 +72,8 @@ async def cancel_or_say_why_not(
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
         return None
-    if not interaction.response.is_done():
-        # Acknowledged before the write: one waiting on the database's lock (two processes in
-        # a deploy, say) must not outlast Discord's 3 seconds. The answers follow privately.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+    if not await acknowledge_first(interaction):
+        return None
     outcome = await bot.store.cancel(
         job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told
     )

@@ -90,7 +90,16 @@ async def answer_privately(
     `acknowledged`: Discord already holds an initial response, maybe another process's.
     Returns the id of a follow-up's message (after a deferral: the original response).
     """
-    text = fit(message.render(str(interaction.locale)), MESSAGE_CONTENT)
+    text = message.render(str(interaction.locale))
+    return await send_privately(interaction, text, acknowledged=acknowledged)
+
+
+async def send_privately(
+    interaction: discord.Interaction[discord.Client], text: str, *, acknowledged: bool = False
+) -> int | None:
+    """`text` only to the member (pinging nobody), as the answer or, once acknowledged, as a
+    follow-up; see `answer_privately`."""
+    text = fit(text, MESSAGE_CONTENT)
     if acknowledged or interaction.response.is_done():
         sent = await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
@@ -104,6 +113,31 @@ async def answer_privately(
         # The same command reached another process, which answered it: one answer is enough.
         _log_answered_elsewhere(interaction.id)
     return None
+
+
+async def acknowledge_first(
+    interaction: discord.Interaction[discord.Client], *, press: bool = False
+) -> bool:
+    """Acknowledge before any database work: a read or write waiting on the database's lock
+    (two processes in a deploy, a long transaction) must not outlast Discord's 3 seconds.
+
+    A command gets a private "thinking..." its answer replaces; a `press` (a button) a
+    deferred update, so its message can still be edited. False when another process
+    acknowledged this interaction first: that one handles it, this one stays quiet.
+    """
+    if interaction.response.is_done():
+        return True
+    try:
+        if press:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as error:
+        if error.code != ALREADY_ACKNOWLEDGED:
+            raise
+        _log_answered_elsewhere(interaction.id)
+        return False
+    return True
 
 
 def _log_answered_elsewhere(interaction_id: int) -> None:

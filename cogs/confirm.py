@@ -29,6 +29,7 @@ from cogs._errors import report_failure
 from cogs._queue import (
     InteractionOrigin,
     Origin,
+    acknowledge_first,
     answer_privately,
     cost_basis,
     queue_request,
@@ -171,6 +172,10 @@ class CostButton(
             await report_failure(interaction, error, what=f"Button cost:{self.action}")
 
     async def _answer(self, interaction: discord.Interaction[Any]) -> None:
+        # A deferred update: the question can still be edited, and Discord is answered before
+        # the database is read or written (either may wait on its lock).
+        if not await acknowledge_first(interaction, press=True):
+            return
         bot = _bot(interaction)
         store = bot.moderation.pending
         locale = str(interaction.locale)
@@ -206,9 +211,8 @@ class CostButton(
             return
         _forget(bot, self.token)
         log.info("User %d's request over the cost threshold ended: %s", interaction.user.id, key)
-        # Deferred, then edited: discord.py's one-step `edit_message` sends a `tts` field
-        # that Discord's schema for a message update does not have.
-        await interaction.response.defer()
+        # Deferred (in `_answer`), then edited: discord.py's one-step `edit_message` sends a
+        # `tts` field that Discord's schema for a message update does not have.
         await interaction.edit_original_response(content=t(key, str(interaction.locale)), view=None)
 
 

@@ -22,7 +22,7 @@ from bot.moderation.store import Actor
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
 from cogs._private import cancel_for_member, cancel_or_say_why_not, show_final_status
-from cogs._queue import answer_privately
+from cogs._queue import acknowledge_first, answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -72,6 +72,8 @@ async def cancel_by_button(
     bot: VideoBot, interaction: discord.Interaction[Any], job_id: int
 ) -> None:
     """The member's own job, or any job here for a moderator; confirmed privately."""
+    if not await acknowledge_first(interaction):
+        return  # another process has this press
     job = await bot.store.get(job_id)
     if job is None or job.requester.guild_id != interaction.guild_id:
         await answer_privately(interaction, msg("job_not_found"))

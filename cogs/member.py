@@ -16,12 +16,12 @@ from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
     MESSAGE_CONTENT,
-    NO_MENTIONS,
     Quoted,
     join_lines,
     one_line,
     preview,
 )
+from cogs._errors import acknowledge_or_leave
 from cogs._private import (
     answer_quota,
     cancel_for_member,
@@ -29,7 +29,7 @@ from cogs._private import (
     requester_of,
     show_privately,
 )
-from cogs._queue import answer_privately
+from cogs._queue import answer_privately, send_privately
 from cogs._reach import rules_guild_id
 
 if TYPE_CHECKING:
@@ -163,6 +163,13 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         self.bot = bot
         super().__init__()
 
+    async def interaction_check(  # type: ignore[override]
+        self, interaction: discord.Interaction[VideoBot]
+    ) -> bool:
+        """Every answer here is private and reads the database: acknowledged privately first."""
+        await acknowledge_or_leave(interaction)
+        return True
+
     async def _own_job(self, interaction: discord.Interaction[VideoBot], job_id: int) -> Job | None:
         """The member's job with that id, or None after telling them why not."""
         job = await self.bot.store.get(job_id)
@@ -185,8 +192,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
             await answer_privately(interaction, msg("history_empty"))
             return
         locale = str(interaction.locale)
-        text = history_text(jobs, locale, self.bot.clock())
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await send_privately(interaction, history_text(jobs, locale, self.bot.clock()))
 
     @app_commands.command(name="status", description="Where one of your videos is")
     @app_commands.describe(job="The job number, e.g. 12")

@@ -38,7 +38,7 @@ from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
-from cogs._errors import Refusal
+from cogs._errors import Refusal, acknowledge_or_leave
 from cogs._moderators import is_moderator
 from cogs._private import requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
@@ -139,7 +139,11 @@ class ModerationCog(
     # ------------------------------------------------------------------ permission re-check
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
-        """Manage Server or the moderator role, whatever Discord's visibility settings say."""
+        """Manage Server or the moderator role, whatever Discord's visibility settings say.
+
+        Acknowledged privately first: the check, and each command after it, reads or writes
+        the database."""
+        await acknowledge_or_leave(interaction)
         if interaction.guild_id is None:
             raise NotModerator(msg("mod_not_allowed"))
         if await is_moderator(self.bot, interaction):

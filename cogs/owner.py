@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.i18n import msg
 from bot.text import REASON_CHARS, quote
-from cogs._errors import Refusal
+from cogs._errors import Refusal, acknowledge_or_leave
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ class OwnerCog(
         super().__init__()
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
-        """Only a user listed in `OWNER_IDS`."""
+        """Only a user listed in `OWNER_IDS`; acknowledged privately first (the commands write)."""
+        await acknowledge_or_leave(interaction)
         if interaction.user.id in self.bot.settings.owner_ids:
             return True
         log.warning("User %d tried /videoowner without being an operator", interaction.user.id)

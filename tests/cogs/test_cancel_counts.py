@@ -108,7 +108,7 @@ async def test_status_and_history_show_a_cancelled_render_as_still_counted(tmp_p
         assert "cancelled (still counts)" in status
         assert "you cancelled it" in status and "still counts toward your allowance" in status
         interaction = await world.discord.slash_command("videos history")
-        history = (await interaction.wait_for_callback())["data"]["content"]
+        history = await interaction.wait_for_private_answer()
         assert "**#1** · cancelled (still counts)" in history
         again = await cancel(world, 1)
         assert "already cancelled" in again

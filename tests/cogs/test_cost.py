@@ -125,9 +125,7 @@ async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tm
 
         bob = world.discord.add_member("bob")
         refused = await press(world, question, ids["Confirm"], user=bob)
-        callback = await refused.wait_for_callback()
-        assert callback["data"]["flags"] & EPHEMERAL
-        assert "This isn't your request" in callback["data"]["content"]
+        assert "This isn't your request" in await refused.wait_for_private_answer()
         assert len(world.api.submits) == 1 and await job_count(world) == 1
 
         cancel = await press(world, question, ids["Cancel"])
@@ -289,7 +287,7 @@ async def test_a_reply_is_asked_in_the_channel_and_confirmed_with_its_pictures(t
         assert [u["id"] for u in question["mentions"]] == [str(fake.user_id)], "alice only"
         ids = button_ids(question)
         refused = await press(world, question, ids["Confirm"], user=bob)
-        assert "This isn't your request" in (await refused.wait_for_callback())["data"]["content"]
+        assert "This isn't your request" in await refused.wait_for_private_answer()
         assert world.api.submits == []
 
         confirm = await press(world, question, ids["Confirm"])

@@ -26,9 +26,7 @@ async def test_history_lists_my_jobs_newest_first_with_state_and_link(tmp_path):
         world.api.default_plan = TaskPlan(polls_until_done=None)
         await queued(world, "second video")
         interaction = await world.discord.slash_command("videos history")
-        callback = await interaction.wait_for_callback()
-        content = callback["data"]["content"]
-        assert callback["data"]["flags"] & EPHEMERAL
+        content = await interaction.wait_for_private_answer()
         assert content.index("#2") < content.index("#1")
         assert "second video" in content and "first video" in content
         assert "done" in content and "[video](https://discord.com/channels/" in content
@@ -37,8 +35,7 @@ async def test_history_lists_my_jobs_newest_first_with_state_and_link(tmp_path):
 async def test_history_of_someone_new_says_how_to_start(tmp_path):
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command("videos history")
-        callback = await interaction.wait_for_callback()
-        assert "no videos yet" in callback["data"]["content"]
+        assert "no videos yet" in await interaction.wait_for_private_answer()
 
 
 async def test_status_of_my_running_job_shows_progress(tmp_path):
@@ -48,7 +45,7 @@ async def test_status_of_my_running_job_shows_progress(tmp_path):
         await world.api.wait_for_polls(2)
         await world.bot.poller.stop()
         interaction = await world.discord.slash_command("videos status", options={"job": 1})
-        content = (await interaction.wait_for_callback())["data"]["content"]
+        content = await interaction.wait_for_private_answer()
         assert "Job #1" in content
         assert "60%" in content
 
@@ -60,7 +57,7 @@ async def test_status_of_someone_elses_job_is_refused(tmp_path):
         interaction = await world.discord.slash_command(
             "videos status", options={"job": 1}, user=bob
         )
-        content = (await interaction.wait_for_callback())["data"]["content"]
+        content = await interaction.wait_for_private_answer()
         assert "not one of yours" in content
 
 
@@ -130,7 +127,7 @@ async def test_status_of_a_result_sent_by_dm_links_the_video_not_a_missing_post(
     async with running_bot(tmp_path) as world:
         await finished_jobs(world, 1, "a heron", target=DM_TARGET)
         interaction = await world.discord.slash_command("videos status", options={"job": 1})
-        content = (await interaction.wait_for_callback())["data"]["content"]
+        content = await interaction.wait_for_private_answer()
         assert "discord.com/channels/" not in content
         assert "https://cdn.example/v.mp4" in content
 
@@ -140,8 +137,7 @@ async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path
     async with running_bot(tmp_path) as world:
         await finished_jobs(world, 10, longest)
         interaction = await world.discord.slash_command("videos history")
-        callback = await interaction.wait_for_callback()
-        content = callback["data"]["content"]
+        content = await interaction.wait_for_private_answer()
         assert len(content) <= 2000
         assert all(f"**#{n}**" in content for n in range(1, 11)), "all ten jobs are listed"
         assert content.count("[video](https://discord.com/channels/") == 10

@@ -246,9 +246,7 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
 async def test_videos_help_explains_the_options_privately(tmp_path):
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command("videos help")
-        callback = await interaction.wait_for_callback()
-        assert callback["data"]["flags"] & EPHEMERAL
-        assert "duration" in callback["data"]["content"]
+        assert "duration" in await interaction.wait_for_private_answer()
 
 
 async def test_a_job_whose_command_died_before_announcing_is_announced_before_it_is_sent(
@@ -299,7 +297,7 @@ async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_pa
         job = await world.bot.store.get(1)
         assert job.delivered_at is not None and job.delivery_attempts <= 1
         status = await world.discord.slash_command("videos status", options={"job": 1})
-        report = (await status.wait_for_callback())["data"]["content"]
+        report = await status.wait_for_private_answer()
         assert len(report) <= 2000 and "Reason: \\*\\*refused\\*\\*" in report
 
 
@@ -326,7 +324,7 @@ async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
         )
         result = await wait_for_result(world)
         history = await world.discord.slash_command("videos history")
-        listed = (await history.wait_for_callback())["data"]["content"]
+        listed = await history.wait_for_private_answer()
     description = shown_text(result)
     for shown in (status["content"], description, listed):
         assert "free nitro" in shown

@@ -32,6 +32,8 @@ from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
 
 pytestmark = postgres_only
 
+MANAGE_GUILD = 1 << 5
+
 # Room for process scheduling on a busy machine, on top of the bounds the engine promises.
 SLACK = 1.5
 
@@ -182,6 +184,38 @@ async def test_a_video_command_seen_by_both_processes_on_one_shard_makes_one_job
     assert not errors, f"no error for the echo:\n{errors[0][-3000:] if errors else ''}"
     announcements = [m for m in fake.messages(channel) if "asked for a video" in m["content"]]
     assert len(announcements) == 1, "announced once"
+
+
+async def test_a_moderators_change_seen_by_both_processes_is_made_once_and_answered_once(
+    fakes, guilds, start, db
+):
+    """A deploy overlap: Discord tells both processes of one /videomod command. Each
+    acknowledges before touching the database; the one Discord heard second leaves the
+    command to the other, so the change is written (and audited) once."""
+    fake, _ = fakes
+    guild, _, member = guilds[0]
+    async with start(["0", "0"]) as processes:
+        command = await fake.slash_command(
+            "videomod limits set",
+            options={"allowance": 3},
+            guild_id=guild,
+            user=member,
+            member_permissions=str(MANAGE_GUILD),
+        )
+        answer = await command.wait_for_private_answer(timeout=10)
+        assert "set the limits: 3 videos per member" in answer
+        await fake.wait_for(
+            lambda: [p for p in processes if "already answered by another process" in p.log()],
+            timeout=10,
+            description="the other process standing back",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    assert [body["code"] for _, body in command.rejected_callbacks] == [40060]
+    audited = await db.fetch_all("SELECT * FROM mod_audit WHERE guild_id = ?", (guild,))
+    assert len(audited) == 1, "changed once"
+    assert len(command.answers) == 1, "the moderator reads one answer"
+    assert not [p for p in processes if "Traceback" in p.log()]
 
 
 async def test_an_invalid_video_command_seen_by_both_processes_is_answered_once_without_an_error(

@@ -551,6 +551,12 @@ class FakeInteraction:
             check, timeout, description=f"answer #{count} of interaction {self.id}"
         )
 
+    async def wait_for_private_answer(self, count: int = 1, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+        """The ``count``-th answer's text, which only the user who asked can read."""
+        answer = await self.wait_for_answer(count, timeout)
+        assert int(answer.get("flags") or 0) & FLAG_EPHEMERAL, "answered privately"
+        return str(answer["content"])
+
     async def wait_for_original(
         self,
         predicate: Callable[[Json], bool] | None = None,
