@@ -52,6 +52,7 @@ from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
     Origin,
+    acknowledge_first,
     answer_privately,
     media_from_attachment,
     queue_video,
@@ -243,6 +244,9 @@ class ReferencesCog(commands.Cog):
             target, media, _ = held
         else:
             # Opened before a restart: read the message again, and say so if its media is gone.
+            # Discord may make that read wait (a rate limit): acknowledged first.
+            if not await acknowledge_first(interaction):
+                return  # another process has this form
             found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
             if found is None:
                 await answer_privately(interaction, msg("form_source_gone"))
