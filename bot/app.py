@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -19,6 +19,7 @@ from bot.apimart import APIMartClient, RetryPolicy
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
+from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
 from bot.jobs.media import LinkProber
@@ -375,6 +376,7 @@ class VideoBot(commands.AutoShardedBot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to guild %d", len(synced), guild_id)
+            _mention_commands(synced)
             return
         payload = [
             await command.get_translated_payload(self.tree, CommandTranslator())
@@ -383,10 +385,12 @@ class VideoBot(commands.AutoShardedBot):
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         if await self.db.get_value(_COMMANDS_HASH_KEY) == digest:
             log.info("Global commands unchanged; not syncing")
+            _mention_commands(await self.tree.fetch_commands())
             return
         synced = await self.tree.sync()
         await self.db.set_value(_COMMANDS_HASH_KEY, digest)
         log.info("Synced %d global commands (may take a while to appear)", len(synced))
+        _mention_commands(synced)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: a mention is a reply asking for a video (`cogs.references`)."""
@@ -443,7 +447,19 @@ class VideoBot(commands.AutoShardedBot):
         await super().close()
         if hasattr(self, "session"):
             await self.session.close()
+        use_command_ids({})  # this session's commands: named plainly again
         if hasattr(self, "member_urls"):
             await self.member_urls.close()
         if self.observability is not None:
             await self.observability.stop()
+
+
+def _mention_commands(commands: Sequence[discord.app_commands.AppCommand]) -> None:
+    """Name the slash commands Discord knows as clickable mentions from now on."""
+    use_command_ids(
+        {
+            command.name: command.id
+            for command in commands
+            if command.type is discord.AppCommandType.chat_input
+        }
+    )

@@ -8,10 +8,16 @@ Catalog sentences may name commands and options as `{/videos status}` or `{opt_d
 these blanks are filled from the same table Discord shows the commands with
 (`bot.locales.commands`), so a Chinese sentence names `/我的视频 状态` and `时长` exactly as the
 member's client does, and the two cannot drift apart.
+
+Once Discord has told the bot its commands' ids (`use_command_ids`), English sentences name
+commands as clickable mentions (`</videos status:123>`). Chinese ones keep the Chinese names:
+Discord shows a mention by the name written in it, never localized, and a mention written with
+a localized name does nothing when clicked (discord/discord-api-docs#5518, #5632).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -72,6 +78,31 @@ def _names(language: Language) -> dict[str, str]:
 _NAMES: Mapping[Language, Mapping[str, str]] = {"en": _names("en"), "zh": _names("zh")}
 
 
+# Commands that can be used as written (not a group of subcommands): the ones a mention opens.
+_LEAF_PATHS = frozenset(
+    path
+    for path in COMMAND_PATHS
+    if not any(other.startswith(f"{path} ") for other in COMMAND_PATHS)
+)
+# English names as mentions, once the commands' ids are known (see `use_command_ids`).
+_mentions: dict[str, str] = {}
+# A blank set in code (`{/videos help}`): a mention must not be, or it shows as raw text.
+_COMMAND_IN_CODE = re.compile(r"`(\{/([a-z ]+)\})`")
+
+
+def use_command_ids(ids: Mapping[str, int]) -> None:
+    """Name commands as clickable mentions in English sentences from now on: `ids` holds the
+    id Discord gave each top-level command, by name (empty: back to plain names)."""
+    _mentions.clear()
+    _mentions.update(
+        {
+            f"/{path}": f"</{path}:{ids[path.split()[0]]}>"
+            for path in _LEAF_PATHS
+            if path.split()[0] in ids
+        }
+    )
+
+
 def t(key: str, locale: str | None, /, **values: object) -> str:
     """Render one catalog sentence; nested `Message`, `Plural` and `Listed` values follow it."""
     language = language_for(locale)
@@ -81,7 +112,13 @@ def t(key: str, locale: str | None, /, **values: object) -> str:
         name: value.render(locale) if isinstance(value, Message | Plural | Listed) else value
         for name, value in values.items()
     }
-    return template.format(**_NAMES[language], **rendered)
+    names = _NAMES[language]
+    if language == "en" and _mentions:
+        template = _COMMAND_IN_CODE.sub(
+            lambda found: found[1] if f"/{found[2]}" in _mentions else found[0], template
+        )
+        names = {**names, **_mentions}
+    return template.format(**names, **rendered)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOGS, command_name, elapsed, language_for, msg, plural, t
+from bot.i18n import CATALOGS, command_name, elapsed, language_for, msg, plural, t, use_command_ids
 
 
 def automatic(name: str) -> bool:
@@ -83,3 +83,19 @@ def test_short_spans_are_said_in_seconds_longer_ones_in_minutes():
     assert elapsed(9).render("en-US") == "9 s"
     assert elapsed(125).render("zh-CN") == "2 分 05 秒"
     assert elapsed(125).render("en-US") == "2m 05s"
+
+
+def test_a_chinese_member_told_to_look_in_their_history_reads_the_chinese_command():
+    text = t("queued_by_dm", "zh-CN", job_id=4)
+    assert "/我的视频 历史" in text and "videos" not in text
+
+
+def test_a_group_of_commands_is_never_a_mention_only_a_command_that_can_be_run():
+    use_command_ids({"video": 11, "videos": 12, "videomod": 13})
+    try:
+        refused = t("mod_not_allowed", "en-US")
+        assert "can use /videomod," in refused, "a group cannot be run: named plainly"
+        assert "</videos status:12>" in t("cancel_not_possible", "en-US", job_id=3)
+    finally:
+        use_command_ids({})
+    assert "/videos status" in t("cancel_not_possible", "en-US", job_id=3)

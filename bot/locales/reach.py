@@ -13,12 +13,12 @@ EN: dict[str, str] = {
     "queued_by_dm": (
         "Your video is queued as job #{job_id}. It may take longer than I can answer here, "
         "so I'll send it to you by direct message when it's ready. If your DMs are closed, "
-        "find it with /videos history."
+        "find it with {/videos history}."
     ),
     "service_busy_by_dm": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
         "start it automatically and send it to you by direct message when it's ready. If your "
-        "DMs are closed, find it with /videos history."
+        "DMs are closed, find it with {/videos history}."
     ),
     "personal_off": (
         "Videos can only be made in servers that added this bot; the bot's operator has "
@@ -46,11 +46,11 @@ ZH: dict[str, str] = {
     ),
     "queued_by_dm": (
         "你的视频已排队，任务编号 #{job_id}。它可能比我在这里能回复的时间更长，"
-        "完成后我会私信发给你。如果你关闭了私信，请用 /videos history 查看。"
+        "完成后我会私信发给你。如果你关闭了私信，请用 {/videos history} 查看。"
     ),
     "service_busy_by_dm": (
         "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始生成，完成后私信发给你。"
-        "如果你关闭了私信，请用 /videos history 查看。"
+        "如果你关闭了私信，请用 {/videos history} 查看。"
     ),
     "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人管理者关闭了其他地方的生成。没有计入额度。",
     "personal_budget_spent": (

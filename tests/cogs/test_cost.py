@@ -6,6 +6,7 @@ threshold's Confirm / Cancel question (also across a restart); `/videomod usage`
 
 import asyncio
 
+from tests.cogs.test_command_mentions import mention
 from tests.cogs.test_moderation import command, user_option
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
@@ -96,7 +97,7 @@ async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp
         assert "asks you to confirm" not in quota
         await set_threshold(world, 8)
         helptext = await command(world, "videos help", user=user)
-        assert "**/video** makes a 4-10 second video" in helptext
+        assert f"**{mention(world.discord, 'video')}** makes a 4-10 second video" in helptext
         # No promised wait: the queued note says what this bot measured for those settings.
         assert "3-5 minutes" not in helptext
         assert "4K 6 / 9 / 12 / 15" in helptext
