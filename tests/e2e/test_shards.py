@@ -65,6 +65,17 @@ def start(tmp_path, fakes, backend):
     return starting
 
 
+async def one_stands_back_then_both_stop(fake: FakeDiscord, processes) -> None:
+    """Until one process says another answered the interaction first; then stop both."""
+    await fake.wait_for(
+        lambda: [p for p in processes if "already answered by another process" in p.log()],
+        timeout=10,
+        description="the other process standing back",
+    )
+    for process in processes:
+        assert await process.stop(signal.SIGTERM) == 0
+
+
 async def job_rows(db: Database) -> list[dict]:
     return [dict(row) for row in await db.fetch_all("SELECT * FROM jobs ORDER BY id")]
 
@@ -204,13 +215,7 @@ async def test_a_moderators_change_seen_by_both_processes_is_made_once_and_answe
         )
         answer = await command.wait_for_private_answer(timeout=10)
         assert "set the limits: 3 videos per member" in answer
-        await fake.wait_for(
-            lambda: [p for p in processes if "already answered by another process" in p.log()],
-            timeout=10,
-            description="the other process standing back",
-        )
-        for process in processes:
-            assert await process.stop(signal.SIGTERM) == 0
+        await one_stands_back_then_both_stop(fake, processes)
     assert [body["code"] for _, body in command.rejected_callbacks] == [40060]
     audited = await db.fetch_all("SELECT * FROM mod_audit WHERE guild_id = ?", (guild,))
     assert len(audited) == 1, "changed once"
@@ -234,13 +239,7 @@ async def test_an_invalid_video_command_seen_by_both_processes_is_answered_once_
             user=member,
         )
         answer = await command.wait_for_answer(timeout=10)
-        await fake.wait_for(
-            lambda: [p for p in processes if "already answered by another process" in p.log()],
-            timeout=10,
-            description="the other process standing back",
-        )
-        for process in processes:
-            assert await process.stop(signal.SIGTERM) == 0
+        await one_stands_back_then_both_stop(fake, processes)
     assert "image" in answer["content"]
     assert len(command.answers) == 1, "the member reads one answer"
     assert [body["code"] for _, body in command.rejected_callbacks] == [40060]
