@@ -35,7 +35,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._queue import InteractionOrigin, answer_privately, queue_request
+from cogs._queue import InteractionOrigin, acknowledge_first, answer_privately, queue_request
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -184,12 +184,18 @@ class Action:
     emoji: str
     style: discord.ButtonStyle
     handle: Callable[[discord.Interaction[Any], Job], Awaitable[None]]
+    # A form must be the first answer to the click; anything else is acknowledged first.
+    opens_form: bool = False
 
 
 ACTIONS: dict[str, Action] = {
     "regen": Action("button_regenerate", "🔁", discord.ButtonStyle.primary, regenerate),
-    "edit": Action("button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt),
-    "remix": Action("button_remix", "🎛️", discord.ButtonStyle.secondary, remix_settings),
+    "edit": Action(
+        "button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt, opens_form=True
+    ),
+    "remix": Action(
+        "button_remix", "🎛️", discord.ButtonStyle.secondary, remix_settings, opens_form=True
+    ),
     "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, delete_result),
 }
 
@@ -223,12 +229,17 @@ class ResultButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Find the job, then do what the button says; a failure goes through the funnel."""
         # discord.py only logs what a dynamic item's callback raises, so catch it here.
+        action = ACTIONS[self.action]
         try:
+            # Acknowledged before the database is read (it may wait on its lock), unless the
+            # answer is a form, which has to come first.
+            if not action.opens_form and not await acknowledge_first(interaction):
+                return  # another process has this click
             job = await _bot(interaction).store.get(self.job_id)
             if job is None:
                 await answer_privately(interaction, msg("job_not_found"))
                 return
-            await ACTIONS[self.action].handle(interaction, job)
+            await action.handle(interaction, job)
         except Exception as error:
             what = f"Button {self.action!r}"
             await report_failure(interaction, error, what=what, job_id=self.job_id)
@@ -274,6 +285,8 @@ class ResultButtons(commands.Cog):
                 continue
             job_id = int(match["job_id"])
             try:
+                if not await acknowledge_first(interaction):
+                    return  # another process has this form
                 job = await self.bot.store.get(job_id)
                 # A form is about a job of this server; any other id is treated as unknown.
                 if job is None or job.requester.guild_id != interaction.guild_id:

@@ -12,13 +12,17 @@ from contextlib import asynccontextmanager
 
 from tests.cogs.test_cost import NEVER_DONE, ask_video, button_ids, press, set_threshold
 from tests.cogs.test_moderation import server
+from tests.cogs.test_results import delivered_result
 from tests.cogs.test_status_cancel import status_with_button
+from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeInteraction
 from tests.harness import running_bot
 
 EPHEMERAL = 64
 DEFERRED_MESSAGE = 5  # "thinking...", replaced by the answer
 DEFERRED_UPDATE = 6  # a button press: its message is edited later
+MODAL = 9
+DONE = TaskPlan(polls_until_done=1)
 
 
 @asynccontextmanager
@@ -96,3 +100,29 @@ async def test_the_status_messages_cancel_pressed_while_the_database_is_busy_is_
             )
             await acknowledged(click, DEFERRED_MESSAGE)
         assert "Job #1 is cancelled" in await click.wait_for_private_answer()
+
+
+async def test_regenerate_pressed_while_the_database_is_busy_is_acknowledged(tmp_path):
+    async with running_bot(tmp_path, plan=DONE) as world:
+        result = await delivered_result(world)
+        async with database_held(world):
+            click = await world.discord.component_interaction(
+                "video:regen:1", message_id=int(result["id"])
+            )
+            await acknowledged(click, DEFERRED_MESSAGE)
+        assert "queued as job #2" in await click.wait_for_private_answer(timeout=10)
+
+
+async def test_an_edited_prompt_sent_while_the_database_is_busy_is_acknowledged(tmp_path):
+    async with running_bot(tmp_path, plan=DONE) as world:
+        result = await delivered_result(world)
+        click = await world.discord.component_interaction(
+            "video:edit:1", message_id=int(result["id"])
+        )
+        assert (await click.wait_for_callback())["type"] == MODAL, "the form comes first"
+        async with database_held(world):
+            submitted = await world.discord.modal_submit(
+                {"prompt": "a paper boat at dawn"}, interaction=click
+            )
+            await acknowledged(submitted, DEFERRED_MESSAGE)
+        assert "queued as job #2" in await submitted.wait_for_private_answer(timeout=10)
