@@ -292,6 +292,7 @@ class VideoBot(commands.AutoShardedBot):
             ),
             clock=self.clock,
             on_progress=self._on_progress,
+            on_payment_required=self.balance.read_soon,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,

@@ -17,6 +17,7 @@ from bot.apimart import (
     APIMartClient,
     APIMartError,
     AuthenticationError,
+    PaymentRequiredError,
     RateLimitError,
     TaskNotFoundError,
 )
@@ -140,8 +141,11 @@ class Poller:
         recover_at_start: bool = True,
         announce: Announcer | None = None,
         metrics: Metrics | None = None,
+        on_payment_required: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
+        # A status check answered 402 (no balance): have the balance read for the operator.
+        self._on_payment_required = on_payment_required
         self._client = client
         self._service = service
         self._deliver = deliver
@@ -352,6 +356,11 @@ class Poller:
             log.error(
                 "APIMart rejected the API key while polling job %d: check APIMART_API_KEY", job.id
             )
+        elif isinstance(error, PaymentRequiredError):
+            # Not a pause: that follows a submit's 402, and a member's next submit tells.
+            log.error("APIMart answered job %d's status check with 402 (no balance)", job.id)
+            if self._on_payment_required is not None:
+                self._on_payment_required()
         else:
             log.warning("Job %d: poll of task %s failed (%s)", job.id, job.task_id, error.message)
         now = self._clock()

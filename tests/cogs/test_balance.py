@@ -6,6 +6,7 @@ own periodic read is set an hour apart), so nothing waits on time.
 
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import is_layout, shown_text
 
 LOW = "The APIMart balance is down to"
 
@@ -53,3 +54,14 @@ async def test_usage_shows_the_balance_and_how_old_the_reading_is(tmp_path):
         s.world.api.unlimited_quota = True
         await reading(s, -1.0)
         assert "APIMart balance: unlimited" in await mod(s, "usage")
+
+
+async def test_a_status_check_answered_402_has_the_balance_read_and_the_render_followed(tmp_path):
+    async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
+        api = s.world.api
+        await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
+        api.fail_next("poll", status=402)
+        assert "queued as job #1" in await video(s.world)
+        await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 402")
+        result = await s.world.discord.wait_for_message(predicate=is_layout, timeout=10)
+        assert "your video is ready" in shown_text(result), "checked again, and delivered"
