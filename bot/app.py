@@ -386,12 +386,21 @@ class VideoBot(commands.AutoShardedBot):
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         if await self.db.get_value(_COMMANDS_HASH_KEY) == digest:
             log.info("Global commands unchanged; not syncing")
-            _mention_commands(await self.tree.fetch_commands())
+            await self._learn_command_ids()
             return
         synced = await self.tree.sync()
         await self.db.set_value(_COMMANDS_HASH_KEY, digest)
         log.info("Synced %d global commands (may take a while to appear)", len(synced))
         _mention_commands(synced)
+
+    async def _learn_command_ids(self) -> None:
+        """Read back the synced commands' ids, so messages can mention them."""
+        try:
+            known = await self.tree.fetch_commands()
+        except _COMMAND_READ_FAULTS as error:
+            log.warning("Could not read the commands' ids (%s): messages name them plainly", error)
+            return
+        _mention_commands(known)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: a mention is a reply asking for a video (`cogs.references`)."""
@@ -453,6 +462,10 @@ class VideoBot(commands.AutoShardedBot):
             await self.member_urls.close()
         if self.observability is not None:
             await self.observability.stop()
+
+
+# Reading the commands back can fail like any call to Discord; messages then name them plainly.
+_COMMAND_READ_FAULTS: tuple[type[BaseException], ...] = (discord.HTTPException, *NETWORK_FAULTS)
 
 
 def _mention_commands(commands: Sequence[discord.app_commands.AppCommand]) -> None:

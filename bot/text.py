@@ -46,8 +46,9 @@ REASON_CHARS = 300  # an API error or a moderator's reason
 CODE_CHARS = 100  # a token in a code span: a flag value, a file name, a banned word
 
 ELLIPSIS = "…"
-# `<@1>`, `<#1>`, `<t:1:R>`, `<:emoji:1>`, `</cmd:1>`, `<https://…>`: cut before, never inside.
-_ANGLE_TOKEN = re.compile(r"<[^<>\s]{1,200}>")
+# `<@1>`, `<#1>`, `<t:1:R>`, `<:emoji:1>`, `</cmd sub:1>`, `<https://…>`: cut before, never
+# inside (a command mention may hold spaces: `</videomod words list:1>`).
+_ANGLE_TOKEN = re.compile(r"<(?:/[a-z0-9_ -]{1,100}:\d+|[^<>\s]{1,200})>")
 
 
 def escape(text: str) -> str:

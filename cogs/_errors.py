@@ -12,7 +12,7 @@ ends in "The application did not respond".
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import discord
@@ -39,11 +39,29 @@ class AnsweredElsewhere(app_commands.CheckFailure):
     """Another process acknowledged this interaction first and answers it: nothing to say."""
 
 
-async def acknowledge_or_leave(interaction: Interaction) -> None:
-    """A command check: acknowledge privately before any database work (`acknowledge_first`),
-    or stop quietly when another process already has this interaction."""
-    if not await acknowledge_first(interaction):
-        raise AnsweredElsewhere(f"interaction:{interaction.id}")
+class CheckCrashed(app_commands.AppCommandError):
+    """A command's check failed unexpectedly (the database, Discord): reported like a failed
+    command, since discord.py hands the tree's error handler only `AppCommandError`s."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+async def acknowledged_check(
+    interaction: Interaction, check: Callable[[], Awaitable[bool]]
+) -> bool:
+    """A cog's `interaction_check`: acknowledge privately before any database work
+    (`acknowledge_first`), then run `check`. Stops quietly when another process already has
+    this interaction; anything unexpected reaches the funnel (logged once, apologised for)."""
+    try:
+        if not await acknowledge_first(interaction):
+            raise AnsweredElsewhere(f"interaction:{interaction.id}")
+        return await check()
+    except app_commands.AppCommandError:
+        raise
+    except Exception as error:
+        raise CheckCrashed(error) from error
 
 
 def log_failure(
@@ -91,7 +109,11 @@ async def report_failure(
     job_id: int | None = None,
 ) -> None:
     """Log the failure once and apologise to the member, privately, however far we got."""
-    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    original = (
+        error.original
+        if isinstance(error, app_commands.CommandInvokeError | CheckCrashed)
+        else error
+    )
     log_failure(
         original,
         what=what or _what(interaction),

@@ -17,6 +17,7 @@ import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import t
+from cogs._queue import ALREADY_ACKNOWLEDGED, log_answered_elsewhere
 
 Interaction = discord.Interaction[Any]
 Select = discord.ui.Select[discord.ui.Modal]
@@ -25,9 +26,17 @@ Values = Mapping[str, str | list[str]]
 
 
 async def open_form(interaction: Interaction, form: discord.ui.Modal) -> None:
-    """Show `form` without keeping it in memory: its submission is routed by custom id."""
+    """Show `form` without keeping it in memory: its submission is routed by custom id.
+
+    A click another process answered first (a deploy overlap) is left to it, quietly.
+    """
     form.stop()
-    await interaction.response.send_modal(form)
+    try:
+        await interaction.response.send_modal(form)
+    except discord.HTTPException as error:
+        if error.code != ALREADY_ACKNOWLEDGED:
+            raise
+        log_answered_elsewhere(interaction.id)
 
 
 def submission(interaction: Interaction, pattern: re.Pattern[str]) -> re.Match[str] | None:

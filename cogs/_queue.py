@@ -111,7 +111,7 @@ async def send_privately(
         if error.code != ALREADY_ACKNOWLEDGED:
             raise
         # The same command reached another process, which answered it: one answer is enough.
-        _log_answered_elsewhere(interaction.id)
+        log_answered_elsewhere(interaction.id)
     return None
 
 
@@ -135,12 +135,12 @@ async def acknowledge_first(
     except discord.HTTPException as error:
         if error.code != ALREADY_ACKNOWLEDGED:
             raise
-        _log_answered_elsewhere(interaction.id)
+        log_answered_elsewhere(interaction.id)
         return False
     return True
 
 
-def _log_answered_elsewhere(interaction_id: int) -> None:
+def log_answered_elsewhere(interaction_id: int) -> None:
     log.info("interaction:%d already answered by another process; leaving it", interaction_id)
 
 
@@ -271,7 +271,7 @@ class InteractionOrigin(Origin):
             if error.code != ALREADY_ACKNOWLEDGED:
                 raise
             self.echo = True
-            _log_answered_elsewhere(self.interaction.id)
+            log_answered_elsewhere(self.interaction.id)
         self.acknowledged = True
 
     async def defer(self) -> None:

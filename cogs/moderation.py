@@ -38,7 +38,7 @@ from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
-from cogs._errors import Refusal, acknowledge_or_leave
+from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._private import requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
@@ -143,7 +143,9 @@ class ModerationCog(
 
         Acknowledged privately first: the check, and each command after it, reads or writes
         the database."""
-        await acknowledge_or_leave(interaction)
+        return await acknowledged_check(interaction, lambda: self._may_moderate(interaction))
+
+    async def _may_moderate(self, interaction: Interaction) -> bool:
         if interaction.guild_id is None:
             raise NotModerator(msg("mod_not_allowed"))
         if await is_moderator(self.bot, interaction):

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.i18n import msg
 from bot.text import REASON_CHARS, quote
-from cogs._errors import Refusal, acknowledge_or_leave
+from cogs._errors import Refusal, acknowledged_check
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ class OwnerCog(
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         """Only a user listed in `OWNER_IDS`; acknowledged privately first (the commands write)."""
-        await acknowledge_or_leave(interaction)
+        return await acknowledged_check(interaction, lambda: self._is_operator(interaction))
+
+    async def _is_operator(self, interaction: Interaction) -> bool:
         if interaction.user.id in self.bot.settings.owner_ids:
             return True
         log.warning("User %d tried /videoowner without being an operator", interaction.user.id)

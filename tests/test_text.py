@@ -32,8 +32,16 @@ def test_a_cut_never_leaves_half_an_escape(limit):
     assert (len(body) - len(body.rstrip("\\"))) % 2 == 0
 
 
-@pytest.mark.parametrize("token", ["<t:1800000000:R>", "<@123456789012345678>", "<#42>"])
-@pytest.mark.parametrize("limit", range(8, 30))
+@pytest.mark.parametrize(
+    "token",
+    [
+        "<t:1800000000:R>",
+        "<@123456789012345678>",
+        "<#42>",
+        "</videomod words list:123456789012345678>",
+    ],
+)
+@pytest.mark.parametrize("limit", range(8, 60))
 def test_a_cut_never_splits_a_timestamp_or_mention(token, limit):
     shown = fit(f"due {token} and more text after it", limit)
     assert len(shown) <= limit

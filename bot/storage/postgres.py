@@ -251,7 +251,9 @@ class PostgresDatabase:
 
     async def server_time(self) -> float:
         """The PostgreSQL server's clock (`clock_timestamp()`: now, not the transaction's start)."""
-        value = await self._pool.fetchval("SELECT extract(epoch FROM clock_timestamp())::float8")
+        value = await self._pool.fetchval(
+            "SELECT extract(epoch FROM clock_timestamp())::float8", timeout=_CONNECT_TIMEOUT
+        )
         return float(value)
 
     async def get_value(self, key: str) -> str | None:

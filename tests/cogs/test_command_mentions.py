@@ -49,3 +49,13 @@ async def test_after_a_restart_that_syncs_nothing_commands_are_still_mentioned(t
             answer = await command(world, "videos history", user=fake.user_id)
         assert len(command_syncs(fake)) == syncs, "nothing synced"
         assert mention(fake, "video") in answer
+
+
+async def test_when_discord_will_not_say_the_ids_commands_are_named_plainly(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        async with running_bot(tmp_path, fake=fake, api=api):
+            pass
+        fake.fail_next("GET", r"/applications/\d+/commands$", status=403, code=50001)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            answer = await command(world, "videos history", user=fake.user_id)
+        assert answer == "You have no videos yet. Use /video to make your first one."

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from tests.cogs.test_moderation import server
 from tests.cogs.test_references import fill_form, make_video_on, post
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
@@ -143,3 +144,16 @@ async def test_a_refused_moderator_command_gets_its_reason_and_no_error_record(
         answer = await answered(interaction)
         assert "Manage Server" in answer["content"] and answer["flags"] & EPHEMERAL
         assert error_records(caplog_info) == []
+
+
+async def test_a_moderator_check_that_fails_apologises_in_place_of_thinking_and_logs_once(
+    tmp_path, caplog_info
+):
+    """The check reads the database after acknowledging: when that read breaks, the member's
+    "thinking..." becomes the apology, and the operator gets the one record."""
+    async with server(tmp_path) as s:
+        s.world.bot.moderation.moderator_role_id = boom
+        interaction = await s.world.discord.slash_command("videomod limits show", user=s.helper)
+        answer = await answered(interaction)
+        assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
+        the_one_error_record(caplog_info, "/videomod limits show", s.helper)
