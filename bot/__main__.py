@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import asyncpg
@@ -17,7 +18,7 @@ import yarl
 from pydantic import ValidationError
 
 from bot.app import VideoBot
-from bot.engine.clock import SteadyClock, database_clock
+from bot.engine.clock import SteadyClock, database_clock, keep_in_step
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS
 from bot.settings import Settings, describe_settings_errors
@@ -134,6 +135,22 @@ async def shared_clock(db: Database, wall: Callable[[], float] = time.time) -> S
     return clock
 
 
+@contextlib.asynccontextmanager
+async def clock_kept_in_step(clock: Callable[[], float], db: Database) -> AsyncIterator[None]:
+    """While the block runs, keep a clock anchored to PostgreSQL's in step with it (one
+    process on SQLite has nobody to agree with)."""
+    if not isinstance(clock, SteadyClock) or db.dialect != "postgres":
+        yield
+        return
+    task = asyncio.create_task(keep_in_step(clock, db.server_time), name="clock-in-step")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def run(settings: Settings) -> int:
     """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
     db = await open_database(settings)
@@ -147,7 +164,7 @@ async def run(settings: Settings) -> int:
         closing: list[asyncio.Task[None]] = []
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, lambda: closing.append(loop.create_task(bot.close())))
-        async with bot:
+        async with bot, clock_kept_in_step(bot.clock, db):
             try:
                 await bot.start(settings.discord_token.get_secret_value())
             except discord.LoginFailure:

@@ -7,13 +7,26 @@ freezes polling. Across restarts it re-anchors, which is the best there is.
 The bot anchors it to the database's clock (`database_clock`): processes on several hosts
 sharing one PostgreSQL database then agree on when a lease lapses even when their hosts'
 clocks do not, so a host whose clock runs minutes ahead cannot take over every other process's
-work early.
+work early. While it runs, `keep_in_step` nudges it towards the database's clock a little at a
+time: a host whose oscillator drifts (broken NTP: seconds a day) stays in step over a long
+uptime, and a step of the database's clock is followed only slowly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+# How often the clock is compared with the database's, how far it may move each time (a drift
+# of seconds a day is followed; an hour's step of the database's clock takes weeks), and from
+# what difference an operator is told.
+STEP_EVERY = 300.0
+STEP_AT_MOST = 1.0
+OFF_WARNING = 2.0
 
 
 class SteadyClock:
@@ -31,14 +44,58 @@ class SteadyClock:
         """Seconds since the epoch, as `wall` said at start plus time elapsed since."""
         return self._offset + self._monotonic()
 
+    def nudge(self, reading: float, read_at: float, *, most: float) -> float:
+        """Move towards `reading`, a clock read when the monotonic clock said `read_at`, by at
+        most `most` seconds; returns how far off this clock was."""
+        off = reading - (self._offset + read_at)
+        self._offset += max(-most, min(most, off))
+        return off
+
+
+async def _read(
+    server_time: Callable[[], Awaitable[float]], monotonic: Callable[[], float]
+) -> tuple[float, float]:
+    """The clock `server_time` reads, and when (on `monotonic`) it read it."""
+    sent = monotonic()
+    reading = await server_time()
+    # The server read its clock about half-way through the round trip.
+    return reading, (sent + monotonic()) / 2
+
 
 async def database_clock(
     server_time: Callable[[], Awaitable[float]],
     monotonic: Callable[[], float] = time.monotonic,
 ) -> SteadyClock:
     """A `SteadyClock` anchored to the clock `server_time` reads (the database's)."""
-    sent = monotonic()
-    reading = await server_time()
-    # The server read its clock about half-way through the round trip.
-    read_at = (sent + monotonic()) / 2
+    reading, read_at = await _read(server_time, monotonic)
     return SteadyClock(wall=lambda: reading + monotonic() - read_at, monotonic=monotonic)
+
+
+async def keep_in_step(
+    clock: SteadyClock,
+    server_time: Callable[[], Awaitable[float]],
+    *,
+    every: float = STEP_EVERY,
+    most: float = STEP_AT_MOST,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """Nudge `clock` towards the database's every `every` seconds, by at most `most` (runs
+    until cancelled); tells the operator when they drift more than `OFF_WARNING` apart."""
+    was_off = False
+    while True:
+        await asyncio.sleep(every)
+        try:
+            reading, read_at = await _read(server_time, monotonic)
+        except Exception as error:  # the database may be away; the next round tries again
+            log.warning("Could not read the database's clock (%s); trying again later", error)
+            continue
+        off = clock.nudge(reading, read_at, most=most)
+        if abs(off) > OFF_WARNING and not was_off:
+            log.warning(
+                "The bot's clock is %.1f s off the database server's (this host's oscillator or"
+                " NTP); moving it %.1f s closer every %.0f s",
+                off,
+                most,
+                every,
+            )
+        was_off = abs(off) > OFF_WARNING

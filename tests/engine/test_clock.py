@@ -2,11 +2,12 @@
 NTP) neither times out a render APIMart is still making nor freezes polling."""
 
 import asyncio
+import contextlib
 import time
 
 from bot.__main__ import shared_clock
 from bot.apimart import VideoRequest
-from bot.engine.clock import SteadyClock
+from bot.engine.clock import SteadyClock, keep_in_step
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.backends import postgres_only
@@ -99,3 +100,38 @@ async def test_a_host_whose_clock_runs_ahead_does_not_take_over_work_still_claim
     assert await other.claim_due(Stage.POLL, 10) == [], "taken over while still claimed"
     await asyncio.sleep(0.6)
     assert [due.id for due in await other.claim_due(Stage.POLL, 10)] == [job.id], "once lapsed"
+
+
+def test_a_nudge_moves_the_clock_at_most_so_far_towards_the_database():
+    monotonic = SteppableWall()  # stands still unless stepped
+    clock = SteadyClock(wall=lambda: 1000.0, monotonic=lambda: 50.0 + monotonic.step)
+    assert clock.nudge(1030.0, read_at=50.0, most=1.0) == 30.0
+    assert clock() == 1001.0, "one second closer, not a 29-second jump"
+    assert clock.nudge(1000.5, read_at=50.0, most=1.0) == -0.5
+    assert clock() == 1000.5, "a small difference is closed at once"
+
+
+async def test_a_clock_drifting_from_the_databases_is_brought_back_in_small_steps(caplog):
+    """A host whose oscillator runs fast (broken NTP) over a long uptime: the database's clock
+    is 5 s behind the bot's. Each round closes one second of it; the operator is told once."""
+    clock = SteadyClock()
+    database_behind = 5.0
+    rounds = 0
+
+    async def server_time():
+        nonlocal rounds
+        rounds += 1
+        return time.time() - database_behind
+
+    keeping = asyncio.create_task(keep_in_step(clock, server_time, every=0.01, most=1.0))
+    try:
+        async with asyncio.timeout(5):
+            while rounds < 8:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    finally:
+        keeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeping
+    assert abs(clock() - (time.time() - database_behind)) < 0.1, "in step after five rounds"
+    warnings = [r for r in caplog.records if "off the database server's" in r.getMessage()]
+    assert len(warnings) == 1 and "-5.0 s off" in warnings[0].getMessage()
