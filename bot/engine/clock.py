@@ -92,9 +92,10 @@ async def keep_in_step(
         off = clock.nudge(reading, read_at, most=most)
         if abs(off) > OFF_WARNING and not was_off:
             log.warning(
-                "The bot's clock is %.1f s off the database server's (this host's oscillator or"
+                "The bot's clock is %.1f s %s the database server's (this host's oscillator or"
                 " NTP); moving it %.1f s closer every %.0f s",
-                off,
+                abs(off),
+                "behind" if off > 0 else "ahead of",
                 most,
                 every,
             )

@@ -4,6 +4,8 @@ The real bot against both fakes; readings are taken with `bot.balance.read_now()
 own periodic read is set an hour apart), so nothing waits on time.
 """
 
+import pytest
+
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, shown_text
@@ -35,13 +37,22 @@ async def test_a_falling_balance_is_posted_once_per_crossing_in_the_modlog(tmp_p
         assert len(alerts_in(s)) == 2, "a second crossing, a second alert"
 
 
-async def test_a_402_has_the_balance_read_at_once(tmp_path):
+@pytest.mark.parametrize(
+    ("route", "member_reads"),
+    [("submit", "balance is empty"), ("poll", "queued as job #1")],
+    ids=["submit", "status check"],
+)
+async def test_a_402_has_the_balance_read_at_once(tmp_path, route, member_reads):
     async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
         api = s.world.api
         await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
-        api.fail_next("submit", status=402)
-        assert "balance is empty" in await video(s.world)
+        api.fail_next(route, status=402)
+        assert member_reads in await video(s.world)
         await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 402")
+        if route == "poll":
+            # A status check spends nothing: the render is checked again and delivered.
+            result = await s.world.discord.wait_for_message(predicate=is_layout, timeout=10)
+            assert "your video is ready" in shown_text(result)
 
 
 async def test_usage_shows_the_balance_and_how_old_the_reading_is(tmp_path):
@@ -54,14 +65,3 @@ async def test_usage_shows_the_balance_and_how_old_the_reading_is(tmp_path):
         s.world.api.unlimited_quota = True
         await reading(s, -1.0)
         assert "APIMart balance: unlimited" in await mod(s, "usage")
-
-
-async def test_a_status_check_answered_402_has_the_balance_read_and_the_render_followed(tmp_path):
-    async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
-        api = s.world.api
-        await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
-        api.fail_next("poll", status=402)
-        assert "queued as job #1" in await video(s.world)
-        await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 402")
-        result = await s.world.discord.wait_for_message(predicate=is_layout, timeout=10)
-        assert "your video is ready" in shown_text(result), "checked again, and delivered"
