@@ -7,6 +7,7 @@ they open carry it too (`cogs._forms`): a form submitted after a restart still m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -57,6 +58,9 @@ async def _queue_again(
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
     await queue_request(_bot(interaction), origin, request)
 
+
+# How long a click that opens a form may wait for the database before it says "click again".
+FORM_READ_TIMEOUT = 2.0
 
 EDIT_FORM = re.compile(r"video:editform:(?P<job_id>\d+)")
 REMIX_FORM = re.compile(r"video:remixform:(?P<job_id>\d+)")
@@ -235,7 +239,14 @@ class ResultButton(
             # answer is a form, which has to come first.
             if not action.opens_form and not await acknowledge_first(interaction):
                 return  # another process has this click
-            job = await _bot(interaction).store.get(self.job_id)
+            try:
+                # A form must come before Discord's 3 seconds are up, and the job it shows is
+                # read first: a database that keeps it waiting gets a "click again" instead.
+                async with asyncio.timeout(FORM_READ_TIMEOUT if action.opens_form else None):
+                    job = await _bot(interaction).store.get(self.job_id)
+            except TimeoutError:
+                await answer_privately(interaction, msg("form_busy"))
+                return
             if job is None:
                 await answer_privately(interaction, msg("job_not_found"))
                 return

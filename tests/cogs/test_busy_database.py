@@ -126,3 +126,21 @@ async def test_an_edited_prompt_sent_while_the_database_is_busy_is_acknowledged(
             )
             await acknowledged(submitted, DEFERRED_MESSAGE)
         assert "queued as job #2" in await submitted.wait_for_private_answer(timeout=10)
+
+
+async def test_a_form_that_cannot_be_read_in_time_asks_to_click_again(tmp_path):
+    """Edit prompt must answer with its form, and the form shows the job: with the database
+    held past Discord's deadline, the member reads "click again" instead of an error."""
+    async with running_bot(tmp_path, plan=DONE) as world:
+        result = await delivered_result(world)
+        async with database_held(world):
+            click = await world.discord.component_interaction(
+                "video:edit:1", message_id=int(result["id"])
+            )
+            callback = await click.wait_for_callback(timeout=3)
+        assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+        assert "couldn't open the form. Please click again." in callback["data"]["content"]
+        again = await world.discord.component_interaction(
+            "video:edit:1", message_id=int(result["id"])
+        )
+        assert (await again.wait_for_callback())["type"] == MODAL
