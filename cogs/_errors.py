@@ -49,15 +49,16 @@ class CheckCrashed(app_commands.AppCommandError):
 
 
 async def acknowledged_check(
-    interaction: Interaction, check: Callable[[], Awaitable[bool]]
+    interaction: Interaction, check: Callable[[], Awaitable[bool]] | None = None
 ) -> bool:
     """A cog's `interaction_check`: acknowledge privately before any database work
-    (`acknowledge_first`), then run `check`. Stops quietly when another process already has
-    this interaction; anything unexpected reaches the funnel (logged once, apologised for)."""
+    (`acknowledge_first`), then run `check` (if any). Stops quietly when another process
+    already has this interaction; anything unexpected reaches the funnel (logged once,
+    apologised for)."""
     try:
         if not await acknowledge_first(interaction):
             raise AnsweredElsewhere(f"interaction:{interaction.id}")
-        return await check()
+        return True if check is None else await check()
     except app_commands.AppCommandError:
         raise
     except Exception as error:

@@ -153,10 +153,6 @@ def status_report(job: Job, locale: str, now: float) -> Message:
     )
 
 
-async def _anyone() -> bool:
-    return True
-
-
 # Wherever /video can be used: servers that added the bot, DMs, group DMs, user installs.
 @app_commands.allowed_installs(guilds=True, users=True)
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -171,7 +167,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         self, interaction: discord.Interaction[VideoBot]
     ) -> bool:
         """Every answer here is private and reads the database: acknowledged privately first."""
-        return await acknowledged_check(interaction, _anyone)
+        return await acknowledged_check(interaction)
 
     async def _own_job(self, interaction: discord.Interaction[VideoBot], job_id: int) -> Job | None:
         """The member's job with that id, or None after telling them why not."""
