@@ -49,6 +49,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bench.stats import nearest_rank
 from tests.fakes.apimart import FakeAPIMart, FakeTask, TaskPlan, error_body
 from tests.fakes.discord import FakeDiscord, FakeInteraction, Json
 from tests.harness import API_KEY, BOT_TOKEN, World, running_bot
@@ -207,12 +208,6 @@ class BenchDiscord(FakeDiscord):
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def quantile(values: Sequence[float], q: float) -> float:
-    """The q-quantile (nearest rank); `inf` stands for a video never posted."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
 
 
 @dataclass
@@ -470,7 +465,7 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
         for index, (key, title) in enumerate(PARTS):
             values = r[key]
             lead = f"{r['scenario']:<9} {posted:>7}" if index == 0 else " " * 17
-            figures = (quantile(values, 0.5), quantile(values, 0.95), max(values))
+            figures = (nearest_rank(values, 0.5), nearest_rank(values, 0.95), max(values))
             print(f"{lead}  {title:<29} " + " ".join(f"{seconds(v):>6}" for v in figures))
     print()
     for r in reports:
@@ -502,7 +497,7 @@ def check(reports: list[dict[str, Any]]) -> list[tuple[bool, str]]:
     quiet, stressed = by_name.get("quiet"), by_name.get("stressed")
     if quiet is None or stressed is None:
         return []
-    calm, busy = quantile(quiet["total"], 0.95), quantile(stressed["total"], 0.95)
+    calm, busy = nearest_rank(quiet["total"], 0.95), nearest_rank(stressed["total"], 0.95)
     plan = stressed["plan"]
     stress = (
         f"{plan['busy_submits']} submits on 429 (Retry-After {plan['retry_after']} s),"

@@ -19,6 +19,7 @@ import asyncpg
 
 from bench.clock import CompressedClock
 from bench.fakeapi import ROUND_TRIP, TimedFakeAPIMart
+from bench.stats import nearest_rank
 from bench.worker import API_KEY, cpu_seconds
 
 
@@ -68,8 +69,7 @@ class Result:
 
     def delay(self, quantile: float) -> float:
         """The delay from completion to delivery that `quantile` of jobs stay within."""
-        ordered = sorted(self.delays)
-        return ordered[min(len(ordered), max(1, math.ceil(quantile * len(ordered)))) - 1]
+        return nearest_rank(self.delays, quantile)
 
 
 def fixed_polls(duration: float, *, first: float = 5.0, interval: float = 5.0) -> int:

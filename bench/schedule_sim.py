@@ -41,17 +41,12 @@ from bench.fakeapi import (
     draw_profile,
     with_estimates,
 )
+from bench.stats import nearest_rank
 from bot.jobs.schedule import PollSchedule, Reading
 
 SEED = 8  # the polling bench's seed
 FIRST_DELAY = 120.0  # POLL_FIRST_DELAY's default
 OVERHEAD = 0.05  # seconds from the poller's answer to the delivery callback, in the bench
-
-
-def nearest_rank(values: Sequence[float], q: float) -> float:
-    """The `q` quantile of `values`, nearest rank (the polling bench's quantile)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
 
 
 @dataclass
