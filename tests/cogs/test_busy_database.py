@@ -137,7 +137,7 @@ async def test_a_form_that_cannot_be_read_in_time_asks_to_click_again(tmp_path):
             click = await world.discord.component_interaction(
                 "video:edit:1", message_id=int(result["id"])
             )
-            callback = await click.wait_for_callback(timeout=3)
+            callback = await click.wait_for_callback(timeout=5)  # Discord allows 3 s
         assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
         assert "couldn't open the form. Please click again." in callback["data"]["content"]
         again = await world.discord.component_interaction(
