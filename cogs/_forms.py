@@ -17,7 +17,7 @@ import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import t
-from cogs._queue import ALREADY_ACKNOWLEDGED, log_answered_elsewhere
+from cogs._queue import answered_first
 
 Interaction = discord.Interaction[Any]
 Select = discord.ui.Select[discord.ui.Modal]
@@ -31,12 +31,7 @@ async def open_form(interaction: Interaction, form: discord.ui.Modal) -> None:
     A click another process answered first (a deploy overlap) is left to it, quietly.
     """
     form.stop()
-    try:
-        await interaction.response.send_modal(form)
-    except discord.HTTPException as error:
-        if error.code != ALREADY_ACKNOWLEDGED:
-            raise
-        log_answered_elsewhere(interaction.id)
+    await answered_first(interaction.response.send_modal(form), interaction.id)
 
 
 def submission(interaction: Interaction, pattern: re.Pattern[str]) -> re.Match[str] | None:

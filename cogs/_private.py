@@ -13,7 +13,7 @@ from bot.jobs.models import Job, Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
 from bot.text import MESSAGE_CONTENT, join_lines
-from cogs._queue import acknowledge_first, answer_privately, role_ids, send_privately
+from cogs._queue import answer_privately, role_ids, send_privately
 from cogs._reach import place_of
 
 if TYPE_CHECKING:
@@ -68,11 +68,10 @@ async def cancel_or_say_why_not(
     bot: VideoBot, interaction: Interaction, job: Job, *, reason_key: str, member_told: bool
 ) -> CancelOutcome | None:
     """Cancel `job`, or tell the one who asked privately why not (already cancelled, or too
-    late); None when it was not cancelled now."""
+    late); None when it was not cancelled now. The interaction is already acknowledged (the
+    cog's check, or the button), so a write waiting on the database's lock costs no answer."""
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
-        return None
-    if not await acknowledge_first(interaction):
         return None
     outcome = await bot.store.cancel(
         job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told

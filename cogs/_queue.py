@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -105,14 +106,28 @@ async def send_privately(
             text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
         )
         return sent.id
+    # If the same command reached another process, which answered it: one answer is enough.
+    await answered_first(
+        interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS),
+        interaction.id,
+    )
+    return None
+
+
+async def answered_first(answer: Awaitable[object], interaction_id: int) -> bool:
+    """Give Discord an interaction's first answer (`answer`: the call, not yet awaited).
+
+    False, and one INFO line, when another process answered first: in a deploy overlap
+    Discord tells both processes, keeps the first answer and refuses the other (40060).
+    """
     try:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer
     except discord.HTTPException as error:
         if error.code != ALREADY_ACKNOWLEDGED:
             raise
-        # The same command reached another process, which answered it: one answer is enough.
-        log_answered_elsewhere(interaction.id)
-    return None
+        log.info("interaction:%d already answered by another process; leaving it", interaction_id)
+        return False
+    return True
 
 
 async def acknowledge_first(
@@ -127,21 +142,11 @@ async def acknowledge_first(
     """
     if interaction.response.is_done():
         return True
-    try:
-        if press:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-    except discord.HTTPException as error:
-        if error.code != ALREADY_ACKNOWLEDGED:
-            raise
-        log_answered_elsewhere(interaction.id)
-        return False
-    return True
-
-
-def log_answered_elsewhere(interaction_id: int) -> None:
-    log.info("interaction:%d already answered by another process; leaving it", interaction_id)
+    if press:
+        deferral = interaction.response.defer()
+    else:
+        deferral = interaction.response.defer(ephemeral=True, thinking=True)
+    return await answered_first(deferral, interaction.id)
 
 
 class Origin(ABC):
@@ -265,13 +270,7 @@ class InteractionOrigin(Origin):
         """
         if self.acknowledged or self.interaction.response.is_done():
             return
-        try:
-            await self.defer()
-        except discord.HTTPException as error:
-            if error.code != ALREADY_ACKNOWLEDGED:
-                raise
-            self.echo = True
-            log_answered_elsewhere(self.interaction.id)
+        self.echo = not await answered_first(self.defer(), self.interaction.id)
         self.acknowledged = True
 
     async def defer(self) -> None:

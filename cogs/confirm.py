@@ -113,10 +113,6 @@ class ConfirmedOrigin(InteractionOrigin):
         """The message the original request's status would have replied to."""
         return self.pending.reply_to_id
 
-    async def defer(self) -> None:
-        """Keep the question as the answer to the press (it is edited once the job exists)."""
-        await self.interaction.response.defer()
-
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""
         channel = self.interaction.channel
