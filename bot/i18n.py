@@ -84,22 +84,44 @@ _LEAF_PATHS = frozenset(
     for path in COMMAND_PATHS
     if not any(other.startswith(f"{path} ") for other in COMMAND_PATHS)
 )
-# English names as mentions, once the commands' ids are known (see `use_command_ids`).
-_mentions: dict[str, str] = {}
 # A blank set in code (`{/videos help}`): a mention must not be, or it shows as raw text.
 _COMMAND_IN_CODE = re.compile(r"`(\{/([a-z ]+)\})`")
+
+
+@dataclass(frozen=True)
+class _Mentions:
+    """English sentences and blanks with commands as mentions, built once per set of ids."""
+
+    names: Mapping[str, str]
+    templates: Mapping[str, str]
+
+
+# None until the commands' ids are known (see `use_command_ids`): plain names meanwhile.
+_mentions: _Mentions | None = None
 
 
 def use_command_ids(ids: Mapping[str, int]) -> None:
     """Name commands as clickable mentions in English sentences from now on: `ids` holds the
     id Discord gave each top-level command, by name (empty: back to plain names)."""
-    _mentions.clear()
-    _mentions.update(
-        {
-            f"/{path}": f"</{path}:{ids[path.split()[0]]}>"
-            for path in _LEAF_PATHS
-            if path.split()[0] in ids
-        }
+    global _mentions
+    mentions = {
+        f"/{path}": f"</{path}:{ids[path.split()[0]]}>"
+        for path in _LEAF_PATHS
+        if path.split()[0] in ids
+    }
+    if not mentions:
+        _mentions = None
+        return
+
+    def unquoted(found: re.Match[str]) -> str:
+        return found[1] if f"/{found[2]}" in mentions else found[0]
+
+    _mentions = _Mentions(
+        names={**_NAMES["en"], **mentions},
+        templates={
+            key: _COMMAND_IN_CODE.sub(unquoted, template)
+            for key, template in CATALOGS["en"].items()
+        },
     )
 
 
@@ -107,18 +129,14 @@ def t(key: str, locale: str | None, /, **values: object) -> str:
     """Render one catalog sentence; nested `Message`, `Plural` and `Listed` values follow it."""
     language = language_for(locale)
     catalog = CATALOGS[language]
-    template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
     rendered = {
         name: value.render(locale) if isinstance(value, Message | Plural | Listed) else value
         for name, value in values.items()
     }
-    names = _NAMES[language]
-    if language == "en" and _mentions:
-        template = _COMMAND_IN_CODE.sub(
-            lambda found: found[1] if f"/{found[2]}" in _mentions else found[0], template
-        )
-        names = {**names, **_mentions}
-    return template.format(**names, **rendered)
+    if language == "en" and _mentions is not None:
+        return _mentions.templates[key].format(**_mentions.names, **rendered)
+    template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+    return template.format(**_NAMES[language], **rendered)
 
 
 @dataclass(frozen=True)
