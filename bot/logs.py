@@ -16,6 +16,8 @@ REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 # Interaction tokens travel in webhook and callback URLs (discord.py logs them at DEBUG).
 _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
+# ... and as a field of the events and payloads it logs (a dict's repr or JSON).
+_TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNORECASE)
 
 
 class Scrubber:
@@ -29,7 +31,8 @@ class Scrubber:
         """The text with secrets removed."""
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+        text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+        return _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
 
 
 class RedactingFormatter(logging.Formatter):

@@ -124,3 +124,20 @@ def test_interaction_tokens_in_webhook_urls_are_never_written(stderr, json_lines
     assert interaction_token not in written
     assert written.count("[REDACTED]") == 2
     assert "/webhooks/42/[REDACTED]/messages/@original" in written
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+def test_interaction_tokens_in_gateway_events_are_never_written(stderr, json_lines_on):
+    """At DEBUG discord.py logs every gateway event as a dict: an interaction carries its token."""
+    configure_logging("DEBUG", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    interaction_token = "aW50ZXJhY3Rpb246abc-DEF_123.x"
+    event = {
+        "t": "INTERACTION_CREATE",
+        "d": {"id": "99", "token": interaction_token, "data": {"name": "video"}},
+    }
+    logging.getLogger("discord.gateway").debug("For Shard ID %s: WebSocket Event: %s", 0, event)
+    logging.getLogger("discord.client").debug("Dispatching %s", json.dumps(event))
+    written = stderr.getvalue()
+    assert interaction_token not in written
+    assert written.count("[REDACTED]") == 2
+    assert "'name': 'video'" in written  # the rest of the event stays readable
