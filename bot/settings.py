@@ -245,6 +245,13 @@ class Settings(BaseSettings):
             return None
         if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql://")
+        try:
+            _ = urlsplit(text).port  # parses the host and port, as connecting will
+        except ValueError:
+            # Not the parser's words: they may quote the URL, password and all.
+            raise ValueError(
+                "is not a valid URL (postgresql://user:password@host:port/database)"
+            ) from None
         return text
 
     @field_validator("discord_gateway_url")

@@ -149,10 +149,19 @@ def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatc
     assert "hunter22" in settings.secrets()
 
 
-def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://bot:hunter22@db/bot",
+        "postgresql://bot:hunter22@[db/bot",  # a stray bracket: not a URL at all
+        "postgresql://bot:hunter22@db:54x2/bot",  # a port that is not a number
+    ],
+    ids=["not-postgresql", "unbalanced-bracket", "bad-port"],
+)
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch, url):
     monkeypatch.setenv("DISCORD_TOKEN", "tok")
     monkeypatch.setenv("APIMART_API_KEY", "key")
-    monkeypatch.setenv("DATABASE_URL", "mysql://bot:hunter22@db/bot")
+    monkeypatch.setenv("DATABASE_URL", url)
     with pytest.raises(ValidationError) as caught:
         Settings()
     [line] = describe_settings_errors(caught.value)
