@@ -136,7 +136,10 @@ class VideoBot(commands.AutoShardedBot):
         # Counted always; served on METRICS_PORT only (`bot.observability`).
         self.metrics = Metrics()
         count_rest_errors(self.http, self.metrics)
-        self.gateway = GatewayWatch(grace=settings.health_gateway_grace)
+        # The shards this process runs: known once discord.py has asked Discord how many.
+        self.gateway = GatewayWatch(
+            grace=settings.health_gateway_grace, shards=lambda: self.shard_ids
+        )
         self.gateway.listen(self)
         self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None

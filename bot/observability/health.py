@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from discord.ext.commands.bot import BotBase
@@ -28,15 +28,26 @@ class GatewayWatch:
     """When each shard's gateway connection went down, from discord.py's shard events.
 
     Until the first shard connects, the bot counts as disconnected since the watch was made
-    (Discord unreachable at start-up is an outage too).
+    (Discord unreachable at start-up is an outage too); so does each of this process's
+    `shards` that has not connected yet: discord.py launches them in turn and retries a
+    failing one for ever, so the ones after it may never come up while the first serves.
     """
 
     _NEVER_CONNECTED = -1
 
-    def __init__(self, *, grace: float, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        grace: float,
+        clock: Clock = time.monotonic,
+        shards: Callable[[], Iterable[int] | None] = tuple,
+    ) -> None:
         self._grace = grace
         self._clock = clock
-        self._down_since: dict[int, float] = {self._NEVER_CONNECTED: clock()}
+        self._shards = shards
+        self._started = clock()
+        self._down_since: dict[int, float] = {self._NEVER_CONNECTED: self._started}
+        self._connected_once: set[int] = set()
 
     def listen(self, bot: BotBase) -> None:
         """Follow `bot`'s shards."""
@@ -46,6 +57,7 @@ class GatewayWatch:
 
     async def connected(self, shard_id: int) -> None:
         """A shard (re)connected or resumed."""
+        self._connected_once.add(shard_id)
         self._down_since.pop(shard_id, None)
         self._down_since.pop(self._NEVER_CONNECTED, None)
 
@@ -53,9 +65,13 @@ class GatewayWatch:
         """A shard lost its connection (discord.py reconnects it by itself)."""
         self._down_since.setdefault(shard_id, self._clock())
 
+    def _never_up(self) -> set[int]:
+        """This process's shards that have not connected once yet."""
+        return set(self._shards() or ()) - self._connected_once
+
     def down(self) -> bool:
-        """Whether any shard is disconnected right now (or none has connected yet)."""
-        return bool(self._down_since)
+        """Whether any shard is disconnected right now (or has not connected yet)."""
+        return bool(self._down_since) or bool(self._never_up())
 
     def problem(self) -> str | None:
         """Why the gateway counts as down, or None."""
@@ -65,12 +81,20 @@ class GatewayWatch:
             for shard, since in self._down_since.items()
             if now - since > self._grace
         }
-        if not late:
-            return None
         if self._NEVER_CONNECTED in late:
             return f"gateway: not connected since start-up {late[self._NEVER_CONNECTED]:.0f}s ago"
-        shards = ", ".join(str(shard) for shard in sorted(late))
-        return f"gateway: shard {shards} disconnected for {max(late.values()):.0f}s"
+        problems: list[str] = []
+        waited = now - self._started
+        never_up = sorted(self._never_up()) if waited > self._grace else []
+        if never_up:
+            shards = ", ".join(str(shard) for shard in never_up)
+            problems.append(
+                f"gateway: shard {shards} not connected since start-up {waited:.0f}s ago"
+            )
+        if late:
+            shards = ", ".join(str(shard) for shard in sorted(late))
+            problems.append(f"gateway: shard {shards} disconnected for {max(late.values()):.0f}s")
+        return "; ".join(problems) or None
 
 
 async def database_problem(db: Database, *, within: float = DATABASE_TIMEOUT) -> str | None:

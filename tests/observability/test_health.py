@@ -79,6 +79,26 @@ async def test_a_gateway_down_longer_than_the_grace_makes_healthz_503(db):
         await server.stop()
 
 
+async def test_a_shard_that_never_connects_makes_healthz_503_though_another_did(db):
+    # Two shards in this process: discord.py launches them in turn and retries a failing one
+    # for ever, so shard 1 (and any after it) may never come up while shard 0 serves.
+    clock = FakeClock()
+    gateway = GatewayWatch(grace=GRACE, clock=clock, shards=lambda: [0, 1])
+    server, base = await served(Health(db=db, gateway=gateway, dead_loops=list))
+    try:
+        await gateway.connected(0)
+        clock.advance(GRACE - 1)
+        assert (await probe(base, "/healthz"))[0] == 200, "still within the grace"
+        clock.advance(2)
+        status, body = await probe(base, "/healthz")
+        assert status == 503
+        assert body["reasons"] == ["gateway: shard 1 not connected since start-up 121s ago"]
+        await gateway.connected(1)
+        assert (await probe(base, "/healthz"))[0] == 200
+    finally:
+        await server.stop()
+
+
 @sqlite_only  # the loop's life does not depend on the engine; its stop costs a second
 async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, client, fake):
     # A bug kills the poll loop; its supervisor waits a minute before restarting it.
