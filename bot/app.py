@@ -429,29 +429,43 @@ class VideoBot(commands.AutoShardedBot):
             if self._in_flight == 0:
                 self._idle.set()
 
-    async def close(self) -> None:
-        """Drain, in order, while HTTP still works: commands in flight, the engine, the cogs.
-
-        New commands are answered "restarting" from the first moment; a submit in flight
-        completes and its task id is stored; nothing is marked delivered before it was posted.
-        """
-        self.closing = True
-        self.stopping.set()
-        grace = self.settings.shutdown_grace
+    async def _commands_finished(self, grace: float) -> None:
+        """Wait up to `grace` seconds for the commands in flight to finish."""
         try:
             await asyncio.wait_for(self._idle.wait(), grace)
         except TimeoutError:
             log.warning(
                 "%d commands still running after %.0fs; stopping anyway", self._in_flight, grace
             )
-        if hasattr(self, "poller"):
-            await self.poller.stop()
+
+    async def close(self) -> None:
+        """Drain while HTTP still works: the commands and the engine's work in flight side by
+        side, within one SHUTDOWN_GRACE; then the last status edits; then the cogs.
+
+        New commands are answered "restarting" from the first moment; a submit in flight
+        completes and its task id is stored; nothing is marked delivered before it was posted.
+        """
+        self.closing = True
+        self.stopping.set()
+        # One grace for every wait, not one each: `docker stop` kills 10 s after SIGTERM.
+        deadline = asyncio.get_running_loop().time() + self.settings.shutdown_grace
+
+        def left(at_least: float = 0.0) -> float:
+            return max(at_least, deadline - asyncio.get_running_loop().time())
+
+        # Side by side: the engine stops claiming at once, and its work in flight and the
+        # commands in flight finish (or are cut short) by the same deadline.
+        await asyncio.gather(
+            self._commands_finished(left()),
+            self.poller.stop(grace=left()) if hasattr(self, "poller") else asyncio.sleep(0),
+        )
         if hasattr(self, "balance"):
             await self.balance.stop()
+        # The last status edits and interaction answers get what is left, and a moment anyway.
         if hasattr(self, "status_messages"):
-            await self.status_messages.close(grace=2.0)
+            await self.status_messages.close(grace=min(2.0, left(at_least=0.25)))
         if hasattr(self, "routes"):
-            await self.routes.close(grace=2.0)
+            await self.routes.close(grace=min(2.0, left(at_least=0.25)))
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

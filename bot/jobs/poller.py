@@ -255,13 +255,16 @@ class Poller:
             if released or settled:
                 log.info("Start-up: %d claims released, %d lost submits settled", released, settled)
 
-    async def stop(self) -> None:
-        """Stop claiming work, let in-flight work finish (bounded), then end the loops."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop claiming work, let in-flight work finish for up to `grace` seconds (the
+        configured `stop_timeout` by default), then end the loops."""
         tasks, self._tasks = self._tasks, []
         if not tasks:
             return
-        await asyncio.gather(*(stage.drain(self._config.stop_timeout) for stage in self._stages))
-        _, pending = await asyncio.wait(tasks, timeout=1.0)
+        grace = self._config.stop_timeout if grace is None else grace
+        await asyncio.gather(*(stage.drain(grace) for stage in self._stages))
+        # The loops end at once after a drain; the bound is for a bug, not a wait.
+        _, pending = await asyncio.wait(tasks, timeout=min(1.0, max(grace, 0.1)))
         for task in pending:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

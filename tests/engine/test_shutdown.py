@@ -48,3 +48,22 @@ async def test_a_delivery_cut_short_by_shutdown_is_not_marked_and_is_posted_afte
             await fake.wait_for_message(predicate=is_result(1), timeout=5)
             await world.bot.poller.stop()
         assert len([m for m in fake.messages() if is_result(1)(m)]) == 1
+
+
+async def test_a_stop_ends_within_its_grace_however_many_kinds_of_work_hang(tmp_path):
+    """`docker stop` kills the bot 10 s after SIGTERM: the waits for commands, stage work and
+    the last status edits share SHUTDOWN_GRACE instead of taking it one after another."""
+    grace = 2.0
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = TaskPlan(polls_until_done=1)
+        async with running_bot(tmp_path, fake=fake, api=api, shutdown_grace=grace) as world:
+            api.stall_next(30)  # a delivery's download hangs...
+            await world.video(prompt="a long download")
+            await api.wait_for_downloads(1)
+            api.delay_next("submit", 30)  # ...and so does a member's command
+            await world.video(prompt="a slow submit")
+            await api.wait_for_submits(2)
+            started = asyncio.get_running_loop().time()
+            await world.bot.close()
+            took = asyncio.get_running_loop().time() - started
+    assert took < grace + 1.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
