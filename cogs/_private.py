@@ -102,3 +102,17 @@ async def show_final_status(bot: VideoBot, job_id: int) -> None:
     updated = await bot.store.get(job_id)
     if updated is not None:
         await bot.status_messages.update(updated, final=True)
+
+
+def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
+    """What a block did to the member's unfinished jobs, refunded ones first."""
+    lines = []
+    for outcome, key in (
+        (CancelOutcome.REFUNDED, "mod_block_cancelled_refunded"),
+        (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
+        (CancelOutcome.WHEN_SENT, "mod_block_cancelled_when_sent"),
+    ):
+        jobs = ", ".join(f"#{job_id}" for job_id, done in cancelled if done is outcome)
+        if jobs:
+            lines.append(msg(key, jobs=jobs))
+    return lines

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -40,7 +39,7 @@ from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
-from cogs._private import requester_of, show_privately
+from cogs._private import block_cancel_lines, requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
 
 if TYPE_CHECKING:
@@ -90,19 +89,6 @@ def modlog_missing_permissions(channel: Channel) -> list[str]:
 
 class NotModerator(Refusal):
     """The member may not moderate; `reason` is what to tell them."""
-
-
-def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
-    """What a block did to the member's unfinished jobs, refunded ones first."""
-    lines = []
-    for outcome, key in (
-        (CancelOutcome.REFUNDED, "mod_block_cancelled_refunded"),
-        (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
-    ):
-        jobs = ", ".join(f"#{job_id}" for job_id, done in cancelled if done is outcome)
-        if jobs:
-            lines.append(msg(key, jobs=jobs))
-    return lines
 
 
 @app_commands.guild_only()

@@ -179,6 +179,8 @@ class JobService:
     ) -> SubmitReport | tuple[Job, float | None]:
         """Everything before the request leaves: the job ready to send (with the usual render
         time of its kind), or the report of why it is not sent now."""
+        if job.cancelled:
+            return await self._cancel_unsent(job, member_present)
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:
@@ -223,7 +225,28 @@ class JobService:
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
             return await self._as_it_stands(job)
+        # A block may have landed during the waits above: then nothing leaves.
+        reason_key = await self._store.cancel_mark(job.id)
+        if reason_key is not None:
+            marked = dataclasses.replace(
+                job, cancelled_at=self._clock(), cancel_reason_key=reason_key
+            )
+            return await self._cancel_unsent(marked, member_present)
         return job, typical
+
+    async def _cancel_unsent(self, job: Job, member_present: bool) -> SubmitReport:
+        """Cancelled (by a block) before it was sent: it stops counting; the member is told."""
+        log.info("Job %d: cancelled before it was sent (%s)", job.id, job.cancel_reason_key)
+        await self._store.cancel_unsent(job, now=self._clock(), member_told=member_present)
+        self._on_change()
+        closed = await self._store.get(job.id) or job
+        message = msg(
+            "cancel_notice_refunded",
+            mention=f"<@{job.requester.user_id}>",
+            job_id=job.id,
+            reason=msg(job.cancel_reason_key or "cancelled_by_moderator"),
+        )
+        return SubmitReport(closed, JobState.CANCELLED, message)
 
     async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
         try:

@@ -100,6 +100,8 @@ class CancelOutcome(enum.Enum):
 
     REFUNDED = "refunded"  # never reached APIMart: cancelled, and it stops counting
     COUNTED = "counted"  # APIMart has it: never posted, but it still counts
+    # Being sent: stopped before the request leaves (refunded), else never posted (counted).
+    WHEN_SENT = "when_sent"
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -464,20 +466,63 @@ class JobStore:
             return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
 
     async def cancel_unfinished(
-        self, guild_id: int, user_id: int, *, reason_key: str, now: float
+        self, guild_id: int | None, user_id: int, *, reason_key: str, now: float
     ) -> list[tuple[int, CancelOutcome]]:
-        """Cancel every unfinished job of a member in a server (a block); the member is told."""
+        """Cancel every unfinished job of a member (a block): in one server, or everywhere
+        when `guild_id` is None (the operator's block). The member is told.
+
+        A job being sent is marked: the sender stops it before the request leaves, or, if
+        APIMart already has it, it is followed to its end and never posted.
+        """
+        unfinished = (*CANCELLABLE, JobState.SUBMITTING.value)
+        where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
-            "SELECT id FROM jobs WHERE guild_id = ? AND user_id = ?"
-            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL ORDER BY id",
-            (guild_id, user_id, *CANCELLABLE),
+            f"SELECT id FROM jobs WHERE {where}"
+            f" AND state IN ({_placeholders(unfinished)}) AND cancelled_at IS NULL ORDER BY id",
+            (*_present(guild_id), user_id, *unfinished),
         )
         outcomes = []
         for (job_id,) in rows:
-            outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
-            if outcome is not None:
-                outcomes.append((job_id, outcome))
+            # A job may move on between the two writes (sent, or given back): a few tries.
+            for _ in range(3):
+                outcome = await self.cancel(
+                    job_id, reason_key=reason_key, now=now, member_told=False
+                ) or await self._mark_while_sending(job_id, reason_key=reason_key, now=now)
+                if outcome is not None:
+                    outcomes.append((job_id, outcome))
+                    break
         return outcomes
+
+    async def _mark_while_sending(
+        self, job_id: int, *, reason_key: str, now: float
+    ) -> CancelOutcome | None:
+        """Mark a job being sent as cancelled; its sender honours the mark (not `version`:
+        the sender's claim stays valid, so the task id APIMart gives is never lost)."""
+        written = await self._db.write(
+            "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?"
+            " WHERE id = ? AND state = ? AND cancelled_at IS NULL RETURNING id",
+            (now, reason_key, job_id, JobState.SUBMITTING.value),
+        )
+        return CancelOutcome.WHEN_SENT if written else None
+
+    async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
+        """A job marked cancelled while it was being sent, stopped before the request left:
+        cancelled outright, and it stops counting."""
+        return await self._fenced(
+            job,
+            "state = ?, error_key = cancel_reason_key, finished_at = ?, next_poll_at = NULL,"
+            " next_delivery_at = ?, delivered_at = ?",
+            (JobState.CANCELLED.value, now, now, now if member_told else None),
+        )
+
+    async def cancel_mark(self, job_id: int) -> str | None:
+        """Who cancelled the job (a catalog key), or None if nobody did."""
+        row = await self._db.fetch_one(
+            "SELECT cancelled_at, cancel_reason_key FROM jobs WHERE id = ?", (job_id,)
+        )
+        if row is None or row[0] is None:
+            return None
+        return str(row[1] or "cancelled_by_moderator")
 
     async def release_for_retry(
         self, job: Job, reason: str, *, retry_at: float, hold_key: str | None = None
@@ -498,9 +543,11 @@ class JobStore:
         """The API accepted the job and gave it a task id."""
         return await self._fenced(
             job,
-            # Whatever held it back (`release_for_retry`) is over.
-            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?, error_key = NULL",
-            (JobState.QUEUED.value, task_id, now, first_poll_at),
+            # Whatever held it back (`release_for_retry`) is over. Cancelled while it was
+            # being sent (a block): its notice is due now, as for any render cancelled.
+            "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?, error_key = NULL,"
+            " next_delivery_at = CASE WHEN cancelled_at IS NULL THEN next_delivery_at ELSE ? END",
+            (JobState.QUEUED.value, task_id, now, first_poll_at, now),
         )
 
     async def mark_unsubmitted(

@@ -214,6 +214,11 @@ EN: dict[str, str] = {
         "Their jobs in progress are cancelled and won't be posted; they were already being "
         "made, so they still count: {jobs}."
     ),
+    "mod_block_cancelled_when_sent": (
+        "Their jobs being sent right now are cancelled: each stops before it reaches the video "
+        "service (then it doesn't count), or, if it already has, won't be posted and counts: "
+        "{jobs}."
+    ),
     "change_resumed": "{moderator} resumed video generation.",
     # Mod-log events
     "modlog_banned_prompt": (
@@ -377,6 +382,7 @@ ZH: dict[str, str] = {
     ),
     "mod_block_cancelled_refunded": "其等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
     "mod_block_cancelled_counted": "其生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
+    "mod_block_cancelled_when_sent": "其正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",
     "change_resumed": "{moderator} 恢复了视频生成。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",

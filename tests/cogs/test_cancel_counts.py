@@ -7,7 +7,8 @@ from tests.cogs.test_moderation import command, mod, server, user_option, video
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, shown_text
-from tests.harness import running_bot
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
 
 RENDERS_UNTIL_TOLD = TaskPlan(polls_until_done=None, credits_cost=4)
 QUICK = TaskPlan(polls_until_done=2, credits_cost=4)
@@ -174,3 +175,39 @@ async def test_a_submit_whose_answer_was_lost_counts_and_the_member_is_told(tmp_
         told = await video(world)
         assert "can't tell whether" in told and "it counts toward your allowance" in told
         assert "**4 videos** left today (out of 5)" in await quota(world)
+
+
+async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same_rule(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        carol = fake.add_member("carol")
+        plan = RENDERS_UNTIL_TOLD
+        async with running_bot(tmp_path, plan=plan, fake=fake, owner_ids=(operator,)) as world:
+            alice = fake.user_id
+            await video(world, prompt="in the server")  # APIMart has it
+            world.api.fail_next("submit", status=429, retry_after_header="0")
+            waiting = await fake.slash_command("video", {"prompt": "in the DM"}, dm=True)
+            assert "saved and waiting" in (await waiting.wait_for_answer())["content"]
+            block = await fake.slash_command(
+                "videoowner block",
+                [
+                    {"name": "user", "type": 6, "value": str(alice)},
+                    {"name": "reason", "type": 3, "value": "spam"},
+                ],
+                resolved={"users": {str(alice): fake.user(alice)}},
+                dm=True,
+                user=operator,
+            )
+            answer = (await block.wait_for_answer())["content"]
+            assert "blocked from making videos everywhere" in answer
+            assert "never sent, so they don't count: #2" in answer
+            assert "already being made, so they still count: #1" in answer
+            notice = await fake.wait_for_message(
+                predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            )
+            assert "the bot's operators blocked you" in shown_text(notice)
+            await finish_then_wait_for_a_later_result(
+                world, world.api.task(world.api.task_ids[0]), 3, user=carol
+            )
+            assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())
+            assert len(world.api.task_ids) == 2, "the DM job waiting to be sent never was"

@@ -487,3 +487,59 @@ async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(
         await service.submit(job, member_present=True)
         assert (job.id in refreshed) is expect_refresh
     assert api.submits[-1]["image_urls"] == ["https://cdn.example/fresh.png"]
+
+
+async def test_a_block_that_lands_while_a_job_is_prepared_stops_it_before_it_is_sent(
+    db, api, session, clock
+):
+    """The block finds the job `submitting` (its media being refreshed): nothing may leave."""
+    store = JobStore(db, clock=clock)
+    outcomes = []
+
+    async def refresh_while_blocked(job):
+        outcomes.extend(
+            await store.cancel_unfinished(1, 42, reason_key="cancelled_by_block", now=clock())
+        )
+        return job.request
+
+    service = JobService(
+        store, make_client(api, session), clock=clock, refresh_media=refresh_while_blocked
+    )
+    request = VideoRequest(
+        prompt="x", generation_type="frame", image_urls=("https://cdn.example/old.png",)
+    )
+    job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+    clock.advance(2 * 3600)  # old links: refreshed just before sending
+    report = await service.submit(job, member_present=False)
+    assert [outcome.value for _, outcome in outcomes] == ["when_sent"]
+    assert api.submits == [], "a blocked member's job is never sent"
+    job = await store.get(job.id)
+    assert (job.state, job.cancel_reason_key) == (JobState.CANCELLED, "cancelled_by_block")
+    assert report.state is JobState.CANCELLED
+    assert not job.counts, "never sent, so it does not count"
+    [row] = await db.fetch_all("SELECT next_delivery_at, delivered_at FROM jobs")
+    assert row["next_delivery_at"] is not None and row["delivered_at"] is None, "to be told"
+
+
+async def test_a_block_that_lands_while_the_submit_is_answered_never_posts_the_render(
+    db, api, session, clock
+):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.delay_next("submit", 0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    sending = asyncio.create_task(service.submit(job, member_present=False))
+    await api.wait_for_submits(1)  # the request has left: APIMart will render it
+    blocked = await store.cancel_unfinished(1, 42, reason_key="cancelled_by_block", now=clock())
+    assert [outcome.value for _, outcome in blocked] == ["when_sent"]
+    await sending
+    for _ in range(6):
+        clock.advance(8)
+        await poller.run_once()
+    job = await store.get(job.id)
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed for its cost"
+    assert job.counts, "APIMart made it: it counts"
+    [told] = delivery.delivered
+    assert told.cancelled and told.cancel_reason_key == "cancelled_by_block"
+    assert told.state is JobState.QUEUED, "the notice went out at once, not with the video"
