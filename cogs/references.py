@@ -7,7 +7,9 @@ from the rest of the message, with the message's own attachments and image links
 references. One with no real prompt (`is_bare_prompt`: fewer than 3 letters or digits, or only
 a greeting such as "hello") gets a short help reply instead, addressed to the member only and
 deleted after `HELP_LIFETIME` seconds so it does not clutter the channel. A mention further
-into a message ("thanks @Bot") is chatter, not a request, and is left alone.
+into a message ("thanks @Bot") is chatter, not a request, and is left alone; so is a reply's,
+and a reply that only greets or thanks the bot gets the same help (replies to a result are
+where members say thanks).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import msg, t
-from bot.jobs.flags import is_bare_prompt, parse_flags
+from bot.jobs.flags import is_bare_prompt, is_greeting, parse_flags
 from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note, split_attachments
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
@@ -295,8 +297,9 @@ class ReferencesCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A reply that mentions the bot asks for a video from the replied-to message; a
-        message that starts with the mention asks for one from its own text."""
+        """A reply that starts with the bot's mention asks for a video from the replied-to
+        message; a message that starts with the mention asks for one from its own text. A
+        mention further in ("thanks @Bot") is chatter, in a reply too."""
         me = self.bot.user
         # Messages reach the bot only where it is present: a server that added it or its own
         # DM (not group DMs, nor servers reached by a user install).
@@ -305,14 +308,12 @@ class ReferencesCog(commands.Cog):
             return
         mention = mention_pattern(me.id)
         reference = message.reference
-        if reference is not None and reference.type is discord.MessageReferenceType.reply:
-            if not mention.search(message.content):
-                return
-            handling = self._from_reply(message, me.id)
-        elif mention.match(message.content.lstrip()):
-            handling = self._from_mention(message, me)
-        else:
+        if not mention.match(message.content.lstrip()):
             return
+        if reference is not None and reference.type is discord.MessageReferenceType.reply:
+            handling = self._from_reply(message, me)
+        else:
+            handling = self._from_mention(message, me)
         try:
             await handling
         except Exception as error:
@@ -339,12 +340,17 @@ class ReferencesCog(commands.Cog):
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 
-    async def _from_reply(self, message: discord.Message, my_id: int) -> None:
+    async def _from_reply(self, message: discord.Message, me: discord.ClientUser) -> None:
         origin = MessageOrigin(message)
+        my_id = me.id
         try:
             options = parse_flags(mention_pattern(my_id).sub(" ", message.content))
         except JobRefused as error:
             await origin.tell(error.user_message)
+            return
+        if is_greeting(options.prompt):
+            # Replies to a result are where members say thanks: that buys nothing.
+            await origin.tell(msg("mention_help", bot=me.name), delete_after=HELP_LIFETIME)
             return
         source = await self._replied_to(message)
         if source is None:

@@ -99,9 +99,12 @@ def _read(
 def is_bare_prompt(prompt: str) -> bool:
     """Whether a mention's prompt is no real prompt: too short to describe a scene, or a hello."""
     meaningful = sum(1 for char in prompt if char.isalnum())
-    if meaningful < MIN_MENTION_PROMPT_CHARS:
-        return True
-    # Letters, digits and single spaces only: "Hello!!", "hi :)" are greetings.
+    return meaningful < MIN_MENTION_PROMPT_CHARS or is_greeting(prompt)
+
+
+def is_greeting(prompt: str) -> bool:
+    """Whether a prompt only greets or thanks the bot ("Hello!!", "thanks :)")."""
+    # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
     words = "".join(char if char.isalnum() else " " for char in prompt.casefold()).split()
     return " ".join(words) in GREETINGS
 

@@ -110,3 +110,37 @@ async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert "image_urls" not in sent
+
+
+async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request(tmp_path):
+    """Members thank the bot in replies to its results; nobody pays for "thanks @Bot"."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        bot = world.discord.bot_user_id
+        result = await world.discord.message_create("a result", author=bot)
+        chatter = await world.discord.message_create(
+            f"thanks <@{bot}>, this is great!", message_reference=int(result["id"])
+        )
+        asking = await world.discord.message_create(
+            f"<@{bot}> now make it surf", message_reference=int(result["id"])
+        )
+        await bots_reply_to(world, asking)
+        answers = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") == chatter["id"]
+        ]
+        assert answers == []
+        [sent] = world.api.submits
+        assert sent["prompt"] == "now make it surf"
+
+
+async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        bot = world.discord.bot_user_id
+        result = await world.discord.message_create("a result", author=bot)
+        asking = await world.discord.message_create(
+            f"<@{bot}> thanks!", message_reference=int(result["id"])
+        )
+        help_reply = await bots_reply_to(world, asking)
+        assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
+        assert await nothing_recorded(world)
