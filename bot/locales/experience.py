@@ -23,7 +23,8 @@ EN: dict[str, str] = {
     "status_eta_unknown": "time left not known yet",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
-    "status_line_failed": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
+    # The reason reaches the member by a reply or privately (their command's own answer).
+    "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
     # Result buttons
     "button_regenerate": "Regenerate",
@@ -117,7 +118,7 @@ ZH: dict[str, str] = {
     "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
-    "status_line_failed": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
+    "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
     "button_regenerate": "重新生成",
     "button_edit_prompt": "修改提示词",

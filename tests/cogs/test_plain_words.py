@@ -304,3 +304,25 @@ async def test_a_job_the_service_lost_is_not_blamed_on_the_prompt(tmp_path):
         assert "lost track of this job" in text and "It was not counted against you" in text
         assert "rephras" not in text and "Please try again" in text
         assert "**5 videos** left today (out of 5)" in await quota(s.world)
+
+
+async def test_a_refused_submit_does_not_point_the_channel_at_a_reply_that_never_comes(tmp_path):
+    """The member read APIMart's refusal privately; the channel gets no reply with it."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        world.api.fail_next(
+            "submit", status=400, error_type="invalid_request_error", message="bad prompt"
+        )
+        told = await video(world, prompt="a fox")
+        assert "bad prompt" in told
+        job = await world.bot.store.get(1)
+        status = await world.discord.wait_for(
+            lambda: (
+                world.discord.get_message(job.status_message_id)
+                if "could not be made"
+                in world.discord.get_message(job.status_message_id)["content"]
+                else None
+            ),
+            description="the status saying the job failed",
+        )
+        assert "reply below" not in status["content"]
+        assert "was told why" in status["content"]
