@@ -45,7 +45,8 @@ BALANCE_PATH = "/v1/balance"
 TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
 
 # Gateways answer these when the request never reached the service, so a submit may be resent.
-_SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503, 504})
+# Not 504: a gateway that timed out had passed the request on (the task may exist).
+_SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503})
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -235,9 +235,11 @@ async def test_a_submit_whose_connection_resets_is_not_resent(api, client):
     assert len(api.submits) == 1
 
 
-async def test_a_submit_500_is_not_resent_but_503_is(api, client):
-    api.fail_next("submit", status=500)
-    # The task may exist: whoever sends again could pay for it twice.
+@pytest.mark.parametrize("status", [500, 504])
+async def test_a_submit_500_or_gateway_timeout_is_not_resent_but_503_is(api, client, status):
+    # The task may exist: whoever sends again could pay for it twice. A gateway that timed out
+    # (504) had passed the request on, and gave up waiting for the answer.
+    api.fail_next("submit", status=status)
     with pytest.raises(SubmitOutcomeUnknownError, match="may exist"):
         await client.submit(REQUEST)
     assert len(api.submits) == 1
