@@ -345,7 +345,15 @@ class VideoBot(commands.AutoShardedBot):
         except discord.HTTPException as error:
             log.info("Message %d cannot be read again (%s)", source.message_id, error)
             return {}
-        return {int(item["id"]): item["url"] for item in data.get("attachments", [])}
+        # A forwarded message carries its attachments in its snapshots.
+        payload: dict[str, Any] = dict(data)
+        parts = [
+            payload,
+            *(snapshot["message"] for snapshot in payload.get("message_snapshots", [])),
+        ]
+        return {
+            int(item["id"]): item["url"] for part in parts for item in part.get("attachments", [])
+        }
 
     async def _on_progress(self, job: Job) -> None:
         """A job's news: its channel status message, or its private one through the interaction."""

@@ -73,7 +73,7 @@ MODAL_TIMEOUT = 900.0
 HELP_LIFETIME = 60.0
 
 
-def embed_image_urls(message: discord.Message) -> tuple[str, ...]:
+def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
     """Pictures shown by the message's embeds: an image link's preview, or a rich embed's image."""
     urls: list[str] = []
     for embed in message.embeds:
@@ -85,11 +85,18 @@ def embed_image_urls(message: discord.Message) -> tuple[str, ...]:
 
 
 def message_media(message: discord.Message) -> MessageMedia:
-    """A message's attachments, embedded pictures and text, in the core's terms."""
+    """A message's attachments, embedded pictures and text, in the core's terms; a forwarded
+    message's are in its snapshot (its own fields are empty), so they count as its own."""
+    parts: list[discord.Message | discord.MessageSnapshot] = [
+        message,
+        *message.message_snapshots,
+    ]
     return MessageMedia(
-        attachments=tuple(media_from_attachment(item) for item in message.attachments),
-        embed_image_urls=embed_image_urls(message),
-        content=message.content,
+        attachments=tuple(
+            media_from_attachment(item) for part in parts for item in part.attachments
+        ),
+        embed_image_urls=tuple(url for part in parts for url in embed_image_urls(part)),
+        content="\n".join(part.content for part in parts if part.content),
     )
 
 

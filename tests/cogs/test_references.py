@@ -209,6 +209,31 @@ async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(
         assert "duration" not in sent
 
 
+async def test_menu_on_a_forwarded_picture_makes_the_video_from_that_picture(tmp_path):
+    async with running_bot(tmp_path) as world:
+        [cat] = pictures(world, 1)
+        original = await post(world, attachments=[cat])
+        forward = await world.discord.message_create("", forwards=int(original["id"]))
+        submit = await fill_form(world, await make_video_on(world, forward), "make it dance")
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url], "the picture lives in the forward's snapshot"
+
+
+async def test_reply_to_a_forwarded_picture_makes_the_video_from_that_picture(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [cat] = pictures(world, 1)
+        original = await post(world, attachments=[cat])
+        forward = await world.discord.message_create(
+            "", author=world.discord.add_member("bob"), forwards=int(original["id"])
+        )
+        await bots_reply_to(world, await reply(world, forward, "make it dance"))
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+
+
 async def test_menu_passes_the_chosen_options(tmp_path):
     async with running_bot(tmp_path) as world:
         target = await post(world, attachments=pictures(world, 1))
@@ -412,16 +437,21 @@ async def test_reply_to_a_message_that_is_gone_is_told_so(tmp_path):
 # Expired links -----------------------------------------------------------------------------
 
 
-async def test_a_job_submitted_late_gets_fresh_urls_from_the_message_first(tmp_path):
+@pytest.mark.parametrize("forwarded", [False, True], ids=["posted", "forwarded"])
+async def test_a_job_submitted_late_gets_fresh_urls_from_the_message_first(tmp_path, forwarded):
     clock = FakeClock()
     async with running_bot(tmp_path, clock=clock) as world:
         [cat] = pictures(world, 1)
         target = await post(world, attachments=[cat])
+        if forwarded:
+            target = await world.discord.message_create("", forwards=int(target["id"]))
         world.api.fail_next("submit", status=429, retry_after_header="0")
         submit = await fill_form(world, await make_video_on(world, target), "x")
         assert "saved and waiting" in (await submit.wait_for_answer())["content"]
         # Hours later Discord signs the attachment anew; the old URL is about to die.
         stored = world.discord.get_message(int(target["id"]))
+        if forwarded:
+            stored = stored["message_snapshots"][0]["message"]
         fresh = cat.url.replace("hm=", "hm=resigned")
         stored["attachments"][0]["url"] = fresh
         clock.advance(2 * 3600)

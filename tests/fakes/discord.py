@@ -2465,8 +2465,13 @@ class FakeDiscord:
         message_reference: int | Json | None = None,
         respect_intents: bool = True,
         dispatch: bool = True,
+        forwards: int | None = None,
     ) -> Json:
         """Store a member's message and dispatch MESSAGE_CREATE; returns the message object.
+
+        ``forwards`` (a stored message's id) makes it a forward, as Discord sends one: no text
+        of its own, a ``message_reference`` of type 1 (FORWARD), and the original's content,
+        embeds and attachments in ``message_snapshots``, not in its own fields.
 
         ``dispatch=False`` only stores it (chatter in a channel, with no bot connected).
 
@@ -2516,6 +2521,16 @@ class FakeDiscord:
         if ref is not None:
             msg["message_reference"] = ref
             msg["referenced_message"] = copy.deepcopy(referenced)
+        if forwards is not None:
+            original = self._messages[forwards]
+            msg["message_reference"] = {
+                "type": 1,
+                "message_id": str(forwards),
+                "channel_id": original["channel_id"],
+            }
+            fields = ("type", "content", "embeds", "attachments", "timestamp", "edited_timestamp")
+            snapshot = {name: copy.deepcopy(original[name]) for name in fields}
+            msg["message_snapshots"] = [{"message": snapshot | {"flags": 0, "components": []}}]
         self._store_message(msg)
         if not dispatch:
             return msg
@@ -2543,6 +2558,8 @@ class FakeDiscord:
                 and self.bot_user_id not in mention_ids
             ):
                 event.update(content="", embeds=[], attachments=[], components=[])
+                for snapshot in event.get("message_snapshots", []):
+                    snapshot["message"].update(content="", embeds=[], attachments=[])
             quoted = event.get("referenced_message")
             if (
                 quoted
