@@ -24,8 +24,6 @@ class SubmissionPause:
         self._db = db
         self._feed = feed
         self._clock = clock
-        # None until known, so a restart while paused still clears the switch on a success.
-        self._paused: bool | None = None
 
     async def is_paused(self) -> bool:
         """Whether new videos are refused for lack of balance."""
@@ -34,7 +32,8 @@ class SubmissionPause:
     async def on_balance(self, ok: bool) -> None:
         """The job service's hook: False after an HTTP 402, True after an accepted submit."""
         if ok:
-            if self._paused is False:
+            # Read each time, not remembered: another process may have paused since.
+            if not await self.is_paused():
                 return
             if await self.resume():
                 log.warning("A submit succeeded: video generation resumed")
@@ -46,7 +45,6 @@ class SubmissionPause:
                 (PAUSE_KEY, repr(self._clock())),
             )
             newly = cursor.rowcount == 1
-        self._paused = True
         if newly:
             log.error("APIMart says the balance is empty: new videos are paused")
             self._feed.emit(None, msg("modlog_paused"))
@@ -56,5 +54,4 @@ class SubmissionPause:
         async with self._db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM bot_state WHERE key = ?", (PAUSE_KEY,))
             cleared = cursor.rowcount == 1
-        self._paused = False
         return cleared

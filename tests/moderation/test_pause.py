@@ -87,3 +87,14 @@ async def test_a_waiting_job_accepted_later_resumes_by_itself(world, api, clock)
     assert not await moderation.pause.is_paused()
     await moderation.feed.drain()
     assert events == ["modlog_paused", "modlog_auto_resumed"]
+
+
+async def test_an_accepted_submit_in_another_process_resumes_what_this_one_paused(db, clock):
+    """Several processes share one account: whichever sees the next accepted submit resumes."""
+    this = Moderation(db, clock=clock).pause
+    other = Moderation(db, clock=clock).pause
+    await other.on_balance(True)  # an ordinary accepted submit there, before the 402
+    await this.on_balance(False)  # APIMart answers this process 402
+    assert await other.is_paused()
+    await other.on_balance(True)  # the account was topped up; a submit there succeeds
+    assert not await this.is_paused()
