@@ -187,14 +187,8 @@ class JobService:
             log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
         except Exception:
-            # Nothing was sent: give the job back to be tried again later, never strand it.
             log.exception("Job %d: could not prepare its media; will try again", job.id)
-            await self._store.release(
-                job, Stage.SUBMIT, retry_at=self._clock() + self._timing.submit_retry_delay
-            )
-            self._on_change()
-            waiting = await self._store.get(job.id) or job
-            return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+            return await self._give_back(job)
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.
@@ -234,6 +228,16 @@ class JobService:
             return await self._cancel_unsent(marked, member_present)
         return job, typical
 
+    async def _give_back(self, job: Job) -> SubmitReport:
+        """Nothing was sent: the job is tried again later, never stranded (nor left to lapse
+        into "outcome unknown", which would count a render that does not exist)."""
+        await self._store.release(
+            job, Stage.SUBMIT, retry_at=self._clock() + self._timing.submit_retry_delay
+        )
+        self._on_change()
+        waiting = await self._store.get(job.id) or job
+        return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+
     async def _cancel_unsent(self, job: Job, member_present: bool) -> SubmitReport:
         """Cancelled (by a block) before it was sent: it stops counting; the member is told."""
         log.info("Job %d: cancelled before it was sent (%s)", job.id, job.cancel_reason_key)
@@ -257,6 +261,10 @@ class JobService:
             with contextlib.suppress(Exception):
                 await self._store.release(job, Stage.SUBMIT)
             raise
+        except Exception:
+            # A fault before the request left (a database read, say): nothing was sent.
+            log.exception("Job %d: could not get ready to send; will try again", job.id)
+            return await self._give_back(job)
         if isinstance(ready, SubmitReport):
             return ready
         job, typical = ready

@@ -12,7 +12,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
@@ -543,3 +543,29 @@ async def test_a_block_that_lands_while_the_submit_is_answered_never_posts_the_r
     [told] = delivery.delivered
     assert told.cancelled and told.cancel_reason_key == "cancelled_by_block"
     assert told.state is JobState.QUEUED, "the notice went out at once, not with the video"
+
+
+async def test_a_fault_before_the_request_leaves_gives_the_job_back_to_be_sent_later(
+    db, api, session, clock, monkeypatch
+):
+    """Nothing left the bot: the job must not lapse into "outcome unknown" (which counts)."""
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    slot_limit = store.slot_limit
+
+    async def unreadable(job):
+        monkeypatch.setattr(store, "slot_limit", slot_limit)
+        raise ConnectionResetError("the database connection was reset")
+
+    monkeypatch.setattr(store, "slot_limit", unreadable)
+    report = await service.submit(job, member_present=False)
+    assert report.state is JobState.RECORDED
+    assert api.submits == []
+    clock.advance(3600)  # long past the submit claim's lease
+    assert await service.settle_lost_submits() == 0
+    waiting = await store.get(job.id)
+    assert waiting.state is JobState.RECORDED and waiting.counts is True
+    [again] = await store.claim_due(Stage.SUBMIT, 1)
+    assert (await service.submit_claimed(again, member_present=False)).state is JobState.QUEUED
+    assert len(api.submits) == 1
