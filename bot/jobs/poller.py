@@ -111,6 +111,9 @@ class PollerConfig:
 _CHANNEL_BUSY_RETRY = 1.0
 # The poll stage claims once a quarter of its pool is free: one claim for several checks.
 _POLL_CLAIM_SHARE = 0.25
+# A task APIMart answers "not found" this many checks in a row (backing off: minutes apart)
+# is taken as lost: failed, and it stops counting.
+NOT_FOUND_ANSWERS = 3
 
 
 def _language(locale: str) -> str:
@@ -326,8 +329,13 @@ class Poller:
                 job.task_id, language=_language(job.requester.locale)
             )
             self.round_trip.measured(self._clock() - asked_at)
-        except TaskNotFoundError:
+        except TaskNotFoundError as error:
             self._metrics.poll_done("not_found")
+            if job.poll_failures + 1 < NOT_FOUND_ANSWERS:
+                # A 404 may be a moment's glitch (a deploy, a proxy): the render may go on,
+                # and be billed; ending it now would refund it and stop following it.
+                await self._poll_failed(job, error)
+                return
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
             return

@@ -569,3 +569,31 @@ async def test_a_fault_before_the_request_leaves_gives_the_job_back_to_be_sent_l
     [again] = await store.claim_due(Stage.SUBMIT, 1)
     assert (await service.submit_claimed(again, member_present=False)).state is JobState.QUEUED
     assert len(api.submits) == 1
+
+
+async def test_one_not_found_answer_to_a_status_check_does_not_end_a_paid_render(
+    db, api, session, clock
+):
+    """A 404 may be a moment's glitch (a deploy, a proxy): the render goes on, and is billed."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=404)
+    await run_until_delivered(poller, clock, delivery)
+    [done] = delivery.delivered
+    assert (done.state, done.credits_cost) == (JobState.COMPLETED, 4)
+    assert done.id == report.job.id
+
+
+async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api, session, clock):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=404, times=100)
+    await run_until_delivered(poller, clock, delivery, rounds=40)
+    [failed] = delivery.delivered
+    assert (failed.state, failed.error_key) == (JobState.FAILED, "task_unknown_to_service")
+    assert not failed.counts
+    assert len(api.polls) == 3, "three answers in a row, minutes apart, before giving up"
