@@ -491,7 +491,16 @@ async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoR
     if job is None:
         return
     with bound(job_id=job.id):
-        await _announce_then_submit(bot, origin, job)
+        try:
+            await _announce_then_submit(bot, origin, job)
+        except Exception:
+            # The job is saved and the engine carries it on (it sends a job a command left
+            # behind): "please try again" would make, and count, a second video.
+            log.exception("Job %d: its request failed after the job was saved", job.id)
+            try:
+                await origin.tell(msg("job_saved_after_error", job_id=job.id))
+            except Exception:
+                log.warning("Job %d: could not tell the member it is saved", job.id)
 
 
 async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None:

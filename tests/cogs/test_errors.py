@@ -65,7 +65,7 @@ async def test_a_failing_command_apologises_privately_and_logs_once(tmp_path, ca
 
 async def test_a_failing_command_after_deferring_apologises_in_the_follow_up(tmp_path, caplog_info):
     async with running_bot(tmp_path) as world:
-        world.bot.jobs.submit = boom
+        world.bot.jobs.record = boom  # before the job is saved
         interaction = await world.video(prompt="a cat")
         answer = await answered(interaction)
         assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
@@ -116,7 +116,7 @@ async def test_a_failing_form_apologises_privately_and_logs_once(tmp_path, caplo
         [field_id] = [
             c["custom_id"] for row in click.modal["components"] for c in row["components"]
         ]
-        world.bot.jobs.submit = boom
+        world.bot.jobs.record = boom  # before the job is saved
         submitted = await world.discord.modal_submit({field_id: "a boat"}, interaction=click)
         answer = await answered(submitted)
         assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
@@ -128,7 +128,7 @@ async def test_a_failing_menu_form_apologises_privately_and_logs_once(tmp_path, 
     async with running_bot(tmp_path) as world:
         target = await post(world, attachments=[world.png()])
         interaction = await make_video_on(world, target)
-        world.bot.jobs.submit = boom
+        world.bot.jobs.record = boom  # before the job is saved
         submitted = await fill_form(world, interaction, "a cat")
         answer = await answered(submitted)
         assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
@@ -157,3 +157,21 @@ async def test_a_moderator_check_that_fails_apologises_in_place_of_thinking_and_
         answer = await answered(interaction)
         assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
         the_one_error_record(caplog_info, "/videomod limits show", s.helper)
+
+
+async def test_a_fault_after_the_job_is_saved_never_asks_the_member_to_try_again(
+    tmp_path, monkeypatch
+):
+    """Asking again would make (and count) a second video while the first goes on."""
+    async with running_bot(tmp_path) as world:
+
+        def broken(job, *, final=False):
+            raise RuntimeError("a bug in the status messages")
+
+        monkeypatch.setattr(world.bot.status_messages, "schedule", broken)
+        interaction = await world.video(prompt="a fox in snow")
+        answers = [await interaction.wait_for_private_answer(n) for n in (1, 2)]
+        assert "job #1" in answers[0]
+        assert "try again" not in answers[1] and "not completed" not in answers[1]
+        assert "job #1 was saved" in answers[1] and "/videos status" in answers[1]
+        assert len(world.api.submits) == 1

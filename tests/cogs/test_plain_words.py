@@ -298,7 +298,7 @@ async def test_a_chinese_result_gives_a_short_render_time_in_seconds(tmp_path):
 
 async def test_a_job_the_service_lost_is_not_blamed_on_the_prompt(tmp_path):
     async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
-        s.world.api.fail_next("poll", status=404)
+        s.world.api.fail_next("poll", status=404, times=3)  # three in a row: lost
         await video(s.world)
         text = visible_text(await result_for(s.world, 1))
         assert "lost track of this job" in text and "It was not counted against you" in text
