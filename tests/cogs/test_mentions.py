@@ -19,6 +19,20 @@ async def mention(world, content, **fields):
     )
 
 
+async def only_the_request_is_answered(world, chatter, asking, prompt):
+    """The request after the chatter is answered (by then the chatter has long been handled);
+    nothing answers the chatter, and only the request reached APIMart."""
+    await bots_reply_to(world, asking)
+    answers = [
+        m
+        for m in world.discord.messages()
+        if (m.get("message_reference") or {}).get("message_id") == chatter["id"]
+    ]
+    assert answers == []
+    [sent] = world.api.submits
+    assert sent["prompt"] == prompt
+
+
 async def test_a_mention_with_a_prompt_and_flags_makes_a_video_from_its_own_images(tmp_path):
     # No Message Content intent: Discord still shows the bot messages that mention it.
     async with running_bot(tmp_path) as world:
@@ -67,17 +81,8 @@ async def test_a_mention_further_into_a_message_is_chatter_not_a_request(tmp_pat
     async with running_bot(tmp_path) as world:
         bot = world.discord.bot_user_id
         chatter = await world.discord.message_create(f"thanks <@{bot}>, that was a great video")
-        # A request afterwards is answered; by then the chatter has long been handled.
         asking = await mention(world, "a calm sea at dawn")
-        await bots_reply_to(world, asking)
-        answers = [
-            m
-            for m in world.discord.messages()
-            if (m.get("message_reference") or {}).get("message_id") == chatter["id"]
-        ]
-        assert answers == []
-        [sent] = world.api.submits
-        assert sent["prompt"] == "a calm sea at dawn"
+        await only_the_request_is_answered(world, chatter, asking, "a calm sea at dawn")
 
 
 async def test_a_mention_with_an_unknown_flag_is_told_which_flags_exist(tmp_path):
@@ -123,15 +128,7 @@ async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request
         asking = await world.discord.message_create(
             f"<@{bot}> now make it surf", message_reference=int(result["id"])
         )
-        await bots_reply_to(world, asking)
-        answers = [
-            m
-            for m in world.discord.messages()
-            if (m.get("message_reference") or {}).get("message_id") == chatter["id"]
-        ]
-        assert answers == []
-        [sent] = world.api.submits
-        assert sent["prompt"] == "now make it surf"
+        await only_the_request_is_answered(world, chatter, asking, "now make it surf")
 
 
 async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path):
