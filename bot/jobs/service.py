@@ -42,6 +42,7 @@ _SUBMIT_OUTCOMES = {
     JobState.RECORDED: "retry",
     JobState.REJECTED: "rejected",
     JobState.SUBMIT_UNKNOWN: "unknown",
+    JobState.CANCELLED: "cancelled",
 }
 REFUSAL_KEYS = frozenset(
     {
