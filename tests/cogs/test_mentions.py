@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.cogs.test_references import bots_reply_to, nothing_recorded
+from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
@@ -125,19 +125,14 @@ async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request
         chatter = await world.discord.message_create(
             f"thanks <@{bot}>, this is great!", message_reference=int(result["id"])
         )
-        asking = await world.discord.message_create(
-            f"<@{bot}> now make it surf", message_reference=int(result["id"])
-        )
+        asking = await reply(world, result, "now make it surf")
         await only_the_request_is_answered(world, chatter, asking, "now make it surf")
 
 
 async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path):
     async with running_bot(tmp_path, message_content_intent=True) as world:
-        bot = world.discord.bot_user_id
-        result = await world.discord.message_create("a result", author=bot)
-        asking = await world.discord.message_create(
-            f"<@{bot}> thanks!", message_reference=int(result["id"])
-        )
+        result = await world.discord.message_create("a result", author=world.discord.bot_user_id)
+        asking = await reply(world, result, "thanks!")
         help_reply = await bots_reply_to(world, asking)
         assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
         assert await nothing_recorded(world)
