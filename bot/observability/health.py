@@ -33,8 +33,6 @@ class GatewayWatch:
     failing one for ever, so the ones after it may never come up while the first serves.
     """
 
-    _NEVER_CONNECTED = -1
-
     def __init__(
         self,
         *,
@@ -46,7 +44,7 @@ class GatewayWatch:
         self._clock = clock
         self._shards = shards
         self._started = clock()
-        self._down_since: dict[int, float] = {self._NEVER_CONNECTED: self._started}
+        self._down_since: dict[int, float] = {}
         self._connected_once: set[int] = set()
 
     def listen(self, bot: BotBase) -> None:
@@ -59,7 +57,6 @@ class GatewayWatch:
         """A shard (re)connected or resumed."""
         self._connected_once.add(shard_id)
         self._down_since.pop(shard_id, None)
-        self._down_since.pop(self._NEVER_CONNECTED, None)
 
     async def disconnected(self, shard_id: int) -> None:
         """A shard lost its connection (discord.py reconnects it by itself)."""
@@ -71,26 +68,28 @@ class GatewayWatch:
 
     def down(self) -> bool:
         """Whether any shard is disconnected right now (or has not connected yet)."""
-        return bool(self._down_since) or bool(self._never_up())
+        return bool(self._down_since) or not self._connected_once or bool(self._never_up())
 
     def problem(self) -> str | None:
         """Why the gateway counts as down, or None."""
         now = self._clock()
-        late = {
-            shard: now - since
-            for shard, since in self._down_since.items()
-            if now - since > self._grace
-        }
-        if self._NEVER_CONNECTED in late:
-            return f"gateway: not connected since start-up {late[self._NEVER_CONNECTED]:.0f}s ago"
-        problems: list[str] = []
         waited = now - self._started
+        if not self._connected_once:
+            if waited <= self._grace:
+                return None
+            return f"gateway: not connected since start-up {waited:.0f}s ago"
+        problems: list[str] = []
         never_up = sorted(self._never_up()) if waited > self._grace else []
         if never_up:
             shards = ", ".join(str(shard) for shard in never_up)
             problems.append(
                 f"gateway: shard {shards} not connected since start-up {waited:.0f}s ago"
             )
+        late = {
+            shard: now - since
+            for shard, since in self._down_since.items()
+            if now - since > self._grace
+        }
         if late:
             shards = ", ".join(str(shard) for shard in sorted(late))
             problems.append(f"gateway: shard {shards} disconnected for {max(late.values()):.0f}s")
