@@ -104,7 +104,21 @@ async def show_final_status(bot: VideoBot, job_id: int) -> None:
         await bot.status_messages.update(updated, final=True)
 
 
-def block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
+async def cancel_for_block(
+    bot: VideoBot, guild_id: int | None, user_id: int, *, reason_key: str
+) -> list[Message]:
+    """Cancel a blocked member's unfinished jobs (in one server, or everywhere for None) by the
+    rule every cancel follows; what it did, as lines for whoever blocked them."""
+    cancelled = await bot.store.cancel_unfinished(
+        guild_id, user_id, reason_key=reason_key, now=bot.clock()
+    )
+    if cancelled:
+        log.info("Block of user %d cancelled jobs %s", user_id, cancelled)
+        bot.poller.wake()  # tells the member where each job was asked for
+    return _block_cancel_lines(cancelled)
+
+
+def _block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
     """What a block did to the member's unfinished jobs, refunded ones first."""
     lines = []
     for outcome, key in (

@@ -39,7 +39,7 @@ from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
-from cogs._private import block_cancel_lines, requester_of, show_privately
+from cogs._private import cancel_for_block, requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
 
 if TYPE_CHECKING:
@@ -361,13 +361,10 @@ class ModerationCog(
             await self._changed(interaction, change, change)
             return
         # A block also stops what the member has running, by the rule every cancel follows.
-        cancelled = await self.bot.store.cancel_unfinished(
-            actor.guild_id, member.id, reason_key="cancelled_by_block", now=self.bot.clock()
+        cancelled = await cancel_for_block(
+            self.bot, actor.guild_id, member.id, reason_key="cancelled_by_block"
         )
-        if cancelled:
-            log.info("Block of user %d cancelled jobs %s", member.id, cancelled)
-            self.bot.poller.wake()  # tells the member in the channel
-        lines = [change, *block_cancel_lines(cancelled)]
+        lines = [change, *cancelled]
         await show_privately(interaction, lines)
         for line in lines:
             self.bot.moderation.feed.emit(actor.guild_id, line)

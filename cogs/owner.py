@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.i18n import msg
 from bot.text import REASON_CHARS, quote
 from cogs._errors import Refusal, acknowledged_check
-from cogs._private import block_cancel_lines, show_privately
+from cogs._private import cancel_for_block, show_privately
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -62,14 +62,11 @@ class OwnerCog(
         """A block in every server and outside them, until lifted; it also stops what the user
         has running anywhere, by the rule every cancel follows."""
         await self.bot.moderation.block_everywhere(user.id, reason, interaction.user.id)
-        cancelled = await self.bot.store.cancel_unfinished(
-            None, user.id, reason_key="cancelled_by_operator_block", now=self.bot.clock()
+        cancelled = await cancel_for_block(
+            self.bot, None, user.id, reason_key="cancelled_by_operator_block"
         )
-        if cancelled:
-            log.info("Operator block of user %d cancelled jobs %s", user.id, cancelled)
-            self.bot.poller.wake()  # tells the user where each job was asked for
         done = msg("owner_block_done", user=f"<@{user.id}>", reason=quote(reason, REASON_CHARS))
-        await show_privately(interaction, [done, *block_cancel_lines(cancelled)])
+        await show_privately(interaction, [done, *cancelled])
 
     @app_commands.command(name="unblock", description="Let a user blocked everywhere make videos")
     @app_commands.describe(user="The user")

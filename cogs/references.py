@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -328,15 +329,29 @@ class ReferencesCog(commands.Cog):
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 
-    async def _from_mention(self, message: discord.Message, me: discord.ClientUser) -> None:
-        origin = MessageOrigin(message)
+    async def _options_or_help(
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        me: discord.ClientUser,
+        no_prompt: Callable[[str], bool],
+    ) -> VideoOptions | None:
+        """The message's prompt and flags; None once the member was told why not (a flag
+        that cannot be read, or `no_prompt`: then the short help, which goes away)."""
         try:
             options = parse_flags(mention_pattern(me.id).sub(" ", message.content))
         except JobRefused as error:
             await origin.tell(error.user_message)
-            return
-        if is_bare_prompt(options.prompt):
+            return None
+        if no_prompt(options.prompt):
             await origin.tell(msg("mention_help", bot=me.name), delete_after=HELP_LIFETIME)
+            return None
+        return options
+
+    async def _from_mention(self, message: discord.Message, me: discord.ClientUser) -> None:
+        origin = MessageOrigin(message)
+        options = await self._options_or_help(origin, message, me, is_bare_prompt)
+        if options is None:
             return
         media = message_media(message)
         if media.link_urls() and await refused_before_fetching(self.bot, origin):
@@ -349,15 +364,9 @@ class ReferencesCog(commands.Cog):
 
     async def _from_reply(self, message: discord.Message, me: discord.ClientUser) -> None:
         origin = MessageOrigin(message)
-        my_id = me.id
-        try:
-            options = parse_flags(mention_pattern(my_id).sub(" ", message.content))
-        except JobRefused as error:
-            await origin.tell(error.user_message)
-            return
-        if is_greeting(options.prompt):
-            # Replies to a result are where members say thanks: that buys nothing.
-            await origin.tell(msg("mention_help", bot=me.name), delete_after=HELP_LIFETIME)
+        # Replies to a result are where members say thanks: that buys nothing.
+        options = await self._options_or_help(origin, message, me, is_greeting)
+        if options is None:
             return
         source = await self._replied_to(message)
         if source is None:
@@ -367,7 +376,7 @@ class ReferencesCog(commands.Cog):
         if (
             source_media.is_blank
             and not self.bot.settings.message_content_intent
-            and source.author.id != my_id
+            and source.author.id != me.id
         ):
             # Without the intent Discord hides the replied-to message; say so, never guess.
             await origin.tell(msg("reply_needs_intent"))
