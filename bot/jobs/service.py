@@ -215,19 +215,16 @@ class JobService:
         # Read before the request leaves: after it, nothing may stand between APIMart's answer
         # and storing the task id.
         typical = await self._typical(job)
-        if not await self._store.renew(job, Stage.SUBMIT):
+        renewed = await self._store.renew_before_sending(job)
+        if renewed is None:
             # The claim lapsed while this waited (and the job was settled as `submit_unknown`,
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
             return await self._as_it_stands(job)
-        # A block may have landed during the waits above: then nothing leaves.
-        reason_key = await self._store.cancel_mark(job.id)
-        if reason_key is not None:
-            marked = dataclasses.replace(
-                job, cancelled_at=self._clock(), cancel_reason_key=reason_key
-            )
-            return await self._cancel_unsent(marked, member_present)
-        return job, typical
+        if renewed.cancelled:
+            # A block landed during the waits above: nothing leaves.
+            return await self._cancel_unsent(renewed, member_present)
+        return renewed, typical
 
     async def _give_back(self, job: Job) -> SubmitReport:
         """Nothing was sent: the job is tried again later, never stranded (nor left to lapse

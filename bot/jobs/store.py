@@ -294,6 +294,21 @@ class JobStore:
         )
         return len(renewed) == 1
 
+    async def renew_before_sending(self, job: Job) -> Job | None:
+        """Extend a submit claim just before its request leaves, in the same round trip reading
+        any cancel mark a block set meanwhile: the job with that mark, or None if the claim
+        was lost (then send nothing)."""
+        until = self._clock() + self.leases.length(Stage.SUBMIT)
+        renewed = await self._db.write(
+            "UPDATE jobs SET lease_until = ? WHERE id = ? AND version = ? AND lease_owner = ?"
+            " RETURNING cancelled_at, cancel_reason_key",
+            (until, job.id, job.version, self.leases.owner),
+        )
+        if not renewed:
+            return None
+        [(cancelled_at, reason_key)] = renewed
+        return dataclasses.replace(job, cancelled_at=cancelled_at, cancel_reason_key=reason_key)
+
     async def release(self, job: Job, stage: Stage, *, retry_at: float | None = None) -> bool:
         """Give a claim of `stage` back (optionally due again for that stage at `retry_at`)
         without changing the job.
@@ -514,15 +529,6 @@ class JobStore:
             " next_delivery_at = ?, delivered_at = ?",
             (JobState.CANCELLED.value, now, now, now if member_told else None),
         )
-
-    async def cancel_mark(self, job_id: int) -> str | None:
-        """Who cancelled the job (a catalog key), or None if nobody did."""
-        row = await self._db.fetch_one(
-            "SELECT cancelled_at, cancel_reason_key FROM jobs WHERE id = ?", (job_id,)
-        )
-        if row is None or row[0] is None:
-            return None
-        return str(row[1] or "cancelled_by_moderator")
 
     async def release_for_retry(
         self, job: Job, reason: str, *, retry_at: float, hold_key: str | None = None
