@@ -169,14 +169,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
 
 def cancel_notice(job: Job, mention: str) -> str:
     """Who cancelled the job, and whether it still counts, in the member's language."""
-    locale = job.requester.locale
-    return t(
-        "cancel_notice_counted" if job.counts else "cancel_notice_refunded",
-        locale,
-        mention=mention,
-        job_id=job.id,
-        reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
-    )
+    return job.cancel_notice(mention).render(job.requester.locale)
 
 
 def shows_video(job: Job) -> bool:

@@ -64,6 +64,19 @@ async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:
     return price_lines(await bot.pricing.table(), threshold)
 
 
+# What a cancel did, told to the member who cancelled, and to (and by) the moderator who did.
+_MEMBER_CANCEL_KEYS = {
+    CancelOutcome.REFUNDED: "cancel_done_refunded",
+    CancelOutcome.COUNTED: "cancel_done_counted",
+    CancelOutcome.WHEN_SENT: "cancel_done_when_sent",
+}
+MODERATOR_CANCEL_KEYS = {
+    CancelOutcome.REFUNDED: "change_job_cancelled",
+    CancelOutcome.COUNTED: "change_job_cancelled_counted",
+    CancelOutcome.WHEN_SENT: "change_job_cancelled_when_sent",
+}
+
+
 async def cancel_or_say_why_not(
     bot: VideoBot, interaction: Interaction, job: Job, *, reason_key: str, member_told: bool
 ) -> CancelOutcome | None:
@@ -92,8 +105,7 @@ async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -
     log.info(
         "Job %d cancelled by its requester %d (%s)", job.id, interaction.user.id, outcome.value
     )
-    key = "cancel_done_counted" if outcome is CancelOutcome.COUNTED else "cancel_done_refunded"
-    await answer_privately(interaction, msg(key, job_id=job.id))
+    await answer_privately(interaction, msg(_MEMBER_CANCEL_KEYS[outcome], job_id=job.id))
     await show_final_status(bot, job.id)
 
 

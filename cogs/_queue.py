@@ -507,7 +507,8 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     """Announce, then submit: the status message exists before the job can finish and be posted."""
     announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
-    ended = report.state not in (JobState.QUEUED, JobState.RECORDED)
+    # Cancelled while it was sent: what the member reads is that notice, not "queued".
+    ended = report.state not in (JobState.QUEUED, JobState.RECORDED) or report.job.cancelled
     reply = job.requester.reply
     answer = report.member_message
     if reply is not None and not ended:

@@ -21,7 +21,12 @@ from bot.jobs.store import CancelOutcome
 from bot.moderation.store import Actor
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
-from cogs._private import cancel_for_member, cancel_or_say_why_not, show_final_status
+from cogs._private import (
+    MODERATOR_CANCEL_KEYS,
+    cancel_for_member,
+    cancel_or_say_why_not,
+    show_final_status,
+)
 from cogs._queue import acknowledge_first, answer_privately
 
 if TYPE_CHECKING:
@@ -31,7 +36,7 @@ log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[discord.ui.View]
 # States in which a cancel can still stop the job (as `JobStore.cancel` accepts them).
-CANCELLABLE_STATES = frozenset({JobState.RECORDED, *ACTIVE_STATES})
+CANCELLABLE_STATES = frozenset({JobState.RECORDED, JobState.SUBMITTING, *ACTIVE_STATES})
 
 
 def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
@@ -96,18 +101,22 @@ async def cancel_by_button(
         interaction.user.id,
         outcome.value,
     )
-    await _moderator_cancelled(bot, interaction, job, counted=outcome is CancelOutcome.COUNTED)
+    await _moderator_cancelled(bot, interaction, job, outcome)
     await show_final_status(bot, job.id)
 
 
 async def _moderator_cancelled(
-    bot: VideoBot, interaction: discord.Interaction[Any], job: Job, *, counted: bool
+    bot: VideoBot, interaction: discord.Interaction[Any], job: Job, outcome: CancelOutcome
 ) -> None:
     """Like `/videomod cancel`: audited, in the mod-log, and the member is told in the channel."""
     assert interaction.guild_id is not None
     actor = Actor(interaction.guild_id, interaction.user.id)
-    key = "change_job_cancelled_counted" if counted else "change_job_cancelled"
-    change = msg(key, moderator=actor.mention, job_id=job.id, member=f"<@{job.requester.user_id}>")
+    change = msg(
+        MODERATOR_CANCEL_KEYS[outcome],
+        moderator=actor.mention,
+        job_id=job.id,
+        member=f"<@{job.requester.user_id}>",
+    )
     await bot.moderation.store.record(actor, change)
     await answer_privately(interaction, change)
     bot.moderation.feed.emit(interaction.guild_id, change)

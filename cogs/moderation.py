@@ -18,7 +18,6 @@ from discord.ext import commands
 from bot.balance import balance_line
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
-from bot.jobs.store import CancelOutcome
 from bot.moderation.models import Period
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
@@ -39,7 +38,7 @@ from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
-from cogs._private import cancel_for_block, requester_of, show_privately
+from cogs._private import MODERATOR_CANCEL_KEYS, cancel_for_block, requester_of, show_privately
 from cogs._queue import answer_privately, permission_names
 
 if TYPE_CHECKING:
@@ -567,12 +566,12 @@ class ModerationCog(
             return
         log.info("Job %d cancelled by moderator %d (%s)", job, actor.moderator_id, outcome.value)
         self.bot.poller.wake()  # tells the member in the channel
-        key = (
-            "change_job_cancelled_counted"
-            if outcome is CancelOutcome.COUNTED
-            else "change_job_cancelled"
+        change = msg(
+            MODERATOR_CANCEL_KEYS[outcome],
+            moderator=actor.mention,
+            job_id=job,
+            member=f"<@{owner}>",
         )
-        change = msg(key, moderator=actor.mention, job_id=job, member=f"<@{owner}>")
         await self._changed(
             interaction, await self.bot.moderation.store.record(actor, change), change
         )

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import Message
+from bot.i18n import Message, msg
 from bot.jobs.eta import Reading
 from bot.reach import Reply
 
@@ -172,6 +172,15 @@ class Job:
     def cancelled(self) -> bool:
         """Whether a person cancelled it (its result, if any, is never posted)."""
         return self.cancelled_at is not None
+
+    def cancel_notice(self, mention: str) -> Message:
+        """The member's notice that it was cancelled: by whom, and whether it still counts."""
+        return msg(
+            "cancel_notice_counted" if self.counts else "cancel_notice_refunded",
+            mention=mention,
+            job_id=self.id,
+            reason=msg(self.cancel_reason_key or "cancelled_by_moderator"),
+        )
 
     @property
     def result_deleted(self) -> bool:

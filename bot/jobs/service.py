@@ -242,13 +242,9 @@ class JobService:
         await self._store.cancel_unsent(job, now=self._clock(), member_told=member_present)
         self._on_change()
         closed = await self._store.get(job.id) or job
-        message = msg(
-            "cancel_notice_refunded",
-            mention=f"<@{job.requester.user_id}>",
-            job_id=job.id,
-            reason=msg(job.cancel_reason_key or "cancelled_by_moderator"),
+        return SubmitReport(
+            closed, JobState.CANCELLED, closed.cancel_notice(f"<@{closed.requester.user_id}>")
         )
-        return SubmitReport(closed, JobState.CANCELLED, message)
 
     async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
         try:
@@ -314,6 +310,14 @@ class JobService:
         if self._on_balance is not None:
             await self._on_balance(True)
         submitted = await self._store.get(job.id) or job
+        if submitted.cancelled:
+            # Cancelled while the request was on its way: APIMart has it, so it counts, and it
+            # is never posted.
+            return SubmitReport(
+                submitted,
+                JobState.QUEUED,
+                submitted.cancel_notice(f"<@{submitted.requester.user_id}>"),
+            )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical))
 
     async def _typical(self, job: Job) -> float | None:

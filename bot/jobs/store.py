@@ -41,7 +41,7 @@ _POLLED = (*_ACTIVE, JobState.TIMED_OUT.value)
 # Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
 # and the insert are atomic (a burst of requests cannot overshoot a quota).
 Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[None]]
-CANCELLABLE = (JobState.RECORDED.value, *_ACTIVE)
+CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
@@ -446,11 +446,13 @@ class JobStore:
     async def cancel(
         self, job_id: int, *, reason_key: str, now: float, member_told: bool
     ) -> CancelOutcome | None:
-        """Cancel an unfinished job; None if it is finished, being sent or already cancelled.
+        """Cancel an unfinished job; None if it is finished or already cancelled.
 
         A job not yet sent is cancelled outright and refunded. One APIMart has keeps its
         state, so the poller follows it to its end and records its credits; it only gains
-        the mark that stops it from ever being posted, and it still counts.
+        the mark that stops it from ever being posted, and it still counts. One being sent
+        gains the mark too, and its sender honours it: stopped before the request leaves
+        (refunded), or, if APIMart already has it, never posted (counted).
         """
         told_at = now if member_told else None
         async with self._db.transaction() as conn:
@@ -472,6 +474,17 @@ class JobStore:
             )
             if cursor.rowcount == 1:
                 return CancelOutcome.REFUNDED
+            # In the order a job moves on (recorded, being sent, at APIMart), so one that moves
+            # between two of these statements is still caught by the next.
+            # Not `version`, and no notice due yet: the sender's claim stays valid, so the task
+            # id APIMart gives is never lost; the notice is due once the outcome is known.
+            cursor = await conn.execute(
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, delivered_at = ?"
+                " WHERE id = ? AND state = ? AND cancelled_at IS NULL",
+                (now, reason_key, told_at, job_id, JobState.SUBMITTING.value),
+            )
+            if cursor.rowcount == 1:
+                return CancelOutcome.WHEN_SENT
             cursor = await conn.execute(
                 "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
                 " delivered_at = ?"
@@ -484,41 +497,19 @@ class JobStore:
         self, guild_id: int | None, user_id: int, *, reason_key: str, now: float
     ) -> list[tuple[int, CancelOutcome]]:
         """Cancel every unfinished job of a member (a block): in one server, or everywhere
-        when `guild_id` is None (the operator's block). The member is told.
-
-        A job being sent is marked: the sender stops it before the request leaves, or, if
-        APIMart already has it, it is followed to its end and never posted.
-        """
-        unfinished = (*CANCELLABLE, JobState.SUBMITTING.value)
+        when `guild_id` is None (the operator's block). The member is told."""
         where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
             f"SELECT id FROM jobs WHERE {where}"
-            f" AND state IN ({_placeholders(unfinished)}) AND cancelled_at IS NULL ORDER BY id",
-            (*_present(guild_id), user_id, *unfinished),
+            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL ORDER BY id",
+            (*_present(guild_id), user_id, *CANCELLABLE),
         )
         outcomes = []
         for (job_id,) in rows:
-            # A job may move on between the two writes (sent, or given back): a few tries.
-            for _ in range(3):
-                outcome = await self.cancel(
-                    job_id, reason_key=reason_key, now=now, member_told=False
-                ) or await self._mark_while_sending(job_id, reason_key=reason_key, now=now)
-                if outcome is not None:
-                    outcomes.append((job_id, outcome))
-                    break
+            outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
+            if outcome is not None:
+                outcomes.append((job_id, outcome))
         return outcomes
-
-    async def _mark_while_sending(
-        self, job_id: int, *, reason_key: str, now: float
-    ) -> CancelOutcome | None:
-        """Mark a job being sent as cancelled; its sender honours the mark (not `version`:
-        the sender's claim stays valid, so the task id APIMart gives is never lost)."""
-        written = await self._db.write(
-            "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?"
-            " WHERE id = ? AND state = ? AND cancelled_at IS NULL RETURNING id",
-            (now, reason_key, job_id, JobState.SUBMITTING.value),
-        )
-        return CancelOutcome.WHEN_SENT if written else None
 
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:
@@ -526,7 +517,8 @@ class JobStore:
         return await self._fenced(
             job,
             "state = ?, error_key = cancel_reason_key, finished_at = ?, next_poll_at = NULL,"
-            " next_delivery_at = ?, delivered_at = ?",
+            # Whoever cancelled it may have told the member already.
+            " next_delivery_at = ?, delivered_at = COALESCE(delivered_at, ?)",
             (JobState.CANCELLED.value, now, now, now if member_told else None),
         )
 

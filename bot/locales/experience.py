@@ -61,6 +61,10 @@ EN: dict[str, str] = {
         "Job #{job_id} is cancelled. It was never sent to the video service, "
         "so it doesn't count toward your allowance."
     ),
+    "cancel_done_when_sent": (
+        "Job #{job_id} is cancelled: it won't be posted. It was being sent to the video service "
+        "just then: if it got there, it still counts toward your allowance; if not, it doesn't."
+    ),
     "cancel_already": "Job #{job_id} is already cancelled.",
     "cancel_notice_counted": (
         "{mention} Job #{job_id} was cancelled: {reason}. It won't be posted. "
@@ -79,8 +83,8 @@ EN: dict[str, str] = {
         "so it doesn't count toward your allowance."
     ),
     "cancel_not_possible": (
-        "Job #{job_id} can't be cancelled because it has already finished or is being sent "
-        "right now. Check it with {/videos status}."
+        "Job #{job_id} can't be cancelled because it has already finished. "
+        "Check it with {/videos status}."
     ),
     "state_recorded": "waiting",
     "state_submitting": "sending",
@@ -142,6 +146,7 @@ ZH: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
+    "cancel_done_when_sent": "任务 #{job_id} 已取消：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",
     "cancel_already": "任务 #{job_id} 已经取消了。",
     "cancel_notice_counted": (
         "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布。它已经在生成中，所以仍计入你的额度。"
@@ -151,7 +156,7 @@ ZH: dict[str, str] = {
     ),
     "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "status_details_cancelled_refunded": "已取消（{reason}），当时尚未发送给视频服务，所以不计入你的额度。",
-    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成或正在发送。请用 {/videos status} 查看。",
+    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成。请用 {/videos status} 查看。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",
     "state_queued": "排队中",

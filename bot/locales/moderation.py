@@ -207,6 +207,11 @@ EN: dict[str, str] = {
         "{moderator} cancelled job #{job_id} of {member}: it won't be posted, but it was "
         "already being made, so it still counts against them and the server's budget."
     ),
+    "change_job_cancelled_when_sent": (
+        "{moderator} cancelled job #{job_id} of {member}: it won't be posted. It was being "
+        "sent to the video service just then: if it got there, it still counts against them "
+        "and the server's budget; if not, it doesn't."
+    ),
     "mod_block_cancelled_refunded": (
         "Their waiting jobs are cancelled; they were never sent, so they don't count: {jobs}."
     ),
@@ -380,6 +385,7 @@ ZH: dict[str, str] = {
         "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布，但它已经在生成中，"
         "所以仍计入该成员的额度和服务器预算。"
     ),
+    "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
     "mod_block_cancelled_refunded": "其等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
     "mod_block_cancelled_counted": "其生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
     "mod_block_cancelled_when_sent": "其正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",

@@ -211,3 +211,18 @@ async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same
             )
             assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())
             assert len(world.api.task_ids) == 2, "the DM job waiting to be sent never was"
+
+
+async def test_a_cancel_while_the_job_is_being_sent_says_so_and_it_is_never_posted(tmp_path):
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        world.api.delay_next("submit", 1.0)
+        asking = await world.discord.slash_command("video", {"prompt": "a slow submit"})
+        await world.api.wait_for_submits(1)  # on its way to APIMart
+        told = await cancel(world, 1)
+        assert "Job #1 is cancelled: it won't be posted" in told
+        assert "being sent to the video service just then" in told
+        answer = (await asking.wait_for_answer())["content"]
+        assert "Job #1 was cancelled: you cancelled it" in answer and "queued" not in answer
+        await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
+        assert not any(has_footer(m, 1) for m in world.discord.messages()), "never posted"
+        assert "**3 videos** left today (out of 5)" in await quota(world), "APIMart had it"

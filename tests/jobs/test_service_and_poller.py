@@ -597,3 +597,28 @@ async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api
     assert (failed.state, failed.error_key) == (JobState.FAILED, "task_unknown_to_service")
     assert not failed.counts
     assert len(api.polls) == 3, "three answers in a row, minutes apart, before giving up"
+
+
+async def test_a_members_own_cancel_while_the_job_is_sent_never_posts_it_nor_tells_twice(
+    db, api, session, clock
+):
+    """The member read the cancel's answer: neither the render nor a second notice comes."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.delay_next("submit", 0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    sending = asyncio.create_task(service.submit(job, member_present=False))
+    await api.wait_for_submits(1)
+    outcome = await store.cancel(
+        job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    assert outcome.value == "when_sent"
+    await sending
+    for _ in range(6):
+        clock.advance(8)
+        await poller.run_once()
+    job = await store.get(job.id)
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed for its cost"
+    assert job.cancelled and job.counts
+    assert delivery.delivered == [], "the member already knows; nothing is posted"
