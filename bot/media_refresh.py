@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import yarl
 
@@ -49,9 +49,9 @@ def is_signed(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
     )
 
 
-def signed_url_expiry(url: str) -> float | None:
+def signed_url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> float | None:
     """When a signed Discord URL stops working (its `ex` is a hex Unix time), if it says."""
-    if not is_signed(url):
+    if not is_signed(url, origins):
         return None
     expiry = yarl.URL(url).query.get("ex")
     try:
@@ -60,14 +60,28 @@ def signed_url_expiry(url: str) -> float | None:
         return None
 
 
-def earliest_expiry(request: VideoRequest) -> float | None:
+def earliest_expiry(
+    request: VideoRequest, origins: frozenset[str] = DISCORD_CDN_ORIGINS
+) -> float | None:
     """The soonest moment one of the request's signed media URLs expires, if any does."""
     expiries = [
         expiry
         for url in (*request.image_urls, *request.video_urls)
-        if (expiry := signed_url_expiry(url)) is not None
+        if (expiry := signed_url_expiry(url, origins)) is not None
     ]
     return min(expiries, default=None)
+
+
+def links_lost(
+    request: VideoRequest,
+    sources: Sequence[MessageRef],
+    now: float,
+    origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+) -> bool:
+    """Whether a signed link of the request expired with no message to fetch a fresh one from
+    (files attached to a slash command have none): a job made from it would only fail."""
+    expiry = earliest_expiry(request, origins)
+    return expiry is not None and expiry <= now and not sources
 
 
 def attachment_id(url: str) -> int | None:

@@ -21,7 +21,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
-from bot.media_refresh import earliest_expiry
+from bot.media_refresh import links_lost
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
 from bot.text import NO_MENTIONS, PROMPT_PREVIEW_CHARS, preview
@@ -129,12 +129,6 @@ class ConfirmedOrigin(InteractionOrigin):
         return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
 
 
-def media_lost(pending: PendingRequest, now: float) -> bool:
-    """Whether attached files' links expired with no message to fetch fresh ones from."""
-    expiry = earliest_expiry(pending.request)
-    return expiry is not None and expiry <= now and not pending.requester.sources
-
-
 class CostButton(
     discord.ui.DynamicItem[Button], template=r"cost:(?P<action>yes|no):(?P<token>[0-9a-f]{16})"
 ):
@@ -183,7 +177,8 @@ class CostButton(
             await answer_privately(interaction, msg("confirm_not_yours"))
             return
         now = bot.clock()
-        if pending.expires_at <= now or (self.action == "yes" and media_lost(pending, now)):
+        lost = links_lost(pending.request, pending.requester.sources, now, bot.cdn_origins)
+        if pending.expires_at <= now or (self.action == "yes" and lost):
             key = "confirm_expired" if pending.expires_at <= now else "confirm_media_lost"
             await self._end(interaction, key)
             return

@@ -21,6 +21,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
 from bot.jobs.models import Job, JobRefused, JobState
 from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, clean_prompt, remix
+from bot.media_refresh import links_lost
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
 from cogs._errors import report_failure
@@ -55,8 +56,13 @@ async def _queue_again(
     interaction: discord.Interaction[Any], job: Job, request: VideoRequest
 ) -> None:
     """A new job for whoever clicked, with the original's media sources for fresh URLs."""
+    bot = _bot(interaction)
+    if links_lost(request, job.requester.sources, bot.clock(), bot.cdn_origins):
+        # Refused before anything is saved, as Confirm does: the job could only fail.
+        await answer_privately(interaction, msg("confirm_media_lost"))
+        return
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
-    await queue_request(_bot(interaction), origin, request)
+    await queue_request(bot, origin, request)
 
 
 # How long a click that opens a form may wait for the database before it says "click again".

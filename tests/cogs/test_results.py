@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
 from tests.fakes.discord import FakeDiscord
@@ -204,3 +205,29 @@ async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
         answer = await submitted.wait_for_answer(timeout=10)
         assert answer["flags"] & EPHEMERAL
         assert "can't find that job" in answer["content"]
+
+
+@pytest.mark.parametrize("button", ["regen", "edit"])
+async def test_a_result_whose_attached_files_expired_is_refused_before_anything_is_saved(
+    tmp_path, fakes, button
+):
+    """/video attachments have no message to renew their links from: a day later they are
+    gone, so a new job from them is refused at the click, not saved and then failed."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world, image=world.png("cat.png"))
+        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        if button == "edit":
+            callback = await click.wait_for_callback()
+            [field_id] = [
+                c["custom_id"] for row in callback["data"]["components"] for c in row["components"]
+            ]
+            submit = await fake.modal_submit({field_id: "a cat in a storm"}, interaction=click)
+            told = await submit.wait_for_private_answer(timeout=10)
+        else:
+            told = await click.wait_for_private_answer(timeout=10)
+        assert "files you attached are no longer available" in told
+        assert len(api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
