@@ -521,9 +521,11 @@ async def test_a_block_that_lands_while_a_job_is_prepared_stops_it_before_it_is_
     assert row["next_delivery_at"] is not None and row["delivered_at"] is None, "to be told"
 
 
-async def test_a_block_that_lands_while_the_submit_is_answered_never_posts_the_render(
-    db, api, session, clock
+@pytest.mark.parametrize("members_own", [False, True], ids=["block", "members-own-cancel"])
+async def test_a_cancel_that_lands_while_the_submit_is_answered_never_posts_the_render(
+    db, api, session, clock, members_own
 ):
+    """A block's notice goes out at once; a member who cancelled read the answer already."""
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
     store, service, poller = make_world(db, api, session, clock, delivery)
@@ -531,15 +533,25 @@ async def test_a_block_that_lands_while_the_submit_is_answered_never_posts_the_r
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
     sending = asyncio.create_task(service.submit(job, member_present=False))
     await api.wait_for_submits(1)  # the request has left: APIMart will render it
-    blocked = await store.cancel_unfinished(1, 42, reason_key="cancelled_by_block", now=clock())
-    assert [outcome.value for _, outcome in blocked] == ["when_sent"]
+    if members_own:
+        outcome = await store.cancel(
+            job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+        )
+    else:
+        [(_, outcome)] = await store.cancel_unfinished(
+            1, 42, reason_key="cancelled_by_block", now=clock()
+        )
+    assert outcome.value == "when_sent"
     await sending
     for _ in range(6):
         clock.advance(8)
         await poller.run_once()
     job = await store.get(job.id)
     assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed for its cost"
-    assert job.counts, "APIMart made it: it counts"
+    assert job.cancelled and job.counts, "APIMart made it: it counts"
+    if members_own:
+        assert delivery.delivered == [], "the member already knows; nothing is posted"
+        return
     [told] = delivery.delivered
     assert told.cancelled and told.cancel_reason_key == "cancelled_by_block"
     assert told.state is JobState.QUEUED, "the notice went out at once, not with the video"
@@ -597,28 +609,3 @@ async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api
     assert (failed.state, failed.error_key) == (JobState.FAILED, "task_unknown_to_service")
     assert not failed.counts
     assert len(api.polls) == 3, "three answers in a row, minutes apart, before giving up"
-
-
-async def test_a_members_own_cancel_while_the_job_is_sent_never_posts_it_nor_tells_twice(
-    db, api, session, clock
-):
-    """The member read the cancel's answer: neither the render nor a second notice comes."""
-    delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
-    store, service, poller = make_world(db, api, session, clock, delivery)
-    api.delay_next("submit", 0.3)
-    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    sending = asyncio.create_task(service.submit(job, member_present=False))
-    await api.wait_for_submits(1)
-    outcome = await store.cancel(
-        job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
-    )
-    assert outcome.value == "when_sent"
-    await sending
-    for _ in range(6):
-        clock.advance(8)
-        await poller.run_once()
-    job = await store.get(job.id)
-    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed for its cost"
-    assert job.cancelled and job.counts
-    assert delivery.delivered == [], "the member already knows; nothing is posted"
