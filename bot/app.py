@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import yarl
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
@@ -29,7 +30,7 @@ from bot.jobs.pricing import Pricing
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
-from bot.media.fetcher import GuardedFetcher
+from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
 from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
@@ -68,6 +69,7 @@ class VideoBot(commands.AutoShardedBot):
 
     session: aiohttp.ClientSession
     member_urls: GuardedFetcher
+    result_links: GuardedFetcher
     apimart: APIMartClient
     store: JobStore
     jobs: JobService
@@ -212,6 +214,14 @@ class VideoBot(commands.AutoShardedBot):
             max_bytes=settings.max_reference_bytes,
             allowed_networks=settings.link_allowed_networks,
         )
+        # APIMart's answers name the result links: checked like members' links, except on
+        # APIMart's own origin (trusted already with the key). Only `open` is used: Delivery
+        # caps each video at the upload limit of where it goes.
+        self.result_links = GuardedFetcher(
+            max_bytes=0,
+            allowed_networks=settings.link_allowed_networks,
+            trusted=TrustedOrigin(yarl.URL(settings.apimart_base_url).origin(), self.session),
+        )
         self.apimart = APIMartClient(
             self.session,
             base_url=settings.apimart_base_url,
@@ -286,7 +296,7 @@ class VideoBot(commands.AutoShardedBot):
             self.jobs,
             Delivery(
                 self,
-                self.session,
+                self.result_links,
                 self.store,
                 clock=self.clock,
                 status=self.status_messages,
@@ -485,6 +495,8 @@ class VideoBot(commands.AutoShardedBot):
         use_command_ids({})  # this session's commands: named plainly again
         if hasattr(self, "member_urls"):
             await self.member_urls.close()
+        if hasattr(self, "result_links"):
+            await self.result_links.close()
         if self.observability is not None:
             await self.observability.stop()
 

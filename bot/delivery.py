@@ -19,6 +19,7 @@ from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
+from bot.media.fetcher import FetchError, GuardedFetcher, Refused
 from bot.result_layout import (
     Layout,
     Row,
@@ -261,7 +262,7 @@ class Delivery:
     def __init__(
         self,
         client: discord.Client,
-        session: aiohttp.ClientSession,
+        downloads: GuardedFetcher,
         store: JobStore,
         *,
         clock: Callable[[], float] = time.time,
@@ -272,7 +273,7 @@ class Delivery:
     ) -> None:
         self._route = route
         self._client = client
-        self._session = session
+        self._downloads = downloads
         self._store = store
         self._clock = clock
         self._status = status
@@ -453,6 +454,10 @@ class Delivery:
             return await self._download(job.result_url, limit), False
         except TooLarge:
             return None, False
+        except Refused as error:
+            # Not a link the bot fetches (a private address, or a redirect to one): no retry.
+            log.warning("Job %d: result link refused (%s); posting the link", job.id, error)
+            return None, True
         except DownloadFailed as error:
             if job.delivery_attempts + 1 < DOWNLOAD_ATTEMPTS:
                 log.warning("Job %d: result download failed (%s); will retry", job.id, error)
@@ -523,12 +528,13 @@ class Delivery:
         """The whole video in a spooled temporary file (memory, then disk), checked.
 
         Raises `TooLarge` when it is over `limit` (known from Content-Length before reading, when
-        given) and `DownloadFailed` for an error status, a body that is not a video, or a body
-        cut short.
+        given), `DownloadFailed` for an error status, a body that is not a video, or a body
+        cut short, and `Refused` for a link the guard will not fetch.
         """
         try:
-            # Result URLs are public: no Authorization header goes to them.
-            async with self._session.get(url, timeout=self._download_timeout) as response:
+            # APIMart names the link, so it is fetched like a member's: public addresses only
+            # (and APIMart's own origin), no Authorization header, redirects checked hop by hop.
+            async with self._downloads.open(url, per_hop=self._download_timeout) as response:
                 if response.status != 200:
                     raise DownloadFailed(f"HTTP {response.status}")
                 if not response.content_type.lower().startswith(_VIDEO_TYPES):
@@ -551,5 +557,9 @@ class Delivery:
                     raise
                 spool.seek(0)
                 return spool
+        except Refused:
+            raise
+        except FetchError as error:
+            raise DownloadFailed(str(error)) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DownloadFailed(type(error).__name__) from None

@@ -166,7 +166,7 @@ class Settings(BaseSettings):
     link_allowed_networks: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = Field(
         default=(),
         description="comma-separated networks such as 10.20.0.0/16, fd00:1::/64 that members'"
-        " links may reach besides the public internet (empty: none)",
+        " links and result links may reach besides the public internet (empty: none)",
     )
 
     metrics_port: int | None = Field(

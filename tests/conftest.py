@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import discord
 import pytest
+import yarl
 
 from bot.jobs.store import JobStore
+from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.storage import Database
 from tests import backends
 from tests.backends import Backend, PostgresBackend, SqliteBackend
@@ -97,6 +99,17 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """One HTTP session, as the bot owns one."""
     async with aiohttp.ClientSession() as http:
         yield http
+
+
+@pytest.fixture
+async def downloads(
+    api: FakeAPIMart, session: aiohttp.ClientSession
+) -> AsyncIterator[GuardedFetcher]:
+    """Result downloads as the bot makes them: guarded, with APIMart's origin trusted."""
+    async with GuardedFetcher(
+        max_bytes=0, trusted=TrustedOrigin(yarl.URL(api.base_url).origin(), session)
+    ) as fetcher:
+        yield fetcher
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

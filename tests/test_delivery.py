@@ -5,10 +5,13 @@ from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
-from tests.fakes.apimart import TaskPlan
+from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
+from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
+
+LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
 
 
 async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
@@ -37,9 +40,9 @@ def results(fake):
 
 
 async def test_a_result_posted_before_a_crash_is_not_posted_again(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
-    delivery = Delivery(client, session, store, clock=clock)
+    delivery = Delivery(client, downloads, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
     first = await delivery(job)
     assert first.outcome is DeliveryOutcome.DELIVERED
@@ -52,19 +55,21 @@ async def test_a_result_posted_before_a_crash_is_not_posted_again(
     assert len(results(fake)) == 1
 
 
-async def test_an_expired_result_link_is_explained(store, clock, fake, client, api, session):
+async def test_an_expired_result_link_is_explained(store, clock, fake, client, api, downloads):
     job = await finished_job(store, clock, fake, api, expires_in=60)
     clock.advance(120)
-    await Delivery(client, session, store, clock=clock)(job)
+    await Delivery(client, downloads, store, clock=clock)(job)
     [message] = results(fake)
     assert "link had already expired" in shown_text(message)
     assert message["attachments"] == []
 
 
-async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, client, api, session):
+async def test_a_413_from_discord_falls_back_to_the_link(
+    store, clock, fake, client, api, downloads
+):
     fake.upload_limit = 512  # the server's real limit is lower than discord.py believes
     job = await finished_job(store, clock, fake, api, size=1024)
-    result = await Delivery(client, session, store, clock=clock)(job)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
     assert message["attachments"] == []
@@ -73,10 +78,10 @@ async def test_a_413_from_discord_falls_back_to_the_link(store, clock, fake, cli
     assert any(r.status == 413 for r in fake.requests)
 
 
-async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, client, api, session):
+async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, client, api, downloads):
     fake.fail_next("POST", r"/channels/\d+/messages", status=503, times=10)
     job = await finished_job(store, clock, fake, api)
-    result = await Delivery(client, session, store, clock=clock)(job)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.RETRY
     assert results(fake) == []
 
@@ -102,10 +107,12 @@ async def submitted_job(store, clock, fake):
     return await submitted(store, job, now=clock())
 
 
-async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, client, session):
+async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, client, downloads):
     job = await submitted_job(store, clock, fake)
     await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
-    await Delivery(client, session, store, clock=clock)(await claimed(store, job.id, Stage.DELIVER))
+    await Delivery(client, downloads, store, clock=clock)(
+        await claimed(store, job.id, Stage.DELIVER)
+    )
     [message] = results(fake)
     assert "took longer than this bot waits" in shown_text(message)
     assert "may still finish and bill it, so it counts toward your allowance" in shown_text(message)
@@ -113,7 +120,7 @@ async def test_a_timed_out_job_is_told_it_still_counts(store, clock, fake, clien
 
 
 async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_video(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
     """The notice was still waiting (Discord was down) when APIMart finished the render."""
     job = await submitted_job(store, clock, fake)
@@ -124,7 +131,7 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     )
     await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
     [due] = await store.claim_due(Stage.DELIVER, 10)
-    await Delivery(client, session, store, clock=clock)(due)
+    await Delivery(client, downloads, store, clock=clock)(due)
     [message] = results(fake)
     assert message["attachments"] == [] and url not in shown_text(message)
     assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(message)
@@ -134,14 +141,63 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
 
 
 async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
     # A 400 would come back the same on every retry: the member gets a plain card now instead.
     fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
     job = await finished_job(store, clock, fake, api)
-    result = await Delivery(client, session, store, clock=clock)(job)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
     assert not is_layout(message)
     assert "your video is ready" in message["content"]
     assert message["embeds"][0]["footer"]["text"] == f"Job #{job.id}", "still found after a crash"
+
+
+# APIMart's answer names the result link; the bot must not take it as licence to reach into the
+# operator's network (a compromised or spoofed answer would have the bot fetch an internal page
+# and upload it to the channel). Links on APIMart's own origin are as trusted as the API itself.
+async def finish_with(world, url):
+    interaction = await world.video(prompt="a kite")
+    await interaction.wait_for_answer()
+    await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+    world.api.last_task.complete(url=url)
+    return await world.discord.wait_for_message(predicate=is_layout, timeout=10)
+
+
+async def test_a_result_link_into_the_operators_network_is_posted_never_fetched(tmp_path):
+    async with (
+        Site(INTERNAL_HOST) as internal,
+        running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world,
+    ):
+        secret = internal.serve("/admin/backup.mp4", b"secret" * 100, "video/mp4")
+        message = await finish_with(world, secret)
+        assert internal.hits == [], "the bot never reached the internal address"
+        assert message["attachments"] == []
+        assert secret in shown_text(message), "the member still gets the link"
+
+
+async def test_a_result_redirected_into_the_operators_network_is_not_followed(tmp_path):
+    async with (
+        Site(INTERNAL_HOST) as internal,
+        running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world,
+    ):
+        secret = internal.serve("/admin/backup.mp4", b"secret" * 100, "video/mp4")
+        hop = world.api.redirect_file("hop.mp4", secret)
+        message = await finish_with(world, hop)
+        assert internal.hits == []
+        assert message["attachments"] == []
+
+
+async def test_a_result_redirected_to_a_public_cdn_is_attached(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as cdn,
+        running_bot(
+            tmp_path, plan=TaskPlan(polls_until_done=None), link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        video = cdn.serve("/r/v.mp4", fake_video_bytes("cdn", 2048), "video/mp4")
+        message = await finish_with(world, world.api.redirect_file("hop.mp4", video))
+        assert cdn.hits == ["/r/v.mp4"]
+        [attachment] = message["attachments"]
+        assert attachment["size"] == 2048

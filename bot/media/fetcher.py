@@ -1,21 +1,27 @@
-"""The one HTTP client for URLs a member controls: public addresses only, on every connection.
+"""The one HTTP client for URLs the bot does not control: public addresses only, every time.
+
+Members' links and references, and the result links APIMart names (which a spoofed or hijacked
+answer could point anywhere) all go through it.
 
 The address check lives in the connector's socket factory, which is handed the very address
 each connection is about to use, after DNS. So a redirect hop, a second DNS answer (rebinding)
 or an IPv6 form of a private address meets the same check as the first request. The session is
 the fetcher's own: no proxy from the environment, no cookies, nothing shared with the bot's
-trusted session (APIMart, Discord). Redirects are followed by hand (at most 3, http(s) only);
-every fetch has a byte cap and a total time cap.
+trusted session (APIMart, Discord) except on the one origin it is told to trust. Redirects are
+followed by hand (at most 3, http(s) only); every `fetch` has a byte cap and a total time cap
+(an `open` caller streams and caps the body itself).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 import yarl
@@ -73,6 +79,23 @@ class Fetched:
     body: bytes = b""
 
 
+def _parse(url: str) -> yarl.URL:
+    try:
+        return yarl.URL(url)
+    except ValueError:
+        raise Refused("not a valid link") from None
+
+
+@dataclass(frozen=True)
+class TrustedOrigin:
+    """One origin reached through a session of the bot's own, unchecked: APIMart's, whose
+    answers name the result links (an operator may run it behind a proxy on a private address).
+    Only that exact scheme, host and port; a redirect away from it is checked like any link."""
+
+    origin: yarl.URL
+    session: aiohttp.ClientSession
+
+
 class GuardedFetcher:
     """Fetches members' URLs; owns its session, opened on first use and closed by `close`."""
 
@@ -84,6 +107,7 @@ class GuardedFetcher:
         allowed_networks: Sequence[IPNetwork] = (),
         resolver: AbstractResolver | None = None,
         max_redirects: int = MAX_REDIRECTS,
+        trusted: TrustedOrigin | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self._timeout = timeout
@@ -91,6 +115,7 @@ class GuardedFetcher:
         self._allowed = tuple(allowed_networks)
         self._resolver = resolver
         self._max_redirects = max_redirects
+        self._trusted = trusted
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> GuardedFetcher:
@@ -149,34 +174,71 @@ class GuardedFetcher:
 
     async def fetch(self, url: str, *, keep_body: bool = False) -> Fetched:
         """GET `url` within the caps; with `keep_body`, read the body (else only count it)."""
+        target = _parse(url)
         try:
-            target = yarl.URL(url)
-        except ValueError:
-            raise Refused("not a valid link") from None
-        try:
-            async with asyncio.timeout(self._timeout):
-                return await self._follow(target, keep_body=keep_body)
+            async with asyncio.timeout(self._timeout), self._final(target, None) as final:
+                final_url, response = final
+                try:
+                    return await self._answer(final_url, response, keep_body=keep_body)
+                except (aiohttp.ClientError, ValueError) as error:
+                    raise Unreachable(f"{final_url.host} failed ({type(error).__name__})") from None
         except TimeoutError:
             raise Unreachable(f"no answer within {self._timeout:g} s") from None
 
-    async def _follow(self, url: yarl.URL, *, keep_body: bool) -> Fetched:
+    @contextlib.asynccontextmanager
+    async def open(
+        self, url: str, *, per_hop: aiohttp.ClientTimeout | None = None
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The answer to GET `url`, after guarded redirects, with its body unread.
+
+        For a large body the caller streams and caps itself (a result video); `per_hop` is each
+        hop's time limit. Raises `FetchError` as `fetch` does; errors while reading are the
+        caller's.
+        """
+        async with self._final(_parse(url), per_hop) as (_, response):
+            yield response
+
+    @contextlib.asynccontextmanager
+    async def _final(
+        self, url: yarl.URL, per_hop: aiohttp.ClientTimeout | None
+    ) -> AsyncIterator[tuple[yarl.URL, aiohttp.ClientResponse]]:
         for _ in range(self._max_redirects + 1):
-            self._check(url)
+            response = await self._hop(url, per_hop)
+            if response.status not in _REDIRECTS:
+                try:
+                    yield url, response
+                finally:
+                    response.release()
+                return
+            location = response.headers.get("Location")
+            response.release()
+            if not location:
+                raise Unreachable(f"HTTP {response.status} without a Location")
             try:
-                async with self._client().get(url, allow_redirects=False) as response:
-                    if response.status not in _REDIRECTS:
-                        return await self._answer(url, response, keep_body=keep_body)
-                    location = response.headers.get("Location")
-                    if not location:
-                        raise Unreachable(f"HTTP {response.status} without a Location")
-                    url = url.join(yarl.URL(location))
-            except aiohttp.ClientConnectorError as error:
-                if _REFUSED in str(error.os_error):
-                    raise PrivateAddress(str(error.os_error).replace(_REFUSED, "")) from None
-                raise Unreachable(f"cannot connect to {url.host} ({error.os_error})") from None
-            except (aiohttp.ClientError, ValueError) as error:
-                raise Unreachable(f"{url.host} failed ({type(error).__name__})") from None
+                url = url.join(yarl.URL(location))
+            except ValueError:
+                raise Refused("not a valid link") from None
         raise Refused(f"more than {self._max_redirects} redirects")
+
+    async def _hop(
+        self, url: yarl.URL, per_hop: aiohttp.ClientTimeout | None
+    ) -> aiohttp.ClientResponse:
+        """One GET, redirects not followed: through the trusted session on the trusted origin,
+        else checked and through the guarded one."""
+        if self._trusted is not None and url.origin() == self._trusted.origin:
+            session = self._trusted.session
+        else:
+            self._check(url)
+            session = self._client()
+        options: dict[str, Any] = {} if per_hop is None else {"timeout": per_hop}
+        try:
+            return await session.get(url, allow_redirects=False, **options)
+        except aiohttp.ClientConnectorError as error:
+            if _REFUSED in str(error.os_error):
+                raise PrivateAddress(str(error.os_error).replace(_REFUSED, "")) from None
+            raise Unreachable(f"cannot connect to {url.host} ({error.os_error})") from None
+        except (aiohttp.ClientError, ValueError) as error:
+            raise Unreachable(f"{url.host} failed ({type(error).__name__})") from None
 
     async def _answer(
         self, url: yarl.URL, response: aiohttp.ClientResponse, *, keep_body: bool

@@ -60,9 +60,9 @@ async def restarted(store, job_id):
 
 
 async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_of_messages(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
-    delivery = Delivery(client, session, store, clock=clock)
+    delivery = Delivery(client, downloads, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
     channel = await client.fetch_channel(fake.channel_id)
     announcement = await channel.send("status: rendering")
@@ -80,11 +80,11 @@ async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_
 
 
 async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_messages(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
     fake.forbidden_channels.add(fake.channel_id)  # the channel is closed to the bot: DM
     dm_channel = fake.dm_channel_id(fake.user_id)
-    delivery = Delivery(client, session, store, clock=clock)
+    delivery = Delivery(client, downloads, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
     await chatter(fake, CHATTER // 2, dm_channel)
     first = await delivery(await claimed(store, job.id, Stage.DELIVER))
@@ -101,18 +101,18 @@ async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_message
 
 
 async def test_after_a_crash_right_after_posting_the_status_message_still_ends_as_done(
-    store, clock, fake, client, api, session
+    store, clock, fake, client, api, downloads
 ):
     job = await finished_job(store, clock, fake, api)
     channel = await client.fetch_channel(fake.channel_id)
     announced = (await channel.send(f"Job #{job.id} is rendering")).id
     await store.set_status_message(job.id, announced)
     # The first process posts the result and dies before it edits the status message.
-    dying = Delivery(client, session, store, clock=clock)
+    dying = Delivery(client, downloads, store, clock=clock)
     await dying(await claimed(store, job.id, Stage.DELIVER))
     fake.nonce_window = 0
     status = StatusMessages(client, store, clock=clock)
-    delivery = Delivery(client, session, store, clock=clock, status=status)
+    delivery = Delivery(client, downloads, store, clock=clock, status=status)
     result = await delivery(await restarted(store, job.id))
     assert result.outcome is DeliveryOutcome.DELIVERED
     assert len(results(fake, job.id)) == 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 import discord
+import yarl
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.delivery import Delivery
@@ -21,6 +22,7 @@ from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.poller import Announcer, Deliver, Poller, PollerConfig, ProgressListener
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
+from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.storage import Database
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.components import texts
@@ -110,9 +112,13 @@ def make_engine(
         timing=timing,
         on_change=lambda: pollers[0].wake() if pollers else None,
     )
+    # Results are served on the fake APIMart's origin, so the guarded session never opens.
+    downloads = GuardedFetcher(
+        max_bytes=0, trusted=TrustedOrigin(yarl.URL(api.base_url).origin(), session)
+    )
     delivery = Delivery(
         client,
-        session,
+        downloads,
         store,
         clock=clock,
         download_timeout=aiohttp.ClientTimeout(total=download_timeout),

@@ -519,6 +519,8 @@ class FakeAPIMart:
         self.downloads: list[RecordedDownload] = []
         self.files: dict[str, bytes] = {}
         """Public video files served under /files/<name>."""
+        self.file_redirects: dict[str, str] = {}
+        """/files/<name> answered by a 302 to the URL given (see `redirect_file`)."""
 
         self._clock = clock
         self._tasks: dict[str, FakeTask] = {}
@@ -634,6 +636,11 @@ class FakeAPIMart:
     def add_file(self, name: str, data: bytes) -> str:
         """Serve ``data`` publicly as ``/files/<name>``; returns its URL."""
         self.files[name] = data
+        return f"{self.base_url}/files/{name}"
+
+    def redirect_file(self, name: str, location: str) -> str:
+        """Answer ``/files/<name>`` with a 302 to ``location`` (a CDN hop); returns its URL."""
+        self.file_redirects[name] = location
         return f"{self.base_url}/files/{name}"
 
     # ------------------------------------------------------------------ faults
@@ -983,6 +990,9 @@ class FakeAPIMart:
         )
 
     async def _serve_file(self, request: web.Request, raw: bytes) -> web.StreamResponse:
+        location = self.file_redirects.get(request.match_info["name"])
+        if location is not None:
+            return web.Response(status=302, headers={hdrs.LOCATION: location})
         data = self.files.get(request.match_info["name"])
         if data is None:
             raise _APIError(404, "not_found_error", "file not found")
