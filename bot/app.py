@@ -285,7 +285,9 @@ class VideoBot(commands.AutoShardedBot):
             ),
         )
         self.link_prober = LinkProber(self.member_urls)
-        self.status_messages = StatusMessages(self, self.store, clock=self.clock)
+        self.status_messages = StatusMessages(
+            self, self.store, clock=self.clock, pricing=self.pricing
+        )
         # Jobs asked where the bot is no member answer through the interaction or by DM.
         self.routes = RouteDelivery(
             self, self.store, status_text=self.status_messages.render, clock=self.clock

@@ -108,13 +108,22 @@ def render_status(
     now: float,
     typical: Message | None = None,
     slots: int | None = None,
+    cost: Message | None = None,
 ) -> str:
-    """The whole status message, with a preview of the prompt shown as typed."""
+    """The whole status message, with a preview of the prompt shown as typed, and `cost` (what
+    the video is expected to cost) while it is on its way."""
     header = t(
         "status_header",
         job.requester.locale,
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    line = status_line(job, position=position, now=now, typical=typical, slots=slots)
-    return fit(f"{header}\n{line}", MESSAGE_CONTENT)
+    lines = [header, status_line(job, position=position, now=now, typical=typical, slots=slots)]
+    if cost is not None and on_its_way(job):
+        lines.append(t("status_line_cost", job.requester.locale, credits=cost))
+    return fit("\n".join(lines), MESSAGE_CONTENT)
+
+
+def on_its_way(job: Job) -> bool:
+    """Still to be made: neither finished nor cancelled."""
+    return not job.state.is_final and not job.cancelled

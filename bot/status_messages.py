@@ -11,11 +11,13 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.i18n import Message
 from bot.jobs.models import Job, JobState
+from bot.jobs.pricing import Pricing, amount
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
-from bot.status import render_status
+from bot.status import on_its_way, render_status
 from bot.text import NO_MENTIONS
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,13 @@ class StatusMessages:
         clock: Callable[[], float] = time.time,
         min_edit_interval: float = DEFAULT_MIN_EDIT_INTERVAL,
         edit_workers: int = DEFAULT_EDIT_WORKERS,
+        pricing: Pricing | None = None,
     ) -> None:
         self._client = client
+        # Says what a job on its way is expected to cost (a mention's member has no private
+        # note to read it in); read once per job, while this process shows it.
+        self._pricing = pricing
+        self._costs: dict[int, Message] = {}
         self._store = store
         self._clock = clock
         self._min_interval = min_edit_interval
@@ -78,8 +85,28 @@ class StatusMessages:
             if job.error_key == HOLD_SLOT:
                 slots = await self._store.max_rendering(job.requester.guild_id)
         return render_status(
-            job, position=position, now=self._clock(), typical=typical, slots=slots
+            job,
+            position=position,
+            now=self._clock(),
+            typical=typical,
+            slots=slots,
+            cost=await self._expected_cost(job),
         )
+
+    async def _expected_cost(self, job: Job) -> Message | None:
+        if self._pricing is None or not on_its_way(job):
+            self._costs.pop(job.id, None)
+            return None
+        cost = self._costs.get(job.id)
+        if cost is None:
+            try:
+                cost = amount((await self._pricing.expected(job.request)).credits)
+            except Exception:
+                # The status is worth more than its cost line: shown without it this time.
+                log.exception("Job %d: could not read its expected cost", job.id)
+                return None
+            self._costs[job.id] = cost
+        return cost
 
     async def announce(
         self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]

@@ -8,6 +8,8 @@ EN: dict[str, str] = {
     "note_with_cost": "{note}\nExpected cost: about **{credits}** ({basis}).",
     "cost_basis_learned": "the median of the last {count} videos like it here",
     "cost_basis_starting": "a starting estimate, until 3 videos like it have finished here",
+    # Under a status message while the job is on its way (the finished card says the real cost)
+    "status_line_cost": "Expected cost: about **{credits}**.",
     # /videos quota and /videos help
     "price_table": (
         "**Expected cost per video** in credits, for 4 / 6 / 8 / 10 seconds: "
@@ -76,6 +78,8 @@ ZH: dict[str, str] = {
     "note_with_cost": "{note}\n预计花费：约 **{credits}**（{basis}）。",
     "cost_basis_learned": "本服务器最近 {count} 个同类视频的中位数",
     "cost_basis_starting": "初始估计，在这里完成 3 个同类视频后改为实际数据",
+    # Under a status message while the job is on its way (the finished card says the real cost)
+    "status_line_cost": "预计花费：约 **{credits}**。",
     # /videos quota and /videos help
     "price_table": (
         "**每个视频的预计花费**（积分，依次为 4 / 6 / 8 / 10 秒）："

@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
+from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
@@ -136,3 +137,21 @@ async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tm
         help_reply = await bots_reply_to(world, asking)
         assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
         assert await nothing_recorded(world)
+
+
+async def test_a_mention_shows_what_its_video_is_expected_to_cost_before_it_is_sent(tmp_path):
+    # A mention has no private note: its status reply is where the member learns the cost.
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        asking = await mention(world, "a lighthouse in a storm --res 1080p --duration 8")
+        posted = await world.discord.wait_for_request(
+            "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 200
+        )
+        assert world.api.submits == [], "the status is posted before the request leaves"
+        assert "Expected cost: about **8 credits**" in posted.json["content"]
+        status = await bots_reply_to(world, asking)
+        assert "Expected cost: about **8 credits**" in status["content"], "edits keep it"
+        world.api.last_task.complete()
+        await world.discord.wait_for(
+            lambda: "Expected cost" not in world.discord.get_message(int(status["id"]))["content"],
+            description="the finished status, which no longer guesses",
+        )
