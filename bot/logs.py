@@ -20,17 +20,31 @@ _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
 _TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNORECASE)
 
 
+# A secret this long is replaced wherever it appears; a shorter one (a database password such
+# as "bot") also spells logger names and words, so it is replaced only where it stands alone.
+SCRUBBED_ANYWHERE = 8
+_WORD_CHARS = r"[\w.\-]"
+
+
 class Scrubber:
     """Replaces every secret in a text with a marker."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         # Longest first, so a secret that contains another is replaced whole.
-        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        ordered = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        self._anywhere = [secret for secret in ordered if len(secret) >= SCRUBBED_ANYWHERE]
+        self._alone = [
+            re.compile(rf"(?<!{_WORD_CHARS}){re.escape(secret)}(?!{_WORD_CHARS})")
+            for secret in ordered
+            if len(secret) < SCRUBBED_ANYWHERE
+        ]
 
     def __call__(self, text: str) -> str:
         """The text with secrets removed."""
-        for secret in self._secrets:
+        for secret in self._anywhere:
             text = text.replace(secret, REDACTED)
+        for pattern in self._alone:
+            text = pattern.sub(REDACTED, text)
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         return _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
 

@@ -141,3 +141,23 @@ def test_interaction_tokens_in_gateway_events_are_never_written(stderr, json_lin
     assert interaction_token not in written
     assert written.count("[REDACTED]") == 2
     assert "'name': 'video'" in written  # the rest of the event stays readable
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+def test_a_short_password_is_hidden_where_it_stands_alone_without_mangling_words(
+    stderr, json_lines_on
+):
+    """A database password like "bot" also spells the bot's logger names and common words."""
+    configure_logging("INFO", [TOKEN, "bot"], json_lines=json_lines_on, stream=stderr)
+    logging.getLogger("bot.storage.postgres").info("Applied migration 0001_init; robot ready")
+    logging.getLogger("bot").info("connecting to postgresql://postgres:bot@db:5432/videos")
+    output = stderr.getvalue()
+    assert "bot.storage.postgres" in output and "robot ready" in output
+    assert "postgres:[REDACTED]@db" in output
+    assert ":bot@" not in output
+
+
+def test_a_long_secret_is_hidden_even_inside_other_text(stderr):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    logging.getLogger("bot").info("header=Bot%sx", TOKEN)
+    assert TOKEN not in stderr.getvalue()
