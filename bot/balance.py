@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.apimart import APIMartError, Balance
+from bot.apimart import APIMartError, AuthenticationError, Balance
 from bot.i18n import Message, msg
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.periods import stamp
@@ -66,6 +66,8 @@ class BalanceWatch:
         self._interval = interval
         self._alert_below = alert_below
         self.latest: BalanceReading | None = None
+        # APIMart answered the last read with a 401: no video can be made until the key is fixed.
+        self.key_refused = False
         self._wanted = asyncio.Event()
         # One read at a time, so two readings never judge the crossing out of order.
         self._reading = asyncio.Lock()
@@ -104,11 +106,20 @@ class BalanceWatch:
     async def _read_once(self) -> BalanceReading | None:
         try:
             balance = await self._read()
+        except AuthenticationError:
+            if not self.key_refused:
+                log.error(
+                    "APIMart refused APIMART_API_KEY (HTTP 401): check the key; every video is"
+                    " refused until it is fixed"
+                )
+            self.key_refused = True
+            return None
         except APIMartError as error:
             log.warning("Could not read the APIMart balance (%s)", error.message)
             return None
         reading = BalanceReading(balance, self._clock())
         self.latest = reading
+        self.key_refused = False
         log.debug(
             "APIMart balance: %s",
             "unlimited" if reading.unlimited else f"{reading.remaining:g} left",

@@ -45,6 +45,8 @@ class Readiness:
             reasons.append("gateway: reconnecting")
         if not await self._migrations_applied():
             reasons.append("database: migrations not applied")
+        if hasattr(bot, "balance") and bot.balance.key_refused:
+            reasons.append("apimart: the API key was refused (check APIMART_API_KEY)")
         return reasons
 
     async def _migrations_applied(self) -> bool:

@@ -156,3 +156,18 @@ async def test_a_taken_port_is_one_error_and_the_bot_runs_on(tmp_path, caplog):
             assert world.bot.observability is None
     [line] = [r for r in caplog.records if "Cannot serve health checks" in r.getMessage()]
     assert line.exc_info is None, "one line, no traceback"
+
+
+async def test_a_refused_api_key_is_named_at_start_up_and_keeps_readyz_not_ready(tmp_path, caplog):
+    async with running_bot(tmp_path, apimart_api_key="sk-not-the-key") as world:
+        reason = "apimart: the API key was refused (check APIMART_API_KEY)"
+        await world.discord.wait_for(
+            lambda: world.bot.balance.key_refused, description="the start-up balance read"
+        )
+        assert reason in await world.bot.readiness.reasons()
+        [line] = [r for r in caplog.records if "APIMART_API_KEY" in r.getMessage()]
+        assert line.levelname == "ERROR"
+        # Fixed (a key rotated back on APIMart's side): the next reading clears it.
+        world.api.api_key = "sk-not-the-key"
+        await world.bot.balance.read_now()
+        assert reason not in await world.bot.readiness.reasons()
