@@ -111,7 +111,8 @@ class Settings(BaseSettings):
         default=32, gt=0, le=64, description="result deliveries in flight at once (1-64)"
     )
     shutdown_grace: Seconds = Field(
-        default=8.0,
+        # With the ~2 s the close takes after it, inside `docker stop`'s 10 s with room to spare.
+        default=6.0,
         description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
     )
     confirm_timeout: Seconds = Field(
