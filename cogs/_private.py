@@ -51,9 +51,11 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
 async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     """`/videos quota`: what the member has left and when it resets."""
     requester = requester_of(interaction)
-    facts = await bot.moderation.facts(requester)
+    facts, barred = await bot.moderation.standing(requester)
+    # Refused whatever they ask: that is the answer, not a count of videos they cannot use.
+    quota = [barred] if barred is not None else quota_lines(facts, requester, bot.clock())
     prices = await price_lines_for(bot, requester)
-    await show_privately(interaction, [*quota_lines(facts, requester, bot.clock()), *prices])
+    await show_privately(interaction, [*quota, *prices])
 
 
 async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:

@@ -76,10 +76,18 @@ class Moderation:
 
     async def facts(self, requester: Requester) -> MemberFacts:
         """What the admission rules see for this member now, in a server or personally."""
-        if requester.guild_id is not None:
-            return await self.store.facts(requester)
+        return (await self.standing(requester))[0]
+
+    async def standing(self, requester: Requester) -> tuple[MemberFacts, Message | None]:
+        """The member's facts, and what refuses them whatever they ask and however many videos
+        they have left (a block everywhere; personal videos off or their budget spent)."""
         async with self._db.transaction() as conn:
-            return await personal_facts(conn, requester, self.personal, self._clock())
+            block = await read_block(conn, requester.user_id)
+            barred = None if block is None else blocked_everywhere(block)
+            if requester.guild_id is not None:
+                return await member_facts(conn, requester, self._clock()), barred
+            facts = await personal_facts(conn, requester, self.personal, self._clock())
+        return facts, barred or personal_refusal(facts, self.personal)
 
     async def admit(
         self,

@@ -305,6 +305,10 @@ async def _block_and_unblock(world, operator):
         answer = await interaction.wait_for_answer()
         assert "The bot's operator has blocked you" in answer["content"]
         assert "spam" in answer["content"]
+        # Their quota says the same, not that they have videos left.
+        quota = await (await fake.slash_command("videos quota", **place)).wait_for_answer()
+        assert "The bot's operator has blocked you" in quota["content"]
+        assert "left today" not in quota["content"]
     assert world.api.task_ids == []
     unblock = await fake.slash_command(
         "videoowner unblock",
@@ -328,9 +332,12 @@ async def test_a_server_that_installed_the_bot_keeps_its_rules_for_a_user_instal
         await fake.wait_for_message(predicate=lambda m: bool(m.get("attachments")), timeout=10)
         await world.bot.poller.stop()
         assert await jobs(world) == [(1, fake.guild_id, None, None)]
-        # Outside servers, an allowance of 0 turns videos off.
+        # Outside servers, an allowance of 0 turns videos off; the quota there says so too.
         elsewhere = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
         assert "turned them off everywhere else" in (await elsewhere.wait_for_answer())["content"]
+        quota = await (await fake.slash_command("videos quota", dm=True)).wait_for_answer()
+        assert "turned them off everywhere else" in quota["content"]
+        assert "moderator" not in quota["content"] and "this server" not in quota["content"]
 
 
 async def test_synced_commands_say_where_they_may_be_used(tmp_path):

@@ -93,3 +93,15 @@ async def test_an_operator_block_holds_everywhere_until_lifted(db, store, clock)
     assert await moderation.unblock_everywhere(42)
     assert not await moderation.unblock_everywhere(42)
     await record(store, moderation, clock, ALICE_PERSONAL)
+
+
+async def test_a_spent_personal_budget_is_what_the_quota_says_not_videos_left(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=4)
+    job = await record(store, moderation, clock, ALICE_PERSONAL)
+    await end(store, clock, job, JobState.COMPLETED, credits=4)
+    facts, barred = await moderation.standing(ALICE_PERSONAL)
+    assert facts.left == 9
+    assert barred is not None
+    assert "used up for this month" in barred.render("en-US")
+    _, in_server = await moderation.standing(ALICE_IN_SERVER)
+    assert in_server is None, "a server's own rules are another matter"
