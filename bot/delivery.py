@@ -114,13 +114,15 @@ def result_message(
     job: Job,
     *,
     now: float,
-    dm: bool,
     attached: bool,
     unreachable: bool = False,
+    channel_failed: bool = False,
     buttons: Row | None = None,
 ) -> Layout:
     """The whole result as a Components V2 layout, wherever it is posted."""
-    headline = result_content(job, now=now, dm=dm, attached=attached, unreachable=unreachable)
+    headline = result_content(
+        job, now=now, attached=attached, unreachable=unreachable, channel_failed=channel_failed
+    )
     return result_layout(
         job,
         headline=headline,
@@ -179,11 +181,17 @@ def shows_video(job: Job) -> bool:
 
 
 def result_content(
-    job: Job, *, now: float, dm: bool, attached: bool, unreachable: bool = False
+    job: Job,
+    *,
+    now: float,
+    attached: bool,
+    unreachable: bool = False,
+    channel_failed: bool = False,
 ) -> str:
     """The text above the result card: for whom, and the link or why there is no video.
 
     `unreachable`: the video could not be fetched, several times over; say so with its link.
+    `channel_failed`: this is a DM because posting in the job's channel failed; say so.
     """
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
@@ -199,7 +207,7 @@ def result_content(
                 lines.append(link_text(job))
     else:
         lines.extend(failure_text(job, mention))
-    if dm:
+    if channel_failed:
         lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
     return fit("\n".join(lines), MESSAGE_CONTENT)
 
@@ -231,6 +239,8 @@ class _Post:
     now: float
     dm: bool
     unreachable: bool
+    # A DM in place of a channel post that failed (the member is told why it came here).
+    channel_failed: bool = False
 
 
 class DownloadFailed(Exception):
@@ -302,14 +312,14 @@ class Delivery:
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
-            return await self._deliver_by_dm(job)
+            return await self._deliver_by_dm(job, channel_failed=True)
         try:
             message = await self._send(channel, job, dm=False)
         except (discord.Forbidden, discord.NotFound):
             log.warning(
                 "Job %d: cannot post in channel %d; trying a DM", job.id, job.requester.channel_id
             )
-            return await self._deliver_by_dm(job)
+            return await self._deliver_by_dm(job, channel_failed=True)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
@@ -345,11 +355,11 @@ class Delivery:
                 return None
         return channel if isinstance(channel, Messageable) else None
 
-    async def _deliver_by_dm(self, job: Job) -> DeliveryResult:
+    async def _deliver_by_dm(self, job: Job, *, channel_failed: bool) -> DeliveryResult:
         try:
             user = await self._client.fetch_user(job.requester.user_id)
             await user.create_dm()
-            message = await self._send(user, job, dm=True)
+            message = await self._send(user, job, dm=True, channel_failed=channel_failed)
         except (discord.Forbidden, discord.NotFound):
             return DeliveryResult(DeliveryOutcome.UNREACHABLE)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
@@ -363,7 +373,7 @@ class Delivery:
             existing = await self._earlier_post(job)
             if existing is not None:
                 return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
-        return await self._deliver_by_dm(job)
+        return await self._deliver_by_dm(job, channel_failed=False)
 
     async def fetch_video(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
         """The video to upload within `limit` bytes (None: post its link), and whether it
@@ -398,7 +408,9 @@ class Delivery:
             raise _Retry from None
         return None
 
-    async def _send(self, target: Messageable, job: Job, *, dm: bool) -> discord.Message:
+    async def _send(
+        self, target: Messageable, job: Job, *, dm: bool, channel_failed: bool = False
+    ) -> discord.Message:
         now = self._clock()
         video: IO[bytes] | None = None
         unreachable = False
@@ -411,7 +423,15 @@ class Delivery:
                 channel_id=job.requester.channel_id,
                 fail_if_not_exists=False,
             )
-        post = _Post(target, job, reference, now=now, dm=dm, unreachable=unreachable)
+        post = _Post(
+            target,
+            job,
+            reference,
+            now=now,
+            dm=dm,
+            unreachable=unreachable,
+            channel_failed=channel_failed,
+        )
         # Written down before posting: a retry after a crash looks for this post from here.
         where = DM_TARGET if dm else CHANNEL_TARGET
         if await self._store.begin_delivery(job, now=now, target=where) is None:
@@ -483,7 +503,7 @@ class Delivery:
         layout = result_message(
             job,
             now=post.now,
-            dm=post.dm,
+            channel_failed=post.channel_failed,
             attached=file is not None,
             unreachable=post.unreachable,
             buttons=buttons,
@@ -500,7 +520,11 @@ class Delivery:
         """The plainest result (text and a bare card, no layout, no buttons): Discord refused
         the layout, and the member must still hear."""
         content = result_content(
-            post.job, now=post.now, dm=post.dm, attached=False, unreachable=post.unreachable
+            post.job,
+            now=post.now,
+            attached=False,
+            unreachable=post.unreachable,
+            channel_failed=post.channel_failed,
         )
         return await post.target.send(content, embed=plain_embed(post.job), **self._common(post))
 

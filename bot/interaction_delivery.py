@@ -230,7 +230,7 @@ class RouteDelivery:
         message_id = job.interaction_message_id
         if message_id is None or not reply.usable(self._clock()):
             return None
-        content = result_content(job, now=self._clock(), dm=False, attached=False)
+        content = result_content(job, now=self._clock(), attached=False)
         try:
             await self._webhook(reply).edit_message(
                 message_id,
@@ -258,7 +258,7 @@ class RouteDelivery:
                 file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
                 try:
                     return await webhook.send(
-                        view=result_message(job, now=now, dm=False, attached=True),
+                        view=result_message(job, now=now, attached=True),
                         file=file,
                         allowed_mentions=mentions,
                         ephemeral=reply.ephemeral,
@@ -269,9 +269,7 @@ class RouteDelivery:
                         raise
                     log.info("Job %d: upload refused as too large; posting the link", job.id)
             return await webhook.send(
-                view=result_message(
-                    job, now=now, dm=False, attached=False, unreachable=unreachable
-                ),
+                view=result_message(job, now=now, attached=False, unreachable=unreachable),
                 allowed_mentions=mentions,
                 ephemeral=reply.ephemeral,
                 wait=True,
@@ -282,7 +280,7 @@ class RouteDelivery:
             log.error(
                 "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error
             )
-        content = result_content(job, now=now, dm=False, attached=False, unreachable=unreachable)
+        content = result_content(job, now=now, attached=False, unreachable=unreachable)
         return await webhook.send(
             content,
             embed=plain_embed(job),

@@ -16,6 +16,7 @@ from bot.apimart.models import VideoRequest
 from bot.delivery import gallery_url, job_footer, plain_embed, references_summary, result_content
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
+from bot.jobs.pricing import amount
 from bot.jobs.models import Job, JobState, MediaInput, Requester
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.moderation.models import (
@@ -158,7 +159,7 @@ FINISHED = [
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("state", [*FINISHED, JobState.QUEUED, JobState.PROCESSING])
 def test_status_message(locale, state):
-    check_content(render_status(job(state, locale), position=999, now=NOW))
+    check_content(render_status(job(state, locale), position=999, now=NOW, cost=amount(12.5)))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -167,7 +168,7 @@ def test_status_message(locale, state):
 @pytest.mark.parametrize("attached", [False, True])
 def test_result_message(locale, state, dm, attached):
     finished = job(state, locale)
-    headline = result_content(finished, now=NOW, dm=dm, attached=attached)
+    headline = result_content(finished, now=NOW, channel_failed=dm, attached=attached)
     check_content(headline)
     check_layout(
         result_layout(
@@ -184,7 +185,9 @@ def test_result_message(locale, state, dm, attached):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_result_message_with_an_expired_link(locale):
-    check_content(result_content(job(locale=locale), now=NOW + 10**6, dm=True, attached=False))
+    check_content(
+        result_content(job(locale=locale), now=NOW + 10**6, channel_failed=True, attached=False)
+    )
 
 
 async def test_result_buttons():

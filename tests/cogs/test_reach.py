@@ -180,6 +180,8 @@ async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_
             dm, predicate=lambda m: bool(m.get("attachments")), timeout=10
         )
         assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        # A DM is this route's way out, not a failed post in a channel the bot is not in.
+        assert "couldn't post" not in shown_text(result)
         await world.bot.poller.stop()
         assert fake.expired_webhook_calls == [], "no call through the expired interaction"
         assert len(interaction.followups) == 1, "only the first answer went through it"

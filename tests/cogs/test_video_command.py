@@ -240,7 +240,7 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
         dm_channel = world.discord.dm_channel_id(world.discord.user_id)
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
         assert "your video is ready" in shown_text(dm)
-        assert f"<#{world.discord.channel_id}>" in shown_text(dm)
+        assert f"I couldn't post in <#{world.discord.channel_id}>" in shown_text(dm)
 
 
 async def test_videos_help_explains_the_options_privately(tmp_path):
