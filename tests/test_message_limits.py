@@ -16,8 +16,8 @@ from bot.apimart.models import VideoRequest
 from bot.delivery import gallery_url, job_footer, plain_embed, references_summary, result_content
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
-from bot.jobs.pricing import amount
 from bot.jobs.models import Job, JobState, MediaInput, Requester
+from bot.jobs.pricing import amount
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.moderation.models import (
     Allowance,
