@@ -97,11 +97,15 @@ def choose_route(place: Place, *, now: float, expires_at: float, resolution: str
     return Route.DM
 
 
-def queued_message(reply: Reply, job_id: int, *, waiting: bool = False) -> Message:
+def queued_message(
+    reply: Reply, job_id: int, *, waiting: bool = False, typical: Message | None = None
+) -> Message:
     """What the member reads once the job is queued (or `waiting` for a busy service): which
-    way the result will come."""
+    way the result will come, and how long such videos usually take (`typical`)."""
     if reply.route is Route.DM:
         return msg("service_busy_by_dm" if waiting else "queued_by_dm", job_id=job_id)
     if waiting:
-        return msg("service_busy", job_id=job_id)  # "I'll post it in this channel": here
-    return msg("queued_here_private" if reply.ephemeral else "queued_here", job_id=job_id)
+        return msg("service_busy_here", job_id=job_id)
+    key = "queued_here_private" if reply.ephemeral else "queued_here"
+    # Nothing measured (or a later edit, which shows the status below it): the usual range.
+    return msg(key, job_id=job_id, typical=typical or msg("typical_wait_default"))

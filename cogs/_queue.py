@@ -27,6 +27,7 @@ from bot.jobs.models import (
     Requester,
 )
 from bot.jobs.pricing import Estimate, amount
+from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
@@ -513,7 +514,12 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     answer = report.member_message
     if reply is not None and not ended:
         # Which way the result will come (queued, or waiting for a busy service).
-        answer = queued_message(reply, job.id, waiting=report.state is JobState.RECORDED)
+        answer = queued_message(
+            reply,
+            job.id,
+            waiting=report.state is JobState.RECORDED,
+            typical=usually_ready(report.typical),
+        )
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):

@@ -8,6 +8,8 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, Stage
+from bot.jobs.typical import usually_ready
+from bot.reach import Reply, Route, queued_message
 from bot.status_messages import StatusMessages
 from tests.cogs.test_moderation import command, mod, server, video
 from tests.conftest import FakeClock
@@ -222,3 +224,14 @@ async def test_a_kind_that_renders_fast_here_is_first_checked_at_half_its_usual_
     await completed_render(store, clock, BIG, 340)
     slow = (await service.create_and_submit(requester, BIG)).job
     assert (await store.get(slow.id)).next_poll_at == clock() + 120, "never later than 120 s"
+
+
+def test_an_answer_through_the_interaction_says_the_measured_wait_and_the_way_out():
+    reply = Reply(Route.INTERACTION, token="t", expires_at=1e12)
+    text = queued_message(reply, 3, typical=usually_ready(130)).render("en-US")
+    assert "It usually takes about 2 min; I'll post it right here" in text
+    # The route's honest fallback: a render that outlives the interaction comes by DM.
+    assert "by direct message" in text and "/videos history" in text
+    assert "通常需要 2 分钟左右" in queued_message(reply, 3, typical=usually_ready(130)).render(
+        "zh-CN"
+    )

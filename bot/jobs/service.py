@@ -91,6 +91,8 @@ class SubmitReport:
     job: Job
     state: JobState
     member_message: Message
+    # How long jobs like it usually take here (None: nothing measured yet), for a queued job.
+    typical: float | None = None
 
 
 class JobService:
@@ -162,8 +164,8 @@ class JobService:
     async def _as_it_stands(self, job: Job) -> SubmitReport:
         """The job as another worker (or a lapse) left it: this one sends nothing."""
         current = await self._store.get(job.id) or job
-        queued = self._queued(current, await self._typical(current))
-        return SubmitReport(current, current.state, queued)
+        typical = await self._typical(current)
+        return SubmitReport(current, current.state, self._queued(current, typical), typical)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
         """One attempt at sending a job this process holds the submit claim of; never sleeps."""
@@ -318,7 +320,7 @@ class JobService:
                 JobState.QUEUED,
                 submitted.cancel_notice(f"<@{submitted.requester.user_id}>"),
             )
-        return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical))
+        return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
 
     async def _typical(self, job: Job) -> float | None:
         """The usual render time of jobs like `job` here; None when unknown or unreadable (a

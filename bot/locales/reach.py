@@ -2,13 +2,21 @@
 
 EN: dict[str, str] = {
     "queued_here": (
-        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; "
-        "I'll post it right here when it's ready."
+        "Your video is queued as job #{job_id}. It usually takes {typical}; "
+        "I'll post it right here when it's ready (if it runs past what Discord lets me answer "
+        "here, I'll send it by direct message instead, or find it with {/videos history})."
     ),
     "queued_here_private": (
-        "Your video is queued as job #{job_id}. It usually takes 3-5 minutes; I'll post it "
+        "Your video is queued as job #{job_id}. It usually takes {typical}; I'll post it "
         "right here when it's ready. This server keeps my answers private, so only you "
-        "will see it."
+        "will see it (if it runs past what Discord lets me answer here, I'll send it by "
+        "direct message instead, or find it with {/videos history})."
+    ),
+    "service_busy_here": (
+        "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
+        "start it automatically and post it right here when it's ready (if that takes past "
+        "what Discord lets me answer here, I'll send it by direct message instead, or find it "
+        "with {/videos history})."
     ),
     "queued_by_dm": (
         "Your video is queued as job #{job_id}. It may take longer than I can answer here, "
@@ -39,10 +47,20 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
-    "queued_here": "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发在这里。",
+    "queued_here": (
+        "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发在这里"
+        "（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，也可以用 "
+        "{/videos history} 查看）。"
+    ),
     "queued_here_private": (
-        "你的视频已排队，任务编号 #{job_id}。通常需要 3-5 分钟，完成后我会发在这里。"
-        "这个服务器只允许我私下回复，所以只有你能看到它。"
+        "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发在这里。"
+        "这个服务器只允许我私下回复，所以只有你能看到它（如果超过了 Discord 允许我在这里回复的"
+        "时间，我会改为私信发给你，也可以用 {/videos history} 查看）。"
+    ),
+    "service_busy_here": (
+        "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始，完成后发在这里"
+        "（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，也可以用 "
+        "{/videos history} 查看）。"
     ),
     "queued_by_dm": (
         "你的视频已排队，任务编号 #{job_id}。它可能比我在这里能回复的时间更长，"
