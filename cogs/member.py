@@ -47,19 +47,21 @@ def state_name(job: Job, locale: str) -> str:
 
 
 def posted_link(job: Job) -> str | None:
-    """A jump link to the result posted in the server channel; None if it went elsewhere (a
-    DM fallback's message is not in that channel, so a link there would lead nowhere)."""
+    """A jump link to the result the bot posted in the job's channel (a server's, or the bot's
+    DM with the member); None if it went elsewhere: a DM fallback's message is not in that
+    channel, and a post through an interaction is in a server the bot cannot name."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
-    if (
-        job.delivery_message_id is None
-        or job.delivery_target == DM_TARGET
-        or job.requester.guild_id is None
-    ):
+    if job.delivery_message_id is None or job.delivery_target == DM_TARGET:
+        return None
+    if job.requester.guild_id is not None:
+        where = str(job.requester.guild_id)
+    elif job.requester.reply is None:
+        where = "@me"  # the bot's own DM with the member
+    else:
         return None
     return (
-        f"https://discord.com/channels/{job.requester.guild_id}/"
-        f"{job.requester.channel_id}/{job.delivery_message_id}"
+        f"https://discord.com/channels/{where}/{job.requester.channel_id}/{job.delivery_message_id}"
     )
 
 
@@ -75,8 +77,19 @@ def result_link(job: Job, now: float) -> str | None:
     return None
 
 
-def history_text(jobs: list[Job], locale: str, now: float) -> str:
-    """One line per job, newest first, as many as fit in one message."""
+def made_elsewhere(job: Job, here: int | None) -> Message | None:
+    """Where a job was made, when not where the member asks from (`here`: the server whose
+    rules apply, None outside servers); None when it was made here."""
+    if job.requester.guild_id == here:
+        return None
+    if job.requester.guild_id is None:
+        return msg("history_outside_servers")
+    return msg("history_in_a_server" if here is None else "history_in_another_server")
+
+
+def history_text(jobs: list[Job], locale: str, now: float, here: int | None = None) -> str:
+    """One line per job, newest first, as many as fit in one message; a job made elsewhere
+    than `here` says where."""
     lines = [f"**{t('history_title', locale)}**"]
     for job in jobs:
         line = t(
@@ -87,6 +100,9 @@ def history_text(jobs: list[Job], locale: str, now: float) -> str:
             created=int(job.created_at),
             prompt=preview(job.request.prompt, LINE_PROMPT_CHARS),
         )
+        elsewhere = made_elsewhere(job, here)
+        if elsewhere is not None:
+            line += " · " + elsewhere.render(locale)
         link = result_link(job, now)
         if link is not None:
             line += " · " + t("history_link", locale, url=link)
@@ -170,13 +186,10 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         return await acknowledged_check(interaction)
 
     async def _own_job(self, interaction: discord.Interaction[VideoBot], job_id: int) -> Job | None:
-        """The member's job with that id, or None after telling them why not."""
+        """The member's job with that id, wherever they made it (the answer is private), or
+        None after telling them why not."""
         job = await self.bot.store.get(job_id)
-        if (
-            job is None
-            or job.requester.user_id != interaction.user.id
-            or job.requester.guild_id != rules_guild_id(interaction)
-        ):
+        if job is None or job.requester.user_id != interaction.user.id:
             await answer_privately(interaction, msg("status_not_yours", job_id=job_id))
             return None
         return job
@@ -184,14 +197,13 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     @app_commands.command(name="history", description="Your last videos and how they went")
     async def history(self, interaction: discord.Interaction[VideoBot]) -> None:
         """List the member's recent jobs, privately."""
-        jobs = await self.bot.store.recent_for_user(
-            rules_guild_id(interaction), interaction.user.id, HISTORY_SIZE
-        )
+        jobs = await self.bot.store.recent_for_user(interaction.user.id, HISTORY_SIZE)
         if not jobs:
             await answer_privately(interaction, msg("history_empty"))
             return
         locale = str(interaction.locale)
-        await send_privately(interaction, history_text(jobs, locale, self.bot.clock()))
+        here = rules_guild_id(interaction)
+        await send_privately(interaction, history_text(jobs, locale, self.bot.clock(), here))
 
     @app_commands.command(name="status", description="Where one of your videos is")
     @app_commands.describe(job="The job number, e.g. 12")
@@ -218,9 +230,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         self, interaction: discord.Interaction[VideoBot], current: str
     ) -> list[app_commands.Choice[int]]:
         """The member's recent jobs, matching what they typed."""
-        jobs = await self.bot.store.recent_for_user(
-            rules_guild_id(interaction), interaction.user.id, AUTOCOMPLETE_SIZE
-        )
+        jobs = await self.bot.store.recent_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
         return job_choices(jobs, str(interaction.locale), current)
 
     @app_commands.command(name="quota", description="How many videos you have left")

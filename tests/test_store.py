@@ -82,16 +82,24 @@ async def test_next_due_covers_submits_polls_and_deliveries(store, clock):
     assert await store.next_due(Stage.DELIVER) is None
 
 
-async def test_direct_message_jobs_are_listed_and_queued_apart_from_servers(store, clock):
-    """A job from a DM has no server: NULL matches NULL, never a server's jobs."""
+async def test_direct_message_jobs_are_queued_apart_and_listed_with_the_members_others(
+    store, clock
+):
+    """A job from a DM has no server: NULL matches NULL in the queue, never a server's jobs;
+    the member's own list holds all of theirs, wherever made, and nobody else's."""
     in_dm = Requester(user_id=42, channel_id=8, guild_id=None)
     in_server = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
     first = await store.create(in_dm, REQUEST, now=clock(), submit_by=clock() + 60)
     second = await store.create(in_dm, REQUEST, now=clock(), submit_by=clock() + 60)
-    listed = await store.recent_for_user(None, 42, 10)
-    assert [job.id for job in listed] == [second.id, first.id]
+    await store.create(
+        Requester(user_id=43, channel_id=8, guild_id=None),
+        REQUEST,
+        now=clock(),
+        submit_by=clock() + 60,
+    )
+    listed = await store.recent_for_user(42, 10)
+    assert [job.id for job in listed] == [second.id, first.id, in_server.id]
     assert await store.held_position(second) == 2, "both wait unsent, DMs included"
-    assert [job.id for job in await store.recent_for_user(1, 42, 10)] == [in_server.id]
 
 
 async def test_concurrent_creates_lose_nothing(store, clock):

@@ -701,11 +701,10 @@ class JobStore:
         )
         return [float(row[0]) for row in rows if row[0] is not None]
 
-    async def recent_for_user(self, guild_id: int | None, user_id: int, limit: int) -> list[Job]:
-        """A member's latest jobs in a server, newest first."""
+    async def recent_for_user(self, user_id: int, limit: int) -> list[Job]:
+        """A member's latest jobs wherever they were made, newest first."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE guild_id IS ? AND user_id = ? ORDER BY id DESC LIMIT ?",
-            (guild_id, user_id, limit),
+            "SELECT * FROM jobs WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
         )
         return [_job_from_row(row) for row in rows]
 

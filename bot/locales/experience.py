@@ -44,6 +44,9 @@ EN: dict[str, str] = {
     "history_title": "Your last videos",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[video]({url})",
+    "history_outside_servers": "made outside servers",
+    "history_in_a_server": "made in a server",
+    "history_in_another_server": "made in another server",
     "status_not_yours": (
         "Job #{job_id} is not one of yours. Use {/videos history} to see your jobs."
     ),
@@ -137,6 +140,9 @@ ZH: dict[str, str] = {
     "history_title": "你最近的视频",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[视频]({url})",
+    "history_outside_servers": "在服务器外生成",
+    "history_in_a_server": "在某个服务器生成",
+    "history_in_another_server": "在另一个服务器生成",
     "status_not_yours": "任务 #{job_id} 不是你的。使用 {/videos history} 查看你的任务。",
     "status_report": "**任务 #{job_id}**：{state} · 请求于 <t:{created}:R>\n{details}",
     "status_details_progress": "{bar} {progress}%",

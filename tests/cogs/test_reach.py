@@ -445,3 +445,30 @@ async def test_a_busy_service_still_says_the_result_will_come_by_dm(tmp_path):
         assert world.api.task_ids == []
         [(_, _, route, token)] = await jobs(world)
         assert route == "dm" and token is not None, "kept while it can still show the status"
+
+
+async def test_a_members_videos_are_theirs_wherever_they_ask_about_them(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        made = await fake.slash_command("video", {"prompt": "a fox in the snow"}, dm=True)
+        assert "queued as job #1" in (await made.wait_for_answer())["content"]
+        dm = fake.dm_channel_id(fake.user_id)
+        result = await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")))
+        await world.bot.poller.stop()
+
+        async def ask(command, options=None, **place):
+            interaction = await fake.slash_command(command, options or {}, **place)
+            return (await interaction.wait_for_answer())["content"]
+
+        # In a server, the job made in the bot's DM is still theirs, and said to be from there.
+        status = await ask("videos status", {"job": 1})
+        assert "not one of yours" not in status and "done" in status
+        history = await ask("videos history")
+        assert "a fox in the snow" in history and "made outside servers" in history
+        # In the DM itself: no marker, and a link to the posted video that outlives APIMart's.
+        mine = await ask("videos history", dm=True)
+        assert "made outside servers" not in mine
+        assert f"https://discord.com/channels/@me/{dm}/{result['id']}" in mine
+        # Someone else's job stays theirs alone.
+        other = fake.add_user("bob")
+        assert "not one of yours" in await ask("videos status", {"job": 1}, user=other)

@@ -118,7 +118,7 @@ async def everything_read(db, clock):
         "overrides": await mods.member_overrides(GUILD),
         "audit": await mods.recent_audit(GUILD, 100),
         "usage": await mods.top_usage(GUILD, (await mods.facts(ALICE)).window, 10),
-        "dm_jobs": await store.recent_for_user(None, IN_DMS.user_id, 10),
+        "dm_jobs": await store.recent_for_user(IN_DMS.user_id, 10),
         "paused": await db.get_value(PAUSE_KEY),
     }
 
