@@ -6,8 +6,8 @@ EN: dict[str, str] = {
     "credits_many": "{value} credits",
     # The note after /video, and where an expected cost comes from
     "note_with_cost": "{note}\nExpected cost: about **{credits}** ({basis}).",
-    "cost_basis_learned": "the median of the last {count} videos like it here",
-    "cost_basis_starting": "a starting estimate, until 3 videos like it have finished here",
+    "cost_basis_learned": "the median of the last {count} videos like it this bot made",
+    "cost_basis_starting": "a starting estimate, until this bot has made 3 videos like it",
     # Under a status message while the job is on its way (the finished card says the real cost)
     "status_line_cost": "Expected cost: about **{credits}**.",
     # /videos quota and /videos help
@@ -16,7 +16,7 @@ EN: dict[str, str] = {
         "720p {p720} · 1080p {p1080} · 4K {p4k}."
     ),
     "price_note": (
-        "These are the median of the last videos of each kind made here (once there are 3), "
+        "These are the median of the last videos of each kind this bot made (once there are 3), "
         "otherwise starting estimates; a finished video shows what it really cost."
     ),
     "price_threshold": (
@@ -76,8 +76,8 @@ ZH: dict[str, str] = {
     "credits_many": "{value} 积分",
     # The note after /video, and where an expected cost comes from
     "note_with_cost": "{note}\n预计花费：约 **{credits}**（{basis}）。",
-    "cost_basis_learned": "本服务器最近 {count} 个同类视频的中位数",
-    "cost_basis_starting": "初始估计，在这里完成 3 个同类视频后改为实际数据",
+    "cost_basis_learned": "本机器人最近 {count} 个同类视频的中位数",
+    "cost_basis_starting": "初始估计，本机器人完成 3 个同类视频后改为实际数据",
     # Under a status message while the job is on its way (the finished card says the real cost)
     "status_line_cost": "预计花费：约 **{credits}**。",
     # /videos quota and /videos help
@@ -86,7 +86,7 @@ ZH: dict[str, str] = {
         "720p {p720} · 1080p {p1080} · 4K {p4k}。"
     ),
     "price_note": (
-        "这些数字是这里最近同类视频的中位数（满 3 个后），否则为初始估计；"
+        "这些数字是本机器人最近同类视频的中位数（满 3 个后），否则为初始估计；"
         "视频完成后会显示实际花费。"
     ),
     "price_threshold": "在本服务器，预计花费超过 {threshold}的视频会先请你确认，确认前不会生成或计入额度。",
