@@ -75,7 +75,8 @@ async def test_the_queued_note_tells_the_starting_estimate_then_what_was_learned
             await until_charged(world, number)
         _, note = await ask_video(world, duration=4, resolution="720p")
         assert (
-            "Expected cost: about **4 credits** (the median of the last 3 videos like it this bot made)"
+            "Expected cost: about **4 credits**"
+            " (the median of the last 3 videos like it this bot made)"
             in note["content"]
         )
         # Another resolution has no history yet: still the starting table.
