@@ -76,8 +76,7 @@ async def test_the_queued_note_tells_the_starting_estimate_then_what_was_learned
         _, note = await ask_video(world, duration=4, resolution="720p")
         assert (
             "Expected cost: about **4 credits**"
-            " (the median of the last 3 videos like it this bot made)"
-            in note["content"]
+            " (the median of the last 3 videos like it this bot made)" in note["content"]
         )
         # Another resolution has no history yet: still the starting table.
         _, note = await ask_video(world, duration=10, resolution="4k")
