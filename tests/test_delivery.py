@@ -201,3 +201,12 @@ async def test_a_result_redirected_to_a_public_cdn_is_attached(tmp_path):
         assert cdn.hits == ["/r/v.mp4"]
         [attachment] = message["attachments"]
         assert attachment["size"] == 2048
+
+
+async def test_a_result_redirected_to_a_file_link_is_posted_as_its_link_at_once(tmp_path):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        hop = world.api.redirect_file("hop.mp4", "file:///etc/passwd")
+        message = await finish_with(world, hop)
+        assert message["attachments"] == []
+        assert hop in shown_text(message)
+        assert len(world.api.requests_for("file")) == 1, "refused at once, never retried"

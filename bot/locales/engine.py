@@ -6,15 +6,15 @@ EN: dict[str, str] = {
         "Please try again in a minute; nothing was spent."
     ),
     "result_download_failed": (
-        "{mention} your video was made, but I couldn't fetch it from APIMart to post it here "
-        "(tried several times). This is the link APIMart gave, which may not work: {url}"
+        "{mention} your video was made, but I couldn't fetch it from APIMart to post it here. "
+        "This is the link APIMart gave, which may not work: {url}"
     ),
 }
 
 ZH: dict[str, str] = {
     "bot_restarting": "我正在重启，暂时无法接收新的视频请求。请一分钟后再试；没有产生任何费用。",
     "result_download_failed": (
-        "{mention} 你的视频已生成，但我多次尝试都无法从 APIMart 下载并发到这里。"
+        "{mention} 你的视频已生成，但我无法从 APIMart 下载并发到这里。"
         "这是 APIMart 提供的链接，可能无法打开：{url}"
     ),
 }

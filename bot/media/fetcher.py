@@ -225,7 +225,9 @@ class GuardedFetcher:
     ) -> aiohttp.ClientResponse:
         """One GET, redirects not followed: through the trusted session on the trusted origin,
         else checked and through the guarded one."""
-        if self._trusted is not None and url.origin() == self._trusted.origin:
+        # `origin()` needs an absolute URL: anything else (file:, data:, a bare path) is
+        # refused by `_check` like any link that is not http(s).
+        if self._trusted is not None and url.absolute and url.origin() == self._trusted.origin:
             session = self._trusted.session
         else:
             self._check(url)
