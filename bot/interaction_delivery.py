@@ -40,6 +40,7 @@ from bot.delivery import (
 from bot.jobs.models import Job
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
+from bot.jobs.typical import usually_ready_for
 from bot.reach import Reply, Route, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
@@ -139,7 +140,9 @@ class RouteDelivery:
         if message_id is None or reply is None or not reply.usable(self._clock()):
             return
         status = await self._status_text(job)
-        where = queued_message(reply, job.id).render(job.requester.locale)
+        # The first line keeps saying what the first answer said (the same measured wait).
+        typical = await usually_ready_for(self._store, job.request)
+        where = queued_message(reply, job.id, typical=typical).render(job.requester.locale)
         content = fit(f"{where}\n{status}", MESSAGE_CONTENT)
         try:
             await self._webhook(reply).edit_message(

@@ -107,5 +107,5 @@ def queued_message(
     if waiting:
         return msg("service_busy_here", job_id=job_id)
     key = "queued_here_private" if reply.ephemeral else "queued_here"
-    # Nothing measured (or a later edit, which shows the status below it): the usual range.
+    # Nothing measured yet: the usual range.
     return msg(key, job_id=job_id, typical=typical or msg("typical_wait_default"))

@@ -472,3 +472,25 @@ async def test_a_members_videos_are_theirs_wherever_they_ask_about_them(tmp_path
         # Someone else's job stays theirs alone.
         other = fake.add_user("bob")
         assert "not one of yours" in await ask("videos status", {"job": 1}, user=other)
+
+
+async def test_the_private_answer_keeps_the_measured_wait_it_first_gave(tmp_path):
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        for number in range(1, 4):  # three finished renders of the kind: a measured wait
+            made = await fake.slash_command("video", {"prompt": f"warm-up {number}"})
+            await made.wait_for_answer()
+            await fake.wait_for_message(
+                predicate=lambda m, n=number: bool(m.get("attachments")) and f"#{n}" in str(m)
+            )
+        world.api.default_plan = UNTIL_TOLD
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a kite"}, guild_id=foreign, user_install=True
+        )
+        answer = (await interaction.wait_for_answer())["content"]
+        assert "It usually takes about 10 s;" in answer
+        world.api.last_task.set_progress(40)
+        edited = await interaction.wait_for_original(lambda m: "40%" in m["content"], timeout=10)
+        assert "It usually takes about 10 s;" in edited["content"]
+        assert "3-5 minutes" not in edited["content"]
