@@ -20,10 +20,13 @@ _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
 _TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNORECASE)
 
 
-# A secret this long is replaced wherever it appears; a shorter one (a database password such
-# as "bot") also spells logger names and words, so it is replaced only where it stands alone.
+# A secret this long is replaced wherever it appears. A shorter one (a database password such
+# as "bot") also spells logger names and words: replacing it there would mangle the log and
+# give it away, so it is left to the credential patterns below, which need no list.
 SCRUBBED_ANYWHERE = 8
-_WORD_CHARS = r"[\w.\-]"
+# The password in a URL's userinfo (a DSN), and a `password=` pair (a key-value DSN).
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
+_PASSWORD_PAIR = re.compile(r"(\bpassword\s*=\s*)[^\s&;,]+", re.IGNORECASE)
 
 
 class Scrubber:
@@ -33,18 +36,13 @@ class Scrubber:
         # Longest first, so a secret that contains another is replaced whole.
         ordered = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
         self._anywhere = [secret for secret in ordered if len(secret) >= SCRUBBED_ANYWHERE]
-        self._alone = [
-            re.compile(rf"(?<!{_WORD_CHARS}){re.escape(secret)}(?!{_WORD_CHARS})")
-            for secret in ordered
-            if len(secret) < SCRUBBED_ANYWHERE
-        ]
 
     def __call__(self, text: str) -> str:
         """The text with secrets removed."""
         for secret in self._anywhere:
             text = text.replace(secret, REDACTED)
-        for pattern in self._alone:
-            text = pattern.sub(REDACTED, text)
+        text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
+        text = _PASSWORD_PAIR.sub(rf"\g<1>{REDACTED}", text)
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         return _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
 

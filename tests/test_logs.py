@@ -144,17 +144,26 @@ def test_interaction_tokens_in_gateway_events_are_never_written(stderr, json_lin
 
 
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
-def test_a_short_password_is_hidden_where_it_stands_alone_without_mangling_words(
+def test_a_short_password_is_hidden_in_credentials_without_mangling_words(
     stderr, json_lines_on
 ):
-    """A database password like "bot" also spells the bot's logger names and common words."""
+    """A database password like "bot" also spells the bot's logger names and common words:
+    it is found where credentials are written instead, which gives nothing away."""
     configure_logging("INFO", [TOKEN, "bot"], json_lines=json_lines_on, stream=stderr)
     logging.getLogger("bot.storage.postgres").info("Applied migration 0001_init; robot ready")
+    logging.getLogger("bot").info("Enable the intents this bot asks for")
     logging.getLogger("bot").info("connecting to postgresql://postgres:bot@db:5432/videos")
+    logging.getLogger("bot").info("dsn host=db user=postgres password=bot dbname=videos")
     output = stderr.getvalue()
+    assert "[REDACTED]" not in output.split("connecting")[0], "nothing before it was touched"
     assert "bot.storage.postgres" in output and "robot ready" in output
-    assert "postgres:[REDACTED]@db" in output
-    assert ":bot@" not in output
+    assert "this bot asks" in output
+    if json_lines_on:
+        assert [line["logger"] for line in json_lines(stderr)][1:] == ["bot"] * 3
+    else:
+        assert "INFO     bot: Enable the intents" in output
+    assert "postgres:[REDACTED]@db" in output and ":bot@" not in output
+    assert "password=[REDACTED] dbname" in output
 
 
 def test_a_long_secret_is_hidden_even_inside_other_text(stderr):
