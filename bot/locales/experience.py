@@ -44,7 +44,7 @@ EN: dict[str, str] = {
     "history_title": "Your last videos",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[video]({url})",
-    "history_outside_servers": "made outside servers",
+    "history_outside_servers": "made where the bot is not installed, or in DMs",
     "history_in_a_server": "made in a server",
     "history_in_another_server": "made in another server",
     "status_not_yours": (
@@ -140,7 +140,7 @@ ZH: dict[str, str] = {
     "history_title": "你最近的视频",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[视频]({url})",
-    "history_outside_servers": "在服务器外生成",
+    "history_outside_servers": "在未添加本机器人的地方或私信中生成",
     "history_in_a_server": "在某个服务器生成",
     "history_in_another_server": "在另一个服务器生成",
     "status_not_yours": "任务 #{job_id} 不是你的。使用 {/videos history} 查看你的任务。",
