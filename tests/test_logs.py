@@ -144,9 +144,7 @@ def test_interaction_tokens_in_gateway_events_are_never_written(stderr, json_lin
 
 
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
-def test_a_short_password_is_hidden_in_credentials_without_mangling_words(
-    stderr, json_lines_on
-):
+def test_a_short_password_is_hidden_in_credentials_without_mangling_words(stderr, json_lines_on):
     """A database password like "bot" also spells the bot's logger names and common words:
     it is found where credentials are written instead, which gives nothing away."""
     configure_logging("INFO", [TOKEN, "bot"], json_lines=json_lines_on, stream=stderr)
