@@ -149,10 +149,13 @@ async def member_facts(conn: Connection, requester: Requester, now: float) -> Me
                 (guild_id, requester.user_id, *UNFINISHED),
             )
         ),
+        # The cooldown runs from the last video that counts: a refused, failed or unsent one
+        # ("nothing was counted, try again") starts none.
         last_created_at=await value_of(
             conn,
-            "SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ?",
-            (guild_id, requester.user_id),
+            "SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ?"
+            f" AND state NOT IN ({marks(REFUNDED)})",
+            (guild_id, requester.user_id, *REFUNDED),
         ),
         budget_window=budget,
         budget_used=(

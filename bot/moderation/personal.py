@@ -122,8 +122,9 @@ async def personal_facts(
         ),
         last_created_at=await value_of(
             conn,
-            "SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ?",
-            (user_id,),
+            "SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
+            f" AND state NOT IN ({marks(REFUNDED)})",
+            (user_id, *REFUNDED),
         ),
         budget_window=budget,
         budget_used=(

@@ -196,6 +196,16 @@ async def test_a_cooldown_spaces_out_a_members_videos(store, moderation, clock):
     assert (await record(store, moderation, clock)).id == 2
 
 
+@pytest.mark.parametrize("ended", [JobState.REJECTED, JobState.FAILED, JobState.CANCELLED])
+async def test_a_video_that_did_not_count_starts_no_cooldown(store, moderation, clock, ended):
+    """'Nothing was counted; change the request and try again' must let them try again."""
+    await set_limits(moderation, cooldown_seconds=3600)
+    job = await record(store, moderation, clock)
+    await end(store, clock, job, ended)
+    clock.advance(5)
+    assert (await record(store, moderation, clock)).id == 2
+
+
 async def test_without_a_cooldown_two_commands_at_once_are_both_admitted_in_either_order(
     store, moderation, clock
 ):
