@@ -594,9 +594,11 @@ class ModerationCog(
             return
         actor = self._actor(interaction)
         change = msg("change_resumed", moderator=actor.mention)
-        await self._changed(
-            interaction, await self.bot.moderation.store.record(actor, change), change
-        )
+        await self.bot.moderation.store.record(actor, change)
+        await answer_privately(interaction, change)
+        # The pause was for every server and said so in each mod-log: so is its end (who did it
+        # is in this server's audit trail).
+        self.bot.moderation.feed.emit(None, msg("modlog_resumed"))
 
     @app_commands.command(name="modlog", description="Where changes and alerts are posted")
     @app_commands.describe(channel="The mod-log channel (leave out to turn it off)")

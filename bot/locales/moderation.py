@@ -233,6 +233,7 @@ EN: dict[str, str] = {
         "⚠️ The video service says the account has no balance (HTTP 402), so new videos are "
         "paused for everyone. Top up the APIMart account, then run `{/videomod resume}`."
     ),
+    "modlog_resumed": "✅ A moderator resumed video generation for everyone (`{/videomod resume}`).",
     "modlog_auto_resumed": (
         "✅ The video service accepted a video again, so generation has resumed by itself."
     ),
@@ -396,6 +397,7 @@ ZH: dict[str, str] = {
         "⚠️ 视频服务提示账户余额不足（HTTP 402），所有人的新视频已暂停。"
         "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
     ),
+    "modlog_resumed": "✅ 一位管理员为所有人恢复了视频生成（`{/videomod resume}`）。",
     "modlog_auto_resumed": "✅ 视频服务再次接受了视频，生成已自动恢复。",
 }
 

@@ -4,6 +4,8 @@ import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.i18n import msg
+from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import PERM_ALL, FakeDiscord
 from tests.harness import BOT_TOKEN, World, running_bot
@@ -268,6 +270,28 @@ async def test_an_empty_balance_pauses_videos_until_a_moderator_resumes(tmp_path
         assert len(s.world.api.submits) == 1
         assert "resumed video generation" in await mod(s, "resume")
         assert "queued" in await video(s.world, user=s.carol)
+
+
+async def test_a_resume_is_told_in_every_servers_mod_log_as_the_pause_was(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake = s.world.discord
+        other = fake.add_guild("Other")
+        other_log = fake.channel_ids(other)[0]
+        await s.world.bot.moderation.store.update_policy(
+            Actor(other, s.owner),
+            msg("change_modlog", moderator="x", channel="y"),
+            modlog_channel_id=other_log,
+        )
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        s.world.api.fail_next("submit", status=402)
+        await video(s.world)
+        for channel in (s.modlog, other_log):
+            await fake.wait_for_message(channel, predicate=lambda m: "HTTP 402" in m["content"])
+        await mod(s, "resume")
+        for channel in (s.modlog, other_log):
+            await fake.wait_for_message(
+                channel, predicate=lambda m: "resumed video generation for everyone" in m["content"]
+            )
 
 
 async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
