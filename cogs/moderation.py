@@ -33,6 +33,7 @@ from bot.moderation.report import (
     words_lines,
 )
 from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
+from bot.moderation.service import NO_MODERATOR_ROLE
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
@@ -635,7 +636,7 @@ class ModerationCog(
         else:
             change = msg("change_modrole_off", moderator=actor.mention)
         await self.bot.moderation.store.update_policy(
-            actor, change, moderator_role_id=role.id if role is not None else None
+            actor, change, moderator_role_id=role.id if role is not None else NO_MODERATOR_ROLE
         )
         await self._changed(interaction, change, change)
 

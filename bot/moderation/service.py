@@ -32,6 +32,10 @@ from bot.text import PROMPT_PREVIEW_CHARS, preview
 log = logging.getLogger(__name__)
 
 
+# Stored by `/videomod modrole` without a role: the server has none, not even the default.
+NO_MODERATOR_ROLE = 0
+
+
 class Moderation:
     """Owns the moderation parts and hands the job service its admission check."""
 
@@ -175,8 +179,11 @@ class Moderation:
             raise JobRefused(refusal.message)
 
     async def moderator_role_id(self, guild_id: int) -> int | None:
-        """The role that may moderate besides Manage Server: the server's, else the default."""
+        """The role that may moderate besides Manage Server: the server's, else the default
+        (MODERATOR_ROLE_ID); None where the server removed it (`NO_MODERATOR_ROLE`) or none."""
         policy = await self.store.policy(guild_id)
+        if policy.moderator_role_id == NO_MODERATOR_ROLE:
+            return None
         if policy.moderator_role_id is not None:
             return policy.moderator_role_id
         return self._default_moderator_role_id

@@ -142,6 +142,21 @@ async def test_the_configured_moderator_role_may_moderate_without_manage_server(
             assert "**Limits:** 5 videos per member per day" in answer
 
 
+async def test_a_server_can_remove_the_configured_moderator_role_for_itself(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        mods = fake.add_role("Video mods")
+        helper = fake.add_member("helper", roles=[mods])
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods) as world:
+            owner = fake.owner_id
+            assert "removed the moderator role" in await command(
+                world, "videomod modrole", user=owner
+            )
+            answer = await command(
+                world, "videomod limits show", user=helper, member_permissions="0"
+            )
+            assert "**Limits:**" not in answer, "the role it said it removed no longer moderates"
+
+
 async def test_a_server_can_choose_its_moderator_role(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "modrole", role=role_option(s.world, s.mods))
