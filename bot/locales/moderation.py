@@ -114,6 +114,12 @@ EN: dict[str, str] = {
         "allows: the limit was lowered after they made them, so they can make no more until "
         "the period ends {reset}. {credits} credits."
     ),
+    "mod_member_usage_none": (
+        "{member} has made {used} {period}, {credits} credits, and may make no videos now: {why}."
+    ),
+    "mod_member_blocked": "blocked by a moderator (reason: {reason})",
+    "mod_member_blocked_until": "blocked by a moderator until {until} (reason: {reason})",
+    "mod_member_none_limit": "their {source} is 0 videos",
     "mod_source_default": "server default",
     "mod_source_role": "role limit",
     "mod_source_member": "personal limit",
@@ -317,6 +323,10 @@ ZH: dict[str, str] = {
         "{member} {period}已生成 {used} 个，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
         "所以在本周期于 {reset}结束前不能再生成。{credits} 积分。"
     ),
+    "mod_member_usage_none": "{member} {period}已生成 {used} 个，{credits} 积分，现在不能生成视频：{why}。",
+    "mod_member_blocked": "已被管理员封禁（原因：{reason}）",
+    "mod_member_blocked_until": "已被管理员封禁至 {until}（原因：{reason}）",
+    "mod_member_none_limit": "其{source}为 0 个视频",
     "mod_source_default": "服务器默认",
     "mod_source_role": "身份组额度",
     "mod_source_member": "个人额度",

@@ -210,8 +210,17 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
     """One member's standing this period, for `/videomod usage member:`.
 
     A limit lowered after the member made their videos leaves them over it: say so, rather
-    than "16 of 2".
+    than "16 of 2". A member who may make none (blocked, or a limit of 0) is said to be so.
     """
+    if facts.allowance.limit <= 0:
+        return msg(
+            "mod_member_usage_none",
+            member=f"<@{user_id}>",
+            used=facts.used,
+            period=this_period(facts),
+            credits=credits_text(credits),
+            why=_why_none(facts),
+        )
     over = facts.used > facts.allowance.limit
     return msg(
         "mod_member_usage_over" if over else "mod_member_usage",
@@ -223,6 +232,17 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         credits=credits_text(credits),
         reset=stamp(facts.window.end, "R"),
     )
+
+
+def _why_none(facts: MemberFacts) -> Message:
+    """Why a member may make no video, in a moderator's words."""
+    override = facts.allowance.override
+    if override is None:
+        return msg("mod_member_none_limit", source=msg(f"mod_source_{facts.allowance.source}"))
+    reason = quote(override.reason, REASON_CHARS)
+    if override.expires_at is not None:
+        return msg("mod_member_blocked_until", reason=reason, until=stamp(override.expires_at))
+    return msg("mod_member_blocked", reason=reason)
 
 
 def job_lines(jobs: Sequence[JobRow]) -> list[Message]:

@@ -230,6 +230,10 @@ async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
         refused = await video(s.world)
         assert "blocked you from making videos in this server (reason: spamming)" in refused
         assert s.world.api.submits == []
+        # Their usage says blocked, not that their limit was lowered until the period ends.
+        usage = await mod(s, "usage", member=user_option(s.world, s.alice))
+        assert "blocked by a moderator (reason: spamming)" in usage
+        assert "lowered" not in usage
         await mod(s, "unblock", member=user_option(s.world, s.alice))
         assert "queued as job #1" in await video(s.world)
 
