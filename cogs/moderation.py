@@ -378,10 +378,12 @@ class ModerationCog(
         self, interaction: Interaction, option: str, role: discord.Role
     ) -> None:
         """Once an option has roles, only members with one of them may use it."""
+        label = option_label(option)
         change = await self.bot.moderation.store.reserve_option(
-            self._actor(interaction), option, option_label(option), role.id
+            self._actor(interaction), option, label, role.id
         )
-        await self._changed(interaction, change, change)
+        unchanged = msg("mod_option_already_reserved", option=label, role=role.mention)
+        await self._changed(interaction, change, unchanged)
 
     @options.command(name="open", description="Let a role, or everyone, use an option again")
     @app_commands.describe(

@@ -380,14 +380,17 @@ class ModerationStore:
 
     async def reserve_option(
         self, actor: Actor, option: str, label: Message, role_id: int
-    ) -> Message:
-        """Let `role_id` use `option`; once an option has roles, only they may use it."""
+    ) -> Message | None:
+        """Let `role_id` use `option`; once an option has roles, only they may use it. None if
+        it already could (nothing is audited twice)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO mod_option_roles (guild_id, option, role_id) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (actor.guild_id, option, role_id),
             )
+            if cursor.rowcount == 0:
+                return None
             change = msg(
                 "change_option_reserved",
                 moderator=actor.mention,

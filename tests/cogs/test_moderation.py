@@ -263,6 +263,12 @@ async def test_4k_reserved_for_supporters_is_refused_to_other_members(tmp_path):
             s, "options restrict", option="resolution:4k", role=role_option(s.world, s.supporter)
         )
         assert f"reserved 4K for <@&{s.supporter}>" in answer
+        again = await mod(
+            s, "options restrict", option="resolution:4k", role=role_option(s.world, s.supporter)
+        )
+        assert "may already use 4K, so nothing was changed" in again
+        audit = await mod(s, "audit")
+        assert audit.count("reserved 4K") == 1, "one change, audited once"
         refused = await video(s.world, resolution="4k")
         assert f"4K is reserved for members with <@&{s.supporter}>" in refused
         assert "queued" in await video(s.world, user=s.carol, resolution="4k")
