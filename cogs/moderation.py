@@ -340,9 +340,16 @@ class ModerationCog(
     async def unblock(self, interaction: Interaction, member: discord.User) -> None:
         """Remove the member's block (their personal allowance)."""
         change = await self.bot.moderation.store.clear_member_limit(
-            self._actor(interaction), member.id, "change_member_unblocked"
+            self._actor(interaction), member.id, "change_member_unblocked", blocks_only=True
         )
-        await self._changed(interaction, change, msg("mod_member_no_limit", member=member.mention))
+        await self._changed(interaction, change, await self._not_blocked(interaction, member))
+
+    async def _not_blocked(self, interaction: Interaction, member: discord.User) -> Message:
+        """Why an unblock changed nothing: no block, or an allowance of their own instead."""
+        facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
+        if facts.allowance.source == "member" and facts.allowance.limit > 0:
+            return msg("mod_member_not_blocked", member=member.mention)
+        return msg("mod_member_no_limit", member=member.mention)
 
     async def _set_member(
         self,

@@ -145,6 +145,10 @@ EN: dict[str, str] = {
     ),
     "mod_role_no_limit": "{role} has no limit of its own, so nothing was changed.",
     "mod_member_no_limit": "{member} has no personal limit or block, so nothing was changed.",
+    "mod_member_not_blocked": (
+        "{member} isn't blocked: they have an allowance of their own, which stays "
+        "(`/videomod member clear` removes it), so nothing was changed."
+    ),
     "mod_option_not_reserved": "{option} isn't reserved for any role, so nothing was changed.",
     "mod_option_already_reserved": "{role} may already use {option}, so nothing was changed.",
     "mod_channel_already": "{channel} is already allowed, so nothing was changed.",
@@ -347,6 +351,10 @@ ZH: dict[str, str] = {
     "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `{/videomod words list}` 查看列表。",
     "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
     "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
+    "mod_member_not_blocked": (
+        "{member} 没有被封禁：该成员有自己的额度，会保留（`/videomod member clear` 可移除），"
+        "因此没有做任何更改。"
+    ),
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",
     "mod_channel_already": "{channel} 已经允许使用，因此没有做任何更改。",

@@ -366,14 +366,25 @@ class ModerationStore:
                 key, values["until"] = f"{key}_until", stamp(expires_at)
             return await self._audit(conn, actor, msg(key, **values))
 
-    async def clear_member_limit(self, actor: Actor, user_id: int, key: str) -> Message | None:
-        """Remove a member's own allowance (unblocks them); None if they had none."""
+    async def clear_member_limit(
+        self, actor: Actor, user_id: int, key: str, *, blocks_only: bool = False
+    ) -> Message | None:
+        """Remove a member's own allowance (with `blocks_only`, only a block: an allowance of
+        0); None if they had none that still holds (one that expired is only tidied away)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
+                "SELECT video_limit, expires_at FROM mod_member_limits"
+                " WHERE guild_id = ? AND user_id = ?",
+                (actor.guild_id, user_id),
+            )
+            row = await cursor.fetchone()
+            if row is None or (blocks_only and row[0] > 0):
+                return None
+            await conn.execute(
                 "DELETE FROM mod_member_limits WHERE guild_id = ? AND user_id = ?",
                 (actor.guild_id, user_id),
             )
-            if cursor.rowcount == 0:
+            if row[1] is not None and row[1] <= self._clock():
                 return None
             change = msg(key, moderator=actor.mention, member=f"<@{user_id}>")
             return await self._audit(conn, actor, change)

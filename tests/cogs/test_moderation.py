@@ -1,11 +1,13 @@
 """/videomod and /videos quota as moderators and members use them: the real bot, both fakes."""
 
 import asyncio
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
+from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import PERM_ALL, FakeDiscord
 from tests.harness import BOT_TOKEN, World, running_bot
@@ -236,6 +238,21 @@ async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
         assert "lowered" not in usage
         await mod(s, "unblock", member=user_option(s.world, s.alice))
         assert "queued as job #1" in await video(s.world)
+
+
+async def test_unblock_changes_only_a_block_that_still_holds(tmp_path):
+    clock = FakeClock(start=time.time())
+    async with server(tmp_path, clock=clock) as s:
+        alice = user_option(s.world, s.alice)
+        await mod(s, "block", member=alice, reason="spamming", days=1)
+        clock.advance(2 * 86400)  # it ended by itself
+        assert "has no personal limit or block" in await mod(s, "unblock", member=alice)
+        # An allowance of their own is no block: unblock leaves it (member clear removes it).
+        await mod(s, "member set", member=alice, allowance=20, reason="trusted")
+        assert "isn't blocked" in await mod(s, "unblock", member=alice)
+        assert "20 videos" in await mod(s, "usage", member=alice)
+        audit = await mod(s, "audit")
+        assert "unblocked" not in audit
 
 
 async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
