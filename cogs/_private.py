@@ -13,7 +13,7 @@ from bot.jobs.models import Job, Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
 from bot.text import MESSAGE_CONTENT, join_lines
-from cogs._queue import answer_privately, role_ids, send_privately
+from cogs._queue import answer_privately, role_ids, send_privately, thread_parent_id
 from cogs._reach import place_of
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def requester_of(interaction: Interaction, user: discord.abc.User | None = None)
         guild_id=place_of(interaction).rules_guild_id,
         locale=str(interaction.locale),
         role_ids=role_ids(who),
+        parent_channel_id=thread_parent_id(interaction.channel),
     )
 
 

@@ -55,6 +55,11 @@ def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
     )
 
 
+def thread_parent_id(channel: object) -> int | None:
+    """The channel a thread or forum post belongs to (its channel rules apply); None else."""
+    return channel.parent_id if isinstance(channel, discord.Thread) else None
+
+
 def role_ids(user: discord.abc.User) -> tuple[int, ...]:
     """A member's role ids (moderation limits depend on them); none outside a server."""
     return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
@@ -248,6 +253,7 @@ class InteractionOrigin(Origin):
             role_ids=role_ids(interaction.user) if self.place.server_installed else (),
             origin_id=f"interaction:{interaction.id}",
             reply=self.reply,
+            parent_channel_id=thread_parent_id(interaction.channel),
         )
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
@@ -340,6 +346,7 @@ class MessageOrigin(Origin):
             sources=self.sources,
             role_ids=role_ids(message.author),
             origin_id=f"message:{message.id}",
+            parent_channel_id=thread_parent_id(message.channel),
         )
 
     def missing_permissions(self) -> list[str]:

@@ -113,7 +113,7 @@ def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
     """Generation paused, or a channel where videos are not made."""
     if facts.paused:
         return Refusal(msg("mod_paused"))
-    if facts.channels and requester.channel_id not in facts.channels:
+    if facts.channels and not facts.channels & {requester.channel_id, requester.parent_channel_id}:
         channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
         return Refusal(msg("mod_channel_not_allowed", channels=channels))
     return None
