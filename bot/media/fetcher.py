@@ -227,7 +227,12 @@ class GuardedFetcher:
         else checked and through the guarded one."""
         # `origin()` needs an absolute URL: anything else (file:, data:, a bare path) is
         # refused by `_check` like any link that is not http(s).
-        if self._trusted is not None and url.absolute and url.origin() == self._trusted.origin:
+        if (
+            self._trusted is not None
+            and url.scheme in HTTP_SCHEMES
+            and url.raw_host
+            and url.origin() == self._trusted.origin
+        ):
             session = self._trusted.session
         else:
             self._check(url)
