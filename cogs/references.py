@@ -4,12 +4,11 @@ All end in the same shared path as /video (`cogs._queue.queue_video`).
 
 A plain mention (not a reply) that starts with the bot's mention is a text-to-video request
 from the rest of the message, with the message's own attachments and image links as
-references. One with no real prompt (`is_bare_prompt`: fewer than 3 letters or digits, or only
-a greeting such as "hello") gets a short help reply instead, addressed to the member only and
-deleted after `HELP_LIFETIME` seconds so it does not clutter the channel. A mention further
-into a message ("thanks @Bot") is chatter, not a request, and is left alone; so is a reply's,
-and a reply that only greets or thanks the bot gets the same help (replies to a result are
-where members say thanks).
+references. A mention further into a message ("thanks @Bot") is chatter, not a request, and is
+left alone; so is a reply's. One with no real prompt (`is_bare_prompt`: too short to describe a
+scene, or only greetings, thanks and reactions such as "thx @Bot 🔥", which replies to a result
+are full of) gets a short help reply instead, addressed to the member only and deleted after
+`HELP_LIFETIME` seconds so it does not clutter the channel.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -26,7 +24,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import msg, t
-from bot.jobs.flags import is_bare_prompt, is_greeting, parse_flags
+from bot.jobs.chatter import is_bare_prompt
+from bot.jobs.flags import parse_flags
 from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note, split_attachments
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
@@ -334,23 +333,23 @@ class ReferencesCog(commands.Cog):
         origin: MessageOrigin,
         message: discord.Message,
         me: discord.ClientUser,
-        no_prompt: Callable[[str], bool],
+        help_key: str,
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
-        that cannot be read, or `no_prompt`: then the short help, which goes away)."""
+        that cannot be read, or no real prompt: then the short help, which goes away)."""
         try:
             options = parse_flags(mention_pattern(me.id).sub(" ", message.content))
         except JobRefused as error:
             await origin.tell(error.user_message)
             return None
-        if no_prompt(options.prompt):
-            await origin.tell(msg("mention_help", bot=me.name), delete_after=HELP_LIFETIME)
+        if is_bare_prompt(options.prompt):
+            await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None
         return options
 
     async def _from_mention(self, message: discord.Message, me: discord.ClientUser) -> None:
         origin = MessageOrigin(message)
-        options = await self._options_or_help(origin, message, me, is_bare_prompt)
+        options = await self._options_or_help(origin, message, me, "mention_help")
         if options is None:
             return
         media = message_media(message)
@@ -365,7 +364,7 @@ class ReferencesCog(commands.Cog):
     async def _from_reply(self, message: discord.Message, me: discord.ClientUser) -> None:
         origin = MessageOrigin(message)
         # Replies to a result are where members say thanks: that buys nothing.
-        options = await self._options_or_help(origin, message, me, is_greeting)
+        options = await self._options_or_help(origin, message, me, "reply_help")
         if options is None:
             return
         source = await self._replied_to(message)

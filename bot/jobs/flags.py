@@ -27,13 +27,6 @@ _NUMBER = re.compile(r"\d{1,3}")
 # Echoed flags and values are cut to this, so an answer always fits in a Discord message.
 _SHOWN_CHARS = 40
 T = TypeVar("T")
-# A mention whose prompt has fewer letters or digits than this, or is only a greeting, asks
-# for help rather than a video: nobody pays for "@Bot hi".
-MIN_MENTION_PROMPT_CHARS = 3
-GREETINGS = frozenset(
-    {"hi", "hello", "hey", "yo", "hiya", "help", "thanks", "thank you", "ping", "hello there"}
-    | {"你好", "您好", "嗨", "哈喽", "帮助", "谢谢", "在吗"}
-)
 
 
 def _duration(value: str) -> int | None:
@@ -94,19 +87,6 @@ def _read(
             msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
         )
     return parsed
-
-
-def is_bare_prompt(prompt: str) -> bool:
-    """Whether a mention's prompt is no real prompt: too short to describe a scene, or a hello."""
-    meaningful = sum(1 for char in prompt if char.isalnum())
-    return meaningful < MIN_MENTION_PROMPT_CHARS or is_greeting(prompt)
-
-
-def is_greeting(prompt: str) -> bool:
-    """Whether a prompt only greets or thanks the bot ("Hello!!", "thanks :)")."""
-    # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
-    words = "".join(char if char.isalnum() else " " for char in prompt.casefold()).split()
-    return " ".join(words) in GREETINGS
 
 
 def parse_flags(text: str) -> VideoOptions:

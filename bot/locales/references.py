@@ -26,6 +26,12 @@ EN: dict[str, str] = {
         "--res 1080p`, attach up to 3 images to use them, or use {/video} for every option. "
         "{/videos help} explains more. (This note deletes itself in a minute.)"
     ),
+    # A reply without a real prompt (often a thank-you to a result)
+    "reply_help": (
+        "Hi! To make a video from the message you replied to, write what to film after the "
+        "mention, e.g. `@{bot} make it snow --duration 8`, or use Apps → Make a video on it. "
+        "{/videos help} explains more. (This note deletes itself in a minute.)"
+    ),
     # Expired media
     "media_expired": (
         "The links to your reference files expired before the video service could fetch them, "
@@ -67,6 +73,11 @@ ZH: dict[str, str] = {
         "你好！请在提及我之后写下想拍的内容，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
         "可附加最多 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
         "（这条提示一分钟后会自动删除。）"
+    ),
+    "reply_help": (
+        "你好！要用你回复的那条消息生成视频，请在提及我之后写下想拍的内容，"
+        "例如 `@{bot} 让它下雪 --duration 8`，或在那条消息上使用「应用 → 生成视频」。"
+        "{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
     # Expired media
     "media_expired": (

@@ -130,12 +130,14 @@ async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request
         await only_the_request_is_answered(world, chatter, asking, "now make it surf")
 
 
-async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path):
+@pytest.mark.parametrize("content", ["thanks!", "thx", "ty 🔥🔥", "love it", "谢谢你", ""])
+async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path, content):
     async with running_bot(tmp_path, message_content_intent=True) as world:
         result = await world.discord.message_create("a result", author=world.discord.bot_user_id)
-        asking = await reply(world, result, "thanks!")
+        asking = await reply(world, result, content)
         help_reply = await bots_reply_to(world, asking)
-        assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
+        assert "To make a video from the message you replied to" in help_reply["content"]
+        assert "/videos help" in help_reply["content"]
         assert await nothing_recorded(world)
 
 

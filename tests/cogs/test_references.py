@@ -77,7 +77,7 @@ async def nothing_recorded(world):
 WAYS = ["slash", "menu", "reply"]
 
 
-async def ask(world, way, files, prompt="x"):
+async def ask(world, way, files, prompt="a paper boat"):
     """Ask for a video the given way with these files; returns what the member reads."""
     images = [f for f in files if not f.content_type.startswith("video/")]
     videos = [f for f in files if f.content_type.startswith("video/")]
@@ -173,7 +173,9 @@ async def test_each_way_refuses_a_prompt_with_nothing_visible_before_spending(tm
     async with running_bot(tmp_path, message_content_intent=True) as world:
         invisible = "\u200b\u2800\ufeff\u200e\u3164\u0301 \u115f"
         answer = await ask(world, way, pictures(world, 1), prompt=invisible)
-        assert "prompt is empty" in answer
+        # A reply without a prompt gets the short help on how to ask in a reply.
+        expected = "write what to film" if way == "reply" else "prompt is empty"
+        assert expected in answer
         assert await nothing_recorded(world)
         assert world.api.member_requests == [], "nothing reached APIMart"
 
@@ -363,7 +365,7 @@ async def test_reply_takes_the_replied_to_images_then_its_own(tmp_path):
 async def test_reply_asking_for_a_duration_with_a_video_is_told_why_not(tmp_path):
     async with running_bot(tmp_path, message_content_intent=True) as world:
         target = await post(world, attachments=[world.mp4()])
-        asking = await reply(world, target, "x --duration 8")
+        asking = await reply(world, target, "a dancer --duration 8")
         answer = await bots_reply_to(world, asking)
         assert "duration can't be used" in answer["content"]
         assert await nothing_recorded(world)

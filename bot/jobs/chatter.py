@@ -1,0 +1,79 @@
+"""Telling a request from chatter: a mention or reply that only greets, thanks or reacts.
+
+Members reply "thx @Bot 🔥" to a result; nobody should pay for a video of that. A prompt is
+chatter when it is too short to describe a scene or when every word in it is a greeting,
+a thank-you or a reaction (emoji and Discord's custom emoji count for nothing). One word
+that is none of these ("love it, but make it rain") makes it a request.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A prompt worth less than this asks for help rather than a video: nobody pays for "@Bot hi".
+# Letters and digits count 1; a Chinese, Japanese or Korean character, which is a word or
+# most of one, counts 2, so "小猫" (kitten) is a prompt and "好" is not.
+MIN_PROMPT_WEIGHT = 3
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Custom emoji (`<:name:id>`, animated `<a:name:id>`) and mentions are no words of a scene.
+_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>")
+
+_CHATTER_WORDS = frozenset(
+    # greetings and asking for help
+    {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test"}
+    # thanks
+    | {"thanks", "thank", "thankyou", "thanx", "thnx", "thx", "ty", "tysm", "tyvm", "tks"}
+    | {"you", "u", "ya", "so", "very", "much", "a", "lot", "lots", "again", "for", "the"}
+    # reactions
+    | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
+    | {"awesome", "amazing", "perfect", "love", "loved", "it", "this", "that", "lol", "lmao"}
+    | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "well"}
+    | {"done", "beautiful", "wonderful", "incredible", "best", "ever", "really", "just"}
+    # who is addressed
+    | {"bot", "bro", "man", "dude", "buddy", "mate", "guys", "all"}
+)
+# Chinese has no spaces between words: these are taken out of a word, longest first, and a
+# word with nothing left was only chatter ("谢谢你", "太棒了").
+_CHATTER_PHRASES = sorted(
+    {"你好", "您好", "嗨", "哈喽", "帮助", "在吗", "谢谢", "谢了", "多谢", "感谢", "你", "您"}
+    | {"太棒了", "太棒", "棒", "好棒", "好的", "好看", "漂亮", "厉害", "牛", "酷", "赞", "不错"}
+    | {
+        "哈哈",
+        "哈",
+        "哇",
+        "真",
+        "很",
+        "非常",
+        "太",
+        "好",
+        "了",
+        "啦",
+        "啊",
+        "呀",
+        "吧",
+        "呢",
+        "的",
+    },
+    key=len,
+    reverse=True,
+)
+_PHRASE = re.compile("|".join(map(re.escape, _CHATTER_PHRASES)))
+
+
+def _weight(text: str) -> int:
+    return sum(2 if _WIDE.match(char) else 1 for char in text if char.isalnum())
+
+
+def _is_chatter_word(word: str) -> bool:
+    return word in _CHATTER_WORDS or not _PHRASE.sub("", word)
+
+
+def is_bare_prompt(prompt: str) -> bool:
+    """Whether a mention's or reply's prompt is no real prompt: too short to describe a
+    scene, or only greetings, thanks and reactions."""
+    text = _MARKUP.sub(" ", prompt)
+    if _weight(text) < MIN_PROMPT_WEIGHT:
+        return True
+    # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
+    words = "".join(char if char.isalnum() else " " for char in text.casefold()).split()
+    return all(_is_chatter_word(word) for word in words)

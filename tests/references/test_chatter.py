@@ -1,0 +1,56 @@
+"""Which mention or reply is no request: members thank, greet and react, and nobody pays."""
+
+import pytest
+
+from bot.jobs.chatter import is_bare_prompt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "ok",
+        "hello",
+        "Hi!!",
+        "thanks!",
+        "thx",
+        "ty",
+        "tysm",
+        "thank you so much!!",
+        "Thank-you, bot",
+        "love it",
+        "love this ❤️",
+        "so cool, thanks bot",
+        "wow",
+        "lol nice",
+        "🔥🔥🔥",
+        "<:pepe_love:123456789012345678>",
+        "<a:party_blob:123456789012345678> great job",
+        "谢谢你",
+        "太棒了\uff01",  # a full-width exclamation mark
+        "哈哈哈",
+        "好看",
+        "感谢 👍",
+        "好",
+    ],
+)
+def test_thanks_greetings_and_reactions_are_no_prompt(text):
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cat",
+        "now make it surf",
+        "love it, but make it rain",
+        "a cool dog on a beach",
+        "thank you card on a table",
+        "小猫",
+        "小猫在跳舞",
+        "哈哈大笑的猫",
+        "a <:pepe:123456789012345678> frog dancing",
+    ],
+)
+def test_anything_that_describes_a_scene_is_a_prompt(text):
+    assert not is_bare_prompt(text)
