@@ -24,9 +24,20 @@ _TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNOREC
 # as "bot") also spells logger names and words: replacing it there would mangle the log and
 # give it away, so it is left to the credential patterns below, which need no list.
 SCRUBBED_ANYWHERE = 8
-# The password in a URL's userinfo (a DSN), and a `password=` pair (a key-value DSN).
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
-_PASSWORD_PAIR = re.compile(r"(\bpassword\s*=\s*)[^\s&;,]+", re.IGNORECASE)
+# The password in a URL's userinfo (a DSN): only before the host, never a query's `a:b@c`.
+_URL_PASSWORD = re.compile(r"(://[^:/?#@\s]*:)[^@/?#\s]+@")
+# A password setting however it is spelled: `password=`, `POSTGRES_PASSWORD=`, `PGPASSWORD=`,
+# `db_passwd = ` and a dict's or JSON's `'password': `; a quoted value is hidden whole.
+_PASSWORD_PAIR = re.compile(
+    r"""(?P<key>\b\w*pass(?:word|wd)\s*=\s*|["']\w*pass(?:word|wd)["']\s*:\s*)"""
+    r"""(?:(?P<quote>["'])(?:(?!(?P=quote)).)*(?P=quote)|[^\s&;,"'}]+)""",
+    re.IGNORECASE,
+)
+
+
+def _hide_password(match: re.Match[str]) -> str:
+    quote = match["quote"] or ""
+    return f"{match['key']}{quote}{REDACTED}{quote}"
 
 
 class Scrubber:
@@ -42,7 +53,7 @@ class Scrubber:
         for secret in self._anywhere:
             text = text.replace(secret, REDACTED)
         text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
-        text = _PASSWORD_PAIR.sub(rf"\g<1>{REDACTED}", text)
+        text = _PASSWORD_PAIR.sub(_hide_password, text)
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         return _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
 

@@ -168,3 +168,34 @@ def test_a_long_secret_is_hidden_even_inside_other_text(stderr):
     configure_logging("INFO", [TOKEN], stream=stderr)
     logging.getLogger("bot").info("header=Bot%sx", TOKEN)
     assert TOKEN not in stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("env POSTGRES_PASSWORD=bot loaded", "env POSTGRES_PASSWORD=[REDACTED] loaded"),
+        ("db_password = bot; host=db", "db_password = [REDACTED]; host=db"),
+        ("options {'password': 'bot', 'host': 'db'}", "{'password': '[REDACTED]', 'host'"),
+        ('payload {"password": "bot"}', '{"password": "[REDACTED]"}'),
+        ("dsn password='bot' host=db", "password='[REDACTED]' host=db"),
+        ("PGPASSWORD=bot psql", "PGPASSWORD=[REDACTED] psql"),
+    ],
+)
+def test_a_short_password_is_hidden_however_the_setting_is_spelled(stderr, line, kept):
+    configure_logging("INFO", [TOKEN, "bot"], stream=stderr)
+    logging.getLogger("bot").info(line)
+    assert kept in stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cdn.example.com/v.mp4?sig=a:b@c",
+        "https://cdn.example.com/v.mp4#t=1:2@3",
+        "https://cdn.example.com?who=me:you@there",
+    ],
+)
+def test_a_link_with_an_at_sign_after_its_host_is_logged_unchanged(stderr, url):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    logging.getLogger("bot").info("fetched %s", url)
+    assert f"fetched {url}" in stderr.getvalue()
