@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -26,6 +27,8 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _NUMBER = re.compile(r"\d{1,3}")
 # Echoed flags and values are cut to this, so an answer always fits in a Discord message.
 _SHOWN_CHARS = 40
+# Sentence punctuation typed after a flag's value ("--res 4k.") is no part of the value.
+_TRAILING = ".,;!?…。、"
 T = TypeVar("T")
 
 
@@ -60,6 +63,13 @@ FLAGS: Mapping[str, str] = {
     "ar": "aspect_ratio",
     "mode": "mode",
 }
+# How each option reads its value.
+_PARSERS: Mapping[str, Callable[[str], object]] = {
+    "duration": _duration,
+    "resolution": _resolution,
+    "aspect_ratio": _aspect_ratio,
+    "mode": generation_mode,
+}
 
 
 def _shown(text: str) -> str:
@@ -74,6 +84,17 @@ def _is_flag(match: re.Match[str] | None) -> bool:
     return match["dashes"] == "--" or match["name"].lower() in FLAGS
 
 
+def _normal(value: str) -> str:
+    """A value as the choices spell it: a Chinese keyboard's full-width colon and digits too."""
+    return unicodedata.normalize("NFKC", value).rstrip(_TRAILING).lower()
+
+
+def _meaning(option: str, value: str) -> object:
+    """What a value chooses (`8s` and `8` are one duration); as typed when it is unreadable."""
+    parsed = _PARSERS[option](_normal(value))
+    return _normal(value) if parsed is None else parsed
+
+
 def _read(
     given: Mapping[str, tuple[str, str]], option: str, parse: Callable[[str], T | None]
 ) -> T | None:
@@ -81,7 +102,7 @@ def _read(
     if option not in given:
         return None
     flag, value = given[option]
-    parsed = parse(value)
+    parsed = parse(_normal(value))
     if parsed is None:
         raise JobRefused(
             msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
@@ -113,6 +134,18 @@ def parse_flags(text: str) -> VideoOptions:
                 raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
             value, end = following.group(), following.end()
             index += 1
+        if option in given and _meaning(option, given[option][1]) != _meaning(option, value):
+            # Two different answers to one question: guessing would spend on the wrong one.
+            earlier_flag, earlier_value = given[option]
+            raise JobRefused(
+                msg(
+                    "flag_repeated",
+                    first=earlier_flag,
+                    one=_shown(earlier_value),
+                    second=flag,
+                    other=_shown(value),
+                )
+            )
         given[option] = (flag, value)
         kept.append(text[start : token.start()])
         start = end

@@ -5,6 +5,10 @@ EN: dict[str, str] = {
     "flag_unknown": "I don't know the flag `{flag}`. {help}",
     "flag_missing_value": "The flag `{flag}` needs a value after it. {help}",
     "flag_bad_value": "`{value}` is not a valid value for `{flag}`. {help}",
+    "flag_repeated": (
+        "You gave `{first}` `{one}` and `{second}` `{other}`: which one did you mean? "
+        "Ask again with only one of them."
+    ),
     "flags_help": (
         "Use these flags: `--duration` 4, 6, 8 or 10 · `--resolution` (or `--res`) 720p, 1080p "
         "or 4K · `--aspect-ratio` (or `--ar`) 16:9 or 9:16 · `--mode` frame or reference. "
@@ -54,6 +58,7 @@ ZH: dict[str, str] = {
     "flag_unknown": "我不认识参数 `{flag}`。{help}",
     "flag_missing_value": "参数 `{flag}` 后面需要一个值。{help}",
     "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。{help}",
+    "flag_repeated": "你同时给了 `{first}` `{one}` 和 `{second}` `{other}`，请只保留一个后重新请求。",
     "flags_help": (
         "可用参数：`--duration`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
         "（{opt_resolution}）720p、1080p 或 4K · `--aspect-ratio` 或 `--ar`（{opt_aspect_ratio}）"

@@ -127,3 +127,29 @@ def test_a_dash_flag_with_a_bad_value_is_named_as_typed_with_hyphens():
 def test_a_value_with_backticks_cannot_break_out_of_its_code_span():
     message = refused("a cat --ar `@everyone`")
     assert message.startswith("`'@everyone'` is not a valid value for `--ar`")
+
+
+@pytest.mark.parametrize(
+    ("text", "ratio", "resolution"),
+    [
+        ("a cat --ar 9\uff1a16 --res 1080p", "9:16", "1080p"),  # a Chinese keyboard's colon
+        ("a cat --ar \uff11\uff16:\uff19 --res \uff14\uff2b", "16:9", "4k"),  # full-width
+        ("a cat --res 4k. --ar 9:16!", "9:16", "4k"),  # a sentence's punctuation after it
+    ],
+)
+def test_values_typed_on_other_keyboards_or_ending_a_sentence_are_read(text, ratio, resolution):
+    options = parse_flags(text)
+    assert (options.aspect_ratio, options.resolution) == (ratio, resolution)
+    assert options.prompt == "a cat"
+
+
+def test_one_option_given_two_different_values_is_asked_about_not_guessed():
+    answer = refused("a cat --ar 9:16 surfing --aspect-ratio 16:9")
+    assert "`--ar` `9:16` and `--aspect-ratio` `16:9`" in answer
+    assert "only one" in answer
+    assert "请只保留一个" in refused("一只猫 --res 4k --res 720p", "zh-CN")
+
+
+def test_the_same_value_given_twice_is_no_conflict():
+    options = parse_flags("a cat --res 4K --resolution 4k --duration 8 --dur 8s")
+    assert (options.resolution, options.duration, options.prompt) == ("4k", 8, "a cat")
