@@ -1,7 +1,10 @@
 """Collecting a message's reference media: attachments, image embeds, then image links, in order.
 
-Attachments carry a content type from Discord and are taken as they are (a video type makes a
-reference video, anything else is offered as an image, so validation can name a wrong type).
+Attachments carry a content type from Discord: a video type makes a reference video and an
+image type (or none) is offered as an image, so validation can name one the service refuses
+(a GIF, say), and so is a file named like one. Any other file (a PDF, a text file) is no
+reference at all: it is left out and named, since a member replying to someone else's message
+cannot take it off.
 Links, from embeds or typed in the text, are only candidates: a link counts as an image when a
 GET of it through the guarded fetcher (`bot.media.fetcher`: public addresses only, at most 3
 http(s) redirects, a byte and a time cap) answers with an `image/*` content type. Other links
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -35,22 +39,30 @@ _TRAILING = ".,;:!?)]}*_~`"
 
 
 class SkipReason(Enum):
-    """Why a link was not used, in the words the member reads (`link_reason_*`)."""
+    """Why a link or file was not used, in the words the member reads (`link_reason_*`)."""
 
     NOT_IMAGE = "not_image"
+    NOT_MEDIA = "not_media"
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)
-class SkippedLink:
-    """A link the member gave that is not used as a reference, and why."""
+class Skipped:
+    """A link or attached file the member gave that is not used as a reference, and why."""
 
     url: str
     reason: SkipReason
+    # An attachment is named by its file name: its link is Discord's, long and signed.
+    filename: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How the member recognises it."""
+        return self.filename if self.filename is not None else _shown_link(self.url)
 
 
-Probe = Callable[[str], Awaitable[MediaInput | SkippedLink]]
+Probe = Callable[[str], Awaitable[MediaInput | Skipped]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,7 @@ class CollectedMedia:
 
     images: tuple[MediaInput, ...] = ()
     videos: tuple[MediaInput, ...] = ()
-    skipped: tuple[SkippedLink, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 def is_http_url(url: str) -> bool:
@@ -91,15 +103,31 @@ def is_http_url(url: str) -> bool:
     return parsed.scheme in HTTP_SCHEMES and bool(parsed.host)
 
 
-def _is_video(media: MediaInput) -> bool:
-    return (media.content_type or "").lower().startswith("video/")
+def _kind(media: MediaInput) -> str:
+    """ "video", "image" or "other" by the content type Discord gave (none: offered as image).
+
+    A file named like a picture or a clip is offered whatever its type, so validation tells
+    the member why `cat.png` (really a PDF) cannot be used instead of leaving it out quietly.
+    """
+    content_type = (media.content_type or "image/").lower()
+    if content_type.startswith(("video/", "image/")):
+        return content_type.split("/")[0]
+    named, _ = mimetypes.guess_type(media.filename)
+    if named is not None and named.startswith(("image/", "video/")):
+        return named.split("/")[0]
+    return "other"
 
 
 def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
-    """Videos by content type; everything else is offered as an image (validation judges it)."""
+    """Videos and images by content type; any other file is left out by name."""
     return CollectedMedia(
-        images=tuple(item for item in attachments if not _is_video(item)),
-        videos=tuple(item for item in attachments if _is_video(item)),
+        images=tuple(item for item in attachments if _kind(item) == "image"),
+        videos=tuple(item for item in attachments if _kind(item) == "video"),
+        skipped=tuple(
+            Skipped(item.url, SkipReason.NOT_MEDIA, filename=item.filename)
+            for item in attachments
+            if _kind(item) == "other"
+        ),
     )
 
 
@@ -107,31 +135,40 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     """Every message's attachments, image embeds and image links, message by message."""
     images: list[MediaInput] = []
     videos: list[MediaInput] = []
-    skipped: list[SkippedLink] = []
+    skipped: list[Skipped] = []
     seen: set[str] = set()
     for message in messages:
         attached = split_attachments(message.attachments)
         images += attached.images
         videos += attached.videos
+        skipped += attached.skipped
         links = [url for url in message.link_urls() if url not in seen]
         seen.update(links)
         found = await asyncio.gather(*(probe(url) for url in links))
         images += [item for item in found if isinstance(item, MediaInput)]
-        skipped += [item for item in found if isinstance(item, SkippedLink)]
+        skipped += [item for item in found if isinstance(item, Skipped)]
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
 
 
-def skipped_note(skipped: Sequence[SkippedLink]) -> Message:
+def skipped_note(skipped: Sequence[Skipped]) -> Message:
     """What the member reads about the links left out: each one, and why."""
     items = [
         msg(
             "link_skipped_item",
-            link=code(_shown_link(item.url), CODE_CHARS),
+            link=code(item.shown, CODE_CHARS),
             reason=msg(f"link_reason_{item.reason.value}"),
         )
         for item in skipped
     ]
-    return msg("links_skipped", count=plural("count_links", len(skipped)), links=Listed(items))
+    files = sum(1 for item in skipped if item.filename is not None)
+    counted = (
+        "count_links"
+        if files == 0
+        else "count_files"
+        if files == len(skipped)
+        else ("count_references")
+    )
+    return msg("links_skipped", count=plural(counted, len(skipped)), links=Listed(items))
 
 
 def _shown_link(url: str) -> str:
@@ -151,21 +188,21 @@ class LinkProber:
     def __init__(self, fetcher: GuardedFetcher) -> None:
         self._fetcher = fetcher
 
-    async def __call__(self, url: str) -> MediaInput | SkippedLink:
+    async def __call__(self, url: str) -> MediaInput | Skipped:
         """The link as an image reference, or why it is not one."""
         if not is_http_url(url):
-            return SkippedLink(url, SkipReason.BLOCKED)
+            return Skipped(url, SkipReason.BLOCKED)
         try:
             fetched = await self._fetcher.fetch(url)
         except FetchError as error:
             # The host only: a link's query may carry a signature.
             log.info("Link on %s left out: %s", yarl.URL(url).host, error)
             blocked = isinstance(error, PrivateAddress)
-            return SkippedLink(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
+            return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:
-            return SkippedLink(url, SkipReason.UNREACHABLE)
+            return Skipped(url, SkipReason.UNREACHABLE)
         if not fetched.content_type.startswith("image/"):
-            return SkippedLink(url, SkipReason.NOT_IMAGE)
+            return Skipped(url, SkipReason.NOT_IMAGE)
         final = yarl.URL(fetched.url)
         return MediaInput(
             url=fetched.url,

@@ -75,6 +75,7 @@ EN: dict[str, str] = {
     ),
     "link_skipped_item": "`{link}` ({reason})",
     "link_reason_not_image": "not an image",
+    "link_reason_not_media": "not an image or a video",
     "link_reason_unreachable": "could not be reached",
     "link_reason_blocked": "a private or local address, which I never fetch",
     "service_misconfigured": (
@@ -187,6 +188,8 @@ EN: dict[str, str] = {
     "count_videos": "{count} video|{count} videos",
     "count_images": "{count} image|{count} images",
     "count_links": "{count} link|{count} links",
+    "count_files": "{count} file|{count} files",
+    "count_references": "{count} link or file|{count} links and files",
     "count_seconds": "{count} second|{count} seconds",
     "expiry_soon": "soon",
     "help_text": (
@@ -248,9 +251,10 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
-    "links_skipped": "你给的链接中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
+    "links_skipped": "你给的内容中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
     "link_skipped_item": "`{link}`（{reason}）",
     "link_reason_not_image": "不是图片",
+    "link_reason_not_media": "既不是图片也不是视频",
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "service_misconfigured": (
@@ -326,6 +330,8 @@ ZH: dict[str, str] = {
     "count_videos": "{count} 个视频",
     "count_images": "{count} 张图片",
     "count_links": "{count} 个链接",
+    "count_files": "{count} 个文件",
+    "count_references": "{count} 个链接和文件",
     "count_seconds": "{count} 秒",
     "expiry_soon": "不久后",
     "help_text": (

@@ -501,3 +501,20 @@ async def test_a_reply_delivered_twice_to_a_member_with_one_left_makes_one_job_a
         ]
         assert answers == [status], "one answer, no refusal"
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
+
+
+@pytest.mark.parametrize("way", ["menu", "reply"])
+async def test_a_file_that_is_no_image_in_the_message_is_left_out_and_named(tmp_path, way):
+    """Bob's message has a photo and a PDF: the member cannot take the PDF off bob's message,
+    so it is named and left out, and the photo makes the video."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        photo = world.png("photo.png")
+        notes = world.discord.make_attachment("notes.pdf", b"%PDF-1.4", "application/pdf")
+        await ask(world, way, [photo, notes])
+        note = await world.discord.wait_for_message(
+            predicate=lambda m: "go on without" in m["content"]
+        )
+        assert "`notes.pdf` (not an image or a video)" in note["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [photo.url]

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from bot.jobs.media import LinkProber, MessageMedia, SkippedLink, SkipReason, collect
+from bot.jobs.media import LinkProber, MessageMedia, Skipped, SkipReason, collect, skipped_note
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
@@ -80,8 +80,33 @@ async def test_attachments_are_split_by_content_type_and_keep_their_order():
         ],
         no_probe,
     )
-    assert [item.filename for item in collected.images] == ["a.png", "notes.pdf"]
+    assert [item.filename for item in collected.images] == ["a.png"]
     assert [item.filename for item in collected.videos] == ["move.mp4"]
+
+
+async def test_a_file_that_is_neither_image_nor_video_is_left_out_by_name():
+    """A message's PDF is no reference; the member cannot remove it from someone else's
+    message, so it is left out (and named) rather than refusing the whole request."""
+    pdf = attachment("notes.pdf", "application/pdf")
+    collected = await collect(
+        [MessageMedia(attachments=(attachment("a.png", "image/png"), pdf))], no_probe
+    )
+    assert [item.filename for item in collected.images] == ["a.png"]
+    assert collected.skipped == (Skipped(pdf.url, SkipReason.NOT_MEDIA, filename="notes.pdf"),)
+    note = skipped_note(collected.skipped).render("en-US")
+    assert "go on without: `notes.pdf` (not an image or a video)" in note
+    assert "1 file" in note and "cdn.example" not in note
+
+
+async def test_an_image_type_the_service_refuses_is_still_offered_so_it_is_named():
+    """A GIF is an image the service cannot use: validation names it rather than skipping
+    it quietly and making a video without the picture the member meant."""
+    collected = await collect(
+        [MessageMedia(attachments=(attachment("a.gif", "image/gif"),))], no_probe
+    )
+    assert [item.filename for item in collected.images] == ["a.gif"]
+    with pytest.raises(JobRefused):
+        check_media(collected.images, collected.videos, max_file_bytes=LIMIT)
 
 
 async def test_replied_to_message_comes_first_then_the_reply(site, prober):
@@ -93,12 +118,12 @@ async def test_replied_to_message_comes_first_then_the_reply(site, prober):
     assert [item.filename for item in collected.images] == ["first.png", "photo"]
     assert collected.images[1].content_type == "image/webp"
     assert collected.images[1].size == len(PNG)
-    assert collected.skipped == (SkippedLink(f"{site}/page", SkipReason.NOT_IMAGE),)
+    assert collected.skipped == (Skipped(f"{site}/page", SkipReason.NOT_IMAGE),)
 
 
 async def test_a_link_is_judged_by_its_content_type_not_its_name(site, prober):
     assert (await prober(f"{site}/photo")).content_type == "image/webp"
-    assert await prober(f"{site}/page") == SkippedLink(f"{site}/page", SkipReason.NOT_IMAGE)
+    assert await prober(f"{site}/page") == Skipped(f"{site}/page", SkipReason.NOT_IMAGE)
 
 
 async def test_redirects_are_followed_to_http_only(site, prober):
