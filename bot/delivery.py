@@ -14,7 +14,7 @@ from typing import IO, Any, cast
 import aiohttp
 import discord
 
-from bot.i18n import plural, t
+from bot.i18n import t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
@@ -25,6 +25,7 @@ from bot.result_layout import (
     Row,
     attachment_url,
     marker_line,
+    references_summary,
     result_layout,
     text_displays,
 )
@@ -62,23 +63,6 @@ def mentions_only(user_id: int) -> discord.AllowedMentions:
     return discord.AllowedMentions(
         everyone=False, roles=False, users=[discord.Object(user_id)], replied_user=False
     )
-
-
-def references_summary(job: Job) -> str:
-    """How the job used the member's media, e.g. '1 image (first frame) + 1 video'."""
-    locale = job.requester.locale
-    request = job.request
-    parts: list[str] = []
-    if request.image_urls:
-        key = (
-            "references_images_frame"
-            if request.generation_type == "frame"
-            else "references_images_reference"
-        )
-        parts.append(plural(key, len(request.image_urls)).render(locale))
-    if request.video_urls:
-        parts.append(t("references_video", locale))
-    return " + ".join(parts) or t("references_none", locale)
 
 
 def plain_embed(job: Job) -> discord.Embed:

@@ -14,7 +14,7 @@ from typing import Any
 
 import discord
 
-from bot.i18n import elapsed, t
+from bot.i18n import elapsed, plural, t
 from bot.jobs.models import Job, JobState
 from bot.text import PROMPT_PREVIEW_CHARS, fit, quote, resolution_label
 
@@ -49,8 +49,25 @@ def mode_name(job: Job) -> str:
     return t("mode_video" if request.video_urls else "mode_text", locale)
 
 
-def settings_text(job: Job, references: str) -> str:
-    """Length, resolution, shape, mode and references on one line."""
+def references_summary(job: Job) -> str:
+    """How the job used the member's media, e.g. '1 image (first frame) + 1 video'."""
+    locale = job.requester.locale
+    request = job.request
+    parts: list[str] = []
+    if request.image_urls:
+        key = (
+            "references_images_frame"
+            if request.generation_type == "frame"
+            else "references_images_reference"
+        )
+        parts.append(plural(key, len(request.image_urls)).render(locale))
+    if request.video_urls:
+        parts.append(t("references_video", locale))
+    return " + ".join(parts) or t("references_none", locale)
+
+
+def settings_text(job: Job, references: str | None) -> str:
+    """Length, resolution, shape, mode and references (None: left out) on one line."""
     locale = job.requester.locale
     request = job.request
     parts: list[tuple[str, str]] = []
@@ -65,8 +82,9 @@ def settings_text(job: Job, references: str) -> str:
         ),
         ("field_aspect_ratio", request.aspect_ratio),
         ("field_mode", mode_name(job)),
-        ("field_references", references),
     ]
+    if references is not None:
+        parts.append(("field_references", references))
     return " · ".join(f"**{t(key, locale)}** {value}" for key, value in parts)
 
 

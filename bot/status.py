@@ -7,6 +7,7 @@ from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
+from bot.result_layout import references_summary, settings_text
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
 BAR_CELLS = 10
@@ -110,15 +111,25 @@ def render_status(
     slots: int | None = None,
     cost: Message | None = None,
 ) -> str:
-    """The whole status message, with a preview of the prompt shown as typed, and `cost` (what
-    the video is expected to cost) while it is on its way."""
+    """The whole status message: a preview of the prompt shown as typed, the settings and
+    references, where the job is, and `cost` (what the video is expected to cost) while it is
+    on its way."""
     header = t(
         "status_header",
         job.requester.locale,
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    lines = [header, status_line(job, position=position, now=now, typical=typical, slots=slots)]
+    # Small print under the header: what is made, from which of the member's media and how,
+    # which a mention or reply picked by itself.
+    uses_media = bool(job.request.image_urls or job.request.video_urls)
+    references = references_summary(job) if uses_media else None
+    settings = f"-# {settings_text(job, references)}"
+    lines = [
+        header,
+        settings,
+        status_line(job, position=position, now=now, typical=typical, slots=slots),
+    ]
     if cost is not None and on_its_way(job):
         lines.append(t("status_line_cost", job.requester.locale, credits=cost))
     return fit("\n".join(lines), MESSAGE_CONTENT)

@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import gallery_url, job_footer, plain_embed, references_summary, result_content
+from bot.delivery import gallery_url, job_footer, plain_embed, result_content
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
@@ -37,7 +37,7 @@ from bot.moderation.report import (
     words_lines,
 )
 from bot.moderation.store import AuditRow, JobRow, UsageRow
-from bot.result_layout import result_layout
+from bot.result_layout import references_summary, result_layout
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
 from cogs._private import render

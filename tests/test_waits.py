@@ -200,7 +200,7 @@ async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_p
         # The member's own language, punctuation and all.
         line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，60 秒左右后重试。"  # noqa: RUF001
         held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
-        assert held["content"].splitlines()[1:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
+        assert held["content"].splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
 
 
 async def test_a_kind_that_renders_fast_here_is_first_checked_at_half_its_usual_time(

@@ -157,3 +157,18 @@ async def test_a_mention_shows_what_its_video_is_expected_to_cost_before_it_is_s
             lambda: "Expected cost" not in world.discord.get_message(int(status["id"]))["content"],
             description="the finished status, which no longer guesses",
         )
+
+
+async def test_the_status_says_what_is_made_from_what_before_it_is_sent(tmp_path):
+    """A mention picks its images itself: the member sees which were used, and how, before
+    anything is spent, as /video's member sees the options they chose."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        cat = world.png("cat.png")
+        await mention(world, "a cat surfing --res 1080p --ar 9:16", attachments=[cat])
+        posted = await world.discord.wait_for_request(
+            "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 200
+        )
+        assert world.api.submits == [], "the status is posted before the request leaves"
+        settings = "**Duration** 6 s · **Resolution** 1080p · **Aspect ratio** 9:16"
+        assert settings in posted.json["content"]
+        assert "**References** 1 image (first frame)" in posted.json["content"]
