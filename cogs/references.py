@@ -26,7 +26,14 @@ from discord.ext import commands
 from bot.i18n import msg, t
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags
-from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note, split_attachments
+from bot.jobs.media import (
+    CollectedMedia,
+    MessageMedia,
+    collect,
+    skipped_note,
+    split_attachments,
+    without_links,
+)
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
@@ -342,6 +349,7 @@ class ReferencesCog(commands.Cog):
         except JobRefused as error:
             await origin.tell(error.user_message)
             return None
+        options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):
             await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None

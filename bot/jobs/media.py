@@ -38,6 +38,24 @@ _LINK = re.compile(r"https?://[^\s<>\"'|]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}*_~`"
 
 
+# Links as a member types them, bare or in Discord's no-preview `<...>`.
+_TYPED_LINK = re.compile(r"<https?://[^\s<>]+>|https?://[^\s<>\"'|]+", re.IGNORECASE)
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
+_SPACES = re.compile(r"\s{2,}")
+
+
+def without_links(text: str) -> str:
+    """The prompt without the links in it: they are references, not words of the scene."""
+
+    def drop(match: re.Match[str]) -> str:
+        link = match.group()
+        # Punctuation after a bare link ends the sentence, not the link: it stays.
+        return "" if link.startswith("<") else link[len(link.rstrip(_TRAILING)) :]
+
+    text = _TYPED_LINK.sub(drop, text)
+    return _SPACES.sub(" ", _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)).strip()
+
+
 class SkipReason(Enum):
     """Why a link or file was not used, in the words the member reads (`link_reason_*`)."""
 

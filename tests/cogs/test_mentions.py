@@ -172,3 +172,29 @@ async def test_the_status_says_what_is_made_from_what_before_it_is_sent(tmp_path
         settings = "**Duration** 6 s · **Resolution** 1080p · **Aspect ratio** 9:16"
         assert settings in posted.json["content"]
         assert "**References** 1 image (first frame)" in posted.json["content"]
+
+
+async def test_image_links_are_references_not_words_of_the_prompt(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        boat = web.serve("/boat.png")
+        asking = await mention(world, f"a paper boat like <{boat}>, on a lake {boat}.")
+        await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a paper boat like, on a lake."
+        assert sent["image_urls"] == [boat]
+
+
+async def test_a_mention_with_only_a_link_gets_help_before_the_link_is_fetched(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        boat = web.serve("/boat.png")
+        help_reply = await bots_reply_to(world, await mention(world, boat))
+        assert "Tell me what to film" in help_reply["content"]
+        assert web.hits == [], "nothing was fetched for a request that is not one"
+        assert await nothing_recorded(world)
