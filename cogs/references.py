@@ -112,9 +112,12 @@ def message_ref(message: discord.Message) -> MessageRef:
     return MessageRef(channel_id=message.channel.id, message_id=message.id)
 
 
-def mention_pattern(user_id: int) -> re.Pattern[str]:
-    """`<@id>` and the older `<@!id>` form."""
-    return re.compile(rf"<@!?{user_id}>")
+def mention_pattern(me: discord.ClientUser, guild: discord.Guild | None) -> re.Pattern[str]:
+    """`<@id>`, the older `<@!id>` form, and in a server the bot's own managed role, which
+    Discord's autocomplete offers beside the bot when a member types "@Bot"."""
+    role = guild.self_role if guild is not None else None
+    role_form = rf"|<@&{role.id}>" if role is not None else ""
+    return re.compile(rf"<@!?{me.id}>{role_form}")
 
 
 async def tell_skipped(origin: Origin, collected: CollectedMedia) -> None:
@@ -320,7 +323,7 @@ class ReferencesCog(commands.Cog):
         present = message.guild is not None or isinstance(message.channel, discord.DMChannel)
         if me is None or message.author.bot or not present:
             return
-        mention = mention_pattern(me.id)
+        mention = mention_pattern(me, message.guild)
         reference = message.reference
         if not mention.match(message.content.lstrip()):
             return
@@ -345,7 +348,7 @@ class ReferencesCog(commands.Cog):
         """The message's prompt and flags; None once the member was told why not (a flag
         that cannot be read, or no real prompt: then the short help, which goes away)."""
         try:
-            options = parse_flags(mention_pattern(me.id).sub(" ", message.content))
+            options = parse_flags(mention_pattern(me, message.guild).sub(" ", message.content))
         except JobRefused as error:
             await origin.tell(error.user_message)
             return None

@@ -198,3 +198,16 @@ async def test_a_mention_with_only_a_link_gets_help_before_the_link_is_fetched(t
         assert "Tell me what to film" in help_reply["content"]
         assert web.hits == [], "nothing was fetched for a request that is not one"
         assert await nothing_recorded(world)
+
+
+async def test_a_mention_of_the_bots_own_role_is_a_mention_of_the_bot(tmp_path):
+    """Discord's autocomplete offers the bot's managed role beside the bot itself: members who
+    pick it mean the bot."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        role = world.discord.bot_role_id()
+        asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn --res 1080p")
+        status = await bots_reply_to(world, asking)
+        assert "asked for a video: a calm sea at dawn" in status["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "1080p")

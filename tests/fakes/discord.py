@@ -228,6 +228,7 @@ SESSION_BUFFER_SIZE = 1000
 
 _USER_MENTION_RE = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
+_ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 _FILE_FIELD_RE = re.compile(r"^files?\[(\d+)\]$")
 
 
@@ -1207,6 +1208,11 @@ class FakeDiscord:
 
     def _guild(self, guild_id: int | None) -> _Guild:
         return self._guilds[guild_id if guild_id is not None else self.guild_id]
+
+    def bot_role_id(self, guild_id: int | None = None) -> int:
+        """The bot's managed role, the one Discord offers when a member types "@Bot"."""
+        [role] = [r for r in self._guild(guild_id).roles if r.get("managed")]
+        return int(role["id"])
 
     def member_payload(self, user_id: int, guild_id: int | None = None) -> Json:
         """The guild member object (with ``user``) for ``user_id``."""
@@ -2506,7 +2512,7 @@ class FakeDiscord:
             "tts": False,
             "mention_everyone": "@everyone" in content,
             "mentions": [copy.deepcopy(self.user(m)) for m in mention_ids],
-            "mention_roles": [],
+            "mention_roles": list(dict.fromkeys(_ROLE_MENTION_RE.findall(content))),
             "attachments": [
                 a.to_payload() | {"ephemeral": False} if isinstance(a, FakeAttachment) else dict(a)
                 for a in attachments
