@@ -387,7 +387,8 @@ async def test_the_moderation_admission_and_the_insert_are_one_transaction(db, a
     assert len(await db.fetch_all("SELECT id FROM jobs")) == 3
 
 
-async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, session, clock):
+def refreshing_world(db, api, session, clock):
+    """A store and a service whose media refresh swaps in a fresh link and records the job."""
     refreshed = []
 
     async def refresh(job):
@@ -396,6 +397,11 @@ async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, sessio
 
     store = JobStore(db, clock=clock)
     service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
+    return store, service, refreshed
+
+
+async def test_old_media_urls_are_refreshed_before_a_late_submit(db, api, session, clock):
+    store, service, refreshed = refreshing_world(db, api, session, clock)
     request = VideoRequest(
         prompt="x", generation_type="frame", image_urls=("https://cdn.example/old.png",)
     )
@@ -468,14 +474,7 @@ async def test_links_that_say_they_expire_soon_are_refreshed_even_on_a_new_job(
     db, api, session, clock
 ):
     """A regenerated job reuses an old result's links: their own expiry decides."""
-    refreshed = []
-
-    async def refresh(job):
-        refreshed.append(job.id)
-        return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
-
-    store = JobStore(db, clock=clock)
-    service = JobService(store, make_client(api, session), clock=clock, refresh_media=refresh)
+    store, service, refreshed = refreshing_world(db, api, session, clock)
     soon = format(int(clock() + 600), "x")
     later = format(int(clock() + 20 * 3600), "x")
     signed = "https://cdn.discordapp.com/attachments/1/2/a.png?ex={}&is=00&hm=ab"
