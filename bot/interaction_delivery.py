@@ -21,8 +21,8 @@ import asyncio
 import io
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import IO, Any, cast
+from collections.abc import Callable
+from typing import IO, Any, Protocol, cast
 
 import aiohttp
 import discord
@@ -37,6 +37,7 @@ from bot.delivery import (
     result_message,
     shows_video,
 )
+from bot.i18n import Message
 from bot.jobs.models import Job
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
@@ -57,6 +58,12 @@ _PAYLOAD_TOO_LARGE = 413
 _BAD_REQUEST = 400
 
 
+class StatusText(Protocol):
+    """The job's status text (`StatusMessages.render`), given the usual render time."""
+
+    async def __call__(self, job: Job, *, typical: Message | None = None) -> str: ...
+
+
 class RouteDelivery:
     """Status edits and results for jobs whose news goes through the interaction or by DM."""
 
@@ -65,7 +72,7 @@ class RouteDelivery:
         client: discord.Client,
         store: JobStore,
         *,
-        status_text: Callable[[Job], Awaitable[str]],
+        status_text: StatusText,
         clock: Callable[[], float] = time.time,
         edit_interval: float = STATUS_EDIT_INTERVAL,
     ) -> None:
@@ -139,9 +146,10 @@ class RouteDelivery:
         reply = job.requester.reply
         if message_id is None or reply is None or not reply.usable(self._clock()):
             return
-        status = await self._status_text(job)
-        # The first line keeps saying what the first answer said (the same measured wait).
+        # The first line keeps saying what the first answer said (the same measured wait);
+        # read once for both lines.
         typical = await usually_ready_for(self._store, job.request)
+        status = await self._status_text(job, typical=typical)
         where = queued_message(reply, job.id, typical=typical).render(job.requester.locale)
         content = fit(f"{where}\n{status}", MESSAGE_CONTENT)
         try:

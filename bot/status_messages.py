@@ -75,12 +75,15 @@ class StatusMessages:
         # (the core never imports a cog). The final edit takes it away.
         self.controls: Callable[[Job], discord.ui.View | None] | None = None
 
-    async def render(self, job: Job) -> str:
-        """The status text for the job as it stands."""
-        position = typical = slots = None
-        if job.state is JobState.QUEUED:
+    async def render(self, job: Job, *, typical: Message | None = None) -> str:
+        """The status text for the job as it stands; `typical` is the usual render time when
+        the caller has just read it (read here otherwise)."""
+        position = slots = None
+        if job.state is not JobState.QUEUED:
+            typical = None
+        elif typical is None:
             typical = await usually_ready_for(self._store, job.request)
-        elif job.state is JobState.RECORDED and job.error_key in HOLD_KEYS:
+        if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS:
             position = await self._store.held_position(job)
             if job.error_key == HOLD_SLOT:
                 slots = await self._store.max_rendering(job.requester.guild_id)
