@@ -37,6 +37,10 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * components that break Discord's layout rules (the Components V2 flag and what it forbids,
   nesting, 40 components, 4000 characters of text, 1-10 gallery items, ``attachment://``
   references to files not uploaded; see :mod:`tests.fakes.components`) -> 400 ``50035``
+* forums (:meth:`FakeDiscord.add_forum_channel`, type 15) and their posts
+  (:meth:`FakeDiscord.add_thread`, type 11 with ``parent_id``): a thread takes its parent's
+  permissions and is listed in GUILD_CREATE ``threads``; posting in a forum itself -> 400
+  ``50024 Cannot execute action on this channel type``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 * user installs (issue 17): ``slash_command(..., user_install=True)`` in a guild the bot never
   joined (:meth:`FakeDiscord.add_guild` with ``bot_member=False``: its channels answer the bot's
@@ -158,6 +162,8 @@ FLAG_LOADING = 1 << 7
 CHANNEL_GUILD_TEXT = 0
 CHANNEL_DM = 1
 CHANNEL_GROUP_DM = 3
+CHANNEL_PUBLIC_THREAD = 11
+CHANNEL_GUILD_FORUM = 15
 
 # Interaction contexts, and the installs in ``authorizing_integration_owners``.
 CONTEXT_GUILD = 0
@@ -647,6 +653,7 @@ class _Guild:
     owner_id: int
     roles: list[Json] = field(default_factory=list)
     channel_ids: list[int] = field(default_factory=list)
+    thread_ids: list[int] = field(default_factory=list)  # active threads, as in GUILD_CREATE
     members: dict[int, Json] = field(default_factory=dict)
     joined_at: str = ""
     preferred_locale: str = "en-US"
@@ -1171,6 +1178,67 @@ class FakeDiscord:
         self._channel_messages[cid] = []
         return cid
 
+    def add_forum_channel(self, name: str, *, guild_id: int | None = None) -> int:
+        """Add a forum channel (GUILD_FORUM: members post threads, never plain messages)."""
+        guild = self._guild(guild_id)
+        cid = self._next_id()
+        self._channels[cid] = {
+            "id": str(cid),
+            "type": CHANNEL_GUILD_FORUM,
+            "guild_id": str(guild.id),
+            "name": name,
+            "position": len(guild.channel_ids),
+            "permission_overwrites": [],
+            "topic": None,
+            "nsfw": False,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "parent_id": None,
+            "last_pin_timestamp": None,
+            "flags": 0,
+            "available_tags": [],
+            "default_reaction_emoji": None,
+            "default_thread_rate_limit_per_user": 0,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+        }
+        guild.channel_ids.append(cid)
+        return cid
+
+    def add_thread(self, parent_id: int, name: str, *, owner_id: int | None = None) -> int:
+        """Add an active public thread (a forum's post, or a text channel's thread) to a channel.
+
+        Like Discord, a thread has no overwrites of its own: permissions come from its parent.
+        """
+        parent = self._channels[parent_id]
+        guild = self._guild(int(parent["guild_id"]))
+        cid = self._next_id()
+        self._channels[cid] = {
+            "id": str(cid),
+            "type": CHANNEL_PUBLIC_THREAD,
+            "guild_id": str(guild.id),
+            "parent_id": str(parent_id),
+            "owner_id": str(owner_id if owner_id is not None else self.user_id),
+            "name": name,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _iso(time.time()),
+                "locked": False,
+                "create_timestamp": _iso(time.time()),
+            },
+        }
+        guild.thread_ids.append(cid)
+        self._channel_messages[cid] = []
+        return cid
+
     def add_member(
         self,
         username: str,
@@ -1235,6 +1303,9 @@ class FakeDiscord:
                 | PERM_USE_EXTERNAL_EMOJIS
                 | PERM_USE_APPLICATION_COMMANDS
             )
+        if channel["type"] == CHANNEL_PUBLIC_THREAD:
+            # A thread has no overwrites: Discord applies its parent channel's.
+            return self.permissions_for(user_id, int(channel["parent_id"]))
         guild = self._guilds[int(channel["guild_id"])]
         if user_id == guild.owner_id:
             return PERM_ALL
@@ -1258,13 +1329,29 @@ class FakeDiscord:
 
     def _channel_payload(self, channel_id: int) -> Json:
         channel = copy.deepcopy(self._channels[channel_id])
-        if channel["type"] != CHANNEL_DM and channel_id in self.forbidden_channels:
+        if (
+            channel["type"] not in (CHANNEL_DM, CHANNEL_PUBLIC_THREAD)
+            and channel_id in self.forbidden_channels
+        ):
             channel["permission_overwrites"].append(
                 {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(FORBIDDEN_DENY)}
             )
         messages = self._channel_messages.get(channel_id) or []
         channel["last_message_id"] = str(messages[-1]) if messages else None
         return channel
+
+    def resolved_channel(self, channel_id: int, user_id: int | None = None) -> Json:
+        """A channel as a command option's ``resolved.channels`` holds it (a partial channel).
+
+        ``permissions`` are those of ``user_id`` (default ``fake.user_id``) there; a thread also
+        carries its ``parent_id`` and ``thread_metadata``.
+        """
+        channel = self._channel_payload(channel_id)
+        keep = ("id", "name", "type", "guild_id", "parent_id", "thread_metadata", "flags")
+        partial = {key: channel[key] for key in keep if key in channel}
+        uid = user_id if user_id is not None else self.user_id
+        partial["permissions"] = str(self.permissions_for(uid, channel_id))
+        return partial
 
     def guild_payload(
         self, guild_id: int | None = None, *, full: bool = True, intents: int | None = None
@@ -1335,7 +1422,7 @@ class FakeDiscord:
                     "voice_states": [],
                     "members": [self.member_payload(uid, guild.id) for uid in member_ids],
                     "channels": channels,
-                    "threads": [],
+                    "threads": [self._channel_payload(tid) for tid in guild.thread_ids],
                     "presences": [],
                     "stage_instances": [],
                     "guild_scheduled_events": [],
@@ -1483,6 +1570,9 @@ class FakeDiscord:
                 raise FakeDiscordError(403, 50007, "Cannot send messages to this user")
         elif channel_id in self.forbidden_channels:
             raise FakeDiscordError(403, 50013, "Missing Permissions")
+        elif channel["type"] == CHANNEL_GUILD_FORUM:
+            # Members and bots post in a forum's threads, never in the forum itself.
+            raise FakeDiscordError(400, 50024, "Cannot execute action on this channel type")
         return channel
 
     def _check_upload(self, files: Sequence[RecordedFile]) -> None:

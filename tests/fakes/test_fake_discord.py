@@ -22,6 +22,7 @@ from tests.fakes.discord import (
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     INTENT_MESSAGE_CONTENT,
+    PERM_EMBED_LINKS,
     FakeDiscord,
 )
 
@@ -431,3 +432,25 @@ async def test_bot_in_a_subprocess(fake: FakeDiscord) -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_forum_posts_are_threads_that_follow_their_forum(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    forum_id = fake.add_forum_channel("showcase")
+    post_id = fake.add_thread(forum_id, "My fox")
+    fake.forbidden_channels.add(forum_id)  # the bot's overwrite on the forum ...
+    in_post = fake.permissions_for(fake.bot_user_id, post_id)
+    assert not in_post & PERM_EMBED_LINKS, "... is the post's too (it has none of its own)"
+    fake.forbidden_channels.clear()
+    await fake.send_guild_create()
+    await fake.wait_for(lambda: bot.get_channel(forum_id) is not None)
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    forum, post = guild.get_channel(forum_id), guild.get_thread(post_id)
+    assert isinstance(forum, discord.ForumChannel) and isinstance(post, discord.Thread)
+    assert post.parent_id == forum_id and post.parent is forum
+    await post.send("in the post")
+    await fake.wait_for_message(post_id, lambda m: m["content"] == "in the post")
+    with pytest.raises(discord.HTTPException) as refused:  # nothing is posted in a forum itself
+        await bot.http.send_message(forum_id, params=discord.http.handle_message_parameters("x"))
+    assert refused.value.code == 50024
