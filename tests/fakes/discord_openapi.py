@@ -116,9 +116,29 @@ def _embeds_accept_flags(spec: Json) -> None:
     }
 
 
+def _channel_types_include_media(spec: Json) -> None:
+    spec["components"]["schemas"]["ChannelTypes"]["oneOf"].append(
+        {
+            "title": "GUILD_MEDIA",
+            "description": "Channel that can only contain threads, similar to GUILD_FORUM",
+            "const": 16,
+        }
+    )
+
+
 #: The allow-list: every deviation from the pinned spec, with its reason.  Keep it tiny.  Nothing
 #: may be added here just to make a test pass - only platform behaviour the spec misdescribes.
 SPEC_ADJUSTMENTS: tuple[SpecAdjustment, ...] = (
+    SpecAdjustment(
+        target="components.schemas.ChannelTypes",
+        reason=(
+            "The spec's ChannelTypes enum stops at GUILD_FORUM (15), but Discord's reference "
+            "docs (Channel Types table) list GUILD_MEDIA = 16, a channel that, like a forum, only "
+            "holds threads; discord.py models it as ForumChannel, so a ForumChannel command "
+            "option syncs channel_types [15, 16], which Discord accepts."
+        ),
+        apply=_channel_types_include_media,
+    ),
     SpecAdjustment(
         target="components.schemas.SnowflakeType",
         reason=(
