@@ -52,6 +52,10 @@ LISTED_MEMBERS = 10
 Choice = app_commands.Choice
 Interaction = discord.Interaction["VideoBot"]
 Channel = discord.TextChannel | discord.Thread
+# A channel /video may be limited to: a forum too (discord.py models media channels as forums),
+# whose posts are threads that follow it. Not the mod-log: nothing can be posted in a forum.
+ListedChannel = discord.TextChannel | discord.Thread | discord.ForumChannel
+LISTED_CHANNEL_DESCRIPTION = "A channel, thread or forum (its threads and posts follow it)"
 
 PERIOD_CHOICES = [
     Choice(name="Day", value=Period.DAY.value),
@@ -408,17 +412,24 @@ class ModerationCog(
         await self._changed(interaction, change, msg("mod_option_not_reserved", option=label))
 
     @channels.command(name="add", description="Allow videos in a channel (then only listed ones)")
-    @app_commands.describe(channel="The channel")
-    async def channels_add(self, interaction: Interaction, channel: Channel) -> None:
-        """List a channel; once any is listed, /video works only in listed channels."""
-        change = await self.bot.moderation.store.add_channel(self._actor(interaction), channel.id)
+    @app_commands.describe(channel=LISTED_CHANNEL_DESCRIPTION)
+    async def channels_add(self, interaction: Interaction, channel: ListedChannel) -> None:
+        """List a channel; once any is listed, /video works only in listed channels.
+
+        Threads follow their channel, so a listed forum allows every post in it.
+        """
+        change = await self.bot.moderation.store.add_channel(
+            self._actor(interaction),
+            channel.id,
+            forum=isinstance(channel, discord.ForumChannel),
+        )
         await self._changed(
             interaction, change, msg("mod_channel_already", channel=channel.mention)
         )
 
     @channels.command(name="remove", description="Stop allowing videos in a listed channel")
-    @app_commands.describe(channel="The channel")
-    async def channels_remove(self, interaction: Interaction, channel: Channel) -> None:
+    @app_commands.describe(channel=LISTED_CHANNEL_DESCRIPTION)
+    async def channels_remove(self, interaction: Interaction, channel: ListedChannel) -> None:
         """Unlist a channel; with none left, every channel is allowed."""
         change = await self.bot.moderation.store.remove_channel(
             self._actor(interaction), channel.id

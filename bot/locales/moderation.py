@@ -7,7 +7,8 @@ EN: dict[str, str] = {
         "Nothing was counted; please try again once a moderator says it's back."
     ),
     "mod_channel_not_allowed": (
-        "Videos can't be made in this channel. Please use one of these channels: {channels}."
+        "Videos can't be made in this channel. Please use one of these channels: {channels} "
+        "(a thread or forum post in one of them works too)."
     ),
     "mod_banned_words": (
         "Your prompt contains words this server doesn't allow (`{fragment}`), so nothing was "
@@ -62,7 +63,7 @@ EN: dict[str, str] = {
     "quota_reserved": (
         "Reserved for other roles: {options}. Ask a moderator if you'd like access."
     ),
-    "quota_channels": "Videos can be made in: {channels}.",
+    "quota_channels": "Videos can be made in: {channels} (and their threads and forum posts).",
     # /videomod: who may use it
     "mod_not_allowed": (
         "Only members with the Manage Server permission or the moderator role can use "
@@ -88,7 +89,7 @@ EN: dict[str, str] = {
     "mod_show_options": "**Reserved options:** {items}",
     "mod_option_item": "{option} → {roles}",
     "option_value": "{value}",
-    "mod_show_channels": "**Channels:** only {items}",
+    "mod_show_channels": "**Channels:** only {items} (with their threads and forum posts)",
     "mod_show_all_channels": "**Channels:** all",
     "mod_show_budget": (
         "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
@@ -196,6 +197,7 @@ EN: dict[str, str] = {
     "change_option_role_removed": "{moderator} removed {role} from the roles allowed {option}.",
     "change_option_opened": "{moderator} opened {option} to everyone.",
     "change_channel_added": "{moderator} allowed videos in {channel}.",
+    "change_forum_added": "{moderator} allowed videos in {channel} and in every post of that forum.",
     "change_channel_removed": "{moderator} stopped allowing videos in {channel}.",
     "change_channel_removed_last": (
         "{moderator} removed {channel}, the last listed channel: videos are allowed in every "
@@ -253,7 +255,9 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     # Refusals of a new video (nothing is saved or counted)
     "mod_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。",
-    "mod_channel_not_allowed": "这个频道不能生成视频。请在以下频道使用：{channels}。",
+    "mod_channel_not_allowed": (
+        "这个频道不能生成视频。请在以下频道使用：{channels}（其中的子区或论坛帖子也可以）。"
+    ),
     "mod_banned_words": (
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
     ),
@@ -285,7 +289,7 @@ ZH: dict[str, str] = {
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when}开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
-    "quota_channels": "可以生成视频的频道：{channels}。",
+    "quota_channels": "可以生成视频的频道：{channels}（包括其中的子区和论坛帖子）。",
     # /videomod: who may use it
     "mod_not_allowed": (
         "只有拥有“管理服务器”权限或管理员身份组的成员才能使用 {/videomod}，因此没有做任何更改。"
@@ -309,7 +313,7 @@ ZH: dict[str, str] = {
     "mod_show_options": "**限定选项：**{items}",
     "mod_option_item": "{option} → {roles}",
     "option_value": "{value}",
-    "mod_show_channels": "**频道：**仅限 {items}",
+    "mod_show_channels": "**频道：**仅限 {items}（包括其中的子区和论坛帖子）",
     "mod_show_all_channels": "**频道：**全部",
     "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset}结束。",
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used} 积分）。",
@@ -390,6 +394,7 @@ ZH: dict[str, str] = {
     "change_option_role_removed": "{moderator} 将 {role} 从可使用 {option} 的身份组中移除。",
     "change_option_opened": "{moderator} 向所有人开放了 {option}。",
     "change_channel_added": "{moderator} 允许在 {channel} 生成视频。",
+    "change_forum_added": "{moderator} 允许在论坛 {channel} 及其中的每个帖子生成视频。",
     "change_channel_removed": "{moderator} 不再允许在 {channel} 生成视频。",
     "change_channel_removed_last": "{moderator} 移除了最后一个列出的频道 {channel}：所有频道都可以再次生成视频。",
     "change_channels_all": "{moderator} 重新允许在所有频道生成视频。",
@@ -516,7 +521,9 @@ ZH_COMMANDS: dict[str, str] = {
     "A role that may use it": "可以使用它的身份组",
     "Only this role (leave out to open it to all)": "仅此身份组（不填表示向所有人开放）",
     "channel": "频道",
-    "The channel": "频道",
+    "A channel, thread or forum (its threads and posts follow it)": (
+        "频道、子区或论坛（其中的子区和帖子同样适用）"
+    ),
     "pattern": "词语",
     "A word or phrase; * at the start or end matches more": "一个词或短语；开头或结尾的 * 可匹配更多",
     "The word or phrase, as listed": "列表中显示的词或短语",

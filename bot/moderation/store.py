@@ -439,8 +439,13 @@ class ModerationStore:
                 change = msg("change_option_opened", moderator=actor.mention, option=label)
             return await self._audit(conn, actor, change)
 
-    async def add_channel(self, actor: Actor, channel_id: int) -> Message | None:
-        """Allow videos in a channel (the first one listed closes the others)."""
+    async def add_channel(
+        self, actor: Actor, channel_id: int, *, forum: bool = False
+    ) -> Message | None:
+        """Allow videos in a channel (the first one listed closes the others).
+
+        ``forum``: the channel is a forum, whose posts (threads) follow it; the change says so.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO mod_channels (guild_id, channel_id) VALUES (?, ?)"
@@ -449,9 +454,8 @@ class ModerationStore:
             )
             if cursor.rowcount == 0:
                 return None
-            change = msg(
-                "change_channel_added", moderator=actor.mention, channel=f"<#{channel_id}>"
-            )
+            key = "change_forum_added" if forum else "change_channel_added"
+            change = msg(key, moderator=actor.mention, channel=f"<#{channel_id}>")
             return await self._audit(conn, actor, change)
 
     async def remove_channel(self, actor: Actor, channel_id: int) -> Message | None:

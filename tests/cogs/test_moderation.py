@@ -347,3 +347,56 @@ async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
         assert f"<@{s.alice}> has used 1 of 5 videos today (server default)" in history
         jobs = await mod(s, "jobs")
         assert "`#1`" in jobs and "done" in jobs and "credits, a fox in snow" in jobs
+
+
+def listed_channel_option(fake, channel_id):
+    """A channel option as a moderator's Discord client sends it for any kind of channel."""
+    resolved = fake.resolved_channel(channel_id, fake.owner_id)
+    return {"type": 7, "value": str(channel_id)}, {"channels": {str(channel_id): resolved}}
+
+
+async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        forum = fake.add_forum_channel("showcase")
+        post = fake.add_thread(forum, "My fox")
+        async with running_bot(tmp_path, fake=fake) as world:
+            [group] = [c for c in fake.commands() if c["name"] == "videomod"]
+            [channels] = [o for o in group["options"] if o["name"] == "channels"]
+            for sub in channels["options"]:
+                if sub["name"] in ("add", "remove"):
+                    # What a Discord client offers in the picker: forum and media channels too.
+                    [option] = sub["options"]
+                    assert {15, 16} <= set(option["channel_types"]), sub["name"]
+
+            owner = fake.owner_id
+            answer = await command(
+                world,
+                "videomod channels add",
+                user=owner,
+                channel=listed_channel_option(fake, forum),
+            )
+            assert f"allowed videos in <#{forum}> and in every post of that forum" in answer
+
+            interaction = await fake.slash_command(
+                "video", options={"prompt": "a fox"}, channel_id=post
+            )
+            assert "queued as job #1" in (await interaction.wait_for_answer())["content"]
+            result = await fake.wait_for_message(
+                channel_id=post, predicate=lambda m: bool(m.get("attachments")), timeout=10
+            )
+            assert result["attachments"][0]["filename"] == "video.mp4", "delivered in the post"
+
+            refused = await video(world)  # in #general, not a listed channel
+            assert f"use one of these channels: <#{forum}>" in refused
+            assert "forum post" in refused, "members learn that a post of the forum works"
+            shown = await command(world, "videomod limits show", user=owner)
+            assert f"**Channels:** only <#{forum}>" in shown
+
+            answer = await command(
+                world,
+                "videomod channels remove",
+                user=owner,
+                channel=listed_channel_option(fake, forum),
+            )
+            assert f"removed <#{forum}>, the last listed channel" in answer
+            assert "queued as job #2" in await video(world)
