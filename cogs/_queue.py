@@ -56,7 +56,7 @@ def media_from_attachment(attachment: discord.Attachment) -> MediaInput:
 
 
 def thread_parent_id(channel: object) -> int | None:
-    """The channel a thread belongs to (its channel rules apply); None else."""
+    """The channel or forum a thread or forum post belongs to (its rules apply); None else."""
     return channel.parent_id if isinstance(channel, discord.Thread) else None
 
 

@@ -121,7 +121,8 @@ class Requester:
     confirms: str | None = None
     # How the news goes back when the bot cannot simply post in the channel (None: it can).
     reply: Reply | None = None
-    # The channel a thread is in, whose channel rules it follows; not stored.
+    # The channel (or forum) a thread or forum post is in, whose channel rules it follows; not
+    # stored.
     parent_channel_id: int | None = None
 
 

@@ -242,7 +242,7 @@ async def test_videos_are_refused_outside_the_listed_channels(store, moderation,
     assert "use one of these channels: <#8>" in await refusal(store, moderation, clock)
     in_8 = dataclasses.replace(ALICE, channel_id=8)
     assert (await record(store, moderation, clock, in_8)).id == 1
-    # A thread of a listed channel follows its channel.
+    # A thread of a listed channel (or a post of a listed forum) follows it.
     in_a_thread_of_8 = dataclasses.replace(ALICE, channel_id=80, parent_channel_id=8)
     assert (await record(store, moderation, clock, in_a_thread_of_8)).id == 2
     in_a_thread_of_9 = dataclasses.replace(ALICE, channel_id=90, parent_channel_id=9)
