@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_EDIT_INTERVAL = 10.0
 # Edits in flight at once across all channels (one per channel at a time).
 DEFAULT_EDIT_WORKERS = 8
+# A job this process has not shown for this long ended long ago, or in another process (one
+# that took its checks over): what is kept about it is dropped, so memory follows the jobs in
+# flight, not every job the process ever showed.
+FORGET_AFTER = 3600.0
+_SWEEP_EVERY = 60.0
 
 
 def _phase(job: Job) -> str:
@@ -74,6 +79,9 @@ class StatusMessages:
         # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
         # (the core never imports a cog). The final edit takes it away.
         self.controls: Callable[[Job], discord.ui.View | None] | None = None
+        # When each job was last shown, least recent first (see `FORGET_AFTER`).
+        self._touched: dict[int, float] = {}
+        self._next_sweep = -math.inf
 
     async def render(self, job: Job, *, typical: Message | None = None) -> str:
         """The status text for the job as it stands; `typical` is the usual render time when
@@ -124,6 +132,7 @@ class StatusMessages:
         if message is None:
             return None
         await self._store.set_status_message(job.id, message.id)
+        self._touch(job.id)
         # Posted without the Cancel button: the next edit adds it, unthrottled (a job held back
         # in the same state may see no other edit for a long time).
         self._last[job.id] = (-math.inf, _shown(content, None), _phase(job))
@@ -141,7 +150,10 @@ class StatusMessages:
         """Edit the status message if it changed: a new state at once, progress within a state
         at most once per interval, and `final` (the last edit) always."""
         message_id = job.status_message_id
-        if message_id is None or job.id in self._gone:
+        if message_id is None:
+            return
+        self._touch(job.id)
+        if job.id in self._gone:
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
             if not final and job.id in self._finished:
@@ -187,6 +199,30 @@ class StatusMessages:
             self._last.pop(job.id, None)
         else:
             self._last[job.id] = (now, shown, _phase(job))
+
+    def tracked(self) -> int:
+        """How many jobs this process keeps anything about."""
+        return len(self._touched)
+
+    def _touch(self, job_id: int) -> None:
+        now = self._clock()
+        self._touched.pop(job_id, None)
+        self._touched[job_id] = now
+        if now >= self._next_sweep:
+            self._next_sweep = now + _SWEEP_EVERY
+            self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop what is kept about jobs not shown for `FORGET_AFTER` seconds."""
+        while self._touched:
+            job_id, touched = next(iter(self._touched.items()))
+            if now - touched < FORGET_AFTER:
+                return
+            del self._touched[job_id]
+            for table in (self._costs, self._last, self._editing):
+                table.pop(job_id, None)
+            self._gone.discard(job_id)
+            self._finished.discard(job_id)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.

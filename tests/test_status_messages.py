@@ -130,3 +130,23 @@ async def test_a_change_after_shutdown_began_is_left_to_the_next_process(
     status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
     await status.drain()
     assert edits(fake) == [], "no edit after close"
+
+
+async def test_jobs_not_shown_for_an_hour_are_forgotten_so_memory_follows_jobs_in_flight(
+    store, clock, fake, client
+):
+    """Jobs whose end another process showed (it took their checks over) never get a final
+    edit here: what this process kept about them goes after an hour without news."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    jobs = [await posted_job(store, clock, fake, client, status) for _ in range(3)]
+    for job in jobs:
+        await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
+    assert status.tracked() == 3
+    clock.advance(3000)
+    latest = await posted_job(store, clock, fake, client, status)
+    clock.advance(700)  # the first three are idle past the hour, the latest is not
+    await status.update(dataclasses.replace(latest, state=JobState.PROCESSING, progress=10))
+    assert status.tracked() == 1
+    # A forgotten job that turns up again is shown as usual.
+    await status.update(dataclasses.replace(jobs[0], state=JobState.PROCESSING, progress=60))
+    assert "▰▰▰▰▰▰▱▱▱▱ 60%" in fake.get_message(jobs[0].status_message_id)["content"]
