@@ -164,11 +164,11 @@ class ModerationCog(
         await answer_privately(interaction, change)
         self.bot.moderation.feed.emit(interaction.guild_id, change)
 
-    async def _post_modlog(self, guild_id: int | None, message: Message) -> None:
-        """Post an event in the mod-log channel of one server, or of every server."""
+    async def _post_modlog(self, guild_id: int | None, message: Message, skip: int | None) -> None:
+        """Post an event in the mod-log channel of one server, or of every server but `skip`."""
         store = self.bot.moderation.store
         if guild_id is None:
-            targets = await store.modlog_channels()
+            targets = [t for t in await store.modlog_channels() if t[0] != skip]
         else:
             channel_id = (await store.policy(guild_id)).modlog_channel_id
             targets = [(guild_id, channel_id)] if channel_id is not None else []
@@ -617,9 +617,11 @@ class ModerationCog(
         change = msg("change_resumed", moderator=actor.mention)
         await self.bot.moderation.store.record(actor, change)
         await answer_privately(interaction, change)
-        # The pause was for every server and said so in each mod-log: so is its end (who did it
-        # is in this server's audit trail).
-        self.bot.moderation.feed.emit(None, msg("modlog_resumed"))
+        # The pause was for every server and said so in each mod-log: so is its end, naming who
+        # did it only here (a member of another server means nothing there).
+        feed = self.bot.moderation.feed
+        feed.emit(actor.guild_id, change)
+        feed.emit(None, msg("modlog_resumed"), skip=actor.guild_id)
 
     @app_commands.command(name="modlog", description="Where changes and alerts are posted")
     @app_commands.describe(channel="The mod-log channel (leave out to turn it off)")

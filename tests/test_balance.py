@@ -33,7 +33,7 @@ def alerts():
 def watch_for(client, db, alerts, clock, *, alert_below=5.0, interval=3600.0):
     feed = ModLogFeed()
 
-    async def sink(guild_id, message):
+    async def sink(guild_id, message, skip):
         alerts.append((guild_id, message.render("en-US")))
 
     feed.connect(sink)

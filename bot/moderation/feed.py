@@ -11,8 +11,9 @@ from bot.i18n import Message
 
 log = logging.getLogger(__name__)
 
-# Posts one event to a server's mod-log channel; `None` means every server that has one.
-Sink = Callable[[int | None, Message], Coroutine[Any, Any, None]]
+# Posts one event to a server's mod-log channel; `None` means every server that has one but
+# the third argument's (a server told in its own words).
+Sink = Callable[[int | None, Message, int | None], Coroutine[Any, Any, None]]
 
 
 class ModLogFeed:
@@ -30,12 +31,12 @@ class ModLogFeed:
         """Stop posting; events are only logged from now on."""
         self._sink = None
 
-    def emit(self, guild_id: int | None, message: Message) -> None:
-        """Report an event for one server (or for all, with `None`)."""
+    def emit(self, guild_id: int | None, message: Message, *, skip: int | None = None) -> None:
+        """Report an event for one server (or for all, with `None`, but `skip`)."""
         log.info("Mod-log event %s for guild %s", message.key, guild_id)
         if self._sink is None:
             return
-        task = asyncio.get_running_loop().create_task(self._sink(guild_id, message))
+        task = asyncio.get_running_loop().create_task(self._sink(guild_id, message, skip))
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 

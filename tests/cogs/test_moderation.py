@@ -330,10 +330,17 @@ async def test_a_resume_is_told_in_every_servers_mod_log_as_the_pause_was(tmp_pa
         for channel in (s.modlog, other_log):
             await fake.wait_for_message(channel, predicate=lambda m: "HTTP 402" in m["content"])
         await mod(s, "resume")
-        for channel in (s.modlog, other_log):
-            await fake.wait_for_message(
-                channel, predicate=lambda m: "resumed video generation for everyone" in m["content"]
-            )
+        await fake.wait_for_message(
+            other_log, predicate=lambda m: "resumed video generation for everyone" in m["content"]
+        )
+        # This server's own mod-log names who resumed, once.
+        here = await fake.wait_for_message(
+            s.modlog, predicate=lambda m: "resumed video generation" in m["content"]
+        )
+        assert here["content"] == f"<@{s.owner}> resumed video generation."
+        await s.world.bot.moderation.feed.drain()
+        resumed = [m for m in fake.messages(s.modlog) if "resumed" in m["content"]]
+        assert len(resumed) == 1
 
 
 async def test_usage_ranks_members_and_jobs_lists_states(tmp_path):
