@@ -26,13 +26,13 @@ from discord.ext import commands
 from bot.i18n import msg, t
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags
+from bot.jobs.links import without_links
 from bot.jobs.media import (
     CollectedMedia,
     MessageMedia,
     collect,
     skipped_note,
     split_attachments,
-    without_links,
 )
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (

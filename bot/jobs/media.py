@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -25,6 +24,7 @@ from enum import Enum
 import yarl
 
 from bot.i18n import Listed, Message, msg, plural
+from bot.jobs.links import typed_links
 from bot.jobs.models import MediaInput
 from bot.media.fetcher import HTTP_SCHEMES, FetchError, GuardedFetcher, PrivateAddress
 from bot.text import CODE_CHARS, code
@@ -33,27 +33,6 @@ log = logging.getLogger(__name__)
 
 # More candidates than this per message are not looked at (4 images are already too many).
 MAX_LINKS_PER_MESSAGE = 8
-_LINK = re.compile(r"https?://[^\s<>\"'|]+", re.IGNORECASE)
-# Prose and markdown punctuation that often follows a pasted link.
-_TRAILING = ".,;:!?)]}*_~`"
-
-
-# Links as a member types them, bare or in Discord's no-preview `<...>`.
-_TYPED_LINK = re.compile(r"<https?://[^\s<>]+>|https?://[^\s<>\"'|]+", re.IGNORECASE)
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
-_SPACES = re.compile(r"\s{2,}")
-
-
-def without_links(text: str) -> str:
-    """The prompt without the links in it: they are references, not words of the scene."""
-
-    def drop(match: re.Match[str]) -> str:
-        link = match.group()
-        # Punctuation after a bare link ends the sentence, not the link: it stays.
-        return "" if link.startswith("<") else link[len(link.rstrip(_TRAILING)) :]
-
-    text = _TYPED_LINK.sub(drop, text)
-    return _SPACES.sub(" ", _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)).strip()
 
 
 class SkipReason(Enum):
@@ -93,7 +72,7 @@ class MessageMedia:
 
     def link_urls(self) -> list[str]:
         """Image embeds first, then links in the text; http(s) only, each once."""
-        typed = (match.group().rstrip(_TRAILING) for match in _LINK.finditer(self.content))
+        typed = typed_links(self.content)
         urls = [url for url in (*self.embed_image_urls, *typed) if is_http_url(url)]
         return list(dict.fromkeys(urls))[:MAX_LINKS_PER_MESSAGE]
 

@@ -1,0 +1,29 @@
+"""Links typed in a message: found as the member meant them, and taken out of the prompt."""
+
+import pytest
+
+from bot.jobs.links import typed_links, without_links
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "links"),
+    [
+        ("make it snow [cat](https://img.example/cat.png)", "make it snow cat", ["cat.png"]),
+        ("see https://w.example/Cat_(animal) now", "see now", ["Cat_(animal)"]),
+        ("`https://img.example/a.png` a cat", "a cat", ["a.png"]),
+        ("||https://img.example/a.png|| a cat", "a cat", ["a.png"]),
+        ("**https://img.example/a.png** a cat", "a cat", ["a.png"]),
+        ("a boat like <https://img.example/b.png>, on a lake", "a boat like, on a lake", ["b.png"]),
+        ("a cat (like https://img.example/a.png) surfing", "a cat (like) surfing", ["a.png"]),
+        ("a cat https://img.example/a.png!", "a cat!", ["a.png"]),
+        ("https://img.example/a.png", "", ["a.png"]),
+    ],
+)
+def test_links_are_found_whole_and_leave_the_prompt_readable(text, prompt, links):
+    assert without_links(text) == prompt
+    assert [link.rsplit("/", 1)[1] for link in typed_links(text)] == links
+
+
+@pytest.mark.parametrize("text", ["line one\n\nline two", "wait , what", "a cat ... a dog  x"])
+def test_a_prompt_without_links_reaches_the_service_as_typed(text):
+    assert without_links(text) == text
