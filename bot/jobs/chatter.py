@@ -15,22 +15,34 @@ import re
 # most of one, counts 2, so "小猫" (kitten) is a prompt and "好" is not.
 MIN_PROMPT_WEIGHT = 3
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-# Custom emoji (`<:name:id>`, animated `<a:name:id>`) and mentions are no words of a scene.
-_MARKUP = re.compile(r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>")
+# Custom emoji (`<:name:id>`, animated `<a:name:id>`) and mentions are no words of a scene;
+# nor are emoticons (`<3`, `:D`, `xD`, `:-)`), whose letters and digits would count.
+_MARKUP = re.compile(
+    r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>"
+    r"|<3+|(?<!\w)[:;=xX8]-?[DPpOo3)(\]\[/\\|*]+(?!\w)"
+)
+# "it's", "you're": one word, not "it" and "s".
+_APOSTROPHES = re.compile(r"(?<=\w)['\u2019](?=\w)")
 
 _CHATTER_WORDS = frozenset(
     # greetings and asking for help
     {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test"}
-    # thanks
+    # thanks, in the languages members often write them in
     | {"thanks", "thank", "thankyou", "thanx", "thnx", "thx", "ty", "tysm", "tyvm", "tks"}
-    | {"you", "u", "ya", "so", "very", "much", "a", "lot", "lots", "again", "for", "the"}
+    | {"cheers", "many", "appreciate", "appreciated", "grateful"}
+    | {"gracias", "merci", "beaucoup", "danke", "schön", "grazie", "obrigado", "obrigada"}
+    | {"arigato", "ありがとう", "ありがと", "どうも", "감사합니다", "고마워요", "고마워", "спасибо"}
+    # the words around them
+    | {"you", "u", "ya", "so", "very", "much", "a", "lot", "lots", "again", "for", "the", "i"}
+    | {"is", "its", "it", "this", "that", "thats", "was", "youre", "ur", "one", "here", "me"}
+    | {"video", "videos", "result", "really", "just", "ever", "of", "all", "guys"}
     # reactions
     | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
-    | {"awesome", "amazing", "perfect", "love", "loved", "it", "this", "that", "lol", "lmao"}
-    | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "well"}
-    | {"done", "beautiful", "wonderful", "incredible", "best", "ever", "really", "just"}
+    | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
+    | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
+    | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
     # who is addressed
-    | {"bot", "bro", "man", "dude", "buddy", "mate", "guys", "all"}
+    | {"bot", "bro", "buddy", "mate"}
 )
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
@@ -75,5 +87,6 @@ def is_bare_prompt(prompt: str) -> bool:
     if _weight(text) < MIN_PROMPT_WEIGHT:
         return True
     # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
-    words = "".join(char if char.isalnum() else " " for char in text.casefold()).split()
+    text = _APOSTROPHES.sub("", text.casefold())
+    words = "".join(char if char.isalnum() else " " for char in text).split()
     return all(_is_chatter_word(word) for word in words)
