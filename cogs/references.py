@@ -120,10 +120,18 @@ def mention_pattern(me: discord.ClientUser, guild: discord.Guild | None) -> re.P
     return re.compile(rf"<@!?{me.id}>{role_form}")
 
 
-async def tell_skipped(origin: Origin, collected: CollectedMedia) -> None:
-    """Before anything is recorded or sent: which links are left out, and why."""
-    if collected.skipped:
+async def usable(origin: Origin, collected: CollectedMedia) -> bool:
+    """Before anything is recorded or sent: which links and files are left out, and why.
+
+    False (the member was told) when they were all there was: the member pointed at
+    something to use, and a video from the text alone is not what they asked to pay for."""
+    if not collected.skipped:
+        return True
+    if collected.images or collected.videos:
         await origin.tell(skipped_note(collected.skipped))
+        return True
+    await origin.tell(skipped_note(collected.skipped, nothing_left=True))
+    return False
 
 
 # A "Make a video" form names the message and how much media it showed when opened.
@@ -217,6 +225,10 @@ class ReferencesCog(commands.Cog):
         if not media.link_urls():
             # Everything is known without fetching a link: refuse now rather than after typing.
             attached = split_attachments(media.attachments)
+            if attached.skipped and not (attached.images or attached.videos):
+                note = skipped_note(attached.skipped, nothing_left=True)
+                await answer_privately(interaction, note)
+                return
             try:
                 check_media(
                     attached.images,
@@ -299,7 +311,8 @@ class ReferencesCog(commands.Cog):
             if await refused_before_fetching(self.bot, origin):
                 return
         collected = await collect([media], self.bot.link_prober)
-        await tell_skipped(origin, collected)
+        if not await usable(origin, collected):
+            return
         duration = picked(values, "duration")
         options = VideoOptions(
             prompt=text_value(values, "prompt"),
@@ -368,7 +381,8 @@ class ReferencesCog(commands.Cog):
             return
         collected = await collect([media], self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(message),))
-        await tell_skipped(origin, collected)
+        if not await usable(origin, collected):
+            return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 
@@ -398,7 +412,8 @@ class ReferencesCog(commands.Cog):
             return
         collected = await collect(medias, self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
-        await tell_skipped(origin, collected)
+        if not await usable(origin, collected):
+            return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 

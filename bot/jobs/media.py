@@ -147,8 +147,9 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
 
 
-def skipped_note(skipped: Sequence[Skipped]) -> Message:
-    """What the member reads about the links left out: each one, and why."""
+def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> Message:
+    """What the member reads about the links and files left out: each one, and why; with
+    `nothing_left`, that no video is made since nothing else was there to use."""
     items = [
         msg(
             "link_skipped_item",
@@ -165,7 +166,8 @@ def skipped_note(skipped: Sequence[Skipped]) -> Message:
         if files == len(skipped)
         else ("count_references")
     )
-    return msg("links_skipped", count=plural(counted, len(skipped)), links=Listed(items))
+    key = "nothing_usable" if nothing_left else "links_skipped"
+    return msg(key, count=plural(counted, len(skipped)), links=Listed(items))
 
 
 def _shown_link(url: str) -> str:

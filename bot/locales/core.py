@@ -70,8 +70,12 @@ EN: dict[str, str] = {
     ),
     # Image links that were not used, told before anything is sent
     "links_skipped": (
-        "I can't use {count} you gave, so I'll go on without: {links}. "
-        "Nothing is spent on what I leave out."
+        "I can't use {count}, so I'll go on without: {links}. Nothing is spent on what I leave out."
+    ),
+    "nothing_usable": (
+        "I can't use {count}: {links}, and there was nothing else to use, so I made nothing "
+        "and nothing was counted. Point me to a PNG, JPEG or WebP image (or a video), or use "
+        "{/video} for a video from your prompt alone."
     ),
     "link_skipped_item": "`{link}` ({reason})",
     "link_reason_not_image": "not an image",
@@ -251,7 +255,11 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
-    "links_skipped": "你给的内容中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
+    "links_skipped": "其中有 {count}我无法使用，我会略过它们继续：{links}。略过的内容不会产生任何费用。",
+    "nothing_usable": (
+        "其中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
+        "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
+    ),
     "link_skipped_item": "`{link}`（{reason}）",
     "link_reason_not_image": "不是图片",
     "link_reason_not_media": "既不是图片也不是视频",

@@ -100,7 +100,8 @@ async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp
     ):
         page = web.serve("/article", b"<html>", "text/html")
         inside = world.png("inside.png").url  # on the bot's own network (127.0.0.1)
-        asking = await mention(world, f"a paper boat like {page} and {inside}")
+        boat = world.png("boat.png")
+        asking = await mention(world, f"a paper boat like {page} and {inside}", attachments=[boat])
         note = await world.discord.wait_for_message(
             predicate=lambda m: "go on without" in m["content"]
         )
@@ -115,7 +116,22 @@ async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp
         assert int(note["id"]) < int(status["id"]), "told before the job was announced and sent"
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
-        assert "image_urls" not in sent
+        assert sent["image_urls"] == [boat.url]
+
+
+async def test_a_mention_whose_links_are_all_unusable_makes_nothing(tmp_path):
+    """The member pointed at a picture to use: a video from the text alone is not what they
+    asked to pay for."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        answer = await bots_reply_to(world, await mention(world, f"a paper boat like {page}"))
+        assert "(not an image)" in answer["content"]
+        assert "made nothing and nothing was counted" in answer["content"]
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
 
 
 async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request(tmp_path):

@@ -272,7 +272,7 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
         submit = await fill_form(world, await make_video_on(world, target), "x")
         skipped = await submit.wait_for_answer()
         assert (
-            f"I can't use 1 link you gave, so I'll go on without: `{page[7:]}` (not an image)"
+            f"I can't use 1 link, so I'll go on without: `{page[7:]}` (not an image)"
             in (skipped["content"])
         )
         assert "queued as job #1" in (await submit.wait_for_answer(2))["content"]
@@ -289,9 +289,9 @@ async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
         skipped = await submit.wait_for_followup()
         assert "a private or local address, which I never fetch" in skipped["content"]
         assert "inside.png" in skipped["content"]
-        assert "queued as job #1" in (await submit.wait_for_followup(2))["content"]
-        [sent] = world.api.submits
-        assert "image_urls" not in sent
+        assert "made nothing" in skipped["content"], "the link was all there was to use"
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
 
 
 async def block_alice(world):
@@ -518,3 +518,16 @@ async def test_a_file_that_is_no_image_in_the_message_is_left_out_and_named(tmp_
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["image_urls"] == [photo.url]
+
+
+@pytest.mark.parametrize("way", ["menu", "reply"])
+async def test_a_message_whose_only_file_is_no_image_makes_nothing(tmp_path, way):
+    """Bob's message holds only a PDF: the member meant it as the reference, so no video is
+    made from the prompt alone; the menu says so before the form is even opened."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        notes = world.discord.make_attachment("notes.pdf", b"%PDF-1.4", "application/pdf")
+        answer = await ask(world, way, [notes])
+        assert "`notes.pdf` (not an image or a video)" in answer
+        assert "made nothing and nothing was counted" in answer
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
