@@ -28,7 +28,7 @@ async def world(db, api, clock):
         moderation = Moderation(db, clock=clock)
         events = []
 
-        async def sink(guild_id, message):
+        async def sink(guild_id, message, skip):
             events.append(message.key)
 
         moderation.feed.connect(sink)
