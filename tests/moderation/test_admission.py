@@ -269,7 +269,7 @@ async def test_the_budget_starts_again_next_month(store, moderation, clock):
 async def test_a_banned_word_is_refused_before_anything_is_saved(store, moderation, clock, db):
     events = []
 
-    async def sink(guild_id, message):
+    async def sink(guild_id, message, skip):
         events.append((guild_id, message.render("en-US")))
 
     moderation.feed.connect(sink)
