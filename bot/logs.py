@@ -24,13 +24,15 @@ _TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNOREC
 # as "bot") also spells logger names and words: replacing it there would mangle the log and
 # give it away, so it is left to the credential patterns below, which need no list.
 SCRUBBED_ANYWHERE = 8
-# The password in a URL's userinfo (a DSN): only before the host, never a query's `a:b@c`.
-_URL_PASSWORD = re.compile(r"(://[^:/?#@\s]*:)[^@/?#\s]+@")
+# The password in a URL's userinfo (a DSN): after a user that holds no `/?#` (so a query's
+# `a:b@c` is no userinfo), up to the last `@` before the path (a password may hold `?#@`).
+_URL_PASSWORD = re.compile(r"(://[^:/?#@\s]*:)[^/\s]+@")
 # A password setting however it is spelled: `password=`, `POSTGRES_PASSWORD=`, `PGPASSWORD=`,
-# `db_passwd = ` and a dict's or JSON's `'password': `; a quoted value is hidden whole.
+# `db_passwd = ` and a dict's or JSON's `'password': `; a quoted value is hidden whole (escaped
+# quotes too), an unquoted one up to a blank or a separator.
 _PASSWORD_PAIR = re.compile(
     r"""(?P<key>\b\w*pass(?:word|wd)\s*=\s*|["']\w*pass(?:word|wd)["']\s*:\s*)"""
-    r"""(?:(?P<quote>["'])(?:(?!(?P=quote)).)*(?P=quote)|[^\s&;,"'}]+)""",
+    r"""(?:(?P<quote>["'])(?:\\.|(?!(?P=quote)).)*(?P=quote)|[^\s&;,]+)""",
     re.IGNORECASE,
 )
 

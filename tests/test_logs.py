@@ -179,6 +179,12 @@ def test_a_long_secret_is_hidden_even_inside_other_text(stderr):
         ('payload {"password": "bot"}', '{"password": "[REDACTED]"}'),
         ("dsn password='bot' host=db", "password='[REDACTED]' host=db"),
         ("PGPASSWORD=bot psql", "PGPASSWORD=[REDACTED] psql"),
+        ("password=it's next", "password=[REDACTED] next"),
+        ('password=ab"cd next', "password=[REDACTED] next"),
+        ('payload {"password": "a\\"b c", "x": 1}', '{"password": "[REDACTED]", "x": 1}'),
+        ("to postgresql://bot:pa?ss@db/x", "postgresql://bot:[REDACTED]@db/x"),
+        ("to postgresql://bot:pa#ss@db/x", "postgresql://bot:[REDACTED]@db/x"),
+        ("to postgresql://bot:p@ss@db/x", "postgresql://bot:[REDACTED]@db/x"),
     ],
 )
 def test_a_short_password_is_hidden_however_the_setting_is_spelled(stderr, line, kept):
