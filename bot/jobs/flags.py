@@ -89,25 +89,24 @@ def _normal(value: str) -> str:
     return unicodedata.normalize("NFKC", value).rstrip(_TRAILING).lower()
 
 
-def _meaning(option: str, value: str) -> object:
-    """What a value chooses (`8s` and `8` are one duration); as typed when it is unreadable."""
+def _meaning(option: str, flag: str, value: str) -> object:
+    """What a value chooses (`8s` and `8` are one duration); explains one it cannot read."""
     parsed = _PARSERS[option](_normal(value))
-    return _normal(value) if parsed is None else parsed
-
-
-def _read(
-    given: Mapping[str, tuple[str, str]], option: str, parse: Callable[[str], T | None]
-) -> T | None:
-    """The option's value, or None when not given; explains a value it cannot read."""
-    if option not in given:
-        return None
-    flag, value = given[option]
-    parsed = parse(_normal(value))
     if parsed is None:
         raise JobRefused(
             msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
         )
     return parsed
+
+
+def _read(
+    given: Mapping[str, tuple[str, str]], option: str, parse: Callable[[str], T | None]
+) -> T | None:
+    """The option's value (read already by `_meaning`), or None when not given."""
+    if option not in given:
+        return None
+    _, value = given[option]
+    return parse(_normal(value))
 
 
 def parse_flags(text: str) -> VideoOptions:
@@ -134,7 +133,8 @@ def parse_flags(text: str) -> VideoOptions:
                 raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
             value, end = following.group(), following.end()
             index += 1
-        if option in given and _meaning(option, given[option][1]) != _meaning(option, value):
+        meaning = _meaning(option, flag, value)
+        if option in given and _meaning(option, *given[option]) != meaning:
             # Two different answers to one question: guessing would spend on the wrong one.
             earlier_flag, earlier_value = given[option]
             raise JobRefused(

@@ -153,3 +153,8 @@ def test_one_option_given_two_different_values_is_asked_about_not_guessed():
 def test_the_same_value_given_twice_is_no_conflict():
     options = parse_flags("a cat --res 4K --resolution 4k --duration 8 --dur 8s")
     assert (options.resolution, options.duration, options.prompt) == ("4k", 8, "a cat")
+
+
+def test_a_repeated_option_with_a_value_that_cannot_be_read_names_that_value():
+    answer = refused("a cat --ar foo --ar 9:16")
+    assert "`foo` is not a valid value for `--ar`" in answer
