@@ -101,18 +101,18 @@ def is_http_url(url: str) -> bool:
 
 
 def _kind(media: MediaInput) -> str:
-    """ "video", "image" or "other" by the content type Discord gave (none: offered as image).
+    """ "video", "image" or "other", by the content type Discord gave, else by the file's name.
 
     A file named like a picture or a clip is offered whatever its type, so validation tells
-    the member why `cat.png` (really a PDF) cannot be used instead of leaving it out quietly.
+    the member why `cat.png` (really a PDF) cannot be used instead of leaving it out quietly;
+    so is one with neither a type nor a telling name.
     """
-    content_type = (media.content_type or "image/").lower()
-    if content_type.startswith(("video/", "image/")):
-        return content_type.split("/")[0]
+    declared = (media.content_type or "").lower()
     named, _ = mimetypes.guess_type(media.filename)
-    if named is not None and named.startswith(("image/", "video/")):
-        return named.split("/")[0]
-    return "other"
+    for content_type in (declared, named or ""):
+        if content_type.startswith(("video/", "image/")):
+            return content_type.split("/")[0]
+    return "image" if not declared and named is None else "other"
 
 
 def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:

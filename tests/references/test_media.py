@@ -175,3 +175,24 @@ async def test_a_redirect_into_the_bots_network_is_left_out(site, internal, prob
         ]:
             assert (await prober(web.redirect(path, target))).reason is SkipReason.BLOCKED, path
     assert internal.hits == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "kind"),
+    [
+        ("notes.pdf", None, "skipped"),  # no type from Discord: the name tells
+        ("clip", None, "image"),  # nothing tells: offered, so validation names it
+        ("cat.png", "application/octet-stream", "image"),
+        ("move.mp4", None, "video"),
+    ],
+)
+async def test_a_file_without_a_telling_type_is_judged_by_its_name(name, content_type, kind):
+    collected = await collect(
+        [MessageMedia(attachments=(attachment(name, content_type),))], no_probe
+    )
+    found = {
+        "image": collected.images,
+        "video": collected.videos,
+        "skipped": collected.skipped,
+    }
+    assert [kind_ for kind_, items in found.items() if items] == [kind]
