@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # `NAME=` (as .env.example shows optional settings) means unset, as in Docker's
+        # --env-file: the default applies instead of a refusal.
+        env_ignore_empty=True,
     )
 
     discord_token: SecretStr = Field(description="the bot token from the Discord developer portal")
@@ -220,13 +223,16 @@ class Settings(BaseSettings):
     def _shards_fit(
         cls, value: tuple[int, ...] | None, info: ValidationInfo
     ) -> tuple[int, ...] | None:
-        if value is None:
-            return None
-        count = info.data.get("shard_count")
+        if value is None or "shard_count" not in info.data:
+            return value  # SHARD_COUNT itself is wrong: that is the one problem to tell
+        count = info.data["shard_count"]
         if count is None:
             raise ValueError("needs SHARD_COUNT, the total number of shards")
         if any(shard >= count for shard in value):
             raise ValueError("every entry must be below SHARD_COUNT")
+        if len(set(value)) != len(value):
+            # A shard run twice would also count twice in this process's request budget.
+            raise ValueError("must name each shard once")
         return value
 
     def budget_share(self) -> float:
@@ -313,19 +319,34 @@ class Settings(BaseSettings):
 
 def describe_settings_errors(error: ValidationError) -> list[str]:
     """One plain line per problem, naming the variable and what it expects."""
-    lines: list[str] = []
+    missing: list[str] = []
+    # Per variable, each reason once; a list's entry is named by its place (1 is the first).
+    reasons: dict[str, list[str]] = {}
     for problem in error.errors():
         field = str(problem["loc"][0]) if problem["loc"] else "?"
-        variable = field.upper()
-        info = Settings.model_fields.get(field)
-        expects = info.description if info is not None and info.description else "a valid value"
         if problem["type"] == "missing":
-            lines.append(
-                f"{variable} is missing: set it to {expects} in .env or the environment "
-                "(see .env.example)."
-            )
-        else:
-            # Never echo the rejected value: it may be a secret.
-            reason = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"{variable} is invalid ({reason}): set it to {expects}.")
+            missing.append(field)
+            continue
+        # Never echo the rejected value: it may be a secret.
+        reason = str(problem["msg"]).removeprefix("Value error, ")
+        place = problem["loc"][1] if len(problem["loc"]) > 1 else None
+        if isinstance(place, int):
+            reason = f"entry {place + 1}: {reason}"
+        reasons.setdefault(field, [])
+        if reason not in reasons[field]:
+            reasons[field].append(reason)
+    lines = [
+        f"{field.upper()} is missing: set it to {_expects(field)} in .env or the environment "
+        "(see .env.example)."
+        for field in missing
+    ]
+    lines += [
+        f"{field.upper()} is invalid ({'; '.join(said)}): set it to {_expects(field)}."
+        for field, said in reasons.items()
+    ]
     return lines
+
+
+def _expects(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    return info.description if info is not None and info.description else "a valid value"

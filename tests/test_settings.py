@@ -123,7 +123,12 @@ def test_lease_seconds_sets_how_long_claims_last_and_must_be_positive(monkeypatc
 
 @pytest.mark.parametrize(
     ("count", "ids", "complaint"),
-    [(None, "0,1", "needs SHARD_COUNT"), ("2", "0,2", "below SHARD_COUNT"), ("2", "a", "0,1")],
+    [
+        (None, "0,1", "needs SHARD_COUNT"),
+        ("2", "0,2", "below SHARD_COUNT"),
+        ("2", "a", "0,1"),
+        ("2", "0,1,1", "each shard once"),
+    ],
 )
 def test_shard_settings_that_cannot_work_are_explained(monkeypatch, count, ids, complaint):
     monkeypatch.setenv("DISCORD_TOKEN", "t")
@@ -210,3 +215,46 @@ def test_user_install_limits_and_owner_ids_are_read_and_checked(monkeypatch):
     with pytest.raises(ValidationError) as caught:
         Settings()
     assert "OWNER_IDS is invalid" in describe_settings_errors(caught.value)[0]
+
+
+def test_an_optional_setting_left_empty_as_in_env_example_means_unset(tmp_path):
+    """.env.example shows `# DEV_GUILD_ID=`: uncommenting it as shown must not stop the bot."""
+    empty = [
+        "DEV_GUILD_ID",
+        "MODERATOR_ROLE_ID",
+        "USER_INSTALL_MONTHLY_BUDGET",
+        "SHARD_COUNT",
+        "METRICS_PORT",
+        "BALANCE_ALERT_BELOW",
+        "DISCORD_API_BASE",
+        "DISCORD_GATEWAY_URL",
+    ]
+    lines = ["DISCORD_TOKEN=t", "APIMART_API_KEY=k", *(f"{name}=" for name in empty)]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    defaults = Settings(_env_file=None, discord_token="t", apimart_api_key="k")
+    settings = Settings()
+    for name in empty:
+        assert getattr(settings, name.lower()) == getattr(defaults, name.lower()), name
+
+
+def test_shard_settings_are_explained_once_each(monkeypatch):
+    """A bad SHARD_COUNT is the one problem: SHARD_IDS is not blamed for it as well."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("SHARD_COUNT", "0")
+    monkeypatch.setenv("SHARD_IDS", "0")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith("SHARD_COUNT is invalid")
+
+
+def test_a_bad_entry_of_a_list_is_named_once(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("LINK_ALLOWED_NETWORKS", "10.0.0.0/33,hello")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert "LINK_ALLOWED_NETWORKS is invalid" in line
+    assert "entry 1" in line and "entry 2" in line
