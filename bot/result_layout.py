@@ -66,8 +66,9 @@ def references_summary(job: Job) -> str:
     return " + ".join(parts) or t("references_none", locale)
 
 
-def settings_text(job: Job, references: str | None) -> str:
-    """Length, resolution, shape, mode and references (None: left out) on one line."""
+def settings_text(job: Job, references: str | None, *, mode: bool = True) -> str:
+    """Length, resolution, shape, mode (unless not `mode`) and references (None: left out)
+    on one line."""
     locale = job.requester.locale
     request = job.request
     parts: list[tuple[str, str]] = []
@@ -81,8 +82,9 @@ def settings_text(job: Job, references: str | None) -> str:
             resolution_label(request.resolution),
         ),
         ("field_aspect_ratio", request.aspect_ratio),
-        ("field_mode", mode_name(job)),
     ]
+    if mode:
+        parts.append(("field_mode", mode_name(job)))
     if references is not None:
         parts.append(("field_references", references))
     return " · ".join(f"**{t(key, locale)}** {value}" for key, value in parts)

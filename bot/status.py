@@ -122,9 +122,10 @@ def render_status(
     )
     # Small print under the header: what is made, from which of the member's media and how,
     # which a mention or reply picked by itself.
+    # The references say how they are used ("1 image (first frame)"): no mode beside them.
     uses_media = bool(job.request.image_urls or job.request.video_urls)
     references = references_summary(job) if uses_media else None
-    settings = f"-# {settings_text(job, references)}"
+    settings = f"-# {settings_text(job, references, mode=not uses_media)}"
     lines = [
         header,
         settings,
