@@ -147,8 +147,11 @@ def parse_flags(text: str) -> VideoOptions:
                 )
             )
         given[option] = (flag, value)
-        kept.append(text[start : token.start()])
-        start = end
+        # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
+        punctuation = len(value) - len(value.rstrip(_TRAILING))
+        before = text[start : token.start()]
+        kept.append(before.rstrip(" \t") if punctuation else before)
+        start = end - punctuation
     kept.append(text[start:])
     return VideoOptions(
         prompt=_SPACES.sub(" ", "".join(kept)).strip(),

@@ -130,17 +130,19 @@ def test_a_value_with_backticks_cannot_break_out_of_its_code_span():
 
 
 @pytest.mark.parametrize(
-    ("text", "ratio", "resolution"),
+    ("text", "ratio", "resolution", "prompt"),
     [
-        ("a cat --ar 9\uff1a16 --res 1080p", "9:16", "1080p"),  # a Chinese keyboard's colon
-        ("a cat --ar \uff11\uff16:\uff19 --res \uff14\uff2b", "16:9", "4k"),  # full-width
-        ("a cat --res 4k. --ar 9:16!", "9:16", "4k"),  # a sentence's punctuation after it
+        ("a cat --ar 9\uff1a16 --res 1080p", "9:16", "1080p", "a cat"),  # a Chinese colon
+        ("a cat --ar \uff11\uff16:\uff19 --res \uff14\uff2b", "16:9", "4k", "a cat"),
+        ("a cat --res 4k --ar 9:16!", "9:16", "4k", "a cat!"),  # a sentence's end after it
     ],
 )
-def test_values_typed_on_other_keyboards_or_ending_a_sentence_are_read(text, ratio, resolution):
+def test_values_typed_on_other_keyboards_or_ending_a_sentence_are_read(
+    text, ratio, resolution, prompt
+):
     options = parse_flags(text)
     assert (options.aspect_ratio, options.resolution) == (ratio, resolution)
-    assert options.prompt == "a cat"
+    assert options.prompt == prompt
 
 
 def test_one_option_given_two_different_values_is_asked_about_not_guessed():
@@ -158,3 +160,9 @@ def test_the_same_value_given_twice_is_no_conflict():
 def test_a_repeated_option_with_a_value_that_cannot_be_read_names_that_value():
     answer = refused("a cat --ar foo --ar 9:16")
     assert "`foo` is not a valid value for `--ar`" in answer
+
+
+def test_punctuation_after_a_flag_stays_in_the_prompt():
+    options = parse_flags("a cat --res 1080P, then a dog --ar 9:16.")
+    assert options.prompt == "a cat, then a dog."
+    assert (options.resolution, options.aspect_ratio) == ("1080p", "9:16")
