@@ -29,6 +29,8 @@ _NUMBER = re.compile(r"\d{1,3}")
 _SHOWN_CHARS = 40
 # Sentence punctuation typed after a flag's value ("--res 4k.") is no part of the value.
 _TRAILING = ".,;!?…。、"
+_GLUE = "\x00"
+_GLUED = re.compile(r"[ \t]*\x00")
 T = TypeVar("T")
 
 
@@ -149,12 +151,13 @@ def parse_flags(text: str) -> VideoOptions:
         given[option] = (flag, value)
         # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
         punctuation = len(value) - len(value.rstrip(_TRAILING))
-        before = text[start : token.start()]
-        kept.append(before.rstrip(" \t") if punctuation else before)
+        kept.append(text[start : token.start()])
+        if punctuation:
+            kept.append(_GLUE)  # the punctuation joins the word before the flag
         start = end - punctuation
     kept.append(text[start:])
     return VideoOptions(
-        prompt=_SPACES.sub(" ", "".join(kept)).strip(),
+        prompt=_SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip(),
         duration=_read(given, "duration", _duration),
         resolution=_read(given, "resolution", _resolution),
         aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),
