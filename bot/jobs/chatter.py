@@ -42,7 +42,8 @@ _CHATTER_WORDS = frozenset(
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
     # who is addressed
-    | {"bot", "bro", "buddy", "mate"}
+    # (with "well" for "well done": "a beautiful man" gets help, but "thanks man" costs nothing)
+    | {"bot", "bro", "buddy", "mate", "man", "dude", "well"}
 )
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
