@@ -1,25 +1,55 @@
 """Links as members type them in a message: found for references, taken out of the prompt.
 
-A link may be bare, in Discord's no-preview `<...>`, behind markdown (`[label](url)`,
-`**url**`, `` `url` ``, `||url||`) or followed by a sentence's punctuation. A link's own
-closing parenthesis (`.../Cat_(animal)`) stays part of it.
+A link may be bare, in Discord's no-preview `<...>`, a markdown link (`[label](url)`, whose
+label stays as words of the prompt), wrapped in markdown (`**url**`, `` `url` ``, `||url||`)
+or followed by a sentence's punctuation, Chinese punctuation included. A link's own balanced
+parentheses (`.../Cat_(animal)`) stay part of it.
+
+Each link is found by one linear pattern and then looked at around itself, so no message,
+however odd, makes the matching slow: it runs on every mention and replied-to message.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_BARE = r"https?://[^\s<>\"'|`]+"
-# Markdown around a link; a markdown link keeps its label as words of the prompt.
-_WRAP = r"[*_~|`]*"
-_TYPED = re.compile(
-    rf"\[(?P<label>[^\]\n]*)\]\(\s*<?(?P<target>{_BARE}?)>?\s*\)"
-    rf"|(?P<open>{_WRAP})(?:<(?P<quiet>{_BARE})>|(?P<bare>{_BARE}))(?P<close>{_WRAP})",
-    re.IGNORECASE,
-)
+# Full-width punctuation that ends a sentence or clause: no real link holds it.
+_WIDE_PUNCTUATION = "\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001\uff09\u3011\u300d"
+# Blanks, the brackets Discord and markdown put around links, and that punctuation end a link.
+_BARE = re.compile(rf"https?://[^\s<>\"'|`{_WIDE_PUNCTUATION}]+", re.IGNORECASE)
 # Prose and markdown punctuation that often follows a pasted link.
 _TRAILING = ".,;:!?)]}*_~`"
 _MARKDOWN = "*_~|`"
+# Markdown around a link is at most this long (`||**`, say).
+_WRAP_CHARS = 8
+# What joins the word before a link that was taken out: punctuation, closing markdown.
+_NO_SPACE_BEFORE = f",.;:!?)]}}{_MARKDOWN}{_WIDE_PUNCTUATION}"
+# How far back a markdown link's `[label]` is looked for.
+_LABEL_CHARS = 256
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One link: where it sits in the text (with what belongs to it) and what replaces it."""
+
+    start: int
+    end: int
+    url: str
+    replacement: str
+
+
+def _balanced(raw: str) -> int:
+    """Where a markdown link's address ends: at the `)` that closes `(`, its own kept."""
+    depth = 0
+    for index, char in enumerate(raw):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
 
 
 def _trimmed(link: str) -> str:
@@ -33,39 +63,79 @@ def _trimmed(link: str) -> str:
     return trimmed
 
 
+def _markdown_link(text: str, start: int, raw: str) -> _Found | None:
+    """`[label](url)` around the link found at `start`, if that is how it was written."""
+    opener = start - 1 if text.endswith("<", 0, start) else start
+    if not text.endswith("](", 0, opener):
+        return None
+    close_label = opener - 2
+    open_label = text.rfind("[", max(0, close_label - _LABEL_CHARS), close_label)
+    label = text[open_label + 1 : close_label] if open_label != -1 else ""
+    if open_label == -1 or "]" in label or "\n" in label:
+        return None
+    if opener != start:  # `[label](<url>)`: the address ends at `>`
+        after = start + len(raw)
+        if not text.startswith(">)", after):
+            return None
+        return _Found(open_label, after + 2, raw, label)
+    end = _balanced(raw)
+    if end == -1:
+        return None
+    return _Found(open_label, start + end + 1, raw[:end], label)
+
+
+def _found(text: str, match: re.Match[str]) -> _Found:
+    start, raw = match.start(), match.group()
+    markdown = _markdown_link(text, start, raw)
+    if markdown is not None:
+        return markdown
+    if text.endswith("<", 0, start) and text.startswith(">", match.end()):
+        return _Found(start - 1, match.end() + 1, raw, "")
+    url = _trimmed(raw)
+    end = start + len(url)
+    # Markdown wrapped around the link alone goes with it; markdown that only closes before
+    # it (`**a cat url**`) or opens after it belongs to the prompt and stays.
+    before, after = text[max(0, start - _WRAP_CHARS) : start], text[end : end + _WRAP_CHARS]
+    opening = len(before) - len(before.rstrip(_MARKDOWN))
+    closing = len(after) - len(after.lstrip(_MARKDOWN))
+    wrap = min(opening, closing)
+    if wrap and text[start - wrap : start] == text[end : end + wrap][::-1]:
+        return _Found(start - wrap, end + wrap, url, "")
+    return _Found(start, end, url, "")
+
+
+def _links(text: str) -> list[_Found]:
+    found: list[_Found] = []
+    for match in _BARE.finditer(text):
+        link = _found(text, match)
+        if not found or link.start >= found[-1].end:
+            found.append(link)
+    return found
+
+
 def typed_links(text: str) -> list[str]:
     """Every link in the text, in order, as the member meant it."""
-    links: list[str] = []
-    for match in _TYPED.finditer(text):
-        if match["target"] is not None:
-            links.append(match["target"])
-        elif match["quiet"] is not None:
-            links.append(match["quiet"])
-        else:
-            links.append(_trimmed(match["bare"]))
-    return links
+    return [link.url for link in _links(text)]
 
 
 def without_links(text: str) -> str:
     """The prompt without the links in it: they are references, not words of the scene.
 
     Only the places a link was taken from are tidied; the rest stays as typed."""
-
-    def drop(match: re.Match[str]) -> str:
-        if match["label"] is not None:
-            return match["label"]
-        bare = match["bare"]
-        # Prose after a bare link (a full stop, a closing bracket) stays in the sentence.
-        tail = bare[len(_trimmed(bare)) :] if bare is not None else ""
-        return "\x00" + "".join(char for char in tail if char not in _MARKDOWN)
-
-    marked = _TYPED.sub(drop, text)
-    if "\x00" not in marked:
-        return marked.strip()
+    links = _links(text)
+    if not links:
+        return text.strip()
+    pieces: list[str] = []
+    position = 0
+    for link in links:
+        pieces.append(text[position : link.start])
+        pieces.append(link.replacement if link.replacement else "\x00")
+        position = link.end
+    pieces.append(text[position:])
     # Where a link was: no doubled space, no space left before the punctuation after it.
-    parts = re.split(r"[ \t]*\x00[ \t]*", marked)
+    parts = re.split(r"[ \t]*\x00[ \t]*", "".join(pieces))
     joined = parts[0]
     for part in parts[1:]:
-        glue = "" if not joined or not part or part[0] in ",.;:!?)]}" else " "
+        glue = "" if not joined or not part or part[0] in _NO_SPACE_BEFORE else " "
         joined = f"{joined.rstrip(' ')}{glue}{part}"
     return joined.strip()

@@ -17,6 +17,15 @@ from bot.jobs.links import typed_links, without_links
         ("a cat (like https://img.example/a.png) surfing", "a cat (like) surfing", ["a.png"]),
         ("a cat https://img.example/a.png!", "a cat!", ["a.png"]),
         ("https://img.example/a.png", "", ["a.png"]),
+        (
+            "a cat [wiki](https://w.example/Cat_(animal)) running",
+            "a cat wiki running",
+            ["Cat_(animal)"],
+        ),
+        ("a [cat](<https://img.example/a.png>) running", "a cat running", ["a.png"]),
+        ("**a cat https://img.example/a.png**", "**a cat**", ["a.png"]),
+        ("猫在跑https://img.example/a.png\uff0c很好", "猫在跑\uff0c很好", ["a.png"]),
+        ("猫 https://img.example/a.png。", "猫。", ["a.png"]),
     ],
 )
 def test_links_are_found_whole_and_leave_the_prompt_readable(text, prompt, links):
