@@ -30,6 +30,8 @@ DEFAULT_EDIT_WORKERS = 8
 # that took its checks over): what is kept about it is dropped, so memory follows the jobs in
 # flight, not every job the process ever showed.
 FORGET_AFTER = 3600.0
+# How many ended jobs are remembered as such (see `StatusMessages._gone`): about 5 MB at most.
+REMEMBERED_ENDINGS = 50_000
 _SWEEP_EVERY = 60.0
 
 
@@ -62,7 +64,9 @@ class StatusMessages:
         self._min_interval = min_edit_interval
         # Per job: when it was last edited, to what, and in which phase (`_phase`).
         self._last: dict[int, tuple[float, str, str]] = {}
-        self._gone: set[int] = set()
+        # Jobs whose message is gone, or was edited for the last time: kept past
+        # `FORGET_AFTER` (a late edit must still be refused), the oldest dropped past a bound.
+        self._gone: dict[int, None] = {}
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
@@ -75,7 +79,7 @@ class StatusMessages:
         # older snapshot (the command's "accepted", a slow poll's progress) that lands after the
         # final edit would put the status back to "queued" for good.
         self._editing: dict[int, asyncio.Lock] = {}
-        self._finished: set[int] = set()
+        self._finished: dict[int, None] = {}
         # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
         # (the core never imports a cog). The final edit takes it away.
         self.controls: Callable[[Job], discord.ui.View | None] | None = None
@@ -160,7 +164,7 @@ class StatusMessages:
                 return
             await self._edit(job, message_id, final=final)
             if final:
-                self._finished.add(job.id)
+                _remember(self._finished, job.id)
                 self._editing.pop(job.id, None)
 
     async def _edit(self, job: Job, message_id: int, *, final: bool) -> None:
@@ -188,7 +192,7 @@ class StatusMessages:
         except (discord.NotFound, discord.Forbidden) as error:
             # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
             log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
-            self._gone.add(job.id)
+            _remember(self._gone, job.id)
             return
         except discord.HTTPException as error:
             log.warning(
@@ -221,8 +225,6 @@ class StatusMessages:
             del self._touched[job_id]
             for table in (self._costs, self._last, self._editing):
                 table.pop(job_id, None)
-            self._gone.discard(job_id)
-            self._finished.discard(job_id)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message in the background; never waits on Discord.
@@ -272,6 +274,13 @@ class StatusMessages:
                         log.exception("Job %d: status edit failed unexpectedly", job_id)
         finally:
             self._editors.pop(job_id, None)
+
+
+def _remember(table: dict[int, None], job_id: int) -> None:
+    """Add to an insertion-ordered table of ended jobs, dropping the oldest past the bound."""
+    table[job_id] = None
+    if len(table) > REMEMBERED_ENDINGS:
+        del table[next(iter(table))]
 
 
 def _shown(content: str, view: discord.ui.View | None) -> str:

@@ -150,3 +150,22 @@ async def test_jobs_not_shown_for_an_hour_are_forgotten_so_memory_follows_jobs_i
     # A forgotten job that turns up again is shown as usual.
     await status.update(dataclasses.replace(jobs[0], state=JobState.PROCESSING, progress=60))
     assert "▰▰▰▰▰▰▱▱▱▱ 60%" in fake.get_message(jobs[0].status_message_id)["content"]
+
+
+async def test_a_deleted_status_message_is_not_edited_again_even_after_hours_without_news(
+    store, clock, fake, client
+):
+    """Forgetting idle jobs keeps what must hold: a refused edit is never made twice."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    await (
+        client.get_partial_messageable(fake.channel_id)
+        .get_partial_message(job.status_message_id)
+        .delete()
+    )
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
+    clock.advance(3 * 3600)
+    await posted_job(store, clock, fake, client, status)  # another job's news sweeps the tables
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
+    refused = [r for r in fake.requests if r.method == "PATCH" and r.status == 404]
+    assert len(refused) == 1
