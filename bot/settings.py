@@ -30,8 +30,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
-        # `NAME=` (as .env.example shows optional settings) means unset, as in Docker's
-        # --env-file: the default applies instead of a refusal.
+        # `NAME=` (as .env.example shows optional settings, and as `docker run --env-file`
+        # passes it on: an empty string) means unset: the default applies, not a refusal.
         env_ignore_empty=True,
     )
 
