@@ -152,9 +152,15 @@ def parse_flags(text: str) -> VideoOptions:
         # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
         punctuation = len(value) - len(value.rstrip(_TRAILING))
         kept.append(text[start : token.start()])
-        if punctuation:
-            kept.append(_GLUE)  # the punctuation joins the word before the flag
-        start = end - punctuation
+        # The punctuation joins the word before the flag, unless that word already ends with
+        # its own ("a cat, --res 4k, a dog").
+        so_far = "".join(kept).replace(_GLUE, "").rstrip(" \t")
+        already = not so_far or so_far[-1] in _TRAILING
+        if punctuation and not already:
+            kept.append(_GLUE)
+            start = end - punctuation
+        else:
+            start = end
     kept.append(text[start:])
     return VideoOptions(
         prompt=_SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip(),

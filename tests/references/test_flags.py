@@ -165,4 +165,6 @@ def test_a_repeated_option_with_a_value_that_cannot_be_read_names_that_value():
 def test_punctuation_after_a_flag_stays_in_the_prompt():
     options = parse_flags("a cat --res 1080P, then a dog --ar 9:16.")
     assert options.prompt == "a cat, then a dog."
+    assert parse_flags("a cat, --res 4k, a dog").prompt == "a cat, a dog"
+    assert parse_flags("--res 4k, a dog").prompt == "a dog"
     assert (options.resolution, options.aspect_ratio) == ("1080p", "9:16")
