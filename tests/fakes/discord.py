@@ -1156,11 +1156,27 @@ class FakeDiscord:
         self, name: str, *, guild_id: int | None = None, channel_id: int | None = None
     ) -> int:
         """Add a text channel to a guild and return its id."""
+        cid = self._add_guild_channel(
+            CHANNEL_GUILD_TEXT, name, guild_id=guild_id, channel_id=channel_id
+        )
+        self._channel_messages[cid] = []
+        return cid
+
+    def _add_guild_channel(
+        self,
+        channel_type: int,
+        name: str,
+        *,
+        guild_id: int | None,
+        channel_id: int | None = None,
+        **fields: object,
+    ) -> int:
+        """A guild channel of `channel_type` with the fields every kind has, plus `fields`."""
         guild = self._guild(guild_id)
         cid = channel_id or self._next_id()
         self._channels[cid] = {
             "id": str(cid),
-            "type": CHANNEL_GUILD_TEXT,
+            "type": channel_type,
             "guild_id": str(guild.id),
             "name": name,
             "position": len(guild.channel_ids),
@@ -1173,37 +1189,22 @@ class FakeDiscord:
             "last_pin_timestamp": None,
             "flags": 0,
             "default_thread_rate_limit_per_user": 0,
+            **fields,
         }
         guild.channel_ids.append(cid)
-        self._channel_messages[cid] = []
         return cid
 
     def add_forum_channel(self, name: str, *, guild_id: int | None = None) -> int:
         """Add a forum channel (GUILD_FORUM: members post threads, never plain messages)."""
-        guild = self._guild(guild_id)
-        cid = self._next_id()
-        self._channels[cid] = {
-            "id": str(cid),
-            "type": CHANNEL_GUILD_FORUM,
-            "guild_id": str(guild.id),
-            "name": name,
-            "position": len(guild.channel_ids),
-            "permission_overwrites": [],
-            "topic": None,
-            "nsfw": False,
-            "last_message_id": None,
-            "rate_limit_per_user": 0,
-            "parent_id": None,
-            "last_pin_timestamp": None,
-            "flags": 0,
-            "available_tags": [],
-            "default_reaction_emoji": None,
-            "default_thread_rate_limit_per_user": 0,
-            "default_sort_order": None,
-            "default_forum_layout": 0,
-        }
-        guild.channel_ids.append(cid)
-        return cid
+        return self._add_guild_channel(
+            CHANNEL_GUILD_FORUM,
+            name,
+            guild_id=guild_id,
+            available_tags=[],
+            default_reaction_emoji=None,
+            default_sort_order=None,
+            default_forum_layout=0,
+        )
 
     def add_thread(self, parent_id: int, name: str, *, owner_id: int | None = None) -> int:
         """Add an active public thread (a forum's post, or a text channel's thread) to a channel.
