@@ -18,6 +18,14 @@ async def posted_job(store, clock, fake, client, status):
     return await store.get(job.id)
 
 
+async def delete_status(client, fake, job):
+    """Someone deletes the job's status message."""
+    message = client.get_partial_messageable(fake.channel_id).get_partial_message(
+        job.status_message_id
+    )
+    await message.delete()
+
+
 def edits(fake):
     return [r.json["content"] for r in fake.requests if r.method == "PATCH"]
 
@@ -64,11 +72,7 @@ async def test_an_unchanged_status_is_not_edited(store, clock, fake, client):
 async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake, client):
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
-    await (
-        client.get_partial_messageable(fake.channel_id)
-        .get_partial_message(job.status_message_id)
-        .delete()
-    )
+    await delete_status(client, fake, job)
     for progress in (10, 20, 30):
         await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
@@ -158,11 +162,7 @@ async def test_a_deleted_status_message_is_not_edited_again_even_after_hours_wit
     """Forgetting idle jobs keeps what must hold: a refused edit is never made twice."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
-    await (
-        client.get_partial_messageable(fake.channel_id)
-        .get_partial_message(job.status_message_id)
-        .delete()
-    )
+    await delete_status(client, fake, job)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
     clock.advance(3 * 3600)
     await posted_job(store, clock, fake, client, status)  # another job's news sweeps the tables
