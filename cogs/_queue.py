@@ -345,7 +345,7 @@ class MessageOrigin(Origin):
             locale=self.locale,
             sources=self.sources,
             role_ids=role_ids(message.author),
-            origin_id=f"message:{message.id}",
+            origin_id=message_origin_id(message),
             parent_channel_id=thread_parent_id(message.channel),
         )
 
@@ -467,6 +467,11 @@ def bound_to(bot: VideoBot, origin: Origin) -> AbstractContextManager[None]:
     return bound(
         user_id=origin.user.id, guild_id=guild_id, shard=shard_of(guild_id, bot.shard_count)
     )
+
+
+def message_origin_id(message: discord.Message) -> str:
+    """What marks a job as asked for by this message: one message makes one job at most."""
+    return f"message:{message.id}"
 
 
 async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> None:

@@ -64,6 +64,7 @@ from cogs._queue import (
     acknowledge_first,
     answer_privately,
     media_from_attachment,
+    message_origin_id,
     queue_video,
     refused_before_fetching,
 )
@@ -78,6 +79,8 @@ MENU_NAME = "Make a video"
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
 HELP_LIFETIME = 60.0
+# A request message edited within this many seconds of being sent is read again.
+EDIT_WINDOW = 600.0
 
 
 def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
@@ -350,6 +353,20 @@ class ReferencesCog(commands.Cog):
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
+
+    @commands.Cog.listener()
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        """A request edited soon after it was sent (a typo in a flag, a forgotten prompt) is
+        read again, unless it already made a video: one message makes one job at most (the
+        store refuses a second for the same message, whichever process reads the edit)."""
+        if before.content == after.content:
+            return  # Discord also sends an edit when it adds a link's preview
+        age = (discord.utils.utcnow() - after.created_at).total_seconds()
+        if age > EDIT_WINDOW:
+            return
+        if await self.bot.jobs.store.job_for_origin(message_origin_id(after)) is not None:
+            return
+        await self.on_message(after)
 
     async def _options_or_help(
         self,

@@ -227,3 +227,29 @@ async def test_a_mention_of_the_bots_own_role_is_a_mention_of_the_bot(tmp_path):
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "1080p")
+
+
+async def test_a_refused_request_that_is_edited_soon_after_is_read_again(tmp_path):
+    """A typo in a flag, fixed by editing the message: the member need not post it again."""
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "a calm sea at dawn --res 4kk")
+        refusal = await bots_reply_to(world, asking)
+        assert "`4kk` is not a valid value" in refusal["content"]
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> a calm sea at dawn --res 4k")
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "4k")
+
+
+async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(tmp_path):
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "a calm sea at dawn")
+        await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(1)
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> a calm sea at dusk")
+        later = await mention(world, "a red fox")  # handled after the edit was
+        await bots_reply_to(world, later)
+        await world.api.wait_for_submits(2)
+        assert [sent["prompt"] for sent in world.api.submits] == ["a calm sea at dawn", "a red fox"]

@@ -2670,6 +2670,33 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", event)
         return msg
 
+    async def member_edits(self, message_id: int, content: str) -> Json:
+        """The member who wrote a stored message edits its text: MESSAGE_UPDATE, like Discord
+        (the full message; its text blanked without MESSAGE_CONTENT unless it mentions the bot).
+        """
+        msg = self._messages[message_id]
+        mention_ids = list(dict.fromkeys(map(int, _USER_MENTION_RE.findall(content))))
+        msg.update(
+            content=content,
+            edited_timestamp=_iso(time.time()),
+            mentions=[copy.deepcopy(self.user(m)) for m in mention_ids],
+            mention_roles=list(dict.fromkeys(_ROLE_MENTION_RE.findall(content))),
+        )
+        event = copy.deepcopy(msg)
+        channel = self._channels[int(msg["channel_id"])]
+        guild_id = int(channel["guild_id"]) if "guild_id" in channel else None
+        if guild_id is not None:
+            event["guild_id"] = str(guild_id)
+            author = int(msg["author"]["id"])
+            if author in self._guilds[guild_id].members:
+                event["member"] = copy.deepcopy(self._guilds[guild_id].members[author])
+        intents = self._intents_for(guild_id)
+        hidden = not intents & INTENT_MESSAGE_CONTENT and self.bot_user_id not in mention_ids
+        if guild_id is not None and hidden:
+            event.update(content="", embeds=[], attachments=[], components=[])
+        await self.dispatch("MESSAGE_UPDATE", event)
+        return msg
+
     # ------------------------------------------------------------------ HTTP plumbing
 
     def _add_routes(self, app: web.Application) -> None:
