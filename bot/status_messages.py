@@ -7,6 +7,7 @@ import contextlib
 import logging
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -30,7 +31,8 @@ DEFAULT_EDIT_WORKERS = 8
 # that took its checks over): what is kept about it is dropped, so memory follows the jobs in
 # flight, not every job the process ever showed.
 FORGET_AFTER = 3600.0
-# How many ended jobs are remembered as such (see `StatusMessages._gone`): about 5 MB at most.
+# How many ended jobs each table remembers (see `StatusMessages._gone`): about 12 MB for both
+# tables at most.
 REMEMBERED_ENDINGS = 50_000
 _SWEEP_EVERY = 60.0
 
@@ -66,7 +68,7 @@ class StatusMessages:
         self._last: dict[int, tuple[float, str, str]] = {}
         # Jobs whose message is gone, or was edited for the last time: kept past
         # `FORGET_AFTER` (a late edit must still be refused), the oldest dropped past a bound.
-        self._gone: dict[int, None] = {}
+        self._gone: OrderedDict[int, None] = OrderedDict()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
@@ -79,7 +81,7 @@ class StatusMessages:
         # older snapshot (the command's "accepted", a slow poll's progress) that lands after the
         # final edit would put the status back to "queued" for good.
         self._editing: dict[int, asyncio.Lock] = {}
-        self._finished: dict[int, None] = {}
+        self._finished: OrderedDict[int, None] = OrderedDict()
         # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
         # (the core never imports a cog). The final edit takes it away.
         self.controls: Callable[[Job], discord.ui.View | None] | None = None
@@ -276,11 +278,11 @@ class StatusMessages:
             self._editors.pop(job_id, None)
 
 
-def _remember(table: dict[int, None], job_id: int) -> None:
+def _remember(table: OrderedDict[int, None], job_id: int) -> None:
     """Add to an insertion-ordered table of ended jobs, dropping the oldest past the bound."""
     table[job_id] = None
     if len(table) > REMEMBERED_ENDINGS:
-        del table[next(iter(table))]
+        table.popitem(last=False)
 
 
 def _shown(content: str, view: discord.ui.View | None) -> str:

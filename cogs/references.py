@@ -68,6 +68,7 @@ from cogs._queue import (
     queue_video,
     refused_before_fetching,
 )
+from cogs._refusals import RecentRefusals, Refusal
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -79,8 +80,6 @@ MENU_NAME = "Make a video"
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
 HELP_LIFETIME = 60.0
-# A request message edited within this many seconds of being sent is read again.
-EDIT_WINDOW = 600.0
 
 
 def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
@@ -209,6 +208,8 @@ class ReferencesCog(commands.Cog):
                 guild=True, dm_channel=True, private_channel=True
             ),
         )
+        # Requests refused lately, so an edit that fixes one is read again.
+        self._refusals = RecentRefusals()
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
@@ -333,6 +334,24 @@ class ReferencesCog(commands.Cog):
         """A reply that starts with the bot's mention asks for a video from the replied-to
         message; a message that starts with the mention asks for one from its own text. A
         mention further in ("thanks @Bot") is chatter, in a reply too."""
+        await self._handle(message, helped_before=False)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A refused request edited soon after it was sent (a typo in a flag, a forgotten
+        prompt) is read again; nothing else that is edited is (see `cogs._refusals`). Raw, so
+        an edit counts even once discord.py's message cache has moved on."""
+        after = payload.message
+        refusal = self._refusals.take(after.id, after.content, time.time())
+        if refusal is None:
+            return
+        # Belt and braces: a message that made a job never makes another (the store also
+        # refuses a second job for one message, whichever process reads the edit).
+        if await self.bot.jobs.store.job_for_origin(message_origin_id(after)) is not None:
+            return
+        await self._handle(after, helped_before=refusal.helped)
+
+    async def _handle(self, message: discord.Message, *, helped_before: bool) -> None:
         me = self.bot.user
         # Messages reach the bot only where it is present: a server that added it or its own
         # DM (not group DMs, nor servers reached by a user install).
@@ -344,9 +363,9 @@ class ReferencesCog(commands.Cog):
         if not mention.match(message.content.lstrip()):
             return
         if reference is not None and reference.type is discord.MessageReferenceType.reply:
-            handling = self._from_reply(message, me)
+            handling = self._from_reply(message, me, helped_before=helped_before)
         else:
-            handling = self._from_mention(message, me)
+            handling = self._from_mention(message, me, helped_before=helped_before)
         try:
             await handling
         except Exception as error:
@@ -354,19 +373,9 @@ class ReferencesCog(commands.Cog):
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 
-    @commands.Cog.listener()
-    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
-        """A request edited soon after it was sent (a typo in a flag, a forgotten prompt) is
-        read again, unless it already made a video: one message makes one job at most (the
-        store refuses a second for the same message, whichever process reads the edit)."""
-        if before.content == after.content:
-            return  # Discord also sends an edit when it adds a link's preview
-        age = (discord.utils.utcnow() - after.created_at).total_seconds()
-        if age > EDIT_WINDOW:
-            return
-        if await self.bot.jobs.store.job_for_origin(message_origin_id(after)) is not None:
-            return
-        await self.on_message(after)
+    def _refused(self, message: discord.Message, *, helped: bool) -> None:
+        sent_at = message.created_at.timestamp()
+        self._refusals.remember(message.id, Refusal(message.content, helped, sent_at))
 
     async def _options_or_help(
         self,
@@ -374,23 +383,33 @@ class ReferencesCog(commands.Cog):
         message: discord.Message,
         me: discord.ClientUser,
         help_key: str,
+        *,
+        helped_before: bool,
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
-        that cannot be read, or no real prompt: then the short help, which goes away)."""
+        that cannot be read, or no real prompt: then the short help, which goes away, and
+        only once per message: an edit that is still no request is not answered again)."""
         try:
             options = parse_flags(mention_pattern(me, message.guild).sub(" ", message.content))
         except JobRefused as error:
+            self._refused(message, helped=False)
             await origin.tell(error.user_message)
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):
-            await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
+            self._refused(message, helped=True)
+            if not helped_before:
+                await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None
         return options
 
-    async def _from_mention(self, message: discord.Message, me: discord.ClientUser) -> None:
+    async def _from_mention(
+        self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
+    ) -> None:
         origin = MessageOrigin(message)
-        options = await self._options_or_help(origin, message, me, "mention_help")
+        options = await self._options_or_help(
+            origin, message, me, "mention_help", helped_before=helped_before
+        )
         if options is None:
             return
         media = message_media(message)
@@ -399,14 +418,19 @@ class ReferencesCog(commands.Cog):
         collected = await collect([media], self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(message),))
         if not await usable(origin, collected):
+            self._refused(message, helped=False)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 
-    async def _from_reply(self, message: discord.Message, me: discord.ClientUser) -> None:
+    async def _from_reply(
+        self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
+    ) -> None:
         origin = MessageOrigin(message)
         # Replies to a result are where members say thanks: that buys nothing.
-        options = await self._options_or_help(origin, message, me, "reply_help")
+        options = await self._options_or_help(
+            origin, message, me, "reply_help", helped_before=helped_before
+        )
         if options is None:
             return
         source = await self._replied_to(message)
@@ -430,6 +454,7 @@ class ReferencesCog(commands.Cog):
         collected = await collect(medias, self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
         if not await usable(origin, collected):
+            self._refused(message, helped=False)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)

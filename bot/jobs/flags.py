@@ -30,7 +30,7 @@ _SHOWN_CHARS = 40
 # Sentence punctuation typed after a flag's value ("--res 4k.") is no part of the value.
 _TRAILING = ".,;!?…。、"
 _GLUE = "\x00"
-_GLUED = re.compile(r"[ \t]*\x00")
+_GLUED = re.compile(r"\s*\x00")
 T = TypeVar("T")
 
 
@@ -154,7 +154,7 @@ def parse_flags(text: str) -> VideoOptions:
         kept.append(text[start : token.start()])
         # The punctuation joins the word before the flag, unless that word already ends with
         # its own ("a cat, --res 4k, a dog").
-        so_far = "".join(kept).replace(_GLUE, "").rstrip(" \t")
+        so_far = "".join(kept).replace(_GLUE, "").rstrip()
         already = not so_far or so_far[-1] in _TRAILING
         if punctuation and not already:
             kept.append(_GLUE)

@@ -24,7 +24,7 @@ _MARKDOWN = "*_~|`"
 # Markdown around a link is at most this long (`||**`, say).
 _WRAP_CHARS = 8
 # What joins the word before a link that was taken out: punctuation, closing markdown.
-_NO_SPACE_BEFORE = f",.;:!?)]}}{_MARKDOWN}{_WIDE_PUNCTUATION}"
+_NO_SPACE_BEFORE = f",.;:!?)]}}{_WIDE_PUNCTUATION}"
 # How far back a markdown link's `[label]` is looked for.
 _LABEL_CHARS = 256
 
@@ -106,11 +106,23 @@ def _found(text: str, match: re.Match[str]) -> _Found:
 
 def _links(text: str) -> list[_Found]:
     found: list[_Found] = []
-    for match in _BARE.finditer(text):
+    position = 0
+    while (match := _BARE.search(text, position)) is not None:
         link = _found(text, match)
         if not found or link.start >= found[-1].end:
             found.append(link)
+        # A markdown link ends at its `)`, before the match may: the next one starts after it.
+        position = link.end
     return found
+
+
+def _closes(part: str) -> bool:
+    """Whether the text after a removed link starts by closing what came before: punctuation,
+    or markdown followed by no word (`**` closing a bold, not `*running*` opening one)."""
+    if part[0] in _NO_SPACE_BEFORE:
+        return True
+    rest = part.lstrip(_MARKDOWN)
+    return len(rest) < len(part) and (not rest or not rest[0].isalnum())
 
 
 def typed_links(text: str) -> list[str]:
@@ -136,6 +148,6 @@ def without_links(text: str) -> str:
     parts = re.split(r"[ \t]*\x00[ \t]*", "".join(pieces))
     joined = parts[0]
     for part in parts[1:]:
-        glue = "" if not joined or not part or part[0] in _NO_SPACE_BEFORE else " "
+        glue = "" if not joined or not part or _closes(part) else " "
         joined = f"{joined.rstrip(' ')}{glue}{part}"
     return joined.strip()

@@ -253,3 +253,29 @@ async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(t
         await bots_reply_to(world, later)
         await world.api.wait_for_submits(2)
         assert [sent["prompt"] for sent in world.api.submits] == ["a calm sea at dawn", "a red fox"]
+
+
+async def test_an_edited_request_that_is_still_chatter_gets_no_second_help(tmp_path):
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "thanks")
+        await bots_reply_to(world, asking)
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks!!")
+        later = await mention(world, "a red fox")  # handled after the edit was
+        await bots_reply_to(world, later)
+        helps = [m for m in world.discord.messages() if "Tell me what to film" in m["content"]]
+        assert len(helps) == 1
+
+
+async def test_an_ordinary_message_edited_into_a_request_is_not_read(tmp_path):
+    """Only refused requests are read again: an edit never starts a paid video by surprise."""
+    async with running_bot(tmp_path) as world:
+        chatter = await world.discord.message_create("what a nice day")
+        first = await mention(world, "a red fox")  # read after the chatter was
+        await bots_reply_to(world, first)
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(chatter["id"]), f"<@{bot}> a calm sea at dawn")
+        later = await mention(world, "a blue bird")  # read after the edit was
+        await bots_reply_to(world, later)
+        await world.api.wait_for_submits(2)
+        assert [sent["prompt"] for sent in world.api.submits] == ["a red fox", "a blue bird"]

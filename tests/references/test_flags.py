@@ -167,4 +167,5 @@ def test_punctuation_after_a_flag_stays_in_the_prompt():
     assert options.prompt == "a cat, then a dog."
     assert parse_flags("a cat, --res 4k, a dog").prompt == "a cat, a dog"
     assert parse_flags("--res 4k, a dog").prompt == "a dog"
+    assert parse_flags("a cat\n--res 4k, a dog").prompt == "a cat, a dog"
     assert (options.resolution, options.aspect_ratio) == ("1080p", "9:16")

@@ -24,6 +24,12 @@ from bot.jobs.links import typed_links, without_links
         ),
         ("a [cat](<https://img.example/a.png>) running", "a cat running", ["a.png"]),
         ("**a cat https://img.example/a.png**", "**a cat**", ["a.png"]),
+        ("a cat https://img.example/a.png *running* fast", "a cat *running* fast", ["a.png"]),
+        (
+            "[a](https://img.example/1.png)[b](https://img.example/2.png) cats",
+            "ab cats",
+            ["1.png", "2.png"],
+        ),
         ("猫在跑https://img.example/a.png\uff0c很好", "猫在跑\uff0c很好", ["a.png"]),
         ("猫 https://img.example/a.png。", "猫。", ["a.png"]),
     ],
