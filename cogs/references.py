@@ -8,7 +8,8 @@ references. A mention further into a message ("thanks @Bot") is chatter, not a r
 left alone; so is a reply's. One with no real prompt (`is_bare_prompt`: too short to describe a
 scene, or only greetings, thanks and reactions such as "thx @Bot 🔥", which replies to a result
 are full of) gets a short help reply instead, addressed to the member only and deleted after
-`HELP_LIFETIME` seconds so it does not clutter the channel.
+`HELP_LIFETIME` seconds so it does not clutter the channel. A refused one that the member
+edits soon after is read again (`cogs._refusals`).
 """
 
 from __future__ import annotations
