@@ -49,6 +49,11 @@ def mode_name(job: Job) -> str:
     return t("mode_video" if request.video_urls else "mode_text", locale)
 
 
+def uses_media(job: Job) -> bool:
+    """Whether the video was made from any of the member's images or a video."""
+    return bool(job.request.image_urls or job.request.video_urls)
+
+
 def references_summary(job: Job) -> str:
     """How the job used the member's media, e.g. '1 image (first frame) + 1 video'."""
     locale = job.requester.locale
@@ -146,7 +151,10 @@ def result_layout(
     title = t("result_title" if ok else "result_failed_title", locale)
     prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"
     container.add_item(discord.ui.TextDisplay(f"### {title}\n{prompt}"))
-    container.add_item(discord.ui.TextDisplay(settings_text(job, references)))
+    # The references say how they were used ("1 image (first frame)"): the mode only when
+    # there were none ("text to video").
+    settings = settings_text(job, references, mode=not uses_media(job))
+    container.add_item(discord.ui.TextDisplay(settings))
     cost = cost_text(job)
     if cost is not None:
         container.add_item(discord.ui.TextDisplay(cost))

@@ -7,7 +7,7 @@ from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
-from bot.result_layout import references_summary, settings_text
+from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
 BAR_CELLS = 10
@@ -123,9 +123,9 @@ def render_status(
     # Small print under the header: what is made, from which of the member's media and how,
     # which a mention or reply picked by itself.
     # The references say how they are used ("1 image (first frame)"): no mode beside them.
-    uses_media = bool(job.request.image_urls or job.request.video_urls)
-    references = references_summary(job) if uses_media else None
-    settings = f"-# {settings_text(job, references, mode=not uses_media)}"
+    media = uses_media(job)
+    references = references_summary(job) if media else None
+    settings = f"-# {settings_text(job, references, mode=not media)}"
     lines = [
         header,
         settings,

@@ -25,7 +25,9 @@ async def test_reference_images_show_as_thumbnails_beside_their_names(tmp_path):
         "Reference image 2",
         "Reference image 3",
     ]
-    assert "**Mode** Reference" in shown_text(result)
+    shown = shown_text(result)
+    assert "**References** 3 images (reference)" in shown
+    assert "**Mode**" not in shown, "the references already say how the images were used"
 
 
 async def test_a_prompt_full_of_mentions_pings_only_the_requester(tmp_path):
