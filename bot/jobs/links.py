@@ -23,7 +23,7 @@ _TRAILING = ".,;:!?)]}*_~`"
 _MARKDOWN = "*_~|`"
 # Markdown around a link is at most this long (`||**`, say).
 _WRAP_CHARS = 8
-# What joins the word before a link that was taken out: punctuation, closing markdown.
+# Punctuation that joins the word before a link that was taken out (markdown: `_closes`).
 _NO_SPACE_BEFORE = f",.;:!?)]}}{_WIDE_PUNCTUATION}"
 # How far back a markdown link's `[label]` is looked for.
 _LABEL_CHARS = 256
