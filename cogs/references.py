@@ -393,7 +393,7 @@ class ReferencesCog(commands.Cog):
         try:
             options = parse_flags(mention_pattern(me, message.guild).sub(" ", message.content))
         except JobRefused as error:
-            self._refused(message, helped=False)
+            self._refused(message, helped=helped_before)
             await origin.tell(error.user_message)
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
@@ -419,7 +419,7 @@ class ReferencesCog(commands.Cog):
         collected = await collect([media], self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(message),))
         if not await usable(origin, collected):
-            self._refused(message, helped=False)
+            self._refused(message, helped=helped_before)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
@@ -455,7 +455,7 @@ class ReferencesCog(commands.Cog):
         collected = await collect(medias, self.bot.link_prober)
         origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
         if not await usable(origin, collected):
-            self._refused(message, helped=False)
+            self._refused(message, helped=helped_before)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)

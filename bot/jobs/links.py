@@ -11,6 +11,7 @@ however odd, makes the matching slow: it runs on every mention and replied-to me
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -109,8 +110,10 @@ def _links(text: str) -> list[_Found]:
     position = 0
     while (match := _BARE.search(text, position)) is not None:
         link = _found(text, match)
-        if not found or link.start >= found[-1].end:
-            found.append(link)
+        if found and link.start < found[-1].end:
+            # Markdown between two links (`|url|url|`) was taken by the first: not again.
+            link = dataclasses.replace(link, start=found[-1].end)
+        found.append(link)
         # A markdown link ends at its `)`, before the match may: the next one starts after it.
         position = link.end
     return found
@@ -122,7 +125,7 @@ def _closes(part: str) -> bool:
     if part[0] in _NO_SPACE_BEFORE:
         return True
     rest = part.lstrip(_MARKDOWN)
-    return len(rest) < len(part) and (not rest or not rest[0].isalnum())
+    return len(rest) < len(part) and (not rest or rest[0] in _NO_SPACE_BEFORE)
 
 
 def typed_links(text: str) -> list[str]:

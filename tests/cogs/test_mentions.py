@@ -267,6 +267,20 @@ async def test_an_edited_request_that_is_still_chatter_gets_no_second_help(tmp_p
         assert len(helps) == 1
 
 
+async def test_a_flag_error_after_the_help_does_not_bring_the_help_back(tmp_path):
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "thanks")
+        await bots_reply_to(world, asking)
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks --res 4kk")
+        await world.discord.wait_for_message(predicate=lambda m: "`4kk`" in m["content"])
+        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks!!")
+        later = await mention(world, "a red fox")  # handled after the last edit was
+        await bots_reply_to(world, later)
+        helps = [m for m in world.discord.messages() if "Tell me what to film" in m["content"]]
+        assert len(helps) == 1
+
+
 async def test_an_ordinary_message_edited_into_a_request_is_not_read(tmp_path):
     """Only refused requests are read again: an edit never starts a paid video by surprise."""
     async with running_bot(tmp_path) as world:

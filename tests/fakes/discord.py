@@ -2676,6 +2676,10 @@ class FakeDiscord:
         """
         msg = self._messages[message_id]
         mention_ids = list(dict.fromkeys(map(int, _USER_MENTION_RE.findall(content))))
+        if "message_reference" in msg:
+            # As it stands now: null once the replied-to message was deleted.
+            replied_to = self._messages.get(int(msg["message_reference"]["message_id"]))
+            msg["referenced_message"] = copy.deepcopy(replied_to)
         msg.update(
             content=content,
             edited_timestamp=_iso(time.time()),

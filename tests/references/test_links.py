@@ -25,6 +25,8 @@ from bot.jobs.links import typed_links, without_links
         ("a [cat](<https://img.example/a.png>) running", "a cat running", ["a.png"]),
         ("**a cat https://img.example/a.png**", "**a cat**", ["a.png"]),
         ("a cat https://img.example/a.png *running* fast", "a cat *running* fast", ["a.png"]),
+        ("cats |https://i.example/1.png|https://i.example/2.png|", "cats", ["1.png", "2.png"]),
+        ("a cat https://img.example/a.png _ fast", "a cat _ fast", ["a.png"]),
         (
             "[a](https://img.example/1.png)[b](https://img.example/2.png) cats",
             "ab cats",
