@@ -20,6 +20,12 @@ async def mention(world, content, **fields):
     )
 
 
+async def edit_mention(world, message, content):
+    """Alice edits her message into one that starts with the bot's mention."""
+    bot = world.discord.bot_user_id
+    await world.discord.member_edits(int(message["id"]), f"<@{bot}> {content}")
+
+
 async def only_the_request_is_answered(world, chatter, asking, prompt):
     """The request after the chatter is answered (by then the chatter has long been handled);
     nothing answers the chatter, and only the request reached APIMart."""
@@ -235,8 +241,7 @@ async def test_a_refused_request_that_is_edited_soon_after_is_read_again(tmp_pat
         asking = await mention(world, "a calm sea at dawn --res 4kk")
         refusal = await bots_reply_to(world, asking)
         assert "`4kk` is not a valid value" in refusal["content"]
-        bot = world.discord.bot_user_id
-        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> a calm sea at dawn --res 4k")
+        await edit_mention(world, asking, "a calm sea at dawn --res 4k")
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "4k")
@@ -247,8 +252,7 @@ async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(t
         asking = await mention(world, "a calm sea at dawn")
         await bots_reply_to(world, asking)
         await world.api.wait_for_submits(1)
-        bot = world.discord.bot_user_id
-        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> a calm sea at dusk")
+        await edit_mention(world, asking, "a calm sea at dusk")
         later = await mention(world, "a red fox")  # handled after the edit was
         await bots_reply_to(world, later)
         await world.api.wait_for_submits(2)
@@ -259,8 +263,7 @@ async def test_an_edited_request_that_is_still_chatter_gets_no_second_help(tmp_p
     async with running_bot(tmp_path) as world:
         asking = await mention(world, "thanks")
         await bots_reply_to(world, asking)
-        bot = world.discord.bot_user_id
-        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks!!")
+        await edit_mention(world, asking, "thanks!!")
         later = await mention(world, "a red fox")  # handled after the edit was
         await bots_reply_to(world, later)
         helps = [m for m in world.discord.messages() if "Tell me what to film" in m["content"]]
@@ -271,10 +274,9 @@ async def test_a_flag_error_after_the_help_does_not_bring_the_help_back(tmp_path
     async with running_bot(tmp_path) as world:
         asking = await mention(world, "thanks")
         await bots_reply_to(world, asking)
-        bot = world.discord.bot_user_id
-        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks --res 4kk")
+        await edit_mention(world, asking, "thanks --res 4kk")
         await world.discord.wait_for_message(predicate=lambda m: "`4kk`" in m["content"])
-        await world.discord.member_edits(int(asking["id"]), f"<@{bot}> thanks!!")
+        await edit_mention(world, asking, "thanks!!")
         later = await mention(world, "a red fox")  # handled after the last edit was
         await bots_reply_to(world, later)
         helps = [m for m in world.discord.messages() if "Tell me what to film" in m["content"]]
@@ -287,8 +289,7 @@ async def test_an_ordinary_message_edited_into_a_request_is_not_read(tmp_path):
         chatter = await world.discord.message_create("what a nice day")
         first = await mention(world, "a red fox")  # read after the chatter was
         await bots_reply_to(world, first)
-        bot = world.discord.bot_user_id
-        await world.discord.member_edits(int(chatter["id"]), f"<@{bot}> a calm sea at dawn")
+        await edit_mention(world, chatter, "a calm sea at dawn")
         later = await mention(world, "a blue bird")  # read after the edit was
         await bots_reply_to(world, later)
         await world.api.wait_for_submits(2)
