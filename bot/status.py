@@ -120,9 +120,9 @@ def render_status(
         mention=f"<@{job.requester.user_id}>",
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
-    # Small print under the header: what is made, from which of the member's media and how,
-    # which a mention or reply picked by itself.
-    # The references say how they are used ("1 image (first frame)"): no mode beside them.
+    # Small print under the header: what is made, from which of the member's media and how
+    # (a mention or reply picks them by itself). The references say how they are used ("1
+    # image (first frame)"), so the mode is named only for a video from text.
     media = uses_media(job)
     references = references_summary(job) if media else None
     settings = f"-# {settings_text(job, references, mode=not media)}"

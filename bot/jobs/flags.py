@@ -114,6 +114,7 @@ def _read(
 def parse_flags(text: str) -> VideoOptions:
     """Split a message into its prompt and its options; explain any flag it cannot read."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
+    meanings: dict[str, object] = {}  # option -> what its value chooses
     kept: list[str] = []
     tokens = list(_TOKEN.finditer(text))
     start = 0
@@ -136,7 +137,7 @@ def parse_flags(text: str) -> VideoOptions:
             value, end = following.group(), following.end()
             index += 1
         meaning = _meaning(option, flag, value)
-        if option in given and _meaning(option, *given[option]) != meaning:
+        if option in meanings and meanings[option] != meaning:
             # Two different answers to one question: guessing would spend on the wrong one.
             earlier_flag, earlier_value = given[option]
             raise JobRefused(
@@ -149,6 +150,7 @@ def parse_flags(text: str) -> VideoOptions:
                 )
             )
         given[option] = (flag, value)
+        meanings[option] = meaning
         # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
         punctuation = len(value) - len(value.rstrip(_TRAILING))
         kept.append(text[start : token.start()])

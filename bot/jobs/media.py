@@ -117,13 +117,14 @@ def _kind(media: MediaInput) -> str:
 
 def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
     """Videos and images by content type; any other file is left out by name."""
+    kinds = [(_kind(item), item) for item in attachments]
     return CollectedMedia(
-        images=tuple(item for item in attachments if _kind(item) == "image"),
-        videos=tuple(item for item in attachments if _kind(item) == "video"),
+        images=tuple(item for kind, item in kinds if kind == "image"),
+        videos=tuple(item for kind, item in kinds if kind == "video"),
         skipped=tuple(
             Skipped(item.url, SkipReason.NOT_MEDIA, filename=item.filename)
-            for item in attachments
-            if _kind(item) == "other"
+            for kind, item in kinds
+            if kind == "other"
         ),
     )
 
@@ -159,13 +160,12 @@ def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> M
         for item in skipped
     ]
     files = sum(1 for item in skipped if item.filename is not None)
-    counted = (
-        "count_links"
-        if files == 0
-        else "count_files"
-        if files == len(skipped)
-        else ("count_references")
-    )
+    if files == 0:
+        counted = "count_links"
+    elif files == len(skipped):
+        counted = "count_files"
+    else:
+        counted = "count_references"
     key = "nothing_usable" if nothing_left else "links_skipped"
     return msg(key, count=plural(counted, len(skipped)), links=Listed(items))
 
