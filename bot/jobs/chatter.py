@@ -1,9 +1,10 @@
 """Telling a request from chatter: a mention or reply that only greets, thanks or reacts.
 
 Members reply "thx @Bot 🔥" to a result; nobody should pay for a video of that. A prompt is
-chatter when it is too short to describe a scene or when every word in it is a greeting,
-a thank-you or a reaction (emoji and Discord's custom emoji count for nothing). One word
-that is none of these ("love it, but make it rain") makes it a request.
+chatter when it is too short to describe a scene or when it greets, thanks or reacts and
+every other word only surrounds that ("thank you for the video, man"; emoji and Discord's
+custom emoji count for nothing). One word that is none of these ("love it, but make it rain")
+makes it a request, and so does a person named with an article ("a beautiful man").
 """
 
 from __future__ import annotations
@@ -24,27 +25,31 @@ _MARKUP = re.compile(
 # "it's", "you're": one word, not "it" and "s".
 _APOSTROPHES = re.compile(r"(?<=\w)['\u2019](?=\w)")
 
+# Words that make a message chatter: greetings, thanks and reactions.
 _CHATTER_WORDS = frozenset(
     # greetings and asking for help
-    {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test"}
+    {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test", "here"}
     # thanks, in the languages members often write them in
     | {"thanks", "thank", "thankyou", "thanx", "thnx", "thx", "ty", "tysm", "tyvm", "tks"}
-    | {"cheers", "many", "appreciate", "appreciated", "grateful"}
+    | {"cheers", "appreciate", "appreciated", "grateful"}
     | {"gracias", "merci", "beaucoup", "danke", "schön", "grazie", "obrigado", "obrigada"}
     | {"arigato", "ありがとう", "ありがと", "どうも", "감사합니다", "고마워요", "고마워", "спасибо"}
-    # the words around them
-    | {"you", "u", "ya", "so", "very", "much", "a", "lot", "lots", "again", "for", "the", "i"}
-    | {"is", "its", "it", "this", "that", "thats", "was", "youre", "ur", "one", "here", "me"}
-    | {"video", "videos", "result", "really", "just", "ever", "of", "all", "guys"}
     # reactions
     | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
-    # who is addressed
-    # (with "well" for "well done": "a beautiful man" gets help, but "thanks man" costs nothing)
-    | {"bot", "bro", "buddy", "mate", "man", "dude", "well"}
 )
+# Words around them, chatter only beside one of the words above: "this is me" and "a man"
+# describe something.
+_FILLER_WORDS = frozenset(
+    {"you", "u", "ya", "so", "very", "much", "many", "a", "lot", "lots", "again", "for", "the"}
+    | {"i", "is", "its", "it", "this", "that", "thats", "was", "youre", "ur", "one", "me"}
+    | {"video", "videos", "result", "really", "just", "ever", "of", "all", "well"}
+)
+# Who is addressed ("thanks man"), unless an article makes them the subject ("a beautiful man").
+_ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})
+_ARTICLES = frozenset({"a", "an", "the"})
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
 _CHATTER_PHRASES = sorted(
@@ -81,6 +86,11 @@ def _is_chatter_word(word: str) -> bool:
     return word in _CHATTER_WORDS or not _PHRASE.sub("", word)
 
 
+def _is_address(words: list[str], index: int) -> bool:
+    """Whether `words[index]` names who is thanked rather than someone in the scene."""
+    return words[index] in _ADDRESS_WORDS and _ARTICLES.isdisjoint(words[max(0, index - 2) : index])
+
+
 def is_bare_prompt(prompt: str) -> bool:
     """Whether a mention's or reply's prompt is no real prompt: too short to describe a
     scene, or only greetings, thanks and reactions."""
@@ -90,4 +100,8 @@ def is_bare_prompt(prompt: str) -> bool:
     # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
     text = _APOSTROPHES.sub("", text.casefold())
     words = "".join(char if char.isalnum() else " " for char in text).split()
-    return all(_is_chatter_word(word) for word in words)
+    chatter = [_is_chatter_word(word) for word in words]
+    others = (
+        chatter[i] or word in _FILLER_WORDS or _is_address(words, i) for i, word in enumerate(words)
+    )
+    return any(chatter) and all(others)

@@ -77,6 +77,12 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
         "a well in a desert",
         "make it snow",
         "ok cool let's do a dragon",
+        # a person or a thing described with the words around thanks is still a scene
+        "a man",
+        "a beautiful man",
+        "the cool dude",
+        "this is me",
+        "a bot",
     ],
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
