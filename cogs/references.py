@@ -18,7 +18,7 @@ import dataclasses
 import logging
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -94,6 +94,19 @@ def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tupl
     return tuple(urls)
 
 
+def gallery_links(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
+    """Links a layout's media galleries play that are not the message's own uploads: a result
+    over the upload limit is posted as the service's link (`bot.result_layout`)."""
+    urls: list[str] = []
+    pending: list[Any] = list(message.components)
+    while pending:
+        component = pending.pop(0)
+        if isinstance(component, discord.components.MediaGalleryComponent):
+            urls += [item.media.url for item in component.items if item.media.attachment_id is None]
+        pending.extend(getattr(component, "children", None) or [])
+    return tuple(urls)
+
+
 def message_media(message: discord.Message) -> MessageMedia:
     """A message's attachments, embedded pictures and text, in the core's terms; a forwarded
     message's are in its snapshot (its own fields are empty), so they count as its own."""
@@ -105,7 +118,9 @@ def message_media(message: discord.Message) -> MessageMedia:
         attachments=tuple(
             media_from_attachment(item) for part in parts for item in part.attachments
         ),
-        embed_image_urls=tuple(url for part in parts for url in embed_image_urls(part)),
+        shown_urls=tuple(
+            url for part in parts for url in (*embed_image_urls(part), *gallery_links(part))
+        ),
         content="\n".join(part.content for part in parts if part.content),
     )
 
@@ -145,7 +160,7 @@ MAKE_FORM = re.compile(
 
 def media_count(media: MessageMedia) -> int:
     """How many pictures, videos and links a message offers."""
-    return len(media.attachments) + len(media.embed_image_urls) + len(media.link_urls())
+    return len(media.attachments) + len(media.shown_urls) + len(media.link_urls())
 
 
 def form_id(target: discord.Message, media: MessageMedia) -> str:

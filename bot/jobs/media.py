@@ -5,11 +5,12 @@ image type (or none) is offered as an image, so validation can name one the serv
 (a GIF, say), and so is a file named like one. Any other file (a PDF, a text file) is no
 reference at all: it is left out and named, since a member replying to someone else's message
 cannot take it off.
-Links, from embeds or typed in the text, are only candidates: a link counts as an image when a
-GET of it through the guarded fetcher (`bot.media.fetcher`: public addresses only, at most 3
-http(s) redirects, a byte and a time cap) answers with an `image/*` content type. Other links
-(web pages, say) are left out, not refused, but never silently: each one left out is returned
-with its reason, so the member is told before anything is sent.
+Links, from embeds, from a layout's media gallery or typed in the text, are only candidates: a
+link counts as an image (or a video) when a GET of it through the guarded fetcher
+(`bot.media.fetcher`: public addresses only, at most 3 http(s) redirects, a byte and a time
+cap) answers with an `image/*` (or `video/*`) content type. Other links (web pages, say) are
+left out, not refused, but never silently: each one left out is returned with its reason, so
+the member is told before anything is sent.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ MAX_LINKS_PER_MESSAGE = 8
 class SkipReason(Enum):
     """Why a link or file was not used, in the words the member reads (`link_reason_*`)."""
 
-    NOT_IMAGE = "not_image"
     NOT_MEDIA = "not_media"
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
@@ -67,19 +67,21 @@ class MessageMedia:
     """What one message offers as references, described without Discord types."""
 
     attachments: tuple[MediaInput, ...] = ()
-    embed_image_urls: tuple[str, ...] = ()
+    # Links the message shows as media: embedded pictures, a layout's gallery (a result
+    # posted as the service's link).
+    shown_urls: tuple[str, ...] = ()
     content: str = ""
 
     def link_urls(self) -> list[str]:
-        """Image embeds first, then links in the text; http(s) only, each once."""
+        """Shown media first, then links in the text; http(s) only, each once."""
         typed = typed_links(self.content)
-        urls = [url for url in (*self.embed_image_urls, *typed) if is_http_url(url)]
+        urls = [url for url in (*self.shown_urls, *typed) if is_http_url(url)]
         return list(dict.fromkeys(urls))[:MAX_LINKS_PER_MESSAGE]
 
     @property
     def is_blank(self) -> bool:
         """Nothing visible at all: what Discord sends without the Message Content intent."""
-        return not (self.content or self.attachments or self.embed_image_urls)
+        return not (self.content or self.attachments or self.shown_urls)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
 
 
 async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMedia:
-    """Every message's attachments, image embeds and image links, message by message."""
+    """Every message's attachments, then its image and video links, message by message."""
     images: list[MediaInput] = []
     videos: list[MediaInput] = []
     skipped: list[Skipped] = []
@@ -143,7 +145,9 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         links = [url for url in message.link_urls() if url not in seen]
         seen.update(links)
         found = await asyncio.gather(*(probe(url) for url in links))
-        images += [item for item in found if isinstance(item, MediaInput)]
+        linked = split_attachments([item for item in found if isinstance(item, MediaInput)])
+        images += linked.images
+        videos += linked.videos
         skipped += [item for item in found if isinstance(item, Skipped)]
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
 
@@ -182,13 +186,14 @@ def _filename(url: yarl.URL) -> str:
 
 
 class LinkProber:
-    """Finds out whether a link is an image, its type and size, without trusting the name."""
+    """Finds out whether a link is an image or a video, its type and size, without trusting
+    the name."""
 
     def __init__(self, fetcher: GuardedFetcher) -> None:
         self._fetcher = fetcher
 
     async def __call__(self, url: str) -> MediaInput | Skipped:
-        """The link as an image reference, or why it is not one."""
+        """The link as an image or video reference, or why it is not one."""
         if not is_http_url(url):
             return Skipped(url, SkipReason.BLOCKED)
         try:
@@ -200,8 +205,8 @@ class LinkProber:
             return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:
             return Skipped(url, SkipReason.UNREACHABLE)
-        if not fetched.content_type.startswith("image/"):
-            return Skipped(url, SkipReason.NOT_IMAGE)
+        if not fetched.content_type.startswith(("image/", "video/")):
+            return Skipped(url, SkipReason.NOT_MEDIA)
         final = yarl.URL(fetched.url)
         return MediaInput(
             url=fetched.url,

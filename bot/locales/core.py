@@ -78,7 +78,6 @@ EN: dict[str, str] = {
         "{/video} for a video from your prompt alone."
     ),
     "link_skipped_item": "`{link}` ({reason})",
-    "link_reason_not_image": "not an image",
     "link_reason_not_media": "not an image or a video",
     "link_reason_unreachable": "could not be reached",
     "link_reason_blocked": "a private or local address, which I never fetch",
@@ -261,7 +260,6 @@ ZH: dict[str, str] = {
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
     ),
     "link_skipped_item": "`{link}`（{reason}）",
-    "link_reason_not_image": "不是图片",
     "link_reason_not_media": "既不是图片也不是视频",
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",

@@ -112,7 +112,7 @@ async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp
             predicate=lambda m: "go on without" in m["content"]
         )
         assert note["message_reference"]["message_id"] == asking["id"]
-        assert f"`{page.removeprefix('http://')}` (not an image)" in note["content"]
+        assert f"`{page.removeprefix('http://')}` (not an image or a video)" in note["content"]
         assert "inside.png` (a private or local address, which I never fetch)" in note["content"]
         assert "2 links" in note["content"]
         status = await world.discord.wait_for_message(
@@ -134,7 +134,7 @@ async def test_a_mention_whose_links_are_all_unusable_makes_nothing(tmp_path):
     ):
         page = web.serve("/article", b"<html>", "text/html")
         answer = await bots_reply_to(world, await mention(world, f"a paper boat like {page}"))
-        assert "(not an image)" in answer["content"]
+        assert "(not an image or a video)" in answer["content"]
         assert "made nothing and nothing was counted" in answer["content"]
         assert await nothing_recorded(world)
         assert world.api.member_requests == []

@@ -4,9 +4,11 @@ import pytest
 
 from bot.jobs.models import JobState
 from bot.moderation.store import Actor
+from tests.cogs.test_video_command import wait_for_result
 from tests.conftest import FakeClock
+from tests.fakes.apimart import TaskPlan
 from tests.fakes.web import PUBLIC_HOST, Site
-from tests.harness import PNG, running_bot
+from tests.harness import MP4, PNG, running_bot
 
 EPHEMERAL = 64
 MESSAGE_COMMAND = 3
@@ -272,7 +274,7 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
         submit = await fill_form(world, await make_video_on(world, target), "x")
         skipped = await submit.wait_for_answer()
         assert (
-            f"I can't use 1 link, so I'll go on without: `{page[7:]}` (not an image)"
+            f"I can't use 1 link, so I'll go on without: `{page[7:]}` (not an image or a video)"
             in (skipped["content"])
         )
         assert "queued as job #1" in (await submit.wait_for_answer(2))["content"]
@@ -531,3 +533,44 @@ async def test_a_message_whose_only_file_is_no_image_makes_nothing(tmp_path, way
         assert "made nothing and nothing was counted" in answer
         assert await nothing_recorded(world)
         assert world.api.member_requests == []
+
+
+# Replies to the bot's own results, and video links ------------------------------------------
+
+
+async def test_reply_to_a_result_posted_as_a_link_remixes_that_video(tmp_path):
+    """A result over the upload limit is posted as the service's link in a gallery; a reply to
+    it asks for a video from that video, as a reply to an uploaded result does."""
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
+    async with running_bot(
+        tmp_path, plan=plan, message_content_intent=True, link_allowed_networks="127.0.0.1/32"
+    ) as world:
+        await world.video(prompt="a long 4k shot", resolution="4k")
+        result = await wait_for_result(world)
+        assert result["attachments"] == []
+        first = world.api.last_task
+        asking = await reply(world, result, "now at night")
+        status = await bots_reply_to(world, asking)
+        assert "**References** 1 video" in status["content"]
+        await world.api.wait_for_submits(2)
+        sent = world.api.submits[1]
+        assert sent["video_urls"] == [first.video_url]
+        assert "image_urls" not in sent and "duration" not in sent
+        assert sent["prompt"] == "now at night"
+
+
+async def test_a_link_to_a_video_is_a_reference_video(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        target = await post(world, content=f"look at this {clip}")
+        asking = await reply(world, target, "a robot dancing like this")
+        await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["video_urls"] == [clip]
+        assert "image_urls" not in sent

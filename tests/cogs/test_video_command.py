@@ -7,7 +7,7 @@ import pytest
 
 from bot.jobs.models import JobState
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import is_layout, media_urls, shown_text, texts
+from tests.fakes.components import is_layout, media_items, media_urls, shown_text, texts
 from tests.harness import running_bot
 
 EPHEMERAL = 64
@@ -54,7 +54,8 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
         [attachment] = result["attachments"]
         assert attachment["filename"] == "video.mp4"
-        assert media_urls(result) == ["attachment://video.mp4"], "the upload plays inline"
+        [shown] = media_items(result)
+        assert shown["attachment_id"] == attachment["id"], "the upload plays inline"
         task_id = world.api.task_ids[0]
         assert world.discord.attachment_bytes(attachment) == world.api.files[f"{task_id}.mp4"]
         text = shown_text(result)

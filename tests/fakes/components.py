@@ -20,7 +20,7 @@ component's shape; these are the rules it cannot express:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 Json = dict[str, Any]
@@ -133,15 +133,52 @@ def custom_ids(message: Mapping[str, Any]) -> list[str]:
     return [str(c["custom_id"]) for c in walk(message.get("components") or []) if "custom_id" in c]
 
 
-def media_urls(message: Mapping[str, Any]) -> list[str]:
-    """Every media URL a message's gallery items and thumbnails show."""
-    urls: list[str] = []
+def media_items(message: Mapping[str, Any]) -> list[Json]:
+    """Every media item a message's gallery items and thumbnails show."""
+    items: list[Json] = []
     for component in walk(message.get("components") or []):
         if component.get("type") == MEDIA_GALLERY:
-            urls += [str(item["media"]["url"]) for item in component.get("items") or []]
+            items += [item["media"] for item in component.get("items") or []]
         elif component.get("type") == THUMBNAIL:
-            urls.append(str(component["media"]["url"]))
-    return urls
+            items.append(component["media"])
+    return items
+
+
+def media_urls(message: Mapping[str, Any]) -> list[str]:
+    """Every media URL a message's gallery items and thumbnails show."""
+    return [str(media["url"]) for media in media_items(message)]
+
+
+def resolve_media(
+    components: Sequence[Json],
+    attachments: Sequence[Mapping[str, Any]],
+    new_id: Callable[[], int],
+) -> None:
+    """Unfurl every media item as Discord answers it: an ``attachment://name`` becomes the
+    uploaded file's CDN link with its ``attachment_id``; a link stays, with a proxy link."""
+    by_name = {str(a["filename"]): a for a in attachments}
+    holders: list[Json] = []
+    for component in walk(components):
+        if component.get("type") == MEDIA_GALLERY:
+            holders += component.get("items") or []
+        elif component.get("type") in (THUMBNAIL, FILE):
+            holders.append(component)
+    for holder in holders:
+        media = holder.get("media") if "media" in holder else holder.get("file")
+        url = str((media or {}).get("url") or "")
+        if media is None or "proxy_url" in media:
+            continue  # unfurled already (an edit that kept its layout)
+        media["id"] = str(new_id())
+        attachment = by_name.get(url.removeprefix("attachment://"))
+        if url.startswith("attachment://") and attachment is not None:
+            media.update(
+                url=attachment["url"],
+                proxy_url=attachment["proxy_url"],
+                content_type=attachment.get("content_type"),
+                attachment_id=attachment["id"],
+            )
+        else:
+            media.update(proxy_url=url, content_type=None)
 
 
 def assign_ids(components: Sequence[Json]) -> None:

@@ -80,6 +80,7 @@ from tests.fakes.components import (
     ComponentError,
     assign_ids,
     check_message,
+    resolve_media,
     texts,
 )
 from tests.fakes.discord_openapi import Violation, load_spec, violation_errors
@@ -1716,6 +1717,7 @@ class FakeDiscord:
         flags = int(payload.get("flags") or 0) | extra_flags
         _check_components(payload, flags, attachments)
         assign_ids(components)
+        resolve_media(components, attachments, self._next_id)
         if (
             not allow_empty
             and not content
@@ -1844,6 +1846,11 @@ class FakeDiscord:
         if "components" in payload:
             msg["components"] = copy.deepcopy(list(payload["components"] or []))
             assign_ids(msg["components"])
+            resolve_media(
+                msg["components"],
+                attachments if attachments is not None else msg.get("attachments") or [],
+                self._next_id,
+            )
         if "allowed_mentions" in payload:
             msg["allowed_mentions"] = copy.deepcopy(payload["allowed_mentions"])
         msg["flags"] = flags

@@ -77,9 +77,11 @@ async def test_a_well_formed_layout_with_its_upload_is_posted(fake: FakeDiscord)
     assert status == 200, body
     stored = fake.get_message(int(body["id"]))
     assert stored is not None and stored["flags"] & V2
-    assert stored["components"][0]["components"][1]["items"][0]["media"]["url"] == (
-        "attachment://video.mp4"
-    )
+    # Discord answers with the upload unfurled: its CDN link and which attachment it is.
+    [attachment] = stored["attachments"]
+    media = stored["components"][0]["components"][1]["items"][0]["media"]
+    assert (media["url"], media["attachment_id"]) == (attachment["url"], attachment["id"])
+    assert media["content_type"] == "video/mp4"
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ async def prober():
 
 def test_links_come_from_embeds_then_text_once_each_and_only_http():
     media = MessageMedia(
-        embed_image_urls=("https://img.example/a.png",),
+        shown_urls=("https://img.example/a.png",),
         content=(
             "see https://img.example/a.png, <https://img.example/b.png> and "
             "(https://img.example/c.png). ftp://img.example/d.png javascript:alert(1)"
@@ -118,12 +118,12 @@ async def test_replied_to_message_comes_first_then_the_reply(site, prober):
     assert [item.filename for item in collected.images] == ["first.png", "photo"]
     assert collected.images[1].content_type == "image/webp"
     assert collected.images[1].size == len(PNG)
-    assert collected.skipped == (Skipped(f"{site}/page", SkipReason.NOT_IMAGE),)
+    assert collected.skipped == (Skipped(f"{site}/page", SkipReason.NOT_MEDIA),)
 
 
 async def test_a_link_is_judged_by_its_content_type_not_its_name(site, prober):
     assert (await prober(f"{site}/photo")).content_type == "image/webp"
-    assert await prober(f"{site}/page") == Skipped(f"{site}/page", SkipReason.NOT_IMAGE)
+    assert await prober(f"{site}/page") == Skipped(f"{site}/page", SkipReason.NOT_MEDIA)
 
 
 async def test_redirects_are_followed_to_http_only(site, prober):
