@@ -32,13 +32,17 @@ _CHATTER_WORDS = frozenset(
     # thanks, in the languages members often write them in
     | {"thanks", "thank", "thankyou", "thanx", "thnx", "thx", "ty", "tysm", "tyvm", "tks"}
     | {"cheers", "appreciate", "appreciated", "grateful"}
-    | {"gracias", "merci", "beaucoup", "danke", "schön", "grazie", "obrigado", "obrigada"}
+    | {"gracias", "muchas", "merci", "beaucoup", "danke", "vielen", "dank", "schön", "grazie"}
+    | {"obrigado", "obrigada"}
     | {"arigato", "ありがとう", "ありがと", "どうも", "감사합니다", "고마워요", "고마워", "спасибо"}
     # reactions
     | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
+    | {"cute", "lit", "epic", "goat", "insane", "crazy", "666", "testing", "tested"}
+    # questions about the bot itself ("what can you do?", "how does this work")
+    | {"what", "how", "why", "can", "could", "does", "do"}
 )
 # Words around them, chatter only beside one of the words above: "this is me" and "a man"
 # describe something.
@@ -46,6 +50,8 @@ _FILLER_WORDS = frozenset(
     {"you", "u", "ya", "so", "very", "much", "many", "a", "lot", "lots", "again", "for", "the"}
     | {"i", "is", "its", "it", "this", "that", "thats", "was", "youre", "ur", "one", "me"}
     | {"video", "videos", "result", "really", "just", "ever", "of", "all", "well"}
+    | {"ton", "tons", "bunch", "your", "service", "to", "are", "am", "be", "make", "use"}
+    | {"work", "works", "working", "get", "start", "started", "anything", "stuff", "things"}
 )
 # Who is addressed ("thanks man"), unless an article makes them the subject ("a beautiful man").
 _ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})
@@ -54,6 +60,8 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # word with nothing left was only chatter ("谢谢你", "太棒了").
 _CHATTER_PHRASES = sorted(
     {"你好", "您好", "嗨", "哈喽", "帮助", "在吗", "谢谢", "谢了", "多谢", "感谢", "你", "您"}
+    | {"大佬", "牛逼", "牛批", "绝了", "可爱", "ありがとうございます", "ございます", "すごい"}
+    | {"かわいい", "よろしく"}
     | {"太棒了", "太棒", "棒", "好棒", "好的", "好看", "漂亮", "厉害", "牛", "酷", "赞", "不错"}
     | {
         "哈哈",

@@ -56,6 +56,21 @@ from bot.jobs.chatter import is_bare_prompt
         "well done",
         "lol dude",
         "great job dude",
+        # questions about the bot, and more ways to thank it
+        "what can you do?",
+        "how does this work",
+        "hi bot how do i use you",
+        "can you make videos?",
+        "thanks a ton",
+        "thank you for your service",
+        "omg so cute",
+        "ありがとうございます",
+        "谢谢大佬",
+        "牛逼",
+        "666",
+        "muchas gracias",
+        "vielen dank",
+        "testing",
     ],
 )
 def test_thanks_greetings_and_reactions_are_no_prompt(text):
@@ -83,6 +98,10 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
         "the cool dude",
         "this is me",
         "a bot",
+        "can you make a cat surf?",
+        "how a river works, drawn in chalk",
+        "what a dragon sees",
+        "a crazy cat",
     ],
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
