@@ -17,6 +17,7 @@ import discord
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Listed, Message, msg
+from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
     AlreadyRecorded,
     Job,
@@ -420,6 +421,20 @@ async def _with_expected_cost(bot: VideoBot, job: Job, note: Message) -> Message
         log.exception("Job %d: could not read its expected cost", job.id)
         return note
     return with_cost(note, expected)
+
+
+async def usable(origin: Origin, collected: CollectedMedia) -> bool:
+    """Before anything is recorded or sent: which links and files are left out, and why.
+
+    False (the member was told) when they were all there was: the member pointed at
+    something to use, and a video from the text alone is not what they asked to pay for."""
+    if not collected.skipped:
+        return True
+    if collected.images or collected.videos:
+        await origin.tell(skipped_note(collected.skipped))
+        return True
+    await origin.tell(skipped_note(collected.skipped, nothing_left=True))
+    return False
 
 
 async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:

@@ -28,13 +28,7 @@ from bot.i18n import msg, t
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags
 from bot.jobs.links import without_links
-from bot.jobs.media import (
-    CollectedMedia,
-    MessageMedia,
-    collect,
-    skipped_note,
-    split_attachments,
-)
+from bot.jobs.media import MessageMedia, collect, skipped_note, split_attachments
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
@@ -61,13 +55,13 @@ from cogs._forms import (
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
-    Origin,
     acknowledge_first,
     answer_privately,
     media_from_attachment,
     message_origin_id,
     queue_video,
     refused_before_fetching,
+    usable,
 )
 from cogs._refusals import RecentRefusals, Refusal
 
@@ -136,20 +130,6 @@ def mention_pattern(me: discord.ClientUser, guild: discord.Guild | None) -> re.P
     role = guild.self_role if guild is not None else None
     role_form = rf"|<@&{role.id}>" if role is not None else ""
     return re.compile(rf"<@!?{me.id}>{role_form}")
-
-
-async def usable(origin: Origin, collected: CollectedMedia) -> bool:
-    """Before anything is recorded or sent: which links and files are left out, and why.
-
-    False (the member was told) when they were all there was: the member pointed at
-    something to use, and a video from the text alone is not what they asked to pay for."""
-    if not collected.skipped:
-        return True
-    if collected.images or collected.videos:
-        await origin.tell(skipped_note(collected.skipped))
-        return True
-    await origin.tell(skipped_note(collected.skipped, nothing_left=True))
-    return False
 
 
 # A "Make a video" form names the message and how much media it showed when opened.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.apimart.models import DURATIONS
+from bot.jobs.flags import with_prompt_flags
+from bot.jobs.links import without_links
+from bot.jobs.media import CollectedMedia, MessageMedia, collect
+from bot.jobs.models import JobRefused
 from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, generation_mode
-from cogs._queue import InteractionOrigin, media_from_attachment, queue_video
+from cogs._queue import (
+    InteractionOrigin,
+    media_from_attachment,
+    queue_video,
+    refused_before_fetching,
+    usable,
+)
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -74,6 +85,7 @@ class VideoCog(commands.Cog):
         video: discord.Attachment | None = None,
     ) -> None:
         """Validate, record and submit a video job, then say it is queued."""
+        origin = InteractionOrigin(interaction)
         options = VideoOptions(
             prompt=prompt,
             duration=duration,
@@ -83,7 +95,34 @@ class VideoCog(commands.Cog):
             images=[media_from_attachment(a) for a in (image, image2, image3) if a is not None],
             videos=[media_from_attachment(video)] if video is not None else [],
         )
-        await queue_video(self.bot, InteractionOrigin(interaction), options)
+        try:
+            # Members who learned `--duration 8` from mentions type it here too.
+            options = with_prompt_flags(options)
+        except JobRefused as error:
+            await origin.tell(error.user_message)
+            return
+        typed = MessageMedia(content=options.prompt)
+        if typed.link_urls():
+            # Links in the prompt are references, as in a mention: reading their types is
+            # slow, and the check before fetching reads the database, so Discord hears first.
+            await origin.acknowledge()
+            if await refused_before_fetching(self.bot, origin):
+                return
+            linked = await collect([typed], self.bot.link_prober)
+            everything = CollectedMedia(
+                images=(*options.images, *linked.images),
+                videos=(*options.videos, *linked.videos),
+                skipped=linked.skipped,
+            )
+            if not await usable(origin, everything):
+                return
+            options = dataclasses.replace(
+                options,
+                prompt=without_links(options.prompt),
+                images=everything.images,
+                videos=everything.videos,
+            )
+        await queue_video(self.bot, origin, options)
 
 
 async def setup(bot: VideoBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -113,6 +114,38 @@ def _read(
 
 def parse_flags(text: str) -> VideoOptions:
     """Split a message into its prompt and its options; explain any flag it cannot read."""
+    options, _ = _parse(text)
+    return options
+
+
+def with_prompt_flags(options: VideoOptions) -> VideoOptions:
+    """/video's options with the flags typed into its prompt, taken out of the prompt.
+
+    A flag fills an option left unset; one that contradicts a chosen option is asked about,
+    since guessing would spend on the wrong one."""
+    typed, given = _parse(options.prompt)
+
+    def either(option: str, picked: T | None, flagged: T | None) -> T | None:
+        if picked is not None and flagged is not None and picked != flagged:
+            flag, value = given[option]
+            shown = str(getattr(picked, "value", picked))
+            raise JobRefused(
+                msg("flag_contradicts_option", flag=flag, value=_shown(value), chosen=shown)
+            )
+        return picked if picked is not None else flagged
+
+    return dataclasses.replace(
+        options,
+        prompt=typed.prompt,
+        duration=either("duration", options.duration, typed.duration),
+        resolution=either("resolution", options.resolution, typed.resolution),
+        aspect_ratio=either("aspect_ratio", options.aspect_ratio, typed.aspect_ratio),
+        mode=either("mode", options.mode, typed.mode),
+    )
+
+
+def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
+    """The prompt and options, and each option's flag and value as typed."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
     meanings: dict[str, object] = {}  # option -> what its value chooses
     kept: list[str] = []
@@ -164,10 +197,11 @@ def parse_flags(text: str) -> VideoOptions:
         else:
             start = end
     kept.append(text[start:])
-    return VideoOptions(
+    options = VideoOptions(
         prompt=_SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip(),
         duration=_read(given, "duration", _duration),
         resolution=_read(given, "resolution", _resolution),
         aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),
         mode=_read(given, "mode", generation_mode),
     )
+    return options, given

@@ -5,6 +5,10 @@ EN: dict[str, str] = {
     "flag_unknown": "I don't know the flag `{flag}`. {help}",
     "flag_missing_value": "The flag `{flag}` needs a value after it. {help}",
     "flag_bad_value": "`{value}` is not a valid value for `{flag}`. {help}",
+    "flag_contradicts_option": (
+        "Your prompt says `{flag}` `{value}`, but you also chose `{chosen}` for it: which one "
+        "did you mean? Ask again with only one of them."
+    ),
     "flag_repeated": (
         "You gave `{first}` `{one}` and `{second}` `{other}`: which one did you mean? "
         "Ask again with only one of them."
@@ -58,6 +62,9 @@ ZH: dict[str, str] = {
     "flag_unknown": "我不认识参数 `{flag}`。{help}",
     "flag_missing_value": "参数 `{flag}` 后面需要一个值。{help}",
     "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。{help}",
+    "flag_contradicts_option": (
+        "你的提示词里写了 `{flag}` `{value}`，但你又为它选了 `{chosen}`，请只保留一个后重新请求。"
+    ),
     "flag_repeated": "你同时给了 `{first}` `{one}` 和 `{second}` `{other}`，请只保留一个后重新请求。",
     "flags_help": (
         "可用参数：`--duration`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"

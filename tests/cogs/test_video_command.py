@@ -6,8 +6,10 @@ import discord
 import pytest
 
 from bot.jobs.models import JobState
+from tests.cogs.test_references import fill_form, make_video_on
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, media_items, media_urls, shown_text, texts
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import running_bot
 
 EPHEMERAL = 64
@@ -316,10 +318,17 @@ def has_masked_link(text: str) -> bool:
     return "nitro](" in text
 
 
+async def ask_in_a_form(world, prompt):
+    """A prompt sent as typed: a link in /video's prompt or a mention is taken out as a
+    reference, but the "Make a video" form's prompt field is sent whole."""
+    picture = await world.discord.message_create("", attachments=[world.png()])
+    await fill_form(world, await make_video_on(world, picture), prompt)
+
+
 async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
     prompt = "[free nitro](https://evil.example/claim) *now*"
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
-        await world.video(prompt=prompt)
+        await ask_in_a_form(world, prompt)
         status = await world.discord.wait_for_message(
             predicate=lambda m: "asked for a video" in m["content"]
         )
@@ -335,7 +344,7 @@ async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
 
 async def test_a_result_sent_by_dm_escapes_the_prompt_too(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
-        await world.video(prompt="[free nitro](https://evil.example/claim)")
+        await ask_in_a_form(world, "[free nitro](https://evil.example/claim)")
         await world.discord.wait_for_message(
             predicate=lambda m: "asked for a video" in m["content"]
         )
@@ -344,3 +353,55 @@ async def test_a_result_sent_by_dm_escapes_the_prompt_too(tmp_path):
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
         assert "free nitro" in shown_text(dm)
         assert not has_masked_link(shown_text(dm))
+
+
+async def test_flags_typed_into_the_prompt_set_the_options(tmp_path):
+    """Members who learned `--duration 8` from mentions type it into /video's prompt too."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(prompt="a lighthouse in a storm --duration 8 --ar 9:16")
+        followup = await interaction.wait_for_answer()
+        assert "queued as job #1" in followup["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a lighthouse in a storm"
+        assert (sent["duration"], sent["aspect_ratio"]) == (8, "9:16")
+
+
+async def test_a_flag_in_the_prompt_that_contradicts_an_option_is_asked_about(tmp_path):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(prompt="a lighthouse --res 4k", resolution="720p")
+        callback = await interaction.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert "`--res` `4k`" in callback["data"]["content"]
+        assert "`720p`" in callback["data"]["content"]
+        assert world.api.submits == []
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_an_image_link_in_the_prompt_is_a_reference_not_words(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        boat = web.serve("/boat.png")
+        interaction = await world.video(prompt=f"make this boat sail {boat}")
+        followup = await interaction.wait_for_answer()
+        assert "queued as job #1" in followup["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "make this boat sail"
+        assert sent["image_urls"] == [boat]
+
+
+async def test_a_prompt_link_that_is_no_image_is_named_and_nothing_is_spent(tmp_path):
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        interaction = await world.video(prompt=f"a boat like {page}")
+        answer = await interaction.wait_for_answer()
+        assert answer["flags"] & EPHEMERAL
+        assert "(not an image or a video)" in answer["content"]
+        assert "made nothing and nothing was counted" in answer["content"]
+        assert world.api.submits == []
