@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import msg, t
+from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags
 from bot.jobs.links import without_links
@@ -154,13 +155,16 @@ class VideoModal(discord.ui.Modal):
     Submitted through `ReferencesCog.on_interaction`, before or after a restart.
     """
 
-    def __init__(self, custom_id: str, media: MessageMedia, locale: str) -> None:
+    def __init__(
+        self, custom_id: str, media: MessageMedia, locale: str, *, prompt: str | None = None
+    ) -> None:
         super().__init__(title=t("modal_title", locale), custom_id=custom_id)
         attached = split_attachments(media.attachments)
         self.prompt: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
             custom_id="prompt",
             style=discord.TextStyle.paragraph,
             placeholder=t("modal_prompt_placeholder", locale),
+            default=prompt,
             max_length=MAX_PROMPT_LENGTH,
         )
         self.add_item(labelled(t("modal_prompt_label", locale), self.prompt))
@@ -238,8 +242,15 @@ class ReferencesCog(commands.Cog):
             except JobRefused as error:
                 await answer_privately(interaction, error.user_message)
                 return
+        prompt = None
+        if media_count(media) == 0:
+            # Only words to show the service: the form starts from them (a video from text).
+            prompt = message.clean_content.strip()[:MAX_PROMPT_LENGTH]
+            if not has_visible(prompt):
+                await answer_privately(interaction, msg("menu_nothing_to_use"))
+                return
         locale = str(interaction.locale)
-        form = VideoModal(form_id(message, media), media, locale)
+        form = VideoModal(form_id(message, media), media, locale, prompt=prompt)
         self._hold(form.custom_id, message, media)
         await open_form(interaction, form)
 

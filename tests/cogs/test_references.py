@@ -92,7 +92,8 @@ async def ask(world, way, files, prompt="a paper boat"):
         if callback["type"] == 4:
             return callback["data"]["content"]
         return (await interaction.wait_for_answer())["content"]
-    target = await post(world, attachments=files)
+    # Discord posts no empty message: one without files has words.
+    target = await post(world, "" if files else "look at this", attachments=files)
     if way == "menu":
         interaction = await make_video_on(world, target)
         callback = await interaction.wait_for_callback()
@@ -576,3 +577,28 @@ async def test_a_link_to_a_video_is_a_reference_video(tmp_path):
         [sent] = world.api.submits
         assert sent["video_urls"] == [clip]
         assert "image_urls" not in sent
+
+
+async def test_menu_on_a_message_of_text_offers_its_words_as_the_prompt(tmp_path):
+    """Nothing to show the service but words: the form starts from them, the member edits."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, "a cat surfing at sunset")
+        interaction = await make_video_on(world, target)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == MODAL
+        [prompt] = [
+            row["component"]
+            for row in interaction.modal["components"]
+            if row["component"]["custom_id"] == "prompt"
+        ]
+        assert prompt["value"] == "a cat surfing at sunset"
+
+
+async def test_menu_on_a_message_with_nothing_to_use_says_so(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, "", embeds=[{"title": "a poll result"}])
+        interaction = await make_video_on(world, target)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+        assert "nothing in that message" in callback["data"]["content"]
+        assert "/video" in callback["data"]["content"]
