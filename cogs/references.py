@@ -29,6 +29,7 @@ from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags
 from bot.jobs.links import without_links
+from bot.jobs.markup import spoken
 from bot.jobs.media import MessageMedia, collect, skipped_note, split_attachments
 from bot.jobs.models import JobRefused, MessageRef
 from bot.jobs.validation import (
@@ -53,6 +54,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
+from cogs._names import names_in
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
@@ -408,7 +410,7 @@ class ReferencesCog(commands.Cog):
             if not helped_before:
                 await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None
-        return options
+        return dataclasses.replace(options, prompt=spoken(options.prompt, names_in(message)))
 
     async def _from_mention(
         self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool

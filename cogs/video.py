@@ -13,9 +13,11 @@ from discord.ext import commands
 from bot.apimart.models import DURATIONS
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
+from bot.jobs.markup import spoken
 from bot.jobs.media import CollectedMedia, MessageMedia, collect
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, generation_mode
+from cogs._names import names_known
 from cogs._queue import (
     InteractionOrigin,
     media_from_attachment,
@@ -101,6 +103,10 @@ class VideoCog(commands.Cog):
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
+        guild = interaction.guild
+        options = dataclasses.replace(
+            options, prompt=spoken(options.prompt, names_known(self.bot, guild))
+        )
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():
             # Links in the prompt are references, as in a mention: reading their types is

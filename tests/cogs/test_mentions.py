@@ -294,3 +294,14 @@ async def test_an_ordinary_message_edited_into_a_request_is_not_read(tmp_path):
         await bots_reply_to(world, later)
         await world.api.wait_for_submits(2)
         assert [sent["prompt"] for sent in world.api.submits] == ["a red fox", "a blue bird"]
+
+
+async def test_people_and_emoji_named_in_a_prompt_reach_the_service_by_name(tmp_path):
+    """The model cannot know who `<@1577…>` is: it reads the name the member saw."""
+    async with running_bot(tmp_path) as world:
+        bob = world.discord.add_member("bob")
+        asking = await mention(world, f"<@{bob}> surfing a huge wave <:party:123456789012345678>")
+        await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "@Bob surfing a huge wave :party:"

@@ -405,3 +405,16 @@ async def test_a_prompt_link_that_is_no_image_is_named_and_nothing_is_spent(tmp_
         assert "(not an image or a video)" in answer["content"]
         assert "made nothing and nothing was counted" in answer["content"]
         assert world.api.submits == []
+
+
+async def test_a_member_named_in_the_prompt_reaches_the_service_by_name(tmp_path):
+    async with running_bot(tmp_path) as world:
+        bob = world.discord.add_member("bob")
+        channel = world.discord.channel_id
+        interaction = await world.video(prompt=f"<@{bob}> dancing in <#{channel}> <:cat:42>")
+        await interaction.wait_for_answer()
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        # A slash command's text resolves no mentions, and the bot has never seen Bob (no
+        # members intent): he is "someone", never a number the model cannot read.
+        assert sent["prompt"] == "@someone dancing in #general :cat:"
