@@ -33,11 +33,18 @@ _TRAILING = ".,;!?…。、"
 _GLUE = "\x00"
 _GLUED = re.compile(r"\s*\x00")
 T = TypeVar("T")
+# A length as members write it: `8`, `8s`, `8sec`, `8 seconds`, `8秒`.
+_UNIT = r"(?:s|secs?|seconds?|秒)"
+_SECONDS = re.compile(rf"(?P<number>\w+?)\s*{_UNIT}?")
+# A unit typed as a word of its own after the number (`--duration 8 seconds`).
+_UNIT_WORD = re.compile(rf"{_UNIT}[{re.escape(_TRAILING)}]*", re.IGNORECASE)
 
 
 def _duration(value: str) -> int | None:
-    text = value.lower().removesuffix("s")
-    return int(text) if _NUMBER.fullmatch(text) and int(text) in DURATIONS else None
+    found = _SECONDS.fullmatch(value.lower())
+    if found is None or not _NUMBER.fullmatch(found["number"]):
+        return None
+    return int(found["number"]) if int(found["number"]) in DURATIONS else None
 
 
 def _resolution(value: str) -> str | None:
@@ -168,6 +175,10 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
             if following is None or _is_flag(_FLAG.match(following.group())):
                 raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
             value, end = following.group(), following.end()
+            index += 1
+        unit = tokens[index] if index < len(tokens) else None
+        if option == "duration" and unit is not None and _UNIT_WORD.fullmatch(unit.group()):
+            value, end = f"{value} {unit.group()}", unit.end()
             index += 1
         meaning = _meaning(option, flag, value)
         if option in meanings and meanings[option] != meaning:

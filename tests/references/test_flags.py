@@ -169,3 +169,24 @@ def test_punctuation_after_a_flag_stays_in_the_prompt():
     assert parse_flags("--res 4k, a dog").prompt == "a dog"
     assert parse_flags("a cat\n--res 4k, a dog").prompt == "a cat, a dog"
     assert (options.resolution, options.aspect_ratio) == ("1080p", "9:16")
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("a cat --dur 10sec", "a cat"),
+        ("a cat --duration 10 seconds, surfing", "a cat, surfing"),
+        ("a cat --dur 10 sec", "a cat"),
+        ("a cat --duration=10secs", "a cat"),
+        ("一只猫 --duration 10秒", "一只猫"),
+        ("a cat --duration 10 s.", "a cat."),
+    ],
+)
+def test_a_length_written_with_its_unit_is_read_and_the_unit_leaves_the_prompt(text, prompt):
+    options = parse_flags(text)
+    assert (options.duration, options.prompt) == (10, prompt)
+
+
+def test_a_word_after_the_length_that_is_no_unit_stays_in_the_prompt():
+    options = parse_flags("--duration 8 second-hand shop")
+    assert (options.duration, options.prompt) == (8, "second-hand shop")
