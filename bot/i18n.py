@@ -53,6 +53,16 @@ def language_for(locale: str | None) -> Language:
     return DEFAULT_LANGUAGE
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def locale_written(text: str) -> str:
+    """The locale a message's words are written in, where nothing else tells (a DM has no
+    server language): Chinese characters without Japanese kana read Chinese."""
+    return "zh-CN" if _HAN.search(text) and not _KANA.search(text) else "en-US"
+
+
 def _name(english: str, language: Language) -> str:
     return ZH_COMMANDS.get(english, english) if language == "zh" else english
 

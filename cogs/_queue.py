@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import Listed, Message, msg
+from bot.i18n import Listed, Message, locale_written, msg
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
     AlreadyRecorded,
@@ -327,9 +327,12 @@ class MessageOrigin(Origin):
 
     @property
     def locale(self) -> str:
-        """No interaction tells the member's language: the server's preferred one is used."""
+        """No interaction tells the member's language: the server's preferred one is used,
+        and outside a server the language the member wrote in."""
         guild = self.message.guild
-        return str(guild.preferred_locale) if guild is not None else "en-US"
+        if guild is not None:
+            return str(guild.preferred_locale)
+        return locale_written(self.message.content)
 
     @property
     def user(self) -> discord.abc.User:

@@ -495,3 +495,19 @@ async def test_the_private_answer_keeps_the_measured_wait_it_first_gave(tmp_path
         edited = await interaction.wait_for_original(lambda m: "40%" in m["content"], timeout=10)
         assert "It usually takes about 10 s;" in edited["content"]
         assert "3-5 minutes" not in edited["content"]
+
+
+async def test_a_mention_in_chinese_in_the_bots_dm_is_answered_in_chinese(tmp_path):
+    """A DM has no server language: the member's own words tell theirs."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        asking = await fake.message_create(f"<@{fake.bot_user_id}> 一只在冲浪的猫", channel_id=dm)
+        status = await fake.wait_for_message(
+            dm,
+            predicate=lambda m: (
+                (m.get("message_reference") or {}).get("message_id") == asking["id"]
+            ),
+        )
+        assert "请求了一个视频\uff1a一只在冲浪的猫" in status["content"]
+        assert "**时长** 6 秒" in status["content"]
