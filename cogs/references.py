@@ -40,6 +40,7 @@ from bot.jobs.validation import (
     VideoOptions,
     check_media,
     generation_mode,
+    validate,
 )
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
@@ -382,6 +383,24 @@ class ReferencesCog(commands.Cog):
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
 
+    async def _invalid(
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        options: VideoOptions,
+        *,
+        helped_before: bool,
+    ) -> bool:
+        """Whether the rules for a request refuse it (told to the member, and remembered so
+        that an edit removing a `--duration` given with a video is read again)."""
+        try:
+            validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
+        except JobRefused as error:
+            self._refused(message, helped=helped_before)
+            await origin.tell(error.user_message)
+            return True
+        return False
+
     def _refused(self, message: discord.Message, *, helped: bool) -> None:
         sent_at = message.created_at.timestamp()
         self._refusals.remember(message.id, Refusal(message.content, helped, sent_at))
@@ -430,6 +449,8 @@ class ReferencesCog(commands.Cog):
             self._refused(message, helped=helped_before)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        if await self._invalid(origin, message, options, helped_before=helped_before):
+            return
         await queue_video(self.bot, origin, options)
 
     async def _from_reply(
@@ -466,6 +487,8 @@ class ReferencesCog(commands.Cog):
             self._refused(message, helped=helped_before)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        if await self._invalid(origin, message, options, helped_before=helped_before):
+            return
         await queue_video(self.bot, origin, options)
 
     async def _replied_to(self, message: discord.Message) -> discord.Message | None:

@@ -247,6 +247,18 @@ async def test_a_refused_request_that_is_edited_soon_after_is_read_again(tmp_pat
         assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "4k")
 
 
+async def test_a_request_the_rules_refuse_that_is_edited_soon_after_is_read_again(tmp_path):
+    """A length asked with a reference video: the member deletes the flag, not the message."""
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "a dancer --duration 8", attachments=[world.mp4()])
+        refusal = await bots_reply_to(world, asking)
+        assert "duration can't be used" in refusal["content"]
+        await edit_mention(world, asking, "a dancer")
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a dancer" and len(sent["video_urls"]) == 1
+
+
 async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(tmp_path):
     async with running_bot(tmp_path) as world:
         asking = await mention(world, "a calm sea at dawn")
