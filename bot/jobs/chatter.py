@@ -4,7 +4,7 @@ Members reply "thx @Bot 🔥" to a result; nobody should pay for a video of that
 chatter when it is too short to describe a scene or when it greets, thanks or reacts and
 every other word only surrounds that ("thank you for the video, man"; emoji and Discord's
 custom emoji count for nothing). One word that is none of these ("love it, but make it rain")
-makes it a request, and so does a person named with an article ("a beautiful man").
+makes it a request, and so does a prompt that starts with an article ("a beautiful man").
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ _CHATTER_WORDS = frozenset(
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
-    | {"cute", "lit", "epic", "goat", "insane", "crazy", "666", "testing", "tested"}
+    | {"cute", "lit", "epic", "insane", "crazy", "666", "testing", "tested"}
     # questions about the bot itself ("what can you do?", "how does this work")
-    | {"what", "how", "why", "can", "could", "does", "do"}
+    | {"what", "whats", "how", "why"}
 )
 # Words around them, chatter only beside one of the words above: "this is me" and "a man"
 # describe something.
@@ -50,10 +50,12 @@ _FILLER_WORDS = frozenset(
     {"you", "u", "ya", "so", "very", "much", "many", "a", "lot", "lots", "again", "for", "the"}
     | {"i", "is", "its", "it", "this", "that", "thats", "was", "youre", "ur", "one", "me"}
     | {"video", "videos", "result", "really", "just", "ever", "of", "all", "well"}
-    | {"ton", "tons", "bunch", "your", "service", "to", "are", "am", "be", "make", "use"}
-    | {"work", "works", "working", "get", "start", "started", "anything", "stuff", "things"}
+    | {"ton", "tons", "bunch", "your", "service", "to", "are", "am", "be", "use", "can"}
+    | {"could", "do", "does", "work", "works", "working", "get", "start", "started"}
+    | {"anything", "stuff", "things", "cost", "costs"}
 )
-# Who is addressed ("thanks man"), unless an article makes them the subject ("a beautiful man").
+# Who is addressed ("thanks a lot, man"), unless the prompt describes them: one that starts
+# with an article ("a beautiful man") is a scene, not a thank-you.
 _ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
@@ -96,7 +98,7 @@ def _is_chatter_word(word: str) -> bool:
 
 def _is_address(words: list[str], index: int) -> bool:
     """Whether `words[index]` names who is thanked rather than someone in the scene."""
-    return words[index] in _ADDRESS_WORDS and _ARTICLES.isdisjoint(words[max(0, index - 2) : index])
+    return words[index] in _ADDRESS_WORDS and words[0] not in _ARTICLES
 
 
 def is_bare_prompt(prompt: str) -> bool:

@@ -60,7 +60,6 @@ from bot.jobs.chatter import is_bare_prompt
         "what can you do?",
         "how does this work",
         "hi bot how do i use you",
-        "can you make videos?",
         "thanks a ton",
         "thank you for your service",
         "omg so cute",
@@ -71,6 +70,14 @@ from bot.jobs.chatter import is_bare_prompt
         "muchas gracias",
         "vielen dank",
         "testing",
+        "thank you for the video, man",
+        "thanks a lot guys",
+        "thx a lot mate",
+        "love the bot",
+        "you're the best bot ever",
+        "what's this?",
+        "what does the bot do",
+        "how much does this cost",
     ],
 )
 def test_thanks_greetings_and_reactions_are_no_prompt(text):
@@ -102,6 +109,13 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
         "how a river works, drawn in chalk",
         "what a dragon sees",
         "a crazy cat",
+        "a goat",
+        "a cute goat",
+        "make it epic",
+        "make it crazy",
+        "make it lit",
+        "can you make a video of this",
+        "use it",
     ],
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
