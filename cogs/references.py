@@ -248,7 +248,8 @@ class ReferencesCog(commands.Cog):
         prompt = None
         if media_count(media) == 0:
             # Only words to show the service: the form starts from them (a video from text).
-            prompt = message.clean_content.strip()[:MAX_PROMPT_LENGTH]
+            said = spoken(media.content, names_in(message), limit=MAX_PROMPT_LENGTH)
+            prompt = said.strip()[:MAX_PROMPT_LENGTH]
             if not has_visible(prompt):
                 await answer_privately(interaction, msg("menu_nothing_to_use"))
                 return
@@ -429,7 +430,8 @@ class ReferencesCog(commands.Cog):
             if not helped_before:
                 await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None
-        return dataclasses.replace(options, prompt=spoken(options.prompt, names_in(message)))
+        prompt = spoken(options.prompt, names_in(message), limit=MAX_PROMPT_LENGTH)
+        return dataclasses.replace(options, prompt=prompt)
 
     async def _from_mention(
         self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool

@@ -105,7 +105,8 @@ class VideoCog(commands.Cog):
             return
         guild = interaction.guild
         options = dataclasses.replace(
-            options, prompt=spoken(options.prompt, names_known(self.bot, guild))
+            options,
+            prompt=spoken(options.prompt, names_known(self.bot, guild), limit=MAX_PROMPT_LENGTH),
         )
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():

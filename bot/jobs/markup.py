@@ -21,9 +21,19 @@ _KINDS: dict[str, Kind] = {"@": "user", "@!": "user", "@&": "role", "#": "channe
 _UNNAMED: dict[Kind, str] = {"user": "@someone", "role": "@role", "channel": "#channel"}
 
 
-def spoken(text: str, name_of: NameOf) -> str:
-    """`text` with mentions as `@name` / `#name` and custom emoji as `:name:`."""
+def spoken(text: str, name_of: NameOf, *, limit: int) -> str:
+    """`text` with mentions as `@name` / `#name` and custom emoji as `:name:`.
 
+    A name can be longer than its markup (a channel's, up to 100 characters): when names would
+    take a prompt that fits past `limit`, mentions are said without them (`@someone`), shorter
+    than any id Discord writes, so a member is never refused for words they did not type."""
+    said = _said(text, name_of)
+    if len(said) > limit >= len(text):
+        return _said(text, _nobody)
+    return said
+
+
+def _said(text: str, name_of: NameOf) -> str:
     def named(match: re.Match[str]) -> str:
         if match["emoji"] is not None:
             return f":{match['emoji']}:"
@@ -34,3 +44,7 @@ def spoken(text: str, name_of: NameOf) -> str:
         return f"#{name}" if kind == "channel" else f"@{name}"
 
     return _MARKUP.sub(named, text)
+
+
+def _nobody(kind: Kind, id_: int) -> None:
+    return None

@@ -602,3 +602,18 @@ async def test_menu_on_a_message_with_nothing_to_use_says_so(tmp_path):
         assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
         assert "nothing in that message" in callback["data"]["content"]
         assert "/video" in callback["data"]["content"]
+
+
+async def test_menu_on_a_forwarded_message_of_text_offers_the_forwarded_words(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        original = await post(world, "a cat surfing at sunset <:party:123456789012345678>")
+        forward = await world.discord.message_create("", forwards=int(original["id"]))
+        interaction = await make_video_on(world, forward)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == MODAL
+        [prompt] = [
+            row["component"]
+            for row in interaction.modal["components"]
+            if row["component"]["custom_id"] == "prompt"
+        ]
+        assert prompt["value"] == "a cat surfing at sunset :party:", "emoji by name, not id"
