@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.observability.health import Health
+from bot.observability.health import DATABASE_TIMEOUT, Health, database_problem
 from bot.observability.live import LiveValues
 from bot.observability.server import ObservabilityServer
 from bot.storage.base import MIGRATIONS_ROOT, load_migrations
@@ -43,19 +44,30 @@ class Readiness:
             reasons.append("gateway: not ready yet")
         elif bot.gateway.down():
             reasons.append("gateway: reconnecting")
-        if not await self._migrations_applied():
-            reasons.append("database: migrations not applied")
+        database = await self._database_problem()
+        if database is not None:
+            reasons.append(database)
         if hasattr(bot, "balance") and bot.balance.key_refused:
             reasons.append("apimart: the API key was refused (check APIMART_API_KEY)")
         return reasons
 
-    async def _migrations_applied(self) -> bool:
-        if not self._migrated:
-            db = self._bot.db
-            wanted = load_migrations(MIGRATIONS_ROOT / db.dialect)
-            latest = wanted[-1].version if wanted else 0
-            self._migrated = await db.schema_version() >= latest
-        return self._migrated
+    async def _database_problem(self) -> str | None:
+        """Migrations not applied yet, or a database that does not answer: a probe made
+        while it is down gets the reason (as /healthz does), never an error or a hang."""
+        if self._migrated:
+            return None
+        db = self._bot.db
+        unreachable = await database_problem(db)
+        if unreachable is not None:
+            return unreachable
+        wanted = load_migrations(MIGRATIONS_ROOT / db.dialect)
+        latest = wanted[-1].version if wanted else 0
+        try:
+            async with asyncio.timeout(DATABASE_TIMEOUT):
+                self._migrated = await db.schema_version() >= latest
+        except Exception as error:
+            return f"database: unreachable ({type(error).__name__})"
+        return None if self._migrated else "database: migrations not applied"
 
 
 async def serve(bot: VideoBot) -> ObservabilityServer | None:

@@ -171,3 +171,14 @@ async def test_a_refused_api_key_is_named_at_start_up_and_keeps_readyz_not_ready
         world.api.api_key = "sk-not-the-key"
         await world.bot.balance.read_now()
         assert reason not in await world.bot.readiness.reasons()
+
+
+async def test_readyz_names_a_database_it_cannot_reach_instead_of_failing(tmp_path, api, fake):
+    """A readiness probe made while the database is down gets the reason, never a 500."""
+    settings = fast_settings(tmp_path, api, fake)
+    database = await SqliteDatabase.open(tmp_path / "closed.sqlite3")
+    bot = VideoBot(settings, database)
+    await database.close()
+    reasons = await bot.readiness.reasons()
+    assert "database: migrations not applied" not in reasons
+    assert any(reason.startswith("database: unreachable") for reason in reasons), reasons
