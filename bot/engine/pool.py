@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 from bot.jobs.claims import holding
 from bot.jobs.models import Job, JobState
@@ -33,6 +33,19 @@ SETTLE = 0.1
 
 async def _nothing() -> None:
     return None
+
+
+# How long cancelled work may take to unwind. Its clean-up (a rollback, a connection given back)
+# talks to the database, and one that stopped answering (a partition) would hold a stop for ever:
+# `docker stop` kills 10 s after SIGTERM. The job's lease brings it back to whoever runs next.
+CANCELLED_WAIT = 0.5
+
+
+async def settle_cancelled(tasks: Collection[asyncio.Task[None]], what: str) -> None:
+    """Wait (bounded) for cancelled tasks to unwind; those that do not are left behind."""
+    _, stuck = await asyncio.wait(tasks, timeout=CANCELLED_WAIT)
+    if stuck:
+        log.warning("%s: %d tasks still unwinding after cancel, left behind", what, len(stuck))
 
 
 class StageLoop:
@@ -154,7 +167,7 @@ class StageLoop:
             task.cancel()
         if pending:
             log.warning("%s stage: %d jobs cut short by shutdown", self.stage, len(pending))
-            await asyncio.gather(*pending, return_exceptions=True)
+            await settle_cancelled(pending, f"{self.stage} stage")
 
     async def _settle_down(self) -> None:
         """Wait out what is left of the settle window since the last look (not on shutdown)."""

@@ -22,7 +22,7 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.engine.pool import SETTLE, StageLoop, Workers
+from bot.engine.pool import SETTLE, StageLoop, Workers, settle_cancelled
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
@@ -266,11 +266,12 @@ class Poller:
             return
         grace = self._config.stop_timeout if grace is None else grace
         await asyncio.gather(*(stage.drain(grace) for stage in self._stages))
-        # The loops end at once after a drain; the bound is for a bug, not a wait.
-        _, pending = await asyncio.wait(tasks, timeout=min(1.0, max(grace, 0.1)))
+        # The loops end at once after a drain; the bound is for a bug, or a database that
+        # stopped answering in the middle of a claim, not a wait.
+        _, pending = await asyncio.wait(tasks, timeout=min(0.25, max(grace, 0.1)))
         for task in pending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await settle_cancelled(tasks, "engine loops")
 
     async def run_once(self) -> None:
         """One round of every stage, one after the other, each to completion (tests, benches)."""

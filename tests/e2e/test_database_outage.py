@@ -1,0 +1,98 @@
+"""PostgreSQL that stops answering (a partition, a frozen host): the bot still stops on time.
+
+A proxy stands between the bot process and the test server; unplugged, it keeps every
+connection open and forwards nothing, as a dropped network does. `docker stop` sends SIGTERM
+and kills 10 s later: the bot must be gone by then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.backends import postgres_only
+from tests.e2e.fleet import database_url
+from tests.e2e.process import bot_process
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN
+
+pytestmark = postgres_only
+
+# `docker stop`'s default wait before SIGKILL.
+DOCKER_STOP = 10.0
+
+
+class SilentProxy:
+    """Forwards TCP to PostgreSQL until unplugged; then holds every connection, mute."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._upstream = (host, port)
+        self._plugged = True
+        self._writers: list[asyncio.StreamWriter] = []
+        self._pipes: set[asyncio.Task[None]] = set()
+        self.port = 0
+
+    async def __aenter__(self) -> SilentProxy:
+        self._server = await asyncio.start_server(self._connect, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.close()
+        for writer in self._writers:
+            writer.transport.abort()
+        for pipe in self._pipes:
+            pipe.cancel()
+        await asyncio.gather(*self._pipes, return_exceptions=True)
+
+    def unplug(self) -> None:
+        self._plugged = False
+
+    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        if not self._plugged:
+            return  # accepted, never answered
+        up_reader, up_writer = await asyncio.open_connection(*self._upstream)
+        self._writers.append(up_writer)
+        for source, sink in ((reader, up_writer), (up_reader, writer)):
+            pipe = asyncio.create_task(self._pipe(source, sink))
+            self._pipes.add(pipe)
+
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        while data := await source.read(65536):
+            if self._plugged:
+                sink.write(data)
+                await sink.drain()
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeAPIMart]]:
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        yield fake, api
+
+
+async def test_sigterm_ends_the_bot_in_time_while_postgresql_is_silent(tmp_path, fakes, backend):
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+        url = database_url(dsn, backend.schema)
+        async with bot_process(tmp_path, fake, api, DATABASE_URL=url) as bot:
+            interaction = await fake.slash_command("video", options={"prompt": "a comet"})
+            await interaction.wait_for_answer(timeout=10)
+            await api.wait_for_polls(1, timeout=10)
+            proxy.unplug()
+            await asyncio.sleep(2)  # the engine's next statements now wait on the silence
+            started = time.monotonic()
+            code = await bot.stop(signal.SIGTERM, timeout=DOCKER_STOP + 5)
+            took = time.monotonic() - started
+            assert "left behind" in bot.log(), "the poll stuck on the silence was cut off"
+    assert code == 0
+    assert took < DOCKER_STOP, f"stopped {took:.1f} s after SIGTERM"
