@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -21,7 +22,7 @@ from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, database_clock, keep_in_step
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS
-from bot.settings import Settings, describe_settings_errors
+from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage import Database
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
@@ -206,6 +207,8 @@ def main() -> int:
         json_lines=settings.log_format == "json",
         quiet_faults=NETWORK_FAULTS,
     )
+    for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
+        log.warning("%s", line)
     point_discord_at(settings)
     return asyncio.run(run(settings))
 

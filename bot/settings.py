@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import (
     Field,
     IPvAnyNetwork,
@@ -20,6 +23,25 @@ DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
 MIB = 1024 * 1024
 
 Seconds = Annotated[float, Field(gt=0)]
+
+
+def misspelled_settings(
+    fields: Iterable[str], env_file: Path, environment: Mapping[str, str]
+) -> list[str]:
+    """Names in `.env` or the environment that look like a setting but are none: a typo would
+    otherwise leave the default in force without a word. Only near misses are named, so the
+    other variables a machine or a Compose file keeps there are left alone."""
+    known = sorted(name.upper() for name in fields)
+    written = dotenv_values(env_file) if env_file.is_file() else {}
+    found: list[str] = []
+    for where, names in ((".env", written), ("the environment", environment)):
+        for name in sorted(names):
+            if name.upper() in known:
+                continue
+            close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.85)
+            if close:
+                found.append(f"{name} (in {where}) is no setting: did you mean {close[0]}?")
+    return found
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.jobs.store import LeaseTerms
-from bot.settings import Settings, describe_settings_errors
+from bot.settings import Settings, describe_settings_errors, misspelled_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -258,3 +258,34 @@ def test_a_bad_entry_of_a_list_is_named_once(monkeypatch):
     [line] = describe_settings_errors(caught.value)
     assert "LINK_ALLOWED_NETWORKS is invalid" in line
     assert "entry 1" in line and "entry 2" in line
+
+
+def test_a_misspelled_setting_is_pointed_out_with_the_name_it_resembles(tmp_path):
+    """A typo must not silently leave the default in force (5 times the intended rate)."""
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nAPI_REQUEST_PER_SECOND=2\n"
+        "POSTGRES_PASSWORD=for-the-compose-database\n"
+    )
+    environment = {"METRIC_PORT": "9464", "PATH": "/usr/bin", "HOSTNAME": "bot-1"}
+    assert misspelled_settings(Settings.model_fields, tmp_path / ".env", environment) == [
+        "API_REQUEST_PER_SECOND (in .env) is no setting: did you mean API_REQUESTS_PER_SECOND?",
+        "METRIC_PORT (in the environment) is no setting: did you mean METRICS_PORT?",
+    ]
+
+
+def test_a_misspelled_setting_is_logged_when_the_bot_starts(tmp_path):
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nAPI_REQUEST_PER_SECOND=2\n"
+        # Nothing listens on port 9: the bot stops at once, after its warnings.
+        "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "did you mean API_REQUESTS_PER_SECOND?" in run.stderr
