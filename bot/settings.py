@@ -275,7 +275,10 @@ class Settings(BaseSettings):
         if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql://")
         try:
-            _ = urlsplit(text).port  # parses the host and port, as connecting will
+            # Parses each host and port, as connecting will (a standby after a comma).
+            hosts = urlsplit(text).netloc.rpartition("@")[2]
+            for host in hosts.split(","):
+                _ = urlsplit(f"//{host}").port
         except ValueError:
             # Not the parser's words: they may quote the URL, password and all.
             raise ValueError(

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.jobs.store import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
+from bot.storage.postgres import describe_location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -289,3 +290,15 @@ def test_a_misspelled_setting_is_logged_when_the_bot_starts(tmp_path):
         timeout=60,
     )
     assert "did you mean API_REQUESTS_PER_SECOND?" in run.stderr
+
+
+def test_a_postgresql_url_naming_a_primary_and_a_standby_is_accepted(monkeypatch):
+    """asyncpg tries each host in turn: the form an operator with a standby writes."""
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    url = "postgresql://bot:pw@db-1:5432,db-2:5433/bot"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = Settings()
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value() == url
+    assert describe_location(url) == "bot@db-1:5432,db-2:5433/bot"

@@ -59,12 +59,15 @@ def describe_location(dsn: str) -> str:
     """Where a DSN points (user, host, port, database), never its password, for messages."""
     try:
         parts = urlsplit(dsn)
-        host = parts.hostname or "localhost"
-        port = parts.port or 5432
+        # One host, or several after commas (asyncpg tries each in turn).
+        places = []
+        for host in parts.netloc.rpartition("@")[2].split(","):
+            place = urlsplit(f"//{host}")
+            places.append(f"{place.hostname or 'localhost'}:{place.port or 5432}")
     except ValueError:
         return "an unreadable DATABASE_URL"
     user = f"{parts.username}@" if parts.username else ""
-    return f"{user}{host}:{port}{parts.path or '/'}"
+    return f"{user}{','.join(places)}{parts.path or '/'}"
 
 
 @lru_cache(maxsize=1024)
