@@ -55,7 +55,7 @@ EXPOSE 8080
 # Healthy while /healthz answers 200 (it answers 503 when the gateway, the database or a stage
 # loop is in trouble). Python, since the slim image has no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['METRICS_PORT'] + '/healthz', timeout=4)"
+    CMD python -m bot.healthcheck
 
 # SIGTERM lets the bot finish its database writes and close cleanly (SHUTDOWN_GRACE).
 STOPSIGNAL SIGTERM

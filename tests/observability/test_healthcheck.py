@@ -1,0 +1,55 @@
+"""The container's HEALTHCHECK command (`python -m bot.healthcheck`), run as Docker runs it."""
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def healthcheck(port: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "METRICS_PORT": port}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.healthcheck"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+async def serving(status: int) -> tuple[web.AppRunner, int]:
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "x"}, status=status)
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+async def test_a_healthy_bot_passes_and_an_unhealthy_one_fails():
+    for status, code in ((200, 0), (503, 1)):
+        runner, port = await serving(status)
+        try:
+            # The check runs in its own process; this loop keeps serving meanwhile.
+            result = await asyncio.to_thread(healthcheck, str(port))
+        finally:
+            await runner.cleanup()
+        assert result.returncode == code, result.stderr
+
+
+def test_nothing_listening_fails():
+    assert healthcheck("9").returncode == 1
+
+
+def test_a_turned_off_endpoint_is_no_failure():
+    """METRICS_PORT= in .env turns the endpoints off: the container is not unhealthy for it."""
+    assert healthcheck("").returncode == 0
+    assert healthcheck("0").returncode == 0
