@@ -14,6 +14,18 @@ from bot.storage.postgres import describe_location
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_bot(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` in `where` (its .env, if any) with only `env` besides the basics."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=where,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
     for name in (
@@ -83,15 +95,7 @@ def test_reads_dotenv_and_hides_secrets(tmp_path):
 
 
 def test_running_without_settings_exits_nonzero_with_help(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_bot(tmp_path, {})
     assert result.returncode == 2
     assert "DISCORD_TOKEN is missing" in result.stderr
     assert "APIMART_API_KEY is missing" in result.stderr
@@ -177,21 +181,12 @@ def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(mon
 
 def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),
         "DISCORD_TOKEN": "tok",
         "APIMART_API_KEY": "key",
         # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
         "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_bot(tmp_path, env)
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
@@ -280,15 +275,7 @@ def test_a_misspelled_setting_is_logged_when_the_bot_starts(tmp_path):
         # Nothing listens on port 9: the bot stops at once, after its warnings.
         "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = run_bot(tmp_path, {})
     assert "did you mean API_REQUESTS_PER_SECOND?" in run.stderr
 
 

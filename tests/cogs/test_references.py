@@ -579,19 +579,22 @@ async def test_a_link_to_a_video_is_a_reference_video(tmp_path):
         assert "image_urls" not in sent
 
 
+async def prefilled_prompt(interaction):
+    """The prompt the menu's form opened with."""
+    callback = await interaction.wait_for_callback()
+    assert callback["type"] == MODAL
+    fields = {
+        row["component"]["custom_id"]: row["component"] for row in interaction.modal["components"]
+    }
+    return fields["prompt"].get("value")
+
+
 async def test_menu_on_a_message_of_text_offers_its_words_as_the_prompt(tmp_path):
     """Nothing to show the service but words: the form starts from them, the member edits."""
     async with running_bot(tmp_path, message_content_intent=True) as world:
         target = await post(world, "a cat surfing at sunset")
         interaction = await make_video_on(world, target)
-        callback = await interaction.wait_for_callback()
-        assert callback["type"] == MODAL
-        [prompt] = [
-            row["component"]
-            for row in interaction.modal["components"]
-            if row["component"]["custom_id"] == "prompt"
-        ]
-        assert prompt["value"] == "a cat surfing at sunset"
+        assert await prefilled_prompt(interaction) == "a cat surfing at sunset"
 
 
 async def test_menu_on_a_message_with_nothing_to_use_says_so(tmp_path):
@@ -609,11 +612,6 @@ async def test_menu_on_a_forwarded_message_of_text_offers_the_forwarded_words(tm
         original = await post(world, "a cat surfing at sunset <:party:123456789012345678>")
         forward = await world.discord.message_create("", forwards=int(original["id"]))
         interaction = await make_video_on(world, forward)
-        callback = await interaction.wait_for_callback()
-        assert callback["type"] == MODAL
-        [prompt] = [
-            row["component"]
-            for row in interaction.modal["components"]
-            if row["component"]["custom_id"] == "prompt"
-        ]
-        assert prompt["value"] == "a cat surfing at sunset :party:", "emoji by name, not id"
+        assert await prefilled_prompt(interaction) == "a cat surfing at sunset :party:", (
+            "emoji by name, not id"
+        )
