@@ -4,7 +4,7 @@ Members reply "thx @Bot 🔥" to a result; nobody should pay for a video of that
 chatter when it is too short to describe a scene or when it greets, thanks or reacts and
 every other word only surrounds that ("thank you for the video, man"; emoji and Discord's
 custom emoji count for nothing). One word that is none of these ("love it, but make it rain")
-makes it a request, and so does a prompt that starts with an article ("a beautiful man").
+makes it a request, and so does a prompt that starts as a description ("a beautiful man").
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _CHATTER_WORDS = frozenset(
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
-    | {"cute", "lit", "epic", "insane", "crazy", "666", "testing", "tested"}
+    | {"cute", "lit", "epic", "goat", "insane", "crazy", "666", "testing", "tested"}
     # questions about the bot itself ("what can you do?", "how does this work")
     | {"what", "whats", "how", "why"}
 )
@@ -54,16 +54,20 @@ _FILLER_WORDS = frozenset(
     | {"could", "do", "does", "work", "works", "working", "get", "start", "started"}
     | {"anything", "stuff", "things", "cost", "costs"}
 )
-# Who is addressed ("thanks a lot, man"), unless the prompt describes them: one that starts
-# with an article ("a beautiful man") is a scene, not a thank-you.
+# Who is addressed ("thanks a lot, man").
 _ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})
-_ARTICLES = frozenset({"a", "an", "the"})
+# A prompt that starts "a ..." or "an ..." describes something ("a goat", "a beautiful man"),
+# unless it is "a lot of thanks".
+_INDEFINITE = frozenset({"a", "an"})
+_AMOUNTS = frozenset({"lot", "lots", "ton", "tons", "bunch"})
+_SURROUNDING = _FILLER_WORDS | _ADDRESS_WORDS
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
 _CHATTER_PHRASES = sorted(
     {"你好", "您好", "嗨", "哈喽", "帮助", "在吗", "谢谢", "谢了", "多谢", "感谢", "你", "您"}
     | {"大佬", "牛逼", "牛批", "绝了", "可爱", "ありがとうございます", "ございます", "すごい"}
-    | {"かわいい", "よろしく"}
+    | {"かわいい", "よろしく", "的视频", "谢谢分享", "谢谢机器人", "卧槽", "哇塞", "绝绝子", "爱了"}
+    | {"棒棒哒", "帅", "6"}
     | {"太棒了", "太棒", "棒", "好棒", "好的", "好看", "漂亮", "厉害", "牛", "酷", "赞", "不错"}
     | {
         "哈哈",
@@ -96,9 +100,9 @@ def _is_chatter_word(word: str) -> bool:
     return word in _CHATTER_WORDS or not _PHRASE.sub("", word)
 
 
-def _is_address(words: list[str], index: int) -> bool:
-    """Whether `words[index]` names who is thanked rather than someone in the scene."""
-    return words[index] in _ADDRESS_WORDS and words[0] not in _ARTICLES
+def _describes(words: list[str]) -> bool:
+    """Whether the prompt starts as a description does: "a goat", not "a lot of thanks"."""
+    return len(words) > 1 and words[0] in _INDEFINITE and words[1] not in _AMOUNTS
 
 
 def is_bare_prompt(prompt: str) -> bool:
@@ -110,8 +114,9 @@ def is_bare_prompt(prompt: str) -> bool:
     # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
     text = _APOSTROPHES.sub("", text.casefold())
     words = "".join(char if char.isalnum() else " " for char in text).split()
+    if _describes(words):
+        return False
     chatter = [_is_chatter_word(word) for word in words]
-    others = (
-        chatter[i] or word in _FILLER_WORDS or _is_address(words, i) for i, word in enumerate(words)
-    )
-    return any(chatter) and all(others)
+    others = (is_chatter or word in _SURROUNDING for is_chatter, word in zip(chatter, words))
+    # A question made only of such words asks about the bot ("can I use this?").
+    return (any(chatter) or prompt.rstrip().endswith(("?", "\uff1f"))) and all(others)
