@@ -38,7 +38,7 @@ async def _nothing() -> None:
 # How long cancelled work may take to unwind. Its clean-up (a rollback, a connection given back)
 # talks to the database, and one that stopped answering (a partition) would hold a stop for ever:
 # `docker stop` kills 10 s after SIGTERM. The job's lease brings it back to whoever runs next.
-CANCELLED_WAIT = 0.5
+CANCELLED_WAIT = 0.25
 
 
 async def settle_cancelled(tasks: Collection[asyncio.Task[None]], what: str) -> None:

@@ -266,9 +266,10 @@ class Poller:
             return
         grace = self._config.stop_timeout if grace is None else grace
         await asyncio.gather(*(stage.drain(grace) for stage in self._stages))
-        # The loops end at once after a drain; the bound is for a bug, or a database that
-        # stopped answering in the middle of a claim, not a wait.
-        _, pending = await asyncio.wait(tasks, timeout=min(0.25, max(grace, 0.1)))
+        # The loops end at once after a drain: the bound is for a bug, or a database that
+        # stopped answering, not a wait. It leaves a slow claim time to give its jobs back
+        # (cut off, a claimed submit would lapse into "outcome unknown" with nothing sent).
+        _, pending = await asyncio.wait(tasks, timeout=min(1.0, max(grace, 0.1)))
         for task in pending:
             task.cancel()
         await settle_cancelled(tasks, "engine loops")

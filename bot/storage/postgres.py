@@ -43,7 +43,7 @@ MIGRATIONS_DIR = MIGRATIONS_ROOT / "postgres"
 _CONNECT_TIMEOUT = 10.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
-_CLOSE_TIMEOUT = 1.0
+_CLOSE_TIMEOUT = 0.5
 # Statements whose rows come back (the others report only how many rows they changed).
 _RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
 _IS_BEFORE = re.compile(r"\bIS(\s+NOT)?\s*$", re.IGNORECASE)
@@ -232,7 +232,7 @@ class PostgresDatabase:
         try:
             await asyncio.wait_for(self._pool.close(), _CLOSE_TIMEOUT)
         except TimeoutError:
-            log.warning("PostgreSQL connections still busy after %.0f s: closed", _CLOSE_TIMEOUT)
+            log.warning("PostgreSQL connections still busy after %.1f s: closed", _CLOSE_TIMEOUT)
             self._pool.terminate()
 
     @asynccontextmanager
