@@ -36,12 +36,29 @@ def misspelled_settings(
     found: list[str] = []
     for where, names in ((".env", written), ("the environment", environment)):
         for name in sorted(names):
-            if name.upper() in known:
-                continue
-            close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.85)
-            if close:
-                found.append(f"{name} (in {where}) is no setting: did you mean {close[0]}?")
+            meant = next((setting for setting in known if _misspells(name.upper(), setting)), None)
+            if meant is not None:
+                found.append(f"{name} (in {where}) is no setting: did you mean {meant}?")
     return found
+
+
+def _misspells(name: str, setting: str) -> bool:
+    """`LOGLEVEL` or `METRIC_PORT` for a setting, not `DATABASE_USER` (Compose's own) or
+    `APIMART_API_KEY_FILE` (Docker's secrets): the same words, each nearly the same."""
+    if name == setting:
+        return False
+    if name.replace("_", "") == setting.replace("_", ""):
+        return True
+    words, wanted = name.split("_"), setting.split("_")
+    return (
+        len(words) == len(wanted)
+        and all(_close(word, other) for word, other in zip(words, wanted, strict=True))
+        and _close(name, setting, 0.85)
+    )
+
+
+def _close(word: str, other: str, cutoff: float = 0.6) -> bool:
+    return difflib.SequenceMatcher(None, word, other).ratio() >= cutoff
 
 
 class Settings(BaseSettings):

@@ -262,9 +262,19 @@ def test_a_misspelled_setting_is_pointed_out_with_the_name_it_resembles(tmp_path
         "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nAPI_REQUEST_PER_SECOND=2\n"
         "POSTGRES_PASSWORD=for-the-compose-database\n"
     )
-    environment = {"METRIC_PORT": "9464", "PATH": "/usr/bin", "HOSTNAME": "bot-1"}
+    environment = {
+        "METRIC_PORT": "9464",
+        "LOGLEVEL": "DEBUG",
+        # Other programs' variables, however alike, are left alone.
+        "PATH": "/usr/bin",
+        "HOSTNAME": "bot-1",
+        "DATABASE_USER": "bot",
+        "APIMART_API_KEY_FILE": "/run/secrets/apimart",
+        "DISCORD_TOKEN_FILE": "/run/secrets/discord",
+    }
     assert misspelled_settings(Settings.model_fields, tmp_path / ".env", environment) == [
         "API_REQUEST_PER_SECOND (in .env) is no setting: did you mean API_REQUESTS_PER_SECOND?",
+        "LOGLEVEL (in the environment) is no setting: did you mean LOG_LEVEL?",
         "METRIC_PORT (in the environment) is no setting: did you mean METRICS_PORT?",
     ]
 

@@ -117,6 +117,8 @@ def is_bare_prompt(prompt: str) -> bool:
     if _describes(words):
         return False
     chatter = [_is_chatter_word(word) for word in words]
-    others = (is_chatter or word in _SURROUNDING for is_chatter, word in zip(chatter, words))
+    others = (
+        is_chatter or word in _SURROUNDING for is_chatter, word in zip(chatter, words, strict=True)
+    )
     # A question made only of such words asks about the bot ("can I use this?").
     return (any(chatter) or prompt.rstrip().endswith(("?", "\uff1f"))) and all(others)
