@@ -36,3 +36,12 @@ def names_known(client: discord.Client, guild: discord.Guild | None) -> NameOf:
         return channel.name if channel is not None else None
 
     return name_of
+
+
+def first_known(*lookups: NameOf) -> NameOf:
+    """The first name any lookup knows (a forward's mentions come as bare ids)."""
+
+    def name_of(kind: Kind, id_: int) -> str | None:
+        return next((name for lookup in lookups if (name := lookup(kind, id_))), None)
+
+    return name_of

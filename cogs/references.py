@@ -55,7 +55,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._names import names_in
+from cogs._names import first_known, names_in, names_known
 from cogs._queue import (
     InteractionOrigin,
     MessageOrigin,
@@ -248,7 +248,16 @@ class ReferencesCog(commands.Cog):
         prompt = None
         if media_count(media) == 0:
             # Only words to show the service: the form starts from them (a video from text).
-            said = spoken(media.content, names_in(message), limit=MAX_PROMPT_LENGTH)
+            # A forward's words are in its snapshot, whose mentions Discord does not resolve:
+            # the forwarded message, if this process saw it, or the cache may know them.
+            reference = message.reference
+            forwarded = reference.cached_message if reference is not None else None
+            names = first_known(
+                names_in(message),
+                *([names_in(forwarded)] if forwarded is not None else []),
+                names_known(self.bot, message.guild),
+            )
+            said = spoken(media.content, names, limit=MAX_PROMPT_LENGTH)
             prompt = said.strip()[:MAX_PROMPT_LENGTH]
             if not has_visible(prompt):
                 await answer_privately(interaction, msg("menu_nothing_to_use"))

@@ -615,3 +615,14 @@ async def test_menu_on_a_forwarded_message_of_text_offers_the_forwarded_words(tm
         assert await prefilled_prompt(interaction) == "a cat surfing at sunset :party:", (
             "emoji by name, not id"
         )
+
+
+async def test_menu_on_a_forward_names_who_the_forwarded_words_mention(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        alice = world.discord.user_id
+        original = await post(world, f"<@{alice}> surfing at sunset")
+        forward = await world.discord.message_create("", forwards=int(original["id"]))
+        on_original = await prefilled_prompt(await make_video_on(world, original))
+        on_forward = await prefilled_prompt(await make_video_on(world, forward))
+        assert on_forward == on_original
+        assert not on_forward.startswith("@someone")
