@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 
 class Readiness:
-    """Why the bot does not take commands now; the migrations are looked at until applied."""
+    """Why the bot does not take commands now; the database is asked on every probe, its
+    migrations until they are applied."""
 
     def __init__(self, bot: VideoBot) -> None:
         self._bot = bot
@@ -52,13 +53,11 @@ class Readiness:
         return reasons
 
     async def _database_problem(self) -> str | None:
-        """Migrations not applied yet, or a database that does not answer: a probe made
+        """A database that does not answer, or migrations not applied yet: a probe made
         while it is down gets the reason (as /healthz does), never an error or a hang."""
-        if self._migrated:
-            return None
         db = self._bot.db
         unreachable = await database_problem(db)
-        if unreachable is not None:
+        if unreachable is not None or self._migrated:
             return unreachable
         wanted = load_migrations(MIGRATIONS_ROOT / db.dialect)
         latest = wanted[-1].version if wanted else 0

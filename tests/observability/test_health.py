@@ -182,3 +182,14 @@ async def test_readyz_names_a_database_it_cannot_reach_instead_of_failing(tmp_pa
     reasons = await bot.readiness.reasons()
     assert "database: migrations not applied" not in reasons
     assert any(reason.startswith("database: unreachable") for reason in reasons), reasons
+
+
+async def test_readyz_names_a_database_that_stops_answering_after_start(tmp_path, api, fake):
+    settings = fast_settings(tmp_path, api, fake)
+    database = await SqliteDatabase.open(tmp_path / "later.sqlite3")
+    await database.migrate()
+    bot = VideoBot(settings, database)
+    assert not any(r.startswith("database") for r in await bot.readiness.reasons())
+    await database.close()
+    reasons = await bot.readiness.reasons()
+    assert any(reason.startswith("database: unreachable") for reason in reasons), reasons
