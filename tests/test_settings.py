@@ -299,3 +299,15 @@ def test_a_postgresql_url_naming_a_primary_and_a_standby_is_accepted(monkeypatch
     assert settings.database_url is not None
     assert settings.database_url.get_secret_value() == url
     assert describe_location(url) == "bot@db-1:5432,db-2:5433/bot"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://bot:1234/secret@db1,db2/app",
+        "postgresql://bot:12?secret@db1/app",
+        "postgresql://bot:12#secret@db1/app",
+    ],
+)
+def test_a_password_that_ends_the_address_early_is_never_shown(url):
+    assert "secret" not in describe_location(url)

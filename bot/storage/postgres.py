@@ -59,13 +59,17 @@ def describe_location(dsn: str) -> str:
     """Where a DSN points (user, host, port, database), never its password, for messages."""
     try:
         parts = urlsplit(dsn)
+        if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
+            # A password with an unescaped `/`, `?` or `#` ends the address early: what
+            # follows (the rest of the password among it) is no place to print.
+            raise ValueError("unescaped character in the password")
         # One host, or several after commas (asyncpg tries each in turn).
         places = []
         for host in parts.netloc.rpartition("@")[2].split(","):
             place = urlsplit(f"//{host}")
             places.append(f"{place.hostname or 'localhost'}:{place.port or 5432}")
     except ValueError:
-        return "an unreadable DATABASE_URL"
+        return "an unreadable DATABASE_URL (percent-encode / ? # @ in the password)"
     user = f"{parts.username}@" if parts.username else ""
     return f"{user}{','.join(places)}{parts.path or '/'}"
 
