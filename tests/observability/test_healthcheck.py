@@ -10,8 +10,8 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def healthcheck(port: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "METRICS_PORT": port}
+def healthcheck(port: str, **env: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "METRICS_PORT": port, **env}
     return subprocess.run(
         [sys.executable, "-m", "bot.healthcheck"],
         env=env,
@@ -21,7 +21,7 @@ def healthcheck(port: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def serving(status: int) -> tuple[web.AppRunner, int]:
+async def serving(status: int, host: str = "127.0.0.1") -> tuple[web.AppRunner, int]:
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "x"}, status=status)
 
@@ -29,7 +29,7 @@ async def serving(status: int) -> tuple[web.AppRunner, int]:
     app.router.add_get("/healthz", healthz)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, host, 0)
     await site.start()
     return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
@@ -53,3 +53,15 @@ def test_a_turned_off_endpoint_is_no_failure():
     """METRICS_PORT= in .env turns the endpoints off: the container is not unhealthy for it."""
     assert healthcheck("").returncode == 0
     assert healthcheck("0").returncode == 0
+
+
+async def test_it_asks_where_metrics_host_serves_and_never_through_a_proxy():
+    for host in ("0.0.0.0", "127.0.0.1", "::"):
+        runner, port = await serving(200, host)
+        try:
+            result = await asyncio.to_thread(
+                healthcheck, str(port), METRICS_HOST=host, HTTP_PROXY="http://127.0.0.1:9"
+            )
+        finally:
+            await runner.cleanup()
+        assert result.returncode == 0, (host, result.stderr)
