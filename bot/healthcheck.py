@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import urllib.error
 import urllib.request
 
 TIMEOUT = 4.0

@@ -10,6 +10,7 @@ or embeds: every word is in a text display.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -169,13 +170,19 @@ def result_layout(
     return view
 
 
-def text_displays(message: discord.Message) -> list[str]:
-    """The text of every text display in a message (where a V2 result keeps its marker)."""
-    found: list[str] = []
+def components_of(message: discord.Message | discord.MessageSnapshot) -> Iterator[Any]:
+    """Every component of a message, nested ones too, in reading order."""
     pending: list[Any] = list(message.components)
     while pending:
-        component = pending.pop()
-        if isinstance(component, discord.components.TextDisplay):
-            found.append(component.content)
-        pending.extend(getattr(component, "children", []) or [])
-    return found
+        component = pending.pop(0)
+        yield component
+        pending[:0] = getattr(component, "children", None) or []
+
+
+def text_displays(message: discord.Message) -> list[str]:
+    """The text of every text display in a message (where a V2 result keeps its marker)."""
+    return [
+        component.content
+        for component in components_of(message)
+        if isinstance(component, discord.components.TextDisplay)
+    ]

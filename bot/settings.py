@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from dotenv import dotenv_values
 from pydantic import (
@@ -23,6 +23,12 @@ DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
 MIB = 1024 * 1024
 
 Seconds = Annotated[float, Field(gt=0)]
+
+
+def postgres_hosts(url: str) -> list[SplitResult]:
+    """Each `host:port` of a PostgreSQL URL (a standby follows a comma, as asyncpg reads it);
+    reading a `.port` raises ValueError for one that cannot be parsed."""
+    return [urlsplit(f"//{host}") for host in urlsplit(url).netloc.rpartition("@")[2].split(",")]
 
 
 def misspelled_settings(
@@ -292,10 +298,8 @@ class Settings(BaseSettings):
         if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql://")
         try:
-            # Parses each host and port, as connecting will (a standby after a comma).
-            hosts = urlsplit(text).netloc.rpartition("@")[2]
-            for host in hosts.split(","):
-                _ = urlsplit(f"//{host}").port
+            for place in postgres_hosts(text):
+                _ = place.port  # parses the host and port, as connecting will
         except ValueError:
             # Not the parser's words: they may quote the URL, password and all.
             raise ValueError(

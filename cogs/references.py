@@ -18,7 +18,7 @@ import dataclasses
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -42,6 +42,7 @@ from bot.jobs.validation import (
     generation_mode,
     validate,
 )
+from bot.result_layout import components_of
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     Values,
@@ -95,14 +96,13 @@ def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tupl
 def gallery_links(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
     """Links a layout's media galleries play that are not the message's own uploads: a result
     over the upload limit is posted as the service's link (`bot.result_layout`)."""
-    urls: list[str] = []
-    pending: list[Any] = list(message.components)
-    while pending:
-        component = pending.pop(0)
-        if isinstance(component, discord.components.MediaGalleryComponent):
-            urls += [item.media.url for item in component.items if item.media.attachment_id is None]
-        pending.extend(getattr(component, "children", None) or [])
-    return tuple(urls)
+    return tuple(
+        item.media.url
+        for component in components_of(message)
+        if isinstance(component, discord.components.MediaGalleryComponent)
+        for item in component.items
+        if item.media.attachment_id is None
+    )
 
 
 def message_media(message: discord.Message) -> MessageMedia:

@@ -44,7 +44,8 @@ def _duration(value: str) -> int | None:
     found = _SECONDS.fullmatch(value.lower())
     if found is None or not _NUMBER.fullmatch(found["number"]):
         return None
-    return int(found["number"]) if int(found["number"]) in DURATIONS else None
+    seconds = int(found["number"])
+    return seconds if seconds in DURATIONS else None
 
 
 def _resolution(value: str) -> str | None:

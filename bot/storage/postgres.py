@@ -25,6 +25,7 @@ import asyncpg
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
+from bot.settings import postgres_hosts
 from bot.storage.base import (
     GET_VALUE_SQL,
     MIGRATIONS_ROOT,
@@ -63,11 +64,9 @@ def describe_location(dsn: str) -> str:
             # A password with an unescaped `/`, `?` or `#` ends the address early: what
             # follows (the rest of the password among it) is no place to print.
             raise ValueError("unescaped character in the password")
-        # One host, or several after commas (asyncpg tries each in turn).
-        places = []
-        for host in parts.netloc.rpartition("@")[2].split(","):
-            place = urlsplit(f"//{host}")
-            places.append(f"{place.hostname or 'localhost'}:{place.port or 5432}")
+        places = [
+            f"{place.hostname or 'localhost'}:{place.port or 5432}" for place in postgres_hosts(dsn)
+        ]
     except ValueError:
         return "an unreadable DATABASE_URL (percent-encode / ? # @ in the password)"
     user = f"{parts.username}@" if parts.username else ""
