@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.sqlite import SqliteDatabase
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.components import is_layout
 from tests.fakes.discord import FakeDiscord
 
 BOT_TOKEN = "fake-bot-token.abc123"
@@ -39,6 +40,13 @@ class World:
     async def video(self, **options: Any):
         """A member runs /video with these options; returns the fake interaction."""
         return await self.discord.slash_command("video", options=options)
+
+    async def wait_for_result(self) -> dict[str, Any]:
+        """The bot's result post: a layout replying to the announcement."""
+        return await self.discord.wait_for_message(
+            predicate=lambda m: is_layout(m) and m.get("message_reference") is not None,
+            timeout=10,
+        )
 
     def png(self, name: str = "cat.png"):
         return self.discord.make_attachment(name, PNG, "image/png")

@@ -1,21 +1,15 @@
 """The result as members see it: a Components V2 message whose video plays inline."""
 
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import THUMBNAIL, is_layout, shown_text, texts, walk
+from tests.fakes.components import THUMBNAIL, shown_text, texts, walk
 from tests.harness import running_bot
-
-
-async def result_of(world):
-    return await world.discord.wait_for_message(
-        predicate=lambda m: is_layout(m) and m.get("message_reference") is not None, timeout=10
-    )
 
 
 async def test_reference_images_show_as_thumbnails_beside_their_names(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         cats = [world.png(f"cat{n}.png") for n in range(3)]
         await world.video(prompt="three cats", image=cats[0], image2=cats[1], image3=cats[2])
-        result = await result_of(world)
+        result = await world.wait_for_result()
         sent = world.api.submits[0]["image_urls"]
     sections = [c for c in walk(result["components"]) if c["type"] == 9]
     assert [s["accessory"]["type"] for s in sections] == [THUMBNAIL] * 3
@@ -34,7 +28,7 @@ async def test_a_prompt_full_of_mentions_pings_only_the_requester(tmp_path):
     prompt = "@everyone @here <@&123> <@456> a **bold** dog"
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         await world.video(prompt=prompt)
-        result = await result_of(world)
+        result = await world.wait_for_result()
         requester = str(world.discord.user_id)
     assert [user["id"] for user in result["mentions"]] == [requester]
     assert result["mention_roles"] == [] and result["mention_everyone"] is False
@@ -49,7 +43,7 @@ async def test_a_chinese_member_reads_the_layout_in_chinese(tmp_path):
             "video", options={"prompt": "一只猫", "resolution": "4k"}, locale="zh-CN"
         )
         await interaction.wait_for_answer()
-        result = await result_of(world)
+        result = await world.wait_for_result()
     text = shown_text(result)
     assert "### 视频已完成" in text
     assert "**分辨率** 4K" in text and "**模式** 文生视频" in text

@@ -6,7 +6,6 @@ from bot.jobs.models import JobState
 from bot.moderation.store import Actor
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import is_layout
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import MP4, PNG, running_bot
 
@@ -547,9 +546,7 @@ async def test_reply_to_a_result_posted_as_a_link_remixes_that_video(tmp_path):
         tmp_path, plan=plan, message_content_intent=True, link_allowed_networks="127.0.0.1/32"
     ) as world:
         await world.video(prompt="a long 4k shot", resolution="4k")
-        result = await world.discord.wait_for_message(
-            predicate=lambda m: is_layout(m) and m.get("message_reference") is not None
-        )
+        result = await world.wait_for_result()
         assert result["attachments"] == []
         first = world.api.last_task
         asking = await reply(world, result, "now at night")

@@ -8,19 +8,11 @@ import pytest
 from bot.jobs.models import JobState
 from tests.cogs.test_references import fill_form, make_video_on
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import is_layout, media_items, media_urls, shown_text, texts
+from tests.fakes.components import media_items, media_urls, shown_text, texts
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import running_bot
 
 EPHEMERAL = 64
-
-
-async def wait_for_result(world, status_message_id=None):
-    """The bot's reply that carries the finished video or the failure."""
-    return await world.discord.wait_for_message(
-        predicate=lambda m: is_layout(m) and m.get("message_reference") is not None,
-        timeout=10,
-    )
 
 
 async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
@@ -49,7 +41,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
             predicate=lambda m: "asked for a video" in m["content"]
         )
         assert "a red fox running through snow" in status["content"]
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         assert result["message_reference"]["message_id"] == status["id"]
         assert (result["content"], result["embeds"]) == ("", []), "a layout has neither"
         assert texts(result)[0].startswith(f"<@{world.discord.user_id}> your video is ready")
@@ -132,7 +124,7 @@ async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path
         assert status["mention_everyone"] is False
         assert status["mention_roles"] == []
         assert status["mentions"] == []
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         assert result["mention_everyone"] is False
         assert result["mention_roles"] == []
         assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
@@ -177,7 +169,7 @@ async def test_a_failed_render_tells_the_member_why(tmp_path):
     )
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="something risky")
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         content = shown_text(result)
         assert "the video service's content check refused job #1" in content
         assert "It was not counted against you. Please rephrase the prompt" in content
@@ -190,7 +182,7 @@ async def test_a_cancelled_render_is_reported(tmp_path):
         tmp_path, plan=TaskPlan(polls_until_done=1, final_status="cancelled")
     ) as world:
         await world.video(prompt="x")
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         assert "### Video not made" in shown_text(result)
 
 
@@ -198,7 +190,7 @@ async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path)
     plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="a long 4k shot", resolution="4k")
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         assert "**Resolution** 4K" in shown_text(result)
         assert result["attachments"] == []
         task = world.api.last_task
@@ -227,7 +219,7 @@ async def test_a_chinese_member_reads_chinese(tmp_path):
         )
         followup = await interaction.wait_for_answer()
         assert "你的视频已排队" in followup["content"]
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         assert "你的视频好了" in shown_text(result)
         assert "**时长** 6 秒" in shown_text(result)
         assert world.api.requests_for("poll")[0].query["language"] == "zh"
@@ -275,7 +267,7 @@ async def test_a_job_whose_command_died_before_announcing_is_announced_before_it
         )
         clock.advance(60)  # the render
         world.bot.poller.wake()
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         [status] = [
             m for m in fake.messages() if "asked for a video: an orphaned fox" in m["content"]
         ]
@@ -290,7 +282,7 @@ async def test_a_2000_character_render_error_is_delivered_cut_and_escaped(tmp_pa
     plan = TaskPlan(polls_until_done=1, final_status="failed", error_message=LONG_API_ERROR)
     async with running_bot(tmp_path, plan=plan) as world:
         await world.video(prompt="something risky")
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         content = texts(result)[0]
         assert len(content) <= 2000
         assert "could not make job #1: \\*\\*refused\\*\\* by \\_policy\\_" in content
@@ -332,7 +324,7 @@ async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
         status = await world.discord.wait_for_message(
             predicate=lambda m: "asked for a video" in m["content"]
         )
-        result = await wait_for_result(world)
+        result = await world.wait_for_result()
         history = await world.discord.slash_command("videos history")
         listed = await history.wait_for_private_answer()
     description = shown_text(result)
