@@ -17,9 +17,7 @@ import logging
 import time
 from typing import Any
 
-import aiohttp
-
-from bench.worker import API_KEY, RecordingBudget, cpu_seconds, peak_rss_kib, stamp_grants
+from bench.worker import API_KEY, RecordingBudget, cpu_seconds, peak_rss_kib, poller_session
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.jobs.models import Job
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
@@ -37,7 +35,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
 
     budget = RecordingBudget(args.rate)
-    async with aiohttp.ClientSession(trace_configs=[stamp_grants(budget)]) as session:
+    async with poller_session(budget, args.concurrency) as session:
         # Wired as bot/app.py wires it: the poller's client never retries on its own.
         client = APIMartClient(
             session, base_url=args.api_url, api_key=API_KEY, retry=RetryPolicy(max_retries=0)

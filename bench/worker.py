@@ -26,6 +26,7 @@ import aiohttp
 
 from bench.clock import CompressedClock, CompressedEventLoop
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.apimart.session import api_connector
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
@@ -59,6 +60,17 @@ def peak_rss_kib() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def poller_session(budget: RecordingBudget, concurrency: int) -> aiohttp.ClientSession:
+    """The poller's session as bot/app.py opens it (a connection for every check the pool may
+    keep in flight), each request stamped with its budget grant."""
+    connector = api_connector(
+        checks=concurrency,
+        submits=PollerConfig.submit_workers,
+        deliveries=PollerConfig.delivery_workers,
+    )
+    return aiohttp.ClientSession(connector=connector, trace_configs=[stamp_grants(budget)])
 
 
 def stamp_grants(budget: RecordingBudget) -> aiohttp.TraceConfig:
@@ -146,7 +158,7 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
 
     cpu_before = cpu_seconds()
     budget = RecordingBudget(args.rate, clock=clock)
-    async with aiohttp.ClientSession(trace_configs=[stamp_grants(budget)]) as session:
+    async with poller_session(budget, args.concurrency) as session:
         # Wired as bot/app.py wires it: the poller's client never retries on its own.
         poll_client = APIMartClient(
             session, base_url=args.api_url, api_key=API_KEY, retry=RetryPolicy(max_retries=0)

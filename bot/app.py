@@ -17,6 +17,7 @@ import yarl
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy
+from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
@@ -209,7 +210,13 @@ class VideoBot(commands.AutoShardedBot):
         # First (when `start` did not already), so the endpoints answer during the set-up.
         await self._serve_health()
         # Trusted: APIMart and Discord only. Members' URLs go through `member_urls`, never this.
-        self.session = aiohttp.ClientSession()
+        self.session = aiohttp.ClientSession(
+            connector=api_connector(
+                checks=settings.poll_concurrency,
+                submits=settings.submit_workers,
+                deliveries=settings.delivery_workers,
+            )
+        )
         self.member_urls = GuardedFetcher(
             max_bytes=settings.max_reference_bytes,
             allowed_networks=settings.link_allowed_networks,

@@ -521,6 +521,10 @@ class FakeAPIMart:
         """Public video files served under /files/<name>."""
         self.file_redirects: dict[str, str] = {}
         """/files/<name> answered by a 302 to the URL given (see `redirect_file`)."""
+        self.in_flight = 0
+        """Requests arrived and not yet answered."""
+        self.peak_in_flight = 0
+        """The most requests the fake was answering at once."""
 
         self._clock = clock
         self._tasks: dict[str, FakeTask] = {}
@@ -822,6 +826,8 @@ class FakeAPIMart:
         async def endpoint(request: web.Request) -> web.StreamResponse:
             raw = b"" if route == "upload" or not request.can_read_body else await request.read()
             self._record(request, route, raw)
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             try:
                 fault = self._take_fault(route)
                 if fault is not None:
@@ -836,6 +842,7 @@ class FakeAPIMart:
                 await request.release()
                 return error.response()
             finally:
+                self.in_flight -= 1
                 self._notify()
 
         return endpoint

@@ -2,9 +2,11 @@
 
 import time
 
+import aiohttp
 import pytest
 
 from bot.apimart import VideoRequest
+from bot.apimart.session import api_connector
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import Requester
@@ -82,3 +84,43 @@ async def test_a_slower_api_gets_more_checks_in_flight_and_a_429_fewer(db, api, 
     assert widened > before
     limiter.rate_limited(sent_at=time.monotonic())
     assert poller.poll_workers() < widened
+
+
+async def test_a_slow_api_gets_all_the_checks_the_budget_pays_for_at_once(db, api):
+    """400 requests/s at a 500 ms API: some 300 checks in flight. The bot's session carries
+    them all; aiohttp's default 100 connections would hold the rest back (200 checks a second
+    at most, whatever the budget)."""
+    jobs = 150
+    api.default_plan = TaskPlan(polls_until_done=None)
+    config = PollerConfig(poll_interval=8)
+    connector = api_connector(
+        checks=config.concurrency,
+        submits=config.submit_workers,
+        deliveries=config.delivery_workers,
+    )
+    async with aiohttp.ClientSession(connector=connector) as session:
+        client = poller_client(api, session)
+        store = JobStore(db, clock=time.time)
+        service = JobService(
+            store, client, clock=time.time, timing=SubmitTiming(first_poll_delay=0)
+        )
+        poller = Poller(
+            store,
+            client,
+            service,
+            RecordingDelivery(),
+            clock=time.monotonic,
+            config=config,
+            budget=RequestBudget(400),
+        )
+        for _ in range(jobs):
+            await service.create_and_submit(
+                Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
+            )
+        poller.round_trip.seconds = 0.5  # as measured on a slow API
+        assert poller.poll_workers() > jobs
+        api.delay_next("poll", 0.6, times=jobs)
+        await poller.run_once()
+    assert len(api.polls) == jobs
+    # Granted at 400/s, each answered 0.6 s later: all of them in flight together.
+    assert api.peak_in_flight > 120
