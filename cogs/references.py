@@ -27,7 +27,7 @@ from discord.ext import commands
 from bot.i18n import msg, t
 from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
-from bot.jobs.flags import parse_flags
+from bot.jobs.flags import parse_flags, with_form_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.media import MessageMedia, collect, skipped_note, split_attachments
@@ -150,6 +150,16 @@ def media_count(media: MessageMedia) -> int:
 def form_id(target: discord.Message, media: MessageMedia) -> str:
     """The form's custom id: enough to find the message again after a restart."""
     return f"video:makeform:{target.channel.id}:{target.id}:{media_count(media)}"
+
+
+# What `VideoModal`'s selects open on (the duration only where it is offered, so without a
+# reference video: with one, a duration flag is ignored like the video's own length).
+FORM_OPENS_ON = VideoOptions(
+    prompt="",
+    duration=DEFAULT_DURATION,
+    resolution=DEFAULT_RESOLUTION,
+    aspect_ratio=DEFAULT_ASPECT_RATIO,
+)
 
 
 class VideoModal(discord.ui.Modal):
@@ -329,6 +339,21 @@ class ReferencesCog(commands.Cog):
     ) -> None:
         """Read the links' types if there are any (slow: acknowledge first), then queue."""
         origin = InteractionOrigin(interaction, sources=(message_ref(target),), reply_to=target)
+        duration = picked(values, "duration")
+        submitted = VideoOptions(
+            prompt=text_value(values, "prompt"),
+            duration=int(duration) if duration is not None and duration.isdigit() else None,
+            resolution=picked(values, "resolution"),
+            aspect_ratio=picked(values, "aspect_ratio"),
+            mode=generation_mode(picked(values, "mode")),
+        )
+        try:
+            # Flags typed in the prompt (`--dur 8`, or kept from a message's text the prompt
+            # was filled from) set the options whose selects were left as `VideoModal` opened.
+            options = with_form_flags(submitted, FORM_OPENS_ON)
+        except JobRefused as error:
+            await origin.tell(error.user_message)
+            return
         if media.link_urls():
             # The check before fetching reads the database: Discord is answered first.
             await origin.acknowledge()
@@ -337,16 +362,7 @@ class ReferencesCog(commands.Cog):
         collected = await collect([media], self.bot.link_prober)
         if not await usable(origin, collected):
             return
-        duration = picked(values, "duration")
-        options = VideoOptions(
-            prompt=text_value(values, "prompt"),
-            duration=int(duration) if duration is not None and duration.isdigit() else None,
-            resolution=picked(values, "resolution"),
-            aspect_ratio=picked(values, "aspect_ratio"),
-            mode=generation_mode(picked(values, "mode")),
-            images=collected.images,
-            videos=collected.videos,
-        )
+        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         await queue_video(self.bot, origin, options)
 
     @commands.Cog.listener()

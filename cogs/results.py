@@ -19,8 +19,9 @@ from discord.ext import commands
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
+from bot.jobs.flags import with_form_flags
 from bot.jobs.models import Job, JobRefused, JobState
-from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, clean_prompt, remix
+from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, VideoOptions, remix
 from bot.media_refresh import links_lost
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
@@ -118,24 +119,50 @@ class RemixModal(discord.ui.Modal):
 
 
 async def edited_prompt(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
-    """Queue the job again with the edited prompt."""
-    try:
-        prompt = clean_prompt(text_value(values, "prompt"))
-    except JobRefused as error:
-        await answer_privately(interaction, error.user_message)
-        return
-    await _queue_again(interaction, job, job.request.model_copy(update={"prompt": prompt}))
+    """Queue the job again with the edited prompt; flags typed in it (`--dur 8`) change its
+    settings, as in /video."""
+    request = job.request
+    kept = VideoOptions(
+        prompt=text_value(values, "prompt"),
+        duration=request.duration,
+        resolution=request.resolution,
+        aspect_ratio=request.aspect_ratio,
+    )
+    await _queue_form(interaction, job, kept, opened=kept)
 
 
 async def remixed(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
     """Queue a new job with the form's prompt and settings, through the usual admission."""
+    duration = picked(values, "duration")
+    request = job.request
+    submitted = VideoOptions(
+        prompt=text_value(values, "prompt"),
+        duration=int(duration) if duration is not None and duration.isdigit() else None,
+        resolution=picked(values, "resolution"),
+        aspect_ratio=picked(values, "aspect_ratio"),
+    )
+    # What the selects opened on (`RemixModal`): left there, a flag in the prompt sets it.
+    opened = VideoOptions(
+        prompt=request.prompt,
+        duration=None if request.video_urls else request.duration or DEFAULT_DURATION,
+        resolution=request.resolution,
+        aspect_ratio=request.aspect_ratio,
+    )
+    await _queue_form(interaction, job, submitted, opened=opened)
+
+
+async def _queue_form(
+    interaction: discord.Interaction[Any], job: Job, submitted: VideoOptions, opened: VideoOptions
+) -> None:
+    """Queue a result form's video: its flags read, its settings checked like a new one's."""
     try:
+        options = with_form_flags(submitted, opened)
         request = remix(
             job.request,
-            prompt=text_value(values, "prompt"),
-            duration=picked(values, "duration"),
-            resolution=picked(values, "resolution"),
-            aspect_ratio=picked(values, "aspect_ratio"),
+            prompt=options.prompt,
+            duration=str(options.duration) if options.duration is not None else None,
+            resolution=options.resolution,
+            aspect_ratio=options.aspect_ratio,
         )
     except JobRefused as error:
         await answer_privately(interaction, error.user_message)

@@ -152,6 +152,37 @@ def with_prompt_flags(options: VideoOptions) -> VideoOptions:
     )
 
 
+def with_form_flags(options: VideoOptions, shown: VideoOptions) -> VideoOptions:
+    """A form's options with the flags typed into its prompt, taken out of the prompt.
+
+    A form's selects open on a value (`shown`); one still on it was not chosen, so a flag sets
+    it. One the member changed is asked about when a flag contradicts it, as in /video."""
+
+    def chosen(value: T | None, opened: T | None) -> T | None:
+        return None if value == opened else value
+
+    flagged = with_prompt_flags(
+        dataclasses.replace(
+            options,
+            duration=chosen(options.duration, shown.duration),
+            resolution=chosen(options.resolution, shown.resolution),
+            aspect_ratio=chosen(options.aspect_ratio, shown.aspect_ratio),
+            mode=chosen(options.mode, shown.mode),
+        )
+    )
+
+    def either(value: T | None, submitted: T | None) -> T | None:
+        return submitted if value is None else value
+
+    return dataclasses.replace(
+        flagged,
+        duration=either(flagged.duration, options.duration),
+        resolution=either(flagged.resolution, options.resolution),
+        aspect_ratio=either(flagged.aspect_ratio, options.aspect_ratio),
+        mode=either(flagged.mode, options.mode),
+    )
+
+
 def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     """The prompt and options, and each option's flag and value as typed."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)

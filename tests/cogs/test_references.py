@@ -194,6 +194,20 @@ async def test_menu_announces_the_job_as_a_reply_to_the_pictures(tmp_path):
         assert status["mentions"] == [], "replying to bob's message does not ping him"
 
 
+async def test_flags_typed_in_the_menus_form_set_the_options_left_as_they_opened(tmp_path):
+    """`--dur 8` in the form's prompt (typed, or kept from the message it was filled from)
+    makes an 8 s video, as in /video, while the Duration field still shows the default."""
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        submit = await fill_form(
+            world, await make_video_on(world, target), "a cat --dur 8", Duration="6"
+        )
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+    assert (sent["prompt"], sent["duration"]) == ("a cat", 8)
+
+
 async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(tmp_path):
     async with running_bot(tmp_path) as world:
         [cat], clip = pictures(world, 1), world.mp4()

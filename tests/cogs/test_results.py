@@ -231,3 +231,50 @@ async def test_a_result_whose_attached_files_expired_is_refused_before_anything_
         assert "files you attached are no longer available" in told
         assert len(api.submits) == 1
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
+async def test_flags_typed_in_edit_prompt_change_the_settings_as_in_slash_video(tmp_path, fakes):
+    """`--dur 8` works in the form as it does in /video: out of the prompt, into the video."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit(
+            {"prompt": "a paper boat in a storm --dur 8 --res 1080p"}, interaction=click
+        )
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #2" in answer["content"]
+    sent = api.submits[1]
+    assert (sent["prompt"], sent["duration"], sent["resolution"]) == (
+        "a paper boat in a storm",
+        8,
+        "1080p",
+    )
+
+
+async def test_a_remix_flag_sets_a_setting_left_as_it_was_and_asks_about_a_changed_one(
+    tmp_path, fakes
+):
+    """The form opens on the video's settings: one left there gives way to a flag; one the
+    member changed and a flag contradicts is asked about, spending nothing (as in /video)."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, duration=8, resolution="720p", aspect_ratio="16:9")
+        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        as_opened = {"duration": ["8"], "resolution": ["720p"], "aspect_ratio": ["16:9"]}
+        contradicted = {**as_opened, "prompt": "a storm --dur 10", "duration": ["4"]}
+        asked = await (await fake.modal_submit(contradicted, interaction=click)).wait_for_answer()
+        assert "--dur" in asked["content"] and asked["flags"] & EPHEMERAL
+        assert len(api.submits) == 1, "nothing was sent"
+        flagged = {**as_opened, "prompt": "a storm --res 4k --ar 9:16"}
+        queued = await (await fake.modal_submit(flagged, interaction=click)).wait_for_answer()
+        assert "queued as job #2" in queued["content"]
+    assert api.submits[1] == {
+        "model": "Omni-Flash-Ext",
+        "prompt": "a storm",
+        "duration": 8,
+        "resolution": "4k",
+        "aspect_ratio": "9:16",
+    }
