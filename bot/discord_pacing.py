@@ -23,9 +23,10 @@ own lane, outside the window.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import discord
@@ -125,6 +126,15 @@ class Lanes:
         lane = self._lanes[key]
         lane.places.release()
         self._leave(key, lane)
+
+    @contextlib.asynccontextmanager
+    async def held(self, key: str) -> AsyncIterator[None]:
+        """A place in `key`'s lane for the block."""
+        await self.enter(key)
+        try:
+            yield
+        finally:
+            self.exit(key)
 
     def _leave(self, key: str, lane: _Lane) -> None:
         lane.users -= 1

@@ -162,10 +162,24 @@ class RouteDelivery:
             if error.status == _TOKEN_REFUSED:
                 await self._store.forget_interaction(job.id)
             return
+        self._last_edit.pop(job.id, None)
         if not final:
-            self._last_edit[job.id] = self._clock()
-        else:
-            self._last_edit.pop(job.id, None)
+            self._edited(job.id, self._clock())
+
+    def _edited(self, job_id: int, now: float) -> None:
+        """Remember when `job_id` was edited, for `edit_interval` seconds: entries of jobs whose
+        end another process (or a cancel) told go with the next edit past that, least recent
+        first, so the table holds only the last interval's edits."""
+        self._last_edit[job_id] = now
+        while self._last_edit:
+            oldest, at = next(iter(self._last_edit.items()))
+            if now - at < self._edit_interval:
+                return
+            del self._last_edit[oldest]
+
+    def tracked(self) -> int:
+        """How many jobs this process keeps anything about."""
+        return len(self._last_edit.keys() | self._wanted.keys() | self._edits.keys())
 
     def _webhook(self, reply: Reply) -> discord.Webhook:
         """The interaction's webhook (the application's id and the interaction's token)."""

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.discord_pacing import Lanes
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
 from bot.jobs.pricing import Pricing, amount
@@ -75,7 +76,8 @@ class StatusMessages:
         self._editors: dict[int, asyncio.Task[None]] = {}
         # Set by `close`: the HTTP session is about to go; a later change is not shown.
         self._closed = False
-        self._channels: dict[int, asyncio.Lock] = {}
+        # One edit at a time per channel; a channel's lane goes once its edits are made.
+        self._channels = Lanes(width=1)
         self._slots = asyncio.Semaphore(edit_workers)
         # Edits of one job go one at a time, and none after its final one: an edit made from an
         # older snapshot (the command's "accepted", a slow poll's progress) that lands after the
@@ -210,6 +212,10 @@ class StatusMessages:
         """How many jobs this process keeps anything about."""
         return len(self._touched)
 
+    def channels_editing(self) -> int:
+        """How many channels have status edits waiting or under way."""
+        return len(self._channels)
+
     def _touch(self, job_id: int) -> None:
         now = self._clock()
         self._touched.pop(job_id, None)
@@ -268,8 +274,7 @@ class StatusMessages:
         try:
             while job_id in self._wanted:
                 job, final = self._wanted.pop(job_id)
-                channel = self._channels.setdefault(job.requester.channel_id, asyncio.Lock())
-                async with channel, self._slots:
+                async with self._channels.held(str(job.requester.channel_id)), self._slots:
                     try:
                         await self.update(job, final=final)
                     except Exception:

@@ -8,13 +8,14 @@ from bot.status_messages import StatusMessages
 from tests.jobstates import submitted
 
 
-async def posted_job(store, clock, fake, client, status):
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+async def posted_job(store, clock, fake, client, status, channel_id=None):
+    channel_id = fake.channel_id if channel_id is None else channel_id
+    requester = Requester(user_id=fake.user_id, channel_id=channel_id, guild_id=fake.guild_id)
     job = await store.create(
         requester, VideoRequest(prompt="a *bold* @everyone cat"), now=clock(), submit_by=clock()
     )
     job = await submitted(store, job, now=clock())
-    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    await status.post(client.get_partial_messageable(channel_id), job)
     return await store.get(job.id)
 
 
@@ -169,3 +170,16 @@ async def test_a_deleted_status_message_is_not_edited_again_even_after_hours_wit
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
     refused = [r for r in fake.requests if r.method == "PATCH" and r.status == 404]
     assert len(refused) == 1
+
+
+async def test_nothing_is_kept_per_channel_once_its_edits_are_made(store, clock, fake, client):
+    """A bot that has posted in many channels over weeks keeps nothing for the quiet ones."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    for index in range(5):
+        channel_id = fake.add_text_channel(f"room-{index}")
+        job = await posted_job(store, clock, fake, client, status, channel_id=channel_id)
+        status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=50))
+        status.schedule(dataclasses.replace(job, state=JobState.COMPLETED), final=True)
+    await status.drain()
+    assert len(edits(fake)) >= 5, "every channel's status was edited"
+    assert status.channels_editing() == 0

@@ -511,3 +511,37 @@ async def test_a_mention_in_chinese_in_the_bots_dm_is_answered_in_chinese(tmp_pa
         )
         assert "请求了一个视频\uff1a一只在冲浪的猫" in status["content"]
         assert "**时长** 6 秒" in status["content"]
+
+
+async def test_private_status_edits_keep_nothing_about_a_job_past_the_edit_interval(tmp_path):
+    """What is kept to space a job's private status edits lasts that spacing only: a job whose
+    end this process never tells (cancelled, or delivered by another process) leaves nothing
+    behind once other jobs' edits come along, so memory follows the jobs in flight."""
+    clock = ShiftedClock()
+    async with running_bot(
+        tmp_path, plan=UNTIL_TOLD, clock=clock, user_install_concurrency=2
+    ) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        asked = []
+        for prompt in ("a kite", "a boat"):
+            interaction = await fake.slash_command(
+                "video", {"prompt": prompt}, guild_id=foreign, user_install=True
+            )
+            await interaction.wait_for_answer()
+            asked.append(interaction)
+        await world.api.wait_until(lambda: len(world.api.task_ids) == 2, what="the submits")
+        first, second = (world.api.task(task_id) for task_id in world.api.task_ids)
+        first.set_progress(40)
+        await asked[0].wait_for_original(lambda m: "40%" in m["content"], timeout=10)
+        # The member cancels the first: told in the command's answer, it gets no more edits.
+        cancel = await fake.slash_command(
+            "videos cancel", options={"job": 1}, guild_id=foreign, user_install=True
+        )
+        assert "cancel" in (await cancel.wait_for_answer())["content"].lower()
+        clock.offset += 11  # past the spacing between two edits of one job
+        second.set_progress(30)
+        await asked[1].wait_for_original(lambda m: "30%" in m["content"], timeout=10)
+        # Its edit's bookkeeping ends just after Discord has it.
+        await world.bot.routes.close(grace=5)
+        assert world.bot.routes.tracked() == 1, "only the job edited within the interval"
