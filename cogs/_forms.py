@@ -17,6 +17,7 @@ import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import t
+from bot.jobs.validation import VideoOptions, generation_mode
 from cogs._queue import answered_first
 
 Interaction = discord.Interaction[Any]
@@ -77,6 +78,18 @@ def picked(values: Values, custom_id: str) -> str | None:
     if isinstance(value, list) and value:
         return value[0]
     return None
+
+
+def form_options(values: Values) -> VideoOptions:
+    """A video form's prompt and choices, as submitted (a field the form lacks: None)."""
+    duration = picked(values, "duration")
+    return VideoOptions(
+        prompt=text_value(values, "prompt"),
+        duration=int(duration) if duration is not None and duration.isdigit() else None,
+        resolution=picked(values, "resolution"),
+        aspect_ratio=picked(values, "aspect_ratio"),
+        mode=generation_mode(picked(values, "mode")),
+    )
 
 
 def choice(custom_id: str, options: list[tuple[str, str]], default: str) -> Select:

@@ -39,7 +39,6 @@ from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
     check_media,
-    generation_mode,
     validate,
 )
 from bot.result_layout import components_of
@@ -48,13 +47,12 @@ from cogs._forms import (
     Values,
     aspect_ratio_select,
     duration_select,
+    form_options,
     labelled,
     open_form,
-    picked,
     resolution_select,
     submission,
     submitted_values,
-    text_value,
 )
 from cogs._names import first_known, names_in, names_known
 from cogs._queue import (
@@ -339,18 +337,10 @@ class ReferencesCog(commands.Cog):
     ) -> None:
         """Read the links' types if there are any (slow: acknowledge first), then queue."""
         origin = InteractionOrigin(interaction, sources=(message_ref(target),), reply_to=target)
-        duration = picked(values, "duration")
-        submitted = VideoOptions(
-            prompt=text_value(values, "prompt"),
-            duration=int(duration) if duration is not None and duration.isdigit() else None,
-            resolution=picked(values, "resolution"),
-            aspect_ratio=picked(values, "aspect_ratio"),
-            mode=generation_mode(picked(values, "mode")),
-        )
         try:
             # Flags typed in the prompt (`--dur 8`, or kept from a message's text the prompt
             # was filled from) set the options whose selects were left as `VideoModal` opened.
-            options = with_form_flags(submitted, FORM_OPENS_ON)
+            options = with_form_flags(form_options(values), FORM_OPENS_ON)
         except JobRefused as error:
             await origin.tell(error.user_message)
             return

@@ -30,9 +30,9 @@ from cogs._forms import (
     Values,
     aspect_ratio_select,
     duration_select,
+    form_options,
     labelled,
     open_form,
-    picked,
     resolution_select,
     submission,
     submitted_values,
@@ -133,14 +133,7 @@ async def edited_prompt(interaction: discord.Interaction[Any], job: Job, values:
 
 async def remixed(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
     """Queue a new job with the form's prompt and settings, through the usual admission."""
-    duration = picked(values, "duration")
     request = job.request
-    submitted = VideoOptions(
-        prompt=text_value(values, "prompt"),
-        duration=int(duration) if duration is not None and duration.isdigit() else None,
-        resolution=picked(values, "resolution"),
-        aspect_ratio=picked(values, "aspect_ratio"),
-    )
     # What the selects opened on (`RemixModal`): left there, a flag in the prompt sets it.
     opened = VideoOptions(
         prompt=request.prompt,
@@ -148,7 +141,7 @@ async def remixed(interaction: discord.Interaction[Any], job: Job, values: Value
         resolution=request.resolution,
         aspect_ratio=request.aspect_ratio,
     )
-    await _queue_form(interaction, job, submitted, opened=opened)
+    await _queue_form(interaction, job, form_options(values), opened=opened)
 
 
 async def _queue_form(

@@ -53,27 +53,33 @@ class RecordingDelivery:
         return DeliveryResult(DeliveryOutcome.DELIVERED, message_id=job.id)
 
 
-async def test_a_slower_api_gets_more_checks_in_flight_and_a_429_fewer(db, api, session):
-    """The poller measures APIMart's answer time on its checks: at 100 requests/s, checks that
-    take 0.6 s widen the pool; a 429 that halves the budget narrows it again."""
+async def following(db, api, session, budget, config, *, jobs):
+    """A poller on `budget` following `jobs` renders that never end (each submitted)."""
     api.default_plan = TaskPlan(polls_until_done=None)
     client = poller_client(api, session)
     store = JobStore(db, clock=time.time)
     service = JobService(store, client, clock=time.time, timing=SubmitTiming(first_poll_delay=0))
-    limiter = RequestBudget(100)
     poller = Poller(
         store,
         client,
         service,
         RecordingDelivery(),
         clock=time.monotonic,
-        config=PollerConfig(poll_interval=8),
-        budget=limiter,
+        config=config,
+        budget=budget,
     )
-    for _ in range(4):
+    for _ in range(jobs):
         await service.create_and_submit(
             Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
         )
+    return poller
+
+
+async def test_a_slower_api_gets_more_checks_in_flight_and_a_429_fewer(db, api, session):
+    """The poller measures APIMart's answer time on its checks: at 100 requests/s, checks that
+    take 0.6 s widen the pool; a 429 that halves the budget narrows it again."""
+    limiter = RequestBudget(100)
+    poller = await following(db, api, session, limiter, PollerConfig(poll_interval=8), jobs=4)
     before = poller.poll_workers()
     assert before == checks_in_flight(100, 0.25, cap=PollerConfig.concurrency)
     api.delay_next("poll", 0.6, times=4)
@@ -91,7 +97,6 @@ async def test_a_slow_api_gets_all_the_checks_the_budget_pays_for_at_once(db, ap
     them all; aiohttp's default 100 connections would hold the rest back (200 checks a second
     at most, whatever the budget)."""
     jobs = 150
-    api.default_plan = TaskPlan(polls_until_done=None)
     config = PollerConfig(poll_interval=8)
     connector = api_connector(
         checks=config.concurrency,
@@ -99,24 +104,7 @@ async def test_a_slow_api_gets_all_the_checks_the_budget_pays_for_at_once(db, ap
         deliveries=config.delivery_workers,
     )
     async with aiohttp.ClientSession(connector=connector) as session:
-        client = poller_client(api, session)
-        store = JobStore(db, clock=time.time)
-        service = JobService(
-            store, client, clock=time.time, timing=SubmitTiming(first_poll_delay=0)
-        )
-        poller = Poller(
-            store,
-            client,
-            service,
-            RecordingDelivery(),
-            clock=time.monotonic,
-            config=config,
-            budget=RequestBudget(400),
-        )
-        for _ in range(jobs):
-            await service.create_and_submit(
-                Requester(user_id=1, channel_id=2, guild_id=3), VideoRequest(prompt="a fox")
-            )
+        poller = await following(db, api, session, RequestBudget(400), config, jobs=jobs)
         poller.round_trip.seconds = 0.5  # as measured on a slow API
         assert poller.poll_workers() > jobs
         api.delay_next("poll", 0.6, times=jobs)
