@@ -170,6 +170,8 @@ class Job:
     progress_at: float | None = None
     previous_progress: int | None = None
     previous_progress_at: float | None = None
+    # "Not found" answers in a row for its task (any other answer resets it).
+    not_found_answers: int = 0
 
     @property
     def cancelled(self) -> bool:

@@ -333,10 +333,10 @@ class Poller:
             self.round_trip.measured(self._clock() - asked_at)
         except TaskNotFoundError as error:
             self._metrics.poll_done("not_found")
-            if job.poll_failures + 1 < NOT_FOUND_ANSWERS:
+            if job.not_found_answers + 1 < NOT_FOUND_ANSWERS:
                 # A 404 may be a moment's glitch (a deploy, a proxy): the render may go on,
                 # and be billed; ending it now would refund it and stop following it.
-                await self._poll_failed(job, error)
+                await self._poll_failed(job, error, not_found=True)
                 return
             log.warning("Job %d: APIMart does not know task %s", job.id, job.task_id)
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
@@ -364,7 +364,7 @@ class Poller:
             if updated is not None and not updated.cancelled:
                 await self._on_progress(updated)
 
-    async def _poll_failed(self, job: Job, error: APIMartError) -> None:
+    async def _poll_failed(self, job: Job, error: APIMartError, *, not_found: bool = False) -> None:
         if isinstance(error, AuthenticationError):
             log.error(
                 "APIMart rejected the API key while polling job %d: check APIMART_API_KEY", job.id
@@ -384,7 +384,7 @@ class Poller:
             self._config.poll_interval * 2 ** (job.poll_failures + 1),
             self._config.max_poll_backoff,
         )
-        await self._store.record_poll_failure(job, next_poll_at=now + backoff)
+        await self._store.record_poll_failure(job, next_poll_at=now + backoff, not_found=not_found)
 
     def _timed_out(self, job: Job, now: float) -> bool:
         return now - _started(job) > self._config.task_timeout
@@ -412,8 +412,16 @@ class Poller:
                 job.task_id, language=_language(job.requester.locale)
             )
         except TaskNotFoundError:
-            log.warning("Job %d: APIMart no longer knows timed-out task %s", job.id, job.task_id)
-            await self._store.follow_up_later(job, next_poll_at=None)
+            # As for a running task: one 404 may be a glitch, several in a row are an answer.
+            if job.not_found_answers + 1 >= NOT_FOUND_ANSWERS:
+                log.warning(
+                    "Job %d: APIMart no longer knows timed-out task %s", job.id, job.task_id
+                )
+                await self._store.follow_up_later(job, next_poll_at=None, not_found=True)
+                return
+            await self._store.follow_up_later(
+                job, next_poll_at=self._next_follow_up(job, self._clock()), not_found=True
+            )
             return
         except APIMartError as error:
             if isinstance(error, RateLimitError) and self._budget is not None:

@@ -47,6 +47,8 @@ _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
+# Not claimed by this process (a submitting job always has its owner; NULL is nobody's).
+_NOT_MINE = "(lease_owner IS NULL OR lease_owner != ?)"
 
 
 class Stage(enum.StrEnum):
@@ -203,6 +205,7 @@ def _job_from_row(row: Row) -> Job:
         progress_at=row["progress_at"],
         previous_progress=row["previous_progress"],
         previous_progress_at=row["previous_progress_at"],
+        not_found_answers=row["not_found_answers"],
     )
 
 
@@ -326,19 +329,24 @@ class JobStore:
         return await self._fenced(job, f"{column} = COALESCE(?, {column})", (retry_at,))
 
     async def release_all_leases(self) -> int:
-        """Forget every claim (one process on SQLite, starting: no other holder is alive)."""
+        """Forget every claim earlier processes held (one process on SQLite, starting: no other
+        holder is alive). This process's own are spared: a recovery retried after a locked
+        database runs while members' commands already claim and send their jobs."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE jobs SET version = version + 1, {_RELEASE}"
-                " WHERE lease_owner IS NOT NULL AND state != ?",
-                (JobState.SUBMITTING.value,),
+                f" WHERE lease_owner IS NOT NULL AND state != ? AND {_NOT_MINE}",
+                (JobState.SUBMITTING.value, self.leases.owner),
             )
             return cursor.rowcount
 
     async def expire_lost_submits(self, *, now: float, everything: bool = False) -> list[Job]:
-        """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`."""
-        lapsed = "" if everything else f" AND {_FREE}"
-        params: tuple[Any, ...] = () if everything else (now,)
+        """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`.
+
+        `everything`: every submit an earlier process was sending, lapsed or not (at start).
+        """
+        lapsed = f" AND {_NOT_MINE}" if everything else f" AND {_FREE}"
+        params: tuple[Any, ...] = (self.leases.owner,) if everything else (now,)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
@@ -558,11 +566,14 @@ class JobStore:
         now: float,
         member_told: bool,
     ) -> bool:
-        """The submit was refused or its answer lost; deliver the news unless already told."""
+        """The submit was refused or its answer lost; deliver the news unless already told.
+
+        A member who cancelled while it was being sent was told then: that stays told.
+        """
         return await self._fenced(
             job,
             "state = ?, error_key = ?, error_message = ?, finished_at = ?,"
-            " next_delivery_at = ?, delivered_at = ?",
+            " next_delivery_at = ?, delivered_at = COALESCE(delivered_at, ?)",
             (state.value, reason_key, detail, now, now, now if member_told else None),
         )
 
@@ -605,7 +616,8 @@ class JobStore:
             " previous_progress_at = progress_at, progress = ?, progress_at = ?,"
             " progress_readings = ?,"
             " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
-            f" poll_failures = 0, version = version + 1, {_RELEASE}"
+            " poll_failures = 0, not_found_answers = 0,"
+            f" version = version + 1, {_RELEASE}"
             " WHERE id = ? AND version = ? RETURNING cancelled_at, cancel_reason_key",
             (
                 state.value,
@@ -634,6 +646,7 @@ class JobStore:
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
+            not_found_answers=0,
             version=job.version + 1,
         )
 
@@ -708,10 +721,14 @@ class JobStore:
         )
         return [_job_from_row(row) for row in rows]
 
-    async def record_poll_failure(self, job: Job, *, next_poll_at: float) -> bool:
-        """A poll failed in a way worth trying again later."""
+    async def record_poll_failure(
+        self, job: Job, *, next_poll_at: float, not_found: bool = False
+    ) -> bool:
+        """A poll failed in a way worth trying again later (`not_found`: APIMart said 404)."""
         return await self._fenced(
-            job, "poll_failures = poll_failures + 1, next_poll_at = ?", (next_poll_at,)
+            job,
+            "poll_failures = poll_failures + 1, not_found_answers = ?, next_poll_at = ?",
+            (job.not_found_answers + 1 if not_found else 0, next_poll_at),
         )
 
     async def finish(
@@ -750,9 +767,16 @@ class JobStore:
             ),
         )
 
-    async def follow_up_later(self, job: Job, *, next_poll_at: float | None) -> bool:
-        """Look at a timed-out task again at `next_poll_at`, or (None) never again."""
-        return await self._fenced(job, "next_poll_at = ?", (next_poll_at,))
+    async def follow_up_later(
+        self, job: Job, *, next_poll_at: float | None, not_found: bool = False
+    ) -> bool:
+        """Look at a timed-out task again at `next_poll_at`, or (None) never again
+        (`not_found`: APIMart said 404 this time)."""
+        return await self._fenced(
+            job,
+            "next_poll_at = ?, not_found_answers = ?",
+            (next_poll_at, job.not_found_answers + 1 if not_found else 0),
+        )
 
     async def record_late_end(self, job: Job, info: TaskInfo) -> bool:
         """APIMart finished a task given up on: record its cost; if it made nothing, refund it.

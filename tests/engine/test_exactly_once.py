@@ -13,7 +13,7 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from bot.jobs.store import Stage
+from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
 from tests.conftest import FakeClock
 from tests.engine.world import results
@@ -51,16 +51,16 @@ async def chatter(fake, count, channel_id=None):
         await fake.message_create(f"chatter {n}", channel_id=channel_id, dispatch=False)
 
 
-async def restarted(store, job_id):
+async def restarted(db, store, job_id):
     """The process died before marking the job delivered; the next one claims it again."""
-    await store.release_all_leases()
+    await JobStore(db, clock=time.time).release_all_leases()  # the next process's recovery
     stored = await store.get(job_id)
     assert stored.delivered_at is None and stored.delivery_started_at is not None
     return await claimed(store, job_id, Stage.DELIVER)
 
 
 async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_of_messages(
-    store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads
 ):
     delivery = Delivery(client, downloads, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
@@ -73,14 +73,14 @@ async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_
     await chatter(fake, 50)
     fake.nonce_window = 0  # the restart came after Discord forgot the nonce
     clock.advance(600)
-    second = await delivery(await restarted(store, job.id))
+    second = await delivery(await restarted(db, store, job.id))
     assert second.outcome is DeliveryOutcome.DELIVERED
     assert second.message_id == first.message_id
     assert len(results(fake, job.id)) == 1
 
 
 async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_messages(
-    store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads
 ):
     fake.forbidden_channels.add(fake.channel_id)  # the channel is closed to the bot: DM
     dm_channel = fake.dm_channel_id(fake.user_id)
@@ -93,7 +93,7 @@ async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_message
     await chatter(fake, CHATTER // 2, dm_channel)
     fake.nonce_window = 0
     clock.advance(600)
-    second = await delivery(await restarted(store, job.id))
+    second = await delivery(await restarted(db, store, job.id))
     assert second.outcome is DeliveryOutcome.DELIVERED
     assert second.message_id == first.message_id
     assert len(results(fake, job.id, dm_channel)) == 1
@@ -101,7 +101,7 @@ async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_message
 
 
 async def test_after_a_crash_right_after_posting_the_status_message_still_ends_as_done(
-    store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads
 ):
     job = await finished_job(store, clock, fake, api)
     channel = await client.fetch_channel(fake.channel_id)
@@ -113,7 +113,7 @@ async def test_after_a_crash_right_after_posting_the_status_message_still_ends_a
     fake.nonce_window = 0
     status = StatusMessages(client, store, clock=clock)
     delivery = Delivery(client, downloads, store, clock=clock, status=status)
-    result = await delivery(await restarted(store, job.id))
+    result = await delivery(await restarted(db, store, job.id))
     assert result.outcome is DeliveryOutcome.DELIVERED
     assert len(results(fake, job.id)) == 1
     assert f"Job #{job.id} is done" in fake.get_message(announced)["content"]

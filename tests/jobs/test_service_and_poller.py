@@ -343,7 +343,7 @@ async def test_restart_after_a_crash_mid_submit_tells_the_member(db, api, sessio
     delivery = RecordingDelivery()
     store, service, poller = make_world(db, api, session, clock, delivery)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.claim_for_submit(job.id)  # the process died right after this
+    await JobStore(db, clock=clock).claim_for_submit(job.id)  # that process died right after
     assert await service.settle_lost_submits(at_start=True) == 1
     clock.advance(1)
     await poller.run_once()
@@ -595,6 +595,58 @@ async def test_one_not_found_answer_to_a_status_check_does_not_end_a_paid_render
     [done] = delivery.delivered
     assert (done.state, done.credits_cost) == (JobState.COMPLETED, 4)
     assert done.id == report.job.id
+
+
+async def test_a_404_after_server_errors_is_one_not_found_answer_not_three(db, api, session, clock):
+    """Only "not found" answers in a row end a render; failed checks of other kinds between
+    them (5xx, timeouts) are no such answer."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=4)
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=500, times=4)  # two failed checks (the client retries once)
+    api.fail_next("poll", status=404)
+    await run_until_delivered(poller, clock, delivery, rounds=40)
+    [done] = delivery.delivered
+    assert (done.state, done.credits_cost) == (JobState.COMPLETED, 4)
+
+
+async def test_a_timed_out_task_is_still_followed_after_one_not_found_answer(
+    db, api, session, clock
+):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    api.fail_next("poll", status=404)
+    clock.advance(300)
+    await poller.run_once()
+    api.last_task.complete()
+    clock.advance(300)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4), "its cost is still known"
+
+
+async def test_a_timed_out_task_apimart_keeps_not_finding_is_no_longer_followed(
+    db, api, session, clock
+):
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    polls = len(api.polls)
+    api.fail_next("poll", status=404, times=100)
+    for _ in range(6):
+        clock.advance(300)
+        await poller.run_once()
+    assert len(api.polls) == polls + 3, "three answers in a row, then it stops looking"
 
 
 async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api, session, clock):

@@ -1,0 +1,42 @@
+"""A member's own cancel that lands while the submit is in flight, then the submit fails."""
+
+import pytest
+
+from bot.jobs.models import JobState
+from bot.jobs.store import Stage
+from tests.jobs.test_service_and_poller import (
+    REQUEST,
+    REQUESTER,
+    RecordingDelivery,
+    make_world,
+)
+
+
+@pytest.mark.parametrize("status", [500, 400], ids=["answer-lost", "refused"])
+async def test_a_members_own_cancel_is_not_told_again_when_the_submit_fails(
+    db, api, session, clock, status
+):
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.fail_next("submit", status=status, times=5)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    client = service._client
+    real_submit = client.submit
+
+    async def cancel_while_sending(request):
+        # The member presses Cancel (answered at once) while the request is on its way.
+        outcome = await store.cancel(
+            job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+        )
+        assert outcome.value == "when_sent"
+        return await real_submit(request)
+
+    client.submit = cancel_while_sending
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    await service.submit_claimed(claimed, member_present=False)
+    stored = await store.get(job.id)
+    assert stored.state in (JobState.SUBMIT_UNKNOWN, JobState.REJECTED)
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    assert delivery.delivered == [], "the member read the cancel's answer already"
