@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -47,6 +47,9 @@ from bot.status_messages import StatusMessages
 from bot.storage import Database
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
+
+if TYPE_CHECKING:
+    from discord.types.gateway import SessionStartLimit
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +142,10 @@ class VideoBot(commands.AutoShardedBot):
         # Counted always; served on METRICS_PORT only (`bot.observability`).
         self.metrics = Metrics()
         count_rest_errors(self.http, self.metrics)
+        if settings.discord_gateway_url is not None:
+            # Without SHARD_COUNT discord.py connects where `GET /gateway/bot` says: the
+            # operator's gateway must win there too.
+            self.http.get_bot_gateway = self._bot_gateway  # type: ignore[method-assign]
         # The shards this process runs: known once discord.py has asked Discord how many.
         self.gateway = GatewayWatch(
             grace=settings.health_gateway_grace, shards=lambda: self.shard_ids
@@ -171,6 +178,30 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
+
+    async def launch_shards(self) -> None:
+        """Open the shards' gateway connections; a stop ends the attempt at once.
+
+        discord.py retries a shard that cannot connect every 5 s for ever and never looks at a
+        stop: a SIGTERM during a gateway outage left the process running until it was killed.
+        """
+        launching = asyncio.ensure_future(super().launch_shards())
+        stopped = asyncio.ensure_future(self.stopping.wait())
+        try:
+            await asyncio.wait({launching, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not launching.done():
+                launching.cancel()  # the stop came first (or this wait was cancelled)
+        await asyncio.wait({launching})
+        if not launching.cancelled():
+            launching.result()  # a fault discord.py does not retry (a refused token, say)
+
+    async def _bot_gateway(self) -> tuple[int, str, SessionStartLimit]:
+        """Discord's answer to `GET /gateway/bot`, with DISCORD_GATEWAY_URL as the URL."""
+        shards, _, limits = await discord.http.HTTPClient.get_bot_gateway(self.http)
+        assert self.settings.discord_gateway_url is not None
+        return shards, self.settings.discord_gateway_url, limits
 
     async def _log_in(self, token: str) -> None:
         """`login`, which ends by running `setup_hook`: a fault from there is not retried."""

@@ -133,3 +133,44 @@ async def test_a_gateway_outage_is_logged_in_one_line_per_retry_and_survived(tmp
     assert lines, "the outage was logged"
     assert all("Cannot connect to host" in line for line in lines), "says why"
     assert "Traceback" not in bot.log()
+
+
+class GatewayDownDiscord(FakeDiscord):
+    """REST answers; the gateway websocket `GET /gateway/bot` names is down (a gateway-only
+    outage, or a firewall that lets HTTPS out but not the websocket)."""
+
+    down = f"ws://127.0.0.1:{free_port()}/gateway"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.down
+
+
+@pytest.mark.parametrize(
+    ("signum", "shards"),
+    [(signal.SIGTERM, None), (signal.SIGINT, "1")],
+    ids=["sigterm", "ctrl-c-with-shard-count"],
+)
+async def test_a_stop_while_the_gateway_cannot_be_reached_exits_zero(tmp_path, api, signum, shards):
+    """discord.py retries a shard's connection every 5 s for ever; a stop must end that."""
+    async with GatewayDownDiscord(token=BOT_TOKEN) as fake:
+        extra = {} if shards is None else {"SHARD_COUNT": shards}
+        env = bot_environment(tmp_path, fake, api, **extra)
+        async with launched_bot(tmp_path, env) as bot:
+            await bot.wait_for_log("Failed to connect for shard_id", count=2, timeout=20)
+            assert await bot.stop(signum, timeout=5) == 0, bot.tail()
+    assert bot.log_lines("Stopped cleanly")
+    assert "Traceback" not in bot.log(), bot.tail()
+
+
+async def test_discord_gateway_url_is_where_the_bot_connects_without_shard_count(tmp_path, api):
+    """`GET /gateway/bot` names Discord's gateway; DISCORD_GATEWAY_URL says to use another."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        env = bot_environment(
+            tmp_path, fake, api, DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{free_port()}/gateway"
+        )
+        assert "SHARD_COUNT" not in env
+        async with launched_bot(tmp_path, env) as bot:
+            await bot.wait_for_log("Failed to connect for shard_id", timeout=20)
+            assert fake.gateway_connect_queries == [], "the fake's own gateway was not used"
+            assert await bot.stop(signal.SIGTERM, timeout=5) == 0
