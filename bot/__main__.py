@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, database_clock, keep_in_step
 from bot.logs import configure_logging
-from bot.reconnect import NETWORK_FAULTS
+from bot.reconnect import NETWORK_FAULTS, describe
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage import Database
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -39,6 +39,9 @@ def load_settings() -> Settings | None:
         return Settings()  # values come from the environment and .env
     except ValidationError as error:
         print("The bot cannot start; fix these settings:", file=sys.stderr)
+        # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.
+        for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
+            print(f"  - {line}", file=sys.stderr)
         for line in describe_settings_errors(error):
             print(f"  - {line}", file=sys.stderr)
         return None
@@ -102,7 +105,7 @@ async def open_postgres(dsn: str) -> Database | None:
         log.error(
             "Cannot connect to PostgreSQL at %s (%s): check DATABASE_URL and that the server runs",
             where,
-            e,
+            describe(e),  # a connect timeout's own text is empty
         )
         return None
     try:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.__main__ import open_postgres
 from bot.jobs.store import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
-from bot.storage.postgres import describe_location
+from bot.storage.postgres import PostgresDatabase, describe_location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +100,16 @@ def test_running_without_settings_exits_nonzero_with_help(tmp_path):
     assert result.returncode == 2
     assert "DISCORD_TOKEN is missing" in result.stderr
     assert "APIMART_API_KEY is missing" in result.stderr
+
+
+def test_a_misspelled_required_setting_is_named_with_what_it_should_be(tmp_path):
+    """The typo that stops the bot is the one the near-miss check helps with most."""
+    (tmp_path / ".env").write_text("DISCORD_TOKN=abc.def\nAPIMART_API_KEY=sk-live-123\n")
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is missing" in result.stderr
+    assert "DISCORD_TOKN (in .env) is no setting: did you mean DISCORD_TOKEN?" in result.stderr
+    assert "abc.def" not in result.stderr + result.stdout
 
 
 def test_shard_ids_are_read_from_a_comma_list_and_give_a_share_of_the_budget(monkeypatch):
@@ -192,6 +203,17 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
     assert "Traceback" not in output
     assert "hunter22" not in output
+
+
+async def test_a_postgresql_that_never_answers_is_named_as_a_timeout(monkeypatch, caplog):
+    async def silent(*args, **kwargs):
+        raise TimeoutError  # asyncpg's connect timeout: no text of its own
+
+    monkeypatch.setattr(PostgresDatabase, "open", silent)
+    assert await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot") is None
+    [line] = [r.getMessage() for r in caplog.records if "Cannot connect" in r.getMessage()]
+    assert "(TimeoutError)" in line
+    assert "hunter22" not in line
 
 
 def test_user_install_limits_and_owner_ids_are_read_and_checked(monkeypatch):

@@ -42,7 +42,11 @@ class DatabaseLocations(BaseSettings):
     """Where the bot keeps its data, read as the bot reads it (environment, then `.env`)."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,  # `NAME=` is unset, as for the bot (`Settings`)
     )
 
     database_path: Path = Path("data/bot.sqlite3")

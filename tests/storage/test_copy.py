@@ -3,6 +3,7 @@
 import asyncio
 import sqlite3
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -272,6 +273,23 @@ async def test_a_missing_sqlite_file_is_named_in_one_line(tmp_path, capsys):
     assert status == 1
     assert capsys.readouterr().err == f"Nothing copied: there is no SQLite database at {missing}\n"
     assert not missing.parent.exists(), "nothing is created"
+
+
+async def test_empty_settings_in_dotenv_mean_the_defaults_as_for_the_bot(
+    tmp_path, monkeypatch, capsys
+):
+    """`.env.example` lists optional settings as `NAME=`: the bot takes the default there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_PATH", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / ".env").write_text("DATABASE_PATH=\nDATABASE_URL=\n")
+
+    assert await run([]) == 1
+    assert "give --to postgresql://... or set DATABASE_URL" in capsys.readouterr().err
+
+    assert await run(["--to", "postgresql://u@127.0.0.1:1/x"]) == 1
+    default = Path("data/bot.sqlite3")
+    assert capsys.readouterr().err == f"Nothing copied: there is no SQLite database at {default}\n"
 
 
 @postgres_only
