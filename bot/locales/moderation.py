@@ -18,6 +18,10 @@ EN: dict[str, str] = {
         "{option} is reserved for members with {roles} in this server. "
         "Choose another resolution or length and try again."
     ),
+    "mod_reference_video_length_reserved": (
+        "A reference video sets the length, up to {option}, and {option} is reserved for "
+        "members with {roles} in this server. Try again without the video."
+    ),
     "mod_no_allowance": (
         "Your roles don't include any videos in this server. "
         "Ask a moderator if you think this is a mistake."
@@ -262,6 +266,7 @@ ZH: dict[str, str] = {
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
     ),
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
+    "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
     "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",
     "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
     "mod_blocked_until": (

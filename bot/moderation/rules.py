@@ -38,10 +38,16 @@ def option_labels(options: list[str]) -> Listed:
     return Listed([option_label(option) for option in options])
 
 
+# A reference video sets the length, up to the longest: it is reserved (and priced) as that.
+REFERENCE_VIDEO_LENGTH = f"duration:{max(DURATIONS)}"
+
+
 def request_options(request: VideoRequest) -> tuple[str, ...]:
     """The reservable options a request uses."""
     options = [f"resolution:{request.resolution}"]
-    if request.duration is not None and not request.video_urls:
+    if request.video_urls:
+        options.append(REFERENCE_VIDEO_LENGTH)
+    elif request.duration is not None:
         options.append(f"duration:{request.duration}")
     return tuple(options)
 
@@ -130,7 +136,10 @@ def _request_refusal(
     for option in request_options(request):
         if option in unavailable_options(facts, requester.role_ids):
             roles = roles_text(facts.reserved_options[option])
-            return Refusal(msg("mod_option_reserved", option=option_label(option), roles=roles))
+            key = "mod_option_reserved"
+            if request.video_urls and option == REFERENCE_VIDEO_LENGTH:
+                key = "mod_reference_video_length_reserved"
+            return Refusal(msg(key, option=option_label(option), roles=roles))
     return None
 
 

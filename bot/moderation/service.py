@@ -20,6 +20,7 @@ from bot.moderation.personal import (
     block_key,
     blocked_everywhere,
     encode_block,
+    hold_admissions,
     personal_facts,
     personal_refusal,
     read_block,
@@ -27,6 +28,7 @@ from bot.moderation.personal import (
 from bot.moderation.rules import first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
 from bot.storage import Connection, Database
+from bot.storage.base import SET_VALUE_SQL
 from bot.text import PROMPT_PREVIEW_CHARS, preview
 
 log = logging.getLogger(__name__)
@@ -106,14 +108,15 @@ class Moderation:
         A user the operator blocked is refused everywhere. Outside a server that installed the
         bot (no `guild_id`), the member's personal allowance applies, never a server's.
         """
+        # One admission per member at a time, across processes too: a burst cannot overshoot,
+        # and a block set meanwhile is read here.
+        await hold_admissions(conn, requester.user_id)
         block = await read_block(conn, requester.user_id)
         if block is not None:
             raise JobRefused(blocked_everywhere(block))
         if requester.guild_id is None:
             await self._admit_personal(conn, requester, request, now)
             return
-        # One admission per member at a time, across processes too: a burst cannot overshoot.
-        await conn.serialize(f"admission:{requester.guild_id}:{requester.user_id}")
         if requester.confirms is not None:
             # Ends the pending request with this job (rolled back if a rule refuses it below).
             await PendingRequests.consume(conn, requester.confirms, requester, now)
@@ -148,7 +151,9 @@ class Moderation:
     async def block_everywhere(self, user_id: int, reason: str, set_by: int) -> None:
         """The operator blocks a user in every server and outside them (until unblocked)."""
         block = GlobalBlock(reason, set_by, self._clock())
-        await self._db.set_value(block_key(user_id), encode_block(block))
+        async with self._db.transaction() as conn:
+            await hold_admissions(conn, user_id)
+            await conn.execute(SET_VALUE_SQL, (block_key(user_id), encode_block(block)))
         log.info("User %d blocked everywhere by operator %d", user_id, set_by)
 
     async def unblock_everywhere(self, user_id: int) -> bool:
@@ -165,8 +170,7 @@ class Moderation:
     async def _admit_personal(
         self, conn: Connection, requester: Requester, request: VideoRequest, now: float
     ) -> None:
-        # One personal admission per user at a time, across processes: a burst cannot overshoot.
-        await conn.serialize(f"admission:personal:{requester.user_id}")
+        """Admit a job outside a server (`admit` holds the user's admissions meanwhile)."""
         facts = await personal_facts(conn, requester, self.personal, now)
         early = personal_refusal(facts, self.personal)
         if early is not None:

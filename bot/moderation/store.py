@@ -24,6 +24,7 @@ from bot.moderation.facts import (
 )
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import budget_window, stamp
+from bot.moderation.personal import hold_admissions
 from bot.storage import Connection, Database
 from bot.text import REASON_CHARS, quote
 
@@ -336,8 +337,9 @@ class ModerationStore:
     async def set_member_limit(
         self, actor: Actor, user_id: int, videos: int, reason: str, expires_at: float | None
     ) -> Message:
-        """Give a member their own allowance (0 blocks them)."""
+        """Give a member their own allowance (0 blocks them); after their admissions in flight."""
         async with self._db.transaction() as conn:
+            await hold_admissions(conn, user_id)
             await conn.execute(
                 "INSERT INTO mod_member_limits"
                 " (guild_id, user_id, video_limit, reason, expires_at, set_by, set_at)"

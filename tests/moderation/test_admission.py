@@ -237,6 +237,21 @@ async def test_a_reserved_duration_is_refused_to_others(store, moderation, clock
     assert "10 s is reserved" in await refusal(store, moderation, clock, request=long)
 
 
+async def test_a_reference_video_is_held_to_the_longest_length_it_may_make(
+    store, moderation, clock
+):
+    """It sets the length itself (up to 10 s, and is priced so): 10 s reserved covers it."""
+    await moderation.store.reserve_option(MOD, "duration:10", "10s", 77)
+    with_clip = REQUEST.model_copy(
+        update={"duration": None, "video_urls": ("https://cdn.example/clip.mp4",)}
+    )
+    text = await refusal(store, moderation, clock, request=with_clip)
+    assert "A reference video sets the length, up to 10 s" in text
+    assert "<@&77>" in text
+    fan = dataclasses.replace(ALICE, role_ids=(77,))
+    assert (await record(store, moderation, clock, fan, with_clip)).request.video_urls
+
+
 async def test_videos_are_refused_outside_the_listed_channels(store, moderation, clock):
     await moderation.store.add_channel(MOD, 8)
     assert "use one of these channels: <#8>" in await refusal(store, moderation, clock)
