@@ -62,8 +62,16 @@ def thread_parent_id(channel: object) -> int | None:
 
 
 def role_ids(user: discord.abc.User) -> tuple[int, ...]:
-    """A member's role ids (moderation limits depend on them); none outside a server."""
-    return tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
+    """A member's role ids (moderation limits depend on them), @everyone's included; none
+    outside a server.
+
+    From the ids Discord sent with the member, not `member.roles`: that looks each id up in
+    the cached server, and a server not cached yet (before its GUILD_CREATE, at a start or
+    during an outage) has none, which would give every member the default allowance.
+    """
+    if not isinstance(user, discord.Member):
+        return ()
+    return (*user._roles, user.guild.id)
 
 
 def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) -> list[str]:
