@@ -352,7 +352,14 @@ class ReferencesCog(commands.Cog):
         collected = await collect([media], self.bot.link_prober)
         if not await usable(origin, collected):
             return
-        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        # A reference video sets the length: the Duration select (offered for a link, whose
+        # kind is known only now, and sent at its default) and a `--dur` flag give way to it.
+        options = dataclasses.replace(
+            options,
+            images=collected.images,
+            videos=collected.videos,
+            duration=None if collected.videos else options.duration,
+        )
         await queue_video(self.bot, origin, options)
 
     @commands.Cog.listener()

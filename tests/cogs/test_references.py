@@ -227,6 +227,52 @@ async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(
         assert "duration" not in sent
 
 
+async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_path):
+    """A link's kind is known only once the form is sent, so the form offers a Duration, and
+    Discord sends its default when it is left alone: the video sets the length instead."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        target = await post(world, content=f"look at this {clip}")
+        interaction = await make_video_on(world, target)
+        submit = await fill_form(world, interaction, "a robot dancing like this", Duration="6")
+        answer = await submit.wait_for_answer()
+        assert "duration can't be used" not in answer["content"], answer["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["video_urls"] == [clip]
+        assert "duration" not in sent
+
+
+async def test_menu_on_the_bots_result_posted_as_a_link_makes_a_video_from_it(tmp_path):
+    """A result over the upload limit is posted as APIMart's link: a video to remix."""
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
+    async with running_bot(tmp_path, plan=plan, link_allowed_networks="127.0.0.1/32") as world:
+        await world.video(prompt="a long 4k shot", resolution="4k")
+        result = await world.wait_for_result()
+        submit = await fill_form(
+            world, await make_video_on(world, result), "now at night", Duration="6"
+        )
+        answer = await submit.wait_for_answer()
+        assert "duration can't be used" not in answer["content"], answer["content"]
+        await world.api.wait_for_submits(2)
+        assert "duration" not in world.api.submits[1]
+
+
+async def test_a_duration_flag_in_the_menus_form_is_ignored_beside_a_video(tmp_path):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=[world.mp4()])
+        interaction = await make_video_on(world, target)
+        submit = await fill_form(world, interaction, "dance like this --dur 8")
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert "duration" not in sent
+        assert sent["prompt"] == "dance like this"
+
+
 async def test_menu_on_a_forwarded_picture_makes_the_video_from_that_picture(tmp_path):
     async with running_bot(tmp_path) as world:
         [cat] = pictures(world, 1)
