@@ -227,6 +227,12 @@ class _Post:
     channel_failed: bool = False
 
 
+def delivered(job: Job, message: discord.Message) -> DeliveryResult:
+    """The result posted as `message`; a finished video with no file there is APIMart's link."""
+    linked = job.state is JobState.COMPLETED and not message.attachments
+    return DeliveryResult(DeliveryOutcome.DELIVERED, message.id, linked=linked)
+
+
 class DownloadFailed(Exception):
     """The result could not be fetched whole (an error status, not a video, cut short)."""
 
@@ -309,7 +315,7 @@ class Delivery:
             return DeliveryResult(DeliveryOutcome.RETRY)
         if self._status is not None:
             self._status.schedule(job, final=True)
-        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+        return delivered(job, message)
 
     async def _earlier_post(self, job: Job) -> int | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""
@@ -349,7 +355,7 @@ class Delivery:
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
-        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+        return delivered(job, message)
 
     async def by_dm(self, job: Job) -> DeliveryResult:
         """Deliver by DM (another route's way out), once: an earlier DM post counts."""

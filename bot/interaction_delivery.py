@@ -30,6 +30,7 @@ import discord
 from bot.delivery import (
     VIDEO_FILENAME,
     Delivery,
+    delivered,
     link_expired,
     mentions_only,
     plain_embed,
@@ -38,7 +39,7 @@ from bot.delivery import (
     shows_video,
 )
 from bot.i18n import Message
-from bot.jobs.models import Job
+from bot.jobs.models import Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
@@ -249,7 +250,7 @@ class RouteDelivery:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
         await self._edit_status(job, final=True)
         await self._store.forget_interaction(job.id)
-        return DeliveryResult(DeliveryOutcome.DELIVERED, message.id)
+        return delivered(job, message)
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:
         message_id = job.interaction_message_id
@@ -267,7 +268,10 @@ class RouteDelivery:
             log.warning("Job %d: could not edit the private answer (%s)", job.id, error.status)
             return None
         await self._store.forget_interaction(job.id)
-        return DeliveryResult(DeliveryOutcome.DELIVERED, message_id)
+        # Its text carries APIMart's link (an edit cannot add a file).
+        return DeliveryResult(
+            DeliveryOutcome.DELIVERED, message_id, linked=job.state is JobState.COMPLETED
+        )
 
     async def _post(
         self, job: Job, reply: Reply, video: IO[bytes] | None, unreachable: bool

@@ -66,10 +66,11 @@ def posted_link(job: Job) -> str | None:
 
 
 def result_link(job: Job, now: float) -> str | None:
-    """Where the finished video can be watched, if anywhere: its post, else APIMart's link."""
+    """Where the finished video can be watched, if anywhere: its post, else (or when the post
+    only carries it, over the upload limit) APIMart's link until it expires."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
-    posted = posted_link(job)
+    posted = None if job.result_linked else posted_link(job)
     if posted is not None:
         return posted
     if job.result_url and (job.result_expires_at or 0) > now:
@@ -137,6 +138,9 @@ def status_details(job: Job, locale: str, now: float) -> str:
         return t(
             "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)
         )
+    if job.result_linked and job.state is JobState.COMPLETED and job.result_expires_at:
+        # Posted as APIMart's link, which has expired: the video is gone.
+        return t("status_details_link_expired", locale, expired=int(job.result_expires_at))
     reason: Quoted | str | None = (
         Quoted(job.error_message)
         if job.error_message

@@ -172,6 +172,8 @@ class Job:
     previous_progress_at: float | None = None
     # "Not found" answers in a row for its task (any other answer resets it).
     not_found_answers: int = 0
+    # Its video was posted as APIMart's link (over the upload limit), not uploaded.
+    result_linked: bool = False
 
     @property
     def cancelled(self) -> bool:

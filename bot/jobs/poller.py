@@ -55,6 +55,8 @@ class DeliveryResult:
 
     outcome: DeliveryOutcome
     message_id: int | None = None
+    # The post carries APIMart's link, not the video file: it stops working when that expires.
+    linked: bool = False
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
@@ -537,5 +539,7 @@ class Poller:
                 job.id,
                 job.requester.user_id,
             )
-        if not await self._store.mark_delivered(job, now=now, message_id=result.message_id):
+        if not await self._store.mark_delivered(
+            job, now=now, message_id=result.message_id, linked=result.linked
+        ):
             log.warning("Job %d: delivery claim was lost before it was marked", job.id)

@@ -206,6 +206,7 @@ def _job_from_row(row: Row) -> Job:
         previous_progress=row["previous_progress"],
         previous_progress_at=row["previous_progress_at"],
         not_found_answers=row["not_found_answers"],
+        result_linked=bool(row["result_linked"]),
     )
 
 
@@ -809,13 +810,15 @@ class JobStore:
             return None
         return dataclasses.replace(job, delivery_started_at=now, delivery_target=target)
 
-    async def mark_delivered(self, job: Job, *, now: float, message_id: int | None) -> bool:
-        """The member has been told."""
+    async def mark_delivered(
+        self, job: Job, *, now: float, message_id: int | None, linked: bool = False
+    ) -> bool:
+        """The member has been told (`linked`: the post carries APIMart's link, not the file)."""
         return await self._fenced(
             job,
-            "delivered_at = ?, delivery_message_id = ?, next_delivery_at = NULL,"
-            " delivery_attempts = delivery_attempts + 1",
-            (now, message_id),
+            "delivered_at = ?, delivery_message_id = ?, result_linked = ?,"
+            " next_delivery_at = NULL, delivery_attempts = delivery_attempts + 1",
+            (now, message_id, int(linked)),
         )
 
     async def forget_deleted_result(

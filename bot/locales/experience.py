@@ -54,6 +54,10 @@ EN: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
     "status_details_posted": "Result: {url}",
+    "status_details_link_expired": (
+        "The video was posted as APIMart's link, which expired <t:{expired}:R>: it is no "
+        "longer available."
+    ),
     "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_reason": "Reason: {reason}",
     "cancel_done_counted": (
@@ -148,6 +152,7 @@ ZH: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_posted": "结果：{url}",
+    "status_details_link_expired": "视频以 APIMart 链接的形式发布，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",
     "status_details_result_deleted": "视频已发布，之后被删除了。",
     "status_details_reason": "原因：{reason}",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",

@@ -4,11 +4,13 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, JobState, Requester
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
+from cogs.member import status_details
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
+from tests.test_message_limits import NOW, job
 
 EPHEMERAL = 64
 
@@ -130,6 +132,30 @@ async def test_status_of_a_result_sent_by_dm_links_the_video_not_a_missing_post(
         content = await interaction.wait_for_private_answer()
         assert "discord.com/channels/" not in content
         assert "https://cdn.example/v.mp4" in content
+
+
+async def test_status_of_a_video_over_the_upload_limit_gives_its_link_and_expiry(tmp_path):
+    """Its post carries APIMart's link, which stops working: the member is told when."""
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.video(prompt="a long 4k shot", resolution="4k")
+        result = await world.wait_for_result()
+        assert result["attachments"] == [], "posted as APIMart's link"
+        interaction = await world.discord.slash_command("videos status", options={"job": 1})
+        content = await interaction.wait_for_private_answer()
+        assert world.api.last_task.video_url in content, content
+        assert f"<t:{int(world.api.last_task.expires_at)}:R>" in content
+
+
+def test_status_of_a_linked_video_past_its_expiry_says_it_is_gone():
+    linked = job(result_linked=True, result_expires_at=int(NOW) - 60)
+    text = status_details(linked, "en-US", now=NOW)
+    assert text == (
+        f"The video was posted as APIMart's link, which expired <t:{int(NOW) - 60}:R>: it is"
+        " no longer available."
+    )
+    uploaded = job(result_linked=False, result_expires_at=int(NOW) - 60)
+    assert status_details(uploaded, "en-US", now=NOW).startswith("Result: https://discord.com/")
 
 
 async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path):
