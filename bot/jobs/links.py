@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Full-width punctuation that ends a sentence or clause: no real link holds it.
@@ -26,6 +27,8 @@ _MARKDOWN = "*_~|`"
 _WRAP_CHARS = 8
 # Punctuation that joins the word before a link that was taken out (markdown: `_closes`).
 _NO_SPACE_BEFORE = f",.;:!?)]}}{_WIDE_PUNCTUATION}"
+# Brackets around a link alone, which would be left empty in the prompt without it.
+_BRACKETS = {"(": ")", "[": "]", "\uff08": "\uff09", "\u3010": "\u3011"}
 # How far back a markdown link's `[label]` is looked for.
 _LABEL_CHARS = 256
 
@@ -102,6 +105,8 @@ def _found(text: str, match: re.Match[str]) -> _Found:
     wrap = min(opening, closing)
     if wrap and text[start - wrap : start] == text[end : end + wrap][::-1]:
         return _Found(start - wrap, end + wrap, url, "")
+    if _BRACKETS.get(text[start - 1 : start]) == text[end : end + 1] != "":
+        return _Found(start - 1, end + 1, url, "")  # `(url)`: the brackets go with it
     return _Found(start, end, url, "")
 
 
@@ -128,6 +133,11 @@ def _closes(part: str) -> bool:
     return len(rest) < len(part) and (not rest or rest[0] in _NO_SPACE_BEFORE)
 
 
+def _wide(before: str, after: str) -> bool:
+    """Whether two characters are both Chinese or Japanese (written with no space between)."""
+    return all(unicodedata.east_asian_width(char) in "WF" for char in (before, after))
+
+
 def typed_links(text: str) -> list[str]:
     """Every link in the text, in order, as the member meant it."""
     return [link.url for link in _links(text)]
@@ -151,6 +161,6 @@ def without_links(text: str) -> str:
     parts = re.split(r"[ \t]*\x00[ \t]*", "".join(pieces))
     joined = parts[0]
     for part in parts[1:]:
-        glue = "" if not joined or not part or _closes(part) else " "
+        glue = "" if not joined or not part or _closes(part) or _wide(joined[-1], part[0]) else " "
         joined = f"{joined.rstrip(' ')}{glue}{part}"
     return joined.strip()

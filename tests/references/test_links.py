@@ -34,6 +34,11 @@ from bot.jobs.links import typed_links, without_links
         ),
         ("猫在跑https://img.example/a.png\uff0c很好", "猫在跑\uff0c很好", ["a.png"]),
         ("猫 https://img.example/a.png。", "猫。", ["a.png"]),
+        # A link alone in brackets takes them with it: no `()` is left in the scene.
+        ("a cat (https://img.example/a.png) dancing", "a cat dancing", ["a.png"]),
+        ("a cat [https://img.example/a.png], dancing", "a cat, dancing", ["a.png"]),
+        ("猫\uff08https://img.example/a.png\uff09在跳舞", "猫在跳舞", ["a.png"]),
+        ("a cat (see https://img.example/a.png)", "a cat (see)", ["a.png"]),
     ],
 )
 def test_links_are_found_whole_and_leave_the_prompt_readable(text, prompt, links):
