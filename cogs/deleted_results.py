@@ -22,16 +22,19 @@ class DeletedResultsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
-        """Raw: the deleted result is rarely still in discord.py's message cache."""
-        if event.guild_id is None:
-            return
-        job = await self.bot.store.forget_deleted_result(
-            event.guild_id, event.channel_id, event.message_id
-        )
-        if job is None:
-            return
-        log.info("Job %d's result message %d was deleted", job.id, event.message_id)
-        await self.bot.status_messages.update(job, final=True)
+        """Raw: the deleted result is rarely still in discord.py's message cache. In a server
+        or a DM (a video made there, or sent there when its channel refused it)."""
+        await self._forget(event.channel_id, {event.message_id})
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent) -> None:
+        """A purge (a moderation bot, a ban that deletes the member's recent messages)."""
+        await self._forget(event.channel_id, event.message_ids)
+
+    async def _forget(self, channel_id: int, message_ids: set[int]) -> None:
+        for job in await self.bot.store.forget_deleted_results(channel_id, message_ids):
+            log.info("Job %d's result message was deleted", job.id)
+            await self.bot.status_messages.update(job, final=True)
 
 
 async def setup(bot: VideoBot) -> None:

@@ -63,13 +63,12 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     await store.mark_delivered(waiting, now=clock(), message_id=99)
     assert await store.claim_due(Stage.DELIVER, 10) == []
     assert (await store.get(job.id)).delivery_message_id == 99
-    # Someone deletes the post: only that server's and channel's message 99 is this job's.
-    assert await store.forget_deleted_result(2, 7, 99) is None
-    assert await store.forget_deleted_result(1, 8, 99) is None
+    # Someone deletes the post: only that channel's message 99 is this job's.
+    assert await store.forget_deleted_results(8, {99}) == []
     assert not (await store.get(job.id)).result_deleted
-    forgotten = await store.forget_deleted_result(1, 7, 99)
+    [forgotten] = await store.forget_deleted_results(7, {98, 99})
     assert forgotten.id == job.id and forgotten.result_deleted
-    assert await store.forget_deleted_result(1, 7, 99) is None, "forgotten once"
+    assert await store.forget_deleted_results(7, {99}) == [], "forgotten once"
 
 
 async def test_next_due_covers_submits_polls_and_deliveries(store, clock):

@@ -14,7 +14,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
     DELETED_RESULT,
+    DM_TARGET,
     FINAL_STATES,
     AlreadyRecorded,
     Job,
@@ -821,29 +822,25 @@ class JobStore:
             (now, message_id, int(linked)),
         )
 
-    async def forget_deleted_result(
-        self, guild_id: int, channel_id: int, message_id: int
-    ) -> Job | None:
-        """A posted result was deleted: forget its message id and say so; the job, if any.
-
-        Filtered by server first, so the lookup reads one server's jobs (`jobs_by_user` index),
-        not the whole table, for every message deleted anywhere.
-        """
-        row = await self._db.fetch_one(
-            "SELECT id FROM jobs WHERE guild_id = ? AND channel_id = ? AND delivery_message_id = ?",
-            (guild_id, channel_id, message_id),
-        )
-        if row is None:
-            return None
-        job_id = int(row[0])
+    async def forget_deleted_results(
+        self, channel_id: int, message_ids: Collection[int]
+    ) -> list[Job]:
+        """Posted results deleted from `channel_id` (one by one or in bulk): forget their
+        message ids and say so; the jobs, if any. A result sent to the member's DM instead of
+        its channel counts wherever it is deleted (its DM's id is not kept)."""
+        if not message_ids:
+            return []
+        marks = ", ".join("?" * len(message_ids))
         # The target says where the result went; "deleted" tells it apart from a job whose
         # result could never be posted (no message id either).
-        await self._update(
-            job_id,
-            "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ? WHERE id = ?",
-            (DELETED_RESULT,),
+        rows = await self._db.write(
+            "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ?"
+            f" WHERE delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
+            " RETURNING id",
+            (DELETED_RESULT, *message_ids, channel_id, DM_TARGET),
         )
-        return await self.get(job_id)
+        jobs = [await self.get(int(row[0])) for row in rows]
+        return sorted((job for job in jobs if job is not None), key=lambda job: job.id)
 
     async def retry_delivery_at(self, job: Job, when: float) -> bool:
         """Delivery failed for now (one attempt more); try again at `when`."""

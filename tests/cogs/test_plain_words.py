@@ -12,6 +12,7 @@ from bot.i18n import CATALOGS
 from tests.cogs.test_cancel_counts import RENDERS_UNTIL_TOLD, quota
 from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, running_bot
 
@@ -278,6 +279,52 @@ async def test_the_status_message_stops_pointing_at_a_deleted_result(tmp_path):
         assert "in the reply below" not in status["content"]
         text = await answer_to(world, "videos status", job=1)
         assert "The video was posted, then deleted." in text
+
+
+async def test_a_result_removed_by_a_bulk_delete_is_remembered_as_deleted(tmp_path):
+    """A purge (a moderation bot, a ban that deletes a member's messages) is one event."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        await answer_to(world, "video", prompt="a fox")
+        result = await result_for(world, 1)
+        await delivery_recorded(world, 1)
+        status_id = (await world.bot.store.get(1)).status_message_id
+        await world.discord.dispatch(
+            "MESSAGE_DELETE_BULK",
+            {
+                "ids": [result["id"], str(world.discord.new_snowflake())],
+                "channel_id": result["channel_id"],
+                "guild_id": str(world.discord.guild_id),
+            },
+        )
+        await world.discord.wait_for(
+            lambda: "deleted" in world.discord.get_message(status_id)["content"] or None,
+            description="the status edited",
+        )
+        assert "The video was posted, then deleted." in await answer_to(
+            world, "videos status", job=1
+        )
+
+
+async def test_a_result_deleted_in_the_members_dm_is_remembered_as_deleted(tmp_path):
+    """/video in a DM posts the result there, with its Delete button."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        asked = await fake.slash_command("video", {"prompt": "a cat waves hello"}, dm=True)
+        await asked.wait_for_answer()
+        result = await fake.wait_for_message(
+            fake.dm_channel_id(fake.user_id),
+            predicate=lambda m: is_layout(m) and bool(custom_ids(m)),
+            timeout=10,
+        )
+        await delivery_recorded(world, 1)
+        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
+        assert await click.wait_for_private_answer() == "The video was deleted."
+        for _ in range(500):
+            if (await world.bot.store.get(1)).result_deleted:
+                break
+            await asyncio.sleep(0.01)
+        status = await fake.slash_command("videos status", {"job": 1}, dm=True)
+        assert "The video was posted, then deleted." in (await status.wait_for_answer())["content"]
 
 
 async def test_one_video_in_progress_is_said_in_the_singular(tmp_path):
