@@ -14,6 +14,7 @@ from bot.status_messages import StatusMessages
 from tests.cogs.test_moderation import command, mod, server, video
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text
 from tests.harness import running_bot
 from tests.jobs.test_service_and_poller import make_client
 from tests.jobstates import claimed, finished, submitted
@@ -190,6 +191,29 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
         # The freed slot goes to the job in line, without waiting for its next look.
         await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
         assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]
+
+
+async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_path):
+    """The budget stops new videos: one waiting for a slot was not sent, so nothing is spent
+    on it yet, and it is not sent once the video before it used the budget up."""
+    plan = TaskPlan(polls_until_done=None, credits_cost=15)
+    async with server(tmp_path, plan=plan) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "limits set", server_at_once=1)
+        await mod(s, "budget", credits=10)
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        told = await video(s.world, user=s.carol, prompt="the second fox")
+        assert "This server allows 1 video at a time" in told
+        api.task(api.task_ids[0]).complete()  # 15 credits: the budget of 10 is spent
+        notice = await fake.wait_for_message(
+            predicate=lambda m: "Your video was not sent" in shown_text(m)
+        )
+        assert "monthly credit budget was used up while it waited" in shown_text(notice)
+        assert f"<@{s.carol}>" in shown_text(notice)
+        assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
+        report = await command(s.world, "videos status", user=s.carol, job=2)
+        assert "refused" in report and "budget" in report, report
 
 
 async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_path):

@@ -192,6 +192,13 @@ class JobService:
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return await self._give_back(job)
+        if await self._store.budget_spent(job.requester.guild_id, self._clock()):
+            # Checked when it was accepted too; a job that waited (in the server's line, or
+            # for APIMart) is not sent once the videos before it used the budget up.
+            log.info("Job %d: the server's budget was used up while it waited; not sent", job.id)
+            return await self._close(
+                job, JobState.REJECTED, msg("unsent_budget_spent"), member_present
+            )
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.

@@ -31,6 +31,7 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
+from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
 
@@ -672,6 +673,20 @@ class JobStore:
             "SELECT max_rendering FROM mod_policy WHERE guild_id = ?", (guild_id,)
         )
         return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def budget_spent(self, guild_id: int | None, now: float) -> bool:
+        """Whether the server's monthly credit budget (`/videomod budget`) is used up."""
+        if guild_id is None:
+            return False
+        month = budget_window(now)
+        row = await self._db.fetch_one(
+            "SELECT monthly_budget, (SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ?"
+            " AND created_at >= ? AND created_at < ?) FROM mod_policy WHERE guild_id = ?",
+            (guild_id, month.start, month.end, guild_id),
+        )
+        if row is None or row[0] is None:
+            return False
+        return float(row[1] or 0.0) >= float(row[0])
 
     async def slot_limit(self, job: Job) -> int | None:
         """The server's limit on videos rendering at once if `job` must wait for a free slot:
