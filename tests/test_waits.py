@@ -102,6 +102,20 @@ async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clo
     assert "60% · about 3 min left" in content, "the stall slows the measured rate"
 
 
+async def test_a_render_stuck_near_the_end_is_not_almost_done_for_ever(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    for progress in (30, 60, 92):
+        clock.advance(20)
+        job = await poll_sees(store, status, clock, job, progress)
+    assert "92% · almost done" in shown(fake, job)
+    clock.advance(600)  # ten minutes at 92 %
+    await poll_sees(store, status, clock, job, 92)
+    content = shown(fake, job)
+    assert "almost done" not in content
+    assert "92% · about 80 s left" in content, "the rate measured up to now"
+
+
 async def completed_render(store, clock, request, seconds):
     requester = Requester(user_id=1, channel_id=2, guild_id=3)
     job = await store.create(requester, request, now=clock(), submit_by=clock())

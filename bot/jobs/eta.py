@@ -113,6 +113,22 @@ def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -
     return left * (now - anchor.at) / moved
 
 
+def _near_the_end(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
+    """From `ALMOST_PROGRESS`: "almost done" while the render keeps the pace that brought it
+    there; one that stalls near the end gets the rate measured up to now, not "almost done"
+    until it times out."""
+    newest = readings[-1]
+    anchor = _anchor(readings, prior)
+    moved = newest.progress - anchor.progress
+    if moved <= 0 or newest.at <= anchor.at:
+        return ALMOST_DONE
+    left = 100 - newest.progress
+    due = newest.at + left * (newest.at - anchor.at) / moved
+    if now <= due + ALMOST_SECONDS:
+        return ALMOST_DONE
+    return Estimate(EtaKind.SECONDS, left * (now - anchor.at) / moved)
+
+
 def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
     """The time left at `now`, given the progress readings so far (oldest first)."""
     prior_left = _prior_remaining(prior, now)
@@ -124,7 +140,7 @@ def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) ->
         return Estimate(EtaKind.SECONDS, usable_prior, basis="prior")
     newest = readings[-1]
     if newest.progress >= ALMOST_PROGRESS:
-        return ALMOST_DONE
+        return _near_the_end(readings, prior, now)
     measured = _measured_remaining(readings, prior, now)
     if measured is None:
         return Estimate(EtaKind.SECONDS, usable_prior, basis="prior") if usable_prior else UNKNOWN
