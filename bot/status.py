@@ -57,6 +57,9 @@ def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
         assert job.error_key is not None
         due = job.next_poll_at if job.next_poll_at is not None else now
         reason = t(job.error_key, locale, wait=about(due - now))
+    if job.requester.guild_id is None:
+        # Outside servers there is no server's line to stand in.
+        return t("status_line_held_personal", locale, job_id=job.id, reason=reason)
     return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
 
 

@@ -180,6 +180,34 @@ async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_
         assert [submit["prompt"] for submit in world.api.submits] == ["the first fox"]
 
 
+async def test_a_held_video_in_a_dm_claims_no_server_line_nor_counts_strangers(tmp_path):
+    clock = FakeClock(start=time.time())
+    plan = TaskPlan(polls_until_done=None)
+    async with running_bot(tmp_path, clock=clock, plan=plan, user_install_concurrency=5) as world:
+        fake = world.discord
+        stranger = fake.add_user("stranger")
+        world.api.fail_next("submit", status=429, retry_after_header="20")
+        first = await fake.slash_command(
+            "video", {"prompt": "a stranger's fox"}, user=stranger, dm=True
+        )
+        await first.wait_for_answer()
+        await fake.wait_for_message(
+            fake.dm_channel_id(stranger),
+            predicate=lambda m: "Job #1 is waiting to be sent" in m["content"],
+        )
+        mine = await fake.slash_command("video", {"prompt": "my fox"}, dm=True)
+        await mine.wait_for_answer()
+        held = await fake.wait_for_message(
+            fake.dm_channel_id(fake.user_id),
+            predicate=lambda m: (
+                "Job #2 is waiting to be sent: APIMart asked us to slow down" in m["content"]
+            ),
+        )
+        assert "in line" not in held["content"]
+        mine_held = await world.bot.store.get(2)
+        assert await world.bot.store.held_position(mine_held) == 1, "strangers' jobs not counted"
+
+
 async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake, api = s.world.discord, s.world.api

@@ -655,13 +655,19 @@ class JobStore:
 
     async def held_position(self, job: Job) -> int:
         """1 + the server's jobs recorded before this one that the bot has not sent yet either:
-        the line a job held back by the bot (APIMart asked us to slow down, say) stands in."""
-        place = "guild_id IS NULL" if job.requester.guild_id is None else "guild_id = ?"
+        the line a job held back by the bot (APIMart asked us to slow down, say) stands in.
+        Outside servers, the member's own such jobs: other people's are nobody's business."""
+        guild_id = job.requester.guild_id
+        place, key = (
+            ("guild_id = ?", guild_id)
+            if guild_id is not None
+            else ("guild_id IS NULL AND user_id = ?", job.requester.user_id)
+        )
         row = await self._db.fetch_one(
             f"SELECT COUNT(*) FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
             f" AND state IN ('{JobState.RECORDED}', '{JobState.SUBMITTING}')"
             " AND id < ? AND cancelled_at IS NULL",
-            (*_present(job.requester.guild_id), job.id),
+            (key, job.id),
         )
         return 1 + (int(row[0]) if row is not None else 0)
 

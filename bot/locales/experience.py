@@ -9,6 +9,7 @@ EN: dict[str, str] = {
     "status_line_held": (
         "⏳ Job #{job_id} is waiting, number {position} in line in this server: {reason}"
     ),
+    "status_line_held_personal": "⏳ Job #{job_id} is waiting to be sent: {reason}",
     "status_hold_slow_down": "APIMart asked us to slow down; sending in {wait}.",
     "status_hold_busy": "the video service is busy; trying again in {wait}.",
     "status_hold_slot": "waiting for a free slot: this server allows {limit} videos at a time.",
@@ -115,6 +116,7 @@ ZH: dict[str, str] = {
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
     "status_line_queued": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · 通常 {typical}完成。",
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
+    "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
     "status_hold_slow_down": "APIMart 要求我们放慢请求速度，{wait}后发送。",
     "status_hold_busy": "视频服务繁忙，{wait}后重试。",
     "status_hold_slot": "等待空位：本服务器同时只允许生成 {limit} 个视频。",
