@@ -96,13 +96,23 @@ def _anchor(readings: Sequence[Reading], prior: Prior) -> Reading:
     return Reading(prior.started_at, 0)
 
 
-def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> float | None:
-    """The time left at the recent rate of progress, or None if it has not moved."""
+def _pace(readings: Sequence[Reading], prior: Prior) -> tuple[Reading, Reading, int] | None:
+    """The recent rate's two readings (anchor, newest) and the points between them; None if
+    progress has not moved."""
     newest = readings[-1]
     anchor = _anchor(readings, prior)
     moved = newest.progress - anchor.progress
     if moved <= 0 or newest.at <= anchor.at:
         return None
+    return anchor, newest, moved
+
+
+def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> float | None:
+    """The time left at the recent rate of progress, or None if it has not moved."""
+    pace = _pace(readings, prior)
+    if pace is None:
+        return None
+    anchor, newest, moved = pace
     left = 100 - newest.progress
     # Count down from the newest reading: between polls nothing new is known.
     countdown = left * (newest.at - anchor.at) / moved - (now - newest.at)
@@ -117,11 +127,10 @@ def _near_the_end(readings: Sequence[Reading], prior: Prior, now: float) -> Esti
     """From `ALMOST_PROGRESS`: "almost done" while the render keeps the pace that brought it
     there; one that stalls near the end gets the rate measured up to now, not "almost done"
     until it times out."""
-    newest = readings[-1]
-    anchor = _anchor(readings, prior)
-    moved = newest.progress - anchor.progress
-    if moved <= 0 or newest.at <= anchor.at:
+    pace = _pace(readings, prior)
+    if pace is None:
         return ALMOST_DONE
+    anchor, newest, moved = pace
     left = 100 - newest.progress
     due = newest.at + left * (newest.at - anchor.at) / moved
     if now <= due + ALMOST_SECONDS:
