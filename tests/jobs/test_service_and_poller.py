@@ -611,36 +611,37 @@ async def test_a_404_after_server_errors_is_one_not_found_answer_not_three(db, a
     assert (done.state, done.credits_cost) == (JobState.COMPLETED, 4)
 
 
-async def test_a_timed_out_task_is_still_followed_after_one_not_found_answer(
-    db, api, session, clock
-):
+async def timed_out_job(db, api, session, clock, plan):
+    """A job given up on after 60 s (its member told), followed up every 300 s."""
     delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    api.default_plan = plan
     store, service, poller = make_world(
         db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
     )
     report = await service.create_and_submit(REQUESTER, REQUEST)
     await run_until_delivered(poller, clock, delivery)
+    return store, poller, report.job
+
+
+async def test_a_timed_out_task_is_still_followed_after_one_not_found_answer(
+    db, api, session, clock
+):
+    plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, poller, job = await timed_out_job(db, api, session, clock, plan)
     api.fail_next("poll", status=404)
     clock.advance(300)
     await poller.run_once()
     api.last_task.complete()
     clock.advance(300)
     await poller.run_once()
-    job = await store.get(report.job.id)
+    job = await store.get(job.id)
     assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4), "its cost is still known"
 
 
 async def test_a_timed_out_task_apimart_keeps_not_finding_is_no_longer_followed(
     db, api, session, clock
 ):
-    delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None)
-    _, service, poller = make_world(
-        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
-    )
-    await service.create_and_submit(REQUESTER, REQUEST)
-    await run_until_delivered(poller, clock, delivery)
+    _, poller, _ = await timed_out_job(db, api, session, clock, TaskPlan(polls_until_done=None))
     polls = len(api.polls)
     api.fail_next("poll", status=404, times=100)
     for _ in range(6):
