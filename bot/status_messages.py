@@ -166,12 +166,29 @@ class StatusMessages:
         async with self._editing.setdefault(job.id, asyncio.Lock()):
             if not final and job.id in self._finished:
                 return
-            await self._edit(job, message_id, final=final)
+            edited = await self._edit(job, message_id, final=final)
+            if edited and not final:
+                # Another process may have ended the job (and made its last edit) while this
+                # edit waited for its channel or a 429: the older status must not stand.
+                ended = await self._ended(job.id)
+                if ended is not None:
+                    job, final = ended, True
+                    await self._edit(job, message_id, final=True)
             if final:
                 _remember(self._finished, job.id)
                 self._editing.pop(job.id, None)
 
-    async def _edit(self, job: Job, message_id: int, *, final: bool) -> None:
+    async def _ended(self, job_id: int) -> Job | None:
+        """The job as stored if its last status is due (told, cancelled, its result deleted)."""
+        job = await self._store.get(job_id)
+        if job is None:
+            return None
+        told = job.state.is_final and job.delivered_at is not None
+        return job if told or job.cancelled or job.result_deleted else None
+
+    async def _edit(self, job: Job, message_id: int, *, final: bool) -> bool:
+        """Edit the message to show `job`; whether it was edited (not throttled, not the same,
+        not refused)."""
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
@@ -182,12 +199,12 @@ class StatusMessages:
             and last[2] == _phase(job)
             and now - last[0] < self._min_interval
         ):
-            return
+            return False
         content = await self.render(job)
         view = self.controls(job) if self.controls is not None and not final else None
         shown = _shown(content, view)
         if last is not None and last[1] == shown:
-            return
+            return False
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
             await channel.get_partial_message(message_id).edit(
@@ -197,16 +214,17 @@ class StatusMessages:
             # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
             log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
             _remember(self._gone, job.id)
-            return
+            return False
         except discord.HTTPException as error:
             log.warning(
                 "Job %d: status edit failed (%s); will try with the next change", job.id, error
             )
-            return
+            return False
         if final:
             self._last.pop(job.id, None)
         else:
             self._last[job.id] = (now, shown, _phase(job))
+        return True
 
     def tracked(self) -> int:
         """How many jobs this process keeps anything about."""

@@ -2,10 +2,14 @@
 
 import dataclasses
 
+import discord
+
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
+from bot.jobs.store import JobStore
 from bot.status_messages import StatusMessages
-from tests.jobstates import submitted
+from tests.harness import BOT_TOKEN
+from tests.jobstates import finished, submitted
 
 
 async def posted_job(store, clock, fake, client, status, channel_id=None):
@@ -183,3 +187,32 @@ async def test_nothing_is_kept_per_channel_once_its_edits_are_made(store, clock,
     await status.drain()
     assert len(edits(fake)) >= 5, "every channel's status was edited"
     assert status.channels_editing() == 0
+
+
+async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
+    db, store, clock, fake, client
+):
+    """Process A edits the status at 60 % and meets a 429 (discord.py waits, then retries);
+    meanwhile process B sees the render done, posts it and makes the last edit. A's older
+    edit lands after it: the last status must still be what stands."""
+    status_a = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    client_b = discord.Client(intents=discord.Intents(guilds=True))
+    await client_b.login(BOT_TOKEN)
+    try:
+        store_b = JobStore(db, clock=clock)
+        status_b = StatusMessages(client_b, store_b, clock=clock, min_edit_interval=0)
+        job = await posted_job(store, clock, fake, client, status_a)
+        fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1)
+        status_a.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
+        await fake.wait_for(
+            lambda: any(r.method == "PATCH" for r in fake.requests), 2.0, description="A's try"
+        )
+        done = await finished(store_b, job, JobState.COMPLETED, now=clock())
+        await store_b.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+        await status_b.update(await store_b.get(job.id), final=True)
+        assert "is done" in fake.get_message(job.status_message_id)["content"]
+        await status_a.drain(timeout=5)
+        assert "is done" in fake.get_message(job.status_message_id)["content"]
+        assert "60%" in edits(fake)[-2], "A's edit did land late, and was put right"
+    finally:
+        await client_b.close()

@@ -152,8 +152,11 @@ async def test_a_moderators_cancel_never_asks_the_member_to_rephrase(tmp_path):
     async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
         await video(s.world, prompt="a secret cat")
         await mod(s, "cancel", job=1)
+        status_id = (await s.world.bot.store.get(1)).status_message_id
         notice = await s.world.discord.wait_for_message(
-            predicate=lambda m: "Job #1 was cancelled" in visible_text(m)
+            predicate=lambda m: (
+                "Job #1 was cancelled" in visible_text(m) and int(m["id"]) != status_id
+            )
         )
         text = visible_text(notice)
         assert "a moderator cancelled it" in text and "rephras" not in text

@@ -44,6 +44,7 @@ async def test_a_late_accepted_edit_never_overwrites_the_done_status(tmp_path):
         await world.discord.wait_for_message(predicate=is_result(1))
         await interaction.wait_for_answer()
         await world.bot.poller.stop()
+        await status_messages.drain(timeout=5)  # every edit made, whichever came last
         [status] = [m for m in world.discord.messages() if is_status(m)]
         assert "Job #1 is done" in status["content"]
 
