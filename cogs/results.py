@@ -325,8 +325,16 @@ class ResultButtons(commands.Cog):
                 if not await acknowledge_first(interaction):
                     return  # another process has this form
                 job = await self.bot.store.get(job_id)
-                # A form is about a job of this server; any other id is treated as unknown.
-                if job is None or job.requester.guild_id != interaction.guild_id:
+                # A form is about a job of this server, or (outside servers, where only its
+                # member saw it) one of the member's own; any other id is treated as unknown.
+                if (
+                    job is None
+                    or job.requester.guild_id != interaction.guild_id
+                    or (
+                        job.requester.guild_id is None
+                        and job.requester.user_id != interaction.user.id
+                    )
+                ):
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 await handle(interaction, job, submitted_values(interaction))

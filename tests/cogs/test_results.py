@@ -278,3 +278,22 @@ async def test_a_remix_flag_sets_a_setting_left_as_it_was_and_asks_about_a_chang
         "resolution": "4k",
         "aspect_ratio": "9:16",
     }
+
+
+async def test_a_form_about_another_members_video_made_outside_servers_is_refused(tmp_path, fakes):
+    """A video made in a DM was only ever shown to its member: a crafted Edit prompt form
+    naming it from someone else's DM must not reuse its pictures and settings."""
+    fake, api = fakes
+    mallory = fake.add_member("mallory")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        asked = await fake.slash_command(
+            "video", {"prompt": "alice's dm secret", "image": world.png()}, dm=True
+        )
+        await asked.wait_for_answer()
+        await fake.wait_for(lambda: len(api.submits) == 1)
+        crafted = await fake.modal_submit(
+            {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory, dm=True
+        )
+        answer = await crafted.wait_for_answer(timeout=10)
+        assert "I can't find that job any more" in answer["content"]
+        assert len(api.submits) == 1, "nothing made from Alice's request"
