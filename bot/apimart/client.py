@@ -140,7 +140,10 @@ class APIMartClient:
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # Getting a connection (a free one in the pool, then the handshake) and the answer are
+        # timed apart: a submit that never got a connection was not sent, so it is safe to send
+        # again; one that timed out later may have reached APIMart.
+        self._timeout = aiohttp.ClientTimeout(total=2 * timeout, connect=timeout, sock_read=timeout)
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._metrics = metrics if metrics is not None else Metrics()
@@ -257,7 +260,7 @@ class APIMartClient:
                 text = await response.text()
                 status = response.status
                 headers = response.headers
-        except aiohttp.ClientConnectorError as error:
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
             self._metrics.apimart_answer(endpoint, "connect_error", time.monotonic() - started)
             # Nothing was sent: safe to retry, even a submit.
             raise APIConnectionError(

@@ -1,5 +1,6 @@
 """The APIMart client against a fake APIMart on loopback."""
 
+import asyncio
 import random
 
 import aiohttp
@@ -266,6 +267,31 @@ async def test_unreachable_api_is_retried_then_reported(sleeps):
             await client.submit(REQUEST)
     assert caught.type.__name__ == "APIConnectionError"
     assert len(sleeps.waits) == 2
+
+
+async def test_a_submit_that_never_got_a_connection_is_known_unsent(api):
+    """Waiting for a connection (the pool full, or a host that never answers the handshake)
+    sends nothing: safe to send again, not "the task may exist"."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+
+        def client_with(timeout):
+            return APIMartClient(
+                session,
+                base_url=api.base_url,
+                api_key="sk-test",
+                timeout=timeout,
+                retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+            )
+
+        api.delay_next("poll", 1.5)
+        task = await client_with(10).submit(REQUEST)
+        holding = asyncio.create_task(client_with(10).get_task(task.task_id))
+        await api.wait_for_polls(1)  # the only connection is taken
+        with pytest.raises(Exception, match="cannot connect") as caught:
+            await client_with(0.5).submit(REQUEST)
+        await holding
+    assert caught.type.__name__ == "APIConnectionError"
+    assert len(api.requests_for("submit")) == 1, "the second submit never left"
 
 
 async def test_upload_rehosts_an_image(api, client):
