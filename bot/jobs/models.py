@@ -174,6 +174,8 @@ class Job:
     not_found_answers: int = 0
     # Its video was posted as APIMart's link (over the upload limit), not uploaded.
     result_linked: bool = False
+    # When its current run of submits held back by APIMart (busy, slow down) began.
+    held_since: float | None = None
 
     @property
     def cancelled(self) -> bool:

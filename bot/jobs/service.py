@@ -412,8 +412,11 @@ class JobService:
         told: Message | None = None,
     ) -> SubmitReport:
         now = self._clock()
-        # A wait for the server's own slot is a line, not a failure: it is never given up.
-        if hold_key != HOLD_SLOT and now - job.created_at >= self._timing.submit_give_up_after:
+        # A wait for the server's own slot is a line, not a failure: it is never given up. APIMart
+        # holding it back is, after a run of such holds (not after a long wait before them).
+        slot = hold_key == HOLD_SLOT
+        held_since = job.held_since if job.held_since is not None else now
+        if not slot and now - held_since >= self._timing.submit_give_up_after:
             log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
             return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
         log.log(
@@ -423,7 +426,9 @@ class JobService:
             reason,
             delay,
         )
-        await self._store.release_for_retry(job, reason, retry_at=now + delay, hold_key=hold_key)
+        await self._store.release_for_retry(
+            job, reason, retry_at=now + delay, hold_key=hold_key, slot=slot
+        )
         self._on_change()
         waiting = await self._store.get(job.id) or job
         message = told or msg("service_busy", job_id=job.id)

@@ -209,6 +209,7 @@ def _job_from_row(row: Row) -> Job:
         previous_progress_at=row["previous_progress_at"],
         not_found_answers=row["not_found_answers"],
         result_linked=bool(row["result_linked"]),
+        held_since=row["held_since"],
     )
 
 
@@ -534,16 +535,25 @@ class JobStore:
         )
 
     async def release_for_retry(
-        self, job: Job, reason: str, *, retry_at: float, hold_key: str | None = None
+        self,
+        job: Job,
+        reason: str,
+        *,
+        retry_at: float,
+        hold_key: str | None = None,
+        slot: bool = False,
     ) -> bool:
         """The API was unreachable or busy: nothing was created, so try the submit again later.
 
-        `hold_key` (a catalog key) says what the job waits for, for its status message.
+        `hold_key` (a catalog key) says what the job waits for, for its status message. A hold
+        by APIMart starts (or goes on with) the run `held_since` times; the server's line
+        (`slot`) ends it: that wait is no refusal.
         """
         return await self._fenced(
             job,
-            "state = ?, error_key = ?, error_message = ?, next_poll_at = ?",
-            (JobState.RECORDED.value, hold_key, reason, retry_at),
+            "state = ?, error_key = ?, error_message = ?, next_poll_at = ?,"
+            " held_since = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(held_since, ?) END",
+            (JobState.RECORDED.value, hold_key, reason, retry_at, int(slot), self._clock()),
         )
 
     async def mark_submitted(

@@ -316,7 +316,7 @@ async def test_a_submit_stopped_while_waiting_its_turn_is_sent_after_the_restart
                 break
             await asyncio.sleep(0.02)
     await poller.stop()
-    assert api.submits == []
+    assert api.task_ids == [], "APIMart made nothing"
     assert (await store.get(job.id)).state is JobState.RECORDED, "nothing was sent: not unknown"
     # The next start finds it waiting to be sent, not a submit of unknown outcome.
     assert await service.settle_lost_submits(at_start=True) == 0
@@ -349,7 +349,7 @@ async def test_restart_after_a_crash_mid_submit_tells_the_member(db, api, sessio
     await poller.run_once()
     [told] = delivery.delivered
     assert told.state is JobState.SUBMIT_UNKNOWN
-    assert api.submits == []
+    assert api.task_ids == [], "APIMart made nothing"
 
 
 async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
@@ -358,7 +358,7 @@ async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
     store, _, poller = make_world(db, api, session, clock, RecordingDelivery())
     await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
     await poller.run_once()
-    assert api.submits == []
+    assert api.task_ids == [], "APIMart made nothing"
     clock.advance(61)
     await poller.run_once()
     assert len(api.submits) == 1
@@ -466,7 +466,7 @@ async def test_a_job_cancelled_before_it_was_sent_is_never_sent(db, api, session
     assert await store.cancel(job.id, reason_key="x", now=clock(), member_told=True)
     clock.advance(120)
     await poller.run_once()
-    assert api.submits == []
+    assert api.task_ids == [], "APIMart made nothing"
     assert (await store.get(job.id)).state is JobState.CANCELLED
 
 
@@ -572,7 +572,7 @@ async def test_a_fault_before_the_request_leaves_gives_the_job_back_to_be_sent_l
     monkeypatch.setattr(store, "slot_limit", unreadable)
     report = await service.submit(job, member_present=False)
     assert report.state is JobState.RECORDED
-    assert api.submits == []
+    assert api.task_ids == [], "APIMart made nothing"
     clock.advance(3600)  # long past the submit claim's lease
     assert await service.settle_lost_submits() == 0
     waiting = await store.get(job.id)
@@ -661,3 +661,34 @@ async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api
     assert (failed.state, failed.error_key) == (JobState.FAILED, "task_unknown_to_service")
     assert not failed.counts
     assert len(api.polls) == 3, "three answers in a row, minutes apart, before giving up"
+
+
+async def test_one_refusal_after_a_long_wait_to_be_sent_keeps_the_job(db, api, session, clock):
+    """Thirty minutes of APIMart holding a job back give it up, not thirty minutes since it
+    was recorded: this one waited (in its server's line, or for the bot to start) unrefused."""
+    store, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    job = await service.record(REQUESTER, REQUEST)
+    clock.advance(2400)
+    api.fail_next("submit", status=429, retry_after_header="5", times=2)  # and the retry
+    report = await service.submit(job, member_present=False)
+    assert report.state is JobState.RECORDED, report.member_message.render("en-US")
+    clock.advance(10)
+    await poller.run_once()
+    assert (await store.get(job.id)).state is JobState.QUEUED
+
+
+async def test_a_job_apimart_keeps_holding_back_for_thirty_minutes_is_given_up(
+    db, api, session, clock
+):
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    job = await service.record(REQUESTER, REQUEST)
+    api.fail_next("submit", status=503, times=1000)
+    for _ in range(40):
+        report = await service.submit(await store.get(job.id), member_present=False)
+        if report.state is not JobState.RECORDED:
+            break
+        clock.advance(60)
+    assert report.state is JobState.REJECTED
+    assert "unavailable for too long" in report.member_message.render("en-US")
+    assert 1800 <= clock() - (await store.get(job.id)).created_at <= 1800 + 60
+    assert api.task_ids == [], "APIMart made nothing"
