@@ -34,11 +34,16 @@ class Mode:
     max_gap: float  # POLL_MAX_GAP
 
 
-# The product with its defaults, and the vendor's advice at both ends (every 5-10 s).
+# The product with its defaults; the vendor's advice at both ends (every 5-10 s from the
+# submit); and the strongest fixed peers: the same intervals from the product's own first
+# check at 120 s (`POLL_SCHEDULE=fixed` with the default POLL_FIRST_DELAY), which knows as
+# much as the product about how long renders take before any progress is read.
 ADAPTIVE = Mode("product", "adaptive", first_delay=120, interval=8, max_gap=120)
 FIXED = Mode("fixed 5 s", "fixed", first_delay=5, interval=5, max_gap=5)
 FIXED_10 = Mode("fixed 10 s", "fixed", first_delay=10, interval=10, max_gap=10)
-MODES = (ADAPTIVE, FIXED, FIXED_10)
+FIXED_LATE = Mode("5 s from 120", "fixed", first_delay=120, interval=5, max_gap=5)
+FIXED_10_LATE = Mode("10 s from 120", "fixed", first_delay=120, interval=10, max_gap=10)
+MODES = (ADAPTIVE, FIXED, FIXED_10, FIXED_LATE, FIXED_10_LATE)
 
 
 @dataclass(frozen=True)

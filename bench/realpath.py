@@ -57,7 +57,7 @@ class Plan:
 
     jobs: int = 200
     channels: int = 40
-    profile: str = "unbiased"
+    profile: str = "pessimistic"  # APIMart's own example: 600 s for a 240 s render
     rate: float = 10.0  # API_REQUESTS_PER_SECOND: the default
     video_bytes: int = 8 * MIB
     oversize_bytes: int = 12 * MIB
