@@ -1,4 +1,4 @@
-"""`make bench` (`python -m bench`, about 16 minutes on 2 cores): the product's poll schedule
+"""`make bench` (`python -m bench`, about 15 minutes on 2 cores): the product's poll schedule
 against fixed 5 s and fixed 10 s polling (the vendor's advice, from the submit and from the
 product's own first check at 120 s) at 100 and 1,000 jobs in flight, on three estimate
 profiles; then the real path (bench/realpath.py): the bot as its own process,
