@@ -88,12 +88,18 @@ async def test_near_the_end_it_says_almost_done_in_both_languages(store, clock, 
     assert "92% · 即将完成" in shown(fake, chinese)
 
 
-async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clock, fake, client):
+async def polled(store, clock, fake, client, progresses, every):
+    """A job announced, then polled every `every` seconds, seeing each progress in turn."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
-    for progress in (20, 40, 60):
-        clock.advance(10)
+    for progress in progresses:
+        clock.advance(every)
         job = await poll_sees(store, status, clock, job, progress)
+    return status, job
+
+
+async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clock, fake, client):
+    status, job = await polled(store, clock, fake, client, (20, 40, 60), every=10)
     assert "about 20 s left" in shown(fake, job)
     clock.advance(170)  # no progress for almost three minutes
     await poll_sees(store, status, clock, job, 60)
@@ -103,11 +109,7 @@ async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clo
 
 
 async def test_a_render_stuck_near_the_end_is_not_almost_done_for_ever(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
-    job = await announced(store, clock, fake, client, status)
-    for progress in (30, 60, 92):
-        clock.advance(20)
-        job = await poll_sees(store, status, clock, job, progress)
+    status, job = await polled(store, clock, fake, client, (30, 60, 92), every=20)
     assert "92% · almost done" in shown(fake, job)
     clock.advance(600)  # ten minutes at 92 %
     await poll_sees(store, status, clock, job, 92)
