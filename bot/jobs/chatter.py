@@ -41,8 +41,9 @@ _CHATTER_WORDS = frozenset(
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
     | {"cute", "lit", "epic", "goat", "insane", "crazy", "666", "testing", "tested"}
-    # questions about the bot itself ("what can you do?", "how does this work")
-    | {"what", "whats", "how", "why"}
+    | {"looks", "look", "rock", "rocks", "fire", "sick", "dope", "bravo", "fantastic", "legend"}
+    # questions about the bot itself ("what can you do?", "how does this work", "is it free?")
+    | {"what", "whats", "how", "why", "free", "price"}
 )
 # Words around them, chatter only beside one of the words above: "this is me" and "a man"
 # describe something.
@@ -96,8 +97,17 @@ def _weight(text: str) -> int:
     return sum(2 if _WIDE.match(char) else 1 for char in text if char.isalnum())
 
 
+# Laughter however long ("hahahaha", "hehe", "lololol", "lmaooo", "jajaja", "xddd").
+_LAUGHTER = re.compile(r"(?:ha)+h?|(?:he)+h?|(?:ja)+|(?:lo)+l|l+o+l+|lm+f*a+o+|x+d+|k{3,}")
+# A letter held for effect ("thanksss", "coool"): three or more of it in a row.
+_HELD = re.compile(r"(\w)\1{2,}")
+
+
 def _is_chatter_word(word: str) -> bool:
-    return word in _CHATTER_WORDS or not _PHRASE.sub("", word)
+    if word in _CHATTER_WORDS or not _PHRASE.sub("", word) or _LAUGHTER.fullmatch(word):
+        return True
+    # Stretched spellings: "coool" is "cool" (two kept), "thanksss" is "thanks" (one kept).
+    return any(_HELD.sub(keep, word) in _CHATTER_WORDS for keep in (r"\1\1", r"\1"))
 
 
 def _describes(words: list[str]) -> bool:

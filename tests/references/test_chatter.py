@@ -97,6 +97,18 @@ from bot.jobs.chatter import is_bare_prompt
         "棒棒哒",
         "好帅",
         "666666",
+        # stretched spellings and laughter of any length, and a few more reactions
+        "hahahaha",
+        "thanksss",
+        "so coool",
+        "lmaooo",
+        "lololol",
+        "looks great",
+        "you rock",
+        "this is fire",
+        "sick",
+        "dope",
+        "is it free?",
     ],
 )
 def test_thanks_greetings_and_reactions_are_no_prompt(text):
@@ -139,6 +151,12 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
         "机器人",
         "猫的视频",
         "一只小狗在海边奔跑",
+        "a house on fire",
+        "a sick dog in the rain",
+        "make it look great",
+        "a bird flying free",
+        "dragon breathing fire",
+        "hahaha, now make it rain",
     ],
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
