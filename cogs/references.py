@@ -150,6 +150,11 @@ def form_id(target: discord.Message, media: MessageMedia) -> str:
     return f"video:makeform:{target.channel.id}:{target.id}:{media_count(media)}"
 
 
+def attachment_ids(message: discord.Message) -> tuple[int, ...]:
+    """What a message carries, by id: an edit that removes an attachment changes it."""
+    return tuple(attachment.id for attachment in message.attachments)
+
+
 # What `VideoModal`'s selects open on (the duration only where it is offered, so without a
 # reference video: with one, a duration flag is ignored like the video's own length).
 FORM_OPENS_ON = VideoOptions(
@@ -375,7 +380,7 @@ class ReferencesCog(commands.Cog):
         prompt) is read again; nothing else that is edited is (see `cogs._refusals`). Raw, so
         an edit counts even once discord.py's message cache has moved on."""
         after = payload.message
-        refusal = self._refusals.take(after.id, after.content, time.time())
+        refusal = self._refusals.take(after.id, after.content, attachment_ids(after), time.time())
         if refusal is None:
             return
         # Belt and braces: a message that made a job never makes another (the store also
@@ -426,7 +431,8 @@ class ReferencesCog(commands.Cog):
 
     def _refused(self, message: discord.Message, *, helped: bool) -> None:
         sent_at = message.created_at.timestamp()
-        self._refusals.remember(message.id, Refusal(message.content, helped, sent_at))
+        refusal = Refusal(message.content, helped, sent_at, attachment_ids(message))
+        self._refusals.remember(message.id, refusal)
 
     async def _options_or_help(
         self,

@@ -259,6 +259,46 @@ async def test_a_request_the_rules_refuse_that_is_edited_soon_after_is_read_agai
         assert sent["prompt"] == "a dancer" and len(sent["video_urls"]) == 1
 
 
+async def test_removing_an_extra_image_by_editing_the_refused_request_is_read_again(tmp_path):
+    """Four images are one too many: the member removes one in an edit, the text unchanged."""
+    async with running_bot(tmp_path) as world:
+        pictures = [world.png(f"pic{n}.png") for n in range(4)]
+        asking = await mention(world, "fuse these into a parade", attachments=pictures)
+        await bots_reply_to(world, asking)
+        assert await nothing_recorded(world)
+        stored = world.discord.get_message(int(asking["id"]))
+        stored["attachments"] = stored["attachments"][:3]
+        await world.discord.member_edits(int(asking["id"]), stored["content"])
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [picture.url for picture in pictures[:3]]
+
+
+async def test_editing_a_refused_request_over_and_over_gets_a_bounded_number_of_answers(
+    tmp_path,
+):
+    """Each edit with another wrong flag is refused again, but only the first few are read:
+    editing one message cannot make the bot post without end."""
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "a calm sea --res 4kk")
+        await bots_reply_to(world, asking)
+        for n in range(6):
+            value = f"4k{'x' * (n + 1)}"
+            await edit_mention(world, asking, f"a calm sea --res {value}")
+            if n < 3:  # answered: the next edit comes once it was
+                await world.discord.wait_for_message(
+                    predicate=lambda m, value=value: f"`{value}`" in m["content"]
+                )
+        later = await mention(world, "a red fox")  # handled after the edits were
+        await bots_reply_to(world, later)
+        answers = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        ]
+        assert len(answers) == 4, "the refusal and three re-read edits, no more"
+
+
 async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(tmp_path):
     async with running_bot(tmp_path) as world:
         asking = await mention(world, "a calm sea at dawn")
