@@ -294,11 +294,11 @@ class Delivery:
                 return routed
         existing = await self._earlier_post(job)
         if existing is not None:
-            log.info("Job %d was already delivered as message %d", job.id, existing)
+            log.info("Job %d was already delivered as message %d", job.id, existing.id)
             if self._status is not None and job.delivery_target != DM_TARGET:
                 # The crash may have come before the status edit: finish it now.
                 await self._status.update(job, final=True)
-            return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
+            return delivered(job, existing)
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
@@ -317,7 +317,7 @@ class Delivery:
             self._status.schedule(job, final=True)
         return delivered(job, message)
 
-    async def _earlier_post(self, job: Job) -> int | None:
+    async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""
         if job.delivery_started_at is None:
             return None
@@ -362,7 +362,7 @@ class Delivery:
         if job.delivery_target == DM_TARGET:
             existing = await self._earlier_post(job)
             if existing is not None:
-                return DeliveryResult(DeliveryOutcome.DELIVERED, existing)
+                return delivered(job, existing)
         return await self._deliver_by_dm(job, channel_failed=False)
 
     async def fetch_video(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
@@ -370,7 +370,9 @@ class Delivery:
         could not be fetched; a failed download worth another attempt retries the delivery."""
         return await self._fetch_within(job, limit)
 
-    async def _find_existing(self, target: Messageable, job: Job, since: float) -> int | None:
+    async def _find_existing(
+        self, target: Messageable, job: Job, since: float
+    ) -> discord.Message | None:
         """The bot's result post for `job` in `target` since `since`; raises `_Retry` if unsure.
 
         Reads every message from the attempt's start to now (not a fixed number), so a busy
@@ -391,7 +393,7 @@ class Delivery:
                 if marker_line(footer) in text_displays(message) or any(
                     embed.footer.text == footer for embed in message.embeds
                 ):
-                    return message.id
+                    return message
         except discord.HTTPException as error:
             # Unsure whether it was posted: posting now could post twice, so wait instead.
             log.warning("Job %d: cannot read history to check for a duplicate (%s)", job.id, error)

@@ -220,10 +220,9 @@ class StatusMessages:
                 "Job %d: status edit failed (%s); will try with the next change", job.id, error
             )
             return False
-        if final:
-            self._last.pop(job.id, None)
-        else:
-            self._last[job.id] = (now, shown, _phase(job))
+        # Kept after the last edit too: the same last status asked for again (by the re-read
+        # after a late edit, then by the edit that was queued for it) is not sent twice.
+        self._last[job.id] = (now, shown, _phase(job))
         return True
 
     def tracked(self) -> int:

@@ -216,3 +216,23 @@ async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
         assert "60%" in edits(fake)[-2], "A's edit did land late, and was put right"
     finally:
         await client_b.close()
+
+
+async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_status_once(
+    store, clock, fake, client
+):
+    """The late progress edit re-reads the job and shows its last status; the last edit the
+    delivery queued meanwhile finds it shown already."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1)
+    status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
+    await fake.wait_for(
+        lambda: any(r.method == "PATCH" for r in fake.requests), 2.0, description="first try"
+    )
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    status.schedule(done, final=True)
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.drain(timeout=5)
+    assert len([text for text in edits(fake) if "is done" in text]) == 1
+    assert "is done" in fake.get_message(job.status_message_id)["content"]

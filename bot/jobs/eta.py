@@ -125,17 +125,15 @@ def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -
 
 def _near_the_end(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
     """From `ALMOST_PROGRESS`: "almost done" while the render keeps the pace that brought it
-    there; one that stalls near the end gets the rate measured up to now, not "almost done"
-    until it times out."""
+    there. One that stalls near the end says its time left is not known: the few points left
+    at any measured rate would read "about 10 s" for as long as it hangs (at 100 %, for ever)."""
     pace = _pace(readings, prior)
     if pace is None:
         return ALMOST_DONE
     anchor, newest, moved = pace
     left = 100 - newest.progress
     due = newest.at + left * (newest.at - anchor.at) / moved
-    if now <= due + ALMOST_SECONDS:
-        return ALMOST_DONE
-    return Estimate(EtaKind.SECONDS, left * (now - anchor.at) / moved)
+    return ALMOST_DONE if now <= due + ALMOST_SECONDS else UNKNOWN
 
 
 def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
