@@ -26,7 +26,7 @@ from bot.jobs.schedule import PollSchedule
 
 SEED = 16
 RENDERS = 1000
-FIRST_POLL = 8.0  # POLL_FIRST_DELAY
+FIRST_POLL = 120.0  # POLL_FIRST_DELAY (the default)
 AT_PROGRESS = 50
 JUMP_EVERY = (20.0, 60.0)  # the jumping profile reports progress this often (render seconds)
 
