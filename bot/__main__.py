@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, database_clock, keep_in_step
 from bot.logs import configure_logging
-from bot.reconnect import NETWORK_FAULTS, describe
+from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage import Database
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -171,6 +171,9 @@ async def run(settings: Settings) -> int:
         async with bot, clock_kept_in_step(bot.clock, db):
             try:
                 await bot.start(settings.discord_token.get_secret_value())
+            except SetupFailed as error:
+                log.error("The bot's set-up could not reach Discord (%s); it stops", error)
+                return 1
             except discord.LoginFailure:
                 log.error(
                     "Discord refused DISCORD_TOKEN: copy the bot token again from the "
@@ -213,7 +216,13 @@ def main() -> int:
     for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
         log.warning("%s", line)
     point_discord_at(settings)
-    return asyncio.run(run(settings))
+    try:
+        return asyncio.run(run(settings))
+    except Exception:
+        # Through the configured logging (one JSON object a line, secrets scrubbed), not
+        # Python's bare traceback on stderr.
+        log.exception("The bot stopped on an unexpected error")
+        return 1
 
 
 if __name__ == "__main__":

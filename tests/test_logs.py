@@ -5,6 +5,9 @@ import asyncio
 import io
 import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +208,44 @@ def test_a_link_with_an_at_sign_after_its_host_is_logged_unchanged(stderr, url):
     configure_logging("INFO", [TOKEN], stream=stderr)
     logging.getLogger("bot").info("fetched %s", url)
     assert f"fetched {url}" in stderr.getvalue()
+
+
+STOPS_ON = """
+import sys
+import bot.__main__ as main_module
+
+async def failing_run(settings):
+    raise {error}
+
+main_module.run = failing_run
+sys.exit(main_module.main())
+"""
+
+
+@pytest.mark.parametrize(
+    "error",
+    ["RuntimeError('the store said no to sk-live-api-key')", "KeyError('job')"],
+    ids=["unexpected", "another"],
+)
+def test_a_bot_that_stops_on_an_unexpected_error_logs_it_as_json_lines(tmp_path, error):
+    """What explains an exit reaches the log collector as JSON, scrubbed, like any line."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "LOG_FORMAT": "json",
+        "DISCORD_TOKEN": TOKEN,
+        "APIMART_API_KEY": API_KEY,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", STOPS_ON.format(error=error)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    [stopped] = [line for line in lines if "unexpected error" in line["message"]]
+    assert stopped["level"] == "ERROR"
+    assert API_KEY not in done.stderr

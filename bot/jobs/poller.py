@@ -516,14 +516,19 @@ class Poller:
         now = self._clock()
         posted = result.outcome is DeliveryOutcome.DELIVERED
         finished_at = job.finished_at if posted else None
-        self._metrics.delivery_done(
-            result.outcome.value, delay=now - finished_at if finished_at is not None else None
-        )
         attempts = job.delivery_attempts + 1
-        if (
+        retried = (
             result.outcome is DeliveryOutcome.RETRY
             and attempts < self._config.max_delivery_attempts
-        ):
+        )
+        # Counted as what happens now: a failure on the last attempt is given up, not retried.
+        outcome = result.outcome
+        if outcome is DeliveryOutcome.RETRY and not retried:
+            outcome = DeliveryOutcome.UNREACHABLE
+        self._metrics.delivery_done(
+            outcome.value, delay=now - finished_at if finished_at is not None else None
+        )
+        if retried:
             backoff = min(
                 self._config.delivery_retry_base * 2 ** (attempts - 1),
                 self._config.max_delivery_backoff,
