@@ -21,6 +21,7 @@ from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
+from bot.engine.pool import settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
@@ -131,6 +132,8 @@ class VideoBot(commands.AutoShardedBot):
         self.clock = clock
         # Commands that are recording or sending a job; shutdown waits for them.
         self._in_flight = 0
+        # The tasks running those commands: cut short when the grace runs out (`close`).
+        self._command_tasks: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
         self.closing = False
@@ -478,11 +481,16 @@ class VideoBot(commands.AutoShardedBot):
     @contextlib.asynccontextmanager
     async def command_in_flight(self) -> AsyncIterator[None]:
         """Mark a command that records or sends a job, so shutdown lets it finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._command_tasks.add(task)
         self._in_flight += 1
         self._idle.clear()
         try:
             yield
         finally:
+            if task is not None:
+                self._command_tasks.discard(task)
             self._in_flight -= 1
             if self._in_flight == 0:
                 self._idle.set()
@@ -495,6 +503,14 @@ class VideoBot(commands.AutoShardedBot):
             log.warning(
                 "%d commands still running after %.0fs; stopping anyway", self._in_flight, grace
             )
+            # Cut short now, while the database is open: a submit not sent yet waits for the
+            # next process; one whose request left keeps its claim, which lapses into "outcome
+            # unknown", told to the member by the next process. Left running, it would meet
+            # the closed HTTP session, be taken as told, and the member would hear nothing.
+            tasks = set(self._command_tasks)
+            for task in tasks:
+                task.cancel()
+            await settle_cancelled(tasks, "Commands")
 
     async def close(self) -> None:
         """Drain while HTTP still works: the commands and the engine's work in flight side by

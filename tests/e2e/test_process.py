@@ -50,6 +50,30 @@ async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fa
     assert len(api.submits) == 1, "never resubmitted"
 
 
+async def test_a_submit_still_waiting_for_apimart_when_the_grace_ends_is_told_next_start(
+    tmp_path, fakes
+):
+    """The request has left (it may be billed); SIGTERM's grace runs out before APIMart
+    answers. The member must hear that its outcome is unknown, not be left at "waiting"."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    async with bot_process(tmp_path, fake, api, SHUTDOWN_GRACE="1", HTTP_TIMEOUT="30") as bot:
+        api.delay_next("submit", 5.0)
+        await fake.slash_command("video", options={"prompt": "a comet"})
+        await api.wait_for_submits(1, timeout=10)
+        assert await bot.stop(signal.SIGTERM, timeout=10) == 0
+        assert bot.job_row(1)["delivered_at"] is None, "nobody told the member yet"
+    async with bot_process(tmp_path, fake, api, name="next") as bot:
+        await fake.wait_for(
+            lambda: (bot.job_row(1) or {}).get("delivered_at") is not None, timeout=20
+        )
+        assert bot.job_row(1)["state"] == "submit_unknown"
+        told = [shown_text(m) for m in fake.messages() if "never heard back" in shown_text(m)]
+        assert told, [shown_text(m) for m in fake.messages()]
+        assert await bot.stop(signal.SIGTERM) == 0
+    assert len(api.submits) == 1, "never resent"
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_logs_never_contain_the_token_or_the_api_key(tmp_path, fakes, log_format):
     fake, api = fakes
