@@ -507,7 +507,8 @@ class VideoBot(commands.AutoShardedBot):
             # next process; one whose request left keeps its claim, which lapses into "outcome
             # unknown", told to the member by the next process. Left running, it would meet
             # the closed HTTP session, be taken as told, and the member would hear nothing.
-            tasks = set(self._command_tasks)
+            # (The last may have ended as the wait timed out: nothing left to cut short.)
+            tasks = {task for task in self._command_tasks if not task.done()}
             for task in tasks:
                 task.cancel()
             await settle_cancelled(tasks, "Commands")

@@ -3,9 +3,11 @@
 A member who typed `--res 4kk` or forgot the prompt fixes it by editing the message (its text,
 or its attachments: one image too many removed). Only a message the bot refused (or answered
 with the short help) is read again: one that made a job, or asked to confirm its cost, never
-is, so an edit cannot buy a second video. At most `MAX_REREADS` edits of one message are read
-(each may be refused again, with a reply): editing cannot make the bot post without end. Kept
-in memory for `EDIT_WINDOW` seconds at most, the oldest dropped past a bound.
+is, so an edit cannot buy a second video. Once the bot has answered one message
+`MAX_ANSWERS` times (refused again after each edit), its edits are no longer read: editing
+cannot make the bot post without end (edits answered with nothing, as a second help would
+be, do not count). Kept in memory for `EDIT_WINDOW` seconds at most, the oldest dropped past a
+bound.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 
 # A refused request edited within this many seconds of being sent is read again.
 EDIT_WINDOW = 600.0
-# ... and at most this many of its edits.
-MAX_REREADS = 3
+# ... until the bot has answered it this many times (the refusal, then three edits).
+MAX_ANSWERS = 4
 _REMEMBERED = 10_000
 
 
@@ -35,29 +37,29 @@ class RecentRefusals:
 
     def __init__(self) -> None:
         self._refusals: OrderedDict[int, Refusal] = OrderedDict()
-        self._rereads: OrderedDict[int, int] = OrderedDict()  # edits read, by message id
+        self._answers: OrderedDict[int, int] = OrderedDict()  # replies posted, by message id
 
-    def remember(self, message_id: int, refusal: Refusal) -> None:
-        """Note a refusal (again, for a message refused once more)."""
+    def remember(self, message_id: int, refusal: Refusal, *, answered: bool = True) -> None:
+        """Note a refusal (again, for a message refused once more); `answered`: with a reply."""
         self._refusals[message_id] = refusal
         self._refusals.move_to_end(message_id)
         while len(self._refusals) > _REMEMBERED:
             self._refusals.popitem(last=False)
+        if answered:
+            self._answers[message_id] = self._answers.pop(message_id, 0) + 1
+            while len(self._answers) > _REMEMBERED:
+                self._answers.popitem(last=False)
 
     def take(
         self, message_id: int, content: str, attachments: tuple[int, ...], now: float
     ) -> Refusal | None:
         """The refusal an edit to `content` and `attachments` may fix, forgotten once taken;
         None when the message was not refused, neither changed (Discord also sends an edit for
-        a link's preview), it was sent too long ago, or enough of its edits were read."""
+        a link's preview), it was sent too long ago, or the bot answered it enough times."""
         refusal = self._refusals.get(message_id)
         if refusal is None or (refusal.content, refusal.attachments) == (content, attachments):
             return None
         del self._refusals[message_id]
         if now - refusal.sent_at > EDIT_WINDOW:
             return None
-        reads = self._rereads.pop(message_id, 0) + 1
-        self._rereads[message_id] = reads
-        while len(self._rereads) > _REMEMBERED:
-            self._rereads.popitem(last=False)
-        return refusal if reads <= MAX_REREADS else None
+        return refusal if self._answers.get(message_id, 0) < MAX_ANSWERS else None

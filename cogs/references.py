@@ -429,10 +429,12 @@ class ReferencesCog(commands.Cog):
             return True
         return False
 
-    def _refused(self, message: discord.Message, *, helped: bool) -> None:
+    def _refused(self, message: discord.Message, *, helped: bool, answered: bool = True) -> None:
+        """Remember a refused message, so an edit fixing it is read; `answered`: the member
+        gets a reply this time (the help is given once, later reads stay silent)."""
         sent_at = message.created_at.timestamp()
         refusal = Refusal(message.content, helped, sent_at, attachment_ids(message))
-        self._refusals.remember(message.id, refusal)
+        self._refusals.remember(message.id, refusal, answered=answered)
 
     async def _options_or_help(
         self,
@@ -454,7 +456,7 @@ class ReferencesCog(commands.Cog):
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):
-            self._refused(message, helped=True)
+            self._refused(message, helped=True, answered=not helped_before)
             if not helped_before:
                 await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
             return None

@@ -43,6 +43,8 @@ CANCELLED_WAIT = 0.25
 
 async def settle_cancelled(tasks: Collection[asyncio.Task[None]], what: str) -> None:
     """Wait (bounded) for cancelled tasks to unwind; those that do not are left behind."""
+    if not tasks:
+        return
     _, stuck = await asyncio.wait(tasks, timeout=CANCELLED_WAIT)
     if stuck:
         log.warning("%s: %d tasks still unwinding after cancel, left behind", what, len(stuck))

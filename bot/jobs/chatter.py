@@ -45,6 +45,9 @@ _CHATTER_WORDS = frozenset(
     # questions about the bot itself ("what can you do?", "how does this work", "is it free?")
     | {"what", "whats", "how", "why", "free", "price"}
 )
+# Reactions that also name a scene: chatter beside other words ("you rock", "this is fire"),
+# a prompt alone ("@Bot fire" replying to a campfire photo).
+_ALSO_SCENES = frozenset({"look", "looks", "rock", "rocks", "fire", "sick", "free", "price"})
 # Words around them, chatter only beside one of the words above: "this is me" and "a man"
 # describe something.
 _FILLER_WORDS = frozenset(
@@ -124,7 +127,7 @@ def is_bare_prompt(prompt: str) -> bool:
     # Letters, digits and single spaces only: punctuation and emoji do not make a scene.
     text = _APOSTROPHES.sub("", text.casefold())
     words = "".join(char if char.isalnum() else " " for char in text).split()
-    if _describes(words):
+    if _describes(words) or (len(words) == 1 and words[0] in _ALSO_SCENES):
         return False
     chatter = [_is_chatter_word(word) for word in words]
     others = (

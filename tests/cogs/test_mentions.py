@@ -1,5 +1,6 @@
 """A plain mention of the bot (not a reply): a prompt makes a video, a bare hello gets help."""
 
+import asyncio
 import sys
 
 import pytest
@@ -297,6 +298,20 @@ async def test_editing_a_refused_request_over_and_over_gets_a_bounded_number_of_
             if (m.get("message_reference") or {}).get("message_id") == asking["id"]
         ]
         assert len(answers) == 4, "the refusal and three re-read edits, no more"
+
+
+async def test_edits_answered_with_nothing_do_not_use_up_the_bound(tmp_path):
+    """After the help (given once), edits that are still chatter get no reply and cost no
+    re-read: the member's real prompt, even a fourth edit later, is still read."""
+    async with running_bot(tmp_path) as world:
+        asking = await mention(world, "hi")
+        await bots_reply_to(world, asking)
+        for text in ("hey", "hello", "hiya"):
+            await edit_mention(world, asking, text)
+            await asyncio.sleep(0.3)  # read (silently) before the next edit
+        await edit_mention(world, asking, "a calm sea at dawn")
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
 
 
 async def test_editing_a_request_that_already_made_a_video_makes_no_second_one(tmp_path):

@@ -3,6 +3,7 @@ politely, and nothing is marked delivered before the member was told."""
 
 import asyncio
 
+from bot.engine.pool import settle_cancelled
 from bot.jobs.models import JobState
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -67,3 +68,8 @@ async def test_a_stop_ends_within_its_grace_however_many_kinds_of_work_hang(tmp_
             await world.bot.close()
             took = asyncio.get_running_loop().time() - started
     assert took < grace + 1.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
+
+
+async def test_settling_no_cancelled_tasks_returns_at_once():
+    """The last command may end just as the grace runs out: nothing is left to settle."""
+    await settle_cancelled(set(), "Commands")

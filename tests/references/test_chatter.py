@@ -106,7 +106,7 @@ from bot.jobs.chatter import is_bare_prompt
         "looks great",
         "you rock",
         "this is fire",
-        "sick",
+        "so sick",
         "dope",
         "is it free?",
     ],
@@ -157,6 +157,10 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
         "a bird flying free",
         "dragon breathing fire",
         "hahaha, now make it rain",
+        # alone, a reaction that also names a scene is taken as one
+        "fire",
+        "rock",
+        "sick",
     ],
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
