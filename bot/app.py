@@ -318,6 +318,7 @@ class VideoBot(commands.AutoShardedBot):
             on_balance=self._on_balance,
             budget=budget,
             metrics=self.metrics,
+            personal_budget=settings.user_install_monthly_budget,
             refresh_media=DiscordMediaRefresher(
                 attachment_urls=self._attachment_urls,
                 client=self.apimart,

@@ -111,8 +111,11 @@ class JobService:
         on_balance: BalanceHook | None = None,
         budget: RequestBudget | None = None,
         metrics: Metrics | None = None,
+        personal_budget: float | None = None,
     ) -> None:
         self._store = store
+        # USER_INSTALL_MONTHLY_BUDGET: credits a month for all jobs made outside servers.
+        self._personal_budget = personal_budget
         self._client = client
         self._clock = clock
         self._timing = timing or SubmitTiming()
@@ -192,13 +195,16 @@ class JobService:
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return await self._give_back(job)
-        if await self._store.budget_spent(job.requester.guild_id, self._clock()):
+        spent = await self._store.budget_spent(
+            job.requester.guild_id, self._clock(), personal_budget=self._personal_budget
+        )
+        if spent:
             # Checked when it was accepted too; a job that waited (in the server's line, or
             # for APIMart) is not sent once the videos before it used the budget up.
-            log.info("Job %d: the server's budget was used up while it waited; not sent", job.id)
-            return await self._close(
-                job, JobState.REJECTED, msg("unsent_budget_spent"), member_present
-            )
+            log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
+            personal = job.requester.guild_id is None
+            key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
+            return await self._close(job, JobState.REJECTED, msg(key), member_present)
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.

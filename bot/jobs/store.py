@@ -690,11 +690,22 @@ class JobStore:
         )
         return int(row[0]) if row is not None and row[0] is not None else None
 
-    async def budget_spent(self, guild_id: int | None, now: float) -> bool:
-        """Whether the server's monthly credit budget (`/videomod budget`) is used up."""
-        if guild_id is None:
-            return False
+    async def budget_spent(
+        self, guild_id: int | None, now: float, *, personal_budget: float | None = None
+    ) -> bool:
+        """Whether the monthly credit budget a job falls under is used up: its server's
+        (`/videomod budget`), or outside servers the operator's `personal_budget` for all
+        such jobs (USER_INSTALL_MONTHLY_BUDGET)."""
         month = budget_window(now)
+        if guild_id is None:
+            if personal_budget is None:
+                return False
+            row = await self._db.fetch_one(
+                "SELECT SUM(credits_cost) FROM jobs WHERE guild_id IS NULL"
+                " AND created_at >= ? AND created_at < ?",
+                (month.start, month.end),
+            )
+            return float((row[0] if row is not None else None) or 0.0) >= personal_budget
         row = await self._db.fetch_one(
             "SELECT monthly_budget, (SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ?"
             " AND created_at >= ? AND created_at < ?) FROM mod_policy WHERE guild_id = ?",

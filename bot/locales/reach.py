@@ -36,6 +36,10 @@ EN: dict[str, str] = {
         "The credits for videos made outside servers that added this bot are used up for "
         "this month. Videos can be made here again {reset}. Nothing was counted."
     ),
+    "unsent_personal_budget_spent": (
+        "Your video was not sent: the credits for videos made outside servers that added this "
+        "bot were used up for this month while it waited. Nothing was counted."
+    ),
     "owner_blocked": (
         "The bot's operator has blocked you from making videos (reason: {reason}). "
         "Nothing was counted."
@@ -73,6 +77,9 @@ ZH: dict[str, str] = {
     "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人管理者关闭了其他地方的生成。没有计入额度。",
     "personal_budget_spent": (
         "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。没有计入额度。"
+    ),
+    "unsent_personal_budget_spent": (
+        "你的视频未发送：它等待期间，本月在未添加本机器人的地方生成视频的积分已用完。没有计入额度。"
     ),
     "owner_blocked": "机器人管理者已禁止你生成视频（原因：{reason}）。没有计入额度。",
     "owner_only": "只有机器人管理者可以使用这个命令。",

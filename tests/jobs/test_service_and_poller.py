@@ -7,6 +7,7 @@ import time
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.apimart.models import TaskInfo, TaskStatus
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobRefused, JobState, Requester
@@ -16,6 +17,7 @@ from bot.jobs.store import JobStore, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
+from tests.jobstates import finished, submitted
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
@@ -692,3 +694,24 @@ async def test_a_job_apimart_keeps_holding_back_for_thirty_minutes_is_given_up(
     assert "unavailable for too long" in report.member_message.render("en-US")
     assert 1800 <= clock() - (await store.get(job.id)).created_at <= 1800 + 60
     assert api.task_ids == [], "APIMart made nothing"
+
+
+async def test_a_job_outside_servers_is_not_sent_once_the_personal_budget_is_spent(
+    db, api, session, clock
+):
+    """USER_INSTALL_MONTHLY_BUDGET is checked again before a held job goes out, as a
+    server's budget is: another personal video may have used the month's credits meanwhile."""
+    store = JobStore(db, clock=clock)
+    client = make_client(api, session)
+    service = JobService(store, client, clock=clock, personal_budget=10)
+    held = await service.record(Requester(user_id=42, channel_id=7, guild_id=None), REQUEST)
+    other = await store.create(
+        Requester(user_id=43, channel_id=8, guild_id=None), REQUEST, now=clock(), submit_by=clock()
+    )
+    other = await submitted(store, other, now=clock())
+    spent = TaskInfo(task_id=other.task_id, status=TaskStatus.FAILED, credits_cost=12)
+    await finished(store, other, JobState.FAILED, now=clock(), info=spent)
+    report = await service.submit(held, member_present=False)
+    assert report.state is JobState.REJECTED
+    assert "outside servers" in report.member_message.render("en-US")
+    assert api.submits == []
