@@ -50,7 +50,9 @@ def test_postgres_keeps_its_data_on_a_volume_and_reports_its_health(compose):
     assert postgres["image"] == "postgres:15"
     volume, mount = postgres["volumes"][0].split(":")[:2]
     assert volume in compose["volumes"] and mount == "/var/lib/postgresql/data"
-    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    check = " ".join(postgres["healthcheck"]["test"])
+    # Over TCP: the image's first-start set-up server listens on its Unix socket only.
+    assert "pg_isready" in check and "-h 127.0.0.1" in check
 
 
 def test_two_bot_processes_run_every_shard_exactly_once(bots):
@@ -73,6 +75,7 @@ def test_every_bot_process_uses_the_postgres_service_once_it_is_healthy(bots):
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
         assert ".env" in service["env_file"], name
         assert service["restart"] == "unless-stopped", name
+        assert service["init"] is True, "SIGTERM reaches a bot still starting"
 
 
 def test_docker_waits_for_a_bot_process_to_stop_cleanly_before_killing_it(bots):
