@@ -210,6 +210,10 @@ class RouteDelivery:
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
+        if result.outcome is not DeliveryOutcome.RETRY:
+            # The command may still live (a result promised by DM came early): its private
+            # answer says the job ended, not that it is still on its way.
+            await self._edit_status(job, final=True)
         return result
 
     async def _through_interaction(

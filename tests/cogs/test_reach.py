@@ -547,3 +547,20 @@ async def test_private_status_edits_keep_nothing_about_a_job_past_the_edit_inter
         # Its edit's bookkeeping ends just after Discord has it.
         await world.bot.routes.close(grace=5)
         assert world.bot.routes.tracked() == 1, "only the job edited within the interval"
+
+
+async def test_the_private_status_of_a_job_delivered_by_dm_says_it_is_done(tmp_path):
+    """Asked late in the command's 15 minutes, the result is promised by DM; it came while
+    the command still lived, so its private answer is brought to the end too."""
+    clock = ShiftedClock()
+    clock.offset = 600
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=4), clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+        )
+        assert "direct message" in (await interaction.wait_for_answer())["content"]
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        await interaction.wait_for_original(lambda m: "is done" in m["content"], timeout=10)
