@@ -189,6 +189,15 @@ async def test_nothing_is_kept_per_channel_once_its_edits_are_made(store, clock,
     assert status.channels_editing() == 0
 
 
+async def progress_edit_held_by_a_429(fake, status, job):
+    """A 60 % edit whose first try Discord answers 429 (discord.py waits 1 s, then retries)."""
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1)
+    status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
+    await fake.wait_for(
+        lambda: any(r.method == "PATCH" for r in fake.requests), 2.0, description="first try"
+    )
+
+
 async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
     db, store, clock, fake, client
 ):
@@ -202,11 +211,7 @@ async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
         store_b = JobStore(db, clock=clock)
         status_b = StatusMessages(client_b, store_b, clock=clock, min_edit_interval=0)
         job = await posted_job(store, clock, fake, client, status_a)
-        fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1)
-        status_a.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
-        await fake.wait_for(
-            lambda: any(r.method == "PATCH" for r in fake.requests), 2.0, description="A's try"
-        )
+        await progress_edit_held_by_a_429(fake, status_a, job)
         done = await finished(store_b, job, JobState.COMPLETED, now=clock())
         await store_b.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
         await status_b.update(await store_b.get(job.id), final=True)
@@ -225,11 +230,7 @@ async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_stat
     delivery queued meanwhile finds it shown already."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
-    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1)
-    status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
-    await fake.wait_for(
-        lambda: any(r.method == "PATCH" for r in fake.requests), 2.0, description="first try"
-    )
+    await progress_edit_held_by_a_429(fake, status, job)
     done = await finished(store, job, JobState.COMPLETED, now=clock())
     status.schedule(done, final=True)
     await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
