@@ -210,10 +210,14 @@ class RouteDelivery:
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
-        if result.outcome is not DeliveryOutcome.RETRY:
-            # The command may still live (a result promised by DM came early): its private
-            # answer says the job ended, not that it is still on its way.
-            await self._edit_status(job, final=True)
+        if result.outcome is not DeliveryOutcome.RETRY and reply.route is Route.DM:
+            # Promised by DM from the start, so its token was never refused: the command may
+            # still live (the result came early), and its private answer says the job ended.
+            # After the DM went, a failure here must not make the delivery look failed.
+            try:
+                await self._edit_status(job, final=True)
+            except Exception:
+                log.warning("Job %d: could not end its private status", job.id, exc_info=True)
         return result
 
     async def _through_interaction(

@@ -47,7 +47,7 @@ _CHATTER_WORDS = frozenset(
 )
 # Reactions that also name a scene: chatter beside other words ("you rock", "this is fire"),
 # a prompt alone ("@Bot fire" replying to a campfire photo).
-_ALSO_SCENES = frozenset({"look", "looks", "rock", "rocks", "fire", "sick", "free", "price"})
+_ALSO_SCENES = frozenset({"look", "looks", "rock", "rocks", "fire", "sick"})
 # Words around them, chatter only beside one of the words above: "this is me" and "a man"
 # describe something.
 _FILLER_WORDS = frozenset(

@@ -564,3 +564,23 @@ async def test_the_private_status_of_a_job_delivered_by_dm_says_it_is_done(tmp_p
         dm = fake.dm_channel_id(fake.user_id)
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
         await interaction.wait_for_original(lambda m: "is done" in m["content"], timeout=10)
+
+
+async def test_a_token_refused_for_the_result_is_not_called_again_after_the_dm(tmp_path):
+    """Discord refuses the token when the result goes through it (401, 50027): the result
+    goes by DM, and nothing more is sent with that token (refused calls count to a ban)."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command("video", {"prompt": "refused"}, guild_id=foreign)
+        await interaction.wait_for_answer()
+        fake.fail_next(
+            "POST", r"^/api/v\d+/webhooks/\d+/[^/]+$", 401, 50027, "Invalid Webhook Token"
+        )
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        await world.bot.poller.stop()
+        hooks = [r for r in fake.requests if "/webhooks/" in r.path]
+        refused = next(i for i, r in enumerate(hooks) if r.status == 401)
+        assert [(r.method, r.path) for r in hooks[refused + 1 :]] == []
+        assert await jobs(world) == [(1, None, "dm", None)]

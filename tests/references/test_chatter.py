@@ -109,6 +109,8 @@ from bot.jobs.chatter import is_bare_prompt
         "so sick",
         "dope",
         "is it free?",
+        "price?",
+        "free",
     ],
 )
 def test_thanks_greetings_and_reactions_are_no_prompt(text):
