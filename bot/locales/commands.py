@@ -76,6 +76,8 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod jobs",
     "videomod usage",
     "videomod cancel",
+    "videomod budget",
+    "videomod member clear",
     "videomod resume",
     "videomod modlog",
     "videomod audit",

@@ -16,7 +16,7 @@ EN: dict[str, str] = {
     ),
     "unsent_budget_spent": (
         "Your video was not sent: this server's monthly credit budget was used up while it "
-        "waited. Nothing was counted. A moderator can raise the budget with `/videomod budget`."
+        "waited. Nothing was counted. A moderator can raise the budget with {/videomod budget}."
     ),
     "mod_option_reserved": (
         "{option} is reserved for members with {roles} in this server. "
@@ -156,7 +156,7 @@ EN: dict[str, str] = {
     "mod_member_no_limit": "{member} has no personal limit or block, so nothing was changed.",
     "mod_member_not_blocked": (
         "{member} isn't blocked: they have an allowance of their own, which stays "
-        "(`/videomod member clear` removes it), so nothing was changed."
+        "({/videomod member clear} removes it), so nothing was changed."
     ),
     "mod_option_not_reserved": "{option} isn't reserved for any role, so nothing was changed.",
     "mod_option_already_reserved": "{role} may already use {option}, so nothing was changed.",
@@ -269,7 +269,7 @@ ZH: dict[str, str] = {
     "mod_banned_words": (
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
     ),
-    "unsent_budget_spent": "你的视频未发送：它等待期间，本服务器本月的积分预算已用完。此次不计入额度。管理员可以用 `/videomod budget` 提高预算。",
+    "unsent_budget_spent": "你的视频未发送：它等待期间，本服务器本月的积分预算已用完。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
     "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",
@@ -366,7 +366,7 @@ ZH: dict[str, str] = {
     "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
     "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
     "mod_member_not_blocked": (
-        "{member} 没有被封禁：该成员有自己的额度，会保留（`/videomod member clear` 可移除），"
+        "{member} 没有被封禁：该成员有自己的额度，会保留（{/videomod member clear} 可移除），"
         "因此没有做任何更改。"
     ),
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",

@@ -51,7 +51,7 @@ EN: dict[str, str] = {
     "modal_prompt_placeholder": "Describe the scene, subject, action, camera, style and sound",
     "menu_nothing_to_use": (
         "There is nothing in that message to make a video from: no pictures, no video and no "
-        "words. For a video from a prompt, use `/video`."
+        "words. For a video from a prompt, use {/video}."
     ),
     "modal_mode_label": "How to use the image",
     "modal_mode_placeholder": "Automatic: 1 image is the first frame, 3 are references",
@@ -103,7 +103,7 @@ ZH: dict[str, str] = {
     "modal_title": "生成视频",
     "modal_prompt_label": "提示词",
     "modal_prompt_placeholder": "描述场景、主体、动作、镜头、风格和声音",
-    "menu_nothing_to_use": "那条消息里没有可用来生成视频的内容：没有图片、视频，也没有文字。要根据提示词生成视频，请使用 `/video`。",
+    "menu_nothing_to_use": "那条消息里没有可用来生成视频的内容：没有图片、视频，也没有文字。要根据提示词生成视频，请使用 {/video}。",
     "modal_mode_label": "图片用法",
     "modal_mode_placeholder": "自动：1 张图片作为首帧，3 张作为参考",
     "option_landscape": "16:9 横屏",
