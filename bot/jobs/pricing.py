@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
@@ -75,8 +76,11 @@ def estimate(resolution: str, length: Length, charged: Sequence[float]) -> Estim
     """The median of the charged amounts once there are enough, else the starting figure."""
     recent = list(charged)[:LEARN_FROM]
     if len(recent) >= LEARN_AFTER:
-        # Rounded to what a person reads; credits come in tenths at most.
-        return Estimate(resolution, length, round(statistics.median(recent), 1), len(recent))
+        # To what a person reads (credits come in tenths at most), halves up: the figure the
+        # confirm threshold is compared with is never below the median (12.25 reads 12.3).
+        median = Decimal(str(statistics.median(recent)))
+        credits = float(median.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return Estimate(resolution, length, credits, len(recent))
     starting = STARTING_CREDITS.get((resolution, length))
     if starting is None:  # a resolution the table does not know: price it as the dearest
         starting = max(STARTING_CREDITS.values())

@@ -103,3 +103,13 @@ async def test_an_expired_pending_request_cannot_be_consumed_and_is_cleared_late
     assert refusal.value.user_message.key == "confirm_gone"
     await pending.hold(ALICE, request(), expected_credits=2, lasting=300)
     assert await pending.get(held.token) is None, "cleared when the next one was held"
+
+
+async def test_a_median_on_a_half_tenth_reads_upwards_so_a_threshold_below_it_asks(
+    db, store, clock
+):
+    """12.2, 12.3, 12.2, 12.3: the median is 12.25, above a threshold of 12.2; it reads 12.3
+    (not 12.2, as rounding half to even would make it) and the member is asked."""
+    for credits in (12.2, 12.3, 12.2, 12.3):
+        await charged(store, clock, request("720p", 4), credits)
+    assert (await Pricing(db).expected(request("720p", 4))).credits == 12.3
