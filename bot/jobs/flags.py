@@ -18,7 +18,13 @@ from bot.text import code
 _PHONE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 # A flag is `--` (or a phone's dash for it) and a letter, so a lone `--` (a dash in prose)
 # stays part of the prompt.
-_TOKEN = re.compile(r"\S+")
+# Words, split at blanks and at a Chinese sentence's punctuation (full-width comma, enumeration
+# comma, full stop, semicolon, marks), which Chinese text glues to the words around it with no
+# blank: a flag right after a comma is still a flag, and the punctuation stays prose.
+_WIDE_MARKS = "\uff0c\u3001\u3002\uff1b\uff01\uff1f"
+_TOKEN = re.compile(rf"[^\s{_WIDE_MARKS}]+")
+_WIDE_BLANKS = re.compile(rf"[ \t]*([{_WIDE_MARKS}])[ \t]*")
+_WIDE_REPEATS = re.compile(rf"[{_WIDE_MARKS}]{{2,}}")
 _FLAG = re.compile(
     rf"^(?P<dashes>--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)"
     r"(?P<name>[A-Za-z][\w-]*)(?:=(?P<value>.*))?$"
@@ -183,6 +189,14 @@ def with_form_flags(options: VideoOptions, shown: VideoOptions) -> VideoOptions:
     )
 
 
+def _tidy_wide(prompt: str) -> str:
+    """Where flags were taken out of Chinese text: no blank beside its punctuation, no mark
+    doubled (two commas where a flag was between them), none left at the start."""
+    prompt = _WIDE_BLANKS.sub(r"\1", prompt)
+    prompt = _WIDE_REPEATS.sub(lambda found: found.group()[-1], prompt)
+    return prompt.lstrip(_WIDE_MARKS).strip()
+
+
 def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     """The prompt and options, and each option's flag and value as typed."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
@@ -240,8 +254,11 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
         else:
             start = end
     kept.append(text[start:])
+    prompt = _SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip()
+    if given:
+        prompt = _tidy_wide(prompt)
     options = VideoOptions(
-        prompt=_SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip(),
+        prompt=prompt,
         duration=_read(given, "duration", _duration),
         resolution=_read(given, "resolution", _resolution),
         aspect_ratio=_read(given, "aspect_ratio", _aspect_ratio),

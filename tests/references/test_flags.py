@@ -190,3 +190,32 @@ def test_a_length_written_with_its_unit_is_read_and_the_unit_leaves_the_prompt(t
 def test_a_word_after_the_length_that_is_no_unit_stays_in_the_prompt():
     options = parse_flags("--duration 8 second-hand shop")
     assert (options.duration, options.prompt) == (8, "second-hand shop")
+
+
+# Chinese punctuation, typed with no blank around it: full-width comma, enumeration comma, stop.
+COMMA, LIST, STOP = "\uff0c", "\u3001", "\u3002"
+CAT, NIGHT, FILMIC = "\u732b", "\u591c\u666f", "\u7535\u5f71\u611f"
+WIDE_9_16 = "\uff19\uff1a\uff11\uff16"  # 9:16 in full-width digits and colon
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "options"),
+    [
+        (f"{CAT}{COMMA}--ar 9:16 {NIGHT}", f"{CAT}{COMMA}{NIGHT}", {"aspect_ratio": "9:16"}),
+        (f"{CAT} --ar 9:16{COMMA}{NIGHT}", f"{CAT}{COMMA}{NIGHT}", {"aspect_ratio": "9:16"}),
+        (
+            f"{CAT} --dur 8{COMMA}--ar {WIDE_9_16}{STOP}",
+            f"{CAT}{STOP}",
+            {"duration": 8, "aspect_ratio": "9:16"},
+        ),
+        (f"{CAT} --res 4K{LIST}{FILMIC}", f"{CAT}{LIST}{FILMIC}", {"resolution": "4k"}),
+        (f"{CAT}{COMMA}--res 4k{COMMA}{NIGHT}", f"{CAT}{COMMA}{NIGHT}", {"resolution": "4k"}),
+    ],
+)
+def test_flags_glued_to_chinese_punctuation_are_read_and_the_punctuation_stays(
+    text, prompt, options
+):
+    parsed = parse_flags(text)
+    assert parsed.prompt == prompt
+    for name, value in options.items():
+        assert getattr(parsed, name) == value
