@@ -103,6 +103,22 @@ def test_too_large_file_is_refused():
     assert "over the 20.0 MB limit" in refused(images=[image(size=LIMIT + 1)])
 
 
+@pytest.mark.parametrize("over", [1, 40 * 1024, 1024 * 1024 // 20])
+def test_a_file_just_over_the_limit_never_reads_as_its_size(over):
+    """Rounded alike, both would read 20.0 MB: the member could not tell what to trim."""
+    text = refused(images=[image(size=LIMIT + over)])
+    assert "is 20.1 MB, over the 20.0 MB limit" in text
+
+
+def test_an_odd_limit_shows_the_decimals_that_tell_the_file_from_it():
+    limit = int(19.96 * 1024 * 1024)
+    with pytest.raises(JobRefused) as caught:
+        validate(
+            VideoOptions(prompt="a cat", images=(image(size=limit + 2048),)), max_file_bytes=limit
+        )
+    assert "is 19.97 MB, over the 19.96 MB limit" in caught.value.user_message.render("en-US")
+
+
 def test_one_image_defaults_to_first_frame_and_three_to_reference():
     one = validate(VideoOptions(prompt="x", images=[image()]), max_file_bytes=LIMIT)
     assert one.to_payload()["generation_type"] == "frame"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -62,14 +63,27 @@ def _check_files(
         if not item.url.startswith(("http://", "https://")):
             raise JobRefused(msg("unreachable_file", filename=code(item.filename, CODE_CHARS)))
         if item.size > limit:
+            size, most = _sizes_apart(item.size, limit)
             raise JobRefused(
                 msg(
                     "file_too_large",
                     filename=code(item.filename, CODE_CHARS),
-                    size=f"{item.size / MIB:.1f}",
-                    limit=f"{limit / MIB:.1f}",
+                    size=size,
+                    limit=most,
                 )
             )
+
+
+def _sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """A file's size and the limit in MB, with the decimals it takes to tell them apart (a
+    file 40 KB over 20 MB reads 20.04, not 20.0 like the limit); the size rounded up."""
+    for decimals in (1, 2, 3):
+        scale = 10**decimals
+        shown = f"{math.ceil(size / MIB * scale) / scale:.{decimals}f}"
+        most = f"{limit / MIB:.{decimals}f}"
+        if shown != most:
+            break
+    return shown, most
 
 
 def clean_prompt(text: str) -> str:
