@@ -75,13 +75,14 @@ def _check_files(
 
 
 def _sizes_apart(size: int, limit: int) -> tuple[str, str]:
-    """A file's size and the limit in MB, with the decimals it takes to tell them apart (a
-    file 40 KB over 20 MB reads 20.04, not 20.0 like the limit); the size rounded up."""
-    for decimals in (1, 2, 3):
+    """A file's size and the limit in MB, with the decimals it takes to tell them apart and to
+    show the limit as more than nothing (19.97 over 19.96, not 20.0 over 20.0); the size
+    rounded up, so it never reads as within the limit."""
+    for decimals in (1, 2, 3, 4):
         scale = 10**decimals
         shown = f"{math.ceil(size / MIB * scale) / scale:.{decimals}f}"
         most = f"{limit / MIB:.{decimals}f}"
-        if shown != most:
+        if shown != most and float(most) > 0:
             break
     return shown, most
 
