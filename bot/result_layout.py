@@ -17,7 +17,7 @@ import discord
 
 from bot.i18n import elapsed, plural, t
 from bot.jobs.models import Job, JobState
-from bot.text import PROMPT_PREVIEW_CHARS, fit, quote, resolution_label
+from bot.text import PROMPT_PREVIEW_CHARS, credits_number, fit, quote, resolution_label
 
 Layout = discord.ui.LayoutView
 Row = discord.ui.ActionRow[Any]
@@ -105,7 +105,7 @@ def cost_text(job: Job) -> str | None:
         value = elapsed(job.finished_at - job.submitted_at).render(locale)
         parts.append(f"**{t('field_render_time', locale)}** {value}")
     if job.credits_cost is not None:
-        parts.append(f"**{t('field_credits', locale)}** {job.credits_cost:g}")
+        parts.append(f"**{t('field_credits', locale)}** {credits_number(job.credits_cost)}")
     return " · ".join(parts) or None
 
 

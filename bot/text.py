@@ -115,6 +115,11 @@ class Quoted:
         return quote(self.text, self.limit)
 
 
+def credits_number(value: float) -> str:
+    """Credits as people write them: 4, 2.5, 0.05, 1234567 (`:g` would say 1.23457e+06)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def resolution_label(resolution: str) -> str:
     """A resolution as members read it everywhere: '720p', '1080p', '4K' (APIMart says '4k')."""
     return resolution.replace("k", "K")

@@ -36,7 +36,7 @@ from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from bot.moderation.service import NO_MODERATOR_ROLE
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
-from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, fit
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, credits_number, fit
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._private import MODERATOR_CANCEL_KEYS, cancel_for_block, requester_of, show_privately
@@ -409,7 +409,13 @@ class ModerationCog(
         change = await self.bot.moderation.store.unreserve_option(
             self._actor(interaction), option, label, role.id if role is not None else None
         )
-        await self._changed(interaction, change, msg("mod_option_not_reserved", option=label))
+        # With a role, the option may be reserved for others still: say only what is true.
+        unchanged = (
+            msg("mod_option_not_reserved_for_role", option=label, role=role.mention)
+            if role is not None
+            else msg("mod_option_not_reserved", option=label)
+        )
+        await self._changed(interaction, change, unchanged)
 
     @channels.command(name="add", description="Allow videos in a channel (then only listed ones)")
     @app_commands.describe(channel=LISTED_CHANNEL_DESCRIPTION)
@@ -454,7 +460,7 @@ class ModerationCog(
         """New videos are refused once the month's reported credits reach the budget."""
         actor = self._actor(interaction)
         if credits > 0:
-            change = msg("change_budget", moderator=actor.mention, budget=f"{credits:g}")
+            change = msg("change_budget", moderator=actor.mention, budget=credits_number(credits))
         else:
             change = msg("change_budget_removed", moderator=actor.mention)
         await self.bot.moderation.store.update_policy(

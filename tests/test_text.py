@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import ELLIPSIS, code, escape, fit, join_lines, preview, quote
+from bot.text import ELLIPSIS, code, credits_number, escape, fit, join_lines, preview, quote
 
 
 def test_markdown_shows_as_typed():
@@ -68,3 +68,12 @@ def test_lines_are_kept_whole_and_the_rest_counted():
     assert text.startswith("title\nline 0")
     kept = text.count("line ")
     assert text.endswith(f"and {10 - kept} more")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(4.0, "4"), (2.5, "2.5"), (0.05, "0.05"), (12.25, "12.25"), (1234567.0, "1234567")],
+)
+def test_credits_read_as_people_write_them_however_large(value, shown):
+    """`:g` kept six digits: a budget of 1,234,567 credits read 1.23457e+06."""
+    assert credits_number(value) == shown

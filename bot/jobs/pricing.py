@@ -17,6 +17,7 @@ from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobState
 from bot.storage import Connection, Database, Row
+from bot.text import credits_number
 
 # Charged amounts looked at per resolution and length, newest first, and how many are needed
 # before they replace the starting table.
@@ -64,7 +65,9 @@ class Estimate:
 
 def amount(credits: float) -> Message:
     """An amount of credits as people write it: '1 credit', '2.5 credits'."""
-    return msg("credits_one") if credits == 1 else msg("credits_many", value=f"{credits:g}")
+    return (
+        msg("credits_one") if credits == 1 else msg("credits_many", value=credits_number(credits))
+    )
 
 
 def length_of(request: VideoRequest) -> Length:

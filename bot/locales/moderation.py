@@ -159,6 +159,9 @@ EN: dict[str, str] = {
         "({/videomod member clear} removes it), so nothing was changed."
     ),
     "mod_option_not_reserved": "{option} isn't reserved for any role, so nothing was changed.",
+    "mod_option_not_reserved_for_role": (
+        "{option} isn't reserved for {role}, so nothing was changed."
+    ),
     "mod_option_already_reserved": "{role} may already use {option}, so nothing was changed.",
     "mod_channel_already": "{channel} is already allowed, so nothing was changed.",
     "mod_channel_not_listed": (
@@ -370,6 +373,7 @@ ZH: dict[str, str] = {
         "因此没有做任何更改。"
     ),
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
+    "mod_option_not_reserved_for_role": "{option} 没有限定给 {role}，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",
     "mod_channel_already": "{channel} 已经允许使用，因此没有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",

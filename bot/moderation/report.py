@@ -19,7 +19,15 @@ from bot.moderation.rules import (
     unavailable_options,
 )
 from bot.moderation.store import AuditRow, CreditsRow, JobRow, UsageRow
-from bot.text import CODE_CHARS, LINE_PROMPT_CHARS, REASON_CHARS, code, preview, quote
+from bot.text import (
+    CODE_CHARS,
+    LINE_PROMPT_CHARS,
+    REASON_CHARS,
+    code,
+    credits_number,
+    preview,
+    quote,
+)
 
 LISTED_OVERRIDES = 10
 
@@ -35,7 +43,7 @@ def slots_text(policy: Policy) -> Message:
 
 def credits_text(value: float | None) -> str:
     """Credits as people write them: 4, 2.5, or '-' when unknown."""
-    return "-" if value is None else f"{value:g}"
+    return "-" if value is None else credits_number(value)
 
 
 def _period(policy: Policy) -> Message:
@@ -284,7 +292,9 @@ def price_lines(table: dict[tuple[str, int], Estimate], threshold: float | None)
     """Expected credits per resolution and length, for `/videos quota` and `/videos help`."""
 
     def row(resolution: str) -> str:
-        return " / ".join(f"{table[(resolution, length)].credits:g}" for length in DURATIONS)
+        return " / ".join(
+            credits_number(table[(resolution, length)].credits) for length in DURATIONS
+        )
 
     lines = [
         msg("price_table", p720=row("720p"), p1080=row("1080p"), p4k=row("4k")),

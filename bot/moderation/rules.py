@@ -10,7 +10,7 @@ from bot.jobs.models import Requester
 from bot.moderation.models import MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
-from bot.text import REASON_CHARS, quote, resolution_label
+from bot.text import REASON_CHARS, credits_number, quote, resolution_label
 
 # Options a moderator can reserve for roles, as stored: 'resolution:4k', 'duration:10'.
 RESERVABLE_OPTIONS: tuple[str, ...] = (
@@ -176,8 +176,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         return Refusal(
             msg(
                 "mod_budget_spent",
-                used=f"{facts.budget_used:g}",
-                budget=f"{policy.monthly_budget:g}",
+                used=credits_number(facts.budget_used),
+                budget=credits_number(policy.monthly_budget or 0.0),
                 reset=stamp(facts.budget_window.end, "R"),
             )
         )

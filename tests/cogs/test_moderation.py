@@ -291,6 +291,20 @@ async def test_4k_reserved_for_supporters_is_refused_to_other_members(tmp_path):
         assert "queued" in await video(s.world, user=s.carol, resolution="4k")
 
 
+async def test_opening_an_option_to_a_role_it_was_not_reserved_for_says_just_that(tmp_path):
+    """4K stays reserved for supporters: "isn't reserved for any role" would be untrue."""
+    async with server(tmp_path) as s:
+        supporters = role_option(s.world, s.supporter)
+        await mod(s, "options restrict", option="resolution:4k", role=supporters)
+        mods = role_option(s.world, s.mods)
+        answer = await mod(s, "options open", option="resolution:4k", role=mods)
+        assert f"4K isn't reserved for <@&{s.mods}>, so nothing was changed." in answer
+        assert "any role" not in answer
+        assert f"4K is reserved for members with <@&{s.supporter}>" in await video(
+            s.world, resolution="4k"
+        )
+
+
 async def test_a_burst_of_50_commands_with_3_left_gives_3_jobs_and_47_refusals(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await mod(s, "limits set", allowance=3, max_active=10)
