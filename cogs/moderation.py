@@ -7,7 +7,6 @@ The cog stays thin: it parses options, calls `bot.moderation`, and answers priva
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ from discord.ext import commands
 from bot.balance import balance_line
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
-from bot.moderation.models import Period
+from bot.moderation.models import Period, Policy
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
     audit_lines,
@@ -256,22 +255,26 @@ class ModerationCog(
             await answer_privately(interaction, msg("mod_nothing_given"))
             return
         actor = self._actor(interaction)
-        store = self.bot.moderation.store
-        current = await store.policy(actor.guild_id)
-        typed = {**values, "period": Period(period)} if period is not None else values
-        updated = dataclasses.replace(current, **typed)  # type: ignore[arg-type]
-        change = msg(
-            "change_limits",
-            moderator=actor.mention,
-            limit=plural("count_videos", updated.default_limit),
-            period=msg(f"mod_period_{updated.period.value}"),
-            reset_at=stamp(quota_window(updated, self.bot.clock()).end),
-            max_active=updated.max_active,
-            cooldown=plural("count_seconds", updated.cooldown_seconds),
-        )
-        if server_at_once is not None:
-            change = msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
-        await self._changed(interaction, await store.update_policy(actor, change, **values), change)
+        now = self.bot.clock()
+
+        def described(updated: Policy) -> Message:
+            """The limits as this change left them (another moderator's, made at the same
+            moment, included)."""
+            change = msg(
+                "change_limits",
+                moderator=actor.mention,
+                limit=plural("count_videos", updated.default_limit),
+                period=msg(f"mod_period_{updated.period.value}"),
+                reset_at=stamp(quota_window(updated, now).end),
+                max_active=updated.max_active,
+                cooldown=plural("count_seconds", updated.cooldown_seconds),
+            )
+            if server_at_once is None:
+                return change
+            return msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
+
+        change = await self.bot.moderation.store.update_policy(actor, described, **values)
+        await self._changed(interaction, change, change)
 
     # ------------------------------------------------------------------ roles and members
 

@@ -288,8 +288,12 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             return await self._audit(conn, actor, change)
 
-    async def update_policy(self, actor: Actor, change: Message, **values: object) -> Message:
-        """Set some policy fields (the rest keep their value) and audit it."""
+    async def update_policy(
+        self, actor: Actor, change: Message | Callable[[Policy], Message], **values: object
+    ) -> Message:
+        """Set some policy fields (the rest keep their value) and audit it. `change` may be
+        written from the policy as this update left it, read in its transaction: a
+        moderator changing other fields at the same moment is in it, not a stale read."""
         unknown = values.keys() - POLICY_COLUMNS
         if unknown:
             raise ValueError(f"not policy fields: {sorted(unknown)}")
@@ -304,6 +308,8 @@ class ModerationStore:
                     f"UPDATE mod_policy SET {assignments} WHERE guild_id = ?",
                     (*values.values(), actor.guild_id),
                 )
+            if callable(change):
+                change = change(await read_policy(conn, actor.guild_id))
             return await self._audit(conn, actor, change)
 
     async def set_role_limit(self, actor: Actor, role_id: int, videos: int) -> Message:

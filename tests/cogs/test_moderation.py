@@ -305,6 +305,20 @@ async def test_opening_an_option_to_a_role_it_was_not_reserved_for_says_just_tha
         )
 
 
+async def test_two_moderators_setting_limits_at_once_are_told_what_stands(tmp_path):
+    """Each answer (and its audit line) describes the limits its change left: the one made
+    last states the server's setting, not one that never existed."""
+    async with server(tmp_path) as s:
+        first, second = await asyncio.gather(
+            mod(s, "limits set", allowance=10), mod(s, "limits set", period="week")
+        )
+        policy = await s.world.bot.moderation.store.policy(s.world.discord.guild_id)
+        assert (policy.default_limit, policy.period.value) == (10, "week")
+        assert any("10 videos per member per week" in answer for answer in (first, second))
+        newest = (await mod(s, "audit")).splitlines()[0]
+        assert "10 videos per member per week" in newest, newest
+
+
 async def test_a_burst_of_50_commands_with_3_left_gives_3_jobs_and_47_refusals(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await mod(s, "limits set", allowance=3, max_active=10)
