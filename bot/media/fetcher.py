@@ -255,7 +255,11 @@ class GuardedFetcher:
         if response.status != 200:
             return Fetched(str(url), response.status, content_type, 0)
         if not keep_body:
-            size = declared if declared is not None else await self._count(response)
+            # An encoded body's Content-Length is its packed size (aiohttp unpacks it): what
+            # counts against the cap is the file, so such a body is counted as it unpacks.
+            encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()
+            trusted = declared is not None and encoding in ("", "identity")
+            size = declared if trusted and declared is not None else await self._count(response)
             return Fetched(str(url), response.status, content_type, size)
         if declared is not None and declared > self.max_bytes:
             raise TooLarge(f"{declared} bytes, over the {self.max_bytes}-byte cap")

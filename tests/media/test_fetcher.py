@@ -172,3 +172,14 @@ async def test_proxy_settings_in_the_environment_are_ignored(public, monkeypatch
             fetched = await fetcher.fetch(public.url("/cat.png"), keep_body=True)
         assert fetched.body == PNG
         assert proxy.hits == []
+
+
+async def test_a_gzip_encoded_image_is_sized_by_what_it_unpacks_to(public):
+    """Its Content-Length is the packed size; the size checked against the cap is the file's,
+    with the body read or only counted."""
+    url = public.gzipped("/big.png", PNG + b"\x00" * (LIMIT * 64))
+    async with guarded() as fetcher:
+        probed = await fetcher.fetch(url)
+        assert probed.size > LIMIT
+        with pytest.raises(TooLarge):
+            await fetcher.fetch(url, keep_body=True)
