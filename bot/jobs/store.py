@@ -156,6 +156,11 @@ def _reply_columns(reply: Reply | None) -> tuple[object, ...]:
     )
 
 
+def _not_found_streak(job: Job, not_found: bool) -> int:
+    """The job's "not found" answers in a row after this answer (any other ends the run)."""
+    return job.not_found_answers + 1 if not_found else 0
+
+
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
@@ -772,7 +777,7 @@ class JobStore:
         return await self._fenced(
             job,
             "poll_failures = poll_failures + 1, not_found_answers = ?, next_poll_at = ?",
-            (job.not_found_answers + 1 if not_found else 0, next_poll_at),
+            (_not_found_streak(job, not_found), next_poll_at),
         )
 
     async def finish(
@@ -819,7 +824,7 @@ class JobStore:
         return await self._fenced(
             job,
             "next_poll_at = ?, not_found_answers = ?",
-            (next_poll_at, job.not_found_answers + 1 if not_found else 0),
+            (next_poll_at, _not_found_streak(job, not_found)),
         )
 
     async def record_late_end(self, job: Job, info: TaskInfo) -> bool:
