@@ -555,7 +555,11 @@ class Delivery:
                     raise DownloadFailed(f"HTTP {response.status}")
                 if not response.content_type.lower().startswith(_VIDEO_TYPES):
                     raise DownloadFailed(f"not a video ({response.content_type})")
-                expected = response.content_length
+                # A compressed body's Content-Length is its packed size: the video read is
+                # the unpacked one, so only a plain body's length says when it was cut short.
+                encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()
+                plain = encoding in ("", "identity")
+                expected = response.content_length if plain else None
                 if expected is not None and expected > limit:
                     raise TooLarge
                 spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115

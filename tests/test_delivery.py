@@ -210,3 +210,19 @@ async def test_a_result_redirected_to_a_file_link_is_posted_as_its_link_at_once(
         assert message["attachments"] == []
         assert hop in shown_text(message)
         assert len(world.api.requests_for("file")) == 1, "refused at once, never retried"
+
+
+async def test_a_result_the_cdn_sends_gzip_encoded_is_attached_whole(tmp_path):
+    """A CDN may compress the video on the wire: its Content-Length is then the packed size, and
+    the whole unpacked video is not a body cut short."""
+    async with (
+        Site(PUBLIC_HOST) as cdn,
+        running_bot(
+            tmp_path, plan=TaskPlan(polls_until_done=None), link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        video = cdn.gzipped("/r/v.mp4", fake_video_bytes("cdn", 4096), "video/mp4")
+        message = await finish_with(world, video)
+        [attachment] = message["attachments"]
+        assert attachment["size"] == 4096
+        assert cdn.hits == ["/r/v.mp4"], "fetched once, not retried as cut short"
