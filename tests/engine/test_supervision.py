@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.engine.supervisor import supervise
 from bot.jobs.models import JobState
 from bot.jobs.service import SubmitTiming
 from bot.jobs.store import LeaseTerms, Stage
@@ -217,3 +218,28 @@ async def test_an_announcement_that_fails_is_tried_again_and_the_job_is_never_ta
     assert attempts == [job.id, job.id]
     assert (await engine.store.get(job.id)).state is JobState.COMPLETED
     assert len(api.submits) == 1
+
+
+async def test_a_loop_that_ran_steadily_after_an_outage_restarts_at_once_on_its_next_crash():
+    """A database outage of a few minutes drives the backoff to its cap; weeks of steady running
+    later, one crash must not leave the stage dead for a minute (a 503, no polls, no posts)."""
+    now = [0.0]
+    waits: list[float] = []
+    runs = 0
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    async def body() -> None:
+        nonlocal runs
+        runs += 1
+        if runs <= 8:
+            raise ConnectionError("the database is down")
+        if runs == 9:
+            now[0] += 14 * 86_400  # two weeks of work, then one blip
+            raise ConnectionError("one lost connection")
+
+    await supervise("The poll stage", body, sleep=sleep, clock=lambda: now[0])
+    assert waits[:8] == [1, 2, 4, 8, 16, 32, 60, 60], "the outage backs off"
+    assert waits[8] == 1, "the blip after steady running starts over"
