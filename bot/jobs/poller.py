@@ -31,6 +31,7 @@ from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
 from bot.observability.metrics import Metrics
+from bot.observability.repeated import RepeatedFailures
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ class Poller:
         self._on_progress = on_progress
         self._clock = clock
         self._config = config or PollerConfig()
+        self._failures = RepeatedFailures(log)
         self._schedule = self._config.poll_schedule()
         # Every API call the engine makes waits its turn here; None means no limit (tests).
         self._budget = budget
@@ -367,17 +369,34 @@ class Poller:
                 await self._on_progress(updated)
 
     async def _poll_failed(self, job: Job, error: APIMartError, *, not_found: bool = False) -> None:
+        # Such a failure usually hits every job's check at once (a refused key, no balance, an
+        # outage): one line per kind and minute, not one per check.
         if isinstance(error, AuthenticationError):
-            log.error(
-                "APIMart rejected the API key while polling job %d: check APIMART_API_KEY", job.id
+            self._failures.log(
+                "key",
+                logging.ERROR,
+                "APIMart rejected the API key while polling job %d: check APIMART_API_KEY",
+                job.id,
             )
         elif isinstance(error, PaymentRequiredError):
             # Not a pause: that follows a submit's 402, and a member's next submit tells.
-            log.error("APIMart answered job %d's status check with 402 (no balance)", job.id)
+            self._failures.log(
+                "balance",
+                logging.ERROR,
+                "APIMart answered job %d's status check with 402 (no balance)",
+                job.id,
+            )
             if self._on_payment_required is not None:
                 self._on_payment_required()
         else:
-            log.warning("Job %d: poll of task %s failed (%s)", job.id, job.task_id, error.message)
+            self._failures.log(
+                type(error).__name__,
+                logging.WARNING,
+                "Job %d: poll of task %s failed (%s)",
+                job.id,
+                job.task_id,
+                error.message,
+            )
         now = self._clock()
         if self._timed_out(job, now):
             await self._give_up(job)
