@@ -78,6 +78,9 @@ class Settings(BaseSettings):
         # `NAME=` (as .env.example shows optional settings, and as `docker run --env-file`
         # passes it on: an empty string) means unset: the default applies, not a refusal.
         env_ignore_empty=True,
+        # `inf` would turn a safeguard off without a word (LEASE_SECONDS=inf: a dead process's
+        # jobs are never taken over); `nan` compares false with every bound.
+        allow_inf_nan=False,
     )
 
     discord_token: SecretStr = Field(description="the bot token from the Discord developer portal")
@@ -260,6 +263,9 @@ class Settings(BaseSettings):
             parts = [part.strip() for part in value.split(",") if part.strip()]
             if not all(part.isdecimal() and part.isascii() for part in parts):
                 raise ValueError("must be shard numbers separated by commas, e.g. 0,1")
+            if not parts and value.strip():
+                # Commas alone: running every shard instead would answer each command twice.
+                raise ValueError("must be shard numbers separated by commas, e.g. 0,1")
             return tuple(int(part) for part in parts) or None
         return value
 
@@ -319,7 +325,10 @@ class Settings(BaseSettings):
     def _max_gap_not_below_interval(cls, value: float, info: ValidationInfo) -> float:
         interval = info.data.get("poll_interval")
         if isinstance(interval, float) and value < interval:
-            raise ValueError("must be at least POLL_INTERVAL")
+            raise ValueError(
+                f"must be at least POLL_INTERVAL, and POLL_INTERVAL ({interval:g} s) is above"
+                f" POLL_MAX_GAP ({value:g} s): lower the one or raise the other"
+            )
         return value
 
     @field_validator("owner_ids", mode="before")

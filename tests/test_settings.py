@@ -138,12 +138,44 @@ def test_lease_seconds_sets_how_long_claims_last_and_must_be_positive(monkeypatc
 
 
 @pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LEASE_SECONDS", "inf"),
+        ("HEALTH_GATEWAY_GRACE", "Infinity"),
+        ("API_REQUESTS_PER_SECOND", "inf"),
+        ("USER_INSTALL_MONTHLY_BUDGET", "inf"),
+        ("POLL_INTERVAL", "nan"),
+    ],
+)
+def test_an_endless_number_is_refused_where_it_would_turn_a_safeguard_off(monkeypatch, name, value):
+    """LEASE_SECONDS=inf would never let another process take a dead one's jobs over."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith(f"{name} is invalid")
+
+
+def test_poll_interval_above_the_longest_gap_names_both_settings(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("POLL_INTERVAL", "200")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert "POLL_INTERVAL (200 s)" in line and "POLL_MAX_GAP (120 s)" in line
+
+
+@pytest.mark.parametrize(
     ("count", "ids", "complaint"),
     [
         (None, "0,1", "needs SHARD_COUNT"),
         ("2", "0,2", "below SHARD_COUNT"),
         ("2", "a", "0,1"),
         ("2", "0,1,1", "each shard once"),
+        ("2", " , ", "0,1"),
     ],
 )
 def test_shard_settings_that_cannot_work_are_explained(monkeypatch, count, ids, complaint):
