@@ -357,6 +357,10 @@ class JobService:
                 stored = await self._store.mark_submitted(
                     job, task_id, now=now, first_poll_at=now + first_check
                 )
+                if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
+                    # An earlier try committed and only its answer was lost (a dropped
+                    # connection): the job moved on with this very id.
+                    return
                 if not stored:
                     # Only if the claim was lost despite its renewals (the database unreachable
                     # for a whole lease): the job ended `submit_unknown`; the id is for operators.
@@ -371,6 +375,10 @@ class JobService:
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
                 await asyncio.sleep(self._timing.store_task_backoff * 2**attempt)
+
+    async def _holds_task(self, job_id: int, task_id: str) -> bool:
+        stored = await self._store.get(job_id)
+        return stored is not None and stored.task_id == task_id
 
     async def _fresh_media(self, job: Job) -> Job:
         """The job with media URLs young enough to survive until APIMart fetches them."""

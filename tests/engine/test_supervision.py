@@ -125,6 +125,34 @@ async def test_a_task_id_write_that_fails_a_while_is_retried_and_the_job_deliver
     assert (await engine.store.get(job.id)).state is JobState.COMPLETED
 
 
+async def test_a_task_id_write_whose_answer_was_lost_is_not_reported_as_a_lost_claim(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    """The write committed but the connection dropped before its answer: the retry finds the
+    job already queued with this very task id, which is success, not an error to chase."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    timing = replace(TIMING, store_task_backoff=0.01)
+    engine = make_engine(db, api, session, client, fake, timing=timing)
+    job = await engine.record()
+    write = engine.store.mark_submitted
+    lost: list[int] = []
+
+    async def committed_then_lost(claim, *args, **kwargs):
+        stored = await write(claim, *args, **kwargs)
+        if not lost:
+            lost.append(claim.id)
+            raise ConnectionResetError("the connection dropped before the answer")
+        return stored
+
+    monkeypatch.setattr(engine.store, "mark_submitted", committed_then_lost)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert lost == [job.id]
+    assert len(api.submits) == 1
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing to chase"
+
+
 async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
     db, api, session, client, fake, monkeypatch
 ):
