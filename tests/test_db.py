@@ -1,11 +1,13 @@
 """Storage: migrations from empty, re-applied, and the settings SQLite needs under load."""
 
+import asyncio
+
 import pytest
 
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT, Migration
 from bot.storage.postgres import translate
-from tests.backends import sqlite_only
+from tests.backends import postgres_only, sqlite_only
 
 
 async def table_names(db):
@@ -82,3 +84,35 @@ def test_portable_sql_is_translated_for_postgresql():
     assert translate("UPDATE t SET a = ? WHERE b IS ? AND c IS NOT ? AND d = '?'") == (
         "UPDATE t SET a = $1 WHERE b IS NOT DISTINCT FROM $2 AND c IS DISTINCT FROM $3 AND d = '?'"
     )
+
+
+@postgres_only
+async def test_the_version_is_read_at_once_while_another_process_migrates(backend):
+    """A starting process's /readyz asks for the version while another process holds the
+    migration lock: it must hear the version now, not time out as "database unreachable"."""
+    migrating, probing = await backend.open(), await backend.open()
+    await migrating.migrate([Migration(1, "first", "CREATE TABLE a (x INTEGER)")])
+    release, locked = asyncio.Event(), asyncio.Event()
+
+    async def a_long_migration():
+        async with migrating.transaction() as conn:
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('migrations:' || current_schema()))"
+            )
+            locked.set()
+            await release.wait()
+
+    held = asyncio.create_task(a_long_migration())
+    try:
+        await locked.wait()
+        assert await asyncio.wait_for(probing.schema_version(), 2) == 1
+    finally:
+        release.set()
+        await held
+
+
+@postgres_only
+async def test_an_empty_database_reads_as_version_zero_without_creating_anything(backend):
+    db = await backend.open()
+    assert await db.schema_version() == 0
+    assert await table_names(db) == set(), "a probe leaves the schema as it found it"

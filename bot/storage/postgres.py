@@ -275,9 +275,18 @@ class PostgresDatabase:
             await conn.execute(SET_VALUE_SQL, (key, value))
 
     async def schema_version(self) -> int:
-        """The highest migration applied, 0 for an empty database."""
-        async with self._pool.acquire() as connection, connection.transaction():
-            return await self._version(connection)
+        """The highest migration applied, 0 for an empty database.
+
+        Read without the migration lock and without creating anything: a readiness probe
+        asks while another process may be migrating, and must hear now, not wait its turn.
+        """
+        async with self._pool.acquire() as connection:
+            if await connection.fetchval("SELECT to_regclass('schema_version')") is None:
+                return 0
+            version = await connection.fetchval(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+            )
+            return int(version)
 
     async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
         """Apply the migrations not yet applied, each in its own transaction; return them.
