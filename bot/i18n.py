@@ -176,14 +176,17 @@ class Plural:
 
 @dataclass(frozen=True)
 class Listed:
-    """Several phrases as one list: 'a, b' in English, 'a、b' in Chinese."""
+    """Several phrases as one list: 'a, b' in English, 'a、b' in Chinese. A plain string (a
+    mention, a quoted word) reads the same in every language."""
 
-    items: Sequence[Message]
+    items: Sequence[Message | str]
 
     def render(self, locale: str | None) -> str:
         """The items in the reader's language, joined the way that language does."""
         separator = _LIST_SEPARATOR[language_for(locale)]
-        return separator.join(item.render(locale) for item in self.items)
+        return separator.join(
+            item if isinstance(item, str) else item.render(locale) for item in self.items
+        )
 
 
 def msg(key: str, /, **values: object) -> Message:

@@ -590,9 +590,13 @@ class ModerationCog(
             job, reason_key="cancelled_by_moderator", now=self.bot.clock(), member_told=False
         )
         if outcome is None:
-            await answer_privately(
-                interaction, msg("mod_job_not_cancellable", job_id=job, state=msg(state))
+            # "already unknown" says nothing: an unknown outcome is why it cannot be cancelled.
+            refusal = (
+                msg("mod_job_not_cancellable_unknown", job_id=job)
+                if state == "state_submit_unknown"
+                else msg("mod_job_not_cancellable", job_id=job, state=msg(state))
             )
+            await answer_privately(interaction, refusal)
             return
         log.info("Job %d cancelled by moderator %d (%s)", job, actor.moderator_id, outcome.value)
         self.bot.poller.wake()  # tells the member in the channel

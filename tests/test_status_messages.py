@@ -39,7 +39,10 @@ async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, cl
     status = StatusMessages(client, store, clock=clock, min_edit_interval=10)
     job = await posted_job(store, clock, fake, client, status)
     first = fake.get_message(job.status_message_id)
-    assert "is rendering: ▱▱▱▱▱▱▱▱▱▱ 0% · usually ready in 3-5 minutes" in first["content"]
+    assert (
+        "is queued at the video service: ▱▱▱▱▱▱▱▱▱▱ 0% · usually ready in 3-5 minutes"
+        in first["content"]
+    )
     assert "number" not in first["content"], "APIMart renders in parallel: no place in line"
     assert first["mention_everyone"] is False
 
@@ -88,7 +91,7 @@ async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
     await posted_job(store, clock, fake, client, status)
     second = await posted_job(store, clock, fake, client, status)
     content = fake.get_message(second.status_message_id)["content"]
-    assert "is rendering" in content
+    assert "is queued at the video service" in content
     assert "number" not in content and "in line" not in content
 
 

@@ -170,7 +170,7 @@ async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_
             predicate=lambda m: "Job #1 is waiting, number" in m["content"]
         )
         assert (
-            "number 1 in line in this server: APIMart asked us to slow down;"
+            "number 1 in line in this server: the video service asked us to slow down;"
             " sending in about 20 s" in first["content"]
         )
         await world.video(prompt="the second fox")  # sent during APIMart's pause: held too
@@ -202,7 +202,8 @@ async def test_a_held_video_in_a_dm_claims_no_server_line_nor_counts_strangers(t
         held = await fake.wait_for_message(
             fake.dm_channel_id(fake.user_id),
             predicate=lambda m: (
-                "Job #2 is waiting to be sent: APIMart asked us to slow down" in m["content"]
+                "Job #2 is waiting to be sent: the video service asked us to slow down"
+                in m["content"]
             ),
         )
         assert "in line" not in held["content"]
@@ -223,7 +224,7 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
             predicate=lambda m: "Job #2 is waiting, number" in m["content"]
         )
         assert (
-            "Job #2 is waiting, number 1 in line in this server: waiting for a free slot:"
+            "Job #2 is waiting, number 1 in line in this server:"
             " this server allows 1 video at a time." in held["content"]
         )
         assert [submit["prompt"] for submit in api.submits] == ["the first fox"]

@@ -37,7 +37,7 @@ ZH_COMMANDS: dict[str, str] = {
     "16:9 landscape": "16:9 横屏",
     "9:16 portrait": "9:16 竖屏",
     "First frame": "首帧",
-    "Reference": "参考图",
+    "Reference": "参考",
     # /videos
     "videos": "我的视频",
     "Your videos": "你的视频",
@@ -77,6 +77,7 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod usage",
     "videomod cancel",
     "videomod budget",
+    "videomod confirm",
     "videomod member clear",
     "videomod resume",
     "videomod modlog",

@@ -264,7 +264,7 @@ ZH: dict[str, str] = {
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "service_misconfigured": (
-        "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人管理者，请稍后再试。"
+        "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人运营者，请稍后再试。"
     ),
     "service_unpaid": (
         "视频服务余额不足，生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。"
@@ -301,7 +301,7 @@ ZH: dict[str, str] = {
         "请改写提示词（或换用其他图片）后再试。"
     ),
     "failure_upstream_busy": (
-        "{mention} 视频服务负载过高或额度不足，无法生成任务 #{job_id}。这次不计入你的额度；"
+        "{mention} 视频服务负载过高或算力不足，无法生成任务 #{job_id}。这次不计入你的额度；"
         "你的请求没有问题，请稍后再试。"
     ),
     "failure_upstream_timeout": (

@@ -4,16 +4,17 @@ EN: dict[str, str] = {
     "status_header": "🎬 {mention} asked for a video: {prompt}",
     "status_line_waiting": "⏳ Job #{job_id} is waiting for the video service to accept it.",
     "status_line_queued": (
-        "🎞️ Job #{job_id} is rendering: {bar} {progress}% · usually ready in {typical}."
+        "🎞️ Job #{job_id} is queued at the video service: {bar} {progress}% · usually ready in"
+        " {typical}."
     ),
     "status_line_held": (
         "⏳ Job #{job_id} is waiting, number {position} in line in this server: {reason}"
     ),
     "status_line_held_personal": "⏳ Job #{job_id} is waiting to be sent: {reason}",
-    "status_hold_slow_down": "APIMart asked us to slow down; sending in {wait}.",
+    "status_hold_slow_down": "the video service asked us to slow down; sending in {wait}.",
     "status_hold_busy": "the video service is busy; trying again in {wait}.",
-    "status_hold_slot": "waiting for a free slot: this server allows {limit} videos at a time.",
-    "status_hold_slot_one": "waiting for a free slot: this server allows 1 video at a time.",
+    "status_hold_slot": "this server allows {limit} videos at a time.",
+    "status_hold_slot_one": "this server allows 1 video at a time.",
     "typical_wait_default": "3-5 minutes",
     "typical_wait_minutes": "about {minutes} min",
     "typical_wait_seconds": "about {seconds} s",
@@ -114,13 +115,13 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "status_header": "🎬 {mention} 请求了一个视频：{prompt}",
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
-    "status_line_queued": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · 通常 {typical}完成。",
+    "status_line_queued": "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 通常 {typical}完成。",
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
-    "status_hold_slow_down": "APIMart 要求我们放慢请求速度，{wait}后发送。",
+    "status_hold_slow_down": "视频服务要求我们放慢请求速度，{wait}后发送。",
     "status_hold_busy": "视频服务繁忙，{wait}后重试。",
-    "status_hold_slot": "等待空位：本服务器同时只允许生成 {limit} 个视频。",
-    "status_hold_slot_one": "等待空位：本服务器同时只允许生成 1 个视频。",
+    "status_hold_slot": "本服务器同时只允许生成 {limit} 个视频。",
+    "status_hold_slot_one": "本服务器同时只允许生成 1 个视频。",
     "typical_wait_default": "3-5 分钟",
     "typical_wait_minutes": "{minutes} 分钟左右",
     "typical_wait_seconds": "{seconds} 秒左右",
@@ -184,5 +185,5 @@ ZH: dict[str, str] = {
     "cancelled_by_member": "你取消了它",
     "cancelled_by_moderator": "管理员取消了它",
     "cancelled_by_block": "管理员禁止你生成视频",
-    "cancelled_by_operator_block": "机器人的运营者禁止你生成视频",
+    "cancelled_by_operator_block": "机器人运营者禁止你生成视频",
 }

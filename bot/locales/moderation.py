@@ -89,6 +89,7 @@ EN: dict[str, str] = {
         "{cooldown} between videos."
     ),
     "mod_show_roles": "**Role limits:** {items}",
+    "mod_role_limit_item": "{role}: {videos}",
     "mod_show_members": "**Member limits:**",
     "mod_show_no_members": "**Member limits:** none",
     "mod_override_item": "- {member}: {videos} (reason: {reason})",
@@ -133,6 +134,7 @@ EN: dict[str, str] = {
     "mod_source_role": "role limit",
     "mod_source_member": "personal limit",
     "mod_job_line": "`#{job_id}` {created} {member}: {state}, {credits} credits, {prompt}",
+    "mod_job_line_no_cost": "`#{job_id}` {created} {member}: {state}, {prompt}",
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
     "mod_audit_empty": "No moderator changes recorded yet.",
@@ -173,6 +175,10 @@ EN: dict[str, str] = {
         "There is no job #{job_id} in this server. Check the number with `{/videomod jobs}`."
     ),
     "mod_job_not_cancellable": ("Job #{job_id} is already {state}, so there is nothing to cancel."),
+    "mod_job_not_cancellable_unknown": (
+        "Job #{job_id} can no longer be cancelled: it may have reached the video service, and"
+        " whether it did is not known."
+    ),
     "mod_not_paused": "Video generation isn't paused, so there was nothing to resume.",
     "mod_modlog_cannot_post": (
         "I can't post in {channel}, so the mod-log was not changed: I need {missing} there. "
@@ -318,6 +324,7 @@ ZH: dict[str, str] = {
         "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "mod_show_roles": "**身份组额度：**{items}",
+    "mod_role_limit_item": "{role}：{videos}",
     "mod_show_members": "**成员额度：**",
     "mod_show_no_members": "**成员额度：**无",
     "mod_override_item": "- {member}：{videos}（原因：{reason}）",
@@ -353,6 +360,7 @@ ZH: dict[str, str] = {
     "mod_source_role": "身份组额度",
     "mod_source_member": "个人额度",
     "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits} 积分，{prompt}",
+    "mod_job_line_no_cost": "`#{job_id}` {created} {member}：{state}，{prompt}",
     "mod_jobs_empty": "还没有任务。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "还没有管理员更改记录。",
@@ -380,6 +388,7 @@ ZH: dict[str, str] = {
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
     "mod_job_not_cancellable": "任务 #{job_id} 已经是“{state}”状态，无需取消。",
+    "mod_job_not_cancellable_unknown": "任务 #{job_id} 已无法取消：它可能已送达视频服务，但无法确定。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
     "mod_modlog_cannot_post": (
         "我无法在 {channel} 发消息，因此没有更改管理日志频道：我在那里需要这些权限：{missing}。"
@@ -449,7 +458,7 @@ ZH_COMMANDS: dict[str, str] = {
     # /videomod and its groups
     "videomod": "视频管理",
     "Moderate video making: limits, blocks, budget and banned words": "管理视频生成：额度、封禁、预算和禁用词",
-    "limits": "限额",
+    "limits": "额度",
     "Videos per member and period": "每位成员每个周期的视频数",
     "role": "身份组",
     "Allowances for a role": "身份组的额度",

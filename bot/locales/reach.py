@@ -74,23 +74,23 @@ ZH: dict[str, str] = {
         "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始生成，完成后私信发给你。"
         "如果你关闭了私信，请用 {/videos history} 查看。"
     ),
-    "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人管理者关闭了其他地方的生成。没有计入额度。",
+    "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人运营者关闭了其他地方的生成。没有计入额度。",
     "personal_budget_spent": (
         "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。没有计入额度。"
     ),
     "unsent_personal_budget_spent": (
         "你的视频未发送：它等待期间，本月在未添加本机器人的地方生成视频的积分已用完。没有计入额度。"
     ),
-    "owner_blocked": "机器人管理者已禁止你生成视频（原因：{reason}）。没有计入额度。",
-    "owner_only": "只有机器人管理者可以使用这个命令。",
+    "owner_blocked": "机器人运营者已禁止你生成视频（原因：{reason}）。没有计入额度。",
+    "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
     "owner_not_blocked": "{user} 没有被禁止。",
 }
 
 ZH_COMMANDS: dict[str, str] = {
-    "videoowner": "视频管理者",
-    "For the bot's operators: block or unblock a user everywhere": "机器人管理者专用：在所有地方禁止或解禁用户",
+    "videoowner": "视频运营",
+    "For the bot's operators: block or unblock a user everywhere": "机器人运营者专用：在所有地方禁止或解禁用户",
     "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
     "Let a user blocked everywhere make videos": "允许被全局禁止的用户再次生成视频",
     "user": "用户",

@@ -86,7 +86,7 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     if unavailable:
         lines.append(msg("quota_reserved", options=option_labels(unavailable)))
     if facts.channels:
-        channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
+        channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
         lines.append(msg("quota_channels", channels=channels))
     if facts.budget_spent:
         lines.append(
@@ -147,7 +147,16 @@ def policy_lines(
         slots_text(policy),
         msg(
             "mod_show_roles",
-            items=", ".join(f"<@&{role}>: {videos}" for role, videos in role_limits) or none,
+            items=(
+                Listed(
+                    [
+                        msg("mod_role_limit_item", role=f"<@&{role}>", videos=videos)
+                        for role, videos in role_limits
+                    ]
+                )
+                if role_limits
+                else none
+            ),
         ),
     ]
     if overrides:
@@ -163,7 +172,7 @@ def policy_lines(
     ]
     lines.append(msg("mod_show_options", items=Listed(options) if options else none))
     lines.append(
-        msg("mod_show_channels", items=", ".join(f"<#{c}>" for c in channels))
+        msg("mod_show_channels", items=Listed([f"<#{c}>" for c in channels]))
         if channels
         else msg("mod_show_all_channels")
     )
@@ -257,18 +266,21 @@ def job_lines(jobs: Sequence[JobRow]) -> list[Message]:
     """Recent jobs with their state, for `/videomod jobs` and a member's history."""
     if not jobs:
         return [msg("mod_jobs_empty")]
-    return [
-        msg(
-            "mod_job_line",
-            job_id=job.id,
-            created=stamp(job.created_at, "R"),
-            member=f"<@{job.user_id}>",
-            state=msg(job.state_key),
-            credits=credits_text(job.credits_cost),
-            prompt=preview(job.prompt, LINE_PROMPT_CHARS),
-        )
-        for job in jobs
-    ]
+    return [_job_line(job) for job in jobs]
+
+
+def _job_line(job: JobRow) -> Message:
+    about = {
+        "job_id": job.id,
+        "created": stamp(job.created_at, "R"),
+        "member": f"<@{job.user_id}>",
+        "state": msg(job.state_key),
+        "prompt": preview(job.prompt, LINE_PROMPT_CHARS),
+    }
+    if job.credits_cost is None:
+        # Not charged (yet, or ever): no "- credits" in the line.
+        return msg("mod_job_line_no_cost", **about)
+    return msg("mod_job_line", credits=credits_text(job.credits_cost), **about)
 
 
 def audit_lines(rows: Sequence[AuditRow]) -> list[Message]:
@@ -284,7 +296,7 @@ def words_lines(patterns: Sequence[str]) -> list[Message]:
     """The banned words, for `/videomod words list`."""
     if not patterns:
         return [msg("mod_words_empty")]
-    listed = ", ".join(f"`{code(pattern, CODE_CHARS)}`" for pattern in patterns)
+    listed = Listed([f"`{code(pattern, CODE_CHARS)}`" for pattern in patterns])
     return [msg("mod_words_list", count=len(patterns), patterns=listed)]
 
 

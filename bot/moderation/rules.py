@@ -52,9 +52,9 @@ def request_options(request: VideoRequest) -> tuple[str, ...]:
     return tuple(options)
 
 
-def roles_text(role_ids: frozenset[int] | list[int]) -> str:
+def roles_text(role_ids: frozenset[int] | list[int]) -> Listed:
     """Role mentions (sent with pings disabled)."""
-    return ", ".join(f"<@&{role_id}>" for role_id in sorted(role_ids))
+    return Listed([f"<@&{role_id}>" for role_id in sorted(role_ids)])
 
 
 def period_name(facts: MemberFacts) -> Message:
@@ -120,7 +120,7 @@ def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
     if facts.paused:
         return Refusal(msg("mod_paused"))
     if facts.channels and not facts.channels & {requester.channel_id, requester.parent_channel_id}:
-        channels = ", ".join(f"<#{channel_id}>" for channel_id in sorted(facts.channels))
+        channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
         return Refusal(msg("mod_channel_not_allowed", channels=channels))
     return None
 

@@ -9,6 +9,11 @@ import re
 import pytest
 
 from bot.i18n import CATALOGS
+from bot.jobs.models import JobState
+from bot.locales.commands import ZH_COMMANDS
+from bot.moderation.report import job_lines, words_lines
+from bot.moderation.rules import roles_text
+from bot.moderation.store import JobRow
 from tests.cogs.test_cancel_counts import RENDERS_UNTIL_TOLD, quota
 from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
 from tests.fakes.apimart import TaskPlan
@@ -376,3 +381,46 @@ async def test_a_refused_submit_does_not_point_the_channel_at_a_reply_that_never
         )
         assert "reply below" not in status["content"]
         assert "was told why" in status["content"]
+
+
+async def test_a_moderator_cancelling_a_job_of_unknown_outcome_is_told_why_it_cannot_be(tmp_path):
+    async with server(tmp_path) as s:
+        s.world.api.fail_next("submit", status=500)
+        assert "can't tell whether" in await video(s.world)
+        answer = await mod(s, "cancel", job=1)
+        assert "Job #1 can no longer be cancelled: it may have reached the video service" in answer
+        assert "already unknown" not in answer
+
+
+async def test_the_jobs_list_shows_credits_only_for_jobs_that_have_a_cost(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None, credits_cost=4)) as s:
+        await video(s.world, prompt="still rendering")
+        listing = await mod(s, "jobs")
+        line = next(line for line in listing.splitlines() if "still rendering" in line)
+        assert "credits" not in line, line
+
+
+def test_chinese_lists_of_channels_and_roles_are_joined_the_chinese_way():
+    job = JobRow(1, 42, JobState.QUEUED, "一只猫", "720p", 8, None, 0.0)
+    assert job_lines([job])[0].render("zh-CN").endswith("\uff1a排队中\uff0c一只猫")
+    assert roles_text(frozenset({2, 1})).render("zh-CN") == "<@&1>、<@&2>"
+    assert roles_text(frozenset({2, 1})).render("en-US") == "<@&1>, <@&2>"
+    words = words_lines(["gore*", "blood"])[0].render("zh-CN")
+    assert "`gore*`、`blood`" in words
+
+
+def test_the_chinese_reference_mode_has_one_name_in_the_command_and_in_messages():
+    assert CATALOGS["zh"]["option_reference"] == ZH_COMMANDS["Reference"]
+
+
+def test_the_bots_operators_are_never_called_by_the_moderators_chinese_name():
+    """管理员 are a server's moderators; the bot's operators are 运营者 (a member told an operator
+    blocked them must not go to the server's moderators)."""
+    about_operators = [
+        CATALOGS["zh"][key]
+        for key in ("owner_blocked", "owner_only", "personal_off", "cancelled_by_operator_block")
+    ]
+    assert all("机器人运营者" in text for text in about_operators), about_operators
+    assert not any("管理者" in text for text in CATALOGS["zh"].values())
+    assert ZH_COMMANDS["videoowner"] != ZH_COMMANDS["videomod"]
+    assert "管理" not in ZH_COMMANDS["videoowner"]

@@ -106,7 +106,7 @@ async def ask(world, way, files, prompt="a paper boat"):
 def says_queued(answer: str) -> bool:
     """The private note ("queued as job #1") or, for replies, the status message."""
     text = answer.lower()
-    return "queued as job #1" in text or "job #1 is rendering" in text
+    return "queued as job #1" in text or "job #1 is queued at the video service" in text
 
 
 @pytest.mark.parametrize("way", WAYS)
@@ -402,7 +402,7 @@ async def test_reply_with_flags_queues_the_replied_to_picture_and_answers_in_thr
         asking = await reply(world, target, "make it surf --duration 8 --ar 9:16")
         status = await bots_reply_to(world, asking)
         assert "asked for a video: make it surf" in status["content"]
-        assert "Job #1 is rendering" in status["content"]
+        assert "Job #1 is queued at the video service" in status["content"]
         assert status["mentions"] == [] and status["mention_everyone"] is False
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
@@ -462,7 +462,7 @@ async def test_reply_with_a_phones_em_dash_flag_sets_the_option(tmp_path):
         target = await post(world, attachments=pictures(world, 1))
         asking = await reply(world, target, "make it surf \u2014duration 8 \u2013\u2013ar 9:16")
         status = await bots_reply_to(world, asking)
-        assert "Job #1 is rendering" in status["content"]
+        assert "Job #1 is queued at the video service" in status["content"]
         [sent] = world.api.submits
         assert (sent["duration"], sent["aspect_ratio"], sent["prompt"]) == (
             8,
@@ -487,7 +487,7 @@ async def test_reply_without_the_intent_still_works_on_the_bots_own_message(tmp_
         target = world.discord.get_message(own.id)
         asking = await reply(world, target, "a calm sea", attachments=pictures(world, 1))
         status = await bots_reply_to(world, asking)
-        assert "Job #1 is rendering" in status["content"]
+        assert "Job #1 is queued at the video service" in status["content"]
 
 
 async def test_reply_to_a_message_that_is_gone_is_told_so(tmp_path):
@@ -545,7 +545,7 @@ async def test_a_reply_delivered_twice_to_a_member_with_one_left_makes_one_job_a
         target = await post(world, web.serve("/cat.png"))
         asking = await reply(world, target, "make it surf")
         status = await bots_reply_to(world, asking)
-        assert "Job #1 is rendering" in status["content"]
+        assert "Job #1 is queued at the video service" in status["content"]
         [frame] = [
             frame
             for _, frame in world.discord.gateway_dispatched_to

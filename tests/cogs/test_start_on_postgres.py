@@ -32,7 +32,9 @@ async def test_a_starting_process_leaves_another_processs_submit_in_flight_alone
         await world.bot.jobs.record(requester, VideoRequest(prompt="a fox"))
         clock.advance(61)
         world.bot.poller.wake()
-        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #2 is queued at the video service" in m["content"]
+        )
         still = await other.get(sending.id)
         assert still.state is JobState.SUBMITTING
         assert still.version == sending.version + 1, "the other process's claim is untouched"

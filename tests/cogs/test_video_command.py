@@ -263,7 +263,9 @@ async def test_a_job_whose_command_died_before_announcing_is_announced_before_it
         clock.advance(61)  # past the grace a command has to send its own job
         world.bot.poller.wake()
         await fake.wait_for_message(
-            predicate=lambda m: "Job #1 is rendering: ▱▱▱▱▱▱▱▱▱▱ 0%" in m["content"]
+            predicate=lambda m: (
+                "Job #1 is queued at the video service: ▱▱▱▱▱▱▱▱▱▱ 0%" in m["content"]
+            )
         )
         clock.advance(60)  # the render
         world.bot.poller.wake()

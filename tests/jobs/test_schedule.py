@@ -257,7 +257,7 @@ def test_a_max_gap_below_the_interval_is_refused_at_start_up():
             _env_file=None, discord_token="t", apimart_api_key="k", poll_interval=10, poll_max_gap=5
         )
     [line] = describe_settings_errors(refused.value)
-    assert line.startswith("POLL_MAX_GAP is invalid (must be at least POLL_INTERVAL)")
+    assert line.startswith("POLL_MAX_GAP is invalid (must be at least POLL_INTERVAL")
 
 
 class RecordingDelivery:
