@@ -92,6 +92,19 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
     return None
 
 
+# The HTTP status each documented error `type` comes with (APIMART's error table).
+_STATUS_OF_TYPE: dict[str, int] = {
+    "invalid_request_error": 400,
+    "invalid_duration": 400,
+    "invalid_resolution": 400,
+    "unsupported_image_count": 400,
+    "unsupported_video_count": 400,
+    "authentication_error": 401,
+    "payment_required": 402,
+    "rate_limit_error": 429,
+}
+
+
 def _error_from_answer(
     status: int, headers: Mapping[str, str], body: Mapping[str, Any]
 ) -> APIMartError | None:
@@ -101,13 +114,16 @@ def _error_from_answer(
     if status == 200 and error is None and body_code in (None, 200):
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
-    code = status
-    if status == 200:
-        raw_code = details.get("code", body_code)
-        code = raw_code if isinstance(raw_code, int) else 500
-    message = str(details.get("message") or body.get("message") or f"HTTP {code}")
     error_type = details.get("type")
     kind = str(error_type) if error_type is not None else None
+    code = status
+    if status == 200:
+        # The number may be in `error.code` or the body's `code` (the other may be a word, as
+        # APIMart's `task_failed`); without one, the documented `type` says what it is. Only
+        # an error nothing identifies counts as a server error: the submit may have landed.
+        numbers = [c for c in (details.get("code"), body_code) if type(c) is int and c != 200]
+        code = numbers[0] if numbers else _STATUS_OF_TYPE.get(kind or "", 500)
+    message = str(details.get("message") or body.get("message") or f"HTTP {code}")
     if code == 429:
         return RateLimitError(
             message, status=code, error_type=kind, retry_after=_retry_after(headers, body)

@@ -1,6 +1,7 @@
 """The APIMart client against a fake APIMart on loopback."""
 
 import asyncio
+import json
 import random
 
 import aiohttp
@@ -153,6 +154,36 @@ async def test_a_wrong_key_is_an_authentication_error_that_does_not_leak_it(api,
 async def test_error_hidden_in_an_http_200_body_is_an_error(api, client):
     api.fail_next("submit", status=400, error_type="invalid_request_error", http200_body_code=400)
     with pytest.raises(InvalidRequestError):
+        await client.submit(REQUEST)
+
+
+@pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        # The body's code says 429; `error.code` is a word, as in APIMart's own task errors.
+        (
+            {"code": 429, "error": {"code": "rate_limit_error", "message": "slow down"}},
+            RateLimitError,
+        ),
+        # No number anywhere: the documented `type` says what it is.
+        ({"error": {"message": "账户余额不足", "type": "payment_required"}}, PaymentRequiredError),
+        ({"error": {"message": "bad key", "type": "authentication_error"}}, AuthenticationError),
+        ({"error": {"message": "4s|6s|8s|10s", "type": "invalid_duration"}}, InvalidRequestError),
+    ],
+)
+async def test_a_refusal_in_a_200_body_without_a_numeric_error_code_is_not_an_unknown_submit(
+    api, client, body, refusal
+):
+    """A refusal means nothing was made: taking it for a 5xx would end the job "outcome unknown"
+    and count it against the member."""
+    api.malformed_next("submit", body=json.dumps(body), times=10)
+    with pytest.raises(refusal):
+        await client.submit(REQUEST)
+
+
+async def test_an_unknown_error_in_a_200_body_is_still_an_unknown_submit(api, client):
+    api.malformed_next("submit", body=json.dumps({"error": {"message": "?", "type": "odd"}}))
+    with pytest.raises(SubmitOutcomeUnknownError):
         await client.submit(REQUEST)
 
 
