@@ -156,6 +156,7 @@ async def _queue_form(
             duration=str(options.duration) if options.duration is not None else None,
             resolution=options.resolution,
             aspect_ratio=options.aspect_ratio,
+            mode=options.mode,
         )
     except JobRefused as error:
         await answer_privately(interaction, error.user_message)

@@ -164,9 +164,13 @@ def remix(
     duration: str | None,
     resolution: str | None,
     aspect_ratio: str | None,
+    mode: GenerationType | None = None,
 ) -> VideoRequest:
     """`request` with a member's changed settings (from a form), checked like a new one."""
     changes: dict[str, object] = {"prompt": clean_prompt(prompt)}
+    if duration is not None and request.video_urls:
+        # Only a flag sets one (the form offers no length with a video): say why it can't.
+        raise JobRefused(msg("duration_with_video"))
     if duration is not None and not request.video_urls:
         if not duration.isdigit() or int(duration) not in DURATIONS:
             raise JobRefused(msg("bad_duration", value=duration))
@@ -179,4 +183,6 @@ def remix(
         if aspect_ratio not in ASPECT_RATIOS:
             raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
         changes["aspect_ratio"] = aspect_ratio
+    if mode is not None:
+        changes["generation_type"] = _generation_type(mode, len(request.image_urls))
     return request.model_copy(update=changes)

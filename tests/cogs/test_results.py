@@ -297,3 +297,36 @@ async def test_a_form_about_another_members_video_made_outside_servers_is_refuse
         answer = await crafted.wait_for_answer(timeout=10)
         assert "I can't find that job any more" in answer["content"]
         assert len(api.submits) == 1, "nothing made from Alice's request"
+
+
+async def test_a_mode_flag_in_edit_prompt_changes_how_the_image_is_used(tmp_path, fakes):
+    """`--mode reference` typed in the form is not dropped: the member pays for what they asked."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, image=world.png())
+        assert api.submits[0]["generation_type"] == "frame"
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit(
+            {"prompt": "a paper boat at dusk --mode reference"}, interaction=click
+        )
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #2" in answer["content"]
+    sent = api.submits[1]
+    assert (sent["prompt"], sent["generation_type"]) == ("a paper boat at dusk", "reference")
+
+
+async def test_a_length_flag_on_a_reference_video_is_explained_not_dropped(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, video=world.mp4())
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit(
+            {"prompt": "a paper boat at dusk --dur 8"}, interaction=click
+        )
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert "queued" not in answer["content"]
+        assert "reference video" in answer["content"].lower()
+    assert len(api.submits) == 1, "nothing spent"
