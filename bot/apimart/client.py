@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -84,10 +85,16 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
     if isinstance(error, Mapping):
         candidates.append(error.get("retry_after"))
     for candidate in candidates:
+        if candidate is None:
+            continue
         try:
-            if candidate is not None:
-                return float(str(candidate))
+            return float(str(candidate))
         except ValueError:
+            pass
+        try:
+            # HTTP also allows a date: `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`.
+            return max(0.0, parsedate_to_datetime(str(candidate)).timestamp() - time.time())
+        except (TypeError, ValueError):
             continue
     return None
 

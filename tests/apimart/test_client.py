@@ -1,8 +1,10 @@
 """The APIMart client against a fake APIMart on loopback."""
 
 import asyncio
+import email.utils
 import json
 import random
+import time
 
 import aiohttp
 import pytest
@@ -193,6 +195,15 @@ async def test_429_honours_retry_after_header_then_succeeds(api, client, sleeps)
     assert result.task_id
     assert sleeps.waits == [7.0, 7.0]
     assert len(api.submits) == 3
+
+
+async def test_429_honours_a_retry_after_given_as_a_date(api, client, sleeps):
+    """HTTP allows `Retry-After: <date>`: a date 30 s ahead waits about 30 s, not the default."""
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    api.fail_next("submit", status=429, retry_after_header=when)
+    await client.submit(REQUEST)
+    [wait] = sleeps.waits
+    assert 25 <= wait <= 31
 
 
 async def test_429_honours_retry_after_in_the_body(api, client, sleeps):
