@@ -27,6 +27,15 @@ async def delivered_result(world, **options):
     )
 
 
+async def edit_prompt(fake, result, prompt):
+    """The member presses Edit prompt on `result` and sends the form with `prompt`; returns the
+    private answer."""
+    click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+    await click.wait_for_callback()
+    submitted = await fake.modal_submit({"prompt": prompt}, interaction=click)
+    return await submitted.wait_for_answer(timeout=10)
+
+
 async def assert_told_deleted(click):
     """The clicker reads, privately, that the video is gone (and nothing else)."""
     assert await click.wait_for_private_answer() == "The video was deleted."
@@ -238,12 +247,7 @@ async def test_flags_typed_in_edit_prompt_change_the_settings_as_in_slash_video(
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)
-        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
-        submitted = await fake.modal_submit(
-            {"prompt": "a paper boat in a storm --dur 8 --res 1080p"}, interaction=click
-        )
-        answer = await submitted.wait_for_answer(timeout=10)
+        answer = await edit_prompt(fake, result, "a paper boat in a storm --dur 8 --res 1080p")
         assert "queued as job #2" in answer["content"]
     sent = api.submits[1]
     assert (sent["prompt"], sent["duration"], sent["resolution"]) == (
@@ -305,12 +309,7 @@ async def test_a_mode_flag_in_edit_prompt_changes_how_the_image_is_used(tmp_path
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world, image=world.png())
         assert api.submits[0]["generation_type"] == "frame"
-        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
-        submitted = await fake.modal_submit(
-            {"prompt": "a paper boat at dusk --mode reference"}, interaction=click
-        )
-        answer = await submitted.wait_for_answer(timeout=10)
+        answer = await edit_prompt(fake, result, "a paper boat at dusk --mode reference")
         assert "queued as job #2" in answer["content"]
     sent = api.submits[1]
     assert (sent["prompt"], sent["generation_type"]) == ("a paper boat at dusk", "reference")
@@ -320,12 +319,7 @@ async def test_a_length_flag_on_a_reference_video_is_explained_not_dropped(tmp_p
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world, video=world.mp4())
-        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
-        submitted = await fake.modal_submit(
-            {"prompt": "a paper boat at dusk --dur 8"}, interaction=click
-        )
-        answer = await submitted.wait_for_answer(timeout=10)
+        answer = await edit_prompt(fake, result, "a paper boat at dusk --dur 8")
         assert answer["flags"] & EPHEMERAL
         assert "queued" not in answer["content"]
         assert "reference video" in answer["content"].lower()
