@@ -31,6 +31,7 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
+from bot.moderation.facts import credits_spent
 from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
@@ -701,24 +702,16 @@ class JobStore:
         """Whether the monthly credit budget a job falls under is used up: its server's
         (`/videomod budget`), or outside servers the operator's `personal_budget` for all
         such jobs (USER_INSTALL_MONTHLY_BUDGET)."""
-        month = budget_window(now)
-        if guild_id is None:
-            if personal_budget is None:
-                return False
+        budget = personal_budget
+        if guild_id is not None:
             row = await self._db.fetch_one(
-                "SELECT SUM(credits_cost) FROM jobs WHERE guild_id IS NULL"
-                " AND created_at >= ? AND created_at < ?",
-                (month.start, month.end),
+                "SELECT monthly_budget FROM mod_policy WHERE guild_id = ?", (guild_id,)
             )
-            return float((row[0] if row is not None else None) or 0.0) >= personal_budget
-        row = await self._db.fetch_one(
-            "SELECT monthly_budget, (SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ?"
-            " AND created_at >= ? AND created_at < ?) FROM mod_policy WHERE guild_id = ?",
-            (guild_id, month.start, month.end, guild_id),
-        )
-        if row is None or row[0] is None:
+            budget = row[0] if row is not None else None
+        if budget is None:
             return False
-        return float(row[1] or 0.0) >= float(row[0])
+        spent = await credits_spent(self._db.fetch_all, guild_id, budget_window(now))
+        return spent >= float(budget)
 
     async def slot_limit(self, job: Job) -> int | None:
         """The server's limit on videos rendering at once if `job` must wait for a free slot:

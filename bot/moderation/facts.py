@@ -12,6 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from bot.jobs.models import REFUNDED_STATES, Requester
+from bot.jobs.pricing import Reader, connection_reader
 from bot.moderation.models import (
     UNFINISHED_STATES,
     Allowance,
@@ -113,15 +114,21 @@ async def count_used(conn: Connection, guild_id: int, user_id: int, window: Wind
     )
 
 
-async def credits_used(conn: Connection, guild_id: int, window: Window) -> float:
-    """Credits the API reported for the server's jobs in a window."""
-    total = await value_of(
-        conn,
-        "SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ? AND created_at >= ?"
-        " AND created_at < ?",
-        (guild_id, window.start, window.end),
+async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> float:
+    """Credits the API reported in a window for a server's jobs, or (None) for all jobs made
+    outside servers (the operator's budget for them); read with `read`, so the admission
+    check (in its transaction) and the submit (on the database) count the same way."""
+    place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
+    rows = await read(
+        f"SELECT SUM(credits_cost) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?",
+        (*key, window.start, window.end),
     )
-    return float(total or 0.0)
+    return float((rows[0][0] if rows else None) or 0.0)
+
+
+async def credits_used(conn: Connection, guild_id: int | None, window: Window) -> float:
+    """`credits_spent`, read in the caller's transaction."""
+    return await credits_spent(connection_reader(conn), guild_id, window)
 
 
 async def member_facts(conn: Connection, requester: Requester, now: float) -> MemberFacts:

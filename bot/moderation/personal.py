@@ -19,10 +19,11 @@ from bot.moderation.facts import (
     PAUSE_KEY,
     REFUNDED,
     UNFINISHED,
+    credits_used,
     marks,
     value_of,
 )
-from bot.moderation.models import Allowance, MemberFacts, Period, Policy, Window
+from bot.moderation.models import Allowance, MemberFacts, Period, Policy
 from bot.moderation.periods import budget_window, quota_window, stamp
 from bot.storage import Connection
 from bot.text import REASON_CHARS, quote
@@ -89,17 +90,6 @@ def personal_policy(limits: PersonalLimits) -> Policy:
     )
 
 
-async def personal_credits_used(conn: Connection, window: Window) -> float:
-    """Credits all personal-scope jobs used in a window (the operator's budget for them)."""
-    total = await value_of(
-        conn,
-        "SELECT SUM(credits_cost) FROM jobs WHERE guild_id IS NULL AND created_at >= ?"
-        " AND created_at < ?",
-        (window.start, window.end),
-    )
-    return float(total or 0.0)
-
-
 async def personal_facts(
     conn: Connection, requester: Requester, limits: PersonalLimits, now: float
 ) -> MemberFacts:
@@ -136,7 +126,7 @@ async def personal_facts(
         ),
         budget_window=budget,
         budget_used=(
-            await personal_credits_used(conn, budget) if limits.monthly_budget is not None else 0.0
+            await credits_used(conn, None, budget) if limits.monthly_budget is not None else 0.0
         ),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,
