@@ -1,5 +1,7 @@
 """Delivering results: never twice, never lost, always with the bot's own token."""
 
+import contextlib
+
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
@@ -189,13 +191,20 @@ async def test_a_result_redirected_into_the_operators_network_is_not_followed(tm
         assert message["attachments"] == []
 
 
-async def test_a_result_redirected_to_a_public_cdn_is_attached(tmp_path):
+@contextlib.asynccontextmanager
+async def bot_beside_a_cdn(tmp_path):
+    """A video CDN on the network LINK_ALLOWED_NETWORKS opens, and the bot."""
     async with (
         Site(PUBLIC_HOST) as cdn,
         running_bot(
             tmp_path, plan=TaskPlan(polls_until_done=None), link_allowed_networks=LINKS_ALLOWED
         ) as world,
     ):
+        yield cdn, world
+
+
+async def test_a_result_redirected_to_a_public_cdn_is_attached(tmp_path):
+    async with bot_beside_a_cdn(tmp_path) as (cdn, world):
         video = cdn.serve("/r/v.mp4", fake_video_bytes("cdn", 2048), "video/mp4")
         message = await finish_with(world, world.api.redirect_file("hop.mp4", video))
         assert cdn.hits == ["/r/v.mp4"]
@@ -215,12 +224,7 @@ async def test_a_result_redirected_to_a_file_link_is_posted_as_its_link_at_once(
 async def test_a_result_the_cdn_sends_gzip_encoded_is_attached_whole(tmp_path):
     """A CDN may compress the video on the wire: its Content-Length is then the packed size, and
     the whole unpacked video is not a body cut short."""
-    async with (
-        Site(PUBLIC_HOST) as cdn,
-        running_bot(
-            tmp_path, plan=TaskPlan(polls_until_done=None), link_allowed_networks=LINKS_ALLOWED
-        ) as world,
-    ):
+    async with bot_beside_a_cdn(tmp_path) as (cdn, world):
         video = cdn.gzipped("/r/v.mp4", fake_video_bytes("cdn", 4096), "video/mp4")
         message = await finish_with(world, video)
         [attachment] = message["attachments"]

@@ -27,6 +27,17 @@ def run_bot(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
+def refused(monkeypatch, **env: str) -> list[str]:
+    """What the bot prints for these settings (besides a token and a key), which it refuses."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    return describe_settings_errors(caught.value)
+
+
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
     for name in (
@@ -149,22 +160,12 @@ def test_lease_seconds_sets_how_long_claims_last_and_must_be_positive(monkeypatc
 )
 def test_an_endless_number_is_refused_where_it_would_turn_a_safeguard_off(monkeypatch, name, value):
     """LEASE_SECONDS=inf would never let another process take a dead one's jobs over."""
-    monkeypatch.setenv("DISCORD_TOKEN", "t")
-    monkeypatch.setenv("APIMART_API_KEY", "k")
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    [line] = describe_settings_errors(caught.value)
+    [line] = refused(monkeypatch, **{name: value})
     assert line.startswith(f"{name} is invalid")
 
 
 def test_poll_interval_above_the_longest_gap_names_both_settings(monkeypatch):
-    monkeypatch.setenv("DISCORD_TOKEN", "t")
-    monkeypatch.setenv("APIMART_API_KEY", "k")
-    monkeypatch.setenv("POLL_INTERVAL", "200")
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    [line] = describe_settings_errors(caught.value)
+    [line] = refused(monkeypatch, POLL_INTERVAL="200")
     assert "POLL_INTERVAL (200 s)" in line and "POLL_MAX_GAP (120 s)" in line
 
 
@@ -179,14 +180,8 @@ def test_poll_interval_above_the_longest_gap_names_both_settings(monkeypatch):
     ],
 )
 def test_shard_settings_that_cannot_work_are_explained(monkeypatch, count, ids, complaint):
-    monkeypatch.setenv("DISCORD_TOKEN", "t")
-    monkeypatch.setenv("APIMART_API_KEY", "k")
-    if count is not None:
-        monkeypatch.setenv("SHARD_COUNT", count)
-    monkeypatch.setenv("SHARD_IDS", ids)
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    assert complaint in " ".join(describe_settings_errors(caught.value))
+    shards = {"SHARD_IDS": ids} if count is None else {"SHARD_COUNT": count, "SHARD_IDS": ids}
+    assert complaint in " ".join(refused(monkeypatch, **shards))
 
 
 def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatch):
@@ -212,12 +207,7 @@ def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatc
     ids=["not-postgresql", "unbalanced-bracket", "bad-port"],
 )
 def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch, url):
-    monkeypatch.setenv("DISCORD_TOKEN", "tok")
-    monkeypatch.setenv("APIMART_API_KEY", "key")
-    monkeypatch.setenv("DATABASE_URL", url)
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    [line] = describe_settings_errors(caught.value)
+    [line] = refused(monkeypatch, DATABASE_URL=url)
     assert line.startswith("DATABASE_URL is invalid")
     assert "hunter22" not in line
 
@@ -289,23 +279,12 @@ def test_an_optional_setting_left_empty_as_in_env_example_means_unset(tmp_path):
 
 def test_shard_settings_are_explained_once_each(monkeypatch):
     """A bad SHARD_COUNT is the one problem: SHARD_IDS is not blamed for it as well."""
-    monkeypatch.setenv("DISCORD_TOKEN", "t")
-    monkeypatch.setenv("APIMART_API_KEY", "k")
-    monkeypatch.setenv("SHARD_COUNT", "0")
-    monkeypatch.setenv("SHARD_IDS", "0")
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    [line] = describe_settings_errors(caught.value)
+    [line] = refused(monkeypatch, SHARD_COUNT="0", SHARD_IDS="0")
     assert line.startswith("SHARD_COUNT is invalid")
 
 
 def test_a_bad_entry_of_a_list_is_named_once(monkeypatch):
-    monkeypatch.setenv("DISCORD_TOKEN", "t")
-    monkeypatch.setenv("APIMART_API_KEY", "k")
-    monkeypatch.setenv("LINK_ALLOWED_NETWORKS", "10.0.0.0/33,hello")
-    with pytest.raises(ValidationError) as caught:
-        Settings()
-    [line] = describe_settings_errors(caught.value)
+    [line] = refused(monkeypatch, LINK_ALLOWED_NETWORKS="10.0.0.0/33,hello")
     assert "LINK_ALLOWED_NETWORKS is invalid" in line
     assert "entry 1" in line and "entry 2" in line
 
