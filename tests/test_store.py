@@ -2,6 +2,8 @@
 
 import asyncio
 
+import asyncpg
+
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
@@ -268,3 +270,35 @@ async def test_a_delivery_put_off_is_due_again_as_a_delivery_not_as_an_early_sta
     assert await store.claim_due(Stage.DELIVER, 10) == [], "not taken again before its time"
     clock.advance(1)
     assert [job.id for job in await store.claim_due(Stage.DELIVER, 10)] == [job.id]
+
+
+@postgres_only
+async def test_a_cancel_while_a_held_submit_is_given_back_is_never_lost(backend, store, clock):
+    """A job waiting for a slot is claimed and given back (submitting, then recorded again) over
+    and over; a Cancel pressed while the give-back is in flight must still stop it, never answer
+    "too late" and leave it to be sent (and paid for)."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    assert claim is not None and claim.state is JobState.SUBMITTING
+    other = await asyncpg.connect(backend.dsn, server_settings={"search_path": backend.schema})
+    try:
+        # Another process gives the claim back; its statement is not committed yet.
+        giving_back = other.transaction()
+        await giving_back.start()
+        await other.execute(
+            "UPDATE jobs SET state = 'recorded', version = version + 1, lease_owner = NULL,"
+            " lease_until = NULL WHERE id = $1 AND version = $2",
+            job.id,
+            claim.version,
+        )
+        cancel = asyncio.create_task(
+            store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
+        )
+        await asyncio.sleep(0.3)  # the cancel is under way, waiting on the row
+        await giving_back.commit()
+        outcome = await cancel
+    finally:
+        await other.close()
+    assert outcome is not None, "the member must not be told it is too late"
+    assert (await store.get(job.id)).cancelled
+    assert await store.claim_due(Stage.SUBMIT, 10) == [], "never sent"

@@ -474,6 +474,11 @@ class JobStore:
         """
         told_at = now if member_told else None
         async with self._db.transaction() as conn:
+            # The row is locked first: a job also moves back (a submit claim given back while
+            # it waits for a slot or for APIMart), and PostgreSQL's statements below would each
+            # see it where it just was, none where it went (SQLite's transaction locks it all).
+            lock = " FOR UPDATE" if self._db.dialect == "postgres" else ""
+            await conn.execute(f"SELECT state FROM jobs WHERE id = ?{lock}", (job_id,))
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = ?, finished_at = ?, next_poll_at = NULL,"
                 " next_delivery_at = ?, delivered_at = ?, cancelled_at = ?, cancel_reason_key = ?"
@@ -492,8 +497,6 @@ class JobStore:
             )
             if cursor.rowcount == 1:
                 return CancelOutcome.REFUNDED
-            # In the order a job moves on (recorded, being sent, at APIMart), so one that moves
-            # between two of these statements is still caught by the next.
             # Not `version`, and no notice due yet: the sender's claim stays valid, so the task
             # id APIMart gives is never lost; the notice is due once the outcome is known.
             cursor = await conn.execute(
