@@ -361,6 +361,15 @@ class JobService:
                     # An earlier try committed and only its answer was lost (a dropped
                     # connection): the job moved on with this very id.
                     return
+                if not stored and await self._store.adopt_task(
+                    job.id, task_id, now=now, first_poll_at=now + first_check
+                ):
+                    log.warning(
+                        "Job %d: its claim lapsed while APIMart accepted it; task %s kept",
+                        job.id,
+                        task_id,
+                    )
+                    return
                 if not stored:
                     # Only if the claim was lost despite its renewals (the database unreachable
                     # for a whole lease): the job ended `submit_unknown`; the id is for operators.

@@ -578,6 +578,32 @@ class JobStore:
             (JobState.QUEUED.value, task_id, now, first_poll_at, now),
         )
 
+    async def adopt_task(
+        self, job_id: int, task_id: str, *, now: float, first_poll_at: float
+    ) -> bool:
+        """APIMart accepted a submit whose claim had lapsed and was settled as `submit_unknown`
+        (the database away for longer than the lease): the task id answers that unknown. The job
+        is followed again from its submit; the "outcome unknown" notice, if it went, is not a
+        result, so the result is posted as for any job. False if it moved on otherwise."""
+        rows = await self._db.write(
+            "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?,"
+            " error_key = NULL, error_message = NULL, finished_at = NULL, delivered_at = NULL,"
+            " delivery_started_at = NULL, delivery_target = NULL, delivery_message_id = NULL,"
+            # A job cancelled meanwhile owes its notice at once (never the video).
+            " delivery_attempts = 0, next_delivery_at = cancelled_at,"
+            f" version = version + 1, {_RELEASE}"
+            " WHERE id = ? AND state = ? AND task_id IS NULL RETURNING id",
+            (
+                JobState.QUEUED.value,
+                task_id,
+                now,
+                first_poll_at,
+                job_id,
+                JobState.SUBMIT_UNKNOWN.value,
+            ),
+        )
+        return bool(rows)
+
     async def mark_unsubmitted(
         self,
         job: Job,

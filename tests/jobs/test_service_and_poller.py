@@ -715,3 +715,28 @@ async def test_a_job_outside_servers_is_not_sent_once_the_personal_budget_is_spe
     assert report.state is JobState.REJECTED
     assert "outside servers" in report.member_message.render("en-US")
     assert api.submits == []
+
+
+async def test_a_task_accepted_after_its_lapsed_claim_was_settled_is_kept_and_delivered(
+    db, api, session, clock
+):
+    """The database was away longer than the submit's lease: another process settled the job as
+    "outcome unknown" while APIMart was accepting it. The task id APIMart then gives is the
+    answer to that unknown: kept, followed and delivered, never a paid render lost."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    api.delay_next("submit", 0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    sending = asyncio.create_task(service.submit(job, member_present=True))
+    await api.wait_for_submits(1)
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    report = await sending
+    stored = await store.get(job.id)
+    assert (stored.state, stored.task_id) == (JobState.QUEUED, api.task_ids[0])
+    assert report.state is JobState.QUEUED
+    await run_until_delivered(poller, clock, delivery)
+    [posted] = delivery.delivered
+    assert posted.state is JobState.COMPLETED and posted.result_url
