@@ -84,20 +84,28 @@ async def read_override(
 async def read_allowance(
     conn: Connection, policy: Policy, requester: Requester, now: float
 ) -> Allowance:
-    """The member's own allowance, else the highest of their roles', else the default."""
+    """The member's own allowance, else the highest of their roles', else @everyone's, else
+    the default.
+
+    @everyone (whose id is the server's) is every member's role: an allowance set on it is the
+    server's default in another form, which any other role's allowance replaces, even a lower
+    one (a Newcomer role's 1 a day), as it replaces the default.
+    """
     override = await read_override(conn, policy.guild_id, requester.user_id, now)
     if override is not None:
         return Allowance(override.video_limit, "member", override)
     roles = requester.role_ids
     if roles:
-        best = await value_of(
+        rows = await rows_of(
             conn,
-            f"SELECT MAX(video_limit) FROM mod_role_limits WHERE guild_id = ?"
+            f"SELECT role_id, video_limit FROM mod_role_limits WHERE guild_id = ?"
             f" AND role_id IN ({marks(roles)})",
             (policy.guild_id, *roles),
         )
-        if best is not None:
-            return Allowance(int(best), "role")
+        own = [int(limit) for role, limit in rows if role != policy.guild_id]
+        everyone = [int(limit) for role, limit in rows if role == policy.guild_id]
+        if own or everyone:
+            return Allowance(max(own or everyone), "role")
     return Allowance(policy.default_limit, "default")
 
 

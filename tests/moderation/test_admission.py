@@ -158,6 +158,23 @@ async def test_a_role_allowance_replaces_the_default_even_when_lower(store, mode
     )
 
 
+async def test_an_everyone_allowance_is_the_default_that_any_other_role_replaces(
+    store, moderation, clock
+):
+    """`role set role:@everyone allowance:3` sets what members without another role's allowance
+    get; a Newcomer role's 1 a day still holds (every member carries @everyone, whose id is the
+    server's)."""
+    await moderation.store.set_role_limit(MOD, GUILD, 3)
+    await moderation.store.set_role_limit(MOD, 10, 1)
+    newcomer = dataclasses.replace(ALICE, role_ids=(10, GUILD))
+    await make_done(store, moderation, clock, 1, newcomer)
+    assert "used all your videos today (1 video)" in await refusal(
+        store, moderation, clock, newcomer
+    )
+    anyone = await moderation.store.facts(dataclasses.replace(ALICE, role_ids=(12, GUILD)))
+    assert (anyone.allowance.limit, anyone.allowance.source) == (3, "role")
+
+
 async def test_a_members_own_allowance_beats_their_roles(moderation):
     await moderation.store.set_role_limit(MOD, 10, 50)
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "too many", None)
