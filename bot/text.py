@@ -115,9 +115,19 @@ class Quoted:
         return quote(self.text, self.limit)
 
 
+# Credits are written, and a moderator's amounts kept, to this many decimals.
+CREDIT_DECIMALS = 2
+
+
 def credits_number(value: float) -> str:
     """Credits as people write them: 4, 2.5, 0.05, 1234567 (`:g` would say 1.23457e+06)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.{CREDIT_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def credits_as_written(value: float) -> float:
+    """An amount a moderator gave, as `credits_number` writes it: what they read back (0.004
+    reads "0") is what is kept."""
+    return round(value, CREDIT_DECIMALS)
 
 
 def resolution_label(resolution: str) -> str:

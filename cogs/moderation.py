@@ -35,7 +35,15 @@ from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from bot.moderation.service import NO_MODERATOR_ROLE
 from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
-from bot.text import CODE_CHARS, MESSAGE_CONTENT, NO_MENTIONS, code, credits_number, fit
+from bot.text import (
+    CODE_CHARS,
+    MESSAGE_CONTENT,
+    NO_MENTIONS,
+    code,
+    credits_as_written,
+    credits_number,
+    fit,
+)
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._private import MODERATOR_CANCEL_KEYS, cancel_for_block, requester_of, show_privately
@@ -462,6 +470,7 @@ class ModerationCog(
     ) -> None:
         """New videos are refused once the month's reported credits reach the budget."""
         actor = self._actor(interaction)
+        credits = credits_as_written(credits)
         if credits > 0:
             change = msg("change_budget", moderator=actor.mention, budget=credits_number(credits))
         else:
@@ -480,6 +489,7 @@ class ModerationCog(
     ) -> None:
         """A request expected to cost more waits for its member's Confirm; nothing counts before."""
         actor = self._actor(interaction)
+        credits = credits_as_written(credits)
         if credits > 0:
             change = msg("change_confirm", moderator=actor.mention, threshold=amount(credits))
         else:

@@ -320,3 +320,21 @@ async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_
         assert [b["label"] for b in buttons(still)] == ["Confirm", "Cancel"]
         token = ids["Confirm"].rsplit(":", 1)[1]
         assert await world.bot.moderation.pending.get(token) is not None
+
+
+async def test_an_amount_too_small_to_write_is_taken_as_the_zero_it_reads_as(tmp_path):
+    """0.004 credits reads "0 credits", which these commands document as "off": it is off, not
+    a budget every video is then refused by ("0 of 0 credits")."""
+    async with running_bot(tmp_path) as world:
+        owner = world.discord.owner_id
+        budget = await command(world, "videomod budget", user=owner, credits=0.004)
+        assert "removed the monthly budget" in budget
+        confirm = await command(world, "videomod confirm", user=owner, credits=0.004)
+        assert "stopped asking members to confirm" in confirm
+        policy = await world.bot.moderation.store.policy(world.discord.guild_id)
+        assert (policy.monthly_budget, policy.confirm_above) == (None, None)
+        kept = await command(world, "videomod budget", user=owner, credits=12.345)
+        assert "12.35 credits" in kept
+        assert (await world.bot.moderation.store.policy(world.discord.guild_id)).monthly_budget == (
+            12.35
+        )
