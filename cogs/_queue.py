@@ -544,7 +544,8 @@ async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoR
 
 async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None:
     """Announce, then submit: the status message exists before the job can finish and be posted."""
-    announced = await bot.status_messages.announce(job, origin.announce) is not None
+    async with bot.jobs.announcing(job):
+        announced = await bot.status_messages.announce(job, origin.announce) is not None
     report = await bot.jobs.submit(job, member_present=True)
     # Cancelled while it was sent: what the member reads is that notice, not "queued".
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED) or report.job.cancelled

@@ -1,4 +1,5 @@
-"""Holding a claim on a job while work on it runs: renewed at a third of its length."""
+"""Holding a claim on a job while work on it runs: renewed at a third of its length; and
+keeping an unclaimed job from being taken over while its command still works on it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,32 @@ async def holding(store: JobStore, job: Job, stage: Stage) -> AsyncIterator[None
         renewing.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewing
+
+
+@contextlib.asynccontextmanager
+async def putting_off_takeover(
+    store: JobStore, job: Job, grace: float, *, every: float
+) -> AsyncIterator[None]:
+    """While the block runs (a command announcing its job, held up by a busy channel), the job
+    is not due for the engine, which sends a job a command left behind `grace` after it was
+    recorded: the deadline moves on every `every` seconds. A process that dies stops moving
+    it, and the engine takes the job over `grace` later, as before."""
+    keeping = asyncio.create_task(_put_off(store, job, grace, every))
+    try:
+        yield
+    finally:
+        keeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeping
+
+
+async def _put_off(store: JobStore, job: Job, grace: float, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await store.put_off_takeover(job.id, grace=grace)
+        except Exception:
+            log.warning("Job %d: could not put off its takeover", job.id)
 
 
 async def _keep(store: JobStore, job: Job, stage: Stage) -> None:

@@ -21,7 +21,7 @@ from bot.apimart import (
 )
 from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
-from bot.jobs.claims import holding
+from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
@@ -71,6 +71,8 @@ class SubmitTiming:
     first_poll_delay: float = 8.0
     # A recorded job still unsent after this long was orphaned by a crash: the poller sends it.
     orphan_grace: float = 60.0
+    # ... put off this often while its command still announces it (a busy channel).
+    orphan_put_off: float = 20.0
     submit_retry_delay: float = 60.0
     # Give up re-trying a submit the API keeps refusing as busy after this long.
     submit_give_up_after: float = 1800.0
@@ -148,6 +150,14 @@ class JobService:
         # The submit stage learns when this job falls due, should its command not send it.
         self._on_change()
         return job
+
+    def announcing(self, job: Job) -> contextlib.AbstractAsyncContextManager[None]:
+        """While a command announces its recorded job, the engine does not take it over as
+        left behind (and announce it a second time)."""
+        timing = self._timing
+        return putting_off_takeover(
+            self._store, job, timing.orphan_grace, every=timing.orphan_put_off
+        )
 
     async def create_and_submit(self, requester: Requester, request: VideoRequest) -> SubmitReport:
         """Record the job, then send it at once (the member waits for the answer)."""

@@ -625,6 +625,17 @@ class JobStore:
             (state.value, reason_key, detail, now, now, now if member_told else None),
         )
 
+    async def put_off_takeover(self, job_id: int, *, grace: float) -> None:
+        """A recorded job nobody claimed is not due for `grace` seconds from now (a later due
+        time stays)."""
+        until = self._clock() + grace
+        await self._update(
+            job_id,
+            "UPDATE jobs SET next_poll_at = ? WHERE state = ? AND lease_owner IS NULL"
+            " AND next_poll_at < ? AND id = ?",
+            (until, JobState.RECORDED.value, until),
+        )
+
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         """Remember the channel message that announces the job."""
         await self._update(

@@ -740,3 +740,21 @@ async def test_a_task_accepted_after_its_lapsed_claim_was_settled_is_kept_and_de
     await run_until_delivered(poller, clock, delivery)
     [posted] = delivery.delivered
     assert posted.state is JobState.COMPLETED and posted.result_url
+
+
+async def test_a_job_its_command_still_announces_is_taken_over_only_once_the_command_stops(
+    db, api, session, clock
+):
+    store = JobStore(db, clock=clock)
+    timing = SubmitTiming(orphan_grace=60, orphan_put_off=0.02)
+    service = JobService(store, make_client(api, session), clock=clock, timing=timing)
+    job = await service.record(REQUESTER, REQUEST)
+    async with service.announcing(job):
+        clock.advance(61)  # the post waits on a busy channel
+        await asyncio.sleep(0.1)
+        assert await store.claim_due(Stage.SUBMIT, 10) == [], "still its command's"
+    # The command (or its process) is gone: the engine takes the job over after the grace.
+    assert await store.claim_due(Stage.SUBMIT, 10) == []
+    clock.advance(61)
+    [taken] = await store.claim_due(Stage.SUBMIT, 10)
+    assert taken.id == job.id
