@@ -213,12 +213,17 @@ class RouteDelivery:
         if result.outcome is not DeliveryOutcome.RETRY and reply.route is Route.DM:
             # Promised by DM from the start, so its token was never refused: the command may
             # still live (the result came early), and its private answer says the job ended.
-            # After the DM went, a failure here must not make the delivery look failed.
-            try:
-                await self._edit_status(job, final=True)
-            except Exception:
-                log.warning("Job %d: could not end its private status", job.id, exc_info=True)
+            await self._after_posting(job)
         return result
+
+    async def _after_posting(self, job: Job) -> None:
+        """End the private status and forget the token once the result went: a failure here
+        must not make the delivery look failed (a retry would show the result again)."""
+        try:
+            await self._edit_status(job, final=True)
+            await self._store.forget_interaction(job.id)
+        except Exception:
+            log.warning("Job %d: could not end its private status", job.id, exc_info=True)
 
     async def _through_interaction(
         self, job: Job, reply: Reply, delivery: Delivery
@@ -256,8 +261,7 @@ class RouteDelivery:
                 video.close()
         if message.flags.ephemeral and not reply.ephemeral:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
-        await self._edit_status(job, final=True)
-        await self._store.forget_interaction(job.id)
+        await self._after_posting(job)
         return delivered(job, message)
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:

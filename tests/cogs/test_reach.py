@@ -8,6 +8,8 @@ Messages, the 5-follow-up cap, forced-ephemeral servers, 15-minute tokens).
 import asyncio
 import time
 
+import aiohttp
+
 from bot.jobs.poller import DeliveryOutcome
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text, texts
@@ -584,3 +586,34 @@ async def test_a_token_refused_for_the_result_is_not_called_again_after_the_dm(t
         refused = next(i for i, r in enumerate(hooks) if r.status == 401)
         assert [(r.method, r.path) for r in hooks[refused + 1 :]] == []
         assert await jobs(world) == [(1, None, "dm", None)]
+
+
+async def test_a_result_posted_through_the_interaction_stays_posted_when_the_status_edit_fails(
+    tmp_path, monkeypatch
+):
+    """The follow-up went; the private status edit after it hit a dropped connection. The
+    delivery is done: retrying it would show the result a second time (in the private
+    answer)."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        routes = world.bot.routes
+        edit_status = routes._edit_status
+
+        async def dropped(job, *, final):
+            if final:
+                raise aiohttp.ClientOSError(104, "Connection reset by peer")
+            await edit_status(job, final=final)
+
+        monkeypatch.setattr(routes, "_edit_status", dropped)
+        interaction = await fake.slash_command("video", {"prompt": "once"}, guild_id=foreign)
+        await interaction.wait_for_followup(2, timeout=10)
+
+        async def delivered_by():
+            job = await world.bot.store.get(1)
+            return job.delivery_attempts if job.delivered_at is not None else None
+
+        assert await eventually(delivered_by, 1) == 1, "delivered by its first attempt"
+        assert len(interaction.followups) == 2
+        original = await interaction.wait_for_original(lambda m: True)
+        assert "your video is ready" not in original["content"], "never shown twice"
