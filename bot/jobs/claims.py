@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from bot.jobs.models import Job
 from bot.jobs.store import JobStore, Stage
@@ -18,13 +19,8 @@ log = logging.getLogger(__name__)
 async def holding(store: JobStore, job: Job, stage: Stage) -> AsyncIterator[None]:
     """Keep `job`'s claim of `stage` from lapsing while the block runs (a stage's worker, or a
     command sending its own job), so no other process takes over work still in flight."""
-    renewing = asyncio.create_task(_keep(store, job, stage))
-    try:
+    async with _alongside(_keep(store, job, stage)):
         yield
-    finally:
-        renewing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewing
 
 
 @contextlib.asynccontextmanager
@@ -35,13 +31,20 @@ async def putting_off_takeover(
     is not due for the engine, which sends a job a command left behind `grace` after it was
     recorded: the deadline moves on every `every` seconds. A process that dies stops moving
     it, and the engine takes the job over `grace` later, as before."""
-    keeping = asyncio.create_task(_put_off(store, job, grace, every))
+    async with _alongside(_put_off(store, job, grace, every)):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _alongside(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `work` in the background while the block runs; stop it when the block ends."""
+    task = asyncio.create_task(work)
     try:
         yield
     finally:
-        keeping.cancel()
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await keeping
+            await task
 
 
 async def _put_off(store: JobStore, job: Job, grace: float, every: float) -> None:
