@@ -260,6 +260,18 @@ class FakeTask:
         self._owner._notify()
         return url
 
+    def complete_without_video(self) -> None:
+        """Finish as `completed` with no `result` at all (charged), as a broken render might."""
+        if self.status != "completed":
+            self._owner.charge(self.plan.cost)
+        self.pinned = True
+        self.status = "completed"
+        self.progress = 100
+        self.completed_at = self._owner.now()
+        self.video_url = None
+        self.error_message = None
+        self._owner._notify()
+
     def fail(self, message: str | None = None, *, code: str = "task_failed") -> None:
         """Finish as failed, e.g. ``fail("content moderation refused")``."""
         self.pinned = True

@@ -758,3 +758,15 @@ async def test_a_job_its_command_still_announces_is_taken_over_only_once_the_com
     clock.advance(61)
     [taken] = await store.claim_due(Stage.SUBMIT, 10)
     assert taken.id == job.id
+
+
+async def test_a_task_completed_without_a_video_ends_failed_and_says_so(db, api, session, clock):
+    delivery = RecordingDelivery()
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    api.default_plan = TaskPlan(polls_until_done=None)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.task(report.job.task_id).complete_without_video()
+    await run_until_delivered(poller, clock, delivery)
+    [told] = delivery.delivered
+    assert (told.state, told.error_key) == (JobState.FAILED, "task_no_video")
+    assert told.result_url is None

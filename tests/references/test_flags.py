@@ -120,6 +120,17 @@ def test_a_dash_before_an_ordinary_word_stays_in_the_prompt():
     assert options.duration is None
 
 
+@pytest.mark.parametrize(
+    "prompt", ["a cat \u2014surfing at dawn", "a cat at dawn \u2013slowly", "\u2014quiet night"]
+)
+def test_a_phones_dash_before_a_word_that_is_no_flag_stays_prose(prompt):
+    """Only a flag we know turns a phone's dash into a flag: "—surfing" is prose, never an
+    unknown flag refused."""
+    options = parse_flags(prompt)
+    assert options.prompt == prompt
+    assert (options.duration, options.resolution, options.mode) == (None, None, None)
+
+
 def test_a_dash_flag_with_a_bad_value_is_named_as_typed_with_hyphens():
     assert "is not a valid value for `--duration`" in refused("a cat \u2014duration 5")
 
