@@ -770,3 +770,20 @@ async def test_a_task_completed_without_a_video_ends_failed_and_says_so(db, api,
     [told] = delivery.delivered
     assert (told.state, told.error_key) == (JobState.FAILED, "task_no_video")
     assert told.result_url is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("ko", "ko"), ("ja", "ja"), ("zh-CN", "zh"), ("zh-TW", "zh"), ("fr", "en"), ("en-US", "en")],
+)
+async def test_status_checks_ask_for_apimart_errors_in_the_members_language(
+    db, api, session, clock, locale, language
+):
+    """APIMart writes a failed render's reason in zh, en, ko or ja: the member's, where it can."""
+    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    api.default_plan = TaskPlan(polls_until_done=None)
+    requester = Requester(user_id=42, channel_id=7, guild_id=1, locale=locale)
+    report = await service.create_and_submit(requester, REQUEST)
+    clock.advance(600)
+    await poller.run_once()
+    assert api.task(report.job.task_id).languages[-1] == language
