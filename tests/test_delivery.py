@@ -1,9 +1,10 @@
 """Delivering results: never twice, never lost, always with the bot's own token."""
 
 import contextlib
+import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.delivery import Delivery
+from bot.delivery import Delivery, job_footer
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
@@ -230,3 +231,29 @@ async def test_a_result_the_cdn_sends_gzip_encoded_is_attached_whole(tmp_path):
         [attachment] = message["attachments"]
         assert attachment["size"] == 4096
         assert cdn.hits == ["/r/v.mp4"], "fetched once, not retried as cut short"
+
+
+async def test_a_copy_of_the_results_marker_by_someone_else_is_not_taken_for_the_result(
+    store, clock, fake, client, api, downloads
+):
+    """After a crash between claiming the post and posting it, the retry looks for the bot's
+    own earlier post; a member (or another bot) quoting the job's marker must not stand in for
+    it, or the member would never get the video."""
+    clock.now = time.time()  # the history is read by Discord's (real) message times
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    started = await store.begin_delivery(job, now=clock(), target="channel")
+    assert started is not None
+    # The process dies here, before posting. Meanwhile someone posts the marker:
+    someone = fake.add_member("copycat")
+    await fake.message_create(
+        "look",
+        author=someone,
+        embeds=[{"type": "rich", "footer": {"text": job_footer(job)}}],
+        dispatch=False,
+    )
+    retried = await store.get(job.id)
+    result = await delivery(retried)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [posted] = [m for m in results(fake) if m["author"]["id"] == str(fake.bot_user_id)]
+    assert result.message_id == int(posted["id"])

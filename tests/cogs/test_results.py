@@ -324,3 +324,29 @@ async def test_a_length_flag_on_a_reference_video_is_explained_not_dropped(tmp_p
         assert "queued" not in answer["content"]
         assert "reference video" in answer["content"].lower()
     assert len(api.submits) == 1, "nothing spent"
+
+
+async def test_a_result_the_channel_refused_comes_by_dm_without_the_servers_buttons(
+    tmp_path, fakes
+):
+    """Regenerate, Edit prompt and Remix act in the server; in a DM they could only fail."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        interaction = await world.video(prompt="a paper boat on a river")
+        await interaction.wait_for_answer()
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        # The bot lost Send Messages in the channel after announcing the job.
+        fake.fail_next(
+            "POST",
+            r"^/channels/\d+/messages$",
+            status=403,
+            code=50013,
+            message="Missing Permissions",
+        )
+        api.last_task.complete()
+        dm = await fake.wait_for_message(
+            fake.dm_channel_id(fake.user_id), predicate=is_layout, timeout=10
+        )
+    assert dm["attachments"], "the video itself"
+    assert custom_ids(dm) == [], "no server buttons in a DM"
