@@ -76,3 +76,23 @@ async def test_a_discord_429_in_one_channel_does_not_stall_deliveries_to_another
         await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
         await wait_for_result(fake, elsewhere.id, channel_id=other_channel, timeout=PROMPTLY)
         assert results(fake, limited.id) == [], "the rate-limited channel is still waiting"
+
+
+async def test_one_busy_channel_holds_at_most_half_the_delivery_workers(
+    db, api, session, client, fake
+):
+    """Two results waiting out a 429 in one channel would hold both workers of two; each
+    channel gets at most half, so the quiet channel's result still goes promptly."""
+    other_channel = fake.add_text_channel("elsewhere")
+    engine = make_engine(db, api, session, client, fake, delivery_workers=2)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    busy = [await engine.queue(f"busy {n}") for n in range(2)]
+    api.default_plan = TaskPlan(polls_until_done=3)  # finishes once the busy ones wait
+    elsewhere = await engine.queue("in a quiet channel", channel_id=other_channel)
+    fake.fail_next(
+        "POST", rf"/channels/{fake.channel_id}/messages", status=429, retry_after=30, times=2
+    )
+    async with running(engine):
+        await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
+        await wait_for_result(fake, elsewhere.id, channel_id=other_channel, timeout=PROMPTLY)
+        assert all(results(fake, job.id) == [] for job in busy), "the busy channel still waits"
