@@ -45,3 +45,14 @@ async def test_an_outage_is_one_warning_per_minute_that_counts_the_ones_held_bac
     ]
     held_back = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert held_back[0] == "Job 2: poll failed", "each one is still there at DEBUG"
+
+
+def test_the_same_failure_a_full_window_later_is_logged_again(caplog):
+    now = [0.0]
+    failures = RepeatedFailures(logging.getLogger("poller"), window=60, clock=lambda: now[0])
+    with caplog.at_level(logging.DEBUG, "poller"):
+        for at in (0.0, 59.9, 60.0):
+            now[0] = at
+            failures.log("ServerError", logging.WARNING, "poll failed")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["poll failed", "poll failed (and 1 more like it in the last 60 s)"]
