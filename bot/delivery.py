@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import logging
@@ -295,10 +296,12 @@ class Delivery:
         existing = await self._earlier_post(job)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
-            if self._status is not None and job.delivery_target != DM_TARGET:
+            result = delivered(job, existing)
+            if self._status is not None:
                 # The crash may have come before the status edit: finish it now.
-                await self._status.update(job, final=True)
-            return delivered(job, existing)
+                told = self._as_told(job, result, job.delivery_target)
+                await self._status.update(told, final=True)
+            return result
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
@@ -309,13 +312,29 @@ class Delivery:
             log.warning(
                 "Job %d: cannot post in channel %d; trying a DM", job.id, job.requester.channel_id
             )
-            return await self._deliver_by_dm(job, channel_failed=True)
+            result = await self._deliver_by_dm(job, channel_failed=True)
+            if self._status is not None and result.outcome is not DeliveryOutcome.RETRY:
+                # The status may still be editable (only posting was refused): it must not
+                # stay "rendering" with a Cancel button, nor point to a reply that never came.
+                self._status.schedule(self._as_told(job, result, DM_TARGET), final=True)
+            return result
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         if self._status is not None:
             self._status.schedule(job, final=True)
         return delivered(job, message)
+
+    def _as_told(self, job: Job, result: DeliveryResult, target: str | None) -> Job:
+        """`job` as it is once `result` (posted to `target`) is written down: its last status
+        names where its news went."""
+        return dataclasses.replace(
+            job,
+            delivered_at=self._clock(),
+            delivery_message_id=result.message_id,
+            delivery_target=target,
+            delivery_attempts=job.delivery_attempts + 1,
+        )
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
-from bot.jobs.models import Job, JobState
+from bot.jobs.models import DM_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
 from bot.result_layout import references_summary, settings_text, uses_media
@@ -15,6 +15,18 @@ _FINAL_LINES = {
     JobState.COMPLETED: "status_line_completed",
     JobState.CANCELLED: "status_line_cancelled",
 }
+
+
+def final_line_key(job: Job) -> str:
+    """The catalog key of a finished job's line: where its news went, if not below."""
+    key = _FINAL_LINES.get(job.state, "status_line_failed")
+    if job.state is JobState.CANCELLED or job.delivered_at is None:
+        return key
+    if job.given_up_delivery:
+        return f"{key}_unposted"
+    if job.state is JobState.COMPLETED and job.delivery_target == DM_TARGET:
+        return "status_line_completed_dm"
+    return key
 
 
 def progress_bar(progress: int) -> str:
@@ -99,7 +111,7 @@ def status_line(
     if job.result_deleted:
         return t("status_line_completed_deleted", locale, job_id=job.id)
     if job.state.is_final:
-        return t(_FINAL_LINES.get(job.state, "status_line_failed"), locale, job_id=job.id)
+        return t(final_line_key(job), locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
         return held_line(job, position, now, slots)
     return t("status_line_waiting", locale, job_id=job.id)

@@ -197,6 +197,16 @@ class Job:
         return self.delivery_target == DELETED_RESULT
 
     @property
+    def given_up_delivery(self) -> bool:
+        """Its news was tried and reached neither its channel nor the member's DMs."""
+        return (
+            self.delivered_at is not None
+            and self.delivery_message_id is None
+            and self.delivery_attempts > 0
+            and not self.result_deleted
+        )
+
+    @property
     def counts(self) -> bool:
         """Whether it counts against the member's allowance."""
         return self.state not in REFUNDED_STATES

@@ -25,8 +25,20 @@ EN: dict[str, str] = {
     "status_eta_unknown": "time left not known yet",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
+    # The bot lost the right to post in the channel while the video rendered.
+    "status_line_completed_dm": (
+        "✅ Job #{job_id} is done: the bot can no longer post here, so the video was sent to "
+        "the member who asked by direct message."
+    ),
+    "status_line_completed_unposted": (
+        "✅ Job #{job_id} is done, but the bot could post it neither here nor by direct "
+        "message: the member who asked finds it with {/videos history}."
+    ),
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
+    "status_line_failed_unposted": (
+        "❌ Job #{job_id} could not be made; the member who asked finds why with {/videos status}."
+    ),
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
     # Result buttons
     "button_regenerate": "Regenerate",
@@ -132,7 +144,13 @@ ZH: dict[str, str] = {
     "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
+    "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发帖，视频已私信发给发起人。",
+    "status_line_completed_unposted": (
+        "✅ 任务 #{job_id} 已完成，但机器人既无法在此发帖，也无法私信发送：发起人可以用 "
+        "{/videos history} 查看。"
+    ),
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
+    "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
     "button_regenerate": "重新生成",
     "button_edit_prompt": "修改提示词",

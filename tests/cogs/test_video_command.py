@@ -9,6 +9,7 @@ from bot.jobs.models import JobState
 from tests.cogs.test_references import fill_form, make_video_on
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import media_items, media_urls, shown_text, texts
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import running_bot
 
@@ -236,6 +237,81 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
         assert "your video is ready" in shown_text(dm)
         assert f"I couldn't post in <#{world.discord.channel_id}>" in shown_text(dm)
+
+
+def _components_text(message: dict) -> str:
+    return str(message.get("components") or [])
+
+
+def _refuse_new_posts(fake: FakeDiscord) -> None:
+    """The bot lost Send Messages in the channel: Discord still lets it edit its own posts."""
+    fake.fail_next(
+        "POST",
+        rf"/channels/{fake.channel_id}/messages$",
+        status=403,
+        code=50013,
+        message="Missing Permissions",
+        times=10,
+    )
+
+
+async def test_the_status_says_the_result_went_by_dm_and_offers_no_cancel_any_more(tmp_path):
+    """The bot lost Send Messages here while rendering: the channel's status must not stay
+    "rendering, almost done" with a Cancel button that can no longer cancel anything."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        await world.video(prompt="x")
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        _refuse_new_posts(world.discord)
+        dm_channel = world.discord.dm_channel_id(world.discord.user_id)
+        await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
+        final = await world.discord.wait_for_message(
+            predicate=lambda m: m["id"] == status["id"] and "is done" in m["content"]
+        )
+        assert "sent to the member who asked by direct message" in final["content"]
+        assert "reply below" not in final["content"]
+        assert "video:cancel" not in _components_text(final)
+
+
+async def test_the_status_points_to_history_when_neither_channel_nor_dm_takes_the_result(
+    tmp_path,
+):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
+        fake = world.discord
+        await world.video(prompt="x")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        fake.dm_blocked_users.add(fake.user_id)
+        _refuse_new_posts(fake)
+        final = await fake.wait_for_message(
+            predicate=lambda m: m["id"] == status["id"] and "is done" in m["content"],
+            timeout=10,
+        )
+        assert "/videos history" in final["content"]
+        assert "reply below" not in final["content"]
+        assert "video:cancel" not in _components_text(final)
+
+
+async def test_a_failure_neither_channel_nor_dm_takes_does_not_claim_the_member_was_told(
+    tmp_path,
+):
+    plan = TaskPlan(polls_until_done=3, final_status="failed")
+    async with running_bot(tmp_path, plan=plan) as world:
+        fake = world.discord
+        await world.video(prompt="x")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        fake.dm_blocked_users.add(fake.user_id)
+        _refuse_new_posts(fake)
+        final = await fake.wait_for_message(
+            predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"],
+            timeout=10,
+        )
+        assert "was told why" not in final["content"]
+        assert "/videos status" in final["content"]
 
 
 async def test_videos_help_explains_the_options_privately(tmp_path):
