@@ -205,8 +205,9 @@ class JobService:
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return await self._give_back(job)
+        # The month it was asked for: its credits count there, however late it is sent.
         spent = await self._store.budget_spent(
-            job.requester.guild_id, self._clock(), personal_budget=self._personal_budget
+            job.requester.guild_id, job.created_at, personal_budget=self._personal_budget
         )
         if spent:
             # Checked when it was accepted too; a job that waited (in the server's line, or

@@ -737,11 +737,11 @@ class JobStore:
         return int(row[0]) if row is not None and row[0] is not None else None
 
     async def budget_spent(
-        self, guild_id: int | None, now: float, *, personal_budget: float | None = None
+        self, guild_id: int | None, asked_at: float, *, personal_budget: float | None = None
     ) -> bool:
-        """Whether the monthly credit budget a job falls under is used up: its server's
-        (`/videomod budget`), or outside servers the operator's `personal_budget` for all
-        such jobs (USER_INSTALL_MONTHLY_BUDGET)."""
+        """Whether the monthly credit budget a job asked for at `asked_at` falls under is used
+        up, in that month: its server's (`/videomod budget`), or outside servers the operator's
+        `personal_budget` for all such jobs (USER_INSTALL_MONTHLY_BUDGET)."""
         budget = personal_budget
         if guild_id is not None:
             row = await self._db.fetch_one(
@@ -750,7 +750,7 @@ class JobStore:
             budget = row[0] if row is not None else None
         if budget is None:
             return False
-        spent = await credits_spent(self._db.fetch_all, guild_id, budget_window(now))
+        spent = await credits_spent(self._db.fetch_all, guild_id, budget_window(asked_at))
         return spent >= float(budget)
 
     async def slot_limit(self, job: Job) -> int | None:

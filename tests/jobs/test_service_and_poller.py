@@ -1,6 +1,7 @@
 """Submitting and polling jobs: a real SQLite file, the fake APIMart, a controlled clock."""
 
 import asyncio
+import datetime
 import random
 import time
 
@@ -715,6 +716,33 @@ async def test_a_job_outside_servers_is_not_sent_once_the_personal_budget_is_spe
     assert report.state is JobState.REJECTED
     assert "outside servers" in report.member_message.render("en-US")
     assert api.submits == []
+
+
+async def test_a_job_waiting_across_midnight_answers_to_the_budget_of_its_own_month(
+    db, api, session, clock
+):
+    """A video's credits count in the month it was asked for: one recorded on the 31st that
+    waits past midnight is not sent once that month's budget is spent, however empty the new
+    month is."""
+    clock.now = datetime.datetime(2027, 1, 31, 23, 58, tzinfo=datetime.UTC).timestamp()
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=10.0
+    )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    other = await store.create(
+        Requester(user_id=43, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
+    )
+    other = await submitted(store, other, now=clock())
+    held = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
+    clock.advance(180)  # 00:01 on February 1st
+    spent = TaskInfo(task_id=other.task_id, status=TaskStatus.FAILED, credits_cost=12)
+    await finished(store, other, JobState.FAILED, now=clock(), info=spent)
+    report = await service.submit(held, member_present=False)
+    assert report.state is JobState.REJECTED
+    assert "budget" in report.member_message.render("en-US")
+    assert len(api.submits) == 0
 
 
 async def test_a_task_accepted_after_its_lapsed_claim_was_settled_is_kept_and_delivered(
