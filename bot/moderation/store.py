@@ -197,13 +197,17 @@ class ModerationStore:
         return float(row[0] or 0.0) if row is not None else 0.0
 
     async def top_usage(self, guild_id: int, window: Window, limit: int) -> list[UsageRow]:
-        """Members with the most counted jobs in a window, with the credits they used."""
+        """Members with the most counted jobs in a window, with the credits they used: every
+        job's, as the budget and one member's usage count them (APIMart may bill a render
+        that counts for no one, a completed task without a video)."""
+        counted = f"SUM(CASE WHEN state NOT IN ({marks(REFUNDED)}) THEN 1 ELSE 0 END)"
+        credits = "COALESCE(SUM(credits_cost), 0)"
         rows = await self._db.fetch_all(
-            "SELECT user_id, COUNT(*) AS jobs, COALESCE(SUM(credits_cost), 0) AS credits"
+            f"SELECT user_id, {counted} AS jobs, {credits} AS credits"
             " FROM jobs WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
-            f" AND state NOT IN ({marks(REFUNDED)})"
-            " GROUP BY user_id ORDER BY jobs DESC, credits DESC, user_id LIMIT ?",
-            (guild_id, window.start, window.end, *REFUNDED, limit),
+            f" GROUP BY user_id HAVING {counted} > 0 OR {credits} > 0"
+            " ORDER BY jobs DESC, credits DESC, user_id LIMIT ?",
+            (*REFUNDED, guild_id, window.start, window.end, *REFUNDED, limit),
         )
         return [UsageRow(row[0], row[1], float(row[2])) for row in rows]
 

@@ -431,3 +431,19 @@ async def test_a_command_seen_by_two_processes_at_once_makes_exactly_one_job(
     assert {echo.job_id for echo in echoes} == {jobs[0].id}
     recorded = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
     assert len(recorded) == 1
+
+
+async def test_the_usage_list_counts_the_same_credits_as_one_members_usage(
+    store, moderation, clock
+):
+    """APIMart billed a render that counts for no one (completed without a video): the period's
+    top list shows the credits `/videomod usage member:` and the budget count, and a member
+    whose only render was that one is listed with them."""
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 3)
+    await end(store, clock, await record(store, moderation, clock), JobState.FAILED, 4)
+    await end(store, clock, await record(store, moderation, clock, bob), JobState.FAILED, 5)
+    window = (await moderation.store.facts(ALICE)).window
+    rows = await moderation.store.top_usage(GUILD, window, 10)
+    assert [(row.user_id, row.jobs, row.credits) for row in rows] == [(42, 1, 7.0), (43, 0, 5.0)]
+    assert await moderation.store.credits_of(GUILD, ALICE.user_id, window) == 7.0
