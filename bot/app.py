@@ -386,8 +386,19 @@ class VideoBot(commands.AutoShardedBot):
         try:
             await self._sync_commands()
         except discord.HTTPException:
-            # The commands synced last time still work; keep serving them and polling.
-            log.exception("Command sync failed; continuing with the commands Discord already has")
+            if not self.closing:
+                # The commands synced last time still work; keep serving them and polling.
+                log.exception(
+                    "Command sync failed; continuing with the commands Discord already has"
+                )
+        except Exception:
+            # A stop during the sync closes the HTTP session under it: a stop, not a crash.
+            if not self.closing:
+                raise
+        if self.closing:
+            # Stopped while setting up: `close` already stopped what would start here.
+            log.info("Stopped during start-up; the engine was not started")
+            return
         self.poller.start()
         self.balance.start()
         self.set_up = True

@@ -85,6 +85,20 @@ async def test_a_stop_while_discord_is_unreachable_exits_zero(tmp_path, api, abs
     assert "Traceback" not in log
 
 
+async def test_a_stop_during_the_command_sync_exits_zero(tmp_path, api):
+    """`docker stop` in the first seconds, while Discord answers the command sync with 5xx
+    (discord.py waits, then retries): a normal stop, not a crash."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.fail_next("*", r"/commands", status=500, times=2)
+        async with launched_bot(tmp_path, bot_environment(tmp_path, fake, api)) as bot:
+            await fake.wait_for_request(path_regex=r"/commands", timeout=20)
+            assert await bot.stop(signal.SIGTERM, timeout=15) == 0
+    log = bot.log()
+    assert "the engine was not started" in log, "the stop came before the engine started"
+    assert "Stopped cleanly" in log
+    assert "Traceback" not in log
+
+
 async def test_a_wrong_token_ends_the_process_with_one_line(tmp_path, api):
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         env = bot_environment(tmp_path, fake, api, DISCORD_TOKEN="not-the-token")
