@@ -198,12 +198,18 @@ async def delete_result(interaction: discord.Interaction[Any], job: Job) -> None
     if not may_delete(interaction, job):
         await answer_privately(interaction, msg("delete_not_allowed"))
         return
-    await answer_privately(interaction, msg("deleted"))
     if interaction.message is not None:
+        # Deleted first, then told (the click is acknowledged already): a delete Discord
+        # refuses must not read as done.
         try:
             await interaction.message.delete()
+        except discord.NotFound:
+            pass  # already gone
         except discord.HTTPException as error:
             log.warning("Job %d: could not delete the result (%s)", job.id, error)
+            await answer_privately(interaction, msg("delete_failed"))
+            return
+    await answer_privately(interaction, msg("deleted"))
     log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
 
 

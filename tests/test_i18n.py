@@ -1,10 +1,12 @@
 """Every sentence exists in English and Simplified Chinese, with the same blanks."""
 
+import re
 import string
 
 import pytest
 
 from bot.i18n import CATALOGS, command_name, elapsed, language_for, msg, plural, t, use_command_ids
+from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS
 
 
 def automatic(name: str) -> bool:
@@ -36,6 +38,21 @@ def test_every_named_command_and_option_exists(language, key):
     """A sentence naming a command the table does not know would fail when rendered."""
     blanks = dict.fromkeys(placeholders(CATALOGS[language][key]), "x")
     t(key, "zh-CN" if language == "zh" else "en-US", **blanks)
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_no_sentence_writes_a_command_out_by_hand(language):
+    """Commands are named through their blanks, so they are clickable in English and follow
+    the command table in Chinese; a hand-written `/video` would do neither."""
+    tops = {path.split()[0] for path in COMMAND_PATHS}
+    names = tops | {ZH_COMMANDS[top] for top in tops if top in ZH_COMMANDS}
+    written = re.compile(r"(?<![{<\w])/(" + "|".join(sorted(names, key=len, reverse=True)) + r")")
+    offenders = {
+        key: template
+        for key, template in CATALOGS[language].items()
+        if written.search(re.sub(r"\{/[^}]*\}", "", template))
+    }
+    assert offenders == {}
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ EN: dict[str, str] = {
     ),
     "confirm_unavailable": (
         "This video costs more than this server allows without asking, and I can't ask you "
-        "here, so nothing was made or counted. Please use /video in a server channel."
+        "here, so nothing was made or counted. Please use {/video} in a server channel."
     ),
     # Moderators: the threshold and the month's credits
     "change_confirm": (
@@ -106,7 +106,7 @@ ZH: dict[str, str] = {
     "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",
     "confirm_unavailable": (
         "这个视频的花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
-        "因此没有生成视频，也没有计入额度。请在服务器频道中使用 /视频。"
+        "因此没有生成视频，也没有计入额度。请在服务器频道中使用 {/video}。"
     ),
     # Moderators: the threshold and the month's credits
     "change_confirm": "{moderator} 设置为：预计花费超过 {threshold}的视频需要成员先确认。",

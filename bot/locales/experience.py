@@ -53,6 +53,7 @@ EN: dict[str, str] = {
         "You can make your own with {/video}."
     ),
     "deleted": "The video was deleted.",
+    "delete_failed": "Discord did not let me delete the video just now; it is still there.",
     # /videos
     "history_empty": "You have no videos yet. Use {/video} to make your first one.",
     "history_title": "Your last videos",
@@ -161,6 +162,7 @@ ZH: dict[str, str] = {
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 {/video} 生成自己的视频。",
     "deleted": "视频已删除。",
+    "delete_failed": "Discord 暂时不允许我删除这个视频；它仍然在原处。",
     "history_empty": "你还没有视频。使用 {/video} 生成第一个吧。",
     "history_title": "你最近的视频",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",

@@ -111,6 +111,24 @@ async def test_delete_works_for_the_requester(tmp_path, fakes):
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
 
 
+async def test_a_delete_discord_refuses_is_not_reported_as_done(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        fake.fail_next(
+            "DELETE",
+            rf"/messages/{result['id']}$",
+            status=403,
+            code=50013,
+            message="Missing Access",
+        )
+        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
+        answer = await click.wait_for_private_answer()
+        assert "did not let me delete the video" in answer
+        assert "was deleted" not in answer
+        assert fake.get_message(int(result["id"])) is not None
+
+
 async def test_delete_works_for_a_moderator(tmp_path, fakes):
     fake, api = fakes
     moderators = fake.add_role("Moderators", MANAGE_MESSAGES)
