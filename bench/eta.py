@@ -8,13 +8,16 @@ first poll that sees 50 % or more, the time left shown is compared with the true
 - before: `submitted_at + estimated_time - now`, in minutes ("almost done" under a minute);
 - after: `bot.jobs.eta.estimate_remaining` over the readings stored so far, as shown.
 
-"almost done" counts as 0 s. Three profiles: as drawn; the same renders announced with
-APIMart's fixed 600 s; and progress that jumps (reported only every 20-60 s of render).
+"almost done" counts as 0 s. Five profiles: as drawn; the same renders announced with
+APIMart's fixed 600 s; progress that jumps (reported only every 20-60 s of render); the last
+10 points taking 30-50 % of the render; a pause of 20-35 % of it mid-render. Then every check
+of every render: the error, how long "almost done" stayed up, and jumps up of the time shown.
 A pure simulation: deterministic, no servers, about a second.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 from collections.abc import Callable
@@ -99,10 +102,31 @@ def jumping(rng: random.Random) -> Render:
     return Render(profile, tuple(moments))
 
 
+def slow_finish(rng: random.Random) -> Render:
+    """The last 10 points take 30-50 % of the render (encoding, upload): common in practice."""
+    slow = rng.uniform(0.3, 0.5)
+    return Render(replace(draw_profile(rng), shares=(0.0, 1 - slow, 1.0), percents=(0, 90, 100)))
+
+
+def pause(rng: random.Random) -> Render:
+    """Progress stops for 20-35 % of the render somewhere between 30 and 70 %, then resumes."""
+    at, pause = rng.uniform(30, 70), rng.uniform(0.2, 0.35)
+    start = at / 100 * (1 - pause)
+    return Render(
+        replace(
+            draw_profile(rng),
+            shares=(0.0, start, start + pause, 1.0),
+            percents=(0, at, at, 100),
+        )
+    )
+
+
 PROFILES: dict[str, Callable[[random.Random], Render]] = {
     "as drawn (estimate +-50 %)": as_drawn,
     "APIMart's fixed 600 s": vendor_600,
     "jumping progress": jumping,
+    "slow last 10 %": slow_finish,
+    "a pause mid-render": pause,
 }
 
 
@@ -132,6 +156,70 @@ def measure(draw: Callable[[random.Random], Render]) -> Errors:
     return Errors(len(samples), before, after)
 
 
+# "almost done" read longer than this is a broken promise; a shown time that grows this much
+# from one check to the next (while the render only got closer) reads as a jump.
+ALMOST_TOO_LONG = 60.0
+JUMP_FACTOR = 2.0
+JUMP_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Whole:
+    """Every check of a render that saw progress: what the member read, against the truth."""
+
+    errors: list[float]
+    almost_spells: list[float]  # per render, the longest "almost done" stayed up (0: never)
+    jumps: int  # renders whose shown time jumped up (JUMP_FACTOR and JUMP_SECONDS) once
+
+
+def almost_spell(checks: list[tuple[float, float | None]]) -> float:
+    """The longest a member read "almost done" without a break: from the check that first said
+    it to the next check that said something else, or to the end."""
+    longest, began = 0.0, None
+    for truth, shown in [*checks, (0.0, None)]:
+        if shown == 0.0:
+            began = truth if began is None else began
+        elif began is not None:
+            longest, began = max(longest, began - truth), None
+    return longest
+
+
+def whole_render(render: Render, schedule: PollSchedule) -> list[tuple[float, float | None]]:
+    """(true time left, shown) at every check from the first that saw progress to the end."""
+    age, seen = FIRST_POLL, []
+    readings: tuple[Reading, ...] = ()
+    while age < render.profile.duration:
+        progress = render.progress_at(age)
+        readings = add_reading(readings, progress, age)
+        if readings:
+            seen.append((render.profile.duration - age, new_shown(readings, render, age)))
+        age += schedule.next_delay(
+            age=age, progress=progress, estimated_time=render.profile.estimated_time
+        )
+    return seen
+
+
+def measure_whole(draw: Callable[[random.Random], Render]) -> Whole:
+    rng = random.Random(SEED)
+    schedule = PollSchedule()
+    errors: list[float] = []
+    spells: list[float] = []
+    jumps = 0
+    for _ in range(RENDERS):
+        checks = whole_render(draw(rng), schedule)
+        errors += [abs(shown - truth) for truth, shown in checks if shown is not None]
+        spells.append(almost_spell(checks))
+        shown_values = [shown for _, shown in checks]
+        jumps += any(
+            before is not None
+            and after is not None
+            and after > JUMP_FACTOR * before
+            and after - before > JUMP_SECONDS
+            for before, after in itertools.pairwise(shown_values)
+        )
+    return Whole(errors, spells, jumps)
+
+
 def main() -> int:
     print(f'"time left" shown at the first poll at >= {AT_PROGRESS} %, {RENDERS} renders each')
     header = (
@@ -146,5 +234,27 @@ def main() -> int:
             f"{name:<28} {errors.renders:>7} {statistics.median(errors.before):>12.0f}"
             f" {quantile(errors.before, 0.9):>6.0f} {statistics.median(errors.after):>11.0f}"
             f" {quantile(errors.after, 0.9):>6.0f}"
+        )
+    print()
+    print(
+        f"every check from the first that saw progress, {RENDERS} renders each: error of the"
+        f' time shown; the longest "almost done" stayed up in a render (p90, most) and the'
+        f" renders where it stayed over {ALMOST_TOO_LONG:.0f} s; renders whose time shown jumped"
+        f" up (x{JUMP_FACTOR:.0f} and +{JUMP_SECONDS:.0f} s) from one check to the next"
+    )
+    header = (
+        f"{'profile':<28} {'checks':>7} {'p50 s':>6} {'p90 s':>6} {'almost p90 s':>12}"
+        f" {'most s':>7} {'> 60 s':>6} {'jumps':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, draw in PROFILES.items():
+        whole = measure_whole(draw)
+        spells = whole.almost_spells
+        print(
+            f"{name:<28} {len(whole.errors):>7} {statistics.median(whole.errors):>6.0f}"
+            f" {quantile(whole.errors, 0.9):>6.0f} {quantile(spells, 0.9):>12.0f}"
+            f" {max(spells):>7.0f} {sum(spell > ALMOST_TOO_LONG for spell in spells):>6}"
+            f" {whole.jumps:>6}"
         )
     return 0

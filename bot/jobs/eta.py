@@ -17,11 +17,15 @@ KEPT_READINGS = 6
 # The rate is measured over the readings of the last this many seconds (at least two of them):
 # long enough to smooth out progress that moves in steps, short enough to follow a change.
 RATE_WINDOW = 90.0
+# The fewest points of progress a rate is measured over.
+MIN_MOVED = 5
 # Below this much progress the announced estimate still carries weight (fading linearly).
 PRIOR_FADE = 20
 # From here on, or with less than `ALMOST_SECONDS` predicted, the member reads "almost done".
 ALMOST_PROGRESS = 90
 ALMOST_SECONDS = 20.0
+# Past `ALMOST_PROGRESS`, a pace that leaves more than this is said as a time, not "almost".
+ALMOST_WITHIN = 60.0
 # Longer than this is said in minutes, shorter in (rounded) seconds.
 MINUTES_FROM = 90.0
 SECONDS_STEP = 10
@@ -84,23 +88,28 @@ def _prior_remaining(prior: Prior, now: float) -> float | None:
     return prior.started_at + prior.estimated_time - now
 
 
-def _anchor(readings: Sequence[Reading], prior: Prior) -> Reading:
+def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Reading:
     """The reading the recent rate is measured from: the oldest within `RATE_WINDOW` of the
-    newest, else the one before the newest, else APIMart's acceptance at 0 %."""
+    newest that is `MIN_MOVED` points behind it, else the latest reading that far behind,
+    else APIMart's acceptance at 0 %. A point or two is too thin a basis: after a pause, 60 %
+    then 62 % a minute later would read as 40 minutes left."""
     newest = readings[-1]
-    for reading in readings[:-1]:
+    behind = [r for r in readings[:-1] if newest.progress - r.progress >= min_moved]
+    for reading in behind:
         if newest.at - reading.at <= RATE_WINDOW:
             return reading
-    if len(readings) >= 2:
-        return readings[-2]
+    if behind:
+        return behind[-1]
     return Reading(prior.started_at, 0)
 
 
-def _pace(readings: Sequence[Reading], prior: Prior) -> tuple[Reading, Reading, int] | None:
+def _pace(
+    readings: Sequence[Reading], prior: Prior, min_moved: int = 1
+) -> tuple[Reading, Reading, int] | None:
     """The recent rate's two readings (anchor, newest) and the points between them; None if
     progress has not moved."""
     newest = readings[-1]
-    anchor = _anchor(readings, prior)
+    anchor = _anchor(readings, prior, min_moved)
     moved = newest.progress - anchor.progress
     if moved <= 0 or newest.at <= anchor.at:
         return None
@@ -109,7 +118,7 @@ def _pace(readings: Sequence[Reading], prior: Prior) -> tuple[Reading, Reading, 
 
 def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> float | None:
     """The time left at the recent rate of progress, or None if it has not moved."""
-    pace = _pace(readings, prior)
+    pace = _pace(readings, prior, MIN_MOVED)
     if pace is None:
         return None
     anchor, newest, moved = pace
@@ -125,15 +134,23 @@ def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -
 
 def _near_the_end(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:
     """From `ALMOST_PROGRESS`: "almost done" while the render keeps the pace that brought it
-    there. One that stalls near the end says its time left is not known: the few points left
-    at any measured rate would read "about 10 s" for as long as it hangs (at 100 %, for ever)."""
-    pace = _pace(readings, prior)
+    there and that pace leaves under `ALMOST_WITHIN`; more than that is said as a time (the
+    last points often crawl). One that stalls near the end says its time left is not known: the
+    few points left at any measured rate would read "about 10 s" for as long as it hangs (at
+    100 %, for ever)."""
+    # The last points often crawl: once two readings are past the mark, only they say how.
+    near = [reading for reading in readings if reading.progress >= ALMOST_PROGRESS]
+    pace = _pace(near if len(near) >= 2 else readings, prior)
     if pace is None:
         return ALMOST_DONE
     anchor, newest, moved = pace
     left = 100 - newest.progress
     due = newest.at + left * (newest.at - anchor.at) / moved
-    return ALMOST_DONE if now <= due + ALMOST_SECONDS else UNKNOWN
+    if now > due + ALMOST_SECONDS:
+        return UNKNOWN
+    if due - now > ALMOST_WITHIN:
+        return Estimate(EtaKind.SECONDS, due - now)
+    return ALMOST_DONE
 
 
 def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:

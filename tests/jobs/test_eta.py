@@ -40,3 +40,25 @@ def test_early_progress_is_blended_with_the_estimate():
     estimate = estimate_remaining((Reading(20.0, 5),), PRIOR, now=20.0)
     assert estimate.kind is EtaKind.SECONDS and estimate.basis == "both"
     assert estimate.seconds == 0.25 * 380 + 0.75 * 580
+
+
+def test_a_crawl_past_90_percent_is_said_as_a_time_not_almost_done():
+    # 90 % at 160 s, 92 % a minute later: the last points crawl at 2 a minute, 8 to go.
+    readings = (Reading(100.0, 80), Reading(160.0, 90), Reading(220.0, 92))
+    estimate = estimate_remaining(readings, PRIOR, now=220.0)
+    assert estimate.kind is EtaKind.SECONDS
+    assert estimate.seconds == 240.0
+
+
+def test_past_90_percent_at_a_brisk_pace_is_almost_done():
+    readings = (Reading(100.0, 80), Reading(130.0, 90), Reading(133.0, 92))
+    assert estimate_remaining(readings, PRIOR, now=133.0).kind is EtaKind.ALMOST_DONE
+
+
+def test_two_points_after_a_pause_do_not_read_as_forty_minutes():
+    # 60 % at 120 s, then a pause, then 62 % at 246 s: two points are too thin a basis for the
+    # rate; the 62 points since the start say about 150 s.
+    readings = (Reading(120.0, 60), Reading(246.0, 62))
+    estimate = estimate_remaining(readings, PRIOR, now=246.0)
+    assert estimate.kind is EtaKind.SECONDS
+    assert 140 <= estimate.seconds <= 160
