@@ -234,6 +234,18 @@ def delivered(job: Job, message: discord.Message) -> DeliveryResult:
     return DeliveryResult(DeliveryOutcome.DELIVERED, message.id, linked=linked)
 
 
+def as_told(job: Job, result: DeliveryResult, target: str | None, *, now: float) -> Job:
+    """`job` as it is once `result` (posted to `target`) is written down: its last status
+    names where its news went."""
+    return dataclasses.replace(
+        job,
+        delivered_at=now,
+        delivery_message_id=result.message_id,
+        delivery_target=target,
+        delivery_attempts=job.delivery_attempts + 1,
+    )
+
+
 class DownloadFailed(Exception):
     """The result could not be fetched whole (an error status, not a video, cut short)."""
 
@@ -299,7 +311,7 @@ class Delivery:
             result = delivered(job, existing)
             if self._status is not None:
                 # The crash may have come before the status edit: finish it now.
-                told = self._as_told(job, result, job.delivery_target)
+                told = as_told(job, result, job.delivery_target, now=self._clock())
                 await self._status.update(told, final=True)
             return result
         channel = await self._resolve_channel(job.requester.channel_id)
@@ -316,7 +328,9 @@ class Delivery:
             if self._status is not None and result.outcome is not DeliveryOutcome.RETRY:
                 # The status may still be editable (only posting was refused): it must not
                 # stay "rendering" with a Cancel button, nor point to a reply that never came.
-                self._status.schedule(self._as_told(job, result, DM_TARGET), final=True)
+                self._status.schedule(
+                    as_told(job, result, DM_TARGET, now=self._clock()), final=True
+                )
             return result
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
@@ -324,17 +338,6 @@ class Delivery:
         if self._status is not None:
             self._status.schedule(job, final=True)
         return delivered(job, message)
-
-    def _as_told(self, job: Job, result: DeliveryResult, target: str | None) -> Job:
-        """`job` as it is once `result` (posted to `target`) is written down: its last status
-        names where its news went."""
-        return dataclasses.replace(
-            job,
-            delivered_at=self._clock(),
-            delivery_message_id=result.message_id,
-            delivery_target=target,
-            delivery_attempts=job.delivery_attempts + 1,
-        )
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""

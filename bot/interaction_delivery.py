@@ -30,6 +30,7 @@ import discord
 from bot.delivery import (
     VIDEO_FILENAME,
     Delivery,
+    as_told,
     delivered,
     link_expired,
     mentions_only,
@@ -39,7 +40,7 @@ from bot.delivery import (
     shows_video,
 )
 from bot.i18n import Message
-from bot.jobs.models import Job, JobState
+from bot.jobs.models import DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
@@ -212,9 +213,17 @@ class RouteDelivery:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
         if result.outcome is not DeliveryOutcome.RETRY and reply.route is Route.DM:
             # Promised by DM from the start, so its token was never refused: the command may
-            # still live (the result came early), and its private answer says the job ended.
-            await self._after_posting(job)
+            # still live (the result came early), and its private answer says where it went.
+            await self._after_posting(as_told(job, result, DM_TARGET, now=self._clock()))
         return result
+
+    async def show_final(self, job: Job) -> None:
+        """End the private status of a job that ended without a result to post (cancelled by
+        its member); the token is kept for anything still to tell."""
+        try:
+            await self._edit_status(job, final=True)
+        except Exception:
+            log.warning("Job %d: could not end its private status", job.id, exc_info=True)
 
     async def _after_posting(self, job: Job) -> None:
         """End the private status and forget the token once the result went: a failure here

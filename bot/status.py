@@ -7,6 +7,7 @@ from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import DM_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
+from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
 
@@ -22,10 +23,13 @@ def final_line_key(job: Job) -> str:
     key = _FINAL_LINES.get(job.state, "status_line_failed")
     if job.state is JobState.CANCELLED or job.delivered_at is None:
         return key
+    # Outside the bot's servers the status is the member's own private answer: said to them.
+    reply = job.requester.reply
+    private = "_private" if reply is not None and reply.route is not Route.CHANNEL else ""
     if job.given_up_delivery:
-        return f"{key}_unposted"
-    if job.state is JobState.COMPLETED and job.delivery_target == DM_TARGET:
-        return "status_line_completed_dm"
+        return f"{key}_unposted{private}"
+    if job.delivery_target == DM_TARGET and (private or job.state is JobState.COMPLETED):
+        return f"{key}_dm{private}"
     return key
 
 

@@ -117,6 +117,7 @@ async def show_final_status(bot: VideoBot, job_id: int) -> None:
     updated = await bot.store.get(job_id)
     if updated is not None:
         await bot.status_messages.update(updated, final=True)
+        await bot.routes.show_final(updated)
 
 
 async def cancel_for_block(

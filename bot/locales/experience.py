@@ -34,6 +34,18 @@ EN: dict[str, str] = {
         "✅ Job #{job_id} is done, but the bot could post it neither here nor by direct "
         "message: the member who asked finds it with {/videos history}."
     ),
+    # The same, in the member's own private answer (asked where the bot cannot post).
+    "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
+    "status_line_completed_unposted_private": (
+        "✅ Job #{job_id} is done, but your direct messages are closed: find it with "
+        "{/videos history}."
+    ),
+    "status_line_failed_dm_private": (
+        "❌ Job #{job_id} could not be made; I told you why by direct message."
+    ),
+    "status_line_failed_unposted_private": (
+        "❌ Job #{job_id} could not be made; find why with {/videos status}."
+    ),
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
     "status_line_failed_unposted": (
@@ -150,6 +162,12 @@ ZH: dict[str, str] = {
         "✅ 任务 #{job_id} 已完成，但机器人既无法在此发帖，也无法私信发送：发起人可以用 "
         "{/videos history} 查看。"
     ),
+    "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",
+    "status_line_completed_unposted_private": (
+        "✅ 任务 #{job_id} 已完成，但你关闭了私信：请用 {/videos history} 查看。"
+    ),
+    "status_line_failed_dm_private": "❌ 任务 #{job_id} 未能生成；我已通过私信告诉你原因。",
+    "status_line_failed_unposted_private": "❌ 任务 #{job_id} 未能生成；请用 {/videos status} 查看原因。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",

@@ -565,7 +565,51 @@ async def test_the_private_status_of_a_job_delivered_by_dm_says_it_is_done(tmp_p
         assert "direct message" in (await interaction.wait_for_answer())["content"]
         dm = fake.dm_channel_id(fake.user_id)
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
-        await interaction.wait_for_original(lambda m: "is done" in m["content"], timeout=10)
+        original = await interaction.wait_for_original(
+            lambda m: "is done" in m["content"], timeout=10
+        )
+        assert "I sent it to you by direct message" in original["content"]
+        assert "reply below" not in original["content"]
+
+
+async def test_the_private_status_says_where_to_find_a_video_closed_dms_kept_out(tmp_path):
+    clock = ShiftedClock()
+    clock.offset = 600
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=4), clock=clock) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+        )
+        assert "direct message" in (await interaction.wait_for_answer())["content"]
+        original = await interaction.wait_for_original(
+            lambda m: "is done" in m["content"], timeout=10
+        )
+        assert "your direct messages are closed" in original["content"]
+        assert "/videos history" in original["content"]
+        assert "reply below" not in original["content"]
+
+
+async def test_a_cancel_ends_the_private_status_of_a_job_asked_outside_the_bots_servers(
+    tmp_path,
+):
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a slow fox"}, guild_id=foreign, user_install=True
+        )
+        await interaction.wait_for_answer()
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        cancel = await fake.slash_command(
+            "videos cancel", {"job": 1}, guild_id=foreign, user_install=True
+        )
+        await cancel.wait_for_answer()
+        original = await interaction.wait_for_original(
+            lambda m: "was cancelled" in m["content"], timeout=5
+        )
+        assert "I'll post it right here" not in original["content"].split("\n")[-1]
 
 
 async def test_a_token_refused_for_the_result_is_not_called_again_after_the_dm(tmp_path):
