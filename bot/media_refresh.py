@@ -1,6 +1,6 @@
 """Fresh media URLs before a late submit: Discord's signed attachment URLs expire (about a day).
 
-For each signed URL of a job, in order of preference:
+For each signed URL of a job that expires before the job needs it, in order of preference:
 1. the same attachment's current URL, read from its source message fetched again;
 2. for an image, a copy re-hosted on APIMart's upload endpoint (kept 72 hours), downloaded
    from the old URL while it still works;
@@ -111,23 +111,45 @@ class DiscordMediaRefresher:
         # Tests serve "Discord's CDN" from a fake on loopback.
         self._cdn_origins = cdn_origins
 
-    def _signed(self, url: str) -> bool:
-        return is_signed(url, self._cdn_origins)
+    def _lasts(self, url: str, needed_until: float) -> bool:
+        """Whether `url` works until `needed_until`: unsigned links do not expire, and a signed
+        one says when it does (Discord signs for about a day, so a video attached to /video,
+        which has nothing to renew it from, is not refused after an hour's wait)."""
+        if not is_signed(url, self._cdn_origins):
+            return True
+        expiry = signed_url_expiry(url, self._cdn_origins)
+        return expiry is not None and expiry >= needed_until
 
-    async def __call__(self, job: Job) -> VideoRequest:
-        """Fresh URLs for every signed one; raises `JobRefused` when one cannot be renewed."""
+    async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
+        """URLs that work until `needed_until`: a signed one that says it expires sooner is
+        renewed; raises `JobRefused` when one cannot be."""
         request = job.request
-        if not any(self._signed(url) for url in (*request.image_urls, *request.video_urls)):
+        urls = (*request.image_urls, *request.video_urls)
+        if all(self._lasts(url, needed_until) for url in urls):
             return request
         current: dict[int, str] = {}
         for source in job.requester.sources:
             current.update(await self._attachment_urls(source))
-        images = [await self._fresh(job, url, current, image=True) for url in request.image_urls]
-        videos = [await self._fresh(job, url, current, image=False) for url in request.video_urls]
+        images = [
+            await self._fresh(job, url, current, needed_until, image=True)
+            for url in request.image_urls
+        ]
+        videos = [
+            await self._fresh(job, url, current, needed_until, image=False)
+            for url in request.video_urls
+        ]
         return request.model_copy(update={"image_urls": tuple(images), "video_urls": tuple(videos)})
 
-    async def _fresh(self, job: Job, url: str, current: Mapping[int, str], *, image: bool) -> str:
-        if not self._signed(url):
+    async def _fresh(
+        self,
+        job: Job,
+        url: str,
+        current: Mapping[int, str],
+        needed_until: float,
+        *,
+        image: bool,
+    ) -> str:
+        if self._lasts(url, needed_until):
             return url
         found = current.get(attachment_id(url) or 0)
         if found is not None:

@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 # Gives a job fresh media URLs (Discord's signed URLs expire); raises JobRefused if it cannot.
-MediaRefresher = Callable[[Job], Awaitable[VideoRequest]]
+# The job's request with media URLs that work until the given moment (Unix seconds).
+MediaRefresher = Callable[[Job, float], Awaitable[VideoRequest]]
 # Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
 BalanceHook = Callable[[bool], Awaitable[None]]
 # How a submit attempt ended, by the state it left the job in (the `videobot_submits` label).
@@ -412,7 +413,7 @@ class JobService:
         expiring = expiry is not None and expiry - now < margin
         if not (stale or expiring):
             return job
-        request = await self._refresh_media(job)
+        request = await self._refresh_media(job, now + margin)
         await self._store.replace_media(job.id, request, now=now)
         log.info("Job %d: refreshed its media URLs before submitting", job.id)
         return dataclasses.replace(job, request=request, media_fetched_at=now)

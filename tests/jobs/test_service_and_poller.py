@@ -394,7 +394,7 @@ def refreshing_world(db, api, session, clock):
     """A store and a service whose media refresh swaps in a fresh link and records the job."""
     refreshed = []
 
-    async def refresh(job):
+    async def refresh(job, _needed_until):
         refreshed.append(job.id)
         return job.request.model_copy(update={"image_urls": ("https://cdn.example/fresh.png",)})
 
@@ -498,7 +498,7 @@ async def test_a_block_that_lands_while_a_job_is_prepared_stops_it_before_it_is_
     store = JobStore(db, clock=clock)
     outcomes = []
 
-    async def refresh_while_blocked(job):
+    async def refresh_while_blocked(job, _needed_until):
         outcomes.extend(
             await store.cancel_unfinished(1, 42, reason_key="cancelled_by_block", now=clock())
         )

@@ -2,6 +2,7 @@
 
 import ipaddress
 import random
+import time
 
 import pytest
 
@@ -155,6 +156,25 @@ async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
     assert report.state is JobState.REJECTED
     assert "links to your reference files expired" in report.member_message.render("en-US")
     assert api.submits == []
+
+
+async def test_links_still_signed_for_hours_are_sent_as_they_are_after_a_wait(
+    db, api, session, clock, cdn, fetcher
+):
+    """Two hours' wait (a busy APIMart, the server's line): Discord's links still work for
+    about 22 hours, so a video attached to /video (nothing to renew it from) is sent, and an
+    image is not copied to APIMart for nothing."""
+    clock.now = time.time()  # the fake CDN signs its links for a day from now
+    clip = cdn.make_attachment("move.mp4", MP4, "video/mp4")
+    cat = cdn.make_attachment("cat.png", PNG, "image/png")
+    messages = Messages()
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", image_urls=(cat.url,), video_urls=(clip.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert api.submits[0]["video_urls"] == [clip.url]
+    assert api.submits[0]["image_urls"] == [cat.url]
+    assert api.uploads == [] and messages.fetched == []
 
 
 async def test_an_image_whose_old_url_is_dead_too_is_refused(db, api, session, clock, cdn, fetcher):
