@@ -80,6 +80,15 @@ def test_non_image_file_as_image_is_refused_by_content_type():
     assert "`notes.png` is not a supported image" in message
 
 
+@pytest.mark.parametrize("content_type", ["image/jpg", "image/pjpeg", "IMAGE/JPG; charset=x"])
+def test_a_jpeg_served_under_another_common_name_is_a_jpeg(content_type):
+    """Some servers call a .jpg `image/jpg`: refusing it as "not PNG, JPEG or WebP" would
+    contradict itself."""
+    photo = image("photo.jpg", content_type=content_type)
+    request = validate(VideoOptions(prompt="a cat", images=[photo]), max_file_bytes=LIMIT)
+    assert request.image_urls == (photo.url,)
+
+
 def test_non_video_file_as_video_is_refused():
     assert "not a supported video" in refused(videos=[clip("a.gif", content_type="image/gif")])
 

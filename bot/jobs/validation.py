@@ -50,8 +50,17 @@ class VideoOptions:
     videos: Sequence[MediaInput] = ()
 
 
+# Names some servers give these types (`image/jpg` is common for .jpg files).
+_TYPE_ALIASES: Mapping[str, str] = {
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/x-png": "image/png",
+}
+
+
 def _media_type(media: MediaInput) -> str:
-    return (media.content_type or "").split(";")[0].strip().lower()
+    declared = (media.content_type or "").split(";")[0].strip().lower()
+    return _TYPE_ALIASES.get(declared, declared)
 
 
 def _check_files(

@@ -31,7 +31,7 @@ EN: dict[str, str] = {
     # A mention without a reply
     "mention_help": (
         "Hi! Tell me what to film after the mention, e.g. `@{bot} a dog running on the beach "
-        "--res 1080p`, attach up to 3 images to use them, or use {/video} for every option. "
+        "--res 1080p`, attach 1 or 3 images to use them, or use {/video} for every option. "
         "{/videos help} explains more. (This note deletes itself in a minute.)"
     ),
     # A reply without a real prompt (often a thank-you to a result)
@@ -87,7 +87,7 @@ ZH: dict[str, str] = {
     ),
     "mention_help": (
         "你好！请在提及我之后写下想拍的内容，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
-        "可附加最多 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
+        "可附加 1 张或 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
         "（这条提示一分钟后会自动删除。）"
     ),
     "reply_help": (
