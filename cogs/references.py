@@ -118,6 +118,7 @@ def message_media(message: discord.Message) -> MessageMedia:
             url for part in parts for url in (*embed_image_urls(part), *gallery_links(part))
         ),
         content="\n".join(part.content for part in parts if part.content),
+        stickers=tuple(sticker.name for part in parts for sticker in part.stickers),
     )
 
 

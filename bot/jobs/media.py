@@ -42,6 +42,7 @@ class SkipReason(Enum):
     NOT_MEDIA = "not_media"
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
+    STICKER = "sticker"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Skipped:
 
     url: str
     reason: SkipReason
-    # An attachment is named by its file name: its link is Discord's, long and signed.
+    # An attachment is named by its file name: its link is Discord's, long and signed. A
+    # sticker by its name.
     filename: str | None = None
 
     @property
@@ -71,6 +73,8 @@ class MessageMedia:
     # posted as the service's link).
     shown_urls: tuple[str, ...] = ()
     content: str = ""
+    # Its stickers' names: pictures a member sees, which the video service cannot use.
+    stickers: tuple[str, ...] = ()
 
     def link_urls(self) -> list[str]:
         """Shown media first, then links in the text; http(s) only, each once."""
@@ -81,7 +85,7 @@ class MessageMedia:
     @property
     def is_blank(self) -> bool:
         """Nothing visible at all: what Discord sends without the Message Content intent."""
-        return not (self.content or self.attachments or self.shown_urls)
+        return not (self.content or self.attachments or self.shown_urls or self.stickers)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         images += attached.images
         videos += attached.videos
         skipped += attached.skipped
+        skipped += [Skipped("", SkipReason.STICKER, filename=name) for name in message.stickers]
         links = [url for url in message.link_urls() if url not in seen]
         seen.update(links)
         found = await asyncio.gather(*(probe(url) for url in links))
@@ -163,8 +168,11 @@ def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> M
         )
         for item in skipped
     ]
-    files = sum(1 for item in skipped if item.filename is not None)
-    if files == 0:
+    links = sum(1 for item in skipped if item.filename is None)
+    files = sum(
+        1 for item in skipped if item.filename is not None and item.reason is not SkipReason.STICKER
+    )
+    if links == len(skipped):
         counted = "count_links"
     elif files == len(skipped):
         counted = "count_files"

@@ -683,3 +683,24 @@ async def test_menu_on_a_forward_names_who_the_forwarded_words_mention(tmp_path)
         on_forward = await prefilled_prompt(await make_video_on(world, forward))
         assert on_forward == on_original
         assert not on_forward.startswith("@someone")
+
+
+@pytest.mark.parametrize("intent", [True, False])
+async def test_a_reply_to_a_sticker_says_a_sticker_cannot_be_used_and_makes_nothing(
+    tmp_path, intent
+):
+    """A sticker is a picture the member sees, but no file the video service can fetch: a
+    video from the reply's words alone is not what they asked to pay for. (Discord shows
+    stickers without the Message Content intent, so that is not the reason.)"""
+    async with running_bot(tmp_path, message_content_intent=intent) as world:
+        bob = world.discord.add_member("bob")
+        posted = await world.discord.message_create("", author=bob, dispatch=False)
+        target = world.discord.get_message(int(posted["id"]))
+        target["sticker_items"] = [
+            {"id": "749054660769218631", "name": "Wumpus dance", "format_type": 1}
+        ]
+        asking = await reply(world, target, "make this dance on the moon")
+        answer = (await bots_reply_to(world, asking))["content"]
+        assert "`Wumpus dance` (a sticker, which the video service cannot use)" in answer
+        assert "Message Content" not in answer
+        assert await nothing_recorded(world)
