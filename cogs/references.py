@@ -41,6 +41,7 @@ from bot.jobs.validation import (
     check_media,
     validate,
 )
+from bot.media_refresh import attachment_id
 from bot.result_layout import components_of
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
@@ -115,11 +116,21 @@ def message_media(message: discord.Message) -> MessageMedia:
             media_from_attachment(item) for part in parts for item in part.attachments
         ),
         shown_urls=tuple(
-            url for part in parts for url in (*embed_image_urls(part), *gallery_links(part))
+            url
+            for part in parts
+            for url in (*embed_image_urls(part), *gallery_links(part))
+            if not _own_upload(part, url)
         ),
         content="\n".join(part.content for part in parts if part.content),
         stickers=tuple(sticker.name for part in parts for sticker in part.stickers),
     )
+
+
+def _own_upload(part: discord.Message | discord.MessageSnapshot, url: str) -> bool:
+    """Whether `url` shows one of the message's own attachments (a bot's embed showing its
+    upload, `attachment://cat.png`): that picture is counted once, as the attachment."""
+    shown = attachment_id(url)
+    return shown is not None and any(item.id == shown for item in part.attachments)
 
 
 def message_ref(message: discord.Message) -> MessageRef:

@@ -704,3 +704,16 @@ async def test_a_reply_to_a_sticker_says_a_sticker_cannot_be_used_and_makes_noth
         assert "`Wumpus dance` (a sticker, which the video service cannot use)" in answer
         assert "Message Content" not in answer
         assert await nothing_recorded(world)
+
+
+async def test_a_bots_picture_shown_in_its_own_embed_counts_once(tmp_path):
+    """Bots post an upload shown in a rich embed (`attachment://cat.png`): Discord keeps the
+    file in `attachments` and points the embed's image at it. One picture, one image."""
+    async with running_bot(tmp_path, link_allowed_networks="127.0.0.1/32") as world:
+        cat = world.png("cat.png")
+        embed = {"type": "rich", "title": "Your image", "image": {"url": cat.url}}
+        target = await post(world, attachments=[cat], embeds=[embed])
+        submit = await fill_form(world, await make_video_on(world, target), "make it move")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "queued as job #1" in answer, answer
+        assert world.api.submits[0]["image_urls"] == [cat.url]
