@@ -114,7 +114,7 @@ EN: dict[str, str] = {
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "Nobody has made a video {period} yet.",
     "mod_usage_title": "**Top members {period}** (since {start}):",
-    "mod_usage_line": "{rank}. {member}: {jobs}, {credits} credits",
+    "mod_usage_line": "{rank}. {member}: {jobs}, {credits}",
     "mod_member_usage": (
         "{member} has used {used} of {limit} {period} ({source}), "
         "{credits} credits; the period ends {reset}."
@@ -344,7 +344,7 @@ ZH: dict[str, str] = {
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}还没有人生成视频。",
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
-    "mod_usage_line": "{rank}. {member}：{jobs}，{credits} 积分",
+    "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
     "mod_member_usage": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits} 积分；本周期于 {reset}结束。"
     ),

@@ -216,7 +216,7 @@ def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> lis
             rank=rank,
             member=f"<@{row.user_id}>",
             jobs=plural("count_videos", row.jobs),
-            credits=credits_text(row.credits),
+            credits=amount(row.credits),
         )
         for rank, row in enumerate(rows, start=1)
     )

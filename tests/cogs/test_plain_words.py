@@ -424,3 +424,14 @@ def test_the_bots_operators_are_never_called_by_the_moderators_chinese_name():
     assert not any("管理者" in text for text in CATALOGS["zh"].values())
     assert ZH_COMMANDS["videoowner"] != ZH_COMMANDS["videomod"]
     assert "管理" not in ZH_COMMANDS["videoowner"]
+
+
+def test_the_usage_list_says_1_credit_not_1_credits():
+    from bot.moderation.report import usage_lines
+    from bot.moderation.store import UsageRow
+    from tests.test_message_limits import POLICY, WINDOW
+
+    lines = usage_lines(POLICY, WINDOW, [UsageRow(1, 1, 1.0), UsageRow(2, 2, 2.5)])
+    shown = [line.render("en-US") for line in lines[1:]]
+    assert shown == ["1. <@1>: 1 video, 1 credit", "2. <@2>: 2 videos, 2.5 credits"]
+    assert lines[1].render("zh-CN").endswith("1 积分")
