@@ -138,7 +138,7 @@ async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
     quick = await announced(store, clock, fake, client, status)
     assert "usually ready in about 50 s" in shown(fake, quick)
     chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
-    assert "通常 50 秒左右完成" in shown(fake, chinese)
+    assert "通常约 50 秒完成" in shown(fake, chinese)
     big = await announced(store, clock, fake, client, status, request=BIG)
     assert "usually ready in 3-5 minutes" in shown(fake, big), "nothing measured for 4k x 10 s"
     for seconds in (170, 190, 400):
@@ -155,7 +155,7 @@ async def test_the_private_queued_note_says_the_measured_wait_too(db, api, sessi
     requester = Requester(user_id=42, channel_id=7, guild_id=1)
     report = await service.create_and_submit(requester, QUICK)
     assert "It usually takes about 2 min;" in report.member_message.render("en-US")
-    assert "通常需要 2 分钟左右" in report.member_message.render("zh-CN")
+    assert "通常需要约 2 分钟" in report.member_message.render("zh-CN")
     other = await service.create_and_submit(requester, BIG)
     assert "It usually takes 3-5 minutes;" in other.member_message.render("en-US")
 
@@ -268,7 +268,7 @@ async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_p
         world.api.fail_next("submit", status=503)
         await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
         # The member's own language, punctuation and all.
-        line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，60 秒左右后重试。"  # noqa: RUF001
+        line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，约 60 秒后重试。"  # noqa: RUF001
         held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
         assert held["content"].splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
 
@@ -302,6 +302,6 @@ def test_an_answer_through_the_interaction_says_the_measured_wait_and_the_way_ou
     assert "It usually takes about 2 min; I'll post it right here" in text
     # The route's honest fallback: a render that outlives the interaction comes by DM.
     assert "by direct message" in text and "/videos history" in text
-    assert "通常需要 2 分钟左右" in queued_message(reply, 3, typical=usually_ready(130)).render(
+    assert "通常需要约 2 分钟" in queued_message(reply, 3, typical=usually_ready(130)).render(
         "zh-CN"
     )

@@ -70,7 +70,8 @@ EN: dict[str, str] = {
     ),
     # Image links that were not used, told before anything is sent
     "links_skipped": (
-        "I can't use {count}, so I'll go on without: {links}. Nothing is spent on what I leave out."
+        "I can't use {count}, so I'll go on without them: {links}. Nothing is counted for what I "
+        "leave out."
     ),
     "nothing_usable": (
         "I can't use {count}: {links}, and there was nothing else to use, so I made nothing "
@@ -246,7 +247,7 @@ ZH: dict[str, str] = {
         "我无法在此频道发布视频：我需要这些权限：{missing}。请让管理员授予权限，或在其他频道使用我。"
     ),
     # Submitting
-    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发到这个频道。",
+    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
         "有视频完成后它就会开始，完成后我会发到这个频道。"
@@ -255,7 +256,7 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
-    "links_skipped": "要用的素材中有 {count}我无法使用，我会略过继续：{links}。略过的内容不会产生任何费用。",
+    "links_skipped": "其中 {count}我无法使用，我会略过它们继续：{links}。略过的内容不计入额度。",
     "nothing_usable": (
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
@@ -292,7 +293,7 @@ ZH: dict[str, str] = {
     "result_timed_out_counts": "视频服务可能仍会完成它，所以它计入你的额度，但我不会发布它。请稍后再试。",
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
-    "result_link": "{url}\n文件太大，无法在这里上传；此链接将于 {expiry} 失效，请在此之前保存。",
+    "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请重新运行命令。"
     ),
@@ -339,9 +340,9 @@ ZH: dict[str, str] = {
     "count_images": "{count} 张图片",
     "count_links": "{count} 个链接",
     "count_files": "{count} 个文件",
-    "count_references": "{count} 个链接和文件",
+    "count_references": "{count} 个链接或文件",
     "count_seconds": "{count} 秒",
-    "expiry_soon": "不久后",
+    "expiry_soon": "即将",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"

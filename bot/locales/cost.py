@@ -50,7 +50,8 @@ EN: dict[str, str] = {
         "cancel it."
     ),
     "confirm_unavailable": (
-        "This video costs more than this server allows without asking, and I can't ask you "
+        "This video is expected to cost more than this server allows without asking, and I "
+        "can't ask you "
         "here, so nothing was made or counted. Please use {/video} in a server channel."
     ),
     # Moderators: the threshold and the month's credits
@@ -105,12 +106,12 @@ ZH: dict[str, str] = {
     "confirm_gone": "这个请求已不在等待中：它已被确认、取消或已失效。如需新视频，请重新运行命令。",
     "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",
     "confirm_unavailable": (
-        "这个视频的花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
+        "这个视频预计花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
         "因此没有生成视频，也没有计入额度。请在服务器频道中使用 {/video}。"
     ),
     # Moderators: the threshold and the month's credits
     "change_confirm": "{moderator} 设置为：预计花费超过 {threshold}的视频需要成员先确认。",
-    "change_confirm_off": "{moderator} 取消了高花费视频的确认。",
+    "change_confirm_off": "{moderator} 不再要求成员确认高花费视频。",
     "mod_show_confirm": "**确认：**预计花费超过 {threshold}的视频会先请成员确认。",
     "mod_show_no_confirm": "**确认：**从不询问（见 `{/videomod confirm}`）。",
     "mod_month_credits": "**本月积分**（自 {start} 起）：本服务器已花费 {used}。{left}",

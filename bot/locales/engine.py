@@ -3,7 +3,7 @@
 EN: dict[str, str] = {
     "bot_restarting": (
         "I'm restarting right now, so I can't take new videos for a moment. "
-        "Please try again in a minute; nothing was spent."
+        "Please try again in a minute; nothing was counted."
     ),
     "result_download_failed": (
         "{mention} your video was made, but I couldn't fetch it from APIMart to post it here. "
@@ -12,7 +12,7 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
-    "bot_restarting": "我正在重启，暂时无法接收新的视频请求。请一分钟后再试；没有产生任何费用。",
+    "bot_restarting": "我正在重启，暂时无法接收新的视频请求。请一分钟后再试；没有计入额度。",
     "result_download_failed": (
         "{mention} 你的视频已生成，但我无法从 APIMart 下载并发到这里。"
         "这是 APIMart 提供的链接，可能无法打开：{url}"

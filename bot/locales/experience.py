@@ -32,7 +32,7 @@ EN: dict[str, str] = {
     ),
     "status_line_completed_unposted": (
         "✅ Job #{job_id} is done, but the bot could post it neither here nor by direct "
-        "message: the member who asked finds it with {/videos history}."
+        "message: the member who asked can find it with {/videos history}."
     ),
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
@@ -44,12 +44,13 @@ EN: dict[str, str] = {
         "❌ Job #{job_id} could not be made; I told you why by direct message."
     ),
     "status_line_failed_unposted_private": (
-        "❌ Job #{job_id} could not be made; find why with {/videos status}."
+        "❌ Job #{job_id} could not be made; see why with {/videos status}."
     ),
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
     "status_line_failed_unposted": (
-        "❌ Job #{job_id} could not be made; the member who asked finds why with {/videos status}."
+        "❌ Job #{job_id} could not be made; the member who asked can see why with "
+        "{/videos status}."
     ),
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
     # Result buttons
@@ -105,16 +106,15 @@ EN: dict[str, str] = {
         "It was already being made, so it still counts toward your allowance."
     ),
     "cancel_notice_refunded": (
-        "{mention} Job #{job_id} was cancelled: {reason}. It was never sent to the video "
-        "service, so it doesn't count toward your allowance."
+        "{mention} Job #{job_id} was cancelled: {reason}. It won't be posted, and it doesn't "
+        "count toward your allowance."
     ),
     "status_details_cancelled_counted": (
         "Cancelled ({reason}): it won't be posted. "
         "It was already being made, so it still counts toward your allowance."
     ),
     "status_details_cancelled_refunded": (
-        "Cancelled ({reason}) before it was sent to the video service, "
-        "so it doesn't count toward your allowance."
+        "Cancelled ({reason}): it won't be posted, and it doesn't count toward your allowance."
     ),
     "cancel_not_possible": (
         "Job #{job_id} can't be cancelled because it has already finished. "
@@ -140,16 +140,16 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "status_header": "🎬 {mention} 请求了一个视频：{prompt}",
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
-    "status_line_queued": "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 通常 {typical}完成。",
+    "status_line_queued": "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 通常{typical}完成。",
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
     "status_hold_slow_down": "视频服务要求我们放慢请求速度，{wait}后发送。",
     "status_hold_busy": "视频服务繁忙，{wait}后重试。",
     "status_hold_slot": "本服务器同时只允许生成 {limit} 个视频。",
     "status_hold_slot_one": "本服务器同时只允许生成 1 个视频。",
-    "typical_wait_default": "3-5 分钟",
-    "typical_wait_minutes": "{minutes} 分钟左右",
-    "typical_wait_seconds": "{seconds} 秒左右",
+    "typical_wait_default": "约 3-5 分钟",
+    "typical_wait_minutes": "约 {minutes} 分钟",
+    "typical_wait_seconds": "约 {seconds} 秒",
     "status_line_processing": "🎞️ 任务 #{job_id} 正在渲染：{bar} {progress}% · {eta}",
     "status_eta_minutes": "大约还需 {minutes} 分钟",
     "status_eta_soon": "即将完成",
@@ -204,10 +204,10 @@ ZH: dict[str, str] = {
         "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布。它已经在生成中，所以仍计入你的额度。"
     ),
     "cancel_notice_refunded": (
-        "{mention} 任务 #{job_id} 已取消：{reason}。它从未发送给视频服务，所以不计入你的额度。"
+        "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布，也不计入你的额度。"
     ),
     "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
-    "status_details_cancelled_refunded": "已取消（{reason}），当时尚未发送给视频服务，所以不计入你的额度。",
+    "status_details_cancelled_refunded": "已取消（{reason}）：它不会被发布，也不计入你的额度。",
     "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成。请用 {/videos status} 查看。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",

@@ -39,7 +39,8 @@ EN: dict[str, str] = {
         "(reason: {reason}). You can make videos again after that."
     ),
     "mod_quota_spent": (
-        "You've used all your videos {period} ({limit}), so nothing was counted. "
+        "You've used all your videos {period} ({limit}), so this video was not made and "
+        "nothing was counted. "
         "Your allowance starts again {reset} ({reset_at})."
     ),
     "mod_too_many_active": (
@@ -103,7 +104,7 @@ EN: dict[str, str] = {
     "mod_show_budget": (
         "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
     ),
-    "mod_show_no_budget": "**Monthly budget:** none ({used} credits used this month).",
+    "mod_show_no_budget": "**Monthly budget:** none ({used} used this month).",
     "mod_show_words": "**Banned words:** {count} (see `{/videomod words list}`).",
     "mod_show_modlog": "**Mod-log channel:** {channel}",
     "mod_show_modrole": "**Moderator role:** {role}",
@@ -117,15 +118,15 @@ EN: dict[str, str] = {
     "mod_usage_line": "{rank}. {member}: {jobs}, {credits}",
     "mod_member_usage": (
         "{member} has used {used} of {limit} {period} ({source}), "
-        "{credits} credits; the period ends {reset}."
+        "{credits}; the period ends {reset}."
     ),
     "mod_member_usage_over": (
         "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
         "allows: the limit was lowered after they made them, so they can make no more until "
-        "the period ends {reset}. {credits} credits."
+        "the period ends {reset}. Credits spent: {credits}."
     ),
     "mod_member_usage_none": (
-        "{member} has made {used} {period}, {credits} credits, and may make no videos now: {why}."
+        "{member} has made {used} {period}, {credits}, and may make no videos now: {why}."
     ),
     "mod_member_blocked": "blocked by a moderator (reason: {reason})",
     "mod_member_blocked_until": "blocked by a moderator until {until} (reason: {reason})",
@@ -133,7 +134,7 @@ EN: dict[str, str] = {
     "mod_source_default": "server default",
     "mod_source_role": "role limit",
     "mod_source_member": "personal limit",
-    "mod_job_line": "`#{job_id}` {created} {member}: {state}, {credits} credits, {prompt}",
+    "mod_job_line": "`#{job_id}` {created} {member}: {state}, {credits}, {prompt}",
     "mod_job_line_no_cost": "`#{job_id}` {created} {member}: {state}, {prompt}",
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
@@ -287,7 +288,7 @@ ZH: dict[str, str] = {
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
     ),
     "mod_quota_spent": (
-        "你{period}的视频额度（{limit}）已用完，因此这次没有计入。额度将于 {reset}（{reset_at}）重置。"
+        "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。额度将于 {reset}（{reset_at}）重置。"
     ),
     "mod_too_many_active": (
         "你已有 {active}正在生成，本服务器同时最多允许 {limit} 个。请等其中一个完成后再试。"
@@ -336,7 +337,7 @@ ZH: dict[str, str] = {
     "mod_show_channels": "**频道：**仅限 {items}（包括其中的子区和论坛帖子）",
     "mod_show_all_channels": "**频道：**全部",
     "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset}结束。",
-    "mod_show_no_budget": "**每月预算：**无（本月已用 {used} 积分）。",
+    "mod_show_no_budget": "**每月预算：**无（本月已用 {used}）。",
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
     "mod_show_modlog": "**管理日志频道：**{channel}",
     "mod_show_modrole": "**管理员身份组：**{role}",
@@ -346,20 +347,20 @@ ZH: dict[str, str] = {
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
     "mod_member_usage": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits} 积分；本周期于 {reset}结束。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期于 {reset}结束。"
     ),
     "mod_member_usage_over": (
         "{member} {period}已生成 {used} 个，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
-        "所以在本周期于 {reset}结束前不能再生成。{credits} 积分。"
+        "所以在本周期于 {reset}结束前不能再生成。已花费 {credits}。"
     ),
-    "mod_member_usage_none": "{member} {period}已生成 {used} 个，{credits} 积分，现在不能生成视频：{why}。",
+    "mod_member_usage_none": "{member} {period}已生成 {used} 个，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员封禁（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员封禁至 {until}（原因：{reason}）",
     "mod_member_none_limit": "其{source}为 0 个视频",
     "mod_source_default": "服务器默认",
     "mod_source_role": "身份组额度",
     "mod_source_member": "个人额度",
-    "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits} 积分，{prompt}",
+    "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits}，{prompt}",
     "mod_job_line_no_cost": "`#{job_id}` {created} {member}：{state}，{prompt}",
     "mod_jobs_empty": "还没有任务。",
     "mod_audit_line": "{when}：{change}",

@@ -4,19 +4,20 @@ EN: dict[str, str] = {
     "queued_here": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it right here when it's ready (if it runs past what Discord lets me answer "
-        "here, I'll send it by direct message instead, or find it with {/videos history})."
+        "here, I'll send it by direct message instead; you can also find it with "
+        "{/videos history})."
     ),
     "queued_here_private": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; I'll post it "
         "right here when it's ready. This server keeps my answers private, so only you "
         "will see it (if it runs past what Discord lets me answer here, I'll send it by "
-        "direct message instead, or find it with {/videos history})."
+        "direct message instead; you can also find it with {/videos history})."
     ),
     "service_busy_here": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
         "start it automatically and post it right here when it's ready (if that takes past "
-        "what Discord lets me answer here, I'll send it by direct message instead, or find it "
-        "with {/videos history})."
+        "what Discord lets me answer here, I'll send it by direct message instead; you can "
+        "also find it with {/videos history})."
     ),
     "queued_by_dm": (
         "Your video is queued as job #{job_id}. It may take longer than I can answer here, "
@@ -52,12 +53,12 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     "queued_here": (
-        "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发在这里"
+        "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发在这里"
         "（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，也可以用 "
         "{/videos history} 查看）。"
     ),
     "queued_here_private": (
-        "你的视频已排队，任务编号 #{job_id}。通常需要 {typical}，完成后我会发在这里。"
+        "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发在这里。"
         "这个服务器只允许我私下回复，所以只有你能看到它（如果超过了 Discord 允许我在这里回复的"
         "时间，我会改为私信发给你，也可以用 {/videos history} 查看）。"
     ),
@@ -83,16 +84,16 @@ ZH: dict[str, str] = {
     ),
     "owner_blocked": "机器人运营者已禁止你生成视频（原因：{reason}）。没有计入额度。",
     "owner_only": "只有机器人运营者可以使用这个命令。",
-    "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
+    "owner_block_done": "{user} 已被封禁，无法在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
-    "owner_not_blocked": "{user} 没有被禁止。",
+    "owner_not_blocked": "{user} 没有被封禁。",
 }
 
 ZH_COMMANDS: dict[str, str] = {
     "videoowner": "视频运营",
-    "For the bot's operators: block or unblock a user everywhere": "机器人运营者专用：在所有地方禁止或解禁用户",
+    "For the bot's operators: block or unblock a user everywhere": "机器人运营者专用：在所有地方封禁或解封用户",
     "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
-    "Let a user blocked everywhere make videos": "允许被全局禁止的用户再次生成视频",
+    "Let a user blocked everywhere make videos": "允许被全局封禁的用户再次生成视频",
     "user": "用户",
     "The user": "该用户",
     "Why (the user reads it)": "原因（该用户会看到）",

@@ -186,7 +186,7 @@ def policy_lines(
             )
         )
     else:
-        lines.append(msg("mod_show_no_budget", used=credits_text(budget_used)))
+        lines.append(msg("mod_show_no_budget", used=amount(budget_used)))
     if policy.confirm_above is not None:
         lines.append(msg("mod_show_confirm", threshold=amount(policy.confirm_above)))
     else:
@@ -235,7 +235,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             member=f"<@{user_id}>",
             used=facts.used,
             period=this_period(facts),
-            credits=credits_text(credits),
+            credits=amount(credits),
             why=_why_none(facts),
         )
     over = facts.used > facts.allowance.limit
@@ -246,7 +246,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         limit=plural("count_videos", facts.allowance.limit),
         source=msg(f"mod_source_{facts.allowance.source}"),
         period=this_period(facts),
-        credits=credits_text(credits),
+        credits=amount(credits),
         reset=stamp(facts.window.end, "R"),
     )
 
@@ -280,7 +280,7 @@ def _job_line(job: JobRow) -> Message:
     if job.credits_cost is None:
         # Not charged (yet, or ever): no "- credits" in the line.
         return msg("mod_job_line_no_cost", **about)
-    return msg("mod_job_line", credits=credits_text(job.credits_cost), **about)
+    return msg("mod_job_line", credits=amount(job.credits_cost), **about)
 
 
 def audit_lines(rows: Sequence[AuditRow]) -> list[Message]:
