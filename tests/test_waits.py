@@ -18,6 +18,7 @@ from tests.fakes.components import shown_text
 from tests.harness import running_bot
 from tests.jobs.test_service_and_poller import make_client
 from tests.jobstates import claimed, finished, submitted
+from tests.observability.scrape import scrape
 
 QUICK = VideoRequest(prompt="a fox in snow", duration=4, resolution="720p")
 BIG = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
@@ -240,9 +241,11 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
 
 async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_path):
     """The budget stops new videos: one waiting for a slot was not sent, so nothing is spent
-    on it yet, and it is not sent once the video before it used the budget up."""
+    on it yet, and it is not sent once the video before it used the budget up. The operator's
+    metrics count neither the wait nor the refusal as APIMart's (which would page them about a
+    revoked key or an empty balance)."""
     plan = TaskPlan(polls_until_done=None, credits_cost=15)
-    async with server(tmp_path, plan=plan) as s:
+    async with server(tmp_path, plan=plan, metrics_port=0) as s:
         fake, api = s.world.discord, s.world.api
         await mod(s, "limits set", server_at_once=1)
         await mod(s, "budget", credits=10)
@@ -260,6 +263,12 @@ async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_pa
         assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
         report = await command(s.world, "videos status", user=s.carol, job=2)
         assert "refused" in report and "budget" in report, report
+        submits = await scrape(f"http://127.0.0.1:{s.world.bot.observability.port}")
+        assert submits.get("videobot_submits_total", outcome="accepted") == 1
+        assert submits.get("videobot_submits_total", outcome="held") >= 1
+        assert submits.get("videobot_submits_total", outcome="refused_here") == 1
+        assert submits.total("videobot_submits_total", outcome="retry") == 0
+        assert submits.total("videobot_submits_total", outcome="rejected") == 0
 
 
 async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_path):

@@ -37,12 +37,19 @@ Clock = Callable[[], float]
 MediaRefresher = Callable[[Job, float], Awaitable[VideoRequest]]
 # Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
 BalanceHook = Callable[[bool], Awaitable[None]]
-# How a submit attempt ended, by the state it left the job in (the `videobot_submits` label).
+# How a submit attempt ended, by the state it left the job in (the `videobot_submits` label):
+# for a request that left, APIMart's answer; for one this bot kept back, its own reason (a
+# server's line or budget is no APIMart retry or rejection, and must not page as one).
 _SUBMIT_OUTCOMES = {
     JobState.QUEUED: "accepted",
     JobState.RECORDED: "retry",
     JobState.REJECTED: "rejected",
     JobState.SUBMIT_UNKNOWN: "unknown",
+    JobState.CANCELLED: "cancelled",
+}
+_KEPT_BACK = {
+    JobState.RECORDED: "held",
+    JobState.REJECTED: "refused_here",
     JobState.CANCELLED: "cancelled",
 }
 REFUSAL_KEYS = frozenset(
@@ -96,6 +103,8 @@ class SubmitReport:
     member_message: Message
     # How long jobs like it usually take here (None: nothing measured yet), for a queued job.
     typical: float | None = None
+    # Why the bot kept the request back before it left (the metric's label); None: it left.
+    kept_back: str | None = None
 
 
 class JobService:
@@ -188,7 +197,8 @@ class JobService:
         except Exception:
             self._metrics.submit_attempt("error")
             raise
-        self._metrics.submit_attempt(_SUBMIT_OUTCOMES.get(report.state, str(report.state)))
+        outcome = report.kept_back or _SUBMIT_OUTCOMES.get(report.state, str(report.state))
+        self._metrics.submit_attempt(outcome)
         return report
 
     async def _prepare(
@@ -285,9 +295,10 @@ class JobService:
         except Exception:
             # A fault before the request left (a database read, say): nothing was sent.
             log.exception("Job %d: could not get ready to send; will try again", job.id)
-            return await self._give_back(job)
+            return dataclasses.replace(await self._give_back(job), kept_back="error")
         if isinstance(ready, SubmitReport):
-            return ready
+            kept_back = _KEPT_BACK.get(ready.state, "not_sent")
+            return dataclasses.replace(ready, kept_back=kept_back)
         job, typical = ready
         try:
             result = await self._client.submit(job.request)
