@@ -131,11 +131,14 @@ async def cancel_for_block(
     if cancelled:
         log.info("Block of user %d cancelled jobs %s", user_id, cancelled)
         bot.poller.wake()  # tells the member where each job was asked for
-    return _block_cancel_lines(cancelled)
+    return _block_cancel_lines(f"<@{user_id}>", cancelled)
 
 
-def _block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[Message]:
-    """What a block did to the member's unfinished jobs, refunded ones first."""
+def _block_cancel_lines(
+    member: str, cancelled: Sequence[tuple[int, CancelOutcome]]
+) -> list[Message]:
+    """What a block did to the member's unfinished jobs, refunded ones first (each line names
+    them: a mod-log or audit line stands alone)."""
     lines = []
     for outcome, key in (
         (CancelOutcome.REFUNDED, "mod_block_cancelled_refunded"),
@@ -144,5 +147,5 @@ def _block_cancel_lines(cancelled: Sequence[tuple[int, CancelOutcome]]) -> list[
     ):
         jobs = ", ".join(f"#{job_id}" for job_id, done in cancelled if done is outcome)
         if jobs:
-            lines.append(msg(key, jobs=jobs))
+            lines.append(msg(key, member=member, jobs=jobs))
     return lines

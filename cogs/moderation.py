@@ -180,19 +180,23 @@ class ModerationCog(
             channel_id = (await store.policy(guild_id)).modlog_channel_id
             targets = [(guild_id, channel_id)] if channel_id is not None else []
         for target_guild, channel_id in targets:
-            guild = self.bot.get_guild(target_guild)
-            locale = str(guild.preferred_locale) if guild is not None else "en-US"
-            channel = self.bot.get_partial_messageable(channel_id, guild_id=target_guild)
-            try:
-                text = fit(message.render(locale), MESSAGE_CONTENT)
-                await channel.send(text, allowed_mentions=NO_MENTIONS)
-            except discord.HTTPException as error:
-                log.warning(
-                    "Could not post to the mod-log channel %d of guild %d (%s)",
-                    channel_id,
-                    target_guild,
-                    error,
-                )
+            await self._post_in(target_guild, channel_id, message)
+
+    async def _post_in(self, guild_id: int, channel_id: int, message: Message) -> None:
+        """Post one event in one mod-log channel, in the server's language."""
+        guild = self.bot.get_guild(guild_id)
+        locale = str(guild.preferred_locale) if guild is not None else "en-US"
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        try:
+            text = fit(message.render(locale), MESSAGE_CONTENT)
+            await channel.send(text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            log.warning(
+                "Could not post to the mod-log channel %d of guild %d (%s)",
+                channel_id,
+                guild_id,
+                error,
+            )
 
     # ------------------------------------------------------------------ limits
 
@@ -386,10 +390,11 @@ class ModerationCog(
         cancelled = await cancel_for_block(
             self.bot, actor.guild_id, member.id, reason_key="cancelled_by_block"
         )
+        for line in cancelled:
+            await self.bot.moderation.store.record(actor, line)
         lines = [change, *cancelled]
         await show_privately(interaction, lines)
-        for line in lines:
-            self.bot.moderation.feed.emit(actor.guild_id, line)
+        self.bot.moderation.feed.emit_all(actor.guild_id, lines)
 
     # ------------------------------------------------------------------ options and channels
 
@@ -664,10 +669,15 @@ class ModerationCog(
             change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)
         else:
             change = msg("change_modlog_off", moderator=actor.mention)
-        await self.bot.moderation.store.update_policy(
+        store = self.bot.moderation.store
+        before = (await store.policy(actor.guild_id)).modlog_channel_id
+        await store.update_policy(
             actor, change, modlog_channel_id=channel.id if channel is not None else None
         )
         await self._changed(interaction, change, change)
+        if before is not None and (channel is None or channel.id != before):
+            # Said where the moderators were reading, or silencing it would go unseen there.
+            await self._post_in(actor.guild_id, before, change)
 
     @app_commands.command(name="modrole", description="A role that may use /videomod")
     @app_commands.describe(role="The moderator role (leave out to remove it)")
@@ -676,6 +686,11 @@ class ModerationCog(
         if not interaction.permissions.manage_guild:
             raise NotModerator(msg("mod_needs_manage_server"))
         actor = self._actor(interaction)
+        if role is not None and (role.is_default() or role.managed):
+            # @everyone would make every member a moderator; an app's own role is no one's.
+            key = "mod_modrole_everyone" if role.is_default() else "mod_modrole_managed"
+            await answer_privately(interaction, msg(key, role=role.mention))
+            return
         if role is not None:
             change = msg("change_modrole", moderator=actor.mention, role=role.mention)
         else:

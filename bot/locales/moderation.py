@@ -244,16 +244,25 @@ EN: dict[str, str] = {
         "and the server's budget; if not, it doesn't."
     ),
     "mod_block_cancelled_refunded": (
-        "Their waiting jobs are cancelled; they were never sent, so they don't count: {jobs}."
+        "{member}'s waiting jobs are cancelled; they were never sent, so they don't count: {jobs}."
     ),
     "mod_block_cancelled_counted": (
-        "Their jobs in progress are cancelled and won't be posted; they were already being "
+        "{member}'s jobs in progress are cancelled and won't be posted; they were already being "
         "made, so they still count: {jobs}."
     ),
     "mod_block_cancelled_when_sent": (
-        "Their jobs being sent right now are cancelled: each stops before it reaches the video "
+        "{member}'s jobs being sent right now are cancelled: each stops before it reaches the "
+        "video "
         "service (then it doesn't count), or, if it already has, won't be posted and counts: "
         "{jobs}."
+    ),
+    "mod_modrole_everyone": (
+        "@everyone can't be the moderator role: it would let every member change these rules. "
+        "Choose a role only your moderators have."
+    ),
+    "mod_modrole_managed": (
+        "{role} belongs to an app or integration and can't be given to members. Choose a role "
+        "your moderators have."
     ),
     "change_resumed": "{moderator} resumed video generation.",
     # Mod-log events
@@ -436,9 +445,11 @@ ZH: dict[str, str] = {
         "所以仍计入该成员的额度和服务器预算。"
     ),
     "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
-    "mod_block_cancelled_refunded": "其等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
-    "mod_block_cancelled_counted": "其生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
-    "mod_block_cancelled_when_sent": "其正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",
+    "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
+    "mod_block_cancelled_counted": "{member} 生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
+    "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",
+    "mod_modrole_everyone": "@everyone 不能作为管理员身份组：那会让每个成员都能修改这些规则。请选择只有管理员拥有的身份组。",
+    "mod_modrole_managed": "{role} 属于某个应用或集成，无法分配给成员。请选择你的管理员拥有的身份组。",
     "change_resumed": "{moderator} 恢复了视频生成。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",

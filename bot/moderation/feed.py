@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from bot.i18n import Message
@@ -37,6 +37,22 @@ class ModLogFeed:
         if self._sink is None:
             return
         task = asyncio.get_running_loop().create_task(self._sink(guild_id, message, skip))
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def emit_all(self, guild_id: int, messages: Sequence[Message]) -> None:
+        """Report events that belong together, posted one after the other in this order."""
+        for message in messages:
+            log.info("Mod-log event %s for guild %s", message.key, guild_id)
+        sink = self._sink
+        if sink is None:
+            return
+
+        async def post_in_order() -> None:
+            for message in messages:
+                await sink(guild_id, message, None)
+
+        task = asyncio.get_running_loop().create_task(post_in_order())
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 

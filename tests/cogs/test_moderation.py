@@ -435,3 +435,53 @@ async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_p
             )
             assert f"removed <#{forum}>, the last listed channel" in answer
             assert "queued as job #2" in await video(world)
+
+
+async def test_turning_the_mod_log_off_or_moving_it_is_said_where_moderators_were_reading(
+    tmp_path,
+):
+    """A moderator silencing the mod-log, or moving it, is seen in the channel the others
+    read: the change is posted in the old channel too."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        old_log = fake.add_text_channel("mod-log")
+        new_log = fake.add_text_channel("new-log")
+        async with running_bot(tmp_path, fake=fake) as world:
+            owner = fake.owner_id
+            old, new = listed_channel_option(fake, old_log), listed_channel_option(fake, new_log)
+            await command(world, "videomod modlog", user=owner, channel=old)
+            await command(world, "videomod modlog", user=owner, channel=new)
+            await fake.wait_for_message(
+                channel_id=old_log, predicate=lambda m: f"<#{new_log}>" in m["content"]
+            )
+            await fake.wait_for_message(
+                channel_id=new_log, predicate=lambda m: f"<#{new_log}>" in m["content"]
+            )
+            await command(world, "videomod modlog", user=owner)
+            await fake.wait_for_message(
+                channel_id=new_log, predicate=lambda m: "turned the mod-log off" in m["content"]
+            )
+            await world.bot.moderation.feed.drain()
+            assert not any("turned the mod-log off" in m["content"] for m in fake.messages(old_log))
+
+
+async def test_everyone_cannot_be_the_moderator_role(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "modrole", role=role_option(s.world, s.mods))
+        everyone = s.world.discord.guild_id
+        answer = await mod(s, "modrole", role=role_option(s.world, everyone))
+        assert "@everyone can't be the moderator role" in answer
+        policy = await s.world.bot.moderation.store.policy(everyone)
+        assert policy.moderator_role_id == s.mods, "the real moderator role stays"
+
+
+async def test_a_blocks_cancelled_jobs_name_the_member_in_the_mod_log_and_the_audit(tmp_path):
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await video(s.world)
+        await s.world.api.wait_for_polls(1)
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="spam")
+        posted = await modlog_message(s, "cancelled")
+        assert f"<@{s.alice}>'s jobs in progress are cancelled" in posted["content"]
+        assert "#1" in posted["content"]
+        audit = await mod(s, "audit")
+        assert f"<@{s.alice}>'s jobs in progress are cancelled" in audit
