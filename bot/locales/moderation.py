@@ -321,11 +321,11 @@ ZH: dict[str, str] = {
     "quota_channels": "可以生成视频的频道：{channels}（包括其中的子区和论坛帖子）。",
     # /videomod: who may use it
     "mod_not_allowed": (
-        "只有拥有“管理服务器”权限或管理员身份组的成员才能使用 {/videomod}，因此没有做任何更改。"
+        "只有拥有「管理服务器」权限或管理员身份组的成员才能使用 {/videomod}，因此没有做任何更改。"
         "如需使用，请联系服务器管理员。"
     ),
     "mod_needs_manage_server": (
-        "只有拥有“管理服务器”权限的成员才能设置管理员身份组，因此没有做任何更改。请让服务器管理员操作。"
+        "只有拥有「管理服务器」权限的成员才能设置管理员身份组，因此没有做任何更改。请让服务器管理员操作。"
     ),
     # /videomod limits show
     "mod_none": "无",
@@ -397,7 +397,7 @@ ZH: dict[str, str] = {
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
-    "mod_job_not_cancellable": "任务 #{job_id} 已经是“{state}”状态，无需取消。",
+    "mod_job_not_cancellable": "任务 #{job_id} 已经是「{state}」状态，无需取消。",
     "mod_job_not_cancellable_unknown": "任务 #{job_id} 已无法取消：它可能已送达视频服务，但无法确定。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
     "mod_modlog_cannot_post": (
