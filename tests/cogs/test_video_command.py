@@ -274,30 +274,17 @@ async def test_the_status_says_the_result_went_by_dm_and_offers_no_cancel_any_mo
         assert "video:cancel" not in _components_text(final)
 
 
-async def test_the_status_points_to_history_when_neither_channel_nor_dm_takes_the_result(
-    tmp_path,
+@pytest.mark.parametrize(
+    ("final_status", "ended", "points_to", "never_says"),
+    [
+        ("completed", "is done", "/videos history", "reply below"),
+        ("failed", "could not be made", "/videos status", "was told why"),
+    ],
+)
+async def test_the_status_points_to_the_member_commands_when_neither_channel_nor_dm_takes_it(
+    tmp_path, final_status, ended, points_to, never_says
 ):
-    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
-        fake = world.discord
-        await world.video(prompt="x")
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
-        fake.dm_blocked_users.add(fake.user_id)
-        _refuse_new_posts(fake)
-        final = await fake.wait_for_message(
-            predicate=lambda m: m["id"] == status["id"] and "is done" in m["content"],
-            timeout=10,
-        )
-        assert "/videos history" in final["content"]
-        assert "reply below" not in final["content"]
-        assert "video:cancel" not in _components_text(final)
-
-
-async def test_a_failure_neither_channel_nor_dm_takes_does_not_claim_the_member_was_told(
-    tmp_path,
-):
-    plan = TaskPlan(polls_until_done=3, final_status="failed")
+    plan = TaskPlan(polls_until_done=3, final_status=final_status)
     async with running_bot(tmp_path, plan=plan) as world:
         fake = world.discord
         await world.video(prompt="x")
@@ -307,11 +294,12 @@ async def test_a_failure_neither_channel_nor_dm_takes_does_not_claim_the_member_
         fake.dm_blocked_users.add(fake.user_id)
         _refuse_new_posts(fake)
         final = await fake.wait_for_message(
-            predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"],
+            predicate=lambda m: m["id"] == status["id"] and ended in m["content"],
             timeout=10,
         )
-        assert "was told why" not in final["content"]
-        assert "/videos status" in final["content"]
+        assert points_to in final["content"]
+        assert never_says not in final["content"]
+        assert "video:cancel" not in _components_text(final)
 
 
 async def test_videos_help_explains_the_options_privately(tmp_path):
