@@ -93,7 +93,10 @@ async def cancel_or_say_why_not(
         job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told
     )
     if outcome is None:
-        await answer_privately(interaction, msg("cancel_not_possible", job_id=job.id))
+        # Read again: a cancel a moment ago (a double click) is no "already finished".
+        now = await bot.store.get(job.id) or job
+        key = "cancel_already" if now.cancelled else "cancel_not_possible"
+        await answer_privately(interaction, msg(key, job_id=job.id))
     return outcome
 
 

@@ -1,5 +1,7 @@
 """The Cancel button on the status message: the member who asked, or a moderator."""
 
+import asyncio
+
 import pytest
 
 from tests.cogs.test_moderation import server, video
@@ -120,3 +122,18 @@ async def test_a_job_held_back_by_the_service_gets_the_button_and_its_cancel_is_
         )
         assert fake.get_message(int(status["id"]))["components"] == []
     assert len(api.requests_for("submit")) == 1, "only the refused try: never sent after it"
+
+
+async def test_a_double_click_on_cancel_reads_already_cancelled_not_finished(tmp_path, fakes):
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await video(world, prompt="never mind")
+        status = await status_with_button(world)
+        await api.wait_for_polls(1)
+        first, second = await asyncio.gather(
+            click_cancel(world, status), click_cancel(world, status)
+        )
+        answers = sorted([first["content"], second["content"]])
+        assert any("Job #1 is cancelled" in answer for answer in answers), answers
+        assert any("already cancelled" in answer for answer in answers), answers
+        assert not any("already finished" in answer for answer in answers), answers
