@@ -34,8 +34,9 @@ def final_line_key(job: Job) -> str:
 
 
 def progress_bar(progress: int) -> str:
-    """A ten-cell bar such as ▰▰▰▱▱▱▱▱▱▱."""
-    filled = max(0, min(BAR_CELLS, round(progress / 100 * BAR_CELLS)))
+    """A ten-cell bar such as ▰▰▰▱▱▱▱▱▱▱: a cell fills once its tenth is done, so the bar
+    looks full only at 100 % (95 % is nine cells, not a finished-looking ten)."""
+    filled = max(0, min(BAR_CELLS, progress * BAR_CELLS // 100))
     return "▰" * filled + "▱" * (BAR_CELLS - filled)
 
 

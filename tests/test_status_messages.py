@@ -3,10 +3,12 @@
 import dataclasses
 
 import discord
+import pytest
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore
+from bot.status import progress_bar
 from bot.status_messages import StatusMessages
 from tests.harness import BOT_TOKEN
 from tests.jobstates import finished, submitted
@@ -240,3 +242,19 @@ async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_stat
     await status.drain(timeout=5)
     assert len([text for text in edits(fake) if "is done" in text]) == 1
     assert "is done" in fake.get_message(job.status_message_id)["content"]
+
+
+@pytest.mark.parametrize(
+    ("progress", "bar"),
+    [
+        (0, "▱▱▱▱▱▱▱▱▱▱"),
+        (5, "▱▱▱▱▱▱▱▱▱▱"),
+        (15, "▰▱▱▱▱▱▱▱▱▱"),
+        (25, "▰▰▱▱▱▱▱▱▱▱"),
+        (95, "▰▰▰▰▰▰▰▰▰▱"),
+        (99, "▰▰▰▰▰▰▰▰▰▱"),
+        (100, "▰▰▰▰▰▰▰▰▰▰"),
+    ],
+)
+def test_the_bar_fills_a_cell_per_tenth_done_and_looks_full_only_when_done(progress, bar):
+    assert progress_bar(progress) == bar
