@@ -335,9 +335,12 @@ class Delivery:
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
+        result = delivered(job, message)
         if self._status is not None:
-            self._status.schedule(job, final=True)
-        return delivered(job, message)
+            self._status.schedule(
+                as_told(job, result, CHANNEL_TARGET, now=self._clock()), final=True
+            )
+        return result
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""

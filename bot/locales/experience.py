@@ -48,6 +48,7 @@ EN: dict[str, str] = {
     ),
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
+    "status_line_failed_below": "❌ Job #{job_id} could not be made: why is in the reply below.",
     "status_line_failed_unposted": (
         "❌ Job #{job_id} could not be made; the member who asked can see why with "
         "{/videos status}."
@@ -169,6 +170,7 @@ ZH: dict[str, str] = {
     "status_line_failed_dm_private": "❌ 任务 #{job_id} 未能生成；我已通过私信告诉你原因。",
     "status_line_failed_unposted_private": "❌ 任务 #{job_id} 未能生成；请用 {/videos status} 查看原因。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
+    "status_line_failed_below": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
     "button_regenerate": "重新生成",

@@ -239,6 +239,24 @@ async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_pat
         assert f"I couldn't post in <#{world.discord.channel_id}>" in shown_text(dm)
 
 
+async def test_a_failure_posted_below_its_status_says_the_reason_is_in_that_reply(tmp_path):
+    plan = TaskPlan(polls_until_done=2, final_status="failed")
+    async with running_bot(tmp_path, plan=plan) as world:
+        fake = world.discord
+        await world.video(prompt="x")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        reply = await fake.wait_for_message(
+            predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == status["id"]
+        )
+        assert "Video generation failed" in shown_text(reply)
+        final = await fake.wait_for_message(
+            predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"]
+        )
+        assert "why is in the reply below" in final["content"]
+
+
 def _components_text(message: dict) -> str:
     return str(message.get("components") or [])
 
