@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
+from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.flags import with_form_flags
 from bot.jobs.models import Job, JobRefused, JobState
 from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, VideoOptions, remix
@@ -297,8 +298,15 @@ def result_view(job: Job) -> Row | None:
     """The buttons for a delivered job (a row in its layout), in the requester's language."""
     if job.state not in RETRYABLE_RESULTS:
         return None
+    # The same prompt would only be refused again (and fill the channel with refusals): the
+    # member is asked to rephrase, so Edit prompt and Remix stay.
+    refused = job.state is JobState.FAILED and (
+        failure_cause(job.error_message) is FailureCause.MODERATION
+    )
     row: Row = discord.ui.ActionRow()
     for action in ACTIONS:
+        if refused and action == "regen":
+            continue
         row.add_item(ResultButton(action, job.id, locale=job.requester.locale))
     return row
 

@@ -90,6 +90,24 @@ async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_
         assert api.submits[1]["aspect_ratio"] == "9:16"
 
 
+@pytest.mark.parametrize(
+    ("reason", "buttons"),
+    [
+        ("content moderation refused the prompt", ["edit", "remix", "delete"]),
+        ("upstream timeout", ["regen", "edit", "remix", "delete"]),
+    ],
+)
+async def test_a_refused_prompt_offers_no_regenerate_but_a_passing_failure_does(
+    tmp_path, fakes, reason, buttons
+):
+    """Regenerating a prompt the service's content check refused would only be refused again."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=1, final_status="failed", error_message=reason)
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+    assert custom_ids(result) == [f"video:{button}:1" for button in buttons]
+
+
 async def test_delete_refuses_other_members_politely(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
