@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.models import DM_TARGET, Job, JobState
-from bot.status import progress_bar
+from bot.status import eta_text, progress_bar
 from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
@@ -62,6 +62,16 @@ def posted_link(job: Job) -> str | None:
         return None
     return (
         f"https://discord.com/channels/{where}/{job.requester.channel_id}/{job.delivery_message_id}"
+    )
+
+
+def status_link(job: Job) -> str | None:
+    """A jump link to the job's status message in its server's channel, if it has one."""
+    if job.status_message_id is None or job.requester.guild_id is None:
+        return None
+    return (
+        f"https://discord.com/channels/{job.requester.guild_id}/{job.requester.channel_id}"
+        f"/{job.status_message_id}"
     )
 
 
@@ -121,13 +131,23 @@ def status_details(job: Job, locale: str, now: float) -> str:
             locale,
             reason=t(job.cancel_reason_key or "cancelled_by_moderator", locale),
         )
+    if job.state is JobState.PROCESSING:
+        # The same time left its status message shows (the member asked here, not there).
+        return t(
+            "status_details_rendering",
+            locale,
+            bar=progress_bar(job.progress),
+            progress=job.progress,
+            eta=eta_text(job, now),
+        )
     if job.state.is_active:
         return t(
             "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
         )
     if job.state in (JobState.RECORDED, JobState.SUBMITTING):
         # Not sent yet: what it waits for is on its status message; nothing has failed.
-        return ""
+        message = status_link(job)
+        return t("status_details_waiting", locale, url=message) if message else ""
     if job.result_deleted:
         return t("status_details_result_deleted", locale)
     link = result_link(job, now)

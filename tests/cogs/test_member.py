@@ -168,3 +168,22 @@ async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path
         assert all(f"**#{n}**" in content for n in range(1, 11)), "all ten jobs are listed"
         assert content.count("[video](https://discord.com/channels/") == 10
         assert "\\*bold\\*" in content, "the prompts' markdown is shown as typed"
+
+
+def test_status_of_a_rendering_job_gives_the_time_left_its_status_message_shows():
+    from bot.jobs.eta import Reading
+
+    rendering = job(
+        JobState.PROCESSING,
+        progress=60,
+        progress_readings=(Reading(NOW - 60, 30), Reading(NOW, 60)),
+    )
+    assert status_details(rendering, "en-US", NOW) == "▰▰▰▰▰▰▱▱▱▱ 60% · about 80 s left"
+
+
+def test_status_of_a_job_not_sent_yet_links_its_status_message():
+    waiting = job(JobState.RECORDED, status_message_id=5, progress=0)
+    requester = waiting.requester
+    link = f"https://discord.com/channels/{requester.guild_id}/{requester.channel_id}/5"
+    assert link in status_details(waiting, "en-US", NOW)
+    assert "Reason" not in status_details(waiting, "en-US", NOW), "waiting is no failure"
