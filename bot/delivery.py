@@ -156,8 +156,9 @@ def failure_text(job: Job, mention: str) -> list[str]:
 
 
 def cancel_notice(job: Job, mention: str) -> str:
-    """Who cancelled the job, and whether it still counts, in the member's language."""
-    return job.cancel_notice(mention).render(job.requester.locale)
+    """Who cancelled the job, and whether it still counts, in the member's language; posted
+    where others may read it, so a block is not named."""
+    return job.cancel_notice(mention, public=True).render(job.requester.locale)
 
 
 def shows_video(job: Job) -> bool:

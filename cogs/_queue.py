@@ -324,6 +324,12 @@ class InteractionOrigin(Origin):
         return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
 
 
+# Refusals that name a block and its reason: never said in a public reply.
+_BLOCK_REFUSALS = frozenset({"mod_blocked", "mod_blocked_until", "owner_blocked"})
+# A reply meant for one member removes itself after this long.
+PRIVATE_NOTE_LIFETIME = 60.0
+
+
 class MessageOrigin(Origin):
     """A reply that mentions the bot: every answer is a reply to it that pings only the member."""
 
@@ -382,6 +388,10 @@ class MessageOrigin(Origin):
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
+        if message.key in _BLOCK_REFUSALS:
+            # A reply is public: that they are blocked, and why, is theirs to read privately.
+            message = msg("blocked_see_quota")
+            delete_after = delete_after or PRIVATE_NOTE_LIFETIME
         try:
             text = fit(message.render(self.locale), MESSAGE_CONTENT)
             if delete_after is None:

@@ -126,6 +126,13 @@ class Requester:
     parent_channel_id: int | None = None
 
 
+# How a cancel reads where others see it too: who cancelled, not that someone was blocked.
+_PUBLIC_CANCEL_REASONS = {
+    "cancelled_by_block": "cancelled_by_moderator",
+    "cancelled_by_operator_block": "cancelled_by_operator",
+}
+
+
 @dataclass(frozen=True)
 class Job:
     """A row of the jobs table."""
@@ -182,13 +189,18 @@ class Job:
         """Whether a person cancelled it (its result, if any, is never posted)."""
         return self.cancelled_at is not None
 
-    def cancel_notice(self, mention: str) -> Message:
-        """The member's notice that it was cancelled: by whom, and whether it still counts."""
+    def cancel_notice(self, mention: str, *, public: bool = False) -> Message:
+        """The member's notice that it was cancelled: by whom, and whether it still counts.
+        `public`: others read it too, so a block (and its reason) is not named; the member
+        learns of it privately (`/videos quota`, `/videos status`, their next command)."""
+        reason = self.cancel_reason_key or "cancelled_by_moderator"
+        if public:
+            reason = _PUBLIC_CANCEL_REASONS.get(reason, reason)
         return msg(
             "cancel_notice_counted" if self.counts else "cancel_notice_refunded",
             mention=mention,
             job_id=self.id,
-            reason=msg(self.cancel_reason_key or "cancelled_by_moderator"),
+            reason=msg(reason),
         )
 
     @property

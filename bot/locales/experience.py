@@ -138,6 +138,7 @@ EN: dict[str, str] = {
     "cancelled_by_moderator": "a moderator cancelled it",
     "cancelled_by_block": "a moderator blocked you from making videos",
     "cancelled_by_operator_block": "the bot's operators blocked you from making videos",
+    "cancelled_by_operator": "the bot's operators cancelled it",
 }
 
 ZH: dict[str, str] = {
@@ -230,4 +231,5 @@ ZH: dict[str, str] = {
     "cancelled_by_moderator": "管理员取消了它",
     "cancelled_by_block": "管理员禁止你生成视频",
     "cancelled_by_operator_block": "机器人运营者禁止你生成视频",
+    "cancelled_by_operator": "机器人运营者取消了它",
 }

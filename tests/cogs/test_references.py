@@ -377,10 +377,13 @@ async def test_a_blocked_member_with_links_makes_the_bot_fetch_nothing(tmp_path,
         if way == "menu":
             submit = await fill_form(world, await make_video_on(world, target), "x")
             answer = (await submit.wait_for_answer())["content"]
+            assert "blocked you from making videos in this server (reason: flooding)" in answer
         else:
             asking = await reply(world, target, "make these move " + " ".join(links[8:]))
             answer = (await bots_reply_to(world, asking))["content"]
-        assert "blocked you from making videos in this server (reason: flooding)" in answer
+            # A reply is public: no block and no reason in it, and it goes in a minute.
+            assert "can't make videos here right now" in answer and "/videos quota" in answer
+            assert "flooding" not in answer and "blocked" not in answer
         assert web.hits == []
         assert await nothing_recorded(world)
 
