@@ -153,7 +153,8 @@ class RouteDelivery:
         typical = await usually_ready_for(self._store, job.request)
         status = await self._status_text(job, typical=typical)
         where = queued_message(reply, job.id, typical=typical).render(job.requester.locale)
-        content = fit(f"{where}\n{status}", MESSAGE_CONTENT)
+        # Once it ended, "queued, I'll post it here" is history: the last line says it all.
+        content = fit(status if final else f"{where}\n{status}", MESSAGE_CONTENT)
         try:
             await self._webhook(reply).edit_message(
                 message_id, content=content, allowed_mentions=NO_MENTIONS
@@ -270,8 +271,9 @@ class RouteDelivery:
                 video.close()
         if message.flags.ephemeral and not reply.ephemeral:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
-        await self._after_posting(job)
-        return delivered(job, message)
+        result = delivered(job, message)
+        await self._after_posting(as_told(job, result, Route.INTERACTION.value, now=self._clock()))
+        return result
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:
         message_id = job.interaction_message_id

@@ -32,6 +32,8 @@ def final_line_key(job: Job) -> str:
         return f"{key}_dm{private}"
     if job.delivery_target == CHANNEL_TARGET and key == "status_line_failed":
         return "status_line_failed_below"  # the reason is the reply to this message
+    if private and job.delivery_target == Route.INTERACTION.value:
+        return f"{key}_posted_private"  # a follow-up under the member's answer, not a reply
     return key
 
 

@@ -10,7 +10,8 @@ EN: dict[str, str] = {
     ),
     "wrong_image_count": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
-        "reference, or three to fuse. Remove or add images to match."
+        "reference, or three to fuse. Remove or add images to match (replying to someone's "
+        "message, attach the missing ones to your reply: I use the images of both)."
     ),
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
@@ -214,7 +215,7 @@ ZH: dict[str, str] = {
     "prompt_too_long": "你的提示词有 {length} 个字符。请缩短到 {limit} 个字符以内。",
     "wrong_image_count": (
         "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
-        "或 3 张融合参考。请增减图片后再试。"
+        "或 3 张融合参考。请增减图片后再试（回复别人的消息时，可以在你的回复里附上缺的图片：两条消息的图片我都会用）。"
     ),
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
     "mode_needs_images": (

@@ -36,6 +36,8 @@ EN: dict[str, str] = {
     ),
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
+    "status_line_completed_posted_private": "✅ Job #{job_id} is done: your video is posted below.",
+    "status_line_failed_posted_private": "❌ Job #{job_id} could not be made: why is posted below.",
     "status_line_completed_unposted_private": (
         "✅ Job #{job_id} is done, but your direct messages are closed: find it with "
         "{/videos history}."
@@ -167,6 +169,8 @@ ZH: dict[str, str] = {
         "{/videos history} 查看。"
     ),
     "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",
+    "status_line_completed_posted_private": "✅ 任务 #{job_id} 已完成：视频已发在下方。",
+    "status_line_failed_posted_private": "❌ 任务 #{job_id} 未能生成：原因已发在下方。",
     "status_line_completed_unposted_private": (
         "✅ 任务 #{job_id} 已完成，但你关闭了私信：请用 {/videos history} 查看。"
     ),

@@ -118,6 +118,9 @@ async def test_a_user_install_in_a_server_without_the_bot_answers_through_the_in
         # The private answer became the status, and says the video is done.
         status = await interaction.wait_for_original(lambda m: "Job #1 is done" in m["content"])
         assert status["flags"] & EPHEMERAL
+        # The result is a follow-up under it, not a reply; "queued, I'll post it" is history.
+        assert "your video is posted below" in status["content"]
+        assert "reply below" not in status["content"] and "queued" not in status["content"]
         await world.bot.poller.stop()
         assert interaction.followup_posts <= 5, "within a user install's follow-ups"
         assert interaction.followup_posts == 2
