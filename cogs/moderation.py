@@ -21,6 +21,7 @@ from bot.moderation.models import Period, Policy
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
     audit_lines,
+    cooldown_text,
     job_lines,
     member_month_line,
     member_usage_line,
@@ -279,7 +280,7 @@ class ModerationCog(
                 period=msg(f"mod_period_{updated.period.value}"),
                 reset_at=stamp(quota_window(updated, now).end),
                 max_active=updated.max_active,
-                cooldown=plural("count_seconds", updated.cooldown_seconds),
+                cooldown=cooldown_text(updated.cooldown_seconds),
             )
             if server_at_once is None:
                 return change

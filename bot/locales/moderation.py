@@ -94,6 +94,8 @@ EN: dict[str, str] = {
     "mod_show_members": "**Member limits:**",
     "mod_show_no_members": "**Member limits:** none",
     "mod_override_item": "- {member}: {videos} (reason: {reason})",
+    "mod_override_blocked": "blocked",
+    "cooldown_none": "no wait",
     "mod_override_item_until": "- {member}: {videos} until {until} (reason: {reason})",
     "mod_more": "…and {count} more.",
     "mod_show_options": "**Reserved options:** {items}",
@@ -342,6 +344,8 @@ ZH: dict[str, str] = {
     "mod_show_members": "**成员额度：**",
     "mod_show_no_members": "**成员额度：**无",
     "mod_override_item": "- {member}：{videos}（原因：{reason}）",
+    "mod_override_blocked": "已封禁",
+    "cooldown_none": "0 秒（无需等待）",
     "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
     "mod_more": "……还有 {count} 条。",
     "mod_show_options": "**限定选项：**{items}",
@@ -363,10 +367,10 @@ ZH: dict[str, str] = {
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期于 {reset}结束。"
     ),
     "mod_member_usage_over": (
-        "{member} {period}已生成 {used} 个，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
+        "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
         "所以在本周期于 {reset}结束前不能再生成。已花费 {credits}。"
     ),
-    "mod_member_usage_none": "{member} {period}已生成 {used} 个，{credits}，现在不能生成视频：{why}。",
+    "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员封禁（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员封禁至 {until}（原因：{reason}）",
     "mod_member_none_limit": "其{source}为 0 个视频",

@@ -14,7 +14,8 @@ EN: dict[str, str] = {
         "Ask again with only one of them."
     ),
     "flags_help": (
-        "Use these flags: `--duration` 4, 6, 8 or 10 · `--resolution` (or `--res`) 720p, 1080p "
+        "Use these flags: `--duration` (or `--dur`) 4, 6, 8 or 10 · `--resolution` (or `--res`) "
+        "720p, 1080p "
         "or 4K · `--aspect-ratio` (or `--ar`) 16:9 or 9:16 · `--mode` frame or reference. "
         "For example: `a cat surfing --duration 8 --ar 9:16`."
     ),
@@ -71,7 +72,7 @@ ZH: dict[str, str] = {
     ),
     "flag_repeated": "你同时给了 `{first}` `{one}` 和 `{second}` `{other}`，请只保留一个后重新请求。",
     "flags_help": (
-        "可用参数：`--duration`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
+        "可用参数：`--duration` 或 `--dur`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
         "（{opt_resolution}）720p、1080p 或 4K · `--aspect-ratio` 或 `--ar`（{opt_aspect_ratio}）"
         "16:9 或 9:16 · `--mode`（{opt_mode}）`frame` 表示首帧、`reference` 表示参考图。"
         "例如：`一只冲浪的猫 --duration 8 --ar 9:16`。"

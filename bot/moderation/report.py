@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.apimart.models import DURATIONS
-from bot.i18n import Listed, Message, msg, plural
+from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import Estimate, amount
 from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
@@ -100,18 +100,29 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     return lines
 
 
+def cooldown_text(seconds: int) -> Message | Plural:
+    """The wait between a member's videos: "no wait" rather than "0 seconds"."""
+    return plural("count_seconds", seconds) if seconds > 0 else msg("cooldown_none")
+
+
 def _override_text(override: MemberOverride) -> Message:
+    # An allowance of 0 is a block: said so, not "0".
+    videos: Message | Plural = (
+        plural("count_videos", override.video_limit)
+        if override.video_limit > 0
+        else msg("mod_override_blocked")
+    )
     if override.expires_at is None:
         return msg(
             "mod_override_item",
             member=f"<@{override.user_id}>",
-            videos=override.video_limit,
+            videos=videos,
             reason=quote(override.reason, REASON_CHARS),
         )
     return msg(
         "mod_override_item_until",
         member=f"<@{override.user_id}>",
-        videos=override.video_limit,
+        videos=videos,
         reason=quote(override.reason, REASON_CHARS),
         until=stamp(override.expires_at),
     )
@@ -142,7 +153,7 @@ def policy_lines(
             reset=stamp(now_window.end, "R"),
             reset_at=stamp(now_window.end),
             max_active=policy.max_active,
-            cooldown=plural("count_seconds", policy.cooldown_seconds),
+            cooldown=cooldown_text(policy.cooldown_seconds),
         ),
         slots_text(policy),
         msg(
@@ -233,7 +244,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         return msg(
             "mod_member_usage_none",
             member=f"<@{user_id}>",
-            used=facts.used,
+            used=plural("count_videos", facts.used),
             period=this_period(facts),
             credits=amount(credits),
             why=_why_none(facts),
@@ -242,7 +253,8 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
     return msg(
         "mod_member_usage_over" if over else "mod_member_usage",
         member=f"<@{user_id}>",
-        used=facts.used,
+        # "16 videos this week, more than...", but "1 of 5 videos".
+        used=plural("count_videos", facts.used) if over else facts.used,
         limit=plural("count_videos", facts.allowance.limit),
         source=msg(f"mod_source_{facts.allowance.source}"),
         period=this_period(facts),

@@ -485,3 +485,14 @@ async def test_a_blocks_cancelled_jobs_name_the_member_in_the_mod_log_and_the_au
         assert "#1" in posted["content"]
         audit = await mod(s, "audit")
         assert f"<@{s.alice}>'s jobs in progress are cancelled" in audit
+
+
+async def test_limits_show_says_no_wait_and_blocked_in_words(tmp_path):
+    async with server(tmp_path) as s:
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="spam")
+        carol = user_option(s.world, s.carol)
+        await mod(s, "member set", member=carol, allowance=3, reason="kind")
+        shown = await mod(s, "limits show")
+        assert "no wait between videos" in shown
+        assert f"- <@{s.alice}>: blocked (reason: spam)" in shown
+        assert f"- <@{s.carol}>: 3 videos (reason: kind)" in shown

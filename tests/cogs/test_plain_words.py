@@ -211,7 +211,7 @@ async def test_usage_after_a_lowered_limit_says_the_member_is_over_it(tmp_path):
             await result_for(s.world, number)
         await mod(s, "member set", member=user_option(s.world, s.alice), allowance=1, reason="r")
         text = await mod(s, "usage", member=user_option(s.world, s.alice))
-        assert f"<@{s.alice}> has made 3 today, more than their limit of 1 video" in text
+        assert f"<@{s.alice}> has made 3 videos today, more than their limit of 1 video" in text
         assert "3 of 1" not in text
 
 
