@@ -54,7 +54,7 @@ def test_no_flags_means_nothing_chosen():
 def test_an_unknown_flag_is_named_with_the_valid_flags_and_values():
     message = refused("a cat --speed 2")
     assert "I don't know the flag `--speed`" in message
-    assert "`--duration` 4, 6, 8 or 10" in message
+    assert "`--duration` (or `--dur`) 4, 6, 8 or 10" in message
     assert "`--aspect-ratio` (or `--ar`) 16:9 or 9:16" in message
     assert "`--mode` frame or reference" in message
 
