@@ -55,7 +55,9 @@ async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     facts, barred = await bot.moderation.standing(requester)
     # Refused whatever they ask: that is the answer, not a count of videos they cannot use.
     quota = [barred] if barred is not None else quota_lines(facts, requester, bot.clock())
-    prices = await price_lines_for(bot, requester)
+    # Prices are for someone who can make a video; a blocked member reads the block alone.
+    can_make = barred is None and facts.allowance.limit > 0
+    prices = await price_lines_for(bot, requester) if can_make else []
     await show_privately(interaction, [*quota, *prices])
 
 

@@ -223,6 +223,7 @@ async def test_a_blocked_member_is_told_blocked_not_when_the_next_video_can_star
         text = await quota(s.world)
         assert "blocked you from making videos in this server (reason: flooding)" in text
         assert "next video" not in text and "left today" not in text
+        assert "credits" not in text, "no price table for someone who can make none"
 
 
 # Results: links, references and deleted posts ---------------------------------------------------
