@@ -323,7 +323,11 @@ async def test_the_status_points_to_the_member_commands_when_neither_channel_nor
 async def test_videos_help_explains_the_options_privately(tmp_path):
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command("videos help")
-        assert "duration" in await interaction.wait_for_private_answer()
+        text = await interaction.wait_for_private_answer()
+        assert "duration" in text
+        # What comes after: the other ways in, and where to look and what the buttons do.
+        assert "Make a video" in text and "mention me" in text
+        assert "/videos quota" in text and "/videos cancel" in text and "Regenerate" in text
 
 
 async def test_a_job_whose_command_died_before_announcing_is_announced_before_it_is_sent(
