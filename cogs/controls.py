@@ -47,10 +47,11 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
 class CancelButton(discord.ui.DynamicItem[Button], template=r"video:cancel:(?P<job_id>\d+)"):
     """Cancel this job; the custom id names it."""
 
-    def __init__(self, job_id: int, *, locale: str = "en-US") -> None:
+    def __init__(self, job_id: int, *, locale: str = "en-US", counts: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label=t("button_cancel", locale),
+                # Once the service has it, a cancel still counts: said before the click.
+                label=t("button_cancel_counts" if counts else "button_cancel", locale),
                 emoji="✖️",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"video:cancel:{job_id}",
@@ -128,7 +129,8 @@ def status_controls(job: Job) -> discord.ui.View | None:
     if job.cancelled or job.state not in CANCELLABLE_STATES:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(CancelButton(job.id, locale=job.requester.locale))
+    counts = job.state in ACTIVE_STATES
+    view.add_item(CancelButton(job.id, locale=job.requester.locale, counts=counts))
     return view
 
 

@@ -8,6 +8,7 @@ EN: dict[str, str] = {
     "result_reference_image": "Reference image {number}",
     # Cancel on the status message
     "button_cancel": "Cancel",
+    "button_cancel_counts": "Cancel (still counts)",
     "cancel_button_not_allowed": (
         "Only the member who asked for this video, or a moderator, can cancel it."
     ),
@@ -31,6 +32,7 @@ ZH: dict[str, str] = {
     "mode_video": "参考视频动作",
     "result_reference_image": "参考图 {number}",
     "button_cancel": "取消",
+    "button_cancel_counts": "取消（仍计入额度）",
     "cancel_button_not_allowed": "只有发起这个视频的成员或管理员才能取消它。",
     "button_remix": "再创作",
     "remix_title": "再创作：修改后重新生成",

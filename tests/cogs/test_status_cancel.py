@@ -41,7 +41,7 @@ async def test_the_button_is_there_while_it_renders_and_gone_once_the_video_is_p
         await video(world, prompt="a short one")
         status = await status_with_button(world)
         [button] = [c for row in status["components"] for c in row["components"]]
-        assert button["label"] == "Cancel"
+        assert button["label"].startswith("Cancel")
         await world.discord.wait_for_message(predicate=is_layout, timeout=10)
         await world.discord.wait_for(
             lambda: world.discord.get_message(int(status["id"]))["components"] == [], timeout=10
@@ -137,3 +137,21 @@ async def test_a_double_click_on_cancel_reads_already_cancelled_not_finished(tmp
         assert any("Job #1 is cancelled" in answer for answer in answers), answers
         assert any("already cancelled" in answer for answer in answers), answers
         assert not any("already finished" in answer for answer in answers), answers
+
+
+async def test_the_button_says_a_cancel_still_counts_once_the_service_has_the_job(tmp_path, fakes):
+    fake, api = fakes
+    api.fail_next("submit", status=429, retry_after_header="600")  # held: a cancel is free
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        assert "saved and waiting" in await video(world)
+        status = await status_with_button(world)
+        [held] = [c for row in status["components"] for c in row["components"]]
+        assert held["label"] == "Cancel"
+    api.default_plan = RENDERS_UNTIL_TOLD
+    async with running_bot(tmp_path / "second", fake=fake, api=api) as world:
+        await video(world, prompt="rendering")
+        rendering = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is rendering" in m["content"] and m["components"]
+        )
+        [button] = [c for row in rendering["components"] for c in row["components"]]
+        assert button["label"] == "Cancel (still counts)"
