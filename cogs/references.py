@@ -14,6 +14,7 @@ edits soon after is read again (`cogs._refusals`).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -75,6 +76,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MENU_NAME = "Make a video"
+# The rules are checked before the form opens if the database answers within this long.
+MENU_CHECK_TIMEOUT = 1.5
 # What an open form saw is kept in memory this long (Discord's forms last 15 minutes).
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
@@ -287,10 +290,29 @@ class ReferencesCog(commands.Cog):
             if not has_visible(prompt):
                 await answer_privately(interaction, msg("menu_nothing_to_use"))
                 return
+        if await self._refused_at_once(interaction, message):
+            return
         locale = str(interaction.locale)
         form = VideoModal(form_id(message, media), media, locale, prompt=prompt)
         self._hold(form.custom_id, message, media)
         await open_form(interaction, form)
+
+    async def _refused_at_once(
+        self, interaction: discord.Interaction[VideoBot], message: discord.Message
+    ) -> bool:
+        """Tell a member the rules refuse whatever they ask (blocked, out of videos, a paused
+        server) before they type a prompt; True if so. The form must open within Discord's
+        3 seconds: a database slower than `MENU_CHECK_TIMEOUT` opens it, and its submit checks."""
+        origin = InteractionOrigin(interaction, sources=(message_ref(message),), reply_to=message)
+        try:
+            async with asyncio.timeout(MENU_CHECK_TIMEOUT):
+                refusal = await self.bot.moderation.refusal_before_fetching(origin.requester())
+        except TimeoutError:
+            return False
+        if refusal is None:
+            return False
+        await answer_privately(interaction, refusal)
+        return True
 
     def _hold(self, custom_id: str, target: discord.Message, media: MessageMedia) -> None:
         """Keep what the menu saw while its form is open (Discord shows a context menu the

@@ -375,8 +375,10 @@ async def test_a_blocked_member_with_links_makes_the_bot_fetch_nothing(tmp_path,
         await block_alice(world)
         target = await post(world, " ".join(links[:8]))
         if way == "menu":
-            submit = await fill_form(world, await make_video_on(world, target), "x")
-            answer = (await submit.wait_for_answer())["content"]
+            # Told before typing a prompt: no form opens.
+            menu = await make_video_on(world, target)
+            assert (await menu.wait_for_callback())["type"] != MODAL
+            answer = await menu.wait_for_private_answer()
             assert "blocked you from making videos in this server (reason: flooding)" in answer
         else:
             asking = await reply(world, target, "make these move " + " ".join(links[8:]))
