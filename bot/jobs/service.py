@@ -215,7 +215,7 @@ class JobService:
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
-            return await self._give_back(job)
+            return dataclasses.replace(await self._give_back(job), kept_back="error")
         # The month it was asked for: its credits count there, however late it is sent.
         spent = await self._store.budget_spent(
             job.requester.guild_id, job.created_at, personal_budget=self._personal_budget
@@ -257,7 +257,7 @@ class JobService:
             # The claim lapsed while this waited (and the job was settled as `submit_unknown`,
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
-            return await self._as_it_stands(job)
+            return dataclasses.replace(await self._as_it_stands(job), kept_back="not_sent")
         if renewed.cancelled:
             # A block landed during the waits above: nothing leaves.
             return await self._cancel_unsent(renewed, member_present)
@@ -279,9 +279,9 @@ class JobService:
         await self._store.cancel_unsent(job, now=self._clock(), member_told=member_present)
         self._on_change()
         closed = await self._store.get(job.id) or job
-        return SubmitReport(
-            closed, JobState.CANCELLED, closed.cancel_notice(f"<@{closed.requester.user_id}>")
-        )
+        # Answered where the member asked, which for a mention or reply is public.
+        notice = closed.cancel_notice(f"<@{closed.requester.user_id}>", public=True)
+        return SubmitReport(closed, JobState.CANCELLED, notice)
 
     async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
         try:
@@ -297,7 +297,7 @@ class JobService:
             log.exception("Job %d: could not get ready to send; will try again", job.id)
             return dataclasses.replace(await self._give_back(job), kept_back="error")
         if isinstance(ready, SubmitReport):
-            kept_back = _KEPT_BACK.get(ready.state, "not_sent")
+            kept_back = ready.kept_back or _KEPT_BACK.get(ready.state, "not_sent")
             return dataclasses.replace(ready, kept_back=kept_back)
         job, typical = ready
         try:
@@ -354,7 +354,7 @@ class JobService:
             return SubmitReport(
                 submitted,
                 JobState.QUEUED,
-                submitted.cancel_notice(f"<@{submitted.requester.user_id}>"),
+                submitted.cancel_notice(f"<@{submitted.requester.user_id}>", public=True),
             )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
 

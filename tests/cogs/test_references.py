@@ -722,3 +722,27 @@ async def test_a_bots_picture_shown_in_its_own_embed_counts_once(tmp_path):
         answer = (await submit.wait_for_answer())["content"]
         assert "queued as job #1" in answer, answer
         assert world.api.submits[0]["image_urls"] == [cat.url]
+
+
+async def test_a_block_landing_while_a_mentions_job_is_sent_is_not_named_in_public(tmp_path):
+    from cogs._private import cancel_for_block
+
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        fake, api = world.discord, world.api
+        api.delay_next("submit", 1.5)
+        asking = await fake.message_create(f"<@{fake.bot_user_id}> a dog running on the beach")
+        await api.wait_until(lambda: api.requests_for("submit"), what="the submit")
+        await block_alice(world)
+        await cancel_for_block(
+            world.bot, fake.guild_id, fake.user_id, reason_key="cancelled_by_block"
+        )
+        answer = await fake.wait_for_message(
+            predicate=lambda m: (
+                m["author"]["id"] == str(fake.bot_user_id)
+                and (m.get("message_reference") or {}).get("message_id") == asking["id"]
+                and "cancelled" in m["content"]
+            ),
+            timeout=10,
+        )
+        assert "a moderator cancelled it" in answer["content"]
+        assert "blocked" not in answer["content"]
