@@ -310,8 +310,9 @@ class Delivery:
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
             result = delivered(job, existing)
-            if self._status is not None:
-                # The crash may have come before the status edit: finish it now.
+            if self._status is not None and job.delivery_target != DM_TARGET:
+                # The crash may have come before the status edit: finish it now. (A DM was
+                # used because the channel refused or is gone: no edit that would be refused.)
                 told = as_told(job, result, job.delivery_target, now=self._clock())
                 await self._status.update(told, final=True)
             return result
@@ -321,12 +322,17 @@ class Delivery:
             return await self._deliver_by_dm(job, channel_failed=True)
         try:
             message = await self._send(channel, job, dm=False)
-        except (discord.Forbidden, discord.NotFound):
+        except (discord.Forbidden, discord.NotFound) as refused:
             log.warning(
                 "Job %d: cannot post in channel %d; trying a DM", job.id, job.requester.channel_id
             )
             result = await self._deliver_by_dm(job, channel_failed=True)
-            if self._status is not None and result.outcome is not DeliveryOutcome.RETRY:
+            deleted = isinstance(refused, discord.NotFound)  # nothing left there to edit
+            if (
+                self._status is not None
+                and not deleted
+                and result.outcome is not DeliveryOutcome.RETRY
+            ):
                 # The status may still be editable (only posting was refused): it must not
                 # stay "rendering" with a Cancel button, nor point to a reply that never came.
                 self._status.schedule(

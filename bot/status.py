@@ -50,9 +50,10 @@ def time_left(job: Job, now: float) -> Estimate:
     return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
 
 
-def eta_text(job: Job, now: float) -> str:
-    """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done'."""
-    locale = job.requester.locale
+def eta_text(job: Job, now: float, locale: str | None = None) -> str:
+    """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done', in
+    `locale` (the member's who asked, unless someone else is reading)."""
+    locale = locale or job.requester.locale
     estimate = time_left(job, now)
     if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)

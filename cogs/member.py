@@ -138,7 +138,7 @@ def status_details(job: Job, locale: str, now: float) -> str:
             locale,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            eta=eta_text(job, now),
+            eta=eta_text(job, now, locale),
         )
     if job.state.is_active:
         return t(

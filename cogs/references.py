@@ -107,9 +107,11 @@ def gallery_links(message: discord.Message | discord.MessageSnapshot) -> tuple[s
     )
 
 
-def message_media(message: discord.Message) -> MessageMedia:
+def message_media(message: discord.Message, *, stickers: bool = False) -> MessageMedia:
     """A message's attachments, embedded pictures and text, in the core's terms; a forwarded
-    message's are in its snapshot (its own fields are empty), so they count as its own."""
+    message's are in its snapshot (its own fields are empty), so they count as its own.
+    `stickers`: its stickers too, for a message whose pictures the member points at (the one
+    replied to), where a sticker must be named as unusable rather than quietly ignored."""
     parts: list[discord.Message | discord.MessageSnapshot] = [
         message,
         *message.message_snapshots,
@@ -125,7 +127,9 @@ def message_media(message: discord.Message) -> MessageMedia:
             if not _own_upload(part, url)
         ),
         content="\n".join(part.content for part in parts if part.content),
-        stickers=tuple(sticker.name for part in parts for sticker in part.stickers),
+        stickers=(
+            tuple(sticker.name for part in parts for sticker in part.stickers) if stickers else ()
+        ),
     )
 
 
@@ -533,7 +537,7 @@ class ReferencesCog(commands.Cog):
         if source is None:
             await origin.tell(msg("reply_source_unreadable"))
             return
-        source_media = message_media(source)
+        source_media = message_media(source, stickers=True)
         if (
             source_media.is_blank
             and not self.bot.settings.message_content_intent

@@ -169,13 +169,14 @@ def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> M
         for item in skipped
     ]
     links = sum(1 for item in skipped if item.filename is None)
-    files = sum(
-        1 for item in skipped if item.filename is not None and item.reason is not SkipReason.STICKER
-    )
+    stickers = sum(1 for item in skipped if item.reason is SkipReason.STICKER)
+    files = len(skipped) - links - stickers
     if links == len(skipped):
         counted = "count_links"
     elif files == len(skipped):
         counted = "count_files"
+    elif stickers == len(skipped):
+        counted = "count_stickers"
     else:
         counted = "count_references"
     key = "nothing_usable" if nothing_left else "links_skipped"

@@ -196,6 +196,7 @@ EN: dict[str, str] = {
     "count_links": "{count} link|{count} links",
     "count_files": "{count} file|{count} files",
     "count_references": "{count} link or file|{count} links and files",
+    "count_stickers": "{count} sticker|{count} stickers",
     "count_seconds": "{count} second|{count} seconds",
     "expiry_soon": "soon",
     "help_text": (
@@ -347,6 +348,7 @@ ZH: dict[str, str] = {
     "count_links": "{count} 个链接",
     "count_files": "{count} 个文件",
     "count_references": "{count} 个链接或文件",
+    "count_stickers": "{count} 个贴纸",
     "count_seconds": "{count} 秒",
     "expiry_soon": "即将",
     "help_text": (

@@ -187,3 +187,15 @@ def test_status_of_a_job_not_sent_yet_links_its_status_message():
     link = f"https://discord.com/channels/{requester.guild_id}/{requester.channel_id}/5"
     assert link in status_details(waiting, "en-US", NOW)
     assert "Reason" not in status_details(waiting, "en-US", NOW), "waiting is no failure"
+
+
+def test_status_gives_the_time_left_in_the_language_of_whoever_asks():
+    from bot.jobs.eta import Reading
+
+    rendering = job(
+        JobState.PROCESSING,
+        progress=60,
+        progress_readings=(Reading(NOW - 60, 30), Reading(NOW, 60)),
+    )
+    assert rendering.requester.locale == "en-US"
+    assert status_details(rendering, "zh-CN", NOW).endswith("大约还需 80 秒")

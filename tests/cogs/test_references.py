@@ -706,7 +706,7 @@ async def test_a_reply_to_a_sticker_says_a_sticker_cannot_be_used_and_makes_noth
         ]
         asking = await reply(world, target, "make this dance on the moon")
         answer = (await bots_reply_to(world, asking))["content"]
-        assert "`Wumpus dance` (a sticker, which the video service cannot use)" in answer
+        assert "I can't use 1 sticker: `Wumpus dance` (a sticker, which the video" in answer
         assert "Message Content" not in answer
         assert await nothing_recorded(world)
 
@@ -746,3 +746,16 @@ async def test_a_block_landing_while_a_mentions_job_is_sent_is_not_named_in_publ
         )
         assert "a moderator cancelled it" in answer["content"]
         assert "blocked" not in answer["content"]
+
+
+async def test_a_sticker_beside_words_does_not_stop_a_video_from_those_words(tmp_path):
+    """Only a replied-to message's sticker is something the member pointed at: the menu on a
+    message with words and a sticker, or a mention with one, makes the video from the words."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, "a cat surfing at sunset", dispatch=False)
+        message = world.discord.get_message(int(target["id"]))
+        message["sticker_items"] = [
+            {"id": "749054660769218631", "name": "Wumpus", "format_type": 1}
+        ]
+        submit = await fill_form(world, await make_video_on(world, message), "a cat surfing")
+        assert "queued as job #1" in (await submit.wait_for_answer())["content"]
