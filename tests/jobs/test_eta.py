@@ -62,3 +62,35 @@ def test_two_points_after_a_pause_do_not_read_as_forty_minutes():
     estimate = estimate_remaining(readings, PRIOR, now=246.0)
     assert estimate.kind is EtaKind.SECONDS
     assert 140 <= estimate.seconds <= 160
+
+
+def test_past_90_percent_the_pace_is_read_from_the_readings_past_it():
+    # A brisk run to 90 %, then a crawl: only 90 -> 92 says how the last points go.
+    readings = (Reading(150.0, 70), Reading(160.0, 90), Reading(220.0, 92))
+    estimate = estimate_remaining(readings, PRIOR, now=220.0)
+    assert (estimate.kind, estimate.seconds) == (EtaKind.SECONDS, 240.0)
+
+
+def test_a_crawl_past_90_percent_counts_down_between_checks():
+    readings = (Reading(100.0, 80), Reading(160.0, 90), Reading(220.0, 92))
+    estimate = estimate_remaining(readings, PRIOR, now=250.0)
+    assert (estimate.kind, estimate.seconds) == (EtaKind.SECONDS, 210.0)
+
+
+def test_past_90_percent_under_a_minute_left_is_almost_done_and_over_it_a_time():
+    # 2 points in 14 s: 8 left -> 56 s (almost done); 2 points in 16 s: 64 s (a time).
+    quick = (Reading(100.0, 80), Reading(146.0, 90), Reading(160.0, 92))
+    slow = (Reading(100.0, 80), Reading(144.0, 90), Reading(160.0, 92))
+    assert estimate_remaining(quick, PRIOR, now=160.0).kind is EtaKind.ALMOST_DONE
+    assert estimate_remaining(slow, PRIOR, now=160.0).seconds == 64.0
+
+
+def test_the_rate_is_read_over_the_latest_reading_at_least_5_points_behind():
+    # Nothing within 90 s is 5 points behind 50 %: the latest that is (45 % at 100 s) anchors
+    # the rate (5 points in 100 s: 50 left -> 1000 s), not the submit at 0 %.
+    readings = (Reading(0.0, 10), Reading(100.0, 45), Reading(150.0, 48), Reading(200.0, 50))
+    estimate = estimate_remaining(readings, PRIOR, now=200.0)
+    assert estimate.seconds == 1000.0
+    # Exactly 5 points is enough.
+    five = (Reading(100.0, 45), Reading(150.0, 50))
+    assert estimate_remaining(five, PRIOR, now=150.0).seconds == 500.0
