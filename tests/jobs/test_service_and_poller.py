@@ -697,6 +697,29 @@ async def test_a_job_apimart_keeps_holding_back_for_thirty_minutes_is_given_up(
     assert api.task_ids == [], "APIMart made nothing"
 
 
+@pytest.mark.parametrize(
+    ("reason_key", "said"),
+    [
+        ("cancelled_by_block", "a moderator cancelled it"),
+        ("cancelled_by_operator_block", "the bot's operators cancelled it"),
+    ],
+)
+async def test_a_job_a_block_cancels_before_it_is_sent_says_who_not_that_they_were_blocked(
+    db, api, session, clock, reason_key, said
+):
+    """The answer goes where the member asked, which for a mention or reply is public."""
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    job = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
+    claimed = await store.claim_for_submit(job.id)  # the block lands while it is being sent
+    await store.cancel_unfinished(1, 42, reason_key=reason_key, now=clock())
+    report = await service.submit_claimed(claimed, member_present=True)
+    assert report.state is JobState.CANCELLED
+    text = report.member_message.render("en-US")
+    assert said in text and "blocked" not in text
+    assert api.submits == []
+
+
 async def test_a_job_outside_servers_is_not_sent_once_the_personal_budget_is_spent(
     db, api, session, clock
 ):
