@@ -759,3 +759,21 @@ async def test_a_sticker_beside_words_does_not_stop_a_video_from_those_words(tmp
         ]
         submit = await fill_form(world, await make_video_on(world, message), "a cat surfing")
         assert "queued as job #1" in (await submit.wait_for_answer())["content"]
+
+
+async def test_a_mention_of_a_member_blocked_for_a_while_names_no_block_in_public(tmp_path):
+    import time
+
+    from bot.moderation.store import Actor
+
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        fake = world.discord
+        actor = Actor(fake.guild_id, fake.owner_id)
+        await world.bot.moderation.store.set_member_limit(
+            actor, fake.user_id, 0, "flooding", time.time() + 3 * 86400
+        )
+        asking = await fake.message_create(f"<@{fake.bot_user_id}> a dog on the beach")
+        answer = (await bots_reply_to(world, asking))["content"]
+        assert "can't make videos here right now" in answer
+        assert "flooding" not in answer and "blocked" not in answer
+        assert await nothing_recorded(world)

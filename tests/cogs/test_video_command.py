@@ -1,5 +1,6 @@
 """/video as a member uses it: the real bot against fake Discord and fake APIMart."""
 
+import asyncio
 import time
 
 import discord
@@ -290,6 +291,57 @@ async def test_the_status_says_the_result_went_by_dm_and_offers_no_cancel_any_mo
         assert "sent to the member who asked by direct message" in final["content"]
         assert "reply below" not in final["content"]
         assert "video:cancel" not in _components_text(final)
+
+
+async def test_a_failure_sent_by_dm_ends_its_status_as_told_and_a_deleted_channel_is_left_be(
+    tmp_path,
+):
+    """The channel refused the failure's post, the DM took it: the member was told why, and
+    the Cancel button goes. A channel deleted meanwhile gets no edit Discord would refuse."""
+    plan = TaskPlan(polls_until_done=3, final_status="failed")
+    async with running_bot(tmp_path, plan=plan) as world:
+        fake = world.discord
+        await world.video(prompt="x")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        _refuse_new_posts(fake)
+        final = await fake.wait_for_message(
+            predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"],
+            timeout=10,
+        )
+        assert "the member who asked was told why" in final["content"]
+        assert "video:cancel" not in _components_text(final)
+    async with running_bot(tmp_path / "gone", plan=plan) as world:
+        fake = world.discord
+        await world.video(prompt="y")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "asked for a video: y" in m["content"]
+        )
+        fake.fail_next(
+            "POST",
+            rf"/channels/{fake.channel_id}/messages$",
+            status=404,
+            code=10003,
+            message="Unknown Channel",
+            times=10,
+        )
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(channel_id=dm, timeout=10)
+        # No event says when the delivery is written down: look again shortly.
+        async with asyncio.timeout(10):
+            while True:
+                job = await world.bot.store.get(1)
+                if job is not None and job.delivered_at is not None:
+                    break
+                await asyncio.sleep(0.02)
+        await world.bot.status_messages.drain(timeout=5)
+        edits = [
+            r
+            for r in fake.requests
+            if r.method == "PATCH" and r.path.endswith(f"/messages/{status['id']}")
+        ]
+        assert all("could not be made" not in str(r.json) for r in edits)
 
 
 @pytest.mark.parametrize(
