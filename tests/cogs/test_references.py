@@ -1,5 +1,7 @@
 """Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
 
+import asyncio
+
 import pytest
 
 from bot.jobs.models import JobState
@@ -777,3 +779,18 @@ async def test_a_mention_of_a_member_blocked_for_a_while_names_no_block_in_publi
         assert "can't make videos here right now" in answer
         assert "flooding" not in answer and "blocked" not in answer
         assert await nothing_recorded(world)
+
+
+async def test_the_menu_opens_its_form_when_the_rules_are_slow_to_read(tmp_path):
+    """The form must open within Discord's 3 seconds: a database too slow to say whether the
+    rules refuse the member leaves that to the form's submit."""
+    async with running_bot(tmp_path) as world:
+        moderation = world.bot.moderation
+
+        async def slow(_requester):
+            await asyncio.sleep(5)
+
+        moderation.refusal_before_fetching = slow
+        target = await post(world, attachments=pictures(world, 1))
+        menu = await make_video_on(world, target)
+        assert (await menu.wait_for_callback(timeout=4))["type"] == MODAL
