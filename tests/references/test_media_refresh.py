@@ -5,6 +5,7 @@ import random
 import time
 
 import pytest
+import yarl
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.models import JobState, MessageRef, Requester
@@ -245,3 +246,27 @@ async def test_a_rehost_never_follows_a_redirect_to_ipv6_loopback(
         assert report.state is JobState.REJECTED
         assert internal6.hits == []
         assert api.uploads == []
+
+
+@pytest.mark.parametrize("when", ["within the hour", "unreadable"])
+async def test_a_link_expiring_before_apimart_needs_it_is_renewed(
+    db, api, session, clock, cdn, fetcher, when
+):
+    """A job is sent with links good for at least another hour (APIMart fetches them later);
+    one that says it expires sooner, or whose expiry cannot be read, is renewed."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    url = old.url
+    if when == "within the hour":
+        expiry = int(yarl.URL(url).query["ex"], 16)
+        clock.now = expiry - 1800 - TWO_HOURS  # 30 minutes left once the late submit comes
+    else:
+        clock.now = time.time()
+        url = str(yarl.URL(url).update_query(ex="not-hex"))
+    fresh = old.url.replace("hm=", "hm=renewed")
+    messages = Messages()
+    messages.current[SOURCE] = {old.id: fresh}
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert api.submits[0]["image_urls"] == [fresh]
