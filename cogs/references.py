@@ -58,6 +58,7 @@ from cogs._forms import (
 )
 from cogs._names import first_known, names_in, names_known
 from cogs._queue import (
+    PRIVATE_NOTE_LIFETIME,
     InteractionOrigin,
     MessageOrigin,
     acknowledge_first,
@@ -81,7 +82,7 @@ MENU_CHECK_TIMEOUT = 1.5
 # What an open form saw is kept in memory this long (Discord's forms last 15 minutes).
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
-HELP_LIFETIME = 60.0
+HELP_LIFETIME = PRIVATE_NOTE_LIFETIME
 
 
 def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
