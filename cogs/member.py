@@ -60,19 +60,20 @@ def posted_link(job: Job) -> str | None:
         where = "@me"  # the bot's own DM with the member
     else:
         return None
-    return (
-        f"https://discord.com/channels/{where}/{job.requester.channel_id}/{job.delivery_message_id}"
-    )
+    return _jump_link(where, job, job.delivery_message_id)
 
 
 def status_link(job: Job) -> str | None:
     """A jump link to the job's status message in its server's channel, if it has one."""
     if job.status_message_id is None or job.requester.guild_id is None:
         return None
-    return (
-        f"https://discord.com/channels/{job.requester.guild_id}/{job.requester.channel_id}"
-        f"/{job.status_message_id}"
-    )
+    return _jump_link(str(job.requester.guild_id), job, job.status_message_id)
+
+
+def _jump_link(where: str, job: Job, message_id: int) -> str:
+    """A link to one of the bot's messages in the job's channel (`where`: its server, or
+    `@me` for the bot's DM with the member)."""
+    return f"https://discord.com/channels/{where}/{job.requester.channel_id}/{message_id}"
 
 
 def result_link(job: Job, now: float) -> str | None:
