@@ -40,7 +40,7 @@ from bot.delivery import (
     shows_video,
 )
 from bot.i18n import Message
-from bot.jobs.models import DM_TARGET, Job, JobState
+from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
@@ -198,7 +198,7 @@ class RouteDelivery:
         if reply is None or reply.route is Route.CHANNEL:
             return None
         if reply.route is Route.INTERACTION:
-            if reply.token is None and job.delivery_target == "interaction":
+            if reply.token is None and job.delivery_target == INTERACTION_TARGET:
                 # The token is dropped only once a result went through it: never post twice.
                 log.info("Job %d was already posted through its interaction", job.id)
                 return DeliveryResult(DeliveryOutcome.DELIVERED, job.interaction_message_id)
@@ -218,29 +218,28 @@ class RouteDelivery:
             await self._after_posting(as_told(job, result, DM_TARGET, now=self._clock()))
         return result
 
-    async def show_final(self, job: Job) -> None:
-        """End the private status of a job that ended without a result to post (cancelled by
-        its member); the token is kept for anything still to tell."""
+    async def show_final(self, job: Job, *, forget_token: bool = False) -> None:
+        """End the private status: of a job that ended without a result to post (cancelled
+        by its member; the token is kept for anything still to tell), or, `forget_token`, once
+        the result went. A failure here must not make a delivery look failed (a retry would
+        show the result again)."""
         try:
             await self._edit_status(job, final=True)
+            if forget_token:
+                await self._store.forget_interaction(job.id)
         except Exception:
             log.warning("Job %d: could not end its private status", job.id, exc_info=True)
 
     async def _after_posting(self, job: Job) -> None:
-        """End the private status and forget the token once the result went: a failure here
-        must not make the delivery look failed (a retry would show the result again)."""
-        try:
-            await self._edit_status(job, final=True)
-            await self._store.forget_interaction(job.id)
-        except Exception:
-            log.warning("Job %d: could not end its private status", job.id, exc_info=True)
+        """End the private status and forget the token once the result went."""
+        await self.show_final(job, forget_token=True)
 
     async def _through_interaction(
         self, job: Job, reply: Reply, delivery: Delivery
     ) -> DeliveryResult | None:
         """Post the result as one follow-up; None when the interaction cannot take it."""
         now = self._clock()
-        if job.delivery_target == "interaction":
+        if job.delivery_target == INTERACTION_TARGET:
             # An earlier attempt may have posted before it was cut short; a follow-up cannot
             # be looked up, so the result goes into the private answer, which is safe to redo.
             return await self._into_private_answer(job, reply)
@@ -253,7 +252,7 @@ class RouteDelivery:
             # The download may have taken a while: look at the clock again before calling.
             if not reply.usable(self._clock()):
                 return None
-            if await self._store.begin_delivery(job, now=now, target="interaction") is None:
+            if await self._store.begin_delivery(job, now=now, target=INTERACTION_TARGET) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 return DeliveryResult(DeliveryOutcome.RETRY)
             message = await self._post(job, reply, video, unreachable)
@@ -272,7 +271,7 @@ class RouteDelivery:
         if message.flags.ephemeral and not reply.ephemeral:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
         result = delivered(job, message)
-        await self._after_posting(as_told(job, result, Route.INTERACTION.value, now=self._clock()))
+        await self._after_posting(as_told(job, result, INTERACTION_TARGET, now=self._clock()))
         return result
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
-from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
+from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
 from bot.reach import Route
@@ -32,7 +32,7 @@ def final_line_key(job: Job) -> str:
         return f"{key}_dm{private}"
     if job.delivery_target == CHANNEL_TARGET and key == "status_line_failed":
         return "status_line_failed_below"  # the reason is the reply to this message
-    if private and job.delivery_target == Route.INTERACTION.value:
+    if private and job.delivery_target == INTERACTION_TARGET:
         return f"{key}_posted_private"  # a follow-up under the member's answer, not a reply
     return key
 

@@ -12,9 +12,11 @@ from bot.reach import Reply
 
 # A job's `delivery_target` once its posted result was deleted.
 DELETED_RESULT = "deleted"
-# Where a result was posted: the member's channel, or their DMs when the channel refused it.
+# Where a result was posted: the member's channel, or their DMs when the channel refused it,
+# or a follow-up to their command where the bot cannot post (`bot.interaction_delivery`).
 CHANNEL_TARGET = "channel"
 DM_TARGET = "dm"
+INTERACTION_TARGET = "interaction"
 
 
 class JobState(enum.StrEnum):
