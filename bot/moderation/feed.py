@@ -33,14 +33,11 @@ class ModLogFeed:
 
     def emit(self, guild_id: int | None, message: Message, *, skip: int | None = None) -> None:
         """Report an event for one server (or for all, with `None`, but `skip`)."""
-        log.info("Mod-log event %s for guild %s", message.key, guild_id)
-        if self._sink is None:
-            return
-        task = asyncio.get_running_loop().create_task(self._sink(guild_id, message, skip))
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
+        self.emit_all(guild_id, [message], skip=skip)
 
-    def emit_all(self, guild_id: int, messages: Sequence[Message]) -> None:
+    def emit_all(
+        self, guild_id: int | None, messages: Sequence[Message], *, skip: int | None = None
+    ) -> None:
         """Report events that belong together, posted one after the other in this order."""
         for message in messages:
             log.info("Mod-log event %s for guild %s", message.key, guild_id)
@@ -50,7 +47,7 @@ class ModLogFeed:
 
         async def post_in_order() -> None:
             for message in messages:
-                await sink(guild_id, message, None)
+                await sink(guild_id, message, skip)
 
         task = asyncio.get_running_loop().create_task(post_in_order())
         self._tasks.add(task)
