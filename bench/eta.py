@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import random
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from bench.fakeapi import RenderProfile, draw_profile
@@ -66,22 +66,30 @@ class Sample:
     new: float | None
 
 
-def observe(render: Render, schedule: PollSchedule) -> Sample | None:
-    """Poll one render like the bot does; what each formula shows at the first poll >= 50 %."""
+def checks(
+    render: Render, schedule: PollSchedule
+) -> Iterator[tuple[float, int, tuple[Reading, ...]]]:
+    """Poll one render like the bot does, check by check."""
     age = FIRST_POLL
     readings: tuple[Reading, ...] = ()
     while age < render.profile.duration:
         progress = render.progress_at(age)
         readings = add_reading(readings, progress, age)
+        yield age, progress, readings
+        age += schedule.next_delay(
+            age=age, progress=progress, estimated_time=render.profile.estimated_time
+        )
+
+
+def observe(render: Render, schedule: PollSchedule) -> Sample | None:
+    """What each formula shows at the first poll >= 50 %."""
+    for age, progress, readings in checks(render, schedule):
         if progress >= AT_PROGRESS:
             return Sample(
                 render.profile.duration - age,
                 old_shown(render, age),
                 new_shown(readings, render, age),
             )
-        age += schedule.next_delay(
-            age=age, progress=progress, estimated_time=render.profile.estimated_time
-        )
     return None  # finished between two polls before one saw 50 %
 
 
@@ -186,17 +194,11 @@ def almost_spell(checks: list[tuple[float, float | None]]) -> float:
 
 def whole_render(render: Render, schedule: PollSchedule) -> list[tuple[float, float | None]]:
     """(true time left, shown) at every check from the first that saw progress to the end."""
-    age, seen = FIRST_POLL, []
-    readings: tuple[Reading, ...] = ()
-    while age < render.profile.duration:
-        progress = render.progress_at(age)
-        readings = add_reading(readings, progress, age)
-        if readings:
-            seen.append((render.profile.duration - age, new_shown(readings, render, age)))
-        age += schedule.next_delay(
-            age=age, progress=progress, estimated_time=render.profile.estimated_time
-        )
-    return seen
+    return [
+        (render.profile.duration - age, new_shown(readings, render, age))
+        for age, _, readings in checks(render, schedule)
+        if readings
+    ]
 
 
 def measure_whole(draw: Callable[[random.Random], Render]) -> Whole:
@@ -220,14 +222,18 @@ def measure_whole(draw: Callable[[random.Random], Render]) -> Whole:
     return Whole(errors, spells, jumps)
 
 
+def print_header(header: str) -> None:
+    """A table's column names, underlined."""
+    print(header)
+    print("-" * len(header))
+
+
 def main() -> int:
     print(f'"time left" shown at the first poll at >= {AT_PROGRESS} %, {RENDERS} renders each')
-    header = (
+    print_header(
         f"{'profile':<28} {'renders':>7} {'before p50 s':>12} {'p90 s':>6}"
         f" {'after p50 s':>11} {'p90 s':>6}"
     )
-    print(header)
-    print("-" * len(header))
     for name, draw in PROFILES.items():
         errors = measure(draw)
         print(
@@ -242,12 +248,10 @@ def main() -> int:
         f" renders where it stayed over {ALMOST_TOO_LONG:.0f} s; renders whose time shown jumped"
         f" up (x{JUMP_FACTOR:.0f} and +{JUMP_SECONDS:.0f} s) from one check to the next"
     )
-    header = (
+    print_header(
         f"{'profile':<28} {'checks':>7} {'p50 s':>6} {'p90 s':>6} {'almost p90 s':>12}"
         f" {'most s':>7} {'> 60 s':>6} {'jumps':>6}"
     )
-    print(header)
-    print("-" * len(header))
     for name, draw in PROFILES.items():
         whole = measure_whole(draw)
         spells = whole.almost_spells
