@@ -229,10 +229,7 @@ async def test_a_chinese_member_reads_chinese(tmp_path):
 
 async def test_a_result_goes_by_dm_when_the_channel_is_closed_to_the_bot(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
-        await world.video(prompt="x")
-        await world.discord.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
+        await announced(world, "x")
         world.discord.forbidden_channels.add(world.discord.channel_id)
         dm_channel = world.discord.dm_channel_id(world.discord.user_id)
         dm = await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
@@ -244,10 +241,7 @@ async def test_a_failure_posted_below_its_status_says_the_reason_is_in_that_repl
     plan = TaskPlan(polls_until_done=2, final_status="failed")
     async with running_bot(tmp_path, plan=plan) as world:
         fake = world.discord
-        await world.video(prompt="x")
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
+        status = await announced(world, "x")
         reply = await fake.wait_for_message(
             predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == status["id"]
         )
@@ -256,6 +250,14 @@ async def test_a_failure_posted_below_its_status_says_the_reason_is_in_that_repl
             predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"]
         )
         assert "why is in the reply below" in final["content"]
+
+
+async def announced(world, prompt):
+    """`/video` with `prompt`, and the status message it is announced with."""
+    await world.video(prompt=prompt)
+    return await world.discord.wait_for_message(
+        predicate=lambda m: f"asked for a video: {prompt}" in m["content"]
+    )
 
 
 def _components_text(message: dict) -> str:
@@ -278,10 +280,7 @@ async def test_the_status_says_the_result_went_by_dm_and_offers_no_cancel_any_mo
     """The bot lost Send Messages here while rendering: the channel's status must not stay
     "rendering, almost done" with a Cancel button that can no longer cancel anything."""
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
-        await world.video(prompt="x")
-        status = await world.discord.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
+        status = await announced(world, "x")
         _refuse_new_posts(world.discord)
         dm_channel = world.discord.dm_channel_id(world.discord.user_id)
         await world.discord.wait_for_message(channel_id=dm_channel, timeout=10)
@@ -301,10 +300,7 @@ async def test_a_failure_sent_by_dm_ends_its_status_as_told_and_a_deleted_channe
     plan = TaskPlan(polls_until_done=3, final_status="failed")
     async with running_bot(tmp_path, plan=plan) as world:
         fake = world.discord
-        await world.video(prompt="x")
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
+        status = await announced(world, "x")
         _refuse_new_posts(fake)
         final = await fake.wait_for_message(
             predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"],
@@ -314,10 +310,7 @@ async def test_a_failure_sent_by_dm_ends_its_status_as_told_and_a_deleted_channe
         assert "video:cancel" not in _components_text(final)
     async with running_bot(tmp_path / "gone", plan=plan) as world:
         fake = world.discord
-        await world.video(prompt="y")
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video: y" in m["content"]
-        )
+        status = await announced(world, "y")
         fake.fail_next(
             "POST",
             rf"/channels/{fake.channel_id}/messages$",
@@ -357,10 +350,7 @@ async def test_the_status_points_to_the_member_commands_when_neither_channel_nor
     plan = TaskPlan(polls_until_done=3, final_status=final_status)
     async with running_bot(tmp_path, plan=plan) as world:
         fake = world.discord
-        await world.video(prompt="x")
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video" in m["content"]
-        )
+        status = await announced(world, "x")
         fake.dm_blocked_users.add(fake.user_id)
         _refuse_new_posts(fake)
         final = await fake.wait_for_message(
