@@ -10,7 +10,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -58,7 +58,9 @@ def point_discord_at(settings: Settings) -> None:
 async def open_database(settings: Settings) -> Database | None:
     """The migrated database, or None after one clear line saying why it cannot be used."""
     if settings.database_url is not None:
-        return await open_postgres(settings.database_url.get_secret_value())
+        return await open_postgres(
+            settings.database_url.get_secret_value(), wait=settings.database_connect_wait
+        )
     return await open_sqlite(settings.database_path)
 
 
@@ -89,11 +91,45 @@ async def open_sqlite(path: Path) -> Database | None:
     return db
 
 
-async def open_postgres(dsn: str) -> Database | None:
+# A server that cannot be reached yet (still starting, its network not up): tried again, up to
+# DATABASE_CONNECT_WAIT seconds, with pauses growing to this. A refusal is not waited for.
+_UNREACHABLE = (OSError, TimeoutError, asyncpg.CannotConnectNowError)
+MAX_CONNECT_PAUSE = 8.0
+
+
+async def connect_postgres(
+    dsn: str, *, wait: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> PostgresDatabase:
+    """Connect to PostgreSQL, trying again for up to `wait` seconds while it cannot be reached;
+    raises the last error when the wait is over, and a refusal (user, password, database) at
+    once."""
+    deadline = time.monotonic() + wait
+    pause = 1.0
+    while True:
+        try:
+            return await PostgresDatabase.open(dsn)
+        except _UNREACHABLE as error:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+            pause = min(pause, left)
+            log.warning(
+                "PostgreSQL at %s cannot be reached yet (%s); trying again in %.0f s, for up"
+                " to %.0f s more (DATABASE_CONNECT_WAIT)",
+                describe_location(dsn),
+                describe(error),
+                pause,
+                left,
+            )
+            await sleep(pause)
+            pause = min(pause * 2, MAX_CONNECT_PAUSE)
+
+
+async def open_postgres(dsn: str, *, wait: float) -> Database | None:
     """The PostgreSQL database at DATABASE_URL, migrated (several processes may share it)."""
     where = describe_location(dsn)
     try:
-        db = await PostgresDatabase.open(dsn)
+        db = await connect_postgres(dsn, wait=wait)
     except (
         OSError,
         TimeoutError,
@@ -102,10 +138,13 @@ async def open_postgres(dsn: str) -> Database | None:
         asyncpg.PostgresError,
         asyncpg.InterfaceError,
     ) as e:
+        waited = f" after trying for {wait:g} s" if wait > 0 and isinstance(e, _UNREACHABLE) else ""
         log.error(
-            "Cannot connect to PostgreSQL at %s (%s): check DATABASE_URL and that the server runs",
+            "Cannot connect to PostgreSQL at %s (%s)%s: check DATABASE_URL and that the server"
+            " runs",
             where,
             describe(e),  # a connect timeout's own text is empty
+            waited,
         )
         return None
     try:

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         description="a PostgreSQL URL such as postgresql://bot:password@db:5432/bot"
         " (unset: SQLite at DATABASE_PATH)",
     )
+    # A database started beside the bot (compose, one host booting both) may take a while.
+    database_connect_wait: float = Field(
+        default=60.0,
+        ge=0,
+        description="seconds start-up keeps trying a PostgreSQL server it cannot reach yet"
+        " (0: give up at once)",
+    )
     discord_api_base: str | None = Field(
         default=None, description="an http(s) URL such as http://localhost:8080/api/v10"
     )

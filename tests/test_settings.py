@@ -1,16 +1,21 @@
 """Configuration: required secrets, clear messages, nothing secret echoed."""
 
+import asyncio
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import asyncpg
 import pytest
+import yarl
 from pydantic import ValidationError
 
-from bot.__main__ import open_postgres
+from bot.__main__ import connect_postgres, open_postgres
 from bot.jobs.store import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage.postgres import PostgresDatabase, describe_location
+from tests import backends
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +52,7 @@ def clean_env(monkeypatch, tmp_path):
         "POLL_INTERVAL",
         "LINK_ALLOWED_NETWORKS",
         "DATABASE_URL",
+        "DATABASE_CONNECT_WAIT",
         "LEASE_SECONDS",
         "OWNER_IDS",
         "USER_INSTALL_ALLOWANCE",
@@ -218,13 +224,81 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
         "APIMART_API_KEY": "key",
         # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
         "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",
+        "DATABASE_CONNECT_WAIT": "1.5",
     }
     result = run_bot(tmp_path, env)
     assert result.returncode == 1
     output = result.stdout + result.stderr
+    # Tried again while the wait lasted (a server still starting), then given up in one line.
+    assert "PostgreSQL at bot@127.0.0.1:9/bot cannot be reached yet" in output
     assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
+    assert "after trying for 1.5 s" in output
     assert "Traceback" not in output
     assert "hunter22" not in output
+
+
+async def test_a_postgresql_still_starting_is_waited_for(monkeypatch, caplog):
+    """A server that comes up while start-up waits (compose without a health check, a host
+    that boots both) is used; the bot does not exit to be restarted."""
+    problem = backends.postgres_unavailable()
+    if problem is not None:
+        pytest.skip(f"{backends.SKIP_REASON}: {problem}")
+    real = yarl.URL(backends.postgres_dsn())
+    # A port nothing listens on yet; in a moment a loopback relay to the test server opens there.
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    relay = asyncio.create_task(relay_after(0.8, port, real.host or "127.0.0.1", real.port or 5432))
+    try:
+        db = await connect_postgres(str(real.with_port(port)), wait=10)
+        try:
+            assert await db.fetch_one("SELECT 1 AS one") is not None
+        finally:
+            await db.close()
+    finally:
+        relay.cancel()
+    waits = [r.getMessage() for r in caplog.records if "cannot be reached yet" in r.getMessage()]
+    assert waits, "the refused tries are logged"
+    assert "DATABASE_CONNECT_WAIT" in waits[0]
+
+
+async def test_postgresql_refusing_the_login_is_not_waited_for(monkeypatch, caplog):
+    tries = 0
+
+    async def refuses(*args, **kwargs):
+        nonlocal tries
+        tries += 1
+        raise asyncpg.InvalidPasswordError('password authentication failed for user "bot"')
+
+    monkeypatch.setattr(PostgresDatabase, "open", refuses)
+    assert await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot", wait=30) is None
+    # A wrong password does not come right by waiting: one try, said at once.
+    assert tries == 1
+    assert not [r for r in caplog.records if "cannot be reached yet" in r.getMessage()]
+
+
+async def relay_after(delay: float, port: int, host: str, target_port: int) -> None:
+    """After `delay`, listen on `port` and pass every connection on to `host:target_port`."""
+    await asyncio.sleep(delay)
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            writer.close()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(host, target_port)
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+    server = await asyncio.start_server(serve, "127.0.0.1", port)
+    async with server:
+        await server.serve_forever()
 
 
 async def test_a_postgresql_that_never_answers_is_named_as_a_timeout(monkeypatch, caplog):
@@ -232,7 +306,7 @@ async def test_a_postgresql_that_never_answers_is_named_as_a_timeout(monkeypatch
         raise TimeoutError  # asyncpg's connect timeout: no text of its own
 
     monkeypatch.setattr(PostgresDatabase, "open", silent)
-    assert await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot") is None
+    assert await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot", wait=0) is None
     [line] = [r.getMessage() for r in caplog.records if "Cannot connect" in r.getMessage()]
     assert "(TimeoutError)" in line
     assert "hunter22" not in line
@@ -316,7 +390,7 @@ def test_a_misspelled_setting_is_logged_when_the_bot_starts(tmp_path):
     (tmp_path / ".env").write_text(
         "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nAPI_REQUEST_PER_SECOND=2\n"
         # Nothing listens on port 9: the bot stops at once, after its warnings.
-        "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\n"
+        "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\nDATABASE_CONNECT_WAIT=0\n"
     )
     run = run_bot(tmp_path, {})
     assert "did you mean API_REQUESTS_PER_SECOND?" in run.stderr
