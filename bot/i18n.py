@@ -30,6 +30,8 @@ DEFAULT_LANGUAGE: Language = "en"
 # English plural forms are written "one|other" in the catalog; Chinese has one form.
 PLURAL_SEPARATOR = "|"
 _LIST_SEPARATOR: Mapping[Language, str] = {"en": ", ", "zh": "、"}
+# Between whole sentences: Chinese ones end with a full stop that needs no blank after it.
+_SENTENCE_SEPARATOR: Mapping[Language, str] = {"en": " ", "zh": ""}
 
 
 def _merge(attribute: str) -> dict[str, str]:
@@ -140,7 +142,9 @@ def t(key: str, locale: str | None, /, **values: object) -> str:
     language = language_for(locale)
     catalog = CATALOGS[language]
     rendered = {
-        name: value.render(locale) if isinstance(value, Message | Plural | Listed) else value
+        name: value.render(locale)
+        if isinstance(value, Message | Plural | Listed | Sentences)
+        else value
         for name, value in values.items()
     }
     if language == "en" and _mentions is not None:
@@ -187,6 +191,18 @@ class Listed:
         return separator.join(
             item if isinstance(item, str) else item.render(locale) for item in self.items
         )
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Several sentences as one paragraph, spaced the way the reader's language does."""
+
+    items: Sequence[Message]
+
+    def render(self, locale: str | None) -> str:
+        """The sentences in the reader's language, one after another."""
+        separator = _SENTENCE_SEPARATOR[language_for(locale)]
+        return separator.join(item.render(locale) for item in self.items)
 
 
 def msg(key: str, /, **values: object) -> Message:

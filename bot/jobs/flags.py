@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
-from bot.i18n import msg
+from bot.i18n import Message, Sentences, msg
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import VideoOptions, generation_mode
 from bot.text import code
@@ -106,14 +106,9 @@ def _normal(value: str) -> str:
     return unicodedata.normalize("NFKC", value).rstrip(_TRAILING).lower()
 
 
-def _meaning(option: str, flag: str, value: str) -> object:
-    """What a value chooses (`8s` and `8` are one duration); explains one it cannot read."""
-    parsed = _PARSERS[option](_normal(value))
-    if parsed is None:
-        raise JobRefused(
-            msg("flag_bad_value", flag=flag, value=_shown(value), help=msg("flags_help"))
-        )
-    return parsed
+def _meaning(option: str, value: str) -> object | None:
+    """What a value chooses (`8s` and `8` are one duration); None for one it cannot read."""
+    return _PARSERS[option](_normal(value))
 
 
 def _read(
@@ -201,6 +196,8 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     """The prompt and options, and each option's flag and value as typed."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
     meanings: dict[str, object] = {}  # option -> what its value chooses
+    # Every flag it cannot read, told at once: one refusal per fix would wear anyone out.
+    problems: list[Message] = []
     kept: list[str] = []
     tokens = list(_TOKEN.finditer(text))
     start = 0
@@ -213,20 +210,26 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
             continue
         flag = _shown(f"--{match['name']}")
         option = FLAGS.get(match["name"].lower())
-        if option is None:
-            raise JobRefused(msg("flag_unknown", flag=flag, help=msg("flags_help")))
         value, end = match["value"], token.end()
         if value is None:
             following = tokens[index] if index < len(tokens) else None
             if following is None or _is_flag(_FLAG.match(following.group())):
-                raise JobRefused(msg("flag_missing_value", flag=flag, help=msg("flags_help")))
+                known = option is not None
+                problems.append(msg("flag_missing_value" if known else "flag_unknown", flag=flag))
+                continue
             value, end = following.group(), following.end()
             index += 1
+        if option is None:
+            problems.append(msg("flag_unknown", flag=flag))
+            continue
         unit = tokens[index] if index < len(tokens) else None
         if option == "duration" and unit is not None and _UNIT_WORD.fullmatch(unit.group()):
             value, end = f"{value} {unit.group()}", unit.end()
             index += 1
-        meaning = _meaning(option, flag, value)
+        meaning = _meaning(option, value)
+        if meaning is None:
+            problems.append(msg("flag_bad_value", flag=flag, value=_shown(value)))
+            continue
         if option in meanings and meanings[option] != meaning:
             # Two different answers to one question: guessing would spend on the wrong one.
             earlier_flag, earlier_value = given[option]
@@ -253,6 +256,8 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
             start = end - punctuation
         else:
             start = end
+    if problems:
+        raise JobRefused(msg("flag_problems", problems=Sentences(problems), help=msg("flags_help")))
     kept.append(text[start:])
     prompt = _SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip()
     if given:

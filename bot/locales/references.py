@@ -2,9 +2,10 @@
 
 EN: dict[str, str] = {
     # Flags in a reply
-    "flag_unknown": "I don't know the flag `{flag}`. {help}",
-    "flag_missing_value": "The flag `{flag}` needs a value after it. {help}",
-    "flag_bad_value": "`{value}` is not a valid value for `{flag}`. {help}",
+    "flag_unknown": "I don't know the flag `{flag}`.",
+    "flag_missing_value": "The flag `{flag}` needs a value after it.",
+    "flag_bad_value": "`{value}` is not a valid value for `{flag}`.",
+    "flag_problems": "{problems} {help}",
     "flag_contradicts_option": (
         "Your prompt says `{flag}` `{value}`, but you also chose `{chosen}` for it: which one "
         "did you mean? Ask again with only one of them."
@@ -64,9 +65,10 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     # Flags in a reply
-    "flag_unknown": "我不认识参数 `{flag}`。{help}",
-    "flag_missing_value": "参数 `{flag}` 后面需要一个值。{help}",
-    "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。{help}",
+    "flag_unknown": "我不认识参数 `{flag}`。",
+    "flag_missing_value": "参数 `{flag}` 后面需要一个值。",
+    "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。",
+    "flag_problems": "{problems}{help}",
     "flag_contradicts_option": (
         "你的提示词里写了 `{flag}` `{value}`，但你又为它选了 `{chosen}`，请只保留一个后重新请求。"
     ),

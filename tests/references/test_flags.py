@@ -57,6 +57,8 @@ def test_an_unknown_flag_is_named_with_the_valid_flags_and_values():
     assert "`--duration` (or `--dur`) 4, 6, 8 or 10" in message
     assert "`--aspect-ratio` (or `--ar`) 16:9 or 9:16" in message
     assert "`--mode` frame or reference" in message
+    # Unknown, not "needs a value", with nothing after it.
+    assert refused("a cat --hd").startswith("I don't know the flag `--hd`.")
 
 
 @pytest.mark.parametrize(
@@ -77,6 +79,20 @@ def test_a_value_outside_the_choices_is_explained(text, flag, value):
 def test_a_flag_without_a_value_is_explained():
     assert "The flag `--duration` needs a value" in refused("a cat --duration")
     assert "The flag `--ar` needs a value" in refused("a cat --ar --duration 8")
+
+
+def test_every_unreadable_flag_is_named_at_once_with_the_help_once():
+    # A member fixing one flag at a time would be refused once for each.
+    message = refused("a cat --dur 7 --speed 2 --res 2k --ar")
+    assert "`7` is not a valid value for `--dur`" in message
+    assert "I don't know the flag `--speed`" in message
+    assert "`2k` is not a valid value for `--res`" in message
+    assert "The flag `--ar` needs a value" in message
+    assert message.count("Use these flags") == 1
+    assert message.index("--dur") < message.index("--speed") < message.index("--res")
+    chinese = refused("一只猫 --dur 7 --speed 2", "zh-CN")
+    assert "`7` 不是 `--dur` 的有效值" in chinese
+    assert "我不认识参数 `--speed`" in chinese
 
 
 def test_flag_problems_read_in_chinese():
