@@ -114,9 +114,11 @@ class PollerConfig:
 _CHANNEL_BUSY_RETRY = 1.0
 # The poll stage claims once a quarter of its pool is free: one claim for several checks.
 _POLL_CLAIM_SHARE = 0.25
-# A task APIMart answers "not found" this many checks in a row (backing off: minutes apart)
-# is taken as lost: failed, and it stops counting.
+# A task APIMart answers "not found" this many checks in a row is taken as lost: failed, and
+# it stops counting. The checks are `NOT_FOUND_RECHECK` s, then twice that, apart (3 minutes in
+# all): a deploy or a proxy answering 404 for a minute must not refund a render that goes on.
 NOT_FOUND_ANSWERS = 3
+NOT_FOUND_RECHECK = 60.0
 
 
 def _language(locale: str) -> str:
@@ -401,10 +403,13 @@ class Poller:
         if self._timed_out(job, now):
             await self._give_up(job)
             return
-        backoff = min(
-            self._config.poll_interval * 2 ** (job.poll_failures + 1),
-            self._config.max_poll_backoff,
-        )
+        if not_found:
+            backoff = NOT_FOUND_RECHECK * 2**job.not_found_answers
+        else:
+            backoff = min(
+                self._config.poll_interval * 2 ** (job.poll_failures + 1),
+                self._config.max_poll_backoff,
+            )
         await self._store.record_poll_failure(job, next_poll_at=now + backoff, not_found=not_found)
 
     def _timed_out(self, job: Job, now: float) -> bool:

@@ -666,6 +666,52 @@ async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api
     assert len(api.polls) == 3, "three answers in a row, minutes apart, before giving up"
 
 
+async def test_a_minute_of_not_found_answers_does_not_fail_a_render_apimart_goes_on_with(
+    db, api, session, clock
+):
+    """A deploy or a proxy at APIMart answering 404 for under a minute: the render goes on and
+    is billed, so it is followed to its video, not failed and refunded."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=2, credits_cost=15)
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    glitch_ends = clock() + 60
+    not_found = 0
+    for _ in range(100):
+        clock.advance(4)
+        # Every status check within the minute is answered "not found".
+        api.clear_faults()
+        if clock() < glitch_ends:
+            api.fail_next("poll", status=404)
+        before = len(api.polls)
+        await poller.run_once()
+        not_found += clock() < glitch_ends and len(api.polls) > before
+        if delivery.delivered:
+            break
+    assert not_found >= 1, "the glitch was seen"
+    [job] = delivery.delivered
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 15)
+    assert job.counts
+
+
+async def test_not_found_answers_are_taken_as_lost_only_minutes_apart(db, api, session, clock):
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=404, times=100)
+    asked: list[float] = []
+    for _ in range(600):
+        before = len(api.polls)
+        clock.advance(1)
+        await poller.run_once()
+        if len(api.polls) > before:
+            asked.append(clock())
+        if (await store.get(report.job.id)).state is JobState.FAILED:
+            break
+    assert len(asked) == 3
+    assert asked[-1] - asked[0] >= 180, "three minutes from the first 404 to the verdict"
+
+
 async def test_one_refusal_after_a_long_wait_to_be_sent_keeps_the_job(db, api, session, clock):
     """Thirty minutes of APIMart holding a job back give it up, not thirty minutes since it
     was recorded: this one waited (in its server's line, or for the bot to start) unrefused."""
