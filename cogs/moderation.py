@@ -208,7 +208,6 @@ class ModerationCog(
         moderation = self.bot.moderation
         store = moderation.store
         policy = await store.policy(guild_id)
-        budget_used, budget_window = await store.budget_used(guild_id)
         lines = policy_lines(
             policy,
             now_window=quota_window(policy, self.bot.clock()),
@@ -217,8 +216,7 @@ class ModerationCog(
             reserved=await store.reserved_options(guild_id),
             channels=await store.channels(guild_id),
             banned_count=len(await store.banned_patterns(guild_id)),
-            budget_used=budget_used,
-            budget_window=budget_window,
+            budget=await store.budget_used(guild_id),
             paused=await moderation.pause.is_paused(),
             moderator_role_id=await moderation.moderator_role_id(guild_id),
         )
@@ -554,7 +552,8 @@ class ModerationCog(
         guild_id = self._actor(interaction).guild_id
         store = self.bot.moderation.store
         # Credits are counted over the calendar month (UTC), as the monthly budget is.
-        used, month = await store.budget_used(guild_id)
+        use = await store.budget_used(guild_id)
+        month = use.window
         if member is None:
             policy = await store.policy(guild_id)
             window = quota_window(policy, self.bot.clock())
@@ -564,7 +563,7 @@ class ModerationCog(
                 interaction,
                 [
                     *usage_lines(policy, window, rows),
-                    *month_credit_lines(policy, used, month, spenders),
+                    *month_credit_lines(policy, use, spenders),
                     balance_line(self.bot.balance.latest),
                 ],
             )
@@ -578,7 +577,7 @@ class ModerationCog(
             [
                 member_usage_line(facts, member.id, credits),
                 member_month_line(member.id, month_credits, month),
-                server_month_line(facts.policy, used, month),
+                server_month_line(facts.policy, use),
                 *job_lines(jobs),
             ],
         )

@@ -102,9 +102,13 @@ def _params(resolution: str, length: Length) -> tuple[Any, ...]:
 
 async def expected_with(read: Reader, request: VideoRequest) -> Estimate:
     """What `request` is expected to cost, read with `read`: one short index read."""
-    length = length_of(request)
-    rows = await read(_one_kind(length), _params(request.resolution, length))
-    return estimate(request.resolution, length, [float(row[2]) for row in rows])
+    return await expected_of_kind(read, request.resolution, length_of(request))
+
+
+async def expected_of_kind(read: Reader, resolution: str, length: Length) -> Estimate:
+    """What a video of one resolution and length is expected to cost, read with `read`."""
+    rows = await read(_one_kind(length), _params(resolution, length))
+    return estimate(resolution, length, [float(row[2]) for row in rows])
 
 
 def connection_reader(conn: Connection) -> Reader:

@@ -217,12 +217,10 @@ class JobService:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(await self._give_back(job), kept_back="error")
         # The month it was asked for: its credits count there, however late it is sent.
-        spent = await self._store.budget_spent(
-            job.requester.guild_id, job.created_at, personal_budget=self._personal_budget
-        )
-        if spent:
+        over = await self._store.over_budget(job, personal_budget=self._personal_budget)
+        if over:
             # Checked when it was accepted too; a job that waited (in the server's line, or
-            # for APIMart) is not sent once the videos before it used the budget up.
+            # for APIMart) is not sent once the videos before it cost more than expected.
             log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
             personal = job.requester.guild_id is None
             key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"

@@ -31,7 +31,8 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
-from bot.moderation.facts import credits_spent
+from bot.jobs.pricing import expected_with
+from bot.moderation.facts import credits_held, credits_spent
 from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
@@ -736,12 +737,13 @@ class JobStore:
         )
         return int(row[0]) if row is not None and row[0] is not None else None
 
-    async def budget_spent(
-        self, guild_id: int | None, asked_at: float, *, personal_budget: float | None = None
-    ) -> bool:
-        """Whether the monthly credit budget a job asked for at `asked_at` falls under is used
-        up, in that month: its server's (`/videomod budget`), or outside servers the operator's
-        `personal_budget` for all such jobs (USER_INSTALL_MONTHLY_BUDGET)."""
+    async def over_budget(self, job: Job, *, personal_budget: float | None = None) -> bool:
+        """Whether sending `job` would pass the monthly credit budget of the month it was asked
+        for: its server's (`/videomod budget`), or outside servers the operator's
+        `personal_budget` for all such jobs (USER_INSTALL_MONTHLY_BUDGET). Counted: the credits
+        reported, what the renders APIMart has and the videos asked for before it are expected
+        to cost, and its own expected cost."""
+        guild_id = job.requester.guild_id
         budget = personal_budget
         if guild_id is not None:
             row = await self._db.fetch_one(
@@ -750,8 +752,13 @@ class JobStore:
             budget = row[0] if row is not None else None
         if budget is None:
             return False
-        spent = await credits_spent(self._db.fetch_all, guild_id, budget_window(asked_at))
-        return spent >= float(budget)
+        read = self._db.fetch_all
+        window = budget_window(job.created_at)
+        committed = await credits_spent(read, guild_id, window) + await credits_held(
+            read, guild_id, window, ahead_of=job.id
+        )
+        expected = await expected_with(read, job.request)
+        return committed + expected.credits > float(budget)
 
     async def slot_limit(self, job: Job) -> int | None:
         """The server's limit on videos rendering at once if `job` must wait for a free slot:

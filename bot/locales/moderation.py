@@ -55,6 +55,16 @@ EN: dict[str, str] = {
         "This server's video budget for the month is used up ({used} of {budget} credits). "
         "Videos can be made again {reset}, or when a moderator raises the budget."
     ),
+    "mod_budget_spent_held": (
+        "This server's video budget for the month is used up ({used} of {budget} credits, "
+        "counting what the videos being made now are expected to cost). Videos can be made "
+        "again {reset}, or when a moderator raises the budget."
+    ),
+    "mod_budget_short": (
+        "This video is expected to cost {cost}, but this server's video budget has only {left} "
+        "left this month, counting the videos being made now. Nothing was counted. A shorter "
+        "or lower-resolution video may fit; the budget starts again {reset}."
+    ),
     "mod_period_day": "day",
     "mod_period_week": "week",
     "mod_period_month": "month",
@@ -105,6 +115,10 @@ EN: dict[str, str] = {
     "mod_show_all_channels": "**Channels:** all",
     "mod_show_budget": (
         "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
+    ),
+    "mod_show_budget_held": (
+        "**Monthly budget:** {used} of {budget} credits used, {held} more held for the videos "
+        "being made now; the month ends {reset}."
     ),
     "mod_show_no_budget": "**Monthly budget:** none ({used} used this month).",
     "mod_show_words": "**Banned words:** {count} (see `{/videomod words list}`).",
@@ -313,6 +327,14 @@ ZH: dict[str, str] = {
         "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset}可以再次生成视频，"
         "或者等管理员提高预算。"
     ),
+    "mod_budget_spent_held": (
+        "本服务器本月的视频预算已用完（{used} / {budget} 积分，含正在生成的视频预计花费）。"
+        "{reset}可以再次生成视频，或者等管理员提高预算。"
+    ),
+    "mod_budget_short": (
+        "这个视频预计花费 {cost}，但本服务器本月的视频预算（含正在生成的视频）只剩 {left}。"
+        "没有计入额度。更短或分辨率更低的视频也许可以；预算将于{reset}重新开始。"
+    ),
     "mod_period_day": "日",
     "mod_period_week": "周",
     "mod_period_month": "月",
@@ -354,6 +376,10 @@ ZH: dict[str, str] = {
     "mod_show_channels": "**频道：**仅限 {items}（包括其中的子区和论坛帖子）",
     "mod_show_all_channels": "**频道：**全部",
     "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset}结束。",
+    "mod_show_budget_held": (
+        "**每月预算：**已用 {used} / {budget} 积分，另有 {held} 积分预留给正在生成的视频；"
+        "本月于 {reset}结束。"
+    ),
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used}）。",
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
     "mod_show_modlog": "**管理日志频道：**{channel}",

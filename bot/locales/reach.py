@@ -37,6 +37,12 @@ EN: dict[str, str] = {
         "The credits for videos made outside servers that added this bot are used up for "
         "this month. Videos can be made here again {reset}. Nothing was counted."
     ),
+    "personal_budget_short": (
+        "This video is expected to cost {cost}, but the credits for videos made outside "
+        "servers that added this bot have only {left} left this month, counting the videos "
+        "being made now. Nothing was counted. A shorter or lower-resolution video may fit; "
+        "the credits start again {reset}."
+    ),
     "unsent_personal_budget_spent": (
         "Your video was not sent: the credits for videos made outside servers that added this "
         "bot were used up for this month while it waited. Nothing was counted."
@@ -78,6 +84,10 @@ ZH: dict[str, str] = {
     "personal_off": "只有添加了本机器人的服务器才能生成视频；机器人运营者关闭了其他地方的生成。没有计入额度。",
     "personal_budget_spent": (
         "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。没有计入额度。"
+    ),
+    "personal_budget_short": (
+        "这个视频预计花费 {cost}，但本月在未添加本机器人的地方生成视频的积分（含正在生成的视频）"
+        "只剩 {left}。没有计入额度。更短或分辨率更低的视频也许可以；积分将于{reset}重新开始。"
     ),
     "unsent_personal_budget_spent": (
         "你的视频未发送：它等待期间，本月在未添加本机器人的地方生成视频的积分已用完。没有计入额度。"

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from bot.jobs.models import REFUNDED_STATES, Requester
-from bot.jobs.pricing import Reader, connection_reader
+from bot.jobs.models import ACTIVE_STATES, REFUNDED_STATES, Requester
+from bot.jobs.pricing import Reader, connection_reader, expected_of_kind
 from bot.moderation.models import (
     UNFINISHED_STATES,
     Allowance,
@@ -29,6 +29,7 @@ from bot.storage import Connection
 PAUSE_KEY = "apimart_payment_required"
 REFUNDED = tuple(state.value for state in REFUNDED_STATES)
 UNFINISHED = tuple(state.value for state in UNFINISHED_STATES)
+ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 POLICY_COLUMNS = frozenset(f.name for f in fields(Policy)) - {"guild_id"}
 
 
@@ -134,9 +135,54 @@ async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> f
     return float((rows[0][0] if rows else None) or 0.0)
 
 
+async def hold_budget(conn: Connection, guild_id: int | None) -> None:
+    """Hold the admissions of a server with a monthly budget (None: of the operator's budget
+    outside servers) until `conn`'s transaction ends, across processes: two members' videos
+    admitted at once must not both count on the same credits left. Without a budget, nothing
+    is held (members of a busy server are admitted side by side)."""
+    if guild_id is not None:
+        budget = await value_of(
+            conn, "SELECT monthly_budget FROM mod_policy WHERE guild_id = ?", (guild_id,)
+        )
+        if budget is None:
+            return
+    await conn.serialize(f"budget:{guild_id if guild_id is not None else 'personal'}")
+
+
+async def credits_held(
+    read: Reader, guild_id: int | None, window: Window, *, ahead_of: int | None = None
+) -> float:
+    """What the videos asked for in a window and still being made are expected to cost: APIMart
+    reports a render's credits only once it ends, so a budget holds this much for them until
+    then. `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that
+    were asked for before it; None: every one."""
+    place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
+    order: tuple[str, tuple[object, ...]] = ("", ())
+    if ahead_of is not None:
+        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}))", (ahead_of, *ACTIVE))
+    # Priced by resolution and length; a reference video sets the length (`length_of`).
+    rows = await read(
+        "SELECT resolution, CASE WHEN video_urls = '[]' THEN duration END AS priced_length,"
+        f" COUNT(*) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?"
+        f" AND credits_cost IS NULL AND state IN ({marks(UNFINISHED)}){order[0]}"
+        " GROUP BY resolution, priced_length",
+        (*key, window.start, window.end, *UNFINISHED, *order[1]),
+    )
+    held = 0.0
+    for resolution, length, count in rows:
+        estimate = await expected_of_kind(read, resolution, length)
+        held += int(count) * estimate.credits
+    return held
+
+
 async def credits_used(conn: Connection, guild_id: int | None, window: Window) -> float:
     """`credits_spent`, read in the caller's transaction."""
     return await credits_spent(connection_reader(conn), guild_id, window)
+
+
+async def credits_held_now(conn: Connection, guild_id: int | None, window: Window) -> float:
+    """`credits_held` for every video being made, read in the caller's transaction."""
+    return await credits_held(connection_reader(conn), guild_id, window)
 
 
 async def member_facts(conn: Connection, requester: Requester, now: float) -> MemberFacts:
@@ -175,6 +221,11 @@ async def member_facts(conn: Connection, requester: Requester, now: float) -> Me
         budget_window=budget,
         budget_used=(
             await credits_used(conn, guild_id, budget) if policy.monthly_budget is not None else 0.0
+        ),
+        budget_held=(
+            await credits_held_now(conn, guild_id, budget)
+            if policy.monthly_budget is not None
+            else 0.0
         ),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,

@@ -80,11 +80,13 @@ class MemberFacts:
     active: int  # unfinished jobs
     last_created_at: float | None
     budget_window: Window
-    budget_used: float
+    budget_used: float  # credits APIMart reported this month
     paused: bool
     channels: frozenset[int]  # empty = every channel
     reserved_options: dict[str, frozenset[int]] = field(default_factory=dict)
     banned_patterns: tuple[str, ...] = ()
+    # What the videos being made are expected to cost (`credits_held`): promised already.
+    budget_held: float = 0.0
 
     @property
     def left(self) -> int:
@@ -92,7 +94,37 @@ class MemberFacts:
         return max(self.allowance.limit - self.used, 0)
 
     @property
+    def budget_committed(self) -> float:
+        """Credits reported this month plus those held for videos being made."""
+        return self.budget_used + self.budget_held
+
+    @property
     def budget_spent(self) -> bool:
-        """Whether the server's monthly credits are used up."""
+        """Whether the server's monthly credits are used up, or held for videos being made."""
         budget = self.policy.monthly_budget
-        return budget is not None and self.budget_used >= budget
+        return budget is not None and self.budget_committed >= budget
+
+    def budget_short(self, expected: float) -> float | None:
+        """The credits left when a video expected to cost `expected` would pass the server's
+        monthly budget; None when it fits (or there is none)."""
+        return short_of(self.policy.monthly_budget, self.budget_committed, expected)
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    """A monthly budget's month so far: credits reported, and held for videos being made."""
+
+    spent: float
+    held: float
+    window: Window
+
+    def left(self, budget: float) -> float:
+        """What a new video may still spend of `budget`."""
+        return max(budget - self.spent - self.held, 0.0)
+
+
+def short_of(budget: float | None, committed: float, expected: float) -> float | None:
+    """What is left of `budget` when `expected` more would pass it; None when it fits."""
+    if budget is None or committed + expected <= budget:
+        return None
+    return max(budget - committed, 0.0)

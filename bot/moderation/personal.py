@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
+from bot.jobs.pricing import amount
 from bot.moderation.facts import (
     PAUSE_KEY,
     REFUNDED,
     UNFINISHED,
+    credits_held_now,
     credits_used,
     marks,
     value_of,
 )
-from bot.moderation.models import Allowance, MemberFacts, Period, Policy
+from bot.moderation.models import Allowance, MemberFacts, Period, Policy, short_of
 from bot.moderation.periods import budget_window, quota_window, stamp
 from bot.storage import Connection
 from bot.text import REASON_CHARS, quote
@@ -128,6 +130,9 @@ async def personal_facts(
         budget_used=(
             await credits_used(conn, None, budget) if limits.monthly_budget is not None else 0.0
         ),
+        budget_held=(
+            await credits_held_now(conn, None, budget) if limits.monthly_budget is not None else 0.0
+        ),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,
         channels=frozenset(),
@@ -135,8 +140,24 @@ async def personal_facts(
 
 
 def budget_spent(facts: MemberFacts, limits: PersonalLimits) -> bool:
-    """Whether the operator's monthly credits for personal requests are used up."""
-    return limits.monthly_budget is not None and facts.budget_used >= limits.monthly_budget
+    """Whether the operator's monthly credits for personal requests are used up, or held for
+    the videos being made."""
+    return limits.monthly_budget is not None and facts.budget_committed >= limits.monthly_budget
+
+
+def personal_budget_short(
+    facts: MemberFacts, limits: PersonalLimits, expected: float
+) -> Message | None:
+    """A video expected to cost more than what is left of the operator's monthly credits."""
+    left = short_of(limits.monthly_budget, facts.budget_committed, expected)
+    if left is None:
+        return None
+    return msg(
+        "personal_budget_short",
+        cost=amount(expected),
+        left=amount(left),
+        reset=stamp(facts.budget_window.end, "R"),
+    )
 
 
 def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | None:

@@ -8,10 +8,11 @@ from bot.apimart.models import DURATIONS
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import Estimate, amount
-from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
+from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
     blocked_message,
+    budget_spent_message,
     option_label,
     option_labels,
     roles_text,
@@ -89,14 +90,7 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
         lines.append(msg("quota_channels", channels=channels))
     if facts.budget_spent:
-        lines.append(
-            msg(
-                "mod_budget_spent",
-                used=credits_text(facts.budget_used),
-                budget=credits_text(policy.monthly_budget),
-                reset=stamp(facts.budget_window.end, "R"),
-            )
-        )
+        lines.append(budget_spent_message(facts))
     return lines
 
 
@@ -137,8 +131,7 @@ def policy_lines(
     reserved: dict[str, list[int]],
     channels: Sequence[int],
     banned_count: int,
-    budget_used: float,
-    budget_window: Window,
+    budget: BudgetUse,
     paused: bool,
     moderator_role_id: int | None,
 ) -> list[Message]:
@@ -190,14 +183,15 @@ def policy_lines(
     if policy.monthly_budget is not None:
         lines.append(
             msg(
-                "mod_show_budget",
-                used=credits_text(budget_used),
+                "mod_show_budget_held" if budget.held > 0 else "mod_show_budget",
+                used=credits_text(budget.spent),
+                held=credits_text(budget.held),
                 budget=credits_text(policy.monthly_budget),
-                reset=stamp(budget_window.end, "R"),
+                reset=stamp(budget.window.end, "R"),
             )
         )
     else:
-        lines.append(msg("mod_show_no_budget", used=amount(budget_used)))
+        lines.append(msg("mod_show_no_budget", used=amount(budget.spent)))
     if policy.confirm_above is not None:
         lines.append(msg("mod_show_confirm", threshold=amount(policy.confirm_above)))
     else:
@@ -329,22 +323,22 @@ def price_lines(table: dict[tuple[str, int], Estimate], threshold: float | None)
     return lines
 
 
-def server_month_line(policy: Policy, used: float, window: Window) -> Message:
+def server_month_line(policy: Policy, use: BudgetUse) -> Message:
     """The server's credits this calendar month, and the monthly budget left (if it has one)."""
     budget = policy.monthly_budget
-    left = (
-        msg("mod_budget_left", left=amount(max(budget - used, 0.0)), budget=amount(budget))
-        if budget is not None
-        else msg("mod_budget_none")
+    if budget is None:
+        left = msg("mod_budget_none")
+    else:
+        key = "mod_budget_left_held" if use.held > 0 else "mod_budget_left"
+        left = msg(key, left=amount(use.left(budget)), budget=amount(budget), held=amount(use.held))
+    return msg(
+        "mod_month_credits", start=stamp(use.window.start), used=amount(use.spent), left=left
     )
-    return msg("mod_month_credits", start=stamp(window.start), used=amount(used), left=left)
 
 
-def month_credit_lines(
-    policy: Policy, used: float, window: Window, rows: Sequence[CreditsRow]
-) -> list[Message]:
+def month_credit_lines(policy: Policy, use: BudgetUse, rows: Sequence[CreditsRow]) -> list[Message]:
     """Credits this calendar month: the server's, its budget left, and its top members."""
-    lines = [server_month_line(policy, used, window)]
+    lines = [server_month_line(policy, use)]
     if not rows:
         lines.append(msg("mod_month_empty"))
     lines.extend(

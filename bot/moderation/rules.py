@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Requester
+from bot.jobs.pricing import amount
 from bot.moderation.models import MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
@@ -173,12 +174,30 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         if ready_at > now:
             return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
     if facts.budget_spent:
-        return Refusal(
-            msg(
-                "mod_budget_spent",
-                used=credits_number(facts.budget_used),
-                budget=credits_number(policy.monthly_budget or 0.0),
-                reset=stamp(facts.budget_window.end, "R"),
-            )
-        )
+        return Refusal(budget_spent_message(facts))
     return None
+
+
+def budget_spent_message(facts: MemberFacts) -> Message:
+    """The server's monthly budget is used up, or held for the videos being made."""
+    return msg(
+        "mod_budget_spent_held" if facts.budget_held > 0 else "mod_budget_spent",
+        used=credits_number(facts.budget_committed),
+        budget=credits_number(facts.policy.monthly_budget or 0.0),
+        reset=stamp(facts.budget_window.end, "R"),
+    )
+
+
+def budget_short_refusal(facts: MemberFacts, expected: float) -> Refusal | None:
+    """A video expected to cost more than what is left of the server's monthly budget."""
+    left = facts.budget_short(expected)
+    if left is None:
+        return None
+    return Refusal(
+        msg(
+            "mod_budget_short",
+            cost=amount(expected),
+            left=amount(left),
+            reset=stamp(facts.budget_window.end, "R"),
+        )
+    )

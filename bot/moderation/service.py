@@ -9,7 +9,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, expected_with
-from bot.moderation.facts import member_facts
+from bot.moderation.facts import hold_budget, member_facts
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.models import MemberFacts
 from bot.moderation.pause import SubmissionPause
@@ -21,11 +21,12 @@ from bot.moderation.personal import (
     blocked_everywhere,
     encode_block,
     hold_admissions,
+    personal_budget_short,
     personal_facts,
     personal_refusal,
     read_block,
 )
-from bot.moderation.rules import first_refusal, member_refusal
+from bot.moderation.rules import budget_short_refusal, first_refusal, member_refusal
 from bot.moderation.store import ModerationStore
 from bot.storage import Connection, Database
 from bot.storage.base import SET_VALUE_SQL
@@ -120,14 +121,21 @@ class Moderation:
         if requester.confirms is not None:
             # Ends the pending request with this job (rolled back if a rule refuses it below).
             await PendingRequests.consume(conn, requester.confirms, requester, now)
+        await hold_budget(conn, requester.guild_id)
         facts = await member_facts(conn, requester, now)
         refusal = first_refusal(facts, requester, request, now)
+        threshold = facts.policy.confirm_above
+        if refusal is None and (facts.policy.monthly_budget is not None or threshold is not None):
+            expected = await expected_with(connection_reader(conn), request)
+            refusal = budget_short_refusal(facts, expected.credits)
+            if (
+                refusal is None
+                and threshold is not None
+                and requester.confirms is None
+                and expected.credits > threshold
+            ):
+                raise ConfirmationNeeded(expected, threshold)
         if refusal is None:
-            threshold = facts.policy.confirm_above
-            if threshold is not None and requester.confirms is None:
-                expected = await expected_with(connection_reader(conn), request)
-                if expected.credits > threshold:
-                    raise ConfirmationNeeded(expected, threshold)
             return
         log.info(
             "Refused a job for user %d in guild %d: %s",
@@ -171,8 +179,13 @@ class Moderation:
         self, conn: Connection, requester: Requester, request: VideoRequest, now: float
     ) -> None:
         """Admit a job outside a server (`admit` holds the user's admissions meanwhile)."""
+        if self.personal.monthly_budget is not None:
+            await hold_budget(conn, None)
         facts = await personal_facts(conn, requester, self.personal, now)
         early = personal_refusal(facts, self.personal)
+        if early is None and self.personal.monthly_budget is not None:
+            expected = await expected_with(connection_reader(conn), request)
+            early = personal_budget_short(facts, self.personal, expected.credits)
         if early is not None:
             raise JobRefused(early)
         refusal = first_refusal(facts, requester, request, now)

@@ -16,13 +16,14 @@ from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
     POLICY_COLUMNS,
     REFUNDED,
+    credits_held_now,
     credits_used,
     marks,
     member_facts,
     read_policy,
     value_of,
 )
-from bot.moderation.models import MemberFacts, MemberOverride, Policy, Window
+from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import budget_window, stamp
 from bot.moderation.personal import hold_admissions
 from bot.storage import Connection, Database
@@ -181,11 +182,13 @@ class ModerationStore:
         )
         return [row[0] for row in rows]
 
-    async def budget_used(self, guild_id: int) -> tuple[float, Window]:
-        """Credits spent by the server this calendar month, and that month."""
+    async def budget_used(self, guild_id: int) -> BudgetUse:
+        """Credits spent by the server this calendar month, and held for its videos being
+        made."""
         window = budget_window(self._clock())
         async with self._db.transaction() as conn:
-            return await credits_used(conn, guild_id, window), window
+            spent = await credits_used(conn, guild_id, window)
+            return BudgetUse(spent, await credits_held_now(conn, guild_id, window), window)
 
     async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:
         """Credits the API reported for one member's jobs in a window."""

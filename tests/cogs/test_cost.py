@@ -263,6 +263,24 @@ async def test_usage_shows_this_months_credits_per_member_the_server_and_budget_
         assert "本服务器已花费 13 积分。预算剩余：87 积分（共 100 积分）。" in zh  # noqa: RUF001
 
 
+async def test_usage_and_limits_count_what_videos_being_made_hold_of_the_budget(tmp_path):
+    """A render is billed when it ends; until then its expected cost is held, and "budget left"
+    is what a new video may still spend."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        owner = world.discord.owner_id
+        await command(world, "videomod budget", user=owner, credits=100.0)
+        await ask_video(world, duration=10, resolution="4k")  # 15 credits expected
+        usage = await command(world, "videomod usage", user=owner)
+        assert (
+            "0 credits spent by this server. Budget left: 85 credits of 100 credits"
+            " (15 credits held for the videos being made now)." in usage
+        )
+        limits = await command(world, "videomod limits show", user=owner)
+        assert "0 of 100 credits used, 15 more held for the videos being made now" in limits
+        zh = await command(world, "videomod usage", user=owner, locale="zh-CN")
+        assert "预算剩余：85 积分（共 100 积分" in zh  # noqa: RUF001
+
+
 async def test_usage_without_a_budget_says_so(tmp_path):
     async with running_bot(tmp_path) as world:
         usage = await command(world, "videomod usage", user=world.discord.owner_id)

@@ -814,6 +814,36 @@ async def test_a_job_waiting_across_midnight_answers_to_the_budget_of_its_own_mo
     assert len(api.submits) == 0
 
 
+async def test_a_waiting_job_is_not_sent_when_the_renders_before_it_leave_no_room_for_it(
+    db, api, session, clock
+):
+    """The budget had room for both when they were asked for; the render sent first cost more
+    than expected, and the rest of the budget (2 credits) cannot pay for the one waiting (3
+    expected): it is closed unsent rather than sent past the budget. Renders still being made
+    (and not yet billed) hold their expected cost too."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=20.0
+    )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    first = await store.create(
+        Requester(user_id=43, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
+    )
+    first = await submitted(store, first, now=clock())
+    making = await store.create(
+        Requester(user_id=44, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
+    )
+    await submitted(store, making, now=clock())  # 3 credits expected, not billed yet
+    waiting = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
+    dear = TaskInfo(task_id=first.task_id, status=TaskStatus.COMPLETED, credits_cost=15)
+    await finished(store, first, JobState.COMPLETED, now=clock(), info=dear)
+    report = await service.submit(waiting, member_present=False)
+    assert report.state is JobState.REJECTED
+    assert "budget" in report.member_message.render("en-US")
+    assert api.submits == []
+
+
 async def test_a_task_accepted_after_its_lapsed_claim_was_settled_is_kept_and_delivered(
     db, api, session, clock
 ):

@@ -282,12 +282,59 @@ async def test_videos_are_refused_outside_the_listed_channels(store, moderation,
 
 
 async def test_new_jobs_are_refused_once_the_monthly_budget_is_spent(store, moderation, clock):
-    await set_limits(moderation, monthly_budget=10.0)
+    await set_limits(moderation, monthly_budget=12.0)
     bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
     await make_done(store, moderation, clock, 2, credits=4)
     await make_done(store, moderation, clock, 1, bob, credits=4)
     text = await refusal(store, moderation, clock)
-    assert "budget for the month is used up (12 of 10 credits)" in text
+    assert "budget for the month is used up (12 of 12 credits)." in text
+
+
+async def test_a_video_dearer_than_the_budget_left_is_refused_with_what_is_left(
+    store, moderation, clock
+):
+    await set_limits(moderation, monthly_budget=10.0)
+    await make_done(store, moderation, clock, 2, credits=4)
+    text = await refusal(store, moderation, clock)  # 6 s at 720p: 3 credits expected
+    assert "expected to cost 3 credits" in text
+    assert "only 2 credits left this month" in text
+    assert "Nothing was counted" in text
+
+
+async def test_videos_being_made_hold_their_expected_cost_against_the_budget(
+    store, moderation, clock
+):
+    """Credits are reported only once a render completes: without holding what the renders in
+    flight will cost, six members could each start a 15-credit video on a budget with 1 left."""
+    await set_limits(moderation, monthly_budget=40.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    members = [Requester(user_id=100 + n, channel_id=7, guild_id=GUILD) for n in range(6)]
+    made = []
+    for member in members:
+        try:
+            made.append(await record(store, moderation, clock, member, dear))
+        except JobRefused as refused:
+            text = refused.user_message.render("en-US")
+            break
+    # 2 x 15 promised; a third (45) would pass the 40.
+    assert len(made) == 2
+    assert "expected to cost 15 credits" in text
+    assert "10 credits left" in text
+    # A cheaper video still fits what is left.
+    cheap = VideoRequest(prompt="a fox", duration=4, resolution="720p")  # 2 expected
+    assert (await record(store, moderation, clock, members[5], cheap)).id
+    # Once a render reports what it cost, that figure counts instead of the expected one.
+    await end(store, clock, made[0], JobState.COMPLETED, credits=3)
+    assert (await record(store, moderation, clock, members[4], dear)).id
+
+
+async def test_a_budget_held_by_videos_being_made_reads_as_used_up(store, moderation, clock):
+    await set_limits(moderation, monthly_budget=15.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
+    await record(store, moderation, clock, request=dear)
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    text = await refusal(store, moderation, clock, bob, REQUEST)
+    assert "budget for the month is used up (15 of 15 credits" in text
 
 
 async def test_the_budget_starts_again_next_month(store, moderation, clock):
@@ -362,6 +409,35 @@ async def test_a_burst_spread_over_two_processes_makes_exactly_3_jobs(
     assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
     counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
     assert len(counted) == 3
+
+
+@postgres_only
+async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_left(
+    store, moderation, clock, db, backend
+):
+    """Twenty members, two processes, a budget with room for two 15-credit videos: two made."""
+    other_db = await backend.open()
+    other = (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock))
+    await set_limits(moderation, monthly_budget=30.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
+    processes = [(store, moderation), other]
+    results = await asyncio.gather(
+        *(
+            record(
+                *processes[n % 2],
+                clock,
+                Requester(user_id=200 + n, channel_id=7, guild_id=GUILD),
+                dear,
+            )
+            for n in range(20)
+        ),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, JobRefused)]
+    assert len(refused) == 18
+    assert {r.user_message.key for r in refused} <= {"mod_budget_spent_held", "mod_budget_short"}
+    counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
+    assert len(counted) == 2
 
 
 async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
