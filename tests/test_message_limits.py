@@ -21,6 +21,7 @@ from bot.jobs.pricing import amount
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.moderation.models import (
     Allowance,
+    BudgetUse,
     MemberFacts,
     MemberOverride,
     Period,
@@ -288,6 +289,7 @@ def facts(override: MemberOverride | None = None) -> MemberFacts:
         paused=True,
         channels=frozenset(SNOWFLAKE + n for n in range(50)),
         reserved_options={"resolution_4k": frozenset({SNOWFLAKE})},
+        budget_held=1e9,
     )
 
 
@@ -304,8 +306,7 @@ MODERATOR_REPORTS = {
         reserved={"resolution_4k": [SNOWFLAKE + n for n in range(50)]},
         channels=[SNOWFLAKE + n for n in range(50)],
         banned_count=500,
-        budget_used=1e9,
-        budget_window=WINDOW,
+        budget=BudgetUse(1e9, 1e9, WINDOW),
         paused=True,
         moderator_role_id=SNOWFLAKE,
     ),
