@@ -528,12 +528,6 @@ class ReferencesCog(commands.Cog):
         self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
     ) -> None:
         origin = MessageOrigin(message)
-        # Replies to a result are where members say thanks: that buys nothing.
-        options = await self._options_or_help(
-            origin, message, me, "reply_help", helped_before=helped_before
-        )
-        if options is None:
-            return
         source = await self._replied_to(message)
         if source is None:
             await origin.tell(msg("reply_source_unreadable"))
@@ -544,9 +538,18 @@ class ReferencesCog(commands.Cog):
             and not self.bot.settings.message_content_intent
             and source.author.id != me.id
         ):
-            # Without the intent Discord hides the replied-to message; say so, never guess.
+            # Without the intent Discord hides the replied-to message; say so, never guess
+            # (and never ask for a prompt, which could not help).
             await origin.tell(msg("reply_needs_intent"))
             return
+        # Replies to a result are where members say thanks: that buys nothing.
+        options = await self._options_or_help(
+            origin, message, me, "reply_help", helped_before=helped_before
+        )
+        if options is None:
+            return
+        if source.author.id == me.id:
+            options = await self._like_its_result(source, options)
         medias = [source_media, message_media(message)]
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin
@@ -561,6 +564,20 @@ class ReferencesCog(commands.Cog):
         if await self._invalid(origin, message, options, helped_before=helped_before):
             return
         await queue_video(self.bot, origin, options)
+
+    async def _like_its_result(
+        self, source: discord.Message, options: VideoOptions
+    ) -> VideoOptions:
+        """A reply to one of the bot's results makes a video of its shape and resolution,
+        unless a flag in the reply chooses another."""
+        job = await self.bot.store.job_of_result(source.id)
+        if job is None:
+            return options
+        return dataclasses.replace(
+            options,
+            resolution=options.resolution or job.request.resolution,
+            aspect_ratio=options.aspect_ratio or job.request.aspect_ratio,
+        )
 
     async def _replied_to(self, message: discord.Message) -> discord.Message | None:
         """The replied-to message as delivered with the reply, else fetched; None if gone."""

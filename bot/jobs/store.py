@@ -435,6 +435,13 @@ class JobStore:
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _job_from_row(row) if row is not None else None
 
+    async def job_of_result(self, message_id: int) -> Job | None:
+        """The job whose result is the message `message_id` (as posted), if one is."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM jobs WHERE delivery_message_id = ?", (message_id,)
+        )
+        return _job_from_row(row) if row is not None else None
+
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
         now = self._clock()

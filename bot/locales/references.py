@@ -39,7 +39,7 @@ EN: dict[str, str] = {
     # A reply without a real prompt (often a thank-you to a result)
     "reply_help": (
         "Hi! To make a video from the message you replied to, write what to film after the "
-        "mention, e.g. `@{bot} make it snow --duration 8`, or use Apps → Make a video on it. "
+        "mention, e.g. `@{bot} make it snow --ar 9:16`, or use Apps → Make a video on it. "
         "{/videos help} explains more. (This note deletes itself in a minute.)"
     ),
     # Expired media
@@ -95,7 +95,7 @@ ZH: dict[str, str] = {
     ),
     "reply_help": (
         "你好！要用你回复的那条消息生成视频，请在提及我之后写下想拍的内容，"
-        "例如 `@{bot} 让它下雪 --duration 8`，或在那条消息上使用「应用 → 生成视频」。"
+        "例如 `@{bot} 让它下雪 --ar 9:16`，或在那条消息上使用「应用 → 生成视频」。"
         "{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
     # Expired media

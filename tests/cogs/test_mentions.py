@@ -1,12 +1,14 @@
 """A plain mention of the bot (not a reply): a prompt makes a video, a bare hello gets help."""
 
 import asyncio
+import re
 import sys
 
 import pytest
 
 from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
@@ -372,3 +374,59 @@ async def test_people_and_emoji_named_in_a_prompt_reach_the_service_by_name(tmp_
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["prompt"] == "@Bob surfing a huge wave :party:"
+
+
+async def delivered_result(world):
+    """The bot's result message (a layout with its buttons)."""
+    return await world.discord.wait_for_message(
+        predicate=lambda m: is_layout(m) and bool(custom_ids(m)), timeout=10
+    )
+
+
+async def test_the_example_the_help_under_a_result_gives_makes_a_video(tmp_path):
+    """The help a "thanks!" under a result gets shows an example; typed as shown, it works
+    (a result is a video, which sets the length: no `--duration` in the example)."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.video(prompt="a paper boat on a river")
+        await interaction.wait_for_answer()
+        result = await delivered_result(world)
+        help_note = await bots_reply_to(world, await reply(world, result, "thanks!"))
+        example = re.search(r"`@\S+ ([^`]+)`", help_note["content"])
+        assert example is not None, help_note["content"]
+        await reply(world, result, example.group(1))
+        await world.api.wait_for_submits(2)
+
+
+async def test_a_reply_to_a_result_keeps_its_shape_and_resolution_unless_told(tmp_path):
+    """`@Bot now at night` under a 9:16 1080p result comes back 9:16 1080p, not the defaults;
+    a flag in the reply still chooses."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.video(
+            prompt="a fox in snow", aspect_ratio="9:16", resolution="1080p"
+        )
+        await interaction.wait_for_answer()
+        result = await delivered_result(world)
+        await reply(world, result, "now make it night")
+        await world.api.wait_for_submits(2)
+        night = world.api.submits[1]
+        assert (night.get("aspect_ratio"), night.get("resolution")) == ("9:16", "1080p")
+        await reply(world, result, "now at dawn --ar 16:9")
+        await world.api.wait_for_submits(3)
+        dawn = world.api.submits[2]
+        assert (dawn.get("aspect_ratio"), dawn.get("resolution")) == ("16:9", "1080p")
+
+
+async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_to_the_menu(
+    tmp_path,
+):
+    """Without Message Content a reply to a member's picture cannot work: the help must not
+    ask for a prompt in the reply, which would then be refused."""
+    async with running_bot(tmp_path) as world:
+        bob = world.discord.add_member("bob")
+        picture = await world.discord.message_create(
+            "my cat", author=bob, attachments=[world.png()]
+        )
+        answer = await bots_reply_to(world, await reply(world, picture, ""))
+        assert "write what to film after the mention" not in answer["content"]
+        assert "Make a video" in answer["content"]
+        assert await nothing_recorded(world)
