@@ -179,8 +179,37 @@ def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
     return interaction.permissions.manage_messages
 
 
+# A second click on the same Regenerate by the same member this soon (seconds) is a double
+# click, or a laggy client sending the click twice: one video, not two paid for.
+DOUBLE_CLICK_WINDOW = 5.0
+
+
+class RecentClicks:
+    """Who clicked what, for `DOUBLE_CLICK_WINDOW` seconds. A server's clicks all reach the
+    process of its shard, so memory is enough."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._seen: dict[tuple[int, int], float] = {}
+
+    def first(self, user_id: int, job_id: int) -> bool:
+        """Whether this is the member's first click on the job's button for a while (it is
+        remembered before anything is awaited, so a click arriving meanwhile sees it)."""
+        now = self._clock()
+        self._seen = {key: at for key, at in self._seen.items() if now - at < DOUBLE_CLICK_WINDOW}
+        key = (user_id, job_id)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
 async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
     """Make the same video again; it counts against the clicking member's limits."""
+    cog = _bot(interaction).get_cog(COG_NAME)
+    if isinstance(cog, ResultButtons) and not cog.regenerations.first(interaction.user.id, job.id):
+        await answer_privately(interaction, msg("regenerate_double_click"))
+        return
     await _queue_again(interaction, job, job.request)
 
 
@@ -311,11 +340,15 @@ def result_view(job: Job) -> Row | None:
     return row
 
 
-class ResultButtons(commands.Cog):
+COG_NAME = "ResultButtons"
+
+
+class ResultButtons(commands.Cog, name=COG_NAME):
     """Registers the result buttons so clicks work whenever they come."""
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
+        self.regenerations = RecentClicks(bot.clock)
 
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart; lend delivery

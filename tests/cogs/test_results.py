@@ -1,5 +1,7 @@
 """Buttons under a result: Regenerate, Edit prompt, Remix, Delete, also after the bot restarts."""
 
+import asyncio
+
 import pytest
 
 from tests.cogs.test_reach import ShiftedClock
@@ -68,6 +70,29 @@ async def test_regenerate_works_after_a_restart_with_the_same_parameters(tmp_pat
         followup = await click.wait_for_followup(timeout=10)
         assert "queued as job #2" in followup["content"]
         assert api.submits[1] == api.submits[0]
+
+
+async def test_a_double_clicked_regenerate_makes_one_video(tmp_path, fakes):
+    """A nervous double click (or a laggy client sending the click twice) pays for one video;
+    the second click is told so, privately. A click later on is a new take."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        message_id = int(result["id"])
+        first, second = await asyncio.gather(
+            fake.component_interaction("video:regen:1", message_id=message_id),
+            fake.component_interaction("video:regen:1", message_id=message_id),
+        )
+        answers = [await click.wait_for_followup(timeout=10) for click in (first, second)]
+        texts = sorted(answer["content"] for answer in answers)
+        assert any("queued as job #2" in text for text in texts), texts
+        assert any("one click is enough" in text for text in texts), texts
+        assert all(answer["flags"] & EPHEMERAL for answer in answers)
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2
+        clock.offset += 10
+        again = await fake.component_interaction("video:regen:1", message_id=message_id)
+        assert "queued as job #3" in (await again.wait_for_followup(timeout=10))["content"]
 
 
 async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_path, fakes):
