@@ -97,13 +97,20 @@ class GatewayWatch:
 
 
 async def database_problem(db: Database, *, within: float = DATABASE_TIMEOUT) -> str | None:
-    """Why the database counts as unreachable (a `SELECT 1` failed or was slow), or None."""
-    try:
-        async with asyncio.timeout(within):
-            await db.fetch_one("SELECT 1")
-    except TimeoutError:
+    """Why the database counts as unreachable (a `SELECT 1` failed or was slow), or None.
+
+    Answers within `within` whatever the database does: a query cancelled on a connection to
+    a server gone silent (a partition) does not return either, so the probe is left to end
+    on its own rather than awaited."""
+    query = asyncio.create_task(db.fetch_one("SELECT 1"), name="health-select-1")
+    done, _ = await asyncio.wait({query}, timeout=within)
+    if not done:
+        query.cancel()
+        # Its outcome, whenever it comes, is nobody's business now.
+        query.add_done_callback(lambda task: task.cancelled() or task.exception())
         return f"database: no answer to SELECT 1 within {within:g}s"
-    except Exception as error:
+    error = query.exception()
+    if error is not None:
         # The error's text may name the server and user: the type is enough to go on.
         return f"database: unreachable ({type(error).__name__})"
     return None

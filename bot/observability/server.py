@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Values read from the database at scrape time must not hold up a scrape for long.
 REFRESH_TIMEOUT = 5.0
+# How long stopping waits for requests still being answered.
+STOP_WAIT = 1.0
 
 Refresh = Callable[[], Awaitable[None]]
 
@@ -64,7 +66,8 @@ class ObservabilityServer:
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics_page)
         # No access log: a probe every few seconds would drown the bot's own lines.
-        runner = web.AppRunner(app, access_log=None)
+        # A probe still waiting when the bot stops is cut short: SIGTERM must not wait on it.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_WAIT)
         await runner.setup()
         site = web.TCPSite(runner, self._host, self._port)
         try:

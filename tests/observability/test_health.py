@@ -2,15 +2,18 @@
 
 import asyncio
 import socket
+import time
 
 from bot.app import VideoBot
 from bot.jobs.store import Stage
 from bot.observability.health import GatewayWatch, Health
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
-from tests.backends import sqlite_only
+from tests.backends import postgres_only, sqlite_only
 from tests.conftest import FakeClock
+from tests.e2e.test_database_outage import SilentProxy
 from tests.engine.world import make_engine, running
 from tests.harness import fast_settings, running_bot
 from tests.observability.scrape import probe
@@ -51,6 +54,36 @@ async def test_an_unreachable_database_makes_healthz_503_with_the_reason(backend
     assert body["status"] == "unhealthy"
     [reason] = body["reasons"]
     assert reason.startswith("database: unreachable")
+
+
+@postgres_only
+async def test_a_database_gone_silent_gets_healthz_503_in_seconds_and_the_server_stops(backend):
+    """A partition: PostgreSQL takes the connection and never answers. A cancelled query on
+    such a connection does not return either; the probe must still answer within its 2 s,
+    and stopping the server (at SIGTERM) must not wait on it."""
+    host, _, port = backend.dsn.split("@", 1)[1].split("/", 1)[0].partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(f"{host}:{port}" if port else host, f"127.0.0.1:{proxy.port}", 1)
+        database = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=2)
+        gateway = GatewayWatch(grace=GRACE, clock=FakeClock())
+        await gateway.connected(0)
+        server, base = await served(Health(db=database, gateway=gateway, dead_loops=list))
+        try:
+            assert (await probe(base, "/healthz"))[0] == 200
+            proxy.unplug()
+            started = time.monotonic()
+            async with asyncio.timeout(10):
+                status, body = await probe(base, "/healthz")
+            answered = time.monotonic() - started
+            assert (status, body["reasons"]) == (503, ["database: no answer to SELECT 1 within 2s"])
+            assert answered < 4
+            started = time.monotonic()
+            async with asyncio.timeout(10):
+                await server.stop()
+            assert time.monotonic() - started < 4, "stopping waits on no hung probe"
+        finally:
+            await server.stop()
+            await database.close()
 
 
 async def test_a_gateway_down_longer_than_the_grace_makes_healthz_503(db):
