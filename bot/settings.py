@@ -67,6 +67,21 @@ def _close(word: str, other: str, cutoff: float = 0.6) -> bool:
     return difflib.SequenceMatcher(None, word, other).ratio() >= cutoff
 
 
+def _address(value: str, schemes: tuple[str, str]) -> SplitResult:
+    """A URL of one of `schemes` that names a host (and, if any, a valid port): a typo'd one
+    would otherwise look like an outage, retried forever."""
+    if not value.startswith(tuple(f"{scheme}://" for scheme in schemes)):
+        raise ValueError(f"must start with {schemes[0]}:// or {schemes[1]}://")
+    address = urlsplit(value)
+    if not address.hostname:
+        raise ValueError(f"must name a host after {address.scheme}://")
+    try:
+        address.port  # noqa: B018 - reading it checks it
+    except ValueError:
+        raise ValueError("has a port that is not a number from 1 to 65535") from None
+    return address
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; secrets are `SecretStr` so they never print."""
 
@@ -256,11 +271,13 @@ class Settings(BaseSettings):
 
     @field_validator("apimart_base_url", "discord_api_base")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        address = _address(value, ("http", "https"))
+        if info.field_name == "apimart_base_url" and address.path.rstrip("/").endswith("/v1"):
+            # The client adds /v1/... itself: /v1/v1/... would answer 404 to everything.
+            raise ValueError("must be the address without /v1, such as " + DEFAULT_APIMART_BASE_URL)
         return value.rstrip("/")
 
     @field_validator("shard_ids", mode="before")
@@ -323,8 +340,8 @@ class Settings(BaseSettings):
     @field_validator("discord_gateway_url")
     @classmethod
     def _ws_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("ws://", "wss://")):
-            raise ValueError("must start with ws:// or wss://")
+        if value is not None:
+            _address(value, ("ws", "wss"))
         return value
 
     @field_validator("poll_max_gap")

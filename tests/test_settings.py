@@ -49,6 +49,8 @@ def clean_env(monkeypatch, tmp_path):
         "DISCORD_TOKEN",
         "APIMART_API_KEY",
         "APIMART_BASE_URL",
+        "DISCORD_API_BASE",
+        "DISCORD_GATEWAY_URL",
         "POLL_INTERVAL",
         "LINK_ALLOWED_NETWORKS",
         "DATABASE_URL",
@@ -84,6 +86,35 @@ def test_invalid_value_is_explained_without_echoing_it(monkeypatch):
     assert any(line.startswith("APIMART_BASE_URL is invalid") for line in lines)
     assert any(line.startswith("POLL_INTERVAL is invalid") for line in lines)
     assert not any("secret-host" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("APIMART_BASE_URL", "http://", "must name a host"),
+        ("APIMART_BASE_URL", "https:///v1", "must name a host"),
+        ("APIMART_BASE_URL", "https://api.apimart.ai/v1", "without /v1"),
+        ("DISCORD_API_BASE", "https://", "must name a host"),
+        ("DISCORD_GATEWAY_URL", "wss://", "must name a host"),
+        ("APIMART_BASE_URL", "https://api.apimart.ai:99999", "port"),
+    ],
+)
+def test_an_address_that_names_no_host_is_refused_at_start(monkeypatch, name, value, complaint):
+    """A typo'd address would otherwise look like an outage, retried forever."""
+    [line] = refused(monkeypatch, **{name: value})
+    assert line.startswith(f"{name} is invalid")
+    assert complaint in line
+
+
+def test_addresses_with_a_host_are_accepted(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("APIMART_BASE_URL", "http://127.0.0.1:8080/")
+    monkeypatch.setenv("DISCORD_API_BASE", "http://localhost:8080/api/v10")
+    monkeypatch.setenv("DISCORD_GATEWAY_URL", "ws://localhost:8080/gateway")
+    settings = Settings()
+    assert settings.apimart_base_url == "http://127.0.0.1:8080"
+    assert settings.discord_api_base == "http://localhost:8080/api/v10"
 
 
 def test_link_allowed_networks_are_none_by_default_and_read_comma_separated(monkeypatch):
