@@ -37,6 +37,13 @@ def load_settings() -> Settings | None:
     """The settings, or None after printing one line per problem."""
     try:
         return Settings()  # values come from the environment and .env
+    except UnicodeDecodeError as error:
+        print(
+            f"The bot cannot start: .env is not UTF-8 text (byte {error.start + 1} cannot be"
+            " read); save it as UTF-8",
+            file=sys.stderr,
+        )
+        return None
     except ValidationError as error:
         print("The bot cannot start; fix these settings:", file=sys.stderr)
         # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.

@@ -150,6 +150,14 @@ def test_running_without_settings_exits_nonzero_with_help(tmp_path):
     assert "APIMART_API_KEY is missing" in result.stderr
 
 
+def test_a_dotenv_that_is_not_utf8_is_one_clear_line_not_a_traceback(tmp_path):
+    (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=abc\xff\xfe\nAPIMART_API_KEY=key\n")
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert ".env is not UTF-8 text" in result.stderr
+
+
 def test_a_misspelled_required_setting_is_named_with_what_it_should_be(tmp_path):
     """The typo that stops the bot is the one the near-miss check helps with most."""
     (tmp_path / ".env").write_text("DISCORD_TOKN=abc.def\nAPIMART_API_KEY=sk-live-123\n")
