@@ -1,6 +1,7 @@
 """Configuration: required secrets, clear messages, nothing secret echoed."""
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -156,6 +157,21 @@ def test_a_dotenv_that_is_not_utf8_is_one_clear_line_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert ".env is not UTF-8 text" in result.stderr
+
+
+def test_a_database_path_naming_a_folder_is_one_json_line_in_json_logs(tmp_path):
+    (tmp_path / "data").mkdir()
+    env = {
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        "DATABASE_PATH": "data",
+        "LOG_FORMAT": "json",
+    }
+    result = run_bot(tmp_path, env)
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+    [error] = [line for line in lines if line["level"] == "ERROR"]
+    assert "is a folder" in error["message"]
 
 
 def test_a_misspelled_required_setting_is_named_with_what_it_should_be(tmp_path):

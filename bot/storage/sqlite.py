@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import logging
 import os
@@ -84,6 +85,10 @@ class SqliteDatabase:
         Raises `DatabaseInUse` when another process holds the file, `OSError` or
         `sqlite3.Error` when it cannot be created, opened or written.
         """
+        if await asyncio.to_thread(path.is_dir):
+            # Said before aiosqlite's thread starts: a failed connect leaves it to outlive
+            # the event loop and print a traceback of its own.
+            raise IsADirectoryError(errno.EISDIR, "it is a folder; name a file in it", str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = _lock_file(path)
         try:
