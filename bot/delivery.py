@@ -561,8 +561,10 @@ class Delivery:
         return {
             "allowed_mentions": mentions_only(post.job.requester.user_id),
             # Discord returns the first message for a repeated nonce, so a quick retry after a
-            # crash cannot post twice; the marker check covers longer gaps.
-            "nonce": f"video-job-{post.job.id}",
+            # crash cannot post twice; the marker check covers longer gaps. The notice that a
+            # job was given up on has its own: the video APIMart may still make is a new post.
+            "nonce": f"video-job-{post.job.id}"
+            + ("-t" if post.job.state is JobState.TIMED_OUT else ""),
             **optional,
         }
 

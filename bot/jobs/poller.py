@@ -455,7 +455,7 @@ class Poller:
             log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
             info = None
         if info is not None and info.status.is_final:
-            if await self._store.record_late_end(job, info):
+            if await self._store.record_late_end(job, info, now=self._clock()):
                 self._metrics.credits_spent(info.credits_cost)
             log.info(
                 "Job %d: timed-out task %s ended as %s (%s credits)",

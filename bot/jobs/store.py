@@ -874,11 +874,32 @@ class JobStore:
             (next_poll_at, _not_found_streak(job, not_found)),
         )
 
-    async def record_late_end(self, job: Job, info: TaskInfo) -> bool:
+    async def record_late_end(self, job: Job, info: TaskInfo, *, now: float) -> bool:
         """APIMart finished a task given up on: record its cost; if it made nothing, refund it.
 
-        The member was told when it timed out; nothing is delivered again.
+        A video it made after all is the member's (they were told it counts): the job becomes
+        `completed` and is delivered afresh, as a new post (the one that said it was given up
+        on is no result, so a retry does not mistake it for one). A failure needs no second
+        notice.
         """
+        if info.status is TaskStatus.COMPLETED and info.video_url:
+            return await self._fenced(
+                job,
+                "state = ?, progress = 100, result_url = ?, result_expires_at = ?,"
+                " error_key = NULL, error_message = NULL, cost = ?, credits_cost = ?,"
+                " finished_at = ?, next_poll_at = NULL, delivered_at = NULL,"
+                " delivery_started_at = NULL, delivery_target = NULL,"
+                " delivery_message_id = NULL, delivery_attempts = 0, next_delivery_at = ?",
+                (
+                    JobState.COMPLETED.value,
+                    info.video_url,
+                    info.expires_at,
+                    info.cost,
+                    info.credits_cost,
+                    now,
+                    now,
+                ),
+            )
         refunded = {
             TaskStatus.FAILED: JobState.FAILED,
             TaskStatus.CANCELLED: JobState.CANCELLED,

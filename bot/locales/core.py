@@ -170,9 +170,9 @@ EN: dict[str, str] = {
         "counted against you."
     ),
     "failure_timed_out": (
-        "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting and "
-        "won't post it. The video service may still finish and bill it, so it counts toward "
-        "your allowance. Please try again later."
+        "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
+        "video service may still finish and bill it, so it counts toward your allowance; if "
+        "it does finish within a day, I'll post it here."
     ),
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
@@ -324,8 +324,8 @@ ZH: dict[str, str] = {
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_timed_out": (
-        "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，所以我不再等待，也不会发布它。"
-        "视频服务可能仍会完成并收费，所以它计入你的额度。请稍后再试。"
+        "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，所以我不再等待。"
+        "视频服务可能仍会完成并收费，所以它计入你的额度；如果它在一天内完成，我会把它发布在这里。"
     ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",

@@ -411,3 +411,27 @@ async def test_a_result_the_channel_refused_comes_by_dm_without_the_servers_butt
         )
     assert dm["attachments"], "the video itself"
     assert custom_ids(dm) == [], "no server buttons in a DM"
+
+
+async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_all(
+    tmp_path, fakes
+):
+    """Told it timed out and still counts, the member gets the video when APIMart finishes it:
+    a new post under the status, with the buttons, and the status says where it went."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
+        interaction = await world.video(prompt="a slow glacier")
+        await interaction.wait_for_answer()
+        given_up = await fake.wait_for_message(
+            predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
+        )
+        assert "if it does finish within a day, I'll post it here" in str(given_up)
+        api.last_task.complete()
+        clock.offset += 301  # the next quiet look at the task
+        late = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "your video is ready" in str(m), timeout=10
+        )
+        assert "video:regen:1" in custom_ids(late)
+        assert late["id"] != given_up["id"]

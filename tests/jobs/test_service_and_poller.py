@@ -150,17 +150,19 @@ async def test_a_stuck_task_times_out(db, api, session, clock):
     assert delivery.delivered[0].state is JobState.TIMED_OUT
 
 
-async def test_a_timed_out_task_is_followed_quietly_until_apimart_reports_its_credits(
+async def test_a_timed_out_task_apimart_finishes_later_is_delivered_after_all(
     db, api, session, clock
 ):
-    """APIMart may still finish (and bill) a task given up on: its credits are recorded."""
+    """APIMart may still finish (and bill) a task given up on: the member, told it was given
+    up on and that it counts, gets the video they paid for when it comes."""
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
-    store, service, poller = make_world(
+    _, service, poller = make_world(
         db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
     )
-    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await service.create_and_submit(REQUESTER, REQUEST)
     await run_until_delivered(poller, clock, delivery)
+    assert delivery.delivered[0].state is JobState.TIMED_OUT
     polls = len(api.polls)
     clock.advance(100)
     await poller.run_once()
@@ -168,12 +170,14 @@ async def test_a_timed_out_task_is_followed_quietly_until_apimart_reports_its_cr
     api.last_task.complete()
     clock.advance(200)
     await poller.run_once()
-    job = await store.get(report.job.id)
-    assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4)
+    await run_until_delivered(poller, clock, delivery, count=2)
+    late = delivery.delivered[1]
+    assert (late.state, late.credits_cost) == (JobState.COMPLETED, 4)
+    assert late.result_url and late.counts
     clock.advance(3600)
     await poller.run_once()
     assert len(api.polls) == polls + 1, "no more polling once APIMart said it was done"
-    assert len(delivery.delivered) == 1, "the member was told once, when it timed out"
+    assert len(delivery.delivered) == 2
 
 
 async def test_a_timed_out_task_that_apimart_then_fails_is_refunded(db, api, session, clock):
@@ -638,7 +642,7 @@ async def test_a_timed_out_task_is_still_followed_after_one_not_found_answer(
     clock.advance(300)
     await poller.run_once()
     job = await store.get(job.id)
-    assert (job.state, job.credits_cost) == (JobState.TIMED_OUT, 4), "its cost is still known"
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "its video and cost are known"
 
 
 async def test_a_timed_out_task_apimart_keeps_not_finding_is_no_longer_followed(
