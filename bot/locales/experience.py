@@ -82,9 +82,7 @@ EN: dict[str, str] = {
     "history_outside_servers": "made where the bot is not installed, or in DMs",
     "history_in_a_server": "made in a server",
     "history_in_another_server": "made in another server",
-    "status_not_yours": (
-        "Job #{job_id} is not one of yours. Use {/videos history} to see your jobs."
-    ),
+    "status_not_yours": ("You have no job #{job_id}. Use {/videos history} to see your jobs."),
     "status_report": ("**Job #{job_id}**: {state} · asked <t:{created}:R>\n{details}"),
     "status_details_progress": "{bar} {progress}%",
     "status_details_rendering": "{bar} {progress}% · {eta}",
@@ -204,7 +202,7 @@ ZH: dict[str, str] = {
     "history_outside_servers": "在未添加本机器人的地方或私信中生成",
     "history_in_a_server": "在某个服务器生成",
     "history_in_another_server": "在另一个服务器生成",
-    "status_not_yours": "任务 #{job_id} 不是你的。使用 {/videos history} 查看你的任务。",
+    "status_not_yours": "你没有编号为 #{job_id} 的任务。使用 {/videos history} 查看你的任务。",
     "status_report": "**任务 #{job_id}**：{state} · 请求于 <t:{created}:R>\n{details}",
     "status_details_progress": "{bar} {progress}%",
     "status_details_rendering": "{bar} {progress}% · {eta}",

@@ -60,7 +60,15 @@ async def test_status_of_someone_elses_job_is_refused(tmp_path):
             "videos status", options={"job": 1}, user=bob
         )
         content = await interaction.wait_for_private_answer()
-        assert "not one of yours" in content
+        assert "You have no job #1" in content
+
+
+async def test_status_of_a_job_that_does_not_exist_does_not_say_it_is_someone_elses(tmp_path):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command("videos status", options={"job": 99})
+        content = await interaction.wait_for_private_answer()
+        # The same answer as for another member's job (it says nothing of theirs), and true.
+        assert content.startswith("You have no job #99.")
 
 
 async def test_cancel_marks_the_status_message_and_progress_no_longer_shows(tmp_path):

@@ -467,7 +467,7 @@ async def test_a_members_videos_are_theirs_wherever_they_ask_about_them(tmp_path
 
         # In a server, the job made in the bot's DM is still theirs, and said to be from there.
         status = await ask("videos status", {"job": 1})
-        assert "not one of yours" not in status and "done" in status
+        assert "You have no job" not in status and "done" in status
         history = await ask("videos history")
         assert "a fox in the snow" in history
         assert "made where the bot is not installed, or in DMs" in history
@@ -477,7 +477,7 @@ async def test_a_members_videos_are_theirs_wherever_they_ask_about_them(tmp_path
         assert f"https://discord.com/channels/@me/{dm}/{result['id']}" in mine
         # Someone else's job stays theirs alone.
         other = fake.add_user("bob")
-        assert "not one of yours" in await ask("videos status", {"job": 1}, user=other)
+        assert "You have no job #1" in await ask("videos status", {"job": 1}, user=other)
 
 
 async def test_the_private_answer_keeps_the_measured_wait_it_first_gave(tmp_path):
