@@ -83,6 +83,8 @@ MENU_CHECK_TIMEOUT = 1.5
 MODAL_TIMEOUT = 900.0
 # The help reply to a bare mention is for one member: it leaves the channel after a minute.
 HELP_LIFETIME = PRIVATE_NOTE_LIFETIME
+# A DM without the mention is shown how to ask at most this often (seconds) per member.
+DM_HELP_EVERY = 600.0
 
 
 def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
@@ -246,6 +248,8 @@ class ReferencesCog(commands.Cog):
         )
         # Requests refused lately, so an edit that fixes one is read again.
         self._refusals = RecentRefusals()
+        # When each member was last shown how to ask in a DM (`_dm_help`).
+        self._dm_helped: dict[int, float] = {}
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
@@ -438,6 +442,8 @@ class ReferencesCog(commands.Cog):
         mention = mention_pattern(me, message.guild)
         reference = message.reference
         if not mention.match(message.content.lstrip()):
+            if message.guild is None and not helped_before:
+                await self._dm_help(message, me)
             return
         if reference is not None and reference.type is discord.MessageReferenceType.reply:
             handling = self._from_reply(message, me, helped_before=helped_before)
@@ -449,6 +455,19 @@ class ReferencesCog(commands.Cog):
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
+
+    async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
+        """A DM without the mention: how to ask, now and then. It is not read as a request:
+        "can you make longer videos?" would be a paid video of that question."""
+        now = time.monotonic()
+        last = self._dm_helped.get(message.author.id)
+        if last is not None and now - last < DM_HELP_EVERY:
+            return
+        self._dm_helped = {
+            user: at for user, at in self._dm_helped.items() if now - at < DM_HELP_EVERY
+        }
+        self._dm_helped[message.author.id] = now
+        await MessageOrigin(message).tell(msg("dm_help", bot=me.name), delete_after=HELP_LIFETIME)
 
     async def _invalid(
         self,

@@ -36,6 +36,12 @@ EN: dict[str, str] = {
         "--res 1080p`, attach 1 or 3 images to use them, or use {/video} for every option. "
         "{/videos help} explains more. (This note deletes itself in a minute.)"
     ),
+    # A DM to the bot without its mention
+    "dm_help": (
+        "To make a video here, start your message with my mention, e.g. `@{bot} a dog "
+        "running on the beach --res 1080p`, or use {/video} for every option. {/videos help} "
+        "explains more. (This note deletes itself in a minute.)"
+    ),
     # A reply without a real prompt (often a thank-you to a result)
     "reply_help": (
         "Hi! To make a video from the message you replied to, write what to film after the "
@@ -92,6 +98,10 @@ ZH: dict[str, str] = {
         "你好！请在提及我之后写下想拍的内容，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
         "可附加 1 张或 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
         "（这条提示一分钟后会自动删除。）"
+    ),
+    "dm_help": (
+        "要在这里生成视频，请在消息开头提及我，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
+        "或使用 {/video} 设置全部选项。{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
     "reply_help": (
         "你好！要用你回复的那条消息生成视频，请在提及我之后写下想拍的内容，"

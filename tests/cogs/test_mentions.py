@@ -430,3 +430,30 @@ async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_t
         assert "write what to film after the mention" not in answer["content"]
         assert "Make a video" in answer["content"]
         assert await nothing_recorded(world)
+
+
+async def test_a_dm_without_the_mention_is_shown_how_to_ask_once_and_spends_nothing(tmp_path):
+    """In a DM nobody thinks of mentioning the bot: silence would read as broken. A question
+    must not become a paid video either, so it gets the short help, once in a while."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        asked = await fake.message_create("can you make a video of a dog in space?", channel_id=dm)
+        note = await fake.wait_for_message(
+            dm,
+            predicate=lambda m: (
+                m["author"]["id"] == str(fake.bot_user_id)
+                and (m.get("message_reference") or {}).get("message_id") == asked["id"]
+            ),
+        )
+        assert "start your message with" in note["content"]
+        assert "/video" in note["content"]
+        again = await fake.message_create("a dog in space", channel_id=dm)
+        await asyncio.sleep(0.3)
+        answers = [
+            m
+            for m in fake.messages(dm)
+            if (m.get("message_reference") or {}).get("message_id") == again["id"]
+        ]
+        assert answers == [], "told once, not after every message"
+        assert await nothing_recorded(world)
