@@ -16,6 +16,7 @@ from bot.moderation.rules import roles_text
 from bot.moderation.store import JobRow
 from tests.cogs.test_cancel_counts import RENDERS_UNTIL_TOLD, quota
 from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
+from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
@@ -353,9 +354,16 @@ async def test_a_chinese_result_gives_a_short_render_time_in_seconds(tmp_path):
 
 
 async def test_a_job_the_service_lost_is_not_blamed_on_the_prompt(tmp_path):
-    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+    clock = ShiftedClock()
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD, clock=clock) as s:
         s.world.api.fail_next("poll", status=404, times=3)  # three in a row: lost
         await video(s.world)
+        # Three "not found" answers, minutes apart: the clock runs ahead until all three came.
+        async with asyncio.timeout(10):
+            while len(s.world.api.polls) < 3:
+                clock.offset += 20
+                s.world.bot.poller.wake()
+                await asyncio.sleep(0.05)
         text = visible_text(await result_for(s.world, 1))
         assert "lost track of this job" in text and "It was not counted against you" in text
         assert "rephras" not in text and "Please try again" in text

@@ -430,6 +430,7 @@ async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_
         assert "if it does finish within a day, I'll post it here" in str(given_up)
         api.last_task.complete()
         clock.offset += 301  # the next quiet look at the task
+        world.bot.poller.wake()
         late = await fake.wait_for_message(
             predicate=lambda m: is_layout(m) and "your video is ready" in str(m), timeout=10
         )
