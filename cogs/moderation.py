@@ -48,7 +48,7 @@ from bot.text import (
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._private import MODERATOR_CANCEL_KEYS, cancel_for_block, requester_of, show_privately
-from cogs._queue import answer_privately, permission_names
+from cogs._queue import answer_privately, missing_permissions, permission_names
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -97,6 +97,16 @@ def modlog_missing_permissions(channel: Channel) -> list[str]:
     )
     needed = {"permission_view_channel": permissions.view_channel, send_key: may_send}
     return [key for key, granted in needed.items() if not granted]
+
+
+def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:
+    """What the bot lacks to post results in a channel a moderator lists (in a forum's
+    posts, which are threads), as catalog keys."""
+    permissions = channel.permissions_for(channel.guild.me)
+    view = [] if permissions.view_channel else ["permission_view_channel"]
+    return view + missing_permissions(
+        permissions, in_thread=not isinstance(channel, discord.TextChannel)
+    )
 
 
 class NotModerator(Refusal):
@@ -280,12 +290,15 @@ class ModerationCog(
                 max_active=updated.max_active,
                 cooldown=cooldown_text(updated.cooldown_seconds),
             )
-            if server_at_once is None:
-                return change
-            return msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
+            if server_at_once is not None:
+                change = msg("change_limits_with_slots", limits=change, slots=slots_text(updated))
+            if reset_weekday is not None and updated.period is not Period.WEEK:
+                # Kept for a weekly period later, but it changes nothing now: say so.
+                change = msg("change_limits_weekday_unused", limits=change)
+            return change
 
         change = await self.bot.moderation.store.update_policy(actor, described, **values)
-        await self._changed(interaction, change, change)
+        await self._changed(interaction, change, msg("mod_policy_unchanged"))
 
     # ------------------------------------------------------------------ roles and members
 
@@ -314,7 +327,7 @@ class ModerationCog(
     @app_commands.describe(
         member="The member",
         allowance="Videos per period (0 blocks them)",
-        reason="Why (kept in the audit trail)",
+        reason="Why (kept in the audit trail; shown to them when the allowance is 0)",
         days="How many days it lasts (leave out for no end)",
     )
     async def member_set(
@@ -437,8 +450,18 @@ class ModerationCog(
     async def channels_add(self, interaction: Interaction, channel: ListedChannel) -> None:
         """List a channel; once any is listed, /video works only in listed channels.
 
-        Threads follow their channel, so a listed forum allows every post in it.
+        Threads follow their channel, so a listed forum allows every post in it. A channel the
+        bot cannot post results in is refused: listed, it could leave /video working nowhere.
         """
+        missing = listed_channel_missing_permissions(channel)
+        if missing:
+            refusal = msg(
+                "mod_channel_cannot_post",
+                channel=channel.mention,
+                missing=permission_names(missing),
+            )
+            await answer_privately(interaction, refusal)
+            return
         change = await self.bot.moderation.store.add_channel(
             self._actor(interaction),
             channel.id,
@@ -479,10 +502,10 @@ class ModerationCog(
             change = msg("change_budget", moderator=actor.mention, budget=credits_number(credits))
         else:
             change = msg("change_budget_removed", moderator=actor.mention)
-        await self.bot.moderation.store.update_policy(
+        changed = await self.bot.moderation.store.update_policy(
             actor, change, monthly_budget=credits if credits > 0 else None
         )
-        await self._changed(interaction, change, change)
+        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
 
     @app_commands.command(
         name="confirm", description="Ask members to confirm videos expected to cost more than this"
@@ -498,10 +521,10 @@ class ModerationCog(
             change = msg("change_confirm", moderator=actor.mention, threshold=amount(credits))
         else:
             change = msg("change_confirm_off", moderator=actor.mention)
-        await self.bot.moderation.store.update_policy(
+        changed = await self.bot.moderation.store.update_policy(
             actor, change, confirm_above=credits if credits > 0 else None
         )
-        await self._changed(interaction, change, change)
+        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
 
     @words.command(name="add", description="Refuse prompts containing a word or phrase")
     @app_commands.describe(pattern="A word or phrase; * at the start or end matches more")
@@ -671,11 +694,11 @@ class ModerationCog(
             change = msg("change_modlog_off", moderator=actor.mention)
         store = self.bot.moderation.store
         before = (await store.policy(actor.guild_id)).modlog_channel_id
-        await store.update_policy(
+        changed = await store.update_policy(
             actor, change, modlog_channel_id=channel.id if channel is not None else None
         )
-        await self._changed(interaction, change, change)
-        if before is not None and (channel is None or channel.id != before):
+        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
+        if changed and before is not None and (channel is None or channel.id != before):
             # Said where the moderators were reading, or silencing it would go unseen there.
             await self._post_in(actor.guild_id, before, change)
 
@@ -695,10 +718,10 @@ class ModerationCog(
             change = msg("change_modrole", moderator=actor.mention, role=role.mention)
         else:
             change = msg("change_modrole_off", moderator=actor.mention)
-        await self.bot.moderation.store.update_policy(
+        changed = await self.bot.moderation.store.update_policy(
             actor, change, moderator_role_id=role.id if role is not None else NO_MODERATOR_ROLE
         )
-        await self._changed(interaction, change, change)
+        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
 
 
 async def setup(bot: VideoBot) -> None:

@@ -162,6 +162,10 @@ EN: dict[str, str] = {
         "Nothing was changed because no option was given. Pick at least one option, or use "
         "`{/videomod limits show}` to see the current limits."
     ),
+    "mod_policy_unchanged": (
+        "That is already how it is set, so nothing was changed. `{/videomod limits show}` "
+        "shows every rule."
+    ),
     "mod_bad_pattern": (
         "`{pattern}` can't be used as a banned word, so nothing was changed. Use a word or "
         "phrase of at most {limit} characters, with * only at the start or end (e.g. `gore*`)."
@@ -201,12 +205,20 @@ EN: dict[str, str] = {
         "I can't post in {channel}, so the mod-log was not changed: I need {missing} there. "
         "Grant them to me in that channel (or pick another channel), then try again."
     ),
+    "mod_channel_cannot_post": (
+        "I can't post videos in {channel}, so it was not listed and nothing was changed: I need "
+        "{missing} there. Grant them to me in that channel, then try again."
+    ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
         "{moderator} set the limits: {limit} per member per {period} (next reset "
         "{reset_at}), at most {max_active} at a time, {cooldown} between videos."
     ),
     "change_limits_with_slots": "{limits} {slots}",
+    "change_limits_weekday_unused": (
+        "{limits} (The weekday only applies to weekly periods: it will be used if the period "
+        "becomes a week.)"
+    ),
     "mod_slots": "This server renders at most {limit} videos at a time; the others wait in line.",
     "mod_slots_one": "This server renders 1 video at a time; the others wait in line.",
     "mod_slots_none": "This server sets no limit on videos rendering at once.",
@@ -412,6 +424,7 @@ ZH: dict[str, str] = {
     "mod_words_empty": "还没有禁用词。可用 `{/videomod words add}` 添加。",
     # /videomod: answers when nothing changes
     "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `{/videomod limits show}` 查看当前额度。",
+    "mod_policy_unchanged": "当前设置已经是这样，因此没有做任何更改。`{/videomod limits show}` 会列出所有规则。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
         "* 只能放在开头或结尾（例如 `gore*`）。"
@@ -438,12 +451,17 @@ ZH: dict[str, str] = {
         "我无法在 {channel} 发消息，因此没有更改管理日志频道：我在那里需要这些权限：{missing}。"
         "请在该频道为我授予这些权限（或选择其他频道）后再试。"
     ),
+    "mod_channel_cannot_post": (
+        "我无法在 {channel} 发布视频，因此没有把它加入列表，什么也没有更改：我在那里需要这些权限：{missing}。"
+        "请在该频道为我授予这些权限后再试。"
+    ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
         "{moderator} 设置了额度：每位成员每{period} {limit}（下次重置 {reset_at}），"
         "同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "change_limits_with_slots": "{limits}{slots}",
+    "change_limits_weekday_unused": "{limits}（每周开始的星期几只对按周的周期有效：周期改为每周时才会用到。）",
     "mod_slots": "本服务器同时最多生成 {limit} 个视频，其余的排队等待。",
     "mod_slots_one": "本服务器同时只生成 1 个视频，其余的排队等待。",
     "mod_slots_none": "本服务器不限制同时生成的视频数量。",
@@ -582,7 +600,9 @@ ZH_COMMANDS: dict[str, str] = {
     "The member": "成员",
     "Videos per period (0 blocks them)": "每周期的视频数（0 表示封禁）",
     "reason": "原因",
-    "Why (kept in the audit trail)": "原因（记录在审计日志中）",
+    "Why (kept in the audit trail; shown to them when the allowance is 0)": (
+        "原因（记录在审计日志中；额度为 0 时会告诉该成员）"
+    ),
     "Why (shown to them and kept in the audit trail)": "原因（会告诉该成员并记录在审计日志中）",
     "days": "天数",
     "How many days it lasts (leave out for no end)": "持续多少天（不填表示永久）",

@@ -297,10 +297,11 @@ class ModerationStore:
 
     async def update_policy(
         self, actor: Actor, change: Message | Callable[[Policy], Message], **values: object
-    ) -> Message:
-        """Set some policy fields (the rest keep their value) and audit it. `change` may be
-        written from the policy as this update left it, read in its transaction: a
-        moderator changing other fields at the same moment is in it, not a stale read."""
+    ) -> Message | None:
+        """Set some policy fields (the rest keep their value) and audit it; None (nothing
+        audited) when every field already had its value. `change` may be written from the
+        policy as this update left it, read in its transaction: a moderator changing other
+        fields at the same moment is in it, not a stale read."""
         unknown = values.keys() - POLICY_COLUMNS
         if unknown:
             raise ValueError(f"not policy fields: {sorted(unknown)}")
@@ -309,6 +310,9 @@ class ModerationStore:
                 "INSERT INTO mod_policy (guild_id) VALUES (?) ON CONFLICT (guild_id) DO NOTHING",
                 (actor.guild_id,),
             )
+            current = await read_policy(conn, actor.guild_id)
+            if values and all(getattr(current, name) == value for name, value in values.items()):
+                return None
             if values:
                 assignments = ", ".join(f"{name} = ?" for name in values)
                 await conn.execute(

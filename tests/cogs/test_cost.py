@@ -345,10 +345,14 @@ async def test_an_amount_too_small_to_write_is_taken_as_the_zero_it_reads_as(tmp
     a budget every video is then refused by ("0 of 0 credits")."""
     async with running_bot(tmp_path) as world:
         owner = world.discord.owner_id
+        await command(world, "videomod budget", user=owner, credits=10.0)
+        await command(world, "videomod confirm", user=owner, credits=10.0)
         budget = await command(world, "videomod budget", user=owner, credits=0.004)
         assert "removed the monthly budget" in budget
         confirm = await command(world, "videomod confirm", user=owner, credits=0.004)
         assert "stopped asking members to confirm" in confirm
+        again = await command(world, "videomod budget", user=owner, credits=0.004)
+        assert "nothing was changed" in again
         policy = await world.bot.moderation.store.policy(world.discord.guild_id)
         assert (policy.monthly_budget, policy.confirm_above) == (None, None)
         kept = await command(world, "videomod budget", user=owner, credits=12.345)

@@ -496,3 +496,59 @@ async def test_limits_show_says_no_wait_and_blocked_in_words(tmp_path):
         assert "no wait between videos" in shown
         assert f"- <@{s.alice}>: blocked (reason: spam)" in shown
         assert f"- <@{s.carol}>: 3 videos (reason: kind)" in shown
+
+
+def command_option(fake, *path):
+    """The synced description of a command's option, by its path."""
+    [node] = [c for c in fake.commands() if c["name"] == path[0]]
+    for name in path[1:]:
+        [node] = [o for o in node["options"] if o["name"] == name]
+    return node
+
+
+async def test_a_members_own_allowance_of_0_says_its_reason_is_shown_to_them(tmp_path):
+    """`member set allowance:0` blocks, and the member reads the reason as with block."""
+    async with server(tmp_path) as s:
+        await mod(s, "member set", member=user_option(s.world, s.alice), allowance=0, reason="x y")
+        assert "x y" in await video(s.world)
+        reason = command_option(s.world.discord, "videomod", "member", "set", "reason")
+        assert "shown to them" in reason["description"]
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_not_listed_for_videos(tmp_path):
+    """Listed alone it would leave /video working nowhere, and the moderator unaware."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        closed = fake.add_text_channel("closed")
+        fake.forbidden_channels.add(closed)
+        async with running_bot(tmp_path, fake=fake) as world:
+            answer = await command(
+                world,
+                "videomod channels add",
+                user=fake.owner_id,
+                channel=channel_option(world, closed),
+            )
+            assert "Send Messages" in answer and "nothing was changed" in answer
+            assert "**Channels:** all" in await command(
+                world, "videomod limits show", user=fake.owner_id
+            )
+
+
+async def test_a_weekday_for_a_daily_period_is_said_to_apply_only_to_weekly_ones(tmp_path):
+    async with server(tmp_path) as s:
+        answer = await mod(s, "limits set", period="day", reset_weekday=3)
+        assert "only applies to weekly periods" in answer
+
+
+async def test_setting_what_is_already_set_changes_nothing_and_posts_nothing(tmp_path):
+    async with server(tmp_path) as s:
+        for _ in range(2):
+            answer = await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        assert "nothing was changed" in answer
+        await mod(s, "budget", credits=100.0)
+        assert "nothing was changed" in await mod(s, "budget", credits=100.0)
+        await mod(s, "confirm", credits=20.0)
+        assert "nothing was changed" in await mod(s, "confirm", credits=20.0)
+        await mod(s, "limits set", allowance=4)
+        assert "nothing was changed" in await mod(s, "limits set", allowance=4)
+        rows = await s.world.db.fetch_all("SELECT id FROM mod_audit")
+        assert len(rows) == 4, "one audit line per real change"
