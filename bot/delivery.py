@@ -417,9 +417,14 @@ class Delivery:
             # Results reply to the status message, so nothing older needs reading.
             after = discord.Object(min(after.id, job.status_message_id))
         me = self._client.user
+        # A result is posted after the job's end: an older post with its marker is a notice
+        # from before (that a render was given up on, say), never this result.
+        ended = job.finished_at - _CLOCK_SKEW.total_seconds() if job.finished_at else None
         try:
             async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:
+                    continue
+                if ended is not None and message.created_at.timestamp() < ended:
                     continue
                 # A layout keeps the marker in a text display; the plain fallback in its footer.
                 if marker_line(footer) in text_displays(message) or any(

@@ -436,3 +436,32 @@ async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_
         )
         assert "video:regen:1" in custom_ids(late)
         assert late["id"] != given_up["id"]
+
+
+async def test_a_late_video_whose_first_post_fails_is_still_posted(tmp_path, fakes):
+    """The retry after a failed post looks for an earlier post of the job: the notice that it
+    was given up on carries the job's marker too, but is no result."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(polls_until_done=None)
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
+        interaction = await world.video(prompt="a slow glacier")
+        await interaction.wait_for_answer()
+        await fake.wait_for_message(
+            predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
+        )
+        fake.fail_next("POST", r"/channels/\d+/messages", status=503, times=1)
+        api.last_task.complete()
+        async with asyncio.timeout(15):
+            while True:
+                clock.offset += 30
+                world.bot.poller.wake()
+                await asyncio.sleep(0.1)
+                late = [
+                    m for m in fake.messages() if is_layout(m) and "your video is ready" in str(m)
+                ]
+                if late:
+                    break
+        assert "video:regen:1" in custom_ids(late[0])
+        job = await world.bot.store.get(1)
+        assert job.delivery_message_id == int(late[0]["id"])
