@@ -11,7 +11,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -260,7 +260,7 @@ class InteractionOrigin(Origin):
             locale=self.locale,
             sources=self.sources,
             role_ids=role_ids(interaction.user) if self.place.server_installed else (),
-            origin_id=f"interaction:{interaction.id}",
+            origin_id=interaction_origin_id(interaction),
             reply=self.reply,
             parent_channel_id=thread_parent_id(interaction.channel),
         )
@@ -503,6 +503,11 @@ def bound_to(bot: VideoBot, origin: Origin) -> AbstractContextManager[None]:
     return bound(
         user_id=origin.user.id, guild_id=guild_id, shard=shard_of(guild_id, bot.shard_count)
     )
+
+
+def interaction_origin_id(interaction: discord.Interaction[Any]) -> str:
+    """The origin id of a job an interaction asks for (one job per interaction)."""
+    return f"interaction:{interaction.id}"
 
 
 def message_origin_id(message: discord.Message) -> str:

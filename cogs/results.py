@@ -39,7 +39,13 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._queue import InteractionOrigin, acknowledge_first, answer_privately, queue_request
+from cogs._queue import (
+    InteractionOrigin,
+    acknowledge_first,
+    answer_privately,
+    interaction_origin_id,
+    queue_request,
+)
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -203,14 +209,23 @@ class RecentClicks:
         self._seen[key] = now
         return True
 
+    def forget(self, user_id: int, job_id: int) -> None:
+        """A click that made nothing (refused, or waiting for a Confirm): the next one counts."""
+        self._seen.pop((user_id, job_id), None)
+
 
 async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
     """Make the same video again; it counts against the clicking member's limits."""
-    cog = _bot(interaction).get_cog(COG_NAME)
-    if isinstance(cog, ResultButtons) and not cog.regenerations.first(interaction.user.id, job.id):
+    bot = _bot(interaction)
+    cog = bot.get_cog(COG_NAME)
+    clicks = cog.regenerations if isinstance(cog, ResultButtons) else None
+    if clicks is not None and not clicks.first(interaction.user.id, job.id):
         await answer_privately(interaction, msg("regenerate_double_click"))
         return
     await _queue_again(interaction, job, job.request)
+    made = await bot.store.job_for_origin(interaction_origin_id(interaction))
+    if clicks is not None and made is None:
+        clicks.forget(interaction.user.id, job.id)
 
 
 async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:

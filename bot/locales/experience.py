@@ -64,8 +64,8 @@ EN: dict[str, str] = {
     "edit_prompt_label": "Prompt",
     "job_not_found": ("I can't find that job any more. Use {/video} to make a new one."),
     "regenerate_double_click": (
-        "You asked to make this video again a moment ago, and it's on its way: one click is "
-        "enough. Click again in a few seconds if you want another take."
+        "You clicked Regenerate on this video a moment ago, and that click is being answered: "
+        "one click is enough. Click again in a few seconds if you want another take."
     ),
     "form_busy": "I'm busy for a moment and couldn't open the form. Please click again.",
     "delete_not_allowed": (
@@ -189,7 +189,7 @@ ZH: dict[str, str] = {
     "edit_prompt_label": "提示词",
     "job_not_found": "找不到这个任务了。请使用 {/video} 重新生成。",
     "regenerate_double_click": (
-        "你刚刚已经要求重新生成这个视频，它正在路上：点一次就够了。如果想再要一个版本，请过几秒再点。"
+        "你刚刚已经点过这个视频的「重新生成」，正在处理那次点击：点一次就够了。如果想再要一个版本，请过几秒再点。"
     ),
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 {/video} 生成自己的视频。",

@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from bot.i18n import msg
+from bot.moderation.store import Actor
 from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
@@ -465,3 +467,21 @@ async def test_a_late_video_whose_first_post_fails_is_still_posted(tmp_path, fak
         assert "video:regen:1" in custom_ids(late[0])
         job = await world.bot.store.get(1)
         assert job.delivery_message_id == int(late[0]["id"])
+
+
+async def test_a_refused_regenerate_clicked_again_is_answered_again(tmp_path, fakes):
+    """A click the rules refused made nothing: the next one is no double click."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await world.bot.moderation.store.update_policy(
+            Actor(fake.guild_id, fake.owner_id),
+            msg("change_resumed", moderator="x"),
+            default_limit=1,
+        )
+        message_id = int(result["id"])
+        for _ in range(2):
+            click = await fake.component_interaction("video:regen:1", message_id=message_id)
+            answer = (await click.wait_for_followup(timeout=10))["content"]
+            assert "used all your videos" in answer, answer
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
