@@ -33,6 +33,7 @@ from bot.jobs.models import (
 )
 from bot.jobs.pricing import expected_with
 from bot.moderation.facts import credits_held, credits_spent
+from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
 from bot.storage import Connection, Database, Row
@@ -765,7 +766,7 @@ class JobStore:
             read, guild_id, window, ahead_of=job.id
         )
         expected = await expected_with(read, job.request)
-        return committed + expected.credits > float(budget)
+        return short_of(float(budget), committed, expected.credits) is not None
 
     async def slot_limit(self, job: Job) -> int | None:
         """The server's limit on videos rendering at once if `job` must wait for a free slot:

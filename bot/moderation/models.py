@@ -123,8 +123,13 @@ class BudgetUse:
         return max(budget - self.spent - self.held, 0.0)
 
 
+# Credits are sums of tenths in binary floating point (15.8 + 2.1 + 2.1 is a hair over 20):
+# a video costing exactly what is left fits.
+CREDIT_TOLERANCE = 1e-6
+
+
 def short_of(budget: float | None, committed: float, expected: float) -> float | None:
     """What is left of `budget` when `expected` more would pass it; None when it fits."""
-    if budget is None or committed + expected <= budget:
+    if budget is None or committed + expected <= budget + CREDIT_TOLERANCE:
         return None
     return max(budget - committed, 0.0)

@@ -11,6 +11,7 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore
+from bot.moderation.models import short_of
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.backends import postgres_only
@@ -523,3 +524,9 @@ async def test_the_usage_list_counts_the_same_credits_as_one_members_usage(
     rows = await moderation.store.top_usage(GUILD, window, 10)
     assert [(row.user_id, row.jobs, row.credits) for row in rows] == [(42, 1, 7.0), (43, 0, 5.0)]
     assert await moderation.store.credits_of(GUILD, ALICE.user_id, window) == 7.0
+
+
+def test_a_video_costing_exactly_what_is_left_fits():
+    # 15.8 + 2.1 + 2.1 is 20.000000000000004 in floating point.
+    assert short_of(20.0, 15.8 + 2.1, 2.1) is None
+    assert short_of(20.0, 15.8 + 2.1, 2.2) == pytest.approx(2.1)
