@@ -568,7 +568,7 @@ class ReferencesCog(commands.Cog):
         if options is None:
             return
         if source.author.id == me.id:
-            options = await self._like_its_result(source, options)
+            options = await self._like_its_result(source, options, message.author.id)
         medias = [source_media, message_media(message)]
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin
@@ -585,16 +585,18 @@ class ReferencesCog(commands.Cog):
         await queue_video(self.bot, origin, options)
 
     async def _like_its_result(
-        self, source: discord.Message, options: VideoOptions
+        self, source: discord.Message, options: VideoOptions, replier_id: int
     ) -> VideoOptions:
-        """A reply to one of the bot's results makes a video of its shape and resolution,
-        unless a flag in the reply chooses another."""
+        """A reply to one of the bot's results makes a video of its shape, and of its
+        resolution when it is the replier's own (another member's 4K may be reserved for a
+        role, or cost more than they meant), unless a flag in the reply chooses."""
         job = await self.bot.store.job_of_result(source.id)
         if job is None:
             return options
+        own = job.requester.user_id == replier_id
         return dataclasses.replace(
             options,
-            resolution=options.resolution or job.request.resolution,
+            resolution=options.resolution or (job.request.resolution if own else None),
             aspect_ratio=options.aspect_ratio or job.request.aspect_ratio,
         )
 

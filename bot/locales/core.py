@@ -125,10 +125,6 @@ EN: dict[str, str] = {
     # Results
     "task_unknown_to_service": "the video service lost track of this job",
     "task_timed_out": "the video service did not finish it in time",
-    "result_timed_out_counts": (
-        "The video service may still finish it, so it counts toward your allowance, but I "
-        "won't post it. Please try again later."
-    ),
     "task_no_video": "the video service finished without producing a video",
     "result_ready": "{mention} your video is ready!",
     "result_link": (
@@ -297,7 +293,6 @@ ZH: dict[str, str] = {
     # Results
     "task_unknown_to_service": "视频服务找不到这个任务了",
     "task_timed_out": "视频服务未能按时完成",
-    "result_timed_out_counts": "视频服务可能仍会完成它，所以它计入你的额度，但我不会发布它。请稍后再试。",
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",

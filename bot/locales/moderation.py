@@ -15,8 +15,9 @@ EN: dict[str, str] = {
         "made or counted. Please rephrase it and try again."
     ),
     "unsent_budget_spent": (
-        "Your video was not sent: this server's monthly credit budget was used up while it "
-        "waited. Nothing was counted. A moderator can raise the budget with {/videomod budget}."
+        "Your video was not sent: while it waited, the videos before it used this server's "
+        "monthly credit budget, and what is left would not pay for it. Nothing was counted. A "
+        "moderator can raise the budget with {/videomod budget}."
     ),
     "mod_option_reserved": (
         "{option} is reserved for members with {roles} in this server. "
@@ -320,7 +321,7 @@ ZH: dict[str, str] = {
     "mod_banned_words": (
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
     ),
-    "unsent_budget_spent": "你的视频未发送：它等待期间，本服务器本月的积分预算已用完。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
+    "unsent_budget_spent": "你的视频未发送：它等待期间，之前的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
     "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",

@@ -44,8 +44,9 @@ EN: dict[str, str] = {
         "the credits start again {reset}."
     ),
     "unsent_personal_budget_spent": (
-        "Your video was not sent: the credits for videos made outside servers that added this "
-        "bot were used up for this month while it waited. Nothing was counted."
+        "Your video was not sent: while it waited, the videos before it used this month's "
+        "credits for videos made outside servers that added this bot, and what is left would "
+        "not pay for it. Nothing was counted."
     ),
     "owner_blocked": (
         "The bot's operator has blocked you from making videos (reason: {reason}). "
@@ -90,7 +91,8 @@ ZH: dict[str, str] = {
         "只剩 {left}。没有计入额度。更短或分辨率更低的视频也许可以；积分将于{reset}重新开始。"
     ),
     "unsent_personal_budget_spent": (
-        "你的视频未发送：它等待期间，本月在未添加本机器人的地方生成视频的积分已用完。没有计入额度。"
+        "你的视频未发送：它等待期间，之前的视频用掉了本月在未添加本机器人的地方生成视频的积分，"
+        "剩下的不够支付它。没有计入额度。"
     ),
     "owner_blocked": "机器人运营者已禁止你生成视频（原因：{reason}）。没有计入额度。",
     "owner_only": "只有机器人运营者可以使用这个命令。",

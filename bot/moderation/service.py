@@ -183,9 +183,6 @@ class Moderation:
             await hold_budget(conn, None)
         facts = await personal_facts(conn, requester, self.personal, now)
         early = personal_refusal(facts, self.personal)
-        if early is None and self.personal.monthly_budget is not None:
-            expected = await expected_with(connection_reader(conn), request)
-            early = personal_budget_short(facts, self.personal, expected.credits)
         if early is not None:
             raise JobRefused(early)
         refusal = first_refusal(facts, requester, request, now)
@@ -194,6 +191,12 @@ class Moderation:
                 "Refused a personal job for user %d: %s", requester.user_id, refusal.message.key
             )
             raise JobRefused(refusal.message)
+        if self.personal.monthly_budget is not None:
+            # The member's own limits first: "you've used your videos" over "the credits".
+            expected = await expected_with(connection_reader(conn), request)
+            short = personal_budget_short(facts, self.personal, expected.credits)
+            if short is not None:
+                raise JobRefused(short)
 
     async def moderator_role_id(self, guild_id: int) -> int | None:
         """The role that may moderate besides Manage Server: the server's, else the default

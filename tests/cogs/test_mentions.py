@@ -414,6 +414,16 @@ async def test_a_reply_to_a_result_keeps_its_shape_and_resolution_unless_told(tm
         await world.api.wait_for_submits(3)
         dawn = world.api.submits[2]
         assert (dawn.get("aspect_ratio"), dawn.get("resolution")) == ("16:9", "1080p")
+        # Another member's reply keeps the shape, not the owner's (maybe dearer) resolution.
+        bob = world.discord.add_member("bob")
+        await world.discord.message_create(
+            f"<@{world.discord.bot_user_id}> now in rain",
+            author=bob,
+            message_reference=int(result["id"]),
+        )
+        await world.api.wait_for_submits(4)
+        rain = world.api.submits[3]
+        assert (rain.get("aspect_ratio"), rain.get("resolution", "720p")) == ("9:16", "720p")
 
 
 async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_to_the_menu(

@@ -844,7 +844,7 @@ async def test_a_waiting_job_is_not_sent_when_the_renders_before_it_leave_no_roo
     await finished(store, first, JobState.COMPLETED, now=clock(), info=dear)
     report = await service.submit(waiting, member_present=False)
     assert report.state is JobState.REJECTED
-    assert "budget" in report.member_message.render("en-US")
+    assert "what is left would not pay for it" in report.member_message.render("en-US")
     assert api.submits == []
 
 
