@@ -194,6 +194,9 @@ EN: dict[str, str] = {
     "count_references": "{count} link or file|{count} links and files",
     "count_stickers": "{count} sticker|{count} stickers",
     "count_seconds": "{count} second|{count} seconds",
+    "count_minutes": "{count} minute|{count} minutes",
+    "count_hours": "{count} hour|{count} hours",
+    "count_days": "{count} day|{count} days",
     "expiry_soon": "soon",
     "help_text": (
         "**{/video}** makes a 4-10 second video from your prompt; when it is queued, I say how "
@@ -345,6 +348,9 @@ ZH: dict[str, str] = {
     "count_references": "{count} 个链接或文件",
     "count_stickers": "{count} 个贴纸",
     "count_seconds": "{count} 秒",
+    "count_minutes": "{count} 分钟",
+    "count_hours": "{count} 小时",
+    "count_days": "{count} 天",
     "expiry_soon": "即将",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"

@@ -94,9 +94,18 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     return lines
 
 
+# A wait as people say it: in the largest unit that divides it ("7 days", not "604800 seconds").
+_WAIT_UNITS = (("count_days", 86400), ("count_hours", 3600), ("count_minutes", 60))
+
+
 def cooldown_text(seconds: int) -> Message | Plural:
     """The wait between a member's videos: "no wait" rather than "0 seconds"."""
-    return plural("count_seconds", seconds) if seconds > 0 else msg("cooldown_none")
+    if seconds <= 0:
+        return msg("cooldown_none")
+    for key, unit in _WAIT_UNITS:
+        if seconds % unit == 0:
+            return plural(key, seconds // unit)
+    return plural("count_seconds", seconds)
 
 
 def _override_text(override: MemberOverride) -> Message:

@@ -196,6 +196,14 @@ async def test_a_limit_change_is_confirmed_audited_and_posted_to_the_mod_log(tmp
         assert audit.index("set the limits") < audit.index("set the mod-log channel")
 
 
+async def test_a_cooldown_reads_in_the_unit_people_use(tmp_path):
+    async with server(tmp_path) as s:
+        assert "7 days between videos" in await mod(s, "limits set", cooldown=604800)
+        assert "1 hour between videos" in await mod(s, "limits set", cooldown=3600)
+        assert "90 seconds between videos" in await mod(s, "limits set", cooldown=90)
+        assert "90 seconds between videos" in await mod(s, "limits show")
+
+
 async def test_setting_limits_without_any_option_changes_nothing(tmp_path):
     async with server(tmp_path) as s:
         assert "Nothing was changed because no option was given" in await mod(s, "limits set")
