@@ -257,7 +257,7 @@ async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_pa
         notice = await fake.wait_for_message(
             predicate=lambda m: "Your video was not sent" in shown_text(m)
         )
-        assert "monthly credit budget was used up while it waited" in shown_text(notice)
+        assert "what is left would not pay for it" in shown_text(notice)
         assert "</videomod budget:" in shown_text(notice), "the command, as a clickable mention"
         assert f"<@{s.carol}>" in shown_text(notice)
         assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
