@@ -109,6 +109,14 @@ def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:
     )
 
 
+async def cannot_post(
+    interaction: Interaction, key: str, channel: Channel | ListedChannel, missing: list[str]
+) -> None:
+    """Refuse a channel the bot could not post in, naming what it lacks there."""
+    refusal = msg(key, channel=channel.mention, missing=permission_names(missing))
+    await answer_privately(interaction, refusal)
+
+
 class NotModerator(Refusal):
     """The member may not moderate; `reason` is what to tell them."""
 
@@ -455,12 +463,7 @@ class ModerationCog(
         """
         missing = listed_channel_missing_permissions(channel)
         if missing:
-            refusal = msg(
-                "mod_channel_cannot_post",
-                channel=channel.mention,
-                missing=permission_names(missing),
-            )
-            await answer_privately(interaction, refusal)
+            await cannot_post(interaction, "mod_channel_cannot_post", channel, missing)
             return
         change = await self.bot.moderation.store.add_channel(
             self._actor(interaction),
@@ -681,12 +684,7 @@ class ModerationCog(
         actor = self._actor(interaction)
         missing = modlog_missing_permissions(channel) if channel is not None else []
         if channel is not None and missing:
-            refusal = msg(
-                "mod_modlog_cannot_post",
-                channel=channel.mention,
-                missing=permission_names(missing),
-            )
-            await answer_privately(interaction, refusal)
+            await cannot_post(interaction, "mod_modlog_cannot_post", channel, missing)
             return
         if channel is not None:
             change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)

@@ -1,6 +1,7 @@
 """Buttons under a result: Regenerate, Edit prompt, Remix, Delete, also after the bot restarts."""
 
 import asyncio
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -415,20 +416,27 @@ async def test_a_result_the_channel_refused_comes_by_dm_without_the_servers_butt
     assert custom_ids(dm) == [], "no server buttons in a DM"
 
 
+@asynccontextmanager
+async def given_up_on(tmp_path, fake, api, clock):
+    """The bot with one render it gave up on (after 1 s); yields it and the notice."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
+        interaction = await world.video(prompt="a slow glacier")
+        await interaction.wait_for_answer()
+        notice = await fake.wait_for_message(
+            predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
+        )
+        yield world, notice
+
+
 async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_all(
     tmp_path, fakes
 ):
     """Told it timed out and still counts, the member gets the video when APIMart finishes it:
     a new post under the status, with the buttons, and the status says where it went."""
     fake, api = fakes
-    api.default_plan = TaskPlan(polls_until_done=None)
     clock = ShiftedClock()
-    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
-        interaction = await world.video(prompt="a slow glacier")
-        await interaction.wait_for_answer()
-        given_up = await fake.wait_for_message(
-            predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
-        )
+    async with given_up_on(tmp_path, fake, api, clock) as (world, given_up):
         assert "if it does finish within a day, I'll post it here" in str(given_up)
         api.last_task.complete()
         clock.offset += 301  # the next quiet look at the task
@@ -444,14 +452,8 @@ async def test_a_late_video_whose_first_post_fails_is_still_posted(tmp_path, fak
     """The retry after a failed post looks for an earlier post of the job: the notice that it
     was given up on carries the job's marker too, but is no result."""
     fake, api = fakes
-    api.default_plan = TaskPlan(polls_until_done=None)
     clock = ShiftedClock()
-    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
-        interaction = await world.video(prompt="a slow glacier")
-        await interaction.wait_for_answer()
-        await fake.wait_for_message(
-            predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
-        )
+    async with given_up_on(tmp_path, fake, api, clock) as (world, _):
         fake.fail_next("POST", r"/channels/\d+/messages", status=503, times=1)
         api.last_task.complete()
         async with asyncio.timeout(15):
