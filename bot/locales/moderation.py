@@ -333,7 +333,7 @@ ZH: dict[str, str] = {
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。额度将于 {reset}（{reset_at}）重置。"
     ),
     "mod_too_many_active": (
-        "你已有 {active}正在生成，本服务器同时最多允许 {limit} 个。请等其中一个完成后再试。"
+        "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中一个完成后再试。"
     ),
     "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when}可以开始下一个。",
     "mod_budget_spent": (

@@ -52,6 +52,22 @@ EN: dict[str, str] = {
         "The bot's operator has blocked you from making videos (reason: {reason}). "
         "Nothing was counted."
     ),
+    # /videos quota outside servers: the same news, for a member who only asked
+    "personal_off_standing": (
+        "Videos can only be made in servers that added this bot; the bot's operator has "
+        "turned them off everywhere else."
+    ),
+    "personal_budget_spent_standing": (
+        "The credits for videos made outside servers that added this bot are used up for "
+        "this month. Videos can be made here again {reset}."
+    ),
+    "owner_blocked_standing": (
+        "The bot's operator has blocked you from making videos (reason: {reason})."
+    ),
+    "personal_paused": (
+        "Video generation is paused because the video service's balance is empty. Nothing was "
+        "counted; please try again later."
+    ),
     "owner_only": "Only the bot's operators can use this command.",
     "owner_block_done": "{user} is blocked from making videos everywhere (reason: {reason}).",
     "owner_unblock_done": "{user} may make videos again.",
@@ -95,6 +111,12 @@ ZH: dict[str, str] = {
         "剩下的不够支付它。没有计入额度。"
     ),
     "owner_blocked": "机器人运营者已禁止你生成视频（原因：{reason}）。没有计入额度。",
+    "personal_off_standing": "只有添加了本机器人的服务器才能生成视频；机器人运营者关闭了其他地方的生成。",
+    "personal_budget_spent_standing": (
+        "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。"
+    ),
+    "owner_blocked_standing": "机器人运营者已禁止你生成视频（原因：{reason}）。",
+    "personal_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请稍后再试。",
     "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被封禁，无法在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",

@@ -119,7 +119,8 @@ def member_refusal(facts: MemberFacts, requester: Requester, now: float) -> Refu
 def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
     """Generation paused, or a channel where videos are not made."""
     if facts.paused:
-        return Refusal(msg("mod_paused"))
+        # Outside servers no moderator will say it is back.
+        return Refusal(msg("mod_paused" if requester.guild_id is not None else "personal_paused"))
     if facts.channels and not facts.channels & {requester.channel_id, requester.parent_channel_id}:
         channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
         return Refusal(msg("mod_channel_not_allowed", channels=channels))

@@ -39,6 +39,18 @@ log = logging.getLogger(__name__)
 NO_MODERATOR_ROLE = 0
 
 
+# Refusals that also answer "what may I make?": worded for a member who only asked (nothing
+# was asked, so nothing to count).
+_STANDING = frozenset({"owner_blocked", "personal_off", "personal_budget_spent"})
+
+
+def standing(refusal: Message | None) -> Message | None:
+    """A refusal as the answer to `/videos quota`."""
+    if refusal is None or refusal.key not in _STANDING:
+        return refusal
+    return Message(f"{refusal.key}_standing", refusal.values)
+
+
 class Moderation:
     """Owns the moderation parts and hands the job service its admission check."""
 
@@ -92,9 +104,9 @@ class Moderation:
             block = await read_block(conn, requester.user_id)
             barred = None if block is None else blocked_everywhere(block)
             if requester.guild_id is not None:
-                return await member_facts(conn, requester, self._clock()), barred
+                return await member_facts(conn, requester, self._clock()), standing(barred)
             facts = await personal_facts(conn, requester, self.personal, self._clock())
-        return facts, barred or personal_refusal(facts, self.personal)
+        return facts, standing(barred or personal_refusal(facts, self.personal))
 
     async def admit(
         self,

@@ -664,3 +664,36 @@ async def test_a_result_posted_through_the_interaction_stays_posted_when_the_sta
         assert len(interaction.followups) == 2
         original = await interaction.wait_for_original(lambda m: True)
         assert "your video is ready" not in original["content"], "never shown twice"
+
+
+async def test_the_personal_limit_on_unfinished_videos_names_no_server_in_chinese(tmp_path):
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        first = await fake.slash_command("video", {"prompt": "一只猫"}, dm=True, locale="zh-CN")
+        assert "#1" in (await first.wait_for_answer())["content"]
+        group = fake.add_group_dm(fake.user_id, fake.add_user("bob"))
+        second = await fake.slash_command(
+            "video", {"prompt": "一只狗"}, group_dm=group, user_install=True, locale="zh-CN"
+        )
+        refusal = (await second.wait_for_answer())["content"]
+        assert "同时最多" in refusal
+        assert "服务器" not in refusal, refusal
+
+
+async def test_quota_outside_servers_answers_the_question_not_a_refusal(tmp_path):
+    """The member asked what they may do: nothing was counted because nothing was asked."""
+    async with running_bot(tmp_path, user_install_allowance=0) as world:
+        quota = await world.discord.slash_command("videos quota", dm=True)
+        text = (await quota.wait_for_answer())["content"]
+        assert "turned them off everywhere else" in text
+        assert "Nothing was counted" not in text, text
+
+
+async def test_a_pause_in_the_bots_dm_points_to_no_moderator(tmp_path):
+    """Outside servers no moderator will say it is back."""
+    async with running_bot(tmp_path) as world:
+        await world.db.set_value("apimart_payment_required", "0")
+        made = await world.discord.slash_command("video", {"prompt": "a fox"}, dm=True)
+        text = (await made.wait_for_answer())["content"]
+        assert "paused" in text
+        assert "moderator" not in text, text
