@@ -39,12 +39,12 @@ from bot.delivery import (
     result_message,
     shows_video,
 )
-from bot.i18n import Message
+from bot.i18n import Message, msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
-from bot.reach import Reply, Route, queued_message
+from bot.reach import Reply, Route, last_call, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,10 @@ class RouteDelivery:
                     await self._token_expired(job, reply)
                     self._last_edit.pop(job_id, None)
                     continue
+                if reply is not None and reply.route is Route.INTERACTION and last_call(reply, now):
+                    await self._hand_over_to_dm(job, reply)
+                    self._last_edit.pop(job_id, None)
+                    continue
                 last = self._last_edit.get(job_id)
                 if last is not None and now - last < self._edit_interval:
                     continue
@@ -129,6 +133,20 @@ class RouteDelivery:
                     log.exception("Job %d: private status edit failed unexpectedly", job_id)
         finally:
             self._edits.pop(job_id, None)
+
+    async def _hand_over_to_dm(self, job: Job, reply: Reply) -> None:
+        """The render outlasts what the interaction can answer: its status says so while it
+        still can (else it stays at "rendering" for good), and the video will go by DM."""
+        message_id = self._status_message(job)
+        if message_id is not None:
+            note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
+            try:
+                await self._webhook(reply).edit_message(
+                    message_id, content=note, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException as error:
+                log.info("Job %d: could not say the video goes by DM (%s)", job.id, error.status)
+        await self._token_expired(job, reply)
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""

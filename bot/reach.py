@@ -83,6 +83,19 @@ class Place:
         return self.guild_id if self.server_installed else None
 
 
+# A render still going this close to the end of the interaction's usable life is handed
+# over to a DM: longer than the longest gap between two status checks (POLL_MAX_GAP's default
+# 120 s), so a check lands in it, and the status says so with its last edit.
+HAND_OVER_BEFORE = 180.0
+
+
+def last_call(reply: Reply, now: float) -> bool:
+    """Whether the interaction is in its last stretch: the last edits it can still take."""
+    if reply.expires_at is None or not reply.usable(now):
+        return False
+    return now >= reply.expires_at - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE
+
+
 def expected_render_seconds(resolution: str) -> float:
     """A generous estimate of how long a job takes from submit to finished video."""
     return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values())) + _RENDER_OVERHEAD

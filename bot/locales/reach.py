@@ -1,6 +1,11 @@
 """Using the bot anywhere (issue 17): DMs, group DMs, user installs, operator blocks."""
 
 EN: dict[str, str] = {
+    "status_by_dm_after_all": (
+        "Job #{job_id} is taking longer than Discord lets me answer here, so I'll send the "
+        "video to you by direct message when it's ready (if your DMs are closed, find it with "
+        "{/videos history})."
+    ),
     "queued_here": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it right here when it's ready (if it runs past what Discord lets me answer "
@@ -75,6 +80,10 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "status_by_dm_after_all": (
+        "任务 #{job_id} 用时超过了 Discord 允许我在这里回复的时间，完成后我会私信发给你"
+        "（如果你关闭了私信，请用 {/videos history} 查看）。"
+    ),
     "queued_here": (
         "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发在这里"
         "（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，也可以用 "

@@ -697,3 +697,30 @@ async def test_a_pause_in_the_bots_dm_points_to_no_moderator(tmp_path):
         text = (await made.wait_for_answer())["content"]
         assert "paused" in text
         assert "moderator" not in text, text
+
+
+async def test_the_private_status_says_the_video_will_come_by_dm_before_the_token_runs_out(
+    tmp_path,
+):
+    """The status is the interaction's answer: once it can no longer be edited it would stay
+    at "rendering 60%" forever. Its last edit says where the video will go."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a very slow sunset"}, guild_id=foreign, user_install=True
+        )
+        await interaction.wait_for_answer()
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        clock.offset += 800
+        fake.advance_clock(800)
+        world.api.last_task.set_progress(60)
+        last = await interaction.wait_for_original(
+            lambda m: "by direct message when it's ready" in m["content"], timeout=10
+        )
+        assert "taking longer than Discord lets me answer here" in last["content"]
+        assert "60%" not in last["content"]
+        world.api.last_task.complete()
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
