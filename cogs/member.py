@@ -89,6 +89,15 @@ def result_link(job: Job, now: float) -> str | None:
     return None
 
 
+def link_gone(job: Job, now: float) -> bool:
+    """Whether a finished video lived only at APIMart's link, which has expired."""
+    if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
+        return False
+    if job.result_expires_at is None or job.result_expires_at > now:
+        return False
+    return job.result_linked or posted_link(job) is None
+
+
 def made_elsewhere(job: Job, here: int | None) -> Message | None:
     """Where a job was made, when not where the member asks from (`here`: the server whose
     rules apply, None outside servers); None when it was made here."""
@@ -116,8 +125,14 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
         if elsewhere is not None:
             line += " · " + elsewhere.render(locale)
         link = result_link(job, now)
-        if link is not None:
+        if link is not None and link == posted_link(job):
             line += " · " + t("history_link", locale, url=link)
+        elif link is not None:
+            # APIMart's file: it goes when its link expires, so say when.
+            expires = int(job.result_expires_at or now)
+            line += " · " + t("history_link_until", locale, url=link, expires=expires)
+        elif link_gone(job, now):
+            line += " · " + t("history_link_expired", locale)
         lines.append(line)
     return join_lines(lines, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
@@ -159,9 +174,11 @@ def status_details(job: Job, locale: str, now: float) -> str:
         return t(
             "status_details_result", locale, url=link, expires=int(job.result_expires_at or now)
         )
-    if job.result_linked and job.state is JobState.COMPLETED and job.result_expires_at:
-        # Posted as APIMart's link, which has expired: the video is gone.
-        return t("status_details_link_expired", locale, expired=int(job.result_expires_at))
+    if link_gone(job, now):
+        assert job.result_expires_at is not None
+        # Only APIMart's link had it (posted as that link, or never posted): it is gone.
+        key = "status_details_link_expired" if job.result_linked else "status_details_kept_expired"
+        return t(key, locale, expired=int(job.result_expires_at))
     reason: Quoted | str | None = (
         Quoted(job.error_message)
         if job.error_message

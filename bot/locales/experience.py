@@ -79,6 +79,8 @@ EN: dict[str, str] = {
     "history_title": "Your last videos",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[video]({url})",
+    "history_link_until": "[video]({url}), until <t:{expires}:R>",
+    "history_link_expired": "its link has expired",
     "history_outside_servers": "made where the bot is not installed, or in DMs",
     "history_in_a_server": "made in a server",
     "history_in_another_server": "made in another server",
@@ -92,6 +94,10 @@ EN: dict[str, str] = {
     "status_details_link_expired": (
         "The video was posted as APIMart's link, which expired <t:{expired}:R>: it is no "
         "longer available."
+    ),
+    "status_details_kept_expired": (
+        "The video could not be posted or sent to you, and APIMart's link to it expired "
+        "<t:{expired}:R>: it is no longer available."
     ),
     "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_reason": "Reason: {reason}",
@@ -199,6 +205,8 @@ ZH: dict[str, str] = {
     "history_title": "你最近的视频",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[视频]({url})",
+    "history_link_until": "[视频]({url})，<t:{expires}:R>失效",
+    "history_link_expired": "链接已失效",
     "history_outside_servers": "在未添加本机器人的地方或私信中生成",
     "history_in_a_server": "在某个服务器生成",
     "history_in_another_server": "在另一个服务器生成",
@@ -210,6 +218,7 @@ ZH: dict[str, str] = {
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_posted": "结果：{url}",
     "status_details_link_expired": "视频以 APIMart 链接的形式发布，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",
+    "status_details_kept_expired": "视频没能发布或私信给你，APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。",
     "status_details_result_deleted": "视频已发布，之后被删除了。",
     "status_details_reason": "原因：{reason}",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",

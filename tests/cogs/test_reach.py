@@ -724,3 +724,35 @@ async def test_the_private_status_says_the_video_will_come_by_dm_before_the_toke
         world.api.last_task.complete()
         dm = fake.dm_channel_id(fake.user_id)
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+
+
+async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went(tmp_path):
+    """DMs closed: history is where the video is, on APIMart's day-long link."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        asked = await fake.slash_command(
+            "video", {"prompt": "a long voyage"}, guild_id=foreign, user_install=True
+        )
+        await asked.wait_for_answer()
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        clock.offset += 960
+        fake.advance_clock(960)
+        world.api.last_task.complete()
+        await fake.wait_for_request(
+            "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 403, timeout=10
+        )
+        await world.bot.poller.stop()
+
+        async def ask(command, options=None):
+            interaction = await fake.slash_command(command, options or {}, dm=True)
+            return (await interaction.wait_for_answer())["content"]
+
+        history = await ask("videos history")
+        assert "[video](" in history and "), until <t:" in history
+        clock.offset += 25 * 3600
+        assert "its link has expired" in await ask("videos history")
+        status = await ask("videos status", {"job": 1})
+        assert "could not be posted or sent to you" in status, status
