@@ -526,9 +526,16 @@ class Delivery:
 
     async def _send_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
         job = post.job
-        # Buttons act in the server; a DM result (the channel was closed to us) has none.
-        in_dm = isinstance(post.target, discord.User | discord.Member)
-        buttons = self._result_view(job) if self._result_view is not None and not in_dm else None
+        # A server's buttons act in the server: its result sent by DM (the channel was closed
+        # to us) has none. A video made outside servers keeps them: a click in the DM acts
+        # as it would where it was asked for, on the member's own allowance.
+        server_job_in_dm = (
+            isinstance(post.target, discord.User | discord.Member)
+            and job.requester.guild_id is not None
+        )
+        buttons = None
+        if self._result_view is not None and not server_job_in_dm:
+            buttons = self._result_view(job)
         layout = result_message(
             job,
             now=post.now,

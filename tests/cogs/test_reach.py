@@ -12,7 +12,7 @@ import aiohttp
 
 from bot.jobs.poller import DeliveryOutcome
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import shown_text, texts
+from tests.fakes.components import custom_ids, shown_text, texts
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, running_bot
 
@@ -187,6 +187,8 @@ async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_
         assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
         # A DM is this route's way out, not a failed post in a channel the bot is not in.
         assert "couldn't post" not in shown_text(result)
+        # Made outside servers, its buttons act here as anywhere else outside servers.
+        assert "video:regen:1" in custom_ids(result)
         await world.bot.poller.stop()
         assert fake.expired_webhook_calls == [], "no call through the expired interaction"
         assert len(interaction.followups) == 1, "only the first answer went through it"
