@@ -257,3 +257,21 @@ async def test_a_copy_of_the_results_marker_by_someone_else_is_not_taken_for_the
     assert result.outcome is DeliveryOutcome.DELIVERED
     [posted] = [m for m in results(fake) if m["author"]["id"] == str(fake.bot_user_id)]
     assert result.message_id == int(posted["id"])
+
+
+async def test_a_result_posted_just_after_the_jobs_end_is_found_by_a_late_retry(
+    store, clock, fake, client, api, downloads
+):
+    """The retry after a crash, once Discord forgot the nonce, finds the result posted seconds
+    after the job ended: only posts from before the end (less the clock skew) are skipped."""
+    clock.now = time.time()  # the history is read by Discord's (real) message times
+    fake.nonce_window = 0.0  # a longer gap: only the marker check can tell
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    first = await delivery(job)
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    retried = await store.get(job.id)
+    second = await delivery(retried)
+    assert second.outcome is DeliveryOutcome.DELIVERED
+    assert second.message_id == first.message_id
+    assert len(results(fake)) == 1

@@ -467,3 +467,15 @@ async def test_a_dm_without_the_mention_is_shown_how_to_ask_once_and_spends_noth
         ]
         assert answers == [], "told once, not after every message"
         assert await nothing_recorded(world)
+
+
+async def test_a_resolution_flag_in_a_reply_to_ones_own_result_chooses_it(tmp_path):
+    """`--resolution 720p` under one's own 1080p result is a 720p video (cheaper), not 1080p."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.video(prompt="a fox in snow", resolution="1080p")
+        await interaction.wait_for_answer()
+        result = await delivered_result(world)
+        await reply(world, result, "now at dusk --resolution 720p")
+        await world.api.wait_for_submits(2)
+        dusk = world.api.submits[1]
+        assert dusk.get("resolution", "720p") == "720p"

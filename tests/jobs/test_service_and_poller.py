@@ -918,3 +918,44 @@ async def test_status_checks_ask_for_apimart_errors_in_the_members_language(
     clock.advance(600)
     await poller.run_once()
     assert api.task(report.job.task_id).languages[-1] == language
+
+
+async def _two_waiting(db, api, session, clock):
+    """Two videos (3 credits expected each) admitted under a budget of 6, both still waiting."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=6.0
+    )
+    store = JobStore(db, clock=clock)
+    service = JobService(store, make_client(api, session), clock=clock)
+    first = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
+    later = await service.record(Requester(user_id=43, channel_id=7, guild_id=1), REQUEST)
+    return moderation, store, service, first, later
+
+
+async def test_a_waiting_job_is_not_held_back_by_videos_asked_for_after_it(db, api, session, clock):
+    """The budget is lowered to 3 while both wait: the one asked first still fits (the one
+    behind it is not counted against it, nor is its own cost counted twice)."""
+    moderation, _, service, first, _ = await _two_waiting(db, api, session, clock)
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=3.0
+    )
+    report = await service.submit(first, member_present=False)
+    assert report.state is JobState.QUEUED
+    assert len(api.submits) == 1
+
+
+async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_earlier_one(
+    db, api, session, clock
+):
+    """The later video was sent first (it was not held back) and is rendering: its expected 3
+    credits are promised, so under a budget lowered to 5 the earlier one (3) is not sent."""
+    moderation, store, service, first, later = await _two_waiting(db, api, session, clock)
+    await submitted(store, later, now=clock())
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=5.0
+    )
+    sent_before = len(api.submits)
+    report = await service.submit(first, member_present=False)
+    assert report.state is JobState.REJECTED
+    assert len(api.submits) == sent_before

@@ -12,6 +12,7 @@ from bot.i18n import msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore
 from bot.moderation.models import short_of
+from bot.moderation.pending import ConfirmationNeeded
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.backends import postgres_only
@@ -530,3 +531,14 @@ def test_a_video_costing_exactly_what_is_left_fits():
     # 15.8 + 2.1 + 2.1 is 20.000000000000004 in floating point.
     assert short_of(20.0, 15.8 + 2.1, 2.1) is None
     assert short_of(20.0, 15.8 + 2.1, 2.2) == pytest.approx(2.1)
+
+
+async def test_a_video_expected_to_cost_exactly_the_threshold_needs_no_confirmation(
+    store, moderation, clock
+):
+    """/videomod confirm asks about videos expected to cost *more* than the threshold."""
+    await set_limits(moderation, confirm_above=3.0)  # the 6 s default is expected at 3
+    await record(store, moderation, clock)
+    await set_limits(moderation, confirm_above=2.9)
+    with pytest.raises(ConfirmationNeeded):
+        await record(store, moderation, clock)

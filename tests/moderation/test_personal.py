@@ -105,3 +105,13 @@ async def test_a_spent_personal_budget_is_what_the_quota_says_not_videos_left(db
     assert "used up for this month" in barred.render("en-US")
     _, in_server = await moderation.standing(ALICE_IN_SERVER)
     assert in_server is None, "a server's own rules are another matter"
+
+
+async def test_a_personal_video_dearer_than_the_personal_budget_left_is_refused(db, store, clock):
+    """5 credits spent of the operator's 7: a video expected to cost 3 would pass the budget
+    (not yet used up), so it is refused with what is left, not admitted."""
+    moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=7)
+    job = await record(store, moderation, clock, BOB_PERSONAL)
+    await end(store, clock, job, JobState.COMPLETED, credits=5)
+    text = await refusal(store, moderation, clock, ALICE_PERSONAL)
+    assert "expected to cost" in text and "only" in text, text
