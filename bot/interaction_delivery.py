@@ -137,6 +137,11 @@ class RouteDelivery:
     async def _hand_over_to_dm(self, job: Job, reply: Reply) -> None:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM."""
+        current = await self._store.get(job.id)
+        if current is None or not current.state.is_active or current.cancelled:
+            return  # ended meanwhile: its result (or notice) is on its way through the route
+        if current.delivery_started_at is not None or current.delivered_at is not None:
+            return
         message_id = self._status_message(job)
         if message_id is not None:
             note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)

@@ -90,12 +90,13 @@ def result_link(job: Job, now: float) -> str | None:
 
 
 def link_gone(job: Job, now: float) -> bool:
-    """Whether a finished video lived only at APIMart's link, which has expired."""
+    """Whether a finished video lived only at APIMart's link, which has expired: posted as
+    that link, or never posted nor sent (an uploaded file, wherever it went, is the member's)."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return False
     if job.result_expires_at is None or job.result_expires_at > now:
         return False
-    return job.result_linked or posted_link(job) is None
+    return job.result_linked or job.delivery_message_id is None
 
 
 def made_elsewhere(job: Job, here: int | None) -> Message | None:

@@ -6,6 +6,10 @@ EN: dict[str, str] = {
         "Video generation is paused because the video service's balance is empty. "
         "Nothing was counted; please try again once a moderator says it's back."
     ),
+    "mod_paused_standing": (
+        "Video generation is paused because the video service's balance is empty; videos can "
+        "be made again once a moderator says it's back."
+    ),
     "mod_channel_not_allowed": (
         "Videos can't be made in this channel. Please use one of these channels: {channels} "
         "(a thread or forum post in one of them works too)."
@@ -315,6 +319,7 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     # Refusals of a new video (nothing is saved or counted)
     "mod_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。",
+    "mod_paused_standing": "视频服务余额不足，视频生成已暂停；等管理员通知恢复后才能再生成。",
     "mod_channel_not_allowed": (
         "这个频道不能生成视频。请在以下频道使用：{channels}（其中的子区或论坛帖子也可以）。"
     ),

@@ -73,6 +73,10 @@ EN: dict[str, str] = {
         "Video generation is paused because the video service's balance is empty. Nothing was "
         "counted; please try again later."
     ),
+    "personal_paused_standing": (
+        "Video generation is paused because the video service's balance is empty; please try "
+        "again later."
+    ),
     "owner_only": "Only the bot's operators can use this command.",
     "owner_block_done": "{user} is blocked from making videos everywhere (reason: {reason}).",
     "owner_unblock_done": "{user} may make videos again.",
@@ -126,6 +130,7 @@ ZH: dict[str, str] = {
     ),
     "owner_blocked_standing": "机器人运营者已禁止你生成视频（原因：{reason}）。",
     "personal_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请稍后再试。",
+    "personal_paused_standing": "视频服务余额不足，视频生成已暂停；请稍后再试。",
     "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被封禁，无法在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",

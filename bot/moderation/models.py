@@ -102,7 +102,7 @@ class MemberFacts:
     def budget_spent(self) -> bool:
         """Whether the server's monthly credits are used up, or held for videos being made."""
         budget = self.policy.monthly_budget
-        return budget is not None and self.budget_committed >= budget
+        return budget is not None and self.budget_committed >= budget - CREDIT_TOLERANCE
 
     def budget_short(self, expected: float) -> float | None:
         """The credits left when a video expected to cost `expected` would pass the server's

@@ -25,7 +25,14 @@ from bot.moderation.facts import (
     marks,
     value_of,
 )
-from bot.moderation.models import Allowance, MemberFacts, Period, Policy, short_of
+from bot.moderation.models import (
+    CREDIT_TOLERANCE,
+    Allowance,
+    MemberFacts,
+    Period,
+    Policy,
+    short_of,
+)
 from bot.moderation.periods import budget_window, quota_window, stamp
 from bot.storage import Connection
 from bot.text import REASON_CHARS, quote
@@ -142,7 +149,8 @@ async def personal_facts(
 def budget_spent(facts: MemberFacts, limits: PersonalLimits) -> bool:
     """Whether the operator's monthly credits for personal requests are used up, or held for
     the videos being made."""
-    return limits.monthly_budget is not None and facts.budget_committed >= limits.monthly_budget
+    budget = limits.monthly_budget
+    return budget is not None and facts.budget_committed >= budget - CREDIT_TOLERANCE
 
 
 def personal_budget_short(

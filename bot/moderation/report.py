@@ -11,10 +11,12 @@ from bot.jobs.pricing import Estimate, amount
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
+    as_standing,
     blocked_message,
     budget_spent_message,
     option_label,
     option_labels,
+    paused_message,
     roles_text,
     this_period,
     unavailable_options,
@@ -60,7 +62,7 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     policy = facts.policy
     lines: list[Message] = []
     if facts.paused:
-        lines.append(msg("mod_paused"))
+        lines.append(as_standing(paused_message(requester)))
     blocked = blocked_message(facts)
     if blocked is not None:
         # Blocked says blocked: no count, no cooldown, nothing that suggests waiting helps.

@@ -116,11 +116,34 @@ def member_refusal(facts: MemberFacts, requester: Requester, now: float) -> Refu
     return _place_refusal(facts, requester) or _standing_refusal(facts, now)
 
 
+# Refusals that also answer "what may I make?": worded for a member who only asked (nothing
+# was asked, so nothing to count).
+_STANDING = frozenset(
+    {"owner_blocked", "personal_off", "personal_budget_spent", "mod_paused", "personal_paused"}
+)
+
+
+def as_standing(refusal: Message) -> Message:
+    """A refusal as the answer to `/videos quota`."""
+    if refusal.key not in _STANDING:
+        return refusal
+    return Message(f"{refusal.key}_standing", refusal.values)
+
+
+def standing(refusal: Message | None) -> Message | None:
+    """`as_standing`, for what may be no refusal at all."""
+    return None if refusal is None else as_standing(refusal)
+
+
+def paused_message(requester: Requester) -> Message:
+    """Generation is paused (no balance); outside servers no moderator will say it is back."""
+    return msg("mod_paused" if requester.guild_id is not None else "personal_paused")
+
+
 def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
     """Generation paused, or a channel where videos are not made."""
     if facts.paused:
-        # Outside servers no moderator will say it is back.
-        return Refusal(msg("mod_paused" if requester.guild_id is not None else "personal_paused"))
+        return Refusal(paused_message(requester))
     if facts.channels and not facts.channels & {requester.channel_id, requester.parent_channel_id}:
         channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
         return Refusal(msg("mod_channel_not_allowed", channels=channels))

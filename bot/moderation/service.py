@@ -26,7 +26,7 @@ from bot.moderation.personal import (
     personal_refusal,
     read_block,
 )
-from bot.moderation.rules import budget_short_refusal, first_refusal, member_refusal
+from bot.moderation.rules import budget_short_refusal, first_refusal, member_refusal, standing
 from bot.moderation.store import ModerationStore
 from bot.storage import Connection, Database
 from bot.storage.base import SET_VALUE_SQL
@@ -37,18 +37,6 @@ log = logging.getLogger(__name__)
 
 # Stored by `/videomod modrole` without a role: the server has none, not even the default.
 NO_MODERATOR_ROLE = 0
-
-
-# Refusals that also answer "what may I make?": worded for a member who only asked (nothing
-# was asked, so nothing to count).
-_STANDING = frozenset({"owner_blocked", "personal_off", "personal_budget_spent"})
-
-
-def standing(refusal: Message | None) -> Message | None:
-    """A refusal as the answer to `/videos quota`."""
-    if refusal is None or refusal.key not in _STANDING:
-        return refusal
-    return Message(f"{refusal.key}_standing", refusal.values)
 
 
 class Moderation:

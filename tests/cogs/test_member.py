@@ -1,10 +1,12 @@
 """/videos history, status and cancel, as a member sees them."""
 
+import dataclasses
+
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, JobState, Requester
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
-from cogs.member import status_details
+from cogs.member import history_text, status_details
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
@@ -207,3 +209,15 @@ def test_status_gives_the_time_left_in_the_language_of_whoever_asks():
     )
     assert rendering.requester.locale == "en-US"
     assert status_details(rendering, "zh-CN", NOW).endswith("大约还需 80 秒")
+
+
+def test_a_video_the_member_holds_as_a_file_is_not_said_to_be_gone_when_the_link_expires():
+    """Uploaded to their DM (the channel refused it) or through the command: the file is
+    theirs; only a video never delivered, or posted as the link, is gone with the link."""
+    expired = int(NOW) - 60
+    sent = job(delivery_target=DM_TARGET, result_linked=False, result_expires_at=expired)
+    assert "could not be posted or sent" not in status_details(sent, "en-US", now=NOW)
+    assert "its link has expired" not in history_text([sent], "en-US", NOW)
+    kept = dataclasses.replace(sent, delivery_message_id=None)
+    assert "could not be posted or sent" in status_details(kept, "en-US", now=NOW)
+    assert "its link has expired" in history_text([kept], "en-US", NOW)

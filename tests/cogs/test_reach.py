@@ -758,3 +758,12 @@ async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went
         assert "its link has expired" in await ask("videos history")
         status = await ask("videos status", {"job": 1})
         assert "could not be posted or sent to you" in status, status
+
+
+async def test_quota_outside_servers_during_a_pause_points_to_no_moderator(tmp_path):
+    async with running_bot(tmp_path) as world:
+        await world.db.set_value("apimart_payment_required", "0")
+        quota = await world.discord.slash_command("videos quota", dm=True)
+        text = (await quota.wait_for_answer())["content"]
+        assert "paused" in text
+        assert "moderator" not in text and "Nothing was counted" not in text, text

@@ -1,0 +1,77 @@
+"""The hand-over of a long render to a DM acts on the job as it is now, not as it was."""
+
+import asyncio
+import dataclasses
+from types import SimpleNamespace
+
+from bot.interaction_delivery import RouteDelivery
+from bot.jobs.models import JobState
+from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route
+from tests.test_message_limits import job as make_job
+
+EXPIRES = 900.0
+
+
+class Store:
+    """The job as the database has it now; what the hand-over asked to forget."""
+
+    def __init__(self, current):
+        self.current = current
+        self.forgotten = []
+
+    async def get(self, job_id):
+        return self.current
+
+    async def forget_interaction(self, job_id, *, route=None):
+        self.forgotten.append((job_id, route))
+
+
+class Hook:
+    def __init__(self):
+        self.edits = []
+
+    async def edit_message(self, message_id, *, content, allowed_mentions):
+        self.edits.append(content)
+
+
+def route_job(state, **changes):
+    job = make_job(state, interaction_message_id=555, **changes)
+    reply = Reply(Route.INTERACTION, token="t", expires_at=EXPIRES)
+    return dataclasses.replace(job, requester=dataclasses.replace(job.requester, reply=reply))
+
+
+async def hand_over(stale, current):
+    """A progress of `stale` in the token's last stretch, with the database holding `current`."""
+    store = Store(current)
+    hook = Hook()
+    client = SimpleNamespace(application_id=1, _connection=None)
+    now = EXPIRES - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2
+    routes = RouteDelivery(client, store, status_text=None, clock=lambda: now)
+    routes._webhook = lambda reply: hook
+    await routes.progress(stale)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    return store, hook
+
+
+async def test_a_render_still_going_is_handed_over_with_a_last_edit_saying_so():
+    stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
+    store, hook = await hand_over(stale, stale)
+    assert len(hook.edits) == 1 and "by direct message" in hook.edits[0]
+    assert store.forgotten == [(stale.id, Route.DM)]
+
+
+async def test_a_render_that_ended_meanwhile_is_not_handed_over():
+    """A progress that waited behind a slow edit: the video went through the interaction
+    since. Its final status stays, and its route is not turned into a DM."""
+    stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
+    done = route_job(JobState.COMPLETED)
+    store, hook = await hand_over(stale, done)
+    assert hook.edits == [] and store.forgotten == []
+
+
+async def test_a_render_whose_delivery_began_is_not_handed_over():
+    stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
+    posting = dataclasses.replace(stale, delivery_started_at=EXPIRES - 300)
+    store, hook = await hand_over(stale, posting)
+    assert hook.edits == [] and store.forgotten == []
