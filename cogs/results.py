@@ -223,8 +223,9 @@ async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
         await answer_privately(interaction, msg("regenerate_double_click"))
         return
     await _queue_again(interaction, job, job.request)
-    made = await bot.store.job_for_origin(interaction_origin_id(interaction))
-    if clicks is not None and made is None:
+    if clicks is None:
+        return
+    if await bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
         clicks.forget(interaction.user.id, job.id)
 
 
