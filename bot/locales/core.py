@@ -322,8 +322,8 @@ ZH: dict[str, str] = {
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_timed_out": (
-        "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，所以我不再等待。"
-        "视频服务可能仍会完成并收费，所以它计入你的额度；如果它在一天内完成，我会把它发布在这里。"
+        "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，我已停止等待。"
+        "视频服务仍可能完成并收费，因此会计入你的额度；如果视频在一天内完成，我会发到这里。"
     ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",

@@ -99,7 +99,7 @@ ZH: dict[str, str] = {
         "这个视频预计花费约 **{credits}**（{basis}），超过了本服务器无需确认的上限 {threshold}。"
         "在你确认之前，不会生成视频，也不会计入额度。\n"
         "> {prompt}\n"
-        "此问题将于 {expires}失效。"
+        "此问题将于 {expires} 失效。"
     ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
@@ -119,7 +119,7 @@ ZH: dict[str, str] = {
     "mod_show_no_confirm": "**确认：**从不询问（见 `{/videomod confirm}`）。",
     "mod_month_credits": "**本月积分**（自 {start} 起）：本服务器已花费 {used}。{left}",
     "mod_budget_left": "预算剩余：{left}（共 {budget}）。",
-    "mod_budget_left_held": "预算剩余：{left}（共 {budget}；另有 {held} 预留给正在生成的视频）。",
+    "mod_budget_left_held": "预算剩余：{left}（共 {budget}；另有 {held}已预留给正在生成的视频）。",
     "mod_budget_none": "未设置每月预算（见 `{/videomod budget}`）。",
     "mod_month_line": "{rank}. {member}：{credits}",
     "mod_month_empty": "本月还没有人花费积分。",

@@ -218,7 +218,9 @@ ZH: dict[str, str] = {
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_posted": "结果：{url}",
     "status_details_link_expired": "视频以 APIMart 链接的形式发布，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",
-    "status_details_kept_expired": "视频没能发布或私信给你，APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。",
+    "status_details_kept_expired": (
+        "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
+    ),
     "status_details_result_deleted": "视频已发布，之后被删除了。",
     "status_details_reason": "原因：{reason}",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",

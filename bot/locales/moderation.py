@@ -326,7 +326,7 @@ ZH: dict[str, str] = {
     "mod_banned_words": (
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
     ),
-    "unsent_budget_spent": "你的视频未发送：它等待期间，之前的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
+    "unsent_budget_spent": "你的视频未发送：在它等待期间，排在它前面的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
     "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",
@@ -346,12 +346,12 @@ ZH: dict[str, str] = {
         "或者等管理员提高预算。"
     ),
     "mod_budget_spent_held": (
-        "本服务器本月的视频预算已用完（{used} / {budget} 积分，含正在生成的视频预计花费）。"
+        "本服务器本月的视频预算已用完（{used} / {budget} 积分，已计入正在生成的视频的预计花费）。"
         "{reset}可以再次生成视频，或者等管理员提高预算。"
     ),
     "mod_budget_short": (
-        "这个视频预计花费 {cost}，但本服务器本月的视频预算（含正在生成的视频）只剩 {left}。"
-        "没有计入额度。更短或分辨率更低的视频也许可以；预算将于{reset}重新开始。"
+        "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 "
+        "{left}。没有计入额度。换成更短或分辨率更低的视频也许够用；预算将于 {reset} 重置。"
     ),
     "mod_period_day": "日",
     "mod_period_week": "周",
@@ -362,7 +362,7 @@ ZH: dict[str, str] = {
     # /videos quota
     "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
-    "quota_cooldown": "你的下一个视频可以在 {when}开始。",
+    "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
     "quota_channels": "可以生成视频的频道：{channels}（包括其中的子区和论坛帖子）。",
     # /videomod: who may use it
@@ -418,7 +418,7 @@ ZH: dict[str, str] = {
     "mod_member_blocked": "已被管理员封禁（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员封禁至 {until}（原因：{reason}）",
     "mod_member_none_limit": "其{source}为 0 个视频",
-    "mod_source_default": "服务器默认",
+    "mod_source_default": "服务器默认额度",
     "mod_source_role": "身份组额度",
     "mod_source_member": "个人额度",
     "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits}，{prompt}",
@@ -458,8 +458,8 @@ ZH: dict[str, str] = {
         "请在该频道为我授予这些权限（或选择其他频道）后再试。"
     ),
     "mod_channel_cannot_post": (
-        "我无法在 {channel} 发布视频，因此没有把它加入列表，什么也没有更改：我在那里需要这些权限：{missing}。"
-        "请在该频道为我授予这些权限后再试。"
+        "我无法在 {channel} 发布视频，因此没有把它加入列表，也没有做任何更改。"
+        "我需要在该频道拥有以下权限：{missing}。请在该频道为我授予这些权限后再试。"
     ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
@@ -467,7 +467,9 @@ ZH: dict[str, str] = {
         "同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "change_limits_with_slots": "{limits}{slots}",
-    "change_limits_weekday_unused": "{limits}（每周开始的星期几只对按周的周期有效：周期改为每周时才会用到。）",
+    "change_limits_weekday_unused": (
+        "{limits}（「重置星期」只在周期为「周」时生效：以后把周期改为「周」时才会用到。）"
+    ),
     "mod_slots": "本服务器同时最多生成 {limit} 个视频，其余的排队等待。",
     "mod_slots_one": "本服务器同时只生成 1 个视频，其余的排队等待。",
     "mod_slots_none": "本服务器不限制同时生成的视频数量。",
