@@ -27,7 +27,13 @@ import yarl
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.links import typed_links
 from bot.jobs.models import MediaInput
-from bot.media.fetcher import HTTP_SCHEMES, FetchError, GuardedFetcher, PrivateAddress
+from bot.media.fetcher import (
+    HTTP_SCHEMES,
+    MEDIA_TYPES,
+    FetchError,
+    GuardedFetcher,
+    PrivateAddress,
+)
 from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
@@ -214,7 +220,7 @@ class LinkProber:
             return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:
             return Skipped(url, SkipReason.UNREACHABLE)
-        if not fetched.content_type.startswith(("image/", "video/")):
+        if not fetched.content_type.startswith(MEDIA_TYPES):
             return Skipped(url, SkipReason.NOT_MEDIA)
         final = yarl.URL(fetched.url)
         return MediaInput(

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 HTTP_SCHEMES = frozenset({"http", "https"})
 MAX_REDIRECTS = 3
+# What a member's link may be, as a reference; the bot sizes nothing else.
+MEDIA_TYPES = ("image/", "video/")
 DEFAULT_TIMEOUT = 30.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
@@ -255,6 +257,9 @@ class GuardedFetcher:
         if response.status != 200:
             return Fetched(str(url), response.status, content_type, 0)
         if not keep_body:
+            if not content_type.startswith(MEDIA_TYPES):
+                # Its type alone refuses it as a reference: nothing to size, nothing read.
+                return Fetched(str(url), response.status, content_type, 0)
             # An encoded body's Content-Length is its packed size (aiohttp unpacks it): what
             # counts against the cap is the file, so such a body is counted as it unpacks.
             encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()

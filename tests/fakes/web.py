@@ -55,11 +55,13 @@ class Site:
         self._routes[path] = handler
         return self.url(path)
 
-    def stream(self, path: str, *, chunks: int, chunk_size: int) -> str:
-        """An image sent in chunks with no declared length."""
+    def stream(
+        self, path: str, *, chunks: int, chunk_size: int, content_type: str = "image/jpeg"
+    ) -> str:
+        """A body (an image by default) sent in chunks with no declared length."""
 
         async def handler(request: web.Request) -> web.StreamResponse:
-            response = web.StreamResponse(headers={"Content-Type": "image/jpeg"})
+            response = web.StreamResponse(headers={"Content-Type": content_type})
             response.enable_chunked_encoding()
             await response.prepare(request)
             try:

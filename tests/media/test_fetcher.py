@@ -150,6 +150,14 @@ async def test_a_body_past_the_byte_cap_is_refused_and_counted_only_just_past_it
     assert LIMIT < counted.size <= LIMIT + 64 * 1024 < 64 * 16 * 1024
 
 
+async def test_a_link_that_is_no_image_or_video_is_not_downloaded_to_be_sized(public):
+    """Its type alone refuses it as a reference: a member's page of 20 MB is not read."""
+    page = public.stream("/page", chunks=64, chunk_size=16 * 1024, content_type="text/html")
+    async with guarded() as fetcher:
+        probed = await fetcher.fetch(page)
+    assert (probed.content_type, probed.size) == ("text/html", 0)
+
+
 async def test_a_declared_length_past_the_cap_is_refused_before_reading(public):
     huge = public.serve("/huge.png", PNG * 100)
     async with guarded() as fetcher:
