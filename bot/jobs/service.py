@@ -216,15 +216,6 @@ class JobService:
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(await self._give_back(job), kept_back="error")
-        # The month it was asked for: its credits count there, however late it is sent.
-        over = await self._store.over_budget(job, personal_budget=self._personal_budget)
-        if over:
-            # Checked when it was accepted too; a job that waited (in the server's line, or
-            # for APIMart) is not sent once the videos before it cost more than expected.
-            log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
-            personal = job.requester.guild_id is None
-            key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
-            return await self._close(job, JobState.REJECTED, msg(key), member_present)
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.
@@ -236,6 +227,16 @@ class JobService:
                 HOLD_SLOT,
                 told=msg(_per_count("queued_waiting_for_slot", limit), job_id=job.id, limit=limit),
             )
+        # Once it is next in the server's line (the videos ahead of it sent or closed), in the
+        # month it was asked for: its credits count there, however late it is sent.
+        over = await self._store.over_budget(job, personal_budget=self._personal_budget)
+        if over:
+            # Checked when it was accepted too; a job that waited (in the server's line, or
+            # for APIMart) is not sent once the videos before it cost more than expected.
+            log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
+            personal = job.requester.guild_id is None
+            key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
+            return await self._close(job, JobState.REJECTED, msg(key), member_present)
         if self._budget is not None:
             # APIMart asked for a pause in submits: nothing is sent before it ends, including
             # a submit that was waiting for its turn when the pause began.
@@ -275,7 +276,7 @@ class JobService:
         """Cancelled (by a block) before it was sent: it stops counting; the member is told."""
         log.info("Job %d: cancelled before it was sent (%s)", job.id, job.cancel_reason_key)
         await self._store.cancel_unsent(job, now=self._clock(), member_told=member_present)
-        self._on_change()
+        await self._leave_line(job)
         closed = await self._store.get(job.id) or job
         # Answered where the member asked, which for a mention or reply is public.
         notice = closed.cancel_notice(f"<@{closed.requester.user_id}>", public=True)
@@ -441,9 +442,15 @@ class JobService:
             now=self._clock(),
             member_told=member_present,
         )
-        self._on_change()
+        await self._leave_line(job)
         closed = await self._store.get(job.id) or job
         return SubmitReport(closed, state, message)
+
+    async def _leave_line(self, job: Job) -> None:
+        """A job closed before it was sent leaves its server's line: the next one waiting for
+        a slot is due now, not at its recheck."""
+        await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=self._clock())
+        self._on_change()
 
     async def _retry_later(
         self,

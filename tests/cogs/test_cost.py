@@ -7,7 +7,7 @@ threshold's Confirm / Cancel question (also across a restart); `/videomod usage`
 import asyncio
 
 from tests.cogs.test_command_mentions import mention
-from tests.cogs.test_moderation import command, user_option
+from tests.cogs.test_moderation import command, mod, server, user_option, video
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
@@ -360,3 +360,34 @@ async def test_an_amount_too_small_to_write_is_taken_as_the_zero_it_reads_as(tmp
         assert (await world.bot.moderation.store.policy(world.discord.guild_id)).monthly_budget == (
             12.35
         )
+
+
+async def test_a_video_in_line_is_not_refused_for_a_video_ahead_that_is_itself_refused(tmp_path):
+    """Budget 10, one video at a time. #1 (2 expected) renders; #2 (6) and #3 (2) wait. #1
+    costs 7: #2 no longer fits (7 + 6 > 10) and is closed unsent; #3 does (7 + 2 <= 10). The
+    budget is checked when a video is next to be sent, not while the line ahead still moves."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "budget", credits=10)
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one", duration=4, resolution="720p")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        assert "job #2" in await video(
+            s.world, user=s.carol, prompt="two", duration=6, resolution="1080p"
+        )
+        assert "job #3" in await video(
+            s.world, user=s.helper, prompt="three", duration=4, resolution="720p"
+        )
+        task = api.task(api.task_ids[0])
+        task.plan.credits_cost = 7
+        task.complete()
+        await until_charged(s.world, 1)
+        await api.wait_for_submits(2)
+        states = [
+            tuple(row)
+            for row in await s.world.db.fetch_all(
+                "SELECT id, state, error_key FROM jobs ORDER BY id"
+            )
+        ]
+        assert states[1] == (2, "rejected", "unsent_budget_spent")
+        assert states[2][1] in ("submitting", "queued", "processing"), states
