@@ -133,14 +133,24 @@ class Pricing:
 
     async def table(self) -> dict[tuple[str, int], Estimate]:
         """Every resolution and duration a member can choose, in one round trip."""
-        kinds = [(resolution, length) for resolution in RESOLUTIONS for length in DURATIONS]
-        # One short index read per kind, sent as one statement.
-        sql = " UNION ALL ".join(
-            f"SELECT * FROM ({_one_kind(length)}) AS kind_{number}"
-            for number, (_, length) in enumerate(kinds)
-        )
-        params = [value for kind in kinds for value in _params(*kind)]
-        charged: dict[tuple[str, int], list[float]] = {kind: [] for kind in kinds}
-        for row in await self._db.fetch_all(sql, params):
-            charged[(row[0], row[1])].append(float(row[2]))
-        return {kind: estimate(*kind, amounts) for kind, amounts in charged.items()}
+        return await price_table(self._db.fetch_all)
+
+
+async def price_table(read: Reader) -> dict[tuple[str, int], Estimate]:
+    """Every resolution and duration a member can choose, read with `read` in one round trip."""
+    kinds = [(resolution, length) for resolution in RESOLUTIONS for length in DURATIONS]
+    # One short index read per kind, sent as one statement.
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({_one_kind(length)}) AS kind_{number}"
+        for number, (_, length) in enumerate(kinds)
+    )
+    params = [value for kind in kinds for value in _params(*kind)]
+    charged: dict[tuple[str, int], list[float]] = {kind: [] for kind in kinds}
+    for row in await read(sql, params):
+        charged[(row[0], row[1])].append(float(row[2]))
+    return {kind: estimate(*kind, amounts) for kind, amounts in charged.items()}
+
+
+async def cheapest_expected(read: Reader) -> float:
+    """What the cheapest video a member can ask for is expected to cost."""
+    return min(price.credits for price in (await price_table(read)).values())

@@ -63,7 +63,14 @@ EN: dict[str, str] = {
     "mod_budget_spent_held": (
         "This server's video budget for the month is used up ({used} of {budget} credits, "
         "counting what the videos being made now are expected to cost). Videos can be made "
-        "again {reset}, or when a moderator raises the budget."
+        "again {reset}, sooner if the videos being made cost less than expected, fail or are "
+        "cancelled, or when a moderator raises the budget."
+    ),
+    "mod_budget_too_little": (
+        "This server's video budget has only {left} left this month, counting what the videos "
+        "being made now are expected to cost: less than the cheapest video ({cheapest}). "
+        "Videos can be made again {reset}, sooner if the videos being made cost less than "
+        "expected, fail or are cancelled, or when a moderator raises the budget."
     ),
     "mod_budget_short": (
         "This video is expected to cost {cost}, but this server's video budget has only {left} "
@@ -347,7 +354,13 @@ ZH: dict[str, str] = {
     ),
     "mod_budget_spent_held": (
         "本服务器本月的视频预算已用完（{used} / {budget} 积分，已计入正在生成的视频的预计花费）。"
-        "{reset}可以再次生成视频，或者等管理员提高预算。"
+        "{reset}可以再次生成视频；如果正在生成的视频花费比预计少、失败或被取消，可以更早；"
+        "或者等管理员提高预算。"
+    ),
+    "mod_budget_too_little": (
+        "扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 {left}，"
+        "不够最便宜的视频（{cheapest}）。{reset}可以再次生成视频；如果正在生成的视频花费比预计少、"
+        "失败或被取消，可以更早；或者等管理员提高预算。"
     ),
     "mod_budget_short": (
         "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 "

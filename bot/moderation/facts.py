@@ -12,7 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from bot.jobs.models import ACTIVE_STATES, REFUNDED_STATES, Requester
-from bot.jobs.pricing import Reader, connection_reader, expected_of_kind
+from bot.jobs.pricing import Reader, cheapest_expected, connection_reader, expected_of_kind
 from bot.moderation.models import (
     UNFINISHED_STATES,
     Allowance,
@@ -224,6 +224,11 @@ async def member_facts(conn: Connection, requester: Requester, now: float) -> Me
         ),
         budget_held=(
             await credits_held_now(conn, guild_id, budget)
+            if policy.monthly_budget is not None
+            else 0.0
+        ),
+        budget_floor=(
+            await cheapest_expected(connection_reader(conn))
             if policy.monthly_budget is not None
             else 0.0
         ),

@@ -87,6 +87,8 @@ class MemberFacts:
     banned_patterns: tuple[str, ...] = ()
     # What the videos being made are expected to cost (`credits_held`): promised already.
     budget_held: float = 0.0
+    # What the cheapest video is expected to cost: a budget with less left fits none.
+    budget_floor: float = 0.0
 
     @property
     def left(self) -> int:
@@ -100,9 +102,14 @@ class MemberFacts:
 
     @property
     def budget_spent(self) -> bool:
-        """Whether the server's monthly credits are used up, or held for videos being made."""
-        budget = self.policy.monthly_budget
-        return budget is not None and self.budget_committed >= budget - CREDIT_TOLERANCE
+        """Whether the server's monthly credits are used up, or held for videos being made, or
+        what is left would pay for no video."""
+        return no_video_fits(self.policy.monthly_budget, self.budget_committed, self.budget_floor)
+
+    @property
+    def budget_left(self) -> float:
+        """What a new video may still spend of the server's monthly budget."""
+        return max((self.policy.monthly_budget or 0.0) - self.budget_committed, 0.0)
 
     def budget_short(self, expected: float) -> float | None:
         """The credits left when a video expected to cost `expected` would pass the server's
@@ -126,6 +133,14 @@ class BudgetUse:
 # Credits are sums of tenths in binary floating point (15.8 + 2.1 + 2.1 is a hair over 20):
 # a video costing exactly what is left fits.
 CREDIT_TOLERANCE = 1e-6
+
+
+def no_video_fits(budget: float | None, committed: float, floor: float) -> bool:
+    """Whether a monthly budget is used up: nothing left, or less than the cheapest video."""
+    if budget is None:
+        return False
+    left = budget - committed
+    return left <= CREDIT_TOLERANCE or left < floor - CREDIT_TOLERANCE
 
 
 def short_of(budget: float | None, committed: float, expected: float) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount
+from bot.jobs.pricing import amount, cheapest_expected, connection_reader
 from bot.moderation.facts import (
     PAUSE_KEY,
     REFUNDED,
@@ -26,11 +26,11 @@ from bot.moderation.facts import (
     value_of,
 )
 from bot.moderation.models import (
-    CREDIT_TOLERANCE,
     Allowance,
     MemberFacts,
     Period,
     Policy,
+    no_video_fits,
     short_of,
 )
 from bot.moderation.periods import budget_window, quota_window, stamp
@@ -140,6 +140,11 @@ async def personal_facts(
         budget_held=(
             await credits_held_now(conn, None, budget) if limits.monthly_budget is not None else 0.0
         ),
+        budget_floor=(
+            await cheapest_expected(connection_reader(conn))
+            if limits.monthly_budget is not None
+            else 0.0
+        ),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,
         channels=frozenset(),
@@ -149,8 +154,7 @@ async def personal_facts(
 def budget_spent(facts: MemberFacts, limits: PersonalLimits) -> bool:
     """Whether the operator's monthly credits for personal requests are used up, or held for
     the videos being made."""
-    budget = limits.monthly_budget
-    return budget is not None and facts.budget_committed >= budget - CREDIT_TOLERANCE
+    return no_video_fits(limits.monthly_budget, facts.budget_committed, facts.budget_floor)
 
 
 def personal_budget_short(

@@ -8,7 +8,7 @@ from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
-from bot.moderation.models import MemberFacts
+from bot.moderation.models import CREDIT_TOLERANCE, MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
 from bot.text import REASON_CHARS, credits_number, quote, resolution_label
@@ -203,12 +203,21 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
 
 
 def budget_spent_message(facts: MemberFacts) -> Message:
-    """The server's monthly budget is used up, or held for the videos being made."""
+    """The server's monthly budget is used up, held for the videos being made, or what is
+    left would pay for no video."""
+    reset = stamp(facts.budget_window.end, "R")
+    if facts.budget_left > CREDIT_TOLERANCE:
+        return msg(
+            "mod_budget_too_little",
+            left=amount(facts.budget_left),
+            cheapest=amount(facts.budget_floor),
+            reset=reset,
+        )
     return msg(
         "mod_budget_spent_held" if facts.budget_held > 0 else "mod_budget_spent",
         used=credits_number(facts.budget_committed),
         budget=credits_number(facts.policy.monthly_budget or 0.0),
-        reset=stamp(facts.budget_window.end, "R"),
+        reset=reset,
     )
 
 

@@ -391,3 +391,18 @@ async def test_a_video_in_line_is_not_refused_for_a_video_ahead_that_is_itself_r
         ]
         assert states[1] == (2, "rejected", "unsent_budget_spent")
         assert states[2][1] in ("submitting", "queued", "processing"), states
+
+
+async def test_a_budget_too_small_for_any_video_reads_as_used_up(tmp_path):
+    """1 credit left and the cheapest video costs 2: no video fits, so none is suggested, and
+    /videos quota says so."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        await mod(s, "budget", credits=20)
+        assert "job #1" in await video(s.world, duration=10, resolution="4k")  # 15 held
+        assert "job #2" in await video(s.world, user=s.helper, duration=8, resolution="720p")
+        assert "Budget left: 1 credit of 20 credits" in await mod(s, "usage")
+        refused = await video(s.world, user=s.carol, duration=4, resolution="720p")
+        assert "less than the cheapest video (2 credits)" in refused
+        assert "shorter or lower-resolution" not in refused
+        quota = await command(s.world, "videos quota", user=s.carol)
+        assert "less than the cheapest video" in quota, quota
