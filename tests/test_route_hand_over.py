@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.models import JobState
 from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route
+from bot.settings import Settings
 from tests.test_message_limits import job as make_job
 
 EXPIRES = 900.0
@@ -75,3 +76,31 @@ async def test_a_render_whose_delivery_began_is_not_handed_over():
     posting = dataclasses.replace(stale, delivery_started_at=EXPIRES - 300)
     store, hook = await hand_over(stale, posting)
     assert hook.edits == [] and store.forgotten == []
+
+
+async def test_a_render_that_failed_meanwhile_is_not_handed_over():
+    """Failed or given up on, with its notice not yet begun: the notice still goes through
+    the interaction, and the status is not told a video comes by DM."""
+    stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
+    for ended in (JobState.FAILED, JobState.TIMED_OUT):
+        failed = dataclasses.replace(stale, state=ended)
+        store, hook = await hand_over(stale, failed)
+        assert hook.edits == [] and store.forgotten == [], ended
+
+
+async def test_a_render_cancelled_meanwhile_is_not_handed_over():
+    """A cancelled job keeps its state while APIMart finishes it: its status says cancelled,
+    not that the video will come by DM."""
+    stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
+    cancelled = dataclasses.replace(
+        stale, cancelled_at=EXPIRES - 400, cancel_reason_key="cancelled_by_member"
+    )
+    store, hook = await hand_over(stale, cancelled)
+    assert hook.edits == [] and store.forgotten == []
+
+
+def test_the_hand_over_window_is_longer_than_the_longest_gap_between_checks():
+    """Else a render can pass through the window with no check landing in it, and its status
+    stays at "rendering" for good."""
+    default_gap = Settings.model_fields["poll_max_gap"].default
+    assert default_gap < HAND_OVER_BEFORE

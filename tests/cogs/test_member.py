@@ -3,7 +3,7 @@
 import dataclasses
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, JobState, Requester
+from bot.jobs.models import CHANNEL_TARGET, DELETED_RESULT, DM_TARGET, JobState, Requester
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from cogs.member import history_text, status_details
@@ -221,3 +221,18 @@ def test_a_video_the_member_holds_as_a_file_is_not_said_to_be_gone_when_the_link
     kept = dataclasses.replace(sent, delivery_message_id=None)
     assert "could not be posted or sent" in status_details(kept, "en-US", now=NOW)
     assert "its link has expired" in history_text([kept], "en-US", NOW)
+
+
+def test_history_of_a_linked_video_says_when_its_link_expires():
+    expires = int(NOW) + 3600
+    linked = job(result_linked=True, result_expires_at=expires)
+    line = history_text([linked], "en-US", NOW)
+    assert f"[video]({linked.result_url}), until <t:{expires}:R>" in line
+
+
+def test_history_of_a_deleted_video_does_not_say_its_link_expired():
+    """Deleted is deleted: the history does not send the member looking for a link."""
+    deleted = job(
+        result_linked=True, result_expires_at=int(NOW) - 60, delivery_target=DELETED_RESULT
+    )
+    assert "its link has expired" not in history_text([deleted], "en-US", NOW)
