@@ -41,6 +41,7 @@ from bot.observability.health import GatewayWatch
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.observability.wiring import Readiness, serve
+from bot.reach import hand_over_window
 from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.result_layout import Row
 from bot.settings import Settings
@@ -332,7 +333,11 @@ class VideoBot(commands.AutoShardedBot):
         )
         # Jobs asked where the bot is no member answer through the interaction or by DM.
         self.routes = RouteDelivery(
-            self, self.store, status_text=self.status_messages.render, clock=self.clock
+            self,
+            self.store,
+            status_text=self.status_messages.render,
+            clock=self.clock,
+            hand_over_before=hand_over_window(settings.poll_max_gap),
         )
         self.poller = Poller(
             self.store,

@@ -44,7 +44,7 @@ from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
-from bot.reach import Reply, Route, last_call, queued_message
+from bot.reach import HAND_OVER_BEFORE, Reply, Route, last_call, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 log = logging.getLogger(__name__)
@@ -77,8 +77,10 @@ class RouteDelivery:
         status_text: StatusText,
         clock: Callable[[], float] = time.time,
         edit_interval: float = STATUS_EDIT_INTERVAL,
+        hand_over_before: float = HAND_OVER_BEFORE,
     ) -> None:
         self._client = client
+        self._hand_over_before = hand_over_before
         self._store = store
         self._status_text = status_text
         self._clock = clock
@@ -120,7 +122,11 @@ class RouteDelivery:
                     await self._token_expired(job, reply)
                     self._last_edit.pop(job_id, None)
                     continue
-                if reply is not None and reply.route is Route.INTERACTION and last_call(reply, now):
+                if (
+                    reply is not None
+                    and reply.route is Route.INTERACTION
+                    and last_call(reply, now, self._hand_over_before)
+                ):
                     await self._hand_over_to_dm(job, reply)
                     self._last_edit.pop(job_id, None)
                     continue

@@ -85,15 +85,22 @@ class Place:
 
 # A render still going this close to the end of the interaction's usable life is handed
 # over to a DM: longer than the longest gap between two status checks (POLL_MAX_GAP's default
-# 120 s), so a check lands in it, and the status says so with its last edit.
+# 120 s, plus a minute), so a check lands in it, and the status says so with its last edit.
 HAND_OVER_BEFORE = 180.0
+_CHECK_SLACK = 60.0
 
 
-def last_call(reply: Reply, now: float) -> bool:
-    """Whether the interaction is in its last stretch: the last edits it can still take."""
+def hand_over_window(max_gap: float) -> float:
+    """The hand-over's stretch for checks at most `max_gap` seconds apart (POLL_MAX_GAP)."""
+    return max(HAND_OVER_BEFORE, max_gap + _CHECK_SLACK)
+
+
+def last_call(reply: Reply, now: float, window: float = HAND_OVER_BEFORE) -> bool:
+    """Whether the interaction is in its last stretch (`window` seconds before the end of its
+    usable life): the last edits it can still take."""
     if reply.expires_at is None or not reply.usable(now):
         return False
-    return now >= reply.expires_at - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE
+    return now >= reply.expires_at - TOKEN_SAFETY_MARGIN - window
 
 
 def expected_render_seconds(resolution: str) -> float:

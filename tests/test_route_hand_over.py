@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.models import JobState
-from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route
+from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route, hand_over_window
 from bot.settings import Settings
 from tests.test_message_limits import job as make_job
 
@@ -104,3 +104,6 @@ def test_the_hand_over_window_is_longer_than_the_longest_gap_between_checks():
     stays at "rendering" for good."""
     default_gap = Settings.model_fields["poll_max_gap"].default
     assert default_gap < HAND_OVER_BEFORE
+    # An operator's longer gap (POLL_MAX_GAP) widens it, so a check still lands in it.
+    assert hand_over_window(300.0) > 300.0
+    assert hand_over_window(default_gap) == HAND_OVER_BEFORE
