@@ -7,6 +7,7 @@ Messages, the 5-follow-up cap, forced-ephemeral servers, 15-minute tokens).
 
 import asyncio
 import time
+from contextlib import asynccontextmanager
 
 import aiohttp
 
@@ -196,8 +197,10 @@ async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_
         assert await jobs(world) == [(1, None, "dm", None)]
 
 
-async def test_a_render_outliving_the_token_is_kept_in_history_when_dms_are_closed(tmp_path):
-    clock = ShiftedClock()
+@asynccontextmanager
+async def kept_for_history(tmp_path, clock):
+    """A video asked through a user install, done after the command's 15 minutes, for a member
+    whose DMs are closed; yields the bot (its poller stopped) and Discord's refusal of the DM."""
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
         fake.dm_blocked_users.add(fake.user_id)
@@ -213,8 +216,14 @@ async def test_a_render_outliving_the_token_is_kept_in_history_when_dms_are_clos
         refused = await fake.wait_for_request(
             "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 403, timeout=10
         )
-        assert refused.response["code"] == 50007
         await world.bot.poller.stop()
+        yield world, refused
+
+
+async def test_a_render_outliving_the_token_is_kept_in_history_when_dms_are_closed(tmp_path):
+    async with kept_for_history(tmp_path, ShiftedClock()) as (world, refused):
+        fake = world.discord
+        assert refused.response["code"] == 50007
         assert fake.expired_webhook_calls == []
         # The member finds it in their history, wherever they look (here: the bot's DM).
         history = await fake.slash_command("videos history", dm=True)
@@ -731,22 +740,8 @@ async def test_the_private_status_says_the_video_will_come_by_dm_before_the_toke
 async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went(tmp_path):
     """DMs closed: history is where the video is, on APIMart's day-long link."""
     clock = ShiftedClock()
-    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+    async with kept_for_history(tmp_path, clock) as (world, _):
         fake = world.discord
-        fake.dm_blocked_users.add(fake.user_id)
-        foreign = fake.add_guild("Friends", bot_member=False)
-        asked = await fake.slash_command(
-            "video", {"prompt": "a long voyage"}, guild_id=foreign, user_install=True
-        )
-        await asked.wait_for_answer()
-        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
-        clock.offset += 960
-        fake.advance_clock(960)
-        world.api.last_task.complete()
-        await fake.wait_for_request(
-            "POST", r"^/channels/\d+/messages$", predicate=lambda r: r.status == 403, timeout=10
-        )
-        await world.bot.poller.stop()
 
         async def ask(command, options=None):
             interaction = await fake.slash_command(command, options or {}, dm=True)
