@@ -228,11 +228,18 @@ class Job:
     @property
     def state_key(self) -> str:
         """The catalog key naming its state for people."""
-        return state_key(self.state, cancelled=self.cancelled)
+        return state_key(self.state, cancelled=self.cancelled, error_key=self.error_key)
 
 
-def state_key(state: JobState, *, cancelled: bool) -> str:
-    """The catalog key naming a state; a cancelled render that still counts says so."""
+# The keys a waiting video closed by its monthly budget ends with (`JobService._prepare`).
+UNSENT_FOR_BUDGET = frozenset({"unsent_budget_spent", "unsent_personal_budget_spent"})
+
+
+def state_key(state: JobState, *, cancelled: bool, error_key: str | None = None) -> str:
+    """The catalog key naming a state; a cancelled render that still counts says so, and a
+    video its budget kept from being sent says that rather than "refused"."""
     if cancelled:
         return "state_cancelled" if state in REFUNDED_STATES else "state_cancelled_counted"
+    if state is JobState.REJECTED and error_key in UNSENT_FOR_BUDGET:
+        return "state_unsent_budget"
     return f"state_{state.value}"

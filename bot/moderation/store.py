@@ -73,11 +73,13 @@ class JobRow:
     credits_cost: float | None
     created_at: float
     cancelled: bool = False
+    error_key: str | None = None
 
     @property
     def state_key(self) -> str:
-        """The catalog key naming its state (a cancelled render that still counts says so)."""
-        return state_key(self.state, cancelled=self.cancelled)
+        """The catalog key naming its state (a cancelled render that still counts says so; a
+        video the budget kept from being sent says that, not "refused")."""
+        return state_key(self.state, cancelled=self.cancelled, error_key=self.error_key)
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,8 @@ class ModerationStore:
         params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
-            f" cancelled_at FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            f" cancelled_at, error_key FROM jobs WHERE guild_id = ?{member_filter}"
+            " ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
         return [
@@ -244,6 +247,7 @@ class ModerationStore:
                 credits_cost=row[6],
                 created_at=row[7],
                 cancelled=row[8] is not None,
+                error_key=row[9],
             )
             for row in rows
         ]

@@ -406,3 +406,29 @@ async def test_a_budget_too_small_for_any_video_reads_as_used_up(tmp_path):
         assert "shorter or lower-resolution" not in refused
         quota = await command(s.world, "videos quota", user=s.carol)
         assert "less than the cheapest video" in quota, quota
+
+
+async def test_a_moderator_reads_that_a_waiting_video_was_not_sent_for_the_budget(tmp_path):
+    """Not "refused" as APIMart refuses a request: the moderator sees it was the budget."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        await mod(s, "budget", credits=10)
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one", duration=4, resolution="720p")
+        await s.world.discord.wait_for_message(
+            predicate=lambda m: "Job #1 is rendering" in m["content"]
+        )
+        assert "job #2" in await video(
+            s.world, user=s.carol, prompt="two", duration=6, resolution="1080p"
+        )
+        task = s.world.api.task(s.world.api.task_ids[0])
+        task.plan.credits_cost = 7
+        task.complete()
+        await until_charged(s.world, 1)
+        async with asyncio.timeout(10):
+            while True:
+                row = await s.world.db.fetch_one("SELECT state FROM jobs WHERE id = 2")
+                if row[0] == "rejected":
+                    break
+                await asyncio.sleep(0.05)
+        usage = await mod(s, "usage", member=user_option(s.world, s.carol))
+        assert "not sent (budget)" in usage, usage
