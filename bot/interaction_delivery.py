@@ -144,7 +144,7 @@ class RouteDelivery:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM."""
         current = await self._store.get(job.id)
-        if current is None or not current.state.is_active or current.cancelled:
+        if current is None or current.state.is_final or current.cancelled:
             return  # ended meanwhile: its result (or notice) is on its way through the route
         if current.delivery_started_at is not None or current.delivered_at is not None:
             return

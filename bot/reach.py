@@ -90,9 +90,14 @@ HAND_OVER_BEFORE = 180.0
 _CHECK_SLACK = 60.0
 
 
+# At most this much of the token's usable life (840 s): a POLL_MAX_GAP longer than the token
+# itself would otherwise send every such job by DM from its first check.
+_LONGEST_HAND_OVER = 600.0
+
+
 def hand_over_window(max_gap: float) -> float:
     """The hand-over's stretch for checks at most `max_gap` seconds apart (POLL_MAX_GAP)."""
-    return max(HAND_OVER_BEFORE, max_gap + _CHECK_SLACK)
+    return min(max(HAND_OVER_BEFORE, max_gap + _CHECK_SLACK), _LONGEST_HAND_OVER)
 
 
 def last_call(reply: Reply, now: float, window: float = HAND_OVER_BEFORE) -> bool:

@@ -107,3 +107,18 @@ def test_the_hand_over_window_is_longer_than_the_longest_gap_between_checks():
     # An operator's longer gap (POLL_MAX_GAP) widens it, so a check still lands in it.
     assert hand_over_window(300.0) > 300.0
     assert hand_over_window(default_gap) == HAND_OVER_BEFORE
+
+
+async def test_a_render_still_waiting_to_be_sent_is_handed_over_too():
+    """APIMart busy or pausing submits: the job is still recorded when the last stretch comes;
+    its status must say where the video will go all the same."""
+    waiting = route_job(
+        JobState.RECORDED, delivered_at=None, delivery_started_at=None, task_id=None
+    )
+    store, hook = await hand_over(waiting, waiting)
+    assert len(hook.edits) == 1 and store.forgotten == [(waiting.id, Route.DM)]
+
+
+def test_a_gap_longer_than_the_token_does_not_hand_every_job_over_from_its_first_check():
+    usable = 900.0 - TOKEN_SAFETY_MARGIN
+    assert hand_over_window(10_000.0) < usable

@@ -152,5 +152,10 @@ async def price_table(read: Reader) -> dict[tuple[str, int], Estimate]:
 
 
 async def cheapest_expected(read: Reader) -> float:
-    """What the cheapest video a member can ask for is expected to cost."""
-    return min(price.credits for price in (await price_table(read)).values())
+    """What the cheapest video a member can ask for is expected to cost: of every resolution
+    and length, and with a reference video (which sets the length)."""
+    chosen = [price.credits for price in (await price_table(read)).values()]
+    by_video = [
+        (await expected_of_kind(read, resolution, None)).credits for resolution in RESOLUTIONS
+    ]
+    return min(chosen + by_video)

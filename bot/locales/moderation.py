@@ -67,6 +67,11 @@ EN: dict[str, str] = {
         "cancelled, or when a moderator raises the budget."
     ),
     "mod_budget_too_little": (
+        "This server's video budget has only {left} left this month: less than the cheapest "
+        "video ({cheapest}). Videos can be made again {reset}, or when a moderator raises the "
+        "budget."
+    ),
+    "mod_budget_too_little_held": (
         "This server's video budget has only {left} left this month, counting what the videos "
         "being made now are expected to cost: less than the cheapest video ({cheapest}). "
         "Videos can be made again {reset}, sooner if the videos being made cost less than "
@@ -358,6 +363,10 @@ ZH: dict[str, str] = {
         "或者等管理员提高预算。"
     ),
     "mod_budget_too_little": (
+        "本服务器本月的视频预算只剩 {left}，不够最便宜的视频（{cheapest}）。"
+        "{reset}可以再次生成视频，或者等管理员提高预算。"
+    ),
+    "mod_budget_too_little_held": (
         "扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 {left}，"
         "不够最便宜的视频（{cheapest}）。{reset}可以再次生成视频；如果正在生成的视频花费比预计少、"
         "失败或被取消，可以更早；或者等管理员提高预算。"

@@ -208,7 +208,7 @@ def budget_spent_message(facts: MemberFacts) -> Message:
     reset = stamp(facts.budget_window.end, "R")
     if facts.budget_left > CREDIT_TOLERANCE:
         return msg(
-            "mod_budget_too_little",
+            "mod_budget_too_little_held" if facts.budget_held > 0 else "mod_budget_too_little",
             left=amount(facts.budget_left),
             cheapest=amount(facts.budget_floor),
             reset=reset,

@@ -2,7 +2,9 @@
 
 import dataclasses
 
+from bot.jobs.pricing import cheapest_expected
 from bot.moderation.personal import PersonalLimits, budget_spent, personal_refusal
+from bot.moderation.rules import budget_spent_message
 from tests.test_message_limits import POLICY, facts
 
 # Three videos of 0.3 credits: 0.8999999999999999 in binary floating point.
@@ -31,3 +33,30 @@ def test_the_personal_budget_that_adds_up_to_its_limit_is_spent():
     refusal = personal_refusal(committed(THREE_VIDEOS), limits)
     assert refusal is not None and refusal.key == "personal_budget_spent"
     assert not budget_spent(committed(0.6), limits)
+
+
+async def learned_reference_videos(sql, params):
+    """Nothing learned for a chosen length (the starting table: 720p 4 s is 2 credits); three
+    720p videos made from a reference video (its length) charged 1 credit each."""
+    if "UNION ALL" in sql:
+        return []
+    if "duration IS NULL" in sql and params[0] == "720p":
+        return [("720p", None, 1.0)] * 3
+    return []
+
+
+async def test_the_cheapest_video_counts_one_made_from_a_reference_video():
+    """Else 1.5 credits left would read as used up though such a video (1) fits."""
+    floor = await cheapest_expected(learned_reference_videos)
+    assert floor == 1.0
+    left = dataclasses.replace(committed(8.5, budget=10.0), budget_floor=floor)
+    assert not left.budget_spent
+
+
+def test_too_little_left_with_nothing_being_made_promises_nothing_sooner():
+    nothing_held = dataclasses.replace(committed(9.0, budget=10.0), budget_floor=2.0)
+    text = budget_spent_message(nothing_held).render("en-US")
+    assert "less than the cheapest video (2 credits)" in text
+    assert "videos being made" not in text, text
+    held = dataclasses.replace(committed(8.0, held=1.0, budget=10.0), budget_floor=2.0)
+    assert "sooner if the videos being made" in budget_spent_message(held).render("en-US")
