@@ -262,7 +262,7 @@ async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_pa
         assert f"<@{s.carol}>" in shown_text(notice)
         assert [submit["prompt"] for submit in api.submits] == ["the first fox"]
         report = await command(s.world, "videos status", user=s.carol, job=2)
-        assert "refused" in report and "budget" in report, report
+        assert "not sent (budget)" in report and "budget" in report, report
         submits = await scrape(f"http://127.0.0.1:{s.world.bot.observability.port}")
         assert submits.get("videobot_submits_total", outcome="accepted") == 1
         assert submits.get("videobot_submits_total", outcome="held") >= 1
