@@ -69,6 +69,19 @@ async def eventually(read, expected, attempts=250):
     return await read()
 
 
+async def asked_elsewhere(world, prompt):
+    """/video through the member's own install in a server without the bot, sent to APIMart;
+    the server, the interaction and its first answer."""
+    fake = world.discord
+    foreign = fake.add_guild("Friends", bot_member=False)
+    interaction = await fake.slash_command(
+        "video", {"prompt": prompt}, guild_id=foreign, user_install=True
+    )
+    answer = await interaction.wait_for_answer()
+    await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+    return foreign, interaction, answer
+
+
 async def test_a_video_asked_in_the_bots_dm_with_one_image_is_delivered_once_there(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
@@ -168,13 +181,8 @@ async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_
     clock = ShiftedClock()
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a very slow sunset"}, guild_id=foreign, user_install=True
-        )
-        answer = await interaction.wait_for_answer()
+        _, interaction, answer = await asked_elsewhere(world, "a very slow sunset")
         assert "I'll post it right here" in answer["content"]
-        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
         # The render outlives the interaction: 16 minutes pass, for the bot and for Discord.
         clock.offset += 960
         fake.advance_clock(960)
@@ -204,12 +212,7 @@ async def kept_for_history(tmp_path, clock):
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
         fake.dm_blocked_users.add(fake.user_id)
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a long voyage"}, guild_id=foreign, user_install=True
-        )
-        await interaction.wait_for_answer()
-        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        await asked_elsewhere(world, "a long voyage")
         clock.offset += 960
         fake.advance_clock(960)
         world.api.last_task.complete()
@@ -610,12 +613,7 @@ async def test_a_cancel_ends_the_private_status_of_a_job_asked_outside_the_bots_
 ):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a slow fox"}, guild_id=foreign, user_install=True
-        )
-        await interaction.wait_for_answer()
-        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        foreign, interaction, _ = await asked_elsewhere(world, "a slow fox")
         cancel = await fake.slash_command(
             "videos cancel", {"job": 1}, guild_id=foreign, user_install=True
         )
@@ -718,12 +716,7 @@ async def test_the_private_status_says_the_video_will_come_by_dm_before_the_toke
     clock = ShiftedClock()
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a very slow sunset"}, guild_id=foreign, user_install=True
-        )
-        await interaction.wait_for_answer()
-        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        _, interaction, _ = await asked_elsewhere(world, "a very slow sunset")
         clock.offset += 800
         fake.advance_clock(800)
         world.api.last_task.set_progress(60)
