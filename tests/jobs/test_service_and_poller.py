@@ -791,6 +791,31 @@ async def test_a_job_outside_servers_is_not_sent_once_the_personal_budget_is_spe
     assert api.submits == []
 
 
+async def set_budget(moderation, credits):
+    await moderation.store.update_policy(
+        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=credits
+    )
+
+
+async def budgeted(db, api, session, clock, credits):
+    """Server 1 with a monthly budget of `credits`; its moderation, store and job service."""
+    moderation = Moderation(db, clock=clock)
+    await set_budget(moderation, credits)
+    store = JobStore(db, clock=clock)
+    return moderation, store, JobService(store, make_client(api, session), clock=clock)
+
+
+async def sent_for(store, clock, user_id):
+    """A job of server 1's member `user_id`, accepted by APIMart and not billed yet."""
+    job = await store.create(
+        Requester(user_id=user_id, channel_id=7, guild_id=1),
+        REQUEST,
+        now=clock(),
+        submit_by=clock(),
+    )
+    return await submitted(store, job, now=clock())
+
+
 async def test_a_job_waiting_across_midnight_answers_to_the_budget_of_its_own_month(
     db, api, session, clock
 ):
@@ -798,16 +823,8 @@ async def test_a_job_waiting_across_midnight_answers_to_the_budget_of_its_own_mo
     waits past midnight is not sent once that month's budget is spent, however empty the new
     month is."""
     clock.now = datetime.datetime(2027, 1, 31, 23, 58, tzinfo=datetime.UTC).timestamp()
-    moderation = Moderation(db, clock=clock)
-    await moderation.store.update_policy(
-        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=10.0
-    )
-    store = JobStore(db, clock=clock)
-    service = JobService(store, make_client(api, session), clock=clock)
-    other = await store.create(
-        Requester(user_id=43, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
-    )
-    other = await submitted(store, other, now=clock())
+    _, store, service = await budgeted(db, api, session, clock, 10.0)
+    other = await sent_for(store, clock, 43)
     held = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
     clock.advance(180)  # 00:01 on February 1st
     spent = TaskInfo(task_id=other.task_id, status=TaskStatus.FAILED, credits_cost=12)
@@ -825,20 +842,9 @@ async def test_a_waiting_job_is_not_sent_when_the_renders_before_it_leave_no_roo
     than expected, and the rest of the budget (2 credits) cannot pay for the one waiting (3
     expected): it is closed unsent rather than sent past the budget. Renders still being made
     (and not yet billed) hold their expected cost too."""
-    moderation = Moderation(db, clock=clock)
-    await moderation.store.update_policy(
-        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=20.0
-    )
-    store = JobStore(db, clock=clock)
-    service = JobService(store, make_client(api, session), clock=clock)
-    first = await store.create(
-        Requester(user_id=43, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
-    )
-    first = await submitted(store, first, now=clock())
-    making = await store.create(
-        Requester(user_id=44, channel_id=7, guild_id=1), REQUEST, now=clock(), submit_by=clock()
-    )
-    await submitted(store, making, now=clock())  # 3 credits expected, not billed yet
+    _, store, service = await budgeted(db, api, session, clock, 20.0)
+    first = await sent_for(store, clock, 43)
+    await sent_for(store, clock, 44)  # 3 credits expected, not billed yet
     waiting = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
     dear = TaskInfo(task_id=first.task_id, status=TaskStatus.COMPLETED, credits_cost=15)
     await finished(store, first, JobState.COMPLETED, now=clock(), info=dear)
@@ -922,12 +928,7 @@ async def test_status_checks_ask_for_apimart_errors_in_the_members_language(
 
 async def _two_waiting(db, api, session, clock):
     """Two videos (3 credits expected each) admitted under a budget of 6, both still waiting."""
-    moderation = Moderation(db, clock=clock)
-    await moderation.store.update_policy(
-        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=6.0
-    )
-    store = JobStore(db, clock=clock)
-    service = JobService(store, make_client(api, session), clock=clock)
+    moderation, store, service = await budgeted(db, api, session, clock, 6.0)
     first = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
     later = await service.record(Requester(user_id=43, channel_id=7, guild_id=1), REQUEST)
     return moderation, store, service, first, later
@@ -937,9 +938,7 @@ async def test_a_waiting_job_is_not_held_back_by_videos_asked_for_after_it(db, a
     """The budget is lowered to 3 while both wait: the one asked first still fits (the one
     behind it is not counted against it, nor is its own cost counted twice)."""
     moderation, _, service, first, _ = await _two_waiting(db, api, session, clock)
-    await moderation.store.update_policy(
-        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=3.0
-    )
+    await set_budget(moderation, 3.0)
     report = await service.submit(first, member_present=False)
     assert report.state is JobState.QUEUED
     assert len(api.submits) == 1
@@ -952,9 +951,7 @@ async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_e
     credits are promised, so under a budget lowered to 5 the earlier one (3) is not sent."""
     moderation, store, service, first, later = await _two_waiting(db, api, session, clock)
     await submitted(store, later, now=clock())
-    await moderation.store.update_policy(
-        Actor(1, 99), msg("change_resumed", moderator="x"), monthly_budget=5.0
-    )
+    await set_budget(moderation, 5.0)
     sent_before = len(api.submits)
     report = await service.submit(first, member_present=False)
     assert report.state is JobState.REJECTED
