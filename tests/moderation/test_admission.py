@@ -393,16 +393,23 @@ async def test_a_burst_of_50_with_3_left_makes_exactly_3_jobs(store, moderation,
     assert len(counted) == 3
 
 
+async def two_processes(store, moderation, clock, backend):
+    """This process's store and moderation, and a second process's (its own pool)."""
+    other_db = await backend.open()
+    return [
+        (store, moderation),
+        (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock)),
+    ]
+
+
 @postgres_only
 async def test_a_burst_spread_over_two_processes_makes_exactly_3_jobs(
     store, moderation, clock, db, backend
 ):
     """Two processes (two pools) admit for the same member at once: still exactly 3."""
-    other_db = await backend.open()
-    other = (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock))
+    processes = await two_processes(store, moderation, clock, backend)
     await set_limits(moderation, max_active=50)
     await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
-    processes = [(store, moderation), other]
     results = await asyncio.gather(
         *(record(*processes[i % 2], clock) for i in range(50)), return_exceptions=True
     )
@@ -418,11 +425,9 @@ async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_l
     store, moderation, clock, db, backend
 ):
     """Twenty members, two processes, a budget with room for two 15-credit videos: two made."""
-    other_db = await backend.open()
-    other = (JobStore(other_db, clock=clock), Moderation(other_db, clock=clock))
+    processes = await two_processes(store, moderation, clock, backend)
     await set_limits(moderation, monthly_budget=30.0)
     dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
-    processes = [(store, moderation), other]
     results = await asyncio.gather(
         *(
             record(
