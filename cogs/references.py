@@ -69,6 +69,7 @@ from cogs._queue import (
     refused_before_fetching,
     usable,
 )
+from cogs._recent import SeenLately
 from cogs._refusals import RecentRefusals, Refusal
 
 if TYPE_CHECKING:
@@ -248,8 +249,8 @@ class ReferencesCog(commands.Cog):
         )
         # Requests refused lately, so an edit that fixes one is read again.
         self._refusals = RecentRefusals()
-        # When each member was last shown how to ask in a DM (`_dm_help`).
-        self._dm_helped: dict[int, float] = {}
+        # Members shown how to ask in a DM lately (`_dm_help`).
+        self._dm_helped = SeenLately(DM_HELP_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
@@ -459,14 +460,8 @@ class ReferencesCog(commands.Cog):
     async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:
         "can you make longer videos?" would be a paid video of that question."""
-        now = time.monotonic()
-        last = self._dm_helped.get(message.author.id)
-        if last is not None and now - last < DM_HELP_EVERY:
+        if not self._dm_helped.first(message.author.id):
             return
-        self._dm_helped = {
-            user: at for user, at in self._dm_helped.items() if now - at < DM_HELP_EVERY
-        }
-        self._dm_helped[message.author.id] = now
         await MessageOrigin(message).tell(msg("dm_help", bot=me.name), delete_after=HELP_LIFETIME)
 
     async def _invalid(

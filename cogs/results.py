@@ -46,6 +46,7 @@ from cogs._queue import (
     interaction_origin_id,
     queue_request,
 )
+from cogs._recent import SeenLately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -190,43 +191,20 @@ def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
 DOUBLE_CLICK_WINDOW = 5.0
 
 
-class RecentClicks:
-    """Who clicked what, for `DOUBLE_CLICK_WINDOW` seconds. A server's clicks all reach the
-    process of its shard, so memory is enough."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._seen: dict[tuple[int, int], float] = {}
-
-    def first(self, user_id: int, job_id: int) -> bool:
-        """Whether this is the member's first click on the job's button for a while (it is
-        remembered before anything is awaited, so a click arriving meanwhile sees it)."""
-        now = self._clock()
-        self._seen = {key: at for key, at in self._seen.items() if now - at < DOUBLE_CLICK_WINDOW}
-        key = (user_id, job_id)
-        if key in self._seen:
-            return False
-        self._seen[key] = now
-        return True
-
-    def forget(self, user_id: int, job_id: int) -> None:
-        """A click that made nothing (refused, or waiting for a Confirm): the next one counts."""
-        self._seen.pop((user_id, job_id), None)
-
-
 async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
     """Make the same video again; it counts against the clicking member's limits."""
     bot = _bot(interaction)
     cog = bot.get_cog(COG_NAME)
     clicks = cog.regenerations if isinstance(cog, ResultButtons) else None
-    if clicks is not None and not clicks.first(interaction.user.id, job.id):
+    click = (interaction.user.id, job.id)
+    if clicks is not None and not clicks.first(click):
         await answer_privately(interaction, msg("regenerate_double_click"))
         return
     await _queue_again(interaction, job, job.request)
     if clicks is None:
         return
     if await bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
-        clicks.forget(interaction.user.id, job.id)
+        clicks.forget(click)  # refused, or waiting for a Confirm: the next click counts
 
 
 async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:
@@ -364,7 +342,8 @@ class ResultButtons(commands.Cog, name=COG_NAME):
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
-        self.regenerations = RecentClicks(bot.clock)
+        # Who clicked Regenerate on which result lately (a double click makes one video).
+        self.regenerations = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
 
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart; lend delivery
