@@ -136,16 +136,10 @@ async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> f
 
 
 async def hold_budget(conn: Connection, guild_id: int | None) -> None:
-    """Hold the admissions of a server with a monthly budget (None: of the operator's budget
-    outside servers) until `conn`'s transaction ends, across processes: two members' videos
-    admitted at once must not both count on the same credits left. Without a budget, nothing
-    is held (members of a busy server are admitted side by side)."""
-    if guild_id is not None:
-        budget = await value_of(
-            conn, "SELECT monthly_budget FROM mod_policy WHERE guild_id = ?", (guild_id,)
-        )
-        if budget is None:
-            return
+    """Hold the admissions under one monthly budget, a server's (None: the operator's budget
+    outside servers), until `conn`'s transaction ends, across processes: two members' videos
+    admitted at once must not both count on the same credits left. Taken only where a budget
+    is set: without one, members of a busy server are admitted side by side."""
     await conn.serialize(f"budget:{guild_id if guild_id is not None else 'personal'}")
 
 
@@ -185,11 +179,15 @@ async def credits_held_now(conn: Connection, guild_id: int | None, window: Windo
     return await credits_held(connection_reader(conn), guild_id, window)
 
 
-async def member_facts(conn: Connection, requester: Requester, now: float) -> MemberFacts:
-    """Everything the admission rules need about a member, read in the caller's transaction."""
+async def member_facts(
+    conn: Connection, requester: Requester, now: float, policy: Policy | None = None
+) -> MemberFacts:
+    """Everything the admission rules need about a member, read in the caller's transaction
+    (`policy`: the server's, if the caller read it already)."""
     guild_id = requester.guild_id
     assert guild_id is not None, "moderation applies to servers only"
-    policy = await read_policy(conn, guild_id)
+    if policy is None:
+        policy = await read_policy(conn, guild_id)
     quota = quota_window(policy, now)
     budget = budget_window(now)
     reserved: dict[str, set[int]] = {}

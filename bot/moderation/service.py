@@ -9,7 +9,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, expected_with
-from bot.moderation.facts import hold_budget, member_facts
+from bot.moderation.facts import hold_budget, member_facts, read_policy
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.models import MemberFacts
 from bot.moderation.pause import SubmissionPause
@@ -121,8 +121,10 @@ class Moderation:
         if requester.confirms is not None:
             # Ends the pending request with this job (rolled back if a rule refuses it below).
             await PendingRequests.consume(conn, requester.confirms, requester, now)
-        await hold_budget(conn, requester.guild_id)
-        facts = await member_facts(conn, requester, now)
+        policy = await read_policy(conn, requester.guild_id)
+        if policy.monthly_budget is not None:
+            await hold_budget(conn, requester.guild_id)
+        facts = await member_facts(conn, requester, now, policy)
         refusal = first_refusal(facts, requester, request, now)
         threshold = facts.policy.confirm_above
         if refusal is None and (facts.policy.monthly_budget is not None or threshold is not None):
