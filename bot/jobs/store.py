@@ -52,6 +52,11 @@ _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
+# A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
+_DELIVER_AFRESH = (
+    "delivered_at = NULL, delivery_started_at = NULL, delivery_target = NULL,"
+    " delivery_message_id = NULL, delivery_attempts = 0"
+)
 # Not claimed by this process (a submitting job always has its owner; NULL is nobody's).
 _NOT_MINE = "(lease_owner IS NULL OR lease_owner != ?)"
 
@@ -596,10 +601,9 @@ class JobStore:
         result, so the result is posted as for any job. False if it moved on otherwise."""
         rows = await self._db.write(
             "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?,"
-            " error_key = NULL, error_message = NULL, finished_at = NULL, delivered_at = NULL,"
-            " delivery_started_at = NULL, delivery_target = NULL, delivery_message_id = NULL,"
+            f" error_key = NULL, error_message = NULL, finished_at = NULL, {_DELIVER_AFRESH},"
             # A job cancelled meanwhile owes its notice at once (never the video).
-            " delivery_attempts = 0, next_delivery_at = cancelled_at,"
+            " next_delivery_at = cancelled_at,"
             f" version = version + 1, {_RELEASE}"
             " WHERE id = ? AND state = ? AND task_id IS NULL RETURNING id",
             (
@@ -888,9 +892,7 @@ class JobStore:
                 job,
                 "state = ?, progress = 100, result_url = ?, result_expires_at = ?,"
                 " error_key = NULL, error_message = NULL, cost = ?, credits_cost = ?,"
-                " finished_at = ?, next_poll_at = NULL, delivered_at = NULL,"
-                " delivery_started_at = NULL, delivery_target = NULL,"
-                " delivery_message_id = NULL, delivery_attempts = 0, next_delivery_at = ?",
+                f" finished_at = ?, next_poll_at = NULL, {_DELIVER_AFRESH}, next_delivery_at = ?",
                 (
                     JobState.COMPLETED.value,
                     info.video_url,
