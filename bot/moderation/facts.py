@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from bot.jobs.models import ACTIVE_STATES, REFUNDED_STATES, Requester
+from bot.jobs.models import ACTIVE_STATES, REFUNDED_STATES, JobState, Requester
 from bot.jobs.pricing import Reader, cheapest_expected, connection_reader, expected_of_kind
 from bot.moderation.models import (
     UNFINISHED_STATES,
@@ -151,14 +151,16 @@ async def credits_held(
     then. `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that
     were asked for before it; None: every one."""
     place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
+    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it.
+    followed = f"state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
-        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}))", (ahead_of, *ACTIVE))
+        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {followed})", (ahead_of, *ACTIVE))
     # Priced by resolution and length; a reference video sets the length (`length_of`).
     rows = await read(
         "SELECT resolution, CASE WHEN video_urls = '[]' THEN duration END AS priced_length,"
         f" COUNT(*) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?"
-        f" AND credits_cost IS NULL AND state IN ({marks(UNFINISHED)}){order[0]}"
+        f" AND credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {followed}){order[0]}"
         " GROUP BY resolution, priced_length",
         (*key, window.start, window.end, *UNFINISHED, *order[1]),
     )

@@ -10,13 +10,13 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, Stage
 from bot.moderation.models import short_of
 from bot.moderation.pending import ConfirmationNeeded
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.backends import postgres_only
-from tests.jobstates import finished, submitted, unsubmitted
+from tests.jobstates import claimed, finished, submitted, unsubmitted
 
 GUILD = 1
 ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
@@ -547,3 +547,34 @@ async def test_a_video_expected_to_cost_exactly_the_threshold_needs_no_confirmat
     await set_limits(moderation, confirm_above=2.9)
     with pytest.raises(ConfirmationNeeded):
         await record(store, moderation, clock)
+
+
+async def test_a_render_given_up_on_holds_its_cost_while_apimart_may_still_bill_it(
+    store, moderation, clock
+):
+    """A timed-out render is still followed for a day, and billed if APIMart finishes it: its
+    expected cost stays held until the follow-up ends, or the budget admits videos it cannot
+    pay for."""
+    await set_limits(moderation, monthly_budget=6.0)
+    job = await submitted(store, await record(store, moderation, clock), now=clock())  # 3 held
+    claim = await claimed(store, job.id, Stage.POLL)
+    await store.finish(
+        claim, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out", follow_up_at=clock()
+    )
+    assert (await moderation.store.budget_used(GUILD)).held == 3.0
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    assert (await record(store, moderation, clock, bob)).id  # 3 + 3: the budget is full
+    carol = Requester(user_id=44, channel_id=7, guild_id=GUILD)
+    assert "budget for the month is used up" in await refusal(store, moderation, clock, carol)
+    # APIMart finishes it after all, for 2 credits: that figure counts instead.
+    followed = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(
+        task_id="t",
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        credits_cost=2.0,
+        video_url="https://v.example/1.mp4",
+    )
+    assert await store.record_late_end(followed, info, now=clock())
+    use = await moderation.store.budget_used(GUILD)
+    assert (use.spent, use.held) == (2.0, 3.0)
