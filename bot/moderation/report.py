@@ -14,6 +14,7 @@ from bot.moderation.rules import (
     as_standing,
     blocked_message,
     budget_spent_message,
+    cooldown_ends,
     option_label,
     option_labels,
     paused_message,
@@ -81,10 +82,9 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     lines.append(
         msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
     )
-    if facts.last_created_at is not None:
-        ready_at = facts.last_created_at + policy.cooldown_seconds
-        if ready_at > now:
-            lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
+    ready_at = cooldown_ends(facts, now)
+    if ready_at is not None:
+        lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if unavailable:
         lines.append(msg("quota_reserved", options=option_labels(unavailable)))

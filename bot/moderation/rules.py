@@ -168,6 +168,16 @@ def _request_refusal(
     return None
 
 
+def cooldown_ends(facts: MemberFacts, now: float) -> float | None:
+    """When the member's cooldown ends, if they are in one now."""
+    # No cooldown set: never one, even if a job recorded at the same moment reads as later
+    # (another process's clock a little ahead).
+    if facts.policy.cooldown_seconds <= 0 or facts.last_created_at is None:
+        return None
+    ready_at = facts.last_created_at + facts.policy.cooldown_seconds
+    return ready_at if ready_at > now else None
+
+
 def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
     """A block, a spent allowance, too many unfinished videos, a cooldown, a spent budget."""
     policy = facts.policy
@@ -192,11 +202,9 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
                 limit=policy.max_active,
             )
         )
-    # No cooldown set: never one, even if a job recorded at the same moment reads as later.
-    if policy.cooldown_seconds > 0 and facts.last_created_at is not None:
-        ready_at = facts.last_created_at + policy.cooldown_seconds
-        if ready_at > now:
-            return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
+    ready_at = cooldown_ends(facts, now)
+    if ready_at is not None:
+        return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
     if facts.budget_spent:
         return Refusal(budget_spent_message(facts))
     return None
