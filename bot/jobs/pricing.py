@@ -64,10 +64,10 @@ class Estimate:
 
 
 def amount(credits: float) -> Message:
-    """An amount of credits as people write it: '1 credit', '2.5 credits'."""
-    return (
-        msg("credits_one") if credits == 1 else msg("credits_many", value=credits_number(credits))
-    )
+    """An amount of credits as people write it: '1 credit', '2.5 credits' (singular by what is
+    written: 1.0000000000000002 left reads '1 credit')."""
+    written = credits_number(credits)
+    return msg("credits_one") if written == "1" else msg("credits_many", value=written)
 
 
 def length_of(request: VideoRequest) -> Length:

@@ -4,7 +4,7 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobRefused, JobState, Requester
-from bot.jobs.pricing import STARTING_CREDITS, Pricing
+from bot.jobs.pricing import STARTING_CREDITS, Pricing, amount
 from bot.moderation.pending import PendingRequests
 from tests.jobstates import finished, submitted
 
@@ -113,3 +113,14 @@ async def test_a_median_on_a_half_tenth_reads_upwards_so_a_threshold_below_it_as
     for credits in (12.2, 12.3, 12.2, 12.3):
         await charged(store, clock, request("720p", 4), credits)
     assert (await Pricing(db).expected(request("720p", 4))).credits == 12.3
+
+
+@pytest.mark.parametrize("credits", [1.0, 3.0 - (0.6 + 0.7 + 0.7), 1.004, 0.9999])
+def test_an_amount_that_reads_as_one_is_one_credit(credits):
+    """A budget left of 3 - (0.6 + 0.7 + 0.7) is 1.0000000000000002 in floating point."""
+    assert amount(credits).render("en-US") == "1 credit"
+
+
+def test_other_amounts_read_as_credits():
+    assert amount(2.5).render("en-US") == "2.5 credits"
+    assert amount(0).render("en-US") == "0 credits"
