@@ -9,6 +9,7 @@ wrong more often than right, so it becomes "almost done".
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -181,8 +182,13 @@ def estimate_remaining(readings: Sequence[Reading], prior: Prior, now: float) ->
 def rounded(seconds: float) -> tuple[str, int]:
     """How a time left is said: ('minutes', n) from `MINUTES_FROM` up, else ('seconds', n)."""
     if seconds >= MINUTES_FROM:
-        return "minutes", round(seconds / 60)
-    return "seconds", max(SECONDS_STEP, SECONDS_STEP * round(seconds / SECONDS_STEP))
+        return "minutes", _half_up(seconds / 60)
+    return "seconds", max(SECONDS_STEP, SECONDS_STEP * _half_up(seconds / SECONDS_STEP))
+
+
+def _half_up(value: float) -> int:
+    """Halves up, not to even (`round`): 2.5 minutes read 'about 3 min', as 3.5 read '4'."""
+    return math.floor(value + 0.5)
 
 
 def shown_seconds(estimate: Estimate) -> float | None:

@@ -1,5 +1,7 @@
 """The time-left estimator on its own: what it keeps, and what it says with little to go on."""
 
+import pytest
+
 from bot.jobs.eta import (
     KEPT_READINGS,
     EtaKind,
@@ -7,6 +9,7 @@ from bot.jobs.eta import (
     Reading,
     add_reading,
     estimate_remaining,
+    rounded,
 )
 
 PRIOR = Prior(started_at=0.0, estimated_time=600)
@@ -94,3 +97,12 @@ def test_the_rate_is_read_over_the_latest_reading_at_least_5_points_behind():
     # Exactly 5 points is enough.
     five = (Reading(100.0, 45), Reading(150.0, 50))
     assert estimate_remaining(five, PRIOR, now=150.0).seconds == 500.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(150, ("minutes", 3)), (210, ("minutes", 4)), (85, ("seconds", 90)), (145, ("minutes", 2))],
+)
+def test_a_time_left_half_way_between_two_figures_is_said_as_the_longer(seconds, said):
+    """Python rounds halves to even: 2.5 minutes read 'about 2 min' while 3.5 read '4'."""
+    assert rounded(seconds) == said
