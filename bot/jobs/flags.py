@@ -12,7 +12,7 @@ from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
 from bot.i18n import Message, Sentences, msg
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import VideoOptions, generation_mode
-from bot.text import code
+from bot.text import code, resolution_label
 
 # Phones turn a typed `--` into an em dash, or into en dashes; some keyboards offer a minus.
 _PHONE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -127,6 +127,17 @@ def parse_flags(text: str) -> VideoOptions:
     return options
 
 
+def _chosen_label(option: str, value: object) -> Message | str:
+    """A chosen option as its menu showed it, in the member's language: '4K', '8 s', 'Reference'."""
+    if option == "duration":
+        return msg("seconds_value", seconds=value)
+    if option == "resolution":
+        return resolution_label(str(value))
+    if option == "mode":
+        return msg(f"option_{value}")
+    return str(value)
+
+
 def with_prompt_flags(options: VideoOptions) -> VideoOptions:
     """/video's options with the flags typed into its prompt, taken out of the prompt.
 
@@ -137,9 +148,9 @@ def with_prompt_flags(options: VideoOptions) -> VideoOptions:
     def either(option: str, picked: T | None, flagged: T | None) -> T | None:
         if picked is not None and flagged is not None and picked != flagged:
             flag, value = given[option]
-            shown = str(getattr(picked, "value", picked))
+            chosen = _chosen_label(option, picked)
             raise JobRefused(
-                msg("flag_contradicts_option", flag=flag, value=_shown(value), chosen=shown)
+                msg("flag_contradicts_option", flag=flag, value=_shown(value), chosen=chosen)
             )
         return picked if picked is not None else flagged
 

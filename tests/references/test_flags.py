@@ -2,8 +2,9 @@
 
 import pytest
 
-from bot.jobs.flags import parse_flags
+from bot.jobs.flags import parse_flags, with_prompt_flags
 from bot.jobs.models import JobRefused
+from bot.jobs.validation import VideoOptions
 
 
 def refused(text: str, locale: str = "en-US") -> str:
@@ -246,3 +247,26 @@ def test_flags_glued_to_chinese_punctuation_are_read_and_the_punctuation_stays(
     assert parsed.prompt == prompt
     for name, value in options.items():
         assert getattr(parsed, name) == value
+
+
+def contradiction(prompt, **chosen):
+    with pytest.raises(JobRefused) as caught:
+        with_prompt_flags(VideoOptions(prompt=prompt, **chosen))
+    return caught.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("prompt", "chosen", "english", "chinese"),
+    [
+        ("a fox --res 720p", {"resolution": "4k"}, "`4K`", "`4K`"),
+        ("a fox --dur 4", {"duration": 8}, "`8 s`", "`8 \u79d2`"),
+        ("a fox --mode frame", {"mode": "reference"}, "`Reference`", "`\u53c2\u8003`"),
+    ],
+)
+def test_a_flag_against_a_chosen_option_names_the_choice_as_the_member_saw_it(
+    prompt, chosen, english, chinese
+):
+    """Not APIMart's words ('4k', 'reference'), and in the member's own language."""
+    message = contradiction(prompt, **chosen)
+    assert f"you also chose {english}" in message.render("en-US")
+    assert chinese in message.render("zh-CN")
