@@ -71,8 +71,7 @@ EN: dict[str, str] = {
     ),
     # Image links that were not used, told before anything is sent
     "links_skipped": (
-        "I can't use {count}, so I'll go on without them: {links}. Nothing is counted for what I "
-        "leave out."
+        "I'll go on without {count} I can't use: {links}. Nothing is counted for what I leave out."
     ),
     "nothing_usable": (
         "I can't use {count}: {links}, and there was nothing else to use, so I made nothing "
@@ -262,7 +261,7 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
-    "links_skipped": "其中 {count}我无法使用，我会略过它们继续：{links}。略过的内容不计入额度。",
+    "links_skipped": "其中 {count}我无法使用，会略过后继续：{links}。略过的内容不计入额度。",
     "nothing_usable": (
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"

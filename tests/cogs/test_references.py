@@ -336,7 +336,7 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
         submit = await fill_form(world, await make_video_on(world, target), "x")
         skipped = await submit.wait_for_answer()
         assert (
-            f"I can't use 1 link, so I'll go on without them: `{page[7:]}`"
+            f"I'll go on without 1 link I can't use: `{page[7:]}`"
             " (not an image or a video)" in (skipped["content"])
         )
         assert "queued as job #1" in (await submit.wait_for_answer(2))["content"]
