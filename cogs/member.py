@@ -11,6 +11,8 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.models import DM_TARGET, Job, JobState
+from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
+from bot.jobs.typical import about
 from bot.status import eta_text, progress_bar
 from bot.text import (
     CHOICE_NAME,
@@ -138,6 +140,19 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
     return join_lines(lines, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
 
+def _waiting_details(job: Job, locale: str, now: float) -> str:
+    """A job not sent yet (nothing has failed): what it waits for is on its status message;
+    one made in a DM or through a user install has none, so it is said here."""
+    message = status_link(job)
+    if message is not None:
+        return t("status_details_waiting", locale, url=message)
+    if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS - {HOLD_SLOT}:
+        due = job.next_poll_at if job.next_poll_at is not None else now
+        reason = t(job.error_key, locale, wait=about(due - now))
+        return t("status_details_held", locale, reason=reason)
+    return t("status_details_on_its_way", locale)
+
+
 def status_details(job: Job, locale: str, now: float) -> str:
     """What is known about one job right now."""
     if job.cancelled:
@@ -162,9 +177,7 @@ def status_details(job: Job, locale: str, now: float) -> str:
             "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
         )
     if job.state in (JobState.RECORDED, JobState.SUBMITTING):
-        # Not sent yet: what it waits for is on its status message; nothing has failed.
-        message = status_link(job)
-        return t("status_details_waiting", locale, url=message) if message else ""
+        return _waiting_details(job, locale, now)
     if job.result_deleted:
         return t("status_details_result_deleted", locale)
     link = result_link(job, now)

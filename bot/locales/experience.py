@@ -89,6 +89,8 @@ EN: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_rendering": "{bar} {progress}% · {eta}",
     "status_details_waiting": "Not sent yet; what it waits for, and how long, is on its status message: {url}",
+    "status_details_held": "Not sent yet: {reason}",
+    "status_details_on_its_way": "Not sent yet; it goes as soon as it can.",
     "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
     "status_details_posted": "Result: {url}",
     "status_details_link_expired": (
@@ -216,6 +218,8 @@ ZH: dict[str, str] = {
     "status_details_progress": "{bar} {progress}%",
     "status_details_rendering": "{bar} {progress}% · {eta}",
     "status_details_waiting": "尚未发送；它在等什么、还要等多久，见它的状态消息：{url}",
+    "status_details_held": "尚未发送：{reason}",
+    "status_details_on_its_way": "尚未发送；一有条件就会发送。",
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_posted": "结果：{url}",
     "status_details_link_expired": "视频以 APIMart 链接的形式发布，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",

@@ -12,7 +12,7 @@ from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
-from tests.test_message_limits import NOW, job
+from tests.test_message_limits import NOW, SNOWFLAKE, job
 
 EPHEMERAL = 64
 
@@ -197,6 +197,24 @@ def test_status_of_a_job_not_sent_yet_links_its_status_message():
     link = f"https://discord.com/channels/{requester.guild_id}/{requester.channel_id}/5"
     assert link in status_details(waiting, "en-US", NOW)
     assert "Reason" not in status_details(waiting, "en-US", NOW), "waiting is no failure"
+
+
+def test_status_of_a_job_not_sent_yet_with_no_status_message_says_what_it_waits_for():
+    """Made in a DM or through a user install, it has no channel message to point to."""
+    dm = Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=None)
+    held = job(
+        JobState.RECORDED,
+        requester=dm,
+        status_message_id=None,
+        progress=0,
+        error_key="status_hold_busy",
+        next_poll_at=NOW + 120,
+    )
+    text = status_details(held, "en-US", NOW)
+    assert text == "Not sent yet: the video service is busy; trying again in about 2 min."
+    assert "\u89c6\u9891\u670d\u52a1\u7e41\u5fd9" in status_details(held, "zh-CN", NOW)
+    sending = job(JobState.SUBMITTING, requester=dm, status_message_id=None, error_key=None)
+    assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
 
 
 def test_status_gives_the_time_left_in_the_language_of_whoever_asks():
