@@ -325,6 +325,7 @@ class VideoBot(commands.AutoShardedBot):
                 client=self.apimart,
                 fetcher=self.member_urls,
                 cdn_origins=self.cdn_origins,
+                clock=self.clock,
             ),
         )
         self.link_prober = LinkProber(self.member_urls)

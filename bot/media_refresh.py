@@ -5,7 +5,9 @@ For each signed URL of a job that expires before the job needs it, in order of p
 2. for an image, a copy re-hosted on APIMart's upload endpoint (kept 72 hours), downloaded
    from the old URL while it still works;
 3. otherwise the job is refused with a message saying the links expired.
-Links that are not signed (image links, earlier re-hosted copies) never expire and are kept.
+A re-hosted copy expires too: its URL's fragment (never sent over HTTP, and left out of the
+submit) says until when it lasts and which attachment it copies, so a job made from it later
+(Regenerate) renews it the same way. Other links that are not signed never expire and are kept.
 Only attachment URLs on Discord's own CDN count as signed: a member's link that merely carries
 `ex` and `hm` is a link like any other. Re-hosting downloads through the guarded fetcher, never
 with the bot's trusted session.
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import yarl
@@ -33,6 +37,9 @@ AttachmentUrls = Callable[[MessageRef], Awaitable[Mapping[int, str]]]
 DISCORD_CDN_ORIGINS = frozenset({"https://cdn.discordapp.com", "https://media.discordapp.net"})
 _ATTACHMENT_PATH = re.compile(r"^/(?:ephemeral-)?attachments/\d+/(\d+)/")
 _SIGNATURE_PARAMS = frozenset({"ex", "hm"})
+REHOST_LIFETIME = 72 * 3600.0  # APIMart keeps an uploaded image this long
+_REHOSTED_UNTIL = "rehosted-until"
+_COPIED_ATTACHMENT = "attachment"
 
 
 def is_signed(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
@@ -60,14 +67,42 @@ def signed_url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -
         return None
 
 
+def rehosted_url(uploaded: str, until: float, attachment: int | None) -> str:
+    """An APIMart upload's URL, marked with when it expires and the attachment it copies."""
+    marks = {_REHOSTED_UNTIL: str(int(until))}
+    if attachment is not None:
+        marks[_COPIED_ATTACHMENT] = str(attachment)
+    return f"{uploaded.split('#', 1)[0]}#{urllib.parse.urlencode(marks)}"
+
+
+def _rehost_marks(url: str) -> dict[str, str]:
+    """The marks `rehosted_url` put on a copy; empty for any other link."""
+    _, _, fragment = url.partition("#")
+    marks = dict(urllib.parse.parse_qsl(fragment))
+    return marks if _REHOSTED_UNTIL in marks else {}
+
+
+def rehosted_expiry(url: str) -> float | None:
+    """When a copy re-hosted on APIMart is deleted; None for any other link."""
+    until = _rehost_marks(url).get(_REHOSTED_UNTIL, "")
+    return float(until) if until.isdigit() else None
+
+
+def url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> float | None:
+    """When a signed Discord URL or a re-hosted copy stops working, if it says."""
+    signed = signed_url_expiry(url, origins)
+    return signed if signed is not None else rehosted_expiry(url)
+
+
 def earliest_expiry(
     request: VideoRequest, origins: frozenset[str] = DISCORD_CDN_ORIGINS
 ) -> float | None:
-    """The soonest moment one of the request's signed media URLs expires, if any does."""
+    """The soonest moment one of the request's expiring media URLs (signed, or re-hosted copies)
+    expires, if any does."""
     expiries = [
         expiry
         for url in (*request.image_urls, *request.video_urls)
-        if (expiry := signed_url_expiry(url, origins)) is not None
+        if (expiry := url_expiry(url, origins)) is not None
     ]
     return min(expiries, default=None)
 
@@ -78,14 +113,18 @@ def links_lost(
     now: float,
     origins: frozenset[str] = DISCORD_CDN_ORIGINS,
 ) -> bool:
-    """Whether a signed link of the request expired with no message to fetch a fresh one from
+    """Whether an expiring link of the request expired with no message to fetch a fresh one from
     (files attached to a slash command have none): a job made from it would only fail."""
     expiry = earliest_expiry(request, origins)
     return expiry is not None and expiry <= now and not sources
 
 
 def attachment_id(url: str) -> int | None:
-    """The attachment id in a Discord CDN URL, which stays the same when the URL is re-signed."""
+    """The attachment id in a Discord CDN URL, which stays the same when the URL is re-signed,
+    or the one a re-hosted copy was made from."""
+    copied = _rehost_marks(url).get(_COPIED_ATTACHMENT, "")
+    if copied.isdigit():
+        return int(copied)
     match = _ATTACHMENT_PATH.match(yarl.URL(url).path)
     return int(match.group(1)) if match else None
 
@@ -104,21 +143,24 @@ class DiscordMediaRefresher:
         client: APIMartClient,
         fetcher: GuardedFetcher,
         cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._attachment_urls = attachment_urls
         self._client = client
         self._fetcher = fetcher
+        self._clock = clock
         # Tests serve "Discord's CDN" from a fake on loopback.
         self._cdn_origins = cdn_origins
 
     def _lasts(self, url: str, needed_until: float) -> bool:
-        """Whether `url` works until `needed_until`: unsigned links do not expire, and a signed
-        one says when it does (Discord signs for about a day, so a video attached to /video,
-        which has nothing to renew it from, is not refused after an hour's wait)."""
-        if not is_signed(url, self._cdn_origins):
-            return True
-        expiry = signed_url_expiry(url, self._cdn_origins)
-        return expiry is not None and expiry >= needed_until
+        """Whether `url` works until `needed_until`: a signed one or a re-hosted copy says when
+        it expires (Discord signs for about a day, so a video attached to /video, which has
+        nothing to renew it from, is not refused after an hour's wait); others do not expire."""
+        if is_signed(url, self._cdn_origins):
+            expiry = signed_url_expiry(url, self._cdn_origins)
+            return expiry is not None and expiry >= needed_until
+        rehosted = rehosted_expiry(url)
+        return rehosted is None or rehosted >= needed_until
 
     async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
         """URLs that work until `needed_until`: a signed one that says it expires sooner is
@@ -163,8 +205,9 @@ class DiscordMediaRefresher:
 
     async def _rehost(self, url: str) -> str:
         """Download the image from its old URL, through the guard, and upload it to APIMart."""
+        uploaded_at = self._clock()
         try:
-            fetched = await self._fetcher.fetch(url, keep_body=True)
+            fetched = await self._fetcher.fetch(url.split("#", 1)[0], keep_body=True)
         except FetchError as error:
             raise _Unavailable(str(error)) from None
         if fetched.status != 200:
@@ -172,6 +215,7 @@ class DiscordMediaRefresher:
         if not fetched.content_type.startswith("image/"):
             raise _Unavailable(f"not an image ({fetched.content_type})")
         name = yarl.URL(url).name or "image"
-        return await self._client.upload_image(
+        uploaded = await self._client.upload_image(
             fetched.body, filename=name, content_type=fetched.content_type
         )
+        return rehosted_url(uploaded, uploaded_at + REHOST_LIFETIME, attachment_id(url))

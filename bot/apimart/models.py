@@ -45,12 +45,13 @@ class VideoRequest(BaseModel):
         # The API refuses `duration` together with a reference video.
         if self.duration is not None and not self.video_urls:
             payload["duration"] = self.duration
+        # A fragment is never sent over HTTP; ours mark re-hosted copies (bot/media_refresh.py).
         if self.image_urls:
-            payload["image_urls"] = list(self.image_urls)
+            payload["image_urls"] = [url.split("#", 1)[0] for url in self.image_urls]
             if self.generation_type is not None:
                 payload["generation_type"] = self.generation_type
         if self.video_urls:
-            payload["video_urls"] = list(self.video_urls)
+            payload["video_urls"] = [url.split("#", 1)[0] for url in self.video_urls]
         return payload
 
 

@@ -12,7 +12,7 @@ from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher
-from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed
+from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed, links_lost
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
 
@@ -20,6 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
 SOURCE = MessageRef(channel_id=5, message_id=6)
 REQUESTER = Requester(user_id=42, channel_id=5, guild_id=1, sources=(SOURCE,))
+SLASH_COMMAND = Requester(user_id=42, channel_id=5, guild_id=1)  # files attached to /video
 TWO_HOURS = 2 * 3600
 
 
@@ -82,6 +83,7 @@ def make_service(db, api, session, clock, messages, fetcher, cdn_origins=()):
         client=client,
         fetcher=fetcher,
         cdn_origins=frozenset(cdn_origins),
+        clock=clock,
     )
     store = JobStore(db)
     return store, JobService(store, client, clock=clock, refresh_media=refresher)
@@ -270,3 +272,43 @@ async def test_a_link_expiring_before_apimart_needs_it_is_renewed(
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.QUEUED
     assert api.submits[0]["image_urls"] == [fresh]
+
+
+REHOST_LIFE = 72 * 3600  # APIMart keeps an uploaded image this long
+
+
+async def test_a_rehosted_copy_is_known_to_expire_three_days_after_its_upload(
+    db, api, session, clock, cdn, fetcher
+):
+    """Regenerate copies the job's request: after 72 hours its re-hosted image is gone, and with
+    no message to renew it from, the click is refused before anything is spent."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request, requester=SLASH_COMMAND)
+    [upload] = api.uploads
+    assert api.submits[0]["image_urls"] == [upload.url], "APIMart gets the upload's own URL"
+    kept = (await store.get(report.job.id)).request
+    assert not links_lost(kept, (), clock() + REHOST_LIFE - 60)
+    assert links_lost(kept, (), clock() + REHOST_LIFE + 60)
+
+
+async def test_a_rehosted_copy_about_to_expire_is_renewed_from_its_source_message(
+    db, api, session, clock, cdn, fetcher
+):
+    """A regenerated job 71 hours on: the copy would die before APIMart fetches it, so the
+    attachment's current URL is read from the message it came from."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    messages = Messages()
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    first = await late_submit(store, service, clock, request)  # the message is gone: re-hosted
+    assert len(api.uploads) == 1
+    clock.advance(REHOST_LIFE - 50 * 60)  # the copy has 50 minutes left
+    fresh = old.url.replace("hm=", "hm=renewed")
+    messages.current[SOURCE] = {old.id: fresh}
+    kept = (await store.get(first.job.id)).request
+    again = await store.create(REQUESTER, kept, now=clock(), submit_by=clock())
+    report = await service.submit(again, member_present=False)
+    assert report.state is JobState.QUEUED
+    assert api.submits[1]["image_urls"] == [fresh]
