@@ -116,3 +116,28 @@ async def test_an_empty_database_reads_as_version_zero_without_creating_anything
     db = await backend.open()
     assert await db.schema_version() == 0
     assert await table_names(db) == set(), "a probe leaves the schema as it found it"
+
+
+async def test_a_transaction_cut_short_while_it_begins_leaves_later_writes_committed(backend):
+    """Shutdown cancels workers anywhere, also while their transaction's BEGIN is on its way:
+    the connection must not be left inside it, or every later write joins it and is lost."""
+    db = await backend.open()
+    await db.migrate()
+
+    async def in_a_transaction():
+        async with db.transaction() as conn:
+            await conn.execute("SELECT 1")
+
+    task = asyncio.create_task(in_a_transaction())
+    await asyncio.sleep(0)  # the task now waits for its BEGIN
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await db.set_value("k", "kept")
+    async with db.transaction() as conn:  # and a new transaction can begin
+        await conn.execute("SELECT 1")
+    await db.close()
+    again = await backend.open()
+    try:
+        assert await again.get_value("k") == "kept"
+    finally:
+        await again.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -120,11 +122,15 @@ class SqliteDatabase:
     async def transaction(self) -> AsyncIterator[SqliteConnection]:
         """One atomic unit of work: everything inside commits together or not at all."""
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the guard: a cancel while BEGIN waits for the worker thread still
+                # lets it run there, and the ROLLBACK queued behind it undoes it.
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield SqliteConnection(self._connection)
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                # A BEGIN that failed (the file locked) left nothing to roll back.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 
