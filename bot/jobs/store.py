@@ -53,9 +53,18 @@ _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
-_DELIVER_AFRESH = (
-    "delivered_at = NULL, delivery_started_at = NULL, delivery_target = NULL,"
-    " delivery_message_id = NULL, delivery_attempts = 0"
+_AFRESH = (
+    ("delivered_at", "NULL"),
+    ("delivery_started_at", "NULL"),
+    ("delivery_target", "NULL"),
+    ("delivery_message_id", "NULL"),
+    ("delivery_attempts", "0"),
+)
+_DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in _AFRESH)
+# ... but a job its member cancelled keeps the delivery that told them so: it is never posted.
+_DELIVER_AFRESH_UNLESS_CANCELLED = ", ".join(
+    f"{column} = CASE WHEN cancelled_at IS NULL THEN {value} ELSE {column} END"
+    for column, value in (*_AFRESH, ("next_delivery_at", "?"))
 )
 # Not claimed by this process (a submitting job always has its owner; NULL is nobody's).
 _NOT_MINE = "(lease_owner IS NULL OR lease_owner != ?)"
@@ -884,15 +893,15 @@ class JobStore:
 
         A video it made after all is the member's (they were told it counts): the job becomes
         `completed` and is delivered afresh, as a new post (the one that said it was given up
-        on is no result, so a retry does not mistake it for one). A failure needs no second
-        notice.
+        on is no result, so a retry does not mistake it for one); unless its member cancelled
+        it, and was told so then. A failure needs no second notice.
         """
         if info.status is TaskStatus.COMPLETED and info.video_url:
             return await self._fenced(
                 job,
                 "state = ?, progress = 100, result_url = ?, result_expires_at = ?,"
                 " error_key = NULL, error_message = NULL, cost = ?, credits_cost = ?,"
-                f" finished_at = ?, next_poll_at = NULL, {_DELIVER_AFRESH}, next_delivery_at = ?",
+                f" finished_at = ?, next_poll_at = NULL, {_DELIVER_AFRESH_UNLESS_CANCELLED}",
                 (
                     JobState.COMPLETED.value,
                     info.video_url,

@@ -180,6 +180,34 @@ async def test_a_timed_out_task_apimart_finishes_later_is_delivered_after_all(
     assert len(delivery.delivered) == 2
 
 
+async def test_a_cancelled_render_apimart_finishes_after_it_was_given_up_on_is_not_told_again(
+    db, api, session, clock
+):
+    """The member cancelled it and was told; the bot still follows it to learn its credits.
+    APIMart finishing it a day later records what it cost, and sends the member nothing."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await poller.run_once()
+    await store.cancel(
+        report.job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    clock.advance(61)
+    await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.TIMED_OUT
+    api.last_task.complete()
+    clock.advance(300)
+    await poller.run_once()
+    clock.advance(60)
+    await poller.run_once()
+    ended = await store.get(report.job.id)
+    assert (ended.state, ended.credits_cost) == (JobState.COMPLETED, 4)
+    assert delivery.delivered == [], "told once, when it was cancelled"
+
+
 async def test_a_timed_out_task_that_apimart_then_fails_is_refunded(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=None)
