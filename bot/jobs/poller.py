@@ -294,6 +294,11 @@ class Poller:
             try:
                 await self._announce(job)
                 job = await self._store.get(job.id) or job
+            except asyncio.CancelledError:
+                # Shutdown while the channel made the post wait: nothing was sent, so the claim
+                # goes back for the next process (kept, it would lapse into "outcome unknown").
+                await self._store.release(job, Stage.SUBMIT)
+                raise
             except Exception:
                 # Nothing was sent yet: give the job back to try later, never "outcome unknown".
                 log.exception("Job %d: could not announce it; will try again", job.id)

@@ -984,3 +984,39 @@ async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_e
     report = await service.submit(first, member_present=False)
     assert report.state is JobState.REJECTED
     assert len(api.submits) == sent_before
+
+
+async def test_shutdown_while_an_orphan_is_announced_leaves_it_to_be_sent_not_unknown(
+    db, api, session, clock
+):
+    """Its command died before announcing it; the submit stage announces it, and a busy
+    channel makes the post wait. SIGTERM then: nothing was sent, so the next process sends it,
+    never 'outcome unknown' (which would count it with no video made)."""
+    store = JobStore(db, clock=clock)
+    client = make_client(api, session)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(orphan_grace=0))
+    announcing = asyncio.Event()
+
+    async def slow_announce(job):
+        announcing.set()
+        await asyncio.sleep(30)
+
+    poller = Poller(
+        store,
+        client,
+        service,
+        RecordingDelivery(),
+        clock=clock,
+        config=PollerConfig(stop_timeout=0.05),
+        announce=slow_announce,
+        recover_at_start=False,
+    )
+    job = await service.record(REQUESTER, REQUEST)
+    poller.start()
+    await asyncio.wait_for(announcing.wait(), 5)
+    await poller.stop()
+    assert api.submits == []
+    assert (await store.get(job.id)).state is JobState.RECORDED
+    clock.advance(store.leases.submit + 1)
+    await service.settle_lost_submits()  # what the next start-up, or a lapsed lease, does
+    assert (await store.get(job.id)).state is JobState.RECORDED
