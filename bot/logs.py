@@ -16,8 +16,12 @@ REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 # Interaction tokens travel in webhook and callback URLs (discord.py logs them at DEBUG).
 _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
-# ... and as a field of the events and payloads it logs (a dict's repr or JSON).
-_TOKEN_FIELD = re.compile(r"""(["']\w*token["']\s*:\s*["'])[^"']+""", re.IGNORECASE)
+# ... and as a field of the events and payloads it logs, however a line spells the pair: a
+# dict's repr or JSON (also escaped inside a JSON string), an object's repr (`token='...'`),
+# `token=...`.
+_TOKEN_FIELD = re.compile(
+    r"""(\b\w*token\\?["']?\s*[:=]\s*\\?["']?)[^"'\\\s,})&]+""", re.IGNORECASE
+)
 
 
 # A secret this long is replaced wherever it appears. A shorter one (a database password such

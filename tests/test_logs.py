@@ -146,6 +146,24 @@ def test_interaction_tokens_in_gateway_events_are_never_written(stderr, json_lin
     assert "'name': 'video'" in written  # the rest of the event stays readable
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{{"d": {{"token": "{token}"}}}}',  # a dict as JSON
+        '"{{\\"token\\": \\"{token}\\"}}"',  # ... as JSON inside a JSON string
+        "Interaction(token='{token}', id=99)",  # a repr
+        "refresh token={token} for 99",  # a keyword pair
+    ],
+    ids=["json", "escaped-json", "repr", "pair"],
+)
+def test_an_interaction_token_is_hidden_however_a_line_spells_it(stderr, line):
+    configure_logging("DEBUG", [TOKEN], stream=stderr)
+    interaction_token = "aW50ZXJhY3Rpb246abc-DEF_123.x"
+    logging.getLogger("discord.client").debug(line.format(token=interaction_token))
+    written = stderr.getvalue()
+    assert interaction_token not in written and "[REDACTED]" in written, written
+
+
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
 def test_a_short_password_is_hidden_in_credentials_without_mangling_words(stderr, json_lines_on):
     """A database password like "bot" also spells the bot's logger names and common words:
