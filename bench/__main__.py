@@ -300,6 +300,12 @@ def cli() -> None:
     parser.add_argument(
         "--commands", type=int, default=200, help="simultaneous /video (real path and ack)"
     )
+    parser.add_argument(
+        "--background",
+        type=int,
+        default=0,
+        help="realpath: jobs already in flight beside the /video burst, rendering throughout",
+    )
     parser.add_argument("--factor", type=float, help="override every size's time compression")
     parser.add_argument("--rate", type=float, help="override every size's budget (requests/s)")
     parser.add_argument(
@@ -336,7 +342,12 @@ def cli() -> None:
     asked = [part.strip() for part in args.profiles.split(",") if part]
     real_profile = "pessimistic" if "pessimistic" in asked else asked[0]
     real = (
-        realpath.Plan(jobs=args.commands, profile=real_profile)
+        realpath.Plan(
+            jobs=args.commands,
+            profile=real_profile,
+            rate=args.rate or realpath.Plan.rate,
+            background=args.background,
+        )
         if args.section in ("all", "realpath")
         else None
     )

@@ -114,6 +114,17 @@ def draw_profile(rng: random.Random) -> RenderProfile:
     )
 
 
+def scaled(profile: RenderProfile, scale: float) -> RenderProfile:
+    """The same render, `scale` times as long (its estimate too)."""
+    return dataclasses.replace(
+        profile,
+        duration=profile.duration * scale,
+        queued_for=profile.queued_for * scale,
+        estimated_time=round(profile.estimated_time * scale),
+        jumps=tuple((age * scale, percent) for age, percent in profile.jumps),
+    )
+
+
 class TimedTask(FakeTask):
     """A task that follows its render profile on the fake's clock, however often it is polled."""
 
@@ -174,6 +185,10 @@ class TimedFakeAPIMart(FakeAPIMart):
         self.oversize_every = 0
         self._results = 0
         self.duration_scale = 1.0  # shorter renders, for a quick look (not for figures)
+        # While set, new renders take this long (jobs kept in flight through a run), drawn
+        # from their own stream so the other renders stay the seed's.
+        self.held_render: float | None = None
+        self._held_rng = random.Random(seed + 3)
         self.default_plan = TaskPlan(polls_until_done=None, video_bytes=64)
         self.polls_granted_at: list[float] = []  # when the bot's budget let each poll go
         self.unstamped_polls = 0
@@ -216,16 +231,13 @@ class TimedFakeAPIMart(FakeAPIMart):
         request: dict[str, Any] | None = None,
         plan: TaskPlan | None = None,
     ) -> FakeTask:
-        profile = with_estimates(draw_profile(self._rng), self.profile, self._extra_rng)
-        if self.duration_scale != 1:
-            scale = self.duration_scale
-            profile = dataclasses.replace(
-                profile,
-                duration=profile.duration * scale,
-                queued_for=profile.queued_for * scale,
-                estimated_time=round(profile.estimated_time * scale),
-                jumps=tuple((age * scale, percent) for age, percent in profile.jumps),
-            )
+        if self.held_render is not None:
+            drawn = with_estimates(draw_profile(self._held_rng), self.profile, self._held_rng)
+            profile = scaled(drawn, self.held_render / drawn.duration)
+        else:
+            profile = with_estimates(draw_profile(self._rng), self.profile, self._extra_rng)
+            if self.duration_scale != 1:
+                profile = scaled(profile, self.duration_scale)
         task_plan = dataclasses.replace(
             plan if plan is not None else self.default_plan,
             estimated_time=profile.estimated_time,

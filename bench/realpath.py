@@ -39,11 +39,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bench.ack import widen_listen_backlog
 from bench.fakeapi import PROFILES, TimedFakeAPIMart
 from bench.stats import nearest_rank
+from bot.apimart import APIMartClient, VideoRequest
+from bot.jobs.models import Requester
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from bot.settings import Settings
+from bot.storage.sqlite import SqliteDatabase
 from tests.fakes.discord import API_PREFIX, FakeDiscord, Json, RecordedFile
 from tests.harness import API_KEY, BOT_TOKEN
 
@@ -69,6 +76,10 @@ class Plan:
     bucket_window: float = 5.0
     tail: float = 120.0  # give up this long after the last render finished
     render_scale: float = 1.0  # < 1 shortens every render (a quick look, not for figures)
+    # Jobs already rendering when the members arrive, still rendering when the run ends: the
+    # bot holds them in flight (polls them, keeps their state) beside the measured ones.
+    background: int = 0
+    background_render: float = 3600.0
 
 
 class RateLimitedDiscord(FakeDiscord):
@@ -237,6 +248,45 @@ def bot_environment(
     return env
 
 
+BACKGROUND_SUBMITTERS = 64
+
+
+async def seed_background(
+    plan: Plan, database: Path, api: TimedFakeAPIMart, channels: list[int], guild_id: int
+) -> set[str]:
+    """Submit `plan.background` jobs into the bot's database, through the real `JobService`
+    with the bot's default settings, as if members had asked a moment before it started;
+    their renders outlast the run. Returns their task ids."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    db = await SqliteDatabase.open(database)
+    api.held_render = plan.background_render
+    try:
+        await db.migrate()
+        async with aiohttp.ClientSession() as session:
+            client = APIMartClient(session, base_url=api.base_url, api_key=API_KEY)
+            timing = SubmitTiming(
+                first_poll_delay=Settings.model_fields["poll_first_delay"].default
+            )
+            service = JobService(JobStore(db), client, clock=time.time, timing=timing)
+            numbers = iter(range(plan.background))
+
+            async def member() -> None:
+                for number in numbers:
+                    requester = Requester(
+                        user_id=1_000_000 + number,
+                        channel_id=channels[number % len(channels)],
+                        guild_id=guild_id,
+                    )
+                    request = VideoRequest(prompt=f"a river at dusk, take {number}")
+                    await service.create_and_submit(requester, request)
+
+            await asyncio.gather(*(member() for _ in range(BACKGROUND_SUBMITTERS)))
+    finally:
+        api.held_render = None
+        await db.close()
+    return set(api.task_ids)
+
+
 async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
     """Run the members' burst and every render to delivery; return the figures."""
     fake = RateLimitedDiscord(plan)
@@ -253,6 +303,13 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
     api.duration_scale = plan.render_scale
     channels = [fake.add_text_channel(f"videos-{n}") for n in range(plan.channels)]
     async with fake, api:
+        background = (
+            await seed_background(
+                plan, folder / "data" / "bot.sqlite3", api, channels, fake.guild_ids()[0]
+            )
+            if plan.background
+            else set()
+        )
         bot = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -290,8 +347,9 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             ack = [callbacks[str(i.id)] - i.dispatched_at for i in interactions]
             # The bot's CPU for the burst: parsing 200 interactions is serial work.
             ack_cpu = process_cpu(bot.pid) - cpu_before
-            await api.wait_for_submits(plan.jobs, timeout=120)
-            last_end = max(task.finished_at for task in api.timed_tasks())
+            await api.wait_for_submits(plan.background + plan.jobs, timeout=120)
+            measured = [task for task in api.timed_tasks() if task.id not in background]
+            last_end = max(task.finished_at for task in measured)
             peak_rss = 0
             while len(fake.posted) < plan.jobs and time.time() < last_end + plan.tail:
                 await asyncio.sleep(0.5)
@@ -304,10 +362,20 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             _, err = await bot.communicate()
         database = sqlite3.connect(folder / "data" / "bot.sqlite3")
         try:
-            task_of = dict(database.execute("SELECT id, task_id FROM jobs").fetchall())
+            task_of = {
+                job: task
+                for job, task in database.execute("SELECT id, task_id FROM jobs").fetchall()
+                if task not in background
+            }
+            in_flight = database.execute(
+                "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'processing')"
+            ).fetchone()[0]
         finally:
             database.close()
-        finished = {task.id: task.finished_at for task in api.timed_tasks()}
+        finished = {task.id: task.finished_at for task in measured}
+        polls = collections.Counter(
+            request.path.rsplit("/", 1)[-1] in background for request in api.requests_for("poll")
+        )
         delays = [
             fake.posted[job] - finished[task] if job in fake.posted else math.inf
             for job, task in task_of.items()
@@ -320,7 +388,10 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             "ack_cpu_seconds": ack_cpu,
             "delays": sorted(delays),
             "posted": len(fake.posted),
-            "polls": len(api.requests_for("poll")),
+            "polls": polls[False],
+            "background": len(background),
+            "background_polls": polls[True],
+            "in_flight_at_end": in_flight,
             "discord_429": dict(fake.rate_limited),
             "discord_429_requests": fake.rate_limited_requests,
             "status_edits": fake.edits,
@@ -365,6 +436,13 @@ def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
     for line in result.get("discord_429_requests", []):
         print(f"    429: {line}")
     name = f"real path, {result['jobs']} jobs"
+    if result["background"]:
+        print(
+            f"  beside {result['background']} jobs already in flight (renders of"
+            f" {plan['background_render']:.0f} s): {result['background_polls']} status checks"
+            f" of theirs; {result['in_flight_at_end']} jobs still in flight at the end"
+        )
+        name += f" + {result['background']} in flight"
     return [
         (
             result["acknowledged"] == result["jobs"] and ack_p99 < 0.25,
@@ -397,6 +475,7 @@ async def run_worker(plan: Plan) -> dict[str, Any]:
         f"--profile={plan.profile}",
         f"--rate={plan.rate!r}",
         f"--render-scale={plan.render_scale!r}",
+        f"--background={plan.background}",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -423,6 +502,9 @@ def main() -> None:
     parser.add_argument(
         "--render-scale", type=float, default=1.0, help="shorten renders (a quick look only)"
     )
+    parser.add_argument(
+        "--background", type=int, default=0, help="jobs already in flight, rendering throughout"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
@@ -433,6 +515,7 @@ def main() -> None:
         profile=args.profile,
         rate=args.rate,
         render_scale=args.render_scale,
+        background=args.background,
     )
     with tempfile.TemporaryDirectory(prefix="bench-realpath-") as folder:
         result = asyncio.run(measure(plan, Path(folder)))
