@@ -323,6 +323,11 @@ class JobStore:
         )
         return len(renewed) == 1
 
+    async def claimed_by_another(self, job_id: int) -> bool:
+        """Whether another process holds the job's claim now (not nobody, not this one)."""
+        row = await self._db.fetch_one("SELECT lease_owner FROM jobs WHERE id = ?", (job_id,))
+        return row is not None and row[0] is not None and row[0] != self.leases.owner
+
     async def renew_before_sending(self, job: Job) -> Job | None:
         """Extend a submit claim just before its request leaves, in the same round trip reading
         any cancel mark a block set meanwhile: the job with that mark, or None if the claim

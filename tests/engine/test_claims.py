@@ -1,0 +1,46 @@
+"""A worker's claim is kept while it works; its log says 'taken over' only when it was."""
+
+import asyncio
+import logging
+import time
+
+from bot.apimart import VideoRequest
+from bot.jobs.claims import holding
+from bot.jobs.models import Requester
+from bot.jobs.store import JobStore, LeaseTerms, Stage
+
+REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1)
+REQUEST = VideoRequest(prompt="a fox")
+LEASE = 0.3  # renewed every 0.1 s
+
+
+async def polled_job(store):
+    job = await store.create(REQUESTER, REQUEST, now=time.time(), submit_by=time.time())
+    claim = await store.claim_for_submit(job.id)
+    assert await store.mark_submitted(claim, "task_1", now=time.time(), first_poll_at=time.time())
+    [due] = await store.claim_due(Stage.POLL, 10)
+    return due
+
+
+async def test_a_worker_that_gave_its_claim_back_itself_is_not_told_it_was_taken_over(db, caplog):
+    """A poll records its reading (which ends the claim), then edits the status message, which
+    a busy channel can hold up for seconds: nobody took anything over."""
+    store = JobStore(db, leases=LeaseTerms(owner="this", poll=LEASE))
+    job = await polled_job(store)
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.claims"):
+        async with holding(store, job, Stage.POLL):
+            assert await store.release(job, Stage.POLL)
+            await asyncio.sleep(LEASE / 3 * 2 + 0.05)  # past two renewals
+    assert "taken over" not in caplog.text
+
+
+async def test_a_claim_another_process_took_over_is_logged(db, caplog):
+    store = JobStore(db, leases=LeaseTerms(owner="this", poll=LEASE))
+    # Its clock past the lease: as if this process had stalled that long.
+    other = JobStore(db, clock=lambda: time.time() + 1, leases=LeaseTerms(owner="other"))
+    job = await polled_job(store)
+    with caplog.at_level(logging.WARNING, logger="bot.jobs.claims"):
+        async with holding(store, job, Stage.POLL):
+            assert [taken.id for taken in await other.claim_due(Stage.POLL, 10)] == [job.id]
+            await asyncio.sleep(LEASE / 3 + 0.05)
+    assert f"Job {job.id}: its poll claim was taken over" in caplog.text
