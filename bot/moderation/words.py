@@ -35,16 +35,23 @@ def _normalise(text: str) -> str:
     return without_hidden(unicodedata.normalize("NFKC", text)).casefold()
 
 
+# Scripts written without spaces, where word boundaries mean nothing.
+_SPACELESS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x3040, 0x30FF),  # kana
+    (0x3400, 0x9FFF),  # CJK ideographs
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
+# A letter or digit that continues a word: not one of those scripts, which a Latin word is
+# written right against ("画一个nude女孩").
+_WORD_GOES_ON = "[^\\W" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _SPACELESS) + "]"
+
+
 def _spaceless_script(char: str) -> bool:
     """Characters of scripts written without spaces, where word boundaries mean nothing."""
     code = ord(char)
-    return (
-        0x0E00 <= code <= 0x0EFF  # Thai, Lao
-        or 0x3040 <= code <= 0x30FF  # kana
-        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-    )
+    return any(low <= code <= high for low, high in _SPACELESS)
 
 
 def _bounded(char: str) -> bool:
@@ -67,8 +74,8 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     """A regex for a canonical pattern: whole words unless an end is open with '*'."""
     core = pattern.strip(WILDCARD)
     body = r"\s+".join(re.escape(word) for word in core.split(" "))
-    left = "" if pattern.startswith(WILDCARD) or not _bounded(core[0]) else r"(?<!\w)"
-    right = "" if pattern.endswith(WILDCARD) or not _bounded(core[-1]) else r"(?!\w)"
+    left = "" if pattern.startswith(WILDCARD) or not _bounded(core[0]) else f"(?<!{_WORD_GOES_ON})"
+    right = "" if pattern.endswith(WILDCARD) or not _bounded(core[-1]) else f"(?!{_WORD_GOES_ON})"
     return re.compile(left + body + right, re.IGNORECASE)
 
 

@@ -88,3 +88,19 @@ def test_each_disguise_is_seen_through(hidden):
 
 def test_a_pattern_typed_with_invisible_characters_still_matches_plain_text():
     assert banned("free nitro", "free\u200b nit\u00adro") is not None
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "\u753b\u4e00\u4e2anude\u5973\u5b69",  # Chinese around it, no spaces (as it is written)
+        "\u30cc\u30fc\u30c9nude\u3067\u3059",  # Japanese
+        "\u753b\u4e00\u4e2a nude \u5973\u5b69",
+    ],
+)
+def test_a_latin_word_written_against_chinese_or_japanese_text_is_found(prompt):
+    assert find_banned(prompt, ("nude",)) is not None
+
+
+def test_a_latin_word_inside_a_longer_latin_word_next_to_chinese_is_not():
+    assert find_banned("\u753b\u4e00\u4e2anudes\u5973\u5b69", ("nude",)) is None
