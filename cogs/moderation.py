@@ -322,7 +322,7 @@ class ModerationCog(
         change = await self.bot.moderation.store.set_role_limit(
             self._actor(interaction), role.id, allowance
         )
-        await self._changed(interaction, change, change)
+        await self._changed(interaction, change, msg("mod_policy_unchanged"))
 
     @role.command(name="clear", description="Make a role follow the default allowance again")
     @app_commands.describe(role="The role")
@@ -711,6 +711,10 @@ class ModerationCog(
             # @everyone would make every member a moderator; an app's own role is no one's.
             key = "mod_modrole_everyone" if role.is_default() else "mod_modrole_managed"
             await answer_privately(interaction, msg(key, role=role.mention))
+            return
+        if role is None and await self.bot.moderation.moderator_role_id(actor.guild_id) is None:
+            # None set here, and no MODERATOR_ROLE_ID: there is no role to remove.
+            await self._changed(interaction, None, msg("mod_policy_unchanged"))
             return
         if role is not None:
             change = msg("change_modrole", moderator=actor.mention, role=role.mention)

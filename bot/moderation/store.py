@@ -327,14 +327,17 @@ class ModerationStore:
                 change = change(await read_policy(conn, actor.guild_id))
             return await self._audit(conn, actor, change)
 
-    async def set_role_limit(self, actor: Actor, role_id: int, videos: int) -> Message:
-        """Give a role its own allowance."""
+    async def set_role_limit(self, actor: Actor, role_id: int, videos: int) -> Message | None:
+        """Give a role its own allowance; None (nothing audited) if it had that one already."""
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO mod_role_limits (guild_id, role_id, video_limit) VALUES (?, ?, ?)"
-                " ON CONFLICT (guild_id, role_id) DO UPDATE SET video_limit = excluded.video_limit",
+                " ON CONFLICT (guild_id, role_id) DO UPDATE SET video_limit = excluded.video_limit"
+                " WHERE mod_role_limits.video_limit != excluded.video_limit",
                 (actor.guild_id, role_id, videos),
             )
+            if cursor.rowcount == 0:
+                return None
             change = msg(
                 "change_role_limit",
                 moderator=actor.mention,

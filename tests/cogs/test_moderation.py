@@ -558,5 +558,10 @@ async def test_setting_what_is_already_set_changes_nothing_and_posts_nothing(tmp
         assert "nothing was changed" in await mod(s, "confirm", credits=20.0)
         await mod(s, "limits set", allowance=4)
         assert "nothing was changed" in await mod(s, "limits set", allowance=4)
+        supporters = role_option(s.world, s.supporter)
+        await mod(s, "role set", role=supporters, allowance=30)
+        assert "nothing was changed" in await mod(s, "role set", role=supporters, allowance=30)
+        # No moderator role was ever set (nor MODERATOR_ROLE_ID): there is none to remove.
+        assert "nothing was changed" in await mod(s, "modrole")
         rows = await s.world.db.fetch_all("SELECT id FROM mod_audit")
-        assert len(rows) == 4, "one audit line per real change"
+        assert len(rows) == 5, "one audit line per real change"
