@@ -297,7 +297,10 @@ class Poller:
             except asyncio.CancelledError:
                 # Shutdown while the channel made the post wait: nothing was sent, so the claim
                 # goes back for the next process (kept, it would lapse into "outcome unknown").
-                await self._store.release(job, Stage.SUBMIT)
+                try:
+                    await self._store.release(job, Stage.SUBMIT)
+                except Exception:
+                    log.warning("Job %d: could not give its submit claim back; it lapses", job.id)
                 raise
             except Exception:
                 # Nothing was sent yet: give the job back to try later, never "outcome unknown".

@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime
+import logging
 import random
 import time
 
@@ -1020,3 +1021,40 @@ async def test_shutdown_while_an_orphan_is_announced_leaves_it_to_be_sent_not_un
     clock.advance(store.leases.submit + 1)
     await service.settle_lost_submits()  # what the next start-up, or a lapsed lease, does
     assert (await store.get(job.id)).state is JobState.RECORDED
+
+
+async def test_shutdown_while_announcing_with_the_database_gone_is_still_a_stop(
+    db, api, session, clock, caplog
+):
+    """Giving the claim back fails (the database went first): the stop is still a stop, not a
+    submit 'failed unexpectedly'."""
+    store = JobStore(db, clock=clock)
+    client = make_client(api, session)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(orphan_grace=0))
+    announcing = asyncio.Event()
+
+    async def slow_announce(job):
+        announcing.set()
+        await asyncio.sleep(30)
+
+    async def database_gone(job, stage, **kwargs):
+        raise ConnectionResetError("database went away")
+
+    poller = Poller(
+        store,
+        client,
+        service,
+        RecordingDelivery(),
+        clock=clock,
+        config=PollerConfig(stop_timeout=0.05),
+        announce=slow_announce,
+        recover_at_start=False,
+    )
+    await service.record(REQUESTER, REQUEST)
+    poller.start()
+    await asyncio.wait_for(announcing.wait(), 5)
+    store.release = database_gone
+    with caplog.at_level(logging.WARNING):
+        await poller.stop()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "could not give its submit claim back" in caplog.text
