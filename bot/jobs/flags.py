@@ -127,6 +127,9 @@ def parse_flags(text: str) -> VideoOptions:
     return options
 
 
+_ASPECT_LABELS = {"16:9": "option_landscape", "9:16": "option_portrait"}
+
+
 def _chosen_label(option: str, value: object) -> Message | str:
     """A chosen option as its menu showed it, in the member's language: '4K', '8 s', 'Reference'."""
     if option == "duration":
@@ -135,6 +138,8 @@ def _chosen_label(option: str, value: object) -> Message | str:
         return resolution_label(str(value))
     if option == "mode":
         return msg(f"option_{value}")
+    if option == "aspect_ratio" and value in _ASPECT_LABELS:
+        return msg(_ASPECT_LABELS[str(value)])
     return str(value)
 
 

@@ -261,6 +261,7 @@ def contradiction(prompt, **chosen):
         ("a fox --res 720p", {"resolution": "4k"}, "`4K`", "`4K`"),
         ("a fox --dur 4", {"duration": 8}, "`8 s`", "`8 \u79d2`"),
         ("a fox --mode frame", {"mode": "reference"}, "`Reference`", "`\u53c2\u8003`"),
+        ("a fox --ar 16:9", {"aspect_ratio": "9:16"}, "`9:16 portrait`", "`9:16 \u7ad6\u5c4f`"),
     ],
 )
 def test_a_flag_against_a_chosen_option_names_the_choice_as_the_member_saw_it(
