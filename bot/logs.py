@@ -16,12 +16,13 @@ REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 # Interaction tokens travel in webhook and callback URLs (discord.py logs them at DEBUG).
 _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
-# ... and as a field of the events and payloads it logs, however a line spells the pair: a
-# dict's repr or JSON (also escaped inside a JSON string), an object's repr (`token='...'`),
-# `token=...`.
+# ... and as a field of the events and payloads it logs: a dict's repr or JSON (also escaped
+# inside a JSON string), an object's repr (`token='...'`), the quoted value whole.
 _TOKEN_FIELD = re.compile(
-    r"""(\b\w*token\\?["']?\s*[:=]\s*\\?["']?)[^"'\\\s,})&]+""", re.IGNORECASE
+    r"""(\b\w*token(?:\\?["']\s*:|\s*=)\s*(?P<q>\\?["']))(?:(?!(?P=q)).)+""", re.IGNORECASE
 )
+# ... and `token=...` unquoted (a query string, key=value pairs): up to the next separator.
+_TOKEN_PAIR = re.compile(r"""(\b\w*token=)[^\s"'&,;)}\]]+""", re.IGNORECASE)
 
 
 # A secret this long is replaced wherever it appears. A shorter one (a database password such
@@ -61,7 +62,8 @@ class Scrubber:
         text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
         text = _PASSWORD_PAIR.sub(_hide_password, text)
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
-        return _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
+        text = _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
+        return _TOKEN_PAIR.sub(rf"\g<1>{REDACTED}", text)
 
 
 class RedactingFormatter(logging.Formatter):

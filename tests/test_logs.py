@@ -164,6 +164,21 @@ def test_an_interaction_token_is_hidden_however_a_line_spells_it(stderr, line):
     assert interaction_token not in written and "[REDACTED]" in written, written
 
 
+@pytest.mark.parametrize(
+    "line", ['{{"d": {{"access_token": "{token}"}}}}', "Interaction(token='{token}', id=99)"]
+)
+def test_a_quoted_token_is_hidden_whole_whatever_it_holds(stderr, line):
+    configure_logging("DEBUG", [TOKEN], stream=stderr)
+    logging.getLogger("discord.client").debug(line.format(token="abc123 secret,part(two)"))
+    assert "secret" not in stderr.getvalue()
+
+
+def test_a_sentence_about_a_token_is_left_as_it_is(stderr):
+    configure_logging("DEBUG", [TOKEN], stream=stderr)
+    logging.getLogger("bot.delivery").warning("Job 3: interaction token: expired, posting")
+    assert "token: expired, posting" in stderr.getvalue()
+
+
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
 def test_a_short_password_is_hidden_in_credentials_without_mangling_words(stderr, json_lines_on):
     """A database password like "bot" also spells the bot's logger names and common words:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import fcntl
 import logging
@@ -128,9 +127,13 @@ class SqliteDatabase:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 yield SqliteConnection(self._connection)
             except BaseException:
-                # A BEGIN that failed (the file locked) left nothing to roll back.
-                with contextlib.suppress(sqlite3.OperationalError):
+                try:
                     await self._connection.execute("ROLLBACK")
+                except sqlite3.OperationalError:
+                    # A BEGIN that failed (the file locked) left nothing to roll back; anything
+                    # else would leave every later write inside this transaction.
+                    if self._connection.in_transaction:
+                        log.exception("A transaction could not be rolled back")
                 raise
             await self._connection.execute("COMMIT")
 
