@@ -189,7 +189,8 @@ async def test_a_job_held_by_one_stage_is_not_claimed_by_another(store, clock):
 
 async def test_a_submit_whose_claim_lapsed_becomes_submit_unknown_never_resent(store, clock):
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    claim = await store.claim_for_submit(job.id)
+    claim = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert claim is not None, "its request is about to leave"
     assert await store.expire_lost_submits(now=clock()) == [], "still held"
     clock.advance(store.leases.submit + 1)
     [lost] = await store.expire_lost_submits(now=clock())
@@ -198,6 +199,33 @@ async def test_a_submit_whose_claim_lapsed_becomes_submit_unknown_never_resent(s
     assert not await store.mark_submitted(claim, "late", now=clock(), first_poll_at=clock())
     [news] = await store.claim_due(Stage.DELIVER, 10)
     assert news.id == job.id, "the member is told the outcome is unknown"
+
+
+async def test_a_submit_claim_that_lapsed_before_its_request_left_is_sent_again(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    clock.advance(store.leases.submit + 1)
+    assert await store.expire_lost_submits(now=clock()) == [], "nothing to call unknown"
+    [again] = await store.claim_due(Stage.SUBMIT, 10)
+    assert again.id == job.id and again.state is JobState.SUBMITTING
+    assert await store.renew_before_sending(claim) is None, "the stalled worker sends nothing"
+    assert await store.renew_before_sending(again) is not None
+
+
+async def test_a_submit_claimed_by_a_bot_that_knows_no_unsent_mark_is_taken_as_sent(
+    store, db, clock
+):
+    """During a deploy an older process claims with `version + 1` alone: its lapse may follow a
+    request that left, so it is `submit_unknown`, never sent twice."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    await db.write(
+        "UPDATE jobs SET state = 'submitting', lease_owner = 'old', lease_until = ?,"
+        " version = version + 1 WHERE id = ?",
+        (clock() + 1, job.id),
+    )
+    clock.advance(2)
+    [lost] = await store.expire_lost_submits(now=clock())
+    assert lost.id == job.id and lost.state is JobState.SUBMIT_UNKNOWN
 
 
 async def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store, clock):

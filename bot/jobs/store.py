@@ -285,7 +285,11 @@ class JobStore:
         """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first."""
         now = self._clock()
         jobs, column = _STAGE_JOBS[stage]
-        submitting = f", state = '{JobState.SUBMITTING.value}'" if stage is Stage.SUBMIT else ""
+        submitting = (
+            f", state = '{JobState.SUBMITTING.value}', unsent_version = version + 1"
+            if stage is Stage.SUBMIT
+            else ""
+        )
         # Several processes claim at once on PostgreSQL: each skips the rows another is taking.
         skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
         rows = await self._db.write(
@@ -334,7 +338,9 @@ class JobStore:
         was lost (then send nothing)."""
         until = self._clock() + self.leases.length(Stage.SUBMIT)
         renewed = await self._db.write(
-            "UPDATE jobs SET lease_until = ? WHERE id = ? AND version = ? AND lease_owner = ?"
+            # From here on the request may have left (`expire_lost_submits`).
+            "UPDATE jobs SET lease_until = ?, unsent_version = NULL"
+            " WHERE id = ? AND version = ? AND lease_owner = ?"
             " RETURNING cancelled_at, cancel_reason_key",
             (until, job.id, job.version, self.leases.owner),
         )
@@ -372,13 +378,21 @@ class JobStore:
             return cursor.rowcount
 
     async def expire_lost_submits(self, *, now: float, everything: bool = False) -> list[Job]:
-        """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`.
+        """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`; those
+        whose request had not left yet (waiting for their turn, a media refresh) wait to be
+        sent again instead, and are not returned.
 
         `everything`: every submit an earlier process was sending, lapsed or not (at start).
         """
         lapsed = f" AND {_NOT_MINE}" if everything else f" AND {_FREE}"
         params: tuple[Any, ...] = (self.leases.owner,) if everything else (now,)
         async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE jobs SET state = ?, next_poll_at = ?, version = version + 1, {_RELEASE},"
+                " unsent_version = NULL"
+                f" WHERE state = ? AND unsent_version = version{lapsed}",
+                (JobState.RECORDED.value, now, JobState.SUBMITTING.value, *params),
+            )
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
                 f" next_delivery_at = ?, version = version + 1, {_RELEASE}"
@@ -468,7 +482,8 @@ class JobStore:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?,"
-                f" version = version + 1 WHERE id = ? AND state = ? AND {_FREE} RETURNING *",
+                " version = version + 1, unsent_version = version + 1"
+                f" WHERE id = ? AND state = ? AND {_FREE} RETURNING *",
                 (
                     JobState.SUBMITTING.value,
                     self.leases.owner,

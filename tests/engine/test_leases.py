@@ -113,8 +113,9 @@ async def test_a_submit_claimed_by_a_dead_process_is_told_as_unknown_never_resen
     )
     job = await survivor.record()
     dead = JobStore(db, leases=LeaseTerms(owner="dead", submit=0.15))
-    [claim] = await dead.claim_due(Stage.SUBMIT, 10)  # it may have sent the request, then died
+    [claim] = await dead.claim_due(Stage.SUBMIT, 10)
     assert claim.state is JobState.SUBMITTING
+    assert await dead.renew_before_sending(claim)  # it may have sent the request, then died
     async with running(survivor):
         told = await wait_for_result(fake, job.id)
     assert "can't tell whether" in shown_text(told)
@@ -204,7 +205,10 @@ async def test_a_submit_whose_claim_lapsed_before_sending_sends_nothing(
     job = await engine.record()
     claimed = await engine.store.claim_for_submit(job.id)
     await asyncio.sleep(0.2)  # the worker stalled (its renewals failing) past its claim
-    assert await engine.service.settle_lost_submits() == 1
+    # Its request had not left: the job waits to be sent again, not "outcome unknown".
+    assert await engine.service.settle_lost_submits() == 0
     report = await engine.service.submit_claimed(claimed, member_present=False)
-    assert api.submits == [], "no render that nobody would follow"
-    assert report.state is JobState.SUBMIT_UNKNOWN
+    assert api.submits == [], "the stalled worker sends nothing: its claim is gone"
+    assert report.state is JobState.RECORDED
+    again = await engine.service.submit(job, member_present=False)
+    assert again.state is JobState.QUEUED and len(api.submits) == 1, "sent once, by the next"

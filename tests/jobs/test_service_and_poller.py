@@ -379,13 +379,33 @@ async def test_restart_after_a_crash_mid_submit_tells_the_member(db, api, sessio
     delivery = RecordingDelivery()
     store, service, poller = make_world(db, api, session, clock, delivery)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await JobStore(db, clock=clock).claim_for_submit(job.id)  # that process died right after
+    dead = JobStore(db, clock=clock)
+    claim = await dead.claim_for_submit(job.id)
+    assert await dead.renew_before_sending(claim)  # its request left; then that process died
     assert await service.settle_lost_submits(at_start=True) == 1
     clock.advance(1)
     await poller.run_once()
     [told] = delivery.delivered
     assert told.state is JobState.SUBMIT_UNKNOWN
     assert api.task_ids == [], "APIMart made nothing"
+
+
+async def test_a_crash_while_a_submit_waits_its_turn_leaves_it_to_be_sent_not_unknown(
+    db, api, session, clock
+):
+    """The process died after claiming the job, before its request left (waiting for the
+    budget, a media refresh): nothing was sent, so the next start sends it, once, and never
+    counts it as 'outcome unknown' with no video made."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=1)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await JobStore(db, clock=clock).claim_for_submit(job.id)  # then that process died
+    assert await service.settle_lost_submits(at_start=True) == 0
+    assert (await store.get(job.id)).state is JobState.RECORDED
+    await run_until_delivered(poller, clock, delivery)
+    assert [told.state for told in delivery.delivered] == [JobState.COMPLETED]
+    assert len(api.submits) == 1
 
 
 async def test_a_recorded_job_orphaned_by_a_crash_is_submitted_after_the_grace(
