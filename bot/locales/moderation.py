@@ -249,6 +249,12 @@ EN: dict[str, str] = {
         "(reason: {reason})."
     ),
     "change_member_blocked": "{moderator} blocked {member} (reason: {reason}).",
+    "change_and_replaced": "{change} {replaced}",
+    "member_replaced_allowance": (
+        "This replaces their own allowance of {videos}, which will not come back by itself: "
+        "set it again when this ends."
+    ),
+    "member_replaced_block": "This lifts their block.",
     "change_member_blocked_until": (
         "{moderator} blocked {member} until {until} (reason: {reason})."
     ),
@@ -502,6 +508,9 @@ ZH: dict[str, str] = {
         "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"
     ),
     "change_member_blocked": "{moderator} 封禁了 {member}（原因：{reason}）。",
+    "change_and_replaced": "{change}{replaced}",
+    "member_replaced_allowance": "这会取代其原有的个人额度（{videos}），该额度不会自动恢复，结束后请重新设置。",
+    "member_replaced_block": "这会解除其封禁。",
     "change_member_blocked_until": "{moderator} 封禁了 {member}，直到 {until}（原因：{reason}）。",
     "change_member_cleared": "{moderator} 移除了 {member} 的个人额度；改用通常的额度。",
     "change_member_unblocked": "{moderator} 解除了对 {member} 的封禁。",

@@ -116,6 +116,16 @@ def _decode(key: str, values: dict[str, Any]) -> Message:
     return msg(key, **{name: _decode_value(value) for name, value in values.items()})
 
 
+def _replaced(before: int, videos: int, expires_at: float | None) -> Message | None:
+    """What a member's new setting ends for good, if it is worth saying: a block, or their own
+    allowance replaced by a block or by one that ends (nothing brings it back)."""
+    if before == 0 and videos > 0:
+        return msg("member_replaced_block")
+    if before > 0 and (videos == 0 or expires_at is not None):
+        return msg("member_replaced_allowance", videos=plural("count_videos", before))
+    return None
+
+
 class ModerationStore:
     """Reads and changes moderation settings; knows SQL, nothing about Discord."""
 
@@ -361,9 +371,16 @@ class ModerationStore:
     async def set_member_limit(
         self, actor: Actor, user_id: int, videos: int, reason: str, expires_at: float | None
     ) -> Message:
-        """Give a member their own allowance (0 blocks them); after their admissions in flight."""
+        """Give a member their own allowance (0 blocks them); after their admissions in flight.
+        A member has one such setting: the change says which one it replaces for good."""
         async with self._db.transaction() as conn:
             await hold_admissions(conn, user_id)
+            cursor = await conn.execute(
+                "SELECT video_limit, expires_at FROM mod_member_limits"
+                " WHERE guild_id = ? AND user_id = ?",
+                (actor.guild_id, user_id),
+            )
+            before = await cursor.fetchone()
             await conn.execute(
                 "INSERT INTO mod_member_limits"
                 " (guild_id, user_id, video_limit, reason, expires_at, set_by, set_at)"
@@ -390,7 +407,12 @@ class ModerationStore:
             }
             if expires_at is not None:
                 key, values["until"] = f"{key}_until", stamp(expires_at)
-            return await self._audit(conn, actor, msg(key, **values))
+            change = msg(key, **values)
+            still = before is not None and (before[1] is None or before[1] > self._clock())
+            replaced = _replaced(int(before[0]), videos, expires_at) if still and before else None
+            if replaced is not None:
+                change = msg("change_and_replaced", change=change, replaced=replaced)
+            return await self._audit(conn, actor, change)
 
     async def clear_member_limit(
         self, actor: Actor, user_id: int, key: str, *, blocks_only: bool = False

@@ -263,6 +263,25 @@ async def test_unblock_changes_only_a_block_that_still_holds(tmp_path):
         assert "unblocked" not in audit
 
 
+async def test_a_block_over_a_members_own_allowance_says_the_allowance_will_not_come_back(
+    tmp_path,
+):
+    """A member has one personal setting: a day's block replaces their allowance of 20, and
+    when it ends they follow the usual limits. The moderator is told so, not left to find out."""
+    clock = FakeClock(start=time.time())
+    async with server(tmp_path, clock=clock) as s:
+        alice = user_option(s.world, s.alice)
+        await mod(s, "member set", member=alice, allowance=20, reason="trusted")
+        blocked = await mod(s, "block", member=alice, reason="cool off", days=1)
+        assert "replaces their own allowance of 20 videos" in blocked, blocked
+        assert "replaces their own allowance" in await mod(s, "audit")
+        # A member set over a block says it lifts it, and nothing more when there was none.
+        lifted = await mod(s, "member set", member=alice, allowance=3, reason="back", days=7)
+        assert "This lifts their block" in lifted, lifted
+        carol = user_option(s.world, s.carol)
+        assert "This" not in await mod(s, "member set", member=carol, allowance=3, reason="x")
+
+
 async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
