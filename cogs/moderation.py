@@ -285,6 +285,9 @@ class ModerationCog(
             return
         actor = self._actor(interaction)
         now = self.bot.clock()
+        # @everyone's own allowance is every member's: the default reaches none of them.
+        roles = dict(await self.bot.moderation.store.role_limits(actor.guild_id))
+        everyone = roles.get(actor.guild_id) if allowance is not None else None
 
         def described(updated: Policy) -> Message:
             """The limits as this change left them (another moderator's, made at the same
@@ -303,6 +306,9 @@ class ModerationCog(
             if reset_weekday is not None and updated.period is not Period.WEEK:
                 # Kept for a weekly period later, but it changes nothing now: say so.
                 change = msg("change_limits_weekday_unused", limits=change)
+            if everyone is not None:
+                videos = plural("count_videos", everyone)
+                change = msg("change_limits_everyone_instead", limits=change, videos=videos)
             return change
 
         change = await self.bot.moderation.store.update_policy(actor, described, **values)

@@ -79,6 +79,8 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod budget",
     "videomod confirm",
     "videomod member clear",
+    "videomod role set",
+    "videomod role clear",
     "videomod resume",
     "videomod modlog",
     "videomod audit",

@@ -232,6 +232,10 @@ EN: dict[str, str] = {
         "{reset_at}), at most {max_active} at a time, {cooldown} between videos."
     ),
     "change_limits_with_slots": "{limits} {slots}",
+    "change_limits_everyone_instead": (
+        "{limits} (@everyone has its own allowance ({videos}), which members get instead: "
+        "change it with {/videomod role set} or remove it with {/videomod role clear}.)"
+    ),
     "change_limits_weekday_unused": (
         "{limits} (The weekday only applies to weekly periods: it will be used if the period "
         "becomes a week.)"
@@ -495,6 +499,10 @@ ZH: dict[str, str] = {
         "同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "change_limits_with_slots": "{limits}{slots}",
+    "change_limits_everyone_instead": (
+        "{limits}（@everyone 有自己的额度（{videos}），成员实际按它计算：可用 {/videomod role set} 修改，"
+        "或用 {/videomod role clear} 移除。）"
+    ),
     "change_limits_weekday_unused": (
         "{limits}（「重置星期」只在周期为「周」时生效：以后把周期改为「周」时才会用到。）"
     ),

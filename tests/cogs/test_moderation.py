@@ -282,6 +282,18 @@ async def test_a_block_over_a_members_own_allowance_says_the_allowance_will_not_
         assert "This" not in await mod(s, "member set", member=carol, allowance=3, reason="x")
 
 
+async def test_a_default_allowance_under_an_everyone_allowance_says_members_get_that_one(
+    tmp_path,
+):
+    """@everyone's own allowance is every member's: a new default changes nothing for them."""
+    async with server(tmp_path) as s:
+        everyone = role_option(s.world, s.world.discord.guild_id)
+        await mod(s, "role set", role=everyone, allowance=3)
+        answer = await mod(s, "limits set", allowance=10)
+        assert "@everyone has its own allowance (3 videos), which members get instead" in answer
+        assert "(out of 3)" in await command(s.world, "videos quota", user=s.alice)
+
+
 async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
