@@ -42,7 +42,6 @@ from bot.text import (
     NO_MENTIONS,
     code,
     credits_as_written,
-    credits_number,
     fit,
 )
 from cogs._errors import Refusal, acknowledged_check
@@ -508,7 +507,7 @@ class ModerationCog(
         actor = self._actor(interaction)
         credits = credits_as_written(credits)
         if credits > 0:
-            change = msg("change_budget", moderator=actor.mention, budget=credits_number(credits))
+            change = msg("change_budget_amount", moderator=actor.mention, budget=amount(credits))
         else:
             change = msg("change_budget_removed", moderator=actor.mention)
         changed = await self.bot.moderation.store.update_policy(

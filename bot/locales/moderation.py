@@ -277,7 +277,9 @@ EN: dict[str, str] = {
         "channel again."
     ),
     "change_channels_all": "{moderator} allowed videos in every channel again.",
+    # Kept for audit lines written before "change_budget_amount".
     "change_budget": "{moderator} set the monthly budget to {budget} credits.",
+    "change_budget_amount": "{moderator} set the monthly budget to {budget}.",
     "change_budget_removed": "{moderator} removed the monthly budget.",
     "change_word_added": "{moderator} banned `{pattern}` in prompts.",
     "change_word_removed": "{moderator} unbanned `{pattern}`.",
@@ -531,6 +533,7 @@ ZH: dict[str, str] = {
     "change_channel_removed_last": "{moderator} 移除了最后一个列出的频道 {channel}：所有频道都可以再次生成视频。",
     "change_channels_all": "{moderator} 重新允许在所有频道生成视频。",
     "change_budget": "{moderator} 将每月预算设为 {budget} 积分。",
+    "change_budget_amount": "{moderator} 将每月预算设为 {budget}。",
     "change_budget_removed": "{moderator} 移除了每月预算。",
     "change_word_added": "{moderator} 在提示词中禁用了 `{pattern}`。",
     "change_word_removed": "{moderator} 解除了对 `{pattern}` 的禁用。",

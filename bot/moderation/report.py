@@ -165,7 +165,11 @@ def policy_lines(
             items=(
                 Listed(
                     [
-                        msg("mod_role_limit_item", role=f"<@&{role}>", videos=videos)
+                        msg(
+                            "mod_role_limit_item",
+                            role=f"<@&{role}>",
+                            videos=plural("count_videos", videos),
+                        )
                         for role, videos in role_limits
                     ]
                 )

@@ -294,6 +294,13 @@ async def test_a_default_allowance_under_an_everyone_allowance_says_members_get_
         assert "(out of 3)" in await command(s.world, "videos quota", user=s.alice)
 
 
+async def test_a_budget_of_one_credit_and_role_allowances_read_with_their_units(tmp_path):
+    async with server(tmp_path) as s:
+        assert "set the monthly budget to 1 credit." in await mod(s, "budget", credits=1.0)
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=30)
+        assert f"<@&{s.supporter}>: 30 videos" in await mod(s, "limits show")
+
+
 async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
