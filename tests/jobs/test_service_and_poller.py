@@ -1007,12 +1007,10 @@ async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_e
     assert len(api.submits) == sent_before
 
 
-async def test_shutdown_while_an_orphan_is_announced_leaves_it_to_be_sent_not_unknown(
-    db, api, session, clock
-):
-    """Its command died before announcing it; the submit stage announces it, and a busy
-    channel makes the post wait. SIGTERM then: nothing was sent, so the next process sends it,
-    never 'outcome unknown' (which would count it with no video made)."""
+async def announcing_an_orphan(db, api, session, clock):
+    """A job whose command died before announcing it, and a poller whose submit stage is
+    announcing it in a busy channel (Discord makes the post wait): (store, service, poller,
+    job), once the announcement has begun."""
     store = JobStore(db, clock=clock)
     client = make_client(api, session)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(orphan_grace=0))
@@ -1035,6 +1033,15 @@ async def test_shutdown_while_an_orphan_is_announced_leaves_it_to_be_sent_not_un
     job = await service.record(REQUESTER, REQUEST)
     poller.start()
     await asyncio.wait_for(announcing.wait(), 5)
+    return store, service, poller, job
+
+
+async def test_shutdown_while_an_orphan_is_announced_leaves_it_to_be_sent_not_unknown(
+    db, api, session, clock
+):
+    """SIGTERM while the announcement waits: nothing was sent, so the next process sends it,
+    never 'outcome unknown' (which would count it with no video made)."""
+    store, service, poller, job = await announcing_an_orphan(db, api, session, clock)
     await poller.stop()
     assert api.submits == []
     assert (await store.get(job.id)).state is JobState.RECORDED
@@ -1048,31 +1055,11 @@ async def test_shutdown_while_announcing_with_the_database_gone_is_still_a_stop(
 ):
     """Giving the claim back fails (the database went first): the stop is still a stop, not a
     submit 'failed unexpectedly'."""
-    store = JobStore(db, clock=clock)
-    client = make_client(api, session)
-    service = JobService(store, client, clock=clock, timing=SubmitTiming(orphan_grace=0))
-    announcing = asyncio.Event()
-
-    async def slow_announce(job):
-        announcing.set()
-        await asyncio.sleep(30)
+    store, _, poller, _ = await announcing_an_orphan(db, api, session, clock)
 
     async def database_gone(job, stage, **kwargs):
         raise ConnectionResetError("database went away")
 
-    poller = Poller(
-        store,
-        client,
-        service,
-        RecordingDelivery(),
-        clock=clock,
-        config=PollerConfig(stop_timeout=0.05),
-        announce=slow_announce,
-        recover_at_start=False,
-    )
-    await service.record(REQUESTER, REQUEST)
-    poller.start()
-    await asyncio.wait_for(announcing.wait(), 5)
     store.release = database_gone
     with caplog.at_level(logging.WARNING):
         await poller.stop()
