@@ -259,6 +259,11 @@ class _Retry(Exception):
     """Nothing was posted; try the whole delivery again later."""
 
 
+class _CannotLook(Exception):
+    """Discord refuses to show the channel (access lost, or it is gone): no post of ours can
+    be found there, and none can be made."""
+
+
 # Delivers a job whose news does not go to its channel (issue 17: `bot.interaction_delivery`);
 # None: the channel path applies.
 RouteHook = Callable[[Job, "Delivery"], Awaitable["DeliveryResult | None"]]
@@ -306,7 +311,16 @@ class Delivery:
             routed = await self._route(job, self)
             if routed is not None:
                 return routed
-        existing = await self._earlier_post(job)
+        try:
+            existing = await self._earlier_post(job)
+        except _CannotLook:
+            # Retrying would meet the same refusal for hours; the member gets it by DM.
+            log.warning(
+                "Job %d: channel %d can no longer be read; trying a DM",
+                job.id,
+                job.requester.channel_id,
+            )
+            return await self._deliver_by_dm(job, channel_failed=True)
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
             result = delivered(job, existing)
@@ -350,7 +364,8 @@ class Delivery:
         return result
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
-        """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure."""
+        """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure,
+        `_CannotLook` if the channel refuses to be read."""
         if job.delivery_started_at is None:
             return None
         if job.delivery_target == DM_TARGET:
@@ -431,6 +446,10 @@ class Delivery:
                     embed.footer.text == footer for embed in message.embeds
                 ):
                     return message
+        except (discord.Forbidden, discord.NotFound) as refused:
+            if job.delivery_target == DM_TARGET:
+                return None  # the DM is closed: nothing can have been posted there either
+            raise _CannotLook from refused
         except discord.HTTPException as error:
             # Unsure whether it was posted: posting now could post twice, so wait instead.
             log.warning("Job %d: cannot read history to check for a duplicate (%s)", job.id, error)

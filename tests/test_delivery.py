@@ -89,6 +89,24 @@ async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, clie
     assert results(fake) == []
 
 
+async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_sends_it_by_dm(
+    store, clock, fake, client, api, downloads
+):
+    """The first post failed (a 503); meanwhile the bot lost access to the channel, so the
+    check for that post is refused: the result goes by DM, not into hours of refused retries."""
+    delivery = Delivery(client, downloads, store, clock=clock)
+    fake.fail_next("POST", r"/channels/\d+/messages", status=503)
+    job = await finished_job(store, clock, fake, api)
+    assert (await delivery(job)).outcome is DeliveryOutcome.RETRY
+    fake.fail_next("GET", r"/channels/\d+/messages", 403, 50001, "Missing Access", times=100)
+    fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", 403, 50001, "Missing Access")
+    result = await delivery(await store.get(job.id))
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    dm = fake.dm_channel_id(fake.user_id)
+    [posted] = [m for m in fake.messages(dm) if is_layout(m) or m.get("embeds")]
+    assert int(posted["id"]) == result.message_id
+
+
 async def test_results_never_use_the_interaction_webhook(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=3)) as world:
         world.discord.token_lifetime = 0.5  # pretend the 15 minutes passed during the render
