@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -28,6 +29,11 @@ _WIDE_REPEATS = re.compile(rf"[{_WIDE_MARKS}]{{2,}}")
 _FLAG = re.compile(
     rf"^(?P<dashes>--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)"
     r"(?P<name>[A-Za-z][\w-]*)(?:=(?P<value>.*))?$"
+)
+# A flag glued to the Chinese or Japanese word before it ("猫--dur 8"): a word of its own.
+_GLUED_FLAG = re.compile(
+    rf"(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])"
+    rf"(?=(?:--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)[A-Za-z\uff21-\uff3a\uff41-\uff5a])"
 )
 _SPACES = re.compile(r"[ \t]{2,}")
 # Digits of any script (not `²`, which `str.isdigit` also accepts), few enough for `int`.
@@ -92,6 +98,34 @@ _PARSERS: Mapping[str, Callable[[str], object]] = {
 def _shown(text: str) -> str:
     """For a code span in an answer: no backtick to break out of it, and short."""
     return code(text, _SHOWN_CHARS)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Word:
+    """One word of a message, where it stands in the text."""
+
+    text: str
+    start: int
+    end: int
+
+    def flag(self) -> re.Match[str] | None:
+        """The word read as a flag, also as a full-width keyboard types it (dashes and letters
+        of the full-width forms)."""
+        return _FLAG.match(unicodedata.normalize("NFKC", self.text))
+
+
+def _words(text: str) -> list[_Word]:
+    """The message's words: split at blanks and wide punctuation, and where a flag follows a
+    Chinese or Japanese word with no blank."""
+    words: list[_Word] = []
+    for token in _TOKEN.finditer(text):
+        cuts = [
+            token.start(),
+            *(token.start() + m.start() for m in _GLUED_FLAG.finditer(token.group())),
+            token.end(),
+        ]
+        words += [_Word(text[a:b], a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    return words
 
 
 def _is_flag(match: re.Match[str] | None) -> bool:
@@ -215,32 +249,32 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     # Every flag it cannot read, told at once: one refusal per fix would wear anyone out.
     problems: list[Message] = []
     kept: list[str] = []
-    tokens = list(_TOKEN.finditer(text))
+    tokens = _words(text)
     start = 0
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        match = _FLAG.match(token.group())
+        match = token.flag()
         index += 1
         if match is None or not _is_flag(match):
             continue
         flag = _shown(f"--{match['name']}")
         option = FLAGS.get(match["name"].lower())
-        value, end = match["value"], token.end()
+        value, end = match["value"], token.end
         if value is None:
             following = tokens[index] if index < len(tokens) else None
-            if following is None or _is_flag(_FLAG.match(following.group())):
+            if following is None or _is_flag(following.flag()):
                 known = option is not None
                 problems.append(msg("flag_missing_value" if known else "flag_unknown", flag=flag))
                 continue
-            value, end = following.group(), following.end()
+            value, end = following.text, following.end
             index += 1
         if option is None:
             problems.append(msg("flag_unknown", flag=flag))
             continue
         unit = tokens[index] if index < len(tokens) else None
-        if option == "duration" and unit is not None and _UNIT_WORD.fullmatch(unit.group()):
-            value, end = f"{value} {unit.group()}", unit.end()
+        if option == "duration" and unit is not None and _UNIT_WORD.fullmatch(unit.text):
+            value, end = f"{value} {unit.text}", unit.end
             index += 1
         meaning = _meaning(option, value)
         if meaning is None:
@@ -262,7 +296,7 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
         meanings[option] = meaning
         # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
         punctuation = len(value) - len(value.rstrip(_TRAILING))
-        kept.append(text[start : token.start()])
+        kept.append(text[start : token.start])
         # The punctuation joins the word before the flag, unless that word already ends with
         # its own ("a cat, --res 4k, a dog").
         so_far = "".join(kept).replace(_GLUE, "").rstrip()

@@ -249,6 +249,29 @@ def test_flags_glued_to_chinese_punctuation_are_read_and_the_punctuation_stays(
         assert getattr(parsed, name) == value
 
 
+@pytest.mark.parametrize(
+    ("text", "prompt", "options"),
+    [
+        # A Chinese keyboard in full-width mode: dashes, letters, digits and the blank.
+        (f"{CAT}\u3000\uff0d\uff0d\uff44\uff55\uff52\u3000\uff18", CAT, {"duration": 8}),
+        (f"{CAT} \uff0d\uff0d\uff52\uff45\uff53 1080p", CAT, {"resolution": "1080p"}),
+        # No blank between Chinese words and the flag, as Chinese is written.
+        (f"{CAT}--dur 8", CAT, {"duration": 8}),
+        (f"{CAT}--ar 9:16 {NIGHT}", f"{CAT} {NIGHT}", {"aspect_ratio": "9:16"}),
+        (f"{CAT}\uff0d\uff0d\uff44\uff55\uff52 8", CAT, {"duration": 8}),
+    ],
+)
+def test_flags_typed_on_a_chinese_keyboard_are_read(text, prompt, options):
+    parsed = parse_flags(text)
+    assert parsed.prompt == prompt
+    for name, value in options.items():
+        assert getattr(parsed, name) == value
+
+
+def test_dashes_inside_latin_words_stay_prose():
+    assert parse_flags("a well--known fox").prompt == "a well--known fox"
+
+
 def contradiction(prompt, **chosen):
     with pytest.raises(JobRefused) as caught:
         with_prompt_flags(VideoOptions(prompt=prompt, **chosen))
