@@ -32,7 +32,7 @@ from bot.jobs.flags import parse_flags, with_form_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.media import MessageMedia, collect, skipped_note, split_attachments
-from bot.jobs.models import JobRefused, MessageRef
+from bot.jobs.models import Job, JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
     DEFAULT_DURATION,
@@ -40,10 +40,11 @@ from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
     check_media,
+    remix,
     validate,
 )
-from bot.media_refresh import attachment_id
-from bot.result_layout import components_of
+from bot.media_refresh import attachment_id, links_lost
+from bot.result_layout import components_of, uses_media
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     Values,
@@ -65,6 +66,7 @@ from cogs._queue import (
     answer_privately,
     media_from_attachment,
     message_origin_id,
+    queue_request,
     queue_video,
     refused_before_fetching,
     usable,
@@ -562,9 +564,15 @@ class ReferencesCog(commands.Cog):
         )
         if options is None:
             return
+        own_media = message_media(message)
+        if source.author.id == me.id and not (own_media.attachments or own_media.link_urls()):
+            made = await self.bot.store.job_of_status(source.id)
+            if made is not None and uses_media(made):
+                await self._again_from(message, made, options)
+                return
         if source.author.id == me.id:
             options = await self._like_its_result(source, options, message.author.id)
-        medias = [source_media, message_media(message)]
+        medias = [source_media, own_media]
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin
         ):
@@ -578,6 +586,29 @@ class ReferencesCog(commands.Cog):
         if await self._invalid(origin, message, options, helped_before=helped_before):
             return
         await queue_video(self.bot, origin, options)
+
+    async def _again_from(self, message: discord.Message, made: Job, options: VideoOptions) -> None:
+        """A reply to the status of a video made from pictures (or a video): the reply's prompt
+        with those same references and shape, as Remix makes it; its resolution only for the
+        member's own video (another member's 4K may be reserved, or cost more than meant)."""
+        origin = MessageOrigin(message, sources=made.requester.sources)
+        own = made.requester.user_id == message.author.id
+        try:
+            request = remix(
+                made.request,
+                prompt=options.prompt,
+                duration=str(options.duration) if options.duration is not None else None,
+                resolution=options.resolution or (None if own else DEFAULT_RESOLUTION),
+                aspect_ratio=options.aspect_ratio,
+                mode=options.mode,
+            )
+        except JobRefused as refused:
+            await origin.tell(refused.user_message)
+            return
+        if links_lost(request, made.requester.sources, self.bot.clock(), self.bot.cdn_origins):
+            await origin.tell(msg("confirm_media_lost"))
+            return
+        await queue_request(self.bot, origin, request)
 
     async def _like_its_result(
         self, source: discord.Message, options: VideoOptions, replier_id: int

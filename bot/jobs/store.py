@@ -476,6 +476,13 @@ class JobStore:
         )
         return _job_from_row(row) if row is not None else None
 
+    async def job_of_status(self, message_id: int) -> Job | None:
+        """The job whose status message is `message_id`, if one is."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM jobs WHERE status_message_id = ?", (message_id,)
+        )
+        return _job_from_row(row) if row is not None else None
+
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
         now = self._clock()

@@ -426,6 +426,24 @@ async def test_a_reply_to_a_result_keeps_its_shape_and_resolution_unless_told(tm
         assert (rain.get("aspect_ratio"), rain.get("resolution", "720p")) == ("9:16", "720p")
 
 
+async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_picture(tmp_path):
+    """Its status still reads "asked for a video: a cat...": `@Bot the same at night` under it
+    means that picture and shape, not a video from the words alone."""
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
+    ) as world:
+        cat = world.png("cat.png")
+        asking = await mention(world, "a cat on the beach --ar 9:16", attachments=[cat])
+        status = await bots_reply_to(world, asking)
+        await world.wait_for_result()
+        status = world.discord.get_message(int(status["id"]))
+        await reply(world, status, "the same at night")
+        await world.api.wait_for_submits(2)
+        night = world.api.submits[1]
+        assert night["image_urls"] == [cat.url]
+        assert (night["prompt"], night["aspect_ratio"]) == ("the same at night", "9:16")
+
+
 async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_to_the_menu(
     tmp_path,
 ):
