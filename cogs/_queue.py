@@ -392,12 +392,21 @@ class MessageOrigin(Origin):
             # A reply is public: that they are blocked, and why, is theirs to read privately.
             message = msg("blocked_see_quota")
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
+        text = fit(message.render(self.locale), MESSAGE_CONTENT)
         try:
-            text = fit(message.render(self.locale), MESSAGE_CONTENT)
             if delete_after is None:
                 await self.message.reply(text, allowed_mentions=mentions)
             else:
                 await self.message.reply(text, allowed_mentions=mentions, delete_after=delete_after)
+        except discord.Forbidden:
+            # The channel refuses the bot (often what the answer is about): their DMs, then.
+            await self._tell_by_dm(text)
+        except discord.HTTPException as error:
+            log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
+
+    async def _tell_by_dm(self, text: str) -> None:
+        try:
+            await self.message.author.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 

@@ -444,6 +444,21 @@ async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_pi
         assert (night["prompt"], night["aspect_ratio"]) == ("the same at night", "9:16")
 
 
+async def test_a_mention_where_the_bot_cannot_post_is_answered_by_dm(tmp_path):
+    """The permission check refuses before anything is counted; its answer cannot go in the
+    channel, so it goes to the member's DMs rather than nowhere."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.forbidden_channels.add(fake.channel_id)
+        async with running_bot(tmp_path, fake=fake) as world:
+            await mention(world, "a cat running on the beach")
+            dm = fake.dm_channel_id(fake.user_id)
+            told = await fake.wait_for_message(
+                dm, predicate=lambda m: m["author"]["id"] == str(fake.bot_user_id)
+            )
+            assert "Send Messages" in told["content"]
+            assert await nothing_recorded(world)
+
+
 async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_to_the_menu(
     tmp_path,
 ):
