@@ -355,7 +355,8 @@ class RouteDelivery:
                 wait=True,
             )
         except discord.HTTPException as error:
-            if error.status != _BAD_REQUEST:
+            # The follow-up cap is a 400 too: a plain post would meet the same refusal.
+            if error.status != _BAD_REQUEST or error.code == _FOLLOWUPS_SPENT:
                 raise
             log.error(
                 "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error

@@ -175,6 +175,30 @@ async def test_a_group_dm_is_answered_through_the_interaction(tmp_path):
         assert bot_posts_to(world, group) == []
 
 
+async def test_a_spent_follow_up_cap_sends_the_result_by_dm_after_one_refusal(tmp_path):
+    """Discord's 'maximum number of follow ups' is a 400, as a refused layout is: the plain
+    card would meet it again, so the result goes straight to the member's DMs."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        await asked_elsewhere(world, "a kite")
+        fake.fail_next(
+            "POST",
+            r"/webhooks/\d+/[^/]+$",
+            400,
+            40094,
+            "This interaction has hit the maximum number of follow up messages",
+            times=10,
+        )
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(texts(m)), timeout=10)
+        refused = [
+            r
+            for r in fake.requests
+            if "/webhooks/" in r.path and r.method == "POST" and r.status == 400
+        ]
+        assert len(refused) == 1
+
+
 async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_webhook(
     tmp_path,
 ):
