@@ -31,7 +31,14 @@ from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags, with_form_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
-from bot.jobs.media import MessageMedia, collect, skipped_note, split_attachments
+from bot.jobs.media import (
+    MessageMedia,
+    Skipped,
+    SkipReason,
+    collect,
+    skipped_note,
+    split_attachments,
+)
 from bot.jobs.models import Job, JobRefused, MessageRef
 from bot.jobs.validation import (
     DEFAULT_ASPECT_RATIO,
@@ -300,7 +307,17 @@ class ReferencesCog(commands.Cog):
             said = spoken(media.content, names, limit=MAX_PROMPT_LENGTH)
             prompt = said.strip()[:MAX_PROMPT_LENGTH]
             if not has_visible(prompt):
-                await answer_privately(interaction, msg("menu_nothing_to_use"))
+                # A sticker is a picture to the member: name it as one that can't be used.
+                stickers = [
+                    Skipped("", SkipReason.STICKER, filename=sticker.name)
+                    for sticker in message.stickers
+                ]
+                note = (
+                    skipped_note(stickers, nothing_left=True)
+                    if stickers
+                    else msg("menu_nothing_to_use")
+                )
+                await answer_privately(interaction, note)
                 return
         if await self._refused_at_once(interaction, message):
             return

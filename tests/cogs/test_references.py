@@ -713,6 +713,20 @@ async def test_a_reply_to_a_sticker_says_a_sticker_cannot_be_used_and_makes_noth
         assert await nothing_recorded(world)
 
 
+async def test_make_a_video_on_a_sticker_says_a_sticker_cannot_be_used(tmp_path):
+    """The menu says what the reply says: not "no pictures", when the member sees one."""
+    async with running_bot(tmp_path) as world:
+        bob = world.discord.add_member("bob")
+        posted = await world.discord.message_create("", author=bob, dispatch=False)
+        target = world.discord.get_message(int(posted["id"]))
+        target["sticker_items"] = [
+            {"id": "749054660769218631", "name": "Wumpus dance", "format_type": 1}
+        ]
+        callback = await (await make_video_on(world, target)).wait_for_callback()
+        assert "I can't use 1 sticker: `Wumpus dance`" in callback["data"]["content"]
+        assert await nothing_recorded(world)
+
+
 async def test_a_bots_picture_shown_in_its_own_embed_counts_once(tmp_path):
     """Bots post an upload shown in a rich embed (`attachment://cat.png`): Discord keeps the
     file in `attachments` and points the embed's image at it. One picture, one image."""
