@@ -621,6 +621,7 @@ class ReferencesCog(commands.Cog):
             )
         except JobRefused as refused:
             await origin.tell(refused.user_message)
+            self._refused(message, helped=False)  # a fix made by editing is read again
             return
         if links_lost(request, made.requester.sources, self.bot.clock(), self.bot.cdn_origins):
             await origin.tell(msg("confirm_media_lost"))

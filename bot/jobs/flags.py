@@ -294,8 +294,10 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
             )
         given[option] = (flag, value)
         meanings[option] = meaning
-        # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt.
-        punctuation = len(value) - len(value.rstrip(_TRAILING))
+        # A sentence's punctuation after the value ("--res 4k, a dog") stays in the prompt;
+        # counted as typed (a flag is read in NFKC, which writes "…" as three dots).
+        typed = text[token.start : end]
+        punctuation = len(typed) - len(typed.rstrip(_TRAILING))
         kept.append(text[start : token.start])
         # The punctuation joins the word before the flag, unless that word already ends with
         # its own ("a cat, --res 4k, a dog").

@@ -444,6 +444,23 @@ async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_pi
         assert (night["prompt"], night["aspect_ratio"]) == ("the same at night", "9:16")
 
 
+async def test_a_refused_reply_to_a_status_is_read_again_once_edited(tmp_path):
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
+    ) as world:
+        asking = await mention(world, "a dancer", attachments=[world.mp4()])
+        status = await bots_reply_to(world, asking)
+        await world.wait_for_result()
+        status = world.discord.get_message(int(status["id"]))
+        again = await reply(world, status, "the same at night --duration 8")
+        refusal = await bots_reply_to(world, again)
+        assert "duration can't be used" in refusal["content"]
+        bot = world.discord.bot_user_id
+        await world.discord.member_edits(int(again["id"]), f"<@{bot}> the same at night")
+        await world.api.wait_for_submits(2)
+        assert world.api.submits[1]["prompt"] == "the same at night"
+
+
 async def test_a_mention_where_the_bot_cannot_post_is_answered_by_dm(tmp_path):
     """The permission check refuses before anything is counted; its answer cannot go in the
     channel, so it goes to the member's DMs rather than nowhere."""

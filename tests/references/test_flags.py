@@ -268,6 +268,12 @@ def test_flags_typed_on_a_chinese_keyboard_are_read(text, prompt, options):
         assert getattr(parsed, name) == value
 
 
+def test_an_ellipsis_after_a_glued_value_stays_in_the_prompt_without_the_value():
+    """NFKC writes '\u2026' as three dots: the flag's own text is cut as it was typed."""
+    assert parse_flags("a cat --res=4k\u2026 a dog").prompt == "a cat\u2026 a dog"
+    assert parse_flags("a cat --dur=8s\u2026 then").prompt == "a cat\u2026 then"
+
+
 def test_dashes_inside_latin_words_stay_prose():
     assert parse_flags("a well--known fox").prompt == "a well--known fox"
 
