@@ -479,9 +479,13 @@ class ReferencesCog(commands.Cog):
     async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:
         "can you make longer videos?" would be a paid video of that question."""
-        if not self._dm_helped.first(message.author.id):
-            return
-        await MessageOrigin(message).tell(msg("dm_help", bot=me.name), delete_after=HELP_LIFETIME)
+        told = self._dm_helped.first(message.author.id)
+        # The help says to start with the mention: an edit doing so is read.
+        self._refused(message, helped=True, answered=told)
+        if told:
+            await MessageOrigin(message).tell(
+                msg("dm_help", bot=me.name), delete_after=HELP_LIFETIME
+            )
 
     async def _invalid(
         self,

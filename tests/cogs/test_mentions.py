@@ -519,6 +519,22 @@ async def test_a_dm_without_the_mention_is_shown_how_to_ask_once_and_spends_noth
         assert await nothing_recorded(world)
 
 
+async def test_a_dm_edited_to_start_with_the_mention_as_the_help_says_is_read(tmp_path):
+    """The help asks them to start with the mention: editing it in does what it promises."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        asked = await fake.message_create(
+            "a dog in space", channel_id=dm, attachments=[world.png()]
+        )
+        await fake.wait_for_message(
+            dm, predicate=lambda m: m["author"]["id"] == str(fake.bot_user_id)
+        )
+        await fake.member_edits(int(asked["id"]), f"<@{fake.bot_user_id}> a dog in space")
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"] == "a dog in space"
+
+
 async def test_a_resolution_flag_in_a_reply_to_ones_own_result_chooses_it(tmp_path):
     """`--resolution 720p` under one's own 1080p result is a 720p video (cheaper), not 1080p."""
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
