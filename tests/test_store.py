@@ -330,3 +330,30 @@ async def test_a_cancel_while_a_held_submit_is_given_back_is_never_lost(backend,
     assert outcome is not None, "the member must not be told it is too late"
     assert (await store.get(job.id)).cancelled
     assert await store.claim_due(Stage.SUBMIT, 10) == [], "never sent"
+
+
+async def test_a_submit_claimed_in_a_batch_that_lapsed_before_its_request_left_is_sent_again(
+    store, clock
+):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    [claim] = await store.claim_due(Stage.SUBMIT, 10)
+    clock.advance(store.leases.submit + 1)
+    assert await store.expire_lost_submits(now=clock()) == [], "nothing to call unknown"
+    assert (await store.get(job.id)).state is JobState.RECORDED
+    assert await store.renew_before_sending(claim) is None
+
+
+async def test_an_old_bots_claim_after_a_released_new_claim_is_taken_as_sent(store, db, clock):
+    """A release leaves the new claim's unsent mark behind; an older process that claims next
+    does not clear it, so only `unsent_version = version` tells its claim was never marked."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    claim = await store.claim_for_submit(job.id)
+    assert await store.release(claim, Stage.SUBMIT)
+    await db.write(
+        "UPDATE jobs SET state = 'submitting', lease_owner = 'old', lease_until = ?,"
+        " version = version + 1 WHERE id = ?",
+        (clock() + 1, job.id),
+    )
+    clock.advance(2)
+    [lost] = await store.expire_lost_submits(now=clock())
+    assert lost.id == job.id and lost.state is JobState.SUBMIT_UNKNOWN

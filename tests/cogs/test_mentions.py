@@ -444,6 +444,28 @@ async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_pi
         assert (night["prompt"], night["aspect_ratio"]) == ("the same at night", "9:16")
 
 
+async def test_another_members_reply_to_a_status_does_not_keep_its_resolution(tmp_path):
+    """Their pictures and shape, not the owner's (maybe dearer, maybe reserved) resolution."""
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
+    ) as world:
+        cat = world.png("cat.png")
+        status = await bots_reply_to(
+            world, await mention(world, "a cat --res 1080p", attachments=[cat])
+        )
+        await world.wait_for_result()
+        bob = world.discord.add_member("bob")
+        await world.discord.message_create(
+            f"<@{world.discord.bot_user_id}> the same at night",
+            author=bob,
+            message_reference=int(status["id"]),
+        )
+        await world.api.wait_for_submits(2)
+        night = world.api.submits[1]
+        assert night["image_urls"] == [cat.url]
+        assert night.get("resolution", "720p") == "720p"
+
+
 async def test_a_refused_reply_to_a_status_is_read_again_once_edited(tmp_path):
     async with running_bot(
         tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True

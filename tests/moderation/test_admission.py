@@ -578,3 +578,25 @@ async def test_a_render_given_up_on_holds_its_cost_while_apimart_may_still_bill_
     assert await store.record_late_end(followed, info, now=clock())
     use = await moderation.store.budget_used(GUILD)
     assert (use.spent, use.held) == (2.0, 3.0)
+
+
+async def test_a_render_given_up_on_without_a_follow_up_holds_nothing(store, moderation, clock):
+    await set_limits(moderation, monthly_budget=6.0)
+    job = await submitted(store, await record(store, moderation, clock), now=clock())
+    claim = await claimed(store, job.id, Stage.POLL)
+    await store.finish(claim, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
+    assert (await moderation.store.budget_used(GUILD)).held == 0.0
+
+
+async def test_a_followed_render_asked_for_later_counts_against_a_job_waiting_before_it(
+    store, moderation, clock
+):
+    waiting = await record(store, moderation, clock)  # stays recorded: about to be sent
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    later = await submitted(store, await record(store, moderation, clock, bob), now=clock())
+    claim = await claimed(store, later.id, Stage.POLL)
+    await store.finish(
+        claim, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out", follow_up_at=clock()
+    )
+    await set_limits(moderation, monthly_budget=5.0)  # 3 still held + 3 for `waiting`
+    assert await store.over_budget(await store.get(waiting.id))

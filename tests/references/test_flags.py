@@ -300,3 +300,8 @@ def test_a_flag_against_a_chosen_option_names_the_choice_as_the_member_saw_it(
     message = contradiction(prompt, **chosen)
     assert f"you also chose {english}" in message.render("en-US")
     assert chinese in message.render("zh-CN")
+
+
+def test_a_flag_glued_to_a_japanese_kana_word_is_read():
+    parsed = parse_flags("\u306d\u3053--dur 8")
+    assert (parsed.prompt, parsed.duration) == ("\u306d\u3053", 8)

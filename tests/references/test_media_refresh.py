@@ -312,3 +312,14 @@ async def test_a_rehosted_copy_about_to_expire_is_renewed_from_its_source_messag
     report = await service.submit(again, member_present=False)
     assert report.state is JobState.QUEUED
     assert api.submits[1]["image_urls"] == [fresh]
+
+
+def test_no_fragment_of_a_reference_image_or_video_is_sent_to_apimart():
+    request = VideoRequest(
+        prompt="a dog",
+        image_urls=("https://i.example/a.png#rehosted-until=1",),
+        video_urls=("https://v.example/a.mp4#t=3",),
+    )
+    payload = request.to_payload()
+    assert payload["image_urls"] == ["https://i.example/a.png"]
+    assert payload["video_urls"] == ["https://v.example/a.mp4"]
