@@ -3,6 +3,7 @@
 import asyncio
 
 import asyncpg
+import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
@@ -212,18 +213,28 @@ async def test_a_submit_claim_that_lapsed_before_its_request_left_is_sent_again(
     assert await store.renew_before_sending(again) is not None
 
 
-async def test_a_submit_claimed_by_a_bot_that_knows_no_unsent_mark_is_taken_as_sent(
-    store, db, clock
-):
-    """During a deploy an older process claims with `version + 1` alone: its lapse may follow a
-    request that left, so it is `submit_unknown`, never sent twice."""
-    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+async def claimed_by_an_older_bot(db, clock, job):
+    """What a bot from before `unsent_version` does to claim a submit: `version + 1` alone."""
     await db.write(
         "UPDATE jobs SET state = 'submitting', lease_owner = 'old', lease_until = ?,"
         " version = version + 1 WHERE id = ?",
         (clock() + 1, job.id),
     )
     clock.advance(2)
+
+
+@pytest.mark.parametrize("released_before", [False, True], ids=["first", "after-a-release"])
+async def test_a_submit_claimed_by_a_bot_that_knows_no_unsent_mark_is_taken_as_sent(
+    store, db, clock, released_before
+):
+    """During a deploy an older process claims with `version + 1` alone: its lapse may follow a
+    request that left, so it is `submit_unknown`, never sent twice. A release leaves a newer
+    claim's mark behind, which the older claim does not clear: only `unsent_version = version`
+    tells a claim was never sent."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    if released_before:
+        assert await store.release(await store.claim_for_submit(job.id), Stage.SUBMIT)
+    await claimed_by_an_older_bot(db, clock, job)
     [lost] = await store.expire_lost_submits(now=clock())
     assert lost.id == job.id and lost.state is JobState.SUBMIT_UNKNOWN
 
@@ -341,19 +352,3 @@ async def test_a_submit_claimed_in_a_batch_that_lapsed_before_its_request_left_i
     assert await store.expire_lost_submits(now=clock()) == [], "nothing to call unknown"
     assert (await store.get(job.id)).state is JobState.RECORDED
     assert await store.renew_before_sending(claim) is None
-
-
-async def test_an_old_bots_claim_after_a_released_new_claim_is_taken_as_sent(store, db, clock):
-    """A release leaves the new claim's unsent mark behind; an older process that claims next
-    does not clear it, so only `unsent_version = version` tells its claim was never marked."""
-    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    claim = await store.claim_for_submit(job.id)
-    assert await store.release(claim, Stage.SUBMIT)
-    await db.write(
-        "UPDATE jobs SET state = 'submitting', lease_owner = 'old', lease_until = ?,"
-        " version = version + 1 WHERE id = ?",
-        (clock() + 1, job.id),
-    )
-    clock.advance(2)
-    [lost] = await store.expire_lost_submits(now=clock())
-    assert lost.id == job.id and lost.state is JobState.SUBMIT_UNKNOWN
