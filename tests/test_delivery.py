@@ -5,7 +5,7 @@ import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery, job_footer
-from bot.jobs.models import JobState, Requester
+from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
@@ -105,6 +105,21 @@ async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_se
     dm = fake.dm_channel_id(fake.user_id)
     [posted] = [m for m in fake.messages(dm) if is_layout(m) or m.get("embeds")]
     assert int(posted["id"]) == result.message_id
+
+
+async def test_a_dm_attempt_whose_dm_can_no_longer_be_read_is_tried_again_there(
+    store, clock, fake, client, api, downloads
+):
+    """An interrupted DM post, then the DM's history refused: nothing of ours can be there
+    (the DM is closed to the bot), so the attempt goes on, and ends as unreachable."""
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    job = await store.begin_delivery(job, now=clock(), target=DM_TARGET)
+    dm = fake.dm_channel_id(fake.user_id)
+    fake.fail_next("GET", rf"/channels/{dm}/messages", 403, 50001, "Missing Access")
+    fake.fail_next("POST", rf"/channels/{dm}/messages", 403, 50007, "Cannot send messages")
+    result = await delivery.by_dm(job)
+    assert result.outcome is DeliveryOutcome.UNREACHABLE
 
 
 async def test_results_never_use_the_interaction_webhook(tmp_path):
