@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 import yarl
 
 from bot.apimart import APIMartClient, APIMartError, VideoRequest
+from bot.apimart.models import without_fragment
 from bot.i18n import msg
 from bot.jobs.models import Job, JobRefused, MessageRef
 from bot.media.fetcher import FetchError, GuardedFetcher
@@ -72,7 +73,7 @@ def rehosted_url(uploaded: str, until: float, attachment: int | None) -> str:
     marks = {_REHOSTED_UNTIL: str(int(until))}
     if attachment is not None:
         marks[_COPIED_ATTACHMENT] = str(attachment)
-    return f"{uploaded.split('#', 1)[0]}#{urllib.parse.urlencode(marks)}"
+    return f"{without_fragment(uploaded)}#{urllib.parse.urlencode(marks)}"
 
 
 def _rehost_marks(url: str) -> dict[str, str]:
@@ -156,11 +157,10 @@ class DiscordMediaRefresher:
         """Whether `url` works until `needed_until`: a signed one or a re-hosted copy says when
         it expires (Discord signs for about a day, so a video attached to /video, which has
         nothing to renew it from, is not refused after an hour's wait); others do not expire."""
-        if is_signed(url, self._cdn_origins):
-            expiry = signed_url_expiry(url, self._cdn_origins)
-            return expiry is not None and expiry >= needed_until
-        rehosted = rehosted_expiry(url)
-        return rehosted is None or rehosted >= needed_until
+        expiry = url_expiry(url, self._cdn_origins)
+        if expiry is None:
+            return not is_signed(url, self._cdn_origins)  # signed, yet says no expiry: renew
+        return expiry >= needed_until
 
     async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
         """URLs that work until `needed_until`: a signed one that says it expires sooner is
@@ -207,7 +207,7 @@ class DiscordMediaRefresher:
         """Download the image from its old URL, through the guard, and upload it to APIMart."""
         uploaded_at = self._clock()
         try:
-            fetched = await self._fetcher.fetch(url.split("#", 1)[0], keep_body=True)
+            fetched = await self._fetcher.fetch(without_fragment(url), keep_body=True)
         except FetchError as error:
             raise _Unavailable(str(error)) from None
         if fetched.status != 200:

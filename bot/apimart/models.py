@@ -21,6 +21,12 @@ ASPECT_RATIOS: tuple[str, ...] = ("16:9", "9:16")
 GenerationType = Literal["frame", "reference"]
 
 
+def without_fragment(url: str) -> str:
+    """`url` as it is fetched: a fragment is never sent over HTTP (the bot's mark re-hosted
+    copies with one, bot/media_refresh.py)."""
+    return url.split("#", 1)[0]
+
+
 class VideoRequest(BaseModel):
     """One generation request, already validated against the API's rules."""
 
@@ -45,13 +51,12 @@ class VideoRequest(BaseModel):
         # The API refuses `duration` together with a reference video.
         if self.duration is not None and not self.video_urls:
             payload["duration"] = self.duration
-        # A fragment is never sent over HTTP; ours mark re-hosted copies (bot/media_refresh.py).
         if self.image_urls:
-            payload["image_urls"] = [url.split("#", 1)[0] for url in self.image_urls]
+            payload["image_urls"] = [without_fragment(url) for url in self.image_urls]
             if self.generation_type is not None:
                 payload["generation_type"] = self.generation_type
         if self.video_urls:
-            payload["video_urls"] = [url.split("#", 1)[0] for url in self.video_urls]
+            payload["video_urls"] = [without_fragment(url) for url in self.video_urls]
         return payload
 
 

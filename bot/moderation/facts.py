@@ -181,6 +181,12 @@ async def credits_held_now(conn: Connection, guild_id: int | None, window: Windo
     return await credits_held(connection_reader(conn), guild_id, window)
 
 
+async def budget_floor(conn: Connection, budget: float | None) -> float:
+    """What the cheapest video is expected to cost, where a monthly `budget` needs it (a budget
+    with less left fits none); read in the caller's transaction."""
+    return await cheapest_expected(connection_reader(conn)) if budget is not None else 0.0
+
+
 async def member_facts(
     conn: Connection, requester: Requester, now: float, policy: Policy | None = None
 ) -> MemberFacts:
@@ -227,11 +233,7 @@ async def member_facts(
             if policy.monthly_budget is not None
             else 0.0
         ),
-        budget_floor=(
-            await cheapest_expected(connection_reader(conn))
-            if policy.monthly_budget is not None
-            else 0.0
-        ),
+        budget_floor=await budget_floor(conn, policy.monthly_budget),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,
         channels=frozenset(

@@ -109,7 +109,7 @@ class MemberFacts:
     @property
     def budget_left(self) -> float:
         """What a new video may still spend of the server's monthly budget."""
-        return max((self.policy.monthly_budget or 0.0) - self.budget_committed, 0.0)
+        return credits_left(self.policy.monthly_budget or 0.0, self.budget_committed)
 
     def budget_short(self, expected: float) -> float | None:
         """The credits left when a video expected to cost `expected` would pass the server's
@@ -127,12 +127,18 @@ class BudgetUse:
 
     def left(self, budget: float) -> float:
         """What a new video may still spend of `budget`."""
-        return max(budget - self.spent - self.held, 0.0)
+        return credits_left(budget, self.spent + self.held)
 
 
 # Credits are sums of tenths in binary floating point (15.8 + 2.1 + 2.1 is a hair over 20):
 # a video costing exactly what is left fits.
 CREDIT_TOLERANCE = 1e-6
+
+
+def credits_left(budget: float, committed: float) -> float:
+    """What a new video may still spend of `budget` with `committed` spent or held (never
+    below 0)."""
+    return max(budget - committed, 0.0)
 
 
 def no_video_fits(budget: float | None, committed: float, floor: float) -> bool:

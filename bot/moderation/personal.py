@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount, cheapest_expected, connection_reader
+from bot.jobs.pricing import amount
 from bot.moderation.facts import (
     PAUSE_KEY,
     REFUNDED,
     UNFINISHED,
+    budget_floor,
     credits_held_now,
     credits_used,
     marks,
@@ -140,11 +141,7 @@ async def personal_facts(
         budget_held=(
             await credits_held_now(conn, None, budget) if limits.monthly_budget is not None else 0.0
         ),
-        budget_floor=(
-            await cheapest_expected(connection_reader(conn))
-            if limits.monthly_budget is not None
-            else 0.0
-        ),
+        budget_floor=await budget_floor(conn, limits.monthly_budget),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,
         channels=frozenset(),

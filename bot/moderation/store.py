@@ -408,8 +408,10 @@ class ModerationStore:
             if expires_at is not None:
                 key, values["until"] = f"{key}_until", stamp(expires_at)
             change = msg(key, **values)
-            still = before is not None and (before[1] is None or before[1] > self._clock())
-            replaced = _replaced(int(before[0]), videos, expires_at) if still and before else None
+            # The setting it replaces, if that one still held.
+            if before is not None and before[1] is not None and before[1] <= self._clock():
+                before = None
+            replaced = _replaced(int(before[0]), videos, expires_at) if before else None
             if replaced is not None:
                 change = msg("change_and_replaced", change=change, replaced=replaced)
             return await self._audit(conn, actor, change)
