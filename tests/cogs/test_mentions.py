@@ -415,15 +415,24 @@ async def test_a_reply_to_a_result_keeps_its_shape_and_resolution_unless_told(tm
         dawn = world.api.submits[2]
         assert (dawn.get("aspect_ratio"), dawn.get("resolution")) == ("16:9", "1080p")
         # Another member's reply keeps the shape, not the owner's (maybe dearer) resolution.
-        bob = world.discord.add_member("bob")
-        await world.discord.message_create(
-            f"<@{world.discord.bot_user_id}> now in rain",
-            author=bob,
-            message_reference=int(result["id"]),
-        )
+        await reply_as(world, world.discord.add_member("bob"), result, "now in rain")
         await world.api.wait_for_submits(4)
         rain = world.api.submits[3]
         assert (rain.get("aspect_ratio"), rain.get("resolution", "720p")) == ("9:16", "720p")
+
+
+async def reply_as(world, member, target, text):
+    """`member`'s reply to `target` that mentions the bot."""
+    return await world.discord.message_create(
+        f"<@{world.discord.bot_user_id}> {text}", author=member, message_reference=int(target["id"])
+    )
+
+
+async def finished_status(world, prompt, media):
+    """The status message of a video asked for by a mention with `media`, once it is made."""
+    status = await bots_reply_to(world, await mention(world, prompt, attachments=[media]))
+    await world.wait_for_result()
+    return world.discord.get_message(int(status["id"]))
 
 
 async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_picture(tmp_path):
@@ -433,10 +442,7 @@ async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_pi
         tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
     ) as world:
         cat = world.png("cat.png")
-        asking = await mention(world, "a cat on the beach --ar 9:16", attachments=[cat])
-        status = await bots_reply_to(world, asking)
-        await world.wait_for_result()
-        status = world.discord.get_message(int(status["id"]))
+        status = await finished_status(world, "a cat on the beach --ar 9:16", cat)
         await reply(world, status, "the same at night")
         await world.api.wait_for_submits(2)
         night = world.api.submits[1]
@@ -450,16 +456,8 @@ async def test_another_members_reply_to_a_status_does_not_keep_its_resolution(tm
         tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
     ) as world:
         cat = world.png("cat.png")
-        status = await bots_reply_to(
-            world, await mention(world, "a cat --res 1080p", attachments=[cat])
-        )
-        await world.wait_for_result()
-        bob = world.discord.add_member("bob")
-        await world.discord.message_create(
-            f"<@{world.discord.bot_user_id}> the same at night",
-            author=bob,
-            message_reference=int(status["id"]),
-        )
+        status = await finished_status(world, "a cat --res 1080p", cat)
+        await reply_as(world, world.discord.add_member("bob"), status, "the same at night")
         await world.api.wait_for_submits(2)
         night = world.api.submits[1]
         assert night["image_urls"] == [cat.url]
@@ -470,10 +468,7 @@ async def test_a_refused_reply_to_a_status_is_read_again_once_edited(tmp_path):
     async with running_bot(
         tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
     ) as world:
-        asking = await mention(world, "a dancer", attachments=[world.mp4()])
-        status = await bots_reply_to(world, asking)
-        await world.wait_for_result()
-        status = world.discord.get_message(int(status["id"]))
+        status = await finished_status(world, "a dancer", world.mp4())
         again = await reply(world, status, "the same at night --duration 8")
         refusal = await bots_reply_to(world, again)
         assert "duration can't be used" in refusal["content"]
