@@ -99,6 +99,15 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
     return None
 
 
+def _decoded(raw: bytes, charset: str | None) -> str:
+    """The body as text, never failing: a gateway's error page may come in any encoding, and
+    what it says matters less than its HTTP status (JSON itself is UTF-8)."""
+    try:
+        return raw.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return raw.decode("utf-8", errors="replace")
+
+
 # The HTTP status each documented error `type` comes with (APIMART's error table).
 _STATUS_OF_TYPE: dict[str, int] = {
     "invalid_request_error": 400,
@@ -118,7 +127,8 @@ def _error_from_answer(
     """The error an answer carries, also when it hides behind HTTP 200."""
     error = body.get("error")
     body_code = body.get("code")
-    if status == 200 and error is None and body_code in (None, 200):
+    # `"error": ""` or `{}` beside a good answer is a gateway's habit, not an error.
+    if status == 200 and not error and body_code in (None, 200):
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     error_type = details.get("type")
@@ -280,7 +290,7 @@ class APIMartClient:
                 headers=self._headers,
                 timeout=self._timeout,
             ) as response:
-                text = await response.text()
+                text = _decoded(await response.read(), response.charset)
                 status = response.status
                 headers = response.headers
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:

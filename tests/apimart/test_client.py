@@ -189,6 +189,34 @@ async def test_an_unknown_error_in_a_200_body_is_still_an_unknown_submit(api, cl
         await client.submit(REQUEST)
 
 
+@pytest.mark.parametrize("empty", ["", {}, None])
+async def test_a_success_with_an_empty_error_field_is_a_success(api, client, empty):
+    """Gateways often send `"error": ""` beside a good answer: the task exists and is billed,
+    so reading it as a server error would abandon a paid render."""
+    body = {"code": 200, "data": [{"status": "submitted", "task_id": "task_01EMPTY"}]}
+    api.malformed_next("submit", body=json.dumps({**body, "error": empty}))
+    assert (await client.submit(REQUEST)).task_id == "task_01EMPTY"
+
+
+# A gateway's "service unavailable" page in GBK, without a charset (a Chinese provider's).
+GBK_PAGE = "<html><body>服务暂时不可用\uff0c请稍后再试</body></html>".encode("gbk")
+
+
+async def test_an_error_page_that_is_not_utf8_is_a_server_error_like_any_other(api, client, sleeps):
+    task_id = (await client.submit(REQUEST)).task_id
+    api.malformed_next("poll", status=503, body=GBK_PAGE, content_type="text/html", times=2)
+    info = await client.get_task(task_id)
+    assert info.task_id == task_id
+    assert len(sleeps.waits) == 2, "each 503 page is retried as a server error"
+
+
+async def test_a_submit_refused_503_with_a_page_that_is_not_utf8_is_sent_again(api, client):
+    """A 503 means APIMart made nothing: the submit is resent, not taken as outcome unknown."""
+    api.malformed_next("submit", status=503, body=GBK_PAGE, content_type="text/html")
+    assert (await client.submit(REQUEST)).task_id
+    assert len(api.submits) == 2
+
+
 async def test_429_honours_retry_after_header_then_succeeds(api, client, sleeps):
     api.fail_next("submit", status=429, retry_after_header="7", times=2)
     result = await client.submit(REQUEST)

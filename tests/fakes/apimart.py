@@ -405,7 +405,7 @@ class _Fault:
     retry_after_body: float | None = None
     http200_body_code: int | None = None
     seconds: float = 0.0
-    body: str = ""
+    body: str | bytes = ""
     content_type: str = "application/json"
     keep_bytes: int = 0
 
@@ -705,11 +705,15 @@ class FakeAPIMart:
         route: FaultRoute,
         times: int = 1,
         *,
-        body: str = '{"code": 200, "data": ',
+        body: str | bytes = '{"code": 200, "data": ',
         content_type: str = "application/json",
+        status: int = 200,
     ) -> None:
-        """Answer HTTP 200 with a body that is not valid JSON (truncated JSON by default)."""
-        self._add_fault(_Fault(route, "malformed", times, body=body, content_type=content_type))
+        """Answer with a body that is not valid JSON (truncated JSON by default), HTTP 200
+        unless ``status`` says otherwise; ``bytes`` are sent as they are (another encoding)."""
+        self._add_fault(
+            _Fault(route, "malformed", times, status=status, body=body, content_type=content_type)
+        )
 
     def reset_next(self, route: FaultRoute, times: int = 1) -> None:
         """Drop the connection without answering (client sees ServerDisconnectedError).
@@ -912,7 +916,15 @@ class FakeAPIMart:
         if fault.kind == "error":
             return fault.error_response()
         if fault.kind == "malformed":
-            return web.Response(text=fault.body, content_type=fault.content_type)
+            if isinstance(fault.body, bytes):
+                return web.Response(
+                    status=fault.status,
+                    body=fault.body,
+                    headers={hdrs.CONTENT_TYPE: fault.content_type},
+                )
+            return web.Response(
+                status=fault.status, text=fault.body, content_type=fault.content_type
+            )
         # "reset": close the socket; the response returned below is never sent.
         if request.transport is not None:
             request.transport.close()
