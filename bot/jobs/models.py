@@ -60,7 +60,8 @@ FINAL_STATES = frozenset(
 # reached APIMart (refused, busy until given up, cancelled before it was sent) or APIMart
 # reports it failed or cancelled (billed 0). Everything else counts, since APIMart was asked:
 # a render cancelled after APIMart accepted it, one given up on (`timed_out`), one whose
-# submit's answer was lost (`submit_unknown`). Refunds are derived, never stored.
+# submit's answer was lost (`submit_unknown`), and a task APIMart billed whatever its end (a
+# `completed` without a video ends `failed`). Refunds are derived, never stored.
 REFUNDED_STATES = frozenset({JobState.REJECTED, JobState.FAILED, JobState.CANCELLED})
 
 
@@ -222,8 +223,8 @@ class Job:
 
     @property
     def counts(self) -> bool:
-        """Whether it counts against the member's allowance."""
-        return self.state not in REFUNDED_STATES
+        """Whether it counts against the member's allowance (as `facts.COUNTS` in SQL)."""
+        return self.state not in REFUNDED_STATES or (self.credits_cost or 0) > 0
 
     @property
     def state_key(self) -> str:

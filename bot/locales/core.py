@@ -164,6 +164,11 @@ EN: dict[str, str] = {
         "{mention} the video service could not make job #{job_id}: {reason}. It was not "
         "counted against you."
     ),
+    "failure_billed_no_video": (
+        "{mention} the video service finished job #{job_id} and charged for it, but sent no "
+        "video. Since it was charged, it counts toward your allowance; please tell a "
+        "moderator."
+    ),
     "failure_timed_out": (
         "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
         "video service may still finish and bill it, so it counts toward your allowance; if "
@@ -320,6 +325,10 @@ ZH: dict[str, str] = {
     "failure_service_said": "视频服务的原话：{reason}。",
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
+    "failure_billed_no_video": (
+        "{mention} 视频服务已完成任务 #{job_id} 并已收费，但没有发来视频。"
+        "由于已经收费，这次会计入你的额度；请告诉管理员。"
+    ),
     "failure_timed_out": (
         "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，我已停止等待。"
         "视频服务仍可能完成并收费，因此会计入你的额度；如果视频在一天内完成，我会发到这里。"

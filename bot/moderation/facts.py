@@ -2,7 +2,7 @@
 
 Usage is never stored: it is counted from the jobs table, so a refund (a job APIMart made
 nothing of: refused, failed, cancelled before it was sent) is simply a job whose state no
-longer counts (`bot.jobs.models.REFUNDED_STATES`).
+longer counts (`bot.jobs.models.REFUNDED_STATES`, `COUNTS` below).
 """
 
 from __future__ import annotations
@@ -36,6 +36,10 @@ POLICY_COLUMNS = frozenset(f.name for f in fields(Policy)) - {"guild_id"}
 def marks(values: Sequence[object]) -> str:
     """SQL placeholders for `values`."""
     return ", ".join("?" for _ in values)
+
+
+# `Job.counts` in SQL (its parameters: `REFUNDED`).
+COUNTS = f"(state NOT IN ({marks(REFUNDED)}) OR COALESCE(credits_cost, 0) > 0)"
 
 
 async def rows_of(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -117,7 +121,7 @@ async def count_used(conn: Connection, guild_id: int, user_id: int, window: Wind
             conn,
             "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
             " AND created_at >= ? AND created_at < ?"
-            f" AND state NOT IN ({marks(REFUNDED)})",
+            f" AND {COUNTS}",
             (guild_id, user_id, window.start, window.end, *REFUNDED),
         )
     )
@@ -220,8 +224,7 @@ async def member_facts(
         # ("nothing was counted, try again") starts none.
         last_created_at=await value_of(
             conn,
-            "SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ?"
-            f" AND state NOT IN ({marks(REFUNDED)})",
+            f"SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ? AND {COUNTS}",
             (guild_id, requester.user_id, *REFUNDED),
         ),
         budget_window=budget,

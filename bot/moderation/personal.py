@@ -17,6 +17,7 @@ from bot.i18n import Message, msg
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
 from bot.moderation.facts import (
+    COUNTS,
     PAUSE_KEY,
     REFUNDED,
     UNFINISHED,
@@ -116,7 +117,7 @@ async def personal_facts(
             await value_of(
                 conn,
                 "SELECT COUNT(*) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
-                f" AND created_at >= ? AND created_at < ? AND state NOT IN ({marks(REFUNDED)})",
+                f" AND created_at >= ? AND created_at < ? AND {COUNTS}",
                 (user_id, quota.start, quota.end, *REFUNDED),
             )
         ),
@@ -130,8 +131,7 @@ async def personal_facts(
         ),
         last_created_at=await value_of(
             conn,
-            "SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
-            f" AND state NOT IN ({marks(REFUNDED)})",
+            f"SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ? AND {COUNTS}",
             (user_id, *REFUNDED),
         ),
         budget_window=budget,

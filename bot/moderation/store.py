@@ -14,11 +14,11 @@ from typing import Any
 from bot.i18n import Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
+    COUNTS,
     POLICY_COLUMNS,
     REFUNDED,
     credits_held_now,
     credits_used,
-    marks,
     member_facts,
     read_policy,
     value_of,
@@ -213,9 +213,8 @@ class ModerationStore:
 
     async def top_usage(self, guild_id: int, window: Window, limit: int) -> list[UsageRow]:
         """Members with the most counted jobs in a window, with the credits they used: every
-        job's, as the budget and one member's usage count them (APIMart may bill a render
-        that counts for no one, a completed task without a video)."""
-        counted = f"SUM(CASE WHEN state NOT IN ({marks(REFUNDED)}) THEN 1 ELSE 0 END)"
+        job's, as the budget and one member's usage count them."""
+        counted = f"SUM(CASE WHEN {COUNTS} THEN 1 ELSE 0 END)"
         credits = "COALESCE(SUM(credits_cost), 0)"
         rows = await self._db.fetch_all(
             f"SELECT user_id, {counted} AS jobs, {credits} AS credits"

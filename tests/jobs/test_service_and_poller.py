@@ -1,6 +1,7 @@
 """Submitting and polling jobs: a real SQLite file, the fake APIMart, a controlled clock."""
 
 import asyncio
+import dataclasses
 import datetime
 import logging
 import random
@@ -10,9 +11,10 @@ import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.models import TaskInfo, TaskStatus
+from bot.delivery import failure_text
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
-from bot.jobs.models import JobRefused, JobState, Requester
+from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, Stage
@@ -956,6 +958,30 @@ async def test_a_task_completed_without_a_video_ends_failed_and_says_so(db, api,
     [told] = delivery.delivered
     assert (told.state, told.error_key) == (JobState.FAILED, "task_no_video")
     assert told.result_url is None
+    # APIMart billed it (it says completed), so it counts, and the member is told so.
+    assert told.counts
+    text = english_failure(told)
+    assert "charged" in text and "counts toward your allowance" in text
+    assert "not counted" not in text
+
+
+async def test_a_task_completed_without_a_video_and_not_billed_is_not_counted(
+    db, api, session, clock
+):
+    delivery = RecordingDelivery()
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    api.default_plan = TaskPlan(polls_until_done=None, cost=0, credits_cost=0)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.task(report.job.task_id).complete_without_video()
+    await run_until_delivered(poller, clock, delivery)
+    [told] = delivery.delivered
+    assert not told.counts
+    assert "It was not counted against you" in english_failure(told)
+
+
+def english_failure(job: Job) -> str:
+    requester = dataclasses.replace(job.requester, locale="en-US")
+    return "\n".join(failure_text(dataclasses.replace(job, requester=requester), "@m"))
 
 
 @pytest.mark.parametrize(

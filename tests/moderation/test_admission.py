@@ -92,6 +92,14 @@ async def test_a_job_apimart_may_still_make_keeps_counting(store, moderation, cl
     assert "used all your videos today (1 video)" in await refusal(store, moderation, clock)
 
 
+async def test_a_failed_job_apimart_billed_all_the_same_keeps_counting(store, moderation, clock):
+    """Billed means counted: otherwise a member could retry without end at the account's cost,
+    and the budget (which sums what APIMart billed) would disagree with the allowance."""
+    await set_limits(moderation, default_limit=1, cooldown_seconds=3600)
+    await end(store, clock, await record(store, moderation, clock), JobState.FAILED, credits=4)
+    assert "used all your videos today (1 video)" in await refusal(store, moderation, clock)
+
+
 async def test_a_job_cancelled_before_it_was_sent_is_refunded(store, moderation, clock):
     await set_limits(moderation, default_limit=1)
     job = await record(store, moderation, clock)
@@ -519,16 +527,16 @@ async def test_a_command_seen_by_two_processes_at_once_makes_exactly_one_job(
 async def test_the_usage_list_counts_the_same_credits_as_one_members_usage(
     store, moderation, clock
 ):
-    """APIMart billed a render that counts for no one (completed without a video): the period's
-    top list shows the credits `/videomod usage member:` and the budget count, and a member
-    whose only render was that one is listed with them."""
+    """APIMart billed a render that made no video (completed without one, so `failed`): it
+    counts, and the period's top list shows the jobs and credits `/videomod usage member:` and
+    the budget count."""
     bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
     await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 3)
     await end(store, clock, await record(store, moderation, clock), JobState.FAILED, 4)
     await end(store, clock, await record(store, moderation, clock, bob), JobState.FAILED, 5)
     window = (await moderation.store.facts(ALICE)).window
     rows = await moderation.store.top_usage(GUILD, window, 10)
-    assert [(row.user_id, row.jobs, row.credits) for row in rows] == [(42, 1, 7.0), (43, 0, 5.0)]
+    assert [(row.user_id, row.jobs, row.credits) for row in rows] == [(42, 2, 7.0), (43, 1, 5.0)]
     assert await moderation.store.credits_of(GUILD, ALICE.user_id, window) == 7.0
 
 
