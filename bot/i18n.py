@@ -61,8 +61,27 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 def locale_written(text: str) -> str:
     """The locale a message's words are written in, where nothing else tells (a DM has no
-    server language): Chinese characters without Japanese kana read Chinese."""
-    return "zh-CN" if _HAN.search(text) and not _KANA.search(text) else "en-US"
+    server language): Chinese characters without Japanese kana read Chinese, Traditional
+    (zh-TW, whose readers get English) where more are Traditional-only than Simplified-only."""
+    han = _HAN.findall(text)
+    if not han or _KANA.search(text):
+        return "en-US"
+    traditional = sum(_only_in(char, "big5", "gb2312") for char in han)
+    simplified = sum(_only_in(char, "gb2312", "big5") for char in han)
+    return "zh-TW" if traditional > simplified else "zh-CN"
+
+
+def _only_in(char: str, charset: str, other: str) -> bool:
+    """Whether a character has a code in one Chinese charset and not the other."""
+    return _encodes(char, charset) and not _encodes(char, other)
+
+
+def _encodes(char: str, charset: str) -> bool:
+    try:
+        char.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _name(english: str, language: Language) -> str:

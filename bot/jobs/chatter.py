@@ -67,7 +67,7 @@ _AMOUNTS = frozenset({"lot", "lots", "ton", "tons", "bunch"})
 _SURROUNDING = _FILLER_WORDS | _ADDRESS_WORDS
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
-_CHATTER_PHRASES = sorted(
+_SIMPLIFIED_PHRASES = (
     {"你好", "您好", "嗨", "哈喽", "帮助", "在吗", "谢谢", "谢了", "多谢", "感谢", "你", "您"}
     | {"大佬", "牛逼", "牛批", "绝了", "可爱", "ありがとうございます", "ございます", "すごい"}
     | {"かわいい", "よろしく", "的视频", "谢谢分享", "谢谢机器人", "卧槽", "哇塞", "绝绝子", "爱了"}
@@ -89,7 +89,12 @@ _CHATTER_PHRASES = sorted(
         "吧",
         "呢",
         "的",
-    },
+    }
+)
+# The same phrases in Traditional characters, as members in Taiwan or Hong Kong write them.
+_TO_TRADITIONAL = str.maketrans("谢帮吗赞错厉机爱帅绝卧哒视频喽", "謝幫嗎讚錯厲機愛帥絕臥噠視頻囉")
+_CHATTER_PHRASES = sorted(
+    _SIMPLIFIED_PHRASES | {phrase.translate(_TO_TRADITIONAL) for phrase in _SIMPLIFIED_PHRASES},
     key=len,
     reverse=True,
 )

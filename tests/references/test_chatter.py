@@ -119,6 +119,27 @@ def test_thanks_greetings_and_reactions_are_no_prompt(text):
 
 @pytest.mark.parametrize(
     "text",
+    # The same thanks written in Traditional characters (a member in Taiwan or Hong Kong).
+    [
+        "\u8b1d\u8b1d",
+        "\u592a\u68d2\u4e86\uff0c\u8b1d\u8b1d\uff01",
+        "\u591a\u8b1d",
+        "\u611f\u8b1d",
+        "\u8b9a",
+        "\u4e0d\u932f",
+        "\u53b2\u5bb3",
+        "\u5728\u55ce",
+        "\u54c8\u56c9",
+        "\u8b1d\u8b1d\u5206\u4eab",
+    ],
+)
+def test_thanks_in_traditional_characters_is_no_prompt_either(text):
+    """ "@Bot \u8c22\u8c22" makes no paid video; its Traditional spelling must not either."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     [
         "a cat",
         "now make it surf",
