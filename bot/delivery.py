@@ -34,8 +34,8 @@ from bot.status_messages import StatusMessages
 from bot.text import (
     EMBED_TITLE,
     MESSAGE_CONTENT,
-    Quoted,
     fit,
+    quoted_sentence,
 )
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
             job.error_key or "submit_unknown",
             locale,
             job_id=job.id,
-            reason=Quoted(job.error_message or ""),
+            reason=quoted_sentence(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
     if job.state is JobState.TIMED_OUT:
@@ -139,7 +139,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
         # Billed with nothing to show (a `completed` without a video): it counts, say so.
         return [t("failure_billed_no_video", locale, mention=mention, job_id=job.id)]
     # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
-    said = Quoted(job.error_message.rstrip(".。")) if job.error_message else None
+    said = quoted_sentence(job.error_message) if job.error_message else None
     if job.state is JobState.CANCELLED:
         lines = [t("failure_service_cancelled", locale, mention=mention, job_id=job.id)]
     else:

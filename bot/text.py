@@ -115,6 +115,11 @@ class Quoted:
         return quote(self.text, self.limit)
 
 
+def quoted_sentence(text: str) -> Quoted:
+    """Someone else's sentence quoted inside ours, which brings its own full stop."""
+    return Quoted(text.rstrip(".\u3002"))
+
+
 # Credits are written, and a moderator's amounts kept, to this many decimals.
 CREDIT_DECIMALS = 2
 

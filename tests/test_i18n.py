@@ -5,8 +5,20 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOGS, command_name, elapsed, language_for, msg, plural, t, use_command_ids
+from bot.i18n import (
+    CATALOGS,
+    command_name,
+    elapsed,
+    language_for,
+    locale_written,
+    msg,
+    plural,
+    t,
+    use_command_ids,
+)
+from bot.jobs.store import CancelOutcome
 from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS
+from cogs._private import _block_cancel_lines
 
 
 def automatic(name: str) -> bool:
@@ -116,3 +128,29 @@ def test_a_group_of_commands_is_never_a_mention_only_a_command_that_can_be_run()
     finally:
         use_command_ids({})
     assert "/videos status" in t("cancel_not_possible", "en-US", job_id=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("<@1> \u4e00\u53ea\u732b\u5728\u6d77\u8fb9\u51b2\u6d6a", "zh-CN"),  # Simplified
+        # The same in Traditional characters: read as zh-TW, whose readers get English.
+        ("<@1> \u4e00\u96bb\u8c93\u5728\u6d77\u908a\u885d\u6d6a", "zh-TW"),
+        ("<@1> \u8b1d\u8b1d", "zh-TW"),
+        # Characters both scripts share read Simplified (the catalog Chinese readers get).
+        ("<@1> \u5927\u6d77", "zh-CN"),
+        ("<@1> a cat surfing", "en-US"),
+        ("<@1> \u732b\u3068\u6d77", "en-US"),  # Japanese: kana
+    ],
+)
+def test_a_message_written_in_traditional_characters_reads_as_taiwanese(text, locale):
+    """A DM written in Traditional Chinese is not answered in Simplified: zh-TW readers get
+    English, as with `/video` from a zh-TW client."""
+    assert locale_written(text) == locale
+
+
+def test_the_jobs_a_block_cancelled_are_listed_the_way_each_language_lists():
+    outcomes = [(11, CancelOutcome.REFUNDED), (12, CancelOutcome.REFUNDED)]
+    [line] = _block_cancel_lines("<@1>", outcomes)
+    assert line.render("en-US").endswith("#11, #12.")
+    assert "#11\u3001#12" in line.render("zh-CN")

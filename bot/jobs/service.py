@@ -27,7 +27,7 @@ from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
-from bot.text import Quoted
+from bot.text import Quoted, quoted_sentence
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +325,7 @@ class JobService:
             reason: str | Quoted = (
                 msg(refusal_key).render(job.requester.locale)
                 if refusal_key in REFUSAL_KEYS
-                else Quoted(error.message)
+                else quoted_sentence(error.message)
             )
             return await self._close(
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
@@ -432,7 +432,8 @@ class JobService:
         self, job: Job, state: JobState, message: Message, member_present: bool
     ) -> SubmitReport:
         reason = message.values.get("reason")
-        # The API's own words are kept as they came; every message that shows them quotes them.
+        # The API's own words are kept as they came (less a closing full stop); every message
+        # that shows them quotes them.
         detail = reason.text if isinstance(reason, Quoted) else reason
         await self._store.mark_unsubmitted(
             job,

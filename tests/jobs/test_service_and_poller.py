@@ -292,6 +292,25 @@ async def test_busy_api_keeps_the_job_and_submits_it_later(db, api, session, clo
     assert len(api.task_ids) == 1
 
 
+@pytest.mark.parametrize(
+    "said", ["Prompt contains prohibited content.", "\u8fdd\u89c4\u5185\u5bb9\u3002"]
+)
+async def test_a_refusal_quoted_from_apimart_ends_in_one_full_stop(db, api, session, clock, said):
+    """APIMart's own sentence ends in a full stop; the bot's sentence around it adds one."""
+    delivery = RecordingDelivery()
+    store, service, _ = make_world(db, api, session, clock, delivery)
+    api.fail_next("submit", status=400, error_type="content_blocked", message=said)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.REJECTED
+    rejected = await store.get(report.job.id)
+    for locale in ("en-US", "zh-CN"):
+        told = report.member_message.render(locale)
+        posted = "\n".join(failure_text(_in_locale(rejected, locale), "@m"))
+        for text in (told, posted):
+            assert said.rstrip(".\u3002") in text
+            assert ".." not in text and "\u3002\u3002" not in text and ".\u3002" not in text
+
+
 async def test_a_refused_submit_is_told_at_once_and_not_delivered_again(db, api, session, clock):
     delivery = RecordingDelivery()
     _, service, poller = make_world(db, api, session, clock, delivery)
@@ -980,8 +999,11 @@ async def test_a_task_completed_without_a_video_and_not_billed_is_not_counted(
 
 
 def english_failure(job: Job) -> str:
-    requester = dataclasses.replace(job.requester, locale="en-US")
-    return "\n".join(failure_text(dataclasses.replace(job, requester=requester), "@m"))
+    return "\n".join(failure_text(_in_locale(job, "en-US"), "@m"))
+
+
+def _in_locale(job: Job, locale: str) -> Job:
+    return dataclasses.replace(job, requester=dataclasses.replace(job.requester, locale=locale))
 
 
 @pytest.mark.parametrize(
