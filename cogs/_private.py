@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.i18n import Message, msg, t
+from bot.i18n import Listed, Message, msg, t
 from bot.jobs.models import Job, Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
@@ -150,7 +150,7 @@ def _block_cancel_lines(
         (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
         (CancelOutcome.WHEN_SENT, "mod_block_cancelled_when_sent"),
     ):
-        jobs = ", ".join(f"#{job_id}" for job_id, done in cancelled if done is outcome)
+        jobs = [f"#{job_id}" for job_id, done in cancelled if done is outcome]
         if jobs:
-            lines.append(msg(key, member=member, jobs=jobs))
+            lines.append(msg(key, member=member, jobs=Listed(jobs)))
     return lines

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Message, Plural, msg, plural
+from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, state_key
 from bot.moderation.facts import (
     COUNTS,
@@ -101,6 +101,8 @@ def _encode_value(value: object) -> object:
         return {"$key": value.key, "values": _encode(value)}
     if isinstance(value, Plural):
         return {"$plural": value.key, "count": value.count}
+    if isinstance(value, Listed):
+        return {"$listed": [_encode_value(item) for item in value.items]}
     return value
 
 
@@ -109,7 +111,14 @@ def _decode_value(value: object) -> object:
         return _decode(value["$key"], value["values"])
     if isinstance(value, dict) and "$plural" in value:
         return plural(value["$plural"], int(value["count"]))
+    if isinstance(value, dict) and "$listed" in value:
+        return Listed([_decode_listed(item) for item in value["$listed"]])
     return value
+
+
+def _decode_listed(item: object) -> Message | str:
+    decoded = _decode_value(item)
+    return decoded if isinstance(decoded, Message) else str(decoded)
 
 
 def _decode(key: str, values: dict[str, Any]) -> Message:

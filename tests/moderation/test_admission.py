@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.i18n import msg, plural
+from bot.i18n import Listed, msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore, Stage
 from bot.moderation.models import short_of
@@ -608,3 +608,15 @@ async def test_a_followed_render_asked_for_later_counts_against_a_job_waiting_be
     )
     await set_limits(moderation, monthly_budget=5.0)  # 3 still held + 3 for `waiting`
     assert await store.over_budget(await store.get(waiting.id))
+
+
+async def test_a_listed_change_reads_back_from_the_audit_in_each_language(moderation):
+    """The jobs a block cancelled are a list: the audit keeps it a list, so `/videomod audit`
+    reads it back the way the reader's language lists."""
+    jobs = Listed(["#11", "#12"])
+    await moderation.store.record(
+        MOD, msg("mod_block_cancelled_refunded", member="<@1>", jobs=jobs)
+    )
+    [row] = await moderation.store.recent_audit(GUILD, 5)
+    assert row.change.render("en-US").endswith("#11, #12.")
+    assert "#11\u3001#12" in row.change.render("zh-CN")
