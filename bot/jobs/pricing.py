@@ -131,21 +131,22 @@ class Pricing:
         """What `request` is expected to cost."""
         return await expected_with(self._db.fetch_all, request)
 
-    async def table(self) -> dict[tuple[str, int], Estimate]:
-        """Every resolution and duration a member can choose, in one round trip."""
+    async def table(self) -> dict[tuple[str, Length], Estimate]:
+        """Every resolution and length a member can choose (`price_table`), in one round trip."""
         return await price_table(self._db.fetch_all)
 
 
-async def price_table(read: Reader) -> dict[tuple[str, int], Estimate]:
-    """Every resolution and duration a member can choose, read with `read` in one round trip."""
-    kinds = [(resolution, length) for resolution in RESOLUTIONS for length in DURATIONS]
+async def price_table(read: Reader) -> dict[tuple[str, Length], Estimate]:
+    """Every resolution and length a member can choose, and each resolution with a reference
+    video (length None: the video sets it), read with `read` in one round trip."""
+    kinds = [(resolution, length) for resolution in RESOLUTIONS for length in (*DURATIONS, None)]
     # One short index read per kind, sent as one statement.
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({_one_kind(length)}) AS kind_{number}"
         for number, (_, length) in enumerate(kinds)
     )
     params = [value for kind in kinds for value in _params(*kind)]
-    charged: dict[tuple[str, int], list[float]] = {kind: [] for kind in kinds}
+    charged: dict[tuple[str, Length], list[float]] = {kind: [] for kind in kinds}
     for row in await read(sql, params):
         charged[(row[0], row[1])].append(float(row[2]))
     return {kind: estimate(*kind, amounts) for kind, amounts in charged.items()}
@@ -154,8 +155,4 @@ async def price_table(read: Reader) -> dict[tuple[str, int], Estimate]:
 async def cheapest_expected(read: Reader) -> float:
     """What the cheapest video a member can ask for is expected to cost: of every resolution
     and length, and with a reference video (which sets the length)."""
-    chosen = [price.credits for price in (await price_table(read)).values()]
-    by_video = [
-        (await expected_of_kind(read, resolution, None)).credits for resolution in RESOLUTIONS
-    ]
-    return min(chosen + by_video)
+    return min(price.credits for price in (await price_table(read)).values())

@@ -13,7 +13,8 @@ EN: dict[str, str] = {
     # /videos quota and /videos help
     "price_table": (
         "**Expected cost per video** in credits, for 4 / 6 / 8 / 10 seconds: "
-        "720p {p720} · 1080p {p1080} · 4K {p4k}."
+        "720p {p720} · 1080p {p1080} · 4K {p4k}. With a reference video (it sets the length): "
+        "720p {v720} · 1080p {v1080} · 4K {v4k}."
     ),
     "price_note": (
         "These are the median of the last videos of each kind this bot made (once there are 3), "
@@ -88,6 +89,7 @@ ZH: dict[str, str] = {
     "price_table": (
         "**每个视频的预计花费**（积分，依次为 4 / 6 / 8 / 10 秒）："
         "720p {p720} · 1080p {p1080} · 4K {p4k}。"
+        "使用参考视频时（由它决定时长）：720p {v720} · 1080p {v1080} · 4K {v4k}。"
     ),
     "price_note": (
         "这些数字是本机器人最近同类视频的中位数（满 3 个后），否则为初始估计；"

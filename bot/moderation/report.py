@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.apimart.models import DURATIONS
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
-from bot.jobs.pricing import Estimate, amount
+from bot.jobs.pricing import Estimate, Length, amount
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
@@ -321,16 +321,30 @@ def words_lines(patterns: Sequence[str]) -> list[Message]:
     return [msg("mod_words_list", count=len(patterns), patterns=listed)]
 
 
-def price_lines(table: dict[tuple[str, int], Estimate], threshold: float | None) -> list[Message]:
-    """Expected credits per resolution and length, for `/videos quota` and `/videos help`."""
+def price_lines(
+    table: dict[tuple[str, Length], Estimate], threshold: float | None
+) -> list[Message]:
+    """Expected credits per resolution and length, and with a reference video, for
+    `/videos quota` and `/videos help`."""
 
     def row(resolution: str) -> str:
         return " / ".join(
             credits_number(table[(resolution, length)].credits) for length in DURATIONS
         )
 
+    def by_video(resolution: str) -> str:
+        return credits_number(table[(resolution, None)].credits)
+
     lines = [
-        msg("price_table", p720=row("720p"), p1080=row("1080p"), p4k=row("4k")),
+        msg(
+            "price_table",
+            p720=row("720p"),
+            p1080=row("1080p"),
+            p4k=row("4k"),
+            v720=by_video("720p"),
+            v1080=by_video("1080p"),
+            v4k=by_video("4k"),
+        ),
         msg("price_note"),
     ]
     if threshold is not None:

@@ -94,6 +94,8 @@ async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp
         user = world.discord.user_id
         quota = await command(world, "videos quota", user=user)
         assert "720p 2 / 3 / 4 / 5 · 1080p 4 / 6 / 8 / 10 · 4K 6 / 9 / 12 / 15" in quota
+        # A reference video sets the length: a member can look up its price beforehand too.
+        assert "With a reference video (it sets the length): 720p 5 · 1080p 10 · 4K 15" in quota
         assert "asks you to confirm" not in quota
         await set_threshold(world, 8)
         helptext = await command(world, "videos help", user=user)

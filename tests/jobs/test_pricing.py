@@ -4,7 +4,7 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobRefused, JobState, Requester
-from bot.jobs.pricing import STARTING_CREDITS, Pricing, amount
+from bot.jobs.pricing import STARTING_CREDITS, Pricing, amount, cheapest_expected
 from bot.moderation.pending import PendingRequests
 from tests.jobstates import finished, submitted
 
@@ -78,6 +78,19 @@ async def test_a_reference_video_is_priced_as_the_longest_length_until_learned(d
         await charged(store, clock, with_video, credits)
     assert (await pricing.expected(with_video)).credits == 7
     assert (await pricing.expected(request("1080p", 10))).credits == 10, "not mixed with 10 s"
+    table = await pricing.table()
+    assert (table[("1080p", None)].credits, table[("1080p", 10)].credits) == (7, 10)
+    assert table[("720p", None)].credits == STARTING_CREDITS[("720p", 10)]
+
+
+async def test_the_cheapest_video_counts_one_made_from_a_reference_video(db, store, clock):
+    """Else a budget with less left than the cheapest chosen length (2 credits) would read as
+    used up though a video made from a reference video fits."""
+    assert await cheapest_expected(db.fetch_all) == 2, "the starting table: 720p 4 s"
+    with_video = request("720p", None, video_urls=("https://x.example/m.mp4",))
+    for _ in range(3):
+        await charged(store, clock, with_video, 1)
+    assert await cheapest_expected(db.fetch_all) == 1
 
 
 async def test_a_pending_request_is_consumed_once_and_kept_as_it_was_asked(db, clock):

@@ -2,7 +2,6 @@
 
 import dataclasses
 
-from bot.jobs.pricing import cheapest_expected
 from bot.moderation.personal import PersonalLimits, budget_spent, personal_refusal
 from bot.moderation.rules import budget_spent_message
 from tests.test_message_limits import POLICY, facts
@@ -35,21 +34,10 @@ def test_the_personal_budget_that_adds_up_to_its_limit_is_spent():
     assert not budget_spent(committed(0.6), limits)
 
 
-async def learned_reference_videos(sql, params):
-    """Nothing learned for a chosen length (the starting table: 720p 4 s is 2 credits); three
-    720p videos made from a reference video (its length) charged 1 credit each."""
-    if "UNION ALL" in sql:
-        return []
-    if "duration IS NULL" in sql and params[0] == "720p":
-        return [("720p", None, 1.0)] * 3
-    return []
-
-
-async def test_the_cheapest_video_counts_one_made_from_a_reference_video():
-    """Else 1.5 credits left would read as used up though such a video (1) fits."""
-    floor = await cheapest_expected(learned_reference_videos)
-    assert floor == 1.0
-    left = dataclasses.replace(committed(8.5, budget=10.0), budget_floor=floor)
+def test_a_budget_with_the_cheapest_video_left_is_not_spent():
+    """1.5 credits left, and a video made from a reference video is expected at 1
+    (`cheapest_expected`, tests/jobs/test_pricing.py): not used up."""
+    left = dataclasses.replace(committed(8.5, budget=10.0), budget_floor=1.0)
     assert not left.budget_spent
 
 
