@@ -92,14 +92,20 @@ class Metrics:
         )
         self.budget_rate = Gauge(
             _name("request_budget_rate"),
-            "Requests per second the request budget allows now (below the ceiling after a 429).",
+            "Requests per second the request budget allows now (below the ceiling after a 429;"
+            " NaN: the engine is not set up yet).",
             registry=registry,
         )
         self.budget_ceiling = Gauge(
             _name("request_budget_ceiling"),
-            "This process's configured share of API_REQUESTS_PER_SECOND.",
+            "This process's configured share of API_REQUESTS_PER_SECOND (NaN: the engine is"
+            " not set up yet).",
             registry=registry,
         )
+        # The endpoints serve before the engine exists (while Discord is unreachable): not 0,
+        # which would read as a budget that allows nothing.
+        self.budget_rate.set(math.nan)
+        self.budget_ceiling.set(math.nan)
         self.delivery_delay = Histogram(
             _name("delivery_delay_seconds"),
             "Time from a render's end (as the bot learned it) to its result being posted.",

@@ -2,6 +2,7 @@
 long the most overdue job of each stage has waited (the poll lag an operator alerts on)."""
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, Requester
 from bot.observability.live import LiveValues
 from bot.observability.metrics import Metrics
@@ -49,3 +50,17 @@ async def test_jobs_by_state_and_overdue_stages_come_from_the_database(store, cl
     assert scraped.get("videobot_gateway_latency_seconds", shard="0") == 0.042
     nan = scraped.get("videobot_gateway_latency_seconds", shard="1")
     assert nan != nan, "a shard without a heartbeat yet shows NaN"
+
+
+def test_the_request_budget_reads_not_known_until_the_engine_has_one():
+    """The endpoints serve while the bot still waits for Discord: a budget of 0 would read as
+    "no requests allowed" (and fire an alert on it) where there is simply no engine yet."""
+    metrics = Metrics()
+    before = parse(metrics.render().decode())
+    for name in ("videobot_request_budget_rate", "videobot_request_budget_ceiling"):
+        value = before.get(name)
+        assert value != value, f"{name} is NaN, not {value}"
+    metrics.watch_budget(RequestBudget(7.5))
+    after = parse(metrics.render().decode())
+    assert after.get("videobot_request_budget_rate") == 7.5
+    assert after.get("videobot_request_budget_ceiling") == 7.5
