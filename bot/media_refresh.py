@@ -199,7 +199,11 @@ class DiscordMediaRefresher:
         if image:
             try:
                 return await self._rehost(url)
-            except (_Unavailable, APIMartError) as error:
+            except APIMartError as error:
+                if error.retryable:
+                    raise  # APIMart busy for a moment: the submit is tried again later
+                log.warning("Job %d: APIMart refused a re-hosted image (%s)", job.id, error)
+            except _Unavailable as error:
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)
         raise JobRefused(msg("media_expired"))
 

@@ -223,7 +223,12 @@ class APIMartClient:
         """Re-host an image on APIMart (kept 72 hours) and return its public URL."""
         form = aiohttp.FormData()
         form.add_field("file", data, filename=filename, content_type=content_type)
-        body = await self._call("POST", UPLOAD_PATH, form=form, submit=True)
+        try:
+            # Sent once (a form is read once); the caller tries again later.
+            body = await self._call("POST", UPLOAD_PATH, form=form, submit=True)
+        except SubmitOutcomeUnknownError as error:
+            # An upload whose answer was lost made nothing billed: a passing fault, no more.
+            raise APIConnectionError(f"the upload's answer was lost ({error})") from None
         payload = body.get("data")
         url = payload.get("url") if isinstance(payload, Mapping) else None
         if not isinstance(url, str) or not url:

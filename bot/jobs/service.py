@@ -213,6 +213,10 @@ class JobService:
         except JobRefused as refusal:
             log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
+        except APIMartError as error:
+            # Only a passing fault gets here (`DiscordMediaRefresher` refuses the rest).
+            log.warning("Job %d: APIMart could not take its media now (%s); later", job.id, error)
+            return dataclasses.replace(await self._give_back(job), kept_back="held")
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(await self._give_back(job), kept_back="error")

@@ -149,6 +149,29 @@ async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(
     assert api.submits[0]["image_urls"] == [upload.url]
 
 
+@pytest.mark.parametrize("fault", ["503", "reset"])
+async def test_an_image_apimart_is_too_busy_to_take_is_rehosted_later_not_refused(
+    db, api, session, clock, cdn, fetcher, fault
+):
+    """The member's image is fine; APIMart's upload failed for a moment: telling them their
+    links expired would be untrue. The job waits, and goes once the upload works."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    if fault == "503":
+        api.fail_next("upload", status=503)
+    else:
+        api.reset_next("upload")
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.RECORDED, report.member_message.render("en-US")
+    assert "expired" not in report.member_message.render("en-US")
+    assert api.submits == []
+    clock.advance(60)
+    again = await service.submit(await store.get(report.job.id), member_present=False)
+    assert again.state is JobState.QUEUED
+    assert api.submits[0]["image_urls"] == [api.uploads[0].url]
+
+
 async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
     db, api, session, clock, cdn, fetcher
 ):
