@@ -13,7 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Readings kept per job (each the first time a progress value was seen), oldest first.
+# Readings kept per job (each the first time a progress value was seen, but the last at 0 %),
+# oldest first.
 KEPT_READINGS = 6
 # The rate is measured over the readings of the last this many seconds (at least two of them):
 # long enough to smooth out progress that moves in steps, short enough to follow a change.
@@ -71,10 +72,12 @@ UNKNOWN = Estimate(EtaKind.UNKNOWN, basis="nothing")
 
 def add_reading(readings: Sequence[Reading], progress: int, at: float) -> tuple[Reading, ...]:
     """`readings` after a poll saw `progress` at `at`: a new value is kept, a repeat is not
-    (its first sighting is when it was reached), and a value that went back replaces the rest."""
+    (its first sighting is when it was reached), and a value that went back replaces the rest.
+    Before progress moves, the last check at 0 % is kept instead: the render (queued at APIMart
+    until then, perhaps) started after it, and the rate is measured from there."""
     kept = tuple(readings)
     if progress <= 0:
-        return kept
+        return kept if kept and kept[-1].progress > 0 else (Reading(at, 0),)
     if kept and kept[-1].progress == progress:
         return kept
     if kept and progress < kept[-1].progress:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.eta import (
     KEPT_READINGS,
     EtaKind,
@@ -11,6 +12,10 @@ from bot.jobs.eta import (
     estimate_remaining,
     rounded,
 )
+from bot.jobs.models import Requester
+from bot.jobs.store import Stage
+from bot.status import eta_text
+from tests.jobstates import claimed, submitted
 
 PRIOR = Prior(started_at=0.0, estimated_time=600)
 
@@ -18,6 +23,40 @@ PRIOR = Prior(started_at=0.0, estimated_time=600)
 def test_a_repeated_value_keeps_the_moment_it_was_first_seen():
     readings = add_reading(add_reading((), 30, 10.0), 30, 18.0)
     assert readings == (Reading(10.0, 30),)
+
+
+def test_the_last_check_still_at_0_is_kept_as_where_the_render_started_from():
+    """A job waiting in APIMart's queue reads 0 % (pending): the render starts after the last
+    such check, not when APIMart accepted the job."""
+    readings = add_reading(add_reading((), 0, 60.0), 0, 90.0)
+    assert readings == (Reading(90.0, 0),)
+    assert add_reading(readings, 12, 120.0) == (Reading(90.0, 0), Reading(120.0, 12))
+    assert add_reading((Reading(120.0, 12),), 0, 130.0) == (Reading(120.0, 12),)
+
+
+async def test_time_left_does_not_count_the_wait_in_apimarts_queue(store, clock):
+    """APIMart keeps the task `pending` for 90 s, then renders it in 240 s. The first check
+    that sees it rendering, 30 s in at 12 %, has 210 s to go: not "about 12 min left"."""
+    job = await store.create(
+        Requester(user_id=1, channel_id=2, guild_id=3),
+        VideoRequest(prompt="a kite"),
+        now=clock(),
+        submit_by=clock(),
+    )
+    job = await submitted(store, job, now=clock())
+
+    async def check(status, progress):
+        claimed_job = await claimed(store, job.id, Stage.POLL)
+        info = TaskInfo(task_id=job.task_id, status=status, progress=progress, estimated_time=600)
+        return await store.record_progress(claimed_job, info, next_poll_at=clock(), read_at=clock())
+
+    clock.advance(60)
+    await check(TaskStatus.PENDING, 0)
+    clock.advance(30)  # it starts rendering now
+    await check(TaskStatus.PROCESSING, 0)
+    clock.advance(30)
+    rendering = await check(TaskStatus.PROCESSING, 12)
+    assert eta_text(rendering, clock(), "en-US") in {f"about {m} min left" for m in (3, 4, 5)}
 
 
 def test_progress_that_goes_back_starts_the_readings_over():
