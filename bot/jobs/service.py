@@ -188,6 +188,10 @@ class JobService:
         """The job as another worker (or a lapse) left it: this one sends nothing."""
         current = await self._store.get(job.id) or job
         typical = await self._typical(current)
+        if current.cancelled:
+            # Cancelled before this could send it (the member's cancel, a block): say that.
+            notice = current.cancel_notice(f"<@{current.requester.user_id}>", public=True)
+            return SubmitReport(current, current.state, notice, typical)
         return SubmitReport(current, current.state, self._queued(current, typical), typical)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:

@@ -228,3 +228,24 @@ async def test_a_cancel_while_the_job_is_being_sent_says_so_and_it_is_never_post
         await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
         assert not any(has_footer(m, 1) for m in world.discord.messages()), "never posted"
         assert "**3 videos** left today (out of 5)" in await quota(world), "APIMart had it"
+
+
+async def test_a_cancel_before_the_command_sends_its_job_is_not_answered_queued(tmp_path):
+    """The status message is up; the member cancels before their own command sends the job.
+    The command's answer must not then say it is queued and will be posted."""
+    async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
+        service = world.bot.jobs
+        submit = service.submit
+        told = []
+
+        async def cancelled_first(job, *, member_present):
+            told.append(await cancel(world, job.id))
+            return await submit(job, member_present=member_present)
+
+        service.submit = cancelled_first
+        answer = await video(world, prompt="never mind")
+        [cancelled] = told
+        assert "doesn't count" in cancelled
+        assert world.api.task_ids == [], "nothing was sent"
+        assert "queued" not in answer and "I'll post it" not in answer, answer
+        assert "cancelled" in answer
