@@ -349,7 +349,7 @@ class JobService:
             return await self._retry_later(job, error.message, delay, member_present, hold)
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
-        await self._store_task_id(job, result.task_id, now, first_check)
+        await self._store_task_id(job, result.task_id, now, first_check, member_present)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         if self._on_balance is not None:
@@ -379,13 +379,19 @@ class JobService:
         """'Queued; usually ready in ...', from the renders of this kind measured here."""
         return msg("queued", job_id=job.id, typical=usually_ready(typical))
 
-    async def _store_task_id(self, job: Job, task_id: str, now: float, first_check: float) -> None:
+    async def _store_task_id(
+        self, job: Job, task_id: str, now: float, first_check: float, member_told: bool
+    ) -> None:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
         attempts = self._timing.store_task_attempts
         for attempt in range(attempts):
             try:
                 stored = await self._store.mark_submitted(
-                    job, task_id, now=now, first_poll_at=now + first_check
+                    job,
+                    task_id,
+                    now=now,
+                    first_poll_at=now + first_check,
+                    member_told=member_told,
                 )
                 if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
                     # An earlier try committed and only its answer was lost (a dropped

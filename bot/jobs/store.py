@@ -616,16 +616,26 @@ class JobStore:
         )
 
     async def mark_submitted(
-        self, job: Job, task_id: str, *, now: float, first_poll_at: float
+        self,
+        job: Job,
+        task_id: str,
+        *,
+        now: float,
+        first_poll_at: float,
+        member_told: bool = False,
     ) -> bool:
-        """The API accepted the job and gave it a task id."""
+        """The API accepted the job and gave it a task id. `member_told`: the member reads the
+        answer of this submit (their own command), which tells a cancel that landed meanwhile."""
         return await self._fenced(
             job,
             # Whatever held it back (`release_for_retry`) is over. Cancelled while it was
-            # being sent (a block): its notice is due now, as for any render cancelled.
+            # being sent (a block): its notice is due now, as for any render cancelled, unless
+            # the member reads it in their command's answer.
             "state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?, error_key = NULL,"
-            " next_delivery_at = CASE WHEN cancelled_at IS NULL THEN next_delivery_at ELSE ? END",
-            (JobState.QUEUED.value, task_id, now, first_poll_at, now),
+            " next_delivery_at = CASE WHEN cancelled_at IS NULL THEN next_delivery_at ELSE ? END,"
+            " delivered_at = CASE WHEN cancelled_at IS NULL THEN delivered_at"
+            " ELSE COALESCE(delivered_at, ?) END",
+            (JobState.QUEUED.value, task_id, now, first_poll_at, now, now if member_told else None),
         )
 
     async def adopt_task(

@@ -40,3 +40,51 @@ async def test_a_members_own_cancel_is_not_told_again_when_the_submit_fails(
         clock.advance(8)
         await poller.run_once()
     assert delivery.delivered == [], "the member read the cancel's answer already"
+
+
+async def test_a_block_while_the_members_command_sends_is_told_once(db, api, session, clock):
+    """A block lands while the member's /video sends the job; APIMart accepts it (so it
+    counts). The command answers the member with the notice: not posted a second time."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    client = service._client
+    real_submit = client.submit
+
+    async def block_while_sending(request):
+        outcome = await store.cancel(
+            job.id, reason_key="cancelled_by_block", now=clock(), member_told=False
+        )
+        assert outcome.value == "when_sent"
+        return await real_submit(request)
+
+    client.submit = block_while_sending
+    report = await service.submit(job, member_present=True)
+    assert report.state is JobState.QUEUED and report.job.cancelled
+    assert report.member_message.key == "cancel_notice_counted"
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    assert delivery.delivered == [], "the member read the notice in the command's answer"
+
+
+async def test_a_block_while_the_engine_sends_is_posted(db, api, session, clock):
+    """Nobody is waiting on the engine's own submit: the notice is posted for the member."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    client = service._client
+    real_submit = client.submit
+
+    async def block_while_sending(request):
+        await store.cancel(job.id, reason_key="cancelled_by_block", now=clock(), member_told=False)
+        return await real_submit(request)
+
+    client.submit = block_while_sending
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    await service.submit_claimed(claimed, member_present=False)
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    [told] = delivery.delivered
+    assert told.id == job.id and told.cancelled
