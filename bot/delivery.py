@@ -327,9 +327,9 @@ class Delivery:
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
             result = delivered(job, existing)
-            if self._status is not None and job.delivery_target != DM_TARGET:
-                # The crash may have come before the status edit: finish it now. (A DM was
-                # used because the channel refused or is gone: no edit that would be refused.)
+            if self._status is not None:
+                # The crash may have come before the status edit: finish it now. (After a DM
+                # the channel may be gone; its status then answers 404 once, and is let be.)
                 told = as_told(job, result, job.delivery_target, now=self._clock())
                 await self._status.update(told, final=True)
             return result

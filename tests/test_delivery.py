@@ -8,6 +8,7 @@ from bot.delivery import Delivery, job_footer
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
+from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
@@ -56,6 +57,30 @@ async def test_a_result_posted_before_a_crash_is_not_posted_again(
     assert second.outcome is DeliveryOutcome.DELIVERED
     assert second.message_id == first.message_id
     assert len(results(fake)) == 1
+
+
+async def test_a_retry_that_finds_the_dm_it_sent_before_a_crash_finishes_the_status(
+    store, clock, fake, client, api, downloads
+):
+    """Posting in the channel was refused, so the result went by DM; the process died before
+    the status edit. The retry finds the DM (not sent twice) and the status says where it went,
+    not "rendering", nor "in the reply below" (there is none)."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    job = await finished_job(store, clock, fake, api)
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    job = await store.get(job.id)
+    fake.fail_next(
+        "POST", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Permissions"
+    )
+    first = await Delivery(client, downloads, store, clock=clock)(job)  # no status edit: died
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    second = await Delivery(client, downloads, store, clock=clock, status=status)(
+        await store.get(job.id)
+    )
+    await status.drain()
+    assert second.message_id == first.message_id
+    assert "direct message" in fake.get_message(job.status_message_id)["content"]
 
 
 async def test_an_expired_result_link_is_explained(store, clock, fake, client, api, downloads):
