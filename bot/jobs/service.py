@@ -218,9 +218,9 @@ class JobService:
             log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
         except APIMartError as error:
-            # Only a passing fault gets here (`DiscordMediaRefresher` refuses the rest).
-            log.warning("Job %d: APIMart could not take its media now (%s); later", job.id, error)
-            return dataclasses.replace(await self._give_back(job), kept_back="held")
+            # Only a passing fault gets here (`DiscordMediaRefresher` refuses the rest): held as
+            # a busy submit is, and given up on as one after 30 minutes.
+            return await self._hold_for_apimart(job, error, member_present)
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(await self._give_back(job), kept_back="error")
@@ -339,14 +339,7 @@ class JobService:
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
             )
         except APIMartError as error:
-            # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
-            hint = error.retry_after if isinstance(error, RateLimitError) else None
-            if hint is not None and hint > 0 and self._budget is not None:
-                # The other submits wait it out too; status checks go on (they have their own).
-                self._budget.refuse_submits(hint)
-            delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
-            hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
-            return await self._retry_later(job, error.message, delay, member_present, hold)
+            return await self._hold_for_apimart(job, error, member_present)
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
         await self._store_task_id(job, result.task_id, now, first_check, member_present)
@@ -466,6 +459,19 @@ class JobService:
         a slot is due now, not at its recheck."""
         await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=self._clock())
         self._on_change()
+
+    async def _hold_for_apimart(
+        self, job: Job, error: APIMartError, member_present: bool
+    ) -> SubmitReport:
+        """APIMart busy or slowing us down (its submit, or an upload before it): tried later."""
+        # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
+        hint = error.retry_after if isinstance(error, RateLimitError) else None
+        if hint is not None and hint > 0 and self._budget is not None:
+            # The other submits wait it out too; status checks go on (they have their own).
+            self._budget.refuse_submits(hint)
+        delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
+        hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
+        return await self._retry_later(job, error.message, delay, member_present, hold)
 
     async def _retry_later(
         self,

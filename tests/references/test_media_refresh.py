@@ -172,6 +172,26 @@ async def test_an_image_apimart_is_too_busy_to_take_is_rehosted_later_not_refuse
     assert api.submits[0]["image_urls"] == [api.uploads[0].url]
 
 
+async def test_an_image_apimart_keeps_refusing_to_take_is_given_up_like_a_busy_submit(
+    db, api, session, clock, cdn, fetcher
+):
+    """Held as a busy submit is, so closed unsent (and not counted) after its 30 minutes,
+    not left waiting, and counted as unfinished, for ever."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    api.fail_next("upload", status=503, times=1000)
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    for _ in range(40):
+        if report.state is not JobState.RECORDED:
+            break
+        clock.advance(61)
+        report = await service.submit(await store.get(report.job.id), member_present=False)
+    assert report.state is JobState.REJECTED
+    assert "unavailable for too long" in report.member_message.render("en-US")
+    assert api.submits == []
+
+
 async def test_a_video_that_cannot_be_renewed_is_refused_with_a_reason(
     db, api, session, clock, cdn, fetcher
 ):
