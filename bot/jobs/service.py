@@ -178,18 +178,21 @@ class JobService:
         """Claim a recorded job and send it once; `member_present`: the member reads the answer."""
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
-            return await self._as_it_stands(job)
+            return await self._as_it_stands(job, member_present)
         # No stage worker holds this claim for us: a long wait for the budget or a media
         # refresh must not let it lapse into `submit_unknown` while the request still leaves.
         async with holding(self._store, claimed, Stage.SUBMIT):
             return await self.submit_claimed(claimed, member_present=member_present)
 
-    async def _as_it_stands(self, job: Job) -> SubmitReport:
+    async def _as_it_stands(self, job: Job, member_present: bool) -> SubmitReport:
         """The job as another worker (or a lapse) left it: this one sends nothing."""
         current = await self._store.get(job.id) or job
         typical = await self._typical(current)
         if current.cancelled:
-            # Cancelled before this could send it (the member's cancel, a block): say that.
+            # Cancelled before this could send it (the member's cancel, a block): say that,
+            # and only here when the member reads this answer (not posted again).
+            if member_present:
+                await self._store.cancel_told(current.id, now=self._clock())
             notice = current.cancel_notice(f"<@{current.requester.user_id}>", public=True)
             return SubmitReport(current, current.state, notice, typical)
         return SubmitReport(current, current.state, self._queued(current, typical), typical)
@@ -264,7 +267,8 @@ class JobService:
             # The claim lapsed while this waited (and the job was settled as `submit_unknown`,
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
-            return dataclasses.replace(await self._as_it_stands(job), kept_back="not_sent")
+            stands = await self._as_it_stands(job, member_present)
+            return dataclasses.replace(stands, kept_back="not_sent")
         if renewed.cancelled:
             # A block landed during the waits above: nothing leaves.
             return await self._cancel_unsent(renewed, member_present)

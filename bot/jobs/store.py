@@ -638,6 +638,14 @@ class JobStore:
             (JobState.QUEUED.value, task_id, now, first_poll_at, now, now if member_told else None),
         )
 
+    async def cancel_told(self, job_id: int, *, now: float) -> None:
+        """A cancelled job's notice was given where its member reads it: none is posted."""
+        await self._db.write(
+            "UPDATE jobs SET delivered_at = COALESCE(delivered_at, ?)"
+            " WHERE id = ? AND cancelled_at IS NOT NULL RETURNING id",
+            (now, job_id),
+        )
+
     async def adopt_task(
         self, job_id: int, task_id: str, *, now: float, first_poll_at: float
     ) -> bool:

@@ -88,3 +88,18 @@ async def test_a_block_while_the_engine_sends_is_posted(db, api, session, clock)
         await poller.run_once()
     [told] = delivery.delivered
     assert told.id == job.id and told.cancelled
+
+
+async def test_a_block_before_the_members_command_sends_is_told_once(db, api, session, clock):
+    """The block lands first: the command answers with the notice, and it is not posted."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.cancel(job.id, reason_key="cancelled_by_block", now=clock(), member_told=False)
+    report = await service.submit(job, member_present=True)
+    assert report.member_message.key == "cancel_notice_refunded"
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    assert delivery.delivered == [], "the member read the notice in the command's answer"
+    assert api.submits == []
