@@ -95,8 +95,9 @@ def _prior_remaining(prior: Prior, now: float) -> float | None:
 def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Reading:
     """The reading the recent rate is measured from: the oldest within `RATE_WINDOW` of the
     newest that is `MIN_MOVED` points behind it, else the latest reading that far behind,
-    else APIMart's acceptance at 0 %. A point or two is too thin a basis: after a pause, 60 %
-    then 62 % a minute later would read as 40 minutes left."""
+    else the last check at 0 % (the render started after it), else APIMart's acceptance. A
+    point or two is too thin a basis: after a pause, 60 % then 62 % a minute later would read
+    as 40 minutes left; from 0 %, though, nothing better is known."""
     newest = readings[-1]
     behind = [r for r in readings[:-1] if newest.progress - r.progress >= min_moved]
     for reading in behind:
@@ -104,6 +105,8 @@ def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Readin
             return reading
     if behind:
         return behind[-1]
+    if readings[0].progress == 0:
+        return readings[0]
     return Reading(prior.started_at, 0)
 
 

@@ -59,6 +59,13 @@ async def test_time_left_does_not_count_the_wait_in_apimarts_queue(store, clock)
     assert eta_text(rendering, clock(), "en-US") in {f"about {m} min left" for m in (3, 4, 5)}
 
 
+def test_a_render_that_sat_in_the_queue_for_20_minutes_is_timed_from_its_start():
+    """Seen at 0 % until 1200 s, then 3 % at 1230 s: about 16 min left, not 11 hours."""
+    readings = add_reading(add_reading(add_reading((), 0, 60.0), 0, 1200.0), 3, 1230.0)
+    estimate = estimate_remaining(readings, Prior(0.0, None), now=1230.0)
+    assert estimate.seconds is not None and 900 <= estimate.seconds <= 1000
+
+
 def test_progress_that_goes_back_starts_the_readings_over():
     readings = add_reading(add_reading(add_reading((), 30, 10.0), 50, 20.0), 5, 30.0)
     assert readings == (Reading(30.0, 5),)

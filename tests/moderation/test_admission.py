@@ -233,6 +233,13 @@ async def test_a_video_that_did_not_count_starts_no_cooldown(store, moderation, 
     assert (await record(store, moderation, clock)).id == 2
 
 
+async def test_a_failed_video_apimart_billed_starts_the_cooldown(store, moderation, clock):
+    await set_limits(moderation, cooldown_seconds=3600)
+    await end(store, clock, await record(store, moderation, clock), JobState.FAILED, credits=4)
+    clock.advance(5)
+    assert f"<t:{int(clock() + 3595)}:R>" in await refusal(store, moderation, clock)
+
+
 async def test_without_a_cooldown_two_commands_at_once_are_both_admitted_in_either_order(
     store, moderation, clock
 ):

@@ -62,6 +62,15 @@ async def test_unfinished_videos_are_capped_and_a_refund_does_not_count(db, stor
     assert (await moderation.facts(ALICE_PERSONAL)).used == 1
 
 
+async def test_a_failed_video_apimart_billed_counts_outside_servers_too(db, store, clock):
+    moderation = moderation_with(db, clock, videos_per_day=1, max_active=5)
+    job = await record(store, moderation, clock, ALICE_PERSONAL)
+    await end(store, clock, job, JobState.FAILED, credits=4)
+    assert "used all your videos today (1 video)" in await refusal(
+        store, moderation, clock, ALICE_PERSONAL
+    )
+
+
 async def test_the_monthly_budget_for_personal_requests_is_shared(db, store, clock):
     moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=8)
     for requester in (ALICE_PERSONAL, BOB_PERSONAL):
