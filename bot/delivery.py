@@ -135,7 +135,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
     if job.state is JobState.TIMED_OUT:
         # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
         return [t("failure_timed_out", locale, mention=mention, job_id=job.id)]
-    if job.counts:
+    if job.billed:
         # Billed with nothing to show (a `completed` without a video): it counts, say so.
         return [t("failure_billed_no_video", locale, mention=mention, job_id=job.id)]
     # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.

@@ -117,7 +117,7 @@ class Quoted:
 
 def quoted_sentence(text: str) -> Quoted:
     """Someone else's sentence quoted inside ours, which brings its own full stop."""
-    return Quoted(text.rstrip(".\u3002"))
+    return Quoted(text.rstrip().rstrip(".\u3002").rstrip())
 
 
 # Credits are written, and a moderator's amounts kept, to this many decimals.

@@ -2,7 +2,19 @@
 
 import pytest
 
-from bot.text import ELLIPSIS, code, credits_number, escape, fit, join_lines, preview, quote
+from bot.jobs.models import JobState, state_key
+from bot.text import (
+    ELLIPSIS,
+    Quoted,
+    code,
+    credits_number,
+    escape,
+    fit,
+    join_lines,
+    preview,
+    quote,
+    quoted_sentence,
+)
 
 
 def test_markdown_shows_as_typed():
@@ -77,3 +89,17 @@ def test_lines_are_kept_whole_and_the_rest_counted():
 def test_credits_read_as_people_write_them_however_large(value, shown):
     """`:g` kept six digits: a budget of 1,234,567 credits read 1.23457e+06."""
     assert credits_number(value) == shown
+
+
+def test_a_quoted_sentence_brings_no_full_stop_of_its_own():
+    assert str(quoted_sentence("Prompt contains prohibited content. ")) == str(
+        Quoted("Prompt contains prohibited content")
+    )
+    assert str(quoted_sentence("\u8fdd\u89c4\u5185\u5bb9\u3002\n")) == str(
+        Quoted("\u8fdd\u89c4\u5185\u5bb9")
+    )
+
+
+def test_a_cancelled_render_apimart_billed_reads_as_still_counting():
+    assert state_key(JobState.FAILED, cancelled=True) == "state_cancelled"
+    assert state_key(JobState.FAILED, cancelled=True, billed=True) == "state_cancelled_counted"

@@ -224,23 +224,33 @@ class Job:
     @property
     def counts(self) -> bool:
         """Whether it counts against the member's allowance (as `facts.COUNTS` in SQL)."""
-        return self.state not in REFUNDED_STATES or (self.credits_cost or 0) > 0
+        return self.state not in REFUNDED_STATES or self.billed
 
     @property
     def state_key(self) -> str:
         """The catalog key naming its state for people."""
-        return state_key(self.state, cancelled=self.cancelled, error_key=self.error_key)
+        return state_key(
+            self.state, cancelled=self.cancelled, error_key=self.error_key, billed=self.billed
+        )
+
+    @property
+    def billed(self) -> bool:
+        """Whether APIMart reported a cost for it (then it counts, whatever its end)."""
+        return (self.credits_cost or 0) > 0
 
 
 # The keys a waiting video closed by its monthly budget ends with (`JobService._prepare`).
 UNSENT_FOR_BUDGET = frozenset({"unsent_budget_spent", "unsent_personal_budget_spent"})
 
 
-def state_key(state: JobState, *, cancelled: bool, error_key: str | None = None) -> str:
-    """The catalog key naming a state; a cancelled render that still counts says so, and a
-    video its budget kept from being sent says that rather than "refused"."""
+def state_key(
+    state: JobState, *, cancelled: bool, error_key: str | None = None, billed: bool = False
+) -> str:
+    """The catalog key naming a state; a cancelled render that still counts (`Job.counts`)
+    says so, and a video its budget kept from being sent says that rather than "refused"."""
     if cancelled:
-        return "state_cancelled" if state in REFUNDED_STATES else "state_cancelled_counted"
+        refunded = state in REFUNDED_STATES and not billed
+        return "state_cancelled" if refunded else "state_cancelled_counted"
     if state is JobState.REJECTED and error_key in UNSENT_FOR_BUDGET:
         return "state_unsent_budget"
     return f"state_{state.value}"

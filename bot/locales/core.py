@@ -165,9 +165,8 @@ EN: dict[str, str] = {
         "counted against you."
     ),
     "failure_billed_no_video": (
-        "{mention} the video service finished job #{job_id} and charged for it, but sent no "
-        "video. Since it was charged, it counts toward your allowance; please tell a "
-        "moderator."
+        "{mention} the video service charged for job #{job_id} but sent no video. Since it "
+        "was charged, it counts toward your allowance; please tell a moderator."
     ),
     "failure_timed_out": (
         "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
@@ -326,7 +325,7 @@ ZH: dict[str, str] = {
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_billed_no_video": (
-        "{mention} 视频服务已完成任务 #{job_id} 并已收费，但没有发来视频。"
+        "{mention} 视频服务已为任务 #{job_id} 收费，但没有发来视频。"
         "由于已经收费，这次会计入你的额度；请告诉管理员。"
     ),
     "failure_timed_out": (

@@ -79,7 +79,12 @@ class JobRow:
     def state_key(self) -> str:
         """The catalog key naming its state (a cancelled render that still counts says so; a
         video the budget kept from being sent says that, not "refused")."""
-        return state_key(self.state, cancelled=self.cancelled, error_key=self.error_key)
+        return state_key(
+            self.state,
+            cancelled=self.cancelled,
+            error_key=self.error_key,
+            billed=(self.credits_cost or 0) > 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -273,12 +278,14 @@ class ModerationStore:
     async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, str] | None:
         """Who asked for a job of this server, and its state's catalog key; None if not ours."""
         row = await self._db.fetch_one(
-            "SELECT user_id, state, cancelled_at FROM jobs WHERE id = ? AND guild_id = ?",
+            "SELECT user_id, state, cancelled_at, credits_cost FROM jobs"
+            " WHERE id = ? AND guild_id = ?",
             (job_id, guild_id),
         )
         if row is None:
             return None
-        return row[0], state_key(JobState(row[1]), cancelled=row[2] is not None)
+        billed = (row[3] or 0) > 0
+        return row[0], state_key(JobState(row[1]), cancelled=row[2] is not None, billed=billed)
 
     async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
         """The newest recorded changes."""
