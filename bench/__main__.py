@@ -301,6 +301,11 @@ def cli() -> None:
         "--commands", type=int, default=200, help="simultaneous /video (real path and ack)"
     )
     parser.add_argument(
+        "--burst",
+        type=float,
+        help="realpath: every render takes exactly this many seconds (completing together)",
+    )
+    parser.add_argument(
         "--background",
         type=int,
         default=0,
@@ -347,6 +352,8 @@ def cli() -> None:
             profile=real_profile,
             rate=args.rate or realpath.Plan.rate,
             background=args.background,
+            apimart_rtt=args.rtt,
+            burst_render=args.burst,
         )
         if args.section in ("all", "realpath")
         else None

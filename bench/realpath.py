@@ -80,6 +80,9 @@ class Plan:
     # bot holds them in flight (polls them, keeps their state) beside the measured ones.
     background: int = 0
     background_render: float = 3600.0
+    # Every member's render takes exactly this long, so they all complete within seconds of
+    # each other (a burst of deliveries); None draws them from `profile`.
+    burst_render: float | None = None
 
 
 class RateLimitedDiscord(FakeDiscord):
@@ -310,6 +313,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             if plan.background
             else set()
         )
+        api.held_render = plan.burst_render
         bot = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -443,6 +447,8 @@ def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
             f" of theirs; {result['in_flight_at_end']} jobs still in flight at the end"
         )
         name += f" + {result['background']} in flight"
+    if plan.get("burst_render"):
+        name += f", every render {plan['burst_render']:g} s (one burst of deliveries)"
     return [
         (
             result["acknowledged"] == result["jobs"] and ack_p99 < 0.25,
@@ -505,6 +511,14 @@ def main() -> None:
     parser.add_argument(
         "--background", type=int, default=0, help="jobs already in flight, rendering throughout"
     )
+    parser.add_argument(
+        "--rtt", type=float, default=Plan.apimart_rtt, help="APIMart's round trip, seconds"
+    )
+    parser.add_argument(
+        "--burst",
+        type=float,
+        help="every render takes exactly this many seconds (they all complete together)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
@@ -516,6 +530,8 @@ def main() -> None:
         rate=args.rate,
         render_scale=args.render_scale,
         background=args.background,
+        apimart_rtt=args.rtt,
+        burst_render=args.burst,
     )
     with tempfile.TemporaryDirectory(prefix="bench-realpath-") as folder:
         result = asyncio.run(measure(plan, Path(folder)))
