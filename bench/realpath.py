@@ -482,6 +482,8 @@ async def run_worker(plan: Plan) -> dict[str, Any]:
         f"--rate={plan.rate!r}",
         f"--render-scale={plan.render_scale!r}",
         f"--background={plan.background}",
+        f"--rtt={plan.apimart_rtt!r}",
+        *([f"--burst={plan.burst_render!r}"] if plan.burst_render is not None else []),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
