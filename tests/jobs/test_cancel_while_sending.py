@@ -12,6 +12,28 @@ from tests.jobs.test_service_and_poller import (
 )
 
 
+def cancel_while_sending(store, service, clock, job_id, reason_key, *, member_told):
+    """The job's cancel (the member's, or a block) lands while its request is on its way."""
+    client = service._client
+    real_submit = client.submit
+
+    async def submit(request):
+        outcome = await store.cancel(
+            job_id, reason_key=reason_key, now=clock(), member_told=member_told
+        )
+        assert outcome.value == "when_sent"
+        return await real_submit(request)
+
+    client.submit = submit
+
+
+async def rounds(poller, clock):
+    """Three poller rounds 8 s apart: long enough for any notice due to be posted."""
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+
+
 @pytest.mark.parametrize("status", [500, 400], ids=["answer-lost", "refused"])
 async def test_a_members_own_cancel_is_not_told_again_when_the_submit_fails(
     db, api, session, clock, status
@@ -20,25 +42,13 @@ async def test_a_members_own_cancel_is_not_told_again_when_the_submit_fails(
     store, service, poller = make_world(db, api, session, clock, delivery)
     api.fail_next("submit", status=status, times=5)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    client = service._client
-    real_submit = client.submit
-
-    async def cancel_while_sending(request):
-        # The member presses Cancel (answered at once) while the request is on its way.
-        outcome = await store.cancel(
-            job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
-        )
-        assert outcome.value == "when_sent"
-        return await real_submit(request)
-
-    client.submit = cancel_while_sending
+    # The member presses Cancel (answered at once) while the request is on its way.
+    cancel_while_sending(store, service, clock, job.id, "cancelled_by_member", member_told=True)
     [claimed] = await store.claim_due(Stage.SUBMIT, 1)
     await service.submit_claimed(claimed, member_present=False)
     stored = await store.get(job.id)
     assert stored.state in (JobState.SUBMIT_UNKNOWN, JobState.REJECTED)
-    for _ in range(3):
-        clock.advance(8)
-        await poller.run_once()
+    await rounds(poller, clock)
     assert delivery.delivered == [], "the member read the cancel's answer already"
 
 
@@ -48,23 +58,11 @@ async def test_a_block_while_the_members_command_sends_is_told_once(db, api, ses
     delivery = RecordingDelivery()
     store, service, poller = make_world(db, api, session, clock, delivery)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    client = service._client
-    real_submit = client.submit
-
-    async def block_while_sending(request):
-        outcome = await store.cancel(
-            job.id, reason_key="cancelled_by_block", now=clock(), member_told=False
-        )
-        assert outcome.value == "when_sent"
-        return await real_submit(request)
-
-    client.submit = block_while_sending
+    cancel_while_sending(store, service, clock, job.id, "cancelled_by_block", member_told=False)
     report = await service.submit(job, member_present=True)
     assert report.state is JobState.QUEUED and report.job.cancelled
     assert report.member_message.key == "cancel_notice_counted"
-    for _ in range(3):
-        clock.advance(8)
-        await poller.run_once()
+    await rounds(poller, clock)
     assert delivery.delivered == [], "the member read the notice in the command's answer"
 
 
@@ -73,19 +71,10 @@ async def test_a_block_while_the_engine_sends_is_posted(db, api, session, clock)
     delivery = RecordingDelivery()
     store, service, poller = make_world(db, api, session, clock, delivery)
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    client = service._client
-    real_submit = client.submit
-
-    async def block_while_sending(request):
-        await store.cancel(job.id, reason_key="cancelled_by_block", now=clock(), member_told=False)
-        return await real_submit(request)
-
-    client.submit = block_while_sending
+    cancel_while_sending(store, service, clock, job.id, "cancelled_by_block", member_told=False)
     [claimed] = await store.claim_due(Stage.SUBMIT, 1)
     await service.submit_claimed(claimed, member_present=False)
-    for _ in range(3):
-        clock.advance(8)
-        await poller.run_once()
+    await rounds(poller, clock)
     [told] = delivery.delivered
     assert told.id == job.id and told.cancelled
 
@@ -98,8 +87,6 @@ async def test_a_block_before_the_members_command_sends_is_told_once(db, api, se
     await store.cancel(job.id, reason_key="cancelled_by_block", now=clock(), member_told=False)
     report = await service.submit(job, member_present=True)
     assert report.member_message.key == "cancel_notice_refunded"
-    for _ in range(3):
-        clock.advance(8)
-        await poller.run_once()
+    await rounds(poller, clock)
     assert delivery.delivered == [], "the member read the notice in the command's answer"
     assert api.submits == []
