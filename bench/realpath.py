@@ -197,7 +197,9 @@ class RateLimitedDiscord(FakeDiscord):
                             "X-RateLimit-Remaining": str(self.plan.bucket_limit - used - 1),
                             "X-RateLimit-Reset-After": f"{reset_after:.3f}",
                             "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-                            "X-RateLimit-Bucket": f"{abs(hash(bucket)):x}",
+                            # As Discord's: the route's, without the channel (or token) it
+                            # is for; discord.py keeps one limiter per bucket and channel.
+                            "X-RateLimit-Bucket": f"{abs(hash(bucket[:2])):x}",
                         }
                     )
         else:
