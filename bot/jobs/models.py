@@ -236,7 +236,16 @@ class Job:
     @property
     def billed(self) -> bool:
         """Whether APIMart reported a cost for it (then it counts, whatever its end)."""
-        return (self.credits_cost or 0) > 0
+        return is_billed(self.credits_cost)
+
+    def public_cancel_notice(self) -> Message:
+        """Its cancel notice where others may read it, addressed to its member."""
+        return self.cancel_notice(f"<@{self.requester.user_id}>", public=True)
+
+
+def is_billed(credits_cost: float | None) -> bool:
+    """Whether APIMart reported a cost (`Job.billed`, for a row read on its own)."""
+    return (credits_cost or 0) > 0
 
 
 # The keys a waiting video closed by its monthly budget ends with (`JobService._prepare`).

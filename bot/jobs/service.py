@@ -193,8 +193,7 @@ class JobService:
             # and only here when the member reads this answer (not posted again).
             if member_present:
                 await self._store.cancel_told(current.id, now=self._clock())
-            notice = current.cancel_notice(f"<@{current.requester.user_id}>", public=True)
-            return SubmitReport(current, current.state, notice, typical)
+            return SubmitReport(current, current.state, current.public_cancel_notice(), typical)
         return SubmitReport(current, current.state, self._queued(current, typical), typical)
 
     async def submit_claimed(self, job: Job, *, member_present: bool) -> SubmitReport:
@@ -291,7 +290,7 @@ class JobService:
         await self._leave_line(job)
         closed = await self._store.get(job.id) or job
         # Answered where the member asked, which for a mention or reply is public.
-        notice = closed.cancel_notice(f"<@{closed.requester.user_id}>", public=True)
+        notice = closed.public_cancel_notice()
         return SubmitReport(closed, JobState.CANCELLED, notice)
 
     async def _send(self, job: Job, *, member_present: bool) -> SubmitReport:
@@ -358,7 +357,7 @@ class JobService:
             return SubmitReport(
                 submitted,
                 JobState.QUEUED,
-                submitted.cancel_notice(f"<@{submitted.requester.user_id}>", public=True),
+                submitted.public_cancel_notice(),
             )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Listed, Message, Plural, msg, plural
-from bot.jobs.models import JobState, Requester, state_key
+from bot.jobs.models import JobState, Requester, is_billed, state_key
 from bot.moderation.facts import (
     COUNTS,
     POLICY_COLUMNS,
@@ -83,7 +83,7 @@ class JobRow:
             self.state,
             cancelled=self.cancelled,
             error_key=self.error_key,
-            billed=(self.credits_cost or 0) > 0,
+            billed=is_billed(self.credits_cost),
         )
 
 
@@ -284,7 +284,7 @@ class ModerationStore:
         )
         if row is None:
             return None
-        billed = (row[3] or 0) > 0
+        billed = is_billed(row[3])
         return row[0], state_key(JobState(row[1]), cancelled=row[2] is not None, billed=billed)
 
     async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
