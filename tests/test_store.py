@@ -138,6 +138,9 @@ async def test_two_processes_claiming_at_once_never_claim_a_job_twice(store, clo
             claimed.extend((job.id, job.version) for job in batch)
         return claimed
 
+    # Every worker's connection open before the race: on a busy machine a pool still
+    # connecting would leave all the jobs to the other process.
+    await asyncio.gather(*(p.get(1) for p in [store, other] * 4))
     claims = await asyncio.gather(*(worker(p) for p in [store, other] * 4))
     ids = [job_id for claimed in claims for job_id, _ in claimed]
     assert sorted(ids) == list(range(1, 61)), "each job claimed exactly once"
