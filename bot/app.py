@@ -118,7 +118,7 @@ class VideoBot(commands.AutoShardedBot):
             if settings.shard_ids is not None and settings.shard_count is not None
             else 1.0
         )
-        self.discord_window = global_window(shard_share)
+        self.discord_window = global_window(shard_share, settings.discord_requests_per_second)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

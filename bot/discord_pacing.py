@@ -31,7 +31,7 @@ from typing import Any
 
 import discord
 
-DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token
+DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token, unless Discord raised it
 # A little below: other tools on the same token (a one-off script) would share the limit.
 _SHARE_USED = 0.9
 _WINDOW = 1.0  # Discord's limit is "per second"
@@ -87,9 +87,12 @@ class GlobalWindow:
         self._released.set()
 
 
-def global_window(shard_share: float = 1.0) -> GlobalWindow:
-    """This process's part of the token's global limit: its share of the shards."""
-    return GlobalWindow(max(1, int(DISCORD_GLOBAL_LIMIT * _SHARE_USED * shard_share)))
+def global_window(
+    shard_share: float = 1.0, token_limit: int = DISCORD_GLOBAL_LIMIT
+) -> GlobalWindow:
+    """This process's part of the token's global limit (`token_limit` requests a second, which
+    Discord raises for large bots on request): its share of the shards."""
+    return GlobalWindow(max(1, int(token_limit * _SHARE_USED * shard_share)))
 
 
 class _Lane:

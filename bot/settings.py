@@ -161,6 +161,12 @@ class Settings(BaseSettings):
         gt=0,
         description="a number above 0: the most requests per second the poller sends to APIMart",
     )
+    discord_requests_per_second: int = Field(
+        default=50,
+        ge=1,
+        description="Discord's global request limit for this bot token (50; raise it only if"
+        " Discord raised your bot's limit)",
+    )
     task_timeout: Seconds = Field(
         default=1800.0, description="seconds after which a render that never finishes is given up"
     )
