@@ -18,6 +18,9 @@ burst of announcements in one busy channel, which Discord lets through at about 
 could take every place and stall every other channel. Each channel (each route's major
 parameter) may therefore hold only a few places at once; the rest of its backlog waits in its
 own lane, outside the window.
+
+When the window is full, status edits give way (`giving_way`): announcements and results go
+first, so under load a member's video is posted on time and the progress bars catch up after.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import discord
@@ -38,6 +42,20 @@ _WINDOW = 1.0  # Discord's limit is "per second"
 # Places one channel may hold at once: Discord lets a channel take about 5 messages per 5 s, so
 # more of its requests in flight would only wait in discord.py's bucket, holding places.
 PER_CHANNEL = 5
+
+# Set for requests that give way to every other (`giving_way`).
+_GIVING_WAY: ContextVar[bool] = ContextVar("discord_giving_way", default=False)
+
+
+@contextlib.contextmanager
+def giving_way() -> Iterator[None]:
+    """Requests made in the block take a place in the window only while no other request
+    waits for one (status edits: a result or an announcement matters more than a progress bar)."""
+    token = _GIVING_WAY.set(True)
+    try:
+        yield
+    finally:
+        _GIVING_WAY.reset(token)
 
 
 class GlobalWindow:
@@ -53,6 +71,7 @@ class GlobalWindow:
         self.limit = limit
         self._clock = clock
         self._turn = asyncio.Lock()  # FIFO: waiters are served in arrival order
+        self._giving_way_turn = asyncio.Lock()  # requests that give way, one in line at a time
         self._in_flight = 0
         self._ended: deque[float] = deque()  # when responses came back, within the window
         self._released = asyncio.Event()
@@ -65,20 +84,38 @@ class GlobalWindow:
             self._ended.popleft()
         return self._in_flight + len(self._ended)
 
-    async def acquire(self) -> None:
-        """Wait until one more request cannot make any second at Discord hold too many."""
+    async def acquire(self, *, giving_way: bool = False) -> None:
+        """Wait until one more request cannot make any second at Discord hold too many; with
+        `giving_way`, also until no other request waits (see `giving_way()`)."""
         started = self._clock()
-        async with self._turn:
-            while self.counted(now := self._clock()) >= self.limit:
-                if self._ended:
-                    await asyncio.sleep(self._ended[0] + _WINDOW - now)
-                else:
-                    # Every place is in flight: the first response starts a place's last second.
-                    self._released.clear()
-                    await self._released.wait()
-            self._in_flight += 1
-            self.granted += 1
+        if giving_way:
+            async with self._giving_way_turn:
+                while True:
+                    # Requests queued for their turn before this one are served first.
+                    async with self._turn:
+                        if self.counted(now := self._clock()) < self.limit:
+                            self._take()
+                            break
+                    # Full: wait outside the line, so requests arriving meanwhile go first.
+                    await self._a_place_frees(now)
+        else:
+            async with self._turn:
+                while self.counted(now := self._clock()) >= self.limit:
+                    await self._a_place_frees(now)
+                self._take()
         self.waited += now - started
+
+    def _take(self) -> None:
+        self._in_flight += 1
+        self.granted += 1
+
+    async def _a_place_frees(self, now: float) -> None:
+        if self._ended:
+            await asyncio.sleep(self._ended[0] + _WINDOW - now)
+        else:
+            # Every place is in flight: the first response starts a place's last second.
+            self._released.clear()
+            await self._released.wait()
 
     def release(self) -> None:
         """A request's response (or failure) came back: it counts one more second."""
@@ -154,7 +191,7 @@ def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
         lane = route.major_parameters
         await lanes.enter(lane)
         try:
-            await window.acquire()
+            await window.acquire(giving_way=_GIVING_WAY.get())
             try:
                 return await send(route, **kwargs)
             finally:

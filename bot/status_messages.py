@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.discord_pacing import Lanes
+from bot.discord_pacing import Lanes, giving_way
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
 from bot.jobs.pricing import Pricing, amount
@@ -207,9 +207,10 @@ class StatusMessages:
             return False
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
-            await channel.get_partial_message(message_id).edit(
-                content=content, allowed_mentions=NO_MENTIONS, view=view
-            )
+            with giving_way():  # a progress bar waits while videos and announcements go out
+                await channel.get_partial_message(message_id).edit(
+                    content=content, allowed_mentions=NO_MENTIONS, view=view
+                )
         except (discord.NotFound, discord.Forbidden) as error:
             # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
             log.info("Job %d: status message can no longer be edited (%s)", job.id, error)

@@ -154,3 +154,24 @@ async def test_a_bot_whose_limit_discord_raised_uses_the_raised_limit(tmp_path):
         sent = _message_posts(world, before)
         assert len(sent) == 150, "every message reached Discord"
         assert LIMIT < most_in_one_second(sent) <= 90
+
+
+async def test_a_request_giving_way_goes_once_nobody_else_waits():
+    """A status edit waiting for the full window lets a message that came later go first, then
+    takes the next place: giving way never means waiting for ever."""
+    clock = Clock()
+    window = GlobalWindow(2, clock=clock)
+    await window.acquire()
+    await window.acquire()
+    granted: list[str] = []
+    edit = asyncio.create_task(window.acquire(giving_way=True))
+    edit.add_done_callback(lambda _: granted.append("edit"))
+    await asyncio.sleep(0.01)
+    message = asyncio.create_task(window.acquire())
+    message.add_done_callback(lambda _: granted.append("message"))
+    await asyncio.sleep(0.01)
+    window.release()
+    window.release()
+    clock.now += 1.0  # both places free again
+    await asyncio.wait_for(asyncio.gather(edit, message), timeout=5)
+    assert granted == ["message", "edit"]

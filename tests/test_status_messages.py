@@ -1,11 +1,13 @@
 """The status message: edited as a job advances, throttled, in order, never for nothing."""
 
+import asyncio
 import dataclasses
 
 import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
+from bot.discord_pacing import GlobalWindow, pace_requests
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore
 from bot.status import progress_bar
@@ -258,3 +260,40 @@ async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_stat
 )
 def test_the_bar_fills_a_cell_per_tenth_done_and_looks_full_only_when_done(progress, bar):
     assert progress_bar(progress) == bar
+
+
+async def test_status_edits_give_way_to_a_result_when_discords_limit_is_reached(
+    store, clock, fake, client
+):
+    """With every place in the bot's share of Discord's global limit taken, six progress
+    edits wait; a finished video's message, sent after them, goes out before them: under
+    load members get their videos on time and the progress bars catch up after."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    jobs = []
+    for n in range(6):
+        channel = fake.add_text_channel(f"room-{n}")
+        jobs.append(await posted_job(store, clock, fake, client, status, channel_id=channel))
+    window = GlobalWindow(3)
+    pace_requests(client.http, window)
+    for _ in range(window.limit):
+        await window.acquire()  # every place taken, none coming back yet
+    for job in jobs:
+        status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
+    await asyncio.sleep(0.1)  # the edits are waiting for the window
+    result_channel = fake.add_text_channel("results")
+    before = len(fake.requests)
+    result = asyncio.create_task(
+        client.http.send_message(
+            result_channel, params=discord.http.handle_message_parameters(content="your video")
+        )
+    )
+    await asyncio.sleep(0.1)
+    for _ in range(window.limit):
+        window.release()
+    await asyncio.wait_for(result, timeout=5)
+    await status.drain(timeout=10)
+    arrived = [(r.method, r.path) for r in fake.requests[before:]]
+    posted_at = arrived.index(("POST", f"/channels/{result_channel}/messages"))
+    assert sum(method == "PATCH" for method, _ in arrived[:posted_at]) <= 1, arrived
+    assert sum(method == "PATCH" for method, _ in arrived) == 6, "every edit was made after"
+    await status.close(grace=0)
