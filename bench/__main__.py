@@ -311,6 +311,13 @@ def cli() -> None:
         default=0,
         help="realpath: jobs already in flight beside the /video burst, rendering throughout",
     )
+    parser.add_argument(
+        "--discord-limit",
+        type=int,
+        default=realpath.Plan.global_limit,
+        help="realpath: Discord's global limit for the token, requests/s, on the fake Discord and"
+        " in the bot's DISCORD_REQUESTS_PER_SECOND (default 50)",
+    )
     parser.add_argument("--factor", type=float, help="override every size's time compression")
     parser.add_argument("--rate", type=float, help="override every size's budget (requests/s)")
     parser.add_argument(
@@ -354,6 +361,7 @@ def cli() -> None:
             background=args.background,
             apimart_rtt=args.rtt,
             burst_render=args.burst,
+            global_limit=args.discord_limit,
         )
         if args.section in ("all", "realpath")
         else None

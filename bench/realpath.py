@@ -232,7 +232,8 @@ def process_cpu(pid: int) -> float:
 def bot_environment(
     plan: Plan, folder: Path, fake: FakeDiscord, api: TimedFakeAPIMart
 ) -> dict[str, str]:
-    """Production settings, pointed at the fakes; nothing else changed but the budget."""
+    """Production settings, pointed at the fakes; nothing else changed but the budget (and
+    Discord's global limit, which the fake enforces)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -247,6 +248,7 @@ def bot_environment(
             "DISCORD_GATEWAY_URL": fake.gateway_url,
             "DATABASE_PATH": str(folder / "data" / "bot.sqlite3"),
             "API_REQUESTS_PER_SECOND": repr(plan.rate),
+            "DISCORD_REQUESTS_PER_SECOND": str(plan.global_limit),
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -418,7 +420,8 @@ def report_lines(result: dict[str, Any]) -> list[tuple[bool, str]]:
     throttled = sum(result["discord_429"].values())
     print(
         f"real path, {result['jobs']} jobs ({plan['profile']}), budget {plan['rate']:g}/s,"
-        f" APIMart RTT {1000 * plan['apimart_rtt']:.0f} ms, results {plan['video_bytes'] // MIB}"
+        f" APIMart RTT {1000 * plan['apimart_rtt']:.0f} ms, Discord {plan['global_limit']}/s,"
+        f" results {plan['video_bytes'] // MIB}"
         f" MiB (every {plan['oversize_every']}th {plan['oversize_bytes'] // MIB} MiB: a link)"
     )
     ack_p50, ack_p99 = nearest_rank(ack, 0.5), nearest_rank(ack, 0.99)
@@ -486,6 +489,7 @@ async def run_worker(plan: Plan) -> dict[str, Any]:
         f"--background={plan.background}",
         f"--rtt={plan.apimart_rtt!r}",
         *([f"--burst={plan.burst_render!r}"] if plan.burst_render is not None else []),
+        f"--discord-limit={plan.global_limit}",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -523,6 +527,12 @@ def main() -> None:
         type=float,
         help="every render takes exactly this many seconds (they all complete together)",
     )
+    parser.add_argument(
+        "--discord-limit",
+        type=int,
+        default=Plan.global_limit,
+        help="Discord's global limit for the token, requests/s (the fake's and the bot's)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
@@ -536,6 +546,7 @@ def main() -> None:
         background=args.background,
         apimart_rtt=args.rtt,
         burst_render=args.burst,
+        global_limit=args.discord_limit,
     )
     with tempfile.TemporaryDirectory(prefix="bench-realpath-") as folder:
         result = asyncio.run(measure(plan, Path(folder)))

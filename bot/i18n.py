@@ -18,12 +18,13 @@ a localized name does nothing when clicked (discord/discord-api-docs#5518, #5632
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.locales import AREAS
 from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS
+from bot.text import Quoted
 
 Language = Literal["en", "zh"]
 DEFAULT_LANGUAGE: Language = "en"
@@ -167,9 +168,20 @@ def t(key: str, locale: str | None, /, **values: object) -> str:
         for name, value in values.items()
     }
     if language == "en" and _mentions is not None:
-        return _mentions.templates[key].format(**_mentions.names, **rendered)
-    template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
-    return template.format(**_NAMES[language], **rendered)
+        text = _mentions.templates[key].format(**_mentions.names, **rendered)
+    else:
+        template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+        text = template.format(**_NAMES[language], **rendered)
+    return _without_doubled_stops(text, values.values())
+
+
+def _without_doubled_stops(text: str, values: Iterable[object]) -> str:
+    """A quoted "...?" is not followed by our full stop too ("...?.")."""
+    for value in values:
+        if isinstance(value, Quoted) and value.ends_its_sentence:
+            shown = str(value)
+            text = text.replace(f"{shown}.", shown).replace(f"{shown}\u3002", shown)
+    return text
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,10 @@ def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> 
     return fit(text, limit)
 
 
+# Marks that end a quoted sentence by themselves: "?" and "!", half and full width, and "...".
+_OWN_SENTENCE_ENDS = ("?", "!", "\uff1f", "\uff01", "\u2026")
+
+
 @dataclass(frozen=True)
 class Quoted:
     """Someone else's text as a catalog value: rendered by `quote` wherever it is shown."""
@@ -113,6 +117,12 @@ class Quoted:
 
     def __str__(self) -> str:
         return quote(self.text, self.limit)
+
+    @property
+    def ends_its_sentence(self) -> bool:
+        """Whether the text ends with its own question or exclamation mark (our sentence
+        around it then adds no full stop)."""
+        return self.text.rstrip().endswith(_OWN_SENTENCE_ENDS)
 
 
 def quoted_sentence(text: str) -> Quoted:

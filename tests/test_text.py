@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.i18n import msg
 from bot.jobs.models import JobState, state_key
 from bot.text import (
     ELLIPSIS,
@@ -103,3 +104,26 @@ def test_a_quoted_sentence_brings_no_full_stop_of_its_own():
 def test_a_cancelled_render_apimart_billed_reads_as_still_counting():
     assert state_key(JobState.FAILED, cancelled=True) == "state_cancelled"
     assert state_key(JobState.FAILED, cancelled=True, billed=True) == "state_cancelled_counted"
+
+
+@pytest.mark.parametrize(
+    ("said", "locale", "shown"),
+    [
+        (
+            "Is the image a real photo?",
+            "en-US",
+            "The video service said: Is the image a real photo?",
+        ),
+        ("Too many faces!", "en-US", "The video service said: Too many faces!"),
+        (
+            "\u56fe\u7247\u662f\u771f\u5b9e\u7167\u7247\u5417\uff1f",
+            "zh-CN",
+            "\u89c6\u9891\u670d\u52a1\u7684\u539f\u8bdd\uff1a"
+            "\u56fe\u7247\u662f\u771f\u5b9e\u7167\u7247\u5417\uff1f",
+        ),
+        ("No faces.", "en-US", "The video service said: No faces."),
+    ],
+)
+def test_a_quoted_question_or_exclamation_keeps_its_own_mark_alone(said, locale, shown):
+    """APIMart's reason ending in "?" or "!" reads "...?" in our sentence, not "...?."."""
+    assert msg("failure_service_said", reason=quoted_sentence(said)).render(locale) == shown
