@@ -464,6 +464,10 @@ class ReferencesCog(commands.Cog):
         if not mention.match(message.content.lstrip()):
             if message.guild is None and not helped_before:
                 await self._dm_help(message, me)
+            elif self._unread_call_through_role(message):
+                await MessageOrigin(message).tell(
+                    msg("role_mention_needs_intent", bot=me.name), delete_after=HELP_LIFETIME
+                )
             return
         if reference is not None and reference.type is discord.MessageReferenceType.reply:
             handling = self._from_reply(message, me, helped_before=helped_before)
@@ -475,6 +479,17 @@ class ReferencesCog(commands.Cog):
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
             await MessageOrigin(message).tell(msg("unexpected_error"))
+
+    def _unread_call_through_role(self, message: discord.Message) -> bool:
+        """A message that mentions the bot's role, blank to the bot: without Message Content,
+        Discord shows the text of messages that mention the bot itself only."""
+        role = message.guild.self_role if message.guild is not None else None
+        return (
+            role is not None
+            and role in message.role_mentions
+            and not self.bot.settings.message_content_intent
+            and not message.content
+        )
 
     async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:

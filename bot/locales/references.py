@@ -26,6 +26,11 @@ EN: dict[str, str] = {
         "Discord's Message Content intent. Right-click (or long-press) that message and choose "
         "Apps → Make a video instead."
     ),
+    "role_mention_needs_intent": (
+        "You mentioned my role, and this bot runs without Discord's Message Content intent, so "
+        "I can't read your message. Mention **{bot}** itself, not its role (both are offered "
+        "when you type @), or use `/video`."
+    ),
     "reply_source_unreadable": (
         "I couldn't read the message you replied to; it may have been deleted. Reply to a "
         "message I can see, or use Apps → Make a video on it."
@@ -89,6 +94,10 @@ ZH: dict[str, str] = {
     "reply_needs_intent": (
         "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
         "请右键（或长按）那条消息，改用「应用 → 生成视频」。"
+    ),
+    "role_mention_needs_intent": (
+        "你提及的是我的身份组，而本机器人没有开启 Discord 的「消息内容」特权意图，所以读不到你的消息。"
+        "请提及 **{bot}** 本身而不是它的身份组（输入 @ 时两者都会列出），或使用 `/video`。"
     ),
     "reply_source_unreadable": (
         "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"

@@ -238,6 +238,22 @@ async def test_a_mention_of_the_bots_own_role_is_a_mention_of_the_bot(tmp_path):
         assert (sent["prompt"], sent["resolution"]) == ("a calm sea at dawn", "1080p")
 
 
+async def test_without_the_intent_a_mention_of_the_bots_role_is_told_to_mention_the_bot(
+    tmp_path,
+):
+    """Discord shows the bot the text of messages that mention the bot itself, not of those
+    that mention its role: without Message Content such a request arrives blank. The member
+    is told how to reach the bot, instead of silence, and nothing is spent."""
+    async with running_bot(tmp_path) as world:
+        role = world.discord.bot_role_id()
+        asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn")
+        answer = await bots_reply_to(world, asking)
+        assert "not its role" in answer["content"] and "/video" in answer["content"]
+        assert [u["id"] for u in answer["mentions"]] == [str(world.discord.user_id)]
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
+
+
 async def test_a_refused_request_that_is_edited_soon_after_is_read_again(tmp_path):
     """A typo in a flag, fixed by editing the message: the member need not post it again."""
     async with running_bot(tmp_path) as world:
