@@ -162,7 +162,7 @@ class Settings(BaseSettings):
         description="a number above 0: the most requests per second the poller sends to APIMart",
     )
     discord_requests_per_second: int = Field(
-        default=50,
+        default=50,  # Discord's documented limit (`bot.discord_pacing.DISCORD_GLOBAL_LIMIT`)
         ge=1,
         description="Discord's global request limit for this bot token (50; raise it only if"
         " Discord raised your bot's limit)",
