@@ -72,6 +72,8 @@ class GlobalWindow:
         self._clock = clock
         self._turn = asyncio.Lock()  # FIFO: waiters are served in arrival order
         self._giving_way_turn = asyncio.Lock()  # requests that give way, one in line at a time
+        self._others_waiting = 0  # requests that do not give way, waiting for a place
+        self._changed = asyncio.Event()  # a place freed, or one of those requests took its own
         self._in_flight = 0
         self._ended: deque[float] = deque()  # when responses came back, within the window
         self._released = asyncio.Event()
@@ -90,19 +92,20 @@ class GlobalWindow:
         started = self._clock()
         if giving_way:
             async with self._giving_way_turn:
-                while True:
-                    # Requests queued for their turn before this one are served first.
-                    async with self._turn:
-                        if self.counted(now := self._clock()) < self.limit:
-                            self._take()
-                            break
-                    # Full: wait outside the line, so requests arriving meanwhile go first.
-                    await self._a_place_frees(now)
-        else:
-            async with self._turn:
-                while self.counted(now := self._clock()) >= self.limit:
-                    await self._a_place_frees(now)
+                # Checked and taken with no await between: nothing can slip in.
+                while self.counted(now := self._clock()) >= self.limit or self._others_waiting:
+                    await self._a_change(now)
                 self._take()
+        else:
+            self._others_waiting += 1
+            try:
+                async with self._turn:
+                    while self.counted(now := self._clock()) >= self.limit:
+                        await self._a_place_frees(now)
+                    self._take()
+            finally:
+                self._others_waiting -= 1
+                self._changed.set()
         self.waited += now - started
 
     def _take(self) -> None:
@@ -117,11 +120,20 @@ class GlobalWindow:
             self._released.clear()
             await self._released.wait()
 
+    async def _a_change(self, now: float) -> None:
+        """Until a place may have freed, or a request that does not give way took its own."""
+        self._changed.clear()
+        expires = self._ended[0] + _WINDOW - now if self._ended else None
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(expires):
+                await self._changed.wait()
+
     def release(self) -> None:
         """A request's response (or failure) came back: it counts one more second."""
         self._in_flight -= 1
         self._ended.append(self._clock())
         self._released.set()
+        self._changed.set()
 
 
 def global_window(

@@ -207,7 +207,9 @@ class StatusMessages:
             return False
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
-            with giving_way():  # a progress bar waits while videos and announcements go out
+            # Progress waits while videos and announcements go out; a job's last status (one
+            # per job, like its result; some callers wait on it) does not.
+            with contextlib.nullcontext() if final else giving_way():
                 await channel.get_partial_message(message_id).edit(
                     content=content, allowed_mentions=NO_MENTIONS, view=view
                 )

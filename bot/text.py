@@ -104,7 +104,8 @@ def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> 
     return fit(text, limit)
 
 
-# Marks that end a quoted sentence by themselves: "?" and "!", half and full width, and "...".
+# Marks that end a quoted sentence by themselves: "?" and "!", half and full width, and the
+# ellipsis that marks a cut.
 _OWN_SENTENCE_ENDS = ("?", "!", "\uff1f", "\uff01", "\u2026")
 
 
@@ -120,9 +121,9 @@ class Quoted:
 
     @property
     def ends_its_sentence(self) -> bool:
-        """Whether the text ends with its own question or exclamation mark (our sentence
-        around it then adds no full stop)."""
-        return self.text.rstrip().endswith(_OWN_SENTENCE_ENDS)
+        """Whether the text as shown ends with its own question or exclamation mark, or the
+        ellipsis of a cut (our sentence around it then adds no full stop)."""
+        return str(self).rstrip().endswith(_OWN_SENTENCE_ENDS)
 
 
 def quoted_sentence(text: str) -> Quoted:

@@ -95,6 +95,9 @@ MODAL_TIMEOUT = 900.0
 HELP_LIFETIME = PRIVATE_NOTE_LIFETIME
 # A DM without the mention is shown how to ask at most this often (seconds) per member.
 DM_HELP_EVERY = 600.0
+# A member who mentions the bot's role, unreadable without Message Content, is told so at most
+# this often (seconds): the bot cannot tell a request from "thanks @Role".
+ROLE_HINT_EVERY = 600.0
 
 
 def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
@@ -260,6 +263,8 @@ class ReferencesCog(commands.Cog):
         self._refusals = RecentRefusals()
         # Members shown how to ask in a DM lately (`_dm_help`).
         self._dm_helped = SeenLately(DM_HELP_EVERY, time.monotonic)
+        # Members told lately to mention the bot, not its role (`_role_hint`).
+        self._role_hinted = SeenLately(ROLE_HINT_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
 
@@ -465,9 +470,7 @@ class ReferencesCog(commands.Cog):
             if message.guild is None and not helped_before:
                 await self._dm_help(message, me)
             elif self._unread_call_through_role(message):
-                await MessageOrigin(message).tell(
-                    msg("role_mention_needs_intent", bot=me.name), delete_after=HELP_LIFETIME
-                )
+                await self._role_hint(message, me)
             return
         if reference is not None and reference.type is discord.MessageReferenceType.reply:
             handling = self._from_reply(message, me, helped_before=helped_before)
@@ -490,6 +493,16 @@ class ReferencesCog(commands.Cog):
             and not self.bot.settings.message_content_intent
             and not message.content
         )
+
+    async def _role_hint(self, message: discord.Message, me: discord.ClientUser) -> None:
+        """Mention the bot, not its role: now and then. The message is remembered as refused,
+        so editing it as the hint says is read."""
+        told = self._role_hinted.first(message.author.id)
+        self._refused(message, helped=True, answered=told)
+        if told:
+            await MessageOrigin(message).tell(
+                msg("role_mention_needs_intent", bot=me.name), delete_after=HELP_LIFETIME
+            )
 
     async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:

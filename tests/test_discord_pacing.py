@@ -175,3 +175,31 @@ async def test_a_request_giving_way_goes_once_nobody_else_waits():
     clock.now += 1.0  # both places free again
     await asyncio.wait_for(asyncio.gather(edit, message), timeout=5)
     assert granted == ["message", "edit"]
+
+
+async def test_a_request_giving_way_takes_no_place_while_a_later_one_waits():
+    """Places free in bunches (responses come back together): a status edit waiting since
+    before a message still lets that message have the second free place."""
+    clock = Clock()
+    window = GlobalWindow(2, clock=clock)
+    await window.acquire()
+    await window.acquire()
+    granted: list[str] = []
+
+    def named(name, task):
+        task.add_done_callback(lambda _: granted.append(name))
+        return task
+
+    first = named("first", asyncio.create_task(window.acquire()))
+    await asyncio.sleep(0.01)
+    edit = named("edit", asyncio.create_task(window.acquire(giving_way=True)))
+    await asyncio.sleep(0.01)
+    second = named("second", asyncio.create_task(window.acquire()))
+    await asyncio.sleep(0.01)
+    window.release()
+    window.release()
+    clock.now += 1.0
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=5)
+    assert granted == ["first", "second"]
+    assert not edit.done(), "no place left this second"
+    edit.cancel()

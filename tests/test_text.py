@@ -127,3 +127,9 @@ def test_a_cancelled_render_apimart_billed_reads_as_still_counting():
 def test_a_quoted_question_or_exclamation_keeps_its_own_mark_alone(said, locale, shown):
     """APIMart's reason ending in "?" or "!" reads "...?" in our sentence, not "...?."."""
     assert msg("failure_service_said", reason=quoted_sentence(said)).render(locale) == shown
+
+
+def test_a_reason_cut_short_gets_no_full_stop_after_its_ellipsis():
+    said = "The image shows a real person " * 15 + "and cannot be used."
+    shown = msg("failure_service_said", reason=quoted_sentence(said)).render("en-US")
+    assert shown.endswith(ELLIPSIS) and not shown.endswith(f"{ELLIPSIS}.")

@@ -254,6 +254,35 @@ async def test_without_the_intent_a_mention_of_the_bots_role_is_told_to_mention_
         assert world.api.member_requests == []
 
 
+async def test_a_role_mention_edited_into_a_mention_of_the_bot_as_the_hint_says_is_read(
+    tmp_path,
+):
+    async with running_bot(tmp_path) as world:
+        role = world.discord.bot_role_id()
+        asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn")
+        assert "not its role" in (await bots_reply_to(world, asking))["content"]
+        await edit_mention(world, asking, "a calm sea at dawn")
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["prompt"] == "a calm sea at dawn"
+
+
+async def test_the_role_hint_is_not_repeated_to_a_member_at_every_message(tmp_path):
+    """A member who keeps pinging the role (in passing, too: the bot cannot tell) is told once
+    in a while, not at every message."""
+    async with running_bot(tmp_path) as world:
+        role = world.discord.bot_role_id()
+        first = await world.discord.message_create(f"<@&{role}> ping 0")
+        await bots_reply_to(world, first)
+        for n in (1, 2):
+            await world.discord.message_create(f"thanks <@&{role}> {n}")
+        bob = world.discord.add_member("bob")
+        other = await world.discord.message_create(f"<@&{role}> hello", author=bob)
+        await bots_reply_to(world, other)
+        hints = [m for m in world.discord.messages() if "not its role" in m.get("content", "")]
+        assert len(hints) == 2, "one for each member"
+
+
 async def test_a_refused_request_that_is_edited_soon_after_is_read_again(tmp_path):
     """A typo in a flag, fixed by editing the message: the member need not post it again."""
     async with running_bot(tmp_path) as world:
