@@ -62,7 +62,8 @@ class GlobalWindow:
     """At most `limit` requests whose arrival at Discord may fall in any one second.
 
     `acquire()` before a request goes out, `release()` once its response (or failure) came
-    back. A request counts while in flight and for one second after; waiters go in order.
+    back. A request counts while in flight and for one second after; waiters go in order,
+    except that those giving way go only when no other waits.
     """
 
     def __init__(self, limit: int, *, clock: Callable[[], float] = time.monotonic) -> None:
