@@ -74,10 +74,10 @@ class GlobalWindow:
         self._turn = asyncio.Lock()  # FIFO: waiters are served in arrival order
         self._giving_way_turn = asyncio.Lock()  # requests that give way, one in line at a time
         self._others_waiting = 0  # requests that do not give way, waiting for a place
-        self._changed = asyncio.Event()  # a place freed, or one of those requests took its own
+        # A place freed, or a request that does not give way took its own: waiters look again.
+        self._changed = asyncio.Event()
         self._in_flight = 0
         self._ended: deque[float] = deque()  # when responses came back, within the window
-        self._released = asyncio.Event()
         self.granted = 0
         self.waited = 0.0  # total seconds requests spent waiting for their turn
 
@@ -102,7 +102,7 @@ class GlobalWindow:
             try:
                 async with self._turn:
                     while self.counted(now := self._clock()) >= self.limit:
-                        await self._a_place_frees(now)
+                        await self._a_change(now)
                     self._take()
             finally:
                 self._others_waiting -= 1
@@ -113,16 +113,9 @@ class GlobalWindow:
         self._in_flight += 1
         self.granted += 1
 
-    async def _a_place_frees(self, now: float) -> None:
-        if self._ended:
-            await asyncio.sleep(self._ended[0] + _WINDOW - now)
-        else:
-            # Every place is in flight: the first response starts a place's last second.
-            self._released.clear()
-            await self._released.wait()
-
     async def _a_change(self, now: float) -> None:
-        """Until a place may have freed, or a request that does not give way took its own."""
+        """Until the oldest ended request leaves the window, or a place or the line changed.
+        (With every place in flight, only a response can start a place's last second.)"""
         self._changed.clear()
         expires = self._ended[0] + _WINDOW - now if self._ended else None
         with contextlib.suppress(TimeoutError):
@@ -133,7 +126,6 @@ class GlobalWindow:
         """A request's response (or failure) came back: it counts one more second."""
         self._in_flight -= 1
         self._ended.append(self._clock())
-        self._released.set()
         self._changed.set()
 
 
