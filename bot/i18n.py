@@ -24,7 +24,7 @@ from typing import Literal
 
 from bot.locales import AREAS
 from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS
-from bot.text import Quoted
+from bot.text import Quoted, ends_its_sentence
 
 Language = Literal["en", "zh"]
 DEFAULT_LANGUAGE: Language = "en"
@@ -178,8 +178,7 @@ def t(key: str, locale: str | None, /, **values: object) -> str:
 def _without_doubled_stops(text: str, values: Iterable[object]) -> str:
     """A quoted "...?" is not followed by our full stop too ("...?.")."""
     for value in values:
-        if isinstance(value, Quoted) and value.ends_its_sentence:
-            shown = str(value)
+        if isinstance(value, Quoted) and ends_its_sentence(shown := str(value)):
             text = text.replace(f"{shown}.", shown).replace(f"{shown}\u3002", shown)
     return text
 

@@ -109,6 +109,11 @@ def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> 
 _OWN_SENTENCE_ENDS = ("?", "!", "\uff1f", "\uff01", "\u2026")
 
 
+def ends_its_sentence(shown: str) -> bool:
+    """Whether quoted text, as shown, ends its sentence itself (ours then adds no full stop)."""
+    return shown.rstrip().endswith(_OWN_SENTENCE_ENDS)
+
+
 @dataclass(frozen=True)
 class Quoted:
     """Someone else's text as a catalog value: rendered by `quote` wherever it is shown."""
@@ -118,12 +123,6 @@ class Quoted:
 
     def __str__(self) -> str:
         return quote(self.text, self.limit)
-
-    @property
-    def ends_its_sentence(self) -> bool:
-        """Whether the text as shown ends with its own question or exclamation mark, or the
-        ellipsis of a cut (our sentence around it then adds no full stop)."""
-        return str(self).rstrip().endswith(_OWN_SENTENCE_ENDS)
 
 
 def quoted_sentence(text: str) -> Quoted:

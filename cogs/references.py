@@ -495,25 +495,23 @@ class ReferencesCog(commands.Cog):
         )
 
     async def _role_hint(self, message: discord.Message, me: discord.ClientUser) -> None:
-        """Mention the bot, not its role: now and then. The message is remembered as refused,
-        so editing it as the hint says is read."""
-        told = self._role_hinted.first(message.author.id)
-        self._refused(message, helped=True, answered=told)
-        if told:
-            await MessageOrigin(message).tell(
-                msg("role_mention_needs_intent", bot=me.name), delete_after=HELP_LIFETIME
-            )
+        """Mention the bot, not its role: now and then."""
+        await self._help_now_and_then(message, me, "role_mention_needs_intent", self._role_hinted)
 
     async def _dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:
         "can you make longer videos?" would be a paid video of that question."""
-        told = self._dm_helped.first(message.author.id)
-        # The help says to start with the mention: an edit doing so is read.
+        await self._help_now_and_then(message, me, "dm_help", self._dm_helped)
+
+    async def _help_now_and_then(
+        self, message: discord.Message, me: discord.ClientUser, key: str, told_lately: SeenLately
+    ) -> None:
+        """Say `key` to the member unless `told_lately` says they were told it lately."""
+        told = told_lately.first(message.author.id)
+        # The help says how to ask: an edit doing so is read.
         self._refused(message, helped=True, answered=told)
         if told:
-            await MessageOrigin(message).tell(
-                msg("dm_help", bot=me.name), delete_after=HELP_LIFETIME
-            )
+            await MessageOrigin(message).tell(msg(key, bot=me.name), delete_after=HELP_LIFETIME)
 
     async def _invalid(
         self,
