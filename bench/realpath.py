@@ -46,7 +46,7 @@ from bench.ack import widen_listen_backlog
 from bench.fakeapi import PROFILES, TimedFakeAPIMart
 from bench.stats import nearest_rank
 from bot.apimart import APIMartClient, VideoRequest
-from bot.discord_pacing import global_window
+from bot.discord_pacing import window_places
 from bot.jobs.models import Requester
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
@@ -358,7 +358,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             ack_cpu = process_cpu(bot.pid) - cpu_before
             # Each job is sent once its command announced it: announcements beyond what
             # Discord's limit lets out at once delay the sends.
-            announcing = plan.jobs / global_window(token_limit=plan.global_limit).limit
+            announcing = plan.jobs / window_places(token_limit=plan.global_limit)
             await api.wait_for_submits(plan.background + plan.jobs, timeout=120 + announcing)
             measured = [task for task in api.timed_tasks() if task.id not in background]
             last_end = max(task.finished_at for task in measured)

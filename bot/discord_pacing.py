@@ -129,12 +129,17 @@ class GlobalWindow:
         self._changed.set()
 
 
+def window_places(shard_share: float = 1.0, token_limit: int = DISCORD_GLOBAL_LIMIT) -> int:
+    """This process's part of the token's global limit (`token_limit` requests a second, which
+    Discord raises for large bots on request): its share of the shards."""
+    return max(1, int(token_limit * _SHARE_USED * shard_share))
+
+
 def global_window(
     shard_share: float = 1.0, token_limit: int = DISCORD_GLOBAL_LIMIT
 ) -> GlobalWindow:
-    """This process's part of the token's global limit (`token_limit` requests a second, which
-    Discord raises for large bots on request): its share of the shards."""
-    return GlobalWindow(max(1, int(token_limit * _SHARE_USED * shard_share)))
+    """A window of `window_places()`."""
+    return GlobalWindow(window_places(shard_share, token_limit))
 
 
 class _Lane:
