@@ -18,6 +18,7 @@ once the job is delivered or the token expired. It never appears in a log line.
 from __future__ import annotations
 
 import asyncio
+import enum
 import io
 import logging
 import time
@@ -58,6 +59,14 @@ _FOLLOWUPS_SPENT = 40094
 _PAYLOAD_TOO_LARGE = 413
 # Discord refused the message itself (a layout it does not accept).
 _BAD_REQUEST = 400
+
+
+class _Refused(enum.Enum):
+    """Why the interaction could not take a result."""
+
+    TOKEN = "token"  # expired, or refused: never call through it again
+    # Discord's follow-up cap: the member's private answer can still be edited.
+    FOLLOWUPS = "followups"
 
 
 class StatusText(Protocol):
@@ -226,24 +235,29 @@ class RouteDelivery:
         reply = job.requester.reply
         if reply is None or reply.route is Route.CHANNEL:
             return None
+        refused = _Refused.TOKEN
         if reply.route is Route.INTERACTION:
             if reply.token is None and job.delivery_target == INTERACTION_TARGET:
                 # The token is dropped only once a result went through it: never post twice.
                 log.info("Job %d was already posted through its interaction", job.id)
                 return DeliveryResult(DeliveryOutcome.DELIVERED, job.interaction_message_id)
             if reply.usable(self._clock()):
-                result = await self._through_interaction(job, reply, delivery)
-                if result is not None:
-                    return result
+                posted = await self._through_interaction(job, reply, delivery)
+                if isinstance(posted, DeliveryResult):
+                    return posted
+                refused = posted
         # The token is spent (or will be before the render is posted): by DM, else history.
         self._last_edit.pop(job.id, None)
         await self._store.forget_interaction(job.id, route=Route.DM)
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
-        if result.outcome is not DeliveryOutcome.RETRY and reply.route is Route.DM:
-            # Promised by DM from the start, so its token was never refused: the command may
-            # still live (the result came early), and its private answer says where it went.
+        if result.outcome is not DeliveryOutcome.RETRY and (
+            reply.route is Route.DM or refused is _Refused.FOLLOWUPS
+        ):
+            # Promised by DM from the start (its token was never refused: the result came
+            # early), or only the follow-ups ran out: the private answer, still editable,
+            # says where the video went instead of promising it "right here".
             await self._after_posting(as_told(job, result, DM_TARGET, now=self._clock()))
         return result
 
@@ -265,8 +279,8 @@ class RouteDelivery:
 
     async def _through_interaction(
         self, job: Job, reply: Reply, delivery: Delivery
-    ) -> DeliveryResult | None:
-        """Post the result as one follow-up; None when the interaction cannot take it."""
+    ) -> DeliveryResult | _Refused:
+        """Post the result as one follow-up; why not, when the interaction cannot take it."""
         now = self._clock()
         if job.delivery_target == INTERACTION_TARGET:
             # An earlier attempt may have posted before it was cut short; a follow-up cannot
@@ -280,15 +294,18 @@ class RouteDelivery:
         try:
             # The download may have taken a while: look at the clock again before calling.
             if not reply.usable(self._clock()):
-                return None
+                return _Refused.TOKEN
             if await self._store.begin_delivery(job, now=now, target=INTERACTION_TARGET) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 return DeliveryResult(DeliveryOutcome.RETRY)
             message = await self._post(job, reply, video, unreachable)
         except discord.HTTPException as error:
-            if error.status == _TOKEN_REFUSED or error.code == _FOLLOWUPS_SPENT:
+            if error.code == _FOLLOWUPS_SPENT:
+                log.warning("Job %d: the interaction's follow-ups are spent", job.id)
+                return _Refused.FOLLOWUPS
+            if error.status == _TOKEN_REFUSED:
                 log.warning("Job %d: the interaction refused the result (%s)", job.id, error.code)
-                return None
+                return _Refused.TOKEN
             log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -303,10 +320,10 @@ class RouteDelivery:
         await self._after_posting(as_told(job, result, INTERACTION_TARGET, now=self._clock()))
         return result
 
-    async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | None:
+    async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | _Refused:
         message_id = job.interaction_message_id
         if message_id is None or not reply.usable(self._clock()):
-            return None
+            return _Refused.TOKEN
         content = result_content(job, now=self._clock(), attached=False)
         try:
             await self._webhook(reply).edit_message(
@@ -317,7 +334,7 @@ class RouteDelivery:
             )
         except discord.HTTPException as error:
             log.warning("Job %d: could not edit the private answer (%s)", job.id, error.status)
-            return None
+            return _Refused.TOKEN
         await self._store.forget_interaction(job.id)
         # Its text carries APIMart's link (an edit cannot add a file).
         return DeliveryResult(

@@ -193,7 +193,7 @@ async def test_a_spent_follow_up_cap_sends_the_result_by_dm_after_one_refusal(tm
     card would meet it again, so the result goes straight to the member's DMs."""
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
-        await asked_elsewhere(world, "a kite")
+        _, interaction, _ = await asked_elsewhere(world, "a kite")
         fake.fail_next(
             "POST",
             r"/webhooks/\d+/[^/]+$",
@@ -210,6 +210,12 @@ async def test_a_spent_follow_up_cap_sends_the_result_by_dm_after_one_refusal(tm
             if "/webhooks/" in r.path and r.method == "POST" and r.status == 400
         ]
         assert len(refused) == 1
+        # The token still edits the private answer (only follow-ups are capped): it stops
+        # promising the video "right here" and says where it went.
+        status = await interaction.wait_for_original(
+            lambda m: "sent it to you by direct message" in m["content"], timeout=10
+        )
+        assert "right here" not in status["content"]
 
 
 async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_webhook(
