@@ -511,7 +511,10 @@ class ReferencesCog(commands.Cog):
         # The help says how to ask: an edit doing so is read.
         self._refused(message, helped=True, answered=told)
         if told:
-            await MessageOrigin(message).tell(msg(key, bot=me.name), delete_after=HELP_LIFETIME)
+            # Named as typing @ offers it: by its nickname in a server that gave it one.
+            shown = message.guild.me if message.guild is not None else me
+            name = discord.utils.escape_markdown(shown.display_name)
+            await MessageOrigin(message).tell(msg(key, bot=name), delete_after=HELP_LIFETIME)
 
     async def _invalid(
         self,

@@ -267,6 +267,18 @@ async def test_a_role_mention_edited_into_a_mention_of_the_bot_as_the_hint_says_
         assert sent["prompt"] == "a calm sea at dawn"
 
 
+async def test_the_role_hint_names_the_bot_as_the_server_shows_it(tmp_path):
+    """Typing @ offers the bot under its server nickname: the hint names that, not a user
+    name the member cannot find in the list."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        role = fake.bot_role_id()
+        fake.add_member("ignored", user_id=fake.bot_user_id, roles=[role], nick="Studio")
+        async with running_bot(tmp_path, fake=fake) as world:
+            asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn")
+            answer = await bots_reply_to(world, asking)
+            assert "Mention **Studio** itself" in answer["content"]
+
+
 async def test_the_role_hint_is_not_repeated_to_a_member_at_every_message(tmp_path):
     """A member who keeps pinging the role (in passing, too: the bot cannot tell) is told once
     in a while, not at every message."""
