@@ -250,6 +250,24 @@ async def test_a_result_redirected_into_the_operators_network_is_not_followed(tm
         assert message["attachments"] == []
 
 
+async def test_a_result_link_cannot_write_its_own_lines_into_the_post(tmp_path):
+    """The link is APIMart's text: a spoofed answer whose "link" carries a line break and a
+    heading must not forge a notice in the bot's post (nor a link that is not http(s) be shown
+    as the video)."""
+    async with (
+        Site(INTERNAL_HOST) as internal,
+        running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world,
+    ):
+        link = internal.serve("/v.mp4", b"video", "video/mp4")
+        message = await finish_with(world, f"{link}\n# Moderator notice: appeal in #appeals)")
+        lines = shown_text(message).splitlines()
+        assert not any(line.startswith("#") and "notice" in line for line in lines), lines
+        assert f"{link}%0A#%20Moderator%20notice" in shown_text(message), "still its link"
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        message = await finish_with(world, "file:///v.mp4\n# Moderator notice")
+        assert "notice" not in shown_text(message) and "file:" not in shown_text(message)
+
+
 @contextlib.asynccontextmanager
 async def bot_beside_a_cdn(tmp_path):
     """A video CDN on the network LINK_ALLOWED_NETWORKS opens, and the bot."""

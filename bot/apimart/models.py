@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -126,9 +127,24 @@ def _first_video(result: object) -> tuple[str | None, int | None]:
         url = next((item for item in url if isinstance(item, str) and item), None)
     expires_at = video.get("expires_at")
     return (
-        url if isinstance(url, str) and url else None,
+        web_link(url) if isinstance(url, str) else None,
         int(expires_at) if isinstance(expires_at, int | float) else None,
     )
+
+
+# Kept as they are in a link; anything else (spaces, line breaks, `<>`, brackets of a markdown
+# link) is percent-encoded, which a web server reads the same.
+_LINK_SAFE = "%:/?#@!$&'*+,;=~[]"
+
+
+def web_link(url: str) -> str | None:
+    """APIMart's result link as members may be shown it: an http(s) link, written so that it
+    stays one link in a message (a spoofed answer cannot add lines, a heading or a second
+    link); None for anything else."""
+    parts = urllib.parse.urlsplit(urllib.parse.quote(url.strip(), safe=_LINK_SAFE))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.geturl()
 
 
 def _optional_number(value: object) -> float | None:

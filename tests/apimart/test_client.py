@@ -22,7 +22,7 @@ from bot.apimart import (
     TaskStatus,
     VideoRequest,
 )
-from bot.apimart.models import parse_balance
+from bot.apimart.models import parse_balance, web_link
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 
 REQUEST = VideoRequest(prompt="a lighthouse in a storm", duration=8, resolution="1080p")
@@ -408,3 +408,24 @@ async def test_a_balance_read_retries_a_server_error(client, api, sleeps):
     api.fail_next("balance", status=503)
     assert (await client.balance()).remain_balance == api.remain_balance
     assert len(sleeps.waits) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        # A signed CDN link is kept exactly: its signature covers what it says.
+        (
+            "https://cdn.apimart.ai/v/a%2Fb.mp4?X-Sig=ab%3D&exp=1#t=0",
+            "https://cdn.apimart.ai/v/a%2Fb.mp4?X-Sig=ab%3D&exp=1#t=0",
+        ),
+        (" https://cdn.example/a b.mp4\n", "https://cdn.example/a%20b.mp4"),
+        ("https://cdn.example/v.mp4)\n# notice", "https://cdn.example/v.mp4%29%0A#%20notice"),
+        ("https://cdn.example/<@&1>.mp4", "https://cdn.example/%3C@&1%3E.mp4"),
+        ("javascript:alert(1)", None),
+        ("file:///etc/passwd", None),
+        ("https:///no-host.mp4", None),
+        ("/relative.mp4", None),
+    ],
+)
+def test_a_result_link_is_shown_as_one_http_link_or_not_at_all(given, shown):
+    assert web_link(given) == shown
