@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from cogs._queue import role_ids
+
 if TYPE_CHECKING:
     from bot.app import VideoBot
 
@@ -18,9 +20,6 @@ async def is_moderator(bot: VideoBot, interaction: discord.Interaction[Any]) -> 
     if interaction.permissions.manage_guild:
         return True
     role_id = await bot.moderation.moderator_role_id(interaction.guild_id)
-    user = interaction.user
-    return (
-        role_id is not None
-        and isinstance(user, discord.Member)
-        and user.get_role(role_id) is not None
-    )
+    # From the ids Discord sent (`role_ids`): `member.get_role` looks in the cached server,
+    # which knows no roles before its GUILD_CREATE.
+    return role_id is not None and role_id in role_ids(interaction.user)
