@@ -100,15 +100,25 @@ DM_HELP_EVERY = 600.0
 ROLE_HINT_EVERY = 600.0
 
 
-def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
-    """Pictures shown by the message's embeds: an image link's preview, or a rich embed's image."""
-    urls: list[str] = []
-    for embed in message.embeds:
+def _embed_picture(embed: discord.Embed) -> str | None:
+    """The picture an embed shows: an image link's preview, a GIF's still, a rich embed's image."""
+    if embed.type == "image":
         # Discord shows a bare image link as an "image" embed whose thumbnail is the picture.
-        url = (embed.thumbnail.url or embed.url) if embed.type == "image" else embed.image.url
-        if url:
-            urls.append(url)
-    return tuple(urls)
+        return embed.thumbnail.url or embed.url
+    if embed.type == "gifv":
+        # A Tenor or Giphy GIF plays as a looping video; its thumbnail is a still of it.
+        return embed.thumbnail.url
+    return embed.image.url
+
+
+def embed_image_urls(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
+    """Pictures shown by the message's embeds."""
+    return tuple(url for embed in message.embeds if (url := _embed_picture(embed)))
+
+
+def pictured_pages(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
+    """Links whose embed shows their picture (a GIF's Tenor page): that picture stands for them."""
+    return tuple(embed.url for embed in message.embeds if embed.url and _embed_picture(embed))
 
 
 def gallery_links(message: discord.Message | discord.MessageSnapshot) -> tuple[str, ...]:
@@ -143,6 +153,7 @@ def message_media(message: discord.Message, *, stickers: bool = False) -> Messag
             if not _own_upload(part, url)
         ),
         content="\n".join(part.content for part in parts if part.content),
+        pictured_pages=tuple(url for part in parts for url in pictured_pages(part)),
         stickers=(
             tuple(sticker.name for part in parts for sticker in part.stickers) if stickers else ()
         ),

@@ -81,10 +81,13 @@ class MessageMedia:
     content: str = ""
     # Its stickers' names: pictures a member sees, which the video service cannot use.
     stickers: tuple[str, ...] = ()
+    # Links in the text an embed shows the picture of (a GIF's page): that picture is used,
+    # the page itself is not fetched.
+    pictured_pages: tuple[str, ...] = ()
 
     def link_urls(self) -> list[str]:
         """Shown media first, then links in the text; http(s) only, each once."""
-        typed = typed_links(self.content)
+        typed = [url for url in typed_links(self.content) if url not in self.pictured_pages]
         urls = [url for url in (*self.shown_urls, *typed) if is_http_url(url)]
         return list(dict.fromkeys(urls))[:MAX_LINKS_PER_MESSAGE]
 

@@ -345,6 +345,30 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
         assert sent["image_urls"] == [attached.url, embedded, linked]
 
 
+async def test_a_gif_from_discords_gif_picker_is_used_by_its_still_frame(tmp_path):
+    """A Tenor or Giphy GIF is a "gifv" embed: a looping video with a still picture of it as
+    the thumbnail. Members reply to GIFs expecting them used: the still is the reference."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        still, loop = web.serve("/dance.png"), web.serve("/dance.mp4", b"mp4", "video/mp4")
+        gif = {
+            "type": "gifv",
+            "url": "https://tenor.com/view/dance-123",
+            "provider": {"name": "Tenor", "url": "https://tenor.co"},
+            "thumbnail": {"url": still, "width": 498, "height": 280},
+            "video": {"url": loop, "width": 498, "height": 280},
+        }
+        target = await post(world, "https://tenor.com/view/dance-123", embeds=[gif])
+        submit = await fill_form(world, await make_video_on(world, target), "a dancing robot")
+        assert "queued as job #1" in (await submit.wait_for_answer())["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [still]
+        assert "/dance.mp4" not in web.hits, "the loop is not fetched"
+
+
 async def test_links_to_the_bots_own_network_are_left_out(tmp_path):
     async with running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world:
         inside = world.png("inside.png")  # served by the fake on 127.0.0.1, like an intranet
