@@ -8,7 +8,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
@@ -216,6 +216,28 @@ def link_text(job: Job) -> str:
         else t("expiry_soon", locale)
     )
     return t("result_link", locale, url=job.result_url, expiry=expiry)
+
+
+# A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25
+# characters, so one letter each.
+_END_MARKS: Mapping[JobState, str] = {
+    JobState.COMPLETED: "",
+    JobState.FAILED: "-f",
+    JobState.CANCELLED: "-c",
+    JobState.TIMED_OUT: "-t",
+    JobState.REJECTED: "-r",
+    JobState.SUBMIT_UNKNOWN: "-u",
+}
+
+
+def result_nonce(job: Job) -> str:
+    """The nonce of the post telling `job`'s end. Discord answers a nonce it saw in the last
+    few minutes with that first message instead of posting, so a quick retry after a crash
+    cannot post twice (the marker check covers longer gaps). A job can end twice: given up on,
+    then done after all; its submit's outcome unknown, then its task found. Each end has its
+    own nonce, or the video would be taken for the notice before it and never posted. (A
+    cancel's notice, posted while the job is still running, has one too.)"""
+    return f"video-job-{job.id}{_END_MARKS.get(job.state, '-n')}"
 
 
 @dataclass(frozen=True)
@@ -594,11 +616,7 @@ class Delivery:
             optional["reference"] = post.reference
         return {
             "allowed_mentions": mentions_only(post.job.requester.user_id),
-            # Discord returns the first message for a repeated nonce, so a quick retry after a
-            # crash cannot post twice; the marker check covers longer gaps. The notice that a
-            # job was given up on has its own: the video APIMart may still make is a new post.
-            "nonce": f"video-job-{post.job.id}"
-            + ("-t" if post.job.state is JobState.TIMED_OUT else ""),
+            "nonce": result_nonce(post.job),
             **optional,
         }
 

@@ -117,3 +117,50 @@ async def test_after_a_crash_right_after_posting_the_status_message_still_ends_a
     assert result.outcome is DeliveryOutcome.DELIVERED
     assert len(results(fake, job.id)) == 1
     assert f"Job #{job.id} is done" in fake.get_message(announced)["content"]
+
+
+async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_posted(
+    store, clock, fake, client, api, downloads
+):
+    """The "outcome unknown" notice, then the task adopted after all (the database was away
+    longer than the submit's claim): the result is a post of its own. Discord answers a nonce
+    it saw in the last few minutes with that first message, which would have stood for the
+    video: the member charged, never shown it."""
+    delivery = Delivery(client, downloads, store, clock=clock)
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    # Process A claims the submit and its request leaves; then A is cut off from the database.
+    sending = await store.claim_for_submit(job.id)
+    sending = await store.renew_before_sending(sending)
+    assert sending is not None
+    # Another process settles the lapsed claim and posts the "outcome unknown" notice.
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    told = await claimed(store, job.id, Stage.DELIVER)
+    notice = await delivery(told)
+    assert notice.outcome is DeliveryOutcome.DELIVERED
+    assert await store.mark_delivered(told, now=clock(), message_id=notice.message_id)
+    # A reaches the database again: APIMart's task id answers the unknown (adopt_task).
+    assert not await store.mark_submitted(
+        sending, "task_adopted", now=clock(), first_poll_at=clock()
+    )
+    assert await store.adopt_task(job.id, "task_adopted", now=clock(), first_poll_at=clock())
+    # The render finishes two minutes later and is delivered.
+    clock.advance(120)
+    poll = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(
+        task_id="task_adopted",
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file("adopted.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+    assert await store.finish(poll, JobState.COMPLETED, now=clock(), info=info)
+    result = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    # The video must be a new post, not the "outcome unknown" notice handed back by the nonce.
+    assert result.message_id != notice.message_id, "the video was never posted"
+    assert len(fake.messages(fake.channel_id)) == 2
