@@ -5,7 +5,9 @@ progress actually seen, a place in line appears only where the bot holds a job b
 import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import Poller
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, Stage
 from bot.jobs.typical import usually_ready
@@ -16,7 +18,7 @@ from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
 from tests.harness import running_bot
-from tests.jobs.test_service_and_poller import make_client
+from tests.jobs.test_service_and_poller import RecordingDelivery, make_client
 from tests.jobstates import claimed, finished, submitted
 from tests.observability.scrape import scrape
 
@@ -313,4 +315,40 @@ def test_an_answer_through_the_interaction_says_the_measured_wait_and_the_way_ou
     assert "by direct message" in text and "/videos history" in text
     assert "通常需要约 2 分钟" in queued_message(reply, 3, typical=usually_ready(130)).render(
         "zh-CN"
+    )
+
+
+async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session, clock):
+    """APIMart answers a submit 429 with Retry-After: 600. Alice's job is told "number 1 in
+    line"; Bob's, asked a moment later, "number 2 in line". Submits wait out the pause (at
+    most 2 minutes), Alice's too: Bob's must not go first while hers waits 10 minutes."""
+    alice_asks = Requester(user_id=1, channel_id=7, guild_id=100)
+    bob_asks = Requester(user_id=2, channel_id=7, guild_id=100)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    budget = RequestBudget(5.0, clock=clock, sleep=sleep)
+    store = JobStore(db, clock=clock)
+    client = make_client(api, session)
+    service = JobService(store, client, clock=clock, budget=budget)
+    poller = Poller(store, client, service, RecordingDelivery(), clock=clock, budget=budget)
+    status = StatusMessages(None, store, clock=clock)
+
+    api.fail_next("submit", status=429, retry_after_header="600", times=2)
+    alice = (await service.create_and_submit(alice_asks, QUICK)).job
+    clock.advance(5)
+    bob = (await service.create_and_submit(bob_asks, QUICK)).job
+    alice_text = await status.render(await store.get(alice.id))
+    bob_text = await status.render(await store.get(bob.id))
+    assert "number 1 in line" in alice_text, alice_text
+    assert "number 2 in line" in bob_text, bob_text
+
+    for _ in range(20):  # five minutes of the engine's rounds
+        clock.advance(15)
+        await poller.run_once()
+    alice, bob = await store.get(alice.id), await store.get(bob.id)
+    assert not (bob.state is not JobState.RECORDED and alice.state is JobState.RECORDED), (
+        f"Bob's job (told number 2 in line) was sent ({bob.state}) while Alice's (number 1) "
+        f"still waits: {await status.render(alice)!r}"
     )

@@ -111,11 +111,14 @@ class RequestBudget:
         self._cut_at = now
         self.cuts += 1
 
-    def refuse_submits(self, retry_after: float) -> None:
-        """APIMart answered a submit 429 with this wait: hold back submits, nothing else."""
-        if retry_after > 0:
-            until = self._clock() + min(retry_after, self._max_pause)
-            self._submits_paused_until = max(self._submits_paused_until, until)
+    def refuse_submits(self, retry_after: float) -> float:
+        """APIMart answered a submit 429 with this wait: hold back submits, nothing else, for
+        the seconds returned (the wait, at most the longest pause)."""
+        if retry_after <= 0:
+            return 0.0
+        pause = min(retry_after, self._max_pause)
+        self._submits_paused_until = max(self._submits_paused_until, self._clock() + pause)
+        return pause
 
     def submits_paused_for(self) -> float:
         """Seconds before a submit may be sent again (0: now)."""
