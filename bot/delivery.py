@@ -15,6 +15,7 @@ from typing import IO, Any, cast
 import aiohttp
 import discord
 
+from bot.discord_refusals import closed_to_the_bot, nothing_left_to_edit
 from bot.i18n import t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
@@ -361,15 +362,20 @@ class Delivery:
             return await self._deliver_by_dm(job, channel_failed=True)
         try:
             message = await self._send(channel, job, dm=False)
-        except (discord.Forbidden, discord.NotFound) as refused:
+        except discord.HTTPException as refused:
+            if not closed_to_the_bot(refused):
+                log.warning("Job %d: delivery failed (%s); will retry", job.id, refused)
+                return DeliveryResult(DeliveryOutcome.RETRY)
             log.warning(
-                "Job %d: cannot post in channel %d; trying a DM", job.id, job.requester.channel_id
+                "Job %d: cannot post in channel %d (%s); trying a DM",
+                job.id,
+                job.requester.channel_id,
+                refused,
             )
             result = await self._deliver_by_dm(job, channel_failed=True)
-            deleted = isinstance(refused, discord.NotFound)  # nothing left there to edit
             if (
                 self._status is not None
-                and not deleted
+                and not nothing_left_to_edit(refused)
                 and result.outcome is not DeliveryOutcome.RETRY
             ):
                 # The status may still be editable (only posting was refused): it must not
@@ -378,7 +384,7 @@ class Delivery:
                     as_told(job, result, DM_TARGET, now=self._clock()), final=True
                 )
             return result
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         result = delivered(job, message)
@@ -520,7 +526,7 @@ class Delivery:
             try:
                 return await self._post_layout(post, file)
             except discord.HTTPException as error:
-                if error.status != _BAD_REQUEST:
+                if error.status != _BAD_REQUEST or closed_to_the_bot(error):
                     raise
                 # Every retry of the same message would be refused the same way: post the
                 # plainest result now rather than let the member wait for nothing.

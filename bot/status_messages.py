@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
+from bot.discord_refusals import closed_to_the_bot
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
 from bot.jobs.pricing import Pricing, amount
@@ -213,12 +214,13 @@ class StatusMessages:
                 await channel.get_partial_message(message_id).edit(
                     content=content, allowed_mentions=NO_MENTIONS, view=view
                 )
-        except (discord.NotFound, discord.Forbidden) as error:
-            # Deleted, or access lost: never retry a refused edit (invalid requests get banned).
-            log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
-            _remember(self._gone, job.id)
-            return False
         except discord.HTTPException as error:
+            if closed_to_the_bot(error):
+                # Deleted, access lost, or the thread closed: never retry a refused edit
+                # (invalid requests get banned).
+                log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
+                _remember(self._gone, job.id)
+                return False
             log.warning(
                 "Job %d: status edit failed (%s); will try with the next change", job.id, error
             )

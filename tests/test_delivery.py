@@ -3,6 +3,8 @@
 import contextlib
 import time
 
+import pytest
+
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery, job_footer
 from bot.jobs.models import DM_TARGET, JobState, Requester
@@ -351,3 +353,21 @@ async def test_a_result_posted_just_after_the_jobs_end_is_found_by_a_late_retry(
     assert second.outcome is DeliveryOutcome.DELIVERED
     assert second.message_id == first.message_id
     assert len(results(fake)) == 1
+
+
+@pytest.mark.parametrize(("code", "why"), [(50083, "Thread is archived"), (160005, "Locked")])
+async def test_a_result_for_a_thread_closed_while_rendering_goes_by_dm_at_once(
+    store, clock, fake, client, api, downloads, code, why
+):
+    """A moderator closed (archived) or locked the thread while the video rendered: Discord
+    refuses every post there with a 400, on every retry alike. The member gets the video by DM
+    after one refusal, not after hours of refused retries (each counts toward a ban)."""
+    fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", 400, code, why, times=1000)
+    job = await finished_job(store, clock, fake, api)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    dm = fake.dm_channel_id(fake.user_id)
+    [sent] = [m for m in fake.messages(dm) if is_layout(m) or m.get("embeds")]
+    assert "couldn't post" in shown_text(sent)
+    refused = [r for r in fake.requests if r.status == 400]
+    assert len(refused) == 1, "no plainer post tried where none can go"

@@ -90,6 +90,26 @@ async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
 
 
+async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
+    store, clock, fake, client
+):
+    """A moderator archived the thread while the video rendered: Discord refuses edits there
+    (400, code 50083) until it is reopened. One refusal, not one per progress step."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next(
+        "PATCH",
+        rf"/channels/{fake.channel_id}/messages/\d+",
+        400,
+        50083,
+        "Thread is archived",
+        times=10,
+    )
+    for progress in (10, 20, 30):
+        await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
+    assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
+
+
 async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
     status = StatusMessages(client, store, clock=clock)
     await posted_job(store, clock, fake, client, status)

@@ -1,0 +1,25 @@
+"""Which of Discord's refusals to post or edit in a channel are for good.
+
+A retry of a request Discord refused for good is refused again, and every refusal counts toward
+Discord's ban of invalid requests: such a channel is given up at once (a result goes by DM).
+"""
+
+from __future__ import annotations
+
+import discord
+
+# 400s that stay until a moderator acts: the thread was archived (closed) or locked.
+_THREAD_ARCHIVED = 50083
+_THREAD_LOCKED = 160005
+_CLOSED_THREAD = frozenset({_THREAD_ARCHIVED, _THREAD_LOCKED})
+
+
+def closed_to_the_bot(error: discord.HTTPException) -> bool:
+    """Whether `error` says the channel (or message) is gone or shut to the bot: deleted, no
+    access, or a thread closed or locked while a video rendered."""
+    return isinstance(error, discord.Forbidden | discord.NotFound) or error.code in _CLOSED_THREAD
+
+
+def nothing_left_to_edit(error: discord.HTTPException) -> bool:
+    """Whether messages there can no longer be edited either (deleted, or a closed thread)."""
+    return isinstance(error, discord.NotFound) or error.code in _CLOSED_THREAD
