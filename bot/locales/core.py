@@ -250,10 +250,10 @@ ZH: dict[str, str] = {
     "permission_send_messages_in_threads": "在子区中发送消息",
     "permission_embed_links": "嵌入链接",
     "permission_attach_files": "附加文件",
-    "permission_read_message_history": "查看消息历史记录",
+    "permission_read_message_history": "阅读消息历史记录",
     "permission_view_channel": "查看频道",
     "missing_channel_permissions": (
-        "我无法在此频道发布视频：我需要这些权限：{missing}。请让管理员授予权限，或在其他频道使用我。"
+        "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
     ),
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
@@ -265,7 +265,7 @@ ZH: dict[str, str] = {
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
         "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
     ),
-    "links_skipped": "其中 {count}我无法使用，会略过后继续：{links}。略过的内容不计入额度。",
+    "links_skipped": "有 {count}我无法使用，将略过它们继续：{links}。略过的内容不计入额度。",
     "nothing_usable": (
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
@@ -319,7 +319,7 @@ ZH: dict[str, str] = {
         "{mention} 视频服务处理任务 #{job_id} 超时并放弃了。这次不计入你的额度；请稍后再试。"
     ),
     "failure_service_cancelled": (
-        "{mention} 视频服务在其一端取消了任务 #{job_id}，因此没有生成视频。这次不计入你的额度；请稍后再试。"
+        "{mention} 视频服务方取消了任务 #{job_id}，因此没有生成视频。这次不计入你的额度；请稍后再试。"
     ),
     "failure_service_said": "视频服务的原话：{reason}。",
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",

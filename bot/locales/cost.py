@@ -101,12 +101,12 @@ ZH: dict[str, str] = {
         "这个视频预计花费约 **{credits}**（{basis}），超过了本服务器无需确认的上限 {threshold}。"
         "在你确认之前，不会生成视频，也不会计入额度。\n"
         "> {prompt}\n"
-        "此问题将于 {expires} 失效。"
+        "此确认请求将于 {expires} 失效。"
     ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
     "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
-    "confirm_expired": "此问题已失效，没有生成视频，也没有计入额度。如果仍想要这个视频，请重新运行命令。",
+    "confirm_expired": "此确认请求已过期，没有生成视频，也没有计入额度。如果仍想要这个视频，请重新运行命令。",
     "confirm_media_lost": "你附加的文件已无法获取，没有生成视频，也没有计入额度。请带上文件重新运行命令。",
     "confirm_gone": "这个请求已不在等待中：它已被确认、取消或已失效。如需新视频，请重新运行命令。",
     "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",

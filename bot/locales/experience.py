@@ -174,9 +174,9 @@ ZH: dict[str, str] = {
     "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
-    "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发帖，视频已私信发给发起人。",
+    "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发消息，视频已私信发给发起人。",
     "status_line_completed_unposted": (
-        "✅ 任务 #{job_id} 已完成，但机器人既无法在此发帖，也无法私信发送：发起人可以用 "
+        "✅ 任务 #{job_id} 已完成，但机器人既无法在此发消息，也无法私信发送：发起人可以用 "
         "{/videos history} 查看。"
     ),
     "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",

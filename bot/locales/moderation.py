@@ -418,7 +418,7 @@ ZH: dict[str, str] = {
     "mod_show_members": "**成员额度：**",
     "mod_show_no_members": "**成员额度：**无",
     "mod_override_item": "- {member}：{videos}（原因：{reason}）",
-    "mod_override_blocked": "已封禁",
+    "mod_override_blocked": "禁止生成",
     "cooldown_none": "0 秒（无需等待）",
     "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
     "mod_more": "……还有 {count} 条。",
@@ -446,11 +446,11 @@ ZH: dict[str, str] = {
     ),
     "mod_member_usage_over": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
-        "所以在本周期于 {reset} 结束前不能再生成。已花费 {credits}。"
+        "所以本周期结束（{reset}）前不能再生成。已花费 {credits}。"
     ),
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
-    "mod_member_blocked": "已被管理员封禁（原因：{reason}）",
-    "mod_member_blocked_until": "已被管理员封禁至 {until}（原因：{reason}）",
+    "mod_member_blocked": "已被管理员禁止生成视频（原因：{reason}）",
+    "mod_member_blocked_until": "已被管理员禁止生成视频，直到 {until}（原因：{reason}）",
     "mod_member_none_limit": "其{source}为 0 个视频",
     "mod_source_default": "服务器默认额度",
     "mod_source_role": "身份组额度",
@@ -517,13 +517,13 @@ ZH: dict[str, str] = {
     "change_member_limit_until": (
         "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"
     ),
-    "change_member_blocked": "{moderator} 封禁了 {member}（原因：{reason}）。",
+    "change_member_blocked": "{moderator} 禁止 {member} 生成视频（原因：{reason}）。",
     "change_and_replaced": "{change}{replaced}",
     "member_replaced_allowance": "这会取代其原有的个人额度（{videos}），该额度不会自动恢复，结束后请重新设置。",
     "member_replaced_block": "这会解除其封禁。",
-    "change_member_blocked_until": "{moderator} 封禁了 {member}，直到 {until}（原因：{reason}）。",
+    "change_member_blocked_until": "{moderator} 禁止 {member} 生成视频，直到 {until}（原因：{reason}）。",
     "change_member_cleared": "{moderator} 移除了 {member} 的个人额度；改用通常的额度。",
-    "change_member_unblocked": "{moderator} 解除了对 {member} 的封禁。",
+    "change_member_unblocked": "{moderator} 恢复了 {member} 生成视频的权限。",
     "change_option_reserved": "{moderator} 将 {option} 限定给 {role}。",
     "change_option_role_removed": "{moderator} 将 {role} 从可使用 {option} 的身份组中移除。",
     "change_option_opened": "{moderator} 向所有人开放了 {option}。",

@@ -95,8 +95,8 @@ ZH: dict[str, str] = {
     ),
     "queued_here_private": (
         "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发在这里。"
-        "这个服务器只允许我私下回复，所以只有你能看到它（如果超过了 Discord 允许我在这里回复的"
-        "时间，我会改为私信发给你，也可以用 {/videos history} 查看）。"
+        "这个服务器设置为我的回复仅你可见，所以只有你能看到它（如果超过了 Discord 允许我在这里"
+        "回复的时间，我会改为私信发给你，也可以用 {/videos history} 查看）。"
     ),
     "service_busy_here": (
         "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始，完成后发在这里"
@@ -104,8 +104,8 @@ ZH: dict[str, str] = {
         "{/videos history} 查看）。"
     ),
     "queued_by_dm": (
-        "你的视频已排队，任务编号 #{job_id}。它可能比我在这里能回复的时间更长，"
-        "完成后我会私信发给你。如果你关闭了私信，请用 {/videos history} 查看。"
+        "你的视频已排队，任务编号 #{job_id}。生成时间可能超过我在这里能回复的时限，"
+        "所以完成后我会私信发给你。如果你关闭了私信，请用 {/videos history} 查看。"
     ),
     "service_busy_by_dm": (
         "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始生成，完成后私信发给你。"
@@ -137,9 +137,9 @@ ZH: dict[str, str] = {
     "personal_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请稍后再试。",
     "personal_paused_standing": "视频服务余额不足，视频生成已暂停；请稍后再试。",
     "owner_only": "只有机器人运营者可以使用这个命令。",
-    "owner_block_done": "{user} 已被封禁，无法在任何地方生成视频（原因：{reason}）。",
+    "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
-    "owner_not_blocked": "{user} 没有被封禁。",
+    "owner_not_blocked": "{user} 没有被禁止生成视频。",
 }
 
 ZH_COMMANDS: dict[str, str] = {
