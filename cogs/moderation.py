@@ -388,6 +388,13 @@ class ModerationCog(
         )
         await self._changed(interaction, change, await self._not_blocked(interaction, member))
 
+    async def _standing(self, interaction: Interaction, member: discord.User) -> Message:
+        """The member's use of their allowance this period, as `/videomod usage member:` says."""
+        store = self.bot.moderation.store
+        facts = await store.facts(requester_of(interaction, member))
+        credits = await store.credits_of(self._actor(interaction).guild_id, member.id, facts.window)
+        return member_usage_line(facts, member.id, credits)
+
     async def _not_blocked(self, interaction: Interaction, member: discord.User) -> Message:
         """Why an unblock changed nothing: no block, or an allowance of their own instead."""
         facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
@@ -409,7 +416,11 @@ class ModerationCog(
             actor, member.id, videos, reason, expires_at
         )
         if videos > 0:
-            await self._changed(interaction, change, change)
+            # Where that leaves them this period (an allowance below what they already made
+            # lets them make none until it ends): for the moderator only, not the mod-log.
+            standing = await self._standing(interaction, member)
+            await show_privately(interaction, [change, standing])
+            self.bot.moderation.feed.emit(interaction.guild_id, change)
             return
         # A block also stops what the member has running, by the rule every cancel follows.
         cancelled = await cancel_for_block(
@@ -600,13 +611,12 @@ class ModerationCog(
             )
             return
         facts = await store.facts(requester_of(interaction, member))
-        credits = await store.credits_of(guild_id, member.id, facts.window)
         month_credits = await store.credits_of(guild_id, member.id, month)
         jobs = await store.recent_jobs(guild_id, member.id, LISTED_MEMBERS)
         await show_privately(
             interaction,
             [
-                member_usage_line(facts, member.id, credits),
+                await self._standing(interaction, member),
                 member_month_line(member.id, month_credits, month),
                 server_month_line(facts.policy, use),
                 *job_lines(jobs),

@@ -233,6 +233,22 @@ async def test_quota_reads_in_chinese_for_a_chinese_member(tmp_path):
         assert "本日" not in answer
 
 
+async def test_an_allowance_set_below_what_a_member_made_says_so_when_it_is_set(tmp_path):
+    """ "Alice: 2 a day", when she made 3 today, does not let her make 2 more: the moderator
+    reads that at once, not only in /videomod usage."""
+    async with server(tmp_path) as s:
+        await mod(s, "limits set", max_active=5)
+        for _ in range(3):
+            assert "queued as job" in await video(s.world)
+        alice = user_option(s.world, s.alice)
+        answer = await mod(s, "member set", member=alice, allowance=2, reason="calm down")
+        assert "has made 3 videos today, more than their limit of 2 videos" in answer
+        assert "can make no more until the period ends" in answer
+        # Set above what she made, it says what is left, as usage does.
+        answer = await mod(s, "member set", member=alice, allowance=5, reason="fine")
+        assert "has used 3 of 5 videos today" in answer
+
+
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
