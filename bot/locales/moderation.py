@@ -427,10 +427,10 @@ ZH: dict[str, str] = {
     "option_value": "{value}",
     "mod_show_channels": "**频道：**仅限 {items}（包括其中的子区和论坛帖子）",
     "mod_show_all_channels": "**频道：**全部",
-    "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月于 {reset} 结束。",
+    "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月{reset}结束。",
     "mod_show_budget_held": (
         "**每月预算：**已用 {used} / {budget} 积分，另有 {held} 积分预留给正在生成的视频；"
-        "本月于 {reset} 结束。"
+        "本月{reset}结束。"
     ),
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used}）。",
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
@@ -442,7 +442,7 @@ ZH: dict[str, str] = {
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
     "mod_member_usage": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期于 {reset} 结束。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束。"
     ),
     "mod_member_usage_over": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
