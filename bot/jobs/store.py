@@ -820,9 +820,10 @@ class JobStore:
             return False
         read = self._db.fetch_all
         window = budget_window(job.created_at)
-        committed = await credits_spent(read, guild_id, window) + await credits_held(
-            read, guild_id, window, ahead_of=job.id
-        )
+        # Held first (see `budget_use`): a render ending between the two reads is then counted
+        # twice for that moment, never by neither.
+        held = await credits_held(read, guild_id, window, ahead_of=job.id)
+        committed = held + await credits_spent(read, guild_id, window)
         expected = await expected_with(read, job.request)
         return short_of(float(budget), committed, expected.credits) is not None
 

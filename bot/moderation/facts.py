@@ -185,6 +185,18 @@ async def credits_held_now(conn: Connection, guild_id: int | None, window: Windo
     return await credits_held(connection_reader(conn), guild_id, window)
 
 
+async def budget_use(conn: Connection, guild_id: int | None, window: Window) -> tuple[float, float]:
+    """What a budget holds for the videos being made, and what was spent, in `window`.
+
+    Held first: on PostgreSQL each statement sees what was committed when it began, and a
+    render that ends between the two reads moves from held to used. Read in this order it is
+    counted twice for that moment (a video refused that might just have fit); the other way
+    round it would be counted by neither, and a spent budget would admit one more video.
+    """
+    held = await credits_held_now(conn, guild_id, window)
+    return held, await credits_used(conn, guild_id, window)
+
+
 async def budget_floor(conn: Connection, budget: float | None) -> float:
     """What the cheapest video is expected to cost, where a monthly `budget` needs it (a budget
     with less left fits none); read in the caller's transaction."""
@@ -202,6 +214,11 @@ async def member_facts(
         policy = await read_policy(conn, guild_id)
     quota = quota_window(policy, now)
     budget = budget_window(now)
+    held, used = (
+        await budget_use(conn, guild_id, budget)
+        if policy.monthly_budget is not None
+        else (0.0, 0.0)
+    )
     reserved: dict[str, set[int]] = {}
     for option, role_id in await rows_of(
         conn, "SELECT option, role_id FROM mod_option_roles WHERE guild_id = ?", (guild_id,)
@@ -228,14 +245,8 @@ async def member_facts(
             (guild_id, requester.user_id, *REFUNDED),
         ),
         budget_window=budget,
-        budget_used=(
-            await credits_used(conn, guild_id, budget) if policy.monthly_budget is not None else 0.0
-        ),
-        budget_held=(
-            await credits_held_now(conn, guild_id, budget)
-            if policy.monthly_budget is not None
-            else 0.0
-        ),
+        budget_held=held,
+        budget_used=used,
         budget_floor=await budget_floor(conn, policy.monthly_budget),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,

@@ -22,8 +22,7 @@ from bot.moderation.facts import (
     REFUNDED,
     UNFINISHED,
     budget_floor,
-    credits_held_now,
-    credits_used,
+    budget_use,
     marks,
     value_of,
 )
@@ -109,6 +108,9 @@ async def personal_facts(
     quota = quota_window(policy, now)
     budget = budget_window(now)
     user_id = requester.user_id
+    held, used = (
+        await budget_use(conn, None, budget) if limits.monthly_budget is not None else (0.0, 0.0)
+    )
     return MemberFacts(
         policy=policy,
         allowance=Allowance(limits.videos_per_day, "default"),
@@ -135,12 +137,8 @@ async def personal_facts(
             (user_id, *REFUNDED),
         ),
         budget_window=budget,
-        budget_used=(
-            await credits_used(conn, None, budget) if limits.monthly_budget is not None else 0.0
-        ),
-        budget_held=(
-            await credits_held_now(conn, None, budget) if limits.monthly_budget is not None else 0.0
-        ),
+        budget_held=held,
+        budget_used=used,
         budget_floor=await budget_floor(conn, limits.monthly_budget),
         paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
         is not None,

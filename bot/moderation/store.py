@@ -17,8 +17,7 @@ from bot.moderation.facts import (
     COUNTS,
     POLICY_COLUMNS,
     REFUNDED,
-    credits_held_now,
-    credits_used,
+    budget_use,
     member_facts,
     read_policy,
     value_of,
@@ -213,8 +212,8 @@ class ModerationStore:
         made."""
         window = budget_window(self._clock())
         async with self._db.transaction() as conn:
-            spent = await credits_used(conn, guild_id, window)
-            return BudgetUse(spent, await credits_held_now(conn, guild_id, window), window)
+            held, spent = await budget_use(conn, guild_id, window)
+            return BudgetUse(spent, held, window)
 
     async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:
         """Credits the API reported for one member's jobs in a window."""
@@ -460,6 +459,7 @@ class ModerationStore:
         """Let `role_id` use `option`; once an option has roles, only they may use it. None if
         it already could (nothing is audited twice)."""
         async with self._db.transaction() as conn:
+            await _hold_list(conn, f"options:{actor.guild_id}:{option}")
             cursor = await conn.execute(
                 "INSERT INTO mod_option_roles (guild_id, option, role_id) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
@@ -482,6 +482,7 @@ class ModerationStore:
         role_filter = "" if role_id is None else " AND role_id = ?"
         params = (actor.guild_id, option) if role_id is None else (actor.guild_id, option, role_id)
         async with self._db.transaction() as conn:
+            await _hold_list(conn, f"options:{actor.guild_id}:{option}")
             cursor = await conn.execute(
                 f"DELETE FROM mod_option_roles WHERE guild_id = ? AND option = ?{role_filter}",
                 params,
@@ -512,6 +513,7 @@ class ModerationStore:
         ``forum``: the channel is a forum, whose posts (threads) follow it; the change says so.
         """
         async with self._db.transaction() as conn:
+            await _hold_list(conn, f"channels:{actor.guild_id}")
             cursor = await conn.execute(
                 "INSERT INTO mod_channels (guild_id, channel_id) VALUES (?, ?)"
                 " ON CONFLICT DO NOTHING",
@@ -526,6 +528,7 @@ class ModerationStore:
     async def remove_channel(self, actor: Actor, channel_id: int) -> Message | None:
         """Stop allowing videos in a listed channel; None if it was not listed."""
         async with self._db.transaction() as conn:
+            await _hold_list(conn, f"channels:{actor.guild_id}")
             cursor = await conn.execute(
                 "DELETE FROM mod_channels WHERE guild_id = ? AND channel_id = ?",
                 (actor.guild_id, channel_id),
@@ -542,6 +545,7 @@ class ModerationStore:
     async def clear_channels(self, actor: Actor) -> Message | None:
         """Allow videos in every channel again; None if that was already so."""
         async with self._db.transaction() as conn:
+            await _hold_list(conn, f"channels:{actor.guild_id}")
             cursor = await conn.execute(
                 "DELETE FROM mod_channels WHERE guild_id = ?", (actor.guild_id,)
             )
@@ -574,3 +578,10 @@ class ModerationStore:
                 return None
             change = msg("change_word_removed", moderator=actor.mention, pattern=pattern)
             return await self._audit(conn, actor, change)
+
+
+async def _hold_list(conn: Connection, name: str) -> None:
+    """Hold one server's list (its channels, or one option's roles) until the transaction ends:
+    a change says whether it left the list empty ("every channel again"), which two changes at
+    once on PostgreSQL would each miss, both still seeing the other's row."""
+    await conn.serialize(name)

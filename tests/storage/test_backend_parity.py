@@ -1,0 +1,107 @@
+"""Where PostgreSQL (READ COMMITTED, several processes) must behave as SQLite does."""
+
+import asyncio
+import contextlib
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, JobState, Requester
+from bot.jobs.store import JobStore, Stage
+from bot.moderation import facts
+from bot.moderation import store as moderation_store
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
+from tests.backends import postgres_only
+from tests.jobstates import claimed, submitted
+
+GUILD = 1
+MOD_A = Actor(GUILD, 98)
+MOD_B = Actor(GUILD, 99)
+ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+BOB = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+DEAR = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+CHEAP = VideoRequest(prompt="a fox", duration=6)  # 3 expected
+
+
+@postgres_only
+async def test_a_render_ending_during_an_admission_still_counts_against_the_budget(
+    store, db, clock, backend, monkeypatch
+):
+    """The admission reads what the budget has spent and what it holds for the videos being
+    made in two statements; on PostgreSQL each sees what was committed when it began. A render
+    another process finishes between them moves from held to spent: it must not be counted by
+    neither (a spent budget would admit one more video)."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        MOD_A, msg("change_resumed", moderator="x"), monthly_budget=15.0
+    )
+    job = await store.create(ALICE, DEAR, now=clock(), submit_by=clock(), admit=moderation.admit)
+    job = await submitted(store, job, now=clock())
+    # The budget is spoken for: Bob's 3-credit video is refused.
+    try:
+        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admit=moderation.admit)
+        raise AssertionError("admitted over a budget held by the render")
+    except JobRefused:
+        pass
+
+    poller = JobStore(await backend.open(), clock=clock)  # another process's poller
+    render = await claimed(poller, job.id, Stage.POLL)
+    reads: list[str] = []
+
+    def then_the_render_ends(name):
+        original = getattr(facts, name)
+
+        async def read(conn, guild_id, window):
+            value = await original(conn, guild_id, window)
+            reads.append(name)
+            if len(reads) == 1:  # between the two reads, whichever comes first
+                info = TaskInfo(
+                    task_id="t", status=TaskStatus.COMPLETED, progress=100, credits_cost=15.0
+                )
+                assert await poller.finish(render, JobState.COMPLETED, now=clock(), info=info)
+            return value
+
+        monkeypatch.setattr(facts, name, read)
+
+    then_the_render_ends("credits_used")
+    then_the_render_ends("credits_held_now")
+    clock.advance(1)
+    refused = None
+    try:
+        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admit=moderation.admit)
+    except JobRefused as error:
+        refused = error
+    assert len(reads) == 2
+    assert refused is not None, "15 of 15 credits spent, yet a 3-credit video was admitted"
+
+
+@postgres_only
+async def test_the_last_two_channels_removed_at_once_say_every_channel_is_open_again(
+    db, clock, backend, monkeypatch
+):
+    """Two moderators remove the last two listed channels at the same moment: the list is
+    empty (videos allowed everywhere), and one of the two changes must say so, as on SQLite."""
+    mods = moderation_store.ModerationStore(db, clock=clock)
+    other = moderation_store.ModerationStore(await backend.open(), clock=clock)
+    await mods.add_channel(MOD_A, 7)
+    await mods.add_channel(MOD_A, 8)
+
+    deleted: list[object] = []
+    both_deleted = asyncio.Event()
+    original = moderation_store.value_of
+
+    async def count_after_both_deleted(conn, sql, params):
+        # Each change counts what is left once the other has deleted its row too, if it can
+        # (a change held back until the first one ends never gets there: a second's wait).
+        deleted.append(conn)
+        if len(deleted) == 2:
+            both_deleted.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(both_deleted.wait(), 1)
+        return await original(conn, sql, params)
+
+    monkeypatch.setattr(moderation_store, "value_of", count_after_both_deleted)
+    changes = await asyncio.gather(mods.remove_channel(MOD_A, 7), other.remove_channel(MOD_B, 8))
+
+    assert await mods.channels(GUILD) == []
+    assert "change_channel_removed_last" in {change.key for change in changes}
