@@ -355,3 +355,22 @@ async def test_a_submit_claimed_in_a_batch_that_lapsed_before_its_request_left_i
     assert await store.expire_lost_submits(now=clock()) == [], "nothing to call unknown"
     assert (await store.get(job.id)).state is JobState.RECORDED
     assert await store.renew_before_sending(claim) is None
+
+
+async def test_a_prompt_with_a_nul_character_is_recorded_on_either_backend(store, clock):
+    """A NUL shows nothing, and SQLite keeps it; PostgreSQL's text cannot hold one, and a
+    member's pasted prompt (or APIMart's reason) carrying one would fail the command there."""
+    request = VideoRequest(prompt="a lighthouse\x00 at dusk", duration=4)
+    job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+    stored = await store.get(job.id)
+    assert stored is not None
+    assert stored.request.prompt.replace("\x00", "") == "a lighthouse at dusk"
+    await store.mark_unsubmitted(
+        stored,
+        JobState.REJECTED,
+        "service_said",
+        detail="bad\x00 input",
+        now=clock(),
+        member_told=False,
+    )
+    assert (await store.get(job.id)).error_message.replace("\x00", "") == "bad input"

@@ -122,6 +122,14 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else -1
 
 
+def _storable(parameters: Sequence[Any]) -> Sequence[Any]:
+    """`parameters` as PostgreSQL can store them: its text holds no NUL character, which SQLite
+    keeps, and which no reader can see (a prompt pasted with one, a copied SQLite file)."""
+    if not any(isinstance(value, str) and "\x00" in value for value in parameters):
+        return parameters
+    return [value.replace("\x00", "") if isinstance(value, str) else value for value in parameters]
+
+
 class PostgresCursor:
     """A statement's rows (all fetched at once) and how many rows it changed."""
 
@@ -181,7 +189,7 @@ class PostgresConnection:
         return PostgresStatement(self._run(sql, parameters))
 
     async def _run(self, sql: str, parameters: Sequence[Any]) -> PostgresCursor:
-        query = translate(sql)
+        query, parameters = translate(sql), _storable(parameters)
         if _RETURNS_ROWS.search(sql):
             rows = await self._connection.fetch(query, *parameters)
             return PostgresCursor(rows, len(rows))
@@ -246,15 +254,15 @@ class PostgresDatabase:
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""
-        return list(await self._pool.fetch(translate(sql), *params))
+        return list(await self._pool.fetch(translate(sql), *_storable(params)))
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run one statement on its own, committed at once (autocommit): one round trip."""
-        return list(await self._pool.fetch(translate(sql), *params))
+        return list(await self._pool.fetch(translate(sql), *_storable(params)))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a read and return the first row, if any."""
-        row: asyncpg.Record | None = await self._pool.fetchrow(translate(sql), *params)
+        row: asyncpg.Record | None = await self._pool.fetchrow(translate(sql), *_storable(params))
         return row
 
     async def server_time(self) -> float:
