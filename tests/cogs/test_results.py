@@ -10,7 +10,7 @@ from bot.moderation.store import Actor
 from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import PERM_VIEW_CHANNEL, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
@@ -365,6 +365,30 @@ async def test_a_form_about_another_members_video_made_outside_servers_is_refuse
         answer = await crafted.wait_for_answer(timeout=10)
         assert "I can't find that job any more" in answer["content"]
         assert len(api.submits) == 1, "nothing made from Alice's request"
+
+
+async def test_a_form_about_a_video_of_a_channel_the_member_cannot_see_is_refused(tmp_path, fakes):
+    """Alice makes a video from a picture in #staff, hidden from everyone else. A crafted Edit
+    prompt form naming it, sent by Mallory from #general of the same server, must not make her
+    a video from that picture: a form comes from the result's own channel, where its buttons
+    are."""
+    fake, api = fakes
+    mallory = fake.add_member("mallory")
+    staff = fake.add_text_channel("staff")
+    fake.hide_channel(staff, but_from=[fake.user_id])
+    assert not fake.permissions_for(mallory, staff) & PERM_VIEW_CHANNEL
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        asked = await fake.slash_command(
+            "video", {"prompt": "staff only", "image": world.png()}, channel_id=staff
+        )
+        await asked.wait_for_answer()
+        await fake.wait_for(lambda: len(api.submits) == 1)
+        crafted = await fake.modal_submit(
+            {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory
+        )
+        answer = await crafted.wait_for_answer(timeout=10)
+        assert "I can't find that job any more" in answer["content"]
+        assert len(api.submits) == 1, "nothing made from the #staff picture"
 
 
 async def test_a_mode_flag_in_edit_prompt_changes_how_the_image_is_used(tmp_path, fakes):

@@ -1163,6 +1163,15 @@ class FakeDiscord:
         self._channel_messages[cid] = []
         return cid
 
+    def hide_channel(self, channel_id: int, *, but_from: Sequence[int] = ()) -> None:
+        """Deny View Channel to @everyone there, allow it to the users `but_from`."""
+        guild_id = int(self._channels[channel_id]["guild_id"])
+        view = str(PERM_VIEW_CHANNEL)
+        self._channels[channel_id]["permission_overwrites"] = [
+            {"id": str(guild_id), "type": 0, "allow": "0", "deny": view},
+            *({"id": str(user), "type": 1, "allow": view, "deny": "0"} for user in but_from),
+        ]
+
     def _add_guild_channel(
         self,
         channel_type: int,
