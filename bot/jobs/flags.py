@@ -26,9 +26,11 @@ _WIDE_MARKS = "\uff0c\u3001\u3002\uff1b\uff01\uff1f"
 _TOKEN = re.compile(rf"[^\s{_WIDE_MARKS}]+")
 _WIDE_BLANKS = re.compile(rf"[ \t]*([{_WIDE_MARKS}])[ \t]*")
 _WIDE_REPEATS = re.compile(rf"[{_WIDE_MARKS}]{{2,}}")
+# Its value may follow an `=` or a `:` (`--ar:9:16`). A word between dashes (`--STOP--`) is
+# prose: no flag's name ends in a dash.
 _FLAG = re.compile(
     rf"^(?P<dashes>--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)"
-    r"(?P<name>[A-Za-z][\w-]*)(?:=(?P<value>.*))?$"
+    r"(?P<name>[A-Za-z](?:[\w-]*\w)?)(?:[=:](?P<value>.*))?$"
 )
 # A flag glued to the Chinese or Japanese word before it ("猫--dur 8"): a word of its own.
 _GLUED_FLAG = re.compile(

@@ -305,3 +305,25 @@ def test_a_flag_against_a_chosen_option_names_the_choice_as_the_member_saw_it(
 def test_a_flag_glued_to_a_japanese_kana_word_is_read():
     parsed = parse_flags("\u306d\u3053--dur 8")
     assert (parsed.prompt, parsed.duration) == ("\u306d\u3053", 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ("a cat --ar:9:16", ("aspect_ratio", "9:16")),
+        ("a cat --res:1080p", ("resolution", "1080p")),
+        ("a cat --dur:8", ("duration", 8)),
+    ],
+)
+def test_a_flag_written_with_a_colon_is_read(text, setting):
+    """`--ar:9:16` is a flag to the member: never sent to APIMart as words of a paid 16:9
+    720p video."""
+    options = parse_flags(text)
+    name, value = setting
+    assert (options.prompt, getattr(options, name)) == ("a cat", value)
+
+
+@pytest.mark.parametrize("text", ["a neon sign reading --STOP--", "a robot saying --beep--"])
+def test_a_word_between_double_dashes_is_prose_not_an_unknown_flag(text):
+    """No flag ends in `--`: the member means the dashes, and has no other way to write them."""
+    assert parse_flags(text).prompt == text
