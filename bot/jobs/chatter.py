@@ -43,7 +43,7 @@ _CHATTER_WORDS = frozenset(
     | {"cute", "lit", "epic", "goat", "insane", "crazy", "666", "testing", "tested"}
     | {"looks", "look", "rock", "rocks", "fire", "sick", "dope", "bravo", "fantastic", "legend"}
     # questions about the bot itself ("what can you do?", "how does this work", "is it free?")
-    | {"what", "whats", "how", "why", "free", "price"}
+    | {"what", "whats", "how", "why", "who", "free", "price"}
 )
 # Reactions that also name a scene: chatter beside other words ("you rock", "this is fire"),
 # a prompt alone ("@Bot fire" replying to a campfire photo).
@@ -56,7 +56,9 @@ _FILLER_WORDS = frozenset(
     | {"video", "videos", "result", "really", "just", "ever", "of", "all", "well"}
     | {"ton", "tons", "bunch", "your", "service", "to", "are", "am", "be", "use", "can"}
     | {"could", "do", "does", "work", "works", "working", "get", "start", "started"}
-    | {"anything", "stuff", "things", "cost", "costs"}
+    | {"anything", "stuff", "things", "cost", "costs", "made", "created"}
+    # "thanks a million", "grazie mille", "muito obrigado", "спасибо большое"
+    | {"million", "mille", "muito", "большое"}
 )
 # Who is addressed ("thanks a lot, man").
 _ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})

@@ -188,3 +188,28 @@ def test_thanks_in_traditional_characters_is_no_prompt_either(text):
 )
 def test_anything_that_describes_a_scene_is_a_prompt(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # thanks, as common as "thanks a ton", "muchas gracias" and "vielen dank"
+        "thanks a million",
+        "grazie mille",
+        "muito obrigado",
+        "спасибо большое",
+        # questions about the bot itself, as "what can you do?"
+        "who are you?",
+        "who made you?",
+    ],
+)
+def test_more_everyday_thanks_and_questions_about_the_bot_are_no_prompt(text):
+    """ "@Bot grazie mille" under a result must not buy a video of "grazie mille"."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a cake made of a million candles", "a man who walks on the moon", "mille feuille"]
+)
+def test_those_words_in_a_scene_still_make_a_video(text):
+    assert not is_bare_prompt(text)
