@@ -2,11 +2,14 @@
 
 A member who writes "@bob surfing" sends `<@1577…> surfing`, which Discord shows as a name
 but which means nothing to the video model; custom emoji arrive as `<:party:1234…>`. The
-prompt sent to the service names the person, role or channel, and the emoji by its name.
+prompt sent to the service names the person, role or channel, and the emoji by its name; a
+timestamp (`<t:1767225600:D>`, shown as a date) is written as its date or time (UTC), and a
+command mention (`</video:1234…>`) as the command. Neither is ever longer than its markup.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from typing import Literal
@@ -15,7 +18,13 @@ Kind = Literal["user", "role", "channel"]
 # Who or what an id names, or None when the bot cannot tell.
 NameOf = Callable[[Kind, int], str | None]
 
-_MARKUP = re.compile(r"<(?P<kind>@!?|@&|#)(?P<id>\d{1,20})>|<a?:(?P<emoji>\w{1,32}):\d{1,20}>")
+_MARKUP = re.compile(
+    r"<(?P<kind>@!?|@&|#)(?P<id>\d{1,20})>|<a?:(?P<emoji>\w{1,32}):\d{1,20}>"
+    r"|<t:(?P<time>-?\d{1,13})(?::(?P<style>[tTdDfFR]))?>"
+    r"|</(?P<command>[^\s:<>/][^:<>/]{0,96}):\d{1,20}>"
+)
+# A timestamp as written out, by its style: a time, a date and time, else a date.
+_TIME_FORMATS = {"t": "%H:%M", "T": "%H:%M", "f": "%Y-%m-%d %H:%M", "F": "%Y-%m-%d %H:%M"}
 _KINDS: dict[str, Kind] = {"@": "user", "@!": "user", "@&": "role", "#": "channel"}
 # What is said of an id the bot cannot name (a member who left, a channel it cannot see).
 _UNNAMED: dict[Kind, str] = {"user": "@someone", "role": "@role", "channel": "#channel"}
@@ -37,6 +46,10 @@ def _said(text: str, name_of: NameOf) -> str:
     def named(match: re.Match[str]) -> str:
         if match["emoji"] is not None:
             return f":{match['emoji']}:"
+        if match["time"] is not None:
+            return _written_time(match)
+        if match["command"] is not None:
+            return f"/{match['command']}"
         kind = _KINDS[match["kind"]]
         name = name_of(kind, int(match["id"]))
         if name is None:
@@ -48,3 +61,12 @@ def _said(text: str, name_of: NameOf) -> str:
 
 def _nobody(kind: Kind, id_: int) -> None:
     return None
+
+
+def _written_time(match: re.Match[str]) -> str:
+    """A Discord timestamp as its date or time in UTC; the markup itself if out of range."""
+    try:
+        moment = datetime.datetime.fromtimestamp(int(match["time"]), datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return match[0]
+    return moment.strftime(_TIME_FORMATS.get(match["style"] or "", "%Y-%m-%d"))

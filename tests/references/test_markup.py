@@ -35,3 +35,19 @@ def test_names_that_would_make_a_fitting_prompt_too_long_are_left_out():
     text = "a" * 1970 + f" <#{channel}>"
     said = spoken(text, lambda kind, id_: names.get((kind, id_)), limit=2000)
     assert said == "a" * 1970 + " #channel"
+
+
+def test_timestamps_and_command_mentions_are_written_out_never_longer():
+    """The member sees a date where they typed `<t:…:D>`, a command where `</video:…>`: the
+    model reads those, not Discord's numbers, and the prompt never grows past what was typed."""
+    text = (
+        "fireworks on <t:1767225600:D> at <t:1767225600:t>, <t:1767225600:F>, <t:1767225600>,"
+        " <t:1767225600:R>; type </videos history:1577163817568174084>"
+    )
+    said = spoken(text, name_of, limit=2000)
+    assert said == (
+        "fireworks on 2026-01-01 at 00:00, 2026-01-01 00:00, 2026-01-01, 2026-01-01;"
+        " type /videos history"
+    )
+    assert len(said) <= len(text)
+    assert spoken("at <t:99999999999999:D>", name_of, limit=2000) == "at <t:99999999999999:D>"
