@@ -180,6 +180,16 @@ def mention_pattern(me: discord.ClientUser, guild: discord.Guild | None) -> re.P
     return re.compile(rf"<@!?{me.id}>{role_form}")
 
 
+# "@Bot: a cat", "@Bot, a cat": punctuation that addresses the bot is no part of the scene.
+_ADDRESSING = re.compile(r"^\s*[:,\uff1a\uff0c]+")
+
+
+def addressed_text(me: discord.ClientUser, guild: discord.Guild | None, content: str) -> str:
+    """What a message says to the bot: its text without the bot's mentions, nor the colon or
+    comma right after the one it starts with."""
+    return _ADDRESSING.sub("", mention_pattern(me, guild).sub(" ", content), count=1)
+
+
 # A "Make a video" form names the message and how much media it showed when opened.
 MAKE_FORM = re.compile(
     r"video:makeform:(?P<channel_id>\d+):(?P<message_id>\d+):(?P<media_count>\d+)"
@@ -565,7 +575,7 @@ class ReferencesCog(commands.Cog):
         that cannot be read, or no real prompt: then the short help, which goes away, and
         only once per message: an edit that is still no request is not answered again)."""
         try:
-            options = parse_flags(mention_pattern(me, message.guild).sub(" ", message.content))
+            options = parse_flags(addressed_text(me, message.guild, message.content))
         except JobRefused as error:
             self._refused(message, helped=helped_before)
             await origin.tell(error.user_message)

@@ -95,6 +95,17 @@ async def test_a_mention_further_into_a_message_is_chatter_not_a_request(tmp_pat
         await only_the_request_is_answered(world, chatter, asking, "a calm sea at dawn")
 
 
+async def test_a_colon_after_the_bots_mention_is_no_part_of_the_prompt(tmp_path):
+    """ "@Bot: a calm sea" addresses the bot; the status must not read "asked for a video: :"."""
+    async with running_bot(tmp_path) as world:
+        bot = world.discord.bot_user_id
+        asking = await world.discord.message_create(f"<@{bot}>: a calm sea at dawn")
+        status = await bots_reply_to(world, asking)
+        assert "asked for a video: a calm sea at dawn" in status["content"]
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
+
+
 async def test_a_mention_with_an_unknown_flag_is_told_which_flags_exist(tmp_path):
     async with running_bot(tmp_path) as world:
         answer = await bots_reply_to(world, await mention(world, "a cat --speed fast"))
