@@ -173,6 +173,16 @@ class ModerationCog(
         )
         raise NotModerator(msg("mod_not_allowed"))
 
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        """A role deleted in Discord takes its own allowance with it: `limits show` would list
+        it for good, and `role clear` cannot pick it any more. Told in the mod-log."""
+        me = role.guild.me
+        actor = Actor(role.guild.id, me.id if me is not None else 0)
+        change = await self.bot.moderation.store.forget_deleted_role(actor, role.id, role.name)
+        if change is not None:
+            self.bot.moderation.feed.emit(role.guild.id, change)
+
     # ------------------------------------------------------------------ helpers
 
     def _actor(self, interaction: Interaction) -> Actor:

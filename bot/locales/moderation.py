@@ -245,6 +245,10 @@ EN: dict[str, str] = {
     "mod_slots_none": "This server sets no limit on videos rendering at once.",
     "change_role_limit": "{moderator} set the limit of {role} to {videos} per period.",
     "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
+    "change_role_deleted": (
+        "The role {role} was deleted in Discord, so its limit ({videos} per period) applies to "
+        "no one any more and was removed."
+    ),
     "change_member_limit": (
         "{moderator} set the limit of {member} to {videos} per period (reason: {reason})."
     ),
@@ -513,6 +517,7 @@ ZH: dict[str, str] = {
     "mod_slots_none": "本服务器不限制同时生成的视频数量。",
     "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos}。",
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
+    "change_role_deleted": "身份组 {role} 已在 Discord 中被删除，它的额度（每周期 {videos}）不再适用于任何人，已移除。",
     "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos}（原因：{reason}）。",
     "change_member_limit_until": (
         "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"

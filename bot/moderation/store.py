@@ -382,6 +382,26 @@ class ModerationStore:
             change = msg("change_role_cleared", moderator=actor.mention, role=f"<@&{role_id}>")
             return await self._audit(conn, actor, change)
 
+    async def forget_deleted_role(self, actor: Actor, role_id: int, name: str) -> Message | None:
+        """A role deleted in Discord: its own allowance applies to no one any more, and could
+        not be cleared (`role clear` picks a live role). None if it had none. (An option
+        reserved for it stays reserved: opening it to everyone is a moderator's choice.)"""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM mod_role_limits WHERE guild_id = ? AND role_id = ?"
+                " RETURNING video_limit",
+                (actor.guild_id, role_id),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            change = msg(
+                "change_role_deleted",
+                role=quote(name, REASON_CHARS),
+                videos=plural("count_videos", int(row[0])),
+            )
+            return await self._audit(conn, actor, change)
+
     async def set_member_limit(
         self, actor: Actor, user_id: int, videos: int, reason: str, expires_at: float | None
     ) -> Message:

@@ -217,6 +217,21 @@ async def test_a_role_allowance_shows_in_the_members_quota(tmp_path):
         assert "**30 videos** left today (out of 30)" in answer
 
 
+async def test_a_role_deleted_in_discord_takes_its_limit_with_it_and_the_modlog_says_so(
+    tmp_path,
+):
+    """`/videomod role clear` picks a live role: a deleted role's limit could never be cleared,
+    and `limits show` would list it for good."""
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=30)
+        await s.world.discord.delete_role(s.supporter)
+        told = await modlog_message(s, "was deleted in Discord")
+        assert "Supporter" in told["content"] and "30 videos per period" in told["content"]
+        assert await s.world.bot.moderation.store.role_limits(s.world.discord.guild_id) == []
+        assert f"<@&{s.supporter}>" not in await mod(s, "limits show")
+
+
 async def test_quota_shows_a_member_what_is_left_and_when_it_resets(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await video(s.world)

@@ -1153,6 +1153,16 @@ class FakeDiscord:
         guild.roles.append(self._make_role(rid, name, permissions, position=len(guild.roles)))
         return rid
 
+    async def delete_role(self, role_id: int, *, guild_id: int | None = None) -> None:
+        """A moderator deletes a role in Discord: members lose it, the bot is told."""
+        guild = self._guild(guild_id)
+        guild.roles = [role for role in guild.roles if role["id"] != str(role_id)]
+        for member in guild.members.values():
+            member["roles"] = [rid for rid in member["roles"] if rid != str(role_id)]
+        await self.dispatch(
+            "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role_id)}
+        )
+
     def add_text_channel(
         self, name: str, *, guild_id: int | None = None, channel_id: int | None = None
     ) -> int:
