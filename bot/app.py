@@ -441,9 +441,9 @@ class VideoBot(commands.AutoShardedBot):
     def _result_view(self, job: Job) -> Row | None:
         return self.result_view(job) if self.result_view is not None else None
 
-    async def _on_balance(self, ok: bool) -> None:
+    async def _on_balance(self, ok: bool, sent_at: float | None) -> None:
         """A 402 pauses new videos and has the balance read at once (a success resumes)."""
-        await self.moderation.pause.on_balance(ok)
+        await self.moderation.pause.on_balance(ok, sent_at)
         if not ok:
             self.balance.read_soon()
 

@@ -36,7 +36,7 @@ class NotOwner(Refusal):
 class OwnerCog(
     commands.GroupCog,
     group_name="videoowner",
-    group_description="For the bot's operators: block or unblock a user everywhere",
+    group_description="For the bot's operators: block users everywhere, resume videos",
 ):
     """Operator tools; each use is re-checked against `OWNER_IDS`."""
 
@@ -75,6 +75,19 @@ class OwnerCog(
         lifted = await self.bot.moderation.unblock_everywhere(user.id)
         key = "owner_unblock_done" if lifted else "owner_not_blocked"
         await answer_privately(interaction, msg(key, user=f"<@{user.id}>"))
+
+    @app_commands.command(
+        name="resume", description="Resume videos everywhere after the balance is topped up"
+    )
+    async def resume(self, interaction: Interaction) -> None:
+        """Lift the pause an HTTP 402 set. In servers a moderator may too (`/videomod resume`);
+        a bot used only outside servers has no moderator, so its operator does it here."""
+        if not await self.bot.moderation.pause.resume():
+            await answer_privately(interaction, msg("mod_not_paused"))
+            return
+        log.warning("Operator %d resumed video generation", interaction.user.id)
+        await answer_privately(interaction, msg("owner_resume_done"))
+        self.bot.moderation.feed.emit(None, msg("modlog_operator_resumed"))
 
 
 async def setup(bot: VideoBot) -> None:

@@ -36,7 +36,8 @@ Clock = Callable[[], float]
 # The job's request with media URLs that work until the given moment (Unix seconds).
 MediaRefresher = Callable[[Job, float], Awaitable[VideoRequest]]
 # Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
-BalanceHook = Callable[[bool], Awaitable[None]]
+# After a submit: False on an HTTP 402; True when accepted, with when its request left.
+BalanceHook = Callable[[bool, float | None], Awaitable[None]]
 # How a submit attempt ended, by the state it left the job in (the `videobot_submits` label):
 # for a request that left, APIMart's answer; for one this bot kept back, its own reason (a
 # server's line or budget is no APIMart retry or rejection, and must not page as one).
@@ -310,6 +311,7 @@ class JobService:
             kept_back = ready.kept_back or _KEPT_BACK.get(ready.state, "not_sent")
             return dataclasses.replace(ready, kept_back=kept_back)
         job, typical = ready
+        sent_at = self._clock()
         try:
             result = await self._client.submit(job.request)
         except SubmitOutcomeUnknownError as error:
@@ -325,8 +327,12 @@ class JobService:
         except PaymentRequiredError:
             log.error("APIMart balance is empty (job %d): top up the account", job.id)
             if self._on_balance is not None:
-                await self._on_balance(False)
-            return await self._close(job, JobState.REJECTED, msg("service_unpaid"), member_present)
+                await self._on_balance(False, None)
+            # Outside servers no moderator will say it is back.
+            told = msg(
+                "service_unpaid" if job.requester.guild_id is not None else "personal_paused"
+            )
+            return await self._close(job, JobState.REJECTED, told, member_present)
         except InvalidRequestError as error:
             log.warning(
                 "Job %d refused by APIMart: %s (%s)", job.id, error.message, error.error_type
@@ -349,7 +355,7 @@ class JobService:
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         if self._on_balance is not None:
-            await self._on_balance(True)
+            await self._on_balance(True, sent_at)
         submitted = await self._store.get(job.id) or job
         if submitted.cancelled:
             # Cancelled while the request was on its way: APIMart has it, so it counts, and it

@@ -339,6 +339,7 @@ EN: dict[str, str] = {
         "paused for everyone. Top up the APIMart account, then run `{/videomod resume}`."
     ),
     "modlog_resumed": "✅ A moderator resumed video generation for everyone (`{/videomod resume}`).",
+    "modlog_operator_resumed": "✅ The bot's operator resumed video generation for everyone.",
     "modlog_auto_resumed": (
         "✅ The video service accepted a video again, so generation has resumed by itself."
     ),
@@ -566,6 +567,7 @@ ZH: dict[str, str] = {
         "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
     ),
     "modlog_resumed": "✅ 一位管理员为所有人恢复了视频生成（`{/videomod resume}`）。",
+    "modlog_operator_resumed": "✅ 机器人运营者为所有人恢复了视频生成。",
     "modlog_auto_resumed": "✅ 视频服务再次接受了视频，生成已自动恢复。",
 }
 

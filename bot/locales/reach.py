@@ -80,6 +80,7 @@ EN: dict[str, str] = {
     "owner_only": "Only the bot's operators can use this command.",
     "owner_block_done": "{user} is blocked from making videos everywhere (reason: {reason}).",
     "owner_unblock_done": "{user} may make videos again.",
+    "owner_resume_done": "Video generation has resumed everywhere.",
     "owner_not_blocked": "{user} was not blocked.",
 }
 
@@ -139,12 +140,14 @@ ZH: dict[str, str] = {
     "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
+    "owner_resume_done": "视频生成已在所有地方恢复。",
     "owner_not_blocked": "{user} 没有被禁止生成视频。",
 }
 
 ZH_COMMANDS: dict[str, str] = {
     "videoowner": "视频运营",
-    "For the bot's operators: block or unblock a user everywhere": "机器人运营者专用：在所有地方封禁或解封用户",
+    "For the bot's operators: block users everywhere, resume videos": "机器人运营者专用：全局封禁用户、恢复视频生成",
+    "Resume videos everywhere after the balance is topped up": "充值后在所有地方恢复视频生成",
     "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
     "Let a user blocked everywhere make videos": "允许被全局封禁的用户再次生成视频",
     "user": "用户",

@@ -29,13 +29,19 @@ class SubmissionPause:
         """Whether new videos are refused for lack of balance."""
         return await self._db.get_value(PAUSE_KEY) is not None
 
-    async def on_balance(self, ok: bool) -> None:
-        """The job service's hook: False after an HTTP 402, True after an accepted submit."""
+    async def on_balance(self, ok: bool, sent_at: float | None = None) -> None:
+        """The job service's hook: False after an HTTP 402; True after an accepted submit whose
+        request left at `sent_at` (None: not known)."""
         if ok:
             # Read each time, not remembered: another process may have paused since.
-            if not await self.is_paused():
+            paused_at = await self._db.get_value(PAUSE_KEY)
+            if paused_at is None:
                 return
-            if await self.resume():
+            if sent_at is not None and sent_at <= _moment(paused_at):
+                # Sent before the 402 came, accepted before the account ran out: no sign of a
+                # top-up (resuming would send the next video into the empty account).
+                return
+            if await self._resume(paused_at):
                 log.warning("A submit succeeded: video generation resumed")
                 self._feed.emit(None, msg("modlog_auto_resumed"))
             return
@@ -51,7 +57,21 @@ class SubmissionPause:
 
     async def resume(self) -> bool:
         """Accept new videos again; False if they were not paused."""
+        return await self._resume(None)
+
+    async def _resume(self, paused_at: str | None) -> bool:
+        """Lift the pause (with `paused_at`, only that one: a later 402 paused anew)."""
+        only = "" if paused_at is None else " AND value = ?"
+        params = (PAUSE_KEY,) if paused_at is None else (PAUSE_KEY, paused_at)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM bot_state WHERE key = ?", (PAUSE_KEY,))
+            cursor = await conn.execute(f"DELETE FROM bot_state WHERE key = ?{only}", params)
             cleared = cursor.rowcount == 1
         return cleared
+
+
+def _moment(stored: str) -> float:
+    """When the pause began, as stored; the distant past if unreadable (any submit resumes)."""
+    try:
+        return float(stored)
+    except ValueError:
+        return float("-inf")

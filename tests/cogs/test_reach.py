@@ -796,3 +796,29 @@ async def test_quota_outside_servers_during_a_pause_points_to_no_moderator(tmp_p
         text = (await quota.wait_for_answer())["content"]
         assert "paused" in text
         assert "moderator" not in text and "Nothing was counted" not in text, text
+
+
+async def test_the_operator_resumes_videos_a_402_paused_where_no_moderator_can(tmp_path):
+    """A bot used only in DMs and through user installs has no moderator to run
+    `/videomod resume`: after a top-up its operator resumes from the bot's DM."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        async with running_bot(tmp_path, plan=QUICK, fake=fake, owner_ids=(operator,)) as world:
+            world.api.fail_next("submit", status=402)
+            paid = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+            await world.api.wait_until(lambda: world.api.requests_for("submit"), what="the 402")
+            assert await eventually(world.bot.moderation.pause.is_paused, True)
+            await paid.wait_for_answer()
+            dm = fake.dm_channel_id(fake.user_id)
+            told = await fake.wait_for_message(
+                dm, predicate=lambda m: "balance is empty" in m.get("content", ""), timeout=10
+            )
+            assert "moderator" not in told["content"]
+            refused = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+            assert "please try again later" in (await refused.wait_for_answer())["content"]
+            denied = await fake.slash_command("videoowner resume", dm=True)
+            assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
+            resume = await fake.slash_command("videoowner resume", dm=True, user=operator)
+            assert "resumed everywhere" in (await resume.wait_for_answer())["content"]
+            again = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
+            assert "queued as job" in (await again.wait_for_answer())["content"]

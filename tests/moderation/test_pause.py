@@ -1,5 +1,7 @@
 """HTTP 402 pauses new videos for everyone; a moderator or a later accepted submit resumes."""
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -13,6 +15,8 @@ from tests.jobs.test_service_and_poller import make_client
 
 ALICE = Requester(user_id=42, channel_id=7, guild_id=1)
 BOB = Requester(user_id=43, channel_id=7, guild_id=2)
+CAROL = Requester(user_id=44, channel_id=7, guild_id=3)
+DM_DAVE = Requester(user_id=45, channel_id=9, guild_id=None)
 REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
 
 
@@ -98,3 +102,31 @@ async def test_an_accepted_submit_in_another_process_resumes_what_this_one_pause
     assert await other.is_paused()
     await other.on_balance(True)  # the account was topped up; a submit there succeeds
     assert not await this.is_paused()
+
+
+async def test_an_acceptance_of_a_submit_sent_before_the_402_does_not_lift_the_pause(world, api):
+    """Bob's request left first and is answered late; Alice's, answered at once, meets the
+    empty account. Bob's acceptance says nothing of a top-up: the pause stays, and the next
+    video is not sent into the empty account (nor the mod-logs told paused, resumed, paused)."""
+    service, moderation, events = world
+    api.delay_next("submit", 0.5)
+    bob = asyncio.create_task(service.create_and_submit(BOB, REQUEST))
+    await api.wait_for_submits(1)
+    api.fail_next("submit", status=402, times=2)
+    alice = await service.create_and_submit(ALICE, REQUEST)
+    assert alice.state is JobState.REJECTED
+    assert (await bob).state is JobState.QUEUED
+    assert await moderation.pause.is_paused()
+    with pytest.raises(JobRefused):
+        await service.create_and_submit(CAROL, REQUEST)
+    await moderation.feed.drain()
+    assert events == ["modlog_paused"]
+
+
+async def test_a_402_outside_servers_does_not_promise_a_moderator(world, api):
+    service, _, _ = world
+    api.fail_next("submit", status=402)
+    report = await service.create_and_submit(DM_DAVE, REQUEST)
+    assert report.state is JobState.REJECTED
+    told = report.member_message.render("en-US")
+    assert "balance is empty" in told and "moderator" not in told
