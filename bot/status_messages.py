@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
+import aiohttp
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
@@ -37,6 +39,17 @@ FORGET_AFTER = 3600.0
 # tables at most.
 REMEMBERED_ENDINGS = 50_000
 _SWEEP_EVERY = 60.0
+# A job's last edit that failed (a 503, a dropped connection) is tried again after these
+# waits: no later change would come to show it, and the status would say "rendering" for good.
+FINAL_RETRY_WAITS = (5.0, 30.0, 120.0)
+
+
+class _Edit(enum.Enum):
+    """How an edit went."""
+
+    MADE = "made"
+    SKIPPED = "skipped"  # throttled, unchanged, or refused for good
+    FAILED = "failed"  # Discord or the network failed it: worth another try
 
 
 def _phase(job: Job) -> str:
@@ -57,8 +70,14 @@ class StatusMessages:
         min_edit_interval: float = DEFAULT_MIN_EDIT_INTERVAL,
         edit_workers: int = DEFAULT_EDIT_WORKERS,
         pricing: Pricing | None = None,
+        final_retry_waits: Sequence[float] = FINAL_RETRY_WAITS,
     ) -> None:
         self._client = client
+        self._final_retry_waits = tuple(final_retry_waits)
+        # Last edits that failed, waiting to be tried again (see `FINAL_RETRY_WAITS`), and how
+        # many times each was tried again so far.
+        self._retries: dict[int, asyncio.Task[None]] = {}
+        self._final_attempts: dict[int, int] = {}
         # Says what a job on its way is expected to cost (a mention's member has no private
         # note to read it in); read once per job, while this process shows it.
         self._pricing = pricing
@@ -168,16 +187,36 @@ class StatusMessages:
             if not final and job.id in self._finished:
                 return
             edited = await self._edit(job, message_id, final=final)
-            if edited and not final:
+            if edited is _Edit.MADE and not final:
                 # Another process may have ended the job (and made its last edit) while this
                 # edit waited for its channel or a 429: the older status must not stand.
                 ended = await self._ended(job.id)
                 if ended is not None:
                     job, final = ended, True
-                    await self._edit(job, message_id, final=True)
+                    edited = await self._edit(job, message_id, final=True)
             if final:
                 _remember(self._finished, job.id)
                 self._editing.pop(job.id, None)
+                if edited is _Edit.FAILED:
+                    self._try_again_later(job)
+                else:
+                    self._final_attempts.pop(job.id, None)
+
+    def _try_again_later(self, job: Job) -> None:
+        """A last edit failed: try it again after the next of `FINAL_RETRY_WAITS`, if any."""
+        attempt = self._final_attempts.get(job.id, 0)
+        if self._closed or attempt >= len(self._final_retry_waits):
+            self._final_attempts.pop(job.id, None)
+            return
+        self._final_attempts[job.id] = attempt + 1
+        wait = self._final_retry_waits[attempt]
+
+        async def again() -> None:
+            await asyncio.sleep(wait)
+            self._retries.pop(job.id, None)
+            self.schedule(job, final=True)
+
+        self._retries[job.id] = asyncio.create_task(again(), name=f"status-retry-{job.id}")
 
     async def _ended(self, job_id: int) -> Job | None:
         """The job as stored if its last status is due (told, cancelled, its result deleted)."""
@@ -187,9 +226,9 @@ class StatusMessages:
         told = job.state.is_final and job.delivered_at is not None
         return job if told or job.cancelled or job.result_deleted else None
 
-    async def _edit(self, job: Job, message_id: int, *, final: bool) -> bool:
-        """Edit the message to show `job`; whether it was edited (not throttled, not the same,
-        not refused)."""
+    async def _edit(self, job: Job, message_id: int, *, final: bool) -> _Edit:
+        """Edit the message to show `job`: made, skipped (throttled, the same, refused for
+        good), or failed."""
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
@@ -200,12 +239,12 @@ class StatusMessages:
             and last[2] == _phase(job)
             and now - last[0] < self._min_interval
         ):
-            return False
+            return _Edit.SKIPPED
         content = await self.render(job)
         view = self.controls(job) if self.controls is not None and not final else None
         shown = _shown(content, view)
         if last is not None and last[1] == shown:
-            return False
+            return _Edit.SKIPPED
         channel = self._client.get_partial_messageable(job.requester.channel_id)
         try:
             # Progress waits while videos and announcements go out; a job's last status (one
@@ -220,15 +259,16 @@ class StatusMessages:
                 # (invalid requests get banned).
                 log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
                 _remember(self._gone, job.id)
-                return False
-            log.warning(
-                "Job %d: status edit failed (%s); will try with the next change", job.id, error
-            )
-            return False
+                return _Edit.SKIPPED
+            log.warning("Job %d: status edit failed (%s); will try again", job.id, error)
+            return _Edit.FAILED
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Job %d: status edit failed (%r); will try again", job.id, error)
+            return _Edit.FAILED
         # Kept after the last edit too: the same last status asked for again (by the re-read
         # after a late edit, then by the edit that was queued for it) is not sent twice.
         self._last[job.id] = (now, shown, _phase(job))
-        return True
+        return _Edit.MADE
 
     def tracked(self) -> int:
         """How many jobs this process keeps anything about."""
@@ -285,6 +325,11 @@ class StatusMessages:
     async def close(self, grace: float) -> None:
         """Make the scheduled edits for up to `grace` seconds, then drop the rest."""
         self._closed = True
+        retries = list(self._retries.values())
+        for retry in retries:
+            retry.cancel()
+        await asyncio.gather(*retries, return_exceptions=True)
+        self._retries.clear()
         await self.drain(timeout=grace)
         editors = list(self._editors.values())
         for editor in editors:

@@ -110,6 +110,44 @@ async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
 
 
+async def test_a_last_status_edit_that_fails_once_is_made_after_all(store, clock, fake, client):
+    """The video is posted; its last status edit meets a 503 (discord.py retries only 500,
+    502, 504 and 524). No later change would come to show it: the status must not say
+    "rendering 80%", with its Cancel button, for good."""
+    status = StatusMessages(
+        client, store, clock=clock, min_edit_interval=0, final_retry_waits=(0.05,)
+    )
+    status.controls = lambda job: discord.ui.View(timeout=None).add_item(
+        discord.ui.Button(label="Cancel", custom_id=f"video:cancel:{job.id}")
+    )
+    job = await posted_job(store, clock, fake, client, status)
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=80))
+    assert fake.get_message(job.status_message_id).get("components")
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503)
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    status.schedule(done, final=True)
+    await status.drain(timeout=5)
+    await asyncio.sleep(0.2)
+    await status.drain(timeout=5)
+    shown = fake.get_message(job.status_message_id)
+    assert "is done" in shown["content"], shown["content"]
+    assert not shown.get("components"), "the Cancel button is gone"
+
+
+async def test_a_last_status_edit_is_tried_again_only_a_few_times(store, clock, fake, client):
+    """Discord failing every edit: a few more tries, then no more (each is a request)."""
+    status = StatusMessages(
+        client, store, clock=clock, min_edit_interval=0, final_retry_waits=(0.01, 0.01)
+    )
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=10)
+    status.schedule(await finished(store, job, JobState.COMPLETED, now=clock()), final=True)
+    for _ in range(5):
+        await status.drain(timeout=5)
+        await asyncio.sleep(0.05)
+    assert len([r for r in fake.requests if r.method == "PATCH"]) == 3
+
+
 async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
     status = StatusMessages(client, store, clock=clock)
     await posted_job(store, clock, fake, client, status)
