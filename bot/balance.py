@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -74,9 +75,12 @@ class BalanceWatch:
         self._task: asyncio.Task[None] | None = None
 
     def remaining_balance(self) -> float | None:
-        """What is left by the last reading; None before one, or for an unlimited account."""
+        """What is left by the last reading: None before one, infinity for an unlimited
+        account (a dashboard tells it from a balance never read)."""
         reading = self.latest
-        return None if reading is None or reading.unlimited else reading.remaining
+        if reading is None:
+            return None
+        return math.inf if reading.unlimited else reading.remaining
 
     def start(self) -> None:
         """Read now, then every `interval` seconds and whenever `read_soon` is called."""

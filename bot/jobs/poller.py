@@ -446,6 +446,7 @@ class Poller:
                 job.task_id, language=_language(job.requester.locale)
             )
         except TaskNotFoundError:
+            self._metrics.poll_done("not_found")
             # As for a running task: one 404 may be a glitch, several in a row are an answer.
             if job.not_found_answers + 1 >= NOT_FOUND_ANSWERS:
                 log.warning(
@@ -458,10 +459,14 @@ class Poller:
             )
             return
         except APIMartError as error:
+            limited = isinstance(error, RateLimitError)
+            self._metrics.poll_done("rate_limited" if limited else "error")
             if isinstance(error, RateLimitError) and self._budget is not None:
                 self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
             log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
             info = None
+        if info is not None:
+            self._metrics.poll_done("finished" if info.status.is_final else "running")
         if info is not None and info.status.is_final:
             if await self._store.record_late_end(job, info, now=self._clock()):
                 self._metrics.credits_spent(info.credits_cost)

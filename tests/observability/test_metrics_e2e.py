@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 
 from bot.jobs.models import JobState
-from tests.fakes.apimart import TaskPlan
-from tests.harness import running_bot
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.harness import API_KEY, running_bot
 from tests.observability.scrape import probe, scrape, until_status
 
 SUBMIT = "/v1/videos/generations"
@@ -27,15 +27,19 @@ async def delivered(world, job_id):
             await asyncio.sleep(0.02)
 
 
+async def balance_read(world):
+    """Once the bot has read APIMart's balance (after it is set up; no event says when)."""
+    async with asyncio.timeout(10):
+        while True:
+            if world.bot.balance.latest is not None:
+                return
+            await asyncio.sleep(0.02)
+
+
 async def test_the_metrics_follow_a_run_of_two_videos_and_the_bot_reports_healthy(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=2), metrics_port=0) as world:
         base = f"http://127.0.0.1:{world.bot.observability.port}"
-        # The bot reads APIMart's balance once it is set up; no event says when that lands.
-        async with asyncio.timeout(10):
-            while True:
-                if world.bot.balance.latest is not None:
-                    break
-                await asyncio.sleep(0.02)
+        await balance_read(world)
         before = await scrape(base)
         assert before.total("videobot_submits_total") == 0
         assert before.get("videobot_jobs", state="completed") == 0
@@ -127,3 +131,15 @@ async def test_a_gateway_outage_longer_than_the_grace_shows_on_healthz_until_it_
         await fake.wait_for_connection(handshakes=handshakes + 1)
         assert await until_status(base, "/healthz", 200) == {"status": "ok"}
         assert await probe(base, "/readyz") == (200, {"status": "ready"})
+
+
+async def test_an_unlimited_account_is_not_shown_as_a_balance_never_read(tmp_path):
+    """docs/operations.md: the balance source returns `math.inf` for an account with
+    unlimited quota; NaN means "not read yet"."""
+    async with FakeAPIMart(api_key=API_KEY) as api:
+        api.unlimited_quota = True
+        async with running_bot(tmp_path, api=api, metrics_port=0) as world:
+            await balance_read(world)
+            assert world.bot.balance.latest.unlimited
+            scraped = await scrape(f"http://127.0.0.1:{world.bot.observability.port}")
+    assert scraped.get("videobot_apimart_balance") == math.inf
