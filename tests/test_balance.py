@@ -1,6 +1,8 @@
 """The balance watch: readings of the fake APIMart's `GET /v1/balance`, alerts once per crossing,
 and the alerted state kept in the database (both backends) across restarts."""
 
+import math
+
 import aiohttp
 import pytest
 
@@ -89,7 +91,7 @@ async def test_an_unlimited_account_never_alerts(api, client, db, alerts, clock)
     assert result is not None and result.unlimited
     assert alerts == []
     assert balance_line(result).render("en-US").startswith("APIMart balance: unlimited")
-    assert watch.remaining_balance() is None, "no figure for a gauge"
+    assert watch.remaining_balance() == math.inf, "the gauge reads +Inf, not NaN (never read)"
 
 
 async def test_without_a_threshold_nothing_is_posted(api, client, db, alerts, clock):
