@@ -10,8 +10,8 @@ EN: dict[str, str] = {
     ),
     "wrong_image_count": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
-        "reference, or three to fuse. Remove or add images to match (replying to someone's "
-        "message, attach the missing ones to your reply: I use the images of both)."
+        "reference, or three to fuse. Remove or add images to match (if you're replying to "
+        "someone's message, attach the missing ones to your reply: I use the images of both)."
     ),
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
@@ -93,7 +93,9 @@ EN: dict[str, str] = {
     ),
     "service_busy": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. "
-        "I'll start it automatically and post it in this channel when it's ready."
+        "I'll start it automatically as soon as the service can take it and post it in this "
+        "channel when it's ready; if it stays busy too long, I'll tell you, and nothing will be "
+        "counted."
     ),
     "service_gave_up": (
         "The video service stayed unavailable for too long, so your video was not made. "
@@ -132,7 +134,7 @@ EN: dict[str, str] = {
     ),
     "result_link_expired": (
         "{mention} your video finished, but its download link had already expired before I "
-        "could post it. Please run the command again."
+        "could post it. Please ask for it again."
     ),
     "result_failed": "{mention} your video could not be made: {reason}.",
     "result_failed_hint": (

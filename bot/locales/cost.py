@@ -17,7 +17,7 @@ EN: dict[str, str] = {
         "720p {v720} · 1080p {v1080} · 4K {v4k}."
     ),
     "price_note": (
-        "These are the median of the last videos of each kind this bot made (once there are 3), "
+        "These are the medians of the last videos of each kind this bot made (once there are 3), "
         "otherwise starting estimates; a finished video shows what it really cost."
     ),
     "price_threshold": (
@@ -36,15 +36,15 @@ EN: dict[str, str] = {
     "confirm_cancelled": "Cancelled: nothing was made or counted.",
     "confirm_expired": (
         "This question expired, so nothing was made or counted. "
-        "Run the command again if you still want the video."
+        "Ask again if you still want the video."
     ),
     "confirm_media_lost": (
         "The files you attached are no longer available, so nothing was made or counted. "
-        "Please run the command again with them."
+        "Please ask again with them."
     ),
     "confirm_gone": (
         "This request is no longer waiting: it was already confirmed, cancelled, or it "
-        "expired. Run the command again if you want a new video."
+        "expired. Ask again if you want a new video."
     ),
     "confirm_not_yours": (
         "This isn't your request: only the member who asked for this video can confirm or "

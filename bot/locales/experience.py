@@ -37,7 +37,7 @@ EN: dict[str, str] = {
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
     "status_line_completed_posted_private": "✅ Job #{job_id} is done: your video is posted below.",
-    "status_line_failed_posted_private": "❌ Job #{job_id} could not be made: why is posted below.",
+    "status_line_failed_posted_private": "❌ Job #{job_id} could not be made: the reason is posted below.",
     "status_line_completed_unposted_private": (
         "✅ Job #{job_id} is done, but your direct messages are closed: find it with "
         "{/videos history}."
@@ -50,7 +50,7 @@ EN: dict[str, str] = {
     ),
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
-    "status_line_failed_below": "❌ Job #{job_id} could not be made: why is in the reply below.",
+    "status_line_failed_below": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
     "status_line_failed_unposted": (
         "❌ Job #{job_id} could not be made; the member who asked can see why with "
         "{/videos status}."
@@ -69,7 +69,8 @@ EN: dict[str, str] = {
     ),
     "form_busy": "I'm busy for a moment and couldn't open the form. Please click again.",
     "delete_not_allowed": (
-        "Only the member who asked for this video, or a moderator, can delete it. "
+        "Only the member who asked for this video, or someone who can manage messages here, can "
+        "delete it. "
         "You can make your own with {/video}."
     ),
     "deleted": "The video was deleted.",
@@ -79,7 +80,7 @@ EN: dict[str, str] = {
     "history_title": "Your last videos",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[video]({url})",
-    "history_link_until": "[video]({url}), until <t:{expires}:R>",
+    "history_link_until": "[video]({url}), link expires <t:{expires}:R>",
     "history_link_expired": "its link has expired",
     "history_outside_servers": "made where the bot is not installed, or in DMs",
     "history_in_a_server": "made in a server",
@@ -132,8 +133,7 @@ EN: dict[str, str] = {
         "Cancelled ({reason}): it won't be posted, and it doesn't count toward your allowance."
     ),
     "cancel_not_possible": (
-        "Job #{job_id} can't be cancelled because it has already finished. "
-        "Check it with {/videos status}."
+        "Job #{job_id} can no longer be cancelled. Check where it stands with {/videos status}."
     ),
     "state_recorded": "waiting",
     "state_submitting": "sending",
@@ -201,7 +201,7 @@ ZH: dict[str, str] = {
         "你刚刚已经点过这个视频的「重新生成」，正在处理那次点击：点一次就够了。如果想再要一个版本，请过几秒再点。"
     ),
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
-    "delete_not_allowed": "只有请求这个视频的成员或管理员可以删除它。你可以用 {/video} 生成自己的视频。",
+    "delete_not_allowed": "只有请求这个视频的成员或在这里有管理消息权限的人可以删除它。你可以用 {/video} 生成自己的视频。",
     "deleted": "视频已删除。",
     "delete_failed": "Discord 暂时不允许我删除这个视频；它仍然在原处。",
     "history_empty": "你还没有视频。使用 {/video} 生成第一个吧。",
@@ -240,7 +240,7 @@ ZH: dict[str, str] = {
     ),
     "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "status_details_cancelled_refunded": "已取消（{reason}）：它不会被发布，也不计入你的额度。",
-    "cancel_not_possible": "任务 #{job_id} 无法取消，因为它已经完成。请用 {/videos status} 查看。",
+    "cancel_not_possible": "任务 #{job_id} 已无法取消。请用 {/videos status} 查看它的进展。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",
     "state_queued": "排队中",

@@ -32,7 +32,7 @@ EN: dict[str, str] = {
         "members with {roles} in this server. Try again without the video."
     ),
     "mod_no_allowance": (
-        "Your roles don't include any videos in this server. "
+        "Your allowance in this server is 0 videos, so you can't make any here. "
         "Ask a moderator if you think this is a mistake."
     ),
     "mod_blocked": (
@@ -212,7 +212,7 @@ EN: dict[str, str] = {
     "mod_job_not_found": (
         "There is no job #{job_id} in this server. Check the number with `{/videomod jobs}`."
     ),
-    "mod_job_not_cancellable": ("Job #{job_id} is already {state}, so there is nothing to cancel."),
+    "mod_job_not_cancellable": "Job #{job_id} is {state}, so it can no longer be cancelled.",
     "mod_job_not_cancellable_unknown": (
         "Job #{job_id} can no longer be cancelled: it may have reached the video service, and"
         " whether it did is not known."
@@ -318,7 +318,7 @@ EN: dict[str, str] = {
         "{jobs}."
     ),
     "blocked_see_quota": (
-        "You can't make videos here right now: {/videos quota} tells you why and until when "
+        "You can't make videos here right now: {/videos quota} tells you why "
         "(only you see its answer). (This note deletes itself in a minute.)"
     ),
     "mod_modrole_everyone": (
@@ -358,7 +358,7 @@ ZH: dict[str, str] = {
     "unsent_budget_spent": "你的视频未发送：在它等待期间，排在它前面的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
-    "mod_no_allowance": "你的身份组在本服务器没有可用的视频额度。如果你认为有误，请联系管理员。",
+    "mod_no_allowance": "你在本服务器的视频额度为 0，因此不能在这里生成视频。如果你认为有误，请联系管理员。",
     "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
     "mod_blocked_until": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
@@ -489,7 +489,7 @@ ZH: dict[str, str] = {
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
-    "mod_job_not_cancellable": "任务 #{job_id} 已经是「{state}」状态，无需取消。",
+    "mod_job_not_cancellable": "任务 #{job_id} 是「{state}」状态，已无法取消。",
     "mod_job_not_cancellable_unknown": "任务 #{job_id} 已无法取消：它可能已送达视频服务，但无法确定。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
     "mod_modlog_cannot_post": (
@@ -556,7 +556,7 @@ ZH: dict[str, str] = {
     "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
     "mod_block_cancelled_counted": "{member} 生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
     "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",
-    "blocked_see_quota": "你现在不能在这里生成视频：用 {/videos quota} 查看原因和期限（只有你能看到回答）。（这条提示一分钟后会自动删除。）",
+    "blocked_see_quota": "你现在不能在这里生成视频：用 {/videos quota} 查看原因（只有你能看到回答）。（这条提示一分钟后会自动删除。）",
     "mod_modrole_everyone": "@everyone 不能作为管理员身份组：那会让每个成员都能修改这些规则。请选择只有管理员拥有的身份组。",
     "mod_modrole_managed": "{role} 属于某个应用或集成，无法分配给成员。请选择你的管理员拥有的身份组。",
     "change_resumed": "{moderator} 恢复了视频生成。",

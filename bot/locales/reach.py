@@ -20,8 +20,8 @@ EN: dict[str, str] = {
     ),
     "service_busy_here": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
-        "start it automatically and post it right here when it's ready (if that takes past "
-        "what Discord lets me answer here, I'll send it by direct message instead; you can "
+        "start it automatically and post it right here when it's ready (if that takes longer "
+        "than Discord lets me answer here, I'll send it by direct message instead; you can "
         "also find it with {/videos history})."
     ),
     "queued_by_dm": (

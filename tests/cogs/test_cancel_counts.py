@@ -132,7 +132,9 @@ async def test_a_moderator_cancel_of_an_accepted_render_still_counts(tmp_path):
         await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
         assert not any(m.get("attachments") and has_footer(m, 1) for m in world.discord.messages())
         assert "**3 videos** left today (out of 5)" in await quota(world)
-        assert "already cancelled (still counts)" in await mod(s, "cancel", job=1)
+        assert "is cancelled (still counts), so it can no longer be cancelled" in await mod(
+            s, "cancel", job=1
+        )
 
 
 async def test_a_moderator_cancel_of_a_job_never_sent_refunds_it(tmp_path):

@@ -245,7 +245,7 @@ def test_history_of_a_linked_video_says_when_its_link_expires():
     expires = int(NOW) + 3600
     linked = job(result_linked=True, result_expires_at=expires)
     line = history_text([linked], "en-US", NOW)
-    assert f"[video]({linked.result_url}), until <t:{expires}:R>" in line
+    assert f"[video]({linked.result_url}), link expires <t:{expires}:R>" in line
 
 
 def test_history_of_a_deleted_video_does_not_say_its_link_expired():

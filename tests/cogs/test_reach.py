@@ -782,7 +782,7 @@ async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went
             return (await interaction.wait_for_answer())["content"]
 
         history = await ask("videos history")
-        assert "[video](" in history and "), until <t:" in history
+        assert "[video](" in history and "), link expires <t:" in history
         clock.offset += 25 * 3600
         assert "its link has expired" in await ask("videos history")
         status = await ask("videos status", {"job": 1})

@@ -249,7 +249,7 @@ async def test_a_failure_posted_below_its_status_says_the_reason_is_in_that_repl
         final = await fake.wait_for_message(
             predicate=lambda m: m["id"] == status["id"] and "could not be made" in m["content"]
         )
-        assert "why is in the reply below" in final["content"]
+        assert "the reason is in the reply below" in final["content"]
 
 
 async def announced(world, prompt):
