@@ -348,23 +348,31 @@ async def test_a_remix_flag_sets_a_setting_left_as_it_was_and_asks_about_a_chang
     }
 
 
-async def test_a_form_about_another_members_video_made_outside_servers_is_refused(tmp_path, fakes):
-    """A video made in a DM was only ever shown to its member: a crafted Edit prompt form
-    naming it from someone else's DM must not reuse its pictures and settings."""
+async def crafted_form_is_refused(tmp_path, fakes, asked_where, sent_from):
+    """Alice makes a video from a picture (`asked_where`: the /video call's place); Mallory
+    sends a crafted Edit prompt form naming it (`sent_from`): she is told it is not found, and
+    nothing is made from Alice's request."""
     fake, api = fakes
     mallory = fake.add_member("mallory")
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         asked = await fake.slash_command(
-            "video", {"prompt": "alice's dm secret", "image": world.png()}, dm=True
+            "video", {"prompt": "alice's secret", "image": world.png()}, **asked_where
         )
         await asked.wait_for_answer()
         await fake.wait_for(lambda: len(api.submits) == 1)
         crafted = await fake.modal_submit(
-            {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory, dm=True
+            {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory, **sent_from
         )
         answer = await crafted.wait_for_answer(timeout=10)
         assert "I can't find that job any more" in answer["content"]
         assert len(api.submits) == 1, "nothing made from Alice's request"
+    return mallory
+
+
+async def test_a_form_about_another_members_video_made_outside_servers_is_refused(tmp_path, fakes):
+    """A video made in a DM was only ever shown to its member: a crafted Edit prompt form
+    naming it from someone else's DM must not reuse its pictures and settings."""
+    await crafted_form_is_refused(tmp_path, fakes, {"dm": True}, {"dm": True})
 
 
 async def test_a_form_about_a_video_of_a_channel_the_member_cannot_see_is_refused(tmp_path, fakes):
@@ -372,23 +380,11 @@ async def test_a_form_about_a_video_of_a_channel_the_member_cannot_see_is_refuse
     prompt form naming it, sent by Mallory from #general of the same server, must not make her
     a video from that picture: a form comes from the result's own channel, where its buttons
     are."""
-    fake, api = fakes
-    mallory = fake.add_member("mallory")
+    fake, _ = fakes
     staff = fake.add_text_channel("staff")
     fake.hide_channel(staff, but_from=[fake.user_id])
+    mallory = await crafted_form_is_refused(tmp_path, fakes, {"channel_id": staff}, {})
     assert not fake.permissions_for(mallory, staff) & PERM_VIEW_CHANNEL
-    async with running_bot(tmp_path, fake=fake, api=api) as world:
-        asked = await fake.slash_command(
-            "video", {"prompt": "staff only", "image": world.png()}, channel_id=staff
-        )
-        await asked.wait_for_answer()
-        await fake.wait_for(lambda: len(api.submits) == 1)
-        crafted = await fake.modal_submit(
-            {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory
-        )
-        answer = await crafted.wait_for_answer(timeout=10)
-        assert "I can't find that job any more" in answer["content"]
-        assert len(api.submits) == 1, "nothing made from the #staff picture"
 
 
 async def test_a_mode_flag_in_edit_prompt_changes_how_the_image_is_used(tmp_path, fakes):
