@@ -92,12 +92,12 @@ async def test_the_last_two_channels_removed_at_once_say_every_channel_is_open_a
 
     async def count_after_both_deleted(conn, sql, params):
         # Each change counts what is left once the other has deleted its row too, if it can
-        # (a change held back until the first one ends never gets there: a second's wait).
+        # (a change held back until the first one ends never gets there: a short wait).
         deleted.append(conn)
         if len(deleted) == 2:
             both_deleted.set()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(both_deleted.wait(), 1)
+            await asyncio.wait_for(both_deleted.wait(), 0.3)
         return await original(conn, sql, params)
 
     monkeypatch.setattr(moderation_store, "value_of", count_after_both_deleted)
