@@ -31,6 +31,11 @@ DEFAULT_LANGUAGE: Language = "en"
 # English plural forms are written "one|other" in the catalog; Chinese has one form.
 PLURAL_SEPARATOR = "|"
 _LIST_SEPARATOR: Mapping[Language, str] = {"en": ", ", "zh": "、"}
+# The word before a list's last item: "a, b and c", "a、b和c"; "or" for alternatives.
+_LAST_JOINS: Mapping[str, Mapping[Language, str]] = {
+    "and": {"en": " and ", "zh": "和"},
+    "or": {"en": " or ", "zh": "或"},
+}
 # Between whole sentences: Chinese ones end with a full stop that needs no blank after it.
 _SENTENCE_SEPARATOR: Mapping[Language, str] = {"en": " ", "zh": ""}
 
@@ -210,17 +215,21 @@ class Plural:
 
 @dataclass(frozen=True)
 class Listed:
-    """Several phrases as one list: 'a, b' in English, 'a、b' in Chinese. A plain string (a
-    mention, a quoted word) reads the same in every language."""
+    """Several phrases as one list: 'a, b' in English, 'a、b' in Chinese; with `last` ("and"
+    or "or"), 'a, b and c', 'a、b和c'. A plain string (a mention, a quoted word) reads the same
+    in every language."""
 
     items: Sequence[Message | str]
+    last: Literal["and", "or"] | None = None
 
     def render(self, locale: str | None) -> str:
         """The items in the reader's language, joined the way that language does."""
-        separator = _LIST_SEPARATOR[language_for(locale)]
-        return separator.join(
-            item if isinstance(item, str) else item.render(locale) for item in self.items
-        )
+        language = language_for(locale)
+        shown = [item if isinstance(item, str) else item.render(locale) for item in self.items]
+        separator = _LIST_SEPARATOR[language]
+        if self.last is None or len(shown) < 2:
+            return separator.join(shown)
+        return separator.join(shown[:-1]) + _LAST_JOINS[self.last][language] + shown[-1]
 
 
 @dataclass(frozen=True)

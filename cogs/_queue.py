@@ -92,7 +92,7 @@ def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) ->
 
 def permission_names(keys: list[str]) -> Listed:
     """Permissions by the names the reader's Discord client shows them."""
-    return Listed([msg(key) for key in keys])
+    return Listed([msg(key) for key in keys], last="and")
 
 
 async def answer_privately(

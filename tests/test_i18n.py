@@ -7,6 +7,7 @@ import pytest
 
 from bot.i18n import (
     CATALOGS,
+    Listed,
     command_name,
     elapsed,
     language_for,
@@ -154,3 +155,13 @@ def test_the_jobs_a_block_cancelled_are_listed_the_way_each_language_lists():
     [line] = _block_cancel_lines("<@1>", outcomes)
     assert line.render("en-US").endswith("#11, #12.")
     assert "#11\u3001#12" in line.render("zh-CN")
+
+
+def test_a_list_ends_with_and_or_or_where_it_says_so():
+    """ "I need Embed Links and Attach Files", "reserved for members with @A or @B"."""
+    both = Listed([msg("permission_embed_links"), msg("permission_attach_files")], last="and")
+    assert both.render("en-US") == "Embed Links and Attach Files"
+    assert Listed(["@A", "@B", "@C"], last="or").render("en-US") == "@A, @B or @C"
+    assert Listed(["@A", "@B", "@C"], last="or").render("zh-CN") == "@A\u3001@B\u6216@C"
+    assert Listed(["@A"], last="and").render("en-US") == "@A"
+    assert Listed(["@A", "@B"]).render("en-US") == "@A, @B", "a plain list stays one"

@@ -55,7 +55,7 @@ def request_options(request: VideoRequest) -> tuple[str, ...]:
 
 def roles_text(role_ids: frozenset[int] | list[int]) -> Listed:
     """Role mentions (sent with pings disabled)."""
-    return Listed([f"<@&{role_id}>" for role_id in sorted(role_ids)])
+    return Listed([f"<@&{role_id}>" for role_id in sorted(role_ids)], last="or")
 
 
 def period_name(facts: MemberFacts) -> Message:

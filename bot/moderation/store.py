@@ -106,7 +106,10 @@ def _encode_value(value: object) -> object:
     if isinstance(value, Plural):
         return {"$plural": value.key, "count": value.count}
     if isinstance(value, Listed):
-        return {"$listed": [_encode_value(item) for item in value.items]}
+        listed: dict[str, object] = {"$listed": [_encode_value(item) for item in value.items]}
+        if value.last is not None:
+            listed["last"] = value.last
+        return listed
     return value
 
 
@@ -116,7 +119,11 @@ def _decode_value(value: object) -> object:
     if isinstance(value, dict) and "$plural" in value:
         return plural(value["$plural"], int(value["count"]))
     if isinstance(value, dict) and "$listed" in value:
-        return Listed([_decode_listed(item) for item in value["$listed"]])
+        last = value.get("last")
+        return Listed(
+            [_decode_listed(item) for item in value["$listed"]],
+            last="and" if last == "and" else "or" if last == "or" else None,
+        )
     return value
 
 
