@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -88,9 +90,14 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
         if candidate is None:
             continue
         try:
-            return float(str(candidate))
+            wait = float(str(candidate))
         except ValueError:
             pass
+        else:
+            # `nan` parses, and would slip past every cap (a sleep that never ends).
+            if math.isfinite(wait) or wait > 0:
+                return wait
+            continue
         try:
             # HTTP also allows a date: `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`.
             return max(0.0, parsedate_to_datetime(str(candidate)).timestamp() - time.time())
@@ -127,18 +134,22 @@ def _error_from_answer(
     """The error an answer carries, also when it hides behind HTTP 200."""
     error = body.get("error")
     body_code = body.get("code")
-    # `"error": ""` or `{}` beside a good answer is a gateway's habit, not an error.
-    if status == 200 and not error and body_code in (None, 200):
+    # Any 2xx is an answer: a submit accepted with a 201 or 202 has its task, and sent again
+    # it would be billed twice. `"error": ""` or `{}` beside one is a gateway's habit.
+    accepted = 200 <= status < 300
+    if accepted and not error and body_code in (None, 200, status):
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     error_type = details.get("type")
     kind = str(error_type) if error_type is not None else None
     code = status
-    if status == 200:
+    if accepted:
         # The number may be in `error.code` or the body's `code` (the other may be a word, as
         # APIMart's `task_failed`); without one, the documented `type` says what it is. Only
         # an error nothing identifies counts as a server error: the submit may have landed.
-        numbers = [c for c in (details.get("code"), body_code) if type(c) is int and c != 200]
+        numbers = [
+            c for c in (details.get("code"), body_code) if type(c) is int and c not in (200, status)
+        ]
         code = numbers[0] if numbers else _STATUS_OF_TYPE.get(kind or "", 500)
     message = str(details.get("message") or body.get("message") or f"HTTP {code}")
     if code == 429:
@@ -211,7 +222,8 @@ class APIMartClient:
     async def get_task(self, task_id: str, *, language: str | None = None) -> TaskInfo:
         """Poll one task, retrying transient failures."""
         params = {"language": language} if language in TASK_LANGUAGES else None
-        path = TASK_PATH.format(task_id=task_id)
+        # One path segment, whatever the id holds (a `/` or `?` would ask for another URL).
+        path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
         body = await self._call("GET", path, params=params)
         return parse_task(body, task_id)
 
@@ -323,7 +335,7 @@ class APIMartClient:
         if not isinstance(body, dict):
             if status >= 500:
                 raise ServerError(f"HTTP {status}", status=status)
-            if status != 200:
+            if not 200 <= status < 300:
                 raise _error_from_answer(status, headers, {}) or APIMartError(f"HTTP {status}")
             if submit:
                 raise SubmitOutcomeUnknownError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -125,10 +126,10 @@ def _first_video(result: object) -> tuple[str | None, int | None]:
     url = video.get("url")
     if isinstance(url, list):
         url = next((item for item in url if isinstance(item, str) and item), None)
-    expires_at = video.get("expires_at")
+    expires_at = _optional_number(video.get("expires_at"))
     return (
         web_link(url) if isinstance(url, str) else None,
-        int(expires_at) if isinstance(expires_at, int | float) else None,
+        int(expires_at) if expires_at is not None else None,
     )
 
 
@@ -148,7 +149,12 @@ def web_link(url: str) -> str | None:
 
 
 def _optional_number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A number from an answer; None for anything else, also `NaN` and `Infinity`, which JSON
+    readers accept and no count, time or cost can be."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:

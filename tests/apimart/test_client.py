@@ -429,3 +429,63 @@ async def test_a_balance_read_retries_a_server_error(client, api, sleeps):
 )
 def test_a_result_link_is_shown_as_one_http_link_or_not_at_all(given, shown):
     assert web_link(given) == shown
+
+
+@pytest.mark.parametrize("status", [201, 202])
+async def test_a_submit_accepted_with_another_2xx_status_is_not_a_plain_error(api, client, status):
+    """A 2xx answer naming a task means the task exists: it must be read (or at worst be
+    "outcome unknown"), never a plain APIMartError that the submit stage resends."""
+    body = {"code": 200, "data": [{"status": "submitted", "task_id": "task_01ACCEPTED"}]}
+    api.malformed_next("submit", status=status, body=json.dumps(body))
+    try:
+        result = await client.submit(REQUEST)
+    except SubmitOutcomeUnknownError:
+        return
+    assert result.task_id == "task_01ACCEPTED"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"id": "task_n", "status": "processing", "progress": NaN}',
+        '{"id": "task_n", "status": "processing", "estimated_time": 1e999}',
+        '{"id": "task_n", "status": "completed", "progress": 100,'
+        ' "result": {"videos": [{"url": ["https://cdn.example/v.mp4"], "expires_at": Infinity}]}}',
+    ],
+)
+async def test_a_poll_answer_with_non_finite_numbers_is_read_or_malformed(api, client, data):
+    """Python's json accepts NaN/Infinity/1e999; the parser must not leak ValueError or
+    OverflowError out of get_task (the poller only handles APIMartError)."""
+    api.malformed_next("poll", body='{"code": 200, "data": ' + data + "}", times=10)
+    try:
+        info = await client.get_task("task_n")
+    except MalformedResponseError:
+        return
+    assert info.status in (TaskStatus.PROCESSING, TaskStatus.COMPLETED)
+
+
+@pytest.mark.parametrize("task_id", ["task_a/b", "task_a?b", "task_a#b", "task_a%2Fb"])
+async def test_a_task_id_is_one_path_segment(api, client, task_id):
+    """The id APIMart gave is sent back as it is: percent-encoded into one path segment, not
+    read as more path, a query or a fragment (a 404 three times ends a paid render failed)."""
+    api.create_task(task_id)
+    info = await client.get_task(task_id, language="ja")
+    assert info.task_id == task_id
+    assert api.task(task_id).languages == ["ja"]
+
+
+async def test_an_absurd_retry_after_is_still_capped(api, sleeps):
+    """`Retry-After: nan` must not make the client wait forever (asyncio.sleep(nan) never
+    returns): the policy promises at most `max_retry_after`."""
+    async with aiohttp.ClientSession() as session:
+        client = APIMartClient(
+            session,
+            base_url=api.base_url,
+            api_key="sk-test",
+            retry=RetryPolicy(max_retries=1, max_retry_after=120.0),
+            sleep=sleeps,
+        )
+        api.fail_next("balance", status=429, retry_after_header="nan")
+        await client.balance()
+    [wait] = sleeps.waits
+    assert 0.0 <= wait <= 120.0

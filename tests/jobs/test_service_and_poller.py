@@ -3,6 +3,7 @@
 import asyncio
 import dataclasses
 import datetime
+import json
 import logging
 import random
 import time
@@ -1113,3 +1114,41 @@ async def test_shutdown_while_announcing_with_the_database_gone_is_still_a_stop(
         await poller.stop()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert "could not give its submit claim back" in caplog.text
+
+
+async def test_a_submit_accepted_with_http_202_is_never_resent(db, api, session, clock):
+    # Wired as the engine is: the client does not retry, the submit stage sends again later.
+    """APIMart made (and will bill) the task, and said so with a 202: never sent again."""
+    store = JobStore(db, clock=clock)
+    service = JobService(store, poller_client(api, session), clock=clock)
+    poller = Poller(store, poller_client(api, session), service, RecordingDelivery(), clock=clock)
+    task = api.create_task()  # APIMart made (and will bill) the task, and said so with a 202
+    body = {"code": 200, "data": [{"status": "submitted", "task_id": task.id}]}
+    api.malformed_next("submit", status=202, body=json.dumps(body))
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    clock.advance(600)
+    await poller.run_once()
+    assert len(api.submits) == 1, "the task exists: sending it again pays for it twice"
+    assert report.state is not JobState.RECORDED
+
+
+async def test_a_finished_render_with_an_infinite_expiry_is_still_delivered(
+    db, api, session, clock
+):
+    """`Infinity` (or `NaN`) in a status answer is no count nor time: the video is still
+    posted, not a poll that fails forever."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    url = api.last_task.complete()
+    video = {"url": [url], "expires_at": "INFINITY"}
+    data = {"id": api.last_task.id, "status": "completed", "progress": 100}
+    data["result"] = {"videos": [video]}
+    # JSON readers take a bare `Infinity`; `json.dumps` would quote it.
+    body = json.dumps({"code": 200, "data": data}).replace('"INFINITY"', "Infinity")
+    api.malformed_next("poll", body=body, times=1000)
+    for _ in range(10):
+        clock.advance(60)
+        await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.COMPLETED
