@@ -79,7 +79,12 @@ def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) ->
 
     Read Message History too: every result is a reply to its status message (Discord refuses
     a reply without it), and the delivery reads the channel to never post a result twice.
+    Without View Channel (a private channel the bot's role was not let into) Discord refuses
+    everything there, whatever else is granted: that one is named alone, since granting it
+    usually brings the rest.
     """
+    if not permissions.view_channel:
+        return ["permission_view_channel"]
     send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
     needed = {
         "permission_send_messages_in_threads" if in_thread else "permission_send_messages": send,

@@ -145,6 +145,34 @@ async def test_missing_channel_permissions_are_named_before_anything_is_spent(tm
         assert world.api.submits == []
 
 
+@pytest.mark.parametrize(
+    "app_permissions",
+    [
+        None,  # as the fake computes them from the overwrites: all but View Channel
+        "0",  # as Discord may send them where the bot cannot see the channel
+    ],
+)
+async def test_a_private_channel_the_bot_cannot_see_is_named_before_anything_is_spent(
+    tmp_path, app_permissions
+):
+    """The usual first-day setup: a private #video-lab, its members let in, the bot's role
+    forgotten. Discord refuses every post of the bot there (Missing Access): /video says so
+    before anything is recorded, naming View Channel, the permission the admin must grant."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        fake.hide_channel(fake.channel_id, but_from=[fake.user_id])
+        interaction = await fake.slash_command(
+            "video", options={"prompt": "a red fox"}, app_permissions=app_permissions
+        )
+        callback = await interaction.wait_for_callback()
+        if callback["type"] == 5:  # deferred: the answer comes as a follow-up
+            content = (await interaction.wait_for_answer())["content"]
+        else:
+            content = callback["data"]["content"]
+        assert "View Channel" in content, content
+        assert world.api.submits == []
+
+
 async def test_a_channel_without_read_message_history_is_named_before_anything_is_spent(
     tmp_path,
 ):
