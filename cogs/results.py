@@ -368,19 +368,18 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 if not await acknowledge_first(interaction):
                     return  # another process has this form
                 job = await self.bot.store.get(job_id)
-                # A form comes from the buttons on a job's result, in the job's own channel (a
-                # crafted one naming a job of a channel the member cannot read would reuse its
-                # pictures); outside servers, where only its member saw it, it is one of the
-                # member's own. Any other id is treated as unknown.
-                if (
-                    job is None
-                    or job.requester.guild_id != interaction.guild_id
-                    or job.requester.channel_id != interaction.channel_id
-                    or (
-                        job.requester.guild_id is None
-                        and job.requester.user_id != interaction.user.id
-                    )
-                ):
+                # A form comes from the buttons on a job's result: in a server, in the job's own
+                # channel (a crafted one naming a job of a channel the member cannot read would
+                # reuse its pictures); outside servers, where only its member saw it (in the
+                # bot's DM, say, where a long render was handed over), one of the member's own.
+                # Any other id is treated as unknown.
+                if job is None or job.requester.guild_id != interaction.guild_id:
+                    unknown = True
+                elif job.requester.guild_id is not None:
+                    unknown = job.requester.channel_id != interaction.channel_id
+                else:
+                    unknown = job.requester.user_id != interaction.user.id
+                if job is None or unknown:
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 await handle(interaction, job, submitted_values(interaction))

@@ -822,3 +822,32 @@ async def test_the_operator_resumes_videos_a_402_paused_where_no_moderator_can(t
             assert "resumed everywhere" in (await resume.wait_for_answer())["content"]
             again = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
             assert "queued as job" in (await again.wait_for_answer())["content"]
+
+
+async def test_edit_prompt_on_a_video_sent_by_dm_from_a_server_without_the_bot(tmp_path):
+    """Asked through a user install late in the command's life: the video comes by DM with
+    its buttons. Edit prompt there opens the form; sending it must make the edited video,
+    not say the member's own job cannot be found."""
+    clock = ShiftedClock()
+    clock.offset = 600  # too late to answer through the command: promised by DM
+    async with running_bot(tmp_path, plan=QUICK, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video",
+            {"prompt": "a 4K city", "resolution": "4k"},
+            guild_id=foreign,
+            user_install=True,
+        )
+        assert "direct message" in (await interaction.wait_for_answer())["content"]
+        dm = fake.dm_channel_id(fake.user_id)
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")) and bool(custom_ids(m)), timeout=10
+        )
+        assert "video:edit:1" in custom_ids(result)
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit({"prompt": "a 4K city at night"}, interaction=click)
+        answer = (await submitted.wait_for_answer(timeout=10))["content"]
+        assert "I can't find that job any more" not in answer, answer
+        assert "queued as job #2" in answer

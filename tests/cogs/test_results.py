@@ -382,7 +382,7 @@ async def test_a_form_about_a_video_of_a_channel_the_member_cannot_see_is_refuse
     are."""
     fake, _ = fakes
     staff = fake.add_text_channel("staff")
-    fake.hide_channel(staff, but_from=[fake.user_id])
+    fake.hide_channel(staff, but_from=[fake.user_id, fake.bot_user_id])
     mallory = await crafted_form_is_refused(tmp_path, fakes, {"channel_id": staff}, {})
     assert not fake.permissions_for(mallory, staff) & PERM_VIEW_CHANNEL
 
