@@ -511,12 +511,13 @@ class Delivery:
             unreachable=unreachable,
             channel_failed=channel_failed,
         )
-        # Written down before posting: a retry after a crash looks for this post from here.
-        where = DM_TARGET if dm else CHANNEL_TARGET
-        if await self._store.begin_delivery(job, now=now, target=where) is None:
-            log.warning("Job %d: delivery claim was lost; not posting", job.id)
-            raise _Retry
         try:
+            # Written down before posting: a retry after a crash looks for this post from
+            # here. (Inside the `try`: a lost claim closes the download too.)
+            where = DM_TARGET if dm else CHANNEL_TARGET
+            if await self._store.begin_delivery(job, now=now, target=where) is None:
+                log.warning("Job %d: delivery claim was lost; not posting", job.id)
+                raise _Retry
             # A spooled file is an IOBase (Python 3.11+): discord.py streams it from there.
             file = (
                 discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)

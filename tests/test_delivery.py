@@ -1,6 +1,7 @@
 """Delivering results: never twice, never lost, always with the bot's own token."""
 
 import contextlib
+import tempfile
 import time
 
 import pytest
@@ -371,3 +372,28 @@ async def test_a_result_for_a_thread_closed_while_rendering_goes_by_dm_at_once(
     assert "couldn't post" in shown_text(sent)
     refused = [r for r in fake.requests if r.status == 400]
     assert len(refused) == 1, "no plainer post tried where none can go"
+
+
+async def test_the_download_is_closed_when_the_delivery_claim_is_lost(
+    store, clock, fake, client, api, downloads, monkeypatch
+):
+    """A spooled download over 2 MiB is on disk: every path closes it, a lost claim too."""
+    opened = []
+    real = tempfile.SpooledTemporaryFile
+
+    def spy(*args, **kwargs):
+        spool = real(*args, **kwargs)
+        opened.append(spool)
+        return spool
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", spy)
+    job = await finished_job(store, clock, fake, api, size=3 * 1024 * 1024)  # past 2 MiB: on disk
+
+    async def claim_lost(*args, **kwargs):
+        return None
+
+    monkeypatch.setattr(store, "begin_delivery", claim_lost)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.RETRY
+    [spool] = opened
+    assert spool.closed, "the downloaded video is left open"
