@@ -182,6 +182,7 @@ class StatusMessages:
             return
         self._touch(job.id)
         if job.id in self._gone:
+            self._final_attempts.pop(job.id, None)
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
             if not final and job.id in self._finished:

@@ -368,18 +368,8 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 if not await acknowledge_first(interaction):
                     return  # another process has this form
                 job = await self.bot.store.get(job_id)
-                # A form comes from the buttons on a job's result: in a server, in the job's own
-                # channel (a crafted one naming a job of a channel the member cannot read would
-                # reuse its pictures); outside servers, where only its member saw it (in the
-                # bot's DM, say, where a long render was handed over), one of the member's own.
                 # Any other id is treated as unknown.
-                if job is None or job.requester.guild_id != interaction.guild_id:
-                    unknown = True
-                elif job.requester.guild_id is not None:
-                    unknown = job.requester.channel_id != interaction.channel_id
-                else:
-                    unknown = job.requester.user_id != interaction.user.id
-                if job is None or unknown:
+                if job is None or not form_may_name(job, interaction):
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 await handle(interaction, job, submitted_values(interaction))
@@ -388,6 +378,19 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id
                 )
             return
+
+
+def form_may_name(job: Job, interaction: discord.Interaction[Any]) -> bool:
+    """Whether a form sent from `interaction` may be about `job`. A form comes from the buttons
+    on a job's result: in a server, in the job's own channel (a crafted one naming a job of a
+    channel the member cannot read would reuse its pictures); outside servers, where only its
+    member saw it (in the bot's DM, say, where a long render was handed over), the member's own.
+    """
+    if job.requester.guild_id != interaction.guild_id:
+        return False
+    if job.requester.guild_id is not None:
+        return job.requester.channel_id == interaction.channel_id
+    return job.requester.user_id == interaction.user.id
 
 
 async def setup(bot: VideoBot) -> None:
