@@ -35,8 +35,8 @@ Clock = Callable[[], float]
 # Gives a job fresh media URLs (Discord's signed URLs expire); raises JobRefused if it cannot.
 # The job's request with media URLs that work until the given moment (Unix seconds).
 MediaRefresher = Callable[[Job, float], Awaitable[VideoRequest]]
-# Told whether the API account can pay: False after an HTTP 402, True after an accepted submit.
-# After a submit: False on an HTTP 402; True when accepted, with when its request left.
+# Told whether the API account can pay, after a submit: False on an HTTP 402; True when it was
+# accepted, with when its request left (one sent before a 402 says nothing of a top-up).
 BalanceHook = Callable[[bool, float | None], Awaitable[None]]
 # How a submit attempt ended, by the state it left the job in (the `videobot_submits` label):
 # for a request that left, APIMart's answer; for one this bot kept back, its own reason (a
