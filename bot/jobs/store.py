@@ -32,7 +32,7 @@ from bot.jobs.models import (
     Requester,
 )
 from bot.jobs.pricing import expected_with
-from bot.moderation.facts import credits_held, credits_spent
+from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
@@ -820,10 +820,8 @@ class JobStore:
             return False
         read = self._db.fetch_all
         window = budget_window(job.created_at)
-        # Held first (see `budget_use`): a render ending between the two reads is then counted
-        # twice for that moment, never by neither.
-        held = await credits_held(read, guild_id, window, ahead_of=job.id)
-        committed = held + await credits_spent(read, guild_id, window)
+        held, spent = await budget_use(read, guild_id, window, ahead_of=job.id)
+        committed = held + spent
         expected = await expected_with(read, job.request)
         return short_of(float(budget), committed, expected.credits) is not None
 

@@ -175,26 +175,20 @@ async def credits_held(
     return held
 
 
-async def credits_used(conn: Connection, guild_id: int | None, window: Window) -> float:
-    """`credits_spent`, read in the caller's transaction."""
-    return await credits_spent(connection_reader(conn), guild_id, window)
-
-
-async def credits_held_now(conn: Connection, guild_id: int | None, window: Window) -> float:
-    """`credits_held` for every video being made, read in the caller's transaction."""
-    return await credits_held(connection_reader(conn), guild_id, window)
-
-
-async def budget_use(conn: Connection, guild_id: int | None, window: Window) -> tuple[float, float]:
-    """What a budget holds for the videos being made, and what was spent, in `window`.
+async def budget_use(
+    read: Reader, guild_id: int | None, window: Window, *, ahead_of: int | None = None
+) -> tuple[float, float]:
+    """What a budget holds for the videos being made (`credits_held`, `ahead_of` as there),
+    and what was spent, in `window`; read with `read` (the admission's transaction, or the
+    database before a send).
 
     Held first: on PostgreSQL each statement sees what was committed when it began, and a
-    render that ends between the two reads moves from held to used. Read in this order it is
+    render that ends between the two reads moves from held to spent. Read in this order it is
     counted twice for that moment (a video refused that might just have fit); the other way
     round it would be counted by neither, and a spent budget would admit one more video.
     """
-    held = await credits_held_now(conn, guild_id, window)
-    return held, await credits_used(conn, guild_id, window)
+    held = await credits_held(read, guild_id, window, ahead_of=ahead_of)
+    return held, await credits_spent(read, guild_id, window)
 
 
 async def budget_floor(conn: Connection, budget: float | None) -> float:
@@ -215,7 +209,7 @@ async def member_facts(
     quota = quota_window(policy, now)
     budget = budget_window(now)
     held, used = (
-        await budget_use(conn, guild_id, budget)
+        await budget_use(connection_reader(conn), guild_id, budget)
         if policy.monthly_budget is not None
         else (0.0, 0.0)
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount
+from bot.jobs.pricing import amount, connection_reader
 from bot.moderation.facts import (
     COUNTS,
     PAUSE_KEY,
@@ -109,7 +109,9 @@ async def personal_facts(
     budget = budget_window(now)
     user_id = requester.user_id
     held, used = (
-        await budget_use(conn, None, budget) if limits.monthly_budget is not None else (0.0, 0.0)
+        await budget_use(connection_reader(conn), None, budget)
+        if limits.monthly_budget is not None
+        else (0.0, 0.0)
     )
     return MemberFacts(
         policy=policy,

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, is_billed, state_key
+from bot.jobs.pricing import connection_reader
 from bot.moderation.facts import (
     COUNTS,
     POLICY_COLUMNS,
@@ -219,7 +220,7 @@ class ModerationStore:
         made."""
         window = budget_window(self._clock())
         async with self._db.transaction() as conn:
-            held, spent = await budget_use(conn, guild_id, window)
+            held, spent = await budget_use(connection_reader(conn), guild_id, window)
             return BudgetUse(spent, held, window)
 
     async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:

@@ -51,8 +51,8 @@ async def test_a_render_ending_during_an_admission_still_counts_against_the_budg
     def then_the_render_ends(name):
         original = getattr(facts, name)
 
-        async def read(conn, guild_id, window):
-            value = await original(conn, guild_id, window)
+        async def read(reader, guild_id, window, **options):
+            value = await original(reader, guild_id, window, **options)
             reads.append(name)
             if len(reads) == 1:  # between the two reads, whichever comes first
                 info = TaskInfo(
@@ -63,8 +63,8 @@ async def test_a_render_ending_during_an_admission_still_counts_against_the_budg
 
         monkeypatch.setattr(facts, name, read)
 
-    then_the_render_ends("credits_used")
-    then_the_render_ends("credits_held_now")
+    then_the_render_ends("credits_spent")
+    then_the_render_ends("credits_held")
     clock.advance(1)
     refused = None
     try:
