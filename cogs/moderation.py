@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.balance import balance_line
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
-from bot.moderation.models import Period, Policy
+from bot.moderation.models import MemberFacts, Period, Policy
 from bot.moderation.periods import quota_window, stamp
 from bot.moderation.report import (
     audit_lines,
@@ -398,11 +398,13 @@ class ModerationCog(
         )
         await self._changed(interaction, change, await self._not_blocked(interaction, member))
 
-    async def _standing(self, interaction: Interaction, member: discord.User) -> Message:
-        """The member's use of their allowance this period, as `/videomod usage member:` says."""
-        store = self.bot.moderation.store
-        facts = await store.facts(requester_of(interaction, member))
-        credits = await store.credits_of(self._actor(interaction).guild_id, member.id, facts.window)
+    async def _standing(
+        self, interaction: Interaction, member: discord.User, facts: MemberFacts
+    ) -> Message:
+        """The member's use of their allowance this period (`facts`: theirs), as
+        `/videomod usage member:` says."""
+        guild_id = self._actor(interaction).guild_id
+        credits = await self.bot.moderation.store.credits_of(guild_id, member.id, facts.window)
         return member_usage_line(facts, member.id, credits)
 
     async def _not_blocked(self, interaction: Interaction, member: discord.User) -> Message:
@@ -428,7 +430,8 @@ class ModerationCog(
         if videos > 0:
             # Where that leaves them this period (an allowance below what they already made
             # lets them make none until it ends): for the moderator only, not the mod-log.
-            standing = await self._standing(interaction, member)
+            facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
+            standing = await self._standing(interaction, member, facts)
             await show_privately(interaction, [change, standing])
             self.bot.moderation.feed.emit(interaction.guild_id, change)
             return
@@ -626,7 +629,7 @@ class ModerationCog(
         await show_privately(
             interaction,
             [
-                await self._standing(interaction, member),
+                await self._standing(interaction, member, facts),
                 member_month_line(member.id, month_credits, month),
                 server_month_line(facts.policy, use),
                 *job_lines(jobs),

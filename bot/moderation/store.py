@@ -381,11 +381,7 @@ class ModerationStore:
     async def clear_role_limit(self, actor: Actor, role_id: int) -> Message | None:
         """Make a role follow the default again; None if it had no allowance."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM mod_role_limits WHERE guild_id = ? AND role_id = ?",
-                (actor.guild_id, role_id),
-            )
-            if cursor.rowcount == 0:
+            if await _delete_role_limit(conn, actor.guild_id, role_id) is None:
                 return None
             change = msg("change_role_cleared", moderator=actor.mention, role=f"<@&{role_id}>")
             return await self._audit(conn, actor, change)
@@ -395,18 +391,13 @@ class ModerationStore:
         not be cleared (`role clear` picks a live role). None if it had none. (An option
         reserved for it stays reserved: opening it to everyone is a moderator's choice.)"""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM mod_role_limits WHERE guild_id = ? AND role_id = ?"
-                " RETURNING video_limit",
-                (actor.guild_id, role_id),
-            )
-            row = await cursor.fetchone()
-            if row is None:
+            videos = await _delete_role_limit(conn, actor.guild_id, role_id)
+            if videos is None:
                 return None
             change = msg(
                 "change_role_deleted",
                 role=quote(name, REASON_CHARS),
-                videos=plural("count_videos", int(row[0])),
+                videos=plural("count_videos", videos),
             )
             return await self._audit(conn, actor, change)
 
@@ -606,6 +597,16 @@ class ModerationStore:
                 return None
             change = msg("change_word_removed", moderator=actor.mention, pattern=pattern)
             return await self._audit(conn, actor, change)
+
+
+async def _delete_role_limit(conn: Connection, guild_id: int, role_id: int) -> int | None:
+    """Remove a role's own allowance; the videos it allowed, or None if it had none."""
+    cursor = await conn.execute(
+        "DELETE FROM mod_role_limits WHERE guild_id = ? AND role_id = ? RETURNING video_limit",
+        (guild_id, role_id),
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row is not None else None
 
 
 async def _hold_list(conn: Connection, name: str) -> None:
