@@ -46,6 +46,7 @@ from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
 from bot.result_layout import Row
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
+from bot.status_sweep import StatusSweep
 from bot.storage import Database
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
@@ -85,6 +86,7 @@ class VideoBot(commands.AutoShardedBot):
     poller: Poller
     link_prober: LinkProber
     status_messages: StatusMessages
+    status_sweep: StatusSweep
     # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
     # never imports a cog.
     result_view: Callable[[Job], Row | None] | None = None
@@ -332,6 +334,7 @@ class VideoBot(commands.AutoShardedBot):
         self.status_messages = StatusMessages(
             self, self.store, clock=self.clock, pricing=self.pricing
         )
+        self.status_sweep = StatusSweep(self.store, self.status_messages, clock=self.clock)
         # Jobs asked where the bot is no member answer through the interaction or by DM.
         self.routes = RouteDelivery(
             self,
@@ -407,6 +410,7 @@ class VideoBot(commands.AutoShardedBot):
             return
         self.poller.start()
         self.balance.start()
+        self.status_sweep.start()
         self.set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
@@ -554,6 +558,8 @@ class VideoBot(commands.AutoShardedBot):
         )
         if hasattr(self, "balance"):
             await self.balance.stop()
+        if hasattr(self, "status_sweep"):
+            await self.status_sweep.stop()
         # The last status edits and interaction answers get what is left, and a moment anyway.
         if hasattr(self, "status_messages"):
             await self.status_messages.close(grace=min(2.0, left(at_least=0.25)))

@@ -183,6 +183,8 @@ class StatusMessages:
         self._touch(job.id)
         if job.id in self._gone:
             self._final_attempts.pop(job.id, None)
+            if final:
+                await self._written_down(job.id, shown=True)
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
             if not final and job.id in self._finished:
@@ -202,6 +204,19 @@ class StatusMessages:
                     self._try_again_later(job)
                 else:
                     self._final_attempts.pop(job.id, None)
+                await self._written_down(job.id, shown=edited is not _Edit.FAILED)
+
+    async def _written_down(self, job_id: int, *, shown: bool) -> None:
+        """Note whether the job's last status is shown: a missed one is made by a later sweep
+        (`bot.status_sweep`), in whichever process runs then."""
+        try:
+            if shown:
+                await self._store.last_status_shown(job_id, now=self._clock())
+            else:
+                await self._store.last_status_missed(job_id)
+        except Exception:
+            # At worst the sweep makes the same edit again: not worth failing the caller for.
+            log.warning("Job %d: could not note its last status edit", job_id, exc_info=True)
 
     def _try_again_later(self, job: Job) -> None:
         """A last edit failed: try it again after the next of `FINAL_RETRY_WAITS`, if any."""

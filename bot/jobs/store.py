@@ -59,6 +59,7 @@ _AFRESH = (
     ("delivery_target", "NULL"),
     ("delivery_message_id", "NULL"),
     ("delivery_attempts", "0"),
+    ("status_final_at", "NULL"),
 )
 _DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in _AFRESH)
 # ... but a job its member cancelled keeps the delivery that told them so: it is never posted.
@@ -708,6 +709,32 @@ class JobStore:
         await self._update(
             job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
         )
+
+    async def last_status_shown(self, job_id: int, *, now: float) -> None:
+        """The job's last status edit was made (or its message is gone): no sweep makes it."""
+        await self._update(job_id, "UPDATE jobs SET status_final_at = ? WHERE id = ?", (now,))
+
+    async def last_status_missed(self, job_id: int) -> None:
+        """A swept last status edit failed: a later sweep tries it again."""
+        await self._update(job_id, "UPDATE jobs SET status_final_at = NULL WHERE id = ?", ())
+
+    async def claim_unshown_last_statuses(
+        self, *, told_since: float, told_before: float, limit: int
+    ) -> list[Job]:
+        """Up to `limit` jobs told of their end between `told_since` and `told_before` whose
+        status message never got its last edit (the process stopped or crashed first), marked
+        shown as they are taken, so that another process's sweep leaves them alone."""
+        skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
+        rows = await self._db.write(
+            "UPDATE jobs SET status_final_at = ? WHERE id IN (SELECT id FROM jobs"
+            " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
+            f" AND ((state IN ({_placeholders(_FINAL)}) AND delivered_at IS NOT NULL)"
+            " OR cancelled_at IS NOT NULL)"
+            " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
+            f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
+            (self._clock(), *_FINAL, told_since, told_before, limit),
+        )
+        return sorted((_job_from_row(row) for row in rows), key=lambda job: job.id)
 
     async def set_interaction_message(self, job_id: int, message_id: int) -> None:
         """Remember the member's private answer through the interaction (edited as the status)."""

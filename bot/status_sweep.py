@@ -1,0 +1,98 @@
+"""Last status edits that a stopped or crashed process never made, made by a later sweep.
+
+A job's last status edit ("is done, see the reply", "cancelled") is made after its member was
+told, in the background. A process that stops before it lands (the shutdown grace ran out while
+Discord held the edit back, a crash, a deploy) would leave the status saying "rendering 80%",
+with its Cancel button, beside the posted video. Each made edit is written down
+(`status_final_at`); every process sweeps now and then for jobs told a while ago without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from bot.jobs.store import JobStore
+from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = 120.0
+# A job told this recently may still have its last edit on its way (held back by Discord, or
+# waiting to be tried again after `FINAL_RETRY_WAITS`): the process that told it makes it.
+SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
+# A job told longer ago than this is left as it is: its member has long moved on.
+LOOK_BACK = 86_400.0
+_BATCH = 50
+
+
+class StatusSweep:
+    """Makes the last status edits no process made; runs in every process (each job's edit is
+    claimed by one)."""
+
+    def __init__(
+        self,
+        store: JobStore,
+        status: StatusMessages,
+        *,
+        clock: Callable[[], float] = time.time,
+        every: float = SWEEP_EVERY,
+        settle: float = SETTLE,
+        look_back: float = LOOK_BACK,
+    ) -> None:
+        self._store = store
+        self._status = status
+        self._clock = clock
+        self._every = every
+        self._settle = settle
+        self._look_back = look_back
+        self._task: asyncio.Task[None] | None = None
+
+    async def sweep_once(self) -> int:
+        """Make every missing last edit due now; how many were tried."""
+        tried = 0
+        while True:
+            now = self._clock()
+            jobs = await self._store.claim_unshown_last_statuses(
+                told_since=now - self._look_back, told_before=now - self._settle, limit=_BATCH
+            )
+            for done, job in enumerate(jobs):
+                log.info("Job %d: making the last status edit an earlier process missed", job.id)
+                try:
+                    # Written down again as it goes: made or gone, shown; failed, missed.
+                    await self._status.update(job, final=True)
+                except BaseException:
+                    # Stopped or failed midway: what this sweep took and did not make is
+                    # left for the next one.
+                    for left in jobs[done:]:
+                        with contextlib.suppress(Exception):
+                            await self._store.last_status_missed(left.id)
+                    raise
+            tried += len(jobs)
+            if len(jobs) < _BATCH:
+                return tried
+
+    def start(self) -> None:
+        """Sweep now, then every `every` seconds."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="status-sweep")
+
+    async def stop(self) -> None:
+        """Stop sweeping (an edit in flight is cut: its job is swept again later)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep_once()
+            except Exception:
+                # The database or Discord failing now: the next sweep looks again.
+                log.exception("The status sweep failed; trying again in %.0f s", self._every)
+            await asyncio.sleep(self._every)

@@ -1,0 +1,150 @@
+"""A job's last status edit survives the process that should have made it."""
+
+import dataclasses
+
+import discord
+
+from bot.apimart.models import TaskInfo, TaskStatus
+from bot.jobs.models import CHANNEL_TARGET, JobState
+from bot.jobs.store import JobStore, Stage
+from bot.status_messages import StatusMessages
+from bot.status_sweep import SETTLE, SWEEP_EVERY, StatusSweep
+from bot.storage import load_migrations
+from bot.storage.base import MIGRATIONS_ROOT
+from tests.jobstates import claimed, finished
+from tests.test_status_messages import posted_job
+
+
+def with_cancel_button(status: StatusMessages) -> None:
+    status.controls = lambda job: discord.ui.View(timeout=None).add_item(
+        discord.ui.Button(label="Cancel", custom_id=f"cancel:{job.id}")
+    )
+
+
+async def rendering_then_delivered(store, clock, fake, client, status):
+    """A job shown at 80% with its Cancel button, then finished and posted (told)."""
+    job = await posted_job(store, clock, fake, client, status)
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=80))
+    info = TaskInfo(task_id=job.task_id or "", status=TaskStatus.COMPLETED, progress=100)
+    job = await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    result = await client.get_partial_messageable(fake.channel_id).send("the video")
+    claim = await claimed(store, job.id, Stage.DELIVER)
+    assert await store.mark_delivered(claim, now=clock(), message_id=result.id)
+    told = await store.get(job.id)
+    assert told is not None and told.delivery_target is None
+    return dataclasses.replace(told, delivery_target=CHANNEL_TARGET)
+
+
+def shown(fake, job):
+    message = fake.get_message(job.status_message_id)
+    return message["content"], message.get("components") or []
+
+
+def patches(fake):
+    return [r for r in fake.requests if r.method == "PATCH"]
+
+
+async def test_a_last_edit_cut_off_by_a_shutdown_is_made_by_the_next_process(
+    store, clock, fake, client
+):
+    """The video is posted; its last status edit is held back by a 429 when the process stops
+    (the shutdown grace runs out). The status must not say "rendering 80%" with a Cancel
+    button for good, beside the posted video: the next process makes that edit."""
+    stopping = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    with_cancel_button(stopping)
+    job = await rendering_then_delivered(store, clock, fake, client, stopping)
+    fake.fail_next(
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=30, times=1
+    )
+    stopping.schedule(job, final=True)
+    await stopping.close(grace=0.2)
+    content, buttons = shown(fake, job)
+    assert "80%" in content and buttons, "the edit was cut off: the status still says 80%"
+
+    restarted = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    with_cancel_button(restarted)
+    sweep = StatusSweep(store, restarted, clock=clock)
+    clock.advance(SETTLE / 2)
+    assert await sweep.sweep_once() == 0, "told a moment ago: its own process may still edit"
+    assert "80%" in shown(fake, job)[0]
+
+    clock.advance(SETTLE)
+    assert await sweep.sweep_once() == 1
+    content, buttons = shown(fake, job)
+    assert "80%" not in content and "is done" in content
+    assert buttons == [], "no Cancel button beside a posted video"
+
+    made = len(patches(fake))
+    clock.advance(SETTLE)
+    assert await sweep.sweep_once() == 0
+    assert len(patches(fake)) == made, "a last edit made is never made again"
+
+
+async def test_a_last_edit_that_was_made_is_left_alone(store, clock, fake, client):
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, status)
+    await status.update(job, final=True)
+    made = len(patches(fake))
+
+    another = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    clock.advance(SETTLE * 2)
+    assert await another.sweep_once() == 0
+    assert len(patches(fake)) == made
+
+
+async def test_a_swept_edit_that_fails_is_tried_again_by_a_later_sweep(store, clock, fake, client):
+    """Discord answers the sweep's edit with a 503: the next sweep tries it again."""
+    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, stopped)
+    status = StatusMessages(client, store, clock=clock, final_retry_waits=())
+    sweep = StatusSweep(store, status, clock=clock)
+    clock.advance(SETTLE * 2)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=1)
+    assert await sweep.sweep_once() == 1
+    assert "80%" in shown(fake, job)[0]
+
+    clock.advance(SWEEP_EVERY)
+    assert await sweep.sweep_once() == 1
+    assert "is done" in shown(fake, job)[0]
+
+
+async def test_a_deleted_status_message_is_swept_once(store, clock, fake, client):
+    """Its message was deleted: one refusal, then never asked again."""
+    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, stopped)
+    await (
+        client.get_partial_messageable(fake.channel_id)
+        .get_partial_message(job.status_message_id)
+        .delete()
+    )
+    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    clock.advance(SETTLE * 2)
+    assert await sweep.sweep_once() == 1
+    before = len(patches(fake))
+    clock.advance(SETTLE)
+    assert await sweep.sweep_once() == 0
+    assert len(patches(fake)) == before
+
+
+async def test_jobs_told_before_the_upgrade_are_not_edited_again(backend, clock, fake, client):
+    """Upgrading must not edit every status message the bot ever posted."""
+    migrations = load_migrations(MIGRATIONS_ROOT / backend.dialect)
+    before = [m for m in migrations if m.name != "last_status_shown"]
+    assert len(before) == len(migrations) - 1
+    db = await backend.open()
+    try:
+        await db.migrate(before)
+        store = JobStore(db, clock=clock)
+        status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+        job = await posted_job(store, clock, fake, client, status)
+        info = TaskInfo(task_id=job.task_id or "", status=TaskStatus.COMPLETED, progress=100)
+        job = await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+        claim = await claimed(store, job.id, Stage.DELIVER)
+        assert await store.mark_delivered(claim, now=clock(), message_id=None)
+        await db.migrate()
+
+        clock.advance(SETTLE * 2)
+        sweep = StatusSweep(store, status, clock=clock)
+        assert await sweep.sweep_once() == 0
+    finally:
+        await db.close()
