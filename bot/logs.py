@@ -162,5 +162,7 @@ def configure_logging(
     root.setLevel(level)
     # Python's own warnings become log lines too, so a JSON log has nothing but JSON in it.
     logging.captureWarnings(True)
-    # discord.py's HTTP debug lines echo request bodies; keep them at INFO and above.
-    logging.getLogger("discord.http").setLevel(max(logging.INFO, root.level))
+    # discord.py's HTTP debug lines echo request bodies, and aiosqlite's every statement with
+    # its parameters (an interaction's token, signed attachment links, prompts): INFO and up.
+    for chatty in ("discord.http", "aiosqlite"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))

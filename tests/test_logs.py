@@ -11,8 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import Requester
+from bot.jobs.store import JobStore
 from bot.log_context import bound
 from bot.logs import configure_logging
+from bot.reach import Reply, Route
+from bot.storage.sqlite import SqliteDatabase
 
 TOKEN = "MTA.bot-token.secret"
 API_KEY = "sk-live-api-key"
@@ -282,3 +287,30 @@ def test_a_bot_that_stops_on_an_unexpected_error_logs_it_as_json_lines(tmp_path,
     [stopped] = [line for line in lines if "unexpected error" in line["message"]]
     assert stopped["level"] == "ERROR"
     assert API_KEY not in done.stderr
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+async def test_an_interaction_token_stored_with_a_job_is_not_written_at_debug(
+    stderr, json_lines_on, tmp_path
+):
+    """LOG_LEVEL=DEBUG is documented for operators; aiosqlite logs each statement with its
+    parameters there, and a job answered through its command stores the interaction token."""
+
+    configure_logging("DEBUG", [TOKEN, API_KEY], json_lines=json_lines_on, stream=stderr)
+    interaction_token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5OnNlY3JldHRva2Vu"
+    db = await SqliteDatabase.open(tmp_path / "data" / "bot.sqlite3")
+    try:
+        await db.migrate()
+        reply = Reply(Route.INTERACTION, token=interaction_token, expires_at=900.0)
+        requester = Requester(user_id=42, channel_id=7, guild_id=None, reply=reply)
+        request = VideoRequest(
+            prompt="a fox", duration=None, resolution="720p", aspect_ratio="16:9"
+        )
+        await JobStore(db, clock=lambda: 100.0).create(
+            requester, request, now=100.0, submit_by=160.0
+        )
+    finally:
+        await db.close()
+
+    written = stderr.getvalue()
+    assert interaction_token not in written

@@ -134,8 +134,13 @@ def _checked(source: Path, target: str | None) -> str:
         raise NothingCopied("--to (or DATABASE_URL) must start with postgresql://")
     try:
         urlsplit(target).port  # noqa: B018 (reading it checks it)
-    except ValueError as error:
-        raise NothingCopied(f"--to (or DATABASE_URL) cannot be read ({error})") from None
+    except ValueError:
+        # Not the parser's words: a password with `/`, `?` or `#` cuts the address short, and
+        # the parser then quotes its first part as the port.
+        raise NothingCopied(
+            "--to (or DATABASE_URL) is not a valid URL (postgresql://user:password@host:port/"
+            "database; percent-encode / ? # @ : in the password)"
+        ) from None
     if not source.is_file():
         raise NothingCopied(f"there is no SQLite database at {source}")
     return target
