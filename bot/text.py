@@ -52,8 +52,12 @@ _ANGLE_TOKEN = re.compile(r"<(?:/[a-z0-9_ -]{1,100}:\d+|[^<>\s]{1,200})>")
 
 
 def escape(text: str) -> str:
-    """Markdown shown as typed, and masked links neutralised (`](` is what makes one)."""
-    return escape_markdown(text).replace("](", "]\\(")
+    """Markdown shown as typed, and masked links neutralised (`](` is what makes one).
+
+    Escaped piece by piece between each `](`: `escape_markdown` takes a whole `[x](y) ... )`
+    span for one link and escapes nothing inside it (a `**bold**` there would show bold).
+    """
+    return "]\\(".join(escape_markdown(piece) for piece in text.split("]("))
 
 
 def fit(text: str, limit: int) -> str:

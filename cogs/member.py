@@ -88,6 +88,10 @@ def result_link(job: Job, now: float) -> str | None:
         return posted
     if job.result_url and (job.result_expires_at or 0) > now:
         return job.result_url
+    if job.result_linked and job.result_expires_at is None:
+        # APIMart named no expiry: its link may be gone or not, but the post that carries it
+        # is there to look at.
+        return posted_link(job)
     return None
 
 

@@ -254,3 +254,22 @@ def test_history_of_a_deleted_video_does_not_say_its_link_expired():
         result_linked=True, result_expires_at=int(NOW) - 60, delivery_target=DELETED_RESULT
     )
     assert "its link has expired" not in history_text([deleted], "en-US", NOW)
+
+
+def test_status_and_history_of_a_video_posted_as_a_link_without_an_expiry_still_give_it():
+    """Over the upload limit, posted as APIMart's link, and APIMart named no expiry (its post
+    says the link "expires soon"): the member is still pointed at the video."""
+    linked = job(result_linked=True, result_expires_at=None, error_key=None, error_message=None)
+    details = status_details(linked, "en-US", NOW)
+    assert linked.result_url in details or "https://discord.com/channels/" in details, details
+    line = history_text([linked], "en-US", NOW)
+    assert linked.result_url in line or "[video](https://discord.com/channels/" in line, line
+
+
+def test_history_shows_a_prompts_markdown_as_typed_even_around_a_bracketed_link():
+    """`escape_markdown` escapes `[x](y) … )` as one span, leaving what is inside it live."""
+    prompt = "a [red](car), **neon**, ||dark|| (night)"
+    typed = job(request=job().request.model_copy(update={"prompt": prompt}))
+    line = history_text([typed], "en-US", NOW)
+    assert "\\*\\*neon\\*\\*" in line, line
+    assert "\\|\\|dark\\|\\|" in line, line
