@@ -47,6 +47,7 @@ from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
     check_media,
+    check_media_before_links,
     remix,
     validate,
 )
@@ -302,22 +303,25 @@ class ReferencesCog(commands.Cog):
     ) -> None:
         """Check the message's media, then ask for the prompt in a form (the first answer)."""
         media = message_media(message)
-        if not media.link_urls():
+        attached = split_attachments(media.attachments)
+        links = media.link_urls()
+        if not links and attached.skipped and not (attached.images or attached.videos):
             # Everything is known without fetching a link: refuse now rather than after typing.
-            attached = split_attachments(media.attachments)
-            if attached.skipped and not (attached.images or attached.videos):
-                note = skipped_note(attached.skipped, nothing_left=True)
-                await answer_privately(interaction, note)
-                return
-            try:
-                check_media(
-                    attached.images,
-                    attached.videos,
-                    max_file_bytes=self.bot.settings.max_reference_bytes,
-                )
-            except JobRefused as error:
-                await answer_privately(interaction, error.user_message)
-                return
+            note = skipped_note(attached.skipped, nothing_left=True)
+            await answer_privately(interaction, note)
+            return
+        # With links, only what they cannot mend (too many files, one too large): they are
+        # read once the form is sent.
+        check = check_media_before_links if links else check_media
+        try:
+            check(
+                attached.images,
+                attached.videos,
+                max_file_bytes=self.bot.settings.max_reference_bytes,
+            )
+        except JobRefused as error:
+            await answer_privately(interaction, error.user_message)
+            return
         prompt = None
         if media_count(media) == 0:
             # Only words to show the service: the form starts from them (a video from text).
@@ -333,10 +337,11 @@ class ReferencesCog(commands.Cog):
             said = spoken(media.content, names, limit=MAX_PROMPT_LENGTH)
             prompt = said.strip()[:MAX_PROMPT_LENGTH]
             if not has_visible(prompt):
-                # A sticker is a picture to the member: name it as one that can't be used.
+                # A sticker is a picture to the member: name it as one that can't be used
+                # (a forward's are in its snapshot).
                 stickers = [
-                    Skipped("", SkipReason.STICKER, filename=sticker.name)
-                    for sticker in message.stickers
+                    Skipped("", SkipReason.STICKER, filename=name)
+                    for name in message_media(message, stickers=True).stickers
                 ]
                 note = (
                     skipped_note(stickers, nothing_left=True)

@@ -120,6 +120,19 @@ def check_media(
     _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
 
+def check_media_before_links(
+    images: Sequence[MediaInput], videos: Sequence[MediaInput], *, max_file_bytes: int
+) -> None:
+    """What links read later cannot mend in attached files: too many of them, or one of a
+    wrong type or too large (a link may add a picture, never take one away)."""
+    if len(images) > max(ALLOWED_IMAGE_COUNTS):
+        raise JobRefused(msg("wrong_image_count", count=len(images)))
+    if len(videos) > 1:
+        raise JobRefused(msg("too_many_videos", count=len(videos)))
+    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
+    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
+
+
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:

@@ -832,3 +832,39 @@ async def test_the_menu_opens_its_form_when_the_rules_are_slow_to_read(tmp_path)
         target = await post(world, attachments=pictures(world, 1))
         menu = await make_video_on(world, target)
         assert (await menu.wait_for_callback(timeout=4))["type"] == MODAL
+
+
+@pytest.mark.parametrize("problem", ["two videos", "a file over the cap"])
+async def test_menu_refuses_what_a_link_cannot_mend_before_the_form_opens(tmp_path, problem):
+    """A link in the message may add a picture once the form is sent; it never makes two
+    attached videos one, nor a file fit: those are refused before the member types a prompt."""
+    async with running_bot(tmp_path, max_reference_bytes=200) as world:
+        if problem == "two videos":
+            files = [world.mp4("a.mp4"), world.mp4("b.mp4")]
+            expected = "I found 2 videos, but only 1 reference video can be used"
+        else:
+            files = [world.discord.make_attachment("big.png", PNG * 4, "image/png")]
+            expected = "over the 0.0002 MB limit for references"
+        target = await post(world, "found it on https://example.com/page", attachments=files)
+        callback = await (await make_video_on(world, target)).wait_for_callback()
+        assert callback["type"] != MODAL, "no form for a message that can never be used"
+        assert expected in callback["data"]["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_make_a_video_on_a_forwarded_sticker_says_a_sticker_cannot_be_used(tmp_path):
+    """A forward carries its sticker in its snapshot: the menu names it, as it does a sticker
+    posted directly, not "no pictures"."""
+    async with running_bot(tmp_path) as world:
+        bob = world.discord.add_member("bob")
+        original = await world.discord.message_create("", author=bob, dispatch=False)
+        forward = await world.discord.message_create(
+            "", author=bob, forwards=int(original["id"]), dispatch=False
+        )
+        target = world.discord.get_message(int(forward["id"]))
+        target["message_snapshots"][0]["message"]["sticker_items"] = [
+            {"id": "749054660769218631", "name": "Wumpus dance", "format_type": 1}
+        ]
+        callback = await (await make_video_on(world, target)).wait_for_callback()
+        assert "I can't use 1 sticker: `Wumpus dance`" in callback["data"]["content"]
+        assert await nothing_recorded(world)
