@@ -21,7 +21,7 @@ from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
-from bot.engine.pool import settle_cancelled
+from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
@@ -533,7 +533,7 @@ class VideoBot(commands.AutoShardedBot):
             tasks = {task for task in self._command_tasks if not task.done()}
             for task in tasks:
                 task.cancel()
-            await settle_cancelled(tasks, "Commands")
+            await settle_cancelled(tasks, "Commands", last_word=LAST_WORD)
 
     async def close(self) -> None:
         """Drain while HTTP still works: the commands and the engine's work in flight side by

@@ -7,6 +7,8 @@ answers are channel replies that ping only the member).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.apimart.models import VideoRequest
+from bot.engine.pool import LAST_WORD
 from bot.i18n import Listed, Message, locale_written, msg
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
@@ -181,6 +184,8 @@ class Origin(ABC):
     # Discord refused this process's acknowledgement: the same command reached another process
     # (a deploy overlap), which answered first and tells the member of a refusal.
     echo: bool = False
+    # Whether the member was answered yet (a stop that cuts the command short says so if not).
+    told: bool = False
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""
@@ -302,6 +307,7 @@ class InteractionOrigin(Origin):
         """An ephemeral answer."""
         answered = await answer_privately(self.interaction, message, acknowledged=self.acknowledged)
         self.answer_id = answered or self.answer_id
+        self.told = True
 
     async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
         """An ephemeral question (the deferred answer becomes it)."""
@@ -397,6 +403,7 @@ class MessageOrigin(Origin):
             # A reply is public: that they are blocked, and why, is theirs to read privately.
             message = msg("blocked_see_quota")
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
+        self.told = True
         text = fit(message.render(self.locale), MESSAGE_CONTENT)
         try:
             if delete_after is None:
@@ -561,6 +568,15 @@ async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoR
     with bound(job_id=job.id):
         try:
             await _announce_then_submit(bot, origin, job)
+        except asyncio.CancelledError:
+            # A stop cut the command short (its grace ran out): the job is saved and the next
+            # process carries on with it. Left unanswered, the member would see "thinking..."
+            # for good, and might ask again for a second video.
+            if not (origin.told or origin.echo):
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(LAST_WORD):
+                        await origin.tell(msg("job_saved_at_restart", job_id=job.id))
+            raise
         except Exception:
             # The job is saved and the engine carries it on (it sends a job a command left
             # behind): "please try again" would make, and count, a second video.

@@ -39,13 +39,18 @@ async def _nothing() -> None:
 # talks to the database, and one that stopped answering (a partition) would hold a stop for ever:
 # `docker stop` kills 10 s after SIGTERM. The job's lease brings it back to whoever runs next.
 CANCELLED_WAIT = 0.25
+# A command cut short by a stop may take this long to tell its member their job is saved.
+LAST_WORD = 0.5
 
 
-async def settle_cancelled(tasks: Collection[asyncio.Task[None]], what: str) -> None:
-    """Wait (bounded) for cancelled tasks to unwind; those that do not are left behind."""
+async def settle_cancelled(
+    tasks: Collection[asyncio.Task[None]], what: str, *, last_word: float = 0.0
+) -> None:
+    """Wait (bounded) for cancelled tasks to unwind (`last_word`: and to say one more thing);
+    those that do not are left behind."""
     if not tasks:
         return
-    _, stuck = await asyncio.wait(tasks, timeout=CANCELLED_WAIT)
+    _, stuck = await asyncio.wait(tasks, timeout=CANCELLED_WAIT + last_word)
     if stuck:
         log.warning("%s: %d tasks still unwinding after cancel, left behind", what, len(stuck))
 

@@ -123,6 +123,11 @@ EN: dict[str, str] = {
         "I'll carry on with it. Check it with {/videos status} rather than asking again, "
         "which would make a second video."
     ),
+    "job_saved_at_restart": (
+        "I'm restarting right now. Job #{job_id} is saved, and I'll carry on with it as soon "
+        "as I'm back: follow it with {/videos status} rather than asking again, which would "
+        "make a second video."
+    ),
     # Results
     "task_unknown_to_service": "the video service lost track of this job",
     "task_timed_out": "the video service did not finish it in time",
@@ -298,6 +303,7 @@ ZH: dict[str, str] = {
     "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
+    "job_saved_at_restart": "我正在重启。任务 #{job_id} 已保存，我回来后会马上继续处理它：请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     # Results
     "task_unknown_to_service": "视频服务找不到这个任务了",
     "task_timed_out": "视频服务未能按时完成",

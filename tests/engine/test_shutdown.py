@@ -73,3 +73,18 @@ async def test_a_stop_ends_within_its_grace_however_many_kinds_of_work_hang(tmp_
 async def test_settling_no_cancelled_tasks_returns_at_once():
     """The last command may end just as the grace runs out: nothing is left to settle."""
     await settle_cancelled(set(), "Commands")
+
+
+async def test_a_command_cut_short_by_a_stop_tells_its_member_the_job_is_saved(tmp_path):
+    """The stop's grace runs out while a member's submit is still on its way: the job is saved
+    and the next process carries on with it. The member must not be left with "thinking..."
+    for good (nor ask again, making a second video)."""
+    async with running_bot(tmp_path, shutdown_grace=0.3) as world:
+        world.api.delay_next("submit", 30)
+        command = await world.video(prompt="cut short")
+        await world.api.wait_for_submits(1)
+        await world.bot.close()
+        answer = await command.wait_for_private_answer(timeout=2)
+        assert "restarting" in answer and "#1" in answer, answer
+        assert "/videos status" in answer or "</videos status:" in answer
+        assert len(command.answers) == 1, "told once"
