@@ -193,7 +193,7 @@ class StatusMessages:
             if edited is _Edit.MADE and not final:
                 # Another process may have ended the job (and made its last edit) while this
                 # edit waited for its channel or a 429: the older status must not stand.
-                ended = await self._ended(job.id)
+                ended = await self.ended(job.id)
                 if ended is not None:
                     job, final = ended, True
                     edited = await self._edit(job, message_id, final=True)
@@ -234,7 +234,7 @@ class StatusMessages:
 
         self._retries[job.id] = asyncio.create_task(again(), name=f"status-retry-{job.id}")
 
-    async def _ended(self, job_id: int) -> Job | None:
+    async def ended(self, job_id: int) -> Job | None:
         """The job as stored if its last status is due (told, cancelled, its result deleted)."""
         job = await self._store.get(job_id)
         if job is None:

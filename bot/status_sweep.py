@@ -10,7 +10,6 @@ with its Cancel button, beside the posted video. Each made edit is written down
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -26,6 +25,9 @@ SWEEP_EVERY = 120.0
 SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
 # A job told longer ago than this is left as it is: its member has long moved on.
 LOOK_BACK = 86_400.0
+# A job a sweep took is not taken again for this long: the time its edit may take, and the wait
+# before one that failed (Discord down, or the sweeping process gone) is tried again.
+HOLD = 600.0
 _BATCH = 50
 
 
@@ -52,25 +54,26 @@ class StatusSweep:
         self._task: asyncio.Task[None] | None = None
 
     async def sweep_once(self) -> int:
-        """Make every missing last edit due now; how many were tried."""
+        """Make every missing last edit due now; how many were tried. Each job is tried at
+        most once a `HOLD`: one whose edit failed waits for a later sweep."""
         tried = 0
         while True:
             now = self._clock()
             jobs = await self._store.claim_unshown_last_statuses(
-                told_since=now - self._look_back, told_before=now - self._settle, limit=_BATCH
+                told_since=now - self._look_back,
+                told_before=now - self._settle,
+                limit=_BATCH,
+                hold=HOLD,
             )
-            for done, job in enumerate(jobs):
+            for job in jobs:
+                # As it stands now: a job taken up again meanwhile (a task adopted after its
+                # "outcome unknown" notice) is no longer over, and is left to its own edits.
+                current = await self._status.ended(job.id)
+                if current is None:
+                    continue
                 log.info("Job %d: making the last status edit an earlier process missed", job.id)
-                try:
-                    # Written down again as it goes: made or gone, shown; failed, missed.
-                    await self._status.update(job, final=True)
-                except BaseException:
-                    # Stopped or failed midway: what this sweep took and did not make is
-                    # left for the next one.
-                    for left in jobs[done:]:
-                        with contextlib.suppress(Exception):
-                            await self._store.last_status_missed(left.id)
-                    raise
+                # Made (or its message gone): written down as shown; failed: left for later.
+                await self._status.update(current, final=True)
             tried += len(jobs)
             if len(jobs) < _BATCH:
                 return tried
@@ -81,12 +84,13 @@ class StatusSweep:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="status-sweep")
 
     async def stop(self) -> None:
-        """Stop sweeping (an edit in flight is cut: its job is swept again later)."""
+        """Stop sweeping: an edit in flight is cut, and its job swept again once its hold has
+        passed (nothing is written on the way out, so a database that stopped answering never
+        holds up a stop)."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait({task})
 
     async def _run(self) -> None:
         while True:

@@ -1,5 +1,6 @@
 """A job's last status edit survives the process that should have made it."""
 
+import asyncio
 import dataclasses
 
 import discord
@@ -8,7 +9,7 @@ from bot.apimart.models import TaskInfo, TaskStatus
 from bot.jobs.models import CHANNEL_TARGET, JobState
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
-from bot.status_sweep import SETTLE, SWEEP_EVERY, StatusSweep
+from bot.status_sweep import HOLD, SETTLE, StatusSweep
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT
 from tests.jobstates import claimed, finished
@@ -103,7 +104,7 @@ async def test_a_swept_edit_that_fails_is_tried_again_by_a_later_sweep(store, cl
     assert await sweep.sweep_once() == 1
     assert "80%" in shown(fake, job)[0]
 
-    clock.advance(SWEEP_EVERY)
+    clock.advance(HOLD)
     assert await sweep.sweep_once() == 1
     assert "is done" in shown(fake, job)[0]
 
@@ -148,3 +149,78 @@ async def test_jobs_told_before_the_upgrade_are_not_edited_again(backend, clock,
         assert await sweep.sweep_once() == 0
     finally:
         await db.close()
+
+
+async def test_a_sweep_whose_edits_keep_failing_ends_and_waits_for_the_next(
+    store, clock, fake, client
+):
+    """Discord answers every edit with a 503 (an outage) and a full batch of jobs awaits its
+    last edit: one sweep tries each once and ends, rather than taking the same failed batch
+    again and again without ever waiting `SWEEP_EVERY`."""
+    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    jobs = [await rendering_then_delivered(store, clock, fake, client, stopped) for _ in range(50)]
+    status = StatusMessages(client, store, clock=clock, final_retry_waits=())
+    sweep = StatusSweep(store, status, clock=clock)
+    clock.advance(SETTLE * 2)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=10_000)
+    before = len(patches(fake))
+    try:
+        async with asyncio.timeout(5):
+            await sweep.sweep_once()
+    except TimeoutError:
+        pass
+    tried = len(patches(fake)) - before
+    assert tried <= len(jobs), f"one sweep sent {tried} edits for {len(jobs)} jobs"
+
+
+async def test_jobs_taken_by_a_sweep_that_crashed_are_swept_again(store, clock, fake, client):
+    """A process takes a batch of missing last edits and is killed (OOM, SIGKILL after
+    `docker stop`, a crash) before making them: the next process's sweep must still make
+    them, as it does for an edit cut off by any other crash."""
+    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    with_cancel_button(stopped)
+    job = await rendering_then_delivered(store, clock, fake, client, stopped)
+    clock.advance(SETTLE * 2)
+    # The crashed process's sweep: what `sweep_once` does first, then nothing more.
+    now = clock()
+    taken = await store.claim_unshown_last_statuses(
+        told_since=now - 86_400, told_before=now - SETTLE, limit=50, hold=HOLD
+    )
+    assert [t.id for t in taken] == [job.id]
+
+    restarted = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    sweep = StatusSweep(store, restarted, clock=clock)
+    clock.advance(HOLD)
+    await sweep.sweep_once()
+    content, buttons = shown(fake, job)
+    assert "80%" not in content and buttons == [], "the status says rendering for good"
+
+
+async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answering(
+    store, clock, fake, client, monkeypatch
+):
+    """PostgreSQL stops answering (a partition) while a sweep makes its edits; SIGTERM must
+    still stop the bot within `docker stop`'s 10 s: stopping the sweep must not wait for
+    ever on the writes it makes as it unwinds."""
+    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    for _ in range(2):
+        await rendering_then_delivered(store, clock, fake, client, stopped)
+    clock.advance(SETTLE * 2)
+    frozen = asyncio.Event()
+
+    async def never_answers(*args, **kwargs):
+        frozen.set()
+        await asyncio.Event().wait()
+
+    # Taken; then the database goes silent.
+    monkeypatch.setattr(store, "last_status_shown", never_answers)
+    monkeypatch.setattr(store, "last_status_missed", never_answers)
+    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    sweep.start()
+    await asyncio.wait_for(frozen.wait(), 5)
+    # As `VideoBot.close` does: nothing bounds the wait.
+    stopping = asyncio.ensure_future(sweep.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=3)
+    if not done:
+        stopping.cancel()
+    assert done, "the sweep did not stop: shutdown hangs until SIGKILL"

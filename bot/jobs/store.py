@@ -719,20 +719,23 @@ class JobStore:
         await self._update(job_id, "UPDATE jobs SET status_final_at = NULL WHERE id = ?", ())
 
     async def claim_unshown_last_statuses(
-        self, *, told_since: float, told_before: float, limit: int
+        self, *, told_since: float, told_before: float, limit: int, hold: float
     ) -> list[Job]:
         """Up to `limit` jobs told of their end between `told_since` and `told_before` whose
-        status message never got its last edit (the process stopped or crashed first), marked
-        shown as they are taken, so that another process's sweep leaves them alone."""
+        status message never got its last edit (the process stopped or crashed first), each
+        held for `hold` seconds: no other sweep takes it meanwhile, and one that fails (or
+        dies) leaves it to a later sweep once the hold has passed."""
+        now = self._clock()
         skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
         rows = await self._db.write(
-            "UPDATE jobs SET status_final_at = ? WHERE id IN (SELECT id FROM jobs"
+            "UPDATE jobs SET status_swept_until = ? WHERE id IN (SELECT id FROM jobs"
             " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
+            " AND (status_swept_until IS NULL OR status_swept_until <= ?)"
             f" AND ((state IN ({_placeholders(_FINAL)}) AND delivered_at IS NOT NULL)"
             " OR cancelled_at IS NOT NULL)"
             " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
             f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
-            (self._clock(), *_FINAL, told_since, told_before, limit),
+            (now + hold, now, *_FINAL, told_since, told_before, limit),
         )
         return sorted((_job_from_row(row) for row in rows), key=lambda job: job.id)
 

@@ -2,6 +2,9 @@
 -- of its end without it (the process stopped or crashed first) has it made by a later sweep,
 -- so its status never says "rendering" with a Cancel button beside its posted video.
 ALTER TABLE jobs ADD COLUMN status_final_at DOUBLE PRECISION;
+-- A sweep making that edit holds the job until then (a lease: a sweep that dies midway, or an
+-- edit Discord failed, leaves it to a later sweep once this time has passed).
+ALTER TABLE jobs ADD COLUMN status_swept_until DOUBLE PRECISION;
 -- Jobs already told before this migration: their last status is taken as shown.
 UPDATE jobs SET status_final_at = COALESCE(delivered_at, cancelled_at)
     WHERE status_message_id IS NOT NULL
