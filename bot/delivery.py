@@ -51,7 +51,9 @@ _CHUNK = 256 * 1024
 DOWNLOAD_ATTEMPTS = 3
 # Discord's clock and ours may differ a little: look this much earlier for an earlier post.
 _CLOCK_SKEW = datetime.timedelta(minutes=2)
-_VIDEO_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
+_VIDEO_TYPES = ("video/", "application/mp4", "application/octet-stream", "binary/octet-stream")
+# A server's upload limit read over REST is used this long (boosts change rarely).
+SERVER_LIMIT_KEPT = 600.0
 # Discord answers 413 (code 40005) when an upload is over the server's limit, and 400 when the
 # message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
@@ -323,6 +325,8 @@ class Delivery:
         self._clock = clock
         self._status = status
         self._result_view = result_view
+        # Upload limits read over REST for servers not in this process's cache, until when.
+        self._server_limits: dict[int, tuple[int, float]] = {}
         self._download_timeout = download_timeout
 
     async def __call__(self, job: Job) -> DeliveryResult:
@@ -536,7 +540,7 @@ class Delivery:
                     job.id,
                     error,
                 )
-            return await self._post_plain(post)
+            return await self._post_plain(post, video)
         finally:
             if video is not None:
                 video.close()
@@ -546,7 +550,7 @@ class Delivery:
 
         Raises `_Retry` while a broken download may still be worth another attempt.
         """
-        return await self._fetch_within(job, self._upload_limit(target))
+        return await self._fetch_within(job, await self._upload_limit(target))
 
     async def _fetch_within(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
         assert job.result_url is not None
@@ -603,17 +607,37 @@ class Delivery:
             **self._common(post),
         )
 
-    async def _post_plain(self, post: _Post) -> discord.Message:
+    async def _post_plain(self, post: _Post, video: IO[bytes] | None) -> discord.Message:
         """The plainest result (text and a bare card, no layout, no buttons): Discord refused
-        the layout, and the member must still hear."""
+        the layout, and the member must still hear. With the video when it was fetched (it
+        fits: it is not "too large to upload here"); refused again, with its link."""
+        if video is not None:
+            video.seek(0)  # the refused post read it through
+            file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+            try:
+                return await self._send_plain(post, file)
+            except discord.HTTPException as error:
+                if error.status not in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE) or closed_to_the_bot(
+                    error
+                ):
+                    raise
+                log.error("Job %d: Discord refused the plain upload too (%s)", post.job.id, error)
+        return await self._send_plain(post, None)
+
+    async def _send_plain(self, post: _Post, file: discord.File | None) -> discord.Message:
         content = result_content(
             post.job,
             now=post.now,
-            attached=False,
+            attached=file is not None,
             unreachable=post.unreachable,
             channel_failed=post.channel_failed,
         )
-        return await post.target.send(content, embed=plain_embed(post.job), **self._common(post))
+        return await post.target.send(
+            content,
+            embed=plain_embed(post.job),
+            files=[file] if file is not None else [],
+            **self._common(post),
+        )
 
     @staticmethod
     def _common(post: _Post) -> dict[str, Any]:
@@ -627,11 +651,30 @@ class Delivery:
             **optional,
         }
 
-    def _upload_limit(self, target: Messageable) -> int:
+    async def _upload_limit(self, target: Messageable) -> int:
+        """What Discord accepts in the target's server (more in a boosted one), else its base.
+
+        A server this process has not seen on the gateway yet (right after a start, whose
+        first deliveries come before the servers do) or not at all (on another process's
+        shard) is read over REST, once a while: its channel alone says nothing of its boosts.
+        """
         guild = getattr(target, "guild", None)
-        if isinstance(guild, discord.Guild):
+        if not isinstance(guild, discord.Guild):
+            return discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+        if self._client.get_guild(guild.id) is not None:
             return guild.filesize_limit
-        return discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+        known = self._server_limits.get(guild.id)
+        now = self._clock()
+        if known is not None and now < known[1]:
+            return known[0]
+        try:
+            limit = (await self._client.fetch_guild(guild.id, with_counts=False)).filesize_limit
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            # Not asked again for a while either: the post itself says if the server is gone.
+            log.info("Server %d: upload limit not read (%s); using the base", guild.id, error)
+            limit = discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+        self._server_limits[guild.id] = (limit, now + SERVER_LIMIT_KEPT)
+        return limit
 
     async def _download(self, url: str, limit: int) -> IO[bytes]:
         """The whole video in a spooled temporary file (memory, then disk), checked.

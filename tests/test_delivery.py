@@ -18,6 +18,8 @@ from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
 
+MIB = 1024 * 1024
+
 LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
 
 
@@ -397,3 +399,37 @@ async def test_the_download_is_closed_when_the_delivery_claim_is_lost(
     assert result.outcome is DeliveryOutcome.RETRY
     [spool] = opened
     assert spool.closed, "the downloaded video is left open"
+
+
+async def test_a_boosted_servers_video_is_attached_when_its_channel_is_not_cached_yet(
+    store, clock, fake, client, api, downloads
+):
+    """The engine starts in `setup_hook`, before the gateway has sent a single server: the
+    results that finished while the bot was down are delivered right after a restart, with
+    every channel fetched over REST and its server a stub at boost level 0. A server boosted
+    to level 2 takes 50 MiB uploads: its 12 MiB video must be attached, not posted as an
+    APIMart link that expires in a day."""
+    fake._guild(fake.guild_id).premium_tier = 2
+    fake.upload_limit = 50 * MIB  # what Discord accepts in that server
+    job = await finished_job(store, clock, fake, api, size=12 * MIB)
+    assert client.get_channel(fake.channel_id) is None, "as after a restart: nothing cached"
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert [a["size"] for a in message["attachments"]] == [12 * MIB], shown_text(message)
+    assert not result.linked
+
+
+async def test_a_plain_result_after_a_refused_layout_does_not_call_a_small_video_too_large(
+    store, clock, fake, client, api, downloads
+):
+    """Discord refused the panel (a 400): the plain result goes out without the file. The 1 KiB
+    video was fetched and fits: the member must not be told it is too large to upload here."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await finished_job(store, clock, fake, api, size=1024)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert "your video is ready" in message["content"]
+    assert "too large" not in message["content"], message["content"]
+    assert [a["size"] for a in message["attachments"]] == [1024], "the video it fetched"

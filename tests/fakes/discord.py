@@ -658,6 +658,8 @@ class _Guild:
     members: dict[int, Json] = field(default_factory=dict)
     joined_at: str = ""
     preferred_locale: str = "en-US"
+    # Server boost level (0-3): Discord sends it in the guild object.
+    premium_tier: int = 0
 
 
 class FakeDiscord:
@@ -1416,8 +1418,8 @@ class FakeDiscord:
             "vanity_url_code": None,
             "description": None,
             "banner": None,
-            "premium_tier": 0,
-            "premium_subscription_count": 0,
+            "premium_tier": guild.premium_tier,
+            "premium_subscription_count": 14 if guild.premium_tier >= 2 else 0,
             "preferred_locale": guild.preferred_locale,
             "public_updates_channel_id": None,
             "max_video_channel_users": 25,
