@@ -55,7 +55,12 @@ class StatusSweep:
 
     async def sweep_once(self) -> int:
         """Make every missing last edit due now; how many were tried. Each job is tried at
-        most once a `HOLD`: one whose edit failed waits for a later sweep."""
+        most once a `HOLD`: one whose edit failed waits for a later sweep. Interaction tokens
+        past their life are forgotten too (a cancelled job keeps its token to tell the member
+        anything still to come, while it works)."""
+        forgotten = await self._store.forget_expired_interactions(self._clock())
+        if forgotten:
+            log.info("Forgot %d expired interaction tokens", forgotten)
         tried = 0
         while True:
             now = self._clock()

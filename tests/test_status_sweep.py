@@ -5,9 +5,10 @@ import dataclasses
 
 import discord
 
-from bot.apimart.models import TaskInfo, TaskStatus
-from bot.jobs.models import CHANNEL_TARGET, JobState
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
 from bot.jobs.store import JobStore, Stage
+from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
 from bot.status_sweep import HOLD, SETTLE, StatusSweep
 from bot.storage import load_migrations
@@ -130,7 +131,7 @@ async def test_a_deleted_status_message_is_swept_once(store, clock, fake, client
 async def test_jobs_told_before_the_upgrade_are_not_edited_again(backend, clock, fake, client):
     """Upgrading must not edit every status message the bot ever posted."""
     migrations = load_migrations(MIGRATIONS_ROOT / backend.dialect)
-    before = [m for m in migrations if m.name != "last_status_shown"]
+    before = [m for m in migrations if m.name != "status_sweep"]
     assert len(before) == len(migrations) - 1
     db = await backend.open()
     try:
@@ -224,3 +225,44 @@ async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answeri
     if not done:
         stopping.cancel()
     assert done, "the sweep did not stop: shutdown hangs until SIGKILL"
+
+
+async def test_a_cancelled_jobs_interaction_token_is_forgotten_once_it_expired(
+    store, clock, fake, client
+):
+    """README: the stored command token is deleted once the job is delivered or the token
+    expired. A member's cancel tells them at once, so no delivery ever forgets it: the sweep
+    does, once the token's 15 minutes are over (a live one is kept)."""
+    requester = Requester(
+        user_id=fake.user_id,
+        channel_id=fake.channel_id,
+        guild_id=None,
+        reply=Reply(Route.INTERACTION, token="secret-token", expires_at=clock() + 900),
+    )
+    cancelled = await store.create(
+        requester, VideoRequest(prompt="a fox"), now=clock(), submit_by=clock()
+    )
+    await store.cancel(
+        cancelled.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+
+    clock.advance(600)
+    later = dataclasses.replace(
+        requester, reply=dataclasses.replace(requester.reply, expires_at=clock() + 900)
+    )
+    living = await store.create(
+        later, VideoRequest(prompt="a kite"), now=clock(), submit_by=clock()
+    )
+    await sweep.sweep_once()
+    assert await token_of(store, cancelled.id) == "secret-token", "still alive: kept"
+
+    clock.advance(300)
+    await sweep.sweep_once()
+    assert await token_of(store, cancelled.id) is None
+    assert await token_of(store, living.id) == "secret-token", "asked later: still alive"
+
+
+async def token_of(store, job_id):
+    job = await store.get(job_id)
+    return job.requester.reply.token if job.requester.reply is not None else None

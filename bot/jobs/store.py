@@ -755,6 +755,16 @@ class JobStore:
             params = (route.value,)
         await self._update(job_id, sql, params)
 
+    async def forget_expired_interactions(self, now: float) -> int:
+        """Drop the interaction tokens past their life (`now`); how many. A delivered job's
+        went with its result; a cancelled job's, whose result is never posted, goes here."""
+        rows = await self._db.write(
+            "UPDATE jobs SET interaction_token = NULL WHERE interaction_token IS NOT NULL"
+            " AND interaction_expires_at <= ? RETURNING id",
+            (now,),
+        )
+        return len(rows)
+
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None
     ) -> Job | None:
