@@ -113,6 +113,14 @@ def expected_render_seconds(resolution: str) -> float:
     return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values())) + _RENDER_OVERHEAD
 
 
+def outlives_token(reply: Reply, *, now: float, typical: float) -> bool:
+    """Whether a render measured here to take `typical` seconds (a kind of video that takes
+    longer than the usual guess) would end past the interaction's usable life."""
+    if reply.expires_at is None:
+        return True
+    return now + typical + _CHECK_SLACK >= reply.expires_at - TOKEN_SAFETY_MARGIN
+
+
 def choose_route(place: Place, *, now: float, expires_at: float, resolution: str) -> Route:
     """Channel where the bot may post; else the interaction while it lives; else a DM."""
     if place.bot_can_post:

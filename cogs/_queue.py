@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable
@@ -35,7 +36,7 @@ from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
-from bot.reach import Reply, queued_message
+from bot.reach import Reply, Route, outlives_token, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._reach import place_of, reply_for
 
@@ -595,6 +596,17 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     # Cancelled while it was sent: what the member reads is that notice, not "queued".
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED) or report.job.cancelled
     reply = job.requester.reply
+    if (
+        not ended
+        and reply is not None
+        and reply.route is Route.INTERACTION
+        and report.typical is not None
+        and outlives_token(reply, now=bot.clock(), typical=report.typical)
+    ):
+        # Such videos take longer here than the command's 15 minutes: promised by DM from
+        # the start, not "right here" and then handed over.
+        await bot.store.set_reply_route(job.id, Route.DM)
+        reply = dataclasses.replace(reply, route=Route.DM)
     answer = report.member_message
     if reply is not None and not ended:
         # Which way the result will come (queued, or waiting for a busy service).

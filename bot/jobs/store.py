@@ -745,6 +745,10 @@ class JobStore:
             job_id, "UPDATE jobs SET interaction_message_id = ? WHERE id = ?", (message_id,)
         )
 
+    async def set_reply_route(self, job_id: int, route: Route) -> None:
+        """Send the job's news another way (its token kept, for the private status)."""
+        await self._update(job_id, "UPDATE jobs SET reply_route = ? WHERE id = ?", (route.value,))
+
     async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
         """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
         if route is None:

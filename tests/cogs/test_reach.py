@@ -851,3 +851,35 @@ async def test_edit_prompt_on_a_video_sent_by_dm_from_a_server_without_the_bot(t
         answer = (await submitted.wait_for_answer(timeout=10))["content"]
         assert "I can't find that job any more" not in answer, answer
         assert "queued as job #2" in answer
+
+
+async def test_a_kind_of_video_measured_to_outlive_the_token_is_promised_by_dm(tmp_path):
+    """The route is chosen from a fixed guess (4 minutes for 720p), never from what this bot
+    measured. Here 720p videos measurably take 16 minutes, and the member reads both "It
+    usually takes about 16 min" and "I'll post it right here": a promise the bot knows
+    Discord will not let it keep (the token's 15 minutes run out first)."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        for number in range(1, 4):  # three 720p renders of 16 minutes each: a measured wait
+            made = await fake.slash_command("video", {"prompt": f"warm-up {number}"})
+            await made.wait_for_answer()
+            await world.api.wait_until(
+                lambda n=number: len(world.api.task_ids) == n, what="the submit"
+            )
+            clock.offset += 960
+            world.api.last_task.complete()
+            await fake.wait_for_message(
+                predicate=lambda m, n=number: bool(m.get("attachments")) and f"#{n}" in str(m),
+                timeout=10,
+            )
+            clock.offset = 0  # the renders are measured; the next command is read at once
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a kite"}, guild_id=foreign, user_install=True
+        )
+        answer = (await interaction.wait_for_answer())["content"]
+        assert "I'll post it right here" not in answer, answer
+        assert "I'll send it to you by direct message" in answer, answer
+        [(_, _, route, token)] = [row for row in await jobs(world) if row[0] == 4]
+        assert route == "dm" and token is not None, "its private status is still edited"
