@@ -248,16 +248,20 @@ class RouteDelivery:
                 refused = posted
         # The token is spent (or will be before the render is posted): by DM, else history.
         self._last_edit.pop(job.id, None)
-        await self._store.forget_interaction(job.id, route=Route.DM)
+        # Promised by DM from the start (its token was never refused: the result came early),
+        # or only the follow-ups ran out: the private answer, still editable, is to say where
+        # the video went instead of promising it "right here". Its token is kept for that edit
+        # until the DM went (one tried again later must still end it), then forgotten (or by
+        # the sweep, once expired).
+        private_answer_to_end = reply.route is Route.DM or refused is _Refused.FOLLOWUPS
+        if private_answer_to_end:
+            await self._store.set_reply_route(job.id, Route.DM)
+        else:
+            await self._store.forget_interaction(job.id, route=Route.DM)
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
-        if result.outcome is not DeliveryOutcome.RETRY and (
-            reply.route is Route.DM or refused is _Refused.FOLLOWUPS
-        ):
-            # Promised by DM from the start (its token was never refused: the result came
-            # early), or only the follow-ups ran out: the private answer, still editable,
-            # says where the video went instead of promising it "right here".
+        if result.outcome is not DeliveryOutcome.RETRY and private_answer_to_end:
             await self._after_posting(as_told(job, result, DM_TARGET, now=self._clock()))
         return result
 

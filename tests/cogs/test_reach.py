@@ -883,3 +883,34 @@ async def test_a_kind_of_video_measured_to_outlive_the_token_is_promised_by_dm(t
         assert "I'll send it to you by direct message" in answer, answer
         [(_, _, route, token)] = [row for row in await jobs(world) if row[0] == 4]
         assert route == "dm" and token is not None, "its private status is still edited"
+
+
+async def test_a_dm_that_fails_once_still_brings_the_private_status_to_its_end(tmp_path):
+    """Promised by DM; the first DM meets a Discord 503 and is tried again later. The private
+    answer must still end saying where the video went, not "rendering" for good: the token
+    it needs for that is kept until then."""
+    clock = ShiftedClock()
+    clock.offset = 600
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=4), clock=clock) as world:
+        fake = world.discord
+        dm = fake.dm_channel_id(fake.user_id)
+        fault = fake.fail_next("POST", rf"/channels/{dm}/messages", 503)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+        )
+        assert "direct message" in (await interaction.wait_for_answer())["content"]
+        await fake.wait_for(lambda: fault.hits == 1, description="the refused DM")
+        await eventually(lambda: retry_set(world), True)
+        clock.offset += 60  # the delivery's retry is due
+        world.bot.poller.wake()
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        original = await interaction.wait_for_original(
+            lambda m: "is done" in m["content"], timeout=10
+        )
+        assert "I sent it to you by direct message" in original["content"]
+
+
+async def retry_set(world):
+    [row] = await world.db.fetch_all("SELECT next_delivery_at FROM jobs")
+    return row[0] is not None
