@@ -42,6 +42,11 @@ _Pooled: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
 
 MIGRATIONS_DIR = MIGRATIONS_ROOT / "postgres"
 _CONNECT_TIMEOUT = 10.0
+# A session left idle inside a transaction this long is ended by PostgreSQL, its locks given
+# back: a process cut off mid-transaction (a partition, a frozen host) would otherwise hold an
+# admission's locks until TCP gives up (hours), and every other process's /video waiting on
+# them with it. No transaction here waits on anything but the database between statements.
+IDLE_IN_TRANSACTION_TIMEOUT = 30.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
 _CLOSE_TIMEOUT = 0.5
@@ -222,7 +227,10 @@ class PostgresDatabase:
         Raises `OSError` or `TimeoutError` when the server cannot be reached,
         `asyncpg.PostgresError` when it refuses (user, password, database).
         """
-        settings = {"application_name": "omni-video-bot"}
+        settings = {
+            "application_name": "omni-video-bot",
+            "idle_in_transaction_session_timeout": str(int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)),
+        }
         if schema is not None:
             settings["search_path"] = schema
         pool = await asyncpg.create_pool(

@@ -11,6 +11,7 @@ from bot.moderation import facts
 from bot.moderation import store as moderation_store
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from bot.storage import postgres
 from tests.backends import postgres_only
 from tests.jobstates import claimed, submitted
 
@@ -105,3 +106,30 @@ async def test_the_last_two_channels_removed_at_once_say_every_channel_is_open_a
 
     assert await mods.channels(GUILD) == []
     assert "change_channel_removed_last" in {change.key for change in changes}
+
+
+@postgres_only
+async def test_a_process_gone_silent_mid_transaction_gives_its_locks_back(backend, db, monkeypatch):
+    """Process A holds a server's budget lock in an admission and goes silent (a partition, a
+    frozen host): PostgreSQL must end its session soon, not after TCP gives up (hours), or
+    every other process's /video in that server waits on the lock until its token dies."""
+    monkeypatch.setattr(postgres, "IDLE_IN_TRANSACTION_TIMEOUT", 1.0)
+    silent = await backend.open()
+    held = asyncio.Event()
+
+    async def go_silent_holding_the_lock() -> None:
+        async with silent.transaction() as conn:
+            await conn.serialize("budget:1")
+            held.set()
+            await asyncio.Event().wait()  # never speaks to the database again
+
+    process_a = asyncio.create_task(go_silent_holding_the_lock())
+    try:
+        await asyncio.wait_for(held.wait(), 5)
+        async with asyncio.timeout(10):
+            async with db.transaction() as conn:
+                await conn.serialize("budget:1")  # process B's admission
+    finally:
+        process_a.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(process_a, 5)
