@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable
@@ -406,20 +407,25 @@ class MessageOrigin(Origin):
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
         self.told = True
         text = fit(message.render(self.locale), MESSAGE_CONTENT)
+        # In a deploy overlap both processes read the message and answer it alike: with one
+        # nonce, Discord keeps the first answer and hands it back to the other.
+        nonce = answer_nonce(self.message, message.key)
         try:
             if delete_after is None:
-                await self.message.reply(text, allowed_mentions=mentions)
+                await self.message.reply(text, allowed_mentions=mentions, nonce=nonce)
             else:
-                await self.message.reply(text, allowed_mentions=mentions, delete_after=delete_after)
+                await self.message.reply(
+                    text, allowed_mentions=mentions, delete_after=delete_after, nonce=nonce
+                )
         except discord.Forbidden:
             # The channel refuses the bot (often what the answer is about): their DMs, then.
-            await self._tell_by_dm(text)
+            await self._tell_by_dm(text, nonce)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
-    async def _tell_by_dm(self, text: str) -> None:
+    async def _tell_by_dm(self, text: str, nonce: str) -> None:
         try:
-            await self.message.author.send(text, allowed_mentions=NO_MENTIONS)
+            await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
@@ -530,6 +536,14 @@ def bound_to(bot: VideoBot, origin: Origin) -> AbstractContextManager[None]:
 def interaction_origin_id(interaction: discord.Interaction[Any]) -> str:
     """The origin id of a job an interaction asks for (one job per interaction)."""
     return f"interaction:{interaction.id}"
+
+
+def answer_nonce(message: discord.Message, key: str) -> str:
+    """The nonce of the bot's answer `key` to `message` (as edited, if it was): the same in
+    every process that reads it, within Discord's 25 characters."""
+    edited = message.edited_at.timestamp() if message.edited_at is not None else 0.0
+    digest = hashlib.blake2b(f"{message.id}:{edited}:{key}".encode(), digest_size=10)
+    return f"a-{digest.hexdigest()}"
 
 
 def message_origin_id(message: discord.Message) -> str:

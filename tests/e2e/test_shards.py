@@ -315,3 +315,45 @@ async def test_sigkill_while_the_other_process_is_idle_its_jobs_are_still_delive
         assert await survivor.stop(signal.SIGTERM) == 0
     assert all(len(posts) == 1 for posts in results(fake, channel).values())
     assert delivered_after <= LEASE + POLL_INTERVAL + SLACK
+
+
+def _bot_replies_to(fake: FakeDiscord, channel: int, message: dict) -> list[dict]:
+    return [
+        m
+        for m in fake.messages(channel)
+        if m["author"]["id"] == str(fake.bot_user_id)
+        and (m.get("message_reference") or {}).get("message_id") == message["id"]
+    ]
+
+
+async def test_a_refused_mention_seen_by_both_processes_on_one_shard_is_answered_once(
+    fakes, guilds, start
+):
+    """A deploy overlap: Discord sends a member's mention of the bot to both processes on its
+    shard, and both refuse its flag alike. As for a slash command, the member must read one
+    answer, not one per process: both send it with one nonce, and Discord keeps the first."""
+    fake, api = fakes
+    _, channel, member = guilds[0]
+    async with start(["0", "0"]) as processes:
+        message = await fake.message_create(
+            f"<@{fake.bot_user_id}> a lighthouse --duration 7", channel_id=channel, author=member
+        )
+        await fake.wait_for(
+            lambda: (
+                len(
+                    [
+                        r
+                        for r in fake.requests
+                        if r.method == "POST" and r.path.endswith(f"/channels/{channel}/messages")
+                    ]
+                )
+                == 2
+            ),
+            timeout=10,
+            description="both processes answering",
+        )
+        for process in processes:
+            assert await process.stop(signal.SIGTERM) == 0
+    [reply] = _bot_replies_to(fake, channel, message)
+    assert "`7` is not a valid value for `--duration`" in reply["content"]
+    assert api.submits == []
