@@ -318,8 +318,11 @@ RETRYABLE_RESULTS = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.TIM
 
 
 def result_view(job: Job) -> Row | None:
-    """The buttons for a delivered job (a row in its layout), in the requester's language."""
-    if job.state not in RETRYABLE_RESULTS:
+    """The buttons for a delivered job (a row in its layout), in the requester's language.
+
+    None for a cancelled job: its notice is all there is (posted once its render ended too,
+    a moderator's cancel must not come with a button to make the same video again)."""
+    if job.state not in RETRYABLE_RESULTS or job.cancelled:
         return None
     # The same prompt would only be refused again (and fill the channel with refusals): the
     # member is asked to rephrase, so Edit prompt and Remix stay.

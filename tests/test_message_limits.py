@@ -376,3 +376,10 @@ def test_modlog_refused_prompt(locale):
         prompt=preview(LONGEST_PROMPT, PROMPT_PREVIEW_CHARS),
     )
     check_content(event.render(locale))
+
+
+def test_a_cancelled_jobs_notice_has_no_buttons_even_once_its_render_completed():
+    """A moderator cancelled the render; APIMart finished it anyway (the notice goes out then):
+    no Regenerate, Edit prompt or Remix to make the same video again."""
+    cancelled = job(cancelled_at=NOW, cancel_reason_key="cancelled_by_moderator")
+    assert result_view(cancelled) is None
