@@ -22,13 +22,26 @@ def _hidden(char: str) -> bool:
     return char in _SELECTORS or unicodedata.category(char) == "Cf"
 
 
+def _noncharacter(char: str) -> bool:
+    """One of Unicode's 66 code points set aside never to be a character."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def _shows_nothing(char: str) -> bool:
     """Shows nothing by itself: hidden, blank-looking, a space, a control or a lone mark."""
+    category = unicodedata.category(char)
+    if category in ("Cn", "Co"):
+        # Unassigned in this Python's tables is not unassigned on the member's screen: emoji
+        # newer than them (Python 3.11 knows Unicode 14: no 🩷, 🪿 or 🫨) show, and so does a
+        # private-use glyph. Only noncharacters never do.
+        return _noncharacter(char)
     return (
         _hidden(char)
         or char in BLANK_LOOKING
-        # Z: spaces and separators; C: controls, unassigned; M: marks, visible only on a letter.
-        or unicodedata.category(char)[0] in "ZCM"
+        # Z: spaces and separators; C: controls and surrogates; M: marks, visible only on a
+        # letter.
+        or category[0] in "ZCM"
     )
 
 

@@ -568,3 +568,16 @@ async def test_a_member_named_in_the_prompt_reaches_the_service_by_name(tmp_path
         # A slash command's text resolves no mentions, and the bot has never seen Bob (no
         # members intent): he is "someone", never a number the model cannot read.
         assert sent["prompt"] == "@someone dancing in #general :cat:"
+
+
+@pytest.mark.parametrize("prompt", ["\U0001fa77", "\U0001fabf\U0001face \U0001fae8"])
+async def test_a_prompt_of_newer_emoji_is_no_blank_prompt(tmp_path, prompt):
+    """🩷 (pink heart), 🪿🫎 (goose, moose), 🫨 (shaking face): Unicode 15 emoji, which Python
+    3.11's Unicode 14 tables call unassigned. A member sees them; they are not "empty"."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.video(prompt=prompt)
+        callback = await interaction.wait_for_callback()
+        assert "prompt is empty" not in (callback.get("data") or {}).get("content", "")
+        followup = await interaction.wait_for_answer()
+        assert "queued as job #1" in followup["content"]
+        assert [submit["prompt"] for submit in world.api.submits] == [prompt]
