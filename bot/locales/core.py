@@ -18,7 +18,8 @@ EN: dict[str, str] = {
     ),
     "mode_needs_images": (
         "The {opt_mode} “{mode}” uses images, but none were attached. "
-        "Attach an image, or leave out the {opt_mode} option for a video from text alone."
+        "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
+        "for a video from text alone."
     ),
     "frame_needs_one_image": (
         "First-frame mode uses exactly 1 image, but I found {count}. "
@@ -39,7 +40,8 @@ EN: dict[str, str] = {
     ),
     "duration_with_video": (
         "A reference video sets the length of the result, so a duration can't be used with it. "
-        "Remove the {opt_duration} option, or remove the video."
+        "Remove the {opt_duration} (the option, or `--duration` in the prompt), or remove the "
+        "video."
     ),
     "bad_duration": "`{value}` is not a valid duration. Choose 4, 6, 8 or 10 seconds.",
     "bad_resolution": "`{value}` is not a valid resolution. Choose 720p, 1080p or 4K.",
@@ -235,7 +237,7 @@ ZH: dict[str, str] = {
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
-        "请附加一张图片，或不选{opt_mode}以仅用文字生成视频。"
+        "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`）以仅用文字生成视频。"
     ),
     "frame_needs_one_image": (
         "首帧模式只能使用 1 张图片，但我找到了 {count} 张。请只附加一张图片，或选择参考模式使用三张。"
@@ -247,7 +249,8 @@ ZH: dict[str, str] = {
         "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
     ),
     "duration_with_video": (
-        "参考视频决定了结果的时长，因此不能同时指定时长。请去掉「{opt_duration}」选项，或去掉视频。"
+        "参考视频决定了结果的时长，因此不能同时指定时长。"
+        "请去掉「{opt_duration}」（选项，或提示词中的 `--duration`），或去掉视频。"
     ),
     "bad_duration": "`{value}` 不是有效的时长。请选择 4、6、8 或 10 秒。",
     "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4K。",

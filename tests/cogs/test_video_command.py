@@ -581,3 +581,23 @@ async def test_a_prompt_of_newer_emoji_is_no_blank_prompt(tmp_path, prompt):
         followup = await interaction.wait_for_answer()
         assert "queued as job #1" in followup["content"]
         assert [submit["prompt"] for submit in world.api.submits] == [prompt]
+
+
+@pytest.mark.parametrize(
+    ("options", "flag"),
+    [
+        ({"prompt": "a dance --duration 8", "video": "mp4"}, "--duration"),
+        ({"prompt": "a dance --mode ref"}, "--mode"),
+    ],
+    ids=["duration-flag-with-video", "mode-flag-without-image"],
+)
+async def test_a_refused_flag_is_named_as_the_flag_the_member_typed(tmp_path, options, flag):
+    """The member chose no option: telling them to remove "the duration option" points at
+    nothing they did; the flag they typed is what to take out."""
+    async with running_bot(tmp_path) as world:
+        if "video" in options:
+            options = {**options, "video": world.mp4()}
+        interaction = await world.video(**options)
+        callback = await interaction.wait_for_callback()
+        assert flag in callback["data"]["content"]
+        assert world.api.submits == []
