@@ -100,6 +100,15 @@ def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) ->
     return [key for key, granted in needed.items() if not granted]
 
 
+def member_may_post(interaction: discord.Interaction[discord.Client]) -> bool:
+    """Whether the member who used `interaction` may post in its channel (in a thread: send
+    messages in threads)."""
+    permissions = interaction.permissions
+    if isinstance(interaction.channel, discord.Thread):
+        return permissions.send_messages_in_threads
+    return permissions.send_messages
+
+
 def permission_names(keys: list[str]) -> Listed:
     """Permissions by the names the reader's Discord client shows them."""
     return Listed([msg(key) for key in keys], last="and")
@@ -211,6 +220,11 @@ class Origin(ABC):
     def missing_permissions(self) -> list[str]:
         """Permissions the bot lacks here, as catalog keys."""
 
+    def member_may_post(self) -> bool:
+        """Whether the member may post where the bot would post for them (a mention was itself
+        a post: yes)."""
+        return True
+
     @abstractmethod
     async def acknowledge(self) -> None:
         """Tell Discord the request is being handled, before the slow part."""
@@ -289,6 +303,14 @@ class InteractionOrigin(Origin):
             return []
         in_thread = isinstance(interaction.channel, discord.Thread)
         return missing_permissions(interaction.app_permissions, in_thread=in_thread)
+
+    def member_may_post(self) -> bool:
+        """Where the bot posts with its own token, only for a member who may post there too:
+        Discord offers commands, menus and buttons in a read-only channel (announcements), and
+        the bot's status and result would otherwise go where the member cannot write."""
+        if not self.place.server_installed:
+            return True  # the interaction's own answers: Discord decides who may see them
+        return member_may_post(self.interaction)
 
     async def acknowledge(self) -> None:
         """Defer privately ("thinking..."), unless a modal submit already did.
@@ -565,6 +587,9 @@ async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> N
 async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
     """From an already valid request (a new one, or one made again) to a queued job."""
     with bound_to(bot, origin):
+        if not origin.member_may_post():
+            await origin.tell(msg("member_cannot_post_here"))
+            return
         missing = origin.missing_permissions()
         if missing:
             await origin.tell(msg("missing_channel_permissions", missing=permission_names(missing)))

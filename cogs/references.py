@@ -73,12 +73,14 @@ from cogs._queue import (
     acknowledge_first,
     answer_privately,
     media_from_attachment,
+    member_may_post,
     message_origin_id,
     queue_request,
     queue_video,
     refused_before_fetching,
     usable,
 )
+from cogs._reach import place_of
 from cogs._recent import SeenLately
 from cogs._refusals import RecentRefusals, Refusal
 
@@ -302,6 +304,10 @@ class ReferencesCog(commands.Cog):
         self, interaction: discord.Interaction[VideoBot], message: discord.Message
     ) -> None:
         """Check the message's media, then ask for the prompt in a form (the first answer)."""
+        if place_of(interaction).server_installed and not member_may_post(interaction):
+            # Before the form: the bot would post the status and video where they cannot.
+            await answer_privately(interaction, msg("member_cannot_post_here"))
+            return
         media = message_media(message)
         attached = split_attachments(media.attachments)
         links = media.link_urls()

@@ -56,6 +56,10 @@ EN: dict[str, str] = {
         "I can't post videos in this channel: I need {missing}. "
         "Ask a moderator to grant them, or use me in another channel."
     ),
+    "member_cannot_post_here": (
+        "You can't post in this channel, so I won't post a video here for you either. "
+        "Use me in a channel where you can write; nothing was counted."
+    ),
     # Submitting
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
@@ -265,6 +269,7 @@ ZH: dict[str, str] = {
     "missing_channel_permissions": (
         "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
     ),
+    "member_cannot_post_here": "你不能在此频道发言，所以我也不会替你在这里发布视频。请在你可以发言的频道使用我；没有计入额度。",
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
     "queued_waiting_for_slot": (
