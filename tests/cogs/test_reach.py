@@ -762,7 +762,7 @@ async def test_the_private_status_says_the_video_will_come_by_dm_before_the_toke
         fake.advance_clock(800)
         world.api.last_task.set_progress(60)
         last = await interaction.wait_for_original(
-            lambda m: "by direct message when it's ready" in m["content"], timeout=10
+            lambda m: "by direct message when it's ready" in m["content"], timeout=30
         )
         assert "taking longer than Discord lets me answer here" in last["content"]
         assert "60%" not in last["content"]
