@@ -26,6 +26,7 @@ from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, VideoOption
 from bot.media_refresh import links_lost
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
+from cogs._delete import DeleteAnswer, ask_to_delete
 from cogs._errors import report_failure
 from cogs._forms import (
     Values,
@@ -179,13 +180,6 @@ FORMS: tuple[tuple[re.Pattern[str], FormHandler], ...] = (
 )
 
 
-def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
-    """The requester, or anyone who may manage messages here (checked again on every click)."""
-    if interaction.user.id == job.requester.user_id:
-        return True
-    return interaction.permissions.manage_messages
-
-
 # A second click on the same Regenerate by the same member this soon (seconds) is a double
 # click, or a laggy client sending the click twice: one video, not two paid for.
 DOUBLE_CLICK_WINDOW = 5.0
@@ -217,26 +211,6 @@ async def remix_settings(interaction: discord.Interaction[Any], job: Job) -> Non
     await open_form(interaction, RemixModal(job, str(interaction.locale)))
 
 
-async def delete_result(interaction: discord.Interaction[Any], job: Job) -> None:
-    """Delete the result the button is on, after checking who clicked."""
-    if not may_delete(interaction, job):
-        await answer_privately(interaction, msg("delete_not_allowed"))
-        return
-    if interaction.message is not None:
-        # Deleted first, then told (the click is acknowledged already): a delete Discord
-        # refuses must not read as done.
-        try:
-            await interaction.message.delete()
-        except discord.NotFound:
-            pass  # already gone
-        except discord.HTTPException as error:
-            log.warning("Job %d: could not delete the result (%s)", job.id, error)
-            await answer_privately(interaction, msg("delete_failed"))
-            return
-    await answer_privately(interaction, msg("deleted"))
-    log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
-
-
 @dataclass(frozen=True)
 class Action:
     """One button: how it looks and what a click does."""
@@ -257,7 +231,7 @@ ACTIONS: dict[str, Action] = {
     "remix": Action(
         "button_remix", "🎛️", discord.ButtonStyle.secondary, remix_settings, opens_form=True
     ),
-    "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, delete_result),
+    "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, ask_to_delete),
 }
 
 
@@ -351,12 +325,12 @@ class ResultButtons(commands.Cog, name=COG_NAME):
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart; lend delivery
         the buttons to attach (the core never imports a cog)."""
-        self.bot.add_dynamic_items(ResultButton)
+        self.bot.add_dynamic_items(ResultButton, DeleteAnswer)
         self.bot.result_view = result_view
 
     async def cog_unload(self) -> None:
         """Stop matching them; results posted from now on carry none."""
-        self.bot.remove_dynamic_items(ResultButton)
+        self.bot.remove_dynamic_items(ResultButton, DeleteAnswer)
         self.bot.result_view = None
 
     @commands.Cog.listener()

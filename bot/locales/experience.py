@@ -73,6 +73,12 @@ EN: dict[str, str] = {
         "delete it. "
         "You can make your own with {/video}."
     ),
+    "delete_question": (
+        "Delete the video of job #{job_id} for everyone here? This can't be undone."
+    ),
+    "button_delete_yes": "Delete it",
+    "button_delete_no": "Keep it",
+    "delete_kept": "Kept: the video is still there.",
     "deleted": "The video was deleted.",
     "delete_failed": "Discord did not let me delete the video just now; it is still there.",
     # /videos
@@ -202,6 +208,10 @@ ZH: dict[str, str] = {
     ),
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员或在这里有管理消息权限的人可以删除它。你可以用 {/video} 生成自己的视频。",
+    "delete_question": "要为这里的所有人删除任务 #{job_id} 的视频吗？删除后无法恢复。",
+    "button_delete_yes": "删除",
+    "button_delete_no": "保留",
+    "delete_kept": "已保留：视频仍在原处。",
     "deleted": "视频已删除。",
     "delete_failed": "Discord 暂时不允许我删除这个视频；它仍然在原处。",
     "history_empty": "你还没有视频。使用 {/video} 生成第一个吧。",

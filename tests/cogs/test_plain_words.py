@@ -17,6 +17,7 @@ from bot.moderation.store import JobRow
 from tests.cogs.test_cancel_counts import RENDERS_UNTIL_TOLD, quota
 from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
 from tests.cogs.test_reach import ShiftedClock
+from tests.cogs.test_results import delete_confirmed
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
@@ -327,8 +328,8 @@ async def test_a_result_deleted_in_the_members_dm_is_remembered_as_deleted(tmp_p
             timeout=10,
         )
         await delivery_recorded(world, 1)
-        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
-        assert await click.wait_for_private_answer() == "The video was deleted."
+        answer = await delete_confirmed(fake, result)
+        assert answer["content"] == "The video was deleted."
         for _ in range(500):
             if (await world.bot.store.get(1)).result_deleted:
                 break

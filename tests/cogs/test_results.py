@@ -41,9 +41,38 @@ async def edit_prompt(fake, result, prompt):
     return await submitted.wait_for_answer(timeout=10)
 
 
-async def assert_told_deleted(click):
+async def delete_asked(fake, result, *, user=None):
+    """Delete is clicked on `result`: the private question and its buttons (label -> id)."""
+    click = await fake.component_interaction(
+        "video:delete:1", message_id=int(result["id"]), user=user
+    )
+    question = dict(await click.wait_for_answer())
+    assert question["flags"] & EPHEMERAL, "asked only of the clicker"
+    buttons = {c["label"]: c["custom_id"] for c in walk(question["components"]) if c["type"] == 2}
+    return question, buttons
+
+
+async def answered(fake, question, custom_id, *, user=None):
+    """A button of the question is pressed: the answer put in its place."""
+    asked = question["content"]
+    await fake.component_interaction(custom_id, message_id=int(question["id"]), user=user)
+    await fake.wait_for(
+        lambda: fake.get_message(int(question["id"]))["content"] != asked,
+        description="the question answered in place",
+    )
+    return fake.get_message(int(question["id"]))
+
+
+async def delete_confirmed(fake, result, *, user=None):
+    """Delete, then "Delete it": the clicker's answer, in place of the question."""
+    question, buttons = await delete_asked(fake, result, user=user)
+    return await answered(fake, question, buttons["Delete it"], user=user)
+
+
+async def assert_told_deleted(answer):
     """The clicker reads, privately, that the video is gone (and nothing else)."""
-    assert await click.wait_for_private_answer() == "The video was deleted."
+    assert answer["content"] == "The video was deleted."
+    assert not answer.get("components"), "the question's buttons are gone"
 
 
 async def test_a_result_carries_the_three_buttons(tmp_path, fakes):
@@ -152,9 +181,26 @@ async def test_delete_works_for_the_requester(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)
-        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
-        await assert_told_deleted(click)
+        question, buttons = await delete_asked(fake, result)
+        assert (
+            "Delete the video of job #1 for everyone here? This can't be undone."
+            in (question["content"])
+        )
+        assert list(buttons) == ["Delete it", "Keep it"]
+        assert fake.get_message(int(result["id"])) is not None, "nothing deleted on one click"
+        await assert_told_deleted(await answered(fake, question, buttons["Delete it"]))
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
+async def test_keep_it_leaves_the_video_where_it_is(tmp_path, fakes):
+    """A misclick on Delete, beside Regenerate, takes nothing away."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        question, buttons = await delete_asked(fake, result)
+        kept = await answered(fake, question, buttons["Keep it"])
+        assert kept["content"] == "Kept: the video is still there."
+        assert fake.get_message(int(result["id"])) is not None
 
 
 async def test_a_delete_discord_refuses_is_not_reported_as_done(tmp_path, fakes):
@@ -168,8 +214,7 @@ async def test_a_delete_discord_refuses_is_not_reported_as_done(tmp_path, fakes)
             code=50013,
             message="Missing Access",
         )
-        click = await fake.component_interaction("video:delete:1", message_id=int(result["id"]))
-        answer = await click.wait_for_private_answer()
+        answer = (await delete_confirmed(fake, result))["content"]
         assert "did not let me delete the video" in answer
         assert "was deleted" not in answer
         assert fake.get_message(int(result["id"])) is not None
@@ -181,10 +226,7 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
     moderator = fake.add_member("mod", roles=[moderators])
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)
-        click = await fake.component_interaction(
-            "video:delete:1", message_id=int(result["id"]), user=moderator
-        )
-        await assert_told_deleted(click)
+        await assert_told_deleted(await delete_confirmed(fake, result, user=moderator))
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
 
 
