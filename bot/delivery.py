@@ -17,7 +17,7 @@ import discord
 
 from bot.discord_refusals import closed_to_the_bot, nothing_left_to_edit
 from bot.i18n import t
-from bot.jobs.failures import FailureCause, failure_cause
+from bot.jobs.failures import FailureCause, failure_cause, stored_reason
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
@@ -132,7 +132,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
             job.error_key or "submit_unknown",
             locale,
             job_id=job.id,
-            reason=quoted_sentence(job.error_message or ""),
+            reason=stored_reason(job.error_message or ""),
         )
         return [f"{mention} {sentence}"]
     if job.state is JobState.TIMED_OUT:

@@ -105,8 +105,12 @@ class ConfirmedOrigin(InteractionOrigin):
         self.pending = pending
 
     def requester(self) -> Requester:
-        """The presser (the member who asked), confirming this pending request."""
-        return dataclasses.replace(super().requester(), confirms=self.pending.token)
+        """The presser (the member who asked), confirming this pending request, in the
+        request's language: a mention's is its server's, and the status and result it makes
+        public stay in it, whatever the presser's client speaks."""
+        return dataclasses.replace(
+            super().requester(), confirms=self.pending.token, locale=self.pending.requester.locale
+        )
 
     @property
     def reply_to_id(self) -> int | None:
@@ -168,7 +172,6 @@ class CostButton(
             return
         bot = _bot(interaction)
         store = bot.moderation.pending
-        locale = str(interaction.locale)
         pending = await store.get(self.token)
         if pending is None:
             await answer_privately(interaction, msg("confirm_gone"))
@@ -180,10 +183,10 @@ class CostButton(
         lost = links_lost(pending.request, pending.requester.sources, now, bot.cdn_origins)
         if pending.expires_at <= now or (self.action == "yes" and lost):
             key = "confirm_expired" if pending.expires_at <= now else "confirm_media_lost"
-            await self._end(interaction, key)
+            await self._end(interaction, key, pending.requester.locale)
             return
         if self.action == "no":
-            await self._end(interaction, "confirm_cancelled")
+            await self._end(interaction, "confirm_cancelled", pending.requester.locale)
             return
         origin = ConfirmedOrigin(interaction, pending)
         await queue_request(bot, origin, pending.request)
@@ -191,10 +194,11 @@ class CostButton(
         if job_id is not None:
             _forget(bot, self.token)
             credits = amount(pending.expected_credits)
-            done = t("confirm_done", locale, job_id=job_id, credits=credits)
+            # In place of the question, in its language (a mention's was asked publicly).
+            done = t("confirm_done", pending.requester.locale, job_id=job_id, credits=credits)
             await interaction.edit_original_response(content=done, view=None)
 
-    async def _end(self, interaction: discord.Interaction[Any], key: str) -> None:
+    async def _end(self, interaction: discord.Interaction[Any], key: str, locale: str) -> None:
         """End the request without a job, and say so in place of the question."""
         bot = _bot(interaction)
         if not await bot.moderation.pending.drop(self.token):
@@ -204,7 +208,7 @@ class CostButton(
         log.info("User %d's request over the cost threshold ended: %s", interaction.user.id, key)
         # Deferred (in `_answer`), then edited: discord.py's one-step `edit_message` sends a
         # `tts` field that Discord's schema for a message update does not have.
-        await interaction.edit_original_response(content=t(key, str(interaction.locale)), view=None)
+        await interaction.edit_original_response(content=t(key, locale), view=None)
 
 
 def _forget(bot: VideoBot, token: str) -> None:

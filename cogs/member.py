@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import Message, msg, t
+from bot.jobs.failures import stored_reason
 from bot.jobs.models import DM_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about
@@ -197,8 +198,8 @@ def status_details(job: Job, locale: str, now: float) -> str:
         # Only APIMart's link had it (posted as that link, or never posted): it is gone.
         key = "status_details_link_expired" if job.result_linked else "status_details_kept_expired"
         return t(key, locale, expired=int(job.result_expires_at))
-    reason: Quoted | str | None = (
-        Quoted(job.error_message)
+    reason: Message | Quoted | str | None = (
+        stored_reason(job.error_message)
         if job.error_message
         else t(job.error_key, locale)
         if job.error_key

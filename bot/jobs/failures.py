@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bot.i18n import Message, msg
+from bot.text import Quoted, quoted_sentence
+
 
 class FailureCause(Enum):
     """What a member should do next depends on this, not on the exact wording."""
@@ -72,3 +75,21 @@ def failure_cause(reason: str | None) -> FailureCause:
         if any(marker in text for marker in markers):
             return cause
     return FailureCause.OTHER
+
+
+# APIMart's documented refusals of a submit, which the bot explains in its own words (APIMart's
+# text may be Chinese); a job refused so keeps the key as its reason (`error_message`).
+REFUSAL_KEYS = frozenset(
+    {
+        "refusal_invalid_duration",
+        "refusal_invalid_resolution",
+        "refusal_unsupported_image_count",
+        "refusal_unsupported_video_count",
+    }
+)
+
+
+def stored_reason(detail: str) -> Message | Quoted:
+    """A closed job's reason as kept: one of the bot's refusal sentences by its key (shown in
+    the reader's language), else APIMart's own words, quoted."""
+    return msg(detail) if detail in REFUSAL_KEYS else quoted_sentence(detail)

@@ -22,6 +22,7 @@ from bot.apimart import (
 from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.claims import holding, putting_off_takeover
+from bot.jobs.failures import REFUSAL_KEYS
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
@@ -53,14 +54,6 @@ _KEPT_BACK = {
     JobState.REJECTED: "refused_here",
     JobState.CANCELLED: "cancelled",
 }
-REFUSAL_KEYS = frozenset(
-    {
-        "refusal_invalid_duration",
-        "refusal_invalid_resolution",
-        "refusal_unsupported_image_count",
-        "refusal_unsupported_video_count",
-    }
-)
 # What a job the bot holds back waits for (catalog keys, kept in `error_key` while it waits).
 HOLD_SLOW_DOWN = "status_hold_slow_down"  # APIMart answered 429: submits paused
 HOLD_BUSY = "status_hold_busy"  # APIMart busy or unreachable: the submit is tried again later
@@ -338,11 +331,10 @@ class JobService:
                 "Job %d refused by APIMart: %s (%s)", job.id, error.message, error.error_type
             )
             refusal_key = f"refusal_{error.error_type}"
-            # The API's own text may be Chinese; explain the documented refusals ourselves.
-            reason: str | Quoted = (
-                msg(refusal_key).render(job.requester.locale)
-                if refusal_key in REFUSAL_KEYS
-                else quoted_sentence(error.message)
+            # The API's own text may be Chinese; explain the documented refusals ourselves
+            # (kept by key: each reader reads it in their own language).
+            reason: Message | Quoted = (
+                msg(refusal_key) if refusal_key in REFUSAL_KEYS else quoted_sentence(error.message)
             )
             return await self._close(
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
@@ -448,9 +440,15 @@ class JobService:
         self, job: Job, state: JobState, message: Message, member_present: bool
     ) -> SubmitReport:
         reason = message.values.get("reason")
-        # The API's own words are kept as they came (less a closing full stop); every message
-        # that shows them quotes them.
-        detail = reason.text if isinstance(reason, Quoted) else reason
+        # The API's own words are kept as they came (less a closing full stop), and every
+        # message that shows them quotes them; one of our own sentences is kept by its key.
+        detail = (
+            reason.text
+            if isinstance(reason, Quoted)
+            else reason.key
+            if isinstance(reason, Message)
+            else reason
+        )
         await self._store.mark_unsubmitted(
             job,
             state,
