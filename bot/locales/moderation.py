@@ -43,6 +43,11 @@ EN: dict[str, str] = {
         "A moderator has blocked you from making videos in this server until {until} "
         "(reason: {reason}). You can make videos again after that."
     ),
+    "mod_blocked_until_spent": (
+        "A moderator has blocked you from making videos in this server until {until} "
+        "(reason: {reason}). You've also used all your videos {period}, so you can make videos "
+        "again from {again}."
+    ),
     "mod_quota_spent": (
         "You've used all your videos {period} ({limit}), so this video was not made and "
         "nothing was counted. "
@@ -362,6 +367,9 @@ ZH: dict[str, str] = {
     "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
     "mod_blocked_until": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
+    ),
+    "mod_blocked_until_spent": (
+        "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。你{period}的视频额度也已用完，要到 {again} 才能再次生成视频。"
     ),
     "mod_quota_spent": (
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。额度将于 {reset}（{reset_at}）重置。"

@@ -98,7 +98,15 @@ async def read_allowance(
     """
     override = await read_override(conn, policy.guild_id, requester.user_id, now)
     if override is not None:
-        return Allowance(override.video_limit, "member", override)
+        after = None
+        if override.expires_at is not None:
+            after = (await _shared_allowance(conn, policy, requester)).limit
+        return Allowance(override.video_limit, "member", override, after=after)
+    return await _shared_allowance(conn, policy, requester)
+
+
+async def _shared_allowance(conn: Connection, policy: Policy, requester: Requester) -> Allowance:
+    """The highest of the member's roles' allowances, else @everyone's, else the default."""
     roles = requester.role_ids
     if roles:
         rows = await rows_of(

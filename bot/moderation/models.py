@@ -67,6 +67,8 @@ class Allowance:
     limit: int
     source: str  # "default", "role" or "member"
     override: MemberOverride | None = None
+    # The member's own allowance ends (`override.expires_at`): what applies from then on.
+    after: int | None = None
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,23 @@ def unavailable_options(facts: MemberFacts, role_ids: tuple[int, ...]) -> list[s
     ]
 
 
+def allowed_again_at(facts: MemberFacts) -> float:
+    """When a member whose allowance is spent (or who is blocked) may start a video again:
+    when their own allowance ends, if the one after it has room this period; else when the
+    period ends."""
+    allowance = facts.allowance
+    override = allowance.override
+    if (
+        override is not None
+        and override.expires_at is not None
+        and override.expires_at < facts.window.end
+        and allowance.after is not None
+        and facts.used < allowance.after
+    ):
+        return override.expires_at
+    return facts.window.end
+
+
 def blocked_message(facts: MemberFacts) -> Message | None:
     """Why the member may make no videos at all, if so."""
     allowance = facts.allowance
@@ -88,6 +105,16 @@ def blocked_message(facts: MemberFacts) -> Message | None:
         return msg("mod_no_allowance")
     reason = quote(override.reason, REASON_CHARS)
     if override.expires_at is not None:
+        again = allowed_again_at(facts)
+        if again > override.expires_at:
+            # What they made before the block already spent this period's allowance.
+            return msg(
+                "mod_blocked_until_spent",
+                reason=reason,
+                until=stamp(override.expires_at),
+                period=this_period(facts),
+                again=stamp(again),
+            )
         return msg("mod_blocked_until", reason=reason, until=stamp(override.expires_at))
     return msg("mod_blocked", reason=reason)
 
@@ -190,8 +217,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
                 "mod_quota_spent",
                 limit=plural("count_videos", facts.allowance.limit),
                 period=this_period(facts),
-                reset=stamp(facts.window.end, "R"),
-                reset_at=stamp(facts.window.end),
+                reset=stamp(allowed_again_at(facts), "R"),
+                reset_at=stamp(allowed_again_at(facts)),
             )
         )
     if facts.active >= policy.max_active:

@@ -1,0 +1,55 @@
+"""What a refused member is told about when they may make videos again matches what the
+admission check then does (a member's own allowance or block that ends before the period)."""
+
+import re
+
+import pytest
+
+from bot.jobs.models import JobRefused
+from bot.moderation.service import Moderation
+from tests.moderation.test_admission import ALICE, MOD, make_done, record, refusal
+
+
+@pytest.fixture
+def moderation(db, clock):
+    return Moderation(db, clock=clock)
+
+
+def stamps(text):
+    return [int(value) for value in re.findall(r"<t:(\d+):[FR]>", text)]
+
+
+async def test_a_spent_own_allowance_that_ends_before_the_period_says_when_it_ends(
+    store, moderation, clock
+):
+    """Alice gets 1 video a day for 6 hours (default 5): after her 1 she is refused, and told
+    her allowance starts again at midnight, but 6 hours later she may make 4 more."""
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "cool off", ends)
+    await make_done(store, moderation, clock, 1)
+    text = await refusal(store, moderation, clock)
+    [told, *_] = stamps(text)
+    clock.advance(6 * 3600 + 1)
+    await record(store, moderation, clock)  # admitted at `ends`: long before what she was told
+    assert told <= clock(), f"told to wait until {told}, admitted at {clock()}: {text}"
+
+
+async def test_a_block_that_ends_does_not_promise_videos_while_the_allowance_is_spent(
+    store, moderation, clock
+):
+    """Alice made her 5 today, then was blocked for an hour: the block says she can make videos
+    again after that hour, but then every video is refused until midnight."""
+    await make_done(store, moderation, clock, 5)
+    until = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
+    text = await refusal(store, moderation, clock)
+    clock.advance(3600 + 1)
+    try:
+        await record(store, moderation, clock)
+        admitted = True
+    except JobRefused:
+        admitted = False
+    assert admitted or "You can make videos again after that" not in text, text
+    assert "You've also used all your videos today, so you can make videos again from" in text
+    clock.advance(stamps(text)[-1] - clock())
+    await record(store, moderation, clock)  # admitted when it said
