@@ -190,7 +190,11 @@ class RouteDelivery:
         # read once for both lines.
         typical = await usually_ready_for(self._store, job.request)
         status = await self._status_text(job, typical=typical)
-        where = queued_message(reply, job.id, typical=typical).render(job.requester.locale)
+        # Still waiting to be sent (held back by a busy service): said as the first answer did.
+        waiting = job.state in (JobState.RECORDED, JobState.SUBMITTING)
+        where = queued_message(reply, job.id, waiting=waiting, typical=typical).render(
+            job.requester.locale
+        )
         # Once it ended, "queued, I'll post it here" is history: the last line says it all.
         content = fit(status if final else f"{where}\n{status}", MESSAGE_CONTENT)
         try:

@@ -20,6 +20,10 @@ _FINAL_LINES = {
 
 def final_line_key(job: Job) -> str:
     """The catalog key of a finished job's line: where its news went, if not below."""
+    if job.state is JobState.TIMED_OUT:
+        # Given up on, but still followed for a day: not "could not be made", which a late
+        # video posted under it would contradict.
+        return "status_line_timed_out"
     key = _FINAL_LINES.get(job.state, "status_line_failed")
     if job.state is JobState.CANCELLED or job.delivered_at is None:
         return key
@@ -120,6 +124,10 @@ def status_line(
         )
     if job.result_deleted:
         return t("status_line_completed_deleted", locale, job_id=job.id)
+    if job.state is JobState.COMPLETED and job.delivered_at is None:
+        # Done, its post still on its way (a slow download, Discord failing): not the last
+        # progress reading, nor "in the reply below" before there is one.
+        return t("status_line_posting", locale, job_id=job.id)
     if job.state.is_final:
         return t(final_line_key(job), locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:

@@ -297,7 +297,8 @@ async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_stat
     job = await posted_job(store, clock, fake, client, status)
     await progress_edit_held_by_a_429(fake, status, job)
     done = await finished(store, job, JobState.COMPLETED, now=clock())
-    status.schedule(done, final=True)
+    # As the delivery shows it (`as_told`): posted.
+    status.schedule(dataclasses.replace(done, delivered_at=clock()), final=True)
     await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
     await status.drain(timeout=5)
     assert len([text for text in edits(fake) if "is done" in text]) == 1

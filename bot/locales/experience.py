@@ -24,6 +24,11 @@ EN: dict[str, str] = {
     "status_eta_seconds": "about {seconds} s left",
     "status_eta_unknown": "time left not known yet",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
+    "status_line_posting": "✅ Job #{job_id} is done: posting the video…",
+    "status_line_timed_out": (
+        "⏳ Job #{job_id} took longer than this bot waits; it still counts, and if it finishes "
+        "within a day, its video is posted after all."
+    ),
     "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
     # The bot lost the right to post in the channel while the video rendered.
     "status_line_completed_dm": (
@@ -179,6 +184,8 @@ ZH: dict[str, str] = {
     "status_eta_seconds": "大约还需 {seconds} 秒",
     "status_eta_unknown": "剩余时间暂未知",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
+    "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
+    "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
     "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发消息，视频已私信发给发起人。",
     "status_line_completed_unposted": (

@@ -906,7 +906,7 @@ async def test_a_dm_that_fails_once_still_brings_the_private_status_to_its_end(t
         world.bot.poller.wake()
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
         original = await interaction.wait_for_original(
-            lambda m: "is done" in m["content"], timeout=10
+            lambda m: "I sent it to you by direct message" in m["content"], timeout=10
         )
         assert "I sent it to you by direct message" in original["content"]
 

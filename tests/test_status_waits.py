@@ -1,0 +1,79 @@
+"""What a status says while its job waits, or once it is done but not yet posted."""
+
+from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock
+from tests.harness import running_bot
+
+
+async def test_a_held_video_asked_elsewhere_is_not_called_queued_in_its_private_status(tmp_path):
+    """A user install in a server that never added the bot: APIMart is down (503), so the job
+    is saved and waiting. The engine tries again, is held again, and edits the member's
+    private answer: it must not start with "Your video is queued" while its status line says
+    it is still waiting to be sent."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        world.api.fail_next("submit", status=503, times=3)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a fox"}, guild_id=foreign, user_install=True
+        )
+        answer = await interaction.wait_for_answer()
+        assert "is saved and waiting" in answer["content"]
+        edited = None
+        for _ in range(20):
+            clock.offset += 61
+            try:
+                edited = await interaction.wait_for_original(
+                    lambda m: "is waiting to be sent" in m["content"], timeout=1
+                )
+                break
+            except TimeoutError:
+                continue
+        assert edited is not None, "no edit of the private answer while held"
+        content = edited["content"]
+        assert "Your video is queued" not in content, content
+
+
+async def test_a_finished_render_whose_post_is_tried_again_no_longer_says_rendering(tmp_path):
+    """Done, but its download came cut short and is tried again later: the status must not
+    keep the last progress reading ("rendering 40%") and its Cancel button meanwhile."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake, api = world.discord, world.api
+        await world.video(prompt="a slow fox")
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        task = api.task(api.task_ids[0])
+        task.set_progress(40)
+        status = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
+        )
+        api.truncate_next()
+        task.complete()
+        await fake.wait_for(
+            lambda: "posting the video" in fake.get_message(int(status["id"]))["content"],
+            description="the status saying it is done, its post on its way",
+        )
+        shown = fake.get_message(int(status["id"]))
+        assert "is rendering" not in shown["content"]
+        assert not shown.get("components"), "no Cancel button on a finished render"
+
+
+async def test_a_render_given_up_on_but_still_followed_is_not_said_to_have_failed(tmp_path):
+    """TASK_TIMEOUT passed: the bot stops waiting, but keeps asking APIMart for a day and posts
+    the video if it comes (the reply says so, and that it still counts). The status message
+    must not say the video "could not be made": that is not known, and may well turn out
+    false an hour later."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, task_timeout=0.5) as world:
+        fake = world.discord
+        await world.video(prompt="a patient fox")
+        notice = await fake.wait_for_message(
+            predicate=lambda m: "took longer than this bot waits" in str(m)
+        )
+        assert "if it does finish within a day, I'll post it here" in str(notice)
+        status = await fake.wait_for_message(
+            predicate=lambda m: (
+                "Job #1" in m["content"]
+                and "rendering" not in m["content"]
+                and "queued" not in m["content"]
+            )
+        )
+        assert "could not be made" not in status["content"], status["content"]
