@@ -26,6 +26,7 @@ from bot.jobs.failures import REFUSAL_KEYS
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
+from bot.log_context import bound
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted, quoted_sentence
@@ -148,9 +149,14 @@ class JobService:
             submit_by=now + self._timing.orphan_grace,
             admit=self._admission,
         )
-        log.info(
-            "Job %d recorded for user %d in guild %s", job.id, requester.user_id, requester.guild_id
-        )
+        # Its first line carries its id like every later one (`jq 'select(.job_id == N)'`).
+        with bound(job_id=job.id):
+            log.info(
+                "Job %d recorded for user %d in guild %s",
+                job.id,
+                requester.user_id,
+                requester.guild_id,
+            )
         # The submit stage learns when this job falls due, should its command not send it.
         self._on_change()
         return job

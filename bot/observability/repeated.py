@@ -18,6 +18,7 @@ from dataclasses import dataclass
 class _Seen:
     logged_at: float
     held_back: int = 0
+    last_held_at: float = 0.0
 
 
 class RepeatedFailures:
@@ -43,10 +44,13 @@ class RepeatedFailures:
         seen = self._seen.get(cause)
         if seen is not None and now - seen.logged_at < self._window:
             seen.held_back += 1
+            seen.last_held_at = now
             self._log.debug(message, *args)
             return
         if seen is not None and seen.held_back:
-            message += " (and %d more like it in the last %.0f s)"
-            args = (*args, seen.held_back, now - seen.logged_at)
+            # Over the span they came in, not up to now: a short burst a day ago is not a
+            # day-long one.
+            message += " (and %d more like it within %.0f s of the last one logged)"
+            args = (*args, seen.held_back, seen.last_held_at - seen.logged_at)
         self._seen[cause] = _Seen(now)
         self._log.log(level, message, *args)

@@ -49,6 +49,7 @@ class ObservabilityServer:
         self._host = host
         self._port = port
         self._refresh = refresh
+        self._refreshing: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
 
@@ -91,12 +92,23 @@ class ObservabilityServer:
         return _answer(await self._health.readiness(), "ready", "not ready")
 
     async def _metrics_page(self, _request: web.Request) -> web.Response:
-        try:
-            async with asyncio.timeout(REFRESH_TIMEOUT):
-                await self._refresh()
-        except Exception:
+        # The database-backed gauges are read in a task of their own, waited for at most
+        # `REFRESH_TIMEOUT`: a read cancelled on a connection to a server gone silent (a
+        # partition) never returns, and the scrape must answer anyway. A read still under way
+        # is waited for again rather than joined by another (one connection held, not one per
+        # scrape).
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.ensure_future(self._refresh())
+            # Whatever it ends with once nobody waits is logged below or not at all.
+            self._refreshing.add_done_callback(lambda task: task.cancelled() or task.exception())
+        done, _ = await asyncio.wait({self._refreshing}, timeout=REFRESH_TIMEOUT)
+        if not done:
             # The counters are still worth serving; the database-backed gauges keep old values.
-            log.warning("Could not read the live values for /metrics", exc_info=True)
+            log.warning(
+                "/metrics: the live values took over %gs; serving the last", REFRESH_TIMEOUT
+            )
+        elif (error := self._refreshing.exception()) is not None:
+            log.warning("Could not read the live values for /metrics", exc_info=error)
         return web.Response(
             body=self._metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )

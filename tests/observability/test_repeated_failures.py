@@ -40,7 +40,7 @@ async def test_an_outage_is_one_warning_per_minute_that_counts_the_ones_held_bac
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [
         "Job 1: poll failed",
-        "Job 10: poll failed (and 8 more like it in the last 63 s)",
+        "Job 10: poll failed (and 8 more like it within 56 s of the last one logged)",
         "Job 11: poll rate limited",
     ]
     held_back = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
@@ -55,4 +55,24 @@ def test_the_same_failure_a_full_window_later_is_logged_again(caplog):
             now[0] = at
             failures.log("ServerError", logging.WARNING, "poll failed")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["poll failed", "poll failed (and 1 more like it in the last 60 s)"]
+    assert warnings == [
+        "poll failed",
+        "poll failed (and 1 more like it within 60 s of the last one logged)",
+    ]
+
+
+def test_a_burst_held_back_is_not_stretched_to_when_the_next_line_comes(caplog):
+    """A 25-second blip, then the same failure once a day later: the count says the span the
+    held-back lines came in, not "in the last 86425 s"."""
+    now = [0.0]
+    failures = RepeatedFailures(logging.getLogger("poller"), clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, "poller"):
+        failures.log("ServerError", logging.WARNING, "poll failed")
+        for _ in range(5):
+            now[0] += 5
+            failures.log("ServerError", logging.WARNING, "poll failed")
+        now[0] += 86_400
+        failures.log("ServerError", logging.WARNING, "poll failed")
+    assert caplog.records[-1].getMessage() == (
+        "poll failed (and 5 more like it within 25 s of the last one logged)"
+    )
