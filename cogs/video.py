@@ -16,7 +16,12 @@ from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.media import CollectedMedia, MessageMedia, collect
 from bot.jobs.models import JobRefused
-from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, generation_mode
+from bot.jobs.validation import (
+    MAX_PROMPT_LENGTH,
+    VideoOptions,
+    check_media_before_links,
+    generation_mode,
+)
 from cogs._names import names_known
 from cogs._queue import (
     InteractionOrigin,
@@ -110,6 +115,17 @@ class VideoCog(commands.Cog):
         )
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():
+            try:
+                # What no link can mend (a file too large, of a wrong type) is said at once,
+                # before the links are read.
+                check_media_before_links(
+                    options.images,
+                    options.videos,
+                    max_file_bytes=self.bot.settings.max_reference_bytes,
+                )
+            except JobRefused as error:
+                await origin.tell(error.user_message)
+                return
             # Links in the prompt are references, as in a mention: reading their types is
             # slow, and the check before fetching reads the database, so Discord hears first.
             await origin.acknowledge()

@@ -601,3 +601,20 @@ async def test_a_refused_flag_is_named_as_the_flag_the_member_typed(tmp_path, op
         callback = await interaction.wait_for_callback()
         assert flag in callback["data"]["content"]
         assert world.api.submits == []
+
+
+async def test_a_file_too_large_is_refused_before_the_prompts_links_are_read(tmp_path):
+    """A link in the prompt may add a picture; it never makes an attached file fit: that is
+    said at once, without reading the link first."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32", max_reference_bytes=10
+        ) as world,
+    ):
+        boat = web.serve("/boat.png")
+        interaction = await world.video(prompt=f"make this boat sail {boat}", image=world.png())
+        callback = await interaction.wait_for_callback()
+        assert "over the" in callback["data"]["content"]
+        assert web.hits == [], "the link was not read for nothing"
+        assert world.api.submits == []
