@@ -10,7 +10,7 @@ before and after a restart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import discord
@@ -124,3 +124,15 @@ def aspect_ratio_select(locale: str, default: str) -> Select:
 def labelled(text: str, component: discord.ui.Item[Any]) -> discord.ui.Label[Any]:
     """A form field with its label."""
     return discord.ui.Label(text=text, component=component)
+
+
+# The same form sent again this soon (seconds), with the same values, by the same member is a
+# laggy client's second Submit: one video, not two paid for.
+RESENT_WINDOW = 5.0
+
+
+def sent_form_key(interaction: discord.Interaction[Any], values: Values) -> Hashable:
+    """What makes two submissions of a form the same one: who, which form, what it says."""
+    data: Any = interaction.data or {}
+    shown = tuple(sorted((name, repr(value)) for name, value in values.items()))
+    return (interaction.user.id, data.get("custom_id"), shown)

@@ -55,6 +55,7 @@ from bot.media_refresh import attachment_id, links_lost
 from bot.result_layout import components_of, uses_media
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
+    RESENT_WINDOW,
     Values,
     aspect_ratio_select,
     duration_select,
@@ -62,6 +63,7 @@ from cogs._forms import (
     labelled,
     open_form,
     resolution_select,
+    sent_form_key,
     submission,
     submitted_values,
 )
@@ -72,6 +74,7 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
+    interaction_origin_id,
     media_from_attachment,
     member_may_post,
     message_origin_id,
@@ -291,6 +294,8 @@ class ReferencesCog(commands.Cog):
         self._role_hinted = SeenLately(ROLE_HINT_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
+        # Forms sent lately (`sent_form_key`): the same one sent twice makes one video.
+        self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic)
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""
@@ -423,7 +428,14 @@ class ReferencesCog(commands.Cog):
             if media_count(media) < int(match["media_count"]):
                 await answer_privately(interaction, msg("form_media_lost"))
                 return
-        await self._queue_from_form(interaction, target, media, submitted_values(interaction))
+        values = submitted_values(interaction)
+        sent = sent_form_key(interaction, values)
+        if not self._forms_sent.first(sent):
+            await answer_privately(interaction, msg("form_sent_twice"))
+            return
+        await self._queue_from_form(interaction, target, media, values)
+        if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
+            self._forms_sent.forget(sent)  # refused, or waiting for a Confirm
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

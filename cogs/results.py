@@ -29,6 +29,7 @@ from bot.text import MODAL_TITLE, one_line
 from cogs._delete import DeleteAnswer, ask_to_delete
 from cogs._errors import report_failure
 from cogs._forms import (
+    RESENT_WINDOW,
     Values,
     aspect_ratio_select,
     duration_select,
@@ -36,6 +37,7 @@ from cogs._forms import (
     labelled,
     open_form,
     resolution_select,
+    sent_form_key,
     submission,
     submitted_values,
     text_value,
@@ -321,6 +323,8 @@ class ResultButtons(commands.Cog, name=COG_NAME):
         self.bot = bot
         # Who clicked Regenerate on which result lately (a double click makes one video).
         self.regenerations = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
+        # Edit prompt and Remix forms sent lately (`sent_form_key`): sent twice, one video.
+        self.forms_sent = SeenLately(RESENT_WINDOW, bot.clock)
 
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart; lend delivery
@@ -349,7 +353,14 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 if job is None or not form_may_name(job, interaction):
                     await answer_privately(interaction, msg("job_not_found"))
                     return
-                await handle(interaction, job, submitted_values(interaction))
+                values = submitted_values(interaction)
+                sent = sent_form_key(interaction, values)
+                if not self.forms_sent.first(sent):
+                    await answer_privately(interaction, msg("form_sent_twice"))
+                    return
+                await handle(interaction, job, values)
+                if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
+                    self.forms_sent.forget(sent)  # refused, or waiting for a Confirm
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id

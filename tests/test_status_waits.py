@@ -1,6 +1,6 @@
 """What a status says while its job waits, or once it is done but not yet posted."""
 
-from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock
+from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock, eventually, retry_set
 from tests.harness import running_bot
 
 
@@ -77,3 +77,33 @@ async def test_a_render_given_up_on_but_still_followed_is_not_said_to_have_faile
             )
         )
         assert "could not be made" not in status["content"], status["content"]
+
+
+async def test_a_failed_render_whose_notice_is_tried_again_does_not_say_its_member_was_told(
+    tmp_path,
+):
+    """APIMart failed the render; the reply that tells the member why is refused by Discord
+    (a 503) and tried again later. Meanwhile the status must not say "the member who asked
+    was told why": nobody was told anything yet."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake, api = world.discord, world.api
+        await world.video(prompt="a doomed fox")
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        task = api.task(api.task_ids[0])
+        task.set_progress(40)
+        status = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
+        )
+        fake.fail_next("POST", r"/channels/\d+/messages", 503, 0, "Service Unavailable")
+        task.fail("upstream exploded")
+        await eventually(lambda: retry_set(world), True)
+        await world.bot.status_messages.drain(timeout=5)
+        assert "was told why" not in fake.get_message(int(status["id"]))["content"]
+
+        clock.offset += 60  # the notice's retry is due
+        world.bot.poller.wake()
+        await fake.wait_for(
+            lambda: any("upstream exploded" in str(m) for m in fake.messages()),
+            description="the notice, posted on its retry",
+        )

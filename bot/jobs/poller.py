@@ -574,9 +574,11 @@ class Poller:
                 "Job %d: delivery failed (attempt %d); retrying in %.0fs", job.id, attempts, backoff
             )
             await self._store.retry_delivery_at(job, now + backoff)
-            # The status still shows the last progress reading (and a Cancel button): it is
-            # done, its post on its way.
-            await self._on_progress(job)
+            if job.state is JobState.COMPLETED and not job.cancelled:
+                # The status still shows the last progress reading (and a Cancel button): it is
+                # done, its post on its way. (A failure's status waits for its notice: "the
+                # member was told why" would come before they were.)
+                await self._on_progress(job)
             return
         if result.outcome is not DeliveryOutcome.DELIVERED:
             log.error(

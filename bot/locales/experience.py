@@ -72,6 +72,10 @@ EN: dict[str, str] = {
         "You clicked Regenerate on this video a moment ago, and that click is being answered: "
         "one click is enough. Click again in a few seconds if you want another take."
     ),
+    "form_sent_twice": (
+        "You sent this form a moment ago, and it is being answered: once is enough. Send it "
+        "again in a few seconds if you want another video."
+    ),
     "form_busy": "I'm busy for a moment and couldn't open the form. Please click again.",
     "delete_not_allowed": (
         "Only the member who asked for this video, or someone who can manage messages here, can "
@@ -213,6 +217,7 @@ ZH: dict[str, str] = {
     "regenerate_double_click": (
         "你刚刚已经点过这个视频的「重新生成」，正在处理那次点击：点一次就够了。如果想再要一个版本，请过几秒再点。"
     ),
+    "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员或在这里有管理消息权限的人可以删除它。你可以用 {/video} 生成自己的视频。",
     "delete_question": "要为这里的所有人删除任务 #{job_id} 的视频吗？删除后无法恢复。",

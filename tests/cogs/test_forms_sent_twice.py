@@ -1,0 +1,51 @@
+"""A form sent twice (a laggy client's second Submit) makes one video, not two paid for."""
+
+import asyncio
+
+import pytest
+
+from tests.cogs.test_references import make_video_on, pictures, post
+from tests.cogs.test_results import delivered_result, fakes  # noqa: F401
+from tests.harness import running_bot
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_result_form_sent_twice_by_a_laggy_client_makes_one_video(
+    tmp_path,
+    fakes,  # noqa: F811 (the fixture, imported)
+    button,
+):
+    """Regenerate makes one video of a double click (README: "a double click within 5 seconds
+    makes one video"); the same Edit prompt / Remix form sent twice (the Submit pressed again
+    while a laggy client still shows it) must not make, and count, two."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        values = {"prompt": "a paper boat on a lake"}
+        if button == "remix":
+            values |= {"duration": ["6"], "resolution": ["720p"], "aspect_ratio": ["16:9"]}
+        first, second = await asyncio.gather(
+            fake.modal_submit(values, interaction=click),
+            fake.modal_submit(values, interaction=click),
+        )
+        answers = [(await s.wait_for_answer(timeout=10))["content"] for s in (first, second)]
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "one new video, not two"
+        assert any("You sent this form a moment ago" in answer for answer in answers), answers
+
+
+async def test_a_make_a_video_form_sent_twice_makes_one_video(tmp_path):
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        menu = await make_video_on(world, target)
+        await menu.wait_for_callback()
+        field = menu.modal["components"][0]["component"]["custom_id"]
+        values = {field: "a cat on a boat"}
+        first, second = await asyncio.gather(
+            world.discord.modal_submit(values, interaction=menu),
+            world.discord.modal_submit(values, interaction=menu),
+        )
+        answers = [(await s.wait_for_answer(timeout=10))["content"] for s in (first, second)]
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "one video, not two"
+        assert any("You sent this form a moment ago" in answer for answer in answers), answers
