@@ -148,13 +148,24 @@ def web_link(url: str) -> str | None:
     return parts.geturl()
 
 
+# No count, duration, timestamp (about 1.8e9 today) or cost APIMart reports comes near this:
+# larger is a broken answer, which might not even fit the database's integer columns.
+_PLAUSIBLE = 1e12
+
+
 def _optional_number(value: object) -> float | None:
-    """A number from an answer; None for anything else, also `NaN` and `Infinity`, which JSON
-    readers accept and no count, time or cost can be."""
+    """A number from an answer, also written as a string ("4"); None for anything else, also
+    `NaN` and `Infinity` (which JSON readers accept) and the implausibly large, which no
+    count, time or cost can be."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
     if not isinstance(value, int | float) or isinstance(value, bool):
         return None
     number = float(value)
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) and abs(number) < _PLAUSIBLE else None
 
 
 def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:

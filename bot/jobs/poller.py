@@ -413,6 +413,14 @@ class Poller:
             return
         if not_found:
             backoff = NOT_FOUND_RECHECK * 2**job.not_found_answers
+        elif isinstance(error, RateLimitError):
+            # Too many checks at once, not a fault of this job's: the budget slows every check
+            # down; this one comes after APIMart's wait (or the usual pace), never pushed back
+            # further at each 429, which would hold a finished video for minutes after a storm.
+            backoff = min(
+                max(error.retry_after or 0.0, self._config.poll_interval),
+                self._schedule.max_gap,
+            )
         else:
             backoff = min(
                 self._config.poll_interval * 2 ** (job.poll_failures + 1),

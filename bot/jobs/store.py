@@ -1003,6 +1003,9 @@ class JobStore:
         refunded = {
             TaskStatus.FAILED: JobState.FAILED,
             TaskStatus.CANCELLED: JobState.CANCELLED,
+            # Finished without a video: failed, as the same answer is before the give-up (it
+            # counts only if APIMart billed it).
+            TaskStatus.COMPLETED: JobState.FAILED,
         }.get(info.status)
         return await self._fenced(
             job,

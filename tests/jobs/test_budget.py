@@ -188,8 +188,9 @@ async def test_a_429_on_a_status_check_slows_the_poller_down(world, clock):
     assert limiter.rate() < 10
     clock.advance(8)
     await poller.run_once()
-    # The two tasks that answered were checked again, but only once the pause had ended.
-    assert len(api.polls) == 5
+    # All three were checked again (the refused one after its Retry-After, not pushed back
+    # further), but only once the pause had ended.
+    assert len(api.polls) == 6
     assert clock() >= limited_at + 20
 
 
