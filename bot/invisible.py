@@ -22,10 +22,18 @@ def _hidden(char: str) -> bool:
     return char in _SELECTORS or unicodedata.category(char) == "Cf"
 
 
-def _noncharacter(char: str) -> bool:
-    """One of Unicode's 66 code points set aside never to be a character."""
+def _never_shown(char: str) -> bool:
+    """A code point nothing is drawn for, assigned later or not: Unicode's 66 noncharacters,
+    and the unassigned places of blocks of invisible characters (the format characters'
+    U+2065, the specials' U+FFF0-FFF8, the tags' plane-14 block)."""
     code = ord(char)
-    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    return (
+        0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+        or code == 0x2065
+        or 0xFFF0 <= code <= 0xFFF8
+        or 0xE0000 <= code <= 0xE0FFF
+    )
 
 
 def _shows_nothing(char: str) -> bool:
@@ -34,8 +42,8 @@ def _shows_nothing(char: str) -> bool:
     if category in ("Cn", "Co"):
         # Unassigned in this Python's tables is not unassigned on the member's screen: emoji
         # newer than them (Python 3.11 knows Unicode 14: no 🩷, 🪿 or 🫨) show, and so does a
-        # private-use glyph. Only noncharacters never do.
-        return _noncharacter(char)
+        # private-use glyph. Only code points nothing is ever drawn for do not.
+        return _never_shown(char)
     return (
         _hidden(char)
         or char in BLANK_LOOKING

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.jobs.models import JobRefused, MediaInput
-from bot.jobs.validation import VideoOptions, validate
+from bot.jobs.validation import VideoOptions, clean_prompt, validate
 
 LIMIT = 20 * 1024 * 1024
 
@@ -196,3 +196,11 @@ def test_a_file_name_cannot_break_out_of_its_code_span_or_run_long():
     message = refused(images=[image(name=name, content_type="application/pdf")])
     assert message.startswith("`a'@everyone'xxx")
     assert len(message) < 300
+
+
+@pytest.mark.parametrize("blank", ["\u2065", "\ufff0", "\U000e0080", "\ufdd0", "\U0001ffff"])
+def test_code_points_nothing_is_drawn_for_still_make_an_empty_prompt(blank):
+    """Newer emoji count as visible though this Python does not know them; the unassigned
+    places of invisible blocks, and noncharacters, still show nothing."""
+    with pytest.raises(JobRefused):
+        clean_prompt(blank * 3)
