@@ -465,8 +465,10 @@ class MessageOrigin(Origin):
         return self.message.id
 
     async def announce(self, content: str) -> discord.Message | None:
-        """The status message, as a reply in the reply's thread."""
-        return await self.message.reply(content, allowed_mentions=NO_MENTIONS)
+        """The status message, as a reply in the reply's thread: the member's answer too."""
+        posted = await self.message.reply(content, allowed_mentions=NO_MENTIONS)
+        self.told = True
+        return posted
 
 
 def cost_basis(expected: Estimate) -> Message:
