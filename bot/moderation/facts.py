@@ -160,11 +160,16 @@ async def credits_held(
 ) -> float:
     """What the videos asked for in a window and still being made are expected to cost: APIMart
     reports a render's credits only once it ends, so a budget holds this much for them until
-    then. `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that
-    were asked for before it; None: every one."""
+    then (and for good for a finished video whose credits APIMart never reported).
+    `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that were
+    asked for before it; None: every one."""
     place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
-    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it.
-    followed = f"state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
+    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it;
+    # a finished video whose credits APIMart left out of its answer was billed all the same.
+    followed = (
+        f"(state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL)"
+        f" OR state = '{JobState.COMPLETED.value}'"
+    )
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
         order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {followed})", (ahead_of, *ACTIVE))

@@ -345,6 +345,21 @@ async def test_videos_being_made_hold_their_expected_cost_against_the_budget(
     assert (await record(store, moderation, clock, members[4], dear)).id
 
 
+async def test_a_finished_video_apimart_reported_no_credits_for_still_holds_its_cost(
+    store, moderation, clock
+):
+    """APIMart finished two 15-credit renders but left `credits_cost` out of its answer: they
+    were billed all the same, and must not read as free, or a 40-credit budget would let
+    every member in."""
+    await set_limits(moderation, monthly_budget=40.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    for user_id in (100, 101):
+        made = await record(store, moderation, clock, Requester(user_id, 7, GUILD), dear)
+        await end(store, clock, made, JobState.COMPLETED, credits=None)
+    text = await refusal(store, moderation, clock, Requester(102, 7, GUILD), dear)
+    assert "expected to cost 15 credits" in text and "10 credits left" in text
+
+
 async def test_a_budget_held_by_videos_being_made_reads_as_used_up(store, moderation, clock):
     await set_limits(moderation, monthly_budget=15.0)
     dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
