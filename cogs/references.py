@@ -433,9 +433,12 @@ class ReferencesCog(commands.Cog):
         if not self._forms_sent.first(sent):
             await answer_privately(interaction, msg("form_sent_twice"))
             return
-        await self._queue_from_form(interaction, target, media, values)
-        if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
-            self._forms_sent.forget(sent)  # refused, or waiting for a Confirm
+        try:
+            await self._queue_from_form(interaction, target, media, values)
+        finally:
+            # Refused, waiting for a Confirm, or failed: the next Submit is answered.
+            if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
+                self._forms_sent.forget(sent)
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

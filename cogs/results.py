@@ -358,9 +358,13 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 if not self.forms_sent.first(sent):
                     await answer_privately(interaction, msg("form_sent_twice"))
                     return
-                await handle(interaction, job, values)
-                if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
-                    self.forms_sent.forget(sent)  # refused, or waiting for a Confirm
+                try:
+                    await handle(interaction, job, values)
+                finally:
+                    # Refused, waiting for a Confirm, or failed: the next Submit is answered.
+                    origin = interaction_origin_id(interaction)
+                    if await self.bot.store.job_for_origin(origin) is None:
+                        self.forms_sent.forget(sent)
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id

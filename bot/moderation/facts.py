@@ -138,13 +138,46 @@ async def count_used(conn: Connection, guild_id: int, user_id: int, window: Wind
 async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> float:
     """Credits the API reported in a window for a server's jobs, or (None) for all jobs made
     outside servers (the operator's budget for them); read with `read`, so the admission
-    check (in its transaction) and the submit (on the database) count the same way."""
-    place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
+    check (in its transaction) and the submit (on the database) count the same way. A
+    finished video whose credits APIMart left out of its answer was billed all the same: it
+    counts at what such a video is expected to cost."""
+    place, key = _place(guild_id)
     rows = await read(
         f"SELECT SUM(credits_cost) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?",
         (*key, window.start, window.end),
     )
-    return float((rows[0][0] if rows else None) or 0.0)
+    reported = float((rows[0][0] if rows else None) or 0.0)
+    unreported = f"credits_cost IS NULL AND state = '{JobState.COMPLETED.value}'"
+    return reported + await _expected_total(read, place, key, window, unreported, ())
+
+
+def _place(guild_id: int | None) -> tuple[str, tuple[object, ...]]:
+    """The jobs of a server, or (None) those made outside servers: a WHERE part, its values."""
+    return ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
+
+
+async def _expected_total(
+    read: Reader,
+    place: str,
+    key: tuple[object, ...],
+    window: Window,
+    which: str,
+    values: tuple[object, ...],
+) -> float:
+    """What the jobs `which` (a WHERE part, with `values`) of `place` in `window` are expected
+    to cost, priced by resolution and length (a reference video sets the length:
+    `length_of`)."""
+    rows = await read(
+        "SELECT resolution, CASE WHEN video_urls = '[]' THEN duration END AS priced_length,"
+        f" COUNT(*) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ? AND {which}"
+        " GROUP BY resolution, priced_length",
+        (*key, window.start, window.end, *values),
+    )
+    total = 0.0
+    for resolution, length, count in rows:
+        estimate = await expected_of_kind(read, resolution, length)
+        total += int(count) * estimate.credits
+    return total
 
 
 async def hold_budget(conn: Connection, guild_id: int | None) -> None:
@@ -160,32 +193,16 @@ async def credits_held(
 ) -> float:
     """What the videos asked for in a window and still being made are expected to cost: APIMart
     reports a render's credits only once it ends, so a budget holds this much for them until
-    then (and for good for a finished video whose credits APIMart never reported).
-    `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that were
-    asked for before it; None: every one."""
-    place, key = ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
-    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it;
-    # a finished video whose credits APIMart left out of its answer was billed all the same.
-    followed = (
-        f"(state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL)"
-        f" OR state = '{JobState.COMPLETED.value}'"
-    )
+    then. `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that
+    were asked for before it; None: every one."""
+    place, key = _place(guild_id)
+    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it.
+    followed = f"state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
         order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {followed})", (ahead_of, *ACTIVE))
-    # Priced by resolution and length; a reference video sets the length (`length_of`).
-    rows = await read(
-        "SELECT resolution, CASE WHEN video_urls = '[]' THEN duration END AS priced_length,"
-        f" COUNT(*) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?"
-        f" AND credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {followed}){order[0]}"
-        " GROUP BY resolution, priced_length",
-        (*key, window.start, window.end, *UNFINISHED, *order[1]),
-    )
-    held = 0.0
-    for resolution, length, count in rows:
-        estimate = await expected_of_kind(read, resolution, length)
-        held += int(count) * estimate.credits
-    return held
+    which = f"credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {followed}){order[0]}"
+    return await _expected_total(read, place, key, window, which, (*UNFINISHED, *order[1]))
 
 
 async def budget_use(

@@ -49,3 +49,40 @@ async def test_a_make_a_video_form_sent_twice_makes_one_video(tmp_path):
         answers = [(await s.wait_for_answer(timeout=10))["content"] for s in (first, second)]
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "one video, not two"
         assert any("You sent this form a moment ago" in answer for answer in answers), answers
+
+
+async def test_a_form_sent_again_after_an_error_is_answered_not_taken_for_a_double_submit(
+    tmp_path,
+    fakes,  # noqa: F811 (the fixture, imported)
+    monkeypatch,
+):
+    """The first Submit hit an error on the bot's side: the member read "Something went wrong
+    ... Please try again", and sends the same form again at once. Nothing is being answered:
+    the second Submit must make the video, not read "You sent this form a moment ago, and it
+    is being answered"."""
+    import cogs._queue
+
+    real = cogs._queue.queue_request
+    calls = []
+
+    async def fails_once(bot, origin, request):
+        if request.prompt == "a paper boat on a lake":
+            calls.append(request)
+            if len(calls) == 1:
+                raise RuntimeError("a glitch before anything was saved")
+        await real(bot, origin, request)
+
+    # The extension is loaded afresh (discord.py), binding the name from cogs._queue then.
+    monkeypatch.setattr(cogs._queue, "queue_request", fails_once)
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        values = {"prompt": "a paper boat on a lake"}
+        first = await fake.modal_submit(values, interaction=click)
+        assert "Something went wrong" in (await first.wait_for_answer(timeout=10))["content"]
+        second = await fake.modal_submit(values, interaction=click)
+        answer = (await second.wait_for_answer(timeout=10))["content"]
+        assert "You sent this form a moment ago" not in answer, answer
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "the video asked again"

@@ -360,6 +360,22 @@ async def test_a_finished_video_apimart_reported_no_credits_for_still_holds_its_
     assert "expected to cost 15 credits" in text and "10 credits left" in text
 
 
+async def test_a_budget_used_up_by_finished_videos_does_not_promise_room_from_videos_being_made(
+    store, moderation, clock
+):
+    """A finished video APIMart sent no credits for counts at its expected cost: spent, not
+    held, so with nothing being made the refusal does not promise room "sooner if the videos
+    being made cost less than expected" (nothing is being made: that never comes)."""
+    await set_limits(moderation, monthly_budget=15.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    made = await record(store, moderation, clock, request=dear)
+    await end(store, clock, made, JobState.COMPLETED, credits=None)
+    bob = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+    text = await refusal(store, moderation, clock, bob, REQUEST)
+    assert "used up (15 of 15 credits)" in text
+    assert "videos being made" not in text
+
+
 async def test_a_budget_held_by_videos_being_made_reads_as_used_up(store, moderation, clock):
     await set_limits(moderation, monthly_budget=15.0)
     dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
