@@ -476,7 +476,16 @@ class JobService:
     async def _hold_for_apimart(
         self, job: Job, error: APIMartError, member_present: bool
     ) -> SubmitReport:
-        """APIMart busy or slowing us down (its submit, or an upload before it): tried later."""
+        """APIMart busy or slowing us down (its submit, or an upload before it): tried later.
+        Cancelled while it was being sent: APIMart made nothing, so it is refunded now."""
+        current = await self._store.get(job.id)
+        if current is not None and current.cancelled:
+            marked = dataclasses.replace(
+                job,
+                cancelled_at=current.cancelled_at,
+                cancel_reason_key=current.cancel_reason_key,
+            )
+            return await self._cancel_unsent(marked, member_present)
         # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
         hint = error.retry_after if isinstance(error, RateLimitError) else None
         if hint is not None and hint > 0 and self._budget is not None:
