@@ -79,20 +79,23 @@ def role_ids(user: discord.abc.User) -> tuple[int, ...]:
     return (*user._roles, user.guild.id)
 
 
-def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) -> list[str]:
+def missing_permissions(
+    permissions: discord.Permissions, *, in_thread: bool, locked: bool = False
+) -> list[str]:
     """What the bot lacks to post a result, as catalog keys.
 
     Read Message History too: every result is a reply to its status message (Discord refuses
     a reply without it), and the delivery reads the channel to never post a result twice.
     Without View Channel (a private channel the bot's role was not let into) Discord refuses
     everything there, whatever else is granted: that one is named alone, since granting it
-    usually brings the rest.
+    usually brings the rest. In a `locked` thread only Manage Threads may post.
     """
     if not permissions.view_channel:
         return ["permission_view_channel"]
     send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
     needed = {
         "permission_send_messages_in_threads" if in_thread else "permission_send_messages": send,
+        "permission_manage_threads": permissions.manage_threads or not locked,
         "permission_embed_links": permissions.embed_links,
         "permission_attach_files": permissions.attach_files,
         "permission_read_message_history": permissions.read_message_history,
@@ -102,9 +105,13 @@ def missing_permissions(permissions: discord.Permissions, *, in_thread: bool) ->
 
 def member_may_post(interaction: discord.Interaction[discord.Client]) -> bool:
     """Whether the member who used `interaction` may post in its channel (in a thread: send
-    messages in threads)."""
+    messages in threads; in a locked one, only with Manage Threads: locking is no permission,
+    so Discord's figure for the member does not show it)."""
     permissions = interaction.permissions
-    if isinstance(interaction.channel, discord.Thread):
+    channel = interaction.channel
+    if isinstance(channel, discord.Thread):
+        if channel.locked and not permissions.manage_threads:
+            return False
         return permissions.send_messages_in_threads
     return permissions.send_messages
 
@@ -301,8 +308,10 @@ class InteractionOrigin(Origin):
         if not self.place.server_installed:
             # DMs, group DMs, other servers: the bot posts nothing there with its own token.
             return []
-        in_thread = isinstance(interaction.channel, discord.Thread)
-        return missing_permissions(interaction.app_permissions, in_thread=in_thread)
+        channel = interaction.channel
+        in_thread = isinstance(channel, discord.Thread)
+        locked = isinstance(channel, discord.Thread) and channel.locked
+        return missing_permissions(interaction.app_permissions, in_thread=in_thread, locked=locked)
 
     def member_may_post(self) -> bool:
         """Where the bot posts with its own token, only for a member who may post there too:
@@ -410,7 +419,8 @@ class MessageOrigin(Origin):
             return []
         permissions = channel.permissions_for(guild.me)
         in_thread = isinstance(channel, discord.Thread)
-        return missing_permissions(permissions, in_thread=in_thread)
+        locked = isinstance(channel, discord.Thread) and channel.locked
+        return missing_permissions(permissions, in_thread=in_thread, locked=locked)
 
     async def acknowledge(self) -> None:
         """Nothing to acknowledge without an interaction."""

@@ -52,6 +52,7 @@ EN: dict[str, str] = {
     "permission_attach_files": "Attach Files",
     "permission_read_message_history": "Read Message History",
     "permission_view_channel": "View Channel",
+    "permission_manage_threads": "Manage Threads (the thread is locked)",
     "missing_channel_permissions": (
         "I can't post videos in this channel: I need {missing}. "
         "Ask a moderator to grant them, or use me in another channel."
@@ -266,6 +267,7 @@ ZH: dict[str, str] = {
     "permission_attach_files": "附加文件",
     "permission_read_message_history": "阅读消息历史记录",
     "permission_view_channel": "查看频道",
+    "permission_manage_threads": "管理子区（此子区已锁定）",
     "missing_channel_permissions": (
         "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
     ),

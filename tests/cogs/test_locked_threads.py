@@ -1,0 +1,71 @@
+"""A locked thread: only members with Manage Threads may post there, so only they may ask."""
+
+from tests.cogs.test_read_only_channel import CANNOT_POST, posted_by_bot
+from tests.cogs.test_references import MESSAGE_COMMAND, MODAL, pictures
+from tests.harness import running_bot
+
+
+def lock(fake, thread_id: int, *, archived: bool = False) -> None:
+    """A moderator locked the thread: only members with Manage Threads may post in it.
+    Locking is no permission: Discord still computes Send Messages in Threads from the parent."""
+    meta = fake._channels[thread_id]["thread_metadata"]
+    meta["locked"] = True
+    meta["archived"] = archived
+
+
+async def test_video_in_a_locked_thread_is_refused_privately(tmp_path):
+    """README: "The member may not post in the channel (announcements, a locked thread) ...
+    Refuses privately: the bot never posts a status or a video where the member cannot write"."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        thread = fake.add_thread(fake.channel_ids()[0], "closed topic", owner_id=fake.owner_id)
+        lock(fake, thread)
+        alice = fake.add_member("alice")
+        interaction = await fake.slash_command(
+            "video", options={"prompt": "a paper boat"}, channel_id=thread, user=alice
+        )
+        answer = await interaction.wait_for_private_answer()
+        assert CANNOT_POST in answer, answer
+        assert posted_by_bot(world, thread) == []
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_make_a_video_in_a_locked_thread_is_refused_before_the_form(tmp_path):
+    """The message menu ("Apps > Make a video") stays offered in a locked thread, where a member
+    without Manage Threads has no message box: refused, no form, nothing posted."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        thread = fake.add_thread(fake.channel_ids()[0], "closed topic", owner_id=fake.owner_id)
+        bob = fake.add_member("bob")
+        target = await fake.message_create(
+            "look", channel_id=thread, author=bob, attachments=pictures(world, 1)
+        )
+        lock(fake, thread)
+        alice = fake.add_member("alice")
+        menu = await fake.slash_command(
+            "Make a video",
+            command_type=MESSAGE_COMMAND,
+            resolved={"messages": {target["id"]: target}},
+            channel_id=thread,
+            user=alice,
+        )
+        callback = await menu.wait_for_callback()
+        assert callback["type"] != MODAL, "no prompt typed for nothing"
+        assert CANNOT_POST in callback["data"]["content"]
+
+
+async def test_a_moderator_in_a_locked_thread_hears_the_bot_needs_manage_threads(tmp_path):
+    """A moderator may post in a locked thread; the bot may too only with Manage Threads: said
+    before anything is spent, not a status post Discord refuses after the video is paid for."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        thread = fake.add_thread(fake.channel_ids()[0], "closed topic", owner_id=fake.owner_id)
+        lock(fake, thread)
+        moderators = fake.add_role("Thread keepers", 1 << 34)  # Manage Threads
+        keeper = fake.add_member("keeper", roles=[moderators])
+        interaction = await fake.slash_command(
+            "video", options={"prompt": "a paper boat"}, channel_id=thread, user=keeper
+        )
+        answer = await interaction.wait_for_private_answer()
+        assert "Manage Threads (the thread is locked)" in answer, answer
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
