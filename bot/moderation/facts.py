@@ -147,8 +147,27 @@ async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> f
         (*key, window.start, window.end),
     )
     reported = float((rows[0][0] if rows else None) or 0.0)
-    unreported = f"credits_cost IS NULL AND state = '{JobState.COMPLETED.value}'"
-    return reported + await _expected_total(read, place, key, window, unreported, ())
+    return reported + await _expected_total(read, place, key, window, UNREPORTED, ())
+
+
+# A finished video whose credits APIMart left out of its answer (billed all the same).
+UNREPORTED = f"credits_cost IS NULL AND state = '{JobState.COMPLETED.value}'"
+
+
+async def unreported_by_member(read: Reader, guild_id: int, window: Window) -> dict[int, float]:
+    """Each member's finished videos APIMart reported no credits for, at their expected cost:
+    what `credits_spent` counts for them, so a member's credits add up to the server's."""
+    rows = await read(
+        "SELECT user_id, resolution, CASE WHEN video_urls = '[]' THEN duration END,"
+        " COUNT(*) FROM jobs WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
+        f" AND {UNREPORTED} GROUP BY user_id, resolution, 3",
+        (guild_id, window.start, window.end),
+    )
+    members: dict[int, float] = {}
+    for user_id, resolution, length, count in rows:
+        estimate = await expected_of_kind(read, resolution, length)
+        members[int(user_id)] = members.get(int(user_id), 0.0) + int(count) * estimate.credits
+    return members
 
 
 def _place(guild_id: int | None) -> tuple[str, tuple[object, ...]]:

@@ -21,6 +21,7 @@ from bot.moderation.facts import (
     budget_use,
     member_facts,
     read_policy,
+    unreported_by_member,
     value_of,
 )
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
@@ -223,14 +224,18 @@ class ModerationStore:
             held, spent = await budget_use(connection_reader(conn), guild_id, window)
             return BudgetUse(spent, held, window)
 
+    async def _unreported(self, guild_id: int, window: Window) -> dict[int, float]:
+        return await unreported_by_member(self._db.fetch_all, guild_id, window)
+
     async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:
-        """Credits the API reported for one member's jobs in a window."""
+        """Credits one member's jobs cost in a window, as the budget counts them."""
         row = await self._db.fetch_one(
             "SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ? AND user_id = ?"
             " AND created_at >= ? AND created_at < ?",
             (guild_id, user_id, window.start, window.end),
         )
-        return float(row[0] or 0.0) if row is not None else 0.0
+        reported = float(row[0] or 0.0) if row is not None else 0.0
+        return reported + (await self._unreported(guild_id, window)).get(user_id, 0.0)
 
     async def top_usage(self, guild_id: int, window: Window, limit: int) -> list[UsageRow]:
         """Members with the most counted jobs in a window, with the credits they used: every
@@ -240,21 +245,33 @@ class ModerationStore:
         rows = await self._db.fetch_all(
             f"SELECT user_id, {counted} AS jobs, {credits} AS credits"
             " FROM jobs WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
-            f" GROUP BY user_id HAVING {counted} > 0 OR {credits} > 0"
-            " ORDER BY jobs DESC, credits DESC, user_id LIMIT ?",
-            (*REFUNDED, guild_id, window.start, window.end, *REFUNDED, limit),
+            f" GROUP BY user_id HAVING {counted} > 0 OR {credits} > 0",
+            (*REFUNDED, guild_id, window.start, window.end, *REFUNDED),
         )
-        return [UsageRow(row[0], row[1], float(row[2])) for row in rows]
+        unreported = await self._unreported(guild_id, window)
+        usage = [
+            UsageRow(row[0], row[1], float(row[2]) + unreported.get(int(row[0]), 0.0))
+            for row in rows
+        ]
+        usage.sort(key=lambda row: (-row.jobs, -row.credits, row.user_id))
+        return usage[:limit]
 
     async def top_credits(self, guild_id: int, window: Window, limit: int) -> list[CreditsRow]:
-        """Members who spent the most credits in a window (what APIMart charged)."""
+        """Members who spent the most credits in a window, as the budget counts them."""
         rows = await self._db.fetch_all(
             "SELECT user_id, SUM(credits_cost) AS credits FROM jobs WHERE guild_id = ?"
             " AND created_at >= ? AND created_at < ? AND credits_cost > 0"
-            " GROUP BY user_id ORDER BY credits DESC, user_id LIMIT ?",
-            (guild_id, window.start, window.end, limit),
+            " GROUP BY user_id",
+            (guild_id, window.start, window.end),
         )
-        return [CreditsRow(row[0], float(row[1])) for row in rows]
+        spent = {int(row[0]): float(row[1]) for row in rows}
+        for user_id, credits in (await self._unreported(guild_id, window)).items():
+            spent[user_id] = spent.get(user_id, 0.0) + credits
+        top = sorted(
+            (CreditsRow(user_id, credits) for user_id, credits in spent.items() if credits > 0),
+            key=lambda row: (-row.credits, row.user_id),
+        )
+        return top[:limit]
 
     async def recent_jobs(self, guild_id: int, user_id: int | None, limit: int) -> list[JobRow]:
         """The server's newest jobs, or one member's."""

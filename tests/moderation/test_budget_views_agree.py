@@ -1,0 +1,35 @@
+"""/videomod usage: the server's "spent" and its members' credits count the same videos."""
+
+import pytest
+
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobState, Requester
+from bot.moderation.periods import budget_window
+from bot.moderation.service import Moderation
+from tests.moderation.test_admission import GUILD, end, record, set_limits
+
+
+@pytest.fixture
+def moderation(db, clock):
+    return Moderation(db, clock=clock)
+
+
+async def test_a_finished_video_without_reported_credits_is_spent_by_its_member_too(
+    store, moderation, clock
+):
+    """The budget counts a finished video APIMart sent no credits for as spent at its expected
+    cost (15 for a 10 s 4K one). `/videomod usage` shows that server figure next to the top
+    spenders and, for one member, what they spent: they must add up, not read "15 credits
+    spent by this server" with "Nobody has spent credits this month yet" under it."""
+    await set_limits(moderation, monthly_budget=100.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    alice = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+    made = await record(store, moderation, clock, alice, dear)
+    await end(store, clock, made, JobState.COMPLETED, credits=None)
+    use = await moderation.store.budget_used(GUILD)
+    month = budget_window(clock())
+    assert use.spent == 15.0 and use.held == 0.0
+    top = await moderation.store.top_credits(GUILD, month, 10)
+    own = await moderation.store.credits_of(GUILD, alice.user_id, month)
+    assert sum(row.credits for row in top) == use.spent, top
+    assert own == use.spent, own
