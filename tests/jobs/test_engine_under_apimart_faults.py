@@ -3,9 +3,6 @@
 import logging
 
 from bot.jobs.models import JobState
-from bot.jobs.poller import Poller, PollerConfig
-from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore
 from tests.fakes.apimart import FakeTask, TaskPlan
 from tests.jobs.test_service_and_poller import (
     REQUEST,
@@ -20,17 +17,7 @@ from tests.jobs.test_service_and_poller import (
 def engine_world(db, api, session, clock, delivery, **config):
     """As bot/app.py wires the engine: its client never retries on its own."""
     client = poller_client(api, session)
-    store = JobStore(db, clock=clock)
-    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
-    poller = Poller(
-        store,
-        client,
-        service,
-        delivery,
-        clock=clock,
-        config=PollerConfig(poll_interval=8, **config),
-    )
-    return store, service, poller
+    return make_world(db, api, session, clock, delivery, client=client, **config)
 
 
 async def test_a_timed_out_task_apimart_ends_completed_without_a_video_unbilled_is_refunded(

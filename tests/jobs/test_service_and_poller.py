@@ -68,8 +68,9 @@ def make_client(api, session):
     )
 
 
-def make_world(db, api, session, clock, delivery, **config):
-    client = make_client(api, session)
+def make_world(db, api, session, clock, delivery, *, client=None, **config):
+    """Store, service and poller, on `client` (by default one that retries once itself)."""
+    client = client or make_client(api, session)
     store = JobStore(db, clock=clock)
     service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
     poller = Poller(
