@@ -298,6 +298,9 @@ def _job_line(job: JobRow) -> Message:
         "state": msg(job.state_key),
         "prompt": preview(job.prompt, LINE_PROMPT_CHARS),
     }
+    if job.credits_cost is None and job.expected_credits is not None:
+        # Finished, its credits never reported: what the budget counts it at, said as such.
+        return msg("mod_job_line_unreported", credits=amount(job.expected_credits), **about)
     if job.credits_cost is None:
         # Not charged (yet, or ever): no "- credits" in the line.
         return msg("mod_job_line_no_cost", **about)

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import JobState, Requester, is_billed, state_key
-from bot.jobs.pricing import connection_reader
+from bot.jobs.pricing import connection_reader, expected_of_kind
 from bot.moderation.facts import (
     COUNTS,
     POLICY_COLUMNS,
@@ -75,6 +75,8 @@ class JobRow:
     created_at: float
     cancelled: bool = False
     error_key: str | None = None
+    # A finished video APIMart reported no credits for: what the budget counts it at.
+    expected_credits: float | None = None
 
     @property
     def state_key(self) -> str:
@@ -279,25 +281,33 @@ class ModerationStore:
         params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
-            f" cancelled_at, error_key FROM jobs WHERE guild_id = ?{member_filter}"
-            " ORDER BY id DESC LIMIT ?",
+            " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END"
+            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
-        return [
-            JobRow(
-                id=row[0],
-                user_id=row[1],
-                state=JobState(row[2]),
-                prompt=row[3],
-                resolution=row[4],
-                duration=row[5],
-                credits_cost=row[6],
-                created_at=row[7],
-                cancelled=row[8] is not None,
-                error_key=row[9],
+        jobs = []
+        for row in rows:
+            state = JobState(row[2])
+            expected = None
+            if state is JobState.COMPLETED and row[6] is None:
+                estimate = await expected_of_kind(self._db.fetch_all, row[4], row[10])
+                expected = estimate.credits
+            jobs.append(
+                JobRow(
+                    id=row[0],
+                    user_id=row[1],
+                    state=state,
+                    prompt=row[3],
+                    resolution=row[4],
+                    duration=row[5],
+                    credits_cost=row[6],
+                    created_at=row[7],
+                    cancelled=row[8] is not None,
+                    error_key=row[9],
+                    expected_credits=expected,
+                )
             )
-            for row in rows
-        ]
+        return jobs
 
     async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, str] | None:
         """Who asked for a job of this server, and its state's catalog key; None if not ours."""

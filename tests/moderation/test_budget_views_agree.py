@@ -5,6 +5,7 @@ import pytest
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.moderation.periods import budget_window
+from bot.moderation.report import job_lines
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import GUILD, end, record, set_limits
 
@@ -33,3 +34,21 @@ async def test_a_finished_video_without_reported_credits_is_spent_by_its_member_
     own = await moderation.store.credits_of(GUILD, alice.user_id, month)
     assert sum(row.credits for row in top) == use.spent, top
     assert own == use.spent, own
+
+
+async def test_the_job_line_of_a_video_without_reported_credits_shows_what_it_counts_for(
+    store, moderation, clock
+):
+    """`/videomod usage member:` reads "@alice spent 15 credits this month" and lists her jobs
+    under it; `/videomod jobs` lists the same lines. The finished video the budget counts at
+    15 must not read as one that cost nothing (a line with no credits is what a refunded or
+    not yet charged job reads): the moderator cannot find where the 15 went."""
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    alice = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+    made = await record(store, moderation, clock, alice, dear)
+    await end(store, clock, made, JobState.COMPLETED, credits=None)
+    month = budget_window(clock())
+    assert await moderation.store.credits_of(GUILD, alice.user_id, month) == 15.0
+    jobs = await moderation.store.recent_jobs(GUILD, alice.user_id, 10)
+    line = job_lines(jobs)[0].render("en-US")
+    assert "about 15 credits (not reported by APIMart)" in line, line
