@@ -14,7 +14,7 @@ from typing import Any, Self
 import discord
 
 from bot.i18n import msg, t
-from bot.jobs.models import Job
+from bot.jobs.models import Job, JobState
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._errors import report_failure
 from cogs._queue import acknowledge_first, answer_privately
@@ -22,6 +22,11 @@ from cogs._queue import acknowledge_first, answer_privately
 log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[discord.ui.View]
+
+
+def _about(key: str, job: Job) -> str:
+    """`key`, or its `_notice` form for a post that carries no video (a failure's notice)."""
+    return key if job.state is JobState.COMPLETED and not job.cancelled else f"{key}_notice"
 
 
 def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
@@ -43,7 +48,7 @@ async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None
     for answer in ("yes", "no"):
         view.add_item(DeleteAnswer(answer, job.id, interaction.message.id, locale=locale))
     await interaction.followup.send(
-        fit(t("delete_question", locale, job_id=job.id), MESSAGE_CONTENT),
+        fit(t(_about("delete_question", job), locale, job_id=job.id), MESSAGE_CONTENT),
         view=view,
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
@@ -88,12 +93,12 @@ class DeleteAnswer(
         # A deferred update: the question is then edited into the answer.
         if not await acknowledge_first(interaction, press=True):
             return
-        if self.answer == "no":
-            await self._say(interaction, "delete_kept")
-            return
         job = await interaction.client.store.get(self.job_id)
         if job is None:
             await self._say(interaction, "job_not_found")
+            return
+        if self.answer == "no":
+            await self._say(interaction, _about("delete_kept", job))
             return
         if not may_delete(interaction, job):
             # Asked of someone who could, then pressed when they no longer can (a role taken).
@@ -109,9 +114,9 @@ class DeleteAnswer(
         except discord.HTTPException as error:
             # Deleted first, then told: a delete Discord refuses must not read as done.
             log.warning("Job %d: could not delete the result (%s)", job.id, error)
-            await self._say(interaction, "delete_failed")
+            await self._say(interaction, _about("delete_failed", job))
             return
-        await self._say(interaction, "deleted")
+        await self._say(interaction, _about("deleted", job))
         log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
 
     @staticmethod

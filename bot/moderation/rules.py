@@ -104,6 +104,9 @@ def blocked_message(facts: MemberFacts) -> Message | None:
     if override is None:
         return msg("mod_no_allowance")
     reason = quote(override.reason, REASON_CHARS)
+    if override.expires_at is not None and allowance.after == 0:
+        # No allowance here once it ends either: no date worth waiting for.
+        return msg("mod_blocked", reason=reason)
     if override.expires_at is not None:
         again = allowed_again_at(facts)
         if again > override.expires_at:

@@ -549,3 +549,18 @@ async def test_a_refused_regenerate_clicked_again_is_answered_again(tmp_path, fa
             answer = (await click.wait_for_followup(timeout=10))["content"]
             assert "used all your videos" in answer, answer
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
+
+
+async def test_delete_on_a_failure_notice_does_not_speak_of_a_video(tmp_path, fakes):
+    """A render that failed has a "Video not made" notice, with a Delete button: its question
+    and answers are about that notice, not about a video that was never made."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(
+        polls_until_done=1, final_status="failed", error_message="upstream timeout"
+    )
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        question, buttons = await delete_asked(fake, result)
+        kept = await answered(fake, question, buttons["Keep it"])
+    assert "video" not in question["content"].lower(), question["content"]
+    assert "video" not in kept["content"].lower(), kept["content"]

@@ -7,7 +7,7 @@ import pytest
 
 from bot.jobs.models import JobRefused
 from bot.moderation.service import Moderation
-from tests.moderation.test_admission import ALICE, MOD, make_done, record, refusal
+from tests.moderation.test_admission import ALICE, MOD, make_done, record, refusal, set_limits
 
 
 @pytest.fixture
@@ -53,3 +53,20 @@ async def test_a_block_that_ends_does_not_promise_videos_while_the_allowance_is_
     assert "You've also used all your videos today, so you can make videos again from" in text
     clock.advance(stamps(text)[-1] - clock())
     await record(store, moderation, clock)  # admitted when it said
+
+
+async def test_a_block_on_a_member_with_no_allowance_does_not_say_it_was_used_up(
+    store, moderation, clock
+):
+    """The server's default allowance is 0 (only roles grant videos) and Alice has no such
+    role; a moderator blocks her for an hour. She made nothing, so she has not "used all her
+    videos today", and midnight brings her none: she is told what she will read then."""
+    await set_limits(moderation, default_limit=0)
+    until = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
+    text = await refusal(store, moderation, clock)
+    promised = stamps(text)
+    clock.advance(max(promised, default=until) - clock() + 1)
+    later = await refusal(store, moderation, clock)  # still no videos after what she was told
+    assert "used all your videos" not in text, text
+    assert "make videos again" not in text, (text, later)
