@@ -2,8 +2,9 @@
 
 import pytest
 
+from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobRefused, MediaInput
-from bot.jobs.validation import VideoOptions, clean_prompt, validate
+from bot.jobs.validation import VideoOptions, clean_prompt, remix, validate
 
 LIMIT = 20 * 1024 * 1024
 
@@ -204,3 +205,15 @@ def test_code_points_nothing_is_drawn_for_still_make_an_empty_prompt(blank):
     places of invisible blocks, and noncharacters, still show nothing."""
     with pytest.raises(JobRefused):
         clean_prompt(blank * 3)
+
+
+def test_a_duration_flag_in_a_form_on_a_video_remix_is_not_told_to_remove_the_video():
+    """Edit prompt / Remix on a result made from a reference video, with `--dur 8` typed in
+    the form: the form has no duration option and its video can't be taken away there, so the
+    refusal asks only for what the member can do: take out the flag."""
+    made = VideoRequest(prompt="a cat", video_urls=("https://cdn.example/v.mp4",))
+    with pytest.raises(JobRefused) as caught:
+        remix(made, prompt="a cat", duration="8", resolution=None, aspect_ratio=None)
+    text = caught.value.user_message.render("en-US")
+    assert "remove the video" not in text, text
+    assert "take the duration flag (`--duration`, `--dur`) out of the prompt" in text

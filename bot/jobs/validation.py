@@ -191,8 +191,9 @@ def remix(
     """`request` with a member's changed settings (from a form), checked like a new one."""
     changes: dict[str, object] = {"prompt": clean_prompt(prompt)}
     if duration is not None and request.video_urls:
-        # Only a flag sets one (the form offers no length with a video): say why it can't.
-        raise JobRefused(msg("duration_with_video"))
+        # Only a flag sets one (the form offers no length with a video, nor a way to take the
+        # video out): say why it can't, and what to take out.
+        raise JobRefused(msg("duration_flag_with_video"))
     if duration is not None and not request.video_urls:
         if not duration.isdigit() or int(duration) not in DURATIONS:
             raise JobRefused(msg("bad_duration", value=duration))

@@ -38,6 +38,11 @@ EN: dict[str, str] = {
         "`{filename}` is {size} MB, over the {limit} MB limit for references. "
         "Please attach a smaller file."
     ),
+    "duration_flag_with_video": (
+        "This video was made from a reference video, which sets its length, so a duration "
+        "can't be used with it: take the duration flag (`--duration`, `--dur`) out of the "
+        "prompt."
+    ),
     "duration_with_video": (
         "A reference video sets the length of the result, so a duration can't be used with it. "
         "Remove the {opt_duration} (the option, or `--duration` in the prompt), or remove the "
@@ -253,6 +258,7 @@ ZH: dict[str, str] = {
     "file_too_large": (
         "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
     ),
+    "duration_flag_with_video": "这个视频是用参考视频生成的，时长由参考视频决定，因此不能指定时长：请从提示词中去掉时长标记（`--duration`、`--dur`）。",
     "duration_with_video": (
         "参考视频决定了结果的时长，因此不能同时指定时长。"
         "请去掉「{opt_duration}」（选项，或提示词中的 `--duration`），或去掉视频。"
