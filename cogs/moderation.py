@@ -102,10 +102,8 @@ def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:
     """What the bot lacks to post results in a channel a moderator lists (in a forum's
     posts, which are threads), as catalog keys."""
     permissions = channel.permissions_for(channel.guild.me)
-    view = [] if permissions.view_channel else ["permission_view_channel"]
-    return view + missing_permissions(
-        permissions, in_thread=not isinstance(channel, discord.TextChannel)
-    )
+    # Without View Channel it names that one alone.
+    return missing_permissions(permissions, in_thread=not isinstance(channel, discord.TextChannel))
 
 
 async def cannot_post(

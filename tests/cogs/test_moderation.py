@@ -610,6 +610,23 @@ async def test_a_channel_the_bot_cannot_post_in_is_not_listed_for_videos(tmp_pat
             )
 
 
+async def test_a_channel_the_bot_cannot_see_names_view_channel_once(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        hidden = fake.add_text_channel("staff only")
+        fake._channels[hidden]["permission_overwrites"] = [
+            {"id": str(fake.bot_role_id()), "type": 0, "allow": "0", "deny": str(1 << 10)}
+        ]
+        async with running_bot(tmp_path, fake=fake) as world:
+            answer = await command(
+                world,
+                "videomod channels add",
+                user=fake.owner_id,
+                channel=channel_option(world, hidden),
+            )
+            assert answer.count("View Channel") == 1, answer
+            assert "nothing was changed" in answer
+
+
 async def test_a_weekday_for_a_daily_period_is_said_to_apply_only_to_weekly_ones(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "limits set", period="day", reset_weekday=3)
