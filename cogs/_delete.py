@@ -24,9 +24,15 @@ log = logging.getLogger(__name__)
 Button = discord.ui.Button[discord.ui.View]
 
 
-def _about(key: str, job: Job) -> str:
-    """`key`, or its `_notice` form for a post that carries no video (a failure's notice)."""
-    return key if job.state is JobState.COMPLETED and not job.cancelled else f"{key}_notice"
+def _about(key: str, job: Job, message_id: int) -> str:
+    """`key`, or its `_notice` form for a post that carries no video: a failure's notice, or a
+    "took too long" one whose video came later as a post of its own."""
+    video = (
+        job.state is JobState.COMPLETED
+        and not job.cancelled
+        and job.delivery_message_id == message_id
+    )
+    return key if video else f"{key}_notice"
 
 
 def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
@@ -48,7 +54,10 @@ async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None
     for answer in ("yes", "no"):
         view.add_item(DeleteAnswer(answer, job.id, interaction.message.id, locale=locale))
     await interaction.followup.send(
-        fit(t(_about("delete_question", job), locale, job_id=job.id), MESSAGE_CONTENT),
+        fit(
+            t(_about("delete_question", job, interaction.message.id), locale, job_id=job.id),
+            MESSAGE_CONTENT,
+        ),
         view=view,
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
@@ -98,7 +107,7 @@ class DeleteAnswer(
             await self._say(interaction, "job_not_found")
             return
         if self.answer == "no":
-            await self._say(interaction, _about("delete_kept", job))
+            await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
         if not may_delete(interaction, job):
             # Asked of someone who could, then pressed when they no longer can (a role taken).
@@ -114,9 +123,9 @@ class DeleteAnswer(
         except discord.HTTPException as error:
             # Deleted first, then told: a delete Discord refuses must not read as done.
             log.warning("Job %d: could not delete the result (%s)", job.id, error)
-            await self._say(interaction, _about("delete_failed", job))
+            await self._say(interaction, _about("delete_failed", job, self.message_id))
             return
-        await self._say(interaction, _about("deleted", job))
+        await self._say(interaction, _about("deleted", job, self.message_id))
         log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
 
     @staticmethod

@@ -564,3 +564,27 @@ async def test_delete_on_a_failure_notice_does_not_speak_of_a_video(tmp_path, fa
         kept = await answered(fake, question, buttons["Keep it"])
     assert "video" not in question["content"].lower(), question["content"]
     assert "video" not in kept["content"].lower(), kept["content"]
+
+
+async def test_delete_on_a_given_up_notice_after_the_late_video_does_not_speak_of_the_video(
+    tmp_path, fakes
+):
+    """The "took longer than this bot waits" notice keeps its Delete button; once APIMart
+    finishes the render after all, the video is a new post and the job is `completed`. Delete
+    pressed on the old notice removes that notice, not the video: it must not ask "Delete the
+    video of job #1?" nor answer "The video was deleted." while the video is still there."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with given_up_on(tmp_path, fake, api, clock) as (world, given_up):
+        assert "video:delete:1" in custom_ids(given_up)
+        api.last_task.complete()
+        clock.offset += 301
+        world.bot.poller.wake()
+        late = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "your video is ready" in str(m), timeout=10
+        )
+        question, buttons = await delete_asked(fake, given_up)
+        answer = await answered(fake, question, buttons["Delete it"])
+        assert fake.get_message(int(late["id"])) is not None, "the video itself is still there"
+    assert "video" not in question["content"].lower(), question["content"]
+    assert "video" not in answer["content"].lower(), answer["content"]
