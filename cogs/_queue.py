@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.apimart.models import VideoRequest
+from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import Listed, Message, locale_written, msg
 from bot.jobs.media import CollectedMedia, skipped_note
@@ -640,9 +641,27 @@ async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoR
 
 
 async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None:
-    """Announce, then submit: the status message exists before the job can finish and be posted."""
+    """Announce, then submit: the status message exists before the job can finish and be posted.
+
+    Discord refusing the announcement for good (a private thread the bot was never added to:
+    its permissions come from the parent channel, which allows everything) means it refuses
+    the result too: the job is closed unsent, before anything is spent."""
+    refusals: list[discord.HTTPException] = []
+
+    async def announce(content: str) -> discord.Message | None:
+        try:
+            return await origin.announce(content)
+        except discord.HTTPException as error:
+            if closed_to_the_bot(error):
+                refusals.append(error)
+            raise
+
     async with bot.jobs.announcing(job):
-        announced = await bot.status_messages.announce(job, origin.announce) is not None
+        announced = await bot.status_messages.announce(job, announce) is not None
+    if refusals and job.requester.reply is None:
+        closed = await bot.jobs.close_unsent(job, msg("channel_refuses_posts"), member_present=True)
+        await origin.tell(closed.member_message)
+        return
     report = await bot.jobs.submit(job, member_present=True)
     # Cancelled while it was sent: what the member reads is that notice, not "queued".
     ended = report.state not in (JobState.QUEUED, JobState.RECORDED) or report.job.cancelled

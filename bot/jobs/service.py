@@ -184,6 +184,15 @@ class JobService:
         async with holding(self._store, claimed, Stage.SUBMIT):
             return await self.submit_claimed(claimed, member_present=member_present)
 
+    async def close_unsent(self, job: Job, told: Message, *, member_present: bool) -> SubmitReport:
+        """Close a recorded job without sending it (nothing spent, nothing counted): the place
+        its news would go turned out closed to the bot. `told`: why, for the member."""
+        claimed = await self._store.claim_for_submit(job.id)
+        if claimed is None:
+            return await self._as_it_stands(job, member_present)
+        log.warning("Job %d: closed unsent, its channel refuses the bot's posts", job.id)
+        return await self._close(claimed, JobState.REJECTED, told, member_present)
+
     async def _as_it_stands(self, job: Job, member_present: bool) -> SubmitReport:
         """The job as another worker (or a lapse) left it: this one sends nothing."""
         current = await self._store.get(job.id) or job

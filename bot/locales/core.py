@@ -66,6 +66,10 @@ EN: dict[str, str] = {
         "You can't post in this channel, so I won't post a video here for you either. "
         "Use me in a channel where you can write; nothing was counted."
     ),
+    "channel_refuses_posts": (
+        "Discord doesn't let me post in this channel (in a private thread, add me to it first), "
+        "so I didn't make this video and nothing was counted."
+    ),
     # Submitting
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
@@ -278,6 +282,7 @@ ZH: dict[str, str] = {
         "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
     ),
     "member_cannot_post_here": "你不能在此频道发言，所以我也不会替你在这里发布视频。请在你可以发言的频道使用我；没有计入额度。",
+    "channel_refuses_posts": "Discord 不允许我在此频道发消息（如果是私密子区，请先把我加进去），所以这个视频没有生成，也没有计入额度。",
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
     "queued_waiting_for_slot": (

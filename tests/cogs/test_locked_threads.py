@@ -1,4 +1,5 @@
-"""A locked thread: only members with Manage Threads may post there, so only they may ask."""
+"""Threads the bot cannot post in: locked ones (only Manage Threads may post), and private ones
+it was never added to: refused before anything is spent."""
 
 from tests.cogs.test_read_only_channel import CANNOT_POST, posted_by_bot
 from tests.cogs.test_references import MESSAGE_COMMAND, MODAL, pictures
@@ -69,3 +70,30 @@ async def test_a_moderator_in_a_locked_thread_hears_the_bot_needs_manage_threads
         answer = await interaction.wait_for_private_answer()
         assert "Manage Threads (the thread is locked)" in answer, answer
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_video_in_a_private_thread_the_bot_is_not_in_is_refused_clearly(tmp_path):
+    """A private thread (type 12) only its members (and Manage Threads) can see: a bot never
+    added to it cannot post there (403 50001 Missing Access), though the interaction reaches it
+    and its app permissions, which Discord reads from the parent channel, grant everything.
+    The member must learn that before anything is sent or counted, not be told "I'll post it in
+    this channel" and then get the video by DM."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        thread = fake.add_thread(fake.channel_ids()[0], "just us")
+        fake._channels[thread]["type"] = 12  # GUILD_PRIVATE_THREAD
+        fake._channels[thread]["thread_metadata"]["invitable"] = False
+        # Like a thread, no overwrites of its own (the fake computes type 11's from the parent).
+        fake._channels[thread]["permission_overwrites"] = []
+        # What the bot's own token meets there, on every try.
+        fake.fail_next("*", rf"/channels/{thread}/", 403, 50001, "Missing Access", times=1000)
+        interaction = await fake.slash_command(
+            "video", options={"prompt": "a paper boat"}, channel_id=thread
+        )
+        answer = await interaction.wait_for_private_answer()
+        assert "queued" not in answer, answer
+        assert "Discord doesn't let me post in this channel" in answer
+        assert "nothing was counted" in answer
+        assert world.api.submits == [], "a video is paid for where nothing can be posted"
+        [row] = await world.db.fetch_all("SELECT state FROM jobs")
+        assert row["state"] == "rejected", "closed unsent: it does not count"
