@@ -234,7 +234,9 @@ class JobService:
             return await self._hold_for_apimart(job, error, member_present)
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
-            return dataclasses.replace(await self._give_back(job), kept_back="error")
+            return dataclasses.replace(
+                await self._give_back(job, member_present), kept_back="error"
+            )
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.
@@ -282,9 +284,23 @@ class JobService:
             return await self._cancel_unsent(renewed, member_present)
         return renewed, typical
 
-    async def _give_back(self, job: Job) -> SubmitReport:
+    async def _cancelled_meanwhile(self, job: Job) -> Job | None:
+        """`job` with its cancel mark, if someone cancelled it while it was being sent (the
+        mark waits for the sender to honour it); None if nobody did."""
+        current = await self._store.get(job.id)
+        if current is None or not current.cancelled:
+            return None
+        return dataclasses.replace(
+            job, cancelled_at=current.cancelled_at, cancel_reason_key=current.cancel_reason_key
+        )
+
+    async def _give_back(self, job: Job, member_present: bool) -> SubmitReport:
         """Nothing was sent: the job is tried again later, never stranded (nor left to lapse
-        into "outcome unknown", which would count a render that does not exist)."""
+        into "outcome unknown", which would count a render that does not exist). Cancelled
+        meanwhile: nothing was made, so it is refunded now."""
+        marked = await self._cancelled_meanwhile(job)
+        if marked is not None:
+            return await self._cancel_unsent(marked, member_present)
         await self._store.release(
             job, Stage.SUBMIT, retry_at=self._clock() + self._timing.submit_retry_delay
         )
@@ -314,7 +330,9 @@ class JobService:
         except Exception:
             # A fault before the request left (a database read, say): nothing was sent.
             log.exception("Job %d: could not get ready to send; will try again", job.id)
-            return dataclasses.replace(await self._give_back(job), kept_back="error")
+            return dataclasses.replace(
+                await self._give_back(job, member_present), kept_back="error"
+            )
         if isinstance(ready, SubmitReport):
             kept_back = ready.kept_back or _KEPT_BACK.get(ready.state, "not_sent")
             return dataclasses.replace(ready, kept_back=kept_back)
@@ -485,16 +503,7 @@ class JobService:
     async def _hold_for_apimart(
         self, job: Job, error: APIMartError, member_present: bool
     ) -> SubmitReport:
-        """APIMart busy or slowing us down (its submit, or an upload before it): tried later.
-        Cancelled while it was being sent: APIMart made nothing, so it is refunded now."""
-        current = await self._store.get(job.id)
-        if current is not None and current.cancelled:
-            marked = dataclasses.replace(
-                job,
-                cancelled_at=current.cancelled_at,
-                cancel_reason_key=current.cancel_reason_key,
-            )
-            return await self._cancel_unsent(marked, member_present)
+        """APIMart busy or slowing us down (its submit, or an upload before it): tried later."""
         # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
         hint = error.retry_after if isinstance(error, RateLimitError) else None
         if hint is not None and hint > 0 and self._budget is not None:
@@ -515,6 +524,11 @@ class JobService:
         *,
         told: Message | None = None,
     ) -> SubmitReport:
+        # Cancelled while it was being sent, and held back with nothing sent: APIMart made
+        # nothing, so it is refunded now, not kept in line counting.
+        marked = await self._cancelled_meanwhile(job)
+        if marked is not None:
+            return await self._cancel_unsent(marked, member_present)
         now = self._clock()
         # A wait for the server's own slot is a line, not a failure: it is never given up. APIMart
         # holding it back is, after a run of such holds (not after a long wait before them).

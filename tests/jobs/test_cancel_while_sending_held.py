@@ -1,0 +1,58 @@
+"""A cancel that lands while the job is being sent, and the job is then held back without
+anything reaching APIMart (the server's line, a fault before the request left)."""
+
+from bot.i18n import msg
+from bot.jobs.models import JobRefused, JobState
+from bot.jobs.store import Stage
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
+from cogs.member import status_details
+from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
+
+
+async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once(
+    db, api, session, clock
+):
+    """The member pressed Cancel while their job was being got ready (its pictures fetched
+    again, say); the server's one slot was taken, so it went back into line. Nothing reached
+    APIMart: it must end cancelled and stop counting now, not sit in line 'cancelled' and
+    holding the member's allowance until a slot frees up."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(REQUESTER.guild_id, 99),
+        msg("change_resumed", moderator="x"),
+        default_limit=2,
+        max_rendering=1,
+    )
+    # The server's one slot: a video already at APIMart.
+    first = await store.create(
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+    )
+    await service.submit(first, member_present=True)
+    assert (await store.get(first.id)).state is JobState.QUEUED
+    job = await store.create(
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+    )
+    real_slot_limit = store.slot_limit
+
+    async def slot_limit(claimed):
+        outcome = await store.cancel(
+            job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+        )
+        assert outcome.value == "when_sent"
+        return await real_slot_limit(claimed)
+
+    store.slot_limit = slot_limit
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    assert claimed.id == job.id
+    await service.submit_claimed(claimed, member_present=False)
+    stored = await store.get(job.id)
+    details = status_details(stored, "en-US", clock())
+    assert not stored.counts and stored.state is JobState.CANCELLED, (stored.state, details)
+    try:
+        await store.create(
+            REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+        )
+    except JobRefused as refusal:
+        raise AssertionError(refusal.user_message.render("en-US")) from None
