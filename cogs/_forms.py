@@ -10,15 +10,16 @@ before and after a restart.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
-from bot.i18n import t
+from bot.i18n import msg, t
 from bot.jobs.validation import VideoOptions, generation_mode
-from cogs._queue import answered_first
+from cogs._queue import answer_privately, answered_first, interaction_origin_id
+from cogs._recent import SeenLately
 
 Interaction = discord.Interaction[Any]
 Select = discord.ui.Select[discord.ui.Modal]
@@ -131,8 +132,29 @@ def labelled(text: str, component: discord.ui.Item[Any]) -> discord.ui.Label[Any
 RESENT_WINDOW = 5.0
 
 
-def sent_form_key(interaction: discord.Interaction[Any], values: Values) -> Hashable:
+def _sent_form_key(interaction: discord.Interaction[Any], values: Values) -> Hashable:
     """What makes two submissions of a form the same one: who, which form, what it says."""
     data: Any = interaction.data or {}
     shown = tuple(sorted((name, repr(value)) for name, value in values.items()))
     return (interaction.user.id, data.get("custom_id"), shown)
+
+
+async def made_once(
+    sent_lately: SeenLately,
+    interaction: discord.Interaction[Any],
+    values: Values,
+    make: Callable[[], Awaitable[None]],
+) -> None:
+    """`make` what a submitted form asks for, unless the same form was just sent (within
+    `RESENT_WINDOW`, by `sent_lately`): one video, not two paid for. A Submit that made no job
+    (refused, waiting for a Confirm, or failed) does not count as sent: the next is answered."""
+    sent = _sent_form_key(interaction, values)
+    if not sent_lately.first(sent):
+        await answer_privately(interaction, msg("form_sent_twice"))
+        return
+    try:
+        await make()
+    finally:
+        store = interaction.client.store
+        if await store.job_for_origin(interaction_origin_id(interaction)) is None:
+            sent_lately.forget(sent)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import re
 import time
@@ -61,9 +62,9 @@ from cogs._forms import (
     duration_select,
     form_options,
     labelled,
+    made_once,
     open_form,
     resolution_select,
-    sent_form_key,
     submission,
     submitted_values,
 )
@@ -74,7 +75,6 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
-    interaction_origin_id,
     media_from_attachment,
     member_may_post,
     message_origin_id,
@@ -294,7 +294,7 @@ class ReferencesCog(commands.Cog):
         self._role_hinted = SeenLately(ROLE_HINT_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
-        # Forms sent lately (`sent_form_key`): the same one sent twice makes one video.
+        # Forms sent lately (`made_once`): the same one sent twice makes one video.
         self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic)
 
     async def cog_load(self) -> None:
@@ -429,16 +429,8 @@ class ReferencesCog(commands.Cog):
                 await answer_privately(interaction, msg("form_media_lost"))
                 return
         values = submitted_values(interaction)
-        sent = sent_form_key(interaction, values)
-        if not self._forms_sent.first(sent):
-            await answer_privately(interaction, msg("form_sent_twice"))
-            return
-        try:
-            await self._queue_from_form(interaction, target, media, values)
-        finally:
-            # Refused, waiting for a Confirm, or failed: the next Submit is answered.
-            if await self.bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
-                self._forms_sent.forget(sent)
+        make = functools.partial(self._queue_from_form, interaction, target, media, values)
+        await made_once(self._forms_sent, interaction, values, make)
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

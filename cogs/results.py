@@ -8,6 +8,7 @@ they open carry it too (`cogs._forms`): a form submitted after a restart still m
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -35,9 +36,9 @@ from cogs._forms import (
     duration_select,
     form_options,
     labelled,
+    made_once,
     open_form,
     resolution_select,
-    sent_form_key,
     submission,
     submitted_values,
     text_value,
@@ -323,7 +324,7 @@ class ResultButtons(commands.Cog, name=COG_NAME):
         self.bot = bot
         # Who clicked Regenerate on which result lately (a double click makes one video).
         self.regenerations = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
-        # Edit prompt and Remix forms sent lately (`sent_form_key`): sent twice, one video.
+        # Edit prompt and Remix forms sent lately (`made_once`): sent twice, one video.
         self.forms_sent = SeenLately(RESENT_WINDOW, bot.clock)
 
     async def cog_load(self) -> None:
@@ -354,17 +355,8 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 values = submitted_values(interaction)
-                sent = sent_form_key(interaction, values)
-                if not self.forms_sent.first(sent):
-                    await answer_privately(interaction, msg("form_sent_twice"))
-                    return
-                try:
-                    await handle(interaction, job, values)
-                finally:
-                    # Refused, waiting for a Confirm, or failed: the next Submit is answered.
-                    origin = interaction_origin_id(interaction)
-                    if await self.bot.store.job_for_origin(origin) is None:
-                        self.forms_sent.forget(sent)
+                make = functools.partial(handle, interaction, job, values)
+                await made_once(self.forms_sent, interaction, values, make)
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id
