@@ -157,17 +157,7 @@ UNREPORTED = f"credits_cost IS NULL AND state = '{JobState.COMPLETED.value}'"
 async def unreported_by_member(read: Reader, guild_id: int, window: Window) -> dict[int, float]:
     """Each member's finished videos APIMart reported no credits for, at their expected cost:
     what `credits_spent` counts for them, so a member's credits add up to the server's."""
-    rows = await read(
-        "SELECT user_id, resolution, CASE WHEN video_urls = '[]' THEN duration END,"
-        " COUNT(*) FROM jobs WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
-        f" AND {UNREPORTED} GROUP BY user_id, resolution, 3",
-        (guild_id, window.start, window.end),
-    )
-    members: dict[int, float] = {}
-    for user_id, resolution, length, count in rows:
-        estimate = await expected_of_kind(read, resolution, length)
-        members[int(user_id)] = members.get(int(user_id), 0.0) + int(count) * estimate.credits
-    return members
+    return await _expected_by(read, "guild_id = ?", (guild_id,), window, UNREPORTED, (), "user_id")
 
 
 def _place(guild_id: int | None) -> tuple[str, tuple[object, ...]]:
@@ -184,19 +174,32 @@ async def _expected_total(
     values: tuple[object, ...],
 ) -> float:
     """What the jobs `which` (a WHERE part, with `values`) of `place` in `window` are expected
-    to cost, priced by resolution and length (a reference video sets the length:
-    `length_of`)."""
+    to cost, in all."""
+    return sum((await _expected_by(read, place, key, window, which, values)).values())
+
+
+async def _expected_by(
+    read: Reader,
+    place: str,
+    key: tuple[object, ...],
+    window: Window,
+    which: str,
+    values: tuple[object, ...],
+    by: str = "NULL",
+) -> dict[Any, float]:
+    """What those jobs are expected to cost, per value of the column `by` (one group if none),
+    priced by resolution and length (a reference video sets the length: `length_of`)."""
     rows = await read(
-        "SELECT resolution, CASE WHEN video_urls = '[]' THEN duration END AS priced_length,"
-        f" COUNT(*) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ? AND {which}"
-        " GROUP BY resolution, priced_length",
+        f"SELECT {by}, resolution, CASE WHEN video_urls = '[]' THEN duration END, COUNT(*)"
+        f" FROM jobs WHERE {place} AND created_at >= ? AND created_at < ? AND {which}"
+        " GROUP BY 1, 2, 3",
         (*key, window.start, window.end, *values),
     )
-    total = 0.0
-    for resolution, length, count in rows:
+    costs: dict[Any, float] = {}
+    for group, resolution, length, count in rows:
         estimate = await expected_of_kind(read, resolution, length)
-        total += int(count) * estimate.credits
-    return total
+        costs[group] = costs.get(group, 0.0) + int(count) * estimate.credits
+    return costs
 
 
 async def hold_budget(conn: Connection, guild_id: int | None) -> None:
