@@ -104,6 +104,13 @@ def missing_permissions(
     return [key for key, granted in needed.items() if not granted]
 
 
+def missing_in(channel: object, permissions: discord.Permissions) -> list[str]:
+    """`missing_permissions` for posting in `channel` (a thread, perhaps locked, or not)."""
+    thread = channel if isinstance(channel, discord.Thread) else None
+    locked = thread is not None and thread.locked
+    return missing_permissions(permissions, in_thread=thread is not None, locked=locked)
+
+
 def member_may_post(interaction: discord.Interaction[discord.Client]) -> bool:
     """Whether the member who used `interaction` may post in its channel (in a thread: send
     messages in threads; in a locked one, only with Manage Threads: locking is no permission,
@@ -309,10 +316,7 @@ class InteractionOrigin(Origin):
         if not self.place.server_installed:
             # DMs, group DMs, other servers: the bot posts nothing there with its own token.
             return []
-        channel = interaction.channel
-        in_thread = isinstance(channel, discord.Thread)
-        locked = isinstance(channel, discord.Thread) and channel.locked
-        return missing_permissions(interaction.app_permissions, in_thread=in_thread, locked=locked)
+        return missing_in(interaction.channel, interaction.app_permissions)
 
     def member_may_post(self) -> bool:
         """Where the bot posts with its own token, only for a member who may post there too:
@@ -418,10 +422,7 @@ class MessageOrigin(Origin):
         guild = self.message.guild
         if guild is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
             return []
-        permissions = channel.permissions_for(guild.me)
-        in_thread = isinstance(channel, discord.Thread)
-        locked = isinstance(channel, discord.Thread) and channel.locked
-        return missing_permissions(permissions, in_thread=in_thread, locked=locked)
+        return missing_in(channel, channel.permissions_for(guild.me))
 
     async def acknowledge(self) -> None:
         """Nothing to acknowledge without an interaction."""

@@ -356,10 +356,7 @@ class Poller:
             await self._finish(job, JobState.FAILED, reason_key="task_unknown_to_service")
             return
         except APIMartError as error:
-            limited = isinstance(error, RateLimitError)
-            self._metrics.poll_done("rate_limited" if limited else "error")
-            if isinstance(error, RateLimitError) and self._budget is not None:
-                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
+            self._check_refused(error, sent_at)
             await self._poll_failed(job, error)
             return
         now = self._clock()
@@ -377,6 +374,13 @@ class Poller:
             # A cancelled job is followed quietly: its status message already says cancelled.
             if updated is not None and not updated.cancelled:
                 await self._on_progress(updated)
+
+    def _check_refused(self, error: APIMartError, sent_at: float) -> None:
+        """A status check APIMart answered with an error: counted; a 429 slows the budget."""
+        limited = isinstance(error, RateLimitError)
+        self._metrics.poll_done("rate_limited" if limited else "error")
+        if isinstance(error, RateLimitError) and self._budget is not None:
+            self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
 
     async def _poll_failed(self, job: Job, error: APIMartError, *, not_found: bool = False) -> None:
         # Such a failure usually hits every job's check at once (a refused key, no balance, an
@@ -467,10 +471,7 @@ class Poller:
             )
             return
         except APIMartError as error:
-            limited = isinstance(error, RateLimitError)
-            self._metrics.poll_done("rate_limited" if limited else "error")
-            if isinstance(error, RateLimitError) and self._budget is not None:
-                self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
+            self._check_refused(error, sent_at)
             log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
             info = None
         if info is not None:

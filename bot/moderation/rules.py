@@ -215,13 +215,14 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
     if blocked is not None:
         return Refusal(blocked)
     if facts.used >= facts.allowance.limit:
+        again = allowed_again_at(facts)
         return Refusal(
             msg(
                 "mod_quota_spent",
                 limit=plural("count_videos", facts.allowance.limit),
                 period=this_period(facts),
-                reset=stamp(allowed_again_at(facts), "R"),
-                reset_at=stamp(allowed_again_at(facts)),
+                reset=stamp(again, "R"),
+                reset_at=stamp(again),
             )
         )
     if facts.active >= policy.max_active:
