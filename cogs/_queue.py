@@ -38,6 +38,7 @@ from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
+from bot.moderation.rules import BLOCK_REFUSAL_KEYS
 from bot.reach import Reply, Route, outlives_token, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._reach import place_of, reply_for
@@ -373,8 +374,6 @@ class InteractionOrigin(Origin):
         return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
 
 
-# Refusals that name a block and its reason: never said in a public reply.
-_BLOCK_REFUSALS = frozenset({"mod_blocked", "mod_blocked_until", "owner_blocked"})
 # A reply meant for one member removes itself after this long.
 PRIVATE_NOTE_LIFETIME = 60.0
 
@@ -435,7 +434,7 @@ class MessageOrigin(Origin):
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
-        if message.key in _BLOCK_REFUSALS:
+        if message.key in BLOCK_REFUSAL_KEYS:
             # A reply is public: that they are blocked, and why, is theirs to read privately.
             message = msg("blocked_see_quota")
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME

@@ -11,6 +11,7 @@ from bot.jobs.pricing import Estimate, Length, amount
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
+    allowed_again_at,
     as_standing,
     blocked_message,
     budget_spent_message,
@@ -69,14 +70,16 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         # Blocked says blocked: no count, no cooldown, nothing that suggests waiting helps.
         lines.append(blocked)
         return lines
+    # Spent: the same time a refusal gives (a member's own allowance may end before the period).
+    again = allowed_again_at(facts) if facts.left == 0 else facts.window.end
     lines.append(
         msg(
             "quota_left",
             left=plural("count_videos", facts.left),
             limit=facts.allowance.limit,
             period=this_period(facts),
-            reset=stamp(facts.window.end, "R"),
-            reset_at=stamp(facts.window.end),
+            reset=stamp(again, "R"),
+            reset_at=stamp(again),
         )
     )
     lines.append(

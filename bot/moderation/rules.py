@@ -95,6 +95,13 @@ def allowed_again_at(facts: MemberFacts) -> float:
     return facts.window.end
 
 
+# Every refusal `blocked_message` (or the owner's block) can give: each names a block and its
+# reason, so none is ever said in a public reply.
+BLOCK_REFUSAL_KEYS = frozenset(
+    {"mod_blocked", "mod_blocked_until", "mod_blocked_until_spent", "owner_blocked"}
+)
+
+
 def blocked_message(facts: MemberFacts) -> Message | None:
     """Why the member may make no videos at all, if so."""
     allowance = facts.allowance

@@ -819,6 +819,33 @@ async def test_a_mention_of_a_member_blocked_for_a_while_names_no_block_in_publi
         assert await nothing_recorded(world)
 
 
+async def test_a_mention_of_a_member_blocked_for_an_hour_after_spending_names_no_block(tmp_path):
+    """README: nothing public names the block or its reason; a mention is answered with a note
+    to look at /videos quota. A member who already used today's allowance and is then blocked
+    for an hour gets `mod_blocked_until_spent`, which must be hidden too."""
+    import time
+
+    from bot.i18n import msg
+    from bot.moderation.store import Actor
+
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        fake = world.discord
+        actor = Actor(fake.guild_id, fake.owner_id)
+        await world.bot.moderation.store.update_policy(
+            actor, msg("change_channels_all", moderator=actor.mention), default_limit=1
+        )
+        first = await fake.message_create(f"<@{fake.bot_user_id}> a cat on a boat")
+        status = await bots_reply_to(world, first)
+        assert "job #1" in status["content"].lower(), status["content"]
+        await world.bot.moderation.store.set_member_limit(
+            actor, fake.user_id, 0, "flooding the channel", time.time() + 3600
+        )
+        asking = await fake.message_create(f"<@{fake.bot_user_id}> a dog on the beach")
+        answer = (await bots_reply_to(world, asking))["content"]
+        assert "flooding" not in answer and "blocked" not in answer, answer
+        assert "can't make videos here right now" in answer, answer
+
+
 async def test_the_menu_opens_its_form_when_the_rules_are_slow_to_read(tmp_path):
     """The form must open within Discord's 3 seconds: a database too slow to say whether the
     rules refuse the member leaves that to the form's submit."""

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from bot.jobs.models import JobRefused
+from bot.moderation.report import quota_lines
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import ALICE, MOD, make_done, record, refusal, set_limits
 
@@ -70,3 +71,22 @@ async def test_a_block_on_a_member_with_no_allowance_does_not_say_it_was_used_up
     later = await refusal(store, moderation, clock)  # still no videos after what she was told
     assert "used all your videos" not in text, text
     assert "make videos again" not in text, (text, later)
+
+
+async def test_quota_says_when_a_spent_own_allowance_that_ends_early_lets_videos_start_again(
+    store, moderation, clock
+):
+    """Alice gets 1 video a day for 6 hours (default 5) and made it. /video refuses her, saying
+    she may start again in 6 hours (and is admitted then); /videos quota must not tell her
+    she has to wait until midnight."""
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "cool off", ends)
+    await make_done(store, moderation, clock, 1)
+    refused = await refusal(store, moderation, clock)
+    assert stamps(refused)[0] == int(ends), refused
+    facts = await moderation.facts(ALICE)
+    quota = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    told = min(stamps(quota))
+    clock.advance(6 * 3600 + 1)
+    await record(store, moderation, clock)  # admitted 6 hours later
+    assert told <= clock(), f"quota said to wait until {told}, admitted at {clock()}: {quota}"
