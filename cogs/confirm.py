@@ -24,7 +24,7 @@ from bot.jobs.pricing import amount
 from bot.media_refresh import links_lost
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
-from bot.text import NO_MENTIONS, PROMPT_PREVIEW_CHARS, preview
+from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
 from cogs._errors import report_failure
 from cogs._queue import (
     InteractionOrigin,
@@ -117,6 +117,15 @@ class ConfirmedOrigin(InteractionOrigin):
         """The message the original request's status would have replied to."""
         return self.pending.reply_to_id
 
+    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
+        """Ask again in place of the question pressed: the cost it named is out of date."""
+        bot = _bot(self.interaction)
+        await bot.moderation.pending.drop(self.pending.token)
+        _forget(bot, self.pending.token)
+        again = t("confirm_cost_rose", self.pending.requester.locale)
+        text = fit(f"{again}\n{content}", MESSAGE_CONTENT)
+        return await self.interaction.edit_original_response(content=text, view=view)
+
     async def announce(self, content: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""
         channel = self.interaction.channel
@@ -193,7 +202,7 @@ class CostButton(
         job_id = await bot.store.job_for_origin(f"interaction:{interaction.id}")
         if job_id is not None:
             _forget(bot, self.token)
-            credits = amount(pending.expected_credits)
+            credits = amount(await _expected_now(bot, pending))
             # In place of the question, in its language (a mention's was asked publicly).
             done = t("confirm_done", pending.requester.locale, job_id=job_id, credits=credits)
             await interaction.edit_original_response(content=done, view=None)
@@ -209,6 +218,16 @@ class CostButton(
         # Deferred (in `_answer`), then edited: discord.py's one-step `edit_message` sends a
         # `tts` field that Discord's schema for a message update does not have.
         await interaction.edit_original_response(content=t(key, locale), view=None)
+
+
+async def _expected_now(bot: VideoBot, pending: PendingRequest) -> float:
+    """What a confirmed job is expected to cost as its note says it (the learned price may have
+    fallen since the question); the figure agreed to if that cannot be read."""
+    try:
+        return (await bot.pricing.expected(pending.request)).credits
+    except Exception:
+        log.exception("Could not read a confirmed job's expected cost")
+        return pending.expected_credits
 
 
 def _forget(bot: VideoBot, token: str) -> None:

@@ -70,6 +70,11 @@ def amount(credits: float) -> Message:
     return msg("credits_one") if written == "1" else msg("credits_many", value=written)
 
 
+def costs_more(credits: float, agreed: float) -> bool:
+    """Whether `credits` reads as more than the `agreed` figure a member was shown."""
+    return credits > agreed and credits_number(credits) != credits_number(agreed)
+
+
 def length_of(request: VideoRequest) -> Length:
     """The length a request is priced by (None: its reference video sets it)."""
     return None if request.video_urls else request.duration

@@ -33,6 +33,10 @@ EN: dict[str, str] = {
     ),
     "button_confirm": "Confirm",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
+    "confirm_cost_rose": (
+        "The expected cost went up since you were asked (recent videos of this kind cost more), "
+        "so nothing was made yet:"
+    ),
     "confirm_cancelled": "Cancelled: nothing was made or counted.",
     "confirm_expired": (
         "This question expired, so nothing was made or counted. "
@@ -105,6 +109,7 @@ ZH: dict[str, str] = {
     ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
+    "confirm_cost_rose": "自询问以来预计花费上涨了（最近同类视频花费更多），所以尚未生成视频：",
     "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
     "confirm_expired": "此确认请求已过期，没有生成视频，也没有计入额度。如果仍想要这个视频，请重新运行命令。",
     "confirm_media_lost": "你附加的文件已无法获取，没有生成视频，也没有计入额度。请带上文件重新运行命令。",

@@ -131,15 +131,18 @@ class PendingRequests:
             return cursor.rowcount == 1
 
     @staticmethod
-    async def consume(conn: Connection, token: str, requester: Requester, now: float) -> None:
-        """End it inside the job insert's transaction; refuses if it already ended or expired.
+    async def consume(conn: Connection, token: str, requester: Requester, now: float) -> float:
+        """End it inside the job insert's transaction, giving back the expected credits its
+        member agreed to; refuses if it already ended or expired.
 
         A job refused by a rule rolls this back too: the request stays pending until it expires.
         """
         cursor = await conn.execute(
             "DELETE FROM pending_requests WHERE token = ? AND user_id = ? AND guild_id = ?"
-            " AND expires_at > ? RETURNING token",
+            " AND expires_at > ? RETURNING expected_credits",
             (token, requester.user_id, requester.guild_id, now),
         )
-        if await cursor.fetchone() is None:
+        row = await cursor.fetchone()
+        if row is None:
             raise JobRefused(msg("confirm_gone"))
+        return float(row["expected_credits"])

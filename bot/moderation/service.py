@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
-from bot.jobs.pricing import connection_reader, expected_with
+from bot.jobs.pricing import connection_reader, costs_more, expected_with
 from bot.moderation.facts import hold_budget, member_facts, read_policy
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.models import MemberFacts
@@ -118,9 +118,10 @@ class Moderation:
         if requester.guild_id is None:
             await self._admit_personal(conn, requester, request, now)
             return
+        agreed: float | None = None
         if requester.confirms is not None:
             # Ends the pending request with this job (rolled back if a rule refuses it below).
-            await PendingRequests.consume(conn, requester.confirms, requester, now)
+            agreed = await PendingRequests.consume(conn, requester.confirms, requester, now)
         policy = await read_policy(conn, requester.guild_id)
         if policy.monthly_budget is not None:
             await hold_budget(conn, requester.guild_id)
@@ -133,9 +134,11 @@ class Moderation:
             if (
                 refusal is None
                 and threshold is not None
-                and requester.confirms is None
                 and expected.credits > threshold
+                and (agreed is None or costs_more(expected.credits, agreed))
             ):
+                # Asked for the first time, or again: the member agreed to a lower figure than
+                # the bot now expects (the learned price moved while the question was open).
                 raise ConfirmationNeeded(expected, threshold)
         if refusal is None:
             return

@@ -5,6 +5,7 @@ threshold's Confirm / Cancel question (also across a restart); `/videomod usage`
 """
 
 import asyncio
+import time
 
 from tests.cogs.test_command_mentions import mention
 from tests.cogs.test_moderation import command, mod, server, user_option, video
@@ -434,3 +435,68 @@ async def test_a_moderator_reads_that_a_waiting_video_was_not_sent_for_the_budge
                 await asyncio.sleep(0.05)
         usage = await mod(s, "usage", member=user_option(s.world, s.carol))
         assert "not sent (budget)" in usage, usage
+
+
+async def learned(world, resolution, duration, credits, *, count=3):
+    """`count` finished, charged videos of one kind made in another server: the bot's expected
+    price for that kind becomes their median."""
+    now = time.time()
+    async with world.db.transaction() as conn:
+        for number in range(count):
+            await conn.execute(
+                "INSERT INTO jobs (guild_id, channel_id, user_id, prompt, duration, resolution,"
+                " aspect_ratio, state, credits_cost, created_at, media_fetched_at, finished_at,"
+                " delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?)",
+                (
+                    999,
+                    1,
+                    2,
+                    "x",
+                    duration,
+                    resolution,
+                    "16:9",
+                    credits,
+                    now,
+                    now,
+                    now + number,
+                    now,
+                ),
+            )
+
+
+def content_of(world, message):
+    return world.discord.get_message(int(message["id"]))["content"]
+
+
+async def test_a_price_that_rose_while_the_question_was_open_is_asked_again_not_spent(tmp_path):
+    """The member agreed to "about 10 credits"; by their press, videos of that kind cost 30.
+    Nothing is sent at a price they never saw: the question is asked again in its place, and
+    the job made from the second Confirm names the one figure the member agreed to."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="1080p")
+        assert "about **10 credits**" in question["content"]
+        first_ids = button_ids(question)
+        await learned(world, "1080p", 10, 30)
+
+        await press(world, question, first_ids["Confirm"])
+        await world.discord.wait_for(lambda: "about **30 credits**" in content_of(world, question))
+        assert "expected cost went up" in content_of(world, question)
+        assert world.api.submits == [] and await job_count(world) == 3  # the learned ones
+        asked_again = world.discord.get_message(int(question["id"]))
+        second_ids = button_ids(asked_again)
+        assert second_ids["Confirm"] != first_ids["Confirm"]
+        assert (
+            await world.bot.moderation.pending.get(first_ids["Confirm"].rsplit(":", 1)[1]) is None
+        )
+
+        confirm = await press(world, asked_again, second_ids["Confirm"])
+        note = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #4" in note and "about **30 credits**" in note
+        await world.discord.wait_for(
+            lambda: (
+                content_of(world, question)
+                == "Confirmed: job #4, expected to cost about 30 credits."
+            )
+        )
+        await world.discord.wait_for(lambda: len(world.api.submits) == 1)
