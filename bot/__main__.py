@@ -89,10 +89,18 @@ async def open_sqlite(path: Path) -> Database | None:
         return None
     try:
         await db.migrate()
+        # A file already up to date is not written by migrating, and SQLite opens a file the
+        # bot's user may not write read-only: one real write finds that now, not at the first
+        # /video (a data folder handed to the container's user, its old file left behind).
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE schema_version SET version = version")
     except (OSError, sqlite3.Error) as error:
         await db.close()
         log.error(
-            "Cannot write the database at %s (%s): check free space and permissions", path, error
+            "Cannot write the database at %s (%s): check free space, and that the bot's user"
+            " owns the file and its folder",
+            path,
+            error,
         )
         return None
     return db

@@ -31,6 +31,17 @@ def postgres_hosts(url: str) -> list[SplitResult]:
     return [urlsplit(f"//{host}") for host in urlsplit(url).netloc.rpartition("@")[2].split(",")]
 
 
+def check_postgres_url(url: str) -> None:
+    """Raise ValueError for a PostgreSQL URL that connecting would read otherwise than it was
+    meant: an unescaped `@`, `/`, `?` or `#` in the password moves the host (asyncpg splits
+    at the first `@`, so `bot:p@ss@db` reaches a host "ss@db" that never resolves)."""
+    parts = urlsplit(url)
+    if parts.netloc.count("@") > 1 or any("@" in part for part in parts[2:]):
+        raise ValueError("unescaped character in the password")
+    for place in postgres_hosts(url):
+        _ = place.port  # parses the host and port, as connecting will
+
+
 def misspelled_settings(
     fields: Iterable[str], env_file: Path, environment: Mapping[str, str]
 ) -> list[str]:
@@ -334,12 +345,12 @@ class Settings(BaseSettings):
         if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
             raise ValueError("must start with postgresql://")
         try:
-            for place in postgres_hosts(text):
-                _ = place.port  # parses the host and port, as connecting will
+            check_postgres_url(text)
         except ValueError:
             # Not the parser's words: they may quote the URL, password and all.
             raise ValueError(
-                "is not a valid URL (postgresql://user:password@host:port/database)"
+                "is not a valid URL (postgresql://user:password@host:port/database;"
+                " percent-encode / ? # @ : in the password, e.g. %40 for @)"
             ) from None
         return text
 

@@ -264,8 +264,14 @@ def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatc
         "mysql://bot:hunter22@db/bot",
         "postgresql://bot:hunter22@[db/bot",  # a stray bracket: not a URL at all
         "postgresql://bot:hunter22@db:54x2/bot",  # a port that is not a number
+        # An unescaped `@` in the password: asyncpg splits at the first one, so the host
+        # would be "Pass@127.0.0.1", which never resolves (read as an unreachable server).
+        "postgresql://bot:hunter22@Pass@127.0.0.1:5432/bot",
+        # An unescaped `/` or `#`: the address ends early, the rest reads as a database name.
+        "postgresql://bot:hunter22/x@127.0.0.1:5432/bot",
+        "postgresql://bot:hunter22#x@127.0.0.1:5432/bot",
     ],
-    ids=["not-postgresql", "unbalanced-bracket", "bad-port"],
+    ids=["not-postgresql", "unbalanced-bracket", "bad-port", "at-sign", "slash", "hash"],
 )
 def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch, url):
     [line] = refused(monkeypatch, DATABASE_URL=url)
@@ -473,3 +479,74 @@ def test_a_postgresql_url_naming_a_primary_and_a_standby_is_accepted(monkeypatch
 )
 def test_a_password_that_ends_the_address_early_is_never_shown(url):
     assert "secret" not in describe_location(url)
+
+
+NOBODY = 65534
+
+
+def as_another_user(command: list[str]) -> list[str] | None:
+    """`command` run as a user who does not own the test's files, or None where that cannot be
+    arranged (not root, or that user cannot read the checkout and its virtual environment)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return None
+    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    probe = subprocess.run(
+        [*drop, sys.executable, "-c", "import bot.__main__"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=60,
+    )
+    return [*drop, *command] if probe.returncode == 0 else None
+
+
+async def up_to_date_sqlite(path: Path) -> None:
+    from bot.storage.sqlite import SqliteDatabase
+
+    db = await SqliteDatabase.open(path)
+    await db.migrate()
+    await db.close()
+
+
+def test_a_database_file_the_bot_cannot_write_stops_it_at_start_with_one_line():
+    """A data folder handed to the container's user (`chown 10001 data`) with the file an
+    earlier `make run` made still the operator's: SQLite opens it read-only and migrating an
+    up-to-date file writes nothing, so before, the bot started and failed every /video."""
+    import os
+    import shutil
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="read-only-db-"))
+    try:
+        where.chmod(0o777)  # the folder is the bot's: its lock file can be made
+        database = where / "bot.sqlite3"
+        asyncio.run(up_to_date_sqlite(database))
+        for leftover in where.iterdir():
+            if leftover != database:
+                leftover.unlink()
+        database.chmod(0o644)
+        command = as_another_user([sys.executable, "-m", "bot"])
+        if command is None:
+            if os.geteuid() == 0:
+                pytest.skip("no user but root can run the bot here")
+            database.chmod(0o444)  # not root: the mode alone keeps the bot out
+            command = [sys.executable, "-m", "bot"]
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT),
+            "DISCORD_TOKEN": "tok",
+            "APIMART_API_KEY": "key",
+            "DATABASE_PATH": str(database),
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+        }
+        result = subprocess.run(
+            command, cwd=where, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 1, result.stderr
+        assert "Cannot write the database at" in result.stderr
+        assert "owns the file" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        shutil.rmtree(where, ignore_errors=True)

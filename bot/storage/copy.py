@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import REDACTED, configure_logging
+from bot.settings import check_postgres_url
 from bot.storage.base import load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
@@ -133,7 +134,7 @@ def _checked(source: Path, target: str | None) -> str:
     if not target.startswith(("postgresql://", "postgres://")):
         raise NothingCopied("--to (or DATABASE_URL) must start with postgresql://")
     try:
-        urlsplit(target).port  # noqa: B018 (reading it checks it)
+        check_postgres_url(target)
     except ValueError:
         # Not the parser's words: a password with `/`, `?` or `#` cuts the address short, and
         # the parser then quotes its first part as the port.

@@ -25,7 +25,7 @@ import asyncpg
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
-from bot.settings import postgres_hosts
+from bot.settings import check_postgres_url, postgres_hosts
 from bot.storage.base import (
     GET_VALUE_SQL,
     MIGRATIONS_ROOT,
@@ -65,10 +65,9 @@ def describe_location(dsn: str) -> str:
     """Where a DSN points (user, host, port, database), never its password, for messages."""
     try:
         parts = urlsplit(dsn)
-        if "@" in parts.path or "@" in parts.query or "@" in parts.fragment:
-            # A password with an unescaped `/`, `?` or `#` ends the address early: what
-            # follows (the rest of the password among it) is no place to print.
-            raise ValueError("unescaped character in the password")
+        # A password with an unescaped `/`, `?`, `#` or `@` moves where the address ends:
+        # what follows (the rest of the password among it) is no place to print.
+        check_postgres_url(dsn)
         places = [
             f"{place.hostname or 'localhost'}:{place.port or 5432}" for place in postgres_hosts(dsn)
         ]
