@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -213,6 +213,9 @@ class Origin(ABC):
     echo: bool = False
     # Whether the member was answered yet (a stop that cuts the command short says so if not).
     told: bool = False
+    # Called when a rule refuses the job as it is recorded (a message's request, which an edit
+    # may mend, is then read again).
+    on_refused: Callable[[], None] | None = None
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""
@@ -383,9 +386,16 @@ class MessageOrigin(Origin):
 
     announcement_answers = True
 
-    def __init__(self, message: discord.Message, *, sources: tuple[MessageRef, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: discord.Message,
+        *,
+        sources: tuple[MessageRef, ...] = (),
+        on_refused: Callable[[], None] | None = None,
+    ) -> None:
         self.message = message
         self.sources = sources
+        self.on_refused = on_refused
 
     @property
     def locale(self) -> str:
@@ -719,6 +729,8 @@ async def _acknowledge_then_record(
         return await bot.jobs.record(origin.requester(), request)
     except JobRefused as refusal:
         if not origin.echo:
+            if origin.on_refused is not None:
+                origin.on_refused()
             await origin.tell(refusal.user_message)
         return None
     except AlreadyRecorded as echo:

@@ -30,6 +30,10 @@ class Refusal:
     helped: bool
     sent_at: float
     attachments: tuple[int, ...] = ()  # their ids
+    # The pictures its link previews showed, for a message refused for its links only: a
+    # preview Discord adds a moment later (a GIF's Tenor page) is what fixes it. None: a
+    # preview changes nothing, so it is not read again for one.
+    pictures: tuple[str, ...] | None = None
 
 
 class RecentRefusals:
@@ -51,13 +55,22 @@ class RecentRefusals:
                 self._answers.popitem(last=False)
 
     def take(
-        self, message_id: int, content: str, attachments: tuple[int, ...], now: float
+        self,
+        message_id: int,
+        content: str,
+        attachments: tuple[int, ...],
+        pictures: tuple[str, ...],
+        now: float,
     ) -> Refusal | None:
-        """The refusal an edit to `content` and `attachments` may fix, forgotten once taken;
-        None when the message was not refused, neither changed (Discord also sends an edit for
-        a link's preview), it was sent too long ago, or the bot answered it enough times."""
+        """The refusal an edit to `content`, `attachments` (or the `pictures` of its link
+        previews) may fix, forgotten once taken; None when the message was not refused, nothing
+        that could fix it changed (Discord also sends an edit for a link's preview), it was
+        sent too long ago, or the bot answered it enough times."""
         refusal = self._refusals.get(message_id)
-        if refusal is None or (refusal.content, refusal.attachments) == (content, attachments):
+        if refusal is None:
+            return None
+        pictured = refusal.pictures is not None and refusal.pictures != pictures
+        if (refusal.content, refusal.attachments) == (content, attachments) and not pictured:
             return None
         del self._refusals[message_id]
         if now - refusal.sent_at > EDIT_WINDOW:

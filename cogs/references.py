@@ -20,6 +20,7 @@ import functools
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -487,7 +488,9 @@ class ReferencesCog(commands.Cog):
         prompt) is read again; nothing else that is edited is (see `cogs._refusals`). Raw, so
         an edit counts even once discord.py's message cache has moved on."""
         after = payload.message
-        refusal = self._refusals.take(after.id, after.content, attachment_ids(after), time.time())
+        refusal = self._refusals.take(
+            after.id, after.content, attachment_ids(after), embed_image_urls(after), time.time()
+        )
         if refusal is None:
             return
         # Belt and braces: a message that made a job never makes another (the store also
@@ -573,12 +576,26 @@ class ReferencesCog(commands.Cog):
             return True
         return False
 
-    def _refused(self, message: discord.Message, *, helped: bool, answered: bool = True) -> None:
+    def _refused(
+        self,
+        message: discord.Message,
+        *,
+        helped: bool,
+        answered: bool = True,
+        for_links: bool = False,
+    ) -> None:
         """Remember a refused message, so an edit fixing it is read; `answered`: the member
-        gets a reply this time (the help is given once, later reads stay silent)."""
+        gets a reply this time (the help is given once, later reads stay silent); `for_links`:
+        refused for its links alone, which a link preview added later may fix."""
         sent_at = message.created_at.timestamp()
-        refusal = Refusal(message.content, helped, sent_at, attachment_ids(message))
+        pictures = embed_image_urls(message) if for_links else None
+        refusal = Refusal(message.content, helped, sent_at, attachment_ids(message), pictures)
         self._refusals.remember(message.id, refusal, answered=answered)
+
+    def _refused_by_rules(self, message: discord.Message, *, helped: bool) -> Callable[[], None]:
+        """What a rule refusing the job at record time (a reserved option, a banned word)
+        does: remember the message, so an edit that mends it is read."""
+        return functools.partial(self._refused, message, helped=helped)
 
     async def _options_or_help(
         self,
@@ -620,9 +637,13 @@ class ReferencesCog(commands.Cog):
         if media.link_urls() and await refused_before_fetching(self.bot, origin):
             return
         collected = await collect([media], self.bot.link_prober)
-        origin = MessageOrigin(message, sources=(message_ref(message),))
+        origin = MessageOrigin(
+            message,
+            sources=(message_ref(message),),
+            on_refused=self._refused_by_rules(message, helped=helped_before),
+        )
         if not await usable(origin, collected):
-            self._refused(message, helped=helped_before)
+            self._refused(message, helped=helped_before, for_links=True)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(origin, message, options, helped_before=helped_before):
@@ -667,9 +688,13 @@ class ReferencesCog(commands.Cog):
         ):
             return
         collected = await collect(medias, self.bot.link_prober)
-        origin = MessageOrigin(message, sources=(message_ref(source), message_ref(message)))
+        origin = MessageOrigin(
+            message,
+            sources=(message_ref(source), message_ref(message)),
+            on_refused=self._refused_by_rules(message, helped=helped_before),
+        )
         if not await usable(origin, collected):
-            self._refused(message, helped=helped_before)
+            self._refused(message, helped=helped_before, for_links=True)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(origin, message, options, helped_before=helped_before):
@@ -680,7 +705,11 @@ class ReferencesCog(commands.Cog):
         """A reply to the status of a video made from pictures (or a video): the reply's prompt
         with those same references and shape, as Remix makes it; its resolution only for the
         member's own video (another member's 4K may be reserved, or cost more than meant)."""
-        origin = MessageOrigin(message, sources=made.requester.sources)
+        origin = MessageOrigin(
+            message,
+            sources=made.requester.sources,
+            on_refused=self._refused_by_rules(message, helped=False),
+        )
         own = made.requester.user_id == message.author.id
         try:
             request = remix(

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests.cogs.test_moderation import mod, role_option, server
 from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
@@ -630,3 +631,85 @@ async def test_a_resolution_flag_in_a_reply_to_ones_own_result_chooses_it(tmp_pa
         await world.api.wait_for_submits(2)
         dusk = world.api.submits[1]
         assert dusk.get("resolution", "720p") == "720p"
+
+
+async def test_a_mention_refused_for_a_reserved_resolution_is_read_again_once_edited(tmp_path):
+    """The refusal says "Choose another resolution ... and try again"; the README says a refused
+    mention edited within 10 minutes is read again. Editing `--res 4k` to `--res 1080p` must
+    make the video."""
+    async with server(tmp_path) as s:
+        world = s.world
+        await mod(
+            s, "options restrict", option="resolution:4k", role=role_option(world, s.supporter)
+        )
+        asking = await mention(world, "a calm sea at dawn --res 4k")
+        refusal = await bots_reply_to(world, asking)
+        assert "4K is reserved for members with" in refusal["content"]
+        await edit_mention(world, asking, "a calm sea at dawn --res 1080p")
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["resolution"] == "1080p"
+
+
+async def test_a_mention_refused_for_a_banned_word_is_read_again_once_rephrased(tmp_path):
+    """ "Please rephrase it and try again": rephrasing by editing must be read, as for any
+    refused mention."""
+    async with server(tmp_path) as s:
+        world = s.world
+        await mod(s, "words add", pattern="gore*")
+        asking = await mention(world, "a gorefest at dawn")
+        refusal = await bots_reply_to(world, asking)
+        assert "words this server doesn't allow" in refusal["content"]
+        await edit_mention(world, asking, "a calm sea at dawn")
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
+
+
+async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_used(tmp_path):
+    """Discord often sends a message first without its link previews and adds them with a
+    MESSAGE_UPDATE (same text). A GIF picked from Discord's GIF picker (a Tenor page link)
+    must be used by its still picture, as the README promises, not refused as "not an image"
+    with the preview that arrives right after ignored."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/view/dance-123", b"<html>tenor</html>", "text/html")
+        still = web.serve("/dance.png")
+        asking = await mention(world, f"make this robot dance {page}")
+        await bots_reply_to(world, asking)  # the page alone: "not an image or a video"
+        gif = {
+            "type": "gifv",
+            "url": page,
+            "provider": {"name": "Tenor", "url": "https://tenor.co"},
+            "thumbnail": {"url": still, "width": 498, "height": 280},
+        }
+        stored = world.discord.get_message(int(asking["id"]))
+        stored["embeds"] = [gif]
+        await world.discord.member_edits(int(asking["id"]), stored["content"])
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["image_urls"] == [still]
+
+
+async def test_a_preview_added_to_a_mention_refused_for_a_flag_is_not_answered_again(tmp_path):
+    """Only a refusal for the links themselves is mended by a preview: a mention refused for a
+    typo in a flag whose preview arrives a moment later gets its one refusal, not two."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/view/dance-123", b"<html>tenor</html>", "text/html")
+        still = web.serve("/dance.png")
+        asking = await mention(world, f"make this robot dance --res 4kk {page}")
+        assert "`4kk`" in (await bots_reply_to(world, asking))["content"]
+        stored = world.discord.get_message(int(asking["id"]))
+        stored["embeds"] = [{"type": "gifv", "url": page, "thumbnail": {"url": still}}]
+        await world.discord.member_edits(int(asking["id"]), stored["content"])
+        later = await mention(world, "a red fox")  # handled after the preview's edit was
+        await bots_reply_to(world, later)
+        answers = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        ]
+        assert len(answers) == 1
