@@ -1,6 +1,7 @@
 """Telling a request from chatter: a mention or reply that only greets, thanks or reacts.
 
-Members reply "thx @Bot 🔥" to a result; nobody should pay for a video of that. A prompt is
+Members reply "thx @Bot 🔥" to a result, or ask "@Bot where is my video?"; nobody should pay
+for a video of that. A prompt is
 chatter when it is too short to describe a scene or when it greets, thanks or reacts and
 every other word only surrounds that ("thank you for the video, man"; emoji and Discord's
 custom emoji count for nothing). One word that is none of these ("love it, but make it rain")
@@ -120,6 +121,37 @@ def _is_chatter_word(word: str) -> bool:
     return any(_HELD.sub(keep, word) in _CHATTER_WORDS for keep in (r"\1\1", r"\1"))
 
 
+# A question about the bot or a video ("where is my video?", "why didn't it work?", "are you
+# an AI?", "how long does it take?"): it opens with one of these words, ends with "?", and
+# speaks of the bot, the member or their video, or is a few words only ("what happened?").
+_QUESTION_OPENERS = frozenset(
+    {"what", "whats", "where", "wheres", "when", "why", "how", "hows", "who", "whos", "which"}
+    | {"is", "isnt", "are", "arent", "am", "was", "wasnt", "were", "do", "dont", "does"}
+    | {"doesnt", "did", "didnt", "can", "cant", "could", "will", "wont", "would", "should"}
+    | {"has", "hasnt", "have", "havent", "may"}
+)
+_ABOUT_US = frozenset(
+    {"you", "u", "ya", "your", "ur", "youre", "it", "its", "this", "that", "my", "mine", "me"}
+    | {"i", "im", "we", "our", "bot", "video", "videos", "result", "job"}
+)
+# ... unless it asks for something or imagines ("can you make a cat surf?", "what if cats
+# ruled the world?"): that is a request, worded as a question.
+_ASKING_FOR = frozenset(
+    {"make", "create", "generate", "render", "film", "animate", "draw", "paint", "show"}
+    | {"turn", "produce", "imagine", "depict", "if"}
+)
+QUESTION_WORDS_ALONE = 3
+
+
+def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
+    """Whether the prompt is a question about the bot or a video, not a scene to make."""
+    if not words or not prompt.rstrip().endswith(("?", "\uff1f")):
+        return False
+    if words[0] not in _QUESTION_OPENERS or any(word in _ASKING_FOR for word in words):
+        return False
+    return len(words) <= QUESTION_WORDS_ALONE or any(word in _ABOUT_US for word in words)
+
+
 def _describes(words: list[str]) -> bool:
     """Whether the prompt starts as a description does: "a goat", not "a lot of thanks"."""
     return len(words) > 1 and words[0] in _INDEFINITE and words[1] not in _AMOUNTS
@@ -136,6 +168,8 @@ def is_bare_prompt(prompt: str) -> bool:
     words = "".join(char if char.isalnum() else " " for char in text).split()
     if _describes(words) or (len(words) == 1 and words[0] in _ALSO_SCENES):
         return False
+    if _asks_about_the_bot(words, prompt):
+        return True
     chatter = [_is_chatter_word(word) for word in words]
     others = (
         is_chatter or word in _SURROUNDING for is_chatter, word in zip(chatter, words, strict=True)

@@ -713,3 +713,11 @@ async def test_a_preview_added_to_a_mention_refused_for_a_flag_is_not_answered_a
             if (m.get("message_reference") or {}).get("message_id") == asking["id"]
         ]
         assert len(answers) == 1
+
+
+async def test_a_question_about_a_video_gets_the_help_not_a_paid_video(tmp_path):
+    """ "@Bot where is my video?" while one renders: the short help, nothing made."""
+    async with running_bot(tmp_path) as world:
+        answer = await bots_reply_to(world, await mention(world, "where is my video?"))
+        assert "asked for a video" not in answer["content"], answer["content"]
+        assert await nothing_recorded(world)

@@ -213,3 +213,38 @@ def test_more_everyday_thanks_and_questions_about_the_bot_are_no_prompt(text):
 )
 def test_those_words_in_a_scene_still_make_a_video(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is my video?",
+        "why didn't it work?",
+        "are you an AI?",
+        "how long does it take?",
+        "what happened?",
+        "what model are you?",
+        "are you broken?",
+        "is it done yet?",
+        "did my video fail?",
+        "when will it be ready\uff1f",
+    ],
+)
+def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
+    """ "@Bot where is my video?" while waiting must not buy a video of that question."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you make a cat surf?",
+        "could you animate this dog running?",
+        "what if cats ruled the world?",
+        "will a dragon fit in a tiny car?",
+        "where is my video",  # no question mark: as written, a scene
+        "a cat asking why?",
+    ],
+)
+def test_a_request_worded_as_a_question_is_still_a_prompt(text):
+    assert not is_bare_prompt(text)
