@@ -23,7 +23,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import yarl
 
-from bot.apimart import APIMartClient, APIMartError, VideoRequest
+from bot.apimart import (
+    APIMartClient,
+    APIMartError,
+    AuthenticationError,
+    PaymentRequiredError,
+    VideoRequest,
+)
 from bot.apimart.models import without_fragment
 from bot.i18n import msg
 from bot.jobs.models import Job, JobRefused, MessageRef
@@ -200,8 +206,10 @@ class DiscordMediaRefresher:
             try:
                 return await self._rehost(url)
             except APIMartError as error:
-                if error.retryable:
-                    raise  # APIMart busy for a moment: the submit is tried again later
+                if error.retryable or isinstance(error, AuthenticationError | PaymentRequiredError):
+                    # Busy for a moment (tried again later), or the account's key or balance
+                    # (the operator's to fix): no fault of the member's links.
+                    raise
                 log.warning("Job %d: APIMart refused a re-hosted image (%s)", job.id, error)
             except _Unavailable as error:
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)

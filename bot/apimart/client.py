@@ -164,7 +164,16 @@ def _error_from_answer(
         402: PaymentRequiredError,
         404: TaskNotFoundError,
     }
-    return error_classes.get(code, APIMartError)(message, status=code, error_type=kind)
+    error_class = error_classes.get(code)
+    if error_class is None:
+        # Another 4xx (a content check's 422, a 413) refuses the request as sent: sending it
+        # again changes nothing. A timeout (408), "too early" (425) or a proxy's 403 may pass.
+        passing = code in _PASSING_REFUSALS or not 400 <= code < 500
+        error_class = APIMartError if passing else InvalidRequestError
+    return error_class(message, status=code, error_type=kind)
+
+
+_PASSING_REFUSALS = frozenset({403, 408, 425})
 
 
 class APIMartClient:

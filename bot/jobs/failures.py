@@ -7,6 +7,7 @@ upstream timeouts. Anything else is shown as APIMart worded it.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from bot.i18n import Message, msg
@@ -85,8 +86,33 @@ REFUSAL_KEYS = frozenset(
         "refusal_invalid_resolution",
         "refusal_unsupported_image_count",
         "refusal_unsupported_video_count",
+        "refusal_invalid_request_error",
+        "refusal_content_policy",
+        "refusal_unexplained",
     }
 )
+# Words the bot cannot pass on as a reason a member reads in English: Chinese, Japanese or
+# Korean (APIMart's default language), or only a status line ("HTTP 400", a proxy's page).
+_NOT_PLAIN_ENGLISH = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|^HTTP \d+$"
+)
+CONTENT_CHECK_STATUS = 422
+
+
+def refusal_reason(message: str, error_type: str | None, status: int | None) -> Message | Quoted:
+    """Why APIMart refused a submit, as the member reads it: the documented refusals and a
+    content check in the bot's own words (kept by key: each reader reads their language),
+    APIMart's own words where they are plain, else a sentence that blames no one."""
+    key = f"refusal_{error_type}"
+    if key in REFUSAL_KEYS:
+        return msg(key)
+    if status == CONTENT_CHECK_STATUS or failure_cause(f"{error_type} {message}") is (
+        FailureCause.MODERATION
+    ):
+        return msg("refusal_content_policy")
+    if not message.strip() or _NOT_PLAIN_ENGLISH.search(message.strip()):
+        return msg("refusal_unexplained")
+    return quoted_sentence(message)
 
 
 def stored_reason(detail: str) -> Message | Quoted:

@@ -24,6 +24,7 @@ from bot.apimart import (
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.engine.pool import SETTLE, StageLoop, Workers, settle_cancelled
 from bot.engine.supervisor import supervise
+from bot.i18n import language_for
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import Job, JobState
@@ -122,9 +123,9 @@ NOT_FOUND_RECHECK = 60.0
 
 
 def _language(locale: str) -> str:
-    """APIMart's error-text language closest to the member's Discord locale."""
-    prefix = locale.split("-")[0].lower()
-    return prefix if prefix in {"zh", "ko", "ja"} else "en"
+    """The language APIMart writes its error text in: the member's when the bot speaks it,
+    else English (`failure_cause` reads English and Chinese only)."""
+    return "zh" if language_for(locale) == "zh" else "en"
 
 
 def _started(job: Job) -> float:

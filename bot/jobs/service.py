@@ -22,14 +22,14 @@ from bot.apimart import (
 from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.claims import holding, putting_off_takeover
-from bot.jobs.failures import REFUSAL_KEYS
+from bot.jobs.failures import refusal_reason
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
 from bot.media_refresh import earliest_expiry
 from bot.observability.metrics import Metrics
-from bot.text import Quoted, quoted_sentence
+from bot.text import Quoted
 
 log = logging.getLogger(__name__)
 
@@ -229,9 +229,9 @@ class JobService:
             log.warning("Job %d: media could not be refreshed (%s)", job.id, refusal)
             return await self._close(job, JobState.REJECTED, refusal.user_message, member_present)
         except APIMartError as error:
-            # Only a passing fault gets here (`DiscordMediaRefresher` refuses the rest): held as
-            # a busy submit is, and given up on as one after 30 minutes.
-            return await self._hold_for_apimart(job, error, member_present)
+            # A passing fault is held as a busy submit is (given up on after 30 minutes); the
+            # key or the balance refusing the upload is the operator's, as for a submit.
+            return await self._refused_by_apimart(job, error, member_present)
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(
@@ -345,35 +345,8 @@ class JobService:
             return await self._close(
                 job, JobState.SUBMIT_UNKNOWN, msg("submit_unknown"), member_present
             )
-        except AuthenticationError:
-            log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
-            return await self._close(
-                job, JobState.REJECTED, msg("service_misconfigured"), member_present
-            )
-        except PaymentRequiredError:
-            log.error("APIMart balance is empty (job %d): top up the account", job.id)
-            if self._on_balance is not None:
-                await self._on_balance(False, None)
-            # Outside servers no moderator will say it is back.
-            told = msg(
-                "service_unpaid" if job.requester.guild_id is not None else "personal_paused"
-            )
-            return await self._close(job, JobState.REJECTED, told, member_present)
-        except InvalidRequestError as error:
-            log.warning(
-                "Job %d refused by APIMart: %s (%s)", job.id, error.message, error.error_type
-            )
-            refusal_key = f"refusal_{error.error_type}"
-            # The API's own text may be Chinese; explain the documented refusals ourselves
-            # (kept by key: each reader reads it in their own language).
-            reason: Message | Quoted = (
-                msg(refusal_key) if refusal_key in REFUSAL_KEYS else quoted_sentence(error.message)
-            )
-            return await self._close(
-                job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
-            )
         except APIMartError as error:
-            return await self._hold_for_apimart(job, error, member_present)
+            return await self._refused_by_apimart(job, error, member_present)
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
         await self._store_task_id(job, result.task_id, now, first_check, member_present)
@@ -391,6 +364,40 @@ class JobService:
                 submitted.public_cancel_notice(),
             )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
+
+    async def _refused_by_apimart(
+        self, job: Job, error: APIMartError, member_present: bool
+    ) -> SubmitReport:
+        """APIMart refused a submit (or the upload before it): nothing was made. The key or
+        the balance is the operator's to fix; a refusal of the request is told to the member;
+        anything else may pass, so the job waits and is sent again."""
+        if isinstance(error, AuthenticationError):
+            log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
+            return await self._close(
+                job, JobState.REJECTED, msg("service_misconfigured"), member_present
+            )
+        if isinstance(error, PaymentRequiredError):
+            log.error("APIMart balance is empty (job %d): top up the account", job.id)
+            if self._on_balance is not None:
+                await self._on_balance(False, None)
+            # Outside servers no moderator will say it is back.
+            told = msg(
+                "service_unpaid" if job.requester.guild_id is not None else "personal_paused"
+            )
+            return await self._close(job, JobState.REJECTED, told, member_present)
+        if isinstance(error, InvalidRequestError):
+            log.warning(
+                "Job %d refused by APIMart (HTTP %s): %s (%s)",
+                job.id,
+                error.status,
+                error.message,
+                error.error_type,
+            )
+            reason = refusal_reason(error.message, error.error_type, error.status)
+            return await self._close(
+                job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
+            )
+        return await self._hold_for_apimart(job, error, member_present)
 
     async def _typical(self, job: Job) -> float | None:
         """The usual render time of jobs like `job` here; None when unknown or unreadable (a

@@ -130,6 +130,9 @@ EN: dict[str, str] = {
     "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4K",
     "refusal_unsupported_image_count": "it needs 0, 1 or 3 images (exactly 1 in first-frame mode)",
     "refusal_unsupported_video_count": "it accepts at most 1 reference video",
+    "refusal_invalid_request_error": "it could not read the request as sent",
+    "refusal_content_policy": "its content check refused the prompt or the pictures",
+    "refusal_unexplained": "it did not say why",
     "unexpected_error": (
         "Something went wrong on my side and your request was not completed. "
         "Please try again; if it keeps happening, tell a moderator."
@@ -322,6 +325,9 @@ ZH: dict[str, str] = {
     "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4K",
     "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",
     "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
+    "refusal_invalid_request_error": "它无法读取发送的请求",
+    "refusal_content_policy": "它的内容审核拒绝了提示词或图片",
+    "refusal_unexplained": "它没有说明原因",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     "job_saved_at_restart": "我正在重启。任务 #{job_id} 已保存，我回来后会马上继续处理它：请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",

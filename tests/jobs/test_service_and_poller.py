@@ -294,14 +294,12 @@ async def test_busy_api_keeps_the_job_and_submits_it_later(db, api, session, clo
     assert len(api.task_ids) == 1
 
 
-@pytest.mark.parametrize(
-    "said", ["Prompt contains prohibited content.", "\u8fdd\u89c4\u5185\u5bb9\u3002"]
-)
+@pytest.mark.parametrize("said", ["Prompt is too long.", "The seed must be a number!"])
 async def test_a_refusal_quoted_from_apimart_ends_in_one_full_stop(db, api, session, clock, said):
     """APIMart's own sentence ends in a full stop; the bot's sentence around it adds one."""
     delivery = RecordingDelivery()
     store, service, _ = make_world(db, api, session, clock, delivery)
-    api.fail_next("submit", status=400, error_type="content_blocked", message=said)
+    api.fail_next("submit", status=400, error_type="prompt_too_long", message=said)
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert report.state is JobState.REJECTED
     rejected = await store.get(report.job.id)
@@ -309,8 +307,8 @@ async def test_a_refusal_quoted_from_apimart_ends_in_one_full_stop(db, api, sess
         told = report.member_message.render(locale)
         posted = "\n".join(failure_text(_in_locale(rejected, locale), "@m"))
         for text in (told, posted):
-            assert said.rstrip(".\u3002") in text
-            assert ".." not in text and "\u3002\u3002" not in text and ".\u3002" not in text
+            assert said.rstrip(".!") in text
+            assert ".." not in text and "!." not in text and "\u3002\u3002" not in text
 
 
 async def test_a_refused_submit_is_told_at_once_and_not_delivered_again(db, api, session, clock):
@@ -1010,12 +1008,14 @@ def _in_locale(job: Job, locale: str) -> Job:
 
 @pytest.mark.parametrize(
     ("locale", "language"),
-    [("ko", "ko"), ("ja", "ja"), ("zh-CN", "zh"), ("zh-TW", "zh"), ("fr", "en"), ("en-US", "en")],
+    [("ko", "en"), ("ja", "en"), ("zh-CN", "zh"), ("zh-TW", "en"), ("fr", "en"), ("en-US", "en")],
 )
-async def test_status_checks_ask_for_apimart_errors_in_the_members_language(
+async def test_status_checks_ask_for_apimart_errors_in_the_language_the_member_is_answered_in(
     db, api, session, clock, locale, language
 ):
-    """APIMart writes a failed render's reason in zh, en, ko or ja: the member's, where it can."""
+    """APIMart writes a failed render's reason in zh, en, ko or ja: in the language the bot
+    answers the member in (Chinese for zh-CN, else English), which is also what the bot reads
+    to say what to do next (a Japanese reason would read as an unknown cause)."""
     _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
     api.default_plan = TaskPlan(polls_until_done=None)
     requester = Requester(user_id=42, channel_id=7, guild_id=1, locale=locale)

@@ -366,3 +366,56 @@ def test_no_fragment_of_a_reference_image_or_video_is_sent_to_apimart():
     payload = request.to_payload()
     assert payload["image_urls"] == ["https://i.example/a.png"]
     assert payload["video_urls"] == ["https://v.example/a.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "expected"),
+    [
+        (402, "payment_required", "balance is empty"),
+        (401, "authentication_error", "not set up correctly"),
+    ],
+)
+async def test_an_upload_refused_for_the_account_is_not_blamed_on_expired_links(
+    db,
+    api,
+    session,
+    clock,
+    cdn,
+    fetcher,
+    status,
+    error_type,
+    expected,
+):
+    client = APIMartClient(
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
+        sleep=no_sleep,
+    )
+    refresher = DiscordMediaRefresher(
+        attachment_urls=Messages(),
+        client=client,
+        fetcher=fetcher,
+        cdn_origins=frozenset([cdn.base_url]),
+        clock=clock,
+    )
+    balance_calls = []
+
+    async def on_balance(ok, sent_at):
+        balance_calls.append(ok)
+
+    store = JobStore(db)
+    service = JobService(store, client, clock=clock, refresh_media=refresher, on_balance=on_balance)
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    api.fail_next("upload", status=status, error_type=error_type)
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+    clock.advance(TWO_HOURS)  # waited in the server's line, say
+    report = await service.submit(job, member_present=False)
+    told = report.member_message.render("en-US")
+    print(f"\nstate: {report.state}\ntold: {told}\non_balance calls: {balance_calls}")
+    assert report.state is JobState.REJECTED
+    assert expected in told, told
+    if status == 402:
+        assert balance_calls == [False], "the 402 should pause new videos and alert the mod-log"

@@ -1,0 +1,106 @@
+"""What members are told for APIMart's answers that the happy paths do not cover."""
+
+import re
+
+import pytest
+
+from bot.apimart import VideoRequest
+from bot.delivery import failure_text
+from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from tests.jobs.test_service_and_poller import RecordingDelivery, make_world, poller_client
+
+EN_MEMBER = Requester(user_id=42, channel_id=7, guild_id=1, locale="en-US")
+JA_MEMBER = Requester(user_id=43, channel_id=7, guild_id=1, locale="ja")
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+async def test_a_documented_400_is_explained_in_english_not_quoted_in_chinese(
+    db, api, session, clock
+):
+    """README: "APIMart refuses the request (400) | Tells the member why in plain English."
+    APIMart's documented 400 body is `invalid_request_error` with the text 请求参数无效."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.fail_next("submit", status=400, error_type="invalid_request_error", message="请求参数无效")
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert report.state is JobState.REJECTED
+    told = report.member_message.render("en-US")
+    posted = "\n".join(failure_text(await store.get(report.job.id), "@m"))
+    for text in (told, posted):
+        assert not CJK.search(text), text
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "said"),
+    [
+        (422, "content_policy_violation", "Prompt rejected by content moderation"),
+        (413, "request_too_large", "Request entity too large"),
+    ],
+)
+async def test_a_permanent_4xx_refusal_is_not_held_as_busy_and_resent(
+    db, api, session, clock, status, error_type, said
+):
+    """A refusal will not change if the same request is sent again: the member should be told
+    it was refused (not that the service is busy), and it should not be resent for 30 minutes
+    only to end with "the service stayed unavailable"."""
+    store = JobStore(db, clock=clock)
+    client = poller_client(api, session)
+    service = JobService(store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8))
+    poller = Poller(store, client, service, RecordingDelivery(), clock=clock, config=PollerConfig())
+    api.fail_next("submit", status=status, error_type=error_type, message=said, times=1000)
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    first_told = report.member_message.render("en-US")
+    for _ in range(40):
+        clock.advance(61)
+        await poller.run_once()
+    job = await store.get(report.job.id)
+    final = "\n".join(failure_text(job, "@m"))
+    print(f"\nfirst answer: {first_told}\nstate: {job.state}\nfinal: {final}")
+    print(f"submits sent: {len(api.submits)}")
+    assert "busy" not in first_told, first_told
+    assert len(api.submits) == 1, f"{len(api.submits)} identical submits of a refused request"
+    assert "unavailable" not in final, final
+
+
+async def test_a_failure_reason_apimart_writes_in_japanese_is_still_understood(
+    db, api, session, clock
+):
+    """The poller asks APIMart for its error texts in Japanese for a `ja` member (the bot
+    itself speaks English to them), but failure_cause only reads English and Chinese: an
+    upstream quota failure is then shown as "other" with "Try rephrasing the prompt"."""
+    store, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(JA_MEMBER, REQUEST)
+    task = api.task(report.job.task_id)
+    clock.advance(8)
+    await poller.run_once()
+    asked = task.languages[-1]
+    # What APIMart writes for its documented "upstream quota exhausted" cause, in the language
+    # the bot asked for (English when asked for English).
+    reason = "上流のクォータが枯渇しました" if asked == "ja" else "Upstream quota exhausted"
+    task.fail(reason)
+    clock.advance(60)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert job.state is JobState.FAILED
+    text = "\n".join(failure_text(job, "@m"))
+    print(f"\nlanguage asked: {asked}\n{text}")
+    assert "overloaded or out of capacity" in text, text
+    assert "rephras" not in text, text
+
+
+async def test_a_proxys_400_page_is_not_shown_as_http_jargon_blaming_the_request(
+    db, api, session, clock
+):
+    """A proxy's HTML 400 page (not APIMart's JSON) ends as "refused this request: HTTP 400 ...
+    please change the request": a technical word, and the member's request is blamed."""
+    _, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.malformed_next(
+        "submit", status=400, body="<html><h1>400 Bad Request</h1></html>", content_type="text/html"
+    )
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    told = report.member_message.render("en-US")
+    print(f"\nstate: {report.state}\ntold: {told}")
+    assert "HTTP 400" not in told, told
