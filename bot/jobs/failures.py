@@ -80,17 +80,19 @@ def failure_cause(reason: str | None) -> FailureCause:
 
 # APIMart's documented refusals of a submit, which the bot explains in its own words (APIMart's
 # text may be Chinese); a job refused so keeps the key as its reason (`error_message`).
-REFUSAL_KEYS = frozenset(
+_EXPLAINED = frozenset(
     {
         "refusal_invalid_duration",
         "refusal_invalid_resolution",
         "refusal_unsupported_image_count",
         "refusal_unsupported_video_count",
-        "refusal_invalid_request_error",
-        "refusal_content_policy",
-        "refusal_unexplained",
     }
 )
+REFUSAL_KEYS = _EXPLAINED | {
+    "refusal_invalid_request_error",
+    "refusal_content_policy",
+    "refusal_unexplained",
+}
 # Words the bot cannot pass on as a reason a member reads in English: Chinese, Japanese or
 # Korean (APIMart's default language), or only a status line ("HTTP 400", a proxy's page).
 _NOT_PLAIN_ENGLISH = re.compile(
@@ -104,15 +106,17 @@ def refusal_reason(message: str, error_type: str | None, status: int | None) -> 
     content check in the bot's own words (kept by key: each reader reads their language),
     APIMart's own words where they are plain, else a sentence that blames no one."""
     key = f"refusal_{error_type}"
-    if key in REFUSAL_KEYS:
+    if key in _EXPLAINED:
         return msg(key)
     if status == CONTENT_CHECK_STATUS or failure_cause(f"{error_type} {message}") is (
         FailureCause.MODERATION
     ):
         return msg("refusal_content_policy")
-    if not message.strip() or _NOT_PLAIN_ENGLISH.search(message.strip()):
-        return msg("refusal_unexplained")
-    return quoted_sentence(message)
+    if message.strip() and not _NOT_PLAIN_ENGLISH.search(message.strip()):
+        return quoted_sentence(message)
+    if error_type == "invalid_request_error":
+        return msg("refusal_invalid_request_error")
+    return msg("refusal_unexplained")
 
 
 def stored_reason(detail: str) -> Message | Quoted:

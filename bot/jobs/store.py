@@ -1043,19 +1043,21 @@ class JobStore:
     async def forget_deleted_results(
         self, channel_id: int, message_ids: Collection[int]
     ) -> list[Job]:
-        """Posted results deleted from `channel_id` (one by one or in bulk): forget their
+        """Posted videos deleted from `channel_id` (one by one or in bulk): forget their
         message ids and say so; the jobs, if any. A result sent to the member's DM instead of
         its channel counts wherever it is deleted (its DM's id is not kept)."""
         if not message_ids:
             return []
         marks = ", ".join("?" * len(message_ids))
         # The target says where the result went; "deleted" tells it apart from a job whose
-        # result could never be posted (no message id either).
+        # result could never be posted (no message id either). Only a video counts: a deleted
+        # notice of a failed or given-up render leaves that job as it was (no video was made,
+        # or it may yet come).
         rows = await self._db.write(
             "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ?"
             f" WHERE delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
-            " RETURNING id",
-            (DELETED_RESULT, *message_ids, channel_id, DM_TARGET),
+            " AND state = ? RETURNING id",
+            (DELETED_RESULT, *message_ids, channel_id, DM_TARGET, JobState.COMPLETED.value),
         )
         jobs = [await self.get(int(row[0])) for row in rows]
         return sorted((job for job in jobs if job is not None), key=lambda job: job.id)

@@ -1,6 +1,7 @@
 """Buttons under a result: Regenerate, Edit prompt, Remix, Delete, also after the bot restarts."""
 
 import asyncio
+import contextlib
 from contextlib import asynccontextmanager
 
 import pytest
@@ -588,3 +589,54 @@ async def test_delete_on_a_given_up_notice_after_the_late_video_does_not_speak_o
         assert fake.get_message(int(late["id"])) is not None, "the video itself is still there"
     assert "video" not in question["content"].lower(), question["content"]
     assert "video" not in answer["content"].lower(), answer["content"]
+
+
+async def _delete_and_read_status(fake, world, notice):
+    """Delete (then "Delete it") on `notice`; the job's status message once edited after it."""
+    status_id = (await world.bot.store.get(1)).status_message_id
+    before = fake.get_message(status_id)["content"]
+    question, buttons = await delete_asked(fake, notice)
+    await answered(fake, question, buttons["Delete it"])
+    await fake.wait_for(lambda: fake.get_message(int(notice["id"])) is None)
+    # Discord's MESSAGE_DELETE reaches the bot, which may edit the status: give it a moment.
+    with contextlib.suppress(TimeoutError, AssertionError):
+        await fake.wait_for(
+            lambda: fake.get_message(status_id)["content"] != before,
+            timeout=2,
+            description="the status edited after the delete",
+        )
+    return before, fake.get_message(status_id)["content"]
+
+
+async def test_deleting_a_failure_notice_does_not_say_the_video_was_posted_then_deleted(
+    tmp_path, fakes
+):
+    """A render that failed (billed 0) gets a "Video not made" notice with a Delete button.
+    Deleting it must leave the job a failure: neither the status message nor /videos status
+    may say a video was done / posted and then deleted."""
+    fake, api = fakes
+    api.default_plan = TaskPlan(
+        polls_until_done=1, final_status="failed", error_message="upstream timeout"
+    )
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        notice = await delivered_result(world)
+        before, status = await _delete_and_read_status(fake, world, notice)
+        asked = await fake.slash_command("videos status", {"job": 1})
+        told = await asked.wait_for_private_answer(timeout=10)
+    assert "could not be made" in before, before
+    assert "posted, then deleted" not in told, told
+    assert "was done" not in status, status
+
+
+async def test_deleting_a_given_up_notice_does_not_say_a_video_was_done_and_deleted(
+    tmp_path, fakes
+):
+    """A render the bot gave up on (still followed for a day, its video may yet come) has a
+    notice with Delete. Deleting the notice must not make the status read "was done; its video
+    has since been deleted": no video exists."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with given_up_on(tmp_path, fake, api, clock) as (world, given_up):
+        before, status = await _delete_and_read_status(fake, world, given_up)
+    assert "took longer" in before, before
+    assert "was done" not in status, status
