@@ -49,6 +49,7 @@ class SkipReason(Enum):
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
     STICKER = "sticker"
+    PASSWORD = "password"  # `user:pass@`: never tried, never passed on to APIMart
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,12 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parsed.scheme in HTTP_SCHEMES and bool(parsed.host)
+
+
+def has_credentials(url: str) -> bool:
+    """Whether `url` carries a user name or password (`https://user:pass@host/`)."""
+    parsed = yarl.URL(url)
+    return parsed.user is not None or parsed.password is not None
 
 
 def _kind(media: MediaInput) -> str:
@@ -214,6 +221,8 @@ class LinkProber:
         """The link as an image or video reference, or why it is not one."""
         if not is_http_url(url):
             return Skipped(url, SkipReason.BLOCKED)
+        if has_credentials(url):
+            return Skipped(url, SkipReason.PASSWORD)
         try:
             fetched = await self._fetcher.fetch(url)
         except FetchError as error:

@@ -99,6 +99,7 @@ EN: dict[str, str] = {
     "link_reason_unreachable": "could not be reached",
     "link_reason_blocked": "a private or local address, which I never fetch",
     "link_reason_sticker": "a sticker, which the video service cannot use",
+    "link_reason_password": "it carries a user name or password, which I never pass on",
     "service_misconfigured": (
         "The video service is not set up correctly, so nothing was made and nothing was "
         "counted. The bot's operator has been alerted; please try again later."
@@ -306,6 +307,7 @@ ZH: dict[str, str] = {
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "link_reason_sticker": "贴纸，视频服务无法使用",
+    "link_reason_password": "链接中带有用户名或密码，我从不转发",
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人运营者，请稍后再试。"
     ),

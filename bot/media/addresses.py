@@ -65,7 +65,11 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None
             reason = refusal(inner, allowed)
             if reason is not None:
                 return f"{reason} ({inner} inside)"
-            if address.ipv4_mapped is not None or address in _IPV4_COMPATIBLE:
+            # NAT64 too: on an IPv6-only network with DNS64, every IPv4-only site is reached
+            # through 64:ff9b::/96, and the public address inside is where it goes.
+            if address.ipv4_mapped is not None or any(
+                address in network for network in (_IPV4_COMPATIBLE, _NAT64)
+            ):
                 return None
     for reason, applies in _KINDS:
         if applies(address):

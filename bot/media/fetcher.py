@@ -166,6 +166,10 @@ class GuardedFetcher:
         """What can be refused from the URL alone, with a clear reason and no connection."""
         if url.scheme not in HTTP_SCHEMES or not url.raw_host:
             raise Refused(f"{url.scheme or 'a relative'} link, not http(s)")
+        if url.user is not None or url.password is not None:
+            # Never sent on, nor tried: the bot would carry someone's password to APIMart,
+            # and could be used to test passwords against a site.
+            raise Refused("a link with a user name or password")
         try:
             address = literal_address(url.raw_host)
         except NumericHostError as error:

@@ -197,3 +197,24 @@ async def test_a_file_without_a_telling_type_is_judged_by_its_name(name, content
         "skipped": collected.skipped,
     }
     assert [kind_ for kind_, items in found.items() if items] == [kind]
+
+
+async def test_an_ipv4_only_image_host_seen_through_dns64_is_not_called_a_private_address():
+    """The member is told the link is "a private or local address the bot never fetches"."""
+    dns = ScriptedDNS({"ipv4only.test": [["64:ff9b::a29f:80e9"]]})  # 162.159.128.233
+    async with GuardedFetcher(max_bytes=1024, timeout=2, resolver=dns) as fetcher:
+        found = await LinkProber(fetcher)("http://ipv4only.test/cat.png")
+    assert not (hasattr(found, "reason") and found.reason is SkipReason.BLOCKED), found
+
+
+async def test_a_link_with_a_password_is_not_forwarded_to_apimart_with_it():
+    """A member's `user:pass@` link: its password must not travel to APIMart (nor be stored)."""
+    async with Site(PUBLIC_HOST) as site:
+        site.serve("/cat.png")
+        url = f"http://victim:hunter2@{PUBLIC_HOST}:{site.port}/cat.png"
+        async with GuardedFetcher(
+            max_bytes=1024, timeout=5, allowed_networks=[ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+        ) as fetcher:
+            found = await LinkProber(fetcher)(url)
+    assert not isinstance(found, MediaInput), found.url
+    assert found.reason is SkipReason.PASSWORD
