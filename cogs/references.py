@@ -55,6 +55,7 @@ from bot.jobs.validation import (
 )
 from bot.media_refresh import attachment_id, links_lost
 from bot.result_layout import components_of, uses_media
+from bot.text import CODE_CHARS, code
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -555,7 +556,8 @@ class ReferencesCog(commands.Cog):
         if told:
             # Named as typing @ offers it: by its nickname in a server that gave it one.
             shown = message.guild.me if message.guild is not None else me
-            name = discord.utils.escape_markdown(shown.display_name)
+            # Inside a code span, as typed: an escaped `Omni\_Bot` is no name @ offers.
+            name = code(shown.display_name, CODE_CHARS)
             await MessageOrigin(message).tell(msg(key, bot=name), delete_after=HELP_LIFETIME)
 
     async def _invalid(
@@ -619,7 +621,8 @@ class ReferencesCog(commands.Cog):
         if is_bare_prompt(options.prompt):
             self._refused(message, helped=True, answered=not helped_before)
             if not helped_before:
-                await origin.tell(msg(help_key, bot=me.name), delete_after=HELP_LIFETIME)
+                bot = code(me.name, CODE_CHARS)
+                await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
             return None
         prompt = spoken(options.prompt, names_in(message), limit=MAX_PROMPT_LENGTH)
         return dataclasses.replace(options, prompt=prompt)

@@ -181,7 +181,8 @@ EN: dict[str, str] = {
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
     "mod_audit_empty": "No moderator changes recorded yet.",
-    "mod_words_list": "**Banned words ({count}):** {patterns}",
+    "mod_words_list": "**Banned words ({count}):**",
+    "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "No banned words yet. Add one with `{/videomod words add}`.",
     # /videomod: answers when nothing changes
     "mod_nothing_given": (
@@ -478,7 +479,8 @@ ZH: dict[str, str] = {
     "mod_jobs_empty": "还没有任务。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "还没有管理员更改记录。",
-    "mod_words_list": "**禁用词（{count} 个）：**{patterns}",
+    "mod_words_list": "**禁用词（{count} 个）：**",
+    "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "还没有禁用词。可用 `{/videomod words add}` 添加。",
     # /videomod: answers when nothing changes
     "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `{/videomod limits show}` 查看当前额度。",

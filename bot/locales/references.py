@@ -28,7 +28,7 @@ EN: dict[str, str] = {
     ),
     "role_mention_needs_intent": (
         "You mentioned my role, and this bot runs without Discord's Message Content intent, so "
-        "I can't read your message. Mention **{bot}** itself, not its role (both are offered "
+        "I can't read your message. Mention `@{bot}` itself, not its role (both are offered "
         "when you type @), or use {/video}."
     ),
     "reply_source_unreadable": (
@@ -97,7 +97,7 @@ ZH: dict[str, str] = {
     ),
     "role_mention_needs_intent": (
         "你提及的是我的身份组，而本机器人没有开启 Discord 的「消息内容」特权意图，所以读不到你的消息。"
-        "请提及 **{bot}** 本身而不是它的身份组（输入 @ 时两者都会列出），或使用 {/video}。"
+        "请提及 `@{bot}` 本身而不是它的身份组（输入 @ 时两者都会列出），或使用 {/video}。"
     ),
     "reply_source_unreadable": (
         "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"

@@ -323,8 +323,12 @@ def words_lines(patterns: Sequence[str]) -> list[Message]:
     """The banned words, for `/videomod words list`."""
     if not patterns:
         return [msg("mod_words_empty")]
-    listed = Listed([f"`{code(pattern, CODE_CHARS)}`" for pattern in patterns])
-    return [msg("mod_words_list", count=len(patterns), patterns=listed)]
+    # A line each: a list longer than one message loses whole words, and says how many
+    # ("…and 12 more."), instead of being cut inside one.
+    return [
+        msg("mod_words_list", count=len(patterns)),
+        *(msg("mod_words_item", pattern=code(pattern, CODE_CHARS)) for pattern in patterns),
+    ]
 
 
 def price_lines(

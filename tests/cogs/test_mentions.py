@@ -288,7 +288,7 @@ async def test_the_role_hint_names_the_bot_as_the_server_shows_it(tmp_path):
         async with running_bot(tmp_path, fake=fake) as world:
             asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn")
             answer = await bots_reply_to(world, asking)
-            assert "Mention **Studio** itself" in answer["content"]
+            assert "Mention `@Studio` itself" in answer["content"]
 
 
 async def test_the_role_hint_is_not_repeated_to_a_member_at_every_message(tmp_path):
@@ -721,3 +721,21 @@ async def test_a_question_about_a_video_gets_the_help_not_a_paid_video(tmp_path)
         answer = await bots_reply_to(world, await mention(world, "where is my video?"))
         assert "asked for a video" not in answer["content"], answer["content"]
         assert await nothing_recorded(world)
+
+
+async def test_the_dm_help_names_the_bot_as_it_is_typed_after_the_at(tmp_path):
+    """In a code span Discord shows a backslash as typed: `Omni\\_Bot` is no name @ offers."""
+    async with (
+        FakeDiscord(token=BOT_TOKEN, bot_name="Omni_Video_Bot") as fake,
+        running_bot(tmp_path, fake=fake),
+    ):
+        dm = fake.dm_channel_id(fake.user_id)
+        asked = await fake.message_create("can you make a video of a dog?", channel_id=dm)
+        note = await fake.wait_for_message(
+            dm,
+            predicate=lambda m: (
+                m["author"]["id"] == str(fake.bot_user_id)
+                and (m.get("message_reference") or {}).get("message_id") == asked["id"]
+            ),
+        )
+    assert "`@Omni_Video_Bot a dog" in note["content"], note["content"]

@@ -651,3 +651,15 @@ async def test_setting_what_is_already_set_changes_nothing_and_posts_nothing(tmp
         assert "nothing was changed" in await mod(s, "modrole")
         rows = await s.world.db.fetch_all("SELECT id FROM mod_audit")
         assert len(rows) == 5, "one audit line per real change"
+
+
+async def test_a_words_list_longer_than_a_message_shows_whole_words_and_how_many_more(tmp_path):
+    async with server(tmp_path) as s:
+        patterns = [f"forbidden phrase number {i:02d} with several words" for i in range(60)]
+        for pattern in patterns:
+            await mod(s, "words add", pattern=pattern)
+        listed = await mod(s, "words list")
+    assert listed.startswith("**Banned words (60):**")
+    shown = [p for p in patterns if f"`{p}`" in listed]
+    assert listed.count("`") == 2 * len(shown), "every word shown whole"
+    assert listed.endswith(f"and {len(patterns) - len(shown)} more."), listed[-200:]
