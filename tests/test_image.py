@@ -329,4 +329,4 @@ def test_the_readme_runs_the_image_unattended_with_its_volume_owned_by_10001():
     [run] = re.findall(r"docker run (?:[^\n]*\\\n)*[^\n]*", readme)
     for part in ("--restart unless-stopped", "--env-file .env", "-v "):
         assert part in run
-    assert "chown 10001" in readme
+    assert "chown -R 10001:10001 data" in readme
