@@ -578,20 +578,26 @@ async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_t
         assert await nothing_recorded(world)
 
 
+async def dm_answer(fake, content):
+    """The member writes `content` to the bot's DM; the bot's reply to it."""
+    dm = fake.dm_channel_id(fake.user_id)
+    asked = await fake.message_create(content, channel_id=dm)
+    return await fake.wait_for_message(
+        dm,
+        predicate=lambda m: (
+            m["author"]["id"] == str(fake.bot_user_id)
+            and (m.get("message_reference") or {}).get("message_id") == asked["id"]
+        ),
+    )
+
+
 async def test_a_dm_without_the_mention_is_shown_how_to_ask_once_and_spends_nothing(tmp_path):
     """In a DM nobody thinks of mentioning the bot: silence would read as broken. A question
     must not become a paid video either, so it gets the short help, once in a while."""
     async with running_bot(tmp_path) as world:
         fake = world.discord
         dm = fake.dm_channel_id(fake.user_id)
-        asked = await fake.message_create("can you make a video of a dog in space?", channel_id=dm)
-        note = await fake.wait_for_message(
-            dm,
-            predicate=lambda m: (
-                m["author"]["id"] == str(fake.bot_user_id)
-                and (m.get("message_reference") or {}).get("message_id") == asked["id"]
-            ),
-        )
+        note = await dm_answer(fake, "can you make a video of a dog in space?")
         assert "start your message with" in note["content"]
         assert "/video" in note["content"]
         again = await fake.message_create("a dog in space", channel_id=dm)
@@ -665,6 +671,11 @@ async def test_a_mention_refused_for_a_banned_word_is_read_again_once_rephrased(
         assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
 
 
+def tenor_gif(web):
+    """A GIF's page (HTML, as Tenor's) and the still picture its preview shows."""
+    return web.serve("/view/dance-123", b"<html>tenor</html>", "text/html"), web.serve("/dance.png")
+
+
 async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_used(tmp_path):
     """Discord often sends a message first without its link previews and adds them with a
     MESSAGE_UPDATE (same text). A GIF picked from Discord's GIF picker (a Tenor page link)
@@ -674,8 +685,7 @@ async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_us
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
     ):
-        page = web.serve("/view/dance-123", b"<html>tenor</html>", "text/html")
-        still = web.serve("/dance.png")
+        page, still = tenor_gif(web)
         asking = await mention(world, f"make this robot dance {page}")
         await bots_reply_to(world, asking)  # the page alone: "not an image or a video"
         gif = {
@@ -698,8 +708,7 @@ async def test_a_preview_added_to_a_mention_refused_for_a_flag_is_not_answered_a
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
     ):
-        page = web.serve("/view/dance-123", b"<html>tenor</html>", "text/html")
-        still = web.serve("/dance.png")
+        page, still = tenor_gif(web)
         asking = await mention(world, f"make this robot dance --res 4kk {page}")
         assert "`4kk`" in (await bots_reply_to(world, asking))["content"]
         stored = world.discord.get_message(int(asking["id"]))
@@ -729,13 +738,5 @@ async def test_the_dm_help_names_the_bot_as_it_is_typed_after_the_at(tmp_path):
         FakeDiscord(token=BOT_TOKEN, bot_name="Omni_Video_Bot") as fake,
         running_bot(tmp_path, fake=fake),
     ):
-        dm = fake.dm_channel_id(fake.user_id)
-        asked = await fake.message_create("can you make a video of a dog?", channel_id=dm)
-        note = await fake.wait_for_message(
-            dm,
-            predicate=lambda m: (
-                m["author"]["id"] == str(fake.bot_user_id)
-                and (m.get("message_reference") or {}).get("message_id") == asked["id"]
-            ),
-        )
+        note = await dm_answer(fake, "can you make a video of a dog?")
     assert "`@Omni_Video_Bot a dog" in note["content"], note["content"]

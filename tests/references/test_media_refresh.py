@@ -70,7 +70,7 @@ class Messages:
         return self.current.get(source, {})
 
 
-def make_service(db, api, session, clock, messages, fetcher, cdn_origins=()):
+def make_service(db, api, session, clock, messages, fetcher, cdn_origins=(), on_balance=None):
     client = APIMartClient(
         session,
         base_url=api.base_url,
@@ -86,7 +86,8 @@ def make_service(db, api, session, clock, messages, fetcher, cdn_origins=()):
         clock=clock,
     )
     store = JobStore(db)
-    return store, JobService(store, client, clock=clock, refresh_media=refresher)
+    service = JobService(store, client, clock=clock, refresh_media=refresher, on_balance=on_balance)
+    return store, service
 
 
 async def late_submit(store, service, clock, request, requester=REQUESTER):
@@ -386,27 +387,14 @@ async def test_an_upload_refused_for_the_account_is_not_blamed_on_expired_links(
     error_type,
     expected,
 ):
-    client = APIMartClient(
-        session,
-        base_url=api.base_url,
-        api_key="test-key",
-        retry=RetryPolicy(max_retries=0, rng=random.Random(0)),
-        sleep=no_sleep,
-    )
-    refresher = DiscordMediaRefresher(
-        attachment_urls=Messages(),
-        client=client,
-        fetcher=fetcher,
-        cdn_origins=frozenset([cdn.base_url]),
-        clock=clock,
-    )
     balance_calls = []
 
     async def on_balance(ok, sent_at):
         balance_calls.append(ok)
 
-    store = JobStore(db)
-    service = JobService(store, client, clock=clock, refresh_media=refresher, on_balance=on_balance)
+    store, service = make_service(
+        db, api, session, clock, Messages(), fetcher, [cdn.base_url], on_balance=on_balance
+    )
     old = cdn.make_attachment("cat.png", PNG, "image/png")
     api.fail_next("upload", status=status, error_type=error_type)
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
@@ -414,7 +402,6 @@ async def test_an_upload_refused_for_the_account_is_not_blamed_on_expired_links(
     clock.advance(TWO_HOURS)  # waited in the server's line, say
     report = await service.submit(job, member_present=False)
     told = report.member_message.render("en-US")
-    print(f"\nstate: {report.state}\ntold: {told}\non_balance calls: {balance_calls}")
     assert report.state is JobState.REJECTED
     assert expected in told, told
     if status == 402:
