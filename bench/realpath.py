@@ -7,7 +7,8 @@ for message edits; 5 per 5 s per webhook) and the fake APIMart (renders that tak
 `--profile` draws, 150 ms round trip with jitter, real result bytes: 8 MiB, every 20th 12 MiB,
 over Discord's 10 MiB upload limit, so posted as a link). The bot is started from the command
 line with production settings, pointed at the fakes by `DISCORD_API_BASE`,
-`DISCORD_GATEWAY_URL` and `APIMART_BASE_URL`; the only thing set is the request budget.
+`DISCORD_GATEWAY_URL` and `APIMART_BASE_URL`; the only things set are the request budget and
+Discord's global limit for the token (`DISCORD_REQUESTS_PER_SECOND`, the fake's own: 50/s).
 
 `--jobs` members (spread over `--channels` channels) run /video at the same instant. Measured:
 - acknowledgement: dispatch -> the bot's interaction callback arriving at the fake Discord;
@@ -250,7 +251,6 @@ def bot_environment(
             "DATABASE_PATH": str(folder / "data" / "bot.sqlite3"),
             "API_REQUESTS_PER_SECOND": repr(plan.rate),
             "DISCORD_REQUESTS_PER_SECOND": str(plan.global_limit),
-            "LOG_LEVEL": "WARNING",
         }
     )
     return env
@@ -319,15 +319,19 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             else set()
         )
         api.held_render = plan.burst_render
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=folder,
-            env=bot_environment(plan, folder, fake, api),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        # The bot logs at its production level (INFO) to a file: a pipe nobody reads while it
+        # runs would fill and stall it.
+        log_path = folder / "bot.log"
+        with log_path.open("wb") as log_file:
+            bot = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=folder,
+                env=bot_environment(plan, folder, fake, api),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=log_file,
+            )
         try:
             await fake.wait_for_connection(timeout=60)
             await fake.wait_for(lambda: fake.commands(), timeout=60, description="command sync")
@@ -371,7 +375,8 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
         finally:
             if bot.returncode is None:
                 bot.terminate()
-            _, err = await bot.communicate()
+            await bot.wait()
+        err = log_path.read_bytes()
         database = sqlite3.connect(folder / "data" / "bot.sqlite3")
         try:
             task_of = {

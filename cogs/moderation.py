@@ -40,9 +40,11 @@ from bot.text import (
     CODE_CHARS,
     MESSAGE_CONTENT,
     NO_MENTIONS,
+    REASON_CHARS,
     code,
     credits_as_written,
     fit,
+    quote,
 )
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
@@ -405,8 +407,21 @@ class ModerationCog(
         credits = await self.bot.moderation.store.credits_of(guild_id, member.id, facts.window)
         return member_usage_line(facts, member.id, credits)
 
+    async def _owner_block(self, member: discord.User) -> Message | None:
+        """The operator's block on `member` everywhere, as moderators read it (they cannot lift
+        it, and without it every refusal the member meets would be a mystery)."""
+        block = await self.bot.moderation.block_of(member.id)
+        if block is None:
+            return None
+        reason = quote(block.reason, REASON_CHARS)
+        return msg("mod_member_owner_blocked", member=member.mention, reason=reason)
+
     async def _not_blocked(self, interaction: Interaction, member: discord.User) -> Message:
-        """Why an unblock changed nothing: no block, or an allowance of their own instead."""
+        """Why an unblock changed nothing: the operator's block, no block, or an allowance of
+        their own instead."""
+        owner_block = await self._owner_block(member)
+        if owner_block is not None:
+            return owner_block
         facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
         if facts.allowance.source == "member" and facts.allowance.limit > 0:
             return msg("mod_member_not_blocked", member=member.mention)
@@ -624,9 +639,11 @@ class ModerationCog(
         facts = await store.facts(requester_of(interaction, member))
         month_credits = await store.credits_of(guild_id, member.id, month)
         jobs = await store.recent_jobs(guild_id, member.id, LISTED_MEMBERS)
+        owner_block = await self._owner_block(member)
         await show_privately(
             interaction,
             [
+                *([owner_block] if owner_block is not None else []),
                 await self._standing(interaction, member, facts),
                 member_month_line(member.id, month_credits, month),
                 server_month_line(facts.policy, use),

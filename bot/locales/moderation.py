@@ -204,6 +204,10 @@ EN: dict[str, str] = {
     ),
     "mod_role_no_limit": "{role} has no limit of its own, so nothing was changed.",
     "mod_member_no_limit": "{member} has no personal limit or block, so nothing was changed.",
+    "mod_member_owner_blocked": (
+        "{member} is blocked by the bot's operator in every server (reason: {reason}), so they "
+        "can make no video here whatever this server allows; only the operator can lift it."
+    ),
     "mod_member_not_blocked": (
         "{member} isn't blocked: they have an allowance of their own, which stays "
         "({/videomod member clear} removes it), so nothing was changed."
@@ -493,6 +497,10 @@ ZH: dict[str, str] = {
     "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `{/videomod words list}` 查看列表。",
     "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
     "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
+    "mod_member_owner_blocked": (
+        "{member} 已被机器人运营者在所有服务器中禁止（原因：{reason}），无论本服务器如何设置都无法生成视频；"
+        "只有运营者可以解除。"
+    ),
     "mod_member_not_blocked": (
         "{member} 没有被封禁：该成员有自己的额度，会保留（{/videomod member clear} 可移除），"
         "因此没有做任何更改。"

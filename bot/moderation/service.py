@@ -85,6 +85,11 @@ class Moderation:
         """What the admission rules see for this member now, in a server or personally."""
         return (await self.standing(requester))[0]
 
+    async def block_of(self, user_id: int) -> GlobalBlock | None:
+        """The operator's block on a user in every server, if any."""
+        async with self._db.transaction() as conn:
+            return await read_block(conn, user_id)
+
     async def standing(self, requester: Requester) -> tuple[MemberFacts, Message | None]:
         """The member's facts, and what refuses them whatever they ask and however many videos
         they have left (a block everywhere; personal videos off or their budget spent)."""

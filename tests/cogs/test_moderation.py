@@ -663,3 +663,16 @@ async def test_a_words_list_longer_than_a_message_shows_whole_words_and_how_many
     shown = [p for p in patterns if f"`{p}`" in listed]
     assert listed.count("`") == 2 * len(shown), "every word shown whole"
     assert listed.endswith(f"and {len(patterns) - len(shown)} more."), listed[-200:]
+
+
+async def test_a_member_blocked_everywhere_reads_so_to_moderators_in_usage_and_unblock(tmp_path):
+    """The operator's block refuses every /video of hers: usage must not say she has videos
+    left, and unblock must not say she has no block."""
+    async with server(tmp_path) as s:
+        await s.world.bot.moderation.block_everywhere(s.alice, "scam links", set_by=1)
+        assert "The bot's operator has blocked you" in await video(s.world)
+        usage = await mod(s, "usage", member=user_option(s.world, s.alice))
+        assert usage.startswith(f"<@{s.alice}> is blocked by the bot's operator"), usage
+        assert "scam links" in usage
+        unblocked = await mod(s, "unblock", member=user_option(s.world, s.alice))
+        assert "only the operator can lift it" in unblocked, unblocked
