@@ -36,7 +36,13 @@ def check_postgres_url(url: str) -> None:
     meant: an unescaped `@`, `/`, `?` or `#` in the password moves the host (asyncpg splits
     at the first `@`, so `bot:p@ss@db` reaches a host "ss@db" that never resolves)."""
     parts = urlsplit(url)
-    if parts.netloc.count("@") > 1 or any("@" in part for part in parts[2:]):
+    # Past the address, an `@` is a stray password's only where no `@` ended the user part:
+    # in the path or fragment, or in the query before its first value (`bot:12?x@db`);
+    # `?application_name=bot@prod` or `?user=bot@tenant` is an ordinary parameter.
+    cut_short = "@" not in parts.netloc and (
+        "@" in parts.path or "@" in parts.fragment or "@" in parts.query.split("=", 1)[0]
+    )
+    if parts.netloc.count("@") > 1 or cut_short:
         raise ValueError("unescaped character in the password")
     for place in postgres_hosts(url):
         _ = place.port  # parses the host and port, as connecting will

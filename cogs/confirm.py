@@ -104,13 +104,16 @@ class ConfirmedOrigin(InteractionOrigin):
         super().__init__(interaction, sources=pending.requester.sources)
         self.pending = pending
 
+    @property
+    def locale(self) -> str:
+        """The request's language: a mention's is its server's, so its public question (asked
+        again, say), status and result stay in it, whatever the presser's client speaks."""
+        return self.pending.requester.locale
+
     def requester(self) -> Requester:
         """The presser (the member who asked), confirming this pending request, in the
-        request's language: a mention's is its server's, and the status and result it makes
-        public stay in it, whatever the presser's client speaks."""
-        return dataclasses.replace(
-            super().requester(), confirms=self.pending.token, locale=self.pending.requester.locale
-        )
+        request's language."""
+        return dataclasses.replace(super().requester(), confirms=self.pending.token)
 
     @property
     def reply_to_id(self) -> int | None:
@@ -122,7 +125,7 @@ class ConfirmedOrigin(InteractionOrigin):
         bot = _bot(self.interaction)
         await bot.moderation.pending.drop(self.pending.token)
         _forget(bot, self.pending.token)
-        again = t("confirm_cost_rose", self.pending.requester.locale)
+        again = t("confirm_cost_rose", self.locale)
         text = fit(f"{again}\n{content}", MESSAGE_CONTENT)
         return await self.interaction.edit_original_response(content=text, view=view)
 

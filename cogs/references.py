@@ -584,15 +584,28 @@ class ReferencesCog(commands.Cog):
         *,
         helped: bool,
         answered: bool = True,
-        for_links: bool = False,
+        pictures: tuple[str, ...] | None = None,
     ) -> None:
         """Remember a refused message, so an edit fixing it is read; `answered`: the member
-        gets a reply this time (the help is given once, later reads stay silent); `for_links`:
-        refused for its links alone, which a link preview added later may fix."""
+        gets a reply this time (the help is given once, later reads stay silent); `pictures`:
+        refused for its links alone, the pictures its previews showed when it was read (a
+        preview Discord adds later, even while its links were fetched, may fix it)."""
         sent_at = message.created_at.timestamp()
-        pictures = embed_image_urls(message) if for_links else None
         refusal = Refusal(message.content, helped, sent_at, attachment_ids(message), pictures)
         self._refusals.remember(message.id, refusal, answered=answered)
+
+    async def _read_again_if_previewed(self, message: discord.Message) -> None:
+        """A link's preview Discord added while the links were fetched (discord.py wrote it
+        into `message`, and the edit found no refusal yet to mend): read the message again."""
+        refusal = self._refusals.take(
+            message.id,
+            message.content,
+            attachment_ids(message),
+            embed_image_urls(message),
+            time.time(),
+        )
+        if refusal is not None:
+            await self._handle(message, helped_before=refusal.helped)
 
     def _refused_by_rules(self, message: discord.Message, *, helped: bool) -> Callable[[], None]:
         """What a rule refusing the job at record time (a reserved option, a banned word)
@@ -637,6 +650,8 @@ class ReferencesCog(commands.Cog):
         if options is None:
             return
         media = message_media(message)
+        # As read now: discord.py updates this message in place if a preview comes meanwhile.
+        shown = embed_image_urls(message)
         if media.link_urls() and await refused_before_fetching(self.bot, origin):
             return
         collected = await collect([media], self.bot.link_prober)
@@ -646,7 +661,8 @@ class ReferencesCog(commands.Cog):
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
         if not await usable(origin, collected):
-            self._refused(message, helped=helped_before, for_links=True)
+            self._refused(message, helped=helped_before, pictures=shown)
+            await self._read_again_if_previewed(message)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(origin, message, options, helped_before=helped_before):
@@ -678,6 +694,7 @@ class ReferencesCog(commands.Cog):
         if options is None:
             return
         own_media = message_media(message)
+        shown = embed_image_urls(message)  # as read now (see `_from_mention`)
         if source.author.id == me.id and not (own_media.attachments or own_media.link_urls()):
             made = await self.bot.store.job_of_status(source.id)
             if made is not None and uses_media(made):
@@ -697,7 +714,8 @@ class ReferencesCog(commands.Cog):
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
         if not await usable(origin, collected):
-            self._refused(message, helped=helped_before, for_links=True)
+            self._refused(message, helped=helped_before, pictures=shown)
+            await self._read_again_if_previewed(message)
             return
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(origin, message, options, helped_before=helped_before):

@@ -270,8 +270,17 @@ def test_database_url_selects_postgresql_and_its_password_is_a_secret(monkeypatc
         # An unescaped `/` or `#`: the address ends early, the rest reads as a database name.
         "postgresql://bot:hunter22/x@127.0.0.1:5432/bot",
         "postgresql://bot:hunter22#x@127.0.0.1:5432/bot",
+        "postgresql://bot:12?hunter22@127.0.0.1:5432/bot",  # a `?`: the port reads as 12
     ],
-    ids=["not-postgresql", "unbalanced-bracket", "bad-port", "at-sign", "slash", "hash"],
+    ids=[
+        "not-postgresql",
+        "unbalanced-bracket",
+        "bad-port",
+        "at-sign",
+        "slash",
+        "hash",
+        "question-mark",
+    ],
 )
 def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(monkeypatch, url):
     [line] = refused(monkeypatch, DATABASE_URL=url)
@@ -455,6 +464,24 @@ def test_a_misspelled_setting_is_logged_when_the_bot_starts(tmp_path):
     )
     run = run_bot(tmp_path, {})
     assert "did you mean API_REQUESTS_PER_SECOND?" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:5432/test?application_name=bot@prod",
+        "postgresql:///test?host=/var/run/postgresql&user=bot@tenant",
+        "postgresql://bot@[::1]:5432/bot",
+        "postgres://bot@/bot",
+    ],
+)
+def test_an_at_sign_in_a_query_parameter_or_an_ipv6_host_is_a_valid_database_url(monkeypatch, url):
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = Settings()
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value() == url
 
 
 def test_a_postgresql_url_naming_a_primary_and_a_standby_is_accepted(monkeypatch):

@@ -123,22 +123,25 @@ def _is_chatter_word(word: str) -> bool:
 
 # A question about the bot or a video ("where is my video?", "why didn't it work?", "are you
 # an AI?", "how long does it take?"): it opens with one of these words, ends with "?", and
-# speaks of the bot, the member or their video, or is a few words only ("what happened?").
+# speaks of a video, the bot or how a job went, or is a few words only ("what happened?").
 _QUESTION_OPENERS = frozenset(
     {"what", "whats", "where", "wheres", "when", "why", "how", "hows", "who", "whos", "which"}
     | {"is", "isnt", "are", "arent", "am", "was", "wasnt", "were", "do", "dont", "does"}
     | {"doesnt", "did", "didnt", "can", "cant", "could", "will", "wont", "would", "should"}
     | {"has", "hasnt", "have", "havent", "may"}
 )
-_ABOUT_US = frozenset(
-    {"you", "u", "ya", "your", "ur", "youre", "it", "its", "this", "that", "my", "mine", "me"}
-    | {"i", "im", "we", "our", "bot", "video", "videos", "result", "job"}
+_ABOUT_A_JOB = frozenset(
+    {"video", "videos", "result", "job", "jobs", "bot", "ai", "render", "queue", "credits"}
+    | {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
+    | {"happened", "wrong", "long", "slow", "stuck", "taking", "yet", "error", "cost", "free"}
+    | {"model", "version", "online", "limit", "quota"}
 )
-# ... unless it asks for something or imagines ("can you make a cat surf?", "what if cats
-# ruled the world?"): that is a request, worded as a question.
+# ... unless it asks for something or imagines ("can you make a cat surf?", "what would this
+# look like at night?", "what if cats ruled the world?"): a request, worded as a question.
 _ASKING_FOR = frozenset(
     {"make", "create", "generate", "render", "film", "animate", "draw", "paint", "show"}
-    | {"turn", "produce", "imagine", "depict", "if"}
+    | {"turn", "produce", "imagine", "depict", "if", "would", "look", "like", "add", "again"}
+    | {"redo", "remake", "change", "put"}
 )
 QUESTION_WORDS_ALONE = 3
 
@@ -149,7 +152,7 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
         return False
     if words[0] not in _QUESTION_OPENERS or any(word in _ASKING_FOR for word in words):
         return False
-    return len(words) <= QUESTION_WORDS_ALONE or any(word in _ABOUT_US for word in words)
+    return len(words) <= QUESTION_WORDS_ALONE or any(word in _ABOUT_A_JOB for word in words)
 
 
 def _describes(words: list[str]) -> bool:

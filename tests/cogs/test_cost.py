@@ -60,9 +60,9 @@ def button_ids(message):
     return {b["label"]: b["custom_id"] for b in buttons(message)}
 
 
-async def press(world, message, custom_id, *, user=None):
+async def press(world, message, custom_id, *, user=None, locale="en-US"):
     return await world.discord.component_interaction(
-        custom_id, message_id=int(message["id"]), user=user
+        custom_id, message_id=int(message["id"]), user=user, locale=locale
     )
 
 
@@ -500,3 +500,31 @@ async def test_a_price_that_rose_while_the_question_was_open_is_asked_again_not_
             )
         )
         await world.discord.wait_for(lambda: len(world.api.submits) == 1)
+
+
+async def test_a_mentions_question_asked_again_stays_in_the_servers_language(tmp_path):
+    """A mention's question is public and in the server's language (Chinese here): asked again
+    after the price rose, from a member's English client, it stays Chinese, buttons and all."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale("zh-CN")
+        async with running_bot(
+            tmp_path, fake=fake, plan=NEVER_DONE, message_content_intent=True
+        ) as world:
+            await set_threshold(world, 5)
+            asking = await fake.message_create(
+                f"<@{fake.bot_user_id}> a lighthouse in a storm --res 1080p --duration 10"
+            )
+            question = await fake.wait_for_message(
+                predicate=lambda m: (
+                    (m.get("message_reference") or {}).get("message_id") == asking["id"]
+                )
+            )
+            assert "\u9884\u8ba1\u82b1\u8d39\u7ea6 **10" in question["content"]
+            chinese_buttons = [b["label"] for b in buttons(question)]
+            await learned(world, "1080p", 10, 30)
+
+            await press(world, question, button_ids(question)[chinese_buttons[0]], locale="en-US")
+            await world.discord.wait_for(lambda: "**30" in content_of(world, question))
+            asked_again = world.discord.get_message(int(question["id"]))
+            assert "This video is expected" not in asked_again["content"], asked_again["content"]
+            assert [b["label"] for b in buttons(asked_again)] == chinese_buttons

@@ -740,3 +740,38 @@ async def test_the_dm_help_names_the_bot_as_it_is_typed_after_the_at(tmp_path):
     ):
         note = await dm_answer(fake, "can you make a video of a dog?")
     assert "`@Omni_Video_Bot a dog" in note["content"], note["content"]
+
+
+async def test_a_tenor_preview_that_arrives_while_the_page_is_fetched_is_still_used(tmp_path):
+    """The preview comes "a moment later": often while the bot is still fetching the Tenor page
+    it was given. discord.py writes the edit into the very message object being handled, so
+    the refusal remembered once the page proves no image already holds the preview's picture,
+    and the preview (the one thing that mends it) is never read: the member keeps a refusal
+    beside the GIF they picked."""
+    from aiohttp import web as aioweb
+
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        fetching = asyncio.Event()
+        previewed = asyncio.Event()
+
+        async def slow_page(request):
+            fetching.set()
+            await previewed.wait()
+            await asyncio.sleep(0.2)  # the edit reaches the bot before the page's answer
+            return aioweb.Response(body=b"<html>tenor</html>", content_type="text/html")
+
+        web._routes["/view/dance-123"] = slow_page
+        page = web.url("/view/dance-123")
+        still = web.serve("/dance.png")
+        asking = await mention(world, f"make this robot dance {page}")
+        await asyncio.wait_for(fetching.wait(), 10)
+        stored = world.discord.get_message(int(asking["id"]))
+        stored["embeds"] = [{"type": "gifv", "url": page, "thumbnail": {"url": still}}]
+        await world.discord.member_edits(int(asking["id"]), stored["content"])
+        previewed.set()
+        await bots_reply_to(world, asking)  # the page alone: "not an image or a video"
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["image_urls"] == [still]

@@ -244,6 +244,14 @@ def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
         "will a dragon fit in a tiny car?",
         "where is my video",  # no question mark: as written, a scene
         "a cat asking why?",
+        # a scene asked about the picture replied to, or about the last result
+        "what would I look like as a pirate?",
+        "what would this look like at night?",
+        "how would my dog look in space?",
+        "can you do it again but at night?",
+        "can you add a dog next to her?",
+        "can my cat dance?",
+        "what does a cat see when it dreams?",
     ],
 )
 def test_a_request_worded_as_a_question_is_still_a_prompt(text):
