@@ -198,6 +198,9 @@ def status_details(job: Job, locale: str, now: float) -> str:
         # Only APIMart's link had it (posted as that link, or never posted): it is gone.
         key = "status_details_link_expired" if job.result_linked else "status_details_kept_expired"
         return t(key, locale, expired=int(job.result_expires_at))
+    if job.state is JobState.TIMED_OUT:
+        # Given up on, not failed: as its status message says, it may yet come.
+        return t("status_details_timed_out", locale)
     reason: Message | Quoted | str | None = (
         stored_reason(job.error_message)
         if job.error_message

@@ -103,11 +103,28 @@ def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Readin
     for reading in behind:
         if newest.at - reading.at <= RATE_WINDOW:
             return reading
-    if behind:
-        return behind[-1]
-    if readings[0].progress == 0:
-        return readings[0]
-    return Reading(prior.started_at, 0)
+    start = readings[0] if readings[0].progress == 0 else Reading(prior.started_at, 0)
+    if not behind:
+        return start
+    latest = behind[-1]
+    # Older than the window, and with no reading between it and the newest, it may span a
+    # pause (33 % then 38 % five minutes later: "about 25 min" for a render that ends 2
+    # minutes on): then the pace since the start, pause and all, if that is faster. Readings
+    # in between show a render that went on slowly: its pace stands.
+    paused = latest is readings[-2]
+    if paused and not _faster(latest, start, newest):
+        return start
+    return latest
+
+
+def _faster(first: Reading, second: Reading, newest: Reading) -> bool:
+    """Whether progress came faster to `newest` from `first` than from `second`."""
+
+    def rate(reading: Reading) -> float:
+        span = newest.at - reading.at
+        return (newest.progress - reading.progress) / span if span > 0 else 0.0
+
+    return rate(first) >= rate(second)
 
 
 def _pace(
@@ -134,9 +151,12 @@ def _measured_remaining(readings: Sequence[Reading], prior: Prior, now: float) -
     countdown = left * (newest.at - anchor.at) / moved - (now - newest.at)
     if countdown >= ALMOST_SECONDS:
         return countdown
-    # The countdown ran out with the render still short of the end: it stalled or slowed.
-    # Measure the rate up to now instead, so a render stuck at 60 % is never "almost done".
-    return left * (now - anchor.at) / moved
+    # The countdown ran out with the render still short of the end: it stalled or slowed, so
+    # it is never "almost done". The time left grows with the stall, from where the countdown
+    # stopped, as fast as the rate measured up to now would (not at once to that rate: 20 s
+    # over its countdown, a render at 70 % that moved 5 points would leap to "about 9 min").
+    stalled = ALMOST_SECONDS - countdown
+    return min(left * (now - anchor.at) / moved, ALMOST_SECONDS + stalled * left / moved)
 
 
 def _near_the_end(readings: Sequence[Reading], prior: Prior, now: float) -> Estimate:

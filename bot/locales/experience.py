@@ -123,6 +123,10 @@ EN: dict[str, str] = {
     ),
     "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_reason": "Reason: {reason}",
+    "status_details_timed_out": (
+        "It took longer than this bot waits. It still counts, and if it finishes within a day, "
+        "its video is posted after all."
+    ),
     "cancel_done_counted": (
         "Job #{job_id} is cancelled: it won't be posted. "
         "It was already being made, so it still counts toward your allowance."
@@ -258,6 +262,7 @@ ZH: dict[str, str] = {
     ),
     "status_details_result_deleted": "视频已发布，之后被删除了。",
     "status_details_reason": "原因：{reason}",
+    "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
     "cancel_done_when_sent": "任务 #{job_id} 已取消：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",

@@ -1,0 +1,72 @@
+"""What a member reads about the wait after a pause, a stall, or a render given up on."""
+
+from bot.jobs.eta import Prior, Reading, estimate_remaining
+from bot.jobs.models import JobState, Requester
+from bot.status import render_status
+from bot.status_messages import StatusMessages
+from cogs.member import status_report
+from tests.jobstates import finished, submitted
+from tests.test_waits import QUICK, announced, poll_sees, shown
+
+
+def test_one_more_point_of_progress_after_a_pause_does_not_multiply_the_time_left():
+    """A render seen at 33 % on its first check (120 s), then paused, is seen again on the next
+    check 120 s later. At 37 % the status reads about 7 min left (the pace since the start);
+    one point more, 38 %, must not read about 25 min: more progress, at the same moment, can
+    only mean less time left. (docs/performance.md: 'the "about 40 min" after the pause ends
+    is gone'.)"""
+    prior = Prior(started_at=0.0, estimated_time=553)
+    at_37 = estimate_remaining((Reading(120.0, 33), Reading(240.0, 37)), prior, now=240.0)
+    at_38 = estimate_remaining((Reading(120.0, 33), Reading(240.0, 38)), prior, now=240.0)
+    assert at_37.seconds is not None and at_38.seconds is not None
+    assert at_38.seconds <= at_37.seconds, (
+        f"37 % reads {at_37.seconds:.0f} s left, 38 % at the same moment {at_38.seconds:.0f} s"
+    )
+
+
+async def test_the_status_after_a_pause_does_not_jump_to_25_minutes(store, clock, fake, client):
+    """Render 720 of `python -m bench eta`'s "a pause mid-render" profile, on the bot's default
+    schedule: 33 % at the first check (120 s), 38 % at the next (240 s), done at 390 s. The
+    status read "about 4 min left", then must not read "about 25 min left" for a video that
+    is posted two and a half minutes later."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    clock.advance(120)
+    job = await poll_sees(store, status, clock, job, 33, estimated_time=553)
+    first = shown(fake, job)
+    assert "33% · about 4 min left" in first, first
+    clock.advance(120)
+    job = await poll_sees(store, status, clock, job, 38, estimated_time=553)
+    content = shown(fake, job)
+    assert "about 25 min left" not in content, content
+
+
+async def test_videos_status_of_a_render_given_up_on_says_what_its_status_message_says(
+    store, clock, fake, client
+):
+    """TASK_TIMEOUT passed: the channel's status says it still counts and comes within a day
+    after all. `/videos status` at the same moment must not read as a plain failure."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(requester, QUICK, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    clock.advance(1801)
+    job = await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
+    channel = render_status(job, position=None, now=clock())
+    assert "if it finishes within a day, its video is posted after all" in channel
+    report = status_report(job, "en-US", clock()).render("en-US")
+    assert "within a day" in report or "still" in report, (
+        f"channel status: {channel.splitlines()[-1]!r}\n/videos status: {report!r}"
+    )
+
+
+def test_a_stalled_countdown_does_not_leap_from_20_seconds_to_9_minutes_in_2_seconds():
+    """65 % at 105 s, 70 % at 120 s (3 s a point: 90 s left), then no news. Two seconds apart
+    and with nothing new seen, the time left must not go from "about 20 s" to "about 9 min"."""
+    readings = (Reading(105.0, 65), Reading(120.0, 70))
+    prior = Prior(started_at=0.0, estimated_time=600)
+    before = estimate_remaining(readings, prior, now=189.0)
+    after = estimate_remaining(readings, prior, now=191.0)
+    assert before.seconds is not None and after.seconds is not None
+    assert after.seconds <= 3 * before.seconds, (
+        f"{before.seconds:.0f} s left at 189 s, {after.seconds:.0f} s left at 191 s"
+    )
