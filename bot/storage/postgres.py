@@ -77,6 +77,10 @@ def describe_location(dsn: str) -> str:
     return f"{user}{','.join(places)}{parts.path or '/'}"
 
 
+# How many pieces of output before a `?` are searched for its `IS` (`IS NOT` and spaces).
+_IS_REACH = 64
+
+
 @lru_cache(maxsize=1024)
 def translate(sql: str) -> str:
     """The portable SQL in PostgreSQL's form: `?` becomes `$n`, `IS ?` `IS NOT DISTINCT FROM`.
@@ -100,12 +104,19 @@ def translate(sql: str) -> str:
             out.append(char)
             continue
         number += 1
-        before = "".join(out)
+        # Only the text just before the `?` can hold its `IS`: reading it all for each `?`
+        # made a copy's batch insert (thousands of them) take minutes.
+        kept = len(out) - _IS_REACH if len(out) > _IS_REACH else 0
+        before = "".join(out[kept:])
         comparison = _IS_BEFORE.search(before)
+        if comparison is not None and comparison.start() == 0 and kept:
+            # Cut at `IS`: whether a word ends there only the whole text says.
+            kept, before = 0, "".join(out)
+            comparison = _IS_BEFORE.search(before)
         if comparison is not None:
             negated = comparison.group(1) is not None
             operator = "IS DISTINCT FROM" if negated else "IS NOT DISTINCT FROM"
-            out = [before[: comparison.start()], f"{operator} "]
+            out[kept:] = [before[: comparison.start()], f"{operator} "]
         out.append(f"${number}")
     return "".join(out)
 

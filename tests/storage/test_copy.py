@@ -368,3 +368,36 @@ async def test_a_password_that_ends_the_address_early_is_never_printed(tmp_path,
     err = capsys.readouterr().err
     assert err.startswith("Nothing copied: ")
     assert head not in err and tail not in err, err
+
+
+USED_JOBS = 500  # a few weeks of a small server's use
+
+
+async def _sqlite_with_jobs(path, count):
+    db = await SqliteDatabase.open(path)
+    await db.migrate()
+    await db.close()
+    with sqlite3.connect(path) as raw:
+        raw.executemany(
+            "INSERT INTO jobs (guild_id, channel_id, user_id, prompt, resolution, aspect_ratio,"
+            " state, task_id, created_at, media_fetched_at, credits_cost)"
+            " VALUES (10, 7, 42, ?, '720p', '16:9', 'completed', ?, ?, ?, 4.5)",
+            [
+                (f"a fox \U0001f98a #{n}", f"task-{n}", 1_800_000_000.0 + n, 1_800_000_000.0 + n)
+                for n in range(count)
+            ],
+        )
+
+
+@postgres_only
+async def test_a_database_with_a_few_hundred_jobs_is_copied(backend, tmp_path, capsys):
+    """Each batch insert carries hundreds of rows: translating its SQL once took minutes, and
+    PostgreSQL ended the idle transaction meanwhile, so a used bot could never be moved."""
+    source = tmp_path / "old" / "bot.sqlite3"
+    await _sqlite_with_jobs(source, USED_JOBS)
+
+    status = await run(["--from", str(source), "--to", target_url(backend)])
+
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert await count_rows(await backend.open(), "jobs") == USED_JOBS
