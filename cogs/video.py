@@ -19,8 +19,9 @@ from bot.jobs.models import JobRefused
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
-    check_media_before_links,
+    check_before_links,
     generation_mode,
+    validate,
 )
 from cogs._names import names_known
 from cogs._queue import (
@@ -116,13 +117,9 @@ class VideoCog(commands.Cog):
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():
             try:
-                # What no link can mend (a file too large, of a wrong type) is said at once,
-                # before the links are read.
-                check_media_before_links(
-                    options.images,
-                    options.videos,
-                    max_file_bytes=self.bot.settings.max_reference_bytes,
-                )
+                # What no link can mend (a file too large, of a wrong type, a length with a
+                # video) is said at once, before the links are read.
+                check_before_links(options, max_file_bytes=self.bot.settings.max_reference_bytes)
             except JobRefused as error:
                 await origin.tell(error.user_message)
                 return
@@ -137,14 +134,20 @@ class VideoCog(commands.Cog):
                 videos=(*options.videos, *linked.videos),
                 skipped=linked.skipped,
             )
-            if not await usable(origin, everything):
-                return
             options = dataclasses.replace(
                 options,
                 prompt=without_links(options.prompt),
                 images=everything.images,
                 videos=everything.videos,
             )
+            try:
+                # Refused with what the links added: that, not "I'll go on without ...".
+                validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
+            except JobRefused as error:
+                await origin.tell(error.user_message)
+                return
+            if not await usable(origin, everything):
+                return
         await queue_video(self.bot, origin, options)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
 from bot.i18n import msg
 from bot.invisible import has_visible
+from bot.jobs.links import without_links
 from bot.jobs.models import JobRefused, MediaInput
 from bot.text import CODE_CHARS, code
 
@@ -71,6 +72,9 @@ def _check_files(
             raise JobRefused(msg(wrong_type_key, filename=code(item.filename, CODE_CHARS)))
         if not item.url.startswith(("http://", "https://")):
             raise JobRefused(msg("unreachable_file", filename=code(item.filename, CODE_CHARS)))
+        if item.size == 0:
+            # Nothing to make a video from: APIMart could only fail it, minutes later.
+            raise JobRefused(msg("empty_file", filename=code(item.filename, CODE_CHARS)))
         if item.size > limit:
             size, most = _sizes_apart(item.size, limit)
             raise JobRefused(
@@ -131,6 +135,18 @@ def check_media_before_links(
         raise JobRefused(msg("too_many_videos", count=len(videos)))
     _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
     _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
+
+
+def check_before_links(options: VideoOptions, *, max_file_bytes: int) -> None:
+    """Everything about /video's options that the links in its prompt cannot change, so it is
+    said before they are read: the attached files (`check_media_before_links`), a prompt with
+    nothing but links, a length with an attached video, first-frame mode with several images."""
+    check_media_before_links(options.images, options.videos, max_file_bytes=max_file_bytes)
+    clean_prompt(without_links(options.prompt))
+    if options.videos and options.duration is not None:
+        raise JobRefused(msg("duration_with_video"))
+    if options.mode == "frame" and len(options.images) > 1:
+        raise JobRefused(msg("frame_needs_one_image", count=len(options.images)))
 
 
 def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:

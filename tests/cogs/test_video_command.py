@@ -618,3 +618,44 @@ async def test_a_file_too_large_is_refused_before_the_prompts_links_are_read(tmp
         assert "over the" in callback["data"]["content"]
         assert web.hits == [], "the link was not read for nothing"
         assert world.api.submits == []
+
+
+async def test_a_duration_with_a_video_is_refused_before_a_link_in_the_prompt_is_read(tmp_path):
+    """A reference video with a duration can never be sent, whatever a link adds: refused
+    at once, the link never read, and no "I'll go on without your link" first."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        page = web.serve("/inspiration", b"<html>", "text/html")
+        interaction = await world.video(
+            prompt=f"dance like in {page}", video=world.mp4(), duration=8
+        )
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "duration can't be used" in first, first
+        assert web.hits == [] and world.api.submits == []
+
+
+async def test_a_link_left_out_is_not_announced_as_going_ahead_before_a_refusal(tmp_path):
+    """One image attached, an image link and a page link in the prompt: two images, which no
+    video can use. The member reads that, not first "I'll go on without 1 link"."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        boat = web.serve("/boat.png")
+        interaction = await world.video(prompt=f"boats {page} {boat}", image=world.png())
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "I found 2 images" in first, first
+        assert world.api.submits == []
+
+
+async def test_a_zero_byte_image_is_refused_before_anything_is_sent(tmp_path):
+    """An empty file named .png is no picture: APIMart could only fail on it, minutes later."""
+    async with running_bot(tmp_path) as world:
+        empty = world.discord.make_attachment("empty.png", b"", "image/png")
+        interaction = await world.video(prompt="a dog running", image=empty)
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "`empty.png` is empty" in first, first
+        assert world.api.submits == []
