@@ -34,7 +34,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 ENV METRICS_PORT=8080 \
     METRICS_HOST=0.0.0.0
 
-# A fixed uid, so a bind-mounted ./data can be given to it: `chown 10001 ./data`.
+# A fixed uid, so a bind-mounted ./data can be given to it: `chown -R 10001:10001 ./data`.
 RUN useradd --create-home --uid 10001 --user-group bot \
     && mkdir -p /data \
     && chown 10001:10001 /data

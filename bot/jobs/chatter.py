@@ -122,22 +122,33 @@ def _is_chatter_word(word: str) -> bool:
 
 
 # A question about the bot or a video ("where is my video?", "why didn't it work?", "are you
-# an AI?", "how long does it take?"): it opens with one of these words, ends with "?", and
-# speaks of a video, the bot or how a job went, or is a few words only ("what happened?").
+# an AI?", "how do I make a video?"): it opens with one of these words, ends with "?", and
+# names the bot, a video of theirs or how one went, or is a few words only ("what happened?").
 _QUESTION_OPENERS = frozenset(
     {"what", "whats", "where", "wheres", "when", "why", "how", "hows", "who", "whos", "which"}
     | {"is", "isnt", "are", "arent", "am", "was", "wasnt", "were", "do", "dont", "does"}
     | {"doesnt", "did", "didnt", "can", "cant", "could", "will", "wont", "would", "should"}
     | {"has", "hasnt", "have", "havent", "may"}
 )
-_ABOUT_A_JOB = frozenset(
-    {"video", "videos", "result", "job", "jobs", "bot", "ai", "render", "queue", "credits"}
-    | {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
-    | {"happened", "wrong", "long", "slow", "stuck", "taking", "yet", "error", "cost", "free"}
-    | {"model", "version", "online", "limit", "quota"}
+# Words that name the bot or the service, whatever else the question says.
+_ABOUT_THE_BOT = frozenset(
+    {"bot", "ai", "queue", "credits", "cost", "costs", "free", "model", "version", "online"}
+    | {"limit", "quota", "allowance", "price"}
 )
-# ... unless it asks for something or imagines ("can you make a cat surf?", "what would this
-# look like at night?", "what if cats ruled the world?"): a request, worded as a question.
+# A video of theirs: "my video", "the result" (not "a video of a cat", which asks for one).
+_THEIR = frozenset({"my", "the", "your", "our", "its", "this", "that"})
+_JOBS = frozenset({"video", "videos", "result", "results", "job", "jobs", "render"})
+# How one went, said of it or of the bot ("did it work?", "are you stuck?").
+_HOW_IT_WENT = frozenset(
+    {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
+    | {"happened", "wrong", "long", "slow", "stuck", "taking", "yet", "error"}
+)
+_IT = frozenset({"it", "its", "this", "that", "my", "you", "your", "u", "ur"})
+# "how do I ...", "how can we ...": how to use the bot.
+_HOW_TO = frozenset({"do", "does", "can", "should"})
+_ASKER = frozenset({"i", "we", "you", "u"})
+# ... else one that asks for something or imagines is a request worded as a question ("can
+# you make a cat surf?", "what would this look like at night?", "what if cats ruled?").
 _ASKING_FOR = frozenset(
     {"make", "create", "generate", "render", "film", "animate", "draw", "paint", "show"}
     | {"turn", "produce", "imagine", "depict", "if", "would", "look", "like", "add", "again"}
@@ -146,13 +157,29 @@ _ASKING_FOR = frozenset(
 QUESTION_WORDS_ALONE = 3
 
 
+def _names_a_job(words: list[str]) -> bool:
+    """Whether the words speak of the bot, a video of theirs, or how one went."""
+    if any(word in _ABOUT_THE_BOT for word in words):
+        return True
+    if len(words) > 2 and words[0] == "how" and words[1] in _HOW_TO and words[2] in _ASKER:
+        return True
+    if any(word in _HOW_IT_WENT for word in words) and any(word in _IT for word in words):
+        return True
+    return any(
+        word in _JOBS and index > 0 and words[index - 1] in _THEIR
+        for index, word in enumerate(words)
+    )
+
+
 def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
     """Whether the prompt is a question about the bot or a video, not a scene to make."""
     if not words or not prompt.rstrip().endswith(("?", "\uff1f")):
         return False
-    if words[0] not in _QUESTION_OPENERS or any(word in _ASKING_FOR for word in words):
+    if words[0] not in _QUESTION_OPENERS:
         return False
-    return len(words) <= QUESTION_WORDS_ALONE or any(word in _ABOUT_A_JOB for word in words)
+    if _names_a_job(words):
+        return True
+    return len(words) <= QUESTION_WORDS_ALONE and not any(word in _ASKING_FOR for word in words)
 
 
 def _describes(words: list[str]) -> bool:

@@ -104,3 +104,39 @@ async def test_a_proxys_400_page_is_not_shown_as_http_jargon_blaming_the_request
     told = report.member_message.render("en-US")
     print(f"\nstate: {report.state}\ntold: {told}")
     assert "HTTP 400" not in told, told
+
+
+@pytest.mark.parametrize("status", [403, 408, 425])
+async def test_a_refusal_that_may_pass_is_held_as_busy_not_rejected(
+    db, api, session, clock, status
+):
+    """A proxy's 403, a timeout's 408, a "too early" 425: the job waits and is sent again."""
+    _, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.fail_next("submit", status=status, message="try later")
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert report.state is JobState.RECORDED
+    assert "saved and waiting" in report.member_message.render("en-US")
+
+
+@pytest.mark.parametrize(
+    ("message", "error_type", "status", "said"),
+    [
+        ("Prompt rejected by content moderation", "content_policy_violation", 400, "content check"),
+        ("Refused", None, 422, "content check"),
+        ("\u8bf7\u6c42\u53c2\u6570\u65e0\u6548", "invalid_request_error", 400, "could not read"),
+        ("\u8bf7\u6c42\u53c2\u6570\u65e0\u6548", "mystery", 400, "did not say why"),
+        ("HTTP 400", None, 400, "did not say why"),
+        ("Prompt is too long", "invalid_request_error", 400, "Prompt is too long"),
+    ],
+)
+def test_a_refusal_reads_in_the_bots_words_unless_apimart_said_it_plainly(
+    message, error_type, status, said
+):
+    from bot.i18n import msg
+    from bot.jobs.failures import refusal_reason
+
+    told = msg("rejected_by_service", reason=refusal_reason(message, error_type, status))
+    assert said in told.render("en-US")
+    # APIMart's Chinese default text is never passed on, to either reader.
+    for locale in ("en-US", "zh-CN"):
+        assert "\u8bf7\u6c42\u53c2\u6570\u65e0\u6548" not in told.render(locale)

@@ -228,6 +228,12 @@ def test_those_words_in_a_scene_still_make_a_video(text):
         "is it done yet?",
         "did my video fail?",
         "when will it be ready\uff1f",
+        "how do I make a video?",
+        "why does my video look like this?",
+        "what happens if I cancel my video?",
+        "can you show me my video?",
+        "where did my video go again?",
+        "would it cost credits?",
     ],
 )
 def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
@@ -252,6 +258,8 @@ def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
         "can you add a dog next to her?",
         "can my cat dance?",
         "what does a cat see when it dreams?",
+        "can you make a video of a cat surfing?",
+        "can a robot work in the rain?",
     ],
 )
 def test_a_request_worded_as_a_question_is_still_a_prompt(text):
