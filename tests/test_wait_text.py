@@ -1,6 +1,6 @@
 """What a member reads about the wait after a pause, a stall, or a render given up on."""
 
-from bot.jobs.eta import Prior, Reading, estimate_remaining
+from bot.jobs.eta import Prior, Reading, estimate_remaining, shown_seconds
 from bot.jobs.models import JobState, Requester
 from bot.status import render_status
 from bot.status_messages import StatusMessages
@@ -70,3 +70,16 @@ def test_a_stalled_countdown_does_not_leap_from_20_seconds_to_9_minutes_in_2_sec
     assert after.seconds <= 3 * before.seconds, (
         f"{before.seconds:.0f} s left at 189 s, {after.seconds:.0f} s left at 191 s"
     )
+
+
+def test_the_point_after_the_pause_does_not_multiply_the_time_left_again():
+    # docs' "a pause mid-render": 33 % at the first check (120 s), 38 % at the next (240 s);
+    # the next check (the schedule's 8-10 s) sees 39 %.
+    prior = Prior(started_at=0.0, estimated_time=553)
+    at_38 = estimate_remaining((Reading(120.0, 33), Reading(240.0, 38)), prior, now=240.0)
+    at_39 = estimate_remaining(
+        (Reading(120.0, 33), Reading(240.0, 38), Reading(250.0, 39)), prior, now=250.0
+    )
+    first, then = shown_seconds(at_38), shown_seconds(at_39)
+    assert first is not None and then is not None
+    assert then <= first * 1.5, f"38 % at 240 s reads {first:.0f} s, 39 % at 250 s {then:.0f} s"

@@ -12,6 +12,7 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Readings kept per job (each the first time a progress value was seen, but the last at 0 %),
 # oldest first.
@@ -107,11 +108,13 @@ def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Readin
     if not behind:
         return start
     latest = behind[-1]
-    # Older than the window, and with no reading between it and the newest, it may span a
-    # pause (33 % then 38 % five minutes later: "about 25 min" for a render that ends 2
-    # minutes on): then the pace since the start, pause and all, if that is faster. Readings
-    # in between show a render that went on slowly: its pace stands.
-    paused = latest is readings[-2]
+    # Older than the window, it may span a pause (33 % then 38 % five minutes later: "about
+    # 25 min" for a render that ends 2 minutes on): a gap longer than the window between two
+    # readings from it on says so, and then the pace since the start, pause and all, is taken
+    # if that is faster. Readings close together all along show a render that went on slowly:
+    # its pace stands.
+    since = readings[readings.index(latest) :]
+    paused = any(later.at - earlier.at > RATE_WINDOW for earlier, later in pairwise(since))
     if paused and not _faster(latest, start, newest):
         return start
     return latest
