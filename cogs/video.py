@@ -14,7 +14,7 @@ from bot.apimart.models import DURATIONS
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
-from bot.jobs.media import CollectedMedia, MessageMedia, collect
+from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
@@ -141,10 +141,13 @@ class VideoCog(commands.Cog):
                 videos=everything.videos,
             )
             try:
-                # Refused with what the links added: that, not "I'll go on without ...".
+                # Refused with what the links added: that, not "I'll go on without ...", and
+                # which links were lost (a dead third image is why "2 images" is refused).
                 validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
             except JobRefused as error:
                 await origin.tell(error.user_message)
+                if everything.skipped:
+                    await origin.tell(skipped_note(everything.skipped, refused=True))
                 return
             if not await usable(origin, everything):
                 return

@@ -173,9 +173,12 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
 
 
-def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> Message:
+def skipped_note(
+    skipped: Sequence[Skipped], *, nothing_left: bool = False, refused: bool = False
+) -> Message:
     """What the member reads about the links and files left out: each one, and why; with
-    `nothing_left`, that no video is made since nothing else was there to use."""
+    `nothing_left`, that no video is made since nothing else was there to use; with `refused`,
+    beside a refusal of the request (nothing goes ahead either way)."""
     items = [
         msg(
             "link_skipped_item",
@@ -195,7 +198,7 @@ def skipped_note(skipped: Sequence[Skipped], *, nothing_left: bool = False) -> M
         counted = "count_stickers"
     else:
         counted = "count_references"
-    key = "nothing_usable" if nothing_left else "links_skipped"
+    key = "nothing_usable" if nothing_left else "links_unused" if refused else "links_skipped"
     return msg(key, count=plural(counted, len(skipped)), links=Listed(items))
 
 

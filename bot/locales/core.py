@@ -95,6 +95,7 @@ EN: dict[str, str] = {
         "and nothing was counted. Point me to a PNG, JPEG or WebP image (or a video), or use "
         "{/video} for a video from your prompt alone."
     ),
+    "links_unused": "Also, I couldn't use {count}: {links}.",
     "link_skipped_item": "`{link}` ({reason})",
     "link_reason_not_media": "not an image or a video",
     "link_reason_unreachable": "could not be reached",
@@ -304,6 +305,7 @@ ZH: dict[str, str] = {
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
     ),
+    "links_unused": "另外，有 {count}我无法使用：{links}。",
     "link_skipped_item": "`{link}`（{reason}）",
     "link_reason_not_media": "既不是图片也不是视频",
     "link_reason_unreachable": "无法访问",

@@ -659,3 +659,21 @@ async def test_a_zero_byte_image_is_refused_before_anything_is_sent(tmp_path):
         first = (await interaction.wait_for_answer(timeout=10))["content"]
         assert "`empty.png` is empty" in first, first
         assert world.api.submits == []
+
+
+async def test_a_refusal_that_a_dead_link_explains_names_the_link_too(tmp_path):
+    """Two images attached and a third by a link that is gone: "I found 2 images" alone would
+    make no sense to a member who gave three, so the lost link is named beside it."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        gone = web.url("/third.png")  # not served: 404
+        interaction = await world.video(
+            prompt=f"fuse these three {gone}", image=world.png("a.png"), image2=world.png("b.png")
+        )
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "I found 2 images" in first, first
+        also = (await interaction.wait_for_answer(2, timeout=10))["content"]
+        assert also.startswith("Also, I couldn't use 1 link") and "could not be reached" in also
+        assert world.api.submits == []
