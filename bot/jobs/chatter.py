@@ -122,52 +122,58 @@ def _is_chatter_word(word: str) -> bool:
 
 
 # A question about the bot or a video ("where is my video?", "why didn't it work?", "are you
-# an AI?", "how do I make a video?"): it opens with one of these words, ends with "?", and
-# names the bot, a video of theirs or how one went, or is a few words only ("what happened?").
+# an AI?", "how do I make a video?"): it opens with one of these words and ends with "?".
 _QUESTION_OPENERS = frozenset(
     {"what", "whats", "where", "wheres", "when", "why", "how", "hows", "who", "whos", "which"}
     | {"is", "isnt", "are", "arent", "am", "was", "wasnt", "were", "do", "dont", "does"}
     | {"doesnt", "did", "didnt", "can", "cant", "could", "will", "wont", "would", "should"}
     | {"has", "hasnt", "have", "havent", "may"}
 )
-# Words that name the bot or the service, whatever else the question says.
-_ABOUT_THE_BOT = frozenset(
-    {"bot", "ai", "queue", "credits", "cost", "costs", "free", "model", "version", "online"}
-    | {"limit", "quota", "allowance", "price"}
-)
-# A video of theirs: "my video", "the result" (not "a video of a cat", which asks for one).
-_THEIR = frozenset({"my", "the", "your", "our", "its", "this", "that"})
-_JOBS = frozenset({"video", "videos", "result", "results", "job", "jobs", "render"})
-# How one went, said of it or of the bot ("did it work?", "are you stuck?").
-_HOW_IT_WENT = frozenset(
-    {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
-    | {"happened", "wrong", "long", "slow", "stuck", "taking", "yet", "error"}
-)
-_IT = frozenset({"it", "its", "this", "that", "my", "you", "your", "u", "ur"})
-# "how do I ...", "how can we ...": how to use the bot.
-_HOW_TO = frozenset({"do", "does", "can", "should"})
-_ASKER = frozenset({"i", "we", "you", "u"})
-# ... else one that asks for something or imagines is a request worded as a question ("can
-# you make a cat surf?", "what would this look like at night?", "what if cats ruled?").
+# Openers that never ask for a scene ("why does my video look like this?", "what happens if I
+# cancel it?"): what they name decides, whatever verbs follow.
+_NEVER_ASKING = frozenset({"why", "where", "wheres", "when"})
+_WHAT_HAPPENS = frozenset({"happens", "happened"})
+# ... others may ("can you make a cat surf?", "what would this look like at night?", "what if
+# cats ruled the world?"): with one of these words, a request worded as a question.
 _ASKING_FOR = frozenset(
     {"make", "create", "generate", "render", "film", "animate", "draw", "paint", "show"}
     | {"turn", "produce", "imagine", "depict", "if", "would", "look", "like", "add", "again"}
     | {"redo", "remake", "change", "put"}
 )
+# Words of the service, never of a scene.
+_SERVICE = frozenset({"credits", "quota", "allowance", "queue", "error", "errors"})
+# Words of the bot, which a scene may hold too ("a robot bot"): counted once nothing asks.
+_BOT = frozenset({"bot", "ai", "model", "version", "online", "cost", "costs", "price"})
+# A video of theirs: "my video", "the cat video", "mine".
+_THEIR = frozenset({"my", "the", "your", "our", "its", "this", "that"})
+_JOBS = frozenset({"video", "videos", "result", "results", "job", "jobs", "render"})
+# How one went, said of it near the start ("is it done yet?", "how long does it take?").
+_HOW_IT_WENT = frozenset(
+    {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
+    | {"happened", "wrong", "long", "slow", "stuck", "taking", "take", "yet"}
+)
+_IT = frozenset({"it", "this", "that", "you", "u", "mine"})
+SUBJECT_WITHIN = 4  # "how long does it take?": the subject is the fourth word
+# "how do I ...", "how can we ...": how to use the bot, when it is about videos or using it.
+_HOW_TO = frozenset({"do", "does", "can", "should"})
+_ASKER = frozenset({"i", "we", "you", "u"})
+_USING = _JOBS | {"use", "this", "it", "cancel", "delete", "stop"}
 QUESTION_WORDS_ALONE = 3
 
 
-def _names_a_job(words: list[str]) -> bool:
-    """Whether the words speak of the bot, a video of theirs, or how one went."""
-    if any(word in _ABOUT_THE_BOT for word in words):
-        return True
-    if len(words) > 2 and words[0] == "how" and words[1] in _HOW_TO and words[2] in _ASKER:
-        return True
-    if any(word in _HOW_IT_WENT for word in words) and any(word in _IT for word in words):
+def _their_video(words: list[str]) -> bool:
+    """ "my video", "the dragon video", "my cat video", "mine"."""
+    if "mine" in words:
         return True
     return any(
-        word in _JOBS and index > 0 and words[index - 1] in _THEIR
-        for index, word in enumerate(words)
+        word in _JOBS and any(earlier in _THEIR for earlier in words[max(0, at - 3) : at])
+        for at, word in enumerate(words)
+    )
+
+
+def _how_it_went(words: list[str]) -> bool:
+    return any(word in _IT for word in words[:SUBJECT_WITHIN]) and any(
+        word in _HOW_IT_WENT for word in words
     )
 
 
@@ -177,9 +183,17 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
         return False
     if words[0] not in _QUESTION_OPENERS:
         return False
-    if _names_a_job(words):
+    if any(word in _SERVICE for word in words):
         return True
-    return len(words) <= QUESTION_WORDS_ALONE and not any(word in _ASKING_FOR for word in words)
+    how_to = len(words) > 2 and words[0] == "how" and words[1] in _HOW_TO
+    if how_to and words[2] in _ASKER and any(word in _USING for word in words[3:]):
+        return True
+    never_asking = words[0] in _NEVER_ASKING or (words[1:2] and words[1] in _WHAT_HAPPENS)
+    if not never_asking and any(word in _ASKING_FOR for word in words):
+        return False
+    if _their_video(words) or _how_it_went(words) or any(word in _BOT for word in words):
+        return True
+    return len(words) <= QUESTION_WORDS_ALONE
 
 
 def _describes(words: list[str]) -> bool:

@@ -231,9 +231,15 @@ def test_those_words_in_a_scene_still_make_a_video(text):
         "how do I make a video?",
         "why does my video look like this?",
         "what happens if I cancel my video?",
-        "can you show me my video?",
         "where did my video go again?",
         "would it cost credits?",
+        "when will the cat video be done?",
+        "is the dragon video ready?",
+        "where did my cat video go?",
+        "how long until the cat video is finished?",
+        "is mine done yet?",
+        "when will mine be ready?",
+        "why is there an error?",
     ],
 )
 def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
@@ -260,6 +266,16 @@ def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
         "what does a cat see when it dreams?",
         "can you make a video of a cat surfing?",
         "can a robot work in the rain?",
+        "can you make a long video of a beach at sunset?",
+        "can you make a video of a snail that is slow?",
+        "can you animate a clock that's running slow?",
+        "can you make a video of a turtle taking a nap?",
+        "what would the bot look like as a robot dog?",
+        "can you make a video of a parachutist in free fall?",
+        "could you animate the result with rain falling?",
+        "can you make the result in slow motion?",
+        "how do I look as a pirate?",
+        "is this free fall real?",
     ],
 )
 def test_a_request_worded_as_a_question_is_still_a_prompt(text):
