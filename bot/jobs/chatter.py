@@ -136,17 +136,26 @@ _WHAT_HAPPENS = frozenset({"happens", "happened"})
 # ... others may ("can you make a cat surf?", "what would this look like at night?", "what if
 # cats ruled the world?"): with one of these words, a request worded as a question.
 _ASKING_FOR = frozenset(
-    {"make", "create", "generate", "render", "film", "animate", "draw", "paint", "show"}
+    {"make", "create", "generate", "film", "animate", "draw", "paint", "show", "same"}
     | {"turn", "produce", "imagine", "depict", "if", "would", "look", "like", "add", "again"}
     | {"redo", "remake", "change", "put"}
 )
 # Words of the service, never of a scene.
-_SERVICE = frozenset({"credits", "quota", "allowance", "queue", "error", "errors"})
+_SERVICE = frozenset(
+    {"credits", "quota", "allowance", "error", "errors", "refund", "refunds", "cooldown"}
+    | {"refused", "rejected", "refuse"}
+)
 # Words of the bot, which a scene may hold too ("a robot bot"): counted once nothing asks.
-_BOT = frozenset({"bot", "ai", "model", "version", "online", "cost", "costs", "price"})
+_BOT = frozenset(
+    {"bot", "ai", "model", "version", "online", "cost", "costs", "price", "limit", "limits"}
+    | {"resolution", "resolutions", "support", "supports", "rules", "charged"}
+)
 # A video of theirs: "my video", "the cat video", "mine".
 _THEIR = frozenset({"my", "the", "your", "our", "its", "this", "that"})
-_JOBS = frozenset({"video", "videos", "result", "results", "job", "jobs", "render"})
+_JOBS = frozenset(
+    {"video", "videos", "result", "results", "job", "jobs", "render", "prompt", "prompts"}
+    | {"request"}
+)
 # How one went, said of it near the start ("is it done yet?", "how long does it take?").
 _HOW_IT_WENT = frozenset(
     {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
@@ -157,7 +166,10 @@ SUBJECT_WITHIN = 4  # "how long does it take?": the subject is the fourth word
 # "how do I ...", "how can we ...": how to use the bot, when it is about videos or using it.
 _HOW_TO = frozenset({"do", "does", "can", "should"})
 _ASKER = frozenset({"i", "we", "you", "u"})
-_USING = _JOBS | {"use", "this", "it", "cancel", "delete", "stop"}
+_USING = _JOBS | {"use", "this", "it", "cancel", "delete", "stop", "add", "attach", "upload"}
+_USING |= {"image", "images", "photo", "picture", "refund", "change", "get", "turn", "put"}
+# "how many videos can I make?", "how long does a video take?": about the service.
+_HOW_MUCH = frozenset({"many", "much", "long", "often"})
 QUESTION_WORDS_ALONE = 3
 
 
@@ -187,6 +199,9 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
         return True
     how_to = len(words) > 2 and words[0] == "how" and words[1] in _HOW_TO
     if how_to and words[2] in _ASKER and any(word in _USING for word in words[3:]):
+        return True
+    how_much = len(words) > 2 and words[0] == "how" and words[1] in _HOW_MUCH
+    if how_much and any(word in _JOBS or word in _IT or word == "i" for word in words[2:]):
         return True
     never_asking = words[0] in _NEVER_ASKING or (words[1:2] and words[1] in _WHAT_HAPPENS)
     if not never_asking and any(word in _ASKING_FOR for word in words):

@@ -109,12 +109,16 @@ def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Readin
         return start
     latest = behind[-1]
     # Older than the window, it may span a pause (33 % then 38 % five minutes later: "about
-    # 25 min" for a render that ends 2 minutes on): a gap longer than the window between two
-    # readings from it on says so, and then the pace since the start, pause and all, is taken
-    # if that is faster. Readings close together all along show a render that went on slowly:
-    # its pace stands.
+    # 25 min" for a render that ends 2 minutes on): then the pace since the start, pause and
+    # all, is taken if that is faster.
+    # A gap is a pause only beside closer readings: checks 2 minutes apart all along (a long
+    # render's far waits) show a slow render, not a pause, and its recent pace stands.
+    gaps = [later.at - earlier.at for earlier, later in pairwise(readings)]
     since = readings[readings.index(latest) :]
-    paused = any(later.at - earlier.at > RATE_WINDOW for earlier, later in pairwise(since))
+    paused = (latest is readings[-2] and len(gaps) == 1) or any(
+        later.at - earlier.at > max(RATE_WINDOW, 2 * min(gaps))
+        for earlier, later in pairwise(since)
+    )
     if paused and not _faster(latest, start, newest):
         return start
     return latest

@@ -152,3 +152,12 @@ def test_the_rate_is_read_over_the_latest_reading_at_least_5_points_behind():
 def test_a_time_left_half_way_between_two_figures_is_said_as_the_longer(seconds, said):
     """Python rounds halves to even: 2.5 minutes read 'about 2 min' while 3.5 read '4'."""
     assert rounded(seconds) == said
+
+
+def test_a_slow_render_checked_two_minutes_apart_is_not_taken_for_one_that_paused():
+    """3 points every 2 minutes (the schedule's far waits) after a brisk start: every gap is
+    longer than the window, yet none is a pause; the recent pace (78 points at 40 s) stands,
+    not the faster average since the start."""
+    readings = tuple(Reading(120.0 * n, 7 + 3 * n) for n in range(1, 6))
+    estimate = estimate_remaining(readings, PRIOR, now=600.0)
+    assert estimate.seconds == 78 * 40.0

@@ -240,6 +240,17 @@ def test_those_words_in_a_scene_still_make_a_video(text):
         "is mine done yet?",
         "when will mine be ready?",
         "why is there an error?",
+        "is there a limit?",
+        "what's the daily limit?",
+        "how do i add an image?",
+        "how do i get a refund?",
+        "how do i change the resolution?",
+        "is my render done?",
+        "can i get a refund?",
+        "how many videos can i make?",
+        "how long does a video take?",
+        "what resolutions do you support?",
+        "why was my prompt refused?",
     ],
 )
 def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
@@ -276,6 +287,10 @@ def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
         "can you make the result in slow motion?",
         "how do I look as a pirate?",
         "is this free fall real?",
+        "can you do the same video but at night?",
+        "can you make my cat dance?",
+        "what if the bot was a cat?",
+        "can you render a cat?",
     ],
 )
 def test_a_request_worded_as_a_question_is_still_a_prompt(text):
