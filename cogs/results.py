@@ -23,7 +23,13 @@ from bot.i18n import msg, t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.flags import with_form_flags
 from bot.jobs.models import Job, JobRefused, JobState
-from bot.jobs.validation import DEFAULT_DURATION, MAX_PROMPT_LENGTH, VideoOptions, remix
+from bot.jobs.validation import (
+    DEFAULT_DURATION,
+    DEFAULT_RESOLUTION,
+    MAX_PROMPT_LENGTH,
+    VideoOptions,
+    remix,
+)
 from bot.media_refresh import links_lost
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
@@ -134,10 +140,13 @@ async def edited_prompt(interaction: discord.Interaction[Any], job: Job, values:
     """Queue the job again with the edited prompt; flags typed in it (`--dur 8`) change its
     settings, as in /video."""
     request = job.request
+    # Its resolution only for the member's own video, as a reply to a result does: another
+    # member's 4K may be reserved for a role, or cost more than meant, and this form shows none.
+    own = job.requester.user_id == interaction.user.id
     kept = VideoOptions(
         prompt=text_value(values, "prompt"),
         duration=request.duration,
-        resolution=request.resolution,
+        resolution=request.resolution if own else DEFAULT_RESOLUTION,
         aspect_ratio=request.aspect_ratio,
     )
     await _queue_form(interaction, job, kept, opened=kept)

@@ -640,3 +640,24 @@ async def test_deleting_a_given_up_notice_does_not_say_a_video_was_done_and_dele
         before, status = await _delete_and_read_status(fake, world, given_up)
     assert "took longer" in before, before
     assert "was done" not in status, status
+
+
+async def test_edit_prompt_on_another_members_4k_result_makes_a_video_at_the_default(
+    tmp_path, fakes
+):
+    """Bob edits the prompt of Alice's 4K video: the form shows only the prompt, so, as a
+    reply to her result would, his video is made at the default resolution (her 4K may be
+    reserved for a role, or cost more than he meant)."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, resolution="4k")
+        click = await fake.component_interaction(
+            "video:edit:1", message_id=int(result["id"]), user=bob
+        )
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit({"prompt": "a paper boat at night"}, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "job #2" in answer["content"], answer["content"]
+        await api.wait_for_submits(2)
+    assert api.submits[1]["resolution"] == "720p"
