@@ -423,10 +423,15 @@ class ReferencesCog(commands.Cog):
             if not await acknowledge_first(interaction):
                 return  # another process has this form
             found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
-            if found is None:
+            if found is None and int(match["media_count"]) == 0:
+                # A form on a message of words carries its whole prompt: the message is not
+                # needed (deleted meanwhile, or where the bot cannot read messages).
+                target, media = None, MessageMedia()
+            elif found is None:
                 await answer_privately(interaction, msg("form_source_gone"))
                 return
-            target, media = found, message_media(found)
+            else:
+                target, media = found, message_media(found)
             if media_count(media) < int(match["media_count"]):
                 await answer_privately(interaction, msg("form_media_lost"))
                 return
@@ -445,12 +450,14 @@ class ReferencesCog(commands.Cog):
     async def _queue_from_form(
         self,
         interaction: discord.Interaction[VideoBot],
-        target: discord.Message,
+        target: discord.Message | None,
         media: MessageMedia,
         values: Values,
     ) -> None:
-        """Read the links' types if there are any (slow: acknowledge first), then queue."""
-        origin = InteractionOrigin(interaction, sources=(message_ref(target),), reply_to=target)
+        """Read the links' types if there are any (slow: acknowledge first), then queue;
+        `target`: the message the form is on, if it can still be read."""
+        sources = (message_ref(target),) if target is not None else ()
+        origin = InteractionOrigin(interaction, sources=sources, reply_to=target)
         try:
             # Flags typed in the prompt (`--dur 8`, or kept from a message's text the prompt
             # was filled from) set the options whose selects were left as `VideoModal` opened.

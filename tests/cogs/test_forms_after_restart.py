@@ -91,3 +91,21 @@ async def test_a_form_whose_message_discord_is_slow_to_read_is_acknowledged_firs
         callback = await submitted.wait_for_callback(timeout=2)
         assert callback["type"] == DEFERRED and callback["data"]["flags"] & EPHEMERAL
         assert "queued as job #1" in await submitted.wait_for_private_answer(timeout=10)
+
+
+async def test_a_form_on_words_alone_goes_ahead_after_a_restart_with_its_message_deleted(
+    tmp_path, fakes
+):
+    """The form on a message of words carries its whole prompt: with the message deleted
+    before a restart, it still makes the video, not "the message with the pictures is gone"."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api, message_content_intent=True) as world:
+        target = await post(world, "a cat surfing at sunset")
+        interaction = await make_video_on(world, target)
+        assert (await interaction.wait_for_callback())["type"] == MODAL
+    fake.delete_message(int(target["id"]))
+    async with running_bot(tmp_path, fake=fake, api=api, message_content_intent=True) as world:
+        submitted = await fill_form(world, interaction, "a cat surfing at sunset")
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #1" in answer["content"], answer["content"]
+        await api.wait_for_submits(1)
