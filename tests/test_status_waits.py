@@ -34,18 +34,25 @@ async def test_a_held_video_asked_elsewhere_is_not_called_queued_in_its_private_
         assert "Your video is queued" not in content, content
 
 
+async def rendering_at_40(world, prompt):
+    """A /video of `prompt` sent and rendering: its task, and its status once it says 40%."""
+    await world.video(prompt=prompt)
+    api = world.api
+    await api.wait_until(lambda: api.task_ids, what="the submit")
+    task = api.task(api.task_ids[0])
+    task.set_progress(40)
+    status = await world.discord.wait_for_message(
+        predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
+    )
+    return task, status
+
+
 async def test_a_finished_render_whose_post_is_tried_again_no_longer_says_rendering(tmp_path):
     """Done, but its download came cut short and is tried again later: the status must not
     keep the last progress reading ("rendering 40%") and its Cancel button meanwhile."""
     async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
         fake, api = world.discord, world.api
-        await world.video(prompt="a slow fox")
-        await api.wait_until(lambda: api.task_ids, what="the submit")
-        task = api.task(api.task_ids[0])
-        task.set_progress(40)
-        status = await fake.wait_for_message(
-            predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
-        )
+        task, status = await rendering_at_40(world, "a slow fox")
         api.truncate_next()
         task.complete()
         await fake.wait_for(
@@ -87,14 +94,8 @@ async def test_a_failed_render_whose_notice_is_tried_again_does_not_say_its_memb
     was told why": nobody was told anything yet."""
     clock = ShiftedClock()
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
-        fake, api = world.discord, world.api
-        await world.video(prompt="a doomed fox")
-        await api.wait_until(lambda: api.task_ids, what="the submit")
-        task = api.task(api.task_ids[0])
-        task.set_progress(40)
-        status = await fake.wait_for_message(
-            predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
-        )
+        fake = world.discord
+        task, status = await rendering_at_40(world, "a doomed fox")
         fake.fail_next("POST", r"/channels/\d+/messages", 503, 0, "Service Unavailable")
         task.fail("upstream exploded")
         await eventually(lambda: retry_set(world), True)

@@ -598,16 +598,18 @@ async def test_a_channel_the_bot_cannot_post_in_is_not_listed_for_videos(tmp_pat
         closed = fake.add_text_channel("closed")
         fake.forbidden_channels.add(closed)
         async with running_bot(tmp_path, fake=fake) as world:
-            answer = await command(
-                world,
-                "videomod channels add",
-                user=fake.owner_id,
-                channel=channel_option(world, closed),
-            )
+            answer = await add_channel(world, closed)
             assert "Send Messages" in answer and "nothing was changed" in answer
             assert "**Channels:** all" in await command(
                 world, "videomod limits show", user=fake.owner_id
             )
+
+
+async def add_channel(world, channel_id):
+    """The server's owner runs `/videomod channels add` on the channel; the answer."""
+    owner = world.discord.owner_id
+    channel = channel_option(world, channel_id)
+    return await command(world, "videomod channels add", user=owner, channel=channel)
 
 
 async def test_a_channel_the_bot_cannot_see_names_view_channel_once(tmp_path):
@@ -617,12 +619,7 @@ async def test_a_channel_the_bot_cannot_see_names_view_channel_once(tmp_path):
             {"id": str(fake.bot_role_id()), "type": 0, "allow": "0", "deny": str(1 << 10)}
         ]
         async with running_bot(tmp_path, fake=fake) as world:
-            answer = await command(
-                world,
-                "videomod channels add",
-                user=fake.owner_id,
-                channel=channel_option(world, hidden),
-            )
+            answer = await add_channel(world, hidden)
             assert answer.count("View Channel") == 1, answer
             assert "nothing was changed" in answer
 
