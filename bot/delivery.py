@@ -286,6 +286,10 @@ class TooLarge(Exception):
 class _Retry(Exception):
     """Nothing was posted; try the whole delivery again later."""
 
+    def __init__(self, *, download_failed: bool = False) -> None:
+        super().__init__()
+        self.download_failed = download_failed
+
 
 class _CannotLook(Exception):
     """Discord refuses to show the channel (access lost, or it is gone): no post of ours can
@@ -333,8 +337,8 @@ class Delivery:
         """Deliver `job`; says whether to retry later."""
         try:
             return await self._deliver(job)
-        except _Retry:
-            return DeliveryResult(DeliveryOutcome.RETRY)
+        except _Retry as retry:
+            return DeliveryResult(DeliveryOutcome.RETRY, download_failed=retry.download_failed)
 
     async def _deliver(self, job: Job) -> DeliveryResult:
         if self._route is not None:
@@ -563,9 +567,9 @@ class Delivery:
             log.warning("Job %d: result link refused (%s); posting the link", job.id, error)
             return None, True
         except DownloadFailed as error:
-            if job.delivery_attempts + 1 < DOWNLOAD_ATTEMPTS:
+            if job.download_failures + 1 < DOWNLOAD_ATTEMPTS:
                 log.warning("Job %d: result download failed (%s); will retry", job.id, error)
-                raise _Retry from None
+                raise _Retry(download_failed=True) from None
             log.error("Job %d: result download kept failing (%s); posting the link", job.id, error)
             return None, True
 

@@ -119,6 +119,33 @@ async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, clie
     assert results(fake) == []
 
 
+async def test_discord_failures_leave_the_download_its_own_tries(
+    store, clock, fake, client, api, downloads
+):
+    """Discord refused the result post twice (an outage), then the download broke once: that
+    is the video's first broken download, tried again like any other, not "couldn't fetch it"
+    with a link that expires, because Discord, not APIMart, failed before."""
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+
+    async def tried_again(result):
+        """Written down as the poller does, and claimed again."""
+        assert result.outcome is DeliveryOutcome.RETRY
+        await store.retry_delivery_at(job, clock(), download_failed=result.download_failed)
+        return await claimed(store, job.id, Stage.DELIVER)
+
+    for _ in range(2):
+        fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+        job = await tried_again(await delivery(job))
+    api.truncate_next(1)
+    job = await tried_again(await delivery(job))
+    assert results(fake) == []
+    assert (await delivery(job)).outcome is DeliveryOutcome.DELIVERED
+    [posted] = results(fake)
+    assert "your video is ready" in shown_text(posted)
+    assert len(posted["attachments"]) == 1
+
+
 async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_sends_it_by_dm(
     store, clock, fake, client, api, downloads
 ):

@@ -186,6 +186,8 @@ class Job:
     result_linked: bool = False
     # When its current run of submits held back by APIMart (busy, slow down) began.
     held_since: float | None = None
+    # Failed downloads of its result (a delivery Discord refused is none).
+    download_failures: int = 0
 
     @property
     def cancelled(self) -> bool:

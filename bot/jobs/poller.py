@@ -59,6 +59,8 @@ class DeliveryResult:
     message_id: int | None = None
     # The post carries APIMart's link, not the video file: it stops working when that expires.
     linked: bool = False
+    # A retry because the result could not be downloaded (not because Discord failed).
+    download_failed: bool = False
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
@@ -583,7 +585,9 @@ class Poller:
             log.warning(
                 "Job %d: delivery failed (attempt %d); retrying in %.0fs", job.id, attempts, backoff
             )
-            await self._store.retry_delivery_at(job, now + backoff)
+            await self._store.retry_delivery_at(
+                job, now + backoff, download_failed=result.download_failed
+            )
             if job.state is JobState.COMPLETED and not job.cancelled:
                 # The status still shows the last progress reading (and a Cancel button): it is
                 # done, its post on its way. (A failure's status waits for its notice: "the

@@ -59,6 +59,7 @@ _AFRESH = (
     ("delivery_target", "NULL"),
     ("delivery_message_id", "NULL"),
     ("delivery_attempts", "0"),
+    ("download_failures", "0"),
     ("status_final_at", "NULL"),
 )
 _DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in _AFRESH)
@@ -233,6 +234,7 @@ def _job_from_row(row: Row) -> Job:
         not_found_answers=row["not_found_answers"],
         result_linked=bool(row["result_linked"]),
         held_since=row["held_since"],
+        download_failures=row["download_failures"],
     )
 
 
@@ -1062,10 +1064,16 @@ class JobStore:
         jobs = [await self.get(int(row[0])) for row in rows]
         return sorted((job for job in jobs if job is not None), key=lambda job: job.id)
 
-    async def retry_delivery_at(self, job: Job, when: float) -> bool:
-        """Delivery failed for now (one attempt more); try again at `when`."""
+    async def retry_delivery_at(
+        self, job: Job, when: float, *, download_failed: bool = False
+    ) -> bool:
+        """Delivery failed for now (one attempt more, `download_failed`: its result could not
+        be fetched); try again at `when`."""
         return await self._fenced(
-            job, "next_delivery_at = ?, delivery_attempts = delivery_attempts + 1", (when,)
+            job,
+            "next_delivery_at = ?, delivery_attempts = delivery_attempts + 1,"
+            " download_failures = download_failures + ?",
+            (when, int(download_failed)),
         )
 
     async def count_by_state(self) -> dict[str, int]:
