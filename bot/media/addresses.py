@@ -1,7 +1,9 @@
 """Which addresses a member's link may make the bot connect to: the public internet only.
 
 `ipaddress`'s `is_global` alone is not enough: in Python 3.11 it calls `2002:7f00:1::1` (6to4
-around 127.0.0.1), `64:ff9b::7f00:1` (NAT64 around it) and `fec0::1` (site-local) global. So an
+around 127.0.0.1), `64:ff9b::7f00:1` (NAT64 around it), `fec0::1` (site-local), most of
+192.0.0.0/24 (192.0.0.192 is Oracle Cloud Classic's instance metadata) and 3fff::/20
+(documentation, registered in 2024) global. So an
 IPv6 address that carries an IPv4 one is judged by the IPv4 one, and each kind of non-public
 range is named, which also gives the logs a reason.
 """
@@ -18,6 +20,10 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+# IANA's special-purpose registry: not globally reachable, but for two anycast services.
+_IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")
+_IETF_ANYCAST = (ipaddress.ip_address("192.0.0.9"), ipaddress.ip_address("192.0.0.10"))
+_DOCUMENTATION_V6 = ipaddress.ip_network("3fff::/20")
 
 # In this order, so 169.254.169.254 reads "link-local" rather than "private".
 _KINDS: tuple[tuple[str, Callable[[IPAddress], bool]], ...] = (
@@ -26,6 +32,8 @@ _KINDS: tuple[tuple[str, Callable[[IPAddress], bool]], ...] = (
     ("link-local", lambda a: a.is_link_local),
     ("multicast", lambda a: a.is_multicast),
     ("shared (carrier-grade NAT)", lambda a: a in _CGNAT),
+    ("IETF protocol assignments", lambda a: a in _IETF_PROTOCOL and a not in _IETF_ANYCAST),
+    ("documentation", lambda a: a in _DOCUMENTATION_V6),
     ("site-local", lambda a: isinstance(a, ipaddress.IPv6Address) and a.is_site_local),
     ("reserved", lambda a: a.is_reserved),
     ("private", lambda a: a.is_private),

@@ -22,6 +22,9 @@ REFUSED = [
     ("0.1.2.3", "private"),
     ("192.0.2.1", "private"),  # documentation
     ("198.18.0.1", "private"),  # benchmarking
+    ("192.0.0.192", "IETF protocol assignments"),  # Oracle Cloud Classic's instance metadata
+    ("192.0.0.100", "IETF protocol assignments"),
+    ("3fff::1", "documentation"),
     ("::1", "loopback"),
     ("::", "unspecified"),
     ("fc00::1", "private"),
@@ -38,6 +41,8 @@ REFUSED = [
     ("64:ff9b::7f00:1", "loopback (127.0.0.1 inside)"),  # NAT64
     ("2002:7f00:1::1", "loopback (127.0.0.1 inside)"),  # 6to4
     ("2002:c0a8:101::1", "private (192.168.1.1 inside)"),
+    ("::ffff:192.0.0.192", "IETF protocol assignments (192.0.0.192 inside)"),
+    ("2002:c000:c0::1", "IETF protocol assignments (192.0.0.192 inside)"),
     ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback (127.0.0.1 inside)"),  # Teredo
 ]
 PUBLIC = [
@@ -47,6 +52,8 @@ PUBLIC = [
     "2606:4700::6810:84e5",
     "::ffff:8.8.8.8",
     "64:ff9b::808:808",
+    "192.0.0.9",  # anycast services IANA lists as globally reachable within 192.0.0.0/24
+    "192.0.0.10",
 ]
 
 

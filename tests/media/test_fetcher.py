@@ -94,11 +94,19 @@ async def test_ipv4_mapped_ipv6_forms_of_loopback_are_refused(public, internal):
     assert internal.hits == []
 
 
-async def test_a_name_that_resolves_to_metadata_is_refused_at_the_connection(public):
-    dns = ScriptedDNS({"metadata.test": [["169.254.169.254"]]})
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("169.254.169.254", "link-local"),
+        # Oracle Cloud Classic's metadata: Python 3.11 calls it global.
+        ("192.0.0.192", "IETF protocol assignments"),
+    ],
+)
+async def test_a_name_that_resolves_to_metadata_is_refused_at_the_connection(public, address, kind):
+    dns = ScriptedDNS({"metadata.test": [[address]]})
     async with guarded(dns, timeout=60) as fetcher:
         reason = await refusal(fetcher, "http://metadata.test/latest/meta-data/")
-    assert reason == "169.254.169.254 is link-local"
+    assert reason == f"{address} is {kind}"
 
 
 async def test_dns_rebinding_a_public_answer_then_a_private_one_never_reaches_inside(
