@@ -141,6 +141,24 @@ class OneLineFaults(logging.Filter):
         return True
 
 
+# discord.py's gateway logs every event it receives whole at DEBUG: messages and interactions
+# carry prompts and attachments' signed links (readable by anyone for about a day).
+_WHOLE_EVENT = "For Shard ID %s: WebSocket Event: %s"
+
+
+class EventSummaries(logging.Filter):
+    """A gateway event logged whole keeps only its name and sequence number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keep the record; cut a whole event down to what says which it was."""
+        if record.name == "discord.gateway" and record.msg == _WHOLE_EVENT:
+            shard, event = record.args if isinstance(record.args, tuple) else (None, None)
+            fields = event if isinstance(event, dict) else {}
+            record.msg = "For Shard ID %s: WebSocket Event: %s (op %s, seq %s)"
+            record.args = (shard, fields.get("t"), fields.get("op"), fields.get("s"))
+        return True
+
+
 def configure_logging(
     level: str,
     secrets: Iterable[str],
@@ -157,6 +175,7 @@ def configure_logging(
     handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
     handler.addFilter(BoundContext())
     handler.addFilter(OneLineFaults(quiet_faults))
+    handler.addFilter(EventSummaries())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
