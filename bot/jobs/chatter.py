@@ -62,7 +62,10 @@ _FILLER_WORDS = frozenset(
     | {"million", "mille", "muito", "большое"}
 )
 # Who is addressed ("thanks a lot, man").
-_ADDRESS_WORDS = frozenset({"bot", "bro", "buddy", "mate", "man", "dude", "guys"})
+_ADDRESS_WORDS = frozenset(
+    {"bot", "bro", "buddy", "mate", "man", "dude", "guys", "everyone", "everybody", "yall"}
+    | {"folks", "friends", "team"}
+)
 # A prompt that starts "a ..." or "an ..." describes something ("a goat", "a beautiful man"),
 # unless it is "a lot of thanks".
 _INDEFINITE = frozenset({"a", "an"})
@@ -74,7 +77,7 @@ _SIMPLIFIED_PHRASES = (
     {"你好", "您好", "嗨", "哈喽", "帮助", "在吗", "谢谢", "谢了", "多谢", "感谢", "你", "您"}
     | {"大佬", "牛逼", "牛批", "绝了", "可爱", "ありがとうございます", "ございます", "すごい"}
     | {"かわいい", "よろしく", "的视频", "谢谢分享", "谢谢机器人", "卧槽", "哇塞", "绝绝子", "爱了"}
-    | {"棒棒哒", "帅", "6"}
+    | {"棒棒哒", "帅", "6", "大家", "各位", "辛苦了", "辛苦"}
     | {"太棒了", "太棒", "棒", "好棒", "好的", "好看", "漂亮", "厉害", "牛", "酷", "赞", "不错"}
     | {
         "哈哈",
@@ -211,6 +214,67 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
     return len(words) <= QUESTION_WORDS_ALONE
 
 
+# Chinese writes a question without spaces (one "word" to the rules above), often with no
+# question mark after its particle: its words are looked for inside it.
+_ZH_QUESTION_ENDS = ("?", "\uff1f", "吗", "呢", "嘛")
+_ZH_SERVICE = (
+    "积分", "额度", "配额", "费用", "价格", "多少钱", "收费", "免费", "退款", "冷却", "报错",
+    "错误", "失败", "拒绝", "被拒", "限额", "限制", "次数", "余额",
+)  # fmt: skip
+# "What can you do?": asks what the bot does, though it holds "do".
+_ZH_WHAT_IT_DOES = ("做什么", "干什么", "能干嘛", "会什么", "能做啥", "干嘛", "怎么用", "如何使用")
+_ZH_NEVER_ASKING = (
+    "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
+    "多长时间", "怎么了",
+)  # fmt: skip
+_ZH_ASKING_FOR = (
+    "做", "生成", "制作", "画", "拍", "变成", "动起来", "来一个", "来个", "给我", "帮我", "让",
+    "弄", "加", "换", "重做", "再来", "渲染", "如果", "会怎样", "什么样", "看起来",
+)  # fmt: skip
+# A video of theirs, how it went, or the bot itself.
+_ZH_ABOUT_US = (
+    "视频", "影片", "任务", "作品", "好了", "完成", "做好", "做完", "卡住", "坏了", "成功",
+    "进度", "还要", "机器人", "你是", "ai", "人工智能", "模型", "版本", "在线", "分辨率",
+    "支持", "规则", "你会", "你能", "你可以", "帮助", "教程",
+)  # fmt: skip
+# Han characters at most in a question that asks about the bot whatever it names ("好了吗").
+ZH_QUESTION_CHARACTERS_ALONE = 4
+_TO_TRADITIONAL_ALL = str.maketrans(
+    "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变吗吧",
+    "為麼裡兒時長間積額費價錢卻報錯誤敗數餘視頻務機線規則會幫樣換動來給畫製個讓種幹進還壞變嗎吧",
+)
+
+
+def _both_scripts(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*phrases, *(p.translate(_TO_TRADITIONAL_ALL) for p in phrases))))
+
+
+_ZH_SERVICE_ALL = _both_scripts(_ZH_SERVICE)
+_ZH_WHAT_IT_DOES_ALL = _both_scripts(_ZH_WHAT_IT_DOES)
+_ZH_NEVER_ASKING_ALL = _both_scripts(_ZH_NEVER_ASKING)
+_ZH_ASKING_FOR_ALL = _both_scripts(_ZH_ASKING_FOR)
+_ZH_ABOUT_US_ALL = _both_scripts(_ZH_ABOUT_US)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _asks_in_chinese(prompt: str) -> bool:
+    """The rule of `_asks_about_the_bot` for a question written in Chinese ("where is my
+    video?", "are you an AI", "what can you do?"), where a request is worded as one too ("can
+    you turn it into a cartoon?")."""
+    text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e")
+    if not _HAN.search(text) or not text.endswith(_ZH_QUESTION_ENDS):
+        return False
+
+    def holds(phrases: tuple[str, ...]) -> bool:
+        return any(phrase in text for phrase in phrases)
+
+    if holds(_ZH_SERVICE_ALL) or holds(_ZH_WHAT_IT_DOES_ALL):
+        return True
+    if not holds(_ZH_NEVER_ASKING_ALL) and holds(_ZH_ASKING_FOR_ALL):
+        return False
+    return holds(_ZH_ABOUT_US_ALL) or len(_HAN.findall(text)) <= ZH_QUESTION_CHARACTERS_ALONE
+
+
 def _describes(words: list[str]) -> bool:
     """Whether the prompt starts as a description does: "a goat", not "a lot of thanks"."""
     return len(words) > 1 and words[0] in _INDEFINITE and words[1] not in _AMOUNTS
@@ -227,7 +291,7 @@ def is_bare_prompt(prompt: str) -> bool:
     words = "".join(char if char.isalnum() else " " for char in text).split()
     if _describes(words) or (len(words) == 1 and words[0] in _ALSO_SCENES):
         return False
-    if _asks_about_the_bot(words, prompt):
+    if _asks_about_the_bot(words, prompt) or _asks_in_chinese(prompt):
         return True
     chatter = [_is_chatter_word(word) for word in words]
     others = (

@@ -79,13 +79,24 @@ async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
         assert world.api.member_requests == []
 
 
-async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path):
+@pytest.mark.parametrize(
+    "content",
+    [
+        "你好",
+        "\u6211\u7684\u89c6\u9891\u5728\u54ea\u91cc\uff1f",  # where is my video?
+        "\u8c22\u8c22\u5927\u5bb6",  # thanks, everyone
+    ],
+)
+async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path, content):
+    """A greeting, thanks or a question about the bot in Chinese buys no video either."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.set_preferred_locale("zh-CN")
         async with running_bot(tmp_path, fake=fake) as world:
-            help_reply = await bots_reply_to(world, await mention(world, "你好"))
+            help_reply = await bots_reply_to(world, await mention(world, content))
             assert "/视频" in help_reply["content"] and "/我的视频 帮助" in help_reply["content"]
             assert "/video" not in help_reply["content"]
+            assert await nothing_recorded(world)
+            assert world.api.member_requests == []
 
 
 async def test_a_mention_further_into_a_message_is_chatter_not_a_request(tmp_path):

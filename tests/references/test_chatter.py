@@ -201,6 +201,12 @@ def test_anything_that_describes_a_scene_is_a_prompt(text):
         # questions about the bot itself, as "what can you do?"
         "who are you?",
         "who made you?",
+        # thanks or hello to everyone
+        "thanks everyone",
+        "hello everyone",
+        "hi everyone",
+        "thank you all",
+        "thanks folks",
     ],
 )
 def test_more_everyday_thanks_and_questions_about_the_bot_are_no_prompt(text):
@@ -294,4 +300,49 @@ def test_a_question_about_the_bot_or_a_video_is_no_prompt(text):
     ],
 )
 def test_a_request_worded_as_a_question_is_still_a_prompt(text):
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u4f60\u80fd\u505a\u4ec0\u4e48\uff1f",  # what can you do?
+        "\u4f60\u662fAI\u5417\uff1f",  # are you an AI?
+        "\u6211\u7684\u89c6\u9891\u5728\u54ea\u91cc\uff1f",  # where is my video?
+        "\u4e3a\u4ec0\u4e48\u5931\u8d25\u4e86\uff1f",  # why did it fail?
+        "\u89c6\u9891\u597d\u4e86\u5417",  # is the video done (no question mark)
+        "\u8fd9\u4e2a\u8981\u591a\u5c11\u79ef\u5206\uff1f",  # how many credits?
+        "\u600e\u4e48\u7528\uff1f",  # how is it used?
+        "\u70ba\u4ec0\u9ebc\u5931\u6557\u4e86\uff1f",  # why did it fail? (Traditional)
+        "\u6211\u7684\u5f71\u7247\u5728\u54ea\u88e1\uff1f",  # where is my video? (Traditional)
+        "\u8c22\u8c22\u5927\u5bb6",  # thanks, everyone
+        "\u8f9b\u82e6\u4e86",  # thanks for the work
+        "\u5927\u5bb6\u597d",  # hello, everyone
+    ],
+)
+def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
+    """Chinese writes a question without spaces: "@Bot where is my video?" in Chinese buys no
+    video of it."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # can you make a video of a cat surfing?
+        "\u4f60\u80fd\u505a\u4e00\u4e2a\u732b\u5728\u51b2\u6d6a\u7684\u89c6\u9891\u5417\uff1f",
+        # what if cats ruled the world?
+        "\u5982\u679c\u732b\u7edf\u6cbb\u4e16\u754c\u4f1a\u600e\u6837\uff1f",
+        # can you turn this picture into a video?
+        "\u80fd\u628a\u8fd9\u5f20\u56fe\u53d8\u6210\u89c6\u9891\u5417\uff1f",
+        # can you make this dog dance?
+        "\u4f60\u80fd\u8ba9\u8fd9\u53ea\u72d7\u8df3\u821e\u5417\uff1f",
+        # why is the sky blue? (a question, but not about the bot: as "why is the sky blue?")
+        "\u4e3a\u4ec0\u4e48\u5929\u7a7a\u662f\u84dd\u8272\u7684\uff1f",
+        "\u5927\u5bb6\u4e00\u8d77\u8df3\u821e",  # everyone dancing together
+        "hello everyone dancing in the rain",
+        "a team of dogs",
+    ],
+)
+def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
     assert not is_bare_prompt(text)
