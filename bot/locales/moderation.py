@@ -163,6 +163,15 @@ EN: dict[str, str] = {
         "allows: the limit was lowered after they made them, so they can make no more until "
         "the period ends {reset}. Credits spent: {credits}."
     ),
+    "mod_member_usage_until": (
+        "{member} has used {used} of {limit} {period} ({source}), {credits}; that limit ends "
+        "{again}, and they may make videos again then (the period ends {reset})."
+    ),
+    "mod_member_usage_over_until": (
+        "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
+        "allows, so they can make no more until that limit ends {again} (the period ends "
+        "{reset}). Credits spent: {credits}."
+    ),
     "mod_member_usage_none": (
         "{member} has made {used} {period}, {credits}, and may make no videos now: {why}."
     ),
@@ -469,6 +478,14 @@ ZH: dict[str, str] = {
     "mod_member_usage_over": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
         "所以本周期结束（{reset}）前不能再生成。已花费 {credits}。"
+    ),
+    "mod_member_usage_until": (
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度{again}结束，"
+        "届时可以再生成（本周期{reset}结束）。"
+    ),
+    "mod_member_usage_over_until": (
+        "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}），"
+        "所以这个额度结束（{again}）前不能再生成（本周期{reset}结束）。已花费 {credits}。"
     ),
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员禁止生成视频（原因：{reason}）",

@@ -262,8 +262,12 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             why=_why_none(facts),
         )
     over = facts.used > facts.allowance.limit
+    key = "mod_member_usage_over" if over else "mod_member_usage"
+    # Spent, but their own allowance ends before the period, and the one after has room.
+    again = allowed_again_at(facts)
+    early = facts.used >= facts.allowance.limit and again < facts.window.end
     return msg(
-        "mod_member_usage_over" if over else "mod_member_usage",
+        f"{key}_until" if early else key,
         member=f"<@{user_id}>",
         # "16 videos this week, more than...", but "1 of 5 videos".
         used=plural("count_videos", facts.used) if over else facts.used,
@@ -272,6 +276,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         period=this_period(facts),
         credits=amount(credits),
         reset=stamp(facts.window.end, "R"),
+        again=stamp(again, "R"),
     )
 
 

@@ -1,6 +1,7 @@
 """/videomod and /videos quota as moderators and members use them: the real bot, both fakes."""
 
 import asyncio
+import re
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -262,6 +263,23 @@ async def test_an_allowance_set_below_what_a_member_made_says_so_when_it_is_set(
         # Set above what she made, it says what is left, as usage does.
         answer = await mod(s, "member set", member=alice, allowance=5, reason="fine")
         assert "has used 3 of 5 videos today" in answer
+
+
+async def test_an_allowance_that_ends_before_the_period_says_when_videos_come_back(tmp_path):
+    """ "Alice: 2 for 6 hours", when she made 3 today and the server allows 5: she may make
+    videos again when it ends, not at midnight, and the moderator reads that time."""
+    async with server(tmp_path) as s:
+        await mod(s, "limits set", max_active=5)
+        for _ in range(3):
+            assert "queued as job" in await video(s.world)
+        alice = user_option(s.world, s.alice)
+        answer = await mod(s, "member set", member=alice, allowance=2, days=0.25, reason="calm")
+        ends = round(s.world.bot.clock() + 0.25 * 86400)
+        assert "more than their limit of 2 videos" in answer
+        [again] = re.findall(r"can make no more until that limit ends <t:(\d+):R>", answer)
+        assert abs(int(again) - ends) <= 2
+        usage = await mod(s, "usage", member=alice)
+        assert f"<t:{again}:R>" in usage
 
 
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
