@@ -122,7 +122,8 @@ EN: dict[str, str] = {
         "{cooldown} between videos."
     ),
     "mod_show_roles": "**Role limits:** {items}",
-    "mod_role_limit_item": "{role}: {videos}",
+    "mod_show_roles_header": "**Role limits:**",
+    "mod_role_limit_item": "- {role}: {videos}",
     "mod_show_members": "**Member limits:**",
     "mod_show_no_members": "**Member limits:** none",
     "mod_override_item": "- {member}: {videos} (reason: {reason})",
@@ -445,7 +446,8 @@ ZH: dict[str, str] = {
         "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "mod_show_roles": "**身份组额度：**{items}",
-    "mod_role_limit_item": "{role}：{videos}",
+    "mod_show_roles_header": "**身份组额度：**",
+    "mod_role_limit_item": "- {role}：{videos}",
     "mod_show_members": "**成员额度：**",
     "mod_show_no_members": "**成员额度：**无",
     "mod_override_item": "- {member}：{videos}（原因：{reason}）",

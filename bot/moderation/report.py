@@ -163,23 +163,6 @@ def policy_lines(
             cooldown=cooldown_text(policy.cooldown_seconds),
         ),
         slots_text(policy),
-        msg(
-            "mod_show_roles",
-            items=(
-                Listed(
-                    [
-                        msg(
-                            "mod_role_limit_item",
-                            role=f"<@&{role}>",
-                            videos=plural("count_videos", videos),
-                        )
-                        for role, videos in role_limits
-                    ]
-                )
-                if role_limits
-                else none
-            ),
-        ),
     ]
     if overrides:
         lines.append(msg("mod_show_members"))
@@ -225,6 +208,16 @@ def policy_lines(
     )
     if paused:
         lines.append(msg("mod_show_paused"))
+    # Last and one a line: a server with dozens of level roles gets as many as fit, then
+    # "...and N more", and never loses the rules above.
+    if role_limits:
+        lines.append(msg("mod_show_roles_header"))
+        lines.extend(
+            msg("mod_role_limit_item", role=f"<@&{role}>", videos=plural("count_videos", videos))
+            for role, videos in role_limits
+        )
+    else:
+        lines.append(msg("mod_show_roles", items=none))
     return lines
 
 

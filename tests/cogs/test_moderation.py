@@ -350,6 +350,23 @@ async def test_a_budget_of_one_credit_and_role_allowances_read_with_their_units(
         assert f"<@&{s.supporter}>: 30 videos" in await mod(s, "limits show")
 
 
+async def test_limits_show_with_dozens_of_role_allowances_keeps_every_other_rule(tmp_path):
+    """A server with 50 level roles, each with its allowance: `limits show` still shows the
+    budget, the mod-log and the moderator role, and as many roles as fit, one a line."""
+    async with server(tmp_path) as s:
+        store = s.world.bot.moderation.store
+        actor = Actor(s.world.discord.guild_id, s.owner)
+        for n in range(50):
+            await store.set_role_limit(actor, 1_300_000_000_000_000_000 + n, 10 + n)
+        await mod(s, "budget", credits=500)
+        answer = await mod(s, "limits show")
+        for rule in ("**Monthly budget:**", "**Mod-log channel:**", "**Moderator role:**"):
+            assert rule in answer, answer[-300:]
+        assert "**Role limits:**" in answer
+        assert "- <@&1300000000000000049>: 59 videos" in answer  # the largest first
+        assert re.search(r"…and \d+ more\.$", answer)
+
+
 async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
