@@ -99,6 +99,17 @@ async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path,
             assert world.api.member_requests == []
 
 
+async def test_a_request_worded_as_a_chinese_question_makes_a_video(tmp_path):
+    """ "@Bot can you make a video of a rocket launch that fails?" in a Chinese server: its
+    words of the service ("fails") do not make it a question about the bot."""
+    prompt = "你能做一个火箭发射失败的视频吗\uff1f"
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale("zh-CN")
+        async with running_bot(tmp_path, fake=fake) as world:
+            answer = await bots_reply_to(world, await mention(world, prompt))
+            assert not await nothing_recorded(world), answer["content"]
+
+
 async def test_a_mention_further_into_a_message_is_chatter_not_a_request(tmp_path):
     async with running_bot(tmp_path) as world:
         bot = world.discord.bot_user_id

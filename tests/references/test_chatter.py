@@ -318,6 +318,10 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "\u8c22\u8c22\u5927\u5bb6",  # thanks, everyone
         "\u8f9b\u82e6\u4e86",  # thanks for the work
         "\u5927\u5bb6\u597d",  # hello, everyone
+        "\u6211\u7684\u89c6\u9891\u505a\u597d\u4e86\u5417\uff1f",  # is my video done?
+        "\u89c6\u9891\u505a\u5b8c\u4e86\u5417\uff1f",  # is the video finished?
+        "\u6211\u7684\u89c6\u9891\u751f\u6210\u597d\u4e86\u5417\uff1f",  # has my video been made?
+        "\u4f60\u662fAI\u4e48",  # are you an AI (another particle)
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -341,7 +345,21 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "\u4e3a\u4ec0\u4e48\u5929\u7a7a\u662f\u84dd\u8272\u7684\uff1f",
         "\u5927\u5bb6\u4e00\u8d77\u8df3\u821e",  # everyone dancing together
         "hello everyone dancing in the rain",
-        "a team of dogs",
+        "你能做一个火箭发射失败的视频吗\uff1f",  # a video of a rocket launch that failed?
+        "一个没有限制的世界会是什么样子\uff1f",  # what would a world without limits look like?
+        "如果猫统治世界\uff0c它们会做什么\uff1f",  # if cats ruled the world, what would they do?
+        "夕阳下的海滩\uff0c能出个视频吗\uff1f",  # a beach at sunset, can you make a video?
+        "一只狗在雪地里奔跑的视频好吗",  # a video of a dog running in the snow, ok?
+        "Dubai\u7684\u591c\u666f\u53ef\u4ee5\u5417\uff1f",  # Dubai at night, possible?
+        # Japanese: can you show me a cat surfing?
+        "猫がサーフィンしているところを見せてくれますか\uff1f",
+        # Japanese: a robot dancing under cherry trees?
+        "桜の下でダンスするロボットはできますか\uff1f",
+        # friends and a team are scenes, beside a reaction too
+        "best friends",
+        "good friends",
+        "cute friends",
+        "fire team",
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
