@@ -152,7 +152,10 @@ class EventSummaries(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Always keep the record; cut a whole event down to what says which it was."""
         if record.name == "discord.gateway" and record.msg == _WHOLE_EVENT:
-            shard, event = record.args if isinstance(record.args, tuple) else (None, None)
+            # Whatever the line carries (a filter that raised would reach the caller).
+            args = record.args if isinstance(record.args, tuple) else ()
+            shard = args[0] if args else None
+            event = args[1] if len(args) > 1 else None
             fields = event if isinstance(event, dict) else {}
             record.msg = "For Shard ID %s: WebSocket Event: %s (op %s, seq %s)"
             record.args = (shard, fields.get("t"), fields.get("op"), fields.get("s"))

@@ -174,6 +174,17 @@ def test_gateway_events_at_debug_show_which_event_not_what_it_carries(stderr, js
 
 
 @pytest.mark.parametrize(
+    "args", [(), (0,), (0, {"t": "READY"}, "more")], ids=["none", "one", "three"]
+)
+def test_a_gateway_event_line_with_other_arguments_is_still_written(stderr, args):
+    """A discord.py release that logs the line differently must not make logging raise into
+    the gateway's own code."""
+    configure_logging("DEBUG", [TOKEN], stream=stderr)
+    logging.getLogger("discord.gateway").debug("For Shard ID %s: WebSocket Event: %s", *args)
+    assert "WebSocket Event" in stderr.getvalue()
+
+
+@pytest.mark.parametrize(
     "line",
     [
         '{{"d": {{"token": "{token}"}}}}',  # a dict as JSON
