@@ -178,6 +178,10 @@ EN: dict[str, str] = {
     ),
     "mod_member_blocked": "blocked by a moderator (reason: {reason})",
     "mod_member_blocked_until": "blocked by a moderator until {until} (reason: {reason})",
+    "mod_member_blocked_until_spent": (
+        "blocked by a moderator until {until} (reason: {reason}), and their videos {period} "
+        "are used up, so they may make videos again from {again}"
+    ),
     "mod_member_none_limit": "their {source} is 0 videos",
     "mod_source_default": "server default",
     "mod_source_role": "role limit",
@@ -492,6 +496,9 @@ ZH: dict[str, str] = {
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员禁止生成视频（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员禁止生成视频，直到 {until}（原因：{reason}）",
+    "mod_member_blocked_until_spent": (
+        "已被管理员禁止生成视频，直到 {until}（原因：{reason}），且其{period}的视频额度已用完，要到 {again} 才能再次生成"
+    ),
     "mod_member_none_limit": "其{source}为 0 个视频",
     "mod_source_default": "服务器默认额度",
     "mod_source_role": "身份组额度",

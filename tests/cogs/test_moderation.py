@@ -282,6 +282,23 @@ async def test_an_allowance_that_ends_before_the_period_says_when_videos_come_ba
         assert f"<t:{again}:R>" in usage
 
 
+async def test_a_short_block_after_a_spent_period_says_videos_come_back_with_the_period(
+    tmp_path,
+):
+    """Alice made all 5 of today's videos, then got a 15-minute block: she makes no video when
+    it ends but when the day does, and `/videomod usage member:` says so, as her refusal does."""
+    async with server(tmp_path) as s:
+        await mod(s, "limits set", max_active=5)
+        for _ in range(5):
+            assert "queued as job" in await video(s.world)
+        alice = user_option(s.world, s.alice)
+        await mod(s, "block", member=alice, reason="calm", days=0.01)
+        [period_end] = re.findall(r"this period ends <t:(\d+):R>", await mod(s, "limits show"))
+        usage = await mod(s, "usage", member=alice)
+        assert f"so they may make videos again from <t:{period_end}:F>" in usage, usage
+        assert f"can make videos again from <t:{period_end}:F>" in await video(s.world)
+
+
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
