@@ -332,7 +332,11 @@ class VideoBot(commands.AutoShardedBot):
         )
         self.link_prober = LinkProber(self.member_urls)
         self.status_messages = StatusMessages(
-            self, self.store, clock=self.clock, pricing=self.pricing
+            self,
+            self.store,
+            clock=self.clock,
+            pricing=self.pricing,
+            waits_for=settings.task_timeout,
         )
         self.status_sweep = StatusSweep(self.store, self.status_messages, clock=self.clock)
         # Jobs asked where the bot is no member answer through the interaction or by DM.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, INTERACTION_TARGET, Job, JobState
@@ -54,15 +56,24 @@ def time_left(job: Job, now: float) -> Estimate:
     return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
 
 
-def eta_text(job: Job, now: float, locale: str | None = None) -> str:
+def eta_text(
+    job: Job, now: float, locale: str | None = None, *, waits_for: float | None = None
+) -> str:
     """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done', in
-    `locale` (the member's who asked, unless someone else is reading)."""
+    `locale` (the member's who asked, unless someone else is reading). `waits_for`: how long
+    after the submit the bot gives up on a render (`TASK_TIMEOUT`); a time left beyond that
+    is not promised, the moment it gives up is said instead."""
     locale = locale or job.requester.locale
     estimate = time_left(job, now)
     if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)
     if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
         return t("status_eta_unknown", locale)
+    if waits_for is not None:
+        started = job.submitted_at if job.submitted_at is not None else job.created_at
+        gives_up = started + waits_for
+        if now + estimate.seconds > gives_up:
+            return t("status_eta_past_wait", locale, until=f"<t:{math.ceil(gives_up)}:R>")
     unit, value = rounded(estimate.seconds)
     if unit == "minutes":
         return t("status_eta_minutes", locale, minutes=value)
@@ -96,6 +107,7 @@ def status_line(
     now: float,
     typical: Message | None = None,
     slots: int | None = None,
+    waits_for: float | None = None,
 ) -> str:
     """The second line: where the job is now. `position` is its place in line where the bot
     holds it back (APIMart renders accepted jobs in parallel: those have none); `typical`
@@ -111,7 +123,7 @@ def status_line(
             job_id=job.id,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            eta=eta_text(job, now),
+            eta=eta_text(job, now, waits_for=waits_for),
         )
     if job.state is JobState.QUEUED:
         return t(
@@ -143,6 +155,7 @@ def render_status(
     typical: Message | None = None,
     slots: int | None = None,
     cost: Message | None = None,
+    waits_for: float | None = None,
 ) -> str:
     """The whole status message: a preview of the prompt shown as typed, the settings and
     references, where the job is, and `cost` (what the video is expected to cost) while it is
@@ -162,7 +175,9 @@ def render_status(
     lines = [
         header,
         settings,
-        status_line(job, position=position, now=now, typical=typical, slots=slots),
+        status_line(
+            job, position=position, now=now, typical=typical, slots=slots, waits_for=waits_for
+        ),
     ]
     if cost is not None and on_its_way(job):
         lines.append(t("status_line_cost", job.requester.locale, credits=cost))

@@ -71,8 +71,12 @@ class StatusMessages:
         edit_workers: int = DEFAULT_EDIT_WORKERS,
         pricing: Pricing | None = None,
         final_retry_waits: Sequence[float] = FINAL_RETRY_WAITS,
+        waits_for: float | None = None,
     ) -> None:
         self._client = client
+        # How long after its submit a render is given up on (`TASK_TIMEOUT`): no time left
+        # past it is promised.
+        self._waits_for = waits_for
         self._final_retry_waits = tuple(final_retry_waits)
         # Last edits that failed, waiting to be tried again (see `FINAL_RETRY_WAITS`), and how
         # many times each was tried again so far.
@@ -130,6 +134,7 @@ class StatusMessages:
             typical=typical,
             slots=slots,
             cost=await self._expected_cost(job),
+            waits_for=self._waits_for,
         )
 
     async def _expected_cost(self, job: Job) -> Message | None:

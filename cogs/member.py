@@ -158,7 +158,7 @@ def _waiting_details(job: Job, locale: str, now: float) -> str:
     return t("status_details_on_its_way", locale)
 
 
-def status_details(job: Job, locale: str, now: float) -> str:
+def status_details(job: Job, locale: str, now: float, waits_for: float | None = None) -> str:
     """What is known about one job right now."""
     if job.cancelled:
         return t(
@@ -175,7 +175,7 @@ def status_details(job: Job, locale: str, now: float) -> str:
             locale,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            eta=eta_text(job, now, locale),
+            eta=eta_text(job, now, locale, waits_for=waits_for),
         )
     if job.state.is_active:
         return t(
@@ -222,14 +222,15 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
     return choices
 
 
-def status_report(job: Job, locale: str, now: float) -> Message:
-    """`/videos status`: the job's state and what is known about it."""
+def status_report(job: Job, locale: str, now: float, waits_for: float | None = None) -> Message:
+    """`/videos status`: the job's state and what is known about it (`waits_for`: the bot's
+    `TASK_TIMEOUT`)."""
     return msg(
         "status_report",
         job_id=job.id,
         state=state_name(job, locale),
         created=int(job.created_at),
-        details=status_details(job, locale, now),
+        details=status_details(job, locale, now, waits_for),
     )
 
 
@@ -276,7 +277,9 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         found = await self._own_job(interaction, job)
         if found is None:
             return
-        report = status_report(found, str(interaction.locale), self.bot.clock())
+        report = status_report(
+            found, str(interaction.locale), self.bot.clock(), self.bot.settings.task_timeout
+        )
         await answer_privately(interaction, report)
 
     @app_commands.command(name="cancel", description="Cancel one of your unfinished videos")

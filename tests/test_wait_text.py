@@ -6,7 +6,7 @@ from bot.status import render_status
 from bot.status_messages import StatusMessages
 from cogs.member import status_report
 from tests.jobstates import finished, submitted
-from tests.test_waits import QUICK, announced, poll_sees, shown
+from tests.test_waits import BIG, QUICK, announced, poll_sees, shown
 
 
 def test_one_more_point_of_progress_after_a_pause_does_not_multiply_the_time_left():
@@ -83,3 +83,39 @@ def test_the_point_after_the_pause_does_not_multiply_the_time_left_again():
     first, then = shown_seconds(at_38), shown_seconds(at_39)
     assert first is not None and then is not None
     assert then <= first * 1.5, f"38 % at 240 s reads {first:.0f} s, 39 % at 250 s {then:.0f} s"
+
+
+async def test_a_time_left_the_bot_will_not_wait_for_is_not_promised(store, clock, fake, client):
+    """A slow 4K render: 0 % at the first check, 5 % at 600 s, 10 % at 1200 s. Its pace says
+    about 3 hours, but the bot gives up 30 minutes after the submit (`TASK_TIMEOUT`) and then
+    says it "took longer than this bot waits": the status and `/videos status` say when it
+    stops waiting instead of promising a time it will not wait for."""
+    task_timeout = 1800
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    job = await announced(store, clock, fake, client, status, request=BIG)
+    submitted_at = clock()
+    for at, progress in ((120, 0), (600, 5), (1200, 10)):
+        clock.advance(submitted_at + at - clock())
+        job = await poll_sees(store, status, clock, job, progress)
+    gives_up = f"I stop waiting <t:{int(submitted_at + task_timeout)}:R>"
+    content = shown(fake, job)
+    assert "min left" not in content and gives_up in content, content
+    report = status_report(job, "en-US", clock(), task_timeout).render("en-US")
+    assert "min left" not in report and gives_up in report, report
+
+
+async def test_apimarts_estimate_past_the_give_up_is_not_promised_either(
+    store, clock, fake, client
+):
+    """Before progress moves, APIMart's estimate is the time left: 2,400 s would read "about 38
+    min left" two minutes in, for a render the bot gives up on at 30 minutes."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    job = await announced(store, clock, fake, client, status)
+    clock.advance(120)
+    job = await poll_sees(store, status, clock, job, 0, estimated_time=2400)
+    assert "I stop waiting <t:" in shown(fake, job)
+    # A render within the wait keeps its time: 600 s announced reads about 8 minutes.
+    other = await announced(store, clock, fake, client, status)
+    clock.advance(120)
+    other = await poll_sees(store, status, clock, other, 0, estimated_time=600)
+    assert "about 8 min left" in shown(fake, other)

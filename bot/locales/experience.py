@@ -23,6 +23,7 @@ EN: dict[str, str] = {
     "status_eta_soon": "almost done",
     "status_eta_seconds": "about {seconds} s left",
     "status_eta_unknown": "time left not known yet",
+    "status_eta_past_wait": "slower than I can wait for: I stop waiting {until}",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_posting": "✅ Job #{job_id} is done: posting the video…",
     "status_line_timed_out": (
@@ -195,6 +196,7 @@ ZH: dict[str, str] = {
     "status_eta_soon": "即将完成",
     "status_eta_seconds": "大约还需 {seconds} 秒",
     "status_eta_unknown": "剩余时间暂未知",
+    "status_eta_past_wait": "进度较慢，可能超出我的等待上限：{until}我将停止等待",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
