@@ -96,6 +96,12 @@ def code(text: str, limit: int) -> str:
     return one_line(text.replace("`", "'"), limit)
 
 
+def code_block(text: str, limit: int) -> str:
+    """Text shown as typed, to copy: a code block it cannot end early, cut to `limit`."""
+    shown = fit(text.replace("```", "'''"), limit)
+    return f"```\n{shown}\n```"
+
+
 def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
     """Whole lines while they fit in `limit`; `more(n)` then says how many were left out."""
     text = "\n".join(lines)

@@ -27,7 +27,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import msg, t
+from bot.i18n import Message, msg, t
 from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags, with_form_flags
@@ -55,7 +55,7 @@ from bot.jobs.validation import (
 )
 from bot.media_refresh import attachment_id, links_lost
 from bot.result_layout import components_of, uses_media
-from bot.text import CODE_CHARS, code
+from bot.text import CODE_CHARS, code, code_block
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -69,6 +69,7 @@ from cogs._forms import (
     resolution_select,
     submission,
     submitted_values,
+    text_value,
 )
 from cogs._names import first_known, names_in, names_known
 from cogs._queue import (
@@ -93,6 +94,9 @@ if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
+
+# A prompt given back to copy when a form cannot go ahead: most of one, within a message.
+GIVEN_BACK_CHARS = 1500
 
 MENU_NAME = "Make a video"
 # The rules are checked before the form opens if the database answers within this long.
@@ -428,7 +432,7 @@ class ReferencesCog(commands.Cog):
                 # needed (deleted meanwhile, or where the bot cannot read messages).
                 target, media = None, MessageMedia()
             elif found is None:
-                await answer_privately(interaction, msg("form_source_gone"))
+                await answer_privately(interaction, self._cannot_read_again(interaction))
                 return
             else:
                 target, media = found, message_media(found)
@@ -438,6 +442,17 @@ class ReferencesCog(commands.Cog):
         values = submitted_values(interaction)
         make = functools.partial(self._queue_from_form, interaction, target, media, values)
         await made_once(self._forms_sent, interaction, values, make)
+
+    @staticmethod
+    def _cannot_read_again(interaction: discord.Interaction[VideoBot]) -> Message:
+        """Why a form opened before a restart cannot go ahead. Where the bot is no member (a
+        user install), it reads a message only when the menu hands it over: not deleted, and
+        the member's prompt is given back to copy."""
+        place = place_of(interaction)
+        if place.server_installed or place.bot_dm:
+            return msg("form_source_gone")
+        prompt = text_value(submitted_values(interaction), "prompt") or ""
+        return msg("form_source_unreadable_here", prompt=code_block(prompt, GIVEN_BACK_CHARS))
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

@@ -24,6 +24,11 @@ EN: dict[str, str] = {
         "I restarted while your form was open and can no longer see that message's pictures, "
         'so nothing was made or counted. Please use "Make a video" on the message again.'
     ),
+    "form_source_unreadable_here": (
+        "I restarted while your form was open. Here, where I'm not a member, I can only see a "
+        'message when you use "Make a video" on it, so nothing was made or counted. Please use '
+        "it on the message again; your prompt, to paste back in:\n{prompt}"
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -43,5 +48,9 @@ ZH: dict[str, str] = {
     "form_media_lost": (
         "你的表单打开期间我重启了，现在看不到那条消息里的图片，所以没有生成也没有计入额度。"
         "请重新对那条消息使用「生成视频」。"
+    ),
+    "form_source_unreadable_here": (
+        "你的表单打开期间我重启了。在这里我不是成员，只有你对消息使用「生成视频」时才能看到它，"
+        "所以没有生成也没有计入额度。请重新对那条消息使用它；你的提示词如下，可直接粘贴：\n{prompt}"
     ),
 }

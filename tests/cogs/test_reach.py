@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from bot.jobs.poller import DeliveryOutcome
-from tests.fakes.apimart import TaskPlan
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, shown_text, texts
 from tests.fakes.discord import FakeDiscord
-from tests.harness import BOT_TOKEN, running_bot
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
 QUICK = TaskPlan(polls_until_done=2)
@@ -442,6 +442,43 @@ async def test_the_make_a_video_menu_works_in_a_server_without_the_bot(tmp_path)
         assert len(submit["image_urls"]) == 1
         await world.bot.poller.stop()
         assert bot_posts_to(world, channel) == []
+
+
+async def test_a_form_open_across_a_restart_where_the_bot_is_no_member_gives_the_prompt_back(
+    tmp_path,
+):
+    """A member's own install: the bot restarts while they type the prompt of a Make a video
+    form. There its token can never read the message (Discord hands it over with the menu
+    only): the member is not told the message was deleted, and gets their prompt back to
+    paste into the menu's new form. Nothing is made or counted."""
+    prompt = "the cat jumps over the @everyone moon ```"
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
+            foreign = fake.add_guild("Friends", bot_member=False)
+            channel = fake.channel_ids(foreign)[0]
+            bob = fake.add_member("bob", guild_id=foreign)
+            picture = await fake.message_create(
+                "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
+            )
+            menu = await fake.slash_command(
+                "Make a video",
+                command_type=3,
+                resolved={"messages": {picture["id"]: picture}},
+                guild_id=foreign,
+                channel_id=channel,
+                user_install=True,
+            )
+            await menu.wait_for_callback()
+        async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
+            fields = {r["label"]: r["component"]["custom_id"] for r in menu.modal["components"]}
+            form = await fake.modal_submit({fields["Prompt"]: prompt}, interaction=menu)
+            answer = await form.wait_for_answer(timeout=10)
+            text = answer["content"]
+            assert "deleted" not in text, text
+            assert 'use "Make a video" on it' in text
+            assert "```\nthe cat jumps over the @everyone moon '''\n```" in text
+            assert answer["allowed_mentions"]["parse"] == []
+            assert api.submits == []
 
 
 async def test_a_result_over_the_interactions_upload_limit_is_posted_as_its_link(tmp_path):
