@@ -347,6 +347,19 @@ class JobService:
             )
         except APIMartError as error:
             return await self._refused_by_apimart(job, error, member_present)
+        holder = await self._store.job_of_task(result.task_id)
+        if holder is not None and holder != job.id:
+            # Two jobs cannot share a render (nor its id: the column is unique): this one
+            # started none of its own.
+            log.error(
+                "Job %d: APIMart answered with task %s, which job %d already has; closed",
+                job.id,
+                result.task_id,
+                holder,
+            )
+            return await self._close(
+                job, JobState.REJECTED, msg("service_reused_task"), member_present
+            )
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
         await self._store_task_id(job, result.task_id, now, first_check, member_present)

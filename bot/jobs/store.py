@@ -467,6 +467,11 @@ class JobStore:
         row = await self._db.fetch_one("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
         return int(row[0]) if row is not None else None
 
+    async def job_of_task(self, task_id: str) -> int | None:
+        """The job that holds APIMart's task `task_id`, if any (the `task_id` index)."""
+        row = await self._db.fetch_one("SELECT id FROM jobs WHERE task_id = ?", (task_id,))
+        return int(row[0]) if row is not None else None
+
     async def get(self, job_id: int) -> Job | None:
         """One job by id."""
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))

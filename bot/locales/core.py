@@ -129,6 +129,10 @@ EN: dict[str, str] = {
         "The video service refused this request: {reason}. "
         "Nothing was counted; please change the request and try again."
     ),
+    "service_reused_task": (
+        "The video service answered with the task of an earlier video instead of starting a "
+        "new one, so nothing was made or counted. Please try again."
+    ),
     "refusal_invalid_duration": "the duration must be 4, 6, 8 or 10 seconds",
     "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4K",
     "refusal_unsupported_image_count": "it needs 0, 1 or 3 images (exactly 1 in first-frame mode)",
@@ -327,6 +331,7 @@ ZH: dict[str, str] = {
         "由于视频服务可能正在生成，它会计入你的额度。请稍后再试。"
     ),
     "rejected_by_service": "视频服务拒绝了这个请求：{reason}。没有计入你的额度；请修改请求后重试。",
+    "service_reused_task": "视频服务没有开始新的视频，而是返回了之前一个视频的任务，所以没有生成也没有计入额度。请重试。",
     "refusal_invalid_duration": "时长必须是 4、6、8 或 10 秒",
     "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4K",
     "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",

@@ -1153,3 +1153,25 @@ async def test_a_finished_render_with_an_infinite_expiry_is_still_delivered(
         clock.advance(60)
         await poller.run_once()
     assert (await store.get(report.job.id)).state is JobState.COMPLETED
+
+
+async def test_a_submit_answered_with_another_jobs_task_is_closed_uncounted(
+    db, api, session, clock
+):
+    """APIMart answers a second submit with the task id it gave an earlier job: that job keeps
+    its render, and the member of the second is told at once that nothing new was started
+    and nothing counted (the job is not left claimed, to end "outcome unknown", counted)."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    first = await service.create_and_submit(REQUESTER, REQUEST)
+    task_id = first.job.task_id
+    answer = json.dumps({"code": 200, "data": [{"status": "submitted", "task_id": task_id}]})
+    api.malformed_next("submit", body=answer)
+    second = await service.create_and_submit(REQUESTER, REQUEST)
+    assert second.state is JobState.REJECTED
+    assert "nothing was made or counted" in second.member_message.render("en-US")
+    stored = await store.get(second.job.id)
+    assert stored is not None and stored.state is JobState.REJECTED and not stored.counts
+    # Its notice in the channel, when it was sent in the background, says the same.
+    assert "没有生成也没有计入额度" in "\n".join(failure_text(stored, "@m"))  # zh-CN member
+    kept = await store.get(first.job.id)
+    assert kept is not None and kept.task_id == task_id and kept.state is JobState.QUEUED
