@@ -13,6 +13,7 @@ from bot.moderation.periods import stamp
 from bot.moderation.rules import (
     allowed_again_at,
     as_standing,
+    block_with_end,
     blocked_message,
     budget_spent_message,
     cooldown_ends,
@@ -280,17 +281,8 @@ def _why_none(facts: MemberFacts) -> Message:
         return msg("mod_member_none_limit", source=msg(f"mod_source_{facts.allowance.source}"))
     reason = quote(override.reason, REASON_CHARS)
     if override.expires_at is not None:
-        again = allowed_again_at(facts)
-        if again > override.expires_at:
-            # What they made before the block spent the period (as their own refusal says).
-            return msg(
-                "mod_member_blocked_until_spent",
-                reason=reason,
-                until=stamp(override.expires_at),
-                period=this_period(facts),
-                again=stamp(again),
-            )
-        return msg("mod_member_blocked_until", reason=reason, until=stamp(override.expires_at))
+        # As their own refusal says it.
+        return block_with_end(facts, override.expires_at, reason, "mod_member_blocked_until")
     return msg("mod_member_blocked", reason=reason)
 
 

@@ -115,18 +115,23 @@ def blocked_message(facts: MemberFacts) -> Message | None:
         # No allowance here once it ends either: no date worth waiting for.
         return msg("mod_blocked", reason=reason)
     if override.expires_at is not None:
-        again = allowed_again_at(facts)
-        if again > override.expires_at:
-            # What they made before the block already spent this period's allowance.
-            return msg(
-                "mod_blocked_until_spent",
-                reason=reason,
-                until=stamp(override.expires_at),
-                period=this_period(facts),
-                again=stamp(again),
-            )
-        return msg("mod_blocked_until", reason=reason, until=stamp(override.expires_at))
+        return block_with_end(facts, override.expires_at, reason, "mod_blocked_until")
     return msg("mod_blocked", reason=reason)
+
+
+def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Message:
+    """A block until `ends`, said with `key` (the member's or a moderator's words); and, when
+    what they made before it already spent this period's allowance, when videos come back."""
+    again = allowed_again_at(facts)
+    if again > ends:
+        return msg(
+            f"{key}_spent",
+            reason=reason,
+            until=stamp(ends),
+            period=this_period(facts),
+            again=stamp(again),
+        )
+    return msg(key, reason=reason, until=stamp(ends))
 
 
 @dataclass(frozen=True)

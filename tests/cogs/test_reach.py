@@ -415,24 +415,32 @@ async def test_synced_commands_say_where_they_may_be_used(tmp_path):
     assert commands["videoowner"]["contexts"] == [1], "the bot's DMs only"
 
 
+async def picture_menu_without_the_bot(world):
+    """A member's own install: Make a video on a picture in a server that never added the
+    bot, its form open; the menu's interaction and the channel."""
+    fake = world.discord
+    foreign = fake.add_guild("Friends", bot_member=False)
+    channel = fake.channel_ids(foreign)[0]
+    bob = fake.add_member("bob", guild_id=foreign)
+    picture = await fake.message_create(
+        "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
+    )
+    menu = await fake.slash_command(
+        "Make a video",
+        command_type=3,
+        resolved={"messages": {picture["id"]: picture}},
+        guild_id=foreign,
+        channel_id=channel,
+        user_install=True,
+    )
+    await menu.wait_for_callback()
+    return menu, channel
+
+
 async def test_the_make_a_video_menu_works_in_a_server_without_the_bot(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        channel = fake.channel_ids(foreign)[0]
-        bob = fake.add_member("bob", guild_id=foreign)
-        picture = await fake.message_create(
-            "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
-        )
-        menu = await fake.slash_command(
-            "Make a video",
-            command_type=3,
-            resolved={"messages": {picture["id"]: picture}},
-            guild_id=foreign,
-            channel_id=channel,
-            user_install=True,
-        )
-        await menu.wait_for_callback()
+        menu, channel = await picture_menu_without_the_bot(world)
         fields = {row["label"]: row["component"]["custom_id"] for row in menu.modal["components"]}
         form = await fake.modal_submit({fields["Prompt"]: "the cat jumps"}, interaction=menu)
         assert "I'll post it right here" in (await form.wait_for_answer())["content"]
@@ -454,21 +462,7 @@ async def test_a_form_open_across_a_restart_where_the_bot_is_no_member_gives_the
     prompt = "the cat jumps over the @everyone moon ```"
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
-            foreign = fake.add_guild("Friends", bot_member=False)
-            channel = fake.channel_ids(foreign)[0]
-            bob = fake.add_member("bob", guild_id=foreign)
-            picture = await fake.message_create(
-                "look", channel_id=channel, author=bob, attachments=[world.png()], dispatch=False
-            )
-            menu = await fake.slash_command(
-                "Make a video",
-                command_type=3,
-                resolved={"messages": {picture["id"]: picture}},
-                guild_id=foreign,
-                channel_id=channel,
-                user_install=True,
-            )
-            await menu.wait_for_callback()
+            menu, _ = await picture_menu_without_the_bot(world)
         async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
             fields = {r["label"]: r["component"]["custom_id"] for r in menu.modal["components"]}
             form = await fake.modal_submit({fields["Prompt"]: prompt}, interaction=menu)
