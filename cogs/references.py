@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import io
 import logging
 import re
 import time
@@ -27,7 +28,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg, t
+from bot.i18n import msg, t
 from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags, with_form_flags
@@ -55,7 +56,7 @@ from bot.jobs.validation import (
 )
 from bot.media_refresh import attachment_id, links_lost
 from bot.result_layout import components_of, uses_media
-from bot.text import CODE_CHARS, code, code_block
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, code, code_block
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -84,6 +85,7 @@ from cogs._queue import (
     queue_request,
     queue_video,
     refused_before_fetching,
+    send_privately,
     usable,
 )
 from cogs._reach import place_of
@@ -95,8 +97,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A prompt given back to copy when a form cannot go ahead: most of one, within a message.
-GIVEN_BACK_CHARS = 1500
 
 MENU_NAME = "Make a video"
 # The rules are checked before the form opens if the database answers within this long.
@@ -432,7 +432,7 @@ class ReferencesCog(commands.Cog):
                 # needed (deleted meanwhile, or where the bot cannot read messages).
                 target, media = None, MessageMedia()
             elif found is None:
-                await answer_privately(interaction, self._cannot_read_again(interaction))
+                await self._cannot_read_again(interaction)
                 return
             else:
                 target, media = found, message_media(found)
@@ -444,15 +444,26 @@ class ReferencesCog(commands.Cog):
         await made_once(self._forms_sent, interaction, values, make)
 
     @staticmethod
-    def _cannot_read_again(interaction: discord.Interaction[VideoBot]) -> Message:
-        """Why a form opened before a restart cannot go ahead. Where the bot is no member (a
-        user install), it reads a message only when the menu hands it over: not deleted, and
-        the member's prompt is given back to copy."""
+    async def _cannot_read_again(interaction: discord.Interaction[VideoBot]) -> None:
+        """Why a form opened before a restart cannot go ahead (acknowledged). Where the bot is
+        no member (a user install), it reads a message only when the menu hands it over: not
+        deleted, and the member's prompt is given back whole, to paste into a new form."""
         place = place_of(interaction)
         if place.server_installed or place.bot_dm:
-            return msg("form_source_gone")
+            await answer_privately(interaction, msg("form_source_gone"), acknowledged=True)
+            return
+        await answer_privately(interaction, msg("form_source_unreadable_here"), acknowledged=True)
         prompt = text_value(submitted_values(interaction), "prompt") or ""
-        return msg("form_source_unreadable_here", prompt=code_block(prompt, GIVEN_BACK_CHARS))
+        if not prompt.strip():
+            return
+        block = code_block(prompt, MESSAGE_CONTENT)
+        if len(block) <= MESSAGE_CONTENT and not prompt.count("```"):
+            await send_privately(interaction, block, acknowledged=True)
+            return
+        # Too long for a message in a code block, or one that holds its own fences: a file.
+        await interaction.followup.send(
+            file=discord.File(io.BytesIO(prompt.encode()), filename="prompt.txt"), ephemeral=True
+        )
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

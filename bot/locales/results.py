@@ -27,7 +27,7 @@ EN: dict[str, str] = {
     "form_source_unreadable_here": (
         "I restarted while your form was open. Here, where I'm not a member, I can only see a "
         'message when you use "Make a video" on it, so nothing was made or counted. Please use '
-        "it on the message again; your prompt, to paste back in:\n{prompt}"
+        "it on the message again; your prompt follows, to paste back in."
     ),
 }
 
@@ -51,6 +51,6 @@ ZH: dict[str, str] = {
     ),
     "form_source_unreadable_here": (
         "你的表单打开期间我重启了。在这里我不是成员，只有你对消息使用「生成视频」时才能看到它，"
-        "所以没有生成也没有计入额度。请重新对那条消息使用它；你的提示词如下，可直接粘贴：\n{prompt}"
+        "所以没有生成也没有计入额度。请重新对那条消息使用它；你的提示词在下一条消息中，可直接粘贴。"
     ),
 }

@@ -10,6 +10,7 @@ import time
 from contextlib import asynccontextmanager
 
 import aiohttp
+import pytest
 
 from bot.jobs.poller import DeliveryOutcome
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -452,26 +453,40 @@ async def test_the_make_a_video_menu_works_in_a_server_without_the_bot(tmp_path)
         assert bot_posts_to(world, channel) == []
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "the cat jumps over the @everyone moon",
+        "a cat " * 333,  # 1,998 characters: no room for a code block around it
+        "a cat in ```fences``` on the moon",  # one the code block would change
+    ],
+    ids=["short", "long", "fenced"],
+)
 async def test_a_form_open_across_a_restart_where_the_bot_is_no_member_gives_the_prompt_back(
-    tmp_path,
+    tmp_path, prompt
 ):
     """A member's own install: the bot restarts while they type the prompt of a Make a video
     form. There its token can never read the message (Discord hands it over with the menu
-    only): the member is not told the message was deleted, and gets their prompt back to
-    paste into the menu's new form. Nothing is made or counted."""
-    prompt = "the cat jumps over the @everyone moon ```"
+    only): the member is not told the message was deleted, and gets their prompt back whole,
+    to paste into the menu's new form. Nothing is made or counted, and nobody is pinged."""
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
             menu, _ = await picture_menu_without_the_bot(world)
         async with running_bot(tmp_path, fake=fake, api=api, plan=QUICK) as world:
             fields = {r["label"]: r["component"]["custom_id"] for r in menu.modal["components"]}
             form = await fake.modal_submit({fields["Prompt"]: prompt}, interaction=menu)
-            answer = await form.wait_for_answer(timeout=10)
-            text = answer["content"]
-            assert "deleted" not in text, text
-            assert 'use "Make a video" on it' in text
-            assert "```\nthe cat jumps over the @everyone moon '''\n```" in text
-            assert answer["allowed_mentions"]["parse"] == []
+            note = await form.wait_for_answer(timeout=10)
+            assert "deleted" not in note["content"], note["content"]
+            assert 'use "Make a video" on it' in note["content"]
+            given_back = await form.wait_for_answer(2, timeout=10)
+            if given_back["attachments"]:
+                [file] = given_back["attachments"]
+                assert fake.attachment_bytes(file).decode() == prompt
+            else:
+                assert given_back["content"] == f"```\n{prompt}\n```"
+            for answer in (note, given_back):
+                assert answer["allowed_mentions"]["parse"] == []
+                assert answer["flags"] & 64  # only the member sees it
             assert api.submits == []
 
 
