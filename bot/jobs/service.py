@@ -347,22 +347,14 @@ class JobService:
             )
         except APIMartError as error:
             return await self._refused_by_apimart(job, error, member_present)
-        holder = await self._store.job_of_task(result.task_id)
-        if holder is not None and holder != job.id:
+        now = self._clock()
+        first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
+        if not await self._store_task_id(job, result.task_id, now, first_check, member_present):
             # Two jobs cannot share a render (nor its id: the column is unique): this one
             # started none of its own.
-            log.error(
-                "Job %d: APIMart answered with task %s, which job %d already has; closed",
-                job.id,
-                result.task_id,
-                holder,
-            )
             return await self._close(
                 job, JobState.REJECTED, msg("service_reused_task"), member_present
             )
-        now = self._clock()
-        first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
-        await self._store_task_id(job, result.task_id, now, first_check, member_present)
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         if self._on_balance is not None:
@@ -428,8 +420,9 @@ class JobService:
 
     async def _store_task_id(
         self, job: Job, task_id: str, now: float, first_check: float, member_told: bool
-    ) -> None:
-        """Keep an accepted task's id, retrying a failing write: losing it loses a paid render."""
+    ) -> bool:
+        """Keep an accepted task's id, retrying a failing write: losing it loses a paid render.
+        False when another job already holds that id (APIMart answered with its task)."""
         attempts = self._timing.store_task_attempts
         for attempt in range(attempts):
             try:
@@ -443,7 +436,7 @@ class JobService:
                 if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
                     # An earlier try committed and only its answer was lost (a dropped
                     # connection): the job moved on with this very id.
-                    return
+                    return True
                 if not stored and await self._store.adopt_task(
                     job.id, task_id, now=now, first_poll_at=now + first_check
                 ):
@@ -452,21 +445,39 @@ class JobService:
                         job.id,
                         task_id,
                     )
-                    return
+                    return True
                 if not stored:
                     # Only if the claim was lost despite its renewals (the database unreachable
                     # for a whole lease): the job ended `submit_unknown`; the id is for operators.
                     log.error(
                         "Job %d: claim lost before its task id %s was stored", job.id, task_id
                     )
-                return
+                return True
             except Exception:
+                holder = await self._other_holder(job.id, task_id)
+                if holder is not None:
+                    log.error(
+                        "Job %d: APIMart answered with task %s, which job %d already has",
+                        job.id,
+                        task_id,
+                        holder,
+                    )
+                    return False
                 if attempt + 1 == attempts:
                     # The claim lapses into submit_unknown; the id is in the log for the operator.
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
                 await asyncio.sleep(self._timing.store_task_backoff * 2**attempt)
+        raise AssertionError("every attempt returns or raises")
+
+    async def _other_holder(self, job_id: int, task_id: str) -> int | None:
+        """Another job holding `task_id` (the write of it failed), if one can be read."""
+        try:
+            holder = await self._store.job_of_task(task_id)
+        except Exception:
+            return None  # the database itself failing: the write is tried again
+        return holder if holder != job_id else None
 
     async def _holds_task(self, job_id: int, task_id: str) -> bool:
         stored = await self._store.get(job_id)

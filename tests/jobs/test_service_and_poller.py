@@ -1175,3 +1175,22 @@ async def test_a_submit_answered_with_another_jobs_task_is_closed_uncounted(
     assert "没有生成也没有计入额度" in "\n".join(failure_text(stored, "@m"))  # zh-CN member
     kept = await store.get(first.job.id)
     assert kept is not None and kept.task_id == task_id and kept.state is JobState.QUEUED
+
+
+async def test_two_submits_answered_with_one_task_at_the_same_moment_close_one_cleanly(
+    db, api, session, clock
+):
+    """Two jobs sent at once, both answered with one task id: the first keeps it, the second
+    is closed uncounted (not a crash on the unique task id, ending "outcome unknown")."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    answer = json.dumps({"code": 200, "data": [{"status": "submitted", "task_id": "task-same"}]})
+    api.malformed_next("submit", times=2, body=answer)
+    reports = await asyncio.gather(
+        service.create_and_submit(REQUESTER, REQUEST),
+        service.create_and_submit(REQUESTER, REQUEST),
+    )
+    assert sorted(report.state for report in reports) == sorted(
+        [JobState.QUEUED, JobState.REJECTED]
+    )
+    [kept] = [report.job for report in reports if report.state is JobState.QUEUED]
+    assert (await store.job_of_task("task-same")) == kept.id
