@@ -72,6 +72,9 @@ def eta_text(
     if waits_for is not None:
         started = job.submitted_at if job.submitted_at is not None else job.created_at
         gives_up = started + waits_for
+        if now >= gives_up:
+            # Given up at its next check: no stamp in the past.
+            return t("status_eta_stopping", locale)
         if now + estimate.seconds > gives_up:
             return t("status_eta_past_wait", locale, until=f"<t:{math.ceil(gives_up)}:R>")
     unit, value = rounded(estimate.seconds)

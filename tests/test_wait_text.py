@@ -119,3 +119,18 @@ async def test_apimarts_estimate_past_the_give_up_is_not_promised_either(
     clock.advance(120)
     other = await poll_sees(store, status, clock, other, 0, estimated_time=600)
     assert "about 8 min left" in shown(fake, other)
+
+
+async def test_past_the_give_up_before_the_check_that_gives_up_no_stamp_in_the_past(
+    store, clock, fake, client
+):
+    """The render is given up at the first check after `TASK_TIMEOUT`; until then it is still
+    rendering, and `/videos status` must not read "I stop waiting 40 seconds ago"."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    job = await announced(store, clock, fake, client, status, request=BIG)
+    submitted_at = clock()
+    for at, progress in ((120, 0), (600, 5), (1200, 10), (1790, 14)):
+        clock.advance(submitted_at + at - clock())
+        job = await poll_sees(store, status, clock, job, progress)
+    report = status_report(job, "en-US", submitted_at + 1840, 1800).render("en-US")
+    assert "I'm about to stop waiting" in report and "<t:" not in report.split("·")[-1], report

@@ -24,6 +24,7 @@ EN: dict[str, str] = {
     "status_eta_seconds": "about {seconds} s left",
     "status_eta_unknown": "time left not known yet",
     "status_eta_past_wait": "slower than I can wait for: I stop waiting {until}",
+    "status_eta_stopping": "slower than I can wait for: I'm about to stop waiting",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_posting": "✅ Job #{job_id} is done: posting the video…",
     "status_line_timed_out": (
@@ -197,6 +198,7 @@ ZH: dict[str, str] = {
     "status_eta_seconds": "大约还需 {seconds} 秒",
     "status_eta_unknown": "剩余时间暂未知",
     "status_eta_past_wait": "进度较慢，可能超出我的等待上限：{until}我将停止等待",
+    "status_eta_stopping": "进度较慢，已超出我的等待上限：即将停止等待",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",

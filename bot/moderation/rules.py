@@ -122,8 +122,10 @@ def blocked_message(facts: MemberFacts) -> Message | None:
 def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Message:
     """A block until `ends`, said with `key` (the member's or a moderator's words); and, when
     what they made before it already spent this period's allowance, when videos come back."""
-    again = allowed_again_at(facts)
-    if again > ends:
+    after = facts.allowance.after
+    if after and facts.used >= after:
+        # Spent, not "none at all" (an allowance of 0 after it has no date to wait for).
+        again = allowed_again_at(facts)
         return msg(
             f"{key}_spent",
             reason=reason,

@@ -299,6 +299,18 @@ async def test_a_short_block_after_a_spent_period_says_videos_come_back_with_the
         assert f"can make videos again from <t:{period_end}:F>" in await video(s.world)
 
 
+async def test_a_short_block_on_a_member_allowed_no_videos_promises_none_after_it(tmp_path):
+    """Carol's role allows 0 videos; a 15-minute block on her: she has used nothing up and will
+    make no video when it ends, so her usage line promises none (as her refusal does)."""
+    async with server(tmp_path) as s:
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=0)
+        carol = user_option(s.world, s.carol)
+        await mod(s, "block", member=carol, reason="calm", days=0.01)
+        usage = await mod(s, "usage", member=carol)
+        assert "blocked by a moderator until" in usage
+        assert "used up" not in usage and "may make videos again" not in usage, usage
+
+
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
