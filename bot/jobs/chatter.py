@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.jobs.chatter_zh import asks_about_the_bot as asks_in_chinese
+
 # A prompt worth less than this asks for help rather than a video: nobody pays for "@Bot hi".
 # Letters and digits count 1; a Chinese, Japanese or Korean character, which is a word or
 # most of one, counts 2, so "小猫" (kitten) is a prompt and "好" is not.
@@ -27,7 +29,7 @@ _MARKUP = re.compile(
 _APOSTROPHES = re.compile(r"(?<=\w)['\u2019](?=\w)")
 
 # Words that make a message chatter: greetings, thanks and reactions.
-_CHATTER_WORDS = frozenset(
+_GREETINGS_AND_THANKS = frozenset(
     # greetings and asking for help
     {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test", "here"}
     # thanks, in the languages members often write them in
@@ -36,8 +38,10 @@ _CHATTER_WORDS = frozenset(
     | {"gracias", "muchas", "merci", "beaucoup", "danke", "vielen", "dank", "schön", "grazie"}
     | {"obrigado", "obrigada"}
     | {"arigato", "ありがとう", "ありがと", "どうも", "감사합니다", "고마워요", "고마워", "спасибо"}
+)
+_CHATTER_WORDS = _GREETINGS_AND_THANKS | frozenset(
     # reactions
-    | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
+    {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}
@@ -71,6 +75,9 @@ _ADDRESS_WORDS = frozenset(
 _INDEFINITE = frozenset({"a", "an"})
 _AMOUNTS = frozenset({"lot", "lots", "ton", "tons", "bunch"})
 _SURROUNDING = _FILLER_WORDS | _ADDRESS_WORDS
+# Who is greeted or thanked, and only then ("thanks team", but "fire team" and "best friends"
+# are scenes).
+_GREETED = frozenset({"friends", "team", "fam", "squad"})
 # Chinese has no spaces between words: these are taken out of a word, longest first, and a
 # word with nothing left was only chatter ("谢谢你", "太棒了").
 _SIMPLIFIED_PHRASES = (
@@ -214,88 +221,6 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
     return len(words) <= QUESTION_WORDS_ALONE
 
 
-# Chinese writes a question without spaces (one "word" to the rules above), often with no
-# question mark after its particle: its words are looked for inside it.
-_ZH_QUESTION_ENDS = ("?", "\uff1f", "吗", "么", "呢", "嘛")
-# Words of the service, never of a scene (as `_SERVICE`).
-_ZH_SERVICE = (
-    "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
-)  # fmt: skip
-# "What can you do?", "how is it used?": about the bot, though "do" asks for something.
-_ZH_WHAT_IT_DOES = (
-    "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
-    "你会什么", "你能做啥", "你是做什么", "怎么用", "如何使用", "怎么使用",
-)  # fmt: skip
-_ZH_NEVER_ASKING = (
-    "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
-    "多长时间", "怎么了", "怎么还没",
-)  # fmt: skip
-# How one went, said with a verb that would otherwise ask for something ("做好了吗").
-_ZH_DONE = ("做好", "做完", "做出来了", "生成好", "生成完", "生成了", "渲染好", "渲染完")
-_ZH_ASKING_FOR = (
-    "做", "生成", "制作", "画", "拍", "变成", "动起来", "来一个", "来个", "来段", "出个",
-    "出一个", "出一段", "给我", "帮我", "让", "弄", "加", "换", "重做", "再来", "渲染", "如果",
-    "会怎样", "什么样", "看起来", "展示",
-)  # fmt: skip
-# A video of theirs, how it went, or the bot itself.
-_ZH_ABOUT_US = (
-    "我的视频", "我的影片", "我的作品", "我的任务", "这个视频", "那个视频", "刚才的视频",
-    "视频呢", "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要",
-    "机器人", "你是", "人工智能", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会",
-    "你能", "你可以", "帮助", "教程", "价格", "费用", "免费", "限制",
-    *_ZH_DONE,
-)  # fmt: skip
-# Latin words among them, matched whole ("AI", but not "Dubai").
-_ZH_ABOUT_US_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")
-# Han characters at most in a question that asks about the bot whatever it names ("好了吗").
-ZH_QUESTION_CHARACTERS_ALONE = 4
-_TO_TRADITIONAL_ALL = str.maketrans(
-    "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变吗吧这刚没门",
-    "為麼裡兒時長間積額費價錢卻報錯誤敗數餘視頻務機線規則會幫樣換動來給畫製個讓種幹進還壞變嗎吧這剛沒門",
-)
-
-
-def _both_scripts(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*phrases, *(p.translate(_TO_TRADITIONAL_ALL) for p in phrases))))
-
-
-_ZH_SERVICE_ALL = _both_scripts(_ZH_SERVICE)
-_ZH_WHAT_IT_DOES_ALL = _both_scripts(_ZH_WHAT_IT_DOES)
-_ZH_NEVER_ASKING_ALL = _both_scripts(_ZH_NEVER_ASKING)
-_ZH_DONE_ALL = _both_scripts(_ZH_DONE)
-_ZH_ASKING_FOR_ALL = _both_scripts(_ZH_ASKING_FOR)
-_ZH_ABOUT_US_ALL = _both_scripts(_ZH_ABOUT_US)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Japanese kana: Japanese (which these Chinese words do not describe) is left to the rest.
-_KANA = re.compile(r"[\u3040-\u30ff]")
-
-
-def _asks_in_chinese(prompt: str) -> bool:
-    """The rule of `_asks_about_the_bot` for a question written in Chinese ("where is my
-    video?", "are you an AI", "what can you do?"), where a request is worded as one too ("can
-    you turn it into a cartoon?")."""
-    text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e")
-    if not _HAN.search(text) or _KANA.search(text) or not text.endswith(_ZH_QUESTION_ENDS):
-        return False
-
-    def holds(phrases: tuple[str, ...], within: str = text) -> bool:
-        return any(phrase in within for phrase in phrases)
-
-    if holds(_ZH_SERVICE_ALL) or holds(_ZH_WHAT_IT_DOES_ALL):
-        return True
-    # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
-    undone = text
-    for phrase in _ZH_DONE_ALL:
-        undone = undone.replace(phrase, " ")
-    if not holds(_ZH_NEVER_ASKING_ALL) and holds(_ZH_ASKING_FOR_ALL, undone):
-        return False
-    return (
-        holds(_ZH_ABOUT_US_ALL)
-        or _ZH_ABOUT_US_LATIN.search(text) is not None
-        or len(_HAN.findall(text)) <= ZH_QUESTION_CHARACTERS_ALONE
-    )
-
-
 def _describes(words: list[str]) -> bool:
     """Whether the prompt starts as a description does: "a goat", not "a lot of thanks"."""
     return len(words) > 1 and words[0] in _INDEFINITE and words[1] not in _AMOUNTS
@@ -312,11 +237,13 @@ def is_bare_prompt(prompt: str) -> bool:
     words = "".join(char if char.isalnum() else " " for char in text).split()
     if _describes(words) or (len(words) == 1 and words[0] in _ALSO_SCENES):
         return False
-    if _asks_about_the_bot(words, prompt) or _asks_in_chinese(prompt):
+    if _asks_about_the_bot(words, prompt) or asks_in_chinese(prompt):
         return True
     chatter = [_is_chatter_word(word) for word in words]
+    greets = any(word in _GREETINGS_AND_THANKS for word in words)
     others = (
-        is_chatter or word in _SURROUNDING for is_chatter, word in zip(chatter, words, strict=True)
+        is_chatter or word in _SURROUNDING or (greets and word in _GREETED)
+        for is_chatter, word in zip(chatter, words, strict=True)
     )
     # A question made only of such words asks about the bot ("can I use this?").
     return (any(chatter) or prompt.rstrip().endswith(("?", "\uff1f"))) and all(others)

@@ -207,6 +207,8 @@ def test_anything_that_describes_a_scene_is_a_prompt(text):
         "hi everyone",
         "thank you all",
         "thanks folks",
+        "thanks team",
+        "thank you friends!",
     ],
 )
 def test_more_everyday_thanks_and_questions_about_the_bot_are_no_prompt(text):
@@ -322,6 +324,12 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "\u89c6\u9891\u505a\u5b8c\u4e86\u5417\uff1f",  # is the video finished?
         "\u6211\u7684\u89c6\u9891\u751f\u6210\u597d\u4e86\u5417\uff1f",  # has my video been made?
         "\u4f60\u662fAI\u4e48",  # are you an AI (another particle)
+        "我的视频生成失败了吗\uff1f",  # did my video fail to generate?
+        "生成视频免费吗\uff1f",  # is generating a video free?
+        "生成影片免費嗎\uff1f",  # the same, in Traditional characters
+        "生成一个视频的价格是多少\uff1f",  # what does a video cost?
+        "生成视频有限制吗\uff1f",  # is there a limit on videos?
+        "今天生成次数用完了吗\uff1f",  # have I used up today's videos?
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -360,6 +368,11 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "good friends",
         "cute friends",
         "fire team",
+        "登山者成功登顶\uff0c他看到了什么",  # the climber made it to the top: what does he see
+        "宇航员做好了起飞的准备\uff0c他紧张吗\uff1f",  # the astronaut is ready: nervous?
+        "妈妈做完饭\uff0c全家人开心吗\uff1f",  # mum has cooked: is the family happy?
+        "孩子做完作业后在玩什么",  # after homework, what is the child playing
+        "你能想象一只会飞的猫吗\uff1f",  # can you imagine a cat that flies?
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):

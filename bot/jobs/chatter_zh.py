@@ -1,0 +1,121 @@
+"""Telling a question about the bot from a request, in Chinese.
+
+`bot.jobs.chatter` reads words between spaces; Chinese has none, so a whole question is one
+"word" there. Here its words are looked for inside it, by the same rules: a question about the
+service, the bot, or a video of theirs gets the help ("where is my video", "are you an AI",
+"is making a video free"); one that asks for something or imagines is a request worded as a
+question ("can you make a video of a rocket launch that fails", "what if cats ruled the
+world"), and so is a scene that asks about itself ("the climber made it to the top: what
+does he see"). Japanese (kana) is left to the other rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A question ends so ("吗" and the rest are its particles; "么" but not "什么", "what").
+_QUESTION_END = re.compile(r"(?:[?\uff1f]|[吗嗎呢嘛]|(?<![什怎这這那多])[么麼])$")
+# Words of the service alone, never of a scene (as `chatter._SERVICE`).
+_SERVICE = (
+    "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额", "次数",
+)  # fmt: skip
+# Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
+# of making a video ("生成视频免费吗", "我的视频生成失败了吗").
+_SERVICE_IF_OURS = ("失败", "错误", "出错", "免费", "价格", "费用", "限制")
+_MAKING_A_VIDEO = (
+    "我的视频", "我的影片", "视频生成", "生成视频", "影片生成", "生成影片", "生成的",
+    "生成一个视频", "生成失败", "生成错误", "这个视频", "那个视频",
+)  # fmt: skip
+# "What can you do?", "how is it used?": about the bot, though "do" asks for something.
+_WHAT_IT_DOES = (
+    "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
+    "你会什么", "你能做啥", "你是做什么", "怎么用", "如何使用", "怎么使用",
+)  # fmt: skip
+_NEVER_ASKING = (
+    "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
+    "多长时间", "怎么了", "怎么还没",
+)  # fmt: skip
+# How one went, said with a verb that would otherwise ask for something ("做好了吗").
+_DONE = ("做好", "做完", "做出来了", "生成好", "生成完", "生成了", "渲染好", "渲染完")
+_ASKING_FOR = (
+    "做", "生成", "制作", "画", "拍", "变成", "动起来", "来一个", "来个", "来段", "出个",
+    "出一个", "出一段", "给我", "帮我", "让", "弄", "加", "换", "重做", "再来", "渲染", "如果",
+    "会怎样", "什么样", "看起来", "展示", "想象", "想像",
+)  # fmt: skip
+# A video of theirs, named.
+_THEIR_VIDEO = (
+    "我的视频", "我的影片", "我的作品", "我的任务", "这个视频", "那个视频", "刚才的视频",
+    "视频呢",
+)  # fmt: skip
+# What one is said of ("视频好了吗", "它卡住了吗"): how it went counts with one of these.
+_A_VIDEO = ("视频", "影片", "任务", "作品", "它", "这个", "那个", "我的")
+_HOW_IT_WENT = (
+    "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", *_DONE,
+)  # fmt: skip
+# The bot itself.
+_BOT = (
+    "机器人", "你是", "人工智能", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会",
+    "你能", "你可以", "帮助", "教程",
+)  # fmt: skip
+_BOT_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")  # "AI", but not "Dubai"
+# Han characters at most in a question that asks about the bot whatever it names ("好了吗"),
+# and in a why/where/when question that says how it went with no subject ("为什么失败了").
+CHARACTERS_ALONE = 4
+UNSAID_SUBJECT_WITHIN = 8
+_TO_TRADITIONAL = str.maketrans(
+    "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变这刚没门",
+    "為麼裡兒時長間積額費價錢卻報錯誤敗數餘視頻務機線規則會幫樣換動來給畫製個讓種幹進還壞變這剛沒門",
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _both_scripts(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases as written in Simplified characters and in Traditional ones."""
+    return tuple(dict.fromkeys((*phrases, *(p.translate(_TO_TRADITIONAL) for p in phrases))))
+
+
+_SERVICE_ALL = _both_scripts(_SERVICE)
+_SERVICE_IF_OURS_ALL = _both_scripts(_SERVICE_IF_OURS)
+_MAKING_A_VIDEO_ALL = _both_scripts(_MAKING_A_VIDEO)
+_WHAT_IT_DOES_ALL = _both_scripts(_WHAT_IT_DOES)
+_NEVER_ASKING_ALL = _both_scripts(_NEVER_ASKING)
+_DONE_ALL = _both_scripts(_DONE)
+_ASKING_FOR_ALL = _both_scripts(_ASKING_FOR)
+_THEIR_VIDEO_ALL = _both_scripts(_THEIR_VIDEO)
+_A_VIDEO_ALL = _both_scripts(_A_VIDEO)
+_HOW_IT_WENT_ALL = _both_scripts(_HOW_IT_WENT)
+_BOT_ALL = _both_scripts(_BOT)
+
+
+def _holds(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(phrase in text for phrase in phrases)
+
+
+def asks_about_the_bot(prompt: str) -> bool:
+    """Whether a Chinese prompt is a question about the bot, the service or a video of
+    theirs, not a scene to make."""
+    text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e")
+    if not _HAN.search(text) or _KANA.search(text) or not _QUESTION_END.search(text):
+        return False
+    if _holds(text, _SERVICE_ALL) or _holds(text, _WHAT_IT_DOES_ALL):
+        return True
+    if _holds(text, _SERVICE_IF_OURS_ALL) and _holds(text, _MAKING_A_VIDEO_ALL):
+        return True
+    never_asking = _holds(text, _NEVER_ASKING_ALL)
+    # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
+    undone = text
+    for phrase in _DONE_ALL:
+        undone = undone.replace(phrase, " ")
+    if not never_asking and _holds(undone, _ASKING_FOR_ALL):
+        return False
+    characters = len(_HAN.findall(text))
+    went = _holds(text, _HOW_IT_WENT_ALL)
+    subject = _holds(text, _A_VIDEO_ALL) or (never_asking and characters <= UNSAID_SUBJECT_WITHIN)
+    return (
+        _holds(text, _THEIR_VIDEO_ALL)
+        or (went and subject)
+        or _holds(text, _BOT_ALL)
+        or _BOT_LATIN.search(text) is not None
+        or characters <= CHARACTERS_ALONE
+    )
