@@ -392,10 +392,14 @@ class MessageOrigin(Origin):
         *,
         sources: tuple[MessageRef, ...] = (),
         on_refused: Callable[[], None] | None = None,
+        on_told: Callable[[], None] | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
         self.on_refused = on_refused
+        # Called for every reply to the message (edits of it are read again a bounded number
+        # of times, counted in replies).
+        self.on_told = on_told
 
     @property
     def locale(self) -> str:
@@ -449,6 +453,8 @@ class MessageOrigin(Origin):
             message = msg("blocked_see_quota")
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
         self.told = True
+        if self.on_told is not None:
+            self.on_told()
         text = fit(message.render(self.locale), MESSAGE_CONTENT)
         # In a deploy overlap both processes read the message and answer it alike: with one
         # nonce, Discord keeps the first answer and hands it back to the other.

@@ -4,10 +4,10 @@ A member who typed `--res 4kk` or forgot the prompt fixes it by editing the mess
 or its attachments: one image too many removed). Only a message the bot refused (or answered
 with the short help) is read again: one that made a job, or asked to confirm its cost, never
 is, so an edit cannot buy a second video. Once the bot has answered one message
-`MAX_ANSWERS` times (refused again after each edit), its edits are no longer read: editing
-cannot make the bot post without end (edits answered with nothing, as a second help would
-be, do not count). Kept in memory for `EDIT_WINDOW` seconds at most, the oldest dropped past a
-bound.
+`MAX_ANSWERS` times (each reply counts: a refusal, a note on links left out, the help), its
+edits are no longer read: editing cannot make the bot post without end (edits answered with
+nothing, as a second help would be, do not count). Kept in memory for `EDIT_WINDOW` seconds
+at most, the oldest dropped past a bound.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 # A refused request edited within this many seconds of being sent is read again.
 EDIT_WINDOW = 600.0
-# ... until the bot has answered it this many times (the refusal, then three edits).
+# ... until the bot has replied to it this many times (the refusal, then three edits).
 MAX_ANSWERS = 4
 _REMEMBERED = 10_000
 
@@ -43,16 +43,19 @@ class RecentRefusals:
         self._refusals: OrderedDict[int, Refusal] = OrderedDict()
         self._answers: OrderedDict[int, int] = OrderedDict()  # replies posted, by message id
 
-    def remember(self, message_id: int, refusal: Refusal, *, answered: bool = True) -> None:
-        """Note a refusal (again, for a message refused once more); `answered`: with a reply."""
+    def remember(self, message_id: int, refusal: Refusal) -> None:
+        """Note a refusal (again, for a message refused once more)."""
         self._refusals[message_id] = refusal
         self._refusals.move_to_end(message_id)
         while len(self._refusals) > _REMEMBERED:
             self._refusals.popitem(last=False)
-        if answered:
-            self._answers[message_id] = self._answers.pop(message_id, 0) + 1
-            while len(self._answers) > _REMEMBERED:
-                self._answers.popitem(last=False)
+
+    def told(self, message_id: int) -> None:
+        """Note one more reply to the message (a refusal, a note on links left out, the help):
+        what `MAX_ANSWERS` counts."""
+        self._answers[message_id] = self._answers.pop(message_id, 0) + 1
+        while len(self._answers) > _REMEMBERED:
+            self._answers.popitem(last=False)
 
     def take(
         self,

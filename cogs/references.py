@@ -22,7 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -557,7 +557,7 @@ class ReferencesCog(commands.Cog):
         except Exception as error:
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
-            await MessageOrigin(message).tell(msg("unexpected_error"))
+            await self._origin(message).tell(msg("unexpected_error"))
 
     def _unread_call_through_role(self, message: discord.Message) -> bool:
         """A message that mentions the bot's role, blank to the bot: without Message Content,
@@ -585,13 +585,13 @@ class ReferencesCog(commands.Cog):
         """Say `key` to the member unless `told_lately` says they were told it lately."""
         told = told_lately.first(message.author.id)
         # The help says how to ask: an edit doing so is read.
-        self._refused(message, helped=True, answered=told)
+        self._refused(message, helped=True)
         if told:
             # Named as typing @ offers it: by its nickname in a server that gave it one.
             shown = message.guild.me if message.guild is not None else me
             # Inside a code span, as typed: an escaped `Omni\_Bot` is no name @ offers.
             name = code(shown.display_name, CODE_CHARS)
-            await MessageOrigin(message).tell(msg(key, bot=name), delete_after=HELP_LIFETIME)
+            await self._origin(message).tell(msg(key, bot=name), delete_after=HELP_LIFETIME)
 
     async def _invalid(
         self,
@@ -616,16 +616,20 @@ class ReferencesCog(commands.Cog):
         message: discord.Message,
         *,
         helped: bool,
-        answered: bool = True,
         pictures: tuple[str, ...] | None = None,
     ) -> None:
-        """Remember a refused message, so an edit fixing it is read; `answered`: the member
-        gets a reply this time (the help is given once, later reads stay silent); `pictures`:
-        refused for its links alone, the pictures its previews showed when it was read (a
-        preview Discord adds later, even while its links were fetched, may fix it)."""
+        """Remember a refused message, so an edit fixing it is read; `pictures`: refused for
+        its links alone, the pictures its previews showed when it was read (a preview Discord
+        adds later, even while its links were fetched, may fix it)."""
         sent_at = message.created_at.timestamp()
         refusal = Refusal(message.content, helped, sent_at, attachment_ids(message), pictures)
-        self._refusals.remember(message.id, refusal, answered=answered)
+        self._refusals.remember(message.id, refusal)
+
+    def _origin(self, message: discord.Message, **options: Any) -> MessageOrigin:
+        """The way to answer `message`, every reply counted toward `MAX_ANSWERS`."""
+        return MessageOrigin(
+            message, on_told=functools.partial(self._refusals.told, message.id), **options
+        )
 
     async def _read_again_if_previewed(self, message: discord.Message) -> None:
         """A link's preview Discord added while the links were fetched (discord.py wrote it
@@ -665,7 +669,7 @@ class ReferencesCog(commands.Cog):
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):
-            self._refused(message, helped=True, answered=not helped_before)
+            self._refused(message, helped=True)
             if not helped_before:
                 bot = code(me.name, CODE_CHARS)
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
@@ -676,7 +680,7 @@ class ReferencesCog(commands.Cog):
     async def _from_mention(
         self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
     ) -> None:
-        origin = MessageOrigin(message)
+        origin = self._origin(message)
         options = await self._options_or_help(
             origin, message, me, "mention_help", helped_before=helped_before
         )
@@ -688,7 +692,7 @@ class ReferencesCog(commands.Cog):
         if media.link_urls() and await refused_before_fetching(self.bot, origin):
             return
         collected = await collect([media], self.bot.link_prober)
-        origin = MessageOrigin(
+        origin = self._origin(
             message,
             sources=(message_ref(message),),
             on_refused=self._refused_by_rules(message, helped=helped_before),
@@ -705,7 +709,7 @@ class ReferencesCog(commands.Cog):
     async def _from_reply(
         self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
     ) -> None:
-        origin = MessageOrigin(message)
+        origin = self._origin(message)
         source = await self._replied_to(message)
         if source is None:
             await origin.tell(msg("reply_source_unreadable"))
@@ -741,7 +745,7 @@ class ReferencesCog(commands.Cog):
         ):
             return
         collected = await collect(medias, self.bot.link_prober)
-        origin = MessageOrigin(
+        origin = self._origin(
             message,
             sources=(message_ref(source), message_ref(message)),
             on_refused=self._refused_by_rules(message, helped=helped_before),
@@ -759,7 +763,7 @@ class ReferencesCog(commands.Cog):
         """A reply to the status of a video made from pictures (or a video): the reply's prompt
         with those same references and shape, as Remix makes it; its resolution only for the
         member's own video (another member's 4K may be reserved, or cost more than meant)."""
-        origin = MessageOrigin(
+        origin = self._origin(
             message,
             sources=made.requester.sources,
             on_refused=self._refused_by_rules(message, helped=False),

@@ -393,6 +393,36 @@ async def test_editing_a_refused_request_over_and_over_gets_a_bounded_number_of_
         assert len(answers) == 4, "the refusal and three re-read edits, no more"
 
 
+async def test_replies_count_toward_the_bound_one_by_one_a_note_on_links_too(tmp_path):
+    """Each read of this message posts two replies: a note on a link left out (a web page),
+    then the refusal (two images: a video uses 0, 1 or 3). The bound counts replies, not
+    reads: four in all, then its edits are no longer read (nor its links fetched again)."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        pictures = [world.png("a.png"), world.png("b.png")]
+        asking = await mention(world, f"a parade like {page}", attachments=pictures)
+
+        def answers():
+            return [
+                m
+                for m in world.discord.messages()
+                if (m.get("message_reference") or {}).get("message_id") == asking["id"]
+            ]
+
+        await world.discord.wait_for(lambda: len(answers()) == 2, description="two replies")
+        for n in range(4):
+            await edit_mention(world, asking, f"a parade number {n} like {page}")
+            if n == 0:  # read again: two more replies
+                await world.discord.wait_for(lambda: len(answers()) == 4, description="four")
+        later = await mention(world, "a red fox")  # handled after the edits were
+        await bots_reply_to(world, later)
+        assert len(answers()) == 4, [a["content"][:60] for a in answers()]
+        assert len(web.hits) == 2, "the page fetched on the two reads only"
+
+
 async def test_edits_answered_with_nothing_do_not_use_up_the_bound(tmp_path):
     """After the help (given once), edits that are still chatter get no reply and cost no
     re-read: the member's real prompt, even a fourth edit later, is still read."""
