@@ -393,6 +393,7 @@ class MessageOrigin(Origin):
         sources: tuple[MessageRef, ...] = (),
         on_refused: Callable[[], None] | None = None,
         on_told: Callable[[], None] | None = None,
+        dm_instead: Callable[[], bool] | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
@@ -400,6 +401,9 @@ class MessageOrigin(Origin):
         # Called for every reply to the message (edits of it are read again a bounded number
         # of times, counted in replies).
         self.on_told = on_told
+        # Whether the member may be answered by DM now, where the channel refuses the bot
+        # (None: always).
+        self.dm_instead = dm_instead
 
     @property
     def locale(self) -> str:
@@ -459,6 +463,10 @@ class MessageOrigin(Origin):
         # In a deploy overlap both processes read the message and answer it alike: with one
         # nonce, Discord keeps the first answer and hands it back to the other.
         nonce = answer_nonce(self.message, message.key)
+        if not self._may_reply_here():
+            # Discord would refuse it (each refusal counts toward an IP ban): no post.
+            await self._tell_by_dm(text, nonce)
+            return
         try:
             if delete_after is None:
                 await self.message.reply(text, allowed_mentions=mentions, nonce=nonce)
@@ -472,7 +480,25 @@ class MessageOrigin(Origin):
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
+    def _may_reply_here(self) -> bool:
+        """Whether the bot's permissions here, as cached from the gateway, let it reply."""
+        channel = self.message.channel
+        guild = self.message.guild
+        if guild is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            return True
+        allowed = channel.permissions_for(guild.me)
+        send = (
+            allowed.send_messages_in_threads
+            if isinstance(channel, discord.Thread)
+            else allowed.send_messages
+        )
+        # A reply needs the history it refers to (Discord refuses it otherwise: 160002).
+        return allowed.view_channel and send and allowed.read_message_history
+
     async def _tell_by_dm(self, text: str, nonce: str) -> None:
+        if self.dm_instead is not None and not self.dm_instead():
+            log.info("Not answering user %d by DM again so soon", self.message.author.id)
+            return
         try:
             await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
         except discord.HTTPException as error:

@@ -110,6 +110,9 @@ DM_HELP_EVERY = 600.0
 # A member who mentions the bot's role, unreadable without Message Content, is told so at most
 # this often (seconds): the bot cannot tell a request from "thanks @Role".
 ROLE_HINT_EVERY = 600.0
+# Where the bot cannot reply (no Send Messages there), a member's answers go by DM at most
+# this often (seconds): each refused post and DM counts toward Discord's invalid requests.
+DM_INSTEAD_EVERY = 600.0
 
 
 def _embed_picture(embed: discord.Embed) -> str | None:
@@ -298,6 +301,10 @@ class ReferencesCog(commands.Cog):
         self._dm_helped = SeenLately(DM_HELP_EVERY, time.monotonic)
         # Members told lately to mention the bot, not its role (`_role_hint`).
         self._role_hinted = SeenLately(ROLE_HINT_EVERY, time.monotonic)
+        # Members whose help is still up in a channel (one at a time: bare mentions in a row
+        # get no reply each), and members answered by DM lately where the bot cannot reply.
+        self._helped_here = SeenLately(HELP_LIFETIME, time.monotonic)
+        self._dm_instead = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
         # Forms sent lately (`made_once`): the same one sent twice makes one video.
@@ -628,7 +635,10 @@ class ReferencesCog(commands.Cog):
     def _origin(self, message: discord.Message, **options: Any) -> MessageOrigin:
         """The way to answer `message`, every reply counted toward `MAX_ANSWERS`."""
         return MessageOrigin(
-            message, on_told=functools.partial(self._refusals.told, message.id), **options
+            message,
+            on_told=functools.partial(self._refusals.told, message.id),
+            dm_instead=functools.partial(self._dm_instead.first, message.author.id),
+            **options,
         )
 
     async def _read_again_if_previewed(self, message: discord.Message) -> None:
@@ -670,7 +680,9 @@ class ReferencesCog(commands.Cog):
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):
             self._refused(message, helped=True)
-            if not helped_before:
+            # Once per message, and one help up at a time per member in a channel.
+            helped_here = (message.channel.id, message.author.id)
+            if not helped_before and self._helped_here.first(helped_here):
                 bot = code(me.name, CODE_CHARS)
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
             return None

@@ -423,6 +423,49 @@ async def test_replies_count_toward_the_bound_one_by_one_a_note_on_links_too(tmp
         assert len(web.hits) == 2, "the page fetched on the two reads only"
 
 
+async def test_mentions_where_the_bot_cannot_post_do_not_pile_up_refused_requests(tmp_path):
+    """The bot may not post in this channel (its cached permissions say so) and the member's
+    DMs are closed. Ten refused requests there must not make twenty refused posts and DMs:
+    Discord counts every refused request toward banning the bot's IP. No post is tried where
+    the bot knows it may not post, and the DM instead at most once in ten minutes."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.forbidden_channels.add(fake.channel_id)
+        fake.dm_blocked_users.add(fake.user_id)
+        async with running_bot(tmp_path, fake=fake) as world:
+            before = len(fake.requests)
+            for n in range(10):
+                await mention(world, f"a fox number {n} --res 4kx")
+
+            def refused():
+                return [
+                    f"{r.method} {r.path} -> {r.status}"
+                    for r in fake.requests[before:]
+                    if r.status in (401, 403, 429)
+                ]
+
+            await fake.wait_for(refused, description="the DM attempt")
+            await asyncio.sleep(0.5)  # the other nine handled meanwhile
+            assert refused() == [
+                f"POST /channels/{fake.dm_channel_id(fake.user_id)}/messages -> 403"
+            ]
+            assert await nothing_recorded(world)
+
+
+async def test_bare_mentions_in_a_row_get_one_help_while_it_is_up(tmp_path):
+    """ "@Bot hi", "@Bot ok", "@Bot thx"... in a row: one help reply (it stays up a minute),
+    not one each (and each deleted a minute later)."""
+    async with running_bot(tmp_path) as world:
+        asked = [await mention(world, text) for text in ("hi", "hello", "ok", "thx", "hey")]
+        later = await mention(world, "a red fox on a frozen lake")
+        await bots_reply_to(world, later)
+        helps = [
+            m
+            for m in world.discord.messages()
+            if (m.get("message_reference") or {}).get("message_id") in {a["id"] for a in asked}
+        ]
+        assert len(helps) == 1, [h["content"][:40] for h in helps]
+
+
 async def test_edits_answered_with_nothing_do_not_use_up_the_bound(tmp_path):
     """After the help (given once), edits that are still chatter get no reply and cost no
     re-read: the member's real prompt, even a fourth edit later, is still read."""
