@@ -393,7 +393,7 @@ class MessageOrigin(Origin):
         sources: tuple[MessageRef, ...] = (),
         on_refused: Callable[[], None] | None = None,
         on_told: Callable[[], None] | None = None,
-        dm_instead: Callable[[], bool] | None = None,
+        dm_instead: Callable[[str], bool] | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
@@ -401,8 +401,8 @@ class MessageOrigin(Origin):
         # Called for every reply to the message (edits of it are read again a bounded number
         # of times, counted in replies).
         self.on_told = on_told
-        # Whether the member may be answered by DM now, where the channel refuses the bot
-        # (None: always).
+        # Whether the member may be answered by DM now with an answer of this key, where the
+        # channel refuses the bot (None: always).
         self.dm_instead = dm_instead
 
     @property
@@ -457,16 +457,16 @@ class MessageOrigin(Origin):
             message = msg("blocked_see_quota")
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
         self.told = True
-        if self.on_told is not None:
-            self.on_told()
         text = fit(message.render(self.locale), MESSAGE_CONTENT)
         # In a deploy overlap both processes read the message and answer it alike: with one
         # nonce, Discord keeps the first answer and hands it back to the other.
         nonce = answer_nonce(self.message, message.key)
         if not self._may_reply_here():
             # Discord would refuse it (each refusal counts toward an IP ban): no post.
-            await self._tell_by_dm(text, nonce)
+            await self._tell_by_dm(text, nonce, message.key)
             return
+        if self.on_told is not None:
+            self.on_told()
         try:
             if delete_after is None:
                 await self.message.reply(text, allowed_mentions=mentions, nonce=nonce)
@@ -476,7 +476,7 @@ class MessageOrigin(Origin):
                 )
         except discord.Forbidden:
             # The channel refuses the bot (often what the answer is about): their DMs, then.
-            await self._tell_by_dm(text, nonce)
+            await self._tell_by_dm(text, nonce, message.key)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
@@ -495,10 +495,12 @@ class MessageOrigin(Origin):
         # A reply needs the history it refers to (Discord refuses it otherwise: 160002).
         return allowed.view_channel and send and allowed.read_message_history
 
-    async def _tell_by_dm(self, text: str, nonce: str) -> None:
-        if self.dm_instead is not None and not self.dm_instead():
+    async def _tell_by_dm(self, text: str, nonce: str, key: str) -> None:
+        if self.dm_instead is not None and not self.dm_instead(key):
             log.info("Not answering user %d by DM again so soon", self.message.author.id)
             return
+        if self.on_told is not None:
+            self.on_told()
         try:
             await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
         except discord.HTTPException as error:

@@ -302,7 +302,8 @@ class ReferencesCog(commands.Cog):
         # Members told lately to mention the bot, not its role (`_role_hint`).
         self._role_hinted = SeenLately(ROLE_HINT_EVERY, time.monotonic)
         # Members whose help is still up in a channel (one at a time: bare mentions in a row
-        # get no reply each), and members answered by DM lately where the bot cannot reply.
+        # get no reply each), and what members were answered by DM lately where the bot cannot
+        # reply (each kind of answer once: a help does not silence the refusal after it).
         self._helped_here = SeenLately(HELP_LIFETIME, time.monotonic)
         self._dm_instead = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
@@ -637,7 +638,7 @@ class ReferencesCog(commands.Cog):
         return MessageOrigin(
             message,
             on_told=functools.partial(self._refusals.told, message.id),
-            dm_instead=functools.partial(self._dm_instead.first, message.author.id),
+            dm_instead=lambda key: self._dm_instead.first((message.author.id, key)),
             **options,
         )
 
@@ -681,7 +682,7 @@ class ReferencesCog(commands.Cog):
         if is_bare_prompt(options.prompt):
             self._refused(message, helped=True)
             # Once per message, and one help up at a time per member in a channel.
-            helped_here = (message.channel.id, message.author.id)
+            helped_here = (message.channel.id, message.author.id, help_key)
             if not helped_before and self._helped_here.first(helped_here):
                 bot = code(me.name, CODE_CHARS)
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)

@@ -30,8 +30,7 @@ _APOSTROPHES = re.compile(r"(?<=\w)['\u2019](?=\w)")
 
 # Words that make a message chatter: greetings, thanks and reactions.
 _GREETINGS_AND_THANKS = frozenset(
-    # greetings and asking for help
-    {"hi", "hello", "hey", "heya", "hiya", "yo", "sup", "there", "help", "ping", "test", "here"}
+    {"hi", "hello", "hey", "heya", "hiya", "yo", "sup"}
     # thanks, in the languages members often write them in
     | {"thanks", "thank", "thankyou", "thanx", "thnx", "thx", "ty", "tysm", "tyvm", "tks"}
     | {"cheers", "appreciate", "appreciated", "grateful"}
@@ -40,8 +39,10 @@ _GREETINGS_AND_THANKS = frozenset(
     | {"arigato", "ありがとう", "ありがと", "どうも", "감사합니다", "고마워요", "고마워", "спасибо"}
 )
 _CHATTER_WORDS = _GREETINGS_AND_THANKS | frozenset(
+    # asking for help, or whether it is there
+    {"there", "help", "ping", "test", "here"}
     # reactions
-    {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
+    | {"ok", "okay", "k", "kk", "cool", "nice", "wow", "woah", "whoa", "omg", "great"}
     | {"awesome", "amazing", "perfect", "love", "loved", "lol", "lmao", "lmfao", "rofl"}
     | {"haha", "hahaha", "xd", "gg", "yes", "yeah", "yay", "good", "job", "work", "done"}
     | {"beautiful", "wonderful", "incredible", "brilliant", "best", "wtf", "neat", "sweet"}

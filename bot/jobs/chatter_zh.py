@@ -17,10 +17,11 @@ import re
 _QUESTION_END = re.compile(r"(?:[?\uff1f]|[吗嗎呢嘛]|(?<![什怎这這那多])[么麼])$")
 # Words of the service alone, never of a scene (as `chatter._SERVICE`).
 _SERVICE = (
-    "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额", "次数",
+    "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
+    "生成次数", "次数用完",
 )  # fmt: skip
 # Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
-# of making a video ("生成视频免费吗", "我的视频生成失败了吗").
+# of making a video ("生成视频免费吗", "我的视频生成失败了吗"), or in a short question.
 _SERVICE_IF_OURS = ("失败", "错误", "出错", "免费", "价格", "费用", "限制")
 _MAKING_A_VIDEO = (
     "我的视频", "我的影片", "视频生成", "生成视频", "影片生成", "生成影片", "生成的",
@@ -58,10 +59,13 @@ _BOT = (
     "你能", "你可以", "帮助", "教程",
 )  # fmt: skip
 _BOT_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")  # "AI", but not "Dubai"
-# Han characters at most in a question that asks about the bot whatever it names ("好了吗"),
-# and in a why/where/when question that says how it went with no subject ("为什么失败了").
+# Han characters at most in a question that asks about the bot whatever it names ("好了吗");
+# in one that says how it went or names the service with no subject ("渲染完成了吗", "费用是
+# 多少"), or a why/where/when one ("为什么失败了"); and in "what can you do", unasked.
 CHARACTERS_ALONE = 4
-UNSAID_SUBJECT_WITHIN = 8
+UNSAID_SUBJECT_WITHIN = 6
+UNSAID_SUBJECT_ASKING_WHY = 8
+WHAT_IT_DOES_WITHIN = 8
 _TO_TRADITIONAL = str.maketrans(
     "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变这刚没门",
     "為麼裡兒時長間積額費價錢卻報錯誤敗數餘視頻務機線規則會幫樣換動來給畫製個讓種幹進還壞變這剛沒門",
@@ -96,11 +100,17 @@ def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
     text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e")
-    if not _HAN.search(text) or _KANA.search(text) or not _QUESTION_END.search(text):
+    if not _HAN.search(text) or _KANA.search(text):
         return False
+    characters = len(_HAN.findall(text))
+    if _holds(text, _WHAT_IT_DOES_ALL) and characters <= WHAT_IT_DOES_WITHIN:
+        return True  # "你能做什么", with or without its question mark
+    if not _QUESTION_END.search(text):
+        return False
+    short = characters <= UNSAID_SUBJECT_WITHIN
     if _holds(text, _SERVICE_ALL) or _holds(text, _WHAT_IT_DOES_ALL):
         return True
-    if _holds(text, _SERVICE_IF_OURS_ALL) and _holds(text, _MAKING_A_VIDEO_ALL):
+    if _holds(text, _SERVICE_IF_OURS_ALL) and (short or _holds(text, _MAKING_A_VIDEO_ALL)):
         return True
     never_asking = _holds(text, _NEVER_ASKING_ALL)
     # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
@@ -109,9 +119,9 @@ def asks_about_the_bot(prompt: str) -> bool:
         undone = undone.replace(phrase, " ")
     if not never_asking and _holds(undone, _ASKING_FOR_ALL):
         return False
-    characters = len(_HAN.findall(text))
     went = _holds(text, _HOW_IT_WENT_ALL)
-    subject = _holds(text, _A_VIDEO_ALL) or (never_asking and characters <= UNSAID_SUBJECT_WITHIN)
+    unsaid_within = UNSAID_SUBJECT_ASKING_WHY if never_asking else UNSAID_SUBJECT_WITHIN
+    subject = _holds(text, _A_VIDEO_ALL) or characters <= unsaid_within
     return (
         _holds(text, _THEIR_VIDEO_ALL)
         or (went and subject)

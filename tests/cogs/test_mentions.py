@@ -466,6 +466,40 @@ async def test_bare_mentions_in_a_row_get_one_help_while_it_is_up(tmp_path):
         assert len(helps) == 1, [h["content"][:40] for h in helps]
 
 
+async def test_a_help_by_dm_does_not_silence_the_refusal_that_follows(tmp_path):
+    """Where the bot may not post, "@Bot hi" gets the help by DM; the member's real request a
+    minute later must still tell them why nothing is made there (the bot lacks Send
+    Messages): one DM of each kind of answer, not one in all."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.forbidden_channels.add(fake.channel_id)
+        async with running_bot(tmp_path, fake=fake) as world:
+
+            def dms():
+                dm = fake.dm_channel_id(fake.user_id)
+                return [m["content"] for m in fake.messages(dm)]
+
+            await mention(world, "hi")
+            await fake.wait_for(lambda: len(dms()) == 1, description="the help, by DM")
+            await mention(world, "a cat running on the beach")
+            await fake.wait_for(
+                lambda: any("Send Messages" in text for text in dms()),
+                description="the refusal, by DM",
+            )
+            assert await nothing_recorded(world)
+
+
+async def test_a_thanks_under_a_result_does_not_silence_the_help_of_a_bare_mention(tmp_path):
+    """ "@Bot thanks!" under a result gets the reply's help; "@Bot" alone lower down asks how
+    to start a new video, a different help, and gets it."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        interaction = await world.video(prompt="a paper boat on a river")
+        await interaction.wait_for_answer()
+        result = await delivered_result(world)
+        await bots_reply_to(world, await reply(world, result, "thanks!"))
+        answer = await bots_reply_to(world, await mention(world, ""))
+        assert "Tell me what to film" in answer["content"]
+
+
 async def test_edits_answered_with_nothing_do_not_use_up_the_bound(tmp_path):
     """After the help (given once), edits that are still chatter get no reply and cost no
     re-read: the member's real prompt, even a fourth edit later, is still read."""

@@ -330,6 +330,14 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "生成一个视频的价格是多少\uff1f",  # what does a video cost?
         "生成视频有限制吗\uff1f",  # is there a limit on videos?
         "今天生成次数用完了吗\uff1f",  # have I used up today's videos?
+        "你能做什么",  # what can you do (no question mark)
+        "请问好了吗\uff1f",  # is it done, please?
+        "請問好了嗎\uff1f",  # the same, in Traditional characters
+        "渲染完成了吗\uff1f",  # has the render finished?
+        "做好了没有\uff1f",  # is it done or not?
+        "是不是失败了\uff1f",  # did it fail?
+        "费用是多少\uff1f",  # what does it cost?
+        "能免费用吗\uff1f",  # can it be used for free?
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -373,6 +381,12 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "妈妈做完饭\uff0c全家人开心吗\uff1f",  # mum has cooked: is the family happy?
         "孩子做完作业后在玩什么",  # after homework, what is the child playing
         "你能想象一只会飞的猫吗\uff1f",  # can you imagine a cat that flies?
+        "小明跳绳的次数多吗\uff1f",  # does Xiaoming skip rope many times?
+        "他敲门的次数够了吗\uff1f",  # has he knocked enough times?
+        "火箭发射成功了吗",  # did the rocket launch succeed
+        "the team is here",
+        "best friends there",
+        "fire team here",
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
