@@ -394,6 +394,7 @@ class MessageOrigin(Origin):
         on_refused: Callable[[], None] | None = None,
         on_told: Callable[[], None] | None = None,
         dm_instead: Callable[[str], bool] | None = None,
+        dm_refused: Callable[[], object] | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
@@ -404,6 +405,8 @@ class MessageOrigin(Origin):
         # Whether the member may be answered by DM now with an answer of this key, where the
         # channel refuses the bot (None: always).
         self.dm_instead = dm_instead
+        # Called when the member's DMs refuse the bot (no DM is tried again for a while).
+        self.dm_refused = dm_refused
 
     @property
     def locale(self) -> str:
@@ -475,8 +478,9 @@ class MessageOrigin(Origin):
                     text, allowed_mentions=mentions, delete_after=delete_after, nonce=nonce
                 )
         except discord.Forbidden:
-            # The channel refuses the bot (often what the answer is about): their DMs, then.
-            await self._tell_by_dm(text, nonce, message.key)
+            # The channel refuses the bot (often what the answer is about): their DMs, then
+            # (the same answer: counted once).
+            await self._tell_by_dm(text, nonce, message.key, counted=True)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
@@ -495,14 +499,18 @@ class MessageOrigin(Origin):
         # A reply needs the history it refers to (Discord refuses it otherwise: 160002).
         return allowed.view_channel and send and allowed.read_message_history
 
-    async def _tell_by_dm(self, text: str, nonce: str, key: str) -> None:
+    async def _tell_by_dm(self, text: str, nonce: str, key: str, *, counted: bool = False) -> None:
         if self.dm_instead is not None and not self.dm_instead(key):
             log.info("Not answering user %d by DM again so soon", self.message.author.id)
             return
-        if self.on_told is not None:
+        if self.on_told is not None and not counted:
             self.on_told()
         try:
             await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
+        except discord.Forbidden as error:
+            if self.dm_refused is not None:
+                self.dm_refused()
+            log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 

@@ -29,6 +29,11 @@ class SeenLately:
         self._seen[key] = now
         return True
 
+    def seen(self, key: Hashable) -> bool:
+        """Whether `key` was seen within the window (without counting this as a sighting)."""
+        at = self._seen.get(key)
+        return at is not None and self._clock() - at < self._window
+
     def forget(self, key: Hashable) -> None:
         """The sighting came to nothing: the next one passes."""
         self._seen.pop(key, None)

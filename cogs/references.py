@@ -306,6 +306,8 @@ class ReferencesCog(commands.Cog):
         # reply (each kind of answer once: a help does not silence the refusal after it).
         self._helped_here = SeenLately(HELP_LIFETIME, time.monotonic)
         self._dm_instead = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
+        # Members whose DMs refused the bot lately: not tried again meanwhile, whatever it is.
+        self._dms_closed = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
         # Forms sent lately (`made_once`): the same one sent twice makes one video.
@@ -633,12 +635,18 @@ class ReferencesCog(commands.Cog):
         refusal = Refusal(message.content, helped, sent_at, attachment_ids(message), pictures)
         self._refusals.remember(message.id, refusal)
 
+    def _may_dm(self, user_id: int, key: str) -> bool:
+        """Whether an answer of `key` may go to the member by DM now: not if their DMs
+        refused the bot lately, nor if they were sent one of its kind lately."""
+        return not self._dms_closed.seen(user_id) and self._dm_instead.first((user_id, key))
+
     def _origin(self, message: discord.Message, **options: Any) -> MessageOrigin:
         """The way to answer `message`, every reply counted toward `MAX_ANSWERS`."""
         return MessageOrigin(
             message,
             on_told=functools.partial(self._refusals.told, message.id),
-            dm_instead=lambda key: self._dm_instead.first((message.author.id, key)),
+            dm_instead=functools.partial(self._may_dm, message.author.id),
+            dm_refused=functools.partial(self._dms_closed.first, message.author.id),
             **options,
         )
 

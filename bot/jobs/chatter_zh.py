@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 
 # A question ends so ("吗" and the rest are its particles; "么" but not "什么", "what").
-_QUESTION_END = re.compile(r"(?:[?\uff1f]|[吗嗎呢嘛]|(?<![什怎这這那多])[么麼])$")
+_QUESTION_END = re.compile(r"(?:[?\uff1f]|[吗嗎呢嘛]|(?<![什怎这這那多])[么麼]|了[没沒]有?)$")
 # Words of the service alone, never of a scene (as `chatter._SERVICE`).
 _SERVICE = (
     "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
-    "生成次数", "次数用完",
+    "生成次数", "次数用完", "不能生成", "生成不了", "怎么取消", "如何取消", "取消视频",
+    "生成几", "能生成多少", "渲染进度", "生成进度",
 )  # fmt: skip
 # Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
 # of making a video ("生成视频免费吗", "我的视频生成失败了吗"), or in a short question.
@@ -27,11 +28,14 @@ _MAKING_A_VIDEO = (
     "我的视频", "我的影片", "视频生成", "生成视频", "影片生成", "生成影片", "生成的",
     "生成一个视频", "生成失败", "生成错误", "这个视频", "那个视频",
 )  # fmt: skip
-# "What can you do?", "how is it used?": about the bot, though "do" asks for something.
+# "What can you do?": about the bot, though "do" asks for something; said to the bot ("你"),
+# and so with or without its question mark.
 _WHAT_IT_DOES = (
     "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
-    "你会什么", "你能做啥", "你是做什么", "怎么用", "如何使用", "怎么使用",
+    "你能做啥", "你是做什么", "你能做些什么", "你都能做什么", "你可以做些什么",
 )  # fmt: skip
+# "How is it used?", asked.
+_HOW_TO_USE = ("怎么用", "如何使用", "怎么使用")
 _NEVER_ASKING = (
     "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
     "多长时间", "怎么了", "怎么还没",
@@ -49,7 +53,7 @@ _THEIR_VIDEO = (
     "视频呢",
 )  # fmt: skip
 # What one is said of ("视频好了吗", "它卡住了吗"): how it went counts with one of these.
-_A_VIDEO = ("视频", "影片", "任务", "作品", "它", "这个", "那个", "我的")
+_A_VIDEO = ("视频", "影片", "任务", "作品", "渲染", "它", "这个", "那个", "我的")
 _HOW_IT_WENT = (
     "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", *_DONE,
 )  # fmt: skip
@@ -83,6 +87,7 @@ _SERVICE_ALL = _both_scripts(_SERVICE)
 _SERVICE_IF_OURS_ALL = _both_scripts(_SERVICE_IF_OURS)
 _MAKING_A_VIDEO_ALL = _both_scripts(_MAKING_A_VIDEO)
 _WHAT_IT_DOES_ALL = _both_scripts(_WHAT_IT_DOES)
+_HOW_TO_USE_ALL = _both_scripts(_HOW_TO_USE)
 _NEVER_ASKING_ALL = _both_scripts(_NEVER_ASKING)
 _DONE_ALL = _both_scripts(_DONE)
 _ASKING_FOR_ALL = _both_scripts(_ASKING_FOR)
@@ -105,14 +110,16 @@ def asks_about_the_bot(prompt: str) -> bool:
     characters = len(_HAN.findall(text))
     if _holds(text, _WHAT_IT_DOES_ALL) and characters <= WHAT_IT_DOES_WITHIN:
         return True  # "你能做什么", with or without its question mark
-    if not _QUESTION_END.search(text):
+    never_asking = _holds(text, _NEVER_ASKING_ALL)
+    # "我的视频怎么还没好": a why/where of their video is a question without its mark too.
+    unmarked = never_asking and _holds(text, _THEIR_VIDEO_ALL)
+    if not _QUESTION_END.search(text) and not unmarked:
         return False
     short = characters <= UNSAID_SUBJECT_WITHIN
-    if _holds(text, _SERVICE_ALL) or _holds(text, _WHAT_IT_DOES_ALL):
+    if _holds(text, _SERVICE_ALL) or _holds(text, _HOW_TO_USE_ALL):
         return True
     if _holds(text, _SERVICE_IF_OURS_ALL) and (short or _holds(text, _MAKING_A_VIDEO_ALL)):
         return True
-    never_asking = _holds(text, _NEVER_ASKING_ALL)
     # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
     undone = text
     for phrase in _DONE_ALL:
@@ -125,6 +132,7 @@ def asks_about_the_bot(prompt: str) -> bool:
     return (
         _holds(text, _THEIR_VIDEO_ALL)
         or (went and subject)
+        or (never_asking and _holds(text, _A_VIDEO_ALL))
         or _holds(text, _BOT_ALL)
         or _BOT_LATIN.search(text) is not None
         or characters <= CHARACTERS_ALONE

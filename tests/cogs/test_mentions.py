@@ -425,9 +425,10 @@ async def test_replies_count_toward_the_bound_one_by_one_a_note_on_links_too(tmp
 
 async def test_mentions_where_the_bot_cannot_post_do_not_pile_up_refused_requests(tmp_path):
     """The bot may not post in this channel (its cached permissions say so) and the member's
-    DMs are closed. Ten refused requests there must not make twenty refused posts and DMs:
-    Discord counts every refused request toward banning the bot's IP. No post is tried where
-    the bot knows it may not post, and the DM instead at most once in ten minutes."""
+    DMs are closed. Ten refused requests there, and three other kinds of answer, must not make
+    a refused post and DM each: Discord counts every refused request toward banning the bot's
+    IP. No post is tried where the bot knows it may not post, and once their DMs refused the
+    bot, no DM for ten minutes."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.forbidden_channels.add(fake.channel_id)
         fake.dm_blocked_users.add(fake.user_id)
@@ -444,7 +445,10 @@ async def test_mentions_where_the_bot_cannot_post_do_not_pile_up_refused_request
                 ]
 
             await fake.wait_for(refused, description="the DM attempt")
-            await asyncio.sleep(0.5)  # the other nine handled meanwhile
+            # Other kinds of answer to the same member: their DMs refused the bot, no retry.
+            for content in ("hi", "a cat on a beach", "a fox --duration 99"):
+                await mention(world, content)
+            await asyncio.sleep(0.5)  # all handled meanwhile
             assert refused() == [
                 f"POST /channels/{fake.dm_channel_id(fake.user_id)}/messages -> 403"
             ]

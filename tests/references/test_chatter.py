@@ -338,6 +338,14 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "是不是失败了\uff1f",  # did it fail?
         "费用是多少\uff1f",  # what does it cost?
         "能免费用吗\uff1f",  # can it be used for free?
+        "生成一个视频要多久\uff1f",  # how long does a video take?
+        "怎么取消视频\uff1f",  # how do I cancel a video?
+        "每天能生成几个视频\uff1f",  # how many videos a day?
+        "你都能做什么\uff1f",  # what all can you do?
+        "为什么不能生成\uff1f",  # why can't it make one?
+        "我的视频怎么还没好",  # why isn't my video done (no mark)
+        "视频好了没",  # is the video done or not
+        "渲染进度怎么样了\uff1f",  # how is the render going?
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -387,6 +395,11 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "the team is here",
         "best friends there",
         "fire team here",
+        "怎么使用灭火器",  # how to use a fire extinguisher
+        "如何使用微波炉",  # how to use a microwave
+        "怎么用筷子吃面",  # eating noodles with chopsticks
+        "你会什么乐器",  # which instrument do you play
+        "工程进度怎么样了\uff1f",  # how is the construction going?
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
