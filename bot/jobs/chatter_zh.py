@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 # A question ends so ("吗" and the rest are its particles; "么" but not "什么", "what").
-_QUESTION_END = re.compile(r"(?:[?\uff1f]|[吗嗎呢嘛]|(?<![什怎这這那多])[么麼]|了[没沒]有?)$")
+_QUESTION_END = re.compile(
+    r"(?:[?\uff1f]|[吗嗎呢]|(?<!喇)嘛|(?<![什怎这這那多])[么麼]|了[没沒]有?)$"
+)  # not "喇嘛" (a lama), nor "什么" (what)
 # Words of the service alone, never of a scene (as `chatter._SERVICE`).
 _SERVICE = (
     "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
@@ -57,10 +59,10 @@ _A_VIDEO = ("视频", "影片", "任务", "作品", "渲染", "它", "这个", "
 _HOW_IT_WENT = (
     "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", *_DONE,
 )  # fmt: skip
-# The bot itself.
+# The bot itself, addressed ("你是机器人吗"): a robot or AI alone is a scene ("机器人在跳舞吗").
 _BOT = (
-    "机器人", "你是", "人工智能", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会",
-    "你能", "你可以", "帮助", "教程",
+    "你是", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会", "你能", "你可以", "帮助",
+    "教程",
 )  # fmt: skip
 _BOT_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")  # "AI", but not "Dubai"
 # Han characters at most in a question that asks about the bot whatever it names ("好了吗");

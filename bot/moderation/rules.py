@@ -123,9 +123,10 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
     """A block until `ends`, said with `key` (the member's or a moderator's words); and, when
     what they made before it already spent this period's allowance, when videos come back."""
     after = facts.allowance.after
-    if after and facts.used >= after:
-        # Spent, not "none at all" (an allowance of 0 after it has no date to wait for).
-        again = allowed_again_at(facts)
+    again = allowed_again_at(facts)
+    # Spent (not "none at all": an allowance of 0 after it has no date to wait for), with the
+    # period ending after the block does.
+    if after and facts.used >= after and again > ends:
         return msg(
             f"{key}_spent",
             reason=reason,

@@ -311,6 +311,24 @@ async def test_a_short_block_on_a_member_allowed_no_videos_promises_none_after_i
         assert "used up" not in usage and "may make videos again" not in usage, usage
 
 
+async def test_a_week_long_block_after_a_spent_day_says_videos_come_back_with_the_block(
+    tmp_path,
+):
+    """Alice made all 5 of today's videos, then got a week's block: she makes no video when
+    the day ends but when the block does, and both her refusal and her usage line say so."""
+    async with server(tmp_path) as s:
+        await mod(s, "limits set", max_active=5)
+        for _ in range(5):
+            assert "queued as job" in await video(s.world)
+        alice = user_option(s.world, s.alice)
+        await mod(s, "block", member=alice, reason="calm", days=7)
+        [period_end] = re.findall(r"this period ends <t:(\d+):R>", await mod(s, "limits show"))
+        usage = await mod(s, "usage", member=alice)
+        refused = await video(s.world)
+        for text in (usage, refused):
+            assert "blocked" in text and f"<t:{period_end}:" not in text, text
+
+
 async def test_a_blocked_member_reads_why_and_nothing_is_sent(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")

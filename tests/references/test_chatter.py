@@ -400,6 +400,9 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "怎么用筷子吃面",  # eating noodles with chopsticks
         "你会什么乐器",  # which instrument do you play
         "工程进度怎么样了\uff1f",  # how is the construction going?
+        "一个喇嘛",  # a lama (嘛 is no particle there)
+        "机器人在跳舞吗\uff1f",  # is the robot dancing?
+        "人工智能会取代人类吗\uff1f",  # will AI replace humans?
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
