@@ -17,11 +17,16 @@ import re
 _QUESTION_END = re.compile(
     r"(?:[?\uff1f]|[吗嗎呢]|(?<!喇)嘛|(?<![什怎这這那多])[么麼]|了[没沒]有?)$"
 )  # not "喇嘛" (a lama), nor "什么" (what)
+# A question without its mark ("我还有多少额度", "你是什么模型"): Chinese asks with these words
+# alone, which a scene holds too ("他在想什么"), so they count only beside a word about the bot.
+_QUESTION_WORDS = re.compile(
+    r"谁|什么|什麼|多少|几[个個次秒]|幾[个個次秒]|多久|多长|多長|怎么|怎麼|怎样|為什|为什|为啥|哪|如何"
+)
 # Words of the service alone, never of a scene (as `chatter._SERVICE`).
 _SERVICE = (
     "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
     "生成次数", "次数用完", "不能生成", "生成不了", "怎么取消", "如何取消", "取消视频",
-    "生成几", "能生成多少", "渲染进度", "生成进度",
+    "生成几", "能生成多少", "渲染进度", "生成进度", "视频最长", "最长可以", "多长的视频",
 )  # fmt: skip
 # Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
 # of making a video ("生成视频免费吗", "我的视频生成失败了吗"), or in a short question.
@@ -34,10 +39,10 @@ _MAKING_A_VIDEO = (
 # and so with or without its question mark.
 _WHAT_IT_DOES = (
     "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
-    "你能做啥", "你是做什么", "你能做些什么", "你都能做什么", "你可以做些什么",
+    "你能做啥", "你是做什么", "你能做些什么", "你都能做什么", "你可以做些什么", "你是谁",
 )  # fmt: skip
 # "How is it used?", asked.
-_HOW_TO_USE = ("怎么用", "如何使用", "怎么使用")
+_HOW_TO_USE = ("怎么用", "如何使用", "怎么使用", "怎么上传", "如何上传")
 _NEVER_ASKING = (
     "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
     "多长时间", "怎么了", "怎么还没",
@@ -61,8 +66,8 @@ _HOW_IT_WENT = (
 )  # fmt: skip
 # The bot itself, addressed ("你是机器人吗"): a robot or AI alone is a scene ("机器人在跳舞吗").
 _BOT = (
-    "你是", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会", "你能", "你可以", "帮助",
-    "教程",
+    "你是", "这个机器人", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会", "你能",
+    "你可以", "帮助", "教程",
 )  # fmt: skip
 _BOT_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")  # "AI", but not "Dubai"
 # Han characters at most in a question that asks about the bot whatever it names ("好了吗");
@@ -112,14 +117,15 @@ def asks_about_the_bot(prompt: str) -> bool:
     characters = len(_HAN.findall(text))
     if _holds(text, _WHAT_IT_DOES_ALL) and characters <= WHAT_IT_DOES_WITHIN:
         return True  # "你能做什么", with or without its question mark
+    if _holds(text, _SERVICE_ALL):
+        return True  # credits, quota, refunds: never a scene's words
     never_asking = _holds(text, _NEVER_ASKING_ALL)
-    # "我的视频怎么还没好": a why/where of their video is a question without its mark too.
-    unmarked = never_asking and _holds(text, _THEIR_VIDEO_ALL)
-    if not _QUESTION_END.search(text) and not unmarked:
+    marked = _QUESTION_END.search(text) is not None
+    if not marked and not _QUESTION_WORDS.search(text):
         return False
     short = characters <= UNSAID_SUBJECT_WITHIN
-    if _holds(text, _SERVICE_ALL) or _holds(text, _HOW_TO_USE_ALL):
-        return True
+    if marked and _holds(text, _HOW_TO_USE_ALL):
+        return True  # asked "how to upload": unasked, "how to use an extinguisher" is a scene
     if _holds(text, _SERVICE_IF_OURS_ALL) and (short or _holds(text, _MAKING_A_VIDEO_ALL)):
         return True
     # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
@@ -137,5 +143,5 @@ def asks_about_the_bot(prompt: str) -> bool:
         or (never_asking and _holds(text, _A_VIDEO_ALL))
         or _holds(text, _BOT_ALL)
         or _BOT_LATIN.search(text) is not None
-        or characters <= CHARACTERS_ALONE
+        or (marked and characters <= CHARACTERS_ALONE)
     )

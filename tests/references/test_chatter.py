@@ -346,6 +346,16 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "我的视频怎么还没好",  # why isn't my video done (no mark)
         "视频好了没",  # is the video done or not
         "渲染进度怎么样了\uff1f",  # how is the render going?
+        "这个机器人是免费的吗\uff1f",  # is this bot free?
+        "视频最长可以多少秒\uff1f",  # how long can a video be?
+        "怎么取消我的视频",  # how do I cancel my video (no mark)
+        "我还有多少额度",  # how much quota do I have left
+        "我的积分怎么少了",  # why are my credits lower
+        "视频还要多久",  # how much longer for the video
+        "视频生成失败怎么办",  # what if making the video fails
+        "你是谁",  # who are you
+        "你是什么模型",  # what model are you
+        "怎么上传图片\uff1f",  # how do I upload a picture?
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -398,11 +408,15 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "怎么使用灭火器",  # how to use a fire extinguisher
         "如何使用微波炉",  # how to use a microwave
         "怎么用筷子吃面",  # eating noodles with chopsticks
-        "你会什么乐器",  # which instrument do you play
         "工程进度怎么样了\uff1f",  # how is the construction going?
         "一个喇嘛",  # a lama (嘛 is no particle there)
         "机器人在跳舞吗\uff1f",  # is the robot dancing?
         "人工智能会取代人类吗\uff1f",  # will AI replace humans?
+        "他在想什么",  # what is he thinking
+        "谁在跳舞",  # who is dancing
+        "哪吒闹海",  # Nezha conquers the sea
+        "城市的夜景怎么样",  # what the city looks like at night
+        "机器人在厨房做饭",  # a robot cooking in a kitchen
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
