@@ -347,14 +347,18 @@ class Delivery:
                 return routed
         try:
             existing = await self._earlier_post(job)
-        except _CannotLook:
+        except _CannotLook as cannot:
             # Retrying would meet the same refusal for hours; the member gets it by DM.
             log.warning(
                 "Job %d: channel %d can no longer be read; trying a DM",
                 job.id,
                 job.requester.channel_id,
             )
-            return await self._deliver_by_dm(job, channel_failed=True)
+            refused = cannot.__cause__
+            result = await self._deliver_by_dm(job, channel_failed=True)
+            if isinstance(refused, discord.HTTPException):
+                self._say_it_went_by_dm(job, result, refused)
+            return result
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
             result = delivered(job, existing)
@@ -381,16 +385,7 @@ class Delivery:
                 refused,
             )
             result = await self._deliver_by_dm(job, channel_failed=True)
-            if (
-                self._status is not None
-                and not nothing_left_to_edit(refused)
-                and result.outcome is not DeliveryOutcome.RETRY
-            ):
-                # The status may still be editable (only posting was refused): it must not
-                # stay "rendering" with a Cancel button, nor point to a reply that never came.
-                self._status.schedule(
-                    as_told(job, result, DM_TARGET, now=self._clock()), final=True
-                )
+            self._say_it_went_by_dm(job, result, refused)
             return result
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
@@ -401,6 +396,19 @@ class Delivery:
                 as_told(job, result, CHANNEL_TARGET, now=self._clock()), final=True
             )
         return result
+
+    def _say_it_went_by_dm(
+        self, job: Job, result: DeliveryResult, refused: discord.HTTPException
+    ) -> None:
+        """After the channel refused a post or a look (`refused`), the status may still be
+        editable: it must not stay "posting the video" or "rendering" with a Cancel button,
+        nor point to a reply that never came."""
+        if (
+            self._status is not None
+            and not nothing_left_to_edit(refused)
+            and result.outcome is not DeliveryOutcome.RETRY
+        ):
+            self._status.schedule(as_told(job, result, DM_TARGET, now=self._clock()), final=True)
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure,

@@ -164,6 +164,31 @@ async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_se
     assert int(posted["id"]) == result.message_id
 
 
+async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_video_went_by_dm(
+    store, clock, fake, client, api, downloads
+):
+    """The first post failed (a 503); then the bot lost Read Message History, so the check for
+    that post is refused and the video goes by DM. The status (only reading was refused) says
+    so, as when a post is refused: not "posting the video..." for good."""
+    clock.now = time.time()
+    job = await finished_job(store, clock, fake, api)
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    job = await store.get(job.id)
+    delivery = Delivery(client, downloads, store, clock=clock, status=status)
+    fake.fail_next("POST", r"/channels/\d+/messages", status=503)
+    assert (await delivery(job)).outcome is DeliveryOutcome.RETRY
+    fake.fail_next(
+        "GET", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Access", times=100
+    )
+    result = await delivery(await store.get(job.id))
+    await status.drain()
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert [m for m in fake.messages(fake.dm_channel_id(fake.user_id)) if is_layout(m)]
+    shown = fake.get_message(job.status_message_id)["content"]
+    assert "direct message" in shown and "posting the video" not in shown, shown
+
+
 async def test_a_dm_attempt_whose_dm_can_no_longer_be_read_is_tried_again_there(
     store, clock, fake, client, api, downloads
 ):
