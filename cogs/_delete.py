@@ -107,6 +107,14 @@ class DeleteAnswer(
             await self._say(interaction, "job_not_found")
             return
         if self.answer == "no":
+            # Another question on the same post may have been answered "Delete it" meanwhile.
+            if await self._gone(interaction):
+                # Its video, whether or not the deletion was written down yet.
+                key = "delete_gone" if job.result_deleted else "delete_gone_notice"
+                if not job.result_deleted:
+                    key = _about("delete_gone", job, self.message_id)
+                await self._say(interaction, key)
+                return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
         if not may_delete(interaction, job):
@@ -127,6 +135,19 @@ class DeleteAnswer(
             return
         await self._say(interaction, _about("deleted", job, self.message_id))
         log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
+
+    async def _gone(self, interaction: discord.Interaction[Any]) -> bool:
+        """Whether the post was deleted already (unsure, say when it cannot be read: no)."""
+        if interaction.channel_id is None:
+            return False
+        channel = interaction.client.get_partial_messageable(interaction.channel_id)
+        try:
+            await channel.fetch_message(self.message_id)
+        except discord.NotFound:
+            return True
+        except discord.HTTPException:
+            return False
+        return False
 
     @staticmethod
     async def _say(interaction: discord.Interaction[Any], key: str) -> None:

@@ -204,6 +204,20 @@ async def test_keep_it_leaves_the_video_where_it_is(tmp_path, fakes):
         assert fake.get_message(int(result["id"])) is not None
 
 
+async def test_keep_it_on_a_video_deleted_meanwhile_says_it_was_deleted(tmp_path, fakes):
+    """Two Delete questions on one result (a double click, or the member and a moderator): the
+    first is answered "Delete it". "Keep it" on the second must not say it is still there."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        first, first_buttons = await delete_asked(fake, result)
+        second, second_buttons = await delete_asked(fake, result)
+        await answered(fake, first, first_buttons["Delete it"])
+        await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+        kept = await answered(fake, second, second_buttons["Keep it"])
+        assert kept["content"] == "The video was already deleted."
+
+
 async def test_a_delete_discord_refuses_is_not_reported_as_done(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
