@@ -65,9 +65,11 @@ _HOW_IT_WENT = (
     "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", *_DONE,
 )  # fmt: skip
 # The bot itself, addressed ("你是机器人吗"): a robot or AI alone is a scene ("机器人在跳舞吗").
+_ADDRESSED = ("你是", "这个机器人")
+# Words of the bot that a scene holds too ("a model plane", "the rules"): only in a question
+# marked as one.
 _BOT = (
-    "你是", "这个机器人", "模型", "版本", "在线", "分辨率", "支持", "规则", "你会", "你能",
-    "你可以", "帮助", "教程",
+    "模型", "版本", "在线", "分辨率", "支持", "规则", "你会", "你能", "你可以", "帮助", "教程",
 )  # fmt: skip
 _BOT_LATIN = re.compile(r"(?<![a-z])(?:ai|bot)(?![a-z])")  # "AI", but not "Dubai"
 # Han characters at most in a question that asks about the bot whatever it names ("好了吗");
@@ -102,6 +104,7 @@ _THEIR_VIDEO_ALL = _both_scripts(_THEIR_VIDEO)
 _A_VIDEO_ALL = _both_scripts(_A_VIDEO)
 _HOW_IT_WENT_ALL = _both_scripts(_HOW_IT_WENT)
 _BOT_ALL = _both_scripts(_BOT)
+_ADDRESSED_ALL = _both_scripts(_ADDRESSED)
 
 
 def _holds(text: str, phrases: tuple[str, ...]) -> bool:
@@ -117,12 +120,12 @@ def asks_about_the_bot(prompt: str) -> bool:
     characters = len(_HAN.findall(text))
     if _holds(text, _WHAT_IT_DOES_ALL) and characters <= WHAT_IT_DOES_WITHIN:
         return True  # "你能做什么", with or without its question mark
-    if _holds(text, _SERVICE_ALL):
-        return True  # credits, quota, refunds: never a scene's words
     never_asking = _holds(text, _NEVER_ASKING_ALL)
     marked = _QUESTION_END.search(text) is not None
     if not marked and not _QUESTION_WORDS.search(text):
         return False
+    if _holds(text, _SERVICE_ALL):
+        return True  # credits, quota, refunds, asked about
     short = characters <= UNSAID_SUBJECT_WITHIN
     if marked and _holds(text, _HOW_TO_USE_ALL):
         return True  # asked "how to upload": unasked, "how to use an extinguisher" is a scene
@@ -141,7 +144,8 @@ def asks_about_the_bot(prompt: str) -> bool:
         _holds(text, _THEIR_VIDEO_ALL)
         or (went and subject)
         or (never_asking and _holds(text, _A_VIDEO_ALL))
-        or _holds(text, _BOT_ALL)
+        or _holds(text, _ADDRESSED_ALL)
+        or (marked and _holds(text, _BOT_ALL))
         or _BOT_LATIN.search(text) is not None
         or (marked and characters <= CHARACTERS_ALONE)
     )

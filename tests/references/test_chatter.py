@@ -356,6 +356,7 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "你是谁",  # who are you
         "你是什么模型",  # what model are you
         "怎么上传图片\uff1f",  # how do I upload a picture?
+        "你支持4k吗\uff1f",  # do you support 4K?
     ],
 )
 def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
@@ -417,6 +418,15 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
         "哪吒闹海",  # Nezha conquers the sea
         "城市的夜景怎么样",  # what the city looks like at night
         "机器人在厨房做饭",  # a robot cooking in a kitchen
+        "被拒绝的求婚者在雨中哭泣",  # a rejected suitor crying in the rain
+        "冷却塔冒着白烟",  # a cooling tower giving off steam
+        "孩子们在高速收费站前排队",  # children queueing at a toll station
+        "篮球比赛积分榜前三名在庆祝",  # the league's top three celebrate
+        "帮助老人过马路的人是谁",  # who helps the old man across the road
+        "一架模型飞机怎么飞上天",  # how a model plane takes off
+        "规则怪谈\uff1a谁是凶手",  # a rules-horror story: who is the killer
+        "球迷支持哪支球队",  # which team the fans support
+        "你能看到哪些星星",  # which stars you can see
     ],
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
