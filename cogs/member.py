@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.i18n import Message, msg, t
 from bot.jobs.failures import stored_reason
-from bot.jobs.models import DM_TARGET, Job, JobState
+from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about
 from bot.status import eta_text, progress_bar
@@ -106,6 +106,21 @@ def link_gone(job: Job, now: float) -> bool:
     return job.result_linked or job.delivery_message_id is None
 
 
+def held_elsewhere(job: Job) -> str | None:
+    """Where a finished video the member holds as a file went, when no link shows it: by DM,
+    or under the command it was asked with (a server the bot cannot name); the end of its
+    catalog keys (`history_...`, `status_details_...`)."""
+    if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
+        return None
+    if job.delivery_message_id is None or job.result_linked:
+        return None
+    if job.delivery_target == DM_TARGET:
+        return "sent_by_dm"
+    if job.delivery_target == INTERACTION_TARGET:
+        return "posted_where_asked"
+    return None
+
+
 def made_elsewhere(job: Job, here: int | None) -> Message | None:
     """Where a job was made, when not where the member asks from (`here`: the server whose
     rules apply, None outside servers); None when it was made here."""
@@ -141,6 +156,8 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
             line += " · " + t("history_link_until", locale, url=link, expires=expires)
         elif link_gone(job, now):
             line += " · " + t("history_link_expired", locale)
+        elif (held := held_elsewhere(job)) is not None:
+            line += " · " + t(f"history_{held}", locale)
         lines.append(line)
     return join_lines(lines, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
 
@@ -198,6 +215,10 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
         # Only APIMart's link had it (posted as that link, or never posted): it is gone.
         key = "status_details_link_expired" if job.result_linked else "status_details_kept_expired"
         return t(key, locale, expired=int(job.result_expires_at))
+    held = held_elsewhere(job)
+    if held is not None:
+        # Uploaded as a file, by DM or under the command: the member has it there.
+        return t(f"status_details_{held}", locale)
     if job.state is JobState.TIMED_OUT:
         # Given up on, not failed: as its status message says, it may yet come.
         return t("status_details_timed_out", locale)
@@ -217,7 +238,7 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
     for job in jobs:
         prompt = one_line(job.request.prompt, LINE_PROMPT_CHARS)
         label = one_line(f"#{job.id} · {state_name(job, locale)} · {prompt}", CHOICE_NAME)
-        if current.strip().lstrip("#") in label:
+        if current.strip().lstrip("#").casefold() in label.casefold():
             choices.append(app_commands.Choice(name=label, value=job.id))
     return choices
 

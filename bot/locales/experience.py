@@ -126,6 +126,10 @@ EN: dict[str, str] = {
         "<t:{expired}:R>: it is no longer available."
     ),
     "status_details_result_deleted": "The video was posted, then deleted.",
+    "history_sent_by_dm": "sent to you by direct message",
+    "history_posted_where_asked": "posted under the command you used",
+    "status_details_sent_by_dm": "The video was sent to you by direct message.",
+    "status_details_posted_where_asked": "The video was posted under the command you used.",
     "status_details_reason": "Reason: {reason}",
     "status_details_timed_out": (
         "It took longer than this bot waits. It still counts, and if it finishes within a day, "
@@ -269,6 +273,10 @@ ZH: dict[str, str] = {
         "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
     ),
     "status_details_result_deleted": "视频已发布，之后被删除了。",
+    "history_sent_by_dm": "已私信发送给你",
+    "history_posted_where_asked": "已发布在你使用命令的地方",
+    "status_details_sent_by_dm": "视频已通过私信发送给你。",
+    "status_details_posted_where_asked": "视频已发布在你使用命令的地方。",
     "status_details_reason": "原因：{reason}",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",

@@ -3,10 +3,18 @@
 import dataclasses
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import CHANNEL_TARGET, DELETED_RESULT, DM_TARGET, JobState, Requester
+from bot.jobs.models import (
+    CHANNEL_TARGET,
+    DELETED_RESULT,
+    DM_TARGET,
+    INTERACTION_TARGET,
+    JobState,
+    Requester,
+)
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
-from cogs.member import history_text, status_details
+from bot.reach import Reply, Route
+from cogs.member import history_text, job_choices, status_details
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
@@ -239,6 +247,30 @@ def test_a_video_the_member_holds_as_a_file_is_not_said_to_be_gone_when_the_link
     kept = dataclasses.replace(sent, delivery_message_id=None)
     assert "could not be posted or sent" in status_details(kept, "en-US", now=NOW)
     assert "its link has expired" in history_text([kept], "en-US", NOW)
+
+
+def test_a_video_held_as_a_file_elsewhere_says_where_once_the_link_expired():
+    """By DM (the channel refused it), or under the command (a user install where the bot is
+    no member): with APIMart's link gone, `/videos status` and history still say where the
+    video is, not nothing at all."""
+    expired = int(NOW) - 60
+    sent = job(delivery_target=DM_TARGET, result_linked=False, result_expires_at=expired)
+    assert status_details(sent, "en-US", now=NOW) == "The video was sent to you by direct message."
+    assert "sent to you by direct message" in history_text([sent], "en-US", NOW)
+    asked_elsewhere = Requester(
+        user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=None, reply=Reply(Route.INTERACTION)
+    )
+    posted = dataclasses.replace(
+        sent, requester=asked_elsewhere, delivery_target=INTERACTION_TARGET
+    )
+    assert "posted under the command you used" in status_details(posted, "en-US", now=NOW)
+    assert "posted under the command you used" in history_text([posted], "en-US", NOW)
+
+
+def test_job_suggestions_match_a_prompt_whatever_its_case():
+    """A member typing "Cat" looks for their "a cat on a skateboard"."""
+    mine = job(request=job().request.model_copy(update={"prompt": "a cat on a skateboard"}))
+    assert [choice.value for choice in job_choices([mine], "en-US", "Cat")] == [mine.id]
 
 
 def test_history_of_a_linked_video_says_when_its_link_expires():
