@@ -79,32 +79,14 @@ CHARACTERS_ALONE = 4
 UNSAID_SUBJECT_WITHIN = 6
 UNSAID_SUBJECT_ASKING_WHY = 8
 WHAT_IT_DOES_WITHIN = 8
-_TO_TRADITIONAL = str.maketrans(
-    "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变这刚没门",
+# Traditional characters of these words, read as their Simplified forms: the words are written
+# once, in Simplified characters, and a question written in Traditional ones matches them too.
+_TO_SIMPLIFIED = str.maketrans(
     "為麼裡兒時長間積額費價錢卻報錯誤敗數餘視頻務機線規則會幫樣換動來給畫製個讓種幹進還壞變這剛沒門",
+    "为么里儿时长间积额费价钱却报错误败数余视频务机线规则会帮样换动来给画制个让种干进还坏变这刚没门",
 )
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
-
-
-def _both_scripts(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """The phrases as written in Simplified characters and in Traditional ones."""
-    return tuple(dict.fromkeys((*phrases, *(p.translate(_TO_TRADITIONAL) for p in phrases))))
-
-
-_SERVICE_ALL = _both_scripts(_SERVICE)
-_SERVICE_IF_OURS_ALL = _both_scripts(_SERVICE_IF_OURS)
-_MAKING_A_VIDEO_ALL = _both_scripts(_MAKING_A_VIDEO)
-_WHAT_IT_DOES_ALL = _both_scripts(_WHAT_IT_DOES)
-_HOW_TO_USE_ALL = _both_scripts(_HOW_TO_USE)
-_NEVER_ASKING_ALL = _both_scripts(_NEVER_ASKING)
-_DONE_ALL = _both_scripts(_DONE)
-_ASKING_FOR_ALL = _both_scripts(_ASKING_FOR)
-_THEIR_VIDEO_ALL = _both_scripts(_THEIR_VIDEO)
-_A_VIDEO_ALL = _both_scripts(_A_VIDEO)
-_HOW_IT_WENT_ALL = _both_scripts(_HOW_IT_WENT)
-_BOT_ALL = _both_scripts(_BOT)
-_ADDRESSED_ALL = _both_scripts(_ADDRESSED)
 
 
 def _holds(text: str, phrases: tuple[str, ...]) -> bool:
@@ -114,38 +96,38 @@ def _holds(text: str, phrases: tuple[str, ...]) -> bool:
 def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
-    text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e")
+    text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e").translate(_TO_SIMPLIFIED)
     if not _HAN.search(text) or _KANA.search(text):
         return False
     characters = len(_HAN.findall(text))
-    if _holds(text, _WHAT_IT_DOES_ALL) and characters <= WHAT_IT_DOES_WITHIN:
+    if _holds(text, _WHAT_IT_DOES) and characters <= WHAT_IT_DOES_WITHIN:
         return True  # "你能做什么", with or without its question mark
-    never_asking = _holds(text, _NEVER_ASKING_ALL)
+    never_asking = _holds(text, _NEVER_ASKING)
     marked = _QUESTION_END.search(text) is not None
     if not marked and not _QUESTION_WORDS.search(text):
         return False
-    if _holds(text, _SERVICE_ALL):
+    if _holds(text, _SERVICE):
         return True  # credits, quota, refunds, asked about
     short = characters <= UNSAID_SUBJECT_WITHIN
-    if marked and _holds(text, _HOW_TO_USE_ALL):
+    if marked and _holds(text, _HOW_TO_USE):
         return True  # asked "how to upload": unasked, "how to use an extinguisher" is a scene
-    if _holds(text, _SERVICE_IF_OURS_ALL) and (short or _holds(text, _MAKING_A_VIDEO_ALL)):
+    if _holds(text, _SERVICE_IF_OURS) and (short or _holds(text, _MAKING_A_VIDEO)):
         return True
     # "Is my video done?" says "made" (做好): that asks how it went, not for a video.
     undone = text
-    for phrase in _DONE_ALL:
+    for phrase in _DONE:
         undone = undone.replace(phrase, " ")
-    if not never_asking and _holds(undone, _ASKING_FOR_ALL):
+    if not never_asking and _holds(undone, _ASKING_FOR):
         return False
-    went = _holds(text, _HOW_IT_WENT_ALL)
+    went = _holds(text, _HOW_IT_WENT)
     unsaid_within = UNSAID_SUBJECT_ASKING_WHY if never_asking else UNSAID_SUBJECT_WITHIN
-    subject = _holds(text, _A_VIDEO_ALL) or characters <= unsaid_within
+    subject = _holds(text, _A_VIDEO) or characters <= unsaid_within
     return (
-        _holds(text, _THEIR_VIDEO_ALL)
+        _holds(text, _THEIR_VIDEO)
         or (went and subject)
-        or (never_asking and _holds(text, _A_VIDEO_ALL))
-        or _holds(text, _ADDRESSED_ALL)
-        or (marked and _holds(text, _BOT_ALL))
+        or (never_asking and _holds(text, _A_VIDEO))
+        or _holds(text, _ADDRESSED)
+        or (marked and _holds(text, _BOT))
         or _BOT_LATIN.search(text) is not None
         or (marked and characters <= CHARACTERS_ALONE)
     )
