@@ -282,19 +282,25 @@ async def test_an_allowance_that_ends_before_the_period_says_when_videos_come_ba
         assert f"<t:{again}:R>" in usage
 
 
+async def blocked_after_a_spent_day(s, *, days):
+    """Alice makes all 5 of today's videos, then is blocked for `days`: when today's period
+    ends, and what `/videomod usage member:` says of her."""
+    await mod(s, "limits set", max_active=5)
+    for _ in range(5):
+        assert "queued as job" in await video(s.world)
+    alice = user_option(s.world, s.alice)
+    await mod(s, "block", member=alice, reason="calm", days=days)
+    [period_end] = re.findall(r"this period ends <t:(\d+):R>", await mod(s, "limits show"))
+    return period_end, await mod(s, "usage", member=alice)
+
+
 async def test_a_short_block_after_a_spent_period_says_videos_come_back_with_the_period(
     tmp_path,
 ):
     """Alice made all 5 of today's videos, then got a 15-minute block: she makes no video when
     it ends but when the day does, and `/videomod usage member:` says so, as her refusal does."""
     async with server(tmp_path) as s:
-        await mod(s, "limits set", max_active=5)
-        for _ in range(5):
-            assert "queued as job" in await video(s.world)
-        alice = user_option(s.world, s.alice)
-        await mod(s, "block", member=alice, reason="calm", days=0.01)
-        [period_end] = re.findall(r"this period ends <t:(\d+):R>", await mod(s, "limits show"))
-        usage = await mod(s, "usage", member=alice)
+        period_end, usage = await blocked_after_a_spent_day(s, days=0.01)
         assert f"so they may make videos again from <t:{period_end}:F>" in usage, usage
         assert f"can make videos again from <t:{period_end}:F>" in await video(s.world)
 
@@ -317,13 +323,7 @@ async def test_a_week_long_block_after_a_spent_day_says_videos_come_back_with_th
     """Alice made all 5 of today's videos, then got a week's block: she makes no video when
     the day ends but when the block does, and both her refusal and her usage line say so."""
     async with server(tmp_path) as s:
-        await mod(s, "limits set", max_active=5)
-        for _ in range(5):
-            assert "queued as job" in await video(s.world)
-        alice = user_option(s.world, s.alice)
-        await mod(s, "block", member=alice, reason="calm", days=7)
-        [period_end] = re.findall(r"this period ends <t:(\d+):R>", await mod(s, "limits show"))
-        usage = await mod(s, "usage", member=alice)
+        period_end, usage = await blocked_after_a_spent_day(s, days=7)
         refused = await video(s.world)
         for text in (usage, refused):
             assert "blocked" in text and f"<t:{period_end}:" not in text, text
