@@ -464,12 +464,15 @@ class JobStore:
 
     async def job_for_origin(self, origin_id: str) -> int | None:
         """The id of the job recorded for `origin_id`, if any."""
-        row = await self._db.fetch_one("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
-        return int(row[0]) if row is not None else None
+        return await self._job_id_where("origin_id", origin_id)
 
     async def job_of_task(self, task_id: str) -> int | None:
         """The job that holds APIMart's task `task_id`, if any (the `task_id` index)."""
-        row = await self._db.fetch_one("SELECT id FROM jobs WHERE task_id = ?", (task_id,))
+        return await self._job_id_where("task_id", task_id)
+
+    async def _job_id_where(self, column: str, value: str) -> int | None:
+        """The id of the job whose unique `column` holds `value`, if any."""
+        row = await self._db.fetch_one(f"SELECT id FROM jobs WHERE {column} = ?", (value,))
         return int(row[0]) if row is not None else None
 
     async def get(self, job_id: int) -> Job | None:
