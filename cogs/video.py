@@ -14,7 +14,7 @@ from bot.apimart.models import DURATIONS
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
-from bot.jobs.media import CollectedMedia, MessageMedia, collect, skipped_note
+from bot.jobs.media import CollectedMedia, MessageMedia, by_kind, collect, skipped_note
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
@@ -94,14 +94,18 @@ class VideoCog(commands.Cog):
     ) -> None:
         """Validate, record and submit a video job, then say it is queued."""
         origin = InteractionOrigin(interaction)
+        images, videos = by_kind(
+            [media_from_attachment(a) for a in (image, image2, image3) if a is not None],
+            [media_from_attachment(video)] if video is not None else [],
+        )
         options = VideoOptions(
             prompt=prompt,
             duration=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
             mode=generation_mode(mode),
-            images=[media_from_attachment(a) for a in (image, image2, image3) if a is not None],
-            videos=[media_from_attachment(video)] if video is not None else [],
+            images=images,
+            videos=videos,
         )
         try:
             # Members who learned `--duration 8` from mentions type it here too.

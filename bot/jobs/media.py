@@ -151,6 +151,20 @@ def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
     )
 
 
+def by_kind(
+    images: Sequence[MediaInput], videos: Sequence[MediaInput]
+) -> tuple[tuple[MediaInput, ...], tuple[MediaInput, ...]]:
+    """/video's image and video options sorted by what each file is, as every other way judges
+    them: an MP4 in an image option is the reference video, a picture in the video option an
+    image. A file that is neither stays where the member put it, to be named there."""
+    given = [(item, "image") for item in images] + [(item, "video") for item in videos]
+    placed = [(item, _kind(item).replace("other", slot)) for item, slot in given]
+    return (
+        tuple(item for item, kind in placed if kind == "image"),
+        tuple(item for item, kind in placed if kind == "video"),
+    )
+
+
 async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMedia:
     """Every message's attachments, then its image and video links, message by message."""
     images: list[MediaInput] = []

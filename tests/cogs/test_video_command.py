@@ -80,7 +80,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         ),
         ({"prompt": "x", "mode": "reference"}, "none were attached"),
         ({"prompt": "x", "image": "pdf"}, "not a supported image"),
-        ({"prompt": "x", "video": "png"}, "not a supported video"),
+        ({"prompt": "x", "video": "pdf"}, "not a supported video"),
         ({"prompt": "x", "video": "mp4", "duration": 8}, "duration can't be used"),
     ],
     ids=[
@@ -90,7 +90,7 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         "frame-with-three",
         "mode-without-image",
         "pdf-as-image",
-        "image-as-video",
+        "pdf-as-video",
         "duration-with-video",
     ],
 )
@@ -112,6 +112,28 @@ async def test_bad_input_is_explained_privately_and_nothing_is_spent(tmp_path, o
         assert expected in callback["data"]["content"]
         assert world.api.submits == []
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_files_in_the_wrong_option_are_used_for_what_they_are(tmp_path):
+    """An MP4 put in the image option is the reference video, and a picture put in the video
+    option an image, as the menu, a reply and a mention judge them; not "not a supported
+    image" for a supported clip."""
+    async with running_bot(tmp_path) as world:
+        await world.video(prompt="make it dance", image=world.mp4("dance.mp4"))
+        await world.api.wait_for_submits(1)
+        clip = world.api.submits[0]
+        assert len(clip["video_urls"]) == 1
+        assert "dance.mp4" in clip["video_urls"][0]
+        assert "image_urls" not in clip
+
+        await world.discord.slash_command(
+            "video", options={"prompt": "a cat waves", "video": world.png("wave.png")}, user=77
+        )
+        await world.api.wait_for_submits(2)
+        picture = world.api.submits[1]
+        assert len(picture["image_urls"]) == 1
+        assert "wave.png" in picture["image_urls"][0]
+        assert "video_urls" not in picture
 
 
 async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path):
