@@ -116,12 +116,14 @@ def check_media(
     images: Sequence[MediaInput], videos: Sequence[MediaInput], *, max_file_bytes: int
 ) -> None:
     """The rules for references alone (counts, types, sizes), so an entry point can check early."""
+    # A file that can never be used (a GIF beside a picture) is named before the count, which
+    # would have the member add pictures only to be refused for it next.
+    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
+    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
     if len(images) not in ALLOWED_IMAGE_COUNTS:
         raise JobRefused(msg("wrong_image_count", count=len(images)))
     if len(videos) > 1:
         raise JobRefused(msg("too_many_videos", count=len(videos)))
-    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
-    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
 
 def check_media_before_links(
@@ -129,12 +131,12 @@ def check_media_before_links(
 ) -> None:
     """What links read later cannot mend in attached files: too many of them, or one of a
     wrong type or too large (a link may add a picture, never take one away)."""
+    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
+    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
     if len(images) > max(ALLOWED_IMAGE_COUNTS):
         raise JobRefused(msg("wrong_image_count", count=len(images)))
     if len(videos) > 1:
         raise JobRefused(msg("too_many_videos", count=len(videos)))
-    _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
-    _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
 
 
 def check_before_links(options: VideoOptions, *, max_file_bytes: int) -> None:

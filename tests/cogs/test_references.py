@@ -164,6 +164,18 @@ async def test_each_way_judges_files_by_content_type_not_name(tmp_path, way):
 
 
 @pytest.mark.parametrize("way", WAYS)
+async def test_each_way_names_a_gif_beside_a_picture_rather_than_counting_it(tmp_path, way):
+    """A GIF can never be used: "I found 2 images ... add images to match" would have the
+    member add a third picture only to be refused for the GIF next."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        gif = world.discord.make_attachment("party.gif", b"GIF89a", "image/gif")
+        answer = await ask(world, way, [world.png("cat.png"), gif])
+        assert "`party.gif` is not a supported image" in answer
+        assert "I found 2 images" not in answer
+        assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("way", WAYS)
 async def test_each_way_refuses_a_file_over_the_size_cap(tmp_path, way):
     async with running_bot(tmp_path, message_content_intent=True, max_reference_bytes=200) as w:
         big = w.discord.make_attachment("big.png", PNG * 4, "image/png")
