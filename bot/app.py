@@ -140,6 +140,7 @@ class VideoBot(commands.AutoShardedBot):
         self._idle = asyncio.Event()
         self._idle.set()
         self.closing = False
+        self._drained: asyncio.Task[None] | None = None
         # Set when a stop begins: ends a wait for Discord to become reachable at once.
         self.stopping = asyncio.Event()
         self._setting_up = False
@@ -545,7 +546,15 @@ class VideoBot(commands.AutoShardedBot):
 
         New commands are answered "restarting" from the first moment; a submit in flight
         completes and its task id is stored; nothing is marked delivered before it was posted.
+        A second call (Ctrl-C pressed twice; systemd and make each passing on SIGTERM) waits
+        for the first: a second drain would find nothing left to wait for and close the
+        sessions under the first one's submits.
         """
+        if self._drained is None:
+            self._drained = asyncio.ensure_future(self._drain_and_close())
+        await asyncio.shield(self._drained)
+
+    async def _drain_and_close(self) -> None:
         self.closing = True
         self.stopping.set()
         # One grace for every wait, not one each: `docker stop` kills 10 s after SIGTERM.

@@ -88,3 +88,25 @@ async def test_a_command_cut_short_by_a_stop_tells_its_member_the_job_is_saved(t
         assert "restarting" in answer and "#1" in answer, answer
         assert "/videos status" in answer or "</videos status:" in answer
         assert len(command.answers) == 1, "told once"
+
+
+async def test_a_second_stop_signal_does_not_cut_an_engine_submit_in_flight(tmp_path):
+    """Ctrl-C pressed twice, or systemd and make each passing SIGTERM on: `python -m bot` calls
+    `close()` once per signal, and the second must not cut the first one's drain short."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        # The command's submit is rate-limited: the job waits, and the engine sends it 0.2 s later.
+        world.api.fail_next("submit", status=429, retry_after_body=0.2)
+        command = await world.video(prompt="sent by the engine")
+        await command.wait_for_answer()
+        world.api.delay_next("submit", 1.0)  # the engine's submit takes a second to answer
+        await world.api.wait_for_submits(2)
+        # What `python -m bot`'s signal handler does, once per signal.
+        first = asyncio.create_task(world.bot.close())
+        await asyncio.sleep(0.1)
+        second = asyncio.create_task(world.bot.close())
+        await asyncio.gather(first, second)
+        [row] = await world.db.fetch_all("SELECT state, task_id FROM jobs")
+        # Cut short by the second stop, the job ended "outcome unknown": counted against the
+        # member, who was told the video may or may not come.
+        assert row["state"] == JobState.QUEUED.value, row["state"]
+        assert row["task_id"] is not None
