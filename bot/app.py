@@ -320,6 +320,7 @@ class VideoBot(commands.AutoShardedBot):
             on_change=self._wake_poller,
             admission=self.moderation.admit,
             on_balance=self._on_balance,
+            on_key_refused=self.balance.read_soon,
             budget=budget,
             metrics=self.metrics,
             personal_budget=settings.user_install_monthly_budget,
@@ -363,7 +364,7 @@ class VideoBot(commands.AutoShardedBot):
             ),
             clock=self.clock,
             on_progress=self._on_progress,
-            on_payment_required=self.balance.read_soon,
+            on_account_refused=self.balance.read_soon,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,

@@ -43,6 +43,10 @@ class BalanceReading:
         return self.balance.remain_balance
 
 
+# The least time between two reads, however often one is asked for.
+SOON_SPACING = 2.0
+
+
 class BalanceWatch:
     """Reads the balance every `interval` seconds and when asked; alerts once per crossing.
 
@@ -132,8 +136,10 @@ class BalanceWatch:
         return reading
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             self._wanted.clear()
+            read_at = loop.time()
             try:
                 await self.read_now()
             except Exception:
@@ -141,6 +147,9 @@ class BalanceWatch:
                 log.exception("Checking the APIMart balance failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wanted.wait(), self._interval)
+            # Every status check a refused key fails asks for a read: one every few seconds
+            # answers them all.
+            await asyncio.sleep(max(0.0, read_at + SOON_SPACING - loop.time()))
 
     async def _check(self, reading: BalanceReading) -> None:
         threshold = self._alert_below

@@ -1,13 +1,14 @@
 """The balance watch: readings of the fake APIMart's `GET /v1/balance`, alerts once per crossing,
 and the alerted state kept in the database (both backends) across restarts."""
 
+import asyncio
 import math
 
 import aiohttp
 import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy
-from bot.balance import BalanceWatch, balance_line
+from bot.balance import SOON_SPACING, BalanceWatch, balance_line
 from bot.moderation.feed import ModLogFeed
 from tests.fakes.apimart import FakeAPIMart
 
@@ -149,3 +150,23 @@ async def test_the_usage_line_says_what_is_left_and_when_it_was_read(
     assert balance_line(watch.latest).render("zh-CN") == (
         f"APIMart 余额：剩余 1,234.50（已用 2.50），读取于 <t:{read_at}:R>。"  # noqa: RUF001
     )
+
+
+async def test_reads_asked_for_by_every_refused_check_come_a_few_seconds_apart(
+    api, client, db, alerts, clock
+):
+    """A refused key fails every status check, and each asks for a read: the balance endpoint
+    gets one every SOON_SPACING seconds, not one per failed check."""
+    watch, _ = watch_for(client, db, alerts, clock)
+    watch.start()
+    try:
+        await api.wait_until(lambda: api.balance_reads == 1, what="the first reading")
+        for _ in range(20):
+            watch.read_soon()
+            await asyncio.sleep(0.05)
+        assert api.balance_reads == 1, "the next read waits for the spacing"
+        await api.wait_until(
+            lambda: api.balance_reads == 2, timeout=SOON_SPACING + 1, what="one read for all 20"
+        )
+    finally:
+        await watch.stop()

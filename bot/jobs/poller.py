@@ -152,11 +152,12 @@ class Poller:
         recover_at_start: bool = True,
         announce: Announcer | None = None,
         metrics: Metrics | None = None,
-        on_payment_required: Callable[[], None] | None = None,
+        on_account_refused: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
-        # A status check answered 402 (no balance): have the balance read for the operator.
-        self._on_payment_required = on_payment_required
+        # A status check answered 401 (the key) or 402 (no balance): have the balance read,
+        # which tells the operator and /readyz.
+        self._on_account_refused = on_account_refused
         self._client = client
         self._service = service
         self._deliver = deliver
@@ -395,6 +396,8 @@ class Poller:
                 "APIMart rejected the API key while polling job %d: check APIMART_API_KEY",
                 job.id,
             )
+            if self._on_account_refused is not None:
+                self._on_account_refused()
         elif isinstance(error, PaymentRequiredError):
             # Not a pause: that follows a submit's 402, and a member's next submit tells.
             self._failures.log(
@@ -403,8 +406,8 @@ class Poller:
                 "APIMart answered job %d's status check with 402 (no balance)",
                 job.id,
             )
-            if self._on_payment_required is not None:
-                self._on_payment_required()
+            if self._on_account_refused is not None:
+                self._on_account_refused()
         else:
             self._failures.log(
                 type(error).__name__,

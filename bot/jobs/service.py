@@ -116,6 +116,7 @@ class JobService:
         admission: Admission | None = None,
         refresh_media: MediaRefresher | None = None,
         on_balance: BalanceHook | None = None,
+        on_key_refused: Callable[[], None] | None = None,
         budget: RequestBudget | None = None,
         metrics: Metrics | None = None,
         personal_budget: float | None = None,
@@ -130,6 +131,8 @@ class JobService:
         self._admission = admission
         self._refresh_media = refresh_media
         self._on_balance = on_balance
+        # A 401: the balance read that tells /readyz (and the operator) is made at once.
+        self._on_key_refused = on_key_refused
         # Submits share the fleet's request budget with polls; None means no limit (tests).
         self._budget = budget
         self._metrics = metrics if metrics is not None else Metrics()
@@ -378,6 +381,8 @@ class JobService:
         anything else may pass, so the job waits and is sent again."""
         if isinstance(error, AuthenticationError):
             log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
+            if self._on_key_refused is not None:
+                self._on_key_refused()
             return await self._close(
                 job, JobState.REJECTED, msg("service_misconfigured"), member_present
             )

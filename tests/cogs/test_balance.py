@@ -65,3 +65,25 @@ async def test_usage_shows_the_balance_and_how_old_the_reading_is(tmp_path):
         s.world.api.unlimited_quota = True
         await reading(s, -1.0)
         assert "APIMart balance: unlimited" in await mod(s, "usage")
+
+
+KEY_REFUSED = "apimart: the API key was refused (check APIMART_API_KEY)"
+
+
+@pytest.mark.parametrize("route", ["submit", "poll"], ids=["submit", "status check"])
+async def test_a_key_revoked_while_running_makes_readyz_say_so_at_once(tmp_path, route):
+    """Not at the next hourly (here) or 5-minutely (default) read: until then /readyz stays
+    200 while every video is refused."""
+    async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
+        api, bot = s.world.api, s.world.bot
+        await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
+        assert KEY_REFUSED not in await bot.readiness.reasons()
+        if route == "submit":
+            api.api_key = "sk-rotated-on-apimart"
+            assert "not set up correctly" in await video(s.world)
+        else:
+            assert "queued as job #1" in await video(s.world)
+            api.api_key = "sk-rotated-on-apimart"
+            await api.wait_for_polls(1)
+        await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 401")
+        assert KEY_REFUSED in await bot.readiness.reasons()
