@@ -94,8 +94,9 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
         except ValueError:
             pass
         else:
-            # `nan` parses, and would slip past every cap (a sleep that never ends).
-            if math.isfinite(wait) or wait > 0:
+            # `nan` parses, and would slip past every cap (a sleep that never ends); a negative
+            # wait is no hint, and must not hide the body's.
+            if math.isfinite(wait) and wait >= 0:
                 return wait
             continue
         try:

@@ -241,6 +241,13 @@ async def test_429_honours_retry_after_in_the_body(api, client, sleeps):
     assert sleeps.waits == [3.5]
 
 
+async def test_429_with_a_negative_header_honours_the_body(api, client, sleeps):
+    """`Retry-After: -1` is no wait at all: the body's 30 s is, and other submits hold off."""
+    api.fail_next("submit", status=429, retry_after_header="-1", retry_after_body=30)
+    await client.submit(REQUEST)
+    assert sleeps.waits == [30.0]
+
+
 async def test_429_storm_gives_up_after_the_retry_budget(api, client, sleeps):
     api.fail_next("submit", status=429, times=10)
     with pytest.raises(RateLimitError):
