@@ -168,6 +168,15 @@ def _optional_number(value: object) -> float | None:
     return number if math.isfinite(number) and abs(number) < _PLAUSIBLE else None
 
 
+# The longest estimate that means anything: no render is planned a day ahead. (A larger one
+# would not even fit PostgreSQL's INTEGER column past 2**31 s.)
+_LONGEST_ESTIMATE = 86_400
+
+
+def _estimate(seconds: float) -> bool:
+    return 0 <= seconds <= _LONGEST_ESTIMATE
+
+
 def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
     """Read a poll answer; unknown statuses count as still running."""
     data = body.get("data")
@@ -193,7 +202,7 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
         task_id=str(data.get("id") or task_id),
         status=status,
         progress=min(100, max(0, int(progress or 0))),
-        estimated_time=int(estimated) if estimated is not None else None,
+        estimated_time=int(estimated) if estimated is not None and _estimate(estimated) else None,
         actual_time=int(actual) if actual is not None else None,
         cost=_optional_number(data.get("cost")),
         credits_cost=_optional_number(data.get("credits_cost")),

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 
-from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest, parse_task
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.store import JobStore, Stage
@@ -133,3 +133,15 @@ async def test_a_process_gone_silent_mid_transaction_gives_its_locks_back(backen
         process_a.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(process_a, 5)
+
+
+async def test_a_status_answer_with_an_absurd_estimate_is_recorded_on_both_backends(store, clock):
+    """An `estimated_time` of billions of seconds (a broken answer) fits SQLite's INTEGER but
+    not PostgreSQL's: every status check of the job failed there, its status frozen."""
+    job = await store.create(ALICE, CHEAP, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    poll = await claimed(store, job.id, Stage.POLL)
+    answer = {"data": {"status": "processing", "progress": 40, "estimated_time": 5_000_000_000}}
+    updated = await store.record_progress(poll, parse_task(answer, "t"), next_poll_at=clock() + 8)
+    assert updated is not None
+    assert updated.progress == 40
