@@ -21,6 +21,7 @@ from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
+from bot.discord_time import DiscordClock
 from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
@@ -121,7 +122,9 @@ class VideoBot(commands.AutoShardedBot):
             else 1.0
         )
         self.discord_window = global_window(shard_share, settings.discord_requests_per_second)
+        self.discord_clock = DiscordClock(clock)
         super().__init__(
+            http_trace=self.discord_clock.trace(),
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
@@ -361,6 +364,7 @@ class VideoBot(commands.AutoShardedBot):
                 status=self.status_messages,
                 result_view=self._result_view,
                 route=self.routes.deliver,
+                to_discord=self.discord_clock.to_discord,
             ),
             clock=self.clock,
             on_progress=self._on_progress,

@@ -49,7 +49,8 @@ _SPOOL_IN_MEMORY = 2 * 1024 * 1024
 _CHUNK = 256 * 1024
 # A result that cannot be fetched this many times is reported with its link, honestly.
 DOWNLOAD_ATTEMPTS = 3
-# Discord's clock and ours may differ a little: look this much earlier for an earlier post.
+# Discord's clock and ours, as the last answer told it, may differ a little more: look this much
+# earlier for an earlier post.
 _CLOCK_SKEW = datetime.timedelta(minutes=2)
 _VIDEO_TYPES = ("video/", "application/mp4", "application/octet-stream", "binary/octet-stream")
 # A server's upload limit read over REST is used this long (boosts change rarely).
@@ -321,8 +322,11 @@ class Delivery:
         result_view: Callable[[Job], Row | None] | None = None,
         download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
         route: RouteHook | None = None,
+        to_discord: Callable[[float], float] = lambda moment: moment,
     ) -> None:
         self._route = route
+        # Our times as Discord's timestamps read them (bot/discord_time.py).
+        self._to_discord = to_discord
         self._client = client
         self._downloads = downloads
         self._store = store
@@ -473,7 +477,7 @@ class Delivery:
         channel cannot hide the earlier post.
         """
         footer = job_footer(job)
-        start = datetime.datetime.fromtimestamp(since, datetime.UTC) - _CLOCK_SKEW
+        start = datetime.datetime.fromtimestamp(self._to_discord(since), datetime.UTC) - _CLOCK_SKEW
         after = discord.Object(discord.utils.time_snowflake(start))
         if job.status_message_id is not None and job.delivery_target != DM_TARGET:
             # Results reply to the status message, so nothing older needs reading.
@@ -481,7 +485,11 @@ class Delivery:
         me = self._client.user
         # A result is posted after the job's end: an older post with its marker is a notice
         # from before (that a render was given up on, say), never this result.
-        ended = job.finished_at - _CLOCK_SKEW.total_seconds() if job.finished_at else None
+        ended = (
+            self._to_discord(job.finished_at) - _CLOCK_SKEW.total_seconds()
+            if job.finished_at
+            else None
+        )
         try:
             async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:

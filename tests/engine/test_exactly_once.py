@@ -7,16 +7,19 @@ start with the time inside Discord's message ids.
 
 import time
 
+import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
+from bot.discord_time import DiscordClock
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
 from tests.conftest import FakeClock
 from tests.engine.world import results
+from tests.harness import BOT_TOKEN
 from tests.jobstates import claimed, finished, submitted
 
 CHATTER = 300
@@ -164,3 +167,37 @@ async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_pos
     # The video must be a new post, not the "outcome unknown" notice handed back by the nonce.
     assert result.message_id != notice.message_id, "the video was never posted"
     assert len(fake.messages(fake.channel_id)) == 2
+
+
+@pytest.mark.parametrize("where", ["channel", "dm"])
+async def test_a_result_is_posted_once_after_a_crash_when_our_clock_runs_minutes_ahead(
+    db, fake, api, downloads, where
+):
+    """Every process takes its clock from the database server: one running 5 minutes ahead of
+    Discord's must not hide the earlier post from the search (it did beyond 2 minutes)."""
+    clock = FakeClock(start=time.time() + 300)
+    store = JobStore(db, clock=clock)
+    discord_clock = DiscordClock(clock)
+    client = discord.Client(intents=discord.Intents(guilds=True), http_trace=discord_clock.trace())
+    await client.login(BOT_TOKEN)  # Discord's first answer tells how far ahead we are
+    try:
+        delivery = Delivery(
+            client, downloads, store, clock=clock, to_discord=discord_clock.to_discord
+        )
+        if where == "dm":
+            fake.forbidden_channels.add(fake.channel_id)
+        job = await finished_job(store, clock, fake, api)
+        if where == "channel":
+            channel = await client.fetch_channel(fake.channel_id)
+            announcement = await channel.send("status: rendering")
+            await store.set_status_message(job.id, announcement.id)
+        first = await delivery(await claimed(store, job.id, Stage.DELIVER))
+        assert first.outcome is DeliveryOutcome.DELIVERED
+        fake.nonce_window = 0  # the retry came after Discord forgot the nonce (lease lapsed)
+        clock.advance(600)
+        second = await delivery(await restarted(db, store, job.id))
+        assert second.message_id == first.message_id
+        posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
+        assert len(results(fake, job.id, posted_in)) == 1
+    finally:
+        await client.close()

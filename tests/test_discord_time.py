@@ -1,0 +1,20 @@
+"""Discord's clock as the `Date` header of its answers tells it."""
+
+from bot.discord_time import DiscordClock
+from tests.conftest import FakeClock
+
+
+def test_an_answer_tells_how_far_ahead_our_clock_runs():
+    clock = FakeClock(start=1_700_000_300.0)
+    discord_clock = DiscordClock(clock)
+    discord_clock.observe("Tue, 14 Nov 2023 22:13:20 GMT")  # 1_700_000_000
+    assert 299 <= discord_clock.ahead <= 300
+    assert 1_699_999_999 <= discord_clock.to_discord(clock()) <= 1_700_000_001
+
+
+def test_a_missing_or_garbled_date_teaches_nothing():
+    discord_clock = DiscordClock(FakeClock(start=1_700_000_300.0))
+    discord_clock.observe("Tue, 14 Nov 2023 22:13:20 GMT")
+    for garbled in (None, "", "yesterday", "Tue, 99 Nov 2023 99:99:99 GMT"):
+        discord_clock.observe(garbled)
+    assert 299 <= discord_clock.ahead <= 300
