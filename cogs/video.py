@@ -94,10 +94,11 @@ class VideoCog(commands.Cog):
     ) -> None:
         """Validate, record and submit a video job, then say it is queued."""
         origin = InteractionOrigin(interaction)
-        images, videos = by_kind(
-            [media_from_attachment(a) for a in (image, image2, image3) if a is not None],
-            [media_from_attachment(video)] if video is not None else [],
-        )
+        images = [media_from_attachment(a) for a in (image, image2, image3) if a is not None]
+        videos = [media_from_attachment(video)] if video is not None else []
+        if mode is None:
+            # With a mode, the images are for it: a clip among them is named as no image.
+            images, videos = map(list, by_kind(images, videos))
         options = VideoOptions(
             prompt=prompt,
             duration=duration,

@@ -122,6 +122,17 @@ def has_credentials(url: str) -> bool:
     return parsed.user is not None or parsed.password is not None
 
 
+def _told_kind(media: MediaInput) -> str | None:
+    """ "video", "image" or "other", by the content type Discord gave, else by the file's name;
+    None when neither tells."""
+    declared = (media.content_type or "").lower()
+    named, _ = mimetypes.guess_type(media.filename)
+    for content_type in (declared, named or ""):
+        if content_type.startswith(("video/", "image/")):
+            return content_type.split("/")[0]
+    return None if not declared and named is None else "other"
+
+
 def _kind(media: MediaInput) -> str:
     """ "video", "image" or "other", by the content type Discord gave, else by the file's name.
 
@@ -129,12 +140,7 @@ def _kind(media: MediaInput) -> str:
     the member why `cat.png` (really a PDF) cannot be used instead of leaving it out quietly;
     so is one with neither a type nor a telling name.
     """
-    declared = (media.content_type or "").lower()
-    named, _ = mimetypes.guess_type(media.filename)
-    for content_type in (declared, named or ""):
-        if content_type.startswith(("video/", "image/")):
-            return content_type.split("/")[0]
-    return "image" if not declared and named is None else "other"
+    return _told_kind(media) or "image"
 
 
 def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
@@ -156,9 +162,11 @@ def by_kind(
 ) -> tuple[tuple[MediaInput, ...], tuple[MediaInput, ...]]:
     """/video's image and video options sorted by what each file is, as every other way judges
     them: an MP4 in an image option is the reference video, a picture in the video option an
-    image. A file that is neither stays where the member put it, to be named there."""
+    image. A file that is neither, or does not say, stays where the member put it, to be named
+    there."""
     given = [(item, "image") for item in images] + [(item, "video") for item in videos]
-    placed = [(item, _kind(item).replace("other", slot)) for item, slot in given]
+    told = [(item, slot, _told_kind(item)) for item, slot in given]
+    placed = [(item, kind if kind in ("image", "video") else slot) for item, slot, kind in told]
     return (
         tuple(item for item, kind in placed if kind == "image"),
         tuple(item for item, kind in placed if kind == "video"),

@@ -136,6 +136,32 @@ async def test_files_in_the_wrong_option_are_used_for_what_they_are(tmp_path):
         assert "video_urls" not in picture
 
 
+async def test_a_file_that_does_not_say_what_it_is_is_named_in_the_option_it_was_put_in(
+    tmp_path,
+):
+    """A clip saved without an extension comes with no content type: in the video option it
+    is "not a supported video", never moved among the images to be called no image."""
+    async with running_bot(tmp_path) as world:
+        clip = world.mp4("recording")
+        clip.content_type = None
+        interaction = await world.video(prompt="make it dance", video=clip)
+        content = (await interaction.wait_for_callback())["data"]["content"]
+        assert "`recording` is not a supported video" in content, content
+        assert world.api.submits == []
+
+
+async def test_with_a_mode_a_clip_in_an_image_option_is_named_as_no_image(tmp_path):
+    """The mode says what the images are for: the member reads that their MP4 is no image,
+    not that no image was attached and that leaving out the mode makes a video from text."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(
+            prompt="make it dance", image=world.mp4("dance.mp4"), mode="frame"
+        )
+        content = (await interaction.wait_for_callback())["data"]["content"]
+        assert "`dance.mp4` is not a supported image" in content, content
+        assert world.api.submits == []
+
+
 async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         role = world.discord.add_role("Everyone Important")
