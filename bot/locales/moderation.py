@@ -53,6 +53,11 @@ EN: dict[str, str] = {
         "nothing was counted. "
         "Your allowance starts again {reset} ({reset_at})."
     ),
+    "mod_quota_spent_none_after": (
+        "You've used all your videos {period} ({limit}), so this video was not made and "
+        "nothing was counted. Your own allowance ends {ends}, and none follows it here: ask a "
+        "moderator if you need more."
+    ),
     "mod_too_many_active": (
         "You already have {active} in progress, and {limit} at a time is the most "
         "allowed here. Please wait for one to finish, then try again."
@@ -98,6 +103,10 @@ EN: dict[str, str] = {
     "quota_left": (
         "You have **{left}** left {period} (out of {limit}). "
         "Your allowance starts again {reset} ({reset_at})."
+    ),
+    "quota_left_none_after": (
+        "You have **{left}** left {period} (out of {limit}). Your own allowance ends {ends}, "
+        "and none follows it here."
     ),
     "quota_active": "In progress: {active} (at most {limit} at a time).",
     "quota_cooldown": "Your next video can start {when}.",
@@ -397,6 +406,10 @@ ZH: dict[str, str] = {
     "mod_quota_spent": (
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。额度将于 {reset}（{reset_at}）重置。"
     ),
+    "mod_quota_spent_none_after": (
+        "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。"
+        "你的专属额度将于 {ends}结束，之后在这里没有额度：如需更多，请联系管理员。"
+    ),
     "mod_too_many_active": (
         "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中一个完成后再试。"
     ),
@@ -431,6 +444,9 @@ ZH: dict[str, str] = {
     "mod_this_month": "本月",
     # /videos quota
     "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
+    "quota_left_none_after": (
+        "你{period}还可以生成 **{left}**（共 {limit} 个）。你的专属额度将于 {ends}结束，之后在这里没有额度。"
+    ),
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",

@@ -19,6 +19,7 @@ from bot.moderation.rules import (
     cooldown_ends,
     option_label,
     option_labels,
+    own_allowance_ends_with_none_after,
     paused_message,
     roles_text,
     this_period,
@@ -73,16 +74,29 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         return lines
     # Spent: the same time a refusal gives (a member's own allowance may end before the period).
     again = allowed_again_at(facts) if facts.left == 0 else facts.window.end
-    lines.append(
-        msg(
-            "quota_left",
-            left=plural("count_videos", facts.left),
-            limit=facts.allowance.limit,
-            period=this_period(facts),
-            reset=stamp(again, "R"),
-            reset_at=stamp(again),
+    ends = own_allowance_ends_with_none_after(facts)
+    if ends is not None:
+        lines.append(
+            msg(
+                "quota_left_none_after",
+                left=plural("count_videos", facts.left),
+                limit=facts.allowance.limit,
+                period=this_period(facts),
+                ends=stamp(ends, "R"),
+            )
         )
-    )
+    else:
+        again = again if again is not None else facts.window.end
+        lines.append(
+            msg(
+                "quota_left",
+                left=plural("count_videos", facts.left),
+                limit=facts.allowance.limit,
+                period=this_period(facts),
+                reset=stamp(again, "R"),
+                reset_at=stamp(again),
+            )
+        )
     lines.append(
         msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
     )
@@ -259,7 +273,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
     key = "mod_member_usage_over" if over else "mod_member_usage"
     # Spent, but their own allowance ends before the period, and the one after has room.
     again = allowed_again_at(facts)
-    early = facts.used >= facts.allowance.limit and again < facts.window.end
+    early = facts.used >= facts.allowance.limit and again is not None and again < facts.window.end
     return msg(
         f"{key}_until" if early else key,
         member=f"<@{user_id}>",
@@ -270,7 +284,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         period=this_period(facts),
         credits=amount(credits),
         reset=stamp(facts.window.end, "R"),
-        again=stamp(again, "R"),
+        again=stamp(again, "R") if again is not None else "",
     )
 
 

@@ -78,12 +78,30 @@ def unavailable_options(facts: MemberFacts, role_ids: tuple[int, ...]) -> list[s
     ]
 
 
-def allowed_again_at(facts: MemberFacts) -> float:
+def own_allowance_ends_with_none_after(facts: MemberFacts) -> float | None:
+    """When the member's own allowance ends, if that is before the period does and nothing
+    follows it here (a server where only roles grant videos, say): no reset brings videos."""
+    override = facts.allowance.override
+    if (
+        override is not None
+        and override.expires_at is not None
+        and override.expires_at < facts.window.end
+        and facts.allowance.after == 0
+    ):
+        return override.expires_at
+    return None
+
+
+def allowed_again_at(facts: MemberFacts) -> float | None:
     """When a member whose allowance is spent (or who is blocked) may start a video again:
     when their own allowance ends, if the one after it has room this period; else when the
-    period ends."""
+    period ends; and not before their cooldown ends. None when no time brings a video
+    (`own_allowance_ends_with_none_after`)."""
+    if own_allowance_ends_with_none_after(facts) is not None:
+        return None
     allowance = facts.allowance
     override = allowance.override
+    again = facts.window.end
     if (
         override is not None
         and override.expires_at is not None
@@ -91,8 +109,11 @@ def allowed_again_at(facts: MemberFacts) -> float:
         and allowance.after is not None
         and facts.used < allowance.after
     ):
-        return override.expires_at
-    return facts.window.end
+        again = override.expires_at
+    # A member told "at midnight" must not be refused at midnight for the cooldown.
+    if facts.policy.cooldown_seconds > 0 and facts.last_created_at is not None:
+        again = max(again, facts.last_created_at + facts.policy.cooldown_seconds)
+    return again
 
 
 # Every refusal `blocked_message` (or the owner's block) can give: each names a block and its
@@ -126,7 +147,7 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
     again = allowed_again_at(facts)
     # Spent (not "none at all": an allowance of 0 after it has no date to wait for), with the
     # period ending after the block does.
-    if after and facts.used >= after and again > ends:
+    if after and facts.used >= after and again is not None and again > ends:
         return msg(
             f"{key}_spent",
             reason=reason,
@@ -231,6 +252,17 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         return Refusal(blocked)
     if facts.used >= facts.allowance.limit:
         again = allowed_again_at(facts)
+        ends = own_allowance_ends_with_none_after(facts)
+        if again is None and ends is not None:
+            return Refusal(
+                msg(
+                    "mod_quota_spent_none_after",
+                    limit=plural("count_videos", facts.allowance.limit),
+                    period=this_period(facts),
+                    ends=stamp(ends, "R"),
+                )
+            )
+        assert again is not None
         return Refusal(
             msg(
                 "mod_quota_spent",

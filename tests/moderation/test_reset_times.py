@@ -5,10 +5,18 @@ import re
 
 import pytest
 
-from bot.jobs.models import JobRefused
+from bot.jobs.models import JobRefused, JobState
 from bot.moderation.report import quota_lines
 from bot.moderation.service import Moderation
-from tests.moderation.test_admission import ALICE, MOD, make_done, record, refusal, set_limits
+from tests.moderation.test_admission import (
+    ALICE,
+    MOD,
+    end,
+    make_done,
+    record,
+    refusal,
+    set_limits,
+)
 
 
 @pytest.fixture
@@ -90,3 +98,60 @@ async def test_quota_says_when_a_spent_own_allowance_that_ends_early_lets_videos
     clock.advance(6 * 3600 + 1)
     await record(store, moderation, clock)  # admitted 6 hours later
     assert told <= clock(), f"quota said to wait until {told}, admitted at {clock()}: {quota}"
+
+
+async def admitted_at(store, moderation, clock, when):
+    """Move the clock to `when` and try: None if admitted, else what she reads."""
+    clock.advance(when - clock())
+    try:
+        await record(store, moderation, clock)
+    except JobRefused as refused:
+        return refused.user_message.render("en-US")
+    return None
+
+
+async def test_a_spent_allowance_with_a_cooldown_past_the_reset_is_not_promised_at_the_reset(
+    store, moderation, clock
+):
+    """1 video a day, 2 hours between videos. Alice makes her video at 23:00 UTC; at 23:30 she
+    is refused and told her allowance starts again at midnight. At midnight she is refused
+    again, now for the cooldown (until 01:00): the time she was told was not when she may."""
+    await set_limits(moderation, default_limit=1, cooldown_seconds=7200)
+    clock.advance(15 * 3600)  # 2027-01-15 08:00 -> 23:00 UTC
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    clock.advance(1800)
+    text = await refusal(store, moderation, clock)
+    assert "used all your videos today" in text, text
+    told = stamps(text)[0]
+    later = await admitted_at(store, moderation, clock, told)
+    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+
+
+async def test_a_spent_own_allowance_ending_before_the_reset_on_a_roles_only_server(
+    store, moderation, clock
+):
+    """The server grants videos only through roles (default 0); a moderator gives Alice 2 a day
+    for 6 hours. She makes both and is refused: she must not be promised the reset at
+    midnight, which brings her nothing, but told her own allowance ends and none follows."""
+    await set_limits(moderation, default_limit=0)
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
+    for _ in range(2):
+        await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    text = await refusal(store, moderation, clock)
+    assert "starts again" not in text, text
+    assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
+    midnight = (await moderation.facts(ALICE)).window.end
+    assert await admitted_at(store, moderation, clock, midnight) is not None, "none then either"
+
+
+async def test_quota_does_not_promise_a_reset_that_brings_nothing(store, moderation, clock):
+    """The same member's `/videos quota`: her own allowance's end, and nothing after it."""
+    await set_limits(moderation, default_limit=0)
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    facts = await moderation.facts(ALICE)
+    text = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
+    assert "starts again" not in text, text
