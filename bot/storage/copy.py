@@ -152,18 +152,22 @@ async def _copy(source: Path, target: str) -> tuple[CopyReport, list[str]]:
     async with AsyncExitStack() as stack:
         sqlite_db = await _open_source(source)
         stack.push_async_callback(sqlite_db.close)
-        notes = await _bring_source_up_to_date(sqlite_db, source)
+        version, latest = await _source_schema(sqlite_db, source)
+        # PostgreSQL before the upgrade: a server it cannot reach leaves an older file as it was.
         postgres_db = await _open_target(target)
         stack.push_async_callback(postgres_db.close)
+        upgraded = await _bring_source_up_to_date(sqlite_db, source, version, latest)
+        # A refusal after the upgrade says so: the old bot no longer runs on the file.
+        also = f"; {upgraded}" if upgraded else ""
         try:
             report = await copy_database(sqlite_db, postgres_db)
         except CopyRefused as refusal:
-            raise NothingCopied(str(refusal)) from None
+            raise NothingCopied(f"{refusal}{also}") from None
         except (*_DATABASE_ERRORS, sqlite3.Error) as error:
             raise NothingCopied(
-                f"the copy failed, so PostgreSQL was left as it was ({error})"
+                f"the copy failed, so PostgreSQL was left as it was ({error}){also}"
             ) from None
-    return report, notes
+    return report, [f"{upgraded[0].upper()}{upgraded[1:]}."] if upgraded else []
 
 
 async def _open_source(path: Path) -> SqliteDatabase:
@@ -178,8 +182,9 @@ async def _open_source(path: Path) -> SqliteDatabase:
         raise NothingCopied(f"cannot open {path} ({error})") from None
 
 
-async def _bring_source_up_to_date(db: SqliteDatabase, path: Path) -> list[str]:
-    """Apply the SQLite migrations it lacks, as starting the bot would; say so."""
+async def _source_schema(db: SqliteDatabase, path: Path) -> tuple[int, int]:
+    """The file's schema version and the latest this bot knows; refused if no bot made it or
+    a newer one did."""
     try:
         known = await db.fetch_one(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
@@ -187,17 +192,27 @@ async def _bring_source_up_to_date(db: SqliteDatabase, path: Path) -> list[str]:
         if known is None:
             raise NothingCopied(f"{path} is not a bot database (it has no schema_version table)")
         version = await db.schema_version()
-        latest = max(migration.version for migration in load_migrations(MIGRATIONS_DIR))
-        if version > latest:
-            raise NothingCopied(
-                f"{path} was made by a newer bot (schema {version}; this one knows {latest})"
-            )
-        if version == latest:
-            return []
+    except sqlite3.Error as error:
+        raise NothingCopied(f"cannot read {path} ({error})") from None
+    latest = max(migration.version for migration in load_migrations(MIGRATIONS_DIR))
+    if version > latest:
+        raise NothingCopied(
+            f"{path} was made by a newer bot (schema {version}; this one knows {latest})"
+        )
+    return version, latest
+
+
+async def _bring_source_up_to_date(
+    db: SqliteDatabase, path: Path, version: int, latest: int
+) -> str | None:
+    """Apply the SQLite migrations it lacks, as starting the bot would; what was done."""
+    if version == latest:
+        return None
+    try:
         await db.migrate()
     except sqlite3.Error as error:
         raise NothingCopied(f"cannot read {path} ({error})") from None
-    return [f"Upgraded {path} from schema {version} to {latest} first, as starting the bot would."]
+    return f"upgraded {path} from schema {version} to {latest} first, as starting the bot would"
 
 
 async def _open_target(dsn: str) -> PostgresDatabase:

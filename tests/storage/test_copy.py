@@ -265,6 +265,38 @@ async def test_an_older_sqlite_file_is_upgraded_then_copied(backend, source, cap
     assert job.request.prompt == "from last year" and job.version == 0
 
 
+async def test_a_copy_to_a_server_it_cannot_reach_leaves_an_older_file_as_it_was(source, capsys):
+    """The operator who gives up and restarts the old bot finds its file as it left it."""
+    await build_sqlite(
+        source, FakeClock(), migrations=load_migrations(MIGRATIONS_ROOT / "sqlite")[:5]
+    )
+
+    assert await run(["--from", str(source), "--to", "postgresql://bot@127.0.0.1:1/bot"]) == 1
+
+    assert capsys.readouterr().err.startswith("Nothing copied: cannot connect")
+    with sqlite3.connect(source) as raw:
+        assert raw.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 5
+
+
+@postgres_only
+async def test_a_refusal_after_upgrading_an_older_file_says_it_was_upgraded(
+    backend, source, capsys
+):
+    """The older bot can no longer run on the file: a refused copy must not hide that."""
+    first = source.with_name("first.sqlite3")
+    await build_sqlite(first, FakeClock())
+    assert await run(["--from", str(first), "--to", target_url(backend)]) == 0
+    capsys.readouterr()
+    older = load_migrations(MIGRATIONS_ROOT / "sqlite")[:4]
+    await build_sqlite(source, FakeClock(), migrations=older)
+
+    assert await run(["--from", str(source), "--to", target_url(backend)]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("Nothing copied: the PostgreSQL database already holds data"), err
+    assert f"; upgraded {source} from schema 4 to" in err, err
+
+
 async def test_a_missing_sqlite_file_is_named_in_one_line(tmp_path, capsys):
     missing = tmp_path / "nowhere" / "bot.sqlite3"
 
