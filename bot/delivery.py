@@ -302,6 +302,15 @@ class _CannotLook(Exception):
 RouteHook = Callable[[Job, "Delivery"], Awaitable["DeliveryResult | None"]]
 
 
+def _origin_snowflake(job: Job) -> int | None:
+    """The id of the interaction or message that asked for the job ("interaction:<id>")."""
+    origin = job.requester.origin_id
+    if origin is None:
+        return None
+    _, _, snowflake = origin.partition(":")
+    return int(snowflake) if snowflake.isdigit() else None
+
+
 class Delivery:
     """Turns a finished job into a channel message, falling back to a DM; posts it once.
 
@@ -479,22 +488,22 @@ class Delivery:
         footer = job_footer(job)
         start = datetime.datetime.fromtimestamp(self._to_discord(since), datetime.UTC) - _CLOCK_SKEW
         after = discord.Object(discord.utils.time_snowflake(start))
+        asked = _origin_snowflake(job)
+        if asked is not None:
+            # What asked for the job is stamped by Discord's own clock, before any post of it:
+            # reading from there holds whatever ours did meanwhile (a step, another process).
+            after = discord.Object(min(after.id, asked))
         if job.status_message_id is not None and job.delivery_target != DM_TARGET:
             # Results reply to the status message, so nothing older needs reading.
             after = discord.Object(min(after.id, job.status_message_id))
+        if job.superseded_post_id is not None:
+            # A notice posted before (that the render was given up on, say) carries the job's
+            # marker too, but is no result: this one comes after it.
+            after = discord.Object(max(after.id, job.superseded_post_id))
         me = self._client.user
-        # A result is posted after the job's end: an older post with its marker is a notice
-        # from before (that a render was given up on, say), never this result.
-        ended = (
-            self._to_discord(job.finished_at) - _CLOCK_SKEW.total_seconds()
-            if job.finished_at
-            else None
-        )
         try:
             async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:
-                    continue
-                if ended is not None and message.created_at.timestamp() < ended:
                     continue
                 # A layout keeps the marker in a text display; the plain fallback in its footer.
                 if marker_line(footer) in text_displays(message) or any(

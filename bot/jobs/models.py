@@ -188,6 +188,8 @@ class Job:
     held_since: float | None = None
     # Failed downloads of its result (a delivery Discord refused is none).
     download_failures: int = 0
+    # What was posted for it before it was delivered afresh (a given-up notice): no result.
+    superseded_post_id: int | None = None
 
     @property
     def cancelled(self) -> bool:

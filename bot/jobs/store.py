@@ -54,6 +54,8 @@ _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processin
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
+    # (Each value reads the row as it was: SQLite and PostgreSQL alike.)
+    ("superseded_post_id", "COALESCE(delivery_message_id, superseded_post_id)"),
     ("delivered_at", "NULL"),
     ("delivery_started_at", "NULL"),
     ("delivery_target", "NULL"),
@@ -235,6 +237,7 @@ def _job_from_row(row: Row) -> Job:
         result_linked=bool(row["result_linked"]),
         held_since=row["held_since"],
         download_failures=row["download_failures"],
+        superseded_post_id=row["superseded_post_id"],
     )
 
 

@@ -30,9 +30,14 @@ def clock():
     return FakeClock(start=time.time())
 
 
-async def finished_job(store, clock, fake, api):
+async def finished_job(store, clock, fake, api, *, origin_id=None):
     """A completed job, claimed for its delivery; its video is served by the fake APIMart."""
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    requester = Requester(
+        user_id=fake.user_id,
+        channel_id=fake.channel_id,
+        guild_id=fake.guild_id,
+        origin_id=origin_id,
+    )
     job = await store.create(
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
@@ -195,6 +200,57 @@ async def test_a_result_is_posted_once_after_a_crash_when_our_clock_runs_minutes
         assert first.outcome is DeliveryOutcome.DELIVERED
         fake.nonce_window = 0  # the retry came after Discord forgot the nonce (lease lapsed)
         clock.advance(600)
+        second = await delivery(await restarted(db, store, job.id))
+        assert second.message_id == first.message_id
+        posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
+        assert len(results(fake, job.id, posted_in)) == 1
+    finally:
+        await client.close()
+
+
+async def a_process(db, clock):
+    """One bot process: its store, and a Discord client learning Discord's clock."""
+    discord_clock = DiscordClock(clock)
+    client = discord.Client(intents=discord.Intents(guilds=True), http_trace=discord_clock.trace())
+    await client.login(BOT_TOKEN)
+    return JobStore(db, clock=clock), client, discord_clock
+
+
+@pytest.mark.parametrize("where", ["channel", "dm"])
+async def test_a_result_is_posted_once_when_the_database_clock_was_fixed_before_the_restart(
+    db, fake, api, downloads, where
+):
+    """The database server's clock ran 5 minutes ahead; the process posted the result and died
+    before marking it delivered. NTP is fixed on the database server, and the next process
+    reads the stored times (5 minutes ahead) with an offset of none: the search starts from
+    what asked for the job, stamped by Discord's clock, and finds the post."""
+    asked = f"interaction:{discord.utils.time_snowflake(discord.utils.utcnow())}"
+    old_clock = FakeClock(start=time.time() + 300)
+    store, client, discord_clock = await a_process(db, old_clock)
+    try:
+        delivery = Delivery(
+            client, downloads, store, clock=old_clock, to_discord=discord_clock.to_discord
+        )
+        if where == "dm":
+            fake.forbidden_channels.add(fake.channel_id)
+        job = await finished_job(store, old_clock, fake, api, origin_id=asked)
+        if where == "channel":
+            channel = await client.fetch_channel(fake.channel_id)
+            announcement = await channel.send("status: rendering")
+            await store.set_status_message(job.id, announcement.id)
+        first = await delivery(await claimed(store, job.id, Stage.DELIVER))
+        assert first.outcome is DeliveryOutcome.DELIVERED
+    finally:
+        await client.close()
+    fake.nonce_window = 0  # the retry came after Discord forgot the nonce
+    new_clock = FakeClock(start=time.time())
+    store, client, discord_clock = await a_process(db, new_clock)
+    try:
+        delivery = Delivery(
+            client, downloads, store, clock=new_clock, to_discord=discord_clock.to_discord
+        )
+        async with db.transaction() as conn:  # due by the old clock's time: due now
+            await conn.execute("UPDATE jobs SET next_delivery_at = 0 WHERE id = ?", (job.id,))
         second = await delivery(await restarted(db, store, job.id))
         assert second.message_id == first.message_id
         posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
