@@ -48,6 +48,11 @@ EN: dict[str, str] = {
         "(reason: {reason}). You've also used all your videos {period}, so you can make videos "
         "again from {again}."
     ),
+    "mod_blocked_until_cooldown": (
+        "A moderator has blocked you from making videos in this server until {until} "
+        "(reason: {reason}). With the wait between videos here, your next one can start "
+        "{again}."
+    ),
     "mod_quota_spent": (
         "You've used all your videos {period} ({limit}), so this video was not made and "
         "nothing was counted. "
@@ -175,18 +180,26 @@ EN: dict[str, str] = {
     ),
     "mod_member_usage_until": (
         "{member} has used {used} of {limit} {period} ({source}), {credits}; that limit ends "
-        "{again}, and they may make videos again then (the period ends {reset})."
+        "{ends}, and they may make videos again {again} (the period ends {reset})."
     ),
     "mod_member_usage_over_until": (
         "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
-        "allows, so they can make no more until that limit ends {again} (the period ends "
+        "allows, so they can make no more until {again} (that limit ends {ends}, the period "
         "{reset}). Credits spent: {credits}."
+    ),
+    "mod_member_usage_none_after": (
+        "{member} has made {used} {period} of their limit of {limit} ({source}), {credits}; "
+        "that limit ends {ends}, and no allowance follows it here, so they can make no more."
     ),
     "mod_member_usage_none": (
         "{member} has made {used} {period}, {credits}, and may make no videos now: {why}."
     ),
     "mod_member_blocked": "blocked by a moderator (reason: {reason})",
     "mod_member_blocked_until": "blocked by a moderator until {until} (reason: {reason})",
+    "mod_member_blocked_until_cooldown": (
+        "blocked by a moderator until {until} (reason: {reason}), and with the wait between "
+        "videos their next one can start {again}"
+    ),
     "mod_member_blocked_until_spent": (
         "blocked by a moderator until {until} (reason: {reason}), and their videos {period} "
         "are used up, so they may make videos again from {again}"
@@ -403,12 +416,16 @@ ZH: dict[str, str] = {
     "mod_blocked_until_spent": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。你{period}的视频额度也已用完，要到 {again} 才能再次生成视频。"
     ),
+    "mod_blocked_until_cooldown": (
+        "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。"
+        "加上本服务器两次生成之间的等待时间，你的下一个视频可以在 {again} 开始。"
+    ),
     "mod_quota_spent": (
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。额度将于 {reset}（{reset_at}）重置。"
     ),
     "mod_quota_spent_none_after": (
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。"
-        "你的专属额度将于 {ends}结束，之后在这里没有额度：如需更多，请联系管理员。"
+        "你的个人额度将于 {ends}结束，之后在这里没有额度：如需更多，请联系管理员。"
     ),
     "mod_too_many_active": (
         "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中一个完成后再试。"
@@ -445,7 +462,7 @@ ZH: dict[str, str] = {
     # /videos quota
     "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
     "quota_left_none_after": (
-        "你{period}还可以生成 **{left}**（共 {limit} 个）。你的专属额度将于 {ends}结束，之后在这里没有额度。"
+        "你{period}还可以生成 **{left}**（共 {limit} 个）。你的个人额度将于 {ends}结束，之后在这里没有额度。"
     ),
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
@@ -502,16 +519,24 @@ ZH: dict[str, str] = {
         "所以本周期结束（{reset}）前不能再生成。已花费 {credits}。"
     ),
     "mod_member_usage_until": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度{again}结束，"
-        "届时可以再生成（本周期{reset}结束）。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度{ends}结束，"
+        "{again}可以再生成（本周期{reset}结束）。"
     ),
     "mod_member_usage_over_until": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}），"
-        "所以这个额度结束（{again}）前不能再生成（本周期{reset}结束）。已花费 {credits}。"
+        "所以 {again} 前不能再生成（这个额度{ends}结束，本周期{reset}结束）。已花费 {credits}。"
+    ),
+    "mod_member_usage_none_after": (
+        "{member} {period}已生成 {used}，额度为 {limit}（{source}），{credits}；这个额度{ends}结束，"
+        "之后在这里没有额度，所以不能再生成。"
     ),
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员禁止生成视频（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员禁止生成视频，直到 {until}（原因：{reason}）",
+    "mod_member_blocked_until_cooldown": (
+        "已被管理员禁止生成视频，直到 {until}（原因：{reason}），加上两次生成之间的等待时间，"
+        "下一个视频可以在 {again} 开始"
+    ),
     "mod_member_blocked_until_spent": (
         "已被管理员禁止生成视频，直到 {until}（原因：{reason}），且其{period}的视频额度已用完，要到 {again} 才能再次生成"
     ),

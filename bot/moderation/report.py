@@ -270,6 +270,19 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             why=_why_none(facts),
         )
     over = facts.used > facts.allowance.limit
+    ends = own_allowance_ends_with_none_after(facts)
+    if ends is not None and facts.used >= facts.allowance.limit:
+        # No reset brings them videos: none is promised.
+        return msg(
+            "mod_member_usage_none_after",
+            member=f"<@{user_id}>",
+            used=plural("count_videos", facts.used),
+            limit=plural("count_videos", facts.allowance.limit),
+            source=msg(f"mod_source_{facts.allowance.source}"),
+            period=this_period(facts),
+            credits=amount(credits),
+            ends=stamp(ends, "R"),
+        )
     key = "mod_member_usage_over" if over else "mod_member_usage"
     # Spent, but their own allowance ends before the period, and the one after has room.
     again = allowed_again_at(facts)
@@ -285,7 +298,16 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         credits=amount(credits),
         reset=stamp(facts.window.end, "R"),
         again=stamp(again, "R") if again is not None else "",
+        ends=stamp(_own_end(facts), "R"),
     )
+
+
+def _own_end(facts: MemberFacts) -> float:
+    """When the member's own allowance ends (the period's end when it has no end of its own)."""
+    override = facts.allowance.override
+    if override is not None and override.expires_at is not None:
+        return min(override.expires_at, facts.window.end)
+    return facts.window.end
 
 
 def _why_none(facts: MemberFacts) -> Message:

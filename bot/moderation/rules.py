@@ -119,7 +119,13 @@ def allowed_again_at(facts: MemberFacts) -> float | None:
 # Every refusal `blocked_message` (or the owner's block) can give: each names a block and its
 # reason, so none is ever said in a public reply.
 BLOCK_REFUSAL_KEYS = frozenset(
-    {"mod_blocked", "mod_blocked_until", "mod_blocked_until_spent", "owner_blocked"}
+    {
+        "mod_blocked",
+        "mod_blocked_until",
+        "mod_blocked_until_spent",
+        "mod_blocked_until_cooldown",
+        "owner_blocked",
+    }
 )
 
 
@@ -155,6 +161,10 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
             period=this_period(facts),
             again=stamp(again),
         )
+    cooled = cooldown_ends(facts, ends)
+    if cooled is not None:
+        # The block ends inside the wait between videos: "again after that" would be refused.
+        return msg(f"{key}_cooldown", reason=reason, until=stamp(ends), again=stamp(cooled))
     return msg(key, reason=reason, until=stamp(ends))
 
 

@@ -276,7 +276,7 @@ async def test_an_allowance_that_ends_before_the_period_says_when_videos_come_ba
         answer = await mod(s, "member set", member=alice, allowance=2, days=0.25, reason="calm")
         ends = round(s.world.bot.clock() + 0.25 * 86400)
         assert "more than their limit of 2 videos" in answer
-        [again] = re.findall(r"can make no more until that limit ends <t:(\d+):R>", answer)
+        [again] = re.findall(r"can make no more until <t:(\d+):R> \(that limit ends", answer)
         assert abs(int(again) - ends) <= 2
         usage = await mod(s, "usage", member=alice)
         assert f"<t:{again}:R>" in usage

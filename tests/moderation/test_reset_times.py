@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bot.jobs.models import JobRefused, JobState
-from bot.moderation.report import quota_lines
+from bot.moderation.report import member_usage_line, quota_lines
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import (
     ALICE,
@@ -155,3 +155,51 @@ async def test_quota_does_not_promise_a_reset_that_brings_nothing(store, moderat
     text = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
     assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
     assert "starts again" not in text, text
+
+
+async def test_a_short_block_after_a_video_is_not_promised_to_end_inside_the_cooldown(
+    store, moderation, clock
+):
+    """2 hours between videos. Alice makes a video; a moderator blocks her for 1 hour: "you
+    can make videos again after that" would be refused again, for the cooldown."""
+    await set_limits(moderation, cooldown_seconds=7200)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    until = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
+    text = await refusal(store, moderation, clock)
+    assert f"until <t:{int(until)}:F>" in text, text
+    told = max(stamps(text))
+    assert await admitted_at(store, moderation, clock, told) is None, text
+
+
+async def test_usage_member_names_when_the_own_limit_ends_and_when_the_cooldown_does(
+    store, moderation, clock
+):
+    """6 hours between videos; a moderator gives Alice 1 a day for 1 hour. She makes it: the
+    limit ends in 1 hour, and she may make videos again in 6."""
+    await set_limits(moderation, cooldown_seconds=6 * 3600)
+    ends = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "trial", ends)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    facts = await moderation.facts(ALICE)
+    text = member_usage_line(facts, ALICE.user_id, 4.0).render("en-US")
+    assert f"that limit ends <t:{int(ends)}:R>" in text, text
+    assert f"they may make videos again <t:{int(clock() + 6 * 3600)}:R>" in text, text
+
+
+async def test_usage_member_over_a_lowered_limit_with_none_after_promises_no_period_end(
+    store, moderation, clock
+):
+    """Roles-only server. Alice's own allowance of 5 a day let her make 3; a moderator lowers
+    it to 1 for 6 hours: midnight brings her none, so the moderator is not told it will."""
+    await set_limits(moderation, default_limit=0)
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 5, "trial", None)
+    for _ in range(3):
+        await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "cool off", ends)
+    facts = await moderation.facts(ALICE)
+    text = member_usage_line(facts, ALICE.user_id, 12.0).render("en-US")
+    assert "until the period ends" not in text, text
+    assert f"that limit ends <t:{int(ends)}:R>, and no allowance follows it here" in text, text
+    assert await admitted_at(store, moderation, clock, facts.window.end) is not None
