@@ -468,9 +468,14 @@ class Poller:
             # As for a running task: one 404 may be a glitch, several in a row are an answer.
             if job.not_found_answers + 1 >= NOT_FOUND_ANSWERS:
                 log.warning(
-                    "Job %d: APIMart no longer knows timed-out task %s", job.id, job.task_id
+                    "Job %d: APIMart no longer knows timed-out task %s; it stops counting",
+                    job.id,
+                    job.task_id,
                 )
-                await self._store.follow_up_later(job, next_poll_at=None, not_found=True)
+                # Lost, as a running task answered so is: failed unbilled, so refunded (quietly,
+                # as a late failure is).
+                lost = TaskInfo(task_id=job.task_id, status=TaskStatus.FAILED)
+                await self._store.record_late_end(job, lost, now=self._clock())
                 return
             await self._store.follow_up_later(
                 job, next_poll_at=self._next_follow_up(job, self._clock()), not_found=True

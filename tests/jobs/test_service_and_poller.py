@@ -1194,3 +1194,20 @@ async def test_two_submits_answered_with_one_task_at_the_same_moment_close_one_c
     )
     [kept] = [report.job for report in reports if report.state is JobState.QUEUED]
     assert (await store.job_of_task("task-same")) == kept.id
+
+
+async def test_a_timed_out_task_apimart_no_longer_knows_stops_counting(db, api, session, clock):
+    """Three "task not found" answers in a row mean the task is lost, and a lost task stops
+    counting: so too for one the bot gave up on and still follows."""
+    store, poller, job = await timed_out_job(
+        db, api, session, clock, TaskPlan(polls_until_done=None)
+    )
+    assert (await store.get(job.id)).counts
+    api.fail_next("poll", status=404, times=100)
+    for _ in range(6):
+        clock.advance(300)
+        await poller.run_once()
+    lost = await store.get(job.id)
+    assert lost.next_poll_at is None, "no longer followed: APIMart does not know the task"
+    assert lost.state is JobState.FAILED
+    assert not lost.counts
