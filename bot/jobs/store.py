@@ -47,6 +47,8 @@ _POLLED = (*_ACTIVE, JobState.TIMED_OUT.value)
 # and the insert are atomic (a burst of requests cannot overshoot a quota).
 Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[None]]
 CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
+# A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
+_FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
 
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
@@ -576,6 +578,15 @@ class JobStore:
                 f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)}) AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id, *_ACTIVE),
             )
+            if cursor.rowcount == 1:
+                return CancelOutcome.COUNTED
+            # Given up on, but still followed: APIMart may yet finish it, and it would be
+            # posted after all. The mark stops that; its notice went when it was given up on.
+            cursor = await conn.execute(
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?"
+                f" WHERE id = ? AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL",
+                (now, reason_key, job_id),
+            )
             return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
 
     async def cancel_unfinished(
@@ -585,8 +596,9 @@ class JobStore:
         when `guild_id` is None (the operator's block). The member is told."""
         where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
-            f"SELECT id FROM jobs WHERE {where}"
-            f" AND state IN ({_placeholders(CANCELLABLE)}) AND cancelled_at IS NULL ORDER BY id",
+            f"SELECT id FROM jobs WHERE {where} AND cancelled_at IS NULL"
+            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
+            " ORDER BY id",
             (*_present(guild_id), user_id, *CANCELLABLE),
         )
         outcomes = []

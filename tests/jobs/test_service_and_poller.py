@@ -18,7 +18,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.store import CancelOutcome, JobStore, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan
@@ -1211,3 +1211,38 @@ async def test_a_timed_out_task_apimart_no_longer_knows_stops_counting(db, api, 
     assert lost.next_poll_at is None, "no longer followed: APIMart does not know the task"
     assert lost.state is JobState.FAILED
     assert not lost.counts
+
+
+@pytest.mark.parametrize("how", ["block", "cancel"])
+async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
+    db, api, session, clock, how
+):
+    """A render given up on is followed for a day and posted if it finishes: a block (which
+    cancels the member's unfinished videos) or a cancel must stop that post, as any cancel
+    does. It still counts: APIMart made it."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)  # "took longer than this bot waits"
+    assert (await store.get(report.job.id)).state is JobState.TIMED_OUT
+    if how == "block":
+        cancelled = await store.cancel_unfinished(
+            REQUESTER.guild_id, REQUESTER.user_id, reason_key="cancelled_by_block", now=clock()
+        )
+        assert cancelled == [(report.job.id, CancelOutcome.COUNTED)]
+    else:
+        outcome = await store.cancel(
+            report.job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+        )
+        assert outcome is CancelOutcome.COUNTED
+    api.last_task.complete()
+    clock.advance(300)
+    await poller.run_once()
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed to its end"
+    assert job.counts
+    assert [j for j in delivery.delivered if j.state is JobState.COMPLETED] == []
