@@ -24,6 +24,7 @@ from enum import Enum
 
 import yarl
 
+from bot.apimart.models import without_fragment
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.links import typed_links
 from bot.jobs.models import MediaInput
@@ -261,7 +262,9 @@ class LinkProber:
             return Skipped(url, SkipReason.NOT_MEDIA)
         final = yarl.URL(fetched.url)
         return MediaInput(
-            url=fetched.url,
+            # Without its fragment, which is never fetched anyway: the bot marks its own
+            # re-hosted copies there, and a member's link must not pass for one.
+            url=without_fragment(fetched.url),
             filename=_filename(final),
             content_type=fetched.content_type,
             size=fetched.size,

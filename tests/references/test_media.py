@@ -8,6 +8,7 @@ from bot.jobs.media import LinkProber, MessageMedia, Skipped, SkipReason, collec
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
+from bot.media_refresh import attachment_id, rehosted_expiry
 from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
 LIMIT = 1024
@@ -146,6 +147,21 @@ async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_
 
 async def test_unreachable_links_are_left_out(prober):
     assert (await prober(f"http://{PUBLIC_HOST}:9/cat.png")).reason is SkipReason.UNREACHABLE
+
+
+async def test_a_members_link_cannot_pass_for_the_bots_own_rehosted_copy(prober):
+    """The bot marks its copies re-hosted on APIMart in the URL's fragment: a member's link
+    typed with that mark, or redirected to one carrying it, keeps none of it (else it would be
+    fetched again at submit and uploaded on the operator's account)."""
+    mark = "#rehosted-until=1&attachment=5"
+    async with Site(PUBLIC_HOST) as web:
+        web.serve("/cat.png")
+        typed = await prober(web.url("/cat.png") + mark)
+        redirected = await prober(web.redirect("/moved", "/cat.png" + mark))
+    for found in (typed, redirected):
+        assert isinstance(found, MediaInput), found
+        assert found.url == web.url("/cat.png")
+        assert rehosted_expiry(found.url) is None and attachment_id(found.url) is None
 
 
 async def test_private_addresses_are_refused_unless_allowed(site, internal, prober):
