@@ -18,11 +18,36 @@ from tests.observability.scrape import probe, until_status
 UNREACHABLE = "Discord is unreachable"
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on (until a test starts the fake there)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# Ports held bound (never listening) for the whole run: a connection there is refused, and no
+# other test's server, in this worker or another, is given one of them meanwhile.
+_HELD: list[socket.socket] = []
+
+
+def _bound() -> socket.socket:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    return holder
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on, for as long as the tests run."""
+    holder = _bound()
+    _HELD.append(holder)
+    return int(holder.getsockname()[1])
+
+
+class AbsentDiscord(FakeDiscord):
+    """A fake Discord not started yet: its port is held, not listening, until it starts (a
+    port merely found free was given to another test's server and the bot connected there)."""
+
+    def __init__(self) -> None:
+        self._holder = _bound()
+        super().__init__(token=BOT_TOKEN, port=int(self._holder.getsockname()[1]))
+
+    async def start(self) -> None:
+        """Give the port up, then listen on it."""
+        self._holder.close()
+        await super().start()
 
 
 @pytest.fixture
@@ -34,7 +59,9 @@ async def api():
 @pytest.fixture
 def absent_discord():
     """A fake Discord on a fixed port that is not listening yet."""
-    return FakeDiscord(token=BOT_TOKEN, port=free_port())
+    fake = AbsentDiscord()
+    yield fake
+    fake._holder.close()
 
 
 async def test_discord_unreachable_at_start_is_retried_until_it_answers(
@@ -122,7 +149,7 @@ async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_l
 
 async def test_apimart_unreachable_at_start_does_not_hold_the_bot_up(tmp_path, api):
     async with FakeDiscord(token=BOT_TOKEN) as fake:
-        closed = f"http://127.0.0.1:{free_port()}"
+        closed = f"http://127.0.0.1:{closed_port()}"
         async with bot_process(tmp_path, fake, api, APIMART_BASE_URL=closed) as bot:
             interaction = await fake.slash_command("video", options={"prompt": "a kite"})
             answer = await interaction.wait_for_answer(timeout=10)
@@ -153,7 +180,7 @@ class GatewayDownDiscord(FakeDiscord):
     """REST answers; the gateway websocket `GET /gateway/bot` names is down (a gateway-only
     outage, or a firewall that lets HTTPS out but not the websocket)."""
 
-    down = f"ws://127.0.0.1:{free_port()}/gateway"
+    down = f"ws://127.0.0.1:{closed_port()}/gateway"
 
     @property
     def gateway_url(self) -> str:
@@ -181,7 +208,7 @@ async def test_discord_gateway_url_is_where_the_bot_connects_without_shard_count
     """`GET /gateway/bot` names Discord's gateway; DISCORD_GATEWAY_URL says to use another."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         env = bot_environment(
-            tmp_path, fake, api, DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{free_port()}/gateway"
+            tmp_path, fake, api, DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{closed_port()}/gateway"
         )
         assert "SHARD_COUNT" not in env
         async with launched_bot(tmp_path, env) as bot:

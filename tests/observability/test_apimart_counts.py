@@ -51,13 +51,14 @@ async def test_requests_are_counted_by_endpoint_and_status(api, session):
 
 
 async def test_a_request_that_cannot_connect_is_counted_as_such(session):
+    # Held bound, never listening, while the request is made: no other test's server gets it.
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    metrics = Metrics()
-    client = engine_client(session, f"http://127.0.0.1:{port}", "sk-test", metrics)
-    with pytest.raises(APIConnectionError):
-        await client.get_task("task_1")
+        metrics = Metrics()
+        client = engine_client(session, f"http://127.0.0.1:{port}", "sk-test", metrics)
+        with pytest.raises(APIConnectionError):
+            await client.get_task("task_1")
     scraped = parse(metrics.render().decode())
     assert scraped.total("videobot_apimart_requests_total") == 1
     assert (
