@@ -496,14 +496,24 @@ class Delivery:
         if job.status_message_id is not None and job.delivery_target != DM_TARGET:
             # Results reply to the status message, so nothing older needs reading.
             after = discord.Object(min(after.id, job.status_message_id))
-        if job.superseded_post_id is not None:
+        if job.superseded_post_id:
             # A notice posted before (that the render was given up on, say) carries the job's
             # marker too, but is no result: this one comes after it.
             after = discord.Object(max(after.id, job.superseded_post_id))
         me = self._client.user
+        # Such a notice whose id was never written down (a crash right after posting it): a
+        # result is posted after the job's end, so an older post is none. (Only then: the
+        # job's times are our clock's, which may have been stepped since.)
+        ended = (
+            self._to_discord(job.finished_at) - _CLOCK_SKEW.total_seconds()
+            if job.finished_at and job.superseded_post_id == 0
+            else None
+        )
         try:
             async for message in target.history(limit=None, after=after, oldest_first=True):
                 if me is not None and message.author.id != me.id:
+                    continue
+                if ended is not None and message.created_at.timestamp() < ended:
                     continue
                 # A layout keeps the marker in a text display; the plain fallback in its footer.
                 if marker_line(footer) in text_displays(message) or any(

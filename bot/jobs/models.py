@@ -189,6 +189,7 @@ class Job:
     # Failed downloads of its result (a delivery Discord refused is none).
     download_failures: int = 0
     # What was posted for it before it was delivered afresh (a given-up notice): no result.
+    # 0: something may have been posted, its id unknown (a crash right after posting it).
     superseded_post_id: int | None = None
 
     @property

@@ -56,8 +56,13 @@ _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processin
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
-    # (Each value reads the row as it was: SQLite and PostgreSQL alike.)
-    ("superseded_post_id", "COALESCE(delivery_message_id, superseded_post_id)"),
+    # (Each value reads the row as it was: SQLite and PostgreSQL alike.) 0: a post may have
+    # gone (an attempt began) but its id was never written down.
+    (
+        "superseded_post_id",
+        "COALESCE(delivery_message_id, superseded_post_id,"
+        " CASE WHEN delivery_started_at IS NOT NULL THEN 0 END)",
+    ),
     ("delivered_at", "NULL"),
     ("delivery_started_at", "NULL"),
     ("delivery_target", "NULL"),
@@ -67,6 +72,10 @@ _AFRESH = (
     ("status_final_at", "NULL"),
 )
 _DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in _AFRESH)
+# ... where whoever changed it may have told the member already (`delivered_at` set apart).
+_DELIVER_AFRESH_BUT_TOLD = ", ".join(
+    f"{column} = {value}" for column, value in _AFRESH if column != "delivered_at"
+)
 # ... but a job its member cancelled keeps the delivery that told them so: it is never posted.
 _DELIVER_AFRESH_UNLESS_CANCELLED = ", ".join(
     f"{column} = CASE WHEN cancelled_at IS NULL THEN {value} ELSE {column} END"
@@ -581,11 +590,13 @@ class JobStore:
             if cursor.rowcount == 1:
                 return CancelOutcome.COUNTED
             # Given up on, but still followed: APIMart may yet finish it, and it would be
-            # posted after all. The mark stops that; its notice went when it was given up on.
+            # posted after all. The mark stops that, and the member, told it would come, is told
+            # it will not: a notice of its own, after the one that said it was given up on.
             cursor = await conn.execute(
-                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?"
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
+                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?"
                 f" WHERE id = ? AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL",
-                (now, reason_key, job_id),
+                (now, reason_key, now, told_at, job_id),
             )
             return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
 

@@ -13,7 +13,7 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.discord_time import DiscordClock
-from bot.jobs.models import JobState, Requester
+from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import JobStore, Stage
 from bot.status_messages import StatusMessages
@@ -257,3 +257,54 @@ async def test_a_result_is_posted_once_when_the_database_clock_was_fixed_before_
         assert len(results(fake, job.id, posted_in)) == 1
     finally:
         await client.close()
+
+
+async def test_a_late_video_is_posted_when_the_give_up_notice_was_posted_but_not_written_down(
+    db, store, clock, fake, client, api, downloads
+):
+    """The give-up notice was posted, and the process died before writing its id down (so no
+    `superseded_post_id` can be taken from it). After the restart the follow-up found the video
+    done (delivered afresh); its first post was cut short before it left. The retry's search
+    must not take the notice (same marker, posted minutes before the video existed) for the
+    video."""
+    asked = f"interaction:{discord.utils.time_snowflake(discord.utils.utcnow())}"
+    requester = Requester(
+        user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id, origin_id=asked
+    )
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    job = await submitted(store, job, now=clock())
+    poll = await claimed(store, job.id, Stage.POLL)
+    assert await store.finish(
+        poll,
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key="task_timed_out",
+        follow_up_at=clock() + 300,
+    )
+    delivery = Delivery(client, downloads, store, clock=clock)
+    notice = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert notice.outcome is DeliveryOutcome.DELIVERED  # posted; the process dies here
+    await JobStore(db, clock=time.time).release_all_leases()
+    fake.nonce_window = 0
+
+    clock.advance(400)  # the restart: the follow-up finds the video done
+    info = TaskInfo(
+        task_id=job.task_id,
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file(f"v{job.id}.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+    assert await store.record_late_end(await claimed(store, job.id, Stage.POLL), info, now=clock())
+    # The video's first attempt is written down, then cut short before its post left.
+    first = await claimed(store, job.id, Stage.DELIVER)
+    assert await store.begin_delivery(first, now=clock(), target=CHANNEL_TARGET) is not None
+    await JobStore(db, clock=time.time).release_all_leases()
+
+    clock.advance(60)
+    result = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert result.message_id != notice.message_id, "the give-up notice was taken for the video"
+    assert len(results(fake, job.id)) == 2, "the video was never posted"

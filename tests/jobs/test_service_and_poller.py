@@ -12,7 +12,7 @@ import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.delivery import failure_text
+from bot.delivery import failure_text, shows_video
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
@@ -1245,4 +1245,34 @@ async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
     job = await store.get(report.job.id)
     assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed to its end"
     assert job.counts
-    assert [j for j in delivery.delivered if j.state is JobState.COMPLETED] == []
+    assert [j for j in delivery.delivered if shows_video(j)] == [], "its video is never posted"
+
+
+@pytest.mark.parametrize("how", ["moderator", "block"])
+async def test_a_moderator_stopping_a_render_given_up_on_tells_the_member(
+    db, api, session, clock, how
+):
+    """The member was told "if it finishes within a day, I'll post it here": a moderator's
+    cancel, or a block, that stops that post is told to them, as for any render a moderator
+    cancels."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)  # "took longer than this bot waits"
+    assert delivery.delivered[0].state is JobState.TIMED_OUT
+    if how == "block":
+        await store.cancel_unfinished(
+            REQUESTER.guild_id, REQUESTER.user_id, reason_key="cancelled_by_block", now=clock()
+        )
+    else:
+        await store.cancel(
+            report.job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False
+        )
+    for _ in range(3):
+        clock.advance(8)
+        await poller.run_once()
+    [told] = [job for job in delivery.delivered[1:] if job.cancelled]
+    assert told.cancel_reason_key == f"cancelled_by_{how}"
