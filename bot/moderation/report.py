@@ -72,31 +72,18 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         # Blocked says blocked: no count, no cooldown, nothing that suggests waiting helps.
         lines.append(blocked)
         return lines
-    # Spent: the same time a refusal gives (a member's own allowance may end before the period).
-    again = allowed_again_at(facts) if facts.left == 0 else facts.window.end
     ends = own_allowance_ends_with_none_after(facts)
+    left = {
+        "left": plural("count_videos", facts.left),
+        "limit": facts.allowance.limit,
+        "period": this_period(facts),
+    }
     if ends is not None:
-        lines.append(
-            msg(
-                "quota_left_none_after",
-                left=plural("count_videos", facts.left),
-                limit=facts.allowance.limit,
-                period=this_period(facts),
-                ends=stamp(ends, "R"),
-            )
-        )
+        lines.append(msg("quota_left_none_after", **left, ends=stamp(ends, "R")))
     else:
-        again = again if again is not None else facts.window.end
-        lines.append(
-            msg(
-                "quota_left",
-                left=plural("count_videos", facts.left),
-                limit=facts.allowance.limit,
-                period=this_period(facts),
-                reset=stamp(again, "R"),
-                reset_at=stamp(again),
-            )
-        )
+        # Spent: the time a refusal gives (their own allowance may end before the period).
+        again = (allowed_again_at(facts) if facts.left == 0 else None) or facts.window.end
+        lines.append(msg("quota_left", **left, reset=stamp(again, "R"), reset_at=stamp(again)))
     lines.append(
         msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
     )

@@ -261,26 +261,16 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
     if blocked is not None:
         return Refusal(blocked)
     if facts.used >= facts.allowance.limit:
-        again = allowed_again_at(facts)
+        spent = {
+            "limit": plural("count_videos", facts.allowance.limit),
+            "period": this_period(facts),
+        }
         ends = own_allowance_ends_with_none_after(facts)
-        if again is None and ends is not None:
-            return Refusal(
-                msg(
-                    "mod_quota_spent_none_after",
-                    limit=plural("count_videos", facts.allowance.limit),
-                    period=this_period(facts),
-                    ends=stamp(ends, "R"),
-                )
-            )
-        assert again is not None
+        if ends is not None:
+            return Refusal(msg("mod_quota_spent_none_after", **spent, ends=stamp(ends, "R")))
+        again = allowed_again_at(facts) or facts.window.end
         return Refusal(
-            msg(
-                "mod_quota_spent",
-                limit=plural("count_videos", facts.allowance.limit),
-                period=this_period(facts),
-                reset=stamp(again, "R"),
-                reset_at=stamp(again),
-            )
+            msg("mod_quota_spent", **spent, reset=stamp(again, "R"), reset_at=stamp(again))
         )
     if facts.active >= policy.max_active:
         return Refusal(

@@ -1213,13 +1213,9 @@ async def test_a_timed_out_task_apimart_no_longer_knows_stops_counting(db, api, 
     assert not lost.counts
 
 
-@pytest.mark.parametrize("how", ["block", "cancel"])
-async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
-    db, api, session, clock, how
-):
-    """A render given up on is followed for a day and posted if it finishes: a block (which
-    cancels the member's unfinished videos) or a cancel must stop that post, as any cancel
-    does. It still counts: APIMart made it."""
+async def given_up_then_stopped(db, api, session, clock, how):
+    """A render given up on (its member told it may come after all), then stopped: by a block,
+    a moderator's cancel or the member's own; the world and the job."""
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
     store, service, poller = make_world(
@@ -1227,7 +1223,7 @@ async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
     )
     report = await service.create_and_submit(REQUESTER, REQUEST)
     await run_until_delivered(poller, clock, delivery)  # "took longer than this bot waits"
-    assert (await store.get(report.job.id)).state is JobState.TIMED_OUT
+    assert [job.state for job in delivery.delivered] == [JobState.TIMED_OUT]
     if how == "block":
         cancelled = await store.cancel_unfinished(
             REQUESTER.guild_id, REQUESTER.user_id, reason_key="cancelled_by_block", now=clock()
@@ -1235,14 +1231,28 @@ async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
         assert cancelled == [(report.job.id, CancelOutcome.COUNTED)]
     else:
         outcome = await store.cancel(
-            report.job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+            report.job.id,
+            reason_key=f"cancelled_by_{how}",
+            now=clock(),
+            member_told=how == "member",
         )
         assert outcome is CancelOutcome.COUNTED
+    return store, poller, delivery, report.job
+
+
+@pytest.mark.parametrize("how", ["block", "member"])
+async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
+    db, api, session, clock, how
+):
+    """A render given up on is followed for a day and posted if it finishes: a block (which
+    cancels the member's unfinished videos) or a cancel must stop that post, as any cancel
+    does. It still counts: APIMart made it."""
+    store, poller, delivery, job = await given_up_then_stopped(db, api, session, clock, how)
     api.last_task.complete()
     clock.advance(300)
     await poller.run_once()
     await poller.run_once()
-    job = await store.get(report.job.id)
+    job = await store.get(job.id)
     assert (job.state, job.credits_cost) == (JobState.COMPLETED, 4), "followed to its end"
     assert job.counts
     assert [j for j in delivery.delivered if shows_video(j)] == [], "its video is never posted"
@@ -1255,22 +1265,7 @@ async def test_a_moderator_stopping_a_render_given_up_on_tells_the_member(
     """The member was told "if it finishes within a day, I'll post it here": a moderator's
     cancel, or a block, that stops that post is told to them, as for any render a moderator
     cancels."""
-    delivery = RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
-    store, service, poller = make_world(
-        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
-    )
-    report = await service.create_and_submit(REQUESTER, REQUEST)
-    await run_until_delivered(poller, clock, delivery)  # "took longer than this bot waits"
-    assert delivery.delivered[0].state is JobState.TIMED_OUT
-    if how == "block":
-        await store.cancel_unfinished(
-            REQUESTER.guild_id, REQUESTER.user_id, reason_key="cancelled_by_block", now=clock()
-        )
-    else:
-        await store.cancel(
-            report.job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False
-        )
+    _, poller, delivery, _ = await given_up_then_stopped(db, api, session, clock, how)
     for _ in range(3):
         clock.advance(8)
         await poller.run_once()
