@@ -50,6 +50,15 @@ async def server(tmp_path, **settings):
             yield Server(world, mods, supporter, modlog, helper, carol)
 
 
+def morning_clock() -> FakeClock:
+    """A clock at 06:00 UTC, the latest such time already past: a day's period (reset at
+    midnight UTC) then has 18 hours left, whenever the test runs, so a limit of hours or
+    minutes ends before it. (Never ahead of real time: Discord's ids carry real time.)"""
+    now = time.time()
+    six = now - now % 86400 + 6 * 3600
+    return FakeClock(start=six if six <= now else six - 86400)
+
+
 def user_option(world, user_id):
     member = world.discord.member_payload(user_id)
     user = member.pop("user")
@@ -268,7 +277,7 @@ async def test_an_allowance_set_below_what_a_member_made_says_so_when_it_is_set(
 async def test_an_allowance_that_ends_before_the_period_says_when_videos_come_back(tmp_path):
     """ "Alice: 2 for 6 hours", when she made 3 today and the server allows 5: she may make
     videos again when it ends, not at midnight, and the moderator reads that time."""
-    async with server(tmp_path) as s:
+    async with server(tmp_path, clock=morning_clock()) as s:
         await mod(s, "limits set", max_active=5)
         for _ in range(3):
             assert "queued as job" in await video(s.world)
@@ -299,7 +308,7 @@ async def test_a_short_block_after_a_spent_period_says_videos_come_back_with_the
 ):
     """Alice made all 5 of today's videos, then got a 15-minute block: she makes no video when
     it ends but when the day does, and `/videomod usage member:` says so, as her refusal does."""
-    async with server(tmp_path) as s:
+    async with server(tmp_path, clock=morning_clock()) as s:
         period_end, usage = await blocked_after_a_spent_day(s, days=0.01)
         assert f"so they may make videos again from <t:{period_end}:F>" in usage, usage
         assert f"can make videos again from <t:{period_end}:F>" in await video(s.world)
