@@ -240,7 +240,10 @@ def result_nonce(job: Job) -> str:
     cannot post twice (the marker check covers longer gaps). A job can end twice: given up on,
     then done after all; its submit's outcome unknown, then its task found. Each end has its
     own nonce, or the video would be taken for the notice before it and never posted. (A
-    cancel's notice, posted while the job is still running, has one too.)"""
+    cancel's notice, posted while the job is still running, has one too; so has a moderator's
+    cancel of a render given up on, posted after the notice that gave it up.)"""
+    if job.state is JobState.TIMED_OUT and job.cancelled:
+        return f"video-job-{job.id}-x"
     return f"video-job-{job.id}{_END_MARKS.get(job.state, '-n')}"
 
 

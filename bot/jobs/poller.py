@@ -593,9 +593,10 @@ class Poller:
             log.warning(
                 "Job %d: delivery failed (attempt %d); retrying in %.0fs", job.id, attempts, backoff
             )
-            await self._store.retry_delivery_at(
+            if not await self._store.retry_delivery_at(
                 job, now + backoff, download_failed=result.download_failed
-            )
+            ):
+                await self._store.end_lost_claim(job, None)
             if job.state is JobState.COMPLETED and not job.cancelled:
                 # The status still shows the last progress reading (and a Cancel button): it is
                 # done, its post on its way. (A failure's status waits for its notice: "the
@@ -612,3 +613,4 @@ class Poller:
             job, now=now, message_id=result.message_id, linked=result.linked
         ):
             log.warning("Job %d: delivery claim was lost before it was marked", job.id)
+            await self._store.end_lost_claim(job, result.message_id if posted else None)

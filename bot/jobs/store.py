@@ -57,11 +57,12 @@ _RELEASE = "lease_owner = NULL, lease_until = NULL"
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
     # (Each value reads the row as it was: SQLite and PostgreSQL alike.) 0: a post may have
-    # gone (an attempt began) but its id was never written down.
+    # gone (an attempt began) but its id was never written down; an older notice's id would
+    # hide it, so 0 comes first.
     (
         "superseded_post_id",
-        "COALESCE(delivery_message_id, superseded_post_id,"
-        " CASE WHEN delivery_started_at IS NOT NULL THEN 0 END)",
+        "COALESCE(delivery_message_id,"
+        " CASE WHEN delivery_started_at IS NOT NULL THEN 0 END, superseded_post_id)",
     ),
     ("delivered_at", "NULL"),
     ("delivery_started_at", "NULL"),
@@ -592,9 +593,10 @@ class JobStore:
             # Given up on, but still followed: APIMart may yet finish it, and it would be
             # posted after all. The mark stops that, and the member, told it would come, is told
             # it will not: a notice of its own, after the one that said it was given up on.
+            # (`version` too: a delivery of that notice under way cannot mark this one sent.)
             cursor = await conn.execute(
                 "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
-                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?"
+                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
                 f" WHERE id = ? AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id),
             )
@@ -1074,6 +1076,27 @@ class JobStore:
             "delivered_at = ?, delivery_message_id = ?, result_linked = ?,"
             " next_delivery_at = NULL, delivery_attempts = delivery_attempts + 1",
             (now, message_id, int(linked)),
+        )
+
+    async def end_lost_claim(self, job: Job, posted_id: int | None) -> None:
+        """A delivery claim lost before its outcome was written, to a change of the job (as a
+        cancel makes to a render given up on): the claim ends now, not when its lease would
+        lapse, so the post that change asks for is not kept waiting. `posted_id`, a post made
+        meanwhile: the job's next post comes after it, so its search for an earlier one starts
+        there. (Only if nothing but that one change came since: no newer claim is touched.)"""
+        superseded: tuple[int, ...] = ()
+        mark = ""
+        if posted_id is not None:
+            superseded = (posted_id, posted_id)
+            mark = (
+                "superseded_post_id = CASE WHEN delivery_started_at IS NULL"
+                " AND delivery_message_id IS NULL AND COALESCE(superseded_post_id, 0) < ?"
+                " THEN ? ELSE superseded_post_id END, "
+            )
+        await self._db.write(
+            f"UPDATE jobs SET {mark}{_RELEASE} WHERE id = ? AND lease_owner = ? AND version = ?"
+            " RETURNING id",
+            (*superseded, job.id, self.leases.owner, job.version + 1),
         )
 
     async def forget_deleted_results(

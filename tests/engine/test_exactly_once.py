@@ -259,14 +259,16 @@ async def test_a_result_is_posted_once_when_the_database_clock_was_fixed_before_
         await client.close()
 
 
+@pytest.mark.parametrize("earlier_notice", [False, True])
 async def test_a_late_video_is_posted_when_the_give_up_notice_was_posted_but_not_written_down(
-    db, store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads, earlier_notice
 ):
     """The give-up notice was posted, and the process died before writing its id down (so no
     `superseded_post_id` can be taken from it). After the restart the follow-up found the video
     done (delivered afresh); its first post was cut short before it left. The retry's search
     must not take the notice (same marker, posted minutes before the video existed) for the
-    video."""
+    video. (`earlier_notice`: a notice before that one was written down, as when the submit's
+    outcome was unknown for a while; it must not hide the one that was not.)"""
     asked = f"interaction:{discord.utils.time_snowflake(discord.utils.utcnow())}"
     requester = Requester(
         user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id, origin_id=asked
@@ -275,6 +277,12 @@ async def test_a_late_video_is_posted_when_the_give_up_notice_was_posted_but_not
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
     job = await submitted(store, job, now=clock())
+    if earlier_notice:
+        earlier = await (await client.fetch_channel(fake.channel_id)).send("outcome unknown")
+        await db.write(
+            "UPDATE jobs SET superseded_post_id = ? WHERE id = ? RETURNING id",
+            (earlier.id, job.id),
+        )
     poll = await claimed(store, job.id, Stage.POLL)
     assert await store.finish(
         poll,
@@ -308,3 +316,37 @@ async def test_a_late_video_is_posted_when_the_give_up_notice_was_posted_but_not
     assert result.outcome is DeliveryOutcome.DELIVERED
     assert result.message_id != notice.message_id, "the give-up notice was taken for the video"
     assert len(results(fake, job.id)) == 2, "the video was never posted"
+
+
+async def test_a_moderators_cancel_of_a_render_given_up_on_is_a_post_of_its_own(
+    db, store, clock, fake, client, api, downloads
+):
+    """The member read "given up on; if it finishes, I'll post it"; a moderator then stops it.
+    The notice saying so is a new post, even a minute later, while Discord still remembers the
+    give-up notice's nonce: it must not be answered with that notice (and never posted)."""
+    job = await store.create(
+        Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id),
+        VideoRequest(prompt="a kite", duration=4),
+        now=clock(),
+        submit_by=clock(),
+    )
+    job = await submitted(store, job, now=clock())
+    assert await store.finish(
+        await claimed(store, job.id, Stage.POLL),
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key="task_timed_out",
+        follow_up_at=clock() + 300,
+    )
+    delivery = Delivery(client, downloads, store, clock=clock)
+    given_up = await claimed(store, job.id, Stage.DELIVER)
+    notice = await delivery(given_up)
+    assert await store.mark_delivered(given_up, now=clock(), message_id=notice.message_id)
+
+    clock.advance(60)
+    await store.cancel(job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False)
+    told = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    assert told.message_id != notice.message_id, "the give-up notice was taken for the cancel's"
+    [_, cancelled] = results(fake, job.id)
+    assert "moderator" in str(cancelled)

@@ -1271,3 +1271,64 @@ async def test_a_moderator_stopping_a_render_given_up_on_tells_the_member(
         await poller.run_once()
     [told] = [job for job in delivery.delivered[1:] if job.cancelled]
     assert told.cancel_reason_key == f"cancelled_by_{how}"
+
+
+async def test_a_cancel_while_the_give_up_notice_is_being_posted_is_still_told(
+    db, api, session, clock
+):
+    """A moderator stops a render given up on at the moment its give-up notice is being posted:
+    the member reads both notices, the cancel's after the other (the post that was under way
+    cannot swallow the one the cancel asked for), and the next post's search starts after it."""
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store = None
+
+    class CancelledWhilePosting(RecordingDelivery):
+        async def __call__(self, job):
+            if not self.delivered:
+                await store.cancel(
+                    job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False
+                )
+            return await super().__call__(job)
+
+    delivery = CancelledWhilePosting()
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery, count=2)
+    given_up, told = delivery.delivered
+    assert (given_up.cancelled, told.cancel_reason_key) == (False, "cancelled_by_moderator")
+    job = await store.get(report.job.id)
+    assert job.superseded_post_id == 1000 + job.id, "the give-up notice's id"
+    assert job.delivered_at is not None
+
+
+async def test_a_cancel_that_stops_the_give_up_notice_before_it_leaves_is_told_at_once(
+    db, api, session, clock
+):
+    """The same cancel, landing just before the give-up notice would leave (that attempt gives
+    up its turn): the cancel's notice follows within seconds, not when the lost attempt's claim
+    would have lapsed five minutes later."""
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store = None
+
+    class CancelledBeforePosting(RecordingDelivery):
+        cancelled = False
+
+        async def __call__(self, job):
+            if not self.cancelled:
+                self.cancelled = True
+                await store.cancel(
+                    job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False
+                )
+                return DeliveryResult(DeliveryOutcome.RETRY)
+            return await super().__call__(job)
+
+    delivery = CancelledBeforePosting()
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery, rounds=12)
+    [told] = delivery.delivered
+    assert told.cancel_reason_key == "cancelled_by_moderator"
