@@ -173,6 +173,8 @@ class Poller:
         self._announce = announce
         self._metrics = metrics if metrics is not None else Metrics()
         self._tasks: list[asyncio.Task[None]] = []
+        # The start-up recovery's last run crashed (its supervisor will run it again).
+        self._recovery_failed = False
         # APIMart's answer time to a status check: it sizes the poll stage's pool.
         self.round_trip = RoundTrip()
         config = self._config
@@ -232,11 +234,15 @@ class Poller:
             self._tasks = [asyncio.create_task(self._run(), name="video-job-engine")]
 
     def loop_states(self) -> dict[str, bool]:
-        """Each stage loop's name and whether it runs; empty while none should (not started,
-        start-up recovery, stopping)."""
+        """Each stage loop's name and whether it runs; during start-up recovery, whether that
+        is still well ("recovery": no stage runs until it succeeds); empty while nothing should
+        run (not started, stopping)."""
         if len(self._tasks) <= 1:
-            engine_died = bool(self._tasks) and self._tasks[0].done()
-            return {"engine": False} if engine_died else {}
+            if not self._tasks:
+                return {}
+            if self._tasks[0].done():
+                return {"engine": False}
+            return {"recovery": not self._recovery_failed}
         return {str(stage.stage): stage.running for stage in self._stages}
 
     def dead_loops(self) -> list[str]:
@@ -262,11 +268,17 @@ class Poller:
         )
 
     async def _recover(self) -> None:
-        if self._recover_at_start:
+        if not self._recover_at_start:
+            return
+        try:
             released = await self._store.release_all_leases()
             settled = await self._service.settle_lost_submits(at_start=True)
-            if released or settled:
-                log.info("Start-up: %d claims released, %d lost submits settled", released, settled)
+        except Exception:
+            self._recovery_failed = True
+            raise
+        self._recovery_failed = False
+        if released or settled:
+            log.info("Start-up: %d claims released, %d lost submits settled", released, settled)
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop claiming work, let in-flight work finish for up to `grace` seconds (the

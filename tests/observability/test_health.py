@@ -162,6 +162,37 @@ async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, c
     assert body["reasons"] == ["engine: the poll loop is dead"]
 
 
+@sqlite_only  # as above
+async def test_a_start_up_recovery_that_keeps_crashing_makes_healthz_503_naming_it(
+    db, api, session, client, fake
+):
+    """Before the stages start, the engine gives back the claims of a process that died: while
+    that keeps failing, no job moves, and the health check must not say all is well (and the
+    stages' gauge says it too, not nothing)."""
+    engine = make_engine(db, api, session, client, fake, restart_backoff=60.0)
+    crashed = asyncio.Event()
+
+    async def broken_release_all_leases():
+        asyncio.get_running_loop().call_soon(crashed.set)
+        raise RuntimeError("a bug")
+
+    engine.store.release_all_leases = broken_release_all_leases
+    gateway = GatewayWatch(grace=GRACE)
+    await gateway.connected(0)
+    health = Health(db=db, gateway=gateway, dead_loops=engine.poller.dead_loops)
+    server, base = await served(health)
+    try:
+        async with running(engine):
+            await asyncio.wait_for(crashed.wait(), 5)
+            status, body = await probe(base, "/healthz")
+            states = engine.poller.loop_states()
+    finally:
+        await server.stop()
+    assert states == {"recovery": False}
+    assert status == 503
+    assert body["reasons"] == ["engine: the recovery loop is dead"]
+
+
 async def test_readyz_names_what_is_missing_before_the_bot_is_set_up(tmp_path, api, fake):
     settings = fast_settings(tmp_path, api, fake)
     database = await SqliteDatabase.open(tmp_path / "unmigrated.sqlite3")
