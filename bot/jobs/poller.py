@@ -500,8 +500,10 @@ class Poller:
         if info is not None:
             self._metrics.poll_done("finished" if info.status.is_final else "running")
         if info is not None and info.status.is_final:
-            if await self._store.record_late_end(job, info, now=self._clock()):
-                self._metrics.credits_spent(info.credits_cost)
+            now = self._clock()
+            if await self._store.record_late_end(job, info, now=now):
+                # Timed too: the longest renders are the tail an operator must see.
+                self._count_end(job, _FINAL_STATE_FOR_STATUS[info.status], info, now)
             log.info(
                 "Job %d: timed-out task %s ended as %s (%s credits)",
                 job.id,
@@ -584,7 +586,9 @@ class Poller:
                 del self._delivering[channel]
         now = self._clock()
         posted = result.outcome is DeliveryOutcome.DELIVERED
-        finished_at = job.finished_at if posted else None
+        # A moderator's cancel of a render given up on tells of no end (it came long after).
+        tells_an_end = not (job.cancelled and job.state is JobState.TIMED_OUT)
+        finished_at = job.finished_at if posted and tells_an_end else None
         attempts = job.delivery_attempts + 1
         retried = (
             result.outcome is DeliveryOutcome.RETRY

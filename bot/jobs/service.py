@@ -572,7 +572,11 @@ class JobService:
         held_since = job.held_since if job.held_since is not None else now
         if not slot and now - held_since >= self._timing.submit_give_up_after:
             log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
-            return await self._close(job, JobState.REJECTED, msg("service_gave_up"), member_present)
+            closed = await self._close(
+                job, JobState.REJECTED, msg("service_gave_up"), member_present
+            )
+            # Counted apart from APIMart's refusals: nothing was refused, it never got through.
+            return dataclasses.replace(closed, kept_back="gave_up")
         log.log(
             logging.INFO if hold_key == HOLD_SLOT else logging.WARNING,
             "Job %d: held back (%s); will try the submit in %.0fs",

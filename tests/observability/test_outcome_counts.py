@@ -1,0 +1,97 @@
+"""What the engine's counters and histograms say of the less usual ends: a render given up on
+that finishes after all, a submit given up after half an hour of APIMart errors, and a
+moderator's cancel of a render given up on. An operator reads rates and alerts from these."""
+
+from bot.apimart import APIMartClient, RetryPolicy
+from bot.jobs.models import JobState
+from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.store import JobStore
+from bot.observability.metrics import Metrics
+from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery
+from tests.observability.scrape import parse
+
+
+def engine(db, api, session, clock, delivery, metrics, *, submit_give_up_after=1800.0):
+    """Store, service and poller as bot/app.py wires them (one request per check), counting
+    into `metrics`; renders are given up on after a minute and followed every 5."""
+    client = APIMartClient(
+        session, base_url=api.base_url, api_key="test-key", retry=RetryPolicy(max_retries=0)
+    )
+    store = JobStore(db, clock=clock)
+    timing = SubmitTiming(first_poll_delay=8, submit_give_up_after=submit_give_up_after)
+    service = JobService(store, client, clock=clock, timing=timing, metrics=metrics)
+    config = PollerConfig(poll_interval=8, task_timeout=60, follow_up_interval=300)
+    poller = Poller(store, client, service, delivery, clock=clock, metrics=metrics, config=config)
+    return store, service, poller
+
+
+async def given_up_on(store, service, poller, clock, delivery):
+    """A render that outlasts the bot's wait: the member is told it was given up on."""
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(20):
+        clock.advance(8)
+        await poller.run_once()
+        if delivery.delivered:
+            break
+    assert (await store.get(report.job.id)).state is JobState.TIMED_OUT
+    return report.job.id
+
+
+async def test_a_render_finishing_after_it_was_given_up_on_is_timed_too(db, api, session, clock):
+    """Its render time is the longest there is: leaving it out would hide the slow tail."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = engine(db, api, session, clock, delivery, metrics)
+    job_id = await given_up_on(store, service, poller, clock, delivery)
+    api.last_task.complete()
+    clock.advance(300)
+    await poller.run_once()
+    assert (await store.get(job_id)).state is JobState.COMPLETED
+    scraped = parse(metrics.render().decode())
+    count = "videobot_render_duration_seconds_count"
+    assert scraped.get(count, resolution=REQUEST.resolution, duration="6") == 1
+    assert scraped.get("videobot_render_duration_seconds_sum", resolution="720p", duration="6") > 60
+
+
+async def test_a_submit_given_up_after_apimart_errors_is_not_counted_as_a_rejection(
+    db, api, session, clock
+):
+    """APIMart answered 503 (busy) for half an hour: the bot gave up (and refunded). APIMart refused
+    nothing, so the alert on rejections (a bad key, no balance, bad requests) stays quiet."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    store, service, poller = engine(
+        db, api, session, clock, delivery, metrics, submit_give_up_after=60
+    )
+    api.fail_next("submit", status=503, times=100)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(40):
+        clock.advance(8)
+        await poller.run_once()
+        if (await store.get(report.job.id)).state is JobState.REJECTED:
+            break
+    assert (await store.get(report.job.id)).state is JobState.REJECTED
+    scraped = parse(metrics.render().decode())
+    assert scraped.total("videobot_submits_total", outcome="rejected") == 0
+    assert scraped.get("videobot_submits_total", outcome="gave_up") == 1
+
+
+async def test_a_moderators_cancel_of_a_render_given_up_on_is_no_late_delivery(
+    db, api, session, clock
+):
+    """The cancel's notice comes an hour after the give-up notice: it tells of no render's end,
+    so it adds nothing to the delivery delay an operator watches."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = engine(db, api, session, clock, delivery, metrics)
+    job_id = await given_up_on(store, service, poller, clock, delivery)
+    clock.advance(3600)
+    await store.cancel(job_id, reason_key="cancelled_by_moderator", now=clock(), member_told=False)
+    clock.advance(8)
+    await poller.run_once()
+    assert len(delivery.delivered) == 2
+    scraped = parse(metrics.render().decode())
+    assert scraped.get("videobot_deliveries_total", outcome="delivered") == 2
+    assert scraped.get("videobot_delivery_delay_seconds_count") == 1
+    assert scraped.get("videobot_delivery_delay_seconds_sum") < 60
