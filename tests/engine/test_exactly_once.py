@@ -30,6 +30,17 @@ def clock():
     return FakeClock(start=time.time())
 
 
+def rendered(job, api, clock):
+    """APIMart's answer for `job`'s finished render; its video is served by the fake."""
+    return TaskInfo(
+        task_id=job.task_id,
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file(f"v{job.id}.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+
+
 async def finished_job(store, clock, fake, api, *, origin_id=None):
     """A completed job, claimed for its delivery; its video is served by the fake APIMart."""
     requester = Requester(
@@ -42,14 +53,7 @@ async def finished_job(store, clock, fake, api, *, origin_id=None):
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
     job = await submitted(store, job, now=clock())
-    info = TaskInfo(
-        task_id=job.task_id,
-        status=TaskStatus.COMPLETED,
-        progress=100,
-        video_url=api.add_file(f"v{job.id}.mp4", b"\x00" * 1024),
-        expires_at=int(clock() + 86400),
-    )
-    await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=rendered(job, api, clock))
     return job
 
 
@@ -174,6 +178,39 @@ async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_pos
     assert len(fake.messages(fake.channel_id)) == 2
 
 
+async def a_process(db, clock, downloads):
+    """One bot process: its store, a Discord client learning Discord's clock, its delivery."""
+    discord_clock = DiscordClock(clock)
+    client = discord.Client(intents=discord.Intents(guilds=True), http_trace=discord_clock.trace())
+    await client.login(BOT_TOKEN)
+    store = JobStore(db, clock=clock)
+    delivery = Delivery(client, downloads, store, clock=clock, to_discord=discord_clock.to_discord)
+    return store, client, delivery
+
+
+def assert_one_post(fake, job, first, second, where):
+    """The retry found the first post: one result, where it was posted."""
+    assert second.message_id == first.message_id
+    posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
+    assert len(results(fake, job.id, posted_in)) == 1
+
+
+async def posted_once(delivery, store, clock, fake, client, api, *, where, origin_id=None):
+    """A finished job's result posted (in its channel, under its status message, or in the
+    member's DM when the channel is closed to the bot), and the process dies before marking
+    it delivered: the job, and that first delivery."""
+    if where == "dm":
+        fake.forbidden_channels.add(fake.channel_id)
+    job = await finished_job(store, clock, fake, api, origin_id=origin_id)
+    if where == "channel":
+        channel = await client.fetch_channel(fake.channel_id)
+        announcement = await channel.send("status: rendering")
+        await store.set_status_message(job.id, announcement.id)
+    first = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert first.outcome is DeliveryOutcome.DELIVERED
+    return job, first
+
+
 @pytest.mark.parametrize("where", ["channel", "dm"])
 async def test_a_result_is_posted_once_after_a_crash_when_our_clock_runs_minutes_ahead(
     db, fake, api, downloads, where
@@ -181,39 +218,16 @@ async def test_a_result_is_posted_once_after_a_crash_when_our_clock_runs_minutes
     """Every process takes its clock from the database server: one running 5 minutes ahead of
     Discord's must not hide the earlier post from the search (it did beyond 2 minutes)."""
     clock = FakeClock(start=time.time() + 300)
-    store = JobStore(db, clock=clock)
-    discord_clock = DiscordClock(clock)
-    client = discord.Client(intents=discord.Intents(guilds=True), http_trace=discord_clock.trace())
-    await client.login(BOT_TOKEN)  # Discord's first answer tells how far ahead we are
+    # Discord's first answer (the login) tells how far ahead we are.
+    store, client, delivery = await a_process(db, clock, downloads)
     try:
-        delivery = Delivery(
-            client, downloads, store, clock=clock, to_discord=discord_clock.to_discord
-        )
-        if where == "dm":
-            fake.forbidden_channels.add(fake.channel_id)
-        job = await finished_job(store, clock, fake, api)
-        if where == "channel":
-            channel = await client.fetch_channel(fake.channel_id)
-            announcement = await channel.send("status: rendering")
-            await store.set_status_message(job.id, announcement.id)
-        first = await delivery(await claimed(store, job.id, Stage.DELIVER))
-        assert first.outcome is DeliveryOutcome.DELIVERED
+        job, first = await posted_once(delivery, store, clock, fake, client, api, where=where)
         fake.nonce_window = 0  # the retry came after Discord forgot the nonce (lease lapsed)
         clock.advance(600)
         second = await delivery(await restarted(db, store, job.id))
-        assert second.message_id == first.message_id
-        posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
-        assert len(results(fake, job.id, posted_in)) == 1
+        assert_one_post(fake, job, first, second, where)
     finally:
         await client.close()
-
-
-async def a_process(db, clock):
-    """One bot process: its store, and a Discord client learning Discord's clock."""
-    discord_clock = DiscordClock(clock)
-    client = discord.Client(intents=discord.Intents(guilds=True), http_trace=discord_clock.trace())
-    await client.login(BOT_TOKEN)
-    return JobStore(db, clock=clock), client, discord_clock
 
 
 @pytest.mark.parametrize("where", ["channel", "dm"])
@@ -226,35 +240,21 @@ async def test_a_result_is_posted_once_when_the_database_clock_was_fixed_before_
     what asked for the job, stamped by Discord's clock, and finds the post."""
     asked = f"interaction:{discord.utils.time_snowflake(discord.utils.utcnow())}"
     old_clock = FakeClock(start=time.time() + 300)
-    store, client, discord_clock = await a_process(db, old_clock)
+    store, client, delivery = await a_process(db, old_clock, downloads)
     try:
-        delivery = Delivery(
-            client, downloads, store, clock=old_clock, to_discord=discord_clock.to_discord
+        job, first = await posted_once(
+            delivery, store, old_clock, fake, client, api, where=where, origin_id=asked
         )
-        if where == "dm":
-            fake.forbidden_channels.add(fake.channel_id)
-        job = await finished_job(store, old_clock, fake, api, origin_id=asked)
-        if where == "channel":
-            channel = await client.fetch_channel(fake.channel_id)
-            announcement = await channel.send("status: rendering")
-            await store.set_status_message(job.id, announcement.id)
-        first = await delivery(await claimed(store, job.id, Stage.DELIVER))
-        assert first.outcome is DeliveryOutcome.DELIVERED
     finally:
         await client.close()
     fake.nonce_window = 0  # the retry came after Discord forgot the nonce
     new_clock = FakeClock(start=time.time())
-    store, client, discord_clock = await a_process(db, new_clock)
+    store, client, delivery = await a_process(db, new_clock, downloads)
     try:
-        delivery = Delivery(
-            client, downloads, store, clock=new_clock, to_discord=discord_clock.to_discord
-        )
         async with db.transaction() as conn:  # due by the old clock's time: due now
             await conn.execute("UPDATE jobs SET next_delivery_at = 0 WHERE id = ?", (job.id,))
         second = await delivery(await restarted(db, store, job.id))
-        assert second.message_id == first.message_id
-        posted_in = fake.dm_channel_id(fake.user_id) if where == "dm" else fake.channel_id
-        assert len(results(fake, job.id, posted_in)) == 1
+        assert_one_post(fake, job, first, second, where)
     finally:
         await client.close()
 
@@ -298,13 +298,7 @@ async def test_a_late_video_is_posted_when_the_give_up_notice_was_posted_but_not
     fake.nonce_window = 0
 
     clock.advance(400)  # the restart: the follow-up finds the video done
-    info = TaskInfo(
-        task_id=job.task_id,
-        status=TaskStatus.COMPLETED,
-        progress=100,
-        video_url=api.add_file(f"v{job.id}.mp4", b"\x00" * 1024),
-        expires_at=int(clock() + 86400),
-    )
+    info = rendered(job, api, clock)
     assert await store.record_late_end(await claimed(store, job.id, Stage.POLL), info, now=clock())
     # The video's first attempt is written down, then cut short before its post left.
     first = await claimed(store, job.id, Stage.DELIVER)

@@ -132,6 +132,22 @@ async def test_a_shard_that_never_connects_makes_healthz_503_though_another_did(
         await server.stop()
 
 
+async def healthz_once_crashed(db, engine, crashed):
+    """/healthz's answer, and the engine's loop states, while it runs and once `crashed` is set
+    (the gateway connected, the database up: only the engine can be unwell)."""
+    gateway = GatewayWatch(grace=GRACE)
+    await gateway.connected(0)
+    health = Health(db=db, gateway=gateway, dead_loops=engine.poller.dead_loops)
+    server, base = await served(health)
+    try:
+        async with running(engine):
+            await asyncio.wait_for(crashed.wait(), 5)
+            status, body = await probe(base, "/healthz")
+            return status, body, engine.poller.loop_states()
+    finally:
+        await server.stop()
+
+
 @sqlite_only  # the loop's life does not depend on the engine; its stop costs a second
 async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, client, fake):
     # A bug kills the poll loop; its supervisor waits a minute before restarting it.
@@ -147,17 +163,8 @@ async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, c
         return await claim_due(stage, limit)
 
     engine.store.claim_due = buggy_claim_due
-    gateway = GatewayWatch(grace=GRACE)
-    await gateway.connected(0)
-    health = Health(db=db, gateway=gateway, dead_loops=engine.poller.dead_loops)
-    server, base = await served(health)
-    try:
-        async with running(engine):
-            await asyncio.wait_for(crashed.wait(), 5)
-            status, body = await probe(base, "/healthz")
-            assert engine.poller.loop_states() == {"submit": True, "poll": False, "deliver": True}
-    finally:
-        await server.stop()
+    status, body, states = await healthz_once_crashed(db, engine, crashed)
+    assert states == {"submit": True, "poll": False, "deliver": True}
     assert status == 503
     assert body["reasons"] == ["engine: the poll loop is dead"]
 
@@ -177,17 +184,7 @@ async def test_a_start_up_recovery_that_keeps_crashing_makes_healthz_503_naming_
         raise RuntimeError("a bug")
 
     engine.store.release_all_leases = broken_release_all_leases
-    gateway = GatewayWatch(grace=GRACE)
-    await gateway.connected(0)
-    health = Health(db=db, gateway=gateway, dead_loops=engine.poller.dead_loops)
-    server, base = await served(health)
-    try:
-        async with running(engine):
-            await asyncio.wait_for(crashed.wait(), 5)
-            status, body = await probe(base, "/healthz")
-            states = engine.poller.loop_states()
-    finally:
-        await server.stop()
+    status, body, states = await healthz_once_crashed(db, engine, crashed)
     assert states == {"recovery": False}
     assert status == 503
     assert body["reasons"] == ["engine: the recovery loop is dead"]
