@@ -243,7 +243,7 @@ class Poller:
             if self._tasks[0].done():
                 return {"engine": False}
             return {"recovery": not self._recovery_failed}
-        return {str(stage.stage): stage.running for stage in self._stages}
+        return {"recovery": True, **{str(stage.stage): stage.running for stage in self._stages}}
 
     def dead_loops(self) -> list[str]:
         """The loops that should be running and are not (crashed, or ended)."""
@@ -503,7 +503,12 @@ class Poller:
             now = self._clock()
             if await self._store.record_late_end(job, info, now=now):
                 # Timed too: the longest renders are the tail an operator must see.
-                self._count_end(job, _FINAL_STATE_FOR_STATUS[info.status], info, now)
+                ended = _FINAL_STATE_FOR_STATUS[info.status]
+                if ended is JobState.COMPLETED and not info.video_url:
+                    ended = JobState.FAILED  # as record_late_end stores it
+                self._count_end(job, ended, info, now)
+            else:
+                await self._store.end_lost_claim(job, None)
             log.info(
                 "Job %d: timed-out task %s ended as %s (%s credits)",
                 job.id,
@@ -515,7 +520,8 @@ class Poller:
         next_at = self._next_follow_up(job, self._clock())
         if next_at is None:
             log.info("Job %d: stopped following timed-out task %s", job.id, job.task_id)
-        await self._store.follow_up_later(job, next_poll_at=next_at)
+        if not await self._store.follow_up_later(job, next_poll_at=next_at):
+            await self._store.end_lost_claim(job, None)
 
     async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
         state = _FINAL_STATE_FOR_STATUS[info.status]

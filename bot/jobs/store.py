@@ -1084,6 +1084,8 @@ class JobStore:
         lapse, so the post that change asks for is not kept waiting. `posted_id`, a post made
         meanwhile: the job's next post comes after it, so its search for an earlier one starts
         there. (Only if nothing but that one change came since: no newer claim is touched.)"""
+        if job.cancelled:
+            return  # only a cancel's bump ends a claim early; this claim knew of its cancel
         superseded: tuple[int, ...] = ()
         mark = ""
         if posted_id is not None:
@@ -1095,7 +1097,7 @@ class JobStore:
             )
         await self._db.write(
             f"UPDATE jobs SET {mark}{_RELEASE} WHERE id = ? AND lease_owner = ? AND version = ?"
-            " RETURNING id",
+            " AND cancelled_at IS NOT NULL RETURNING id",
             (*superseded, job.id, self.leases.owner, job.version + 1),
         )
 

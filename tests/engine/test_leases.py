@@ -9,11 +9,13 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from bot.jobs.models import JobState
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
+from tests.jobstates import claimed, finished, submitted
 
 
 class Overlaps:
@@ -212,3 +214,27 @@ async def test_a_submit_whose_claim_lapsed_before_sending_sends_nothing(
     assert report.state is JobState.RECORDED
     again = await engine.service.submit(job, member_present=False)
     assert again.state is JobState.QUEUED and len(api.submits) == 1, "sent once, by the next"
+
+
+async def test_a_lost_claim_never_ends_the_same_process_s_newer_claim(store, clock):
+    """A delivery outlives its lease (renewals failed: the database away for minutes) and the
+    same process claims the job again and starts posting. When the first attempt finds its
+    claim lost, ending it early must not free the second: a third would post beside it."""
+    job = await store.create(
+        Requester(user_id=1, channel_id=2, guild_id=3),
+        VideoRequest(prompt="a kite"),
+        now=clock(),
+        submit_by=clock(),
+    )
+    job = await submitted(store, job, now=clock())
+    info = TaskInfo(
+        task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100, video_url="https://v/x"
+    )
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    first = await claimed(store, job.id, Stage.DELIVER)
+    clock.advance(store.leases.deliver + 1)
+    second = await claimed(store, job.id, Stage.DELIVER)  # same owner, one version on
+    assert await store.begin_delivery(second, now=clock(), target=CHANNEL_TARGET)
+    assert not await store.mark_delivered(first, now=clock(), message_id=555)
+    await store.end_lost_claim(first, 555)
+    assert await store.claim_due(Stage.DELIVER, 10) == [], "the second claim was freed"

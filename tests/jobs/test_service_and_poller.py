@@ -1332,3 +1332,33 @@ async def test_a_cancel_that_stops_the_give_up_notice_before_it_leaves_is_told_a
     await run_until_delivered(poller, clock, delivery, rounds=12)
     [told] = delivery.delivered
     assert told.cancel_reason_key == "cancelled_by_moderator"
+
+
+async def test_a_cancel_during_a_follow_up_check_is_told_within_seconds(db, api, session, clock):
+    """A moderator stops a render given up on while the bot is asking APIMart about it: the
+    check's claim ends with it (the cancel changed the job), so the notice is not kept waiting
+    for that claim to lapse."""
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)  # the give-up notice
+    asked = poller._client.get_task
+
+    async def cancelled_meanwhile(*args, **kwargs):
+        await store.cancel(
+            report.job.id, reason_key="cancelled_by_moderator", now=clock(), member_told=False
+        )
+        return await asked(*args, **kwargs)
+
+    poller._client.get_task = cancelled_meanwhile
+    clock.advance(300)
+    await poller.run_once()  # the follow-up: still running, and the cancel landed meanwhile
+    poller._client.get_task = asked
+    for _ in range(2):
+        clock.advance(8)
+        await poller.run_once()
+    [_, told] = delivery.delivered
+    assert told.cancel_reason_key == "cancelled_by_moderator"

@@ -7,6 +7,7 @@ import time
 from bot.app import VideoBot
 from bot.jobs.store import Stage
 from bot.observability.health import GatewayWatch, Health
+from bot.observability.live import LiveValues
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.storage.postgres import PostgresDatabase
@@ -16,7 +17,7 @@ from tests.conftest import FakeClock
 from tests.e2e.test_database_outage import SilentProxy
 from tests.engine.world import make_engine, running
 from tests.harness import fast_settings, running_bot
-from tests.observability.scrape import probe
+from tests.observability.scrape import parse, probe
 
 GRACE = 120.0
 
@@ -164,7 +165,7 @@ async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, c
 
     engine.store.claim_due = buggy_claim_due
     status, body, states = await healthz_once_crashed(db, engine, crashed)
-    assert states == {"submit": True, "poll": False, "deliver": True}
+    assert states == {"recovery": True, "submit": True, "poll": False, "deliver": True}
     assert status == 503
     assert body["reasons"] == ["engine: the poll loop is dead"]
 
@@ -188,6 +189,41 @@ async def test_a_start_up_recovery_that_keeps_crashing_makes_healthz_503_naming_
     assert states == {"recovery": False}
     assert status == 503
     assert body["reasons"] == ["engine: the recovery loop is dead"]
+
+
+@sqlite_only  # as above
+async def test_a_start_up_recovery_that_crashed_once_then_worked_reads_up_again(
+    db, api, session, client, fake
+):
+    """One crash of the start-up recovery (a locked database), then it works and the stages
+    run: the gauge that read 0 reads 1 again (or the loop-down alert would fire until the
+    next restart)."""
+    engine = make_engine(db, api, session, client, fake, restart_backoff=0.05)
+    release_all_leases = engine.store.release_all_leases
+    crashed = asyncio.Event()
+
+    async def locked_once():
+        if not crashed.is_set():
+            asyncio.get_running_loop().call_soon(crashed.set)
+            raise RuntimeError("database is locked")
+        return await release_all_leases()
+
+    engine.store.release_all_leases = locked_once
+    metrics = Metrics()
+    live = LiveValues(
+        metrics, store=lambda: engine.store, latencies=list, loops=engine.poller.loop_states
+    )
+    async with running(engine):
+        await asyncio.wait_for(crashed.wait(), 5)
+        await live.refresh()  # a scrape while it fails
+        down = parse(metrics.render().decode()).get("videobot_stage_up", stage="recovery")
+        await fake.wait_for(
+            lambda: "poll" in engine.poller.loop_states(), description="the stages to start"
+        )
+        await live.refresh()  # a scrape once the stages run
+        scraped = parse(metrics.render().decode())
+    assert down == 0
+    assert scraped.get("videobot_stage_up", stage="recovery") == 1
 
 
 async def test_readyz_names_what_is_missing_before_the_bot_is_set_up(tmp_path, api, fake):

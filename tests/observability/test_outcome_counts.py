@@ -95,3 +95,17 @@ async def test_a_moderators_cancel_of_a_render_given_up_on_is_no_late_delivery(
     assert scraped.get("videobot_deliveries_total", outcome="delivered") == 2
     assert scraped.get("videobot_delivery_delay_seconds_count") == 1
     assert scraped.get("videobot_delivery_delay_seconds_sum") < 60
+
+
+async def test_a_late_completion_without_a_video_is_no_finished_render(db, api, session, clock):
+    """As before the give-up: "completed" with no video is a failure, and no render is timed."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
+    store, service, poller = engine(db, api, session, clock, delivery, metrics)
+    job_id = await given_up_on(store, service, poller, clock, delivery)
+    api.last_task.complete_without_video()
+    clock.advance(300)
+    await poller.run_once()
+    assert (await store.get(job_id)).state is JobState.FAILED
+    scraped = parse(metrics.render().decode())
+    assert scraped.total("videobot_render_duration_seconds_count") == 0
