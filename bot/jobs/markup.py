@@ -64,9 +64,11 @@ def _nobody(kind: Kind, id_: int) -> None:
 
 
 def _written_time(match: re.Match[str]) -> str:
-    """A Discord timestamp as its date or time in UTC; the markup itself if out of range."""
+    """A Discord timestamp as its date or time in UTC; the markup itself if out of range, or
+    if written out it would be longer (a time of few digits): a prompt never grows."""
     try:
         moment = datetime.datetime.fromtimestamp(int(match["time"]), datetime.UTC)
     except (OverflowError, OSError, ValueError):
         return match[0]
-    return moment.strftime(_TIME_FORMATS.get(match["style"] or "", "%Y-%m-%d"))
+    written = moment.strftime(_TIME_FORMATS.get(match["style"] or "", "%Y-%m-%d"))
+    return written if len(written) <= len(match[0]) else match[0]

@@ -51,3 +51,6 @@ def test_timestamps_and_command_mentions_are_written_out_never_longer():
     )
     assert len(said) <= len(text)
     assert spoken("at <t:99999999999999:D>", name_of, limit=2000) == "at <t:99999999999999:D>"
+    # A time of few digits reads longer written out (`1970-01-01 00:00`): it stays as typed,
+    # or a prompt that fits as typed would be refused as too long.
+    assert spoken("at <t:1:F>", name_of, limit=2000) == "at <t:1:F>"
