@@ -406,9 +406,11 @@ class Settings(BaseSettings):
     @field_validator("discord_token", "apimart_api_key")
     @classmethod
     def _not_blank(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().strip():
+        # Pasted with a space or a line break around it, it would be sent so, and refused.
+        secret = value.get_secret_value().strip()
+        if not secret:
             raise ValueError("is empty")
-        return value
+        return SecretStr(secret)
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so logging can scrub them."""

@@ -421,6 +421,16 @@ def test_an_optional_setting_left_empty_as_in_env_example_means_unset(tmp_path):
         assert getattr(settings, name.lower()) == getattr(defaults, name.lower()), name
 
 
+def test_a_key_and_token_pasted_with_spaces_around_them_are_used_without_them(monkeypatch):
+    """`APIMART_API_KEY= sk-abc ` (copied with a space, or quoted with one): APIMart and
+    Discord would refuse the key as sent, spaces and all."""
+    monkeypatch.setenv("DISCORD_TOKEN", " tok\n")
+    monkeypatch.setenv("APIMART_API_KEY", "  sk-abc ")
+    settings = Settings(_env_file=None)
+    assert settings.apimart_api_key.get_secret_value() == "sk-abc"
+    assert settings.discord_token.get_secret_value() == "tok"
+
+
 def test_shard_settings_are_explained_once_each(monkeypatch):
     """A bad SHARD_COUNT is the one problem: SHARD_IDS is not blamed for it as well."""
     [line] = refused(monkeypatch, SHARD_COUNT="0", SHARD_IDS="0")
