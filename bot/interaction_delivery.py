@@ -170,9 +170,14 @@ class RouteDelivery:
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
-        route = Route.DM if reply.route is Route.INTERACTION else None
-        await self._store.forget_interaction(job.id, route=route)
+        await self._store.forget_interaction(job.id, route=self._route_without_token(reply))
         log.info("Job %d: its interaction expired; the result will go by DM", job.id)
+
+    @staticmethod
+    def _route_without_token(reply: Reply) -> Route | None:
+        """Where a result meant for the interaction goes once its token is gone (None: as it
+        went)."""
+        return Route.DM if reply.route is Route.INTERACTION else None
 
     def _status_message(self, job: Job) -> int | None:
         reply = job.requester.reply
@@ -205,7 +210,10 @@ class RouteDelivery:
             # Never retried: a refused edit through a webhook counts toward an IP ban.
             log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
             if error.status == _TOKEN_REFUSED:
-                await self._store.forget_interaction(job.id)
+                # Before the result (a progress edit), it cannot go through the token either.
+                await self._store.forget_interaction(
+                    job.id, route=None if final else self._route_without_token(reply)
+                )
             return
         self._last_edit.pop(job.id, None)
         if not final:

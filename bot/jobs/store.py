@@ -799,11 +799,15 @@ class JobStore:
 
     async def forget_expired_interactions(self, now: float) -> int:
         """Drop the interaction tokens past their life (`now`); how many. A delivered job's
-        went with its result; a cancelled job's, whose result is never posted, goes here."""
+        went with its result; a cancelled job's, whose result is never posted, goes here. A
+        result still to go through one goes by DM instead: a token dropped with the route left
+        as it was would read as "already posted through it" (a duplicate DM, should that post
+        have gone after all, is better than a paid video posted nowhere)."""
         rows = await self._db.write(
-            "UPDATE jobs SET interaction_token = NULL WHERE interaction_token IS NOT NULL"
-            " AND interaction_expires_at <= ? RETURNING id",
-            (now,),
+            "UPDATE jobs SET interaction_token = NULL, reply_route = CASE"
+            " WHEN reply_route = ? AND delivered_at IS NULL THEN ? ELSE reply_route END"
+            " WHERE interaction_token IS NOT NULL AND interaction_expires_at <= ? RETURNING id",
+            (Route.INTERACTION.value, Route.DM.value, now),
         )
         return len(rows)
 

@@ -519,6 +519,49 @@ async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp
         assert len(interaction.followups) == 2
 
 
+@pytest.mark.parametrize("token_lost", ["expired", "refused"])
+async def test_a_follow_up_cut_short_whose_token_then_expired_still_brings_the_video(
+    tmp_path, monkeypatch, token_lost
+):
+    """The result's follow-up was cut short (a reset connection, a crash), and then the token
+    went: the process was down until it expired (the sweep dropped it), or Discord refused it
+    on the status edit after the failed attempt. The video never went: it comes by DM, not
+    marked posted "through its interaction" with nothing posted anywhere."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        routes = world.bot.routes
+
+        async def reset(*args, **kwargs):
+            if token_lost == "refused":  # the status edit after this failed attempt
+                fake.fail_next(
+                    "PATCH", r"/webhooks/\d+/[^/]+/messages/", 401, 50027, "Invalid Webhook Token"
+                )
+            raise aiohttp.ClientOSError(104, "Connection reset by peer")
+
+        monkeypatch.setattr(routes, "_post", reset)
+        world.api.last_task.complete()
+
+        async def token_gone():
+            job = await world.bot.store.get(1)
+            return job.delivery_target, job.requester.reply.token is None
+
+        gone = token_lost == "refused"
+        assert await eventually(token_gone, ("interaction", gone)) == ("interaction", gone)
+        await world.bot.poller.stop()  # the process is down for a while
+        monkeypatch.undo()
+        if token_lost == "expired":
+            clock.offset += 960
+            fake.advance_clock(960)
+            await world.bot.status_sweep.sweep_once()  # drops the expired token
+        result = await world.bot.poller._deliver(await world.bot.store.get(1))
+        assert result.outcome is DeliveryOutcome.DELIVERED
+        dm = fake.dm_channel_id(fake.user_id)
+        assert [m for m in fake.messages(dm) if m.get("attachments")], "the video never went"
+        assert not [f for f in interaction.followups if f.get("attachments")]
+
+
 async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
