@@ -587,6 +587,10 @@ class JobService:
         await self._store.release_for_retry(
             job, reason, retry_at=now + delay, hold_key=hold_key, slot=slot
         )
+        if slot and await self._store.slot_limit(job) is None:
+            # A render ended while this was read (in another process, say): its call to the
+            # line found this job still being sent. The line is called now, not at the recheck.
+            await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=self._clock())
         self._on_change()
         waiting = await self._store.get(job.id) or job
         message = told or msg("service_busy", job_id=job.id)

@@ -921,7 +921,9 @@ class JobStore:
         row = await self._db.fetch_one(
             f"SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
             f" AND (state IN ('{JobState.QUEUED}', '{JobState.PROCESSING}')"
-            " OR (id < ? AND cancelled_at IS NULL))",
+            # Before it in line: a cancel mark frees its place unless it is being sent (its
+            # request may have left: APIMart renders it all the same).
+            f" OR (id < ? AND (cancelled_at IS NULL OR state = '{JobState.SUBMITTING}')))",
             (guild_id, job.id),
         )
         busy = int(row[0]) if row is not None else 0
