@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import aiohttp
 
@@ -125,8 +125,29 @@ _STATUS_OF_TYPE: dict[str, int] = {
     "unsupported_video_count": 400,
     "authentication_error": 401,
     "payment_required": 402,
+    # The names OpenAI-style gateways in front of APIMart give the same refusals.
+    "insufficient_quota": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "timeout_error": 408,
+    "request_too_large": 413,
     "rate_limit_error": 429,
 }
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _read(parse: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """`parse(...)` of an answer; an answer its parser did not foresee (a bug's exception) is a
+    malformed one, never a crash that a poll would meet again every round."""
+    try:
+        return parse(*args, **kwargs)
+    except MalformedResponseError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        raise MalformedResponseError(f"unreadable answer ({type(error).__name__})") from None
 
 
 def _error_from_answer(
@@ -136,9 +157,11 @@ def _error_from_answer(
     error = body.get("error")
     body_code = body.get("code")
     # Any 2xx is an answer: a submit accepted with a 201 or 202 has its task, and sent again
-    # it would be billed twice. `"error": ""` or `{}` beside one is a gateway's habit.
+    # it would be billed twice. `"error": ""` or `{}` beside one is a gateway's habit, and so
+    # is a body `code` of 0 (or any that is no HTTP error) beside the data.
     accepted = 200 <= status < 300
-    if accepted and not error and body_code in (None, 200, status):
+    refused_in_body = type(body_code) is int and body_code >= 400
+    if accepted and not error and not refused_in_body:
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     error_type = details.get("type")
@@ -224,7 +247,7 @@ class APIMartClient:
                 f"the submit failed on APIMart's side ({error.message}); the task may exist"
             ) from None
         try:
-            return parse_submit(body)
+            return _read(parse_submit, body)
         except MalformedResponseError as error:
             # The API said yes but we cannot read the task id: it may exist.
             raise SubmitOutcomeUnknownError(error.message) from None
@@ -235,7 +258,7 @@ class APIMartClient:
         # One path segment, whatever the id holds (a `/` or `?` would ask for another URL).
         path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
         body = await self._call("GET", path, params=params)
-        return parse_task(body, task_id)
+        return _read(parse_task, body, task_id)
 
     async def balance(self) -> Balance:
         """The account's balance (remaining, used, unlimited), retrying transient failures."""

@@ -142,8 +142,12 @@ def web_link(url: str) -> str | None:
     """APIMart's result link as members may be shown it: an http(s) link, written so that it
     stays one link in a message (a spoofed answer cannot add lines, a heading or a second
     link); None for anything else."""
-    parts = urllib.parse.urlsplit(urllib.parse.quote(url.strip(), safe=_LINK_SAFE))
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(urllib.parse.quote(url.strip(), safe=_LINK_SAFE))
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018 (raises for a port out of range, as a download would)
+    except ValueError:  # an unclosed IPv6 bracket, a bad port, an unencodable character
         return None
     return parts.geturl()
 

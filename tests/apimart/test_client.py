@@ -432,6 +432,10 @@ async def test_a_balance_read_retries_a_server_error(client, api, sleeps):
         ("file:///etc/passwd", None),
         ("https:///no-host.mp4", None),
         ("/relative.mp4", None),
+        # Not links a reader can follow (each made the link's parser raise).
+        ("http://[cdn.example/v.mp4", None),
+        ("https://cdn.example:99999/v.mp4", None),
+        ("https://cdn.example/\ud800.mp4", None),
     ],
 )
 def test_a_result_link_is_shown_as_one_http_link_or_not_at_all(given, shown):

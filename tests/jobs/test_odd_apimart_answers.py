@@ -1,0 +1,65 @@
+"""Answers APIMart's contract does not promise but a gateway or a broken answer may give: the
+job still ends, a task APIMart accepted is never sent twice, and a refusal is told as one."""
+
+import json
+
+import pytest
+
+from bot.jobs.models import JobState
+from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
+
+
+async def test_a_render_finished_with_a_link_no_parser_reads_ends_instead_of_failing_each_check(
+    db, api, session, clock
+):
+    """Finished (and billed) with a link that is not one: the job ends as made without a
+    usable video (the member is told), not a check that fails every 30 s for ever."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=600, crash_retry=30
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.last_task.complete(url="http://[cdn.example/v.mp4")  # an unclosed IPv6 bracket
+    for _ in range(5):
+        clock.advance(40)
+        await poller.run_once()
+    job = await store.get(report.job.id)
+    assert (job.state, job.error_key) == (JobState.FAILED, "task_no_video")
+    assert job.counts, "APIMart billed it"
+    assert [told.id for told in delivery.delivered] == [job.id]
+
+
+@pytest.mark.parametrize("code", [0, 201])
+async def test_a_submit_answered_with_a_task_and_an_unusual_body_code_is_never_sent_twice(
+    db, api, session, clock, code
+):
+    """HTTP 200 with a task id, the body's `code` 0 (many gateways' "success") or 201: the
+    task exists and is billed; sending the request again would pay for a second."""
+    body = {"code": code, "data": [{"status": "submitted", "task_id": "task_01ACCEPTED"}]}
+    api.malformed_next("submit", body=json.dumps(body))
+    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(5):
+        clock.advance(61)
+        await poller.run_once()
+    assert len(api.submits) == 1
+    assert report.job.task_id == "task_01ACCEPTED"
+
+
+@pytest.mark.parametrize(
+    ("error_type", "told"),
+    [("insufficient_quota", "service_unpaid"), ("request_too_large", "rejected_by_service")],
+)
+async def test_a_refusal_behind_http_200_named_by_its_type_alone_is_a_refusal(
+    db, api, session, clock, error_type, told
+):
+    """`{"error": {"type": "insufficient_quota"}}` with HTTP 200 and no number: a refusal
+    (nothing made, nothing counted), not an answer lost on its way ("it may exist, it counts")."""
+    body = {"error": {"message": "refused", "type": error_type}}
+    api.malformed_next("submit", body=json.dumps(body), times=5)
+    _, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert api.task_ids == []
+    assert (report.state, report.member_message.key) == (JobState.REJECTED, told)
