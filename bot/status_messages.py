@@ -254,8 +254,10 @@ class StatusMessages:
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
         # A new state (accepted, rendering) is always shown; progress within one is throttled.
+        # A job waiting in line has no progress: an edit there is a new place, shown at once.
         if (
             not final
+            and job.state is not JobState.RECORDED
             and last is not None
             and last[2] == _phase(job)
             and now - last[0] < self._min_interval

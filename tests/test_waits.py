@@ -241,6 +241,27 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
         assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]
 
 
+async def test_a_place_in_line_moves_up_when_the_job_before_it_is_sent(tmp_path):
+    """Three videos on a server rendering one at a time: when the first ends and the second
+    is sent, the third's status says it is next at once (not at its next look at the line,
+    half a minute later, after it read "number 2" all that while)."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "limits set", server_at_once=1, max_active=5)
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await video(s.world, user=s.carol, prompt="the second fox")
+        await video(s.world, prompt="the third fox")
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
+        )
+        api.task(api.task_ids[0]).complete()
+        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #3 is waiting, number 1 in line" in m["content"]
+        )
+
+
 async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_path):
     """The budget stops new videos: one waiting for a slot was not sent, so nothing is spent
     on it yet, and it is not sent once the video before it used the budget up. The operator's

@@ -115,6 +115,9 @@ class PollerConfig:
 
 # A delivery put off because its channel already has its share of workers waits this long.
 _CHANNEL_BUSY_RETRY = 1.0
+# When a job leaves its server's line, the statuses of this many behind it show their new
+# places at once (the rest at their next look at the line, every 30 s).
+_PLACES_SHOWN = 25
 # The poll stage claims once a quarter of its pool is free: one claim for several checks.
 _POLL_CLAIM_SHARE = 0.25
 # A task APIMart answers "not found" this many checks in a row is taken as lost: failed, and
@@ -329,6 +332,10 @@ class Poller:
         if report.state in (JobState.QUEUED, JobState.RECORDED):
             # The status message says it was accepted, or (held back again) what it waits for.
             await self._on_progress(report.job)
+        if report.state is not JobState.RECORDED:
+            # It left the line: the places of the jobs waiting behind it move up.
+            for behind in await self._store.held_behind(job, limit=_PLACES_SHOWN):
+                await self._on_progress(behind)
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""

@@ -880,6 +880,23 @@ class JobStore:
         )
         return 1 + (int(row[0]) if row is not None else 0)
 
+    async def held_behind(self, job: Job, *, limit: int) -> list[Job]:
+        """The first `limit` jobs waiting in line after `job` (its server's, or outside servers
+        its member's), that show a status: their place moves up when `job` leaves the line."""
+        guild_id = job.requester.guild_id
+        place, key = (
+            ("guild_id = ?", guild_id)
+            if guild_id is not None
+            else ("guild_id IS NULL AND user_id = ?", job.requester.user_id)
+        )
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM jobs WHERE {place} AND state = '{JobState.RECORDED}'"
+            " AND id > ? AND cancelled_at IS NULL AND status_message_id IS NOT NULL"
+            " ORDER BY id LIMIT ?",
+            (key, job.id, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
     async def max_rendering(self, guild_id: int | None) -> int | None:
         """The server's rule on its videos rendering at once (`/videomod`), if it has one."""
         if guild_id is None:
