@@ -211,8 +211,9 @@ class RouteDelivery:
             log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
             if error.status == _TOKEN_REFUSED:
                 # Before the result (a progress edit), it cannot go through the token either.
+                before_result = not final and job.delivered_at is None
                 await self._store.forget_interaction(
-                    job.id, route=None if final else self._route_without_token(reply)
+                    job.id, route=self._route_without_token(reply) if before_result else None
                 )
             return
         self._last_edit.pop(job.id, None)

@@ -129,7 +129,7 @@ _STATUS_OF_TYPE: dict[str, int] = {
     "insufficient_quota": 402,
     "permission_error": 403,
     "not_found_error": 404,
-    "timeout_error": 408,
+    "timeout_error": 504,  # "timed out while processing": the task may exist
     "request_too_large": 413,
     "rate_limit_error": 429,
 }
@@ -158,9 +158,9 @@ def _error_from_answer(
     body_code = body.get("code")
     # Any 2xx is an answer: a submit accepted with a 201 or 202 has its task, and sent again
     # it would be billed twice. `"error": ""` or `{}` beside one is a gateway's habit, and so
-    # is a body `code` of 0 (or any that is no HTTP error) beside the data.
+    # is a body `code` of 0 or another 2xx beside the data (any other number says no).
     accepted = 200 <= status < 300
-    refused_in_body = type(body_code) is int and body_code >= 400
+    refused_in_body = type(body_code) is int and body_code != 0 and not 200 <= body_code < 300
     if accepted and not error and not refused_in_body:
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}

@@ -117,7 +117,7 @@ class PollerConfig:
 _CHANNEL_BUSY_RETRY = 1.0
 # When a job leaves its server's line, the statuses of this many behind it show their new
 # places at once (the rest at their next look at the line, every 30 s).
-_PLACES_SHOWN = 25
+_PLACES_SHOWN = 10
 # The poll stage claims once a quarter of its pool is free: one claim for several checks.
 _POLL_CLAIM_SHARE = 0.25
 # A task APIMart answers "not found" this many checks in a row is taken as lost: failed, and

@@ -63,3 +63,31 @@ async def test_a_refusal_behind_http_200_named_by_its_type_alone_is_a_refusal(
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert api.task_ids == []
     assert (report.state, report.member_message.key) == (JobState.REJECTED, told)
+
+
+async def test_a_gateway_timeout_behind_http_200_on_a_submit_is_never_sent_again(
+    db, api, session, clock
+):
+    """`timeout_error` is a gateway's 504, "timed out while processing": the request reached
+    APIMart and the task may exist. Sent again, it could be billed twice."""
+    body = {"error": {"message": "upstream timed out", "type": "timeout_error"}}
+    api.malformed_next("submit", body=json.dumps(body))
+    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(5):
+        clock.advance(61)
+        await poller.run_once()
+    assert len(api.submits) == 1
+    assert report.state is JobState.SUBMIT_UNKNOWN
+
+
+@pytest.mark.parametrize("code", [-1, 1, 300])
+async def test_a_refusal_with_another_body_code_behind_http_200_is_no_lost_answer(
+    db, api, session, clock, code
+):
+    """`{"code": -1, "msg": "system busy"}` with HTTP 200 and no task: a refusal to try again
+    later, not an answer lost on its way ("it may exist, it counts")."""
+    api.malformed_next("submit", body=json.dumps({"code": code, "msg": "system busy"}))
+    _, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert (report.state, report.member_message.key) == (JobState.RECORDED, "service_busy")
