@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.apimart.models import TaskInfo
-from bot.jobs.models import Job, JobState
+from collections.abc import Callable
+
+from bot.apimart.models import TaskInfo, VideoRequest
+from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.store import JobStore, Stage
 
 
@@ -66,3 +68,14 @@ async def unsubmitted(
     current = await store.get(job.id)
     assert current is not None
     return current
+
+
+async def a_submitted_job(store: JobStore, clock: Callable[[], float]) -> Job:
+    """A member's video, recorded and accepted by APIMart (a task id, nothing read of it yet)."""
+    job = await store.create(
+        Requester(user_id=1, channel_id=2, guild_id=3),
+        VideoRequest(prompt="a kite"),
+        now=clock(),
+        submit_by=clock(),
+    )
+    return await submitted(store, job, now=clock())

@@ -86,6 +86,15 @@ _DELIVER_AFRESH_UNLESS_CANCELLED = ", ".join(
 _NOT_MINE = "(lease_owner IS NULL OR lease_owner != ?)"
 
 
+def _line_of(job: Job) -> tuple[str, int]:
+    """The line `job` waits in, as a condition and its value: its server's jobs, or outside
+    servers its member's own (other people's are nobody's business)."""
+    guild_id = job.requester.guild_id
+    if guild_id is not None:
+        return "guild_id = ?", guild_id
+    return "guild_id IS NULL AND user_id = ?", job.requester.user_id
+
+
 class Stage(enum.StrEnum):
     """A kind of work on a job; each has its own "due" question and its own lease length."""
 
@@ -866,12 +875,7 @@ class JobStore:
         """1 + the server's jobs recorded before this one that the bot has not sent yet either:
         the line a job held back by the bot (APIMart asked us to slow down, say) stands in.
         Outside servers, the member's own such jobs: other people's are nobody's business."""
-        guild_id = job.requester.guild_id
-        place, key = (
-            ("guild_id = ?", guild_id)
-            if guild_id is not None
-            else ("guild_id IS NULL AND user_id = ?", job.requester.user_id)
-        )
+        place, key = _line_of(job)
         row = await self._db.fetch_one(
             f"SELECT COUNT(*) FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
             f" AND state IN ('{JobState.RECORDED}', '{JobState.SUBMITTING}')"
@@ -883,12 +887,7 @@ class JobStore:
     async def held_behind(self, job: Job, *, limit: int) -> list[Job]:
         """The first `limit` jobs waiting in line after `job` (its server's, or outside servers
         its member's), that show a status: their place moves up when `job` leaves the line."""
-        guild_id = job.requester.guild_id
-        place, key = (
-            ("guild_id = ?", guild_id)
-            if guild_id is not None
-            else ("guild_id IS NULL AND user_id = ?", job.requester.user_id)
-        )
+        place, key = _line_of(job)
         rows = await self._db.fetch_all(
             f"SELECT * FROM jobs WHERE {place} AND state = '{JobState.RECORDED}'"
             " AND id > ? AND cancelled_at IS NULL AND status_message_id IS NOT NULL"

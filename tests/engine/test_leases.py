@@ -9,13 +9,13 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
+from bot.apimart.models import TaskInfo, TaskStatus
+from bot.jobs.models import CHANNEL_TARGET, JobState
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
-from tests.jobstates import claimed, finished, submitted
+from tests.jobstates import a_submitted_job, claimed, finished
 
 
 class Overlaps:
@@ -220,13 +220,7 @@ async def test_a_lost_claim_never_ends_the_same_process_s_newer_claim(store, clo
     """A delivery outlives its lease (renewals failed: the database away for minutes) and the
     same process claims the job again and starts posting. When the first attempt finds its
     claim lost, ending it early must not free the second: a third would post beside it."""
-    job = await store.create(
-        Requester(user_id=1, channel_id=2, guild_id=3),
-        VideoRequest(prompt="a kite"),
-        now=clock(),
-        submit_by=clock(),
-    )
-    job = await submitted(store, job, now=clock())
+    job = await a_submitted_job(store, clock)
     info = TaskInfo(
         task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100, video_url="https://v/x"
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.apimart.models import TaskInfo, TaskStatus
 from bot.jobs.eta import (
     KEPT_READINGS,
     EtaKind,
@@ -12,10 +12,9 @@ from bot.jobs.eta import (
     estimate_remaining,
     rounded,
 )
-from bot.jobs.models import Requester
 from bot.jobs.store import Stage
 from bot.status import eta_text
-from tests.jobstates import claimed, submitted
+from tests.jobstates import a_submitted_job, claimed
 
 PRIOR = Prior(started_at=0.0, estimated_time=600)
 
@@ -37,13 +36,7 @@ def test_the_last_check_still_at_0_is_kept_as_where_the_render_started_from():
 async def test_time_left_does_not_count_the_wait_in_apimarts_queue(store, clock):
     """APIMart keeps the task `pending` for 90 s, then renders it in 240 s. The first check
     that sees it rendering, 30 s in at 12 %, has 210 s to go: not "about 12 min left"."""
-    job = await store.create(
-        Requester(user_id=1, channel_id=2, guild_id=3),
-        VideoRequest(prompt="a kite"),
-        now=clock(),
-        submit_by=clock(),
-    )
-    job = await submitted(store, job, now=clock())
+    job = await a_submitted_job(store, clock)
 
     async def check(status, progress):
         claimed_job = await claimed(store, job.id, Stage.POLL)

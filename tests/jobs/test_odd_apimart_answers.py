@@ -10,6 +10,18 @@ from tests.fakes.apimart import TaskPlan
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
 
 
+async def submitted_for_five_minutes(db, api, session, clock, body):
+    """A video whose submit APIMart answers with `body` (HTTP 200), and five minutes of the
+    engine after it (any resend would have gone): the submit's report."""
+    api.malformed_next("submit", body=json.dumps(body))
+    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(5):
+        clock.advance(61)
+        await poller.run_once()
+    return report
+
+
 async def test_a_render_finished_with_a_link_no_parser_reads_ends_instead_of_failing_each_check(
     db, api, session, clock
 ):
@@ -38,12 +50,7 @@ async def test_a_submit_answered_with_a_task_and_an_unusual_body_code_is_never_s
     """HTTP 200 with a task id, the body's `code` 0 (many gateways' "success") or 201: the
     task exists and is billed; sending the request again would pay for a second."""
     body = {"code": code, "data": [{"status": "submitted", "task_id": "task_01ACCEPTED"}]}
-    api.malformed_next("submit", body=json.dumps(body))
-    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
-    report = await service.create_and_submit(REQUESTER, REQUEST)
-    for _ in range(5):
-        clock.advance(61)
-        await poller.run_once()
+    report = await submitted_for_five_minutes(db, api, session, clock, body)
     assert len(api.submits) == 1
     assert report.job.task_id == "task_01ACCEPTED"
 
@@ -71,12 +78,7 @@ async def test_a_gateway_timeout_behind_http_200_on_a_submit_is_never_sent_again
     """`timeout_error` is a gateway's 504, "timed out while processing": the request reached
     APIMart and the task may exist. Sent again, it could be billed twice."""
     body = {"error": {"message": "upstream timed out", "type": "timeout_error"}}
-    api.malformed_next("submit", body=json.dumps(body))
-    _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
-    report = await service.create_and_submit(REQUESTER, REQUEST)
-    for _ in range(5):
-        clock.advance(61)
-        await poller.run_once()
+    report = await submitted_for_five_minutes(db, api, session, clock, body)
     assert len(api.submits) == 1
     assert report.state is JobState.SUBMIT_UNKNOWN
 

@@ -39,17 +39,26 @@ async def given_up_on(store, service, poller, clock, delivery):
     return report.job.id
 
 
-async def test_a_render_finishing_after_it_was_given_up_on_is_timed_too(db, api, session, clock):
-    """Its render time is the longest there is: leaving it out would hide the slow tail."""
+async def ended_late(db, api, session, clock, *, video=True):
+    """A render given up on that the follow-up then finds finished (`video`: with one): the
+    job as stored, and what the metrics say."""
     metrics, delivery = Metrics(), RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
     store, service, poller = engine(db, api, session, clock, delivery, metrics)
     job_id = await given_up_on(store, service, poller, clock, delivery)
-    api.last_task.complete()
+    if video:
+        api.last_task.complete()
+    else:
+        api.last_task.complete_without_video()
     clock.advance(300)
     await poller.run_once()
-    assert (await store.get(job_id)).state is JobState.COMPLETED
-    scraped = parse(metrics.render().decode())
+    return await store.get(job_id), parse(metrics.render().decode())
+
+
+async def test_a_render_finishing_after_it_was_given_up_on_is_timed_too(db, api, session, clock):
+    """Its render time is the longest there is: leaving it out would hide the slow tail."""
+    job, scraped = await ended_late(db, api, session, clock)
+    assert job.state is JobState.COMPLETED
     count = "videobot_render_duration_seconds_count"
     assert scraped.get(count, resolution=REQUEST.resolution, duration="6") == 1
     assert scraped.get("videobot_render_duration_seconds_sum", resolution="720p", duration="6") > 60
@@ -99,13 +108,6 @@ async def test_a_moderators_cancel_of_a_render_given_up_on_is_no_late_delivery(
 
 async def test_a_late_completion_without_a_video_is_no_finished_render(db, api, session, clock):
     """As before the give-up: "completed" with no video is a failure, and no render is timed."""
-    metrics, delivery = Metrics(), RecordingDelivery()
-    api.default_plan = TaskPlan(polls_until_done=None, credits_cost=4)
-    store, service, poller = engine(db, api, session, clock, delivery, metrics)
-    job_id = await given_up_on(store, service, poller, clock, delivery)
-    api.last_task.complete_without_video()
-    clock.advance(300)
-    await poller.run_once()
-    assert (await store.get(job_id)).state is JobState.FAILED
-    scraped = parse(metrics.render().decode())
+    job, scraped = await ended_late(db, api, session, clock, video=False)
+    assert job.state is JobState.FAILED
     assert scraped.total("videobot_render_duration_seconds_count") == 0
