@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.apimart import APIMartError, AuthenticationError, Balance
+from bot.engine.pool import settle_cancelled
 from bot.i18n import Message, msg
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.periods import stamp
@@ -96,8 +97,8 @@ class BalanceWatch:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            # Bounded: a query cut off on a silent database may never finish unwinding.
+            await settle_cancelled({task}, "The balance watch")
 
     def read_soon(self) -> None:
         """Read again without waiting for the interval (after an HTTP 402, say).

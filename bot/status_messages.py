@@ -16,6 +16,7 @@ import discord
 
 from bot.discord_pacing import Lanes, giving_way
 from bot.discord_refusals import closed_to_the_bot
+from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
 from bot.jobs.pricing import Pricing, amount
@@ -357,7 +358,8 @@ class StatusMessages:
         editors = list(self._editors.values())
         for editor in editors:
             editor.cancel()
-        await asyncio.gather(*editors, return_exceptions=True)
+        # Bounded: an edit's note cut off on a silent database may never finish unwinding.
+        await settle_cancelled(editors, "Status edits")
         self._wanted.clear()
 
     async def _edit_latest(self, job_id: int) -> None:

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot.engine.pool import settle_cancelled
 from bot.jobs.store import JobStore
 from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
 
@@ -95,7 +96,8 @@ class StatusSweep:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            await asyncio.wait({task})
+            # Bounded: a query cut off on a silent database may never finish unwinding.
+            await settle_cancelled({task}, "The status sweep")
 
     async def _run(self) -> None:
         while True:

@@ -81,9 +81,11 @@ class SubmitTiming:
     submit_give_up_after: float = 1800.0
     # Media URLs older than this are refreshed before a submit (Discord's last about a day).
     media_max_age: float = 3600.0
-    # Storing an accepted task's id is retried this many times (a locked or full disk).
-    store_task_attempts: int = 4
+    # Storing an accepted task's id is retried for this long (a locked or full disk, a
+    # database restarting or failing over), waiting from 0.5 s up to 5 s between tries.
+    store_task_for: float = 300.0
     store_task_backoff: float = 0.5
+    store_task_max_backoff: float = 5.0
     # A job waiting for a free slot of its server looks again this often (a finished render
     # of that server also calls it at once).
     slot_recheck: float = 30.0
@@ -428,8 +430,11 @@ class JobService:
     ) -> bool:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render.
         False when another job already holds that id (APIMart answered with its task)."""
-        attempts = self._timing.store_task_attempts
-        for attempt in range(attempts):
+        timing = self._timing
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + timing.store_task_for
+        attempt = 0
+        while True:
             try:
                 stored = await self._store.mark_submitted(
                     job,
@@ -468,12 +473,15 @@ class JobService:
                         holder,
                     )
                     return False
-                if attempt + 1 == attempts:
+                if loop.time() >= give_up_at:
                     # The claim lapses into submit_unknown; the id is in the log for the operator.
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
-                await asyncio.sleep(self._timing.store_task_backoff * 2**attempt)
+                await asyncio.sleep(
+                    min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
+                )
+                attempt += 1
         raise AssertionError("every attempt returns or raises")
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:

@@ -8,12 +8,16 @@ and kills 10 s later: the bot must be gone by then.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.jobs.store import JobStore
+from bot.status_sweep import StatusSweep
+from bot.storage.postgres import PostgresDatabase
 from tests.backends import postgres_only
 from tests.e2e.fleet import database_url
 from tests.e2e.process import bot_process
@@ -101,3 +105,26 @@ async def test_sigterm_ends_the_bot_in_time_while_postgresql_is_silent(tmp_path,
             assert "left behind" in bot.log(), "the poll stuck on the silence was cut off"
     assert code == 0
     assert DEFAULT_GRACE + after_grace < DOCKER_STOP, f"{after_grace:.1f} s after the grace"
+
+
+async def test_the_status_sweep_stops_at_once_while_postgresql_is_silent(backend):
+    """The sweep's query waits on the silence when the bot stops: cancelling it must not wait
+    for PostgreSQL to take the cancel (it never will), or the stop hangs until SIGKILL."""
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+        db = await PostgresDatabase.open(dsn, schema=backend.schema)
+        try:
+            await db.migrate()
+            sweep = StatusSweep(JobStore(db), status=None)
+            proxy.unplug()
+            sweep.start()
+            await asyncio.sleep(0.5)  # its first sweep now waits on the silence
+            started = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sweep.stop(), 5.0)
+            took = time.monotonic() - started
+        finally:
+            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+    assert took < 1.5, f"stopping the sweep took {took:.1f} s"

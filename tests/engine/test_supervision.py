@@ -1,6 +1,7 @@
 """Supervised stages: whatever a stage raises, the next job is delivered and the failing one is
 tried again (or ends honestly), never left claimed."""
 
+import asyncio
 import logging
 import sqlite3
 from dataclasses import replace
@@ -125,6 +126,34 @@ async def test_a_task_id_write_that_fails_a_while_is_retried_and_the_job_deliver
     assert (await engine.store.get(job.id)).state is JobState.COMPLETED
 
 
+async def test_a_task_id_write_during_a_database_restart_keeps_the_paid_render(
+    db, api, session, client, fake, monkeypatch
+):
+    """APIMart accepted the video, and the database restarts (a failover) for longer than a
+    few quick tries: the id is written once it is back, and the video posted; not "outcome
+    unknown", with a render APIMart makes and bills never followed."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    timing = replace(TIMING, store_task_backoff=0.01, store_task_max_backoff=0.1)
+    engine = make_engine(db, api, session, client, fake, timing=timing)
+    job = await engine.record()
+    write = engine.store.mark_submitted
+    outage: list[float] = []
+
+    async def during_restart(*args, **kwargs):
+        now = asyncio.get_running_loop().time()
+        outage.append(now)
+        if now - outage[0] < 1.5:
+            raise ConnectionRefusedError("the database system is starting up")
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(engine.store, "mark_submitted", during_restart)
+    async with running(engine):
+        told = await wait_for_result(fake, job.id, timeout=10)
+    assert "can't tell whether" not in shown_text(told)
+    assert len(api.submits) == 1
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+
+
 async def test_a_task_id_write_whose_answer_was_lost_is_not_reported_as_a_lost_claim(
     db, api, session, client, fake, monkeypatch, caplog
 ):
@@ -159,7 +188,7 @@ async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
     """The request may have left: once its lease lapses the member is told, nothing is resent."""
     api.default_plan = TaskPlan(polls_until_done=1)
     leases = LeaseTerms(owner="engine-a", submit=0.15)
-    timing = SubmitTiming(first_poll_delay=0.01, orphan_grace=0.0, store_task_attempts=1)
+    timing = SubmitTiming(first_poll_delay=0.01, orphan_grace=0.0, store_task_for=0.0)
     engine = make_engine(db, api, session, client, fake, leases=leases, timing=timing)
     failing = await engine.record("its task id is never stored")
     raise_on(monkeypatch, engine.store, "mark_submitted", OSError(28, "No space left on device"))
