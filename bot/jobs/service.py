@@ -478,9 +478,14 @@ class JobService:
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
-                await asyncio.sleep(
-                    min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
-                )
+                try:
+                    await asyncio.sleep(
+                        min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
+                    )
+                except asyncio.CancelledError:
+                    # A stop cut the retries short: the id is in the log for the operator.
+                    log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
+                    raise
                 attempt += 1
         raise AssertionError("every attempt returns or raises")
 
