@@ -242,7 +242,7 @@ def result_nonce(job: Job) -> str:
     own nonce, or the video would be taken for the notice before it and never posted. (A
     cancel's notice, posted while the job is still running, has one too; so has a moderator's
     cancel of a render given up on, posted after the notice that gave it up.)"""
-    if job.state is JobState.TIMED_OUT and job.cancelled:
+    if job.cancelled_after_giving_up:
         return f"video-job-{job.id}-x"
     return f"video-job-{job.id}{_END_MARKS.get(job.state, '-n')}"
 

@@ -197,6 +197,12 @@ class Job:
         """Whether a person cancelled it (its result, if any, is never posted)."""
         return self.cancelled_at is not None
 
+    @property
+    def cancelled_after_giving_up(self) -> bool:
+        """Cancelled after the bot gave up waiting for it: the notice it is delivered with
+        tells of the cancel, long after the end its member was told of."""
+        return self.state is JobState.TIMED_OUT and self.cancelled
+
     def cancel_notice(self, mention: str, *, public: bool = False) -> Message:
         """The member's notice that it was cancelled: by whom, and whether it still counts.
         `public`: others read it too, so a block (and its reason) is not named; the member

@@ -43,6 +43,15 @@ _FINAL_STATE_FOR_STATUS = {
 }
 
 
+def _ending(info: TaskInfo) -> tuple[JobState, str | None]:
+    """How a finished task ends its job, and why when it failed here: "completed" without a
+    video is a failure (as `JobStore.record_late_end` stores a late one too)."""
+    state = _FINAL_STATE_FOR_STATUS[info.status]
+    if state is JobState.COMPLETED and not info.video_url:
+        return JobState.FAILED, "task_no_video"
+    return state, None
+
+
 class DeliveryOutcome(enum.Enum):
     """What happened when the poller handed a finished job to delivery."""
 
@@ -510,10 +519,7 @@ class Poller:
             now = self._clock()
             if await self._store.record_late_end(job, info, now=now):
                 # Timed too: the longest renders are the tail an operator must see.
-                ended = _FINAL_STATE_FOR_STATUS[info.status]
-                if ended is JobState.COMPLETED and not info.video_url:
-                    ended = JobState.FAILED  # as record_late_end stores it
-                self._count_end(job, ended, info, now)
+                self._count_end(job, _ending(info)[0], info, now)
             else:
                 await self._store.end_lost_claim(job, None)
             log.info(
@@ -531,10 +537,7 @@ class Poller:
             await self._store.end_lost_claim(job, None)
 
     async def _finish_from_info(self, job: Job, info: TaskInfo) -> None:
-        state = _FINAL_STATE_FOR_STATUS[info.status]
-        reason_key = None
-        if state is JobState.COMPLETED and info.video_url is None:
-            state, reason_key = JobState.FAILED, "task_no_video"
+        state, reason_key = _ending(info)
         await self._finish(job, state, info=info, reason_key=reason_key)
 
     async def _finish(
@@ -600,7 +603,7 @@ class Poller:
         now = self._clock()
         posted = result.outcome is DeliveryOutcome.DELIVERED
         # A moderator's cancel of a render given up on tells of no end (it came long after).
-        tells_an_end = not (job.cancelled and job.state is JobState.TIMED_OUT)
+        tells_an_end = not job.cancelled_after_giving_up
         finished_at = job.finished_at if posted and tells_an_end else None
         attempts = job.delivery_attempts + 1
         retried = (

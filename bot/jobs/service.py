@@ -487,7 +487,6 @@ class JobService:
                     log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
                     raise
                 attempt += 1
-        raise AssertionError("every attempt returns or raises")
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:
         """Another job holding `task_id` (the write of it failed), if one can be read."""
