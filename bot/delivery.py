@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import io
@@ -728,7 +729,11 @@ class Delivery:
         try:
             # APIMart names the link, so it is fetched like a member's: public addresses only
             # (and APIMart's own origin), no Authorization header, redirects checked hop by hop.
-            async with self._downloads.open(url, per_hop=self._download_timeout) as response:
+            # The time limit is the whole try's, not each hop's: slow redirects add up.
+            async with (
+                asyncio.timeout(self._download_timeout.total),
+                self._downloads.open(url, per_hop=self._download_timeout) as response,
+            ):
                 if response.status != 200:
                     raise DownloadFailed(f"HTTP {response.status}")
                 if not response.content_type.lower().startswith(_VIDEO_TYPES):

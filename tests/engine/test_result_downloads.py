@@ -61,3 +61,20 @@ async def test_a_download_that_stays_broken_is_reported_honestly_with_the_link(
     assert media_urls(result) == [], "no gallery for a link that did not work"
     assert len(api.downloads) == DOWNLOAD_ATTEMPTS
     assert stored.delivered_at is not None
+
+
+async def test_redirect_hops_share_the_downloads_one_time_limit(db, api, session, client, fake):
+    """Hops that each answer just inside the limit must not stretch one try past it: a CDN
+    redirecting slowly would otherwise hold a delivery worker for the limit once per hop."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    engine = make_engine(db, api, session, client, fake, download_timeout=0.5)
+    job = await engine.queue()
+    video = api.add_file("v.mp4", fake_video_bytes("v", 4096))
+    first_hop = api.redirect_file("hop1.mp4", api.redirect_file("hop2.mp4", video))
+    api.delay_next("file", 0.3, times=3 * DOWNLOAD_ATTEMPTS)
+    async with running(engine):
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        api.last_task.complete(url=first_hop)
+        result = await wait_for_result(fake, job.id)
+    assert result["attachments"] == [], "no try took longer than the limit"
+    assert "couldn't fetch it from APIMart" in texts(result)[0]
