@@ -482,6 +482,9 @@ class ModerationStore:
         """Remove a member's own allowance (with `blocks_only`, only a block: an allowance of
         0); None if they had none that still holds (one that expired is only tidied away)."""
         async with self._db.transaction() as conn:
+            # As `set_member_limit` does: on PostgreSQL a setting made between the read and the
+            # delete would otherwise be deleted unseen (an unblock removing a new allowance).
+            await hold_admissions(conn, user_id)
             cursor = await conn.execute(
                 "SELECT video_limit, expires_at FROM mod_member_limits"
                 " WHERE guild_id = ? AND user_id = ?",

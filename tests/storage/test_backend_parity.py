@@ -145,3 +145,44 @@ async def test_a_status_answer_with_an_absurd_estimate_is_recorded_on_both_backe
     updated = await store.record_progress(poll, parse_task(answer, "t"), next_poll_at=clock() + 8)
     assert updated is not None
     assert updated.progress == 40
+
+
+@postgres_only
+async def test_an_unblock_at_the_moment_another_moderator_sets_an_allowance_keeps_it(
+    db, clock, backend, monkeypatch
+):
+    """Moderator A unblocks a member while moderator B gives them an allowance of 5: on SQLite
+    one change runs after the other, and the allowance stays (or A finds no block to lift).
+    The unblock read the block, then deleted whatever row was there by then: B's allowance,
+    which B was told was set and the audit recorded, silently gone."""
+    mods = moderation_store.ModerationStore(db, clock=clock)
+    other = moderation_store.ModerationStore(await backend.open(), clock=clock)
+    await mods.set_member_limit(MOD_A, ALICE.user_id, 0, "spam", None)
+
+    original = postgres.PostgresConnection.execute
+    setting: list[asyncio.Task[object]] = []
+
+    def execute(self, sql, parameters=(), /):
+        if sql.startswith("DELETE FROM mod_member_limits") and not setting:
+            # A has read the block: B's change comes now (if it can: a short wait, as a
+            # change held back until A ends never gets there).
+            setting.append(
+                asyncio.create_task(other.set_member_limit(MOD_B, ALICE.user_id, 5, "ok", None))
+            )
+
+            async def after_b():
+                await asyncio.wait(setting, timeout=0.3)
+                return await original(self, sql, parameters)
+
+            return after_b()
+        return original(self, sql, parameters)
+
+    monkeypatch.setattr(postgres.PostgresConnection, "execute", execute)
+    unblocked = await mods.clear_member_limit(
+        MOD_A, ALICE.user_id, "change_member_unblocked", blocks_only=True
+    )
+    await asyncio.gather(*setting)
+
+    assert unblocked is not None
+    [override] = await mods.member_overrides(GUILD)
+    assert (override.user_id, override.video_limit) == (ALICE.user_id, 5)
