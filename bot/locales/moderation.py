@@ -182,6 +182,12 @@ EN: dict[str, str] = {
         "{member} has used {used} of {limit} {period} ({source}), {credits}; that limit ends "
         "{ends}, and they may make videos again {again} (the period ends {reset})."
     ),
+    "mod_member_usage_over_cooldown": (
+        "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
+        "allows: the limit was lowered after they made them, so they can make no more this "
+        "period (it ends {reset}), and with the wait between videos their next one can start "
+        "{again}. Credits spent: {credits}."
+    ),
     "mod_member_usage_over_until": (
         "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
         "allows, so they can make no more until {again} (that limit ends {ends}, the period "
@@ -521,6 +527,11 @@ ZH: dict[str, str] = {
     "mod_member_usage_until": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度{ends}结束，"
         "{again}可以再生成（本周期{reset}结束）。"
+    ),
+    "mod_member_usage_over_cooldown": (
+        "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
+        "所以本周期结束（{reset}）前不能再生成；加上两次生成之间的等待时间，下一个视频可以在 {again} 开始。"
+        "已花费 {credits}。"
     ),
     "mod_member_usage_over_until": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}），"

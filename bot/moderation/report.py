@@ -274,8 +274,13 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
     # Spent, but their own allowance ends before the period, and the one after has room.
     again = allowed_again_at(facts)
     early = facts.used >= facts.allowance.limit and again is not None and again < facts.window.end
+    if early:
+        key = f"{key}_until"
+    elif over and again is not None and again > facts.window.end:
+        # "No more until the period ends" would be refused then, for the wait between videos.
+        key = "mod_member_usage_over_cooldown"
     return msg(
-        f"{key}_until" if early else key,
+        key,
         member=f"<@{user_id}>",
         # "16 videos this week, more than...", but "1 of 5 videos".
         used=plural("count_videos", facts.used) if over else facts.used,

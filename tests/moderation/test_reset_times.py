@@ -203,3 +203,21 @@ async def test_usage_member_over_a_lowered_limit_with_none_after_promises_no_per
     assert "until the period ends" not in text, text
     assert f"that limit ends <t:{int(ends)}:R>, and no allowance follows it here" in text, text
     assert await admitted_at(store, moderation, clock, facts.window.end) is not None
+
+
+async def test_usage_member_over_a_lowered_limit_with_a_cooldown_past_the_reset_names_its_end(
+    store, moderation, clock
+):
+    """2 hours between videos. Alice makes videos at 20:00 and 23:00 UTC; a moderator then
+    lowers the default to 1. `/videomod usage member:` must not say she can make more once the
+    period ends at midnight: the cooldown refuses her until 01:00."""
+    await set_limits(moderation, cooldown_seconds=7200)
+    clock.advance(12 * 3600)  # 2027-01-15 08:00 -> 20:00 UTC
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    clock.advance(3 * 3600)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await set_limits(moderation, default_limit=1)
+    facts = await moderation.facts(ALICE)
+    text = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
+    told = max(stamps(text))
+    assert await admitted_at(store, moderation, clock, told) is None, text
