@@ -700,12 +700,15 @@ class Delivery:
         A server this process has not seen on the gateway yet (right after a start, whose
         first deliveries come before the servers do) or not at all (on another process's
         shard) is read over REST, once a while: its channel alone says nothing of its boosts.
+        Nor does the stub READY leaves in the cache until the server's GUILD_CREATE (an
+        unavailable server, at boost level 0 whatever its boosts).
         """
         guild = getattr(target, "guild", None)
         if not isinstance(guild, discord.Guild):
             return discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
-        if self._client.get_guild(guild.id) is not None:
-            return guild.filesize_limit
+        cached = self._client.get_guild(guild.id)
+        if cached is not None and not cached.unavailable:
+            return cached.filesize_limit
         known = self._server_limits.get(guild.id)
         now = self._clock()
         if known is not None and now < known[1]:
@@ -714,8 +717,9 @@ class Delivery:
             limit = (await self._client.fetch_guild(guild.id, with_counts=False)).filesize_limit
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             # Not asked again for a while either: the post itself says if the server is gone.
-            log.info("Server %d: upload limit not read (%s); using the base", guild.id, error)
-            limit = discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
+            log.info("Server %d: upload limit not read (%s); using what is known", guild.id, error)
+            # The base, or the last the gateway told of a server gone unavailable since.
+            limit = guild.filesize_limit
         self._server_limits[guild.id] = (limit, now + SERVER_LIMIT_KEPT)
         return limit
 

@@ -1,9 +1,11 @@
 """Delivering results: never twice, never lost, always with the bot's own token."""
 
+import asyncio
 import contextlib
 import tempfile
 import time
 
+import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
@@ -15,7 +17,7 @@ from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
-from tests.harness import running_bot
+from tests.harness import BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
 
 MIB = 1024 * 1024
@@ -466,6 +468,36 @@ async def test_a_boosted_servers_video_is_attached_when_its_channel_is_not_cache
     job = await finished_job(store, clock, fake, api, size=12 * MIB)
     assert client.get_channel(fake.channel_id) is None, "as after a restart: nothing cached"
     result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert [a["size"] for a in message["attachments"]] == [12 * MIB], shown_text(message)
+    assert not result.linked
+
+
+async def test_a_boosted_servers_video_is_attached_while_the_gateway_has_not_sent_its_server(
+    store, clock, fake, api, downloads
+):
+    """READY lists every server as unavailable, and discord.py caches each as a stub at boost
+    level 0 until its GUILD_CREATE comes (seconds to minutes after a start for a large bot;
+    never while Discord has an outage there). A server boosted to level 2 takes 50 MiB
+    uploads: its 12 MiB video must be attached, not posted as an APIMart link that expires."""
+    fake._guild(fake.guild_id).premium_tier = 2
+    fake.upload_limit = 50 * MIB
+    fake.outage_guilds.add(fake.guild_id)
+    client = discord.Client(intents=discord.Intents(guilds=True))
+    async with client:
+        await client.login(BOT_TOKEN)
+        gateway = asyncio.create_task(client.connect())
+        try:
+            stub = await fake.wait_for(
+                lambda: client.get_guild(fake.guild_id), description="READY's server stub"
+            )
+            assert stub.unavailable
+            job = await finished_job(store, clock, fake, api, size=12 * MIB)
+            result = await Delivery(client, downloads, store, clock=clock)(job)
+        finally:
+            await client.close()
+            await gateway
     assert result.outcome is DeliveryOutcome.DELIVERED
     [message] = results(fake)
     assert [a["size"] for a in message["attachments"]] == [12 * MIB], shown_text(message)

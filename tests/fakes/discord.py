@@ -4,8 +4,9 @@ The fake is an aiohttp web server bound to ``127.0.0.1`` on a random free port. 
 
 * the REST API under ``/api/v10`` (users, gateway, application commands, interaction
   callbacks, interaction webhooks/follow-ups, channels and messages, DMs, guilds),
-* the gateway websocket at ``/gateway`` (HELLO, heartbeats, IDENTIFY -> READY + GUILD_CREATE,
-  RESUME, REQUEST_GUILD_MEMBERS, zlib-stream transport compression), and
+* the gateway websocket at ``/gateway`` (HELLO, heartbeats, IDENTIFY -> READY + GUILD_CREATE
+  (none for ``outage_guilds``), RESUME, REQUEST_GUILD_MEMBERS, zlib-stream transport
+  compression), and
 * a tiny CDN at ``/attachments/...`` so that attachment URLs it hands out can be downloaded.
 
 Point discord.py at it before the client connects::
@@ -716,6 +717,8 @@ class FakeDiscord:
         self.dm_blocked_users: set[int] = set()
         #: Guilds the bot never joined (a user install brings it there): ``403 50001``.
         self.foreign_guilds: set[int] = set()
+        #: Guilds in an outage: listed unavailable in READY, their GUILD_CREATE never sent.
+        self.outage_guilds: set[int] = set()
         #: Guilds that block external apps for members: responses there are made ephemeral.
         self.external_apps_blocked: set[int] = set()
         #: Interaction webhook calls made with an expired token (Discord answers them 401 and
@@ -2149,6 +2152,8 @@ class FakeDiscord:
         }
         await self._send_dispatch(conn, session, "READY", ready)
         for gid in guild_ids:
+            if gid in self.outage_guilds:
+                continue
             guild = self.guild_payload(gid, intents=session.intents)
             await self._send_dispatch(conn, session, "GUILD_CREATE", guild)
         conn.ready = True
