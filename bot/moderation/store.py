@@ -312,14 +312,20 @@ class ModerationStore:
     async def job_owner(self, guild_id: int, job_id: int) -> tuple[int, str] | None:
         """Who asked for a job of this server, and its state's catalog key; None if not ours."""
         row = await self._db.fetch_one(
-            "SELECT user_id, state, cancelled_at, credits_cost FROM jobs"
+            "SELECT user_id, state, cancelled_at, credits_cost, error_key FROM jobs"
             " WHERE id = ? AND guild_id = ?",
             (job_id, guild_id),
         )
         if row is None:
             return None
-        billed = is_billed(row[3])
-        return row[0], state_key(JobState(row[1]), cancelled=row[2] is not None, billed=billed)
+        user_id, state, cancelled_at, credits_cost, error_key = row
+        key = state_key(
+            JobState(state),
+            cancelled=cancelled_at is not None,
+            error_key=error_key,
+            billed=is_billed(credits_cost),
+        )
+        return user_id, key
 
     async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
         """The newest recorded changes."""

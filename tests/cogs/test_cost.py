@@ -435,6 +435,8 @@ async def test_a_moderator_reads_that_a_waiting_video_was_not_sent_for_the_budge
                 await asyncio.sleep(0.05)
         usage = await mod(s, "usage", member=user_option(s.world, s.carol))
         assert "not sent (budget)" in usage, usage
+        refusal = await mod(s, "cancel", job=2)
+        assert "Job #2 is not sent (budget), so it can no longer be cancelled" in refusal
 
 
 async def learned(world, resolution, duration, credits, *, count=3):
