@@ -507,8 +507,6 @@ class ReferencesCog(commands.Cog):
             if await refused_before_fetching(self.bot, origin):
                 return
         collected = await collect([media], self.bot.link_prober)
-        if not await usable(origin, collected):
-            return
         # A reference video sets the length: the Duration select (offered for a link, whose
         # kind is known only now, and sent at its default) and a `--dur` flag give way to it.
         options = dataclasses.replace(
@@ -517,6 +515,17 @@ class ReferencesCog(commands.Cog):
             videos=collected.videos,
             duration=None if collected.videos else options.duration,
         )
+        try:
+            # A refusal comes alone, never after "I'll go on without ...", and names what was
+            # left out after it, as /video does.
+            validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
+        except JobRefused as error:
+            await origin.tell(error.user_message)
+            if collected.skipped:
+                await origin.tell(skipped_note(collected.skipped, refused=True))
+            return
+        if not await usable(origin, collected):
+            return
         await queue_video(self.bot, origin, options)
 
     @commands.Cog.listener()
@@ -610,14 +619,22 @@ class ReferencesCog(commands.Cog):
         options: VideoOptions,
         *,
         helped_before: bool,
+        skipped: tuple[Skipped, ...] = (),
+        shown: tuple[str, ...] = (),
     ) -> bool:
         """Whether the rules for a request refuse it (told to the member, and remembered so
-        that an edit removing a `--duration` given with a video is read again)."""
+        that an edit removing a `--duration` given with a video is read again). Checked before
+        the links and files left out (`skipped`) are named: a refusal comes alone, never after
+        "I'll go on without ...", and names them after it, as /video does; a preview Discord
+        adds to a link left out (`shown`: the pictures as read) may mend it."""
         try:
             validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
         except JobRefused as error:
-            self._refused(message, helped=helped_before)
+            self._refused(message, helped=helped_before, pictures=shown if skipped else None)
             await origin.tell(error.user_message)
+            if skipped:
+                await origin.tell(skipped_note(skipped, refused=True))
+                await self._read_again_if_previewed(message)
             return True
         return False
 
@@ -718,12 +735,19 @@ class ReferencesCog(commands.Cog):
             sources=(message_ref(message),),
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
+        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        if await self._invalid(
+            origin,
+            message,
+            options,
+            helped_before=helped_before,
+            skipped=collected.skipped,
+            shown=shown,
+        ):
+            return
         if not await usable(origin, collected):
             self._refused(message, helped=helped_before, pictures=shown)
             await self._read_again_if_previewed(message)
-            return
-        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
-        if await self._invalid(origin, message, options, helped_before=helped_before):
             return
         await queue_video(self.bot, origin, options)
 
@@ -771,12 +795,19 @@ class ReferencesCog(commands.Cog):
             sources=(message_ref(source), message_ref(message)),
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
+        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
+        if await self._invalid(
+            origin,
+            message,
+            options,
+            helped_before=helped_before,
+            skipped=collected.skipped,
+            shown=shown,
+        ):
+            return
         if not await usable(origin, collected):
             self._refused(message, helped=helped_before, pictures=shown)
             await self._read_again_if_previewed(message)
-            return
-        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
-        if await self._invalid(origin, message, options, helped_before=helped_before):
             return
         await queue_video(self.bot, origin, options)
 

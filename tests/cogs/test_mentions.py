@@ -908,3 +908,22 @@ async def test_a_tenor_preview_that_arrives_while_the_page_is_fetched_is_still_u
         await bots_reply_to(world, asking)  # the page alone: "not an image or a video"
         await world.api.wait_for_submits(1)
         assert world.api.submits[0]["image_urls"] == [still]
+
+
+async def test_a_mention_refused_is_not_first_told_it_goes_on_without_a_link(tmp_path):
+    """Two photos and a page link: no video can use two images. The member reads that, not
+    first "I'll go on without 1 link", which promises a video that never comes."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        photos = [world.png("a.png"), world.png("b.png")]
+        asking = await mention(world, f"boats like {page}", attachments=photos)
+        first = await bots_reply_to(world, asking)
+        assert "I found 2 images" in first["content"], first["content"]
+        also = await world.discord.wait_for_message(
+            predicate=lambda m: m["content"].startswith("Also, I couldn't use 1 link")
+        )
+        assert also["message_reference"]["message_id"] == asking["id"]
+        assert await nothing_recorded(world)

@@ -907,3 +907,37 @@ async def test_make_a_video_on_a_forwarded_sticker_says_a_sticker_cannot_be_used
         callback = await (await make_video_on(world, target)).wait_for_callback()
         assert "I can't use 1 sticker: `Wumpus dance`" in callback["data"]["content"]
         assert await nothing_recorded(world)
+
+
+async def test_a_reply_refused_is_not_first_told_it_goes_on_without_a_file(tmp_path):
+    """Bob's message has two photos and a PDF: no video can use two images. The member reads
+    that, and which file was no use beside it, not first "I'll go on without 1 file", which
+    promises a video that never comes (as /video says it, `test_video_command.py`)."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        notes = world.discord.make_attachment("notes.pdf", b"%PDF-1.4", "application/pdf")
+        first = await ask(world, "reply", [*pictures(world, 2), notes])
+        assert "I found 2 images" in first, first
+        also = await world.discord.wait_for_message(
+            predicate=lambda m: m["content"].startswith("Also, I couldn't use 1 file")
+        )
+        assert "`notes.pdf` (not an image or a video)" in also["content"]
+        answers = [m["content"] for m in world.discord.messages() if m["content"]]
+        assert not any("go on without" in text for text in answers), answers
+        assert await nothing_recorded(world)
+
+
+async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(tmp_path):
+    """Two photos and a page link: the form opens (a link might have been a third image), and
+    once it is sent the member reads why no video is made, not "I'll go on without 1 link"."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/page", b"<html>", "text/html")
+        target = await post(world, f"look {page}", attachments=pictures(world, 2))
+        submit = await fill_form(world, await make_video_on(world, target), "x")
+        first = (await submit.wait_for_answer())["content"]
+        assert "I found 2 images" in first, first
+        also = (await submit.wait_for_answer(2))["content"]
+        assert also.startswith("Also, I couldn't use 1 link"), also
+        assert await nothing_recorded(world)
