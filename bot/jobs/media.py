@@ -268,4 +268,5 @@ class LinkProber:
             filename=_filename(final),
             content_type=fetched.content_type,
             size=fetched.size,
+            size_exact=fetched.size_exact,
         )

@@ -94,6 +94,8 @@ class MediaInput:
     filename: str
     content_type: str | None
     size: int
+    # False for a link counted only until it passed the size cap: `size` is a lower bound.
+    size_exact: bool = True
 
 
 @dataclass(frozen=True)

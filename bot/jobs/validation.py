@@ -77,6 +77,11 @@ def _check_files(
             raise JobRefused(msg("empty_file", filename=code(item.filename, CODE_CHARS)))
         if item.size > limit:
             size, most = _sizes_apart(item.size, limit)
+            if not item.size_exact:
+                # Only counted until past the limit: its real size is unknown, and a size just
+                # past the limit would have the member shrink it a little, to be refused again.
+                name = code(item.filename, CODE_CHARS)
+                raise JobRefused(msg("file_over_limit", filename=name, limit=most))
             raise JobRefused(
                 msg(
                     "file_too_large",

@@ -38,6 +38,10 @@ EN: dict[str, str] = {
         "`{filename}` is {size} MB, over the {limit} MB limit for references. "
         "Please attach a smaller file."
     ),
+    "file_over_limit": (
+        "`{filename}` is larger than the {limit} MB limit for references. "
+        "Please attach a smaller file."
+    ),
     "empty_file": "`{filename}` is empty (0 bytes), so there is nothing to use. Please attach it again.",
     "duration_flag_with_video": (
         "This video was made from a reference video, which sets its length, so a duration "
@@ -272,6 +276,7 @@ ZH: dict[str, str] = {
     "file_too_large": (
         "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
     ),
+    "file_over_limit": "`{filename}` 超过了参考文件 {limit} MB 的上限。请附加更小的文件。",
     "empty_file": "`{filename}` 是空文件（0 字节），没有可用的内容。请重新附加。",
     "duration_flag_with_video": "这个视频是用参考视频生成的，时长由参考视频决定，因此不能指定时长：请从提示词中去掉时长标记（`--duration`、`--dur`）。",
     "duration_with_video": (

@@ -79,6 +79,8 @@ class Fetched:
     size: int
     # Empty unless the body was asked for.
     body: bytes = b""
+    # False when counting stopped past the cap: the body is larger still, by how much unknown.
+    size_exact: bool = True
 
 
 def _parse(url: str) -> yarl.URL:
@@ -268,8 +270,11 @@ class GuardedFetcher:
             # counts against the cap is the file, so such a body is counted as it unpacks.
             encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()
             trusted = declared is not None and encoding in ("", "identity")
-            size = declared if trusted and declared is not None else await self._count(response)
-            return Fetched(str(url), response.status, content_type, size)
+            if trusted and declared is not None:
+                return Fetched(str(url), response.status, content_type, declared)
+            size = await self._count(response)
+            exact = size <= self.max_bytes
+            return Fetched(str(url), response.status, content_type, size, size_exact=exact)
         if declared is not None and declared > self.max_bytes:
             raise TooLarge(f"{declared} bytes, over the {self.max_bytes}-byte cap")
         body = bytearray()

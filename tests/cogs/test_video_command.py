@@ -725,3 +725,20 @@ async def test_a_refusal_that_a_dead_link_explains_names_the_link_too(tmp_path):
         also = (await interaction.wait_for_answer(2, timeout=10))["content"]
         assert also.startswith("Also, I couldn't use 1 link") and "could not be reached" in also
         assert world.api.submits == []
+
+
+async def test_a_linked_image_too_large_to_size_is_not_given_a_made_up_size(tmp_path):
+    """A 1 MB picture sent with no declared length is only counted until it passes the limit:
+    the member is told it is over the limit, not that it is a size just past it (0.2 MB), which
+    would have them shrink it a little and be refused again."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32", max_reference_bytes=100_000
+        ) as world,
+    ):
+        big = web.stream("/big.jpg", chunks=64, chunk_size=16 * 1024)
+        interaction = await world.video(prompt=f"a harbour like {big}")
+        answer = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "`big.jpg` is larger than the 0.1 MB limit for references" in answer, answer
+        assert world.api.submits == []

@@ -142,7 +142,8 @@ async def test_a_streamed_image_past_the_size_cap_is_refused_after_reading_just_
     assert LIMIT < big.size <= LIMIT + 64 * 1024
     with pytest.raises(JobRefused) as refused:
         check_media([big], [], max_file_bytes=LIMIT)
-    assert refused.value.user_message.key == "file_too_large"
+    # Its real size is unknown (only counted until past the cap): no size is made up for it.
+    assert refused.value.user_message.key == "file_over_limit"
 
 
 async def test_unreachable_links_are_left_out(prober):
