@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import msg
+from bot.i18n import msg, plural
 from bot.text import REASON_CHARS, quote
 from cogs._errors import Refusal, acknowledged_check
 from cogs._private import cancel_for_block, show_privately
@@ -72,9 +72,18 @@ class OwnerCog(
     @app_commands.describe(user="The user")
     async def unblock(self, interaction: Interaction, user: discord.User) -> None:
         """Lift the operator's block."""
-        lifted = await self.bot.moderation.unblock_everywhere(user.id)
-        key = "owner_unblock_done" if lifted else "owner_not_blocked"
-        await answer_privately(interaction, msg(key, user=f"<@{user.id}>"))
+        mention = f"<@{user.id}>"
+        if not await self.bot.moderation.unblock_everywhere(user.id):
+            await answer_privately(interaction, msg("owner_not_blocked", user=mention))
+            return
+        # "May make videos again" is not the whole truth where a server blocks them too.
+        servers = await self.bot.moderation.store.servers_blocking(user.id)
+        done = (
+            msg("owner_unblock_done_but", user=mention, servers=plural("count_servers", servers))
+            if servers
+            else msg("owner_unblock_done", user=mention)
+        )
+        await answer_privately(interaction, done)
 
     @app_commands.command(
         name="resume", description="Resume videos everywhere after the balance is topped up"

@@ -237,6 +237,7 @@ EN: dict[str, str] = {
     "count_minutes": "{count} minute|{count} minutes",
     "count_hours": "{count} hour|{count} hours",
     "count_days": "{count} day|{count} days",
+    "count_servers": "{count} server|{count} servers",
     "expiry_soon": "soon",
     "help_text": (
         "**{/video}** makes a 4-10 second video from your prompt; when it is queued, I say how "
@@ -409,6 +410,7 @@ ZH: dict[str, str] = {
     "count_minutes": "{count} 分钟",
     "count_hours": "{count} 小时",
     "count_days": "{count} 天",
+    "count_servers": "{count} 个服务器",
     "expiry_soon": "即将",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"

@@ -192,6 +192,15 @@ class ModerationStore:
             for row in rows
         ]
 
+    async def servers_blocking(self, user_id: int) -> int:
+        """How many servers' moderators block this user (an allowance of 0 still in force)."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) FROM mod_member_limits WHERE user_id = ? AND video_limit = 0"
+            " AND (expires_at IS NULL OR expires_at > ?)",
+            (user_id, self._clock()),
+        )
+        return int(row[0]) if row is not None else 0
+
     async def reserved_options(self, guild_id: int) -> dict[str, list[int]]:
         """Option -> the roles it is reserved for."""
         reserved: dict[str, list[int]] = {}

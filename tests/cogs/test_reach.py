@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from bot.jobs.poller import DeliveryOutcome
+from bot.moderation.store import Actor
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, shown_text, texts
 from tests.fakes.discord import FakeDiscord
@@ -385,6 +386,30 @@ async def _block_and_unblock(world, operator):
     assert "may make videos again" in (await unblock.wait_for_answer())["content"]
     interaction = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
     assert "queued" in (await interaction.wait_for_answer())["content"]
+
+
+async def test_lifting_the_operators_block_says_a_servers_own_block_still_stands(tmp_path):
+    """ "May make videos again" would be wrong where the server's moderators block them too."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        async with running_bot(tmp_path, plan=QUICK, fake=fake, owner_ids=(operator,)) as world:
+            alice = fake.user_id
+            moderator = Actor(fake.guild_id, fake.add_user("moderator"))
+            await world.bot.moderation.store.set_member_limit(moderator, alice, 0, "spam", None)
+            await world.bot.moderation.block_everywhere(alice, "spam", operator)
+            unblock = await fake.slash_command(
+                "videoowner unblock",
+                [{"name": "user", "type": 6, "value": str(alice)}],
+                resolved={"users": {str(alice): fake.user(alice)}},
+                dm=True,
+                user=operator,
+            )
+            answer = (await unblock.wait_for_answer())["content"]
+            assert "except where the moderators of 1 server still block them" in answer, answer
+            refused = await (
+                await fake.slash_command("video", {"prompt": "a fox"})
+            ).wait_for_answer()
+            assert "blocked" in refused["content"]
 
 
 async def test_a_server_that_installed_the_bot_keeps_its_rules_for_a_user_install(tmp_path):
