@@ -321,7 +321,7 @@ class Poller:
             # Announce, then submit, even for a job whose command was cut short.
             try:
                 await self._announce(job)
-                job = await self._store.get(job.id) or job
+                announced = await self._store.get(job.id) or job
             except asyncio.CancelledError:
                 # Shutdown while the channel made the post wait: nothing was sent, so the claim
                 # goes back for the next process (kept, it would lapse into "outcome unknown").
@@ -337,6 +337,13 @@ class Poller:
                     job, Stage.SUBMIT, retry_at=self._clock() + self._config.crash_retry
                 )
                 return
+            if announced.version != job.version:
+                # The claim lapsed while the post waited (the process paused) and another
+                # process took the job over, maybe sent it: the row read back is its claim,
+                # and a write made with it would not be fenced off. Nothing is done here.
+                log.warning("Job %d: its submit claim was taken over while announcing", job.id)
+                return
+            job = announced
         report = await self._service.submit_claimed(job, member_present=False)
         if report.state in (JobState.QUEUED, JobState.RECORDED):
             # The status message says it was accepted, or (held back again) what it waits for.

@@ -10,8 +10,11 @@ from collections import Counter
 from dataclasses import replace
 
 from bot.apimart.models import TaskInfo, TaskStatus
+from bot.i18n import msg
 from bot.jobs.models import CHANNEL_TARGET, JobState
 from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.moderation.service import Moderation
+from bot.moderation.store import Actor
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
@@ -232,3 +235,61 @@ async def test_a_lost_claim_never_ends_the_same_process_s_newer_claim(store, clo
     assert not await store.mark_delivered(first, now=clock(), message_id=555)
     await store.end_lost_claim(first, 555)
     assert await store.claim_due(Stage.DELIVER, 10) == [], "the second claim was freed"
+
+
+async def test_a_submit_worker_paused_past_its_lease_never_sends_back_the_job_another_sent(
+    db, api, session, client, fake, monkeypatch
+):
+    """Process A claims a job left behind and announces it; A pauses (its renewals stop) past
+    its claim, and process B takes the job over and sends it: APIMart renders it. When A
+    resumes, the job it reads back is B's: it must not act on it (here the server's one slot,
+    which B's render now holds, would put it back in line and have it sent and billed again)."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    await Moderation(db, clock=time.time).store.update_policy(
+        Actor(fake.guild_id, 99),
+        msg("change_resumed", moderator="x"),
+        default_limit=10,
+        max_active=10,
+        max_rendering=1,
+    )
+    announcing, resume = asyncio.Event(), asyncio.Event()
+
+    async def paused_announce(job):
+        announcing.set()
+        await resume.wait()  # the process is paused while its status message is posted
+
+    paused = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="a", submit=0.1),
+        announce=paused_announce,
+    )
+    renew = paused.store.renew
+
+    async def frozen(job, stage):
+        if stage is Stage.SUBMIT:
+            await asyncio.Event().wait()  # paused: its renewals never get through
+        return await renew(job, stage)
+
+    monkeypatch.setattr(paused.store, "renew", frozen)
+    other = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
+    )
+    job = await paused.record()
+    round_a = asyncio.create_task(paused.poller.run_once())
+    await announcing.wait()
+    await asyncio.sleep(0.15)  # A's claim lapses
+    # B's submit stage: A's claim lapsed before its request left, so B sends the job.
+    assert await other.service.settle_lost_submits() == 0
+    sent = await other.service.submit(job, member_present=False)
+    assert sent.state is JobState.QUEUED
+    [task_id] = api.task_ids
+    resume.set()
+    await round_a
+    await other.poller.run_once()  # any submit now due is sent
+    stored = await other.store.get(job.id)
+    assert (stored.state, stored.task_id) == (JobState.QUEUED, task_id), "B's render is followed"
+    assert len(api.submits) == 1, "sent, and billed, twice"
