@@ -43,6 +43,16 @@ _SWEEP_EVERY = 60.0
 # A job's last edit that failed (a 503, a dropped connection) is tried again after these
 # waits: no later change would come to show it, and the status would say "rendering" for good.
 FINAL_RETRY_WAITS = (5.0, 30.0, 120.0)
+# Posts a job's first status with this nonce, returning the message (None: nowhere to post).
+Announce = Callable[[str, str], Awaitable[discord.Message | None]]
+
+
+def status_nonce(job: Job) -> str:
+    """The nonce of the job's status message. Discord answers a nonce it saw in the last few
+    minutes with that first message instead of posting: a post that went out but whose id was
+    never written down (a locked database, a crash, a lost answer) is found by the next try,
+    not joined by a second status that nothing would ever edit. (Results have their own.)"""
+    return f"video-job-{job.id}-s"
 
 
 class _Edit(enum.Enum):
@@ -153,13 +163,11 @@ class StatusMessages:
             self._costs[job.id] = cost
         return cost
 
-    async def announce(
-        self, job: Job, send: Callable[[str], Awaitable[discord.Message | None]]
-    ) -> int | None:
+    async def announce(self, job: Job, send: Announce) -> int | None:
         """Post the first status with `send` (a channel message or a reply); returns its id."""
         content = await self.render(job)
         try:
-            message = await send(content)
+            message = await send(content, status_nonce(job))
         except discord.HTTPException as error:
             log.warning("Job %d: could not post the status message (%s)", job.id, error)
             return None
@@ -175,8 +183,8 @@ class StatusMessages:
     async def post(self, channel: discord.abc.Messageable, job: Job) -> int | None:
         """Announce a new job in the channel; returns the message id, or None if we cannot."""
 
-        async def send(content: str) -> discord.Message:
-            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+        async def send(content: str, nonce: str) -> discord.Message:
+            return await channel.send(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
 
         return await self.announce(job, send)
 

@@ -253,8 +253,9 @@ class Origin(ABC):
         """Answer the member (privately where Discord allows it)."""
 
     @abstractmethod
-    async def announce(self, content: str) -> discord.Message | None:
-        """Post the job's status message with the bot's own token; None where it cannot."""
+    async def announce(self, content: str, nonce: str) -> discord.Message | None:
+        """Post the job's status message with the bot's own token (with `nonce`: a repeat
+        finds it); None where it cannot."""
 
     async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
         """Put a question with buttons to the member (acknowledged first); None where this
@@ -363,7 +364,7 @@ class InteractionOrigin(Origin):
         """The message the media came from (a context menu)."""
         return self.reply_to.id if self.reply_to is not None else None
 
-    async def announce(self, content: str) -> discord.Message | None:
+    async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """A channel message, replying to the message the media came from if there is one."""
         if self.reply is not None:
             # The bot is no member here: the status is the member's private answer instead.
@@ -372,9 +373,11 @@ class InteractionOrigin(Origin):
         if not isinstance(channel, discord.abc.Messageable):
             return None
         if self.reply_to is None:
-            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+            return await channel.send(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
         reference = self.reply_to.to_reference(fail_if_not_exists=False)
-        return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
+        return await channel.send(
+            content, reference=reference, allowed_mentions=NO_MENTIONS, nonce=nonce
+        )
 
 
 # A reply meant for one member removes itself after this long.
@@ -527,9 +530,9 @@ class MessageOrigin(Origin):
         """The member's own message: the status replies to it."""
         return self.message.id
 
-    async def announce(self, content: str) -> discord.Message | None:
+    async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """The status message, as a reply in the reply's thread: the member's answer too."""
-        posted = await self.message.reply(content, allowed_mentions=NO_MENTIONS)
+        posted = await self.message.reply(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
         self.told = True
         return posted
 
@@ -700,9 +703,9 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     the result too: the job is closed unsent, before anything is spent."""
     refusals: list[discord.HTTPException] = []
 
-    async def announce(content: str) -> discord.Message | None:
+    async def announce(content: str, nonce: str) -> discord.Message | None:
         try:
-            return await origin.announce(content)
+            return await origin.announce(content, nonce)
         except discord.HTTPException as error:
             if closed_to_the_bot(error):
                 refusals.append(error)

@@ -129,20 +129,22 @@ class ConfirmedOrigin(InteractionOrigin):
         text = fit(f"{again}\n{content}", MESSAGE_CONTENT)
         return await self.interaction.edit_original_response(content=text, view=view)
 
-    async def announce(self, content: str) -> discord.Message | None:
+    async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""
         channel = self.interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return None
         if self.reply_to_id is None:
-            return await channel.send(content, allowed_mentions=NO_MENTIONS)
+            return await channel.send(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
         reference = discord.MessageReference(
             message_id=self.reply_to_id,
             channel_id=self.pending.requester.channel_id,
             guild_id=self.pending.requester.guild_id,
             fail_if_not_exists=False,
         )
-        return await channel.send(content, reference=reference, allowed_mentions=NO_MENTIONS)
+        return await channel.send(
+            content, reference=reference, allowed_mentions=NO_MENTIONS, nonce=nonce
+        )
 
 
 class CostButton(

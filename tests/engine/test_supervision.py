@@ -12,6 +12,7 @@ from bot.engine.supervisor import supervise
 from bot.jobs.models import JobState
 from bot.jobs.service import SubmitTiming
 from bot.jobs.store import LeaseTerms, Stage
+from bot.status_messages import StatusMessages
 from tests.engine.faults import for_job, raise_on
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
@@ -300,3 +301,29 @@ async def test_a_loop_that_ran_steadily_after_an_outage_restarts_at_once_on_its_
     await supervise("The poll stage", body, sleep=sleep, clock=lambda: now[0])
     assert waits[:8] == [1, 2, 4, 8, 16, 32, 60, 60], "the outage backs off"
     assert waits[8] == 1, "the blip after steady running starts over"
+
+
+async def test_a_status_message_whose_id_was_not_written_is_not_posted_a_second_time(
+    db, api, session, client, fake, monkeypatch
+):
+    """The engine announces a job its command left behind; Discord takes the post, then the id
+    cannot be written (the database locked a moment, or the process dies right there). The
+    next try must find that post, not add a second status message that nothing ever edits
+    (it would say "waiting" beside the finished video for good)."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+
+    async def announce(job):
+        await status.post(client.get_partial_messageable(job.requester.channel_id), job)
+
+    engine = make_engine(db, api, session, client, fake, announce=announce)
+    status = StatusMessages(client, engine.store)
+    raised = raise_on(monkeypatch, engine.store, "set_status_message", LOCKED)
+    job = await engine.record()
+    async with running(engine):
+        posted = await wait_for_result(fake, job.id)
+    assert len(raised) == 1
+    statuses = [m for m in fake.messages() if f"Job #{job.id} " in m.get("content", "")]
+    assert len(statuses) == 1, [m["content"] for m in statuses]
+    stored = await engine.store.get(job.id)
+    assert stored.status_message_id == int(statuses[0]["id"])
+    assert posted["message_reference"]["message_id"] == statuses[0]["id"]
