@@ -43,7 +43,14 @@ from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.observability.wiring import Readiness, serve
 from bot.reach import hand_over_window
-from bot.reconnect import NETWORK_FAULTS, Backoff, SetupFailed, until_reachable
+from bot.reconnect import (
+    NETWORK_FAULTS,
+    Backoff,
+    SetupFailed,
+    describe,
+    until_reachable,
+    worth_waiting_out,
+)
 from bot.result_layout import Row
 from bot.settings import Settings
 from bot.status_messages import StatusMessages
@@ -217,10 +224,10 @@ class VideoBot(commands.AutoShardedBot):
         """`login`, which ends by running `setup_hook`: a fault from there is not retried."""
         try:
             await self.login(token)
-        except NETWORK_FAULTS as error:
-            if self._setting_up:
+        except Exception as error:
+            if self._setting_up and worth_waiting_out(error):
                 # Logged in already: the set-up failed, and must not run a second time.
-                raise SetupFailed(str(error)) from error
+                raise SetupFailed(describe(error)) from error
             raise
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

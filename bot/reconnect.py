@@ -48,8 +48,23 @@ class Backoff:
         return ceiling * (0.5 + 0.5 * self.rng.random())
 
 
+def blocked(error: BaseException) -> bool:
+    """A 429 discord.py did not wait out itself: no JSON, no `Via`, so Cloudflare's, which blocks
+    an address that made too many invalid requests for a while (up to an hour). It lifts by
+    itself; a process that exits on it is restarted straight back into it."""
+    return isinstance(error, discord.HTTPException) and error.status == 429
+
+
+def worth_waiting_out(error: BaseException) -> bool:
+    """Whether `error` goes away by itself: a network fault, or an address blocked for a while."""
+    return isinstance(error, NETWORK_FAULTS) or blocked(error)
+
+
 def describe(error: BaseException) -> str:
     """A fault in a few words, for one log line (never a traceback)."""
+    if blocked(error):
+        # Not the answer's text: Cloudflare's page may be a whole HTML document.
+        return "HTTP 429: this address is blocked for a while after too many invalid requests"
     return str(error) or type(error).__name__
 
 
@@ -63,14 +78,17 @@ async def until_reachable(
 ) -> bool:
     """Run `attempt` until it succeeds (True) or a stop is requested (False).
 
-    A network fault is logged in one line and tried again after the backoff; `between` tidies
-    up after a failed attempt. A stop ends the wait at once. Other errors propagate.
+    A network fault or a blocked address is logged in one line and tried again after the
+    backoff; `between` tidies up after a failed attempt. A stop ends the wait at once. Other
+    errors propagate.
     """
     while not stopping.is_set():
         try:
             await attempt()
             return True
-        except NETWORK_FAULTS as error:
+        except Exception as error:
+            if not worth_waiting_out(error):
+                raise
             if stopping.is_set():
                 return False  # the stop closed the connection under the attempt
             delay = backoff.next_delay()

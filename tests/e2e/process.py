@@ -16,6 +16,8 @@ from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import API_PREFIX, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @dataclass
 class BotProcess:
@@ -67,6 +69,8 @@ def bot_environment(
 ) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # This checkout's bot, not whichever one the interpreter has installed.
+        "PYTHONPATH": str(ROOT),
         "DISCORD_TOKEN": BOT_TOKEN,
         "APIMART_API_KEY": API_KEY,
         "APIMART_BASE_URL": api.base_url,

@@ -147,6 +147,23 @@ async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_l
     assert "Traceback" not in bot.log()
 
 
+async def test_an_address_discord_blocks_for_a_while_is_waited_out_not_exited(tmp_path, api):
+    """Cloudflare answers an address that made too many invalid requests 429 (a text page, no
+    JSON) for up to an hour, and discord.py raises that at once. Exiting on it sent the bot back
+    into the block at every restart (systemd gives up after five in ten seconds), with a line
+    telling the operator to check DISCORD_API_BASE: it is waited out like an outage instead."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.block_address(times=2)
+        async with launched_bot(tmp_path, bot_environment(tmp_path, fake, api)) as bot:
+            await bot.wait_for_log(UNREACHABLE, count=2)
+            await fake.wait_for_connection(timeout=10)
+            assert await bot.stop(signal.SIGTERM) == 0
+    lines = bot.log_lines(UNREACHABLE)
+    assert "HTTP 429" in lines[0] and "trying again in" in lines[0]
+    log = bot.log()
+    assert "DISCORD_API_BASE" not in log and "Traceback" not in log
+
+
 async def test_apimart_unreachable_at_start_does_not_hold_the_bot_up(tmp_path, api):
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         closed = f"http://127.0.0.1:{closed_port()}"

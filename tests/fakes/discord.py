@@ -394,6 +394,8 @@ class ScriptedFault:
     message: str
     times: int
     retry_after: float | None = None
+    # Cloudflare's answer to an address it blocks for a while, not Discord's own 429.
+    blocked: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str, url_path: str) -> bool:
@@ -1042,6 +1044,22 @@ class FakeDiscord:
             message=message,
             times=times,
             retry_after=retry_after,
+        )
+        self.faults.append(fault)
+        return fault
+
+    def block_address(self, times: int = 1) -> ScriptedFault:
+        """Answer the next ``times`` REST requests as Cloudflare answers an address that made too
+        many invalid requests (for up to an hour): 429 with a text page, no JSON, no ``Via``.
+        discord.py raises those at once rather than waiting them out."""
+        fault = ScriptedFault(
+            method="*",
+            pattern=re.compile(""),
+            status=429,
+            code=0,
+            message="error code: 1015",
+            times=times,
+            blocked=True,
         )
         self.faults.append(fault)
         return fault
@@ -2823,6 +2841,8 @@ class FakeDiscord:
         return _json_response(err.body(), err.status)
 
     def _fault_response(self, fault: ScriptedFault) -> web.Response:
+        if fault.blocked:
+            return web.Response(text=fault.message, status=429, content_type="text/plain")
         if fault.status == 429:
             retry = fault.retry_after if fault.retry_after is not None else 1.0
             body: Json = {
