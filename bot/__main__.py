@@ -235,7 +235,13 @@ async def run(settings: Settings) -> int:
                 )
                 return 1
             except discord.PrivilegedIntentsRequired:
-                log.error("Enable the privileged intents this bot asks for in the developer portal")
+                # Message Content is the only privileged intent the bot asks for (VideoBot), and
+                # only when the setting says so: name both the switch and the setting.
+                log.error(
+                    "Discord refused the Message Content intent (MESSAGE_CONTENT_INTENT=true):"
+                    " switch on Message Content Intent under Bot in the developer portal, or"
+                    " set MESSAGE_CONTENT_INTENT=false"
+                )
                 return 1
             except discord.ConnectionClosed as error:
                 # Not an outage (those are retried): Discord will not take this session again.

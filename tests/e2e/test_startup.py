@@ -147,6 +147,20 @@ async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_l
     assert "Traceback" not in bot.log()
 
 
+async def test_message_content_not_switched_on_in_the_portal_names_the_setting(tmp_path, api):
+    """MESSAGE_CONTENT_INTENT=true before the portal's switch: Discord closes the gateway (4014).
+    The one line says which intent, where to switch it on, and the setting that asks for it."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.message_content_enabled = False
+        env = bot_environment(tmp_path, fake, api, MESSAGE_CONTENT_INTENT="true")
+        async with launched_bot(tmp_path, env) as bot:
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+    [line] = bot.log_lines(" ERROR ")
+    assert "Message Content Intent" in line and "developer portal" in line
+    assert "MESSAGE_CONTENT_INTENT=false" in line
+    assert "Traceback" not in bot.log()
+
+
 async def test_an_address_discord_blocks_for_a_while_is_waited_out_not_exited(tmp_path, api):
     """Cloudflare answers an address that made too many invalid requests 429 (a text page, no
     JSON) for up to an hour, and discord.py raises that at once. Exiting on it sent the bot back

@@ -737,6 +737,9 @@ class FakeDiscord:
         #: Echo the bot's own non-ephemeral messages back as MESSAGE_CREATE/UPDATE/DELETE.
         self.echo_bot_messages = True
         self.application_flags = 0
+        #: Whether the application's Message Content Intent is switched on in the developer
+        #: portal: an IDENTIFY asking for it without is closed with 4014, as Discord does.
+        self.message_content_enabled = True
         #: The shard count ``GET /gateway/bot`` recommends (what a client without one uses).
         self.recommended_shards = 1
 
@@ -2136,6 +2139,11 @@ class FakeDiscord:
             return
         if self.token is not None and data.get("token") != self.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if int(data.get("intents") or 0) & INTENT_MESSAGE_CONTENT and not (
+            self.message_content_enabled
+        ):
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         session = _Session(
             session_id=secrets.token_hex(16),
