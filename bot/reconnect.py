@@ -48,16 +48,24 @@ class Backoff:
         return ceiling * (0.5 + 0.5 * self.rng.random())
 
 
-def blocked(error: BaseException) -> bool:
-    """A 429 discord.py did not wait out itself: no JSON, no `Via`, so Cloudflare's, which blocks
-    an address that made too many invalid requests for a while (up to an hour). It lifts by
-    itself; a process that exits on it is restarted straight back into it."""
+def rate_limited(error: BaseException) -> bool:
+    """A 429 discord.py raised: Cloudflare's (`blocked`), or Discord's own once discord.py gave
+    up retrying it. Either lifts by itself; a process that exits on it is restarted straight
+    back into it."""
     return isinstance(error, discord.HTTPException) and error.status == 429
 
 
+def blocked(error: BaseException) -> bool:
+    """Cloudflare's 429 (no `Via` header, as discord.py tells it): an address that made too many
+    invalid requests is blocked for a while (up to an hour)."""
+    if not isinstance(error, discord.HTTPException) or error.status != 429:
+        return False
+    return not (getattr(error.response, "headers", None) or {}).get("Via")
+
+
 def worth_waiting_out(error: BaseException) -> bool:
-    """Whether `error` goes away by itself: a network fault, or an address blocked for a while."""
-    return isinstance(error, NETWORK_FAULTS) or blocked(error)
+    """Whether `error` goes away by itself: a network fault, or a 429 (a limit, or a block)."""
+    return isinstance(error, NETWORK_FAULTS) or rate_limited(error)
 
 
 def describe(error: BaseException) -> str:
@@ -78,9 +86,9 @@ async def until_reachable(
 ) -> bool:
     """Run `attempt` until it succeeds (True) or a stop is requested (False).
 
-    A network fault or a blocked address is logged in one line and tried again after the
-    backoff; `between` tidies up after a failed attempt. A stop ends the wait at once. Other
-    errors propagate.
+    A network fault or a 429 (a rate limit, or a blocked address) is logged in one line and
+    tried again after the backoff; `between` tidies up after a failed attempt. A stop ends the
+    wait at once. Other errors propagate.
     """
     while not stopping.is_set():
         try:

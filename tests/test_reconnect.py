@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.app import VideoBot
-from bot.reconnect import Backoff, SetupFailed, until_reachable
+from bot.reconnect import Backoff, SetupFailed, describe, until_reachable, worth_waiting_out
 from bot.storage.sqlite import SqliteDatabase
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
@@ -30,6 +30,29 @@ def test_backoff_doubles_from_one_second_to_a_minute():
     ceilings = [1, 2, 4, 8, 16, 32, 60, 60, 60]
     assert [round(longest.next_delay()) for _ in ceilings] == ceilings
     assert [shortest.next_delay() for _ in ceilings] == [c / 2 for c in ceilings], "jittered"
+
+
+class Answered429:
+    """What discord.py keeps of a 429 answer in the `HTTPException` it raises."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.status = 429
+        self.reason = "Too Many Requests"
+        self.headers = headers
+
+
+def test_discords_own_429_is_waited_out_but_not_called_a_block():
+    """discord.py raises Discord's own 429 too, once its five tries are spent: waited out like
+    Cloudflare's, but the operator is not told the address made too many invalid requests."""
+    limited = discord.HTTPException(
+        Answered429({"Via": "1.1 google"}),
+        {"message": "You are being rate limited.", "retry_after": 0.5, "global": False},
+    )
+    banned = discord.HTTPException(Answered429({}), "<html>error code: 1015</html>")
+    assert worth_waiting_out(limited) and worth_waiting_out(banned)
+    assert "invalid requests" not in describe(limited), describe(limited)
+    assert "rate limited" in describe(limited)
+    assert "invalid requests" in describe(banned) and "<html>" not in describe(banned)
 
 
 def test_backoff_stays_capped_after_days_of_failures():
