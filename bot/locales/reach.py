@@ -81,8 +81,8 @@ EN: dict[str, str] = {
     "owner_block_done": "{user} is blocked from making videos everywhere (reason: {reason}).",
     "owner_unblock_done": "{user} may make videos again.",
     "owner_unblock_done_but": (
-        "{user} is no longer blocked everywhere; they may make videos again, except where the "
-        "moderators of {servers} still block them."
+        "The block on {user} everywhere is lifted: they may make videos again, except in "
+        "{servers} whose moderators block them too."
     ),
     "owner_resume_done": "Video generation has resumed everywhere.",
     "owner_not_blocked": "{user} was not blocked.",
@@ -144,7 +144,9 @@ ZH: dict[str, str] = {
     "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
-    "owner_unblock_done_but": "{user} 已不再被全局禁止，可以再次生成视频；但仍有 {servers}的管理员禁止其在那里生成。",
+    "owner_unblock_done_but": (
+        "已解除对 {user} 的全局禁止，对方可以再次生成视频；但在 {servers}中，管理员仍禁止其生成视频。"
+    ),
     "owner_resume_done": "视频生成已在所有地方恢复。",
     "owner_not_blocked": "{user} 没有被禁止生成视频。",
 }
