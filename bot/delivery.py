@@ -224,7 +224,7 @@ def link_text(job: Job) -> str:
 
 
 # A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25
-# characters, so one letter each.
+# characters, so one letter each. "-s" is taken: the status message's (`status_nonce`).
 _END_MARKS: Mapping[JobState, str] = {
     JobState.COMPLETED: "",
     JobState.FAILED: "-f",

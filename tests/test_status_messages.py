@@ -7,11 +7,12 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
+from bot.delivery import result_nonce
 from bot.discord_pacing import GlobalWindow, pace_requests
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore
 from bot.status import progress_bar
-from bot.status_messages import StatusMessages
+from bot.status_messages import StatusMessages, status_nonce
 from tests.harness import BOT_TOKEN
 from tests.jobstates import finished, submitted
 
@@ -356,3 +357,20 @@ async def test_status_edits_give_way_to_a_result_when_discords_limit_is_reached(
     assert sum(method == "PATCH" for method, _ in arrived[:posted_at]) == 0, arrived
     assert sum(method == "PATCH" for method, _ in arrived) == 6, "every edit was made after"
     await status.close(grace=0)
+
+
+async def test_a_status_nonce_is_never_one_of_the_jobs_result_nonces(store, clock):
+    """Discord answers a nonce it saw lately with that first message: a result post carrying
+    the status message's nonce would be taken for it, and the video never posted. Each within
+    Discord's 25 characters, for ids far beyond any a bot reaches."""
+    requester = Requester(user_id=1, channel_id=2, guild_id=3)
+    job = await store.create(requester, VideoRequest(prompt="a cat"), now=clock(), submit_by=0)
+    job = dataclasses.replace(job, id=10**12)
+    ends = [
+        dataclasses.replace(job, state=state, cancelled_at=cancelled)
+        for state in JobState
+        for cancelled in (None, clock())
+    ]
+    results = {result_nonce(end) for end in ends}
+    assert status_nonce(job) not in results
+    assert max(len(nonce) for nonce in (*results, status_nonce(job))) <= 25
