@@ -239,7 +239,8 @@ async def run(settings: Settings) -> int:
                 # only when the setting says so: name both the switch and the setting.
                 log.error(
                     "Discord refused the Message Content intent (MESSAGE_CONTENT_INTENT=true):"
-                    " switch on Message Content Intent under Bot in the developer portal, or"
+                    " switch on Message Content Intent under Bot in the developer portal (a"
+                    " verified bot in 100 or more servers needs Discord's approval for it), or"
                     " set MESSAGE_CONTENT_INTENT=false"
                 )
                 return 1

@@ -158,6 +158,7 @@ async def test_message_content_not_switched_on_in_the_portal_names_the_setting(t
     [line] = bot.log_lines(" ERROR ")
     assert "Message Content Intent" in line and "developer portal" in line
     assert "MESSAGE_CONTENT_INTENT=false" in line
+    assert "approval" in line, "a verified bot's switch is Discord's to grant"
     assert "Traceback" not in bot.log()
 
 
