@@ -28,6 +28,11 @@ _SERVICE = (
     "生成次数", "次数用完", "不能生成", "生成不了", "怎么取消", "如何取消", "取消视频",
     "生成几", "能生成多少", "渲染进度", "生成进度", "视频最长", "最长可以", "多长的视频",
 )  # fmt: skip
+# "能不能生成 X" ("can you make X or not") asks for X, as "能生成 X 吗" does: its "不能生成" is
+# the complaint above ("it can't make one") only when nothing to film follows.
+_CAN_OR_CANNOT = "能不能生成"
+# What may follow it without naming anything to film ("能不能生成一个视频吗").
+_JUST_A_VIDEO = re.compile(r"[一个段条部的吗呢吧啊视频影片?\uff1f\s]")
 # Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
 # of making a video ("生成视频免费吗", "我的视频生成失败了吗"), or in a short question.
 _SERVICE_IF_OURS = ("失败", "错误", "出错", "免费", "价格", "费用", "限制")
@@ -93,6 +98,14 @@ def _holds(text: str, phrases: tuple[str, ...]) -> bool:
     return any(phrase in text for phrase in phrases)
 
 
+def _of_the_service(text: str) -> bool:
+    """Whether the text holds a word of the service alone; "能不能生成 X" asks for X."""
+    _, found, rest = text.partition(_CAN_OR_CANNOT)
+    if found and _JUST_A_VIDEO.sub("", rest):
+        text = text.replace(_CAN_OR_CANNOT, "能生成")
+    return _holds(text, _SERVICE)
+
+
 def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
@@ -106,7 +119,7 @@ def asks_about_the_bot(prompt: str) -> bool:
     marked = _QUESTION_END.search(text) is not None
     if not marked and not _QUESTION_WORDS.search(text):
         return False
-    if _holds(text, _SERVICE):
+    if _of_the_service(text):
         return True  # credits, quota, refunds, asked about
     short = characters <= UNSAID_SUBJECT_WITHIN
     if marked and _holds(text, _HOW_TO_USE):

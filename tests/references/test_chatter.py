@@ -431,3 +431,32 @@ def test_a_chinese_question_about_the_bot_or_thanks_is_no_prompt(text):
 )
 def test_a_chinese_request_worded_as_a_question_is_still_a_prompt(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "能不能生成一个小猫钓鱼的视频\uff1f",  # could you make a video of a kitten fishing?
+        "你能不能生成一段海浪拍打礁石的视频\uff1f",  # could you make waves hitting rocks?
+        "能不能生成一只猫在月球上跳舞",  # could you make a cat dancing on the moon
+        "能不能生成宇航员在月球上漫步的画面吗",  # could you make an astronaut on the moon?
+    ],
+)
+def test_a_chinese_request_asked_as_can_or_cannot_is_still_a_prompt(text):
+    """能不能生成 X ("can or can't you make X") asks for X as 能生成 X 吗 does; it is not
+    不能生成 ("it can't make one"), a complaint about the service."""
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "能不能生成视频\uff1f",  # can you make videos at all?
+        "能不能生成\uff1f",  # can you make one?
+        "为什么不能生成视频\uff1f",  # why can't it make videos?
+        "我不能生成视频了吗\uff1f",  # can I no longer make videos?
+    ],
+)
+def test_asking_whether_videos_can_be_made_at_all_is_still_a_question(text):
+    """Nothing to film after 能不能生成, or a real 不能生成: the help, no paid video."""
+    assert is_bare_prompt(text)
