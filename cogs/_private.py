@@ -114,15 +114,24 @@ async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -
         "Job %d cancelled by its requester %d (%s)", job.id, interaction.user.id, outcome.value
     )
     await answer_privately(interaction, msg(_MEMBER_CANCEL_KEYS[outcome], job_id=job.id))
-    await show_final_status(bot, job.id)
+    await show_final_status(bot, job.id, outcome)
 
 
-async def show_final_status(bot: VideoBot, job_id: int) -> None:
-    """Edit a cancelled job's status message to what it now is, for good."""
+async def show_final_status(bot: VideoBot, job_id: int, outcome: CancelOutcome) -> None:
+    """Edit a cancelled job's status message to what it now is, for good; one cancelled
+    while it waited in line (`outcome`) has the jobs behind it show their new places."""
     updated = await bot.store.get(job_id)
     if updated is not None:
         await bot.status_messages.update(updated, final=True)
         await bot.routes.show_final(updated)
+        await places_move_up(bot, updated, outcome)
+
+
+async def places_move_up(bot: VideoBot, job: Job, outcome: CancelOutcome) -> None:
+    """A job cancelled before it was sent left its line: the statuses of the jobs waiting
+    after it say their new places now (else "number 2 in line" until their next look)."""
+    if outcome is CancelOutcome.REFUNDED:
+        await bot.poller.show_places_behind(job)
 
 
 async def cancel_for_block(
@@ -136,6 +145,10 @@ async def cancel_for_block(
     if cancelled:
         log.info("Block of user %d cancelled jobs %s", user_id, cancelled)
         bot.poller.wake()  # tells the member where each job was asked for
+        for job_id, outcome in cancelled:
+            job = await bot.store.get(job_id)
+            if job is not None:
+                await places_move_up(bot, job, outcome)
     return _block_cancel_lines(f"<@{user_id}>", cancelled)
 
 

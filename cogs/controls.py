@@ -103,7 +103,7 @@ async def cancel_by_button(
         outcome.value,
     )
     await _moderator_cancelled(bot, interaction, job, outcome)
-    await show_final_status(bot, job.id)
+    await show_final_status(bot, job.id, outcome)
 
 
 async def _moderator_cancelled(

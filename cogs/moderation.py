@@ -48,7 +48,13 @@ from bot.text import (
 )
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
-from cogs._private import MODERATOR_CANCEL_KEYS, cancel_for_block, requester_of, show_privately
+from cogs._private import (
+    MODERATOR_CANCEL_KEYS,
+    cancel_for_block,
+    places_move_up,
+    requester_of,
+    show_privately,
+)
 from cogs._queue import answer_privately, missing_permissions, permission_names
 
 if TYPE_CHECKING:
@@ -693,6 +699,9 @@ class ModerationCog(
         await self._changed(
             interaction, await self.bot.moderation.store.record(actor, change), change
         )
+        cancelled = await self.bot.store.get(job)
+        if cancelled is not None:
+            await places_move_up(self.bot, cancelled, outcome)
 
     @app_commands.command(name="audit", description="Recent moderator changes")
     async def audit(self, interaction: Interaction) -> None:

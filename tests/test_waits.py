@@ -373,3 +373,25 @@ async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session
         f"Bob's job (told number 2 in line) was sent ({bob.state}) while Alice's (number 1) "
         f"still waits: {await status.render(alice)!r}"
     )
+
+
+async def test_a_place_in_line_moves_up_when_the_job_before_it_is_cancelled(tmp_path):
+    """Three videos on a server rendering one at a time: the second's member cancels it while
+    it waits. The third is then next in line, and its status must say so at once, not read
+    "number 2 in line" until its next look at the line (half a minute or more later)."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake = s.world.discord
+        await mod(s, "limits set", server_at_once=1, max_active=5)
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await video(s.world, user=s.carol, prompt="the second fox")
+        await video(s.world, prompt="the third fox")
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
+        )
+        answer = await command(s.world, "videos cancel", user=s.carol, job=2)
+        assert "#2" in answer, answer
+        await fake.wait_for_message(predicate=lambda m: "Job #2 was cancelled" in m["content"])
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #3 is waiting, number 1 in line" in m["content"]
+        )

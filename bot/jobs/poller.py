@@ -349,9 +349,13 @@ class Poller:
             # The status message says it was accepted, or (held back again) what it waits for.
             await self._on_progress(report.job)
         if report.state is not JobState.RECORDED:
-            # It left the line: the places of the jobs waiting behind it move up.
-            for behind in await self._store.held_behind(job, limit=_PLACES_SHOWN):
-                await self._on_progress(behind)
+            await self.show_places_behind(job)
+
+    async def show_places_behind(self, job: Job) -> None:
+        """`job` left its line (sent, closed, or cancelled while it waited): the jobs waiting
+        after it show their new places now, not at their next look at the line."""
+        for behind in await self._store.held_behind(job, limit=_PLACES_SHOWN):
+            await self._on_progress(behind)
 
     async def _take_turn(self) -> float:
         """Wait for the request budget; returns the grant time, on the budget's own clock."""
