@@ -6,7 +6,15 @@ import math
 
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
-from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, INTERACTION_TARGET, Job, JobState
+from bot.jobs.models import (
+    CHANNEL_TARGET,
+    DM_TARGET,
+    INTERACTION_TARGET,
+    REFUNDED_STATES,
+    TIMED_OUT_REASON,
+    Job,
+    JobState,
+)
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
 from bot.reach import Route
@@ -26,6 +34,12 @@ def final_line_key(job: Job) -> str:
         # Given up on, but still followed for a day: not "could not be made", which a late
         # video posted under it would contradict.
         return "status_line_timed_out"
+    if job.state in REFUNDED_STATES and job.error_key == TIMED_OUT_REASON:
+        # Given up on, then ended by APIMart without a video: nothing will come after all, and
+        # it counts only if APIMart billed it.
+        return (
+            "status_line_timed_out_failed_counted" if job.counts else "status_line_timed_out_failed"
+        )
     key = _FINAL_LINES.get(job.state, "status_line_failed")
     if job.state is JobState.CANCELLED or job.delivered_at is None:
         return key

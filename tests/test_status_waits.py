@@ -108,3 +108,32 @@ async def test_a_failed_render_whose_notice_is_tried_again_does_not_say_its_memb
             lambda: any("upstream exploded" in str(m) for m in fake.messages()),
             description="the notice, posted on its retry",
         )
+
+
+async def test_a_render_given_up_on_that_then_fails_no_longer_says_it_counts_and_may_come(
+    tmp_path,
+):
+    """Given up on (TASK_TIMEOUT), the status says it still counts and is posted if it finishes
+    within a day. APIMart then fails it: quietly refunded, and no video will come. The status
+    must not keep promising both (a later sweep makes any last edit a process did not)."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock, task_timeout=0.5) as world:
+        fake, api, bot = world.discord, world.api, world.bot
+        await world.video(prompt="a doomed glacier")
+        status = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 took longer than this bot waits" in m["content"]
+        )
+        api.last_task.fail("upstream exploded")
+        clock.offset += 301  # the next quiet look at the task
+        bot.poller.wake()
+
+        async def state():
+            return (await bot.store.get(1)).state.value
+
+        assert await eventually(state, "failed") == "failed"
+        assert not (await bot.store.get(1)).counts, "refunded: APIMart billed nothing"
+        await bot.status_sweep.sweep_once()  # its next round
+        await bot.status_messages.drain(timeout=5)
+        content = fake.get_message(int(status["id"]))["content"]
+        assert "still counts" not in content and "posted after all" not in content, content
+        assert "Job #1 took longer than this bot waits, and the video service never" in content

@@ -63,6 +63,8 @@ FINAL_STATES = frozenset(
 # submit's answer was lost (`submit_unknown`), and a task APIMart billed whatever its end (a
 # `completed` without a video ends `failed`). Refunds are derived, never stored.
 REFUNDED_STATES = frozenset({JobState.REJECTED, JobState.FAILED, JobState.CANCELLED})
+# The reason a job given up on (`timed_out`) keeps, also once APIMart ends it late.
+TIMED_OUT_REASON = "task_timed_out"
 
 
 class JobRefused(Exception):

@@ -27,7 +27,7 @@ from bot.engine.supervisor import supervise
 from bot.i18n import language_for
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
-from bot.jobs.models import Job, JobState
+from bot.jobs.models import TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
@@ -490,7 +490,7 @@ class Poller:
         await self._finish(
             job,
             JobState.TIMED_OUT,
-            reason_key="task_timed_out",
+            reason_key=TIMED_OUT_REASON,
             follow_up_at=self._next_follow_up(job, self._clock()),
         )
 

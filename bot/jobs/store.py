@@ -1042,7 +1042,7 @@ class JobStore:
         A video it made after all is the member's (they were told it counts): the job becomes
         `completed` and is delivered afresh, as a new post (the one that said it was given up
         on is no result, so a retry does not mistake it for one); unless its member cancelled
-        it, and was told so then. A failure needs no second notice.
+        it, and was told so then. A failure needs no second notice, only its status edited.
         """
         if info.status is TaskStatus.COMPLETED and info.video_url:
             return await self._fenced(
@@ -1067,9 +1067,12 @@ class JobStore:
             # counts only if APIMart billed it).
             TaskStatus.COMPLETED: JobState.FAILED,
         }.get(info.status)
+        # Its status said it still counts and may come after all: its last edit is due again
+        # (made by a later sweep, `bot.status_sweep`, whichever process runs it).
         return await self._fenced(
             job,
-            "state = COALESCE(?, state), cost = ?, credits_cost = ?, next_poll_at = NULL",
+            "state = COALESCE(?, state), cost = ?, credits_cost = ?, next_poll_at = NULL,"
+            " status_final_at = NULL",
             (refunded.value if refunded is not None else None, info.cost, info.credits_cost),
         )
 

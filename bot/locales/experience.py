@@ -31,6 +31,15 @@ EN: dict[str, str] = {
         "⏳ Job #{job_id} took longer than this bot waits; it still counts, and if it finishes "
         "within a day, its video is posted after all."
     ),
+    # Given up on, then APIMart ended it without a video: the line above no longer holds.
+    "status_line_timed_out_failed": (
+        "❌ Job #{job_id} took longer than this bot waits, and the video service never finished "
+        "it: no video will come, and it does not count."
+    ),
+    "status_line_timed_out_failed_counted": (
+        "❌ Job #{job_id} took longer than this bot waits, and the video service never finished "
+        "it: no video will come. The video service charged for it, so it still counts."
+    ),
     "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
     # The bot lost the right to post in the channel while the video rendered.
     "status_line_completed_dm": (
@@ -208,6 +217,13 @@ ZH: dict[str, str] = {
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
+    "status_line_timed_out_failed": (
+        "❌ 任务 #{job_id} 用时超过了机器人的等待时间，视频服务也未能完成它：不会有视频，也不计入额度。"
+    ),
+    "status_line_timed_out_failed_counted": (
+        "❌ 任务 #{job_id} 用时超过了机器人的等待时间，视频服务也未能完成它：不会有视频。"
+        "视频服务已为它计费，所以仍计入额度。"
+    ),
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
     "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发消息，视频已私信发给发起人。",
     "status_line_completed_unposted": (
