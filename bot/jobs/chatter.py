@@ -171,6 +171,8 @@ _JOBS = frozenset(
 _HOW_IT_WENT = frozenset(
     {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
     | {"happened", "wrong", "long", "slow", "stuck", "taking", "take", "yet"}
+    # the status message's own words, echoed ("is it still rendering?")
+    | {"rendering", "processing", "queued", "waiting"}
 )
 _IT = frozenset({"it", "this", "that", "you", "u", "mine"})
 SUBJECT_WITHIN = 4  # "how long does it take?": the subject is the fourth word
@@ -181,6 +183,8 @@ _USING = _JOBS | {"use", "this", "it", "cancel", "delete", "stop", "add", "attac
 _USING |= {"image", "images", "photo", "picture", "refund", "change", "get", "turn", "put"}
 # "how many videos can I make?", "how long does a video take?": about the service.
 _HOW_MUCH = frozenset({"many", "much", "long", "often"})
+# "how long is the wait?", "how much time is left?": about the wait its status tells of.
+_THE_WAIT = frozenset({"wait", "queue", "left"})
 QUESTION_WORDS_ALONE = 3
 
 
@@ -212,7 +216,9 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
     if how_to and words[2] in _ASKER and any(word in _USING for word in words[3:]):
         return True
     how_much = len(words) > 2 and words[0] == "how" and words[1] in _HOW_MUCH
-    if how_much and any(word in _JOBS or word in _IT or word == "i" for word in words[2:]):
+    if how_much and any(
+        word in _JOBS or word in _IT or word in _THE_WAIT or word == "i" for word in words[2:]
+    ):
         return True
     never_asking = words[0] in _NEVER_ASKING or (words[1:2] and words[1] in _WHAT_HAPPENS)
     if not never_asking and any(word in _ASKING_FOR for word in words):

@@ -460,3 +460,36 @@ def test_a_chinese_request_asked_as_can_or_cannot_is_still_a_prompt(text):
 def test_asking_whether_videos_can_be_made_at_all_is_still_a_question(text):
     """Nothing to film after 能不能生成, or a real 不能生成: the help, no paid video."""
     assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it still rendering?",
+        "is it still processing?",
+        "why is it still queued?",
+        "why is it still waiting?",
+        "are you still rendering?",
+        "how long is the wait?",
+        "how long is the queue?",
+        "how much time is left?",
+        "how long is left?",
+    ],
+)
+def test_a_question_in_the_status_messages_own_words_is_no_prompt(text):
+    """The status says "rendering", "queued", "waiting", "time left": a member asking in its
+    words ("@Bot is it still rendering?") while the video waits buys no video of that."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it going to rain?",
+        "why is the dog still waiting?",
+        "is the queue at the bakery long?",
+        "is it turning left?",
+    ],
+)
+def test_waiting_in_a_scene_is_still_a_prompt(text):
+    assert not is_bare_prompt(text)
