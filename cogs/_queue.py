@@ -523,7 +523,10 @@ class MessageOrigin(Origin):
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
         text = fit(content, MESSAGE_CONTENT)
-        return await self.message.reply(text, view=view, allowed_mentions=mentions)
+        # Read by two processes (a deploy overlap), the message is asked once: Discord hands
+        # the second the first's question (`ask_to_confirm` then drops its own).
+        nonce = answer_nonce(self.message, "confirm_ask")
+        return await self.message.reply(text, view=view, allowed_mentions=mentions, nonce=nonce)
 
     @property
     def reply_to_id(self) -> int | None:

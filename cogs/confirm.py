@@ -86,6 +86,13 @@ async def ask_to_confirm(
         await bot.moderation.pending.drop(pending.token)
         await origin.tell(msg("confirm_unavailable"))
         return
+    if not _asks_with(message, pending.token):
+        # Another process asked this question first (one nonce): its buttons are the ones
+        # shown, so this one's request would only be a second video to confirm, and its
+        # timer would mark an answered question expired.
+        await bot.moderation.pending.drop(pending.token)
+        log.info("User %d was already asked to confirm by another process", origin.user.id)
+        return
     log.info(
         "Asked user %d to confirm a request expected to cost %g credits (threshold %g)",
         origin.user.id,
@@ -95,6 +102,16 @@ async def ask_to_confirm(
     cog = bot.get_cog(COG_NAME)
     if isinstance(cog, CostConfirmations):
         cog.expire_later(pending, message)
+
+
+def _asks_with(message: discord.Message, token: str) -> bool:
+    """Whether `message` carries the buttons of the pending request `token`."""
+    return any(
+        isinstance(item, discord.Button) and item.custom_id == f"cost:yes:{token}"
+        for row in message.components
+        if isinstance(row, discord.ActionRow)
+        for item in row.children
+    )
 
 
 class ConfirmedOrigin(InteractionOrigin):

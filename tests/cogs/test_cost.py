@@ -530,3 +530,42 @@ async def test_a_mentions_question_asked_again_stays_in_the_servers_language(tmp
             asked_again = world.discord.get_message(int(question["id"]))
             assert "This video is expected" not in asked_again["content"], asked_again["content"]
             assert [b["label"] for b in buttons(asked_again)] == chinese_buttons
+
+
+async def test_a_mention_read_by_two_processes_is_asked_once_and_makes_one_video(tmp_path, caplog):
+    """A deploy overlap: the same mention reaches the bot twice. Nothing is recorded before
+    Confirm, so both readings ask: the channel must show one question, not two public ones
+    that the member could confirm one after the other for two videos."""
+    caplog.set_level("INFO", logger="cogs.confirm")
+    async with running_bot(tmp_path, plan=NEVER_DONE, message_content_intent=True) as world:
+        fake = world.discord
+        await set_threshold(world, 5)
+        asking = await fake.message_create(
+            f"<@{fake.bot_user_id}> a lighthouse in a storm --res 4k --duration 10"
+        )
+
+        def questions():
+            return [
+                m
+                for m in fake.messages()
+                if (m.get("message_reference") or {}).get("message_id") == asking["id"]
+            ]
+
+        await fake.wait_for(lambda: len(questions()) == 1, description="the question")
+        [frame] = [
+            frame
+            for _, frame in fake.gateway_dispatched_to
+            if frame["t"] == "MESSAGE_CREATE" and frame["d"]["id"] == asking["id"]
+        ]
+        await fake.dispatch("MESSAGE_CREATE", frame["d"])
+        await fake.wait_for(
+            lambda: "already asked to confirm by another process" in caplog.text,
+            description="the second reading left alone",
+        )
+        [question] = questions()
+        rows = await world.db.fetch_all("SELECT token FROM pending_requests")
+        assert [row[0] for row in rows] == [button_ids(question)["Confirm"].rsplit(":", 1)[1]]
+        confirm = await press(world, question, button_ids(question)["Confirm"])
+        assert "queued as job #1" in (await confirm.wait_for_answer(timeout=10))["content"]
+        await world.api.wait_for_submits(1)
+        assert await job_count(world) == 1
