@@ -62,6 +62,8 @@ async def ask_to_confirm(
 ) -> None:
     """Hold the request and ask its member; nothing is counted until they confirm."""
     await origin.acknowledge()
+    if isinstance(origin, ConfirmedOrigin) and not await origin.end_question():
+        return
     pending = await bot.moderation.pending.hold(
         origin.requester(),
         request,
@@ -137,11 +139,20 @@ class ConfirmedOrigin(InteractionOrigin):
         """The message the original request's status would have replied to."""
         return self.pending.reply_to_id
 
-    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
-        """Ask again in place of the question pressed: the cost it named is out of date."""
+    async def end_question(self) -> bool:
+        """End the question pressed, whose cost is out of date, before it is asked again in its
+        place; False (the member told) when it had already ended: another press of it (a
+        double click) asks again, and a second question there would be left pending, its
+        timer later marking the answered question expired."""
         bot = _bot(self.interaction)
-        await bot.moderation.pending.drop(self.pending.token)
+        if not await bot.moderation.pending.drop(self.pending.token):
+            await self.tell(msg("confirm_gone"))
+            return False
         _forget(bot, self.pending.token)
+        return True
+
+    async def ask(self, content: str, view: discord.ui.View) -> discord.Message | None:
+        """Ask again in place of the question pressed (`end_question`)."""
         again = t("confirm_cost_rose", self.locale)
         text = fit(f"{again}\n{content}", MESSAGE_CONTENT)
         return await self.interaction.edit_original_response(content=text, view=view)

@@ -504,6 +504,38 @@ async def test_a_price_that_rose_while_the_question_was_open_is_asked_again_not_
         await world.discord.wait_for(lambda: len(world.api.submits) == 1)
 
 
+async def test_a_double_click_on_confirm_after_the_price_rose_asks_again_once(tmp_path):
+    """Both presses of a double click find the price risen. One asks again in place of the
+    question; the other must not hold a second request behind it: nobody sees its buttons, and
+    its timer would later turn "Confirmed: job #4" into "expired, nothing was made or counted"
+    about a video that was made and counted."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="1080p")
+        ids = button_ids(question)
+        await learned(world, "1080p", 10, 30)
+
+        presses = [
+            await press(world, question, ids["Confirm"]),
+            await press(world, question, ids["Confirm"]),
+        ]
+        await world.discord.wait_for(
+            lambda: any(answered.answers for answered in presses),
+            description="the second press told the question was already answered",
+        )
+        [told] = [answer for answered in presses for answer in answered.answers]
+        assert "no longer waiting" in told["content"] and told["flags"] & EPHEMERAL
+        await world.discord.wait_for(lambda: "about **30 credits**" in content_of(world, question))
+        asked_again = world.discord.get_message(int(question["id"]))
+        shown = button_ids(asked_again)["Confirm"].rsplit(":", 1)[1]
+        rows = await world.db.fetch_all("SELECT token FROM pending_requests")
+        assert [row[0] for row in rows] == [shown], "one question pending: the one shown"
+
+        confirm = await press(world, asked_again, button_ids(asked_again)["Confirm"])
+        assert "queued as job #4" in (await confirm.wait_for_answer(timeout=10))["content"]
+        await world.discord.wait_for(lambda: len(world.api.submits) == 1)
+
+
 async def test_a_mentions_question_asked_again_stays_in_the_servers_language(tmp_path):
     """A mention's question is public and in the server's language (Chinese here): asked again
     after the price rose, from a member's English client, it stays Chinese, buttons and all."""
