@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.balance import balance_line
+from bot.discord_refusals import closed_to_the_bot
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
 from bot.moderation.models import MemberFacts, Period, Policy
@@ -63,6 +64,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LISTED_JOBS = 15
+# How long a mod-log channel that refused the bot for good is left alone (seconds).
+MODLOG_REFUSED_FOR = 3600.0
 LISTED_MEMBERS = 10
 Choice = app_commands.Choice
 Interaction = discord.Interaction["VideoBot"]
@@ -146,6 +149,11 @@ class ModerationCog(
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
+        # Per server, the mod-log channel that refused a post for good (deleted, or the bot's
+        # access taken away) and until when it is left alone: every refused request counts
+        # toward Discord's ban of invalid requests. Setting the mod-log again ends it here; other
+        # processes try again after `MODLOG_REFUSED_FOR`.
+        self._refused_modlogs: dict[int, tuple[int, float]] = {}
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -218,6 +226,12 @@ class ModerationCog(
 
     async def _post_in(self, guild_id: int, channel_id: int, message: Message) -> None:
         """Post one event in one mod-log channel, in the server's language."""
+        refused = self._refused_modlogs.get(guild_id)
+        if refused is not None and refused[0] == channel_id and self.bot.clock() < refused[1]:
+            log.info(
+                "Mod-log channel %d of guild %d refuses the bot: not posted", channel_id, guild_id
+            )
+            return
         guild = self.bot.get_guild(guild_id)
         locale = str(guild.preferred_locale) if guild is not None else "en-US"
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
@@ -225,11 +239,18 @@ class ModerationCog(
             text = fit(message.render(locale), MESSAGE_CONTENT)
             await channel.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
+            for_good = closed_to_the_bot(error)
+            if for_good:
+                until = self.bot.clock() + MODLOG_REFUSED_FOR
+                self._refused_modlogs[guild_id] = (channel_id, until)
             log.warning(
-                "Could not post to the mod-log channel %d of guild %d (%s)",
+                "Could not post to the mod-log channel %d of guild %d (%s)%s",
                 channel_id,
                 guild_id,
                 error,
+                "; not posting there for an hour, or until a moderator sets the mod-log again"
+                if for_good
+                else "",
             )
 
     # ------------------------------------------------------------------ limits
@@ -739,6 +760,8 @@ class ModerationCog(
             await cannot_post(interaction, "mod_modlog_cannot_post", channel, missing)
             return
         if channel is not None:
+            # The bot may post there now (checked above): a refusal it met before is over.
+            self._refused_modlogs.pop(actor.guild_id, None)
             change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)
         else:
             change = msg("change_modlog_off", moderator=actor.mention)

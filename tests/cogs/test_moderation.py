@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
+from cogs.moderation import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import PERM_ALL, FakeDiscord
@@ -764,3 +765,38 @@ async def test_a_member_blocked_everywhere_reads_so_to_moderators_in_usage_and_u
         assert "scam links" in usage
         unblocked = await mod(s, "unblock", member=user_option(s.world, s.alice))
         assert "only the operator can lift it" in unblocked, unblocked
+
+
+def modlog_posts(s):
+    """The bot's attempts to post in the mod-log channel, and Discord's answers."""
+    path = f"/channels/{s.modlog}/messages"
+    return [r.status for r in s.world.discord.requests if r.method == "POST" and r.path == path]
+
+
+async def test_a_mod_log_channel_that_refuses_the_bot_is_not_posted_in_again_and_again(tmp_path):
+    """Every refused post counts toward Discord's ban of invalid requests: a member trying
+    banned words over and over must not make the bot hammer a channel it lost. It is tried
+    again an hour later (a moderator may have set it again through another process), and at
+    once when a moderator sets the mod-log here (which checks the bot may post there)."""
+    clock = FakeClock(start=time.time())
+    async with server(tmp_path, clock=clock) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await mod(s, "words add", pattern="gore")
+        await modlog_message(s, "gore")
+        s.world.discord.forbidden_channels.add(s.modlog)
+
+        async def banned_prompt(prompt):
+            assert "doesn't allow" in await video(s.world, prompt=prompt)
+            await s.world.bot.moderation.feed.drain()
+
+        for _ in range(3):
+            await banned_prompt("gore tonight")
+        assert modlog_posts(s).count(403) == 1, "one refusal, then the channel is left alone"
+        clock.advance(MODLOG_REFUSED_FOR)
+        await banned_prompt("gore later")
+        assert modlog_posts(s).count(403) == 2, "tried again after an hour"
+
+        s.world.discord.forbidden_channels.discard(s.modlog)
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await banned_prompt("gore again")
+        await modlog_message(s, "gore again")
