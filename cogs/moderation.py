@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -66,6 +67,8 @@ log = logging.getLogger(__name__)
 LISTED_JOBS = 15
 # How long a mod-log channel that refused the bot for good is left alone (seconds).
 MODLOG_REFUSED_FOR = 3600.0
+# How long a server's language read over REST is used (seconds): it changes rarely.
+SERVER_LOCALE_KEPT = 3600.0
 LISTED_MEMBERS = 10
 Choice = app_commands.Choice
 Interaction = discord.Interaction["VideoBot"]
@@ -154,6 +157,8 @@ class ModerationCog(
         # toward Discord's ban of invalid requests. Setting the mod-log again ends it here; other
         # processes try again after `MODLOG_REFUSED_FOR`.
         self._refused_modlogs: dict[int, tuple[int, float]] = {}
+        # The language of servers read over REST, and until when it is used.
+        self._server_locales: dict[int, tuple[str, float]] = {}
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -232,10 +237,9 @@ class ModerationCog(
                 "Mod-log channel %d of guild %d refuses the bot: not posted", channel_id, guild_id
             )
             return
-        guild = self.bot.get_guild(guild_id)
-        locale = str(guild.preferred_locale) if guild is not None else "en-US"
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         try:
+            locale = await self._server_locale(guild_id)
             text = fit(message.render(locale), MESSAGE_CONTENT)
             await channel.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
@@ -252,6 +256,31 @@ class ModerationCog(
                 if for_good
                 else "",
             )
+
+    async def _server_locale(self, guild_id: int) -> str:
+        """The server's language. One this process has not seen on the gateway (on another
+        process's shard, or not yet) is read over REST, once a while: an alert raised here (a
+        402, the balance) is for every server. Raises what says the server is gone."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None and not guild.unavailable:
+            return str(guild.preferred_locale)
+        known = self._server_locales.get(guild_id)
+        now = self.bot.clock()
+        if known is not None and now < known[1]:
+            return known[0]
+        try:
+            fetched = await self.bot.fetch_guild(guild_id, with_counts=False)
+        except discord.HTTPException as error:
+            if closed_to_the_bot(error):
+                raise  # the bot left it: its mod-log refuses the post too
+            log.info("Guild %d: language not read (%s); posting in English", guild_id, error)
+            return "en-US"
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.info("Guild %d: language not read (%r); posting in English", guild_id, error)
+            return "en-US"
+        locale = str(fetched.preferred_locale)
+        self._server_locales[guild_id] = (locale, now + SERVER_LOCALE_KEPT)
+        return locale
 
     # ------------------------------------------------------------------ limits
 

@@ -6,9 +6,13 @@ own periodic read is set an hour apart), so nothing waits on time.
 
 import pytest
 
+from bot.i18n import msg
+from bot.moderation.store import Actor
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, shown_text
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
 
 LOW = "The APIMart balance is down to"
 
@@ -87,3 +91,25 @@ async def test_a_key_revoked_while_running_makes_readyz_say_so_at_once(tmp_path,
             await api.wait_for_polls(1)
         await api.wait_until(lambda: api.balance_reads == 2, what="a reading after the 401")
         assert KEY_REFUSED in await bot.readiness.reasons()
+
+
+async def test_a_server_on_another_process_shard_reads_the_alert_in_its_own_language(tmp_path):
+    """With several processes each runs some shards and caches only their servers; the one
+    that reads the balance below the threshold alerts every server, in its own language."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        here = (fake.guild_id >> 22) % 2
+        elsewhere = fake.add_guild_on_shard("Other", 1 - here, 2)
+        fake.set_preferred_locale("zh-CN", elsewhere)
+        their_log = fake.channel_ids(elsewhere)[0]
+        settings = {"shard_count": 2, "shard_ids": (here,), "balance_alert_below": 5}
+        async with running_bot(tmp_path, fake=fake, balance_check_interval=3600, **settings) as w:
+            assert w.bot.get_guild(elsewhere) is None, "another process's server"
+            await w.bot.moderation.store.update_policy(
+                Actor(elsewhere, fake.owner_id),
+                msg("change_modlog", moderator="x", channel="y"),
+                modlog_channel_id=their_log,
+            )
+            w.api.remain_balance = 4.0
+            await w.bot.balance.read_now()
+            posted = await fake.wait_for_message(their_log)
+            assert "APIMart 余额已降至 4.00" in posted["content"]
