@@ -112,6 +112,14 @@ class BalanceWatch:
         async with self._reading:
             return await self._read_once()
 
+    async def still_empty(self) -> Message | None:
+        """Read the balance now, before a pause is lifted: what to answer if it says the
+        account is still empty (nothing left, and limited); None otherwise, or unread."""
+        reading = await self.read_now()
+        if reading is None or reading.unlimited or reading.remaining > 0:
+            return None
+        return msg("resume_balance_empty", remaining=money(reading.remaining))
+
     async def _read_once(self) -> BalanceReading | None:
         try:
             balance = await self._read()

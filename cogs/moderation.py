@@ -765,8 +765,16 @@ class ModerationCog(
 
     @app_commands.command(name="resume", description="Resume videos after the balance is topped up")
     async def resume(self, interaction: Interaction) -> None:
-        """Accept new videos again after an HTTP 402 paused them."""
-        if not await self.bot.moderation.pause.resume():
+        """Accept new videos again after an HTTP 402 paused them (not into an empty account)."""
+        pause = self.bot.moderation.pause
+        if await pause.is_paused():
+            # Lifted into an empty account, the next video would meet a 402 and pause every
+            # server again, after their mod-logs read it was back.
+            empty = await self.bot.balance.still_empty()
+            if empty is not None:
+                await answer_privately(interaction, empty)
+                return
+        if not await pause.resume():
             await answer_privately(interaction, msg("mod_not_paused"))
             return
         actor = self._actor(interaction)

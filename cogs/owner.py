@@ -90,8 +90,15 @@ class OwnerCog(
     )
     async def resume(self, interaction: Interaction) -> None:
         """Lift the pause an HTTP 402 set. In servers a moderator may too (`/videomod resume`);
-        a bot used only outside servers has no moderator, so its operator does it here."""
-        if not await self.bot.moderation.pause.resume():
+        a bot used only outside servers has no moderator, so its operator does it here. Not
+        while the balance still reads empty (the next video would pause it again)."""
+        pause = self.bot.moderation.pause
+        if await pause.is_paused():
+            empty = await self.bot.balance.still_empty()
+            if empty is not None:
+                await answer_privately(interaction, empty)
+                return
+        if not await pause.resume():
             await answer_privately(interaction, msg("mod_not_paused"))
             return
         log.warning("Operator %d resumed video generation", interaction.user.id)

@@ -8,6 +8,10 @@ EN: dict[str, str] = {
     "mod_balance_line": "APIMart balance: {remaining} left ({used} spent so far), read {read}.",
     "mod_balance_unlimited": "APIMart balance: unlimited (read {read}).",
     "mod_balance_unknown": "APIMart balance: not read yet.",
+    "resume_balance_empty": (
+        "The APIMart balance still reads {remaining} (read just now), so video generation stays "
+        "paused: top up the account first, then resume."
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -18,4 +22,5 @@ ZH: dict[str, str] = {
     "mod_balance_line": "APIMart 余额：剩余 {remaining}（已用 {used}），读取于 {read}。",
     "mod_balance_unlimited": "APIMart 余额：不限额（读取于 {read}）。",
     "mod_balance_unknown": "APIMart 余额：尚未读取。",
+    "resume_balance_empty": "APIMart 余额仍为 {remaining}（刚刚读取），视频生成继续暂停：请先充值，再恢复。",
 }

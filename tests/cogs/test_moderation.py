@@ -511,6 +511,29 @@ async def test_an_empty_balance_pauses_videos_until_a_moderator_resumes(tmp_path
         assert "queued" in await video(s.world, user=s.carol)
 
 
+async def test_a_resume_while_the_balance_still_reads_empty_keeps_the_pause(tmp_path):
+    """Moderators of any server may resume, and are not the ones who top up: lifted into an
+    empty account, every mod-log would read it is back, the next member's video would be
+    refused and every mod-log would read the pause again."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        api = s.world.api
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        api.remain_balance = 0.0
+        api.fail_next("submit", status=402)
+        assert "balance is empty" in await video(s.world)
+        answer = await mod(s, "resume")
+        assert "still reads 0.00" in answer and "top up the account first" in answer
+        assert await s.world.bot.moderation.pause.is_paused()
+        assert "Video generation is paused" in await video(s.world, user=s.carol)
+        await s.world.bot.moderation.feed.drain()
+        assert not any("resumed" in m["content"] for m in s.world.discord.messages(s.modlog))
+        assert len(api.submits) == 1, "nothing was sent into the empty account"
+
+        api.remain_balance = 50.0  # topped up
+        assert "resumed video generation" in await mod(s, "resume")
+        assert "queued" in await video(s.world, user=s.carol)
+
+
 async def test_a_resume_is_told_in_every_servers_mod_log_as_the_pause_was(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake = s.world.discord

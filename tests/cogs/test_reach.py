@@ -938,6 +938,18 @@ async def test_the_operator_resumes_videos_a_402_paused_where_no_moderator_can(t
             assert "queued as job" in (await again.wait_for_answer())["content"]
 
 
+async def test_the_operator_cannot_resume_while_the_balance_still_reads_empty(tmp_path):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        async with running_bot(tmp_path, plan=QUICK, fake=fake, owner_ids=(operator,)) as world:
+            await world.db.set_value("apimart_payment_required", "0")
+            world.api.remain_balance = 0.0
+            resume = await fake.slash_command("videoowner resume", dm=True, user=operator)
+            told = (await resume.wait_for_answer())["content"]
+            assert "still reads 0.00" in told, told
+            assert await world.bot.moderation.pause.is_paused()
+
+
 async def test_edit_prompt_on_a_video_sent_by_dm_from_a_server_without_the_bot(tmp_path):
     """Asked through a user install late in the command's life: the video comes by DM with
     its buttons. Edit prompt there opens the form; sending it must make the edited video,
