@@ -28,7 +28,8 @@ Clock = Callable[[], float]
 
 @dataclass(frozen=True)
 class BalanceReading:
-    """One answer of `GET /v1/balance` and when it was read (clock seconds)."""
+    """What was left to spend (the key's quota or the account's balance, whichever is
+    smaller: `APIMartClient.balance`) and when it was read (clock seconds)."""
 
     balance: Balance
     read_at: float

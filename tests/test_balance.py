@@ -1,5 +1,6 @@
-"""The balance watch: readings of the fake APIMart's `GET /v1/balance`, alerts once per crossing,
-and the alerted state kept in the database (both backends) across restarts."""
+"""The balance watch: readings of the fake APIMart's balances (the key's and the account's),
+alerts once per crossing, and the alerted state kept in the database (both backends) across
+restarts."""
 
 import asyncio
 import math
@@ -83,6 +84,24 @@ async def test_a_restart_does_not_alert_again_for_the_same_crossing(api, client,
     await reading(restarted, feed, api, 6.0)
     await reading(restarted, feed, api, 1.0)
     assert len(alerts) == 2
+
+
+async def test_a_key_without_a_limit_of_its_own_still_alerts_on_the_account_running_low(
+    api, client, db, alerts, clock
+):
+    """APIMart's keys carry their own quota (`GET /v1/balance`), often none: such a key reads
+    "unlimited" while the account it draws on (`GET /v1/user/balance`) runs dry, and its 402
+    stops every video. The account's balance is what is watched then."""
+    watch, feed = watch_for(client, db, alerts, clock)
+    assert api.key_quota is None, "the fake's key has no limit of its own"
+    result = await reading(watch, feed, api, 3.0)
+    assert result is not None and not result.unlimited
+    assert [text for _, text in alerts] == [
+        "⚠️ The APIMart balance is down to 3.00, below the alert level of 5.00. "
+        "Top up the account soon: when it is empty, new videos stop for everyone."
+    ]
+    assert balance_line(result).render("en-US").startswith("APIMart balance: 3.00 left")
+    assert watch.remaining_balance() == 3.0
 
 
 async def test_an_unlimited_account_never_alerts(api, client, db, alerts, clock):

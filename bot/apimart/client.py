@@ -33,6 +33,7 @@ from bot.apimart.models import (
     SubmitResult,
     TaskInfo,
     VideoRequest,
+    binding_balance,
     parse_balance,
     parse_submit,
     parse_task,
@@ -44,7 +45,8 @@ log = logging.getLogger(__name__)
 SUBMIT_PATH = "/v1/videos/generations"
 TASK_PATH = "/v1/tasks/{task_id}"
 UPLOAD_PATH = "/v1/uploads/images"
-BALANCE_PATH = "/v1/balance"
+BALANCE_PATH = "/v1/balance"  # the API key's own quota
+USER_BALANCE_PATH = "/v1/user/balance"  # the account's balance, which every key draws on
 TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
 
 # Gateways answer these when the request never reached the service, so a submit may be resent.
@@ -261,8 +263,17 @@ class APIMartClient:
         return _read(parse_task, body, task_id)
 
     async def balance(self) -> Balance:
-        """The account's balance (remaining, used, unlimited), retrying transient failures."""
-        return parse_balance(await self._call("GET", BALANCE_PATH))
+        """What is left to spend (remaining, used, unlimited), retrying transient failures: the
+        key's quota or the account's balance, whichever runs out first. `/v1/balance` alone is
+        the key's: a key without a limit of its own reads "unlimited" while the account, whose
+        emptiness is the 402 that stops every video, drains unseen."""
+        key = parse_balance(await self._call("GET", BALANCE_PATH))
+        try:
+            account = parse_balance(await self._call("GET", USER_BALANCE_PATH))
+        except TaskNotFoundError:
+            # A 404: a gateway in front of APIMart without the account's endpoint.
+            return key
+        return binding_balance(key, account)
 
     async def upload_image(self, data: bytes, *, filename: str, content_type: str) -> str:
         """Re-host an image on APIMart (kept 72 hours) and return its public URL."""

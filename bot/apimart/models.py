@@ -217,7 +217,8 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
 
 
 class Balance(BaseModel):
-    """The account's balance as `GET /v1/balance` reports it (account currency)."""
+    """A balance as `GET /v1/balance` (the API key's own quota) or `GET /v1/user/balance` (the
+    account's) reports it, in the account's currency."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -240,3 +241,11 @@ def parse_balance(body: Mapping[str, Any]) -> Balance:
         used_balance=used if used is not None else 0.0,
         unlimited_quota=unlimited,
     )
+
+
+def binding_balance(key: Balance, account: Balance) -> Balance:
+    """What the bot may still spend: the key's quota and the account's balance each stop every
+    video when they run out (a key without a limit of its own still draws on the account), so
+    the smaller of those with a limit; unlimited only when neither has one."""
+    limited = [balance for balance in (key, account) if not balance.unlimited_quota]
+    return min(limited, key=lambda balance: balance.remain_balance, default=account)

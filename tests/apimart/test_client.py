@@ -385,8 +385,29 @@ async def test_balance_reads_what_is_left_and_spent(client, api):
         2.5,
         False,
     )
-    assert api.requests[-1].path == "/v1/balance"
-    assert api.requests[-1].headers["Authorization"] == "Bearer sk-test"
+    reads = api.requests_for("balance")
+    assert [read.path for read in reads] == ["/v1/balance", "/v1/user/balance"]
+    assert {read.headers["Authorization"] for read in reads} == {"Bearer sk-test"}
+
+
+async def test_a_key_with_its_own_limit_reads_whichever_runs_out_first(client, api):
+    """/v1/balance is the key's quota, /v1/user/balance the account's: either running out stops
+    every video, so the smaller one is what is left."""
+    api.remain_balance, api.key_quota = 50.0, 8.0
+    assert (await client.balance()).remain_balance == 8.0
+    api.remain_balance = 3.0
+    assert (await client.balance()).remain_balance == 3.0
+    api.unlimited_quota = True
+    balance = await client.balance()
+    assert (balance.remain_balance, balance.unlimited_quota) == (8.0, False)
+    api.key_quota = None
+    assert (await client.balance()).unlimited_quota, "neither has a limit"
+
+
+async def test_without_the_account_endpoint_the_key_quota_is_read(client, api):
+    api.serves_user_balance, api.key_quota = False, 8.0
+    balance = await client.balance()
+    assert (balance.remain_balance, balance.unlimited_quota) == (8.0, False)
 
 
 async def test_balance_drops_by_the_cost_of_each_completed_video(client, api):

@@ -6,8 +6,10 @@ HTTP client is exercised end to end. It imitates:
 * ``POST /v1/videos/generations`` - submit a video task (validated like the real API);
 * ``GET  /v1/tasks/{task_id}``    - poll a task; tasks advance one step per poll;
 * ``POST /v1/uploads/images``     - multipart image upload (field ``file``, max 20 MB);
-* ``GET  /v1/balance``            - the account balance (``remain_balance`` drops by each
-  completed task's ``cost``);
+* ``GET  /v1/balance``            - the API key's own quota (APIMart's "token balance"): by
+  default a key with no limit of its own (``unlimited_quota`` true, ``remain_balance`` -1);
+* ``GET  /v1/user/balance``       - the account's balance, which every key draws on
+  (``remain_balance`` drops by each completed task's ``cost``);
 * ``GET|HEAD /files/{name}``      - public video downloads (no API key required);
 * ``GET|HEAD /uploads/{name}``    - public copies of uploaded images.
 
@@ -521,6 +523,13 @@ class FakeAPIMart:
         """What ``GET /v1/balance`` reports as left; each completed task takes its ``cost``."""
         self.used_balance = 0.0
         self.unlimited_quota = False
+        """The account has no limit (``GET /v1/user/balance`` then says ``remain_balance`` -1)."""
+        self.key_quota: float | None = None
+        """The API key's own limit, which ``GET /v1/balance`` reports (less what the key spent);
+        None: a key with no limit of its own, stopped only by the account's balance (a 402)."""
+        self.key_used = 0.0
+        self.serves_user_balance = True
+        """False: ``GET /v1/user/balance`` answers 404, as a gateway that does not pass it on."""
 
         self.requests: list[RecordedRequest] = []
         self.submits: list[dict[str, Any]] = []
@@ -561,6 +570,7 @@ class FakeAPIMart:
         router.add_get("/v1/tasks/{task_id}", self._endpoint("poll", self._poll))
         router.add_post("/v1/uploads/images", self._endpoint("upload", self._upload))
         router.add_get("/v1/balance", self._endpoint("balance", self._balance))
+        router.add_get("/v1/user/balance", self._endpoint("balance", self._user_balance))
         router.add_get("/files/{name}", self._endpoint("file", self._serve_file))
         router.add_get("/uploads/{name}", self._endpoint("file", self._serve_upload))
         router.add_route("*", "/{tail:.*}", self._endpoint("other", self._unknown))
@@ -643,11 +653,13 @@ class FakeAPIMart:
         """Take ``cost`` from the balance, as APIMart does when a task completes."""
         self.remain_balance -= cost
         self.used_balance += cost
+        self.key_used += cost
 
     @property
     def balance_reads(self) -> int:
-        """How many times the balance was asked for."""
-        return len(self.requests_for("balance"))
+        """How many times the balance was asked for: readings of the key's quota (the bot reads
+        the account's balance after it, and not when the key is refused)."""
+        return sum(1 for request in self.requests_for("balance") if request.path == "/v1/balance")
 
     def add_file(self, name: str, data: bytes) -> str:
         """Serve ``data`` publicly as ``/files/<name>``; returns its URL."""
@@ -1010,13 +1022,26 @@ class FakeAPIMart:
         return web.json_response({"code": 200, "data": {"url": url}})
 
     async def _balance(self, request: web.Request, raw: bytes) -> web.StreamResponse:
-        # The shape public APIMart clients read: the fields at the top level.
+        # The key's own quota ("token balance"); the shape public APIMart clients read: the
+        # fields at the top level, `remain_balance` -1 for a key without a limit.
+        unlimited = self.key_quota is None
+        remaining = -1.0 if self.key_quota is None else self.key_quota - self.key_used
+        return self._balance_answer(remaining, self.key_used, unlimited)
+
+    async def _user_balance(self, request: web.Request, raw: bytes) -> web.StreamResponse:
+        if not self.serves_user_balance:
+            raise _APIError(404, "not_found_error", f"no route for GET {request.path}")
+        remaining = -1.0 if self.unlimited_quota else self.remain_balance
+        return self._balance_answer(remaining, self.used_balance, self.unlimited_quota)
+
+    @staticmethod
+    def _balance_answer(remaining: float, used: float, unlimited: bool) -> web.Response:
         return web.json_response(
             {
                 "success": True,
-                "remain_balance": round(self.remain_balance, 6),
-                "used_balance": round(self.used_balance, 6),
-                "unlimited_quota": self.unlimited_quota,
+                "remain_balance": round(remaining, 6),
+                "used_balance": round(used, 6),
+                "unlimited_quota": unlimited,
             }
         )
 
