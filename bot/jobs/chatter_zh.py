@@ -26,7 +26,8 @@ _QUESTION_WORDS = re.compile(
 _SERVICE = (
     "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
     "生成次数", "次数用完", "不能生成", "生成不了", "怎么取消", "如何取消", "取消视频",
-    "生成几", "能生成多少", "渲染进度", "生成进度", "视频最长", "最长可以", "多长的视频",
+    "生成几", "做几个视频", "做几段视频", "能生成多少", "渲染进度", "生成进度", "视频最长",
+    "最长可以", "多长的视频",
 )  # fmt: skip
 # "能不能生成 X" ("can you make X or not") asks for X, as "能生成 X 吗" does: its "不能生成" is
 # the complaint above ("it can't make one") only when nothing to film follows.

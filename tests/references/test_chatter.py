@@ -341,6 +341,8 @@ def test_a_request_worded_as_a_question_is_still_a_prompt(text):
         "生成一个视频要多久\uff1f",  # how long does a video take?
         "怎么取消视频\uff1f",  # how do I cancel a video?
         "每天能生成几个视频\uff1f",  # how many videos a day?
+        "每天能做几个视频\uff1f",  # how many videos a day (with 做, "make")?
+        "一次能做几段视频\uff1f",  # how many videos at once?
         "你都能做什么\uff1f",  # what all can you do?
         "为什么不能生成\uff1f",  # why can't it make one?
         "我的视频怎么还没好",  # why isn't my video done (no mark)
