@@ -165,3 +165,16 @@ def test_a_list_ends_with_and_or_or_where_it_says_so():
     assert Listed(["@A", "@B", "@C"], last="or").render("zh-CN") == "@A\u3001@B\u6216@C"
     assert Listed(["@A"], last="and").render("en-US") == "@A"
     assert Listed(["@A", "@B"]).render("en-US") == "@A, @B", "a plain list stays one"
+
+
+def test_a_chinese_member_told_the_service_is_busy_also_hears_nothing_counts_if_it_stays_so():
+    """The English says it; the Chinese left the promise out."""
+    assert "不会计入额度" in t("service_busy", "zh-CN", job_id=1)
+
+
+@pytest.mark.parametrize(
+    "key", ["confirm_expired", "confirm_gone", "confirm_media_lost", "result_link_expired"]
+)
+def test_chinese_hints_to_ask_again_name_no_command_a_mention_never_ran(key):
+    """Said after a mention or a reply too, where the member ran no command ("ask again")."""
+    assert "运行命令" not in t(key, "zh-CN", mention="@a")
