@@ -256,6 +256,14 @@ class ModerationCog(
                 if for_good
                 else "",
             )
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # One server's miss: an alert for every server goes on to the next.
+            log.warning(
+                "Could not reach Discord to post to the mod-log channel %d of guild %d (%s)",
+                channel_id,
+                guild_id,
+                type(error).__name__,
+            )
 
     async def _server_locale(self, guild_id: int) -> str:
         """The server's language. One this process has not seen on the gateway (on another

@@ -4,6 +4,8 @@ The real bot against both fakes; readings are taken with `bot.balance.read_now()
 own periodic read is set an hour apart), so nothing waits on time.
 """
 
+import aiohttp
+import discord
 import pytest
 
 from bot.i18n import msg
@@ -113,3 +115,36 @@ async def test_a_server_on_another_process_shard_reads_the_alert_in_its_own_lang
             await w.bot.balance.read_now()
             posted = await fake.wait_for_message(their_log)
             assert "APIMart 余额已降至 4.00" in posted["content"]
+
+
+async def test_a_connection_lost_posting_one_servers_alert_still_alerts_the_others(
+    tmp_path, monkeypatch
+):
+    """An alert goes to every server's mod-log: a dropped connection on one post is that
+    server's miss, not every server after it in the list."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        other = fake.add_guild("Other")
+        logs = {fake.guild_id: fake.channel_ids()[0], other: fake.channel_ids(other)[0]}
+        settings = {"balance_check_interval": 3600, "balance_alert_below": 5}
+        async with running_bot(tmp_path, fake=fake, **settings) as w:
+            for guild_id, channel_id in logs.items():
+                await w.bot.moderation.store.update_policy(
+                    Actor(guild_id, fake.owner_id),
+                    msg("change_modlog", moderator="x", channel="y"),
+                    modlog_channel_id=channel_id,
+                )
+            send = discord.PartialMessageable.send
+            dropped: list[int] = []
+
+            async def first_post_dropped(channel, *args, **kwargs):
+                if not dropped:
+                    dropped.append(channel.id)
+                    raise aiohttp.ServerDisconnectedError()
+                return await send(channel, *args, **kwargs)
+
+            monkeypatch.setattr(discord.PartialMessageable, "send", first_post_dropped)
+            w.api.remain_balance = 4.0
+            await w.bot.balance.read_now()
+            await w.bot.moderation.feed.drain()
+            [reached] = set(logs.values()) - set(dropped)
+            assert any(LOW in m["content"] for m in fake.messages(reached)), "still alerted"
