@@ -167,3 +167,17 @@ def _block_cancel_lines(
         if jobs:
             lines.append(msg(key, member=member, jobs=Listed(jobs)))
     return lines
+
+
+async def lift_the_pause(bot: VideoBot) -> Message | None:
+    """Lift the pause an HTTP 402 set (`/videomod resume`, `/videoowner resume`); None when it
+    is lifted, else what to answer. Not into an empty account: the next video would meet a 402
+    and pause every server again, after their mod-logs read it was back."""
+    pause = bot.moderation.pause
+    if await pause.is_paused():
+        empty = await bot.balance.still_empty()
+        if empty is not None:
+            return empty
+    if not await pause.resume():
+        return msg("mod_not_paused")
+    return None

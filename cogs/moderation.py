@@ -53,6 +53,7 @@ from cogs._moderators import is_moderator
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
     cancel_for_block,
+    lift_the_pause,
     places_move_up,
     requester_of,
     show_privately,
@@ -774,16 +775,9 @@ class ModerationCog(
     @app_commands.command(name="resume", description="Resume videos after the balance is topped up")
     async def resume(self, interaction: Interaction) -> None:
         """Accept new videos again after an HTTP 402 paused them (not into an empty account)."""
-        pause = self.bot.moderation.pause
-        if await pause.is_paused():
-            # Lifted into an empty account, the next video would meet a 402 and pause every
-            # server again, after their mod-logs read it was back.
-            empty = await self.bot.balance.still_empty()
-            if empty is not None:
-                await answer_privately(interaction, empty)
-                return
-        if not await pause.resume():
-            await answer_privately(interaction, msg("mod_not_paused"))
+        refusal = await lift_the_pause(self.bot)
+        if refusal is not None:
+            await answer_privately(interaction, refusal)
             return
         actor = self._actor(interaction)
         change = msg("change_resumed", moderator=actor.mention)

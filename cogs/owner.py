@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.i18n import msg, plural
 from bot.text import REASON_CHARS, quote
 from cogs._errors import Refusal, acknowledged_check
-from cogs._private import cancel_for_block, show_privately
+from cogs._private import cancel_for_block, lift_the_pause, show_privately
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -92,14 +92,9 @@ class OwnerCog(
         """Lift the pause an HTTP 402 set. In servers a moderator may too (`/videomod resume`);
         a bot used only outside servers has no moderator, so its operator does it here. Not
         while the balance still reads empty (the next video would pause it again)."""
-        pause = self.bot.moderation.pause
-        if await pause.is_paused():
-            empty = await self.bot.balance.still_empty()
-            if empty is not None:
-                await answer_privately(interaction, empty)
-                return
-        if not await pause.resume():
-            await answer_privately(interaction, msg("mod_not_paused"))
+        refusal = await lift_the_pause(self.bot)
+        if refusal is not None:
+            await answer_privately(interaction, refusal)
             return
         log.warning("Operator %d resumed video generation", interaction.user.id)
         await answer_privately(interaction, msg("owner_resume_done"))

@@ -35,6 +35,7 @@ from bot.jobs.flags import parse_flags, with_form_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.media import (
+    CollectedMedia,
     MessageMedia,
     Skipped,
     SkipReason,
@@ -735,6 +736,22 @@ class ReferencesCog(commands.Cog):
             sources=(message_ref(message),),
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
+        await self._queue_collected(
+            origin, message, options, collected, shown=shown, helped_before=helped_before
+        )
+
+    async def _queue_collected(
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        options: VideoOptions,
+        collected: CollectedMedia,
+        *,
+        shown: tuple[str, ...],
+        helped_before: bool,
+    ) -> None:
+        """Queue a mention's or a reply's video from the media collected for it, unless the
+        rules refuse it (said first) or nothing collected can be used."""
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(
             origin,
@@ -795,21 +812,9 @@ class ReferencesCog(commands.Cog):
             sources=(message_ref(source), message_ref(message)),
             on_refused=self._refused_by_rules(message, helped=helped_before),
         )
-        options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
-        if await self._invalid(
-            origin,
-            message,
-            options,
-            helped_before=helped_before,
-            skipped=collected.skipped,
-            shown=shown,
-        ):
-            return
-        if not await usable(origin, collected):
-            self._refused(message, helped=helped_before, pictures=shown)
-            await self._read_again_if_previewed(message)
-            return
-        await queue_video(self.bot, origin, options)
+        await self._queue_collected(
+            origin, message, options, collected, shown=shown, helped_before=helped_before
+        )
 
     async def _again_from(self, message: discord.Message, made: Job, options: VideoOptions) -> None:
         """A reply to the status of a video made from pictures (or a video): the reply's prompt
