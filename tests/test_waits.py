@@ -247,14 +247,7 @@ async def test_a_place_in_line_moves_up_when_the_job_before_it_is_sent(tmp_path)
     half a minute later, after it read "number 2" all that while)."""
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake, api = s.world.discord, s.world.api
-        await mod(s, "limits set", server_at_once=1, max_active=5)
-        assert "queued as job #1" in await video(s.world, prompt="the first fox")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
-        await video(s.world, user=s.carol, prompt="the second fox")
-        await video(s.world, prompt="the third fox")
-        await fake.wait_for_message(
-            predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
-        )
+        await three_in_a_line_of_one(s)
         api.task(api.task_ids[0]).complete()
         await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
         await fake.wait_for_message(
@@ -375,20 +368,27 @@ async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session
     )
 
 
+async def three_in_a_line_of_one(s):
+    """A server rendering one video at a time: job #1 renders, carol's #2 and then #3 wait,
+    #3's status reading "number 2 in line"."""
+    fake = s.world.discord
+    await mod(s, "limits set", server_at_once=1, max_active=5)
+    assert "queued as job #1" in await video(s.world, prompt="the first fox")
+    await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+    await video(s.world, user=s.carol, prompt="the second fox")
+    await video(s.world, prompt="the third fox")
+    await fake.wait_for_message(
+        predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
+    )
+
+
 async def test_a_place_in_line_moves_up_when_the_job_before_it_is_cancelled(tmp_path):
     """Three videos on a server rendering one at a time: the second's member cancels it while
     it waits. The third is then next in line, and its status must say so at once, not read
     "number 2 in line" until its next look at the line (half a minute or more later)."""
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake = s.world.discord
-        await mod(s, "limits set", server_at_once=1, max_active=5)
-        assert "queued as job #1" in await video(s.world, prompt="the first fox")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
-        await video(s.world, user=s.carol, prompt="the second fox")
-        await video(s.world, prompt="the third fox")
-        await fake.wait_for_message(
-            predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
-        )
+        await three_in_a_line_of_one(s)
         answer = await command(s.world, "videos cancel", user=s.carol, job=2)
         assert "#2" in answer, answer
         await fake.wait_for_message(predicate=lambda m: "Job #2 was cancelled" in m["content"])
