@@ -113,6 +113,10 @@ EN: dict[str, str] = {
         "You have **{left}** left {period} (out of {limit}). Your own allowance ends {ends}, "
         "and none follows it here."
     ),
+    "quota_own_ends": (
+        "Your own allowance ends {ends}; from then on you have **{left}** left {period} "
+        "(out of {limit})."
+    ),
     "quota_active": "In progress: {active} (at most {limit} at a time).",
     "quota_cooldown": "Your next video can start {when}.",
     "quota_reserved": (
@@ -470,6 +474,7 @@ ZH: dict[str, str] = {
     "quota_left_none_after": (
         "你{period}还可以生成 **{left}**（共 {limit} 个）。你的个人额度将于 {ends}结束，之后在这里没有额度。"
     ),
+    "quota_own_ends": "你的个人额度将于 {ends}结束；之后你{period}还可以生成 **{left}**（共 {limit} 个）。",
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",

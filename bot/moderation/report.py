@@ -84,6 +84,9 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         # Spent: the time a refusal gives (their own allowance may end before the period).
         again = (allowed_again_at(facts) if facts.left == 0 else None) or facts.window.end
         lines.append(msg("quota_left", **left, reset=stamp(again, "R"), reset_at=stamp(again)))
+        own_end = _own_allowance_changes_early(facts)
+        if own_end is not None:
+            lines.append(own_end)
     lines.append(
         msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
     )
@@ -99,6 +102,30 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     if facts.budget_spent:
         lines.append(budget_spent_message(facts))
     return lines
+
+
+def _own_allowance_changes_early(facts: MemberFacts) -> Message | None:
+    """With videos left, the member's own allowance ends before the period does and another
+    takes over: what is left from then on (a raised one ending leaves fewer, and "4 left
+    today" would be refused in the afternoon). Spent, `allowed_again_at` already says when."""
+    override = facts.allowance.override
+    after = facts.allowance.after
+    if (
+        facts.left == 0
+        or override is None
+        or override.expires_at is None
+        or override.expires_at >= facts.window.end
+        or after is None
+        or after == facts.allowance.limit
+    ):
+        return None
+    return msg(
+        "quota_own_ends",
+        ends=stamp(override.expires_at, "R"),
+        left=plural("count_videos", max(after - facts.used, 0)),
+        limit=after,
+        period=this_period(facts),
+    )
 
 
 # A wait as people say it: in the largest unit that divides it ("7 days", not "604800 seconds").

@@ -221,3 +221,21 @@ async def test_usage_member_over_a_lowered_limit_with_a_cooldown_past_the_reset_
     text = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
     told = max(stamps(text))
     assert await admitted_at(store, moderation, clock, told) is None, text
+
+
+async def test_quota_says_a_raised_own_allowance_ending_today_leaves_fewer_videos(
+    store, moderation, clock
+):
+    """Default 5 a day; a moderator gives Alice 10 a day for 6 hours and she makes 6. Her
+    `/videos quota` says 4 left today, until midnight, yet once her own allowance ends the
+    default's 5 applies and her next /video is refused: quota must say so beforehand."""
+    ends = clock() + 6 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 10, "event", ends)
+    await make_done(store, moderation, clock, 6)
+    facts = await moderation.facts(ALICE)
+    quota = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    clock.advance(6 * 3600 + 1)
+    refused = await refusal(store, moderation, clock)  # 6 made of the 5 that now apply
+    assert "used all your videos today (5 videos)" in refused, refused
+    assert int(ends) in stamps(quota), f"not told the 10 end before she is refused: {quota}"
+    assert "**0 videos** left today (out of 5)" in quota, quota
