@@ -178,13 +178,16 @@ class DiscordMediaRefresher:
         current: dict[int, str] = {}
         for source in job.requester.sources:
             current.update(await self._attachment_urls(source))
-        images = [
-            await self._fresh(job, url, current, needed_until, image=True)
-            for url in request.image_urls
-        ]
+        # Videos first: one that cannot be renewed refuses the job, and must do so before any
+        # image is copied to APIMart for nothing (or an upload APIMart is too busy to take holds
+        # the job as "busy" when its links have expired).
         videos = [
             await self._fresh(job, url, current, needed_until, image=False)
             for url in request.video_urls
+        ]
+        images = [
+            await self._fresh(job, url, current, needed_until, image=True)
+            for url in request.image_urls
         ]
         return request.model_copy(update={"image_urls": tuple(images), "video_urls": tuple(videos)})
 

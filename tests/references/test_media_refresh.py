@@ -406,3 +406,22 @@ async def test_an_upload_refused_for_the_account_is_not_blamed_on_expired_links(
     assert expected in told, told
     if status == 402:
         assert balance_calls == [False], "the 402 should pause new videos and alert the mod-log"
+
+
+async def test_a_video_that_cannot_be_renewed_is_refused_before_any_image_is_uploaded(
+    db, api, session, clock, cdn, fetcher
+):
+    """/video with a picture and a clip, sent a day late: the clip cannot be renewed, so the job
+    is refused at once for its expired links. Copying the picture to APIMart first would put the
+    member's file on a public host for nothing, and an upload APIMart is too busy to take would
+    hold the job as "busy" for half an hour before giving up with the wrong reason."""
+    clip = cdn.make_attachment("move.mp4", MP4, "video/mp4")
+    cat = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    api.fail_next("upload", status=503)
+    request = VideoRequest(prompt="x", image_urls=(cat.url,), video_urls=(clip.url,))
+    report = await late_submit(store, service, clock, request, requester=SLASH_COMMAND)
+    told = report.member_message.render("en-US")
+    assert report.state is JobState.REJECTED, told
+    assert "links to your reference files expired" in told
+    assert api.uploads == [] and api.submits == []
