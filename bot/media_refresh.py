@@ -136,6 +136,16 @@ def attachment_id(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+class RenewalCut(Exception):
+    """APIMart failed a re-host (`error`) after other URLs were renewed: `request` holds what
+    was renewed so far, to be kept while the job waits to be tried again."""
+
+    def __init__(self, request: VideoRequest, error: APIMartError) -> None:
+        super().__init__(str(error))
+        self.request = request
+        self.error = error
+
+
 class _Unavailable(Exception):
     """An old URL could not be downloaded for re-hosting."""
 
@@ -185,10 +195,16 @@ class DiscordMediaRefresher:
             await self._fresh(job, url, current, needed_until, image=False)
             for url in request.video_urls
         ]
-        images = [
-            await self._fresh(job, url, current, needed_until, image=True)
-            for url in request.image_urls
-        ]
+        images: list[str] = []
+        for url in request.image_urls:
+            try:
+                images.append(await self._fresh(job, url, current, needed_until, image=True))
+            except APIMartError as error:
+                # APIMart failed one upload: the copies made before it are kept for the next
+                # try, not uploaded again.
+                rest = request.image_urls[len(images) :]
+                so_far = {"image_urls": (*images, *rest), "video_urls": tuple(videos)}
+                raise RenewalCut(request.model_copy(update=so_far), error) from error
         return request.model_copy(update={"image_urls": tuple(images), "video_urls": tuple(videos)})
 
     async def _fresh(

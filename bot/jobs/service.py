@@ -27,7 +27,7 @@ from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
-from bot.media_refresh import earliest_expiry
+from bot.media_refresh import RenewalCut, earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
 
@@ -512,7 +512,13 @@ class JobService:
         expiring = expiry is not None and expiry - now < margin
         if not (stale or expiring):
             return job
-        request = await self._refresh_media(job, now + margin)
+        try:
+            request = await self._refresh_media(job, now + margin)
+        except RenewalCut as cut:
+            # Keep the copies APIMart took (they say when they expire), still marked as old
+            # media so the rest is renewed on the next try; then held as the upload's error says.
+            await self._store.replace_media(job.id, cut.request, now=job.media_fetched_at)
+            raise cut.error from None
         await self._store.replace_media(job.id, request, now=now)
         log.info("Job %d: refreshed its media URLs before submitting", job.id)
         return dataclasses.replace(job, request=request, media_fetched_at=now)

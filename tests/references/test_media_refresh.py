@@ -425,3 +425,40 @@ async def test_a_video_that_cannot_be_renewed_is_refused_before_any_image_is_upl
     assert report.state is JobState.REJECTED, told
     assert "links to your reference files expired" in told
     assert api.uploads == [] and api.submits == []
+
+
+class FaultOnFetch:
+    """The guarded fetcher, arming a fault at APIMart when a given image is downloaded."""
+
+    def __init__(self, fetcher, api, nth):
+        self._fetcher = fetcher
+        self._api = api
+        self._nth = nth
+        self.fetches = 0
+
+    async def fetch(self, url, **options):
+        self.fetches += 1
+        if self.fetches == self._nth:
+            self._api.fail_next("upload", status=503)
+        return await self._fetcher.fetch(url, **options)
+
+
+async def test_images_already_rehosted_are_not_uploaded_again_after_a_busy_upload(
+    db, api, session, clock, cdn, fetcher
+):
+    """Three pictures from a deleted message: two are copied, APIMart is too busy for the
+    third. The job waits; when it is tried again, only the third is uploaded."""
+    cats = [cdn.make_attachment(f"cat{n}.png", PNG, "image/png") for n in range(3)]
+    flaky = FaultOnFetch(fetcher, api, nth=3)
+    store, service = make_service(db, api, session, clock, Messages(), flaky, [cdn.base_url])
+    request = VideoRequest(
+        prompt="x", generation_type="reference", image_urls=tuple(cat.url for cat in cats)
+    )
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.RECORDED
+    assert len(api.uploads) == 2
+    clock.advance(60)
+    again = await service.submit(await store.get(report.job.id), member_present=False)
+    assert again.state is JobState.QUEUED
+    assert len(api.uploads) == 3, "the two copies made before were uploaded again"
+    assert api.submits[0]["image_urls"] == [upload.url for upload in api.uploads]
