@@ -171,10 +171,15 @@ _JOBS = frozenset(
 _HOW_IT_WENT = frozenset(
     {"done", "ready", "finished", "working", "work", "worked", "broken", "fail", "failed"}
     | {"happened", "wrong", "long", "slow", "stuck", "taking", "take", "yet"}
-    # the status message's own words, echoed ("is it still rendering?")
-    | {"rendering", "processing", "queued", "waiting"}
 )
 _IT = frozenset({"it", "this", "that", "you", "u", "mine"})
+# The status message's own words, echoed ("is it still rendering?"): a scene waits too ("what
+# is that dog waiting for?"), so they say how the video went only of "it" or "you", or of
+# "this"/"that" standing alone ("is this still queued?"), not of "that dog".
+_STATUS_WORDS = frozenset({"rendering", "processing", "queued", "waiting"})
+_ITSELF = frozenset({"it", "you", "u", "mine"})
+_DEMONSTRATIVES = frozenset({"this", "that"})
+_ALONE_AFTER = _STATUS_WORDS | {"still", "is", "one"}
 SUBJECT_WITHIN = 4  # "how long does it take?": the subject is the fourth word
 # "how do I ...", "how can we ...": how to use the bot, when it is about videos or using it.
 _HOW_TO = frozenset({"do", "does", "can", "should"})
@@ -183,8 +188,11 @@ _USING = _JOBS | {"use", "this", "it", "cancel", "delete", "stop", "add", "attac
 _USING |= {"image", "images", "photo", "picture", "refund", "change", "get", "turn", "put"}
 # "how many videos can I make?", "how long does a video take?": about the service.
 _HOW_MUCH = frozenset({"many", "much", "long", "often"})
-# "how long is the wait?", "how much time is left?": about the wait its status tells of.
+# "how long is the wait?", "how much time is left?": about the wait its status tells of, when
+# the question ends with it and names nothing else ("how long is the queue at the bakery?" and
+# "how much cake is left?" are scenes).
 _THE_WAIT = frozenset({"wait", "queue", "left"})
+_WAIT_FILLER = frozenset({"is", "the", "my", "our", "time", "still", "there", "longer", "more"})
 QUESTION_WORDS_ALONE = 3
 
 
@@ -199,9 +207,24 @@ def _their_video(words: list[str]) -> bool:
 
 
 def _how_it_went(words: list[str]) -> bool:
-    return any(word in _IT for word in words[:SUBJECT_WITHIN]) and any(
-        word in _HOW_IT_WENT for word in words
+    subject = words[:SUBJECT_WITHIN]
+    if any(word in _IT for word in subject) and any(word in _HOW_IT_WENT for word in words):
+        return True
+    return _the_job_itself(subject) and any(word in _STATUS_WORDS for word in words)
+
+
+def _the_job_itself(subject: list[str]) -> bool:
+    """ "it", "you", or "this"/"that" alone ("is this still queued?"), not "that dog"."""
+    return any(
+        word in _ITSELF
+        or (word in _DEMONSTRATIVES and (at + 1 == len(subject) or subject[at + 1] in _ALONE_AFTER))
+        for at, word in enumerate(subject)
     )
+
+
+def _asks_about_the_wait(asked: list[str]) -> bool:
+    """ "(how long) is the wait", "(how much) time is left": the wait ends the question."""
+    return bool(asked) and asked[-1] in _THE_WAIT and all(w in _WAIT_FILLER for w in asked[:-1])
 
 
 def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
@@ -216,8 +239,9 @@ def _asks_about_the_bot(words: list[str], prompt: str) -> bool:
     if how_to and words[2] in _ASKER and any(word in _USING for word in words[3:]):
         return True
     how_much = len(words) > 2 and words[0] == "how" and words[1] in _HOW_MUCH
-    if how_much and any(
-        word in _JOBS or word in _IT or word in _THE_WAIT or word == "i" for word in words[2:]
+    if how_much and (
+        any(word in _JOBS or word in _IT or word == "i" for word in words[2:])
+        or _asks_about_the_wait(words[2:])
     ):
         return True
     never_asking = words[0] in _NEVER_ASKING or (words[1:2] and words[1] in _WHAT_HAPPENS)

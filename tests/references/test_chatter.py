@@ -476,6 +476,9 @@ def test_asking_whether_videos_can_be_made_at_all_is_still_a_question(text):
         "how long is the queue?",
         "how much time is left?",
         "how long is left?",
+        "is this still queued?",
+        "why is that still waiting?",
+        "how much longer is the wait?",
     ],
 )
 def test_a_question_in_the_status_messages_own_words_is_no_prompt(text):
@@ -491,6 +494,12 @@ def test_a_question_in_the_status_messages_own_words_is_no_prompt(text):
         "why is the dog still waiting?",
         "is the queue at the bakery long?",
         "is it turning left?",
+        # a scene's own waiting and queues, asked about
+        "what is that dog waiting for?",
+        "who is this man waiting for?",
+        "what is that girl waiting for at the station?",
+        "how long is the queue at the bakery?",
+        "how much cake is left?",
     ],
 )
 def test_waiting_in_a_scene_is_still_a_prompt(text):
