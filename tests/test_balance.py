@@ -104,6 +104,19 @@ async def test_a_key_without_a_limit_of_its_own_still_alerts_on_the_account_runn
     assert watch.remaining_balance() == 3.0
 
 
+async def test_the_account_balance_refused_to_a_working_key_is_no_refused_key(
+    api, client, db, alerts, clock
+):
+    """The key's quota read, the account's answered 401: the key works (videos are made with
+    it), so /readyz must not say it was refused, and the key's quota is still watched."""
+    watch, feed = watch_for(client, db, alerts, clock)
+    api.user_balance_refusal, api.key_quota = 401, 3.0
+    result = await reading(watch, feed, api, 100.0)
+    assert not watch.key_refused
+    assert result is not None and result.remaining == 3.0
+    assert len(alerts) == 1, "the key's quota, below the alert level, alerts"
+
+
 async def test_an_unlimited_account_never_alerts(api, client, db, alerts, clock):
     watch, feed = watch_for(client, db, alerts, clock)
     api.unlimited_quota = True

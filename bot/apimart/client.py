@@ -48,6 +48,10 @@ UPLOAD_PATH = "/v1/uploads/images"
 BALANCE_PATH = "/v1/balance"  # the API key's own quota
 USER_BALANCE_PATH = "/v1/user/balance"  # the account's balance, which every key draws on
 TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
+# The account's balance refused to a key its own quota was just read with (401, 403), or not
+# there at all (404, a gateway that does not pass it on): the key's quota is read alone. Not
+# the key refused: videos are still made with it.
+_NO_ACCOUNT_BALANCE = frozenset({401, 403, 404})
 
 # Gateways answer these when the request never reached the service, so a submit may be resent.
 # Not 504: a gateway that timed out had passed the request on (the task may exist).
@@ -226,6 +230,8 @@ class APIMartClient:
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._metrics = metrics if metrics is not None else Metrics()
+        # The account's balance was refused (`_NO_ACCOUNT_BALANCE`): said once, not each read.
+        self._account_balance_refused = False
 
     def __repr__(self) -> str:
         return f"<APIMartClient base_url={self._base_url!r}>"
@@ -270,9 +276,22 @@ class APIMartClient:
         key = parse_balance(await self._call("GET", BALANCE_PATH))
         try:
             account = parse_balance(await self._call("GET", USER_BALANCE_PATH))
-        except TaskNotFoundError:
-            # A 404: a gateway in front of APIMart without the account's endpoint.
+        except APIMartError as error:
+            if error.status not in _NO_ACCOUNT_BALANCE:
+                # APIMart down, slow, or "user quota query failed": this reading fails and the
+                # last one stays (the key's alone, often "unlimited", would end an alert).
+                raise
+            if not self._account_balance_refused:
+                log.warning(
+                    "APIMart did not give the account's balance (%s %s: %s): reading the API"
+                    " key's quota alone",
+                    USER_BALANCE_PATH,
+                    error.status,
+                    error.message,
+                )
+            self._account_balance_refused = True
             return key
+        self._account_balance_refused = False
         return binding_balance(key, account)
 
     async def upload_image(self, data: bytes, *, filename: str, content_type: str) -> str:

@@ -17,6 +17,7 @@ from bot.apimart import (
     PaymentRequiredError,
     RateLimitError,
     RetryPolicy,
+    ServerError,
     SubmitOutcomeUnknownError,
     TaskNotFoundError,
     TaskStatus,
@@ -408,6 +409,24 @@ async def test_without_the_account_endpoint_the_key_quota_is_read(client, api):
     api.serves_user_balance, api.key_quota = False, 8.0
     balance = await client.balance()
     assert (balance.remain_balance, balance.unlimited_quota) == (8.0, False)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_the_account_balance_refused_to_the_key_leaves_its_quota_read(client, api, status):
+    """The key was just accepted by /v1/balance: a 401 or 403 from /v1/user/balance is that
+    endpoint refused to it, not the key (which would mark it refused in /readyz and lose every
+    reading, the balance alert with it)."""
+    api.user_balance_refusal, api.key_quota = status, 8.0
+    balance = await client.balance()
+    assert (balance.remain_balance, balance.unlimited_quota) == (8.0, False)
+
+
+async def test_the_account_balance_down_fails_the_reading_not_an_unlimited_one(client, api):
+    """A 5xx is APIMart down: the reading fails (the last one is kept) rather than reading the
+    key's "unlimited" alone, which would end a balance alert that still holds."""
+    api.user_balance_refusal = 500
+    with pytest.raises(ServerError):
+        await client.balance()
 
 
 async def test_balance_drops_by_the_cost_of_each_completed_video(client, api):

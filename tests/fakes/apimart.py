@@ -530,6 +530,8 @@ class FakeAPIMart:
         self.key_used = 0.0
         self.serves_user_balance = True
         """False: ``GET /v1/user/balance`` answers 404, as a gateway that does not pass it on."""
+        self.user_balance_refusal: int | None = None
+        """An HTTP status ``GET /v1/user/balance`` answers with, every time (401, 403, 500)."""
 
         self.requests: list[RecordedRequest] = []
         self.submits: list[dict[str, Any]] = []
@@ -1031,6 +1033,10 @@ class FakeAPIMart:
     async def _user_balance(self, request: web.Request, raw: bytes) -> web.StreamResponse:
         if not self.serves_user_balance:
             raise _APIError(404, "not_found_error", f"no route for GET {request.path}")
+        if self.user_balance_refusal is not None:
+            status = self.user_balance_refusal
+            kind = {401: "authentication_error", 403: "permission_error"}.get(status, "api_error")
+            raise _APIError(status, kind, "the account's balance is not given to this key")
         remaining = -1.0 if self.unlimited_quota else self.remain_balance
         return self._balance_answer(remaining, self.used_balance, self.unlimited_quota)
 
