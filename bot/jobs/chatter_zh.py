@@ -32,8 +32,9 @@ _SERVICE = (
 # "能不能生成 X" ("can you make X or not") asks for X, as "能生成 X 吗" does: its "不能生成" is
 # the complaint above ("it can't make one") only when nothing to film follows.
 _CAN_OR_CANNOT = "能不能生成"
-# What may follow it without naming anything to film ("能不能生成一个视频吗").
-_JUST_A_VIDEO = re.compile(r"[一个段条部的吗呢吧啊视频影片?\uff1f\s]")
+# What may follow it without naming anything to film ("能不能生成一个视频吗", "能不能生成视频了",
+# "能不能生成一下呀"): measure words, "video", particles.
+_JUST_A_VIDEO = re.compile(r"[一个段条部的吗呢吧啊了啦呀哦嘛么下视频影片?\uff1f\s]")
 # Words a scene may hold too ("a rocket launch that failed"): of the service when they are said
 # of making a video ("生成视频免费吗", "我的视频生成失败了吗"), or in a short question.
 _SERVICE_IF_OURS = ("失败", "错误", "出错", "免费", "价格", "费用", "限制")

@@ -455,6 +455,9 @@ def test_a_chinese_request_asked_as_can_or_cannot_is_still_a_prompt(text):
     [
         "能不能生成视频\uff1f",  # can you make videos at all?
         "能不能生成\uff1f",  # can you make one?
+        "能不能生成视频了\uff1f",  # can you make videos now?
+        "能不能生成视频呀\uff1f",  # can you make videos (softened)?
+        "能不能生成一下\uff1f",  # could you make one?
         "为什么不能生成视频\uff1f",  # why can't it make videos?
         "我不能生成视频了吗\uff1f",  # can I no longer make videos?
     ],
