@@ -10,7 +10,7 @@ EN: dict[str, str] = {
     "mod_balance_unknown": "APIMart balance: not read yet.",
     "resume_balance_empty": (
         "The APIMart balance still reads {remaining} (read just now), so video generation stays "
-        "paused: top up the account first, then resume."
+        "paused: top up the account (or raise the API key's own quota) first, then resume."
     ),
 }
 
@@ -22,5 +22,5 @@ ZH: dict[str, str] = {
     "mod_balance_line": "APIMart 余额：剩余 {remaining}（已用 {used}），读取于 {read}。",
     "mod_balance_unlimited": "APIMart 余额：不限额（读取于 {read}）。",
     "mod_balance_unknown": "APIMart 余额：尚未读取。",
-    "resume_balance_empty": "APIMart 余额仍为 {remaining}（刚刚读取），视频生成继续暂停：请先充值，再恢复。",
+    "resume_balance_empty": "APIMart 余额仍为 {remaining}（刚刚读取），视频生成继续暂停：请先充值（或提高该 API 密钥自身的额度），再恢复。",
 }

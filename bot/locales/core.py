@@ -356,7 +356,7 @@ ZH: dict[str, str] = {
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",
     "result_link_expired": (
-        "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请重新请求一次。"
+        "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),
     "result_failed": "{mention} 你的视频未能生成：{reason}。",
     "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",

@@ -522,7 +522,7 @@ async def test_a_resume_while_the_balance_still_reads_empty_keeps_the_pause(tmp_
         api.fail_next("submit", status=402)
         assert "balance is empty" in await video(s.world)
         answer = await mod(s, "resume")
-        assert "still reads 0.00" in answer and "top up the account first" in answer
+        assert "still reads 0.00" in answer and "top up the account" in answer
         assert await s.world.bot.moderation.pause.is_paused()
         assert "Video generation is paused" in await video(s.world, user=s.carol)
         await s.world.bot.moderation.feed.drain()
