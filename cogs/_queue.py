@@ -494,11 +494,12 @@ class MessageOrigin(Origin):
         if guild is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
             return True
         allowed = channel.permissions_for(guild.me)
-        send = (
-            allowed.send_messages_in_threads
-            if isinstance(channel, discord.Thread)
-            else allowed.send_messages
-        )
+        thread = channel if isinstance(channel, discord.Thread) else None
+        send = allowed.send_messages_in_threads if thread is not None else allowed.send_messages
+        if thread is not None and thread.locked and not allowed.manage_threads:
+            # A locked thread takes posts only from Manage Threads (else 400 160005), a
+            # moderator's mention there included.
+            return False
         # A reply needs the history it refers to (Discord refuses it otherwise: 160002).
         return allowed.view_channel and send and allowed.read_message_history
 

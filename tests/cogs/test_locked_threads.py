@@ -3,7 +3,8 @@ it was never added to: refused before anything is spent."""
 
 from tests.cogs.test_read_only_channel import CANNOT_POST, posted_by_bot
 from tests.cogs.test_references import MESSAGE_COMMAND, MODAL, pictures
-from tests.harness import running_bot
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
 
 
 def lock(fake, thread_id: int, *, archived: bool = False) -> None:
@@ -97,3 +98,32 @@ async def test_video_in_a_private_thread_the_bot_is_not_in_is_refused_clearly(tm
         assert world.api.submits == [], "a video is paid for where nothing can be posted"
         [row] = await world.db.fetch_all("SELECT state FROM jobs")
         assert row["state"] == "rejected", "closed unsent: it does not count"
+
+
+async def test_a_moderators_mention_in_a_locked_thread_hears_by_dm_the_bot_needs_manage_threads(
+    tmp_path,
+):
+    """A moderator may post in a locked thread, and mention the bot there; the bot may answer
+    there only with Manage Threads (else Discord refuses the reply: 400 160005). The refusal
+    naming Manage Threads must reach them by DM, as where the bot lacks Send Messages, not be
+    posted where Discord refuses it (a request counted toward an IP ban) and lost."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        thread = fake.add_thread(fake.channel_id, "closed topic", owner_id=fake.owner_id)
+        lock(fake, thread)
+        moderators = fake.add_role("Thread keepers", 1 << 34)  # Manage Threads
+        keeper = fake.add_member("keeper", roles=[moderators])
+        # What Discord answers the bot's post in a locked thread without Manage Threads.
+        refused = fake.fail_next(
+            "POST", rf"/channels/{thread}/messages", 400, 160005, "Thread is locked", times=100
+        )
+        async with running_bot(tmp_path, fake=fake) as world:
+            await fake.message_create(
+                f"<@{fake.bot_user_id}> a paper boat", channel_id=thread, author=keeper
+            )
+            dm = fake.dm_channel_id(keeper)
+            told = await fake.wait_for_message(
+                dm, predicate=lambda m: m["author"]["id"] == str(fake.bot_user_id)
+            )
+            assert "Manage Threads (the thread is locked)" in told["content"], told["content"]
+            assert refused.hits == 0, "no post Discord refuses for certain"
+            assert await world.db.fetch_all("SELECT id FROM jobs") == []
