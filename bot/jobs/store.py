@@ -384,9 +384,11 @@ class JobStore:
         running must be put off as a delivery, not turn into an early status check."""
         if job.state is JobState.SUBMITTING:
             # Nothing was sent by this claim: the job is simply waiting to be sent again.
+            # A cancel that landed meanwhile makes it due at once: refunded and told now.
             return await self._fenced(
                 job,
-                "state = ?, next_poll_at = COALESCE(?, next_poll_at)",
+                "state = ?, next_poll_at = CASE WHEN cancelled_at IS NULL"
+                " THEN COALESCE(?, next_poll_at) ELSE cancelled_at END",
                 (JobState.RECORDED.value, retry_at),
             )
         column = _STAGE_JOBS[stage][1]
@@ -656,9 +658,12 @@ class JobStore:
         by APIMart starts (or goes on with) the run `held_since` times; the server's line
         (`slot`) ends it: that wait is no refusal.
         """
+        # A cancel that landed after the sender last looked for one (between its check and
+        # this write) makes it due at once: refunded and told now, not counted until then.
         return await self._fenced(
             job,
-            "state = ?, error_key = ?, error_message = ?, next_poll_at = ?,"
+            "state = ?, error_key = ?, error_message = ?,"
+            " next_poll_at = CASE WHEN cancelled_at IS NULL THEN ? ELSE cancelled_at END,"
             " held_since = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(held_since, ?) END",
             (JobState.RECORDED.value, hold_key, reason, retry_at, int(slot), self._clock()),
         )

@@ -56,3 +56,41 @@ async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once
         )
     except JobRefused as refusal:
         raise AssertionError(refusal.user_message.render("en-US")) from None
+
+
+async def test_a_cancel_landing_as_the_job_goes_back_into_line_is_refunded_at_once(
+    db, api, session, clock
+):
+    """The cancel comes after the sender last looked for one, as it puts the job back into the
+    server's line: the job is due again at once, so it is refunded and its member told now,
+    not left counting against their allowance until its next look at the line."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        Actor(REQUESTER.guild_id, 99),
+        msg("change_resumed", moderator="x"),
+        default_limit=2,
+        max_rendering=1,
+    )
+    first = await store.create(
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+    )
+    await service.submit(first, member_present=True)
+    job = await store.create(
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+    )
+    real_release = store.release_for_retry
+
+    async def release_for_retry(claimed, *args, **kwargs):
+        await store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
+        return await real_release(claimed, *args, **kwargs)
+
+    store.release_for_retry = release_for_retry
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    await service.submit_claimed(claimed, member_present=False)
+    store.release_for_retry = real_release
+    [again] = await store.claim_due(Stage.SUBMIT, 1)
+    assert again.id == job.id, "due again at once"
+    await service.submit_claimed(again, member_present=False)
+    stored = await store.get(job.id)
+    assert stored.state is JobState.CANCELLED and not stored.counts
