@@ -10,13 +10,9 @@ from cogs.member import status_details
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
 
 
-async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once(
-    db, api, session, clock
-):
-    """The member pressed Cancel while their job was being got ready (its pictures fetched
-    again, say); the server's one slot was taken, so it went back into line. Nothing reached
-    APIMart: it must end cancelled and stop counting now, not sit in line 'cancelled' and
-    holding the member's allowance until a slot frees up."""
+async def a_job_behind_the_servers_one_slot(db, api, session, clock):
+    """A server rendering one video at a time (2 each), its slot taken by a video already at
+    APIMart; the member's second job recorded behind it, not claimed yet."""
     store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
     moderation = Moderation(db, clock=clock)
     await moderation.store.update_policy(
@@ -25,7 +21,6 @@ async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once
         default_limit=2,
         max_rendering=1,
     )
-    # The server's one slot: a video already at APIMart.
     first = await store.create(
         REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
     )
@@ -33,6 +28,19 @@ async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once
     assert (await store.get(first.id)).state is JobState.QUEUED
     job = await store.create(
         REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+    )
+    return store, service, moderation, job
+
+
+async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once(
+    db, api, session, clock
+):
+    """The member pressed Cancel while their job was being got ready (its pictures fetched
+    again, say); the server's one slot was taken, so it went back into line. Nothing reached
+    APIMart: it must end cancelled and stop counting now, not sit in line 'cancelled' and
+    holding the member's allowance until a slot frees up."""
+    store, service, moderation, job = await a_job_behind_the_servers_one_slot(
+        db, api, session, clock
     )
     real_slot_limit = store.slot_limit
 
@@ -64,21 +72,7 @@ async def test_a_cancel_landing_as_the_job_goes_back_into_line_is_refunded_at_on
     """The cancel comes after the sender last looked for one, as it puts the job back into the
     server's line: the job is due again at once, so it is refunded and its member told now,
     not left counting against their allowance until its next look at the line."""
-    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
-    moderation = Moderation(db, clock=clock)
-    await moderation.store.update_policy(
-        Actor(REQUESTER.guild_id, 99),
-        msg("change_resumed", moderator="x"),
-        default_limit=2,
-        max_rendering=1,
-    )
-    first = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
-    )
-    await service.submit(first, member_present=True)
-    job = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
-    )
+    store, service, _, job = await a_job_behind_the_servers_one_slot(db, api, session, clock)
     real_release = store.release_for_retry
 
     async def release_for_retry(claimed, *args, **kwargs):
