@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, database_clock, keep_in_step
+from bot.event_loop import loop_factory, loop_name
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
@@ -219,6 +220,7 @@ async def run(settings: Settings) -> int:
         # the one every process on this database shares.
         bot = VideoBot(settings, db, clock=await shared_clock(db))
         loop = asyncio.get_running_loop()
+        log.info("Running on the %s event loop", loop_name(loop))
         closing: list[asyncio.Task[None]] = []
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, lambda: closing.append(loop.create_task(bot.close())))
@@ -278,7 +280,8 @@ def main() -> int:
         log.warning("%s", line)
     point_discord_at(settings)
     try:
-        return asyncio.run(run(settings))
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            return runner.run(run(settings))
     except Exception:
         # Through the configured logging (one JSON object a line, secrets scrubbed), not
         # Python's bare traceback on stderr.

@@ -53,6 +53,9 @@ async def test_sigterm_during_a_slow_submit_exits_zero_with_the_task_id_stored(t
         interaction = await fake.slash_command("video", options={"prompt": "a comet"})
         await api.wait_for_submits(1, timeout=10)  # APIMart has the request, not yet answered
         assert await bot.stop(signal.SIGTERM) == 0
+    # uvloop runs the process where it is installed, and takes the stop signal as asyncio does.
+    expected_loop = "asyncio" if sys.platform == "win32" else "uvloop"
+    assert bot.log_lines(f"Running on the {expected_loop} event loop"), bot.tail()
     row = bot.job_row(1)
     assert row["task_id"] == api.task_ids[0], "the paid task is known"
     assert row["state"] == "queued"

@@ -1,0 +1,29 @@
+"""The event loop the bot runs on: uvloop where it is installed, else asyncio's own.
+
+uvloop (libuv) does the loop's own work, sockets, transports and callbacks, in C. A burst
+of commands is mostly such work (a connection and a request per acknowledgement), so the
+last "thinking..." of 200 simultaneous /video goes out sooner (docs/performance.md). It is
+a dependency everywhere but Windows, where uvloop does not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop maker, or None for asyncio's default (uvloop is not installed)."""
+    try:
+        uvloop: Any = importlib.import_module("uvloop")
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def loop_name(loop: asyncio.AbstractEventLoop) -> str:
+    """What the start-up log calls the running loop."""
+    return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
