@@ -9,19 +9,16 @@ a dependency everywhere but Windows, where uvloop does not exist.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable
-from typing import Any
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's loop maker, or None for asyncio's default (uvloop is not installed)."""
     try:
-        uvloop: Any = importlib.import_module("uvloop")
+        import uvloop
     except ImportError:
         return None
-    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
-    return factory
+    return uvloop.new_event_loop
 
 
 def loop_name(loop: asyncio.AbstractEventLoop) -> str:
