@@ -109,7 +109,7 @@ async def ask_to_confirm(
 def _asks_with(message: discord.Message, token: str) -> bool:
     """Whether `message` carries the buttons of the pending request `token`."""
     return any(
-        isinstance(item, discord.Button) and item.custom_id == f"cost:yes:{token}"
+        isinstance(item, discord.Button) and item.custom_id == cost_button_id("yes", token)
         for row in message.components
         if isinstance(row, discord.ActionRow)
         for item in row.children
@@ -175,6 +175,11 @@ class ConfirmedOrigin(InteractionOrigin):
         )
 
 
+def cost_button_id(action: str, token: str) -> str:
+    """The custom id of a Confirm (`yes`) or Cancel (`no`) button of the pending request `token`."""
+    return f"cost:{action}:{token}"
+
+
 class CostButton(
     discord.ui.DynamicItem[Button], template=r"cost:(?P<action>yes|no):(?P<token>[0-9a-f]{16})"
 ):
@@ -186,7 +191,7 @@ class CostButton(
             discord.ui.Button(
                 label=t("button_confirm" if yes else "button_cancel", locale),
                 style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-                custom_id=f"cost:{action}:{token}",
+                custom_id=cost_button_id(action, token),
             )
         )
         self.action = action
