@@ -1,7 +1,5 @@
 """A Chinese member, a Chinese server: no sentence mixes two languages."""
 
-import asyncio
-
 from tests.cogs.test_cost import button_ids, press
 from tests.cogs.test_mentions import mention
 from tests.cogs.test_moderation import command
@@ -44,7 +42,8 @@ async def test_a_reply_confirmed_in_a_chinese_server_stays_in_the_servers_langua
                     (m.get("message_reference") or {}).get("message_id") == asking["id"]
                 )
             )
-            assert "这个视频预计花费约 **15 积分**" in question["content"]
+            asked = question["content"]  # the fake edits its stored message in place
+            assert "这个视频预计花费约 **15 积分**" in asked
             confirm = await press(world, question, button_ids(question)["确认"])
             await confirm.wait_for_followup(timeout=10)
             status = await fake.wait_for_message(
@@ -53,6 +52,9 @@ async def test_a_reply_confirmed_in_a_chinese_server_stays_in_the_servers_langua
                 )
             )
             assert "请求了一个视频" in status["content"], status["content"]
-            await asyncio.sleep(0.2)
-            edited = fake.get_message(int(question["id"]))
+            # The question is edited after the job is queued: wait for that edit, not a guess.
+            edited = await fake.wait_for_message(
+                predicate=lambda m: m["id"] == question["id"] and m["content"] != asked,
+                timeout=10,
+            )
             assert edited["content"].startswith("已确认\uff1a任务 #1"), edited["content"]
