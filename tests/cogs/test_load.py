@@ -18,7 +18,7 @@ async def test_200_simultaneous_commands_are_all_acknowledged_recorded_and_submi
             )
         )
         followups = await asyncio.gather(
-            *(interaction.wait_for_answer(timeout=30) for interaction in interactions)
+            *(interaction.wait_for_answer(timeout=60) for interaction in interactions)
         )
         assert all("queued as job #" in f["content"] for f in followups)
         assert all(not i.rejected_callbacks for i in interactions), "every ack was in time"

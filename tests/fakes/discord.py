@@ -92,6 +92,8 @@ T = TypeVar("T")
 API_VERSION = 10
 API_PREFIX = f"/api/v{API_VERSION}"
 DISCORD_EPOCH_MS = 1420070400000
+# How long `wait_for` lets a predicate go unlooked-at when nothing in the fake changed.
+_LONGEST_POLL_INTERVAL = 0.1
 
 # Gateway opcodes.
 OP_DISPATCH = 0
@@ -917,9 +919,13 @@ class FakeDiscord:
         message is stored, a gateway frame is received ...) and, for predicates that look at
         state outside the fake (e.g. the in-process bot), at least every ``poll_interval`` s.
         Raises ``TimeoutError`` (with the last few requests in the message).
+
+        The interval doubles up to 0.1 s while nothing is found: a crowd of waiters (200
+        members' answers) must not spend the CPU the bot under test needs on looking.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        interval = poll_interval
         while True:
             result = predicate()
             if result:
@@ -934,9 +940,10 @@ class FakeDiscord:
             fut: asyncio.Future[None] = loop.create_future()
             self._waiters.append(fut)
             try:
-                await asyncio.wait({fut}, timeout=min(remaining, poll_interval))
+                await asyncio.wait({fut}, timeout=min(remaining, interval))
             finally:
                 fut.cancel()
+            interval = min(interval * 2, max(poll_interval, _LONGEST_POLL_INTERVAL))
 
     async def wait_for_connection(
         self,
