@@ -121,6 +121,8 @@ def build_bot(h: Harness, intents: discord.Intents) -> commands.Bot:
     @bot.tree.command(name="form", description="Button that opens a modal")
     async def form(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("Click to describe", view=OpenForm(h))
+        # discord.py listens for the button only once this returns (it stores the view then).
+        h.seen["form_listening"] = True
 
     @bot.tree.command(name="video", description="Group")
     @app_commands.describe(prompt="What to make")
@@ -361,6 +363,8 @@ async def test_component_and_modal_flow(harness: Harness) -> None:
     cmd = await fake.slash_command("form")
     prompt_msg = await cmd.wait_for_original()
     assert prompt_msg["components"][0]["components"][0]["custom_id"] == "open-form"
+    # A click as soon as the message exists can beat discord.py's storing of the view.
+    await fake.wait_for(lambda: harness.seen.get("form_listening"))
     click = await fake.component_interaction("open-form", message_id=int(prompt_msg["id"]))
     modal = await click.wait_for_callback()
     assert modal["type"] == 9 and modal["data"]["custom_id"] == "describe-modal"
