@@ -211,7 +211,8 @@ def held_back(run: Run) -> str:
 
 
 def print_runs(title: str, runs: list[Run]) -> None:
-    print(title)
+    loops = sorted({str(w.get("loop", "?")) for run in runs for w in run.workers})
+    print(f"{title}; bot processes on the {' and '.join(loops)} event loop")
     header = (
         f"{'procs':>5} {'budget/s':>9} {'polls/s':>8} {'vs 1':>5} {'peak 1 s':>8}"
         f" {'CPU/proc':>8} {'CPU ms/poll':>11} {'RSS MB/proc':>11} {'fake CPU':>8}"
