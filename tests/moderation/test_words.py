@@ -60,7 +60,9 @@ def test_a_long_hostile_prompt_is_checked_quickly():
     patterns = tuple(parse_pattern(p) for p in ("a a a a a a b", "*aaaa*", "a*"))
     started = time.perf_counter()
     find_banned("a " * 1000 + "c", patterns)
-    assert time.perf_counter() - started < 0.1
+    # A matcher that backtracks blows up on this text; a linear one takes about a
+    # millisecond. The bound only tells the two apart, with room for a loaded machine.
+    assert time.perf_counter() - started < 2
 
 
 def test_invisible_characters_and_full_width_letters_do_not_hide_a_banned_phrase():
