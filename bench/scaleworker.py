@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.worker import API_KEY, RecordingBudget, cpu_seconds, peak_rss_kib, poller_session
 from bot.apimart import APIMartClient, RetryPolicy
-from bot.event_loop import loop_factory, loop_name
+from bot.event_loop import loop_name, run_on_bot_loop
 from bot.jobs.models import Job
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
@@ -87,8 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     # The loop `python -m bot` runs on, so a worker costs what a production process costs.
-    with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        print(json.dumps(runner.run(run(args))))
+    print(json.dumps(run_on_bot_loop(run(args))))
 
 
 if __name__ == "__main__":

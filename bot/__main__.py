@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, database_clock, keep_in_step
-from bot.event_loop import loop_factory, loop_name
+from bot.event_loop import loop_name, run_on_bot_loop
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
@@ -280,8 +280,7 @@ def main() -> int:
         log.warning("%s", line)
     point_discord_at(settings)
     try:
-        with asyncio.Runner(loop_factory=loop_factory()) as runner:
-            return runner.run(run(settings))
+        return run_on_bot_loop(run(settings))
     except Exception:
         # Through the configured logging (one JSON object a line, secrets scrubbed), not
         # Python's bare traceback on stderr.

@@ -20,7 +20,7 @@ async def current_loop_name() -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uvloop does not exist on Windows")
 def test_the_bot_runs_on_uvloop_where_it_is_installed():
-    assert run_on(event_loop.loop_factory()) == "uvloop"
+    assert event_loop.run_on_bot_loop(current_loop_name()) == "uvloop"
 
 
 def test_without_uvloop_the_bot_runs_on_asyncios_own_loop(monkeypatch):
