@@ -171,6 +171,60 @@ def test_non_conforming_requests_are_reported(
     assert problems[0].startswith(expected), problems
 
 
+def _result_message(button: dict[str, object]) -> dict[str, object]:
+    """A Components V2 message as the bot posts a result: text and buttons in a container."""
+    return {
+        "flags": 32768,
+        "components": [
+            {
+                "type": 17,
+                "components": [
+                    {"type": 10, "content": "### Video ready"},
+                    {"type": 1, "components": [button]},
+                ],
+            }
+        ],
+    }
+
+
+_BUTTON = {"type": 2, "style": 1, "label": "Regenerate", "custom_id": "video:regen:1"}
+
+
+@pytest.mark.parametrize(
+    ("button", "expected"),
+    [
+        (
+            {**_BUTTON, "colour": 3},
+            "body.components.0.components.1.components.0: unknown field(s) 'colour'",
+        ),
+        ({**_BUTTON, "label": "x" * 81}, "body.components.0.components.1.components.0.label: 'x"),
+        (
+            {**_BUTTON, "type": 99},
+            "body.components.0.components.1.components.0.type: 99 is not one of [2, 3, 5, 6, 7, 8]",
+        ),
+    ],
+)
+@pytest.mark.parametrize("upload", [False, True])
+def test_a_nested_component_is_blamed_for_its_own_fault_not_its_kind(
+    button: dict[str, object], expected: str, upload: bool
+) -> None:
+    """A union of components is matched by ``type``: a button with a bad field is a bad button.
+
+    (Validated against every kind of component, a bad button also fails as a text display,
+    whose ``type`` is 10, and that was the error reported.)
+    """
+    message = _result_message(button)
+    if upload:
+        problems = check_request(
+            "POST", "/api/v10/channels/1/messages", form={"payload_json": json.dumps(message)}
+        )
+    else:
+        problems = check_request("POST", "/api/v10/channels/1/messages", {}, message)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"POST /channels/1/messages: {expected}"), problems
+    assert check_request("POST", "/api/v10/channels/1/messages", {}, _result_message(_BUTTON)) == []
+
+
 def test_literal_segments_win_over_templated_ones() -> None:
     op, params, _ = load_spec().match("GET", "/users/@me")
     assert op is not None and op.template == "/users/@me" and params == {}
