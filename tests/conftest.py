@@ -59,6 +59,8 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
 
 @pytest.fixture
 async def db(backend: Backend) -> AsyncIterator[Database]:
+    if isinstance(backend, SqliteBackend):
+        await backends.lay_migrated_sqlite(backend.path)
     database = await backend.open()
     await database.migrate()
     yield database

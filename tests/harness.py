@@ -17,6 +17,7 @@ from bot.app import VideoBot
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.sqlite import SqliteDatabase
+from tests.backends import lay_migrated_sqlite
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import FakeDiscord
@@ -115,6 +116,8 @@ async def running_bot(
         if plan is not None:
             api_fake.default_plan = plan
         config = fast_settings(tmp_path, api_fake, discord_fake, **settings)
+        if database is None:
+            await lay_migrated_sqlite(config.database_path)
         db = database or await SqliteDatabase.open(config.database_path)
         await db.migrate()
         bot = VideoBot(
