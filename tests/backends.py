@@ -54,7 +54,7 @@ _migrated_sqlite: list[bytes] = []
 async def lay_migrated_sqlite(path: Path) -> None:
     """Put a migrated SQLite database at `path`, unless a file is there already.
 
-    A copy of one migrated once per process: the migrations cost 25-30 ms of CPU a database,
+    A copy of one migrated once per process: the migrations cost 20-25 ms of CPU a database,
     and most tests (and every in-process bot) start from a migrated one. Migrating from nothing
     is tested as such (tests/test_db.py, and every bot process the end-to-end tests start).
     """
