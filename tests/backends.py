@@ -66,12 +66,8 @@ async def lay_migrated_sqlite(path: Path) -> None:
                 await database.migrate()
             finally:
                 await database.close()
-            _migrated_sqlite.append(_read(template))
+            _migrated_sqlite.append(template.read_bytes())
     _place(path, _migrated_sqlite[0])
-
-
-def _read(path: Path) -> bytes:
-    return path.read_bytes()
 
 
 def _place(path: Path, data: bytes) -> None:

@@ -8,11 +8,6 @@ import pytest
 from bot import event_loop
 
 
-def run_on(factory):
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(current_loop_name())
-
-
 async def current_loop_name() -> str:
     await asyncio.sleep(0)  # a turn of the loop, so it really runs
     return event_loop.loop_name(asyncio.get_running_loop())
@@ -26,4 +21,4 @@ def test_the_bot_runs_on_uvloop_where_it_is_installed():
 def test_without_uvloop_the_bot_runs_on_asyncios_own_loop(monkeypatch):
     monkeypatch.setitem(sys.modules, "uvloop", None)  # `import uvloop` raises ImportError
     assert event_loop.loop_factory() is None
-    assert run_on(None) == "asyncio"
+    assert event_loop.run_on_bot_loop(current_loop_name()) == "asyncio"
