@@ -508,8 +508,14 @@ class ReferencesCog(commands.Cog):
             if await refused_before_fetching(self.bot, origin):
                 return
         collected = await collect([media], self.bot.link_prober)
-        # A reference video sets the length: the Duration select (offered for a link, whose
-        # kind is known only now, and sent at its default) and a `--dur` flag give way to it.
+        chosen = form_options(values).duration
+        if collected.videos and chosen not in (None, FORM_OPENS_ON.duration):
+            # The Duration select is offered for a link, whose kind is known only now: a
+            # length the member picked is asked about, never overruled by a longer, dearer one.
+            await origin.tell(msg("duration_chosen_with_video_link", seconds=chosen))
+            return
+        # A reference video sets the length: the Duration select left as it opened and a
+        # `--dur` flag (perhaps kept from the message the prompt was filled from) give way.
         options = dataclasses.replace(
             options,
             images=collected.images,

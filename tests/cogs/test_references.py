@@ -260,6 +260,23 @@ async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_pat
         assert "duration" not in sent
 
 
+async def test_a_duration_chosen_in_the_menus_form_is_not_overruled_by_a_video_link(tmp_path):
+    """The member picked 4 s and the link turned out to be a video, which sets the length (and
+    the price) itself: asked again, not made longer and dearer than chosen."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        target = await post(world, content=f"look at this {clip}")
+        interaction = await make_video_on(world, target)
+        submit = await fill_form(world, interaction, "a robot dancing like this", Duration="4")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "can't be 4 s" in answer, answer
+        assert "Nothing was made or counted" in answer
+        assert world.api.submits == []
+
+
 async def test_menu_on_the_bots_result_posted_as_a_link_makes_a_video_from_it(tmp_path):
     """A result over the upload limit is posted as APIMart's link: a video to remix."""
     plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
