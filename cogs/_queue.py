@@ -216,6 +216,22 @@ class Origin(ABC):
     # Called when a rule refuses the job as it is recorded (a message's request, which an edit
     # may mend, is then read again).
     on_refused: Callable[[], None] | None = None
+    # What the request goes ahead without (links and files of no use): told once the job is
+    # recorded or its cost asked about, never as a promise before a refusal.
+    left_out: Message | None = None
+
+    async def tell_left_out(self) -> None:
+        """Say what the request goes ahead without, if anything (once).
+
+        An aside to a job already recorded: Discord refusing it must not stop the job's
+        announcement and submit."""
+        note, self.left_out = self.left_out, None
+        if note is None:
+            return
+        try:
+            await self.tell(note)
+        except discord.HTTPException:
+            log.warning("Could not tell the member what their request goes without", exc_info=True)
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""
@@ -570,11 +586,13 @@ async def usable(origin: Origin, collected: CollectedMedia) -> bool:
     """Before anything is recorded or sent: which links and files are left out, and why.
 
     False (the member was told) when they were all there was: the member pointed at
-    something to use, and a video from the text alone is not what they asked to pay for."""
+    something to use, and a video from the text alone is not what they asked to pay for.
+    Otherwise the note waits for the job to be recorded (`Origin.left_out`): the checks and
+    rules after this may still refuse it."""
     if not collected.skipped:
         return True
     if collected.images or collected.videos:
-        await origin.tell(skipped_note(collected.skipped))
+        origin.left_out = skipped_note(collected.skipped)
         return True
     await origin.tell(skipped_note(collected.skipped, nothing_left=True))
     return False
@@ -775,7 +793,7 @@ async def _acknowledge_then_record(
     origin.choose_reply(request, bot.clock())
     await origin.acknowledge()
     try:
-        return await bot.jobs.record(origin.requester(), request)
+        job = await bot.jobs.record(origin.requester(), request)
     except JobRefused as refusal:
         if not origin.echo:
             if origin.on_refused is not None:
@@ -792,5 +810,8 @@ async def _acknowledge_then_record(
             return None
         from cogs.confirm import ask_to_confirm  # the confirmation cog queues through here
 
+        await origin.tell_left_out()
         await ask_to_confirm(bot, origin, request, needed)
         return None
+    await origin.tell_left_out()
+    return job

@@ -12,6 +12,7 @@ from cogs.moderation import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import PERM_ALL, FakeDiscord
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, World, running_bot
 
 EPHEMERAL = 64
@@ -434,6 +435,23 @@ async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
         posted = await modlog_message(s, "matched `gore*`")
         assert posted["content"].endswith("\nGOREFEST @everyone tonight")
         assert posted["mention_everyone"] is False and posted["mentions"] == []
+
+
+async def test_a_refused_request_is_not_first_told_it_goes_ahead_without_a_link(tmp_path):
+    """A page link is left out, an image link kept: "I'll go on without 1 link" would promise a
+    video the server's rules then refuse. The member reads the refusal alone."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        server(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as s,
+    ):
+        await mod(s, "words add", pattern="gore")
+        page, boat = web.serve("/article", b"<html>", "text/html"), web.serve("/boat.png")
+        interaction = await s.world.discord.slash_command(
+            "video", options={"prompt": f"gore boats {page} {boat}"}
+        )
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "words this server doesn't allow" in first, first
+        assert s.world.api.submits == []
 
 
 async def test_a_regex_like_pattern_is_taken_literally_not_refused(tmp_path):
