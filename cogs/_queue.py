@@ -582,11 +582,12 @@ async def _with_expected_cost(bot: VideoBot, job: Job, note: Message) -> Message
     return with_cost(note, expected)
 
 
-async def usable(origin: Origin, collected: CollectedMedia) -> bool:
+async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool = False) -> bool:
     """Before anything is recorded or sent: which links and files are left out, and why.
 
     False (the member was told) when they were all there was: the member pointed at
-    something to use, and a video from the text alone is not what they asked to pay for.
+    something to use, and a video from the text alone is not what they asked to pay for
+    (`in_prompt`: the links were in /video's prompt).
     Otherwise the note waits for the job to be recorded (`Origin.left_out`): the checks and
     rules after this may still refuse it."""
     if not collected.skipped:
@@ -594,7 +595,7 @@ async def usable(origin: Origin, collected: CollectedMedia) -> bool:
     if collected.images or collected.videos:
         origin.left_out = skipped_note(collected.skipped)
         return True
-    await origin.tell(skipped_note(collected.skipped, nothing_left=True))
+    await origin.tell(skipped_note(collected.skipped, nothing_left=True, in_prompt=in_prompt))
     return False
 
 

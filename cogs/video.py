@@ -154,7 +154,7 @@ class VideoCog(commands.Cog):
                 if everything.skipped:
                     await origin.tell(skipped_note(everything.skipped, refused=True))
                 return
-            if not await usable(origin, everything):
+            if not await usable(origin, everything, in_prompt=True):
                 return
         await queue_video(self.bot, origin, options)
 

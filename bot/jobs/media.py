@@ -197,10 +197,15 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
 
 
 def skipped_note(
-    skipped: Sequence[Skipped], *, nothing_left: bool = False, refused: bool = False
+    skipped: Sequence[Skipped],
+    *,
+    nothing_left: bool = False,
+    refused: bool = False,
+    in_prompt: bool = False,
 ) -> Message:
     """What the member reads about the links and files left out: each one, and why; with
-    `nothing_left`, that no video is made since nothing else was there to use; with `refused`,
+    `nothing_left`, that no video is made since nothing else was there to use (`in_prompt`:
+    the links were in /video's prompt, so the way on is to take them out); with `refused`,
     beside a refusal of the request (nothing goes ahead either way)."""
     items = [
         msg(
@@ -221,7 +226,10 @@ def skipped_note(
         counted = "count_stickers"
     else:
         counted = "count_references"
-    key = "nothing_usable" if nothing_left else "links_unused" if refused else "links_skipped"
+    if nothing_left:
+        key = "nothing_usable_in_prompt" if in_prompt else "nothing_usable"
+    else:
+        key = "links_unused" if refused else "links_skipped"
     return msg(key, count=plural(counted, len(skipped)), links=Listed(items))
 
 

@@ -104,6 +104,11 @@ EN: dict[str, str] = {
         "and nothing was counted. Point me to a PNG, JPEG or WebP image (or a video), or use "
         "{/video} for a video from your prompt alone."
     ),
+    "nothing_usable_in_prompt": (
+        "I can't use {count}: {links}, and there was nothing else to use, so I made nothing "
+        "and nothing was counted. Link a PNG, JPEG or WebP image (or a video), or take the link "
+        "out of your prompt for a video from its words alone."
+    ),
     "links_unused": "Also, I couldn't use {count}: {links}.",
     "link_skipped_item": "`{link}` ({reason})",
     "link_reason_not_media": "not an image or a video",
@@ -323,6 +328,10 @@ ZH: dict[str, str] = {
     "nothing_usable": (
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
         "请给我 PNG、JPEG 或 WebP 图片（或一个视频），或使用 {/video} 只用提示词生成视频。"
+    ),
+    "nothing_usable_in_prompt": (
+        "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
+        "请链接 PNG、JPEG 或 WebP 图片（或一个视频），或从提示词中去掉这个链接，只用文字生成视频。"
     ),
     "links_unused": "另外，有 {count}我无法使用：{links}。",
     "link_skipped_item": "`{link}`（{reason}）",

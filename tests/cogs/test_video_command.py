@@ -602,6 +602,9 @@ async def test_a_prompt_link_that_is_no_image_is_named_and_nothing_is_spent(tmp_
         assert answer["flags"] & EPHEMERAL
         assert "(not an image or a video)" in answer["content"]
         assert "made nothing and nothing was counted" in answer["content"]
+        # The member is already in /video: the way on is to take the link out, not /video.
+        assert "take the link out of your prompt" in answer["content"]
+        assert "</video:" not in answer["content"]
         assert world.api.submits == []
 
 
