@@ -6,10 +6,20 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install install-locked lock run test lint typecheck pytest bench clean
 
+# The bot needs Python 3.11 or newer (pyproject.toml): said before a venv is made of an older
+# one, and before an old venv is installed into (it would be kept, whatever PYTHON says).
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+
 $(BIN)/python:
+	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { echo "The bot needs Python 3.11 or newer;" \
+		"$(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing). Name a newer one:" \
+		"make $(or $(MAKECMDGOALS),install) PYTHON=python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
+	@$(BIN)/python -c '$(NEW_ENOUGH)' || { echo "$(VENV) was made with" \
+		"$$($(BIN)/python --version 2>&1); the bot needs Python 3.11 or newer:" \
+		"make clean, then make $(or $(MAKECMDGOALS),install) PYTHON=python3.11" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -18,6 +28,9 @@ install: $(STAMP)
 
 # The exact versions of requirements-test.lock (hash-checked), then the bot itself, editable.
 install-locked: $(BIN)/python
+	@$(BIN)/python -c '$(NEW_ENOUGH)' || { echo "$(VENV) was made with" \
+		"$$($(BIN)/python --version 2>&1); the bot needs Python 3.11 or newer:" \
+		"make clean, then make install-locked PYTHON=python3.11" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
