@@ -14,6 +14,7 @@ _SELECTORS = frozenset(
     + [chr(code) for code in range(0xE0100, 0xE01F0)]  # variation selectors supplement
     + [chr(code) for code in range(0x180B, 0x1810)]  # Mongolian selectors and separator
     + ["\u034f"]  # combining grapheme joiner
+    + ["\u17b4", "\u17b5"]  # Khmer inherent vowels: default-ignorable, yet marks (Mn)
 )
 
 

@@ -209,6 +209,15 @@ class ModerationCog(
         assert interaction.guild_id is not None  # guild_only
         return Actor(interaction.guild_id, interaction.user.id)
 
+    async def _credits_given(self, interaction: Interaction, credits: float) -> float | None:
+        """An amount as it will read back; None (the moderator was told) for one above 0 that
+        reads 0, which would turn the rule off rather than make it tiny."""
+        written = credits_as_written(credits)
+        if credits > 0 and written == 0:
+            await answer_privately(interaction, msg("mod_credits_too_small"))
+            return None
+        return written
+
     async def _changed(
         self, interaction: Interaction, change: Message | None, unchanged: Message
     ) -> None:
@@ -607,13 +616,15 @@ class ModerationCog(
     ) -> None:
         """New videos are refused once the month's reported credits reach the budget."""
         actor = self._actor(interaction)
-        credits = credits_as_written(credits)
-        if credits > 0:
-            change = msg("change_budget_amount", moderator=actor.mention, budget=amount(credits))
+        budget = await self._credits_given(interaction, credits)
+        if budget is None:
+            return
+        if budget > 0:
+            change = msg("change_budget_amount", moderator=actor.mention, budget=amount(budget))
         else:
             change = msg("change_budget_removed", moderator=actor.mention)
         changed = await self.bot.moderation.store.update_policy(
-            actor, change, monthly_budget=credits if credits > 0 else None
+            actor, change, monthly_budget=budget if budget > 0 else None
         )
         await self._changed(interaction, changed, msg("mod_policy_unchanged"))
 
@@ -626,13 +637,15 @@ class ModerationCog(
     ) -> None:
         """A request expected to cost more waits for its member's Confirm; nothing counts before."""
         actor = self._actor(interaction)
-        credits = credits_as_written(credits)
-        if credits > 0:
-            change = msg("change_confirm", moderator=actor.mention, threshold=amount(credits))
+        threshold = await self._credits_given(interaction, credits)
+        if threshold is None:
+            return
+        if threshold > 0:
+            change = msg("change_confirm", moderator=actor.mention, threshold=amount(threshold))
         else:
             change = msg("change_confirm_off", moderator=actor.mention)
         changed = await self.bot.moderation.store.update_policy(
-            actor, change, confirm_above=credits if credits > 0 else None
+            actor, change, confirm_above=threshold if threshold > 0 else None
         )
         await self._changed(interaction, changed, msg("mod_policy_unchanged"))
 

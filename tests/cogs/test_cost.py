@@ -343,21 +343,19 @@ async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_
         assert await world.bot.moderation.pending.get(token) is not None
 
 
-async def test_an_amount_too_small_to_write_is_taken_as_the_zero_it_reads_as(tmp_path):
-    """0.004 credits reads "0 credits", which these commands document as "off": it is off, not
-    a budget every video is then refused by ("0 of 0 credits")."""
+async def test_an_amount_too_small_to_write_is_refused_not_taken_as_zero(tmp_path):
+    """0.004 credits reads "0 credits", which these commands document as "off"; but it was
+    typed as a tiny amount (a budget meant to stop spending): refused, the rule in force stays,
+    neither turned off nor a budget every video is then refused by ("0 of 0 credits")."""
     async with running_bot(tmp_path) as world:
         owner = world.discord.owner_id
         await command(world, "videomod budget", user=owner, credits=10.0)
         await command(world, "videomod confirm", user=owner, credits=10.0)
-        budget = await command(world, "videomod budget", user=owner, credits=0.004)
-        assert "removed the monthly budget" in budget
-        confirm = await command(world, "videomod confirm", user=owner, credits=0.004)
-        assert "stopped asking members to confirm" in confirm
-        again = await command(world, "videomod budget", user=owner, credits=0.004)
-        assert "nothing was changed" in again
+        for name in ("budget", "confirm"):
+            refused = await command(world, f"videomod {name}", user=owner, credits=0.004)
+            assert "The smallest amount is 0.01 credits, so nothing was changed" in refused
         policy = await world.bot.moderation.store.policy(world.discord.guild_id)
-        assert (policy.monthly_budget, policy.confirm_above) == (None, None)
+        assert (policy.monthly_budget, policy.confirm_above) == (10.0, 10.0)
         kept = await command(world, "videomod budget", user=owner, credits=12.345)
         assert "12.35 credits" in kept
         assert (await world.bot.moderation.store.policy(world.discord.guild_id)).monthly_budget == (

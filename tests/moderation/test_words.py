@@ -81,6 +81,8 @@ def test_invisible_characters_and_full_width_letters_do_not_hide_a_banned_phrase
         "n\ufe0fitro",  # variation selector
         "n\U000e0101itro",  # variation selector supplement
         "n\ufeffitro",  # byte order mark
+        "n\u17b4itro",  # Khmer inherent vowel aq (invisible; a mark, not a format character)
+        "n\u17b5itro",  # Khmer inherent vowel aa
         "\uff4e\uff49\uff54\uff52\uff4f",  # full-width letters
     ],
 )
