@@ -219,7 +219,7 @@ class Listed:
     or "or"), 'a, b and c', 'a、b和c'. A plain string (a mention, a quoted word) reads the same
     in every language."""
 
-    items: Sequence[Message | str]
+    items: Sequence[Message | Plural | str]
     last: Literal["and", "or"] | None = None
 
     def render(self, locale: str | None) -> str:

@@ -37,6 +37,9 @@ from bot.text import (
 )
 
 LISTED_OVERRIDES = 10
+# Channels named in a list of allowed ones; the rest are counted (a server may allow dozens,
+# and the lines after the list must still fit in the answer).
+LISTED_CHANNELS = 20
 
 
 def slots_text(policy: Policy) -> Message:
@@ -97,7 +100,7 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     if unavailable:
         lines.append(msg("quota_reserved", options=option_labels(unavailable)))
     if facts.channels:
-        channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
+        channels = channels_listed(sorted(facts.channels))
         lines.append(msg("quota_channels", channels=channels))
     if facts.budget_spent:
         lines.append(budget_spent_message(facts))
@@ -206,7 +209,7 @@ def policy_lines(
     ]
     lines.append(msg("mod_show_options", items=Listed(options) if options else none))
     lines.append(
-        msg("mod_show_channels", items=Listed([f"<#{c}>" for c in channels]))
+        msg("mod_show_channels", items=channels_listed(channels))
         if channels
         else msg("mod_show_all_channels")
     )
@@ -248,6 +251,14 @@ def policy_lines(
     else:
         lines.append(msg("mod_show_roles", items=none))
     return lines
+
+
+def channels_listed(channels: Sequence[int]) -> Listed:
+    """The allowed channels as mentions: the first `LISTED_CHANNELS`, then how many more."""
+    items: list[Message | Plural | str] = [f"<#{c}>" for c in channels[:LISTED_CHANNELS]]
+    if len(channels) > LISTED_CHANNELS:
+        items.append(plural("count_more_channels", len(channels) - LISTED_CHANNELS))
+    return Listed(items)
 
 
 def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> list[Message]:

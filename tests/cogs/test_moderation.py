@@ -408,6 +408,24 @@ async def test_a_budget_of_one_credit_and_role_allowances_read_with_their_units(
         assert f"<@&{s.supporter}>: 30 videos" in await mod(s, "limits show")
 
 
+async def test_dozens_of_listed_channels_are_cut_short_not_the_rules_after_them(tmp_path):
+    """70 channels allowed: `limits show` names the first 20 and how many more, and still shows
+    the budget and the mod-log; a member's quota names them the same way."""
+    async with server(tmp_path) as s:
+        store = s.world.bot.moderation.store
+        actor = Actor(s.world.discord.guild_id, s.owner)
+        for n in range(70):
+            await store.add_channel(actor, 1_100_000_000_000_000_000 + n)
+        await mod(s, "budget", credits=2000)
+        answer = await mod(s, "limits show")
+        for rule in ("**Monthly budget:**", "**Mod-log channel:**", "**Moderator role:**"):
+            assert rule in answer, answer[-300:]
+        assert "<#1100000000000000019>, 50 more channels" in answer
+        assert "<#1100000000000000020>" not in answer
+        quota = await command(s.world, "videos quota", user=s.alice)
+        assert "<#1100000000000000019>, 50 more channels (and their threads" in quota
+
+
 async def test_limits_show_with_dozens_of_role_allowances_keeps_every_other_rule(tmp_path):
     """A server with 50 level roles, each with its allowance: `limits show` still shows the
     budget, the mod-log and the moderator role, and as many roles as fit, one a line."""
