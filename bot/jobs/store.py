@@ -56,6 +56,10 @@ _FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
 _FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
+# ... and of `jobs_finished_by_state`: every other state.
+_FINISHED = (
+    "state IN ('cancelled', 'completed', 'failed', 'rejected', 'submit_unknown', 'timed_out')"
+)
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
@@ -1169,8 +1173,12 @@ class JobStore:
         )
 
     async def count_by_state(self) -> dict[str, int]:
-        """How many jobs are in each state (states without jobs are absent)."""
-        rows = await self._db.fetch_all("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+        """How many jobs are in each state (states without jobs are absent), counted from the
+        two partial indexes that hold every state between them, never from the table."""
+        rows = await self._db.fetch_all(
+            f"SELECT state, COUNT(*) FROM jobs WHERE {_UNFINISHED_IN_GUILD} GROUP BY state"
+            f" UNION ALL SELECT state, COUNT(*) FROM jobs WHERE {_FINISHED} GROUP BY state"
+        )
         return {str(row[0]): int(row[1]) for row in rows}
 
     async def overdue(self, stage: Stage) -> float:

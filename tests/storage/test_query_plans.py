@@ -15,11 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, Stage
 from bot.storage import Database, Row
 from tests.backends import sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
+REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="en-US")
+REQUEST = VideoRequest(prompt="a fox", duration=8, resolution="1080p", aspect_ratio="9:16")
 
 
 class _Recording:
@@ -45,14 +49,19 @@ class _Recording:
         return await self._db.write(sql, params)
 
 
-async def _table_scans(db: Database, statements: list[tuple[str, tuple[Any, ...]]]) -> list[str]:
-    """The statements whose plan reads the whole jobs table."""
-    scanning = []
+async def _plans(db: Database, statements: list[tuple[str, tuple[Any, ...]]]) -> list[list[str]]:
+    """Each statement's query plan, a step a line."""
+    plans = []
     for sql, params in statements:
         plan = await db.fetch_all(f"EXPLAIN QUERY PLAN {sql}", params)
-        if any(str(row[3]).strip() == "SCAN jobs" for row in plan):
-            scanning.append(sql)
-    return scanning
+        plans.append([str(row[3]).strip() for row in plan])
+    return plans
+
+
+async def _table_scans(db: Database, statements: list[tuple[str, tuple[Any, ...]]]) -> list[str]:
+    """The statements whose plan reads the whole jobs table."""
+    plans = await _plans(db, statements)
+    return [sql for (sql, _), plan in zip(statements, plans, strict=True) if "SCAN jobs" in plan]
 
 
 @sqlite_only
@@ -60,7 +69,6 @@ async def test_every_stage_claims_and_finds_its_next_due_job_through_an_index(db
     recording = _Recording(db)
     store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
     for stage in Stage:
-        await store.claim_due(stage, 8)
         await store.next_due(stage)
         await store.overdue(stage)
 
@@ -69,11 +77,33 @@ async def test_every_stage_claims_and_finds_its_next_due_job_through_an_index(db
 
 
 @sqlite_only
+async def test_a_claim_takes_the_earliest_due_jobs_in_index_order_without_sorting_them(db, clock):
+    """Each stage's claim reads its index in due order and stops at its limit: no table scan,
+    and no sort of every running job (an index by state alone was taken for the poll stage's
+    claim over `jobs_due_poll`, and sorted all of them on every claim)."""
+    for stage in Stage:
+        recording = _Recording(db)
+        await JobStore(recording, clock=clock).claim_due(stage, 8)  # type: ignore[arg-type]
+        [plan] = await _plans(db, recording.statements)
+        assert "SCAN jobs" not in plan, (stage, plan)
+        assert not any("TEMP B-TREE" in step for step in plan), (stage, plan)
+
+
+@sqlite_only
 async def test_a_metrics_scrape_counts_jobs_by_state_without_reading_the_table(db, clock):
     recording = _Recording(db)
     await JobStore(recording, clock=clock).count_by_state()  # type: ignore[arg-type]
 
     assert await _table_scans(db, recording.statements) == []
+
+
+async def test_a_scrape_counts_every_state(store, db, clock):
+    """The count is read from two partial indexes: together they hold every state."""
+    for state in JobState:
+        job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+        await db.write("UPDATE jobs SET state = ? WHERE id = ?", (state.value, job.id))
+
+    assert await store.count_by_state() == {state.value: 1 for state in JobState}
 
 
 def _stage_conditions(hash_seed: str) -> str:
