@@ -60,6 +60,11 @@ _SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503})
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def _never_reached_apimart(error: ServerError) -> bool:
+    """A gateway's 502 or 503: the submit may be sent again."""
+    return error.status in _SUBMIT_SAFE_SERVER_STATUSES and not error.reached_service
+
+
 def endpoint_label(path: str) -> str:
     """The path as a metric label: one label for every task's status, not one per task id."""
     if path.startswith(TASK_PATH.split("{", 1)[0]):
@@ -187,7 +192,9 @@ def _error_from_answer(
             message, status=code, error_type=kind, retry_after=_retry_after(headers, body)
         )
     if code >= 500:
-        return ServerError(message, status=code, error_type=kind)
+        server_error = ServerError(message, status=code, error_type=kind)
+        server_error.reached_service = accepted
+        return server_error
     error_classes: dict[int, type[APIMartError]] = {
         400: InvalidRequestError,
         401: AuthenticationError,
@@ -249,7 +256,7 @@ class APIMartClient:
                 "POST", SUBMIT_PATH, json_body=request.to_payload(), submit=True
             )
         except ServerError as error:
-            if error.status in _SUBMIT_SAFE_SERVER_STATUSES:
+            if _never_reached_apimart(error):
                 raise
             raise SubmitOutcomeUnknownError(
                 f"the submit failed on APIMart's side ({error.message}); the task may exist"
@@ -345,7 +352,7 @@ class APIMartClient:
         if not submit:
             return error.retryable
         if isinstance(error, ServerError):
-            return error.status in _SUBMIT_SAFE_SERVER_STATUSES
+            return _never_reached_apimart(error)
         return isinstance(error, RateLimitError | APIConnectionError)
 
     async def _once(

@@ -327,6 +327,16 @@ async def test_a_submit_500_or_gateway_timeout_is_not_resent_but_503_is(api, cli
     assert len(api.submits) == 3
 
 
+@pytest.mark.parametrize("code", [502, 503])
+async def test_a_submit_whose_ok_answer_carries_a_server_error_is_not_resent(api, client, code):
+    """HTTP 200 with `code: 502` in the body was written by APIMart's own application, not by a
+    gateway in front of it: the request reached the service, and the task may exist."""
+    api.fail_next("submit", status=500, http200_body_code=code)
+    with pytest.raises(SubmitOutcomeUnknownError, match="may exist"):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+
+
 async def test_unknown_task_is_not_found(api, client):
     with pytest.raises(TaskNotFoundError):
         await client.get_task("task_nope")
