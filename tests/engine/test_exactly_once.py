@@ -178,6 +178,54 @@ async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_pos
     assert len(fake.messages(fake.channel_id)) == 2
 
 
+async def test_the_unknown_notice_is_not_taken_for_the_video_when_adopted_while_it_posted(
+    store, clock, fake, client, api, downloads
+):
+    """The task id arrives (adopt_task) while the "outcome unknown" notice is being posted: the
+    notice's claim is lost before it is written down. Its post is still recorded as not the
+    result, so a later retry of the video's delivery posts the video, rather than find the
+    notice (minutes younger than the render's end) and take it for the video."""
+    clock.advance(-(store.leases.submit + 61))  # ends at the real time, as Discord's ids read
+    delivery = Delivery(client, downloads, store, clock=clock)
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert sending is not None
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    told = await claimed(store, job.id, Stage.DELIVER)
+    notice = await delivery(told)
+    assert notice.outcome is DeliveryOutcome.DELIVERED
+    # Before the notice is written down, the sender's task id arrives after all.
+    assert not await store.mark_submitted(sending, "task_x", now=clock(), first_poll_at=clock())
+    assert await store.adopt_task(job.id, "task_x", now=clock(), first_poll_at=clock())
+    # What the poller does when its delivery claim was lost after a post.
+    assert not await store.mark_delivered(told, now=clock(), message_id=notice.message_id)
+    await store.end_lost_claim(told, notice.message_id)
+    clock.advance(60)
+    poll = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(
+        task_id="task_x",
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file("x.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+    assert await store.finish(poll, JobState.COMPLETED, now=clock(), info=info)
+    # The video's first post fails once (Discord 503): its retry searches for an earlier post.
+    fake.fail_next("POST", r"/channels/\d+/messages", status=503, message="Service Unavailable")
+    first = await claimed(store, job.id, Stage.DELIVER)
+    assert (await delivery(first)).outcome is DeliveryOutcome.RETRY
+    assert await store.retry_delivery_at(first, clock())
+    second = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert second.outcome is DeliveryOutcome.DELIVERED
+    assert second.message_id != notice.message_id, "the notice was taken for the video"
+    assert len(fake.messages(fake.channel_id)) == 2
+
+
 async def a_process(db, clock, downloads):
     """One bot process: its store, a Discord client learning Discord's clock, its delivery."""
     discord_clock = DiscordClock(clock)
