@@ -181,11 +181,13 @@ def result_content(
     attached: bool,
     unreachable: bool = False,
     channel_failed: bool = False,
+    unposted: bool = False,
 ) -> str:
     """The text above the result card: for whom, and the link or why there is no video.
 
     `unreachable`: the video could not be fetched, several times over; say so with its link.
     `channel_failed`: this is a DM because posting in the job's channel failed; say so.
+    `unposted`: the link stands for a post that could not be made (not for a file too large).
     """
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
@@ -198,7 +200,7 @@ def result_content(
         else:
             lines.append(t("result_ready", locale, mention=mention))
             if not attached:
-                lines.append(link_text(job))
+                lines.append(link_text(job, unposted=unposted))
     else:
         lines.extend(failure_text(job, mention))
     if channel_failed:
@@ -211,8 +213,9 @@ def link_expired(job: Job, now: float) -> bool:
     return job.result_expires_at is not None and job.result_expires_at <= now
 
 
-def link_text(job: Job) -> str:
-    """The video's link and when it stops working."""
+def link_text(job: Job, *, unposted: bool = False) -> str:
+    """The video's link, when it stops working, and why it is a link (`unposted`: the video
+    could not be posted; otherwise the file is too large to upload)."""
     assert job.result_url is not None
     locale = job.requester.locale
     expiry = (
@@ -220,7 +223,8 @@ def link_text(job: Job) -> str:
         if job.result_expires_at is not None
         else t("expiry_soon", locale)
     )
-    return t("result_link", locale, url=job.result_url, expiry=expiry)
+    key = "result_link_unposted" if unposted else "result_link"
+    return t(key, locale, url=job.result_url, expiry=expiry)
 
 
 # A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25

@@ -344,7 +344,7 @@ class RouteDelivery:
         message_id = job.interaction_message_id
         if message_id is None or not reply.usable(self._clock()):
             return _Refused.TOKEN
-        content = result_content(job, now=self._clock(), attached=False)
+        content = result_content(job, now=self._clock(), attached=False, unposted=True)
         try:
             await self._webhook(reply).edit_message(
                 message_id,

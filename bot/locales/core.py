@@ -177,6 +177,10 @@ EN: dict[str, str] = {
         "{url}\nThe file is too large to upload here; this link expires {expiry}. "
         "Save it before then."
     ),
+    "result_link_unposted": (
+        "{url}\nI couldn't post the video here, so here is its link; it expires {expiry}. "
+        "Save it before then."
+    ),
     "result_link_expired": (
         "{mention} your video finished, but its download link had already expired before I "
         "could post it. Please ask for it again."
@@ -374,6 +378,7 @@ ZH: dict[str, str] = {
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",
+    "result_link_unposted": "{url}\n我无法在这里发布视频，这是它的链接；此链接{expiry}失效，请在此之前保存。",
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),

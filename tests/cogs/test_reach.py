@@ -622,6 +622,34 @@ async def test_a_follow_up_discord_refused_is_posted_again_with_its_file_not_as_
         assert "too large" not in original["content"]
 
 
+async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_link(
+    tmp_path, monkeypatch
+):
+    """A result follow-up whose answer was lost (a reset connection) may have been posted, and a
+    follow-up cannot be looked up: the retry puts APIMart's link into the private answer, which
+    is safe to redo. It says the video could not be posted, not that the file was too large."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+
+        async def reset(*args, **kwargs):
+            raise aiohttp.ClientOSError(104, "Connection reset by peer")
+
+        monkeypatch.setattr(world.bot.routes, "_post", reset)
+        world.api.last_task.complete()
+
+        async def attempts():
+            return (await world.bot.store.get(1)).delivery_attempts
+
+        assert await eventually(attempts, 1) == 1
+        monkeypatch.undo()
+        clock.offset += 60
+        world.bot.poller.wake()
+        original = await edited_with(interaction, clock, "couldn't post the video here")
+        assert "too large" not in original["content"]
+        assert f"{world.api.task_ids[0]}.mp4" in original["content"]
+
+
 async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
