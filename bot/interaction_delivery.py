@@ -131,9 +131,12 @@ class RouteDelivery:
                     await self._token_expired(job, reply)
                     self._last_edit.pop(job_id, None)
                     continue
+                # In the token's last stretch, a status still showing progress would show it
+                # for good: its last edit says the video comes by DM (promised there from the
+                # start, or handed over now).
                 if (
                     reply is not None
-                    and reply.route is Route.INTERACTION
+                    and reply.route in (Route.INTERACTION, Route.DM)
                     and last_call(reply, now, self._hand_over_before)
                 ):
                     await self._hand_over_to_dm(job, reply)
@@ -151,7 +154,8 @@ class RouteDelivery:
 
     async def _hand_over_to_dm(self, job: Job, reply: Reply) -> None:
         """The render outlasts what the interaction can answer: its status says so while it
-        still can (else it stays at "rendering" for good), and the video will go by DM."""
+        still can (else it stays at "rendering" for good), and the video will go by DM (as it
+        was to already, for a job promised by DM from the start)."""
         current = await self._store.get(job.id)
         if current is None or current.state.is_final or current.cancelled:
             return  # ended meanwhile: its result (or notice) is on its way through the route

@@ -948,6 +948,35 @@ async def test_the_private_status_says_the_video_will_come_by_dm_before_the_toke
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
 
 
+async def test_a_private_status_promised_by_dm_from_the_start_is_ended_before_the_token_runs_out(
+    tmp_path,
+):
+    """Asked late in the command's 15 minutes, the video was promised by DM from the start; the
+    private answer still shows its progress, and would stay at "rendering 60%", with its
+    expected cost, for good. Its last edit while the token works says the video comes by DM."""
+    clock = ShiftedClock()
+    clock.offset = 600
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+        )
+        answer = await interaction.wait_for_answer()
+        assert "direct message" in answer["content"]
+        await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
+        clock.offset += 200
+        fake.advance_clock(200)
+        world.api.last_task.set_progress(60)
+        last = await interaction.wait_for_original(
+            lambda m: "taking longer than Discord lets me answer here" in m["content"], timeout=30
+        )
+        assert "60%" not in last["content"] and "Expected cost" not in last["content"]
+        world.api.last_task.complete()
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
+
+
 async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went(tmp_path):
     """DMs closed: history is where the video is, on APIMart's day-long link."""
     clock = ShiftedClock()
