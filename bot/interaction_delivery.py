@@ -328,9 +328,6 @@ class RouteDelivery:
                 log.warning("Job %d: the interaction refused the result (%s)", job.id, error.code)
                 return _Refused.TOKEN
             log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)
-            # Discord answered, with a refusal: nothing was posted, so the retry posts the
-            # result again (with its file, for everyone there), not its link privately.
-            await self._store.undo_begin_delivery(job)
             return DeliveryResult(DeliveryOutcome.RETRY)
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)

@@ -1104,16 +1104,6 @@ class JobStore:
             return None
         return dataclasses.replace(job, delivery_started_at=now, delivery_target=target)
 
-    async def undo_begin_delivery(self, job: Job) -> bool:
-        """The attempt begun is known to have posted nothing (Discord refused it): back to how
-        `job` had it, so the next attempt is not guarded against a post that never was."""
-        return await self._fenced(
-            job,
-            "delivery_started_at = ?, delivery_target = ?",
-            (job.delivery_started_at, job.delivery_target),
-            release=False,
-        )
-
     async def mark_delivered(
         self, job: Job, *, now: float, message_id: int | None, linked: bool = False
     ) -> bool:

@@ -8,10 +8,8 @@ Messages, the 5-follow-up cap, forced-ephemeral servers, 15-minute tokens).
 import asyncio
 import time
 from contextlib import asynccontextmanager
-from types import SimpleNamespace
 
 import aiohttp
-import discord
 import pytest
 
 from bot.jobs.poller import DeliveryOutcome
@@ -587,39 +585,6 @@ async def test_a_follow_up_cut_short_whose_token_then_expired_still_brings_the_v
         dm = fake.dm_channel_id(fake.user_id)
         assert [m for m in fake.messages(dm) if m.get("attachments")], "the video never went"
         assert not [f for f in interaction.followups if f.get("attachments")]
-
-
-async def test_a_follow_up_discord_refused_is_posted_again_with_its_file_not_as_a_private_link(
-    tmp_path, monkeypatch
-):
-    """Discord answered the result's follow-up with an error (a 503 outlasting discord.py's own
-    retries): nothing was posted, so the retry posts it again, with its file, where everyone
-    there sees it; not APIMart's link in the member's private answer, as for a follow-up whose
-    answer was lost (which may have been posted)."""
-    clock = ShiftedClock()
-    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
-        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
-        routes = world.bot.routes
-
-        async def refused(*args, **kwargs):
-            response = SimpleNamespace(status=503, reason="Service Unavailable")
-            raise discord.HTTPException(response, "Service Unavailable")  # type: ignore[arg-type]
-
-        monkeypatch.setattr(routes, "_post", refused)
-        world.api.last_task.complete()
-
-        async def attempts():
-            return (await world.bot.store.get(1)).delivery_attempts
-
-        assert await eventually(attempts, 1) == 1
-        monkeypatch.undo()
-        clock.offset += 60
-        world.bot.poller.wake()
-        result = await interaction.wait_for_followup(2, timeout=10)
-        assert result["attachments"], "the video itself, as a follow-up"
-        assert not result["flags"] & 64, "where everyone there sees it"
-        original = await interaction.wait_for_original(lambda m: True, timeout=5)
-        assert "too large" not in original["content"]
 
 
 async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_link(
