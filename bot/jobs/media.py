@@ -226,11 +226,14 @@ def skipped_note(
         counted = "count_stickers"
     else:
         counted = "count_references"
+    count = plural(counted, len(skipped))
+    if nothing_left and in_prompt:
+        them = plural("count_them_links", len(skipped))
+        return msg("nothing_usable_in_prompt", count=count, links=Listed(items), them=them)
     if nothing_left:
-        key = "nothing_usable_in_prompt" if in_prompt else "nothing_usable"
-    else:
-        key = "links_unused" if refused else "links_skipped"
-    return msg(key, count=plural(counted, len(skipped)), links=Listed(items))
+        return msg("nothing_usable", count=count, links=Listed(items))
+    key = "links_unused" if refused else "links_skipped"
+    return msg(key, count=count, links=Listed(items))
 
 
 def _shown_link(url: str) -> str:

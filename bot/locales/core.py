@@ -106,8 +106,8 @@ EN: dict[str, str] = {
     ),
     "nothing_usable_in_prompt": (
         "I can't use {count}: {links}, and there was nothing else to use, so I made nothing "
-        "and nothing was counted. Link a PNG, JPEG or WebP image (or a video), or take the link "
-        "out of your prompt for a video from its words alone."
+        "and nothing was counted. Link a PNG, JPEG or WebP image (or a video), or take "
+        "{them} out of your prompt for a video from its words alone."
     ),
     "links_unused": "Also, I couldn't use {count}: {links}.",
     "link_skipped_item": "`{link}` ({reason})",
@@ -178,8 +178,8 @@ EN: dict[str, str] = {
         "Save it before then."
     ),
     "result_link_unposted": (
-        "{url}\nI couldn't post the video here, so here is its link; it expires {expiry}. "
-        "Save it before then."
+        "{url}\nI may not have been able to post the video here, so here is its link; it "
+        "expires {expiry}. Save it before then."
     ),
     "result_link_expired": (
         "{mention} your video finished, but its download link had already expired before I "
@@ -248,6 +248,7 @@ EN: dict[str, str] = {
     "count_references": "{count} link or file|{count} links and files",
     "count_stickers": "{count} sticker|{count} stickers",
     "count_more_channels": "{count} more channel|{count} more channels",
+    "count_them_links": "the link|those links",
     "count_seconds": "{count} second|{count} seconds",
     "count_minutes": "{count} minute|{count} minutes",
     "count_hours": "{count} hour|{count} hours",
@@ -336,7 +337,7 @@ ZH: dict[str, str] = {
     ),
     "nothing_usable_in_prompt": (
         "要用的素材中有 {count}我无法使用：{links}，而且没有其他可用的素材，因此我没有生成视频，也没有计入额度。"
-        "请链接 PNG、JPEG 或 WebP 图片（或一个视频），或从提示词中去掉这个链接，只用文字生成视频。"
+        "请链接 PNG、JPEG 或 WebP 图片（或一个视频），或从提示词中去掉{them}，只用文字生成视频。"
     ),
     "links_unused": "另外，有 {count}我无法使用：{links}。",
     "link_skipped_item": "`{link}`（{reason}）",
@@ -378,7 +379,7 @@ ZH: dict[str, str] = {
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",
-    "result_link_unposted": "{url}\n我无法在这里发布视频，这是它的链接；此链接{expiry}失效，请在此之前保存。",
+    "result_link_unposted": "{url}\n视频可能没能发布在这里，这是它的链接；此链接{expiry}失效，请在此之前保存。",
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),
@@ -432,6 +433,7 @@ ZH: dict[str, str] = {
     "count_references": "{count} 个链接或文件",
     "count_stickers": "{count} 个贴纸",
     "count_more_channels": "另外 {count} 个频道",
+    "count_them_links": "这个链接|这些链接",
     "count_seconds": "{count} 秒",
     "count_minutes": "{count} 分钟",
     "count_hours": "{count} 小时",

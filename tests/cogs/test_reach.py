@@ -592,7 +592,8 @@ async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_
 ):
     """A result follow-up whose answer was lost (a reset connection) may have been posted, and a
     follow-up cannot be looked up: the retry puts APIMart's link into the private answer, which
-    is safe to redo. It says the video could not be posted, not that the file was too large."""
+    is safe to redo. It says the video may not have been posted, not that the file was too
+    large."""
     clock = ShiftedClock()
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
@@ -610,7 +611,7 @@ async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_
         monkeypatch.undo()
         clock.offset += 60
         world.bot.poller.wake()
-        original = await edited_with(interaction, clock, "couldn't post the video here")
+        original = await edited_with(interaction, clock, "may not have been able to post")
         assert "too large" not in original["content"]
         assert f"{world.api.task_ids[0]}.mp4" in original["content"]
 

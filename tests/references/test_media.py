@@ -235,3 +235,15 @@ async def test_a_link_with_a_password_is_not_forwarded_to_apimart_with_it():
             found = await LinkProber(fetcher)(url)
     assert not isinstance(found, MediaInput), found.url
     assert found.reason is SkipReason.PASSWORD
+
+
+def test_links_that_were_all_a_video_prompt_had_are_named_as_one_or_as_several():
+    one = (Skipped("https://example.com/page", SkipReason.NOT_MEDIA),)
+    two = (*one, Skipped("https://example.com/gone.png", SkipReason.UNREACHABLE))
+
+    def said(skipped):
+        return skipped_note(skipped, nothing_left=True, in_prompt=True).render("en-US")
+
+    assert "take the link out of your prompt" in said(one)
+    assert "take those links out of your prompt" in said(two)
+    assert "去掉这些链接" in skipped_note(two, nothing_left=True, in_prompt=True).render("zh-CN")
