@@ -1118,19 +1118,18 @@ class JobStore:
     async def end_lost_claim(self, job: Job, posted_id: int | None) -> None:
         """A delivery claim lost before its outcome was written, to a change of the job (as a
         cancel makes to a render given up on): the claim ends now, not when its lease would
-        lapse, so the post that change asks for is not kept waiting. (Only if nothing but that
-        one change came since: no newer claim is touched.) `posted_id`, a post made meanwhile,
-        whatever the change: the job's next post comes after it, so its search for an earlier
-        one starts there."""
+        lapse, so the post that change asks for is not kept waiting. `posted_id`, a post made
+        meanwhile, whatever the change: the job's next post comes after it, so its search for
+        an earlier one starts there. (Only if nothing but that one change came since: no newer
+        claim, nor a newer attempt's mark, is touched.)"""
         if posted_id is not None:
-            # Whatever change took the claim (a cancel, a task id adopted after an "outcome
-            # unknown" notice), that post was made and is not the job's result; unless a newer
-            # delivery has begun meanwhile.
+            # Whatever that one change was (a cancel, a task id adopted after an "outcome
+            # unknown" notice), the post was made and is not the job's result.
             await self._db.write(
-                "UPDATE jobs SET superseded_post_id = ? WHERE id = ?"
+                "UPDATE jobs SET superseded_post_id = ? WHERE id = ? AND version = ?"
                 " AND delivery_started_at IS NULL AND delivery_message_id IS NULL"
                 " AND COALESCE(superseded_post_id, 0) < ? RETURNING id",
-                (posted_id, job.id, posted_id),
+                (posted_id, job.id, job.version + 1, posted_id),
             )
         if job.cancelled:
             return  # only a cancel's bump ends a claim early; this claim knew of its cancel
