@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.apimart.models import VideoRequest
@@ -217,7 +218,7 @@ class Origin(ABC):
     # may mend, is then read again).
     on_refused: Callable[[], None] | None = None
     # What the request goes ahead without (links and files of no use): told once the job is
-    # recorded or its cost asked about, never as a promise before a refusal.
+    # recorded or its cost question asked, never as a promise before a refusal.
     left_out: Message | None = None
 
     async def tell_left_out(self) -> None:
@@ -230,7 +231,7 @@ class Origin(ABC):
             return
         try:
             await self.tell(note)
-        except discord.HTTPException:
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
             log.warning("Could not tell the member what their request goes without", exc_info=True)
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
@@ -698,6 +699,7 @@ async def _record_announce_submit(bot: VideoBot, origin: Origin, request: VideoR
         return
     with bound(job_id=job.id):
         try:
+            await origin.tell_left_out()
             await _announce_then_submit(bot, origin, job)
         except asyncio.CancelledError:
             # A stop cut the command short (its grace ran out): the job is saved and the next
@@ -811,8 +813,6 @@ async def _acknowledge_then_record(
             return None
         from cogs.confirm import ask_to_confirm  # the confirmation cog queues through here
 
-        await origin.tell_left_out()
         await ask_to_confirm(bot, origin, request, needed)
         return None
-    await origin.tell_left_out()
     return job

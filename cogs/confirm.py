@@ -101,6 +101,8 @@ async def ask_to_confirm(
         needed.expected.credits,
         needed.threshold,
     )
+    # Asked: what the request would go without is no promise before a refusal now.
+    await origin.tell_left_out()
     cog = bot.get_cog(COG_NAME)
     if isinstance(cog, CostConfirmations):
         cog.expire_later(pending, message)

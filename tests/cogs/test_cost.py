@@ -11,6 +11,7 @@ from tests.cogs.test_command_mentions import mention
 from tests.cogs.test_moderation import command, mod, server, user_option, video
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
@@ -146,6 +147,24 @@ async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tm
         assert len(world.api.submits) == 1 and await job_count(world) == 1
         quota = await command(world, "videos quota", user=world.discord.user_id)
         assert "You have **4 videos** left today (out of 5)" in quota
+
+
+async def test_a_question_comes_first_then_what_the_request_would_go_without(tmp_path):
+    """A page link is left out of a costly request: the member reads the question first, and
+    what it would go without after it; never "I'll go on without" before it is even asked."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, plan=NEVER_DONE, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        await set_threshold(world, 5)
+        page, boat = web.serve("/article", b"<html>", "text/html"), web.serve("/boat.png")
+        interaction, question = await ask_video(
+            world, prompt=f"boats {page} {boat}", duration=10, resolution="4k"
+        )
+        assert "expected to cost about **15 credits**" in question["content"]
+        note = await interaction.wait_for_answer(2, timeout=10)
+        assert "I'll go on without 1 link I can't use" in note["content"]
+        assert world.api.submits == []
 
 
 async def test_confirm_submits_exactly_one_job_and_counts_it_once(tmp_path):
