@@ -150,8 +150,8 @@ def credits_number(value: float) -> str:
 
 
 def credits_as_written(value: float) -> float:
-    """An amount a moderator gave, as `credits_number` writes it: what they read back (0.004
-    reads "0") is what is kept."""
+    """An amount a moderator gave, as `credits_number` writes it: what they read back is what
+    is kept (0.004 reads "0": the commands refuse it rather than keep 0, which turns off)."""
     return round(value, CREDIT_DECIMALS)
 
 

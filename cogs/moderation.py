@@ -40,11 +40,13 @@ from bot.moderation.store import Actor
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import (
     CODE_CHARS,
+    CREDIT_DECIMALS,
     MESSAGE_CONTENT,
     NO_MENTIONS,
     REASON_CHARS,
     code,
     credits_as_written,
+    credits_number,
     fit,
     quote,
 )
@@ -214,7 +216,8 @@ class ModerationCog(
         reads 0, which would turn the rule off rather than make it tiny."""
         written = credits_as_written(credits)
         if credits > 0 and written == 0:
-            await answer_privately(interaction, msg("mod_credits_too_small"))
+            smallest = credits_number(10.0**-CREDIT_DECIMALS)
+            await answer_privately(interaction, msg("mod_credits_too_small", smallest=smallest))
             return None
         return written
 

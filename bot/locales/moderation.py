@@ -240,7 +240,7 @@ EN: dict[str, str] = {
         "shows every rule."
     ),
     "mod_credits_too_small": (
-        "The smallest amount is 0.01 credits, so nothing was changed. Use 0 to turn it off."
+        "The smallest amount is {smallest} credits, so nothing was changed. Use 0 to turn it off."
     ),
     "mod_bad_pattern": (
         "`{pattern}` can't be used as a banned word, so nothing was changed. Use a word or "
@@ -575,7 +575,7 @@ ZH: dict[str, str] = {
     # /videomod: answers when nothing changes
     "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `{/videomod limits show}` 查看当前额度。",
     "mod_policy_unchanged": "当前设置已经是这样，因此没有做任何更改。`{/videomod limits show}` 会列出所有规则。",
-    "mod_credits_too_small": "最小金额为 0.01 点，因此没有做任何更改。输入 0 可将其关闭。",
+    "mod_credits_too_small": "最小金额为 {smallest} 积分，因此没有做任何更改。输入 0 可将其关闭。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
         "* 只能放在开头或结尾（例如 `gore*`）。"

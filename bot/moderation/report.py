@@ -16,6 +16,7 @@ from bot.moderation.rules import (
     block_with_end,
     blocked_message,
     budget_spent_message,
+    channels_listed,
     cooldown_ends,
     option_label,
     option_labels,
@@ -37,9 +38,6 @@ from bot.text import (
 )
 
 LISTED_OVERRIDES = 10
-# Channels named in a list of allowed ones; the rest are counted (a server may allow dozens,
-# and the lines after the list must still fit in the answer).
-LISTED_CHANNELS = 20
 
 
 def slots_text(policy: Policy) -> Message:
@@ -251,14 +249,6 @@ def policy_lines(
     else:
         lines.append(msg("mod_show_roles", items=none))
     return lines
-
-
-def channels_listed(channels: Sequence[int]) -> Listed:
-    """The allowed channels as mentions: the first `LISTED_CHANNELS`, then how many more."""
-    items: list[Message | Plural | str] = [f"<#{c}>" for c in channels[:LISTED_CHANNELS]]
-    if len(channels) > LISTED_CHANNELS:
-        items.append(plural("count_more_channels", len(channels) - LISTED_CHANNELS))
-    return Listed(items)
 
 
 def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> list[Message]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
-from bot.i18n import Listed, Message, msg, plural
+from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
 from bot.moderation.models import CREDIT_TOLERANCE, MemberFacts
@@ -216,12 +217,25 @@ def paused_message(requester: Requester) -> Message:
     return msg("mod_paused" if requester.guild_id is not None else "personal_paused")
 
 
+# Channels named in a list of allowed ones; the rest are counted (a server may allow dozens,
+# and what follows the list must still fit in its message).
+LISTED_CHANNELS = 20
+
+
+def channels_listed(channels: Sequence[int]) -> Listed:
+    """The allowed channels as mentions: the first `LISTED_CHANNELS`, then how many more."""
+    items: list[Message | Plural | str] = [f"<#{c}>" for c in channels[:LISTED_CHANNELS]]
+    if len(channels) > LISTED_CHANNELS:
+        items.append(plural("count_more_channels", len(channels) - LISTED_CHANNELS))
+    return Listed(items)
+
+
 def _place_refusal(facts: MemberFacts, requester: Requester) -> Refusal | None:
     """Generation paused, or a channel where videos are not made."""
     if facts.paused:
         return Refusal(paused_message(requester))
     if facts.channels and not facts.channels & {requester.channel_id, requester.parent_channel_id}:
-        channels = Listed([f"<#{channel_id}>" for channel_id in sorted(facts.channels)])
+        channels = channels_listed(sorted(facts.channels))
         return Refusal(msg("mod_channel_not_allowed", channels=channels))
     return None
 

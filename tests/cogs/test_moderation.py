@@ -410,7 +410,7 @@ async def test_a_budget_of_one_credit_and_role_allowances_read_with_their_units(
 
 async def test_dozens_of_listed_channels_are_cut_short_not_the_rules_after_them(tmp_path):
     """70 channels allowed: `limits show` names the first 20 and how many more, and still shows
-    the budget and the mod-log; a member's quota names them the same way."""
+    the budget and the mod-log; a member's quota, and a refusal elsewhere, name them so too."""
     async with server(tmp_path) as s:
         store = s.world.bot.moderation.store
         actor = Actor(s.world.discord.guild_id, s.owner)
@@ -424,6 +424,8 @@ async def test_dozens_of_listed_channels_are_cut_short_not_the_rules_after_them(
         assert "<#1100000000000000020>" not in answer
         quota = await command(s.world, "videos quota", user=s.alice)
         assert "<#1100000000000000019>, 50 more channels (and their threads" in quota
+        refused = await video(s.world)  # in a channel not on the list
+        assert "<#1100000000000000019>, 50 more channels (a thread or forum post" in refused
 
 
 async def test_limits_show_with_dozens_of_role_allowances_keeps_every_other_rule(tmp_path):
