@@ -281,6 +281,11 @@ def main() -> int:
     point_discord_at(settings)
     try:
         return run_on_bot_loop(run(settings))
+    except KeyboardInterrupt:
+        # Ctrl-C before the bot's own graceful stop took over (while it waited for its
+        # database): nothing was started, so nothing is left to finish.
+        log.warning("Stopped (Ctrl-C) before it started")
+        return 130
     except Exception:
         # Through the configured logging (one JSON object a line, secrets scrubbed), not
         # Python's bare traceback on stderr.

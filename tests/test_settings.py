@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -305,6 +306,37 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     assert "after trying for 1.5 s" in output
     assert "Traceback" not in output
     assert "hunter22" not in output
+
+
+def test_ctrl_c_while_waiting_for_postgresql_stops_with_one_line_not_a_traceback(tmp_path):
+    env = {
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",
+        "DATABASE_CONNECT_WAIT": "60",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # As a terminal's Ctrl-C reaches it, whatever the test runner does with SIGINT.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdout is not None
+        seen = [process.stdout.readline()]
+        assert "cannot be reached yet" in seen[0], seen
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    output = seen[0] + output
+    assert process.returncode == 130, output
+    assert "Stopped (Ctrl-C) before it started" in output
+    assert "Traceback" not in output
 
 
 async def test_a_postgresql_still_starting_is_waited_for(monkeypatch, caplog):
