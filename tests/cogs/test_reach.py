@@ -280,18 +280,25 @@ async def test_a_render_outliving_the_token_is_kept_in_history_when_dms_are_clos
         assert "[video](" in text
 
 
+async def asked_late_for_4k(world):
+    """/video for a 4K render in a server without the bot, read 10 minutes into its token's
+    life (the test's clock is ahead): promised by DM at once. The interaction."""
+    foreign = world.discord.add_guild("Friends", bot_member=False)
+    interaction = await world.discord.slash_command(
+        "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
+    )
+    answer = await interaction.wait_for_answer()
+    assert "I'll send it to you by direct message" in answer["content"]
+    return interaction
+
+
 async def test_a_long_render_asked_late_is_promised_by_dm_at_submit(tmp_path):
     clock = ShiftedClock()
     # The bot reads the command 10 minutes into its token's life (a slow queue in front).
     clock.offset = 600
     async with running_bot(tmp_path, plan=QUICK, clock=clock) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
-        )
-        answer = await interaction.wait_for_answer()
-        assert "I'll send it to you by direct message" in answer["content"]
+        interaction = await asked_late_for_4k(world)
         dm = fake.dm_channel_id(fake.user_id)
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
         await world.bot.poller.stop()
@@ -924,12 +931,7 @@ async def test_a_private_status_promised_by_dm_from_the_start_is_ended_before_th
     clock.offset = 600
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
-        foreign = fake.add_guild("Friends", bot_member=False)
-        interaction = await fake.slash_command(
-            "video", {"prompt": "a 4K city", "resolution": "4k"}, guild_id=foreign
-        )
-        answer = await interaction.wait_for_answer()
-        assert "direct message" in answer["content"]
+        interaction = await asked_late_for_4k(world)
         await world.api.wait_until(lambda: world.api.task_ids, what="the submit")
         clock.offset += 200
         fake.advance_clock(200)

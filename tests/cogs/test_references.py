@@ -1,6 +1,7 @@
 """Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
 
 import asyncio
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -241,9 +242,10 @@ async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(
         assert "duration" not in sent
 
 
-async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_path):
-    """A link's kind is known only once the form is sent, so the form offers a Duration, and
-    Discord sends its default when it is left alone: the video sets the length instead."""
+@asynccontextmanager
+async def form_sent_on_a_video_link(tmp_path, duration):
+    """The form of a message whose link is a video, sent with `duration` chosen: the bot, the
+    link, and the first answer."""
     async with (
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
@@ -251,9 +253,15 @@ async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_pat
         clip = web.serve("/dance.mp4", MP4, "video/mp4")
         target = await post(world, content=f"look at this {clip}")
         interaction = await make_video_on(world, target)
-        submit = await fill_form(world, interaction, "a robot dancing like this", Duration="6")
-        answer = await submit.wait_for_answer()
-        assert "duration can't be used" not in answer["content"], answer["content"]
+        submit = await fill_form(world, interaction, "a robot dancing like this", Duration=duration)
+        yield world, clip, (await submit.wait_for_answer())["content"]
+
+
+async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_path):
+    """A link's kind is known only once the form is sent, so the form offers a Duration, and
+    Discord sends its default when it is left alone: the video sets the length instead."""
+    async with form_sent_on_a_video_link(tmp_path, "6") as (world, clip, answer):
+        assert "duration can't be used" not in answer, answer
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["video_urls"] == [clip]
@@ -263,15 +271,7 @@ async def test_menu_on_a_message_with_a_video_link_makes_a_video_from_it(tmp_pat
 async def test_a_duration_chosen_in_the_menus_form_is_not_overruled_by_a_video_link(tmp_path):
     """The member picked 4 s and the link turned out to be a video, which sets the length (and
     the price) itself: asked again, not made longer and dearer than chosen."""
-    async with (
-        Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
-    ):
-        clip = web.serve("/dance.mp4", MP4, "video/mp4")
-        target = await post(world, content=f"look at this {clip}")
-        interaction = await make_video_on(world, target)
-        submit = await fill_form(world, interaction, "a robot dancing like this", Duration="4")
-        answer = (await submit.wait_for_answer())["content"]
+    async with form_sent_on_a_video_link(tmp_path, "4") as (world, _, answer):
         assert "can't be 4 s" in answer, answer
         assert "Nothing was made or counted" in answer
         assert world.api.submits == []

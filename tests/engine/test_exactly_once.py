@@ -131,6 +131,38 @@ async def test_after_a_crash_right_after_posting_the_status_message_still_ends_a
     assert f"Job #{job.id} is done" in fake.get_message(announced)["content"]
 
 
+async def unknown_notice_posted(store, clock, fake, delivery):
+    """A submit whose request left, then its sender cut off from the database longer than its
+    claim: another process settles it `submit_unknown` and posts the "outcome unknown" notice.
+    The job, the sender's claim, the notice's delivery claim and its post."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert sending is not None
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    told = await claimed(store, job.id, Stage.DELIVER)
+    notice = await delivery(told)
+    assert notice.outcome is DeliveryOutcome.DELIVERED
+    return job, sending, told, notice
+
+
+async def adopted_render_finished(store, clock, api, job, task_id):
+    """The adopted task's render, reported finished."""
+    poll = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(
+        task_id=task_id,
+        status=TaskStatus.COMPLETED,
+        progress=100,
+        video_url=api.add_file(f"{task_id}.mp4", b"\x00" * 1024),
+        expires_at=int(clock() + 86400),
+    )
+    assert await store.finish(poll, JobState.COMPLETED, now=clock(), info=info)
+
+
 async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_posted(
     store, clock, fake, client, api, downloads
 ):
@@ -139,38 +171,16 @@ async def test_an_adopted_task_finishing_minutes_after_the_unknown_notice_is_pos
     it saw in the last few minutes with that first message, which would have stood for the
     video: the member charged, never shown it."""
     delivery = Delivery(client, downloads, store, clock=clock)
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
-    job = await store.create(
-        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
-    )
-    # Process A claims the submit and its request leaves; then A is cut off from the database.
-    sending = await store.claim_for_submit(job.id)
-    sending = await store.renew_before_sending(sending)
-    assert sending is not None
-    # Another process settles the lapsed claim and posts the "outcome unknown" notice.
-    clock.advance(store.leases.submit + 1)
-    [settled] = await store.expire_lost_submits(now=clock())
-    assert settled.state is JobState.SUBMIT_UNKNOWN
-    told = await claimed(store, job.id, Stage.DELIVER)
-    notice = await delivery(told)
-    assert notice.outcome is DeliveryOutcome.DELIVERED
+    job, sending, told, notice = await unknown_notice_posted(store, clock, fake, delivery)
     assert await store.mark_delivered(told, now=clock(), message_id=notice.message_id)
-    # A reaches the database again: APIMart's task id answers the unknown (adopt_task).
+    # The sender reaches the database again: APIMart's task id answers the unknown.
     assert not await store.mark_submitted(
         sending, "task_adopted", now=clock(), first_poll_at=clock()
     )
     assert await store.adopt_task(job.id, "task_adopted", now=clock(), first_poll_at=clock())
     # The render finishes two minutes later and is delivered.
     clock.advance(120)
-    poll = await claimed(store, job.id, Stage.POLL)
-    info = TaskInfo(
-        task_id="task_adopted",
-        status=TaskStatus.COMPLETED,
-        progress=100,
-        video_url=api.add_file("adopted.mp4", b"\x00" * 1024),
-        expires_at=int(clock() + 86400),
-    )
-    assert await store.finish(poll, JobState.COMPLETED, now=clock(), info=info)
+    await adopted_render_finished(store, clock, api, job, "task_adopted")
     result = await delivery(await claimed(store, job.id, Stage.DELIVER))
     assert result.outcome is DeliveryOutcome.DELIVERED
     # The video must be a new post, not the "outcome unknown" notice handed back by the nonce.
@@ -187,18 +197,7 @@ async def test_the_unknown_notice_is_not_taken_for_the_video_when_adopted_while_
     notice (minutes younger than the render's end) and take it for the video."""
     clock.advance(-(store.leases.submit + 61))  # ends at the real time, as Discord's ids read
     delivery = Delivery(client, downloads, store, clock=clock)
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
-    job = await store.create(
-        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
-    )
-    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
-    assert sending is not None
-    clock.advance(store.leases.submit + 1)
-    [settled] = await store.expire_lost_submits(now=clock())
-    assert settled.state is JobState.SUBMIT_UNKNOWN
-    told = await claimed(store, job.id, Stage.DELIVER)
-    notice = await delivery(told)
-    assert notice.outcome is DeliveryOutcome.DELIVERED
+    job, sending, told, notice = await unknown_notice_posted(store, clock, fake, delivery)
     # Before the notice is written down, the sender's task id arrives after all.
     assert not await store.mark_submitted(sending, "task_x", now=clock(), first_poll_at=clock())
     assert await store.adopt_task(job.id, "task_x", now=clock(), first_poll_at=clock())
@@ -206,15 +205,7 @@ async def test_the_unknown_notice_is_not_taken_for_the_video_when_adopted_while_
     assert not await store.mark_delivered(told, now=clock(), message_id=notice.message_id)
     await store.end_lost_claim(told, notice.message_id)
     clock.advance(60)
-    poll = await claimed(store, job.id, Stage.POLL)
-    info = TaskInfo(
-        task_id="task_x",
-        status=TaskStatus.COMPLETED,
-        progress=100,
-        video_url=api.add_file("x.mp4", b"\x00" * 1024),
-        expires_at=int(clock() + 86400),
-    )
-    assert await store.finish(poll, JobState.COMPLETED, now=clock(), info=info)
+    await adopted_render_finished(store, clock, api, job, "task_x")
     # The video's first post fails once (Discord 503): its retry searches for an earlier post.
     fake.fail_next("POST", r"/channels/\d+/messages", status=503, message="Service Unavailable")
     first = await claimed(store, job.id, Stage.DELIVER)
