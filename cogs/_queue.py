@@ -224,15 +224,19 @@ class Origin(ABC):
     async def tell_left_out(self) -> None:
         """Say what the request goes ahead without, if anything (once).
 
-        An aside to a job already recorded: Discord refusing it must not stop the job's
-        announcement and submit."""
+        An aside, not the member's answer: it leaves `told` as it was (a stop after it still
+        says the job is saved), and Discord refusing it does not stop the job's announcement
+        and submit."""
         note, self.left_out = self.left_out, None
         if note is None:
             return
+        answered = self.told
         try:
             await self.tell(note)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
             log.warning("Could not tell the member what their request goes without", exc_info=True)
+        finally:
+            self.told = answered
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""

@@ -8,6 +8,7 @@ from bot.jobs.models import JobState
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 
@@ -88,6 +89,25 @@ async def test_a_command_cut_short_by_a_stop_tells_its_member_the_job_is_saved(t
         assert "restarting" in answer and "#1" in answer, answer
         assert "/videos status" in answer or "</videos status:" in answer
         assert len(command.answers) == 1, "told once"
+
+
+async def test_a_stop_after_the_left_out_note_still_tells_the_member_the_job_is_saved(tmp_path):
+    """ "I'll go on without 1 link" is an aside, not the answer: a stop cutting the command short
+    after it still tells the member the job is saved, so they do not ask again."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, shutdown_grace=0.3, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        page, boat = web.serve("/article", b"<html>", "text/html"), web.serve("/boat.png")
+        world.api.delay_next("submit", 30)
+        command = await world.video(prompt=f"cut short {page} {boat}")
+        await world.api.wait_for_submits(1)
+        await world.bot.close()
+        answers = [(await command.wait_for_answer(n, timeout=2))["content"] for n in (1, 2)]
+        assert "go on without 1 link" in answers[0], answers
+        assert "restarting" in answers[1] and "#1" in answers[1], answers
 
 
 async def test_a_second_stop_signal_does_not_cut_an_engine_submit_in_flight(tmp_path):
