@@ -374,3 +374,15 @@ async def test_a_prompt_with_a_nul_character_is_recorded_on_either_backend(store
         member_told=False,
     )
     assert (await store.get(job.id)).error_message.replace("\x00", "") == "bad input"
+
+
+async def test_a_lost_claims_post_is_not_written_over_what_a_later_change_left(store, db, clock):
+    """A delivery claim lost to one change records its post (its job's next search starts
+    after it); after a second change, the mark is that change's (0: a newer attempt began a
+    post whose id is unknown), and the late write must not replace it with an older post."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await db.write(
+        "UPDATE jobs SET version = version + 2, superseded_post_id = 0 WHERE id = ?", (job.id,)
+    )
+    await store.end_lost_claim(job, posted_id=1_500_000_000_000_000_000)
+    assert (await store.get(job.id)).superseded_post_id == 0
