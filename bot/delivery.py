@@ -187,7 +187,7 @@ def result_content(
 
     `unreachable`: the video could not be fetched, several times over; say so with its link.
     `channel_failed`: this is a DM because posting in the job's channel failed; say so.
-    `unposted`: the link stands for a post that could not be made (not for a file too large).
+    `unposted`: the link stands for a post that may not have been made (not a file too large).
     """
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
@@ -215,7 +215,7 @@ def link_expired(job: Job, now: float) -> bool:
 
 def link_text(job: Job, *, unposted: bool = False) -> str:
     """The video's link, when it stops working, and why it is a link (`unposted`: the video
-    could not be posted; otherwise the file is too large to upload)."""
+    may not have been posted; otherwise the file is too large to upload)."""
     assert job.result_url is not None
     locale = job.requester.locale
     expiry = (

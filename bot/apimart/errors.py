@@ -54,7 +54,7 @@ class ServerError(APIMartError):
     """HTTP 5xx: a transient fault on APIMart's side."""
 
     retryable = True
-    # Said by APIMart's own application (a 5xx code in an HTTP 200 body), not by a gateway in
+    # Said by APIMart's own application (a 5xx code in a 2xx answer's body), not by a gateway in
     # front of it: the request reached the service, so a submit may have landed, whatever the
     # code says.
     reached_service = False
