@@ -7,13 +7,16 @@ import os
 import tempfile
 import threading
 import uuid
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
-from bot.storage import Database
+from bot.storage import Connection, Database, Row
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import SqliteDatabase
 
@@ -74,6 +77,43 @@ def _place(path: Path, data: bytes) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+class RecordingDatabase:
+    """The test's database, recording what the store sends through it: every statement (its
+    SQL and parameters), how many were writes, and how many transactions were begun (each at
+    least a BEGIN, its statements and a COMMIT)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.statements: list[tuple[str, tuple[Any, ...]]] = []
+        self.writes = 0
+        self.transactions = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def reset(self) -> None:
+        """Forget what was recorded so far."""
+        self.statements.clear()
+        self.writes = self.transactions = 0
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.statements.append((sql, tuple(params)))
+        return await self._db.fetch_all(sql, params)
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        self.statements.append((sql, tuple(params)))
+        return await self._db.fetch_one(sql, params)
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.statements.append((sql, tuple(params)))
+        self.writes += 1
+        return await self._db.write(sql, params)
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        self.transactions += 1
+        return self._db.transaction()
 
 
 @dataclass

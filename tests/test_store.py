@@ -8,7 +8,7 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
-from tests.backends import postgres_only
+from tests.backends import RecordingDatabase, postgres_only
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(
@@ -253,37 +253,16 @@ async def test_renewing_keeps_a_claim_and_a_lost_claim_cannot_be_renewed(store, 
     assert not await store.renew(claim, Stage.SUBMIT), "released claims stay released"
 
 
-class CountingDatabase:
-    """The test's database, counting what the store sends: statements on their own, and
-    transactions (each at least a BEGIN, its statements and a COMMIT)."""
-
-    def __init__(self, db):
-        self._db = db
-        self.writes = 0
-        self.transactions = 0
-
-    def __getattr__(self, name):
-        return getattr(self._db, name)
-
-    async def write(self, sql, params=()):
-        self.writes += 1
-        return await self._db.write(sql, params)
-
-    def transaction(self):
-        self.transactions += 1
-        return self._db.transaction()
-
-
 async def test_a_poll_round_costs_one_claim_and_one_statement_per_check(db, clock):
     """50 due checks: one statement claims them all, one per check records its progress (with
     its fencing: a stale claim writes nothing); no transaction, no read in between."""
-    counting = CountingDatabase(db)
+    counting = RecordingDatabase(db)
     store = JobStore(counting, clock=clock)
     for number in range(50):
         job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
         claim = await store.claim_for_submit(job.id)
         await store.mark_submitted(claim, f"task_{number}", now=clock(), first_poll_at=clock())
-    counting.writes = counting.transactions = 0
+    counting.reset()
     due = await store.claim_due(Stage.POLL, 100)
     assert len(due) == 50
     for job in due:

@@ -11,42 +11,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, Stage
-from bot.storage import Database, Row
-from tests.backends import sqlite_only
+from bot.storage import Database
+from tests.backends import RecordingDatabase, sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="en-US")
 REQUEST = VideoRequest(prompt="a fox", duration=8, resolution="1080p", aspect_ratio="9:16")
-
-
-class _Recording:
-    """A database that remembers every statement read through it."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self.statements: list[tuple[str, tuple[Any, ...]]] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
-
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self.statements.append((sql, tuple(params)))
-        return await self._db.fetch_all(sql, params)
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        self.statements.append((sql, tuple(params)))
-        return await self._db.fetch_one(sql, params)
-
-    async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self.statements.append((sql, tuple(params)))
-        return await self._db.write(sql, params)
 
 
 async def _plans(db: Database, statements: list[tuple[str, tuple[Any, ...]]]) -> list[list[str]]:
@@ -66,7 +42,7 @@ async def _table_scans(db: Database, statements: list[tuple[str, tuple[Any, ...]
 
 @sqlite_only
 async def test_every_stage_claims_and_finds_its_next_due_job_through_an_index(db, clock):
-    recording = _Recording(db)
+    recording = RecordingDatabase(db)
     store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
     for stage in Stage:
         await store.next_due(stage)
@@ -82,7 +58,7 @@ async def test_a_claim_takes_the_earliest_due_jobs_in_index_order_without_sortin
     and no sort of every running job (an index by state alone was taken for the poll stage's
     claim over `jobs_due_poll`, and sorted all of them on every claim)."""
     for stage in Stage:
-        recording = _Recording(db)
+        recording = RecordingDatabase(db)
         await JobStore(recording, clock=clock).claim_due(stage, 8)  # type: ignore[arg-type]
         [plan] = await _plans(db, recording.statements)
         assert "SCAN jobs" not in plan, (stage, plan)
@@ -91,7 +67,7 @@ async def test_a_claim_takes_the_earliest_due_jobs_in_index_order_without_sortin
 
 @sqlite_only
 async def test_a_metrics_scrape_counts_jobs_by_state_without_reading_the_table(db, clock):
-    recording = _Recording(db)
+    recording = RecordingDatabase(db)
     await JobStore(recording, clock=clock).count_by_state()  # type: ignore[arg-type]
 
     assert await _table_scans(db, recording.statements) == []
