@@ -495,10 +495,11 @@ class ReferencesCog(commands.Cog):
         `target`: the message the form is on, if it can still be read."""
         sources = (message_ref(target),) if target is not None else ()
         origin = InteractionOrigin(interaction, sources=sources, reply_to=target)
+        submitted = form_options(values)
         try:
             # Flags typed in the prompt (`--dur 8`, or kept from a message's text the prompt
             # was filled from) set the options whose selects were left as `VideoModal` opened.
-            options = with_form_flags(form_options(values), FORM_OPENS_ON)
+            options = with_form_flags(submitted, FORM_OPENS_ON)
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
@@ -508,7 +509,7 @@ class ReferencesCog(commands.Cog):
             if await refused_before_fetching(self.bot, origin):
                 return
         collected = await collect([media], self.bot.link_prober)
-        chosen = form_options(values).duration
+        chosen = submitted.duration
         if collected.videos and chosen not in (None, FORM_OPENS_ON.duration):
             # The Duration select is offered for a link, whose kind is known only now: a
             # length the member picked is asked about, never overruled by a longer, dearer one.
