@@ -350,7 +350,6 @@ class VideoBot(commands.AutoShardedBot):
             pricing=self.pricing,
             waits_for=settings.task_timeout,
         )
-        self.status_sweep = StatusSweep(self.store, self.status_messages, clock=self.clock)
         # Jobs asked where the bot is no member answer through the interaction or by DM.
         self.routes = RouteDelivery(
             self,
@@ -358,6 +357,12 @@ class VideoBot(commands.AutoShardedBot):
             status_text=self.status_messages.render,
             clock=self.clock,
             hand_over_before=hand_over_window(settings.poll_max_gap),
+        )
+        self.status_sweep = StatusSweep(
+            self.store,
+            self.status_messages,
+            clock=self.clock,
+            hand_over=self.routes.hand_over_running_out,
         )
         self.poller = Poller(
             self.store,

@@ -45,7 +45,14 @@ from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
-from bot.reach import HAND_OVER_BEFORE, Reply, Route, last_call, queued_message
+from bot.reach import (
+    HAND_OVER_BEFORE,
+    TOKEN_SAFETY_MARGIN,
+    Reply,
+    Route,
+    last_call,
+    queued_message,
+)
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 log = logging.getLogger(__name__)
@@ -59,6 +66,10 @@ _FOLLOWUPS_SPENT = 40094
 _PAYLOAD_TOO_LARGE = 413
 # Discord refused the message itself (a layout it does not accept).
 _BAD_REQUEST = 400
+
+
+# Jobs read at once by the sweep's hand-over.
+_SWEPT_AT_ONCE = 50
 
 
 class _Refused(enum.Enum):
@@ -152,6 +163,29 @@ class RouteDelivery:
         finally:
             self._edits.pop(job_id, None)
 
+    async def hand_over_running_out(self) -> int:
+        """The status sweep's share of the hand-over: jobs in their token's last stretch that
+        no status check reached (APIMart not answering, a job waiting for its turn) get their
+        last edit all the same; how many were looked at. A job whose private status is being
+        edited here right now is left to that edit, which makes the hand-over itself."""
+        now = self._clock()
+        before = now + TOKEN_SAFETY_MARGIN + self._hand_over_before
+        looked_at = after = 0
+        while True:
+            jobs = await self._store.tokens_running_out(before, after=after, limit=_SWEPT_AT_ONCE)
+            for job in jobs:
+                reply = job.requester.reply
+                if reply is None or job.id in self._edits:
+                    continue
+                if reply.usable(now):
+                    await self._hand_over_to_dm(job, reply)
+                else:
+                    await self._token_expired(job, reply)
+            looked_at += len(jobs)
+            if len(jobs) < _SWEPT_AT_ONCE:
+                return looked_at
+            after = jobs[-1].id
+
     async def _hand_over_to_dm(self, job: Job, reply: Reply) -> None:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM (as it
@@ -161,7 +195,7 @@ class RouteDelivery:
             return  # ended meanwhile: its result (or notice) is on its way through the route
         if current.delivery_started_at is not None or current.delivered_at is not None:
             return
-        message_id = self._status_message(job)
+        message_id = self._status_message(current)
         if message_id is not None:
             note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
             try:

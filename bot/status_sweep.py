@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.engine.pool import settle_cancelled
 from bot.jobs.store import JobStore
@@ -20,6 +20,8 @@ from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
 
 log = logging.getLogger(__name__)
 
+# Shorter than the private status's hand-over stretch (`bot.reach.HAND_OVER_BEFORE`, 180 s at
+# the least), so a sweep lands in it.
 SWEEP_EVERY = 120.0
 # A job told this recently may still have its last edit on its way (held back by Discord, or
 # waiting to be tried again after `FINAL_RETRY_WAITS`): the process that told it makes it.
@@ -45,6 +47,7 @@ class StatusSweep:
         every: float = SWEEP_EVERY,
         settle: float = SETTLE,
         look_back: float = LOOK_BACK,
+        hand_over: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self._store = store
         self._status = status
@@ -52,13 +55,18 @@ class StatusSweep:
         self._every = every
         self._settle = settle
         self._look_back = look_back
+        self._hand_over = hand_over
         self._task: asyncio.Task[None] | None = None
 
     async def sweep_once(self) -> int:
         """Make every missing last edit due now; how many were tried. Each job is tried at
         most once a `HOLD`: one whose edit failed waits for a later sweep. Interaction tokens
         past their life are forgotten too (a cancelled job keeps its token to tell the member
-        anything still to come, while it works)."""
+        anything still to come, while it works). Private statuses in their token's last
+        stretch get their hand-over edit (`hand_over`): sweeps come more often than that
+        stretch lasts, so one lands in it even when no status check does."""
+        if self._hand_over is not None:
+            await self._hand_over()
         forgotten = await self._store.forget_expired_interactions(self._clock())
         if forgotten:
             log.info("Forgot %d expired interaction tokens", forgotten)

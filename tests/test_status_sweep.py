@@ -13,7 +13,7 @@ from bot.status_messages import StatusMessages
 from bot.status_sweep import HOLD, SETTLE, StatusSweep
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT
-from tests.jobstates import claimed, finished
+from tests.jobstates import claimed, finished, submitted
 from tests.test_status_messages import posted_job
 
 
@@ -276,3 +276,38 @@ async def test_a_cancelled_jobs_interaction_token_is_forgotten_once_it_expired(
 async def token_of(store, job_id):
     job = await store.get(job_id)
     return job.requester.reply.token if job.requester.reply is not None else None
+
+
+async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(store, clock):
+    """The sweep's hand-over reads only what it must edit: private statuses of jobs still
+    under way, their token in its last stretch, page after page."""
+
+    async def asked(route, *, expires_in, prompt="a fox"):
+        requester = Requester(
+            user_id=7,
+            channel_id=8,
+            guild_id=None,
+            reply=Reply(route, token="secret-token", expires_at=clock() + expires_in),
+        )
+        return await store.create(
+            requester, VideoRequest(prompt=prompt), now=clock(), submit_by=clock()
+        )
+
+    soon = clock() + 200
+    ending = [await asked(Route.INTERACTION, expires_in=150) for _ in range(3)]
+    by_dm = await asked(Route.DM, expires_in=100)
+    await asked(Route.INTERACTION, expires_in=600)  # not in its last stretch yet
+    await asked(Route.CHANNEL, expires_in=100)  # its status is the bot's own message
+    cancelled = await asked(Route.INTERACTION, expires_in=100)
+    await store.cancel(
+        cancelled.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    failed = await submitted(store, await asked(Route.INTERACTION, expires_in=100), now=clock())
+    await finished(store, failed, JobState.FAILED, now=clock())
+    rendering = await submitted(store, await asked(Route.DM, expires_in=100), now=clock())
+
+    first = await store.tokens_running_out(soon, after=0, limit=3)
+    rest = await store.tokens_running_out(soon, after=first[-1].id, limit=3)
+    listed = [job.id for job in first + rest]
+    assert listed == [job.id for job in [*ending, by_dm, rendering]]
+    assert first[0].requester.reply is not None and first[0].requester.reply.token

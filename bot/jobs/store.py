@@ -832,6 +832,20 @@ class JobStore:
         )
         return len(rows)
 
+    async def tokens_running_out(self, before: float, *, after: int, limit: int) -> list[Job]:
+        """Jobs still under way whose member hears through an interaction token that stops
+        working before `before`, and no delivery has begun: the first `limit` after job
+        `after`. Their private status's last edits are due (a token dropped is not listed)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
+            f" AND interaction_expires_at <= ? AND {_UNFINISHED_IN_GUILD}"
+            " AND reply_route IN (?, ?) AND cancelled_at IS NULL"
+            " AND delivery_started_at IS NULL AND delivered_at IS NULL AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (before, Route.INTERACTION.value, Route.DM.value, after, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None
     ) -> Job | None:

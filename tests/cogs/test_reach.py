@@ -945,6 +945,36 @@ async def test_a_private_status_promised_by_dm_from_the_start_is_ended_before_th
         await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=10)
 
 
+async def test_a_private_status_is_ended_by_the_sweep_when_no_status_check_lands_in_time(
+    tmp_path,
+):
+    """APIMart stops answering status checks (an outage) while the token's last minutes run
+    out: no check brings the hand-over, so the private answer would stay at its last progress
+    for good. The sweep, which every process runs, makes that last edit instead."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a sunset during an outage")
+
+        async def private_answer_recorded():
+            rows = await world.db.fetch_all("SELECT interaction_message_id FROM jobs")
+            return rows[0][0] is not None
+
+        assert await eventually(private_answer_recorded, True)
+        world.api.fail_next("poll", status=500, times=10_000)
+        clock.offset += 800
+        fake.advance_clock(800)
+        await world.bot.status_sweep.sweep_once()
+        last = await interaction.wait_for_original(
+            lambda m: "by direct message when it's ready" in m["content"], timeout=10
+        )
+        assert "taking longer than Discord lets me answer here" in last["content"]
+        world.api.clear_faults()
+        world.api.last_task.complete()
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for_message(dm, predicate=lambda m: bool(m.get("attachments")), timeout=30)
+
+
 async def test_a_video_kept_for_history_says_when_its_link_goes_and_that_it_went(tmp_path):
     """DMs closed: history is where the video is, on APIMart's day-long link."""
     clock = ShiftedClock()
