@@ -191,7 +191,10 @@ def _error_from_answer(
         return RateLimitError(
             message, status=code, error_type=kind, retry_after=_retry_after(headers, body)
         )
-    if code >= 500:
+    # A timeout APIMart itself reports beside an answer (HTTP 2xx), numbered or named, is
+    # its own "timed out while processing": the request reached it and the task may exist.
+    its_own_timeout = accepted and (code == 408 or kind == "timeout_error")
+    if code >= 500 or its_own_timeout:
         server_error = ServerError(message, status=code, error_type=kind)
         server_error.reached_service = accepted
         return server_error

@@ -83,6 +83,23 @@ async def test_a_gateway_timeout_behind_http_200_on_a_submit_is_never_sent_again
     assert report.state is JobState.SUBMIT_UNKNOWN
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": 408, "error": {"message": "upstream timed out", "type": "timeout_error"}},
+        {"code": 408, "error": {"message": "request timed out"}},
+    ],
+)
+async def test_a_timeout_numbered_in_an_ok_answer_to_a_submit_is_never_sent_again(
+    db, api, session, clock, body
+):
+    """The same timeout with its number beside it: APIMart's own application answered (HTTP
+    200) that it timed out, so the request reached it and the task may exist."""
+    report = await submitted_for_five_minutes(db, api, session, clock, body)
+    assert len(api.submits) == 1
+    assert report.state is JobState.SUBMIT_UNKNOWN
+
+
 @pytest.mark.parametrize("code", [-1, 1, 300])
 async def test_a_refusal_with_another_body_code_behind_http_200_is_no_lost_answer(
     db, api, session, clock, code
