@@ -97,8 +97,12 @@ class VideoCog(commands.Cog):
         images = [media_from_attachment(a) for a in (image, image2, image3) if a is not None]
         videos = [media_from_attachment(video)] if video is not None else []
         if mode is None:
-            # With a mode, the images are for it: a clip among them is named as no image.
             images, videos = map(list, by_kind(images, videos))
+        else:
+            # With a mode, the images are for it: a clip among them is named as no image. A
+            # picture in the video option is still an image (the mode says it was meant so).
+            pictures, videos = map(list, by_kind([], videos))
+            images += pictures
         options = VideoOptions(
             prompt=prompt,
             duration=duration,

@@ -162,6 +162,21 @@ async def test_with_a_mode_a_clip_in_an_image_option_is_named_as_no_image(tmp_pa
         assert world.api.submits == []
 
 
+async def test_with_a_mode_a_picture_in_the_video_option_is_still_the_image(tmp_path):
+    """README: a picture put in the video option is an image. Choosing how the images are used
+    says the member meant it as one: it is used so, not refused as "not a supported video"."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(
+            prompt="a cat waves", video=world.png("wave.png"), mode="reference"
+        )
+        content = (await interaction.wait_for_callback())["data"].get("content") or ""
+        assert "not a supported video" not in content, content
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert len(sent["image_urls"]) == 1 and sent["generation_type"] == "reference"
+        assert not sent.get("video_urls")
+
+
 async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         role = world.discord.add_role("Everyone Important")
