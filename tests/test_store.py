@@ -1,6 +1,7 @@
 """The job lifecycle in the database: each change one statement, or one transaction."""
 
 import asyncio
+import random
 
 import asyncpg
 import pytest
@@ -82,6 +83,35 @@ async def test_next_due_covers_submits_polls_and_deliveries(store, clock):
     await store.mark_submitted(claim, "t", now=clock(), first_poll_at=clock() + 5)
     assert await store.next_due(Stage.POLL) == clock() + 5
     assert await store.next_due(Stage.DELIVER) is None
+
+
+async def test_next_due_is_the_earliest_due_time_or_lease_end_of_any_job(store, db, clock):
+    """Each stage loop sleeps until its next job is due: the later of its due time and the end
+    of its lease, if held (a job held now is due when a lapsed claim would be taken over).
+    Rounds of a few jobs in every stage, free, held past their due time, held by a lease that
+    already lapsed or that ends before their due time; the answer matches the rows."""
+    rng = random.Random(7)
+    states = {Stage.SUBMIT: "recorded", Stage.POLL: "processing", Stage.DELIVER: "completed"}
+    columns = {Stage.SUBMIT: "next_poll_at", Stage.POLL: "next_poll_at"}
+    for _ in range(25):
+        await db.write("DELETE FROM jobs")
+        for stage, state in states.items():
+            column = columns.get(stage, "next_delivery_at")
+            for _ in range(3):
+                job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+                due = clock() + rng.uniform(-300, 300)
+                lease = rng.choice([None, due - 100, due + rng.uniform(1, 500), clock() - 5])
+                await db.write(
+                    f"UPDATE jobs SET state = ?, {column} = ?, lease_until = ? WHERE id = ?",
+                    (state, due, lease, job.id),
+                )
+        for stage, state in states.items():
+            column = columns.get(stage, "next_delivery_at")
+            rows = await db.fetch_all(
+                f"SELECT {column}, lease_until FROM jobs WHERE state = ?", (state,)
+            )
+            expected = min(max(due, due if lease is None else lease) for due, lease in rows)
+            assert await store.next_due(stage) == pytest.approx(expected), stage
 
 
 async def test_direct_message_jobs_are_queued_apart_and_listed_with_the_members_others(

@@ -339,12 +339,17 @@ class JobStore:
     async def next_due(self, stage: Stage) -> float | None:
         """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed)."""
         jobs, column = _STAGE_JOBS[stage]
-        # The later of the due time and the lease's end (a NULL lease compares false).
-        due = (
-            f"SELECT CASE WHEN lease_until > {column} THEN lease_until ELSE {column} END AS due"
-            " FROM jobs"
+        # A job is due at the later of its due time and its lease's end. Read as two first
+        # rows, each in its index's order (not every running job): the earliest due time of a
+        # job not held past it, and the earliest lease end that is past its job's due time.
+        sql = (
+            f"SELECT due FROM (SELECT {column} AS due FROM jobs WHERE {jobs}"
+            f" AND {column} IS NOT NULL AND (lease_until IS NULL OR lease_until <= {column})"
+            f" ORDER BY {column} LIMIT 1) AS first_free"
+            " UNION ALL SELECT due FROM (SELECT lease_until AS due FROM jobs"
+            f" WHERE lease_until IS NOT NULL AND {jobs} AND {column} IS NOT NULL"
+            f" AND lease_until > {column} ORDER BY lease_until LIMIT 1) AS first_held"
         )
-        sql = f"{due} WHERE {jobs} AND {column} IS NOT NULL"
         if stage is Stage.SUBMIT:
             # A submit whose claim lapses must be settled (as `submit_unknown`) then too.
             sql += f" UNION ALL SELECT lease_until FROM jobs WHERE state = '{JobState.SUBMITTING}'"

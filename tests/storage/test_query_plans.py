@@ -104,3 +104,52 @@ def test_the_stage_queries_read_the_same_whatever_the_processs_hash_seed():
     # Sets of strings iterate in an order that changes with each process's hash seed: a
     # condition built from one would match its partial index on some starts and not others.
     assert _stage_conditions("0") == _stage_conditions("2")
+
+
+async def _rendering(db: Database, store: JobStore, count: int, now: float) -> None:
+    """`count` jobs rendering, due for a status check over the next minutes."""
+    job = await store.create(REQUESTER, REQUEST, now=now, submit_by=now)
+    columns = ", ".join(
+        str(row[1]) for row in await db.fetch_all("PRAGMA table_info(jobs)") if row[1] != "id"
+    )
+    await db.write(
+        f"INSERT INTO jobs ({columns}) SELECT {columns} FROM jobs,"
+        " (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+        " SELECT i FROM n) WHERE jobs.id = ?",
+        (count - 1, job.id),
+    )
+    await db.write(
+        "UPDATE jobs SET state = 'processing', task_id = 't' || id, next_poll_at = ? + id % 97",
+        (now,),
+    )
+
+
+async def _steps_of_next_due(db: Any, store: JobStore) -> int:
+    """SQLite's work (in hundreds of its virtual machine's steps) for the poll stage's
+    next-due question."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    await db._connection.set_progress_handler(count, 100)
+    await store.next_due(Stage.POLL)
+    await db._connection.set_progress_handler(None, 100)
+    return steps
+
+
+@sqlite_only
+async def test_the_next_due_question_costs_the_same_however_many_jobs_render(db, clock):
+    """The stage loops ask when their next job is due before each rest, up to ten times a
+    second while idle, on the one connection every statement waits for: it reads the first
+    rows in due order (and of held claims), not every running job."""
+    store = JobStore(db, clock=clock)
+    await _rendering(db, store, 50, clock())
+    await store.claim_due(Stage.POLL, 8)
+    few = await _steps_of_next_due(db, store)
+    await _rendering(db, store, 5_000, clock())
+    await store.claim_due(Stage.POLL, 8)
+    many = await _steps_of_next_due(db, store)
+    assert many <= few + 2, (few, many)
