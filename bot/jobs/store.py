@@ -720,9 +720,10 @@ class JobStore:
         result, so the result is posted as for any job. False if it moved on otherwise."""
         rows = await self._db.write(
             "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?,"
-            f" error_key = NULL, error_message = NULL, finished_at = NULL, {_DELIVER_AFRESH},"
-            # A job cancelled meanwhile owes its notice at once (never the video).
-            " next_delivery_at = cancelled_at,"
+            " error_key = NULL, error_message = NULL, finished_at = NULL,"
+            # A job cancelled meanwhile keeps its delivery: the notice that it is cancelled,
+            # told (or owed) once, never the video.
+            f" {_DELIVER_AFRESH_UNLESS_CANCELLED},"
             f" version = version + 1, {_RELEASE}"
             " WHERE id = ? AND state = ? AND task_id IS NULL RETURNING id",
             (
@@ -730,6 +731,7 @@ class JobStore:
                 task_id,
                 now,
                 first_poll_at,
+                None,
                 job_id,
                 JobState.SUBMIT_UNKNOWN.value,
             ),

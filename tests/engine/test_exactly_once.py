@@ -217,6 +217,34 @@ async def test_the_unknown_notice_is_not_taken_for_the_video_when_adopted_while_
     assert len(fake.messages(fake.channel_id)) == 2
 
 
+async def test_a_member_who_cancelled_while_it_was_sent_is_told_once_when_its_task_is_adopted(
+    store, clock, fake, client, api, downloads
+):
+    """Cancelled while its submit was on its way (told at once), then its sender cut off from
+    the database longer than its claim, then APIMart's task id arrives after all: the member
+    was told it is cancelled and is not told again, nor shown the video once it renders."""
+    delivery = Delivery(client, downloads, store, clock=clock)
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
+    )
+    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert sending is not None
+    await store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    assert await store.claim_due(Stage.DELIVER, 10) == [], "told when they cancelled"
+
+    assert await store.adopt_task(job.id, "task_late", now=clock(), first_poll_at=clock())
+    assert await store.claim_due(Stage.DELIVER, 10) == [], "told a second time"
+    clock.advance(120)
+    await adopted_render_finished(store, clock, api, job, "task_late")
+    for owed in await store.claim_due(Stage.DELIVER, 10):
+        await delivery(owed)
+    assert fake.messages(fake.channel_id) == []
+
+
 async def a_process(db, clock, downloads):
     """One bot process: its store, a Discord client learning Discord's clock, its delivery."""
     discord_clock = DiscordClock(clock)
