@@ -162,6 +162,24 @@ async def test_links_a_mention_cannot_use_are_named_before_the_video_is_sent(tmp
         assert sent["image_urls"] == [boat.url]
 
 
+async def test_a_note_of_left_out_links_lost_on_its_way_does_not_stop_the_video(tmp_path):
+    """The note is an aside: its connection reset on the way (no answer from Discord), the
+    job is still announced and sent, not left recorded and unsent."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        dropped = world.discord.drop_next("POST", r"/channels/\d+/messages")
+        asking = await mention(world, f"a paper boat like {page}", attachments=[world.png()])
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert status["message_reference"]["message_id"] == asking["id"]
+        assert dropped.hits == 1, "the note was not the request that was cut"
+        await world.api.wait_for_submits(1)
+
+
 async def test_a_mention_whose_links_are_all_unusable_makes_nothing(tmp_path):
     """The member pointed at a picture to use: a video from the text alone is not what they
     asked to pay for."""

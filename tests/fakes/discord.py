@@ -398,6 +398,8 @@ class ScriptedFault:
     retry_after: float | None = None
     # Cloudflare's answer to an address it blocks for a while, not Discord's own 429.
     blocked: bool = False
+    # The connection closed with no answer at all (a reset on the way).
+    dropped: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str, url_path: str) -> bool:
@@ -1054,6 +1056,21 @@ class FakeDiscord:
             message=message,
             times=times,
             retry_after=retry_after,
+        )
+        self.faults.append(fault)
+        return fault
+
+    def drop_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
+        """Close the connection of the next ``times`` matching requests without an answer (the
+        request was received: it is recorded, and nothing it asked for is done)."""
+        fault = ScriptedFault(
+            method=method.upper(),
+            pattern=re.compile(path_regex),
+            status=0,
+            code=0,
+            message="",
+            times=times,
+            dropped=True,
         )
         self.faults.append(fault)
         return fault
@@ -2905,6 +2922,11 @@ class FakeDiscord:
             # Always recorded; answered (400) where Discord would: after auth, before the route.
             spec_error = self._check_spec(request, rec) if self.validate_requests else None
             fault = next((f for f in self.faults if f.matches(rec.method, path, url_path)), None)
+            if fault is not None and fault.dropped:
+                fault.hits += 1
+                if request.transport is not None:
+                    request.transport.close()
+                raise ConnectionResetError("dropped by a scripted fault")
             if fault is not None:
                 fault.hits += 1
                 response = self._fault_response(fault)
