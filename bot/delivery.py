@@ -269,7 +269,23 @@ class _Post:
 def delivered(job: Job, message: discord.Message) -> DeliveryResult:
     """The result posted as `message`; a finished video with no file there is APIMart's link."""
     linked = job.state is JobState.COMPLETED and not message.attachments
-    return DeliveryResult(DeliveryOutcome.DELIVERED, message.id, linked=linked)
+    return DeliveryResult(
+        DeliveryOutcome.DELIVERED, message.id, linked=linked, withdraw=_withdrawal(message)
+    )
+
+
+def _withdrawal(message: discord.Message) -> Callable[[], Awaitable[bool]]:
+    """Deleting `message` again; whether it is gone."""
+
+    async def withdraw() -> bool:
+        try:
+            await message.delete()
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Could not delete message %d (%s)", message.id, error)
+            return False
+        return True
+
+    return withdraw
 
 
 def as_told(job: Job, result: DeliveryResult, target: str | None, *, now: float) -> Job:

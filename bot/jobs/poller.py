@@ -11,7 +11,7 @@ import asyncio
 import enum
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.apimart import (
     APIMartClient,
@@ -70,6 +70,8 @@ class DeliveryResult:
     linked: bool = False
     # A retry because the result could not be downloaded (not because Discord failed).
     download_failed: bool = False
+    # Deletes the post again; whether it is gone (None: it cannot be deleted).
+    withdraw: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False, repr=False)
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
@@ -656,4 +658,28 @@ class Poller:
             job, now=now, message_id=result.message_id, linked=result.linked
         ):
             log.warning("Job %d: delivery claim was lost before it was marked", job.id)
+            if posted and await self._withdrawn_as_a_second_post(job, result):
+                return
             await self._store.end_lost_claim(job, result.message_id if posted else None)
+
+    async def _withdrawn_as_a_second_post(self, job: Job, result: DeliveryResult) -> bool:
+        """Whether this post, made after its claim was lost, was deleted because the process
+        that took the job over had posted it already. (A process paused between its last claim
+        check and its post, past the few minutes Discord remembers a nonce, posts it again on
+        waking.)"""
+        current = await self._store.get(job.id)
+        if (
+            result.withdraw is None
+            or current is None
+            or current.delivered_at is None
+            or current.delivery_message_id in (None, result.message_id)
+        ):
+            return False
+        if not await result.withdraw():
+            return False
+        log.warning(
+            "Job %d: posted again after its claim lapsed (the process was paused?); the second"
+            " post was deleted",
+            job.id,
+        )
+        return True

@@ -177,6 +177,60 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
     assert time.time() >= stored.delivered_at
 
 
+async def test_a_worker_paused_between_its_last_claim_check_and_its_post_leaves_one_result(
+    db, api, session, client, fake, monkeypatch
+):
+    """Process A writes down its delivery attempt, then is paused (SIGSTOP, a frozen VM) past
+    its claim and past the few minutes Discord remembers a nonce: B takes the job over, finds
+    no post, and posts. A wakes and its post goes too; it learns its claim was lost, finds the
+    video posted by B, and takes its own post back: the channel shows the video once."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    fake.nonce_window = 0.0  # the pause outlasted Discord's memory of the nonce
+    stale = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="a", deliver=0.1),
+        delivery_workers=1,
+    )
+    fresh = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
+    )
+    renew = stale.store.renew
+
+    async def frozen(job, stage):
+        if stage is Stage.DELIVER:
+            await asyncio.Event().wait()
+        return await renew(job, stage)
+
+    monkeypatch.setattr(stale.store, "renew", frozen)
+    resume, noted = asyncio.Event(), asyncio.Event()
+    begin_delivery = stale.store.begin_delivery
+
+    async def paused_after_noting(job, **kwargs):
+        written = await begin_delivery(job, **kwargs)
+        noted.set()
+        await resume.wait()  # paused here: after the write, before the post leaves
+        return written
+
+    monkeypatch.setattr(stale.store, "begin_delivery", paused_after_noting)
+    job = await stale.queue()
+    async with running(stale):
+        await noted.wait()
+        await asyncio.sleep(0.2)  # A's claim lapses
+        async with running(fresh):
+            posted = await wait_for_result(fake, job.id)
+            resume.set()
+            await fake.wait_for(
+                lambda: any(r.method == "DELETE" for r in fake.requests),
+                description="the second post taken back",
+            )
+    assert results(fake, job.id) == [posted], "the result was posted twice"
+    assert (await fresh.store.get(job.id)).delivery_message_id == int(posted["id"])
+
+
 async def test_a_command_that_sends_its_own_job_keeps_its_claim_through_a_slow_answer(
     db, api, session, client, fake
 ):
