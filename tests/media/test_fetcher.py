@@ -1,6 +1,9 @@
 """The guarded fetcher: a member's URL never reaches the bot's own network, however it tries."""
 
+import asyncio
 import ipaddress
+import socket
+import threading
 
 import pytest
 
@@ -199,3 +202,32 @@ async def test_a_gzip_encoded_image_is_sized_by_what_it_unpacks_to(public):
         assert probed.size > LIMIT
         with pytest.raises(TooLarge):
             await fetcher.fetch(url, keep_body=True)
+
+
+async def test_links_on_a_silent_nameserver_do_not_hold_up_the_bots_other_lookups(monkeypatch):
+    """A member's names whose nameserver never answers each hold a lookup thread until the
+    resolver gives up, past the link's own time cap. They must not take the threads every
+    other lookup of the bot (APIMart's, Discord's) goes through: 40 of them at once (five
+    members' messages) would fill the event loop's pool on any machine."""
+    silent = threading.Event()
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if str(host).endswith(".silent-dns.example"):
+            silent.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        async with GuardedFetcher(max_bytes=LIMIT, timeout=3) as fetcher:
+            links = [f"https://img{i}.silent-dns.example/cat.png" for i in range(40)]
+            fetching = [asyncio.create_task(fetcher.fetch(link)) for link in links]
+            await asyncio.sleep(0.2)
+            loop = asyncio.get_running_loop()
+            answered = await asyncio.wait_for(loop.getaddrinfo("localhost", 443), 2)
+            assert answered, "the bot's own lookup waited behind the members' links"
+            failed = await asyncio.gather(*fetching, return_exceptions=True)
+        assert all(isinstance(error, Unreachable) for error in failed)
+    finally:
+        silent.set()
