@@ -26,6 +26,7 @@ from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
+from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
 from bot.jobs.poller import Poller, PollerConfig
@@ -93,6 +94,7 @@ class VideoBot(commands.AutoShardedBot):
     balance: BalanceWatch
     poller: Poller
     link_prober: LinkProber
+    link_allowance: LinkAllowance
     status_messages: StatusMessages
     status_sweep: StatusSweep
     # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
@@ -343,6 +345,7 @@ class VideoBot(commands.AutoShardedBot):
             ),
         )
         self.link_prober = LinkProber(self.member_urls)
+        self.link_allowance = LinkAllowance()
         self.status_messages = StatusMessages(
             self,
             self.store,

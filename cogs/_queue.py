@@ -24,6 +24,7 @@ from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import Listed, Message, locale_written, msg
+from bot.jobs.link_allowance import minutes_to_wait
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
     AlreadyRecorded,
@@ -604,16 +605,23 @@ async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool =
     return False
 
 
-async def refused_before_fetching(bot: VideoBot, origin: Origin) -> bool:
-    """Tell the member now if the rules refuse them whatever they ask; True if so.
+async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> bool:
+    """Tell the member now if the rules refuse them whatever they ask, or they had the bot
+    check too many links lately (`links`: how many it is about to check); True if so.
 
     Entry points call this before fetching any link the member gave, so a blocked or capped
-    member cannot make the bot download anything.
+    member cannot make the bot download anything, nor anyone make it download without end.
     """
     requester = origin.requester()
     refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:
-        return False
+        wait = bot.link_allowance.take(requester.user_id, links, bot.clock())
+        if wait is None:
+            return False
+        log.info("User %d: over the allowance of links checked", requester.user_id)
+        if not origin.echo:
+            await origin.tell(msg("too_many_links", minutes=minutes_to_wait(wait)))
+        return True
     # Seen by two processes (a deploy overlap): the job the other recorded is no refusal, and
     # a refusal is told by the process Discord heard first.
     if origin.echo or await _recorded_elsewhere(bot, requester):

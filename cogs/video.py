@@ -135,7 +135,7 @@ class VideoCog(commands.Cog):
             # Links in the prompt are references, as in a mention: reading their types is
             # slow, and the check before fetching reads the database, so Discord hears first.
             await origin.acknowledge()
-            if await refused_before_fetching(self.bot, origin):
+            if await refused_before_fetching(self.bot, origin, len(typed.link_urls())):
                 return
             linked = await collect([typed], self.bot.link_prober)
             everything = CollectedMedia(

@@ -116,6 +116,11 @@ EN: dict[str, str] = {
     "link_reason_blocked": "a private or local address, which I never fetch",
     "link_reason_sticker": "a sticker, which the video service cannot use",
     "link_reason_password": "it carries a user name or password, which I never pass on",
+    "too_many_links": (
+        "You've given me a lot of links to check in the last few minutes, so I'm not checking "
+        "these. Nothing was made and nothing was counted. Try again in about {minutes} min, or "
+        "attach the pictures instead."
+    ),
     "service_misconfigured": (
         "The video service is not set up correctly, so nothing was made and nothing was "
         "counted. The bot's operator has been alerted; please try again later."
@@ -346,6 +351,10 @@ ZH: dict[str, str] = {
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "link_reason_sticker": "贴纸，视频服务无法使用",
     "link_reason_password": "链接中带有用户名或密码，我从不转发",
+    "too_many_links": (
+        "你最近几分钟让我检查的链接太多了，这次的链接我先不检查。没有生成视频，也没有计入次数。"
+        "请约 {minutes} 分钟后再试，或直接把图片作为附件发送。"
+    ),
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人运营者，请稍后再试。"
     ),

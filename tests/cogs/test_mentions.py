@@ -180,6 +180,26 @@ async def test_a_note_of_left_out_links_lost_on_its_way_does_not_stop_the_video(
         await world.api.wait_for_submits(1)
 
 
+async def test_links_that_come_to_nothing_are_checked_only_so_often(tmp_path):
+    """Links that make no video record no job, so no quota or cooldown counts them: a member
+    could have the bot fetch from any site over and over. After 40 links in 10 minutes the
+    next message's links are not fetched, and the member reads when to try again."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        links = " ".join(web.serve(f"/page{i}", b"<html>", "text/html") for i in range(8))
+        for _ in range(5):
+            answer = await bots_reply_to(world, await mention(world, f"a cat {links}"))
+            assert "I can't use 8 links" in answer["content"], answer["content"]
+        assert len(web.hits) == 40
+        answer = await bots_reply_to(world, await mention(world, f"a cat {links}"))
+        assert "a lot of links to check" in answer["content"], answer["content"]
+        assert "about 10 min" in answer["content"]
+        assert len(web.hits) == 40, "the sixth message's links were fetched"
+        assert await nothing_recorded(world)
+
+
 async def test_a_mention_whose_links_are_all_unusable_makes_nothing(tmp_path):
     """The member pointed at a picture to use: a video from the text alone is not what they
     asked to pay for."""

@@ -1,0 +1,30 @@
+"""A member's links are checked only so often: the window, the wait told, memory kept."""
+
+from bot.jobs.link_allowance import LinkAllowance, minutes_to_wait
+
+
+def test_links_fit_until_the_window_is_full_then_the_wait_is_until_room_comes():
+    allowance = LinkAllowance(links=10, window=600)
+    assert allowance.take(1, 8, now=0) is None
+    assert allowance.take(1, 2, now=100) is None
+    # Full: 3 more fit once the first message's checks (at 0 s) leave the window.
+    assert allowance.take(1, 3, now=200) == 400
+    assert allowance.take(2, 8, now=200) is None, "another member has their own"
+    assert allowance.take(1, 3, now=600) is None, "a refusal counted nothing"
+
+
+def test_more_links_than_the_window_holds_wait_a_whole_window():
+    assert LinkAllowance(links=10, window=600).take(1, 11, now=0) == 600
+
+
+def test_members_gone_quiet_are_forgotten(monkeypatch):
+    monkeypatch.setattr("bot.jobs.link_allowance._REMEMBERED", 3)
+    allowance = LinkAllowance(links=10, window=600)
+    for user in range(3):
+        allowance.take(user, 1, now=0)
+    allowance.take(99, 1, now=700)
+    assert set(allowance._checked) == {99}
+
+
+def test_a_wait_is_told_in_whole_minutes_at_least_one():
+    assert [minutes_to_wait(s) for s in (1, 60, 61, 600)] == [1, 1, 2, 10]
