@@ -128,9 +128,10 @@ async def test_a_submit_claimed_by_a_dead_process_is_told_as_unknown_never_resen
     assert (await survivor.store.get(job.id)).state is JobState.SUBMIT_UNKNOWN
 
 
-async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
-    db, api, session, client, fake, monkeypatch
-):
+def stale_and_fresh(db, api, session, client, fake, monkeypatch):
+    """Two processes on one database: "a", whose delivery claim lapses at once (its renewals
+    never get through, as in a paused process), and "b", which takes its jobs over. Jobs
+    render in one status check."""
     api.default_plan = TaskPlan(polls_until_done=1)
     # One delivery worker, stuck below: the stale process cannot claim the job again itself.
     stale = make_engine(
@@ -145,7 +146,6 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
     fresh = make_engine(
         db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
     )
-
     renew = stale.store.renew
 
     async def frozen(job, stage):
@@ -154,6 +154,13 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
         return await renew(job, stage)
 
     monkeypatch.setattr(stale.store, "renew", frozen)
+    return stale, fresh
+
+
+async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
+    db, api, session, client, fake, monkeypatch
+):
+    stale, fresh = stale_and_fresh(db, api, session, client, fake, monkeypatch)
     begun = []
     begin_delivery = stale.store.begin_delivery
 
@@ -184,28 +191,8 @@ async def test_a_worker_paused_between_its_last_claim_check_and_its_post_leaves_
     its claim and past the few minutes Discord remembers a nonce: B takes the job over, finds
     no post, and posts. A wakes and its post goes too; it learns its claim was lost, finds the
     video posted by B, and takes its own post back: the channel shows the video once."""
-    api.default_plan = TaskPlan(polls_until_done=1)
     fake.nonce_window = 0.0  # the pause outlasted Discord's memory of the nonce
-    stale = make_engine(
-        db,
-        api,
-        session,
-        client,
-        fake,
-        leases=LeaseTerms(owner="a", deliver=0.1),
-        delivery_workers=1,
-    )
-    fresh = make_engine(
-        db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
-    )
-    renew = stale.store.renew
-
-    async def frozen(job, stage):
-        if stage is Stage.DELIVER:
-            await asyncio.Event().wait()
-        return await renew(job, stage)
-
-    monkeypatch.setattr(stale.store, "renew", frozen)
+    stale, fresh = stale_and_fresh(db, api, session, client, fake, monkeypatch)
     resume, noted = asyncio.Event(), asyncio.Event()
     begin_delivery = stale.store.begin_delivery
 

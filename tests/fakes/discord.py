@@ -1048,46 +1048,32 @@ class FakeDiscord:
         then carries the headers discord.py needs to treat it as a real rate limit and retry.
         Note that discord.py retries 500/502/504 itself after sleeping 1 s, 3 s, ...
         """
-        fault = ScriptedFault(
-            method=method.upper(),
-            pattern=re.compile(path_regex),
-            status=status,
-            code=code,
-            message=message,
-            times=times,
-            retry_after=retry_after,
+        return self._script(
+            ScriptedFault(
+                method=method.upper(),
+                pattern=re.compile(path_regex),
+                status=status,
+                code=code,
+                message=message,
+                times=times,
+                retry_after=retry_after,
+            )
         )
-        self.faults.append(fault)
-        return fault
 
     def drop_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
         """Close the connection of the next ``times`` matching requests without an answer (the
         request was received: it is recorded, and nothing it asked for is done)."""
-        fault = ScriptedFault(
-            method=method.upper(),
-            pattern=re.compile(path_regex),
-            status=0,
-            code=0,
-            message="",
-            times=times,
-            dropped=True,
-        )
-        self.faults.append(fault)
-        return fault
+        pattern = re.compile(path_regex)
+        return self._script(ScriptedFault(method.upper(), pattern, 0, 0, "", times, dropped=True))
 
     def block_address(self, times: int = 1) -> ScriptedFault:
         """Answer the next ``times`` REST requests as Cloudflare answers an address that made too
         many invalid requests (for up to an hour): 429 with a text page, no JSON, no ``Via``.
         discord.py raises those at once rather than waiting them out."""
-        fault = ScriptedFault(
-            method="*",
-            pattern=re.compile(""),
-            status=429,
-            code=0,
-            message="error code: 1015",
-            times=times,
-            blocked=True,
-        )
+        page = "error code: 1015"
+        return self._script(ScriptedFault("*", re.compile(""), 429, 0, page, times, blocked=True))
+
+    def _script(self, fault: ScriptedFault) -> ScriptedFault:
         self.faults.append(fault)
         return fault
 
