@@ -43,8 +43,14 @@ async def _alongside(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
         yield
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await task
+        except asyncio.CancelledError:
+            # The background work's own end; a stop of this task that came meanwhile is not
+            # ours to swallow (the worker would go on after the process told it to end).
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
 
 
 async def _put_off(store: JobStore, job: Job, grace: float, every: float) -> None:

@@ -44,3 +44,32 @@ async def test_a_claim_another_process_took_over_is_logged(db, caplog):
             assert [taken.id for taken in await other.claim_due(Stage.POLL, 10)] == [job.id]
             await asyncio.sleep(LEASE / 3 + 0.05)
     assert f"Job {job.id}: its poll claim was taken over" in caplog.text
+
+
+async def test_a_worker_stopped_while_its_renewal_unwinds_stops(db, monkeypatch):
+    """A stop (its task cancelled) that lands while the claim's renewal is being stopped, as a
+    database call in flight unwinds, must stop the worker: swallowed, the worker went on with
+    its job after the process had told it to end."""
+    store = JobStore(db, leases=LeaseTerms(owner="this", poll=LEASE))
+    job = await polled_job(store)
+
+    async def renewal_slow_to_unwind(job, stage):
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.3)  # the database call in flight, unwinding
+            raise
+
+    monkeypatch.setattr(store, "renew", renewal_slow_to_unwind)
+    went_on = asyncio.Event()
+
+    async def worker():
+        async with holding(store, job, Stage.POLL):
+            await asyncio.sleep(LEASE / 3 + 0.05)  # a renewal is in flight when the work ends
+        went_on.set()
+
+    working = asyncio.create_task(worker())
+    await asyncio.sleep(LEASE / 3 + 0.15)  # the block has ended; the renewal unwinds
+    working.cancel()
+    await asyncio.gather(working, return_exceptions=True)
+    assert working.cancelled() and not went_on.is_set()
