@@ -430,6 +430,17 @@ class JobService:
     ) -> bool:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render.
         False when another job already holds that id (APIMart answered with its task)."""
+        try:
+            return await self._write_task_id(job, task_id, now, first_check, member_told)
+        except asyncio.CancelledError:
+            # A stop cut the write or its retries short, so whether it landed is unknown: the
+            # id is in the log for the operator.
+            log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
+            raise
+
+    async def _write_task_id(
+        self, job: Job, task_id: str, now: float, first_check: float, member_told: bool
+    ) -> bool:
         timing = self._timing
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + timing.store_task_for
@@ -478,14 +489,9 @@ class JobService:
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
-                try:
-                    await asyncio.sleep(
-                        min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
-                    )
-                except asyncio.CancelledError:
-                    # A stop cut the retries short: the id is in the log for the operator.
-                    log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
-                    raise
+                await asyncio.sleep(
+                    min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
+                )
                 attempt += 1
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:

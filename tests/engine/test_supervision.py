@@ -205,6 +205,27 @@ async def test_a_submit_that_raises_midway_ends_as_submit_unknown_never_resent(
     ]
 
 
+async def test_a_stop_while_the_task_id_is_written_leaves_the_id_in_the_log(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    """APIMart accepted the job; the bot stops while the task id's write waits on the
+    database. Whether it landed is unknown: the id is in the log, for the operator to find the
+    paid render should it not have."""
+    engine = make_engine(db, api, session, client, fake)
+    await engine.record("its task id is being written when the bot stops")
+    writing = asyncio.Event()
+
+    async def stuck(*args, **kwargs):
+        writing.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(engine.store, "mark_submitted", stuck)
+    async with running(engine):
+        await writing.wait()
+    [task_id] = api.task_ids
+    assert logged(caplog, f"stopped before its task id {task_id}")
+
+
 @pytest.mark.parametrize("stage", list(Stage))
 async def test_a_crash_of_a_stage_loop_itself_is_restarted_by_its_supervisor(
     db, api, session, client, fake, monkeypatch, caplog, stage
