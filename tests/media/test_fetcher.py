@@ -3,7 +3,10 @@
 import asyncio
 import ipaddress
 import socket
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
@@ -231,3 +234,40 @@ async def test_links_on_a_silent_nameserver_do_not_hold_up_the_bots_other_lookup
         assert all(isinstance(error, Unreachable) for error in failed)
     finally:
         silent.set()
+
+
+_STUCK_LOOKUP_THEN_EXIT = """
+import asyncio, socket, time
+from bot.media.fetcher import GuardedFetcher, Unreachable
+
+lookup = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if str(host).endswith(".silent-dns.example"):
+        time.sleep(30)
+    return lookup(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+
+async def main():
+    async with GuardedFetcher(max_bytes=1024, timeout=0.5) as fetcher:
+        try:
+            await fetcher.fetch("https://img.silent-dns.example/cat.png")
+        except Unreachable:
+            print("given up")
+asyncio.run(main())
+"""
+
+
+def test_a_lookup_stuck_on_a_silent_nameserver_does_not_hold_up_a_stop():
+    """The link is given up on after its cap; the process then exits at once, not when the
+    stuck lookup ends (Python waits for a thread pool's threads at exit: past `docker stop`'s
+    10 s grace, the stop would end in SIGKILL)."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _STUCK_LOOKUP_THEN_EXIT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "given up"
+    assert time.monotonic() - started < 8, "the exit waited for the stuck lookup"
