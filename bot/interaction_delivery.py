@@ -21,6 +21,7 @@ import asyncio
 import enum
 import io
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import IO, Any, Protocol, cast
@@ -70,6 +71,12 @@ _BAD_REQUEST = 400
 
 # Jobs read at once by the sweep's hand-over.
 _SWEPT_AT_ONCE = 50
+
+
+def _token_end(job: Job) -> float:
+    """When the job's interaction token stops working (every job the sweep lists has one)."""
+    reply = job.requester.reply
+    return reply.expires_at if reply is not None and reply.expires_at is not None else math.inf
 
 
 class _Refused(enum.Enum):
@@ -150,7 +157,10 @@ class RouteDelivery:
                     and reply.route in (Route.INTERACTION, Route.DM)
                     and last_call(reply, now, self._hand_over_before)
                 ):
-                    await self._hand_over_to_dm(job, reply)
+                    try:
+                        await self._hand_over_to_dm(job, reply)
+                    except Exception:
+                        log.exception("Job %d: the hand-over to a DM failed", job_id)
                     self._last_edit.pop(job_id, None)
                     continue
                 last = self._last_edit.get(job_id)
@@ -166,35 +176,27 @@ class RouteDelivery:
     async def hand_over_running_out(self) -> int:
         """The status sweep's share of the hand-over: jobs in their token's last stretch that
         no status check reached (APIMart not answering, a job waiting for its turn) get their
-        last edit all the same; how many were looked at. A job whose private status is being
-        edited here right now is left to that edit, which makes the hand-over itself."""
-        now = self._clock()
-        before = now + TOKEN_SAFETY_MARGIN + self._hand_over_before
-        looked_at = after = 0
+        last edit all the same, made as any status edit here (one at a time per job, in the
+        background); how many were found."""
+        before = self._clock() + TOKEN_SAFETY_MARGIN + self._hand_over_before
+        found = 0
+        after = (0.0, 0)
         while True:
             jobs = await self._store.tokens_running_out(before, after=after, limit=_SWEPT_AT_ONCE)
             for job in jobs:
-                reply = job.requester.reply
-                if reply is None or job.id in self._edits:
-                    continue
-                if reply.usable(now):
-                    await self._hand_over_to_dm(job, reply)
-                else:
-                    await self._token_expired(job, reply)
-            looked_at += len(jobs)
+                await self.progress(job)
+            found += len(jobs)
             if len(jobs) < _SWEPT_AT_ONCE:
-                return looked_at
-            after = jobs[-1].id
+                return found
+            after = (_token_end(jobs[-1]), jobs[-1].id)
 
     async def _hand_over_to_dm(self, job: Job, reply: Reply) -> None:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM (as it
         was to already, for a job promised by DM from the start)."""
-        current = await self._store.get(job.id)
-        if current is None or current.state.is_final or current.cancelled:
+        current = await self._store.take_hand_over(job.id)
+        if current is None:
             return  # ended meanwhile: its result (or notice) is on its way through the route
-        if current.delivery_started_at is not None or current.delivered_at is not None:
-            return
         message_id = self._status_message(current)
         if message_id is not None:
             note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
@@ -202,9 +204,10 @@ class RouteDelivery:
                 await self._webhook(reply).edit_message(
                     message_id, content=note, allowed_mentions=NO_MENTIONS
                 )
-            except discord.HTTPException as error:
-                log.info("Job %d: could not say the video goes by DM (%s)", job.id, error.status)
-        await self._token_expired(job, reply)
+            except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+                log.info("Job %d: could not say the video goes by DM (%r)", job.id, error)
+        await self._store.forget_interaction(job.id)
+        log.info("Job %d: its interaction is ending; the result will go by DM", job.id)
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""

@@ -20,9 +20,11 @@ from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
 
 log = logging.getLogger(__name__)
 
-# Shorter than the private status's hand-over stretch (`bot.reach.HAND_OVER_BEFORE`, 180 s at
-# the least), so a sweep lands in it.
 SWEEP_EVERY = 120.0
+# The hand-over's own round, apart from the sweep's edits (which may take long): a third of
+# the private status's hand-over stretch (`bot.reach.HAND_OVER_BEFORE`, 180 s at the least), so
+# a round lands in it even when one runs late.
+HAND_OVER_EVERY = 60.0
 # A job told this recently may still have its last edit on its way (held back by Discord, or
 # waiting to be tried again after `FINAL_RETRY_WAITS`): the process that told it makes it.
 SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
@@ -56,17 +58,13 @@ class StatusSweep:
         self._settle = settle
         self._look_back = look_back
         self._hand_over = hand_over
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def sweep_once(self) -> int:
         """Make every missing last edit due now; how many were tried. Each job is tried at
         most once a `HOLD`: one whose edit failed waits for a later sweep. Interaction tokens
         past their life are forgotten too (a cancelled job keeps its token to tell the member
-        anything still to come, while it works). Private statuses in their token's last
-        stretch get their hand-over edit (`hand_over`): sweeps come more often than that
-        stretch lasts, so one lands in it even when no status check does."""
-        if self._hand_over is not None:
-            await self._hand_over()
+        anything still to come, while it works)."""
         forgotten = await self._store.forget_expired_interactions(self._clock())
         if forgotten:
             log.info("Forgot %d expired interaction tokens", forgotten)
@@ -92,26 +90,40 @@ class StatusSweep:
             if len(jobs) < _BATCH:
                 return tried
 
+    async def hand_over_once(self) -> int:
+        """Private statuses in their token's last stretch get their hand-over edit (`hand_over`)
+        even when no status check lands in it (APIMart not answering, a job waiting for its
+        turn); how many were found."""
+        return await self._hand_over() if self._hand_over is not None else 0
+
     def start(self) -> None:
-        """Sweep now, then every `every` seconds."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="status-sweep")
+        """Sweep now, then every `every` seconds; hand over every `HAND_OVER_EVERY`."""
+        if self._tasks:
+            return
+        loop = asyncio.get_running_loop()
+        self._tasks.append(
+            loop.create_task(self._repeat(self.sweep_once, self._every), name="status-sweep")
+        )
+        if self._hand_over is not None:
+            rounds = self._repeat(self.hand_over_once, HAND_OVER_EVERY)
+            self._tasks.append(loop.create_task(rounds, name="hand-over-sweep"))
 
     async def stop(self) -> None:
         """Stop sweeping: an edit in flight is cut, and its job swept again once its hold has
         passed (nothing is written on the way out, so a database that stopped answering never
         holds up a stop)."""
-        task, self._task = self._task, None
-        if task is not None:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-            # Bounded: a query cut off on a silent database may never finish unwinding.
-            await settle_cancelled({task}, "The status sweep")
+        # Bounded: a query cut off on a silent database may never finish unwinding.
+        await settle_cancelled(tasks, "The status sweep")
 
-    async def _run(self) -> None:
+    @staticmethod
+    async def _repeat(work: Callable[[], Awaitable[int]], every: float) -> None:
         while True:
             try:
-                await self.sweep_once()
+                await work()
             except Exception:
-                # The database or Discord failing now: the next sweep looks again.
-                log.exception("The status sweep failed; trying again in %.0f s", self._every)
-            await asyncio.sleep(self._every)
+                # The database or Discord failing now: the next round looks again.
+                log.exception("A status sweep failed; trying again in %.0f s", every)
+            await asyncio.sleep(every)

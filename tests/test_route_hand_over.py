@@ -14,14 +14,20 @@ EXPIRES = 900.0
 
 
 class Store:
-    """The job as the database has it now; what the hand-over asked to forget."""
+    """The job as the database has it now; the jobs handed over to a DM (by the store's rule:
+    still under way, not cancelled, no delivery begun), and the tokens then forgotten."""
 
     def __init__(self, current):
         self.current = current
+        self.handed = []
         self.forgotten = []
 
-    async def get(self, job_id):
-        return self.current
+    async def take_hand_over(self, job_id):
+        job = self.current
+        if job.state.is_final or job.cancelled or job.delivery_started_at or job.delivered_at:
+            return None
+        self.handed.append(job_id)
+        return job
 
     async def forget_interaction(self, job_id, *, route=None):
         self.forgotten.append((job_id, route))
@@ -59,7 +65,7 @@ async def test_a_render_still_going_is_handed_over_with_a_last_edit_saying_so():
     stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
     store, hook = await hand_over(stale, stale)
     assert len(hook.edits) == 1 and "by direct message" in hook.edits[0]
-    assert store.forgotten == [(stale.id, Route.DM)]
+    assert store.handed == [stale.id] and store.forgotten == [(stale.id, None)]
 
 
 async def test_a_render_that_ended_meanwhile_is_not_handed_over():
@@ -68,14 +74,14 @@ async def test_a_render_that_ended_meanwhile_is_not_handed_over():
     stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
     done = route_job(JobState.COMPLETED)
     store, hook = await hand_over(stale, done)
-    assert hook.edits == [] and store.forgotten == []
+    assert hook.edits == [] and store.handed == store.forgotten == []
 
 
 async def test_a_render_whose_delivery_began_is_not_handed_over():
     stale = route_job(JobState.PROCESSING, delivered_at=None, delivery_started_at=None)
     posting = dataclasses.replace(stale, delivery_started_at=EXPIRES - 300)
     store, hook = await hand_over(stale, posting)
-    assert hook.edits == [] and store.forgotten == []
+    assert hook.edits == [] and store.handed == store.forgotten == []
 
 
 async def test_a_render_that_failed_meanwhile_is_not_handed_over():
@@ -85,7 +91,7 @@ async def test_a_render_that_failed_meanwhile_is_not_handed_over():
     for ended in (JobState.FAILED, JobState.TIMED_OUT):
         failed = dataclasses.replace(stale, state=ended)
         store, hook = await hand_over(stale, failed)
-        assert hook.edits == [] and store.forgotten == [], ended
+        assert hook.edits == [] and store.handed == store.forgotten == [], ended
 
 
 async def test_a_render_cancelled_meanwhile_is_not_handed_over():
@@ -96,7 +102,7 @@ async def test_a_render_cancelled_meanwhile_is_not_handed_over():
         stale, cancelled_at=EXPIRES - 400, cancel_reason_key="cancelled_by_member"
     )
     store, hook = await hand_over(stale, cancelled)
-    assert hook.edits == [] and store.forgotten == []
+    assert hook.edits == [] and store.handed == store.forgotten == []
 
 
 def test_the_hand_over_window_is_longer_than_the_longest_gap_between_checks():
@@ -116,7 +122,7 @@ async def test_a_render_still_waiting_to_be_sent_is_handed_over_too():
         JobState.RECORDED, delivered_at=None, delivery_started_at=None, task_id=None
     )
     store, hook = await hand_over(waiting, waiting)
-    assert len(hook.edits) == 1 and store.forgotten == [(waiting.id, Route.DM)]
+    assert len(hook.edits) == 1 and store.handed == [waiting.id]
 
 
 def test_a_gap_longer_than_the_token_does_not_hand_every_job_over_from_its_first_check():

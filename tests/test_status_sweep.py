@@ -306,8 +306,20 @@ async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(stor
     await finished(store, failed, JobState.FAILED, now=clock())
     rendering = await submitted(store, await asked(Route.DM, expires_in=100), now=clock())
 
-    first = await store.tokens_running_out(soon, after=0, limit=3)
-    rest = await store.tokens_running_out(soon, after=first[-1].id, limit=3)
+    first = await store.tokens_running_out(soon, after=(0.0, 0), limit=3)
+    last = first[-1]
+    assert last.requester.reply is not None and last.requester.reply.expires_at is not None
+    rest = await store.tokens_running_out(
+        soon, after=(last.requester.reply.expires_at, last.id), limit=3
+    )
+    # By when each token ends, then by id.
     listed = [job.id for job in first + rest]
-    assert listed == [job.id for job in [*ending, by_dm, rendering]]
-    assert first[0].requester.reply is not None and first[0].requester.reply.token
+    assert listed == [job.id for job in [by_dm, rendering, *ending]]
+
+    # The hand-over is taken only by a job still under way: a cancelled one is not turned
+    # into a DM (nor one finished or being delivered, as the listing above shows).
+    assert await store.take_hand_over(cancelled.id) is None
+    handed = await store.take_hand_over(ending[0].id)
+    assert handed is not None and handed.requester.reply is not None
+    assert handed.requester.reply.route is Route.DM
+    assert handed.requester.reply.token == "secret-token", "kept for the last edit"

@@ -61,6 +61,12 @@ _FINISHED = (
     "state IN ('cancelled', 'completed', 'failed', 'rejected', 'submit_unknown', 'timed_out')"
 )
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
+# A job whose private status may still be handed over to a DM: answered through the interaction
+# or promised by DM, not cancelled, and no delivery begun (its two routes as parameters).
+_HANDED_OVER_ONLY_IF = (
+    "reply_route IN (?, ?) AND cancelled_at IS NULL"
+    " AND delivery_started_at IS NULL AND delivered_at IS NULL"
+)
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
     # (Each value reads the row as it was: SQLite and PostgreSQL alike.) 0: a post may have
@@ -839,19 +845,33 @@ class JobStore:
         )
         return len(rows)
 
-    async def tokens_running_out(self, before: float, *, after: int, limit: int) -> list[Job]:
+    async def tokens_running_out(
+        self, before: float, *, after: tuple[float, int], limit: int
+    ) -> list[Job]:
         """Jobs still under way whose member hears through an interaction token that stops
-        working before `before`, and no delivery has begun: the first `limit` after job
-        `after`. Their private status's last edits are due (a token dropped is not listed)."""
+        working before `before`, and no delivery has begun: their private status's last edits
+        are due (a token dropped is not listed). The first `limit` by the token's end, then
+        id, past `after` (the last one's end and id), read through the index of live tokens."""
         rows = await self._db.fetch_all(
             "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
-            f" AND interaction_expires_at <= ? AND {_UNFINISHED_IN_GUILD}"
-            " AND reply_route IN (?, ?) AND cancelled_at IS NULL"
-            " AND delivery_started_at IS NULL AND delivered_at IS NULL AND id > ?"
-            " ORDER BY id LIMIT ?",
-            (before, Route.INTERACTION.value, Route.DM.value, after, limit),
+            " AND interaction_expires_at <= ? AND (interaction_expires_at, id) > (?, ?)"
+            f" AND {_UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF}"
+            " ORDER BY interaction_expires_at, id LIMIT ?",
+            (before, *after, Route.INTERACTION.value, Route.DM.value, limit),
         )
         return [_job_from_row(row) for row in rows]
+
+    async def take_hand_over(self, job_id: int) -> Job | None:
+        """Send the job's result by DM from now on (its token kept for one last edit of the
+        private status), if it is still under way and no delivery has begun; the job as it is
+        then, or None. One statement: a result that started through the interaction meanwhile
+        (another process, a moment ago) is never turned into a DM."""
+        rows = await self._db.write(
+            "UPDATE jobs SET reply_route = ? WHERE id = ? AND interaction_token IS NOT NULL"
+            f" AND {_UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF} RETURNING *",
+            (Route.DM.value, job_id, Route.INTERACTION.value, Route.DM.value),
+        )
+        return _job_from_row(rows[0]) if rows else None
 
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None

@@ -964,7 +964,7 @@ async def test_a_private_status_is_ended_by_the_sweep_when_no_status_check_lands
         world.api.fail_next("poll", status=500, times=10_000)
         clock.offset += 800
         fake.advance_clock(800)
-        await world.bot.status_sweep.sweep_once()
+        await world.bot.status_sweep.hand_over_once()
         last = await interaction.wait_for_original(
             lambda m: "by direct message when it's ready" in m["content"], timeout=10
         )

@@ -153,3 +153,15 @@ async def test_the_next_due_question_costs_the_same_however_many_jobs_render(db,
     await store.claim_due(Stage.POLL, 8)
     many = await _steps_of_next_due(db, store)
     assert many <= few + 2, (few, many)
+
+
+@sqlite_only
+async def test_the_hand_over_sweep_reads_live_tokens_through_their_index(db, clock):
+    """Every process looks for tokens running out each minute: only the few live tokens are
+    read (an order by id alone walked the whole table by its primary key)."""
+    recording = RecordingDatabase(db)
+    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
+    await store.tokens_running_out(clock() + 300, after=(0.0, 0), limit=50)
+    [plan] = await _plans(db, recording.statements)
+    assert any("USING INDEX jobs_with_token" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
