@@ -80,6 +80,12 @@ ProgressListener = Callable[[Job], Awaitable[None]]
 Announcer = Callable[[Job], Awaitable[None]]
 
 
+# How long a post made after its claim was lost waits for the process that took the job over
+# to write down its own post (an upload of a large video takes seconds), and how often it looks.
+_OTHER_POST_WAIT = 60.0
+_OTHER_POST_RECHECK = 0.5
+
+
 async def _ignore_progress(_job: Job) -> None:
     return None
 
@@ -667,13 +673,24 @@ class Poller:
         that took the job over had posted it already. (A process paused between its last claim
         check and its post, past the few minutes Discord remembers a nonce, posts it again on
         waking.)"""
-        current = await self._store.get(job.id)
-        if (
-            result.withdraw is None
-            or current is None
-            or current.delivered_at is None
-            or current.delivery_message_id in (None, result.message_id)
-        ):
+        if result.withdraw is None:
+            return False
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + _OTHER_POST_WAIT
+        while True:
+            current = await self._store.get(job.id)
+            if current is None:
+                return False
+            if current.delivered_at is not None:
+                break
+            # The process that took over may be part-way through its own post (begun, not yet
+            # written down): its outcome decides. Nobody at it: this post is the one.
+            if current.delivery_started_at is None or loop.time() >= give_up_at:
+                return False
+            if not await self._store.claimed_by_another(job.id):
+                return False
+            await asyncio.sleep(_OTHER_POST_RECHECK)
+        if current.delivery_message_id in (None, result.message_id):
             return False
         if not await result.withdraw():
             return False

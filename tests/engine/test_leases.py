@@ -203,13 +203,20 @@ async def test_a_worker_paused_between_its_last_claim_check_and_its_post_leaves_
         return written
 
     monkeypatch.setattr(stale.store, "begin_delivery", paused_after_noting)
+    mark_delivered = fresh.store.mark_delivered
+
+    async def slow_to_write_down(job, **kwargs):
+        await asyncio.sleep(0.5)  # B's post is made; its write is on its way meanwhile
+        return await mark_delivered(job, **kwargs)
+
+    monkeypatch.setattr(fresh.store, "mark_delivered", slow_to_write_down)
     job = await stale.queue()
     async with running(stale):
         await noted.wait()
         await asyncio.sleep(0.2)  # A's claim lapses
         async with running(fresh):
             posted = await wait_for_result(fake, job.id)
-            resume.set()
+            resume.set()  # A posts before B has written its post down
             await fake.wait_for(
                 lambda: any(r.method == "DELETE" for r in fake.requests),
                 description="the second post taken back",
