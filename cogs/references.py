@@ -40,6 +40,7 @@ from bot.jobs.media import (
     Skipped,
     SkipReason,
     collect,
+    links_to_check,
     skipped_note,
     split_attachments,
 )
@@ -506,7 +507,7 @@ class ReferencesCog(commands.Cog):
         if media.link_urls():
             # The check before fetching reads the database: Discord is answered first.
             await origin.acknowledge()
-            if await refused_before_fetching(self.bot, origin, len(media.link_urls())):
+            if await refused_before_fetching(self.bot, origin, links_to_check([media])):
                 return
         collected = await collect([media], self.bot.link_prober)
         chosen = submitted.duration
@@ -735,8 +736,9 @@ class ReferencesCog(commands.Cog):
         media = message_media(message)
         # As read now: discord.py updates this message in place if a preview comes meanwhile.
         shown = embed_image_urls(message)
-        links = len(media.link_urls())
-        if links and await refused_before_fetching(self.bot, origin, links):
+        if media.link_urls() and await refused_before_fetching(
+            self.bot, origin, links_to_check([media])
+        ):
             return
         collected = await collect([media], self.bot.link_prober)
         origin = self._origin(
@@ -810,8 +812,9 @@ class ReferencesCog(commands.Cog):
         if source.author.id == me.id:
             options = await self._like_its_result(source, options, message.author.id)
         medias = [source_media, own_media]
-        links = sum(len(media.link_urls()) for media in medias)
-        if links and await refused_before_fetching(self.bot, origin, links):
+        if any(media.link_urls() for media in medias) and await refused_before_fetching(
+            self.bot, origin, links_to_check(medias)
+        ):
             return
         collected = await collect(medias, self.bot.link_prober)
         origin = self._origin(

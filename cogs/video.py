@@ -14,7 +14,14 @@ from bot.apimart.models import DURATIONS
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
-from bot.jobs.media import CollectedMedia, MessageMedia, by_kind, collect, skipped_note
+from bot.jobs.media import (
+    CollectedMedia,
+    MessageMedia,
+    by_kind,
+    collect,
+    links_to_check,
+    skipped_note,
+)
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
@@ -135,7 +142,7 @@ class VideoCog(commands.Cog):
             # Links in the prompt are references, as in a mention: reading their types is
             # slow, and the check before fetching reads the database, so Discord hears first.
             await origin.acknowledge()
-            if await refused_before_fetching(self.bot, origin, len(typed.link_urls())):
+            if await refused_before_fetching(self.bot, origin, links_to_check([typed])):
                 return
             linked = await collect([typed], self.bot.link_prober)
             everything = CollectedMedia(

@@ -196,6 +196,13 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
 
 
+def links_to_check(messages: Sequence[MessageMedia]) -> int:
+    """How many links `collect` fetches from `messages`: each once, and none with a user name
+    or password (never tried)."""
+    links = {url for message in messages for url in message.link_urls()}
+    return sum(1 for url in links if not has_credentials(url))
+
+
 def skipped_note(
     skipped: Sequence[Skipped],
     *,

@@ -1,6 +1,7 @@
 """A member's links are checked only so often: the window, the wait told, memory kept."""
 
 from bot.jobs.link_allowance import LinkAllowance, minutes_to_wait
+from bot.jobs.media import MessageMedia, links_to_check
 
 
 def test_links_fit_until_the_window_is_full_then_the_wait_is_until_room_comes():
@@ -28,3 +29,13 @@ def test_members_gone_quiet_are_forgotten(monkeypatch):
 
 def test_a_wait_is_told_in_whole_minutes_at_least_one():
     assert [minutes_to_wait(s) for s in (1, 60, 61, 600)] == [1, 1, 2, 10]
+
+
+def test_only_links_that_will_be_fetched_are_counted():
+    """A link in both the replied-to message and the reply is fetched once; one carrying a
+    password is never tried."""
+    source = MessageMedia(content="look https://pics.example/a.png")
+    reply = MessageMedia(
+        content="like https://pics.example/a.png and https://me:secret@pics.example/b.png"
+    )
+    assert links_to_check([source, reply]) == 1
