@@ -50,6 +50,7 @@ class StatusSweep:
         settle: float = SETTLE,
         look_back: float = LOOK_BACK,
         hand_over: Callable[[], Awaitable[int]] | None = None,
+        hand_over_every: float = HAND_OVER_EVERY,
     ) -> None:
         self._store = store
         self._status = status
@@ -58,6 +59,7 @@ class StatusSweep:
         self._settle = settle
         self._look_back = look_back
         self._hand_over = hand_over
+        self._hand_over_every = hand_over_every
         self._tasks: list[asyncio.Task[None]] = []
 
     async def sweep_once(self) -> int:
@@ -97,7 +99,7 @@ class StatusSweep:
         return await self._hand_over() if self._hand_over is not None else 0
 
     def start(self) -> None:
-        """Sweep now, then every `every` seconds; hand over every `HAND_OVER_EVERY`."""
+        """Sweep now, then every `every` seconds; hand over now, then every `hand_over_every`."""
         if self._tasks:
             return
         loop = asyncio.get_running_loop()
@@ -105,7 +107,7 @@ class StatusSweep:
             loop.create_task(self._repeat(self.sweep_once, self._every), name="status-sweep")
         )
         if self._hand_over is not None:
-            rounds = self._repeat(self.hand_over_once, HAND_OVER_EVERY)
+            rounds = self._repeat(self.hand_over_once, self._hand_over_every)
             self._tasks.append(loop.create_task(rounds, name="hand-over-sweep"))
 
     async def stop(self) -> None:

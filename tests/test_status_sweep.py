@@ -278,7 +278,7 @@ async def token_of(store, job_id):
     return job.requester.reply.token if job.requester.reply is not None else None
 
 
-async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(store, clock):
+async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(store, db, clock):
     """The sweep's hand-over reads only what it must edit: private statuses of jobs still
     under way, their token in its last stretch, page after page."""
 
@@ -316,10 +316,41 @@ async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(stor
     listed = [job.id for job in first + rest]
     assert listed == [job.id for job in [by_dm, rendering, *ending]]
 
-    # The hand-over is taken only by a job still under way: a cancelled one is not turned
-    # into a DM (nor one finished or being delivered, as the listing above shows).
+    # The hand-over is taken only by a job still under way: one cancelled, finished, or whose
+    # result began (through the command, a moment ago) is not turned into a DM.
     assert await store.take_hand_over(cancelled.id) is None
+    assert await store.take_hand_over(failed.id) is None
+    await db.write("UPDATE jobs SET delivery_started_at = ? WHERE id = ?", (clock(), by_dm.id))
+    assert await store.take_hand_over(by_dm.id) is None
     handed = await store.take_hand_over(ending[0].id)
     assert handed is not None and handed.requester.reply is not None
     assert handed.requester.reply.route is Route.DM
     assert handed.requester.reply.token == "secret-token", "kept for the last edit"
+
+
+async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(store, clock, caplog):
+    """The hand-over has its own round, apart from the sweep's edits (which may take long); a
+    round that fails (the database away) is logged and the next comes all the same; a stop
+    ends both."""
+    rounds = []
+
+    async def hand_over():
+        rounds.append(len(rounds))
+        if len(rounds) == 1:
+            raise OSError("the database is away")
+        return 0
+
+    sweep = StatusSweep(
+        store, None, clock=clock, every=3600, hand_over=hand_over, hand_over_every=0.05
+    )
+    sweep.start()
+    sweep.start()  # once only
+    for _ in range(100):
+        if len(rounds) >= 3:
+            break
+        await asyncio.sleep(0.02)
+    await sweep.stop()
+    counted = len(rounds)
+    await asyncio.sleep(0.15)
+    assert counted >= 3 and len(rounds) == counted, "rounds went on after the stop"
+    assert "A status sweep failed" in caplog.text

@@ -678,16 +678,17 @@ class Poller:
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + _OTHER_POST_WAIT
         while True:
+            # Who holds the job first, then the job: a post written down in between (which
+            # lets go of the claim) is then still seen.
+            held = await self._store.claimed_by_another(job.id)
             current = await self._store.get(job.id)
             if current is None:
                 return False
             if current.delivered_at is not None:
                 break
-            # The process that took over may be part-way through its own post (begun, not yet
+            # The process that took over may be part-way through its own post (not yet
             # written down): its outcome decides. Nobody at it: this post is the one.
-            if current.delivery_started_at is None or loop.time() >= give_up_at:
-                return False
-            if not await self._store.claimed_by_another(job.id):
+            if not held or loop.time() >= give_up_at:
                 return False
             await asyncio.sleep(_OTHER_POST_RECHECK)
         if current.delivery_message_id in (None, result.message_id):

@@ -56,7 +56,11 @@ class LinkResolver(AbstractResolver):
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._settle, answer, infos)
 
-        threading.Thread(target=lookup, name="link-lookup", daemon=True).start()
+        try:
+            threading.Thread(target=lookup, name="link-lookup", daemon=True).start()
+        except BaseException:  # no thread to be had (a process limit): the slot is not lost
+            self._slots.release()
+            raise
         infos = await answer
         return [
             ResolveResult(

@@ -9,6 +9,8 @@ import time
 from collections import Counter
 from dataclasses import replace
 
+import pytest
+
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.i18n import msg
 from bot.jobs.models import CHANNEL_TARGET, JobState
@@ -184,13 +186,15 @@ async def test_a_stale_worker_whose_lease_lapsed_cannot_post_again_or_overwrite(
     assert time.time() >= stored.delivered_at
 
 
+@pytest.mark.parametrize("claim_read_before_the_write", [False, True])
 async def test_a_worker_paused_between_its_last_claim_check_and_its_post_leaves_one_result(
-    db, api, session, client, fake, monkeypatch
+    db, api, session, client, fake, monkeypatch, claim_read_before_the_write
 ):
     """Process A writes down its delivery attempt, then is paused (SIGSTOP, a frozen VM) past
     its claim and past the few minutes Discord remembers a nonce: B takes the job over, finds
     no post, and posts. A wakes and its post goes too; it learns its claim was lost, finds the
-    video posted by B, and takes its own post back: the channel shows the video once."""
+    video posted by B (waiting for B to write it down, however A's reads fall around that
+    write), and takes its own post back: the channel shows the video once."""
     fake.nonce_window = 0.0  # the pause outlasted Discord's memory of the nonce
     stale, fresh = stale_and_fresh(db, api, session, client, fake, monkeypatch)
     resume, noted = asyncio.Event(), asyncio.Event()
@@ -204,12 +208,23 @@ async def test_a_worker_paused_between_its_last_claim_check_and_its_post_leaves_
 
     monkeypatch.setattr(stale.store, "begin_delivery", paused_after_noting)
     mark_delivered = fresh.store.mark_delivered
+    written_down = asyncio.Event()
 
     async def slow_to_write_down(job, **kwargs):
         await asyncio.sleep(0.5)  # B's post is made; its write is on its way meanwhile
-        return await mark_delivered(job, **kwargs)
+        marked = await mark_delivered(job, **kwargs)
+        written_down.set()
+        return marked
 
     monkeypatch.setattr(fresh.store, "mark_delivered", slow_to_write_down)
+    if claim_read_before_the_write:
+        claimed_by_another = stale.store.claimed_by_another
+
+        async def answered_after_the_write(job_id):
+            await written_down.wait()  # B's write lands while A asks who holds the job
+            return await claimed_by_another(job_id)
+
+        monkeypatch.setattr(stale.store, "claimed_by_another", answered_after_the_write)
     job = await stale.queue()
     async with running(stale):
         await noted.wait()

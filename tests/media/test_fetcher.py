@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bot.media.fetcher import GuardedFetcher, Refused, TooLarge, Unreachable
+from bot.media.resolver import LinkResolver
 from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
 LIMIT = 1024
@@ -271,3 +272,21 @@ def test_a_lookup_stuck_on_a_silent_nameserver_does_not_hold_up_a_stop():
     )
     assert done.stdout.strip() == "given up"
     assert time.monotonic() - started < 8, "the exit waited for the stuck lookup"
+
+
+async def test_a_lookup_whose_thread_cannot_start_gives_its_place_back(monkeypatch):
+    """No thread to be had for a moment (a container's process limit): that lookup fails, and
+    the ones after it still run (a place lost each time would stop every link, and every
+    result download, for good)."""
+    resolver = LinkResolver(threads=1)
+    start = threading.Thread.start
+
+    def refused(thread):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    with pytest.raises(RuntimeError):
+        await resolver.resolve("localhost", 443)
+    monkeypatch.setattr(threading.Thread, "start", start)
+    answered = await asyncio.wait_for(resolver.resolve("localhost", 443), 5)
+    assert answered and answered[0]["port"] == 443
