@@ -5,6 +5,10 @@ told, in the background. A process that stops before it lands (the shutdown grac
 Discord held the edit back, a crash, a deploy) would leave the status saying "rendering 80%",
 with its Cancel button, beside the posted video. Each made edit is written down
 (`status_final_at`); every process sweeps now and then for jobs told a while ago without it.
+
+Beside it, on a round of its own, private statuses (a command's answer, where the bot cannot
+post) near the end of their 15 minutes get the last edit that says the video comes by DM, when
+no status check brings it (`RouteDelivery.hand_over_running_out`).
 """
 
 from __future__ import annotations
