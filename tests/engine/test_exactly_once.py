@@ -131,19 +131,28 @@ async def test_after_a_crash_right_after_posting_the_status_message_still_ends_a
     assert f"Job #{job.id} is done" in fake.get_message(announced)["content"]
 
 
-async def unknown_notice_posted(store, clock, fake, delivery):
-    """A submit whose request left, then its sender cut off from the database longer than its
-    claim: another process settles it `submit_unknown` and posts the "outcome unknown" notice.
-    The job, the sender's claim, the notice's delivery claim and its post."""
+async def settled_unknown(store, clock, fake, *, cancelled_while_sent=False):
+    """A submit whose request left (its member cancelling meanwhile, if asked, and told at
+    once), then its sender cut off from the database longer than its claim: another process
+    settles it `submit_unknown`. The job and the sender's claim."""
     requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
     job = await store.create(
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
     sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
     assert sending is not None
+    if cancelled_while_sent:
+        await store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
     clock.advance(store.leases.submit + 1)
     [settled] = await store.expire_lost_submits(now=clock())
     assert settled.state is JobState.SUBMIT_UNKNOWN
+    return job, sending
+
+
+async def unknown_notice_posted(store, clock, fake, delivery):
+    """`settled_unknown`, then the "outcome unknown" notice posted. The job, the sender's
+    claim, the notice's delivery claim and its post."""
+    job, sending = await settled_unknown(store, clock, fake)
     told = await claimed(store, job.id, Stage.DELIVER)
     notice = await delivery(told)
     assert notice.outcome is DeliveryOutcome.DELIVERED
@@ -224,16 +233,7 @@ async def test_a_member_who_cancelled_while_it_was_sent_is_told_once_when_its_ta
     the database longer than its claim, then APIMart's task id arrives after all: the member
     was told it is cancelled and is not told again, nor shown the video once it renders."""
     delivery = Delivery(client, downloads, store, clock=clock)
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
-    job = await store.create(
-        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
-    )
-    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
-    assert sending is not None
-    await store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
-    clock.advance(store.leases.submit + 1)
-    [settled] = await store.expire_lost_submits(now=clock())
-    assert settled.state is JobState.SUBMIT_UNKNOWN
+    job, _ = await settled_unknown(store, clock, fake, cancelled_while_sent=True)
     assert await store.claim_due(Stage.DELIVER, 10) == [], "told when they cancelled"
 
     assert await store.adopt_task(job.id, "task_late", now=clock(), first_poll_at=clock())
