@@ -118,9 +118,9 @@ class GuardedFetcher:
         self._timeout = timeout
         # Networks the operator opened on purpose (LINK_ALLOWED_NETWORKS); none by default.
         self._allowed = tuple(allowed_networks)
-        self._resolver = resolver
-        # Made with the session when none is given, and closed with it.
-        self._own_resolver: LinkResolver | None = None
+        # Never the event loop's resolver: a silent nameserver behind a link would hold up
+        # every lookup the bot makes (`bot.media.resolver`).
+        self._resolver = resolver if resolver is not None else LinkResolver()
         self._max_redirects = max_redirects
         self._trusted = trusted
         self._session: aiohttp.ClientSession | None = None
@@ -141,9 +141,6 @@ class GuardedFetcher:
         if self._session is not None:
             await self._session.close()
             self._session = None
-        if self._own_resolver is not None:
-            await self._own_resolver.close()
-            self._own_resolver = None
 
     def _open_socket(self, addr_info: AddrInfoType) -> socket.socket:
         """The connector's socket factory: the last word on every address, after DNS."""
@@ -156,14 +153,9 @@ class GuardedFetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            resolver = self._resolver
-            if resolver is None:
-                # Never the event loop's resolver: a member's silent nameserver would hold up
-                # every lookup the bot makes (`bot.media.resolver`).
-                resolver = self._own_resolver = LinkResolver()
             connector = aiohttp.TCPConnector(
                 socket_factory=self._open_socket,
-                resolver=resolver,
+                resolver=self._resolver,
                 # Every connection resolves and is checked afresh; nothing is reused.
                 use_dns_cache=False,
                 force_close=True,
