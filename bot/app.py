@@ -31,6 +31,7 @@ from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.pricing import Pricing
+from bot.jobs.retention import JobRetention
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
@@ -97,6 +98,7 @@ class VideoBot(commands.AutoShardedBot):
     link_allowance: LinkAllowance
     status_messages: StatusMessages
     status_sweep: StatusSweep
+    retention: JobRetention
     # Set by `cogs.results` while it is loaded (the buttons in a result's layout): the core
     # never imports a cog.
     result_view: Callable[[Job], Row | None] | None = None
@@ -361,6 +363,7 @@ class VideoBot(commands.AutoShardedBot):
             clock=self.clock,
             hand_over_before=hand_over_window(settings.poll_max_gap),
         )
+        self.retention = JobRetention(self.db, settings.job_retention_days, clock=self.clock)
         self.status_sweep = StatusSweep(
             self.store,
             self.status_messages,
@@ -436,6 +439,7 @@ class VideoBot(commands.AutoShardedBot):
         self.poller.start()
         self.balance.start()
         self.status_sweep.start()
+        self.retention.start()
         self.set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
@@ -593,6 +597,8 @@ class VideoBot(commands.AutoShardedBot):
             await self.balance.stop()
         if hasattr(self, "status_sweep"):
             await self.status_sweep.stop()
+        if hasattr(self, "retention"):
+            await self.retention.stop()
         # The last status edits and interaction answers get what is left, and a moment anyway.
         if hasattr(self, "status_messages"):
             await self.status_messages.close(grace=min(2.0, left(at_least=0.25)))

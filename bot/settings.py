@@ -21,6 +21,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_APIMART_BASE_URL = "https://api.apimart.ai"
 MIB = 1024 * 1024
+# The shortest job retention: a monthly period (31 days) and its usage report, with room.
+MIN_RETENTION_DAYS = 35
 
 Seconds = Annotated[float, Field(gt=0)]
 
@@ -291,6 +293,10 @@ class Settings(BaseSettings):
         description="a balance in the account's currency, e.g. 5: below it, one alert goes to"
         " every mod-log channel (unset: no alert)",
     )
+    job_retention_days: int = Field(
+        default=180,
+        description=f"days a finished job is kept: 0 (forever) or at least {MIN_RETENTION_DAYS}",
+    )
 
     @field_validator("apimart_base_url", "discord_api_base")
     @classmethod
@@ -375,6 +381,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"must be at least POLL_INTERVAL, and POLL_INTERVAL ({interval:g} s) is above"
                 f" POLL_MAX_GAP ({value:g} s): lower the one or raise the other"
+            )
+        return value
+
+    @field_validator("job_retention_days")
+    @classmethod
+    def _retention_covers_a_month(cls, value: int) -> int:
+        # A month's limits, budgets and usage count the jobs made in it.
+        if value != 0 and value < MIN_RETENTION_DAYS:
+            raise ValueError(
+                f"must be 0 (keep every job) or at least {MIN_RETENTION_DAYS} days, so a"
+                " month's limits and usage still see the month's jobs"
             )
         return value
 

@@ -619,3 +619,12 @@ def test_a_database_file_the_bot_cannot_write_stops_it_at_start_with_one_line():
         assert "owns the file" in result.stderr and "Traceback" not in result.stderr
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+def test_a_job_retention_shorter_than_a_month_is_refused_and_zero_keeps_everything(monkeypatch):
+    [line] = refused(monkeypatch, JOB_RETENTION_DAYS="7")
+    assert "JOB_RETENTION_DAYS" in line and "at least 35 days" in line
+    monkeypatch.setenv("JOB_RETENTION_DAYS", "0")
+    assert Settings().job_retention_days == 0
+    monkeypatch.delenv("JOB_RETENTION_DAYS")
+    assert Settings().job_retention_days == 180

@@ -1,0 +1,131 @@
+"""Finished jobs past `JOB_RETENTION_DAYS` are deleted: their prompts and links are not kept
+for ever, and the table does not grow for ever.
+
+Every process prunes (a row deleted twice is deleted once), a batch at a time so no statement
+holds the database long. Kept beyond the retention, whatever their age: jobs not finished (a
+bug to look at, not to hide), jobs another process holds a claim on, and the newest finished
+videos of each resolution and length, which the next ones are priced (`bot.jobs.pricing`) and
+timed (`bot.jobs.typical`) from: an idle half year does not send prices back to the starting
+table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from bot.apimart.models import DURATIONS, RESOLUTIONS
+from bot.engine.pool import settle_cancelled
+from bot.jobs.models import FINAL_STATES, JobState
+from bot.jobs.pricing import LEARN_FROM, Length
+from bot.jobs.typical import RECENT_RENDERS
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+DAY = 86_400.0
+PRUNE_EVERY = 3_600.0
+BATCH = 500
+# The newest finished videos of each kind kept past the retention: what pricing and waits learn.
+KEEP_PER_KIND = max(LEARN_FROM, RECENT_RENDERS)
+
+_FINAL = ", ".join(f"'{state.value}'" for state in sorted(FINAL_STATES))
+
+
+def _newest_of_kind(length: Length, *, charged: bool) -> str:
+    """The ids of one kind's newest completed jobs (indexes `jobs_render_times`, `jobs_charged`):
+    with a charged amount for pricing, or any for render times."""
+    duration = "duration IS NULL" if length is None else "duration = ?"
+    cost = " AND credits_cost IS NOT NULL" if charged else ""
+    return (
+        f"SELECT id FROM jobs WHERE state = '{JobState.COMPLETED}' AND resolution = ?"
+        f" AND {duration}{cost} ORDER BY finished_at DESC LIMIT {KEEP_PER_KIND}"
+    )
+
+
+class JobRetention:
+    """Deletes finished jobs older than `days` (0: never), now and every `every` seconds."""
+
+    def __init__(
+        self,
+        db: Database,
+        days: int,
+        *,
+        clock: Callable[[], float] = time.time,
+        every: float = PRUNE_EVERY,
+        batch: int = BATCH,
+    ) -> None:
+        self._db = db
+        self._days = days
+        self._clock = clock
+        self._every = every
+        self._batch = batch
+        self._task: asyncio.Task[None] | None = None
+
+    async def prune_once(self) -> int:
+        """Delete every finished job past the retention, a batch at a time; how many."""
+        if self._days <= 0:
+            return 0
+        kept = await self._kept_for_learning()
+        pruned = 0
+        while True:
+            now = self._clock()
+            deleted = await self._delete_batch(before=now - self._days * DAY, now=now, kept=kept)
+            pruned += deleted
+            if deleted < self._batch:
+                break
+        if pruned:
+            log.info("Deleted %d jobs finished more than %d days ago", pruned, self._days)
+        return pruned
+
+    async def _kept_for_learning(self) -> list[int]:
+        ids: set[int] = set()
+        for resolution in RESOLUTIONS:
+            for length in (*DURATIONS, None):
+                params = (resolution,) if length is None else (resolution, length)
+                for charged in (False, True):
+                    rows = await self._db.fetch_all(
+                        _newest_of_kind(length, charged=charged), params
+                    )
+                    ids.update(int(row[0]) for row in rows)
+        return sorted(ids)
+
+    async def _delete_batch(self, *, before: float, now: float, kept: list[int]) -> int:
+        # Ids grow with time: the first young job bounds the walk along the primary key, so a
+        # round reads the few old rows left, not the table (there is no index by age alone).
+        young = await self._db.fetch_one(
+            "SELECT id FROM jobs WHERE created_at >= ? ORDER BY id LIMIT 1", (before,)
+        )
+        below = "" if young is None else " AND id < ?"
+        keep = "" if not kept else f" AND id NOT IN ({', '.join('?' * len(kept))})"
+        rows = await self._db.write(
+            "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs"
+            f" WHERE created_at < ? AND state IN ({_FINAL}){below}"
+            f" AND (lease_until IS NULL OR lease_until < ?){keep}"
+            " ORDER BY id LIMIT ?) RETURNING id",
+            (before, *(() if young is None else (young[0],)), now, *kept, self._batch),
+        )
+        return len(rows)
+
+    def start(self) -> None:
+        """Prune now, then every `every` seconds."""
+        if self._task is None and self._days > 0:
+            self._task = asyncio.get_running_loop().create_task(self._repeat(), name="retention")
+
+    async def stop(self) -> None:
+        """Stop pruning: a batch cut short deletes nothing (its statement is one transaction)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await settle_cancelled([task], "Job retention")
+
+    async def _repeat(self) -> None:
+        while True:
+            try:
+                await self.prune_once()
+            except Exception:
+                # The database failing now: the next round looks again.
+                log.exception("Pruning old jobs failed; trying again in %.0f s", self._every)
+            await asyncio.sleep(self._every)
