@@ -34,10 +34,11 @@ SCRUBBED_ANYWHERE = 8
 _URL_PASSWORD = re.compile(r"(://[^:/?#@\s]*:)[^/\s]+@")
 # A password setting however it is spelled: `password=`, `POSTGRES_PASSWORD=`, `PGPASSWORD=`,
 # `db_passwd = ` and a dict's or JSON's `'password': `; a quoted value is hidden whole (escaped
-# quotes too), an unquoted one up to a blank or a separator.
+# quotes too), an unquoted one up to a blank or a separator. A backslash only ever starts an
+# escape: read either way, a run of them with no closing quote takes exponential time.
 _PASSWORD_PAIR = re.compile(
     r"""(?P<key>\b\w*pass(?:word|wd)\s*=\s*|["']\w*pass(?:word|wd)["']\s*:\s*)"""
-    r"""(?:(?P<quote>["'])(?:\\.|(?!(?P=quote)).)*(?P=quote)|[^\s&;,]+)""",
+    r"""(?:(?P<quote>["'])(?:\\.|(?!(?P=quote))[^\\])*(?P=quote)|[^\s&;,]+)""",
     re.IGNORECASE,
 )
 

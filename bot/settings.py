@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from dotenv import dotenv_values
 from pydantic import (
@@ -433,9 +434,22 @@ class Settings(BaseSettings):
         """The secret values, so logging can scrub them."""
         secrets = [self.discord_token.get_secret_value(), self.apimart_api_key.get_secret_value()]
         if self.database_url is not None:
-            password = urlsplit(self.database_url.get_secret_value()).password
-            secrets.extend([password] if password else [])
+            secrets.extend(database_passwords(self.database_url.get_secret_value()))
         return tuple(secrets)
+
+
+def database_passwords(url: str) -> list[str]:
+    """Every spelling of the password a PostgreSQL URL logs in with, so logs can hide it: as
+    written and decoded (`%26` is `&`), from the URL's `?password=`, or from `PGPASSWORD`."""
+    try:
+        parts = urlsplit(url)
+        written = [parts.password or ""]
+    except ValueError:
+        return []
+    written += [value for key, value in parse_qsl(parts.query) if key == "password"]
+    written.append(os.environ.get("PGPASSWORD", ""))
+    found = {spelling for password in written for spelling in (password, unquote(password))}
+    return sorted(found - {""})
 
 
 def describe_settings_errors(error: ValidationError) -> list[str]:

@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.jobs.store import JobStore
 from bot.log_context import bound
 from bot.logs import configure_logging
 from bot.reach import Reply, Route
+from bot.settings import Settings
 from bot.storage.sqlite import SqliteDatabase
 
 TOKEN = "MTA.bot-token.secret"
@@ -347,3 +349,37 @@ async def test_an_interaction_token_stored_with_a_job_is_not_written_at_debug(
 
     written = stderr.getvalue()
     assert interaction_token not in written
+
+
+def test_a_line_with_an_unclosed_quoted_password_is_written_at_once(stderr):
+    """A run of backslashes after a quoted password setting, never closed: the scrub reads it
+    in one pass (it once took seconds for 30, the whole bot frozen while it did)."""
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    line = "options {'password': '" + "\\" * 30 + " and no closing quote"
+    started = time.perf_counter()
+    logging.getLogger("bot").info(line)
+    # Not a measure of speed: a freeze (seconds, doubling with each backslash) or none.
+    assert time.perf_counter() - started < 1.0
+    assert "options {'password': [REDACTED] and no closing quote" in stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("url", "environment", "password"),
+    [
+        ("postgresql://bot:Tr0ub4dor%26Horse-Battery@db:5432/bot", {}, "Tr0ub4dor&Horse-Battery"),
+        ("postgresql://bot@db/bot?password=Correct%20Horse-9", {}, "Correct Horse-9"),
+        ("postgresql://bot@db/bot", {"PGPASSWORD": "Staple-Battery-7"}, "Staple-Battery-7"),
+    ],
+)
+def test_the_database_password_is_hidden_anywhere_however_the_url_gives_it(
+    stderr, monkeypatch, url, environment, password
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(
+        _env_file=None, discord_token=TOKEN, apimart_api_key=API_KEY, database_url=url
+    )
+    configure_logging("INFO", settings.secrets(), stream=stderr)
+    logging.getLogger("bot").warning("login as bot with %s refused", password)
+    assert password not in stderr.getvalue()
+    assert "[REDACTED]" in stderr.getvalue()

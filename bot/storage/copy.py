@@ -17,14 +17,13 @@ import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import asyncpg
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import REDACTED, configure_logging
-from bot.settings import check_postgres_url
+from bot.settings import check_postgres_url, database_passwords
 from bot.storage.base import load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
@@ -119,12 +118,8 @@ def _places(arguments: argparse.Namespace) -> tuple[Path, str | None]:
 
 
 def _secrets(target: str | None) -> list[str]:
-    """The URL's password, as written and as decoded (either may reach a message)."""
-    try:
-        password = urlsplit(target).password if target else None
-    except ValueError:
-        return []
-    return [password, unquote(password)] if password else []
+    """The URL's password in every spelling that may reach a message."""
+    return database_passwords(target) if target else []
 
 
 def _checked(source: Path, target: str | None) -> str:
