@@ -604,6 +604,9 @@ class VideoBot(commands.AutoShardedBot):
             await self.status_messages.close(grace=min(2.0, left(at_least=0.25)))
         if hasattr(self, "routes"):
             await self.routes.close(grace=min(2.0, left(at_least=0.25)))
+        if hasattr(self, "moderation"):
+            # Before the cogs unload: a post Discord holds back must not hold up the stop.
+            await self.moderation.feed.drain(grace=min(2.0, left(at_least=0.25)))
         for extension in list(self.extensions):
             try:
                 await self.unload_extension(extension)

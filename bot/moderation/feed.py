@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,17 @@ class ModLogFeed:
         if not task.cancelled() and task.exception() is not None:
             log.error("Posting a mod-log event failed", exc_info=task.exception())
 
-    async def drain(self) -> None:
-        """Wait for the events in flight to be posted."""
+    async def drain(self, grace: float | None = None) -> None:
+        """Wait for the events in flight to be posted; those still waiting (on a Discord that
+        holds the channel back, or does not answer) after `grace` seconds are cancelled."""
+        loop = asyncio.get_running_loop()
+        deadline = None if grace is None else loop.time() + grace
         while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            _, pending = await asyncio.wait(set(self._tasks), timeout=left)
+            if pending and deadline is not None and loop.time() >= deadline:
+                log.warning("Stopping: %d mod-log posts not made in time", len(pending))
+                for task in pending:
+                    task.cancel()
+                await settle_cancelled(pending, "The mod-log feed")
+                return

@@ -4,7 +4,9 @@ politely, and nothing is marked delivered before the member was told."""
 import asyncio
 
 from bot.engine.pool import settle_cancelled
+from bot.i18n import msg
 from bot.jobs.models import JobState
+from tests.cogs.test_moderation import channel_option, mod, modlog_message, server
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
@@ -130,3 +132,26 @@ async def test_a_second_stop_signal_does_not_cut_an_engine_submit_in_flight(tmp_
         # member, who was told the video may or may not come.
         assert row["state"] == JobState.QUEUED.value, row["state"]
         assert row["task_id"] is not None
+
+
+async def test_a_stop_is_not_held_up_by_a_mod_log_post_discord_holds_back(tmp_path):
+    """A balance alert goes to every mod-log one post at a time: one Discord makes wait 30 s
+    (a 429 discord.py waits out) is given up at the stop, not waited for past `docker stop`."""
+    grace = 1.0
+    async with server(tmp_path, shutdown_grace=grace) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await modlog_message(s, "")  # the mod-log announces itself
+        fake, bot = s.world.discord, s.world.bot
+        fake.fail_next("POST", rf"/channels/{s.modlog}/messages$", 429, retry_after=30, times=1)
+        bot.moderation.feed.emit(None, msg("modlog_balance_low", remaining="4.20", threshold="5"))
+        await fake.wait_for(
+            lambda: any(
+                request.method == "POST" and f"/channels/{s.modlog}/messages" in request.path
+                for request in fake.requests[-3:]
+            ),
+            description="the alert's post held back",
+        )
+        started = asyncio.get_running_loop().time()
+        await bot.close()
+        took = asyncio.get_running_loop().time() - started
+    assert took < grace + 2.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
