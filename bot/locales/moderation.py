@@ -192,6 +192,10 @@ EN: dict[str, str] = {
         "period (it ends {reset}), and with the wait between videos their next one can start "
         "{again}. Credits spent: {credits}."
     ),
+    "mod_member_usage_spent_cooldown": (
+        "{member} has used {used} of {limit} {period} ({source}), {credits}; the period ends "
+        "{reset}, but with the wait between videos their next one can start {again}."
+    ),
     "mod_member_usage_over_until": (
         "{member} has made {used} {period}, more than their limit of {limit} ({source}) now "
         "allows, so they can make no more until {again} (that limit ends {ends}, the period "
@@ -540,6 +544,10 @@ ZH: dict[str, str] = {
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
         "所以本周期结束（{reset}）前不能再生成；加上两次生成之间的等待时间，下一个视频可以在 {again} 开始。"
         "已花费 {credits}。"
+    ),
+    "mod_member_usage_spent_cooldown": (
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束，"
+        "但加上两次生成之间的等待时间，下一个视频可以在 {again} 开始。"
     ),
     "mod_member_usage_over_until": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}），"

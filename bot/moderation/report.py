@@ -304,9 +304,10 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
     early = facts.used >= facts.allowance.limit and again is not None and again < facts.window.end
     if early:
         key = f"{key}_until"
-    elif over and again is not None and again > facts.window.end:
-        # "No more until the period ends" would be refused then, for the wait between videos.
-        key = "mod_member_usage_over_cooldown"
+    elif facts.used >= facts.allowance.limit and again is not None and again > facts.window.end:
+        # "The period ends" reads as "more then", and they would be refused then, for the wait
+        # between videos: the time their own refusal gives is named.
+        key = "mod_member_usage_over_cooldown" if over else "mod_member_usage_spent_cooldown"
     return msg(
         key,
         member=f"<@{user_id}>",

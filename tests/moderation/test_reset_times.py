@@ -223,6 +223,25 @@ async def test_usage_member_over_a_lowered_limit_with_a_cooldown_past_the_reset_
     assert await admitted_at(store, moderation, clock, told) is None, text
 
 
+async def test_usage_member_who_used_exactly_their_allowance_with_a_cooldown_past_the_reset(
+    store, moderation, clock
+):
+    """2 a day, 2 hours between videos; Alice makes hers at 20:00 and 23:00 UTC. The moderator
+    is told when she can really make the next one (01:00, as her own refusal says), not that
+    the period ends at midnight."""
+    await set_limits(moderation, cooldown_seconds=7200, default_limit=2)
+    clock.advance(12 * 3600)  # 08:00 -> 20:00 UTC
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    clock.advance(3 * 3600)  # 23:00 UTC
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    facts = await moderation.facts(ALICE)
+    text = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
+    assert "has used 2 of 2 videos" in text and "wait between videos" in text, text
+    told = max(stamps(text))
+    assert told == clock() + 2 * 3600
+    assert await admitted_at(store, moderation, clock, told) is None, text
+
+
 async def test_quota_says_a_raised_own_allowance_ending_today_leaves_fewer_videos(
     store, moderation, clock
 ):
