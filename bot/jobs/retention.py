@@ -77,7 +77,7 @@ class JobRetention:
             if deleted < self._batch:
                 break
         if pruned:
-            log.info("Deleted %d jobs finished more than %d days ago", pruned, self._days)
+            log.info("Deleted %d finished jobs asked for more than %d days ago", pruned, self._days)
         return pruned
 
     async def _kept_for_learning(self) -> list[int]:
