@@ -65,7 +65,8 @@ async def copy_database(
             rows[table] = await _copy_table(source, conn, table, batch)
         rows[STATE_TABLE] = await _copy_state(source, conn)
         next_ids = {
-            table: await _move_identity_past_copied(conn, table) for table in IDENTITY_TABLES
+            table: await _move_identity_past_copied(conn, table, await _handed_out(source, table))
+            for table in IDENTITY_TABLES
         }
     return CopyReport(rows, next_ids)
 
@@ -146,11 +147,19 @@ async def _copy_state(source: SqliteDatabase, conn: Connection) -> int:
     return len(rows)
 
 
-async def _move_identity_past_copied(conn: Connection, table: str) -> int:
-    """Make the table's identity hand out ids after the copied ones; return the next id."""
+async def _handed_out(source: SqliteDatabase, table: str) -> int:
+    """The highest id SQLite ever handed out in `table` (AUTOINCREMENT remembers it): above
+    every row left, once the newest were deleted (`bot/jobs/retention.py`)."""
+    row = await source.fetch_one("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+async def _move_identity_past_copied(conn: Connection, table: str, handed_out: int) -> int:
+    """Make the table's identity hand out ids after the copied ones and every id SQLite handed
+    out (a deleted job's number is still named by its old messages' buttons); the next id."""
     async with conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}") as cursor:
         row = await cursor.fetchone()
-    next_id = int(row[0]) if row is not None else 1
+    next_id = max(int(row[0]) if row is not None else 1, handed_out + 1)
     parameters: tuple[Any, ...] = (table, next_id)
     await conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?, false)", parameters)
     return next_id

@@ -7,8 +7,13 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.pricing import expected_of_kind
 from bot.jobs.retention import DAY, KEEP_PER_KIND, JobRetention
-from bot.jobs.store import Stage
+from bot.jobs.store import JobStore, Stage
+from bot.storage.copy import run
+from bot.storage.sqlite import SqliteDatabase
+from tests.backends import RecordingDatabase, postgres_only, sqlite_only
 from tests.jobstates import claimed, finished, submitted, unsubmitted
+from tests.storage.test_copy import target_url
+from tests.storage.test_query_plans import _plans as query_plans
 
 MEMBER = Requester(user_id=42, channel_id=7, guild_id=1)
 RETENTION_DAYS = 180
@@ -132,3 +137,79 @@ async def gone(store, job_id):
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"job {job_id} is still there")
+
+
+@postgres_only
+async def test_a_claim_taken_while_the_delete_waits_for_the_row_keeps_the_job(
+    backend, db, store, clock
+):
+    """Another process claims an old job (its failure notice to post) and holds the row while a
+    prune, which read it unclaimed, waits for it: the job stays under its claim."""
+    job = await failed(store, clock)
+    clock.advance((RETENTION_DAYS + 1) * DAY)
+    other = await backend.open()
+    try:
+        async with other.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET lease_owner = 'p2', lease_until = ? WHERE id = ?",
+                (clock() + 600, job.id),
+            )
+            prune = asyncio.create_task(JobRetention(db, RETENTION_DAYS, clock=clock).prune_once())
+            await waiting_for_a_lock(db)
+        assert await prune == 0
+    finally:
+        await other.close()
+    assert await store.get(job.id) is not None, "a claimed job was deleted under its claim"
+
+
+async def waiting_for_a_lock(db):
+    """Until a statement of the test's database waits for a row another holds."""
+    for _ in range(500):
+        row = await db.fetch_one(
+            "SELECT COUNT(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        if row is not None and row[0] > 0:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the prune never waited for the claimed row")
+
+
+@postgres_only
+async def test_moving_to_postgresql_after_a_prune_never_hands_out_a_deleted_jobs_number(
+    backend, tmp_path, clock
+):
+    """An idle bot's newest jobs were pruned; moved to PostgreSQL, a new job must not take the
+    number an old result's buttons or `/videomod cancel` still name."""
+    path = tmp_path / "old" / "bot.sqlite3"
+    sqlite = await SqliteDatabase.open(path)
+    await sqlite.migrate()
+    old_store = JobStore(sqlite, clock=clock)
+    await recorded(old_store, clock)  # unfinished: kept whatever its age
+    gone = [await failed(old_store, clock) for _ in range(3)]
+    clock.advance((RETENTION_DAYS + 1) * DAY)
+    assert await JobRetention(sqlite, RETENTION_DAYS, clock=clock).prune_once() == len(gone)
+    await sqlite.close()
+
+    assert await run(["--from", str(path), "--to", target_url(backend)]) == 0
+    moved = await backend.open()
+    try:
+        new = await recorded(JobStore(moved, clock=clock), clock)
+    finally:
+        await moved.close()
+    assert new.id > max(job.id for job in gone)
+
+
+@sqlite_only
+async def test_a_prune_reads_only_old_finished_jobs_through_an_index(db, store, clock):
+    """On the one SQLite connection every statement waits for the one before: a prune never
+    scans or sorts the jobs table (an upgrade's first prune of a long history took seconds)."""
+    await failed(store, clock)
+    clock.advance((RETENTION_DAYS + 1) * DAY)
+    await recorded(store, clock)
+    recording = RecordingDatabase(db)
+    await JobRetention(recording, RETENTION_DAYS, clock=clock).prune_once()  # type: ignore[arg-type]
+    statements = [(sql, params) for sql, params in recording.statements if "DELETE" in sql]
+    [plan] = await query_plans(db, statements)
+    assert any("jobs_finished_by_age" in step for step in plan), plan
+    assert not any("SCAN jobs" in step or "TEMP B-TREE" in step for step in plan), plan

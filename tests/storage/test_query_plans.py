@@ -1,6 +1,7 @@
 """The stage loops and the metrics scrape find their rows through an index, not a table scan.
 
-Nothing prunes the jobs table, so a query that scans it costs more every day a server lives;
+The jobs table holds half a year of jobs (or every one, `JOB_RETENTION_DAYS=0`), so a query that
+scans it costs more every day a server lives;
 on SQLite every statement waits for the one connection, the health probe's too. SQLite uses a
 partial index only where the query repeats the index's condition term for term, so these are
 checked on SQLite (PostgreSQL's planner proves the implication itself).
