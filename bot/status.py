@@ -25,7 +25,11 @@ BAR_CELLS = 10
 _FINAL_LINES = {
     JobState.COMPLETED: "status_line_completed",
     JobState.CANCELLED: "status_line_cancelled",
+    # Not "could not be made": it may have been, and it counts.
+    JobState.SUBMIT_UNKNOWN: "status_line_unknown",
 }
+
+_SAID_BELOW = frozenset({"status_line_failed", "status_line_unknown"})
 
 
 def final_line_key(job: Job) -> str:
@@ -50,8 +54,8 @@ def final_line_key(job: Job) -> str:
         return f"{key}_unposted{private}"
     if job.delivery_target == DM_TARGET and (private or job.state is JobState.COMPLETED):
         return f"{key}_dm{private}"
-    if job.delivery_target == CHANNEL_TARGET and key == "status_line_failed":
-        return "status_line_failed_below"  # the reason is the reply to this message
+    if job.delivery_target == CHANNEL_TARGET and key in _SAID_BELOW:
+        return f"{key}_below"  # the reason is the reply to this message
     if private and job.delivery_target == INTERACTION_TARGET:
         return f"{key}_posted_private"  # a follow-up under the member's answer, not a reply
     return key
