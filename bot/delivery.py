@@ -71,10 +71,15 @@ def mentions_only(user_id: int) -> discord.AllowedMentions:
     )
 
 
-def plain_embed(job: Job) -> discord.Embed:
+def made_a_video(job: Job, now: float) -> bool:
+    """Whether its result brings a video (or its link): not when its link expired unposted."""
+    return job.state is JobState.COMPLETED and not job.cancelled and not link_expired(job, now)
+
+
+def plain_embed(job: Job, *, now: float) -> discord.Embed:
     """The card at its plainest, for when Discord refuses the layout: the title, and the footer
     that marks the job's result."""
-    ok = job.state is JobState.COMPLETED and not job.cancelled
+    ok = made_a_video(job, now)
     embed = discord.Embed(
         title=fit(
             t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
@@ -115,6 +120,7 @@ def result_message(
     )
     return result_layout(
         job,
+        ok=made_a_video(job, now),
         headline=headline,
         marker=job_footer(job),
         references=references_summary(job),
@@ -266,11 +272,19 @@ class _Post:
     channel_failed: bool = False
 
 
-def delivered(job: Job, message: discord.Message) -> DeliveryResult:
-    """The result posted as `message`; a finished video with no file there is APIMart's link."""
+def delivered(
+    job: Job, message: discord.Message, *, started_at: float | None = None
+) -> DeliveryResult:
+    """The result posted as `message` by an attempt begun at `started_at` (None: an earlier
+    attempt's, written down with the job); a finished video with no file there is APIMart's
+    link."""
     linked = job.state is JobState.COMPLETED and not message.attachments
     return DeliveryResult(
-        DeliveryOutcome.DELIVERED, message.id, linked=linked, withdraw=_withdrawal(message)
+        DeliveryOutcome.DELIVERED,
+        message.id,
+        linked=linked,
+        started_at=started_at,
+        withdraw=_withdrawal(message),
     )
 
 
@@ -291,8 +305,10 @@ def _withdrawal(message: discord.Message) -> Callable[[], Awaitable[bool]]:
 def as_told(job: Job, result: DeliveryResult, target: str | None, *, now: float) -> Job:
     """`job` as it is once `result` (posted to `target`) is written down: its last status
     names where its news went."""
+    started = result.started_at if result.started_at is not None else job.delivery_started_at
     return dataclasses.replace(
         job,
+        delivery_started_at=started,
         delivered_at=now,
         delivery_message_id=result.message_id,
         delivery_target=target,
@@ -410,7 +426,7 @@ class Delivery:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
             return await self._deliver_by_dm(job, channel_failed=True)
         try:
-            message = await self._send(channel, job, dm=False)
+            result = await self._send(channel, job, dm=False)
         except discord.HTTPException as refused:
             if not closed_to_the_bot(refused):
                 log.warning("Job %d: delivery failed (%s); will retry", job.id, refused)
@@ -427,7 +443,6 @@ class Delivery:
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
-        result = delivered(job, message)
         if self._status is not None:
             self._status.schedule(
                 as_told(job, result, CHANNEL_TARGET, now=self._clock()), final=True
@@ -480,13 +495,12 @@ class Delivery:
         try:
             user = await self._client.fetch_user(job.requester.user_id)
             await user.create_dm()
-            message = await self._send(user, job, dm=True, channel_failed=channel_failed)
+            return await self._send(user, job, dm=True, channel_failed=channel_failed)
         except (discord.Forbidden, discord.NotFound):
             return DeliveryResult(DeliveryOutcome.UNREACHABLE)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
-        return delivered(job, message)
 
     async def by_dm(self, job: Job) -> DeliveryResult:
         """Deliver by DM (another route's way out), once: an earlier DM post counts."""
@@ -556,7 +570,8 @@ class Delivery:
 
     async def _send(
         self, target: Messageable, job: Job, *, dm: bool, channel_failed: bool = False
-    ) -> discord.Message:
+    ) -> DeliveryResult:
+        """Post the result to `target`; the result as posted."""
         now = self._clock()
         video: IO[bytes] | None = None
         unreachable = False
@@ -592,7 +607,7 @@ class Delivery:
                 else None
             )
             try:
-                return await self._post_layout(post, file)
+                message = await self._post_layout(post, file)
             except discord.HTTPException as error:
                 if error.status != _BAD_REQUEST or closed_to_the_bot(error):
                     raise
@@ -603,7 +618,8 @@ class Delivery:
                     job.id,
                     error,
                 )
-            return await self._post_plain(post, video)
+                message = await self._post_plain(post, video)
+            return delivered(job, message, started_at=now)
         finally:
             if video is not None:
                 video.close()
@@ -697,7 +713,7 @@ class Delivery:
         )
         return await post.target.send(
             content,
-            embed=plain_embed(post.job),
+            embed=plain_embed(post.job, now=post.now),
             files=[file] if file is not None else [],
             **self._common(post),
         )

@@ -374,7 +374,7 @@ class RouteDelivery:
                 video.close()
         if message.flags.ephemeral and not reply.ephemeral:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
-        result = delivered(job, message)
+        result = delivered(job, message, started_at=now)
         await self._after_posting(as_told(job, result, INTERACTION_TARGET, now=self._clock()))
         return result
 
@@ -382,12 +382,13 @@ class RouteDelivery:
         message_id = job.interaction_message_id
         if message_id is None or not reply.usable(self._clock()):
             return _Refused.TOKEN
-        content = result_content(job, now=self._clock(), attached=False, unposted=True)
+        now = self._clock()
+        content = result_content(job, now=now, attached=False, unposted=True)
         try:
             await self._webhook(reply).edit_message(
                 message_id,
                 content=content,
-                embed=plain_embed(job),
+                embed=plain_embed(job, now=now),
                 allowed_mentions=mentions_only(job.requester.user_id),
             )
         except discord.HTTPException as error:
@@ -439,7 +440,7 @@ class RouteDelivery:
         content = result_content(job, now=now, attached=False, unreachable=unreachable)
         return await webhook.send(
             content,
-            embed=plain_embed(job),
+            embed=plain_embed(job, now=now),
             allowed_mentions=mentions,
             ephemeral=reply.ephemeral,
             wait=True,

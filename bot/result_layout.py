@@ -129,6 +129,7 @@ def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
 def result_layout(
     job: Job,
     *,
+    ok: bool,
     headline: str,
     marker: str,
     references: str,
@@ -137,12 +138,12 @@ def result_layout(
 ) -> Layout:
     """The whole result message.
 
-    `headline`: the mention and what happened; `marker`: the job's marker line; `video_url`: what
+    `ok`: it brings a video (a success's title and colour); `headline`: the mention and what
+    happened; `marker`: the job's marker line; `video_url`: what
     the gallery plays (`attachment://…` or the service's https link; the headline then says
     when that link expires), None for no gallery.
     """
     locale = job.requester.locale
-    ok = job.state is JobState.COMPLETED and not job.cancelled
     container: discord.ui.Container[Any] = discord.ui.Container(
         accent_colour=_SUCCESS if ok else _FAILURE
     )

@@ -52,6 +52,8 @@ def final_line_key(job: Job) -> str:
     private = "_private" if reply is not None and reply.route is not Route.CHANNEL else ""
     if job.given_up_delivery:
         return f"{key}_unposted{private}"
+    if job.expired_unposted:
+        return f"status_line_expired{private}"  # not "the video is in the reply below"
     if job.delivery_target == DM_TARGET and (private or job.state is JobState.COMPLETED):
         return f"{key}_dm{private}"
     if job.delivery_target == CHANNEL_TARGET and key in _SAID_BELOW:

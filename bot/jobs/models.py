@@ -227,6 +227,16 @@ class Job:
         return self.delivery_target == DELETED_RESULT
 
     @property
+    def expired_unposted(self) -> bool:
+        """Made, but its video's link had expired when its result was posted: no video came."""
+        return (
+            self.state is JobState.COMPLETED
+            and self.result_expires_at is not None
+            and self.delivery_started_at is not None
+            and self.result_expires_at <= self.delivery_started_at
+        )
+
+    @property
     def given_up_delivery(self) -> bool:
         """Its news was tried and reached neither its channel nor the member's DMs."""
         return (

@@ -70,6 +70,8 @@ class DeliveryResult:
     linked: bool = False
     # A retry because the result could not be downloaded (not because Discord failed).
     download_failed: bool = False
+    # When the attempt that posted it began (what its post said was decided by then).
+    started_at: float | None = None
     # Deletes the post again; whether it is gone (None: it cannot be deleted).
     withdraw: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False, repr=False)
 

@@ -82,6 +82,14 @@ EN: dict[str, str] = {
     "status_line_unknown_unposted_private": (
         "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts toward your allowance. See more with {/videos status}."
     ),
+    "status_line_expired": (
+        "⌛ Job #{job_id} was made, but its download link expired before it could be posted; "
+        "the member who asked was told."
+    ),
+    "status_line_expired_private": (
+        "⌛ Job #{job_id} was made, but its download link expired before I could post it; "
+        "please ask for it again."
+    ),
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
     # Result buttons
     "button_regenerate": "Regenerate",
@@ -255,6 +263,8 @@ ZH: dict[str, str] = {
     "status_line_unknown_dm_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，我已通过私信告诉你详情。",
     "status_line_unknown_posted_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，详情已发在下方。",
     "status_line_unknown_unposted_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，请用 {/videos status} 查看详情。",
+    "status_line_expired": "⌛ 任务 #{job_id} 已生成，但在发布之前下载链接已失效；已告知发起人。",
+    "status_line_expired_private": "⌛ 任务 #{job_id} 已生成，但在我发布之前下载链接已失效；请再发起一次请求。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
     "status_line_failed_below": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
