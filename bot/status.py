@@ -84,6 +84,9 @@ def eta_text(
     after the submit the bot gives up on a render (`TASK_TIMEOUT`); a time left beyond that
     is not promised, the moment it gives up is said instead."""
     locale = locale or job.requester.locale
+    if job.without_news:
+        # "Almost done" from a reading minutes old would stay up for as long as APIMart is down.
+        return t("status_eta_no_news", locale)
     estimate = time_left(job, now)
     if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)

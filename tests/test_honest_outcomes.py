@@ -1,5 +1,8 @@
-"""What the channel reads at a job's end matches what happened, and what its member was told."""
+"""What the channel reads matches what happened, and what its member was told."""
 
+import asyncio
+
+from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.harness import running_bot
@@ -46,3 +49,47 @@ async def test_a_result_whose_link_expired_is_not_called_ready_nor_in_the_reply_
         status = fake.get_message(status_id)["content"]
         assert "was made, but its download link expired" in status, status
         assert "the video is in the reply below" not in status
+
+
+async def test_almost_done_gives_way_to_no_news_while_every_check_fails_then_comes_back(tmp_path):
+    """A render at 92 % reads "almost done"; then APIMart answers every status check 503 for
+    ten minutes. The status says there is no news (not "almost done" all that while), and
+    shows the render's progress again once a check succeeds."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock, task_timeout=3600) as world:
+        fake, api, bot = world.discord, world.api, world.bot
+        await world.video(prompt="a fox at the finish line")
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        task = api.task(api.task_ids[0])
+        for progress in (30, 60, 92):
+            task.set_progress(progress)
+            status = await fake.wait_for_message(
+                predicate=lambda m, p=progress: (
+                    "Job #1 is rendering" in m["content"] and f"{p}%" in m["content"]
+                )
+            )
+            clock.offset += 20
+        assert "almost done" in status["content"], status["content"]
+        status_id = int(status["id"])
+        api.fail_next("poll", status=503, times=10_000)
+        for _ in range(10):  # ten minutes of failed checks
+            clock.offset += 60
+            bot.poller.wake()
+            await asyncio.sleep(0.1)
+        assert len(api.requests_for("poll")) > 3
+        await bot.status_messages.drain(timeout=5)
+        content = fake.get_message(status_id)["content"]
+        assert "almost done" not in content, content
+        assert "no news from the video service for now; still checking" in content, content
+
+        api.clear_faults()
+        task.set_progress(96)
+        clock.offset += 600
+        bot.poller.wake()
+        await fake.wait_for(
+            lambda: (
+                "96%" in fake.get_message(status_id)["content"]
+                and "no news" not in fake.get_message(status_id)["content"]
+            ),
+            description="progress shown again",
+        )

@@ -45,6 +45,8 @@ class JobState(enum.StrEnum):
 
 
 ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.PROCESSING})
+# Status checks failed in a row after which a render's status stops showing its time left.
+NO_NEWS_AFTER = 2
 FINAL_STATES = frozenset(
     {
         JobState.COMPLETED,
@@ -225,6 +227,12 @@ class Job:
     def result_deleted(self) -> bool:
         """Its video was posted, then someone deleted the post."""
         return self.delivery_target == DELETED_RESULT
+
+    @property
+    def without_news(self) -> bool:
+        """Its last status checks all failed (APIMart down, answering errors): its last progress
+        reading is old news, and its time left not known."""
+        return self.poll_failures >= NO_NEWS_AFTER
 
     @property
     def expired_unposted(self) -> bool:

@@ -8,6 +8,7 @@ their own bounded pool of workers (`bot.engine.pool`), so a submit waiting out a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,7 +28,7 @@ from bot.engine.supervisor import supervise
 from bot.i18n import language_for
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
-from bot.jobs.models import TIMED_OUT_REASON, Job, JobState
+from bot.jobs.models import NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
@@ -485,7 +486,16 @@ class Poller:
                 self._config.poll_interval * 2 ** (job.poll_failures + 1),
                 self._config.max_poll_backoff,
             )
-        await self._store.record_poll_failure(job, next_poll_at=now + backoff, not_found=not_found)
+        recorded = await self._store.record_poll_failure(
+            job, next_poll_at=now + backoff, not_found=not_found
+        )
+        news_stops = job.poll_failures + 1 == NO_NEWS_AFTER and job.state.is_active
+        if recorded and news_stops and not job.cancelled:
+            # Once, as the news stops: the status no longer shows its old time left.
+            failed = dataclasses.replace(
+                job, poll_failures=job.poll_failures + 1, next_poll_at=now + backoff
+            )
+            await self._on_progress(failed)
 
     def _timed_out(self, job: Job, now: float) -> bool:
         return now - _started(job) > self._config.task_timeout
