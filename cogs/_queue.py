@@ -23,7 +23,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
-from bot.i18n import Listed, Message, locale_written, msg
+from bot.i18n import Listed, Message, locale_written, msg, t
 from bot.jobs.link_allowance import minutes_to_wait
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
@@ -491,7 +491,7 @@ class MessageOrigin(Origin):
         nonce = answer_nonce(self.message, message.key)
         if not self._may_reply_here():
             # Discord would refuse it (each refusal counts toward an IP ban): no post.
-            await self._tell_by_dm(text, nonce, message.key)
+            await self._tell_by_dm(text, nonce, message.key, delete_after=delete_after)
             return
         if self.on_told is not None:
             self.on_told()
@@ -505,7 +505,9 @@ class MessageOrigin(Origin):
         except discord.Forbidden:
             # The channel refuses the bot (often what the answer is about): their DMs, then
             # (the same answer: counted once).
-            await self._tell_by_dm(text, nonce, message.key, counted=True)
+            await self._tell_by_dm(
+                text, nonce, message.key, counted=True, delete_after=delete_after
+            )
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
 
@@ -525,14 +527,32 @@ class MessageOrigin(Origin):
         # A reply needs the history it refers to (Discord refuses it otherwise: 160002).
         return allowed.view_channel and send and allowed.read_message_history
 
-    async def _tell_by_dm(self, text: str, nonce: str, key: str, *, counted: bool = False) -> None:
+    async def _tell_by_dm(
+        self,
+        text: str,
+        nonce: str,
+        key: str,
+        *,
+        counted: bool = False,
+        delete_after: float | None = None,
+    ) -> None:
+        """The answer by DM, where it cannot go in the channel: it names the channel ("this
+        channel" read in a DM is the DM), and a note that deletes itself does so there too."""
         if self.dm_instead is not None and not self.dm_instead(key):
             log.info("Not answering user %d by DM again so soon", self.message.author.id)
             return
         if self.on_told is not None and not counted:
             self.on_told()
+        if self.message.guild is not None:
+            where = t("dm_about_channel", self.locale, channel_id=self.message.channel.id)
+            text = fit(f"{where}\n{text}", MESSAGE_CONTENT)
         try:
-            await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
+            if delete_after is None:
+                await self.message.author.send(text, allowed_mentions=NO_MENTIONS, nonce=nonce)
+            else:
+                await self.message.author.send(
+                    text, allowed_mentions=NO_MENTIONS, nonce=nonce, delete_after=delete_after
+                )
         except discord.Forbidden as error:
             if self.dm_refused is not None:
                 self.dm_refused()

@@ -68,6 +68,8 @@ EN: dict[str, str] = {
     "permission_read_message_history": "Read Message History",
     "permission_view_channel": "View Channel",
     "permission_manage_threads": "Manage Threads (the thread is locked)",
+    # Above an answer sent by DM because the channel it was for takes no post from the bot.
+    "dm_about_channel": "About your message in <#{channel_id}>:",
     "missing_channel_permissions": (
         "I can't post videos in this channel: I need {missing}. "
         "Ask a moderator to grant them, or use me in another channel."
@@ -320,6 +322,7 @@ ZH: dict[str, str] = {
     "permission_read_message_history": "阅读消息历史记录",
     "permission_view_channel": "查看频道",
     "permission_manage_threads": "管理子区（此子区已锁定）",
+    "dm_about_channel": "关于你在 <#{channel_id}> 发的消息：",
     "missing_channel_permissions": (
         "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
     ),

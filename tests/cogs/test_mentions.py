@@ -965,3 +965,29 @@ async def test_a_mention_refused_is_not_first_told_it_goes_on_without_a_link(tmp
         )
         assert also["message_reference"]["message_id"] == asking["id"]
         assert await nothing_recorded(world)
+
+
+async def test_answers_moved_to_a_dm_name_their_channel_and_a_self_deleting_note_deletes_there(
+    tmp_path,
+):
+    """Where the bot may not post, its answers to a mention go by DM: they say which channel
+    they are about ("this channel" read in a DM is the DM itself), and the help note that says
+    it deletes itself in a minute does, there too."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.forbidden_channels.add(fake.channel_id)
+        async with running_bot(tmp_path, fake=fake) as world:
+            cog = world.bot.get_cog("ReferencesCog")
+            assert cog is not None
+            # The loaded extension's own module (each bot loads a copy): a short minute.
+            type(cog).__init__.__globals__["HELP_LIFETIME"] = 0.3
+            dm = fake.dm_channel_id(fake.user_id)
+            await mention(world, "hi")
+            await fake.wait_for(lambda: fake.deleted_messages, description="the help DM deleted")
+            [help_dm] = fake.deleted_messages
+            assert help_dm["channel_id"] == str(dm)
+            assert f"<#{fake.channel_id}>" in help_dm["content"], help_dm["content"]
+            await mention(world, "a cat running on the beach")
+            await fake.wait_for(lambda: fake.messages(dm), description="the refusal by DM")
+            [refusal] = fake.messages(dm)
+            assert f"About your message in <#{fake.channel_id}>:" in refusal["content"]
+            assert "I can't post videos in this channel" in refusal["content"]
