@@ -10,16 +10,16 @@ before and after a restart.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
-from bot.i18n import msg, t
+from bot.i18n import t
 from bot.jobs.validation import VideoOptions, generation_mode
-from cogs._queue import answer_privately, answered_first, interaction_origin_id
-from cogs._recent import SeenLately
+from cogs._queue import answered_first
+from cogs._recent import SeenLately, Sighting
 
 Interaction = discord.Interaction[Any]
 Select = discord.ui.Select[discord.ui.Modal]
@@ -132,29 +132,12 @@ def labelled(text: str, component: discord.ui.Item[Any]) -> discord.ui.Label[Any
 RESENT_WINDOW = 5.0
 
 
-def _sent_form_key(interaction: discord.Interaction[Any], values: Values) -> Hashable:
-    """What makes two submissions of a form the same one: who, which form, what it says."""
+def sent_form(
+    sent_lately: SeenLately, interaction: discord.Interaction[Any], values: Values
+) -> Sighting:
+    """This submission sighted in `sent_lately` as it arrives (see `cogs._once`): the same form,
+    by the same member, saying the same, within `RESENT_WINDOW` is sent twice."""
     data: Any = interaction.data or {}
     shown = tuple(sorted((name, repr(value)) for name, value in values.items()))
-    return (interaction.user.id, data.get("custom_id"), shown)
-
-
-async def made_once(
-    sent_lately: SeenLately,
-    interaction: discord.Interaction[Any],
-    values: Values,
-    make: Callable[[], Awaitable[None]],
-) -> None:
-    """`make` what a submitted form asks for, unless the same form was just sent (within
-    `RESENT_WINDOW`, by `sent_lately`): one video, not two paid for. A Submit that made no job
-    (refused, waiting for a Confirm, or failed) does not count as sent: the next is answered."""
-    sent = _sent_form_key(interaction, values)
-    if not sent_lately.first(sent):
-        await answer_privately(interaction, msg("form_sent_twice"))
-        return
-    try:
-        await make()
-    finally:
-        store = interaction.client.store
-        if await store.job_for_origin(interaction_origin_id(interaction)) is None:
-            sent_lately.forget(sent)
+    key = (interaction.user.id, data.get("custom_id"), shown)
+    return sent_lately.sight(key, by=interaction.id)

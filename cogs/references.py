@@ -67,14 +67,15 @@ from cogs._forms import (
     duration_select,
     form_options,
     labelled,
-    made_once,
     open_form,
     resolution_select,
+    sent_form,
     submission,
     submitted_values,
     text_value,
 )
 from cogs._names import first_known, names_in, names_known
+from cogs._once import made_once
 from cogs._queue import (
     PRIVATE_NOTE_LIFETIME,
     InteractionOrigin,
@@ -91,7 +92,7 @@ from cogs._queue import (
     usable,
 )
 from cogs._reach import place_of
-from cogs._recent import SeenLately
+from cogs._recent import SeenLately, Sighting
 from cogs._refusals import RecentRefusals, Refusal
 
 if TYPE_CHECKING:
@@ -312,7 +313,7 @@ class ReferencesCog(commands.Cog):
         self._dms_closed = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
-        # Forms sent lately (`made_once`): the same one sent twice makes one video.
+        # Forms sent lately (`sent_form`): the same one sent twice makes one video.
         self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic)
 
     async def cog_load(self) -> None:
@@ -419,16 +420,25 @@ class ReferencesCog(commands.Cog):
         if match is None:
             return
         try:
-            await self._form_submitted(interaction, match)
+            values = submitted_values(interaction)
+            # Sighted before anything is awaited, in every process the form reaches, even one
+            # that leaves it to another (`cogs._once`).
+            sent = sent_form(self._forms_sent, interaction, values)
+            await self._form_submitted(interaction, match, values, sent)
         except Exception as error:
             await report_failure(interaction, error, what="Form VideoModal")
 
     async def _form_submitted(
-        self, interaction: discord.Interaction[VideoBot], match: re.Match[str]
+        self,
+        interaction: discord.Interaction[VideoBot],
+        match: re.Match[str],
+        values: Values,
+        sent: Sighting,
     ) -> None:
         held = self._open_forms.get(match.group(0))
         if int(match["channel_id"]) != interaction.channel_id:
             # The menu is used where the message is, so its form comes back from there.
+            sent.came_to_nothing()
             await answer_privately(interaction, msg("form_source_gone"))
             return
         if held is not None:
@@ -437,23 +447,24 @@ class ReferencesCog(commands.Cog):
             # Opened before a restart: read the message again, and say so if its media is gone.
             # Discord may make that read wait (a rate limit): acknowledged first.
             if not await acknowledge_first(interaction):
-                return  # another process has this form
+                return  # another process has this form (its sighting stays, for the next)
             found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
             if found is None and int(match["media_count"]) == 0:
                 # A form on a message of words carries its whole prompt: the message is not
                 # needed (deleted meanwhile, or where the bot cannot read messages).
                 target, media = None, MessageMedia()
             elif found is None:
+                sent.came_to_nothing()
                 await self._cannot_read_again(interaction)
                 return
             else:
                 target, media = found, message_media(found)
             if media_count(media) < int(match["media_count"]):
+                sent.came_to_nothing()
                 await answer_privately(interaction, msg("form_media_lost"))
                 return
-        values = submitted_values(interaction)
         make = functools.partial(self._queue_from_form, interaction, target, media, values)
-        await made_once(self._forms_sent, interaction, values, make)
+        await made_once(sent, interaction, msg("form_sent_twice"), make)
 
     @staticmethod
     async def _cannot_read_again(interaction: discord.Interaction[VideoBot]) -> None:

@@ -42,21 +42,21 @@ from cogs._forms import (
     duration_select,
     form_options,
     labelled,
-    made_once,
     open_form,
     resolution_select,
+    sent_form,
     submission,
     submitted_values,
     text_value,
 )
+from cogs._once import made_once
 from cogs._queue import (
     InteractionOrigin,
     acknowledge_first,
     answer_privately,
-    interaction_origin_id,
     queue_request,
 )
-from cogs._recent import SeenLately
+from cogs._recent import SeenLately, Sighting
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -198,19 +198,9 @@ DOUBLE_CLICK_WINDOW = 5.0
 
 
 async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
-    """Make the same video again; it counts against the clicking member's limits."""
-    bot = _bot(interaction)
-    cog = bot.get_cog(COG_NAME)
-    clicks = cog.regenerations if isinstance(cog, ResultButtons) else None
-    click = (interaction.user.id, job.id)
-    if clicks is not None and not clicks.first(click):
-        await answer_privately(interaction, msg("regenerate_double_click"))
-        return
+    """Make the same video again; it counts against the clicking member's limits (a double
+    click makes one: `ResultButton.callback`)."""
     await _queue_again(interaction, job, job.request)
-    if clicks is None:
-        return
-    if await bot.store.job_for_origin(interaction_origin_id(interaction)) is None:
-        clicks.forget(click)  # refused, or waiting for a Confirm: the next click counts
 
 
 async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:
@@ -233,10 +223,18 @@ class Action:
     handle: Callable[[discord.Interaction[Any], Job], Awaitable[None]]
     # A form must be the first answer to the click; anything else is acknowledged first.
     opens_form: bool = False
+    # What a double click's second click is told (`DOUBLE_CLICK_WINDOW`); None: each counts.
+    double_click: str | None = None
 
 
 ACTIONS: dict[str, Action] = {
-    "regen": Action("button_regenerate", "🔁", discord.ButtonStyle.primary, regenerate),
+    "regen": Action(
+        "button_regenerate",
+        "🔁",
+        discord.ButtonStyle.primary,
+        regenerate,
+        double_click="regenerate_double_click",
+    ),
     "edit": Action(
         "button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt, opens_form=True
     ),
@@ -278,10 +276,13 @@ class ResultButton(
         # discord.py only logs what a dynamic item's callback raises, so catch it here.
         action = ACTIONS[self.action]
         try:
+            # Sighted before anything is awaited, in every process the click reaches, even
+            # one that leaves it to another (`cogs._once`).
+            click = self._sighted(interaction)
             # Acknowledged before the database is read (it may wait on its lock), unless the
             # answer is a form, which has to come first.
             if not action.opens_form and not await acknowledge_first(interaction):
-                return  # another process has this click
+                return  # another process has this click (its sighting stays, for the next)
             try:
                 # A form must come before Discord's 3 seconds are up, and the job it shows is
                 # read first: a database that keeps it waiting gets a "click again" instead.
@@ -291,12 +292,26 @@ class ResultButton(
                 await answer_privately(interaction, msg("form_busy"))
                 return
             if job is None:
+                if click is not None:
+                    click.came_to_nothing()
                 await answer_privately(interaction, msg("job_not_found"))
                 return
-            await action.handle(interaction, job)
+            handle = functools.partial(action.handle, interaction, job)
+            if click is None or action.double_click is None:
+                await handle()
+            else:
+                await made_once(click, interaction, msg(action.double_click), handle)
         except Exception as error:
             what = f"Button {self.action!r}"
             await report_failure(interaction, error, what=what, job_id=self.job_id)
+
+    def _sighted(self, interaction: discord.Interaction[Any]) -> Sighting | None:
+        """This click, sighted among the lately clicked, if a double click makes one video."""
+        cog = _bot(interaction).get_cog(COG_NAME)
+        if ACTIONS[self.action].double_click is None or not isinstance(cog, ResultButtons):
+            return None
+        key = (interaction.user.id, self.action, self.job_id)
+        return cog.clicks.sight(key, by=interaction.id)
 
 
 # Results worth making again; a refused or lost submit is answered without buttons.
@@ -332,8 +347,8 @@ class ResultButtons(commands.Cog, name=COG_NAME):
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
         # Who clicked Regenerate on which result lately (a double click makes one video).
-        self.regenerations = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
-        # Edit prompt and Remix forms sent lately (`made_once`): sent twice, one video.
+        self.clicks = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
+        # Edit prompt and Remix forms sent lately (`sent_form`): sent twice, one video.
         self.forms_sent = SeenLately(RESENT_WINDOW, bot.clock)
 
     async def cog_load(self) -> None:
@@ -356,16 +371,20 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 continue
             job_id = int(match["job_id"])
             try:
+                values = submitted_values(interaction)
+                # Sighted before anything is awaited, in every process the form reaches, even
+                # one that leaves it to another (`cogs._once`).
+                sent = sent_form(self.forms_sent, interaction, values)
                 if not await acknowledge_first(interaction):
-                    return  # another process has this form
+                    return  # another process has this form (its sighting stays, for the next)
                 job = await self.bot.store.get(job_id)
                 # Any other id is treated as unknown.
                 if job is None or not form_may_name(job, interaction):
+                    sent.came_to_nothing()
                     await answer_privately(interaction, msg("job_not_found"))
                     return
-                values = submitted_values(interaction)
                 make = functools.partial(handle, interaction, job, values)
-                await made_once(self.forms_sent, interaction, values, make)
+                await made_once(sent, interaction, msg("form_sent_twice"), make)
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id

@@ -1,0 +1,39 @@
+"""One video for a double click or a form sent twice, also across a deploy overlap.
+
+A click is sighted (`SeenLately.sight`) as it arrives, before anything is awaited and before
+Discord is asked which process answers it, and whether it is the first is asked only by the
+process answering it: in a deploy overlap both processes get every click of the shard, in
+order, so whichever answers the second click has sighted the first one, even if the other
+process answered that one (and made its video).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.i18n import Message
+from cogs._queue import answer_privately, interaction_origin_id
+from cogs._recent import Sighting
+
+
+async def made_once(
+    sighting: Sighting,
+    interaction: discord.Interaction[Any],
+    repeated: Message,
+    make: Callable[[], Awaitable[None]],
+) -> None:
+    """`make` what `interaction` asks for, unless an earlier one holds its `sighting`'s key: a
+    repeat is told `repeated` instead. A first that made no job (refused, waiting for a
+    Confirm, or failed) is forgotten: the next is answered."""
+    if not sighting.first():
+        await answer_privately(interaction, repeated)
+        return
+    try:
+        await make()
+    finally:
+        store = interaction.client.store
+        if await store.job_for_origin(interaction_origin_id(interaction)) is None:
+            sighting.came_to_nothing()
