@@ -129,6 +129,12 @@ class RouteDelivery:
                 self._edit_latest(job.id), name=f"route-status-{job.id}"
             )
 
+    @property
+    def hand_over_before(self) -> float:
+        """The interaction's last stretch, in seconds before its usable end: a job still under
+        way then is handed over to DM."""
+        return self._hand_over_before
+
     async def close(self, grace: float) -> None:
         """Let the status edits in flight finish for up to `grace` seconds, then drop them."""
         edits = list(self._edits.values())

@@ -113,19 +113,32 @@ def expected_render_seconds(resolution: str) -> float:
     return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values())) + _RENDER_OVERHEAD
 
 
-def outlives_token(reply: Reply, *, now: float, typical: float) -> bool:
+def outlives_token(
+    reply: Reply, *, now: float, typical: float, window: float = HAND_OVER_BEFORE
+) -> bool:
     """Whether a render measured here to take `typical` seconds (a kind of video that takes
-    longer than the usual guess) would end past the interaction's usable life."""
+    longer than the usual guess) would end in the interaction's last stretch (`window`), where
+    it is handed over to DM, or past its usable life."""
     if reply.expires_at is None:
         return True
-    return now + typical + _CHECK_SLACK >= reply.expires_at - TOKEN_SAFETY_MARGIN
+    return now + typical + _CHECK_SLACK >= reply.expires_at - TOKEN_SAFETY_MARGIN - window
 
 
-def choose_route(place: Place, *, now: float, expires_at: float, resolution: str) -> Route:
-    """Channel where the bot may post; else the interaction while it lives; else a DM."""
+def choose_route(
+    place: Place,
+    *,
+    now: float,
+    expires_at: float,
+    resolution: str,
+    window: float = HAND_OVER_BEFORE,
+) -> Route:
+    """Channel where the bot may post; else the interaction, for a render expected to end
+    before its last stretch (`window`: from there on a job under way is handed over to DM);
+    else a DM, said from the start."""
     if place.bot_can_post:
         return Route.CHANNEL
-    if now + expected_render_seconds(resolution) < expires_at - TOKEN_SAFETY_MARGIN:
+    ends = now + expected_render_seconds(resolution)
+    if ends < expires_at - TOKEN_SAFETY_MARGIN - window:
         return Route.INTERACTION
     return Route.DM
 

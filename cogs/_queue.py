@@ -783,10 +783,16 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         and reply is not None
         and reply.route is Route.INTERACTION
         and report.typical is not None
-        and outlives_token(reply, now=bot.clock(), typical=report.typical)
+        and outlives_token(
+            reply,
+            now=bot.clock(),
+            typical=report.typical,
+            window=bot.routes.hand_over_before,
+        )
     ):
-        # Such videos take longer here than the command's 15 minutes: promised by DM from
-        # the start, not "right here" and then handed over.
+        # Such videos take longer here than the command's 15 minutes, less the stretch in
+        # which a job is handed over: promised by DM from the start, not "right here" and
+        # then handed over.
         await bot.store.set_reply_route(job.id, Route.DM)
         reply = dataclasses.replace(reply, route=Route.DM)
     answer = report.member_message

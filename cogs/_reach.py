@@ -49,7 +49,13 @@ def reply_for(
     """How this request's news goes back; None where the bot simply posts in the channel."""
     place = place_of(interaction)
     expires_at = token_expiry(interaction, now)
-    route = choose_route(place, now=now, expires_at=expires_at, resolution=resolution)
+    route = choose_route(
+        place,
+        now=now,
+        expires_at=expires_at,
+        resolution=resolution,
+        window=interaction.client.routes.hand_over_before,
+    )
     if route is Route.CHANNEL:
         return None
     return Reply(

@@ -6,7 +6,17 @@ from types import SimpleNamespace
 
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.models import JobState
-from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route, hand_over_window
+from bot.reach import (
+    HAND_OVER_BEFORE,
+    TOKEN_SAFETY_MARGIN,
+    Place,
+    Reply,
+    Route,
+    choose_route,
+    hand_over_window,
+    last_call,
+    outlives_token,
+)
 from bot.settings import Settings
 from tests.test_message_limits import job as make_job
 
@@ -128,3 +138,26 @@ async def test_a_render_still_waiting_to_be_sent_is_handed_over_too():
 def test_a_gap_longer_than_the_token_does_not_hand_every_job_over_from_its_first_check():
     usable = 900.0 - TOKEN_SAFETY_MARGIN
     assert hand_over_window(10_000.0) < usable
+
+
+def test_a_render_that_would_end_in_the_hand_over_stretch_is_promised_by_dm_at_submit():
+    """The hand-over to DM begins `hand_over_window(POLL_MAX_GAP)` before the token's usable
+    end (11 min after the command by default): a kind of video measured here at 700 s would
+    still be rendering then, so it is said to come by DM from the start, not "right here"."""
+    window = hand_over_window(120.0)
+    reply = Reply(Route.INTERACTION, token="t", expires_at=900.0)
+    assert last_call(reply, 699.0, window), "it would be handed over"
+    assert outlives_token(reply, now=0.0, typical=700.0, window=window)
+    assert not outlives_token(reply, now=0.0, typical=400.0, window=window)
+
+
+def test_with_a_longer_poll_max_gap_a_4k_request_is_promised_by_dm_not_here():
+    """POLL_MAX_GAP=300 widens the hand-over stretch to 360 s (from 480 s after the command):
+    a 4K render, guessed at 600 s, would be handed over, so it is routed by DM at once; with
+    the default gap it ends before the stretch and is answered right here."""
+    place = Place(guild_id=1, server_installed=False, bot_dm=False)
+    wide = hand_over_window(300.0)
+    assert choose_route(place, now=0.0, expires_at=900.0, resolution="4k", window=wide) is Route.DM
+    usual = hand_over_window(120.0)
+    route = choose_route(place, now=0.0, expires_at=900.0, resolution="4k", window=usual)
+    assert route is Route.INTERACTION
