@@ -214,6 +214,26 @@ async def test_a_held_video_in_a_dm_claims_no_server_line_nor_counts_strangers(t
         assert await world.bot.store.held_position(mine_held) == 1, "strangers' jobs not counted"
 
 
+
+async def test_a_video_behind_another_in_the_servers_line_is_told_its_place_not_the_next_slot(
+    tmp_path,
+):
+    """One video at a time: #1 renders, carol's #2 waits first in line. The member's #3 is
+    number 2 in line: it does not start "as soon as the one rendering is done", #2 does; its
+    private note says its place, as its status does."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake = s.world.discord
+        await mod(s, "limits set", server_at_once=1, max_active=5)
+        assert "queued as job #1" in await video(s.world, prompt="the first fox")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await video(s.world, user=s.carol, prompt="the second fox")
+        told = await video(s.world, prompt="the third fox")
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #3 is waiting, number 2 in line" in m["content"]
+        )
+        assert "starts as soon as" not in told, told
+        assert "This server allows 1 video at a time, and yours is number 2 in line" in told
+
 async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake, api = s.world.discord, s.world.api

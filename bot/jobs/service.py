@@ -245,13 +245,16 @@ class JobService:
         limit = await self._store.slot_limit(job)
         if limit is not None:
             # The server's own rule: not sent (so not spent) until one of its renders ends.
+            position = await self._store.held_position(job)
+            key = "queued_waiting_for_slot" if position == 1 else "queued_waiting_in_line"
+            told = msg(_per_count(key, limit), job_id=job.id, limit=limit, position=position)
             return await self._retry_later(
                 job,
                 f"the server allows {limit} at a time",
                 self._timing.slot_recheck,
                 member_present,
                 HOLD_SLOT,
-                told=msg(_per_count("queued_waiting_for_slot", limit), job_id=job.id, limit=limit),
+                told=told,
             )
         # Once it is next in the server's line (the videos ahead of it sent or closed), in the
         # month it was asked for: its credits count there, however late it is sent.

@@ -92,6 +92,16 @@ EN: dict[str, str] = {
         "so it starts as soon as one of them is done; I'll post it in this channel when it's "
         "ready."
     ),
+    # Behind other videos waiting for the server's slots: no "as soon as one is done".
+    "queued_waiting_in_line": (
+        "Your video is saved as job #{job_id}. This server allows {limit} videos at a time, "
+        "and yours is number {position} in line for a free one; I'll post it in this channel "
+        "when it's ready."
+    ),
+    "queued_waiting_in_line_one": (
+        "Your video is saved as job #{job_id}. This server allows 1 video at a time, and "
+        "yours is number {position} in line; I'll post it in this channel when it's ready."
+    ),
     "queued_waiting_for_slot_one": (
         "Your video is saved as job #{job_id}. This server allows 1 video at a time, so it "
         "starts as soon as the one rendering is done; I'll post it in this channel when it's "
@@ -333,6 +343,14 @@ ZH: dict[str, str] = {
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
         "有视频完成后它就会开始，完成后我会发到这个频道。"
+    ),
+    "queued_waiting_in_line": (
+        "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
+        "你的视频排在第 {position} 位，完成后我会发到这个频道。"
+    ),
+    "queued_waiting_in_line_one": (
+        "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
+        "你的视频排在第 {position} 位，完成后我会发到这个频道。"
     ),
     "queued_waiting_for_slot_one": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
