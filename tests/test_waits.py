@@ -214,7 +214,6 @@ async def test_a_held_video_in_a_dm_claims_no_server_line_nor_counts_strangers(t
         assert await world.bot.store.held_position(mine_held) == 1, "strangers' jobs not counted"
 
 
-
 async def test_a_video_behind_another_in_the_servers_line_is_told_its_place_not_the_next_slot(
     tmp_path,
 ):
@@ -233,6 +232,7 @@ async def test_a_video_behind_another_in_the_servers_line_is_told_its_place_not_
         )
         assert "starts as soon as" not in told, told
         assert "This server allows 1 video at a time, and yours is number 2 in line" in told
+
 
 async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
@@ -313,7 +313,7 @@ async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_p
         world.api.fail_next("submit", status=503)
         await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
         # The member's own language, punctuation and all.
-        line = "任务 #1 正在等待，在本服务器排第 1 位：视频服务繁忙，约 60 秒后重试。"  # noqa: RUF001
+        line = "任务 #1 正在等待发送：视频服务繁忙，约 60 秒后重试。"  # noqa: RUF001
         held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
         assert held["content"].splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
 
@@ -415,3 +415,21 @@ async def test_a_place_in_line_moves_up_when_the_job_before_it_is_cancelled(tmp_
         await fake.wait_for_message(
             predicate=lambda m: "Job #3 is waiting, number 1 in line" in m["content"]
         )
+
+
+async def test_a_video_apimart_was_too_busy_for_claims_no_place_in_a_line_others_pass(tmp_path):
+    """APIMart answers #1's submit 503: #1 is tried again on its own a minute later, while
+    carol's #2 is sent at once. #1's status says it waits for the busy service, not that it
+    stands first in a line that #2 then jumps."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
+        fake, api = s.world.discord, s.world.api
+        api.fail_next("submit", status=503)
+        await video(s.world, prompt="the first fox")
+        held = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 is waiting to be sent" in m["content"]
+        )
+        assert "the video service is busy" in held["content"]
+        assert "in line" not in held["content"], held["content"]
+        await video(s.world, user=s.carol, prompt="the second fox")
+        await api.wait_until(lambda: api.task_ids, what="carol's video sent")
+        assert [submit["prompt"] for submit in api.submits][-1] == "the second fox"
