@@ -28,7 +28,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import msg, t
+from bot.i18n import Message, msg, t
 from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags, with_form_flags
@@ -229,14 +229,29 @@ def attachment_ids(message: discord.Message) -> tuple[int, ...]:
     return tuple(attachment.id for attachment in message.attachments)
 
 
-# What `VideoModal`'s selects open on (the duration only where it is offered, so without a
-# reference video: with one, a duration flag is ignored like the video's own length).
+# What `VideoModal`'s selects open on (the duration only where it is offered: for a message
+# without an attached video).
 FORM_OPENS_ON = VideoOptions(
     prompt="",
     duration=DEFAULT_DURATION,
     resolution=DEFAULT_RESOLUTION,
     aspect_ratio=DEFAULT_ASPECT_RATIO,
 )
+
+
+def length_refused(submitted: VideoOptions) -> Message | None:
+    """Why a form sent beside a reference video cannot go ahead, if a length was chosen: a
+    video sets its own (longer, dearer) one, so a pick is asked about, never overruled. The
+    Duration select (offered for a link, whose kind is known only once the form is sent) on
+    another value than it opened on is a pick, and so is a `--dur` flag typed in the prompt
+    (a form is filled from a message's words only when it has no media)."""
+    picked = submitted.duration
+    if picked is not None and picked != FORM_OPENS_ON.duration:
+        return msg("duration_chosen_with_video_link", seconds=picked)
+    flagged = parse_flags(submitted.prompt).duration
+    if flagged is not None:
+        return msg("duration_flag_beside_video", seconds=flagged)
+    return None
 
 
 class VideoModal(discord.ui.Modal):
@@ -521,14 +536,10 @@ class ReferencesCog(commands.Cog):
             if await refused_before_fetching(self.bot, origin, links_to_check([media])):
                 return
         collected = await collect([media], self.bot.link_prober)
-        chosen = submitted.duration
-        if collected.videos and chosen not in (None, FORM_OPENS_ON.duration):
-            # The Duration select is offered for a link, whose kind is known only now: a
-            # length the member picked is asked about, never overruled by a longer, dearer one.
-            await origin.tell(msg("duration_chosen_with_video_link", seconds=chosen))
+        if collected.videos and (refusal := length_refused(submitted)) is not None:
+            await origin.tell(refusal)
             return
-        # A reference video sets the length: the Duration select left as it opened and a
-        # `--dur` flag (perhaps kept from the message the prompt was filled from) give way.
+        # A reference video sets the length: the Duration select left as it opened gives way.
         options = dataclasses.replace(
             options,
             images=collected.images,

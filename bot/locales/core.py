@@ -58,6 +58,11 @@ EN: dict[str, str] = {
         "can't be {seconds} s. Nothing was made or counted. Open the form again and leave "
         "**Duration** as it opens to make it as long as the video."
     ),
+    "duration_flag_beside_video": (
+        "A reference video sets the length of the result, so it can't be {seconds} s. "
+        "Nothing was made or counted. Open the form again and take the duration flag "
+        "(`--duration`, `--dur`) out of the prompt to make it as long as the video."
+    ),
     "bad_duration": "`{value}` is not a valid duration. Choose 4, 6, 8 or 10 seconds.",
     "bad_resolution": "`{value}` is not a valid resolution. Choose 720p, 1080p or 4K.",
     "bad_aspect_ratio": "`{value}` is not a valid aspect ratio. Choose 16:9 or 9:16.",
@@ -320,6 +325,10 @@ ZH: dict[str, str] = {
     "duration_chosen_with_video_link": (
         "这个链接是视频，参考视频决定结果的时长，所以不能生成 {seconds} 秒的视频。"
         "没有生成任何内容，也没有计数。请重新打开表单，「时长」保持默认，时长将由视频决定。"
+    ),
+    "duration_flag_beside_video": (
+        "参考视频决定结果的时长，所以不能生成 {seconds} 秒的视频。没有生成任何内容，也没有计数。"
+        "请重新打开表单，从提示词中去掉时长标记（`--duration`、`--dur`），时长将由视频决定。"
     ),
     "bad_duration": "`{value}` 不是有效的时长。请选择 4、6、8 或 10 秒。",
     "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4K。",

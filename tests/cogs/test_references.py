@@ -292,16 +292,37 @@ async def test_menu_on_the_bots_result_posted_as_a_link_makes_a_video_from_it(tm
         assert "duration" not in world.api.submits[1]
 
 
-async def test_a_duration_flag_in_the_menus_form_is_ignored_beside_a_video(tmp_path):
+async def test_a_duration_flag_in_the_menus_form_is_not_overruled_by_a_video_link(tmp_path):
+    """`--dur 4` typed in the prompt is a length the member chose, as the Duration menu's 4 is:
+    a link that turns out to be a video (longer, dearer) is asked about, nothing made."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        target = await post(world, content=f"look at this {clip}")
+        interaction = await make_video_on(world, target)
+        submit = await fill_form(world, interaction, "a robot dancing like this --dur 4")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "can't be 4 s" in answer, answer
+        assert "Nothing was made or counted" in answer
+        assert "--dur" in answer, "says what to take out"
+        assert world.api.submits == []
+        assert await nothing_recorded(world)
+
+
+async def test_a_duration_flag_in_the_menus_form_beside_an_attached_video_is_explained(tmp_path):
+    """The form offers no length beside an attached video; a `--dur 8` typed anyway is a
+    length the video cannot take: explained privately, nothing made (as /video does)."""
     async with running_bot(tmp_path) as world:
         target = await post(world, attachments=[world.mp4()])
         interaction = await make_video_on(world, target)
         submit = await fill_form(world, interaction, "dance like this --dur 8")
-        await submit.wait_for_answer()
-        await world.api.wait_for_submits(1)
-        [sent] = world.api.submits
-        assert "duration" not in sent
-        assert sent["prompt"] == "dance like this"
+        answer = await submit.wait_for_answer()
+        assert "can't be 8 s" in answer["content"], answer["content"]
+        assert answer["flags"] & EPHEMERAL
+        assert world.api.submits == []
+        assert await nothing_recorded(world)
 
 
 async def test_menu_on_a_forwarded_picture_makes_the_video_from_that_picture(tmp_path):
