@@ -36,7 +36,7 @@ from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
-from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher
+from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher, SourceUnanswered
 from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
@@ -443,12 +443,17 @@ class VideoBot(commands.AutoShardedBot):
         self.set_up = True
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
-        """A message's attachment URLs as Discord signs them now; empty if it cannot be read."""
+        """A message's attachment URLs as Discord signs them now; empty if it is gone or shut to
+        the bot. Any other failure raises `SourceUnanswered`: it may pass, and the job waits."""
         try:
             data = await self.http.get_message(source.channel_id, source.message_id)
-        except discord.HTTPException as error:
+        except (discord.NotFound, discord.Forbidden) as error:
+            # 404: the message or its channel was deleted; 403: the bot lost access to it.
             log.info("Message %d cannot be read again (%s)", source.message_id, error)
             return {}
+        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+            # A 5xx, a rate limit outlasting discord.py's retries, a dropped connection.
+            raise SourceUnanswered(str(error) or type(error).__name__) from error
         # A forwarded message carries its attachments in its snapshots.
         payload: dict[str, Any] = dict(data)
         parts = [

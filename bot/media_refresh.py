@@ -4,7 +4,9 @@ For each signed URL of a job that expires before the job needs it, in order of p
 1. the same attachment's current URL, read from its source message fetched again;
 2. for an image, a copy re-hosted on APIMart's upload endpoint (kept 72 hours), downloaded
    from the old URL while it still works;
-3. otherwise the job is refused with a message saying the links expired.
+3. otherwise, if Discord did not answer for a source message (a 5xx, a dropped connection),
+   the job waits and is tried again, as for a busy APIMart: its files may well be there;
+4. otherwise the job is refused with a message saying the links expired.
 A re-hosted copy expires too: its URL's fragment (never sent over HTTP, and left out of the
 submit) says until when it lasts and which attachment it copies, so a job made from it later
 (Regenerate) renews it the same way. Other links that are not signed never expire and are kept.
@@ -37,7 +39,8 @@ from bot.media.fetcher import FetchError, GuardedFetcher
 
 log = logging.getLogger(__name__)
 
-# Attachment id -> its current URL, for one message; empty when the message cannot be read.
+# Attachment id -> its current URL, for one message; empty when the message is gone or shut to
+# the bot. Raises `SourceUnanswered` when Discord gave no answer that says so.
 AttachmentUrls = Callable[[MessageRef], Awaitable[Mapping[int, str]]]
 
 # Where Discord serves attachments; nothing else is treated as a signed attachment URL.
@@ -136,11 +139,17 @@ def attachment_id(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class RenewalCut(Exception):
-    """APIMart failed a re-host (`error`) after other URLs were renewed: `request` holds what
-    was renewed so far, to be kept while the job waits to be tried again."""
+class SourceUnanswered(Exception):
+    """Discord gave no answer on a source message (a 5xx, a rate limit, a dropped connection):
+    whether it still holds its files is unknown, so a link only it can renew waits."""
 
-    def __init__(self, request: VideoRequest, error: APIMartError) -> None:
+
+class RenewalCut(Exception):
+    """APIMart failed a re-host, or Discord did not answer (`error`), after other URLs were
+    renewed: `request` holds what was renewed so far, kept while the job waits to be tried
+    again."""
+
+    def __init__(self, request: VideoRequest, error: APIMartError | SourceUnanswered) -> None:
         super().__init__(str(error))
         self.request = request
         self.error = error
@@ -180,26 +189,37 @@ class DiscordMediaRefresher:
 
     async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
         """URLs that work until `needed_until`: a signed one that says it expires sooner is
-        renewed; raises `JobRefused` when one cannot be."""
+        renewed; raises `JobRefused` when one cannot be, `SourceUnanswered` (or a `RenewalCut`
+        of it) when Discord may yet renew it."""
         request = job.request
         urls = (*request.image_urls, *request.video_urls)
         if all(self._lasts(url, needed_until) for url in urls):
             return request
         current: dict[int, str] = {}
+        unanswered: SourceUnanswered | None = None
         for source in job.requester.sources:
-            current.update(await self._attachment_urls(source))
+            try:
+                current.update(await self._attachment_urls(source))
+            except SourceUnanswered as error:
+                # The other sources may hold what is needed; this one is asked again later.
+                log.warning("Job %d: Discord did not answer for its message (%s)", job.id, error)
+                unanswered = error
         # Videos first: one that cannot be renewed refuses the job, and must do so before any
         # image is copied to APIMart for nothing (or an upload APIMart is too busy to take holds
         # the job as "busy" when its links have expired).
         videos = [
-            await self._fresh(job, url, current, needed_until, image=False)
+            await self._fresh(job, url, current, needed_until, image=False, unanswered=unanswered)
             for url in request.video_urls
         ]
         images: list[str] = []
         for url in request.image_urls:
             try:
-                images.append(await self._fresh(job, url, current, needed_until, image=True))
-            except APIMartError as error:
+                images.append(
+                    await self._fresh(
+                        job, url, current, needed_until, image=True, unanswered=unanswered
+                    )
+                )
+            except (APIMartError, SourceUnanswered) as error:
                 # APIMart failed one upload: the copies made before it are kept for the next
                 # try, not uploaded again.
                 rest = request.image_urls[len(images) :]
@@ -215,6 +235,7 @@ class DiscordMediaRefresher:
         needed_until: float,
         *,
         image: bool,
+        unanswered: SourceUnanswered | None,
     ) -> str:
         if self._lasts(url, needed_until):
             return url
@@ -232,6 +253,10 @@ class DiscordMediaRefresher:
                 log.warning("Job %d: APIMart refused a re-hosted image (%s)", job.id, error)
             except _Unavailable as error:
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)
+        if unanswered is not None:
+            # Its message may still be there: refusing now would lose the member's job for a
+            # moment's fault of Discord's.
+            raise unanswered
         raise JobRefused(msg("media_expired"))
 
     async def _rehost(self, url: str) -> str:

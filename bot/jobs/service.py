@@ -27,7 +27,7 @@ from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
-from bot.media_refresh import RenewalCut, earliest_expiry
+from bot.media_refresh import RenewalCut, SourceUnanswered, earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
 
@@ -59,7 +59,9 @@ _KEPT_BACK = {
 HOLD_SLOW_DOWN = "status_hold_slow_down"  # APIMart answered 429: submits paused
 HOLD_BUSY = "status_hold_busy"  # APIMart busy or unreachable: the submit is tried again later
 HOLD_SLOT = "status_hold_slot"  # the server's videos-at-once rule: waits for one to finish
-HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT})
+# Discord did not answer for a source message whose fresh links the job needs: tried later.
+HOLD_DISCORD = "status_hold_discord"
+HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT, HOLD_DISCORD})
 
 
 def _per_count(key: str, count: int) -> str:
@@ -237,6 +239,17 @@ class JobService:
             # A passing fault is held as a busy submit is (given up on after 30 minutes); the
             # key or the balance refusing the upload is the operator's, as for a submit.
             return await self._refused_by_apimart(job, error, member_present)
+        except SourceUnanswered as error:
+            # Held the same way: the member's files may still be there, nothing was sent.
+            return await self._retry_later(
+                job,
+                f"Discord did not answer for its source message ({error})",
+                self._timing.submit_retry_delay,
+                member_present,
+                HOLD_DISCORD,
+                told=msg("media_renewal_waiting", job_id=job.id),
+                gave_up=msg("media_renewal_gave_up"),
+            )
         except Exception:
             log.exception("Job %d: could not prepare its media; will try again", job.id)
             return dataclasses.replace(
@@ -586,6 +599,7 @@ class JobService:
         hold_key: str = HOLD_BUSY,
         *,
         told: Message | None = None,
+        gave_up: Message | None = None,
     ) -> SubmitReport:
         # Cancelled while it was being sent, and held back with nothing sent: APIMart made
         # nothing, so it is refunded now, not kept in line counting.
@@ -600,7 +614,7 @@ class JobService:
         if not slot and now - held_since >= self._timing.submit_give_up_after:
             log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
             closed = await self._close(
-                job, JobState.REJECTED, msg("service_gave_up"), member_present
+                job, JobState.REJECTED, gave_up or msg("service_gave_up"), member_present
             )
             # Counted apart from APIMart's refusals: nothing was refused, it never got through.
             return dataclasses.replace(closed, kept_back="gave_up")

@@ -58,6 +58,17 @@ EN: dict[str, str] = {
         "The links to your reference files expired before the video service could fetch them, "
         "and I couldn't renew them. Please make the request again."
     ),
+    "media_renewal_waiting": (
+        "The links to your reference files need renewing, and Discord didn't answer just now, "
+        "so job #{job_id} is saved and waiting. I'll try again shortly and post it in this "
+        "channel when it's ready; if Discord stays silent too long, I'll tell you, and nothing "
+        "will be counted."
+    ),
+    "media_renewal_gave_up": (
+        "Discord didn't answer for too long when I tried to renew the links to your reference "
+        "files, so your video was not made. It was not counted against you; please try again "
+        "later."
+    ),
     # The "Make a video" modal
     "modal_title": "Make a video",
     "modal_prompt_label": "Prompt",
@@ -120,6 +131,13 @@ ZH: dict[str, str] = {
     # Expired media
     "media_expired": (
         "你的参考文件链接在视频服务读取之前已经失效，我也无法更新它们。请重新发起请求。"
+    ),
+    "media_renewal_waiting": (
+        "你的参考文件链接需要更新，但 Discord 暂时没有响应，所以任务 #{job_id} 已保存并在等待。"
+        "我稍后会重试，完成后发到这个频道；如果 Discord 太久没有响应，我会告诉你，也不会计入额度。"
+    ),
+    "media_renewal_gave_up": (
+        "更新参考文件链接时 Discord 太久没有响应，所以视频没有生成。没有计入你的额度；请稍后再试。"
     ),
     # The "Make a video" modal
     "modal_title": "生成视频",

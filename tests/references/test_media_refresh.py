@@ -12,7 +12,13 @@ from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import JobService
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher
-from bot.media_refresh import DiscordMediaRefresher, attachment_id, is_signed, links_lost
+from bot.media_refresh import (
+    DiscordMediaRefresher,
+    SourceUnanswered,
+    attachment_id,
+    is_signed,
+    links_lost,
+)
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
 
@@ -462,3 +468,123 @@ async def test_images_already_rehosted_are_not_uploaded_again_after_a_busy_uploa
     assert again.state is JobState.QUEUED
     assert len(api.uploads) == 3, "the two copies made before were uploaded again"
     assert api.submits[0]["image_urls"] == [upload.url for upload in api.uploads]
+
+
+async def a_late_job_from_a_posted_clip(world, clock):
+    """A job from a clip attached to a message, sent two days late (its links expired)."""
+    from tests.cogs.test_references import post
+
+    await world.bot.poller.stop()
+    clip = world.mp4()
+    posted = await post(world, attachments=[clip])
+    source = MessageRef(channel_id=int(posted["channel_id"]), message_id=int(posted["id"]))
+    requester = Requester(
+        user_id=world.discord.user_id,
+        channel_id=source.channel_id,
+        guild_id=world.discord.guild_id,
+        sources=(source,),
+    )
+    request = VideoRequest(prompt="a robot dancing like this", video_urls=(clip.url,))
+    job = await world.bot.store.create(requester, request, now=clock(), submit_by=clock())
+    clock.offset = 2 * 86400
+    return job, source
+
+
+async def test_a_passing_discord_error_while_renewing_links_holds_the_job_not_refuses_it(
+    tmp_path,
+):
+    """Discord answering 503 for the source message says nothing of the member's files: the
+    job waits (nothing sent, counted once), and goes once Discord answers again."""
+    from tests.cogs.test_reach import ShiftedClock
+    from tests.harness import running_bot
+
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, message_content_intent=True, clock=clock) as world:
+        job, source = await a_late_job_from_a_posted_clip(world, clock)
+        world.discord.fail_next(
+            "GET", rf"/channels/{source.channel_id}/messages/{source.message_id}$", status=503
+        )
+        report = await world.bot.jobs.submit(job, member_present=False)
+        told = report.member_message.render("en-US")
+        assert report.state is JobState.RECORDED, told
+        assert "expired" not in told
+        assert world.api.submits == []
+        clock.offset += 61
+        again = await world.bot.jobs.submit(await world.bot.store.get(job.id), member_present=False)
+        assert again.state is JobState.QUEUED, again.member_message.render("en-US")
+        [sent] = world.api.submits
+        assert sent["video_urls"] == list(job.request.video_urls), "as the message gives it"
+        rows = await world.db.fetch_all("SELECT id FROM jobs")
+        assert [row["id"] for row in rows] == [job.id], "one job, sent once"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_a_source_message_gone_or_shut_to_the_bot_refuses_a_clip_it_cannot_renew(
+    tmp_path, status
+):
+    """Deleted (404) or no longer readable by the bot (403): nothing will renew the clip's
+    links, so the job is closed at once, saying why, rather than kept waiting."""
+    from tests.cogs.test_reach import ShiftedClock
+    from tests.harness import running_bot
+
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, message_content_intent=True, clock=clock) as world:
+        job, source = await a_late_job_from_a_posted_clip(world, clock)
+        world.discord.fail_next(
+            "GET",
+            rf"/channels/{source.channel_id}/messages/{source.message_id}$",
+            status=status,
+            code=10008 if status == 404 else 50001,
+            message="Unknown Message" if status == 404 else "Missing Access",
+        )
+        report = await world.bot.jobs.submit(job, member_present=False)
+        assert report.state is JobState.REJECTED
+        assert "links to your reference files expired" in report.member_message.render("en-US")
+        assert world.api.submits == []
+
+
+class Unanswered(Messages):
+    """Discord gives no answer for any message (an outage) until `answers` is set."""
+
+    def __init__(self):
+        super().__init__()
+        self.answers = False
+
+    async def __call__(self, source):
+        if not self.answers:
+            raise SourceUnanswered("503 Service Unavailable")
+        return await super().__call__(source)
+
+
+async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_own_words(
+    db, api, session, clock, cdn, fetcher
+):
+    """Its old link dead too (no copy to make), Discord silent: held, nothing sent; closed
+    unsent after the 30 minutes a busy submit gets, naming Discord, not the video service."""
+    dead = cdn.make_attachment("cat.png", PNG, "image/png").url.replace("/0/", "/0/999")
+    messages = Unanswered()
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(dead,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.RECORDED, report.member_message.render("en-US")
+    assert (await store.get(report.job.id)).error_key == "status_hold_discord"
+    for _ in range(40):
+        if report.state is not JobState.RECORDED:
+            break
+        clock.advance(61)
+        report = await service.submit(await store.get(report.job.id), member_present=False)
+    assert report.state is JobState.REJECTED
+    assert "Discord didn't answer for too long" in report.member_message.render("en-US")
+    assert api.submits == [] and api.uploads == []
+
+
+async def test_an_image_discord_cannot_renew_for_now_is_rehosted_while_its_old_link_works(
+    db, api, session, clock, cdn, fetcher
+):
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Unanswered(), fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    [upload] = api.uploads
+    assert api.submits[0]["image_urls"] == [upload.url]
