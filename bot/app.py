@@ -16,7 +16,7 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot.apimart import APIMartClient, RetryPolicy
+from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
@@ -36,7 +36,12 @@ from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore, LeaseTerms
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
-from bot.media_refresh import DISCORD_CDN_ORIGINS, DiscordMediaRefresher, SourceUnanswered
+from bot.media_refresh import (
+    DISCORD_CDN_ORIGINS,
+    DiscordMediaRefresher,
+    SourceUnanswered,
+    links_gone,
+)
 from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
@@ -441,6 +446,19 @@ class VideoBot(commands.AutoShardedBot):
         self.status_sweep.start()
         self.retention.start()
         self.set_up = True
+
+    async def media_lost(self, request: VideoRequest, sources: Sequence[MessageRef]) -> bool:
+        """Whether a new job from `request` would be refused for links nothing can renew:
+        asked before it is saved or counted (Regenerate, a form, Confirm, a reply), judged as
+        the submit will judge it (a source message is read only when a link needs it)."""
+        return await links_gone(
+            request,
+            sources,
+            self.clock(),
+            self._attachment_urls,
+            self.cdn_origins,
+            self.jobs.media_margin,
+        )
 
     async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
         """A message's attachment URLs as Discord signs them now; empty if it is gone or shut to

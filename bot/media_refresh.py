@@ -48,6 +48,8 @@ DISCORD_CDN_ORIGINS = frozenset({"https://cdn.discordapp.com", "https://media.di
 _ATTACHMENT_PATH = re.compile(r"^/(?:ephemeral-)?attachments/\d+/(\d+)/")
 _SIGNATURE_PARAMS = frozenset({"ex", "hm"})
 REHOST_LIFETIME = 72 * 3600.0  # APIMart keeps an uploaded image this long
+# How long a link must still work when its job is sent: APIMart may fetch it this long after.
+FETCH_MARGIN = 3600.0
 _REHOSTED_UNTIL = "rehosted-until"
 _COPIED_ATTACHMENT = "attachment"
 
@@ -117,16 +119,70 @@ def earliest_expiry(
     return min(expiries, default=None)
 
 
+def lasts(url: str, needed_until: float, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
+    """Whether `url` works until `needed_until`: a signed one or a re-hosted copy says when it
+    expires (Discord signs for about a day, so a video attached to /video, which has nothing to
+    renew it from, is not refused after an hour's wait); others do not expire."""
+    expiry = url_expiry(url, origins)
+    if expiry is None:
+        return not is_signed(url, origins)  # signed, yet says no expiry: renew
+    return expiry >= needed_until
+
+
+def needing_a_message(
+    request: VideoRequest,
+    now: float,
+    origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+    margin: float = FETCH_MARGIN,
+) -> list[str]:
+    """The request's links that only a fresh URL from their source message lets it be sent
+    `now`, as `DiscordMediaRefresher` judges: a video that will not last `margin` (APIMart
+    takes no copy of one), an image that no longer works (no copy can be made of it)."""
+    needed_until = now + margin
+    videos = [url for url in request.video_urls if not lasts(url, needed_until, origins)]
+    images = [
+        url
+        for url in request.image_urls
+        if (expiry := url_expiry(url, origins)) is not None and expiry <= now
+    ]
+    return [*videos, *images]
+
+
 def links_lost(
     request: VideoRequest,
     sources: Sequence[MessageRef],
     now: float,
     origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+    margin: float = FETCH_MARGIN,
 ) -> bool:
-    """Whether an expiring link of the request expired with no message to fetch a fresh one from
-    (files attached to a slash command have none): a job made from it would only fail."""
-    expiry = earliest_expiry(request, origins)
-    return expiry is not None and expiry <= now and not sources
+    """Whether a link of the request needs renewing with no message to fetch a fresh one from
+    (files attached to a slash command have none): a job made from it would only be refused."""
+    return not sources and bool(needing_a_message(request, now, origins, margin))
+
+
+async def links_gone(
+    request: VideoRequest,
+    sources: Sequence[MessageRef],
+    now: float,
+    attachment_urls: AttachmentUrls,
+    origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+    margin: float = FETCH_MARGIN,
+) -> bool:
+    """`links_lost`, also when the messages are there to renew a link from but no longer
+    hold its file (deleted since): read from Discord, only for links that need it. A message
+    Discord gives no answer on is taken as holding it: the submit waits for Discord."""
+    needed = needing_a_message(request, now, origins, margin)
+    if not needed:
+        return False
+    if not sources:
+        return True
+    current: dict[int, str] = {}
+    for source in sources:
+        try:
+            current.update(await attachment_urls(source))
+        except SourceUnanswered:
+            return False
+    return any(attachment_id(url) not in current for url in needed)
 
 
 def attachment_id(url: str) -> int | None:
@@ -179,13 +235,7 @@ class DiscordMediaRefresher:
         self._cdn_origins = cdn_origins
 
     def _lasts(self, url: str, needed_until: float) -> bool:
-        """Whether `url` works until `needed_until`: a signed one or a re-hosted copy says when
-        it expires (Discord signs for about a day, so a video attached to /video, which has
-        nothing to renew it from, is not refused after an hour's wait); others do not expire."""
-        expiry = url_expiry(url, self._cdn_origins)
-        if expiry is None:
-            return not is_signed(url, self._cdn_origins)  # signed, yet says no expiry: renew
-        return expiry >= needed_until
+        return lasts(url, needed_until, self._cdn_origins)
 
     async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
         """URLs that work until `needed_until`: a signed one that says it expires sooner is

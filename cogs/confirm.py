@@ -21,7 +21,6 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg, t
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
-from bot.media_refresh import links_lost
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
@@ -228,11 +227,14 @@ class CostButton(
         if interaction.user.id != pending.requester.user_id:
             await answer_privately(interaction, msg("confirm_not_yours"))
             return
-        now = bot.clock()
-        lost = links_lost(pending.request, pending.requester.sources, now, bot.cdn_origins)
-        if pending.expires_at <= now or (self.action == "yes" and lost):
-            key = "confirm_expired" if pending.expires_at <= now else "confirm_media_lost"
-            await self._end(interaction, key, pending.requester.locale)
+        if pending.expires_at <= bot.clock():
+            await self._end(interaction, "confirm_expired", pending.requester.locale)
+            return
+        # Judged as the submit will judge the links, so a job is never saved only to be refused.
+        if self.action == "yes" and await bot.media_lost(
+            pending.request, pending.requester.sources
+        ):
+            await self._end(interaction, "confirm_media_lost", pending.requester.locale)
             return
         if self.action == "no":
             await self._end(interaction, "confirm_cancelled", pending.requester.locale)

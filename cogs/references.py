@@ -56,7 +56,7 @@ from bot.jobs.validation import (
     remix,
     validate,
 )
-from bot.media_refresh import attachment_id, links_lost
+from bot.media_refresh import attachment_id
 from bot.result_layout import components_of, uses_media
 from bot.text import CODE_CHARS, MESSAGE_CONTENT, code, code_block
 from cogs._errors import log_failure, report_failure
@@ -871,7 +871,7 @@ class ReferencesCog(commands.Cog):
             await origin.tell(refused.user_message)
             self._refused(message, helped=False)  # a fix made by editing is read again
             return
-        if links_lost(request, made.requester.sources, self.bot.clock(), self.bot.cdn_origins):
+        if await self.bot.media_lost(request, made.requester.sources):
             await origin.tell(msg("confirm_media_lost"))
             return
         await queue_request(self.bot, origin, request)

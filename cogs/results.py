@@ -30,7 +30,6 @@ from bot.jobs.validation import (
     VideoOptions,
     remix,
 )
-from bot.media_refresh import links_lost
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
 from cogs._delete import DeleteAnswer, ask_to_delete
@@ -76,7 +75,7 @@ async def _queue_again(
 ) -> None:
     """A new job for whoever clicked, with the original's media sources for fresh URLs."""
     bot = _bot(interaction)
-    if links_lost(request, job.requester.sources, bot.clock(), bot.cdn_origins):
+    if await bot.media_lost(request, job.requester.sources):
         # Refused before anything is saved, as Confirm does: the job could only fail.
         await answer_privately(interaction, msg("confirm_media_lost"))
         return

@@ -27,7 +27,7 @@ from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
-from bot.media_refresh import RenewalCut, SourceUnanswered, earliest_expiry
+from bot.media_refresh import FETCH_MARGIN, RenewalCut, SourceUnanswered, earliest_expiry
 from bot.observability.metrics import Metrics
 from bot.text import Quoted
 
@@ -81,8 +81,9 @@ class SubmitTiming:
     submit_retry_delay: float = 60.0
     # Give up re-trying a submit the API keeps refusing as busy after this long.
     submit_give_up_after: float = 1800.0
-    # Media URLs older than this are refreshed before a submit (Discord's last about a day).
-    media_max_age: float = 3600.0
+    # Media URLs older than this are refreshed before a submit (Discord's last about a day),
+    # and so are those expiring sooner than this (APIMart may fetch them that long after).
+    media_max_age: float = FETCH_MARGIN
     # Storing an accepted task's id is retried for this long (a locked or full disk, a
     # database restarting or failing over), waiting from 0.5 s up to 5 s between tries.
     store_task_for: float = 300.0
@@ -145,6 +146,11 @@ class JobService:
     def store(self) -> JobStore:
         """The job store this service writes to."""
         return self._store
+
+    @property
+    def media_margin(self) -> float:
+        """How long a job's links must still work when it is sent (a click checks the same)."""
+        return self._timing.media_max_age
 
     async def record(self, requester: Requester, request: VideoRequest) -> Job:
         """Admit and record a job (nothing sent yet); raises `JobRefused` when a policy says no."""

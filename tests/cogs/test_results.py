@@ -675,3 +675,27 @@ async def test_edit_prompt_on_another_members_4k_result_makes_a_video_at_the_def
         assert "job #2" in answer["content"], answer["content"]
         await api.wait_for_submits(2)
     assert api.submits[1]["resolution"] == "720p"
+
+
+async def test_a_result_whose_source_message_was_deleted_after_its_links_expired_is_refused(
+    tmp_path, fakes
+):
+    """Made from a clip on a message (Make a video), since deleted: its links expired, nothing
+    renews them, so Regenerate says so at the click, not saved, announced, then refused."""
+    from tests.cogs.test_references import fill_form, make_video_on, post
+
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        target = await post(world, attachments=[world.mp4()])
+        await fill_form(world, await make_video_on(world, target), "a robot dancing like this")
+        result = await world.discord.wait_for_message(
+            predicate=lambda m: is_layout(m) and bool(custom_ids(m)), timeout=10
+        )
+        fake.delete_message(int(target["id"]))
+        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        click = await fake.component_interaction("video:regen:1", message_id=int(result["id"]))
+        told = await click.wait_for_private_answer(timeout=10)
+        assert "files you attached are no longer available" in told
+        assert len(api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"

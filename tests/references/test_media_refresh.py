@@ -13,10 +13,12 @@ from bot.jobs.service import JobService
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import (
+    DISCORD_CDN_ORIGINS,
     DiscordMediaRefresher,
     SourceUnanswered,
     attachment_id,
     is_signed,
+    links_gone,
     links_lost,
 )
 from tests.fakes.discord import FakeDiscord
@@ -588,3 +590,61 @@ async def test_an_image_discord_cannot_renew_for_now_is_rehosted_while_its_old_l
     assert report.state is JobState.QUEUED
     [upload] = api.uploads
     assert api.submits[0]["image_urls"] == [upload.url]
+
+
+def a_slash_commands_clip(expires_at):
+    """A clip attached to /video (no message to renew its link from), signed until then."""
+    ex = format(int(expires_at), "x")
+    return f"https://cdn.discordapp.com/ephemeral-attachments/1/2/clip.mp4?ex={ex}&is={ex}&hm=ab&"
+
+
+@pytest.mark.parametrize("left", [-60, 1800, 3500, 3700, 7200])
+async def test_the_click_check_and_the_submit_agree_on_a_clip_nothing_can_renew(
+    db, api, session, clock, fetcher, left
+):
+    """A /video clip's link in its last hour would be refused by the submit (APIMart may fetch
+    it up to an hour on, and nothing renews it): the click says the files are gone first,
+    before anything is saved, rather than let through a job that is then closed."""
+    request = VideoRequest(
+        prompt="a robot dancing", video_urls=(a_slash_commands_clip(clock() + left),)
+    )
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, DISCORD_CDN_ORIGINS)
+    lost = links_lost(request, SLASH_COMMAND.sources, clock())
+    assert lost == (left < 3600)
+    job = await store.create(SLASH_COMMAND, request, now=clock(), submit_by=clock())
+    report = await service.submit(job, member_present=True)
+    assert (report.state is JobState.REJECTED) == lost, report.member_message.render("en-US")
+
+
+@pytest.mark.parametrize("left", [60, 1800, 7200])
+async def test_an_image_nothing_can_renew_is_let_through_while_it_can_still_be_copied(
+    db, api, session, clock, cdn, fetcher, left
+):
+    """An image in its last hour is copied to APIMart at the submit: the click lets it by."""
+    cat = cdn.make_attachment("cat.png", PNG, "image/png")
+    clock.now = float(int(yarl.URL(cat.url).query["ex"], 16)) - left
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(cat.url,))
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    assert not links_lost(request, (), clock(), frozenset({cdn.base_url}))
+    job = await store.create(SLASH_COMMAND, request, now=clock(), submit_by=clock())
+    report = await service.submit(job, member_present=True)
+    assert report.state is JobState.QUEUED, report.member_message.render("en-US")
+
+
+async def test_a_clip_whose_message_was_deleted_is_lost_at_the_click_if_it_needs_renewing(
+    clock,
+):
+    """A clip from a message: the click looks at the message only when the link needs it, and
+    calls the files lost only when Discord says the message no longer has them."""
+    old = a_slash_commands_clip(clock() + 1800)
+    request = VideoRequest(prompt="x", video_urls=(old,))
+    messages = Messages()
+    gone = await links_gone(request, (SOURCE,), clock(), messages)
+    assert gone and messages.fetched == [SOURCE], "deleted: nothing renews it"
+    messages.current[SOURCE] = {attachment_id(old): old.replace("hm=ab", "hm=cd")}
+    assert not await links_gone(request, (SOURCE,), clock(), messages)
+    assert not await links_gone(request, (SOURCE,), clock(), Unanswered()), "the submit waits"
+    fresh = VideoRequest(prompt="x", video_urls=(a_slash_commands_clip(clock() + 7200),))
+    messages.fetched.clear()
+    assert not await links_gone(fresh, (SOURCE,), clock(), messages)
+    assert messages.fetched == [], "a link that lasts is not looked at"
