@@ -15,7 +15,7 @@ from bot.jobs.models import (
     Job,
     JobState,
 )
-from bot.jobs.service import HOLD_BUSY, HOLD_KEYS, HOLD_SLOT
+from bot.jobs.service import HOLD_BUSY, HOLD_DISCORD, HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about, usually_ready
 from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
@@ -29,6 +29,8 @@ _FINAL_LINES = {
     JobState.SUBMIT_UNKNOWN: "status_line_unknown",
 }
 
+# Holds of one job alone (the videos after it are not held): they show no place in line.
+_ON_ITS_OWN = frozenset({HOLD_BUSY, HOLD_DISCORD})
 _SAID_BELOW = frozenset({"status_line_failed", "status_line_unknown"})
 
 
@@ -120,9 +122,10 @@ def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
         assert job.error_key is not None
         due = job.next_poll_at if job.next_poll_at is not None else now
         reason = t(job.error_key, locale, wait=about(due - now))
-    if job.requester.guild_id is None or job.error_key == HOLD_BUSY:
-        # Outside servers there is no server's line to stand in; and a submit APIMart was too
-        # busy for is tried again on its own, while later videos go ahead: no line either.
+    if job.requester.guild_id is None or job.error_key in _ON_ITS_OWN:
+        # Outside servers there is no server's line to stand in; and a submit held for a busy
+        # APIMart, or a Discord that did not answer, is tried again on its own while later
+        # videos go ahead: no line either.
         return t("status_line_held_personal", locale, job_id=job.id, reason=reason)
     return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
 
