@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import gallery_url, job_footer, plain_embed, result_content
+from bot.delivery import gallery_url, job_footer, made_a_video, plain_embed, result_content
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
@@ -174,6 +174,7 @@ def test_result_message(locale, state, dm, attached):
     check_layout(
         result_layout(
             finished,
+            ok=made_a_video(finished, NOW),
             headline=headline,
             marker=job_footer(finished),
             references=references_summary(finished),
@@ -181,7 +182,7 @@ def test_result_message(locale, state, dm, attached):
             buttons=None if dm else result_view(finished),
         )
     )
-    check_embed(plain_embed(finished))
+    check_embed(plain_embed(finished, now=NOW))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
