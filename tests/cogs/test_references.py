@@ -243,9 +243,9 @@ async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(
 
 
 @asynccontextmanager
-async def form_sent_on_a_video_link(tmp_path, duration):
-    """The form of a message whose link is a video, sent with `duration` chosen: the bot, the
-    link, and the first answer."""
+async def form_sent_on_a_video_link(tmp_path, duration=None, prompt="a robot dancing like this"):
+    """The form of a message whose link is a video, sent with `prompt` and `duration` chosen
+    (None: left out): the bot, the link, and the first answer."""
     async with (
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
@@ -253,7 +253,8 @@ async def form_sent_on_a_video_link(tmp_path, duration):
         clip = web.serve("/dance.mp4", MP4, "video/mp4")
         target = await post(world, content=f"look at this {clip}")
         interaction = await make_video_on(world, target)
-        submit = await fill_form(world, interaction, "a robot dancing like this", Duration=duration)
+        chosen = {} if duration is None else {"Duration": duration}
+        submit = await fill_form(world, interaction, prompt, **chosen)
         yield world, clip, (await submit.wait_for_answer())["content"]
 
 
@@ -295,15 +296,8 @@ async def test_menu_on_the_bots_result_posted_as_a_link_makes_a_video_from_it(tm
 async def test_a_duration_flag_in_the_menus_form_is_not_overruled_by_a_video_link(tmp_path):
     """`--dur 4` typed in the prompt is a length the member chose, as the Duration menu's 4 is:
     a link that turns out to be a video (longer, dearer) is asked about, nothing made."""
-    async with (
-        Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
-    ):
-        clip = web.serve("/dance.mp4", MP4, "video/mp4")
-        target = await post(world, content=f"look at this {clip}")
-        interaction = await make_video_on(world, target)
-        submit = await fill_form(world, interaction, "a robot dancing like this --dur 4")
-        answer = (await submit.wait_for_answer())["content"]
+    flagged = "a robot dancing like this --dur 4"
+    async with form_sent_on_a_video_link(tmp_path, prompt=flagged) as (world, _, answer):
         assert "can't be 4 s" in answer, answer
         assert "Nothing was made or counted" in answer
         assert "--dur" in answer, "says what to take out"
