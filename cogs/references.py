@@ -82,6 +82,7 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
+    interaction_origin_id,
     media_from_attachment,
     member_may_post,
     message_origin_id,
@@ -299,6 +300,17 @@ class VideoModal(discord.ui.Modal):
             self.add_item(labelled(t("modal_mode_label", locale), mode))
 
 
+async def _forget_unless_made(interaction: discord.Interaction[VideoBot], sent: Sighting) -> None:
+    """A form that failed (Discord refused its acknowledgement, the database did not answer)
+    and made no job: the member's next send is answered, not told it was sent twice."""
+    try:
+        made = await interaction.client.store.job_for_origin(interaction_origin_id(interaction))
+    except Exception:
+        made = None  # the database that failed the form: nothing was recorded by it either
+    if made is None:
+        sent.came_to_nothing()
+
+
 class ReferencesCog(commands.Cog):
     """Pictures in the conversation become references: by context menu, or by reply."""
 
@@ -434,6 +446,7 @@ class ReferencesCog(commands.Cog):
         match = submission(interaction, MAKE_FORM)
         if match is None:
             return
+        sent: Sighting | None = None
         try:
             values = submitted_values(interaction)
             # Sighted before anything is awaited, in every process the form reaches, even one
@@ -441,6 +454,8 @@ class ReferencesCog(commands.Cog):
             sent = sent_form(self._forms_sent, interaction, values)
             await self._form_submitted(interaction, match, values, sent)
         except Exception as error:
+            if sent is not None:
+                await _forget_unless_made(interaction, sent)
             await report_failure(interaction, error, what="Form VideoModal")
 
     async def _form_submitted(

@@ -274,13 +274,18 @@ class ResultButton(
         """Find the job, then do what the button says; a failure goes through the funnel."""
         # discord.py only logs what a dynamic item's callback raises, so catch it here.
         action = ACTIONS[self.action]
+        # Sighted before anything is awaited, in every process the click reaches, even one
+        # that leaves it to another (`cogs._once`).
+        click = self._sighted(interaction)
+        # Kept only for a click another process answers, or one `made_once` weighs: a click
+        # that failed here (Discord refused the acknowledgement, the database did not answer)
+        # made nothing, and the member's next click must not be told "one is enough".
+        kept = False
         try:
-            # Sighted before anything is awaited, in every process the click reaches, even
-            # one that leaves it to another (`cogs._once`).
-            click = self._sighted(interaction)
             # Acknowledged before the database is read (it may wait on its lock), unless the
             # answer is a form, which has to come first.
             if not action.opens_form and not await acknowledge_first(interaction):
+                kept = True
                 return  # another process has this click (its sighting stays, for the next)
             try:
                 # A form must come before Discord's 3 seconds are up, and the job it shows is
@@ -291,18 +296,20 @@ class ResultButton(
                 await answer_privately(interaction, msg("form_busy"))
                 return
             if job is None:
-                if click is not None:
-                    click.came_to_nothing()
                 await answer_privately(interaction, msg("job_not_found"))
                 return
             handle = functools.partial(action.handle, interaction, job)
             if click is None or action.double_click is None:
                 await handle()
             else:
+                kept = True
                 await made_once(click, interaction, msg(action.double_click), handle)
         except Exception as error:
             what = f"Button {self.action!r}"
             await report_failure(interaction, error, what=what, job_id=self.job_id)
+        finally:
+            if click is not None and not kept:
+                click.came_to_nothing()
 
     def _sighted(self, interaction: discord.Interaction[Any]) -> Sighting | None:
         """This click, sighted among the lately clicked, if a double click makes one video."""
@@ -369,25 +376,31 @@ class ResultButtons(commands.Cog, name=COG_NAME):
             if match is None:
                 continue
             job_id = int(match["job_id"])
+            sent: Sighting | None = None
+            kept = False  # as for a click (`ResultButton.callback`)
             try:
                 values = submitted_values(interaction)
                 # Sighted before anything is awaited, in every process the form reaches, even
                 # one that leaves it to another (`cogs._once`).
                 sent = sent_form(self.forms_sent, interaction, values)
                 if not await acknowledge_first(interaction):
+                    kept = True
                     return  # another process has this form (its sighting stays, for the next)
                 job = await self.bot.store.get(job_id)
                 # Any other id is treated as unknown.
                 if job is None or not form_may_name(job, interaction):
-                    sent.came_to_nothing()
                     await answer_privately(interaction, msg("job_not_found"))
                     return
                 make = functools.partial(handle, interaction, job, values)
+                kept = True
                 await made_once(sent, interaction, msg("form_sent_twice"), make)
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id
                 )
+            finally:
+                if sent is not None and not kept:
+                    sent.came_to_nothing()
             return
 
 

@@ -128,6 +128,30 @@ async def test_a_double_clicked_regenerate_makes_one_video(tmp_path, fakes):
         assert "queued as job #3" in (await again.wait_for_followup(timeout=10))["content"]
 
 
+async def test_a_click_discord_refused_does_not_make_the_next_a_double_click(tmp_path, fakes):
+    """The first Regenerate click could not be acknowledged (10062: the process lagged past
+    Discord's 3 s; the member saw "This interaction failed"): clicking again at once makes the
+    video, not "one click is enough" with no video anywhere."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        message_id = int(result["id"])
+        fake.fail_next(
+            "POST",
+            r"/interactions/\d+/[^/]+/callback$",
+            status=404,
+            code=10062,
+            message="Unknown interaction",
+        )
+        await fake.component_interaction("video:regen:1", message_id=message_id)
+        await asyncio.sleep(1.0)  # its failure reported
+        clock.offset += 2  # within the double-click window
+        second = await fake.component_interaction("video:regen:1", message_id=message_id)
+        answer = await second.wait_for_followup(timeout=10)
+        assert "queued as job #2" in answer["content"], answer["content"]
+
+
 async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
