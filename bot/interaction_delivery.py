@@ -362,7 +362,7 @@ class RouteDelivery:
             if await self._store.begin_delivery(job, now=now, target=INTERACTION_TARGET) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 return DeliveryResult(DeliveryOutcome.RETRY)
-            message = await self._post(job, reply, video, unreachable)
+            message = await self._post(job, reply, video, unreachable, now=now)
         except discord.HTTPException as error:
             if error.code == _FOLLOWUPS_SPENT:
                 log.warning("Job %d: the interaction's follow-ups are spent", job.id)
@@ -407,13 +407,13 @@ class RouteDelivery:
         )
 
     async def _post(
-        self, job: Job, reply: Reply, video: IO[bytes] | None, unreachable: bool
+        self, job: Job, reply: Reply, video: IO[bytes] | None, unreachable: bool, *, now: float
     ) -> discord.WebhookMessage:
         """The result as a follow-up, laid out as in a channel (no buttons: they act in a server
         that has the bot); its link instead when Discord refuses the upload, and the plainest
-        result when it refuses the layout."""
+        result when it refuses the layout. `now`: when the attempt began (whether the link had
+        expired was judged then, as its status judges it)."""
         webhook = self._webhook(reply)
-        now = self._clock()
         mentions = mentions_only(job.requester.user_id)
         try:
             if video is not None:

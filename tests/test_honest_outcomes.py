@@ -27,7 +27,8 @@ async def test_an_outcome_unknown_status_does_not_say_the_video_could_not_be_mad
         await world.bot.status_messages.drain(timeout=5)
         content = fake.get_message(int(status["id"]))["content"]
         assert "could not be made" not in content, content
-        assert "may have been made; it counts" in content, content
+        assert "may have been made but can't be posted" in content, content
+        assert "it counts" in content, content
 
 
 async def test_a_result_whose_link_expired_is_not_called_ready_nor_in_the_reply_below(tmp_path):

@@ -74,15 +74,15 @@ EN: dict[str, str] = {
         "{/videos status}."
     ),
     # Outcome unknown: the submit's answer was lost; it counts, and nothing will be posted.
-    "status_line_unknown": "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts, and the member who asked was told.",
-    "status_line_unknown_below": "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts. More in the reply below.",
+    "status_line_unknown": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts, and the member who asked was told.",
+    "status_line_unknown_below": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts. More in the reply below.",
     "status_line_unknown_unposted": (
-        "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts. The member who asked can see more with {/videos status}."
+        "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts. The member who asked can see more with {/videos status}."
     ),
-    "status_line_unknown_dm_private": "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts toward your allowance. I told you more by direct message.",
-    "status_line_unknown_posted_private": "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts toward your allowance. More below.",
+    "status_line_unknown_dm_private": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts toward your allowance. I told you more by direct message.",
+    "status_line_unknown_posted_private": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts toward your allowance. More below.",
     "status_line_unknown_unposted_private": (
-        "❔ Job #{job_id}: the video service never answered, so no video will be posted, though it may have been made; it counts toward your allowance. See more with {/videos status}."
+        "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts toward your allowance. See more with {/videos status}."
     ),
     "status_line_expired": (
         "⌛ Job #{job_id} was made, but its download link expired before it could be posted; "
@@ -261,12 +261,12 @@ ZH: dict[str, str] = {
     ),
     "status_line_failed_dm_private": "❌ 任务 #{job_id} 未能生成；我已通过私信告诉你原因。",
     "status_line_failed_unposted_private": "❌ 任务 #{job_id} 未能生成；请用 {/videos status} 查看原因。",
-    "status_line_unknown": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入额度，已告知发起人。",
-    "status_line_unknown_below": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入额度，详情见下方回复。",
-    "status_line_unknown_unposted": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入额度，发起人可以用 {/videos status} 查看详情。",
-    "status_line_unknown_dm_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，我已通过私信告诉你详情。",
-    "status_line_unknown_posted_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，详情已发在下方。",
-    "status_line_unknown_unposted_private": "❔ 任务 #{job_id}：视频服务没有回应，不会发布视频（但它可能已生成）；仍计入你的额度，请用 {/videos status} 查看详情。",
+    "status_line_unknown": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，已告知发起人。",
+    "status_line_unknown_below": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，详情见下方回复。",
+    "status_line_unknown_unposted": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，发起人可以用 {/videos status} 查看详情。",
+    "status_line_unknown_dm_private": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入你的额度，我已通过私信告诉你详情。",
+    "status_line_unknown_posted_private": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入你的额度，详情已发在下方。",
+    "status_line_unknown_unposted_private": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入你的额度，请用 {/videos status} 查看详情。",
     "status_line_expired": "⌛ 任务 #{job_id} 已生成，但在发布之前下载链接已失效；已告知发起人。",
     "status_line_expired_private": "⌛ 任务 #{job_id} 已生成，但在我发布之前下载链接已失效；请再发起一次请求。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
