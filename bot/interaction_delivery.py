@@ -44,6 +44,7 @@ from bot.delivery import (
 from bot.i18n import Message, msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
 from bot.reach import (
@@ -244,9 +245,10 @@ class RouteDelivery:
         status = await self._status_text(job, typical=typical)
         # Still waiting to be sent (held back by a busy service): said as the first answer did.
         waiting = job.state in (JobState.RECORDED, JobState.SUBMITTING)
-        where = queued_message(reply, job.id, waiting=waiting, typical=typical).render(
-            job.requester.locale
-        )
+        silent = job.error_key == HOLD_DISCORD
+        where = queued_message(
+            reply, job.id, waiting=waiting, discord_silent=silent, typical=typical
+        ).render(job.requester.locale)
         # Once it ended, "queued, I'll post it here" is history: the last line says it all.
         content = fit(status if final else f"{where}\n{status}", MESSAGE_CONTENT)
         try:

@@ -144,14 +144,22 @@ def choose_route(
 
 
 def queued_message(
-    reply: Reply, job_id: int, *, waiting: bool = False, typical: Message | None = None
+    reply: Reply,
+    job_id: int,
+    *,
+    waiting: bool = False,
+    discord_silent: bool = False,
+    typical: Message | None = None,
 ) -> Message:
-    """What the member reads once the job is queued (or `waiting` for a busy service): which
-    way the result will come, and how long such videos usually take (`typical`)."""
-    if reply.route is Route.DM:
-        return msg("service_busy_by_dm" if waiting else "queued_by_dm", job_id=job_id)
+    """What the member reads once the job is queued (or `waiting` to be sent: for a busy
+    service, or for a Discord that did not answer, `discord_silent`): which way the result
+    will come, and how long such videos usually take (`typical`)."""
+    by_dm = reply.route is Route.DM
     if waiting:
-        return msg("service_busy_here", job_id=job_id)
+        cause = "discord_silent" if discord_silent else "service_busy"
+        return msg(f"{cause}_by_dm" if by_dm else f"{cause}_here", job_id=job_id)
+    if by_dm:
+        return msg("queued_by_dm", job_id=job_id)
     key = "queued_here_private" if reply.ephemeral else "queued_here"
     # Nothing measured yet: the usual range.
     return msg(key, job_id=job_id, typical=typical or msg("typical_wait_default"))

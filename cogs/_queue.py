@@ -36,6 +36,7 @@ from bot.jobs.models import (
     Requester,
 )
 from bot.jobs.pricing import Estimate, amount
+from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
@@ -802,6 +803,7 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
             reply,
             job.id,
             waiting=report.state is JobState.RECORDED,
+            discord_silent=report.job.error_key == HOLD_DISCORD,
             typical=usually_ready(report.typical),
         )
     # The member hears first; the status edit (accepted, or ended) follows in the background,

@@ -433,3 +433,16 @@ async def test_a_video_apimart_was_too_busy_for_claims_no_place_in_a_line_others
         await video(s.world, user=s.carol, prompt="the second fox")
         await api.wait_until(lambda: api.task_ids, what="carol's video sent")
         assert [submit["prompt"] for submit in api.submits][-1] == "the second fox"
+
+
+def test_a_private_answer_waiting_for_discord_does_not_blame_a_busy_video_service():
+    """A user install's job held because Discord did not answer the re-read of its files: its
+    private answer says so, here or by DM, in either language; a busy service's says that."""
+    for route in (Route.INTERACTION, Route.DM):
+        reply = Reply(route, token="t", expires_at=900.0)
+        silent = queued_message(reply, 7, waiting=True, discord_silent=True)
+        busy = queued_message(reply, 7, waiting=True)
+        assert "Discord didn't answer just now" in silent.render("en-US")
+        assert "video service is busy" not in silent.render("en-US")
+        assert "Discord 暂时没有响应" in silent.render("zh-CN")
+        assert "video service is busy" in busy.render("en-US")

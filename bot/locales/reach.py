@@ -24,6 +24,19 @@ EN: dict[str, str] = {
         "than Discord lets me answer here, I'll send it by direct message instead; you can "
         "also find it with {/videos history})."
     ),
+    # Waiting because Discord did not answer the re-read of the member's reference files.
+    "discord_silent_here": (
+        "The links to your reference files need renewing and Discord didn't answer just now, "
+        "so job #{job_id} is saved and waiting. I'll try again shortly and post it right here "
+        "when it's ready (if that takes longer than Discord lets me answer here, I'll send it "
+        "by direct message instead; you can also find it with {/videos history})."
+    ),
+    "discord_silent_by_dm": (
+        "The links to your reference files need renewing and Discord didn't answer just now, "
+        "so job #{job_id} is saved and waiting. I'll try again shortly and send it to you by "
+        "direct message when it's ready. If your DMs are closed, find it with "
+        "{/videos history}."
+    ),
     "queued_by_dm": (
         "Your video is queued as job #{job_id}. It may take longer than I can answer here, "
         "so I'll send it to you by direct message when it's ready. If your DMs are closed, "
@@ -107,6 +120,15 @@ ZH: dict[str, str] = {
         "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会自动开始，完成后发在这里"
         "（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，也可以用 "
         "{/videos history} 查看）。"
+    ),
+    "discord_silent_here": (
+        "你的参考文件链接需要更新，但 Discord 暂时没有响应，所以任务 #{job_id} 已保存并在等待。"
+        "我稍后会重试，完成后发在这里（如果超过了 Discord 允许我在这里回复的时间，我会改为私信发给你，"
+        "也可以用 {/videos history} 查看）。"
+    ),
+    "discord_silent_by_dm": (
+        "你的参考文件链接需要更新，但 Discord 暂时没有响应，所以任务 #{job_id} 已保存并在等待。"
+        "我稍后会重试，完成后私信发给你。如果你关闭了私信，请用 {/videos history} 查看。"
     ),
     "queued_by_dm": (
         "你的视频已排队，任务编号 #{job_id}。生成时间可能超过我在这里能回复的时限，"
