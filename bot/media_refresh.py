@@ -170,19 +170,22 @@ async def links_gone(
 ) -> bool:
     """`links_lost`, also when the messages are there to renew a link from but no longer
     hold its file (deleted since): read from Discord, only for links that need it. A message
-    Discord gives no answer on is taken as holding it: the submit waits for Discord."""
+    Discord gives no answer on is taken as holding it: the submit waits for Discord. An image
+    that will not last `margin` counts too when its message is there to read: the submit renews
+    it from there, and a deleted message's files leave Discord's CDN, copy and all."""
     needed = needing_a_message(request, now, origins, margin)
-    if not needed:
-        return False
     if not sources:
-        return True
+        return bool(needed)
+    fading = [url for url in request.image_urls if not lasts(url, now + margin, origins)]
+    if not needed and not fading:
+        return False
     current: dict[int, str] = {}
     for source in sources:
         try:
             current.update(await attachment_urls(source))
         except SourceUnanswered:
             return False
-    return any(attachment_id(url) not in current for url in needed)
+    return any(attachment_id(url) not in current for url in (*needed, *fading))
 
 
 def attachment_id(url: str) -> int | None:

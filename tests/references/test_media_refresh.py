@@ -648,3 +648,22 @@ async def test_a_clip_whose_message_was_deleted_is_lost_at_the_click_if_it_needs
     messages.fetched.clear()
     assert not await links_gone(fresh, (SOURCE,), clock(), messages)
     assert messages.fetched == [], "a link that lasts is not looked at"
+
+
+async def test_click_and_submit_agree_on_a_picture_in_its_last_hour_from_a_deleted_message(
+    db, api, session, clock, cdn, fetcher
+):
+    """The source message was deleted (its files leave Discord's CDN with it) and the picture's
+    link has half an hour left: the click refuses it, as the submit would (it renews such a
+    link from the message, and no copy can be made of a file that is gone)."""
+    dead = cdn.make_attachment("cat.png", PNG, "image/png").url.replace("/0/", "/0/999")
+    clock.now = float(int(yarl.URL(dead).query["ex"], 16)) - 1800 - TWO_HOURS
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(dead,))
+    messages = Messages()  # the message is deleted: no attachments
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
+    clock.advance(TWO_HOURS)
+    gone = await links_gone(request, (SOURCE,), clock(), messages, frozenset({cdn.base_url}))
+    report = await service.submit(job, member_present=True)
+    assert gone, "the click lets it through"
+    assert report.state is JobState.REJECTED, "the submit refuses it"
