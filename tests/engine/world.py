@@ -171,7 +171,7 @@ async def wait_for_result(
     job_id: int,
     *,
     channel_id: int | None = None,
-    timeout: float = 3.0,  # noqa: ASYNC109
+    timeout: float = 15.0,  # noqa: ASYNC109
 ) -> Json:
     """The job's result post, once it is there."""
     return await fake.wait_for_message(channel_id, is_result(job_id), timeout=timeout)

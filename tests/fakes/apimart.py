@@ -763,7 +763,7 @@ class FakeAPIMart:
     async def wait_until(
         self,
         predicate: Callable[[], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109 (a plain timeout keeps test code short)
+        timeout: float = 15.0,  # noqa: ASYNC109 (a plain timeout keeps test code short)
         what: str = "condition",
     ) -> None:
         """Wait (without polling loops) until ``predicate()`` is true.
@@ -779,23 +779,23 @@ class FakeAPIMart:
                 f"FakeAPIMart: timed out after {timeout}s waiting for {what}"
             ) from None
 
-    async def wait_for_submits(self, n: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_submits(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` submits (accepted or refused) arrived."""
         await self.wait_until(lambda: len(self.submits) >= n, timeout, f"{n} submits")
 
-    async def wait_for_polls(self, n: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_polls(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` polls arrived."""
         await self.wait_until(lambda: len(self.polls) >= n, timeout, f"{n} polls")
 
-    async def wait_for_uploads(self, n: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_uploads(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` uploads were accepted."""
         await self.wait_until(lambda: len(self.uploads) >= n, timeout, f"{n} uploads")
 
-    async def wait_for_downloads(self, n: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_downloads(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` public file requests arrived."""
         await self.wait_until(lambda: len(self.downloads) >= n, timeout, f"{n} downloads")
 
-    async def wait_for_requests(self, n: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_requests(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` requests of any kind arrived."""
         await self.wait_until(lambda: len(self.requests) >= n, timeout, f"{n} requests")
 

@@ -528,13 +528,13 @@ class FakeInteraction:
         found = (self.fake.get_message(mid) for mid in self.followup_message_ids)
         return [m for m in found if m is not None]
 
-    async def wait_for_callback(self, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+    async def wait_for_callback(self, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
         """Wait until a callback has been accepted and return its body."""
         return await self.fake.wait_for(
             lambda: self.callback, timeout, description=f"a callback for interaction {self.id}"
         )
 
-    async def wait_for_followup(self, count: int = 1, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+    async def wait_for_followup(self, count: int = 1, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
         """Wait for the ``count``-th follow-up message and return it."""
 
         def check() -> Json | None:
@@ -555,7 +555,7 @@ class FakeInteraction:
         )
         return [*immediate, *self.followups]
 
-    async def wait_for_answer(self, count: int = 1, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+    async def wait_for_answer(self, count: int = 1, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
         """Wait for the ``count``-th answer: an immediate response or a follow-up after a defer."""
 
         def check() -> Json | None:
@@ -566,7 +566,7 @@ class FakeInteraction:
             check, timeout, description=f"answer #{count} of interaction {self.id}"
         )
 
-    async def wait_for_private_answer(self, count: int = 1, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+    async def wait_for_private_answer(self, count: int = 1, timeout: float = 15.0) -> str:  # noqa: ASYNC109
         """The ``count``-th answer's text, which only the user who asked can read."""
         answer = await self.wait_for_answer(count, timeout)
         assert int(answer.get("flags") or 0) & FLAG_EPHEMERAL, "answered privately"
@@ -575,7 +575,7 @@ class FakeInteraction:
     async def wait_for_original(
         self,
         predicate: Callable[[Json], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> Json:
         """Wait until the original response exists (and satisfies ``predicate``)."""
 
@@ -910,7 +910,7 @@ class FakeDiscord:
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
         *,
         description: str = "condition",
         poll_interval: float = 0.01,
@@ -949,7 +949,7 @@ class FakeDiscord:
 
     async def wait_for_connection(
         self,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
         *,
         handshakes: int = 1,
     ) -> None:
@@ -971,7 +971,7 @@ class FakeDiscord:
         *,
         predicate: Callable[[RecordedRequest], bool] | None = None,
         after: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> RecordedRequest:
         """Wait for the first answered request (index >= ``after``) matching the filters.
 
@@ -1006,7 +1006,7 @@ class FakeDiscord:
         *,
         after: int | None = None,
         from_bot: bool = True,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> Json:
         """Wait for the oldest stored message in ``channel_id`` matching the filters.
 
@@ -2005,7 +2005,7 @@ class FakeDiscord:
         """Intents of the most recent IDENTIFY (``None`` before any)."""
         return self.identify_payloads[-1].get("intents") if self.identify_payloads else None
 
-    async def dispatch(self, event: str, data: Json, *, timeout: float = 5.0) -> int:  # noqa: ASYNC109
+    async def dispatch(self, event: str, data: Json, *, timeout: float = 15.0) -> int:  # noqa: ASYNC109
         """Send a DISPATCH (op 0) to the connected bot and return its sequence number.
 
         Waits up to ``timeout`` for a ready connection first.
@@ -2020,7 +2020,7 @@ class FakeDiscord:
         data: Json,
         *,
         wait: bool,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> int | None:
         guild_id = _event_guild(event, data)
         if wait:
