@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.engine.pool import settle_cancelled
+from bot.engine.pool import repeat_every, settle_cancelled
 from bot.jobs.store import JobStore
 from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
 
@@ -107,11 +107,10 @@ class StatusSweep:
         if self._tasks:
             return
         loop = asyncio.get_running_loop()
-        self._tasks.append(
-            loop.create_task(self._repeat(self.sweep_once, self._every), name="status-sweep")
-        )
+        sweeps = repeat_every(self.sweep_once, self._every, "A status sweep", log)
+        self._tasks.append(loop.create_task(sweeps, name="status-sweep"))
         if self._hand_over is not None:
-            rounds = self._repeat(self.hand_over_once, self._hand_over_every)
+            rounds = repeat_every(self.hand_over_once, self._hand_over_every, "A status sweep", log)
             self._tasks.append(loop.create_task(rounds, name="hand-over-sweep"))
 
     async def stop(self) -> None:
@@ -123,13 +122,3 @@ class StatusSweep:
             task.cancel()
         # Bounded: a query cut off on a silent database may never finish unwinding.
         await settle_cancelled(tasks, "The status sweep")
-
-    @staticmethod
-    async def _repeat(work: Callable[[], Awaitable[int]], every: float) -> None:
-        while True:
-            try:
-                await work()
-            except Exception:
-                # The database or Discord failing now: the next round looks again.
-                log.exception("A status sweep failed; trying again in %.0f s", every)
-            await asyncio.sleep(every)

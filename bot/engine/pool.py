@@ -43,6 +43,20 @@ CANCELLED_WAIT = 0.25
 LAST_WORD = 0.5
 
 
+async def repeat_every(
+    work: Callable[[], Awaitable[object]], every: float, what: str, logger: logging.Logger
+) -> None:
+    """`work` now, then every `every` seconds, until cancelled: a round that fails (the
+    database or Discord failing now) is logged on `logger` as `what` failing, and the next
+    round comes all the same."""
+    while True:
+        try:
+            await work()
+        except Exception:
+            logger.exception("%s failed; trying again in %.0f s", what, every)
+        await asyncio.sleep(every)
+
+
 async def settle_cancelled(
     tasks: Collection[asyncio.Task[None]], what: str, *, last_word: float = 0.0
 ) -> None:

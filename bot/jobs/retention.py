@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
-from bot.engine.pool import settle_cancelled
+from bot.engine.pool import repeat_every, settle_cancelled
 from bot.jobs.models import FINAL_STATES, JobState
 from bot.jobs.pricing import LEARN_FROM, Length
 from bot.jobs.typical import RECENT_RENDERS
@@ -112,7 +112,8 @@ class JobRetention:
     def start(self) -> None:
         """Prune now, then every `every` seconds."""
         if self._task is None and self._days > 0:
-            self._task = asyncio.get_running_loop().create_task(self._repeat(), name="retention")
+            rounds = repeat_every(self.prune_once, self._every, "Pruning old jobs", log)
+            self._task = asyncio.get_running_loop().create_task(rounds, name="retention")
 
     async def stop(self) -> None:
         """Stop pruning; a batch's statement already sent may still finish (SQLite's runs on in
@@ -121,12 +122,3 @@ class JobRetention:
         if task is not None:
             task.cancel()
             await settle_cancelled([task], "Job retention")
-
-    async def _repeat(self) -> None:
-        while True:
-            try:
-                await self.prune_once()
-            except Exception:
-                # The database failing now: the next round looks again.
-                log.exception("Pruning old jobs failed; trying again in %.0f s", self._every)
-            await asyncio.sleep(self._every)
