@@ -78,6 +78,19 @@ class Messages:
         return self.current.get(source, {})
 
 
+class Unanswered(Messages):
+    """Discord gives no answer for any message (an outage) until `answers` is set."""
+
+    def __init__(self):
+        super().__init__()
+        self.answers = False
+
+    async def __call__(self, source):
+        if not self.answers:
+            raise SourceUnanswered("503 Service Unavailable")
+        return await super().__call__(source)
+
+
 def make_service(db, api, session, clock, messages, fetcher, cdn_origins=(), on_balance=None):
     client = APIMartClient(
         session,
@@ -144,11 +157,16 @@ async def test_an_expired_url_is_replaced_by_the_source_messages_fresh_one(
     assert api.uploads == []
 
 
-async def test_an_image_whose_message_is_gone_is_rehosted_on_apimart(
-    db, api, session, clock, cdn, fetcher
+@pytest.mark.parametrize(
+    "messages", [Messages, Unanswered], ids=["message-gone", "discord-not-answering-for-now"]
+)
+async def test_an_image_its_message_cannot_renew_is_rehosted_while_its_old_link_works(
+    db, api, session, clock, cdn, fetcher, messages
 ):
+    """Its message deleted, or Discord not answering for now: the picture, whose old link
+    still works, is copied to APIMart and sent."""
     old = cdn.make_attachment("cat.png", PNG, "image/png")
-    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    store, service = make_service(db, api, session, clock, messages(), fetcher, [cdn.base_url])
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.QUEUED
@@ -545,19 +563,6 @@ async def test_a_source_message_gone_or_shut_to_the_bot_refuses_a_clip_it_cannot
         assert world.api.submits == []
 
 
-class Unanswered(Messages):
-    """Discord gives no answer for any message (an outage) until `answers` is set."""
-
-    def __init__(self):
-        super().__init__()
-        self.answers = False
-
-    async def __call__(self, source):
-        if not self.answers:
-            raise SourceUnanswered("503 Service Unavailable")
-        return await super().__call__(source)
-
-
 async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_own_words(
     db, api, session, clock, cdn, fetcher
 ):
@@ -578,18 +583,6 @@ async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_o
     assert report.state is JobState.REJECTED
     assert "Discord didn't answer for too long" in report.member_message.render("en-US")
     assert api.submits == [] and api.uploads == []
-
-
-async def test_an_image_discord_cannot_renew_for_now_is_rehosted_while_its_old_link_works(
-    db, api, session, clock, cdn, fetcher
-):
-    old = cdn.make_attachment("cat.png", PNG, "image/png")
-    store, service = make_service(db, api, session, clock, Unanswered(), fetcher, [cdn.base_url])
-    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
-    report = await late_submit(store, service, clock, request)
-    assert report.state is JobState.QUEUED
-    [upload] = api.uploads
-    assert api.submits[0]["image_urls"] == [upload.url]
 
 
 def a_slash_commands_clip(expires_at):
