@@ -255,9 +255,13 @@ def plural(key: str, count: int) -> Plural:
 
 
 def elapsed(seconds: float) -> Message:
-    """A short span of time as people say it: '9 s', '2 min 05 s' / '9 秒', '2 分 05 秒'."""
+    """A span of time as people say it: '9 s', '2m 05s', '1h 02m' / '9 秒', '2 分 05 秒',
+    '1 小时 02 分' (past an hour the seconds no longer matter)."""
     total = max(0, round(seconds))
     if total < 60:
         return msg("seconds_value", seconds=total)
     minutes, rest = divmod(total, 60)
-    return msg("render_time_value", minutes=minutes, seconds=f"{rest:02d}")
+    if minutes < 60:
+        return msg("render_time_value", minutes=minutes, seconds=f"{rest:02d}")
+    hours, minutes = divmod(minutes, 60)
+    return msg("render_time_hours_value", hours=hours, minutes=f"{minutes:02d}")

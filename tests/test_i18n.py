@@ -115,6 +115,15 @@ def test_short_spans_are_said_in_seconds_longer_ones_in_minutes():
     assert elapsed(125).render("en-US") == "2m 05s"
 
 
+def test_a_render_of_over_an_hour_is_said_in_hours():
+    """A render given up on (TASK_TIMEOUT, 30 min) and found done by a later follow-up is
+    posted after all: its card's render time reads '1h 02m', not '62m 05s'."""
+    assert elapsed(3725).render("en-US") == "1h 02m"
+    assert elapsed(3725).render("zh-CN") == "1 小时 02 分"
+    assert elapsed(3600).render("en-US") == "1h 00m"
+    assert elapsed(3599).render("en-US") == "59m 59s"
+
+
 def test_a_chinese_member_told_to_look_in_their_history_reads_the_chinese_command():
     text = t("queued_by_dm", "zh-CN", job_id=4)
     assert "/我的视频 历史" in text and "videos" not in text
