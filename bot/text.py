@@ -135,9 +135,11 @@ class Quoted:
         return quote(self.text, self.limit)
 
 
-def quoted_sentence(text: str) -> Quoted:
-    """Someone else's sentence quoted inside ours, which brings its own full stop."""
-    return Quoted(text.rstrip().rstrip(".\u3002").rstrip())
+def quoted_sentence(text: str) -> Quoted | None:
+    """Someone else's sentence quoted inside ours, which brings its own full stop; None when
+    it says nothing but punctuation ("...", "。"): quoted, that reads "refused: ."."""
+    said = text.rstrip().rstrip(".\u3002").rstrip()
+    return Quoted(said) if any(char.isalnum() for char in said) else None
 
 
 # Credits are written, and a moderator's amounts kept, to this many decimals.

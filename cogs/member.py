@@ -222,14 +222,16 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
     if job.state is JobState.TIMED_OUT:
         # Given up on, not failed: as its status message says, it may yet come.
         return t("status_details_timed_out", locale)
+    # An empty reason is still a reason kept (`stored_reason` says so): the key's sentence
+    # needs it as its {reason}.
     reason: Message | Quoted | str | None = (
         stored_reason(job.error_message)
-        if job.error_message
+        if job.error_message is not None
         else t(job.error_key, locale)
         if job.error_key
         else None
     )
-    return t("status_details_reason", locale, reason=reason) if reason else ""
+    return t("status_details_reason", locale, reason=reason) if reason is not None else ""
 
 
 def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands.Choice[int]]:

@@ -112,8 +112,9 @@ def refusal_reason(message: str, error_type: str | None, status: int | None) -> 
         FailureCause.MODERATION
     ):
         return msg("refusal_content_policy")
-    if message.strip() and not _NOT_PLAIN_ENGLISH.search(message.strip()):
-        return quoted_sentence(message)
+    said = quoted_sentence(message)
+    if said is not None and not _NOT_PLAIN_ENGLISH.search(said.text.strip()):
+        return said
     if error_type == "invalid_request_error":
         return msg("refusal_invalid_request_error")
     return msg("refusal_unexplained")
@@ -121,5 +122,8 @@ def refusal_reason(message: str, error_type: str | None, status: int | None) -> 
 
 def stored_reason(detail: str) -> Message | Quoted:
     """A closed job's reason as kept: one of the bot's refusal sentences by its key (shown in
-    the reader's language), else APIMart's own words, quoted."""
-    return msg(detail) if detail in REFUSAL_KEYS else quoted_sentence(detail)
+    the reader's language), else APIMart's own words, quoted; words that say nothing (kept
+    empty, or only "...") are no reason."""
+    if detail in REFUSAL_KEYS:
+        return msg(detail)
+    return quoted_sentence(detail) or msg("refusal_unexplained")

@@ -1,5 +1,6 @@
 """What members are told for APIMart's answers that the happy paths do not cover."""
 
+import dataclasses
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from cogs.member import status_report
 from tests.jobs.test_service_and_poller import RecordingDelivery, make_world, poller_client
 
 EN_MEMBER = Requester(user_id=42, channel_id=7, guild_id=1, locale="en-US")
@@ -140,3 +142,25 @@ def test_a_refusal_reads_in_the_bots_words_unless_apimart_said_it_plainly(
     # APIMart's Chinese default text is never passed on, to either reader.
     for locale in ("en-US", "zh-CN"):
         assert "\u8bf7\u6c42\u53c2\u6570\u65e0\u6548" not in told.render(locale)
+
+
+@pytest.mark.parametrize("said", ["...", ".", "\u3002"])
+async def test_a_refusal_whose_reason_is_only_a_full_stop_is_told_in_our_words_and_can_be_looked_up(
+    db, api, session, clock, said
+):
+    """APIMart refuses a submit (`invalid_request_error`) with a reason of only a full stop
+    (or "..."): it read as an empty quote ("refused this request: ."), and /videos status of
+    the job, taking the empty reason kept for none, failed with "Something went wrong"."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.fail_next("submit", status=400, error_type="invalid_request_error", message=said)
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert report.state is JobState.REJECTED
+    told = report.member_message.render("en-US")
+    assert "refused this request: it could not read the request as sent." in told, told
+    job = await store.get(report.job.id)
+    status = status_report(job, "en-US", clock()).render("en-US")
+    assert "Reason: it could not read the request as sent" in status, status
+    # A job refused so before this was fixed kept an empty reason: it did not say why.
+    kept_empty = dataclasses.replace(job, error_message="")
+    status = status_report(kept_empty, "en-US", clock()).render("en-US")
+    assert "Reason: it did not say why" in status, status
