@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import Message, msg, t
-from bot.jobs.failures import stored_reason
+from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about
@@ -225,13 +225,21 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
     # An empty reason is still a reason kept (`stored_reason` says so): the key's sentence
     # needs it as its {reason}.
     reason: Message | Quoted | str | None = (
-        stored_reason(job.error_message)
+        kept_reason(job, job.error_message, locale)
         if job.error_message is not None
         else t(job.error_key, locale)
         if job.error_key
         else None
     )
     return t("status_details_reason", locale, reason=reason) if reason is not None else ""
+
+
+def kept_reason(job: Job, detail: str, locale: str) -> Message | Quoted:
+    """A closed job's kept reason for the reader of `locale`: a refused submit's is kept in
+    a form every reader reads; a render's is APIMart's words, in the requester's language."""
+    if job.state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
+        return stored_reason(detail)
+    return render_failure_reason(detail, job.requester.locale, locale)
 
 
 def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands.Choice[int]]:

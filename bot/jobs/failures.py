@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from bot.i18n import Message, msg
+from bot.i18n import Message, language_for, msg
 from bot.text import Quoted, quoted_sentence
 
 
@@ -127,3 +127,15 @@ def stored_reason(detail: str) -> Message | Quoted:
     if detail in REFUSAL_KEYS:
         return msg(detail)
     return quoted_sentence(detail) or msg("refusal_unexplained")
+
+
+def render_failure_reason(said: str, asked_in: str | None, reader: str | None) -> Message | Quoted:
+    """APIMart's reason for a failed render as `reader` reads it: its own words when they were
+    asked for (in the language of `asked_in`, the requester's locale) in the reader's language,
+    else the bot's sentence for their cause, in the reader's language."""
+    quoted = quoted_sentence(said)
+    if quoted is None:
+        return msg("refusal_unexplained")
+    if language_for(asked_in) == language_for(reader):
+        return quoted
+    return msg(f"cause_{failure_cause(said).value}")

@@ -232,6 +232,11 @@ EN: dict[str, str] = {
         "made. It was not counted against you; please try again later."
     ),
     "failure_service_said": "The video service said: {reason}.",
+    # A failed render's cause, for a reader of another language than APIMart's words
+    "cause_moderation": "the video service's content check refused the prompt or the pictures",
+    "cause_upstream_busy": "the video service was overloaded or out of capacity",
+    "cause_upstream_timeout": "the video service ran out of time and gave up",
+    "cause_other": "the video service could not make it (its own words are in another language)",
     "failure_try_again": "Please try again; if it keeps happening, tell a moderator.",
     "failure_other": (
         "{mention} the video service could not make job #{job_id}: {reason}. It was not "
@@ -440,6 +445,10 @@ ZH: dict[str, str] = {
         "{mention} 视频服务方取消了任务 #{job_id}，因此没有生成视频。这次不计入你的额度；请稍后再试。"
     ),
     "failure_service_said": "视频服务的原话：{reason}。",
+    "cause_moderation": "视频服务的内容审核拒绝了提示词或图片",
+    "cause_upstream_busy": "视频服务负载过高或算力不足",
+    "cause_upstream_timeout": "视频服务处理超时并放弃了",
+    "cause_other": "视频服务未能生成它（它的原话是另一种语言）",
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_billed_no_video": (

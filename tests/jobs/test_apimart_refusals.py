@@ -164,3 +164,25 @@ async def test_a_refusal_whose_reason_is_only_a_full_stop_is_told_in_our_words_a
     kept_empty = dataclasses.replace(job, error_message="")
     status = status_report(kept_empty, "en-US", clock()).render("en-US")
     assert "Reason: it did not say why" in status, status
+
+
+@pytest.mark.parametrize(
+    ("said", "cause"),
+    [
+        ("内容审核未通过", "content check"),
+        ("上游资源不足", "overloaded"),
+        ("生成超时", "ran out of time"),
+        ("未知错误", "in another language"),
+    ],
+)
+def test_a_render_failure_asked_in_chinese_reads_in_english_to_an_english_reader(said, cause):
+    """/videos status of a render that failed in a Chinese server: APIMart's Chinese words to
+    a Chinese reader, their cause in English words to an English one."""
+    from bot.i18n import msg
+    from bot.jobs.failures import render_failure_reason
+
+    for reader, shown in (("zh-CN", said), ("en-US", cause)):
+        reason = render_failure_reason(said, "zh-CN", reader)
+        assert shown in msg("status_details_reason", reason=reason).render(reader)
+    english = msg("status_details_reason", reason=render_failure_reason(said, "zh-CN", "en-US"))
+    assert not CJK.search(english.render("en-US"))
