@@ -43,6 +43,7 @@ CHOICE_NAME = 100  # an autocomplete choice
 PROMPT_PREVIEW_CHARS = 300  # the status message, the result card, the mod-log
 LINE_PROMPT_CHARS = 50  # one line of a list: history, /videomod jobs, autocomplete
 REASON_CHARS = 300  # an API error or a moderator's reason
+LINE_REASON_CHARS = 50  # a moderator's reason in one line of a list: /videomod limits show
 CODE_CHARS = 100  # a token in a code span: a flag value, a file name, a banned word
 
 ELLIPSIS = "…"

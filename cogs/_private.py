@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.i18n import Listed, Message, msg, t
+from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Job, Requester
 from bot.jobs.store import CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
@@ -24,15 +24,34 @@ log = logging.getLogger(__name__)
 Interaction = discord.Interaction["VideoBot"]
 
 
-def render(lines: Sequence[Message], locale: str) -> str:
-    """Sentences as one message: whole lines while they fit, then how many were left out."""
+def more_of_the_list(count: int) -> Message:
+    """The last line of a list cut short: "…and 12 more." (more of what it lists)."""
+    return msg("mod_more", count=count)
+
+
+def more_not_shown(count: int) -> Message:
+    """The last line of a message of several lists cut short: "…12 more lines not shown."."""
+    return msg("mod_more_not_shown", lines=plural("count_more_lines", count))
+
+
+def render(
+    lines: Sequence[Message],
+    locale: str,
+    more: Callable[[int], Message] = more_of_the_list,
+) -> str:
+    """Sentences as one message: whole lines while they fit, then `more` of how many were
+    left out."""
     rendered = [line.render(locale) for line in lines]
-    return join_lines(rendered, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
+    return join_lines(rendered, MESSAGE_CONTENT, lambda left: more(left).render(locale))
 
 
-async def show_privately(interaction: Interaction, lines: Sequence[Message]) -> None:
+async def show_privately(
+    interaction: Interaction,
+    lines: Sequence[Message],
+    more: Callable[[int], Message] = more_of_the_list,
+) -> None:
     """A private answer of several lines that pings nobody."""
-    await send_privately(interaction, render(lines, str(interaction.locale)))
+    await send_privately(interaction, render(lines, str(interaction.locale), more))
 
 
 def requester_of(interaction: Interaction, user: discord.abc.User | None = None) -> Requester:

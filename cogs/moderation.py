@@ -56,6 +56,7 @@ from cogs._private import (
     MODERATOR_CANCEL_KEYS,
     cancel_for_block,
     lift_the_pause,
+    more_not_shown,
     places_move_up,
     requester_of,
     show_privately,
@@ -324,7 +325,7 @@ class ModerationCog(
             paused=await moderation.pause.is_paused(),
             moderator_role_id=await moderation.moderator_role_id(guild_id),
         )
-        await show_privately(interaction, lines)
+        await show_privately(interaction, lines, more_not_shown)
 
     @limits.command(name="set", description="Change the default allowance and its period")
     @app_commands.describe(

@@ -14,7 +14,7 @@ import pytest
 
 from bot.apimart.models import VideoRequest
 from bot.delivery import gallery_url, job_footer, made_a_video, plain_embed, result_content
-from bot.i18n import msg
+from bot.i18n import msg, plural
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
 from bot.jobs.pricing import amount
@@ -41,7 +41,7 @@ from bot.moderation.store import AuditRow, JobRow, UsageRow
 from bot.result_layout import references_summary, result_layout
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
-from cogs._private import render
+from cogs._private import more_not_shown, render
 from cogs.member import history_text, job_choices, status_report
 from cogs.references import VideoModal
 from cogs.results import EditPromptModal, RemixModal, result_view
@@ -365,6 +365,71 @@ MODERATOR_REPORTS = {
 @pytest.mark.parametrize("report", list(MODERATOR_REPORTS))
 def test_moderator_reports(locale, report):
     check_content(render(MODERATOR_REPORTS[report](), locale))
+
+
+# What a moderator writes as a block's reason (the option takes up to 200 characters).
+BLOCK_REASON = (
+    "Spammed NSFW prompts in #general after two warnings from staff; see the mod-log thread"
+    " of 3 March for the screenshots."
+)
+BLOCKED_TEN = [
+    MemberOverride(SNOWFLAKE + n, 0, BLOCK_REASON, NOW + 86400 * 30, SNOWFLAKE) for n in range(10)
+]
+LEVEL_ROLES = [SNOWFLAKE + n for n in range(40)]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    ("overrides", "reserved", "role_limits"),
+    [
+        pytest.param(BLOCKED_TEN, {"resolution:4k": [SNOWFLAKE]}, [], id="ten-blocked-members"),
+        pytest.param(
+            [],
+            {"resolution:4k": LEVEL_ROLES, "duration:10": LEVEL_ROLES},
+            [],
+            id="4K-and-10s-for-40-roles",
+        ),
+        pytest.param(
+            OVERRIDES,
+            {"resolution:4k": LEVEL_ROLES},
+            [(role, 10000) for role in LEVEL_ROLES],
+            id="more-than-fits",
+        ),
+    ],
+)
+def test_limits_show_still_says_generation_is_paused(locale, overrides, reserved, role_limits):
+    """`/videomod limits show` of a server with ten members blocked (reasons of ~120
+    characters), or with 4K and 10 s reserved for 40 level roles: the member list or the
+    options line took the message, and every rule after it (channels, budget, mod-log,
+    moderator role, *paused*) was dropped for "…and N more." -- which, after the member list,
+    read as more members."""
+    lines = policy_lines(
+        POLICY,
+        now_window=WINDOW,
+        role_limits=role_limits,
+        overrides=overrides,
+        reserved=reserved,
+        channels=[SNOWFLAKE],
+        banned_count=3,
+        budget=BudgetUse(10, 0, WINDOW),
+        paused=True,
+        moderator_role_id=SNOWFLAKE,
+    )
+    shown = render(lines, locale, more_not_shown)
+    check_content(shown)
+    rules = ["mod_show_paused", "mod_show_words", "mod_show_no_confirm"]
+    for rule in rules:
+        assert msg(rule, count=3).render(locale) in shown, f"{rule} is not shown"
+    for rule, value in (("mod_show_modlog", "<#"), ("mod_show_modrole", "<@&")):
+        assert msg(rule, channel=value, role=value).render(locale) in shown, f"{rule} not shown"
+    assert BLOCK_REASON not in shown, "a member's reason is cut short in the list"
+    if reserved["resolution:4k"] == LEVEL_ROLES:
+        assert plural("count_more_roles", 35).render(locale) in shown, "40 roles named"
+    # What did not fit is said not to be shown, not "…and 12 more." after the last list.
+    overflow = {more_not_shown(count).render(locale) for count in range(1, len(lines))}
+    if shown != "\n".join(line.render(locale) for line in lines):
+        assert shown.splitlines()[-1] in overflow, shown[-200:]
+    assert shown.splitlines()[-1] in overflow or overrides is not OVERRIDES
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -149,6 +149,8 @@ EN: dict[str, str] = {
     "cooldown_none": "no wait",
     "mod_override_item_until": "- {member}: {videos} until {until} (reason: {reason})",
     "mod_more": "…and {count} more.",
+    # Ends a message of several lists: "…and N more" would read as more of the last one.
+    "mod_more_not_shown": "…{lines} not shown.",
     "mod_show_options": "**Reserved options:** {items}",
     "mod_option_item": "{option} → {roles}",
     "option_value": "{value}",
@@ -510,6 +512,7 @@ ZH: dict[str, str] = {
     "cooldown_none": "0 秒（无需等待）",
     "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
     "mod_more": "……还有 {count} 条。",
+    "mod_more_not_shown": "……{lines}未显示。",
     "mod_show_options": "**限定选项：**{items}",
     "mod_option_item": "{option} → {roles}",
     "option_value": "{value}",

@@ -30,6 +30,7 @@ from bot.moderation.store import AuditRow, CreditsRow, JobRow, UsageRow
 from bot.text import (
     CODE_CHARS,
     LINE_PROMPT_CHARS,
+    LINE_REASON_CHARS,
     REASON_CHARS,
     code,
     credits_number,
@@ -144,6 +145,8 @@ def cooldown_text(seconds: int) -> Message | Plural:
 
 
 def _override_text(override: MemberOverride) -> Message:
+    """One line of the members' list; its reason cut short (the audit and the mod-log keep
+    it whole): ten reasons of 200 characters would push the rest out of the message."""
     # An allowance of 0 is a block: said so, not "0".
     videos: Message | Plural = (
         plural("count_videos", override.video_limit)
@@ -155,13 +158,13 @@ def _override_text(override: MemberOverride) -> Message:
             "mod_override_item",
             member=f"<@{override.user_id}>",
             videos=videos,
-            reason=quote(override.reason, REASON_CHARS),
+            reason=preview(override.reason, LINE_REASON_CHARS),
         )
     return msg(
         "mod_override_item_until",
         member=f"<@{override.user_id}>",
         videos=videos,
-        reason=quote(override.reason, REASON_CHARS),
+        reason=preview(override.reason, LINE_REASON_CHARS),
         until=stamp(override.expires_at),
     )
 
@@ -179,9 +182,37 @@ def policy_lines(
     paused: bool,
     moderator_role_id: int | None,
 ) -> list[Message]:
-    """The whole policy of a server, for `/videomod limits show`."""
+    """The whole policy of a server, for `/videomod limits show`: the rules of a bounded size
+    first, the lists last, so a message cut short loses list lines, never a rule."""
+    return [
+        *_rule_lines(
+            policy,
+            now_window=now_window,
+            channels=channels,
+            banned_count=banned_count,
+            budget=budget,
+            paused=paused,
+            moderator_role_id=moderator_role_id,
+        ),
+        *_list_lines(role_limits=role_limits, overrides=overrides, reserved=reserved),
+    ]
+
+
+def _rule_lines(
+    policy: Policy,
+    *,
+    now_window: Window,
+    channels: Sequence[int],
+    banned_count: int,
+    budget: BudgetUse,
+    paused: bool,
+    moderator_role_id: int | None,
+) -> list[Message]:
+    """The server's rules, each of a bounded size (the channels name the first 20)."""
     none = msg("mod_none")
-    lines = [
+    # First: while it lasts no video is made, whatever the rules below say.
+    lines = [msg("mod_show_paused")] if paused else []
+    lines += [
         msg(
             "mod_show_limits",
             limit=plural("count_videos", policy.default_limit),
@@ -194,18 +225,6 @@ def policy_lines(
         ),
         slots_text(policy),
     ]
-    if overrides:
-        lines.append(msg("mod_show_members"))
-        lines.extend(_override_text(override) for override in overrides[:LISTED_OVERRIDES])
-        if len(overrides) > LISTED_OVERRIDES:
-            lines.append(msg("mod_more", count=len(overrides) - LISTED_OVERRIDES))
-    else:
-        lines.append(msg("mod_show_no_members"))
-    options = [
-        msg("mod_option_item", option=option_label(option), roles=roles_text(roles))
-        for option, roles in reserved.items()
-    ]
-    lines.append(msg("mod_show_options", items=Listed(options) if options else none))
     lines.append(
         msg("mod_show_channels", items=channels_listed(channels))
         if channels
@@ -236,10 +255,31 @@ def policy_lines(
             role=f"<@&{moderator_role_id}>" if moderator_role_id is not None else none,
         )
     )
-    if paused:
-        lines.append(msg("mod_show_paused"))
-    # Last and one a line: a server with dozens of level roles gets as many as fit, then
-    # "...and N more", and never loses the rules above.
+    return lines
+
+
+def _list_lines(
+    *,
+    role_limits: Sequence[tuple[int, int]],
+    overrides: Sequence[MemberOverride],
+    reserved: dict[str, list[int]],
+) -> list[Message]:
+    """The reserved options (a few roles named each), the members' own allowances (reasons
+    cut short), then the role allowances, one a line: dozens of level roles get as many as
+    fit."""
+    none = msg("mod_none")
+    options = [
+        msg("mod_option_item", option=option_label(option), roles=roles_text(roles))
+        for option, roles in reserved.items()
+    ]
+    lines = [msg("mod_show_options", items=Listed(options) if options else none)]
+    if overrides:
+        lines.append(msg("mod_show_members"))
+        lines.extend(_override_text(override) for override in overrides[:LISTED_OVERRIDES])
+        if len(overrides) > LISTED_OVERRIDES:
+            lines.append(msg("mod_more", count=len(overrides) - LISTED_OVERRIDES))
+    else:
+        lines.append(msg("mod_show_no_members"))
     if role_limits:
         lines.append(msg("mod_show_roles_header"))
         lines.extend(

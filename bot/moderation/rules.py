@@ -54,9 +54,17 @@ def request_options(request: VideoRequest) -> tuple[str, ...]:
     return tuple(options)
 
 
+# Roles named for a reserved option; dozens of level roles would fill a message.
+LISTED_ROLES = 5
+
+
 def roles_text(role_ids: frozenset[int] | list[int]) -> Listed:
-    """Role mentions (sent with pings disabled)."""
-    return Listed([f"<@&{role_id}>" for role_id in sorted(role_ids)], last="or")
+    """Role mentions (sent with pings disabled): the first `LISTED_ROLES`, then how many more."""
+    ordered = sorted(role_ids)
+    items: list[Message | Plural | str] = [f"<@&{role_id}>" for role_id in ordered[:LISTED_ROLES]]
+    if len(ordered) > LISTED_ROLES:
+        items.append(plural("count_more_roles", len(ordered) - LISTED_ROLES))
+    return Listed(items, last="or")
 
 
 def period_name(facts: MemberFacts) -> Message:
