@@ -37,6 +37,7 @@ from bot.apimart.models import (
     parse_balance,
     parse_submit,
     parse_task,
+    reports_a_status,
 )
 from bot.observability.metrics import Metrics
 
@@ -58,6 +59,8 @@ _NO_ACCOUNT_BALANCE = frozenset({401, 403, 404})
 _SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503})
 
 Sleep = Callable[[float], Awaitable[None]]
+# Whether a 2xx answer holds what was asked for (a task id, a task's status).
+Answered = Callable[[Mapping[str, Any]], bool]
 
 
 def _never_reached_apimart(error: ServerError) -> bool:
@@ -161,6 +164,35 @@ def _read(parse: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         raise MalformedResponseError(f"unreadable answer ({type(error).__name__})") from None
 
 
+def _success_code(code: object) -> bool:
+    """A number gateways write for "no error": 0 or any 2xx."""
+    return type(code) is int and (code == 0 or 200 <= code < 300)
+
+
+# What gateways write as the `message` of an `error` that is none.
+_NO_ERROR_MESSAGES = frozenset({"", "success", "ok"})
+
+
+def _says_no_error(error: object) -> bool:
+    """An `error` field beside a 2xx answer that reports no error: empty (`""`, `{}`, null),
+    or a gateway's `{"code": 0, "message": ""}` or `{"code": 200, "message": "success"}`."""
+    if not error:
+        return True
+    if not isinstance(error, Mapping) or error.get("type"):
+        return False
+    message = str(error.get("message") or "").strip().lower()
+    return _success_code(error.get("code", 0)) and message in _NO_ERROR_MESSAGES
+
+
+def _names_a_task(body: Mapping[str, Any]) -> bool:
+    """A submit answer that names its task: the task exists, whatever else the body says."""
+    try:
+        _read(parse_submit, body)
+    except MalformedResponseError:
+        return False
+    return True
+
+
 def _error_from_answer(
     status: int, headers: Mapping[str, str], body: Mapping[str, Any]
 ) -> APIMartError | None:
@@ -168,11 +200,11 @@ def _error_from_answer(
     error = body.get("error")
     body_code = body.get("code")
     # Any 2xx is an answer: a submit accepted with a 201 or 202 has its task, and sent again
-    # it would be billed twice. `"error": ""` or `{}` beside one is a gateway's habit, and so
-    # is a body `code` of 0 or another 2xx beside the data (any other number says no).
+    # it would be billed twice. An `error` saying "none" beside one is a gateway's habit, and
+    # so is a body `code` of 0 or another 2xx beside the data (any other number says no).
     accepted = 200 <= status < 300
-    refused_in_body = type(body_code) is int and body_code != 0 and not 200 <= body_code < 300
-    if accepted and not error and not refused_in_body:
+    refused_in_body = type(body_code) is int and not _success_code(body_code)
+    if accepted and _says_no_error(error) and not refused_in_body:
         return None
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     error_type = details.get("type")
@@ -183,7 +215,7 @@ def _error_from_answer(
         # APIMart's `task_failed`); without one, the documented `type` says what it is. Only
         # an error nothing identifies counts as a server error: the submit may have landed.
         numbers = [
-            c for c in (details.get("code"), body_code) if type(c) is int and c not in (200, status)
+            c for c in (details.get("code"), body_code) if type(c) is int and not _success_code(c)
         ]
         code = numbers[0] if numbers else _STATUS_OF_TYPE.get(kind or "", 500)
     message = str(details.get("message") or body.get("message") or f"HTTP {code}")
@@ -256,7 +288,11 @@ class APIMartClient:
         503 or 504): sent again, it could be paid twice."""
         try:
             body = await self._call(
-                "POST", SUBMIT_PATH, json_body=request.to_payload(), submit=True
+                "POST",
+                SUBMIT_PATH,
+                json_body=request.to_payload(),
+                submit=True,
+                answered=_names_a_task,
             )
         except ServerError as error:
             if _never_reached_apimart(error):
@@ -275,7 +311,7 @@ class APIMartClient:
         params = {"language": language} if language in TASK_LANGUAGES else None
         # One path segment, whatever the id holds (a `/` or `?` would ask for another URL).
         path = TASK_PATH.format(task_id=urllib.parse.quote(task_id, safe=""))
-        body = await self._call("GET", path, params=params)
+        body = await self._call("GET", path, params=params, answered=reports_a_status)
         return _read(parse_task, body, task_id)
 
     async def balance(self) -> Balance:
@@ -329,11 +365,12 @@ class APIMartClient:
         form: aiohttp.FormData | None = None,
         params: Mapping[str, str] | None = None,
         submit: bool = False,
+        answered: Answered | None = None,
     ) -> Mapping[str, Any]:
         attempt = 0
         while True:
             try:
-                return await self._once(method, path, json_body, form, params, submit)
+                return await self._once(method, path, json_body, form, params, submit, answered)
             except APIMartError as error:
                 if not self._may_retry(error, submit) or attempt >= self._retry.max_retries:
                     raise
@@ -366,6 +403,7 @@ class APIMartClient:
         form: aiohttp.FormData | None,
         params: Mapping[str, str] | None,
         submit: bool,
+        answered: Answered | None,
     ) -> Mapping[str, Any]:
         url = self._base_url + path
         endpoint = endpoint_label(path)
@@ -415,6 +453,10 @@ class APIMartClient:
                     "the submit answer was not JSON; the task may exist"
                 )
             raise MalformedResponseError("APIMart answered with something that is not JSON")
+        if 200 <= status < 300 and answered is not None and answered(body):
+            # The task (or its status) is there: it exists and is billed, whatever an `error`
+            # beside it says, and read as a failure it would be sent again or given up on.
+            return body
         answer_error = _error_from_answer(status, headers, body)
         if isinstance(answer_error, RateLimitError) and status != 429:
             self._metrics.apimart_rate_limit(endpoint)  # a 429 behind an HTTP 200

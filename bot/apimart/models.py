@@ -181,6 +181,15 @@ def _estimate(seconds: float) -> bool:
     return 0 <= seconds <= _LONGEST_ESTIMATE
 
 
+_STATUSES = frozenset(status.value for status in TaskStatus)
+
+
+def reports_a_status(body: Mapping[str, Any]) -> bool:
+    """A task answer naming one of the statuses APIMart documents."""
+    data = body.get("data")
+    return isinstance(data, Mapping) and str(data.get("status") or "").lower() in _STATUSES
+
+
 def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
     """Read a poll answer; unknown statuses count as still running."""
     data = body.get("data")

@@ -190,13 +190,33 @@ async def test_an_unknown_error_in_a_200_body_is_still_an_unknown_submit(api, cl
         await client.submit(REQUEST)
 
 
-@pytest.mark.parametrize("empty", ["", {}, None])
+@pytest.mark.parametrize(
+    "empty", ["", {}, None, {"code": 0, "message": ""}, {"code": 200, "message": "success"}]
+)
 async def test_a_success_with_an_empty_error_field_is_a_success(api, client, empty):
     """Gateways often send `"error": ""` beside a good answer: the task exists and is billed,
     so reading it as a server error would abandon a paid render."""
     body = {"code": 200, "data": [{"status": "submitted", "task_id": "task_01EMPTY"}]}
     api.malformed_next("submit", body=json.dumps({**body, "error": empty}))
     assert (await client.submit(REQUEST)).task_id == "task_01EMPTY"
+
+
+@pytest.mark.parametrize(
+    "beside", [{"code": 500, "message": "internal error"}, {"code": "warn", "message": "slow"}]
+)
+async def test_an_ok_answer_holding_the_task_is_read_whatever_error_is_beside_it(
+    api, client, beside
+):
+    """A 2xx answer naming its task (a submit) or the task's status (a check) is the answer:
+    the task exists and is billed, so a submit read as failed would be "outcome unknown" (never
+    posted) and a check read as failed would fail until the job is given up on."""
+    accepted = {"code": 200, "data": [{"status": "submitted", "task_id": "task_01BESIDE"}]}
+    api.malformed_next("submit", body=json.dumps({**accepted, "error": beside}))
+    assert (await client.submit(REQUEST)).task_id == "task_01BESIDE"
+    task = api.create_task()
+    task.complete()
+    api.malformed_next("poll", body=json.dumps({"data": task.to_json(), "error": beside}))
+    assert (await client.get_task(task.id)).status is TaskStatus.COMPLETED
 
 
 # A gateway's "service unavailable" page in GBK, without a charset (a Chinese provider's).

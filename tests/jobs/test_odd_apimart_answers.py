@@ -9,6 +9,10 @@ from bot.jobs.models import JobState
 from tests.fakes.apimart import TaskPlan
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
 
+ACCEPTED = {"code": 200, "data": [{"status": "submitted", "task_id": "task_01ACCEPTED"}]}
+# How gateways (new-api and its kin) write "no error" beside a good answer.
+NO_ERRORS = [{"code": 0, "message": ""}, {"code": 200, "message": "success"}]
+
 
 async def submitted_for_five_minutes(db, api, session, clock, body):
     """A video whose submit APIMart answers with `body` (HTTP 200), and five minutes of the
@@ -49,8 +53,7 @@ async def test_a_submit_answered_with_a_task_and_an_unusual_body_code_is_never_s
 ):
     """HTTP 200 with a task id, the body's `code` 0 (many gateways' "success") or 201: the
     task exists and is billed; sending the request again would pay for a second."""
-    body = {"code": code, "data": [{"status": "submitted", "task_id": "task_01ACCEPTED"}]}
-    report = await submitted_for_five_minutes(db, api, session, clock, body)
+    report = await submitted_for_five_minutes(db, api, session, clock, {**ACCEPTED, "code": code})
     assert len(api.submits) == 1
     assert report.job.task_id == "task_01ACCEPTED"
 
@@ -110,3 +113,40 @@ async def test_a_refusal_with_another_body_code_behind_http_200_is_no_lost_answe
     _, service, _ = make_world(db, api, session, clock, RecordingDelivery())
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert (report.state, report.member_message.key) == (JobState.RECORDED, "service_busy")
+
+
+@pytest.mark.parametrize("no_error", NO_ERRORS)
+async def test_a_submit_accepted_with_an_error_object_saying_none_keeps_its_task_sent_once(
+    db, api, session, clock, no_error
+):
+    """HTTP 200 with the task and `"error": {"code": 0, "message": ""}` beside it: the task
+    exists and is billed. Held as busy and sent again, the member's one video is paid twice;
+    ended `submit_unknown`, it counts against the member and is never posted."""
+    report = await submitted_for_five_minutes(
+        db, api, session, clock, {**ACCEPTED, "error": no_error}
+    )
+    assert len(api.submits) == 1, f"sent {len(api.submits)} times: APIMart bills each"
+    assert (report.state, report.job.task_id) == (JobState.QUEUED, "task_01ACCEPTED")
+
+
+@pytest.mark.parametrize("no_error", NO_ERRORS)
+async def test_a_finished_render_reported_with_an_error_object_saying_none_is_delivered(
+    db, api, session, clock, no_error
+):
+    """The same gateway habit on a status check: the video is made and billed, but read as a
+    failure every check fails, the job is given up on after TASK_TIMEOUT and the paid video is
+    never posted."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery, task_timeout=600)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    task = api.last_task
+    task.complete()
+    answer = {"code": 200, "data": task.to_json(), "error": no_error}
+    api.malformed_next("poll", body=json.dumps(answer), times=100)
+    for _ in range(40):
+        clock.advance(30)
+        await poller.run_once()
+    job = await store.get(report.job.id)
+    assert job.state is JobState.COMPLETED, f"{job.state} after {len(api.polls)} checks"
+    assert [told.id for told in delivery.delivered] == [job.id]
