@@ -218,6 +218,11 @@ def _error_from_answer(
             c for c in (details.get("code"), body_code) if type(c) is int and not _success_code(c)
         ]
         code = numbers[0] if numbers else _STATUS_OF_TYPE.get(kind or "", 500)
+    elif 400 <= status < 500 and _STATUS_OF_TYPE.get(kind or "") == 402:
+        # A spent quota OpenAI-style gateways answer with a 429: no wait ends it, so it pauses
+        # videos and alerts the moderators as a 402 does (taken for a rate limit, every job
+        # would be resent for half an hour, then given up on).
+        code = 402
     message = str(details.get("message") or body.get("message") or f"HTTP {code}")
     if code == 429:
         return RateLimitError(

@@ -130,6 +130,9 @@ async def test_failed_task_carries_its_reason(api, client):
         (400, "unsupported_video_count", InvalidRequestError),
         (401, "authentication_error", AuthenticationError),
         (402, "payment_required", PaymentRequiredError),
+        # A spent quota as OpenAI-style gateways answer it: no wait ends it.
+        (429, "insufficient_quota", PaymentRequiredError),
+        (429, "payment_required", PaymentRequiredError),
     ],
 )
 async def test_documented_errors_become_typed_errors_without_retry(

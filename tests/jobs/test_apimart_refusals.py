@@ -108,6 +108,36 @@ async def test_a_proxys_400_page_is_not_shown_as_http_jargon_blaming_the_request
     assert "HTTP 400" not in told, told
 
 
+@pytest.mark.parametrize("error_type", ["insufficient_quota", "payment_required"])
+async def test_a_quota_spent_answered_as_a_429_pauses_generation_not_holds_every_job(
+    db, api, session, clock, error_type
+):
+    """OpenAI-style gateways answer a spent quota with HTTP 429 and `type: insufficient_quota`.
+    Taken for a rate limit, every member's job is held "busy" and resent each minute for 30
+    minutes, then closed as "stayed unavailable": no pause, no mod-log alert, no balance read."""
+    balance_told = []
+
+    async def on_balance(ok, sent_at):
+        balance_told.append(ok)
+
+    store = JobStore(db, clock=clock)
+    service = JobService(store, poller_client(api, session), clock=clock, on_balance=on_balance)
+    api.fail_next(
+        "submit",
+        status=429,
+        error_type=error_type,
+        message="You exceeded your current quota, please check your plan and billing details.",
+        times=100,
+    )
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert (report.state, report.member_message.key, balance_told) == (
+        JobState.REJECTED,
+        "service_unpaid",
+        [False],
+    )
+    assert len(api.submits) == 1
+
+
 @pytest.mark.parametrize("status", [403, 408, 425])
 async def test_a_refusal_that_may_pass_is_held_as_busy_not_rejected(
     db, api, session, clock, status
