@@ -156,8 +156,9 @@ def failure_text(job: Job, mention: str) -> list[str]:
     else:
         cause = failure_cause(job.error_message)
         if cause is FailureCause.OTHER:
-            reason = said or t(job.error_key or "task_no_video", locale).rstrip(".。")
-            # Our own reasons (a lost task, no video) are nothing the prompt could change.
+            # APIMart failed it without a word: "it did not say why", as a refusal without one.
+            reason = said or t(job.error_key or "refusal_unexplained", locale).rstrip(".。")
+            # Our own reasons (a lost task, no video, none) are nothing the prompt could change.
             hint = "result_failed_hint" if said is not None else "failure_try_again"
             return [
                 t("failure_other", locale, mention=mention, job_id=job.id, reason=reason),

@@ -205,7 +205,8 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
     error = data.get("error")
     error_message = None
     if isinstance(error, Mapping):
-        error_message = str(error.get("message") or error.get("code") or "") or None
+        # Only the message is a reason: the code is `task_failed` on every failed task.
+        error_message = str(error.get("message") or "").strip() or None
     elif isinstance(error, str) and error:
         error_message = error
     progress = _optional_number(data.get("progress"))

@@ -12,7 +12,13 @@ from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from cogs.member import status_report
-from tests.jobs.test_service_and_poller import RecordingDelivery, make_world, poller_client
+from tests.fakes.apimart import TaskPlan
+from tests.jobs.test_service_and_poller import (
+    RecordingDelivery,
+    make_world,
+    poller_client,
+    run_until_delivered,
+)
 
 EN_MEMBER = Requester(user_id=42, channel_id=7, guild_id=1, locale="en-US")
 JA_MEMBER = Requester(user_id=43, channel_id=7, guild_id=1, locale="ja")
@@ -106,6 +112,23 @@ async def test_a_proxys_400_page_is_not_shown_as_http_jargon_blaming_the_request
     told = report.member_message.render("en-US")
     print(f"\nstate: {report.state}\ntold: {told}")
     assert "HTTP 400" not in told, told
+
+
+async def test_a_render_apimart_failed_without_a_message_is_not_explained_by_its_error_code(
+    db, api, session, clock
+):
+    """APIMart fails a task with `{"code": "task_failed", "message": ""}` (the code every failed
+    task carries): the member read the bare code as the video service's words, and was told to
+    rephrase the prompt, for a failure nothing says was about the prompt."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=1, final_status="failed", error_message="")
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(EN_MEMBER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    [job] = delivery.delivered
+    told = "\n".join(failure_text(job, "@m"))
+    assert "task_failed" not in told.replace("\\", "") and "rephras" not in told, told
+    assert "did not say why" in told and "not counted" in told and "try again" in told, told
 
 
 @pytest.mark.parametrize("error_type", ["insufficient_quota", "payment_required"])
