@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import enum
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -123,6 +124,8 @@ class PollerConfig:
     max_restart_backoff: float = 60.0
     # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
     schedule: PollSchedule | None = None
+    # Jitters the backoff after a failed status check (a seeded one in tests).
+    rng: random.Random = field(default_factory=random.Random, compare=False)
 
     def poll_schedule(self) -> PollSchedule:
         """The schedule in force."""
@@ -482,10 +485,7 @@ class Poller:
                 self._schedule.max_gap,
             )
         else:
-            backoff = min(
-                self._config.poll_interval * 2 ** (job.poll_failures + 1),
-                self._config.max_poll_backoff,
-            )
+            backoff = self._failure_backoff(job)
         recorded = await self._store.record_poll_failure(
             job, next_poll_at=now + backoff, not_found=not_found
         )
@@ -496,6 +496,20 @@ class Poller:
                 job, poll_failures=job.poll_failures + 1, next_poll_at=now + backoff
             )
             await self._on_progress(failed)
+
+    def _failure_backoff(self, job: Job) -> float:
+        """The wait after a status check APIMart failed (a 5xx, no answer): doubling with each
+        failure in a row, never past the longest gap between two checks (POLL_MAX_GAP), so a
+        render that finished during an outage is found within it once APIMart is back; jittered
+        (equal jitter, as `RetryPolicy`'s), so the jobs one outage hit are not all checked again
+        in the same second, yet never sooner than the usual pace."""
+        ceiling = min(
+            self._config.poll_interval * 2 ** (job.poll_failures + 1),
+            self._config.max_poll_backoff,
+            self._schedule.max_gap,
+        )
+        lowest = max(ceiling / 2, min(self._config.poll_interval, ceiling))
+        return self._config.rng.uniform(lowest, ceiling)
 
     def _timed_out(self, job: Job, now: float) -> bool:
         return now - _started(job) > self._config.task_timeout

@@ -1,8 +1,11 @@
 """The engine under APIMart's faults: odd answers, 429 storms, renders given up on."""
 
+import dataclasses
 import logging
+import random
 
 from bot.jobs.models import JobState
+from bot.jobs.schedule import PollSchedule, ScheduleMode
 from tests.fakes.apimart import FakeTask, TaskPlan
 from tests.jobs.test_service_and_poller import (
     REQUEST,
@@ -12,6 +15,9 @@ from tests.jobs.test_service_and_poller import (
     poller_client,
     run_until_delivered,
 )
+
+# The schedule as bot/app.py sets it by default (POLL_INTERVAL 8, POLL_MAX_GAP 120).
+ADAPTIVE = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.ADAPTIVE)
 
 
 def engine_world(db, api, session, clock, delivery, **config):
@@ -109,3 +115,56 @@ async def test_a_minute_of_429s_does_not_hold_a_finished_render_back_for_another
         await poller.run_once()
     late = clock() - storm_ended
     assert late <= 16, f"delivered {late:.0f} s after APIMart stopped answering 429"
+
+
+async def test_a_few_minutes_of_5xx_do_not_hold_a_finished_render_back_past_the_longest_gap(
+    db, api, session, clock
+):
+    """APIMart answers status checks 503 for about four minutes (a deploy, an outage), then is
+    well again; the render finished meanwhile. POLL_MAX_GAP (120 s) is "the longest wait
+    between two status checks of a job", yet the job's own doubling backoff (16, 32, 64, 128,
+    256 s, up to 5 minutes) held the paid video back for minutes."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = engine_world(db, api, session, clock, delivery, schedule=ADAPTIVE)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    clock.advance(8)
+    await poller.run_once()
+    outage_began = clock()
+    # The outage lasts until its fifth failed check (about four minutes in), then ends.
+    while (await store.get(report.job.id)).poll_failures < 5:
+        if api.pending_faults == 0:
+            api.fail_next("poll", status=503)
+        clock.advance(1)
+        await poller.run_once()
+    api.clear_faults()
+    outage_ended = clock()
+    assert outage_ended - outage_began < 300
+    api.last_task.complete()
+    while not delivery.delivered and clock() - outage_ended < 900:
+        clock.advance(1)
+        await poller.run_once()
+    late = clock() - outage_ended
+    assert late <= 120, f"delivered {late:.0f} s after APIMart answered again"
+
+
+async def test_the_renders_an_outage_hit_together_are_not_all_checked_again_in_one_second(
+    db, api, session, clock
+):
+    """Ten renders whose status checks all fail with a 503 in the same round: checked again in
+    step, every one of them meets a recovering APIMart in the same second, and again after it
+    fails them together."""
+    api.default_plan = TaskPlan(polls_until_done=None)
+    store, service, poller = engine_world(
+        db, api, session, clock, RecordingDelivery(), schedule=ADAPTIVE, rng=random.Random(7)
+    )
+    for user_id in range(10):
+        await service.create_and_submit(dataclasses.replace(REQUESTER, user_id=user_id), REQUEST)
+    clock.advance(8)
+    api.fail_next("poll", status=503, times=10)
+    await poller.run_once()
+    jobs = [await store.get(job_id) for job_id in range(1, 11)]
+    assert [job.poll_failures for job in jobs] == [1] * 10
+    seconds = {int(job.next_poll_at - clock()) for job in jobs}
+    assert len(seconds) > 3, f"checked again {sorted(seconds)} s later"
+    assert min(seconds) >= 8, "never sooner than the usual pace"

@@ -17,6 +17,7 @@ from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
+from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import CancelOutcome, JobStore, Stage
 from bot.moderation.service import Moderation
@@ -257,14 +258,22 @@ async def test_a_timed_out_task_is_not_followed_forever(db, api, session, clock)
 async def test_poll_failures_back_off_and_recover(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=1)
-    store, service, poller = make_world(db, api, session, clock, delivery)
+    # POLL_INTERVAL 8 and POLL_MAX_GAP 120, as bot/app.py sets them by default.
+    schedule = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.FIXED)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, schedule=schedule, rng=random.Random(3)
+    )
     report = await service.create_and_submit(REQUESTER, REQUEST)
     api.fail_next("poll", status=503, times=4)
-    clock.advance(8)
-    await poller.run_once()
-    job = await store.get(report.job.id)
-    assert job.poll_failures == 1
-    assert job.next_poll_at == clock() + 16, "backs off instead of hammering"
+    waits = []
+    for failures in (1, 2):
+        clock.advance(8 if failures == 1 else waits[-1])
+        await poller.run_once()
+        job = await store.get(report.job.id)
+        assert job.poll_failures == failures
+        waits.append(job.next_poll_at - clock())
+    # Doubling, each jittered to 50-100 % (never below the usual 8 s).
+    assert 8 <= waits[0] <= 16 and 16 <= waits[1] <= 32, f"backs off instead of hammering: {waits}"
     await run_until_delivered(poller, clock, delivery)
     assert delivery.delivered[0].state is JobState.COMPLETED
 
