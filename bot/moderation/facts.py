@@ -215,15 +215,21 @@ async def credits_held(
 ) -> float:
     """What the videos asked for in a window and still being made are expected to cost: APIMart
     reports a render's credits only once it ends, so a budget holds this much for them until
-    then. `ahead_of` (a job about to be sent): the videos APIMart has, and those waiting that
-    were asked for before it; None: every one."""
+    then, and for good for those whose submit answer was lost. `ahead_of` (a job about to be
+    sent): the videos APIMart has, and those waiting that were asked for before it; None: every
+    one."""
     place, key = _place(guild_id)
-    # A render given up on is still followed (`next_poll_at`) and billed if APIMart ends it.
-    followed = f"state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
+    # Sent, with no credits to come from a status check: a render given up on is still followed
+    # (`next_poll_at`) and billed if APIMart ends it; one whose submit answer was lost was
+    # likely made and billed, and no answer will ever say what it cost.
+    sent = (
+        f"(state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
+        f" OR state = '{JobState.SUBMIT_UNKNOWN.value}')"
+    )
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
-        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {followed})", (ahead_of, *ACTIVE))
-    which = f"credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {followed}){order[0]}"
+        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {sent})", (ahead_of, *ACTIVE))
+    which = f"credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {sent}){order[0]}"
     return await _expected_total(read, place, key, window, which, (*UNFINISHED, *order[1]))
 
 

@@ -1066,6 +1066,29 @@ async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_e
     assert len(api.submits) == sent_before
 
 
+async def test_renders_whose_submit_answer_was_lost_hold_the_servers_monthly_budget(
+    db, api, session, clock
+):
+    """Two videos whose submit answers were lost (APIMart answered after the client's 2 s):
+    APIMart made and bills both, and each counts against its member ("it counts toward your
+    allowance"), yet the server's monthly budget (6 credits, 3 expected a video) counted
+    neither: `/videomod usage` showed it all left, and a third video was sent past it."""
+    moderation, _, service = await budgeted(db, api, session, clock, 6.0)
+    for user_id in (43, 44):
+        api.delay_next("submit", 3.0)
+        lost = await service.create_and_submit(
+            Requester(user_id=user_id, channel_id=7, guild_id=1), REQUEST
+        )
+        assert lost.state is JobState.SUBMIT_UNKNOWN and lost.job.counts
+    await api.wait_until(lambda: len(api.task_ids) == 2, what="APIMart made both")
+    assert (await moderation.store.budget_used(1)).held == 6.0
+    third = await service.record(Requester(user_id=42, channel_id=7, guild_id=1), REQUEST)
+    report = await service.submit(third, member_present=False)
+    assert report.state is JobState.REJECTED, (
+        f"sent as {report.state}: {len(api.task_ids)} renders billed against a 6-credit budget"
+    )
+
+
 async def announcing_an_orphan(db, api, session, clock):
     """A job whose command died before announcing it, and a poller whose submit stage is
     announcing it in a busy channel (Discord makes the post wait): (store, service, poller,
