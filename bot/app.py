@@ -343,9 +343,12 @@ class VideoBot(commands.AutoShardedBot):
             budget=budget,
             metrics=self.metrics,
             personal_budget=settings.user_install_monthly_budget,
+            # A re-host is one of the submit's requests: one try within the budget, and a 429
+            # becomes the job's next due time (as the submit's own), never a sleep in a worker.
             refresh_media=DiscordMediaRefresher(
                 attachment_urls=self._attachment_urls,
-                client=self.apimart,
+                client=engine_client,
+                budget=budget,
                 fetcher=self.member_urls,
                 cdn_origins=self.cdn_origins,
                 clock=self.clock,

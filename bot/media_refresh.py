@@ -34,6 +34,7 @@ from bot.apimart import (
 )
 from bot.apimart.models import without_fragment
 from bot.i18n import msg
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, MessageRef
 from bot.media.fetcher import FetchError, GuardedFetcher
 
@@ -229,9 +230,12 @@ class DiscordMediaRefresher:
         fetcher: GuardedFetcher,
         cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
         clock: Callable[[], float] = time.time,
+        budget: RequestBudget | None = None,
     ) -> None:
         self._attachment_urls = attachment_urls
         self._client = client
+        # The request budget every APIMart call waits its turn in; None means no limit (tests).
+        self._budget = budget
         self._fetcher = fetcher
         self._clock = clock
         # Tests serve "Discord's CDN" from a fake on loopback.
@@ -324,6 +328,8 @@ class DiscordMediaRefresher:
         if not fetched.content_type.startswith("image/"):
             raise _Unavailable(f"not an image ({fetched.content_type})")
         name = yarl.URL(url).name or "image"
+        if self._budget is not None:
+            await self._budget.acquire()
         uploaded = await self._client.upload_image(
             fetched.body, filename=name, content_type=fetched.content_type
         )

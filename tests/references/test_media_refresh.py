@@ -1,15 +1,18 @@
 """Expired Discord links are renewed before a late submit: fetched again, or re-hosted."""
 
+import asyncio
 import ipaddress
 import random
+import re
 import time
 
 import pytest
 import yarl
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, MessageRef, Requester
-from bot.jobs.service import JobService
+from bot.jobs.service import HOLD_SLOW_DOWN, JobService
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import (
@@ -23,6 +26,7 @@ from bot.media_refresh import (
 )
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
+from tests.harness import running_bot
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
@@ -91,7 +95,9 @@ class Unanswered(Messages):
         return await super().__call__(source)
 
 
-def make_service(db, api, session, clock, messages, fetcher, cdn_origins=(), on_balance=None):
+def make_service(
+    db, api, session, clock, messages, fetcher, cdn_origins=(), on_balance=None, budget=None
+):
     client = APIMartClient(
         session,
         base_url=api.base_url,
@@ -105,9 +111,12 @@ def make_service(db, api, session, clock, messages, fetcher, cdn_origins=(), on_
         fetcher=fetcher,
         cdn_origins=frozenset(cdn_origins),
         clock=clock,
+        budget=budget,
     )
     store = JobStore(db)
-    service = JobService(store, client, clock=clock, refresh_media=refresher, on_balance=on_balance)
+    service = JobService(
+        store, client, clock=clock, refresh_media=refresher, on_balance=on_balance, budget=budget
+    )
     return store, service
 
 
@@ -174,6 +183,55 @@ async def test_an_image_its_message_cannot_renew_is_rehosted_while_its_old_link_
     assert upload.data == PNG
     assert upload.content_type == "image/png"
     assert api.submits[0]["image_urls"] == [upload.url]
+
+
+async def test_an_upload_waits_its_turn_in_the_request_budget_as_the_submit_does(
+    db, api, session, clock, cdn, fetcher
+):
+    """APIMART_REQUESTS_PER_SECOND is every request the bot sends APIMart: a re-host uploaded
+    outside it adds to a burst APIMart answers with 429s."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    budget = RequestBudget(100.0)
+    store, service = make_service(
+        db, api, session, clock, Messages(), fetcher, [cdn.base_url], budget=budget
+    )
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    assert (len(api.uploads), len(api.submits), budget.granted) == (1, 1, 2)
+
+
+async def test_an_upload_told_to_retry_after_30s_waits_in_the_database_not_in_a_worker(tmp_path):
+    """The bot as bot/app.py wires it: a late submit copies a picture to APIMart, which answers
+    429 `Retry-After: 30`. Waited out inside the submit (up to four times over), it held a
+    submit worker for minutes, and every submit behind it; as a submit's own 429 is, APIMart's
+    wait becomes the job's next due time."""
+    # The fake Discord (its CDN) is on loopback: let the guarded fetcher download from it.
+    async with running_bot(tmp_path, link_allowed_networks="127.0.0.0/8") as world:
+        old = world.discord.make_attachment("cat.png", PNG, "image/png")
+        # Discord signed it a day ago: it stops working in ten minutes, before APIMart may fetch it.
+        soon = format(int(time.time()) + 600, "x")
+        url = re.sub(r"ex=[0-9a-f]+", f"ex={soon}", old.url)
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(url,))
+        now = world.bot.clock()
+        # Asked two hours ago (a long line, a busy APIMart); its source message is unknown, so
+        # the picture is copied to APIMart's upload.
+        job = await world.bot.store.create(
+            Requester(user_id=42, channel_id=world.discord.channel_id, guild_id=None),
+            request,
+            now=now - TWO_HOURS,
+            submit_by=now + 3600,
+        )
+        world.api.fail_next("upload", status=429, retry_after_header="30", times=4)
+        submitting = asyncio.create_task(world.bot.jobs.submit(job, member_present=False))
+        done, _ = await asyncio.wait({submitting}, timeout=5)
+        submitting.cancel()
+        await asyncio.gather(submitting, return_exceptions=True)
+        stored = await world.bot.store.get(job.id)
+        uploads = len(world.api.requests_for("upload"))
+        assert done, f"the submit still sleeps after 5 s ({uploads} upload tried, {stored.state})"
+        assert (stored.state, stored.error_key, uploads) == (JobState.RECORDED, HOLD_SLOW_DOWN, 1)
+        assert stored.next_poll_at >= now + 29, "APIMart's own wait is its due time"
 
 
 @pytest.mark.parametrize("fault", ["503", "reset"])
