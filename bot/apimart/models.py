@@ -177,8 +177,12 @@ def _optional_number(value: object) -> float | None:
 _LONGEST_ESTIMATE = 86_400
 
 
-def _estimate(seconds: float) -> bool:
-    return 0 <= seconds <= _LONGEST_ESTIMATE
+def estimate_seconds(seconds: float | None) -> int | None:
+    """An `estimated_time` in whole seconds; None where it is no estimate (none, negative, or
+    past a day)."""
+    if seconds is None or not 0 <= seconds <= _LONGEST_ESTIMATE:
+        return None
+    return int(seconds)
 
 
 _STATUSES = frozenset(status.value for status in TaskStatus)
@@ -216,7 +220,7 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
         task_id=str(data.get("id") or task_id),
         status=status,
         progress=min(100, max(0, int(progress or 0))),
-        estimated_time=int(estimated) if estimated is not None and _estimate(estimated) else None,
+        estimated_time=estimate_seconds(estimated),
         actual_time=int(actual) if actual is not None else None,
         cost=_optional_number(data.get("cost")),
         credits_cost=_optional_number(data.get("credits_cost")),

@@ -27,7 +27,14 @@ from bot.settings import check_postgres_url, database_passwords
 from bot.storage.base import load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
-from bot.storage.transfer import DATA_TABLES, STATE_TABLE, CopyRefused, CopyReport, copy_database
+from bot.storage.transfer import (
+    DATA_TABLES,
+    STATE_TABLE,
+    CopyFailed,
+    CopyRefused,
+    CopyReport,
+    copy_database,
+)
 
 _DATABASE_ERRORS = (
     OSError,
@@ -158,7 +165,7 @@ async def _copy(source: Path, target: str) -> tuple[CopyReport, list[str]]:
             report = await copy_database(sqlite_db, postgres_db)
         except CopyRefused as refusal:
             raise NothingCopied(f"{refusal}{also}") from None
-        except (*_DATABASE_ERRORS, sqlite3.Error) as error:
+        except (CopyFailed, *_DATABASE_ERRORS, sqlite3.Error) as error:
             raise NothingCopied(
                 f"the copy failed, so PostgreSQL was left as it was ({error}){also}"
             ) from None

@@ -7,10 +7,14 @@ valid, and each identity sequence is moved past the copied ids.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
+from bot.apimart.models import estimate_seconds
 from bot.storage.base import Connection
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
@@ -38,6 +42,20 @@ _MAX_BATCH = 500
 
 class CopyRefused(Exception):
     """The copy cannot be made; the message says why, in one line, for the operator."""
+
+
+class CopyFailed(Exception):
+    """PostgreSQL refused a copied row: the message names the table (and the column, if
+    known) and says why, in one line, for the operator."""
+
+
+# Values an older bot stored that today's keeps no more, copied as today's bot would keep them:
+# an estimate APIMart answered past a day (up to 1e12 s, past PostgreSQL's INTEGER) is none.
+_READ_AS_TODAY: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("jobs", "estimated_time"): estimate_seconds,
+}
+# asyncpg names the parameter it could not send (`query argument $7`), not its column.
+_ARGUMENT = re.compile(r"query argument \$(\d+)")
 
 
 @dataclass(frozen=True)
@@ -91,14 +109,32 @@ async def _copy_table(source: SqliteDatabase, conn: Connection, table: str, batc
     size = max(1, min(batch, _MAX_PARAMETERS // len(columns)))
     names = ", ".join(columns)
     one_row = f"({', '.join('?' for _ in columns)})"
+    today = [_READ_AS_TODAY.get((table, column)) for column in columns]
     copied = 0
     async for rows in _pages(source, table, columns, size):
-        await conn.execute(
-            f"INSERT INTO {table} ({names}) VALUES {', '.join(one_row for _ in rows)}",
-            [value for row in rows for value in row],
-        )
+        values = [
+            value if read is None else read(value)
+            for row in rows
+            for value, read in zip(row, today, strict=True)
+        ]
+        try:
+            await conn.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join(one_row for _ in rows)}", values
+            )
+        except asyncpg.PostgresError as error:
+            raise CopyFailed(f"{_where(table, columns, error)}: {error}") from error
         copied += len(rows)
     return copied
+
+
+def _where(table: str, columns: Sequence[str], error: asyncpg.PostgresError) -> str:
+    """The table a refused row was copied into, and its column where PostgreSQL or asyncpg
+    says (a value it could not send is named by its place among the batch's values)."""
+    column = error.column_name
+    argument = _ARGUMENT.search(str(error))
+    if column is None and argument is not None:
+        column = columns[(int(argument.group(1)) - 1) % len(columns)]
+    return f"table {table}" if column is None else f"table {table}, column {column}"
 
 
 async def _same_columns(source: SqliteDatabase, conn: Connection, table: str) -> list[str]:

@@ -241,9 +241,27 @@ async def test_a_copy_that_fails_midway_leaves_postgresql_empty(backend, source,
 
     err = capsys.readouterr().err.strip()
     assert err.startswith("Nothing copied: the copy failed, so PostgreSQL was left as it was"), err
+    assert "table jobs, column progress" in err, err
     db = await backend.open()
     for table in ("jobs", "mod_policy", "mod_audit", "mod_banned_words", "bot_state"):
         assert await count_rows(db, table) == 0, table
+
+
+@postgres_only
+async def test_an_estimate_an_older_bot_stored_is_copied_as_no_estimate(backend, source, capsys):
+    """Before 70faf52 the bot kept any `estimated_time` APIMart answered (up to 1e12 s); SQLite
+    stored it, PostgreSQL's INTEGER cannot. Today's bot reads one past a day as no estimate."""
+    clock = FakeClock()
+    await build_sqlite(source, clock)
+    with sqlite3.connect(source) as raw:  # APIMart once answered 5e9 s; the bot kept it
+        raw.execute("UPDATE jobs SET estimated_time = ? WHERE id = 3", (5_000_000_000,))
+
+    status = await run(["--from", str(source), "--to", target_url(backend)])
+
+    assert status == 0, capsys.readouterr().err
+    store = JobStore(await backend.open(), clock=clock)
+    assert (await store.get(3)).estimated_time is None
+    assert await count_rows(await backend.open(), "jobs") == 10
 
 
 @postgres_only
