@@ -216,6 +216,23 @@ def _not_found_streak(job: Job, not_found: bool) -> int:
     return job.not_found_answers + 1 if not_found else 0
 
 
+# The columns `_job_from_row` reads. Named, never `*`, in what runs inside a transaction: a
+# column a newer release adds (rolling deploy) changes what `*` returns, and PostgreSQL refuses
+# the statement this process prepared before (asyncpg prepares it again only outside one).
+_JOB_COLUMNS = (
+    "id, user_id, channel_id, guild_id, locale, source_messages, origin_id, reply_route,"
+    " interaction_token, interaction_expires_at, reply_ephemeral, interaction_upload_limit,"
+    " prompt, duration, resolution, aspect_ratio, generation_type, image_urls, video_urls,"
+    " state, task_id, progress, estimated_time, result_url, result_expires_at, error_key,"
+    " error_message, cost, credits_cost, created_at, media_fetched_at, submitted_at,"
+    " finished_at, next_poll_at, poll_failures, status_message_id, delivery_attempts,"
+    " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
+    " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
+    " previous_progress, previous_progress_at, not_found_answers, result_linked, held_since,"
+    " download_failures, superseded_post_id"
+)
+
+
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
@@ -443,7 +460,7 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
                 f" next_delivery_at = ?, version = version + 1, {_RELEASE}"
-                f" WHERE state = ?{lapsed} RETURNING *",
+                f" WHERE state = ?{lapsed} RETURNING {_JOB_COLUMNS}",
                 (
                     JobState.SUBMIT_UNKNOWN.value,
                     now,
@@ -545,7 +562,7 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?,"
                 " version = version + 1, unsent_version = version + 1"
-                f" WHERE id = ? AND state = ? AND {_FREE} RETURNING *",
+                f" WHERE id = ? AND state = ? AND {_FREE} RETURNING {_JOB_COLUMNS}",
                 (
                     JobState.SUBMITTING.value,
                     self.leases.owner,

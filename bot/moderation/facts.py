@@ -31,6 +31,11 @@ REFUNDED = tuple(state.value for state in REFUNDED_STATES)
 UNFINISHED = tuple(state.value for state in UNFINISHED_STATES)
 ACTIVE = tuple(state.value for state in ACTIVE_STATES)
 POLICY_COLUMNS = frozenset(f.name for f in fields(Policy)) - {"guild_id"}
+# Columns are named, never `*`, in what runs inside a transaction: a column a newer release adds
+# (rolling deploy) changes what `*` returns, and PostgreSQL refuses the statement the older
+# process prepared before (asyncpg prepares it again by itself only outside a transaction).
+_POLICY_SELECT = ", ".join(sorted(POLICY_COLUMNS))
+_OVERRIDE_SELECT = ", ".join(f.name for f in fields(MemberOverride))
 
 
 def marks(values: Sequence[object]) -> str:
@@ -57,7 +62,9 @@ async def value_of(conn: Connection, sql: str, params: Sequence[Any]) -> Any:
 
 async def read_policy(conn: Connection, guild_id: int) -> Policy:
     """The server's policy, or the defaults."""
-    async with conn.execute("SELECT * FROM mod_policy WHERE guild_id = ?", (guild_id,)) as cursor:
+    async with conn.execute(
+        f"SELECT {_POLICY_SELECT} FROM mod_policy WHERE guild_id = ?", (guild_id,)
+    ) as cursor:
         row = await cursor.fetchone()
     if row is None:
         return Policy(guild_id)
@@ -70,7 +77,7 @@ async def read_override(
 ) -> MemberOverride | None:
     """A member's own allowance, unless it expired."""
     async with conn.execute(
-        "SELECT * FROM mod_member_limits WHERE guild_id = ? AND user_id = ?"
+        f"SELECT {_OVERRIDE_SELECT} FROM mod_member_limits WHERE guild_id = ? AND user_id = ?"
         " AND (expires_at IS NULL OR expires_at > ?)",
         (guild_id, user_id, now),
     ) as cursor:
