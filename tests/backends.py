@@ -25,6 +25,8 @@ HOW_TO_RUN = "start it or set TEST_POSTGRES_DSN"
 
 # How a skipped PostgreSQL test's reason starts (the end-of-run summary counts them).
 SKIP_REASON = "PostgreSQL unavailable"
+# And a skipped test that runs the bot behind a real PgBouncer (counted alike).
+PGBOUNCER_SKIP = "PgBouncer unavailable"
 
 # A test that needs several processes on one database, or a SQLite file as such.
 postgres_only = pytest.mark.parametrize("backend", ["postgres"], indirect=True)

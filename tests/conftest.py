@@ -114,22 +114,33 @@ async def downloads(
         yield fetcher
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Say so when PostgreSQL tests were skipped, and how to run them.
+def _skipped_because(terminalreporter, reason: str) -> list[str]:
+    """The problems of the skipped tests whose reason starts with `reason`.
 
-    Counted from the skip reports, which reach this process from pytest-xdist's workers too.
+    Read from the skip reports, which reach this process from pytest-xdist's workers too.
     """
-    reasons = [
-        str(report.longrepr[2])
+    return [
+        str(report.longrepr[2]).split(f"{reason}: ", 1)[-1]
         for report in terminalreporter.stats.get("skipped", [])
-        if isinstance(report.longrepr, tuple) and backends.SKIP_REASON in str(report.longrepr[2])
+        if isinstance(report.longrepr, tuple) and reason in str(report.longrepr[2])
     ]
-    if reasons:
-        problem = reasons[0].split(f"{backends.SKIP_REASON}: ", 1)[-1]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say so when PostgreSQL (or PgBouncer) tests were skipped, and how to run them."""
+    problems = _skipped_because(terminalreporter, backends.SKIP_REASON)
+    if problems:
         terminalreporter.write_line(
-            f"{len(reasons)} PostgreSQL tests were skipped: {problem}"
+            f"{len(problems)} PostgreSQL tests were skipped: {problems[0]}"
             " (e.g. pg_ctlcluster 15 main start, or"
             " TEST_POSTGRES_DSN=postgresql://user@host:port/db); REQUIRE_POSTGRES=1 makes"
             " this an error.",
+            yellow=True,
+        )
+    problems = _skipped_because(terminalreporter, backends.PGBOUNCER_SKIP)
+    if problems:
+        terminalreporter.write_line(
+            f"{len(problems)} PgBouncer tests were skipped: {problems[0]}"
+            " (e.g. apt-get install pgbouncer).",
             yellow=True,
         )

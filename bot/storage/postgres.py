@@ -46,6 +46,7 @@ _CONNECT_TIMEOUT = 10.0
 # back: a process cut off mid-transaction (a partition, a frozen host) would otherwise hold an
 # admission's locks until TCP gives up (hours), and every other process's /video waiting on
 # them with it. No transaction here waits on anything but the database between statements.
+# Set once connected, not in the startup packet, which PgBouncer refuses with it.
 IDLE_IN_TRANSACTION_TIMEOUT = 30.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
@@ -121,13 +122,21 @@ def translate(sql: str) -> str:
     return "".join(out)
 
 
+async def _end_idle_transactions(connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Have PostgreSQL end this connection's transactions left idle (`IDLE_IN_TRANSACTION_
+    TIMEOUT`); run once on each new connection of the pool."""
+    milliseconds = int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)
+    await connection.execute(f"SET idle_in_transaction_session_timeout = {milliseconds}")
+
+
 async def _keep_session(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
     """What a connection needs before going back to the pool: nothing.
 
     asyncpg's default reset (unlock session advisory locks, close cursors, UNLISTEN, RESET
     ALL) costs a round trip on every release, i.e. on every statement. The stores hold no
     session state: locks are transaction-scoped (`pg_advisory_xact_lock`), there is no
-    LISTEN or SET; an open transaction is still rolled back by asyncpg itself.
+    LISTEN, and the one SET (`_end_idle_transactions`) is meant to last (RESET ALL would undo
+    it); an open transaction is still rolled back by asyncpg itself.
     """
 
 
@@ -237,10 +246,8 @@ class PostgresDatabase:
         Raises `OSError` or `TimeoutError` when the server cannot be reached,
         `asyncpg.PostgresError` when it refuses (user, password, database).
         """
-        settings = {
-            "application_name": "omni-video-bot",
-            "idle_in_transaction_session_timeout": str(int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)),
-        }
+        # Only what PgBouncer takes at connection start (`schema` is for tests, on PostgreSQL).
+        settings = {"application_name": "omni-video-bot"}
         if schema is not None:
             settings["search_path"] = schema
         pool = await asyncpg.create_pool(
@@ -249,6 +256,7 @@ class PostgresDatabase:
             max_size=max_size,
             timeout=_CONNECT_TIMEOUT,
             server_settings=settings,
+            init=_end_idle_transactions,
             reset=_keep_session,
         )
         return cls(pool)
