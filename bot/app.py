@@ -337,7 +337,7 @@ class VideoBot(commands.AutoShardedBot):
             clock=self.clock,
             timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
             on_change=self._wake_poller,
-            admission=self.moderation.admit,
+            admission=self.moderation,
             on_balance=self._on_balance,
             on_key_refused=self.balance.read_soon,
             budget=budget,

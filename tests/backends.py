@@ -113,9 +113,11 @@ class RecordingDatabase:
         self.writes += 1
         return await self._db.write(sql, params)
 
-    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+    def transaction(
+        self, *, waits_on: Sequence[str] = ()
+    ) -> AbstractAsyncContextManager[Connection]:
         self.transactions += 1
-        return self._db.transaction()
+        return self._db.transaction(waits_on=waits_on)
 
 
 @dataclass

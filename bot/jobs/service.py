@@ -160,7 +160,7 @@ class JobService:
             request,
             now=now,
             submit_by=now + self._timing.orphan_grace,
-            admit=self._admission,
+            admission=self._admission,
         )
         # Its first line carries its id like every later one (`jq 'select(.job_id == N)'`).
         with bound(job_id=job.id):

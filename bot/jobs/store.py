@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.i18n import msg
 from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
@@ -27,6 +29,7 @@ from bot.jobs.models import (
     FINAL_STATES,
     AlreadyRecorded,
     Job,
+    JobRefused,
     JobState,
     MessageRef,
     Requester,
@@ -36,7 +39,9 @@ from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
 from bot.reach import Reply, Route
-from bot.storage import Connection, Database, Row
+from bot.storage import Connection, Database, LockWaitTimeout, Row
+
+log = logging.getLogger(__name__)
 
 # Sorted: a set's order changes with each process's hash seed, and the SQL text should not.
 _ACTIVE = tuple(sorted(state.value for state in ACTIVE_STATES))
@@ -46,9 +51,23 @@ _FINAL = tuple(sorted(state.value for state in FINAL_STATES))
 # The predicate of index `jobs_due_poll`, written out term for term: SQLite uses a partial
 # index only for a query that repeats its condition so.
 _POLLED = "state IN ('queued', 'processing', 'timed_out')"
-# Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy check
-# and the insert are atomic (a burst of requests cannot overshoot a quota).
-Admission = Callable[[Connection, Requester, VideoRequest, float], Awaitable[None]]
+
+
+class Admission(Protocol):
+    """The policy check of a job's insert (`bot.moderation.service.Moderation`)."""
+
+    async def admission_locks(self, requester: Requester) -> tuple[str, ...]:
+        """The locks `admit` takes for `requester`, in the order it takes them."""
+        ...
+
+    async def admit(
+        self, conn: Connection, requester: Requester, request: VideoRequest, now: float
+    ) -> None:
+        """Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy
+        check and the insert are atomic (a burst of requests cannot overshoot a quota)."""
+        ...
+
+
 CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 # A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
 _FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
@@ -479,15 +498,39 @@ class JobStore:
         *,
         now: float,
         submit_by: float,
-        admit: Admission | None = None,
+        admission: Admission | None = None,
     ) -> Job:
-        """Record a job before sending it; the poller sends it if still unsent at `submit_by`."""
-        async with self._db.transaction() as conn:
+        """Record a job before sending it; the poller sends it if still unsent at `submit_by`.
+
+        An admission whose locks stay held (another process gone silent inside one) is refused
+        after `LOCK_WAIT` with "try again", rather than kept waiting on a pooled connection.
+        """
+        locks = await admission.admission_locks(requester) if admission is not None else ()
+        try:
+            inserted = await self._insert(requester, request, now, submit_by, admission, locks)
+        except LockWaitTimeout as waited:
+            log.warning("User %d's admission gave up: %s", requester.user_id, waited)
+            raise JobRefused(msg("admission_busy")) from None
+        job = await self.get(inserted)
+        assert job is not None
+        return job
+
+    async def _insert(
+        self,
+        requester: Requester,
+        request: VideoRequest,
+        now: float,
+        submit_by: float,
+        admission: Admission | None,
+        locks: Sequence[str],
+    ) -> int:
+        """Admit and insert a job in one transaction (waiting on `locks`); its id."""
+        async with self._db.transaction(waits_on=locks) as conn:
             if requester.origin_id is not None:
                 # Before admission: an echo of a recorded request must not count against it.
                 await _refuse_echo(conn, requester.origin_id)
-            if admit is not None:
-                await admit(conn, requester, request, now)
+            if admission is not None:
+                await admission.admit(conn, requester, request, now)
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
@@ -519,9 +562,7 @@ class JobStore:
             )
             inserted = await cursor.fetchone()
         assert inserted is not None
-        job = await self.get(inserted[0])
-        assert job is not None
-        return job
+        return int(inserted[0])
 
     async def job_for_origin(self, origin_id: str) -> int | None:
         """The id of the job recorded for `origin_id`, if any."""

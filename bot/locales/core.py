@@ -176,6 +176,10 @@ EN: dict[str, str] = {
     "refusal_invalid_request_error": "it could not read the request as sent",
     "refusal_content_policy": "its content check refused the prompt or the pictures",
     "refusal_unexplained": "it did not say why",
+    "admission_busy": (
+        "I couldn't take this request yet: I'm still busy with one that came just before it. "
+        "Nothing was made or counted; please try again in a minute."
+    ),
     "unexpected_error": (
         "Something went wrong on my side and your request was not completed. "
         "Please try again; if it keeps happening, tell a moderator."
@@ -417,6 +421,7 @@ ZH: dict[str, str] = {
     "refusal_invalid_request_error": "它无法读取发送的请求",
     "refusal_content_policy": "它的内容审核拒绝了提示词或图片",
     "refusal_unexplained": "它没有说明原因",
+    "admission_busy": "我还在处理刚才的一个请求，暂时无法接收这个请求。没有生成视频，也没有计入额度；请一分钟后再试。",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     "job_saved_at_restart": "我正在重启。任务 #{job_id} 已保存，我回来后会马上继续处理它：请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",

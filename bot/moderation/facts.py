@@ -209,12 +209,18 @@ async def _expected_by(
     return costs
 
 
+def budget_lock(guild_id: int | None) -> str:
+    """The lock on the admissions under a server's monthly budget, or (None) the operator's
+    budget outside servers (`hold_budget`)."""
+    return f"budget:{guild_id if guild_id is not None else 'personal'}"
+
+
 async def hold_budget(conn: Connection, guild_id: int | None) -> None:
     """Hold the admissions under one monthly budget, a server's (None: the operator's budget
     outside servers), until `conn`'s transaction ends, across processes: two members' videos
     admitted at once must not both count on the same credits left. Taken only where a budget
     is set: without one, members of a busy server are admitted side by side."""
-    await conn.serialize(f"budget:{guild_id if guild_id is not None else 'personal'}")
+    await conn.serialize(budget_lock(guild_id))
 
 
 async def credits_held(

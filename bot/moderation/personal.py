@@ -62,12 +62,17 @@ class GlobalBlock:
     set_at: float
 
 
+def admission_lock(user_id: int) -> str:
+    """The lock on a user's admissions (`hold_admissions`)."""
+    return f"admission:{user_id}"
+
+
 async def hold_admissions(conn: Connection, user_id: int) -> None:
     """Hold a user's admissions (in every server and outside them) until `conn`'s transaction
     ends, across processes. Every admission takes it before it reads anything, and so does
     every block: a block waits for the admission in flight to commit (its cancel then finds
     that job), and an admission that waited reads the block."""
-    await conn.serialize(f"admission:{user_id}")
+    await conn.serialize(admission_lock(user_id))
 
 
 def block_key(user_id: int) -> str:

@@ -9,7 +9,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, costs_more, expected_with
-from bot.moderation.facts import hold_budget, member_facts, read_policy
+from bot.moderation.facts import budget_lock, hold_budget, member_facts, read_policy
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.models import MemberFacts
 from bot.moderation.pause import SubmissionPause
@@ -17,6 +17,7 @@ from bot.moderation.pending import ConfirmationNeeded, PendingRequests
 from bot.moderation.personal import (
     GlobalBlock,
     PersonalLimits,
+    admission_lock,
     block_key,
     blocked_everywhere,
     encode_block,
@@ -100,6 +101,17 @@ class Moderation:
                 return await member_facts(conn, requester, self._clock()), standing(barred)
             facts = await personal_facts(conn, requester, self.personal, self._clock())
         return facts, standing(barred or personal_refusal(facts, self.personal))
+
+    async def admission_locks(self, requester: Requester) -> tuple[str, ...]:
+        """The locks `admit` takes for `requester`, in its order: the member's admissions, then
+        their budget's where one is set. Read before the admission's transaction, so a budget
+        set meanwhile is still held by `admit`, only without taking turns in this process."""
+        if requester.guild_id is None:
+            budgeted = self.personal.monthly_budget is not None
+        else:
+            budgeted = await self.store.has_budget(requester.guild_id)
+        member = admission_lock(requester.user_id)
+        return (member, budget_lock(requester.guild_id)) if budgeted else (member,)
 
     async def admit(
         self,

@@ -164,6 +164,13 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             return await read_policy(conn, guild_id)
 
+    async def has_budget(self, guild_id: int) -> bool:
+        """Whether the server set a monthly budget (one read, outside any transaction)."""
+        row = await self._db.fetch_one(
+            "SELECT monthly_budget FROM mod_policy WHERE guild_id = ?", (guild_id,)
+        )
+        return row is not None and row[0] is not None
+
     async def facts(self, requester: Requester) -> MemberFacts:
         """What the admission rules would see for this member now."""
         async with self._db.transaction() as conn:

@@ -1,5 +1,23 @@
 """Storage: one interface (`base.py`), SQLite (`sqlite.py`, the default) and PostgreSQL."""
 
-from bot.storage.base import Connection, Cursor, Database, Dialect, Migration, Row, load_migrations
+from bot.storage.base import (
+    Connection,
+    Cursor,
+    Database,
+    Dialect,
+    LockWaitTimeout,
+    Migration,
+    Row,
+    load_migrations,
+)
 
-__all__ = ["Connection", "Cursor", "Database", "Dialect", "Migration", "Row", "load_migrations"]
+__all__ = [
+    "Connection",
+    "Cursor",
+    "Database",
+    "Dialect",
+    "LockWaitTimeout",
+    "Migration",
+    "Row",
+    "load_migrations",
+]

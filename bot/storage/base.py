@@ -64,6 +64,11 @@ class Statement(Protocol):
     ) -> Any: ...
 
 
+class LockWaitTimeout(Exception):
+    """A transaction gave up waiting for a lock another transaction holds (in this process or
+    another): nothing of it was written, and the same work may be tried again later."""
+
+
 class Connection(Protocol):
     """The connection of one open transaction."""
 
@@ -112,8 +117,16 @@ class Database(Protocol):
         """Which engine this is, for the few statements that differ (claiming)."""
         ...
 
-    def transaction(self) -> AbstractAsyncContextManager[Connection]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+    def transaction(
+        self, *, waits_on: Sequence[str] = ()
+    ) -> AbstractAsyncContextManager[Connection]:
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        `waits_on`: the locks it will `serialize` on, in that order. On PostgreSQL this
+        process's transactions naming the same lock take turns before taking a connection (one
+        of them waits in the database, not the whole pool), and none waits for its turn or
+        for a lock longer than `LOCK_WAIT`: `LockWaitTimeout`, nothing written.
+        """
         ...
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

@@ -13,8 +13,9 @@ import hashlib
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from functools import lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -30,6 +31,7 @@ from bot.storage.base import (
     GET_VALUE_SQL,
     MIGRATIONS_ROOT,
     SET_VALUE_SQL,
+    LockWaitTimeout,
     Migration,
     Row,
     load_migrations,
@@ -48,6 +50,10 @@ _CONNECT_TIMEOUT = 10.0
 # them with it. No transaction here waits on anything but the database between statements.
 # Set once connected, not in the startup packet, which PgBouncer refuses with it.
 IDLE_IN_TRANSACTION_TIMEOUT = 30.0
+# The longest a transaction that names its locks (`waits_on`: an admission) waits for its turn
+# in this process, then for each lock in the database: its member is told to try again rather
+# than kept waiting on a process gone silent (up to `IDLE_IN_TRANSACTION_TIMEOUT`).
+LOCK_WAIT = 10.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
 _CLOSE_TIMEOUT = 0.5
@@ -228,6 +234,46 @@ class PostgresConnection:
         )
 
 
+class Turns:
+    """One asyncio lock per name, kept only while a task holds or waits for it: this process's
+    transactions that will wait on the same database lock take turns before each takes a
+    pooled connection, so one connection waits per lock, not the whole pool."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._takers: Counter[str] = Counter()
+
+    @asynccontextmanager
+    async def taking(self, names: Sequence[str], *, within: float) -> AsyncIterator[None]:
+        """Hold each of `names`, in their order (the order the database locks are taken in,
+        so no two transactions wait on each other); `LockWaitTimeout` if not all `within` s."""
+        if not names:
+            yield
+            return
+        async with AsyncExitStack() as held:
+            try:
+                async with asyncio.timeout(within):
+                    for name in names:
+                        await held.enter_async_context(self._turn(name))
+            except TimeoutError:
+                raise LockWaitTimeout(
+                    f"waited over {within:g} s for this process's turn at {', '.join(names)}"
+                ) from None
+            yield
+
+    @asynccontextmanager
+    async def _turn(self, name: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        self._takers[name] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._takers[name] -= 1
+            if not self._takers[name]:
+                del self._takers[name], self._locks[name]
+
+
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database (and schema), shared by processes."""
 
@@ -236,6 +282,7 @@ class PostgresDatabase:
     def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
         self._pool = pool
         self._closed = False
+        self._turns = Turns()
 
     @classmethod
     async def open(
@@ -273,10 +320,25 @@ class PostgresDatabase:
             self._pool.terminate()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresConnection]:
-        """One atomic unit of work: everything inside commits together or not at all."""
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield PostgresConnection(connection)
+    async def transaction(
+        self, *, waits_on: Sequence[str] = ()
+    ) -> AsyncIterator[PostgresConnection]:
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        `waits_on`: the locks it will `serialize` on, in that order; this process's
+        transactions naming the same lock take turns before taking a connection, and none waits
+        longer than `LOCK_WAIT` for its turn or for a lock: `LockWaitTimeout`, nothing written.
+        """
+        async with self._turns.taking(waits_on, within=LOCK_WAIT):
+            try:
+                async with self._pool.acquire() as connection, connection.transaction():
+                    if waits_on:
+                        await connection.execute(
+                            f"SET LOCAL lock_timeout = {int(LOCK_WAIT * 1000)}"
+                        )
+                    yield PostgresConnection(connection)
+            except asyncpg.LockNotAvailableError as error:
+                raise LockWaitTimeout(f"waited over {LOCK_WAIT:g} s for a lock ({error})") from None
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""

@@ -118,8 +118,12 @@ class SqliteDatabase:
             self._lock_descriptor = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteConnection]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+    async def transaction(self, *, waits_on: Sequence[str] = ()) -> AsyncIterator[SqliteConnection]:
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        `waits_on` changes nothing here: one transaction runs at a time, in the one process
+        that has the file.
+        """
         async with self._lock:
             try:
                 # Inside the guard: a cancel while BEGIN waits for the worker thread still

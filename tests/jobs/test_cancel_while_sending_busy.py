@@ -24,7 +24,7 @@ async def test_a_cancel_while_sending_then_a_busy_answer_is_refunded_at_once(
     )
     api.fail_next("submit", status=503, times=5)
     job = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     cancel_while_sending(store, service, clock, job.id, "cancelled_by_member", member_told=True)
     [claimed] = await store.claim_due(Stage.SUBMIT, 1)
@@ -35,7 +35,7 @@ async def test_a_cancel_while_sending_then_a_busy_answer_is_refunded_at_once(
     assert not stored.counts and stored.state is JobState.CANCELLED, stored.state
     try:
         await store.create(
-            REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+            REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admission=moderation
         )
     except JobRefused as refusal:
         raise AssertionError(refusal.user_message.render("en-US")) from None

@@ -22,12 +22,12 @@ async def a_job_behind_the_servers_one_slot(db, api, session, clock):
         max_rendering=1,
     )
     first = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     await service.submit(first, member_present=True)
     assert (await store.get(first.id)).state is JobState.QUEUED
     job = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     return store, service, moderation, job
 
@@ -60,7 +60,7 @@ async def test_a_cancel_while_sending_then_a_wait_for_a_slot_is_refunded_at_once
     assert not stored.counts and stored.state is JobState.CANCELLED, (stored.state, details)
     try:
         await store.create(
-            REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+            REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admission=moderation
         )
     except JobRefused as refusal:
         raise AssertionError(refusal.user_message.render("en-US")) from None

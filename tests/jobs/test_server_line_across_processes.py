@@ -50,10 +50,10 @@ async def test_a_render_cancelled_while_it_was_sent_still_holds_the_servers_slot
     store_a, service_a = a_process(db, api, session, clock, "process-a")
     store_b, service_b = a_process(db, api, session, clock, "process-b")
     first = await store_a.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     second = await store_b.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60, admission=moderation
     )
     api.delay_next("submit", 0.5)
     sending = asyncio.create_task(service_a.submit(first, member_present=True))
@@ -79,11 +79,11 @@ async def test_a_slot_freed_by_another_process_while_the_next_job_was_checked_ca
     store_a, service_a, poller_a = make_world(db, api, session, clock, RecordingDelivery())
     store_b, service_b = a_process(db, api, session, clock, "process-b")
     first = await store_a.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     await service_a.submit(first, member_present=True)
     second = await store_b.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
+        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
     )
     slot_limit = store_b.slot_limit
 
@@ -108,9 +108,7 @@ async def test_two_jobs_in_line_sent_at_once_do_not_hold_each_other_back(db, api
     moderation = await one_slot(db, clock)
     store, service = a_process(db, api, session, clock, "process-a")
     for _ in range(2):
-        await store.create(
-            REQUESTER, REQUEST, now=clock(), submit_by=clock(), admit=moderation.admit
-        )
+        await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation)
     claimed = await store.claim_due(Stage.SUBMIT, 2)
     reports = await asyncio.gather(
         *(service.submit_claimed(job, member_present=False) for job in claimed)

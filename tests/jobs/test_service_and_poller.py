@@ -460,7 +460,7 @@ async def test_the_moderation_admission_and_the_insert_are_one_transaction(db, a
         max_active=50,
     )
     store = JobStore(db, clock=clock)
-    service = JobService(store, make_client(api, session), clock=clock, admission=moderation.admit)
+    service = JobService(store, make_client(api, session), clock=clock, admission=moderation)
     results = await asyncio.gather(
         *(service.create_and_submit(REQUESTER, REQUEST) for _ in range(20)),
         return_exceptions=True,

@@ -1,6 +1,7 @@
 """The admission check in the job insert's transaction: a real database, a hand-moved clock."""
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 from datetime import UTC, datetime
@@ -11,10 +12,15 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import Listed, msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
 from bot.jobs.store import JobStore, Stage
+from bot.moderation.facts import budget_lock
 from bot.moderation.models import short_of
 from bot.moderation.pending import ConfirmationNeeded
+from bot.moderation.personal import admission_lock
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from bot.observability.health import database_problem
+from bot.storage import postgres
+from bot.storage.postgres import PostgresDatabase
 from tests.backends import postgres_only
 from tests.jobstates import claimed, finished, submitted, unsubmitted
 
@@ -33,7 +39,7 @@ def moderation(db, clock):
 async def record(store, moderation, clock, requester=ALICE, request=REQUEST):
     """Ask for a job the way the job service does."""
     return await store.create(
-        requester, request, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+        requester, request, now=clock(), submit_by=clock() + 60, admission=moderation
     )
 
 
@@ -249,7 +255,7 @@ async def test_without_a_cooldown_two_commands_at_once_are_both_admitted_in_eith
     clock.advance(0.01)
     await record(store, moderation, clock)
     job = await store.create(
-        ALICE, REQUEST, now=read_first, submit_by=read_first + 60, admit=moderation.admit
+        ALICE, REQUEST, now=read_first, submit_by=read_first + 60, admission=moderation
     )
     assert job.id == 2
 
@@ -491,6 +497,81 @@ async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_l
     assert {r.user_message.key for r in refused} <= {"mod_budget_spent_held", "mod_budget_short"}
     counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
     assert len(counted) == 2
+
+
+@contextlib.asynccontextmanager
+async def held_by_a_silent_process(backend, lock):
+    """Another process inside an admission holding `lock`, gone silent (a partition, a frozen
+    host): PostgreSQL gives the lock back only after 30 s (`IDLE_IN_TRANSACTION_TIMEOUT`)."""
+    other = await backend.open()
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def silent_admission():
+        async with other.transaction() as conn:
+            await conn.serialize(lock)
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(silent_admission())
+    try:
+        await held.wait()
+        yield
+    finally:
+        release.set()
+        await holder
+
+
+OTHER_SERVER = Requester(user_id=77, channel_id=9, guild_id=2)
+
+
+@postgres_only
+@pytest.mark.parametrize("held", ["member", "budget"])
+async def test_admissions_waiting_on_a_lock_leave_the_rest_of_the_process_working(
+    clock, db, backend, held
+):
+    """A dozen /video of one member (or of one budgeted server's members) wait on a lock
+    another process holds: they must not take every pooled connection of this process (10, as
+    the bot opens it), or no other server's command, status check, delivery or health probe
+    of this process reaches the database until the lock is given back."""
+    process = await PostgresDatabase.open(backend.dsn, schema=backend.schema)
+    backend.opened.append(process)
+    store, moderation = JobStore(process, clock=clock), Moderation(process, clock=clock)
+    await set_limits(moderation, monthly_budget=1000.0)
+    if held == "member":
+        lock, askers = admission_lock(ALICE.user_id), [ALICE] * 12
+    else:
+        lock = budget_lock(GUILD)
+        askers = [dataclasses.replace(ALICE, user_id=300 + n) for n in range(12)]
+    waiting: list[asyncio.Task] = []
+    try:
+        async with held_by_a_silent_process(backend, lock):
+            waiting += [asyncio.create_task(record(store, moderation, clock, a)) for a in askers]
+            await asyncio.sleep(0.5)  # each has taken what it takes before waiting on the lock
+
+            async with asyncio.timeout(3):
+                job = await record(store, moderation, clock, OTHER_SERVER)
+                assert await database_problem(process) is None, "/healthz: the database answers"
+    finally:
+        await asyncio.gather(*waiting, return_exceptions=True)
+    assert job.requester == OTHER_SERVER
+
+
+@postgres_only
+async def test_an_admission_held_up_by_a_silent_process_tells_the_member_to_try_again(
+    store, moderation, clock, db, backend, monkeypatch
+):
+    """Each of the member's waiting commands is told, within `LOCK_WAIT`, that it was not
+    taken (not "Something went wrong", not an answer 30 s late); nothing counts, and once the
+    lock is free the member is admitted."""
+    monkeypatch.setattr(postgres, "LOCK_WAIT", 0.5)
+    async with held_by_a_silent_process(backend, admission_lock(ALICE.user_id)):
+        async with asyncio.timeout(5):
+            answers = await asyncio.gather(
+                *(refusal(store, moderation, clock) for _ in range(3)), return_exceptions=True
+            )
+    assert answers == [msg("admission_busy").render("en-US")] * 3
+    assert await db.fetch_all("SELECT id FROM jobs") == []
+    assert (await record(store, moderation, clock)).requester == ALICE
 
 
 async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):

@@ -43,23 +43,26 @@ async def test_a_block_during_a_burst_leaves_no_job_of_it_running(db, clock, bac
     admitted = asyncio.Event()
     go_on = asyncio.Event()
 
-    async def slow_first(conn, requester, request, now):
-        await moderation.admit(conn, requester, request, now)
-        admitted.set()
-        await go_on.wait()  # admitted, its insert not committed yet
+    class SlowFirst:
+        admission_locks = moderation.admission_locks
 
-    async def request(admit):
+        async def admit(self, conn, requester, request, now):
+            await moderation.admit(conn, requester, request, now)
+            admitted.set()
+            await go_on.wait()  # admitted, its insert not committed yet
+
+    async def request(admission):
         try:
             job = await store.create(
-                ALICE, REQUEST, now=clock(), submit_by=clock() + 60, admit=admit
+                ALICE, REQUEST, now=clock(), submit_by=clock() + 60, admission=admission
             )
         except JobRefused:
             return None
         return job.id
 
-    first = asyncio.create_task(request(slow_first))
+    first = asyncio.create_task(request(SlowFirst()))
     await admitted.wait()
-    second = asyncio.create_task(request(moderation.admit))  # the burst's next one waits
+    second = asyncio.create_task(request(moderation))  # the burst's next one waits
     await asyncio.sleep(0.2)
     other_db = await backend.open()  # the moderator's command, served by another process
     try:

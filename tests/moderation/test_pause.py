@@ -41,7 +41,7 @@ async def world(db, api, clock):
             make_client(api, session),
             clock=clock,
             timing=SubmitTiming(first_poll_delay=8),
-            admission=moderation.admit,
+            admission=moderation,
             on_balance=moderation.pause.on_balance,
         )
         yield service, moderation, events

@@ -22,7 +22,7 @@ def moderation_with(db, clock, **limits):
 
 async def record(store, moderation, clock, requester):
     return await store.create(
-        requester, REQUEST, now=clock(), submit_by=clock() + 60, admit=moderation.admit
+        requester, REQUEST, now=clock(), submit_by=clock() + 60, admission=moderation
     )
 
 

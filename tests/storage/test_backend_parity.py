@@ -36,11 +36,11 @@ async def test_a_render_ending_during_an_admission_still_counts_against_the_budg
     await moderation.store.update_policy(
         MOD_A, msg("change_resumed", moderator="x"), monthly_budget=15.0
     )
-    job = await store.create(ALICE, DEAR, now=clock(), submit_by=clock(), admit=moderation.admit)
+    job = await store.create(ALICE, DEAR, now=clock(), submit_by=clock(), admission=moderation)
     job = await submitted(store, job, now=clock())
     # The budget is spoken for: Bob's 3-credit video is refused.
     try:
-        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admit=moderation.admit)
+        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admission=moderation)
         raise AssertionError("admitted over a budget held by the render")
     except JobRefused:
         pass
@@ -69,7 +69,7 @@ async def test_a_render_ending_during_an_admission_still_counts_against_the_budg
     clock.advance(1)
     refused = None
     try:
-        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admit=moderation.admit)
+        await store.create(BOB, CHEAP, now=clock(), submit_by=clock(), admission=moderation)
     except JobRefused as error:
         refused = error
     assert len(reads) == 2

@@ -45,7 +45,7 @@ async def test_the_old_process_admits_a_video_after_the_new_release_migrated(
     await old.store.set_member_limit(MOD, BOB.user_id, 3, "regular", None)
     for member in (ALICE, BOB):  # each statement of an admission prepared, as after a while
         await store.create(
-            member, VideoRequest(prompt="before"), now=clock(), submit_by=clock(), admit=old.admit
+            member, VideoRequest(prompt="before"), now=clock(), submit_by=clock(), admission=old
         )
     await the_new_release_migrates(backend, table)
 
@@ -56,7 +56,7 @@ async def test_the_old_process_admits_a_video_after_the_new_release_migrated(
             VideoRequest(prompt="after the deploy"),
             now=clock(),
             submit_by=clock(),
-            admit=old.admit,
+            admission=old,
         )
         assert job.request.prompt == "after the deploy"
 
