@@ -112,6 +112,16 @@ async def test_the_version_is_read_at_once_while_another_process_migrates(backen
 
 
 @postgres_only
+async def test_processes_starting_together_apply_each_migration_once(backend):
+    """Four processes start at once on an empty database (`docker compose up`): they take
+    turns, each migration is applied by one of them, and none of them fails to start."""
+    processes = [await backend.open() for _ in range(4)]
+    applied = await asyncio.gather(*(db.migrate() for db in processes))
+    versions = sorted(version for each in applied for version in each)
+    assert versions == [m.version for m in load_migrations(MIGRATIONS_ROOT / "postgres")]
+
+
+@postgres_only
 async def test_an_empty_database_reads_as_version_zero_without_creating_anything(backend):
     db = await backend.open()
     assert await db.schema_version() == 0
