@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -26,6 +27,19 @@ MIB = 1024 * 1024
 MIN_RETENTION_DAYS = 35
 
 Seconds = Annotated[float, Field(gt=0)]
+
+# Settings no value of which holds a quote: one pair around it is `docker run --env-file`'s
+# doing (it passes `DISCORD_TOKEN="abc"` on quotes and all), never part of the value.
+_NEVER_QUOTED = frozenset(
+    {
+        "discord_token",
+        "apimart_api_key",
+        "apimart_base_url",
+        "database_url",
+        "discord_api_base",
+        "discord_gateway_url",
+    }
+)
 
 
 def postgres_hosts(url: str) -> list[SplitResult]:
@@ -87,6 +101,15 @@ def _close(word: str, other: str, cutoff: float = 0.6) -> bool:
     return difflib.SequenceMatcher(None, word, other).ratio() >= cutoff
 
 
+def _as_meant(name: str, value: str) -> str:
+    """`value` without the blanks around it (`docker run --env-file` keeps a trailing one) and,
+    for a setting that never holds a quote, without one pair of quotes around it."""
+    value = value.strip()
+    if name in _NEVER_QUOTED and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    return value
+
+
 def _address(value: str, schemes: tuple[str, str]) -> SplitResult:
     """A URL of one of `schemes` that names a host (and, if any, a valid port): a typo'd one
     would otherwise look like an outage, retried forever."""
@@ -102,7 +125,24 @@ def _address(value: str, schemes: tuple[str, str]) -> SplitResult:
     return address
 
 
-class Settings(BaseSettings):
+class TrimmedSettings(BaseSettings):
+    """Settings read as the operator meant them, whatever `docker run --env-file` passed on."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _trimmed(cls, values: object) -> object:
+        # Blanks alone mean unset, as an empty value does (env_ignore_empty): `METRICS_HOST= `
+        # must not become "" (every interface) where `METRICS_HOST=` keeps the loopback default.
+        if not isinstance(values, dict):
+            return values
+        trimmed = {
+            name: _as_meant(str(name).lower(), value) if isinstance(value, str) else value
+            for name, value in values.items()
+        }
+        return {name: value for name, value in trimmed.items() if value != ""}
+
+
+class Settings(TrimmedSettings):
     """Everything an operator can set; secrets are `SecretStr` so they never print."""
 
     model_config = SettingsConfigDict(
@@ -420,15 +460,6 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
-
-    @field_validator("discord_token", "apimart_api_key")
-    @classmethod
-    def _not_blank(cls, value: SecretStr) -> SecretStr:
-        # Pasted with a space or a line break around it, it would be sent so, and refused.
-        secret = value.get_secret_value().strip()
-        if not secret:
-            raise ValueError("is empty")
-        return SecretStr(secret)
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so logging can scrub them."""

@@ -463,6 +463,66 @@ def test_a_key_and_token_pasted_with_spaces_around_them_are_used_without_them(mo
     assert settings.discord_token.get_secret_value() == "tok"
 
 
+@pytest.mark.parametrize(
+    ("name", "written", "meant"),
+    [
+        # `docker run --env-file .env` (the README's command) passes a value as written,
+        # blanks included: a blank in the host never resolves, so every APIMart call failed as
+        # if APIMart were down; with a port it read "has a port that is not a number".
+        ("APIMART_BASE_URL", "https://api.apimart.ai ", "https://api.apimart.ai"),
+        ("APIMART_BASE_URL", "http://localhost:8080 ", "http://localhost:8080"),
+        ("DATABASE_PATH", "/data/bot.sqlite3 ", "/data/bot.sqlite3"),  # else a new, empty file
+        ("METRICS_HOST", " 0.0.0.0 ", "0.0.0.0"),  # else the server cannot bind
+        ("LOG_LEVEL", "INFO ", "INFO"),  # else "must be DEBUG, INFO, WARNING or ERROR"
+        ("LOG_FORMAT", "json\t", "json"),
+    ],
+)
+def test_a_value_with_blanks_around_it_is_read_without_them(monkeypatch, name, written, meant):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv(name, written)
+    try:
+        settings = Settings(_env_file=None)
+    except ValidationError as error:
+        pytest.fail(f"refused: {describe_settings_errors(error)}")
+    assert str(getattr(settings, name.lower())) == meant
+
+
+def test_a_setting_of_blanks_alone_is_unset_as_an_empty_one_is(monkeypatch):
+    """`METRICS_HOST= ` read as "" would serve /metrics on every interface, where
+    `METRICS_HOST=` keeps the loopback default."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("METRICS_HOST", " ")
+    monkeypatch.setenv("DEV_GUILD_ID", "\t")
+    settings = Settings(_env_file=None)
+    assert settings.metrics_host == "127.0.0.1"
+    assert settings.dev_guild_id is None
+    monkeypatch.setenv("DISCORD_TOKEN", "  ")
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith("DISCORD_TOKEN is missing")
+
+
+def test_a_quoted_token_key_or_address_from_docker_env_file_is_read_without_its_quotes(
+    monkeypatch,
+):
+    """`DISCORD_TOKEN="abc"` works with `make run` (python-dotenv drops the quotes), but
+    `docker run --env-file .env` passes the quotes on: Discord then refused the token and the
+    bot said "copy the bot token again", which cannot help. None of these holds a quote."""
+    monkeypatch.setenv("DISCORD_TOKEN", '"abc.def"')
+    monkeypatch.setenv("APIMART_API_KEY", "'sk-live-123'")
+    monkeypatch.setenv("APIMART_BASE_URL", '"http://localhost:8080" ')
+    monkeypatch.setenv("DATABASE_URL", "'postgresql://bot:pw@db/bot'")
+    settings = Settings(_env_file=None)
+    assert settings.discord_token.get_secret_value() == "abc.def"
+    assert settings.apimart_api_key.get_secret_value() == "sk-live-123"
+    assert settings.apimart_base_url == "http://localhost:8080"
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value() == "postgresql://bot:pw@db/bot"
+
+
 def test_shard_settings_are_explained_once_each(monkeypatch):
     """A bad SHARD_COUNT is the one problem: SHARD_IDS is not blamed for it as well."""
     [line] = refused(monkeypatch, SHARD_COUNT="0", SHARD_IDS="0")

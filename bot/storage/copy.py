@@ -20,10 +20,10 @@ from pathlib import Path
 
 import asyncpg
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from bot.logs import REDACTED, configure_logging
-from bot.settings import check_postgres_url, database_passwords
+from bot.settings import TrimmedSettings, check_postgres_url, database_passwords
 from bot.storage.base import load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
@@ -45,7 +45,7 @@ _DATABASE_ERRORS = (
 )
 
 
-class DatabaseLocations(BaseSettings):
+class DatabaseLocations(TrimmedSettings):
     """Where the bot keeps its data, read as the bot reads it (environment, then `.env`)."""
 
     model_config = SettingsConfigDict(

@@ -342,6 +342,20 @@ async def test_empty_settings_in_dotenv_mean_the_defaults_as_for_the_bot(
     assert capsys.readouterr().err == f"Nothing copied: there is no SQLite database at {default}\n"
 
 
+async def test_a_database_path_with_a_trailing_blank_names_the_file_the_bot_uses(
+    tmp_path, monkeypatch, capsys
+):
+    """`docker run --env-file` passes `DATABASE_PATH=/data/bot.sqlite3 ` blank and all; the bot
+    reads it without the blank, so the copy must look at that same file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    meant = tmp_path / "bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", f"{meant} ")
+
+    assert await run(["--to", "postgresql://u@127.0.0.1:1/x"]) == 1
+    assert capsys.readouterr().err == f"Nothing copied: there is no SQLite database at {meant}\n"
+
+
 @postgres_only
 async def test_the_command_never_prints_the_password(backend, source, tmp_path):
     await build_sqlite(source, FakeClock())
