@@ -210,8 +210,18 @@ async def clock_kept_in_step(clock: Callable[[], float], db: Database) -> AsyncI
             await task
 
 
+def stop_starting_on_sigterm() -> None:
+    """Until the bot's own graceful stop takes over, SIGTERM ends the start-up as Ctrl-C does
+    (`main` says so): run as PID 1 (Kubernetes, `docker run` without --init), a signal with no
+    handler is dropped, and a stop while the database is awaited would wait for SIGKILL."""
+    starting = asyncio.current_task()
+    if starting is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, starting.cancel)
+
+
 async def run(settings: Settings) -> int:
     """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
+    stop_starting_on_sigterm()
     db = await open_database(settings)
     if db is None:
         return 1
@@ -222,6 +232,7 @@ async def run(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         log.info("Running on the %s event loop", loop_name(loop))
         closing: list[asyncio.Task[None]] = []
+        # These replace the start-up's SIGTERM handler: from here on a stop is graceful.
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, lambda: closing.append(loop.create_task(bot.close())))
         async with bot, clock_kept_in_step(bot.clock, db):
@@ -286,6 +297,11 @@ def main() -> int:
         # database): nothing was started, so nothing is left to finish.
         log.warning("Stopped (Ctrl-C) before it started")
         return 130
+    except asyncio.CancelledError:
+        # SIGTERM before the graceful stop took over (`stop_starting_on_sigterm`): a stop asked
+        # for, with nothing started, so nothing to finish and nothing failed.
+        log.warning("Stopped (SIGTERM) before it started")
+        return 0
     except Exception:
         # Through the configured logging (one JSON object a line, secrets scrubbed), not
         # Python's bare traceback on stderr.

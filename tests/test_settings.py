@@ -2,10 +2,13 @@
 
 import asyncio
 import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
@@ -339,6 +342,70 @@ def test_ctrl_c_while_waiting_for_postgresql_stops_with_one_line_not_a_traceback
     assert "Traceback" not in output
 
 
+def as_pid_one(command: list[str]) -> list[str] | None:
+    """`command` as PID 1 of a new PID namespace, as Kubernetes and `docker run` without --init
+    run it; None where that cannot be arranged (not root, or no unshare allowed)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(["unshare", "--pid", "--fork", "true"], capture_output=True)
+    return (
+        ["unshare", "--pid", "--fork", "--kill-child", *command] if probe.returncode == 0 else None
+    )
+
+
+def only_child(pid: int, timeout: float = 5.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} started no child")
+
+
+def test_sigterm_while_waiting_for_postgresql_stops_the_bot_at_once_even_as_pid_one(tmp_path):
+    """`docker stop` or a pod's deletion sends SIGTERM to PID 1, and Linux drops a signal PID 1
+    has no handler for: before, the bot had one only once its database was open, so a stop
+    during DATABASE_CONNECT_WAIT waited for SIGKILL."""
+    command = as_pid_one([sys.executable, "-m", "bot"])
+    if command is None:
+        pytest.skip("running the bot as PID 1 needs root and a permitted `unshare --pid`")
+    env = {
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",  # nothing listens
+        "DATABASE_CONNECT_WAIT": "15",
+    }
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        seen = [process.stdout.readline()]
+        assert "cannot be reached yet" in seen[0], seen
+        bot = only_child(process.pid)
+        status = Path(f"/proc/{bot}/status").read_text()
+        [pids] = [line for line in status.splitlines() if line.startswith("NSpid:")]
+        assert pids.split()[-1] == "1", "the bot is PID 1 in its namespace"
+        os.kill(bot, signal.SIGTERM)
+        started = time.monotonic()
+        output, _ = process.communicate(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        process.kill()
+        process.wait()
+    output = seen[0] + output
+    assert took < 5, f"SIGTERM was ignored: the bot ran on for {took:.0f} s (until its wait ended)"
+    assert process.returncode == 0, output
+    assert "Stopped (SIGTERM) before it started" in output
+    assert "Traceback" not in output
+
+
 async def test_a_postgresql_still_starting_is_waited_for(monkeypatch, caplog):
     """A server that comes up while start-up waits (compose without a health check, a host
     that boots both) is used; the bot does not exit to be restarted."""
@@ -616,9 +683,6 @@ NOBODY = 65534
 def as_another_user(command: list[str]) -> list[str] | None:
     """`command` run as a user who does not own the test's files, or None where that cannot be
     arranged (not root, or that user cannot read the checkout and its virtual environment)."""
-    import os
-    import shutil
-
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         return None
     drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
@@ -644,8 +708,6 @@ def test_a_database_file_the_bot_cannot_write_stops_it_at_start_with_one_line():
     """A data folder handed to the container's user (`chown 10001 data`) with the file an
     earlier `make run` made still the operator's: SQLite opens it read-only and migrating an
     up-to-date file writes nothing, so before, the bot started and failed every /video."""
-    import os
-    import shutil
     import tempfile
 
     where = Path(tempfile.mkdtemp(prefix="read-only-db-"))
