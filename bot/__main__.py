@@ -45,6 +45,16 @@ def load_settings() -> Settings | None:
             file=sys.stderr,
         )
         return None
+    except OSError as error:
+        # `chmod 600 .env` (it holds the token) with the bot run as another user, e.g. systemd's
+        # `User=`: the operator needs the file and the reason, not a traceback.
+        where = Path(error.filename or ".env").absolute()
+        print(
+            f"The bot cannot start: .env cannot be read ({where}: {error.strerror or error});"
+            " let the bot's user read it",
+            file=sys.stderr,
+        )
+        return None
     except ValidationError as error:
         print("The bot cannot start; fix these settings:", file=sys.stderr)
         # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -161,6 +162,36 @@ def test_a_dotenv_that_is_not_utf8_is_one_clear_line_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert ".env is not UTF-8 text" in result.stderr
+
+
+def test_a_dotenv_the_bot_may_not_read_is_one_clear_line_not_a_traceback():
+    """`chmod 600 .env` (it holds the token) with the bot run as another user, e.g. a systemd
+    unit's `User=`: before, a 40-line PermissionError traceback and exit status 1."""
+    command = as_another_user([sys.executable, "-m", "bot"])
+    if command is None:
+        pytest.skip("needs root, setpriv and a user besides root who can run the bot")
+    where = Path(tempfile.mkdtemp(prefix="unreadable-env-"))
+    try:
+        where.chmod(0o755)
+        env_file = where / ".env"
+        env_file.write_text("DISCORD_TOKEN=abc.def\nAPIMART_API_KEY=sk-live-123\n")
+        env_file.chmod(0o600)
+        result = subprocess.run(
+            command,
+            cwd=where,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line == (
+        f"The bot cannot start: .env cannot be read ({env_file}: Permission denied);"
+        " let the bot's user read it"
+    )
 
 
 def test_a_database_path_naming_a_folder_is_one_json_line_in_json_logs(tmp_path):
@@ -708,8 +739,6 @@ def test_a_database_file_the_bot_cannot_write_stops_it_at_start_with_one_line():
     """A data folder handed to the container's user (`chown 10001 data`) with the file an
     earlier `make run` made still the operator's: SQLite opens it read-only and migrating an
     up-to-date file writes nothing, so before, the bot started and failed every /video."""
-    import tempfile
-
     where = Path(tempfile.mkdtemp(prefix="read-only-db-"))
     try:
         where.chmod(0o777)  # the folder is the bot's: its lock file can be made
