@@ -23,7 +23,12 @@ from bot.engine.clock import SteadyClock, database_clock, keep_in_step
 from bot.event_loop import loop_name, run_on_bot_loop
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
-from bot.settings import Settings, describe_settings_errors, misspelled_settings
+from bot.settings import (
+    Settings,
+    describe_settings_errors,
+    log_format_asked,
+    misspelled_settings,
+)
 from bot.storage import Database
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
@@ -35,34 +40,50 @@ CLOCK_SKEW_WARNING = 2.0
 
 
 def load_settings() -> Settings | None:
-    """The settings, or None after printing one line per problem."""
+    """The settings, or None after saying, one line per problem, why they cannot be used."""
     try:
         return Settings()  # values come from the environment and .env
     except UnicodeDecodeError as error:
-        print(
-            f"The bot cannot start: .env is not UTF-8 text (byte {error.start + 1} cannot be"
-            " read); save it as UTF-8",
-            file=sys.stderr,
+        cannot_start(
+            [f".env is not UTF-8 text (byte {error.start + 1} cannot be read); save it as UTF-8"]
         )
-        return None
     except OSError as error:
         # `chmod 600 .env` (it holds the token) with the bot run as another user, e.g. systemd's
         # `User=`: the operator needs the file and the reason, not a traceback.
         where = Path(error.filename or ".env").absolute()
-        print(
-            f"The bot cannot start: .env cannot be read ({where}: {error.strerror or error});"
-            " let the bot's user read it",
-            file=sys.stderr,
+        cannot_start(
+            [
+                f".env cannot be read ({where}: {error.strerror or error}); let the bot's user"
+                " read it"
+            ]
         )
-        return None
     except ValidationError as error:
-        print("The bot cannot start; fix these settings:", file=sys.stderr)
         # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.
-        for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
-            print(f"  - {line}", file=sys.stderr)
-        for line in describe_settings_errors(error):
-            print(f"  - {line}", file=sys.stderr)
-        return None
+        cannot_start(
+            [
+                *misspelled_settings(Settings.model_fields, Path(".env"), os.environ),
+                *describe_settings_errors(error),
+            ],
+            in_settings=True,
+        )
+    return None
+
+
+def cannot_start(problems: list[str], *, in_settings: bool = False) -> None:
+    """Say why the bot cannot start, before its logging is set up: one JSON object a line at
+    level ERROR where LOG_FORMAT asks for JSON (a collector reads nothing else), else text.
+    `in_settings`: the problems are settings to fix, listed under one heading."""
+    if log_format_asked() == "json":
+        configure_logging("ERROR", (), json_lines=True)
+        for problem in problems:
+            log.error("The bot cannot start: %s", problem)
+    elif in_settings:
+        print("The bot cannot start; fix these settings:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+    else:
+        for problem in problems:
+            print(f"The bot cannot start: {problem}", file=sys.stderr)
 
 
 def point_discord_at(settings: Settings) -> None:

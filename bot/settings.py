@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from collections.abc import Iterable, Mapping
@@ -125,8 +126,19 @@ def _address(value: str, schemes: tuple[str, str]) -> SplitResult:
     return address
 
 
-class TrimmedSettings(BaseSettings):
-    """Settings read as the operator meant them, whatever `docker run --env-file` passed on."""
+class EnvSettings(BaseSettings):
+    """Settings read from the environment, then `.env`, as the operator meant them (whatever
+    `docker run --env-file` passed on)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        # `NAME=` (as .env.example shows optional settings, and as `docker run --env-file`
+        # passes it on: an empty string) means unset: the default applies, not a refusal.
+        env_ignore_empty=True,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -142,17 +154,28 @@ class TrimmedSettings(BaseSettings):
         return {name: value for name, value in trimmed.items() if value != ""}
 
 
-class Settings(TrimmedSettings):
+LogFormat = Literal["text", "json"]
+
+
+class LogFormatAlone(EnvSettings):
+    """LOG_FORMAT on its own: how to tell the problems that keep `Settings` from being read."""
+
+    log_format: LogFormat = "text"
+
+
+def log_format_asked() -> LogFormat:
+    """LOG_FORMAT as `Settings` reads it (the environment, then `.env`), or from the environment
+    alone where `.env` cannot be read; "text" where neither says a valid one."""
+    for env_file in (".env", None):
+        with contextlib.suppress(ValidationError, UnicodeDecodeError, OSError):
+            return LogFormatAlone(_env_file=env_file).log_format
+    return "text"
+
+
+class Settings(EnvSettings):
     """Everything an operator can set; secrets are `SecretStr` so they never print."""
 
     model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        # `NAME=` (as .env.example shows optional settings, and as `docker run --env-file`
-        # passes it on: an empty string) means unset: the default applies, not a refusal.
-        env_ignore_empty=True,
         # `inf` would turn a safeguard off without a word (LEASE_SECONDS=inf: a dead process's
         # jobs are never taken over); `nan` compares false with every bound.
         allow_inf_nan=False,
@@ -191,7 +214,7 @@ class Settings(TrimmedSettings):
         description="a role id, digits only: members with it may use /videomod in every server",
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
-    log_format: Literal["text", "json"] = Field(
+    log_format: LogFormat = Field(
         default="text", description="text (readable lines) or json (one JSON object a line)"
     )
 

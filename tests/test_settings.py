@@ -209,6 +209,45 @@ def test_a_database_path_naming_a_folder_is_one_json_line_in_json_logs(tmp_path)
     assert "is a folder" in error["message"]
 
 
+def json_lines(output: str) -> list[dict[str, object]]:
+    """Each line of `output` read as JSON; a line that is not fails the test."""
+    lines = []
+    for line in output.splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            pytest.fail(f"not JSON: {line!r}")
+    return lines
+
+
+def test_settings_problems_are_json_lines_at_error_when_log_format_is_json(tmp_path):
+    """With LOG_FORMAT=json every other start-up failure is one JSON object a line; the most
+    common one, a wrong setting, was plain text a JSON log collector cannot read."""
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=abc.def\nAPIMART_API_KEY=sk-live-123\nLOG_FORMAT=json\n"
+        "POLL_INTERVAL=-1\nDATABASE_URL=mysql://bot:hunter22@db/bot\nPOL_SCHEDULE=fixed\n"
+    )
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    lines = json_lines(result.stderr)
+    assert {(line["level"], line["logger"]) for line in lines} == {("ERROR", "bot")}
+    assert all("timestamp" in line for line in lines)
+    said = [str(line["message"]) for line in lines]
+    assert said[0].startswith("The bot cannot start: POL_SCHEDULE (in .env) is no setting")
+    assert any(line.startswith("The bot cannot start: POLL_INTERVAL is invalid") for line in said)
+    assert any(line.startswith("The bot cannot start: DATABASE_URL is invalid") for line in said)
+    assert "hunter22" not in result.stderr and "sk-live-123" not in result.stderr
+
+
+def test_an_unreadable_dotenv_is_a_json_line_when_the_environment_asks_for_json(tmp_path):
+    (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=abc\xff\xfe\nLOG_FORMAT=text\n")
+    result = run_bot(tmp_path, {"LOG_FORMAT": "json"})
+    assert result.returncode == 2
+    [line] = json_lines(result.stderr)
+    assert line["level"] == "ERROR"
+    assert str(line["message"]).startswith("The bot cannot start: .env is not UTF-8 text")
+
+
 def test_a_misspelled_required_setting_is_named_with_what_it_should_be(tmp_path):
     """The typo that stops the bot is the one the near-miss check helps with most."""
     (tmp_path / ".env").write_text("DISCORD_TOKN=abc.def\nAPIMART_API_KEY=sk-live-123\n")

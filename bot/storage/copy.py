@@ -20,10 +20,9 @@ from pathlib import Path
 
 import asyncpg
 from pydantic import SecretStr
-from pydantic_settings import SettingsConfigDict
 
 from bot.logs import REDACTED, configure_logging
-from bot.settings import TrimmedSettings, check_postgres_url, database_passwords
+from bot.settings import EnvSettings, check_postgres_url, database_passwords
 from bot.storage.base import load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
@@ -45,16 +44,8 @@ _DATABASE_ERRORS = (
 )
 
 
-class DatabaseLocations(TrimmedSettings):
+class DatabaseLocations(EnvSettings):
     """Where the bot keeps its data, read as the bot reads it (environment, then `.env`)."""
-
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        env_ignore_empty=True,  # `NAME=` is unset, as for the bot (`Settings`)
-    )
 
     database_path: Path = Path("data/bot.sqlite3")
     database_url: SecretStr | None = None
