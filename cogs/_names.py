@@ -1,4 +1,10 @@
-"""Names for the ids a prompt mentions (`bot.jobs.markup`), from what Discord sent or cached."""
+"""Names for the ids a prompt mentions (`bot.jobs.markup`), from what Discord sent or cached.
+
+The prompt is posted in the channel and sent to the service: a name goes in only if the member
+asking may read it there. discord.py finds a message's channel mentions in its cache of the
+whole server: only channels and threads the member can view are named; any other is said as
+Discord shows it to them (`#channel`). People are named as Discord sent them with the message,
+or as members of the member's server, never from the bot's cache of other servers."""
 
 from __future__ import annotations
 
@@ -6,34 +12,40 @@ import discord
 
 from bot.jobs.markup import Kind, NameOf
 
+# What a mention's id can stand for.
+Named = discord.Member | discord.User | discord.Role | discord.abc.GuildChannel | discord.Thread
+Asking = discord.Member | discord.User
 
-def names_in(message: discord.Message) -> NameOf:
-    """The people, roles and channels a message mentions, as Discord resolved them with it."""
-    names: dict[tuple[Kind, int], str] = {}
+
+def names_in(message: discord.Message, asking: Asking) -> NameOf:
+    """The people, roles and channels a message mentions that `asking` may read."""
+    found: dict[tuple[Kind, int], Named] = {}
     for user in message.mentions:
-        names["user", user.id] = user.display_name
+        found["user", user.id] = user
     for role in message.role_mentions:
-        names["role", role.id] = role.name
+        found["role", role.id] = role
     for channel in message.channel_mentions:
-        names["channel", channel.id] = channel.name
-    return lambda kind, id_: names.get((kind, id_))
+        found["channel", channel.id] = channel
+    return lambda kind, id_: _name_for(asking, found.get((kind, id_)))
 
 
-def names_known(client: discord.Client, guild: discord.Guild | None) -> NameOf:
-    """Names from the bot's cache: a slash command's text option resolves no mentions."""
+def names_known(asking: Asking) -> NameOf:
+    """Names from the bot's cache of the server `asking` is in (none in a DM): a slash
+    command's text option resolves no mentions. Someone only known from elsewhere is
+    nobody here."""
+    guild = _server_of(asking)
 
     def name_of(kind: Kind, id_: int) -> str | None:
-        if kind == "user":
-            member = guild.get_member(id_) if guild is not None else None
-            user = member or client.get_user(id_)
-            return user.display_name if user is not None else None
         if guild is None:
             return None
-        if kind == "role":
-            role = guild.get_role(id_)
-            return role.name if role is not None else None
-        channel = guild.get_channel_or_thread(id_)
-        return channel.name if channel is not None else None
+        found: Named | None
+        if kind == "user":
+            found = guild.get_member(id_)
+        elif kind == "role":
+            found = guild.get_role(id_)
+        else:
+            found = guild.get_channel_or_thread(id_)
+        return _name_for(asking, found)
 
     return name_of
 
@@ -45,3 +57,43 @@ def first_known(*lookups: NameOf) -> NameOf:
         return next((name for lookup in lookups if (name := lookup(kind, id_))), None)
 
     return name_of
+
+
+def _name_for(asking: Asking, named: Named | None) -> str | None:
+    """`named`'s name if `asking` may read it where they asked, else None (said unnamed)."""
+    if named is None:
+        return None
+    guild = _server_of(asking)
+    if isinstance(named, discord.User | discord.Member):
+        # Whoever sees the message sees the name Discord sent with it; a nickname is shown
+        # only in its own server (a forward's may come from another).
+        if isinstance(named, discord.Member) and guild is not None and named.guild.id == guild.id:
+            return named.display_name
+        return named.global_name or named.name
+    if guild is None or named.guild.id != guild.id:
+        return None
+    if isinstance(named, discord.Role) or _can_see(asking, named):
+        return named.name
+    return None
+
+
+def _can_see(member: Asking, channel: discord.abc.GuildChannel | discord.Thread) -> bool:
+    """Whether `member` can view `channel`: Discord hides a private thread from those of its
+    parent who were not added to it (unless they manage threads)."""
+    if not isinstance(member, discord.Member):
+        return False
+    try:
+        allowed = channel.permissions_for(member)
+    except discord.ClientException:
+        # A thread whose parent channel is not cached: nothing says who sees it.
+        return False
+    if not allowed.view_channel:
+        return False
+    if isinstance(channel, discord.Thread) and channel.is_private():
+        joined = member.id == channel.owner_id or member.id in {m.id for m in channel.members}
+        return joined or allowed.manage_threads
+    return True
+
+
+def _server_of(asking: Asking) -> discord.Guild | None:
+    return asking.guild if isinstance(asking, discord.Member) else None

@@ -386,10 +386,11 @@ class ReferencesCog(commands.Cog):
             # the forwarded message, if this process saw it, or the cache may know them.
             reference = message.reference
             forwarded = reference.cached_message if reference is not None else None
+            asking = interaction.user
             names = first_known(
-                names_in(message),
-                *([names_in(forwarded)] if forwarded is not None else []),
-                names_known(self.bot, message.guild),
+                names_in(message, asking),
+                *([names_in(forwarded, asking)] if forwarded is not None else []),
+                names_known(asking),
             )
             said = spoken(media.content, names, limit=MAX_PROMPT_LENGTH)
             prompt = said.strip()[:MAX_PROMPT_LENGTH]
@@ -758,7 +759,7 @@ class ReferencesCog(commands.Cog):
                 bot = code(me.name, CODE_CHARS)
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
             return None
-        prompt = spoken(options.prompt, names_in(message), limit=MAX_PROMPT_LENGTH)
+        prompt = spoken(options.prompt, names_in(message, message.author), limit=MAX_PROMPT_LENGTH)
         return dataclasses.replace(options, prompt=prompt)
 
     async def _from_mention(

@@ -125,10 +125,9 @@ class VideoCog(commands.Cog):
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
-        guild = interaction.guild
+        names = names_known(interaction.user)
         options = dataclasses.replace(
-            options,
-            prompt=spoken(options.prompt, names_known(self.bot, guild), limit=MAX_PROMPT_LENGTH),
+            options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
         )
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():

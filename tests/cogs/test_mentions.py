@@ -991,3 +991,35 @@ async def test_answers_moved_to_a_dm_name_their_channel_and_a_self_deleting_note
             [refusal] = fake.messages(dm)
             assert f"About your message in <#{fake.channel_id}>:" in refusal["content"]
             assert "I can't post videos in this channel" in refusal["content"]
+
+
+async def test_a_mention_does_not_post_the_name_of_a_channel_the_member_cannot_see(tmp_path):
+    """Discord shows a hidden channel's mention as "#unknown" to whoever cannot see it: the
+    bot's status, which quotes the prompt, says #channel, and names the channels they see."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        secret = fake.add_text_channel("ban-appeal-bob")
+        fake.hide_channel(secret, but_from=[fake.bot_user_id])
+        async with running_bot(tmp_path, fake=fake) as world:
+            asking = await mention(
+                world, f"a neon sign reading <#{secret}> in <#{fake.channel_id}>"
+            )
+            status = await bots_reply_to(world, asking)
+            assert (
+                "asked for a video: a neon sign reading #channel in #general" in status["content"]
+            )
+            assert "ban-appeal-bob" not in status["content"]
+
+
+async def test_a_mention_does_not_post_the_name_of_a_private_thread_the_member_is_not_in(
+    tmp_path,
+):
+    """Discord shows a private thread only to those added to it, not to everyone who sees its
+    channel: Alice in #general cannot learn the name of Bob's private thread there."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        bob = fake.add_member("bob")
+        private = fake.add_thread(fake.channel_id, "bobs-appeal", owner_id=bob, private=True)
+        public = fake.add_thread(fake.channel_id, "fox-pics", owner_id=bob)
+        async with running_bot(tmp_path, fake=fake) as world:
+            asking = await mention(world, f"a sign reading <#{private}> and <#{public}>")
+            status = await bots_reply_to(world, asking)
+            assert "asked for a video: a sign reading #channel and #fox-pics" in status["content"]

@@ -9,8 +9,9 @@ from bot.jobs.models import JobState
 from bot.moderation.store import Actor
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
-from tests.harness import MP4, PNG, running_bot
+from tests.harness import BOT_TOKEN, MP4, PNG, running_bot
 
 EPHEMERAL = 64
 MESSAGE_COMMAND = 3
@@ -758,6 +759,19 @@ async def test_menu_on_a_forward_names_who_the_forwarded_words_mention(tmp_path)
         on_forward = await prefilled_prompt(await make_video_on(world, forward))
         assert on_forward == on_original
         assert not on_forward.startswith("@someone")
+
+
+async def test_menu_does_not_name_a_channel_the_member_using_it_cannot_see(tmp_path):
+    """Bob can see #ban-appeal-bob; Alice, using the menu on his message, cannot: her prompt
+    (posted with her video) says #channel, as Discord shows his mention to her."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        bob = fake.add_member("bob")
+        secret = fake.add_text_channel("ban-appeal-bob")
+        fake.hide_channel(secret, but_from=[fake.bot_user_id, bob])
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            posted = await fake.message_create(f"a neon sign reading <#{secret}>", author=bob)
+            interaction = await make_video_on(world, posted)
+            assert await prefilled_prompt(interaction) == "a neon sign reading #channel"
 
 
 @pytest.mark.parametrize("intent", [True, False])

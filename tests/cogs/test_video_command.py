@@ -12,7 +12,7 @@ from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import media_items, media_urls, shown_text, texts
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
-from tests.harness import running_bot
+from tests.harness import BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
 
@@ -343,11 +343,12 @@ async def test_a_failure_posted_below_its_status_says_the_reason_is_in_that_repl
         assert "the reason is in the reply below" in final["content"]
 
 
-async def announced(world, prompt):
-    """`/video` with `prompt`, and the status message it is announced with."""
+async def announced(world, prompt, *, shown=None):
+    """`/video` with `prompt`, and the status message it is announced with (showing the
+    prompt as `shown`, if its mentions are said otherwise)."""
     await world.video(prompt=prompt)
     return await world.discord.wait_for_message(
-        predicate=lambda m: f"asked for a video: {prompt}" in m["content"]
+        predicate=lambda m: f"asked for a video: {shown or prompt}" in m["content"]
     )
 
 
@@ -634,6 +635,23 @@ async def test_a_member_named_in_the_prompt_reaches_the_service_by_name(tmp_path
         # A slash command's text resolves no mentions, and the bot has never seen Bob (no
         # members intent): he is "someone", never a number the model cannot read.
         assert sent["prompt"] == "@someone dancing in #general :cat:"
+
+
+async def test_video_does_not_post_the_name_of_a_channel_the_member_cannot_see(tmp_path):
+    """Discord shows a hidden channel's mention as "#unknown" to whoever cannot see it: its
+    id in a prompt must not make the bot post its name in the channel, nor send it on."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        secret = fake.add_text_channel("ban-appeal-bob")
+        fake.hide_channel(secret, but_from=[fake.bot_user_id])
+        async with running_bot(tmp_path, fake=fake) as world:
+            prompt = f"a neon sign reading <#{secret}> in <#{fake.channel_id}>"
+            status = await announced(
+                world, prompt, shown="a neon sign reading #channel in #general"
+            )
+            assert "ban-appeal-bob" not in status["content"]
+            await world.api.wait_for_submits(1)
+            [sent] = world.api.submits
+            assert sent["prompt"] == "a neon sign reading #channel in #general"
 
 
 @pytest.mark.parametrize("prompt", ["\U0001fa77", "\U0001fabf\U0001face \U0001fae8"])

@@ -39,9 +39,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   nesting, 40 components, 4000 characters of text, 1-10 gallery items, ``attachment://``
   references to files not uploaded; see :mod:`tests.fakes.components`) -> 400 ``50035``
 * forums (:meth:`FakeDiscord.add_forum_channel`, type 15) and their posts
-  (:meth:`FakeDiscord.add_thread`, type 11 with ``parent_id``): a thread takes its parent's
-  permissions and is listed in GUILD_CREATE ``threads``; posting in a forum itself -> 400
-  ``50024 Cannot execute action on this channel type``
+  (:meth:`FakeDiscord.add_thread`, type 11, or 12 if private, with ``parent_id``): a thread
+  takes its parent's permissions and is listed in GUILD_CREATE ``threads``; posting in a forum
+  itself -> 400 ``50024 Cannot execute action on this channel type``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 * user installs (issue 17): ``slash_command(..., user_install=True)`` in a guild the bot never
   joined (:meth:`FakeDiscord.add_guild` with ``bot_member=False``: its channels answer the bot's
@@ -167,6 +167,8 @@ CHANNEL_GUILD_TEXT = 0
 CHANNEL_DM = 1
 CHANNEL_GROUP_DM = 3
 CHANNEL_PUBLIC_THREAD = 11
+CHANNEL_PRIVATE_THREAD = 12
+THREADS = (CHANNEL_PUBLIC_THREAD, CHANNEL_PRIVATE_THREAD)
 CHANNEL_GUILD_FORUM = 15
 
 # Interaction contexts, and the installs in ``authorizing_integration_owners``.
@@ -1262,8 +1264,12 @@ class FakeDiscord:
             default_forum_layout=0,
         )
 
-    def add_thread(self, parent_id: int, name: str, *, owner_id: int | None = None) -> int:
-        """Add an active public thread (a forum's post, or a text channel's thread) to a channel.
+    def add_thread(
+        self, parent_id: int, name: str, *, owner_id: int | None = None, private: bool = False
+    ) -> int:
+        """Add an active public thread (a forum's post, or a text channel's thread) to a channel,
+        or a `private` one (Discord shows it only to members added to it; the fake lets its
+        parent's members post there alike).
 
         Like Discord, a thread has no overwrites of its own: permissions come from its parent.
         """
@@ -1272,7 +1278,7 @@ class FakeDiscord:
         cid = self._next_id()
         self._channels[cid] = {
             "id": str(cid),
-            "type": CHANNEL_PUBLIC_THREAD,
+            "type": CHANNEL_PRIVATE_THREAD if private else CHANNEL_PUBLIC_THREAD,
             "guild_id": str(guild.id),
             "parent_id": str(parent_id),
             "owner_id": str(owner_id if owner_id is not None else self.user_id),
@@ -1360,7 +1366,7 @@ class FakeDiscord:
                 | PERM_USE_EXTERNAL_EMOJIS
                 | PERM_USE_APPLICATION_COMMANDS
             )
-        if channel["type"] == CHANNEL_PUBLIC_THREAD:
+        if channel["type"] in THREADS:
             # A thread has no overwrites: Discord applies its parent channel's.
             return self.permissions_for(user_id, int(channel["parent_id"]))
         guild = self._guilds[int(channel["guild_id"])]
@@ -1386,10 +1392,7 @@ class FakeDiscord:
 
     def _channel_payload(self, channel_id: int) -> Json:
         channel = copy.deepcopy(self._channels[channel_id])
-        if (
-            channel["type"] not in (CHANNEL_DM, CHANNEL_PUBLIC_THREAD)
-            and channel_id in self.forbidden_channels
-        ):
+        if channel["type"] not in (CHANNEL_DM, *THREADS) and channel_id in self.forbidden_channels:
             channel["permission_overwrites"].append(
                 {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(FORBIDDEN_DENY)}
             )
