@@ -2,6 +2,11 @@
 
 Only literal text with optional open ends is accepted, so every compiled pattern matches in
 linear time: a moderator cannot (even by mistake) make a prompt check hang the bot.
+
+A prompt is read as a member sees it in Discord: without the markdown that styles it
+("go**re**" shows "gore"), the accents and marks drawn over its letters, and with Cyrillic
+and Greek letters that look like Latin ones ("gore" with a Cyrillic o, U+043E) read as those.
+The words quoted back are the prompt's own, as typed.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.invisible import without_hidden
@@ -35,6 +41,50 @@ def _normalise(text: str) -> str:
     return without_hidden(unicodedata.normalize("NFKC", text)).casefold()
 
 
+# Markdown markers: bold, italics, underline, strike-through, spoiler, code. Discord draws none.
+_MARKDOWN = frozenset("*_~|`")
+# Cyrillic and Greek letters drawn like Latin ones (after casefold), as members use them to
+# write a banned word that looks the same. Only these: the rest of both alphabets stays itself.
+_LOOK_ALIKES = str.maketrans(
+    "аеорсухіјѕкмнтвԁһӏԛԝү"  # Cyrillic
+    "οαεικνρτυχ",  # Greek
+    "aeopcyxijskmhtbdhlqwyoaeikvptux",
+)
+
+
+def _is_drawn_over(char: str) -> bool:
+    """An accent or mark drawn over or under a letter (U+0332 underlines it): the blocks of
+    combining diacritics only, not the marks that make another letter in other scripts (a
+    Japanese voicing mark, a Thai or Devanagari vowel)."""
+    code = ord(char)
+    return (
+        0x0300 <= code <= 0x036F
+        or 0x1AB0 <= code <= 0x1AFF
+        or 0x1DC0 <= code <= 0x1DFF
+        or 0x20D0 <= code <= 0x20FF
+        or 0xFE20 <= code <= 0xFE2F
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_read(char: str) -> str:
+    """One character as it is compared: no case, compatibility form, marks or look-alikes."""
+    folded = unicodedata.normalize("NFKD", without_hidden(char).casefold())
+    return "".join(c for c in folded if not _is_drawn_over(c)).translate(_LOOK_ALIKES)
+
+
+def _comparable(text: str) -> str:
+    return "".join(_as_read(char) for char in text)
+
+
+def _readings(prompt: str) -> Iterator[tuple[str, list[int]]]:
+    """The prompt as compared, as typed and without markdown markers, each with the index in
+    `prompt` each of its characters comes from (to quote the words the member wrote)."""
+    pairs = [(read, index) for index, char in enumerate(prompt) for read in _as_read(char)]
+    for reading in (pairs, [pair for pair in pairs if pair[0] not in _MARKDOWN]):
+        yield "".join(read for read, _ in reading), [index for _, index in reading]
+
+
 # Scripts written without spaces, where word boundaries mean nothing.
 _SPACELESS = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -43,9 +93,9 @@ _SPACELESS = (
     (0xF900, 0xFAFF),
     (0x20000, 0x3FFFF),
 )
-# A letter or digit that continues a word: not one of those scripts, which a Latin word is
-# written right against ("画一个nude女孩").
-_WORD_GOES_ON = "[^\\W" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _SPACELESS) + "]"
+# A letter or digit that continues a word: not `_` (Discord's italics, "_gore_"), nor one of
+# those scripts, which a Latin word is written right against ("画一个nude女孩").
+_WORD_GOES_ON = "[^\\W_" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _SPACELESS) + "]"
 
 
 def _spaceless_script(char: str) -> bool:
@@ -64,6 +114,8 @@ def parse_pattern(text: str) -> str:
     core = canonical.strip(WILDCARD).strip()
     if not core or WILDCARD in core or "`" in core or len(canonical) > MAX_PATTERN_LENGTH:
         raise BadPattern(text)
+    if not _comparable(core).strip():
+        raise BadPattern(text)  # only marks: it would match every prompt
     prefix = WILDCARD if canonical.startswith(WILDCARD) else ""
     suffix = WILDCARD if canonical.endswith(WILDCARD) else ""
     return f"{prefix}{core}{suffix}"
@@ -72,8 +124,12 @@ def parse_pattern(text: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """A regex for a canonical pattern: whole words unless an end is open with '*'."""
-    core = pattern.strip(WILDCARD)
-    body = r"\s+".join(re.escape(word) for word in core.split(" "))
+    # Compared as prompts are: a pattern is stored as the moderator typed it ("café").
+    words = [word for word in map(_comparable, pattern.strip(WILDCARD).split(" ")) if word]
+    if not words:
+        return re.compile(r"(?!)")  # a pattern of marks alone, stored before they were refused
+    core = " ".join(words)
+    body = r"\s+".join(re.escape(word) for word in words)
     left = "" if pattern.startswith(WILDCARD) or not _bounded(core[0]) else f"(?<!{_WORD_GOES_ON})"
     right = "" if pattern.endswith(WILDCARD) or not _bounded(core[-1]) else f"(?!{_WORD_GOES_ON})"
     return re.compile(left + body + right, re.IGNORECASE)
@@ -81,9 +137,11 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 def find_banned(prompt: str, patterns: tuple[str, ...]) -> BannedMatch | None:
     """The first pattern the prompt contains, or None."""
-    text = _normalise(prompt)
+    readings = list(_readings(prompt))
     for pattern in patterns:
-        found = compile_pattern(pattern).search(text)
-        if found is not None:
-            return BannedMatch(pattern, found.group(0))
+        for text, origin in readings:
+            found = compile_pattern(pattern).search(text)
+            if found is not None:
+                start, end = origin[found.start()], origin[found.end() - 1] + 1
+                return BannedMatch(pattern, prompt[start:end])
     return None

@@ -842,6 +842,16 @@ async def test_a_mention_refused_for_a_banned_word_is_read_again_once_rephrased(
         assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
 
 
+async def test_an_italic_banned_word_in_a_mention_is_refused(tmp_path):
+    """Discord shows "_gore_" as "gore" in italics: the word the server banned."""
+    async with server(tmp_path) as s:
+        await mod(s, "words add", pattern="gore")
+        asking = await mention(s.world, "a _gore_ scene in the rain")
+        answer = await bots_reply_to(s.world, asking)
+        assert "words this server doesn't allow" in answer["content"], answer["content"]
+        assert s.world.api.submits == []
+
+
 def tenor_gif(web):
     """A GIF's page (HTML, as Tenor's) and the still picture its preview shows."""
     return web.serve("/view/dance-123", b"<html>tenor</html>", "text/html"), web.serve("/dance.png")

@@ -408,7 +408,7 @@ async def test_a_banned_word_is_refused_before_anything_is_saved(store, moderati
     moderation.feed.connect(sink)
     await moderation.store.add_banned(MOD, "gore")
     gory = VideoRequest(prompt="Lots of GORE @everyone")
-    assert "words this server doesn't allow (`gore`)" in await refusal(
+    assert "words this server doesn't allow (`GORE`)" in await refusal(
         store, moderation, clock, request=gory
     )
     await moderation.feed.drain()
