@@ -41,7 +41,7 @@ from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
-from bot.moderation.rules import BLOCK_REFUSAL_KEYS
+from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply, Route, outlives_token, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._reach import place_of, reply_for
@@ -481,9 +481,10 @@ class MessageOrigin(Origin):
         mentions = discord.AllowedMentions(
             everyone=False, roles=False, users=[self.message.author], replied_user=True
         )
-        if message.key in BLOCK_REFUSAL_KEYS:
-            # A reply is public: that they are blocked, and why, is theirs to read privately.
-            message = msg("blocked_see_quota")
+        public = PUBLIC_WORDING.get(message.key)
+        if public is not None:
+            # A reply is public: said without what is the member's alone, and not left up.
+            message = msg(public)
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
         self.told = True
         text = fit(message.render(self.locale), MESSAGE_CONTENT)

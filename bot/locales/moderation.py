@@ -18,6 +18,10 @@ EN: dict[str, str] = {
         "Your prompt contains words this server doesn't allow (`{fragment}`), so nothing was "
         "made or counted. Please rephrase it and try again."
     ),
+    "mod_banned_words_public": (
+        "Your prompt contains words this server doesn't allow, so nothing was made or counted. "
+        "Please rephrase it and try again. (This note deletes itself in a minute.)"
+    ),
     "unsent_budget_spent": (
         "Your video was not sent: while it waited, the videos before it used this server's "
         "monthly credit budget, and what is left would not pay for it. Nothing was counted. A "
@@ -423,6 +427,9 @@ ZH: dict[str, str] = {
     ),
     "mod_banned_words": (
         "你的提示词包含本服务器禁止的词语（`{fragment}`），因此没有生成也没有计入额度。请改写后再试。"
+    ),
+    "mod_banned_words_public": (
+        "你的提示词包含本服务器禁止的词语，因此没有生成也没有计入额度。请改写后再试。（这条提示一分钟后会自动删除。）"
     ),
     "unsent_budget_spent": "你的视频未发送：在它等待期间，排在它前面的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",

@@ -136,6 +136,12 @@ BLOCK_REFUSAL_KEYS = frozenset(
         "owner_blocked",
     }
 )
+# What a public reply says instead of a refusal for the member's eyes only: a block and its
+# reason are theirs to read privately, and a banned word quoted back would be posted in the
+# channel under the bot's name.
+PUBLIC_WORDING = dict.fromkeys(BLOCK_REFUSAL_KEYS, "blocked_see_quota") | {
+    "mod_banned_words": "mod_banned_words_public"
+}
 
 
 def blocked_message(facts: MemberFacts) -> Message | None:

@@ -842,6 +842,26 @@ async def test_a_mention_refused_for_a_banned_word_is_read_again_once_rephrased(
         assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
 
 
+async def test_a_mention_refused_for_a_banned_word_does_not_repeat_it_in_public(
+    tmp_path, monkeypatch
+):
+    """The refusal of a mention is a public reply: quoting the word would put the very word
+    the server banned in the channel, under the bot's name, where it stays once a moderator
+    deletes the member's message. It says why without the word, and goes away as a block's
+    note does (the mod-log and a private /video answer still quote it)."""
+    async with server(tmp_path) as s:
+        monkeypatch.setattr(sys.modules["cogs._queue"], "PRIVATE_NOTE_LIFETIME", 0.05)
+        await mod(s, "words add", pattern="slurword")
+        asking = await mention(s.world, "a slurword painted on a wall")
+        answer = await bots_reply_to(s.world, asking)
+        assert "doesn't allow, so nothing was made or counted" in answer["content"]
+        assert "slurword" not in answer["content"], answer["content"]
+        await s.world.discord.wait_for(
+            lambda: s.world.discord.get_message(int(answer["id"])) is None,
+            description="the note deleting itself",
+        )
+
+
 async def test_an_italic_banned_word_in_a_mention_is_refused(tmp_path):
     """Discord shows "_gore_" as "gore" in italics: the word the server banned."""
     async with server(tmp_path) as s:

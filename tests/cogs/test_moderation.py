@@ -450,7 +450,8 @@ async def test_a_banned_word_is_refused_and_reported_without_pinging(tmp_path):
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         await mod(s, "words add", pattern="Gore*")
         refused = await video(s.world, prompt="GOREFEST @everyone tonight")
-        assert "words this server doesn't allow" in refused
+        # Only the member sees this answer: it quotes the words to rephrase.
+        assert "words this server doesn't allow (`GORE`)" in refused
         assert s.world.api.submits == []
         posted = await modlog_message(s, "matched `gore*`")
         assert posted["content"].endswith("\nGOREFEST @everyone tonight")
