@@ -275,6 +275,10 @@ class Origin(ABC):
     async def tell(self, message: Message) -> None:
         """Answer the member (privately where Discord allows it)."""
 
+    async def tell_refusal(self, message: Message) -> None:
+        """Tell the member a rule refuses their request (`tell`, unless said otherwise)."""
+        await self.tell(message)
+
     @abstractmethod
     async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """Post the job's status message with the bot's own token (with `nonce`: a repeat
@@ -421,6 +425,7 @@ class MessageOrigin(Origin):
         on_told: Callable[[], None] | None = None,
         dm_instead: Callable[[str], bool] | None = None,
         dm_refused: Callable[[], object] | None = None,
+        refusal_here: Callable[[str], bool] | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
@@ -433,6 +438,8 @@ class MessageOrigin(Origin):
         self.dm_instead = dm_instead
         # Called when the member's DMs refuse the bot (no DM is tried again for a while).
         self.dm_refused = dm_refused
+        # Whether a refusal of this key may be posted in the channel now (None: always).
+        self.refusal_here = refusal_here
 
     @property
     def locale(self) -> str:
@@ -512,6 +519,18 @@ class MessageOrigin(Origin):
             )
         except discord.HTTPException as error:
             log.warning("Could not answer user %d's reply (%s)", self.message.author.id, error)
+
+    async def tell_refusal(self, message: Message) -> None:
+        """In a server, a public note that removes itself as the block note does, and only one
+        of its kind up at a time: a refused member posting mention after mention does not make
+        the bot answer each one."""
+        if self.message.guild is None:
+            await self.tell(message)
+            return
+        if self.refusal_here is not None and not self.refusal_here(message.key):
+            log.info("User %d: refused again while the last note is up", self.message.author.id)
+            return
+        await self.tell(message, delete_after=PRIVATE_NOTE_LIFETIME)
 
     def _may_reply_here(self) -> bool:
         """Whether the bot's permissions here, as cached from the gateway, let it reply."""
@@ -648,7 +667,7 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> 
     # a refusal is told by the process Discord heard first.
     if origin.echo or await _recorded_elsewhere(bot, requester):
         return True
-    await origin.tell(refusal)
+    await origin.tell_refusal(refusal)
     return True
 
 
@@ -842,7 +861,7 @@ async def _acknowledge_then_record(
         if not origin.echo:
             if origin.on_refused is not None:
                 origin.on_refused()
-            await origin.tell(refusal.user_message)
+            await origin.tell_refusal(refusal.user_message)
         return None
     except AlreadyRecorded as echo:
         # The other process owns this request (it answers, announces and sends): stay silent.

@@ -335,6 +335,8 @@ class ReferencesCog(commands.Cog):
         # get no reply each), and what members were answered by DM lately where the bot cannot
         # reply (each kind of answer once: a help does not silence the refusal after it).
         self._helped_here = SeenLately(HELP_LIFETIME, time.monotonic)
+        # Refusals still up in a channel, by member and kind (`MessageOrigin.tell_refusal`).
+        self._refused_here = SeenLately(PRIVATE_NOTE_LIFETIME, time.monotonic)
         self._dm_instead = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
         # Members whose DMs refused the bot lately: not tried again meanwhile, whatever it is.
         self._dms_closed = SeenLately(DM_INSTEAD_EVERY, time.monotonic)
@@ -711,6 +713,9 @@ class ReferencesCog(commands.Cog):
             on_told=functools.partial(self._refusals.told, message.id),
             dm_instead=functools.partial(self._may_dm, message.author.id),
             dm_refused=functools.partial(self._dms_closed.first, message.author.id),
+            refusal_here=lambda key: self._refused_here.first(
+                (message.channel.id, message.author.id, key)
+            ),
             **options,
         )
 

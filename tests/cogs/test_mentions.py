@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.cogs.test_moderation import mod, role_option, server
+from tests.cogs.test_moderation import mod, role_option, server, user_option, video
 from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
@@ -860,6 +860,50 @@ async def test_a_mention_refused_for_a_banned_word_does_not_repeat_it_in_public(
             lambda: s.world.discord.get_message(int(answer["id"])) is None,
             description="the note deleting itself",
         )
+
+
+def bots_replies_to(world, messages) -> list[dict]:
+    """The bot's replies to any of `messages`."""
+    ids = {m["id"] for m in messages}
+    return [
+        m
+        for m in world.discord.messages()
+        if m["author"]["id"] == str(world.discord.bot_user_id)
+        and (m.get("message_reference") or {}).get("message_id") in ids
+    ]
+
+
+async def test_a_blocked_member_posting_mention_after_mention_gets_one_note_not_one_each(
+    tmp_path,
+):
+    """As a bare mention's help: one note up at a time for the member in the channel, or each
+    mention they post makes the bot post too. What only they read is answered every time."""
+    async with server(tmp_path) as s:
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="flooding")
+        first = await mention(s.world, "a red fox in the snow")
+        note = await bots_reply_to(s.world, first)
+        spam = [await mention(s.world, f"a red fox number {n}") for n in range(2, 7)]
+        await asyncio.sleep(1.0)  # the bot has read them all by now
+        assert [m["id"] for m in bots_replies_to(s.world, [first, *spam])] == [note["id"]]
+        for _ in range(2):
+            assert "(reason: flooding)" in await video(s.world)
+
+
+async def test_a_mention_refused_by_a_rule_gets_a_note_that_goes_away(tmp_path, monkeypatch):
+    """Like the block note: the refusal is for the member, not the channel to read forever."""
+    async with server(tmp_path) as s:
+        monkeypatch.setattr(sys.modules["cogs._queue"], "PRIVATE_NOTE_LIFETIME", 0.05)
+        await mod(s, "limits set", allowance=1)
+        first = await mention(s.world, "a red fox in the snow")
+        await s.world.api.wait_for_submits(1)
+        second = await mention(s.world, "a red fox in the rain")
+        note = await bots_reply_to(s.world, second)
+        assert "1 video" in note["content"], note["content"]
+        await s.world.discord.wait_for(
+            lambda: s.world.discord.get_message(int(note["id"])) is None,
+            description="the refusal deleting itself",
+        )
+        assert bots_replies_to(s.world, [first])  # the video's status stays
 
 
 async def test_an_italic_banned_word_in_a_mention_is_refused(tmp_path):
