@@ -764,8 +764,8 @@ class Delivery:
         """The whole video in a spooled temporary file (memory, then disk), checked.
 
         Raises `TooLarge` when it is over `limit` (known from Content-Length before reading, when
-        given), `DownloadFailed` for an error status, a body that is not a video, or a body
-        cut short, and `Refused` for a link the guard will not fetch.
+        given), `DownloadFailed` for an error status, a body that is not a video, a body cut
+        short or any other failure, and `Refused` for a link the guard will not fetch.
         """
         try:
             # APIMart names the link, so it is fetched like a member's: public addresses only
@@ -801,9 +801,15 @@ class Delivery:
                     raise
                 spool.seek(0)
                 return spool
-        except Refused:
+        except (Refused, TooLarge, DownloadFailed):
             raise
         except FetchError as error:
             raise DownloadFailed(str(error)) from None
         except (aiohttp.ClientError, TimeoutError) as error:
+            raise DownloadFailed(type(error).__name__) from None
+        except Exception as error:
+            # Whatever else the download raised (an odd link meeting a library's own error)
+            # fails this try like any broken download: the member gets the link in the end,
+            # not a delivery that crashes on every try.
+            log.exception("Result download failed unexpectedly")
             raise DownloadFailed(type(error).__name__) from None

@@ -9,10 +9,11 @@ import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.delivery import Delivery, job_footer
+from bot.delivery import DOWNLOAD_ATTEMPTS, Delivery, job_footer
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import Stage
+from bot.media.fetcher import GuardedFetcher
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
@@ -146,6 +147,36 @@ async def test_discord_failures_leave_the_download_its_own_tries(
     [posted] = results(fake)
     assert "your video is ready" in shown_text(posted)
     assert len(posted["attachments"]) == 1
+
+
+class _UnforeseenFault(GuardedFetcher):
+    """A result download that fails in a way nobody wrote an answer for (a link library's own
+    error on an odd link, say)."""
+
+    @contextlib.asynccontextmanager
+    async def open(self, url, *, per_hop=None):
+        raise UnicodeError("label too long")
+        yield
+
+
+async def test_a_download_failing_in_a_way_nobody_foresaw_still_gets_the_member_the_link(
+    store, clock, fake, client, api
+):
+    """An unforeseen error from the download is a failed download like any other: tried again,
+    then the result posted with its link. Not a delivery that crashes on every try until it
+    gives up, the member never getting the video nor its link."""
+    delivery = Delivery(client, _UnforeseenFault(max_bytes=0), store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    for _ in range(DOWNLOAD_ATTEMPTS - 1):
+        result = await delivery(job)
+        assert result.outcome is DeliveryOutcome.RETRY and result.download_failed
+        await store.retry_delivery_at(job, clock(), download_failed=True)
+        job = await claimed(store, job.id, Stage.DELIVER)
+    assert (await delivery(job)).outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert "couldn't fetch it from APIMart" in shown_text(message)
+    assert job.result_url in shown_text(message)
+    assert message["attachments"] == []
 
 
 async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_sends_it_by_dm(
@@ -351,6 +382,20 @@ async def test_a_result_redirected_to_a_public_cdn_is_attached(tmp_path):
 async def test_a_result_redirected_to_a_file_link_is_posted_as_its_link_at_once(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
         hop = world.api.redirect_file("hop.mp4", "file:///etc/passwd")
+        message = await finish_with(world, hop)
+        assert message["attachments"] == []
+        assert hop in shown_text(message)
+        assert len(world.api.requests_for("file")) == 1, "refused at once, never retried"
+
+
+async def test_a_result_redirected_to_a_host_that_is_no_valid_name_is_posted_as_its_link(
+    tmp_path,
+):
+    """APIMart's answer (misconfigured, or spoofed) redirects the result to a host IDNA cannot
+    read (`xn--zz`): refused like any invalid link, the member gets the result's link at once,
+    not a delivery that crashes on every try."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        hop = world.api.redirect_file("hop.mp4", "https://xn--zz/v.mp4")
         message = await finish_with(world, hop)
         assert message["attachments"] == []
         assert hop in shown_text(message)

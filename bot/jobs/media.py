@@ -34,6 +34,7 @@ from bot.media.fetcher import (
     FetchError,
     GuardedFetcher,
     PrivateAddress,
+    has_a_host_name,
 )
 from bot.text import CODE_CHARS, code
 
@@ -109,12 +110,12 @@ class CollectedMedia:
 
 
 def is_http_url(url: str) -> bool:
-    """Whether `url` is an absolute http(s) address."""
+    """Whether `url` is an absolute http(s) address naming a host (one IDNA can read)."""
     try:
         parsed = yarl.URL(url)
     except ValueError:
         return False
-    return parsed.scheme in HTTP_SCHEMES and bool(parsed.host)
+    return parsed.scheme in HTTP_SCHEMES and has_a_host_name(parsed)
 
 
 def has_credentials(url: str) -> bool:
@@ -247,11 +248,11 @@ def _shown_link(url: str) -> str:
     """The host, port and path, never the query (it may carry a signature) nor a password."""
     parsed = yarl.URL(url)
     port = f":{parsed.explicit_port}" if parsed.explicit_port is not None else ""
-    return f"{parsed.host or ''}{port}{parsed.path}"
+    return f"{parsed.raw_host or ''}{port}{parsed.path}"
 
 
 def _filename(url: yarl.URL) -> str:
-    return url.name or url.host or "image"
+    return url.name or url.raw_host or "image"
 
 
 class LinkProber:
@@ -271,7 +272,7 @@ class LinkProber:
             fetched = await self._fetcher.fetch(url)
         except FetchError as error:
             # The host only: a link's query may carry a signature.
-            log.info("Link on %s left out: %s", yarl.URL(url).host, error)
+            log.info("Link on %s left out: %s", yarl.URL(url).raw_host, error)
             blocked = isinstance(error, PrivateAddress)
             return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:

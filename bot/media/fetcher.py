@@ -91,6 +91,17 @@ def _parse(url: str) -> yarl.URL:
         raise Refused("not a valid link") from None
 
 
+def has_a_host_name(url: yarl.URL) -> bool:
+    """Whether `url` names a host, and one IDNA can read: yarl parses `http://xn--zz/` but its
+    `.host` (and `human_repr`) raise UnicodeError on it. Messages and logs use `raw_host`."""
+    if not url.raw_host:
+        return False
+    try:
+        return url.host is not None
+    except UnicodeError:
+        return False
+
+
 @dataclass(frozen=True)
 class TrustedOrigin:
     """One origin reached through a session of the bot's own, unchecked: APIMart's, whose
@@ -171,6 +182,8 @@ class GuardedFetcher:
         """What can be refused from the URL alone, with a clear reason and no connection."""
         if url.scheme not in HTTP_SCHEMES or not url.raw_host:
             raise Refused(f"{url.scheme or 'a relative'} link, not http(s)")
+        if not has_a_host_name(url):
+            raise Refused("not a valid link")
         if url.user is not None or url.password is not None:
             # Never sent on, nor tried: the bot would carry someone's password to APIMart,
             # and could be used to test passwords against a site.
@@ -192,7 +205,9 @@ class GuardedFetcher:
                 try:
                     return await self._answer(final_url, response, keep_body=keep_body)
                 except (aiohttp.ClientError, ValueError) as error:
-                    raise Unreachable(f"{final_url.host} failed ({type(error).__name__})") from None
+                    raise Unreachable(
+                        f"{final_url.raw_host} failed ({type(error).__name__})"
+                    ) from None
         except TimeoutError:
             raise Unreachable(f"no answer within {self._timeout:g} s") from None
 
@@ -254,9 +269,9 @@ class GuardedFetcher:
         except aiohttp.ClientConnectorError as error:
             if _REFUSED in str(error.os_error):
                 raise PrivateAddress(str(error.os_error).replace(_REFUSED, "")) from None
-            raise Unreachable(f"cannot connect to {url.host} ({error.os_error})") from None
+            raise Unreachable(f"cannot connect to {url.raw_host} ({error.os_error})") from None
         except (aiohttp.ClientError, ValueError) as error:
-            raise Unreachable(f"{url.host} failed ({type(error).__name__})") from None
+            raise Unreachable(f"{url.raw_host} failed ({type(error).__name__})") from None
 
     async def _answer(
         self, url: yarl.URL, response: aiohttp.ClientResponse, *, keep_body: bool

@@ -82,21 +82,22 @@ async def nothing_recorded(world):
 WAYS = ["slash", "menu", "reply"]
 
 
-async def ask(world, way, files, prompt="a paper boat"):
-    """Ask for a video the given way with these files; returns what the member reads."""
+async def ask(world, way, files, prompt="a paper boat", beside=""):
+    """Ask for a video the given way with these files; returns what the member reads.
+    `beside`: words in the message with the files (with /video, after the prompt)."""
     images = [f for f in files if not f.content_type.startswith("video/")]
     videos = [f for f in files if f.content_type.startswith("video/")]
     if way == "slash":
         options = dict(zip(["image", "image2", "image3"], images, strict=False))
         if videos:
             options["video"] = videos[0]
-        interaction = await world.video(prompt=prompt, **options)
+        interaction = await world.video(prompt=f"{prompt} {beside}".strip(), **options)
         callback = await interaction.wait_for_callback()
         if callback["type"] == 4:
             return callback["data"]["content"]
         return (await interaction.wait_for_answer())["content"]
     # Discord posts no empty message: one without files has words.
-    target = await post(world, "" if files else "look at this", attachments=files)
+    target = await post(world, beside or ("" if files else "look at this"), attachments=files)
     if way == "menu":
         interaction = await make_video_on(world, target)
         callback = await interaction.wait_for_callback()
@@ -196,6 +197,21 @@ async def test_each_way_refuses_a_prompt_with_nothing_visible_before_spending(tm
         assert expected in answer
         assert await nothing_recorded(world)
         assert world.api.member_requests == [], "nothing reached APIMart"
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_makes_the_video_from_a_picture_beside_a_link_whose_host_is_no_name(
+    tmp_path, way
+):
+    """Bob's picture with a typo'd link beside it, whose host IDNA cannot read (`xn--zz`): the
+    video is made from the picture, the link being no link; not "Something went wrong"."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [picture] = pictures(world, 1)
+        answer = await ask(world, way, [picture], beside="my cat http://xn--zz/cat.png")
+        assert says_queued(answer), answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [picture.url]
 
 
 # The context menu ------------------------------------------------------------------------

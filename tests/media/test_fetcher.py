@@ -156,6 +156,20 @@ async def test_redirects_to_other_schemes_are_refused(public, target):
         assert "not http(s)" in await refusal(fetcher, start)
 
 
+# Hosts yarl parses but cannot name: IDNA cannot read them back (`.host` raises UnicodeError).
+NO_IDN_NAMES = ["http://xn--zz/cat.png", "http://xn--a-ecp.ru/cat.png"]
+
+
+@pytest.mark.parametrize("target", NO_IDN_NAMES)
+async def test_a_link_or_redirect_to_a_host_that_is_no_valid_name_is_refused(public, target):
+    """A member's link, or a redirect from one, to such a host is not fetched like any invalid
+    link, without a lookup; never a UnicodeError for the caller to trip on."""
+    start = public.redirect("/start", target)
+    async with guarded() as fetcher:
+        assert await refusal(fetcher, target) == "not a valid link"
+        assert await refusal(fetcher, start) == "not a valid link"
+
+
 async def test_a_body_past_the_byte_cap_is_refused_and_counted_only_just_past_it(public):
     big = public.stream("/big.jpg", chunks=64, chunk_size=16 * 1024)
     async with guarded() as fetcher:

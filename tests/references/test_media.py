@@ -4,7 +4,15 @@ import ipaddress
 
 import pytest
 
-from bot.jobs.media import LinkProber, MessageMedia, Skipped, SkipReason, collect, skipped_note
+from bot.jobs.media import (
+    LinkProber,
+    MessageMedia,
+    Skipped,
+    SkipReason,
+    collect,
+    links_to_check,
+    skipped_note,
+)
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
@@ -66,6 +74,18 @@ def test_links_come_from_embeds_then_text_once_each_and_only_http():
         "https://img.example/b.png",
         "https://img.example/c.png",
     ]
+
+
+def test_a_link_whose_host_is_no_valid_name_is_no_link():
+    """`xn--zz` parses as a host, but IDNA cannot read it (yarl's `.host` raises UnicodeError):
+    written in a message, shown as its picture, or Bob's typo beside his picture, it is no
+    link, and the rest of the message is read as ever."""
+    media = MessageMedia(
+        shown_urls=("http://xn--a-ecp.ru/a.png",),
+        content="my cat http://xn--zz/cat.png and https://img.example/b.png",
+    )
+    assert media.link_urls() == ["https://img.example/b.png"]
+    assert links_to_check([media]) == 1
 
 
 async def test_attachments_are_split_by_content_type_and_keep_their_order():
@@ -193,6 +213,17 @@ async def test_a_redirect_into_the_bots_network_is_left_out(site, internal, prob
         ]:
             assert (await prober(web.redirect(path, target))).reason is SkipReason.BLOCKED, path
     assert internal.hits == []
+
+
+async def test_a_link_redirecting_to_a_host_that_is_no_valid_name_is_left_out_by_its_link(
+    prober,
+):
+    async with Site(PUBLIC_HOST) as web:
+        link = web.redirect("/cat.png", "http://xn--zz/cat.png")
+        collected = await collect([MessageMedia(content=f"my cat {link}")], prober)
+    [skipped] = collected.skipped
+    assert skipped.reason is SkipReason.UNREACHABLE
+    assert skipped.shown == f"{PUBLIC_HOST}:{web.port}/cat.png"
 
 
 @pytest.mark.parametrize(
