@@ -5,7 +5,9 @@ For each signed URL of a job that expires before the job needs it, in order of p
 2. for an image, a copy re-hosted on APIMart's upload endpoint (kept 72 hours), downloaded
    from the old URL while it still works;
 3. otherwise, if Discord did not answer for a source message (a 5xx, a dropped connection),
-   the job waits and is tried again, as for a busy APIMart: its files may well be there;
+   or its file server failed the copy's download for a moment (a 5xx, a 429, a timeout) while
+   the old URL still works, the job waits and is tried again, as for a busy APIMart: its files
+   may well be there;
 4. otherwise the job is refused with a message saying the links expired.
 A re-hosted copy expires too: its URL's fragment (never sent over HTTP, and left out of the
 submit) says until when it lasts and which attachment it copies, so a job made from it later
@@ -36,7 +38,7 @@ from bot.apimart.models import without_fragment
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, MessageRef
-from bot.media.fetcher import FetchError, GuardedFetcher
+from bot.media.fetcher import FetchError, GuardedFetcher, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +202,9 @@ def attachment_id(url: str) -> int | None:
 
 
 class SourceUnanswered(Exception):
-    """Discord gave no answer on a source message (a 5xx, a rate limit, a dropped connection):
-    whether it still holds its files is unknown, so a link only it can renew waits."""
+    """Discord gave no answer on a source message (a 5xx, a rate limit, a dropped connection),
+    or its file server none on an old URL being copied: whether the files are still there is
+    unknown, so a link only Discord can renew waits."""
 
 
 class RenewalCut(Exception):
@@ -216,7 +219,17 @@ class RenewalCut(Exception):
 
 
 class _Unavailable(Exception):
-    """An old URL could not be downloaded for re-hosting."""
+    """An old URL could not be downloaded for re-hosting; `passing` when the server failed for
+    a moment (a 5xx, a 429, a timeout, a dropped connection), which says nothing of the file."""
+
+    def __init__(self, reason: str, *, passing: bool = False) -> None:
+        super().__init__(reason)
+        self.passing = passing
+
+
+def _passing(status: int) -> bool:
+    """An answer from a busy or failing server, not about the file: worth asking again."""
+    return status in (408, 429) or status >= 500
 
 
 class DiscordMediaRefresher:
@@ -243,6 +256,11 @@ class DiscordMediaRefresher:
 
     def _lasts(self, url: str, needed_until: float) -> bool:
         return lasts(url, needed_until, self._cdn_origins)
+
+    def _works_now(self, url: str) -> bool:
+        """Whether `url` says it has not expired yet."""
+        expiry = url_expiry(url, self._cdn_origins)
+        return expiry is not None and expiry > self._clock()
 
     async def __call__(self, job: Job, needed_until: float) -> VideoRequest:
         """URLs that work until `needed_until`: a signed one that says it expires sooner is
@@ -309,6 +327,11 @@ class DiscordMediaRefresher:
                     raise
                 log.warning("Job %d: APIMart refused a re-hosted image (%s)", job.id, error)
             except _Unavailable as error:
+                if error.passing and self._works_now(url):
+                    # Discord's file server failing for a moment while the old URL is still
+                    # good: the file may well be copied on the next try; no reason to refuse.
+                    log.warning("Job %d: could not copy an image for now (%s)", job.id, error)
+                    raise SourceUnanswered(f"its file server, copying an image: {error}") from None
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)
         if unanswered is not None:
             # Its message may still be there: refusing now would lose the member's job for a
@@ -322,9 +345,9 @@ class DiscordMediaRefresher:
         try:
             fetched = await self._fetcher.fetch(without_fragment(url), keep_body=True)
         except FetchError as error:
-            raise _Unavailable(str(error)) from None
+            raise _Unavailable(str(error), passing=isinstance(error, Unreachable)) from None
         if fetched.status != 200:
-            raise _Unavailable(f"HTTP {fetched.status}")
+            raise _Unavailable(f"HTTP {fetched.status}", passing=_passing(fetched.status))
         if not fetched.content_type.startswith("image/"):
             raise _Unavailable(f"not an image ({fetched.content_type})")
         name = yarl.URL(url).name or "image"

@@ -249,7 +249,7 @@ class JobService:
             # Held the same way: the member's files may still be there, nothing was sent.
             return await self._retry_later(
                 job,
-                f"Discord did not answer for its source message ({error})",
+                f"Discord did not answer ({error})",
                 self._timing.submit_retry_delay,
                 member_present,
                 HOLD_DISCORD,

@@ -86,6 +86,24 @@ class Site:
         self._routes[path] = handler
         return self.url(path)
 
+    def failing_first(
+        self, path: str, status: int, *, times: int = 1, body: bytes = PNG, content_type="image/png"
+    ) -> str:
+        """`status` for the first `times` requests (0: the connection closed unanswered), then
+        `body`, as a server failing for a moment does."""
+        failures = [times]
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            if failures[0] <= 0:
+                return web.Response(body=body, content_type=content_type)
+            failures[0] -= 1
+            if status == 0 and request.transport is not None:
+                request.transport.close()
+            return web.Response(status=status or 500, text="failing for a moment")
+
+        self._routes[path] = handler
+        return self.url(path)
+
     def never_answer(self, path: str) -> str:
         async def handler(request: web.Request) -> web.StreamResponse:
             await self.hang.wait()

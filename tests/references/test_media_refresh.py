@@ -257,6 +257,58 @@ async def test_an_image_apimart_is_too_busy_to_take_is_rehosted_later_not_refuse
     assert api.submits[0]["image_urls"] == [api.uploads[0].url]
 
 
+def signed(url, expires_at):
+    """`url` signed as a Discord attachment link is, until then."""
+    ex = format(int(expires_at), "x")
+    return f"{url}?ex={ex}&is={ex}&hm=ab"
+
+
+@pytest.mark.parametrize("fault", [503, 429, 0], ids=["503", "429", "dropped"])
+async def test_a_moment_of_discords_file_server_failing_a_copy_holds_the_job_not_refuses_it(
+    db, api, session, clock, fetcher, fault
+):
+    """A picture attached to /video (no message to renew it from), sent late, whose old link
+    still works for 40 minutes: it is copied to APIMart. Discord's file server failing that one
+    download says nothing of the member's file: the job waits and copies it on the next try,
+    as when APIMart's upload fails for a moment; it is not closed as "links expired"."""
+    async with Site(PUBLIC_HOST) as cdn:
+        expires_at = clock() + TWO_HOURS + 2400
+        # aiohttp sends a GET again, once, on a connection dropped unanswered.
+        times = 2 if fault == 0 else 1
+        old = signed(cdn.failing_first("/attachments/5/77/cat.png", fault, times=times), expires_at)
+        store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.origin])
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old,))
+        report = await late_submit(store, service, clock, request, requester=SLASH_COMMAND)
+        told = report.member_message.render("en-US")
+        assert report.state is JobState.RECORDED, told
+        assert "expired" not in told
+        assert (await store.get(report.job.id)).error_key == "status_hold_discord"
+        assert api.submits == []
+        clock.advance(61)
+        again = await service.submit(await store.get(report.job.id), member_present=False)
+        assert again.state is JobState.QUEUED, again.member_message.render("en-US")
+        [upload] = api.uploads
+        assert api.submits[0]["image_urls"] == [upload.url]
+
+
+@pytest.mark.parametrize(
+    ("fault", "left"), [(503, -60), (403, 2400), (404, 2400)], ids=["503-expired", "403", "404"]
+)
+async def test_a_copy_refused_by_discords_file_server_or_of_an_expired_link_is_refused(
+    db, api, session, clock, fetcher, fault, left
+):
+    """Nothing to wait for: the file is gone or shut (403, 404), or its link has expired."""
+    async with Site(PUBLIC_HOST) as cdn:
+        expires_at = clock() + TWO_HOURS + left
+        old = signed(cdn.failing_first("/attachments/5/77/cat.png", fault, times=9), expires_at)
+        store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.origin])
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old,))
+        report = await late_submit(store, service, clock, request, requester=SLASH_COMMAND)
+    assert report.state is JobState.REJECTED
+    assert "links to your reference files expired" in report.member_message.render("en-US")
+    assert api.submits == [] and api.uploads == []
+
+
 async def test_an_image_apimart_keeps_refusing_to_take_is_given_up_like_a_busy_submit(
     db, api, session, clock, cdn, fetcher
 ):
