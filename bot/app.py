@@ -92,6 +92,7 @@ class VideoBot(commands.AutoShardedBot):
     session: aiohttp.ClientSession
     member_urls: GuardedFetcher
     result_links: GuardedFetcher
+    rehosts: GuardedFetcher
     apimart: APIMartClient
     store: JobStore
     jobs: JobService
@@ -286,6 +287,12 @@ class VideoBot(commands.AutoShardedBot):
             allowed_networks=settings.link_allowed_networks,
             trusted=TrustedOrigin(yarl.URL(settings.apimart_base_url).origin(), self.session),
         )
+        # Copies of a late job's pictures (from Discord's CDN, or APIMart's earlier copy): name
+        # lookups of their own, so members' links on a silent nameserver never hold them up.
+        self.rehosts = GuardedFetcher(
+            max_bytes=settings.max_reference_bytes,
+            allowed_networks=settings.link_allowed_networks,
+        )
         self.apimart = APIMartClient(
             self.session,
             base_url=settings.apimart_base_url,
@@ -349,7 +356,7 @@ class VideoBot(commands.AutoShardedBot):
                 attachment_urls=self._attachment_urls,
                 client=engine_client,
                 budget=budget,
-                fetcher=self.member_urls,
+                fetcher=self.rehosts,
                 cdn_origins=self.cdn_origins,
                 clock=self.clock,
             ),
@@ -646,6 +653,8 @@ class VideoBot(commands.AutoShardedBot):
             await self.member_urls.close()
         if hasattr(self, "result_links"):
             await self.result_links.close()
+        if hasattr(self, "rehosts"):
+            await self.rehosts.close()
         if self.observability is not None:
             await self.observability.stop()
 

@@ -553,7 +553,9 @@ class ReferencesCog(commands.Cog):
             await origin.acknowledge()
             if await refused_before_fetching(self.bot, origin, links_to_check([media])):
                 return
-        collected = await collect([media], self.bot.link_prober)
+        collected = await collect(
+            [media], self.bot.link_prober.for_member(origin.requester().user_id)
+        )
         if collected.videos and (refusal := length_refused(submitted)) is not None:
             await origin.tell(refusal)
             return
@@ -783,7 +785,9 @@ class ReferencesCog(commands.Cog):
             self.bot, origin, links_to_check([media])
         ):
             return
-        collected = await collect([media], self.bot.link_prober)
+        collected = await collect(
+            [media], self.bot.link_prober.for_member(origin.requester().user_id)
+        )
         origin = self._origin(
             message,
             sources=(message_ref(message),),
@@ -859,7 +863,9 @@ class ReferencesCog(commands.Cog):
             self.bot, origin, links_to_check(medias)
         ):
             return
-        collected = await collect(medias, self.bot.link_prober)
+        collected = await collect(
+            medias, self.bot.link_prober.for_member(origin.requester().user_id)
+        )
         origin = self._origin(
             message,
             sources=(message_ref(source), message_ref(message)),

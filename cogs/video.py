@@ -143,7 +143,9 @@ class VideoCog(commands.Cog):
             await origin.acknowledge()
             if await refused_before_fetching(self.bot, origin, links_to_check([typed])):
                 return
-            linked = await collect([typed], self.bot.link_prober)
+            linked = await collect(
+                [typed], self.bot.link_prober.for_member(origin.requester().user_id)
+            )
             everything = CollectedMedia(
                 images=(*options.images, *linked.images),
                 videos=(*options.videos, *linked.videos),

@@ -102,11 +102,13 @@ async def running_bot(
     api: FakeAPIMart | None = None,
     clock: Callable[[], float] = time.time,
     database: Database | None = None,
+    cdn_origins: frozenset[str] | None = None,
     **settings: Any,
 ) -> AsyncIterator[World]:
     """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards.
 
     The bot uses its own SQLite file unless given a migrated `database` (which the caller closes).
+    Discord's CDN is the fake's own, unless `cdn_origins` names another.
     """
     async with (
         FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
@@ -125,7 +127,7 @@ async def running_bot(
             db,
             clock=clock,
             guild_ready_timeout=0.05,
-            cdn_origins=frozenset({discord_fake.base_url}),
+            cdn_origins=cdn_origins or frozenset({discord_fake.base_url}),
         )
         try:
             # Entered first, as `python -m bot` does: `wait_until_ready` needs the client set up.

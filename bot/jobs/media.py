@@ -36,6 +36,7 @@ from bot.media.fetcher import (
     PrivateAddress,
     has_a_host_name,
 )
+from bot.media.resolver import lookups_for
 from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,16 @@ class LinkProber:
 
     def __init__(self, fetcher: GuardedFetcher) -> None:
         self._fetcher = fetcher
+
+    def for_member(self, member_id: int) -> Probe:
+        """This prober for the links `member_id` has checked: their name lookups take only
+        their share of the lookup threads (`bot.media.resolver`), whatever their links."""
+
+        async def probe(url: str) -> MediaInput | Skipped:
+            with lookups_for(member_id):
+                return await self(url)
+
+        return probe
 
     async def __call__(self, url: str) -> MediaInput | Skipped:
         """The link as an image or video reference, or why it is not one."""

@@ -1,6 +1,8 @@
 """Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
 
 import asyncio
+import socket
+import threading
 from contextlib import asynccontextmanager
 
 import pytest
@@ -588,6 +590,65 @@ async def test_reply_to_a_message_that_is_gone_is_told_so(tmp_path):
         answer = await bots_reply_to(world, await reply(world, gone, "a calm sea"))
         assert "couldn't read the message you replied to" in answer["content"]
         assert await nothing_recorded(world)
+
+
+async def ask_leaving_it(world, way, words):
+    """The member (alice) asks the given way with `words` holding links, not waiting for an
+    answer."""
+    if way == "slash":
+        await world.video(prompt=words)
+    elif way == "mention":
+        await world.discord.message_create(f"<@{world.discord.bot_user_id}> {words}")
+    elif way == "menu":
+        await fill_form(world, await make_video_on(world, await post(world, words)), "surf")
+    else:
+        await reply(world, await post(world, words), "surf")
+
+
+@pytest.mark.parametrize("way", [*WAYS, "mention"])
+async def test_a_members_links_on_a_silent_nameserver_leave_others_their_link_checks(
+    tmp_path, monkeypatch, way
+):
+    """Alice asks, any way, with 8 links whose names' nameserver never answers (within the
+    link allowance). Carol, a moment later, mentions the bot with her picture's link: it is
+    read and her video queued. Alice's lookups hold only her share of the lookup threads, not
+    every one, which left Carol told her link could not be reached."""
+    asked = threading.Event()
+    silent = threading.Event()
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if str(host).endswith(".silent-dns.example"):
+            asked.set()
+            silent.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host == "cats.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
+        return lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        async with (
+            Site(PUBLIC_HOST) as web,
+            running_bot(
+                tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+            ) as world,
+        ):
+            links = " ".join(f"http://img{i}.silent-dns.example/x.png" for i in range(8))
+            await ask_leaving_it(world, way, f"a paper boat {links}")
+            assert await asyncio.to_thread(asked.wait, 10), "alice's links were looked up"
+            cat = web.serve("/cat.png").replace(PUBLIC_HOST, "cats.example")
+            carol = world.discord.add_member("carol")
+            asking = await world.discord.message_create(
+                f"<@{world.discord.bot_user_id}> make it surf {cat}", author=carol
+            )
+            answer = (await bots_reply_to(world, asking))["content"]
+            assert says_queued(answer), answer
+            await world.api.wait_for_submits(1)
+            assert world.api.submits[0]["image_urls"] == [cat]
+            silent.set()  # alice's answer then comes: her links could not be reached
+    finally:
+        silent.set()
 
 
 # Expired links -----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Collecting references from messages: order, links, and what a link really is."""
 
+import asyncio
 import ipaddress
+import socket
+import threading
 
 import pytest
 
@@ -224,6 +227,46 @@ async def test_a_link_redirecting_to_a_host_that_is_no_valid_name_is_left_out_by
     [skipped] = collected.skipped
     assert skipped.reason is SkipReason.UNREACHABLE
     assert skipped.shown == f"{PUBLIC_HOST}:{web.port}/cat.png"
+
+
+async def test_one_members_links_on_a_silent_nameserver_leave_another_members_link_be_read(
+    monkeypatch,
+):
+    """Mallory posts one message of 8 links whose names' nameserver never answers (within the
+    link allowance). Alice's picture link, a moment later, is read: Mallory's lookups hold
+    only her share of the lookup threads, not every one, leaving Alice told her link "could
+    not be reached"."""
+    silent = threading.Event()
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if str(host).endswith(".silent-dns.example"):
+            silent.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host == "cats.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
+        return lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    allowed = [ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+    try:
+        async with (
+            Site(PUBLIC_HOST) as web,
+            GuardedFetcher(max_bytes=LIMIT, timeout=2, allowed_networks=allowed) as fetcher,
+        ):
+            web.serve("/cat.png")
+            prober = LinkProber(fetcher)
+            links = " ".join(f"http://img{i}.silent-dns.example/x.png" for i in range(8))
+            mallory = asyncio.create_task(
+                collect([MessageMedia(content=links)], prober.for_member(666))
+            )
+            await asyncio.sleep(0.2)
+            alices = MessageMedia(content=f"http://cats.example:{web.port}/cat.png")
+            alice = await collect([alices], prober.for_member(42))
+            assert alice.skipped == () and len(alice.images) == 1, alice
+            assert len((await mallory).skipped) == 8
+    finally:
+        silent.set()
 
 
 @pytest.mark.parametrize(

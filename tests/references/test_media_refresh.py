@@ -4,6 +4,8 @@ import asyncio
 import ipaddress
 import random
 import re
+import socket
+import threading
 import time
 
 import pytest
@@ -15,6 +17,7 @@ from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import HOLD_SLOW_DOWN, JobService
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher
+from bot.media.resolver import LOOKUP_THREADS
 from bot.media_refresh import (
     DISCORD_CDN_ORIGINS,
     DiscordMediaRefresher,
@@ -671,6 +674,68 @@ async def test_a_source_message_gone_or_shut_to_the_bot_refuses_a_clip_it_cannot
         assert report.state is JobState.REJECTED
         assert "links to your reference files expired" in report.member_message.render("en-US")
         assert world.api.submits == []
+
+
+async def test_members_links_on_a_silent_nameserver_never_hold_up_copying_a_late_jobs_picture(
+    tmp_path, monkeypatch
+):
+    """Members' links whose names' nameserver never answers hold every lookup thread their
+    links may use. A late job's picture is copied from Discord's CDN all the same (its name
+    looked up on threads of its own) and the job sent; it does not wait out the 30 s cap behind
+    them, to be closed as "links expired"."""
+    from tests.cogs.test_reach import ShiftedClock
+    from tests.harness import running_bot
+
+    clock = ShiftedClock()
+    silent = threading.Event()
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if str(host).endswith(".silent-dns.example"):
+            silent.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host == "cdn.discord.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
+        return lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        async with Site(PUBLIC_HOST) as web:
+            cdn = f"http://cdn.discord.example:{web.port}"
+            web.serve("/attachments/5/77/cat.png", PNG)
+            async with running_bot(
+                tmp_path,
+                clock=clock,
+                link_allowed_networks=f"{PUBLIC_HOST}/32",
+                cdn_origins=frozenset({cdn}),
+            ) as world:
+                await world.bot.poller.stop()
+                members = world.bot.member_urls
+                stuck = [
+                    asyncio.create_task(members.fetch(f"http://i{i}.silent-dns.example/x.png"))
+                    for i in range(LOOKUP_THREADS)
+                ]
+                await asyncio.sleep(0.2)
+                # Sent two hours late, its link still good for 40 minutes: copied.
+                old = signed(f"{cdn}/attachments/5/77/cat.png", clock() + TWO_HOURS + 2400)
+                request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old,))
+                requester = Requester(
+                    user_id=world.discord.user_id,
+                    channel_id=world.discord.channel_id,
+                    guild_id=world.discord.guild_id,
+                )
+                job = await world.bot.store.create(
+                    requester, request, now=clock(), submit_by=clock()
+                )
+                clock.offset = TWO_HOURS
+                async with asyncio.timeout(10):
+                    report = await world.bot.jobs.submit(job, member_present=False)
+                assert report.state is JobState.QUEUED, report.member_message.render("en-US")
+                assert [upload.data for upload in world.api.uploads] == [PNG]
+                for task in stuck:
+                    task.cancel()
+    finally:
+        silent.set()
 
 
 async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_own_words(
