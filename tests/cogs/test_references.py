@@ -1,7 +1,6 @@
 """Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
 
 import asyncio
-import socket
 import threading
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from bot.moderation.store import Actor
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, MP4, PNG, running_bot
 
@@ -614,20 +614,9 @@ async def test_a_members_links_on_a_silent_nameserver_leave_others_their_link_ch
     read and her video queued. Alice's lookups hold only her share of the lookup threads, not
     every one, which left Carol told her link could not be reached."""
     asked = threading.Event()
-    silent = threading.Event()
-    lookup = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if str(host).endswith(".silent-dns.example"):
-            asked.set()
-            silent.wait(30)
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        if host == "cats.example":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
-        return lookup(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    try:
+    with silent_nameserver(
+        monkeypatch, answers={"cats.example": PUBLIC_HOST}, asked=asked
+    ) as silent:
         async with (
             Site(PUBLIC_HOST) as web,
             running_bot(
@@ -647,8 +636,6 @@ async def test_a_members_links_on_a_silent_nameserver_leave_others_their_link_ch
             await world.api.wait_for_submits(1)
             assert world.api.submits[0]["image_urls"] == [cat]
             silent.set()  # alice's answer then comes: her links could not be reached
-    finally:
-        silent.set()
 
 
 # Expired links -----------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 import asyncio
 import ipaddress
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,7 @@ import pytest
 
 from bot.media.fetcher import GuardedFetcher, Refused, TooLarge, Unreachable
 from bot.media.resolver import LinkResolver
+from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
 LIMIT = 1024
@@ -227,17 +227,7 @@ async def test_links_on_a_silent_nameserver_do_not_hold_up_the_bots_other_lookup
     resolver gives up, past the link's own time cap. They must not take the threads every
     other lookup of the bot (APIMart's, Discord's) goes through: 40 of them at once (five
     members' messages) would fill the event loop's pool on any machine."""
-    silent = threading.Event()
-    lookup = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if str(host).endswith(".silent-dns.example"):
-            silent.wait(30)
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        return lookup(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    try:
+    with silent_nameserver(monkeypatch):
         async with GuardedFetcher(max_bytes=LIMIT, timeout=3) as fetcher:
             links = [f"https://img{i}.silent-dns.example/cat.png" for i in range(40)]
             fetching = [asyncio.create_task(fetcher.fetch(link)) for link in links]
@@ -247,8 +237,6 @@ async def test_links_on_a_silent_nameserver_do_not_hold_up_the_bots_other_lookup
             assert answered, "the bot's own lookup waited behind the members' links"
             failed = await asyncio.gather(*fetching, return_exceptions=True)
         assert all(isinstance(error, Unreachable) for error in failed)
-    finally:
-        silent.set()
 
 
 _STUCK_LOOKUP_THEN_EXIT = """

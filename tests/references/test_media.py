@@ -2,8 +2,6 @@
 
 import asyncio
 import ipaddress
-import socket
-import threading
 
 import pytest
 
@@ -20,6 +18,7 @@ from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import check_media
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import attachment_id, rehosted_expiry
+from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import INTERNAL_HOST, PNG, PUBLIC_HOST, ScriptedDNS, Site
 
 LIMIT = 1024
@@ -236,20 +235,8 @@ async def test_one_members_links_on_a_silent_nameserver_leave_another_members_li
     link allowance). Alice's picture link, a moment later, is read: Mallory's lookups hold
     only her share of the lookup threads, not every one, leaving Alice told her link "could
     not be reached"."""
-    silent = threading.Event()
-    lookup = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if str(host).endswith(".silent-dns.example"):
-            silent.wait(30)
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        if host == "cats.example":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
-        return lookup(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     allowed = [ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
-    try:
+    with silent_nameserver(monkeypatch, answers={"cats.example": PUBLIC_HOST}):
         async with (
             Site(PUBLIC_HOST) as web,
             GuardedFetcher(max_bytes=LIMIT, timeout=2, allowed_networks=allowed) as fetcher,
@@ -265,8 +252,6 @@ async def test_one_members_links_on_a_silent_nameserver_leave_another_members_li
             alice = await collect([alices], prober.for_member(42))
             assert alice.skipped == () and len(alice.images) == 1, alice
             assert len((await mallory).skipped) == 8
-    finally:
-        silent.set()
 
 
 @pytest.mark.parametrize(

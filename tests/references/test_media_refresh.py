@@ -4,8 +4,6 @@ import asyncio
 import ipaddress
 import random
 import re
-import socket
-import threading
 import time
 
 import pytest
@@ -28,6 +26,7 @@ from bot.media_refresh import (
     links_lost,
 )
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
 from tests.harness import running_bot
 
@@ -687,19 +686,7 @@ async def test_members_links_on_a_silent_nameserver_never_hold_up_copying_a_late
     from tests.harness import running_bot
 
     clock = ShiftedClock()
-    silent = threading.Event()
-    lookup = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if str(host).endswith(".silent-dns.example"):
-            silent.wait(30)
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
-        if host == "cdn.discord.example":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_HOST, port))]
-        return lookup(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    try:
+    with silent_nameserver(monkeypatch, answers={"cdn.discord.example": PUBLIC_HOST}):
         async with Site(PUBLIC_HOST) as web:
             cdn = f"http://cdn.discord.example:{web.port}"
             web.serve("/attachments/5/77/cat.png", PNG)
@@ -734,8 +721,6 @@ async def test_members_links_on_a_silent_nameserver_never_hold_up_copying_a_late
                 assert [upload.data for upload in world.api.uploads] == [PNG]
                 for task in stuck:
                     task.cancel()
-    finally:
-        silent.set()
 
 
 async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_own_words(
