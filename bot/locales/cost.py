@@ -71,7 +71,8 @@ EN: dict[str, str] = {
     "mod_month_credits": "**Credits this month** (since {start}): {used} spent by this server. {left}",
     "mod_budget_left": "Budget left: {left} of {budget}.",
     "mod_budget_left_held": (
-        "Budget left: {left} of {budget} ({held} held for the videos being made now)."
+        "Budget left: {left} of {budget} ({held} held for videos not billed yet: those being "
+        "made now, and any whose submit got no answer)."
     ),
     "mod_budget_none": "No monthly budget is set (see `{/videomod budget}`).",
     "mod_month_line": "{rank}. {member}: {credits}",
@@ -126,7 +127,10 @@ ZH: dict[str, str] = {
     "mod_show_no_confirm": "**确认：**从不询问（见 `{/videomod confirm}`）。",
     "mod_month_credits": "**本月积分**（自 {start} 起）：本服务器已花费 {used}。{left}",
     "mod_budget_left": "预算剩余：{left}（共 {budget}）。",
-    "mod_budget_left_held": "预算剩余：{left}（共 {budget}；另有 {held}已预留给正在生成的视频）。",
+    "mod_budget_left_held": (
+        "预算剩余：{left}（共 {budget}；另有 {held}预留给尚未结算的视频：正在生成的，"
+        "以及提交后没有收到回复的）。"
+    ),
     "mod_budget_none": "未设置每月预算（见 `{/videomod budget}`）。",
     "mod_month_line": "{rank}. {member}：{credits}",
     "mod_month_empty": "本月还没有人花费积分。",

@@ -164,8 +164,9 @@ EN: dict[str, str] = {
         "**Monthly budget:** {used} of {budget} credits used; the month ends {reset}."
     ),
     "mod_show_budget_held": (
-        "**Monthly budget:** {used} of {budget} credits used, {held} more held for the videos "
-        "being made now; the month ends {reset}."
+        "**Monthly budget:** {used} of {budget} credits used, {held} more held for videos not "
+        "billed yet (those being made now, and any whose submit got no answer); the month "
+        "ends {reset}."
     ),
     "mod_show_no_budget": "**Monthly budget:** none ({used} used this month).",
     "mod_show_words": "**Banned words:** {count} (see `{/videomod words list}`).",
@@ -527,7 +528,8 @@ ZH: dict[str, str] = {
     "mod_show_all_channels": "**频道：**全部",
     "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月{reset}结束。",
     "mod_show_budget_held": (
-        "**每月预算：**已用 {used} / {budget} 积分，另有 {held} 积分预留给正在生成的视频；"
+        "**每月预算：**已用 {used} / {budget} 积分，另有 {held} 积分预留给尚未结算的视频"
+        "（正在生成的，以及提交后没有收到回复的）；"
         "本月{reset}结束。"
     ),
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used}）。",

@@ -295,10 +295,11 @@ async def test_usage_and_limits_count_what_videos_being_made_hold_of_the_budget(
         usage = await command(world, "videomod usage", user=owner)
         assert (
             "0 credits spent by this server. Budget left: 85 credits of 100 credits"
-            " (15 credits held for the videos being made now)." in usage
+            " (15 credits held for videos not billed yet: those being made now, and any whose"
+            " submit got no answer)." in usage
         )
         limits = await command(world, "videomod limits show", user=owner)
-        assert "0 of 100 credits used, 15 more held for the videos being made now" in limits
+        assert "0 of 100 credits used, 15 more held for videos not billed yet" in limits
         zh = await command(world, "videomod usage", user=owner, locale="zh-CN")
         assert "预算剩余：85 积分（共 100 积分" in zh  # noqa: RUF001
 
