@@ -236,6 +236,13 @@ class JobService:
         time of its kind), or the report of why it is not sent now."""
         if job.cancelled:
             return await self._cancel_unsent(job, member_present)
+        paused = self._budget.submits_paused_for() if self._budget is not None else 0.0
+        if paused > 0:
+            # Before renewing its media too: a picture copied now is a request APIMart asked
+            # us not to send, and its copy's days would run while the job waits.
+            return await self._retry_later(
+                job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
+            )
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:

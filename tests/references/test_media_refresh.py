@@ -203,6 +203,24 @@ async def test_an_upload_waits_its_turn_in_the_request_budget_as_the_submit_does
     assert (len(api.uploads), len(api.submits), budget.granted) == (1, 1, 2)
 
 
+async def test_no_picture_is_copied_to_apimart_while_it_has_paused_submits(
+    db, api, session, clock, cdn, fetcher
+):
+    """APIMart answered a submit 429 with a wait: a late submit that must first copy its
+    picture holds until the wait ends. Uploading anyway spent a request APIMart had asked us
+    not to send, and a copy whose three days run while the job waits."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    budget = RequestBudget(100.0)
+    store, service = make_service(
+        db, api, session, clock, Messages(), fetcher, [cdn.base_url], budget=budget
+    )
+    budget.refuse_submits(30)
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    assert (report.state, report.job.error_key) == (JobState.RECORDED, HOLD_SLOW_DOWN)
+    assert (api.uploads, api.submits) == ([], [])
+
+
 async def test_an_upload_told_to_retry_after_30s_waits_in_the_database_not_in_a_worker(tmp_path):
     """The bot as bot/app.py wires it: a late submit copies a picture to APIMart, which answers
     429 `Retry-After: 30`. Waited out inside the submit (up to four times over), it held a
