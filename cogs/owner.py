@@ -13,7 +13,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.balance import balance_line
 from bot.i18n import msg, plural
+from bot.jobs.pricing import amount
+from bot.moderation.periods import stamp
+from bot.moderation.report import personal_month_lines
 from bot.text import REASON_CHARS, quote
 from cogs._errors import Refusal, acknowledged_check
 from cogs._private import cancel_for_block, lift_the_pause, show_privately
@@ -23,6 +27,9 @@ if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
+
+# Users listed in `/videoowner usage`: the biggest spenders, as `/videomod usage` lists members.
+LISTED_SPENDERS = 10
 
 Interaction = discord.Interaction["VideoBot"]
 
@@ -36,7 +43,7 @@ class NotOwner(Refusal):
 class OwnerCog(
     commands.GroupCog,
     group_name="videoowner",
-    group_description="For the bot's operators: block users everywhere, resume videos",
+    group_description="For the bot's operators: block users everywhere, resume videos, usage",
 ):
     """Operator tools; each use is re-checked against `OWNER_IDS`."""
 
@@ -99,6 +106,30 @@ class OwnerCog(
         log.warning("Operator %d resumed video generation", interaction.user.id)
         await answer_privately(interaction, msg("owner_resume_done"))
         self.bot.moderation.feed.emit(None, msg("modlog_operator_resumed"))
+
+    @app_commands.command(
+        name="usage", description="Credits spent outside servers this month, and by whom"
+    )
+    @app_commands.describe(user="Only this user's credits")
+    async def usage(self, interaction: Interaction, user: discord.User | None = None) -> None:
+        """What `USER_INSTALL_MONTHLY_BUDGET` covers (DMs, the app installed by users): this
+        calendar month's credits, what is left and held, and who spent them; `/videomod usage`
+        shows none of it, since no server owns those videos."""
+        store = self.bot.moderation.store
+        use = await store.budget_used(None)
+        if user is None:
+            spenders = await store.top_credits(None, use.window, LISTED_SPENDERS)
+            budget = self.bot.settings.user_install_monthly_budget
+            lines = personal_month_lines(budget, use, spenders)
+        else:
+            credits = await store.credits_of(None, user.id, use.window)
+            start = stamp(use.window.start)
+            lines = [
+                msg(
+                    "owner_member_month", user=f"<@{user.id}>", credits=amount(credits), start=start
+                )
+            ]
+        await show_privately(interaction, [*lines, balance_line(self.bot.balance.latest)])
 
 
 async def setup(bot: VideoBot) -> None:

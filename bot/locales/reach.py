@@ -99,6 +99,14 @@ EN: dict[str, str] = {
     ),
     "owner_resume_done": "Video generation has resumed everywhere.",
     "owner_not_blocked": "{user} was not blocked.",
+    "owner_month_credits": (
+        "**Credits this month outside servers that added this bot** (DMs and the app installed "
+        "by users, since {start}): {used} spent. {left}"
+    ),
+    "owner_budget_none": (
+        "No monthly budget is set for them (`USER_INSTALL_MONTHLY_BUDGET` in the bot's settings)."
+    ),
+    "owner_member_month": "{user} spent {credits} outside servers this month (since {start}).",
 }
 
 ZH: dict[str, str] = {
@@ -171,14 +179,23 @@ ZH: dict[str, str] = {
     ),
     "owner_resume_done": "视频生成已在所有地方恢复。",
     "owner_not_blocked": "{user} 没有被禁止生成视频。",
+    "owner_month_credits": (
+        "**本月在未添加本机器人的地方的积分**（私信和用户安装的应用，自 {start} 起）：已花费 {used}。{left}"
+    ),
+    "owner_budget_none": "未为它们设置每月预算（机器人设置中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
+    "owner_member_month": "{user} 本月在未添加本机器人的地方花费了 {credits}（自 {start} 起）。",
 }
 
 ZH_COMMANDS: dict[str, str] = {
     "videoowner": "视频运营",
-    "For the bot's operators: block users everywhere, resume videos": "机器人运营者专用：全局封禁用户、恢复视频生成",
+    "For the bot's operators: block users everywhere, resume videos, usage": (
+        "机器人运营者专用：全局封禁用户、恢复视频生成、查看用量"
+    ),
     "Resume videos everywhere after the balance is topped up": "充值后在所有地方恢复视频生成",
     "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
     "Let a user blocked everywhere make videos": "允许被全局封禁的用户再次生成视频",
+    "Credits spent outside servers this month, and by whom": "本月在服务器之外花费的积分及花费者",
+    "Only this user's credits": "只看这个用户的积分",
     "user": "用户",
     "The user": "该用户",
     "Why (the user reads it)": "原因（该用户会看到）",

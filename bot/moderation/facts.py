@@ -148,7 +148,7 @@ async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> f
     check (in its transaction) and the submit (on the database) count the same way. A
     finished video whose credits APIMart left out of its answer was billed all the same: it
     counts at what such a video is expected to cost."""
-    place, key = _place(guild_id)
+    place, key = place_of(guild_id)
     rows = await read(
         f"SELECT SUM(credits_cost) FROM jobs WHERE {place} AND created_at >= ? AND created_at < ?",
         (*key, window.start, window.end),
@@ -161,13 +161,17 @@ async def credits_spent(read: Reader, guild_id: int | None, window: Window) -> f
 UNREPORTED = f"credits_cost IS NULL AND state = '{JobState.COMPLETED.value}'"
 
 
-async def unreported_by_member(read: Reader, guild_id: int, window: Window) -> dict[int, float]:
+async def unreported_by_member(
+    read: Reader, guild_id: int | None, window: Window
+) -> dict[int, float]:
     """Each member's finished videos APIMart reported no credits for, at their expected cost:
-    what `credits_spent` counts for them, so a member's credits add up to the server's."""
-    return await _expected_by(read, "guild_id = ?", (guild_id,), window, UNREPORTED, (), "user_id")
+    what `credits_spent` counts for them, so a member's credits add up to the server's (None:
+    to those outside servers)."""
+    place, key = place_of(guild_id)
+    return await _expected_by(read, place, key, window, UNREPORTED, (), "user_id")
 
 
-def _place(guild_id: int | None) -> tuple[str, tuple[object, ...]]:
+def place_of(guild_id: int | None) -> tuple[str, tuple[object, ...]]:
     """The jobs of a server, or (None) those made outside servers: a WHERE part, its values."""
     return ("guild_id = ?", (guild_id,)) if guild_id is not None else ("guild_id IS NULL", ())
 
@@ -231,7 +235,7 @@ async def credits_held(
     then, and for good for those whose submit answer was lost. `ahead_of` (a job about to be
     sent): the videos APIMart has, and those waiting that were asked for before it; None: every
     one."""
-    place, key = _place(guild_id)
+    place, key = place_of(guild_id)
     # Sent, with no credits to come from a status check: a render given up on is still followed
     # (`next_poll_at`) and billed if APIMart ends it; one whose submit answer was lost was
     # likely made and billed, and no answer will ever say what it cost.

@@ -461,20 +461,42 @@ def price_lines(
 
 def server_month_line(policy: Policy, use: BudgetUse) -> Message:
     """The server's credits this calendar month, and the monthly budget left (if it has one)."""
-    budget = policy.monthly_budget
-    if budget is None:
-        left = msg("mod_budget_none")
-    else:
-        key = "mod_budget_left_held" if use.held > 0 else "mod_budget_left"
-        left = msg(key, left=amount(use.left(budget)), budget=amount(budget), held=amount(use.held))
+    left = budget_left_line(policy.monthly_budget, use, none_key="mod_budget_none")
     return msg(
         "mod_month_credits", start=stamp(use.window.start), used=amount(use.spent), left=left
     )
 
 
+def budget_left_line(budget: float | None, use: BudgetUse, *, none_key: str) -> Message:
+    """What a new video may still spend of a monthly budget (and what is held), or `none_key`."""
+    if budget is None:
+        return msg(none_key)
+    key = "mod_budget_left_held" if use.held > 0 else "mod_budget_left"
+    return msg(key, left=amount(use.left(budget)), budget=amount(budget), held=amount(use.held))
+
+
 def month_credit_lines(policy: Policy, use: BudgetUse, rows: Sequence[CreditsRow]) -> list[Message]:
     """Credits this calendar month: the server's, its budget left, and its top members."""
-    lines = [server_month_line(policy, use)]
+    return [server_month_line(policy, use), *spender_lines(rows)]
+
+
+def personal_month_lines(
+    budget: float | None, use: BudgetUse, rows: Sequence[CreditsRow]
+) -> list[Message]:
+    """Credits this calendar month outside servers (the operator's `USER_INSTALL_MONTHLY_BUDGET`
+    and what is left of it), and the users who spent the most there."""
+    head = msg(
+        "owner_month_credits",
+        start=stamp(use.window.start),
+        used=amount(use.spent),
+        left=budget_left_line(budget, use, none_key="owner_budget_none"),
+    )
+    return [head, *spender_lines(rows)]
+
+
+def spender_lines(rows: Sequence[CreditsRow]) -> list[Message]:
+    """Who spent the most credits this month, ranked."""
+    lines = []
     if not rows:
         lines.append(msg("mod_month_empty"))
     lines.extend(

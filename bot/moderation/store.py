@@ -20,6 +20,7 @@ from bot.moderation.facts import (
     REFUNDED,
     budget_use,
     member_facts,
+    place_of,
     read_policy,
     unreported_by_member,
     value_of,
@@ -234,23 +235,25 @@ class ModerationStore:
         )
         return [row[0] for row in rows]
 
-    async def budget_used(self, guild_id: int) -> BudgetUse:
-        """Credits spent by the server this calendar month, and held for its videos being
-        made."""
+    async def budget_used(self, guild_id: int | None) -> BudgetUse:
+        """Credits spent by the server (None: outside servers) this calendar month, and held for
+        its videos not billed yet."""
         window = budget_window(self._clock())
         async with self._db.transaction() as conn:
             held, spent = await budget_use(connection_reader(conn), guild_id, window)
             return BudgetUse(spent, held, window)
 
-    async def _unreported(self, guild_id: int, window: Window) -> dict[int, float]:
+    async def _unreported(self, guild_id: int | None, window: Window) -> dict[int, float]:
         return await unreported_by_member(self._db.fetch_all, guild_id, window)
 
-    async def credits_of(self, guild_id: int, user_id: int, window: Window) -> float:
-        """Credits one member's jobs cost in a window, as the budget counts them."""
+    async def credits_of(self, guild_id: int | None, user_id: int, window: Window) -> float:
+        """Credits one member's jobs cost in a window, as the budget counts them (None: their
+        jobs outside servers)."""
+        place, key = place_of(guild_id)
         row = await self._db.fetch_one(
-            "SELECT SUM(credits_cost) FROM jobs WHERE guild_id = ? AND user_id = ?"
+            f"SELECT SUM(credits_cost) FROM jobs WHERE {place} AND user_id = ?"
             " AND created_at >= ? AND created_at < ?",
-            (guild_id, user_id, window.start, window.end),
+            (*key, user_id, window.start, window.end),
         )
         reported = float(row[0] or 0.0) if row is not None else 0.0
         return reported + (await self._unreported(guild_id, window)).get(user_id, 0.0)
@@ -274,13 +277,17 @@ class ModerationStore:
         usage.sort(key=lambda row: (-row.jobs, -row.credits, row.user_id))
         return usage[:limit]
 
-    async def top_credits(self, guild_id: int, window: Window, limit: int) -> list[CreditsRow]:
-        """Members who spent the most credits in a window, as the budget counts them."""
+    async def top_credits(
+        self, guild_id: int | None, window: Window, limit: int
+    ) -> list[CreditsRow]:
+        """Members who spent the most credits in a window, as the budget counts them (None:
+        outside servers)."""
+        place, key = place_of(guild_id)
         rows = await self._db.fetch_all(
-            "SELECT user_id, SUM(credits_cost) AS credits FROM jobs WHERE guild_id = ?"
+            f"SELECT user_id, SUM(credits_cost) AS credits FROM jobs WHERE {place}"
             " AND created_at >= ? AND created_at < ? AND credits_cost > 0"
             " GROUP BY user_id",
-            (guild_id, window.start, window.end),
+            (*key, window.start, window.end),
         )
         spent = {int(row[0]): float(row[1]) for row in rows}
         for user_id, credits in (await self._unreported(guild_id, window)).items():

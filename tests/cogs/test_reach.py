@@ -395,6 +395,46 @@ async def _block_and_unblock(world, operator):
     assert "queued" in (await interaction.wait_for_answer())["content"]
 
 
+async def test_the_operator_sees_who_spent_the_credits_outside_servers(tmp_path):
+    """USER_INSTALL_MONTHLY_BUDGET caps the videos made in DMs and through the app installed by
+    users: `/videomod usage` shows none of them (no server owns them), `/videoowner usage` does."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        async with running_bot(
+            tmp_path,
+            plan=TaskPlan(polls_until_done=1, credits_cost=7),
+            fake=fake,
+            owner_ids=(operator,),
+            user_install_monthly_budget=100.0,
+        ) as world:
+            alice, bob = fake.user_id, fake.add_member("bob")
+            for place, user in (({"dm": True}, alice), ({}, bob)):
+                asked = await fake.slash_command("video", {"prompt": "a fox"}, user=user, **place)
+                assert "queued" in (await asked.wait_for_answer())["content"]
+            async with asyncio.timeout(10):
+                charged = "SELECT COUNT(*) FROM jobs WHERE credits_cost IS NOT NULL"
+                while (await world.db.fetch_one(charged))[0] < 2:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            denied = await fake.slash_command("videoowner usage", dm=True, user=alice)
+            assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
+            usage = await fake.slash_command("videoowner usage", dm=True, user=operator)
+            answer = (await usage.wait_for_answer())["content"]
+            assert "outside servers that added this bot" in answer, answer
+            assert "7 credits spent. Budget left: 93 credits of 100 credits." in answer
+            assert f"1. <@{alice}>: 7 credits" in answer
+            assert f"<@{bob}>" not in answer, "a server's video is that server's"
+            one = await fake.slash_command(
+                "videoowner usage",
+                [{"name": "user", "type": 6, "value": str(alice)}],
+                resolved={"users": {str(alice): fake.user(alice)}},
+                dm=True,
+                user=operator,
+            )
+            assert f"<@{alice}> spent 7 credits outside servers this month" in (
+                await one.wait_for_answer()
+            )["content"]
+
+
 async def test_lifting_the_operators_block_says_a_servers_own_block_still_stands(tmp_path):
     """ "May make videos again" would be wrong where the server's moderators block them too."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
