@@ -1,5 +1,6 @@
 """Finished jobs past `JOB_RETENTION_DAYS` are deleted: their prompts and links are not kept
-for ever, and the table does not grow for ever.
+for ever, and the table does not grow for ever. The moderators' audit trail (which names members
+and quotes their reasons) goes after the same time.
 
 Every process prunes (a row deleted twice is deleted once), a batch at a time so no statement
 holds the database long. Kept beyond the retention, whatever their age: jobs not finished (a
@@ -83,6 +84,30 @@ class JobRetention:
             log.info("Deleted %d finished jobs asked for more than %d days ago", pruned, self._days)
         return pruned
 
+    async def prune_audit_once(self) -> int:
+        """Delete the moderators' audit lines past the retention, a batch at a time; how many."""
+        if self._days <= 0:
+            return 0
+        pruned = 0
+        while True:
+            # Oldest first by id (audit lines are written in time order): a batch stops at the
+            # first young line instead of reading the whole trail.
+            rows = await self._db.write(
+                "DELETE FROM mod_audit WHERE id IN (SELECT id FROM mod_audit WHERE created_at < ?"
+                " ORDER BY id LIMIT ?) RETURNING id",
+                (self._clock() - self._days * DAY, self._batch),
+            )
+            pruned += len(rows)
+            if len(rows) < self._batch:
+                break
+        if pruned:
+            log.info("Deleted %d audit lines older than %d days", pruned, self._days)
+        return pruned
+
+    async def _prune_round(self) -> None:
+        await self.prune_once()
+        await self.prune_audit_once()
+
     async def _kept_for_learning(self) -> list[int]:
         ids: set[int] = set()
         for resolution in RESOLUTIONS:
@@ -112,7 +137,7 @@ class JobRetention:
     def start(self) -> None:
         """Prune now, then every `every` seconds."""
         if self._task is None and self._days > 0:
-            rounds = repeat_every(self.prune_once, self._every, "Pruning old jobs", log)
+            rounds = repeat_every(self._prune_round, self._every, "Pruning old jobs", log)
             self._task = asyncio.get_running_loop().create_task(rounds, name="retention")
 
     async def stop(self) -> None:

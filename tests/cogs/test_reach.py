@@ -430,9 +430,10 @@ async def test_the_operator_sees_who_spent_the_credits_outside_servers(tmp_path)
                 dm=True,
                 user=operator,
             )
-            assert f"<@{alice}> spent 7 credits outside servers this month" in (
-                await one.wait_for_answer()
-            )["content"]
+            assert (
+                f"<@{alice}> spent 7 credits outside servers this month"
+                in (await one.wait_for_answer())["content"]
+            )
 
 
 async def test_lifting_the_operators_block_says_a_servers_own_block_still_stands(tmp_path):

@@ -4,10 +4,12 @@
 import asyncio
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.i18n import msg
 from bot.jobs.models import JobState, Requester
 from bot.jobs.pricing import expected_of_kind
 from bot.jobs.retention import DAY, KEEP_PER_KIND, JobRetention
 from bot.jobs.store import JobStore, Stage
+from bot.moderation.store import Actor, ModerationStore
 from bot.storage.copy import run
 from bot.storage.sqlite import SqliteDatabase
 from tests.backends import RecordingDatabase, postgres_only, sqlite_only
@@ -213,3 +215,20 @@ async def test_a_prune_reads_only_old_finished_jobs_through_an_index(db, store, 
     [plan] = await query_plans(db, statements)
     assert any("jobs_finished_by_age" in step for step in plan), plan
     assert not any("SCAN jobs" in step or "TEMP B-TREE" in step for step in plan), plan
+
+
+async def test_audit_lines_past_the_retention_are_deleted_and_younger_ones_kept(db, clock):
+    """The audit names members and quotes moderators' reasons: it is not kept for ever either."""
+    moderation = ModerationStore(db, clock=clock)
+    actor = Actor(guild_id=1, moderator_id=9)
+    for reason in ("spam", "flood", "insults"):
+        await moderation.record(actor, msg("change_role_cleared", moderator="<@9>", role=reason))
+    clock.advance(RETENTION_DAYS * DAY - 3_600)
+    await moderation.record(actor, msg("change_role_cleared", moderator="<@9>", role="young"))
+    clock.advance(3_601)
+
+    retention = JobRetention(db, RETENTION_DAYS, clock=clock, batch=2)
+    assert await retention.prune_audit_once() == 3
+    [kept] = await moderation.recent_audit(1, 10)
+    assert kept.change.values["role"] == "young"
+    assert await JobRetention(db, 0, clock=clock).prune_audit_once() == 0
