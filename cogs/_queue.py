@@ -115,6 +115,31 @@ def missing_in(channel: object, permissions: discord.Permissions) -> list[str]:
     return missing_permissions(permissions, in_thread=thread is not None, locked=locked)
 
 
+def bot_timeout(guild: discord.Guild | None) -> Message | None:
+    """Why the bot cannot post in `guild` while a moderator has it timed out (None if not).
+
+    Told before any permission: Discord lets a timed-out member only view channels and read
+    their history, so its permissions there (`permissions_for`, `app_permissions`) lack all
+    the rest, however its role is set, and granting them would change nothing."""
+    me = guild.me if guild is not None else None
+    if me is None or not me.is_timed_out() or me.timed_out_until is None:
+        return None
+    return msg("bot_timed_out", until=int(me.timed_out_until.timestamp()))
+
+
+def bot_cannot_post(
+    guild: discord.Guild | None, channel: object, permissions: discord.Permissions
+) -> Message | None:
+    """Why the bot cannot post a result in `channel` with `permissions` there (None: it can)."""
+    timed_out = bot_timeout(guild)
+    if timed_out is not None:
+        return timed_out
+    missing = missing_in(channel, permissions)
+    if missing:
+        return msg("missing_channel_permissions", missing=permission_names(missing))
+    return None
+
+
 def member_may_post(interaction: discord.Interaction[discord.Client]) -> bool:
     """Whether the member who used `interaction` may post in its channel (in a thread: send
     messages in threads; in a locked one, only with Manage Threads: locking is no permission,
@@ -259,8 +284,8 @@ class Origin(ABC):
         """Who asked, where the answer goes, and where the media came from."""
 
     @abstractmethod
-    def missing_permissions(self) -> list[str]:
-        """Permissions the bot lacks here, as catalog keys."""
+    def bot_cannot_post(self) -> Message | None:
+        """Why the bot cannot post its status and result here (None: it can)."""
 
     def member_may_post(self) -> bool:
         """Whether the member may post where the bot would post for them (a mention was itself
@@ -342,13 +367,13 @@ class InteractionOrigin(Origin):
         """Where the bot cannot post with its own token: answer through the interaction or DM."""
         self.reply = reply_for(self.interaction, request.resolution, now)
 
-    def missing_permissions(self) -> list[str]:
+    def bot_cannot_post(self) -> Message | None:
         """From the interaction's app permissions, where the bot posts with its own token."""
         interaction = self.interaction
         if not self.place.server_installed:
             # DMs, group DMs, other servers: the bot posts nothing there with its own token.
-            return []
-        return missing_in(interaction.channel, interaction.app_permissions)
+            return None
+        return bot_cannot_post(interaction.guild, interaction.channel, interaction.app_permissions)
 
     def member_may_post(self) -> bool:
         """Where the bot posts with its own token, only for a member who may post there too:
@@ -469,13 +494,13 @@ class MessageOrigin(Origin):
             parent_channel_id=thread_parent_id(message.channel),
         )
 
-    def missing_permissions(self) -> list[str]:
-        """From the bot's permissions in the channel, as cached from the gateway."""
+    def bot_cannot_post(self) -> Message | None:
+        """From the bot's member and permissions in the channel, as cached from the gateway."""
         channel = self.message.channel
         guild = self.message.guild
         if guild is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
-            return []
-        return missing_in(channel, channel.permissions_for(guild.me))
+            return None
+        return bot_cannot_post(guild, channel, channel.permissions_for(guild.me))
 
     async def acknowledge(self) -> None:
         """Nothing to acknowledge without an interaction."""
@@ -735,9 +760,9 @@ async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) ->
         if not origin.member_may_post():
             await origin.tell(msg("member_cannot_post_here"))
             return
-        missing = origin.missing_permissions()
-        if missing:
-            await origin.tell(msg("missing_channel_permissions", missing=permission_names(missing)))
+        cannot_post = origin.bot_cannot_post()
+        if cannot_post is not None:
+            await origin.tell(cannot_post)
             return
         if bot.closing:
             await origin.tell(msg("bot_restarting"))

@@ -82,6 +82,7 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
+    bot_timeout,
     interaction_origin_id,
     media_from_attachment,
     member_may_post,
@@ -357,9 +358,15 @@ class ReferencesCog(commands.Cog):
         self, interaction: discord.Interaction[VideoBot], message: discord.Message
     ) -> None:
         """Check the message's media, then ask for the prompt in a form (the first answer)."""
-        if place_of(interaction).server_installed and not member_may_post(interaction):
+        server_installed = place_of(interaction).server_installed
+        if server_installed and not member_may_post(interaction):
             # Before the form: the bot would post the status and video where they cannot.
             await answer_privately(interaction, msg("member_cannot_post_here"))
+            return
+        timed_out = bot_timeout(interaction.guild) if server_installed else None
+        if timed_out is not None:
+            # Before the form too: nothing the member types could be posted until it ends.
+            await answer_privately(interaction, timed_out)
             return
         media = message_media(message)
         attached = split_attachments(media.attachments)

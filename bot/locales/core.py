@@ -79,6 +79,12 @@ EN: dict[str, str] = {
         "I can't post videos in this channel: I need {missing}. "
         "Ask a moderator to grant them, or use me in another channel."
     ),
+    # A moderator timed the bot out: Discord lets it post nowhere in the server until then.
+    "bot_timed_out": (
+        "A moderator has timed me out until <t:{until}:f>, so I can't post in this server "
+        "until then; nothing was counted. Ask a moderator to remove the timeout, or use me "
+        "after it ends."
+    ),
     "member_cannot_post_here": (
         "You can't post in this channel, so I won't post a video here for you either. "
         "Use me in a channel where you can write; nothing was counted."
@@ -356,6 +362,10 @@ ZH: dict[str, str] = {
     "dm_about_channel": "关于你在 <#{channel_id}> 发的消息：",
     "missing_channel_permissions": (
         "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
+    ),
+    "bot_timed_out": (
+        "管理员已将我禁言至 <t:{until}:f>，在此之前我无法在这个服务器发消息；没有计入额度。"
+        "请让管理员解除禁言，或在禁言结束后再使用我。"
     ),
     "member_cannot_post_here": "你不能在此频道发言，所以我也不会替你在这里发布视频。请在你可以发言的频道使用我；没有计入额度。",
     "channel_refuses_posts": "Discord 不允许我在此频道发消息（如果是私密子区，请先把我加进去），所以这个视频没有生成，也没有计入额度。",

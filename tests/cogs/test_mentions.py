@@ -3,11 +3,20 @@
 import asyncio
 import re
 import sys
+import time
 
 import pytest
 
 from tests.cogs.test_moderation import mod, role_option, server, user_option, video
-from tests.cogs.test_references import bots_reply_to, nothing_recorded, reply
+from tests.cogs.test_references import (
+    MODAL,
+    bots_reply_to,
+    make_video_on,
+    nothing_recorded,
+    pictures,
+    post,
+    reply,
+)
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
@@ -731,6 +740,31 @@ async def test_a_mention_where_the_bot_cannot_post_is_answered_by_dm(tmp_path):
             )
             assert "Send Messages" in told["content"]
             assert await nothing_recorded(world)
+
+
+async def test_a_bot_timed_out_by_a_moderator_is_not_said_to_lack_permissions(tmp_path):
+    """Discord lets a timed-out member only read, so the bot's permissions look stripped: a
+    mention, /video and the menu (before its form) tell of the timeout and when it ends, not
+    send the member to ask for permissions the bot's role already has."""
+    until = int(time.time()) + 3600
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.time_out(fake.bot_user_id, until=until)
+        async with running_bot(tmp_path, fake=fake) as world:
+            await mention(world, "a cat running on the beach")
+            told = await fake.wait_for_message(
+                fake.dm_channel_id(fake.user_id),
+                predicate=lambda m: m["author"]["id"] == str(fake.bot_user_id),
+            )
+            assert f"A moderator has timed me out until <t:{until}:f>" in told["content"]
+            assert "Send Messages" not in told["content"]
+            answer = await (await world.video(prompt="a paper boat")).wait_for_private_answer()
+            assert f"timed me out until <t:{until}:f>" in answer and "Send" not in answer
+            picture = await post(world, attachments=pictures(world, 1))
+            menu = await (await make_video_on(world, picture)).wait_for_callback()
+            assert menu["type"] != MODAL, "no prompt typed for nothing"
+            assert f"timed me out until <t:{until}:f>" in menu["data"]["content"]
+            assert await nothing_recorded(world)
+            assert world.api.submits == []
 
 
 async def test_without_the_intent_a_bare_reply_to_a_members_picture_is_pointed_to_the_menu(

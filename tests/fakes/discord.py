@@ -1340,6 +1340,16 @@ class FakeDiscord:
     def _guild(self, guild_id: int | None) -> _Guild:
         return self._guilds[guild_id if guild_id is not None else self.guild_id]
 
+    def time_out(self, user_id: int, *, until: float, guild_id: int | None = None) -> None:
+        """A moderator times a member (the bot, perhaps) out until the UNIX time `until`: set
+        before the bot connects, its GUILD_CREATE carries it."""
+        self._guild(guild_id).members[user_id]["communication_disabled_until"] = _iso(until)
+
+    def _timed_out(self, guild: _Guild, user_id: int) -> bool:
+        member = guild.members.get(user_id) or {}
+        until = member.get("communication_disabled_until")
+        return until is not None and datetime.fromisoformat(until).timestamp() > time.time()
+
     def bot_role_id(self, guild_id: int | None = None) -> int:
         """The bot's managed role, the one Discord offers when a member types "@Bot"."""
         [role] = [r for r in self._guild(guild_id).roles if r.get("managed")]
@@ -1388,6 +1398,9 @@ class FakeDiscord:
                     allow |= int(ow["allow"])
                     deny |= int(ow["deny"])
             perms = (perms & ~deny) | allow
+        if self._timed_out(guild, user_id):
+            # A timed-out member may only read, whatever its roles grant.
+            perms &= PERM_VIEW_CHANNEL | PERM_READ_MESSAGE_HISTORY
         return perms
 
     def _channel_payload(self, channel_id: int) -> Json:
@@ -1628,7 +1641,9 @@ class FakeDiscord:
             recipient = int(channel["recipients"][0]["id"])
             if recipient in self.dm_blocked_users:
                 raise FakeDiscordError(403, 50007, "Cannot send messages to this user")
-        elif channel_id in self.forbidden_channels:
+        elif channel_id in self.forbidden_channels or self._timed_out(
+            self._guilds[int(channel["guild_id"])], self.bot_user_id
+        ):
             raise FakeDiscordError(403, 50013, "Missing Permissions")
         elif channel["type"] == CHANNEL_GUILD_FORUM:
             # Members and bots post in a forum's threads, never in the forum itself.
