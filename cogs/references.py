@@ -82,7 +82,7 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
-    bot_timeout,
+    bot_cannot_post,
     interaction_origin_id,
     media_from_attachment,
     member_may_post,
@@ -363,10 +363,15 @@ class ReferencesCog(commands.Cog):
             # Before the form: the bot would post the status and video where they cannot.
             await answer_privately(interaction, msg("member_cannot_post_here"))
             return
-        timed_out = bot_timeout(interaction.guild) if server_installed else None
-        if timed_out is not None:
-            # Before the form too: nothing the member types could be posted until it ends.
-            await answer_privately(interaction, timed_out)
+        # Known at once (the bot's timeout, the `app_permissions` Discord sent): told before
+        # the form, not once the member has typed a prompt for nothing.
+        cannot_post = (
+            bot_cannot_post(interaction.guild, interaction.channel, interaction.app_permissions)
+            if server_installed
+            else None
+        )
+        if cannot_post is not None:
+            await answer_privately(interaction, cannot_post)
             return
         media = message_media(message)
         attached = split_attachments(media.attachments)

@@ -983,6 +983,19 @@ async def test_the_menu_opens_its_form_when_the_rules_are_slow_to_read(tmp_path)
         assert (await menu.wait_for_callback(timeout=4))["type"] == MODAL
 
 
+async def test_make_a_video_names_the_bots_missing_permissions_before_the_form(tmp_path):
+    """Discord sends the bot's permissions with the menu: where it cannot post the status and
+    video, the member reads which permissions it lacks before typing a prompt for nothing."""
+    async with running_bot(tmp_path) as world:
+        picture = await post(world, attachments=pictures(world, 1))
+        world.discord.forbidden_channels.add(world.discord.channel_id)
+        callback = await (await make_video_on(world, picture)).wait_for_callback()
+        assert callback["type"] != MODAL, "no prompt typed for nothing"
+        assert "I need Send Messages, Embed Links and Attach Files" in callback["data"]["content"]
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert await nothing_recorded(world)
+
+
 @pytest.mark.parametrize("problem", ["two videos", "a file over the cap"])
 async def test_menu_refuses_what_a_link_cannot_mend_before_the_form_opens(tmp_path, problem):
     """A link in the message may add a picture once the form is sent; it never makes two
