@@ -432,6 +432,9 @@ class InteractionOrigin(Origin):
         )
 
 
+# The language Discord sends for a server that chose none (only Community servers can).
+SERVER_LOCALE_UNSET = discord.Locale.american_english
+
 # A reply meant for one member removes itself after this long.
 PRIVATE_NOTE_LIFETIME = 60.0
 
@@ -469,9 +472,10 @@ class MessageOrigin(Origin):
     @property
     def locale(self) -> str:
         """No interaction tells the member's language: the server's preferred one is used,
-        and outside a server the language the member wrote in."""
+        and where there is none the language the member wrote in (a DM; a server that is not
+        a Community server, which cannot choose one: Discord sends the default, en-US)."""
         guild = self.message.guild
-        if guild is not None:
+        if guild is not None and guild.preferred_locale is not SERVER_LOCALE_UNSET:
             return str(guild.preferred_locale)
         return locale_written(self.message.content)
 

@@ -108,6 +108,18 @@ async def test_a_bare_mention_in_a_chinese_server_is_helped_in_chinese(tmp_path,
             assert world.api.member_requests == []
 
 
+async def test_a_chinese_mention_in_a_server_without_a_language_is_answered_in_chinese(tmp_path):
+    """Only a Community server can choose a language (Discord sends every other's as en-US):
+    there, as in a DM, the language the member wrote in chooses."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        help_reply = await bots_reply_to(world, await mention(world, "你好"))
+        assert "/视频" in help_reply["content"], help_reply["content"]
+        status = await bots_reply_to(world, await mention(world, "一只在冲浪的猫"))
+        assert "请求了一个视频" in status["content"], status["content"]
+        english = await bots_reply_to(world, await mention(world, "a cat surfing"))
+        assert "asked for a video" in english["content"], english["content"]
+
+
 async def test_a_request_worded_as_a_chinese_question_makes_a_video(tmp_path):
     """ "@Bot can you make a video of a rocket launch that fails?" in a Chinese server: its
     words of the service ("fails") do not make it a question about the bot."""
@@ -236,14 +248,29 @@ async def test_a_reply_that_mentions_the_bot_further_in_is_chatter_not_a_request
         await only_the_request_is_answered(world, chatter, asking, "now make it surf")
 
 
-@pytest.mark.parametrize("content", ["thanks!", "thx", "ty 🔥🔥", "love it", "谢谢你", ""])
-async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(tmp_path, content):
+ENGLISH_REPLY_HELP = ("To make a video from the message you replied to", "/videos help")
+
+
+@pytest.mark.parametrize(
+    ("content", "help_says"),
+    [
+        *[
+            (content, ENGLISH_REPLY_HELP)
+            for content in ("thanks!", "thx", "ty 🔥🔥", "love it", "")
+        ],
+        # In the language it was written in: the server chose none.
+        ("谢谢你", ("要用你回复的那条消息生成视频", "/我的视频 帮助")),
+    ],
+)
+async def test_a_reply_that_only_says_thanks_to_the_bot_gets_help_not_a_video(
+    tmp_path, content, help_says
+):
     async with running_bot(tmp_path, message_content_intent=True) as world:
         result = await world.discord.message_create("a result", author=world.discord.bot_user_id)
         asking = await reply(world, result, content)
         help_reply = await bots_reply_to(world, asking)
-        assert "To make a video from the message you replied to" in help_reply["content"]
-        assert "/videos help" in help_reply["content"]
+        for words in help_says:
+            assert words in help_reply["content"]
         assert await nothing_recorded(world)
 
 
