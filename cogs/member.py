@@ -57,25 +57,27 @@ def posted_link(job: Job) -> str | None:
         return None
     if job.delivery_message_id is None or job.delivery_target == DM_TARGET:
         return None
-    if job.requester.guild_id is not None:
-        where = str(job.requester.guild_id)
-    elif job.requester.reply is None:
-        where = "@me"  # the bot's own DM with the member
-    else:
-        return None
-    return _jump_link(where, job, job.delivery_message_id)
+    return _jump_link(job, job.delivery_message_id)
 
 
 def status_link(job: Job) -> str | None:
-    """A jump link to the job's status message in its server's channel, if it has one."""
-    if job.status_message_id is None or job.requester.guild_id is None:
+    """A jump link to the job's status message in its channel (a server's, or the bot's DM
+    with the member), if it has one."""
+    if job.status_message_id is None:
         return None
-    return _jump_link(str(job.requester.guild_id), job, job.status_message_id)
+    return _jump_link(job, job.status_message_id)
 
 
-def _jump_link(where: str, job: Job, message_id: int) -> str:
-    """A link to one of the bot's messages in the job's channel (`where`: its server, or
-    `@me` for the bot's DM with the member)."""
+def _jump_link(job: Job, message_id: int) -> str | None:
+    """A link to one of the bot's messages in the job's channel: in its server, or in the
+    bot's own DM with the member (`@me`); None for a channel the bot is no member of (a user
+    install's), whose server a link cannot name."""
+    if job.requester.guild_id is not None:
+        where = str(job.requester.guild_id)
+    elif job.requester.reply is None:
+        where = "@me"
+    else:
+        return None
     return f"https://discord.com/channels/{where}/{job.requester.channel_id}/{message_id}"
 
 
@@ -163,8 +165,9 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
 
 
 def _waiting_details(job: Job, locale: str, now: float) -> str:
-    """A job not sent yet (nothing has failed): what it waits for is on its status message;
-    one made in a DM or through a user install has none, so it is said here."""
+    """A job not sent yet (nothing has failed): what it waits for is on its status message
+    (in its server's channel, or in the bot's DM); one answered through the interaction (a
+    user install, a group DM) has none, so it is said here."""
     message = status_link(job)
     if message is not None:
         return t("status_details_waiting", locale, url=message)

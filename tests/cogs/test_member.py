@@ -152,6 +152,22 @@ async def test_status_of_a_result_sent_by_dm_links_the_video_not_a_missing_post(
         assert "https://cdn.example/v.mp4" in content
 
 
+async def test_status_of_a_job_waiting_in_the_bots_dm_links_its_status_message_there(tmp_path):
+    """Asked in the bot's DM, the job's status message is in that DM: the member is pointed
+    to it, as in a server, to read what the job waits for."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        world.api.fail_next("submit", status=429, retry_after_header="600")  # held: waiting
+        await (await fake.slash_command("video", {"prompt": "a heron"}, dm=True)).wait_for_answer()
+        dm = fake.dm_channel_id(fake.user_id)
+        status = await fake.wait_for_message(
+            dm, predicate=lambda m: "asked for a video: a heron" in m["content"]
+        )
+        asked = await fake.slash_command("videos status", options={"job": 1}, dm=True)
+        content = await asked.wait_for_private_answer()
+        assert f"https://discord.com/channels/@me/{dm}/{status['id']}" in content, content
+
+
 async def test_status_of_a_video_over_the_upload_limit_gives_its_link_and_expiry(tmp_path):
     """Its post carries APIMart's link, which stops working: the member is told when."""
     plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
@@ -208,7 +224,8 @@ def test_status_of_a_job_not_sent_yet_links_its_status_message():
 
 
 def test_status_of_a_job_not_sent_yet_with_no_status_message_says_what_it_waits_for():
-    """Made in a DM or through a user install, it has no channel message to point to."""
+    """With no status message to point to (one answered through the interaction, as for a
+    user install), what it waits for is said here."""
     dm = Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=None)
     held = job(
         JobState.RECORDED,
