@@ -141,6 +141,10 @@ class VideoCog(commands.Cog):
             # Links in the prompt are references, as in a mention: reading their types is
             # slow, and the check before fetching reads the database, so Discord hears first.
             await origin.acknowledge()
+            if origin.echo:
+                # Another process has this command (a deploy overlap) and answers it: reading
+                # the links again would only cost time, and any refusal would be told twice.
+                return
             if await refused_before_fetching(self.bot, origin, links_to_check([typed])):
                 return
             linked = await collect(

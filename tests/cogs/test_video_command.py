@@ -778,3 +778,33 @@ async def test_a_linked_image_too_large_to_size_is_not_given_a_made_up_size(tmp_
         answer = (await interaction.wait_for_answer(timeout=10))["content"]
         assert "`big.jpg` is larger than the 0.1 MB limit for references" in answer, answer
         assert world.api.submits == []
+
+
+async def test_a_refusal_after_the_prompts_links_seen_by_two_processes_is_told_once(tmp_path):
+    """A deploy overlap gives one /video to two processes. One image attached and an image link
+    in the prompt make two images, refused only once the link is read: the process Discord
+    heard second leaves the command to the first without reading the link again, and the
+    member reads one answer (docs/reliability.md)."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        finished: list[int] = []
+
+        async def on_app_command_completion(interaction, _command):
+            finished.append(interaction.id)
+
+        world.bot.add_listener(on_app_command_completion)
+        boat = web.serve("/boat.png")
+        interaction = await world.video(prompt=f"boats at sea {boat}", image=world.png())
+        first = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "I found 2 images" in first, first
+        # The same INTERACTION_CREATE reaches the other process on the shard.
+        await world.discord.dispatch("INTERACTION_CREATE", interaction.payload)
+        await world.discord.wait_for(
+            lambda: finished.count(interaction.id) == 2, description="the echo's command ending"
+        )
+        assert [body["code"] for _, body in interaction.rejected_callbacks] == [40060]
+        assert len(interaction.answers) == 1, [answer["content"] for answer in interaction.answers]
+        assert len(web.hits) == 1, "the link was read once"
+        assert world.api.submits == []
