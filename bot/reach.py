@@ -24,8 +24,9 @@ TOKEN_SAFETY_MARGIN = 60.0
 # spends two (the private "queued" answer, then the result) and edits the original response,
 # which is no follow-up, for progress (`bot.interaction_delivery`).
 
-# Seconds a render usually takes, by resolution (APIMart: 3-5 minutes), plus the wait for the
-# submit and the first checks: used to decide at submit time whether the token will outlive it.
+# Seconds a render usually takes, by resolution (APIMart: 3-5 minutes; 4K longer), plus the wait
+# for the submit and the first checks: used to decide at submit time whether the token will
+# outlive it. Members read the same figures, as a range, until renders were measured here.
 _RENDER_SECONDS = {"720p": 240.0, "1080p": 300.0, "4k": 480.0}
 _RENDER_OVERHEAD = 120.0
 
@@ -108,9 +109,15 @@ def last_call(reply: Reply, now: float, window: float = HAND_OVER_BEFORE) -> boo
     return now >= reply.expires_at - TOKEN_SAFETY_MARGIN - window
 
 
+def usual_render_seconds(resolution: str) -> float:
+    """How long APIMart usually renders a video of `resolution`, before any was measured here
+    (an unknown resolution counts as the slowest)."""
+    return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values()))
+
+
 def expected_render_seconds(resolution: str) -> float:
     """A generous estimate of how long a job takes from submit to finished video."""
-    return _RENDER_SECONDS.get(resolution, max(_RENDER_SECONDS.values())) + _RENDER_OVERHEAD
+    return usual_render_seconds(resolution) + _RENDER_OVERHEAD
 
 
 def outlives_token(
@@ -147,13 +154,13 @@ def queued_message(
     reply: Reply,
     job_id: int,
     *,
+    typical: Message,
     waiting: bool = False,
     discord_silent: bool = False,
-    typical: Message | None = None,
 ) -> Message:
     """What the member reads once the job is queued (or `waiting` to be sent: for a busy
     service, or for a Discord that did not answer, `discord_silent`): which way the result
-    will come, and how long such videos usually take (`typical`)."""
+    will come, and how long such videos usually take (`typical`, said when queued here)."""
     by_dm = reply.route is Route.DM
     if waiting:
         cause = "discord_silent" if discord_silent else "service_busy"
@@ -161,5 +168,4 @@ def queued_message(
     if by_dm:
         return msg("queued_by_dm", job_id=job_id)
     key = "queued_here_private" if reply.ephemeral else "queued_here"
-    # Nothing measured yet: the usual range.
-    return msg(key, job_id=job_id, typical=typical or msg("typical_wait_default"))
+    return msg(key, job_id=job_id, typical=typical)

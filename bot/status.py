@@ -162,7 +162,7 @@ def status_line(
             job_id=job.id,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            typical=typical or usually_ready(None),
+            typical=typical or usually_ready(None, job.request.resolution),
         )
     if job.result_deleted:
         return t("status_line_completed_deleted", locale, job_id=job.id)

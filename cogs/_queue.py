@@ -853,7 +853,7 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
             job.id,
             waiting=report.state is JobState.RECORDED,
             discord_silent=report.job.error_key == HOLD_DISCORD,
-            typical=usually_ready(report.typical),
+            typical=usually_ready(report.typical, job.request.resolution),
         )
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.

@@ -143,7 +143,8 @@ async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
     chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
     assert "通常约 50 秒完成" in shown(fake, chinese)
     big = await announced(store, clock, fake, client, status, request=BIG)
-    assert "usually ready in 3-5 minutes" in shown(fake, big), "nothing measured for 4k x 10 s"
+    # Nothing measured for 4k x 10 s: what 4K usually takes, not 720p's 3-5 minutes.
+    assert "usually ready in 7-9 minutes" in shown(fake, big)
     for seconds in (170, 190, 400):
         await completed_render(store, clock, BIG, seconds)
     measured_big = await announced(store, clock, fake, client, status, request=BIG)
@@ -160,7 +161,18 @@ async def test_the_private_queued_note_says_the_measured_wait_too(db, api, sessi
     assert "It usually takes about 2 min;" in report.member_message.render("en-US")
     assert "通常需要约 2 分钟" in report.member_message.render("zh-CN")
     other = await service.create_and_submit(requester, BIG)
-    assert "It usually takes 3-5 minutes;" in other.member_message.render("en-US")
+    assert "It usually takes 7-9 minutes;" in other.member_message.render("en-US")
+    assert "通常需要约 7-9 分钟" in other.member_message.render("zh-CN")
+
+
+async def test_a_4k_video_is_not_promised_in_3_to_5_minutes_the_bot_itself_expects_8(tmp_path):
+    """Before any 4K render was measured here, /video's queued note says what 4K usually
+    takes (the 8 minutes the bot routes user-install answers by), not 720p's 3-5 minutes."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(prompt="a city at night", resolution="4k", duration=10)
+        note = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in note, note
+        assert "It usually takes 7-9 minutes;" in note, note
 
 
 async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_for(tmp_path):
@@ -343,13 +355,12 @@ async def test_a_kind_that_renders_fast_here_is_first_checked_at_half_its_usual_
 
 def test_an_answer_through_the_interaction_says_the_measured_wait_and_the_way_out():
     reply = Reply(Route.INTERACTION, token="t", expires_at=1e12)
-    text = queued_message(reply, 3, typical=usually_ready(130)).render("en-US")
+    queued = queued_message(reply, 3, typical=usually_ready(130, "720p"))
+    text = queued.render("en-US")
     assert "It usually takes about 2 min; I'll post it right here" in text
     # The route's honest fallback: a render that outlives the interaction comes by DM.
     assert "by direct message" in text and "/videos history" in text
-    assert "通常需要约 2 分钟" in queued_message(reply, 3, typical=usually_ready(130)).render(
-        "zh-CN"
-    )
+    assert "通常需要约 2 分钟" in queued.render("zh-CN")
 
 
 async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session, clock):
@@ -440,8 +451,9 @@ def test_a_private_answer_waiting_for_discord_does_not_blame_a_busy_video_servic
     private answer says so, here or by DM, in either language; a busy service's says that."""
     for route in (Route.INTERACTION, Route.DM):
         reply = Reply(route, token="t", expires_at=900.0)
-        silent = queued_message(reply, 7, waiting=True, discord_silent=True)
-        busy = queued_message(reply, 7, waiting=True)
+        typical = usually_ready(None, "720p")
+        silent = queued_message(reply, 7, typical=typical, waiting=True, discord_silent=True)
+        busy = queued_message(reply, 7, typical=typical, waiting=True)
         assert "Discord didn't answer just now" in silent.render("en-US")
         assert "video service is busy" not in silent.render("en-US")
         assert "Discord 暂时没有响应" in silent.render("zh-CN")

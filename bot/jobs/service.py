@@ -452,7 +452,7 @@ class JobService:
     @staticmethod
     def _queued(job: Job, typical: float | None) -> Message:
         """'Queued; usually ready in ...', from the renders of this kind measured here."""
-        return msg("queued", job_id=job.id, typical=usually_ready(typical))
+        return msg("queued", job_id=job.id, typical=usually_ready(typical, job.request.resolution))
 
     async def _store_task_id(
         self, job: Job, task_id: str, now: float, first_check: float, member_told: bool

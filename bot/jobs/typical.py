@@ -1,7 +1,8 @@
 """ "Usually ready in ...": what this bot has measured for a resolution and length, not a slogan.
 
 The median render time (accepted to finished) of the latest completed jobs with the same
-resolution and duration; the documented "3-5 minutes" only until a few of them exist.
+resolution and duration; until a few of them exist, a range around what APIMart usually takes
+for that resolution (the figure `bot.reach` routes by): "3-5 minutes" for 720p, "7-9" for 4K.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.eta import rounded
 from bot.jobs.store import JobStore
+from bot.reach import usual_render_seconds
 
 # The latest renders looked at: recent enough to follow APIMart's load, enough for a median.
 RECENT_RENDERS = 20
-# Fewer measured renders than this say too little: the member reads the general "3-5 minutes".
+# Fewer measured renders than this say too little: the member reads the usual range instead.
 MIN_RENDERS = 3
+# The usual range is this many minutes either side of the usual render time: a render is
+# seldom exactly on time, and one promised at an exact minute reads late at the next.
+USUAL_SPREAD_MINUTES = 1
 # The first status check of a kind of video this bot has measured comes at this share of its
 # usual render time: the fastest renders of a kind take about half its median, and a check
 # before then learns little but costs a call.
@@ -40,9 +45,19 @@ def about(seconds: float) -> Message:
     return msg("typical_wait_seconds", seconds=value)
 
 
-def usually_ready(seconds: float | None) -> Message:
-    """'about 2 min', 'about 50 s', or (nothing measured) '3-5 minutes'."""
-    return msg("typical_wait_default") if seconds is None else about(seconds)
+def usual_range(resolution: str) -> Message:
+    """'3-5 minutes' (720p), '7-9 minutes' (4K): before anything was measured here."""
+    minutes = round(usual_render_seconds(resolution) / 60)
+    return msg(
+        "typical_wait_default",
+        low=max(1, minutes - USUAL_SPREAD_MINUTES),
+        high=minutes + USUAL_SPREAD_MINUTES,
+    )
+
+
+def usually_ready(seconds: float | None, resolution: str) -> Message:
+    """'about 2 min', 'about 50 s', or (nothing measured) the usual range for `resolution`."""
+    return usual_range(resolution) if seconds is None else about(seconds)
 
 
 def first_check_delay(typical: float | None, *, configured: float) -> float:
@@ -63,4 +78,4 @@ async def typical_for(store: JobStore, request: VideoRequest) -> float | None:
 
 async def usually_ready_for(store: JobStore, request: VideoRequest) -> Message:
     """How long a job like `request` usually takes here, in words."""
-    return usually_ready(await typical_for(store, request))
+    return usually_ready(await typical_for(store, request), request.resolution)
