@@ -76,6 +76,28 @@ def test_mode_without_images_is_refused():
     assert "none were attached" in refused(mode="reference")
 
 
+@pytest.mark.parametrize("mode", ["frame", "reference"])
+def test_a_mode_with_only_a_reference_video_is_not_told_to_make_a_video_from_text(mode):
+    """Leaving out the mode would use the member's clip as the reference video, not make a
+    video from the text alone: the refusal says that, in either language."""
+    with pytest.raises(JobRefused) as caught:
+        validate(
+            VideoOptions(prompt="dance like this", mode=mode, videos=[clip()]), max_file_bytes=LIMIT
+        )
+    english = caught.value.user_message.render("en-US")
+    assert "is for images only" in english and "text alone" not in english, english
+    assert "to use your reference video as it is" in english, english
+    assert "直接使用你的参考视频" in caught.value.user_message.render("zh-CN")
+
+
+def test_a_mode_flag_in_a_form_on_a_video_remix_is_not_told_to_make_a_video_from_text():
+    """Edit prompt / Remix on a video made from a reference video alone, `--mode frame` typed."""
+    made = VideoRequest(prompt="a cat", video_urls=("https://cdn.example/v.mp4",))
+    with pytest.raises(JobRefused) as caught:
+        remix(made, prompt="a dog", duration=None, resolution=None, aspect_ratio=None, mode="frame")
+    assert "to use your reference video as it is" in caught.value.user_message.render("en-US")
+
+
 def test_non_image_file_as_image_is_refused_by_content_type():
     message = refused(images=[image("notes.png", content_type="application/pdf")])
     assert "`notes.png` is not a supported image" in message

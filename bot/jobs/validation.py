@@ -156,10 +156,14 @@ def check_before_links(options: VideoOptions, *, max_file_bytes: int) -> None:
         raise JobRefused(msg("frame_needs_one_image", count=len(options.images)))
 
 
-def _generation_type(mode: GenerationType | None, image_count: int) -> GenerationType | None:
+def _generation_type(
+    mode: GenerationType | None, image_count: int, *, with_video: bool
+) -> GenerationType | None:
     if image_count == 0:
         if mode is not None:
-            raise JobRefused(msg("mode_needs_images", mode=msg(f"option_{mode}")))
+            # Without the mode, a reference video is used as it is: not "text alone".
+            key = "mode_needs_images_with_video" if with_video else "mode_needs_images"
+            raise JobRefused(msg(key, mode=msg(f"option_{mode}")))
         return None
     if mode == "frame" and image_count != 1:
         raise JobRefused(msg("frame_needs_one_image", count=image_count))
@@ -188,7 +192,7 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
     if aspect_ratio not in ASPECT_RATIOS:
         raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
 
-    generation_type = _generation_type(options.mode, image_count)
+    generation_type = _generation_type(options.mode, image_count, with_video=bool(options.videos))
 
     return VideoRequest(
         prompt=prompt,
@@ -230,5 +234,7 @@ def remix(
             raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
         changes["aspect_ratio"] = aspect_ratio
     if mode is not None:
-        changes["generation_type"] = _generation_type(mode, len(request.image_urls))
+        changes["generation_type"] = _generation_type(
+            mode, len(request.image_urls), with_video=bool(request.video_urls)
+        )
     return request.model_copy(update=changes)

@@ -21,6 +21,11 @@ EN: dict[str, str] = {
         "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
         "for a video from text alone."
     ),
+    "mode_needs_images_with_video": (
+        "The {opt_mode} “{mode}” is for images only, but no image was attached. "
+        "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
+        "to use your reference video as it is."
+    ),
     "frame_needs_one_image": (
         "First-frame mode uses exactly 1 image, but I found {count}. "
         "Attach one image, or choose reference mode for three."
@@ -323,6 +328,10 @@ ZH: dict[str, str] = {
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
         "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`）以仅用文字生成视频。"
+    ),
+    "mode_needs_images_with_video": (
+        "{opt_mode}「{mode}」只用于图片，但没有附加任何图片。"
+        "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`），直接使用你的参考视频。"
     ),
     "frame_needs_one_image": (
         "首帧模式只能使用 1 张图片，但我找到了 {count} 张。请只附加一张图片，或选择参考模式使用三张。"
