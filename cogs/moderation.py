@@ -404,14 +404,17 @@ class ModerationCog(
     # ------------------------------------------------------------------ roles and members
 
     @role.command(name="set", description="Give a role its own allowance per period")
-    @app_commands.describe(role="The role", allowance="Videos per period for members with it")
+    @app_commands.describe(
+        role="The role", allowance="Videos per period for members with it (0 blocks them)"
+    )
     async def role_set(
         self,
         interaction: Interaction,
         role: discord.Role,
         allowance: app_commands.Range[int, 0, 10000],
     ) -> None:
-        """The highest allowance among a member's roles replaces the default."""
+        """The highest allowance among a member's roles replaces the default; a role's 0
+        blocks its members whatever their other roles allow."""
         change = await self.bot.moderation.store.set_role_limit(
             self._actor(interaction), role.id, allowance
         )

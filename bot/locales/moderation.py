@@ -318,6 +318,10 @@ EN: dict[str, str] = {
     "mod_slots_one": "This server renders 1 video at a time; the others wait in line.",
     "mod_slots_none": "This server sets no limit on videos rendering at once.",
     "change_role_limit": "{moderator} set the limit of {role} to {videos} per period.",
+    "change_role_blocked": (
+        "{moderator} set the limit of {role} to 0 videos per period: members with it can make "
+        "none, whatever their other roles allow (a member's own allowance still comes first)."
+    ),
     "change_role_cleared": "{moderator} removed the limit of {role}; it follows the default.",
     "change_role_deleted": (
         "The role {role} was deleted in Discord, so its limit ({videos} per period) applies to "
@@ -647,6 +651,10 @@ ZH: dict[str, str] = {
     "mod_slots_one": "本服务器同时只生成 1 个视频，其余的排队等待。",
     "mod_slots_none": "本服务器不限制同时生成的视频数量。",
     "change_role_limit": "{moderator} 将 {role} 的额度设为每周期 {videos}。",
+    "change_role_blocked": (
+        "{moderator} 将 {role} 的额度设为每周期 0 个视频：拥有该身份组的成员无论其他身份组的额度"
+        "如何都不能生成视频（成员的个人额度仍然优先）。"
+    ),
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
     "change_role_deleted": "身份组 {role} 已在 Discord 中被删除，它的额度（每周期 {videos}）不再适用于任何人，已移除。",
     "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos}（原因：{reason}）。",
@@ -783,7 +791,7 @@ ZH_COMMANDS: dict[str, str] = {
     "cooldown": "冷却",
     "Seconds a member must wait between videos": "两个视频之间需要等待的秒数",
     "The role": "身份组",
-    "Videos per period for members with it": "拥有该身份组的成员每周期的视频数",
+    "Videos per period for members with it (0 blocks them)": "拥有该身份组的成员每周期的视频数（0 表示封禁）",
     "The member": "成员",
     "Videos per period (0 blocks them)": "每周期的视频数（0 表示封禁）",
     "reason": "原因",

@@ -96,8 +96,8 @@ async def read_override(
 async def read_allowance(
     conn: Connection, policy: Policy, requester: Requester, now: float
 ) -> Allowance:
-    """The member's own allowance, else the highest of their roles', else @everyone's, else
-    the default.
+    """The member's own allowance, else their roles' (a role's 0 blocks, else the highest),
+    else @everyone's, else the default.
 
     @everyone (whose id is the server's) is every member's role: an allowance set on it is the
     server's default in another form, which any other role's allowance replaces, even a lower
@@ -113,7 +113,9 @@ async def read_allowance(
 
 
 async def _shared_allowance(conn: Connection, policy: Policy, requester: Requester) -> Allowance:
-    """The highest of the member's roles' allowances, else @everyone's, else the default."""
+    """The highest of the member's roles' allowances, else @everyone's, else the default; but
+    0 if one of their roles has 0: that is a block (a Muted role), which a level role given
+    more must not lift."""
     roles = requester.role_ids
     if roles:
         rows = await rows_of(
@@ -124,6 +126,8 @@ async def _shared_allowance(conn: Connection, policy: Policy, requester: Request
         )
         own = [int(limit) for role, limit in rows if role != policy.guild_id]
         everyone = [int(limit) for role, limit in rows if role == policy.guild_id]
+        if 0 in own:
+            return Allowance(0, "role")
         if own or everyone:
             return Allowance(max(own or everyone), "role")
     return Allowance(policy.default_limit, "default")

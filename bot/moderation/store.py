@@ -426,12 +426,16 @@ class ModerationStore:
             )
             if cursor.rowcount == 0:
                 return None
-            change = msg(
-                "change_role_limit",
-                moderator=actor.mention,
-                role=f"<@&{role_id}>",
-                videos=plural("count_videos", videos),
-            )
+            role = f"<@&{role_id}>"
+            if videos == 0 and role_id != actor.guild_id:
+                # A block that outweighs the member's other roles: say so (@everyone's 0 is
+                # only the default, which any other role's allowance replaces).
+                change = msg("change_role_blocked", moderator=actor.mention, role=role)
+            else:
+                videos_text = plural("count_videos", videos)
+                change = msg(
+                    "change_role_limit", moderator=actor.mention, role=role, videos=videos_text
+                )
             return await self._audit(conn, actor, change)
 
     async def clear_role_limit(self, actor: Actor, role_id: int) -> Message | None:

@@ -165,6 +165,20 @@ async def test_the_highest_allowance_among_a_members_roles_wins(moderation):
     assert (facts.allowance.limit, facts.allowance.source) == (8, "role")
 
 
+async def test_a_role_allowance_of_0_blocks_members_with_that_role(store, moderation, clock):
+    """`role set role:@Muted allowance:0` blocks its members, even one whose level role allows
+    10 a period; their own allowance still comes first, as it beats every role."""
+    await moderation.store.set_role_limit(MOD, 11, 10)
+    change = await moderation.store.set_role_limit(MOD, 10, 0)
+    assert "whatever their other roles allow" in change.render("en-US")
+    muted = dataclasses.replace(ALICE, role_ids=(10, 11, GUILD))
+    assert "Your allowance in this server is 0 videos" in await refusal(
+        store, moderation, clock, muted
+    )
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "appeal heard", None)
+    assert (await record(store, moderation, clock, muted)).id == 1
+
+
 async def test_a_role_allowance_replaces_the_default_even_when_lower(store, moderation, clock):
     await moderation.store.set_role_limit(MOD, 10, 1)
     newcomer = dataclasses.replace(ALICE, role_ids=(10,))
