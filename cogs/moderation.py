@@ -206,6 +206,32 @@ class ModerationCog(
         if change is not None:
             self.bot.moderation.feed.emit(role.guild.id, change)
 
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A listed channel deleted in Discord is unlisted: `channels remove` cannot pick it
+        any more, and, the only one listed, it would leave /video working nowhere. Told in the
+        mod-log. (Its threads come as thread deletes: `on_raw_thread_delete`.)"""
+        await self._forget_deleted_channel(channel.guild, channel.id, channel.name)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        """A listed thread deleted in Discord, alone or with its channel: unlisted the same
+        way. Raw: an archived thread is not in the cache, but may be listed."""
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            name = payload.thread.name if payload.thread is not None else None
+            await self._forget_deleted_channel(guild, payload.thread_id, name)
+
+    async def _forget_deleted_channel(
+        self, guild: discord.Guild, channel_id: int, name: str | None
+    ) -> None:
+        """Unlist a channel or thread deleted in Discord, if it was listed, and tell the mod-log."""
+        me = guild.me
+        actor = Actor(guild.id, me.id if me is not None else 0)
+        change = await self.bot.moderation.store.forget_deleted_channel(actor, channel_id, name)
+        if change is not None:
+            self.bot.moderation.feed.emit(guild.id, change)
+
     # ------------------------------------------------------------------ helpers
 
     def _actor(self, interaction: Interaction) -> Actor:

@@ -359,6 +359,13 @@ EN: dict[str, str] = {
         "channel again."
     ),
     "change_channels_all": "{moderator} allowed videos in every channel again.",
+    "change_channel_deleted": (
+        "The channel {channel} was deleted in Discord, so it is no longer listed for videos."
+    ),
+    "change_channel_deleted_last": (
+        "The channel {channel} was deleted in Discord. It was the last listed channel, so "
+        "videos are allowed in every channel again."
+    ),
     # Kept for audit lines written before "change_budget_amount".
     "change_budget": "{moderator} set the monthly budget to {budget} credits.",
     "change_budget_amount": "{moderator} set the monthly budget to {budget}.",
@@ -676,6 +683,10 @@ ZH: dict[str, str] = {
     "change_channel_removed": "{moderator} 不再允许在 {channel} 生成视频。",
     "change_channel_removed_last": "{moderator} 移除了最后一个列出的频道 {channel}：所有频道都可以再次生成视频。",
     "change_channels_all": "{moderator} 重新允许在所有频道生成视频。",
+    "change_channel_deleted": "频道 {channel} 已在 Discord 中被删除，因此已从允许生成视频的列表中移除。",
+    "change_channel_deleted_last": (
+        "频道 {channel} 已在 Discord 中被删除。它是列表中的最后一个频道，因此所有频道都可以再次生成视频。"
+    ),
     "change_budget": "{moderator} 将每月预算设为 {budget} 积分。",
     "change_budget_amount": "{moderator} 将每月预算设为 {budget}。",
     "change_budget_removed": "{moderator} 移除了每月预算。",

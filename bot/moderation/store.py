@@ -610,19 +610,27 @@ class ModerationStore:
     async def remove_channel(self, actor: Actor, channel_id: int) -> Message | None:
         """Stop allowing videos in a listed channel; None if it was not listed."""
         async with self._db.transaction() as conn:
-            await _hold_list(conn, f"channels:{actor.guild_id}")
-            cursor = await conn.execute(
-                "DELETE FROM mod_channels WHERE guild_id = ? AND channel_id = ?",
-                (actor.guild_id, channel_id),
-            )
-            if cursor.rowcount == 0:
+            left = await _unlist_channel(conn, actor.guild_id, channel_id)
+            if left is None:
                 return None
-            left = await value_of(
-                conn, "SELECT COUNT(*) FROM mod_channels WHERE guild_id = ?", (actor.guild_id,)
-            )
             key = "change_channel_removed" if left else "change_channel_removed_last"
             change = msg(key, moderator=actor.mention, channel=f"<#{channel_id}>")
             return await self._audit(conn, actor, change)
+
+    async def forget_deleted_channel(
+        self, actor: Actor, channel_id: int, name: str | None
+    ) -> Message | None:
+        """A listed channel or thread deleted in Discord: nothing can be made there any more,
+        and `channels remove` picks a live one; left listed, it would be the only place /video
+        works once the others are gone. None if it was not listed. `name`: the channel's (its
+        mention reads "#unknown" once deleted), None if the bot never saw it."""
+        async with self._db.transaction() as conn:
+            left = await _unlist_channel(conn, actor.guild_id, channel_id)
+            if left is None:
+                return None
+            shown = f"#{quote(name, REASON_CHARS)}" if name is not None else f"<#{channel_id}>"
+            key = "change_channel_deleted" if left else "change_channel_deleted_last"
+            return await self._audit(conn, actor, msg(key, channel=shown))
 
     async def clear_channels(self, actor: Actor) -> Message | None:
         """Allow videos in every channel again; None if that was already so."""
@@ -670,6 +678,19 @@ async def _delete_role_limit(conn: Connection, guild_id: int, role_id: int) -> i
     )
     row = await cursor.fetchone()
     return int(row[0]) if row is not None else None
+
+
+async def _unlist_channel(conn: Connection, guild_id: int, channel_id: int) -> int | None:
+    """Take a channel off a server's list: how many stay listed, or None if it was not listed."""
+    await _hold_list(conn, f"channels:{guild_id}")
+    cursor = await conn.execute(
+        "DELETE FROM mod_channels WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+    )
+    if cursor.rowcount == 0:
+        return None
+    return int(
+        await value_of(conn, "SELECT COUNT(*) FROM mod_channels WHERE guild_id = ?", (guild_id,))
+    )
 
 
 async def _hold_list(conn: Connection, name: str) -> None:

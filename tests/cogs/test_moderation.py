@@ -668,6 +668,39 @@ async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_p
             assert "queued as job #2" in await video(world)
 
 
+async def test_a_listed_channel_deleted_in_discord_is_no_longer_listed(tmp_path):
+    """`channels remove` picks a live channel: a deleted one stayed listed for good, and when it
+    was the only one /video worked nowhere, members sent to a channel that is gone. The mod-log
+    says so, and when the list is left empty."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        modlog = fake.add_text_channel("mod-log")
+        videos = fake.add_text_channel("videos")
+        post = fake.add_thread(fake.add_text_channel("showcase"), "My fox")
+        async with running_bot(tmp_path, fake=fake) as world:
+            owner = fake.owner_id
+            await command(
+                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
+            )
+            for listed in (videos, post):
+                option = listed_channel_option(fake, listed)
+                await command(world, "videomod channels add", user=owner, channel=option)
+
+            await fake.delete_channel(post)
+            told = await fake.wait_for_message(
+                channel_id=modlog, predicate=lambda m: "#My fox" in m["content"]
+            )
+            assert "was deleted in Discord, so it is no longer listed" in told["content"]
+            assert f"use one of these channels: <#{videos}>" in await video(world)
+
+            await fake.delete_channel(videos)
+            told = await fake.wait_for_message(
+                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
+            )
+            assert "videos are allowed in every channel again" in told["content"]
+            assert "**Channels:** all" in await command(world, "videomod limits show", user=owner)
+            assert "queued as job #1" in await video(world)
+
+
 async def test_turning_the_mod_log_off_or_moving_it_is_said_where_moderators_were_reading(
     tmp_path,
 ):

@@ -1201,6 +1201,23 @@ class FakeDiscord:
             "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role_id)}
         )
 
+    async def delete_channel(self, channel_id: int) -> None:
+        """A moderator deletes a channel (its threads go with it) or a thread in Discord: the
+        bot is told, CHANNEL_DELETE or THREAD_DELETE, and nothing can be posted there."""
+        channel = self._channels.pop(channel_id)
+        guild = self._guild(int(channel["guild_id"]))
+        if channel["type"] in THREADS:
+            guild.thread_ids.remove(channel_id)
+            fields = ("id", "guild_id", "parent_id", "type")
+            await self.dispatch("THREAD_DELETE", {key: channel[key] for key in fields})
+            return
+        guild.channel_ids.remove(channel_id)
+        threads = [t for t in guild.thread_ids if self._channels[t]["parent_id"] == str(channel_id)]
+        for thread in threads:
+            guild.thread_ids.remove(thread)
+            del self._channels[thread]
+        await self.dispatch("CHANNEL_DELETE", channel)
+
     def add_text_channel(
         self, name: str, *, guild_id: int | None = None, channel_id: int | None = None
     ) -> int:
@@ -1417,10 +1434,12 @@ class FakeDiscord:
         """A channel as a command option's ``resolved.channels`` holds it (a partial channel).
 
         ``permissions`` are those of ``user_id`` (default ``fake.user_id``) there; a thread also
-        carries its ``parent_id`` and ``thread_metadata``.
+        carries its ``parent_id``, ``thread_metadata`` and what Discord tells of a thread (its
+        owner and counts).
         """
         channel = self._channel_payload(channel_id)
         keep = ("id", "name", "type", "guild_id", "parent_id", "thread_metadata", "flags")
+        keep = (*keep, "owner_id", "member_count", "message_count")
         partial = {key: channel[key] for key in keep if key in channel}
         uid = user_id if user_id is not None else self.user_id
         partial["permissions"] = str(self.permissions_for(uid, channel_id))
