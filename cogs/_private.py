@@ -10,9 +10,10 @@ import discord
 
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.models import Job, Requester
-from bot.jobs.store import CancelOutcome
+from bot.jobs.store import CancelledJob, CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
-from bot.text import MESSAGE_CONTENT, join_lines
+from bot.moderation.store import Actor
+from bot.text import MESSAGE_CONTENT, REASON_CHARS, join_lines, quote
 from cogs._queue import answer_privately, role_ids, send_privately, thread_parent_id
 from cogs._reach import place_of
 
@@ -158,22 +159,52 @@ async def cancel_for_block(
 ) -> list[Message]:
     """Cancel a blocked member's unfinished jobs (in one server, or everywhere for None) by the
     rule every cancel follows; what it did, as lines for whoever blocked them."""
+    cancelled = await _cancel_unfinished(bot, guild_id, user_id, reason_key)
+    return _block_cancel_lines(f"<@{user_id}>", cancelled)
+
+
+async def cancel_for_operator_block(
+    bot: VideoBot, operator_id: int, user_id: int, reason: str
+) -> list[Message]:
+    """The operator's block: cancel the user's unfinished jobs everywhere, as
+    `cancel_for_block`; the lines for the operator. Each server it cancelled jobs in has it in
+    its audit and mod-log, the operator as who did it, as a moderator's block would be: else
+    its moderators find their member's job cancelled and nothing saying who did it."""
+    cancelled = await _cancel_unfinished(bot, None, user_id, "cancelled_by_operator_block")
+    member = f"<@{user_id}>"
+    for guild_id in sorted({job.guild_id for job in cancelled if job.guild_id is not None}):
+        # Only this server's jobs: another server's, or a DM's, are none of its business.
+        here = [job for job in cancelled if job.guild_id == guild_id]
+        change = msg(
+            "change_operator_block_cancelled",
+            member=member,
+            reason=quote(reason, REASON_CHARS),
+            cancelled=_one_line(_block_cancel_lines(member, here)),
+        )
+        await bot.moderation.store.record(Actor(guild_id, operator_id), change)
+        bot.moderation.feed.emit(guild_id, change)
+    return _block_cancel_lines(member, cancelled)
+
+
+async def _cancel_unfinished(
+    bot: VideoBot, guild_id: int | None, user_id: int, reason_key: str
+) -> list[CancelledJob]:
+    """Cancel a blocked member's unfinished jobs (in one server, or everywhere for None), and
+    move up those waiting behind them."""
     cancelled = await bot.store.cancel_unfinished(
         guild_id, user_id, reason_key=reason_key, now=bot.clock()
     )
     if cancelled:
-        log.info("Block of user %d cancelled jobs %s", user_id, cancelled)
+        log.info("Block of user %d cancelled jobs %s", user_id, [j.job_id for j in cancelled])
         bot.poller.wake()  # tells the member where each job was asked for
-        for job_id, outcome in cancelled:
-            job = await bot.store.get(job_id)
+        for cancel in cancelled:
+            job = await bot.store.get(cancel.job_id)
             if job is not None:
-                await places_move_up(bot, job, outcome)
-    return _block_cancel_lines(f"<@{user_id}>", cancelled)
+                await places_move_up(bot, job, cancel.outcome)
+    return cancelled
 
 
-def _block_cancel_lines(
-    member: str, cancelled: Sequence[tuple[int, CancelOutcome]]
-) -> list[Message]:
+def _block_cancel_lines(member: str, cancelled: Sequence[CancelledJob]) -> list[Message]:
     """What a block did to the member's unfinished jobs, refunded ones first (each line names
     them: a mod-log or audit line stands alone)."""
     lines = []
@@ -182,10 +213,18 @@ def _block_cancel_lines(
         (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
         (CancelOutcome.WHEN_SENT, "mod_block_cancelled_when_sent"),
     ):
-        jobs = [f"#{job_id}" for job_id, done in cancelled if done is outcome]
+        jobs = [f"#{job.job_id}" for job in cancelled if job.outcome is outcome]
         if jobs:
             lines.append(msg(key, member=member, jobs=Listed(jobs)))
     return lines
+
+
+def _one_line(sentences: Sequence[Message]) -> Message:
+    """Sentences as one (an audit line): each after the other, as each language writes them."""
+    line = sentences[0]
+    for sentence in sentences[1:]:
+        line = msg("sentences", first=line, then=sentence)
+    return line
 
 
 async def lift_the_pause(bot: VideoBot) -> Message | None:

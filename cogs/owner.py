@@ -20,7 +20,7 @@ from bot.moderation.periods import stamp
 from bot.moderation.report import personal_month_lines
 from bot.text import REASON_CHARS, quote
 from cogs._errors import Refusal, acknowledged_check
-from cogs._private import cancel_for_block, lift_the_pause, show_privately
+from cogs._private import cancel_for_operator_block, lift_the_pause, show_privately
 from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
@@ -69,9 +69,8 @@ class OwnerCog(
         """A block in every server and outside them, until lifted; it also stops what the user
         has running anywhere, by the rule every cancel follows."""
         await self.bot.moderation.block_everywhere(user.id, reason, interaction.user.id)
-        cancelled = await cancel_for_block(
-            self.bot, None, user.id, reason_key="cancelled_by_operator_block"
-        )
+        # Each server it cancels jobs in has it in its audit and mod-log.
+        cancelled = await cancel_for_operator_block(self.bot, interaction.user.id, user.id, reason)
         done = msg("owner_block_done", user=f"<@{user.id}>", reason=quote(reason, REASON_CHARS))
         await show_privately(interaction, [done, *cancelled])
 

@@ -17,7 +17,7 @@ from bot.i18n import (
     t,
     use_command_ids,
 )
-from bot.jobs.store import CancelOutcome
+from bot.jobs.store import CancelledJob, CancelOutcome
 from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS
 from cogs._private import _block_cancel_lines
 
@@ -160,7 +160,7 @@ def test_a_message_written_in_traditional_characters_reads_as_taiwanese(text, lo
 
 
 def test_the_jobs_a_block_cancelled_are_listed_the_way_each_language_lists():
-    outcomes = [(11, CancelOutcome.REFUNDED), (12, CancelOutcome.REFUNDED)]
+    outcomes = [CancelledJob(job, CancelOutcome.REFUNDED, 1) for job in (11, 12)]
     [line] = _block_cancel_lines("<@1>", outcomes)
     assert line.render("en-US").endswith("#11, #12.")
     assert "#11\u3001#12" in line.render("zh-CN")

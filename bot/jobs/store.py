@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
@@ -180,6 +180,15 @@ class CancelOutcome(enum.Enum):
     COUNTED = "counted"  # APIMart has it: never posted, but it still counts
     # Being sent: stopped before the request leaves (refunded), else never posted (counted).
     WHEN_SENT = "when_sent"
+
+
+class CancelledJob(NamedTuple):
+    """A job a block cancelled, what that did to its count, and its server (None: outside
+    servers), whose moderators are told."""
+
+    job_id: int
+    outcome: CancelOutcome
+    guild_id: int | None
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -691,22 +700,22 @@ class JobStore:
 
     async def cancel_unfinished(
         self, guild_id: int | None, user_id: int, *, reason_key: str, now: float
-    ) -> list[tuple[int, CancelOutcome]]:
+    ) -> list[CancelledJob]:
         """Cancel every unfinished job of a member (a block): in one server, or everywhere
         when `guild_id` is None (the operator's block). The member is told."""
         where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
-            f"SELECT id FROM jobs WHERE {where} AND cancelled_at IS NULL"
+            f"SELECT id, guild_id FROM jobs WHERE {where} AND cancelled_at IS NULL"
             f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
             " ORDER BY id",
             (*_present(guild_id), user_id, *CANCELLABLE),
         )
-        outcomes = []
-        for (job_id,) in rows:
+        cancelled = []
+        for job_id, job_guild_id in rows:
             outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
             if outcome is not None:
-                outcomes.append((job_id, outcome))
-        return outcomes
+                cancelled.append(CancelledJob(job_id, outcome, job_guild_id))
+        return cancelled
 
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:

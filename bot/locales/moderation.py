@@ -389,6 +389,11 @@ EN: dict[str, str] = {
         "sent to the video service just then: if it got there, it still counts against them "
         "and the server's budget; if not, it doesn't."
     ),
+    "change_operator_block_cancelled": (
+        "The bot's operator blocked {member} from making videos everywhere (reason: {reason}). "
+        "{cancelled}"
+    ),
+    "sentences": "{first} {then}",
     "mod_block_cancelled_refunded": (
         "{member}'s waiting jobs are cancelled; they were never sent, so they don't count: {jobs}."
     ),
@@ -702,6 +707,8 @@ ZH: dict[str, str] = {
         "所以仍计入该成员的额度和服务器预算。"
     ),
     "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
+    "change_operator_block_cancelled": "机器人运营者禁止 {member} 在任何地方生成视频（原因：{reason}）。{cancelled}",
+    "sentences": "{first}{then}",
     "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
     "mod_block_cancelled_counted": "{member} 生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
     "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",

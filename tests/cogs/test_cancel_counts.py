@@ -3,7 +3,7 @@
 Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
 """
 
-from tests.cogs.test_moderation import command, mod, server, user_option, video
+from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, shown_text
@@ -181,6 +181,22 @@ async def test_a_submit_whose_answer_was_lost_counts_and_the_member_is_told(tmp_
         assert "**4 videos** left today (out of 5)" in await quota(world)
 
 
+async def operator_blocks(world, operator, user):
+    """The operator runs `/videoowner block` on `user` (reason "spam"); what they read."""
+    fake = world.discord
+    block = await fake.slash_command(
+        "videoowner block",
+        [
+            {"name": "user", "type": 6, "value": str(user)},
+            {"name": "reason", "type": 3, "value": "spam"},
+        ],
+        resolved={"users": {str(user): fake.user(user)}},
+        dm=True,
+        user=operator,
+    )
+    return (await block.wait_for_answer())["content"]
+
+
 async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same_rule(tmp_path):
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         operator = fake.add_user("operator")
@@ -192,17 +208,7 @@ async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same
             world.api.fail_next("submit", status=429, retry_after_header="0")
             waiting = await fake.slash_command("video", {"prompt": "in the DM"}, dm=True)
             assert "saved and waiting" in (await waiting.wait_for_answer())["content"]
-            block = await fake.slash_command(
-                "videoowner block",
-                [
-                    {"name": "user", "type": 6, "value": str(alice)},
-                    {"name": "reason", "type": 3, "value": "spam"},
-                ],
-                resolved={"users": {str(alice): fake.user(alice)}},
-                dm=True,
-                user=operator,
-            )
-            answer = (await block.wait_for_answer())["content"]
+            answer = await operator_blocks(world, operator, alice)
             assert "blocked from making videos everywhere" in answer
             assert "never sent, so they don't count: #2" in answer
             assert "already being made, so they still count: #1" in answer
@@ -215,6 +221,35 @@ async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same
             )
             assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())
             assert len(world.api.task_ids) == 2, "the DM job waiting to be sent never was"
+
+
+async def test_the_operators_block_cancelling_a_servers_jobs_is_in_that_servers_audit(tmp_path):
+    """The server's moderators read who cancelled their member's job #1, in `/videomod audit`
+    and the mod-log, as they would their own block; not the user's DM job (#2), which is none
+    of theirs."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        operator = fake.add_user("operator")
+        modlog = fake.add_text_channel("mod-log")
+        plan = RENDERS_UNTIL_TOLD
+        async with running_bot(tmp_path, plan=plan, fake=fake, owner_ids=(operator,)) as world:
+            alice, owner = fake.user_id, fake.owner_id
+            await command(
+                world, "videomod modlog", user=owner, channel=channel_option(world, modlog)
+            )
+            await video(world, prompt="in the server")  # APIMart has it
+            world.api.fail_next("submit", status=429, retry_after_header="0")
+            waiting = await fake.slash_command("video", {"prompt": "in the DM"}, dm=True)
+            assert "saved and waiting" in (await waiting.wait_for_answer())["content"]
+
+            await operator_blocks(world, operator, alice)
+            told = await fake.wait_for_message(
+                channel_id=modlog, predicate=lambda m: "operator" in m["content"]
+            )
+            line = told["content"]
+            assert f"The bot's operator blocked <@{alice}> from making videos everywhere" in line
+            assert "(reason: spam)" in line and "they still count: #1." in line
+            assert "#2" not in line
+            assert line in await command(world, "videomod audit", user=owner)
 
 
 async def test_a_cancel_while_the_job_is_being_sent_says_so_and_it_is_never_posted(tmp_path):

@@ -596,7 +596,7 @@ async def test_a_block_that_lands_while_a_job_is_prepared_stops_it_before_it_is_
     job = await store.create(REQUESTER, request, now=clock(), submit_by=clock())
     clock.advance(2 * 3600)  # old links: refreshed just before sending
     report = await service.submit(job, member_present=False)
-    assert [outcome.value for _, outcome in outcomes] == ["when_sent"]
+    assert [cancelled.outcome.value for cancelled in outcomes] == ["when_sent"]
     assert api.submits == [], "a blocked member's job is never sent"
     job = await store.get(job.id)
     assert (job.state, job.cancel_reason_key) == (JobState.CANCELLED, "cancelled_by_block")
@@ -623,7 +623,7 @@ async def test_a_cancel_that_lands_while_the_submit_is_answered_never_posts_the_
             job.id, reason_key="cancelled_by_member", now=clock(), member_told=True
         )
     else:
-        [(_, outcome)] = await store.cancel_unfinished(
+        [(_, outcome, _)] = await store.cancel_unfinished(
             1, 42, reason_key="cancelled_by_block", now=clock()
         )
     assert outcome.value == "when_sent"
@@ -1260,7 +1260,7 @@ async def given_up_then_stopped(db, api, session, clock, how):
         cancelled = await store.cancel_unfinished(
             REQUESTER.guild_id, REQUESTER.user_id, reason_key="cancelled_by_block", now=clock()
         )
-        assert cancelled == [(report.job.id, CancelOutcome.COUNTED)]
+        assert cancelled == [(report.job.id, CancelOutcome.COUNTED, REQUESTER.guild_id)]
     else:
         outcome = await store.cancel(
             report.job.id,
