@@ -173,10 +173,7 @@ class VideoBot(commands.AutoShardedBot):
             # Without SHARD_COUNT discord.py connects where `GET /gateway/bot` says: the
             # operator's gateway must win there too.
             self.http.get_bot_gateway = self._bot_gateway  # type: ignore[method-assign]
-        # The shards this process runs: known once discord.py has asked Discord how many.
-        self.gateway = GatewayWatch(
-            grace=settings.health_gateway_grace, shards=lambda: self.shard_ids
-        )
+        self.gateway = GatewayWatch(grace=settings.health_gateway_grace, shards=self._own_shards)
         self.gateway.listen(self)
         self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None
@@ -205,6 +202,16 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
+
+    def _own_shards(self) -> Sequence[int]:
+        """The shards this process runs: SHARD_IDS, else all of SHARD_COUNT or of the count
+        Discord recommended (which discord.py keeps in its connection state only, once asked).
+        """
+        if self.shard_ids is not None:
+            return self.shard_ids
+        if self._connection.shard_ids:
+            return self._connection.shard_ids
+        return range(self.shard_count or 0)
 
     async def launch_shards(self) -> None:
         """Open the shards' gateway connections; a stop ends the attempt at once.

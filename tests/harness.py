@@ -103,12 +103,15 @@ async def running_bot(
     clock: Callable[[], float] = time.time,
     database: Database | None = None,
     cdn_origins: frozenset[str] | None = None,
+    until_ready: bool = True,
     **settings: Any,
 ) -> AsyncIterator[World]:
     """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards.
 
     The bot uses its own SQLite file unless given a migrated `database` (which the caller closes).
-    Discord's CDN is the fake's own, unless `cdn_origins` names another.
+    Discord's CDN is the fake's own, unless `cdn_origins` names another. The world is handed
+    over once every shard is ready, or at once without `until_ready` (for a shard that never
+    comes up).
     """
     async with (
         FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
@@ -134,7 +137,8 @@ async def running_bot(
             async with bot:
                 runner = asyncio.create_task(bot.start(BOT_TOKEN))
                 try:
-                    await asyncio.wait_for(bot.wait_until_ready(), 10)
+                    if until_ready:
+                        await asyncio.wait_for(bot.wait_until_ready(), 10)
                     yield World(bot, discord_fake, api_fake, db, config)
                 finally:
                     await bot.close()

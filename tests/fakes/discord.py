@@ -748,6 +748,8 @@ class FakeDiscord:
         self.message_content_enabled = True
         #: The shard count ``GET /gateway/bot`` recommends (what a client without one uses).
         self.recommended_shards = 1
+        #: Shards whose IDENTIFY is never answered (no READY, no close): they never connect.
+        self.unanswered_shards: set[int] = set()
 
         #: Every REST request, in arrival order.
         self.requests: list[RecordedRequest] = []
@@ -2181,6 +2183,9 @@ class FakeDiscord:
 
     async def _on_identify(self, conn: _GatewayConnection, data: Json) -> None:
         self.identify_payloads.append(data)
+        shard_id, _ = data.get("shard") or (0, 1)
+        if shard_id in self.unanswered_shards:
+            return
         if conn.session is not None:
             await conn.ws.close(code=4005, message=b"Already authenticated.")
             return

@@ -16,7 +16,8 @@ from tests.backends import postgres_only, sqlite_only
 from tests.conftest import FakeClock
 from tests.e2e.test_database_outage import SilentProxy
 from tests.engine.world import make_engine, running
-from tests.harness import fast_settings, running_bot
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, fast_settings, running_bot
 from tests.observability.scrape import parse, probe
 
 GRACE = 120.0
@@ -131,6 +132,27 @@ async def test_a_shard_that_never_connects_makes_healthz_503_though_another_did(
         assert (await probe(base, "/healthz"))[0] == 200
     finally:
         await server.stop()
+
+
+async def test_a_recommended_shard_that_never_connects_makes_healthz_503_without_shard_count(
+    tmp_path,
+):
+    """SHARD_COUNT unset (the default) and Discord recommends 2 shards: discord.py runs both,
+    shard 0 serves and shard 1 never gets READY. Half the servers get no answers."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.recommended_shards = 2
+        fake.unanswered_shards.add(1)
+        async with running_bot(
+            tmp_path, fake=fake, metrics_port=0, health_gateway_grace=0.001, until_ready=False
+        ) as world:
+            await fake.wait_for_connection(handshakes=1)
+            assert world.bot.observability is not None
+            status, body = await probe(
+                f"http://127.0.0.1:{world.bot.observability.port}", "/healthz"
+            )
+    assert status == 503
+    [reason] = body["reasons"]
+    assert reason.startswith("gateway: shard 1 not connected since start-up"), reason
 
 
 async def healthz_once_crashed(db, engine, crashed):
