@@ -2,6 +2,11 @@
 that finishes after all, a submit given up after half an hour of APIMart errors, and a
 moderator's cancel of a render given up on. An operator reads rates and alerts from these."""
 
+import re
+from pathlib import Path
+
+import yaml
+
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.jobs.models import JobState
 from bot.jobs.poller import Poller, PollerConfig
@@ -10,14 +15,23 @@ from bot.jobs.store import JobStore
 from bot.observability.metrics import Metrics
 from tests.fakes.apimart import TaskPlan
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery
-from tests.observability.scrape import parse
+from tests.observability.scrape import Samples, parse
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+# A series a PromQL expression reads: `name` or `name{label="value", ...}`.
+SELECTOR = re.compile(r"(videobot_\w+)(?:\{([^}]*)\})?")
+MATCHER = re.compile(r'(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"')
 
 
 def engine(db, api, session, clock, delivery, metrics, *, submit_give_up_after=1800.0):
     """Store, service and poller as bot/app.py wires them (one request per check), counting
     into `metrics`; renders are given up on after a minute and followed every 5."""
     client = APIMartClient(
-        session, base_url=api.base_url, api_key="test-key", retry=RetryPolicy(max_retries=0)
+        session,
+        base_url=api.base_url,
+        api_key="test-key",
+        retry=RetryPolicy(max_retries=0),
+        metrics=metrics,
     )
     store = JobStore(db, clock=clock)
     timing = SubmitTiming(first_poll_delay=8, submit_give_up_after=submit_give_up_after)
@@ -111,3 +125,77 @@ async def test_a_late_completion_without_a_video_is_no_finished_render(db, api, 
     job, scraped = await ended_late(db, api, session, clock, video=False)
     assert job.state is JobState.FAILED
     assert scraped.total("videobot_render_duration_seconds_count") == 0
+
+
+def documented_alerts() -> dict[str, str]:
+    """The alert rules of docs/operations.md, as an operator copies them: name to expression."""
+    block = OPERATIONS.read_text().split("### Alert rules", 1)[1].split("```yaml", 1)[1]
+    [group] = yaml.safe_load(block.split("```", 1)[0])["groups"]
+    return {rule["alert"]: rule["expr"] for rule in group["rules"]}
+
+
+def _fits(labels: dict[str, str], matchers: list[tuple[str, str, str]]) -> bool:
+    for label, op, value in matchers:
+        have = labels.get(label, "")
+        matched = re.fullmatch(value, have) is not None if "~" in op else have == value
+        if matched == op.startswith("!"):
+            return False
+    return True
+
+
+def tells_of_the_outage(expr: str, healthy: Samples, outage: Samples) -> bool:
+    """Whether `expr` reads a series a healthy run leaves at zero and the outage moves."""
+
+    def total(selector: re.Match[str], samples: Samples) -> float:
+        matchers = MATCHER.findall(selector[2] or "")
+        return sum(
+            value
+            for (name, labels), value in samples.values.items()
+            if name == selector[1] and _fits(dict(labels), matchers)
+        )
+
+    return any(
+        total(selector, healthy) == 0 < total(selector, outage)
+        for selector in SELECTOR.finditer(expr)
+    )
+
+
+async def test_a_full_apimart_outage_fires_a_documented_alert(db, api, session, clock):
+    """APIMart answers 503 to everything: the render under way is no longer checked, a new
+    video is retried and then given up on (refunded). Poll lag stays near zero (checks fail
+    on time) and APIMart refuses nothing, so an operator who copied the alert rules of
+    docs/operations.md hears of it only from a rule that reads the failures themselves: a
+    series the outage moves and a healthy run (a video made and posted, one rendering)
+    leaves at zero."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    store, service, poller = engine(
+        db, api, session, clock, delivery, metrics, submit_give_up_after=60
+    )
+    api.default_plan = TaskPlan(polls_until_done=1)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(5):
+        clock.advance(8)
+        await poller.run_once()
+    assert len(delivery.delivered) == 1
+    api.default_plan = TaskPlan(polls_until_done=None)
+    await service.create_and_submit(REQUESTER, REQUEST)
+    clock.advance(8)
+    await poller.run_once()
+    healthy = parse(metrics.render().decode())
+
+    api.fail_next("any", status=503, times=1000)
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    for _ in range(40):
+        clock.advance(8)
+        await poller.run_once()
+        if (await store.get(report.job.id)).state is JobState.REJECTED:
+            break
+    outage = parse(metrics.render().decode())
+
+    assert outage.get("videobot_submits_total", outcome="gave_up") == 1
+    firing = [
+        alert
+        for alert, expr in documented_alerts().items()
+        if tells_of_the_outage(expr, healthy, outage)
+    ]
+    assert firing, "no documented alert reads a series only the outage moves"
