@@ -36,10 +36,19 @@ class RepeatedFailures:
         self._clock = clock
         self._seen: dict[str, _Seen] = {}
 
-    def log(self, cause: str, level: int, message: str, *args: object) -> None:
+    def log(
+        self,
+        cause: str,
+        level: int,
+        message: str,
+        *args: object,
+        exc_info: BaseException | None = None,
+    ) -> None:
         """Log `message % args` at `level`, or at DEBUG if `cause` was logged within the window.
 
-        `cause` names the kind of failure (a handful of kinds, never a job or a member)."""
+        `cause` names the kind of failure (a handful of kinds, never a job or a member).
+        `exc_info`'s traceback goes with the first line of a run of them only: the lines that
+        count its repeats would print the same one again."""
         now = self._clock()
         seen = self._seen.get(cause)
         if seen is not None and now - seen.logged_at < self._window:
@@ -47,10 +56,11 @@ class RepeatedFailures:
             seen.last_held_at = now
             self._log.debug(message, *args)
             return
-        if seen is not None and seen.held_back:
+        repeats = seen is not None and seen.held_back > 0
+        if seen is not None and repeats:
             # Over the span they came in, not up to now: a short burst a day ago is not a
             # day-long one.
             message += " (and %d more like it within %.0f s of the last one logged)"
             args = (*args, seen.held_back, seen.last_held_at - seen.logged_at)
         self._seen[cause] = _Seen(now)
-        self._log.log(level, message, *args)
+        self._log.log(level, message, *args, exc_info=None if repeats else exc_info)

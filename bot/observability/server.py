@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.observability.health import Health, Verdict
 from bot.observability.metrics import Metrics
+from bot.observability.repeated import RepeatedFailures
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +45,15 @@ class ObservabilityServer:
         host: str,
         port: int,
         refresh: Refresh = _nothing,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._health = health
         self._metrics = metrics
         self._host = host
         self._port = port
         self._refresh = refresh
+        # Prometheus scrapes every 15 s: a database down for an hour is not 240 warnings.
+        self._failures = RepeatedFailures(log, clock=clock)
         self._refreshing: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -104,11 +109,21 @@ class ObservabilityServer:
         done, _ = await asyncio.wait({self._refreshing}, timeout=REFRESH_TIMEOUT)
         if not done:
             # The counters are still worth serving; the database-backed gauges keep old values.
-            log.warning(
-                "/metrics: the live values took over %gs; serving the last", REFRESH_TIMEOUT
+            self._failures.log(
+                "refresh timeout",
+                logging.WARNING,
+                "/metrics: the live values took over %gs; serving the last",
+                REFRESH_TIMEOUT,
             )
         elif (error := self._refreshing.exception()) is not None:
-            log.warning("Could not read the live values for /metrics", exc_info=error)
+            kind = type(error).__name__
+            self._failures.log(
+                f"refresh {kind}",
+                logging.WARNING,
+                "Could not read the live values for /metrics (%s); serving the last",
+                kind,
+                exc_info=error,
+            )
         return web.Response(
             body=self._metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )

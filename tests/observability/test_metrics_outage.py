@@ -1,6 +1,7 @@
 """/metrics during a PostgreSQL partition: answered within its bound, with the last values."""
 
 import asyncio
+import logging
 import time
 
 import aiohttp
@@ -14,7 +15,7 @@ from bot.storage.postgres import PostgresDatabase
 from tests.backends import postgres_only
 from tests.conftest import FakeClock
 from tests.e2e.test_database_outage import SilentProxy
-from tests.observability.scrape import probe
+from tests.observability.scrape import probe, scrape
 
 
 @postgres_only
@@ -66,3 +67,33 @@ async def test_metrics_answers_within_its_refresh_bound_while_postgresql_is_sile
             async with asyncio.timeout(10):
                 await server.stop()
             await database.close()
+
+
+async def test_a_database_outage_is_one_warning_a_minute_and_one_traceback(backend, clock, caplog):
+    """Prometheus scrapes every 15 s: a database down for an hour must not write 240 warnings
+    with a traceback each. The first says what failed, traceback and all; a minute later one
+    line counts the scrapes that failed meanwhile."""
+    database = await backend.open()
+    await database.migrate()
+    metrics = Metrics()
+    live = LiveValues(metrics, store=lambda: JobStore(database), latencies=list, loops=dict)
+    gateway = GatewayWatch(grace=120.0, clock=clock)
+    health = Health(db=database, gateway=gateway, dead_loops=list)
+    server = ObservabilityServer(
+        health, metrics, host="127.0.0.1", port=0, refresh=live.refresh, clock=clock
+    )
+    await server.start()
+    try:
+        await database.close()
+        with caplog.at_level(logging.WARNING, logger="bot.observability.server"):
+            for _ in range(5):  # an outage's first minute, and the first scrape after it
+                await scrape(f"http://127.0.0.1:{server.port}")
+                clock.advance(15)
+    finally:
+        await server.stop()
+    warnings = [r for r in caplog.records if r.name == "bot.observability.server"]
+    assert [bool(r.exc_info) for r in warnings] == [True, False], "one traceback"
+    assert warnings[0].getMessage().startswith("Could not read the live values for /metrics")
+    assert (
+        warnings[1].getMessage().endswith("(and 3 more like it within 45 s of the last one logged)")
+    )
