@@ -1,8 +1,14 @@
 """Is the bot alive (`/healthz`) and ready (`/readyz`)? Each check answers with its reasons.
 
 Liveness fails only for what a restart may cure and an operator must hear about: a gateway
-down for longer than discord.py's own reconnects should take, a database that does not answer,
-a job stage whose loop is dead. Readiness is "takes commands now".
+down for longer than discord.py's own reconnects should take, a job stage whose loop is dead, a
+database that has not answered for minutes. Readiness is "takes commands now".
+
+A database outage is for readiness: restarting cannot cure it, and a liveness probe that failed
+at once would kill every process together (their submits in flight becoming "outcome unknown")
+and keep them crash-looping past the database's return. Only a long one counts for liveness,
+where a restart may help (a wedged connection pool); until then the stage loops it kills do not
+count either (their supervisors bring them back within a minute of the database).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from bot.storage import Database
 
 # A cheap `SELECT 1` that takes longer than this means the database is in trouble.
 DATABASE_TIMEOUT = 2.0
+# Seconds the database may stay unreachable before /healthz fails for it.
+DATABASE_OUTAGE_RESTART = 300.0
 
 Clock = Callable[[], float]
 Reasons = Callable[[], Sequence[str]]
@@ -143,12 +151,18 @@ class Health:
         dead_loops: Reasons,
         not_ready: AsyncReasons = _no_reasons,
         database_timeout: float = DATABASE_TIMEOUT,
+        database_outage_restart: float = DATABASE_OUTAGE_RESTART,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._db = db
         self._gateway = gateway
         self._dead_loops = dead_loops
         self._not_ready = not_ready
         self._database_timeout = database_timeout
+        self._database_outage_restart = database_outage_restart
+        self._clock = clock
+        # When the database first failed a probe, of those since it last answered one.
+        self._database_down_since: float | None = None
 
     async def liveness(self) -> Verdict:
         """Every reason the process should be restarted (or an operator woken)."""
@@ -157,8 +171,17 @@ class Health:
         if gateway is not None:
             reasons.append(gateway)
         database = await database_problem(self._db, within=self._database_timeout)
-        if database is not None:
-            reasons.append(database)
+        if database is None:
+            self._database_down_since = None
+        else:
+            now = self._clock()
+            if self._database_down_since is None:
+                self._database_down_since = now
+            down_for = now - self._database_down_since
+            if down_for < self._database_outage_restart:
+                # /readyz says so; the stage loops it stopped come back with it.
+                return Verdict(reasons)
+            reasons.append(f"{database}, for {down_for:.0f}s")
         reasons.extend(f"engine: the {name} loop is dead" for name in self._dead_loops())
         return Verdict(reasons)
 

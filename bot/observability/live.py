@@ -35,6 +35,13 @@ class LiveValues:
         store = self._store()
         if store is None:
             return  # still setting up
-        metrics.set_jobs_by_state([state.value for state in JobState], await store.count_by_state())
-        for stage in Stage:
-            metrics.stage_overdue.labels(stage=stage.value).set(await store.overdue(stage))
+        try:
+            counts = await store.count_by_state()
+            overdue = {stage: await store.overdue(stage) for stage in Stage}
+        except Exception:
+            metrics.database_up.set(0)
+            raise
+        metrics.database_up.set(1)
+        metrics.set_jobs_by_state([state.value for state in JobState], counts)
+        for stage, seconds in overdue.items():
+            metrics.stage_overdue.labels(stage=stage.value).set(seconds)

@@ -128,6 +128,13 @@ class Metrics:
             ["status", "code"],
             registry=registry,
         )
+        self.database_up = Gauge(
+            _name("database_up"),
+            "1 when the scrape's database reads succeeded, 0 when they failed or took too long"
+            " (NaN: none made yet).",
+            registry=registry,
+        )
+        self.database_up.set(math.nan)
         self.gateway_latency = Gauge(
             _name("gateway_latency_seconds"),
             "Time between a gateway heartbeat and its acknowledgement, per shard.",

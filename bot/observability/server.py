@@ -109,6 +109,7 @@ class ObservabilityServer:
         done, _ = await asyncio.wait({self._refreshing}, timeout=REFRESH_TIMEOUT)
         if not done:
             # The counters are still worth serving; the database-backed gauges keep old values.
+            self._metrics.database_up.set(0)
             self._failures.log(
                 "refresh timeout",
                 logging.WARNING,

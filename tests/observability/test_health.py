@@ -6,7 +6,7 @@ import time
 
 from bot.app import VideoBot
 from bot.jobs.store import Stage
-from bot.observability.health import GatewayWatch, Health
+from bot.observability.health import DATABASE_OUTAGE_RESTART, GatewayWatch, Health
 from bot.observability.live import LiveValues
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
@@ -18,7 +18,7 @@ from tests.e2e.test_database_outage import SilentProxy
 from tests.engine.world import make_engine, running
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, fast_settings, running_bot
-from tests.observability.scrape import parse, probe
+from tests.observability.scrape import parse, probe, scrape
 
 GRACE = 120.0
 
@@ -40,26 +40,55 @@ async def test_a_healthy_bot_answers_200(db, clock):
         await server.stop()
 
 
-async def test_an_unreachable_database_makes_healthz_503_with_the_reason(backend, clock):
+async def test_an_unreachable_database_fails_healthz_only_once_it_lasted_5_minutes(backend, clock):
+    """A restart cannot cure a database outage, and a liveness probe failing at once would
+    kill every process together: /healthz fails only for one long enough that a restart may
+    help (a wedged connection pool), naming it and how long it lasted."""
     database = await backend.open()
     await database.migrate()
     gateway = GatewayWatch(grace=GRACE, clock=clock)
     await gateway.connected(0)
-    server, base = await served(Health(db=database, gateway=gateway, dead_loops=list))
+    health = Health(db=database, gateway=gateway, dead_loops=list, clock=clock)
+    server, base = await served(health)
     try:
-        assert (await probe(base, "/healthz"))[0] == 200
         await database.close()
+        assert (await probe(base, "/healthz"))[0] == 200
+        clock.advance(DATABASE_OUTAGE_RESTART - 1)
+        assert (await probe(base, "/healthz"))[0] == 200
+        clock.advance(1)
         status, body = await probe(base, "/healthz")
     finally:
         await server.stop()
     assert status == 503
     assert body["status"] == "unhealthy"
     [reason] = body["reasons"]
-    assert reason.startswith("database: unreachable")
+    assert reason.startswith("database: unreachable (") and reason.endswith(", for 300s"), reason
+
+
+async def test_a_database_outage_is_for_readiness_not_liveness(tmp_path):
+    """The stage loops crash on a database gone away and wait to restart; /readyz and the
+    metrics say the database is down, /healthz stays 200 (a Kubernetes liveness probe on it
+    would restart every process at once, cutting submits in flight, for nothing)."""
+    async with running_bot(tmp_path, metrics_port=0) as world:
+        assert world.bot.observability is not None
+        base = f"http://127.0.0.1:{world.bot.observability.port}"
+        assert (await scrape(base)).get("videobot_database_up") == 1
+        await world.db.close()
+        world.bot.poller.wake()
+        await world.discord.wait_for(
+            world.bot.poller.dead_loops, description="a stage loop killed by the outage"
+        )
+        health = await probe(base, "/healthz")
+        ready_status, ready = await probe(base, "/readyz")
+        metrics = await scrape(base)
+    assert health == (200, {"status": "ok"})
+    assert ready_status == 503
+    assert any(reason.startswith("database: unreachable") for reason in ready["reasons"]), ready
+    assert metrics.get("videobot_database_up") == 0
 
 
 @postgres_only
-async def test_a_database_gone_silent_gets_healthz_503_in_seconds_and_the_server_stops(backend):
+async def test_a_database_gone_silent_is_probed_in_seconds_and_the_server_stops(backend):
     """A partition: PostgreSQL takes the connection and never answers. A cancelled query on
     such a connection does not return either; the probe must still answer within its 2 s,
     and stopping the server (at SIGTERM) must not wait on it."""
@@ -67,18 +96,25 @@ async def test_a_database_gone_silent_gets_healthz_503_in_seconds_and_the_server
     async with SilentProxy(host, int(port or 5432)) as proxy:
         dsn = backend.dsn.replace(f"{host}:{port}" if port else host, f"127.0.0.1:{proxy.port}", 1)
         database = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=2)
-        gateway = GatewayWatch(grace=GRACE, clock=FakeClock())
+        clock = FakeClock()
+        gateway = GatewayWatch(grace=GRACE, clock=clock)
         await gateway.connected(0)
-        server, base = await served(Health(db=database, gateway=gateway, dead_loops=list))
+        health = Health(db=database, gateway=gateway, dead_loops=list, clock=clock)
+        server, base = await served(health)
         try:
             assert (await probe(base, "/healthz"))[0] == 200
             proxy.unplug()
             started = time.monotonic()
             async with asyncio.timeout(10):
                 status, body = await probe(base, "/healthz")
+            assert (status, body) == (200, {"status": "ok"}), "the outage's first probe"
+            clock.advance(DATABASE_OUTAGE_RESTART)  # long enough for liveness to fail for it
+            async with asyncio.timeout(10):
+                status, body = await probe(base, "/healthz")
             answered = time.monotonic() - started
-            assert (status, body["reasons"]) == (503, ["database: no answer to SELECT 1 within 2s"])
-            assert answered < 4
+            reason = "database: no answer to SELECT 1 within 2s, for 300s"
+            assert (status, body["reasons"]) == (503, [reason])
+            assert answered < 8, "two probes of 2 s each"
             started = time.monotonic()
             async with asyncio.timeout(10):
                 await server.stop()

@@ -15,7 +15,7 @@ from bot.storage.postgres import PostgresDatabase
 from tests.backends import postgres_only
 from tests.conftest import FakeClock
 from tests.e2e.test_database_outage import SilentProxy
-from tests.observability.scrape import probe, scrape
+from tests.observability.scrape import parse, probe, scrape
 
 
 @postgres_only
@@ -57,12 +57,13 @@ async def test_metrics_answers_within_its_refresh_bound_while_postgresql_is_sile
                     http.get(f"{base}/metrics") as response,
                 ):
                     status = response.status
-                    await response.read()
+                    text = await response.text()
             except TimeoutError:
                 status = None
             answered = time.monotonic() - started
             assert status == 200, f"/metrics gave no answer within {answered:.1f}s"
             assert answered < 8, f"/metrics took {answered:.1f}s (refresh bound is 5 s)"
+            assert parse(text).get("videobot_database_up") == 0, "a read that never ends is down"
         finally:
             async with asyncio.timeout(10):
                 await server.stop()
