@@ -16,7 +16,7 @@ from typing import IO, Any, cast
 import aiohttp
 import discord
 
-from bot.discord_refusals import closed_to_the_bot, nothing_left_to_edit
+from bot.discord_refusals import cannot_reply, closed_to_the_bot, nothing_left_to_edit
 from bot.i18n import t
 from bot.jobs.failures import FailureCause, failure_cause, stored_reason
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
@@ -601,29 +601,45 @@ class Delivery:
             if await self._store.begin_delivery(job, now=now, target=where) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 raise _Retry
-            # A spooled file is an IOBase (Python 3.11+): discord.py streams it from there.
-            file = (
-                discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
-                if video is not None
-                else None
-            )
             try:
-                message = await self._post_layout(post, file)
+                message = await self._post_result(post, video)
             except discord.HTTPException as error:
-                if error.status != _BAD_REQUEST or closed_to_the_bot(error):
+                if post.reference is None or not cannot_reply(error):
                     raise
-                # Every retry of the same message would be refused the same way: post the
-                # plainest result now rather than let the member wait for nothing.
-                log.error(
-                    "Job %d: Discord refused the result message (%s); posting a plain one",
+                # Read Message History was taken from the bot while the video rendered: every
+                # reply is refused, the same post without it is not (it names the member).
+                log.warning(
+                    "Job %d: Discord refused the reply to the status message (%s); posting "
+                    "the result without it",
                     job.id,
                     error,
                 )
-                message = await self._post_plain(post, video)
+                message = await self._post_result(dataclasses.replace(post, reference=None), video)
             return delivered(job, message, started_at=now)
         finally:
             if video is not None:
                 video.close()
+
+    async def _post_result(self, post: _Post, video: IO[bytes] | None) -> discord.Message:
+        """The result as a layout; the plainest result at once when Discord refuses that."""
+        file = None
+        if video is not None:
+            video.seek(0)  # an earlier, refused post may have read it through
+            # A spooled file is an IOBase (Python 3.11+): discord.py streams it from there.
+            file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+        try:
+            return await self._post_layout(post, file)
+        except discord.HTTPException as error:
+            if error.status != _BAD_REQUEST or closed_to_the_bot(error) or cannot_reply(error):
+                raise
+            # Every retry of the same message would be refused the same way: post the
+            # plainest result now rather than let the member wait for nothing.
+            log.error(
+                "Job %d: Discord refused the result message (%s); posting a plain one",
+                post.job.id,
+                error,
+            )
+            return await self._post_plain(post, video)
 
     async def _fetch_result(self, job: Job, target: Messageable) -> tuple[IO[bytes] | None, bool]:
         """The video to upload (None: post its link), and whether it could not be fetched.
@@ -697,8 +713,10 @@ class Delivery:
             try:
                 return await self._send_plain(post, file)
             except discord.HTTPException as error:
-                if error.status not in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE) or closed_to_the_bot(
-                    error
+                if (
+                    error.status not in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE)
+                    or closed_to_the_bot(error)
+                    or cannot_reply(error)
                 ):
                     raise
                 log.error("Job %d: Discord refused the plain upload too (%s)", post.job.id, error)

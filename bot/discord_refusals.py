@@ -12,6 +12,9 @@ import discord
 _THREAD_ARCHIVED = 50083
 _THREAD_LOCKED = 160005
 _CLOSED_THREAD = frozenset({_THREAD_ARCHIVED, _THREAD_LOCKED})
+# A 400 for a reply where the bot lost Read Message History: the same post without the reply
+# is accepted.
+_CANNOT_REPLY = 160002
 
 
 def closed_to_the_bot(error: discord.HTTPException) -> bool:
@@ -23,3 +26,9 @@ def closed_to_the_bot(error: discord.HTTPException) -> bool:
 def nothing_left_to_edit(error: discord.HTTPException) -> bool:
     """Whether messages there can no longer be edited either (deleted, or a closed thread)."""
     return isinstance(error, discord.NotFound) or error.code in _CLOSED_THREAD
+
+
+def cannot_reply(error: discord.HTTPException) -> bool:
+    """Whether `error` refuses only the reply (Read Message History was taken from the bot),
+    not the post itself."""
+    return error.code == _CANNOT_REPLY

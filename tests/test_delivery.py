@@ -17,6 +17,7 @@ from bot.media.fetcher import GuardedFetcher
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
+from tests.fakes.discord import PERM_READ_MESSAGE_HISTORY
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
@@ -471,6 +472,29 @@ async def test_a_result_for_a_thread_closed_while_rendering_goes_by_dm_at_once(
     assert "couldn't post" in shown_text(sent)
     refused = [r for r in fake.requests if r.status == 400]
     assert len(refused) == 1, "no plainer post tried where none can go"
+
+
+async def test_read_message_history_lost_while_rendering_still_delivers_in_the_channel(
+    store, clock, fake, client, api, downloads
+):
+    """A moderator took Read Message History from the bot while the video rendered: Discord
+    refuses every reply (400 160002), so the result cannot answer its status message. It is
+    posted in the channel all the same, naming the member, with its video: not refused on
+    every retry for hours and then lost."""
+    clock.now = time.time()
+    job = await finished_job(store, clock, fake, api)
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    job = await store.get(job.id)
+    fake.take_from_bot(fake.channel_id, PERM_READ_MESSAGE_HISTORY)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [message] = results(fake)
+    assert message["channel_id"] == str(fake.channel_id)
+    assert f"<@{fake.user_id}>" in shown_text(message)
+    assert [a["size"] for a in message["attachments"]] == [1024], "the video it fetched"
+    refused = [r for r in fake.requests if r.status == 400]
+    assert len(refused) == 1, "one refused reply, then the post without it"
 
 
 async def test_the_download_is_closed_when_the_delivery_claim_is_lost(

@@ -30,7 +30,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * webhook calls with a token older than ``token_lifetime`` s -> 401 ``50027 Invalid Webhook Token``
 * a follow-up right after a type-5 deferral edits the loading message instead of creating one
 * uploads larger than ``upload_limit`` bytes in total -> 413 ``40005 Request entity too large``
-* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; DMs to
+* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; a file where the bot
+  lacks Attach Files -> 403 ``50013``; a reply where it lacks Read Message History -> 400
+  ``160002`` (see :meth:`FakeDiscord.take_from_bot`); DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
   -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
   Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
@@ -1239,6 +1241,13 @@ class FakeDiscord:
             *({"id": str(user), "type": 1, "allow": view, "deny": "0"} for user in but_from),
         ]
 
+    def take_from_bot(self, channel_id: int, permissions: int) -> None:
+        """A moderator denies `permissions` to the bot in a channel (a member overwrite), say
+        while a video renders: posts that need them are refused from then on."""
+        self._channels[channel_id]["permission_overwrites"].append(
+            {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(permissions)}
+        )
+
     def _add_guild_channel(
         self,
         channel_type: int,
@@ -1670,6 +1679,17 @@ class FakeDiscord:
             # Members and bots post in a forum's threads, never in the forum itself.
             raise FakeDiscordError(400, 50024, "Cannot execute action on this channel type")
         return channel
+
+    def _check_bot_may_post(self, channel_id: int, payload: Json, files: Sequence[object]) -> None:
+        """What Discord refuses for the bot's own permissions in the channel: a file without
+        Attach Files, a reply without Read Message History."""
+        perms = self.permissions_for(self.bot_user_id, channel_id)
+        if files and not perms & PERM_ATTACH_FILES:
+            raise FakeDiscordError(403, 50013, "Missing Permissions")
+        if payload.get("message_reference") and not perms & PERM_READ_MESSAGE_HISTORY:
+            raise FakeDiscordError(
+                400, 160002, "Cannot reply without permission to read message history"
+            )
 
     def _check_upload(self, files: Sequence[RecordedFile]) -> None:
         if sum(f.size for f in files) > self.upload_limit:
@@ -3415,6 +3435,7 @@ class FakeDiscord:
         cid = self._int(request, "channel_id")
         self._check_channel_writable(cid)
         payload = dict(rec.payload or {})
+        self._check_bot_may_post(cid, payload, rec.files)
         nonce = payload.get("nonce")
         if payload.get("enforce_nonce") and nonce is not None:
             # Like Discord: a repeated nonce within a few minutes returns the first message.

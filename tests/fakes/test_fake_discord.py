@@ -23,6 +23,7 @@ from tests.fakes.discord import (
     FLAG_LOADING,
     INTENT_MESSAGE_CONTENT,
     PERM_EMBED_LINKS,
+    PERM_READ_MESSAGE_HISTORY,
     FakeDiscord,
 )
 
@@ -323,6 +324,19 @@ async def test_discord_error_rules(harness: Harness) -> None:
     assert (too_big.value.status, too_big.value.code) == (400, 50035)
     await channel.send(embeds=[discord.Embed(description="x" * 3000)] * 2)
     assert [m["content"] for m in fake.messages()] == ["after a rate limit", ""]
+
+
+async def test_permissions_taken_from_the_bot_refuse_what_needs_them(harness: Harness) -> None:
+    fake, bot = harness.fake, harness.bot
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("first")
+    fake.take_from_bot(fake.channel_id, PERM_READ_MESSAGE_HISTORY)
+    # Like Discord: a reply needs Read Message History, the same message without it does not.
+    with pytest.raises(discord.HTTPException) as no_reply:
+        await first.reply("a reply")
+    assert (no_reply.value.status, no_reply.value.code) == (400, 160002)
+    await channel.send("not a reply")
 
 
 async def test_interaction_ack_rules(harness: Harness) -> None:
