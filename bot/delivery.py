@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import IO, Any, cast
 
 import aiohttp
@@ -60,6 +61,8 @@ SERVER_LIMIT_KEPT = 600.0
 # message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
 _BAD_REQUEST = 400
+# Discord's 403 when the bot lacks a permission the post needs (Attach Files, for a file).
+_MISSING_PERMISSIONS = 50013
 
 Messageable = discord.abc.Messageable
 
@@ -105,6 +108,16 @@ def gallery_url(job: Job, *, now: float, attached: bool, unreachable: bool) -> s
     return url if url.startswith(("https://", "http://")) else None
 
 
+class LinkReason(StrEnum):
+    """Why a finished video is posted as its link: the catalog key that says so."""
+
+    TOO_LARGE = "result_link"
+    # The link stands for a post that may not have been made.
+    UNPOSTED = "result_link_unposted"
+    # Attach Files was taken from the bot where it posts.
+    FILES_REFUSED = "result_link_files_refused"
+
+
 def result_message(
     job: Job,
     *,
@@ -112,11 +125,17 @@ def result_message(
     attached: bool,
     unreachable: bool = False,
     channel_failed: bool = False,
+    link_reason: LinkReason = LinkReason.TOO_LARGE,
     buttons: Row | None = None,
 ) -> Layout:
     """The whole result as a Components V2 layout, wherever it is posted."""
     headline = result_content(
-        job, now=now, attached=attached, unreachable=unreachable, channel_failed=channel_failed
+        job,
+        now=now,
+        attached=attached,
+        unreachable=unreachable,
+        channel_failed=channel_failed,
+        link_reason=link_reason,
     )
     return result_layout(
         job,
@@ -188,13 +207,13 @@ def result_content(
     attached: bool,
     unreachable: bool = False,
     channel_failed: bool = False,
-    unposted: bool = False,
+    link_reason: LinkReason = LinkReason.TOO_LARGE,
 ) -> str:
     """The text above the result card: for whom, and the link or why there is no video.
 
     `unreachable`: the video could not be fetched, several times over; say so with its link.
     `channel_failed`: this is a DM because posting in the job's channel failed; say so.
-    `unposted`: the link stands for a post that may not have been made (not a file too large).
+    `link_reason`: why a video that is not `attached` is its link.
     """
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
@@ -207,7 +226,7 @@ def result_content(
         else:
             lines.append(t("result_ready", locale, mention=mention))
             if not attached:
-                lines.append(link_text(job, unposted=unposted))
+                lines.append(link_text(job, link_reason))
     else:
         lines.extend(failure_text(job, mention))
     if channel_failed:
@@ -220,9 +239,8 @@ def link_expired(job: Job, now: float) -> bool:
     return job.result_expires_at is not None and job.result_expires_at <= now
 
 
-def link_text(job: Job, *, unposted: bool = False) -> str:
-    """The video's link, when it stops working, and why it is a link (`unposted`: the video
-    may not have been posted; otherwise the file is too large to upload)."""
+def link_text(job: Job, why: LinkReason) -> str:
+    """The video's link, when it stops working, and `why` it is a link."""
     assert job.result_url is not None
     locale = job.requester.locale
     expiry = (
@@ -230,8 +248,7 @@ def link_text(job: Job, *, unposted: bool = False) -> str:
         if job.result_expires_at is not None
         else t("expiry_soon", locale)
     )
-    key = "result_link_unposted" if unposted else "result_link"
-    return t(key, locale, url=job.result_url, expiry=expiry)
+    return t(why.value, locale, url=job.result_url, expiry=expiry)
 
 
 # A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25
@@ -271,6 +288,8 @@ class _Post:
     unreachable: bool
     # A DM in place of a channel post that failed (the member is told why it came here).
     channel_failed: bool = False
+    # Why the video, when it is not attached, is its link.
+    link_reason: LinkReason = LinkReason.TOO_LARGE
 
 
 def delivered(
@@ -666,13 +685,23 @@ class Delivery:
             return None, True
 
     async def _post_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
-        """The result as a Components V2 layout; its link instead when the upload is refused."""
+        """The result as a Components V2 layout; its link instead when the upload is refused
+        (too large, or Attach Files taken from the bot: a 403 for the post without the file
+        too gives up on the channel)."""
         try:
             return await self._send_layout(post, file)
         except discord.HTTPException as error:
-            if file is None or error.status != _PAYLOAD_TOO_LARGE:
+            if file is None:
                 raise
-            log.info("Job %d: upload refused as too large; posting the link", post.job.id)
+            if error.status == _PAYLOAD_TOO_LARGE:
+                log.info("Job %d: upload refused as too large; posting the link", post.job.id)
+            elif isinstance(error, discord.Forbidden) and error.code == _MISSING_PERMISSIONS:
+                log.warning(
+                    "Job %d: upload refused (%s); posting the link, saying why", post.job.id, error
+                )
+                post = dataclasses.replace(post, link_reason=LinkReason.FILES_REFUSED)
+            else:
+                raise
         return await self._send_layout(post, None)
 
     async def _send_layout(self, post: _Post, file: discord.File | None) -> discord.Message:
@@ -693,6 +722,7 @@ class Delivery:
             channel_failed=post.channel_failed,
             attached=file is not None,
             unreachable=post.unreachable,
+            link_reason=post.link_reason,
             buttons=buttons,
         )
         # With the layout flag there is no `content`: the mention is in a text display, and
@@ -729,6 +759,7 @@ class Delivery:
             attached=file is not None,
             unreachable=post.unreachable,
             channel_failed=post.channel_failed,
+            link_reason=post.link_reason,
         )
         return await post.target.send(
             content,

@@ -32,6 +32,7 @@ import discord
 from bot.delivery import (
     VIDEO_FILENAME,
     Delivery,
+    LinkReason,
     as_told,
     delivered,
     link_expired,
@@ -391,7 +392,7 @@ class RouteDelivery:
         if message_id is None or not reply.usable(self._clock()):
             return _Refused.TOKEN
         now = self._clock()
-        content = result_content(job, now=now, attached=False, unposted=True)
+        content = result_content(job, now=now, attached=False, link_reason=LinkReason.UNPOSTED)
         try:
             await self._webhook(reply).edit_message(
                 message_id,

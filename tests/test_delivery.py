@@ -17,7 +17,7 @@ from bot.media.fetcher import GuardedFetcher
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
-from tests.fakes.discord import PERM_READ_MESSAGE_HISTORY
+from tests.fakes.discord import PERM_ATTACH_FILES, PERM_READ_MESSAGE_HISTORY, PERM_SEND_MESSAGES
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
@@ -79,9 +79,7 @@ async def test_a_retry_that_finds_the_dm_it_sent_before_a_crash_finishes_the_sta
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     await status.post(client.get_partial_messageable(fake.channel_id), job)
     job = await store.get(job.id)
-    fake.fail_next(
-        "POST", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Permissions"
-    )
+    fake.take_from_bot(fake.channel_id, PERM_SEND_MESSAGES)
     first = await Delivery(client, downloads, store, clock=clock)(job)  # no status edit: died
     assert first.outcome is DeliveryOutcome.DELIVERED
     second = await Delivery(client, downloads, store, clock=clock, status=status)(
@@ -495,6 +493,25 @@ async def test_read_message_history_lost_while_rendering_still_delivers_in_the_c
     assert [a["size"] for a in message["attachments"]] == [1024], "the video it fetched"
     refused = [r for r in fake.requests if r.status == 400]
     assert len(refused) == 1, "one refused reply, then the post without it"
+
+
+async def test_attach_files_lost_while_rendering_still_posts_the_link_in_the_channel(
+    store, clock, fake, client, api, downloads
+):
+    """A moderator took Attach Files from the bot while the video rendered (text still
+    allowed): the result is posted in the channel as its link, saying why, not sent by DM (or,
+    to a member whose DMs are closed, nowhere at all)."""
+    fake.dm_blocked_users.add(fake.user_id)
+    fake.take_from_bot(fake.channel_id, PERM_ATTACH_FILES)
+    job = await finished_job(store, clock, fake, api)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [message] = results(fake)
+    assert message["channel_id"] == str(fake.channel_id)
+    shown = shown_text(message)
+    assert job.result_url in shown and "not allowed to attach files" in shown, shown
+    assert "too large" not in shown, shown
+    assert media_urls(message) == [job.result_url], "the link's video plays in the gallery"
 
 
 async def test_the_download_is_closed_when_the_delivery_claim_is_lost(

@@ -11,7 +11,7 @@ from bot.moderation.store import Actor
 from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
-from tests.fakes.discord import PERM_VIEW_CHANNEL, FakeDiscord
+from tests.fakes.discord import PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
@@ -502,13 +502,7 @@ async def test_a_result_the_channel_refused_comes_by_dm_without_the_servers_butt
         await interaction.wait_for_answer()
         await api.wait_until(lambda: api.task_ids, what="the submit")
         # The bot lost Send Messages in the channel after announcing the job.
-        fake.fail_next(
-            "POST",
-            r"^/channels/\d+/messages$",
-            status=403,
-            code=50013,
-            message="Missing Permissions",
-        )
+        fake.take_from_bot(fake.channel_id, PERM_SEND_MESSAGES)
         api.last_task.complete()
         dm = await fake.wait_for_message(
             fake.dm_channel_id(fake.user_id), predicate=is_layout, timeout=10

@@ -30,9 +30,10 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * webhook calls with a token older than ``token_lifetime`` s -> 401 ``50027 Invalid Webhook Token``
 * a follow-up right after a type-5 deferral edits the loading message instead of creating one
 * uploads larger than ``upload_limit`` bytes in total -> 413 ``40005 Request entity too large``
-* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; a file where the bot
-  lacks Attach Files -> 403 ``50013``; a reply where it lacks Read Message History -> 400
-  ``160002`` (see :meth:`FakeDiscord.take_from_bot`); DMs to
+* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; a post where the
+  bot lacks Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
+  where it lacks Read Message History -> 400 ``160002`` (see
+  :meth:`FakeDiscord.take_from_bot`); DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
   -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
   Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
@@ -1681,10 +1682,13 @@ class FakeDiscord:
         return channel
 
     def _check_bot_may_post(self, channel_id: int, payload: Json, files: Sequence[object]) -> None:
-        """What Discord refuses for the bot's own permissions in the channel: a file without
-        Attach Files, a reply without Read Message History."""
+        """What Discord refuses for the bot's own permissions in the channel: a post without
+        Send Messages (in Threads, in a thread), a file without Attach Files, a reply without
+        Read Message History. (Editing its own posts needs none of them.)"""
         perms = self.permissions_for(self.bot_user_id, channel_id)
-        if files and not perms & PERM_ATTACH_FILES:
+        in_thread = self._channels[channel_id]["type"] in THREADS
+        send = PERM_SEND_MESSAGES_IN_THREADS if in_thread else PERM_SEND_MESSAGES
+        if not perms & send or (files and not perms & PERM_ATTACH_FILES):
             raise FakeDiscordError(403, 50013, "Missing Permissions")
         if payload.get("message_reference") and not perms & PERM_READ_MESSAGE_HISTORY:
             raise FakeDiscordError(
