@@ -446,11 +446,36 @@ class RouteDelivery:
             log.error(
                 "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error
             )
-        content = result_content(job, now=now, attached=False, unreachable=unreachable)
-        return await webhook.send(
+        if video is not None:
+            # The video was fetched and fits ("too large" would be untrue): the plain result
+            # carries it, as in a channel; refused again, its link.
+            video.seek(0)  # the refused post read it through
+            file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+            try:
+                return await self._post_plain(job, reply, file, unreachable, now=now)
+            except discord.HTTPException as error:
+                refused_as_such = error.status in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE)
+                if not refused_as_such or error.code == _FOLLOWUPS_SPENT:
+                    raise
+                log.error("Job %d: Discord refused the plain upload too (%s)", job.id, error)
+        return await self._post_plain(job, reply, None, unreachable, now=now)
+
+    async def _post_plain(
+        self,
+        job: Job,
+        reply: Reply,
+        file: discord.File | None,
+        unreachable: bool,
+        *,
+        now: float,
+    ) -> discord.WebhookMessage:
+        """The plainest result (text and a bare card), with `file` if given."""
+        content = result_content(job, now=now, attached=file is not None, unreachable=unreachable)
+        return await self._webhook(reply).send(
             content,
             embed=plain_embed(job, now=now),
-            allowed_mentions=mentions,
+            files=[file] if file is not None else [],
+            allowed_mentions=mentions_only(job.requester.user_id),
             ephemeral=reply.ephemeral,
             wait=True,
         )

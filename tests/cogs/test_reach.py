@@ -576,6 +576,21 @@ async def test_a_result_over_the_interactions_upload_limit_is_posted_as_its_link
         assert f"{task_id}.mp4" in shown_text(result), "the link, since the file does not fit"
 
 
+async def test_a_refused_layout_through_the_interaction_keeps_the_video_that_fits(tmp_path):
+    """Discord refused the result layout once (a 400): the plain result that follows still
+    carries the 1 KiB video that was fetched and fits, and does not call it too large to
+    upload, as in a channel."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        fake.fail_next("POST", r"/webhooks/\d+/[^/]+$", 400, 50035, "Invalid Form Body")
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert "your video is ready" in result["content"], result
+        assert "too large" not in result["content"], result["content"]
+        assert [a["size"] for a in result["attachments"]] == [1024], "the video it fetched"
+
+
 async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
