@@ -57,6 +57,10 @@ _CLOCK_SKEW = datetime.timedelta(minutes=2)
 _VIDEO_TYPES = ("video/", "application/mp4", "application/octet-stream", "binary/octet-stream")
 # A server's upload limit read over REST is used this long (boosts change rarely).
 SERVER_LIMIT_KEPT = 600.0
+# What a server at the highest boost level accepts: assumed when its limit cannot be read, so
+# a moment's failure never turns a boosted server's video into a link (Discord's 413 does
+# that where it is too large after all).
+_LARGEST_SERVER_UPLOAD = 100 * 1024 * 1024
 # Discord answers 413 (code 40005) when an upload is over the server's limit, and 400 when the
 # message itself is invalid (code 50035), which no retry of it can change.
 _PAYLOAD_TOO_LARGE = 413
@@ -787,7 +791,8 @@ class Delivery:
         first deliveries come before the servers do) or not at all (on another process's
         shard) is read over REST, once a while: its channel alone says nothing of its boosts.
         Nor does the stub READY leaves in the cache until the server's GUILD_CREATE (an
-        unavailable server, at boost level 0 whatever its boosts).
+        unavailable server, at boost level 0 whatever its boosts). A read that fails assumes
+        the largest limit, and leaves a video too large there to Discord's 413.
         """
         guild = getattr(target, "guild", None)
         if not isinstance(guild, discord.Guild):
@@ -802,10 +807,12 @@ class Delivery:
         try:
             limit = (await self._client.fetch_guild(guild.id, with_counts=False)).filesize_limit
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            # Not asked again for a while either: the post itself says if the server is gone.
-            log.info("Server %d: upload limit not read (%s); using what is known", guild.id, error)
-            # The base, or the last the gateway told of a server gone unavailable since.
-            limit = guild.filesize_limit
+            # Not kept: the next delivery there reads it again. The post itself says if the
+            # server is gone.
+            log.info(
+                "Server %d: upload limit not read (%s); trying the largest upload", guild.id, error
+            )
+            return _LARGEST_SERVER_UPLOAD
         self._server_limits[guild.id] = (limit, now + SERVER_LIMIT_KEPT)
         return limit
 

@@ -588,6 +588,25 @@ async def test_a_boosted_servers_video_is_attached_while_the_gateway_has_not_sen
     assert not result.linked
 
 
+async def test_one_dropped_read_of_a_boosted_servers_limit_leaves_its_videos_attached(
+    store, clock, fake, client, api, downloads
+):
+    """Right after a restart (nothing cached), reading a level-2 server's upload limit lost its
+    connection once. That moment must not turn the server's 12 MiB videos into links that
+    expire in a day, neither this one nor the next, a minute later."""
+    fake._guild(fake.guild_id).premium_tier = 2
+    fake.upload_limit = 50 * MIB
+    fake.drop_next("GET", rf"/guilds/{fake.guild_id}$", times=2)
+    delivery = Delivery(client, downloads, store, clock=clock)
+    for _ in range(2):
+        job = await finished_job(store, clock, fake, api, size=12 * MIB)
+        result = await delivery(job)
+        assert result.outcome is DeliveryOutcome.DELIVERED
+        [message] = [m for m in results(fake) if f"#{job.id}" in shown_text(m)]
+        assert [a["size"] for a in message["attachments"]] == [12 * MIB], shown_text(message)
+        clock.advance(60)
+
+
 async def test_a_plain_result_after_a_refused_layout_does_not_call_a_small_video_too_large(
     store, clock, fake, client, api, downloads
 ):
