@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_EDIT_INTERVAL = 10.0
 # Edits in flight at once across all channels (one per channel at a time).
 DEFAULT_EDIT_WORKERS = 8
+# The longest an edit keeps one of those places. discord.py waits out a 429 inside the edit (30 s
+# or more); an edit still going after this goes on in its own channel's lane, its place handed
+# to another channel's edit: a few channels Discord slows down must not hold every place.
+SLOT_HELD_AT_MOST = 1.0
 # A job this process has not shown for this long ended long ago, or in another process (one
 # that took its checks over): what is kept about it is dropped, so memory follows the jobs in
 # flight, not every job the process ever showed.
@@ -83,8 +87,10 @@ class StatusMessages:
         pricing: Pricing | None = None,
         final_retry_waits: Sequence[float] = FINAL_RETRY_WAITS,
         waits_for: float | None = None,
+        slot_held_at_most: float = SLOT_HELD_AT_MOST,
     ) -> None:
         self._client = client
+        self._slot_held_at_most = slot_held_at_most
         # How long after its submit a render is given up on (`TASK_TIMEOUT`): no time left
         # past it is promised.
         self._waits_for = waits_for
@@ -374,13 +380,31 @@ class StatusMessages:
         try:
             while job_id in self._wanted:
                 job, final = self._wanted.pop(job_id)
-                async with self._channels.held(str(job.requester.channel_id)), self._slots:
-                    try:
-                        await self.update(job, final=final)
-                    except Exception:
-                        log.exception("Job %d: status edit failed unexpectedly", job_id)
+                async with self._channels.held(str(job.requester.channel_id)):
+                    await self._update_in_a_slot(job, final=final)
         finally:
             self._editors.pop(job_id, None)
+
+    async def _update_in_a_slot(self, job: Job, *, final: bool) -> None:
+        """`update`, holding one of the shared places for at most `SLOT_HELD_AT_MOST`."""
+        edit: asyncio.Task[None] | None = None
+        try:
+            async with self._slots:
+                edit = asyncio.create_task(self._update_logged(job, final=final))
+                # Waiting here never cancels the edit: past the time it goes on without a place.
+                await asyncio.wait({edit}, timeout=self._slot_held_at_most)
+            await edit
+        finally:
+            if edit is not None and not edit.done():
+                # Closing: the edit goes with its editor (`close` bounds how long that takes).
+                edit.cancel()
+                await asyncio.wait({edit})
+
+    async def _update_logged(self, job: Job, *, final: bool) -> None:
+        try:
+            await self.update(job, final=final)
+        except Exception:
+            log.exception("Job %d: status edit failed unexpectedly", job.id)
 
 
 def _remember(table: OrderedDict[int, None], job_id: int) -> None:

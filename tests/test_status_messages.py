@@ -183,6 +183,41 @@ async def test_a_channel_discord_slows_down_delays_only_its_own_edits(store, clo
     await status.close(grace=0)
 
 
+async def test_a_few_rate_limited_channels_do_not_hold_up_every_other_channels_status(
+    store, clock, fake, client
+):
+    """Eight busy channels' edits each meet a 30 s 429 (discord.py waits it out inside the
+    edit), as many as there are edits in flight at once: a ninth, quiet channel's status is
+    still edited at once, not after their 30 s."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    busy = []
+    for n in range(8):
+        channel = fake.add_text_channel(f"busy-{n}")
+        busy.append(await posted_job(store, clock, fake, client, status, channel_id=channel))
+        fake.fail_next("PATCH", rf"/channels/{channel}/messages/\d+", 429, retry_after=30)
+    quiet_channel = fake.add_text_channel("quiet")
+    quiet = await posted_job(store, clock, fake, client, status, channel_id=quiet_channel)
+    for job in busy:
+        status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
+    await fake.wait_for(
+        lambda: sum(r.method == "PATCH" and r.status == 429 for r in fake.requests) == 8,
+        2.0,
+        description="the eight busy channels' 429s",
+    )
+    status.schedule(dataclasses.replace(quiet, state=JobState.PROCESSING, progress=60))
+    try:
+        await fake.wait_for(
+            lambda: "60%" in fake.get_message(quiet.status_message_id)["content"],
+            3.0,
+            description="the quiet channel's edit",
+        )
+        assert all(
+            "10%" not in fake.get_message(job.status_message_id)["content"] for job in busy
+        ), "the busy channels' edits still wait out their 429"
+    finally:
+        await status.close(grace=0)
+
+
 async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake, client):
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
