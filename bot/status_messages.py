@@ -63,7 +63,8 @@ class _Edit(enum.Enum):
     """How an edit went."""
 
     MADE = "made"
-    SKIPPED = "skipped"  # throttled, unchanged, or refused for good
+    TOO_SOON = "too soon"  # within the interval of the last edit: made once it has passed
+    SKIPPED = "skipped"  # unchanged, or refused for good
     FAILED = "failed"  # Discord or the network failed it: worth another try
 
 
@@ -115,6 +116,11 @@ class StatusMessages:
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
         self._editors: dict[int, asyncio.Task[None]] = {}
+        # Changes that came too soon after the job's last edit, the newest per job, and the
+        # timers that schedule them once the interval has passed: the engine sends some news
+        # only once ("no news from the video service"), and it must not be lost to the throttle.
+        self._too_soon: dict[int, Job] = {}
+        self._catch_ups: dict[int, asyncio.Task[None]] = {}
         # Set by `close`: the HTTP session is about to go; a later change is not shown.
         self._closed = False
         # One edit at a time per channel; a channel's lane goes once its edits are made.
@@ -196,7 +202,8 @@ class StatusMessages:
 
     async def update(self, job: Job, *, final: bool = False) -> None:
         """Edit the status message if it changed: a new state at once, progress within a state
-        at most once per interval, and `final` (the last edit) always."""
+        at most once per interval (the newest change that came too soon is made once it has
+        passed), and `final` (the last edit) always."""
         message_id = job.status_message_id
         if message_id is None:
             return
@@ -210,6 +217,10 @@ class StatusMessages:
             if not final and job.id in self._finished:
                 return
             edited = await self._edit(job, message_id, final=final)
+            if edited is _Edit.TOO_SOON:
+                self._show_when_due(job)
+            else:
+                self._caught_up(job.id)  # this change is newer than any held back
             if edited is _Edit.MADE and not final:
                 # Another process may have ended the job (and made its last edit) while this
                 # edit waited for its channel or a 429: the older status must not stand.
@@ -225,6 +236,30 @@ class StatusMessages:
                 else:
                     self._final_attempts.pop(job.id, None)
                 await self._written_down(job.id, shown=edited is not _Edit.FAILED)
+
+    def _show_when_due(self, job: Job) -> None:
+        """Keep `job` as the job's newest change held back, shown once its interval has passed."""
+        self._too_soon[job.id] = job
+        if job.id in self._catch_ups or self._closed:
+            return
+        last = self._last[job.id]
+        wait = max(0.0, last[0] + self._min_interval - self._clock())
+
+        async def catch_up() -> None:
+            await asyncio.sleep(wait)
+            self._catch_ups.pop(job.id, None)
+            held_back = self._too_soon.pop(job.id, None)
+            if held_back is not None:
+                self.schedule(held_back)
+
+        self._catch_ups[job.id] = asyncio.create_task(catch_up(), name=f"status-due-{job.id}")
+
+    def _caught_up(self, job_id: int) -> None:
+        """A newer change was dealt with: what was held back is out of date."""
+        self._too_soon.pop(job_id, None)
+        timer = self._catch_ups.pop(job_id, None)
+        if timer is not None:
+            timer.cancel()
 
     async def _written_down(self, job_id: int, *, shown: bool) -> None:
         """Note whether the job's last status is shown: a missed one is made by a later sweep
@@ -263,8 +298,8 @@ class StatusMessages:
         return job if told or job.cancelled or job.result_deleted else None
 
     async def _edit(self, job: Job, message_id: int, *, final: bool) -> _Edit:
-        """Edit the message to show `job`: made, skipped (throttled, the same, refused for
-        good), or failed."""
+        """Edit the message to show `job`: made, too soon (throttled), skipped (the same,
+        refused for good), or failed."""
         now = self._clock()
         last = self._last.get(job.id)
         # Throttle first: rendering may read the database, and most polls are too soon to edit.
@@ -277,7 +312,7 @@ class StatusMessages:
             and last[2] == _phase(job)
             and now - last[0] < self._min_interval
         ):
-            return _Edit.SKIPPED
+            return _Edit.TOO_SOON
         content = await self.render(job)
         view = self.controls(job) if self.controls is not None and not final else None
         shown = _shown(content, view)
@@ -363,11 +398,13 @@ class StatusMessages:
     async def close(self, grace: float) -> None:
         """Make the scheduled edits for up to `grace` seconds, then drop the rest."""
         self._closed = True
-        retries = list(self._retries.values())
-        for retry in retries:
-            retry.cancel()
-        await asyncio.gather(*retries, return_exceptions=True)
+        timers = [*self._retries.values(), *self._catch_ups.values()]
+        for timer in timers:
+            timer.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)
         self._retries.clear()
+        self._catch_ups.clear()
+        self._too_soon.clear()
         await self.drain(timeout=grace)
         editors = list(self._editors.values())
         for editor in editors:

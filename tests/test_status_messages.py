@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import time
 
 import discord
 import pytest
@@ -70,6 +71,33 @@ async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, cl
     assert "is done" in contents[2]
     assert fake.get_message(job.status_message_id)["content"] == contents[2]
     assert "\\*bold\\*" in contents[2], "the prompt's markdown is shown as typed"
+
+
+async def test_news_that_stops_within_the_edit_interval_is_shown_once_it_has_passed(
+    store, fake, client
+):
+    """The engine says "no news from the video service" once (at the second failed status
+    check in a row). Coming within the interval of the last progress edit it waits for the
+    interval, rather than being lost: "about 4 min left" must not stay up all outage."""
+    status = StatusMessages(client, store, min_edit_interval=0.5)
+    job = await posted_job(store, time.time, fake, client, status)
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
+    await status.update(rendering)
+    assert "left" in fake.get_message(job.status_message_id)["content"]
+    try:
+        await status.update(dataclasses.replace(rendering, poll_failures=2))  # the news stops
+        assert "no news" not in fake.get_message(job.status_message_id)["content"], "too soon"
+        await fake.wait_for(
+            lambda: (
+                "no news from the video service"
+                in (fake.get_message(job.status_message_id)["content"])
+            ),
+            3.0,
+            description="the no-news edit",
+        )
+        assert len(edits(fake)) == 2
+    finally:
+        await status.close(grace=0)
 
 
 async def test_an_unchanged_status_is_not_edited(store, clock, fake, client):
