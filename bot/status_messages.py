@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
-from bot.discord_refusals import closed_to_the_bot
+from bot.discord_refusals import nothing_left_to_edit
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
@@ -40,8 +40,8 @@ SLOT_HELD_AT_MOST = 1.0
 # that took its checks over): what is kept about it is dropped, so memory follows the jobs in
 # flight, not every job the process ever showed.
 FORGET_AFTER = 3600.0
-# How many ended jobs each table remembers (see `StatusMessages._gone`): about 12 MB for both
-# tables at most.
+# How many jobs each table of endings remembers (see `StatusMessages._gone`): about 18 MB for
+# the three tables at most.
 REMEMBERED_ENDINGS = 50_000
 _SWEEP_EVERY = 60.0
 # A job's last edit that failed (a 503, a dropped connection) is tried again after these
@@ -65,6 +65,7 @@ class _Edit(enum.Enum):
     MADE = "made"
     TOO_SOON = "too soon"  # within the interval of the last edit: made once it has passed
     SKIPPED = "skipped"  # unchanged, or refused for good
+    REFUSED = "refused"  # the last edit, answered 403: left for a later sweep
     FAILED = "failed"  # Discord or the network failed it: worth another try
 
 
@@ -112,6 +113,10 @@ class StatusMessages:
         # Jobs whose message is gone, or was edited for the last time: kept past
         # `FORGET_AFTER` (a late edit must still be refused), the oldest dropped past a bound.
         self._gone: OrderedDict[int, None] = OrderedDict()
+        # Jobs whose status Discord refused to edit (403: the bot's access was taken, perhaps
+        # only for a while): no more progress edits, each a refusal Discord counts against the
+        # bot, but the last edit is still tried, or the status would say "rendering" for good.
+        self._refused: OrderedDict[int, None] = OrderedDict()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
@@ -214,7 +219,7 @@ class StatusMessages:
                 await self._written_down(job.id, shown=True)
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
-            if not final and job.id in self._finished:
+            if not final and (job.id in self._finished or job.id in self._refused):
                 return
             edited = await self._edit(job, message_id, final=final)
             if edited is _Edit.TOO_SOON:
@@ -235,7 +240,8 @@ class StatusMessages:
                     self._try_again_later(job)
                 else:
                     self._final_attempts.pop(job.id, None)
-                await self._written_down(job.id, shown=edited is not _Edit.FAILED)
+                shown = edited is not _Edit.FAILED and edited is not _Edit.REFUSED
+                await self._written_down(job.id, shown=shown)
 
     def _show_when_due(self, job: Job) -> None:
         """Keep `job` as the job's newest change held back, shown once its interval has passed."""
@@ -327,12 +333,18 @@ class StatusMessages:
                     content=content, allowed_mentions=NO_MENTIONS, view=view
                 )
         except discord.HTTPException as error:
-            if closed_to_the_bot(error):
-                # Deleted, access lost, or the thread closed: never retry a refused edit
-                # (invalid requests get banned).
+            if nothing_left_to_edit(error):
+                # Deleted, or the thread closed: never retry a refused edit (invalid requests
+                # get banned).
                 log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
                 _remember(self._gone, job.id)
                 return _Edit.SKIPPED
+            if isinstance(error, discord.Forbidden):
+                # Access taken, perhaps only for a while (a moderator's change): the last edit
+                # is still made, or the status would say "rendering" beside the posted video.
+                log.info("Job %d: Discord refused its status edit (%s)", job.id, error)
+                _remember(self._refused, job.id)
+                return _Edit.REFUSED if final else _Edit.SKIPPED
             log.warning("Job %d: status edit failed (%s); will try again", job.id, error)
             return _Edit.FAILED
         except (aiohttp.ClientError, TimeoutError) as error:

@@ -29,6 +29,13 @@ async def posted_job(store, clock, fake, client, status, channel_id=None):
     return await store.get(job.id)
 
 
+def cancel_button(job):
+    """The Cancel button `cogs.controls` puts under a running job's status."""
+    return discord.ui.View(timeout=None).add_item(
+        discord.ui.Button(label="Cancel", custom_id=f"video:cancel:{job.id}")
+    )
+
+
 async def delete_status(client, fake, job):
     """Someone deletes the job's status message."""
     message = client.get_partial_messageable(fake.channel_id).get_partial_message(
@@ -139,6 +146,51 @@ async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
 
 
+async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
+    store, clock, fake, client
+):
+    """A moderator takes the bot's access to the channel for a while (a progress edit answered
+    403), then gives it back; the video is posted there. No more progress edits are tried (each
+    refusal counts against the bot), but the last one is made: the status must not say
+    "rendering 40%", with a live Cancel button, beside the posted video for good."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status.controls = cancel_button
+    job = await posted_job(store, clock, fake, client, status)
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
+    assert fake.get_message(job.status_message_id).get("components")
+    fake.fail_next(
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 403, 50001, "Missing Access"
+    )
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
+    assert len(edits(fake)) == 2, "no progress edit after the refusal"
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    shown = fake.get_message(job.status_message_id)
+    assert "is done" in shown["content"], shown["content"]
+    assert not shown.get("components"), "the Cancel button is gone"
+
+
+async def test_a_last_status_edit_refused_with_403_is_left_to_a_later_sweep(
+    store, clock, fake, client
+):
+    """The bot's access is still gone when the video is posted: the last edit is refused too,
+    and is not written down as made, so a later sweep tries it once access may be back."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next(
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 403, 50001, "Missing Access"
+    )
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    unshown = await store.claim_unshown_last_statuses(
+        told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
+    )
+    assert [j.id for j in unshown] == [job.id]
+
+
 async def test_a_last_status_edit_that_fails_once_is_made_after_all(store, clock, fake, client):
     """The video is posted; its last status edit meets a 503 (discord.py retries only 500,
     502, 504 and 524). No later change would come to show it: the status must not say
@@ -146,9 +198,7 @@ async def test_a_last_status_edit_that_fails_once_is_made_after_all(store, clock
     status = StatusMessages(
         client, store, clock=clock, min_edit_interval=0, final_retry_waits=(0.05,)
     )
-    status.controls = lambda job: discord.ui.View(timeout=None).add_item(
-        discord.ui.Button(label="Cancel", custom_id=f"video:cancel:{job.id}")
-    )
+    status.controls = cancel_button
     job = await posted_job(store, clock, fake, client, status)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=80))
     assert fake.get_message(job.status_message_id).get("components")
