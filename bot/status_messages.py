@@ -219,8 +219,12 @@ class StatusMessages:
                 await self._written_down(job.id, shown=True)
             return
         async with self._editing.setdefault(job.id, asyncio.Lock()):
-            if not final and (job.id in self._finished or job.id in self._refused):
+            if not final and job.id in self._refused:
                 return
+            if not final and job.id in self._finished:
+                if not await self._taken_up_again(job):
+                    return
+                del self._finished[job.id]
             edited = await self._edit(job, message_id, final=final)
             if edited is _Edit.TOO_SOON:
                 self._show_when_due(job)
@@ -266,6 +270,15 @@ class StatusMessages:
         timer = self._catch_ups.pop(job_id, None)
         if timer is not None:
             timer.cancel()
+
+    async def _taken_up_again(self, job: Job) -> bool:
+        """Whether a job whose last status was shown is rendering again: one whose submit's
+        answer came after its "outcome unknown" (`JobStore.adopt_task`). Otherwise `job` is
+        an older snapshot come late, and must not undo the last status."""
+        if not job.state.is_active:
+            return False
+        stored = await self._store.get(job.id)
+        return stored is not None and stored.state.is_active and not stored.cancelled
 
     async def _written_down(self, job_id: int, *, shown: bool) -> None:
         """Note whether the job's last status is shown: a missed one is made by a later sweep

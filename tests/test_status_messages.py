@@ -15,7 +15,7 @@ from bot.jobs.store import JobStore
 from bot.status import progress_bar
 from bot.status_messages import StatusMessages, status_nonce
 from tests.harness import BOT_TOKEN
-from tests.jobstates import finished, submitted
+from tests.jobstates import finished, submitted, unsubmitted
 
 
 async def posted_job(store, clock, fake, client, status, channel_id=None):
@@ -225,6 +225,42 @@ async def test_a_last_status_edit_is_tried_again_only_a_few_times(store, clock, 
         await status.drain(timeout=5)
         await asyncio.sleep(0.05)
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 3
+
+
+async def test_a_job_taken_up_again_after_outcome_unknown_shows_its_render(
+    store, clock, fake, client
+):
+    """Its submit's answer came late: "the video service never answered" was its last status,
+    then the task was taken up and APIMart renders it. The status follows the render, with its
+    Cancel button, rather than saying for good that the service never answered."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status.controls = cancel_button
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt="a late cat"), now=clock(), submit_by=clock()
+    )
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    unknown = await unsubmitted(store, job, JobState.SUBMIT_UNKNOWN, now=clock())
+    await status.update(unknown, final=True)
+    assert "never answered" in fake.get_message(unknown.status_message_id)["content"]
+    clock.advance(30)
+    assert await store.adopt_task(job.id, "task_late", now=clock(), first_poll_at=clock())
+    adopted = await store.get(job.id)
+    await status.update(dataclasses.replace(adopted, state=JobState.PROCESSING, progress=50))
+    shown = fake.get_message(unknown.status_message_id)
+    assert "is rendering: ▰▰▰▰▰▱▱▱▱▱ 50%" in shown["content"], shown["content"]
+    assert shown.get("components"), "its Cancel button is back"
+
+
+async def test_a_late_snapshot_after_the_last_status_does_not_undo_it(store, clock, fake, client):
+    """A slow poll's 60 % arriving after the video was posted leaves "is done" standing."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
+    assert "is done" in fake.get_message(job.status_message_id)["content"]
 
 
 async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
