@@ -73,6 +73,9 @@ LISTED_JOBS = 15
 MODLOG_REFUSED_FOR = 3600.0
 # How long a server's language read over REST is used (seconds): it changes rarely.
 SERVER_LOCALE_KEPT = 3600.0
+# How long mod-log posts still in flight when the cog unloads may take (seconds), then they
+# are cut off: one made after the stop's drain gets a moment, not Discord's 429 wait.
+LAST_MODLOG_POSTS = 0.5
 LISTED_MEMBERS = 10
 Choice = app_commands.Choice
 Interaction = discord.Interaction["VideoBot"]
@@ -170,9 +173,11 @@ class ModerationCog(
         self.bot.moderation.feed.connect(self._post_modlog)
 
     async def cog_unload(self) -> None:
-        """Stop posting mod-log events, after the ones in flight."""
+        """Stop posting mod-log events, after the ones in flight, for a moment at most: the
+        stop drained the feed within its grace already, and a post made since (the gateway is
+        still up) that Discord holds back must not hold up the stop past `docker stop`."""
         self.bot.moderation.feed.disconnect()
-        await self.bot.moderation.feed.drain()
+        await self.bot.moderation.feed.drain(grace=LAST_MODLOG_POSTS)
 
     # ------------------------------------------------------------------ permission re-check
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import discord
@@ -30,6 +32,29 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+class SilentDatabase:
+    """PostgreSQL gone silent (a partition), as the code reading it sees it: a query asked
+    never answers, and one cut off does not return either (its connection's release, shielded
+    in asyncpg's pool, waits for an answer too) until `answer()`."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self._answered = asyncio.Event()
+
+    async def query(self, *args: Any, **kwargs: Any) -> None:
+        """Stands in for a store method: it waits for `answer()`, cancelled or not."""
+        self.asked.set()
+        try:
+            await self._answered.wait()
+        except asyncio.CancelledError:
+            await asyncio.shield(self._answered.wait())
+            raise
+
+    def answer(self) -> None:
+        """The partition heals: what was left waiting ends."""
+        self._answered.set()
 
 
 @pytest.fixture

@@ -72,4 +72,7 @@ class ModLogFeed:
                 for task in pending:
                     task.cancel()
                 await settle_cancelled(pending, "The mod-log feed")
+                # Those still unwinding (on a database gone silent) are left behind: a later
+                # drain must not wait on them again.
+                self._tasks.difference_update(pending)
                 return

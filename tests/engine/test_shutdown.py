@@ -7,6 +7,7 @@ from bot.engine.pool import settle_cancelled
 from bot.i18n import msg
 from bot.jobs.models import JobState
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server
+from tests.conftest import SilentDatabase
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
@@ -155,3 +156,53 @@ async def test_a_stop_is_not_held_up_by_a_mod_log_post_discord_holds_back(tmp_pa
         await bot.close()
         took = asyncio.get_running_loop().time() - started
     assert took < grace + 2.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
+
+
+async def test_a_stop_is_not_held_up_by_a_mod_log_post_left_behind_on_a_silent_database(
+    tmp_path, monkeypatch
+):
+    """PostgreSQL stops answering while a mod-log event looks up its channel: the stop's drain
+    cuts the post off and leaves it behind (its unwinding waits on the database too); unloading
+    the cogs after it must not wait for it again, for ever, until `docker stop` kills the bot."""
+    grace = 1.0
+    async with server(tmp_path, shutdown_grace=grace) as s:
+        bot, database = s.world.bot, SilentDatabase()
+        monkeypatch.setattr(bot.moderation.store, "policy", database.query)
+        bot.moderation.feed.emit(
+            s.world.discord.guild_id, msg("modlog_balance_low", remaining="4.20", threshold="5")
+        )
+        await asyncio.wait_for(database.asked.wait(), 5)
+        started = asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(grace + 5):
+                await bot.close()
+        finally:
+            database.answer()
+        took = asyncio.get_running_loop().time() - started
+    assert took < grace + 2.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
+
+
+async def test_unloading_the_cogs_does_not_wait_out_a_mod_log_post_discord_holds_back(tmp_path):
+    """The gateway is still up while the stop unloads the cogs, after its drain: a role deleted
+    then is told in the mod-log, and Discord makes that post wait 30 s (a 429). The unload, the
+    stop's last step, gives it a moment, not those 30 s past `docker stop`."""
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await modlog_message(s, "")  # the mod-log announces itself
+        fake, bot = s.world.discord, s.world.bot
+        fake.fail_next("POST", rf"/channels/{s.modlog}/messages$", 429, retry_after=30, times=1)
+        bot.moderation.feed.emit(
+            fake.guild_id, msg("modlog_balance_low", remaining="4.20", threshold="5")
+        )
+        await fake.wait_for(
+            lambda: any(
+                request.method == "POST" and f"/channels/{s.modlog}/messages" in request.path
+                for request in fake.requests[-3:]
+            ),
+            description="the post held back",
+        )
+        started = asyncio.get_running_loop().time()
+        async with asyncio.timeout(5):
+            await bot.unload_extension("cogs.moderation")
+        took = asyncio.get_running_loop().time() - started
+    assert took < 2, f"unloading the moderation cog took {took:.1f}s"
