@@ -42,6 +42,7 @@ from bot.delivery import (
     result_message,
     shows_video,
 )
+from bot.engine.pool import settle_cancelled
 from bot.i18n import Message, msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
@@ -144,7 +145,9 @@ class RouteDelivery:
             await asyncio.wait(edits, timeout=grace)
         for edit in edits:
             edit.cancel()
-        await asyncio.gather(*edits, return_exceptions=True)
+        # Bounded: an edit cut off while reading a silent database does not unwind either.
+        await settle_cancelled(edits, "Private status edits")
+        self._edits.clear()
         self._wanted.clear()
 
     async def _edit_latest(self, job_id: int) -> None:

@@ -18,6 +18,7 @@ from bot.reach import (
     outlives_token,
 )
 from bot.settings import Settings
+from tests.conftest import SilentDatabase
 from tests.test_message_limits import job as make_job
 
 EXPIRES = 900.0
@@ -161,3 +162,22 @@ def test_with_a_longer_poll_max_gap_a_4k_request_is_promised_by_dm_not_here():
     usual = hand_over_window(120.0)
     route = choose_route(place, now=0.0, expires_at=900.0, resolution="4k", window=usual)
     assert route is Route.INTERACTION
+
+
+async def test_a_stop_does_not_wait_for_ever_on_a_hand_over_cut_off_on_a_silent_database():
+    """PostgreSQL stops answering while a job is handed over to DM: the stop cuts the private
+    status edit off after its grace, and the edit's unwinding waits on the database too. The stop
+    leaves it behind instead of waiting until `docker stop` kills the bot."""
+    database = SilentDatabase()
+    store = Store(route_job(JobState.PROCESSING))
+    store.take_hand_over = database.query
+    now = EXPIRES - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2
+    client = SimpleNamespace(application_id=1, _connection=None)
+    routes = RouteDelivery(client, store, status_text=None, clock=lambda: now)
+    await routes.progress(route_job(JobState.PROCESSING))
+    await asyncio.wait_for(database.asked.wait(), 5)
+    try:
+        async with asyncio.timeout(3):
+            await routes.close(grace=0.1)
+    finally:
+        database.answer()
