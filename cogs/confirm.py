@@ -18,6 +18,7 @@ import discord
 from discord.ext import commands
 
 from bot.apimart.models import VideoRequest
+from bot.engine.pool import settle_cancelled
 from bot.i18n import msg, t
 from bot.jobs.models import Requester
 from bot.jobs.pricing import amount
@@ -295,7 +296,8 @@ class CostConfirmations(commands.Cog, name=COG_NAME):
         timers = list(self._timers.values())
         for timer in timers:
             timer.cancel()
-        await asyncio.gather(*timers, return_exceptions=True)
+        # Bounded: an expiry cut off while reading a silent database does not unwind either.
+        await settle_cancelled(timers, "Cost question expiries")
         self._timers.clear()
 
     def expire_later(self, pending: PendingRequest, message: discord.Message) -> None:

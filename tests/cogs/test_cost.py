@@ -9,6 +9,7 @@ import time
 
 from tests.cogs.test_command_mentions import mention
 from tests.cogs.test_moderation import command, mod, server, user_option, video
+from tests.conftest import SilentDatabase
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
@@ -619,3 +620,29 @@ async def test_a_mention_read_by_two_processes_is_asked_once_and_makes_one_video
         assert "queued as job #1" in (await confirm.wait_for_answer(timeout=10))["content"]
         await world.api.wait_for_submits(1)
         assert await job_count(world) == 1
+
+
+async def test_a_stop_does_not_wait_for_ever_on_a_question_expiring_on_a_silent_database(
+    tmp_path, monkeypatch
+):
+    """PostgreSQL stops answering as a question's time runs out: its expiry, reading the
+    database, is cut off by the stop and does not unwind either. The stop leaves it behind
+    instead of waiting until `docker stop` kills the bot; the question is ended by the next
+    process when pressed."""
+    grace = 1.0
+    async with running_bot(
+        tmp_path, plan=NEVER_DONE, confirm_timeout=0.3, shutdown_grace=grace
+    ) as world:
+        await set_threshold(world, 5)
+        database = SilentDatabase()
+        monkeypatch.setattr(world.bot.moderation.pending, "drop", database.query)
+        await ask_video(world, duration=8, resolution="4k")
+        await asyncio.wait_for(database.asked.wait(), 5)
+        started = asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(grace + 5):
+                await world.bot.close()
+        finally:
+            database.answer()
+        took = asyncio.get_running_loop().time() - started
+    assert took < grace + 2.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
