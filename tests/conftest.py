@@ -41,16 +41,20 @@ class SilentDatabase:
 
     def __init__(self) -> None:
         self.asked = asyncio.Event()
+        self.waiting = 0  # queries asked and not returned: each holds a pool connection
         self._answered = asyncio.Event()
 
     async def query(self, *args: Any, **kwargs: Any) -> None:
         """Stands in for a store method: it waits for `answer()`, cancelled or not."""
         self.asked.set()
+        self.waiting += 1
         try:
             await self._answered.wait()
         except asyncio.CancelledError:
             await asyncio.shield(self._answered.wait())
             raise
+        finally:
+            self.waiting -= 1
 
     def answer(self) -> None:
         """The partition heals: what was left waiting ends."""

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from discord.ext.commands.bot import BotBase
 
-from bot.storage import Database
+from bot.storage import Database, Row
 
 # A cheap `SELECT 1` that takes longer than this means the database is in trouble.
 DATABASE_TIMEOUT = 2.0
@@ -104,18 +105,27 @@ class GatewayWatch:
         return "; ".join(problems) or None
 
 
+# Per database, its `SELECT 1` still out. On a server gone silent (a partition) a query does
+# not return, cancelled or not, and holds a pool connection meanwhile: probes every few seconds
+# (liveness and readiness, each) would hold the whole pool, so a probe joins the one out.
+_probes_out: weakref.WeakKeyDictionary[Database, asyncio.Task[Row | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def database_problem(db: Database, *, within: float = DATABASE_TIMEOUT) -> str | None:
     """Why the database counts as unreachable (a `SELECT 1` failed or was slow), or None.
 
-    Answers within `within` whatever the database does: a query cancelled on a connection to
-    a server gone silent (a partition) does not return either, so the probe is left to end
-    on its own rather than awaited."""
-    query = asyncio.create_task(db.fetch_one("SELECT 1"), name="health-select-1")
+    Answers within `within` whatever the database does: the query is left to end on its own
+    rather than awaited, and probes made meanwhile wait on it instead of asking again."""
+    query = _probes_out.get(db)
+    if query is None or query.done():
+        query = asyncio.create_task(db.fetch_one("SELECT 1"), name="health-select-1")
+        # Its outcome, once no probe waits any more, is nobody's business.
+        query.add_done_callback(lambda task: task.cancelled() or task.exception())
+        _probes_out[db] = query
     done, _ = await asyncio.wait({query}, timeout=within)
     if not done:
-        query.cancel()
-        # Its outcome, whenever it comes, is nobody's business now.
-        query.add_done_callback(lambda task: task.cancelled() or task.exception())
         return f"database: no answer to SELECT 1 within {within:g}s"
     error = query.exception()
     if error is not None:

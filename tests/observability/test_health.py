@@ -13,7 +13,7 @@ from bot.observability.server import ObservabilityServer
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SqliteDatabase
 from tests.backends import postgres_only, sqlite_only
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, SilentDatabase
 from tests.e2e.test_database_outage import SilentProxy
 from tests.engine.world import make_engine, running
 from tests.fakes.discord import FakeDiscord
@@ -122,6 +122,26 @@ async def test_a_database_gone_silent_is_probed_in_seconds_and_the_server_stops(
         finally:
             await server.stop()
             await database.close()
+
+
+async def test_probes_during_a_partition_do_not_hold_one_connection_each(db, monkeypatch):
+    """A partition: a SELECT 1 its probe gave up on never returns, and holds a pool connection
+    while it waits. Probes every few seconds (liveness and readiness, each) must not pile one up
+    per probe until the bot's pool is all theirs: a probe while one is out waits on that one."""
+    database = SilentDatabase()
+    monkeypatch.setattr(db, "fetch_one", database.query)
+    clock = FakeClock()
+    gateway = GatewayWatch(grace=GRACE, clock=clock)
+    await gateway.connected(0)
+    health = Health(db=db, gateway=gateway, dead_loops=list, clock=clock, database_timeout=0.1)
+    server, base = await served(health)
+    try:
+        for _ in range(3):
+            assert await probe(base, "/healthz") == (200, {"status": "ok"})
+        assert database.waiting == 1, f"{database.waiting} SELECT 1s held at once"
+    finally:
+        database.answer()
+        await server.stop()
 
 
 async def test_a_gateway_down_longer_than_the_grace_makes_healthz_503(db):
