@@ -86,6 +86,7 @@ class StageLoop:
         on_release: Callable[[], None] | None = None,
         claim_share: float = 0.0,
         settle: float = SETTLE,
+        reach: float | None = None,
     ) -> None:
         if isinstance(workers, int) and workers < 1:
             raise ValueError("a stage needs at least one worker")
@@ -106,6 +107,8 @@ class StageLoop:
         self._on_release = on_release
         self._wake = asyncio.Event()
         self._settle = settle
+        # How far ahead this stage makes a job due, at most (`JobStore.claim_due`).
+        self._reach = reach
         self._looked_at = -math.inf  # event-loop time of the last look at the database
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -125,7 +128,7 @@ class StageLoop:
     async def run_once(self, limit: int = 10_000) -> None:
         """Work through the jobs due now, at most `workers` at once, and return (tests, benches)."""
         await self._before_claim()
-        jobs = await self._store.claim_due(self.stage, limit)
+        jobs = await self._store.claim_due(self.stage, limit, reach=self._reach)
         pool = asyncio.Semaphore(self.workers)
 
         async def work(job: Job) -> None:
@@ -159,7 +162,9 @@ class StageLoop:
             batch = max(1, math.ceil(self._claim_share * workers))
             if free < batch and self._inflight:
                 free = 0  # wait until enough workers are free to claim for several at once
-            claimed = await self._store.claim_due(self.stage, free) if free > 0 else []
+            claimed = (
+                await self._store.claim_due(self.stage, free, reach=self._reach) if free > 0 else []
+            )
             if self._stopping:
                 # The stop came during the claim: give the jobs back unworked (nothing was sent
                 # for them), rather than start work the drain no longer waits for.

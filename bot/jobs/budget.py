@@ -65,6 +65,11 @@ class RequestBudget:
         """The configured rate, requests per second."""
         return self._ceiling
 
+    @property
+    def max_pause(self) -> float:
+        """The longest pause APIMart's `Retry-After` may impose, in seconds."""
+        return self._max_pause
+
     def rate(self, now: float | None = None) -> float:
         """The rate allowed at `now`: the ceiling, or less while recovering from a 429."""
         now = self._clock() if now is None else now

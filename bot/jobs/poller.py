@@ -24,6 +24,7 @@ from bot.apimart import (
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
+from bot.engine.clock import OFF_WARNING
 from bot.engine.pool import SETTLE, StageLoop, Workers, settle_cancelled
 from bot.engine.supervisor import supervise
 from bot.i18n import language_for
@@ -242,7 +243,29 @@ class Poller:
             # two stages (a cancelled render still followed for its cost, whose notice is due)
             # is free between checks for far longer than another stage may wait to look.
             settle=min(SETTLE, self._schedule.shortest / 10),
+            reach=self.reach(stage),
         )
+
+    def reach(self, stage: Stage) -> float:
+        """How far ahead of now this engine makes a job due for `stage`, at most: one due
+        further ahead was set by a clock that ran ahead since set back (`JobStore.claim_due`)."""
+        config, timing = self._config, self._service.timing
+        waits = {
+            Stage.SUBMIT: (
+                timing.orphan_grace,
+                timing.submit_retry_delay,
+                timing.slot_recheck,
+                self._budget.max_pause if self._budget is not None else 0.0,
+            ),
+            Stage.POLL: (
+                timing.first_poll_delay,
+                self._schedule.max_gap,
+                config.follow_up_interval,
+                NOT_FOUND_RECHECK * 2 ** (NOT_FOUND_ANSWERS - 2),
+            ),
+            Stage.DELIVER: (config.max_delivery_backoff, _CHANNEL_BUSY_RETRY),
+        }[stage]
+        return max(config.crash_retry, *waits)
 
     def poll_workers(self) -> int:
         """Status checks to keep in flight: enough to spend the budget at the round trip."""
@@ -294,6 +317,7 @@ class Poller:
         )
 
     async def _recover(self) -> None:
+        await self._warn_of_a_clock_set_back()
         if not self._recover_at_start:
             return
         try:
@@ -305,6 +329,19 @@ class Poller:
         self._recovery_failed = False
         if released or settled:
             log.info("Start-up: %d claims released, %d lost submits settled", released, settled)
+
+    async def _warn_of_a_clock_set_back(self) -> None:
+        """Tell the operator when the newest job was recorded ahead of this clock: the clock
+        (this host's, or the database server's) was set back since."""
+        recorded_at = await self._store.newest_recorded_at()
+        ahead = recorded_at - self._clock() if recorded_at is not None else 0.0
+        if ahead > OFF_WARNING:
+            log.warning(
+                "Start-up: the newest job was recorded %.0f s ahead of this clock, which was set"
+                " back since (NTP, an operator); jobs due or claimed further ahead than the"
+                " engine ever schedules are taken as due now",
+                ahead,
+            )
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop claiming work, let in-flight work finish for up to `grace` seconds (the

@@ -148,6 +148,11 @@ class JobService:
         return self._store
 
     @property
+    def timing(self) -> SubmitTiming:
+        """When this service looks at a job again."""
+        return self._timing
+
+    @property
     def media_margin(self) -> float:
         """How long a job's links must still work when it is sent (a click checks the same)."""
         return self._timing.media_max_age

@@ -72,7 +72,6 @@ CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 # A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
 _FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
 
-_FREE = "(lease_until IS NULL OR lease_until <= ?)"
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
 # ... and of `jobs_finished_by_state`: every other state.
@@ -149,6 +148,21 @@ _STAGE_JOBS: dict[Stage, tuple[str, str]] = {
 }
 
 
+# How far apart two processes' clocks may be and still have each other's times taken as they
+# are (each follows the database server's clock, `bot.engine.clock`). A due time or a claim
+# further ahead than any this bot writes by more than this was written by a clock that ran
+# ahead and was set back since: it is taken as due, or lapsed, now.
+CLOCK_SLACK = 120.0
+# How far ahead each stage makes a job due, at most, with the shipped settings (the engine
+# passes its own, `Poller.reach`): a held submit's recheck or APIMart's pause (2 minutes), a
+# timed-out render's follow-up (5), a failed delivery's longest backoff (10).
+STAGE_REACH: dict[Stage, float] = {
+    Stage.SUBMIT: 120.0,
+    Stage.POLL: 300.0,
+    Stage.DELIVER: 600.0,
+}
+
+
 @dataclass(frozen=True)
 class LeaseTerms:
     """How long a claim lasts per stage, and who claims: one owner per process."""
@@ -171,6 +185,11 @@ class LeaseTerms:
         return {Stage.SUBMIT: self.submit, Stage.POLL: self.poll, Stage.DELIVER: self.deliver}[
             stage
         ]
+
+    @property
+    def longest(self) -> float:
+        """Seconds the longest claim of any stage lasts."""
+        return max(self.submit, self.poll, self.deliver)
 
 
 class CancelOutcome(enum.Enum):
@@ -366,10 +385,24 @@ class JobStore:
         )
         return len(written) == 1
 
-    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
-        """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first."""
+    def _unheld(self, now: float) -> tuple[str, tuple[float, float]]:
+        """The condition "nobody holds it" as of `now`, and its parameters: no claim, a lapsed
+        one, or one lasting further than any claim is taken for (written by a clock that ran
+        ahead of ours, and since set back: it would otherwise hold the job that long)."""
+        held_at_most = now + self.leases.longest + CLOCK_SLACK
+        return "(lease_until IS NULL OR lease_until <= ? OR lease_until > ?)", (now, held_at_most)
+
+    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
+        """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first.
+
+        A job due further ahead than `reach` seconds (how far ahead the stage ever makes one
+        due: `STAGE_REACH` by default), give or take `CLOCK_SLACK`, is due now: a clock that
+        ran ahead and was set back (NTP, an operator, the database server's) wrote it.
+        """
         now = self._clock()
         jobs, column = _STAGE_JOBS[stage]
+        set_ahead_from = now + (STAGE_REACH[stage] if reach is None else reach) + CLOCK_SLACK
+        unheld, unheld_params = self._unheld(now)
         submitting = (
             f", state = '{JobState.SUBMITTING.value}', unsent_version = version + 1"
             if stage is Stage.SUBMIT
@@ -377,15 +410,34 @@ class JobStore:
         )
         # Several processes claim at once on PostgreSQL: each skips the rows another is taking.
         skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
+        # Two reads in their index's order, each stopping at `limit`: the jobs set ahead first
+        # (they are the most overdue; seldom any), then those due now, oldest first.
         rows = await self._db.write(
             "UPDATE jobs SET lease_owner = ?, lease_until = ?, version = version + 1"
-            f"{submitting} WHERE id IN (SELECT id FROM jobs WHERE {jobs}"
-            f" AND {column} <= ? AND {_FREE} ORDER BY {column}, id LIMIT ?{skip_taken})"
-            " RETURNING *",
-            (self.leases.owner, now + self.leases.length(stage), now, now, limit),
+            f"{submitting} WHERE id IN (SELECT id FROM (SELECT id FROM jobs WHERE {jobs}"
+            f" AND {column} > ? AND {unheld} ORDER BY {column} LIMIT ?{skip_taken}) AS set_ahead"
+            f" UNION ALL SELECT id FROM (SELECT id FROM jobs WHERE {jobs}"
+            f" AND {column} <= ? AND {unheld} ORDER BY {column}, id LIMIT ?{skip_taken}) AS due"
+            " LIMIT ?) RETURNING *",
+            (
+                self.leases.owner,
+                now + self.leases.length(stage),
+                set_ahead_from,
+                *unheld_params,
+                limit,
+                now,
+                *unheld_params,
+                limit,
+                limit,
+            ),
         )
-        due_at = {row["id"]: row[column] or 0.0 for row in rows}
-        return sorted(map(_job_from_row, rows), key=lambda job: (due_at[job.id], job.id))
+
+        def due_at(row: Row) -> float:
+            due = float(row[column] or 0.0)
+            return due if due <= now else 0.0  # set ahead: overdue the longest
+
+        order = {row["id"]: (due_at(row), row["id"]) for row in rows}
+        return sorted(map(_job_from_row, rows), key=lambda job: order[job.id])
 
     async def next_due(self, stage: Stage) -> float | None:
         """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed)."""
@@ -476,8 +528,9 @@ class JobStore:
 
         `everything`: every submit an earlier process was sending, lapsed or not (at start).
         """
-        lapsed = f" AND {_NOT_MINE}" if everything else f" AND {_FREE}"
-        params: tuple[Any, ...] = (self.leases.owner,) if everything else (now,)
+        unheld, unheld_params = self._unheld(now)
+        lapsed = f" AND {_NOT_MINE}" if everything else f" AND {unheld}"
+        params: tuple[Any, ...] = (self.leases.owner,) if everything else unheld_params
         async with self._db.transaction() as conn:
             await conn.execute(
                 f"UPDATE jobs SET state = ?, next_poll_at = ?, version = version + 1, {_RELEASE},"
@@ -608,18 +661,19 @@ class JobStore:
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
         now = self._clock()
+        unheld, unheld_params = self._unheld(now)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?,"
                 " version = version + 1, unsent_version = version + 1"
-                f" WHERE id = ? AND state = ? AND {_FREE} RETURNING {_JOB_COLUMNS}",
+                f" WHERE id = ? AND state = ? AND {unheld} RETURNING {_JOB_COLUMNS}",
                 (
                     JobState.SUBMITTING.value,
                     self.leases.owner,
                     now + self.leases.submit,
                     job_id,
                     JobState.RECORDED.value,
-                    now,
+                    *unheld_params,
                 ),
             )
             row = await cursor.fetchone()
@@ -1280,6 +1334,11 @@ class JobStore:
             " download_failures = download_failures + ?",
             (when, int(download_failed)),
         )
+
+    async def newest_recorded_at(self) -> float | None:
+        """When the newest job was recorded, by the clock of the process that recorded it."""
+        row = await self._db.fetch_one("SELECT created_at FROM jobs ORDER BY id DESC LIMIT 1")
+        return float(row[0]) if row is not None else None
 
     async def count_by_state(self) -> dict[str, int]:
         """How many jobs are in each state (states without jobs are absent), counted from the

@@ -11,7 +11,8 @@ from bot.engine.clock import SteadyClock, keep_in_step
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.backends import postgres_only
-from tests.engine.world import is_result
+from tests.conftest import FakeClock
+from tests.engine.world import is_result, make_engine, running, wait_for_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
 from tests.harness import running_bot
@@ -77,6 +78,43 @@ async def test_the_wall_clock_stepping_an_hour_back_does_not_freeze_polling(tmp_
         await world.api.wait_for_polls(polled + 3, timeout=2)
         world.api.last_task.complete()
         await world.discord.wait_for_message(predicate=is_result(1), timeout=3)
+
+
+async def test_a_restart_after_the_clock_was_set_back_an_hour_keeps_polling_and_delivering(
+    db, api, session, client, fake, caplog
+):
+    """The host's clock ran an hour ahead (NTP not yet synced at boot, a hardware clock kept in
+    local time) and was corrected before the process restarted: the jobs its predecessor wrote
+    are due an hour ahead of the new clock. They are checked and posted now, and the operator
+    is told why."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    before = make_engine(db, api, session, client, fake, clock=lambda: time.time() + ONE_HOUR)
+    job = await before.queue()  # accepted by APIMart; the process then stops
+    assert (await before.store.get(job.id)).state is JobState.QUEUED
+    after = make_engine(db, api, session, client, fake, clock=time.time)
+    async with running(after):
+        await wait_for_result(fake, job.id, timeout=10)
+    [warning] = [r for r in caplog.records if "ahead of this clock" in r.getMessage()]
+    assert "recorded 3600 s ahead of this clock" in warning.getMessage()
+
+
+async def test_a_claim_made_by_a_clock_an_hour_ahead_does_not_hold_its_job_for_an_hour(
+    db, api, session, client, fake
+):
+    """A process whose clock (the database server's, on PostgreSQL) ran an hour ahead claimed a
+    render's status check, then died; the clock was corrected. Another process, which releases
+    nobody's claims at start (others may be alive), checks and posts the video now."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    ahead = FakeClock(start=time.time() + ONE_HOUR)
+    gone = make_engine(db, api, session, client, fake, clock=ahead, leases=LeaseTerms("gone"))
+    job = await gone.queue()
+    ahead.advance(60)
+    assert [claim.id for claim in await gone.store.claim_due(Stage.POLL, 10)] == [job.id]
+    alive = make_engine(
+        db, api, session, client, fake, leases=LeaseTerms("alive"), recover_at_start=False
+    )
+    async with running(alive):
+        await wait_for_result(fake, job.id, timeout=10)
 
 
 TEN_MINUTES = 10 * 60

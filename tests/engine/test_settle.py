@@ -21,10 +21,10 @@ class CountingStore(JobStore):
     claims = 0
     looked = asyncio.Event()
 
-    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
+    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
         self.claims += 1
         self.looked.set()
-        return await super().claim_due(stage, limit)
+        return await super().claim_due(stage, limit, reach=reach)
 
 
 async def running_task(store: JobStore, *, due_in: float) -> Job:
@@ -42,12 +42,12 @@ async def running_task(store: JobStore, *, due_in: float) -> Job:
 async def test_a_burst_of_wakes_costs_a_few_looks_and_a_due_job_is_still_taken(db, clock):
     store = CountingStore(db, clock=clock)
     store.looked = asyncio.Event()
-    await running_task(store, due_in=3600)  # nothing due for an hour
+    await running_task(store, due_in=300)  # nothing due for five minutes
     handled: asyncio.Queue[int] = asyncio.Queue()
 
     async def check(job: Job) -> None:
         await handled.put(job.id)
-        await store.release(job, retry_at=clock() + 3600)
+        await store.release(job, Stage.POLL, retry_at=clock() + 300)
 
     stage = StageLoop(Stage.POLL, store, check, workers=4, clock=clock)
     loop = asyncio.create_task(stage.run())
@@ -101,10 +101,10 @@ class HeldClaimStore(CountingStore):
 
     let_go = asyncio.Event()
 
-    async def claim_due(self, stage: Stage, limit: int) -> list[Job]:
+    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
         self.looked.set()
         await self.let_go.wait()
-        return await super().claim_due(stage, limit)
+        return await super().claim_due(stage, limit, reach=reach)
 
 
 async def test_a_stop_that_comes_during_a_claim_gives_the_claimed_jobs_back(db, clock):

@@ -238,7 +238,7 @@ async def test_a_crash_of_a_stage_loop_itself_is_restarted_by_its_supervisor(
         engine.store,
         "claim_due",
         LOCKED,
-        when=lambda claimed_stage, limit: claimed_stage is stage,
+        when=lambda claimed_stage, limit, **_: claimed_stage is stage,
     )
     async with running(engine):
         await wait_for_result(fake, job.id)
