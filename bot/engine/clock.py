@@ -1,21 +1,26 @@
-"""A wall clock that does not jump: a reading at start, advanced by the monotonic clock.
+"""A wall clock that does not jump: a reading at start, advanced by the time since boot.
 
 Renders, leases and cooldowns are measured with it, so an operator (or NTP) stepping the system
 clock 40 minutes forward or an hour back neither times out a render APIMart is still making nor
-freezes polling. Across restarts it re-anchors, which is the best there is.
+freezes polling. Time the host spends suspended (a laptop's lid closed) counts: the clock
+advancing it is Linux's `CLOCK_BOOTTIME`, where the plain monotonic clock stops. Across restarts
+it re-anchors, which is the best there is.
 
 The bot anchors it to the database's clock (`database_clock`): processes on several hosts
 sharing one PostgreSQL database then agree on when a lease lapses even when their hosts'
 clocks do not, so a host whose clock runs minutes ahead cannot take over every other process's
 work early. While it runs, `keep_in_step` nudges it towards the database's clock a little at a
 time: a host whose oscillator drifts (broken NTP: seconds a day) stays in step over a long
-uptime, and a step of the database's clock is followed only slowly.
+uptime, and a step of the database's clock is followed only slowly. Only a gap far beyond any
+drift (`JUMP_BEYOND`: a suspend where there is no boot clock, a step of the database's clock) is
+closed at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 
@@ -27,6 +32,17 @@ log = logging.getLogger(__name__)
 STEP_EVERY = 300.0
 STEP_AT_MOST = 1.0
 OFF_WARNING = 2.0
+# A gap wider than this is no oscillator's drift: the clock is set to the database's at once.
+JUMP_BEYOND = 60.0
+
+
+def _since_boot() -> float:
+    """Seconds since boot, time suspended included; the monotonic clock (which stops while the
+    host sleeps) where the system has no such clock."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+elapsed: Callable[[], float] = _since_boot if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
 
 
 class SteadyClock:
@@ -35,7 +51,7 @@ class SteadyClock:
     def __init__(
         self,
         wall: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = elapsed,
     ) -> None:
         self._monotonic = monotonic
         self._offset = wall() - monotonic()
@@ -44,11 +60,14 @@ class SteadyClock:
         """Seconds since the epoch, as `wall` said at start plus time elapsed since."""
         return self._offset + self._monotonic()
 
-    def nudge(self, reading: float, read_at: float, *, most: float) -> float:
+    def nudge(
+        self, reading: float, read_at: float, *, most: float, jump_beyond: float = math.inf
+    ) -> float:
         """Move towards `reading`, a clock read when the monotonic clock said `read_at`, by at
-        most `most` seconds; returns how far off this clock was."""
+        most `most` seconds, or all the way when it is more than `jump_beyond` off; returns how
+        far off this clock was."""
         off = reading - (self._offset + read_at)
-        self._offset += max(-most, min(most, off))
+        self._offset += off if abs(off) > jump_beyond else max(-most, min(most, off))
         return off
 
 
@@ -64,7 +83,7 @@ async def _read(
 
 async def database_clock(
     server_time: Callable[[], Awaitable[float]],
-    monotonic: Callable[[], float] = time.monotonic,
+    monotonic: Callable[[], float] = elapsed,
 ) -> SteadyClock:
     """A `SteadyClock` anchored to the clock `server_time` reads (the database's)."""
     reading, read_at = await _read(server_time, monotonic)
@@ -77,10 +96,12 @@ async def keep_in_step(
     *,
     every: float = STEP_EVERY,
     most: float = STEP_AT_MOST,
-    monotonic: Callable[[], float] = time.monotonic,
+    jump_beyond: float = JUMP_BEYOND,
+    monotonic: Callable[[], float] = elapsed,
 ) -> None:
-    """Nudge `clock` towards the database's every `every` seconds, by at most `most` (runs
-    until cancelled); tells the operator when they drift more than `OFF_WARNING` apart."""
+    """Nudge `clock` towards the database's every `every` seconds, by at most `most`, or set it
+    to the database's when they are more than `jump_beyond` apart (runs until cancelled);
+    tells the operator when they drift more than `OFF_WARNING` apart, and of every jump."""
     was_off = False
     while True:
         await asyncio.sleep(every)
@@ -89,7 +110,16 @@ async def keep_in_step(
         except Exception as error:  # the database may be away; the next round tries again
             log.warning("Could not read the database's clock (%s); trying again later", error)
             continue
-        off = clock.nudge(reading, read_at, most=most)
+        off = clock.nudge(reading, read_at, most=most, jump_beyond=jump_beyond)
+        if abs(off) > jump_beyond:
+            log.warning(
+                "The bot's clock was %.0f s %s the database server's (the host was suspended,"
+                " or a clock was set); it now reads the server's time",
+                abs(off),
+                "behind" if off > 0 else "ahead of",
+            )
+            was_off = False
+            continue
         if abs(off) > OFF_WARNING and not was_off:
             log.warning(
                 "The bot's clock is %.1f s %s the database server's (this host's oscillator or"

@@ -173,3 +173,32 @@ async def test_a_clock_drifting_from_the_databases_is_brought_back_in_small_step
     assert abs(clock() - (time.time() - database_behind)) < 0.1, "in step after five rounds"
     warnings = [r for r in caplog.records if "the database server's" in r.getMessage()]
     assert len(warnings) == 1 and "5.0 s ahead of" in warnings[0].getMessage()
+
+
+async def test_a_clock_hours_off_the_databases_is_set_to_it_at_once_and_the_operator_told(caplog):
+    """The host slept for 8 hours where no clock counts a suspend (the monotonic clock stood
+    still): the bot's clock is 8 hours behind. Followed a second at a time, expired result
+    links would pass as valid and every <t:> time be wrong for weeks; it jumps instead."""
+    eight_hours = 8 * ONE_HOUR
+    since_boot = SteppableWall()  # stands still unless stepped
+    clock = SteadyClock(wall=lambda: 1_800_000_000.0, monotonic=lambda: since_boot.step)
+    rounds = asyncio.Event()
+
+    async def server_time():
+        rounds.set()
+        return 1_800_000_000.0 + eight_hours
+
+    keeping = asyncio.create_task(
+        keep_in_step(clock, server_time, every=0.01, monotonic=lambda: since_boot.step)
+    )
+    try:
+        await asyncio.wait_for(rounds.wait(), timeout=5)
+        rounds.clear()
+        await asyncio.wait_for(rounds.wait(), timeout=5)  # the first round's nudge is done
+    finally:
+        keeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeping
+    assert clock() == 1_800_000_000.0 + eight_hours, "set to the database's, not a second closer"
+    [jumped] = [r for r in caplog.records if "it now reads the server's time" in r.getMessage()]
+    assert "28800 s behind the database server's" in jumped.getMessage()
