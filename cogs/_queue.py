@@ -292,6 +292,13 @@ class Origin(ABC):
         a post: yes)."""
         return True
 
+    def cannot_post_here(self) -> Message | None:
+        """Why the member's video would not be posted here (None: it would): the member may
+        not post where the bot posts for them, or the bot cannot post there."""
+        if not self.member_may_post():
+            return msg("member_cannot_post_here")
+        return self.bot_cannot_post()
+
     @abstractmethod
     async def acknowledge(self) -> None:
         """Tell Discord the request is being handled, before the slow part."""
@@ -700,6 +707,25 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> 
     return True
 
 
+async def refused_by_rules_in_time(
+    bot: VideoBot, origin: InteractionOrigin, *, deadline: float
+) -> bool:
+    """Tell the member now if the rules refuse them whatever they ask (blocked, out of videos,
+    a paused server), before they type a prompt into a form for nothing; True if so.
+
+    A form must open within Discord's 3 seconds: a database that has not answered by
+    `deadline` (the event loop's clock) lets it open, and its submit checks the rules."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            refusal = await bot.moderation.refusal_before_fetching(origin.requester())
+    except TimeoutError:
+        return False
+    if refusal is None:
+        return False
+    await origin.tell(refusal)
+    return True
+
+
 async def _recorded_elsewhere(bot: VideoBot, requester: Requester) -> bool:
     if requester.origin_id is None:
         return False
@@ -761,10 +787,7 @@ async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> N
 async def queue_request(bot: VideoBot, origin: Origin, request: VideoRequest) -> None:
     """From an already valid request (a new one, or one made again) to a queued job."""
     with bound_to(bot, origin):
-        if not origin.member_may_post():
-            await origin.tell(msg("member_cannot_post_here"))
-            return
-        cannot_post = origin.bot_cannot_post()
+        cannot_post = origin.cannot_post_here()
         if cannot_post is not None:
             await origin.tell(cannot_post)
             return

@@ -82,14 +82,13 @@ from cogs._queue import (
     MessageOrigin,
     acknowledge_first,
     answer_privately,
-    bot_cannot_post,
     interaction_origin_id,
     media_from_attachment,
-    member_may_post,
     message_origin_id,
     queue_request,
     queue_video,
     refused_before_fetching,
+    refused_by_rules_in_time,
     send_privately,
     usable,
 )
@@ -358,20 +357,12 @@ class ReferencesCog(commands.Cog):
         self, interaction: discord.Interaction[VideoBot], message: discord.Message
     ) -> None:
         """Check the message's media, then ask for the prompt in a form (the first answer)."""
-        server_installed = place_of(interaction).server_installed
-        if server_installed and not member_may_post(interaction):
-            # Before the form: the bot would post the status and video where they cannot.
-            await answer_privately(interaction, msg("member_cannot_post_here"))
-            return
-        # Known at once (the bot's timeout, the `app_permissions` Discord sent): told before
-        # the form, not once the member has typed a prompt for nothing.
-        cannot_post = (
-            bot_cannot_post(interaction.guild, interaction.channel, interaction.app_permissions)
-            if server_installed
-            else None
-        )
+        origin = InteractionOrigin(interaction, sources=(message_ref(message),), reply_to=message)
+        # Known at once (the member's and the bot's permissions Discord sent, the bot's
+        # timeout): told before the form, not once the member has typed a prompt for nothing.
+        cannot_post = origin.cannot_post_here()
         if cannot_post is not None:
-            await answer_privately(interaction, cannot_post)
+            await origin.tell(cannot_post)
             return
         media = message_media(message)
         attached = split_attachments(media.attachments)
@@ -422,29 +413,13 @@ class ReferencesCog(commands.Cog):
                 )
                 await answer_privately(interaction, note)
                 return
-        if await self._refused_at_once(interaction, message):
+        deadline = asyncio.get_running_loop().time() + MENU_CHECK_TIMEOUT
+        if await refused_by_rules_in_time(self.bot, origin, deadline=deadline):
             return
         locale = str(interaction.locale)
         form = VideoModal(form_id(message, media), media, locale, prompt=prompt)
         self._hold(form.custom_id, message, media)
         await open_form(interaction, form)
-
-    async def _refused_at_once(
-        self, interaction: discord.Interaction[VideoBot], message: discord.Message
-    ) -> bool:
-        """Tell a member the rules refuse whatever they ask (blocked, out of videos, a paused
-        server) before they type a prompt; True if so. The form must open within Discord's
-        3 seconds: a database slower than `MENU_CHECK_TIMEOUT` opens it, and its submit checks."""
-        origin = InteractionOrigin(interaction, sources=(message_ref(message),), reply_to=message)
-        try:
-            async with asyncio.timeout(MENU_CHECK_TIMEOUT):
-                refusal = await self.bot.moderation.refusal_before_fetching(origin.requester())
-        except TimeoutError:
-            return False
-        if refusal is None:
-            return False
-        await answer_privately(interaction, refusal)
-        return True
 
     def _hold(self, custom_id: str, target: discord.Message, media: MessageMedia) -> None:
         """Keep what the menu saw while its form is open (Discord shows a context menu the

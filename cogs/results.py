@@ -54,6 +54,7 @@ from cogs._queue import (
     acknowledge_first,
     answer_privately,
     queue_request,
+    refused_by_rules_in_time,
 )
 from cogs._recent import SeenLately, Sighting
 
@@ -212,6 +213,21 @@ async def remix_settings(interaction: discord.Interaction[Any], job: Job) -> Non
     await open_form(interaction, RemixModal(job, str(interaction.locale)))
 
 
+async def _refused_before_form(
+    interaction: discord.Interaction[Any], job: Job, deadline: float
+) -> bool:
+    """Tell the member now, as "Make a video" does, what would refuse the video the form
+    makes (where they or the bot cannot post, the rules), not once they typed a prompt for
+    it; True if so. The rules are read only until `deadline`: after that the form opens, and
+    its submit checks them."""
+    origin = InteractionOrigin(interaction, sources=job.requester.sources)
+    cannot_post = origin.cannot_post_here()
+    if cannot_post is not None:
+        await origin.tell(cannot_post)
+        return True
+    return await refused_by_rules_in_time(_bot(interaction), origin, deadline=deadline)
+
+
 @dataclass(frozen=True)
 class Action:
     """One button: how it looks and what a click does."""
@@ -287,16 +303,19 @@ class ResultButton(
             if not action.opens_form and not await acknowledge_first(interaction):
                 kept = True
                 return  # another process has this click (its sighting stays, for the next)
+            # A form must come before Discord's 3 seconds are up, and the job it shows is read
+            # first: a database that keeps it waiting gets a "click again" instead.
+            form_deadline = asyncio.get_running_loop().time() + FORM_READ_TIMEOUT
             try:
-                # A form must come before Discord's 3 seconds are up, and the job it shows is
-                # read first: a database that keeps it waiting gets a "click again" instead.
-                async with asyncio.timeout(FORM_READ_TIMEOUT if action.opens_form else None):
+                async with asyncio.timeout_at(form_deadline if action.opens_form else None):
                     job = await _bot(interaction).store.get(self.job_id)
             except TimeoutError:
                 await answer_privately(interaction, msg("form_busy"))
                 return
             if job is None:
                 await answer_privately(interaction, msg("job_not_found"))
+                return
+            if action.opens_form and await _refused_before_form(interaction, job, form_deadline):
                 return
             handle = functools.partial(action.handle, interaction, job)
             if click is None or action.double_click is None:

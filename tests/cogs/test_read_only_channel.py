@@ -1,6 +1,9 @@
 """A member who may not post in a channel cannot make the bot post there for them."""
 
+import pytest
+
 from tests.cogs.test_references import MODAL, make_video_on, pictures, post
+from tests.cogs.test_results import delivered_result
 from tests.fakes.discord import PERM_SEND_MESSAGES
 from tests.harness import running_bot
 
@@ -47,3 +50,16 @@ async def test_video_in_a_read_only_channel_is_refused_privately(tmp_path):
         assert posted_by_bot(world, channel_id) == []
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
         assert world.api.submits == []
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_result_form_in_a_read_only_channel_is_refused_before_it_opens(tmp_path, button):
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        result = await delivered_result(world)
+        make_read_only(world)
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        callback = await click.wait_for_callback()
+        assert callback["type"] != MODAL, "no prompt typed for nothing"
+        assert CANNOT_POST in callback["data"]["content"]
+        assert len(world.api.submits) == 1

@@ -15,6 +15,7 @@ from tests.fakes.discord import PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL, FakeDisco
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
+MODAL = 9
 MANAGE_MESSAGES = 1 << 13
 
 
@@ -350,6 +351,23 @@ async def test_a_remix_with_a_setting_the_api_refuses_is_explained_before_spendi
         assert answer["flags"] & EPHEMERAL
         assert "7" in answer["content"] and "秒" in answer["content"]
         assert len(api.submits) == 1, "nothing new was sent"
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_blocked_member_is_told_before_the_result_form_opens(tmp_path, fakes, button):
+    """As "Make a video" does: a member the rules refuse whatever they ask is told so at the
+    click, not given a form to type a new prompt into only to be refused when sending it."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await world.bot.moderation.store.set_member_limit(
+            Actor(fake.guild_id, fake.owner_id), fake.user_id, 0, "flooding", None
+        )
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        assert (await click.wait_for_callback())["type"] != MODAL, "no prompt typed for nothing"
+        answer = await click.wait_for_private_answer()
+        assert "blocked you from making videos in this server (reason: flooding)" in answer
+        assert len(api.submits) == 1
 
 
 async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
