@@ -24,38 +24,61 @@ log = logging.getLogger(__name__)
 Button = discord.ui.Button[discord.ui.View]
 
 
-def _about(key: str, job: Job, message_id: int) -> str:
+def _about(key: str, job: Job | None, message_id: int) -> str:
     """`key`, or its `_notice` form for a post that carries no video: a failure's notice, or a
-    "took too long" one whose video came later as a post of its own."""
+    "took too long" one whose video came later as a post of its own. A post whose job was
+    pruned (`JOB_RETENTION_DAYS`) is spoken of as a post: what it holds is no longer known."""
     video = (
-        job.state is JobState.COMPLETED
+        job is not None
+        and job.state is JobState.COMPLETED
         and not job.cancelled
         and job.delivery_message_id == message_id
     )
     return key if video else f"{key}_notice"
 
 
-def may_delete(interaction: discord.Interaction[Any], job: Job) -> bool:
+def requester_of(job: Job | None, post: discord.Message | None) -> int | None:
+    """Who asked for the post's video: its job says, and once the job was pruned
+    (`JOB_RETENTION_DAYS`) the post does: a result pings its requester and nobody else
+    (`bot.delivery.mentions_only`), whatever its prompt says. None: nobody known."""
+    if job is not None:
+        return job.requester.user_id
+    mentioned = {user.id for user in post.mentions} if post is not None else set()
+    return mentioned.pop() if len(mentioned) == 1 else None
+
+
+def may_delete(interaction: discord.Interaction[Any], requester_id: int | None) -> bool:
     """The requester, or anyone who may manage messages here (checked again on every click)."""
-    if interaction.user.id == job.requester.user_id:
+    if interaction.user.id == requester_id:
         return True
     return interaction.permissions.manage_messages
 
 
 async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None:
     """The Delete click: ask the clicker privately, with the post to delete in the buttons."""
-    if not may_delete(interaction, job):
+    await _ask(interaction, job.id, job)
+
+
+async def ask_to_delete_pruned(interaction: discord.Interaction[Any], job_id: int) -> None:
+    """The Delete click on a post whose job was pruned: the post stays in the channel, and
+    only this button (or Manage Messages) lets its member take it away."""
+    await _ask(interaction, job_id, None)
+
+
+async def _ask(interaction: discord.Interaction[Any], job_id: int, job: Job | None) -> None:
+    post = interaction.message
+    if not may_delete(interaction, requester_of(job, post)):
         await answer_privately(interaction, msg("delete_not_allowed"))
         return
-    if interaction.message is None:
+    if post is None:
         return
     locale = str(interaction.locale)
     view = discord.ui.View(timeout=None)
     for answer in ("yes", "no"):
-        view.add_item(DeleteAnswer(answer, job.id, interaction.message.id, locale=locale))
+        view.add_item(DeleteAnswer(answer, job_id, post.id, locale=locale))
     await interaction.followup.send(
         fit(
-            t(_about("delete_question", job, interaction.message.id), locale, job_id=job.id),
+            t(_about("delete_question", job, post.id), locale, job_id=job_id),
             MESSAGE_CONTENT,
         ),
         view=view,
@@ -103,21 +126,29 @@ class DeleteAnswer(
         if not await acknowledge_first(interaction, press=True):
             return
         job = await interaction.client.store.get(self.job_id)
+        post: discord.Message | None = None
         if job is None:
-            await self._say(interaction, "job_not_found")
-            return
+            # Pruned (`JOB_RETENTION_DAYS`): the post itself says whose it is.
+            try:
+                post = await self._read_post(interaction)
+            except discord.NotFound:
+                await self._say(interaction, "delete_gone_notice")
+                return
         if self.answer == "no":
-            # Another question on the same post may have been answered "Delete it" meanwhile.
-            if await self._gone(interaction):
+            # Another question on the same post may have been answered "Delete it" meanwhile
+            # (a pruned job's post was read above).
+            if job is not None and await self._gone(interaction):
                 # Its video, whether or not the deletion was written down yet.
-                key = "delete_gone" if job.result_deleted else "delete_gone_notice"
-                if not job.result_deleted:
-                    key = _about("delete_gone", job, self.message_id)
+                key = (
+                    "delete_gone"
+                    if job.result_deleted
+                    else _about("delete_gone", job, self.message_id)
+                )
                 await self._say(interaction, key)
                 return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
-        if not may_delete(interaction, job):
+        if not may_delete(interaction, requester_of(job, post)):
             # Asked of someone who could, then pressed when they no longer can (a role taken).
             await self._say(interaction, "delete_not_allowed")
             return
@@ -130,23 +161,32 @@ class DeleteAnswer(
             pass  # already gone
         except discord.HTTPException as error:
             # Deleted first, then told: a delete Discord refuses must not read as done.
-            log.warning("Job %d: could not delete the result (%s)", job.id, error)
+            log.warning("Job %d: could not delete the result (%s)", self.job_id, error)
             await self._say(interaction, _about("delete_failed", job, self.message_id))
             return
         await self._say(interaction, _about("deleted", job, self.message_id))
-        log.info("Job %d's result deleted by user %d", job.id, interaction.user.id)
+        log.info("Job %d's result deleted by user %d", self.job_id, interaction.user.id)
+
+    async def _read_post(self, interaction: discord.Interaction[Any]) -> discord.Message | None:
+        """The post the question is about (None where it cannot be read); raises
+        `discord.NotFound` once it was deleted."""
+        if interaction.channel_id is None:
+            return None
+        channel = interaction.client.get_partial_messageable(interaction.channel_id)
+        try:
+            post: discord.Message = await channel.fetch_message(self.message_id)
+        except discord.NotFound:
+            raise
+        except discord.HTTPException:
+            return None
+        return post
 
     async def _gone(self, interaction: discord.Interaction[Any]) -> bool:
         """Whether the post was deleted already (unsure, say when it cannot be read: no)."""
-        if interaction.channel_id is None:
-            return False
-        channel = interaction.client.get_partial_messageable(interaction.channel_id)
         try:
-            await channel.fetch_message(self.message_id)
+            await self._read_post(interaction)
         except discord.NotFound:
             return True
-        except discord.HTTPException:
-            return False
         return False
 
     @staticmethod

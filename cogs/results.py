@@ -32,7 +32,7 @@ from bot.jobs.validation import (
 )
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
-from cogs._delete import DeleteAnswer, ask_to_delete
+from cogs._delete import DeleteAnswer, ask_to_delete, ask_to_delete_pruned
 from cogs._errors import report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -240,6 +240,9 @@ class Action:
     opens_form: bool = False
     # What a double click's second click is told (`DOUBLE_CLICK_WINDOW`); None: each counts.
     double_click: str | None = None
+    # What a click does once the job was pruned (`JOB_RETENTION_DAYS`) and its post stayed;
+    # None: it says the job is gone.
+    when_pruned: Callable[[discord.Interaction[Any], int], Awaitable[None]] | None = None
 
 
 ACTIONS: dict[str, Action] = {
@@ -256,7 +259,13 @@ ACTIONS: dict[str, Action] = {
     "remix": Action(
         "button_remix", "🎛️", discord.ButtonStyle.secondary, remix_settings, opens_form=True
     ),
-    "delete": Action("button_delete", "🗑️", discord.ButtonStyle.danger, ask_to_delete),
+    "delete": Action(
+        "button_delete",
+        "🗑️",
+        discord.ButtonStyle.danger,
+        ask_to_delete,
+        when_pruned=ask_to_delete_pruned,
+    ),
 }
 
 
@@ -311,6 +320,9 @@ class ResultButton(
                     job = await _bot(interaction).store.get(self.job_id)
             except TimeoutError:
                 await answer_privately(interaction, msg("form_busy"))
+                return
+            if job is None and action.when_pruned is not None:
+                await action.when_pruned(interaction, self.job_id)
                 return
             if job is None:
                 await answer_privately(interaction, msg("job_not_found"))

@@ -17,7 +17,7 @@ from bot.moderation.store import JobRow
 from tests.cogs.test_cancel_counts import RENDERS_UNTIL_TOLD, quota
 from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
 from tests.cogs.test_reach import ShiftedClock
-from tests.cogs.test_results import delete_confirmed
+from tests.cogs.test_results import delete_confirmed, delivery_recorded
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
@@ -239,15 +239,6 @@ async def test_status_of_a_posted_video_links_to_the_post_without_an_expiry(tmp_
         text = await answer_to(world, "videos status", job=1)
         assert f"/{world.discord.channel_id}/{result['id']}" in text
         assert "expires" not in text
-
-
-async def delivery_recorded(world, job_id):
-    """The post is on Discord a moment before the bot writes down which message it was."""
-    for _ in range(500):
-        if (await world.bot.store.get(job_id)).delivery_message_id is not None:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"job {job_id}'s delivery was never recorded")
 
 
 async def test_three_fused_images_are_counted_in_plain_words(tmp_path):

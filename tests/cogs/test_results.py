@@ -34,6 +34,15 @@ async def delivered_result(world, **options):
     )
 
 
+async def delivery_recorded(world, job_id):
+    """The post is on Discord a moment before the bot writes down which message it was."""
+    for _ in range(500):
+        if (await world.bot.store.get(job_id)).delivery_message_id is not None:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"job {job_id}'s delivery was never recorded")
+
+
 async def edit_prompt(fake, result, prompt):
     """The member presses Edit prompt on `result` and sends the form with `prompt`; returns the
     private answer."""
@@ -268,6 +277,26 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
         result = await delivered_result(world)
         await assert_told_deleted(await delete_confirmed(fake, result, user=moderator))
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
+async def test_a_result_whose_job_was_pruned_can_still_be_deleted_by_its_member(tmp_path, fakes):
+    """JOB_RETENTION_DAYS deletes the job, not its post, whose Delete is the member's only way
+    to take their video away: it still works for them, and still refuses other members."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await delivery_recorded(world, 1)
+        await world.db.write("DELETE FROM jobs WHERE id = 1")  # the job past its retention
+        stranger = fake.add_member("mallory")
+        click = await fake.component_interaction(
+            "video:delete:1", message_id=int(result["id"]), user=stranger
+        )
+        assert "Only the member who asked" in await click.wait_for_private_answer()
+        question, buttons = await delete_asked(fake, result)
+        assert "Delete this post about job #1 for everyone here?" in question["content"]
+        deleted = await answered(fake, question, buttons["Delete it"])
+        assert deleted["content"] == "The post was deleted."
+        assert fake.get_message(int(result["id"])) is None
 
 
 def form_fields(modal):
