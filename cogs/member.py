@@ -45,7 +45,8 @@ AUTOCOMPLETE_SIZE = 25
 
 
 def state_name(job: Job, locale: str) -> str:
-    """The job's state in the reader's words (a cancelled render that still counts says so)."""
+    """The job's state in the reader's words (a cancelled or failed render that still counts
+    says so)."""
     return t(job.state_key, locale)
 
 
@@ -225,6 +226,9 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
     if job.state is JobState.TIMED_OUT:
         # Given up on, not failed: as its status message says, it may yet come.
         return t("status_details_timed_out", locale)
+    if job.billed:
+        # Charged for with nothing to show, as its notice said: it counts, whatever the reason.
+        return t("status_details_billed_no_video", locale)
     # An empty reason is still a reason kept (`stored_reason` says so): the key's sentence
     # needs it as its {reason}.
     reason: Message | Quoted | str | None = (

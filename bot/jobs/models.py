@@ -288,11 +288,14 @@ UNSENT_FOR_BUDGET = frozenset({"unsent_budget_spent", "unsent_personal_budget_sp
 def state_key(
     state: JobState, *, cancelled: bool, error_key: str | None = None, billed: bool = False
 ) -> str:
-    """The catalog key naming a state; a cancelled render that still counts (`Job.counts`)
-    says so, and a video its budget kept from being sent says that rather than "refused"."""
+    """The catalog key naming a state; a cancelled render, or a failed one APIMart charged
+    for, that still counts (`Job.counts`) says so, and a video its budget kept from being sent
+    says that rather than "refused"."""
     if cancelled:
         refunded = state in REFUNDED_STATES and not billed
         return "state_cancelled" if refunded else "state_cancelled_counted"
+    if state is JobState.FAILED and billed:
+        return "state_failed_counted"
     if state is JobState.REJECTED and error_key in UNSENT_FOR_BUDGET:
         return "state_unsent_budget"
     return f"state_{state.value}"

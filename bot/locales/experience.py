@@ -161,6 +161,10 @@ EN: dict[str, str] = {
     "status_details_sent_by_dm": "The video was sent to you by direct message.",
     "status_details_posted_where_asked": "The video was posted under the command you used.",
     "status_details_reason": "Reason: {reason}",
+    "status_details_billed_no_video": (
+        "The video service charged for it but sent no video. Since it was charged, it counts "
+        "toward your allowance; please tell a moderator."
+    ),
     "status_details_timed_out": (
         "It took longer than this bot waits. It still counts, and if it finishes within a day, "
         "its video is posted after all."
@@ -202,6 +206,7 @@ EN: dict[str, str] = {
     "state_processing": "rendering",
     "state_completed": "done",
     "state_failed": "failed",
+    "state_failed_counted": "failed (still counts)",
     "state_cancelled": "cancelled",
     "state_cancelled_counted": "cancelled (still counts)",
     "state_timed_out": "timed out",
@@ -325,6 +330,7 @@ ZH: dict[str, str] = {
     "status_details_sent_by_dm": "视频已通过私信发送给你。",
     "status_details_posted_where_asked": "视频已发布在你使用命令的地方。",
     "status_details_reason": "原因：{reason}",
+    "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
@@ -345,6 +351,7 @@ ZH: dict[str, str] = {
     "state_processing": "渲染中",
     "state_completed": "已完成",
     "state_failed": "失败",
+    "state_failed_counted": "失败（仍计入额度）",
     "state_cancelled": "已取消",
     "state_cancelled_counted": "已取消（仍计入额度）",
     "state_timed_out": "超时",

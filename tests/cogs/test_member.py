@@ -14,7 +14,7 @@ from bot.jobs.models import (
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
-from cogs.member import history_text, job_choices, status_details
+from cogs.member import history_text, job_choices, status_details, status_report
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
@@ -322,3 +322,17 @@ def test_history_shows_a_prompts_markdown_as_typed_even_around_a_bracketed_link(
     line = history_text([typed], "en-US", NOW)
     assert "\\*\\*neon\\*\\*" in line, line
     assert "\\|\\|dark\\|\\|" in line, line
+
+
+def test_status_and_history_of_a_failure_apimart_charged_for_say_it_counts():
+    """Its notice said it counts toward the allowance, and /videos quota counts it: status and
+    history say so too, not a plain "failed" like a failure that costs nothing."""
+    billed = job(JobState.FAILED, error_message=None, result_url=None, credits_cost=4.0)
+    status = status_report(billed, "en-US", NOW).render("en-US")
+    assert "failed (still counts)" in status
+    assert "charged for it but sent no video" in status and "counts toward your allowance" in status
+    assert "failed (still counts)" in history_text([billed], "en-US", NOW)
+    assert "仍计入额度" in status_report(billed, "zh-CN", NOW).render("zh-CN")
+    free = dataclasses.replace(billed, credits_cost=None)
+    assert "counts" not in status_report(free, "en-US", NOW).render("en-US")
+    assert "still counts" not in history_text([free], "en-US", NOW)
