@@ -1,4 +1,5 @@
-"""A posted result deleted from the channel: its status message stops pointing at it."""
+"""A posted result deleted from the channel: its status message stops pointing at it. A deleted
+status message is forgotten: `/videos status` no longer links to it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ log = logging.getLogger(__name__)
 
 
 class DeletedResultsCog(commands.Cog):
-    """Keeps status messages true after a result is deleted (by its button or by hand)."""
+    """Keeps status messages true after a result is deleted (by its button or by hand), and
+    forgets status messages deleted."""
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
@@ -32,8 +34,9 @@ class DeletedResultsCog(commands.Cog):
         await self._forget(event.channel_id, event.message_ids)
 
     async def _forget(self, channel_id: int, message_ids: set[int]) -> None:
-        for job in await self.bot.store.forget_deleted_results(channel_id, message_ids):
-            log.info("Job %d's result message was deleted", job.id)
+        for job in await self.bot.store.forget_deleted_messages(channel_id, message_ids):
+            log.info("Job %d's result or status message was deleted", job.id)
+            # Says the video was deleted; a deleted status message is not edited (none left).
             await self.bot.status_messages.update(job, final=True)
 
 
