@@ -36,6 +36,10 @@ _SAID_BELOW = frozenset({"status_line_failed", "status_line_unknown"})
 
 def final_line_key(job: Job) -> str:
     """The catalog key of a finished job's line: where its news went, if not below."""
+    if job.no_longer_followed:
+        # Followed for a day, then not: no late video will come, and a promise of one would
+        # stay up for good.
+        return "status_line_timed_out_unfollowed"
     if job.state is JobState.TIMED_OUT:
         # Given up on, but still followed for a day: not "could not be made", which a late
         # video posted under it would contradict.

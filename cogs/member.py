@@ -223,6 +223,8 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
     if held is not None:
         # Uploaded as a file, by DM or under the command: the member has it there.
         return t(f"status_details_{held}", locale)
+    if job.no_longer_followed:
+        return t("status_details_timed_out_unfollowed", locale)
     if job.state is JobState.TIMED_OUT:
         # Given up on, not failed: as its status message says, it may yet come.
         return t("status_details_timed_out", locale)

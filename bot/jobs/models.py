@@ -204,6 +204,12 @@ class Job:
         return self.cancelled_at is not None
 
     @property
+    def no_longer_followed(self) -> bool:
+        """Given up on, and no longer looked at either (past `PollerConfig.follow_up_limit`):
+        nothing will post its video now, whatever APIMart does with it."""
+        return self.state is JobState.TIMED_OUT and self.next_poll_at is None
+
+    @property
     def cancelled_after_giving_up(self) -> bool:
         """Cancelled after the bot gave up waiting for it: the notice it is delivered with
         tells of the cancel, long after the end its member was told of."""

@@ -1205,9 +1205,12 @@ class JobStore:
     ) -> bool:
         """Look at a timed-out task again at `next_poll_at`, or (None) never again
         (`not_found`: APIMart said 404 this time)."""
+        # Its status said a late video may still come: once none can, its last edit is due
+        # again (made by a later sweep, `bot.status_sweep`, as for a late end).
+        again = ", status_final_at = NULL" if next_poll_at is None else ""
         return await self._fenced(
             job,
-            "next_poll_at = ?, not_found_answers = ?",
+            f"next_poll_at = ?, not_found_answers = ?{again}",
             (next_poll_at, _not_found_streak(job, not_found)),
         )
 

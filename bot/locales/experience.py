@@ -33,6 +33,11 @@ EN: dict[str, str] = {
         "⏳ Job #{job_id} took longer than this bot waits; it still counts, and if it finishes "
         "within a day, its video is posted after all."
     ),
+    # Given up on, and no longer followed either (a day on): the line above no longer holds.
+    "status_line_timed_out_unfollowed": (
+        "❌ Job #{job_id} took longer than this bot waits, and I have stopped waiting for it: "
+        "no video will come. It still counts, since the video service may have made it."
+    ),
     # Given up on, then APIMart ended it without a video: the line above no longer holds.
     "status_line_timed_out_failed": (
         "❌ Job #{job_id} took longer than this bot waits, and the video service never finished "
@@ -169,6 +174,10 @@ EN: dict[str, str] = {
         "It took longer than this bot waits. It still counts, and if it finishes within a day, "
         "its video is posted after all."
     ),
+    "status_details_timed_out_unfollowed": (
+        "It took longer than this bot waits, and the bot has stopped waiting for it: no video "
+        "will come. It still counts, since the video service may have made it."
+    ),
     "cancel_done_counted": (
         "Job #{job_id} is cancelled: it won't be posted. "
         "It was already being made, so it still counts toward your allowance."
@@ -245,6 +254,10 @@ ZH: dict[str, str] = {
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
+    "status_line_timed_out_unfollowed": (
+        "❌ 任务 #{job_id} 用时超过了机器人的等待时间，我已不再等待它：不会有视频了。"
+        "视频服务可能已经生成了它，所以它仍计入额度。"
+    ),
     "status_line_timed_out_failed": (
         "❌ 任务 #{job_id} 用时超过了机器人的等待时间，视频服务也未能完成它：不会有视频，也不计入额度。"
     ),
@@ -332,6 +345,7 @@ ZH: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
+    "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待它：不会有视频了。视频服务可能已经生成了它，所以它仍计入额度。",
     "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
     "cancel_done_when_sent": "任务 #{job_id} 已取消：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",

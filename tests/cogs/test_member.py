@@ -369,3 +369,13 @@ def test_status_and_history_of_a_failure_apimart_charged_for_say_it_counts():
     free = dataclasses.replace(billed, credits_cost=None)
     assert "counts" not in status_report(free, "en-US", NOW).render("en-US")
     assert "still counts" not in history_text([free], "en-US", NOW)
+
+
+def test_status_of_a_render_no_longer_followed_does_not_promise_it_may_still_come():
+    """Given up on, then no longer looked at (a day on): nothing will post it any more."""
+    followed = job(JobState.TIMED_OUT, next_poll_at=NOW + 300, result_url=None, error_message=None)
+    assert "posted after all" in status_details(followed, "en-US", NOW)
+    abandoned = dataclasses.replace(followed, next_poll_at=None)
+    text = status_details(abandoned, "en-US", NOW)
+    assert "no video will come. It still counts" in text and "posted after all" not in text
+    assert "不会有视频了" in status_details(abandoned, "zh-CN", NOW)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
-from tests.cogs.test_reach import ShiftedClock
+from tests.cogs.test_reach import ShiftedClock, eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
 from tests.fakes.discord import PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL, FakeDiscord
@@ -588,6 +588,33 @@ async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_
         )
         assert "video:regen:1" in custom_ids(late)
         assert late["id"] != given_up["id"]
+
+
+async def test_a_render_given_up_on_and_no_longer_followed_no_longer_promises_its_video(
+    tmp_path, fakes
+):
+    """A day after the submit the bot stops looking at a render it gave up on: nothing will
+    post its video now, so its status message and /videos status stop saying it may still
+    come, and still say it counts."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with given_up_on(tmp_path, fake, api, clock) as (world, _):
+        status_id = (await world.bot.store.get(1)).status_message_id
+        clock.offset += 86_200  # the last quiet look at the task, a day after its submit
+        world.bot.poller.wake()
+
+        async def next_look():
+            return (await world.bot.store.get(1)).next_poll_at
+
+        assert await eventually(next_look, None) is None, "no longer followed"
+        await world.bot.status_sweep.sweep_once()
+        status = fake.get_message(status_id)["content"]
+        assert "no video will come. It still counts" in status, status
+        assert "posted after all" not in status
+        asked = await fake.slash_command("videos status", options={"job": 1})
+        details = await asked.wait_for_private_answer()
+        assert "stopped waiting for it: no video will come. It still counts" in details, details
+        assert "posted after all" not in details
 
 
 async def test_a_late_video_whose_first_post_fails_is_still_posted(tmp_path, fakes):
