@@ -1,5 +1,6 @@
 """The documented configuration is the real one: `.env.example` and the README's table list
-exactly the settings `Settings` reads, and the README's defaults are the real defaults."""
+exactly the settings `Settings` reads, and the README's defaults are the real defaults. And
+every test the docs cite as proof of a claim is there, in the file they name."""
 
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pydantic_core import PydanticUndefined
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+CITING_DOCS = ["README.md", "docs/operations.md", "docs/reliability.md", "docs/scaling.md"]
 
 
 def settings_variables() -> set[str]:
@@ -62,3 +64,44 @@ def test_readme_states_the_real_defaults():
         if name.upper() in table and table[name.upper()] != documented(field.default)
     }
     assert wrong == {}, "README default vs the real one"
+
+
+def defined_tests() -> dict[str, set[str]]:
+    """Test file (relative to the repository) -> the test functions it defines."""
+    found: dict[str, set[str]] = {}
+    for path in ROOT.glob("tests/**/*.py"):
+        text = path.read_text(encoding="utf-8")
+        names = re.findall(r"^\s*(?:async\s+)?def\s+(test_\w+)", text, flags=re.MULTILINE)
+        found[str(path.relative_to(ROOT))] = set(names)
+    return found
+
+
+def cited_tests() -> list[tuple[str, int, str, str]]:
+    """(doc, line, test file, test name) for every test a doc line cites: `tests/x.py::name`,
+    or a bare `name`, which belongs to the last file named before it on that line."""
+    citation = re.compile(r"(tests/[\w/]+\.py)|(?<![\w/.])(test_\w+)(?!\.py)(?![\w/])")
+    cited = []
+    for doc in CITING_DOCS:
+        lines = (ROOT / doc).read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            current_file = None
+            for match in citation.finditer(line):
+                if match.group(1):
+                    current_file = match.group(1)
+                elif current_file is not None:
+                    cited.append((doc, number, current_file, match.group(2)))
+    return cited
+
+
+def test_every_test_the_docs_cite_exists_where_they_say():
+    """docs/reliability.md says, row by row, which test proves a claim: a reader who follows it
+    must find that test there, and a renamed or moved test must not leave the claim unproven."""
+    tests = defined_tests()
+    cited = cited_tests()
+    assert len(cited) > 100, "the citations are found at all"
+    wrong = [
+        f"{doc}:{line} {path}::{name}"
+        for doc, line, path, name in cited
+        if name not in tests.get(path, set())
+    ]
+    assert wrong == [], "cited tests that are not where the docs say"
