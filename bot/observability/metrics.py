@@ -32,6 +32,24 @@ _DELIVERY_BUCKETS = (1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0,
 
 BalanceSource = Callable[[], float | None]
 
+# Every outcome docs/operations.md lists, served at 0 from the start: a labelled series first
+# served at 1 has no earlier sample, so `increase()` reads 0 for it and an alert on the first
+# give-up (or rejection) after a start would stay silent.
+SUBMIT_OUTCOMES = (
+    "accepted",
+    "retry",
+    "rejected",
+    "unknown",
+    "held",
+    "refused_here",
+    "gave_up",
+    "cancelled",
+    "not_sent",
+    "error",
+)
+POLL_OUTCOMES = ("running", "finished", "timed_out", "not_found", "rate_limited", "error")
+DELIVERY_OUTCOMES = ("delivered", "retry", "unreachable")
+
 # The `_created` series of each counter and histogram double the output and no alert uses them
 # (this is process-wide; the bot is the only user of prometheus_client in its process).
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -71,6 +89,13 @@ class Metrics:
         self.deliveries = Counter(
             _name("deliveries"), "Delivery attempts by outcome.", ["outcome"], registry=registry
         )
+        for counter, outcomes in (
+            (self.submits, SUBMIT_OUTCOMES),
+            (self.polls, POLL_OUTCOMES),
+            (self.deliveries, DELIVERY_OUTCOMES),
+        ):
+            for outcome in outcomes:
+                counter.labels(outcome=outcome)
         self.apimart_requests = Counter(
             _name("apimart_requests"),
             "APIMart requests by endpoint and HTTP status (or the network error).",

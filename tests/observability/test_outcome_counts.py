@@ -1,6 +1,7 @@
 """What the engine's counters and histograms say of the less usual ends: a render given up on
 that finishes after all, a submit given up after half an hour of APIMart errors, and a
-moderator's cancel of a render given up on. An operator reads rates and alerts from these."""
+moderator's cancel of a render given up on. An operator reads rates and alerts from these, and
+the documented alerts can fire on the first such end after a start."""
 
 import re
 from pathlib import Path
@@ -14,8 +15,9 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.observability.metrics import Metrics
 from tests.fakes.apimart import TaskPlan
+from tests.harness import running_bot
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery
-from tests.observability.scrape import Samples, parse
+from tests.observability.scrape import Samples, parse, scrape
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 # A series a PromQL expression reads: `name` or `name{label="value", ...}`.
@@ -199,3 +201,27 @@ async def test_a_full_apimart_outage_fires_a_documented_alert(db, api, session, 
         if tells_of_the_outage(expr, healthy, outage)
     ]
     assert firing, "no documented alert reads a series only the outage moves"
+
+
+def counter_series_alerts_select() -> set[tuple[str, frozenset[tuple[str, str]]]]:
+    """Each counter series a documented alert names by exact labels: `x_total{label="value"}`."""
+    return {
+        (selector[1], frozenset((label, value) for label, _, value in matchers))
+        for expr in documented_alerts().values()
+        for selector in SELECTOR.finditer(expr)
+        if selector[1].endswith("_total")
+        and (matchers := MATCHER.findall(selector[2] or ""))
+        and all(op == "=" for _, op, _ in matchers)
+    }
+
+
+async def test_every_counter_series_an_alert_selects_is_served_from_the_first_scrape(tmp_path):
+    """`increase(x[30m]) > 0` sees a rise only between two samples of one series: a series first
+    served at 1 (the first give-up after a start) has none before it, reads an increase of 0,
+    and VideoBotSubmitsGivenUp would stay silent for it. So each series an alert selects is
+    there, at 0, before anything happened."""
+    selected = counter_series_alerts_select()
+    assert ("videobot_submits_total", frozenset({("outcome", "gave_up")})) in selected
+    async with running_bot(tmp_path, metrics_port=0) as world:
+        first = await scrape(f"http://127.0.0.1:{world.bot.observability.port}")
+    assert {series: first.values.get(series) for series in selected} == dict.fromkeys(selected, 0.0)
