@@ -49,10 +49,14 @@ async def finished(
     now: float,
     info: TaskInfo | None = None,
     reason_key: str | None = None,
+    follow_up_at: float | None = None,
 ) -> Job:
-    """A poll found the task over (the job must be due for a poll)."""
+    """A poll found the task over (the job must be due for a poll); a render given up on is
+    still looked at from `follow_up_at` (None: no more)."""
     claim = await claimed(store, job.id, Stage.POLL)
-    assert await store.finish(claim, state, now=now, info=info, reason_key=reason_key)
+    assert await store.finish(
+        claim, state, now=now, info=info, reason_key=reason_key, follow_up_at=follow_up_at
+    )
     current = await store.get(job.id)
     assert current is not None
     return current

@@ -50,7 +50,14 @@ async def test_videos_status_of_a_render_given_up_on_says_what_its_status_messag
     job = await store.create(requester, QUICK, now=clock(), submit_by=clock())
     job = await submitted(store, job, now=clock())
     clock.advance(1801)
-    job = await finished(store, job, JobState.TIMED_OUT, now=clock(), reason_key="task_timed_out")
+    job = await finished(
+        store,
+        job,
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key="task_timed_out",
+        follow_up_at=clock() + 300,  # still followed, as the poller gives up on a render
+    )
     channel = render_status(job, position=None, now=clock())
     assert "if it finishes within a day, its video is posted after all" in channel
     report = status_report(job, "en-US", clock()).render("en-US")
