@@ -30,8 +30,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * webhook calls with a token older than ``token_lifetime`` s -> 401 ``50027 Invalid Webhook Token``
 * a follow-up right after a type-5 deferral edits the loading message instead of creating one
 * uploads larger than ``upload_limit`` bytes in total -> 413 ``40005 Request entity too large``
-* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; a post where the
-  bot lacks Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
+* posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; in a channel the bot
+  cannot see (no View Channel) -> 403 ``50001 Missing Access``; a post where the bot lacks
+  Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
   where it lacks Read Message History -> 400 ``160002`` (see
   :meth:`FakeDiscord.take_from_bot`); DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
@@ -1672,6 +1673,9 @@ class FakeDiscord:
             recipient = int(channel["recipients"][0]["id"])
             if recipient in self.dm_blocked_users:
                 raise FakeDiscordError(403, 50007, "Cannot send messages to this user")
+        elif not self.permissions_for(self.bot_user_id, channel_id) & PERM_VIEW_CHANNEL:
+            # A channel the bot's roles and overwrites hide from it: Discord denies it exists.
+            raise FakeDiscordError(403, 50001, "Missing Access")
         elif channel_id in self.forbidden_channels or self._timed_out(
             self._guilds[int(channel["guild_id"])], self.bot_user_id
         ):

@@ -22,10 +22,13 @@ from tests.fakes.discord import (
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     INTENT_MESSAGE_CONTENT,
+    PERM_ATTACH_FILES,
     PERM_EMBED_LINKS,
     PERM_READ_MESSAGE_HISTORY,
+    PERM_SEND_MESSAGES_IN_THREADS,
     FakeDiscord,
 )
+from tests.fakes.test_fake_discord_user_installs import AUTH, call
 
 TOKEN = "fake-bot-token"
 
@@ -472,3 +475,34 @@ async def test_forum_posts_are_threads_that_follow_their_forum(harness: Harness)
     with pytest.raises(discord.HTTPException) as refused:  # nothing is posted in a forum itself
         await bot.http.send_message(forum_id, params=discord.http.handle_message_parameters("x"))
     assert refused.value.code == 50024
+
+
+# ---------------------------------------------------------------- Discord's rules, plain HTTP
+
+
+def _video_upload(size: int = 16) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("payload_json", '{"content": "the video"}')
+    form.add_field("files[0]", b"\x00" * size, filename="video.mp4", content_type="video/mp4")
+    return form
+
+
+async def test_posts_need_the_bots_own_permissions_in_the_channel() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        posts = f"{fake.api_base}/channels/{fake.channel_id}/messages"
+        thread = fake.add_thread(fake.channel_id, "a topic")
+        in_thread = f"{fake.api_base}/channels/{thread}/messages"
+
+        fake.take_from_bot(fake.channel_id, PERM_ATTACH_FILES)
+        async with http.post(posts, data=_video_upload(), headers=AUTH) as upload:
+            assert (upload.status, (await upload.json())["code"]) == (403, 50013)
+        assert (await call(http, "POST", posts, {"content": "text only"}))[0] == 200
+
+        fake.take_from_bot(fake.channel_id, PERM_SEND_MESSAGES_IN_THREADS)
+        status, body = await call(http, "POST", in_thread, {"content": "in the topic"})
+        assert (status, (body or {}).get("code")) == (403, 50013), body
+        assert (await call(http, "POST", posts, {"content": "in the channel"}))[0] == 200
+
+        fake.hide_channel(fake.channel_id, but_from=[fake.user_id])  # the bot's role forgotten
+        status, body = await call(http, "POST", posts, {"content": "hi"})
+        assert (status, (body or {}).get("code")) == (403, 50001), body
