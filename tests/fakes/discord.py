@@ -34,7 +34,8 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   cannot see (no View Channel) -> 403 ``50001 Missing Access``; a post where the bot lacks
   Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
   where it lacks Read Message History -> 400 ``160002`` (see
-  :meth:`FakeDiscord.take_from_bot`); DMs to
+  :meth:`FakeDiscord.take_from_bot`); a post in a locked thread (:meth:`FakeDiscord.lock_thread`)
+  without Manage Threads -> 400 ``160005``; DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
   -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
   Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
@@ -195,6 +196,7 @@ PERM_MENTION_EVERYONE = 1 << 17
 PERM_USE_EXTERNAL_EMOJIS = 1 << 18
 PERM_CHANGE_NICKNAME = 1 << 26
 PERM_USE_APPLICATION_COMMANDS = 1 << 31
+PERM_MANAGE_THREADS = 1 << 34
 PERM_SEND_MESSAGES_IN_THREADS = 1 << 38
 PERM_USE_EXTERNAL_APPS = 1 << 50
 PERM_ALL = (1 << 51) - 1
@@ -1250,6 +1252,19 @@ class FakeDiscord:
             {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(permissions)}
         )
 
+    def give_to_bot(self, channel_id: int, permissions: int) -> None:
+        """A moderator allows `permissions` to the bot in a channel (a member overwrite)."""
+        self._channels[channel_id]["permission_overwrites"].append(
+            {"id": str(self.bot_user_id), "type": 1, "allow": str(permissions), "deny": "0"}
+        )
+
+    def lock_thread(self, thread_id: int, *, archived: bool = False) -> None:
+        """A moderator locks a thread: only members with Manage Threads may post in it (locking
+        is no permission: Send Messages in Threads still comes from the parent)."""
+        meta = self._channels[thread_id]["thread_metadata"]
+        meta["locked"] = True
+        meta["archived"] = archived
+
     def _add_guild_channel(
         self,
         channel_type: int,
@@ -1694,6 +1709,9 @@ class FakeDiscord:
         send = PERM_SEND_MESSAGES_IN_THREADS if in_thread else PERM_SEND_MESSAGES
         if not perms & send or (files and not perms & PERM_ATTACH_FILES):
             raise FakeDiscordError(403, 50013, "Missing Permissions")
+        locked = (self._channels[channel_id].get("thread_metadata") or {}).get("locked", False)
+        if locked and not perms & PERM_MANAGE_THREADS:
+            raise FakeDiscordError(400, 160005, "Thread is locked")
         if payload.get("message_reference") and not perms & PERM_READ_MESSAGE_HISTORY:
             raise FakeDiscordError(
                 400, 160002, "Cannot reply without permission to read message history"

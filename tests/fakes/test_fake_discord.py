@@ -24,6 +24,7 @@ from tests.fakes.discord import (
     INTENT_MESSAGE_CONTENT,
     PERM_ATTACH_FILES,
     PERM_EMBED_LINKS,
+    PERM_MANAGE_THREADS,
     PERM_READ_MESSAGE_HISTORY,
     PERM_SEND_MESSAGES_IN_THREADS,
     FakeDiscord,
@@ -506,3 +507,14 @@ async def test_posts_need_the_bots_own_permissions_in_the_channel() -> None:
         fake.hide_channel(fake.channel_id, but_from=[fake.user_id])  # the bot's role forgotten
         status, body = await call(http, "POST", posts, {"content": "hi"})
         assert (status, (body or {}).get("code")) == (403, 50001), body
+
+
+async def test_a_locked_thread_takes_posts_only_from_manage_threads() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        thread = fake.add_thread(fake.channel_id, "closed topic")
+        fake.lock_thread(thread)
+        url = f"{fake.api_base}/channels/{thread}/messages"
+        status, body = await call(http, "POST", url, {"content": "your video"})
+        assert (status, (body or {}).get("code")) == (400, 160005), body
+        fake.give_to_bot(fake.channel_id, PERM_MANAGE_THREADS)  # the thread's parent
+        assert (await call(http, "POST", url, {"content": "your video"}))[0] == 200
