@@ -29,7 +29,8 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * a callback later than ``ack_deadline`` s after dispatch -> 404 ``10062 Unknown interaction``
 * webhook calls with a token older than ``token_lifetime`` s -> 401 ``50027 Invalid Webhook Token``
 * a follow-up right after a type-5 deferral edits the loading message instead of creating one
-* uploads larger than ``upload_limit`` bytes in total -> 413 ``40005 Request entity too large``
+* uploads larger than ``upload_limit`` bytes in total (an interaction's answers: larger than its
+  ``attachment_size_limit``) -> 413 ``40005 Request entity too large``
 * posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; in a channel the bot
   cannot see (no View Channel) -> 403 ``50001 Missing Access``; a post where the bot lacks
   Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
@@ -1717,8 +1718,15 @@ class FakeDiscord:
                 400, 160002, "Cannot reply without permission to read message history"
             )
 
-    def _check_upload(self, files: Sequence[RecordedFile]) -> None:
-        if sum(f.size for f in files) > self.upload_limit:
+    def _check_upload(
+        self, files: Sequence[RecordedFile], interaction: FakeInteraction | None = None
+    ) -> None:
+        # An interaction's answers are held to the limit Discord sent with it (the member's or
+        # the server's boost), not to the bot's own.
+        limit = self.upload_limit
+        if interaction is not None:
+            limit = int(interaction.payload.get("attachment_size_limit") or limit)
+        if sum(f.size for f in files) > limit:
             raise FakeDiscordError(413, 40005, "Request entity too large")
 
     @staticmethod
@@ -3281,7 +3289,7 @@ class FakeDiscord:
                 f"Callback type {ctype} is not valid for interaction type {inter.type}",
             )
         data: Json = dict(body.get("data") or {})
-        self._check_upload(rec.files)
+        self._check_upload(rec.files, inter)
         if inter.ephemeral_only and ctype in (
             CALLBACK_CHANNEL_MESSAGE,
             CALLBACK_DEFERRED_CHANNEL_MESSAGE,
@@ -3384,7 +3392,7 @@ class FakeDiscord:
         payload: Json = dict(rec.payload or {})
         if inter.ephemeral_only:
             payload["flags"] = int(payload.get("flags") or 0) | FLAG_EPHEMERAL
-        self._check_upload(rec.files)
+        self._check_upload(rec.files, inter)
         inter.followup_posts += 1
         original = inter.original_message
         if (
@@ -3419,7 +3427,7 @@ class FakeDiscord:
         rec = self._rec(request)
         inter = self._webhook_interaction(request)
         msg = self._webhook_message(request, inter)
-        self._check_upload(rec.files)
+        self._check_upload(rec.files, inter)
         self._apply_edit(msg, dict(rec.payload or {}), rec.files)
         await self._echo("MESSAGE_UPDATE", msg)
         return self._json(msg)

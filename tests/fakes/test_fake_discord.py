@@ -29,7 +29,7 @@ from tests.fakes.discord import (
     PERM_SEND_MESSAGES_IN_THREADS,
     FakeDiscord,
 )
-from tests.fakes.test_fake_discord_user_installs import AUTH, call
+from tests.fakes.test_fake_discord_user_installs import AUTH, call, command
 
 TOKEN = "fake-bot-token"
 
@@ -481,9 +481,9 @@ async def test_forum_posts_are_threads_that_follow_their_forum(harness: Harness)
 # ---------------------------------------------------------------- Discord's rules, plain HTTP
 
 
-def _video_upload(size: int = 16) -> aiohttp.FormData:
+def _video_upload(size: int = 16, payload: str = '{"content": "the video"}') -> aiohttp.FormData:
     form = aiohttp.FormData()
-    form.add_field("payload_json", '{"content": "the video"}')
+    form.add_field("payload_json", payload)
     form.add_field("files[0]", b"\x00" * size, filename="video.mp4", content_type="video/mp4")
     return form
 
@@ -518,3 +518,21 @@ async def test_a_locked_thread_takes_posts_only_from_manage_threads() -> None:
         assert (status, (body or {}).get("code")) == (400, 160005), body
         fake.give_to_bot(fake.channel_id, PERM_MANAGE_THREADS)  # the thread's parent
         assert (await call(http, "POST", url, {"content": "your video"}))[0] == 200
+
+
+async def test_an_interactions_answers_are_held_to_its_own_upload_limit() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        inter = command(fake)
+        inter.payload["attachment_size_limit"] = 1024  # what Discord told the bot
+        assert fake.upload_limit > 4096
+        callback = f"{fake.api_base}/interactions/{inter.id}/{inter.token}/callback"
+        answer = '{"type": 4, "data": {"content": "the video"}}'
+        async with http.post(callback, data=_video_upload(4096, answer)) as refused:
+            assert refused.status == 413, await refused.text()
+        async with http.post(callback, data=_video_upload(1024, answer)) as answered:
+            assert answered.status == 204, await answered.text()
+        hook = f"{fake.api_base}/webhooks/{fake.application_id}/{inter.token}"
+        async with http.post(f"{hook}?wait=true", data=_video_upload(4096)) as follow_up:
+            assert follow_up.status == 413, await follow_up.text()
+        async with http.patch(f"{hook}/messages/@original", data=_video_upload(4096)) as edit:
+            assert edit.status == 413, await edit.text()
