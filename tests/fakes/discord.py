@@ -2006,7 +2006,9 @@ class FakeDiscord:
             msg["attachments"] = attachments
         msg["flags"] = int(msg.get("flags") or 0) & ~FLAG_LOADING
         msg["edited_timestamp"] = _iso(time.time())
-        msg.update(self._mentions("\n".join(texts(msg)), {**msg, **payload}, None))
+        # Discord parses an edit with the edit's own allowed_mentions (the defaults if it sent
+        # none), whatever the message was first sent with.
+        msg.update(self._mentions("\n".join(texts(msg)), payload, None))
         self._notify()
 
     def _delete_message(self, message_id: int) -> Json:

@@ -536,3 +536,18 @@ async def test_an_interactions_answers_are_held_to_its_own_upload_limit() -> Non
             assert follow_up.status == 413, await follow_up.text()
         async with http.patch(f"{hook}/messages/@original", data=_video_upload(4096)) as edit:
             assert edit.status == 413, await edit.text()
+
+
+async def test_an_edit_without_allowed_mentions_pings_whatever_the_post_was_sent_with() -> None:
+    """Discord (Edit Message): with no allowed_mentions in the edit, "the content will be parsed
+    with default allowances", not with those of the request that created the message."""
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        url = f"{fake.api_base}/channels/{fake.channel_id}/messages"
+        quiet = {"content": "queued", "allowed_mentions": {"parse": []}}
+        _, sent = await call(http, "POST", url, quiet)
+        assert sent is not None
+        _, edited = await call(http, "PATCH", f"{url}/{sent['id']}", {"content": "@everyone done"})
+        assert edited is not None and edited["mention_everyone"] is True, edited
+        edit = {"content": "@everyone done", "allowed_mentions": {"parse": []}}
+        _, quiet_edit = await call(http, "PATCH", f"{url}/{sent['id']}", edit)
+        assert quiet_edit is not None and quiet_edit["mention_everyone"] is False, quiet_edit
