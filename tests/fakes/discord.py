@@ -36,7 +36,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
   where it lacks Read Message History -> 400 ``160002`` (see
   :meth:`FakeDiscord.take_from_bot`); a post in a locked thread (:meth:`FakeDiscord.lock_thread`)
-  without Manage Threads -> 400 ``160005``; DMs to
+  without Manage Threads -> 400 ``160005``; a reply to an unknown or ephemeral message, or to
+  one in another channel -> 400 ``50035`` (with ``fail_if_not_exists: false``: a plain message,
+  no reply); DMs to
   ``dm_blocked_users`` -> 403 ``50007``; unknown channel -> 404 ``10003``; unknown message
   -> 404 ``10008``; empty message -> 400 ``50006``; content over 2000 chars, or an embed over
   Discord's embed limits (title 256, description 4096, 25 fields, field name 256 and value 1024,
@@ -1881,6 +1883,15 @@ class FakeDiscord:
         if ref_payload:
             ref_id = int(ref_payload.get("message_id") or 0)
             reference = self._messages.get(ref_id)
+            is_reply = int(ref_payload.get("type") or 0) == 0
+            if (
+                reference is not None
+                and is_reply
+                and (ref_id in self._ephemeral_owner or int(reference["channel_id"]) != channel_id)
+            ):
+                # Unknown to Discord as a reply's target: only its one reader sees an ephemeral
+                # message, and a reply stays in the channel of the message it answers.
+                reference = None
             if reference is None and ref_payload.get("fail_if_not_exists", True):
                 raise _form_error(
                     "message_reference",

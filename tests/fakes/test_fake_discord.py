@@ -551,3 +551,28 @@ async def test_an_edit_without_allowed_mentions_pings_whatever_the_post_was_sent
         edit = {"content": "@everyone done", "allowed_mentions": {"parse": []}}
         _, quiet_edit = await call(http, "PATCH", f"{url}/{sent['id']}", edit)
         assert quiet_edit is not None and quiet_edit["mention_everyone"] is False, quiet_edit
+
+
+async def test_an_ephemeral_message_or_one_elsewhere_cannot_be_replied_to() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        inter = command(fake)
+        callback = f"{fake.api_base}/interactions/{inter.id}/{inter.token}/callback"
+        body = {"type": 4, "data": {"content": "only you", "flags": FLAG_EPHEMERAL}}
+        await call(http, "POST", callback, body)
+        elsewhere = fake.add_text_channel("elsewhere")
+        _, other = await call(
+            http, "POST", f"{fake.api_base}/channels/{elsewhere}/messages", {"content": "there"}
+        )
+        assert inter.original_message_id is not None and other is not None
+        url = f"{fake.api_base}/channels/{fake.channel_id}/messages"
+        for target in (str(inter.original_message_id), other["id"]):
+            reference = {"message_id": target, "fail_if_not_exists": False}
+            _, posted = await call(
+                http, "POST", url, {"content": "x", "message_reference": reference}
+            )
+            assert posted is not None and posted["referenced_message"] is None, posted
+            reference["fail_if_not_exists"] = True
+            status, refused = await call(
+                http, "POST", url, {"content": "x", "message_reference": reference}
+            )
+            assert (status, (refused or {}).get("code")) == (400, 50035), refused
