@@ -12,7 +12,8 @@ to update it).  A request is reported when
 * it has a body although the operation takes none, lacks a body the operation requires, uses a
   content type the operation does not accept, or
 * its body (the JSON body, or a multipart upload's ``payload_json`` part) does not validate
-  against the operation's ``requestBody`` schema.
+  against the operation's ``requestBody`` schema, including its ``format: uri`` fields (an
+  embed's or a link button's URL must be a well-formed absolute URL, as Discord requires).
 
 Schemas are validated with :mod:`jsonschema` (Draft 2020-12, which OpenAPI 3.1 uses), ``$ref`` s
 are resolved against the whole document.  The published schemas leave objects open; this module
@@ -41,12 +42,13 @@ import copy
 import functools
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -401,6 +403,24 @@ _Validator = validators.extend(
 )
 
 
+#: RFC 3986's scheme, then anything but whitespace and control characters.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+")
+
+#: Only ``format: uri`` is asserted (Discord answers "Not a well formed URL."); the spec's other
+#: formats (``int32``, ``snowflake``, ``date-time`` ...) are its types' business or not checked.
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # a non-string is the type's business
+    if _URI.fullmatch(value) is None:
+        return False
+    parts = urllib.parse.urlsplit(value)
+    return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
+
+
 def _request_schemas(spec: Json) -> Iterator[Any]:
     """Every schema a request can be validated against (components, parameters, bodies)."""
     yield from spec.get("components", {}).get("schemas", {}).values()
@@ -498,7 +518,9 @@ class DiscordOpenAPI:
             )
 
     def _validator(self, pointer: str) -> Draft202012Validator:
-        return _Validator({"$ref": f"{_BASE_URI}#{pointer}"}, registry=self._registry)
+        return _Validator(
+            {"$ref": f"{_BASE_URI}#{pointer}"}, registry=self._registry, format_checker=_FORMATS
+        )
 
     def _param_validator(self, param: _Parameter) -> Draft202012Validator:
         if param._validator is None:

@@ -54,7 +54,14 @@ def test_every_allow_list_entry_says_why_and_still_applies() -> None:
             {},
             {
                 "content": "hello",
-                "embeds": [{"title": "Job #1", "fields": [{"name": "a", "value": "b"}]}],
+                "embeds": [
+                    {
+                        "title": "Job #1",
+                        "url": "https://example.com/jobs/1",
+                        "image": {"url": "attachment://video.png"},
+                        "fields": [{"name": "a", "value": "b"}],
+                    }
+                ],
                 "allowed_mentions": {"parse": [], "users": [42]},
                 "message_reference": {"message_id": 7, "fail_if_not_exists": False},
             },
@@ -111,6 +118,20 @@ def test_a_multipart_upload_is_checked_through_its_payload_json() -> None:
             {},
             {"type": 4, "data": {"content": "hi", "embeds": [{"title": 3}]}},
             "POST /interactions/1/tok/callback: body.data.embeds.0.title: 3 is not of type",
+        ),
+        (
+            "POST",
+            "/api/v10/channels/1/messages",
+            {},
+            {"embeds": [{"title": "video", "url": "not a link at all"}]},
+            "POST /channels/1/messages: body.embeds.0.url: 'not a link at all' is not a 'uri'",
+        ),
+        (
+            "POST",
+            "/api/v10/channels/1/messages",
+            {},
+            {"embeds": [{"title": "video", "url": "https:///jobs/1"}]},
+            "POST /channels/1/messages: body.embeds.0.url: 'https:///jobs/1' is not a 'uri'",
         ),
         (
             "POST",
