@@ -13,6 +13,11 @@ HTTP client is exercised end to end. It imitates:
 * ``GET|HEAD /files/{name}``      - public video downloads (no API key required);
 * ``GET|HEAD /uploads/{name}``    - public copies of uploaded images.
 
+Like APIMart, which downloads a task's ``image_urls`` and ``video_urls`` while it works, the fake
+fetches them at the task's first poll and fails the task, uncharged, when one does not answer
+2xx (a deleted or expired Discord attachment). It reaches loopback only: a URL elsewhere is one
+nothing serves, and fails the task as well; ``fetch_references=False`` opts out.
+
 Typical use::
 
     async with FakeAPIMart() as api:
@@ -35,6 +40,7 @@ import contextlib
 import dataclasses
 import functools
 import http
+import ipaddress
 import itertools
 import json
 import re
@@ -45,6 +51,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 
+import aiohttp
+import yarl
 from aiohttp import BodyPartReader, hdrs, web
 from aiohttp.typedefs import Handler
 
@@ -90,6 +98,10 @@ _DEFAULT_ERROR_TYPES: Final[dict[int, str]] = {
 _MP4_HEADER: Final = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 _UNSAFE_NAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _json_dumps: Final = functools.partial(json.dumps, ensure_ascii=False)
+#: How long the fake waits for a reference it fetches, and how many redirects it follows.
+_REFERENCE_TIMEOUT: Final = 5.0
+_REFERENCE_REDIRECTS: Final = 3
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
 
 
 # --------------------------------------------------------------------------- records
@@ -142,6 +154,21 @@ class RecordedDownload:
     def authorization_sent(self) -> bool:
         """True when the client sent an Authorization header."""
         return self.authorization is not None
+
+
+@dataclass(slots=True)
+class ReferenceFetch:
+    """A task's ``image_urls`` or ``video_urls`` entry the fake downloaded, as APIMart does."""
+
+    task_id: str
+    url: str
+    status: int | None
+    """The final answer's HTTP status; None when nothing answered (not on loopback, refused,
+    timed out, too many redirects)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
 
 
 # --------------------------------------------------------------------------- task plans
@@ -210,6 +237,7 @@ class FakeTask:
         self.video_url: str | None = None
         self.error_message: str | None = None
         self.error_code = "task_failed"
+        self.references_fetched = False
 
     def __repr__(self) -> str:
         return f"<FakeTask {self.id} {self.status} {self.progress}% polls={self.polls}>"
@@ -494,6 +522,16 @@ def validate_submit(body: dict[str, Any]) -> None:
         raise _invalid("duration and video_urls cannot be combined")
 
 
+def _on_loopback(url: str) -> bool:
+    host = yarl.URL(url).host or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 # --------------------------------------------------------------------------- the fake
 
 _Handler = Callable[[web.Request, bytes], Awaitable[web.StreamResponse]]
@@ -511,6 +549,7 @@ class FakeAPIMart:
         default_plan: TaskPlan | None = None,
         record_bodies: bool = True,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        fetch_references: bool = True,
     ) -> None:
         self.api_key = api_key
         """The only key accepted (may be changed at any time, e.g. to simulate revocation)."""
@@ -519,6 +558,10 @@ class FakeAPIMart:
         """Copied into every task created from now on."""
         self.record_bodies = record_bodies
         self.max_upload_bytes = max_upload_bytes
+        self.fetch_references = fetch_references
+        """Download each task's references at its first poll and fail it when one cannot be
+        (see the module's notes); False for a test whose made-up links nothing serves."""
+        self.reference_fetches: list[ReferenceFetch] = []
         self.remain_balance = 1000.0
         """What ``GET /v1/balance`` reports as left; each completed task takes its ``cost``."""
         self.used_balance = 0.0
@@ -558,6 +601,7 @@ class FakeAPIMart:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        self._http: aiohttp.ClientSession | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -583,10 +627,14 @@ class FakeAPIMart:
         self._runner = runner
         host, port = runner.addresses[0][:2]
         self._base_url = f"http://{host}:{port}"
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=_REFERENCE_TIMEOUT))
 
     async def close(self) -> None:
         """Stop serving (idempotent)."""
         runner, self._runner = self._runner, None
+        session, self._http = self._http, None
+        if session is not None:
+            await session.close()
         if runner is not None:
             self._closing.set()
             await runner.cleanup()
@@ -990,9 +1038,57 @@ class FakeAPIMart:
         task = self._tasks.get(request.match_info["task_id"])
         if task is None:
             raise _APIError(404, "not_found_error", "task not found")
+        if not task.references_fetched:
+            task.references_fetched = True
+            await self._fetch_references(task)
         task.languages.append(request.query.get("language"))
         task.advance()
         return web.json_response({"code": 200, "data": task.to_json()}, dumps=_json_dumps)
+
+    async def _fetch_references(self, task: FakeTask) -> None:
+        """Download the task's references as APIMart does; fail it (uncharged) at the first
+        that does not answer 2xx: no video is made, or paid for, from a dead link."""
+        if not self.fetch_references or task.done or task.pinned:
+            return  # a test that forced the task's state has the last word
+        for key in ("image_urls", "video_urls"):
+            for index, url in enumerate(task.request.get(key) or []):
+                if url.startswith("data:"):
+                    continue  # inline: nothing to download
+                fetch = ReferenceFetch(task.id, url, await self._reference_status(url))
+                self.reference_fetches.append(fetch)
+                if not fetch.ok:
+                    answer = "no answer" if fetch.status is None else f"HTTP {fetch.status}"
+                    if not (task.done or task.pinned):
+                        task.fail(f"Failed to download {key}[{index}] ({answer})")
+                    return
+
+    async def _reference_status(self, url: str) -> int | None:
+        """The status a reference finally answers (redirects followed), None if nothing does."""
+        for _ in range(_REFERENCE_REDIRECTS + 1):
+            own = self._own_upload_status(url)
+            if own is not None:
+                return own
+            if not _on_loopback(url) or self._http is None:
+                return None  # the fake reaches loopback only: nothing serves this link here
+            try:
+                async with self._http.get(url, allow_redirects=False) as response:
+                    location = response.headers.get(hdrs.LOCATION)
+                    if response.status in _REDIRECTS and location:
+                        url = str(response.url.join(yarl.URL(location)))
+                        continue
+                    await response.read()
+                    return response.status
+            except (aiohttp.ClientError, TimeoutError, ValueError):
+                return None
+        return None
+
+    def _own_upload_status(self, url: str) -> int | None:
+        """The status of a link to an image uploaded here (read directly: APIMart reading its
+        own copy is no download by the bot); None for any other link."""
+        prefix = f"{self.base_url}/uploads/"
+        if not url.startswith(prefix):
+            return None
+        return 200 if yarl.URL(url).path.removeprefix("/uploads/") in self._uploaded else 404
 
     async def _upload(self, request: web.Request, raw: bytes) -> web.StreamResponse:
         try:

@@ -278,3 +278,46 @@ async def test_file_downloads_can_be_cut_short_or_stall(
     async with http.get(url) as resp:
         assert await resp.read() == b"v" * 1000
     assert len(api.downloads) == 3
+
+
+async def test_a_task_whose_reference_cannot_be_downloaded_fails_uncharged(
+    http: aiohttp.ClientSession,
+):
+    """APIMart downloads `image_urls`/`video_urls` itself while it works: a link that answers
+    404 (a deleted message's file, an expired attachment) makes no video, and costs nothing."""
+    async with FakeAPIMart(KEY, default_plan=TaskPlan(polls_until_done=2)) as api:
+        form = aiohttp.FormData()
+        form.add_field("file", b"\x89PNGdata", filename="cat.png", content_type="image/png")
+        async with http.post(f"{api.base_url}/v1/uploads/images", data=form, headers=AUTH) as r:
+            served = (await r.json())["data"]["url"]
+        frame = {**GOOD, "generation_type": "frame"}
+        outcomes = {}
+        for name, url in (
+            ("served", served),
+            ("gone", f"{api.base_url}/uploads/gone.png"),
+            ("nowhere", "https://cdn.example/cat.png"),  # no network here: nothing serves it
+        ):
+            _, body = await submit(http, api, {**frame, "image_urls": [url]})
+            task_id = body["data"][0]["task_id"]
+            await poll(http, api, task_id)
+            _, last = await poll(http, api, task_id)
+            outcomes[name] = (last["data"]["status"], last["data"]["cost"])
+        assert outcomes == {
+            "served": ("completed", 0.4),
+            "gone": ("failed", 0),
+            "nowhere": ("failed", 0),
+        }
+        assert api.used_balance == pytest.approx(0.4), "only the video made is paid for"
+        assert [f.status for f in api.reference_fetches] == [200, 404, None]
+        gone = api.task(api.task_ids[1])
+        assert gone.error_message == "Failed to download image_urls[0] (HTTP 404)"
+
+
+async def test_references_are_taken_as_served_when_a_test_opts_out(http: aiohttp.ClientSession):
+    async with FakeAPIMart(KEY, default_plan=TaskPlan(polls_until_done=1)) as api:
+        api.fetch_references = False
+        body = {**GOOD, "generation_type": "frame", "image_urls": ["https://cdn.example/a.png"]}
+        _, submitted = await submit(http, api, body)
+        _, last = await poll(http, api, submitted["data"][0]["task_id"])
+        assert last["data"]["status"] == "completed"
+        assert api.reference_fetches == []
