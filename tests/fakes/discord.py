@@ -7,7 +7,10 @@ The fake is an aiohttp web server bound to ``127.0.0.1`` on a random free port. 
 * the gateway websocket at ``/gateway`` (HELLO, heartbeats, IDENTIFY -> READY + GUILD_CREATE
   (none for ``outage_guilds``), RESUME, REQUEST_GUILD_MEMBERS, zlib-stream transport
   compression), and
-* a tiny CDN at ``/attachments/...`` so that attachment URLs it hands out can be downloaded.
+* a tiny CDN at ``/attachments/...`` so that attachment URLs it hands out can be downloaded,
+  signed like Discord's (``ex`` expiry, ``is`` issue time, both hex): past ``ex`` (on the
+  fake's clock, see :meth:`FakeDiscord.wall_clock`) it answers 404 ``This content is no longer
+  available.``
 
 Point discord.py at it before the client connects::
 
@@ -231,6 +234,9 @@ DEFAULT_BOT_PERMISSIONS = DEFAULT_EVERYONE_PERMISSIONS | PERM_MENTION_EVERYONE
 FORBIDDEN_DENY = PERM_SEND_MESSAGES | PERM_ATTACH_FILES | PERM_EMBED_LINKS
 
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+#: How long a signed CDN link works (its ``ex``), and what the CDN answers after that.
+CDN_LINK_LIFETIME = 24 * 3600
+CDN_EXPIRED_TEXT = "This content is no longer available."
 MAX_CONTENT_LENGTH = 2000
 MAX_EMBEDS = 10
 #: Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-limits).
@@ -885,7 +891,7 @@ class FakeDiscord:
         return time.monotonic() + self._clock_offset
 
     def advance_clock(self, seconds: float) -> None:
-        """Pretend ``seconds`` passed (for ack deadlines and webhook token expiry)."""
+        """Pretend ``seconds`` passed (for ack deadlines, webhook token and CDN link expiry)."""
         self._clock_offset += seconds
 
     def _next_id(self) -> int:
@@ -1658,12 +1664,18 @@ class FakeDiscord:
             description=description,
         )
 
+    def wall_clock(self) -> float:
+        """The fake's UNIX time: ``time.time()`` moved by :meth:`advance_clock` too (CDN links
+        are signed with it and expire by it)."""
+        return time.time() + self._clock_offset
+
     def _cdn_url(self, channel_id: int, attachment_id: int, filename: str) -> str:
-        ex = format(int(time.time()) + 86400, "x")
+        issued = int(self.wall_clock())
+        expiry, issued_at = format(issued + CDN_LINK_LIFETIME, "x"), format(issued, "x")
         sig = secrets.token_hex(8)
         return (
             f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{filename}"
-            f"?ex={ex}&is={ex}&hm={sig}&"
+            f"?ex={expiry}&is={issued_at}&hm={sig}&"
         )
 
     def _store_message(self, msg: Json, *, ephemeral_owner: int | None = None) -> None:
@@ -3112,6 +3124,13 @@ class FakeDiscord:
         blob = self._blobs.get(int(request.match_info["attachment_id"]))
         if blob is None:
             return web.Response(status=404, text="Not Found")
+        try:
+            expires = int(request.query.get("ex", ""), 16)
+        except ValueError:
+            expires = None  # an unsigned link: the fake serves it (its tests build some)
+        if expires is not None and expires <= self.wall_clock():
+            # Discord's CDN after a signed link's `ex`: a fresh link comes with the message.
+            return web.Response(status=404, text=CDN_EXPIRED_TEXT)
         return web.Response(body=blob[1], content_type=blob[0])
 
     async def _h_gateway(self, request: web.Request) -> web.StreamResponse:

@@ -19,6 +19,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.fakes.discord import (
+    CDN_EXPIRED_TEXT,
+    CDN_LINK_LIFETIME,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     INTENT_MESSAGE_CONTENT,
@@ -576,3 +578,16 @@ async def test_an_ephemeral_message_or_one_elsewhere_cannot_be_replied_to() -> N
                 http, "POST", url, {"content": "x", "message_reference": reference}
             )
             assert (status, (refused or {}).get("code")) == (400, 50035), refused
+
+
+async def test_a_cdn_link_stops_working_at_its_expiry_on_the_fakes_clock() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        picture = fake.make_attachment("cat.png", b"\x89PNG")
+        async with http.get(picture.url) as fresh:
+            assert (fresh.status, await fresh.read()) == (200, b"\x89PNG")
+        fake.advance_clock(CDN_LINK_LIFETIME + 1)
+        async with http.get(picture.url) as expired:
+            assert (expired.status, await expired.text()) == (404, CDN_EXPIRED_TEXT)
+        again = fake.make_attachment("cat.png", b"\x89PNG")  # signed on the moved clock
+        async with http.get(again.url) as renewed:
+            assert renewed.status == 200
