@@ -71,6 +71,15 @@ async def ended_late(db, api, session, clock, *, video=True):
     return await store.get(job_id), parse(metrics.render().decode())
 
 
+async def until_given_up(store, poller, clock, job_id):
+    """Eight seconds at a time, until the bot gives up on sending the job (at most 40 rounds)."""
+    for _ in range(40):
+        clock.advance(8)
+        await poller.run_once()
+        if (await store.get(job_id)).state is JobState.REJECTED:
+            return
+
+
 async def test_a_render_finishing_after_it_was_given_up_on_is_timed_too(db, api, session, clock):
     """Its render time is the longest there is: leaving it out would hide the slow tail."""
     job, scraped = await ended_late(db, api, session, clock)
@@ -91,11 +100,7 @@ async def test_a_submit_given_up_after_apimart_errors_is_not_counted_as_a_reject
     )
     api.fail_next("submit", status=503, times=100)
     report = await service.create_and_submit(REQUESTER, REQUEST)
-    for _ in range(40):
-        clock.advance(8)
-        await poller.run_once()
-        if (await store.get(report.job.id)).state is JobState.REJECTED:
-            break
+    await until_given_up(store, poller, clock, report.job.id)
     assert (await store.get(report.job.id)).state is JobState.REJECTED
     scraped = parse(metrics.render().decode())
     assert scraped.total("videobot_submits_total", outcome="rejected") == 0
@@ -187,11 +192,7 @@ async def test_a_full_apimart_outage_fires_a_documented_alert(db, api, session, 
 
     api.fail_next("any", status=503, times=1000)
     report = await service.create_and_submit(REQUESTER, REQUEST)
-    for _ in range(40):
-        clock.advance(8)
-        await poller.run_once()
-        if (await store.get(report.job.id)).state is JobState.REJECTED:
-            break
+    await until_given_up(store, poller, clock, report.job.id)
     outage = parse(metrics.render().decode())
 
     assert outage.get("videobot_submits_total", outcome="gave_up") == 1
