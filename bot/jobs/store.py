@@ -1063,8 +1063,11 @@ class JobStore:
         """The first `limit` jobs waiting in line after `job` (its server's, or outside servers
         its member's), that show a status: their place moves up when `job` leaves the line."""
         place, key = _line_of(job)
+        # The index's condition repeated, so SQLite reads only the unfinished jobs, in id
+        # order, not the server's whole history (sorted) after every send.
         rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE {place} AND state = '{JobState.RECORDED}'"
+            f"SELECT * FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
+            f" AND state = '{JobState.RECORDED}'"
             " AND id > ? AND cancelled_at IS NULL AND status_message_id IS NOT NULL"
             " ORDER BY id LIMIT ?",
             (key, job.id, limit),
