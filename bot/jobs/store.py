@@ -1128,10 +1128,12 @@ class JobStore:
         if guild_id is None:
             return 0
         async with self._db.transaction() as conn:
+            # The state written out and the index's condition repeated: SQLite matches a
+            # partial index only on literal terms, and would read the server's whole history.
             cursor = await conn.execute(
-                "UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND state = ?"
-                " AND error_key = ? AND next_poll_at > ?",
-                (now, guild_id, JobState.RECORDED.value, hold_key, now),
+                f"UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
+                f" AND state = '{JobState.RECORDED}' AND error_key = ? AND next_poll_at > ?",
+                (now, guild_id, hold_key, now),
             )
             return cursor.rowcount
 
