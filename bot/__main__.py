@@ -29,7 +29,7 @@ from bot.settings import (
     log_format_asked,
     misspelled_settings,
 )
-from bot.storage import Database
+from bot.storage import Database, MigrationChanged
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
 
@@ -126,6 +126,10 @@ async def open_sqlite(path: Path) -> Database | None:
         # /video (a data folder handed to the container's user, its old file left behind).
         async with db.transaction() as conn:
             await conn.execute("UPDATE schema_version SET version = version")
+    except MigrationChanged as error:
+        await db.close()
+        log.error("Cannot start: %s", error)
+        return None
     except (OSError, sqlite3.Error) as error:
         await db.close()
         log.error(
@@ -196,6 +200,10 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         return None
     try:
         await db.migrate()
+    except MigrationChanged as error:
+        await db.close()
+        log.error("Cannot start: %s", error)
+        return None
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         await db.close()
         log.error(

@@ -1,12 +1,16 @@
 """Storage: migrations from empty, re-applied, and the settings SQLite needs under load."""
 
 import asyncio
+import dataclasses
+import logging
 
 import pytest
 
+from bot.__main__ import open_sqlite
 from bot.storage import load_migrations
-from bot.storage.base import MIGRATIONS_ROOT, Migration
+from bot.storage.base import MIGRATIONS_ROOT, Migration, MigrationChanged
 from bot.storage.postgres import translate
+from bot.storage.sqlite import SqliteDatabase
 from tests.backends import postgres_only, sqlite_only
 
 
@@ -151,3 +155,93 @@ async def test_a_transaction_cut_short_while_it_begins_leaves_later_writes_commi
         assert await again.get_value("k") == "kept"
     finally:
         await again.close()
+
+
+async def index_names(db) -> set[str]:
+    if db.dialect == "sqlite":
+        rows = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'index'")
+    else:
+        rows = await db.fetch_all(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        )
+    return {row[0] for row in rows}
+
+
+# `stage_indexes` (SQLite's 0021, PostgreSQL's 0017) as first released: it was then rewritten in
+# place, its index by state made partial, so SQLite's poll claim stops sorting every running job.
+FIRST_STAGE_INDEXES = (
+    "CREATE INDEX jobs_due_submit ON jobs (next_poll_at) WHERE state = 'recorded';\n"
+    "CREATE INDEX jobs_by_state ON jobs (state);\n"
+)
+
+
+async def test_an_upgrade_from_a_release_with_the_first_stage_indexes_gets_todays_indexes(backend):
+    migrations = load_migrations(MIGRATIONS_ROOT / backend.dialect)
+    [stage_indexes] = [m for m in migrations if m.name == "stage_indexes"]
+    released = [m for m in migrations if m.version < stage_indexes.version]
+    released.append(dataclasses.replace(stage_indexes, sql=FIRST_STAGE_INDEXES))
+    db = await backend.open()
+    try:
+        await db.migrate(released)
+        await db.migrate()
+        indexes = await index_names(db)
+    finally:
+        await db.close()
+    assert "jobs_by_state" not in indexes
+    assert "jobs_finished_by_state" in indexes
+
+
+async def test_a_migration_file_changed_after_it_was_applied_stops_the_migration(backend):
+    """A file changed after a database applied it never reaches that database: nothing more is
+    applied until the file is as it was."""
+    migrations = load_migrations(MIGRATIONS_ROOT / backend.dialect)
+    db = await backend.open()
+    try:
+        await db.migrate()
+        latest = await db.schema_version()
+        first = migrations[0]
+        changed = [
+            dataclasses.replace(first, sql=f"{first.sql}\n-- and one more line"),
+            *migrations[1:],
+            Migration(10_000, "next", "CREATE TABLE next_release (x INTEGER)"),
+        ]
+        with pytest.raises(MigrationChanged, match=f"{first.version:04d}_{first.name}.sql"):
+            await db.migrate(changed)
+        assert await db.schema_version() == latest
+        assert await db.migrate() == []
+    finally:
+        await db.close()
+
+
+async def test_a_database_from_before_checksums_is_checked_from_its_next_start_on(backend):
+    """Migrations applied by a release that recorded no checksums get today's files' at the
+    next start; a file changed after that is caught."""
+    migrations = load_migrations(MIGRATIONS_ROOT / backend.dialect)
+    [checksums] = [m for m in migrations if m.name == "migration_checksums"]
+    db = await backend.open()
+    try:
+        await db.migrate([m for m in migrations if m.version < checksums.version])
+        await db.migrate()
+        last = migrations[-1]
+        changed = [*migrations[:-1], dataclasses.replace(last, sql=f"{last.sql};\nSELECT 1")]
+        with pytest.raises(MigrationChanged, match=f"{last.version:04d}_{last.name}.sql"):
+            await db.migrate(changed)
+    finally:
+        await db.close()
+
+
+async def test_the_operator_reads_which_migration_file_changed_and_the_bot_does_not_start(
+    tmp_path, caplog
+):
+    path = tmp_path / "bot.sqlite3"
+    db = await SqliteDatabase.open(path)
+    await db.migrate()
+    # As if the database had applied another text of 0021 than today's file holds.
+    await db.write("UPDATE schema_version SET checksum = 'a-former-text' WHERE version = 21")
+    await db.close()
+
+    with caplog.at_level(logging.ERROR):
+        assert await open_sqlite(path) is None
+
+    [line] = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "0021_stage_indexes.sql" in line and "changed" in line

@@ -7,6 +7,7 @@ from bot.storage.base import (
     Dialect,
     LockWaitTimeout,
     Migration,
+    MigrationChanged,
     Row,
     load_migrations,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Dialect",
     "LockWaitTimeout",
     "Migration",
+    "MigrationChanged",
     "Row",
     "load_migrations",
 ]

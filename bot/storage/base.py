@@ -6,8 +6,9 @@ instead of `lastrowid`. The SQLite side runs it as is; the PostgreSQL side trans
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,46 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def file_name(self) -> str:
+        """Its file's name, as the operator finds it in `migrations/`."""
+        return f"{self.version:04d}_{self.name}.sql"
+
+    @property
+    def checksum(self) -> str:
+        """The SHA-256 of its text: recorded when applied, compared at every later start."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+class MigrationChanged(RuntimeError):
+    """A migration file differs from the text this database applied: its change would never
+    reach the database (the runner applies each version once), so nothing more is applied."""
+
+
+# Recorded for the migrations applied before `schema_version` had a checksum column.
+RECORD_CHECKSUM_SQL = (
+    "UPDATE schema_version SET checksum = ? WHERE version = ? AND checksum IS NULL"
+)
+
+
+def refuse_changed(migrations: Iterable[Migration], applied: Mapping[int, str | None]) -> None:
+    """Raise `MigrationChanged` for the first of `migrations` whose text differs from the one
+    applied (`applied`: each applied version's checksum, None where none was recorded)."""
+    for migration in migrations:
+        checksum = applied.get(migration.version)
+        if checksum is not None and checksum != migration.checksum:
+            raise MigrationChanged(
+                f"migration {migration.file_name} changed after this database applied it;"
+                " put the file back as released and make the change a new migration"
+            )
+
+
+def unrecorded(
+    migrations: Iterable[Migration], applied: Mapping[int, str | None]
+) -> list[Migration]:
+    """The applied `migrations` whose checksum is not recorded yet."""
+    return [m for m in migrations if m.version in applied and applied[m.version] is None]
 
 
 def load_migrations(directory: Path) -> list[Migration]:

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.logs import REDACTED, configure_logging
 from bot.settings import EnvSettings, check_postgres_url, database_passwords
-from bot.storage.base import load_migrations
+from bot.storage.base import MigrationChanged, load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
 from bot.storage.transfer import (
@@ -203,6 +203,8 @@ async def _bring_source_up_to_date(
         return None
     try:
         await db.migrate()
+    except MigrationChanged as error:
+        raise NothingCopied(str(error)) from None
     except sqlite3.Error as error:
         raise NothingCopied(f"cannot read {path} ({error})") from None
     return f"upgraded {path} from schema {version} to {latest} first, as starting the bot would"
@@ -217,6 +219,9 @@ async def _open_target(dsn: str) -> PostgresDatabase:
         raise NothingCopied(f"cannot connect to PostgreSQL at {where} ({error})") from None
     try:
         await db.migrate()
+    except MigrationChanged as error:
+        await db.close()
+        raise NothingCopied(f"PostgreSQL at {where}: {error}") from None
     except _DATABASE_ERRORS as error:
         await db.close()
         raise NothingCopied(

@@ -30,11 +30,14 @@ from bot.settings import check_postgres_url, postgres_hosts
 from bot.storage.base import (
     GET_VALUE_SQL,
     MIGRATIONS_ROOT,
+    RECORD_CHECKSUM_SQL,
     SET_VALUE_SQL,
     LockWaitTimeout,
     Migration,
     Row,
     load_migrations,
+    refuse_changed,
+    unrecorded,
 )
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,11 @@ _IS_BEFORE = re.compile(r"\bIS(\s+NOT)?\s*$", re.IGNORECASE)
 _VERSION_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_version ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
+)
+# Whether `schema_version` has its checksums yet (a migration adds the column).
+_CHECKSUM_COLUMN = (
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+    " AND table_name = 'schema_version' AND column_name = 'checksum'"
 )
 # One migrating process at a time per schema; the others wait, then find the work done.
 _MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('migrations:' || current_schema()))"
@@ -158,6 +166,25 @@ def _storable(parameters: Sequence[Any]) -> Sequence[Any]:
     if not any(isinstance(value, str) and "\x00" in value for value in parameters):
         return parameters
     return [value.replace("\x00", "") if isinstance(value, str) else value for value in parameters]
+
+
+async def _recorded_checksums(connection: _Pooled) -> dict[int, str | None] | None:
+    """Each applied migration's checksum (None where none is recorded yet); None before the
+    migration that adds the column."""
+    if await connection.fetchval(_CHECKSUM_COLUMN) is None:
+        return None
+    rows = await connection.fetch("SELECT version, checksum FROM schema_version")
+    return {int(row[0]): row[1] for row in rows}
+
+
+async def _record_checksums(connection: _Pooled, migrations: list[Migration]) -> None:
+    """Write down today's checksum of each applied migration that has none yet."""
+    recorded = await _recorded_checksums(connection)
+    missing = unrecorded(migrations, recorded) if recorded is not None else []
+    if missing:
+        await connection.executemany(
+            translate(RECORD_CHECKSUM_SQL), [(m.checksum, m.version) for m in missing]
+        )
 
 
 class PostgresCursor:
@@ -392,6 +419,7 @@ class PostgresDatabase:
         pending = list(migrations if migrations is not None else load_migrations(MIGRATIONS_DIR))
         applied: list[int] = []
         async with self._pool.acquire() as connection:
+            refuse_changed(pending, await _recorded_checksums(connection) or {})
             for migration in pending:
                 async with connection.transaction():
                     if migration.version <= await self._version(connection):
@@ -406,6 +434,7 @@ class PostgresDatabase:
                     )
                 log.info("Applied migration %04d_%s", migration.version, migration.name)
                 applied.append(migration.version)
+            await _record_checksums(connection, pending)
         return applied
 
     @staticmethod

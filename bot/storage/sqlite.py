@@ -20,10 +20,13 @@ from aiosqlite.context import Result
 from bot.storage.base import (
     GET_VALUE_SQL,
     MIGRATIONS_ROOT,
+    RECORD_CHECKSUM_SQL,
     SET_VALUE_SQL,
     Migration,
     Row,
     load_migrations,
+    refuse_changed,
+    unrecorded,
 )
 
 log = logging.getLogger(__name__)
@@ -187,6 +190,7 @@ class SqliteDatabase:
     async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
         """Apply the migrations not yet applied, each in its own transaction; return them."""
         pending = list(migrations if migrations is not None else load_migrations(MIGRATIONS_DIR))
+        refuse_changed(pending, await self._recorded_checksums() or {})
         current = await self.schema_version()
         applied: list[int] = []
         for migration in pending:
@@ -209,7 +213,31 @@ class SqliteDatabase:
                     raise
             log.info("Applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)
+        await self._record_checksums(pending)
         return applied
+
+    async def _recorded_checksums(self) -> dict[int, str | None] | None:
+        """Each applied version's checksum (None where none is recorded yet); None before
+        the migration that adds the column."""
+        async with self._lock:
+            await self._ensure_version_table()
+            columns = await self._connection.execute_fetchall("PRAGMA table_info(schema_version)")
+            if not any(column[1] == "checksum" for column in columns):
+                return None
+            rows = await self._connection.execute_fetchall(
+                "SELECT version, checksum FROM schema_version"
+            )
+        return {int(row[0]): row[1] for row in rows}
+
+    async def _record_checksums(self, migrations: list[Migration]) -> None:
+        """Write down today's checksum of each applied migration that has none yet."""
+        recorded = await self._recorded_checksums()
+        missing = unrecorded(migrations, recorded) if recorded is not None else []
+        if not missing:
+            return
+        async with self.transaction() as conn:
+            for migration in missing:
+                await conn.execute(RECORD_CHECKSUM_SQL, (migration.checksum, migration.version))
 
     async def _ensure_version_table(self) -> None:
         await self._connection.execute(
