@@ -70,6 +70,16 @@ async def test_wal_mode_and_busy_timeout(db):
     assert (await db.fetch_one("PRAGMA busy_timeout"))[0] >= 1000
 
 
+@sqlite_only
+async def test_a_committed_claim_survives_a_power_loss(db):
+    """A commit is acted on at once (a submit's claim, then the request sent to APIMart; the
+    task id written down): in WAL mode only `synchronous=FULL` syncs it to disk before it
+    returns, NORMAL leaves it to the next checkpoint, and a power loss before that brings the
+    job back unsent, to be sent and paid for a second time."""
+    (mode,) = await db.fetch_one("PRAGMA synchronous")
+    assert mode == 2, f"synchronous={mode}: 2 (FULL) syncs each commit"
+
+
 async def test_values_survive_between_runs(backend):
     db = await backend.open()
     await db.migrate()

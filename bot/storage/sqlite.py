@@ -105,7 +105,10 @@ class SqliteDatabase:
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
             await connection.execute("PRAGMA foreign_keys=ON")
-            await connection.execute("PRAGMA synchronous=NORMAL")
+            # Each commit on disk before it returns: what follows one (a request sent to
+            # APIMart, paid for) must not be undone by a power loss. NORMAL syncs the WAL only
+            # at checkpoints.
+            await connection.execute("PRAGMA synchronous=FULL")
         except BaseException:
             await connection.close()
             os.close(descriptor)
