@@ -29,7 +29,7 @@ from bot.settings import (
     log_format_asked,
     misspelled_settings,
 )
-from bot.storage import Database, MigrationChanged
+from bot.storage import Database, LockWaitTimeout, MigrationChanged
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
 
@@ -200,7 +200,7 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         return None
     try:
         await db.migrate()
-    except MigrationChanged as error:
+    except (MigrationChanged, LockWaitTimeout) as error:
         await db.close()
         log.error("Cannot start: %s", error)
         return None

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.logs import REDACTED, configure_logging
 from bot.settings import EnvSettings, check_postgres_url, database_passwords
-from bot.storage.base import MigrationChanged, load_migrations
+from bot.storage.base import LockWaitTimeout, MigrationChanged, load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
 from bot.storage.transfer import (
@@ -219,7 +219,7 @@ async def _open_target(dsn: str) -> PostgresDatabase:
         raise NothingCopied(f"cannot connect to PostgreSQL at {where} ({error})") from None
     try:
         await db.migrate()
-    except MigrationChanged as error:
+    except (MigrationChanged, LockWaitTimeout) as error:
         await db.close()
         raise NothingCopied(f"PostgreSQL at {where}: {error}") from None
     except _DATABASE_ERRORS as error:

@@ -67,6 +67,16 @@ _VERSION_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_version ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
 )
+# How long a migration waits for a lock on a table it changes. An ALTER TABLE waits behind
+# every open transaction on its table, and every later statement on that table (of every
+# process, in a rolling deploy) waits behind the ALTER: it gives way after this, and the
+# running processes go on.
+MIGRATION_LOCK_WAIT = 2.0
+# ... then tries again, pausing 0.5 s doubling to 5 s, for this long in all (longer than a
+# silent process's transaction is left open, `IDLE_IN_TRANSACTION_TIMEOUT`).
+MIGRATION_LOCK_PATIENCE = 60.0
+_FIRST_MIGRATION_PAUSE = 0.5
+_MAX_MIGRATION_PAUSE = 5.0
 # Whether `schema_version` has its checksums yet (a migration adds the column).
 _CHECKSUM_COLUMN = (
     "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
@@ -421,21 +431,57 @@ class PostgresDatabase:
         async with self._pool.acquire() as connection:
             refuse_changed(pending, await _recorded_checksums(connection) or {})
             for migration in pending:
-                async with connection.transaction():
-                    if migration.version <= await self._version(connection):
-                        continue
-                    await connection.execute(migration.sql)
-                    await connection.execute(
-                        "INSERT INTO schema_version (version, name, applied_at)"
-                        " VALUES ($1, $2, $3)",
-                        migration.version,
-                        migration.name,
-                        time.time(),
-                    )
-                log.info("Applied migration %04d_%s", migration.version, migration.name)
-                applied.append(migration.version)
+                if await self._apply_giving_way(connection, migration):
+                    log.info("Applied migration %s", migration.file_name)
+                    applied.append(migration.version)
             await _record_checksums(connection, pending)
         return applied
+
+    async def _apply_giving_way(self, connection: _Pooled, migration: Migration) -> bool:
+        """Apply `migration` unless another process has; whether this one did. A lock it waits
+        for longer than `MIGRATION_LOCK_WAIT` is given back and tried for again, up to
+        `MIGRATION_LOCK_PATIENCE` in all, then `LockWaitTimeout`."""
+        deadline = time.monotonic() + MIGRATION_LOCK_PATIENCE
+        pause = _FIRST_MIGRATION_PAUSE
+        while True:
+            try:
+                return await self._apply(connection, migration)
+            except asyncpg.LockNotAvailableError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LockWaitTimeout(
+                        f"migration {migration.file_name} could not lock the tables it changes"
+                        f" in {MIGRATION_LOCK_PATIENCE:g} s: other transactions kept them"
+                        " (pg_stat_activity shows which); start again once they end"
+                    ) from None
+                pause = min(pause, left)
+                log.warning(
+                    "Migration %s gave way after %g s waiting for a lock another transaction"
+                    " holds; trying again in %.1f s",
+                    migration.file_name,
+                    MIGRATION_LOCK_WAIT,
+                    pause,
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _MAX_MIGRATION_PAUSE)
+
+    async def _apply(self, connection: _Pooled, migration: Migration) -> bool:
+        """One try at `migration`, in its own transaction; whether it was applied by this one."""
+        async with connection.transaction():
+            if migration.version <= await self._version(connection):
+                return False
+            # After the migration lock: a process waits its turn behind another's migration
+            # for as long as that takes.
+            milliseconds = int(MIGRATION_LOCK_WAIT * 1000)
+            await connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+            await connection.execute(migration.sql)
+            await connection.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
+                migration.version,
+                migration.name,
+                time.time(),
+            )
+        return True
 
     @staticmethod
     async def _version(connection: _Pooled) -> int:

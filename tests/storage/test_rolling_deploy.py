@@ -7,6 +7,10 @@ changed ("cached plan must not change result type"), and asyncpg prepares it aga
 only outside a transaction: inside one, the member read "Something went wrong".
 """
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 
 from bot.apimart.models import VideoRequest
@@ -15,9 +19,9 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
-from bot.storage import load_migrations
+from bot.storage import Database, LockWaitTimeout, load_migrations, postgres
 from bot.storage.base import Migration
-from bot.storage.postgres import MIGRATIONS_DIR
+from bot.storage.postgres import MIGRATION_LOCK_WAIT, MIGRATIONS_DIR
 from tests.backends import postgres_only
 
 GUILD = 1
@@ -89,3 +93,88 @@ async def test_the_old_process_sends_and_settles_jobs_after_the_new_release_migr
         await sent(store, waiting)
 
     assert [(job.id, job.state) for job in settled] == [(lost.id, JobState.SUBMIT_UNKNOWN)]
+
+
+@asynccontextmanager
+async def a_transaction_left_open_on(db: Database, job_id: int) -> AsyncIterator[int]:
+    """A transaction of the old process holding a job's row, as one a process gone silent
+    leaves open (until PostgreSQL ends it, `IDLE_IN_TRANSACTION_TIMEOUT`); its backend's pid."""
+    holding, release = asyncio.Event(), asyncio.Event()
+    pid: list[int] = []
+
+    async def hold() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("SELECT id FROM jobs WHERE id = ? FOR UPDATE", (job_id,))
+            row = await (await conn.execute("SELECT pg_backend_pid()")).fetchone()
+            assert row is not None
+            pid.append(int(row[0]))
+            holding.set()
+            await release.wait()
+
+    held = asyncio.create_task(hold())
+    await holding.wait()
+    try:
+        yield pid[0]
+    finally:
+        release.set()
+        await held
+
+
+async def waiting_behind(db: Database, pid: int) -> None:
+    """Until a statement waits for a lock the backend `pid` holds."""
+    for _ in range(500):
+        row = await db.fetch_one(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", (pid,)
+        )
+        if row is not None and row[0] > 0:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("nothing ever waited behind the open transaction")
+
+
+@postgres_only
+async def test_a_deploys_migration_does_not_stall_the_running_process(backend, db, clock):
+    """The new release adds a column to jobs while a transaction of the old process is open: its
+    ALTER TABLE waits for that transaction, and every later statement on jobs (of every
+    process) waits behind the ALTER. It gives up within `MIGRATION_LOCK_WAIT`, lets them pass,
+    and tries again: the old process keeps sending and following jobs, and the migration is
+    applied once the transaction ends."""
+    store = JobStore(db, clock=clock)
+    job = await store.create(ALICE, VideoRequest(prompt="a"), now=clock(), submit_by=clock())
+    new = await backend.open()
+    next_release = Migration(10_000, "next", "ALTER TABLE jobs ADD COLUMN next_rule INTEGER")
+    try:
+        async with a_transaction_left_open_on(db, job.id) as holder:
+            migrating = asyncio.create_task(
+                new.migrate([*load_migrations(MIGRATIONS_DIR), next_release])
+            )
+            await waiting_behind(db, holder)
+            bound = MIGRATION_LOCK_WAIT + 2
+            assert await asyncio.wait_for(store.claim_due(Stage.POLL, 8), bound) == []
+            later = await asyncio.wait_for(
+                store.create(BOB, VideoRequest(prompt="b"), now=clock(), submit_by=clock()), bound
+            )
+            assert later.id > job.id
+        assert await asyncio.wait_for(migrating, 30) == [10_000]
+    finally:
+        await new.close()
+
+
+@postgres_only
+async def test_a_migration_that_never_gets_its_lock_stops_the_start_with_a_clear_error(
+    backend, db, clock, monkeypatch
+):
+    """Tries go on for `MIGRATION_LOCK_PATIENCE` in all; then the start stops, naming the
+    migration, and nothing of it is applied."""
+    monkeypatch.setattr(postgres, "MIGRATION_LOCK_PATIENCE", MIGRATION_LOCK_WAIT + 1)
+    store = JobStore(db, clock=clock)
+    job = await store.create(ALICE, VideoRequest(prompt="a"), now=clock(), submit_by=clock())
+    new = await backend.open()
+    next_release = Migration(10_000, "next", "ALTER TABLE jobs ADD COLUMN next_rule INTEGER")
+    try:
+        async with a_transaction_left_open_on(db, job.id):
+            with pytest.raises(LockWaitTimeout, match=r"10000_next\.sql"):
+                await new.migrate([*load_migrations(MIGRATIONS_DIR), next_release])
+        assert await new.schema_version() < 10_000
+    finally:
+        await new.close()
