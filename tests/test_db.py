@@ -255,3 +255,39 @@ async def test_the_operator_reads_which_migration_file_changed_and_the_bot_does_
 
     [line] = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
     assert "0021_stage_indexes.sql" in line and "changed" in line
+
+
+@sqlite_only
+async def test_a_stop_during_a_migration_is_a_stop_not_a_database_error(backend):
+    """SIGTERM while the bot starts cancels the start. A migration then running in aiosqlite's
+    thread goes on and commits: the stop must stay a stop ("Stopped (SIGTERM) before it
+    started", exit 0), not become a failed ROLLBACK read as "Cannot write the database ...
+    check free space", exit 1, for a migration that was in fact applied."""
+    db = await backend.open()
+    slow = Migration(
+        1,
+        "slow",
+        "CREATE TABLE t (x INTEGER);"
+        " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
+        " INSERT INTO t SELECT i FROM n",
+    )
+    loop, running = asyncio.get_running_loop(), asyncio.Event()
+    raw = db._connection._connection  # the sqlite3 connection, in aiosqlite's thread
+
+    def in_the_script() -> int:
+        if raw.in_transaction:
+            loop.call_soon_threadsafe(running.set)
+        return 0  # go on
+
+    await db._connection.set_progress_handler(in_the_script, 10_000)
+    migrating = asyncio.create_task(db.migrate([slow]))
+    try:
+        await running.wait()
+        migrating.cancel()
+        [outcome] = await asyncio.gather(migrating, return_exceptions=True)
+        await db._connection.set_progress_handler(None, 10_000)
+        assert isinstance(outcome, asyncio.CancelledError), repr(outcome)
+        # The script went on in the thread and committed: recorded, so not applied again.
+        assert await db.schema_version() == 1
+    finally:
+        await db.close()

@@ -211,13 +211,22 @@ class SqliteDatabase:
                 try:
                     await self._connection.executescript(script)
                 except BaseException:
-                    if self._connection.in_transaction:
-                        await self._connection.execute("ROLLBACK")
+                    await self._roll_back_script()
                     raise
             log.info("Applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)
         await self._record_checksums(pending)
         return applied
+
+    async def _roll_back_script(self) -> None:
+        """Undo a migration script that failed or was cancelled. A cancel (SIGTERM while the
+        bot starts) leaves the script running in aiosqlite's thread: the ROLLBACK queued behind
+        it finds nothing to undo if it committed, and that must not replace the cancel."""
+        try:
+            await self._connection.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            if self._connection.in_transaction:
+                log.exception("A migration could not be rolled back")
 
     async def _recorded_checksums(self) -> dict[int, str | None] | None:
         """Each applied version's checksum (None where none is recorded yet); None before
