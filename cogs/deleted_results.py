@@ -1,5 +1,4 @@
-"""A posted result deleted from the channel: its status message stops pointing at it. A deleted
-status message is forgotten: `/videos status` no longer links to it."""
+"""A posted result deleted from the channel: its status message stops pointing at it."""
 
 from __future__ import annotations
 
@@ -16,8 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class DeletedResultsCog(commands.Cog):
-    """Keeps status messages true after a result is deleted (by its button or by hand), and
-    forgets status messages deleted."""
+    """Keeps status messages true after a result is deleted (by its button or by hand)."""
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
@@ -34,9 +32,8 @@ class DeletedResultsCog(commands.Cog):
         await self._forget(event.channel_id, event.message_ids)
 
     async def _forget(self, channel_id: int, message_ids: set[int]) -> None:
-        for job in await self.bot.store.forget_deleted_messages(channel_id, message_ids):
-            log.info("Job %d's result or status message was deleted", job.id)
-            # Says the video was deleted; a deleted status message is not edited (none left).
+        for job in await self.bot.store.forget_deleted_results(channel_id, message_ids):
+            log.info("Job %d's result message was deleted", job.id)
             await self.bot.status_messages.update(job, final=True)
 
 

@@ -68,21 +68,11 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     assert await store.claim_due(Stage.DELIVER, 10) == []
     assert (await store.get(job.id)).delivery_message_id == 99
     # Someone deletes the post: only that channel's message 99 is this job's.
-    assert await store.forget_deleted_messages(8, {99}) == []
+    assert await store.forget_deleted_results(8, {99}) == []
     assert not (await store.get(job.id)).result_deleted
-    [forgotten] = await store.forget_deleted_messages(7, {98, 99})
+    [forgotten] = await store.forget_deleted_results(7, {98, 99})
     assert forgotten.id == job.id and forgotten.result_deleted
-    assert await store.forget_deleted_messages(7, {99}) == [], "forgotten once"
-
-
-async def test_a_deleted_status_message_is_forgotten_and_leaves_the_result_alone(store, clock):
-    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.set_status_message(job.id, 55)
-    assert await store.forget_deleted_messages(8, {55}) == [], "another channel's message 55"
-    [forgotten] = await store.forget_deleted_messages(7, {55})
-    assert forgotten.id == job.id and forgotten.status_message_id is None
-    assert not forgotten.result_deleted
-    assert await store.forget_deleted_messages(7, {55}) == [], "forgotten once"
+    assert await store.forget_deleted_results(7, {99}) == [], "forgotten once"
 
 
 async def test_next_due_covers_submits_polls_and_deliveries(store, clock):

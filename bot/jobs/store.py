@@ -1310,13 +1310,12 @@ class JobStore:
             (job.id, self.leases.owner, job.version + 1),
         )
 
-    async def forget_deleted_messages(
+    async def forget_deleted_results(
         self, channel_id: int, message_ids: Collection[int]
     ) -> list[Job]:
-        """The bot's messages deleted from `channel_id` (one by one or in bulk): forget those
-        that were a posted video or a status message, in one statement (through the indexes
-        `jobs_by_result` and `jobs_by_status`); the jobs, if any. A result sent to the member's
-        DM instead of its channel counts wherever it is deleted (its DM's id is not kept)."""
+        """Posted videos deleted from `channel_id` (one by one or in bulk): forget their
+        message ids and say so; the jobs, if any. A result sent to the member's DM instead of
+        its channel counts wherever it is deleted (its DM's id is not kept)."""
         if not message_ids:
             return []
         marks = ", ".join("?" * len(message_ids))
@@ -1324,27 +1323,11 @@ class JobStore:
         # result could never be posted (no message id either). Only a video counts: a deleted
         # notice of a failed or given-up render leaves that job as it was (no video was made,
         # or it may yet come).
-        result = (
-            f"delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
-            " AND state = ?"
-        )
-        result_params = (*message_ids, channel_id, DM_TARGET, JobState.COMPLETED.value)
-        # A status message is in its job's channel: no link to it is given once it is gone.
-        status = f"status_message_id IN ({marks}) AND channel_id = ?"
-        status_params = (*message_ids, channel_id)
         rows = await self._db.write(
-            f"UPDATE jobs SET delivery_target = CASE WHEN {result} THEN ? ELSE delivery_target"
-            f" END, delivery_message_id = CASE WHEN {result} THEN NULL ELSE delivery_message_id"
-            f" END, status_message_id = CASE WHEN {status} THEN NULL ELSE status_message_id END"
-            f" WHERE ({result}) OR ({status}) RETURNING id",
-            (
-                *result_params,
-                DELETED_RESULT,
-                *result_params,
-                *status_params,
-                *result_params,
-                *status_params,
-            ),
+            "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ?"
+            f" WHERE delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
+            " AND state = ? RETURNING id",
+            (DELETED_RESULT, *message_ids, channel_id, DM_TARGET, JobState.COMPLETED.value),
         )
         jobs = [await self.get(int(row[0])) for row in rows]
         return sorted((job for job in jobs if job is not None), key=lambda job: job.id)

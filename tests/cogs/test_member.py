@@ -15,7 +15,6 @@ from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from cogs.member import history_text, job_choices, status_details, status_report
-from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
 from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
@@ -167,38 +166,6 @@ async def test_status_of_a_job_waiting_in_the_bots_dm_links_its_status_message_t
         asked = await fake.slash_command("videos status", options={"job": 1}, dm=True)
         content = await asked.wait_for_private_answer()
         assert f"https://discord.com/channels/@me/{dm}/{status['id']}" in content, content
-
-
-async def test_status_of_a_waiting_job_whose_status_message_was_deleted_says_what_it_waits_for(
-    tmp_path,
-):
-    """A moderator deleted the status message /videos status sends the member to for what the
-    job waits for: status says it itself, not a link to a message that is gone."""
-    async with running_bot(tmp_path) as world:
-        fake = world.discord
-        world.api.fail_next("submit", status=429, retry_after_header="600")  # held: waiting
-        await (await fake.slash_command("video", {"prompt": "a heron"})).wait_for_answer()
-        status = await fake.wait_for_message(
-            predicate=lambda m: "asked for a video: a heron" in m["content"]
-        )
-        fake.delete_message(int(status["id"]))
-        await fake.dispatch(
-            "MESSAGE_DELETE",
-            {
-                "id": status["id"],
-                "channel_id": status["channel_id"],
-                "guild_id": str(fake.guild_id),
-            },
-        )
-
-        async def status_message_id():
-            return (await world.bot.store.get(1)).status_message_id
-
-        assert await eventually(status_message_id, None) is None, "the deletion heard"
-        asked = await fake.slash_command("videos status", options={"job": 1})
-        content = await asked.wait_for_private_answer()
-        assert status["id"] not in content, content
-        assert "Not sent yet: the video service asked us to slow down" in content, content
 
 
 async def test_status_of_a_video_over_the_upload_limit_gives_its_link_and_expiry(tmp_path):
