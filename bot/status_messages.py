@@ -259,7 +259,7 @@ class StatusMessages:
             await asyncio.sleep(wait)
             self._catch_ups.pop(job.id, None)
             held_back = self._too_soon.pop(job.id, None)
-            if held_back is not None:
+            if held_back is not None and held_back.id not in self._finished:
                 self.schedule(held_back)
 
         self._catch_ups[job.id] = asyncio.create_task(catch_up(), name=f"status-due-{job.id}")
@@ -403,6 +403,11 @@ class StatusMessages:
         if self._closed:
             return  # shutting down: the next process shows it (the job is in the database)
         _, was_final = self._wanted.get(job.id, (job, False))
+        if was_final and not final:
+            # A last edit waiting its turn is never replaced by an older snapshot (a change held
+            # back for its interval): the last edit is written down as shown, and no sweep
+            # would correct "rendering 40%" left beside the posted video.
+            return
         self._wanted[job.id] = (job, final or was_final)
         if job.id not in self._editors:
             self._editors[job.id] = asyncio.create_task(

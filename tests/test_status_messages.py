@@ -523,3 +523,30 @@ async def test_a_status_nonce_is_never_one_of_the_jobs_result_nonces(store, cloc
     results = {result_nonce(end) for end in ends}
     assert status_nonce(job) not in results
     assert max(len(nonce) for nonce in (*results, status_nonce(job))) <= 25
+
+
+async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store, fake, client):
+    """A progress change held back for its interval, shown when the job's last edit already
+    waits its turn (behind another job's 429 in the channel), must not take the last edit's
+    place: "rendering 40%" would stay beside the posted video for good."""
+    status = StatusMessages(client, store, min_edit_interval=0.5)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20)
+    await status.update(rendering)  # made
+    await status.update(dataclasses.replace(rendering, progress=40))  # too soon: held back
+    # Another job's edit in the same channel waits out a 429: the channel's lane is busy.
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    status.schedule(dataclasses.replace(rendering, progress=45))  # waits for the lane
+    await asyncio.sleep(0.05)
+    done = dataclasses.replace(rendering, state=JobState.COMPLETED, progress=100)
+    status.schedule(done, final=True)  # waits behind the 45% edit
+    try:
+        await asyncio.sleep(3.0)
+        await status.drain(timeout=5)
+        content = fake.get_message(job.status_message_id)["content"]
+        assert "is done" in content, content
+    finally:
+        await status.close(grace=0)
