@@ -241,6 +241,30 @@ class JobService:
         time of its kind), or the report of why it is not sent now."""
         if job.cancelled:
             return await self._cancel_unsent(job, member_present)
+        limit = await self._store.slot_limit(job)
+        if limit is not None:
+            # The server's own rule: not sent (so not spent) until one of its renders ends.
+            position = await self._store.held_position(job)
+            key = "queued_waiting_for_slot" if position == 1 else "queued_waiting_in_line"
+            told = msg(_per_count(key, limit), job_id=job.id, limit=limit, position=position)
+            return await self._retry_later(
+                job,
+                f"the server allows {limit} at a time",
+                self._timing.slot_recheck,
+                member_present,
+                HOLD_SLOT,
+                told=told,
+            )
+        # Once it is next in the server's line (the videos ahead of it sent or closed), in the
+        # month it was asked for: its credits count there, however late it is sent.
+        over = await self._store.over_budget(job, personal_budget=self._personal_budget)
+        if over:
+            # Checked when it was accepted too; a job that waited (in the server's line, or
+            # for APIMart) is not sent once the videos before it cost more than expected.
+            log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
+            personal = job.requester.guild_id is None
+            key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
+            return await self._close(job, JobState.REJECTED, msg(key), member_present)
         paused = self._budget.submits_paused_for() if self._budget is not None else 0.0
         if paused > 0:
             # Before renewing its media too: a picture copied now is a request APIMart asked
@@ -273,30 +297,6 @@ class JobService:
             return dataclasses.replace(
                 await self._give_back(job, member_present), kept_back="error"
             )
-        limit = await self._store.slot_limit(job)
-        if limit is not None:
-            # The server's own rule: not sent (so not spent) until one of its renders ends.
-            position = await self._store.held_position(job)
-            key = "queued_waiting_for_slot" if position == 1 else "queued_waiting_in_line"
-            told = msg(_per_count(key, limit), job_id=job.id, limit=limit, position=position)
-            return await self._retry_later(
-                job,
-                f"the server allows {limit} at a time",
-                self._timing.slot_recheck,
-                member_present,
-                HOLD_SLOT,
-                told=told,
-            )
-        # Once it is next in the server's line (the videos ahead of it sent or closed), in the
-        # month it was asked for: its credits count there, however late it is sent.
-        over = await self._store.over_budget(job, personal_budget=self._personal_budget)
-        if over:
-            # Checked when it was accepted too; a job that waited (in the server's line, or
-            # for APIMart) is not sent once the videos before it cost more than expected.
-            log.info("Job %d: its monthly budget was used up while it waited; not sent", job.id)
-            personal = job.requester.guild_id is None
-            key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
-            return await self._close(job, JobState.REJECTED, msg(key), member_present)
         if self._budget is not None:
             # APIMart asked for a pause in submits: nothing is sent before it ends, including
             # a submit that was waiting for its turn when the pause began.
