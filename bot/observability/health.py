@@ -14,6 +14,7 @@ count either (their supervisors bring them back within a minute of the database)
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -27,6 +28,11 @@ from bot.storage import Database, Row
 DATABASE_TIMEOUT = 2.0
 # Seconds the database may stay unreachable before /healthz fails for it.
 DATABASE_OUTAGE_RESTART = 300.0
+# Seconds after the database last failed a probe during which stage loops it stopped are not
+# counted dead: their supervisors restart them after a backoff of up to a minute
+# (`PollerConfig.max_restart_backoff`), and every process would fail liveness together the
+# moment the database answered again.
+LOOPS_BACK_WITHIN = 90.0
 
 Clock = Callable[[], float]
 Reasons = Callable[[], Sequence[str]]
@@ -162,6 +168,7 @@ class Health:
         not_ready: AsyncReasons = _no_reasons,
         database_timeout: float = DATABASE_TIMEOUT,
         database_outage_restart: float = DATABASE_OUTAGE_RESTART,
+        loops_back_within: float = LOOPS_BACK_WITHIN,
         clock: Clock = time.monotonic,
     ) -> None:
         self._db = db
@@ -171,8 +178,11 @@ class Health:
         self._database_timeout = database_timeout
         self._database_outage_restart = database_outage_restart
         self._clock = clock
+        self._loops_back_within = loops_back_within
         # When the database first failed a probe, of those since it last answered one.
         self._database_down_since: float | None = None
+        # When it last failed one.
+        self._database_failed_at = -math.inf
 
     async def liveness(self) -> Verdict:
         """Every reason the process should be restarted (or an operator woken)."""
@@ -181,10 +191,14 @@ class Health:
         if gateway is not None:
             reasons.append(gateway)
         database = await database_problem(self._db, within=self._database_timeout)
+        now = self._clock()
         if database is None:
             self._database_down_since = None
+            if now - self._database_failed_at < self._loops_back_within:
+                # Back now; the loops it stopped restart within their backoff.
+                return Verdict(reasons)
         else:
-            now = self._clock()
+            self._database_failed_at = now
             if self._database_down_since is None:
                 self._database_down_since = now
             down_for = now - self._database_down_since

@@ -368,3 +368,40 @@ async def test_readyz_names_a_database_that_stops_answering_after_start(tmp_path
     await database.close()
     reasons = await bot.readiness.reasons()
     assert any(reason.startswith("database: unreachable") for reason in reasons), reasons
+
+
+class FlakyDatabase:
+    """Answers `SELECT 1` unless `down`."""
+
+    down = False
+
+    async def fetch_one(self, sql, params=()):
+        if self.down:
+            raise ConnectionRefusedError("down")
+        return (1,)
+
+
+async def test_the_loops_an_outage_stopped_do_not_fail_liveness_as_the_database_returns():
+    """A 3-minute outage: the stage loops crash on it and their supervisors' backoff grows to
+    60 s, so each waits up to a minute after the database is back. /healthz kept 200 through
+    the outage so that a liveness probe would not restart every process at once; it must not
+    turn 503 for all of them together the moment the database answers again. Loops still dead
+    after that are dead."""
+    clock, db = FakeClock(), FlakyDatabase()
+    gateway = GatewayWatch(grace=120, clock=clock)
+    await gateway.connected(0)
+    dead: list[str] = []
+    health = Health(db=db, gateway=gateway, dead_loops=lambda: list(dead), clock=clock)
+    db.down = True
+    dead[:] = ["submit", "poll", "deliver"]
+    for _ in range(18):  # a probe every 10 s through the outage
+        assert (await health.liveness()).ok
+        clock.advance(10)
+    db.down = False  # back; the loops restart at their next backoff, up to 60 s from now
+    for _ in range(6):
+        assert (await health.liveness()).ok
+        clock.advance(10)
+    clock.advance(30)
+    assert (await health.liveness()).reasons == [
+        f"engine: the {name} loop is dead" for name in ("submit", "poll", "deliver")
+    ]
