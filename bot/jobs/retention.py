@@ -90,11 +90,11 @@ class JobRetention:
             return 0
         pruned = 0
         while True:
-            # Oldest first by id (audit lines are written in time order): a batch stops at the
-            # first young line instead of reading the whole trail.
+            # Oldest first through `mod_audit_by_age`: a batch reads the lines it deletes, not
+            # the whole trail.
             rows = await self._db.write(
                 "DELETE FROM mod_audit WHERE id IN (SELECT id FROM mod_audit WHERE created_at < ?"
-                " ORDER BY id LIMIT ?) RETURNING id",
+                " ORDER BY created_at LIMIT ?) RETURNING id",
                 (self._clock() - self._days * DAY, self._batch),
             )
             pruned += len(rows)

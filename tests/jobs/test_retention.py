@@ -232,3 +232,14 @@ async def test_audit_lines_past_the_retention_are_deleted_and_younger_ones_kept(
     [kept] = await moderation.recent_audit(1, 10)
     assert kept.change.values["role"] == "young"
     assert await JobRetention(db, 0, clock=clock).prune_audit_once() == 0
+
+
+@sqlite_only
+async def test_the_audit_prune_reads_only_the_lines_past_the_retention(db, clock):
+    """Every process prunes the audit every hour, on SQLite in a write every other statement
+    waits for: through its index by age, never a scan of the whole trail."""
+    recording = RecordingDatabase(db)
+    await JobRetention(recording, RETENTION_DAYS, clock=clock).prune_audit_once()  # type: ignore[arg-type]
+    [plan] = await query_plans(db, recording.statements)
+    assert any("mod_audit_by_age" in step for step in plan), plan
+    assert not any("SCAN mod_audit" in step or "TEMP B-TREE" in step for step in plan), plan
