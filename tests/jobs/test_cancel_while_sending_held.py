@@ -2,12 +2,20 @@
 anything reaching APIMart (the server's line, a fault before the request left)."""
 
 from bot.i18n import msg
+from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobRefused, JobState
+from bot.jobs.service import HOLD_SLOT, JobService, SubmitTiming
 from bot.jobs.store import Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from cogs.member import status_details
-from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery, make_world
+from tests.jobs.test_service_and_poller import (
+    REQUEST,
+    REQUESTER,
+    RecordingDelivery,
+    make_client,
+    make_world,
+)
 
 
 async def a_job_behind_the_servers_one_slot(db, api, session, clock):
@@ -88,3 +96,26 @@ async def test_a_cancel_landing_as_the_job_goes_back_into_line_is_refunded_at_on
     await service.submit_claimed(again, member_present=False)
     stored = await store.get(job.id)
     assert stored.state is JobState.CANCELLED and not stored.counts
+
+
+async def test_a_job_waiting_for_its_servers_slot_during_an_apimart_pause_stays_in_line(
+    db, api, session, clock
+):
+    """A job behind the server's one slot, looked at while APIMart has paused submits for
+    30 s, waits for the slot: its status says so, it is called when the slot frees, and the
+    wait does not count toward the 30-minute give-up of APIMart holds."""
+    store, _, moderation, job = await a_job_behind_the_servers_one_slot(db, api, session, clock)
+    budget = RequestBudget(100.0, clock=clock)
+    service = JobService(
+        store,
+        make_client(api, session),
+        clock=clock,
+        timing=SubmitTiming(),
+        budget=budget,
+        admission=moderation,
+    )
+    budget.refuse_submits(30)  # another job's submit was answered 429 Retry-After: 30
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    await service.submit_claimed(claimed, member_present=False)
+    stored = await store.get(job.id)
+    assert (stored.error_key, stored.held_since) == (HOLD_SLOT, None)

@@ -18,7 +18,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
-from bot.jobs.service import HOLD_SLOT, JobService, SubmitTiming
+from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import CancelOutcome, JobStore, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
@@ -1394,42 +1394,3 @@ async def test_a_cancel_during_a_follow_up_check_is_told_within_seconds(db, api,
         await poller.run_once()
     [_, told] = delivery.delivered
     assert told.cancel_reason_key == "cancelled_by_moderator"
-
-
-async def test_a_job_waiting_for_its_servers_slot_during_an_apimart_pause_stays_in_line(
-    db, api, session, clock
-):
-    """The server renders one video at a time and its slot is taken. A job behind it, looked
-    at while APIMart has paused submits for 30 s, waits for the slot: its status says so, it is
-    called when the slot frees, and the wait does not count toward the 30-minute give-up of
-    APIMart holds."""
-    budget = RequestBudget(100.0, clock=clock)
-    store = JobStore(db, clock=clock)
-    moderation = Moderation(db, clock=clock)
-    service = JobService(
-        store,
-        make_client(api, session),
-        clock=clock,
-        timing=SubmitTiming(),
-        budget=budget,
-        admission=moderation,
-    )
-    await moderation.store.update_policy(
-        Actor(REQUESTER.guild_id, 99),
-        msg("change_resumed", moderator="x"),
-        default_limit=5,
-        max_rendering=1,
-    )
-    first = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
-    )
-    await service.submit(first, member_present=True)
-    assert (await store.get(first.id)).state is JobState.QUEUED
-    job = await store.create(
-        REQUESTER, REQUEST, now=clock(), submit_by=clock(), admission=moderation
-    )
-    budget.refuse_submits(30)  # another job's submit was answered 429 Retry-After: 30
-    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
-    await service.submit_claimed(claimed, member_present=False)
-    stored = await store.get(job.id)
-    assert (stored.error_key, stored.held_since) == (HOLD_SLOT, None)
