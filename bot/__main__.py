@@ -19,7 +19,7 @@ import yarl
 from pydantic import ValidationError
 
 from bot.app import VideoBot
-from bot.engine.clock import SteadyClock, database_clock, keep_in_step
+from bot.engine.clock import SteadyClock, behind_or_ahead, database_clock, keep_in_step
 from bot.event_loop import loop_name, run_on_bot_loop
 from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
@@ -228,7 +228,7 @@ async def shared_clock(db: Database, wall: Callable[[], float] = time.time) -> S
             "This host's clock is %.1f s %s the database server's: leases, due times and"
             " cooldowns follow the database's clock; check NTP on both hosts",
             abs(skew),
-            "behind" if skew > 0 else "ahead of",
+            behind_or_ahead(skew),
         )
     return clock
 

@@ -45,6 +45,11 @@ def _since_boot() -> float:
 elapsed: Callable[[], float] = _since_boot if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic
 
 
+def behind_or_ahead(off: float) -> str:
+    """How a clock `off` seconds short of another stands to it, for the operator's log."""
+    return "behind" if off > 0 else "ahead of"
+
+
 class SteadyClock:
     """Callable like `time.time`, immune to steps of the system clock while the process runs."""
 
@@ -116,7 +121,7 @@ async def keep_in_step(
                 "The bot's clock was %.0f s %s the database server's (the host was suspended,"
                 " or a clock was set); it now reads the server's time",
                 abs(off),
-                "behind" if off > 0 else "ahead of",
+                behind_or_ahead(off),
             )
             was_off = False
             continue
@@ -125,7 +130,7 @@ async def keep_in_step(
                 "The bot's clock is %.1f s %s the database server's (this host's oscillator or"
                 " NTP); moving it %.1f s closer every %.0f s",
                 abs(off),
-                "behind" if off > 0 else "ahead of",
+                behind_or_ahead(off),
                 most,
                 every,
             )
