@@ -28,7 +28,7 @@ from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
 from bot.media_refresh import FETCH_MARGIN, RenewalCut, SourceUnanswered, earliest_expiry
-from bot.observability.metrics import Metrics
+from bot.observability.metrics import Metrics, SubmitOutcome
 from bot.text import Quoted
 
 log = logging.getLogger(__name__)
@@ -43,14 +43,14 @@ BalanceHook = Callable[[bool, float | None], Awaitable[None]]
 # How a submit attempt ended, by the state it left the job in (the `videobot_submits` label):
 # for a request that left, APIMart's answer; for one this bot kept back, its own reason (a
 # server's line or budget is no APIMart retry or rejection, and must not page as one).
-_SUBMIT_OUTCOMES = {
+_SUBMIT_OUTCOMES: dict[JobState, SubmitOutcome] = {
     JobState.QUEUED: "accepted",
     JobState.RECORDED: "retry",
     JobState.REJECTED: "rejected",
     JobState.SUBMIT_UNKNOWN: "unknown",
     JobState.CANCELLED: "cancelled",
 }
-_KEPT_BACK = {
+_KEPT_BACK: dict[JobState, SubmitOutcome] = {
     JobState.RECORDED: "held",
     JobState.REJECTED: "refused_here",
     JobState.CANCELLED: "cancelled",
@@ -104,7 +104,7 @@ class SubmitReport:
     # How long jobs like it usually take here (None: nothing measured yet), for a queued job.
     typical: float | None = None
     # Why the bot kept the request back before it left (the metric's label); None: it left.
-    kept_back: str | None = None
+    kept_back: SubmitOutcome | None = None
 
 
 class JobService:
@@ -230,7 +230,8 @@ class JobService:
         except Exception:
             self._metrics.submit_attempt("error")
             raise
-        outcome = report.kept_back or _SUBMIT_OUTCOMES.get(report.state, str(report.state))
+        # No other state comes back from a send: were one to, it is counted where alerts look.
+        outcome = report.kept_back or _SUBMIT_OUTCOMES.get(report.state, "error")
         self._metrics.submit_attempt(outcome)
         return report
 

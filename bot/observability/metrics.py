@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Literal, get_args
 
 from prometheus_client import (
     CollectorRegistry,
@@ -34,8 +35,9 @@ BalanceSource = Callable[[], float | None]
 
 # Every outcome docs/operations.md lists, served at 0 from the start: a labelled series first
 # served at 1 has no earlier sample, so `increase()` reads 0 for it and an alert on the first
-# give-up (or rejection) after a start would stay silent.
-SUBMIT_OUTCOMES = (
+# give-up (or rejection) after a start would stay silent. Typed: mypy holds every call that
+# counts an outcome to these names.
+SubmitOutcome = Literal[
     "accepted",
     "retry",
     "rejected",
@@ -46,9 +48,12 @@ SUBMIT_OUTCOMES = (
     "cancelled",
     "not_sent",
     "error",
-)
-POLL_OUTCOMES = ("running", "finished", "timed_out", "not_found", "rate_limited", "error")
-DELIVERY_OUTCOMES = ("delivered", "retry", "unreachable")
+]
+PollOutcome = Literal["running", "finished", "timed_out", "not_found", "rate_limited", "error"]
+DeliveryOutcomeName = Literal["delivered", "retry", "unreachable"]
+SUBMIT_OUTCOMES: tuple[SubmitOutcome, ...] = get_args(SubmitOutcome)
+POLL_OUTCOMES: tuple[PollOutcome, ...] = get_args(PollOutcome)
+DELIVERY_OUTCOMES: tuple[DeliveryOutcomeName, ...] = get_args(DeliveryOutcomeName)
 
 # The `_created` series of each counter and histogram double the output and no alert uses them
 # (this is process-wide; the bot is the only user of prometheus_client in its process).
@@ -175,15 +180,15 @@ class Metrics:
 
     # Instrumentation: one call per event, from one place each.
 
-    def submit_attempt(self, outcome: str) -> None:
+    def submit_attempt(self, outcome: SubmitOutcome) -> None:
         """A submit ended: accepted, retry (busy or rate-limited), rejected or unknown."""
         self.submits.labels(outcome=outcome).inc()
 
-    def poll_done(self, outcome: str) -> None:
+    def poll_done(self, outcome: PollOutcome) -> None:
         """A status check ended: running, finished, timed_out, not_found, rate_limited, error."""
         self.polls.labels(outcome=outcome).inc()
 
-    def delivery_done(self, outcome: str, *, delay: float | None = None) -> None:
+    def delivery_done(self, outcome: DeliveryOutcomeName, *, delay: float | None = None) -> None:
         """A delivery attempt ended; `delay`: seconds since the render ended, once posted."""
         self.deliveries.labels(outcome=outcome).inc()
         if delay is not None:

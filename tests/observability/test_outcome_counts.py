@@ -10,10 +10,15 @@ import yaml
 
 from bot.apimart import APIMartClient, RetryPolicy
 from bot.jobs.models import JobState
-from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.poller import DeliveryOutcome, Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from bot.observability.metrics import Metrics
+from bot.observability.metrics import (
+    DELIVERY_OUTCOMES,
+    POLL_OUTCOMES,
+    SUBMIT_OUTCOMES,
+    Metrics,
+)
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
 from tests.jobs.test_service_and_poller import REQUEST, REQUESTER, RecordingDelivery
@@ -226,3 +231,23 @@ async def test_every_counter_series_an_alert_selects_is_served_from_the_first_sc
     async with running_bot(tmp_path, metrics_port=0) as world:
         first = await scrape(f"http://127.0.0.1:{world.bot.observability.port}")
     assert {series: first.values.get(series) for series in selected} == dict.fromkeys(selected, 0.0)
+
+
+def documented_outcomes(metric: str) -> list[str]:
+    """The outcomes docs/operations.md's table names for `metric`, in its order."""
+    row = next(
+        line for line in OPERATIONS.read_text().splitlines() if line.startswith(f"| `{metric}`")
+    )
+    described = row.split("|")[4]
+    # Each outcome is a code span followed by its description or a separator.
+    return re.findall(r"`([a-z_]+)`(?= \(|,|\.|:| or)", described)
+
+
+def test_the_outcomes_served_at_0_are_those_the_operations_guide_describes():
+    """An operator writes alerts from the guide's outcome names: every one is served from the
+    first scrape, and the counters count no name the guide does not describe. The delivery
+    outcomes are the poller's own `DeliveryOutcome` values."""
+    assert set(documented_outcomes("videobot_submits_total")) == set(SUBMIT_OUTCOMES)
+    assert set(documented_outcomes("videobot_polls_total")) == set(POLL_OUTCOMES)
+    assert set(documented_outcomes("videobot_deliveries_total")) == set(DELIVERY_OUTCOMES)
+    assert {outcome.value for outcome in DeliveryOutcome} == set(DELIVERY_OUTCOMES)
