@@ -602,7 +602,8 @@ class Delivery:
         if shows_video(job) and not link_expired(job, now):
             video, unreachable = await self._fetch_result(job, target)
         reference = None
-        if not dm and job.status_message_id is not None:
+        # A deleted status message is no reply (Discord would post it unreplied anyway).
+        if not dm and job.status_message_id is not None and not job.status_deleted:
             reference = discord.MessageReference(
                 message_id=job.status_message_id,
                 channel_id=job.requester.channel_id,

@@ -213,6 +213,9 @@ class StatusMessages:
         if message_id is None:
             return
         self._touch(job.id)
+        if job.status_deleted:
+            # Deleted, as another process (or this one before a restart) found or heard.
+            _remember(self._gone, job.id)
         if job.id in self._gone:
             self._final_attempts.pop(job.id, None)
             if final:
@@ -246,6 +249,18 @@ class StatusMessages:
                     self._final_attempts.pop(job.id, None)
                 shown = edited is not _Edit.FAILED and edited is not _Edit.REFUSED
                 await self._written_down(job.id, shown=shown)
+
+    def deleted(self, job_id: int) -> None:
+        """The job's status message was deleted (as stored by `JobStore.forget_deleted_messages`):
+        no edit of it is tried again, however old the snapshot it is asked with."""
+        _remember(self._gone, job_id)
+
+    async def _deleted(self, job_id: int) -> None:
+        try:
+            await self._store.status_message_deleted(job_id)
+        except Exception:
+            # This process still never edits it (`_gone`); another might try once, and store it.
+            log.warning("Job %d: could not note its status message deleted", job_id, exc_info=True)
 
     def _show_when_due(self, job: Job) -> None:
         """Keep `job` as the job's newest change held back, shown once its interval has passed."""
@@ -351,6 +366,11 @@ class StatusMessages:
                 # get banned).
                 log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
                 _remember(self._gone, job.id)
+                if isinstance(error, discord.NotFound):
+                    # Deleted (unheard: a purge while disconnected, say): stored, so that no
+                    # process edits or links it again, after a restart too. (A closed thread's
+                    # message is still there to read.)
+                    await self._deleted(job.id)
                 return _Edit.SKIPPED
             if isinstance(error, discord.Forbidden):
                 # Access taken, perhaps only for a while (a moderator's change): the last edit

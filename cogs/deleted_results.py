@@ -1,4 +1,5 @@
-"""A posted result deleted from the channel: its status message stops pointing at it."""
+"""A posted result deleted from the channel: its status message stops pointing at it. A deleted
+status message is marked so: never edited again, nor linked to by `/videos status`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ log = logging.getLogger(__name__)
 
 
 class DeletedResultsCog(commands.Cog):
-    """Keeps status messages true after a result is deleted (by its button or by hand)."""
+    """Keeps status messages true after a result is deleted (by its button or by hand), and
+    marks status messages deleted (by hand, or in a purge)."""
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
@@ -32,7 +34,14 @@ class DeletedResultsCog(commands.Cog):
         await self._forget(event.channel_id, event.message_ids)
 
     async def _forget(self, channel_id: int, message_ids: set[int]) -> None:
-        for job in await self.bot.store.forget_deleted_results(channel_id, message_ids):
+        for job in await self.bot.store.forget_deleted_messages(channel_id, message_ids):
+            if job.status_message_id in message_ids:
+                # Nothing left to edit (its result too, if deleted with it). The job goes on:
+                # it is not announced again (its message id is kept), and its status is not
+                # shown anywhere but `/videos status`.
+                log.info("Job %d's status message was deleted", job.id)
+                self.bot.status_messages.deleted(job.id)
+                continue
             log.info("Job %d's result message was deleted", job.id)
             await self.bot.status_messages.update(job, final=True)
 

@@ -63,8 +63,8 @@ def posted_link(job: Job) -> str | None:
 
 def status_link(job: Job) -> str | None:
     """A jump link to the job's status message in its channel (a server's, or the bot's DM
-    with the member), if it has one."""
-    if job.status_message_id is None:
+    with the member), if it has one still (none once it was deleted)."""
+    if job.status_message_id is None or job.status_deleted:
         return None
     return _jump_link(job, job.status_message_id)
 
@@ -168,7 +168,8 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
 def _waiting_details(job: Job, locale: str, now: float) -> str:
     """A job not sent yet (nothing has failed): what it waits for is on its status message
     (in its server's channel, or in the bot's DM); one answered through the interaction (a
-    user install, a group DM) has none, so it is said here."""
+    user install, a group DM) has none, nor has one whose status message was deleted, so it
+    is said here."""
     message = status_link(job)
     if message is not None:
         return t("status_details_waiting", locale, url=message)

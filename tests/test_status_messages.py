@@ -126,11 +126,30 @@ async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
 
 
+async def test_a_status_message_an_edit_found_deleted_is_not_edited_by_another_process(
+    store, clock, fake, client
+):
+    """One process's edit is answered 404 (the message was deleted unheard): the mark is
+    stored, so another process (or this one after a restart) never edits it, not even for the
+    job's last status."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    await delete_status(client, fake, job)
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
+    stored = await store.get(job.id)
+    assert stored.status_deleted and stored.status_message_id == job.status_message_id
+    other = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    await other.update(dataclasses.replace(stored, state=JobState.PROCESSING, progress=20))
+    await other.update(await finished(store, stored, JobState.COMPLETED, now=clock()), final=True)
+    assert len([r for r in fake.requests if r.method == "PATCH"]) == 1, "the one that found it"
+
+
 async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
     store, clock, fake, client
 ):
     """A moderator archived the thread while the video rendered: Discord refuses edits there
-    (400, code 50083) until it is reopened. One refusal, not one per progress step."""
+    (400, code 50083) until it is reopened. One refusal, not one per progress step; the message
+    is still there to read (/videos status links it)."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
@@ -144,6 +163,7 @@ async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
     for progress in (10, 20, 30):
         await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1
+    assert not (await store.get(job.id)).status_deleted
 
 
 async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(

@@ -10,6 +10,7 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
 from tests.backends import RecordingDatabase, postgres_only
+from tests.jobstates import claimed, finished, submitted
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1, locale="zh-CN")
 REQUEST = VideoRequest(
@@ -68,11 +69,53 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     assert await store.claim_due(Stage.DELIVER, 10) == []
     assert (await store.get(job.id)).delivery_message_id == 99
     # Someone deletes the post: only that channel's message 99 is this job's.
-    assert await store.forget_deleted_results(8, {99}) == []
+    assert await store.forget_deleted_messages(8, {99}) == []
     assert not (await store.get(job.id)).result_deleted
-    [forgotten] = await store.forget_deleted_results(7, {98, 99})
+    [forgotten] = await store.forget_deleted_messages(7, {98, 99})
     assert forgotten.id == job.id and forgotten.result_deleted
-    assert await store.forget_deleted_results(7, {99}) == [], "forgotten once"
+    assert not forgotten.status_deleted, "its status message (none) was not deleted"
+    assert await store.forget_deleted_messages(7, {99}) == [], "forgotten once"
+
+
+async def test_a_deleted_status_message_is_marked_and_the_job_keeps_its_id(store, clock):
+    """The status message of a job still waiting is deleted: marked deleted, its id kept (no id
+    means "never announced", and such a job is announced when it is sent)."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.set_status_message(job.id, 55)
+    assert not (await store.get(job.id)).status_deleted
+    assert await store.forget_deleted_messages(8, {55}) == [], "another channel's message 55"
+    [marked] = await store.forget_deleted_messages(7, {54, 55})
+    assert marked.id == job.id and marked.status_deleted
+    assert marked.status_message_id == 55, "still announced"
+    assert not marked.result_deleted and marked.delivery_target is None
+    assert await store.forget_deleted_messages(7, {55}) == [], "marked once"
+
+
+async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(store, clock):
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.set_status_message(job.id, 55)
+    job = await submitted(store, job, now=clock())
+    done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
+    await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
+    await store.mark_delivered(
+        await claimed(store, job.id, Stage.DELIVER), now=clock(), message_id=56
+    )
+    other = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.set_status_message(other.id, 57)
+    [both, status_only] = await store.forget_deleted_messages(7, {55, 56, 57})
+    assert both.id == job.id and both.result_deleted and both.status_deleted
+    assert both.delivery_message_id is None and both.status_message_id == 55
+    assert status_only.id == other.id and status_only.status_deleted
+    assert not status_only.result_deleted
+
+
+async def test_a_status_message_found_deleted_by_an_edit_is_marked(store, clock):
+    """An edit answered 404: every process (and the next one) knows it is gone."""
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
+    await store.set_status_message(job.id, 55)
+    await store.status_message_deleted(job.id)
+    stored = await store.get(job.id)
+    assert stored.status_deleted and stored.status_message_id == 55
 
 
 async def test_next_due_covers_submits_polls_and_deliveries(store, clock):

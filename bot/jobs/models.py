@@ -197,6 +197,9 @@ class Job:
     # What was posted for it before it was delivered afresh (a given-up notice): no result.
     # 0: something may have been posted, its id unknown (a crash right after posting it).
     superseded_post_id: int | None = None
+    # Its status message was deleted (heard, or an edit of it answered 404): never edited again
+    # nor linked to. `status_message_id` stays: the job was announced, and is not again.
+    status_deleted: bool = False
 
     @property
     def cancelled(self) -> bool:

@@ -277,7 +277,7 @@ _JOB_COLUMNS = (
     " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
     " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
     " previous_progress, previous_progress_at, not_found_answers, result_linked, held_since,"
-    " download_failures, superseded_post_id"
+    " download_failures, superseded_post_id, status_deleted"
 )
 
 
@@ -337,6 +337,7 @@ def _job_from_row(row: Row) -> Job:
         held_since=row["held_since"],
         download_failures=row["download_failures"],
         superseded_post_id=row["superseded_post_id"],
+        status_deleted=bool(row["status_deleted"]),
     )
 
 
@@ -901,7 +902,18 @@ class JobStore:
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         """Remember the channel message that announces the job."""
         await self._update(
-            job_id, "UPDATE jobs SET status_message_id = ? WHERE id = ?", (message_id,)
+            job_id,
+            "UPDATE jobs SET status_message_id = ?, status_deleted = 0 WHERE id = ?",
+            (message_id,),
+        )
+
+    async def status_message_deleted(self, job_id: int) -> None:
+        """An edit of the job's status message found it deleted (404): never edited again, nor
+        linked to, by any process. Its id stays (the job was announced, and is not again)."""
+        await self._update(
+            job_id,
+            "UPDATE jobs SET status_deleted = 1 WHERE id = ? AND status_message_id IS NOT NULL",
+            (),
         )
 
     async def last_status_shown(self, job_id: int, *, now: float) -> None:
@@ -1069,7 +1081,7 @@ class JobStore:
             f"SELECT * FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
             f" AND state = '{JobState.RECORDED}'"
             " AND id > ? AND cancelled_at IS NULL AND status_message_id IS NOT NULL"
-            " ORDER BY id LIMIT ?",
+            " AND status_deleted = 0 ORDER BY id LIMIT ?",
             (key, job.id, limit),
         )
         return [_job_from_row(row) for row in rows]
@@ -1310,12 +1322,14 @@ class JobStore:
             (job.id, self.leases.owner, job.version + 1),
         )
 
-    async def forget_deleted_results(
+    async def forget_deleted_messages(
         self, channel_id: int, message_ids: Collection[int]
     ) -> list[Job]:
-        """Posted videos deleted from `channel_id` (one by one or in bulk): forget their
-        message ids and say so; the jobs, if any. A result sent to the member's DM instead of
-        its channel counts wherever it is deleted (its DM's id is not kept)."""
+        """The bot's messages deleted from `channel_id` (one by one or in bulk), in one
+        statement (through the indexes `jobs_by_result` and `jobs_by_status`): a posted video's
+        id is forgotten, and said so; a status message is marked deleted. The jobs changed, if
+        any. A result sent to the member's DM instead of its channel counts wherever it is
+        deleted (its DM's id is not kept)."""
         if not message_ids:
             return []
         marks = ", ".join("?" * len(message_ids))
@@ -1323,11 +1337,28 @@ class JobStore:
         # result could never be posted (no message id either). Only a video counts: a deleted
         # notice of a failed or given-up render leaves that job as it was (no video was made,
         # or it may yet come).
+        result = (
+            f"delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
+            " AND state = ?"
+        )
+        result_params = (*message_ids, channel_id, DM_TARGET, JobState.COMPLETED.value)
+        # A status message is in its job's channel. Its id stays: NULL would mean "never
+        # announced", and a job still waiting would be announced again when it is sent.
+        status = f"status_message_id IN ({marks}) AND channel_id = ? AND status_deleted = 0"
+        status_params = (*message_ids, channel_id)
         rows = await self._db.write(
-            "UPDATE jobs SET delivery_message_id = NULL, delivery_target = ?"
-            f" WHERE delivery_message_id IN ({marks}) AND (channel_id = ? OR delivery_target = ?)"
-            " AND state = ? RETURNING id",
-            (DELETED_RESULT, *message_ids, channel_id, DM_TARGET, JobState.COMPLETED.value),
+            f"UPDATE jobs SET delivery_target = CASE WHEN {result} THEN ? ELSE delivery_target"
+            f" END, delivery_message_id = CASE WHEN {result} THEN NULL ELSE delivery_message_id"
+            f" END, status_deleted = CASE WHEN {status} THEN 1 ELSE status_deleted END"
+            f" WHERE ({result}) OR ({status}) RETURNING id",
+            (
+                *result_params,
+                DELETED_RESULT,
+                *result_params,
+                *status_params,
+                *result_params,
+                *status_params,
+            ),
         )
         jobs = [await self.get(int(row[0])) for row in rows]
         return sorted((job for job in jobs if job is not None), key=lambda job: job.id)

@@ -1,6 +1,10 @@
 """/videos history, status and cancel, as a member sees them."""
 
+import asyncio
 import dataclasses
+import time
+
+import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import (
@@ -15,10 +19,12 @@ from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from cogs.member import history_text, job_choices, status_details, status_report
-from tests.fakes.apimart import TaskPlan
+from tests.cogs.test_reach import eventually
+from tests.conftest import FakeClock
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout
-from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
-from tests.harness import running_bot
+from tests.fakes.discord import INTERACTION_AUTOCOMPLETE, FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
 from tests.test_message_limits import NOW, SNOWFLAKE, job
 
@@ -168,6 +174,128 @@ async def test_status_of_a_job_waiting_in_the_bots_dm_links_its_status_message_t
         assert f"https://discord.com/channels/@me/{dm}/{status['id']}" in content, content
 
 
+async def a_held_job_whose_status_message_was_deleted(world, prompt="a heron", *, wait="600"):
+    """/video held back by APIMart (slow down, `wait` seconds), then a moderator deletes its
+    status message and the bot hears of it; that message."""
+    fake = world.discord
+    world.api.fail_next("submit", status=429, retry_after_header=wait)  # held: waiting
+    await (await fake.slash_command("video", {"prompt": prompt})).wait_for_answer()
+    status = await fake.wait_for_message(
+        predicate=lambda m: f"asked for a video: {prompt}" in m["content"]
+    )
+    fake.delete_message(int(status["id"]))
+    await fake.dispatch(
+        "MESSAGE_DELETE",
+        {"id": status["id"], "channel_id": status["channel_id"], "guild_id": str(fake.guild_id)},
+    )
+
+    async def status_deleted():
+        return (await world.bot.store.get(1)).status_deleted
+
+    assert await eventually(status_deleted, True), "the deletion heard"
+    return status
+
+
+async def sent_and_posted(world, clock):
+    """The held job is sent (its wait over, on the bot's clock), rendered and its video posted;
+    its last status edits, if any, made. The post."""
+    await world.api.wait_for_submits(2, timeout=10)
+
+    async def state():
+        return (await world.bot.store.get(1)).state
+
+    assert await eventually(state, JobState.QUEUED) is JobState.QUEUED
+    clock.advance(60)  # the render
+    world.bot.poller.wake()
+    result = await world.discord.wait_for_message(predicate=is_layout, timeout=10)
+
+    async def delivered():
+        return (await world.bot.store.get(1)).delivered_at is not None
+
+    assert await eventually(delivered, True)
+    await world.bot.status_messages.drain(timeout=5)
+    return result
+
+
+def status_posts(fake, prompt="a heron"):
+    """Every status message the bot posted for the prompt, deleted ones too."""
+    return [
+        m
+        for m in [*fake.messages(), *fake.deleted_messages]
+        if f"asked for a video: {prompt}" in m.get("content", "")
+    ]
+
+
+def edits_of(fake, message, after=0):
+    return [
+        r
+        for r in fake.requests[after:]
+        if r.method == "PATCH" and r.path.endswith(f"/messages/{message['id']}")
+    ]
+
+
+async def test_status_of_a_waiting_job_whose_status_message_was_deleted_says_what_it_waits_for(
+    tmp_path,
+):
+    """A moderator deleted the status message /videos status sends the member to for what the
+    job waits for: status says it itself, not a link to a message that is gone."""
+    async with running_bot(tmp_path) as world:
+        status = await a_held_job_whose_status_message_was_deleted(world)
+        job = await world.bot.store.get(1)
+        assert job.status_message_id == int(status["id"]), "kept: it was announced"
+        asked = await world.discord.slash_command("videos status", options={"job": 1})
+        content = await asked.wait_for_private_answer()
+        assert status["id"] not in content, content
+        assert "Not sent yet: the video service asked us to slow down" in content, content
+
+
+async def test_a_held_job_whose_status_message_was_deleted_is_sent_without_a_second_status(
+    tmp_path,
+):
+    """When it is finally sent, it is not announced again (a second status post): it was
+    announced, and its status message is not edited either; its video is posted."""
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=0)) as world:
+        fake = world.discord
+        # Held for a second of the bot's clock, which stands still until moved (and APIMart's
+        # pause of every submit, a second of real time, is over first).
+        status = await a_held_job_whose_status_message_was_deleted(world, wait="1")
+        seen = len(fake.requests)
+        await asyncio.sleep(1.1)
+        clock.advance(2)
+        world.bot.poller.wake()
+        result = await sent_and_posted(world, clock)
+        assert len(status_posts(fake)) == 1, "no second status message"
+        assert result.get("message_reference") is None, "no reply to a message that is gone"
+        assert edits_of(fake, status, seen) == [], "the deleted one is not edited"
+
+
+async def test_a_deleted_status_message_stays_unlinked_and_unedited_after_a_restart(tmp_path):
+    """The next process (a restart, or another process on the same database) knows the status
+    message was deleted: /videos status does not link it, the job is not announced again when
+    it is sent, and nothing edits the message that is gone."""
+    clock = FakeClock(start=time.time())
+    async with (
+        FakeDiscord(token=BOT_TOKEN) as fake,
+        FakeAPIMart(api_key=API_KEY) as api,
+    ):
+        api.default_plan = TaskPlan(polls_until_done=0)
+        async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+            status = await a_held_job_whose_status_message_was_deleted(world)
+        seen = len(fake.requests)
+        async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:  # restarted
+            asked = await fake.slash_command("videos status", options={"job": 1})
+            content = await asked.wait_for_private_answer()
+            assert status["id"] not in content, content
+            assert "Not sent yet: the video service asked us to slow down" in content, content
+            clock.advance(601)
+            world.bot.poller.wake()
+            result = await sent_and_posted(world, clock)
+        assert len(status_posts(fake)) == 1, "no second status message"
+        assert result.get("message_reference") is None, "no reply to a message that is gone"
+        assert edits_of(fake, status, seen) == [], "the deleted one is not edited"
+
+
 async def test_status_of_a_video_over_the_upload_limit_gives_its_link_and_expiry(tmp_path):
     """Its post carries APIMart's link, which stops working: the member is told when."""
     plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
@@ -239,6 +367,34 @@ def test_status_of_a_job_not_sent_yet_with_no_status_message_says_what_it_waits_
     assert text == "Not sent yet: the video service is busy; trying again in about 2 min."
     assert "\u89c6\u9891\u670d\u52a1\u7e41\u5fd9" in status_details(held, "zh-CN", NOW)
     sending = job(JobState.SUBMITTING, requester=dm, status_message_id=None, error_key=None)
+    assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
+
+
+@pytest.mark.parametrize(
+    "requester",
+    [
+        Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=SNOWFLAKE),
+        Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=None),  # the bot's DM
+    ],
+    ids=["server", "dm"],
+)
+def test_status_of_a_job_not_sent_yet_whose_status_message_was_deleted_links_no_message(
+    requester,
+):
+    """Its status message was deleted (its id kept: it was announced): what the job waits for
+    is said here, as for a job with no status message, in a server or in the bot's DM."""
+    held = job(
+        JobState.RECORDED,
+        requester=requester,
+        status_message_id=5,
+        status_deleted=True,
+        progress=0,
+        error_key="status_hold_busy",
+        next_poll_at=NOW + 120,
+    )
+    text = status_details(held, "en-US", NOW)
+    assert text == "Not sent yet: the video service is busy; trying again in about 2 min."
+    sending = dataclasses.replace(held, state=JobState.SUBMITTING, error_key=None)
     assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
 
 

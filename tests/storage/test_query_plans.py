@@ -215,3 +215,19 @@ async def test_a_freed_slot_calls_the_waiting_jobs_without_reading_the_servers_h
 
     [plan] = await _plans(db, [(update, ())])
     assert any("jobs_unfinished_by_guild" in step for step in plan), plan
+
+
+@sqlite_only
+async def test_a_deleted_message_is_looked_up_among_results_and_statuses_through_their_indexes(
+    db, clock
+):
+    """Every message deleted in a channel the bot reads is looked up, in one statement, among
+    the posted videos and the status messages: through their indexes, never the whole table."""
+    recording = RecordingDatabase(db)
+    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
+    await store.forget_deleted_messages(7, {98, 99})
+    assert recording.writes == 1
+    [plan] = await _plans(db, recording.statements[:1])
+    assert "SCAN jobs" not in plan, plan
+    assert any("jobs_by_result" in step for step in plan), plan
+    assert any("jobs_by_status" in step for step in plan), plan
