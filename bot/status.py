@@ -214,7 +214,7 @@ def render_status(
         ),
     ]
     if cost is not None and on_its_way(job):
-        lines.append(t("status_line_cost", job.requester.locale, credits=cost))
+        lines.append(t("status_line_cost", job.requester.locale, cost=cost))
     return fit("\n".join(lines), MESSAGE_CONTENT)
 
 

@@ -19,7 +19,7 @@ from bot.discord_refusals import nothing_left_to_edit
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
-from bot.jobs.pricing import Pricing, amount
+from bot.jobs.pricing import Pricing, expected_cost
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
@@ -172,7 +172,7 @@ class StatusMessages:
         cost = self._costs.get(job.id)
         if cost is None:
             try:
-                cost = amount((await self._pricing.expected(job.request)).credits)
+                cost = expected_cost(await self._pricing.expected(job.request))
             except Exception:
                 # The status is worth more than its cost line: shown without it this time.
                 log.exception("Job %d: could not read its expected cost", job.id)

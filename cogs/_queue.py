@@ -35,7 +35,7 @@ from bot.jobs.models import (
     MessageRef,
     Requester,
 )
-from bot.jobs.pricing import Estimate, amount
+from bot.jobs.pricing import UNKNOWN_LENGTH, Estimate, expected_cost
 from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, validate
@@ -641,16 +641,21 @@ class MessageOrigin(Origin):
 
 
 def cost_basis(expected: Estimate) -> Message:
-    """Where an expected cost comes from, in a few words."""
+    """Where an expected cost comes from, in a few words (with a reference video, why it is a
+    most)."""
     if expected.learned:
-        return msg("cost_basis_learned", count=expected.samples)
-    return msg("cost_basis_starting")
+        basis = msg("cost_basis_learned", count=expected.samples)
+    else:
+        basis = msg("cost_basis_starting")
+    if expected.up_to:
+        return msg("cost_basis_up_to", seconds=UNKNOWN_LENGTH, basis=basis)
+    return basis
 
 
 def with_cost(note: Message, expected: Estimate) -> Message:
     """The member's note, followed by what the job is expected to cost."""
     return msg(
-        "note_with_cost", note=note, credits=amount(expected.credits), basis=cost_basis(expected)
+        "note_with_cost", note=note, cost=expected_cost(expected), basis=cost_basis(expected)
     )
 
 

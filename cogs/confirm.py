@@ -21,7 +21,7 @@ from bot.apimart.models import VideoRequest
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg, t
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount
+from bot.jobs.pricing import Estimate, amount, expected_cost, length_of
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
@@ -73,7 +73,7 @@ async def ask_to_confirm(
     )
     text = msg(
         "confirm_ask",
-        credits=amount(needed.expected.credits),
+        cost=expected_cost(needed.expected),
         basis=cost_basis(needed.expected),
         threshold=amount(needed.threshold),
         prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
@@ -245,9 +245,14 @@ class CostButton(
         job_id = await bot.store.job_for_origin(f"interaction:{interaction.id}")
         if job_id is not None:
             _forget(bot, self.token)
-            credits = amount(await _expected_now(bot, pending))
+            expected = await _expected_now(bot, pending)
             # In place of the question, in its language (a mention's was asked publicly).
-            done = t("confirm_done", pending.requester.locale, job_id=job_id, credits=credits)
+            done = t(
+                "confirm_done_up_to" if expected.up_to else "confirm_done",
+                pending.requester.locale,
+                job_id=job_id,
+                credits=amount(expected.credits),
+            )
             await interaction.edit_original_response(content=done, view=None)
 
     async def _end(self, interaction: discord.Interaction[Any], key: str, locale: str) -> None:
@@ -263,14 +268,15 @@ class CostButton(
         await interaction.edit_original_response(content=t(key, locale), view=None)
 
 
-async def _expected_now(bot: VideoBot, pending: PendingRequest) -> float:
+async def _expected_now(bot: VideoBot, pending: PendingRequest) -> Estimate:
     """What a confirmed job is expected to cost as its note says it (the learned price may have
     fallen since the question); the figure agreed to if that cannot be read."""
     try:
-        return (await bot.pricing.expected(pending.request)).credits
+        return await bot.pricing.expected(pending.request)
     except Exception:
         log.exception("Could not read a confirmed job's expected cost")
-        return pending.expected_credits
+        request = pending.request
+        return Estimate(request.resolution, length_of(request), pending.expected_credits, 0)
 
 
 def _forget(bot: VideoBot, token: str) -> None:

@@ -3,6 +3,10 @@
 APIMart says what a render cost only once it completes (`credits_cost`), so the bot learns the
 price from its own completed jobs: the median of the last `LEARN_FROM` charged amounts of that
 resolution and length, once `LEARN_AFTER` exist. Until then it quotes `STARTING_CREDITS`.
+
+A reference video sets the length (up to `UNKNOWN_LENGTH`), so such a request is priced at its
+worst case (`up_to`): what the longest length costs, or what reference videos were charged if
+that is more.
 """
 
 from __future__ import annotations
@@ -28,8 +32,7 @@ LEARN_AFTER = 3
 # credits (0.5 a second) and a 10 s 4K one 15 (1.5 a second); 1080p sits between them at 1 a
 # second (APIMart's own example, `credits_cost` 4, is a 4 s 1080p render at that rate).
 STARTING_RATE: dict[str, float] = {"720p": 0.5, "1080p": 1.0, "4k": 1.5}
-# A reference video sets the length (no duration is sent): priced as the longest length until
-# the bot has charged amounts for that resolution with a reference video.
+# A reference video sets the length (no duration is sent), up to the longest: priced as that.
 UNKNOWN_LENGTH = max(DURATIONS)
 
 Length = int | None  # seconds; None when a reference video sets the length
@@ -62,12 +65,23 @@ class Estimate:
         """Whether the figure comes from this bot's own completed jobs."""
         return self.samples > 0
 
+    @property
+    def up_to(self) -> bool:
+        """Whether the figure is a most (a reference video sets the length): said 'up to'."""
+        return self.length is None
+
 
 def amount(credits: float) -> Message:
     """An amount of credits as people write it: '1 credit', '2.5 credits' (singular by what is
     written: 1.0000000000000002 left reads '1 credit')."""
     written = credits_number(credits)
     return msg("credits_one") if written == "1" else msg("credits_many", value=written)
+
+
+def expected_cost(expected: Estimate) -> Message:
+    """What a member reads as a request's cost: 'about 4 credits', or with a reference video
+    (which sets the length) the most it may cost, 'up to 15 credits'."""
+    return msg("cost_up_to" if expected.up_to else "cost_about", credits=amount(expected.credits))
 
 
 def costs_more(credits: float, agreed: float) -> bool:
@@ -106,14 +120,31 @@ def _params(resolution: str, length: Length) -> tuple[Any, ...]:
 
 
 async def expected_with(read: Reader, request: VideoRequest) -> Estimate:
-    """What `request` is expected to cost, read with `read`: one short index read."""
+    """What `request` is expected to cost, read with `read`: one short statement."""
     return await expected_of_kind(read, request.resolution, length_of(request))
 
 
 async def expected_of_kind(read: Reader, resolution: str, length: Length) -> Estimate:
-    """What a video of one resolution and length is expected to cost, read with `read`."""
-    rows = await read(_one_kind(length), _params(resolution, length))
-    return estimate(resolution, length, [float(row[2]) for row in rows])
+    """What a video of one resolution and length is expected to cost, read with `read`; with a
+    reference video (length None), the most it may cost (`worst_case`)."""
+    if length is not None:
+        rows = await read(_one_kind(length), _params(resolution, length))
+        return estimate(resolution, length, [float(row[2]) for row in rows])
+    longest = (resolution, UNKNOWN_LENGTH)
+    charged = await _charged(read, [longest, (resolution, None)])
+    return worst_case(estimate(*longest, charged[longest]), charged[(resolution, None)])
+
+
+def worst_case(longest: Estimate, by_video: Sequence[float]) -> Estimate:
+    """What a request with a reference video may cost: APIMart bills the length the video sets,
+    so the median of those charged is only what other members' clips cost (a few short ones in
+    any server would pull it below a 10 s clip's price, and it would pass a confirm threshold
+    and a budget unasked). Priced as the longest length (`longest`), or as the reference videos
+    charged if that is more (a charge for the video itself)."""
+    charged = estimate(longest.resolution, None, by_video)
+    if charged.learned and charged.credits > longest.credits:
+        return charged
+    return Estimate(longest.resolution, None, longest.credits, longest.samples)
 
 
 def connection_reader(conn: Connection) -> Reader:
@@ -141,11 +172,11 @@ class Pricing:
         return await price_table(self._db.fetch_all)
 
 
-async def price_table(read: Reader) -> dict[tuple[str, Length], Estimate]:
-    """Every resolution and length a member can choose, and each resolution with a reference
-    video (length None: the video sets it), read with `read` in one round trip."""
-    kinds = [(resolution, length) for resolution in RESOLUTIONS for length in (*DURATIONS, None)]
-    # One short index read per kind, sent as one statement.
+async def _charged(
+    read: Reader, kinds: Sequence[tuple[str, Length]]
+) -> dict[tuple[str, Length], list[float]]:
+    """The newest charged amounts of each kind, read with `read` as one statement (one short
+    index read per kind)."""
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({_one_kind(length)}) AS kind_{number}"
         for number, (_, length) in enumerate(kinds)
@@ -154,10 +185,23 @@ async def price_table(read: Reader) -> dict[tuple[str, Length], Estimate]:
     charged: dict[tuple[str, Length], list[float]] = {kind: [] for kind in kinds}
     for row in await read(sql, params):
         charged[(row[0], row[1])].append(float(row[2]))
-    return {kind: estimate(*kind, amounts) for kind, amounts in charged.items()}
+    return charged
+
+
+async def price_table(read: Reader) -> dict[tuple[str, Length], Estimate]:
+    """Every resolution and length a member can choose, and each resolution with a reference
+    video (length None: the most it may cost, `worst_case`), read with `read` in one round
+    trip."""
+    kinds = [(resolution, length) for resolution in RESOLUTIONS for length in (*DURATIONS, None)]
+    charged = await _charged(read, kinds)
+    table = {kind: estimate(*kind, charged[kind]) for kind in kinds if kind[1] is not None}
+    for resolution in RESOLUTIONS:
+        longest = table[(resolution, UNKNOWN_LENGTH)]
+        table[(resolution, None)] = worst_case(longest, charged[(resolution, None)])
+    return table
 
 
 async def cheapest_expected(read: Reader) -> float:
     """What the cheapest video a member can ask for is expected to cost: of every resolution
-    and length, and with a reference video (which sets the length)."""
+    and length (a reference video is priced at its longest, so never the cheapest)."""
     return min(price.credits for price in (await price_table(read)).values())

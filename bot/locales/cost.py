@@ -5,16 +5,20 @@ EN: dict[str, str] = {
     "credits_one": "1 credit",
     "credits_many": "{value} credits",
     # The note after /video, and where an expected cost comes from
-    "note_with_cost": "{note}\nExpected cost: about **{credits}** ({basis}).",
+    "note_with_cost": "{note}\nExpected cost: {cost} ({basis}).",
+    "cost_about": "about **{credits}**",
+    # A reference video sets the length: the most it may cost
+    "cost_up_to": "up to **{credits}**",
     "cost_basis_learned": "the median of the last {count} videos like it this bot made",
     "cost_basis_starting": "a starting estimate, until this bot has made 3 videos like it",
+    "cost_basis_up_to": "its reference video sets the length, up to {seconds} s; {basis}",
     # Under a status message while the job is on its way (the finished card says the real cost)
-    "status_line_cost": "Expected cost: about **{credits}**.",
+    "status_line_cost": "Expected cost: {cost}.",
     # /videos quota and /videos help
     "price_table": (
         "**Expected cost per video** in credits, for 4 / 6 / 8 / 10 seconds: "
-        "720p {p720} · 1080p {p1080} · 4K {p4k}. With a reference video (it sets the length): "
-        "720p {v720} · 1080p {v1080} · 4K {v4k}."
+        "720p {p720} · 1080p {p1080} · 4K {p4k}. With a reference video (it sets the length, "
+        "up to {seconds} s), at most: 720p {v720} · 1080p {v1080} · 4K {v4k}."
     ),
     "price_note": (
         "These are the medians of the last videos of each kind this bot made (once there are 3), "
@@ -26,13 +30,14 @@ EN: dict[str, str] = {
     ),
     # The question, and its answers
     "confirm_ask": (
-        "This video is expected to cost about **{credits}** ({basis}), more than the {threshold} "
+        "This video is expected to cost {cost} ({basis}), more than the {threshold} "
         "this server allows without asking. Nothing is made or counted until you confirm.\n"
         "> {prompt}\n"
         "This question expires {expires}."
     ),
     "button_confirm": "Confirm",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
+    "confirm_done_up_to": "Confirmed: job #{job_id}, which may cost up to {credits}.",
     "confirm_cost_rose": (
         "The expected cost went up since you were asked (recent videos of this kind cost more), "
         "so nothing was made yet:"
@@ -85,16 +90,21 @@ ZH: dict[str, str] = {
     "credits_one": "1 积分",
     "credits_many": "{value} 积分",
     # The note after /video, and where an expected cost comes from
-    "note_with_cost": "{note}\n预计花费：约 **{credits}**（{basis}）。",
+    "note_with_cost": "{note}\n预计花费：{cost}（{basis}）。",
+    "cost_about": "约 **{credits}**",
+    # A reference video sets the length: the most it may cost
+    "cost_up_to": "最多 **{credits}**",
     "cost_basis_learned": "本机器人最近 {count} 个同类视频的中位数",
     "cost_basis_starting": "初始估计，本机器人完成 3 个同类视频后改为实际数据",
+    "cost_basis_up_to": "由参考视频决定时长，最长 {seconds} 秒；{basis}",
     # Under a status message while the job is on its way (the finished card says the real cost)
-    "status_line_cost": "预计花费：约 **{credits}**。",
+    "status_line_cost": "预计花费：{cost}。",
     # /videos quota and /videos help
     "price_table": (
         "**每个视频的预计花费**（积分，依次为 4 / 6 / 8 / 10 秒）："
         "720p {p720} · 1080p {p1080} · 4K {p4k}。"
-        "使用参考视频时（由它决定时长）：720p {v720} · 1080p {v1080} · 4K {v4k}。"
+        "使用参考视频时（由它决定时长，最长 {seconds} 秒）最多："
+        "720p {v720} · 1080p {v1080} · 4K {v4k}。"
     ),
     "price_note": (
         "这些数字是本机器人最近同类视频的中位数（满 3 个后），否则为初始估计；"
@@ -103,13 +113,14 @@ ZH: dict[str, str] = {
     "price_threshold": "在本服务器，预计花费超过 {threshold}的视频会先请你确认，确认前不会生成或计入额度。",
     # The question, and its answers
     "confirm_ask": (
-        "这个视频预计花费约 **{credits}**（{basis}），超过了本服务器无需确认的上限 {threshold}。"
+        "这个视频预计花费{cost}（{basis}），超过了本服务器无需确认的上限 {threshold}。"
         "在你确认之前，不会生成视频，也不会计入额度。\n"
         "> {prompt}\n"
         "此确认请求将于 {expires} 失效。"
     ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
+    "confirm_done_up_to": "已确认：任务 #{job_id}，最多可能花费 {credits}。",
     "confirm_cost_rose": "自询问以来预计花费上涨了（最近同类视频花费更多），所以尚未生成视频：",
     "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
     "confirm_expired": "此确认请求已过期，没有生成视频，也没有计入额度。如果仍想要这个视频，请再发起一次请求。",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.apimart.models import DURATIONS
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
-from bot.jobs.pricing import Estimate, Length, amount
+from bot.jobs.pricing import UNKNOWN_LENGTH, Estimate, Length, amount
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
@@ -451,6 +451,7 @@ def price_lines(
             v720=by_video("720p"),
             v1080=by_video("1080p"),
             v4k=by_video("4k"),
+            seconds=UNKNOWN_LENGTH,
         ),
         msg("price_note"),
     ]

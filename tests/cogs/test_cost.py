@@ -98,7 +98,10 @@ async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp
         quota = await command(world, "videos quota", user=user)
         assert "720p 2 / 3 / 4 / 5 · 1080p 4 / 6 / 8 / 10 · 4K 6 / 9 / 12 / 15" in quota
         # A reference video sets the length: a member can look up its price beforehand too.
-        assert "With a reference video (it sets the length): 720p 5 · 1080p 10 · 4K 15" in quota
+        assert (
+            "With a reference video (it sets the length, up to 10 s), at most:"
+            " 720p 5 · 1080p 10 · 4K 15" in quota
+        )
         assert "asks you to confirm" not in quota
         await set_threshold(world, 8)
         helptext = await command(world, "videos help", user=user)
@@ -109,6 +112,31 @@ async def test_quota_and_help_show_the_expected_cost_table_and_the_threshold(tmp
         assert "more than 8 credits asks you to confirm" in helptext
         zh = await command(world, "videos quota", user=user, locale="zh-CN")
         assert "**每个视频的预计花费**" in zh and "预计花费超过 8 积分的视频会先请你确认" in zh
+
+
+async def test_a_reference_video_is_said_to_cost_up_to_what_10_seconds_cost(tmp_path):
+    """Its video sets the length: the figure asked about and shown is the most it may cost."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 10)
+        _, question = await ask_video(world, resolution="4k", video=world.mp4())
+        assert (
+            "expected to cost up to **15 credits** (its reference video sets the length, up to"
+            " 10 s; a starting estimate" in question["content"]
+        )
+        press_confirm = await press(world, question, button_ids(question)["Confirm"])
+        note = (await press_confirm.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in note and "Expected cost: up to **15 credits**" in note
+        await world.discord.wait_for(
+            lambda: (
+                world.discord.get_message(int(question["id"]))["content"]
+                == "Confirmed: job #1, which may cost up to 15 credits."
+            )
+        )
+        _, note = await ask_video(world, locale="zh-CN", resolution="1080p", video=world.mp4())
+        assert (
+            "预计花费：最多 **10 积分**（由参考视频决定时长，最长 10 秒；初始估计"  # noqa: RUF001
+            in note["content"]
+        )
 
 
 async def test_a_costly_request_waits_for_its_member_and_only_they_may_answer(tmp_path):

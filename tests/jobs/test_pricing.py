@@ -68,29 +68,39 @@ async def test_only_the_last_twenty_charged_amounts_count_and_failures_do_not(db
     assert (estimate.credits, estimate.samples) == (10, 20), "11 of the newest 20 cost 10"
 
 
-async def test_a_reference_video_is_priced_as_the_longest_length_until_learned(db, store, clock):
+async def test_a_reference_video_is_priced_as_the_longest_length_it_may_set(db, store, clock):
+    """It sets the length, up to 10 s: shorter clips charged less do not lower its price (a
+    longer one may come next); reference videos charged more than 10 s costs raise it."""
     pricing = Pricing(db)
     with_video = VideoRequest(
         prompt="dance like this", resolution="1080p", video_urls=("https://x.example/m.mp4",)
     )
-    assert (await pricing.expected(with_video)).credits == STARTING_CREDITS[("1080p", 10)]
+    price = await pricing.expected(with_video)
+    assert (price.credits, price.up_to) == (STARTING_CREDITS[("1080p", 10)], True)
     for credits in (7, 7, 8):
         await charged(store, clock, with_video, credits)
-    assert (await pricing.expected(with_video)).credits == 7
-    assert (await pricing.expected(request("1080p", 10))).credits == 10, "not mixed with 10 s"
+    assert (await pricing.expected(with_video)).credits == 10, "not below the 10 s figure"
+    for credits in (9, 9, 9):
+        await charged(store, clock, request("1080p", 10), credits)
+    assert (await pricing.expected(with_video)).credits == 9, "the 10 s figure, learned"
+    for credits in (12, 12, 12, 12):
+        await charged(store, clock, with_video, credits)
+    dearer = await pricing.expected(with_video)
+    assert (dearer.credits, dearer.samples, dearer.up_to) == (12, 7, True)
+    assert (await pricing.expected(request("1080p", 10))).credits == 9, "not mixed with 10 s"
     table = await pricing.table()
-    assert (table[("1080p", None)].credits, table[("1080p", 10)].credits) == (7, 10)
+    assert table[("1080p", None)] == dearer and table[("1080p", 10)].credits == 9
     assert table[("720p", None)].credits == STARTING_CREDITS[("720p", 10)]
 
 
-async def test_the_cheapest_video_counts_one_made_from_a_reference_video(db, store, clock):
-    """Else a budget with less left than the cheapest chosen length (2 credits) would read as
-    used up though a video made from a reference video fits."""
+async def test_short_reference_videos_do_not_lower_the_cheapest_video(db, store, clock):
+    """A request with a reference video may cost what 10 s costs, so a budget with less left
+    than the cheapest chosen length (2 credits) fits none of them either."""
     assert await cheapest_expected(db.fetch_all) == 2, "the starting table: 720p 4 s"
     with_video = request("720p", None, video_urls=("https://x.example/m.mp4",))
     for _ in range(3):
         await charged(store, clock, with_video, 1)
-    assert await cheapest_expected(db.fetch_all) == 1
+    assert await cheapest_expected(db.fetch_all) == 2
 
 
 async def test_a_pending_request_is_consumed_once_and_kept_as_it_was_asked(db, clock):

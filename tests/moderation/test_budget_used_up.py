@@ -35,8 +35,8 @@ def test_the_personal_budget_that_adds_up_to_its_limit_is_spent():
 
 
 def test_a_budget_with_the_cheapest_video_left_is_not_spent():
-    """1.5 credits left, and a video made from a reference video is expected at 1
-    (`cheapest_expected`, tests/jobs/test_pricing.py): not used up."""
+    """1.5 credits left, and the cheapest video is expected at 1 (`cheapest_expected`,
+    tests/jobs/test_pricing.py): not used up."""
     left = dataclasses.replace(committed(8.5, budget=10.0), budget_floor=1.0)
     assert not left.budget_spent
 
