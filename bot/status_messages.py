@@ -275,7 +275,7 @@ class StatusMessages:
             self._catch_ups.pop(job.id, None)
             held_back = self._too_soon.pop(job.id, None)
             if held_back is not None and held_back.id not in self._finished:
-                self.schedule(held_back)
+                self._enqueue(held_back, final=False)
 
         self._catch_ups[job.id] = asyncio.create_task(catch_up(), name=f"status-due-{job.id}")
 
@@ -422,6 +422,17 @@ class StatusMessages:
         """
         if self._closed:
             return  # shutting down: the next process shows it (the job is in the database)
+        # This change is newer than any held back for its interval: the older one must not
+        # come due while this one waits its turn (behind another job's 429 in the channel,
+        # say) and take its place, or news said only once ("no news from the video service")
+        # would be lost.
+        self._caught_up(job.id)
+        self._enqueue(job, final=final)
+
+    def _enqueue(self, job: Job, *, final: bool) -> None:
+        """Make `job` the job's next background edit (unless a last edit waits its turn)."""
+        if self._closed:
+            return
         _, was_final = self._wanted.get(job.id, (job, False))
         if was_final and not final:
             # A last edit waiting its turn is never replaced by an older snapshot (a change held

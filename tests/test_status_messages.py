@@ -570,3 +570,31 @@ async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store,
         assert "is done" in content, content
     finally:
         await status.close(grace=0)
+
+
+async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_turn(
+    store, fake, client
+):
+    """A progress change held back for its interval comes due while a newer change of the same
+    job ("no news from the video service", said only once) waits for the channel's lane behind
+    another job's 429: the older one must not take the newer one's place, or "about 4 min
+    left" stays up for the whole outage."""
+    status = StatusMessages(client, store, min_edit_interval=0.5)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
+    await status.update(rendering)  # made
+    await status.update(dataclasses.replace(rendering, progress=40))  # too soon: held back
+    # Another job's edit in the same channel waits out a 429: the channel's lane is busy.
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    # The newer news, said once, waits for the lane (the held-back 40% comes due meanwhile).
+    status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
+    try:
+        await asyncio.sleep(3.0)
+        await status.drain(timeout=5)
+        content = fake.get_message(job.status_message_id)["content"]
+        assert "no news from the video service" in content, content
+    finally:
+        await status.close(grace=0)
