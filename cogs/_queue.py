@@ -439,7 +439,8 @@ class InteractionOrigin(Origin):
         )
 
 
-# The language Discord sends for a server that chose none (only Community servers can).
+# The language Discord sends for a server that chose none (only Community servers can choose;
+# in one, it is what was chosen).
 SERVER_LOCALE_UNSET = discord.Locale.american_english
 
 # A reply meant for one member removes itself after this long.
@@ -480,9 +481,12 @@ class MessageOrigin(Origin):
     def locale(self) -> str:
         """No interaction tells the member's language: the server's preferred one is used,
         and where there is none the language the member wrote in (a DM; a server that is not
-        a Community server, which cannot choose one: Discord sends the default, en-US)."""
+        a Community server, which cannot choose one: Discord sends the default, en-US). A
+        Community server's en-US is a choice like any other, and is kept."""
         guild = self.message.guild
-        if guild is not None and guild.preferred_locale is not SERVER_LOCALE_UNSET:
+        if guild is not None and (
+            "COMMUNITY" in guild.features or guild.preferred_locale is not SERVER_LOCALE_UNSET
+        ):
             return str(guild.preferred_locale)
         return locale_written(self.message.content)
 

@@ -120,6 +120,29 @@ async def test_a_chinese_mention_in_a_server_without_a_language_is_answered_in_c
         assert "asked for a video" in english["content"], english["content"]
 
 
+async def test_a_community_server_that_chose_english_answers_a_chinese_mention_in_english(
+    tmp_path,
+):
+    """A Community server chooses its language, and English (US) is a choice like any other:
+    its members' mentions are answered, and their status posted for all to read, in English,
+    whatever the member wrote in. Only a server that cannot choose (not a Community server)
+    falls back to the language of the mention."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        plain_payload = fake.guild_payload
+
+        def community(*args, **kwargs):
+            payload = plain_payload(*args, **kwargs)
+            payload["features"] = ["COMMUNITY", "NEWS"]
+            return payload
+
+        fake.guild_payload = community  # type: ignore[method-assign]
+        fake.set_preferred_locale("en-US")
+        async with running_bot(tmp_path, fake=fake, plan=TaskPlan(polls_until_done=None)) as world:
+            assert "COMMUNITY" in world.bot.get_guild(fake.guild_id).features
+            status = await bots_reply_to(world, await mention(world, "一只在冲浪的猫"))
+            assert "asked for a video" in status["content"], status["content"]
+
+
 async def test_a_request_worded_as_a_chinese_question_makes_a_video(tmp_path):
     """ "@Bot can you make a video of a rocket launch that fails?" in a Chinese server: its
     words of the service ("fails") do not make it a question about the bot."""
