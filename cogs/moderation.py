@@ -7,6 +7,7 @@ The cog stays thin: it parses options, calls `bot.moderation`, and answers priva
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,10 @@ SERVER_LOCALE_KEPT = 3600.0
 # are cut off: one made after the stop's drain gets a moment, not Discord's 429 wait.
 LAST_MODLOG_POSTS = 0.5
 LISTED_MEMBERS = 10
+# How many listed channels the bot does not hold (archived threads, most likely) are read over
+# REST after a channel's delete, to find the threads that went with it (see
+# `ModerationCog._forget_gone_threads`).
+UNSEEN_LISTED_CHECKED = 10
 Choice = app_commands.Choice
 Interaction = discord.Interaction["VideoBot"]
 Channel = discord.TextChannel | discord.Thread
@@ -166,6 +171,10 @@ class ModerationCog(
         self._refused_modlogs: dict[int, tuple[int, float]] = {}
         # The language of servers read over REST, and until when it is used.
         self._server_locales: dict[int, tuple[str, float]] = {}
+        # Per server, the one look for threads gone with a deleted channel that runs, and
+        # whether another waits: a burst of deletes makes two looks, not one per delete.
+        self._thread_looks: dict[int, asyncio.Lock] = {}
+        self._thread_look_waiting: set[int] = set()
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -215,8 +224,42 @@ class ModerationCog(
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         """A listed channel deleted in Discord is unlisted: `channels remove` cannot pick it
         any more, and, the only one listed, it would leave /video working nowhere. Told in the
-        mod-log. (Its threads come as thread deletes: `on_raw_thread_delete`.)"""
+        mod-log. (Its threads the bot holds come as thread deletes, `on_raw_thread_delete`;
+        its archived ones are looked for, `_forget_gone_threads`.)"""
         await self._forget_deleted_channel(channel.guild, channel.id, channel.name)
+        if isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            await self._forget_gone_threads(channel.guild)
+
+    async def _forget_gone_threads(self, guild: discord.Guild) -> None:
+        """Unlist the listed threads that went with a deleted channel without a word: Discord
+        sends no THREAD_DELETE for them, and discord.py makes one up only for the threads it
+        holds, not archived ones. Which channel a listed thread belongs to is not stored, so
+        each listed one the bot does not hold is read (a few at most); one Discord does not
+        know (404) is gone. Left listed, /video would work nowhere once it is the only one."""
+        if guild.id in self._thread_look_waiting:
+            return  # the look that waits starts after this delete: it sees it
+        self._thread_look_waiting.add(guild.id)
+        look = self._thread_looks.setdefault(guild.id, asyncio.Lock())
+        waiting = True
+        try:
+            async with look:
+                self._thread_look_waiting.discard(guild.id)
+                waiting = False
+                listed = await self.bot.moderation.store.channels(guild.id)
+                unseen = [c for c in listed if guild.get_channel_or_thread(c) is None]
+                for channel_id in unseen[:UNSEEN_LISTED_CHECKED]:
+                    try:
+                        await self.bot.fetch_channel(channel_id)
+                    except discord.NotFound:
+                        await self._forget_deleted_channel(guild, channel_id, None)
+                    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                        # Hidden from the bot (403) is not gone; a failure proves nothing.
+                        log.info("Listed channel %d: not read (%r)", channel_id, error)
+        finally:
+            if waiting:  # cancelled before its turn
+                self._thread_look_waiting.discard(guild.id)
+            if guild.id not in self._thread_look_waiting and not look.locked():
+                self._thread_looks.pop(guild.id, None)
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:

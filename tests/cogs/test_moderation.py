@@ -701,6 +701,89 @@ async def test_a_listed_channel_deleted_in_discord_is_no_longer_listed(tmp_path)
             assert "queued as job #1" in await video(world)
 
 
+async def test_a_listed_archived_thread_goes_with_its_deleted_channel(tmp_path):
+    """A listed thread that was archived (so no longer in the bot's cache) goes when its
+    channel is deleted: Discord sends no THREAD_DELETE for a deleted channel's threads, and
+    discord.py only makes them up for the threads it holds. Left listed, /video works
+    nowhere and members are sent to a thread that is gone."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        modlog = fake.add_text_channel("mod-log")
+        videos = fake.add_text_channel("videos")
+        post = fake.add_thread(videos, "My fox")
+        async with running_bot(tmp_path, fake=fake) as world:
+            owner = fake.owner_id
+            await command(
+                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
+            )
+            for listed in (videos, post):
+                option = listed_channel_option(fake, listed)
+                await command(world, "videomod channels add", user=owner, channel=option)
+            # A moderator closes (archives) and locks the thread: Discord says so, and
+            # discord.py drops it from its cache.
+            fake.lock_thread(post, archived=True)
+            await fake.dispatch("THREAD_UPDATE", fake._channel_payload(post))
+            await fake.wait_for(
+                lambda: world.bot.get_channel(post) is None, 5.0, description="thread uncached"
+            )
+
+            await fake.delete_channel(videos)  # its threads go with it, unannounced
+            await fake.wait_for_message(
+                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
+            )
+            # Found gone when read (404): the bot no longer knows its name.
+            await fake.wait_for_message(
+                channel_id=modlog,
+                predicate=lambda m: (
+                    f"<#{post}> was deleted" in m["content"]
+                    and "last listed channel" in m["content"]
+                ),
+            )
+            shown = await command(world, "videomod limits show", user=owner)
+            assert "**Channels:** all" in shown, shown
+            assert "queued as job #1" in await video(world)
+
+
+async def test_an_archived_thread_of_a_channel_still_there_stays_listed_when_another_goes(
+    tmp_path,
+):
+    """A deleted channel's threads are found by reading the listed ones the bot does not hold:
+    one Discord still has (another channel's archived thread) stays listed."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        modlog = fake.add_text_channel("mod-log")
+        videos = fake.add_text_channel("videos")
+        other = fake.add_text_channel("other")
+        post = fake.add_thread(other, "My fox")
+        async with running_bot(tmp_path, fake=fake) as world:
+            owner = fake.owner_id
+            await command(
+                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
+            )
+            for listed in (videos, post):
+                option = listed_channel_option(fake, listed)
+                await command(world, "videomod channels add", user=owner, channel=option)
+            fake.lock_thread(post, archived=True)
+            await fake.dispatch("THREAD_UPDATE", fake._channel_payload(post))
+            await fake.wait_for(
+                lambda: world.bot.get_channel(post) is None, 5.0, description="thread uncached"
+            )
+
+            await fake.delete_channel(videos)
+            await fake.wait_for_message(
+                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
+            )
+            await fake.wait_for(
+                lambda: any(
+                    r.method == "GET" and r.path.endswith(f"/channels/{post}")
+                    for r in fake.requests
+                ),
+                5.0,
+                description="the listed thread read",
+            )
+            shown = await command(world, "videomod limits show", user=owner)
+            assert f"<#{post}>" in shown, shown
+            assert "**Channels:** all" not in shown, shown
+
+
 async def test_turning_the_mod_log_off_or_moving_it_is_said_where_moderators_were_reading(
     tmp_path,
 ):
