@@ -10,7 +10,8 @@ The fake is an aiohttp web server bound to ``127.0.0.1`` on a random free port. 
 * a tiny CDN at ``/attachments/...`` so that attachment URLs it hands out can be downloaded,
   signed like Discord's (``ex`` expiry, ``is`` issue time, both hex): past ``ex`` (on the
   fake's clock, see :meth:`FakeDiscord.wall_clock`) it answers 404 ``This content is no longer
-  available.``
+  available.``; every message it returns (an answer, history, an event) carries links that
+  work for an hour at least, signed afresh where the stored ones expire sooner, as Discord does
 
 Point discord.py at it before the client connects::
 
@@ -237,6 +238,10 @@ DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 #: How long a signed CDN link works (its ``ex``), and what the CDN answers after that.
 CDN_LINK_LIFETIME = 24 * 3600
 CDN_EXPIRED_TEXT = "This content is no longer available."
+#: A message returned (an answer, an event) carries links good for at least this long: a
+#: stored link closer to its ``ex`` is signed afresh, one further from it is returned as is
+#: (the same message read twice in a row gives the same links, as the bot's tests expect).
+CDN_LINK_RENEWED_WITHIN = 3600
 MAX_CONTENT_LENGTH = 2000
 MAX_EMBEDS = 10
 #: Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-limits).
@@ -1678,6 +1683,35 @@ class FakeDiscord:
             f"?ex={expiry}&is={issued_at}&hm={sig}&"
         )
 
+    def _fresh_links(self, msg: Json) -> Json:
+        """`msg` as Discord returns it, in an answer or an event: links that expire soon (see
+        `CDN_LINK_RENEWED_WITHIN`) signed afresh on the fake's clock. Discord signs a message's
+        links when it returns it, so a message fetched again carries links that work (what
+        the bot renews late media by), where the stored ones may have expired."""
+        fresh = dict(msg)
+        attachments = msg.get("attachments")
+        if isinstance(attachments, list) and attachments:
+            fresh["attachments"] = [self._fresh_attachment(a) for a in attachments]
+        referenced = msg.get("referenced_message")
+        if isinstance(referenced, Mapping):
+            fresh["referenced_message"] = self._fresh_links(dict(referenced))
+        return fresh
+
+    def _fresh_attachment(self, attachment: Json) -> Json:
+        fresh = dict(attachment)
+        for key in ("url", "proxy_url"):
+            link = attachment.get(key)
+            prefix = f"{self.base_url}/attachments/"
+            if not isinstance(link, str) or not link.startswith(prefix) or "?ex=" not in link:
+                continue  # not one the fake signed
+            path, _, query = link[len(prefix) :].partition("?ex=")
+            expires = int(query.split("&")[0], 16)
+            if expires - self.wall_clock() >= CDN_LINK_RENEWED_WITHIN:
+                continue
+            channel_id, attachment_id, filename = path.split("/")
+            fresh[key] = self._cdn_url(int(channel_id), int(attachment_id), filename)
+        return fresh
+
     def _store_message(self, msg: Json, *, ephemeral_owner: int | None = None) -> None:
         mid = int(msg["id"])
         cid = int(msg["channel_id"])
@@ -2152,6 +2186,8 @@ class FakeDiscord:
             if session is None:
                 return None
             targets = [(None, session)]
+        if event.startswith("MESSAGE_") and "attachments" in data:
+            data = self._fresh_links(data)  # signed when sent, like Discord's
         for conn, session in targets:
             session.seq += 1
             frame: Json = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
@@ -3448,12 +3484,12 @@ class FakeDiscord:
             await self._echo("MESSAGE_CREATE", msg)
         self._notify()
         if rec.query.get("wait", "").lower() in ("1", "true"):
-            return self._json(msg)
+            return self._json(self._fresh_links(msg))
         return web.Response(status=204)
 
     async def _h_webhook_get(self, request: web.Request) -> web.StreamResponse:
         inter = self._webhook_interaction(request)
-        return self._json(self._webhook_message(request, inter))
+        return self._json(self._fresh_links(self._webhook_message(request, inter)))
 
     async def _h_webhook_edit(self, request: web.Request) -> web.StreamResponse:
         rec = self._rec(request)
@@ -3462,7 +3498,7 @@ class FakeDiscord:
         self._check_upload(rec.files, inter)
         self._apply_edit(msg, dict(rec.payload or {}), rec.files)
         await self._echo("MESSAGE_UPDATE", msg)
-        return self._json(msg)
+        return self._json(self._fresh_links(msg))
 
     async def _h_webhook_delete(self, request: web.Request) -> web.StreamResponse:
         inter = self._webhook_interaction(request)
@@ -3509,14 +3545,14 @@ class FakeDiscord:
             if seen is not None and self.now() - seen[1] <= self.nonce_window:
                 existing = self.get_message(seen[0])
                 if existing is not None:
-                    return self._json(existing)
+                    return self._json(self._fresh_links(existing))
         self._check_upload(rec.files)
         msg = self._create_message(cid, payload, rec.files)
         self._store_message(msg)
         if payload.get("enforce_nonce") and nonce is not None:
             self._nonces[(cid, str(nonce))] = (int(msg["id"]), self.now())
         await self._echo("MESSAGE_CREATE", msg)
-        return self._json(msg)
+        return self._json(self._fresh_links(msg))
 
     async def _h_history(self, request: web.Request) -> web.StreamResponse:
         cid, _ = self._channel(request)
@@ -3540,10 +3576,11 @@ class FakeDiscord:
             before = int(query["before"]) if "before" in query else None
             candidates = [m for m in msgs if before is None or int(m["id"]) < before]
             selected = candidates[-limit:]
-        return self._json(list(reversed(selected)))  # newest first, like Discord
+        # Newest first, like Discord, with links signed afresh.
+        return self._json([self._fresh_links(m) for m in reversed(selected)])
 
     async def _h_get_msg(self, request: web.Request) -> web.StreamResponse:
-        return self._json(self._channel_message(request))
+        return self._json(self._fresh_links(self._channel_message(request)))
 
     async def _h_edit_msg(self, request: web.Request) -> web.StreamResponse:
         rec = self._rec(request)
@@ -3554,7 +3591,7 @@ class FakeDiscord:
         self._check_upload(rec.files)
         self._apply_edit(msg, dict(rec.payload or {}), rec.files)
         await self._echo("MESSAGE_UPDATE", msg)
-        return self._json(msg)
+        return self._json(self._fresh_links(msg))
 
     async def _h_delete_msg(self, request: web.Request) -> web.StreamResponse:
         msg = self._channel_message(request)

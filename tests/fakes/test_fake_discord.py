@@ -591,3 +591,20 @@ async def test_a_cdn_link_stops_working_at_its_expiry_on_the_fakes_clock() -> No
         again = fake.make_attachment("cat.png", b"\x89PNG")  # signed on the moved clock
         async with http.get(again.url) as renewed:
             assert renewed.status == 200
+
+
+async def test_a_message_fetched_again_carries_links_signed_afresh() -> None:
+    """Discord signs the attachment links of every message it returns: a message fetched
+    again after its links expired carries links that work (what `bot.media_refresh` renews a
+    late job's media by), not the expired ones it was first sent with."""
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        picture = fake.make_attachment("cat.png", b"\x89PNG")
+        posted = await fake.message_create("a cat", attachments=[picture], dispatch=False)
+        fake.advance_clock(CDN_LINK_LIFETIME + 1)
+        url = f"{fake.api_base}/channels/{fake.channel_id}/messages/{posted['id']}"
+        async with http.get(url, headers={"Authorization": f"Bot {fake.token}"}) as response:
+            assert response.status == 200, await response.text()
+            fetched = await response.json()
+        link = fetched["attachments"][0]["url"]
+        async with http.get(link) as download:
+            assert (download.status, await download.read()) == (200, b"\x89PNG"), link
