@@ -120,6 +120,9 @@ class LinkReason(StrEnum):
     UNPOSTED = "result_link_unposted"
     # Attach Files was taken from the bot where it posts.
     FILES_REFUSED = "result_link_files_refused"
+    # Discord refused the post with the file for another reason (a 400): it fits, so it is
+    # not called too large.
+    NOT_ATTACHED = "result_link_not_attached"
 
 
 def result_message(
@@ -755,6 +758,8 @@ class Delivery:
                 ):
                     raise
                 log.error("Job %d: Discord refused the plain upload too (%s)", post.job.id, error)
+                if error.status == _BAD_REQUEST:
+                    post = dataclasses.replace(post, link_reason=LinkReason.NOT_ATTACHED)
         return await self._send_plain(post, None)
 
     async def _send_plain(self, post: _Post, file: discord.File | None) -> discord.Message:

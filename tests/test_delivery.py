@@ -620,3 +620,20 @@ async def test_a_plain_result_after_a_refused_layout_does_not_call_a_small_video
     assert "your video is ready" in message["content"]
     assert "too large" not in message["content"], message["content"]
     assert [a["size"] for a in message["attachments"]] == [1024], "the video it fetched"
+
+
+async def test_a_small_video_discord_refuses_twice_is_linked_as_not_attached_not_too_large(
+    store, clock, fake, client, api, downloads
+):
+    """Discord refused the panel (a 400), then the plain post with the file (a 400 again): the
+    link goes out. The 1 KiB video fits: the member reads that it could not be attached, not
+    that it is too large to upload here."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body", times=2)
+    job = await finished_job(store, clock, fake, api, size=1024)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert message["attachments"] == []
+    assert job.result_url in message["content"], message["content"]
+    assert "too large" not in message["content"], message["content"]
+    assert "would not let me attach the file here" in message["content"], message["content"]
