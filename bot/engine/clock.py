@@ -11,9 +11,11 @@ sharing one PostgreSQL database then agree on when a lease lapses even when thei
 clocks do not, so a host whose clock runs minutes ahead cannot take over every other process's
 work early. While it runs, `keep_in_step` nudges it towards the database's clock a little at a
 time: a host whose oscillator drifts (broken NTP: seconds a day) stays in step over a long
-uptime, and a step of the database's clock is followed only slowly. Only a gap far beyond any
-drift (`JUMP_BEYOND`: a suspend where there is no boot clock, a step of the database's clock) is
-closed at once.
+uptime, and a step of the database's clock is followed only slowly: every process follows it
+at the same pace, so none takes the claims another holds (or its own) for lapsed. Only a gap far
+beyond any drift (`JUMP_BEYOND`) that this host's own clock shows too is closed at once: a
+suspend the monotonic clock did not count (where there is no boot clock, a VM paused), after
+which this process's claims have lapsed anyway.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ log = logging.getLogger(__name__)
 STEP_EVERY = 300.0
 STEP_AT_MOST = 1.0
 OFF_WARNING = 2.0
-# A gap wider than this is no oscillator's drift: the clock is set to the database's at once.
+# A gap wider than this is no oscillator's drift: when this host's clock moved ahead of the
+# monotonic clock by as much too (it was suspended), the clock is set to the database's at once.
 JUMP_BEYOND = 60.0
 
 
@@ -103,11 +106,17 @@ async def keep_in_step(
     most: float = STEP_AT_MOST,
     jump_beyond: float = JUMP_BEYOND,
     monotonic: Callable[[], float] = elapsed,
+    wall: Callable[[], float] = time.time,
 ) -> None:
     """Nudge `clock` towards the database's every `every` seconds, by at most `most`, or set it
-    to the database's when they are more than `jump_beyond` apart (runs until cancelled);
-    tells the operator when they drift more than `OFF_WARNING` apart, and of every jump."""
+    to the database's when they are more than `jump_beyond` apart and this host's clock
+    (`wall`) moved as far ahead of `monotonic` since the last round: this host was suspended
+    (runs until cancelled). Tells the operator when they drift more than `OFF_WARNING` apart,
+    and of every jump."""
     was_off = False
+    # How far this host's clock stands ahead of the monotonic clock: it grows by the time a
+    # suspend the monotonic clock did not count (and by steps of this host's clock).
+    lead = wall() - monotonic()
     while True:
         await asyncio.sleep(every)
         try:
@@ -115,11 +124,20 @@ async def keep_in_step(
         except Exception as error:  # the database may be away; the next round tries again
             log.warning("Could not read the database's clock (%s); trying again later", error)
             continue
-        off = clock.nudge(reading, read_at, most=most, jump_beyond=jump_beyond)
-        if abs(off) > jump_beyond:
+        slept = wall() - monotonic() - lead
+        lead += slept
+        # A step of the database's clock alone is followed slowly: jumping to it would move
+        # every claim this process holds, and the others' would not have moved yet.
+        off = clock.nudge(
+            reading,
+            read_at,
+            most=most,
+            jump_beyond=jump_beyond if slept > jump_beyond else math.inf,
+        )
+        if slept > jump_beyond and abs(off) > jump_beyond:
             log.warning(
-                "The bot's clock was %.0f s %s the database server's (the host was suspended,"
-                " or a clock was set); it now reads the server's time",
+                "The bot's clock was %.0f s %s the database server's (the host was"
+                " suspended); it now reads the server's time",
                 abs(off),
                 behind_or_ahead(off),
             )
@@ -127,8 +145,8 @@ async def keep_in_step(
             continue
         if abs(off) > OFF_WARNING and not was_off:
             log.warning(
-                "The bot's clock is %.1f s %s the database server's (this host's oscillator or"
-                " NTP); moving it %.1f s closer every %.0f s",
+                "The bot's clock is %.1f s %s the database server's (this host's oscillator,"
+                " NTP, or the server's clock was set); moving it %.1f s closer every %.0f s",
                 abs(off),
                 behind_or_ahead(off),
                 most,

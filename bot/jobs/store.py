@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.engine.clock import JUMP_BEYOND
 from bot.i18n import msg
 from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
@@ -150,10 +149,10 @@ _STAGE_JOBS: dict[Stage, tuple[str, str]] = {
 
 
 # How far apart two processes' clocks may be and still have each other's times taken as they
-# are (each is set to the database server's once more than `JUMP_BEYOND` off it). A due time
-# or a claim further ahead than any this bot writes by more than this was written by a clock
-# that ran ahead and was set back since: it is taken as due, or lapsed, now.
-CLOCK_SLACK = 2 * JUMP_BEYOND
+# are (each follows the database server's clock, `bot.engine.clock`). A due time or a claim
+# further ahead than any this bot writes by more than this was written by a clock that ran
+# ahead and was set back since: it is taken as due, or lapsed, now.
+CLOCK_SLACK = 120.0
 # How far ahead each stage makes a job due, at most, with the shipped settings (the engine
 # passes its own, `Poller.reach`): a held submit's recheck or APIMart's pause (2 minutes), a
 # timed-out render's follow-up (5), a failed delivery's longest backoff (10).

@@ -181,15 +181,19 @@ async def test_a_clock_hours_off_the_databases_is_set_to_it_at_once_and_the_oper
     links would pass as valid and every <t:> time be wrong for weeks; it jumps instead."""
     eight_hours = 8 * ONE_HOUR
     since_boot = SteppableWall()  # stands still unless stepped
+    host_clock = SteppableWall()
     clock = SteadyClock(wall=lambda: 1_800_000_000.0, monotonic=lambda: since_boot.step)
     rounds = asyncio.Event()
 
     async def server_time():
+        host_clock.step = eight_hours  # the host woke up: its own clock says 8 hours passed too
         rounds.set()
         return 1_800_000_000.0 + eight_hours
 
     keeping = asyncio.create_task(
-        keep_in_step(clock, server_time, every=0.01, monotonic=lambda: since_boot.step)
+        keep_in_step(
+            clock, server_time, every=0.01, monotonic=lambda: since_boot.step, wall=host_clock
+        )
     )
     try:
         await asyncio.wait_for(rounds.wait(), timeout=5)
