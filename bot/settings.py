@@ -284,10 +284,14 @@ class Settings(EnvSettings):
         " confirmation threshold (at most 840: Discord lets the bot edit the question for 15"
         " minutes)",
     )
+    # Bounded: a claim lasting longer than any process makes (`bot.jobs.store.LONGEST_CLAIM`,
+    # from this bound) was written by a clock since set back, and is taken for lapsed.
     lease_seconds: Seconds = Field(
         default=60.0,
+        le=600.0,
         description="seconds a process's claim on a job lasts unless renewed (submits 3 and"
-        " deliveries 5 times as long): how soon other processes take over a dead one's jobs",
+        " deliveries 5 times as long; at most 600): how soon other processes take over a dead"
+        " one's jobs",
     )
     shard_count: int | None = Field(
         default=None,

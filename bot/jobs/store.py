@@ -192,6 +192,14 @@ class LeaseTerms:
         return max(self.submit, self.poll, self.deliver)
 
 
+# LEASE_SECONDS at its most (`bot.settings`), and so the longest claim any process of this bot
+# makes (a delivery's). Processes sharing a database may run with different LEASE_SECONDS (a
+# rolling deploy raising it): a claim is taken for one written by a clock since set back only
+# when it lasts longer than this, never because it lasts longer than this process's own.
+LEASE_SECONDS_AT_MOST = 600.0
+LONGEST_CLAIM = LeaseTerms.lasting(LEASE_SECONDS_AT_MOST).longest
+
+
 class CancelOutcome(enum.Enum):
     """What a cancel did to a job's count against its member."""
 
@@ -388,9 +396,9 @@ class JobStore:
 
     def _unheld(self, now: float) -> tuple[str, tuple[float, float]]:
         """The condition "nobody holds it" as of `now`, and its parameters: no claim, a lapsed
-        one, or one lasting further than any claim is taken for (written by a clock that ran
-        ahead of ours, and since set back: it would otherwise hold the job that long)."""
-        held_at_most = now + self.leases.longest + CLOCK_SLACK
+        one, or one lasting further than any process's claim is taken for (written by a clock
+        that ran ahead of ours, and since set back: it would otherwise hold the job that long)."""
+        held_at_most = now + max(LONGEST_CLAIM, self.leases.longest) + CLOCK_SLACK
         return "(lease_until IS NULL OR lease_until <= ? OR lease_until > ?)", (now, held_at_most)
 
     async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
