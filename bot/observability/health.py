@@ -19,6 +19,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from discord.ext.commands.bot import BotBase
 
@@ -34,9 +35,46 @@ DATABASE_OUTAGE_RESTART = 300.0
 # moment the database answered again.
 LOOPS_BACK_WITHIN = 90.0
 
+# A query out this long (stuck, maybe, on a connection a partition left dead while new ones
+# are answered) is joined no more: the next caller asks afresh, each further time after twice
+# as long; never more than `OUT_AT_MOST` out at once (each holds a pool connection, of 10).
+ASK_AGAIN_AFTER = 10.0
+OUT_AT_MOST = 5
+
 Clock = Callable[[], float]
 Reasons = Callable[[], Sequence[str]]
 AsyncReasons = Callable[[], Awaitable[Sequence[str]]]
+T = TypeVar("T")
+
+
+class Outstanding(Generic[T]):
+    """One kind of database read that callers share while it is out (a health probe, the
+    metrics' refresh): on a server gone silent a read does not return, cancelled or not, and
+    holds a pool connection meanwhile, so callers every few seconds must not each start one;
+    nor may one stuck read answer for the database for good once it answers again."""
+
+    def __init__(self, *, again_after: float = ASK_AGAIN_AFTER, at_most: int = OUT_AT_MOST) -> None:
+        self._again_after = again_after
+        self._at_most = at_most
+        self._out: list[tuple[float, asyncio.Future[T]]] = []
+
+    def join(self, start: Callable[[], Awaitable[T]], *, now: float) -> asyncio.Future[T]:
+        """The youngest read out, or a fresh one from `start` when none is out, or when the
+        youngest has been out for `again_after` seconds (doubled for each other one out) and
+        fewer than `at_most` are."""
+        self._out = [(started, read) for started, read in self._out if not read.done()]
+        if self._out:
+            started, youngest = self._out[-1]
+            if (
+                now - started < self._again_after * 2 ** (len(self._out) - 1)
+                or len(self._out) >= self._at_most
+            ):
+                return youngest
+        read = asyncio.ensure_future(start())
+        # Its outcome, once nobody waits any more, is nobody's business.
+        read.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self._out.append((now, read))
+        return read
 
 
 class GatewayWatch:
@@ -111,25 +149,23 @@ class GatewayWatch:
         return "; ".join(problems) or None
 
 
-# Per database, its `SELECT 1` still out. On a server gone silent (a partition) a query does
-# not return, cancelled or not, and holds a pool connection meanwhile: probes every few seconds
-# (liveness and readiness, each) would hold the whole pool, so a probe joins the one out.
-_probes_out: weakref.WeakKeyDictionary[Database, asyncio.Task[Row | None]] = (
+# Per database, its `SELECT 1`s still out: probes every few seconds (liveness and readiness,
+# each) join one rather than hold the whole pool during a partition (`Outstanding`).
+_probes_out: weakref.WeakKeyDictionary[Database, Outstanding[Row | None]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-async def database_problem(db: Database, *, within: float = DATABASE_TIMEOUT) -> str | None:
+async def database_problem(
+    db: Database, *, within: float = DATABASE_TIMEOUT, clock: Clock = time.monotonic
+) -> str | None:
     """Why the database counts as unreachable (a `SELECT 1` failed or was slow), or None.
 
     Answers within `within` whatever the database does: the query is left to end on its own
-    rather than awaited, and probes made meanwhile wait on it instead of asking again."""
-    query = _probes_out.get(db)
-    if query is None or query.done():
-        query = asyncio.create_task(db.fetch_one("SELECT 1"), name="health-select-1")
-        # Its outcome, once no probe waits any more, is nobody's business.
-        query.add_done_callback(lambda task: task.cancelled() or task.exception())
-        _probes_out[db] = query
+    rather than awaited, and probes made meanwhile wait on it instead of asking again, for
+    `ASK_AGAIN_AFTER` seconds (`Outstanding`)."""
+    probes = _probes_out.setdefault(db, Outstanding())
+    query = probes.join(lambda: db.fetch_one("SELECT 1"), now=clock())
     done, _ = await asyncio.wait({query}, timeout=within)
     if not done:
         return f"database: no answer to SELECT 1 within {within:g}s"
@@ -190,7 +226,9 @@ class Health:
         gateway = self._gateway.problem()
         if gateway is not None:
             reasons.append(gateway)
-        database = await database_problem(self._db, within=self._database_timeout)
+        database = await database_problem(
+            self._db, within=self._database_timeout, clock=self._clock
+        )
         now = self._clock()
         if database is None:
             self._database_down_since = None

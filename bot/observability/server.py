@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.observability.health import Health, Verdict
+from bot.observability.health import Health, Outstanding, Verdict
 from bot.observability.metrics import Metrics
 from bot.observability.repeated import RepeatedFailures
 
@@ -54,7 +54,8 @@ class ObservabilityServer:
         self._refresh = refresh
         # Prometheus scrapes every 15 s: a database down for an hour is not 240 warnings.
         self._failures = RepeatedFailures(log, clock=clock)
-        self._refreshing: asyncio.Task[None] | None = None
+        self._clock = clock
+        self._refreshes: Outstanding[None] = Outstanding()
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
 
@@ -101,12 +102,9 @@ class ObservabilityServer:
         # `REFRESH_TIMEOUT`: a read cancelled on a connection to a server gone silent (a
         # partition) never returns, and the scrape must answer anyway. A read still under way
         # is waited for again rather than joined by another (one connection held, not one per
-        # scrape).
-        if self._refreshing is None or self._refreshing.done():
-            self._refreshing = asyncio.ensure_future(self._refresh())
-            # Whatever it ends with once nobody waits is logged below or not at all.
-            self._refreshing.add_done_callback(lambda task: task.cancelled() or task.exception())
-        done, _ = await asyncio.wait({self._refreshing}, timeout=REFRESH_TIMEOUT)
+        # scrape), unless it is stuck: then the next scrape reads afresh (`Outstanding`).
+        refreshing = self._refreshes.join(self._refresh, now=self._clock())
+        done, _ = await asyncio.wait({refreshing}, timeout=REFRESH_TIMEOUT)
         if not done:
             # The counters are still worth serving; the database-backed gauges keep old values.
             self._metrics.database_up.set(0)
@@ -116,7 +114,7 @@ class ObservabilityServer:
                 "/metrics: the live values took over %gs; serving the last",
                 REFRESH_TIMEOUT,
             )
-        elif (error := self._refreshing.exception()) is not None:
+        elif (error := refreshing.exception()) is not None:
             kind = type(error).__name__
             self._failures.log(
                 f"refresh {kind}",
