@@ -221,7 +221,9 @@ async def shared_clock(db: Database, wall: Callable[[], float] = time.time) -> S
         clock = await database_clock(db.server_time)
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         log.warning("Cannot read the database's clock (%s): timing with this host's", error)
-        return SteadyClock(wall)
+        clock = SteadyClock(wall)
+        clock.timed_by_host = True  # until `keep_in_step` reads the database's
+        return clock
     skew = clock() - wall()
     if abs(skew) > CLOCK_SKEW_WARNING:
         log.warning(

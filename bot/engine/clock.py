@@ -63,6 +63,9 @@ class SteadyClock:
     ) -> None:
         self._monotonic = monotonic
         self._offset = wall() - monotonic()
+        # Set where the bot times with this host's clock because the database's could not be
+        # read at start: `keep_in_step` then sets it to the database's at once.
+        self.timed_by_host = False
 
     def __call__(self) -> float:
         """Seconds since the epoch, as `wall` said at start plus time elapsed since."""
@@ -111,8 +114,8 @@ async def keep_in_step(
     """Nudge `clock` towards the database's every `every` seconds, by at most `most`, or set it
     to the database's when they are more than `jump_beyond` apart and this host's clock
     (`wall`) moved as far ahead of `monotonic` since the last round: this host was suspended
-    (runs until cancelled). Tells the operator when they drift more than `OFF_WARNING` apart,
-    and of every jump."""
+    (or, the first round, when the clock is `timed_by_host`) (runs until cancelled). Tells
+    the operator when they drift more than `OFF_WARNING` apart, and of every jump."""
     was_off = False
     # How far this host's clock stands ahead of the monotonic clock: it grows by the time a
     # suspend the monotonic clock did not count (and by steps of this host's clock).
@@ -126,18 +129,23 @@ async def keep_in_step(
             continue
         slept = wall() - monotonic() - lead
         lead += slept
+        # A clock still timed by this host's may be any distance off the database's, and no
+        # other process follows it: it is set to the database's at once.
+        jump = slept > jump_beyond or clock.timed_by_host
+        clock.timed_by_host = False
         # A step of the database's clock alone is followed slowly: jumping to it would move
         # every claim this process holds, and the others' would not have moved yet.
         off = clock.nudge(
             reading,
             read_at,
             most=most,
-            jump_beyond=jump_beyond if slept > jump_beyond else math.inf,
+            jump_beyond=jump_beyond if jump else math.inf,
         )
-        if slept > jump_beyond and abs(off) > jump_beyond:
+        if jump and abs(off) > jump_beyond:
             log.warning(
                 "The bot's clock was %.0f s %s the database server's (the host was"
-                " suspended); it now reads the server's time",
+                " suspended, or its clock timed the bot since the start); it now reads the"
+                " server's time",
                 abs(off),
                 behind_or_ahead(off),
             )

@@ -206,3 +206,32 @@ async def test_a_clock_hours_off_the_databases_is_set_to_it_at_once_and_the_oper
     assert clock() == 1_800_000_000.0 + eight_hours, "set to the database's, not a second closer"
     [jumped] = [r for r in caplog.records if "it now reads the server's time" in r.getMessage()]
     assert "28800 s behind the database server's" in jumped.getMessage()
+
+
+async def test_a_clock_timed_by_the_host_because_the_database_could_not_say_is_set_to_its_own():
+    """At start the database's clock could not be read (a timeout), so the bot times with this
+    host's clock, 10 minutes ahead: once the database answers, its clock is taken at once, not
+    followed a second every 5 minutes (50 hours, taking other processes' claims early)."""
+
+    class Database:
+        answered = False
+
+        async def server_time(self):
+            if not self.answered:
+                self.answered = True
+                raise TimeoutError
+            rounds.set()
+            return time.time()
+
+    rounds = asyncio.Event()
+    database = Database()
+    clock = await shared_clock(database, wall=lambda: time.time() + TEN_MINUTES)
+    keeping = asyncio.create_task(keep_in_step(clock, database.server_time, every=0.01))
+    try:
+        await asyncio.wait_for(rounds.wait(), timeout=5)
+        await asyncio.sleep(0.05)  # its nudge made
+    finally:
+        keeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeping
+    assert abs(clock() - time.time()) < 1, "set to the database's clock, not a second closer"
