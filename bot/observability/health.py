@@ -37,9 +37,11 @@ LOOPS_BACK_WITHIN = 90.0
 
 # A query out this long (stuck, maybe, on a connection a partition left dead while new ones
 # are answered) is joined no more: the next caller asks afresh, each further time after twice
-# as long; never more than `OUT_AT_MOST` out at once (each holds a pool connection, of 10).
+# as long; never more than `OUT_AT_MOST` probes and `REFRESHES_OUT_AT_MOST` metrics' refreshes out
+# at once: each holds a pool connection, and together they leave half the pool of 10 to the work.
 ASK_AGAIN_AFTER = 10.0
-OUT_AT_MOST = 5
+OUT_AT_MOST = 3
+REFRESHES_OUT_AT_MOST = 2
 
 Clock = Callable[[], float]
 Reasons = Callable[[], Sequence[str]]

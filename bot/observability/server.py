@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.observability.health import Health, Outstanding, Verdict
+from bot.observability.health import REFRESHES_OUT_AT_MOST, Health, Outstanding, Verdict
 from bot.observability.metrics import Metrics
 from bot.observability.repeated import RepeatedFailures
 
@@ -55,7 +55,7 @@ class ObservabilityServer:
         # Prometheus scrapes every 15 s: a database down for an hour is not 240 warnings.
         self._failures = RepeatedFailures(log, clock=clock)
         self._clock = clock
-        self._refreshes: Outstanding[None] = Outstanding()
+        self._refreshes: Outstanding[None] = Outstanding(at_most=REFRESHES_OUT_AT_MOST)
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
 
