@@ -230,7 +230,10 @@ class StatusMessages:
                 del self._finished[job.id]
             edited = await self._edit(job, message_id, final=final)
             if edited is _Edit.TOO_SOON:
-                self._show_when_due(job)
+                if job.id not in self._wanted:
+                    self._show_when_due(job)
+                # Otherwise a newer change, scheduled while this one waited its turn, is next:
+                # held back, this one would come due after it and cover it.
             else:
                 self._caught_up(job.id)  # this change is newer than any held back
             if edited is _Edit.MADE and not final:

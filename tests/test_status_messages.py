@@ -598,3 +598,39 @@ async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_tu
         assert "no news from the video service" in content, content
     finally:
         await status.close(grace=0)
+
+
+async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
+    store, fake, client
+):
+    """A job's progress edit waits for the channel's lane (another job's 429) while newer news
+    of the same job ("no news from the video service", said once) is scheduled behind it. Let
+    in, the older one is too soon: it must not be held back and shown after the newer one, or
+    "about 4 min left" replaces the news for the rest of the outage."""
+    status = StatusMessages(client, store, min_edit_interval=1.0)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    third = await posted_job(store, time.time, fake, client, status)  # same channel
+    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
+    await status.update(rendering)  # made
+    channel = fake.channel_id
+    fake.fail_next(
+        "PATCH", rf"/channels/{channel}/messages/{other.status_message_id}", 429, retry_after=0.6
+    )
+    fake.fail_next(
+        "PATCH", rf"/channels/{channel}/messages/{third.status_message_id}", 429, retry_after=1.2
+    )
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    status.schedule(dataclasses.replace(rendering, progress=40))  # waits for the lane
+    await asyncio.sleep(0.05)
+    status.schedule(dataclasses.replace(third, state=JobState.PROCESSING, progress=5))
+    # The newer news, said once, is scheduled while the 40% still waits its turn.
+    status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
+    try:
+        await asyncio.sleep(4.0)
+        await status.drain(timeout=5)
+        content = fake.get_message(job.status_message_id)["content"]
+        assert "no news from the video service" in content, content
+    finally:
+        await status.close(grace=0)
