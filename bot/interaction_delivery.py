@@ -449,6 +449,7 @@ class RouteDelivery:
             log.error(
                 "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error
             )
+        link_reason = LinkReason.TOO_LARGE
         if video is not None:
             # The video was fetched and fits ("too large" would be untrue): the plain result
             # carries it, as in a channel; refused again, its link.
@@ -461,7 +462,12 @@ class RouteDelivery:
                 if not refused_as_such or error.code == _FOLLOWUPS_SPENT:
                     raise
                 log.error("Job %d: Discord refused the plain upload too (%s)", job.id, error)
-        return await self._post_plain(job, reply, None, unreachable, now=now)
+                if error.status == _BAD_REQUEST:
+                    # It fits: not "too large to upload here".
+                    link_reason = LinkReason.NOT_ATTACHED
+        return await self._post_plain(
+            job, reply, None, unreachable, now=now, link_reason=link_reason
+        )
 
     async def _post_plain(
         self,
@@ -471,9 +477,16 @@ class RouteDelivery:
         unreachable: bool,
         *,
         now: float,
+        link_reason: LinkReason = LinkReason.TOO_LARGE,
     ) -> discord.WebhookMessage:
         """The plainest result (text and a bare card), with `file` if given."""
-        content = result_content(job, now=now, attached=file is not None, unreachable=unreachable)
+        content = result_content(
+            job,
+            now=now,
+            attached=file is not None,
+            unreachable=unreachable,
+            link_reason=link_reason,
+        )
         return await self._webhook(reply).send(
             content,
             embed=plain_embed(job, now=now),

@@ -591,6 +591,22 @@ async def test_a_refused_layout_through_the_interaction_keeps_the_video_that_fit
         assert [a["size"] for a in result["attachments"]] == [1024], "the video it fetched"
 
 
+async def test_a_video_refused_twice_through_the_interaction_is_linked_as_not_attached(tmp_path):
+    """Discord refused the result layout (a 400), then the plain result with the 1 KiB video
+    that fits (a 400 again): its link goes out, saying Discord would not let the bot attach the
+    file, not that it is too large to upload here, as in a channel."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        fake.fail_next("POST", r"/webhooks/\d+/[^/]+$", 400, 50035, "Invalid Form Body", times=2)
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["attachments"] == []
+        assert f"{world.api.task_ids[0]}.mp4" in result["content"], "the link"
+        assert "too large" not in result["content"], result["content"]
+        assert "would not let me attach the file here" in result["content"], result["content"]
+
+
 async def test_a_result_posted_through_the_interaction_is_never_posted_again(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
