@@ -84,6 +84,14 @@ def expected_cost(expected: Estimate) -> Message:
     return msg("cost_up_to" if expected.up_to else "cost_about", credits=amount(expected.credits))
 
 
+def stated_cost(expected: Estimate) -> Message:
+    """A request's cost where a refusal states it: '4 credits', or with a reference video
+    (which sets the length) the most it may cost, 'up to 15 credits'."""
+    if expected.up_to:
+        return msg("cost_up_to", credits=amount(expected.credits))
+    return amount(expected.credits)
+
+
 def costs_more(credits: float, agreed: float) -> bool:
     """Whether `credits` reads as more than the `agreed` figure a member was shown."""
     return credits > agreed and credits_number(credits) != credits_number(agreed)

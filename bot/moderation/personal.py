@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount, connection_reader
+from bot.jobs.pricing import Estimate, amount, connection_reader, stated_cost
 from bot.moderation.facts import (
     COUNTS,
     PAUSE_KEY,
@@ -160,15 +160,15 @@ def budget_spent(facts: MemberFacts, limits: PersonalLimits) -> bool:
 
 
 def personal_budget_short(
-    facts: MemberFacts, limits: PersonalLimits, expected: float
+    facts: MemberFacts, limits: PersonalLimits, expected: Estimate
 ) -> Message | None:
     """A video expected to cost more than what is left of the operator's monthly credits."""
-    left = short_of(limits.monthly_budget, facts.budget_committed, expected)
+    left = short_of(limits.monthly_budget, facts.budget_committed, expected.credits)
     if left is None:
         return None
     return msg(
         "personal_budget_short",
-        cost=amount(expected),
+        cost=stated_cost(expected),
         left=amount(left),
         reset=stamp(facts.budget_window.end, "R"),
     )

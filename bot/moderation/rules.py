@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
-from bot.jobs.pricing import amount
+from bot.jobs.pricing import Estimate, amount, stated_cost
 from bot.moderation.models import CREDIT_TOLERANCE, MemberFacts
 from bot.moderation.periods import stamp
 from bot.moderation.words import BannedMatch, find_banned
@@ -335,15 +335,15 @@ def budget_spent_message(facts: MemberFacts) -> Message:
     )
 
 
-def budget_short_refusal(facts: MemberFacts, expected: float) -> Refusal | None:
+def budget_short_refusal(facts: MemberFacts, expected: Estimate) -> Refusal | None:
     """A video expected to cost more than what is left of the server's monthly budget."""
-    left = facts.budget_short(expected)
+    left = facts.budget_short(expected.credits)
     if left is None:
         return None
     return Refusal(
         msg(
             "mod_budget_short",
-            cost=amount(expected),
+            cost=stated_cost(expected),
             left=amount(left),
             reset=stamp(facts.budget_window.end, "R"),
         )

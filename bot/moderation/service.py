@@ -147,7 +147,7 @@ class Moderation:
         threshold = facts.policy.confirm_above
         if refusal is None and (facts.policy.monthly_budget is not None or threshold is not None):
             expected = await expected_with(connection_reader(conn), request)
-            refusal = budget_short_refusal(facts, expected.credits)
+            refusal = budget_short_refusal(facts, expected)
             if (
                 refusal is None
                 and threshold is not None
@@ -216,7 +216,7 @@ class Moderation:
         if self.personal.monthly_budget is not None:
             # The member's own limits first: "you've used your videos" over "the credits".
             expected = await expected_with(connection_reader(conn), request)
-            short = personal_budget_short(facts, self.personal, expected.credits)
+            short = personal_budget_short(facts, self.personal, expected)
             if short is not None:
                 raise JobRefused(short)
 

@@ -12,6 +12,7 @@ import pytest
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.moderation.pending import ConfirmationNeeded
+from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import ALICE, end, record, set_limits
 
@@ -59,3 +60,39 @@ async def test_short_clips_elsewhere_do_not_let_reference_videos_overrun_a_budge
         admitted += 1
     # Each may be a 10 s 4K render (15 credits): a 20-credit budget pays for one of them.
     assert admitted <= 1, f"{admitted} reference videos admitted on a 20-credit budget"
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en-US", "expected to cost up to **15 credits**"), ("zh-CN", "最多 **15 积分**")],
+)
+async def test_a_reference_video_over_the_budget_left_is_said_to_cost_up_to(
+    store, moderation, clock, locale, said
+):
+    """A reference video refused for what is left of the budget: its figure is the most it
+    may cost, said "up to" as in its note, its status and its confirm question."""
+    await set_limits(moderation, monthly_budget=10.0, max_active=5)
+    with pytest.raises(JobRefused) as caught:
+        await record(store, moderation, clock, ALICE, CLIP)
+    text = caught.value.user_message.render(locale)
+    assert said in text, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en-US", "expected to cost up to **15 credits**"), ("zh-CN", "最多 **15 积分**")],
+)
+async def test_a_personal_reference_video_over_the_credits_left_is_said_to_cost_up_to(
+    db, store, clock, locale, said
+):
+    """The same outside servers that added the bot (the operator's monthly credits)."""
+    personal = Moderation(
+        db,
+        clock=clock,
+        personal=PersonalLimits(videos_per_day=10, max_active=5, monthly_budget=10),
+    )
+    alone = Requester(user_id=42, channel_id=7, guild_id=None)
+    with pytest.raises(JobRefused) as caught:
+        await store.create(alone, CLIP, now=clock(), submit_by=clock() + 60, admission=personal)
+    text = caught.value.user_message.render(locale)
+    assert said in text, text
