@@ -437,8 +437,8 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     # Refusals of a new video (nothing is saved or counted)
-    "mod_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。",
-    "mod_paused_standing": "视频服务余额不足，视频生成已暂停；等管理员通知恢复后才能再生成。",
+    "mod_paused": "视频服务的余额已用完，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。",
+    "mod_paused_standing": "视频服务的余额已用完，视频生成已暂停；等管理员通知恢复后才能再生成。",
     "mod_channel_not_allowed": (
         "这个频道不能生成视频。请在以下频道使用：{channels}（其中的子区或论坛帖子也可以）。"
     ),
@@ -552,7 +552,7 @@ ZH: dict[str, str] = {
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
     "mod_show_modlog": "**管理日志频道：**{channel}",
     "mod_show_modrole": "**管理员身份组：**{role}",
-    "mod_show_paused": "**已暂停：**视频服务余额不足。请充值后运行 `{/videomod resume}`。",
+    "mod_show_paused": "**已暂停：**视频服务的余额已用完。请充值后运行 `{/videomod resume}`。",
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}还没有人生成视频。",
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
@@ -631,7 +631,7 @@ ZH: dict[str, str] = {
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 没有限定给 {role}，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",
-    "mod_channel_already": "{channel} 已经允许使用，因此没有做任何更改。",
+    "mod_channel_already": "{channel} 已经允许生成视频，因此没有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
@@ -719,7 +719,7 @@ ZH: dict[str, str] = {
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_paused": (
-        "⚠️ 视频服务提示账户余额不足（HTTP 402），所有人的新视频已暂停。"
+        "⚠️ 视频服务提示账户已没有余额（HTTP 402），所有人的新视频已暂停。"
         "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
     ),
     "modlog_resumed": "✅ 一位管理员为所有人恢复了视频生成（`{/videomod resume}`）。",

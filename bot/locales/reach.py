@@ -169,8 +169,8 @@ ZH: dict[str, str] = {
         "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。"
     ),
     "owner_blocked_standing": "机器人运营者已禁止你生成视频（原因：{reason}）。",
-    "personal_paused": "视频服务余额不足，视频生成已暂停。没有计入你的额度；请稍后再试。",
-    "personal_paused_standing": "视频服务余额不足，视频生成已暂停；请稍后再试。",
+    "personal_paused": "视频服务的余额已用完，视频生成已暂停。没有计入你的额度；请稍后再试。",
+    "personal_paused_standing": "视频服务的余额已用完，视频生成已暂停；请稍后再试。",
     "owner_only": "只有机器人运营者可以使用这个命令。",
     "owner_block_done": "{user} 已被禁止在任何地方生成视频（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成视频了。",
