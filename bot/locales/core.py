@@ -459,7 +459,7 @@ ZH: dict[str, str] = {
     "result_ready": "{mention} 你的视频好了！",
     "result_link": "{url}\n文件太大，无法在这里上传；此链接{expiry}失效，请在此之前保存。",
     "result_link_unposted": "{url}\n视频可能没能发布在这里，这是它的链接；此链接{expiry}失效，请在此之前保存。",
-    "result_link_files_refused": "{url}\n我在这里没有上传文件的权限，这是视频的链接；此链接{expiry}失效，请在此之前保存。",
+    "result_link_files_refused": "{url}\n我在这里没有「附加文件」权限，这是视频的链接；此链接{expiry}失效，请在此之前保存。",
     "result_link_not_attached": "{url}\nDiscord 不允许我在这里附上文件，这是视频的链接；此链接{expiry}失效，请在此之前保存。",
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"

@@ -302,7 +302,7 @@ ZH: dict[str, str] = {
     ),
     "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
-    "delete_not_allowed": "只有请求这个视频的成员或在这里有管理消息权限的人可以删除它。你可以用 {/video} 生成自己的视频。",
+    "delete_not_allowed": "只有请求这个视频的成员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
     "delete_question": "要为这里的所有人删除任务 #{job_id} 的视频吗？删除后无法恢复。",
     "button_delete_yes": "删除",
     "button_delete_no": "保留",
