@@ -21,7 +21,7 @@ ZH_COMMANDS: dict[str, str] = {
     "image": "图片",
     "An image: the first frame, or a reference": "一张图片：作为首帧或参考图",
     "image2": "图片2",
-    "Second reference image (use three images to fuse them)": "第二张参考图（三张图片会融合）",
+    "Second reference image (use three images to fuse them)": "第二张参考图（用三张图片时会将它们融合）",
     "image3": "图片3",
     "Third reference image": "第三张参考图",
     "mode": "模式",

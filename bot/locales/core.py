@@ -359,11 +359,11 @@ ZH: dict[str, str] = {
     ),
     "duration_chosen_with_video_link": (
         "这个链接是视频，参考视频决定结果的时长，所以不能生成 {seconds} 秒的视频。"
-        "没有生成任何内容，也没有计数。请重新打开表单，「时长」保持默认，时长将由视频决定。"
+        "没有生成视频，也没有计入额度。请重新打开表单，「时长」保持打开时的默认值，成片就会和视频一样长。"
     ),
     "duration_flag_beside_video": (
-        "参考视频决定结果的时长，所以不能生成 {seconds} 秒的视频。没有生成任何内容，也没有计数。"
-        "请重新打开表单，从提示词中去掉时长标记（`--duration`、`--dur`），时长将由视频决定。"
+        "参考视频决定结果的时长，所以不能生成 {seconds} 秒的视频。没有生成视频，也没有计入额度。"
+        "请重新打开表单，从提示词中去掉时长标记（`--duration`、`--dur`），成片就会和视频一样长。"
     ),
     "bad_duration": "`{value}` 不是有效的时长。请选择 4、6、8 或 10 秒。",
     "bad_resolution": "`{value}` 不是有效的分辨率。请选择 720p、1080p 或 4K。",
@@ -390,19 +390,19 @@ ZH: dict[str, str] = {
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
-        "有视频完成后它就会开始，完成后我会发到这个频道。"
+        "等其中一个完成，你的视频就会开始生成；生成好后我会发到这个频道。"
     ),
     "queued_waiting_in_line": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
-        "你的视频排在第 {position} 位，完成后我会发到这个频道。"
+        "你的视频在等待空位的队列中排第 {position} 位；生成好后我会发到这个频道。"
     ),
     "queued_waiting_in_line_one": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
-        "你的视频排在第 {position} 位，完成后我会发到这个频道。"
+        "你的视频在队列中排第 {position} 位；生成好后我会发到这个频道。"
     ),
     "queued_waiting_for_slot_one": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
-        "正在生成的视频完成后它就会开始，完成后我会发到这个频道。"
+        "等正在生成的那个完成，你的视频就会开始生成；生成好后我会发到这个频道。"
     ),
     "links_skipped": "有 {count}我无法使用，将略过它们继续：{links}。略过的内容不计入额度。",
     "nothing_usable": (
@@ -445,8 +445,8 @@ ZH: dict[str, str] = {
     "refusal_invalid_resolution": "分辨率必须是 720p、1080p 或 4K",
     "refusal_unsupported_image_count": "图片数量必须是 0、1 或 3 张（首帧模式只能 1 张）",
     "refusal_unsupported_video_count": "最多只能使用 1 个参考视频",
-    "refusal_invalid_request_error": "它无法读取发送的请求",
-    "refusal_content_policy": "它的内容审核拒绝了提示词或图片",
+    "refusal_invalid_request_error": "它无法解析收到的请求",
+    "refusal_content_policy": "提示词或图片未通过它的内容审核",
     "refusal_unexplained": "它没有说明原因",
     "admission_busy": "我还在处理刚才的一个请求，暂时无法接收这个请求。没有生成视频，也没有计入额度；请一分钟后再试。",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
@@ -484,7 +484,7 @@ ZH: dict[str, str] = {
     "cause_moderation": "视频服务的内容审核拒绝了提示词或图片",
     "cause_upstream_busy": "视频服务负载过高或算力不足",
     "cause_upstream_timeout": "视频服务处理超时并放弃了",
-    "cause_other": "视频服务未能生成它（它的原话是另一种语言）",
+    "cause_other": "视频服务未能生成视频（它给出的原因是另一种语言）",
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_billed_no_video": (

@@ -255,8 +255,8 @@ ZH: dict[str, str] = {
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
     "status_line_timed_out_unfollowed": (
-        "❌ 任务 #{job_id} 用时超过了机器人的等待时间，我已不再等待它：不会有视频了。"
-        "视频服务可能已经生成了它，所以它仍计入额度。"
+        "❌ 任务 #{job_id} 用时超过了机器人的等待时间，我已不再等待：不会有视频了。"
+        "由于视频服务可能已经生成了视频，它仍计入额度。"
     ),
     "status_line_timed_out_failed": (
         "❌ 任务 #{job_id} 用时超过了机器人的等待时间，视频服务也未能完成它：不会有视频，也不计入额度。"
@@ -265,7 +265,7 @@ ZH: dict[str, str] = {
         "❌ 任务 #{job_id} 用时超过了机器人的等待时间，视频服务也未能完成它：不会有视频。"
         "视频服务已为它计费，所以仍计入额度。"
     ),
-    "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成；视频之后已被删除。",
+    "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成，但视频后来被删除了。",
     "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发消息，视频已私信发给发起人。",
     "status_line_completed_unposted": (
         "✅ 任务 #{job_id} 已完成，但机器人既无法在此发消息，也无法私信发送：发起人可以用 "
@@ -303,11 +303,11 @@ ZH: dict[str, str] = {
     "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
-    "delete_question": "要为这里的所有人删除任务 #{job_id} 的视频吗？删除后无法恢复。",
+    "delete_question": "要删除任务 #{job_id} 的视频吗？这里的所有人都将看不到它，且删除后无法恢复。",
     "button_delete_yes": "删除",
     "button_delete_no": "保留",
     "delete_kept": "已保留：视频仍在原处。",
-    "delete_question_notice": "要为这里的所有人删除关于任务 #{job_id} 的这条消息吗？删除后无法恢复。",
+    "delete_question_notice": "要删除关于任务 #{job_id} 的这条消息吗？这里的所有人都将看不到它，且删除后无法恢复。",
     "delete_kept_notice": "已保留：这条消息仍在原处。",
     "delete_gone": "这个视频已经被删除了。",
     "delete_gone_notice": "这条消息已经被删除了。",
@@ -337,7 +337,7 @@ ZH: dict[str, str] = {
     "status_details_kept_expired": (
         "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
     ),
-    "status_details_result_deleted": "视频已发布，之后被删除了。",
+    "status_details_result_deleted": "视频已发布，但后来被删除了。",
     "history_sent_by_dm": "已私信发送给你",
     "history_posted_where_asked": "已发布在你使用命令的地方",
     "status_details_sent_by_dm": "视频已通过私信发送给你。",
@@ -345,19 +345,19 @@ ZH: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
-    "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待它：不会有视频了。视频服务可能已经生成了它，所以它仍计入额度。",
-    "cancel_done_counted": "任务 #{job_id} 已取消：它不会被发布。它已经在生成中，所以仍计入你的额度。",
+    "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
+    "cancel_done_counted": "任务 #{job_id} 已取消，视频不会发布。由于它已经开始生成，仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
-    "cancel_done_when_sent": "任务 #{job_id} 已取消：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",
+    "cancel_done_when_sent": "任务 #{job_id} 已取消，视频不会发布。取消时它正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",
     "cancel_already": "任务 #{job_id} 已经取消了。",
     "cancel_notice_counted": (
-        "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布。它已经在生成中，所以仍计入你的额度。"
+        "{mention} 任务 #{job_id} 已取消：{reason}。视频不会发布。由于它已经开始生成，仍计入你的额度。"
     ),
     "cancel_notice_refunded": (
-        "{mention} 任务 #{job_id} 已取消：{reason}。它不会被发布，也不计入你的额度。"
+        "{mention} 任务 #{job_id} 已取消：{reason}。视频不会发布，也不计入你的额度。"
     ),
-    "status_details_cancelled_counted": "已取消（{reason}）：它不会被发布。它已经在生成中，所以仍计入你的额度。",
-    "status_details_cancelled_refunded": "已取消（{reason}）：它不会被发布，也不计入你的额度。",
+    "status_details_cancelled_counted": "已取消（{reason}）：视频不会发布。由于它已经开始生成，仍计入你的额度。",
+    "status_details_cancelled_refunded": "已取消（{reason}）：视频不会发布，也不计入你的额度。",
     "cancel_not_possible": "任务 #{job_id} 已无法取消。请用 {/videos status} 查看它的进展。",
     "state_recorded": "等待中",
     "state_submitting": "发送中",

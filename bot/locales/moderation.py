@@ -611,7 +611,7 @@ ZH: dict[str, str] = {
     # /videomod: answers when nothing changes
     "mod_nothing_given": "没有提供任何选项，因此没有做任何更改。请至少选择一个选项，或用 `{/videomod limits show}` 查看当前额度。",
     "mod_policy_unchanged": "当前设置已经是这样，因此没有做任何更改。`{/videomod limits show}` 会列出所有规则。",
-    "mod_credits_too_small": "最小金额为 {smallest} 积分，因此没有做任何更改。输入 0 可将其关闭。",
+    "mod_credits_too_small": "最小值为 {smallest} 积分，因此没有做任何更改。输入 0 可将其关闭。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
         "* 只能放在开头或结尾（例如 `gore*`）。"
@@ -635,7 +635,7 @@ ZH: dict[str, str] = {
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
     "mod_job_not_found": "本服务器没有任务 #{job_id}。请用 `{/videomod jobs}` 核对编号。",
-    "mod_job_not_cancellable": "任务 #{job_id} 是「{state}」状态，已无法取消。",
+    "mod_job_not_cancellable": "任务 #{job_id} 当前状态为「{state}」，已无法取消。",
     "mod_job_not_cancellable_unknown": "任务 #{job_id} 已无法取消：它可能已送达视频服务，但无法确定。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
     "mod_modlog_cannot_post": (
@@ -703,15 +703,15 @@ ZH: dict[str, str] = {
     "change_modrole_off": "{moderator} 移除了管理员身份组。",
     "change_job_cancelled": "{moderator} 取消了 {member} 的任务 #{job_id}。它从未发送给视频服务，所以不计入该成员的额度。",
     "change_job_cancelled_counted": (
-        "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布，但它已经在生成中，"
+        "{moderator} 取消了 {member} 的任务 #{job_id}：视频不会发布，但它已经开始生成，"
         "所以仍计入该成员的额度和服务器预算。"
     ),
-    "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：它不会被发布。它刚才正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
+    "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：视频不会发布。取消时它正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
     "change_operator_block_cancelled": "机器人运营者禁止 {member} 在任何地方生成视频（原因：{reason}）。{cancelled}",
     "sentences": "{first}{then}",
     "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
-    "mod_block_cancelled_counted": "{member} 生成中的任务已取消且不会被发布；它们已经在生成中，所以仍计入额度：{jobs}。",
-    "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会被发布，但仍计入额度：{jobs}。",
+    "mod_block_cancelled_counted": "{member} 生成中的任务已取消，视频不会发布；由于它们已经开始生成，仍计入额度：{jobs}。",
+    "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会发布视频，但仍计入额度：{jobs}。",
     "blocked_see_quota": "你现在不能在这里生成视频：用 {/videos quota} 查看原因（只有你能看到回答）。（这条提示一分钟后会自动删除。）",
     "mod_modrole_everyone": "@everyone 不能作为管理员身份组：那会让每个成员都能修改这些规则。请选择只有管理员拥有的身份组。",
     "mod_modrole_managed": "{role} 属于某个应用或集成，无法分配给成员。请选择你的管理员拥有的身份组。",
