@@ -101,6 +101,13 @@ EN: dict[str, str] = {
         "left this month, counting the videos being made now. Nothing was counted. A shorter "
         "or lower-resolution video may fit; the budget starts again {reset}."
     ),
+    # A reference video sets the length, so "shorter" is not the member's to choose.
+    "mod_budget_short_reference": (
+        "This video is expected to cost {cost}, but this server's video budget has only {left} "
+        "left this month, counting the videos being made now. Nothing was counted. A "
+        "lower-resolution video, or a shorter one without the reference video, may fit; the "
+        "budget starts again {reset}."
+    ),
     "mod_period_day": "day",
     "mod_period_week": "week",
     "mod_period_month": "month",
@@ -495,6 +502,11 @@ ZH: dict[str, str] = {
     "mod_budget_short": (
         "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 "
         "{left}。没有计入额度。换成更短或分辨率更低的视频也许够用；预算将于 {reset} 重置。"
+    ),
+    "mod_budget_short_reference": (
+        "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 "
+        "{left}。没有计入额度。换成分辨率更低的视频，或不用参考视频的更短视频，也许够用；预算将于 "
+        "{reset} 重置。"
     ),
     "mod_period_day": "日",
     "mod_period_week": "周",

@@ -61,6 +61,12 @@ EN: dict[str, str] = {
         "being made now. Nothing was counted. A shorter or lower-resolution video may fit; "
         "the credits start again {reset}."
     ),
+    "personal_budget_short_reference": (
+        "This video is expected to cost {cost}, but the credits for videos made outside "
+        "servers that added this bot have only {left} left this month, counting the videos "
+        "being made now. Nothing was counted. A lower-resolution video, or a shorter one "
+        "without the reference video, may fit; the credits start again {reset}."
+    ),
     "unsent_personal_budget_spent": (
         "Your video was not sent: while it waited, the videos before it used this month's "
         "credits for videos made outside servers that added this bot, and what is left would "
@@ -156,6 +162,11 @@ ZH: dict[str, str] = {
         "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本月在未添加本机器人的地方"
         "生成视频的积分只剩 {left}。没有计入额度。换成更短或分辨率更低的视频也许够用；积分将于 "
         "{reset} 重置。"
+    ),
+    "personal_budget_short_reference": (
+        "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本月在未添加本机器人的地方"
+        "生成视频的积分只剩 {left}。没有计入额度。换成分辨率更低的视频，或不用参考视频的更短视频，"
+        "也许够用；积分将于 {reset} 重置。"
     ),
     "unsent_personal_budget_spent": (
         "你的视频未发送：在它等待期间，排在它前面的视频用掉了本月在未添加本机器人的地方生成视频的积分，"

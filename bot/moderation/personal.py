@@ -167,7 +167,7 @@ def personal_budget_short(
     if left is None:
         return None
     return msg(
-        "personal_budget_short",
+        "personal_budget_short_reference" if expected.up_to else "personal_budget_short",
         cost=stated_cost(expected),
         left=amount(left),
         reset=stamp(facts.budget_window.end, "R"),

@@ -342,7 +342,7 @@ def budget_short_refusal(facts: MemberFacts, expected: Estimate) -> Refusal | No
         return None
     return Refusal(
         msg(
-            "mod_budget_short",
+            "mod_budget_short_reference" if expected.up_to else "mod_budget_short",
             cost=stated_cost(expected),
             left=amount(left),
             reset=stamp(facts.budget_window.end, "R"),

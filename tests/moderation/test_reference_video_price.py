@@ -18,6 +18,13 @@ from tests.moderation.test_admission import ALICE, end, record, set_limits
 
 # A member of another server, whose short clips are what was charged lately.
 MALLORY = Requester(user_id=666, channel_id=66, guild_id=6)
+# What a member refused for a reference video's worst case can change: its length is the
+# reference video's, so only the resolution, or leaving the reference video out.
+ADVICE = {
+    "en-US": "A lower-resolution video, or a shorter one without the reference video, may fit",
+    "zh-CN": "换成分辨率更低的视频，或不用参考视频的更短视频，也许够用",  # noqa: RUF001
+}
+
 CLIP = VideoRequest(
     prompt="dance like this", resolution="4k", video_urls=("https://x.example/clip.mp4",)
 )
@@ -70,12 +77,14 @@ async def test_a_reference_video_over_the_budget_left_is_said_to_cost_up_to(
     store, moderation, clock, locale, said
 ):
     """A reference video refused for what is left of the budget: its figure is the most it
-    may cost, said "up to" as in its note, its status and its confirm question."""
+    may cost, said "up to" as in its note, its status and its confirm question; and since the
+    reference video sets the length, the advice is not simply "a shorter video"."""
     await set_limits(moderation, monthly_budget=10.0, max_active=5)
     with pytest.raises(JobRefused) as caught:
         await record(store, moderation, clock, ALICE, CLIP)
     text = caught.value.user_message.render(locale)
     assert said in text, text
+    assert ADVICE[locale] in text, text
 
 
 @pytest.mark.parametrize(
@@ -85,7 +94,8 @@ async def test_a_reference_video_over_the_budget_left_is_said_to_cost_up_to(
 async def test_a_personal_reference_video_over_the_credits_left_is_said_to_cost_up_to(
     db, store, clock, locale, said
 ):
-    """The same outside servers that added the bot (the operator's monthly credits)."""
+    """The same outside servers that added the bot (the operator's monthly credits), with the
+    same advice."""
     personal = Moderation(
         db,
         clock=clock,
@@ -96,3 +106,4 @@ async def test_a_personal_reference_video_over_the_credits_left_is_said_to_cost_
         await store.create(alone, CLIP, now=clock(), submit_by=clock() + 60, admission=personal)
     text = caught.value.user_message.render(locale)
     assert said in text, text
+    assert ADVICE[locale] in text, text
