@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from bench import eta, isolation, realpath, scaleout, schedule_sim
 from bench.fakeapi import PROFILES
-from bench.polling import ADAPTIVE, MODES, Result, run_scenario
+from bench.polling import ADAPTIVE, FIXED_10, MODES, Result, run_scenario
 from bench.stats import nearest_rank
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -131,18 +131,20 @@ def check_polling(results: list[Result]) -> list[tuple[bool, str]]:
                 (
                     ok,
                     f"{jobs} jobs, {r.profile}: product {r.polls_per_job:.2f} calls/job with"
-                    f" p95 {r.delay(0.95):.1f} s, p99 {r.delay(0.99):.1f} s (target <= 4 calls"
-                    f" AND p95 <= 10 s AND p99 <= 20 s{compared}){bound}",
+                    f" p95 {r.delay(0.95):.1f} s, p99 {r.delay(0.99):.1f} s to a callback"
+                    f" (target <= 4 calls AND p95 <= 10 s AND p99 <= 20 s{compared}){bound}",
                 )
             )
+        verdicts += against_fixed_10(jobs, runs)
     for r in results:
         if r.jobs >= 10_000:
             rss = r.worker["peak_rss_kib"] / 1024
             verdicts.append(
                 (
                     rss < 150,
-                    f"{r.jobs} jobs, {r.mode.name}, {r.profile}: peak RSS {rss:.1f} MB"
-                    " (target < 150)",
+                    f"{r.jobs} jobs, {r.mode.name}, {r.profile}: peak RSS {rss:.1f} MB, polling"
+                    " only, no deliveries (target < 150; `bench realpath --background 9800"
+                    " --rate 400` adds them)",
                 )
             )
         idle = r.worker["idle_cpu_seconds"]
@@ -153,6 +155,33 @@ def check_polling(results: list[Result]) -> list[tuple[bool, str]]:
                 " seconds",
             )
         )
+    return verdicts
+
+
+def against_fixed_10(jobs: int, runs: list[Result]) -> list[tuple[bool, str]]:
+    """The issue's comparison, computed: one sixth of fixed 10 s polling's calls (what it needs
+    when every check is allowed) at equal or better delay than fixed 10 s polling measured on
+    the same renders and budget, p95 AND p99 (the peers run on one profile)."""
+    verdicts: list[tuple[bool, str]] = []
+    for peer in (r for r in runs if r.mode is FIXED_10):
+        for r in (r for r in runs if r.mode is ADAPTIVE and r.profile == peer.profile):
+            sixth = peer.fixed_10_polls_needed / 6
+            ok = (
+                r.polls_per_job <= sixth
+                and r.delay(0.95) <= peer.delay(0.95)
+                and r.delay(0.99) <= peer.delay(0.99)
+            )
+            verdicts.append(
+                (
+                    ok,
+                    f"{jobs} jobs, {r.profile}, against fixed 10 s polling: product"
+                    f" {r.polls_per_job:.2f} calls/job, p95 {r.delay(0.95):.1f} s, p99"
+                    f" {r.delay(0.99):.1f} s; fixed 10 s needs {peer.fixed_10_polls_needed:.2f}"
+                    f" calls/job unhindered ({peer.polls_per_job:.2f} made on this budget),"
+                    f" p95 {peer.delay(0.95):.1f} s, p99 {peer.delay(0.99):.1f} s (target <="
+                    f" {sixth:.2f} calls AND p95 AND p99 no later than fixed 10 s)",
+                )
+            )
     return verdicts
 
 
@@ -189,8 +218,9 @@ def check_ack(report: dict[str, object]) -> list[tuple[bool, str]]:
     return [
         (
             within,
-            f"{commands} simultaneous /video all acknowledged, p99"
-            f" {ack_p99:.3f} s (target: well within 3 s, here < 1 s)",
+            f"{commands} simultaneous /video all acknowledged, p99 {ack_p99:.3f} s with the"
+            " fake Discord in the bot's own process (Discord's 3 s, here < 1 s; the issue's"
+            " 250 ms target is judged on the real path, the fake in another process)",
         )
     ]
 
