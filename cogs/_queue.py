@@ -692,12 +692,20 @@ async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool =
 
 
 async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> bool:
-    """Tell the member now if the rules refuse them whatever they ask, or they had the bot
-    check too many links lately (`links`: how many it is about to check); True if so.
+    """Tell the member now if the video could not be posted here, the rules refuse them
+    whatever they ask, or they had the bot check too many links lately (`links`: how many it
+    is about to check); True if so.
 
     Entry points call this before fetching any link the member gave, so a blocked or capped
-    member cannot make the bot download anything, nor anyone make it download without end.
+    member cannot make the bot download anything, nor anyone make it download without end;
+    and a channel the bot lacks a permission in is named at once, not after the links were
+    read (and counted against the member's links checked) for a video it cannot post.
     """
+    cannot_post = origin.cannot_post_here()
+    if cannot_post is not None:
+        if not origin.echo:
+            await origin.tell(cannot_post)
+        return True
     requester = origin.requester()
     refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:

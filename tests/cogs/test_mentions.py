@@ -792,6 +792,28 @@ async def test_a_mention_where_the_bot_cannot_post_is_answered_by_dm(tmp_path):
             assert await nothing_recorded(world)
 
 
+async def test_a_mention_with_a_link_where_the_bot_cannot_post_reads_no_link(tmp_path):
+    """Where the bot cannot post, the member is told so without the links in their mention
+    being fetched first for a video that could never be posted."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        FakeDiscord(token=BOT_TOKEN) as fake,
+    ):
+        fake.forbidden_channels.add(fake.channel_id)
+        async with running_bot(
+            tmp_path, fake=fake, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world:
+            boat = web.serve("/boat.png")
+            await mention(world, f"make this boat sail {boat}")
+            dm = fake.dm_channel_id(fake.user_id)
+            told = await fake.wait_for_message(
+                dm, predicate=lambda m: m["author"]["id"] == str(fake.bot_user_id)
+            )
+            assert "Send Messages" in told["content"]
+            assert web.hits == [], "the link was read for a video that could not be posted"
+            assert await nothing_recorded(world)
+
+
 async def test_a_bot_timed_out_by_a_moderator_is_not_said_to_lack_permissions(tmp_path):
     """Discord lets a timed-out member only read, so the bot's permissions look stripped: a
     mention, /video and the menu (before its form) tell of the timeout and when it ends, not

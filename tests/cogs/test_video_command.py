@@ -808,3 +808,28 @@ async def test_a_refusal_after_the_prompts_links_seen_by_two_processes_is_told_o
         assert len(interaction.answers) == 1, [answer["content"] for answer in interaction.answers]
         assert len(web.hits) == 1, "the link was read once"
         assert world.api.submits == []
+
+
+async def test_missing_permissions_are_named_before_the_prompts_links_are_read(tmp_path):
+    """A channel the bot cannot attach files in refuses the video however it is asked: a link
+    in the prompt is not read first (slow, and counted in the member's links checked)."""
+    everything_but_files = discord.Permissions.all()
+    everything_but_files.attach_files = False
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        boat = web.serve("/boat.png")
+        interaction = await world.discord.slash_command(
+            "video",
+            options={"prompt": f"make this boat sail {boat}"},
+            app_permissions=str(everything_but_files.value),
+        )
+        callback = await interaction.wait_for_callback()
+        if callback["type"] == 5:  # deferred: the answer comes as a follow-up
+            content = (await interaction.wait_for_answer())["content"]
+        else:
+            content = callback["data"]["content"]
+        assert "Attach Files" in content, content
+        assert web.hits == [], "the link was read for a video that could not be posted"
+        assert world.api.submits == []
