@@ -14,6 +14,7 @@ from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import about
+from bot.reach import Place
 from bot.status import eta_text, progress_bar
 from bot.text import (
     CHOICE_NAME,
@@ -33,7 +34,7 @@ from cogs._private import (
     show_privately,
 )
 from cogs._queue import answer_privately, send_privately
-from cogs._reach import rules_guild_id
+from cogs._reach import place_of, rules_guild_id
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -275,6 +276,18 @@ def status_report(job: Job, locale: str, now: float, waits_for: float | None = N
     )
 
 
+def other_ways_to_ask(place: Place, message_content_intent: bool) -> Message:
+    """The ways besides /video that work where help was asked: replies to others' pictures
+    only where the bot can read them (its DM, or with the Message Content intent), mentions
+    only where it reads messages at all (not a group DM or a server without it), the menu
+    everywhere."""
+    if place.bot_dm or (place.server_installed and message_content_intent):
+        return msg("help_also_replies")
+    if place.server_installed:
+        return msg("help_also_mentions")
+    return msg("help_also_menu")
+
+
 # Wherever /video can be used: servers that added the bot, DMs, group DMs, user installs.
 @app_commands.allowed_installs(guilds=True, users=True)
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -350,7 +363,8 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     async def help(self, interaction: discord.Interaction[VideoBot]) -> None:
         """Explain the options in a few lines."""
         prices = await price_lines_for(self.bot, requester_of(interaction))
-        await show_privately(interaction, [msg("help_text"), *prices])
+        also = other_ways_to_ask(place_of(interaction), self.bot.settings.message_content_intent)
+        await show_privately(interaction, [msg("help_text"), also, msg("help_afterwards"), *prices])
 
 
 async def setup(bot: VideoBot) -> None:

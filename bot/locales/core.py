@@ -315,9 +315,19 @@ EN: dict[str, str] = {
         "`{opt_aspect_ratio}` 16:9 or 9:16.\n"
         "- Attach 1 image (first frame, or reference with `{opt_mode}`), 3 images to fuse, "
         "or 1 reference video for motion (no duration then).\n"
-        "- Describe scene, subject, action, camera, style and sound for the best results.\n"
-        "- Also: reply to a message with images and mention me with a prompt, or use "
-        "Apps → Make a video on it.\n"
+        "- Describe scene, subject, action, camera, style and sound for the best results."
+    ),
+    # The other ways to ask in /videos help: only those that work where it was asked.
+    "help_also_replies": (
+        "- Also: mention me with a prompt (attach images to use them), reply to a message with "
+        "images and mention me with a prompt, or use Apps → Make a video on it."
+    ),
+    "help_also_mentions": (
+        "- Also: mention me with a prompt (attach images to use them), or use Apps → Make a "
+        "video on a message with images."
+    ),
+    "help_also_menu": "- Also: use Apps → Make a video on a message with images.",
+    "help_afterwards": (
         "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your jobs, "
         "{/videos quota} for what you have left. Under a result, Regenerate, Edit prompt and "
         "Remix make a new video (it counts like any other)."
@@ -534,8 +544,17 @@ ZH: dict[str, str] = {
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
         "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）、3 张图片融合，"
         "或 1 个参考视频控制动作（此时不能指定时长）。\n"
-        "- 描述场景、主体、动作、镜头、风格和声音，效果最好。\n"
-        "- 也可以：回复一条带图片的消息并提及我、附上提示词，或对它使用「应用 → 生成视频」。\n"
+        "- 描述场景、主体、动作、镜头、风格和声音，效果最好。"
+    ),
+    "help_also_replies": (
+        "- 也可以：提及我并写下提示词（附上图片即可使用），回复一条带图片的消息并提及我、附上提示词，"
+        "或对它使用「应用 → 生成视频」。"
+    ),
+    "help_also_mentions": (
+        "- 也可以：提及我并写下提示词（附上图片即可使用），或对带图片的消息使用「应用 → 生成视频」。"
+    ),
+    "help_also_menu": "- 也可以：对带图片的消息使用「应用 → 生成视频」。",
+    "help_afterwards": (
         "- 之后：用 {/videos status}、{/videos history} 和 {/videos cancel} 查看或取消你的任务，"
         "用 {/videos quota} 查看剩余额度。结果下方的「重新生成」「修改提示词」「再创作」会生成新视频（和其他视频一样计入额度）。"
     ),

@@ -464,6 +464,42 @@ async def test_videos_help_explains_the_options_privately(tmp_path):
         assert "/videos quota" in text and "/videos cancel" in text and "Regenerate" in text
 
 
+async def test_videos_help_offers_replies_only_where_the_bot_can_read_them(tmp_path):
+    """By default the bot runs without the Message Content intent, so a reply to another
+    member's pictures is answered "I can't see the images": help does not offer that way
+    there, only a mention with pictures attached and the menu; with the intent it does."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command("videos help")
+        without_intent = await interaction.wait_for_private_answer()
+    assert "reply to a message" not in without_intent, without_intent
+    assert "mention me" in without_intent and "attach" in without_intent
+    assert "Make a video" in without_intent
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        interaction = await world.discord.slash_command("videos help")
+        with_intent = await interaction.wait_for_private_answer()
+    assert "reply to a message with images and mention me" in with_intent
+
+
+async def test_videos_help_where_the_bot_is_no_member_offers_only_the_menu(tmp_path):
+    """Through the member's own install in a server without the bot, the bot reads no
+    message there: a mention would go unanswered, so help names the menu only."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command("videos help", guild_id=foreign, user_install=True)
+        text = await interaction.wait_for_private_answer()
+    assert "mention me" not in text, text
+    assert "Make a video" in text
+
+
+async def test_videos_help_in_chinese_follows_the_same_ways(tmp_path):
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command("videos help", locale="zh-CN")
+        text = await interaction.wait_for_private_answer()
+    assert "回复一条" not in text, text
+    assert "提及我" in text and "生成视频" in text
+
+
 async def test_a_job_whose_command_died_before_announcing_is_announced_before_it_is_sent(
     tmp_path,
 ):
