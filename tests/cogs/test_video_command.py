@@ -1,7 +1,9 @@
 """/video as a member uses it: the real bot against fake Discord and fake APIMart."""
 
 import asyncio
+import re
 import time
+from pathlib import Path
 
 import discord
 import pytest
@@ -252,6 +254,32 @@ async def test_a_channel_without_read_message_history_is_named_before_anything_i
         assert "Read Message History" in content
         assert "Send Messages" not in content
         assert world.api.submits == []
+
+
+def readme_invite_permissions() -> discord.Permissions:
+    """The bot permissions of the README's "Add to a server" link."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [value] = re.findall(r"scope=bot\+applications\.commands&permissions=(\d+)", readme)
+    return discord.Permissions(int(value))
+
+
+@pytest.mark.parametrize("in_forum", [False, True])
+async def test_a_bot_added_with_the_readmes_link_makes_videos_in_threads(tmp_path, in_forum):
+    """A server whose @everyone role may not post in threads (the bot's role has only what
+    the invite link granted): /video in a thread or forum post is not refused for a
+    permission the README never asked the admin to grant."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        parent = fake.add_forum_channel("showcase") if in_forum else fake.channel_id
+        thread = fake.add_thread(parent, "boats")
+        interaction = await fake.slash_command(
+            "video",
+            options={"prompt": "a red fox"},
+            channel_id=thread,
+            app_permissions=str(readme_invite_permissions().value),
+        )
+        answer = await interaction.wait_for_answer()
+        assert "queued as job #1" in answer["content"], answer["content"]
 
 
 async def test_a_failed_render_tells_the_member_why(tmp_path):
