@@ -23,7 +23,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
-from bot.i18n import Listed, Message, locale_written, msg, t
+from bot.i18n import Listed, Message, locale_written, msg, plural, t
 from bot.jobs.link_allowance import minutes_to_wait
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
@@ -136,7 +136,9 @@ def bot_cannot_post(
         return timed_out
     missing = missing_in(channel, permissions)
     if missing:
-        return msg("missing_channel_permissions", missing=permission_names(missing))
+        # "grant it" or "grant them": usually one permission was left out of the bot's role.
+        them = plural("count_them_permissions", len(missing))
+        return msg("missing_channel_permissions", missing=permission_names(missing), them=them)
     return None
 
 

@@ -136,7 +136,12 @@ async def cannot_post(
     interaction: Interaction, key: str, channel: Channel | ListedChannel, missing: list[str]
 ) -> None:
     """Refuse a channel the bot could not post in, naming what it lacks there."""
-    refusal = msg(key, channel=channel.mention, missing=permission_names(missing))
+    refusal = msg(
+        key,
+        channel=channel.mention,
+        missing=permission_names(missing),
+        them=plural("count_them_permissions", len(missing)),
+    )
     await answer_privately(interaction, refusal)
 
 

@@ -82,7 +82,7 @@ EN: dict[str, str] = {
     "dm_about_channel": "About your message in <#{channel_id}>:",
     "missing_channel_permissions": (
         "I can't post videos in this channel: I need {missing}. "
-        "Ask a moderator to grant them, or use me in another channel."
+        "Ask a moderator to grant {them}, or use me in another channel."
     ),
     # A moderator timed the bot out: Discord lets it post nowhere in the server until then.
     "bot_timed_out": (
@@ -302,6 +302,7 @@ EN: dict[str, str] = {
     "count_more_roles": "{count} more role|{count} more roles",
     "count_more_lines": "{count} more line|{count} more lines",
     "count_them_links": "the link|those links",
+    "count_them_permissions": "it|them",
     "count_seconds": "{count} second|{count} seconds",
     "count_minutes": "{count} minute|{count} minutes",
     "count_hours": "{count} hour|{count} hours",
@@ -388,7 +389,7 @@ ZH: dict[str, str] = {
     "permission_manage_threads": "管理子区（此子区已锁定）",
     "dm_about_channel": "关于你在 <#{channel_id}> 发的消息：",
     "missing_channel_permissions": (
-        "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予这些权限，或在其他频道使用我。"
+        "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予{them}，或在其他频道使用我。"
     ),
     "bot_timed_out": (
         "管理员已将我禁言至 <t:{until}:f>，在此之前我无法在这个服务器发消息；没有计入额度。"
@@ -532,6 +533,7 @@ ZH: dict[str, str] = {
     "count_more_roles": "另外 {count} 个身份组",
     "count_more_lines": "另有 {count} 行",
     "count_them_links": "这个链接|这些链接",
+    "count_them_permissions": "这项权限|这些权限",
     "count_seconds": "{count} 秒",
     "count_minutes": "{count} 分钟",
     "count_hours": "{count} 小时",

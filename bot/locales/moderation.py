@@ -301,11 +301,11 @@ EN: dict[str, str] = {
     "mod_not_paused": "Video generation isn't paused, so there was nothing to resume.",
     "mod_modlog_cannot_post": (
         "I can't post in {channel}, so the mod-log was not changed: I need {missing} there. "
-        "Grant them to me in that channel (or pick another channel), then try again."
+        "Grant {them} to me in that channel (or pick another channel), then try again."
     ),
     "mod_channel_cannot_post": (
         "I can't post videos in {channel}, so it was not listed and nothing was changed: I need "
-        "{missing} there. Grant them to me in that channel, then try again."
+        "{missing} there. Grant {them} to me in that channel, then try again."
     ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (
@@ -651,12 +651,12 @@ ZH: dict[str, str] = {
     "mod_job_not_cancellable_unknown": "任务 #{job_id} 已无法取消：它可能已送达视频服务，但无法确定。",
     "mod_not_paused": "视频生成没有暂停，无需恢复。",
     "mod_modlog_cannot_post": (
-        "我无法在 {channel} 发消息，因此没有更改管理日志频道：我在那里需要这些权限：{missing}。"
-        "请在该频道为我授予这些权限（或选择其他频道）后再试。"
+        "我无法在 {channel} 发消息，因此没有更改管理日志频道：我在那里需要以下权限：{missing}。"
+        "请在该频道为我授予{them}（或选择其他频道）后再试。"
     ),
     "mod_channel_cannot_post": (
         "我无法在 {channel} 发布视频，因此没有把它加入列表，也没有做任何更改。"
-        "我需要在该频道拥有以下权限：{missing}。请在该频道为我授予这些权限后再试。"
+        "我需要在该频道拥有以下权限：{missing}。请在该频道为我授予{them}后再试。"
     ),
     # Changes: the moderator's confirmation, the audit trail and the mod-log
     "change_limits": (

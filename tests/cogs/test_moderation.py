@@ -891,6 +891,7 @@ async def test_a_channel_the_bot_cannot_see_names_view_channel_once(tmp_path):
         async with running_bot(tmp_path, fake=fake) as world:
             answer = await add_channel(world, hidden)
             assert answer.count("View Channel") == 1, answer
+            assert "Grant it to me in that channel" in answer, "one permission, not 'them'"
             assert "nothing was changed" in answer
 
 

@@ -256,6 +256,31 @@ async def test_a_channel_without_read_message_history_is_named_before_anything_i
         assert world.api.submits == []
 
 
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en-US", "I need Attach Files. Ask a moderator to grant it,"),
+        ("zh-CN", "附加文件。请让管理员授予这项权限"),
+    ],
+)
+async def test_one_missing_permission_is_asked_for_as_one(tmp_path, locale, expected):
+    """The usual case (Attach Files left out of the bot's role) reads as one permission,
+    not "grant them"."""
+    everything_but_files = discord.Permissions.all()
+    everything_but_files.attach_files = False
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command(
+            "video",
+            options={"prompt": "a red fox"},
+            app_permissions=str(everything_but_files.value),
+            locale=locale,
+        )
+        callback = await interaction.wait_for_callback()
+        assert expected in callback["data"]["content"], callback["data"]["content"]
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert world.api.submits == []
+
+
 def readme_invite_permissions() -> discord.Permissions:
     """The bot permissions of the README's "Add to a server" link."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
