@@ -548,9 +548,9 @@ class MessageOrigin(Origin):
             self.on_told()
         try:
             if delete_after is None:
-                await self.message.reply(text, allowed_mentions=mentions, nonce=nonce)
+                await self._reply(text, allowed_mentions=mentions, nonce=nonce)
             else:
-                await self.message.reply(
+                await self._reply(
                     text, allowed_mentions=mentions, delete_after=delete_after, nonce=nonce
                 )
         except discord.Forbidden:
@@ -632,7 +632,7 @@ class MessageOrigin(Origin):
         # Read by two processes (a deploy overlap), the message is asked once: Discord hands
         # the second the first's question (`ask_to_confirm` then drops its own).
         nonce = answer_nonce(self.message, "confirm_ask")
-        return await self.message.reply(text, view=view, allowed_mentions=mentions, nonce=nonce)
+        return await self._reply(text, view=view, allowed_mentions=mentions, nonce=nonce)
 
     @property
     def reply_to_id(self) -> int | None:
@@ -641,9 +641,17 @@ class MessageOrigin(Origin):
 
     async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """The status message, as a reply in the reply's thread: the member's answer too."""
-        posted = await self.message.reply(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
+        posted = await self._reply(content, allowed_mentions=NO_MENTIONS, nonce=nonce)
         self.told = True
         return posted
+
+    async def _reply(self, content: str, **fields: Any) -> discord.Message:
+        """`content` as a reply to the member's message, or a plain post in its channel once
+        that message is gone (deleted by its member, AutoMod, or a proxy bot reposting it while
+        its links were read): Discord refuses a reply to a deleted message, and the job it asked
+        for goes ahead all the same, so its status and answers must still be seen."""
+        reference = self.message.to_reference(fail_if_not_exists=False)
+        return await self.message.channel.send(content, reference=reference, **fields)
 
 
 def cost_basis(expected: Estimate) -> Message:

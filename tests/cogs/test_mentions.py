@@ -21,7 +21,7 @@ from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
-from tests.harness import BOT_TOKEN, running_bot
+from tests.harness import BOT_TOKEN, PNG, running_bot
 
 LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
 
@@ -1203,3 +1203,38 @@ async def test_a_mention_does_not_post_the_name_of_a_private_thread_the_member_i
             asking = await mention(world, f"a sign reading <#{private}> and <#{public}>")
             status = await bots_reply_to(world, asking)
             assert "asked for a video: a sign reading #channel and #fox-pics" in status["content"]
+
+
+async def test_a_mention_deleted_while_its_links_are_read_still_gets_its_status(tmp_path):
+    """A mention removed right after it is posted (by its member, AutoMod, or a proxy bot
+    such as PluralKit reposting it) while its links are read: the job goes ahead, so its
+    status (with Cancel) must still be posted, as a plain message naming the member, not
+    refused by Discord as a reply to a message that is gone, leaving a video nobody announced."""
+    from aiohttp import web as aioweb
+
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        fetching = asyncio.Event()
+        deleted = asyncio.Event()
+
+        async def slow_picture(request):
+            fetching.set()
+            await deleted.wait()
+            return aioweb.Response(body=PNG, content_type="image/png")
+
+        web._routes["/cat.png"] = slow_picture
+        asking = await mention(world, f"a cat surfing {web.url('/cat.png')}")
+        await asyncio.wait_for(fetching.wait(), 10)
+        world.discord.delete_message(int(asking["id"]))
+        deleted.set()
+        await world.api.wait_for_submits(1)
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: (
+                m["author"]["id"] == str(world.discord.bot_user_id)
+                and "asked for a video: a cat surfing" in m["content"]
+            )
+        )
+        assert f"<@{world.discord.user_id}>" in status["content"]
+        assert status["mentions"] == []
