@@ -55,6 +55,9 @@ REHOST_LIFETIME = 72 * 3600.0  # APIMart keeps an uploaded image this long
 FETCH_MARGIN = 3600.0
 _REHOSTED_UNTIL = "rehosted-until"
 _COPIED_ATTACHMENT = "attachment"
+_COPIED_SPOILER = "spoiler"
+# Discord hides an attachment behind a spoiler by its file name, which its URL carries.
+SPOILER_PREFIX = "SPOILER_"
 
 
 def is_signed(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
@@ -82,11 +85,16 @@ def signed_url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -
         return None
 
 
-def rehosted_url(uploaded: str, until: float, attachment: int | None) -> str:
-    """An APIMart upload's URL, marked with when it expires and the attachment it copies."""
+def rehosted_url(
+    uploaded: str, until: float, attachment: int | None, *, spoiler: bool = False
+) -> str:
+    """An APIMart upload's URL, marked with when it expires, the attachment it copies and
+    whether that was behind a spoiler (the copy's own name no longer says so)."""
     marks = {_REHOSTED_UNTIL: str(int(until))}
     if attachment is not None:
         marks[_COPIED_ATTACHMENT] = str(attachment)
+    if spoiler:
+        marks[_COPIED_SPOILER] = "1"
     return f"{without_fragment(uploaded)}#{urllib.parse.urlencode(marks)}"
 
 
@@ -189,6 +197,18 @@ async def links_gone(
         except SourceUnanswered:
             return False
     return any(attachment_id(url) not in current for url in (*needed, *fading))
+
+
+def is_spoiler(url: str) -> bool:
+    """Whether `url` is a file its member hid behind a spoiler (`SPOILER_cat.png`), or a copy
+    re-hosted from one: whatever shows it, or a video made from it, must stay hidden too."""
+    if _rehost_marks(url).get(_COPIED_SPOILER) == "1":
+        return True
+    try:
+        name = yarl.URL(without_fragment(url)).name
+    except ValueError:
+        return False
+    return name.startswith(SPOILER_PREFIX)
 
 
 def attachment_id(url: str) -> int | None:
@@ -356,4 +376,6 @@ class DiscordMediaRefresher:
         uploaded = await self._client.upload_image(
             fetched.body, filename=name, content_type=fetched.content_type
         )
-        return rehosted_url(uploaded, uploaded_at + REHOST_LIFETIME, attachment_id(url))
+        return rehosted_url(
+            uploaded, uploaded_at + REHOST_LIFETIME, attachment_id(url), spoiler=is_spoiler(url)
+        )

@@ -17,6 +17,7 @@ import discord
 
 from bot.i18n import elapsed, plural, t
 from bot.jobs.models import Job, JobState
+from bot.media_refresh import is_spoiler
 from bot.text import PROMPT_PREVIEW_CHARS, credits_number, fit, quote, resolution_label
 
 Layout = discord.ui.LayoutView
@@ -121,7 +122,10 @@ def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
         else:
             label = t("result_reference_image", locale, number=number)
         sections.append(
-            discord.ui.Section(discord.ui.TextDisplay(label), accessory=discord.ui.Thumbnail(url))
+            discord.ui.Section(
+                discord.ui.TextDisplay(label),
+                accessory=discord.ui.Thumbnail(url, spoiler=is_spoiler(url)),
+            )
         )
     return sections
 
@@ -149,7 +153,11 @@ def result_layout(
     )
     container.add_item(discord.ui.TextDisplay(fit(headline, HEADLINE_CHARS)))
     if video_url is not None:
-        container.add_item(discord.ui.MediaGallery(discord.MediaGalleryItem(video_url)))
+        # A video made from a picture hidden behind a spoiler shows it (in frame mode, as its
+        # first frame): it is hidden the same way.
+        hidden = any(map(is_spoiler, (*job.request.image_urls, *job.request.video_urls)))
+        item = discord.MediaGalleryItem(video_url, spoiler=hidden)
+        container.add_item(discord.ui.MediaGallery(item))
     title = t("result_title" if ok else "result_failed_title", locale)
     prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"
     container.add_item(discord.ui.TextDisplay(f"### {title}\n{prompt}"))

@@ -10,6 +10,7 @@ from bot.jobs.models import JobState
 from bot.moderation.store import Actor
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import MEDIA_GALLERY, THUMBNAIL, walk
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import PUBLIC_HOST, Site
@@ -1064,3 +1065,36 @@ async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(t
         also = (await submit.wait_for_answer(2))["content"]
         assert also.startswith("Also, I couldn't use 1 link"), also
         assert await nothing_recorded(world)
+
+
+async def test_a_video_from_a_spoilered_picture_keeps_it_behind_a_spoiler(tmp_path):
+    """Bob hid his picture behind a spoiler (Discord names such a file `SPOILER_...`); Alice
+    replies asking for a video from it. The result must not show the channel that picture
+    uncovered as its reference thumbnail, nor the video made from it (its first frame, in
+    frame mode) playing openly."""
+    async with running_bot(
+        tmp_path, message_content_intent=True, plan=TaskPlan(polls_until_done=1)
+    ) as world:
+        hidden = world.png("SPOILER_ending.png")
+        target = await post(world, "", attachments=[hidden])
+        await reply(world, target, "make the ending move")
+        result = await world.wait_for_result()
+    components = list(walk(result["components"]))
+    [thumbnail] = [c for c in components if c["type"] == THUMBNAIL]
+    assert thumbnail["media"]["url"] == hidden.url
+    assert thumbnail.get("spoiler") is True, "the spoilered picture is shown uncovered"
+    [gallery] = [c for c in components if c["type"] == MEDIA_GALLERY]
+    assert [item.get("spoiler") for item in gallery["items"]] == [True]
+
+
+async def test_a_video_from_an_open_picture_is_shown_openly(tmp_path):
+    async with running_bot(
+        tmp_path, message_content_intent=True, plan=TaskPlan(polls_until_done=1)
+    ) as world:
+        target = await post(world, "", attachments=[world.png("cat.png")])
+        await reply(world, target, "make the cat move")
+        result = await world.wait_for_result()
+    shown = [c for c in walk(result["components"]) if c["type"] in (THUMBNAIL, MEDIA_GALLERY)]
+    assert len(shown) == 2
+    assert not any(c.get("spoiler") for c in shown)
+    assert not any(item.get("spoiler") for c in shown for item in c.get("items", []))

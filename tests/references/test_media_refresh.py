@@ -22,6 +22,7 @@ from bot.media_refresh import (
     SourceUnanswered,
     attachment_id,
     is_signed,
+    is_spoiler,
     links_gone,
     links_lost,
 )
@@ -185,6 +186,20 @@ async def test_an_image_its_message_cannot_renew_is_rehosted_while_its_old_link_
     assert upload.data == PNG
     assert upload.content_type == "image/png"
     assert api.submits[0]["image_urls"] == [upload.url]
+
+
+async def test_a_spoilered_picture_rehosted_stays_a_spoiler_on_its_result(
+    db, api, session, clock, cdn, fetcher
+):
+    """The copy APIMart keeps has a name of its own: its link says the picture was hidden, so
+    the result still shows it (and the video made from it) behind a spoiler."""
+    old = cdn.make_attachment("SPOILER_cat.png", PNG, "image/png")
+    store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+    request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+    report = await late_submit(store, service, clock, request)
+    [copy] = report.job.request.image_urls
+    assert copy != old.url and is_spoiler(copy)
+    assert api.submits[0]["image_urls"] == [api.uploads[0].url], "the mark is never sent"
 
 
 async def test_an_upload_waits_its_turn_in_the_request_budget_as_the_submit_does(
