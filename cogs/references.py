@@ -827,8 +827,11 @@ class ReferencesCog(commands.Cog):
             and source.author.id != me.id
         ):
             # Without the intent Discord hides the replied-to message; say so, never guess
-            # (and never ask for a prompt, which could not help).
-            await origin.tell(msg("reply_needs_intent"))
+            # (and never ask for a prompt, which could not help). Every such reply is refused
+            # alike: one note up at a time per member in a channel, gone after a minute.
+            told_here = (message.channel.id, message.author.id, "reply_needs_intent")
+            if self._helped_here.first(told_here):
+                await origin.tell(msg("reply_needs_intent"), delete_after=HELP_LIFETIME)
             return
         # Replies to a result are where members say thanks: that buys nothing.
         options = await self._options_or_help(

@@ -24,7 +24,7 @@ EN: dict[str, str] = {
     "reply_needs_intent": (
         "I can't see the images in the message you replied to, because this bot runs without "
         "Discord's Message Content intent. Right-click (or long-press) that message and choose "
-        "Apps → Make a video instead."
+        "Apps → Make a video instead. (This note deletes itself in a minute.)"
     ),
     "role_mention_needs_intent": (
         "You mentioned my role, and this bot runs without Discord's Message Content intent, so "
@@ -104,7 +104,7 @@ ZH: dict[str, str] = {
     # Replies
     "reply_needs_intent": (
         "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
-        "请右键（或长按）那条消息，改用「应用 → 生成视频」。"
+        "请右键（或长按）那条消息，改用「应用 → 生成视频」。（这条提示一分钟后会自动删除。）"
     ),
     "role_mention_needs_intent": (
         "你提及的是我的身份组，而本机器人没有开启 Discord 的「消息内容」特权意图，所以读不到你的消息。"

@@ -1,6 +1,7 @@
 """Videos from pictures in the conversation: the "Make a video" menu and replies to the bot."""
 
 import asyncio
+import sys
 import threading
 from contextlib import asynccontextmanager
 
@@ -1098,3 +1099,30 @@ async def test_a_video_from_an_open_picture_is_shown_openly(tmp_path):
     assert len(shown) == 2
     assert not any(c.get("spoiler") for c in shown)
     assert not any(item.get("spoiler") for c in shown for item in c.get("items", []))
+
+
+async def test_without_the_intent_replies_in_a_row_get_one_note_that_goes_away(
+    tmp_path, monkeypatch
+):
+    """Without Message Content every reply to a member's picture is refused alike: a member
+    trying again and again must not fill the channel with the same public note, left there
+    for good. One note, for them, that deletes itself as the help does."""
+    async with running_bot(tmp_path, message_content_intent=False) as world:
+        monkeypatch.setattr(sys.modules["cogs.references"], "HELP_LIFETIME", 0.5)
+        target = await post(world, attachments=pictures(world, 1))
+        first = await reply(world, target, "make it surf")
+        note = await bots_reply_to(world, first)
+        assert "can't see the images in the message you replied to" in note["content"]
+        assert "deletes itself" in note["content"]
+        again = [await reply(world, target, text) for text in ("make it surf!", "surf please")]
+        await world.discord.wait_for(
+            lambda: world.discord.get_message(int(note["id"])) is None, description="the note gone"
+        )
+        answered = {a["id"] for a in again}
+        notes = [
+            m
+            for m in world.discord.messages() + world.discord.deleted_messages
+            if (m.get("message_reference") or {}).get("message_id") in answered
+        ]
+        assert notes == []
+        assert await nothing_recorded(world)
