@@ -28,9 +28,11 @@ from bot.result_layout import (
     Layout,
     Row,
     attachment_url,
+    made_from_spoiler,
     marker_line,
     references_summary,
     result_layout,
+    spoiler_link,
     text_displays,
 )
 from bot.status_messages import StatusMessages
@@ -229,7 +231,8 @@ def result_content(
         if link_expired(job, now):
             lines.append(t("result_link_expired", locale, mention=mention))
         elif unreachable:
-            lines.append(t("result_download_failed", locale, mention=mention, url=job.result_url))
+            url = spoiler_link(job, job.result_url or "")
+            lines.append(t("result_download_failed", locale, mention=mention, url=url))
         else:
             lines.append(t("result_ready", locale, mention=mention))
             if not attached:
@@ -255,7 +258,7 @@ def link_text(job: Job, why: LinkReason) -> str:
         if job.result_expires_at is not None
         else t("expiry_soon", locale)
     )
-    return t(why.value, locale, url=job.result_url, expiry=expiry)
+    return t(why.value, locale, url=spoiler_link(job, job.result_url), expiry=expiry)
 
 
 # A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25
@@ -747,7 +750,12 @@ class Delivery:
         fits: it is not "too large to upload here"); refused again, with its link."""
         if video is not None:
             video.seek(0)  # the refused post read it through
-            file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+            # No gallery here to hide it: the file itself is the spoiler (`SPOILER_` name).
+            file = discord.File(
+                cast(io.BufferedIOBase, video),
+                filename=VIDEO_FILENAME,
+                spoiler=made_from_spoiler(post.job),
+            )
             try:
                 return await self._send_plain(post, file)
             except discord.HTTPException as error:

@@ -57,6 +57,7 @@ from bot.reach import (
     last_call,
     queued_message,
 )
+from bot.result_layout import made_from_spoiler
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 log = logging.getLogger(__name__)
@@ -454,7 +455,11 @@ class RouteDelivery:
             # The video was fetched and fits ("too large" would be untrue): the plain result
             # carries it, as in a channel; refused again, its link.
             video.seek(0)  # the refused post read it through
-            file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
+            file = discord.File(
+                cast(io.BufferedIOBase, video),
+                filename=VIDEO_FILENAME,
+                spoiler=made_from_spoiler(job),
+            )
             try:
                 return await self._post_plain(job, reply, file, unreachable, now=now)
             except discord.HTTPException as error:

@@ -110,6 +110,18 @@ def cost_text(job: Job) -> str | None:
     return " · ".join(parts) or None
 
 
+def made_from_spoiler(job: Job) -> bool:
+    """Whether a reference was hidden behind a spoiler: the video made from it shows it (in
+    frame mode, as its first frame), so wherever the video is shown it is hidden too."""
+    return any(map(is_spoiler, (*job.request.image_urls, *job.request.video_urls)))
+
+
+def spoiler_link(job: Job, url: str) -> str:
+    """The video's link as written in a message: behind a spoiler when the video is (Discord
+    would otherwise play it openly from the bare link)."""
+    return f"||{url}||" if made_from_spoiler(job) else url
+
+
 def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
     """Each reference image as a thumbnail beside its name (thumbnails live only in sections)."""
     locale = job.requester.locale
@@ -155,8 +167,7 @@ def result_layout(
     if video_url is not None:
         # A video made from a picture hidden behind a spoiler shows it (in frame mode, as its
         # first frame): it is hidden the same way.
-        hidden = any(map(is_spoiler, (*job.request.image_urls, *job.request.video_urls)))
-        item = discord.MediaGalleryItem(video_url, spoiler=hidden)
+        item = discord.MediaGalleryItem(video_url, spoiler=made_from_spoiler(job))
         container.add_item(discord.ui.MediaGallery(item))
     title = t("result_title" if ok else "result_failed_title", locale)
     prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"

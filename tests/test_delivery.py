@@ -27,12 +27,11 @@ MIB = 1024 * 1024
 LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
 
 
-async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400):
+async def finished_job(store, clock, fake, api, *, size=1024, expires_in=86400, request=None):
     """A completed job whose video the fake APIMart serves."""
     requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
-    job = await store.create(
-        requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
-    )
+    request = request or VideoRequest(prompt="a kite", duration=4)
+    job = await store.create(requester, request, now=clock(), submit_by=clock())
     job = await submitted(store, job, now=clock())
     url = api.add_file(f"v{job.id}.mp4", b"\x00" * size)
     info = TaskInfo(
@@ -620,6 +619,51 @@ async def test_a_plain_result_after_a_refused_layout_does_not_call_a_small_video
     assert "your video is ready" in message["content"]
     assert "too large" not in message["content"], message["content"]
     assert [a["size"] for a in message["attachments"]] == [1024], "the video it fetched"
+
+
+# A member's picture hidden behind a spoiler: Discord names such a file SPOILER_...
+SPOILERED = VideoRequest(
+    prompt="make the ending move",
+    duration=4,
+    image_urls=("https://cdn.discordapp.com/attachments/1/2/SPOILER_ending.png",),
+)
+
+
+async def test_a_plain_result_of_a_spoilered_picture_keeps_the_video_behind_a_spoiler(
+    store, clock, fake, client, api, downloads
+):
+    """Discord refused the panel (whose gallery hides the video): the plain result carries the
+    file itself as a spoiler, or the video made from a hidden picture plays openly."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await finished_job(store, clock, fake, api, request=SPOILERED)
+    assert (await Delivery(client, downloads, store, clock=clock)(job)).outcome is (
+        DeliveryOutcome.DELIVERED
+    )
+    [message] = results(fake)
+    assert [a["filename"] for a in message["attachments"]] == ["SPOILER_video.mp4"]
+
+
+async def test_a_linked_result_of_a_spoilered_picture_is_a_spoilered_link(
+    store, clock, fake, client, api, downloads
+):
+    """Refused twice, the plain result is the video's link: a bare link would play it openly
+    in the channel, so it is written behind a spoiler."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body", times=2)
+    job = await finished_job(store, clock, fake, api, request=SPOILERED)
+    await Delivery(client, downloads, store, clock=clock)(job)
+    [message] = results(fake)
+    assert f"||{job.result_url}||" in message["content"], message["content"]
+
+
+async def test_a_linked_result_of_an_open_picture_is_a_bare_link(
+    store, clock, fake, client, api, downloads
+):
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body", times=2)
+    job = await finished_job(store, clock, fake, api)
+    await Delivery(client, downloads, store, clock=clock)(job)
+    [message] = results(fake)
+    assert job.result_url in message["content"]
+    assert f"||{job.result_url}||" not in message["content"], message["content"]
 
 
 async def test_a_small_video_discord_refuses_twice_is_linked_as_not_attached_not_too_large(
