@@ -39,6 +39,7 @@ from bot.apimart.models import (
     parse_task,
     reports_a_status,
 )
+from bot.logs import REDACTED, SCRUBBED_ANYWHERE
 from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -392,6 +393,14 @@ class APIMartClient:
                 attempt += 1
                 await self._sleep(delay)
 
+    def _without_key(self, text: str) -> str:
+        """An answer with the API key blanked out: a gateway that quotes the request's
+        Authorization header in its error would otherwise pass the key on to members (a refusal's
+        or a failed render's reason is shown as said) and into the database."""
+        if len(self._api_key) < SCRUBBED_ANYWHERE:
+            return text  # too short to tell from the words around it (the logs' rule too)
+        return text.replace(self._api_key, REDACTED)
+
     @staticmethod
     def _may_retry(error: APIMartError, submit: bool) -> bool:
         if not submit:
@@ -423,7 +432,7 @@ class APIMartClient:
                 headers=self._headers,
                 timeout=self._timeout,
             ) as response:
-                text = _decoded(await response.read(), response.charset)
+                text = self._without_key(_decoded(await response.read(), response.charset))
                 status = response.status
                 headers = response.headers
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:

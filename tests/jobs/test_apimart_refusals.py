@@ -239,3 +239,46 @@ def test_a_render_failure_asked_in_chinese_reads_in_english_to_an_english_reader
         assert shown in msg("status_details_reason", reason=reason).render(reader)
     english = msg("status_details_reason", reason=render_failure_reason(said, "zh-CN", "en-US"))
     assert not CJK.search(english.render("en-US"))
+
+
+async def test_a_refusal_that_echoes_the_api_key_never_shows_it_to_the_member(
+    db, api, session, clock
+):
+    """A gateway in front of APIMart refuses a submit quoting the request's Authorization
+    header: its plain English was passed on as the reason, key and all, in the member's answer
+    and in the job's kept reason (/videos status, the channel's notice)."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    said = f"Malformed Authorization header: Bearer {api.api_key}"
+    api.fail_next("submit", status=400, error_type="invalid_request_error", message=said)
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert report.state is JobState.REJECTED
+    job = await store.get(report.job.id)
+    for text in (
+        report.member_message.render("en-US"),
+        "\n".join(failure_text(job, "@m")),
+        status_report(job, "en-US", clock()).render("en-US"),
+        job.error_message or "",
+    ):
+        assert api.api_key not in text, text
+    # What it said otherwise is still passed on.
+    assert "Malformed Authorization header" in report.member_message.render("en-US")
+
+
+async def test_a_failed_render_whose_reason_echoes_the_api_key_never_shows_it(
+    db, api, session, clock
+):
+    """APIMart fails a task with a reason quoting the request's key: the member read it in the
+    failure notice."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(
+        polls_until_done=1,
+        final_status="failed",
+        error_message=f"Upstream refused key {api.api_key}",
+    )
+    _, service, poller = make_world(db, api, session, clock, delivery)
+    await service.create_and_submit(EN_MEMBER, REQUEST)
+    await run_until_delivered(poller, clock, delivery)
+    [job] = delivery.delivered
+    told = "\n".join(failure_text(job, "@m"))
+    assert api.api_key not in told and api.api_key not in (job.error_message or ""), told
+    assert "Upstream refused key" in told, told
