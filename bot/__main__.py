@@ -330,6 +330,8 @@ def main() -> int:
     )
     for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
         log.warning("%s", line)
+    for line in settings.sent_in_the_clear():
+        log.warning("%s", line)
     point_discord_at(settings)
     try:
         return run_on_bot_loop(run(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -488,12 +489,45 @@ class Settings(EnvSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
 
+    def sent_in_the_clear(self) -> list[str]:
+        """One line per address that would carry a secret unencrypted beyond this machine and
+        its network (http:// or ws:// to a public name or address)."""
+        lines: list[str] = []
+        for name, address, secret in (
+            ("APIMART_BASE_URL", self.apimart_base_url, "the API key"),
+            ("DISCORD_API_BASE", self.discord_api_base, "the bot token"),
+            ("DISCORD_GATEWAY_URL", self.discord_gateway_url, "the bot token"),
+        ):
+            if address is None:
+                continue
+            parts = urlsplit(address)
+            if parts.scheme in ("https", "wss") or _nearby(parts.hostname or ""):
+                continue
+            lines.append(
+                f"{name} is plain {parts.scheme}:// to {parts.hostname}: {secret} goes there"
+                f" unencrypted with every request; use {parts.scheme}s:// unless that host is"
+                " on a network you trust"
+            )
+        return lines
+
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so logging can scrub them."""
         secrets = [self.discord_token.get_secret_value(), self.apimart_api_key.get_secret_value()]
         if self.database_url is not None:
             secrets.extend(database_passwords(self.database_url.get_secret_value()))
         return tuple(secrets)
+
+
+def _nearby(host: str) -> bool:
+    """Whether `host` is this machine or on its own network: loopback, a private or link-local
+    address, or a name without a dot (a compose service, a host of this network)."""
+    if host == "localhost" or host.endswith(".localhost") or ("." not in host and ":" not in host):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def database_passwords(url: str) -> list[str]:

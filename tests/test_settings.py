@@ -818,3 +818,46 @@ def test_a_job_retention_shorter_than_a_month_is_refused_and_zero_keeps_everythi
     assert Settings().job_retention_days == 0
     monkeypatch.delenv("JOB_RETENTION_DAYS")
     assert Settings().job_retention_days == 180
+
+
+def test_a_secret_sent_unencrypted_across_a_network_is_warned_of_when_the_bot_starts(tmp_path):
+    """`APIMART_BASE_URL=http://api.apimart.ai` (an `s` left out) sends the API key in clear text
+    across the internet with every request, and the bot started without a word; so would a
+    Discord address of plain http:// or ws:// (the bot token)."""
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nAPIMART_BASE_URL=http://api.apimart.ai\n"
+        "DISCORD_API_BASE=http://discord-proxy.example.com/api/v10\n"
+        "DISCORD_GATEWAY_URL=ws://gateway.example.com/gateway\n"
+        # Nothing listens on port 9: the bot stops at once, after its warnings.
+        "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\nDATABASE_CONNECT_WAIT=0\n"
+    )
+    warned = [line for line in run_bot(tmp_path, {}).stderr.splitlines() if "WARNING" in line]
+    for name, secret in (
+        ("APIMART_BASE_URL", "the API key"),
+        ("DISCORD_API_BASE", "the bot token"),
+        ("DISCORD_GATEWAY_URL", "the bot token"),
+    ):
+        assert any(name in line and secret in line and "unencrypted" in line for line in warned), (
+            name,
+            warned,
+        )
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8080",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+        "http://10.0.0.5:8080",
+        "http://nirn:8080",  # a compose service or a host of this network, by its short name
+    ],
+)
+def test_plain_http_to_this_machine_or_this_network_is_not_warned_of(monkeypatch, address):
+    """A local fake, a REST proxy beside the bot: nothing crosses the internet."""
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv("APIMART_BASE_URL", address)
+    monkeypatch.setenv("DISCORD_API_BASE", f"{address}/api/v10")
+    monkeypatch.setenv("DISCORD_GATEWAY_URL", address.replace("http", "ws") + "/gateway")
+    assert Settings().sent_in_the_clear() == []
