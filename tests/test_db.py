@@ -3,10 +3,16 @@
 import asyncio
 import dataclasses
 import logging
+import os
+import stat
 
 import pytest
 
 from bot.__main__ import open_sqlite
+from bot.apimart import VideoRequest
+from bot.jobs.models import Requester
+from bot.jobs.store import JobStore
+from bot.reach import Reply, Route
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT, Migration, MigrationChanged
 from bot.storage.postgres import translate
@@ -291,3 +297,28 @@ async def test_a_stop_during_a_migration_is_a_stop_not_a_database_error(backend)
         assert await db.schema_version() == 1
     finally:
         await db.close()
+
+
+async def test_a_new_sqlite_database_is_readable_by_the_bots_user_alone(tmp_path):
+    """The file holds the interaction tokens of jobs answered through their command (each one
+    posts as the bot in a member's private answer for 15 minutes), signed attachment links and
+    prompts: made with the usual umask it was readable by every account on the host
+    (-rw-r--r--), its write-ahead log too."""
+    previous = os.umask(0o022)  # the usual default
+    try:
+        path = tmp_path / "data" / "bot.sqlite3"
+        db = await SqliteDatabase.open(path)
+        try:
+            await db.migrate()
+            reply = Reply(Route.INTERACTION, token="aW50ZXJhY3Rpb246c2VjcmV0", expires_at=900.0)
+            requester = Requester(user_id=42, channel_id=7, guild_id=None, reply=reply)
+            await JobStore(db, clock=lambda: 100.0).create(
+                requester, VideoRequest(prompt="a fox"), now=100.0, submit_by=160.0
+            )
+            made = [path, path.with_name(path.name + "-wal")]
+            modes = {file.name: stat.filemode(file.stat().st_mode) for file in made}
+        finally:
+            await db.close()
+    finally:
+        os.umask(previous)
+    assert modes == {"bot.sqlite3": "-rw-------", "bot.sqlite3-wal": "-rw-------"}, modes

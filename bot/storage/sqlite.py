@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import logging
@@ -56,6 +57,15 @@ def _lock_file(path: Path) -> int:
     return descriptor
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by the bot's user alone, if it is not there yet: it
+    holds live interaction tokens (each posts as the bot for 15 minutes), signed links and
+    prompts, and the usual umask would let every account on the host read it. SQLite gives its
+    -wal and -shm files the same mode; a file that exists keeps the mode its owner chose."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class SqliteConnection:
     """The connection inside a transaction; SQLite runs the portable SQL as it is."""
 
@@ -96,6 +106,7 @@ class SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = _lock_file(path)
         try:
+            _create_private(path)  # an empty file is a new database to SQLite
             connection = await aiosqlite.connect(path, isolation_level=None)
         except BaseException:
             os.close(descriptor)
