@@ -20,7 +20,8 @@ fresh process (see bench/worker.py), on a clock compressed `factor` times; every
 in real-time-equivalent seconds. The request budget is given in requests per real-time second
 (the bot's own process sees `rate * factor` per wall second). Peers run on the same renders,
 budget and seed; fixed polling ignores estimates and progress, so it runs on one profile.
-Exits 1 if the poller ever went over its budget.
+Exits 1 if the poller ever went over its budget; a missed target is a figure (the last lines
+count the MISS verdicts), not a failed run.
 """
 
 from __future__ import annotations
@@ -283,7 +284,10 @@ async def main(
     print()
     for ok, line in verdicts:
         print(f"{'PASS' if ok else 'MISS'}  {line}")
-    print(f"\ntotal wall time {time.monotonic() - started:.0f} s")
+    # A miss is a figure to report, not a failed run (the exit status is kept for the budget).
+    missed = sum(not ok for ok, _ in verdicts)
+    print(f"\n{missed} of {len(verdicts)} verdicts MISS" if missed else "\nevery verdict PASS")
+    print(f"total wall time {time.monotonic() - started:.0f} s")
     return 0
 
 
