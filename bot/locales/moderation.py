@@ -75,6 +75,11 @@ EN: dict[str, str] = {
         "You're making videos a little fast for this server. "
         "Please wait: you can start the next one {when}."
     ),
+    "mod_cooldown_none_after": (
+        "You're making videos a little fast for this server, and your own allowance ends "
+        "{ends}, before the wait between videos does, with none following it here: ask a "
+        "moderator if you need more."
+    ),
     "mod_budget_spent": (
         "This server's video budget for the month is used up ({used} of {budget} credits). "
         "Videos can be made again {reset}, or when a moderator raises the budget."
@@ -481,6 +486,10 @@ ZH: dict[str, str] = {
         "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中一个完成后再试。"
     ),
     "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when}可以开始下一个。",
+    "mod_cooldown_none_after": (
+        "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends}结束，比两次生成之间的等待时间"
+        "结束得更早，之后在这里没有额度：如需更多，请联系管理员。"
+    ),
     "mod_budget_spent": (
         "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset}可以再次生成视频，"
         "或者等管理员提高预算。"

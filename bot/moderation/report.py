@@ -93,7 +93,9 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         msg("quota_active", active=plural("count_videos", facts.active), limit=policy.max_active)
     )
     ready_at = cooldown_ends(facts, now)
-    if ready_at is not None:
+    # The wait said only where a video may start once it ends: spent, the line above names
+    # when (the wait included); and never after their own allowance ends with none after it.
+    if ready_at is not None and facts.left > 0 and (ends is None or ready_at < ends):
         lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if unavailable:

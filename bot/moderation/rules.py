@@ -310,6 +310,10 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         )
     ready_at = cooldown_ends(facts, now)
     if ready_at is not None:
+        ends = own_allowance_ends_with_none_after(facts)
+        if ends is not None and ready_at >= ends:
+            # Their own allowance ends before the wait does, and none follows: no time to give.
+            return Refusal(msg("mod_cooldown_none_after", ends=stamp(ends, "R")))
         return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
     if facts.budget_spent:
         return Refusal(budget_spent_message(facts))

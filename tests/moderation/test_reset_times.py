@@ -258,3 +258,56 @@ async def test_quota_says_a_raised_own_allowance_ending_today_leaves_fewer_video
     assert "used all your videos today (5 videos)" in refused, refused
     assert int(ends) in stamps(quota), f"not told the 10 end before she is refused: {quota}"
     assert "**0 videos** left today (out of 5)" in quota, quota
+
+
+async def test_quota_of_a_spent_member_does_not_promise_the_end_of_the_cooldown(
+    store, moderation, clock
+):
+    """1 video a day, 2 hours between videos. Alice makes hers at 08:00 UTC; at 08:30 her
+    `/videos quota` says her allowance starts again at midnight, and must not also say her
+    next video can start at 10:00: she is refused then, her day's video made."""
+    await set_limits(moderation, default_limit=1, cooldown_seconds=7200)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    clock.advance(1800)
+    facts = await moderation.facts(ALICE)
+    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
+    for when in promised:
+        later = await admitted_at(store, moderation, clock, when)
+        assert later is None, f"quota said {when} in {quota!r}, but then: {later!r}"
+
+
+async def test_quota_does_not_promise_a_cooldown_end_after_the_own_allowance_with_none_after(
+    store, moderation, clock
+):
+    """Roles-only server, 2 hours between videos; a moderator gives Alice 2 a day for 1 hour.
+    She makes 1: her quota says her allowance ends in an hour and none follows, so "your next
+    video can start" in 2 hours would be refused."""
+    await set_limits(moderation, default_limit=0, cooldown_seconds=7200)
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", clock() + 3600)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    facts = await moderation.facts(ALICE)
+    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+    assert any("none follows it here" in line for line in quota), quota
+    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
+    for when in promised:
+        later = await admitted_at(store, moderation, clock, when)
+        assert later is None, f"quota said {when} in {quota!r}, but then: {later!r}"
+
+
+async def test_a_cooldown_outlasting_the_own_allowance_with_none_after_promises_no_time(
+    store, moderation, clock
+):
+    """The same Alice asks again half an hour later: "you can start the next one in 90
+    minutes" would be refused then; she is told her allowance ends first and none follows."""
+    await set_limits(moderation, default_limit=0, cooldown_seconds=7200)
+    ends = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    clock.advance(1800)
+    text = await refusal(store, moderation, clock)
+    assert f"your own allowance ends <t:{int(ends)}:R>" in text, text
+    for when in stamps(text):
+        if when > ends:
+            later = await admitted_at(store, moderation, clock, when)
+            assert later is None, f"told {when} in {text!r}, but then: {later!r}"
