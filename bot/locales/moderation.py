@@ -151,10 +151,20 @@ EN: dict[str, str] = {
     # /videomod limits show
     "mod_none": "none",
     "mod_show_limits": (
-        "**Limits:** {limit} per member per {period}, starting again at {hour}:00 UTC; "
+        "**Limits:** {limit} per member per {period}, starting again {starts}; "
         "this period ends {reset} ({reset_at}). At most {max_active} at a time per member, "
         "{cooldown} between videos."
     ),
+    "mod_reset_day": "every day at {hour}:00 UTC",
+    "mod_reset_week": "every {weekday} at {hour}:00 UTC",
+    "mod_reset_month": "on the 1st of each month at {hour}:00 UTC",
+    "weekday_0": "Monday",
+    "weekday_1": "Tuesday",
+    "weekday_2": "Wednesday",
+    "weekday_3": "Thursday",
+    "weekday_4": "Friday",
+    "weekday_5": "Saturday",
+    "weekday_6": "Sunday",
     "mod_show_roles": "**Role limits:** {items}",
     "mod_show_roles_header": "**Role limits:**",
     "mod_role_limit_item": "- {role}: {videos}",
@@ -544,9 +554,19 @@ ZH: dict[str, str] = {
     # /videomod limits show
     "mod_none": "无",
     "mod_show_limits": (
-        "**额度：**每位成员每{period} {limit}，在 UTC {hour}:00 重置；本周期于 {reset}（{reset_at}）结束。"
+        "**额度：**每位成员每{period} {limit}，于{starts}重置；本周期于 {reset}（{reset_at}）结束。"
         "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
+    "mod_reset_day": "每天 UTC {hour}:00 ",
+    "mod_reset_week": "每{weekday} UTC {hour}:00 ",
+    "mod_reset_month": "每月 1 日 UTC {hour}:00 ",
+    "weekday_0": "周一",
+    "weekday_1": "周二",
+    "weekday_2": "周三",
+    "weekday_3": "周四",
+    "weekday_4": "周五",
+    "weekday_5": "周六",
+    "weekday_6": "周日",
     "mod_show_roles": "**身份组额度：**{items}",
     "mod_show_roles_header": "**身份组额度：**",
     "mod_role_limit_item": "- {role}：{videos}",

@@ -8,7 +8,14 @@ from bot.apimart.models import DURATIONS
 from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import UNKNOWN_LENGTH, Estimate, Length, amount
-from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
+from bot.moderation.models import (
+    BudgetUse,
+    MemberFacts,
+    MemberOverride,
+    Period,
+    Policy,
+    Window,
+)
 from bot.moderation.periods import stamp
 from bot.moderation.rules import (
     allowed_again_at,
@@ -61,6 +68,15 @@ def _period(policy: Policy) -> Message:
 
 def _this_period(policy: Policy) -> Message:
     return msg(f"mod_this_{policy.period.value}")
+
+
+def starts_again(policy: Policy) -> Message:
+    """When the policy's periods start, in UTC: a weekly one's weekday, a monthly one's 1st
+    (an hour alone, "starting again at 18:00 UTC", reads as every day)."""
+    hour = f"{policy.reset_hour:02d}"
+    if policy.period is Period.WEEK:
+        return msg("mod_reset_week", weekday=msg(f"weekday_{policy.reset_weekday}"), hour=hour)
+    return msg(f"mod_reset_{policy.period.value}", hour=hour)
 
 
 def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Message]:
@@ -219,7 +235,7 @@ def _rule_lines(
             "mod_show_limits",
             limit=plural("count_videos", policy.default_limit),
             period=_period(policy),
-            hour=f"{policy.reset_hour:02d}",
+            starts=starts_again(policy),
             reset=stamp(now_window.end, "R"),
             reset_at=stamp(now_window.end),
             max_active=policy.max_active,
