@@ -22,6 +22,7 @@ from bot.moderation.rules import (
     as_standing,
     block_with_end,
     blocked_message,
+    budget_outlasts,
     budget_spent_message,
     channels_listed,
     cooldown_ends,
@@ -111,7 +112,13 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     ready_at = cooldown_ends(facts, now)
     # The wait said only where a video may start once it ends: spent, the line above names
     # when (the wait included); and never after their own allowance ends with none after it.
-    if ready_at is not None and facts.left > 0 and (ends is None or ready_at < ends):
+    # Nor while the budget is used up past it (/video says the budget instead).
+    if (
+        ready_at is not None
+        and facts.left > 0
+        and (ends is None or ready_at < ends)
+        and not budget_outlasts(facts, ready_at)
+    ):
         lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if unavailable:

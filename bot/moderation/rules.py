@@ -297,6 +297,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         if ends is not None:
             return Refusal(msg("mod_quota_spent_none_after", **spent, ends=stamp(ends, "R")))
         again = allowed_again_at(facts) or facts.window.end
+        if budget_outlasts(facts, again):
+            return Refusal(budget_spent_message(facts))
         return Refusal(
             msg("mod_quota_spent", **spent, reset=stamp(again, "R"), reset_at=stamp(again))
         )
@@ -309,6 +311,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
             )
         )
     ready_at = cooldown_ends(facts, now)
+    if ready_at is not None and budget_outlasts(facts, ready_at):
+        return Refusal(budget_spent_message(facts))
     if ready_at is not None:
         ends = own_allowance_ends_with_none_after(facts)
         if ends is not None and ready_at >= ends:
@@ -318,6 +322,12 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
     if facts.budget_spent:
         return Refusal(budget_spent_message(facts))
     return None
+
+
+def budget_outlasts(facts: MemberFacts, when: float) -> bool:
+    """Whether the server's monthly budget is used up past `when`: "try again then" would be
+    refused then, for the budget, so the budget (and when its month ends) is the answer."""
+    return facts.budget_spent and facts.budget_window.end > when
 
 
 def budget_spent_message(facts: MemberFacts) -> Message:

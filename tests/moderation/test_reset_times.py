@@ -311,3 +311,33 @@ async def test_a_cooldown_outlasting_the_own_allowance_with_none_after_promises_
         if when > ends:
             later = await admitted_at(store, moderation, clock, when)
             assert later is None, f"told {when} in {text!r}, but then: {later!r}"
+
+
+async def test_a_spent_allowance_under_a_used_up_budget_is_not_promised_at_the_reset(
+    store, moderation, clock
+):
+    """1 video a day, a budget of 8 credits a month. Alice's video costs all 8: /video refuses
+    her, and the time it gives must be when she may make one. Midnight brings her a video
+    but the budget is still used up then (until the month ends)."""
+    await set_limits(moderation, default_limit=1, monthly_budget=8.0)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
+    text = await refusal(store, moderation, clock)
+    told = max(stamps(text))
+    later = await admitted_at(store, moderation, clock, told)
+    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+
+
+async def test_a_cooldown_under_a_used_up_budget_is_not_promised_at_its_end(
+    store, moderation, clock
+):
+    """2 hours between videos, a budget of 8 credits a month. Alice's video costs all 8: "you
+    can start the next one in 2 hours" would be refused then, for the budget."""
+    await set_limits(moderation, cooldown_seconds=7200, monthly_budget=8.0)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
+    facts = await moderation.facts(ALICE)
+    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+    assert not any("next video can start" in line for line in quota), quota
+    text = await refusal(store, moderation, clock)
+    told = max(stamps(text))
+    later = await admitted_at(store, moderation, clock, told)
+    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
