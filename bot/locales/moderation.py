@@ -52,6 +52,11 @@ EN: dict[str, str] = {
         "(reason: {reason}). You've also used all your videos {period}, so you can make videos "
         "again from {again}."
     ),
+    "mod_blocked_until_budget": (
+        "A moderator has blocked you from making videos in this server until {until} "
+        "(reason: {reason}). This server's video budget for the month is also used up, so "
+        "videos can be made again {again}, or when a moderator raises the budget."
+    ),
     "mod_blocked_until_cooldown": (
         "A moderator has blocked you from making videos in this server until {until} "
         "(reason: {reason}). With the wait between videos here, your next one can start "
@@ -239,6 +244,10 @@ EN: dict[str, str] = {
     ),
     "mod_member_blocked": "blocked by a moderator (reason: {reason})",
     "mod_member_blocked_until": "blocked by a moderator until {until} (reason: {reason})",
+    "mod_member_blocked_until_budget": (
+        "blocked by a moderator until {until} (reason: {reason}), and this server's monthly "
+        "budget is used up, so videos can be made again {again}, or once the budget is raised"
+    ),
     "mod_member_blocked_until_cooldown": (
         "blocked by a moderator until {until} (reason: {reason}), and with the wait between "
         "videos their next one can start {again}"
@@ -481,6 +490,10 @@ ZH: dict[str, str] = {
     "mod_blocked_until_spent": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。你{period}的视频额度也已用完，要到 {again} 才能再次生成视频。"
     ),
+    "mod_blocked_until_budget": (
+        "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。本服务器本月的视频预算也已用完，"
+        "{again}可以再次生成视频，或者等管理员提高预算。"
+    ),
     "mod_blocked_until_cooldown": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。"
         "加上本服务器两次生成之间的等待时间，你的下一个视频可以在 {again} 开始。"
@@ -629,6 +642,10 @@ ZH: dict[str, str] = {
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
     "mod_member_blocked": "已被管理员禁止生成视频（原因：{reason}）",
     "mod_member_blocked_until": "已被管理员禁止生成视频，直到 {until}（原因：{reason}）",
+    "mod_member_blocked_until_budget": (
+        "已被管理员禁止生成视频，直到 {until}（原因：{reason}），且本服务器本月的预算已用完，"
+        "{again}才能再次生成视频，除非管理员提高预算"
+    ),
     "mod_member_blocked_until_cooldown": (
         "已被管理员禁止生成视频，直到 {until}（原因：{reason}），加上两次生成之间的等待时间，"
         "下一个视频可以在 {again} 开始"

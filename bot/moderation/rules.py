@@ -133,6 +133,7 @@ BLOCK_REFUSAL_KEYS = frozenset(
         "mod_blocked_until",
         "mod_blocked_until_spent",
         "mod_blocked_until_cooldown",
+        "mod_blocked_until_budget",
         "owner_blocked",
     }
 )
@@ -168,7 +169,19 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
     again = allowed_again_at(facts)
     # Spent (not "none at all": an allowance of 0 after it has no date to wait for), with the
     # period ending after the block does.
-    if after and facts.used >= after and again is not None and again > ends:
+    spent = after is not None and after > 0 and facts.used >= after
+    spent = spent and again is not None and again > ends
+    cooled = cooldown_ends(facts, ends)
+    free_at = again if spent and again is not None else cooled if cooled is not None else ends
+    if budget_outlasts(facts, free_at):
+        # The server's budget is used up past then: that time would be refused, for the budget.
+        return msg(
+            f"{key}_budget",
+            reason=reason,
+            until=stamp(ends),
+            again=stamp(facts.budget_window.end, "R"),
+        )
+    if spent and again is not None:
         return msg(
             f"{key}_spent",
             reason=reason,
@@ -176,7 +189,6 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
             period=this_period(facts),
             again=stamp(again),
         )
-    cooled = cooldown_ends(facts, ends)
     if cooled is not None:
         # The block ends inside the wait between videos: "again after that" would be refused.
         return msg(f"{key}_cooldown", reason=reason, until=stamp(ends), again=stamp(cooled))

@@ -341,3 +341,23 @@ async def test_a_cooldown_under_a_used_up_budget_is_not_promised_at_its_end(
     told = max(stamps(text))
     later = await admitted_at(store, moderation, clock, told)
     assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+
+
+async def test_a_block_ending_under_a_used_up_budget_does_not_promise_videos_after_it(
+    store, moderation, clock
+):
+    """A budget of 8 credits a month; Alice's video costs all 8, then a moderator blocks her
+    for an hour. "You can make videos again after that" would be refused then, for the
+    budget: she is told the budget is used up, and when videos come back."""
+    await set_limits(moderation, monthly_budget=8.0)
+    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
+    until = clock() + 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
+    text = await refusal(store, moderation, clock)
+    assert f"until <t:{int(until)}:F>" in text, text
+    facts = await moderation.facts(ALICE)
+    usage = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
+    assert "monthly budget is used up" in usage, usage
+    told = max(stamps(text))
+    later = await admitted_at(store, moderation, clock, told)
+    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
