@@ -217,15 +217,26 @@ async def _refused_before_form(
     interaction: discord.Interaction[Any], job: Job, deadline: float
 ) -> bool:
     """Tell the member now, as "Make a video" does, what would refuse the video the form
-    makes (where they or the bot cannot post, the rules), not once they typed a prompt for
-    it; True if so. The rules are read only until `deadline`: after that the form opens, and
-    its submit checks them."""
+    makes (where they or the bot cannot post, the rules, its files gone), not once they typed
+    a prompt for it; True if so. The rules and files are read only until `deadline`: after
+    that the form opens, and its submit checks them."""
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
     cannot_post = origin.cannot_post_here()
     if cannot_post is not None:
         await origin.tell(cannot_post)
         return True
-    return await refused_by_rules_in_time(_bot(interaction), origin, deadline=deadline)
+    bot = _bot(interaction)
+    if await refused_by_rules_in_time(bot, origin, deadline=deadline):
+        return True
+    # No form can take a reference out, so files gone now are gone for what it would make.
+    try:
+        async with asyncio.timeout_at(deadline):
+            lost = await bot.media_lost(job.request, job.requester.sources)
+    except TimeoutError:
+        return False
+    if lost:
+        await origin.tell(msg("confirm_media_lost"))
+    return lost
 
 
 @dataclass(frozen=True)

@@ -408,29 +408,38 @@ async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
         assert "can't find that job" in answer["content"]
 
 
-@pytest.mark.parametrize("button", ["regen", "edit"])
-async def test_a_result_whose_attached_files_expired_is_refused_before_anything_is_saved(
+@pytest.mark.parametrize("button", ["regen", "edit", "remix"])
+async def test_a_result_whose_attached_files_expired_is_refused_at_the_click(
     tmp_path, fakes, button
 ):
     """/video attachments have no message to renew their links from: a day later they are
-    gone, so a new job from them is refused at the click, not saved and then failed."""
+    gone, so a new job from them is refused at the click, not saved and then failed; Edit
+    prompt and Remix say so before a form is filled in for nothing."""
     fake, api = fakes
     clock = ShiftedClock()
     async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
         result = await delivered_result(world, image=world.png("cat.png"))
         clock.offset = 2 * 86400  # Discord's signed links last about a day
         click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
-        if button == "edit":
-            callback = await click.wait_for_callback()
-            [field_id] = [
-                c["custom_id"] for row in callback["data"]["components"] for c in row["components"]
-            ]
-            submit = await fake.modal_submit({field_id: "a cat in a storm"}, interaction=click)
-            told = await submit.wait_for_private_answer(timeout=10)
-        else:
-            told = await click.wait_for_private_answer(timeout=10)
+        told = await click.wait_for_private_answer(timeout=10)
         assert "files you attached are no longer available" in told
+        assert click.callback["type"] != MODAL, "no form to fill in for nothing"
         assert len(api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
+async def test_a_form_opened_before_the_files_expired_still_says_so_when_sent(tmp_path, fakes):
+    """The form was opened while the pictures lasted and sent after: refused before saving."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world, image=world.png("cat.png"))
+        click = await fake.component_interaction("video:edit:1", message_id=int(result["id"]))
+        assert (await click.wait_for_callback())["type"] == MODAL
+        clock.offset = 2 * 86400  # the member came back to the form a day later
+        submit = await fake.modal_submit({"prompt": "a cat in a storm"}, interaction=click)
+        told = await submit.wait_for_private_answer(timeout=10)
+        assert "files you attached are no longer available" in told
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
 
 
