@@ -19,7 +19,7 @@ import discord
 from discord.ext import commands
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import msg, t
+from bot.i18n import Message, msg, t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.flags import with_form_flags
 from bot.jobs.models import Job, JobRefused, JobState
@@ -78,10 +78,17 @@ async def _queue_again(
     bot = _bot(interaction)
     if await bot.media_lost(request, job.requester.sources):
         # Refused before anything is saved, as Confirm does: the job could only fail.
-        await answer_privately(interaction, msg("confirm_media_lost"))
+        await answer_privately(interaction, media_lost_message(interaction, job))
         return
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
     await queue_request(bot, origin, request)
+
+
+def media_lost_message(interaction: discord.Interaction[Any], job: Job) -> Message:
+    """Why a new video from `job` cannot be made: its files are gone. Only its own member
+    attached them and could ask again with them; anyone else is pointed to their own."""
+    own = job.requester.user_id == interaction.user.id
+    return msg("confirm_media_lost" if own else "result_media_lost_other")
 
 
 # How long a click that opens a form may wait for the database before it says "click again".
@@ -235,7 +242,7 @@ async def _refused_before_form(
     except TimeoutError:
         return False
     if lost:
-        await origin.tell(msg("confirm_media_lost"))
+        await origin.tell(media_lost_message(interaction, job))
     return lost
 
 

@@ -15,6 +15,11 @@ EN: dict[str, str] = {
     # Remix
     "button_remix": "Remix",
     "remix_title": "Remix: change and make again",
+    # Regenerate, Edit prompt or Remix on someone else's result whose files are gone
+    "result_media_lost_other": (
+        "The files this video was made from are no longer available, so nothing was made or "
+        "counted. You can make your own with {/video}."
+    ),
     # Forms opened before a restart
     "form_source_gone": (
         "I can't read the message with the pictures any more (it was deleted, or I lost access "
@@ -41,6 +46,9 @@ ZH: dict[str, str] = {
     "cancel_button_not_allowed": "只有发起这个视频的成员或管理员才能取消它。",
     "button_remix": "再创作",
     "remix_title": "再创作：修改后重新生成",
+    "result_media_lost_other": (
+        "这个视频所用的文件已无法获取，所以没有生成也没有计入额度。你可以用 {/video} 生成自己的视频。"
+    ),
     "form_source_gone": (
         "我已无法读取带图片的那条消息（它被删除了，或我失去了访问权限），所以没有生成也没有计入额度。"
         "请重新对一条消息使用「生成视频」。"

@@ -428,6 +428,30 @@ async def test_a_result_whose_attached_files_expired_is_refused_at_the_click(
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
 
 
+@pytest.mark.parametrize("button", ["regen", "edit", "remix"])
+async def test_another_member_is_not_told_the_expired_files_were_theirs(tmp_path, fakes, button):
+    """Someone else's result whose pictures are gone: the clicker attached nothing and has no
+    files to ask again with, so they read that this video's files are gone, in their language."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world, image=world.png("cat.png"))
+        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        bob = fake.add_member("bob")
+        click = await fake.component_interaction(
+            f"video:{button}:1", message_id=int(result["id"]), user=bob
+        )
+        told = await click.wait_for_private_answer(timeout=10)
+        assert "you attached" not in told and "ask again with them" not in told, told
+        assert "files this video was made from are no longer available" in told, told
+        assert "</video:" in told, "pointed to making their own"
+        click = await fake.component_interaction(
+            f"video:{button}:1", message_id=int(result["id"]), user=bob, locale="zh-CN"
+        )
+        assert "这个视频所用的文件已无法获取" in await click.wait_for_private_answer(timeout=10)
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
 async def test_a_form_opened_before_the_files_expired_still_says_so_when_sent(tmp_path, fakes):
     """The form was opened while the pictures lasted and sent after: refused before saving."""
     fake, api = fakes
