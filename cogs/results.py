@@ -54,6 +54,7 @@ from cogs._queue import (
     acknowledge_first,
     answer_privately,
     queue_request,
+    refused_before_fetching,
     refused_by_rules_in_time,
 )
 from cogs._recent import SeenLately, Sighting
@@ -76,11 +77,13 @@ async def _queue_again(
 ) -> None:
     """A new job for whoever clicked, with the original's media sources for fresh URLs."""
     bot = _bot(interaction)
-    if await bot.media_lost(request, job.requester.sources):
-        # Refused before anything is saved, as Confirm does: the job could only fail.
-        await answer_privately(interaction, media_lost_message(interaction, job))
-        return
     origin = InteractionOrigin(interaction, sources=job.requester.sources)
+    if await bot.media_lost(request, job.requester.sources):
+        # Refused before anything is saved, as Confirm does: the job could only fail. A member
+        # the rules refuse whatever they ask hears that instead, as at every other entry.
+        if not await refused_before_fetching(bot, origin, links=0):
+            await answer_privately(interaction, media_lost_message(interaction, job))
+        return
     await queue_request(bot, origin, request)
 
 

@@ -452,6 +452,28 @@ async def test_another_member_is_not_told_the_expired_files_were_theirs(tmp_path
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
 
 
+async def test_a_blocked_member_regenerating_a_result_whose_files_expired_is_told_the_block(
+    tmp_path, fakes
+):
+    """The rules come first, as at the other buttons: a blocked member is told of the block,
+    not pointed to /video as if the files were all that stood in the way."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world, image=world.png("cat.png"))
+        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        bob = fake.add_member("bob")
+        await world.bot.moderation.store.set_member_limit(
+            Actor(fake.guild_id, fake.owner_id), bob, 0, "flooding", None
+        )
+        click = await fake.component_interaction(
+            "video:regen:1", message_id=int(result["id"]), user=bob
+        )
+        told = await click.wait_for_private_answer(timeout=10)
+        assert "blocked you from making videos in this server (reason: flooding)" in told, told
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
 async def test_a_form_opened_before_the_files_expired_still_says_so_when_sent(tmp_path, fakes):
     """The form was opened while the pictures lasted and sent after: refused before saving."""
     fake, api = fakes
