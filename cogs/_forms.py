@@ -9,6 +9,7 @@ before and after a restart.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,7 +19,8 @@ import discord
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import t
 from bot.jobs.validation import VideoOptions, generation_mode
-from cogs._queue import answered_first
+from bot.text import MESSAGE_CONTENT, code_block
+from cogs._queue import answered_first, send_privately
 from cogs._recent import SeenLately, Sighting
 
 Interaction = discord.Interaction[Any]
@@ -141,3 +143,21 @@ def sent_form(
     shown = tuple(sorted((name, repr(value)) for name, value in values.items()))
     key = (interaction.user.id, data.get("custom_id"), shown)
     return sent_lately.sight(key, by=interaction.id)
+
+
+async def give_prompt_back(interaction: Interaction, prompt: str, *, lead: str = "") -> None:
+    """The prompt a member typed into a form that made nothing, privately, to paste into a new
+    form (a closed form's text is gone): in a code block after `lead`, or as a file when too
+    long for one message or holding its own fences. Nothing for a blank prompt."""
+    if not prompt.strip():
+        return
+    text = "\n".join(part for part in (lead, code_block(prompt, MESSAGE_CONTENT)) if part)
+    if len(text) <= MESSAGE_CONTENT and not prompt.count("```"):
+        await send_privately(interaction, text, acknowledged=True)
+        return
+    await interaction.followup.send(
+        lead or discord.utils.MISSING,
+        file=discord.File(io.BytesIO(prompt.encode()), filename="prompt.txt"),
+        ephemeral=True,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import io
 import logging
 import re
 import time
@@ -58,7 +57,7 @@ from bot.jobs.validation import (
 )
 from bot.media_refresh import attachment_id
 from bot.result_layout import components_of, uses_media
-from bot.text import CODE_CHARS, MESSAGE_CONTENT, code, code_block
+from bot.text import CODE_CHARS, code
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -66,6 +65,7 @@ from cogs._forms import (
     aspect_ratio_select,
     duration_select,
     form_options,
+    give_prompt_back,
     labelled,
     open_form,
     resolution_select,
@@ -89,7 +89,6 @@ from cogs._queue import (
     queue_video,
     refused_before_fetching,
     refused_by_rules_in_time,
-    send_privately,
     usable,
 )
 from cogs._reach import place_of
@@ -496,17 +495,7 @@ class ReferencesCog(commands.Cog):
             await answer_privately(interaction, msg("form_source_gone"), acknowledged=True)
             return
         await answer_privately(interaction, msg("form_source_unreadable_here"), acknowledged=True)
-        prompt = text_value(submitted_values(interaction), "prompt") or ""
-        if not prompt.strip():
-            return
-        block = code_block(prompt, MESSAGE_CONTENT)
-        if len(block) <= MESSAGE_CONTENT and not prompt.count("```"):
-            await send_privately(interaction, block, acknowledged=True)
-            return
-        # Too long for a message in a code block, or one that holds its own fences: a file.
-        await interaction.followup.send(
-            file=discord.File(io.BytesIO(prompt.encode()), filename="prompt.txt"), ephemeral=True
-        )
+        await give_prompt_back(interaction, text_value(submitted_values(interaction), "prompt"))
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)

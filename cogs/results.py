@@ -40,6 +40,7 @@ from cogs._forms import (
     aspect_ratio_select,
     duration_select,
     form_options,
+    give_prompt_back,
     labelled,
     open_form,
     resolution_select,
@@ -72,12 +73,43 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
     return bot
 
 
+class FormOrigin(InteractionOrigin):
+    """An Edit prompt or Remix form's submit: a rule's refusal gives the prompt typed into it
+    back (`give_back`), to mend and paste into the form, which opens on the old prompt again."""
+
+    def __init__(self, interaction: discord.Interaction[Any], job: Job, typed: str) -> None:
+        super().__init__(interaction, sources=job.requester.sources)
+        self.typed = typed
+        # What the form opens on: typed unchanged, there is nothing to give back.
+        self.opens_on = job.request.prompt
+
+    async def tell_refusal(self, message: Message) -> None:
+        """The refusal (a banned word, a setting reserved for a role, a limit), then the prompt."""
+        await super().tell_refusal(message)
+        await self.give_back()
+
+    async def give_back(self) -> None:
+        """The typed prompt, unless it is the one the form opens on anyway."""
+        if self.typed.strip() == self.opens_on.strip():
+            return
+        lead = t("form_prompt_back", self.locale)
+        try:
+            await give_prompt_back(self.interaction, self.typed, lead=lead)
+        except discord.HTTPException as error:
+            # An aside after the refusal, which the member has read: not a failure of the form.
+            log.warning("Could not give a refused form's prompt back (%s)", error)
+
+
 async def _queue_again(
-    interaction: discord.Interaction[Any], job: Job, request: VideoRequest
+    interaction: discord.Interaction[Any],
+    job: Job,
+    request: VideoRequest,
+    origin: InteractionOrigin | None = None,
 ) -> None:
     """A new job for whoever clicked, with the original's media sources for fresh URLs."""
     bot = _bot(interaction)
-    origin = InteractionOrigin(interaction, sources=job.requester.sources)
+    if origin is None:
+        origin = InteractionOrigin(interaction, sources=job.requester.sources)
     if await bot.media_lost(request, job.requester.sources):
         # Refused before anything is saved, as Confirm does: the job could only fail. A member
         # the rules refuse whatever they ask hears that instead, as at every other entry.
@@ -179,6 +211,7 @@ async def _queue_form(
     interaction: discord.Interaction[Any], job: Job, submitted: VideoOptions, opened: VideoOptions
 ) -> None:
     """Queue a result form's video: its flags read, its settings checked like a new one's."""
+    origin = FormOrigin(interaction, job, typed=submitted.prompt)
     try:
         options = with_form_flags(submitted, opened)
         request = remix(
@@ -191,8 +224,9 @@ async def _queue_form(
         )
     except JobRefused as error:
         await answer_privately(interaction, error.user_message)
+        await origin.give_back()
         return
-    await _queue_again(interaction, job, request)
+    await _queue_again(interaction, job, request, origin)
 
 
 FormHandler = Callable[[discord.Interaction[Any], Job, Values], Awaitable[None]]

@@ -15,6 +15,8 @@ EN: dict[str, str] = {
     # Remix
     "button_remix": "Remix",
     "remix_title": "Remix: change and make again",
+    # After a refused Edit prompt or Remix form, what the member typed in it
+    "form_prompt_back": "Here is the prompt you typed, to change and paste into the form again:",
     # Regenerate, Edit prompt or Remix on someone else's result whose files are gone
     "result_media_lost_other": (
         "The files this video was made from are no longer available, so nothing was made or "
@@ -46,6 +48,7 @@ ZH: dict[str, str] = {
     "cancel_button_not_allowed": "只有发起这个视频的成员或管理员才能取消它。",
     "button_remix": "再创作",
     "remix_title": "再创作：修改后重新生成",
+    "form_prompt_back": "这是你刚才输入的提示词，修改后可以粘贴回表单：",
     "result_media_lost_other": (
         "这个视频所用的文件已无法获取，所以没有生成也没有计入额度。你可以用 {/video} 生成自己的视频。"
     ),

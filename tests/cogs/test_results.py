@@ -399,6 +399,59 @@ async def test_a_blocked_member_is_told_before_the_result_form_opens(tmp_path, f
         assert len(api.submits) == 1
 
 
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_refused_form_gives_the_typed_prompt_back_to_mend(tmp_path, fakes, button):
+    """A long edited prompt refused for one banned word is not lost: the member gets it back,
+    privately, to change and paste into the form again (which opens on the old prompt)."""
+    fake, api = fakes
+    typed = "a paper boat in a storm, lightning, gore on the deck, " + "waves " * 40
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await world.bot.moderation.store.add_banned(Actor(fake.guild_id, fake.owner_id), "gore")
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit({"prompt": typed}, interaction=click)
+        refusal = await submitted.wait_for_answer(timeout=10)
+        assert "words this server doesn't allow" in refusal["content"]
+        given_back = await submitted.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL, "only to the member"
+        lead = "Here is the prompt you typed, to change and paste into the form again:"
+        assert given_back["content"] == f"{lead}\n```\n{typed}\n```"
+        assert given_back["allowed_mentions"]["parse"] == []
+        assert len(api.submits) == 1
+
+
+async def test_a_refused_form_gives_the_longest_prompt_back_as_a_file(tmp_path, fakes):
+    """A 2,000-character prompt and its code block do not fit in one message: a file, whole."""
+    fake, api = fakes
+    typed = ("gore on the deck " + "waves " * 400)[:2000]
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await delivered_result(world)
+        await world.bot.moderation.store.add_banned(Actor(fake.guild_id, fake.owner_id), "gore")
+        submitted = await fake.modal_submit({"prompt": typed}, custom_id="video:editform:1")
+        given_back = await submitted.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL
+        assert given_back["content"].startswith("Here is the prompt you typed")
+        [file] = given_back["attachments"]
+        assert fake.attachment_bytes(file).decode() == typed
+
+
+async def test_a_refused_form_with_the_prompt_unchanged_gives_nothing_back(tmp_path, fakes):
+    """Nothing to mend: the form opens on that prompt again."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await delivered_result(world)
+        await world.bot.moderation.store.set_member_limit(
+            Actor(fake.guild_id, fake.owner_id), fake.user_id, 0, "flooding", None
+        )
+        submitted = await fake.modal_submit(
+            {"prompt": "a paper boat on a river"}, custom_id="video:editform:1"
+        )
+        assert "blocked you" in (await submitted.wait_for_answer(timeout=10))["content"]
+        await asyncio.sleep(0.5)  # a give-back would follow at once
+        assert len(submitted.answers) == 1, submitted.answers
+
+
 async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api):
