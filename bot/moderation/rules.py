@@ -168,11 +168,11 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
     after = facts.allowance.after
     again = allowed_again_at(facts)
     # Spent (not "none at all": an allowance of 0 after it has no date to wait for), with the
-    # period ending after the block does.
-    spent = after is not None and after > 0 and facts.used >= after
-    spent = spent and again is not None and again > ends
+    # period ending after the block does: videos come back only then.
+    spent = after and facts.used >= after and again is not None and again > ends
+    spent_until = again if spent else None
     cooled = cooldown_ends(facts, ends)
-    free_at = again if spent and again is not None else cooled if cooled is not None else ends
+    free_at = spent_until or cooled or ends  # timestamps, never 0
     if budget_outlasts(facts, free_at):
         # The server's budget is used up past then: that time would be refused, for the budget.
         return msg(
@@ -181,13 +181,13 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
             until=stamp(ends),
             again=stamp(facts.budget_window.end, "R"),
         )
-    if spent and again is not None:
+    if spent_until is not None:
         return msg(
             f"{key}_spent",
             reason=reason,
             until=stamp(ends),
             period=this_period(facts),
-            again=stamp(again),
+            again=stamp(spent_until),
         )
     if cooled is not None:
         # The block ends inside the wait between videos: "again after that" would be refused.
@@ -323,9 +323,9 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
             )
         )
     ready_at = cooldown_ends(facts, now)
-    if ready_at is not None and budget_outlasts(facts, ready_at):
-        return Refusal(budget_spent_message(facts))
     if ready_at is not None:
+        if budget_outlasts(facts, ready_at):
+            return Refusal(budget_spent_message(facts))
         ends = own_allowance_ends_with_none_after(facts)
         if ends is not None and ready_at >= ends:
             # Their own allowance ends before the wait does, and none follows: no time to give.
