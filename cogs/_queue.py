@@ -23,7 +23,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
-from bot.i18n import Listed, Message, locale_written, msg, plural, t
+from bot.i18n import Listed, Message, Plural, locale_written, msg, plural, t
 from bot.jobs.link_allowance import minutes_to_wait
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
@@ -136,9 +136,7 @@ def bot_cannot_post(
         return timed_out
     missing = missing_in(channel, permissions)
     if missing:
-        # "grant it" or "grant them": usually one permission was left out of the bot's role.
-        them = plural("count_them_permissions", len(missing))
-        return msg("missing_channel_permissions", missing=permission_names(missing), them=them)
+        return msg("missing_channel_permissions", **asked_for(missing))
     return None
 
 
@@ -155,9 +153,14 @@ def member_may_post(interaction: discord.Interaction[discord.Client]) -> bool:
     return permissions.send_messages
 
 
-def permission_names(keys: list[str]) -> Listed:
-    """Permissions by the names the reader's Discord client shows them."""
-    return Listed([msg(key) for key in keys], last="and")
+def asked_for(keys: list[str]) -> dict[str, Listed | Plural]:
+    """A request for the bot's missing permissions: `missing`, by the names the reader's
+    Discord client shows them, and `them`, "it" or "them" (usually one permission was left out
+    of the bot's role)."""
+    return {
+        "missing": Listed([msg(key) for key in keys], last="and"),
+        "them": plural("count_them_permissions", len(keys)),
+    }
 
 
 async def answer_privately(

@@ -62,7 +62,7 @@ from cogs._private import (
     requester_of,
     show_privately,
 )
-from cogs._queue import answer_privately, missing_permissions, permission_names
+from cogs._queue import answer_privately, asked_for, missing_permissions
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -136,12 +136,7 @@ async def cannot_post(
     interaction: Interaction, key: str, channel: Channel | ListedChannel, missing: list[str]
 ) -> None:
     """Refuse a channel the bot could not post in, naming what it lacks there."""
-    refusal = msg(
-        key,
-        channel=channel.mention,
-        missing=permission_names(missing),
-        them=plural("count_them_permissions", len(missing)),
-    )
+    refusal = msg(key, channel=channel.mention, **asked_for(missing))
     await answer_privately(interaction, refusal)
 
 
