@@ -386,7 +386,12 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             after = process_status(bot.pid)
         finally:
             if bot.returncode is None:
-                bot.terminate()
+                # After the acknowledgement alone, 200 commands are still announcing through
+                # Discord's limits: a graceful stop would wait them out, for nothing measured.
+                if plan.ack_only:
+                    bot.kill()
+                else:
+                    bot.terminate()
             await bot.wait()
         err = log_path.read_bytes()
         database = sqlite3.connect(folder / "data" / "bot.sqlite3")
