@@ -81,8 +81,8 @@ EN: dict[str, str] = {
     # Above an answer sent by DM because the channel it was for takes no post from the bot.
     "dm_about_channel": "About your message in <#{channel_id}>:",
     "missing_channel_permissions": (
-        "I can't post videos in this channel: I need {missing}. "
-        "Ask a moderator to grant {them}, or use me in another channel."
+        "I can't post videos in this channel, so nothing was made and nothing was counted: "
+        "I need {missing}. Ask a moderator to grant {them}, or use me in another channel."
     ),
     # A moderator timed the bot out: Discord lets it post nowhere in the server until then.
     "bot_timed_out": (
@@ -389,7 +389,8 @@ ZH: dict[str, str] = {
     "permission_manage_threads": "管理子区（此子区已锁定）",
     "dm_about_channel": "关于你在 <#{channel_id}> 发的消息：",
     "missing_channel_permissions": (
-        "我无法在此频道发布视频，因为缺少以下权限：{missing}。请让管理员授予{them}，或在其他频道使用我。"
+        "我无法在此频道发布视频（没有生成视频，也没有计入额度），因为缺少以下权限：{missing}。"
+        "请让管理员授予{them}，或在其他频道使用我。"
     ),
     "bot_timed_out": (
         "管理员已将我禁言至 <t:{until}:f>，在此之前我无法在这个服务器发消息；没有计入额度。"

@@ -206,6 +206,8 @@ async def test_missing_channel_permissions_are_named_before_anything_is_spent(tm
         )
         callback = await interaction.wait_for_callback()
         assert "Send Messages" in callback["data"]["content"]
+        # Members refused elsewhere read that it cost them nothing; here too.
+        assert "nothing was counted" in callback["data"]["content"]
         assert callback["data"]["flags"] & EPHEMERAL
         assert world.api.submits == []
 
