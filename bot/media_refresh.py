@@ -199,10 +199,19 @@ async def links_gone(
     return any(attachment_id(url) not in current for url in (*needed, *fading))
 
 
+def behind_spoiler(url: str) -> str:
+    """`url` marked as shown behind a spoiler where the member gave it (a link written
+    `||like this||`); the mark is in its fragment, which is never fetched nor sent."""
+    return f"{without_fragment(url)}#{urllib.parse.urlencode({_COPIED_SPOILER: '1'})}"
+
+
 def is_spoiler(url: str) -> bool:
-    """Whether `url` is a file its member hid behind a spoiler (`SPOILER_cat.png`), or a copy
-    re-hosted from one: whatever shows it, or a video made from it, must stay hidden too."""
-    if _rehost_marks(url).get(_COPIED_SPOILER) == "1":
+    """Whether `url` is a file its member hid behind a spoiler (`SPOILER_cat.png`), a link
+    they wrote behind one, or a copy re-hosted from either: whatever shows it, or a video made
+    from it, must stay hidden too. (Only the bot marks a fragment: a member's links are taken
+    without theirs.)"""
+    _, _, fragment = url.partition("#")
+    if dict(urllib.parse.parse_qsl(fragment)).get(_COPIED_SPOILER) == "1":
         return True
     try:
         name = yarl.URL(without_fragment(url)).name

@@ -31,6 +31,8 @@ _NO_SPACE_BEFORE = f",.;:!?)]}}{_WIDE_PUNCTUATION}"
 _BRACKETS = {"(": ")", "[": "]", "\uff08": "\uff09", "\u3010": "\u3011"}
 # How far back a markdown link's `[label]` is looked for.
 _LABEL_CHARS = 256
+# Discord's spoiler bars: `||hidden||`, opening and closing in pairs.
+_SPOILER_BARS = re.compile(r"\|\|")
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,20 @@ def _wide(before: str, after: str) -> bool:
 def typed_links(text: str) -> list[str]:
     """Every link in the text, in order, as the member meant it."""
     return [link.url for link in _links(text)]
+
+
+def spoilered_links(text: str) -> list[str]:
+    """The links Discord hides behind a spoiler (`||...||` around them, their preview hidden
+    too), in order: whatever is made from them must stay hidden as well."""
+    bars = [match.start() for match in _SPOILER_BARS.finditer(text)]
+    # Pairs of bars, each an opening and its closing; a last one left open hides nothing.
+    spans = list(zip(bars[::2], bars[1::2], strict=False))
+    hidden = []
+    for link in _links(text):
+        at = text.find(link.url, link.start)
+        if any(opened < at < closed for opened, closed in spans):
+            hidden.append(link.url)
+    return hidden
 
 
 def without_links(text: str) -> str:

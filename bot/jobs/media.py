@@ -16,6 +16,7 @@ the member is told before anything is sent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import mimetypes
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,7 +27,7 @@ import yarl
 
 from bot.apimart.models import without_fragment
 from bot.i18n import Listed, Message, msg, plural
-from bot.jobs.links import typed_links
+from bot.jobs.links import spoilered_links, typed_links
 from bot.jobs.models import MediaInput
 from bot.media.fetcher import (
     HTTP_SCHEMES,
@@ -37,6 +38,7 @@ from bot.media.fetcher import (
     has_a_host_name,
 )
 from bot.media.resolver import lookups_for
+from bot.media_refresh import behind_spoiler
 from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,16 @@ class MessageMedia:
         typed = [url for url in typed_links(self.content) if url not in self.pictured_pages]
         urls = [url for url in (*self.shown_urls, *typed) if is_http_url(url)]
         return list(dict.fromkeys(urls))[:MAX_LINKS_PER_MESSAGE]
+
+    def hidden_urls(self) -> frozenset[str]:
+        """Its links shown behind a spoiler: those written `||like this||`, and, beside any,
+        the media it shows that no open link stands for (which link a preview belongs to is
+        not said; a hidden one must not come out uncovered)."""
+        hidden = spoilered_links(self.content)
+        if not hidden:
+            return frozenset()
+        open_links = set(typed_links(self.content)) - set(hidden)
+        return frozenset(hidden) | {url for url in self.shown_urls if url not in open_links}
 
     @property
     def is_blank(self) -> bool:
@@ -191,6 +203,13 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         links = [url for url in message.link_urls() if url not in seen]
         seen.update(links)
         found = await asyncio.gather(*(probe(url) for url in links))
+        hidden = message.hidden_urls()
+        found = [
+            dataclasses.replace(item, url=behind_spoiler(item.url))
+            if isinstance(item, MediaInput) and url in hidden
+            else item
+            for url, item in zip(links, found, strict=True)
+        ]
         linked = split_attachments([item for item in found if isinstance(item, MediaInput)])
         images += linked.images
         videos += linked.videos

@@ -1126,3 +1126,39 @@ async def test_without_the_intent_replies_in_a_row_get_one_note_that_goes_away(
         ]
         assert notes == []
         assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("the ending ||{link}||", True),
+        ("||the ending, here: {link} (do not look)||", True),
+        ("the ending {link}", False),
+        ("||a spoiler|| then the ending {link}", False),
+    ],
+)
+async def test_a_video_from_a_link_behind_a_spoiler_keeps_it_behind_one(tmp_path, text, hidden):
+    """Bob hid his picture's link behind a spoiler (`||link||`: Discord hides its preview too);
+    Alice replies asking for a video from it. As with a `SPOILER_` file, the result must not
+    show the channel that picture uncovered, nor the video made from it playing openly; the
+    link APIMart gets is the one Bob wrote."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path,
+            link_allowed_networks=LINKS_ALLOWED,
+            message_content_intent=True,
+            plan=TaskPlan(polls_until_done=1),
+        ) as world,
+    ):
+        link = web.serve("/ending.png")
+        target = await post(world, text.format(link=link))
+        await reply(world, target, "make the ending move")
+        result = await world.wait_for_result()
+        [sent] = world.api.submits
+    assert sent["image_urls"] == [link]
+    components = list(walk(result["components"]))
+    [thumbnail] = [c for c in components if c["type"] == THUMBNAIL]
+    assert bool(thumbnail.get("spoiler")) is hidden
+    [gallery] = [c for c in components if c["type"] == MEDIA_GALLERY]
+    assert [bool(item.get("spoiler")) for item in gallery["items"]] == [hidden]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.jobs.links import typed_links, without_links
+from bot.jobs.links import spoilered_links, typed_links, without_links
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,20 @@ def test_links_are_found_whole_and_leave_the_prompt_readable(text, prompt, links
 @pytest.mark.parametrize("text", ["line one\n\nline two", "wait , what", "a cat ... a dog  x"])
 def test_a_prompt_without_links_reaches_the_service_as_typed(text):
     assert without_links(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("||https://img.example/a.png|| a cat", ["a.png"]),
+        ("a cat ||like this https://img.example/a.png, see|| https://img.example/b.png", ["a.png"]),
+        ("||spoiler|| https://img.example/a.png ||another||", []),
+        ("a cat https://img.example/a.png", []),
+        ("|| not closed https://img.example/a.png", []),
+        ("||a|| ||https://img.example/a.png|| ||https://img.example/b.png||", ["a.png", "b.png"]),
+    ],
+)
+def test_links_behind_a_spoiler_are_told_apart(text, hidden):
+    """Discord hides `||...||`, a link's preview with it: a video made from the picture must
+    stay hidden too. Bars open and close in pairs; one left open hides nothing."""
+    assert [url.rsplit("/", 1)[1] for url in spoilered_links(text)] == hidden
