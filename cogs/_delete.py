@@ -17,6 +17,7 @@ from bot.i18n import msg, t
 from bot.jobs.models import Job, JobState
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._errors import report_failure
+from cogs._moderators import is_moderator
 from cogs._queue import acknowledge_first, answer_privately
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,14 @@ def requester_of(job: Job | None, post: discord.Message | None) -> int | None:
     return mentioned.pop() if len(mentioned) == 1 else None
 
 
-def may_delete(interaction: discord.Interaction[Any], requester_id: int | None) -> bool:
-    """The requester, or anyone who may manage messages here (checked again on every click)."""
-    if interaction.user.id == requester_id:
+async def may_delete(interaction: discord.Interaction[Any], requester_id: int | None) -> bool:
+    """The requester, anyone who may manage messages here, or the server's video moderators
+    (its moderator role, or Manage Server, as for /videomod): they may block a member, so they
+    may take away the video too. Checked again on every click (after the acknowledgement:
+    the moderator role is read from the database)."""
+    if interaction.user.id == requester_id or interaction.permissions.manage_messages:
         return True
-    return interaction.permissions.manage_messages
+    return await is_moderator(interaction.client, interaction)
 
 
 async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None:
@@ -67,7 +71,7 @@ async def ask_to_delete_pruned(interaction: discord.Interaction[Any], job_id: in
 
 async def _ask(interaction: discord.Interaction[Any], job_id: int, job: Job | None) -> None:
     post = interaction.message
-    if not may_delete(interaction, requester_of(job, post)):
+    if not await may_delete(interaction, requester_of(job, post)):
         await answer_privately(interaction, msg("delete_not_allowed"))
         return
     if post is None:
@@ -148,7 +152,7 @@ class DeleteAnswer(
                 return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
-        if not may_delete(interaction, requester_of(job, post)):
+        if not await may_delete(interaction, requester_of(job, post)):
             # Asked of someone who could, then pressed when they no longer can (a role taken).
             await self._say(interaction, "delete_not_allowed")
             return

@@ -115,8 +115,8 @@ EN: dict[str, str] = {
     ),
     "form_busy": "I'm busy for a moment and couldn't open the form. Please click again.",
     "delete_not_allowed": (
-        "Only the member who asked for this video, or someone who can manage messages here, can "
-        "delete it. "
+        "Only the member who asked for this video, a moderator, or someone who can manage "
+        "messages here can delete it. "
         "You can make your own with {/video}."
     ),
     "delete_question": (
@@ -302,7 +302,7 @@ ZH: dict[str, str] = {
     ),
     "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
-    "delete_not_allowed": "只有请求这个视频的成员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
+    "delete_not_allowed": "只有请求这个视频的成员、管理员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
     "delete_question": "要删除任务 #{job_id} 的视频吗？这里的所有人都将看不到它，且删除后无法恢复。",
     "button_delete_yes": "删除",
     "button_delete_no": "保留",

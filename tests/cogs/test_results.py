@@ -279,6 +279,28 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
 
 
+MANAGE_GUILD = 1 << 5
+
+
+@pytest.mark.parametrize("way", ["the bot's moderator role", "Manage Server"])
+async def test_delete_works_for_the_servers_video_moderators(tmp_path, fakes, way):
+    """Those who moderate the bot's videos (its moderator role, or Manage Server, as for
+    /videomod) may take away a video they judge abusive, Manage Messages or not: they could
+    block its member, but the video stayed in the channel."""
+    fake, api = fakes
+    if way == "Manage Server":
+        role = fake.add_role("Admins", MANAGE_GUILD)
+        settings = {}
+    else:
+        role = fake.add_role("Video mods", 0)
+        settings = {"moderator_role_id": role}
+    moderator = fake.add_member("mod", roles=[role])
+    async with running_bot(tmp_path, fake=fake, api=api, **settings) as world:
+        result = await delivered_result(world)
+        await assert_told_deleted(await delete_confirmed(fake, result, user=moderator))
+        await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
 async def test_a_result_whose_job_was_pruned_can_still_be_deleted_by_its_member(tmp_path, fakes):
     """JOB_RETENTION_DAYS deletes the job, not its post, whose Delete is the member's only way
     to take their video away: it still works for them, and still refuses other members."""
