@@ -266,6 +266,10 @@ EN: dict[str, str] = {
         "`#{job_id}` {created} {member}: {state}, about {credits} (not reported by APIMart), "
         "{prompt}"
     ),
+    "mod_job_line_unreported_up_to": (
+        "`#{job_id}` {created} {member}: {state}, up to {credits} (not reported by APIMart), "
+        "{prompt}"
+    ),
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
     "mod_audit_empty": "No moderator changes recorded yet.",
@@ -660,6 +664,9 @@ ZH: dict[str, str] = {
     "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits}，{prompt}",
     "mod_job_line_no_cost": "`#{job_id}` {created} {member}：{state}，{prompt}",
     "mod_job_line_unreported": "`#{job_id}` {created} {member}：{state}，约 {credits}（APIMart 未报告），{prompt}",
+    "mod_job_line_unreported_up_to": (
+        "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未报告），{prompt}"
+    ),
     "mod_jobs_empty": "还没有任务。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "还没有管理员更改记录。",

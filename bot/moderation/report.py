@@ -424,8 +424,10 @@ def _job_line(job: JobRow) -> Message:
         "prompt": preview(job.prompt, LINE_PROMPT_CHARS),
     }
     if job.credits_cost is None and job.expected_credits is not None:
-        # Finished, its credits never reported: what the budget counts it at, said as such.
-        return msg("mod_job_line_unreported", credits=amount(job.expected_credits), **about)
+        # Finished, its credits never reported: what the budget counts it at, said as such
+        # (for a reference video, the most it may have cost).
+        key = "mod_job_line_unreported_up_to" if job.expected_up_to else "mod_job_line_unreported"
+        return msg(key, credits=amount(job.expected_credits), **about)
     if job.credits_cost is None:
         # Not charged (yet, or ever): no "- credits" in the line.
         return msg("mod_job_line_no_cost", **about)

@@ -78,6 +78,8 @@ class JobRow:
     error_key: str | None = None
     # A finished video APIMart reported no credits for: what the budget counts it at.
     expected_credits: float | None = None
+    # And whether that is the most it may have cost (a reference video set its length).
+    expected_up_to: bool = False
 
     @property
     def state_key(self) -> str:
@@ -311,10 +313,10 @@ class ModerationStore:
         jobs = []
         for row in rows:
             state = JobState(row[2])
-            expected = None
+            expected, up_to = None, False
             if state is JobState.COMPLETED and row[6] is None:
                 estimate = await expected_of_kind(self._db.fetch_all, row[4], row[10])
-                expected = estimate.credits
+                expected, up_to = estimate.credits, estimate.up_to
             jobs.append(
                 JobRow(
                     id=row[0],
@@ -328,6 +330,7 @@ class ModerationStore:
                     cancelled=row[8] is not None,
                     error_key=row[9],
                     expected_credits=expected,
+                    expected_up_to=up_to,
                 )
             )
         return jobs

@@ -52,3 +52,22 @@ async def test_the_job_line_of_a_video_without_reported_credits_shows_what_it_co
     jobs = await moderation.store.recent_jobs(GUILD, alice.user_id, 10)
     line = job_lines(jobs)[0].render("en-US")
     assert "about 15 credits (not reported by APIMart)" in line, line
+
+
+async def test_the_job_line_of_a_reference_video_without_reported_credits_says_up_to(
+    store, moderation, clock
+):
+    """A reference video sets the length, so the budget counts it at the most it may cost
+    (15 for 4K at the longest length): its line says "up to", as the cost question did, not
+    "about", which would pass a ceiling off as an estimate."""
+    copied = VideoRequest(
+        prompt="dance like this",
+        resolution="4k",
+        video_urls=("https://cdn.example/moves.mp4",),
+    )
+    alice = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+    made = await record(store, moderation, clock, alice, copied)
+    await end(store, clock, made, JobState.COMPLETED, credits=None)
+    jobs = await moderation.store.recent_jobs(GUILD, alice.user_id, 10)
+    line = job_lines(jobs)[0].render("en-US")
+    assert "up to 15 credits (not reported by APIMart)" in line, line
