@@ -55,7 +55,9 @@ REHOST_LIFETIME = 72 * 3600.0  # APIMart keeps an uploaded image this long
 FETCH_MARGIN = 3600.0
 _REHOSTED_UNTIL = "rehosted-until"
 _COPIED_ATTACHMENT = "attachment"
-_COPIED_SPOILER = "spoiler"
+# In the fragment of a link the bot knows was behind a spoiler (a re-hosted copy of a
+# `SPOILER_` file, or a link written `||like this||`).
+_SPOILER_MARK = "spoiler"
 # Discord hides an attachment behind a spoiler by its file name, which its URL carries.
 SPOILER_PREFIX = "SPOILER_"
 
@@ -94,7 +96,7 @@ def rehosted_url(
     if attachment is not None:
         marks[_COPIED_ATTACHMENT] = str(attachment)
     if spoiler:
-        marks[_COPIED_SPOILER] = "1"
+        marks[_SPOILER_MARK] = "1"
     return f"{without_fragment(uploaded)}#{urllib.parse.urlencode(marks)}"
 
 
@@ -202,7 +204,7 @@ async def links_gone(
 def behind_spoiler(url: str) -> str:
     """`url` marked as shown behind a spoiler where the member gave it (a link written
     `||like this||`); the mark is in its fragment, which is never fetched nor sent."""
-    return f"{without_fragment(url)}#{urllib.parse.urlencode({_COPIED_SPOILER: '1'})}"
+    return f"{without_fragment(url)}#{urllib.parse.urlencode({_SPOILER_MARK: '1'})}"
 
 
 def is_spoiler(url: str) -> bool:
@@ -211,7 +213,7 @@ def is_spoiler(url: str) -> bool:
     from it, must stay hidden too. (Only the bot marks a fragment: a member's links are taken
     without theirs.)"""
     _, _, fragment = url.partition("#")
-    if dict(urllib.parse.parse_qsl(fragment)).get(_COPIED_SPOILER) == "1":
+    if dict(urllib.parse.parse_qsl(fragment)).get(_SPOILER_MARK) == "1":
         return True
     try:
         name = yarl.URL(without_fragment(url)).name
