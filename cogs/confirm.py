@@ -245,14 +245,8 @@ class CostButton(
         job_id = await bot.store.job_for_origin(f"interaction:{interaction.id}")
         if job_id is not None:
             _forget(bot, self.token)
-            expected = await _expected_now(bot, pending)
             # In place of the question, in its language (a mention's was asked publicly).
-            done = t(
-                "confirm_done_up_to" if expected.up_to else "confirm_done",
-                pending.requester.locale,
-                job_id=job_id,
-                credits=amount(expected.credits),
-            )
+            done = await _confirmed(bot, pending, job_id)
             await interaction.edit_original_response(content=done, view=None)
 
     async def _end(self, interaction: discord.Interaction[Any], key: str, locale: str) -> None:
@@ -266,6 +260,27 @@ class CostButton(
         # Deferred (in `_answer`), then edited: discord.py's one-step `edit_message` sends a
         # `tts` field that Discord's schema for a message update does not have.
         await interaction.edit_original_response(content=t(key, locale), view=None)
+
+
+async def _confirmed(bot: VideoBot, pending: PendingRequest, job_id: int) -> str:
+    """What the question says once confirmed: the job and what it is expected to cost; or, for
+    a job that ended at once with nothing made (APIMart refused it, it was closed unsent),
+    that nothing was counted, as its note says, not a cost it will never have."""
+    locale = pending.requester.locale
+    try:
+        job = await bot.store.get(job_id)
+    except Exception:
+        log.exception("Could not read confirmed job %d", job_id)
+        job = None
+    if job is not None and not job.counts:
+        return t("confirm_done_not_made", locale, job_id=job_id)
+    expected = await _expected_now(bot, pending)
+    return t(
+        "confirm_done_up_to" if expected.up_to else "confirm_done",
+        locale,
+        job_id=job_id,
+        credits=amount(expected.credits),
+    )
 
 
 async def _expected_now(bot: VideoBot, pending: PendingRequest) -> Estimate:

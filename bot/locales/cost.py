@@ -38,6 +38,10 @@ EN: dict[str, str] = {
     "button_confirm": "Confirm",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
     "confirm_done_up_to": "Confirmed: job #{job_id}, which may cost up to {credits}.",
+    # The job ended at once with nothing made (refused by the video service, closed unsent)
+    "confirm_done_not_made": (
+        "Confirmed: job #{job_id}, but no video was made of it, so nothing was counted."
+    ),
     "confirm_cost_rose": (
         "The expected cost went up since you were asked (recent videos of this kind cost more), "
         "so nothing was made yet:"
@@ -121,6 +125,7 @@ ZH: dict[str, str] = {
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
     "confirm_done_up_to": "已确认：任务 #{job_id}，最多可能花费 {credits}。",
+    "confirm_done_not_made": "已确认：任务 #{job_id}，但它没有生成视频，因此没有计入额度。",
     "confirm_cost_rose": "自询问以来预计花费上涨了（最近同类视频花费更多），所以尚未生成视频：",
     "confirm_cancelled": "已取消：没有生成视频，也没有计入额度。",
     "confirm_expired": "此确认请求已过期，没有生成视频，也没有计入额度。如果仍想要这个视频，请再发起一次请求。",

@@ -228,6 +228,26 @@ async def test_confirm_submits_exactly_one_job_and_counts_it_once(tmp_path):
         assert "You have **4 videos** left today (out of 5)" in quota
 
 
+async def test_a_confirmed_video_the_service_refuses_is_not_said_to_cost_anything(tmp_path):
+    """Confirm, then APIMart refuses the request at once: the member reads that nothing was
+    counted, and the question they answered must not say the job is expected to cost 15
+    credits (for a mention it is a public post, read by everyone)."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        world.api.fail_next("submit", status=400, message="bad prompt")
+        confirm = await press(world, question, button_ids(question)["Confirm"])
+        note = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "refused this request" in note and "Nothing was counted" in note
+        await world.discord.wait_for(lambda: "Confirmed" in content_of(world, question))
+        answered = content_of(world, question)
+        assert answered == (
+            "Confirmed: job #1, but no video was made of it, so nothing was counted."
+        ), answered
+        quota = await command(world, "videos quota", user=world.discord.user_id)
+        assert "You have **5 videos** left today (out of 5)" in quota
+
+
 async def test_an_unanswered_question_expires_and_nothing_counts(tmp_path):
     async with running_bot(tmp_path, plan=NEVER_DONE, confirm_timeout=0.3) as world:
         await set_threshold(world, 5)
