@@ -179,7 +179,9 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
     if limits.videos_per_day <= 0:
         return msg("personal_off")
     if budget_spent(facts, limits):
-        return msg("personal_budget_spent", reset=stamp(facts.budget_window.end, "R"))
+        # Held for videos being made: one that fails or costs less gives credits back sooner.
+        key = "personal_budget_spent_held" if facts.budget_held > 0 else "personal_budget_spent"
+        return msg(key, reset=stamp(facts.budget_window.end, "R"))
     return None
 
 

@@ -222,7 +222,14 @@ def member_refusal(facts: MemberFacts, requester: Requester, now: float) -> Refu
 # Refusals that also answer "what may I make?": worded for a member who only asked (nothing
 # was asked, so nothing to count).
 _STANDING = frozenset(
-    {"owner_blocked", "personal_off", "personal_budget_spent", "mod_paused", "personal_paused"}
+    {
+        "owner_blocked",
+        "personal_off",
+        "personal_budget_spent",
+        "personal_budget_spent_held",
+        "mod_paused",
+        "personal_paused",
+    }
 )
 
 

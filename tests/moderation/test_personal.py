@@ -124,3 +124,22 @@ async def test_a_personal_video_dearer_than_the_personal_budget_left_is_refused(
     await end(store, clock, job, JobState.COMPLETED, credits=5)
     text = await refusal(store, moderation, clock, ALICE_PERSONAL)
     assert "expected to cost" in text and "only" in text, text
+
+
+async def test_personal_credits_held_by_a_video_being_made_may_come_back_before_the_month_ends(
+    db, store, clock
+):
+    """4 credits a month outside servers; Bob's video (3 expected) is still being made, so 1 is
+    left, less than the cheapest video. Alice must not read that videos come back only when
+    the month ends: if Bob's video fails, or costs less, they come back sooner."""
+    moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=4)
+    await record(store, moderation, clock, BOB_PERSONAL)
+    text = await refusal(store, moderation, clock, ALICE_PERSONAL)
+    assert "counting what the videos being made now are expected to cost" in text, text
+    assert "sooner if the videos being made cost less than expected, fail or are" in text, text
+    assert "Nothing was counted" in text
+    _, barred = await moderation.standing(ALICE_PERSONAL)
+    assert barred is not None
+    quota = barred.render("en-US")
+    assert "sooner if the videos being made" in quota and "Nothing was counted" not in quota
+    assert "正在生成的视频" in barred.render("zh-CN")
