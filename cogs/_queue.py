@@ -874,7 +874,11 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
     async with bot.jobs.announcing(job):
         announced = await bot.status_messages.announce(job, announce) is not None
     if refusals and job.requester.reply is None:
-        closed = await bot.jobs.close_unsent(job, msg("channel_refuses_posts"), member_present=True)
+        # Posting with its own token outside a server: the bot's DM with the member, which
+        # their privacy settings or a block close (no channel or thread to add it to).
+        in_dm = job.requester.guild_id is None
+        why = msg("dm_refuses_posts" if in_dm else "channel_refuses_posts")
+        closed = await bot.jobs.close_unsent(job, why, member_present=True)
         await origin.tell(closed.member_message)
         return
     report = await bot.jobs.submit(job, member_present=True)

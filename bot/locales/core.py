@@ -98,6 +98,12 @@ EN: dict[str, str] = {
         "Discord doesn't let me post in this channel (in a private thread, add me to it first), "
         "so I didn't make this video and nothing was counted."
     ),
+    # The bot's own DM with the member: their privacy settings or a block keep it out (50007).
+    "dm_refuses_posts": (
+        "Discord doesn't let me send messages in our DM (your privacy settings or a block keep "
+        "me out), so I didn't make this video and nothing was counted. Allow me to message "
+        "you, then ask again."
+    ),
     # Submitting
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
@@ -398,6 +404,10 @@ ZH: dict[str, str] = {
     ),
     "member_cannot_post_here": "你不能在此频道发言，所以我也不会替你在这里发布视频。请在你可以发言的频道使用我；没有计入额度。",
     "channel_refuses_posts": "Discord 不允许我在此频道发消息（如果是私密子区，请先把我加进去），所以这个视频没有生成，也没有计入额度。",
+    "dm_refuses_posts": (
+        "Discord 不允许我在我们的私信中发消息（你的隐私设置或屏蔽阻止了我），所以这个视频没有生成，"
+        "也没有计入额度。请允许我给你发消息，然后再试一次。"
+    ),
     # Submitting
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
     "queued_waiting_for_slot": (

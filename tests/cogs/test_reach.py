@@ -120,6 +120,31 @@ async def test_a_video_asked_in_the_bots_dm_with_one_image_is_delivered_once_the
         assert (job_id, guild_id, route, token) == (1, None, None, None)
 
 
+@pytest.mark.parametrize(
+    ("locale", "dm_words", "thread_words"),
+    [("en-US", "our DM", "private thread"), ("zh-CN", "我们的私信", "私密子区")],
+)
+async def test_a_bots_dm_it_cannot_post_in_is_refused_in_dm_words(
+    tmp_path, locale, dm_words, thread_words
+):
+    """A member who keeps the bot out of their DMs (privacy settings, a block: Discord answers
+    403 50007) can still use /video there, through the command: refused before anything is
+    spent, and told about the DM, not about a channel or a private thread there is none of."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a cat waves hello"}, dm=True, locale=locale
+        )
+        answer = await interaction.wait_for_private_answer()
+        assert dm_words in answer, answer
+        assert thread_words not in answer, answer
+        assert "queued" not in answer and "排队" not in answer
+        assert world.api.submits == [], "nothing is paid for where nothing can be posted"
+        [row] = await world.db.fetch_all("SELECT state FROM jobs")
+        assert row["state"] == "rejected", "closed unsent: it does not count"
+
+
 async def test_a_user_install_in_a_server_without_the_bot_answers_through_the_interaction(
     tmp_path,
 ):
