@@ -157,6 +157,13 @@ def result_message(
     )
 
 
+def without_moderator(job: Job, key: str) -> str:
+    """`key`, or for a job made outside servers that added the bot (DMs, group DMs, servers
+    where a member uses their own install) its `_personal` variant: no moderator has a say
+    over the bot there, so none is named."""
+    return f"{key}_personal" if job.requester.guild_id is None else key
+
+
 def failure_text(job: Job, mention: str) -> list[str]:
     """Why a job produced no video, and what to do, in the member's language."""
     locale = job.requester.locale
@@ -176,7 +183,8 @@ def failure_text(job: Job, mention: str) -> list[str]:
         return [t("failure_timed_out", locale, mention=mention, job_id=job.id)]
     if job.billed:
         # Billed with nothing to show (a `completed` without a video): it counts, say so.
-        return [t("failure_billed_no_video", locale, mention=mention, job_id=job.id)]
+        billed = without_moderator(job, "failure_billed_no_video")
+        return [t(billed, locale, mention=mention, job_id=job.id)]
     # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
     said = quoted_sentence(job.error_message) if job.error_message else None
     if job.state is JobState.CANCELLED:
@@ -190,7 +198,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
             hint = "result_failed_hint" if said is not None else "failure_try_again"
             return [
                 t("failure_other", locale, mention=mention, job_id=job.id, reason=reason),
-                t(hint, locale),
+                t(without_moderator(job, hint), locale),
             ]
         lines = [t(f"failure_{cause.value}", locale, mention=mention, job_id=job.id)]
     if said is not None:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery import without_moderator
 from bot.i18n import Message, msg, t
 from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
@@ -232,7 +233,7 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
         return t("status_details_timed_out", locale)
     if job.billed:
         # Charged for with nothing to show, as its notice said: it counts, whatever the reason.
-        return t("status_details_billed_no_video", locale)
+        return t(without_moderator(job, "status_details_billed_no_video"), locale)
     # An empty reason is still a reason kept (`stored_reason` says so): the key's sentence
     # needs it as its {reason}.
     reason: Message | Quoted | str | None = (

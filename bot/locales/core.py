@@ -241,6 +241,8 @@ EN: dict[str, str] = {
         "Try rephrasing the prompt or using different images; if it keeps failing, tell a "
         "moderator."
     ),
+    # Outside servers that added the bot: no moderator has a say over it there.
+    "result_failed_hint_personal": "Try rephrasing the prompt or using different images.",
     # Why a render failed, in plain words, and whether it counted (APIMart bills a failed task 0)
     "failure_moderation": (
         "{mention} the video service's content check refused job #{job_id}, so no video was "
@@ -267,6 +269,7 @@ EN: dict[str, str] = {
     "cause_upstream_timeout": "the video service ran out of time and gave up",
     "cause_other": "the video service could not make it (its own words are in another language)",
     "failure_try_again": "Please try again; if it keeps happening, tell a moderator.",
+    "failure_try_again_personal": "Please try again.",
     "failure_other": (
         "{mention} the video service could not make job #{job_id}: {reason}. It was not "
         "counted against you."
@@ -274,6 +277,10 @@ EN: dict[str, str] = {
     "failure_billed_no_video": (
         "{mention} the video service charged for job #{job_id} but sent no video. Since it "
         "was charged, it counts toward your allowance; please tell a moderator."
+    ),
+    "failure_billed_no_video_personal": (
+        "{mention} the video service charged for job #{job_id} but sent no video. Since it "
+        "was charged, it counts toward your allowance."
     ),
     "failure_timed_out": (
         "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
@@ -488,6 +495,7 @@ ZH: dict[str, str] = {
     ),
     "result_failed": "{mention} 你的视频未能生成：{reason}。",
     "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",
+    "result_failed_hint_personal": "请尝试改写提示词或换用其他图片。",
     "failure_moderation": (
         "{mention} 视频服务的内容审核拒绝了任务 #{job_id}，因此没有生成视频。这次不计入你的额度。"
         "请改写提示词（或换用其他图片）后再试。"
@@ -508,10 +516,14 @@ ZH: dict[str, str] = {
     "cause_upstream_timeout": "视频服务处理超时并放弃了",
     "cause_other": "视频服务未能生成视频（它给出的原因是另一种语言）",
     "failure_try_again": "请重试；如果问题持续，请告诉管理员。",
+    "failure_try_again_personal": "请重试。",
     "failure_other": "{mention} 视频服务未能生成任务 #{job_id}：{reason}。这次不计入你的额度。",
     "failure_billed_no_video": (
         "{mention} 视频服务已为任务 #{job_id} 收费，但没有发来视频。"
         "由于已经收费，这次会计入你的额度；请告诉管理员。"
+    ),
+    "failure_billed_no_video_personal": (
+        "{mention} 视频服务已为任务 #{job_id} 收费，但没有发来视频。由于已经收费，这次会计入你的额度。"
     ),
     "failure_timed_out": (
         "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，我已停止等待。"

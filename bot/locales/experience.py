@@ -170,6 +170,11 @@ EN: dict[str, str] = {
         "The video service charged for it but sent no video. Since it was charged, it counts "
         "toward your allowance; please tell a moderator."
     ),
+    # Made outside servers that added the bot: no moderator has a say over it.
+    "status_details_billed_no_video_personal": (
+        "The video service charged for it but sent no video. Since it was charged, it counts "
+        "toward your allowance."
+    ),
     "status_details_timed_out": (
         "It took longer than this bot waits. It still counts, and if it finishes within a day, "
         "its video is posted after all."
@@ -344,6 +349,7 @@ ZH: dict[str, str] = {
     "status_details_posted_where_asked": "视频已发布在你使用命令的地方。",
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
+    "status_details_billed_no_video_personal": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度。",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
     "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
     "cancel_done_counted": "任务 #{job_id} 已取消，视频不会发布。由于它已经开始生成，仍计入你的额度。",

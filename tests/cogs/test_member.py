@@ -7,6 +7,7 @@ import time
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.delivery import failure_text
 from bot.jobs.models import (
     CHANNEL_TARGET,
     DELETED_RESULT,
@@ -492,6 +493,22 @@ def test_status_and_history_of_a_failure_apimart_charged_for_say_it_counts():
     free = dataclasses.replace(billed, credits_cost=None)
     assert "counts" not in status_report(free, "en-US", NOW).render("en-US")
     assert "still counts" not in history_text([free], "en-US", NOW)
+
+
+@pytest.mark.parametrize(("locale", "moderator"), [("en-US", "moderator"), ("zh-CN", "管理员")])
+def test_a_charged_failure_made_outside_servers_sends_nobody_to_a_moderator(locale, moderator):
+    """Made in a DM, a group DM or a server where the member used their own install: no
+    moderator has a say over the bot there. It still counts, and status says so."""
+    server = job(JobState.FAILED, locale, error_message=None, result_url=None, credits_cost=4.0)
+    assert moderator in status_report(server, locale, NOW).render(locale)
+    requester = dataclasses.replace(server.requester, guild_id=None)
+    personal = dataclasses.replace(server, requester=requester)
+    status = status_report(personal, locale, NOW).render(locale)
+    assert moderator not in status, status
+    assert "counts toward your allowance" in status or "计入你的额度" in status
+    notice = "\n".join(failure_text(personal, "<@1>"))
+    assert moderator not in notice, notice
+    assert "counts toward your allowance" in notice or "计入你的额度" in notice
 
 
 def test_status_of_a_render_no_longer_followed_does_not_promise_it_may_still_come():

@@ -145,6 +145,45 @@ async def test_a_bots_dm_it_cannot_post_in_is_refused_in_dm_words(
         assert row["state"] == "rejected", "closed unsent: it does not count"
 
 
+@pytest.mark.parametrize(
+    ("locale", "what_to_try", "moderator"),
+    [("en-US", ("try",), "moderator"), ("zh-CN", ("重试", "改写"), "管理员")],
+)
+@pytest.mark.parametrize(
+    ("reason", "plan_said"),
+    [("", "APIMart said nothing"), ("Video generation failed", "APIMart said why")],
+)
+async def test_a_failure_told_in_a_group_dm_sends_nobody_to_a_moderator(
+    tmp_path, locale, what_to_try, moderator, reason, plan_said
+):
+    """Outside servers that added the bot no moderator has any say over it: a group DM has
+    none, and a server's own moderators never added it. The failure posted there (for all to
+    read) says what to try, without sending anyone to a moderator."""
+    plan = TaskPlan(polls_until_done=1, final_status="failed", error_message=reason)
+    async with running_bot(tmp_path, plan=plan) as world:
+        fake = world.discord
+        friend = fake.add_user("bob")
+        group = fake.add_group_dm(fake.user_id, friend)
+        interaction = await fake.slash_command(
+            "video",
+            {"prompt": "two friends wave"},
+            group_dm=group,
+            user_install=True,
+            locale=locale,
+        )
+        await interaction.wait_for_answer()
+        notice = shown_text(await interaction.wait_for_followup(2, timeout=10))
+        assert "#1" in notice, plan_said
+        assert any(words in notice.lower() for words in what_to_try), notice
+        assert moderator not in notice, notice
+        await world.bot.poller.stop()
+        status = await interaction.wait_for_original(lambda m: "#1" in m["content"])
+        assert moderator not in status["content"]
+        # The same job asked about later, from anywhere.
+        asked = await fake.slash_command("videos status", {"job": 1}, dm=True, locale=locale)
+        assert moderator not in await asked.wait_for_private_answer()
+
+
 async def test_a_user_install_in_a_server_without_the_bot_answers_through_the_interaction(
     tmp_path,
 ):
