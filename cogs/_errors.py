@@ -21,6 +21,7 @@ from discord import app_commands
 from bot.i18n import Message, msg
 from bot.log_context import bound
 from cogs._queue import acknowledge_first, answer_privately
+from cogs._reach import place_of
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,12 @@ async def report_failure(
         guild_id=interaction.guild_id,
         job_id=job_id if job_id is not None else _job_option(interaction),
     )
+    # Outside servers that added the bot no moderator has a say over it: none is named.
+    server = place_of(interaction).server_installed
     try:
-        await answer_privately(interaction, msg("unexpected_error"))
+        await answer_privately(
+            interaction, msg("unexpected_error" if server else "unexpected_error_personal")
+        )
     except discord.HTTPException as failure:
         # Expired, or answered with a form that leaves no room for a follow-up.
         log.warning("Could not apologise to user %d (%s)", interaction.user.id, failure)

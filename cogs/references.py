@@ -603,7 +603,9 @@ class ReferencesCog(commands.Cog):
         except Exception as error:
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
-            await self._origin(message).tell(msg("unexpected_error"))
+            # A mention reaches the bot only where it is: a server that added it, or its DM.
+            key = "unexpected_error" if message.guild is not None else "unexpected_error_personal"
+            await self._origin(message).tell(msg(key))
 
     def _unread_call_through_role(self, message: discord.Message) -> bool:
         """A message that mentions the bot's role, blank to the bot: without Message Content,

@@ -201,6 +201,11 @@ EN: dict[str, str] = {
         "Something went wrong on my side and your request was not completed. "
         "Please try again; if it keeps happening, tell a moderator."
     ),
+    # Outside servers that added the bot: no moderator there has a say over it.
+    "unexpected_error_personal": (
+        "Something went wrong on my side and your request was not completed. "
+        "Please try again; the bot's operator can see what went wrong in its log."
+    ),
     "job_saved_after_error": (
         "Something went wrong on my side after job #{job_id} was saved, but it is not lost: "
         "I'll carry on with it. Check it with {/videos status} rather than asking again, "
@@ -479,6 +484,7 @@ ZH: dict[str, str] = {
     "refusal_unexplained": "它没有说明原因",
     "admission_busy": "我还在处理刚才的一个请求，暂时无法接收这个请求。没有生成视频，也没有计入额度；请一分钟后再试。",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
+    "unexpected_error_personal": "我这边出了问题，你的请求没有完成。请重试；机器人的运营者可以在日志中看到出了什么问题。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     "job_saved_at_restart": "我正在重启。任务 #{job_id} 已保存，我回来后会马上继续处理它：请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     # Results

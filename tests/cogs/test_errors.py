@@ -63,6 +63,28 @@ async def test_a_failing_command_apologises_privately_and_logs_once(tmp_path, ca
         the_one_error_record(caplog_info, "/videos history", fake.user_id, fake.guild_id)
 
 
+@pytest.mark.parametrize("where", ["the bot's DM", "a server that never added the bot"])
+async def test_an_apology_outside_servers_that_added_the_bot_names_no_moderator(
+    tmp_path, caplog_info, where
+):
+    """No moderator has a say over the bot in a DM, or where a member uses their own install:
+    "tell a moderator" would send them to nobody who can help."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        world.bot.store.recent_for_user = boom
+        if where == "the bot's DM":
+            interaction = await fake.slash_command("videos history", dm=True)
+        else:
+            elsewhere = fake.add_guild("Elsewhere", bot_member=False)
+            interaction = await fake.slash_command(
+                "videos history", guild_id=elsewhere, user_install=True
+            )
+        answer = await answered(interaction)
+        assert APOLOGY in answer["content"]
+        assert "moderator" not in answer["content"], answer["content"]
+        assert len(error_records(caplog_info)) == 1
+
+
 async def test_a_failing_command_after_deferring_apologises_in_the_follow_up(tmp_path, caplog_info):
     async with running_bot(tmp_path) as world:
         world.bot.jobs.record = boom  # before the job is saved
