@@ -61,6 +61,17 @@ EN: dict[str, str] = {
         "be made here again {reset}, sooner if the videos being made cost less than expected, "
         "fail or are cancelled. Nothing was counted."
     ),
+    "personal_budget_too_little": (
+        "The credits for videos made outside servers that added this bot have only {left} left "
+        "this month: less than the cheapest video ({cheapest}). Videos can be made here again "
+        "{reset}. Nothing was counted."
+    ),
+    "personal_budget_too_little_held": (
+        "The credits for videos made outside servers that added this bot have only {left} left "
+        "this month, counting what the videos being made now are expected to cost: less than "
+        "the cheapest video ({cheapest}). Videos can be made here again {reset}, sooner if the "
+        "videos being made cost less than expected, fail or are cancelled. Nothing was counted."
+    ),
     "personal_budget_short": (
         "This video is expected to cost {cost}, but the credits for videos made outside "
         "servers that added this bot have only {left} left this month, counting the videos "
@@ -90,6 +101,17 @@ EN: dict[str, str] = {
     "personal_budget_spent_standing": (
         "The credits for videos made outside servers that added this bot are used up for "
         "this month. Videos can be made here again {reset}."
+    ),
+    "personal_budget_too_little_standing": (
+        "The credits for videos made outside servers that added this bot have only {left} left "
+        "this month: less than the cheapest video ({cheapest}). Videos can be made here again "
+        "{reset}."
+    ),
+    "personal_budget_too_little_held_standing": (
+        "The credits for videos made outside servers that added this bot have only {left} left "
+        "this month, counting what the videos being made now are expected to cost: less than "
+        "the cheapest video ({cheapest}). Videos can be made here again {reset}, sooner if the "
+        "videos being made cost less than expected, fail or are cancelled."
     ),
     "personal_budget_spent_held_standing": (
         "The credits for videos made outside servers that added this bot are used up for "
@@ -175,6 +197,15 @@ ZH: dict[str, str] = {
         "{reset}可以再次在这里生成视频；如果正在生成的视频花费比预计少、失败或被取消，可以更早。"
         "没有计入额度。"
     ),
+    "personal_budget_too_little": (
+        "本月在未添加本机器人的地方生成视频的积分只剩 {left}，不够最便宜的视频（{cheapest}）。"
+        "{reset}可以再次在这里生成视频。没有计入额度。"
+    ),
+    "personal_budget_too_little_held": (
+        "本月在未添加本机器人的地方生成视频的积分只剩 {left}（已计入正在生成的视频的预计花费），"
+        "不够最便宜的视频（{cheapest}）。{reset}可以再次在这里生成视频；如果正在生成的视频花费"
+        "比预计少、失败或被取消，可以更早。没有计入额度。"
+    ),
     "personal_budget_short": (
         "这个视频预计花费 {cost}，但扣除正在生成的视频的预计花费后，本月在未添加本机器人的地方"
         "生成视频的积分只剩 {left}。没有计入额度。换成更短或分辨率更低的视频也许够用；积分将于 "
@@ -195,6 +226,15 @@ ZH: dict[str, str] = {
     ),
     "personal_budget_spent_standing": (
         "本月在未添加本机器人的地方生成视频的积分已用完。{reset}可以再次在这里生成视频。"
+    ),
+    "personal_budget_too_little_standing": (
+        "本月在未添加本机器人的地方生成视频的积分只剩 {left}，不够最便宜的视频（{cheapest}）。"
+        "{reset}可以再次在这里生成视频。"
+    ),
+    "personal_budget_too_little_held_standing": (
+        "本月在未添加本机器人的地方生成视频的积分只剩 {left}（已计入正在生成的视频的预计花费），"
+        "不够最便宜的视频（{cheapest}）。{reset}可以再次在这里生成视频；如果正在生成的视频花费"
+        "比预计少、失败或被取消，可以更早。"
     ),
     "personal_budget_spent_held_standing": (
         "本月在未添加本机器人的地方生成视频的积分已用完（已计入正在生成的视频的预计花费）。"

@@ -27,6 +27,7 @@ from bot.moderation.facts import (
     value_of,
 )
 from bot.moderation.models import (
+    CREDIT_TOLERANCE,
     Allowance,
     MemberFacts,
     Period,
@@ -180,8 +181,18 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
         return msg("personal_off")
     if budget_spent(facts, limits):
         # Held for videos being made: one that fails or costs less gives credits back sooner.
-        key = "personal_budget_spent_held" if facts.budget_held > 0 else "personal_budget_spent"
-        return msg(key, reset=stamp(facts.budget_window.end, "R"))
+        held = "_held" if facts.budget_held > 0 else ""
+        reset = stamp(facts.budget_window.end, "R")
+        left = (limits.monthly_budget or 0.0) - facts.budget_committed
+        if left > CREDIT_TOLERANCE:
+            # Some left, less than the cheapest video: said as what is left, as a server's is.
+            return msg(
+                f"personal_budget_too_little{held}",
+                left=amount(left),
+                cheapest=amount(facts.budget_floor),
+                reset=reset,
+            )
+        return msg(f"personal_budget_spent{held}", reset=reset)
     return None
 
 

@@ -227,6 +227,8 @@ _STANDING = frozenset(
         "personal_off",
         "personal_budget_spent",
         "personal_budget_spent_held",
+        "personal_budget_too_little",
+        "personal_budget_too_little_held",
         "mod_paused",
         "personal_paused",
     }

@@ -143,3 +143,22 @@ async def test_personal_credits_held_by_a_video_being_made_may_come_back_before_
     quota = barred.render("en-US")
     assert "sooner if the videos being made" in quota and "Nothing was counted" not in quota
     assert "正在生成的视频" in barred.render("zh-CN")
+
+
+async def test_personal_credits_too_few_for_any_video_are_said_as_what_is_left(db, store, clock):
+    """5 credits a month outside servers, 4 spent: 1 is left, less than the cheapest video
+    (2). The refusal says so, as /videoowner usage shows "1 credit left" and a server's budget
+    says it, not "used up"."""
+    moderation = moderation_with(db, clock, videos_per_day=10, max_active=5, monthly_budget=5)
+    job = await record(store, moderation, clock, BOB_PERSONAL)
+    await end(store, clock, job, JobState.COMPLETED, credits=4)
+    text = await refusal(store, moderation, clock, ALICE_PERSONAL)
+    assert "have only 1 credit left this month: less than the cheapest video (2 credits)" in (
+        text
+    ), text
+    assert "Nothing was counted" in text
+    _, barred = await moderation.standing(ALICE_PERSONAL)
+    assert barred is not None
+    quota = barred.render("en-US")
+    assert "only 1 credit left" in quota and "Nothing was counted" not in quota
+    assert "只剩 1 积分" in barred.render("zh-CN"), barred.render("zh-CN")
