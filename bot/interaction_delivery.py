@@ -254,8 +254,10 @@ class RouteDelivery:
         where = queued_message(
             reply, job.id, waiting=waiting, discord_silent=silent, typical=typical
         ).render(job.requester.locale)
-        # Once it ended, "queued, I'll post it here" is history: the last line says it all.
-        content = fit(status if final else f"{where}\n{status}", MESSAGE_CONTENT)
+        # Once it ended, "queued, I'll post it here" is history: the last line says it all
+        # (also while its video or reason is still on its way).
+        ended = final or job.state.is_final
+        content = fit(status if ended else f"{where}\n{status}", MESSAGE_CONTENT)
         try:
             await self._webhook(reply).edit_message(
                 message_id, content=content, allowed_mentions=NO_MENTIONS

@@ -175,7 +175,13 @@ def status_line(
         # progress reading, nor "in the reply below" before there is one.
         return t("status_line_posting", locale, job_id=job.id)
     if job.state.is_final:
-        return t(final_line_key(job), locale, job_id=job.id)
+        key = final_line_key(job)
+        if key in _SAID_BELOW and job.delivered_at is None:
+            # Ended, its notice still on its way (Discord failing, tried again later): not the
+            # last progress reading and its Cancel button, nor "the member was told" before
+            # they were.
+            key = f"{key}_telling"
+        return t(key, locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
         return held_line(job, position, now, slots)
     return t("status_line_waiting", locale, job_id=job.id)

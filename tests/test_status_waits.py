@@ -137,3 +137,35 @@ async def test_a_render_given_up_on_that_then_fails_no_longer_says_it_counts_and
         content = fake.get_message(int(status["id"]))["content"]
         assert "still counts" not in content and "posted after all" not in content, content
         assert "Job #1 took longer than this bot waits, and the video service never" in content
+
+
+async def test_a_failed_render_whose_notice_is_tried_again_no_longer_says_rendering(tmp_path):
+    """APIMart failed the render at 40 %; the reply that tells the member why is refused by
+    Discord (a 503) and tried again later. Meanwhile the status must not keep the last progress
+    reading ("rendering 40%", a time left) and its Cancel button, which can stop nothing any
+    more: it says the video could not be made, and the reason is on its way."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        task, status = await rendering_at_40(world, "a doomed fox")
+        fake.fail_next("POST", r"/channels/\d+/messages", 503, 0, "Service Unavailable")
+        task.fail("upstream exploded")
+        await eventually(lambda: retry_set(world), True)
+        await fake.wait_for(
+            lambda: "is rendering" not in fake.get_message(int(status["id"]))["content"],
+            description="the status no longer saying it renders",
+        )
+        await world.bot.status_messages.drain(timeout=5)
+        shown = fake.get_message(int(status["id"]))
+        assert "Job #1 could not be made; the reason is on its way" in shown["content"]
+        assert "was told why" not in shown["content"]
+        assert not shown.get("components"), "no Cancel button on a render that failed"
+
+        clock.offset += 60  # the notice's retry is due
+        world.bot.poller.wake()
+        await fake.wait_for(
+            lambda: (
+                "the reason is in the reply below" in fake.get_message(int(status["id"]))["content"]
+            ),
+            description="the last status, once the notice is posted",
+        )

@@ -711,10 +711,10 @@ class Poller:
                 job, now + backoff, download_failed=result.download_failed
             ):
                 await self._store.end_lost_claim(job, None)
-            if job.state is JobState.COMPLETED and not job.cancelled:
+            if job.state.is_final and not job.cancelled:
                 # The status still shows the last progress reading (and a Cancel button): it is
-                # done, its post on its way. (A failure's status waits for its notice: "the
-                # member was told why" would come before they were.)
+                # done, its post on its way, or it failed, its reason on its way (not "the
+                # member was told why" before they were).
                 await self._on_progress(job)
             return
         if result.outcome is not DeliveryOutcome.DELIVERED:

@@ -74,6 +74,8 @@ EN: dict[str, str] = {
     # The reason reaches the member by a reply or privately (their command's own answer).
     "status_line_failed": "❌ Job #{job_id} could not be made; the member who asked was told why.",
     "status_line_failed_below": "❌ Job #{job_id} could not be made: the reason is in the reply below.",
+    # Ended, its notice tried again later (Discord failing): nobody was told anything yet.
+    "status_line_failed_telling": "❌ Job #{job_id} could not be made; the reason is on its way.",
     "status_line_failed_unposted": (
         "❌ Job #{job_id} could not be made; the member who asked can see why with "
         "{/videos status}."
@@ -81,6 +83,7 @@ EN: dict[str, str] = {
     # Outcome unknown: the submit's answer was lost; it counts, and nothing will be posted.
     "status_line_unknown": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts, and the member who asked was told.",
     "status_line_unknown_below": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts. More in the reply below.",
+    "status_line_unknown_telling": "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts. More is on its way.",
     "status_line_unknown_unposted": (
         "❔ Job #{job_id}: the video service never answered, so it may have been made but can't be posted (unless its answer turns up after all); it counts. The member who asked can see more with {/videos status}."
     ),
@@ -286,6 +289,7 @@ ZH: dict[str, str] = {
     "status_line_failed_unposted_private": "❌ 任务 #{job_id} 未能生成；请用 {/videos status} 查看原因。",
     "status_line_unknown": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，已告知发起人。",
     "status_line_unknown_below": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，详情见下方回复。",
+    "status_line_unknown_telling": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，详情正在发送中。",
     "status_line_unknown_unposted": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入额度，发起人可以用 {/videos status} 查看详情。",
     "status_line_unknown_dm_private": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入你的额度，我已通过私信告诉你详情。",
     "status_line_unknown_posted_private": "❔ 任务 #{job_id}：视频服务没有回应，视频可能已生成但无法发布（除非之后收到了回应）；仍计入你的额度，详情已发在下方。",
@@ -294,6 +298,7 @@ ZH: dict[str, str] = {
     "status_line_expired_private": "⌛ 任务 #{job_id} 已生成，但在我发布之前下载链接已失效；请再发起一次请求。",
     "status_line_failed": "❌ 任务 #{job_id} 未能生成；已告知发起人原因。",
     "status_line_failed_below": "❌ 任务 #{job_id} 未能生成：原因见下方回复。",
+    "status_line_failed_telling": "❌ 任务 #{job_id} 未能生成；原因正在发送中。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
     "button_regenerate": "重新生成",
