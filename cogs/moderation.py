@@ -551,7 +551,20 @@ class ModerationCog(
         change = await self.bot.moderation.store.clear_member_limit(
             self._actor(interaction), member.id, "change_member_unblocked", blocks_only=True
         )
-        await self._changed(interaction, change, await self._not_blocked(interaction, member))
+        owner_block = await self._owner_block(member)
+        facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
+        if change is None:
+            lines = [owner_block or self._not_blocked(member, facts)]
+        else:
+            lines = [change, *([owner_block] if owner_block is not None else [])]
+        if owner_block is None and facts.allowance.limit == 0:
+            # Their roles or the default allow none: "unblocked" alone reads as "she may go
+            # on", and /video would refuse her all the same. For the moderator only.
+            source = msg(f"mod_source_{facts.allowance.source}")
+            lines.append(msg("mod_member_still_none", member=member.mention, source=source))
+        await show_privately(interaction, lines)
+        if change is not None:
+            self.bot.moderation.feed.emit(interaction.guild_id, change)
 
     async def _standing(
         self, interaction: Interaction, member: discord.User, facts: MemberFacts
@@ -571,13 +584,10 @@ class ModerationCog(
         reason = quote(block.reason, REASON_CHARS)
         return msg("mod_member_owner_blocked", member=member.mention, reason=reason)
 
-    async def _not_blocked(self, interaction: Interaction, member: discord.User) -> Message:
-        """Why an unblock changed nothing: the operator's block, no block, or an allowance of
-        their own instead."""
-        owner_block = await self._owner_block(member)
-        if owner_block is not None:
-            return owner_block
-        facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
+    @staticmethod
+    def _not_blocked(member: discord.User, facts: MemberFacts) -> Message:
+        """Why an unblock changed nothing, but for the operator's block: no block, or an
+        allowance of their own instead (`facts`: theirs)."""
         if facts.allowance.source == "member" and facts.allowance.limit > 0:
             return msg("mod_member_not_blocked", member=member.mention)
         return msg("mod_member_no_limit", member=member.mention)

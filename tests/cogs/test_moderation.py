@@ -979,3 +979,40 @@ async def test_a_mod_log_channel_that_refuses_the_bot_is_not_posted_in_again_and
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         await banned_prompt("gore again")
         await modlog_message(s, "gore again")
+
+
+async def test_unblocking_a_member_the_operator_also_blocked_says_they_still_cannot(tmp_path):
+    """Alice is blocked here and by the operator everywhere: unblock lifts this server's block
+    only, and the moderator must not read "unblocked" alone and tell her she may go on."""
+    async with server(tmp_path) as s:
+        alice = user_option(s.world, s.alice)
+        await mod(s, "block", member=alice, reason="spamming")
+        await s.world.bot.moderation.block_everywhere(s.alice, "scam links", set_by=1)
+        unblocked = await mod(s, "unblock", member=alice)
+        assert f"unblocked <@{s.alice}>" in unblocked, unblocked
+        assert "only the operator can lift it" in unblocked, unblocked
+        assert "The bot's operator has blocked you" in await video(s.world)
+        zh = await command(s.world, "videomod unblock", user=s.owner, locale="zh-CN", member=alice)
+        assert "只有运营者可以解除" in zh, zh
+
+
+async def test_unblocking_a_member_whose_role_allows_no_videos_says_they_still_cannot(tmp_path):
+    """Carol's Supporter role allows 0 videos: lifting her block leaves her unable to make any,
+    as /video and usage say; the unblock says it too, rather than only "unblocked"."""
+    async with server(tmp_path) as s:
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=0)
+        carol = user_option(s.world, s.carol)
+        await mod(s, "block", member=carol, reason="spamming")
+        unblocked = await mod(s, "unblock", member=carol)
+        assert f"unblocked <@{s.carol}>" in unblocked, unblocked
+        assert "still can't make videos here: their role limit is 0 videos" in unblocked
+        assert "Your allowance in this server is 0 videos" in await video(s.world, user=s.carol)
+        # Asked again, nothing is lifted, and the answer still says why she can make none.
+        again = await mod(s, "unblock", member=carol)
+        assert "nothing was changed" in again
+        assert "still can't make videos here: their role limit is 0 videos" in again, again
+        zh = await command(s.world, "videomod unblock", user=s.owner, locale="zh-CN", member=carol)
+        assert "仍然不能在这里生成视频" in zh, zh
+        # The mod-log and the audit keep the change alone: the rest is for the one who asked.
+        audit = await mod(s, "audit")
+        assert "still can't" not in audit
