@@ -746,7 +746,7 @@ ZH: dict[str, str] = {
     "member_replaced_block": "这会解除其封禁。",
     "change_member_blocked_until": "{moderator} 禁止 {member} 生成视频，直到 {until}（原因：{reason}）。",
     "change_member_cleared": "{moderator} 移除了 {member} 的个人额度；改用通常的额度。",
-    "change_member_unblocked": "{moderator} 恢复了 {member} 生成视频的权限。",
+    "change_member_unblocked": "{moderator} 解除了对 {member} 的封禁。",
     "change_option_reserved": "{moderator} 将 {option} 限定给 {role}。",
     "change_option_role_removed": "{moderator} 将 {role} 从可使用 {option} 的身份组中移除。",
     "change_option_opened": "{moderator} 向所有人开放了 {option}。",

@@ -1016,3 +1016,15 @@ async def test_unblocking_a_member_whose_role_allows_no_videos_says_they_still_c
         # The mod-log and the audit keep the change alone: the rest is for the one who asked.
         audit = await mod(s, "audit")
         assert "still can't" not in audit
+
+
+async def test_a_chinese_unblock_says_the_block_was_lifted_not_that_videos_are_allowed(tmp_path):
+    """English says "unblocked @carol"; Chinese said "restored carol's permission to make
+    videos", which is not so when her role allows none (the next line says she still can't)."""
+    async with server(tmp_path) as s:
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=0)
+        carol = user_option(s.world, s.carol)
+        await mod(s, "block", member=carol, reason="spamming")
+        zh = await command(s.world, "videomod unblock", user=s.owner, locale="zh-CN", member=carol)
+        assert f"解除了对 <@{s.carol}> 的封禁" in zh, zh
+        assert "恢复了" not in zh, zh
