@@ -605,23 +605,36 @@ class ModerationCog(
         change = await self.bot.moderation.store.set_member_limit(
             actor, member.id, videos, reason, expires_at
         )
+        if change is None:
+            # That very setting already holds: nothing to confirm, audit or post as a change.
+            key = "mod_member_already_limit" if videos > 0 else "mod_member_already_blocked"
+            said = {"videos": plural("count_videos", videos)} if videos > 0 else {}
+            change_or_same = msg(
+                key, member=member.mention, reason=quote(reason, REASON_CHARS), **said
+            )
+        else:
+            change_or_same = change
         if videos > 0:
             # Where that leaves them this period (an allowance below what they already made
             # lets them make none until it ends): for the moderator only, not the mod-log.
             facts = await self.bot.moderation.store.facts(requester_of(interaction, member))
             standing = await self._standing(interaction, member, facts)
-            await show_privately(interaction, [change, standing])
-            self.bot.moderation.feed.emit(interaction.guild_id, change)
+            await show_privately(interaction, [change_or_same, standing])
+            if change is not None:
+                self.bot.moderation.feed.emit(interaction.guild_id, change)
             return
-        # A block also stops what the member has running, by the rule every cancel follows.
+        # A block also stops what the member has running, by the rule every cancel follows
+        # (the same block again too: whatever the first one left, a stop between its save and
+        # its cancels, is cancelled now).
         cancelled = await cancel_for_block(
             self.bot, actor.guild_id, member.id, reason_key="cancelled_by_block"
         )
         for line in cancelled:
             await self.bot.moderation.store.record(actor, line)
-        lines = [change, *cancelled]
-        await show_privately(interaction, lines)
-        self.bot.moderation.feed.emit_all(actor.guild_id, lines)
+        await show_privately(interaction, [change_or_same, *cancelled])
+        self.bot.moderation.feed.emit_all(
+            actor.guild_id, [*([change] if change is not None else []), *cancelled]
+        )
 
     # ------------------------------------------------------------------ options and channels
 

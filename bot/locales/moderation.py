@@ -307,7 +307,15 @@ EN: dict[str, str] = {
         "{member} isn't blocked: they have an allowance of their own, which stays "
         "({/videomod member clear} removes it), so nothing was changed."
     ),
-    "mod_member_still_none": ("{member} still can't make videos here: their {source} is 0 videos."),
+    "mod_member_still_none": "{member} still can't make videos here: their {source} is 0 videos.",
+    "mod_member_already_blocked": (
+        "{member} is already blocked, with no end and the same reason ({reason}), so nothing "
+        "was changed."
+    ),
+    "mod_member_already_limit": (
+        "{member} already has their own allowance of {videos} per period, with no end and the "
+        "same reason ({reason}), so nothing was changed."
+    ),
     "mod_option_not_reserved": "{option} isn't reserved for any role, so nothing was changed.",
     "mod_option_not_reserved_for_role": (
         "{option} isn't reserved for {role}, so nothing was changed."
@@ -695,6 +703,13 @@ ZH: dict[str, str] = {
         "因此没有做任何更改。"
     ),
     "mod_member_still_none": "{member} 仍然不能在这里生成视频：其{source}为 0 个视频。",
+    "mod_member_already_blocked": (
+        "{member} 已经被封禁，没有结束时间，原因相同（{reason}），因此没有做任何更改。"
+    ),
+    "mod_member_already_limit": (
+        "{member} 已经有每周期 {videos} 的个人额度，没有结束时间，原因相同（{reason}），"
+        "因此没有做任何更改。"
+    ),
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 没有限定给 {role}，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",

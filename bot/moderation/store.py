@@ -466,17 +466,26 @@ class ModerationStore:
 
     async def set_member_limit(
         self, actor: Actor, user_id: int, videos: int, reason: str, expires_at: float | None
-    ) -> Message:
+    ) -> Message | None:
         """Give a member their own allowance (0 blocks them); after their admissions in flight.
-        A member has one such setting: the change says which one it replaces for good."""
+        A member has one such setting: the change says which one it replaces for good. None
+        (nothing audited) when they have that very one already, without an end (one with
+        `expires_at` starts its days again)."""
         async with self._db.transaction() as conn:
             await hold_admissions(conn, user_id)
             cursor = await conn.execute(
-                "SELECT video_limit, expires_at FROM mod_member_limits"
+                "SELECT video_limit, expires_at, reason FROM mod_member_limits"
                 " WHERE guild_id = ? AND user_id = ?",
                 (actor.guild_id, user_id),
             )
             before = await cursor.fetchone()
+            if (
+                before is not None
+                and expires_at is None
+                and before[1] is None
+                and (int(before[0]), before[2]) == (videos, reason)
+            ):
+                return None
             await conn.execute(
                 "INSERT INTO mod_member_limits"
                 " (guild_id, user_id, video_limit, reason, expires_at, set_by, set_at)"

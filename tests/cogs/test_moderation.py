@@ -1028,3 +1028,31 @@ async def test_a_chinese_unblock_says_the_block_was_lifted_not_that_videos_are_a
         zh = await command(s.world, "videomod unblock", user=s.owner, locale="zh-CN", member=carol)
         assert f"解除了对 <@{s.carol}> 的封禁" in zh, zh
         assert "恢复了" not in zh, zh
+
+
+async def test_the_same_block_or_allowance_again_changes_nothing_and_says_so(tmp_path):
+    """A block sent twice (a second moderator, a retried command) changes nothing: it must not
+    be confirmed, audited and posted to the mod-log as a second block, as every other setting
+    given its own value again says "nothing was changed"."""
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        alice = user_option(s.world, s.alice)
+        await mod(s, "block", member=alice, reason="spamming")
+        again = await mod(s, "block", member=alice, reason="spamming")
+        assert "already blocked" in again and "nothing was changed" in again, again
+        zh = await command(
+            s.world, "videomod block", user=s.owner, locale="zh-CN", member=alice, reason="spamming"
+        )
+        assert "没有做任何更改" in zh, zh
+        carol = user_option(s.world, s.carol)
+        await mod(s, "member set", member=carol, allowance=3, reason="new")
+        same = await mod(s, "member set", member=carol, allowance=3, reason="new")
+        assert "already has" in same and "nothing was changed" in same, same
+        assert "has used 0 of 3 videos today" in same, "where it leaves her, as before"
+        audit = await mod(s, "audit")
+        assert audit.count("blocked") == 1 and audit.count("set the limit of") == 1, audit
+        # A new reason is a change.
+        assert "(reason: flooding)" in await mod(s, "block", member=alice, reason="flooding")
+        await modlog_message(s, "flooding")
+        posts = s.world.discord.messages(s.modlog)
+        assert sum("blocked" in p["content"] for p in posts) == 2, [p["content"] for p in posts]
