@@ -86,30 +86,6 @@ async def test_a_render_given_up_on_but_still_followed_is_not_said_to_have_faile
         assert "could not be made" not in status["content"], status["content"]
 
 
-async def test_a_failed_render_whose_notice_is_tried_again_does_not_say_its_member_was_told(
-    tmp_path,
-):
-    """APIMart failed the render; the reply that tells the member why is refused by Discord
-    (a 503) and tried again later. Meanwhile the status must not say "the member who asked
-    was told why": nobody was told anything yet."""
-    clock = ShiftedClock()
-    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
-        fake = world.discord
-        task, status = await rendering_at_40(world, "a doomed fox")
-        fake.fail_next("POST", r"/channels/\d+/messages", 503, 0, "Service Unavailable")
-        task.fail("upstream exploded")
-        await eventually(lambda: retry_set(world), True)
-        await world.bot.status_messages.drain(timeout=5)
-        assert "was told why" not in fake.get_message(int(status["id"]))["content"]
-
-        clock.offset += 60  # the notice's retry is due
-        world.bot.poller.wake()
-        await fake.wait_for(
-            lambda: any("upstream exploded" in str(m) for m in fake.messages()),
-            description="the notice, posted on its retry",
-        )
-
-
 async def test_a_render_given_up_on_that_then_fails_no_longer_says_it_counts_and_may_come(
     tmp_path,
 ):
@@ -143,7 +119,8 @@ async def test_a_failed_render_whose_notice_is_tried_again_no_longer_says_render
     """APIMart failed the render at 40 %; the reply that tells the member why is refused by
     Discord (a 503) and tried again later. Meanwhile the status must not keep the last progress
     reading ("rendering 40%", a time left) and its Cancel button, which can stop nothing any
-    more: it says the video could not be made, and the reason is on its way."""
+    more, nor say "the member who asked was told why" (nobody was told anything yet): it says
+    the video could not be made, and the reason is on its way."""
     clock = ShiftedClock()
     async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
         fake = world.discord
