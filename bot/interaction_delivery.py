@@ -66,6 +66,8 @@ log = logging.getLogger(__name__)
 STATUS_EDIT_INTERVAL = 10.0
 # Discord: the token is no longer valid (50027), or the follow-up cap is reached (40094).
 _TOKEN_REFUSED = 401
+# Discord: too many requests (its rate limit, or Cloudflare's); passes.
+_TOO_MANY = 429
 _FOLLOWUPS_SPENT = 40094
 # Discord: the upload is over the limit (40005).
 _PAYLOAD_TOO_LARGE = 413
@@ -75,6 +77,12 @@ _BAD_REQUEST = 400
 
 # Jobs read at once by the sweep's hand-over.
 _SWEPT_AT_ONCE = 50
+
+
+def _passing(error: discord.HTTPException) -> bool:
+    """Whether Discord failed the call for a while (a 5xx discord.py gave up retrying, a 429),
+    rather than refusing it: the token may still be good."""
+    return error.status >= 500 or error.status == _TOO_MANY
 
 
 def _token_end(job: Job) -> float:
@@ -407,8 +415,20 @@ class RouteDelivery:
                 allowed_mentions=mentions_only(job.requester.user_id),
             )
         except discord.HTTPException as error:
+            if _passing(error):
+                # Discord failing a while, not refusing the token: tried again while it lives
+                # (the private answer, still editable, would otherwise stay "posting the video").
+                log.warning(
+                    "Job %d: could not edit the private answer (%s); will retry",
+                    job.id,
+                    error.status,
+                )
+                return DeliveryResult(DeliveryOutcome.RETRY)
             log.warning("Job %d: could not edit the private answer (%s)", job.id, error.status)
             return _Refused.TOKEN
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("Job %d: could not edit the private answer (%r); will retry", job.id, error)
+            return DeliveryResult(DeliveryOutcome.RETRY)
         await self._store.forget_interaction(job.id)
         # Its text carries APIMart's link (an edit cannot add a file).
         return DeliveryResult(

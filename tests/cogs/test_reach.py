@@ -10,6 +10,7 @@ import time
 from contextlib import asynccontextmanager
 
 import aiohttp
+import discord
 import pytest
 
 from bot.jobs.poller import DeliveryOutcome
@@ -757,6 +758,73 @@ async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_
         original = await edited_with(interaction, clock, "may not have been able to post")
         assert "too large" not in original["content"]
         assert f"{world.api.task_ids[0]}.mp4" in original["content"]
+
+
+class _NoWaitAsyncio:
+    """`asyncio` as discord.py's webhook code sees it, its retry pauses (1 s, 3 s, ... after a
+    5xx) skipped: a test sees a 5xx it gave up on without waiting 25 s."""
+
+    def __getattr__(self, name):
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay, result=None):
+        return await asyncio.sleep(0, result)
+
+
+@pytest.mark.parametrize("failure", ["server error", "rate limited", "dropped"])
+async def test_a_retried_result_whose_private_answer_edit_fails_for_a_while_is_tried_again(
+    tmp_path, monkeypatch, failure
+):
+    """The result's follow-up was cut short, and the retry's edit of the private answer met a
+    5xx discord.py gave up on, a 429 (Cloudflare's, which it does not wait out) or a dropped
+    connection: Discord failing for a while, not refusing the token. The token has minutes
+    left: the edit is tried again later and the private answer ends with the result; the video
+    is not sent by DM, the private answer not left at "done: posting the video…"."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        routes = world.bot.routes
+
+        async def reset(*args, **kwargs):
+            raise aiohttp.ClientOSError(104, "Connection reset by peer")
+
+        monkeypatch.setattr(routes, "_post", reset)
+        world.api.last_task.complete()
+
+        async def attempts():
+            return (await world.bot.store.get(1)).delivery_attempts
+
+        assert await eventually(attempts, 1) == 1
+        await world.bot.poller.stop()  # this test makes the retries
+        await interaction.wait_for_original(lambda m: "posting the video" in m["content"])
+        monkeypatch.undo()
+        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
+        edits = r"/webhooks/\d+/[^/]+/messages/"
+        if failure == "server error":  # discord.py tries a 5xx five times
+            failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
+        elif failure == "rate limited":
+            failing = fake.fail_next("PATCH", edits, 429, message="error code: 1015")
+            failing.blocked = True
+        else:
+            failing = fake.drop_next("PATCH", edits)
+        result = await world.bot.poller._deliver(await world.bot.store.get(1))
+        assert failing.hits == failing.times, "the edit met the failure"
+        dm = fake.dm_channel_id(fake.user_id)
+        assert not fake.messages(dm), "the video went by DM, the token minutes from its end"
+        assert result.outcome is DeliveryOutcome.RETRY
+        job = await world.bot.store.get(1)
+        assert job.requester.reply.token is not None, "the token, minutes left, was kept"
+        assert job.requester.reply.route.value == "interaction"
+
+        result = await world.bot.poller._deliver(job)  # Discord answers again
+        assert result.outcome is DeliveryOutcome.DELIVERED
+        original = interaction.original_message
+        assert "may not have been able to post" in original["content"]
+        assert f"{world.api.task_ids[0]}.mp4" in original["content"]
+        assert "posting the video" not in original["content"]
+        assert not fake.messages(dm), "the video went once, into the private answer"
+        assert (await world.bot.store.get(1)).requester.reply.token is None
 
 
 async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
