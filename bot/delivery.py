@@ -291,6 +291,10 @@ def result_nonce(job: Job) -> str:
     cancel of a render given up on, posted after the notice that gave it up.)"""
     if job.cancelled_after_giving_up:
         return f"video-job-{job.id}-x"
+    if job.cancelled and job.state is JobState.COMPLETED:
+        # A video made, then stopped (a block) after a post of it may have gone: the notice
+        # is not that post.
+        return f"video-job-{job.id}-w"
     return f"video-job-{job.id}{_END_MARKS.get(job.state, '-n')}"
 
 

@@ -212,6 +212,7 @@ def _block_cancel_lines(member: str, cancelled: Sequence[CancelledJob]) -> list[
         (CancelOutcome.REFUNDED, "mod_block_cancelled_refunded"),
         (CancelOutcome.COUNTED, "mod_block_cancelled_counted"),
         (CancelOutcome.WHEN_SENT, "mod_block_cancelled_when_sent"),
+        (CancelOutcome.WITHHELD, "mod_block_cancelled_withheld"),
     ):
         jobs = [f"#{job.job_id}" for job in cancelled if job.outcome is outcome]
         if jobs:

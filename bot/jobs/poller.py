@@ -710,7 +710,9 @@ class Poller:
             if not await self._store.retry_delivery_at(
                 job, now + backoff, download_failed=result.download_failed
             ):
+                # Changed meanwhile (a block withheld its video): its status is that change's.
                 await self._store.end_lost_claim(job, None)
+                return
             if job.state.is_final and not job.cancelled:
                 # The status still shows the last progress reading (and a Cancel button): it is
                 # done, its post on its way, or it failed, its reason on its way (not "the
@@ -729,7 +731,29 @@ class Poller:
             log.warning("Job %d: delivery claim was lost before it was marked", job.id)
             if posted and await self._withdrawn_as_a_second_post(job, result):
                 return
+            if posted and await self._withdrawn_as_withheld(job, result):
+                posted = False
             await self._store.end_lost_claim(job, result.message_id if posted else None)
+
+    async def _withdrawn_as_withheld(self, job: Job, result: DeliveryResult) -> bool:
+        """Whether this post of a video, whose upload was in flight when a block stopped it
+        (`JobStore.cancel`'s `unposted_too`), was deleted again. One that cannot be deleted
+        stays, and is logged: its notice still follows it."""
+        if job.cancelled or job.state is not JobState.COMPLETED:
+            return False  # not the video: a notice
+        current = await self._store.get(job.id)
+        if current is None or not current.cancelled:
+            return False
+        if result.withdraw is not None and await result.withdraw():
+            log.warning(
+                "Job %d: its video was posted as a block stopped it; the post was deleted", job.id
+            )
+            return True
+        log.error(
+            "Job %d: its video was posted as a block stopped it, and could not be deleted",
+            job.id,
+        )
+        return False
 
     async def _withdrawn_as_a_second_post(self, job: Job, result: DeliveryResult) -> bool:
         """Whether this post, made after its claim was lost, was deleted because the process

@@ -71,6 +71,9 @@ class Admission(Protocol):
 CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 # A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
 _FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
+# A video made whose post has not been written down yet (being fetched, uploaded, or waiting to
+# be tried again after Discord failed): a block still keeps it from being posted.
+_MADE_UNPOSTED = "(state = 'completed' AND result_url IS NOT NULL AND delivered_at IS NULL)"
 
 # The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
 _UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
@@ -207,6 +210,9 @@ class CancelOutcome(enum.Enum):
     COUNTED = "counted"  # APIMart has it: never posted, but it still counts
     # Being sent: stopped before the request leaves (refunded), else never posted (counted).
     WHEN_SENT = "when_sent"
+    # Made, but not posted yet (its post being fetched, uploaded, or tried again after Discord
+    # failed): never posted, and it counts (only a block stops these).
+    WITHHELD = "withheld"
 
 
 class CancelledJob(NamedTuple):
@@ -697,7 +703,13 @@ class JobStore:
         )
 
     async def cancel(
-        self, job_id: int, *, reason_key: str, now: float, member_told: bool
+        self,
+        job_id: int,
+        *,
+        reason_key: str,
+        now: float,
+        member_told: bool,
+        unposted_too: bool = False,
     ) -> CancelOutcome | None:
         """Cancel an unfinished job; None if it is finished or already cancelled.
 
@@ -706,6 +718,10 @@ class JobStore:
         the mark that stops it from ever being posted, and it still counts. One being sent
         gains the mark too, and its sender honours it: stopped before the request leaves
         (refunded), or, if APIMart already has it, never posted (counted).
+
+        `unposted_too` (a block): a video made but not posted yet is stopped too (withheld):
+        its delivery, under way or waiting to be tried again, loses its claim (`version`), so
+        it cannot post it, and its notice is posted instead, as a new post.
         """
         told_at = now if member_told else None
         async with self._db.transaction() as conn:
@@ -759,7 +775,17 @@ class JobStore:
                 f" WHERE id = ? AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id),
             )
-            return CancelOutcome.COUNTED if cursor.rowcount == 1 else None
+            if cursor.rowcount == 1:
+                return CancelOutcome.COUNTED
+            if not unposted_too:
+                return None
+            cursor = await conn.execute(
+                "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
+                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
+                f" WHERE id = ? AND {_MADE_UNPOSTED} AND cancelled_at IS NULL",
+                (now, reason_key, now, told_at, job_id),
+            )
+            return CancelOutcome.WITHHELD if cursor.rowcount == 1 else None
 
     async def cancel_unfinished(
         self, guild_id: int | None, user_id: int, *, reason_key: str, now: float
@@ -769,13 +795,15 @@ class JobStore:
         where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
             f"SELECT id, guild_id FROM jobs WHERE {where} AND cancelled_at IS NULL"
-            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
-            " ORDER BY id",
+            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP}"
+            f" OR {_MADE_UNPOSTED}) ORDER BY id",
             (*_present(guild_id), user_id, *CANCELLABLE),
         )
         cancelled = []
         for job_id, job_guild_id in rows:
-            outcome = await self.cancel(job_id, reason_key=reason_key, now=now, member_told=False)
+            outcome = await self.cancel(
+                job_id, reason_key=reason_key, now=now, member_told=False, unposted_too=True
+            )
             if outcome is not None:
                 cancelled.append(CancelledJob(job_id, outcome, job_guild_id))
         return cancelled

@@ -451,6 +451,10 @@ EN: dict[str, str] = {
         "service (then it doesn't count), or, if it already has, won't be posted and counts: "
         "{jobs}."
     ),
+    "mod_block_cancelled_withheld": (
+        "{member}'s videos made but not posted yet are cancelled and won't be posted; they were "
+        "made, so they still count: {jobs}."
+    ),
     "blocked_see_quota": (
         "You can't make videos here right now: {/videos quota} tells you why "
         "(only you see its answer). (This note deletes itself in a minute.)"
@@ -794,6 +798,7 @@ ZH: dict[str, str] = {
     "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",
     "mod_block_cancelled_counted": "{member} 生成中的任务已取消，视频不会发布；由于它们已经开始生成，仍计入额度：{jobs}。",
     "mod_block_cancelled_when_sent": "{member} 正在发送的任务已取消：在到达视频服务之前停下的不计入额度；已经到达的不会发布视频，但仍计入额度：{jobs}。",
+    "mod_block_cancelled_withheld": "{member} 已生成但尚未发布的视频已取消，不会发布；由于它们已经生成，仍计入额度：{jobs}。",
     "blocked_see_quota": "你现在不能在这里生成视频：用 {/videos quota} 查看原因（只有你能看到回答）。（这条提示一分钟后会自动删除。）",
     "mod_modrole_everyone": "@everyone 不能作为管理员身份组：那会让每个成员都能修改这些规则。请选择只有管理员拥有的身份组。",
     "mod_modrole_managed": "{role} 属于某个应用或集成，无法分配给成员。请选择你的管理员拥有的身份组。",

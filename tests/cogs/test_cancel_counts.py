@@ -3,7 +3,17 @@
 Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
 """
 
-from tests.cogs.test_moderation import channel_option, command, mod, server, user_option, video
+import asyncio
+
+from tests.cogs.test_moderation import (
+    channel_option,
+    command,
+    mod,
+    morning_clock,
+    server,
+    user_option,
+    video,
+)
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout, shown_text
@@ -286,3 +296,60 @@ async def test_a_cancel_before_the_command_sends_its_job_is_not_answered_queued(
         assert world.api.task_ids == [], "nothing was sent"
         assert "queued" not in answer and "I'll post it" not in answer, answer
         assert "cancelled" in answer
+
+
+async def until(condition, what):
+    """Wait (a few seconds at most) until `condition()`, an awaitable, holds."""
+    for _ in range(500):
+        if await condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_block_keeps_a_finished_video_not_yet_posted_from_being_posted(tmp_path):
+    """APIMart finished alice's video, but Discord failed its first post (a 503): the delivery
+    will try again. A moderator blocks her meanwhile: the retry never posts the video, the
+    moderator's answer lists it (made, so it counts), the channel's status and her own
+    /videos status say it was not posted."""
+    clock = morning_clock()
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD, clock=clock) as s:
+        world, fake = s.world, s.world.discord
+        await video(world, prompt="an abusive video")
+        status = await fake.wait_for_message(predicate=lambda m: "an abusive video" in m["content"])
+        refused = fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+        world.api.last_task.complete()
+        clock.advance(60)  # the render
+        world.bot.poller.wake()
+
+        async def retry_written():
+            row = await world.db.fetch_one(
+                "SELECT delivery_attempts, lease_owner FROM jobs WHERE id = 1"
+            )
+            return row[0] == 1 and row[1] is None
+
+        await until(retry_written, "the failed post written down for a retry")
+        assert refused.hits == 1
+        answer = await mod(s, "block", member=user_option(world, s.alice), reason="abuse")
+        assert f"blocked <@{s.alice}>" in answer
+        assert "#1" in answer and "made but not posted yet" in answer, answer
+        clock.advance(3600)  # past the retry's backoff
+        world.bot.poller.wake()
+        notice = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+        )
+        # Posted where others read it: who stopped it, not that the member was blocked.
+        assert "a moderator cancelled it" in shown_text(notice)
+        assert "abuse" not in shown_text(notice)
+        assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())
+
+        async def status_final():
+            return "was cancelled" in fake.get_message(int(status["id"]))["content"]
+
+        await until(status_final, "the status saying it was cancelled")
+        job = await world.bot.store.get(1)
+        assert job.credits_cost == 4 and job.counts, "made and billed: it still counts"
+        mine = await command(world, "videos status", user=s.alice, job=1)
+        assert "cancelled (still counts)" in mine
+        assert "a moderator blocked you from making videos" in mine
+        assert "won't be posted" in mine
