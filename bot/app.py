@@ -444,12 +444,11 @@ class VideoBot(commands.AutoShardedBot):
                 log.exception("Failed to load extension %s", extension)
         try:
             await self._sync_commands()
-        except discord.HTTPException:
+        except discord.HTTPException as error:
             if not self.closing:
                 # The commands synced last time still work; keep serving them and polling.
-                log.exception(
-                    "Command sync failed; continuing with the commands Discord already has"
-                )
+                # One line, Discord's answer in it: a traceback tells the operator nothing more.
+                log.error("%s", _sync_refused(error, self.settings.dev_guild_id))
         except Exception:
             # A stop during the sync closes the HTTP session under it: a stop, not a crash.
             if not self.closing:
@@ -668,6 +667,20 @@ class VideoBot(commands.AutoShardedBot):
 
 # Reading the commands back can fail like any call to Discord; messages then name them plainly.
 _COMMAND_READ_FAULTS: tuple[type[BaseException], ...] = (discord.HTTPException, *NETWORK_FAULTS)
+
+
+def _sync_refused(error: discord.HTTPException, dev_guild_id: int | None) -> str:
+    """The one line for a command sync Discord refused: with DEV_GUILD_ID, the setting and the
+    server it names (a server the bot was not added to, or a mistyped id, is the usual cause)."""
+    said = " ".join((error.text or getattr(error.response, "reason", "") or "").split())
+    answer = f"HTTP {error.status}: {said[:200]}" if said else f"HTTP {error.status}"
+    if dev_guild_id is None:
+        return f"Command sync failed ({answer}); continuing with the commands Discord already has"
+    return (
+        f"Discord refused to sync the commands to server {dev_guild_id} (DEV_GUILD_ID) ({answer}):"
+        " set DEV_GUILD_ID to the id of a server the bot was added to, or unset it to sync them"
+        " globally; continuing with the commands Discord already has"
+    )
 
 
 def _mention_commands(commands: Sequence[discord.app_commands.AppCommand]) -> None:

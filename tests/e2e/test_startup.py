@@ -162,6 +162,26 @@ async def test_message_content_not_switched_on_in_the_portal_names_the_setting(t
     assert "Traceback" not in bot.log()
 
 
+async def test_a_dev_guild_id_of_a_server_without_the_bot_names_the_setting_in_one_line(
+    tmp_path, api
+):
+    """DEV_GUILD_ID set to a server the bot was not added to (or a mistyped id): Discord refuses
+    the command sync (403 Missing Access). The operator reads one line naming the setting and
+    the server, not a traceback; the bot runs on."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        elsewhere = 987654321098765432
+        env = bot_environment(tmp_path, fake, api, DEV_GUILD_ID=str(elsewhere))
+        async with launched_bot(tmp_path, env) as bot:
+            await fake.wait_for_connection(timeout=30)
+            await bot.wait_for_log("Connected as", timeout=20)
+            assert bot.process.returncode is None, "the bot runs on"
+            assert await bot.stop(signal.SIGTERM) == 0
+    [line] = bot.log_lines(" ERROR ")
+    assert "DEV_GUILD_ID" in line and str(elsewhere) in line
+    assert "HTTP 403" in line and "Missing Access" in line
+    assert "Traceback" not in bot.log()
+
+
 async def test_an_address_discord_blocks_for_a_while_is_waited_out_not_exited(tmp_path, api):
     """Cloudflare answers an address that made too many invalid requests 429 (a text page, no
     JSON) for up to an hour, and discord.py raises that at once. Exiting on it sent the bot back
