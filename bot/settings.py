@@ -209,9 +209,14 @@ class Settings(EnvSettings):
     discord_gateway_url: str | None = Field(
         default=None, description="a ws(s) URL such as ws://localhost:8080/gateway"
     )
-    dev_guild_id: int | None = Field(default=None, description="a server (guild) id, digits only")
+    # Discord's ids are positive: 0 (also the policies' "no moderator role") or a negative one
+    # would sync to no server, or name a role nobody has, without a word.
+    dev_guild_id: int | None = Field(
+        default=None, gt=0, description="a server (guild) id, digits only"
+    )
     moderator_role_id: int | None = Field(
         default=None,
+        gt=0,
         description="a role id, digits only: members with it may use /videomod in every server",
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")

@@ -112,6 +112,16 @@ def test_an_address_that_names_no_host_is_refused_at_start(monkeypatch, name, va
     assert complaint in line
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "-1234567890123456789"])
+@pytest.mark.parametrize("name", ["DEV_GUILD_ID", "MODERATOR_ROLE_ID"])
+def test_an_id_that_is_no_discord_id_is_refused_at_start(monkeypatch, name, value):
+    """Discord's ids are positive: 0 or a negative number (a stray minus, an id pasted wrong)
+    would sync the commands to no server, or name a role nobody has, without a word."""
+    [line] = refused(monkeypatch, **{name: value})
+    assert line.startswith(f"{name} is invalid")
+    assert "digits only" in line
+
+
 def test_addresses_with_a_host_are_accepted(monkeypatch):
     monkeypatch.setenv("DISCORD_TOKEN", "t")
     monkeypatch.setenv("APIMART_API_KEY", "k")
