@@ -172,16 +172,35 @@ def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
     )
 
 
+# Pictures that move, which the video service takes neither as an image nor as a video.
+_MOVING_PICTURES = frozenset({"image/gif"})
+
+
+def _moves(media: MediaInput) -> bool:
+    """A GIF, by the content type Discord gave, else by the file's name."""
+    declared = (media.content_type or "").split(";")[0].strip().lower()
+    named, _ = mimetypes.guess_type(media.filename)
+    told = declared if declared.startswith(("image/", "video/")) else (named or "")
+    return told in _MOVING_PICTURES
+
+
 def by_kind(
     images: Sequence[MediaInput], videos: Sequence[MediaInput]
 ) -> tuple[tuple[MediaInput, ...], tuple[MediaInput, ...]]:
     """/video's image and video options sorted by what each file is, as every other way judges
     them: an MP4 in an image option is the reference video, a picture in the video option an
     image. A file that is neither, or does not say, stays where the member put it, to be named
-    there."""
+    there; so does a GIF in the video option, meant for its motion: the member is asked for it
+    as a video (MP4, MOV, WebM), not as a still picture."""
     given = [(item, "image") for item in images] + [(item, "video") for item in videos]
     told = [(item, slot, _told_kind(item)) for item, slot in given]
-    placed = [(item, kind if kind in ("image", "video") else slot) for item, slot, kind in told]
+    placed = [
+        (
+            item,
+            kind if kind in ("image", "video") and not (slot == "video" and _moves(item)) else slot,
+        )
+        for item, slot, kind in told
+    ]
     return (
         tuple(item for item, kind in placed if kind == "image"),
         tuple(item for item, kind in placed if kind == "video"),

@@ -179,6 +179,38 @@ async def test_with_a_mode_a_picture_in_the_video_option_is_still_the_image(tmp_
         assert not sent.get("video_urls")
 
 
+@pytest.mark.parametrize("mode", [None, "reference"], ids=["no-mode", "with-mode"])
+@pytest.mark.parametrize(
+    ("locale", "expected", "wrong"),
+    [
+        ("en-US", "`dance.gif` is not a supported video. Please attach an MP4, MOV or WebM", "PNG"),
+        ("zh-CN", "`dance.gif` 不是支持的视频格式。请改为附加 MP4、MOV 或 WebM", "PNG"),
+    ],
+    ids=["english", "chinese"],
+)
+async def test_a_gif_in_the_video_option_is_asked_for_as_a_video_not_a_still(
+    tmp_path, mode, locale, expected, wrong
+):
+    """An animated GIF put in the option for a reference video "for motion" was meant as one:
+    the member is asked for it as an MP4, MOV or WebM, not told it is no supported image and
+    to attach a PNG, JPEG or WebP (a still, which gives no motion)."""
+    async with running_bot(tmp_path) as world:
+        options = {
+            "prompt": "dance like this",
+            "video": world.discord.make_attachment("dance.gif", b"GIF89a", "image/gif"),
+        }
+        if mode is not None:
+            options |= {"mode": mode, "image": world.png()}
+        interaction = await world.discord.slash_command("video", options=options, locale=locale)
+        callback = await interaction.wait_for_callback()
+        assert callback["data"]["flags"] & EPHEMERAL
+        content = callback["data"]["content"]
+        assert expected in content, content
+        assert wrong not in content, content
+        assert world.api.submits == []
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
 async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path):
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
         role = world.discord.add_role("Everyone Important")
