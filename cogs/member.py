@@ -347,12 +347,20 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         await cancel_for_member(self.bot, interaction, found)
 
     @status.autocomplete("job")
-    @cancel.autocomplete("job")
     async def _job_choices(
         self, interaction: discord.Interaction[VideoBot], current: str
     ) -> list[app_commands.Choice[int]]:
         """The member's recent jobs, matching what they typed."""
         jobs = await self.bot.store.recent_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
+        return job_choices(jobs, str(interaction.locale), current)
+
+    @cancel.autocomplete("job")
+    async def _cancellable_choices(
+        self, interaction: discord.Interaction[VideoBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The member's jobs that can still be cancelled, matching what they typed: a finished
+        or already cancelled one would only be answered "can no longer be cancelled"."""
+        jobs = await self.bot.store.cancellable_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
         return job_choices(jobs, str(interaction.locale), current)
 
     @app_commands.command(name="quota", description="How many videos you have left")

@@ -177,6 +177,39 @@ async def test_direct_message_jobs_are_queued_apart_and_listed_with_the_members_
     assert await store.held_position(second) == 2, "both wait unsent, DMs included"
 
 
+async def test_a_members_cancellable_jobs_are_those_their_cancel_still_stops(store, clock):
+    """`/videos cancel` suggests these: waiting, at APIMart, or given up on but still
+    followed; never finished, no longer followed, or already cancelled, nor another's."""
+    member = Requester(user_id=42, channel_id=8, guild_id=None)
+
+    async def new() -> int:
+        return (await store.create(member, REQUEST, now=clock(), submit_by=clock())).id
+
+    waiting = await new()
+    rendering = (await submitted(store, await store.get(await new()), now=clock())).id
+    followed, left, done = [await new() for _ in range(3)]
+    for job_id, follow_up_at in ((followed, clock() + 300), (left, None)):
+        job = await submitted(store, await store.get(job_id), now=clock())
+        await finished(store, job, JobState.TIMED_OUT, now=clock(), follow_up_at=follow_up_at)
+    await finished(
+        store,
+        await submitted(store, await store.get(done), now=clock()),
+        JobState.COMPLETED,
+        now=clock(),
+        info=TaskInfo(task_id=f"task_{done}", status=TaskStatus.COMPLETED, progress=100),
+    )
+    dropped, stopped = await new(), await new()
+    await submitted(store, await store.get(stopped), now=clock())
+    for job_id in (dropped, stopped):
+        assert await store.cancel(job_id, reason_key="x", now=clock(), member_told=True)
+    await store.create(
+        Requester(user_id=43, channel_id=8, guild_id=None), REQUEST, now=clock(), submit_by=clock()
+    )
+    listed = await store.cancellable_for_user(42, 10)
+    assert [job.id for job in listed] == [followed, rendering, waiting]
+    assert [job.id for job in await store.cancellable_for_user(42, 2)] == [followed, rendering]
+
+
 async def test_concurrent_creates_lose_nothing(store, clock):
     jobs = await asyncio.gather(
         *(

@@ -1199,6 +1199,18 @@ class JobStore:
         )
         return [float(row[0]) for row in rows if row[0] is not None]
 
+    async def cancellable_for_user(self, user_id: int, limit: int) -> list[Job]:
+        """A member's latest jobs that their own cancel can still cancel (`cancel` without
+        `unposted_too`): not sent yet, being sent, at APIMart, or given up on but still
+        followed; never one already cancelled. Newest first, wherever they were made."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE user_id = ? AND cancelled_at IS NULL"
+            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
+            " ORDER BY id DESC LIMIT ?",
+            (user_id, *CANCELLABLE, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
     async def recent_for_user(self, user_id: int, limit: int) -> list[Job]:
         """A member's latest jobs wherever they were made, newest first."""
         rows = await self._db.fetch_all(

@@ -125,6 +125,37 @@ async def test_autocomplete_offers_my_recent_jobs(tmp_path):
         assert "a cat on a skateboard" in choice["name"]
 
 
+async def autocompleted(world, command):
+    """The job numbers Discord would offer in `command`'s job option, nothing typed yet."""
+    interaction = await world.discord.slash_command(
+        command,
+        options=[{"name": "job", "type": 4, "value": "", "focused": True}],
+        interaction_type=INTERACTION_AUTOCOMPLETE,
+    )
+    callback = await interaction.wait_for_callback()
+    return [choice["value"] for choice in callback["data"]["choices"]]
+
+
+async def test_cancel_suggests_only_the_jobs_it_can_still_cancel(tmp_path):
+    """A finished video, or one already cancelled, cannot be cancelled: offered in
+    `/videos cancel`, it only leads to "can no longer be cancelled". `/videos status` still
+    offers them all."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        await queued(world, "still rendering")  # job 1, at APIMart
+        await finished_jobs(world, 1, "already done")  # job 2
+        fake, store = world.discord, world.bot.store
+        requester = Requester(
+            user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id
+        )
+        now = world.bot.clock()
+        dropped = await store.create(
+            requester, VideoRequest(prompt="dropped"), now=now, submit_by=now
+        )  # job 3, cancelled before it was sent
+        await store.cancel(dropped.id, reason_key="cancelled_by_member", now=now, member_told=True)
+        assert await autocompleted(world, "videos cancel") == [1]
+        assert await autocompleted(world, "videos status") == [3, 2, 1]
+
+
 async def finished_jobs(world, count, prompt, *, target=CHANNEL_TARGET):
     """`count` delivered jobs of the member, made straight in the store (no render needed);
     `target`: where the result was posted."""
