@@ -111,6 +111,12 @@ def link_gone(job: Job, now: float) -> bool:
     return job.result_linked or job.delivery_message_id is None
 
 
+def expired_unposted(job: Job) -> bool:
+    """Whether a finished video's link had expired when its result was posted: the post
+    says so and holds no video, so no link shows it and it was never "posted as a link"."""
+    return job.expired_unposted and not job.cancelled and not job.result_deleted
+
+
 def held_elsewhere(job: Job) -> str | None:
     """Where a finished video the member holds as a file went, when no link shows it: by DM,
     or under the command it was asked with (a server the bot cannot name); the end of its
@@ -159,6 +165,8 @@ def history_text(jobs: list[Job], locale: str, now: float, here: int | None = No
             # APIMart's file: it goes when its link expires, so say when.
             expires = int(job.result_expires_at or now)
             line += " · " + t("history_link_until", locale, url=link, expires=expires)
+        elif expired_unposted(job):
+            line += " · " + t("history_expired_unposted", locale)
         elif link_gone(job, now):
             line += " · " + t("history_link_expired", locale)
         elif (held := held_elsewhere(job)) is not None:
@@ -209,6 +217,9 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
         return _waiting_details(job, locale, now)
     if job.result_deleted:
         return t("status_details_result_deleted", locale)
+    if expired_unposted(job):
+        # Its post only says the link had expired: no video was ever posted or sent.
+        return t("status_details_expired_unposted", locale)
     link = result_link(job, now)
     if link is not None and link == posted_link(job):
         # A jump link to the post: it lasts as long as the post, so no expiry is given.

@@ -164,6 +164,11 @@ EN: dict[str, str] = {
         "<t:{expired}:R>: it is no longer available."
     ),
     "status_details_result_deleted": "The video was posted, then deleted.",
+    "status_details_expired_unposted": (
+        "It was made, but its download link had expired before it could be posted: no video "
+        "came. Ask for it again with {/video}."
+    ),
+    "history_expired_unposted": "its link expired before it could be posted",
     "history_sent_by_dm": "sent to you by direct message",
     "history_posted_where_asked": "posted under the command you used",
     "status_details_sent_by_dm": "The video was sent to you by direct message.",
@@ -348,6 +353,10 @@ ZH: dict[str, str] = {
         "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
     ),
     "status_details_result_deleted": "视频已发布，但后来被删除了。",
+    "status_details_expired_unposted": (
+        "视频已生成，但在发布之前下载链接就已失效：没有视频。请用 {/video} 再发起一次请求。"
+    ),
+    "history_expired_unposted": "下载链接在发布之前就已失效",
     "history_sent_by_dm": "已私信发送给你",
     "history_posted_where_asked": "已发布在你使用命令的地方",
     "status_details_sent_by_dm": "视频已通过私信发送给你。",

@@ -156,6 +156,38 @@ async def test_cancel_suggests_only_the_jobs_it_can_still_cancel(tmp_path):
         assert await autocompleted(world, "videos status") == [3, 2, 1]
 
 
+async def test_a_video_whose_link_expired_before_it_was_posted_is_not_linked_as_a_video(
+    tmp_path,
+):
+    """APIMart's link had expired when the result was posted (the bot was down for a day,
+    say): the post says so and has no video. History and status must not call that post
+    "[video]" or the result, nor send the member to watch it."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1, expires_in=-10)) as world:
+        fake = world.discord
+        await queued(world, "a lost lighthouse")
+        notice = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and m.get("message_reference") is not None
+        )
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        assert job.delivery_message_id == int(notice["id"]), "its post is the notice"
+        answers = {}
+        for locale in ("en-US", "zh-CN"):
+            history = await fake.slash_command("videos history", locale=locale)
+            status = await fake.slash_command("videos status", options={"job": 1}, locale=locale)
+            answers[locale] = (
+                await history.wait_for_private_answer(),
+                await status.wait_for_private_answer(),
+            )
+            for content in answers[locale]:
+                assert str(notice["id"]) not in content, content
+                assert "[video]" not in content and "[视频]" not in content, content
+        for content in answers["en-US"]:
+            assert "expired before it could be posted" in content, content
+        for content in answers["zh-CN"]:
+            assert "在发布之前" in content, content
+
+
 async def finished_jobs(world, count, prompt, *, target=CHANNEL_TARGET):
     """`count` delivered jobs of the member, made straight in the store (no render needed);
     `target`: where the result was posted."""
