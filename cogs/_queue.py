@@ -252,6 +252,9 @@ class Origin(ABC):
     # What the request goes ahead without (links and files of no use): told once the job is
     # recorded or its cost question asked, never as a promise before a refusal.
     left_out: Message | None = None
+    # The request is kept: its job recorded, or its cost question asked (which holds it).
+    # Whatever the member reads after that, no refusal lost what they typed.
+    kept: bool = False
 
     async def tell_left_out(self) -> None:
         """Say what the request goes ahead without, if anything (once).
@@ -961,4 +964,5 @@ async def _acknowledge_then_record(
 
         await ask_to_confirm(bot, origin, request, needed)
         return None
+    origin.kept = True
     return job

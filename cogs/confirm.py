@@ -88,6 +88,8 @@ async def ask_to_confirm(
         await bot.moderation.pending.drop(pending.token)
         await origin.tell(msg("confirm_unavailable"))
         return
+    # Asked (here, or by another process first): the question holds the request.
+    origin.kept = True
     if not _asks_with(message, pending.token):
         # Another process asked this question first (one nonce): its buttons are the ones
         # shown, so this one's request would only be a second video to confirm, and its

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.apimart.models import DURATIONS
+from bot.i18n import Message, t
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
@@ -30,6 +31,7 @@ from bot.jobs.validation import (
     generation_mode,
     validate,
 )
+from cogs._forms import give_prompt_back
 from cogs._names import names_known
 from cogs._queue import (
     InteractionOrigin,
@@ -45,6 +47,47 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Choice = app_commands.Choice
+
+# A refused prompt is given back when it is longer than this, or written over several lines:
+# about what the command box shows on one line, past which typing it again is real work (and
+# easy to get wrong). A shorter one is quicker typed again than copied out of a code block, and
+# a second message for it would only crowd the refusal.
+GIVE_BACK_OVER = 80
+
+
+class CommandOrigin(InteractionOrigin):
+    """/video's command: Discord clears the member's command box once it is sent, so a refusal
+    before anything is kept gives the prompt back (`give_back`) as it was typed."""
+
+    def __init__(self, interaction: discord.Interaction[VideoBot], typed: str) -> None:
+        super().__init__(interaction)
+        # Before its flags were taken out and its mentions named: what the member would paste.
+        self.typed = typed
+
+    async def tell(self, message: Message) -> None:
+        """An ephemeral answer; as the first one, Discord refusing it (already answered) makes
+        this process the echo, which the other process's answer stands for."""
+        first = not (self.acknowledged or self.interaction.response.is_done())
+        await super().tell(message)
+        if first and not self.interaction.response.is_done():
+            # A deploy overlap gave this command to two processes too: the other one answered
+            # first, so it tells the refusal, and gives the prompt back.
+            self.echo = True
+
+    async def give_back(self) -> None:
+        """The typed prompt, privately, after a refusal this process told: not when the job
+        was recorded or its cost question asked (they keep the prompt), nor for a short one."""
+        if not self.told or self.kept or self.echo:
+            return
+        if len(self.typed) <= GIVE_BACK_OVER and "\n" not in self.typed:
+            return
+        try:
+            await give_prompt_back(
+                self.interaction, self.typed, lead=t("video_prompt_back", self.locale)
+            )
+        except discord.HTTPException as error:
+            # An aside after the refusal, which the member has read: not a failure of /video.
+            log.warning("Could not give a refused /video's prompt back (%s)", error)
 
 
 class VideoCog(commands.Cog):
@@ -99,8 +142,9 @@ class VideoCog(commands.Cog):
         mode: str | None = None,
         video: discord.Attachment | None = None,
     ) -> None:
-        """Validate, record and submit a video job, then say it is queued."""
-        origin = InteractionOrigin(interaction)
+        """Validate, record and submit a video job, then say it is queued; a refusal gives a
+        long prompt back."""
+        origin = CommandOrigin(interaction, typed=prompt)
         images = [media_from_attachment(a) for a in (image, image2, image3) if a is not None]
         videos = [media_from_attachment(video)] if video is not None else []
         if mode is None:
@@ -119,13 +163,18 @@ class VideoCog(commands.Cog):
             images=images,
             videos=videos,
         )
+        await self._make(origin, options)
+        await origin.give_back()
+
+    async def _make(self, origin: InteractionOrigin, options: VideoOptions) -> None:
+        """From the command's options to a queued job, or a refusal told."""
         try:
             # Members who learned `--duration 8` from mentions type it here too.
             options = with_prompt_flags(options)
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
-        names = names_known(interaction.user)
+        names = names_known(origin.interaction.user)
         options = dataclasses.replace(
             options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
         )

@@ -8,6 +8,8 @@ EN: dict[str, str] = {
     "prompt_too_long": (
         "Your prompt is {length} characters long. Please shorten it to {limit} or fewer."
     ),
+    # After a refused /video, the long prompt the member typed (Discord cleared their box)
+    "video_prompt_back": "Here is the prompt you typed, to change and send with {/video} again:",
     "wrong_image_count": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
         "reference, or three to fuse. Remove or add images to match (if you're replying to "
@@ -357,6 +359,7 @@ ZH: dict[str, str] = {
     # Validation
     "blank_prompt": "你的提示词是空的。请描述你想要的场景、主体、动作、镜头和风格。",
     "prompt_too_long": "你的提示词有 {length} 个字符。请缩短到 {limit} 个字符以内。",
+    "video_prompt_back": "这是你刚才输入的提示词，修改后可以再用 {/video} 发送：",
     "wrong_image_count": (
         "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
         "或 3 张融合参考。请增减图片后再试（回复别人的消息时，可以在你的回复里附上缺的图片：两条消息的图片我都会用）。"

@@ -9,6 +9,7 @@ import discord
 import pytest
 
 from bot.jobs.models import JobState
+from bot.moderation.store import Actor
 from tests.cogs.test_references import fill_form, make_video_on
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import media_items, media_urls, shown_text, texts
@@ -956,3 +957,112 @@ async def test_missing_permissions_are_named_before_the_prompts_links_are_read(t
         assert "Attach Files" in content, content
         assert web.hits == [], "the link was read for a video that could not be posted"
         assert world.api.submits == []
+
+
+# Longer than the command box shows on one line: worth giving back after a refusal.
+LONG_PROMPT = (
+    "a paper boat in a storm at night, lightning over the harbour, gore on the deck, "
+    "slow dolly in, rain on the lens, <@{user}> waving from the pier --ar 9:16"
+)
+GIVEN_BACK = "Here is the prompt you typed, to change and send with /video again:"
+
+
+async def test_a_long_prompt_refused_by_a_rule_is_given_back_as_typed(tmp_path):
+    """A long /video prompt refused for one banned word is not lost with the command box
+    Discord cleared: the member gets it back, privately, exactly as typed (its flag and mention
+    too), pinging nobody, after the refusal."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        await world.bot.moderation.store.add_banned(Actor(fake.guild_id, fake.owner_id), "gore")
+        typed = LONG_PROMPT.format(user=fake.user_id)
+        interaction = await world.video(prompt=typed)
+        refusal = await interaction.wait_for_answer(timeout=10)
+        assert "words this server doesn't allow" in refusal["content"]
+        given_back = await interaction.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL, "only to the member"
+        lead = re.escape(GIVEN_BACK).replace("/video", r"</video:\d+>")
+        assert re.match(lead, given_back["content"]), given_back["content"]
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        assert given_back["allowed_mentions"]["parse"] == []
+        await asyncio.sleep(0.5)
+        assert len(interaction.answers) == 2, [a["content"] for a in interaction.answers]
+        assert world.api.submits == []
+
+
+async def test_a_long_prompt_refused_for_a_flag_before_the_deferral_is_given_back(tmp_path):
+    """`--duration 7` is refused at once (Discord's first answer): the prompt follows it. Short,
+    but written over two lines (pasted): given back too."""
+    async with running_bot(tmp_path) as world:
+        typed = "a lighthouse in a storm,\nwaves on the rocks --duration 7"
+        interaction = await world.video(prompt=typed)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 4
+        assert "7" in callback["data"]["content"]
+        given_back = await interaction.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
+async def test_a_short_refused_prompt_is_not_given_back(tmp_path):
+    """Quicker typed again than copied out of a code block: only the refusal."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        await world.bot.moderation.store.add_banned(Actor(fake.guild_id, fake.owner_id), "gore")
+        interaction = await world.video(prompt="gore on a boat")
+        refusal = await interaction.wait_for_answer(timeout=10)
+        assert "words this server doesn't allow" in refusal["content"]
+        await asyncio.sleep(0.5)  # a give-back would follow at once
+        assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
+
+
+async def test_a_long_prompt_queued_is_not_given_back(tmp_path):
+    """The job keeps the prompt: only the queued answer."""
+    async with running_bot(tmp_path) as world:
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = await world.video(prompt=typed)
+        assert "queued as job #1" in (await interaction.wait_for_answer(timeout=10))["content"]
+        await world.api.wait_for_submits(1)
+        await asyncio.sleep(0.5)
+        assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
+
+
+@pytest.mark.parametrize("typed", ["rule", "flag"])
+async def test_a_refused_long_prompt_seen_by_two_processes_is_given_back_once(tmp_path, typed):
+    """A deploy overlap gives one /video to two processes: only the one whose answer Discord
+    kept tells the refusal and gives the prompt back; the other stays silent."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        await world.bot.moderation.store.add_banned(Actor(fake.guild_id, fake.owner_id), "gore")
+        finished: list[int] = []
+
+        async def on_app_command_completion(interaction, _command):
+            finished.append(interaction.id)
+
+        world.bot.add_listener(on_app_command_completion)
+        prompt = LONG_PROMPT.format(user=fake.user_id)
+        if typed == "flag":
+            prompt = prompt.replace("gore", "rope") + " --duration 7"
+        interaction = await world.video(prompt=prompt)
+        await interaction.wait_for_answer(2, timeout=10)
+        await fake.dispatch("INTERACTION_CREATE", interaction.payload)
+        await fake.wait_for(
+            lambda: finished.count(interaction.id) == 2, description="the echo's command ending"
+        )
+        await asyncio.sleep(0.5)
+        assert [body["code"] for _, body in interaction.rejected_callbacks] == [40060]
+        assert len(interaction.answers) == 2, [a["content"] for a in interaction.answers]
+
+
+async def test_a_long_prompt_asked_its_cost_is_not_given_back(tmp_path):
+    """The cost question holds the request (and its prompt): only the question."""
+    from tests.cogs.test_cost import set_threshold
+
+    async with running_bot(tmp_path) as world:
+        await set_threshold(world, 5)
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = await world.video(prompt=typed, duration=10, resolution="4k")
+        question = await interaction.wait_for_answer(timeout=10)
+        assert "Confirm" in str(question["components"])
+        await asyncio.sleep(0.5)
+        assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
