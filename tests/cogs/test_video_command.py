@@ -1066,3 +1066,26 @@ async def test_a_long_prompt_asked_its_cost_is_not_given_back(tmp_path):
         assert "Confirm" in str(question["components"])
         await asyncio.sleep(0.5)
         assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
+
+
+async def test_a_prompt_discord_will_not_take_back_is_a_warning_not_a_failure(tmp_path, caplog):
+    """The give-back is an aside after the refusal the member read: Discord refusing it is
+    logged, and the command still ends well (no 'something went wrong')."""
+    async with running_bot(tmp_path) as world:
+        finished: list[int] = []
+
+        async def on_app_command_completion(interaction, _command):
+            finished.append(interaction.id)
+
+        world.bot.add_listener(on_app_command_completion)
+        world.discord.fail_next("POST", r"/webhooks/", status=400, code=50035, message="Invalid")
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = await world.video(prompt=f"{typed} --duration 7")
+        assert (await interaction.wait_for_callback())["type"] == 4
+        await world.discord.wait_for(
+            lambda: interaction.id in finished, description="the command ending"
+        )
+        assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
+        assert any(
+            r.levelname == "WARNING" and "prompt back" in r.getMessage() for r in caplog.records
+        )
