@@ -483,6 +483,14 @@ async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
         assert "can't find that job" in answer["content"]
 
 
+async def result_whose_files_expired(world, clock):
+    """A result made from an attached picture, a day and more later: Discord's signed links
+    (about a day) to that picture have expired."""
+    result = await delivered_result(world, image=world.png("cat.png"))
+    clock.offset = 2 * 86400
+    return result
+
+
 @pytest.mark.parametrize("button", ["regen", "edit", "remix"])
 async def test_a_result_whose_attached_files_expired_is_refused_at_the_click(
     tmp_path, fakes, button
@@ -493,8 +501,7 @@ async def test_a_result_whose_attached_files_expired_is_refused_at_the_click(
     fake, api = fakes
     clock = ShiftedClock()
     async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
-        result = await delivered_result(world, image=world.png("cat.png"))
-        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        result = await result_whose_files_expired(world, clock)
         click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
         told = await click.wait_for_private_answer(timeout=10)
         assert "files you attached are no longer available" in told
@@ -510,8 +517,7 @@ async def test_another_member_is_not_told_the_expired_files_were_theirs(tmp_path
     fake, api = fakes
     clock = ShiftedClock()
     async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
-        result = await delivered_result(world, image=world.png("cat.png"))
-        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        result = await result_whose_files_expired(world, clock)
         bob = fake.add_member("bob")
         click = await fake.component_interaction(
             f"video:{button}:1", message_id=int(result["id"]), user=bob
@@ -535,8 +541,7 @@ async def test_a_blocked_member_regenerating_a_result_whose_files_expired_is_tol
     fake, api = fakes
     clock = ShiftedClock()
     async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
-        result = await delivered_result(world, image=world.png("cat.png"))
-        clock.offset = 2 * 86400  # Discord's signed links last about a day
+        result = await result_whose_files_expired(world, clock)
         bob = fake.add_member("bob")
         await world.bot.moderation.store.set_member_limit(
             Actor(fake.guild_id, fake.owner_id), bob, 0, "flooding", None

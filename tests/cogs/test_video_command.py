@@ -230,6 +230,15 @@ async def test_a_prompt_full_of_mentions_pings_nobody_but_the_requester(tmp_path
         assert [u["id"] for u in result["mentions"]] == [str(world.discord.user_id)]
 
 
+async def first_answer(interaction) -> str:
+    """What the member read first: the callback's message, or after a deferral the answer
+    that follows it."""
+    callback = await interaction.wait_for_callback()
+    if callback["type"] == 5:
+        return (await interaction.wait_for_answer())["content"]
+    return callback["data"]["content"]
+
+
 async def test_missing_channel_permissions_are_named_before_anything_is_spent(tmp_path):
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command(
@@ -264,11 +273,7 @@ async def test_a_private_channel_the_bot_cannot_see_is_named_before_anything_is_
         interaction = await fake.slash_command(
             "video", options={"prompt": "a red fox"}, app_permissions=app_permissions
         )
-        callback = await interaction.wait_for_callback()
-        if callback["type"] == 5:  # deferred: the answer comes as a follow-up
-            content = (await interaction.wait_for_answer())["content"]
-        else:
-            content = callback["data"]["content"]
+        content = await first_answer(interaction)
         assert "View Channel" in content, content
         assert world.api.submits == []
 
@@ -949,11 +954,7 @@ async def test_missing_permissions_are_named_before_the_prompts_links_are_read(t
             options={"prompt": f"make this boat sail {boat}"},
             app_permissions=str(everything_but_files.value),
         )
-        callback = await interaction.wait_for_callback()
-        if callback["type"] == 5:  # deferred: the answer comes as a follow-up
-            content = (await interaction.wait_for_answer())["content"]
-        else:
-            content = callback["data"]["content"]
+        content = await first_answer(interaction)
         assert "Attach Files" in content, content
         assert web.hits == [], "the link was read for a video that could not be posted"
         assert world.api.submits == []
