@@ -100,10 +100,15 @@ def rehosted_url(
     return f"{without_fragment(uploaded)}#{urllib.parse.urlencode(marks)}"
 
 
+def _fragment_marks(url: str) -> dict[str, str]:
+    """The marks the bot put in a link's fragment (`rehosted_url`, `behind_spoiler`)."""
+    _, _, fragment = url.partition("#")
+    return dict(urllib.parse.parse_qsl(fragment))
+
+
 def _rehost_marks(url: str) -> dict[str, str]:
     """The marks `rehosted_url` put on a copy; empty for any other link."""
-    _, _, fragment = url.partition("#")
-    marks = dict(urllib.parse.parse_qsl(fragment))
+    marks = _fragment_marks(url)
     return marks if _REHOSTED_UNTIL in marks else {}
 
 
@@ -212,8 +217,7 @@ def is_spoiler(url: str) -> bool:
     they wrote behind one, or a copy re-hosted from either: whatever shows it, or a video made
     from it, must stay hidden too. (Only the bot marks a fragment: a member's links are taken
     without theirs.)"""
-    _, _, fragment = url.partition("#")
-    if dict(urllib.parse.parse_qsl(fragment)).get(_SPOILER_MARK) == "1":
+    if _fragment_marks(url).get(_SPOILER_MARK) == "1":
         return True
     try:
         name = yarl.URL(without_fragment(url)).name

@@ -149,6 +149,8 @@ def spoilered_links(text: str) -> list[str]:
     """The links Discord hides behind a spoiler (`||...||` around them, their preview hidden
     too), in order: whatever is made from them must stay hidden as well."""
     bars = [match.start() for match in _SPOILER_BARS.finditer(text)]
+    if len(bars) < 2:
+        return []  # no spoiler at all (most messages): no need to find the links again
     # Pairs of bars, each an opening and its closing; a last one left open hides nothing.
     spans = list(zip(bars[::2], bars[1::2], strict=False))
     hidden = []

@@ -137,15 +137,26 @@ def has_credentials(url: str) -> bool:
     return parsed.user is not None or parsed.password is not None
 
 
-def _told_kind(media: MediaInput) -> str | None:
-    """ "video", "image" or "other", by the content type Discord gave, else by the file's name;
-    None when neither tells."""
-    declared = (media.content_type or "").lower()
+def _media_type(media: MediaInput) -> str | None:
+    """The picture's or clip's type (`image/gif`), by the content type Discord gave, else by
+    the file's name; None when neither names one."""
+    declared = (media.content_type or "").split(";")[0].strip().lower()
     named, _ = mimetypes.guess_type(media.filename)
     for content_type in (declared, named or ""):
         if content_type.startswith(("video/", "image/")):
-            return content_type.split("/")[0]
-    return None if not declared and named is None else "other"
+            return content_type
+    return None
+
+
+def _told_kind(media: MediaInput) -> str | None:
+    """ "video", "image" or "other", by the content type Discord gave, else by the file's name;
+    None when neither tells."""
+    told = _media_type(media)
+    if told is not None:
+        return told.split("/")[0]
+    return (
+        None if not media.content_type and not mimetypes.guess_type(media.filename)[0] else "other"
+    )
 
 
 def _kind(media: MediaInput) -> str:
@@ -178,10 +189,7 @@ _MOVING_PICTURES = frozenset({"image/gif"})
 
 def _moves(media: MediaInput) -> bool:
     """A GIF, by the content type Discord gave, else by the file's name."""
-    declared = (media.content_type or "").split(";")[0].strip().lower()
-    named, _ = mimetypes.guess_type(media.filename)
-    told = declared if declared.startswith(("image/", "video/")) else (named or "")
-    return told in _MOVING_PICTURES
+    return _media_type(media) in _MOVING_PICTURES
 
 
 def by_kind(

@@ -228,6 +228,11 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+# What a member's own cancel still stops (its parameters: `CANCELLABLE`); a block also stops
+# `_MADE_UNPOSTED`.
+_MEMBER_CANCELLABLE = f"(state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
+
+
 def _present(value: object | None) -> tuple[object, ...]:
     """The parameter for `value`, none for a NULL (written as `IS NULL`, which indexes serve)."""
     return () if value is None else (value,)
@@ -795,8 +800,7 @@ class JobStore:
         where = "user_id = ?" if guild_id is None else "guild_id = ? AND user_id = ?"
         rows = await self._db.fetch_all(
             f"SELECT id, guild_id FROM jobs WHERE {where} AND cancelled_at IS NULL"
-            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP}"
-            f" OR {_MADE_UNPOSTED}) ORDER BY id",
+            f" AND ({_MEMBER_CANCELLABLE} OR {_MADE_UNPOSTED}) ORDER BY id",
             (*_present(guild_id), user_id, *CANCELLABLE),
         )
         cancelled = []
@@ -1205,8 +1209,7 @@ class JobStore:
         followed; never one already cancelled. Newest first, wherever they were made."""
         rows = await self._db.fetch_all(
             "SELECT * FROM jobs WHERE user_id = ? AND cancelled_at IS NULL"
-            f" AND (state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
-            " ORDER BY id DESC LIMIT ?",
+            f" AND {_MEMBER_CANCELLABLE} ORDER BY id DESC LIMIT ?",
             (user_id, *CANCELLABLE, limit),
         )
         return [_job_from_row(row) for row in rows]

@@ -32,6 +32,7 @@ from bot.moderation.models import (
     MemberFacts,
     Period,
     Policy,
+    credits_left,
     no_video_fits,
     short_of,
 )
@@ -183,7 +184,7 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
         # Held for videos being made: one that fails or costs less gives credits back sooner.
         held = "_held" if facts.budget_held > 0 else ""
         reset = stamp(facts.budget_window.end, "R")
-        left = (limits.monthly_budget or 0.0) - facts.budget_committed
+        left = credits_left(limits.monthly_budget or 0.0, facts.budget_committed)
         if left > CREDIT_TOLERANCE:
             # Some left, less than the cheapest video: said as what is left, as a server's is.
             return msg(
