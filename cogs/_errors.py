@@ -103,14 +103,23 @@ def _job_option(interaction: Interaction) -> int | None:
     return job if isinstance(job, int) else None
 
 
+def apology(interaction: Interaction) -> Message:
+    """What the member reads after an unexpected failure. Outside servers that added the bot
+    no moderator has a say over it: none is named."""
+    server = place_of(interaction).server_installed
+    return msg("unexpected_error" if server else "unexpected_error_personal")
+
+
 async def report_failure(
     interaction: Interaction,
     error: BaseException,
     *,
     what: str | None = None,
     job_id: int | None = None,
+    tell: Callable[[Message], Awaitable[None]] | None = None,
 ) -> None:
-    """Log the failure once and apologise to the member, privately, however far we got."""
+    """Log the failure once and apologise to the member, privately, however far we got
+    (`tell`: how the request answers its member, where that matters to what follows)."""
     original = (
         error.original
         if isinstance(error, app_commands.CommandInvokeError | CheckCrashed)
@@ -123,12 +132,11 @@ async def report_failure(
         guild_id=interaction.guild_id,
         job_id=job_id if job_id is not None else _job_option(interaction),
     )
-    # Outside servers that added the bot no moderator has a say over it: none is named.
-    server = place_of(interaction).server_installed
     try:
-        await answer_privately(
-            interaction, msg("unexpected_error" if server else "unexpected_error_personal")
-        )
+        if tell is None:
+            await answer_privately(interaction, apology(interaction))
+        else:
+            await tell(apology(interaction))
     except discord.HTTPException as failure:
         # Expired, or answered with a form that leaves no room for a follow-up.
         log.warning("Could not apologise to user %d (%s)", interaction.user.id, failure)

@@ -31,6 +31,7 @@ from bot.jobs.validation import (
     generation_mode,
     validate,
 )
+from cogs._errors import report_failure
 from cogs._forms import give_prompt_back
 from cogs._names import names_known
 from cogs._queue import (
@@ -57,7 +58,8 @@ GIVE_BACK_OVER = 80
 
 class CommandOrigin(InteractionOrigin):
     """/video's command: Discord clears the member's command box once it is sent, so a refusal
-    before anything is kept gives the prompt back (`give_back`) as it was typed."""
+    or an unexpected failure before anything is kept gives the prompt back (`give_back`) as it
+    was typed."""
 
     def __init__(self, interaction: discord.Interaction[VideoBot], typed: str) -> None:
         super().__init__(interaction)
@@ -75,8 +77,9 @@ class CommandOrigin(InteractionOrigin):
             self.echo = True
 
     async def give_back(self) -> None:
-        """The typed prompt, privately, after a refusal this process told: not when the job
-        was recorded or its cost question asked (they keep the prompt), nor for a short one."""
+        """The typed prompt, privately, after a refusal (or an apology) this process told: not
+        when the job was recorded or its cost question asked (they keep the prompt), nor for a
+        short one."""
         if not self.told or self.kept or self.echo:
             return
         if len(self.typed) <= GIVE_BACK_OVER and "\n" not in self.typed:
@@ -142,8 +145,8 @@ class VideoCog(commands.Cog):
         mode: str | None = None,
         video: discord.Attachment | None = None,
     ) -> None:
-        """Validate, record and submit a video job, then say it is queued; a refusal gives a
-        long prompt back."""
+        """Validate, record and submit a video job, then say it is queued; a refusal, or an
+        unexpected failure before the job was kept, gives a long prompt back."""
         origin = CommandOrigin(interaction, typed=prompt)
         images = [media_from_attachment(a) for a in (image, image2, image3) if a is not None]
         videos = [media_from_attachment(video)] if video is not None else []
@@ -163,7 +166,13 @@ class VideoCog(commands.Cog):
             images=images,
             videos=videos,
         )
-        await self._make(origin, options)
+        try:
+            await self._make(origin, options)
+        except Exception as error:
+            # The funnel's record and apology, here so that the prompt can follow: "please try
+            # again" once Discord cleared the command box would have it all typed again. Told
+            # as the origin's answer: a deploy overlap's echo stays silent, as for a refusal.
+            await report_failure(interaction, error, tell=origin.tell)
         await origin.give_back()
 
     async def _make(self, origin: InteractionOrigin, options: VideoOptions) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -1090,3 +1091,86 @@ async def test_a_prompt_discord_will_not_take_back_is_a_warning_not_a_failure(tm
         assert any(
             r.levelname == "WARNING" and "prompt back" in r.getMessage() for r in caplog.records
         )
+
+
+class Boom(RuntimeError):
+    """An injected bug."""
+
+
+def boom(*args, **kwargs):
+    raise Boom("injected failure")
+
+
+APOLOGY = "Something went wrong on my side"
+
+
+def ends(world, interaction):
+    """Waits for `interaction`'s command to end well (no error reached the funnel)."""
+    finished: list[int] = []
+
+    async def on_app_command_completion(done, _command):
+        finished.append(done.id)
+
+    world.bot.add_listener(on_app_command_completion)
+    return lambda: world.discord.wait_for(
+        lambda: interaction().id in finished, description="the command ending"
+    )
+
+
+async def test_a_long_prompt_lost_to_an_unexpected_error_is_given_back(tmp_path, caplog):
+    """A bug before the job is saved: "please try again" after Discord cleared the command box
+    would have the member type the whole prompt again. It follows the apology, as typed, and
+    the operator still gets the one error record."""
+    async with running_bot(tmp_path) as world:
+        world.bot.jobs.record = boom  # after the deferral, before the job is saved
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = await world.video(prompt=typed)
+        apology = await interaction.wait_for_answer(timeout=10)
+        assert APOLOGY in apology["content"] and apology["flags"] & EPHEMERAL
+        given_back = await interaction.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        assert given_back["allowed_mentions"]["parse"] == []
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and "/video" in errors[0].getMessage()
+        assert errors[0].exc_info is not None and errors[0].exc_info[0] is Boom
+
+
+async def test_a_long_prompt_lost_to_an_error_before_the_deferral_is_given_back(
+    tmp_path, monkeypatch
+):
+    """The apology is Discord's first answer (nothing deferred yet): the prompt follows it."""
+    async with running_bot(tmp_path) as world:
+        monkeypatch.setattr(sys.modules["cogs.video"], "names_known", boom)
+        typed = "a lighthouse in a storm,\nwaves on the rocks"
+        interaction = await world.video(prompt=typed)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 4 and APOLOGY in callback["data"]["content"]
+        given_back = await interaction.wait_for_answer(2, timeout=10)
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+
+
+async def test_a_short_prompt_lost_to_an_unexpected_error_is_not_given_back(tmp_path):
+    async with running_bot(tmp_path) as world:
+        world.bot.jobs.record = boom
+        interaction = None
+        ended = ends(world, lambda: interaction)
+        interaction = await world.video(prompt="a cat")
+        await ended()
+        assert [APOLOGY in a["content"] for a in interaction.answers] == [True]
+
+
+async def test_a_long_prompt_whose_job_was_saved_before_an_error_is_not_given_back(
+    tmp_path, monkeypatch
+):
+    """The job keeps the prompt and goes on: only the note that it is saved, nothing to send
+    again (that would make a second video)."""
+    async with running_bot(tmp_path) as world:
+        monkeypatch.setattr(world.bot.status_messages, "schedule", boom)
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = None
+        ended = ends(world, lambda: interaction)
+        interaction = await world.video(prompt=typed)
+        await ended()
+        answers = [a["content"] for a in interaction.answers]
+        assert len(answers) == 2 and "job #1 was saved" in answers[1], answers
