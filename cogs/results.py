@@ -74,8 +74,9 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
 
 
 class FormOrigin(InteractionOrigin):
-    """An Edit prompt or Remix form's submit: a rule's refusal gives the prompt typed into it
-    back (`give_back`), to mend and paste into the form, which opens on the old prompt again."""
+    """An Edit prompt or Remix form's submit: a refusal before anything is kept (a flag, a rule,
+    the bot restarting, a channel it cannot post in) gives the prompt typed into it back
+    (`give_back`), to mend and paste into the form, which opens on the old prompt again."""
 
     def __init__(self, interaction: discord.Interaction[Any], job: Job, typed: str) -> None:
         super().__init__(interaction, sources=job.requester.sources)
@@ -83,13 +84,11 @@ class FormOrigin(InteractionOrigin):
         # What the form opens on: typed unchanged, there is nothing to give back.
         self.opens_on = job.request.prompt
 
-    async def tell_refusal(self, message: Message) -> None:
-        """The refusal (a banned word, a setting reserved for a role, a limit), then the prompt."""
-        await super().tell_refusal(message)
-        await self.give_back()
-
     async def give_back(self) -> None:
-        """The typed prompt, unless it is the one the form opens on anyway."""
+        """The typed prompt after a refusal told: not once the job was recorded or its cost
+        question asked (they keep it), nor when it is the one the form opens on anyway."""
+        if not self.told or self.kept or self.echo:
+            return
         if self.typed.strip() == self.opens_on.strip():
             return
         lead = t("form_prompt_back", self.locale)
@@ -223,10 +222,11 @@ async def _queue_form(
             mode=options.mode,
         )
     except JobRefused as error:
-        await answer_privately(interaction, error.user_message)
-        await origin.give_back()
-        return
-    await _queue_again(interaction, job, request, origin)
+        await origin.tell(error.user_message)
+    else:
+        await _queue_again(interaction, job, request, origin)
+    # After whichever refusal was told: each way of refusing need not remember to.
+    await origin.give_back()
 
 
 FormHandler = Callable[[discord.Interaction[Any], Job, Values], Awaitable[None]]

@@ -443,6 +443,34 @@ async def test_a_refused_form_gives_the_typed_prompt_back_to_mend(tmp_path, fake
         assert len(api.submits) == 1
 
 
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_form_sent_while_the_bot_restarts_gives_the_typed_prompt_back(
+    tmp_path, fakes, button
+):
+    """ "I'm restarting right now" refuses the form like a rule does: the prompt typed into it
+    follows, to paste into the form once the bot is back (it opens on the old prompt)."""
+    fake, api = fakes
+    typed = "a paper boat in a storm, lightning over the harbour, " + "waves " * 40
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await delivered_result(world)
+        # What a stop sets first (`VideoBot.close`), without stopping the bot under the test.
+        world.bot.closing = True
+        try:
+            submitted = await fake.modal_submit(
+                {"prompt": typed}, custom_id=f"video:{button}form:1"
+            )
+            refusal = await submitted.wait_for_answer(timeout=10)
+            assert "I'm restarting right now" in refusal["content"]
+            given_back = await submitted.wait_for_answer(2, timeout=10)
+        finally:
+            world.bot.closing = False
+        assert given_back["flags"] & EPHEMERAL, "only to the member"
+        lead = "Here is the prompt you typed, to change and paste into the form again:"
+        assert given_back["content"] == f"{lead}\n```\n{typed}\n```"
+        assert given_back["allowed_mentions"]["parse"] == []
+        assert len(api.submits) == 1
+
+
 async def test_a_refused_form_gives_the_longest_prompt_back_as_a_file(tmp_path, fakes):
     """A 2,000-character prompt and its code block do not fit in one message: a file, whole."""
     fake, api = fakes
