@@ -23,7 +23,7 @@ from bot.jobs.media import (
     links_to_check,
     skipped_note,
 )
-from bot.jobs.models import JobRefused
+from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
@@ -93,6 +93,23 @@ class CommandOrigin(InteractionOrigin):
             log.warning("Could not give a refused /video's prompt back (%s)", error)
 
 
+def with_files_sorted(
+    options: VideoOptions, images: list[MediaInput], videos: list[MediaInput]
+) -> VideoOptions:
+    """`options` with the files of the image and video options, each used for what it is
+    (`by_kind`); a clip from an image option is remembered, for a refusal to name."""
+    if options.mode is not None:
+        # With a mode, the images are for it: a clip among them is named as no image. A
+        # picture in the video option is still an image (the mode says it was meant so).
+        pictures, clips = by_kind([], videos)
+        return dataclasses.replace(options, images=(*images, *pictures), videos=clips)
+    pictures, clips = by_kind(images, videos)
+    moved = tuple(clip for clip in clips if clip in images)
+    return dataclasses.replace(
+        options, images=pictures, videos=clips, clips_from_image_options=moved
+    )
+
+
 class VideoCog(commands.Cog):
     """Members make videos here."""
 
@@ -150,22 +167,14 @@ class VideoCog(commands.Cog):
         origin = CommandOrigin(interaction, typed=prompt)
         images = [media_from_attachment(a) for a in (image, image2, image3) if a is not None]
         videos = [media_from_attachment(video)] if video is not None else []
-        if mode is None:
-            images, videos = map(list, by_kind(images, videos))
-        else:
-            # With a mode, the images are for it: a clip among them is named as no image. A
-            # picture in the video option is still an image (the mode says it was meant so).
-            pictures, videos = map(list, by_kind([], videos))
-            images += pictures
         options = VideoOptions(
             prompt=prompt,
             duration=duration,
             resolution=resolution,
             aspect_ratio=aspect_ratio,
             mode=generation_mode(mode),
-            images=images,
-            videos=videos,
         )
+        options = with_files_sorted(options, images, videos)
         try:
             await self._make(origin, options)
         except Exception as error:

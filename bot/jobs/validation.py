@@ -49,6 +49,9 @@ class VideoOptions:
     mode: GenerationType | None = None
     images: Sequence[MediaInput] = ()
     videos: Sequence[MediaInput] = ()
+    # Clips the member put in an image option, among `videos` now (`by_kind`): a refused count
+    # names them, since "I found 2 images" beside three files put there reads as one lost.
+    clips_from_image_options: Sequence[MediaInput] = ()
 
 
 # Names some servers give these types (`image/jpg` is common for .jpg files).
@@ -118,14 +121,28 @@ def clean_prompt(text: str) -> str:
 
 
 def check_media(
-    images: Sequence[MediaInput], videos: Sequence[MediaInput], *, max_file_bytes: int
+    images: Sequence[MediaInput],
+    videos: Sequence[MediaInput],
+    *,
+    max_file_bytes: int,
+    clips_from_image_options: Sequence[MediaInput] = (),
 ) -> None:
-    """The rules for references alone (counts, types, sizes), so an entry point can check early."""
+    """The rules for references alone (counts, types, sizes), so an entry point can check early.
+
+    `clips_from_image_options`: videos the member put in an image option, named as the
+    reference video when the images left beside it are a count a video cannot use."""
     # A file that can never be used (a GIF beside a picture) is named before the count, which
     # would have the member add pictures only to be refused for it next.
     _check_files(images, IMAGE_TYPES, "wrong_image_type", max_file_bytes)
     _check_files(videos, VIDEO_TYPES, "wrong_video_type", max_file_bytes)
+    moved = [clip for clip in videos if clip in clips_from_image_options]
+    if moved and len(videos) > 1:
+        # Counted first: which clip is "the" reference video is for the member to say.
+        raise JobRefused(msg("too_many_videos", count=len(videos)))
     if len(images) not in ALLOWED_IMAGE_COUNTS:
+        if moved:
+            name = code(moved[0].filename, CODE_CHARS)
+            raise JobRefused(msg("wrong_image_count_beside_clip", filename=name, count=len(images)))
         raise JobRefused(msg("wrong_image_count", count=len(images)))
     if len(videos) > 1:
         raise JobRefused(msg("too_many_videos", count=len(videos)))
@@ -177,7 +194,12 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
     """Turn a member's options into a request the API will accept, or explain what is wrong."""
     prompt = clean_prompt(options.prompt)
 
-    check_media(options.images, options.videos, max_file_bytes=max_file_bytes)
+    check_media(
+        options.images,
+        options.videos,
+        max_file_bytes=max_file_bytes,
+        clips_from_image_options=options.clips_from_image_options,
+    )
     image_count = len(options.images)
     if options.videos and options.duration is not None:
         raise JobRefused(msg("duration_with_video"))

@@ -15,6 +15,13 @@ EN: dict[str, str] = {
         "reference, or three to fuse. Remove or add images to match (if you're replying to "
         "someone's message, attach the missing ones to your reply: I use the images of both)."
     ),
+    # /video with an MP4 in an image option: it is the reference video, the rest are counted
+    "wrong_image_count_beside_clip": (
+        "`{filename}` is a video, so I'd use it as the reference video, with the {count} "
+        "pictures beside it as images; but with a video I can use 0, 1 or 3 images: one as the "
+        "first frame or a reference, or three to fuse. Add or remove pictures to match, or "
+        "remove them all to use the clip alone."
+    ),
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
@@ -363,6 +370,11 @@ ZH: dict[str, str] = {
     "wrong_image_count": (
         "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
         "或 3 张融合参考。请增减图片后再试（回复别人的消息时，可以在你的回复里附上缺的图片：两条消息的图片我都会用）。"
+    ),
+    "wrong_image_count_beside_clip": (
+        "`{filename}` 是视频，所以我会把它用作参考视频，另外的 {count} 张图片作为图片使用；"
+        "但和视频一起只能使用 0、1 或 3 张图片：1 张作为首帧或参考图，或 3 张融合参考。"
+        "请增减图片后再试，或去掉所有图片、只用这段视频。"
     ),
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
     "mode_needs_images": (

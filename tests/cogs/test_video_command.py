@@ -140,6 +140,54 @@ async def test_files_in_the_wrong_option_are_used_for_what_they_are(tmp_path):
         assert "video_urls" not in picture
 
 
+async def test_a_clip_in_an_image_option_beside_two_pictures_is_named_as_the_video(tmp_path):
+    """Three files in the image options, one of them an MP4: not "I found 2 images", which
+    reads as if a file was lost, but that the clip is the reference video and the two pictures
+    beside it are one too many or too few (0, 1 or 3 go with a video)."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(
+            prompt="make it dance",
+            image=world.mp4("dance.mp4"),
+            image2=world.png("left.png"),
+            image3=world.png("right.png"),
+        )
+        content = (await interaction.wait_for_callback())["data"]["content"]
+        assert "I found 2 images" not in content, content
+        assert "`dance.mp4` is a video, so I'd use it as the reference video" in content
+        assert "2 pictures beside it" in content and "0, 1 or 3" in content, content
+        assert world.api.submits == []
+
+        zh = await world.discord.slash_command(
+            "video",
+            options={
+                "prompt": "make it dance",
+                "image": world.mp4("dance.mp4"),
+                "image2": world.png("left.png"),
+                "image3": world.png("right.png"),
+            },
+            locale="zh-CN",
+            user=77,
+        )
+        content = (await zh.wait_for_callback())["data"]["content"]
+        assert "`dance.mp4` 是视频" in content and "2 张图片" in content, content
+
+
+async def test_two_clips_and_two_pictures_in_the_options_are_told_as_two_videos(tmp_path):
+    """With a clip moved out of the image options, the videos are counted first: "2 images"
+    would again be no count of what the member attached."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(
+            prompt="make it dance",
+            image=world.mp4("dance.mp4"),
+            image2=world.png("left.png"),
+            image3=world.png("right.png"),
+            video=world.mp4("walk.mp4"),
+        )
+        content = (await interaction.wait_for_callback())["data"]["content"]
+        assert "I found 2 videos" in content, content
+        assert world.api.submits == []
+
+
 async def test_a_file_that_does_not_say_what_it_is_is_named_in_the_option_it_was_put_in(
     tmp_path,
 ):
