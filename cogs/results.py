@@ -11,7 +11,7 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
@@ -221,11 +221,16 @@ async def _queue_form(
             aspect_ratio=options.aspect_ratio,
             mode=options.mode,
         )
+        await _queue_again(interaction, job, request, origin)
     except JobRefused as error:
         await origin.tell(error.user_message)
-    else:
-        await _queue_again(interaction, job, request, origin)
-    # After whichever refusal was told: each way of refusing need not remember to.
+    except Exception as error:
+        # The funnel's record and apology, here so that the prompt can follow ("please try
+        # again" with the form's text gone would have it all typed again).
+        data: Mapping[str, Any] = interaction.data or {}
+        what = f"Form {data.get('custom_id', '?')}"
+        await report_failure(interaction, error, what=what, job_id=job.id, tell=origin.tell)
+    # After whichever refusal or apology was told: each way of refusing need not remember to.
     await origin.give_back()
 
 

@@ -471,6 +471,33 @@ async def test_a_form_sent_while_the_bot_restarts_gives_the_typed_prompt_back(
         assert len(api.submits) == 1
 
 
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_form_that_fails_unexpectedly_gives_the_typed_prompt_back(
+    tmp_path, fakes, button, caplog
+):
+    """A bug before the new job is saved: the apology ("please try again") and the operator's
+    one error record, then the prompt typed into the form, to paste into it again."""
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    fake, api = fakes
+    typed = "a paper boat in a storm, lightning over the harbour, " + "waves " * 40
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await delivered_result(world)
+        world.bot.jobs.record = boom
+        submitted = await fake.modal_submit({"prompt": typed}, custom_id=f"video:{button}form:1")
+        apology = await submitted.wait_for_answer(timeout=10)
+        assert "Something went wrong on my side" in apology["content"]
+        given_back = await submitted.wait_for_answer(2, timeout=10)
+        lead = "Here is the prompt you typed, to change and paste into the form again:"
+        assert given_back["content"] == f"{lead}\n```\n{typed}\n```"
+        assert given_back["flags"] & EPHEMERAL
+        [error] = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert f"video:{button}form:1" in error.getMessage() and "job 1" in error.getMessage()
+        assert len(api.submits) == 1
+
+
 async def test_a_refused_form_gives_the_longest_prompt_back_as_a_file(tmp_path, fakes):
     """A 2,000-character prompt and its code block do not fit in one message: a file, whole."""
     fake, api = fakes
