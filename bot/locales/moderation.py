@@ -160,6 +160,13 @@ EN: dict[str, str] = {
         "this period ends {reset} ({reset_at}). At most {max_active} at a time per member, "
         "{cooldown} between videos."
     ),
+    "mod_show_limits_everyone": (
+        "**Limits:** {limit} per member per {period} (set on @everyone, so every member gets "
+        "it unless a role or their own allowance says otherwise; the server default of "
+        "{default} applies to no one while it is set: {/videomod role clear} on @everyone "
+        "brings the default back), starting again {starts}; this period ends {reset} "
+        "({reset_at}). At most {max_active} at a time per member, {cooldown} between videos."
+    ),
     "mod_reset_day": "every day at {hour}:00 UTC",
     "mod_reset_week": "every {weekday} at {hour}:00 UTC",
     "mod_reset_month": "on the 1st of each month at {hour}:00 UTC",
@@ -585,6 +592,12 @@ ZH: dict[str, str] = {
     "mod_none": "无",
     "mod_show_limits": (
         "**额度：**每位成员每{period} {limit}，于{starts}重置；本周期于 {reset}（{reset_at}）结束。"
+        "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
+    ),
+    "mod_show_limits_everyone": (
+        "**额度：**每位成员每{period} {limit}（设置在 @everyone 上：除非身份组或成员自己的额度另有规定，"
+        "每位成员都按它计算；设置期间，服务器默认的 {default}不适用于任何人，对 @everyone 使用 "
+        "{/videomod role clear} 即可恢复默认），于{starts}重置；本周期于 {reset}（{reset_at}）结束。"
         "每位成员同时最多 {max_active} 个，两个视频之间间隔 {cooldown}。"
     ),
     "mod_reset_day": "每天 UTC {hour}:00 ",

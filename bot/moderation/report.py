@@ -208,10 +208,16 @@ def policy_lines(
     moderator_role_id: int | None,
 ) -> list[Message]:
     """The whole policy of a server, for `/videomod limits show`: the rules of a bounded size
-    first, the lists last, so a message cut short loses list lines, never a rule."""
+    first, the lists last, so a message cut short loses list lines, never a rule.
+
+    @everyone's own allowance (its id is the server's) is what every member gets unless
+    another allowance applies: given as the limits line's, not listed as one more role."""
+    everyone = dict(role_limits).get(policy.guild_id)
+    roles = [(role, videos) for role, videos in role_limits if role != policy.guild_id]
     return [
         *_rule_lines(
             policy,
+            everyone=everyone,
             now_window=now_window,
             channels=channels,
             banned_count=banned_count,
@@ -219,13 +225,14 @@ def policy_lines(
             paused=paused,
             moderator_role_id=moderator_role_id,
         ),
-        *_list_lines(role_limits=role_limits, overrides=overrides, reserved=reserved),
+        *_list_lines(role_limits=roles, overrides=overrides, reserved=reserved),
     ]
 
 
 def _rule_lines(
     policy: Policy,
     *,
+    everyone: int | None,
     now_window: Window,
     channels: Sequence[int],
     banned_count: int,
@@ -237,19 +244,7 @@ def _rule_lines(
     none = msg("mod_none")
     # First: while it lasts no video is made, whatever the rules below say.
     lines = [msg("mod_show_paused")] if paused else []
-    lines += [
-        msg(
-            "mod_show_limits",
-            limit=plural("count_videos", policy.default_limit),
-            period=_period(policy),
-            starts=starts_again(policy),
-            reset=stamp(now_window.end, "R"),
-            reset_at=stamp(now_window.end),
-            max_active=policy.max_active,
-            cooldown=cooldown_text(policy.cooldown_seconds),
-        ),
-        slots_text(policy),
-    ]
+    lines += [_limits_line(policy, everyone, now_window), slots_text(policy)]
     lines.append(
         msg("mod_show_channels", items=channels_listed(channels))
         if channels
@@ -281,6 +276,28 @@ def _rule_lines(
         )
     )
     return lines
+
+
+def _limits_line(policy: Policy, everyone: int | None, now_window: Window) -> Message:
+    """The allowance members get unless a role's or their own applies (@everyone's when it
+    has one, saying the default it replaces), and the period and pace rules."""
+    rules = {
+        "period": _period(policy),
+        "starts": starts_again(policy),
+        "reset": stamp(now_window.end, "R"),
+        "reset_at": stamp(now_window.end),
+        "max_active": policy.max_active,
+        "cooldown": cooldown_text(policy.cooldown_seconds),
+    }
+    default = plural("count_videos", policy.default_limit)
+    if everyone is None:
+        return msg("mod_show_limits", limit=default, **rules)
+    return msg(
+        "mod_show_limits_everyone",
+        limit=plural("count_videos", everyone),
+        default=default,
+        **rules,
+    )
 
 
 def _list_lines(

@@ -401,6 +401,31 @@ async def test_a_default_allowance_under_an_everyone_allowance_says_members_get_
         assert "(out of 3)" in await command(s.world, "videos quota", user=s.alice)
 
 
+async def test_limits_show_gives_an_everyone_allowance_as_what_every_member_gets(tmp_path):
+    """With @everyone's own allowance of 3 under a default of 5, the limits line a moderator
+    reads first said "5 videos per member", and the 3 members really get hid among the role
+    limits as a role. The limits line now gives the 3, as @everyone's, in both languages."""
+    async with server(tmp_path) as s:
+        guild = s.world.discord.guild_id
+        await mod(s, "role set", role=role_option(s.world, guild), allowance=3)
+        await mod(s, "role set", role=role_option(s.world, s.supporter), allowance=30)
+        answer = await mod(s, "limits show")
+        limits = next(line for line in answer.splitlines() if line.startswith("**Limits:**"))
+        assert limits.startswith("**Limits:** 3 videos per member per day"), limits
+        assert "set on @everyone" in limits and "server default of 5 videos" in limits, limits
+        assert f"<@&{guild}>" not in answer, "@everyone is not listed as one more role"
+        assert f"- <@&{s.supporter}>: 30 videos" in answer, "the other roles stay listed"
+
+        zh = await command(s.world, "videomod limits show", user=s.owner, locale="zh-CN")
+        [limits] = [line for line in zh.splitlines() if "@everyone" in line]
+        assert "3 个视频" in limits and "@everyone" in limits and "5 个视频" in limits, limits
+
+        await mod(s, "role clear", role=role_option(s.world, guild))
+        answer = await mod(s, "limits show")
+        assert "**Limits:** 5 videos per member per day, starting again" in answer
+        assert "@everyone" not in answer
+
+
 async def test_a_budget_of_one_credit_and_role_allowances_read_with_their_units(tmp_path):
     async with server(tmp_path) as s:
         assert "set the monthly budget to 1 credit." in await mod(s, "budget", credits=1.0)
