@@ -470,9 +470,13 @@ class MessageOrigin(Origin):
         dm_instead: Callable[[str], bool] | None = None,
         dm_refused: Callable[[], object] | None = None,
         refusal_here: Callable[[str], bool] | None = None,
+        parent_channel_id: int | None = None,
     ) -> None:
         self.message = message
         self.sources = sources
+        # The channel of the message's thread, read from Discord where the bot holds neither
+        # (a server not loaded yet): its rules apply.
+        self.parent_channel_id = parent_channel_id
         self.on_refused = on_refused
         # Called for every reply to the message (edits of it are read again a bounded number
         # of times, counted in replies).
@@ -514,7 +518,7 @@ class MessageOrigin(Origin):
             sources=self.sources,
             role_ids=role_ids(message.author),
             origin_id=message_origin_id(message),
-            parent_channel_id=thread_parent_id(message.channel),
+            parent_channel_id=thread_parent_id(message.channel) or self.parent_channel_id,
         )
 
     def bot_cannot_post(self) -> Message | None:

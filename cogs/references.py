@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -99,6 +100,9 @@ if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
+
+# Threads whose channel was read from Discord, kept (read only while a server is not loaded).
+THREAD_PARENTS_KEPT = 1000
 
 
 MENU_NAME = "Make a video"
@@ -343,6 +347,9 @@ class ReferencesCog(commands.Cog):
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
         # Forms sent lately (`sent_form`): the same one sent twice makes one video.
         self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic)
+        # The channel of each thread read from Discord (`_learn_thread_parent`): a thread
+        # never moves, so what was read stays true.
+        self._thread_parents: dict[int, int] = {}
 
     async def cog_load(self) -> None:
         """Register the context menu (a cog cannot declare one as a method)."""
@@ -594,12 +601,12 @@ class ReferencesCog(commands.Cog):
             elif self._unread_call_through_role(message):
                 await self._role_hint(message, me)
             return
-        if reference is not None and reference.type is discord.MessageReferenceType.reply:
-            handling = self._from_reply(message, me, helped_before=helped_before)
-        else:
-            handling = self._from_mention(message, me, helped_before=helped_before)
         try:
-            await handling
+            await self._learn_thread_parent(message)
+            if reference is not None and reference.type is discord.MessageReferenceType.reply:
+                await self._from_reply(message, me, helped_before=helped_before)
+            else:
+                await self._from_mention(message, me, helped_before=helped_before)
         except Exception as error:
             guild_id = message.guild.id if message.guild is not None else None
             log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
@@ -686,10 +693,38 @@ class ReferencesCog(commands.Cog):
         refused the bot lately, nor if they were sent one of its kind lately."""
         return not self._dms_closed.seen(user_id) and self._dm_instead.first((user_id, key))
 
+    async def _learn_thread_parent(self, message: discord.Message) -> None:
+        """Read from Discord the channel of a thread the bot does not hold, in a server that
+        lists channels: until Discord sends the server (seconds after a start or reconnect,
+        never during an outage there) a thread's channel is unknown, and a thread of a listed
+        channel would be refused as not listed. A message carries no channel data (an
+        interaction does). Not read: what is cached, listed itself, or already read."""
+        channel = message.channel
+        if (
+            not isinstance(channel, discord.PartialMessageable)
+            or channel.guild_id is None
+            or channel.id in self._thread_parents
+        ):
+            return
+        listed = await self.bot.moderation.store.channels(channel.guild_id)
+        if not listed or channel.id in listed:
+            return
+        try:
+            fetched = await self.bot.fetch_channel(channel.id)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            # Refused as not listed, as before: the member may ask again a moment later.
+            log.info("Channel %d: its parent not read (%r)", channel.id, error)
+            return
+        if isinstance(fetched, discord.Thread):
+            if len(self._thread_parents) >= THREAD_PARENTS_KEPT:
+                del self._thread_parents[next(iter(self._thread_parents))]  # the oldest
+            self._thread_parents[channel.id] = fetched.parent_id
+
     def _origin(self, message: discord.Message, **options: Any) -> MessageOrigin:
         """The way to answer `message`, every reply counted toward `MAX_ANSWERS`."""
         return MessageOrigin(
             message,
+            parent_channel_id=self._thread_parents.get(message.channel.id),
             on_told=functools.partial(self._refusals.told, message.id),
             dm_instead=functools.partial(self._may_dm, message.author.id),
             dm_refused=functools.partial(self._dms_closed.first, message.author.id),

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.moderation.store import Actor
 from tests.cogs.test_moderation import mod, role_option, server, user_option, video
 from tests.cogs.test_references import (
     MODAL,
@@ -1238,3 +1239,47 @@ async def test_a_mention_deleted_while_its_links_are_read_still_gets_its_status(
         )
         assert f"<@{world.discord.user_id}>" in status["content"]
         assert status["mentions"] == []
+
+
+async def reply_in(world, channel_id, message):
+    """The text of the bot's first answer to `message`, in its thread."""
+    answer = await world.discord.wait_for_message(
+        channel_id=channel_id,
+        predicate=lambda m: (
+            (m.get("message_reference") or {}).get("message_id") == message["id"]
+            and "waiting for the video service" not in m["content"]
+        ),
+    )
+    return answer["content"]
+
+
+@pytest.mark.parametrize("way", ["mention", "/video"])
+async def test_a_thread_of_a_listed_channel_works_while_its_server_is_not_loaded_yet(tmp_path, way):
+    """Right after a start or a reconnect the bot holds none of a server's channels until
+    Discord sends the server (and never during an outage there): a mention in a thread of
+    the listed #videos was refused as "not a listed channel", its parent unknown. The
+    thread's channel is read from Discord, as /video reads it from the interaction."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        videos = fake.add_text_channel("videos")
+        thread = fake.add_thread(videos, "boats")
+        fake.outage_guilds.add(fake.guild_id)
+        async with running_bot(tmp_path, fake=fake) as world:
+            assert world.bot.get_channel(thread) is None, "the server is not loaded"
+            actor = Actor(fake.guild_id, fake.owner_id)
+            await world.bot.moderation.store.add_channel(actor, videos)
+            if way == "mention":
+                asking = await mention(world, "a fox in snow", channel_id=thread)
+                answer = await reply_in(world, thread, asking)
+                assert "asked for a video: a fox in snow" in answer, answer
+            else:
+                interaction = await fake.slash_command(
+                    "video", options={"prompt": "a fox in snow"}, channel_id=thread
+                )
+                answer = (await interaction.wait_for_answer())["content"]
+                assert "queued as job #1" in answer, answer
+            await world.api.wait_for_submits(1)
+            # A thread of another channel is still refused.
+            other = fake.add_thread(fake.channel_id, "elsewhere")
+            refused = await mention(world, "a fox in snow", channel_id=other)
+            answer = await reply_in(world, other, refused)
+            assert f"Please use one of these channels: <#{videos}>" in answer, answer
