@@ -6,6 +6,7 @@ import contextlib
 import difflib
 import ipaddress
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -42,6 +43,9 @@ _NEVER_QUOTED = frozenset(
         "discord_gateway_url",
     }
 )
+
+# A host name's label (letters, digits, `-` inside; `_` as compose service names have it).
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
 def postgres_hosts(url: str) -> list[SplitResult]:
@@ -440,6 +444,18 @@ class Settings(EnvSettings):
             ) from None
         return text
 
+    @field_validator("metrics_host")
+    @classmethod
+    def _bindable_host(cls, value: str) -> str:
+        # A typo (a port, a scheme, two addresses) only failed when the server bound to it,
+        # after start-up: the bot ran without /healthz and /metrics, its health check failing.
+        if not _host_to_bind(value):
+            raise ValueError(
+                "must be an IP address such as 127.0.0.1, 0.0.0.0 or :: without brackets, or a"
+                " host name, with no scheme and no port; the port goes in METRICS_PORT"
+            )
+        return value
+
     @field_validator("discord_gateway_url")
     @classmethod
     def _ws_url(cls, value: str | None) -> str | None:
@@ -521,6 +537,21 @@ class Settings(EnvSettings):
         if self.database_url is not None:
             secrets.extend(database_passwords(self.database_url.get_secret_value()))
         return tuple(secrets)
+
+
+def _host_to_bind(host: str) -> bool:
+    """Whether `host` is one IP address or one host name, as a server binds to it."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+        # An all-digit last label is a mistyped IPv4 address (999.1.1.1), never a name.
+        return (
+            len(host) <= 253
+            and all(_HOST_LABEL.fullmatch(label) for label in labels)
+            and not labels[-1].isdigit()
+        )
+    return True
 
 
 def _nearby(host: str) -> bool:

@@ -122,6 +122,52 @@ def test_an_id_that_is_no_discord_id_is_refused_at_start(monkeypatch, name, valu
     assert "digits only" in line
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0.0.0.0:9464",  # the port belongs in METRICS_PORT
+        "http://0.0.0.0",
+        "[::]",  # a URL's brackets: no address binds to it
+        "127.0.0.1 ::1",
+        "0.0.0.0,::",
+        "metrics host",
+        "-metrics",
+        "999.1.1.1",
+    ],
+)
+def test_a_metrics_host_that_no_server_can_bind_to_is_refused_at_start(monkeypatch, value):
+    """A typo'd METRICS_HOST started the bot and only failed when the server bound to it,
+    one log line among many: /healthz and /metrics were missing and the container's health
+    check failed for ever. Now it is one line at start-up, like every other setting."""
+    [line] = refused(monkeypatch, METRICS_HOST=value)
+    assert line.startswith("METRICS_HOST is invalid (must be an IP address"), line
+    assert "set it to the address the health and metrics server binds to" in line
+
+
+@pytest.mark.parametrize(
+    "value", ["127.0.0.1", "0.0.0.0", "::", "::1", "fe80::1%eth0", "localhost", "metrics.lan"]
+)
+def test_a_metrics_host_of_an_address_or_a_name_is_accepted(monkeypatch, value):
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("METRICS_HOST", value)
+    assert Settings(_env_file=None).metrics_host == value
+
+
+def test_a_bad_metrics_host_stops_the_bot_with_status_2(tmp_path):
+    env = {
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        "METRICS_PORT": "9464",
+        "METRICS_HOST": "0.0.0.0:9464",
+    }
+    result = run_bot(tmp_path, env)
+    assert result.returncode == 2, result.stderr
+    [problem] = [line for line in result.stderr.splitlines() if "METRICS_HOST" in line]
+    assert "METRICS_HOST is invalid (must be an IP address" in problem, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_addresses_with_a_host_are_accepted(monkeypatch):
     monkeypatch.setenv("DISCORD_TOKEN", "t")
     monkeypatch.setenv("APIMART_API_KEY", "k")
