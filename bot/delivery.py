@@ -441,6 +441,7 @@ class Delivery:
             if routed is not None:
                 return routed
         try:
+            await self._withdraw_withheld_video(job)
             existing = await self._earlier_post(job)
         except _CannotLook as cannot:
             # Retrying would meet the same refusal for hours; the member gets it by DM.
@@ -503,6 +504,35 @@ class Delivery:
             and result.outcome is not DeliveryOutcome.RETRY
         ):
             self._status.schedule(as_told(job, result, DM_TARGET, now=self._clock()), final=True)
+
+    async def _withdraw_withheld_video(self, job: Job) -> None:
+        """A block withheld this video after an attempt to post it began (`superseded_post_id`
+        0: its post never written down, an upload the bot saw time out that Discord made all
+        the same): that post is looked for in the channel, as a retry looks for its own, and
+        deleted before the notice goes up. Raises `_Retry` if unsure, `_CannotLook` if the
+        channel refuses to be read (nothing can be deleted there either)."""
+        withheld = job.cancelled and job.state is JobState.COMPLETED
+        if not withheld or job.delivery_started_at is not None or job.superseded_post_id != 0:
+            return  # not withheld, the notice's own attempt began, or no video attempt did
+        channel = await self._resolve_channel(job.requester.channel_id)
+        if channel is None:
+            return
+        since = job.finished_at if job.finished_at is not None else job.created_at
+        earlier = await self._find_existing(channel, job, since)
+        if earlier is None:
+            return
+        if await _withdrawal(earlier)():
+            log.warning(
+                "Job %d: an earlier attempt had posted its video unseen before a block withheld"
+                " it; the post was deleted",
+                job.id,
+            )
+        else:
+            log.error(
+                "Job %d: an earlier attempt had posted its video unseen before a block withheld"
+                " it, and the post could not be deleted",
+                job.id,
+            )
 
     async def _earlier_post(self, job: Job) -> discord.Message | None:
         """The post an earlier, interrupted attempt made, if any; raises `_Retry` if unsure,

@@ -12,7 +12,7 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import DOWNLOAD_ATTEMPTS, Delivery, job_footer
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from bot.jobs.store import Stage
+from bot.jobs.store import CancelOutcome, Stage
 from bot.media.fetcher import GuardedFetcher
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
@@ -287,6 +287,33 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     assert "still counts toward your allowance" in shown_text(message)
     assert "Video not made" in shown_text(message)
     assert media_urls(message) == [], "no video shown"
+
+
+async def test_a_blocked_members_video_an_earlier_attempt_posted_unseen_is_deleted(
+    store, clock, fake, client, api, downloads
+):
+    """The video's upload timed out on the bot's side, but Discord had made the post; before
+    the retry, a moderator blocked the member. The block's notice went up and the video stayed
+    beside it, for all to see: it is now looked for, as a retry looks for its earlier post,
+    and deleted."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    unseen = await delivery(job)  # posted; the bot saw a timeout and will try again later
+    assert unseen.outcome is DeliveryOutcome.DELIVERED
+    assert await store.retry_delivery_at(job, clock() + 60)
+    outcomes = await store.cancel_unfinished(
+        fake.guild_id, fake.user_id, reason_key="cancelled_by_block", now=clock()
+    )
+    assert [cancelled.outcome for cancelled in outcomes] == [CancelOutcome.WITHHELD]
+    [due] = await store.claim_due(Stage.DELIVER, 10)
+    told = await delivery(due)
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    [notice] = results(fake)
+    assert notice["id"] == str(told.message_id), "the video post is gone, the notice stays"
+    assert notice["attachments"] == [] and media_urls(notice) == []
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    assert fake.get_message(unseen.message_id) is None
 
 
 async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
