@@ -137,7 +137,7 @@ class StatusMessages:
         self._editing: dict[int, asyncio.Lock] = {}
         self._finished: OrderedDict[int, None] = OrderedDict()
         # Set by `cogs.controls` while it is loaded: the Cancel button for a job still running
-        # (the core never imports a cog). The final edit takes it away.
+        # or still followed (the core never imports a cog). The edit that ends it takes it away.
         self.controls: Callable[[Job], discord.ui.View | None] | None = None
         # When each job was last shown, least recent first (see `FORGET_AFTER`).
         self._touched: dict[int, float] = {}
@@ -351,7 +351,11 @@ class StatusMessages:
         ):
             return _Edit.TOO_SOON
         content = await self.render(job)
-        view = self.controls(job) if self.controls is not None and not final else None
+        # A last edit takes the buttons away, but for a render given up on and still followed:
+        # its late video would be posted, and a cancel still stops that.
+        view = None
+        if self.controls is not None and (not final or job.followed_after_giving_up):
+            view = self.controls(job)
         shown = _shown(content, view)
         if last is not None and last[1] == shown:
             return _Edit.SKIPPED

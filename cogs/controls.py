@@ -3,7 +3,8 @@
 The button's custom id carries the job id (`discord.ui.DynamicItem`), so it works after a
 restart; it follows the cancel rules of `/videos cancel` and `/videomod cancel` (a job the video
 service already has is never posted but still counts, and the confirmation says so). It is shown
-while the job can still be cancelled and taken away by the status message's final edit.
+while the job can still be cancelled, also once the bot gave up waiting for a render it still
+follows (its late video would be posted), and taken away by the edit that ends that.
 """
 
 from __future__ import annotations
@@ -125,11 +126,14 @@ async def _moderator_cancelled(
 
 
 def status_controls(job: Job) -> discord.ui.View | None:
-    """The Cancel button while the job can still be cancelled; nothing once it is over."""
-    if job.cancelled or job.state not in CANCELLABLE_STATES:
+    """The Cancel button while the job can still be cancelled; nothing once it is over. A
+    render given up on but still followed can be: its late video would be posted after all."""
+    followed = job.followed_after_giving_up
+    if job.cancelled or (job.state not in CANCELLABLE_STATES and not followed):
         return None
     view = discord.ui.View(timeout=None)
-    counts = job.state in ACTIVE_STATES
+    # APIMart has it (or had it, given up on): a cancel never makes it free.
+    counts = job.state in ACTIVE_STATES or followed
     view.add_item(CancelButton(job.id, locale=job.requester.locale, counts=counts))
     return view
 

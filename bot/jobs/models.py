@@ -213,6 +213,14 @@ class Job:
         return self.state is JobState.TIMED_OUT and self.next_poll_at is None
 
     @property
+    def followed_after_giving_up(self) -> bool:
+        """Given up on, but still followed (and not cancelled): its late video would be posted
+        after all, so a cancel still stops something."""
+        return (
+            self.state is JobState.TIMED_OUT and not self.no_longer_followed and not self.cancelled
+        )
+
+    @property
     def cancelled_after_giving_up(self) -> bool:
         """Cancelled after the bot gave up waiting for it: the notice it is delivered with
         tells of the cancel, long after the end its member was told of."""

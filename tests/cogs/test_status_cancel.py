@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from tests.cogs.test_moderation import server, video
+from tests.cogs.test_reach import ShiftedClock, eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, shown_text
 from tests.fakes.discord import FakeDiscord
@@ -155,3 +156,74 @@ async def test_the_button_says_a_cancel_still_counts_once_the_service_has_the_jo
         )
         [button] = [c for row in rendering["components"] for c in row["components"]]
         assert button["label"] == "Cancel (still counts)"
+
+
+async def given_up_status(world):
+    """The status message once it says the bot stopped waiting for the render."""
+    return await world.discord.wait_for_message(
+        predicate=lambda m: "took longer than this bot waits" in m["content"], timeout=10
+    )
+
+
+async def test_a_render_given_up_on_but_still_followed_can_be_cancelled_and_still_counts(
+    tmp_path, fakes
+):
+    """The bot stopped waiting for the render, but still follows it for a day, and would post
+    its video if APIMart finished it: its status keeps the button (a cancel still counts, as
+    `/videos cancel` says), and a cancel keeps the late video from being posted."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
+        await video(world, prompt="a slow glacier")
+        status = await given_up_status(world)
+        await fake.wait_for(
+            lambda: "video:cancel:1" in custom_ids(fake.get_message(int(status["id"]))),
+            timeout=10,
+        )
+        [button] = [
+            c
+            for row in fake.get_message(int(status["id"]))["components"]
+            for c in row["components"]
+        ]
+        assert button["label"] == "Cancel (still counts)"
+        answer = await click_cancel(world, status)
+        assert "Job #1 is cancelled: it won't be posted" in answer["content"]
+        assert "still counts toward your allowance" in answer["content"]
+        await fake.wait_for(
+            lambda: "was cancelled" in fake.get_message(int(status["id"]))["content"], timeout=10
+        )
+        assert fake.get_message(int(status["id"]))["components"] == [], "the button is gone"
+        api.last_task.complete()
+        clock.offset += 301  # the next quiet look at the task
+        world.bot.poller.wake()
+
+        async def credits():
+            return (await world.bot.store.get(1)).credits_cost
+
+        assert await eventually(credits, 4) == 4, "followed to its end, for its cost"
+        assert not [m for m in fake.messages() if is_layout(m) and "video is ready" in str(m)]
+        job = await world.bot.store.get(1)
+        assert job.cancelled and job.counts
+
+
+async def test_the_button_of_a_render_given_up_on_goes_once_its_late_video_is_posted(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
+        await video(world, prompt="a slow glacier")
+        status = await given_up_status(world)
+        await fake.wait_for(
+            lambda: "video:cancel:1" in custom_ids(fake.get_message(int(status["id"]))),
+            timeout=10,
+        )
+        api.last_task.complete()
+        clock.offset += 301
+        world.bot.poller.wake()
+        await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "your video is ready" in str(m), timeout=10
+        )
+        await fake.wait_for(
+            lambda: fake.get_message(int(status["id"]))["components"] == [], timeout=10
+        )
