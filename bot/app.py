@@ -390,7 +390,7 @@ class VideoBot(commands.AutoShardedBot):
             self.store,
             self.status_messages,
             clock=self.clock,
-            hand_over=self.routes.hand_over_running_out,
+            hand_over=self.routes.each_round,
         )
         self.poller = Poller(
             self.store,

@@ -246,12 +246,14 @@ class RouteDelivery:
             return None
         return job.interaction_message_id
 
-    async def _edit_status(self, job: Job, *, final: bool) -> None:
-        """Edit the member's private answer to the job's status, while the token lives."""
+    async def _edit_status(self, job: Job, *, final: bool) -> bool:
+        """Edit the member's private answer to the job's status, while the token lives; False
+        when Discord failed it for a while (a 5xx discord.py gave up on, a 429, a dropped
+        connection), so that it may be tried again while the token lasts."""
         message_id = self._status_message(job)
         reply = job.requester.reply
         if message_id is None or reply is None or not reply.usable(self._clock()):
-            return
+            return True
         # The first line keeps saying what the first answer said (the same measured wait);
         # read once for both lines.
         typical = await usually_ready_for(self._store, job.request)
@@ -271,6 +273,9 @@ class RouteDelivery:
                 message_id, content=content, allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException as error:
+            if _passing(error):
+                log.info("Job %d: private status edit failed (%s)", job.id, error.status)
+                return False
             # Never retried: a refused edit through a webhook counts toward an IP ban.
             log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
             if error.status == _TOKEN_REFUSED:
@@ -279,10 +284,14 @@ class RouteDelivery:
                 await self._store.forget_interaction(
                     job.id, route=self._route_without_token(reply) if before_result else None
                 )
-            return
+            return True
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.info("Job %d: private status edit failed (%r)", job.id, error)
+            return False
         self._last_edit.pop(job.id, None)
         if not final:
             self._edited(job.id, self._clock())
+        return True
 
     def _edited(self, job_id: int, now: float) -> None:
         """Remember when `job_id` was edited, for `edit_interval` seconds: entries of jobs whose
@@ -346,13 +355,32 @@ class RouteDelivery:
         """End the private status: of a job that ended without a result to post (cancelled
         by its member; the token is kept for anything still to tell), or, `forget_token`, once
         the result went. A failure here must not make a delivery look failed (a retry would
-        show the result again)."""
+        show the result again): an edit Discord failed for a while keeps the token, and a later
+        round (`end_private_statuses_owed`) makes it while the token lasts."""
         try:
-            await self._edit_status(job, final=True)
-            if forget_token:
+            shown = await self._edit_status(job, final=True)
+            if forget_token and shown:
                 await self._store.forget_interaction(job.id)
+            elif forget_token:
+                log.info("Job %d: its private status is ended later, while its token lasts", job.id)
         except Exception:
             log.warning("Job %d: could not end its private status", job.id, exc_info=True)
+
+    async def end_private_statuses_owed(self) -> int:
+        """Private statuses whose last edit, after their result (or notice) went, Discord
+        failed for a while: made again while their token lasts (the token is kept until then,
+        and the sweep drops it once it expired); how many were tried. Only the status is edited:
+        the result went, and is never posted again."""
+        usable_after = self._clock() + TOKEN_SAFETY_MARGIN
+        jobs = await self._store.private_statuses_owed(usable_after, limit=_SWEPT_AT_ONCE)
+        for job in jobs:
+            await self.show_final(job, forget_token=True)
+        return len(jobs)
+
+    async def each_round(self) -> int:
+        """The status sweep's minute round: hand-overs in the token's last stretch, and last
+        edits still owed; how many jobs it found."""
+        return await self.hand_over_running_out() + await self.end_private_statuses_owed()
 
     async def _after_posting(self, job: Job) -> None:
         """End the private status and forget the token once the result went."""

@@ -8,7 +8,8 @@ with its Cancel button, beside the posted video. Each made edit is written down
 
 Beside it, on a round of its own, private statuses (a command's answer, where the bot cannot
 post) near the end of their 15 minutes get the last edit that says the video comes by DM, when
-no status check brings it (`RouteDelivery.hand_over_running_out`).
+no status check brings it, and those whose last edit after the video went Discord failed get it
+again while their token lasts (`RouteDelivery.each_round`).
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ class StatusSweep:
     async def hand_over_once(self) -> int:
         """Private statuses in their token's last stretch get their hand-over edit (`hand_over`)
         even when no status check lands in it (APIMart not answering, a job waiting for its
-        turn); how many were found."""
+        turn), and last edits Discord failed after the video went are made again; how many
+        were found."""
         return await self._hand_over() if self._hand_over is not None else 0
 
     def start(self) -> None:

@@ -354,3 +354,40 @@ async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(sto
     await asyncio.sleep(0.15)
     assert counted >= 3 and len(rounds) == counted, "rounds went on after the stop"
     assert "A status sweep failed" in caplog.text
+
+
+async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_lives(store, db, clock):
+    """A delivered job keeps its token only while its private answer's last edit is owed
+    (Discord failed it for a while): those are listed, while the token still works; not a
+    job under way, a cancelled one (its token kept for what is still to tell), one whose
+    status is the bot's own message, nor one whose token is past its use."""
+
+    async def told(route, *, expires_in=600, delivered=True):
+        requester = Requester(
+            user_id=7,
+            channel_id=8,
+            guild_id=None,
+            reply=Reply(route, token="secret-token", expires_at=clock() + expires_in),
+        )
+        job = await store.create(
+            requester, VideoRequest(prompt="a fox"), now=clock(), submit_by=clock()
+        )
+        if delivered:
+            await db.write("UPDATE jobs SET delivered_at = ? WHERE id = ?", (clock(), job.id))
+        return job
+
+    by_interaction = await told(Route.INTERACTION)
+    by_dm = await told(Route.DM, expires_in=300)
+    await told(Route.INTERACTION, delivered=False)  # under way
+    await told(Route.CHANNEL)  # its status is the bot's own message
+    await told(Route.INTERACTION, expires_in=30)  # its token is past use by then
+    cancelled = await told(Route.INTERACTION, delivered=False)
+    await store.cancel(
+        cancelled.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
+    owed = await store.private_statuses_owed(clock() + 60, limit=10)
+    assert [job.id for job in owed] == [by_dm.id, by_interaction.id], "by the token's end"
+    await store.forget_interaction(by_dm.id)
+    assert [job.id for job in await store.private_statuses_owed(clock() + 60, limit=10)] == [
+        by_interaction.id
+    ]

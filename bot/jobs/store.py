@@ -1034,6 +1034,20 @@ class JobStore:
         )
         return [_job_from_row(row) for row in rows]
 
+    async def private_statuses_owed(self, usable_after: float, *, limit: int) -> list[Job]:
+        """Jobs told (delivered, not cancelled) whose interaction token is still kept and works
+        past `usable_after`: their private status's last edit failed and is still owed (a
+        delivered job's token goes with that edit). Up to `limit`, read through the index of
+        live tokens."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
+            " AND interaction_expires_at > ? AND reply_route IN (?, ?)"
+            " AND delivered_at IS NOT NULL AND cancelled_at IS NULL"
+            " ORDER BY interaction_expires_at, id LIMIT ?",
+            (usable_after, Route.INTERACTION.value, Route.DM.value, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
     async def take_hand_over(self, job_id: int) -> Job | None:
         """Send the job's result by DM from now on (its token kept for one last edit of the
         private status), if it is still under way and no delivery has begun; the job as it is

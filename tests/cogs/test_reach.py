@@ -827,6 +827,55 @@ async def test_a_retried_result_whose_private_answer_edit_fails_for_a_while_is_t
         assert (await world.bot.store.get(1)).requester.reply.token is None
 
 
+@pytest.mark.parametrize("failure", ["server error", "rate limited", "dropped"])
+async def test_a_private_answer_whose_last_edit_fails_after_the_video_went_is_ended_later(
+    tmp_path, monkeypatch, failure
+):
+    """The video went as a follow-up; the private answer's last edit after it met a 5xx
+    discord.py gave up on, a 429 or a dropped connection: Discord failing for a while, not
+    refusing the token, which has minutes left. The private answer must not stay at
+    "rendering" beside the posted video: the next round brings it to its end while the token
+    lives, and the video is never posted again."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        routes = world.bot.routes
+        # One progress edit, then none: the only edit of the private answer left is its last.
+        monkeypatch.setattr(routes, "_edit_interval", 3600.0)
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        await interaction.wait_for_original(lambda m: "Job #1" in m["content"], timeout=10)
+        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
+        edits = r"/webhooks/\d+/[^/]+/messages/"
+        if failure == "server error":  # discord.py tries a 5xx five times
+            failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
+        elif failure == "rate limited":
+            failing = fake.fail_next("PATCH", edits, 429, message="error code: 1015")
+            failing.blocked = True
+        else:
+            failing = fake.drop_next("PATCH", edits)
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert "your video is ready" in shown_text(result)
+
+        async def delivered():
+            return (await world.bot.store.get(1)).delivered_at is not None
+
+        assert await eventually(delivered, True)
+        assert failing.hits == failing.times, "the last edit met the failure"
+        assert "is done" not in interaction.original_message["content"]
+        job = await world.bot.store.get(1)
+        assert job.requester.reply.token is not None, "the token, minutes left, was kept"
+
+        await world.bot.status_sweep.hand_over_once()  # the next round, a minute on
+        original = interaction.original_message
+        assert "Job #1 is done" in original["content"], original["content"]
+        assert "your video is posted below" in original["content"]
+        assert interaction.followup_posts == 2, "the video went once"
+        assert "your video is ready" not in original["content"], "never shown twice"
+        assert not fake.messages(fake.dm_channel_id(fake.user_id)), "nothing by DM"
+        assert (await world.bot.store.get(1)).requester.reply.token is None
+        assert fake.expired_webhook_calls == []
+
+
 async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord

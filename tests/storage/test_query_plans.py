@@ -231,3 +231,15 @@ async def test_a_deleted_message_is_looked_up_among_results_and_statuses_through
     assert "SCAN jobs" not in plan, plan
     assert any("jobs_by_result" in step for step in plan), plan
     assert any("jobs_by_status" in step for step in plan), plan
+
+
+@sqlite_only
+async def test_the_private_statuses_owed_are_read_through_the_live_tokens_index(db, clock):
+    """Each minute every process looks for private statuses whose last edit is owed: read
+    among the few live tokens, not through every job ever delivered."""
+    recording = RecordingDatabase(db)
+    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
+    await store.private_statuses_owed(clock() + 60, limit=50)
+    [plan] = await _plans(db, recording.statements)
+    assert any("USING INDEX jobs_with_token" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
