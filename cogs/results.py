@@ -30,6 +30,7 @@ from bot.jobs.validation import (
     VideoOptions,
     remix,
 )
+from bot.moderation.periods import stamp
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
 from cogs._delete import DeleteAnswer, ask_to_delete, ask_to_delete_pruned
@@ -248,7 +249,21 @@ DOUBLE_CLICK_WINDOW = 5.0
 
 async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
     """Make the same video again; it counts against the clicking member's limits (a double
-    click makes one: `ResultButton.callback`)."""
+    click makes one: `ResultButton.callback`). A click while the member's question about what
+    an earlier one costs is still open points to it: a second question could be confirmed too,
+    two videos paid for where one was meant."""
+    bot = _bot(interaction)
+    # Where the question was asked: the channel of the click, as its request records it.
+    channel_id = interaction.channel_id or 0
+    open_question = await bot.moderation.pending.waiting_for(
+        interaction.user.id, channel_id, job.request, job.requester.sources
+    )
+    if open_question is not None:
+        expires = stamp(open_question.expires_at, "R")
+        await answer_privately(
+            interaction, msg("regenerate_awaiting_confirm", job_id=job.id, expires=expires)
+        )
+        return
     await _queue_again(interaction, job, job.request)
 
 

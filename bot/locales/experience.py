@@ -116,6 +116,11 @@ EN: dict[str, str] = {
         "You sent this form a moment ago, and it is being answered: once is enough. Send it "
         "again in a few seconds if you want another video."
     ),
+    "regenerate_awaiting_confirm": (
+        "You already clicked Regenerate on job #{job_id}, and I'm still waiting for your "
+        "answer to what that video would cost: press Confirm or Cancel on that question (it "
+        "expires {expires}). Nothing was asked again or counted."
+    ),
     "form_busy": "I'm busy for a moment and couldn't open the form. Please click again.",
     "delete_not_allowed": (
         "Only the member who asked for this video, a moderator, or someone who can manage "
@@ -316,6 +321,10 @@ ZH: dict[str, str] = {
         "你刚刚已经点过这个视频的「重新生成」，正在处理那次点击：点一次就够了。如果想再要一个版本，请过几秒再点。"
     ),
     "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
+    "regenerate_awaiting_confirm": (
+        "你已经点过任务 #{job_id} 的「重新生成」，我仍在等你回答那个视频的费用确认：请在那条确认消息上点"
+        "「确认」或「取消」（它将于 {expires} 失效）。这次没有再次询问，也没有计入额度。"
+    ),
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员、管理员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
     "delete_question": "要删除任务 #{job_id} 的视频吗？这里的所有人都将看不到它，且删除后无法恢复。",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg
-from bot.jobs.models import JobRefused, Requester
+from bot.jobs.models import JobRefused, MessageRef, Requester
 from bot.jobs.pricing import Estimate
 from bot.jobs.store import sources_from_json, sources_to_json
 from bot.storage import Connection, Database, Row
@@ -123,6 +123,23 @@ class PendingRequests:
         """The pending request, answered or not yet; None once it ended."""
         row = await self._db.fetch_one("SELECT * FROM pending_requests WHERE token = ?", (token,))
         return _from_row(row) if row is not None else None
+
+    async def waiting_for(
+        self, user_id: int, channel_id: int, request: VideoRequest, sources: tuple[MessageRef, ...]
+    ) -> PendingRequest | None:
+        """The open question of `user_id`'s in `channel_id` about this very request (the same
+        settings, from the same messages' media), if any: asking it again would let both be
+        confirmed, two videos paid for one meant."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pending_requests WHERE user_id = ? AND channel_id = ?"
+            " AND expires_at > ? ORDER BY created_at",
+            (user_id, channel_id, self._clock()),
+        )
+        for row in rows:
+            pending = _from_row(row)
+            if pending.request == request and pending.requester.sources == sources:
+                return pending
+        return None
 
     async def drop(self, token: str) -> bool:
         """End it without a job (cancelled or expired); False if it had already ended."""

@@ -8,6 +8,7 @@ import pytest
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
+from tests.cogs.test_moderation import command
 from tests.cogs.test_reach import ShiftedClock, eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
@@ -981,3 +982,71 @@ async def test_a_result_whose_source_message_was_deleted_after_its_links_expired
         assert "files you attached are no longer available" in told
         assert len(api.submits) == 1
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
+def question_buttons(answer):
+    """Label -> custom id of a private answer's buttons (a cost question's Confirm, Cancel)."""
+    return {
+        c["label"]: c["custom_id"] for c in walk(answer.get("components") or []) if c["type"] == 2
+    }
+
+
+async def test_regenerate_clicked_again_while_its_cost_question_is_open_points_to_it(
+    tmp_path, fakes
+):
+    """Regenerate costs more than the server allows unasked: the member is asked. Clicking it
+    again while that question waits (past the double-click window) asks no second question,
+    which could be confirmed too and pay for two videos: it points to the open one. Another
+    member's Regenerate is asked on its own; once the question is answered, a click asks anew."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        await command(world, "videomod confirm", user=fake.owner_id, credits=1.0)
+        message_id = int(result["id"])
+        first = await fake.component_interaction("video:regen:1", message_id=message_id)
+        question = await first.wait_for_followup(timeout=10)
+        assert "Nothing is made or counted until you confirm" in question["content"]
+        ids = question_buttons(question)
+        assert set(ids) == {"Confirm", "Cancel"}
+
+        clock.offset += 10  # past the double-click window: the question is still open
+        again = await fake.component_interaction("video:regen:1", message_id=message_id)
+        pointed = await again.wait_for_followup(timeout=10)
+        assert "still waiting for your answer" in pointed["content"], pointed["content"]
+        assert pointed["flags"] & EPHEMERAL
+        assert not question_buttons(pointed), "no second Confirm to press"
+        rows = await world.db.fetch_all("SELECT token FROM pending_requests")
+        assert len(rows) == 1, "one question open"
+
+        bob = fake.add_member("bob")
+        theirs = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        asked = await theirs.wait_for_followup(timeout=10)
+        assert set(question_buttons(asked)) == {"Confirm", "Cancel"}, "bob is asked his own"
+
+        await answered(fake, question, ids["Cancel"])
+        later = await fake.component_interaction("video:regen:1", message_id=message_id)
+        anew = await later.wait_for_followup(timeout=10)
+        assert set(question_buttons(anew)) == {"Confirm", "Cancel"}, "answered: asked anew"
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing made"
+
+
+async def test_regenerate_clicked_again_while_its_question_is_open_is_pointed_to_it_in_chinese(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        await command(world, "videomod confirm", user=fake.owner_id, credits=1.0)
+        message_id = int(result["id"])
+        first = await fake.component_interaction(
+            "video:regen:1", message_id=message_id, locale="zh-CN"
+        )
+        await first.wait_for_followup(timeout=10)
+        clock.offset += 10
+        again = await fake.component_interaction(
+            "video:regen:1", message_id=message_id, locale="zh-CN"
+        )
+        pointed = await again.wait_for_followup(timeout=10)
+        assert "仍在等你回答" in pointed["content"], pointed["content"]
