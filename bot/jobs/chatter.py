@@ -86,6 +86,11 @@ _SIMPLIFIED_PHRASES = (
     | {"大佬", "牛逼", "牛批", "绝了", "可爱", "ありがとうございます", "ございます", "すごい"}
     | {"かわいい", "よろしく", "的视频", "谢谢分享", "谢谢机器人", "卧槽", "哇塞", "绝绝子", "爱了"}
     | {"棒棒哒", "帅", "6", "大家", "各位", "辛苦了", "辛苦"}
+    # "beautiful", "perfect", "awesome", "lol", "bro": chatter in English, so in Chinese too
+    | {"美", "完美", "棒极了", "极了", "优秀", "给力", "强", "点赞", "笑死我了", "笑死", "妙"}
+    | {"哦", "耶", "yyds", "感谢分享", "谢啦", "兄弟", "老铁", "老师", "收到"}
+    # greetings of the day, "testing", "are you there"
+    | {"早上好", "下午好", "晚上好", "早安", "晚安", "测试", "在不在"}
     | {"太棒了", "太棒", "棒", "好棒", "好的", "好看", "漂亮", "厉害", "牛", "酷", "赞", "不错"}
     | {
         "哈哈",
@@ -106,7 +111,10 @@ _SIMPLIFIED_PHRASES = (
     }
 )
 # The same phrases in Traditional characters, as members in Taiwan or Hong Kong write them.
-_TO_TRADITIONAL = str.maketrans("谢帮吗赞错厉机爱帅绝卧哒视频喽", "謝幫嗎讚錯厲機愛帥絕臥噠視頻囉")
+_TO_TRADITIONAL = str.maketrans(
+    "谢帮吗赞错厉机爱帅绝卧哒视频喽极优给强点测试师铁",
+    "謝幫嗎讚錯厲機愛帥絕臥噠視頻囉極優給強點測試師鐵",
+)
 _CHATTER_PHRASES = sorted(
     _SIMPLIFIED_PHRASES | {phrase.translate(_TO_TRADITIONAL) for phrase in _SIMPLIFIED_PHRASES},
     key=len,
@@ -119,8 +127,8 @@ def _weight(text: str) -> int:
     return sum(2 if _WIDE.match(char) else 1 for char in text if char.isalnum())
 
 
-# Laughter however long ("hahahaha", "hehe", "lololol", "lmaooo", "jajaja", "xddd").
-_LAUGHTER = re.compile(r"(?:ha)+h?|(?:he)+h?|(?:ja)+|(?:lo)+l|l+o+l+|lm+f*a+o+|x+d+|k{3,}")
+# Laughter however long ("hahahaha", "hehe", "lololol", "lmaooo", "jajaja", "xddd", "hhhh").
+_LAUGHTER = re.compile(r"(?:ha)+h?|(?:he)+h?|(?:ja)+|(?:lo)+l|l+o+l+|lm+f*a+o+|x+d+|k{3,}|h{3,}")
 # A letter held for effect ("thanksss", "coool"): three or more of it in a row.
 _HELD = re.compile(r"(\w)\1{2,}")
 

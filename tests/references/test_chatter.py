@@ -507,3 +507,57 @@ def test_a_question_in_the_status_messages_own_words_is_no_prompt(text):
 )
 def test_waiting_in_a_scene_is_still_a_prompt(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the Chinese of "beautiful", "perfect", "awesome", "lol" and "thanks for sharing",
+        # which read as chatter in English
+        "太美了",
+        "好美",
+        "哇\uff0c好美",
+        "完美",
+        "太完美了",
+        "棒极了",
+        "优秀",
+        "给力",
+        "太强了",
+        "点赞",
+        "笑死",
+        "笑死我了",
+        "hhhh",
+        "哇哦",
+        "好耶",
+        "妙啊",
+        "yyds",
+        "感谢分享",
+        "谢啦",
+        "谢了兄弟",
+        "谢谢老师",
+        "收到",
+        # greetings and "testing", "are you there"
+        "早上好",
+        "晚上好",
+        "测试",
+        "在不在",
+    ],
+)
+def test_everyday_chinese_reactions_under_a_result_buy_no_video(text):
+    """ "@Bot 太美了" under a result is "@Bot beautiful": no paid video of the words."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "美丽的花园",
+        "一个完美的日落",
+        "强风中的树",
+        "收到礼物的小孩",
+        "哈哈镜前的猫",
+        "测试飞行的火箭",
+    ],
+)
+def test_a_scene_holding_those_words_still_makes_a_video(text):
+    assert not is_bare_prompt(text)
