@@ -30,6 +30,13 @@ GENERATION_MODES: Mapping[str, GenerationType] = {
     "first-frame": "frame",
     "reference": "reference",
     "ref": "reference",
+    # As a Chinese client shows the choices (首帧, 参考), Simplified and Traditional.
+    "首帧": "frame",
+    "首幀": "frame",
+    "参考": "reference",
+    "參考": "reference",
+    "参考图": "reference",
+    "參考圖": "reference",
 }
 
 

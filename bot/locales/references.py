@@ -98,8 +98,8 @@ ZH: dict[str, str] = {
     "flags_help": (
         "可用参数：`--duration` 或 `--dur`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
         "（{opt_resolution}）720p、1080p 或 4K · `--aspect-ratio` 或 `--ar`（{opt_aspect_ratio}）"
-        "16:9 或 9:16 · `--mode`（{opt_mode}）`frame` 表示首帧、`reference` 表示参考图。"
-        "例如：`一只冲浪的猫 --duration 8 --ar 9:16`。"
+        "16:9（`横屏`）或 9:16（`竖屏`） · `--mode`（{opt_mode}）`首帧`（`frame`）或 `参考`"
+        "（`reference`）。例如：`一只冲浪的猫 --duration 8 --ar 竖屏`。"
     ),
     # Replies
     "reply_needs_intent": (

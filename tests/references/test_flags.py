@@ -327,3 +327,30 @@ def test_a_flag_written_with_a_colon_is_read(text, setting):
 def test_a_word_between_double_dashes_is_prose_not_an_unknown_flag(text):
     """No flag ends in `--`: the member means the dashes, and has no other way to write them."""
     assert parse_flags(text).prompt == text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect_ratio", "mode"),
+    [
+        ("一只猫 --ar 竖屏", "9:16", None),
+        ("一只猫 --ar 横屏", "16:9", None),
+        ("一只猫 --mode 首帧", None, "frame"),
+        ("一只猫 --mode 参考", None, "reference"),
+        ("一只猫 --mode 参考图", None, "reference"),
+        # Traditional characters
+        ("一隻貓 --ar 豎屏 --mode 首幀", "9:16", "frame"),
+        ("一隻貓 --ar 橫屏 --mode 參考", "16:9", "reference"),
+    ],
+)
+def test_the_chinese_words_of_the_choices_are_read_as_the_english_ones_are(
+    text, aspect_ratio, mode
+):
+    """`--ar portrait` works; a Chinese member types the words their client shows for the same
+    choices (16:9 横屏, 9:16 竖屏, 首帧, 参考) and must not be told they are invalid."""
+    options = parse_flags(text)
+    assert (options.aspect_ratio, options.mode) == (aspect_ratio, mode)
+
+
+def test_the_chinese_help_on_flags_names_the_words_a_chinese_member_may_type():
+    help_text = refused("一只猫 --ar 方形", "zh-CN")
+    assert "`竖屏`" in help_text and "`首帧`" in help_text and "`参考`" in help_text
