@@ -42,3 +42,31 @@ async def test_other_locales_keep_english(tmp_path):
     async with running_bot(tmp_path) as world:
         [video] = [c for c in world.discord.commands() if c["name"] == "video"]
     assert set(video["name_localizations"]) == {"zh-CN"}
+
+
+def siblings(command):
+    """Each list of options (or subcommands) that share a parent, the command's own first."""
+    options = command.get("options") or []
+    yield options
+    for option in options:
+        yield from siblings(option)
+
+
+async def test_chinese_names_are_unique_among_siblings_and_within_discords_limits(tmp_path):
+    """One English word translated for two places ("limits", "quota" and "allowance" are all
+    额度) must not give two siblings one Chinese name: Discord refuses the whole sync."""
+    async with running_bot(tmp_path) as world:
+        commands = world.discord.commands()
+    tops = [(c.get("name_localizations") or {}).get("zh-CN", c["name"]) for c in commands]
+    clashes = [tops] if len(set(tops)) != len(tops) else []
+    for command in commands:
+        for options in siblings(command):
+            names = [(o.get("name_localizations") or {}).get("zh-CN", o["name"]) for o in options]
+            if len(set(names)) != len(names):
+                clashes.append(names)
+            for option in options:
+                for choice in option.get("choices") or []:
+                    assert len(choice["name_localizations"]["zh-CN"]) <= 100
+        for _, part in localizable_parts(command):
+            assert len((part.get("description_localizations") or {}).get("zh-CN", "")) <= 100
+    assert clashes == []

@@ -187,3 +187,19 @@ def test_a_chinese_member_told_the_service_is_busy_also_hears_nothing_counts_if_
 def test_chinese_hints_to_ask_again_name_no_command_a_mention_never_ran(key):
     """Said after a mention or a reply too, where the member ran no command ("ask again")."""
     assert "运行命令" not in t(key, "zh-CN", mention="@a")
+
+
+# Names a Chinese sentence keeps as they are: the services, formats, units and time zone.
+_NAMES_KEPT = {"Discord", "APIMart", "API", "HTTP", "UTC", "PNG", "JPEG", "WebP", "MP4", "MOV"}
+_NAMES_KEPT |= {"WebM", "MB"}
+_ENGLISH_WORD = re.compile(r"(?<![@\w])[A-Za-z][A-Za-z0-9]+")
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGS["zh"]))
+def test_no_chinese_sentence_leaves_an_english_word(key):
+    """Rendered for a zh-CN client (commands and options named, blanks filled), a sentence
+    holds no English beyond names kept as they are and what a member types (code spans)."""
+    blanks = dict.fromkeys(placeholders(CATALOGS["zh"][key]), "")
+    rendered = t(key, "zh-CN", **blanks)
+    prose = re.sub(r"`[^`]*`", "", rendered)
+    assert [w for w in _ENGLISH_WORD.findall(prose) if w not in _NAMES_KEPT] == []
