@@ -50,6 +50,13 @@ _WHAT_IT_DOES = (
 )  # fmt: skip
 # "How is it used?", asked.
 _HOW_TO_USE = ("怎么用", "如何使用", "怎么使用", "怎么上传", "如何上传")
+# "How do I make a video?": the help, when nothing to film follows ("怎么做一只会飞的猫" asks
+# for the cat) and only the asker comes before it ("请问", "我该").
+_HOW_TO_MAKE = (
+    "怎么生成", "如何生成", "怎样生成", "咋生成", "怎么做", "如何做", "怎样做", "咋做",
+    "怎么制作", "如何制作", "怎么弄", "如何弄",
+)  # fmt: skip
+_ASKER = re.compile(r"[请问我你好要想该应可以能\s,\uff0c]")
 _NEVER_ASKING = (
     "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
     "多长时间", "怎么了", "怎么还没",
@@ -108,6 +115,15 @@ def _of_the_service(text: str) -> bool:
     return _holds(text, _SERVICE)
 
 
+def _asks_how_to_make_a_video(text: str) -> bool:
+    """ "怎么生成视频", "请问怎么做视频": how to make one, with nothing to film named."""
+    for phrase in _HOW_TO_MAKE:
+        before, found, rest = text.partition(phrase)
+        if found and not _JUST_A_VIDEO.sub("", rest) and not _ASKER.sub("", before):
+            return True
+    return False
+
+
 def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
@@ -126,6 +142,8 @@ def asks_about_the_bot(prompt: str) -> bool:
     short = characters <= UNSAID_SUBJECT_WITHIN
     if marked and _holds(text, _HOW_TO_USE):
         return True  # asked "how to upload": unasked, "how to use an extinguisher" is a scene
+    if _asks_how_to_make_a_video(text):
+        return True
     if _holds(text, _SERVICE_IF_OURS) and (short or _holds(text, _MAKING_A_VIDEO)):
         return True
     # "Is my video done?" says "made" (做好): that asks how it went, not for a video.

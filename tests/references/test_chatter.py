@@ -561,3 +561,26 @@ def test_everyday_chinese_reactions_under_a_result_buy_no_video(text):
 )
 def test_a_scene_holding_those_words_still_makes_a_video(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "怎么生成视频\uff1f",  # how do I make a video?
+        "如何生成视频",  # how to make a video
+        "请问怎么做视频\uff1f",  # how do I make a video, please?
+        "我该怎么生成一个视频\uff1f",  # how should I make a video?
+        "怎麼生成影片\uff1f",  # the same, in Traditional characters
+    ],
+)
+def test_asking_in_chinese_how_to_make_a_video_gets_the_help(text):
+    """ "@Bot how do I make a video?" gets the help; its Chinese must not buy a video of it."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["怎么做一只会飞的猫\uff1f", "如何生成一段下雪的城市视频", "怎么生成视频里的烟花效果\uff1f"],
+)
+def test_asking_how_to_make_something_to_film_is_still_a_prompt(text):
+    assert not is_bare_prompt(text)
