@@ -470,7 +470,7 @@ ZH: dict[str, str] = {
     "link_reason_sticker": "贴纸，视频服务无法使用",
     "link_reason_password": "链接中带有用户名或密码，我从不转发",
     "too_many_links": (
-        "你最近几分钟让我检查的链接太多了，这次的链接我先不检查。没有生成视频，也没有计入次数。"
+        "你最近几分钟让我检查的链接太多了，这次的链接我先不检查。没有生成视频，也没有计入额度。"
         "请约 {minutes} 分钟后再试，或直接把图片作为附件发送。"
     ),
     "service_misconfigured": (
