@@ -331,6 +331,7 @@ class VideoBot(commands.AutoShardedBot):
             alert_below=settings.balance_alert_below,
         )
         self.metrics.set_balance_source(self.balance.remaining_balance)
+        self.metrics.set_key_refused_source(lambda: self.balance.key_refused)
         # The engine retries a failed call itself, later and within its budget, so its client
         # makes exactly one request per budget token and every 429 reaches the budget (a
         # submit's pauses only submits); a submit never sleeps on `Retry-After` (it becomes the

@@ -177,6 +177,11 @@ class Metrics:
             registry=registry,
         )
         self.balance.set(math.nan)
+        self.key_refused = Gauge(
+            _name("apimart_key_refused"),
+            "1 while APIMart refuses the API key (HTTP 401 to the last balance read), else 0.",
+            registry=registry,
+        )
 
     # Instrumentation: one call per event, from one place each.
 
@@ -239,6 +244,12 @@ class Metrics:
             return math.nan if value is None else float(value)
 
         self.balance.set_function(read)
+
+    def set_key_refused_source(self, refused: Callable[[], bool]) -> None:
+        """Report whether APIMart refuses the API key, from `refused`, called at every scrape
+        (cheap and synchronous, as a balance source). /healthz stays 200 for a refused key (a
+        restart cannot fix it), so this is what an alert reads."""
+        self.key_refused.set_function(lambda: 1.0 if refused() else 0.0)
 
     def set_jobs_by_state(self, states: Iterable[str], counts: dict[str, int]) -> None:
         """Every state's count (0 for absent ones, so no series vanishes)."""
