@@ -118,6 +118,38 @@ class BoundContext(logging.Filter):
         return True
 
 
+# discord.py names a shard in its own lines ("Shard ID %s has connected ...", "Attempting a
+# reconnect for shard ID %s ...", "Failed to connect for shard_id: %s"); its tasks carry no bound
+# facts, so the shard is read from the argument that fills that placeholder.
+_SHARD_PLACEHOLDER = re.compile(r"\bshard(?: ID|_id:) %s", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
+
+
+class ShardOfLine(logging.Filter):
+    """A library line about one gateway shard carries `shard`, as the bot's own lines do."""
+
+    def __init__(self, library: str = "discord") -> None:
+        super().__init__()
+        self._library = library
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keep the record; add the shard its message names to its facts."""
+        in_library = record.name == self._library or record.name.startswith(self._library + ".")
+        if not in_library or not isinstance(record.msg, str) or not isinstance(record.args, tuple):
+            return True
+        named = _SHARD_PLACEHOLDER.search(record.msg)
+        if named is None:
+            return True
+        before = [
+            found for found in _PLACEHOLDER.findall(record.msg, 0, named.end() - 2) if found != "%%"
+        ]
+        shard = record.args[len(before)] if len(before) < len(record.args) else None
+        context = getattr(record, "log_context", {})
+        if isinstance(shard, int) and "shard" not in context:
+            record.log_context = {**context, "shard": shard}
+        return True
+
+
 class OneLineFaults(logging.Filter):
     """A library's line about an expected fault (Discord unreachable) keeps to one line.
 
@@ -178,6 +210,7 @@ def configure_logging(
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
     handler.addFilter(BoundContext())
+    handler.addFilter(ShardOfLine())
     handler.addFilter(OneLineFaults(quiet_faults))
     handler.addFilter(EventSummaries())
     root = logging.getLogger()

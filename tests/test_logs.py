@@ -20,6 +20,8 @@ from bot.logs import configure_logging
 from bot.reach import Reply, Route
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteDatabase
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
 
 TOKEN = "MTA.bot-token.secret"
 API_KEY = "sk-live-api-key"
@@ -383,3 +385,37 @@ def test_the_database_password_is_hidden_anywhere_however_the_url_gives_it(
     logging.getLogger("bot").warning("login as bot with %s refused", password)
     assert password not in stderr.getvalue()
     assert "[REDACTED]" in stderr.getvalue()
+
+
+async def test_a_shards_gateway_lines_carry_its_shard_for_jq(stderr, tmp_path):
+    """docs/operations.md: `shard` is on lines about one gateway shard. Those lines are
+    discord.py's own (connected, resumed, reconnecting, stopped responding): a bot running two
+    shards writes each one's connect line, and `jq 'select(.shard == 1)'` finds shard 1's."""
+    configure_logging("INFO", [TOKEN, API_KEY], json_lines=True, stream=stderr)
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.recommended_shards = 2
+        async with running_bot(tmp_path, fake=fake):
+            pass
+    connected = {
+        line["message"].split()[2]: line.get("shard")
+        for line in json_lines(stderr)
+        if line["logger"] == "discord.gateway" and "has connected to Gateway" in line["message"]
+    }
+    assert connected == {"0": 0, "1": 1}
+
+
+@pytest.mark.parametrize(
+    ("logger", "message", "args"),
+    [
+        ("discord.shard", "Attempting a reconnect for shard ID %s in %.2fs", (3, 1.5)),
+        ("discord.shard", "Got a request to %s the websocket at Shard ID %s.", ("RESUME", 3)),
+        ("discord.shard", "Failed to connect for shard_id: %s. Retrying...", (3,)),
+        ("discord.gateway", "Can't keep up, shard ID %s websocket is %.1fs behind.", (3, 12.0)),
+    ],
+)
+def test_the_shard_is_read_from_whichever_argument_names_it(stderr, logger, message, args):
+    configure_logging("DEBUG", [TOKEN], json_lines=True, stream=stderr)
+    logging.getLogger(logger).warning(message, *args)
+    logging.getLogger("bot.engine").warning("Job %d: shard ID %s", 7, 3)  # not discord.py's
+    shards = [line.get("shard") for line in json_lines(stderr)]
+    assert shards == [3, None]
