@@ -34,7 +34,7 @@ from bot.jobs.models import NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
-from bot.observability.metrics import Metrics
+from bot.observability.metrics import Metrics, RenderOutcome
 from bot.observability.repeated import RepeatedFailures
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,13 @@ _FINAL_STATE_FOR_STATUS = {
     TaskStatus.COMPLETED: JobState.COMPLETED,
     TaskStatus.FAILED: JobState.FAILED,
     TaskStatus.CANCELLED: JobState.CANCELLED,
+}
+
+# How a render's end is counted (`videobot_renders_total`); a give-up (timed out) is no end.
+_RENDER_OUTCOME: dict[JobState, RenderOutcome] = {
+    JobState.COMPLETED: "completed",
+    JobState.FAILED: "failed",
+    JobState.CANCELLED: "cancelled",
 }
 
 
@@ -655,6 +662,9 @@ class Poller:
 
     def _count_end(self, job: Job, state: JobState, info: TaskInfo | None, now: float) -> None:
         """A task's end, counted once (only the write that recorded it gets here)."""
+        outcome = _RENDER_OUTCOME.get(state)
+        if outcome is not None:
+            self._metrics.render_ended(outcome)
         if info is not None:
             self._metrics.credits_spent(info.credits_cost)
         if state is JobState.COMPLETED and job.submitted_at is not None:

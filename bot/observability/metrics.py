@@ -51,9 +51,11 @@ SubmitOutcome = Literal[
 ]
 PollOutcome = Literal["running", "finished", "timed_out", "not_found", "rate_limited", "error"]
 DeliveryOutcomeName = Literal["delivered", "retry", "unreachable"]
+RenderOutcome = Literal["completed", "failed", "cancelled"]
 SUBMIT_OUTCOMES: tuple[SubmitOutcome, ...] = get_args(SubmitOutcome)
 POLL_OUTCOMES: tuple[PollOutcome, ...] = get_args(PollOutcome)
 DELIVERY_OUTCOMES: tuple[DeliveryOutcomeName, ...] = get_args(DeliveryOutcomeName)
+RENDER_OUTCOMES: tuple[RenderOutcome, ...] = get_args(RenderOutcome)
 
 # The `_created` series of each counter and histogram double the output and no alert uses them
 # (this is process-wide; the bot is the only user of prometheus_client in its process).
@@ -94,10 +96,16 @@ class Metrics:
         self.deliveries = Counter(
             _name("deliveries"), "Delivery attempts by outcome.", ["outcome"], registry=registry
         )
+        # The polls find renders finished; how each ended is counted here, once: failures that
+        # APIMart reports with a 200 move no other counter.
+        self.renders = Counter(
+            _name("renders"), "Renders that ended, by outcome.", ["outcome"], registry=registry
+        )
         for counter, outcomes in (
             (self.submits, SUBMIT_OUTCOMES),
             (self.polls, POLL_OUTCOMES),
             (self.deliveries, DELIVERY_OUTCOMES),
+            (self.renders, RENDER_OUTCOMES),
         ):
             for outcome in outcomes:
                 counter.labels(outcome=outcome)
@@ -198,6 +206,10 @@ class Metrics:
         self.deliveries.labels(outcome=outcome).inc()
         if delay is not None:
             self.delivery_delay.observe(max(delay, 0.0))
+
+    def render_ended(self, outcome: RenderOutcome) -> None:
+        """A render's end was recorded: completed (with a video), failed or cancelled."""
+        self.renders.labels(outcome=outcome).inc()
 
     def render_finished(self, *, resolution: str, duration: int | None, seconds: float) -> None:
         """A render completed `seconds` after it was submitted."""

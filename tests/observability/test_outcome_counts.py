@@ -16,6 +16,7 @@ from bot.jobs.store import JobStore
 from bot.observability.metrics import (
     DELIVERY_OUTCOMES,
     POLL_OUTCOMES,
+    RENDER_OUTCOMES,
     SUBMIT_OUTCOMES,
     Metrics,
 )
@@ -92,6 +93,9 @@ async def test_a_render_finishing_after_it_was_given_up_on_is_timed_too(db, api,
     count = "videobot_render_duration_seconds_count"
     assert scraped.get(count, resolution=REQUEST.resolution, duration="6") == 1
     assert scraped.get("videobot_render_duration_seconds_sum", resolution="720p", duration="6") > 60
+    # Its end is counted once, as it ended: the give-up before it was no end.
+    assert scraped.total("videobot_renders_total") == 1
+    assert scraped.get("videobot_renders_total", outcome="completed") == 1
 
 
 async def test_a_submit_given_up_after_apimart_errors_is_not_counted_as_a_rejection(
@@ -250,4 +254,44 @@ def test_the_outcomes_served_at_0_are_those_the_operations_guide_describes():
     assert set(documented_outcomes("videobot_submits_total")) == set(SUBMIT_OUTCOMES)
     assert set(documented_outcomes("videobot_polls_total")) == set(POLL_OUTCOMES)
     assert set(documented_outcomes("videobot_deliveries_total")) == set(DELIVERY_OUTCOMES)
+    assert set(documented_outcomes("videobot_renders_total")) == set(RENDER_OUTCOMES)
     assert {outcome.value for outcome in DeliveryOutcome} == set(DELIVERY_OUTCOMES)
+
+
+async def run_to_the_end(service, poller, clock, delivery, videos):
+    """`videos` videos made, checked until APIMart ends them, and their news posted."""
+    for _ in range(videos):
+        await service.create_and_submit(REQUESTER, REQUEST)
+    posted = len(delivery.delivered) + videos
+    for _ in range(10):
+        clock.advance(8)
+        await poller.run_once()
+        if len(delivery.delivered) >= posted:
+            return
+    raise AssertionError("the videos' news was not posted")
+
+
+async def test_apimart_failing_every_render_fires_a_documented_alert(db, api, session, clock):
+    """APIMart takes every submit and then fails each render (an upstream model down): every
+    member gets a failure notice. Submits are accepted, checks answer 200 and find the render
+    finished, the notices are delivered: nothing is rejected, slow or unanswered. An operator
+    who copied docs/operations.md's alert rules must still hear of it, from a series a healthy
+    run (videos made and posted) leaves at zero."""
+    metrics, delivery = Metrics(), RecordingDelivery()
+    store, service, poller = engine(db, api, session, clock, delivery, metrics)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    await run_to_the_end(service, poller, clock, delivery, videos=2)
+    healthy = parse(metrics.render().decode())
+
+    api.default_plan = TaskPlan(polls_until_done=1, final_status="failed")
+    await run_to_the_end(service, poller, clock, delivery, videos=3)
+    failing = parse(metrics.render().decode())
+
+    jobs = await store.recent_for_user(REQUESTER.user_id, 10)
+    assert sorted(job.state.value for job in jobs) == ["completed"] * 2 + ["failed"] * 3
+    firing = [
+        alert
+        for alert, expr in documented_alerts().items()
+        if tells_of_the_outage(expr, healthy, failing)
+    ]
+    assert firing, "no documented alert reads a series only failed renders move"
