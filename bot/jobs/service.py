@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -84,8 +85,9 @@ class SubmitTiming:
     # Media URLs older than this are refreshed before a submit (Discord's last about a day),
     # and so are those expiring sooner than this (APIMart may fetch them that long after).
     media_max_age: float = FETCH_MARGIN
-    # Storing an accepted task's id is retried for this long (a locked or full disk, a
-    # database restarting or failing over), waiting from 0.5 s up to 5 s between tries.
+    # Storing an accepted task's id (or any other answer to a request that left) is retried
+    # for this long (a locked or full disk, a database restarting or failing over), waiting
+    # from 0.5 s up to 5 s between tries.
     store_task_for: float = 300.0
     store_task_backoff: float = 0.5
     store_task_max_backoff: float = 5.0
@@ -386,14 +388,18 @@ class JobService:
                 job, JobState.SUBMIT_UNKNOWN, msg("submit_unknown"), member_present
             )
         except APIMartError as error:
-            return await self._refused_by_apimart(job, error, member_present)
+            refused = functools.partial(self._refused_by_apimart, job, error, member_present)
+            return await self._write_down_answer(job, refused)
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
         if not await self._store_task_id(job, result.task_id, now, first_check, member_present):
             # Two jobs cannot share a render (nor its id: the column is unique): this one
             # started none of its own.
-            return await self._close(
-                job, JobState.REJECTED, msg("service_reused_task"), member_present
+            return await self._write_down_answer(
+                job,
+                lambda: self._close(
+                    job, JobState.REJECTED, msg("service_reused_task"), member_present
+                ),
             )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
@@ -445,6 +451,32 @@ class JobService:
                 job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
             )
         return await self._hold_for_apimart(job, error, member_present)
+
+    async def _write_down_answer(
+        self, job: Job, write: Callable[[], Awaitable[SubmitReport]]
+    ) -> SubmitReport:
+        """`write` down APIMart's answer to a request that left, saying it made nothing (busy,
+        refused), retrying a failing database as a task id's write is: a claim left to lapse
+        after its request left reads as an answer lost ("outcome unknown": counted, never sent
+        again), whatever APIMart said. (Each try repeats the whole handling: its writes are
+        fenced by the claim, and its other effects, a pause or a balance read, are the same
+        again.)"""
+        timing = self._timing
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + timing.store_task_for
+        attempt = 0
+        while True:
+            try:
+                return await write()
+            except Exception:
+                if loop.time() >= give_up_at:
+                    log.exception("Job %d: could not write down APIMart's answer", job.id)
+                    raise
+                log.warning("Job %d: writing down APIMart's answer failed; retrying", job.id)
+            await asyncio.sleep(
+                min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
+            )
+            attempt += 1
 
     async def _typical(self, job: Job) -> float | None:
         """The usual render time of jobs like `job` here; None when unknown or unreadable (a

@@ -349,3 +349,35 @@ async def test_a_status_message_whose_id_was_not_written_is_not_posted_a_second_
     stored = await engine.store.get(job.id)
     assert stored.status_message_id == int(statuses[0]["id"])
     assert posted["message_reference"]["message_id"] == statuses[0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("status", "write", "ends_as"),
+    [
+        (503, "release_for_retry", JobState.COMPLETED),  # busy: sent again later
+        (400, "mark_unsubmitted", JobState.REJECTED),  # refused: told why, not counted
+    ],
+)
+async def test_an_answer_that_made_nothing_is_kept_through_a_failing_write(
+    db, api, session, client, fake, monkeypatch, status, write, ends_as
+):
+    """APIMart said it made nothing (busy, or a refusal), and the write of that answer meets
+    a database blip (a lock, a failover): the answer is written once the database is back. Left
+    to lapse, the claim would read as a request whose answer was lost: "can't tell whether it
+    was made", counted against the member, and a busy job never sent again."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    # Short enough that a claim left to lapse settles within the test.
+    leases = LeaseTerms(owner="engine-a", submit=0.3)
+    timing = replace(TIMING, store_task_backoff=0.01, store_task_max_backoff=0.05)
+    engine = make_engine(db, api, session, client, fake, leases=leases, timing=timing)
+    api.fail_next("submit", status=status)
+    job = await engine.record()
+    raised = raise_on(monkeypatch, engine.store, write, LOCKED)
+    async with running(engine):
+        told = await wait_for_result(fake, job.id)
+    assert raised, "the blip hit the write of APIMart's answer"
+    assert "can't tell whether" not in shown_text(told)
+    stored = await engine.store.get(job.id)
+    assert stored.state is ends_as
+    assert stored.counts is (ends_as is JobState.COMPLETED)
+    assert len(api.submits) == (2 if status == 503 else 1), "a refusal is never sent again"
