@@ -14,11 +14,11 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Generator, Iterable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from functools import lru_cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 # Only the type checker knows these classes as generic.
 _Pooled: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
+T = TypeVar("T")
 
 MIGRATIONS_DIR = MIGRATIONS_ROOT / "postgres"
 _CONNECT_TIMEOUT = 10.0
@@ -57,6 +58,13 @@ IDLE_IN_TRANSACTION_TIMEOUT = 30.0
 # in this process, then for each lock in the database: its member is told to try again rather
 # than kept waiting on a process gone silent (up to `IDLE_IN_TRANSACTION_TIMEOUT`).
 LOCK_WAIT = 10.0
+# The longest any statement of the bot's may take: every one takes milliseconds, or waits on a
+# lock held at most `IDLE_IN_TRANSACTION_TIMEOUT` (or `LOCK_WAIT`). One out longer was asked on a
+# connection a failover or a partition left mute (no answer, no reset: asyncpg would wait for
+# ever, its pool too when the connection goes back): it is given up and its connection
+# dropped, so the work asking (a stage, whose supervisor starts it again) goes on with a new
+# one. Migrations, run once at start, may take as long as they need.
+STATEMENT_TIMEOUT = 60.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
 _CLOSE_TIMEOUT = 0.5
@@ -197,6 +205,36 @@ async def _record_checksums(connection: _Pooled, migrations: list[Migration]) ->
         )
 
 
+async def _within_time(connection: _Pooled, asked: Awaitable[T]) -> T:
+    """`asked`, a statement on `connection`; one out longer than `STATEMENT_TIMEOUT` drops the
+    connection (it is mute) before `TimeoutError` goes on."""
+    try:
+        return await asyncio.wait_for(asked, STATEMENT_TIMEOUT)
+    except TimeoutError:
+        log.warning(
+            "A PostgreSQL statement got no answer in %.0f s; its connection is dropped",
+            STATEMENT_TIMEOUT,
+        )
+        # Dropped at once: a cancel the server never takes would hold its release for ever.
+        connection.terminate()
+        raise
+
+
+@asynccontextmanager
+async def _bounded_transaction(connection: _Pooled) -> AsyncIterator[None]:
+    """A transaction on `connection` whose BEGIN, COMMIT and ROLLBACK are statements like any
+    other (`_within_time`): on a mute connection none of them waits for ever."""
+    transaction = connection.transaction()
+    await _within_time(connection, transaction.start())
+    try:
+        yield
+    except BaseException:
+        if not connection.is_closed():  # dropped: the server ends the transaction itself
+            await _within_time(connection, transaction.rollback())
+        raise
+    await _within_time(connection, transaction.commit())
+
+
 class PostgresCursor:
     """A statement's rows (all fetched at once) and how many rows it changed."""
 
@@ -257,18 +295,21 @@ class PostgresConnection:
 
     async def _run(self, sql: str, parameters: Sequence[Any]) -> PostgresCursor:
         query, parameters = translate(sql), _storable(parameters)
+        connection = self._connection
         if _RETURNS_ROWS.search(sql):
-            rows = await self._connection.fetch(query, *parameters)
+            rows = await _within_time(connection, connection.fetch(query, *parameters))
             return PostgresCursor(rows, len(rows))
-        status = await self._connection.execute(query, *parameters)
+        status = await _within_time(connection, connection.execute(query, *parameters))
         return PostgresCursor([], _rowcount(status))
 
     async def serialize(self, name: str) -> None:
         """Hold `name` until this transaction ends: other holders, in any process, wait."""
         digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
-        await self._connection.execute(
+        connection = self._connection
+        lock = connection.execute(
             "SELECT pg_advisory_xact_lock($1)", int.from_bytes(digest, "big", signed=True)
         )
+        await _within_time(connection, lock)
 
 
 class Turns:
@@ -368,33 +409,50 @@ class PostgresDatabase:
         """
         async with self._turns.taking(waits_on, within=LOCK_WAIT):
             try:
-                async with self._pool.acquire() as connection, connection.transaction():
+                async with (
+                    self._pool.acquire() as connection,
+                    _bounded_transaction(connection),
+                ):
                     if waits_on:
-                        await connection.execute(
-                            f"SET LOCAL lock_timeout = {int(LOCK_WAIT * 1000)}"
-                        )
+                        wait = f"SET LOCAL lock_timeout = {int(LOCK_WAIT * 1000)}"
+                        await _within_time(connection, connection.execute(wait))
                     yield PostgresConnection(connection)
             except asyncpg.LockNotAvailableError as error:
                 raise LockWaitTimeout(f"waited over {LOCK_WAIT:g} s for a lock ({error})") from None
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""
-        return list(await self._pool.fetch(translate(sql), *_storable(params)))
+        return await self._fetch(translate(sql), _storable(params))
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run one statement on its own, committed at once (autocommit): one round trip."""
-        return list(await self._pool.fetch(translate(sql), *_storable(params)))
+        return await self._fetch(translate(sql), _storable(params))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a read and return the first row, if any."""
-        row: asyncpg.Record | None = await self._pool.fetchrow(translate(sql), *_storable(params))
+        query, parameters = translate(sql), _storable(params)
+        async with self._pool.acquire() as connection:
+            row: Row | None = await _within_time(
+                connection, connection.fetchrow(query, *parameters)
+            )
         return row
+
+    async def _fetch(self, query: str, params: Sequence[Any]) -> list[Row]:
+        """One statement (PostgreSQL's text) on a pooled connection, within `STATEMENT_TIMEOUT`."""
+        async with self._pool.acquire() as connection:
+            rows = await _within_time(connection, connection.fetch(query, *params))
+        return list(rows)
 
     async def server_time(self) -> float:
         """The PostgreSQL server's clock (`clock_timestamp()`: now, not the transaction's start)."""
-        value = await self._pool.fetchval(
-            "SELECT extract(epoch FROM clock_timestamp())::float8", timeout=_CONNECT_TIMEOUT
-        )
+        async with self._pool.acquire() as connection:
+            value = await _within_time(
+                connection,
+                connection.fetchval(
+                    "SELECT extract(epoch FROM clock_timestamp())::float8",
+                    timeout=_CONNECT_TIMEOUT,
+                ),
+            )
         return float(value)
 
     async def get_value(self, key: str) -> str | None:

@@ -15,12 +15,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, LeaseTerms
 from bot.status_sweep import StatusSweep
+from bot.storage import postgres
 from bot.storage.postgres import PostgresDatabase
 from tests.backends import postgres_only
 from tests.e2e.fleet import database_url
 from tests.e2e.process import bot_process
+from tests.engine.world import make_engine, results, running, wait_for_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN
@@ -35,13 +37,18 @@ GRACE = 2.0
 
 
 class SilentProxy:
-    """Forwards TCP to PostgreSQL until unplugged; then holds every connection, mute."""
+    """Forwards TCP to PostgreSQL until unplugged; then holds every connection, mute. Or
+    `strand()`ed: the connections open then go mute, while new ones are forwarded (a failover
+    to a new server, the old one gone without a word)."""
 
     def __init__(self, host: str, port: int) -> None:
         self._upstream = (host, port)
         self._plugged = True
         self._writers: list[asyncio.StreamWriter] = []
         self._pipes: set[asyncio.Task[None]] = set()
+        # The connections that go mute (each one's client side); `strand()` fills it.
+        self._stranded: set[asyncio.StreamWriter] = set()
+        self._open: set[asyncio.StreamWriter] = set()
         self.port = 0
 
     async def __aenter__(self) -> SilentProxy:
@@ -60,19 +67,26 @@ class SilentProxy:
     def unplug(self) -> None:
         self._plugged = False
 
+    def strand(self) -> None:
+        """The connections open now forward nothing more, either way; new ones do."""
+        self._stranded |= self._open
+
     async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.append(writer)
         if not self._plugged:
             return  # accepted, never answered
+        self._open.add(writer)
         up_reader, up_writer = await asyncio.open_connection(*self._upstream)
         self._writers.append(up_writer)
         for source, sink in ((reader, up_writer), (up_reader, writer)):
-            pipe = asyncio.create_task(self._pipe(source, sink))
+            pipe = asyncio.create_task(self._pipe(source, sink, writer))
             self._pipes.add(pipe)
 
-    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, client: asyncio.StreamWriter
+    ) -> None:
         while data := await source.read(65536):
-            if self._plugged:
+            if self._plugged and client not in self._stranded:
                 sink.write(data)
                 await sink.drain()
 
@@ -128,3 +142,36 @@ async def test_the_status_sweep_stops_at_once_while_postgresql_is_silent(backend
         finally:
             await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
     assert took < 1.5, f"stopping the sweep took {took:.1f} s"
+
+
+async def test_the_engine_carries_on_when_a_failover_leaves_its_connections_mute(
+    backend, api, session, client, fake, monkeypatch
+):
+    """A failover (or a partition) leaves the pool's open connections mute: no answer, no
+    reset, so a statement asked on one waits for ever, while new connections reach the new
+    server (and /healthz, whose probe opens one, says all is well). A statement that takes
+    longer than any the bot makes is given up and its connection dropped: the stage's
+    supervisor starts it again on a new connection and the video is posted, instead of the
+    engine waiting for ever."""
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 1.0)
+    api.default_plan = TaskPlan(polls_until_done=3)
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=4)
+        try:
+            await db.migrate()
+            # A claim a mute connection kept from being given back lapses within the test.
+            leases = LeaseTerms(owner="engine-a", submit=6.0, poll=2.0, deliver=10.0)
+            engine = make_engine(
+                db, api, session, client, fake, leases=leases, restart_backoff=0.05
+            )
+            job = await engine.queue()
+            async with running(engine):
+                await api.wait_for_polls(1)
+                proxy.strand()
+                await wait_for_result(fake, job.id, timeout=20)
+        finally:
+            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+    assert len(results(fake, job.id)) == 1
