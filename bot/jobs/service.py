@@ -403,8 +403,7 @@ class JobService:
             )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
-        if self._on_balance is not None:
-            await self._on_balance(True, sent_at)
+        await self._tell_accepted(job, sent_at)
         submitted = await self._store.get(job.id) or job
         if submitted.cancelled:
             # Cancelled while the request was on its way: APIMart has it, so it counts, and it
@@ -415,6 +414,21 @@ class JobService:
                 submitted.public_cancel_notice(),
             )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
+
+    async def _tell_accepted(self, job: Job, sent_at: float) -> None:
+        """Tell the balance hook a request was accepted (videos paused for a 402 resume). Its
+        failure (a database blip) is no failure of the video, which APIMart makes and this job
+        follows: the next accepted video tells it again."""
+        if self._on_balance is None:
+            return
+        try:
+            await self._on_balance(True, sent_at)
+        except Exception:
+            log.warning(
+                "Job %d: accepted, but whether videos were paused could not be checked",
+                job.id,
+                exc_info=True,
+            )
 
     async def _refused_by_apimart(
         self, job: Job, error: APIMartError, member_present: bool

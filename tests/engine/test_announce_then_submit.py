@@ -2,8 +2,10 @@
 delivered, so even an instant render replies to it, and the status ends as done."""
 
 import asyncio
+import sqlite3
 
 from bot.jobs.models import JobState
+from tests.engine.faults import raise_on
 from tests.engine.world import is_result
 from tests.fakes.apimart import TaskPlan
 from tests.harness import running_bot
@@ -82,3 +84,25 @@ async def test_a_slow_database_never_holds_up_the_members_thinking_then_they_rea
         answer = await interaction.wait_for_answer()
         assert "queued as job #1" in answer["content"]
         assert len(interaction.callbacks) == 1 and interaction.rejected_callbacks == []
+
+
+async def test_an_accepted_video_is_told_as_queued_though_the_pause_check_after_it_fails(
+    tmp_path, monkeypatch, caplog
+):
+    """After APIMart accepts a video and its task id is stored, the bot reads whether videos
+    were paused (to resume them). That read failing (a database blip) is no failure of the
+    video: the member reads "queued", the operator no "outcome unknown" error, and the video is
+    posted."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        raised = raise_on(
+            monkeypatch,
+            world.bot.moderation.pause,
+            "on_balance",
+            sqlite3.OperationalError("database is locked"),
+        )
+        interaction = await world.video(prompt="accepted, then a blip")
+        answer = await interaction.wait_for_answer()
+        await world.discord.wait_for_message(predicate=is_result(1))
+    assert raised, "the blip hit the check after the accepted submit"
+    assert "queued as job #1" in answer["content"], answer["content"]
+    assert not [r for r in caplog.records if "failed unexpectedly" in r.getMessage()]
