@@ -8,7 +8,8 @@ cannot take it off.
 Links, from embeds, from a layout's media gallery or typed in the text, are only candidates: a
 link counts as an image (or a video) when a GET of it through the guarded fetcher
 (`bot.media.fetcher`: public addresses only, at most 3 http(s) redirects, a byte and a time
-cap) answers with an `image/*` (or `video/*`) content type. Other links (web pages, say) are
+cap) answers with an `image/*` (or `video/*`) content type its first bytes do not belie
+(`bot.media.formats`). Other links (web pages, say) are
 left out, not refused, but never silently: each one left out is returned with its reason, so
 the member is told before anything is sent.
 """
@@ -37,6 +38,7 @@ from bot.media.fetcher import (
     PrivateAddress,
     has_a_host_name,
 )
+from bot.media.formats import judged_type
 from bot.media.resolver import lookups_for
 from bot.media_refresh import behind_spoiler
 from bot.text import CODE_CHARS, code
@@ -334,7 +336,10 @@ class LinkProber:
             return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:
             return Skipped(url, SkipReason.UNREACHABLE)
-        if not fetched.content_type.startswith(MEDIA_TYPES):
+        # By its first bytes too: the service, which fetches it itself, would only fail a
+        # page or a HEIC its server calls `image/jpeg`.
+        content_type = judged_type(fetched.content_type, fetched.head)
+        if not content_type.startswith(MEDIA_TYPES):
             return Skipped(url, SkipReason.NOT_MEDIA)
         final = yarl.URL(fetched.url)
         return MediaInput(
@@ -342,7 +347,7 @@ class LinkProber:
             # re-hosted copies there, and a member's link must not pass for one.
             url=without_fragment(fetched.url),
             filename=_filename(final),
-            content_type=fetched.content_type,
+            content_type=content_type,
             size=fetched.size,
             size_exact=fetched.size_exact,
         )

@@ -29,6 +29,7 @@ from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver
 
 from bot.media.addresses import IPNetwork, NumericHostError, literal_address, refusal
+from bot.media.formats import HEAD_BYTES
 from bot.media.resolver import LinkResolver
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ class Fetched:
     body: bytes = b""
     # False when counting stopped past the cap: the body is larger still, by how much unknown.
     size_exact: bool = True
+    # A media body's first bytes (up to `HEAD_BYTES`), which tell what it really is.
+    head: bytes = b""
 
 
 def _parse(url: str) -> yarl.URL:
@@ -289,10 +292,13 @@ class GuardedFetcher:
             encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()
             trusted = declared is not None and encoding in ("", "identity")
             if trusted and declared is not None:
-                return Fetched(str(url), response.status, content_type, declared)
-            size = await self._count(response)
+                head = await self._head(response)
+                return Fetched(str(url), response.status, content_type, declared, head=head)
+            size, head = await self._count(response)
             exact = size <= self.max_bytes
-            return Fetched(str(url), response.status, content_type, size, size_exact=exact)
+            return Fetched(
+                str(url), response.status, content_type, size, size_exact=exact, head=head
+            )
         if declared is not None and declared > self.max_bytes:
             raise TooLarge(f"{declared} bytes, over the {self.max_bytes}-byte cap")
         body = bytearray()
@@ -300,13 +306,25 @@ class GuardedFetcher:
             body += chunk
             if len(body) > self.max_bytes:
                 raise TooLarge(f"over the {self.max_bytes}-byte cap")
-        return Fetched(str(url), response.status, content_type, len(body), bytes(body))
+        head = bytes(body[:HEAD_BYTES])
+        return Fetched(str(url), response.status, content_type, len(body), bytes(body), head=head)
 
-    async def _count(self, response: aiohttp.ClientResponse) -> int:
-        """The body's size; counting stops just past the cap, enough to refuse it."""
-        size = 0
+    @staticmethod
+    async def _head(response: aiohttp.ClientResponse) -> bytes:
+        """The body's first bytes, the rest left unread."""
+        head = b""
+        while len(head) < HEAD_BYTES and (chunk := await response.content.read(HEAD_BYTES)):
+            head += chunk
+        return head[:HEAD_BYTES]
+
+    async def _count(self, response: aiohttp.ClientResponse) -> tuple[int, bytes]:
+        """The body's size and first bytes; counting stops just past the cap, enough to
+        refuse it."""
+        size, head = 0, b""
         async for chunk in response.content.iter_chunked(_CHUNK):
+            if len(head) < HEAD_BYTES:
+                head += chunk[: HEAD_BYTES - len(head)]
             size += len(chunk)
             if size > self.max_bytes:
                 break
-        return size
+        return size, head

@@ -410,6 +410,25 @@ async def test_menu_counts_attachments_then_embeds_then_image_links(tmp_path):
         assert sent["image_urls"] == [attached.url, embedded, linked]
 
 
+async def test_a_phone_photo_linked_under_a_jpeg_type_is_refused_before_anything_is_sent(
+    tmp_path,
+):
+    """Bob links his iPhone photo, a HEIC his web server calls `image/jpeg` by its `.jpg`
+    name. The service cannot read it: the member is told so at once, by its name, and nothing
+    is recorded or sent, instead of a queued job that fails minutes later."""
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        target = await post(world, f"my dog {web.serve('/dog.jpg', heic, 'image/jpeg')}")
+        submit = await fill_form(world, await make_video_on(world, target), "a dog surfing")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "`dog.jpg` is not a supported image" in answer
+        assert await nothing_recorded(world)
+        assert world.api.submits == []
+
+
 async def test_a_gif_from_discords_gif_picker_is_used_by_its_still_frame(tmp_path):
     """A Tenor or Giphy GIF is a "gifv" embed: a looping video with a still picture of it as
     the thumbnail. Members reply to GIFs expecting them used: the still is the reference."""

@@ -150,6 +150,56 @@ async def test_a_link_is_judged_by_its_content_type_not_its_name(site, prober):
     assert await prober(f"{site}/page") == Skipped(f"{site}/page", SkipReason.NOT_MEDIA)
 
 
+# What phones and web servers really send under an image's or a video's type.
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
+AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 32
+SVG = b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'
+LOGIN_PAGE = b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>Please log in</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "judged"),
+    [
+        (HEIC, "image/jpeg", "image/heic"),  # an iPhone photo renamed .jpg, typed by its name
+        (AVIF, "image/png", "image/avif"),
+        (SVG, "image/png", "image/svg+xml"),
+        (b"GIF89a" + b"\x00" * 32, "image/jpeg", "image/gif"),
+    ],
+    ids=["heic", "avif", "svg", "gif"],
+)
+async def test_a_picture_the_service_cannot_use_is_named_whatever_type_its_server_gives(
+    prober, body, declared, judged
+):
+    """A server naming a HEIC, AVIF, SVG or GIF `image/jpeg` (by the file's name, say) would
+    have the job sent, and the member wait for a failure from the service: its first bytes
+    tell what it is, and the member is told at once which picture cannot be used."""
+    async with Site(PUBLIC_HOST) as web:
+        found = await prober(web.serve("/photo.jpg", body, declared))
+    assert isinstance(found, MediaInput), found
+    assert found.content_type == judged
+    with pytest.raises(JobRefused) as refused:
+        check_media([found], [], max_file_bytes=LIMIT)
+    assert refused.value.user_message.key == "wrong_image_type"
+
+
+@pytest.mark.parametrize("declared", ["image/png", "video/mp4"])
+async def test_a_web_page_sent_as_an_image_or_a_video_is_left_out_as_no_media(prober, declared):
+    """A hot-link guard or a login page answering 200 under the picture's type is a page."""
+    async with Site(PUBLIC_HOST) as web:
+        link = web.serve("/cat.png", LOGIN_PAGE, declared)
+        assert await prober(link) == Skipped(link, SkipReason.NOT_MEDIA)
+
+
+async def test_pictures_and_clips_whose_first_bytes_agree_keep_their_type(site, prober):
+    async with Site(PUBLIC_HOST) as web:
+        mp4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 8
+        clip = await prober(web.serve("/clip", mp4, "video/mp4"))
+        unknown = await prober(web.serve("/odd", b"\xff" * 32, "image/jpeg"))
+    assert (clip.content_type, unknown.content_type) == ("video/mp4", "image/jpeg")
+    # A PNG sent as WebP is a picture the service takes either way: judged as sent.
+    assert (await prober(f"{site}/photo")).content_type == "image/webp"
+
+
 async def test_redirects_are_followed_to_http_only(site, prober):
     moved = await prober(f"{site}/moved")
     assert moved.url == f"{site}/cat.png"
