@@ -40,7 +40,7 @@ from bot.media.fetcher import (
 )
 from bot.media.formats import judged_type
 from bot.media.resolver import lookups_for
-from bot.media_refresh import behind_spoiler
+from bot.media_refresh import SPOILER_PREFIX, behind_spoiler
 from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,9 @@ class Skipped:
     # An attachment is named by its file name: its link is Discord's, long and signed. A
     # sticker by its name.
     filename: str | None = None
+    # Hidden behind a spoiler where the member gave it (`||link||`, a `SPOILER_` file): named
+    # behind one too, as the note naming it is posted in the channel.
+    hidden: bool = False
 
     @property
     def shown(self) -> str:
@@ -178,7 +181,12 @@ def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
         images=tuple(item for kind, item in kinds if kind == "image"),
         videos=tuple(item for kind, item in kinds if kind == "video"),
         skipped=tuple(
-            Skipped(item.url, SkipReason.NOT_MEDIA, filename=item.filename)
+            Skipped(
+                item.url,
+                SkipReason.NOT_MEDIA,
+                filename=item.filename,
+                hidden=item.filename.startswith(SPOILER_PREFIX),
+            )
             for kind, item in kinds
             if kind == "other"
         ),
@@ -234,9 +242,7 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         found = await asyncio.gather(*(probe(url) for url in links))
         hidden = message.hidden_urls()
         found = [
-            dataclasses.replace(item, url=behind_spoiler(item.url))
-            if isinstance(item, MediaInput) and url in hidden
-            else item
+            _behind_spoiler(item) if url in hidden else item
             for url, item in zip(links, found, strict=True)
         ]
         linked = split_attachments([item for item in found if isinstance(item, MediaInput)])
@@ -244,6 +250,13 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         videos += linked.videos
         skipped += [item for item in found if isinstance(item, Skipped)]
     return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
+
+
+def _behind_spoiler(item: MediaInput | Skipped) -> MediaInput | Skipped:
+    """A link the member hid behind a spoiler, marked so whatever shows it hides it too."""
+    if isinstance(item, Skipped):
+        return dataclasses.replace(item, hidden=True)
+    return dataclasses.replace(item, url=behind_spoiler(item.url))
 
 
 def links_to_check(messages: Sequence[MessageMedia]) -> int:
@@ -266,7 +279,7 @@ def skipped_note(
     beside a refusal of the request (nothing goes ahead either way)."""
     items = [
         msg(
-            "link_skipped_item",
+            "link_skipped_item_hidden" if item.hidden else "link_skipped_item",
             link=code(item.shown, CODE_CHARS),
             reason=msg(f"link_reason_{item.reason.value}"),
         )

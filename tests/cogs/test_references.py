@@ -1147,6 +1147,34 @@ async def test_without_the_intent_replies_in_a_row_get_one_note_that_goes_away(
         assert await nothing_recorded(world)
 
 
+async def test_a_link_left_out_from_behind_a_spoiler_is_named_behind_one(tmp_path):
+    """Bob hid the ending behind a spoiler: a link to a page about it (no picture) and a file
+    of notes on it, beside an open picture. Alice's reply makes a video of the picture; the
+    note in the channel naming what was left out must not uncover what Bob hid."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, link_allowed_networks=LINKS_ALLOWED, message_content_intent=True
+        ) as world,
+    ):
+        page = web.serve("/the-butler-did-it", b"<html>", "text/html")
+        notes = world.discord.make_attachment("SPOILER_twist.pdf", b"%PDF-1.4", "application/pdf")
+        target = await post(
+            world, f"the ending ||{page}||", attachments=[world.png("poster.png"), notes]
+        )
+        asking = await reply(world, target, "make the poster move")
+        note = await world.discord.wait_for_message(
+            predicate=lambda m: "go on without" in m["content"]
+        )
+        assert note["message_reference"]["message_id"] == asking["id"]
+        shown = page.removeprefix("http://")
+        content = note["content"]
+        assert f"||`{shown}`||" in content
+        assert "||`SPOILER_twist.pdf`||" in content
+        assert content.count("the-butler-did-it") == 1 and content.count("twist.pdf") == 1
+        await world.api.wait_for_submits(1)
+
+
 @pytest.mark.parametrize(
     ("text", "hidden"),
     [
