@@ -96,8 +96,10 @@ def _parse(url: str) -> yarl.URL:
 
 def has_a_host_name(url: yarl.URL) -> bool:
     """Whether `url` names a host, and one IDNA can read: yarl parses `http://xn--zz/` but its
-    `.host` (and `human_repr`) raise UnicodeError on it. Messages and logs use `raw_host`."""
-    if not url.raw_host:
+    `.host` (and `human_repr`) raise UnicodeError on it. Messages and logs use `raw_host`. A
+    control character (a NUL typed into a link) names no host either: the C resolver and
+    `inet_aton` raise ValueError on it."""
+    if not url.raw_host or any(ord(char) < 0x20 or ord(char) == 0x7F for char in url.raw_host):
         return False
     try:
         return url.host is not None

@@ -170,6 +170,14 @@ async def test_a_link_or_redirect_to_a_host_that_is_no_valid_name_is_refused(pub
         assert await refusal(fetcher, start) == "not a valid link"
 
 
+async def test_a_link_whose_host_holds_a_control_character_is_refused_as_no_valid_link(public):
+    """A NUL typed into a link's host is no host to look up: refused like any invalid link,
+    never a ValueError from the resolver for the member to read as "something went wrong"."""
+    async with guarded() as fetcher:
+        assert await refusal(fetcher, "http://a\x00b/cat.png") == "not a valid link"
+        assert await refusal(fetcher, "http://img\x07.example/cat.png") == "not a valid link"
+
+
 async def test_a_body_past_the_byte_cap_is_refused_and_counted_only_just_past_it(public):
     big = public.stream("/big.jpg", chunks=64, chunk_size=16 * 1024)
     async with guarded() as fetcher:
