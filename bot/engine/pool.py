@@ -249,10 +249,7 @@ class StageLoop:
 
     async def _recover(self, job: Job, error: Exception) -> None:
         if job.state is JobState.SUBMITTING:
-            # The request may have left: never resend. The lapsed claim becomes submit_unknown.
-            log.error(
-                "Job %d: submit failed unexpectedly; its outcome is unknown", job.id, exc_info=error
-            )
+            await self._recover_submit(job, error)
             return
         log.error(
             "Job %d: %s failed unexpectedly; trying again in %.0fs",
@@ -265,3 +262,37 @@ class StageLoop:
             await self._store.release(job, self.stage, retry_at=self._clock() + self._crash_retry)
         except Exception:
             log.exception("Job %d: could not give its claim back; it lapses instead", job.id)
+
+    async def _recover_submit(self, job: Job, error: Exception) -> None:
+        """A submit that raised, judged by what the database says of it now, not by the state
+        it was claimed in: unsent, it waits to be sent again after the crash pause; written
+        (queued, held, refused), it goes on from there; only a request that may have left
+        without its answer written is left to lapse into `submit_unknown` (never resent)."""
+        try:
+            if await self._store.give_back_unsent(job, retry_at=self._clock() + self._crash_retry):
+                log.error(
+                    "Job %d: submit failed unexpectedly before its request left; trying again"
+                    " in %.0fs",
+                    job.id,
+                    self._crash_retry,
+                    exc_info=error,
+                )
+                return
+            stored = await self._store.get(job.id)
+        except Exception:
+            stored = None  # the database failing too: whether it left cannot be read
+        if stored is not None and (
+            stored.version != job.version or stored.state is not JobState.SUBMITTING
+        ):
+            log.error(
+                "Job %d: submit failed unexpectedly after APIMart's answer was written (the"
+                " job is %s); it goes on from there",
+                job.id,
+                stored.state,
+                exc_info=error,
+            )
+            return
+        # The request may have left: never resend. The lapsed claim becomes submit_unknown.
+        log.error(
+            "Job %d: submit failed unexpectedly; its outcome is unknown", job.id, exc_info=error
+        )

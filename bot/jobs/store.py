@@ -529,6 +529,19 @@ class JobStore:
         column = _STAGE_JOBS[stage][1]
         return await self._fenced(job, f"{column} = COALESCE(?, {column})", (retry_at,))
 
+    async def give_back_unsent(self, job: Job, *, retry_at: float) -> bool:
+        """A submit claim that failed before its request left (still marked unsent): the job
+        waits to be sent again at `retry_at` (at once if cancelled meanwhile). False when its
+        request may have left, or the claim was lost: then nothing is written."""
+        rows = await self._db.write(
+            "UPDATE jobs SET state = ?, next_poll_at = CASE WHEN cancelled_at IS NULL THEN ?"
+            f" ELSE cancelled_at END, unsent_version = NULL, version = version + 1, {_RELEASE}"
+            " WHERE id = ? AND version = ? AND state = ? AND unsent_version = version"
+            " RETURNING id",
+            (JobState.RECORDED.value, retry_at, job.id, job.version, JobState.SUBMITTING.value),
+        )
+        return bool(rows)
+
     async def release_all_leases(self) -> int:
         """Forget every claim earlier processes held (one process on SQLite, starting: no other
         holder is alive). This process's own are spared: a recovery retried after a locked

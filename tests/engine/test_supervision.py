@@ -381,3 +381,50 @@ async def test_an_answer_that_made_nothing_is_kept_through_a_failing_write(
     assert stored.state is ends_as
     assert stored.counts is (ends_as is JobState.COMPLETED)
     assert len(api.submits) == (2 if status == 503 else 1), "a refusal is never sent again"
+
+
+async def test_a_status_edit_failing_after_an_accepted_submit_is_not_logged_as_outcome_unknown(
+    db, api, session, client, fake, caplog
+):
+    """APIMart accepted the video and its id is written; then the status edit saying so fails.
+    The job is queued and followed as any other: the log says what happened, not "outcome
+    unknown", which would send an operator looking for a render the bot never lost."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    edits = []
+
+    async def status_edit(job):
+        edits.append(job.state)
+        if len(edits) == 1:
+            raise ConnectionResetError("Discord hung up while the status was edited")
+
+    engine = make_engine(db, api, session, client, fake, on_progress=status_edit)
+    job = await engine.record()
+    async with running(engine):
+        told = await wait_for_result(fake, job.id)
+    assert edits[0] is JobState.QUEUED, "the edit that failed told of the accepted submit"
+    assert "can't tell whether" not in shown_text(told)
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert len(api.submits) == 1
+    assert not logged(caplog, "outcome is unknown")
+    assert logged(
+        caplog, f"Job {job.id}: submit failed unexpectedly after APIMart's answer was written"
+    )
+
+
+async def test_a_submit_failing_before_its_request_left_is_sent_again_at_once(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    """A fault escapes the submit before its request left (the database failing while the job
+    is given back): nothing was sent, so the job waits to be sent again after the stage's short
+    crash pause, not the submit claim's 3 minutes before it lapses."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine = make_engine(db, api, session, client, fake)
+    job = await engine.record()
+    raise_on(monkeypatch, engine.store, "slot_limit", LOCKED)
+    raised = raise_on(monkeypatch, engine.store, "release", LOCKED)
+    async with running(engine):
+        await wait_for_result(fake, job.id)
+    assert raised, "the fault escaped the submit"
+    assert len(api.submits) == 1
+    assert not logged(caplog, "outcome is unknown")
+    assert logged(caplog, f"Job {job.id}: submit failed unexpectedly before its request left")
