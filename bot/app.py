@@ -26,6 +26,7 @@ from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
+from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
@@ -358,6 +359,7 @@ class VideoBot(commands.AutoShardedBot):
             budget=budget,
             metrics=self.metrics,
             personal_budget=settings.user_install_monthly_budget,
+            kept_tasks=KeptTasks(kept_beside(settings.database_path)),
             # A re-host is one of the submit's requests: one try within the budget, and a 429
             # becomes the job's next due time (as the submit's own), never a sleep in a worker.
             refresh_media=DiscordMediaRefresher(

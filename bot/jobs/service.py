@@ -24,6 +24,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
+from bot.jobs.kept_tasks import KeptTask, KeptTasks
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
@@ -87,7 +88,8 @@ class SubmitTiming:
     media_max_age: float = FETCH_MARGIN
     # Storing an accepted task's id (or any other answer to a request that left) is retried
     # for this long (a locked or full disk, a database restarting or failing over), waiting
-    # from 0.5 s up to 5 s between tries.
+    # from 0.5 s up to 5 s between tries. A task id still not stored then is kept in a local
+    # file (`KeptTasks`) and handed to its job once the database takes it.
     store_task_for: float = 300.0
     store_task_backoff: float = 0.5
     store_task_max_backoff: float = 5.0
@@ -127,8 +129,11 @@ class JobService:
         budget: RequestBudget | None = None,
         metrics: Metrics | None = None,
         personal_budget: float | None = None,
+        kept_tasks: KeptTasks | None = None,
     ) -> None:
         self._store = store
+        # Accepted task ids the database could not take in time; None: only logged (tests).
+        self._kept_tasks = kept_tasks
         # USER_INSTALL_MONTHLY_BUDGET: credits a month for all jobs made outside servers.
         self._personal_budget = personal_budget
         self._client = client
@@ -515,9 +520,73 @@ class JobService:
             return await self._write_task_id(job, task_id, now, first_check, member_told)
         except asyncio.CancelledError:
             # A stop cut the write or its retries short, so whether it landed is unknown: the
-            # id is in the log for the operator.
+            # id is kept for the next process (which drops it if it did land), and logged.
             log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
+            self._keep_task(job, task_id)
             raise
+        except Exception:
+            # The database did not take it in time (a long outage): the claim lapses into
+            # "outcome unknown", and the kept id follows the render from there once it is back.
+            self._keep_task(job, task_id)
+            raise
+
+    def _keep_task(self, job: Job, task_id: str) -> None:
+        """Keep an accepted task's id the database has not taken in a local file (synced)."""
+        kept = self._kept_tasks
+        if kept is not None and kept.keep(KeptTask(job.id, task_id)):
+            log.warning(
+                "Job %d: task %s kept in %s until the database takes it", job.id, task_id, kept.path
+            )
+
+    async def adopt_kept_tasks(self) -> int:
+        """Hand the kept task ids to their jobs, where the database takes them now; how many
+        renders are followed again. An id whose job is still being sent waits for its claim to
+        lapse (into "outcome unknown", which the id then answers)."""
+        kept = self._kept_tasks
+        if kept is None or not kept.waiting:
+            return 0
+        done: list[KeptTask] = []
+        adopted = 0
+        try:
+            for task in kept.pending():
+                settled = await self._settle_kept(task)
+                if settled is not None:
+                    done.append(task)
+                    adopted += settled
+        except Exception:
+            log.warning("Kept task ids could not be handed over yet; trying again", exc_info=True)
+        if done:
+            kept.forget(done)
+        if adopted:
+            self._on_change()
+        return adopted
+
+    async def _settle_kept(self, kept: KeptTask) -> bool | None:
+        """Whether `kept` was handed to its job now (True), or is no longer needed (False);
+        None: not yet (its job is still being sent)."""
+        job = await self._store.get(kept.job_id)
+        if job is not None and job.task_id == kept.task_id:
+            return False  # the write landed after all
+        if job is not None and job.state is JobState.SUBMITTING:
+            return None
+        now = self._clock()
+        first_poll_at = now + self._timing.first_poll_delay
+        if job is not None and await self._store.adopt_task(
+            job.id, kept.task_id, now=now, first_poll_at=first_poll_at
+        ):
+            log.warning(
+                "Job %d: kept task %s handed over; its render is followed again",
+                job.id,
+                kept.task_id,
+            )
+            return True
+        log.error(
+            "Job %d: kept task %s could not be handed over (the job is %s)",
+            kept.job_id,
+            kept.task_id,
+            job.state if job is not None else "deleted",
+        )
+        return False
 
     async def _write_task_id(
         self, job: Job, task_id: str, now: float, first_check: float, member_told: bool
@@ -712,6 +781,8 @@ class JobService:
             log.warning(
                 "Job %d was being submitted when its worker stopped; outcome unknown", job.id
             )
+        # At once: a kept task id answers its job's "outcome unknown" before that is posted.
+        await self.adopt_kept_tasks()
         if jobs:
             self._on_change()
         return len(jobs)

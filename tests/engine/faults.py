@@ -35,3 +35,21 @@ def raise_on(
 def for_job(job_id: int) -> Callable[..., bool]:
     """A `when` that picks the calls whose first argument is this job."""
     return lambda *args, **kwargs: bool(args) and getattr(args[0], "id", None) == job_id
+
+
+class Outage:
+    """The database away (a restart, a failover, a partition): while `down`, every statement
+    asked of `db` is refused, as a server that is not there refuses a connection."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, db: object) -> None:
+        self.down = False
+        for name in ("write", "fetch_one", "fetch_all", "transaction"):
+            monkeypatch.setattr(db, name, self._refused_while_down(getattr(db, name)))
+
+    def _refused_while_down(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        def asked(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise ConnectionRefusedError("the database is away")
+            return original(*args, **kwargs)
+
+        return asked

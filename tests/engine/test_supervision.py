@@ -9,12 +9,20 @@ from dataclasses import replace
 import pytest
 
 from bot.engine.supervisor import supervise
+from bot.jobs.kept_tasks import KeptTask, KeptTasks
 from bot.jobs.models import JobState
 from bot.jobs.service import SubmitTiming
 from bot.jobs.store import LeaseTerms, Stage
 from bot.status_messages import StatusMessages
-from tests.engine.faults import for_job, raise_on
-from tests.engine.world import TIMING, make_engine, results, running, wait_for_result
+from tests.engine.faults import Outage, for_job, raise_on
+from tests.engine.world import (
+    TIMING,
+    is_result,
+    make_engine,
+    results,
+    running,
+    wait_for_result,
+)
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
 
@@ -153,6 +161,93 @@ async def test_a_task_id_write_during_a_database_restart_keeps_the_paid_render(
     assert "can't tell whether" not in shown_text(told)
     assert len(api.submits) == 1
     assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+
+
+async def kept_on_disk(kept: KeptTasks) -> list[KeptTask]:
+    """The kept task ids, once there are any (a bounded wait, never a timing)."""
+    for _ in range(1500):
+        if pending := kept.pending():
+            return pending
+        await asyncio.sleep(0.01)
+    raise AssertionError("no task id was kept")
+
+
+def video_of(job_id: int):
+    """The job's result post with its video (not a notice that it cannot be told)."""
+    return lambda message: is_result(job_id)(message) and "can't tell" not in shown_text(message)
+
+
+async def test_a_database_away_longer_than_the_task_id_window_still_gets_the_video_posted(
+    db, api, session, client, fake, monkeypatch, tmp_path
+):
+    """APIMart accepted the video (and bills it), and the database is away for longer than the
+    task id's write is retried: the id is kept on disk, and once the database is back the
+    render is followed and the video posted, instead of "outcome unknown" for a video the
+    member paid for and never got."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    leases = LeaseTerms(owner="engine-a", submit=0.5)
+    timing = replace(
+        TIMING, store_task_for=0.2, store_task_backoff=0.01, store_task_max_backoff=0.05
+    )
+    kept = KeptTasks(tmp_path / "bot.sqlite3.accepted-tasks")
+    engine = make_engine(
+        db, api, session, client, fake, leases=leases, timing=timing, kept_tasks=kept
+    )
+    outage = Outage(monkeypatch, db)
+    job = await engine.record()
+    write = engine.store.mark_submitted
+
+    async def database_goes_away(*args, **kwargs):
+        outage.down = True  # just as APIMart's answer is to be written down
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(engine.store, "mark_submitted", database_goes_away)
+    async with running(engine):
+        [task] = await kept_on_disk(kept)  # the window passed with the database still away
+        outage.down = False
+        await fake.wait_for_message(None, video_of(job.id), timeout=15)
+    assert task == KeptTask(job.id, api.task_ids[0])
+    assert len(api.submits) == 1
+    stored = await engine.store.get(job.id)
+    assert (stored.state, stored.task_id) == (JobState.COMPLETED, task.task_id)
+    assert len(results(fake, job.id)) == 1
+    assert kept.pending() == [], "handed over, the id is no longer kept"
+
+
+async def test_a_task_id_kept_by_a_bot_stopped_during_an_outage_is_followed_by_the_next_one(
+    db, api, session, client, fake, monkeypatch, tmp_path
+):
+    """The bot stops while the database is away and the accepted task's id still waits to be
+    written: the next process (the database back) follows the render and posts it."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    kept = KeptTasks(tmp_path / "bot.sqlite3.accepted-tasks")
+    first = make_engine(db, api, session, client, fake, kept_tasks=kept)
+    outage = Outage(monkeypatch, db)
+    job = await first.record()
+    write = first.store.mark_submitted
+    writing = asyncio.Event()
+
+    async def database_goes_away(*args, **kwargs):
+        outage.down = True
+        writing.set()
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(first.store, "mark_submitted", database_goes_away)
+    async with running(first):
+        await writing.wait()
+    assert kept.pending() == [KeptTask(job.id, api.task_ids[0])]
+    outage.down = False
+    # The next process: its own lease owner, the same file beside the same database.
+    leases = LeaseTerms(owner="engine-b")
+    second = make_engine(
+        db, api, session, client, fake, leases=leases, kept_tasks=KeptTasks(kept.path)
+    )
+    async with running(second):
+        told = await wait_for_result(fake, job.id)
+    assert "can't tell" not in shown_text(told), "followed again before anything was posted"
+    assert len(api.submits) == 1
+    assert (await second.store.get(job.id)).state is JobState.COMPLETED
+    assert kept.pending() == []
 
 
 async def test_a_task_id_write_whose_answer_was_lost_is_not_reported_as_a_lost_claim(

@@ -18,6 +18,7 @@ import yarl
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.delivery import Delivery
+from bot.jobs.kept_tasks import KeptTasks
 from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.poller import Announcer, Deliver, Poller, PollerConfig, ProgressListener
 from bot.jobs.service import JobService, SubmitTiming
@@ -93,6 +94,7 @@ def make_engine(
     recover_at_start: bool = True,
     download_timeout: float = 5.0,
     announce: Announcer | None = None,
+    kept_tasks: KeptTasks | None = None,
     **config_changes: float,
 ) -> Engine:
     """An engine like `bot.app` builds one: its API client never retries or sleeps itself."""
@@ -111,6 +113,7 @@ def make_engine(
         clock=clock,
         timing=timing,
         on_change=lambda: pollers[0].wake() if pollers else None,
+        kept_tasks=kept_tasks,
     )
     # Results are served on the fake APIMart's origin, so the guarded session never opens.
     downloads = GuardedFetcher(

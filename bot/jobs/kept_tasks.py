@@ -1,0 +1,118 @@
+"""Task ids APIMart accepted that the database could not take in time: kept in a local file.
+
+APIMart renders and bills a task it accepted whatever the bot does, and it has no way to list
+a key's tasks: the id it answered is the only way to follow the render and post it. When its
+write to the database fails for longer than `SubmitTiming.store_task_for` (a long outage), or
+the bot stops while the write still waits, the id goes into this file (synced) instead of only
+the log. The submit stage reads it on each round and hands every id to its job once the job's
+claim has lapsed into "outcome unknown" (`JobStore.adopt_task`): the render is followed and
+posted after all. Several processes may share the file: each change holds its lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Beside the SQLite file (`DATABASE_PATH`), on the volume that outlives the container.
+FILE_SUFFIX = ".accepted-tasks"
+
+
+@dataclass(frozen=True)
+class KeptTask:
+    """An accepted task's id for a job whose database row does not have it (yet)."""
+
+    job_id: int
+    task_id: str
+
+
+def kept_beside(database_path: Path) -> Path:
+    """Where the kept task ids of a bot whose SQLite file is `database_path` go."""
+    return database_path.with_name(database_path.name + FILE_SUFFIX)
+
+
+class KeptTasks:
+    """The file of kept task ids: appended to, read, and emptied of those handed over."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Any may be left by an earlier run: read once before trusting it is empty.
+        self._waiting = path.exists()
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the file may hold ids not handed over yet."""
+        return self._waiting
+
+    def keep(self, kept: KeptTask) -> bool:
+        """Add `kept` to the file, synced to disk; False if it could not be written."""
+        line = json.dumps({"job_id": kept.job_id, "task_id": kept.task_id}) + "\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+                os.write(descriptor, line.encode())
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        except OSError:
+            log.exception("Could not keep task %s of job %d in %s", *_named(kept), self.path)
+            return False
+        self._waiting = True
+        return True
+
+    def pending(self) -> list[KeptTask]:
+        """The ids in the file, oldest first."""
+        try:
+            with self.path.open(encoding="utf-8") as file:
+                fcntl.flock(file, fcntl.LOCK_SH)
+                return _parse(file.read())
+        except FileNotFoundError:
+            self._waiting = False
+            return []
+
+    def forget(self, done: Collection[KeptTask]) -> None:
+        """Drop `done` (handed over, or no longer anyone's) from the file. The file itself stays:
+        another process may be waiting for its lock to append to it."""
+        try:
+            with self.path.open("r+", encoding="utf-8") as file:
+                fcntl.flock(file, fcntl.LOCK_EX)
+                left = [kept for kept in _parse(file.read()) if kept not in done]
+                file.seek(0)
+                file.truncate()
+                file.writelines(json.dumps(_as_json(kept)) + "\n" for kept in left)
+                file.flush()
+                os.fsync(file.fileno())
+        except FileNotFoundError:
+            left = []
+        self._waiting = bool(left)
+
+
+def _named(kept: KeptTask) -> tuple[str, int]:
+    return kept.task_id, kept.job_id
+
+
+def _as_json(kept: KeptTask) -> dict[str, object]:
+    return {"job_id": kept.job_id, "task_id": kept.task_id}
+
+
+def _parse(text: str) -> list[KeptTask]:
+    kept: list[KeptTask] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            kept.append(KeptTask(int(entry["job_id"]), str(entry["task_id"])))
+        except (ValueError, KeyError, TypeError):
+            # A line cut short by a crash mid-write: nothing to follow in it.
+            log.warning("Skipped an unreadable line of kept task ids: %r", line[:200])
+    return kept
