@@ -4,7 +4,10 @@ and quotes their reasons) goes after the same time.
 
 Every process prunes (a row deleted twice is deleted once), a batch at a time so no statement
 holds the database long. Kept beyond the retention, whatever their age: jobs not finished (a
-bug to look at, not to hide), jobs another process holds a claim on, and the newest finished
+bug to look at, not to hide), jobs another process holds a claim on, jobs whose result or
+notice is still owed to their member (a bot stopped for longer than the retention posts them
+when it runs again: the member is told late, never not at all; a delivery ends, posted or
+given up after its last attempt, so none is kept for ever), and the newest finished
 videos of each resolution and length, which the next ones are priced (`bot.jobs.pricing`) and
 timed (`bot.jobs.typical`) from: an idle half year does not send prices back to the starting
 table.
@@ -36,6 +39,8 @@ _FINAL = ", ".join(f"'{state.value}'" for state in sorted(FINAL_STATES))
 # Asked again of the row being deleted: on PostgreSQL a claim taken while the delete waited for
 # the row is seen only there (the subquery's rows were read before it).
 _UNCLAIMED = "(lease_until IS NULL OR lease_until < ?)"
+# Nothing owed to the member: told (or given up on), or never due to be told.
+_NOTHING_OWED = "(delivered_at IS NOT NULL OR next_delivery_at IS NULL)"
 
 
 def _newest_of_kind(length: Length, *, charged: bool) -> str:
@@ -128,7 +133,8 @@ class JobRetention:
         keep = "" if not kept else f" AND id NOT IN ({', '.join('?' * len(kept))})"
         rows = await self._db.write(
             f"DELETE FROM jobs WHERE id IN (SELECT id FROM jobs{indexed}"
-            f" WHERE state IN ({_FINAL}) AND created_at < ? AND {_UNCLAIMED}{keep}"
+            f" WHERE state IN ({_FINAL}) AND created_at < ? AND {_UNCLAIMED}"
+            f" AND {_NOTHING_OWED}{keep}"
             f" ORDER BY created_at LIMIT ?) AND {_UNCLAIMED} RETURNING id",
             (before, now, *kept, self._batch, now),
         )

@@ -40,12 +40,21 @@ async def completed(store, clock, *, credits=4.0, resolution="1080p", duration=8
         credits_cost=credits,
         cost=credits / 10,
     )
-    return await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    return await told(store, await finished(store, job, JobState.COMPLETED, now=clock(), info=info))
 
 
-async def failed(store, clock):
+async def failed(store, clock, *, posted=True):
+    """A failed render; `posted`: its notice was posted (the member told)."""
     job = await submitted(store, await recorded(store, clock), now=clock())
-    return await finished(store, job, JobState.FAILED, now=clock())
+    job = await finished(store, job, JobState.FAILED, now=clock())
+    return await told(store, job) if posted else job
+
+
+async def told(store, job):
+    """The job's result or notice posted: nothing more is owed to its member."""
+    claim = await claimed(store, job.id, Stage.DELIVER)
+    assert await store.mark_delivered(claim, now=claim.finished_at or 0.0, message_id=None)
+    return await store.get(job.id)
 
 
 async def test_finished_jobs_past_the_retention_are_deleted_and_younger_ones_kept(db, store, clock):
@@ -72,7 +81,7 @@ async def test_a_job_not_finished_or_claimed_by_a_process_is_kept_whatever_its_a
 ):
     stuck = await recorded(store, clock)  # never sent: a bug to look at, not to hide
     await store.put_off_takeover(stuck.id, grace=400 * DAY)
-    being_posted = await failed(store, clock)  # its notice being posted
+    being_posted = await failed(store, clock, posted=False)  # its notice being posted
     clock.advance((RETENTION_DAYS + 1) * DAY)
     claim = await claimed(store, being_posted.id, Stage.DELIVER)
     retention = JobRetention(db, RETENTION_DAYS, clock=clock)
@@ -81,10 +90,28 @@ async def test_a_job_not_finished_or_claimed_by_a_process_is_kept_whatever_its_a
     assert await store.get(stuck.id) is not None
     assert await store.get(being_posted.id) is not None
 
-    await store.release(claim, Stage.DELIVER)
+    assert await store.mark_delivered(claim, now=clock(), message_id=None)
     assert await retention.prune_once() == 1
     assert await store.get(being_posted.id) is None
     assert await store.get(stuck.id) is not None
+
+
+async def test_a_result_its_member_was_never_told_is_kept_until_it_is_posted(db, store, clock):
+    """The bot was stopped for longer than the retention with a failed render's notice (or a
+    video) still owed: the member is told when it runs again, never left without a word by a
+    prune that came first."""
+    owed = await failed(store, clock, posted=False)
+    posted = await failed(store, clock)
+    clock.advance((RETENTION_DAYS + 30) * DAY)
+    retention = JobRetention(db, RETENTION_DAYS, clock=clock)
+
+    assert await retention.prune_once() == 1
+    assert await store.get(posted.id) is None
+    assert await store.get(owed.id) is not None, "its notice is still owed"
+
+    await told(store, owed)
+    assert await retention.prune_once() == 1
+    assert await store.get(owed.id) is None
 
 
 async def test_prices_learned_from_old_videos_survive_the_retention(db, store, clock):
