@@ -63,7 +63,8 @@ LOCK_WAIT = 10.0
 # connection a failover or a partition left mute (no answer, no reset: asyncpg would wait for
 # ever, its pool too when the connection goes back): it is given up and its connection
 # dropped, so the work asking (a stage, whose supervisor starts it again) goes on with a new
-# one. Migrations, run once at start, may take as long as they need.
+# one. Migrations, run once at start, may take as long as they need (their own statements, and
+# their wait for another process's; the reads and writes of their bookkeeping are bounded).
 STATEMENT_TIMEOUT = 60.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
@@ -189,9 +190,11 @@ def _storable(parameters: Sequence[Any]) -> Sequence[Any]:
 async def _recorded_checksums(connection: _Pooled) -> dict[int, str | None] | None:
     """Each applied migration's checksum (None where none is recorded yet); None before the
     migration that adds the column."""
-    if await connection.fetchval(_CHECKSUM_COLUMN) is None:
+    if await _within_time(connection, connection.fetchval(_CHECKSUM_COLUMN)) is None:
         return None
-    rows = await connection.fetch("SELECT version, checksum FROM schema_version")
+    rows = await _within_time(
+        connection, connection.fetch("SELECT version, checksum FROM schema_version")
+    )
     return {int(row[0]): row[1] for row in rows}
 
 
@@ -200,8 +203,11 @@ async def _record_checksums(connection: _Pooled, migrations: list[Migration]) ->
     recorded = await _recorded_checksums(connection)
     missing = unrecorded(migrations, recorded) if recorded is not None else []
     if missing:
-        await connection.executemany(
-            translate(RECORD_CHECKSUM_SQL), [(m.checksum, m.version) for m in missing]
+        await _within_time(
+            connection,
+            connection.executemany(
+                translate(RECORD_CHECKSUM_SQL), [(m.checksum, m.version) for m in missing]
+            ),
         )
 
 
@@ -470,12 +476,16 @@ class PostgresDatabase:
 
         Read without the migration lock and without creating anything: a readiness probe
         asks while another process may be migrating, and must hear now, not wait its turn.
+        Each statement is bounded (`_within_time`): on a connection a failover left mute, the
+        probe is answered "unreachable" and the next one asks on a new connection.
         """
         async with self._pool.acquire() as connection:
-            if await connection.fetchval("SELECT to_regclass('schema_version')") is None:
+            table = connection.fetchval("SELECT to_regclass('schema_version')")
+            if await _within_time(connection, table) is None:
                 return 0
-            version = await connection.fetchval(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_version"
+            version = await _within_time(
+                connection,
+                connection.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"),
             )
             return int(version)
 

@@ -175,3 +175,28 @@ async def test_the_engine_carries_on_when_a_failover_leaves_its_connections_mute
         finally:
             await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
     assert len(results(fake, job.id)) == 1
+
+
+async def test_the_readiness_probe_answers_when_a_failover_leaves_its_connection_mute(
+    backend, monkeypatch
+):
+    """`/readyz` asks the schema's version; a failover left the pooled connection mute (no
+    answer, no reset). The question is given up after the statement bound and that connection
+    dropped, so the next probe, on a new connection, hears the server: the probe never hangs
+    for good (a cancel the mute server never takes held its connection's release for ever)."""
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 0.5)
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=1)
+        try:
+            latest = max(await db.migrate() or [await db.schema_version()])
+            proxy.strand()
+            probe = asyncio.ensure_future(db.schema_version())
+            done, _ = await asyncio.wait({probe}, timeout=10)
+            assert done, "the probe waited on the mute connection for good"
+            assert isinstance(probe.exception(), TimeoutError)
+            assert await asyncio.wait_for(db.schema_version(), 10) == latest
+        finally:
+            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
