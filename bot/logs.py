@@ -42,6 +42,27 @@ _PASSWORD_PAIR = re.compile(
     re.IGNORECASE,
 )
 
+# Discord's attachment links are signed (`?ex=...&is=...&hm=...`): whoever holds one fetches
+# the file, from a private channel too, until it expires (about a day). The whole query goes,
+# which leaves the file named but no longer open. The link ends at a blank, a quote or a
+# bracket, as in a sentence, a repr or a JSON string (its slashes maybe escaped).
+_DISCORD_CDN_QUERY = re.compile(
+    r"""(https?:(?:\\?/){2}(?:cdn|media)\.discord(?:app)?\.(?:com|net)[^\s?#"'<>]*)"""
+    r"""\?[^\s#"'<>)\]]*""",
+    re.IGNORECASE,
+)
+# ... and the signature itself however else the link is written (percent-encoded inside
+# another link, `&` escaped as `\u0026` or `&amp;`).
+_LINK_SIGNATURE = re.compile(r"(?<![a-z_])(hm(?:=|%3D))[0-9a-f]+", re.IGNORECASE)
+
+
+def without_link_signatures(text: str, *, marked: bool = True) -> str:
+    """`text` with the signed query of every Discord attachment link in it taken out; `marked`
+    leaves a marker where it was (for the log), else the bare link (for members to read)."""
+    query = f"?{REDACTED}" if marked else ""
+    text = _DISCORD_CDN_QUERY.sub(lambda found: found[1] + query, text)
+    return _LINK_SIGNATURE.sub(rf"\g<1>{REDACTED}", text)
+
 
 def _hide_password(match: re.Match[str]) -> str:
     quote = match["quote"] or ""
@@ -64,7 +85,8 @@ class Scrubber:
         text = _PASSWORD_PAIR.sub(_hide_password, text)
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         text = _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
-        return _TOKEN_PAIR.sub(rf"\g<1>{REDACTED}", text)
+        text = _TOKEN_PAIR.sub(rf"\g<1>{REDACTED}", text)
+        return without_link_signatures(text)
 
 
 class RedactingFormatter(logging.Formatter):

@@ -419,3 +419,45 @@ def test_the_shard_is_read_from_whichever_argument_names_it(stderr, logger, mess
     logging.getLogger("bot.engine").warning("Job %d: shard ID %s", 7, 3)  # not discord.py's
     shards = [line.get("shard") for line in json_lines(stderr)]
     assert shards == [3, None]
+
+
+SIGNED_ATTACHMENTS = [
+    "https://cdn.discordapp.com/attachments/11/22/cat.png?ex=68a1b2c3&is=68a06143&hm=3f2a9c0d5e7b&",
+    "https://media.discordapp.net/attachments/11/22/cat.png?ex=68a1b2c3&is=68a06143&hm=3f2a9c0d5e7b&=&format=webp&width=640",
+    "https://cdn.discordapp.com/ephemeral-attachments/11/22/cat.png?ex=68a1b2c3&is=68a06143&hm=3f2a9c0d5e7b",
+]
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("url", SIGNED_ATTACHMENTS)
+def test_a_signed_attachment_link_is_logged_without_its_signature(stderr, json_lines_on, url):
+    """A member's attachment link from a private channel works for anyone holding it, for about
+    a day: a line quoting one (a fetch that failed, an answer that names it) must not."""
+    configure_logging("INFO", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    logging.getLogger("bot").warning("Could not fetch %s: HTTP 403", url)
+    logging.getLogger("bot").warning("answer: %r", {"image_urls": [url]})
+    written = stderr.getvalue()
+    assert "3f2a9c0d5e7b" not in written and "ex=68a1b2c3" not in written, written
+    # Which file it was is still there.
+    assert url.split("?")[0] in written, written
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Escaped as a JSON body carries it, and inside another link's query.
+        r'{"url":"https:\/\/cdn.discordapp.com\/attachments\/11\/22\/a.png?ex=1\u0026hm=3f2a9c0d5e7b"}',
+        "https://proxy.example/?u=https%3A%2F%2Fcdn.discordapp.com%2Fa.png%3Fex%3D1%26hm%3D3f2a9c0d5e7b",
+    ],
+)
+def test_a_signature_is_hidden_however_the_link_is_written(stderr, line):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    logging.getLogger("bot").warning("answer: %s", line)
+    assert "3f2a9c0d5e7b" not in stderr.getvalue(), stderr.getvalue()
+
+
+def test_other_links_keep_their_query(stderr):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    url = "https://files.example.com/v.mp4?id=42&page=2"
+    logging.getLogger("bot").info("fetched %s", url)
+    assert f"fetched {url}" in stderr.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.logs import without_link_signatures
+
 
 class APIMartError(Exception):
     """A call to APIMart failed; `error_type` is the API's own `type` when it gave one."""
@@ -11,6 +13,9 @@ class APIMartError(Exception):
     def __init__(
         self, message: str, *, status: int | None = None, error_type: str | None = None
     ) -> None:
+        # APIMart may quote a member's signed Discord link (one it could not fetch): the
+        # message is logged, kept as the job's reason and shown, so the signature goes now.
+        message = without_link_signatures(message, marked=False)
         super().__init__(message)
         self.message = message
         self.status = status

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.apimart.errors import MalformedResponseError
+from bot.logs import without_link_signatures
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,10 @@ def parse_task(body: Mapping[str, Any], task_id: str) -> TaskInfo:
         error_message = str(error.get("message") or "").strip() or None
     elif isinstance(error, str) and error:
         error_message = error
+    if error_message is not None:
+        # Kept as the job's reason, shown and logged: a member's signed link it quotes (an
+        # image APIMart could not fetch) would open their file to whoever reads it.
+        error_message = without_link_signatures(error_message, marked=False)
     progress = _optional_number(data.get("progress"))
     estimated = _optional_number(data.get("estimated_time"))
     actual = _optional_number(data.get("actual_time"))
