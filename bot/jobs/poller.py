@@ -62,6 +62,22 @@ def _ending(info: TaskInfo) -> tuple[JobState, str | None]:
     return state, None
 
 
+# The most of APIMart's reason a job's last log line quotes: enough to tell causes apart.
+_REASON_LOGGED = 200
+
+
+def _why_ended(info: TaskInfo | None, reason_key: str | None) -> str:
+    """Why a job ended, for its log line: APIMart's reason (on one line, cut short: its free
+    text may be a page), else the bot's own key; nothing for a render that went well."""
+    said = info.error_message if info is not None else None
+    if said:
+        line = " ".join(said.split())
+        if len(line) > _REASON_LOGGED:
+            line = line[: _REASON_LOGGED - 1] + "…"
+        return f': APIMart said "{line}"'
+    return f": {reason_key}" if reason_key else ""
+
+
 class DeliveryOutcome(enum.Enum):
     """What happened when the poller handed a finished job to delivery."""
 
@@ -612,11 +628,12 @@ class Poller:
             else:
                 await self._store.end_lost_claim(job, None)
             log.info(
-                "Job %d: timed-out task %s ended as %s (%s credits)",
+                "Job %d: timed-out task %s ended as %s (%s credits)%s",
                 job.id,
                 job.task_id,
                 info.status.value,
                 info.credits_cost,
+                _why_ended(info, None),
             )
             return
         next_at = self._next_follow_up(job, self._clock())
@@ -649,10 +666,11 @@ class Poller:
         ):
             self._count_end(job, state, info, now)
             log.info(
-                "Job %d (task %s) ended as %s%s",
+                "Job %d (task %s) ended as %s%s%s",
                 job.id,
                 job.task_id,
                 state.value,
+                _why_ended(info, reason_key),
                 " (cancelled: not posted)" if job.cancelled else "",
             )
             # Its server's slot is free: a job waiting for one is sent now, not at its recheck.

@@ -67,6 +67,8 @@ async def test_a_failed_render_quoting_a_signed_link_shows_and_logs_it_unsigned(
         assert_unsigned(text)
     # Still says what failed and which file.
     assert f"Could not fetch the first image {FILE}" in notice, notice
+    # The end of the job in the log says why, the link with it.
+    assert f"Could not fetch the first image {FILE} (HTTP 403)" in logged, logged
 
 
 async def test_a_refusal_quoting_a_signed_link_is_told_and_logged_unsigned(
