@@ -31,6 +31,7 @@ from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
 from bot.media_refresh import FETCH_MARGIN, RenewalCut, SourceUnanswered, earliest_expiry
 from bot.observability.metrics import Metrics, SubmitOutcome
+from bot.observability.repeated import RepeatedFailures
 from bot.text import Quoted
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,8 @@ class JobService:
         # Submits share the fleet's request budget with polls; None means no limit (tests).
         self._budget = budget
         self._metrics = metrics if metrics is not None else Metrics()
+        # On the service's clock: a minute of holds is a minute of its retries.
+        self._holds = RepeatedFailures(log, clock=clock)
 
     @property
     def store(self) -> JobStore:
@@ -752,13 +755,7 @@ class JobService:
             )
             # Counted apart from APIMart's refusals: nothing was refused, it never got through.
             return dataclasses.replace(closed, kept_back="gave_up")
-        log.log(
-            logging.INFO if hold_key == HOLD_SLOT else logging.WARNING,
-            "Job %d: held back (%s); will try the submit in %.0fs",
-            job.id,
-            reason,
-            delay,
-        )
+        self._log_hold(job, reason, delay, hold_key)
         await self._store.release_for_retry(
             job, reason, retry_at=now + delay, hold_key=hold_key, slot=slot
         )
@@ -770,6 +767,18 @@ class JobService:
         waiting = await self._store.get(job.id) or job
         message = told or msg("service_busy", job_id=job.id)
         return SubmitReport(waiting, JobState.RECORDED, message)
+
+    def _log_hold(self, job: Job, reason: str, delay: float, hold_key: str) -> None:
+        """A hold is logged so that many jobs held for long stay a few lines: an APIMart
+        outage or pause holds every job again each minute (one line a minute per kind, which
+        counts the rest; each one at DEBUG), and a job in its server's line is rechecked every
+        30 s (a line as it joins the line, its rechecks at DEBUG)."""
+        message = "Job %d: held back (%s); will try the submit in %.0fs"
+        if hold_key != HOLD_SLOT:
+            self._holds.log(hold_key, logging.WARNING, message, job.id, reason, delay)
+            return
+        joins = job.error_key != HOLD_SLOT
+        log.log(logging.INFO if joins else logging.DEBUG, message, job.id, reason, delay)
 
     async def settle_lost_submits(self, *, at_start: bool = False) -> int:
         """Submits whose claim lapsed (their process died mid-send) may exist at APIMart: say so.
