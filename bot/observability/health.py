@@ -8,7 +8,9 @@ A database outage is for readiness: restarting cannot cure it, and a liveness pr
 at once would kill every process together (their submits in flight becoming "outcome unknown")
 and keep them crash-looping past the database's return. Only a long one counts for liveness,
 where a restart may help (a wedged connection pool); until then the stage loops it kills do not
-count either (their supervisors bring them back within a minute of the database).
+count either (their supervisors bring them back within a minute of the database), unless
+one stays dead on every probe for longer than such an outage and that minute (a database that
+fails a probe now and then would otherwise excuse it for ever).
 """
 
 from __future__ import annotations
@@ -221,6 +223,8 @@ class Health:
         self._database_down_since: float | None = None
         # When it last failed one.
         self._database_failed_at = -math.inf
+        # Each loop found dead by every probe since, and the first of them.
+        self._dead_since: dict[str, float] = {}
 
     async def liveness(self) -> Verdict:
         """Every reason the process should be restarted (or an operator woken)."""
@@ -234,20 +238,33 @@ class Health:
         now = self._clock()
         if database is None:
             self._database_down_since = None
-            if now - self._database_failed_at < self._loops_back_within:
-                # Back now; the loops it stopped restart within their backoff.
-                return Verdict(reasons)
+            # Back now; the loops it stopped restart within their backoff.
+            excused = now - self._database_failed_at < self._loops_back_within
         else:
             self._database_failed_at = now
             if self._database_down_since is None:
                 self._database_down_since = now
             down_for = now - self._database_down_since
-            if down_for < self._database_outage_restart:
-                # /readyz says so; the stage loops it stopped come back with it.
-                return Verdict(reasons)
-            reasons.append(f"{database}, for {down_for:.0f}s")
-        reasons.extend(f"engine: the {name} loop is dead" for name in self._dead_loops())
+            # /readyz says so; the stage loops it stopped come back with it.
+            excused = down_for < self._database_outage_restart
+            if not excused:
+                reasons.append(f"{database}, for {down_for:.0f}s")
+        reasons.extend(
+            f"engine: the {name} loop is dead" for name in self._loops_dead(now, excused)
+        )
         return Verdict(reasons)
+
+    def _loops_dead(self, now: float, excused: bool) -> list[str]:
+        """The dead loops to report: all of them, unless the database failing (now, or
+        lately) excuses them; even then one found dead by every probe for longer than an
+        outage is given, and its loops then to come back: a database failing a probe now and
+        then (never for long) would excuse it for ever."""
+        dead = self._dead_loops()
+        self._dead_since = {name: self._dead_since.get(name, now) for name in dead}
+        if not excused:
+            return list(dead)
+        longest = self._database_outage_restart + self._loops_back_within
+        return [name for name in dead if now - self._dead_since[name] >= longest]
 
     async def readiness(self) -> Verdict:
         """Every reason the bot does not take commands yet (or any more)."""

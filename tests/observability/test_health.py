@@ -405,3 +405,23 @@ async def test_the_loops_an_outage_stopped_do_not_fail_liveness_as_the_database_
     assert (await health.liveness()).reasons == [
         f"engine: the {name} loop is dead" for name in ("submit", "poll", "deliver")
     ]
+
+
+async def test_a_dead_loop_is_not_hidden_for_ever_by_a_database_that_keeps_failing_probes():
+    """The database fails one probe a minute (a flaky network, a busy server) and answers the
+    rest; the deliver loop is dead all along. Each failure restarted the 90 s allowed for the
+    loops an outage stopped, so /healthz stayed 200 for ever and nobody restarted the process:
+    no video was ever posted again. The flaps are no outage it reports either."""
+    clock, db = FakeClock(), FlakyDatabase()
+    gateway = GatewayWatch(grace=120, clock=clock)
+    await gateway.connected(0)
+    health = Health(db=db, gateway=gateway, dead_loops=lambda: ["deliver"], clock=clock)
+    verdicts = []
+    for probe_number in range(120):  # a probe every 10 s for 20 minutes
+        db.down = probe_number % 6 == 0
+        verdicts.append((await health.liveness()).reasons)
+        clock.advance(10)
+    assert ["engine: the deliver loop is dead"] in verdicts, verdicts[-1]
+    # Not before an outage that short would have let it come back.
+    first = verdicts.index(["engine: the deliver loop is dead"])
+    assert first * 10 >= DATABASE_OUTAGE_RESTART, first
