@@ -25,13 +25,18 @@ class LiveValues:
         self._store = store
         self._latencies = latencies
         self._loops = loops
+        # Every loop named so far: one no longer named (the engine stopped, or ended) reads 0,
+        # not the last value it had.
+        self._loops_seen: set[str] = set()
 
     async def refresh(self) -> None:
         """Read every live value now (two small queries per stage, one for the states)."""
         metrics = self._metrics
         metrics.set_gateway_latencies(self._latencies())
-        for name, running in self._loops().items():
-            metrics.stage_up.labels(stage=name).set(1 if running else 0)
+        states = self._loops()
+        self._loops_seen.update(states)
+        for name in self._loops_seen:
+            metrics.stage_up.labels(stage=name).set(1 if states.get(name) else 0)
         store = self._store()
         if store is None:
             return  # still setting up

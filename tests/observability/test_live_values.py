@@ -64,3 +64,26 @@ def test_the_request_budget_reads_not_known_until_the_engine_has_one():
     after = parse(metrics.render().decode())
     assert after.get("videobot_request_budget_rate") == 7.5
     assert after.get("videobot_request_budget_ceiling") == 7.5
+
+
+async def test_stage_up_reads_0_once_the_engine_stops(db, api, session, client, fake):
+    """A scrape while the bot shuts down (the endpoints stop last), or after its engine ended:
+    `videobot_stage_up` kept reading 1 for every stage, as if their loops still ran."""
+    from tests.engine.world import make_engine, running
+
+    engine = make_engine(db, api, session, client, fake)
+    metrics = Metrics()
+    live = LiveValues(
+        metrics, store=lambda: engine.store, latencies=list, loops=engine.poller.loop_states
+    )
+    async with running(engine):
+        await fake.wait_for(
+            lambda: "poll" in engine.poller.loop_states(), description="the stages to start"
+        )
+        await live.refresh()
+        up = parse(metrics.render().decode())
+    await live.refresh()
+    stopped = parse(metrics.render().decode())
+    for stage in ("recovery", "submit", "poll", "deliver"):
+        assert up.get("videobot_stage_up", stage=stage) == 1
+        assert stopped.get("videobot_stage_up", stage=stage) == 0, stage
