@@ -77,22 +77,29 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
 class FormOrigin(InteractionOrigin):
     """An Edit prompt or Remix form's submit: a refusal before anything is kept (a flag, a rule,
     the bot restarting, a channel it cannot post in) gives the prompt typed into it back
-    (`give_back`), to mend and paste into the form, which opens on the old prompt again."""
+    (`give_back`), to mend and paste into the form, which opens on the old prompt again; or,
+    when the job's files are gone (`files_gone`), to use in a new /video."""
 
     def __init__(self, interaction: discord.Interaction[Any], job: Job, typed: str) -> None:
         super().__init__(interaction, sources=job.requester.sources)
         self.typed = typed
         # What the form opens on: typed unchanged, there is nothing to give back.
         self.opens_on = job.request.prompt
+        # Refused because the job's files are gone: its forms refuse for good (they no longer
+        # even open), so the prompt is for a new /video, whatever it is.
+        self.files_gone = False
 
     async def give_back(self) -> None:
         """The typed prompt after a refusal told: not once the job was recorded or its cost
         question asked (they keep it), nor when it is the one the form opens on anyway."""
         if not self.told or self.kept or self.echo:
             return
-        if self.typed.strip() == self.opens_on.strip():
+        if self.files_gone:
+            lead = t("video_prompt_back", self.locale)
+        elif self.typed.strip() == self.opens_on.strip():
             return
-        lead = t("form_prompt_back", self.locale)
+        else:
+            lead = t("form_prompt_back", self.locale)
         try:
             await give_prompt_back(self.interaction, self.typed, lead=lead)
         except discord.HTTPException as error:
@@ -114,7 +121,9 @@ async def _queue_again(
         # Refused before anything is saved, as Confirm does: the job could only fail. A member
         # the rules refuse whatever they ask hears that instead, as at every other entry.
         if not await refused_before_fetching(bot, origin, links=0):
-            await answer_privately(interaction, media_lost_message(interaction, job))
+            if isinstance(origin, FormOrigin):
+                origin.files_gone = True
+            await origin.tell(media_lost_message(interaction, job))
         return
     await queue_request(bot, origin, request)
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import re
 from contextlib import asynccontextmanager
 
 import pytest
@@ -622,6 +623,33 @@ async def test_a_form_opened_before_the_files_expired_still_says_so_when_sent(tm
         submit = await fake.modal_submit({"prompt": "a cat in a storm"}, interaction=click)
         told = await submit.wait_for_private_answer(timeout=10)
         assert "files you attached are no longer available" in told
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_form_refused_because_the_files_expired_gives_the_prompt_back_for_video(
+    tmp_path, fakes, button
+):
+    """The form was opened while the pictures lasted and sent after: the prompt typed into it
+    is not lost with the refusal, and is offered for a new /video (the form itself no longer
+    opens on this result)."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    typed = "a cat in a storm, lightning over the harbour, " + "waves " * 40
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        await result_whose_files_expired(world, clock)
+        submit = await fake.modal_submit({"prompt": typed}, custom_id=f"video:{button}form:1")
+        told = await submit.wait_for_answer(timeout=10)
+        assert "files you attached are no longer available" in told["content"]
+        given_back = await submit.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL, "only to the member"
+        assert re.match(
+            r"Here is the prompt you typed, to change and send with </video:\d+> "
+            r"again:\n```\n",
+            given_back["content"],
+        ), given_back["content"]
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        assert given_back["allowed_mentions"]["parse"] == []
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
 
 
