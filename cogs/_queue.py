@@ -38,7 +38,7 @@ from bot.jobs.models import (
 from bot.jobs.pricing import UNKNOWN_LENGTH, Estimate, expected_cost
 from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.typical import usually_ready
-from bot.jobs.validation import VideoOptions, validate
+from bot.jobs.validation import VideoOptions, clip_taken_as_video, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
 from bot.moderation.rules import PUBLIC_WORDING
@@ -252,6 +252,9 @@ class Origin(ABC):
     # What the request goes ahead without (links and files of no use): told once the job is
     # recorded or its cost question asked, never as a promise before a refusal.
     left_out: Message | None = None
+    # How the member's files are used, where the options they chose do not say it (a clip put
+    # in an image option): told with "queued", once the job went ahead.
+    files_used: Message | None = None
     # The request is kept: its job recorded, or its cost question asked (which holds it).
     # Whatever the member reads after that, no refusal lost what they typed.
     kept: bool = False
@@ -818,6 +821,7 @@ async def queue_video(bot: VideoBot, origin: Origin, options: VideoOptions) -> N
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
+        origin.files_used = clip_taken_as_video(options, request)
         await queue_request(bot, origin, request)
 
 
@@ -919,6 +923,8 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
             discord_silent=report.job.error_key == HOLD_DISCORD,
             typical=usually_ready(report.typical, job.request.resolution),
         )
+    if not ended and origin.files_used is not None:
+        answer = msg("note_with_files", note=answer, files=origin.files_used)
     # The member hears first; the status edit (accepted, or ended) follows in the background,
     # so a channel full of announcements never holds up anyone's private answer.
     if ended or not (announced and origin.announcement_answers):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS, GenerationType, VideoRequest
-from bot.i18n import msg
+from bot.i18n import Message, msg
 from bot.invisible import has_visible
 from bot.jobs.links import without_links
 from bot.jobs.models import JobRefused, MediaInput
@@ -233,6 +233,25 @@ def validate(options: VideoOptions, *, max_file_bytes: int) -> VideoRequest:
         image_urls=tuple(image.url for image in options.images),
         video_urls=tuple(video.url for video in options.videos),
     )
+
+
+def clip_taken_as_video(options: VideoOptions, request: VideoRequest) -> Message | None:
+    """What the member reads with "queued" when a clip they put in an image option went ahead
+    beside pictures (`request`: as validated): that it is the reference video, and how the
+    pictures are used, which the option they chose no longer says. None otherwise (a clip
+    alone is plainly the reference video)."""
+    moved = [clip for clip in options.videos if clip in options.clips_from_image_options]
+    count = len(request.image_urls)
+    if not moved or count == 0:
+        return None
+    if count > 1:
+        pictures = msg("clip_beside_fused", count=count)
+    elif request.generation_type == "frame":
+        pictures = msg("clip_beside_first_frame")
+    else:
+        pictures = msg("clip_beside_reference")
+    name = code(moved[0].filename, CODE_CHARS)
+    return msg("clip_used_as_video", filename=name, pictures=pictures)
 
 
 def remix(

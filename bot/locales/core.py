@@ -22,6 +22,14 @@ EN: dict[str, str] = {
         "first frame or a reference, or three to fuse. Add or remove pictures to match, or "
         "remove them all to use the clip alone."
     ),
+    # A clip put in an image option, used beside the pictures there: told with "queued"
+    "clip_used_as_video": (
+        "`{filename}` is a video, so I'm using it as the reference video, with {pictures}."
+    ),
+    "clip_beside_first_frame": "the picture beside it as the first frame",
+    "clip_beside_reference": "the picture beside it as a reference image",
+    "clip_beside_fused": "the {count} pictures beside it as references to fuse",
+    "note_with_files": "{note}\n{files}",
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
@@ -377,6 +385,11 @@ ZH: dict[str, str] = {
         "但和视频一起只能使用 0、1 或 3 张图片：1 张作为首帧或参考图，或 3 张融合参考。"
         "请增减图片后再试，或去掉所有图片、只用这段视频。"
     ),
+    "clip_used_as_video": "`{filename}` 是视频，所以我把它用作参考视频，{pictures}。",
+    "clip_beside_first_frame": "旁边的图片作为首帧",
+    "clip_beside_reference": "旁边的图片作为参考图",
+    "clip_beside_fused": "旁边的 {count} 张图片作为融合参考",
+    "note_with_files": "{note}\n{files}",
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"

@@ -172,6 +172,52 @@ async def test_a_clip_in_an_image_option_beside_two_pictures_is_named_as_the_vid
         assert "`dance.mp4` 是视频" in content and "2 张图片" in content, content
 
 
+@pytest.mark.parametrize(
+    ("locale", "told"),
+    [
+        (
+            "en-US",
+            "`dance.mp4` is a video, so I'm using it as the reference video, with the picture "
+            "beside it as the first frame.",
+        ),
+        ("zh-CN", "`dance.mp4` 是视频，所以我把它用作参考视频，旁边的图片作为首帧。"),  # noqa: RUF001
+    ],
+    ids=["english", "chinese"],
+)
+async def test_a_clip_in_an_image_option_beside_one_picture_is_told_with_queued(
+    tmp_path, locale, told
+):
+    """An MP4 and a picture, both in image options: the video goes ahead with the clip as the
+    reference video and the picture as the first frame. The member, who put the clip among
+    the images, reads how each was used with "queued", not only in the result."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.discord.slash_command(
+            "video",
+            options={
+                "prompt": "make it dance",
+                "image": world.mp4("dance.mp4"),
+                "image2": world.png("cat.png"),
+            },
+            locale=locale,
+        )
+        answer = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "#1" in answer and told in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["generation_type"] == "frame"
+        assert len(sent["video_urls"]) == 1 and len(sent["image_urls"]) == 1
+
+
+async def test_a_clip_in_the_video_option_beside_a_picture_gets_no_such_note(tmp_path):
+    """Put where it belongs, the clip needs no word about how it was taken."""
+    async with running_bot(tmp_path) as world:
+        interaction = await world.video(
+            prompt="make it dance", image=world.png("cat.png"), video=world.mp4("dance.mp4")
+        )
+        answer = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in answer and "is a video" not in answer, answer
+
+
 async def test_two_clips_and_two_pictures_in_the_options_are_told_as_two_videos(tmp_path):
     """With a clip moved out of the image options, the videos are counted first: "2 images"
     would again be no count of what the member attached."""
