@@ -974,5 +974,39 @@ async def _acknowledge_then_record(
 
         await ask_to_confirm(bot, origin, request, needed)
         return None
+    except Exception as failure:
+        await _recorded_despite(bot, origin, failure)
+        return None
     origin.kept = True
     return job
+
+
+async def _recorded_despite(bot: VideoBot, origin: Origin, failure: Exception) -> None:
+    """Recording the job failed unexpectedly (`failure`), perhaps after its commit (the
+    connection dropped as the database answered it): the job then exists and the engine sends
+    it (a job its command left behind), and "please try again" would make, and count, a second
+    video. So the database is asked first: recorded, the member is told it is saved; not,
+    `failure` is raised again (the funnel apologises, and a long prompt is given back); no
+    answer, the member is told to look before asking again."""
+    origin_id = origin.requester().origin_id
+    if origin_id is None:
+        raise failure
+    try:
+        job_id = await bot.jobs.store.job_for_origin(origin_id)
+    except Exception:
+        log.error(
+            "%s: recording it failed, and whether it was recorded is unknown",
+            origin_id,
+            exc_info=failure,
+        )
+        if not origin.echo:
+            await origin.tell(msg("job_save_unknown"))
+        return
+    if job_id is None:
+        raise failure
+    origin.kept = True
+    with bound(job_id=job_id):
+        log.error("Job %d was recorded though recording it failed", job_id, exc_info=failure)
+        if not origin.echo:
+            # The same id an echo's process recorded, if any: it answers for its own.
+            await origin.tell(msg("job_saved_after_error", job_id=job_id))

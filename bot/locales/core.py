@@ -229,6 +229,12 @@ EN: dict[str, str] = {
         "I'll carry on with it. Check it with {/videos status} rather than asking again, "
         "which would make a second video."
     ),
+    # Recording the job failed, and the database could not say whether it was recorded.
+    "job_save_unknown": (
+        "Something went wrong on my side while saving your request, and I can't tell yet "
+        "whether it was saved. Look with {/videos status} in a minute before asking again: "
+        "if it is listed there, I'll make it; if not, nothing was counted."
+    ),
     "job_saved_at_restart": (
         "I'm restarting right now. Job #{job_id} is saved, and I'll carry on with it as soon "
         "as I'm back: follow it with {/videos status} rather than asking again, which would "
@@ -516,6 +522,7 @@ ZH: dict[str, str] = {
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
     "unexpected_error_personal": "我这边出了问题，你的请求没有完成。请重试；机器人的运营者可以在日志中看到出了什么问题。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
+    "job_save_unknown": "我这边在保存你的请求时出了问题，暂时无法确认是否已保存。请在一分钟后用 {/videos status} 查看，再决定是否重新请求：如果列表里有它，我会继续生成；如果没有，则没有计入额度。",
     "job_saved_at_restart": "我正在重启。任务 #{job_id} 已保存，我回来后会马上继续处理它：请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
     # Results
     "task_unknown_to_service": "视频服务找不到这个任务了",

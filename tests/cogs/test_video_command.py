@@ -1268,3 +1268,62 @@ async def test_a_long_prompt_whose_job_was_saved_before_an_error_is_not_given_ba
         await ended()
         answers = [a["content"] for a in interaction.answers]
         assert len(answers) == 2 and "job #1 was saved" in answers[1], answers
+
+
+def commit_then_drop(world, monkeypatch):
+    """The job's insert is committed, then the connection drops before its answer is read
+    (a failover, a network blip at the commit)."""
+    store = world.bot.jobs.store
+    insert = store._insert
+
+    async def dropped(*args, **kwargs):
+        await insert(*args, **kwargs)
+        raise ConnectionResetError("connection lost at the commit")
+
+    monkeypatch.setattr(store, "_insert", dropped)
+
+
+async def test_a_job_saved_as_the_connection_dropped_is_told_saved_not_try_again(
+    tmp_path, monkeypatch, caplog
+):
+    """The job is in the database and the engine will make it: "please try again" would have
+    the member ask again and pay for two. They read that it is saved, where to follow it, and
+    get no prompt back to send again; the video is made all the same."""
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock) as world:
+        commit_then_drop(world, monkeypatch)
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = None
+        ended = ends(world, lambda: interaction)
+        interaction = await world.video(prompt=typed)
+        await ended()
+        answers = [a["content"] for a in interaction.answers]
+        assert len(answers) == 1, answers
+        assert "job #1 was saved" in answers[0] and "/videos status" in answers[0], answers
+        assert "please try again" not in answers[0].lower(), answers
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and errors[0].exc_info[0] is ConnectionResetError
+        clock.advance(61)  # past the grace a command has to send its own job
+        world.bot.poller.wake()
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"].startswith("a paper boat in a storm")
+
+
+async def test_a_save_whose_outcome_the_database_cannot_tell_says_so_and_gives_the_prompt_back(
+    tmp_path, monkeypatch
+):
+    """The connection dropped at the commit and the database does not answer the look that
+    follows either: neither "not completed" nor "saved", but to look before asking again;
+    the long prompt follows, should it not be there."""
+    async with running_bot(tmp_path) as world:
+        commit_then_drop(world, monkeypatch)
+        monkeypatch.setattr(world.bot.jobs.store, "job_for_origin", boom)
+        typed = LONG_PROMPT.format(user=world.discord.user_id).replace("gore", "rope")
+        interaction = await world.video(prompt=typed)
+        told = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "can't tell yet whether it was saved" in told, told
+        assert "</videos status:" in told or "/videos status" in told, told
+        given_back = await interaction.wait_for_answer(2, timeout=10)
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
