@@ -91,6 +91,12 @@ def _token_end(job: Job) -> float:
     return reply.expires_at if reply is not None and reply.expires_at is not None else math.inf
 
 
+def _told_and_ended(job: Job) -> bool:
+    """A cancelled job nothing more will happen to, its member told: once its private status
+    says so, its token has nothing left to carry (as `JobStore.private_statuses_owed` reads)."""
+    return job.cancelled and job.state.is_final and job.delivered_at is not None
+
+
 class _Refused(enum.Enum):
     """Why the interaction could not take a result."""
 
@@ -353,10 +359,12 @@ class RouteDelivery:
 
     async def show_final(self, job: Job, *, forget_token: bool = False) -> None:
         """End the private status: of a job that ended without a result to post (cancelled
-        by its member; the token is kept for anything still to tell), or, `forget_token`, once
-        the result went. A failure here must not make a delivery look failed (a retry would
-        show the result again): an edit Discord failed for a while keeps the token, and a later
-        round (`end_private_statuses_owed`) makes it while the token lasts."""
+        by its member; the token is kept for anything still to tell while its render goes
+        on), or, `forget_token`, once the result went. A failure here must not make a delivery
+        look failed (a retry would show the result again): an edit Discord failed for a while
+        keeps the token, and a later round (`end_private_statuses_owed`) makes it while the
+        token lasts; so for a cancelled job that ended and was told."""
+        forget_token = forget_token or _told_and_ended(job)
         try:
             shown = await self._edit_status(job, final=True)
             if forget_token and shown:

@@ -358,8 +358,9 @@ async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(sto
 
 async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_lives(store, db, clock):
     """A delivered job keeps its token only while its private answer's last edit is owed
-    (Discord failed it for a while): those are listed, while the token still works; not a
-    job under way, a cancelled one (its token kept for what is still to tell), one whose
+    (Discord failed it for a while): those are listed, while the token still works, and so
+    is a cancelled one that ended (nothing more will happen to it); not a job under way, a
+    cancelled one still rendering (its token kept for what is still to tell), one whose
     status is the bot's own message, nor one whose token is past its use."""
 
     async def told(route, *, expires_in=600, delivered=True):
@@ -381,13 +382,20 @@ async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_live
     await told(Route.INTERACTION, delivered=False)  # under way
     await told(Route.CHANNEL)  # its status is the bot's own message
     await told(Route.INTERACTION, expires_in=30)  # its token is past use by then
-    cancelled = await told(Route.INTERACTION, delivered=False)
+    cancelled = await told(Route.INTERACTION, delivered=False, expires_in=700)
     await store.cancel(
         cancelled.id, reason_key="cancelled_by_member", now=clock(), member_told=True
     )
+    rendering = await submitted(store, await told(Route.INTERACTION, delivered=False), now=clock())
+    await store.cancel(
+        rendering.id, reason_key="cancelled_by_member", now=clock(), member_told=True
+    )
     owed = await store.private_statuses_owed(clock() + 60, limit=10)
-    assert [job.id for job in owed] == [by_dm.id, by_interaction.id], "by the token's end"
+    assert [job.id for job in owed] == [by_dm.id, by_interaction.id, cancelled.id], (
+        "by the token's end"
+    )
     await store.forget_interaction(by_dm.id)
     assert [job.id for job in await store.private_statuses_owed(clock() + 60, limit=10)] == [
-        by_interaction.id
+        by_interaction.id,
+        cancelled.id,
     ]

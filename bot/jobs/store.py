@@ -1048,16 +1048,17 @@ class JobStore:
         return [_job_from_row(row) for row in rows]
 
     async def private_statuses_owed(self, usable_after: float, *, limit: int) -> list[Job]:
-        """Jobs told (delivered, not cancelled) whose interaction token is still kept and works
-        past `usable_after`: their private status's last edit failed and is still owed (a
-        delivered job's token goes with that edit). Up to `limit`, read through the index of
-        live tokens."""
+        """Jobs told (delivered, or cancelled and ended) whose interaction token is still kept
+        and works past `usable_after`: their private status's last edit failed and is still
+        owed (a told job's token goes with that edit; a cancelled one still under way keeps
+        it for its progress edits). Up to `limit`, read through the index of live tokens."""
         rows = await self._db.fetch_all(
             "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
             " AND interaction_expires_at > ? AND reply_route IN (?, ?)"
-            " AND delivered_at IS NOT NULL AND cancelled_at IS NULL"
+            " AND delivered_at IS NOT NULL"
+            f" AND (cancelled_at IS NULL OR state IN ({_placeholders(_FINAL)}))"
             " ORDER BY interaction_expires_at, id LIMIT ?",
-            (usable_after, Route.INTERACTION.value, Route.DM.value, limit),
+            (usable_after, Route.INTERACTION.value, Route.DM.value, *_FINAL, limit),
         )
         return [_job_from_row(row) for row in rows]
 

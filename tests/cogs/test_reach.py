@@ -876,6 +876,45 @@ async def test_a_private_answer_whose_last_edit_fails_after_the_video_went_is_en
         assert fake.expired_webhook_calls == []
 
 
+async def test_a_cancelled_jobs_private_answer_whose_last_edit_fails_is_ended_later(
+    tmp_path, monkeypatch
+):
+    """The member cancels a job held back by a busy service; its private answer's last edit
+    meets a 5xx discord.py gave up on. Nothing more will happen to the job, so nothing else
+    would edit it: the next round brings it to "cancelled" while the token lives (not left at
+    "saved and waiting"), then forgets the token."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        world.api.fail_next("submit", status=429, retry_after_header="600")  # held 10 minutes
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a slow fox"}, guild_id=foreign, user_install=True
+        )
+        assert "saved and waiting" in (await interaction.wait_for_answer())["content"]
+        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
+        edits = r"/webhooks/\d+/[^/]+/messages/"
+        failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
+        cancel = await fake.slash_command(
+            "videos cancel", {"job": 1}, guild_id=foreign, user_install=True
+        )
+        assert "doesn't count" in (await cancel.wait_for_answer(timeout=10))["content"]
+
+        async def hits():
+            return failing.hits
+
+        assert await eventually(hits, failing.times) == failing.times, "the edit met the 5xx"
+        assert "was cancelled" not in interaction.original_message["content"]
+        job = await world.bot.store.get(1)
+        assert job.requester.reply.token is not None, "the token, minutes left, was kept"
+
+        await world.bot.status_sweep.hand_over_once()  # the next round, a minute on
+        original = interaction.original_message
+        assert "was cancelled" in original["content"], original["content"]
+        assert "saved and waiting" not in original["content"]
+        assert (await world.bot.store.get(1)).requester.reply.token is None
+        assert fake.expired_webhook_calls == []
+
+
 async def test_a_reply_in_the_bots_dm_makes_a_video_from_the_replied_to_picture(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
