@@ -573,8 +573,12 @@ class VideoBot(commands.AutoShardedBot):
 
     @contextlib.asynccontextmanager
     async def command_in_flight(self) -> AsyncIterator[None]:
-        """Mark a command that records or sends a job, so shutdown lets it finish."""
+        """Mark a command that records or sends a job, so shutdown lets it finish (marked
+        already, by the command around it: once is enough)."""
         task = asyncio.current_task()
+        if task is not None and task in self._command_tasks:
+            yield
+            return
         if task is not None:
             self._command_tasks.add(task)
         self._in_flight += 1

@@ -255,6 +255,8 @@ class Origin(ABC):
     # How the member's files are used, where the options they chose do not say it (a clip put
     # in an image option): told with "queued", once the job went ahead.
     files_used: Message | None = None
+    # Its job is being recorded: a stop cutting it short now cannot tell whether it was.
+    recording: bool = False
     # The request is kept: its job recorded, or its cost question asked (which holds it).
     # Whatever the member reads after that, no refusal lost what they typed.
     kept: bool = False
@@ -955,7 +957,9 @@ async def _acknowledge_then_record(
     origin.choose_reply(request, bot.clock())
     await origin.acknowledge()
     try:
+        origin.recording = True
         job = await bot.jobs.record(origin.requester(), request)
+        origin.recording = False
     except JobRefused as refusal:
         if not origin.echo:
             if origin.on_refused is not None:

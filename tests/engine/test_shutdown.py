@@ -3,6 +3,8 @@ politely, and nothing is marked delivered before the member was told."""
 
 import asyncio
 
+import aiohttp.web
+
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg
 from bot.jobs.models import JobState
@@ -11,7 +13,7 @@ from tests.conftest import SilentDatabase
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.web import PUBLIC_HOST, Site
+from tests.fakes.web import PNG, PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 
@@ -206,3 +208,57 @@ async def test_unloading_the_cogs_does_not_wait_out_a_mod_log_post_discord_holds
             await bot.unload_extension("cogs.moderation")
         took = asyncio.get_running_loop().time() - started
     assert took < 2, f"unloading the moderation cog took {took:.1f}s"
+
+
+async def test_a_video_cut_short_before_its_job_is_saved_says_restarting_and_gives_back(
+    tmp_path,
+):
+    """A /video still reading the link in its prompt when the stop's grace runs out: nothing
+    is saved. The member is not left with "thinking..." for good, nor their prompt lost with
+    the command box Discord cleared: they read that the bot is restarting, and get the prompt
+    back, to send once it is."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, shutdown_grace=0.3, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        slow = web.never_answer("/slow.png")
+        typed = f"a paper boat in a storm at night, lightning over the harbour, rain {slow}"
+        command = await world.video(prompt=typed)
+        await world.discord.wait_for(lambda: "/slow.png" in web.hits, description="the link read")
+        await world.bot.close()
+        told = await command.wait_for_answer(timeout=2)
+        assert "I'm restarting right now" in told["content"], told["content"]
+        given_back = await command.wait_for_answer(2, timeout=2)
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        assert given_back["allowed_mentions"]["parse"] == []
+        assert world.api.submits == []
+
+
+async def test_a_video_whose_links_are_read_when_the_stop_begins_is_told_restarting(tmp_path):
+    """The links are read within the stop's grace: the job is not saved by a process on its
+    way out, and the member hears so at once, with the prompt back."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, shutdown_grace=5, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+
+        async def late_picture(request: aiohttp.web.Request) -> aiohttp.web.Response:
+            await web.hang.wait()
+            return aiohttp.web.Response(body=PNG, content_type="image/png")
+
+        web._routes["/slow.png"] = late_picture
+        slow = web.url("/slow.png")
+        typed = f"a paper boat in a storm at night, lightning over the harbour, rain {slow}"
+        command = await world.video(prompt=typed)
+        await world.discord.wait_for(lambda: "/slow.png" in web.hits, description="the link read")
+        closing = asyncio.create_task(world.bot.close())
+        await world.discord.wait_for(lambda: world.bot.closing, description="the bot closing")
+        web.hang.set()  # the link answers now
+        told = await command.wait_for_answer(timeout=5)
+        assert "I'm restarting right now" in told["content"], told["content"]
+        given_back = await command.wait_for_answer(2, timeout=5)
+        assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+        await closing
+        assert world.api.submits == []
