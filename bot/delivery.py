@@ -56,6 +56,9 @@ DOWNLOAD_ATTEMPTS = 3
 # Discord's clock and ours, as the last answer told it, may differ a little more: look this much
 # earlier for an earlier post.
 _CLOCK_SKEW = datetime.timedelta(minutes=2)
+# Discord answers a post repeating a nonce it saw in "the past few minutes" with that first post
+# (`result_nonce`): an attempt begun less than this long ago is safely posted again unseen.
+NONCE_REMEMBERED = 120.0
 _VIDEO_TYPES = ("video/", "application/mp4", "application/octet-stream", "binary/octet-stream")
 # A server's upload limit read over REST is used this long (boosts change rarely).
 SERVER_LIMIT_KEPT = 600.0
@@ -134,6 +137,7 @@ def result_message(
     attached: bool,
     unreachable: bool = False,
     channel_failed: bool = False,
+    channel_unsure: bool = False,
     link_reason: LinkReason = LinkReason.TOO_LARGE,
     buttons: Row | None = None,
 ) -> Layout:
@@ -144,6 +148,7 @@ def result_message(
         attached=attached,
         unreachable=unreachable,
         channel_failed=channel_failed,
+        channel_unsure=channel_unsure,
         link_reason=link_reason,
     )
     return result_layout(
@@ -224,12 +229,15 @@ def result_content(
     attached: bool,
     unreachable: bool = False,
     channel_failed: bool = False,
+    channel_unsure: bool = False,
     link_reason: LinkReason = LinkReason.TOO_LARGE,
 ) -> str:
     """The text above the result card: for whom, and the link or why there is no video.
 
     `unreachable`: the video could not be fetched, several times over; say so with its link.
     `channel_failed`: this is a DM because posting in the job's channel failed; say so.
+    `channel_unsure`: ... or because an earlier post there may have gone, unseen, and the
+    channel can no longer be read to know: say that, not that posting there failed.
     `link_reason`: why a video that is not `attached` is its link.
     """
     locale = job.requester.locale
@@ -248,7 +256,8 @@ def result_content(
     else:
         lines.extend(failure_text(job, mention))
     if channel_failed:
-        lines.append(t("result_dm_note", locale, channel_id=job.requester.channel_id))
+        note = "result_dm_note_unsure" if channel_unsure else "result_dm_note"
+        lines.append(t(note, locale, channel_id=job.requester.channel_id))
     return fit("\n".join(lines), MESSAGE_CONTENT)
 
 
@@ -310,6 +319,9 @@ class _Post:
     unreachable: bool
     # A DM in place of a channel post that failed (the member is told why it came here).
     channel_failed: bool = False
+    # ... that may have gone after all (an earlier attempt's, unseen, in a channel the bot can
+    # no longer read): the member is told that, not that the channel failed.
+    channel_unsure: bool = False
     # Why the video, when it is not attached, is its link.
     link_reason: LinkReason = LinkReason.TOO_LARGE
 
@@ -375,8 +387,9 @@ class _Retry(Exception):
 
 
 class _CannotLook(Exception):
-    """Discord refuses to show the channel (access lost, or it is gone): no post of ours can
-    be found there, and none can be made."""
+    """Discord refuses to show the channel (access lost, or it is gone), or hides its history
+    (Read Message History taken: every read answers nothing): no post of ours can be found
+    there."""
 
 
 # Delivers a job whose news does not go to its channel (issue 17: `bot.interaction_delivery`);
@@ -440,21 +453,24 @@ class Delivery:
             routed = await self._route(job, self)
             if routed is not None:
                 return routed
+        # An earlier attempt in the channel whose post (made unseen, perhaps) was not looked for.
+        unlooked = job.delivery_started_at is not None and job.delivery_target == CHANNEL_TARGET
+        resumed_at: float | None = None
         try:
             await self._withdraw_withheld_video(job)
             existing = await self._earlier_post(job)
+            unlooked = False
         except _CannotLook as cannot:
-            # Retrying would meet the same refusal for hours; the member gets it by DM.
+            if not (unlooked and self._nonce_remembered(job)):
+                return await self._deliver_unlooked(job, cannot, unsure=unlooked)
+            # Posting it again now is safe: Discord answers with the earlier post if it made
+            # it. Its attempt's start is kept, so a retry of this one still knows that.
             log.warning(
-                "Job %d: channel %d can no longer be read; trying a DM",
+                "Job %d: channel %d can no longer be read; posting again with the same nonce",
                 job.id,
                 job.requester.channel_id,
             )
-            refused = cannot.__cause__
-            result = await self._deliver_by_dm(job, channel_failed=True)
-            if isinstance(refused, discord.HTTPException):
-                self._say_it_went_by_dm(job, result, refused)
-            return result
+            existing, resumed_at = None, job.delivery_started_at
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
             result = delivered(job, existing)
@@ -467,9 +483,9 @@ class Delivery:
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
-            return await self._deliver_by_dm(job, channel_failed=True)
+            return await self._deliver_by_dm(job, channel_failed=True, unsure=unlooked)
         try:
-            result = await self._send(channel, job, dm=False)
+            result = await self._send(channel, job, dm=False, started_at=resumed_at)
         except discord.HTTPException as refused:
             if not closed_to_the_bot(refused):
                 log.warning("Job %d: delivery failed (%s); will retry", job.id, refused)
@@ -480,7 +496,7 @@ class Delivery:
                 job.requester.channel_id,
                 refused,
             )
-            result = await self._deliver_by_dm(job, channel_failed=True)
+            result = await self._deliver_by_dm(job, channel_failed=True, unsure=unlooked)
             self._say_it_went_by_dm(job, result, refused)
             return result
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -492,15 +508,39 @@ class Delivery:
             )
         return result
 
+    def _nonce_remembered(self, job: Job) -> bool:
+        """Whether Discord still remembers the nonce of the attempt begun last (and of any
+        post it made: not before it began)."""
+        started = job.delivery_started_at
+        return started is not None and self._clock() - started < NONCE_REMEMBERED
+
+    async def _deliver_unlooked(
+        self, job: Job, cannot: _CannotLook, *, unsure: bool
+    ) -> DeliveryResult:
+        """The channel cannot be read (`cannot`): retrying would meet the same for hours, so
+        the member gets it by DM; `unsure`: an earlier post there may have gone (the DM says
+        so, not that posting there failed)."""
+        log.warning(
+            "Job %d: channel %d can no longer be read; trying a DM",
+            job.id,
+            job.requester.channel_id,
+        )
+        refused = cannot.__cause__
+        result = await self._deliver_by_dm(job, channel_failed=True, unsure=unsure)
+        self._say_it_went_by_dm(
+            job, result, refused if isinstance(refused, discord.HTTPException) else None
+        )
+        return result
+
     def _say_it_went_by_dm(
-        self, job: Job, result: DeliveryResult, refused: discord.HTTPException
+        self, job: Job, result: DeliveryResult, refused: discord.HTTPException | None
     ) -> None:
-        """After the channel refused a post or a look (`refused`), the status may still be
-        editable: it must not stay "posting the video" or "rendering" with a Cancel button,
-        nor point to a reply that never came."""
+        """After the channel refused a post or a look (`refused`: None, it hid its history),
+        the status may still be editable: it must not stay "posting the video" or "rendering"
+        with a Cancel button, nor point to a reply that never came."""
         if (
             self._status is not None
-            and not nothing_left_to_edit(refused)
+            and (refused is None or not nothing_left_to_edit(refused))
             and result.outcome is not DeliveryOutcome.RETRY
         ):
             self._status.schedule(as_told(job, result, DM_TARGET, now=self._clock()), final=True)
@@ -563,11 +603,15 @@ class Delivery:
                 return None
         return channel if isinstance(channel, Messageable) else None
 
-    async def _deliver_by_dm(self, job: Job, *, channel_failed: bool) -> DeliveryResult:
+    async def _deliver_by_dm(
+        self, job: Job, *, channel_failed: bool, unsure: bool = False
+    ) -> DeliveryResult:
         try:
             user = await self._client.fetch_user(job.requester.user_id)
             await user.create_dm()
-            return await self._send(user, job, dm=True, channel_failed=channel_failed)
+            return await self._send(
+                user, job, dm=True, channel_failed=channel_failed, channel_unsure=unsure
+            )
         except (discord.Forbidden, discord.NotFound):
             return DeliveryResult(DeliveryOutcome.UNREACHABLE)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
@@ -638,13 +682,47 @@ class Delivery:
             # Unsure whether it was posted: posting now could post twice, so wait instead.
             log.warning("Job %d: cannot read history to check for a duplicate (%s)", job.id, error)
             raise _Retry from None
+        if job.delivery_target != DM_TARGET:
+            await self._check_history_shown(target, job)
         return None
 
+    async def _check_history_shown(self, target: Messageable, job: Job) -> None:
+        """Raises `_CannotLook` when Discord hides the channel's history from the bot (Read
+        Message History taken): it then answers every read with nothing, not a refusal, so a
+        look that found nothing proves nothing. Asked of the job's status message, which is
+        there (reading one message needs that permission too), else of this process's cache;
+        `_Retry` if unsure."""
+        if job.status_message_id is not None and not job.status_deleted:
+            try:
+                await target.fetch_message(job.status_message_id)
+            except discord.NotFound:
+                return  # deleted meanwhile: the read itself was allowed
+            except discord.Forbidden as refused:
+                raise _CannotLook from refused
+            except discord.HTTPException as error:
+                log.warning("Job %d: cannot check that history is shown (%s)", job.id, error)
+                raise _Retry from None
+            return
+        if not isinstance(target, discord.abc.GuildChannel | discord.Thread):
+            return
+        me = target.guild.me
+        if me is not None and not target.permissions_for(me).read_message_history:
+            raise _CannotLook
+
     async def _send(
-        self, target: Messageable, job: Job, *, dm: bool, channel_failed: bool = False
+        self,
+        target: Messageable,
+        job: Job,
+        *,
+        dm: bool,
+        channel_failed: bool = False,
+        channel_unsure: bool = False,
+        started_at: float | None = None,
     ) -> DeliveryResult:
-        """Post the result to `target`; the result as posted."""
+        """Post the result to `target`; the result as posted. `started_at`: the earlier
+        attempt this one posts again (with its nonce), whose start is kept."""
         now = self._clock()
+        begun = started_at if started_at is not None else now
         video: IO[bytes] | None = None
         unreachable = False
         if shows_video(job) and not link_expired(job, now):
@@ -665,12 +743,13 @@ class Delivery:
             dm=dm,
             unreachable=unreachable,
             channel_failed=channel_failed,
+            channel_unsure=channel_unsure,
         )
         try:
             # Written down before posting: a retry after a crash looks for this post from
             # here. (Inside the `try`: a lost claim closes the download too.)
             where = DM_TARGET if dm else CHANNEL_TARGET
-            if await self._store.begin_delivery(job, now=now, target=where) is None:
+            if await self._store.begin_delivery(job, now=begun, target=where) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 raise _Retry
             try:
@@ -687,7 +766,7 @@ class Delivery:
                     error,
                 )
                 message = await self._post_result(dataclasses.replace(post, reference=None), video)
-            return delivered(job, message, started_at=now)
+            return delivered(job, message, started_at=begun)
         finally:
             if video is not None:
                 video.close()
@@ -773,6 +852,7 @@ class Delivery:
             job,
             now=post.now,
             channel_failed=post.channel_failed,
+            channel_unsure=post.channel_unsure,
             attached=file is not None,
             unreachable=post.unreachable,
             link_reason=post.link_reason,
@@ -819,6 +899,7 @@ class Delivery:
             attached=file is not None,
             unreachable=post.unreachable,
             channel_failed=post.channel_failed,
+            channel_unsure=post.channel_unsure,
             link_reason=post.link_reason,
         )
         return await post.target.send(

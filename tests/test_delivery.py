@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.delivery import DOWNLOAD_ATTEMPTS, Delivery, job_footer
+from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery, job_footer
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import CancelOutcome, Stage
@@ -198,9 +198,9 @@ async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_se
 async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_video_went_by_dm(
     store, clock, fake, client, api, downloads
 ):
-    """The first post failed (a 503); then the bot lost Read Message History, so the check for
-    that post is refused and the video goes by DM. The status (only reading was refused) says
-    so, as when a post is refused: not "posting the video..." for good."""
+    """The first post failed (a 503); minutes later the bot is refused the check for that
+    post, so the video goes by DM. The status (only reading was refused) says so, as when a
+    post is refused: not "posting the video..." for good."""
     clock.now = time.time()
     job = await finished_job(store, clock, fake, api)
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
@@ -209,6 +209,7 @@ async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_
     delivery = Delivery(client, downloads, store, clock=clock, status=status)
     fake.fail_next("POST", r"/channels/\d+/messages", status=503)
     assert (await delivery(job)).outcome is DeliveryOutcome.RETRY
+    clock.advance(NONCE_REMEMBERED)  # past what Discord remembers of that post's nonce
     fake.fail_next(
         "GET", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Access", times=100
     )
@@ -218,6 +219,71 @@ async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_
     assert [m for m in fake.messages(fake.dm_channel_id(fake.user_id)) if is_layout(m)]
     shown = fake.get_message(job.status_message_id)["content"]
     assert "direct message" in shown and "posting the video" not in shown, shown
+
+
+async def posted_unseen(store, clock, fake, client, api, downloads, *, status=False):
+    """A job whose result Discord posted while the bot saw its upload time out: due again.
+    `status`: the job has its status message (every job announced in a channel has)."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    job = await finished_job(store, clock, fake, api)
+    if status:
+        messages = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+        await messages.post(client.get_partial_messageable(fake.channel_id), job)
+        job = await store.get(job.id)
+    posted = await Delivery(client, downloads, store, clock=clock)(job)
+    assert posted.outcome is DeliveryOutcome.DELIVERED
+    assert await store.retry_delivery_at(job, clock())
+    return posted, await claimed(store, job.id, Stage.DELIVER)
+
+
+def dms(fake):
+    """The results sent to the member by DM."""
+    dm = fake.dm_channel_id(fake.user_id)
+    return [m for m in fake.messages(dm) if is_layout(m) or m.get("embeds")]
+
+
+async def test_a_retry_that_cannot_read_history_never_posts_the_video_twice_in_the_channel(
+    store, clock, fake, client, api, downloads
+):
+    """The video's upload timed out on the bot's side but Discord made the post; then a
+    moderator took Read Message History from the bot. Discord answers the retry's look with
+    nothing at all (not a refusal), and minutes later it no longer answers the post's nonce
+    with that post: the video went up a second time, for all to see. The bot now finds it
+    cannot read there: the video comes by DM, which says it could not check whether the
+    channel post went through, never that posting there failed."""
+    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads, status=True)
+    fake.take_from_bot(fake.channel_id, PERM_READ_MESSAGE_HISTORY)
+    clock.advance(NONCE_REMEMBERED)
+    fake.advance_clock(3600)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    in_channel = [m["id"] for m in results(fake)]
+    assert in_channel == [str(unseen.message_id)], "never a second post in the channel"
+    [dm] = dms(fake)
+    assert int(dm["id"]) == result.message_id
+    shown = shown_text(dm)
+    assert "couldn't check whether my earlier post there went through" in shown, shown
+    assert "couldn't post" not in shown, shown
+
+
+async def test_a_retry_refused_a_look_soon_after_gets_the_earlier_post_back_not_a_dm(
+    store, clock, fake, client, api, downloads
+):
+    """The upload timed out on the bot's side but Discord made the post; the retry a little
+    later is refused a look at the channel (posting there still allowed). It went by DM,
+    saying posting in the channel had failed: the member had the video twice, once with a
+    false excuse. Within the minutes Discord answers a repeated nonce with the first post, it
+    is posted in the channel again, and Discord gives that first post back."""
+    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads)
+    fake.fail_next(
+        "GET", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Access", times=100
+    )
+    clock.advance(30)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert result.message_id == unseen.message_id
+    assert [m["id"] for m in results(fake)] == [str(unseen.message_id)], "posted once"
+    assert dms(fake) == []
 
 
 async def test_a_dm_attempt_whose_dm_can_no_longer_be_read_is_tried_again_there(

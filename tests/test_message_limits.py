@@ -169,7 +169,9 @@ def test_status_message(locale, state):
 @pytest.mark.parametrize("attached", [False, True])
 def test_result_message(locale, state, dm, attached):
     finished = job(state, locale)
-    headline = result_content(finished, now=NOW, channel_failed=dm, attached=attached)
+    headline = result_content(
+        finished, now=NOW, channel_failed=dm, channel_unsure=dm, attached=attached
+    )
     check_content(headline)
     check_layout(
         result_layout(

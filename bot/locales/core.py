@@ -319,6 +319,10 @@ EN: dict[str, str] = {
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
     "result_dm_note": "(I couldn't post in <#{channel_id}>, so I'm sending this here.)",
+    "result_dm_note_unsure": (
+        "(I can no longer see <#{channel_id}>'s messages, so I couldn't check whether my earlier"
+        " post there went through; I'm sending this here too.)"
+    ),
     "field_duration": "Duration",
     "field_resolution": "Resolution",
     "field_aspect_ratio": "Aspect ratio",
@@ -575,6 +579,9 @@ ZH: dict[str, str] = {
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",
     "result_dm_note": "（我无法在 <#{channel_id}> 发布，所以发到了这里。）",
+    "result_dm_note_unsure": (
+        "（我已无法查看 <#{channel_id}> 的消息，无法确认之前在那里的发布是否成功，所以也发到了这里。）"
+    ),
     "field_duration": "时长",
     "field_resolution": "分辨率",
     "field_aspect_ratio": "画面比例",

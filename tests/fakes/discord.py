@@ -3554,8 +3554,15 @@ class FakeDiscord:
         await self._echo("MESSAGE_CREATE", msg)
         return self._json(self._fresh_links(msg))
 
+    def _history_hidden(self, channel_id: int) -> bool:
+        """Like Discord: without Read Message History the bot reads no message of a server's
+        channel (a history read answers an empty list, not a refusal)."""
+        return not self.permissions_for(self.bot_user_id, channel_id) & PERM_READ_MESSAGE_HISTORY
+
     async def _h_history(self, request: web.Request) -> web.StreamResponse:
         cid, _ = self._channel(request)
+        if self._history_hidden(cid):
+            return self._json([])
         query = request.query
         try:
             limit = max(1, min(100, int(query.get("limit", "50"))))
@@ -3580,6 +3587,10 @@ class FakeDiscord:
         return self._json([self._fresh_links(m) for m in reversed(selected)])
 
     async def _h_get_msg(self, request: web.Request) -> web.StreamResponse:
+        cid, _ = self._channel(request)
+        if self._history_hidden(cid):
+            # Reading one message by its id needs Read Message History too, and says so.
+            raise FakeDiscordError(403, 50001, "Missing Access")
         return self._json(self._fresh_links(self._channel_message(request)))
 
     async def _h_edit_msg(self, request: web.Request) -> web.StreamResponse:

@@ -343,6 +343,10 @@ async def test_permissions_taken_from_the_bot_refuse_what_needs_them(harness: Ha
         await first.reply("a reply")
     assert (no_reply.value.status, no_reply.value.code) == (400, 160002)
     await channel.send("not a reply")
+    # Like Discord: the history reads as empty (no refusal), a message by its id is refused.
+    assert [m async for m in channel.history(limit=10)] == []
+    with pytest.raises(discord.Forbidden):
+        await channel.fetch_message(first.id)
 
 
 async def test_interaction_ack_rules(harness: Harness) -> None:
