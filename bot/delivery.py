@@ -397,6 +397,20 @@ class _CannotLook(Exception):
 RouteHook = Callable[[Job, "Delivery"], Awaitable["DeliveryResult | None"]]
 
 
+def _withheld(job: Job) -> bool:
+    """A video made, then withheld by a block: its news is the notice, never the video."""
+    return job.cancelled and job.state is JobState.COMPLETED
+
+
+def _brings_video(message: discord.Message, job: Job) -> bool:
+    """Whether the job's post `message` brings its video (titled as a success, as a layout or
+    as the plain card), not a notice."""
+    title = t("result_title", job.requester.locale)
+    return any(text.startswith(f"### {title}\n") for text in text_displays(message)) or any(
+        embed.title == fit(title, EMBED_TITLE) for embed in message.embeds
+    )
+
+
 def _origin_snowflake(job: Job) -> int | None:
     """The id of the interaction or message that asked for the job ("interaction:<id>")."""
     origin = job.requester.origin_id
@@ -548,17 +562,26 @@ class Delivery:
     async def _withdraw_withheld_video(self, job: Job) -> None:
         """A block withheld this video after an attempt to post it began (`superseded_post_id`
         0: its post never written down, an upload the bot saw time out that Discord made all
-        the same): that post is looked for in the channel, as a retry looks for its own, and
-        deleted before the notice goes up. Raises `_Retry` if unsure, `_CannotLook` if the
-        channel refuses to be read (nothing can be deleted there either)."""
-        withheld = job.cancelled and job.state is JobState.COMPLETED
-        if not withheld or job.delivery_started_at is not None or job.superseded_post_id != 0:
-            return  # not withheld, the notice's own attempt began, or no video attempt did
-        channel = await self._resolve_channel(job.requester.channel_id)
-        if channel is None:
-            return
+        the same): that post is looked for by DM (where the attempt went if the channel
+        refused it) and in the channel, as a retry looks for its own, and deleted before the
+        notice goes up; looked for again by each retry of the notice, until one deletes it.
+        Raises `_Retry` if unsure, `_CannotLook` if the channel refuses to be read (nothing
+        can be deleted there either)."""
+        if not _withheld(job) or job.superseded_post_id != 0:
+            return  # not withheld, or no attempt to post the video began
         since = job.finished_at if job.finished_at is not None else job.created_at
-        earlier = await self._find_existing(channel, job, since)
+        dm = await self._dm_channel(job)
+        if dm is not None:
+            await self._withdraw_from(dm, job, since, dm=True)
+        channel = await self._resolve_channel(job.requester.channel_id)
+        if channel is not None:
+            await self._withdraw_from(channel, job, since, dm=False)
+
+    async def _withdraw_from(
+        self, target: Messageable, job: Job, since: float, *, dm: bool
+    ) -> None:
+        """Deletes the withheld video's post in `target`, if there is one."""
+        earlier = await self._find_existing(target, job, since, video=True, dm=dm)
         if earlier is None:
             return
         if await _withdrawal(earlier)():
@@ -580,19 +603,26 @@ class Delivery:
         if job.delivery_started_at is None:
             return None
         if job.delivery_target == DM_TARGET:
-            try:
-                user = await self._client.fetch_user(job.requester.user_id)
-                target: Messageable | None = await user.create_dm()
-            except (discord.Forbidden, discord.NotFound):
-                return None  # no DM channel: nothing can have been posted there
-            except discord.HTTPException as error:
-                log.warning("Job %d: cannot open the DM to check (%s)", job.id, error)
-                raise _Retry from None
+            target = await self._dm_channel(job)
         else:
             target = await self._resolve_channel(job.requester.channel_id)
         if target is None:
             return None
-        return await self._find_existing(target, job, job.delivery_started_at)
+        # A withheld video's notice is not its video, though both carry the job's marker.
+        return await self._find_existing(
+            target, job, job.delivery_started_at, video=False if _withheld(job) else None
+        )
+
+    async def _dm_channel(self, job: Job) -> Messageable | None:
+        """The bot's DM with the job's member (None: there is none); `_Retry` if unsure."""
+        try:
+            user = await self._client.fetch_user(job.requester.user_id)
+            return await user.create_dm()
+        except (discord.Forbidden, discord.NotFound):
+            return None  # no DM channel: nothing can have been posted there
+        except discord.HTTPException as error:
+            log.warning("Job %d: cannot open the DM to check (%s)", job.id, error)
+            raise _Retry from None
 
     async def _resolve_channel(self, channel_id: int) -> Messageable | None:
         channel = self._client.get_channel(channel_id)
@@ -632,13 +662,23 @@ class Delivery:
         return await self._fetch_within(job, limit)
 
     async def _find_existing(
-        self, target: Messageable, job: Job, since: float
+        self,
+        target: Messageable,
+        job: Job,
+        since: float,
+        *,
+        video: bool | None = None,
+        dm: bool | None = None,
     ) -> discord.Message | None:
         """The bot's result post for `job` in `target` since `since`; raises `_Retry` if unsure.
 
         Reads every message from the attempt's start to now (not a fixed number), so a busy
-        channel cannot hide the earlier post.
+        channel cannot hide the earlier post. `video`: only a post that brings the video (or
+        only one that does not); `dm`: `target` is the member's DM (by default, where the
+        job's last attempt went).
         """
+        if dm is None:
+            dm = job.delivery_target == DM_TARGET
         footer = job_footer(job)
         start = datetime.datetime.fromtimestamp(self._to_discord(since), datetime.UTC) - _CLOCK_SKEW
         after = discord.Object(discord.utils.time_snowflake(start))
@@ -647,7 +687,7 @@ class Delivery:
             # What asked for the job is stamped by Discord's own clock, before any post of it:
             # reading from there holds whatever ours did meanwhile (a step, another process).
             after = discord.Object(min(after.id, asked))
-        if job.status_message_id is not None and job.delivery_target != DM_TARGET:
+        if job.status_message_id is not None and not dm:
             # Results reply to the status message, so nothing older needs reading.
             after = discord.Object(min(after.id, job.status_message_id))
         if job.superseded_post_id:
@@ -669,20 +709,22 @@ class Delivery:
                     continue
                 if ended is not None and message.created_at.timestamp() < ended:
                     continue
+                if video is not None and _brings_video(message, job) != video:
+                    continue
                 # A layout keeps the marker in a text display; the plain fallback in its footer.
                 if marker_line(footer) in text_displays(message) or any(
                     embed.footer.text == footer for embed in message.embeds
                 ):
                     return message
         except (discord.Forbidden, discord.NotFound) as refused:
-            if job.delivery_target == DM_TARGET:
+            if dm:
                 return None  # the DM is closed: nothing can have been posted there either
             raise _CannotLook from refused
         except discord.HTTPException as error:
             # Unsure whether it was posted: posting now could post twice, so wait instead.
             log.warning("Job %d: cannot read history to check for a duplicate (%s)", job.id, error)
             raise _Retry from None
-        if job.delivery_target != DM_TARGET:
+        if not dm:
             await self._check_history_shown(target, job)
         return None
 

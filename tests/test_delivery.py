@@ -382,6 +382,64 @@ async def test_a_blocked_members_video_an_earlier_attempt_posted_unseen_is_delet
     assert fake.get_message(unseen.message_id) is None
 
 
+async def blocked(store, clock, fake, job):
+    """A moderator blocks the job's member before its delivery's retry: due, with the notice
+    that it was cancelled."""
+    assert await store.retry_delivery_at(job, clock() + 60)
+    outcomes = await store.cancel_unfinished(
+        fake.guild_id, fake.user_id, reason_key="cancelled_by_block", now=clock()
+    )
+    assert [cancelled.outcome for cancelled in outcomes] == [CancelOutcome.WITHHELD]
+    [due] = await store.claim_due(Stage.DELIVER, 10)
+    return due
+
+
+async def test_a_blocked_members_video_whose_deletion_failed_is_not_taken_for_the_notice(
+    store, clock, fake, client, api, downloads
+):
+    """A video posted unseen, then withheld by a block: deleting it failed (Discord down for a
+    moment), then so did the notice's post. The notice's retry found the video (it carries the
+    job's marker too) and took it for the notice: the blocked video stayed, for all to see,
+    and the notice never came. The retry now deletes the video, then posts the notice."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    unseen = await delivery(job)  # posted; the bot saw a timeout and will try again later
+    due = await blocked(store, clock, fake, job)
+    fake.fail_next("DELETE", rf"/channels/{fake.channel_id}/messages/\d+", status=503)
+    fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+    assert (await delivery(due)).outcome is DeliveryOutcome.RETRY
+    assert fake.get_message(unseen.message_id) is not None, "its deletion failed"
+    assert await store.retry_delivery_at(due, clock())
+    told = await delivery(await claimed(store, due.id, Stage.DELIVER))
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    assert fake.get_message(unseen.message_id) is None, "the blocked video is gone"
+    [notice] = results(fake)
+    assert notice["id"] == str(told.message_id)
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+
+
+async def test_a_blocked_members_video_an_earlier_attempt_sent_by_dm_unseen_is_deleted(
+    store, clock, fake, client, api, downloads
+):
+    """The channel refused the video, so it went by DM: Discord made that post, the bot saw
+    its upload time out; then a moderator blocked the member. The notice came and the video
+    stayed in the member's DMs. It is looked for there too now, and deleted."""
+    clock.now = time.time()
+    delivery = Delivery(client, downloads, store, clock=clock)
+    fake.take_from_bot(fake.channel_id, PERM_SEND_MESSAGES)
+    job = await finished_job(store, clock, fake, api)
+    unseen = await delivery(job)
+    [sent] = dms(fake)
+    assert sent["id"] == str(unseen.message_id), "the video went by DM"
+    told = await delivery(await blocked(store, clock, fake, job))
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    assert fake.get_message(unseen.message_id) is None, "the blocked video is gone"
+    [notice] = dms(fake)
+    assert notice["id"] == str(told.message_id)
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+
+
 async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
     store, clock, fake, client, api, downloads
 ):
