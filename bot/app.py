@@ -287,19 +287,23 @@ class VideoBot(commands.AutoShardedBot):
             max_bytes=settings.max_reference_bytes,
             allowed_networks=settings.link_allowed_networks,
         )
+        apimart_origin = TrustedOrigin(yarl.URL(settings.apimart_base_url).origin(), self.session)
         # APIMart's answers name the result links: checked like members' links, except on
         # APIMart's own origin (trusted already with the key). Only `open` is used: Delivery
         # caps each video at the upload limit of where it goes.
         self.result_links = GuardedFetcher(
             max_bytes=0,
             allowed_networks=settings.link_allowed_networks,
-            trusted=TrustedOrigin(yarl.URL(settings.apimart_base_url).origin(), self.session),
+            trusted=apimart_origin,
         )
         # Copies of a late job's pictures (from Discord's CDN, or APIMart's earlier copy): name
         # lookups of their own, so members' links on a silent nameserver never hold them up.
+        # APIMart's own origin is trusted as for the result links: an APIMart behind a proxy on
+        # the operator's network still gives its earlier copies back.
         self.rehosts = GuardedFetcher(
             max_bytes=settings.max_reference_bytes,
             allowed_networks=settings.link_allowed_networks,
+            trusted=apimart_origin,
         )
         self.apimart = APIMartClient(
             self.session,

@@ -25,6 +25,7 @@ from bot.media_refresh import (
     is_spoiler,
     links_gone,
     links_lost,
+    rehosted_url,
 )
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.nameserver import silent_nameserver
@@ -853,3 +854,65 @@ async def test_click_and_submit_agree_on_a_picture_in_its_last_hour_from_a_delet
     report = await service.submit(job, member_present=True)
     assert gone, "the click lets it through"
     assert report.state is JobState.REJECTED, "the submit refuses it"
+
+
+async def test_apimarts_own_copy_is_copied_again_when_apimart_runs_on_a_private_address(
+    tmp_path,
+):
+    """An operator runs APIMart behind a proxy on their own network (here loopback, not opened
+    in LINK_ALLOWED_NETWORKS). A regenerated job's picture is APIMart's earlier copy, with
+    40 minutes left and nothing to renew it from: it is read back from APIMart's own origin
+    (trusted, as the result downloads are) and copied again, not refused as "links expired"."""
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, clock=clock) as world:
+        await world.bot.poller.stop()
+        uploaded = await world.bot.apimart.upload_image(
+            PNG, filename="cat.png", content_type="image/png"
+        )
+        copy = rehosted_url(uploaded, clock() + TWO_HOURS + 2400, None)
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(copy,))
+        requester = Requester(
+            user_id=world.discord.user_id,
+            channel_id=world.discord.channel_id,
+            guild_id=world.discord.guild_id,
+        )
+        job = await world.bot.store.create(requester, request, now=clock(), submit_by=clock())
+        clock.offset = TWO_HOURS
+        report = await world.bot.jobs.submit(job, member_present=False)
+        assert report.state is JobState.QUEUED, report.member_message.render("en-US")
+        first, again = world.api.uploads
+        assert again.url != first.url, "a new copy, with days of its own"
+        assert again.data == PNG
+        assert world.api.submits[0]["image_urls"] == [again.url]
+
+
+async def test_a_rehost_trusts_apimarts_exact_origin_only(tmp_path, internal):
+    """Trusting APIMart's origin opens nothing else: a copy's link to another server on the
+    same private host, or to APIMart's own server under another name (`localhost`), is never
+    fetched, and the job is refused as before."""
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, clock=clock) as world:
+        await world.bot.poller.stop()
+        uploaded = await world.bot.apimart.upload_image(
+            PNG, filename="cat.png", content_type="image/png"
+        )
+        renamed = str(yarl.URL(uploaded).with_host("localhost"))
+        requester = Requester(
+            user_id=world.discord.user_id,
+            channel_id=world.discord.channel_id,
+            guild_id=world.discord.guild_id,
+        )
+        for other in (f"{internal.origin}/secret.png", renamed):
+            copy = rehosted_url(other, clock() + TWO_HOURS + 2400, None)
+            request = VideoRequest(prompt="x", generation_type="frame", image_urls=(copy,))
+            job = await world.bot.store.create(requester, request, now=clock(), submit_by=clock())
+            clock.offset += TWO_HOURS
+            report = await world.bot.jobs.submit(job, member_present=False)
+            assert report.state is JobState.REJECTED, other
+        assert len(world.api.uploads) == 1 and world.api.submits == []
+        assert internal.hits == []
+        assert world.api.requests_for("file") == []
