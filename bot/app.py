@@ -17,6 +17,7 @@ import yarl
 from discord.ext import commands
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.apimart.client import UPLOAD_MAX_BYTES
 from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.delivery import Delivery
@@ -301,7 +302,8 @@ class VideoBot(commands.AutoShardedBot):
         # APIMart's own origin is trusted as for the result links: an APIMart behind a proxy on
         # the operator's network still gives its earlier copies back.
         self.rehosts = GuardedFetcher(
-            max_bytes=settings.max_reference_bytes,
+            # No more than APIMart's upload takes: a larger picture is refused as such.
+            max_bytes=min(settings.max_reference_bytes, UPLOAD_MAX_BYTES),
             allowed_networks=settings.link_allowed_networks,
             trusted=apimart_origin,
         )

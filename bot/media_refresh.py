@@ -34,11 +34,12 @@ from bot.apimart import (
     PaymentRequiredError,
     VideoRequest,
 )
+from bot.apimart.client import UPLOAD_MAX_BYTES
 from bot.apimart.models import without_fragment
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, MessageRef
-from bot.media.fetcher import FetchError, GuardedFetcher, Unreachable
+from bot.media.fetcher import FetchError, GuardedFetcher, TooLarge, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -257,9 +258,26 @@ class _Unavailable(Exception):
     """An old URL could not be downloaded for re-hosting; `passing` when the server failed for
     a moment (a 5xx, a 429, a timeout, a dropped connection), which says nothing of the file."""
 
-    def __init__(self, reason: str, *, passing: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, passing: bool = False, refusal: JobRefused | None = None
+    ) -> None:
         super().__init__(reason)
         self.passing = passing
+        # What the member is told if nothing else renews the link (else: links expired).
+        self.refusal = refusal
+
+
+_REQUEST_TOO_LARGE = 413
+
+
+def too_large_to_copy(*, sized: bool = True) -> JobRefused:
+    """A picture APIMart's upload cannot take: its link needed a copy, so the job cannot go.
+    Said as such, not as expired links (an operator's MAX_REFERENCE_BYTES may be above the
+    upload's limit); `sized`: the bot's own cap refused it, so the limit is known."""
+    if sized:
+        limit = f"{UPLOAD_MAX_BYTES // (1024 * 1024)} MB"
+        return JobRefused(msg("media_too_large_to_copy", limit=limit))
+    return JobRefused(msg("media_too_large_to_copy_unsized"))
 
 
 def _passing(status: int) -> bool:
@@ -352,6 +370,7 @@ class DiscordMediaRefresher:
         found = current.get(attachment_id(url) or 0)
         if found is not None:
             return found
+        refusal = JobRefused(msg("media_expired"))
         if image:
             try:
                 return await self._rehost(url)
@@ -361,6 +380,8 @@ class DiscordMediaRefresher:
                     # (the operator's to fix): no fault of the member's links.
                     raise
                 log.warning("Job %d: APIMart refused a re-hosted image (%s)", job.id, error)
+                if error.status == _REQUEST_TOO_LARGE:
+                    refusal = too_large_to_copy(sized=False)
             except _Unavailable as error:
                 if error.passing and self._works_now(url):
                     # Discord's file server failing for a moment while the old URL is still
@@ -368,17 +389,21 @@ class DiscordMediaRefresher:
                     log.warning("Job %d: could not copy an image for now (%s)", job.id, error)
                     raise SourceUnanswered(f"its file server, copying an image: {error}") from None
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)
+                refusal = error.refusal or refusal
         if unanswered is not None:
             # Its message may still be there: refusing now would lose the member's job for a
             # moment's fault of Discord's.
             raise unanswered
-        raise JobRefused(msg("media_expired"))
+        raise refusal
 
     async def _rehost(self, url: str) -> str:
         """Download the image from its old URL, through the guard, and upload it to APIMart."""
         uploaded_at = self._clock()
         try:
             fetched = await self._fetcher.fetch(without_fragment(url), keep_body=True)
+        except TooLarge as error:
+            # Over what APIMart's upload takes: no copy can be made, however often it is tried.
+            raise _Unavailable(str(error), refusal=too_large_to_copy()) from None
         except FetchError as error:
             raise _Unavailable(str(error), passing=isinstance(error, Unreachable)) from None
         if fetched.status != 200:

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 SUBMIT_PATH = "/v1/videos/generations"
 TASK_PATH = "/v1/tasks/{task_id}"
 UPLOAD_PATH = "/v1/uploads/images"
+# The largest image APIMart's upload endpoint takes (its documented 20 MB).
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 BALANCE_PATH = "/v1/balance"  # the API key's own quota
 USER_BALANCE_PATH = "/v1/user/balance"  # the account's balance, which every key draws on
 TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})

@@ -58,6 +58,16 @@ EN: dict[str, str] = {
         "The links to your reference files expired before the video service could fetch them, "
         "and I couldn't renew them. Please make the request again."
     ),
+    "media_too_large_to_copy": (
+        "Your reference picture is too large for the video service to keep a copy of (larger "
+        "than the {limit} it takes), and its link needed renewing before the video could be "
+        "made, so I couldn't send it. Please make the request again with a smaller picture."
+    ),
+    "media_too_large_to_copy_unsized": (
+        "Your reference picture is too large for the video service to keep a copy of, and its "
+        "link needed renewing before the video could be made, so I couldn't send it. Please "
+        "make the request again with a smaller picture."
+    ),
     "media_renewal_waiting": (
         "The links to your reference files need renewing, and Discord didn't answer just now, "
         "so job #{job_id} is saved and waiting. I'll try again shortly and post it in this "
@@ -131,6 +141,14 @@ ZH: dict[str, str] = {
     # Expired media
     "media_expired": (
         "你的参考文件链接在视频服务读取之前已经失效，我也无法更新它们。请重新发起请求。"
+    ),
+    "media_too_large_to_copy": (
+        "你的参考图片大于视频服务可保存副本的上限（{limit}），而它的链接需要在生成视频前更新，"
+        "所以我无法发送它。请用更小的图片重新发起请求。"
+    ),
+    "media_too_large_to_copy_unsized": (
+        "你的参考图片太大，视频服务无法保存它的副本，而它的链接需要在生成视频前更新，"
+        "所以我无法发送它。请用更小的图片重新发起请求。"
     ),
     "media_renewal_waiting": (
         "你的参考文件链接需要更新，但 Discord 暂时没有响应，所以任务 #{job_id} 已保存并在等待。"

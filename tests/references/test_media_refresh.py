@@ -27,6 +27,7 @@ from bot.media_refresh import (
     links_lost,
     rehosted_url,
 )
+from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.nameserver import silent_nameserver
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, ScriptedDNS, Site
@@ -916,3 +917,65 @@ async def test_a_rehost_trusts_apimarts_exact_origin_only(tmp_path, internal):
         assert len(world.api.uploads) == 1 and world.api.submits == []
         assert internal.hits == []
         assert world.api.requests_for("file") == []
+
+
+MIB = 1024 * 1024
+
+
+async def test_a_picture_over_apimarts_upload_limit_is_refused_as_too_large_not_as_expired(
+    tmp_path,
+):
+    """The operator raised MAX_REFERENCE_BYTES to 30 MB (for videos, say): a 21 MB picture is
+    taken, but a late job can only renew it by copying it to APIMart, whose uploads take at
+    most 20 MB. The member reads that the picture is too large for the service to keep a copy
+    of, naming the limit, not that their links expired; nothing of it is uploaded."""
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with Site(PUBLIC_HOST) as cdn:
+        big = PNG + bytes(21 * MIB)
+        cdn.serve("/attachments/5/77/big.png", big)
+        async with running_bot(
+            tmp_path,
+            clock=clock,
+            link_allowed_networks=f"{PUBLIC_HOST}/32",
+            cdn_origins=frozenset({cdn.origin}),
+            max_reference_bytes=30 * MIB,
+        ) as world:
+            await world.bot.poller.stop()
+            old = signed(cdn.url("/attachments/5/77/big.png"), clock() + TWO_HOURS + 2400)
+            request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old,))
+            requester = Requester(
+                user_id=world.discord.user_id,
+                channel_id=world.discord.channel_id,
+                guild_id=world.discord.guild_id,
+            )
+            job = await world.bot.store.create(requester, request, now=clock(), submit_by=clock())
+            clock.offset = TWO_HOURS
+            report = await world.bot.jobs.submit(job, member_present=False)
+            told = report.member_message.render("en-US")
+            assert report.state is JobState.REJECTED, told
+            assert "expired" not in told.split(".")[0]
+            assert "larger than the 20 MB" in told, told
+            assert "大于" in report.member_message.render("zh-CN")
+            assert world.api.uploads == [] and world.api.submits == []
+
+
+async def test_a_picture_apimarts_upload_refuses_as_too_large_is_not_blamed_on_expired_links(
+    db, session, clock, cdn
+):
+    """APIMart's upload answers 413 (its limit lower than the bot knows): the same refusal."""
+    async with (
+        FakeAPIMart(max_upload_bytes=MIB) as api,
+        GuardedFetcher(
+            max_bytes=20 * MIB, allowed_networks=[ipaddress.ip_network(f"{PUBLIC_HOST}/32")]
+        ) as fetcher,
+    ):
+        old = cdn.make_attachment("cat.png", PNG + bytes(2 * MIB), "image/png")
+        store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(old.url,))
+        report = await late_submit(store, service, clock, request)
+        told = report.member_message.render("en-US")
+        assert report.state is JobState.REJECTED, told
+        assert "too large for the video service" in told, told
+        assert api.submits == []
