@@ -369,7 +369,9 @@ class DiscordMediaRefresher:
             return url
         found = current.get(attachment_id(url) or 0)
         if found is not None:
-            return found
+            # A link written behind a spoiler says so only in its mark, which the fresh URL
+            # lacks: kept, so the result still hides it.
+            return behind_spoiler(found) if is_spoiler(url) and not is_spoiler(found) else found
         refusal = JobRefused(msg("media_expired"))
         if image:
             try:

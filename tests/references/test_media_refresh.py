@@ -21,6 +21,7 @@ from bot.media_refresh import (
     DiscordMediaRefresher,
     SourceUnanswered,
     attachment_id,
+    behind_spoiler,
     is_signed,
     is_spoiler,
     links_gone,
@@ -169,6 +170,31 @@ async def test_an_expired_url_is_replaced_by_the_source_messages_fresh_one(
     assert api.submits[0]["image_urls"] == [fresh]
     assert (await store.get(report.job.id)).request.image_urls == (fresh,)
     assert api.uploads == []
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+async def test_a_link_written_behind_a_spoiler_stays_behind_one_when_renewed_from_its_message(
+    db, api, session, clock, cdn, fetcher, kind
+):
+    """`||https://cdn.discordapp.com/...cat.png||` typed by the member: its fresh URL, read from
+    the message, carries no spoiler in its name; the job still knows it was hidden, so the
+    result (and the video made from it) stays behind a spoiler. The mark is never sent."""
+    old = cdn.make_attachment("cat.png", PNG, "image/png")
+    fresh = old.url.replace("hm=", "hm=renewed")
+    messages = Messages()
+    messages.current[SOURCE] = {old.id: fresh}
+    store, service = make_service(db, api, session, clock, messages, fetcher, [cdn.base_url])
+    hidden = behind_spoiler(old.url)
+    if kind == "image":
+        request = VideoRequest(prompt="x", generation_type="frame", image_urls=(hidden,))
+    else:
+        request = VideoRequest(prompt="x", video_urls=(hidden,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.QUEUED
+    kept = (await store.get(report.job.id)).request
+    [renewed] = kept.image_urls or kept.video_urls
+    assert is_spoiler(renewed), renewed
+    assert api.submits[0][f"{kind}_urls"] == [fresh]
 
 
 @pytest.mark.parametrize(
