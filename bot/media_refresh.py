@@ -11,7 +11,10 @@ For each signed URL of a job that expires before the job needs it, in order of p
 4. otherwise the job is refused with a message saying the links expired.
 A re-hosted copy expires too: its URL's fragment (never sent over HTTP, and left out of the
 submit) says until when it lasts and which attachment it copies, so a job made from it later
-(Regenerate) renews it the same way. Other links that are not signed never expire and are kept.
+(Regenerate) renews it the same way. APIMart's link to a result, taken as a reference (a reply
+to a result posted as its link), is marked in its fragment with the expiry APIMart gave: nothing
+renews it, so a job that would send it dead is refused. Other links that are not signed never
+expire and are kept.
 Only attachment URLs on Discord's own CDN count as signed: a member's link that merely carries
 `ex` and `hm` is a link like any other. Re-hosting downloads through the guarded fetcher, never
 with the bot's trusted session.
@@ -61,6 +64,9 @@ _COPIED_ATTACHMENT = "attachment"
 _SPOILER_MARK = "spoiler"
 # Discord hides an attachment behind a spoiler by its file name, which its URL carries.
 SPOILER_PREFIX = "SPOILER_"
+# In the fragment of a link the service said expires (its result posted as its link, taken as
+# a reference): when it stops working. Nothing can renew it.
+_LINK_UNTIL = "until"
 
 
 def is_signed(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> bool:
@@ -119,10 +125,27 @@ def rehosted_expiry(url: str) -> float | None:
     return float(until) if until.isdigit() else None
 
 
+def expiring_link(url: str, until: float) -> str:
+    """`url`, a link the service said stops working at `until` (APIMart's link to a result),
+    marked so: a job made from it is judged by it, and refused rather than sent dead. Other
+    marks it carries (a spoiler) are kept."""
+    return _with_marks(url, {_LINK_UNTIL: str(int(until))})
+
+
+def marked_expiry(url: str) -> float | None:
+    """When a link marked by `expiring_link` stops working; None for any other link."""
+    until = _fragment_marks(url).get(_LINK_UNTIL, "")
+    return float(until) if until.isdigit() else None
+
+
 def url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> float | None:
-    """When a signed Discord URL or a re-hosted copy stops working, if it says."""
+    """When a signed Discord URL, a re-hosted copy or a link the service said expires stops
+    working, if it says."""
     signed = signed_url_expiry(url, origins)
-    return signed if signed is not None else rehosted_expiry(url)
+    if signed is not None:
+        return signed
+    rehosted = rehosted_expiry(url)
+    return rehosted if rehosted is not None else marked_expiry(url)
 
 
 def earliest_expiry(
@@ -193,7 +216,8 @@ async def links_gone(
     that will not last `margin` counts too when its message is there to read: the submit renews
     it from there, and a deleted message's files leave Discord's CDN, copy and all."""
     needed = needing_a_message(request, now, origins, margin)
-    if not sources:
+    if not sources or any(attachment_id(url) is None for url in needed):
+        # No message to read, or a link no message holds (the service's own, expired).
         return bool(needed)
     fading = [url for url in request.image_urls if not lasts(url, now + margin, origins)]
     if not needed and not fading:
@@ -207,10 +231,16 @@ async def links_gone(
     return any(attachment_id(url) not in current for url in (*needed, *fading))
 
 
+def _with_marks(url: str, marks: Mapping[str, str]) -> str:
+    """`url` with `marks` added to those the bot already put in its fragment."""
+    merged = {**_fragment_marks(url), **marks}
+    return f"{without_fragment(url)}#{urllib.parse.urlencode(merged)}"
+
+
 def behind_spoiler(url: str) -> str:
     """`url` marked as shown behind a spoiler where the member gave it (a link written
     `||like this||`); the mark is in its fragment, which is never fetched nor sent."""
-    return f"{without_fragment(url)}#{urllib.parse.urlencode({_SPOILER_MARK: '1'})}"
+    return _with_marks(url, {_SPOILER_MARK: "1"})
 
 
 def is_spoiler(url: str) -> bool:
@@ -392,7 +422,7 @@ class DiscordMediaRefresher:
                     raise SourceUnanswered(f"its file server, copying an image: {error}") from None
                 log.warning("Job %d: could not re-host an image (%s)", job.id, error)
                 refusal = error.refusal or refusal
-        if unanswered is not None:
+        if unanswered is not None and attachment_id(url) is not None:
             # Its message may still be there: refusing now would lose the member's job for a
             # moment's fault of Discord's.
             raise unanswered

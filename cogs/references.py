@@ -40,6 +40,7 @@ from bot.jobs.media import (
     Skipped,
     SkipReason,
     collect,
+    expiring_soon,
     links_to_check,
     skipped_note,
     split_attachments,
@@ -106,7 +107,8 @@ THREAD_PARENTS_KEPT = 1000
 
 
 MENU_NAME = "Make a video"
-# The rules are checked before the form opens if the database answers within this long.
+# The rules (and a result's link end) are checked before the form opens if the database
+# answers within this long.
 MENU_CHECK_TIMEOUT = 1.5
 # What an open form saw is kept in memory this long (Discord's forms last 15 minutes).
 MODAL_TIMEOUT = 900.0
@@ -370,7 +372,16 @@ class ReferencesCog(commands.Cog):
         if cannot_post is not None:
             await origin.tell(cannot_post)
             return
+        deadline = asyncio.get_running_loop().time() + MENU_CHECK_TIMEOUT
         media = message_media(message)
+        try:
+            async with asyncio.timeout_at(deadline):
+                media = await self._with_result_link(message, media)
+        except TimeoutError:
+            log.info("A result's link end was not read before the form; read when it is sent")
+        if (dead := self._dead_result_link([media])) is not None:
+            await answer_privately(interaction, dead)
+            return
         attached = split_attachments(media.attachments)
         links = media.link_urls()
         if not links and attached.skipped and not (attached.images or attached.videos):
@@ -419,7 +430,6 @@ class ReferencesCog(commands.Cog):
                 )
                 await answer_privately(interaction, note)
                 return
-        deadline = asyncio.get_running_loop().time() + MENU_CHECK_TIMEOUT
         if await refused_by_rules_in_time(self.bot, origin, deadline=deadline):
             return
         locale = str(interaction.locale)
@@ -530,6 +540,15 @@ class ReferencesCog(commands.Cog):
             options = with_form_flags(submitted, FORM_OPENS_ON)
         except JobRefused as error:
             await origin.tell(error.user_message)
+            return
+        if target is not None and self._is_own(target):
+            # Read again (a database read: Discord is answered first): the form was open a
+            # while, its link may have run out meanwhile, and its end may not have been read
+            # before it opened.
+            await origin.acknowledge()
+            media = await self._with_result_link(target, media)
+        if (dead := self._dead_result_link([media])) is not None:
+            await origin.tell(dead)
             return
         if media.link_urls():
             # The check before fetching reads the database: Discord is answered first.
@@ -874,7 +893,11 @@ class ReferencesCog(commands.Cog):
                 return
         if source.author.id == me.id:
             options = await self._like_its_result(source, options, message.author.id)
+            source_media = await self._with_result_link(source, source_media)
         medias = [source_media, own_media]
+        if (dead := self._dead_result_link(medias)) is not None:
+            await origin.tell(dead)
+            return
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin, links_to_check(medias)
         ):
@@ -918,6 +941,35 @@ class ReferencesCog(commands.Cog):
             await origin.tell(msg("confirm_media_lost"))
             return
         await queue_request(self.bot, origin, request)
+
+    async def _with_result_link(
+        self, message: discord.Message, media: MessageMedia
+    ) -> MessageMedia:
+        """`media`, for one of the bot's results, with when APIMart's link to its video stops
+        working (APIMart said): a reference made from that link is judged by it."""
+        if not self._is_own(message):
+            return media
+        job = await self.bot.store.job_of_result(message.id)
+        if job is None or job.result_url is None or job.result_expires_at is None:
+            return media
+        return dataclasses.replace(
+            media, expiring=((job.result_url, float(job.result_expires_at)),)
+        )
+
+    def _is_own(self, message: discord.Message) -> bool:
+        """Whether the bot posted `message` (one of its results, perhaps)."""
+        return self.bot.user is not None and message.author.id == self.bot.user.id
+
+    def _dead_result_link(self, medias: list[MessageMedia]) -> Message | None:
+        """Why nothing can be made from these messages, if one of the bot's results among them
+        is APIMart's link and it stops working before the service would fetch it: told
+        before anything is fetched, recorded or sent, not failed minutes later."""
+        now = self.bot.clock()
+        until = expiring_soon(medias, now + self.bot.jobs.media_margin)
+        if until is None:
+            return None
+        key = "reference_link_expired" if until <= now else "reference_link_expiring"
+        return msg(key, expiry=f"<t:{int(until)}:R>")
 
     async def _like_its_result(
         self, source: discord.Message, options: VideoOptions, replier_id: int

@@ -40,7 +40,7 @@ from bot.media.fetcher import (
 )
 from bot.media.formats import judged_type
 from bot.media.resolver import lookups_for
-from bot.media_refresh import SPOILER_PREFIX, behind_spoiler
+from bot.media_refresh import SPOILER_PREFIX, behind_spoiler, expiring_link
 from bot.text import CODE_CHARS, code
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,9 @@ class MessageMedia:
     # Links in the text an embed shows the picture of (a GIF's page): that picture is used,
     # the page itself is not fetched.
     pictured_pages: tuple[str, ...] = ()
+    # Links the service said stop working, and when (epoch seconds): the bot's own result
+    # posted as APIMart's link. A reference made from one carries that end (`expiring_link`).
+    expiring: tuple[tuple[str, float], ...] = ()
 
     def link_urls(self) -> list[str]:
         """Shown media first, then links in the text; http(s) only, each once."""
@@ -245,6 +248,11 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
             _behind_spoiler(item) if url in hidden else item
             for url, item in zip(links, found, strict=True)
         ]
+        ends = dict(message.expiring)
+        found = [
+            _ending(item, ends[url]) if url in ends else item
+            for url, item in zip(links, found, strict=True)
+        ]
         linked = split_attachments([item for item in found if isinstance(item, MediaInput)])
         images += linked.images
         videos += linked.videos
@@ -257,6 +265,26 @@ def _behind_spoiler(item: MediaInput | Skipped) -> MediaInput | Skipped:
     if isinstance(item, Skipped):
         return dataclasses.replace(item, hidden=True)
     return dataclasses.replace(item, url=behind_spoiler(item.url))
+
+
+def _ending(item: MediaInput | Skipped, until: float) -> MediaInput | Skipped:
+    """A link the service said stops working at `until`, marked so (it may be redirected: the
+    mark goes on what was found)."""
+    if isinstance(item, Skipped):
+        return item
+    return dataclasses.replace(item, url=expiring_link(item.url, until))
+
+
+def expiring_soon(messages: Sequence[MessageMedia], needed_until: float) -> float | None:
+    """The end of the soonest link among `messages` the service said stops working before
+    `needed_until` (when the service may still fetch it), if any: a job from it would fail."""
+    ends = [
+        until
+        for message in messages
+        for url, until in message.expiring
+        if until < needed_until and url in message.link_urls()
+    ]
+    return min(ends, default=None)
 
 
 def links_to_check(messages: Sequence[MessageMedia]) -> int:

@@ -58,6 +58,14 @@ EN: dict[str, str] = {
         "The links to your reference files expired before the video service could fetch them, "
         "and I couldn't renew them. Please make the request again."
     ),
+    "reference_link_expired": (
+        "That video was posted as the video service's link, which expired {expiry}: the "
+        "service can't fetch it any more, so nothing was made or counted."
+    ),
+    "reference_link_expiring": (
+        "That video was posted as the video service's link, which stops working {expiry}: "
+        "too soon for the service to be sure to fetch it, so nothing was made or counted."
+    ),
     "media_too_large_to_copy": (
         "Your reference picture is too large for the video service to keep a copy of (larger "
         "than the {limit} it takes), and its link needed renewing before the video could be "
@@ -141,6 +149,14 @@ ZH: dict[str, str] = {
     # Expired media
     "media_expired": (
         "你的参考文件链接在视频服务读取之前已经失效，我也无法更新它们。请重新发起请求。"
+    ),
+    "reference_link_expired": (
+        "那个视频是以视频服务的链接发布的，该链接已于{expiry}失效：视频服务无法再读取它，"
+        "所以没有生成也没有计入额度。"
+    ),
+    "reference_link_expiring": (
+        "那个视频是以视频服务的链接发布的，该链接将于{expiry}失效：视频服务可能来不及读取它，"
+        "所以没有生成也没有计入额度。"
     ),
     "media_too_large_to_copy": (
         "你的参考图片大于视频服务可保存副本的上限（{limit}），而它的链接需要在生成视频前更新，"

@@ -780,6 +780,105 @@ async def test_reply_to_a_result_posted_as_a_link_remixes_that_video(tmp_path):
         assert sent["prompt"] == "now at night"
 
 
+@asynccontextmanager
+async def linked_result(tmp_path, clock):
+    """A result over the upload limit, posted as APIMart's link, which APIMart says stops
+    working a day after it was made; the bot runs on `clock`, which the test moves on."""
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024, expires_in=86400)
+    async with running_bot(
+        tmp_path,
+        plan=plan,
+        clock=clock,
+        message_content_intent=True,
+        link_allowed_networks="127.0.0.1/32",
+    ) as world:
+        await world.video(prompt="a long 4k shot", resolution="4k")
+        result = await world.wait_for_result()
+        assert result["attachments"] == []
+        yield world, result
+
+
+@pytest.mark.parametrize(
+    ("later", "said"),
+    [(2 * 86400, "which expired <t:"), (86400 - 600, "which stops working <t:")],
+    ids=["two-days-later", "ten-minutes-before-its-end"],
+)
+async def test_a_reply_to_a_result_whose_link_runs_out_is_refused_before_anything_is_sent(
+    tmp_path, later, said
+):
+    """The result's link (APIMart's, with the end it gave) has run out, or runs out before the
+    service would fetch it: the member is told so at once, with when, and nothing is fetched,
+    recorded or sent; not a job failed by the service minutes later (this fake APIMart still
+    serves the file: the end APIMart gave is what tells)."""
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with linked_result(tmp_path, clock) as (world, result):
+        clock.offset = later
+        fetched = len(world.api.requests_for("file"))
+        asking = await reply(world, result, "now at night")
+        answer = await bots_reply_to(world, asking)
+        assert said in answer["content"], answer["content"]
+        assert "nothing was made or counted" in answer["content"]
+        assert len(world.api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
+        assert len(world.api.requests_for("file")) == fetched, "the dead link is not fetched"
+
+
+async def test_the_menu_on_a_result_whose_link_expired_is_refused_before_the_form(tmp_path):
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with linked_result(tmp_path, clock) as (world, result):
+        clock.offset = 2 * 86400
+        interaction = await make_video_on(world, result, locale="zh-CN")
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == 4, "no form to fill in for nothing"
+        assert "该链接已于<t:" in callback["data"]["content"]
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
+
+
+async def test_a_menu_form_sent_once_the_results_link_runs_short_is_refused(tmp_path):
+    """The form opened with two hours of the link left; it is sent with ten minutes left."""
+    from tests.cogs.test_reach import ShiftedClock
+
+    clock = ShiftedClock()
+    async with linked_result(tmp_path, clock) as (world, result):
+        clock.offset = 86400 - 7200
+        interaction = await make_video_on(world, result)
+        callback = await interaction.wait_for_callback()
+        assert callback["type"] == MODAL, callback
+        clock.offset = 86400 - 600
+        submit = await fill_form(world, interaction, "now at night")
+        answer = await submit.wait_for_answer()
+        assert "which stops working <t:" in answer["content"], answer["content"]
+        assert len(world.api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
+
+
+async def test_a_video_from_a_linked_result_is_not_regenerated_once_that_link_is_gone(tmp_path):
+    """A reply made a video from the result's link, good for a day. Regenerate two days on
+    would send APIMart a dead link: refused at the click, nothing saved or sent."""
+    from tests.cogs.test_reach import ShiftedClock
+    from tests.cogs.test_results import delivery_recorded
+
+    clock = ShiftedClock()
+    async with linked_result(tmp_path, clock) as (world, result):
+        first = world.api.last_task
+        asking = await reply(world, result, "now at night")
+        await bots_reply_to(world, asking)
+        await world.api.wait_for_submits(2)
+        assert world.api.submits[1]["video_urls"] == [first.video_url], "the mark is not sent"
+        await delivery_recorded(world, 2)
+        second = (await world.bot.store.get(2)).delivery_message_id
+        clock.offset = 2 * 86400
+        click = await world.discord.component_interaction("video:regen:2", message_id=second)
+        told = await click.wait_for_private_answer(timeout=10)
+        assert "no longer available" in told, told
+        assert len(world.api.submits) == 2
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "nothing saved"
+
+
 async def test_a_link_to_a_video_is_a_reference_video(tmp_path):
     async with (
         Site(PUBLIC_HOST) as web,

@@ -22,11 +22,14 @@ from bot.media_refresh import (
     SourceUnanswered,
     attachment_id,
     behind_spoiler,
+    expiring_link,
     is_signed,
     is_spoiler,
+    lasts,
     links_gone,
     links_lost,
     rehosted_url,
+    url_expiry,
 )
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
@@ -1005,3 +1008,27 @@ async def test_a_picture_apimarts_upload_refuses_as_too_large_is_not_blamed_on_e
         assert report.state is JobState.REJECTED, told
         assert "too large for the video service" in told, told
         assert api.submits == []
+
+
+async def test_a_service_link_past_its_end_is_refused_at_submit_not_held_for_discord(
+    db, api, session, clock, fetcher
+):
+    """A job from APIMart's link to a result waited past the end APIMart gave it: nothing
+    renews such a link, so the job is refused at once (nothing sent), even while Discord does
+    not answer for its messages (which could not renew it anyway)."""
+    link = expiring_link(f"{api.base_url}/files/t.mp4", clock() + TWO_HOURS - 60)
+    store, service = make_service(db, api, session, clock, Unanswered(), fetcher)
+    request = VideoRequest(prompt="x", video_urls=(link,))
+    report = await late_submit(store, service, clock, request)
+    assert report.state is JobState.REJECTED
+    assert "links to your reference files expired" in report.member_message.render("en-US")
+    assert api.submits == []
+
+
+def test_a_service_links_end_and_its_spoiler_are_kept_together():
+    url = "https://upload.apimart.example/files/t.mp4"
+    marked = expiring_link(behind_spoiler(url), 1_900_000_000)
+    assert is_spoiler(marked) and url_expiry(marked) == 1_900_000_000
+    assert is_spoiler(behind_spoiler(expiring_link(url, 1_900_000_000)))
+    assert not lasts(marked, 1_900_000_001) and lasts(marked, 1_899_999_999)
+    assert attachment_id(marked) is None
