@@ -138,6 +138,12 @@ def marked_expiry(url: str) -> float | None:
     return float(until) if until.isdigit() else None
 
 
+def from_service_links(request: VideoRequest) -> bool:
+    """Whether `request` was made from APIMart's links to results (`expiring_link`): files
+    nobody attached, so nobody can ask again "with them"."""
+    return any(marked_expiry(url) is not None for url in (*request.image_urls, *request.video_urls))
+
+
 def url_expiry(url: str, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> float | None:
     """When a signed Discord URL, a re-hosted copy or a link the service said expires stops
     working, if it says."""

@@ -57,7 +57,7 @@ from bot.jobs.validation import (
     remix,
     validate,
 )
-from bot.media_refresh import attachment_id
+from bot.media_refresh import attachment_id, from_service_links
 from bot.result_layout import components_of, uses_media
 from bot.text import CODE_CHARS, code
 from cogs._errors import log_failure, report_failure
@@ -938,7 +938,8 @@ class ReferencesCog(commands.Cog):
             self._refused(message, helped=False)  # a fix made by editing is read again
             return
         if await self.bot.media_lost(request, made.requester.sources):
-            await origin.tell(msg("confirm_media_lost"))
+            own_files = own and not from_service_links(made.request)
+            await origin.tell(msg("confirm_media_lost" if own_files else "result_media_lost_other"))
             return
         await queue_request(self.bot, origin, request)
 

@@ -30,6 +30,7 @@ from bot.jobs.validation import (
     VideoOptions,
     remix,
 )
+from bot.media_refresh import from_service_links
 from bot.moderation.periods import stamp
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
@@ -132,7 +133,10 @@ def media_lost_message(interaction: discord.Interaction[Any], job: Job) -> Messa
     """Why a new video from `job` cannot be made: its files are gone. Only its own member
     attached them and could ask again with them; anyone else is pointed to their own."""
     own = job.requester.user_id == interaction.user.id
-    return msg("confirm_media_lost" if own else "result_media_lost_other")
+    if own and not from_service_links(job.request):
+        return msg("confirm_media_lost")
+    # Someone else's files, or the service's own links to results: nobody attached those.
+    return msg("result_media_lost_other")
 
 
 # How long a click that opens a form may wait for the database before it says "click again".

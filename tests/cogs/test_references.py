@@ -874,7 +874,8 @@ async def test_a_video_from_a_linked_result_is_not_regenerated_once_that_link_is
         clock.offset = 2 * 86400
         click = await world.discord.component_interaction("video:regen:2", message_id=second)
         told = await click.wait_for_private_answer(timeout=10)
-        assert "no longer available" in told, told
+        assert "files this video was made from are no longer available" in told, told
+        assert "you attached" not in told, "the member attached nothing"
         assert len(world.api.submits) == 2
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "nothing saved"
 
