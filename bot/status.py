@@ -16,7 +16,7 @@ from bot.jobs.models import (
     JobState,
 )
 from bot.jobs.service import HOLD_BUSY, HOLD_DISCORD, HOLD_KEYS, HOLD_SLOT
-from bot.jobs.typical import about, usually_ready
+from bot.jobs.typical import usually_ready
 from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
@@ -112,6 +112,18 @@ def eta_text(
     return t("status_eta_seconds", locale, seconds=value)
 
 
+def next_try(job: Job, locale: str | None, now: float) -> str:
+    """Why a job held back by APIMart or Discord waits, and when it is tried again: a live
+    timestamp (its status or answer stays up for minutes, and "in about 20 s" would be false a
+    minute on). One already due is being tried now: no stamp in the past, which would read as
+    a try made (and failed) that was not."""
+    assert job.error_key is not None
+    due = job.next_poll_at if job.next_poll_at is not None else now
+    if due <= now:
+        return t(f"{job.error_key}_now", locale)
+    return t(job.error_key, locale, when=f"<t:{math.ceil(due)}:R>")
+
+
 def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
     """A job the bot itself holds back: its place in the server's line, and what it waits for
     (`slots`: the server's videos-at-once rule, for a job waiting for a free slot)."""
@@ -123,9 +135,7 @@ def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
         key = "status_hold_slot_one" if slots == 1 else "status_hold_slot"
         reason = t(key, locale, limit=slots)
     else:
-        assert job.error_key is not None
-        due = job.next_poll_at if job.next_poll_at is not None else now
-        reason = t(job.error_key, locale, wait=about(due - now))
+        reason = next_try(job, locale, now)
     if job.requester.guild_id is None or job.error_key in _ON_ITS_OWN:
         # Outside servers there is no server's line to stand in; and a submit held for a busy
         # APIMart, or a Discord that did not answer, is tried again on its own while later

@@ -14,9 +14,8 @@ from bot.i18n import Message, msg, t
 from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
-from bot.jobs.typical import about
 from bot.reach import Place
-from bot.status import eta_text, progress_bar
+from bot.status import eta_text, next_try, progress_bar
 from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
@@ -184,9 +183,7 @@ def _waiting_details(job: Job, locale: str, now: float) -> str:
     if message is not None:
         return t("status_details_waiting", locale, url=message)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS - {HOLD_SLOT}:
-        due = job.next_poll_at if job.next_poll_at is not None else now
-        reason = t(job.error_key, locale, wait=about(due - now))
-        return t("status_details_held", locale, reason=reason)
+        return t("status_details_held", locale, reason=next_try(job, locale, now))
     return t("status_details_on_its_way", locale)
 
 

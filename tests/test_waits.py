@@ -21,6 +21,7 @@ from tests.harness import running_bot
 from tests.jobs.test_service_and_poller import RecordingDelivery, make_client
 from tests.jobstates import claimed, finished, submitted
 from tests.observability.scrape import scrape
+from tests.timestamps import read_at, stamps
 
 QUICK = VideoRequest(prompt="a fox in snow", duration=4, resolution="720p")
 BIG = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")
@@ -176,7 +177,7 @@ async def test_a_4k_video_is_not_promised_in_3_to_5_minutes_the_bot_itself_expec
 
 
 async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_for(tmp_path):
-    clock = FakeClock(start=time.time())
+    clock = FakeClock(start=float(int(time.time())))
     async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
         fake = world.discord
         world.api.fail_next("submit", status=429, retry_after_header="20")
@@ -186,8 +187,10 @@ async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_
         )
         assert (
             "number 1 in line in this server: the video service asked us to slow down;"
-            " sending in about 20 s" in first["content"]
-        )
+            " sending in 20 seconds" in read_at(first["content"], clock())
+        ), first["content"]
+        # Read 15 s on, with nothing edited since: the time left is 5 s, not still 20.
+        assert "sending in 5 seconds" in read_at(first["content"], clock() + 15)
         await world.video(prompt="the second fox")  # sent during APIMart's pause: held too
         second = await fake.wait_for_message(
             predicate=lambda m: "Job #2 is waiting, number" in m["content"]
@@ -320,14 +323,44 @@ async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_pa
 
 
 async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_path):
-    clock = FakeClock(start=time.time())
+    clock = FakeClock(start=float(int(time.time())))
     async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
         world.api.fail_next("submit", status=503)
         await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
         # The member's own language, punctuation and all.
-        line = "任务 #1 正在等待发送：视频服务繁忙，约 60 秒后重试。"  # noqa: RUF001
-        held = await world.discord.wait_for_message(predicate=lambda m: line in m["content"])
-        assert held["content"].splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
+        line = "任务 #1 正在等待发送：视频服务繁忙，1分钟后重试。"  # noqa: RUF001
+        held = await world.discord.wait_for_message(
+            predicate=lambda m: line in read_at(m["content"], clock(), "zh-CN")
+        )
+        shown = read_at(held["content"], clock(), "zh-CN")
+        assert shown.splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
+        # Read 45 s on, nothing edited: 15 s to go, not still "about 60 s".
+        assert "视频服务繁忙，15秒后重试" in read_at(held["content"], clock() + 45, "zh-CN")  # noqa: RUF001
+
+
+async def test_a_job_held_again_says_its_next_try_not_the_one_that_failed(tmp_path):
+    """APIMart is still busy at the next try: the status must not be left saying "trying again
+    5 seconds ago" (the try that failed) while the job waits another minute."""
+    clock = FakeClock(start=float(int(time.time())))
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        fake, bot = world.discord, world.bot
+        world.api.fail_next("submit", status=503, times=2)
+        await world.video(prompt="a patient fox")
+        held = await fake.wait_for_message(
+            predicate=lambda m: "trying again in 1 minute" in read_at(m["content"], clock())
+        )
+        [first_try] = stamps(held["content"])
+        clock.advance(61)
+        bot.poller.wake()
+        await fake.wait_for(
+            lambda: stamps(fake.get_message(int(held["id"]))["content"]) != [first_try],
+            description="the status saying the next try",
+        )
+        content = fake.get_message(int(held["id"]))["content"]
+        assert "the video service is busy; trying again in 1 minute" in read_at(content, clock()), (
+            content
+        )
+        assert "ago" not in read_at(content, clock() + 5), content
 
 
 async def test_a_kind_that_renders_fast_here_is_first_checked_at_half_its_usual_time(

@@ -28,6 +28,7 @@ from tests.fakes.discord import INTERACTION_AUTOCOMPLETE, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
 from tests.test_message_limits import NOW, SNOWFLAKE, job
+from tests.timestamps import read_at
 
 EPHEMERAL = 64
 
@@ -428,10 +429,35 @@ def test_status_of_a_job_not_sent_yet_with_no_status_message_says_what_it_waits_
         next_poll_at=NOW + 120,
     )
     text = status_details(held, "en-US", NOW)
-    assert text == "Not sent yet: the video service is busy; trying again in about 2 min."
-    assert "\u89c6\u9891\u670d\u52a1\u7e41\u5fd9" in status_details(held, "zh-CN", NOW)
+    # The moment of the next try, which reads true however long the answer stays up.
+    assert text == f"Not sent yet: the video service is busy; trying again <t:{int(NOW) + 120}:R>."
+    assert read_at(text, NOW + 100).endswith("trying again in 20 seconds."), "not 'about 2 min'"
+    chinese = status_details(held, "zh-CN", NOW)
+    assert "视频服务繁忙，20秒后重试" in read_at(chinese, NOW + 100, "zh-CN"), chinese  # noqa: RUF001
     sending = job(JobState.SUBMITTING, requester=dm, status_message_id=None, error_key=None)
     assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
+
+
+def test_status_of_a_job_whose_next_try_is_due_says_it_is_tried_now_not_when_it_was_due():
+    """Asked after the next try's moment, before the engine took the job up again: the answer
+    stays up, and "trying again 5 seconds ago" would say the try was made (and failed)."""
+    dm = Requester(user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=None)
+    for key, english, chinese in (
+        ("status_hold_busy", "trying again now.", "正在重试。"),
+        ("status_hold_slow_down", "sending now.", "正在发送。"),
+        ("status_hold_discord", "trying again now.", "正在重试。"),
+    ):
+        due = job(
+            JobState.RECORDED,
+            requester=dm,
+            status_message_id=None,
+            progress=0,
+            error_key=key,
+            next_poll_at=NOW - 5,
+        )
+        text = status_details(due, "en-US", NOW)
+        assert text.endswith(english) and "<t:" not in text, text
+        assert status_details(due, "zh-CN", NOW).endswith(chinese)
 
 
 @pytest.mark.parametrize(
@@ -457,7 +483,7 @@ def test_status_of_a_job_not_sent_yet_whose_status_message_was_deleted_links_no_
         next_poll_at=NOW + 120,
     )
     text = status_details(held, "en-US", NOW)
-    assert text == "Not sent yet: the video service is busy; trying again in about 2 min."
+    assert text == f"Not sent yet: the video service is busy; trying again <t:{int(NOW) + 120}:R>."
     sending = dataclasses.replace(held, state=JobState.SUBMITTING, error_key=None)
     assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
 
