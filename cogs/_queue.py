@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
@@ -24,7 +25,6 @@ from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import Listed, Message, Plural, locale_written, msg, plural, t
-from bot.jobs.link_allowance import minutes_to_wait
 from bot.jobs.media import CollectedMedia, skipped_note
 from bot.jobs.models import (
     AlreadyRecorded,
@@ -734,12 +734,16 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> 
     requester = origin.requester()
     refusal = await bot.moderation.refusal_before_fetching(requester)
     if refusal is None:
-        wait = bot.link_allowance.take(requester.user_id, links, bot.clock())
+        now = bot.clock()
+        wait = bot.link_allowance.take(requester.user_id, links, now)
         if wait is None:
             return False
         log.info("User %d: over the allowance of links checked", requester.user_id)
         if not origin.echo:
-            await origin.tell(msg("too_many_links", minutes=minutes_to_wait(wait)))
+            # When room comes, as a live timestamp: the answer stays up, and "in about 10
+            # min" would still say 10 when the member reads it 8 minutes on.
+            room = f"<t:{math.ceil(now + wait)}:R>"
+            await origin.tell(msg("too_many_links", when=room))
         return True
     # Seen by two processes (a deploy overlap): the job the other recorded is no refusal, and
     # a refusal is told by the process Discord heard first.

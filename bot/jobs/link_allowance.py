@@ -8,7 +8,6 @@ several processes a member may get a little more, never unbounded.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 
 # Five messages of 8 links (the most one message is read for) in 10 minutes.
@@ -54,8 +53,3 @@ class LinkAllowance:
             for user, checked in self._checked.items()
             if checked and checked[-1] > now - self._window
         }
-
-
-def minutes_to_wait(seconds: float) -> int:
-    """A wait told in whole minutes, at least one."""
-    return max(1, math.ceil(seconds / 60))

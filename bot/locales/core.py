@@ -170,8 +170,8 @@ EN: dict[str, str] = {
     "link_reason_password": "it carries a user name or password, which I never pass on",
     "too_many_links": (
         "You've given me a lot of links to check in the last few minutes, so I'm not checking "
-        "these. Nothing was made and nothing was counted. Try again in about {minutes} min, or "
-        "attach the pictures instead."
+        "these. Nothing was made and nothing was counted. You can send me links again {when}, "
+        "or attach the pictures instead."
     ),
     "service_misconfigured": (
         "The video service is not set up correctly, so nothing was made and nothing was "
@@ -496,7 +496,7 @@ ZH: dict[str, str] = {
     "link_reason_password": "链接中带有用户名或密码，我从不转发",
     "too_many_links": (
         "你最近几分钟让我检查的链接太多了，这次的链接我先不检查。没有生成视频，也没有计入额度。"
-        "请约 {minutes} 分钟后再试，或直接把图片作为附件发送。"
+        "{when}可以再发送链接，或直接把图片作为附件发送。"
     ),
     "service_misconfigured": (
         "视频服务配置有误，因此没有生成视频，也没有计入你的额度。已通知机器人运营者，请稍后再试。"

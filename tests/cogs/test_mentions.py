@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.i18n import t
 from bot.moderation.store import Actor
 from tests.cogs.test_moderation import mod, role_option, server, user_option, video
 from tests.cogs.test_references import (
@@ -23,6 +24,7 @@ from tests.fakes.components import custom_ids, is_layout
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, PNG, running_bot
+from tests.timestamps import read_at, stamps
 
 LINKS_ALLOWED = f"{PUBLIC_HOST}/32"
 
@@ -240,7 +242,14 @@ async def test_links_that_come_to_nothing_are_checked_only_so_often(tmp_path):
         assert len(web.hits) == 40
         answer = await bots_reply_to(world, await mention(world, f"a cat {links}"))
         assert "a lot of links to check" in answer["content"], answer["content"]
-        assert "about 10 min" in answer["content"]
+        # When room comes (the first checks leave the window), as a moment: the reply stays
+        # up, and read 8 minutes on it must not still say 10.
+        [room] = stamps(answer["content"])
+        assert 590 <= room - world.bot.clock() <= 601, answer["content"]
+        later = read_at(answer["content"], room - 120)
+        assert "You can send me links again in 2 minutes" in later, later
+        chinese = t("too_many_links", "zh-CN", when=f"<t:{room}:R>")
+        assert "2分钟后可以再发送链接" in read_at(chinese, room - 120, "zh-CN"), chinese
         assert len(web.hits) == 40, "the sixth message's links were fetched"
         assert await nothing_recorded(world)
 

@@ -1,6 +1,6 @@
-"""A member's links are checked only so often: the window, the wait told, memory kept."""
+"""A member's links are checked only so often: the window, the wait, memory kept."""
 
-from bot.jobs.link_allowance import LinkAllowance, minutes_to_wait
+from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import MessageMedia, links_to_check
 
 
@@ -25,10 +25,6 @@ def test_members_gone_quiet_are_forgotten(monkeypatch):
         allowance.take(user, 1, now=0)
     allowance.take(99, 1, now=700)
     assert set(allowance._checked) == {99}
-
-
-def test_a_wait_is_told_in_whole_minutes_at_least_one():
-    assert [minutes_to_wait(s) for s in (1, 60, 61, 600)] == [1, 1, 2, 10]
 
 
 def test_only_links_that_will_be_fetched_are_counted():
