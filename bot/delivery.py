@@ -35,6 +35,7 @@ from bot.result_layout import (
     spoiler_link,
     text_displays,
 )
+from bot.status import checks_end
 from bot.status_messages import StatusMessages
 from bot.text import (
     EMBED_TITLE,
@@ -185,7 +186,9 @@ def failure_text(job: Job, mention: str) -> list[str]:
         return [f"{mention} {sentence}"]
     if job.state is JobState.TIMED_OUT:
         # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
-        return [t("failure_timed_out", locale, mention=mention, job_id=job.id)]
+        return [
+            t("failure_timed_out", locale, mention=mention, job_id=job.id, until=checks_end(job))
+        ]
     if job.billed:
         # Billed with nothing to show (a `completed` without a video): it counts, say so.
         billed = without_moderator(job, "failure_billed_no_video")

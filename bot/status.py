@@ -69,6 +69,12 @@ def final_line_key(job: Job) -> str:
     return key
 
 
+def checks_end(job: Job) -> str:
+    """When the bot stops checking on a render it gave up on, as a live timestamp: its status,
+    answer and notice stay up, and "within a day" read 20 hours on would promise another."""
+    return f"<t:{math.ceil(job.follow_up_ends)}:R>"
+
+
 def progress_bar(progress: int) -> str:
     """A ten-cell bar such as ▰▰▰▱▱▱▱▱▱▱: a cell fills once its tenth is done, so the bar
     looks full only at 100 % (95 % is nine cells, not a finished-looking ten)."""
@@ -191,6 +197,8 @@ def status_line(
             # last progress reading and its Cancel button, nor "the member was told" before
             # they were.
             key = f"{key}_telling"
+        if key == "status_line_timed_out":
+            return t(key, locale, job_id=job.id, until=checks_end(job))
         return t(key, locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
         return held_line(job, position, now, slots)

@@ -15,7 +15,7 @@ from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.reach import Place
-from bot.status import eta_text, next_try, progress_bar
+from bot.status import checks_end, eta_text, next_try, progress_bar
 from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
@@ -238,7 +238,7 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
         return t("status_details_timed_out_unfollowed", locale)
     if job.state is JobState.TIMED_OUT:
         # Given up on, not failed: as its status message says, it may yet come.
-        return t("status_details_timed_out", locale)
+        return t("status_details_timed_out", locale, until=checks_end(job))
     if job.billed:
         # Charged for with nothing to show, as its notice said: it counts, whatever the reason.
         return t(without_moderator(job, "status_details_billed_no_video"), locale)

@@ -1,5 +1,8 @@
 """What a member reads about the wait after a pause, a stall, or a render given up on."""
 
+import dataclasses
+
+from bot.delivery import failure_text
 from bot.jobs.eta import Prior, Reading, estimate_remaining, shown_seconds
 from bot.jobs.models import JobState, Requester
 from bot.status import render_status
@@ -7,6 +10,7 @@ from bot.status_messages import StatusMessages
 from cogs.member import status_report
 from tests.jobstates import finished, submitted
 from tests.test_waits import BIG, QUICK, announced, poll_sees, shown
+from tests.timestamps import read_at
 
 
 def test_one_more_point_of_progress_after_a_pause_does_not_multiply_the_time_left():
@@ -59,11 +63,44 @@ async def test_videos_status_of_a_render_given_up_on_says_what_its_status_messag
         follow_up_at=clock() + 300,  # still followed, as the poller gives up on a render
     )
     channel = render_status(job, position=None, now=clock())
-    assert "if it finishes within a day, its video is posted after all" in channel
+    assert "if it finishes before then, its video is posted after all" in channel
     report = status_report(job, "en-US", clock()).render("en-US")
-    assert "within a day" in report or "still" in report, (
+    assert "before then" in report or "still" in report, (
         f"channel status: {channel.splitlines()[-1]!r}\n/videos status: {report!r}"
     )
+
+
+async def test_a_render_given_up_on_says_when_checks_on_it_stop_not_within_a_day(
+    store, clock, fake, client
+):
+    """Given up on at 30 minutes, a render is still checked on until a day after it was sent.
+    Its status and `/videos status` answer stay up all that day, its notice for good: "if it
+    finishes within a day", read 20 hours on, promises another whole day. They say when the
+    checks stop, which reads true whenever it is read."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(requester, QUICK, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    checks_end = clock() + 86_400
+    clock.advance(1801)
+    job = await finished(
+        store,
+        job,
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key="task_timed_out",
+        follow_up_at=clock() + 300,
+    )
+    later = checks_end - 2 * 3600  # 20 hours on
+    chinese = dataclasses.replace(job, requester=dataclasses.replace(requester, locale="zh-CN"))
+    for shown_to, locale in ((job, "en-US"), (chinese, "zh-CN")):
+        channel = render_status(shown_to, position=None, now=clock()).splitlines()[-1]
+        report = status_report(shown_to, locale, clock()).render(locale)
+        [notice] = failure_text(shown_to, "<@1>")
+        for text in (channel, report, notice):
+            assert "within a day" not in text and "一天内" not in text, text
+            assert f"<t:{int(checks_end)}:R>" in text, text
+            read = read_at(text, later, locale)
+            assert "I stop checking on it in 2 hours" in read or "2小时后停止查询" in read, read
 
 
 def test_a_stalled_countdown_does_not_leap_from_20_seconds_to_9_minutes_in_2_seconds():

@@ -67,6 +67,9 @@ FINAL_STATES = frozenset(
 REFUNDED_STATES = frozenset({JobState.REJECTED, JobState.FAILED, JobState.CANCELLED})
 # The reason a job given up on (`timed_out`) keeps, also once APIMart ends it late.
 TIMED_OUT_REASON = "task_timed_out"
+# A render given up on is still checked on, quietly, until this long after it was sent
+# (`PollerConfig.follow_up_limit`): its late video is posted if it comes before then.
+FOLLOW_UP_LIMIT = 86_400.0
 
 
 class JobRefused(Exception):
@@ -205,6 +208,16 @@ class Job:
     def cancelled(self) -> bool:
         """Whether a person cancelled it (its result, if any, is never posted)."""
         return self.cancelled_at is not None
+
+    @property
+    def started_at(self) -> float:
+        """When APIMart got it (or, for one never sent, when it was recorded)."""
+        return self.submitted_at if self.submitted_at is not None else self.created_at
+
+    @property
+    def follow_up_ends(self) -> float:
+        """When checks on it stop, once given up on: a late video is posted until then."""
+        return self.started_at + FOLLOW_UP_LIMIT
 
     @property
     def no_longer_followed(self) -> bool:

@@ -30,7 +30,7 @@ from bot.engine.supervisor import supervise
 from bot.i18n import language_for
 from bot.jobs.budget import RequestBudget
 from bot.jobs.inflight import RoundTrip, checks_in_flight
-from bot.jobs.models import NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
+from bot.jobs.models import FOLLOW_UP_LIMIT, NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
 from bot.jobs.store import JobStore, Stage
@@ -142,7 +142,7 @@ class PollerConfig:
     # looked at this often, quietly, until APIMart says how it ended or `follow_up_limit`
     # seconds after it was sent, so its credits reach the server's budget.
     follow_up_interval: float = 300.0
-    follow_up_limit: float = 86400.0
+    follow_up_limit: float = FOLLOW_UP_LIMIT
     # A crashed loop (or start-up recovery) restarts after this, doubling up to the maximum.
     restart_backoff: float = 1.0
     max_restart_backoff: float = 60.0

@@ -313,8 +313,8 @@ EN: dict[str, str] = {
     ),
     "failure_timed_out": (
         "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
-        "video service may still finish and bill it, so it counts toward your allowance; if "
-        "it does finish within a day, I'll post it here."
+        "video service may still finish and bill it, so it counts toward your allowance. I "
+        "stop checking on it {until}: if it finishes before then, I'll post it here."
     ),
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
@@ -574,7 +574,7 @@ ZH: dict[str, str] = {
     ),
     "failure_timed_out": (
         "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，我已停止等待。"
-        "视频服务仍可能完成并收费，因此会计入你的额度；如果视频在一天内完成，我会发到这里。"
+        "视频服务仍可能完成并收费，因此会计入你的额度。我将在{until}停止查询：在那之前完成的话，我会发到这里。"
     ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",

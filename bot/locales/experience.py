@@ -34,8 +34,8 @@ EN: dict[str, str] = {
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_posting": "✅ Job #{job_id} is done: posting the video…",
     "status_line_timed_out": (
-        "⏳ Job #{job_id} took longer than this bot waits; it still counts, and if it finishes "
-        "within a day, its video is posted after all."
+        "⏳ Job #{job_id} took longer than this bot waits; it still counts. I stop checking on "
+        "it {until}: if it finishes before then, its video is posted after all."
     ),
     # Given up on, and no longer followed either (a day on): the line above no longer holds.
     "status_line_timed_out_unfollowed": (
@@ -193,8 +193,8 @@ EN: dict[str, str] = {
         "toward your allowance."
     ),
     "status_details_timed_out": (
-        "It took longer than this bot waits. It still counts, and if it finishes within a day, "
-        "its video is posted after all."
+        "It took longer than this bot waits. It still counts; I stop checking on it {until}, "
+        "and if it finishes before then, its video is posted after all."
     ),
     "status_details_timed_out_unfollowed": (
         "It took longer than this bot waits, and the bot has stopped waiting for it: no video "
@@ -278,7 +278,7 @@ ZH: dict[str, str] = {
     "status_eta_stopping": "进度太慢，超出了我能等待的时间：我即将停止等待",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
-    "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度，如果在一天内完成，视频仍会发布。",
+    "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度。我将在{until}停止查询：在那之前完成的话，视频仍会发布。",
     "status_line_timed_out_unfollowed": (
         "❌ 任务 #{job_id} 用时超过了机器人的等待时间，我已不再等待：不会有视频了。"
         "由于视频服务可能已经生成了视频，它仍计入额度。"
@@ -380,7 +380,7 @@ ZH: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_billed_no_video_personal": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度。",
-    "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度，如果在一天内完成，视频仍会发布。",
+    "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度；我将在{until}停止查询，在那之前完成的话，视频仍会发布。",
     "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
     "cancel_done_counted": "任务 #{job_id} 已取消，视频不会发布。由于它已经开始生成，仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
