@@ -1,12 +1,14 @@
-"""Task ids APIMart accepted that the database could not take in time: kept in a local file.
+"""APIMart's answers to submits that the database could not take in time: kept in a local file.
 
 APIMart renders and bills a task it accepted whatever the bot does, and it has no way to list
 a key's tasks: the id it answered is the only way to follow the render and post it. When its
 write to the database fails for longer than `SubmitTiming.store_task_for` (a long outage), or
 the bot stops while the write still waits, the id goes into this file (synced) instead of only
 the log. The submit stage reads it on each round and hands every id to its job once the job's
-claim has lapsed into "outcome unknown" (`JobStore.adopt_task`): the render is followed and
-posted after all. Several processes may share the file: each change holds its lock.
+claim has lapsed (`JobStore.adopt_task`): the render is followed and posted after all, and the
+job is never announced as "outcome unknown" meanwhile. An answer saying APIMart made nothing
+(busy, or a refusal) is kept the same way, so the job waits again or is refused, not counted
+as unknown. Several processes may share the file: each change holds its lock.
 """
 
 from __future__ import annotations
@@ -33,6 +35,22 @@ class KeptTask:
     task_id: str
 
 
+@dataclass(frozen=True)
+class KeptNothingMade:
+    """APIMart's answer that it made nothing, for a job whose database row does not have it."""
+
+    job_id: int
+    # True: refused (the job ends rejected); False: busy (the job waits to be sent again).
+    refused: bool
+    # The catalog key the job is closed with, or the hold it waits in.
+    key: str
+    # The refusal's detail (`error_message`), or why it is held.
+    detail: str | None
+
+
+Kept = KeptTask | KeptNothingMade
+
+
 def kept_beside(database_path: Path) -> Path:
     """Where the kept task ids of a bot whose SQLite file is `database_path` go."""
     return database_path.with_name(database_path.name + FILE_SUFFIX)
@@ -51,9 +69,9 @@ class KeptTasks:
         """Whether the file may hold ids not handed over yet."""
         return self._waiting
 
-    def keep(self, kept: KeptTask) -> bool:
+    def keep(self, kept: Kept) -> bool:
         """Add `kept` to the file, synced to disk; False if it could not be written."""
-        line = json.dumps({"job_id": kept.job_id, "task_id": kept.task_id}) + "\n"
+        line = json.dumps(_as_json(kept)) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -64,13 +82,13 @@ class KeptTasks:
             finally:
                 os.close(descriptor)
         except OSError:
-            log.exception("Could not keep task %s of job %d in %s", *_named(kept), self.path)
+            log.exception("Could not keep %s of job %d in %s", *_named(kept), self.path)
             return False
         self._waiting = True
         return True
 
-    def pending(self) -> list[KeptTask]:
-        """The ids in the file, oldest first."""
+    def pending(self) -> list[Kept]:
+        """The answers in the file, oldest first."""
         try:
             with self.path.open(encoding="utf-8") as file:
                 fcntl.flock(file, fcntl.LOCK_SH)
@@ -79,7 +97,7 @@ class KeptTasks:
             self._waiting = False
             return []
 
-    def forget(self, done: Collection[KeptTask]) -> None:
+    def forget(self, done: Collection[Kept]) -> None:
         """Drop `done` (handed over, or no longer anyone's) from the file. The file itself stays:
         another process may be waiting for its lock to append to it."""
         try:
@@ -96,23 +114,41 @@ class KeptTasks:
         self._waiting = bool(left)
 
 
-def _named(kept: KeptTask) -> tuple[str, int]:
-    return kept.task_id, kept.job_id
+def _named(kept: Kept) -> tuple[str, int]:
+    if isinstance(kept, KeptTask):
+        return f"task {kept.task_id}", kept.job_id
+    return f"APIMart's answer that it made nothing ({kept.key})", kept.job_id
 
 
-def _as_json(kept: KeptTask) -> dict[str, object]:
-    return {"job_id": kept.job_id, "task_id": kept.task_id}
+def _as_json(kept: Kept) -> dict[str, object]:
+    if isinstance(kept, KeptTask):
+        return {"job_id": kept.job_id, "task_id": kept.task_id}
+    made_nothing = {"refused": kept.refused, "key": kept.key, "detail": kept.detail}
+    return {"job_id": kept.job_id, "made_nothing": made_nothing}
 
 
-def _parse(text: str) -> list[KeptTask]:
-    kept: list[KeptTask] = []
+def _from_json(entry: dict[str, object]) -> Kept:
+    job_id = int(str(entry["job_id"]))
+    answer = entry.get("made_nothing")
+    if not isinstance(answer, dict):
+        return KeptTask(job_id, str(entry["task_id"]))
+    detail = answer.get("detail")
+    return KeptNothingMade(
+        job_id,
+        refused=bool(answer["refused"]),
+        key=str(answer["key"]),
+        detail=str(detail) if detail is not None else None,
+    )
+
+
+def _parse(text: str) -> list[Kept]:
+    kept: list[Kept] = []
     for line in text.splitlines():
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
-            kept.append(KeptTask(int(entry["job_id"]), str(entry["task_id"])))
-        except (ValueError, KeyError, TypeError):
+            kept.append(_from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError, AttributeError):
             # A line cut short by a crash mid-write: nothing to follow in it.
             log.warning("Skipped an unreadable line of kept task ids: %r", line[:200])
     return kept

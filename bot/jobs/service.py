@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from bot.apimart import (
@@ -24,7 +24,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
-from bot.jobs.kept_tasks import KeptTask, KeptTasks
+from bot.jobs.kept_tasks import Kept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
@@ -67,6 +67,34 @@ HOLD_DISCORD = "status_hold_discord"
 HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT, HOLD_DISCORD})
 
 
+def _refusal(job: Job, error: APIMartError) -> Message | None:
+    """What the member is told of APIMart's refusal of `job` (nothing was made); None when
+    the error may pass (busy, unreachable), so the job waits and is sent again."""
+    if isinstance(error, AuthenticationError):
+        return msg("service_misconfigured")
+    if isinstance(error, PaymentRequiredError):
+        # Outside servers no moderator will say it is back.
+        return msg("service_unpaid" if job.requester.guild_id is not None else "personal_paused")
+    if isinstance(error, InvalidRequestError):
+        reason = refusal_reason(error.message, error.error_type, error.status)
+        return msg("rejected_by_service", reason=reason)
+    return None
+
+
+def _detail(message: Message) -> str | None:
+    """What is kept of a closing message's reason: the API's own words as they came (less a
+    closing full stop; every message that shows them quotes them), or our own sentence's key."""
+    reason = message.values.get("reason")
+    detail = (
+        reason.text
+        if isinstance(reason, Quoted)
+        else reason.key
+        if isinstance(reason, Message)
+        else reason
+    )
+    return str(detail) if detail is not None else None
+
+
 def _per_count(key: str, count: int) -> str:
     """The catalog key for `count` things: `key_one` for one, `key` for more."""
     return f"{key}_one" if count == 1 else key
@@ -89,8 +117,9 @@ class SubmitTiming:
     media_max_age: float = FETCH_MARGIN
     # Storing an accepted task's id (or any other answer to a request that left) is retried
     # for this long (a locked or full disk, a database restarting or failing over), waiting
-    # from 0.5 s up to 5 s between tries. A task id still not stored then is kept in a local
-    # file (`KeptTasks`) and handed to its job once the database takes it.
+    # from 0.5 s up to 5 s between tries. An answer still not stored then (a task id, or that
+    # APIMart made nothing) is kept in a local file (`KeptTasks`) and handed to its job once
+    # the database takes it.
     store_task_for: float = 300.0
     store_task_backoff: float = 0.5
     store_task_max_backoff: float = 5.0
@@ -135,6 +164,8 @@ class JobService:
         self._store = store
         # Accepted task ids the database could not take in time; None: only logged (tests).
         self._kept_tasks = kept_tasks
+        # Jobs whose APIMart answer this process is writing down: never "outcome unknown".
+        self._answering: set[int] = set()
         # USER_INSTALL_MONTHLY_BUDGET: credits a month for all jobs made outside servers.
         self._personal_budget = personal_budget
         self._client = client
@@ -397,18 +428,23 @@ class JobService:
             )
         except APIMartError as error:
             refused = functools.partial(self._refused_by_apimart, job, error, member_present)
-            return await self._write_down_answer(job, refused)
+            with self._answering_for(job):
+                return await self._write_down_answer(job, refused, self._made_nothing(job, error))
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
-        if not await self._store_task_id(job, result.task_id, now, first_check, member_present):
-            # Two jobs cannot share a render (nor its id: the column is unique): this one
-            # started none of its own.
-            return await self._write_down_answer(
-                job,
-                lambda: self._close(
-                    job, JobState.REJECTED, msg("service_reused_task"), member_present
-                ),
+        with self._answering_for(job):
+            stored = await self._store_task_id(
+                job, result.task_id, now, first_check, member_present
             )
+            if not stored:
+                # Two jobs cannot share a render (nor its id: the column is unique): this one
+                # started none of its own.
+                reused = msg("service_reused_task")
+                return await self._write_down_answer(
+                    job,
+                    lambda: self._close(job, JobState.REJECTED, reused, member_present),
+                    KeptNothingMade(job.id, refused=True, key=reused.key, detail=None),
+                )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
         await self._tell_accepted(job, sent_at)
@@ -422,6 +458,16 @@ class JobService:
                 submitted.public_cancel_notice(),
             )
         return SubmitReport(submitted, JobState.QUEUED, self._queued(submitted, typical), typical)
+
+    @contextlib.contextmanager
+    def _answering_for(self, job: Job) -> Iterator[None]:
+        """While APIMart's answer for `job` is written down (or kept on disk), its lapsed claim is
+        not settled as "outcome unknown": the answer is known, and will be written."""
+        self._answering.add(job.id)
+        try:
+            yield
+        finally:
+            self._answering.discard(job.id)
 
     async def _tell_accepted(self, job: Job, sent_at: float) -> None:
         """Tell the balance hook a request was accepted (videos paused for a 402 resume). Its
@@ -444,23 +490,18 @@ class JobService:
         """APIMart refused a submit (or the upload before it): nothing was made. The key or
         the balance is the operator's to fix; a refusal of the request is told to the member;
         anything else may pass, so the job waits and is sent again."""
+        refusal = _refusal(job, error)
+        if refusal is None:
+            return await self._hold_for_apimart(job, error, member_present)
         if isinstance(error, AuthenticationError):
             log.error("APIMart rejected the API key (job %d): check APIMART_API_KEY", job.id)
             if self._on_key_refused is not None:
                 self._on_key_refused()
-            return await self._close(
-                job, JobState.REJECTED, msg("service_misconfigured"), member_present
-            )
-        if isinstance(error, PaymentRequiredError):
+        elif isinstance(error, PaymentRequiredError):
             log.error("APIMart balance is empty (job %d): top up the account", job.id)
             if self._on_balance is not None:
                 await self._on_balance(False, None)
-            # Outside servers no moderator will say it is back.
-            told = msg(
-                "service_unpaid" if job.requester.guild_id is not None else "personal_paused"
-            )
-            return await self._close(job, JobState.REJECTED, told, member_present)
-        if isinstance(error, InvalidRequestError):
+        else:
             log.warning(
                 "Job %d refused by APIMart (HTTP %s): %s (%s)",
                 job.id,
@@ -468,21 +509,41 @@ class JobService:
                 error.message,
                 error.error_type,
             )
-            reason = refusal_reason(error.message, error.error_type, error.status)
-            return await self._close(
-                job, JobState.REJECTED, msg("rejected_by_service", reason=reason), member_present
-            )
-        return await self._hold_for_apimart(job, error, member_present)
+        return await self._close(job, JobState.REJECTED, refusal, member_present)
+
+    @staticmethod
+    def _made_nothing(job: Job, error: APIMartError) -> KeptNothingMade:
+        """APIMart's answer that it made nothing, as kept on disk should the database not take
+        it in time: the refusal the member is told, or the hold the job waits in."""
+        refusal = _refusal(job, error)
+        if refusal is not None:
+            return KeptNothingMade(job.id, refused=True, key=refusal.key, detail=_detail(refusal))
+        hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
+        return KeptNothingMade(job.id, refused=False, key=hold, detail=error.message)
 
     async def _write_down_answer(
-        self, job: Job, write: Callable[[], Awaitable[SubmitReport]]
+        self, job: Job, write: Callable[[], Awaitable[SubmitReport]], answer: KeptNothingMade
     ) -> SubmitReport:
         """`write` down APIMart's answer to a request that left, saying it made nothing (busy,
         refused), retrying a failing database as a task id's write is: a claim left to lapse
         after its request left reads as an answer lost ("outcome unknown": counted, never sent
-        again), whatever APIMart said. (Each try repeats the whole handling: its writes are
-        fenced by the claim, and its other effects, a pause or a balance read, are the same
-        again.)"""
+        again), whatever APIMart said. Not written in time (a long outage, a stop), the
+        `answer` is kept on disk and written once the database is back. (Each try repeats the
+        whole handling: its writes are fenced by the claim, and its other effects, a pause or
+        a balance read, are the same again.)"""
+        try:
+            return await self._write_until_given_up(job, write)
+        except asyncio.CancelledError:
+            log.error("Job %d: stopped before APIMart's answer was written down", job.id)
+            self._keep(answer)
+            raise
+        except Exception:
+            self._keep(answer)
+            raise
+
+    async def _write_until_given_up(
+        self, job: Job, write: Callable[[], Awaitable[SubmitReport]]
+    ) -> SubmitReport:
         timing = self._timing
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + timing.store_task_for
@@ -525,30 +586,34 @@ class JobService:
             # A stop cut the write or its retries short, so whether it landed is unknown: the
             # id is kept for the next process (which drops it if it did land), and logged.
             log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
-            self._keep_task(job, task_id)
+            self._keep(KeptTask(job.id, task_id))
             raise
         except Exception:
-            # The database did not take it in time (a long outage): the claim lapses into
-            # "outcome unknown", and the kept id follows the render from there once it is back.
-            self._keep_task(job, task_id)
+            # The database did not take it in time (a long outage): the claim lapses, and the
+            # kept id follows the render from there once it is back.
+            self._keep(KeptTask(job.id, task_id))
             raise
 
-    def _keep_task(self, job: Job, task_id: str) -> None:
-        """Keep an accepted task's id the database has not taken in a local file (synced)."""
+    def _keep(self, answer: Kept) -> None:
+        """Keep APIMart's answer the database has not taken in a local file (synced)."""
         kept = self._kept_tasks
-        if kept is not None and kept.keep(KeptTask(job.id, task_id)):
+        if kept is not None and kept.keep(answer):
+            what = answer.task_id if isinstance(answer, KeptTask) else answer.key
             log.warning(
-                "Job %d: task %s kept in %s until the database takes it", job.id, task_id, kept.path
+                "Job %d: APIMart's answer (%s) kept in %s until the database takes it",
+                answer.job_id,
+                what,
+                kept.path,
             )
 
     async def adopt_kept_tasks(self) -> int:
-        """Hand the kept task ids to their jobs, where the database takes them now; how many
-        renders are followed again. An id whose job is still being sent waits for its claim to
-        lapse (into "outcome unknown", which the id then answers)."""
+        """Hand the kept answers to their jobs, where the database takes them now; how many
+        jobs moved on (renders followed again, jobs waiting again or refused). An answer whose
+        job is still being sent waits for its claim to lapse."""
         kept = self._kept_tasks
         if kept is None or not kept.waiting:
             return 0
-        done: list[KeptTask] = []
+        done: list[Kept] = []
         adopted = 0
         try:
             for task in kept.pending():
@@ -564,14 +629,20 @@ class JobService:
             self._on_change()
         return adopted
 
-    async def _settle_kept(self, kept: KeptTask) -> bool | None:
+    async def _settle_kept(self, kept: Kept) -> bool | None:
         """Whether `kept` was handed to its job now (True), or is no longer needed (False);
         None: not yet (its job is still being sent)."""
+        if kept.job_id in self._answering:
+            return None  # this process still writes it down
+        if isinstance(kept, KeptNothingMade):
+            return await self._settle_nothing_made(kept)
         job = await self._store.get(kept.job_id)
         if job is not None and job.task_id == kept.task_id:
             return False  # the write landed after all
-        if job is not None and job.state is JobState.SUBMITTING:
-            return None
+        holder = await self._other_holder(kept.job_id, kept.task_id)
+        if holder is not None:
+            log.error("Job %d: kept task %s is job %d's", kept.job_id, kept.task_id, holder)
+            return False
         now = self._clock()
         first_poll_at = now + self._timing.first_poll_delay
         if job is not None and await self._store.adopt_task(
@@ -583,10 +654,40 @@ class JobService:
                 kept.task_id,
             )
             return True
+        return await self._not_handed_over(kept)
+
+    async def _settle_nothing_made(self, kept: KeptNothingMade) -> bool | None:
+        """Write down APIMart's kept answer that it made nothing: the job waits to be sent
+        again (busy), or is refused, as it would have been had the database taken it then."""
+        job = await self._store.reclaim_answered(kept.job_id, now=self._clock())
+        if job is None:
+            return await self._not_handed_over(kept)
+        log.warning("Job %d: APIMart's kept answer (%s) written down", job.id, kept.key)
+        if kept.refused:
+            await self._store.mark_unsubmitted(
+                job,
+                JobState.REJECTED,
+                kept.key,
+                detail=kept.detail,
+                now=self._clock(),
+                member_told=False,
+            )
+            await self._leave_line(job)
+        else:
+            # The database is back: it is sent again now (APIMart's wait is long over).
+            await self._retry_later(job, kept.detail or kept.key, 0.0, False, kept.key)
+        return True
+
+    async def _not_handed_over(self, kept: Kept) -> bool | None:
+        """`kept`'s job did not take it: still being sent (None, not yet), or gone on
+        otherwise (False: the answer is dropped)."""
+        job = await self._store.get(kept.job_id)
+        if job is not None and job.state is JobState.SUBMITTING:
+            return None
         log.error(
-            "Job %d: kept task %s could not be handed over (the job is %s)",
+            "Job %d: kept answer %s could not be handed over (the job is %s)",
             kept.job_id,
-            kept.task_id,
+            kept.task_id if isinstance(kept, KeptTask) else kept.key,
             job.state if job is not None else "deleted",
         )
         return False
@@ -638,7 +739,7 @@ class JobService:
                     )
                     return False
                 if loop.time() >= give_up_at:
-                    # The claim lapses into submit_unknown; the id is in the log for the operator.
+                    # The claim lapses; the id is kept on disk (and logged) for its hand-over.
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
@@ -685,21 +786,11 @@ class JobService:
     async def _close(
         self, job: Job, state: JobState, message: Message, member_present: bool
     ) -> SubmitReport:
-        reason = message.values.get("reason")
-        # The API's own words are kept as they came (less a closing full stop), and every
-        # message that shows them quotes them; one of our own sentences is kept by its key.
-        detail = (
-            reason.text
-            if isinstance(reason, Quoted)
-            else reason.key
-            if isinstance(reason, Message)
-            else reason
-        )
         await self._store.mark_unsubmitted(
             job,
             state,
             message.key,
-            detail=str(detail) if detail is not None else None,
+            detail=_detail(message),
             now=self._clock(),
             member_told=member_present,
         )
@@ -785,7 +876,13 @@ class JobService:
 
         `at_start` (one process on SQLite): every `submitting` job was left by a dead process.
         """
-        jobs = await self._store.expire_lost_submits(now=self._clock(), everything=at_start)
+        # Answers known (being written here, or kept on disk) are no unknown: left for their
+        # write, and for the hand-over below. At start no stage delivers yet: all are settled,
+        # then answered at once, whoever's claim they were.
+        spare = () if at_start else self._known_answers()
+        jobs = await self._store.expire_lost_submits(
+            now=self._clock(), everything=at_start, spare=spare
+        )
         for job in jobs:
             log.warning(
                 "Job %d was being submitted when its worker stopped; outcome unknown", job.id
@@ -795,3 +892,11 @@ class JobService:
         if jobs:
             self._on_change()
         return len(jobs)
+
+    def _known_answers(self) -> set[int]:
+        """The jobs whose APIMart answer this process writes down, or that is kept on disk."""
+        known = set(self._answering)
+        kept = self._kept_tasks
+        if kept is not None and kept.waiting:
+            known.update(answer.job_id for answer in kept.pending())
+        return known

@@ -554,16 +554,23 @@ class JobStore:
             )
             return cursor.rowcount
 
-    async def expire_lost_submits(self, *, now: float, everything: bool = False) -> list[Job]:
+    async def expire_lost_submits(
+        self, *, now: float, everything: bool = False, spare: Collection[int] = ()
+    ) -> list[Job]:
         """Submits whose claim lapsed (the process died mid-send) become `submit_unknown`; those
         whose request had not left yet (waiting for their turn, a media refresh) wait to be
         sent again instead, and are not returned.
 
         `everything`: every submit an earlier process was sending, lapsed or not (at start).
+        `spare`: jobs whose APIMart answer is known (still being written, or kept on disk): they
+        are not "outcome unknown", and stay as they are until that answer is written.
         """
         unheld, unheld_params = self._unheld(now)
         lapsed = f" AND {_NOT_MINE}" if everything else f" AND {unheld}"
         params: tuple[Any, ...] = (self.leases.owner,) if everything else unheld_params
+        if spare:
+            lapsed += f" AND id NOT IN ({', '.join('?' * len(spare))})"
+            params = (*params, *spare)
         async with self._db.transaction() as conn:
             await conn.execute(
                 f"UPDATE jobs SET state = ?, next_poll_at = ?, version = version + 1, {_RELEASE},"
@@ -895,10 +902,12 @@ class JobStore:
     async def adopt_task(
         self, job_id: int, task_id: str, *, now: float, first_poll_at: float
     ) -> bool:
-        """APIMart accepted a submit whose claim had lapsed and was settled as `submit_unknown`
-        (the database away for longer than the lease): the task id answers that unknown. The job
-        is followed again from its submit; the "outcome unknown" notice, if it went, is not a
-        result, so the result is posted as for any job. False if it moved on otherwise."""
+        """APIMart accepted a submit whose claim had lapsed (the database away for longer than
+        the lease), and was settled as `submit_unknown` or not yet: the task id answers that
+        unknown. The job is followed again from its submit; the "outcome unknown" notice, if it
+        went, is not a result, so the result is posted as for any job. False if it moved on
+        otherwise (or its claim is still held)."""
+        answerable, answerable_params = self._answerable(now)
         rows = await self._db.write(
             "UPDATE jobs SET state = ?, task_id = ?, submitted_at = ?, next_poll_at = ?,"
             " error_key = NULL, error_message = NULL, finished_at = NULL,"
@@ -906,18 +915,43 @@ class JobStore:
             # told (or owed) once, never the video.
             f" {_DELIVER_AFRESH_UNLESS_CANCELLED},"
             f" version = version + 1, {_RELEASE}"
-            " WHERE id = ? AND state = ? AND task_id IS NULL RETURNING id",
-            (
-                JobState.QUEUED.value,
-                task_id,
-                now,
-                first_poll_at,
-                None,
-                job_id,
-                JobState.SUBMIT_UNKNOWN.value,
-            ),
+            f" WHERE id = ? AND {answerable} RETURNING id",
+            (JobState.QUEUED.value, task_id, now, first_poll_at, None, job_id, *answerable_params),
         )
         return bool(rows)
+
+    def _answerable(self, now: float) -> tuple[str, tuple[Any, ...]]:
+        """The condition "its submit's answer may be written by anyone now", and its parameters:
+        settled as `submit_unknown`, or still `submitting` with nobody holding the claim, and no
+        task of its own."""
+        unheld, unheld_params = self._unheld(now)
+        return (
+            f"task_id IS NULL AND (state = ? OR (state = ? AND {unheld}))",
+            (JobState.SUBMIT_UNKNOWN.value, JobState.SUBMITTING.value, *unheld_params),
+        )
+
+    async def reclaim_answered(self, job_id: int, *, now: float) -> Job | None:
+        """Claim again, to write down APIMart's kept answer that it made nothing, a submit whose
+        claim lapsed before that answer was written (the database away): as if it were still
+        being sent. One settled as `submit_unknown` meanwhile is no longer finished, and its
+        notice, if it went, is not the answer: the answer is delivered afresh. None if the job
+        moved on otherwise (or its claim is still held)."""
+        answerable, answerable_params = self._answerable(now)
+        rows = await self._db.write(
+            "UPDATE jobs SET state = ?, error_key = NULL, error_message = NULL,"
+            " finished_at = NULL, unsent_version = NULL, lease_owner = ?, lease_until = ?,"
+            f" {_DELIVER_AFRESH_UNLESS_CANCELLED}, version = version + 1"
+            f" WHERE id = ? AND {answerable} RETURNING {_JOB_COLUMNS}",
+            (
+                JobState.SUBMITTING.value,
+                self.leases.owner,
+                now + self.leases.submit,
+                None,
+                job_id,
+                *answerable_params,
+            ),
+        )
+        return _job_from_row(rows[0]) if rows else None
 
     async def mark_unsubmitted(
         self,

@@ -1,0 +1,188 @@
+"""APIMart's answer to a submit, kept while the database is away: the member reads what APIMart
+said once the database is back (the video, the wait, the refusal), never a false "can't tell
+whether your video was started"."""
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+
+from bot.jobs.kept_tasks import KeptTasks
+from bot.jobs.models import JobState
+from tests.engine.faults import Outage, raise_on
+from tests.engine.world import TIMING, Engine, make_engine, results
+from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import shown_text
+
+# The write of APIMart's answer is given up after a twentieth of a second (5 minutes shipped).
+SHORT_WINDOW = replace(
+    TIMING, store_task_for=0.05, store_task_backoff=0.01, store_task_max_backoff=0.01
+)
+
+
+def cant_tell(engine: Engine) -> list[str]:
+    """The "can't tell whether your video was started" notices the member read."""
+    texts = [shown_text(message) for message in engine.fake.messages(None)]
+    return [text for text in texts if "can't tell" in text]
+
+
+def kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock, window=0.05):
+    """An engine on a fake clock with its file of kept answers, and the database's outage."""
+    kept = KeptTasks(tmp_path / "bot.sqlite3.accepted-tasks")
+    timing = replace(SHORT_WINDOW, store_task_for=window)
+    engine = make_engine(
+        db, api, session, client, fake, clock=clock, timing=timing, kept_tasks=kept
+    )
+    return engine, kept, Outage(monkeypatch, db)
+
+
+def away_as_the_answer_comes(monkeypatch, engine: Engine, outage: Outage, method: str) -> None:
+    """The database goes away just as APIMart's answer is to be written down by `method`."""
+    write = getattr(engine.store, method)
+
+    async def database_goes_away(*args, **kwargs):
+        outage.down = True
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(engine.store, method, database_goes_away)
+
+
+def away_as_apimart_answers(monkeypatch, engine: Engine, outage: Outage) -> None:
+    """The database goes away just as APIMart answers the first submit (whatever it says)."""
+    submit = engine.client.submit
+
+    async def answered(*args, **kwargs):
+        try:
+            return await submit(*args, **kwargs)
+        finally:
+            outage.down = outage.down or not answers
+            answers.append(True)
+
+    answers: list[bool] = []
+
+    monkeypatch.setattr(engine.client, "submit", answered)
+
+
+async def rounds(engine: Engine, clock, count: int, step: float = 5.0) -> None:
+    for _ in range(count):
+        clock.advance(step)
+        await engine.poller.run_once()
+
+
+async def test_a_kept_task_is_handed_over_before_any_cant_tell_notice_is_posted(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """APIMart accepted the video during a long outage; its id was kept on disk. The database
+    is back, and the first statement of the hand-over fails (it is still settling): the job
+    was already marked "outcome unknown", so the member read "can't tell whether your video
+    was started; it counts", then got the video anyway."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
+    job = await engine.record()
+    away_as_the_answer_comes(monkeypatch, engine, outage, "mark_submitted")
+    with pytest.raises(ConnectionRefusedError):
+        await engine.service.submit(job, member_present=False)
+    assert [task.task_id for task in kept.pending()] == api.task_ids
+    outage.down = False
+    clock.advance(engine.store.leases.submit + 1)  # its claim lapsed meanwhile
+    raise_on(monkeypatch, engine.store, "adopt_task", ConnectionRefusedError("still settling"))
+    await rounds(engine, clock, 6)
+    assert cant_tell(engine) == []
+    assert len(results(fake, job.id)) == 1, "the video is posted"
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert kept.pending() == []
+    assert len(api.submits) == 1
+
+
+async def test_a_task_id_still_being_written_is_not_announced_as_unknown_when_its_claim_lapses(
+    db, api, session, client, fake, monkeypatch, clock
+):
+    """APIMart accepted the video; the database is away longer than the submit's claim but
+    shorter than the write's window. Back, the submit stage settles the lapsed claim as
+    "outcome unknown" and the member reads "can't tell" before the write, retried seconds
+    later, gets the video followed and posted."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    timing = replace(TIMING, store_task_backoff=0.01, store_task_max_backoff=0.01)
+    engine = make_engine(db, api, session, client, fake, clock=clock, timing=timing)
+    job = await engine.record()
+    away = ConnectionRefusedError("the database is away")
+    raised = raise_on(monkeypatch, engine.store, "mark_submitted", away, times=10**9)
+    sending = asyncio.create_task(engine.service.submit(job, member_present=False))
+    while not raised:  # noqa: ASYNC110 (the fault's list is no event)
+        await asyncio.sleep(0.01)
+    clock.advance(engine.store.leases.submit + 1)  # its claim lapsed meanwhile
+    await rounds(engine, clock, 2)  # the database answers the stages again
+    assert cant_tell(engine) == []
+    monkeypatch.undo()  # ... and the write
+    await sending
+    await rounds(engine, clock, 6)
+    assert cant_tell(engine) == []
+    assert len(results(fake, job.id)) == 1, "the video is posted"
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+
+
+@pytest.mark.parametrize("stop", [False, True], ids=["window-passed", "bot-stopped"])
+async def test_a_busy_answer_kept_through_a_long_outage_sends_the_job_again(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock, stop
+):
+    """APIMart answered busy (nothing made), and the database stayed away longer than that
+    answer's write is retried (or the bot stopped meanwhile): the job was settled as "outcome
+    unknown", counted and told "can't tell whether your video was started", never sent. Now
+    it waits again and is sent once the database is back."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    window = 600.0 if stop else 0.05
+    engine, kept, outage = kept_world(
+        db, api, session, client, fake, monkeypatch, tmp_path, clock, window
+    )
+    job = await engine.record()
+    api.fail_next("submit", status=503)
+    away_as_apimart_answers(monkeypatch, engine, outage)
+    await write_down_given_up(engine, job, outage, stop)
+    assert [answer.job_id for answer in kept.pending()] == [job.id]
+    outage.down = False
+    clock.advance(engine.store.leases.submit + 1)  # its claim lapsed meanwhile
+    await rounds(engine, clock, 8)
+    assert cant_tell(engine) == []
+    assert len(api.submits) == 2, "sent again"
+    assert len(results(fake, job.id)) == 1, "the video is posted"
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert kept.pending() == []
+
+
+async def test_a_refusal_kept_through_a_long_outage_is_told_as_a_refusal(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """APIMart refused the request (nothing made, nothing counted), and the database stayed away
+    longer than the refusal's write is retried: the member read "can't tell whether your video
+    was started", and the job counted. Now they read APIMart's refusal, and it does not count."""
+    engine, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
+    job = await engine.record()
+    api.fail_next("submit", status=400, error_type="invalid_request", message="prompt refused")
+    away_as_apimart_answers(monkeypatch, engine, outage)
+    await write_down_given_up(engine, job, outage, stop=False)
+    outage.down = False
+    clock.advance(engine.store.leases.submit + 1)
+    await rounds(engine, clock, 3)
+    assert cant_tell(engine) == []
+    [told] = results(fake, job.id)
+    assert "prompt refused" in shown_text(told), shown_text(told)
+    stored = await engine.store.get(job.id)
+    assert (stored.state, stored.error_key) == (JobState.REJECTED, "rejected_by_service")
+    assert len(api.submits) == 1
+    assert kept.pending() == []
+
+
+async def write_down_given_up(engine: Engine, job, outage: Outage, stop: bool) -> None:
+    """Send `job`: the write of APIMart's answer gives up (its window passed), or the bot stops
+    while it is retried."""
+    if not stop:
+        with pytest.raises(ConnectionRefusedError):
+            await engine.service.submit(job, member_present=False)
+        return
+    sending = asyncio.create_task(engine.service.submit(job, member_present=False))
+    while not outage.down:  # noqa: ASYNC110 (the outage's flag is no event)
+        await asyncio.sleep(0.001)
+    await asyncio.sleep(0.05)  # a few tries of the write failed
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
