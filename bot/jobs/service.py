@@ -840,7 +840,14 @@ class JobService:
         slot = hold_key == HOLD_SLOT
         held_since = job.held_since if job.held_since is not None else now
         if not slot and now - held_since >= self._timing.submit_give_up_after:
-            log.warning("Job %d: giving up submitting after repeated errors (%s)", job.id, reason)
+            # An outage gives every held job up at about the same moment: one line a minute.
+            self._holds.log(
+                "gave_up",
+                logging.WARNING,
+                "Job %d: giving up submitting after repeated errors (%s)",
+                job.id,
+                reason,
+            )
             closed = await self._close(
                 job, JobState.REJECTED, gave_up or msg("service_gave_up"), member_present
             )

@@ -89,3 +89,27 @@ async def test_jobs_waiting_for_their_servers_slot_say_so_once_not_at_each_reche
         assert (await store.get(job.id)).state is JobState.RECORDED
     waiting = [line for line in written(caplog) if "held back" in line]
     assert len(waiting) == len(jobs) - 1, "\n".join(waiting)
+
+
+async def test_many_jobs_given_up_after_an_outage_write_a_bounded_number_of_warnings(
+    db, api, session, clock, caplog
+):
+    """40 members' videos wait out a 30-minute APIMart outage and are given up on at about the
+    same moment: each wrote its own 'giving up submitting' WARNING, 40 lines at once."""
+    store, _, poller = make_world(
+        db, api, session, clock, RecordingDelivery(), client=poller_client(api, session)
+    )
+    jobs = [
+        await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock()) for _ in range(JOBS)
+    ]
+    api.fail_next("submit", status=503, times=10_000)
+    caplog.set_level(logging.DEBUG, "bot")
+    for _ in range(40):
+        clock.advance(61)
+        await poller.run_once()
+    for job in jobs:
+        assert (await store.get(job.id)).state is JobState.REJECTED
+    given_up = [line for line in written(caplog) if "giving up submitting" in line]
+    assert len(given_up) == 1, "\n".join(given_up)
+    # Every one is still there at DEBUG.
+    assert len([r for r in caplog.records if "giving up submitting" in r.getMessage()]) == JOBS
