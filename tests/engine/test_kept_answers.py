@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.jobs.kept_tasks import KeptTasks
+from bot.jobs.kept_tasks import KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import JobState
 from tests.engine.faults import Outage, raise_on
 from tests.engine.world import TIMING, Engine, make_engine, results
@@ -186,3 +186,16 @@ async def write_down_given_up(engine: Engine, job, outage: Outage, stop: bool) -
     sending.cancel()
     with pytest.raises(asyncio.CancelledError):
         await sending
+
+
+def test_a_file_kept_by_an_earlier_version_is_read_beside_answers_that_made_nothing(tmp_path):
+    """A file an earlier version wrote (task ids only) is still handed over after an upgrade,
+    and a line cut short by a crash is skipped, not the whole file."""
+    path = tmp_path / "bot.sqlite3.accepted-tasks"
+    path.write_text('{"job_id": 3, "task_id": "task_a"}\n{"job_id": 4, "made_no\n')
+    kept = KeptTasks(path)
+    refusal = KeptNothingMade(5, refused=True, key="rejected_by_service", detail="no")
+    assert kept.keep(refusal)
+    assert kept.pending() == [KeptTask(3, "task_a"), refusal]
+    kept.forget([KeptTask(3, "task_a")])
+    assert KeptTasks(path).pending() == [refusal]
