@@ -10,6 +10,7 @@ before and after a restart.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,15 +19,64 @@ import discord
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS
 from bot.i18n import t
+from bot.jobs.models import Job, MessageRef
 from bot.jobs.validation import VideoOptions, generation_mode
 from bot.text import MESSAGE_CONTENT, code_block
-from cogs._queue import answered_first, send_privately
+from cogs._queue import InteractionOrigin, answered_first, send_privately
 from cogs._recent import SeenLately, Sighting
+
+log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 Select = discord.ui.Select[discord.ui.Modal]
 # What a form's fields hold once submitted: a text input's text, a select's values.
 Values = Mapping[str, str | list[str]]
+
+
+class FormOrigin(InteractionOrigin):
+    """A form's submit: a refusal before anything is kept (a flag, a rule, the bot restarting,
+    a channel it cannot post in), or a stop cutting it short, gives the prompt typed into it
+    back (`give_back`), to mend and paste into the form, which opens on the old prompt again;
+    or, when the job's files are gone (`files_gone`), to use in a new /video."""
+
+    def __init__(
+        self,
+        interaction: discord.Interaction[Any],
+        typed: str,
+        *,
+        sources: tuple[MessageRef, ...] = (),
+        reply_to: discord.Message | None = None,
+    ) -> None:
+        super().__init__(interaction, sources=sources, reply_to=reply_to)
+        self.typed = typed
+        # What the form opens on, once known: typed unchanged, there is nothing to give back.
+        self.opens_on: str | None = None
+        # Refused because the job's files are gone: its forms refuse for good (they no longer
+        # even open), so the prompt is for a new /video, whatever it is.
+        self.files_gone = False
+
+    def about(self, job: Job) -> None:
+        """The result the form is about, once read: its files are the new video's, and its
+        prompt is what the form opens on."""
+        self.sources = job.requester.sources
+        self.opens_on = job.request.prompt
+
+    async def give_back(self) -> None:
+        """The typed prompt after a refusal told: not once the job was recorded or its cost
+        question asked (they keep it), nor when it is the one the form opens on anyway."""
+        if not self.told or self.kept or self.echo:
+            return
+        if self.files_gone:
+            lead = t("video_prompt_back", self.locale)
+        elif self.opens_on is not None and self.typed.strip() == self.opens_on.strip():
+            return
+        else:
+            lead = t("form_prompt_back", self.locale)
+        try:
+            await give_prompt_back(self.interaction, self.typed, lead=lead)
+        except discord.HTTPException as error:
+            # An aside after the refusal, which the member has read: not a failure of the form.
+            log.warning("Could not give a refused form's prompt back (%s)", error)
 
 
 async def open_form(interaction: Interaction, form: discord.ui.Modal) -> None:

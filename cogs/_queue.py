@@ -14,7 +14,7 @@ import hashlib
 import logging
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -281,6 +281,11 @@ class Origin(ABC):
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Decide, before recording, which way this request's news will go (the channel's)."""
         self.reply = None
+
+    async def give_back(self) -> None:
+        """What the member typed, after a refusal told, where Discord cleared it (a command
+        box, a closed form); nothing where it stays (a message)."""
+        return
 
     @property
     @abstractmethod
@@ -697,6 +702,39 @@ async def _with_expected_cost(bot: VideoBot, job: Job, note: Message) -> Message
         log.exception("Job %d: could not read its expected cost", job.id)
         return note
     return with_cost(note, expected)
+
+
+async def cut_short(origin: Origin) -> None:
+    """A stop's grace ran out before the job was saved (its links still being read, the
+    database slow): the member, left with "thinking..." (or no answer at all) for good, might
+    never know to ask again. They hear the bot is restarting (or, cut off while saving, to look
+    before asking again), and get what they typed back (`Origin.give_back`). Bounded: the stop
+    waits for this only a moment. A job saved already says so itself
+    (`_record_announce_submit`), and an echo leaves the answer to the other process."""
+    if origin.told or origin.kept or origin.echo:
+        return
+    said = msg("job_save_unknown") if origin.recording else msg("bot_restarting")
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(LAST_WORD):
+            await origin.tell(said)
+            await origin.give_back()
+
+
+@contextlib.asynccontextmanager
+async def answered_if_cut_short(bot: VideoBot, origin: Origin) -> AsyncIterator[None]:
+    """From here on (the request acknowledged) a stop waits for the request, within its grace,
+    and one that cuts it short has its member told (`cut_short`). Begun once the stop has, it is
+    not waited for (the wait may be over): `queue_request` turns it away before anything is
+    saved."""
+    if bot.closing:
+        yield
+        return
+    try:
+        async with bot.command_in_flight():
+            yield
+    except asyncio.CancelledError:
+        await cut_short(origin)
+        raise
 
 
 async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool = False) -> bool:

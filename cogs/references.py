@@ -63,6 +63,7 @@ from bot.text import CODE_CHARS, code
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
+    FormOrigin,
     Values,
     aspect_ratio_select,
     duration_select,
@@ -82,8 +83,8 @@ from cogs._queue import (
     PRIVATE_NOTE_LIFETIME,
     InteractionOrigin,
     MessageOrigin,
-    acknowledge_first,
     answer_privately,
+    answered_if_cut_short,
     interaction_origin_id,
     media_from_attachment,
     message_origin_id,
@@ -477,42 +478,47 @@ class ReferencesCog(commands.Cog):
             sent.came_to_nothing()
             await answer_privately(interaction, msg("form_source_gone"))
             return
-        if held is not None:
-            target, media, _ = held
-        else:
-            # Opened before a restart: read the message again, and say so if its media is gone.
-            # Discord may make that read wait (a rate limit): acknowledged first.
-            if not await acknowledge_first(interaction):
-                return  # another process has this form (its sighting stays, for the next)
-            found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
-            if found is None and int(match["media_count"]) == 0:
-                # A form on a message of words carries its whole prompt: the message is not
-                # needed (deleted meanwhile, or where the bot cannot read messages).
-                target, media = None, MessageMedia()
-            elif found is None:
-                sent.came_to_nothing()
-                await self._cannot_read_again(interaction)
-                return
+        origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
+        # A stop waits for it (the message read again, its links, its job saved), or tells the
+        # member it cut it short and gives the prompt back.
+        async with answered_if_cut_short(self.bot, origin):
+            if held is not None:
+                target, media, _ = held
             else:
-                target, media = found, message_media(found)
-            if media_count(media) < int(match["media_count"]):
-                sent.came_to_nothing()
-                await answer_privately(interaction, msg("form_media_lost"))
-                return
-        make = functools.partial(self._queue_from_form, interaction, target, media, values)
-        await made_once(sent, interaction, msg("form_sent_twice"), make)
+                # Opened before a restart: read the message again, and say so if its media is
+                # gone. Discord may make that read wait (a rate limit): acknowledged first.
+                await origin.acknowledge()
+                if origin.echo:
+                    return  # another process has this form (its sighting stays, for the next)
+                found = await self._fetch(int(match["channel_id"]), int(match["message_id"]))
+                if found is None and int(match["media_count"]) == 0:
+                    # A form on a message of words carries its whole prompt: the message is not
+                    # needed (deleted meanwhile, or where the bot cannot read messages).
+                    target, media = None, MessageMedia()
+                elif found is None:
+                    sent.came_to_nothing()
+                    await self._cannot_read_again(origin)
+                    return
+                else:
+                    target, media = found, message_media(found)
+                if media_count(media) < int(match["media_count"]):
+                    sent.came_to_nothing()
+                    await origin.tell(msg("form_media_lost"))
+                    return
+            make = functools.partial(self._queue_from_form, origin, target, media, values)
+            await made_once(sent, interaction, msg("form_sent_twice"), make)
 
     @staticmethod
-    async def _cannot_read_again(interaction: discord.Interaction[VideoBot]) -> None:
+    async def _cannot_read_again(origin: FormOrigin) -> None:
         """Why a form opened before a restart cannot go ahead (acknowledged). Where the bot is
         no member (a user install), it reads a message only when the menu hands it over: not
         deleted, and the member's prompt is given back whole, to paste into a new form."""
-        place = place_of(interaction)
+        place = place_of(origin.interaction)
         if place.server_installed or place.bot_dm:
-            await answer_privately(interaction, msg("form_source_gone"), acknowledged=True)
+            await origin.tell(msg("form_source_gone"))
             return
-        await answer_privately(interaction, msg("form_source_unreadable_here"), acknowledged=True)
-        await give_prompt_back(interaction, text_value(submitted_values(interaction), "prompt"))
+        await origin.tell(msg("form_source_unreadable_here"))
+        await give_prompt_back(origin.interaction, origin.typed)
 
     async def _fetch(self, channel_id: int, message_id: int) -> discord.Message | None:
         channel = self.bot.get_partial_messageable(channel_id)
@@ -524,15 +530,15 @@ class ReferencesCog(commands.Cog):
 
     async def _queue_from_form(
         self,
-        interaction: discord.Interaction[VideoBot],
+        origin: FormOrigin,
         target: discord.Message | None,
         media: MessageMedia,
         values: Values,
     ) -> None:
         """Read the links' types if there are any (slow: acknowledge first), then queue;
         `target`: the message the form is on, if it can still be read."""
-        sources = (message_ref(target),) if target is not None else ()
-        origin = InteractionOrigin(interaction, sources=sources, reply_to=target)
+        origin.sources = (message_ref(target),) if target is not None else ()
+        origin.reply_to = target
         submitted = form_options(values)
         try:
             # Flags typed in the prompt (`--dur 8`, or kept from a message's text the prompt
@@ -620,18 +626,25 @@ class ReferencesCog(commands.Cog):
             elif self._unread_call_through_role(message):
                 await self._role_hint(message, me)
             return
-        try:
-            await self._learn_thread_parent(message)
-            if reference is not None and reference.type is discord.MessageReferenceType.reply:
-                await self._from_reply(message, me, helped_before=helped_before)
-            else:
-                await self._from_mention(message, me, helped_before=helped_before)
-        except Exception as error:
-            guild_id = message.guild.id if message.guild is not None else None
-            log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
-            # A mention reaches the bot only where it is: a server that added it, or its DM.
-            key = "unexpected_error" if message.guild is not None else "unexpected_error_personal"
-            await self._origin(message).tell(msg(key))
+        # One origin for the whole request: a stop that cuts it short (its links still being
+        # read, its job being saved) knows whether the member was answered, and answers if not.
+        origin = self._origin(message)
+        async with answered_if_cut_short(self.bot, origin):
+            try:
+                await self._learn_thread_parent(message)
+                origin.parent_channel_id = self._thread_parents.get(message.channel.id)
+                if reference is not None and reference.type is discord.MessageReferenceType.reply:
+                    await self._from_reply(origin, message, me, helped_before=helped_before)
+                else:
+                    await self._from_mention(origin, message, me, helped_before=helped_before)
+            except Exception as error:
+                guild_id = message.guild.id if message.guild is not None else None
+                log_failure(error, what="A reply", user_id=message.author.id, guild_id=guild_id)
+                # A mention reaches the bot only where it is: a server that added it, or its DM.
+                key = (
+                    "unexpected_error" if message.guild is not None else "unexpected_error_personal"
+                )
+                await origin.tell(msg(key))
 
     def _unread_call_through_role(self, message: discord.Message) -> bool:
         """A message that mentions the bot's role, blank to the bot: without Message Content,
@@ -802,9 +815,13 @@ class ReferencesCog(commands.Cog):
         return dataclasses.replace(options, prompt=prompt)
 
     async def _from_mention(
-        self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        me: discord.ClientUser,
+        *,
+        helped_before: bool,
     ) -> None:
-        origin = self._origin(message)
         options = await self._options_or_help(
             origin, message, me, "mention_help", helped_before=helped_before
         )
@@ -820,11 +837,8 @@ class ReferencesCog(commands.Cog):
         collected = await collect(
             [media], self.bot.link_prober.for_member(origin.requester().user_id)
         )
-        origin = self._origin(
-            message,
-            sources=(message_ref(message),),
-            on_refused=self._refused_by_rules(message, helped=helped_before),
-        )
+        origin.sources = (message_ref(message),)
+        origin.on_refused = self._refused_by_rules(message, helped=helped_before)
         await self._queue_collected(
             origin, message, options, collected, shown=shown, helped_before=helped_before
         )
@@ -858,9 +872,13 @@ class ReferencesCog(commands.Cog):
         await queue_video(self.bot, origin, options)
 
     async def _from_reply(
-        self, message: discord.Message, me: discord.ClientUser, *, helped_before: bool
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        me: discord.ClientUser,
+        *,
+        helped_before: bool,
     ) -> None:
-        origin = self._origin(message)
         source = await self._replied_to(message)
         if source is None:
             await origin.tell(msg("reply_source_unreadable"))
@@ -889,7 +907,7 @@ class ReferencesCog(commands.Cog):
         if source.author.id == me.id and not (own_media.attachments or own_media.link_urls()):
             made = await self.bot.store.job_of_status(source.id)
             if made is not None and uses_media(made):
-                await self._again_from(message, made, options)
+                await self._again_from(origin, made, options)
                 return
         if source.author.id == me.id:
             options = await self._like_its_result(source, options, message.author.id)
@@ -905,24 +923,20 @@ class ReferencesCog(commands.Cog):
         collected = await collect(
             medias, self.bot.link_prober.for_member(origin.requester().user_id)
         )
-        origin = self._origin(
-            message,
-            sources=(message_ref(source), message_ref(message)),
-            on_refused=self._refused_by_rules(message, helped=helped_before),
-        )
+        origin.sources = (message_ref(source), message_ref(message))
+        origin.on_refused = self._refused_by_rules(message, helped=helped_before)
         await self._queue_collected(
             origin, message, options, collected, shown=shown, helped_before=helped_before
         )
 
-    async def _again_from(self, message: discord.Message, made: Job, options: VideoOptions) -> None:
-        """A reply to the status of a video made from pictures (or a video): the reply's prompt
-        with those same references and shape, as Remix makes it; its resolution only for the
-        member's own video (another member's 4K may be reserved, or cost more than meant)."""
-        origin = self._origin(
-            message,
-            sources=made.requester.sources,
-            on_refused=self._refused_by_rules(message, helped=False),
-        )
+    async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:
+        """A reply (`origin`) to the status of a video made from pictures (or a video): the
+        reply's prompt with those same references and shape, as Remix makes it; its resolution
+        only for the member's own video (another member's 4K may be reserved, or cost more than
+        meant)."""
+        message = origin.message
+        origin.sources = made.requester.sources
+        origin.on_refused = self._refused_by_rules(message, helped=False)
         own = made.requester.user_id == message.author.id
         try:
             request = remix(

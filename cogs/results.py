@@ -38,11 +38,11 @@ from cogs._delete import DeleteAnswer, ask_to_delete, ask_to_delete_pruned
 from cogs._errors import report_failure
 from cogs._forms import (
     RESENT_WINDOW,
+    FormOrigin,
     Values,
     aspect_ratio_select,
     duration_select,
     form_options,
-    give_prompt_back,
     labelled,
     open_form,
     resolution_select,
@@ -56,6 +56,7 @@ from cogs._queue import (
     InteractionOrigin,
     acknowledge_first,
     answer_privately,
+    answered_if_cut_short,
     queue_request,
     refused_before_fetching,
     refused_by_rules_in_time,
@@ -73,39 +74,6 @@ Button = discord.ui.Button[discord.ui.View]
 def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
     bot: VideoBot = interaction.client
     return bot
-
-
-class FormOrigin(InteractionOrigin):
-    """An Edit prompt or Remix form's submit: a refusal before anything is kept (a flag, a rule,
-    the bot restarting, a channel it cannot post in) gives the prompt typed into it back
-    (`give_back`), to mend and paste into the form, which opens on the old prompt again; or,
-    when the job's files are gone (`files_gone`), to use in a new /video."""
-
-    def __init__(self, interaction: discord.Interaction[Any], job: Job, typed: str) -> None:
-        super().__init__(interaction, sources=job.requester.sources)
-        self.typed = typed
-        # What the form opens on: typed unchanged, there is nothing to give back.
-        self.opens_on = job.request.prompt
-        # Refused because the job's files are gone: its forms refuse for good (they no longer
-        # even open), so the prompt is for a new /video, whatever it is.
-        self.files_gone = False
-
-    async def give_back(self) -> None:
-        """The typed prompt after a refusal told: not once the job was recorded or its cost
-        question asked (they keep it), nor when it is the one the form opens on anyway."""
-        if not self.told or self.kept or self.echo:
-            return
-        if self.files_gone:
-            lead = t("video_prompt_back", self.locale)
-        elif self.typed.strip() == self.opens_on.strip():
-            return
-        else:
-            lead = t("form_prompt_back", self.locale)
-        try:
-            await give_prompt_back(self.interaction, self.typed, lead=lead)
-        except discord.HTTPException as error:
-            # An aside after the refusal, which the member has read: not a failure of the form.
-            log.warning("Could not give a refused form's prompt back (%s)", error)
 
 
 async def _queue_again(
@@ -191,23 +159,23 @@ class RemixModal(discord.ui.Modal):
         )
 
 
-async def edited_prompt(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
+async def edited_prompt(origin: FormOrigin, job: Job, values: Values) -> None:
     """Queue the job again with the edited prompt; flags typed in it (`--dur 8`) change its
     settings, as in /video."""
     request = job.request
     # Its resolution only for the member's own video, as a reply to a result does: another
     # member's 4K may be reserved for a role, or cost more than meant, and this form shows none.
-    own = job.requester.user_id == interaction.user.id
+    own = job.requester.user_id == origin.user.id
     kept = VideoOptions(
         prompt=text_value(values, "prompt"),
         duration=request.duration,
         resolution=request.resolution if own else DEFAULT_RESOLUTION,
         aspect_ratio=request.aspect_ratio,
     )
-    await _queue_form(interaction, job, kept, opened=kept)
+    await _queue_form(origin, job, kept, opened=kept)
 
 
-async def remixed(interaction: discord.Interaction[Any], job: Job, values: Values) -> None:
+async def remixed(origin: FormOrigin, job: Job, values: Values) -> None:
     """Queue a new job with the form's prompt and settings, through the usual admission."""
     request = job.request
     # What the selects opened on (`RemixModal`): left there, a flag in the prompt sets it.
@@ -217,14 +185,15 @@ async def remixed(interaction: discord.Interaction[Any], job: Job, values: Value
         resolution=request.resolution,
         aspect_ratio=request.aspect_ratio,
     )
-    await _queue_form(interaction, job, form_options(values), opened=opened)
+    await _queue_form(origin, job, form_options(values), opened=opened)
 
 
 async def _queue_form(
-    interaction: discord.Interaction[Any], job: Job, submitted: VideoOptions, opened: VideoOptions
+    origin: FormOrigin, job: Job, submitted: VideoOptions, opened: VideoOptions
 ) -> None:
-    """Queue a result form's video: its flags read, its settings checked like a new one's."""
-    origin = FormOrigin(interaction, job, typed=submitted.prompt)
+    """Queue a result form's video (`origin`: its submit, the prompt typed into it): its flags
+    read, its settings checked like a new one's."""
+    interaction = origin.interaction
     try:
         options = with_form_flags(submitted, opened)
         request = remix(
@@ -248,7 +217,7 @@ async def _queue_form(
     await origin.give_back()
 
 
-FormHandler = Callable[[discord.Interaction[Any], Job, Values], Awaitable[None]]
+FormHandler = Callable[[FormOrigin, Job, Values], Awaitable[None]]
 FORMS: tuple[tuple[re.Pattern[str], FormHandler], ...] = (
     (EDIT_FORM, edited_prompt),
     (REMIX_FORM, remixed),
@@ -502,17 +471,23 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 # Sighted before anything is awaited, in every process the form reaches, even
                 # one that leaves it to another (`cogs._once`).
                 sent = sent_form(self.forms_sent, interaction, values)
-                if not await acknowledge_first(interaction):
+                origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
+                await origin.acknowledge()
+                if origin.echo:
                     kept = True
                     return  # another process has this form (its sighting stays, for the next)
-                job = await self.bot.store.get(job_id)
-                # Any other id is treated as unknown.
-                if job is None or not form_may_name(job, interaction):
-                    await answer_privately(interaction, msg("job_not_found"))
-                    return
-                make = functools.partial(handle, interaction, job, values)
-                kept = True
-                await made_once(sent, interaction, msg("form_sent_twice"), make)
+                # From the acknowledgement on: a stop waits for it, or tells the member it cut
+                # it short and gives the prompt back.
+                async with answered_if_cut_short(self.bot, origin):
+                    job = await self.bot.store.get(job_id)
+                    # Any other id is treated as unknown.
+                    if job is None or not form_may_name(job, interaction):
+                        await origin.tell(msg("job_not_found"))
+                        return
+                    origin.about(job)
+                    make = functools.partial(handle, origin, job, values)
+                    kept = True
+                    await made_once(sent, interaction, msg("form_sent_twice"), make)
             except Exception as error:
                 await report_failure(
                     interaction, error, what=f"Form {pattern.pattern}", job_id=job_id

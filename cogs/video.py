@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
 from typing import TYPE_CHECKING
@@ -13,7 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.apimart.models import DURATIONS
-from bot.engine.pool import LAST_WORD
 from bot.i18n import Message, msg, t
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
@@ -39,6 +36,7 @@ from cogs._forms import give_prompt_back
 from cogs._names import names_known
 from cogs._queue import (
     InteractionOrigin,
+    answered_if_cut_short,
     media_from_attachment,
     queue_video,
     refused_before_fetching,
@@ -113,21 +111,6 @@ def with_files_sorted(
     )
 
 
-async def _cut_short(origin: CommandOrigin) -> None:
-    """A stop's grace ran out before the job was saved (its links still being read, the
-    database slow): the member, left with "thinking..." for good, might never know to ask
-    again. They hear the bot is restarting (or, cut off while saving, to look before asking
-    again), and get a long prompt back. Bounded: the stop waits for this only a moment. A job
-    saved already says so itself (`_record_announce_submit`)."""
-    if origin.told or origin.kept or origin.echo:
-        return
-    said = msg("job_save_unknown") if origin.recording else msg("bot_restarting")
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(LAST_WORD):
-            await origin.tell(said)
-            await origin.give_back()
-
-
 class VideoCog(commands.Cog):
     """Members make videos here."""
 
@@ -197,22 +180,18 @@ class VideoCog(commands.Cog):
             await origin.tell(msg("bot_restarting"))
             await origin.give_back()
             return
-        try:
-            # From the deferral on: a stop lets it finish (links read, job saved), within
-            # its grace, or cuts it short and says so (`_cut_short`).
-            async with self.bot.command_in_flight():
-                try:
-                    await self._make(origin, options)
-                except Exception as error:
-                    # The funnel's record and apology, here so that the prompt can follow:
-                    # "please try again" once Discord cleared the command box would have it all
-                    # typed again. Told as the origin's answer: a deploy overlap's echo stays
-                    # silent, as for a refusal.
-                    await report_failure(interaction, error, tell=origin.tell)
-                await origin.give_back()
-        except asyncio.CancelledError:
-            await _cut_short(origin)
-            raise
+        # From the deferral on: a stop lets it finish (links read, job saved), within its
+        # grace, or cuts it short and says so.
+        async with answered_if_cut_short(self.bot, origin):
+            try:
+                await self._make(origin, options)
+            except Exception as error:
+                # The funnel's record and apology, here so that the prompt can follow: "please
+                # try again" once Discord cleared the command box would have it all typed again.
+                # Told as the origin's answer: a deploy overlap's echo stays silent, as for a
+                # refusal.
+                await report_failure(interaction, error, tell=origin.tell)
+            await origin.give_back()
 
     async def _make(self, origin: InteractionOrigin, options: VideoOptions) -> None:
         """From the command's options to a queued job, or a refusal told."""

@@ -4,11 +4,22 @@ politely, and nothing is marked delivered before the member was told."""
 import asyncio
 
 import aiohttp.web
+import pytest
 
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg
 from bot.jobs.models import JobState
+from tests.cogs.test_mentions import mention
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server
+from tests.cogs.test_references import (
+    bots_reply_to,
+    fill_form,
+    make_video_on,
+    nothing_recorded,
+    post,
+    reply,
+)
+from tests.cogs.test_results import delivered_result
 from tests.conftest import SilentDatabase
 from tests.engine.world import is_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -262,3 +273,105 @@ async def test_a_video_whose_links_are_read_when_the_stop_begins_is_told_restart
         assert given_back["content"].endswith(f"\n```\n{typed}\n```")
         await closing
         assert world.api.submits == []
+
+
+# A long prompt: what the member would have to type again, given back when nothing was saved.
+LONG_TYPED = "a paper boat in a storm at night, lightning over the harbour, " + "waves " * 30
+FORM_LEAD = "Here is the prompt you typed, to change and paste into the form again:"
+
+
+def saving_never_ends(world, monkeypatch) -> asyncio.Event:
+    """The database takes the job's save and never answers (a failover, a lock held): set
+    once the save began."""
+    saving = asyncio.Event()
+
+    async def stuck(*args, **kwargs):
+        saving.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(world.bot.jobs, "record", stuck)
+    return saving
+
+
+async def test_a_mention_still_reading_its_link_when_the_stop_cuts_it_short_hears_restarting(
+    tmp_path,
+):
+    """A mention whose link is still being read when the stop's grace runs out: nothing is
+    saved, and the member, who would otherwise get no answer at all, reads that the bot is
+    restarting (their message stays, to post again: nothing to give back)."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, shutdown_grace=0.3, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        slow = web.never_answer("/slow.png")
+        asking = await mention(world, f"a paper boat in a storm like {slow}")
+        await world.discord.wait_for(lambda: "/slow.png" in web.hits, description="the link read")
+        await world.bot.close()
+        told = await bots_reply_to(world, asking)
+        assert "I'm restarting right now" in told["content"], told["content"]
+        assert told["allowed_mentions"]["users"] == [world.discord.user_id]
+        assert await nothing_recorded(world)
+        assert world.api.submits == []
+
+
+async def test_a_reply_cut_short_while_its_job_is_saved_says_it_cannot_tell_whether_it_was(
+    tmp_path, monkeypatch
+):
+    """Cut off mid-save, the job may or may not be in the database: neither "restarting,
+    nothing was counted" nor silence, but to look before asking again."""
+    async with running_bot(tmp_path, shutdown_grace=0.3, message_content_intent=True) as world:
+        saving = saving_never_ends(world, monkeypatch)
+        target = await post(world, attachments=[world.png()])
+        asking = await reply(world, target, "make it sail away at dusk")
+        await asyncio.wait_for(saving.wait(), 10)
+        await world.bot.close()
+        told = await bots_reply_to(world, asking)
+        assert "can't tell yet whether it was saved" in told["content"], told["content"]
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_result_form_cut_short_while_its_job_is_saved_says_so_and_gives_the_prompt_back(
+    tmp_path, monkeypatch, button
+):
+    """An Edit prompt or Remix form whose job is being saved when the stop's grace runs out:
+    not "thinking..." for good, but that the bot cannot tell whether it was saved, and the
+    prompt typed into the form, which closed with it."""
+    async with running_bot(
+        tmp_path, shutdown_grace=0.3, plan=TaskPlan(polls_until_done=1)
+    ) as world:
+        await delivered_result(world)
+        saving = saving_never_ends(world, monkeypatch)
+        submitted = await world.discord.modal_submit(
+            {"prompt": LONG_TYPED}, custom_id=f"video:{button}form:1"
+        )
+        await asyncio.wait_for(saving.wait(), 10)
+        await world.bot.close()
+        told = await submitted.wait_for_private_answer(timeout=5)
+        assert "can't tell yet whether it was saved" in told, told
+        given_back = await submitted.wait_for_answer(2, timeout=5)
+        assert given_back["content"] == f"{FORM_LEAD}\n```\n{LONG_TYPED}\n```"
+        assert given_back["allowed_mentions"]["parse"] == []
+
+
+async def test_a_make_a_video_form_still_reading_a_link_when_cut_short_says_restarting(tmp_path):
+    """The "Make a video" form on a message with a link, still read when the stop's grace runs
+    out: the member reads that the bot is restarting and gets the prompt typed into the form
+    back, not "thinking..." for good."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, shutdown_grace=0.3, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        slow = web.never_answer("/slow.png")
+        target = await post(world, content=f"look at this {slow}")
+        submitted = await fill_form(world, await make_video_on(world, target), LONG_TYPED)
+        await world.discord.wait_for(lambda: "/slow.png" in web.hits, description="the link read")
+        await world.bot.close()
+        told = await submitted.wait_for_private_answer(timeout=5)
+        assert "I'm restarting right now" in told, told
+        given_back = await submitted.wait_for_answer(2, timeout=5)
+        assert given_back["content"] == f"{FORM_LEAD}\n```\n{LONG_TYPED}\n```"
+        assert await nothing_recorded(world)
