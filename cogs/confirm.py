@@ -71,14 +71,20 @@ async def ask_to_confirm(
         lasting=bot.settings.confirm_timeout,
         reply_to_id=origin.reply_to_id,
     )
-    text = msg(
+    question = msg(
         "confirm_ask",
         cost=expected_cost(needed.expected),
         basis=cost_basis(needed.expected),
         threshold=amount(needed.threshold),
         prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
         expires=stamp(pending.expires_at, "R"),
-    ).render(origin.locale)
+    )
+    if origin.files_used is not None:
+        # How the member's files are used (a clip put in an image option, which sets the
+        # length and so the cost): read before they confirm. The press's "queued" cannot say
+        # it, knowing only the request held, not the options chosen.
+        question = msg("note_with_files", note=question, files=origin.files_used)
+    text = question.render(origin.locale)
     try:
         message = await origin.ask(text, confirm_view(pending.token, origin.locale))
     except discord.HTTPException as error:

@@ -694,3 +694,32 @@ async def test_a_stop_does_not_wait_for_ever_on_a_question_expiring_on_a_silent_
             database.answer()
         took = asyncio.get_running_loop().time() - started
     assert took < grace + 2.5, f"the stop took {took:.1f}s with SHUTDOWN_GRACE={grace:g}"
+
+
+async def test_a_clip_put_in_an_image_option_is_explained_with_the_cost_question(tmp_path):
+    """An MP4 put in an image option beside a picture, over the server's threshold: the note
+    saying the clip is the reference video (which sets the length, and so the cost asked
+    about) and the picture the first frame comes with the question, read before Confirm; the
+    press's "queued" knows nothing of the options chosen, so it could not say it after."""
+    told = (
+        "`dance.mp4` is a video, so I'm using it as the reference video, with the picture "
+        "beside it as the first frame."
+    )
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(
+            world,
+            prompt="make it dance",
+            resolution="4k",
+            image=world.mp4("dance.mp4"),
+            image2=world.png("cat.png"),
+        )
+        assert "expected to cost up to **15 credits**" in question["content"], question
+        assert told in question["content"], question["content"]
+        assert [b["label"] for b in buttons(question)] == ["Confirm", "Cancel"]
+        confirmed = await press(world, question, button_ids(question)["Confirm"])
+        note = (await confirmed.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in note, note
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["generation_type"] == "frame" and len(sent["video_urls"]) == 1
