@@ -1053,6 +1053,25 @@ async def _recorded_despite(bot: VideoBot, origin: Origin, failure: Exception) -
     origin.kept = True
     with bound(job_id=job_id):
         log.error("Job %d was recorded though recording it failed", job_id, exc_info=failure)
-        if not origin.echo:
-            # The same id an echo's process recorded, if any: it answers for its own.
-            await origin.tell(msg("job_saved_after_error", job_id=job_id))
+        if origin.echo:
+            # The same id the other process recorded, if any: it answers for its own, and
+            # announces and sends it (this one's engine taking it over now could announce it
+            # a second time); else the engine sends it once the command's grace is over.
+            return
+        await origin.tell(msg("job_saved_after_error", job_id=job_id))
+        await _send_now(bot, job_id)
+
+
+async def _send_now(bot: VideoBot, job_id: int) -> None:
+    """Have the engine announce and send a job this command will not (its save failed as it
+    was made), now rather than after a command's grace: the member was just told it is saved.
+
+    In a deploy overlap the job may be the other process's, recorded as this one's save
+    failed, and being announced by its command: the engine takes over only a job not claimed
+    nor announced yet, and one still being announced has its status post handed back by Discord
+    (one status nonce per job), its submit made by whichever claims it first. Not made due, the
+    job is sent a grace later all the same."""
+    try:
+        await bot.jobs.send_now(job_id)
+    except Exception:
+        log.warning("Job %d: could not make it due now; sent once its grace is over", job_id)

@@ -220,6 +220,12 @@ class JobService:
         self._on_change()
         return job
 
+    async def send_now(self, job_id: int) -> None:
+        """A recorded job its command will not send (its save failed as it was made): the
+        submit stage announces and sends it now, as a job left behind, not a grace later."""
+        await self._store.due_now(job_id)
+        self._on_change()
+
     def announcing(self, job: Job) -> contextlib.AbstractAsyncContextManager[None]:
         """While a command announces its recorded job, the engine does not take it over as
         left behind (and announce it a second time)."""

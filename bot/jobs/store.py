@@ -974,6 +974,17 @@ class JobStore:
             (state.value, reason_key, detail, now, now, now if member_told else None),
         )
 
+    async def due_now(self, job_id: int) -> None:
+        """A recorded job nobody claimed or announced is due for its submit now (its command
+        will not send it), not after the grace a command has to send its own."""
+        now = self._clock()
+        await self._update(
+            job_id,
+            "UPDATE jobs SET next_poll_at = ? WHERE state = ? AND lease_owner IS NULL"
+            " AND status_message_id IS NULL AND next_poll_at > ? AND id = ?",
+            (now, JobState.RECORDED.value, now),
+        )
+
     async def put_off_takeover(self, job_id: int, *, grace: float) -> None:
         """A recorded job nobody claimed is not due for `grace` seconds from now (a later due
         time stays)."""

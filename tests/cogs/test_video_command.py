@@ -1311,6 +1311,72 @@ async def test_a_job_saved_as_the_connection_dropped_is_told_saved_not_try_again
         assert world.api.submits[0]["prompt"].startswith("a paper boat in a storm")
 
 
+async def test_a_job_saved_as_the_connection_dropped_is_sent_at_once_not_a_minute_later(
+    tmp_path, monkeypatch
+):
+    """The member was told their job is saved: it is announced and sent now, as any job just
+    asked for, not left for the engine to find a minute later, the member looking at nothing
+    meanwhile."""
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(start=time.time())  # never moves: only "now" is now
+    async with running_bot(tmp_path, clock=clock) as world:
+        commit_then_drop(world, monkeypatch)
+        interaction = await world.video(prompt="a paper boat in a storm at night")
+        told = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "job #1 was saved" in told, told
+        await world.api.wait_for_submits(1, timeout=10)
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"]
+        )
+        assert "a paper boat in a storm at night" in status["content"]
+        assert len(world.api.submits) == 1
+
+
+async def test_the_echo_of_a_command_whose_save_failed_leaves_the_job_to_the_other_process(
+    tmp_path, monkeypatch
+):
+    """A deploy overlap: the process Discord heard first saved the job and is about to announce
+    and send it; the other one (the echo), whose own save failed, finds that job. It stays
+    silent, and leaves the job's time as it was: made due now, its engine could take the job
+    over and announce it while the first process announces it too."""
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(start=time.time())
+    async with running_bot(tmp_path, clock=clock) as world:
+        store = world.bot.jobs.store
+        insert, saved, go_on = store._insert, asyncio.Event(), asyncio.Event()
+        calls: list[int] = []
+
+        async def first_saves_echo_fails(*args, **kwargs):
+            calls.append(1)
+            if len(calls) > 1:
+                raise ConnectionResetError("connection lost at the commit")
+            job_id = await insert(*args, **kwargs)
+            saved.set()
+            await go_on.wait()  # the first process, saved, not yet announcing
+            return job_id
+
+        monkeypatch.setattr(store, "_insert", first_saves_echo_fails)
+        interaction = None
+        echo_ended = ends(world, lambda: interaction)
+        interaction = await world.video(prompt="a paper boat in a storm at night")
+        await asyncio.wait_for(saved.wait(), 10)
+        await world.discord.dispatch("INTERACTION_CREATE", interaction.payload)
+        await echo_ended()
+        assert [body["code"] for _, body in interaction.rejected_callbacks] == [40060]
+        assert interaction.answers == [], "the echo stays silent"
+        [row] = await world.db.fetch_all("SELECT state, next_poll_at FROM jobs")
+        assert row["state"] == JobState.RECORDED.value
+        assert row["next_poll_at"] > clock() + 30, "left to the first process"
+        go_on.set()
+        answer = (await interaction.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1, timeout=10)
+        statuses = [m for m in world.discord.messages() if "asked for a video" in m["content"]]
+        assert len(statuses) == 1 and len(world.api.submits) == 1
+
+
 async def test_a_save_whose_outcome_the_database_cannot_tell_says_so_and_gives_the_prompt_back(
     tmp_path, monkeypatch
 ):
