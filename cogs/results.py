@@ -471,11 +471,11 @@ class ResultButtons(commands.Cog, name=COG_NAME):
                 # Sighted before anything is awaited, in every process the form reaches, even
                 # one that leaves it to another (`cogs._once`).
                 sent = sent_form(self.forms_sent, interaction, values)
-                origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
-                await origin.acknowledge()
-                if origin.echo:
+                if not await acknowledge_first(interaction):
                     kept = True
                     return  # another process has this form (its sighting stays, for the next)
+                origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
+                origin.acknowledged = True
                 # From the acknowledgement on: a stop waits for it, or tells the member it cut
                 # it short and gives the prompt back.
                 async with answered_if_cut_short(self.bot, origin):
