@@ -90,6 +90,8 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
 async def db(backend: Backend) -> AsyncIterator[Database]:
     if isinstance(backend, SqliteBackend):
         await backends.lay_migrated_sqlite(backend.path)
+    else:
+        await backends.lay_migrated_postgres(backend)
     database = await backend.open()
     await database.migrate()
     yield database
