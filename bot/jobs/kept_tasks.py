@@ -61,13 +61,16 @@ class KeptTasks:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Any may be left by an earlier run: read once before trusting it is empty.
-        self._waiting = path.exists()
 
     @property
     def waiting(self) -> bool:
-        """Whether the file may hold ids not handed over yet."""
-        return self._waiting
+        """Whether the file may hold answers not handed over yet. Asked of the file itself (a
+        stat, no lock), not remembered: another process sharing it (a deploy overlap on one
+        volume) may have kept some since, and stopped before handing them over."""
+        try:
+            return self.path.stat().st_size > 0
+        except FileNotFoundError:
+            return False
 
     def keep(self, kept: Kept) -> bool:
         """Add `kept` to the file, synced to disk; False if it could not be written."""
@@ -84,7 +87,6 @@ class KeptTasks:
         except OSError:
             log.exception("Could not keep %s of job %d in %s", *_named(kept), self.path)
             return False
-        self._waiting = True
         return True
 
     def pending(self) -> list[Kept]:
@@ -94,7 +96,6 @@ class KeptTasks:
                 fcntl.flock(file, fcntl.LOCK_SH)
                 return _parse(file.read())
         except FileNotFoundError:
-            self._waiting = False
             return []
 
     def forget(self, done: Collection[Kept]) -> None:
@@ -110,8 +111,7 @@ class KeptTasks:
                 file.flush()
                 os.fsync(file.fileno())
         except FileNotFoundError:
-            left = []
-        self._waiting = bool(left)
+            return
 
 
 def _named(kept: Kept) -> tuple[str, int]:

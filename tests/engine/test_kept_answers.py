@@ -9,6 +9,7 @@ import pytest
 
 from bot.jobs.kept_tasks import KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import JobState
+from bot.jobs.store import LeaseTerms
 from tests.engine.faults import Outage, raise_on
 from tests.engine.world import TIMING, Engine, make_engine, results
 from tests.fakes.apimart import TaskPlan
@@ -199,3 +200,43 @@ def test_a_file_kept_by_an_earlier_version_is_read_beside_answers_that_made_noth
     assert kept.pending() == [KeptTask(3, "task_a"), refusal]
     kept.forget([KeptTask(3, "task_a")])
     assert KeptTasks(path).pending() == [refusal]
+
+
+async def test_a_task_kept_by_another_process_sharing_the_file_is_followed_by_this_one(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """Two processes share the file (a deploy overlap on one volume). The other one kept the
+    id of a video APIMart accepted during a long outage, then stopped; this one, started before
+    the file had anything in it, never looked at it again: the member read "can't tell whether
+    your video was started; it counts", and the paid video was never posted."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    path = tmp_path / "bot.sqlite3.accepted-tasks"
+    ours = KeptTasks(path)  # this process's, made while the file is still empty
+    theirs, other_kept, outage = kept_world(
+        db, api, session, client, fake, monkeypatch, tmp_path, clock
+    )
+    this_one = make_engine(
+        db,
+        api,
+        session,
+        client,
+        fake,
+        clock=clock,
+        timing=SHORT_WINDOW,
+        kept_tasks=ours,
+        leases=LeaseTerms(owner="engine-b"),
+        recover_at_start=False,
+    )
+    job = await theirs.record()
+    away_as_the_answer_comes(monkeypatch, theirs, outage, "mark_submitted")
+    with pytest.raises(ConnectionRefusedError):
+        await theirs.service.submit(job, member_present=False)
+    assert [task.task_id for task in other_kept.pending()] == api.task_ids
+    outage.down = False  # ... and the other process is gone
+    clock.advance(this_one.store.leases.submit + 1)  # its claim lapsed meanwhile
+    await rounds(this_one, clock, 6)
+    assert cant_tell(this_one) == []
+    assert len(results(fake, job.id)) == 1, "the video is posted"
+    assert (await this_one.store.get(job.id)).state is JobState.COMPLETED
+    assert ours.pending() == []
+    assert len(api.submits) == 1
