@@ -66,6 +66,9 @@ LOCK_WAIT = 10.0
 # one. Migrations, run once at start, may take as long as they need (their own statements, and
 # their wait for another process's; the reads and writes of their bookkeeping are bounded).
 STATEMENT_TIMEOUT = 60.0
+# A rollback, asked as a transaction fails or is cancelled (a stop): milliseconds on a live
+# server, so a mute one is given up sooner than a statement.
+ROLLBACK_TIMEOUT = 5.0
 # Closing comes after the stop's drain, with nothing left in flight but work a silent server
 # holds up: a healthy one closes in milliseconds, a silent one is cut off inside `docker stop`.
 _CLOSE_TIMEOUT = 0.5
@@ -211,15 +214,17 @@ async def _record_checksums(connection: _Pooled, migrations: list[Migration]) ->
         )
 
 
-async def _within_time(connection: _Pooled, asked: Awaitable[T]) -> T:
-    """`asked`, a statement on `connection`; one out longer than `STATEMENT_TIMEOUT` drops the
-    connection (it is mute) before `TimeoutError` goes on."""
+async def _within_time(
+    connection: _Pooled, asked: Awaitable[T], *, seconds: float | None = None
+) -> T:
+    """`asked`, a statement on `connection`; one out longer than `seconds` (by default
+    `STATEMENT_TIMEOUT`) drops the connection (it is mute) before `TimeoutError` goes on."""
+    seconds = STATEMENT_TIMEOUT if seconds is None else seconds
     try:
-        return await asyncio.wait_for(asked, STATEMENT_TIMEOUT)
+        return await asyncio.wait_for(asked, seconds)
     except TimeoutError:
         log.warning(
-            "A PostgreSQL statement got no answer in %.0f s; its connection is dropped",
-            STATEMENT_TIMEOUT,
+            "A PostgreSQL statement got no answer in %.0f s; its connection is dropped", seconds
         )
         # Dropped at once: a cancel the server never takes would hold its release for ever.
         connection.terminate()
@@ -236,7 +241,14 @@ async def _bounded_transaction(connection: _Pooled) -> AsyncIterator[None]:
         yield
     except BaseException:
         if not connection.is_closed():  # dropped: the server ends the transaction itself
-            await _within_time(connection, transaction.rollback())
+            try:
+                # Quick on a live server; on a mute one it must not hold a stop past its grace.
+                await _within_time(connection, transaction.rollback(), seconds=ROLLBACK_TIMEOUT)
+            except Exception:
+                # What ended the transaction (a cancel, above all) goes on, not the rollback's
+                # failure: callers that catch `Exception` would carry on through a stop.
+                # (One out of time had its connection dropped already: `_within_time`.)
+                log.warning("A PostgreSQL rollback failed", exc_info=True)
         raise
     await _within_time(connection, transaction.commit())
 

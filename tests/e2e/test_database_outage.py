@@ -200,3 +200,39 @@ async def test_the_readiness_probe_answers_when_a_failover_leaves_its_connection
             assert await asyncio.wait_for(db.schema_version(), 10) == latest
         finally:
             await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+
+
+async def test_a_transaction_cancelled_on_a_mute_connection_ends_as_cancelled_at_once(
+    backend, monkeypatch
+):
+    """A stop cancels a stage in a transaction whose connection a failover left mute: the
+    rollback asked then is given up within its own short bound (not a statement's minute,
+    past `docker stop`'s grace), and the cancel goes on as such, not replaced by the rollback's
+    failure, which a caller catching `Exception` would carry on through."""
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 30.0)
+    monkeypatch.setattr(postgres, "ROLLBACK_TIMEOUT", 0.3)
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=1)
+        try:
+            await db.migrate()
+            asked = asyncio.Event()
+
+            async def stage() -> None:
+                async with db.transaction() as connection:
+                    await connection.execute("SELECT 1")
+                    proxy.strand()
+                    asked.set()
+                    await connection.execute("SELECT 2")  # never answered
+
+            task = asyncio.ensure_future(stage())
+            await asyncio.wait_for(asked.wait(), 10)
+            await asyncio.sleep(0.1)
+            task.cancel()
+            done, _ = await asyncio.wait({task}, timeout=5)
+            assert done, "the rollback on the mute connection held the stop"
+            assert task.cancelled(), task.exception()
+        finally:
+            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
