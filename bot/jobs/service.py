@@ -622,7 +622,7 @@ class JobService:
         done: list[Kept] = []
         adopted = 0
         try:
-            for task in kept.pending():
+            for task in await asyncio.to_thread(kept.pending):
                 settled = await self._settle_kept(task)
                 if settled is not None:
                     done.append(task)
@@ -630,7 +630,7 @@ class JobService:
         except Exception:
             log.warning("Kept task ids could not be handed over yet; trying again", exc_info=True)
         if done:
-            kept.forget(done)
+            await asyncio.to_thread(kept.forget, done)
         if adopted:
             self._on_change()
         return adopted
@@ -892,7 +892,7 @@ class JobService:
         # Answers known (being written here, or kept on disk) are no unknown: left for their
         # write, and for the hand-over below. At start no stage delivers yet: all are settled,
         # then answered at once, whoever's claim they were.
-        spare = () if at_start else self._known_answers()
+        spare = () if at_start else await self._known_answers()
         jobs = await self._store.expire_lost_submits(
             now=self._clock(), everything=at_start, spare=spare
         )
@@ -906,10 +906,11 @@ class JobService:
             self._on_change()
         return len(jobs)
 
-    def _known_answers(self) -> set[int]:
-        """The jobs whose APIMart answer this process writes down, or that is kept on disk."""
+    async def _known_answers(self) -> set[int]:
+        """The jobs whose APIMart answer this process writes down, or that is kept on disk
+        (read off the event loop: the file's lock may wait for another process's sync)."""
         known = set(self._answering)
         kept = self._kept_tasks
         if kept is not None and kept.waiting:
-            known.update(answer.job_id for answer in kept.pending())
+            known.update(answer.job_id for answer in await asyncio.to_thread(kept.pending))
         return known
