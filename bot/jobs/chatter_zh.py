@@ -21,7 +21,8 @@ _QUESTION_END = re.compile(
 # alone, which a scene holds too ("他在想什么"), so they count only beside a word about the bot.
 _QUESTION_WORDS = re.compile(
     r"谁|什么|什麼|多少|几[个個次秒]|幾[个個次秒]|多久|多长|多長|怎么|怎麼|怎样|為什|为什|为啥|哪|如何"
-)
+    r"|(?<!咋)咋(?!咋)"
+)  # "咋" is a spoken "怎么" (how, why), but "咋咋呼呼" is "blustering"
 # Words of the service alone, never of a scene (as `chatter._SERVICE`).
 _SERVICE = (
     "积分", "额度", "配额", "多少钱", "收费", "退款", "冷却", "报错", "被拒", "余额",
@@ -48,8 +49,10 @@ _WHAT_IT_DOES = (
     "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
     "你能做啥", "你是做什么", "你能做些什么", "你都能做什么", "你可以做些什么", "你是谁",
 )  # fmt: skip
-# "How is it used?", asked.
-_HOW_TO_USE = ("怎么用", "如何使用", "怎么使用", "怎么上传", "如何上传")
+# "How is it used?", asked; or unasked, with nothing after it ("怎么用筷子" is a scene).
+_HOW_TO_USE = ("怎么用", "如何使用", "怎么使用", "怎么上传", "如何上传", "咋用", "咋使用", "咋上传")
+# Who is asked of, before "how is it used" ("这个怎么用", "请问咋用").
+_THIS_OR_ASKER = re.compile(r"这个?|机器人|[请问我你好要想该应可以能\s,\uff0c]")
 # "How do I make a video?": the help, when nothing to film follows ("怎么做一只会飞的猫" asks
 # for the cat) and only the asker comes before it ("请问", "我该").
 _HOW_TO_MAKE = (
@@ -59,7 +62,7 @@ _HOW_TO_MAKE = (
 _ASKER = re.compile(r"[请问我你好要想该应可以能\s,\uff0c]")
 _NEVER_ASKING = (
     "为什么", "为啥", "怎么回事", "在哪", "哪里", "哪儿", "什么时候", "啥时候", "多久",
-    "多长时间", "怎么了", "怎么还没",
+    "多长时间", "怎么了", "怎么还没", "咋回事", "咋还没",
 )  # fmt: skip
 # How one went, said with a verb that would otherwise ask for something ("做好了吗").
 _DONE = ("做好", "做完", "做出来了", "生成好", "生成完", "生成了", "渲染好", "渲染完")
@@ -73,10 +76,13 @@ _THEIR_VIDEO = (
     "我的视频", "我的影片", "我的作品", "我的任务", "这个视频", "那个视频", "刚才的视频",
     "视频呢",
 )  # fmt: skip
+# "No response" ("为什么没反应"): how the bot went, said of it.
+_NO_RESPONSE = ("没反应", "没有反应", "没回应", "没有回应", "没动静", "没回复", "不回复", "不理我")
 # What one is said of ("视频好了吗", "它卡住了吗"): how it went counts with one of these.
 _A_VIDEO = ("视频", "影片", "任务", "作品", "渲染", "它", "这个", "那个", "我的")
 _HOW_IT_WENT = (
-    "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", *_DONE,
+    "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", "能好",
+    *_DONE, *_NO_RESPONSE,
 )  # fmt: skip
 # The bot itself, addressed ("你是机器人吗"): a robot or AI alone is a scene ("机器人在跳舞吗").
 _ADDRESSED = ("你是", "这个机器人")
@@ -124,6 +130,15 @@ def _asks_how_to_make_a_video(text: str) -> bool:
     return False
 
 
+def _asks_how_to_use(text: str) -> bool:
+    """ "怎么用", "这个咋用啊": how it is used, with nothing named to use."""
+    for phrase in _HOW_TO_USE:
+        before, found, rest = text.partition(phrase)
+        if found and not _JUST_A_VIDEO.sub("", rest) and not _THIS_OR_ASKER.sub("", before):
+            return True
+    return False
+
+
 def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
@@ -142,7 +157,7 @@ def asks_about_the_bot(prompt: str) -> bool:
     short = characters <= UNSAID_SUBJECT_WITHIN
     if marked and _holds(text, _HOW_TO_USE):
         return True  # asked "how to upload": unasked, "how to use an extinguisher" is a scene
-    if _asks_how_to_make_a_video(text):
+    if _asks_how_to_use(text) or _asks_how_to_make_a_video(text):
         return True
     if _holds(text, _SERVICE_IF_OURS) and (short or _holds(text, _MAKING_A_VIDEO)):
         return True

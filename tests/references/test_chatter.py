@@ -584,3 +584,63 @@ def test_asking_in_chinese_how_to_make_a_video_gets_the_help(text):
 )
 def test_asking_how_to_make_something_to_film_is_still_a_prompt(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咋用",  # how is it used (colloquial, no mark)
+        "咋用啊",
+        "怎么用",  # how is it used (no mark)
+        "这个怎么用",  # how is this used
+        "请问咋用",
+        "咋做视频",  # how do I make a video (colloquial, no mark)
+        "咋生成视频",
+        "为什么没反应",  # why no response
+        "为啥没反应",
+        "怎么没反应",
+        "咋没反应",
+        "你怎么没反应",
+        "多久能好",  # how long until it is done
+        "还要多久能好",
+        "视频多久能好",
+    ],
+)
+def test_colloquial_chinese_questions_about_the_bot_get_the_help(text):
+    """ "@Bot 咋用" is "@Bot how do I use this", "@Bot 为什么没反应" is "why no response", "@Bot
+    多久能好" is "how long until it's done": the help, no paid video of the question."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "感谢分享啊",
+        "感谢分享呀",
+        "感谢分享哈",
+        "感谢分享了",
+        "感谢分享!",
+        "感谢分享\uff5e",
+        "感谢分享喔",  # "oh", as written in Taiwan
+        "感謝分享喔",
+        "啊\uff0c感谢分享\uff01",
+    ],
+)
+def test_thanks_for_sharing_with_fillers_is_no_prompt(text):
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一只咋咋呼呼的鹦鹉",  # a blustering parrot
+        "咋咋呼呼的小孩在公园里跑",  # a noisy child running in a park
+        "咋用筷子吃面",  # eating noodles with chopsticks, colloquially
+        "多久以前的城市",  # a city of long ago
+        "被叫醒的猫为什么没反应",  # why the woken cat does not react
+        "病人多久能好起来\uff0c医生在病房里踱步",  # a doctor pacing: when will the patient heal
+        "喔喔叫的公鸡",  # a crowing rooster
+    ],
+)
+def test_scenes_holding_those_colloquial_words_are_still_prompts(text):
+    assert not is_bare_prompt(text)
