@@ -28,6 +28,7 @@ from bot.result_layout import (
     Layout,
     Row,
     attachment_url,
+    components_of,
     made_from_spoiler,
     marker_line,
     references_summary,
@@ -406,12 +407,34 @@ def _withheld(job: Job) -> bool:
 
 
 def _brings_video(message: discord.Message, job: Job) -> bool:
-    """Whether the job's post `message` brings its video (titled as a success, as a layout or
-    as the plain card), not a notice."""
+    """Whether the job's post `message` is its video's (posted before a block withheld it), not
+    the block's notice: it carries the file, plays it in its gallery, links to it, is titled as
+    a success, or tells that the video's link expired before it could be posted (titled "not
+    made", as the notice is). The notice shows none of these."""
+    if message.attachments or any(
+        isinstance(component, discord.components.MediaGalleryComponent)
+        for component in components_of(message)
+    ):
+        return True
+    texts = [message.content, *text_displays(message)]
+    if job.result_url and any(job.result_url in text for text in texts):
+        return True
+    return _titled_ready(message, job) or _told_link_expired(texts, job)
+
+
+def _titled_ready(message: discord.Message, job: Job) -> bool:
+    """Whether the post is titled as a success, as a layout or as the plain card."""
     title = t("result_title", job.requester.locale)
     return any(text.startswith(f"### {title}\n") for text in text_displays(message)) or any(
         embed.title == fit(title, EMBED_TITLE) for embed in message.embeds
     )
+
+
+def _told_link_expired(texts: list[str], job: Job) -> bool:
+    """Whether the post's headline says the video was made but its link had expired."""
+    mention = f"<@{job.requester.user_id}>"
+    expired = t("result_link_expired", job.requester.locale, mention=mention)
+    return any(text.startswith(expired) for text in texts)
 
 
 def _origin_snowflake(job: Job) -> int | None:

@@ -419,6 +419,31 @@ async def test_a_blocked_members_video_whose_deletion_failed_is_not_taken_for_th
     assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
 
 
+async def test_a_blocked_members_expired_link_post_is_not_taken_for_the_notice(
+    store, clock, fake, client, api, downloads
+):
+    """The video's link had expired before its post, so the post (made unseen) said "your
+    video finished" under the title "Video not made", the notice's own. Blocked, its retry took
+    that post for the notice: no notice came, and the post telling of the video stayed. It is
+    now deleted as the video's post, and the notice goes up."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api, expires_in=60)
+    clock.advance(120)
+    unseen = await delivery(job)  # posted; the bot saw a timeout and will try again later
+    assert "link had already expired" in shown_text(fake.get_message(unseen.message_id))
+    due = await blocked(store, clock, fake, job)
+    fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+    assert (await delivery(due)).outcome is DeliveryOutcome.RETRY
+    assert await store.retry_delivery_at(due, clock())
+    told = await delivery(await claimed(store, due.id, Stage.DELIVER))
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    assert fake.get_message(unseen.message_id) is None, "the post of the video is gone"
+    [notice] = results(fake)
+    assert notice["id"] == str(told.message_id)
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+
+
 async def test_a_blocked_members_video_an_earlier_attempt_sent_by_dm_unseen_is_deleted(
     store, clock, fake, client, api, downloads
 ):
