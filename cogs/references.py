@@ -535,6 +535,26 @@ class ReferencesCog(commands.Cog):
         media: MessageMedia,
         values: Values,
     ) -> None:
+        """Queue the form's video (`_queue_form_video`); a refusal or an apology told before
+        its job was kept gives the prompt typed into it back, as Edit prompt and Remix do."""
+        try:
+            await self._queue_form_video(origin, target, media, values)
+        except Exception as error:
+            # The funnel's record and apology, here so that the prompt can follow ("please
+            # try again" with the form's text gone would have it all typed again).
+            await report_failure(
+                origin.interaction, error, what="Form VideoModal", tell=origin.tell
+            )
+        # After whichever refusal or apology was told: each way of refusing need not remember to.
+        await origin.give_back()
+
+    async def _queue_form_video(
+        self,
+        origin: FormOrigin,
+        target: discord.Message | None,
+        media: MessageMedia,
+        values: Values,
+    ) -> None:
         """Read the links' types if there are any (slow: acknowledge first), then queue;
         `target`: the message the form is on, if it can still be read."""
         origin.sources = (message_ref(target),) if target is not None else ()

@@ -1187,6 +1187,67 @@ async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(t
         assert await nothing_recorded(world)
 
 
+FORM_PROMPT_BACK = "Here is the prompt you typed, to change and paste into the form again:"
+
+
+async def ban_gore(world):
+    actor = Actor(world.discord.guild_id, world.discord.owner_id)
+    await world.bot.moderation.store.add_banned(actor, "gore")
+
+
+@pytest.mark.parametrize(
+    ("refused_by", "typed_after", "told"),
+    [
+        (ban_gore, " gore on the deck", "words this server doesn't allow"),
+        (None, " --dur 7", "7"),
+        (block_alice, "", "blocked you from making videos in this server"),
+    ],
+    ids=["banned-word", "flag", "limit-set-while-typing"],
+)
+async def test_a_refused_menu_form_gives_the_typed_prompt_back_to_mend(
+    tmp_path, refused_by, typed_after, told
+):
+    """As Edit prompt and Remix do: a long prompt typed into "Make a video" and refused (a word
+    the server bans, a flag, a block set while the form was open) is not lost with the form:
+    it follows the refusal, privately, to change and paste into the form again."""
+    typed = "a paper boat in a storm, lightning, " + "waves " * 40 + typed_after
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        menu = await make_video_on(world, target)
+        await menu.wait_for_callback()
+        if refused_by is not None:
+            await refused_by(world)
+        submit = await fill_form(world, menu, typed)
+        refusal = (await submit.wait_for_answer(timeout=10))["content"]
+        assert told in refusal, refusal
+        given_back = await submit.wait_for_answer(2, timeout=10)
+        assert given_back["flags"] & EPHEMERAL, "only to the member"
+        assert given_back["content"] == f"{FORM_PROMPT_BACK}\n```\n{typed}\n```"
+        assert given_back["allowed_mentions"]["parse"] == []
+        assert await nothing_recorded(world)
+
+
+async def test_a_menu_form_that_fails_unexpectedly_gives_the_typed_prompt_back(tmp_path, caplog):
+    """A bug before the job is saved: the apology, the operator's one error record, then the
+    prompt typed into the form, to paste into it again."""
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    typed = "a paper boat in a storm, lightning over the harbour, " + "waves " * 40
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        world.bot.jobs.record = boom
+        submit = await fill_form(world, await make_video_on(world, target), typed)
+        apology = (await submit.wait_for_answer(timeout=10))["content"]
+        assert "Something went wrong on my side" in apology
+        given_back = await submit.wait_for_answer(2, timeout=10)
+        assert given_back["content"] == f"{FORM_PROMPT_BACK}\n```\n{typed}\n```"
+        [error] = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert "VideoModal" in error.getMessage()
+        assert await nothing_recorded(world)
+
+
 async def test_a_video_from_a_spoilered_picture_keeps_it_behind_a_spoiler(tmp_path):
     """Bob hid his picture behind a spoiler (Discord names such a file `SPOILER_...`); Alice
     replies asking for a video from it. The result must not show the channel that picture
