@@ -8,6 +8,7 @@ they open carry it too (`cogs._forms`): a form submitted after a restart still m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -55,7 +56,6 @@ from cogs._once import made_once
 from cogs._queue import (
     InteractionOrigin,
     acknowledge_first,
-    answer_privately,
     answered_if_cut_short,
     queue_request,
     refused_before_fetching,
@@ -229,11 +229,13 @@ FORMS: tuple[tuple[re.Pattern[str], FormHandler], ...] = (
 DOUBLE_CLICK_WINDOW = 5.0
 
 
-async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
+async def regenerate(origin: InteractionOrigin, job: Job) -> None:
     """Make the same video again; it counts against the clicking member's limits (a double
     click makes one: `ResultButton.callback`). A click while the member's question about what
     an earlier one costs is still open points to it: a second question could be confirmed too,
     two videos paid for where one was meant."""
+    interaction = origin.interaction
+    origin.sources = job.requester.sources
     bot = _bot(interaction)
     # Where the question was asked: the channel of the click, as its request records it.
     channel_id = interaction.channel_id or 0
@@ -242,21 +244,24 @@ async def regenerate(interaction: discord.Interaction[Any], job: Job) -> None:
     )
     if open_question is not None:
         expires = stamp(open_question.expires_at, "R")
-        await answer_privately(
-            interaction, msg("regenerate_awaiting_confirm", job_id=job.id, expires=expires)
-        )
+        await origin.tell(msg("regenerate_awaiting_confirm", job_id=job.id, expires=expires))
         return
-    await _queue_again(interaction, job, job.request)
+    await _queue_again(interaction, job, job.request, origin)
 
 
-async def edit_prompt(interaction: discord.Interaction[Any], job: Job) -> None:
+async def edit_prompt(origin: InteractionOrigin, job: Job) -> None:
     """Show the prefilled form (a modal must be the first answer to the click)."""
-    await open_form(interaction, EditPromptModal(job, str(interaction.locale)))
+    await open_form(origin.interaction, EditPromptModal(job, origin.locale))
 
 
-async def remix_settings(interaction: discord.Interaction[Any], job: Job) -> None:
+async def remix_settings(origin: InteractionOrigin, job: Job) -> None:
     """Show the form with the job's prompt, length, resolution and shape, to change."""
-    await open_form(interaction, RemixModal(job, str(interaction.locale)))
+    await open_form(origin.interaction, RemixModal(job, origin.locale))
+
+
+async def delete(origin: InteractionOrigin, job: Job) -> None:
+    """Ask the clicker privately whether to delete the post (`ask_to_delete`)."""
+    await ask_to_delete(origin.interaction, job)
 
 
 async def _refused_before_form(
@@ -292,9 +297,12 @@ class Action:
     label_key: str
     emoji: str
     style: discord.ButtonStyle
-    handle: Callable[[discord.Interaction[Any], Job], Awaitable[None]]
+    handle: Callable[[InteractionOrigin, Job], Awaitable[None]]
     # A form must be the first answer to the click; anything else is acknowledged first.
     opens_form: bool = False
+    # It may record a job: a stop waits for the click from its acknowledgement on, or tells
+    # the member it cut it short (`answered_if_cut_short`), not "thinking..." for good.
+    makes_a_job: bool = False
     # What a double click's second click is told (`DOUBLE_CLICK_WINDOW`); None: each counts.
     double_click: str | None = None
     # What a click does once the job was pruned (`JOB_RETENTION_DAYS`) and its post stayed;
@@ -309,6 +317,7 @@ ACTIONS: dict[str, Action] = {
         discord.ButtonStyle.primary,
         regenerate,
         double_click="regenerate_double_click",
+        makes_a_job=True,
     ),
     "edit": Action(
         "button_edit_prompt", "✏️", discord.ButtonStyle.secondary, edit_prompt, opens_form=True
@@ -320,7 +329,7 @@ ACTIONS: dict[str, Action] = {
         "button_delete",
         "🗑️",
         discord.ButtonStyle.danger,
-        ask_to_delete,
+        delete,
         when_pruned=ask_to_delete_pruned,
     ),
 }
@@ -369,29 +378,39 @@ class ResultButton(
             if not action.opens_form and not await acknowledge_first(interaction):
                 kept = True
                 return  # another process has this click (its sighting stays, for the next)
-            # A form must come before Discord's 3 seconds are up, and the job it shows is read
-            # first: a database that keeps it waiting gets a "click again" instead.
-            form_deadline = asyncio.get_running_loop().time() + FORM_READ_TIMEOUT
-            try:
-                async with asyncio.timeout_at(form_deadline if action.opens_form else None):
-                    job = await _bot(interaction).store.get(self.job_id)
-            except TimeoutError:
-                await answer_privately(interaction, msg("form_busy"))
-                return
-            if job is None and action.when_pruned is not None:
-                await action.when_pruned(interaction, self.job_id)
-                return
-            if job is None:
-                await answer_privately(interaction, msg("job_not_found"))
-                return
-            if action.opens_form and await _refused_before_form(interaction, job, form_deadline):
-                return
-            handle = functools.partial(action.handle, interaction, job)
-            if click is None or action.double_click is None:
-                await handle()
-            else:
-                kept = True
-                await made_once(click, interaction, msg(action.double_click), handle)
+            origin = InteractionOrigin(interaction)
+            origin.acknowledged = not action.opens_form
+            tracked = (
+                answered_if_cut_short(_bot(interaction), origin)
+                if action.makes_a_job
+                else contextlib.nullcontext()
+            )
+            async with tracked:
+                # A form must come before Discord's 3 seconds are up, and the job it shows is
+                # read first: a database that keeps it waiting gets a "click again" instead.
+                form_deadline = asyncio.get_running_loop().time() + FORM_READ_TIMEOUT
+                try:
+                    async with asyncio.timeout_at(form_deadline if action.opens_form else None):
+                        job = await _bot(interaction).store.get(self.job_id)
+                except TimeoutError:
+                    await origin.tell(msg("form_busy"))
+                    return
+                if job is None and action.when_pruned is not None:
+                    await action.when_pruned(interaction, self.job_id)
+                    return
+                if job is None:
+                    await origin.tell(msg("job_not_found"))
+                    return
+                if action.opens_form and await _refused_before_form(
+                    interaction, job, form_deadline
+                ):
+                    return
+                handle = functools.partial(action.handle, origin, job)
+                if click is None or action.double_click is None:
+                    await handle()
+                else:
+                    kept = True
+                    await made_once(click, interaction, msg(action.double_click), handle)
         except Exception as error:
             what = f"Button {self.action!r}"
             await report_failure(interaction, error, what=what, job_id=self.job_id)

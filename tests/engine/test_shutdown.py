@@ -355,6 +355,35 @@ async def test_a_result_form_cut_short_while_its_job_is_saved_says_so_and_gives_
         assert given_back["allowed_mentions"]["parse"] == []
 
 
+async def test_a_regenerate_click_cut_short_before_its_job_is_saved_says_restarting(
+    tmp_path, monkeypatch
+):
+    """A Regenerate click still checking whether the result's files are there when the stop's
+    grace runs out (a slow Discord or database): nothing is saved, and the member, who saw
+    "thinking..." since the click was acknowledged, reads that the bot is restarting, not
+    "thinking..." for good."""
+    async with running_bot(
+        tmp_path, shutdown_grace=0.3, plan=TaskPlan(polls_until_done=1)
+    ) as world:
+        result = await delivered_result(world)
+        checking = asyncio.Event()
+
+        async def never_answers(*args, **kwargs):
+            checking.set()
+            await asyncio.Event().wait()
+
+        monkeypatch.setattr(world.bot, "media_lost", never_answers)
+        click = await world.discord.component_interaction(
+            "video:regen:1", message_id=int(result["id"])
+        )
+        await asyncio.wait_for(checking.wait(), 10)
+        await world.bot.close()
+        told = await click.wait_for_private_answer(timeout=5)
+        assert "I'm restarting right now" in told, told
+        assert [row["id"] for row in await world.db.fetch_all("SELECT id FROM jobs")] == [1]
+        assert len(world.api.submits) == 1
+
+
 async def test_a_make_a_video_form_still_reading_a_link_when_cut_short_says_restarting(tmp_path):
     """The "Make a video" form on a message with a link, still read when the stop's grace runs
     out: the member reads that the bot is restarting and gets the prompt typed into the form
