@@ -64,12 +64,14 @@ async def ask_to_confirm(
     await origin.acknowledge()
     if isinstance(origin, ConfirmedOrigin) and not await origin.end_question():
         return
+    files = _files_note(origin)
     pending = await bot.moderation.pending.hold(
         origin.requester(),
         request,
         expected_credits=needed.expected.credits,
         lasting=bot.settings.confirm_timeout,
         reply_to_id=origin.reply_to_id,
+        files_note=files,
     )
     question = msg(
         "confirm_ask",
@@ -79,12 +81,12 @@ async def ask_to_confirm(
         prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
         expires=stamp(pending.expires_at, "R"),
     )
-    if origin.files_used is not None:
+    text = question.render(origin.locale)
+    if files is not None:
         # How the member's files are used (a clip put in an image option, which sets the
         # length and so the cost): read before they confirm. The press's "queued" cannot say
         # it, knowing only the request held, not the options chosen.
-        question = msg("note_with_files", note=question, files=origin.files_used)
-    text = question.render(origin.locale)
+        text = t("note_with_files", origin.locale, note=text, files=files)
     try:
         message = await origin.ask(text, confirm_view(pending.token, origin.locale))
     except discord.HTTPException as error:
@@ -114,6 +116,15 @@ async def ask_to_confirm(
     cog = bot.get_cog(COG_NAME)
     if isinstance(cog, CostConfirmations):
         cog.expire_later(pending, message)
+
+
+def _files_note(origin: Origin) -> str | None:
+    """How the member's files are used, where their options do not say it, in the request's
+    language: from the options chosen, or, for a question asked again because the cost rose
+    (a Confirm press, which knows only the request held), as the first question told it."""
+    if isinstance(origin, ConfirmedOrigin):
+        return origin.pending.files_note
+    return origin.files_used.render(origin.locale) if origin.files_used is not None else None
 
 
 def _asks_with(message: discord.Message, token: str) -> bool:

@@ -43,6 +43,9 @@ class PendingRequest:
     expected_credits: float
     created_at: float
     expires_at: float
+    # How the member's files are used where the options chosen do not say it (a clip put in an
+    # image option), as the question told it, in the request's language: told again with it.
+    files_note: str | None = None
 
 
 def new_token() -> str:
@@ -65,6 +68,7 @@ def _from_row(row: Row) -> PendingRequest:
         expected_credits=row["expected_credits"],
         created_at=row["created_at"],
         expires_at=row["expires_at"],
+        files_note=row["files_note"],
     )
 
 
@@ -83,6 +87,7 @@ class PendingRequests:
         expected_credits: float,
         lasting: float,
         reply_to_id: int | None = None,
+        files_note: str | None = None,
     ) -> PendingRequest:
         """Keep a request until its member answers, or `lasting` seconds pass."""
         assert requester.guild_id is not None, "thresholds are a server's"
@@ -95,6 +100,7 @@ class PendingRequests:
             expected_credits=expected_credits,
             created_at=now,
             expires_at=now + lasting,
+            files_note=files_note,
         )
         async with self._db.transaction() as conn:
             # Requests nobody answered (the process that would have ended them restarted).
@@ -102,7 +108,7 @@ class PendingRequests:
             await conn.execute(
                 "INSERT INTO pending_requests (token, guild_id, channel_id, user_id, locale,"
                 " request, source_messages, reply_to_id, expected_credits, created_at,"
-                " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " expires_at, files_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     pending.token,
                     requester.guild_id,
@@ -115,6 +121,7 @@ class PendingRequests:
                     expected_credits,
                     now,
                     pending.expires_at,
+                    files_note,
                 ),
             )
         return pending

@@ -723,3 +723,30 @@ async def test_a_clip_put_in_an_image_option_is_explained_with_the_cost_question
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
         assert sent["generation_type"] == "frame" and len(sent["video_urls"]) == 1
+
+
+async def test_a_clip_in_an_image_option_is_explained_again_when_its_cost_question_is(tmp_path):
+    """The clip's note came with the first question; by the member's press, videos of that kind
+    cost more, and the question is asked again in its place. It still says how the clip and
+    the picture are used (which set the length, and so the new cost), and in the member's
+    language, though the press knows only the request held, not the options chosen."""
+    told = "`dance.mp4` 是视频，所以我把它用作参考视频"  # noqa: RUF001
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(
+            world,
+            prompt="make it dance",
+            resolution="4k",
+            image=world.mp4("dance.mp4"),
+            image2=world.png("cat.png"),
+            locale="zh-CN",
+        )
+        assert told in question["content"], question["content"]
+        await learned(world, "4k", None, 40)
+
+        await press(world, question, button_ids(question)["确认"], locale="zh-CN")
+        await world.discord.wait_for(lambda: "40" in content_of(world, question))
+        asked_again = content_of(world, question)
+        assert "预计花费上涨" in asked_again, asked_again
+        assert told in asked_again, asked_again
+        assert world.api.submits == []
