@@ -121,22 +121,24 @@ def _of_the_service(text: str) -> bool:
     return _holds(text, _SERVICE)
 
 
-def _asks_how_to_make_a_video(text: str) -> bool:
-    """ "怎么生成视频", "请问怎么做视频": how to make one, with nothing to film named."""
-    for phrase in _HOW_TO_MAKE:
+def _asks_how(text: str, phrases: tuple[str, ...], asker: re.Pattern[str]) -> bool:
+    """Whether `text` asks one of `phrases` ("怎么用", "怎么生成") with nothing named after
+    it, and only the asker (`asker`: "请问", "这个") before it."""
+    for phrase in phrases:
         before, found, rest = text.partition(phrase)
-        if found and not _JUST_A_VIDEO.sub("", rest) and not _ASKER.sub("", before):
+        if found and not _JUST_A_VIDEO.sub("", rest) and not asker.sub("", before):
             return True
     return False
+
+
+def _asks_how_to_make_a_video(text: str) -> bool:
+    """ "怎么生成视频", "请问怎么做视频": how to make one, with nothing to film named."""
+    return _asks_how(text, _HOW_TO_MAKE, _ASKER)
 
 
 def _asks_how_to_use(text: str) -> bool:
     """ "怎么用", "这个咋用啊": how it is used, with nothing named to use."""
-    for phrase in _HOW_TO_USE:
-        before, found, rest = text.partition(phrase)
-        if found and not _JUST_A_VIDEO.sub("", rest) and not _THIS_OR_ASKER.sub("", before):
-            return True
-    return False
+    return _asks_how(text, _HOW_TO_USE, _THIS_OR_ASKER)
 
 
 def asks_about_the_bot(prompt: str) -> bool:

@@ -123,6 +123,11 @@ class SubmitTiming:
     store_task_for: float = 300.0
     store_task_backoff: float = 0.5
     store_task_max_backoff: float = 5.0
+
+    def store_retry_wait(self, attempt: int) -> float:
+        """The wait before writing APIMart's answer again, after `attempt` + 1 failed tries."""
+        return min(self.store_task_backoff * 2.0**attempt, self.store_task_max_backoff)
+
     # A job waiting for a free slot of its server looks again this often (a finished render
     # of that server also calls it at once).
     slot_recheck: float = 30.0
@@ -562,9 +567,7 @@ class JobService:
                     log.exception("Job %d: could not write down APIMart's answer", job.id)
                     raise
                 log.warning("Job %d: writing down APIMart's answer failed; retrying", job.id)
-            await asyncio.sleep(
-                min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
-            )
+            await asyncio.sleep(timing.store_retry_wait(attempt))
             attempt += 1
 
     async def _typical(self, job: Job) -> float | None:
@@ -749,9 +752,7 @@ class JobService:
                     log.exception("Job %d: could not store its task id %s", job.id, task_id)
                     raise
                 log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
-                await asyncio.sleep(
-                    min(timing.store_task_backoff * 2**attempt, timing.store_task_max_backoff)
-                )
+                await asyncio.sleep(timing.store_retry_wait(attempt))
                 attempt += 1
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:
