@@ -344,7 +344,7 @@ async def test_a_submit_worker_paused_past_its_lease_never_sends_back_the_job_an
     job = await paused.record()
     round_a = asyncio.create_task(paused.poller.run_once())
     await announcing.wait()
-    await asyncio.sleep(0.15)  # A's claim lapses
+    await asyncio.sleep(0.3)  # A's claim (0.1 s) lapses, with room for a loaded machine
     # B's submit stage: A's claim lapsed before its request left, so B sends the job.
     assert await other.service.settle_lost_submits() == 0
     sent = await other.service.submit(job, member_present=False)
