@@ -615,17 +615,26 @@ class JobService:
                 kept.path,
             )
 
-    async def adopt_kept_tasks(self) -> int:
-        """Hand the kept answers to their jobs, where the database takes them now; how many
+    async def _kept_answers(self) -> list[Kept]:
+        """The answers kept on disk, oldest first: one look at the file (a stat) when it is
+        empty, which it is but after a long outage; read off the event loop (its lock may wait
+        for another process's sync)."""
+        kept = self._kept_tasks
+        if kept is None or not kept.waiting:
+            return []
+        return await asyncio.to_thread(kept.pending)
+
+    async def _adopt_kept(self, answers: list[Kept]) -> int:
+        """Hand the kept `answers` to their jobs, where the database takes them now; how many
         jobs moved on (renders followed again, jobs waiting again or refused). An answer whose
         job is still being sent waits for its claim to lapse."""
         kept = self._kept_tasks
-        if kept is None or not kept.waiting:
+        if kept is None or not answers:
             return 0
         done: list[Kept] = []
         adopted = 0
         try:
-            for task in await asyncio.to_thread(kept.pending):
+            for task in answers:
                 settled = await self._settle_kept(task)
                 if settled is not None:
                     done.append(task)
@@ -893,7 +902,8 @@ class JobService:
         # Answers known (being written here, or kept on disk) are no unknown: left for their
         # write, and for the hand-over below. At start no stage delivers yet: all are settled,
         # then answered at once, whoever's claim they were.
-        spare = () if at_start else await self._known_answers()
+        answers = await self._kept_answers()
+        spare = () if at_start else {*self._answering, *(answer.job_id for answer in answers)}
         jobs = await self._store.expire_lost_submits(
             now=self._clock(), everything=at_start, spare=spare
         )
@@ -902,16 +912,7 @@ class JobService:
                 "Job %d was being submitted when its worker stopped; outcome unknown", job.id
             )
         # At once: a kept task id answers its job's "outcome unknown" before that is posted.
-        await self.adopt_kept_tasks()
+        await self._adopt_kept(answers)
         if jobs:
             self._on_change()
         return len(jobs)
-
-    async def _known_answers(self) -> set[int]:
-        """The jobs whose APIMart answer this process writes down, or that is kept on disk
-        (read off the event loop: the file's lock may wait for another process's sync)."""
-        known = set(self._answering)
-        kept = self._kept_tasks
-        if kept is not None and kept.waiting:
-            known.update(answer.job_id for answer in await asyncio.to_thread(kept.pending))
-        return known
