@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
 from bot.jobs.models import (
@@ -17,6 +15,7 @@ from bot.jobs.models import (
 )
 from bot.jobs.service import HOLD_BUSY, HOLD_DISCORD, HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import usually_ready
+from bot.moderation.periods import stamp_wait
 from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
@@ -72,7 +71,7 @@ def final_line_key(job: Job) -> str:
 def checks_end(job: Job) -> str:
     """When the bot stops checking on a render it gave up on, as a live timestamp: its status,
     answer and notice stay up, and "within a day" read 20 hours on would promise another."""
-    return f"<t:{math.ceil(job.follow_up_ends)}:R>"
+    return stamp_wait(job.follow_up_ends)
 
 
 def progress_bar(progress: int) -> str:
@@ -111,7 +110,7 @@ def eta_text(
             # Given up at its next check: no stamp in the past.
             return t("status_eta_stopping", locale)
         if now + estimate.seconds > gives_up:
-            return t("status_eta_past_wait", locale, until=f"<t:{math.ceil(gives_up)}:R>")
+            return t("status_eta_past_wait", locale, until=stamp_wait(gives_up))
     unit, value = rounded(estimate.seconds)
     if unit == "minutes":
         return t("status_eta_minutes", locale, minutes=value)
@@ -127,7 +126,7 @@ def next_try(job: Job, locale: str | None, now: float) -> str:
     due = job.next_poll_at if job.next_poll_at is not None else now
     if due <= now:
         return t(f"{job.error_key}_now", locale)
-    return t(job.error_key, locale, when=f"<t:{math.ceil(due)}:R>")
+    return t(job.error_key, locale, when=stamp_wait(due))
 
 
 def held_line(job: Job, position: int, now: float, slots: int | None) -> str:

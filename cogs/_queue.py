@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
@@ -42,6 +41,7 @@ from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, clip_taken_as_video, validate
 from bot.log_context import bound
 from bot.moderation.pending import ConfirmationNeeded
+from bot.moderation.periods import stamp_wait
 from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply, Route, outlives_token, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
@@ -800,7 +800,7 @@ async def refused_before_fetching(bot: VideoBot, origin: Origin, links: int) -> 
         if not origin.echo:
             # When room comes, as a live timestamp: the answer stays up, and "in about 10
             # min" would still say 10 when the member reads it 8 minutes on.
-            room = f"<t:{math.ceil(now + wait)}:R>"
+            room = stamp_wait(now + wait)
             await origin.tell(msg("too_many_links", when=room))
         return True
     # Seen by two processes (a deploy overlap): the job the other recorded is no refusal, and

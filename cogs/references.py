@@ -58,6 +58,7 @@ from bot.jobs.validation import (
     validate,
 )
 from bot.media_refresh import attachment_id, from_service_links
+from bot.moderation.periods import stamp
 from bot.result_layout import components_of, uses_media
 from bot.text import CODE_CHARS, code
 from cogs._errors import log_failure, report_failure
@@ -1004,7 +1005,7 @@ class ReferencesCog(commands.Cog):
         if until is None:
             return None
         key = "reference_link_expired" if until <= now else "reference_link_expiring"
-        return msg(key, expiry=f"<t:{int(until)}:R>")
+        return msg(key, expiry=stamp(until, "R"))
 
     async def _like_its_result(
         self, source: discord.Message, options: VideoOptions, replier_id: int

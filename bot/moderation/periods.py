@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 
 from bot.moderation.models import Period, Policy, Window
 
@@ -21,6 +22,12 @@ def _month_start(year: int, month: int, hour: int) -> datetime.datetime:
 def stamp(seconds: float, style: str = "F") -> str:
     """A Discord timestamp (`<t:…:F>` full, `:R` relative), shown in each reader's time zone."""
     return f"<t:{int(seconds)}:{style}>"
+
+
+def stamp_wait(until: float) -> str:
+    """A wait's end as a live relative timestamp ("in 20 seconds"), rounded up: read at any
+    moment, it never says the wait is over before it is."""
+    return f"<t:{math.ceil(until)}:R>"
 
 
 def window(period: Period, reset_hour: int, reset_weekday: int, now: float) -> Window:
