@@ -57,6 +57,12 @@ TASK_LANGUAGES = frozenset({"zh", "en", "ko", "ja"})
 # the key refused: videos are still made with it.
 _NO_ACCOUNT_BALANCE = frozenset({401, 403, 404})
 
+# Past any answer APIMart gives (a task's status is well under a kilobyte, a gateway's error
+# page a few dozen): more is a gateway streaming a file or garbage at the API's path, not read
+# on (in memory, once for each of the hundreds of checks that may be in flight).
+MAX_ANSWER_BYTES = 1024 * 1024
+_CHUNK = 64 * 1024
+
 # Gateways answer these when the request never reached the service, so a submit may be resent.
 # Not 504: a gateway that timed out had passed the request on (the task may exist).
 _SUBMIT_SAFE_SERVER_STATUSES = frozenset({502, 503})
@@ -122,6 +128,21 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
         except (TypeError, ValueError):
             continue
     return None
+
+
+async def _answer_body(response: aiohttp.ClientResponse) -> bytes | None:
+    """The answer's body, or None when it is larger than `MAX_ANSWER_BYTES` (the rest unread)."""
+    declared = response.content_length
+    encoding = response.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "").lower()
+    # An encoded body's length is its packed size: only a plain one's says it is too large.
+    if declared is not None and declared > MAX_ANSWER_BYTES and encoding in ("", "identity"):
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            return None
+    return bytes(body)
 
 
 def _decoded(raw: bytes, charset: str | None) -> str:
@@ -434,7 +455,8 @@ class APIMartClient:
                 headers=self._headers,
                 timeout=self._timeout,
             ) as response:
-                text = self._without_key(_decoded(await response.read(), response.charset))
+                raw = await _answer_body(response)
+                text = None if raw is None else self._without_key(_decoded(raw, response.charset))
                 status = response.status
                 headers = response.headers
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
@@ -456,7 +478,7 @@ class APIMartClient:
         if status == 429:
             self._metrics.apimart_rate_limit(endpoint)
         try:
-            body = json.loads(text) if text else {}
+            body = None if text is None else json.loads(text) if text else {}
         except ValueError:
             body = None
         if not isinstance(body, dict):
@@ -464,11 +486,10 @@ class APIMartClient:
                 raise ServerError(f"HTTP {status}", status=status)
             if not 200 <= status < 300:
                 raise _error_from_answer(status, headers, {}) or APIMartError(f"HTTP {status}")
+            what = "too large" if text is None else "not JSON"
             if submit:
-                raise SubmitOutcomeUnknownError(
-                    "the submit answer was not JSON; the task may exist"
-                )
-            raise MalformedResponseError("APIMart answered with something that is not JSON")
+                raise SubmitOutcomeUnknownError(f"the submit answer was {what}; the task may exist")
+            raise MalformedResponseError(f"APIMart's answer was {what}")
         if 200 <= status < 300 and answered is not None and answered(body):
             # The task (or its status) is there: it exists and is billed, whatever an `error`
             # beside it says, and read as a failure it would be sent again or given up on.

@@ -315,6 +315,31 @@ async def test_polls_give_up_on_persistent_malformed_json(api, client):
         await client.get_task(task_id)
 
 
+# Far more than any answer APIMart documents, and far less than an endless one reads in the
+# fixture's time limit (hundreds of megabytes on loopback).
+FLOOD_READ_AT_MOST = 16 * 1024 * 1024
+
+
+async def test_an_endless_poll_answer_is_cut_off_and_the_poll_tried_again(api, client, sleeps):
+    """A gateway streaming something endless at the API's path: the bot stops reading just past
+    what any answer could be, instead of holding it all in memory (once per check in flight)
+    until the time limit."""
+    task_id = (await client.submit(REQUEST)).task_id
+    api.flood_next("poll")
+    info = await client.get_task(task_id)
+    assert info.task_id == task_id
+    assert len(sleeps.waits) == 1
+    assert api.flooded_bytes < FLOOD_READ_AT_MOST
+
+
+async def test_an_endless_submit_answer_is_cut_off_and_the_submit_not_resent(api, client):
+    api.flood_next("submit")
+    with pytest.raises(SubmitOutcomeUnknownError, match="too large"):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+    assert api.flooded_bytes < FLOOD_READ_AT_MOST
+
+
 async def test_a_slow_poll_times_out_and_is_retried(api, client, sleeps):
     task_id = (await client.submit(REQUEST)).task_id
     api.delay_next("poll", 5.0)

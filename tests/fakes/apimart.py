@@ -426,7 +426,7 @@ def _invalid(message: str, error_type: str = "invalid_request_error") -> _APIErr
 @dataclass(slots=True)
 class _Fault:
     route: FaultRoute
-    kind: Literal["error", "delay", "malformed", "reset", "truncate", "stall"]
+    kind: Literal["error", "delay", "malformed", "reset", "truncate", "stall", "flood"]
     remaining: int
     status: int = 500
     error_type: str = ""
@@ -591,6 +591,8 @@ class FakeAPIMart:
         """Requests arrived and not yet answered."""
         self.peak_in_flight = 0
         """The most requests the fake was answering at once."""
+        self.flooded_bytes = 0
+        """Bytes of endless answers (`flood_next`) the client took before it hung up."""
 
         self._clock = clock
         self._tasks: dict[str, FakeTask] = {}
@@ -797,6 +799,11 @@ class FakeAPIMart:
             raise ValueError("seconds must be >= 0")
         self._add_fault(_Fault("file", "stall", times, seconds=seconds, keep_bytes=keep_bytes))
 
+    def flood_next(self, route: FaultRoute, times: int = 1, *, status: int = 200) -> None:
+        """Answer with a body that never ends (a gateway streaming a file, or garbage, at the
+        API's path) until the client hangs up; `flooded_bytes` counts what it took."""
+        self._add_fault(_Fault(route, "flood", times, status=status))
+
     def clear_faults(self) -> None:
         """Forget every fault not yet consumed."""
         self._faults.clear()
@@ -975,6 +982,8 @@ class FakeAPIMart:
         await request.release()
         if fault.kind in ("truncate", "stall"):
             return await self._serve_file_slowly(fault, request)
+        if fault.kind == "flood":
+            return await self._flood(fault, request)
         if fault.kind == "error":
             return fault.error_response()
         if fault.kind == "malformed":
@@ -991,6 +1000,20 @@ class FakeAPIMart:
         if request.transport is not None:
             request.transport.close()
         return web.Response(status=500)
+
+    async def _flood(self, fault: _Fault, request: web.Request) -> web.StreamResponse:
+        """An answer whose body goes on until the client hangs up (or the fake closes)."""
+        response = web.StreamResponse(
+            status=fault.status, headers={hdrs.CONTENT_TYPE: "text/plain"}
+        )
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b"x" * (64 * 1024)
+        with contextlib.suppress(ConnectionError):
+            while not self._closing.is_set():
+                await response.write(chunk)
+                self.flooded_bytes += len(chunk)
+        return response
 
     async def _serve_file_slowly(
         self, fault: _Fault, request: web.Request
