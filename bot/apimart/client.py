@@ -479,7 +479,7 @@ class APIMartClient:
             self._metrics.apimart_rate_limit(endpoint)
         try:
             body = None if text is None else json.loads(text) if text else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the reader recurses
             body = None
         if not isinstance(body, dict):
             if status >= 500:

@@ -340,6 +340,22 @@ async def test_an_endless_submit_answer_is_cut_off_and_the_submit_not_resent(api
     assert api.flooded_bytes < FLOOD_READ_AT_MOST
 
 
+# Well under the answer cap, far deeper than Python's JSON reader recurses.
+NESTED_TOO_DEEP = '{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+async def test_an_answer_nested_too_deep_to_read_is_a_malformed_one(api, client, sleeps):
+    """JSON the reader cannot recurse through (RecursionError, not ValueError): a check is tried
+    again and a submit is "outcome unknown", never an unexpected crash of the caller."""
+    task_id = (await client.submit(REQUEST)).task_id
+    api.malformed_next("poll", body=NESTED_TOO_DEEP)
+    assert (await client.get_task(task_id)).task_id == task_id
+    assert len(sleeps.waits) == 1
+    api.malformed_next("submit", body=NESTED_TOO_DEEP)
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await client.submit(REQUEST)
+
+
 async def test_a_slow_poll_times_out_and_is_retried(api, client, sleeps):
     task_id = (await client.submit(REQUEST)).task_id
     api.delay_next("poll", 5.0)
