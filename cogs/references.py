@@ -474,12 +474,13 @@ class ReferencesCog(commands.Cog):
         sent: Sighting,
     ) -> None:
         held = self._open_forms.get(match.group(0))
+        origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
         if int(match["channel_id"]) != interaction.channel_id:
             # The menu is used where the message is, so its form comes back from there.
             sent.came_to_nothing()
-            await answer_privately(interaction, msg("form_source_gone"))
+            await origin.tell(msg("form_source_gone"))
+            await origin.give_back()
             return
-        origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
         # A stop waits for it (the message read again, its links, its job saved), or tells the
         # member it cut it short and gives the prompt back.
         async with answered_if_cut_short(self.bot, origin):
@@ -505,6 +506,8 @@ class ReferencesCog(commands.Cog):
                 if media_count(media) < int(match["media_count"]):
                     sent.came_to_nothing()
                     await origin.tell(msg("form_media_lost"))
+                    # The closed form's text is gone: the prompt, to paste into a new one.
+                    await origin.give_back()
                     return
             make = functools.partial(self._queue_from_form, origin, target, media, values)
             await made_once(sent, interaction, msg("form_sent_twice"), make)
@@ -513,10 +516,11 @@ class ReferencesCog(commands.Cog):
     async def _cannot_read_again(origin: FormOrigin) -> None:
         """Why a form opened before a restart cannot go ahead (acknowledged). Where the bot is
         no member (a user install), it reads a message only when the menu hands it over: not
-        deleted, and the member's prompt is given back whole, to paste into a new form."""
+        deleted. Either way the member's prompt is given back, to paste into a new form."""
         place = place_of(origin.interaction)
         if place.server_installed or place.bot_dm:
             await origin.tell(msg("form_source_gone"))
+            await origin.give_back()
             return
         await origin.tell(msg("form_source_unreadable_here"))
         await give_prompt_back(origin.interaction, origin.typed)

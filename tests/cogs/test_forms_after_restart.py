@@ -42,6 +42,8 @@ async def test_the_form_submitted_after_a_restart_makes_the_video(tmp_path, fake
 
 
 async def test_a_form_whose_message_was_deleted_meanwhile_says_so_privately(tmp_path, fakes):
+    """Nothing is made, and the prompt typed into the closed form comes back, privately, to
+    paste into a new one (as after any other refusal of the form)."""
     fake, api = fakes
     interaction, target, _ = await form_opened_before_a_restart(tmp_path, fake, api)
     fake.delete_message(int(target["id"]))
@@ -50,6 +52,9 @@ async def test_a_form_whose_message_was_deleted_meanwhile_says_so_privately(tmp_
         answer = await submitted.wait_for_answer(timeout=10)
         assert answer["flags"] & EPHEMERAL
         assert "can't read the message with the pictures any more" in answer["content"]
+        back = await submitted.wait_for_private_answer(2, timeout=10)
+        assert back.startswith("Here is the prompt you typed"), back
+        assert "a cat surfing" in back
         assert await world.db.fetch_all("SELECT id FROM jobs") == [], "nothing made or counted"
 
 
@@ -65,6 +70,8 @@ async def test_a_form_whose_pictures_can_no_longer_be_seen_says_so_in_chinese(tm
         )
         answer = await submitted.wait_for_answer(timeout=10)
         assert "看不到那条消息里的图片" in answer["content"]
+        back = await submitted.wait_for_private_answer(2, timeout=10)
+        assert back.startswith("这是你刚才输入的提示词") and "一只猫" in back, back
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
 
 
