@@ -1,7 +1,8 @@
 """`/videoowner`: the bot operators' own commands (issue 17), such as blocking a user everywhere.
 
-Registered for the bot's DMs only (nobody sees it in servers), and every use is checked against
-`OWNER_IDS`: a user who is not an operator is refused, whatever Discord showed them.
+Registered for the bot's DMs only (nobody sees it in servers), and only when `OWNER_IDS` names
+someone; every use is checked against `OWNER_IDS`: a user who is not an operator is refused,
+whatever Discord showed them (a DM's commands are listed to everyone in it).
 """
 
 from __future__ import annotations
@@ -132,5 +133,10 @@ class OwnerCog(
 
 
 async def setup(bot: VideoBot) -> None:
-    """Load the cog."""
+    """Load the cog, if there are operators: Discord lists a DM's commands to everyone in it
+    (no permission hides one there), so with `OWNER_IDS` empty every member would be offered
+    a command that only refuses them."""
+    if not bot.settings.owner_ids:
+        log.info("OWNER_IDS is empty: /videoowner is not offered")
+        return
     await bot.add_cog(OwnerCog(bot))

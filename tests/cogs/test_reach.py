@@ -551,6 +551,16 @@ async def test_synced_commands_say_where_they_may_be_used(tmp_path):
         assert sorted(commands[name]["contexts"]) == [0, 1, 2], name
     assert commands["videomod"]["integration_types"] == [0]
     assert commands["videomod"]["contexts"] == [0], "never offered in DMs"
+    # No operators (OWNER_IDS unset, the default): nobody could use it, so no member's DM with
+    # the bot lists it.
+    assert "videoowner" not in commands
+
+
+async def test_the_operators_command_is_offered_in_the_bots_dms_once_there_are_operators(
+    tmp_path,
+):
+    async with running_bot(tmp_path, owner_ids=(1234,)) as world:
+        commands = {c["name"]: c for c in world.discord.commands()}
     assert commands["videoowner"]["contexts"] == [1], "the bot's DMs only"
 
 
