@@ -8,9 +8,12 @@ or as members of the member's server, never from the bot's cache of other server
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.jobs.markup import Kind, NameOf
+from bot.text import escape
 
 # What a mention's id can stand for.
 Named = discord.Member | discord.User | discord.Role | discord.abc.GuildChannel | discord.Thread
@@ -97,3 +100,20 @@ def _can_see(member: Asking, channel: discord.abc.GuildChannel | discord.Thread)
 
 def _server_of(asking: Asking) -> discord.Guild | None:
     return asking.guild if isinstance(asking, discord.Member) else None
+
+
+_ROLE_MENTION = re.compile(r"<@&(\d{1,20})>")
+
+
+def roles_by_name(text: str, guild: discord.Guild) -> str:
+    """`text` (about `guild`) with each role mention as the role's name, for a DM: Discord
+    shows a role's mention only inside its server ("@deleted-role" elsewhere). A role the bot
+    does not know keeps its mention."""
+
+    def named(match: re.Match[str]) -> str:
+        role = guild.get_role(int(match[1]))
+        if role is None:
+            return match[0]
+        return "@everyone" if role.is_default() else f"@{escape(role.name)}"
+
+    return _ROLE_MENTION.sub(named, text)

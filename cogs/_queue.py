@@ -45,6 +45,7 @@ from bot.moderation.periods import stamp_wait
 from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply, Route, outlives_token, queued_message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+from cogs._names import roles_by_name
 from cogs._reach import place_of, reply_for
 
 if TYPE_CHECKING:
@@ -629,6 +630,8 @@ class MessageOrigin(Origin):
             self.on_told()
         if self.message.guild is not None:
             where = t("dm_about_channel", self.locale, channel_id=self.message.channel.id)
+            # A DM is in no server: a rule's roles ("reserved for @Supporter") said by name.
+            text = roles_by_name(text, self.message.guild)
             text = fit(f"{where}\n{text}", MESSAGE_CONTENT)
         try:
             if delete_after is None:

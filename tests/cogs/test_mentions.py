@@ -1292,3 +1292,26 @@ async def test_a_thread_of_a_listed_channel_works_while_its_server_is_not_loaded
             refused = await mention(world, "a fox in snow", channel_id=other)
             answer = await reply_in(world, other, refused)
             assert f"Please use one of these channels: <#{videos}>" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("locale", "reserved"),
+    [("en-US", "4K is reserved for members with @Supporter"), ("zh-CN", "@Supporter")],
+)
+async def test_a_refusal_moved_to_a_dm_names_the_roles_it_mentions(tmp_path, locale, reserved):
+    """A DM is in no server: Discord shows a role's mention there as "@deleted-role", so a
+    refusal sent by DM (the channel refused the reply) names the role as the member knows it."""
+    async with server(tmp_path) as s:
+        fake = s.world.discord
+        await mod(
+            s, "options restrict", option="resolution:4k", role=role_option(s.world, s.supporter)
+        )
+        # Discord refuses the reply (permissions changed since the bot last read them).
+        fake.forbidden_channels.add(fake.channel_id)
+        prompt = "a cat on the beach --res 4k" if locale == "en-US" else "海滩上的猫 --res 4k"
+        await mention(s.world, prompt)
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.wait_for(lambda: fake.messages(dm), description="the refusal by DM")
+        [refusal] = fake.messages(dm)
+        assert reserved in refusal["content"], refusal["content"]
+        assert "<@&" not in refusal["content"]
