@@ -692,8 +692,12 @@ class JobService:
             )
             await self._leave_line(job)
         else:
-            # The database is back: it is sent again now (APIMart's wait is long over).
-            await self._retry_later(job, kept.detail or kept.key, 0.0, False, kept.key)
+            # The database is back: it is sent again now (APIMart's wait is long over), even if
+            # the outage outlasted the holds' window: the bot's own outage is no APIMart hold.
+            # The next answer decides, as for every job held through the outage.
+            await self._retry_later(
+                job, kept.detail or kept.key, 0.0, False, kept.key, may_give_up=False
+            )
         return True
 
     async def _not_handed_over(self, kept: Kept) -> bool | None:
@@ -844,6 +848,7 @@ class JobService:
         *,
         told: Message | None = None,
         gave_up: Message | None = None,
+        may_give_up: bool = True,
     ) -> SubmitReport:
         # Cancelled while it was being sent, and held back with nothing sent: APIMart made
         # nothing, so it is refunded now, not kept in line counting.
@@ -855,7 +860,7 @@ class JobService:
         # holding it back is, after a run of such holds (not after a long wait before them).
         slot = hold_key == HOLD_SLOT
         held_since = job.held_since if job.held_since is not None else now
-        if not slot and now - held_since >= self._timing.submit_give_up_after:
+        if may_give_up and not slot and now - held_since >= self._timing.submit_give_up_after:
             # An outage gives every held job up at about the same moment: one line a minute.
             self._holds.log(
                 "gave_up",

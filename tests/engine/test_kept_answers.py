@@ -150,6 +150,34 @@ async def test_a_busy_answer_kept_through_a_long_outage_sends_the_job_again(
     assert kept.pending() == []
 
 
+async def test_a_busy_answer_kept_through_an_outage_longer_than_the_holds_window_is_sent_again(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """APIMart had been busy for this job once already; it answered busy again, and the
+    database then stayed away longer than a job is held (30 minutes). Back, the kept answer
+    gave the job up ("try again later", refunded) without sending it again: the bot's own
+    outage was taken for APIMart's. Now it is sent again, and the video is posted."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
+    job = await engine.record()
+    api.fail_next("submit", status=503)
+    held = await engine.service.submit(job, member_present=False)
+    assert held.state is JobState.RECORDED
+    clock.advance(TIMING.submit_retry_delay + 1)
+    api.fail_next("submit", status=503)
+    away_as_apimart_answers(monkeypatch, engine, outage)
+    with pytest.raises(ConnectionRefusedError):
+        await engine.service.submit(await engine.store.get(job.id), member_present=False)
+    assert [answer.job_id for answer in kept.pending()] == [job.id]
+    clock.advance(engine.service.timing.submit_give_up_after)  # the database away meanwhile
+    outage.down = False
+    await rounds(engine, clock, 8)
+    assert len(api.submits) == 3, "sent again"
+    assert len(results(fake, job.id)) == 1, "the video is posted"
+    assert (await engine.store.get(job.id)).state is JobState.COMPLETED
+    assert kept.pending() == []
+
+
 async def test_a_refusal_kept_through_a_long_outage_is_told_as_a_refusal(
     db, api, session, client, fake, monkeypatch, tmp_path, clock
 ):
