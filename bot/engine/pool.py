@@ -14,6 +14,7 @@ import math
 from collections.abc import Awaitable, Callable, Collection
 
 from bot.jobs.claims import holding
+from bot.jobs.kept_tasks import AnswerKept
 from bot.jobs.models import Job, JobState
 from bot.jobs.store import JobStore, Stage
 from bot.log_context import bound
@@ -267,7 +268,16 @@ class StageLoop:
         """A submit that raised, judged by what the database says of it now, not by the state
         it was claimed in: unsent, it waits to be sent again after the crash pause; written
         (queued, held, refused), it goes on from there; only a request that may have left
-        without its answer written is left to lapse into `submit_unknown` (never resent)."""
+        without its answer written is left to lapse into `submit_unknown` (never resent); one
+        whose answer is kept on disk lapses too, and that answer is handed to it later."""
+        if isinstance(error, AnswerKept):
+            log.error(
+                "Job %d: APIMart's answer could not be written down; kept on disk, it is handed"
+                " to the job once the database takes it",
+                job.id,
+                exc_info=error,
+            )
+            return
         try:
             if await self._store.give_back_unsent(job, retry_at=self._clock() + self._crash_retry):
                 log.error(

@@ -51,6 +51,16 @@ class KeptNothingMade:
 Kept = KeptTask | KeptNothingMade
 
 
+class AnswerKept(Exception):
+    """A submit's APIMart answer the database did not take in time, kept in the file instead:
+    raised from the database's error, so whoever catches it does not take the answer for lost
+    (the job is no "outcome unknown"; the answer is handed to it once the database is back)."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"job {job_id}: APIMart's answer is kept on disk")
+        self.job_id = job_id
+
+
 def kept_beside(database_path: Path) -> Path:
     """Where the kept task ids of a bot whose SQLite file is `database_path` go."""
     return database_path.with_name(database_path.name + FILE_SUFFIX)

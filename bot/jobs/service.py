@@ -24,7 +24,7 @@ from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
-from bot.jobs.kept_tasks import Kept, KeptNothingMade, KeptTask, KeptTasks
+from bot.jobs.kept_tasks import AnswerKept, Kept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.store import Admission, JobStore, Stage
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
@@ -548,8 +548,9 @@ class JobService:
             log.error("Job %d: stopped before APIMart's answer was written down", job.id)
             self._keep(answer)
             raise
-        except Exception:
-            self._keep(answer)
+        except Exception as error:
+            if self._keep(answer):
+                raise AnswerKept(job.id) from error
             raise
 
     async def _write_until_given_up(
@@ -597,23 +598,27 @@ class JobService:
             log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
             self._keep(KeptTask(job.id, task_id))
             raise
-        except Exception:
+        except Exception as error:
             # The database did not take it in time (a long outage): the claim lapses, and the
             # kept id follows the render from there once it is back.
-            self._keep(KeptTask(job.id, task_id))
+            if self._keep(KeptTask(job.id, task_id)):
+                raise AnswerKept(job.id) from error
             raise
 
-    def _keep(self, answer: Kept) -> None:
-        """Keep APIMart's answer the database has not taken in a local file (synced)."""
+    def _keep(self, answer: Kept) -> bool:
+        """Keep APIMart's answer the database has not taken in a local file (synced); whether
+        it was kept."""
         kept = self._kept_tasks
-        if kept is not None and kept.keep(answer):
-            what = answer.task_id if isinstance(answer, KeptTask) else answer.key
-            log.warning(
-                "Job %d: APIMart's answer (%s) kept in %s until the database takes it",
-                answer.job_id,
-                what,
-                kept.path,
-            )
+        if kept is None or not kept.keep(answer):
+            return False
+        what = answer.task_id if isinstance(answer, KeptTask) else answer.key
+        log.warning(
+            "Job %d: APIMart's answer (%s) kept in %s until the database takes it",
+            answer.job_id,
+            what,
+            kept.path,
+        )
+        return True
 
     async def _kept_answers(self) -> list[Kept]:
         """The answers kept on disk, oldest first: one look at the file (a stat) when it is

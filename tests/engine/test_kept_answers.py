@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.jobs.kept_tasks import KeptNothingMade, KeptTask, KeptTasks
+from bot.jobs.kept_tasks import AnswerKept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import JobState
 from bot.jobs.store import LeaseTerms
 from tests.engine.faults import Outage, raise_on
@@ -81,7 +81,7 @@ async def test_a_kept_task_is_handed_over_before_any_cant_tell_notice_is_posted(
     engine, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
     job = await engine.record()
     away_as_the_answer_comes(monkeypatch, engine, outage, "mark_submitted")
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(AnswerKept):
         await engine.service.submit(job, member_present=False)
     assert [task.task_id for task in kept.pending()] == api.task_ids
     outage.down = False
@@ -166,7 +166,7 @@ async def test_a_busy_answer_kept_through_an_outage_longer_than_the_holds_window
     clock.advance(TIMING.submit_retry_delay + 1)
     api.fail_next("submit", status=503)
     away_as_apimart_answers(monkeypatch, engine, outage)
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(AnswerKept):
         await engine.service.submit(await engine.store.get(job.id), member_present=False)
     assert [answer.job_id for answer in kept.pending()] == [job.id]
     clock.advance(engine.service.timing.submit_give_up_after)  # the database away meanwhile
@@ -205,7 +205,7 @@ async def write_down_given_up(engine: Engine, job, outage: Outage, stop: bool) -
     """Send `job`: the write of APIMart's answer gives up (its window passed), or the bot stops
     while it is retried."""
     if not stop:
-        with pytest.raises(ConnectionRefusedError):
+        with pytest.raises(AnswerKept):
             await engine.service.submit(job, member_present=False)
         return
     sending = asyncio.create_task(engine.service.submit(job, member_present=False))
@@ -257,7 +257,7 @@ async def test_a_task_kept_by_another_process_sharing_the_file_is_followed_by_th
     )
     job = await theirs.record()
     away_as_the_answer_comes(monkeypatch, theirs, outage, "mark_submitted")
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(AnswerKept):
         await theirs.service.submit(job, member_present=False)
     assert [task.task_id for task in other_kept.pending()] == api.task_ids
     outage.down = False  # ... and the other process is gone

@@ -178,12 +178,13 @@ def video_of(job_id: int):
 
 
 async def test_a_database_away_longer_than_the_task_id_window_still_gets_the_video_posted(
-    db, api, session, client, fake, monkeypatch, tmp_path
+    db, api, session, client, fake, monkeypatch, tmp_path, caplog
 ):
     """APIMart accepted the video (and bills it), and the database is away for longer than the
     task id's write is retried: the id is kept on disk, and once the database is back the
     render is followed and the video posted, instead of "outcome unknown" for a video the
-    member paid for and never got."""
+    member paid for and never got. The operator's log says the answer is kept, not that the
+    submit's outcome is unknown (which sent them looking for a render the bot never lost)."""
     api.default_plan = TaskPlan(polls_until_done=1)
     leases = LeaseTerms(owner="engine-a", submit=0.5)
     timing = replace(
@@ -212,6 +213,8 @@ async def test_a_database_away_longer_than_the_task_id_window_still_gets_the_vid
     assert (stored.state, stored.task_id) == (JobState.COMPLETED, task.task_id)
     assert len(results(fake, job.id)) == 1
     assert kept.pending() == [], "handed over, the id is no longer kept"
+    assert not logged(caplog, "outcome is unknown")
+    assert logged(caplog, f"Job {job.id}: APIMart's answer could not be written down; kept")
 
 
 async def test_a_task_id_kept_by_a_bot_stopped_during_an_outage_is_followed_by_the_next_one(
