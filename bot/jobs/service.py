@@ -664,8 +664,13 @@ class JobService:
             return False  # the write landed after all
         holder = await self._other_holder(kept.job_id, kept.task_id)
         if holder is not None:
+            # APIMart answered with another job's task, as when the write fails at once: this
+            # job started nothing of its own. Refused, not counted, never "outcome unknown".
             log.error("Job %d: kept task %s is job %d's", kept.job_id, kept.task_id, holder)
-            return False
+            reused = msg("service_reused_task")
+            return await self._settle_nothing_made(
+                KeptNothingMade(kept.job_id, refused=True, key=reused.key, detail=None)
+            )
         now = self._clock()
         first_poll_at = now + self._timing.first_poll_delay
         if job is not None and await self._store.adopt_task(

@@ -178,6 +178,41 @@ async def test_a_busy_answer_kept_through_an_outage_longer_than_the_holds_window
     assert kept.pending() == []
 
 
+async def test_a_kept_task_of_another_job_is_told_as_a_reused_task_not_an_unknown(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """APIMart answered a submit with the task of an earlier video, and the database was away
+    longer than the answer's write is retried. Back, the kept id was found to be the other
+    job's and dropped: the job lapsed into "outcome unknown", the member read "can't tell
+    whether your video was started; it counts". Now they read what they read had the database
+    taken the answer at once: APIMart started nothing new, nothing counts."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    engine, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
+    earlier = await engine.queue("an earlier kite")
+    submit = engine.client.submit
+
+    async def answered_with_the_earlier_task(*args, **kwargs):
+        return (await submit(*args, **kwargs)).model_copy(update={"task_id": earlier.task_id})
+
+    monkeypatch.setattr(engine.client, "submit", answered_with_the_earlier_task)
+    job = await engine.record()
+    away_as_the_answer_comes(monkeypatch, engine, outage, "mark_submitted")
+    with pytest.raises(AnswerKept):
+        await engine.service.submit(job, member_present=False)
+    assert kept.pending() == [KeptTask(job.id, earlier.task_id)]
+    outage.down = False
+    clock.advance(engine.store.leases.submit + 1)  # its claim lapsed meanwhile
+    await rounds(engine, clock, 6)
+    assert cant_tell(engine) == []
+    [told] = results(fake, job.id)
+    assert "task of an earlier video" in shown_text(told), shown_text(told)
+    stored = await engine.store.get(job.id)
+    assert (stored.state, stored.error_key) == (JobState.REJECTED, "service_reused_task")
+    assert not stored.counts
+    assert len(results(fake, earlier.id)) == 1, "the earlier video is posted, once"
+    assert kept.pending() == []
+
+
 async def test_a_refusal_kept_through_a_long_outage_is_told_as_a_refusal(
     db, api, session, client, fake, monkeypatch, tmp_path, clock
 ):
