@@ -6,6 +6,7 @@ import logging
 import os
 import stat
 
+import aiosqlite
 import pytest
 
 from bot.__main__ import open_sqlite
@@ -322,3 +323,39 @@ async def test_a_new_sqlite_database_is_readable_by_the_bots_user_alone(tmp_path
     finally:
         os.umask(previous)
     assert modes == {"bot.sqlite3": "-rw-------", "bot.sqlite3-wal": "-rw-------"}, modes
+
+
+@pytest.mark.parametrize("prompt", ["a fox", "a fox " * 700], ids=["short", "spilling"])
+async def test_a_forgotten_interaction_token_is_gone_from_the_database_file(
+    tmp_path, monkeypatch, prompt
+):
+    """A command's token posts as the bot in the member's private answer for 15 minutes; it is
+    forgotten once spent or expired. An SQLite built without SECURE_DELETE (its own default,
+    unlike Debian's, whose build the image uses) left a forgotten value's bytes in the page's
+    free space (or on the free list, for a row too long for its page), so anyone given a copy
+    of the file (a backup, a disk image) could read every token the bot had been given."""
+    connect = aiosqlite.connect
+
+    async def built_without_secure_delete(*args, **kwargs):
+        connection = await connect(*args, **kwargs)
+        await connection.execute("PRAGMA secure_delete=OFF")  # SQLite's default build
+        return connection
+
+    monkeypatch.setattr(aiosqlite, "connect", built_without_secure_delete)
+    token = "aW50ZXJhY3Rpb246Zm9yZ290dGVuLXRva2Vu" * 3
+    path = tmp_path / "bot.sqlite3"
+    db = await SqliteDatabase.open(path)
+    try:
+        await db.migrate()
+        store = JobStore(db, clock=lambda: 100.0)
+        reply = Reply(Route.INTERACTION, token=token, expires_at=900.0)
+        requester = Requester(user_id=42, channel_id=7, guild_id=None, reply=reply)
+        spent = await store.create(
+            requester, VideoRequest(prompt=prompt), now=100.0, submit_by=160.0
+        )
+        await store.create(requester, VideoRequest(prompt=prompt), now=100.0, submit_by=160.0)
+        await store.forget_interaction(spent.id)  # delivered
+        assert await store.forget_expired_interactions(900.0) == 1  # its 15 minutes are over
+    finally:
+        await db.close()  # the write-ahead log is folded into the file, and removed
+    assert token.encode() not in path.read_bytes()

@@ -120,6 +120,11 @@ class SqliteDatabase:
             # APIMart, paid for) must not be undone by a power loss. NORMAL syncs the WAL only
             # at checkpoints.
             await connection.execute("PRAGMA synchronous=FULL")
+            # A value deleted or overwritten (a spent interaction token, a prompt past its
+            # retention) is zeroed in the file, not left in free space for a copy to read. Not
+            # every SQLite build does it by default (Debian's does: the image's measures include
+            # it); FAST would leave a long row's freed overflow pages as they were.
+            await connection.execute("PRAGMA secure_delete=ON")
         except BaseException:
             await connection.close()
             os.close(descriptor)
