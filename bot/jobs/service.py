@@ -922,7 +922,12 @@ class JobService:
         jobs = await self._store.expire_lost_submits(
             now=self._clock(), everything=at_start, spare=spare
         )
+        known = {answer.job_id for answer in answers}
         for job in jobs:
+            if job.id in known:
+                # At start: settled with the rest, and answered just below.
+                log.info("Job %d: its submit's answer, kept on disk, is written down", job.id)
+                continue
             log.warning(
                 "Job %d was being submitted when its worker stopped; outcome unknown", job.id
             )

@@ -218,10 +218,11 @@ async def test_a_database_away_longer_than_the_task_id_window_still_gets_the_vid
 
 
 async def test_a_task_id_kept_by_a_bot_stopped_during_an_outage_is_followed_by_the_next_one(
-    db, api, session, client, fake, monkeypatch, tmp_path
+    db, api, session, client, fake, monkeypatch, tmp_path, caplog
 ):
     """The bot stops while the database is away and the accepted task's id still waits to be
-    written: the next process (the database back) follows the render and posts it."""
+    written: the next process (the database back) follows the render and posts it. Its log
+    says the kept answer is handed over, not that the submit's outcome is unknown."""
     api.default_plan = TaskPlan(polls_until_done=1)
     kept = KeptTasks(tmp_path / "bot.sqlite3.accepted-tasks")
     first = make_engine(db, api, session, client, fake, kept_tasks=kept)
@@ -251,6 +252,7 @@ async def test_a_task_id_kept_by_a_bot_stopped_during_an_outage_is_followed_by_t
     assert len(api.submits) == 1
     assert (await second.store.get(job.id)).state is JobState.COMPLETED
     assert kept.pending() == []
+    assert not logged(caplog, "outcome unknown")
 
 
 async def test_a_task_id_write_whose_answer_was_lost_is_not_reported_as_a_lost_claim(
