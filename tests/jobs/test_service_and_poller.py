@@ -58,12 +58,12 @@ def poller_client(api, session):
     )
 
 
-def make_client(api, session):
+def make_client(api, session, *, timeout=2.0):
     return APIMartClient(
         session,
         base_url=api.base_url,
         api_key="test-key",
-        timeout=2.0,
+        timeout=timeout,
         retry=RetryPolicy(max_retries=1, rng=random.Random(0)),
         sleep=no_sleep,
     )
@@ -876,12 +876,13 @@ async def set_budget(moderation, credits):
     )
 
 
-async def budgeted(db, api, session, clock, credits):
+async def budgeted(db, api, session, clock, credits, *, timeout=2.0):
     """Server 1 with a monthly budget of `credits`; its moderation, store and job service."""
     moderation = Moderation(db, clock=clock)
     await set_budget(moderation, credits)
     store = JobStore(db, clock=clock)
-    return moderation, store, JobService(store, make_client(api, session), clock=clock)
+    client = make_client(api, session, timeout=timeout)
+    return moderation, store, JobService(store, client, clock=clock)
 
 
 async def sent_for(store, clock, user_id):
@@ -1069,13 +1070,13 @@ async def test_a_later_video_apimart_already_renders_holds_its_cost_against_an_e
 async def test_renders_whose_submit_answer_was_lost_hold_the_servers_monthly_budget(
     db, api, session, clock
 ):
-    """Two videos whose submit answers were lost (APIMart answered after the client's 2 s):
+    """Two videos whose submit answers were lost (APIMart answered after the client's 0.5 s):
     APIMart made and bills both, and each counts against its member ("it counts toward your
     allowance"), yet the server's monthly budget (6 credits, 3 expected a video) counted
     neither: `/videomod usage` showed it all left, and a third video was sent past it."""
-    moderation, _, service = await budgeted(db, api, session, clock, 6.0)
+    moderation, _, service = await budgeted(db, api, session, clock, 6.0, timeout=0.5)
     for user_id in (43, 44):
-        api.delay_next("submit", 3.0)
+        api.delay_next("submit", 1.0)
         lost = await service.create_and_submit(
             Requester(user_id=user_id, channel_id=7, guild_id=1), REQUEST
         )
