@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 from pydantic import SecretStr
 
+from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.logs import REDACTED, configure_logging
 from bot.settings import EnvSettings, check_postgres_url, database_passwords
 from bot.storage.base import LockWaitTimeout, MigrationChanged, load_migrations
@@ -145,6 +146,8 @@ async def _copy(source: Path, target: str) -> tuple[CopyReport, list[str]]:
     async with AsyncExitStack() as stack:
         sqlite_db = await _open_source(source)
         stack.push_async_callback(sqlite_db.close)
+        # Held by the file's lock now: no bot adds to them while the copy runs.
+        _refuse_while_answers_wait(source)
         version, latest = await _source_schema(sqlite_db, source)
         # PostgreSQL before the upgrade: a server it cannot reach leaves an older file as it was.
         postgres_db = await _open_target(target)
@@ -173,6 +176,21 @@ async def _open_source(path: Path) -> SqliteDatabase:
         ) from None
     except (OSError, sqlite3.Error) as error:
         raise NothingCopied(f"cannot open {path} ({error})") from None
+
+
+def _refuse_while_answers_wait(source: Path) -> None:
+    """Refuse while APIMart's answers wait beside the file for the bot to write them in (a
+    stop while the database could not take them). Only a bot started on this file reads them:
+    left behind, a video APIMart is making and billing would never be posted."""
+    kept = KeptTasks(kept_beside(source))
+    waiting = kept.pending() if kept.waiting else []
+    if waiting:
+        count = f"{len(waiting)} answer{'' if len(waiting) == 1 else 's'}"
+        raise NothingCopied(
+            f"{kept.path} holds {count} of APIMart's that the bot has not written into"
+            f" {source} yet (a video being made and billed, or a refusal): start the bot on"
+            " the file once, so that it writes them in, stop it, then copy"
+        )
 
 
 async def _source_schema(db: SqliteDatabase, path: Path) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
+from bot.jobs.kept_tasks import KeptTask, KeptTasks, kept_beside
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, Stage
 from bot.moderation.facts import PAUSE_KEY
@@ -222,6 +223,34 @@ async def test_the_copy_is_refused_while_a_bot_runs_on_the_sqlite_file(backend, 
         f"Nothing copied: a bot process is running on {source} (it holds {source}.lock);"
         " stop it, then copy"
     )
+    db = await backend.open()
+    tables = await db.fetch_all(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )
+    assert tables == [], "PostgreSQL is not even touched"
+
+
+@postgres_only
+async def test_the_copy_is_refused_while_apimart_answers_wait_beside_the_sqlite_file(
+    backend, source, capsys
+):
+    """A stop while a task id could not be written (a full disk) keeps it beside the file, for
+    the bot's next start on it. Copied without it, the job becomes "can't tell whether your
+    video was started" on PostgreSQL, and the paid video is never posted."""
+    clock = FakeClock()
+    await build_sqlite(source, clock)  # job 2 was being sent when the bot stopped
+    kept = KeptTasks(kept_beside(source))
+    assert kept.keep(KeptTask(2, "task-accepted-as-it-stopped"))
+
+    assert await run(["--from", str(source), "--to", target_url(backend)]) == 1
+
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"Nothing copied: {kept.path} holds 1 answer of APIMart's that the bot has not written"
+        f" into {source} yet (a video being made and billed, or a refusal): start the bot on"
+        " the file once, so that it writes them in, stop it, then copy"
+    )
+    assert kept.pending() == [KeptTask(2, "task-accepted-as-it-stopped")]
     db = await backend.open()
     tables = await db.fetch_all(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
