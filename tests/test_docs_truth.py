@@ -1,0 +1,223 @@
+"""What README.md and docs/operations.md, reliability.md and scaling.md name is there: every link
+between them lands on a file and a heading, every metric they name is served (the metrics table
+with its real type and labels), every default they quote in prose is the real one, every command,
+subcommand and option they show exists (in English and as a Chinese client sees it), and every
+`make` target, `python -m` module and repository path they tell an operator to use exists."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pydantic_core import PydanticUndefined
+
+from bot.observability.metrics import Metrics
+from bot.settings import Settings
+from tests.harness import running_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ["README.md", "docs/operations.md", "docs/reliability.md", "docs/scaling.md"]
+# Linked to, not checked itself (its figures are the benchmark's).
+LINKED_ONLY = ["docs/performance.md"]
+
+
+def text(doc: str) -> str:
+    return (ROOT / doc).read_text(encoding="utf-8")
+
+
+def prose(doc: str) -> str:
+    """`doc` without its fenced code blocks."""
+    return re.sub(r"^```.*?^```", "", text(doc), flags=re.MULTILINE | re.DOTALL)
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(doc: str) -> set[str]:
+    found: set[str] = set(re.findall(r'<a id="([^"]+)"', text(doc)))
+    seen: dict[str, int] = {}
+    for heading in re.findall(r"^#+\s+(.+)$", prose(doc), flags=re.MULTILINE):
+        slug = anchor(heading)
+        found.add(slug if slug not in seen else f"{slug}-{seen[slug]}")
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def test_every_link_between_the_docs_lands_on_a_file_and_a_heading():
+    """A reader who follows "see [Logs](#logs)" or "[scaling.md](scaling.md#figures)" gets there:
+    a renamed heading or a moved section must not leave links pointing nowhere."""
+    targets = {doc: anchors(doc) for doc in DOCS + LINKED_ONLY}
+    followed, broken = 0, []
+    for doc in DOCS:
+        for link in re.findall(r"\]\(([^)\s]+)\)", text(doc)):
+            if re.match(r"[a-z]+:", link):
+                continue
+            path, _, fragment = link.partition("#")
+            target = os.path.normpath(Path(doc).parent / path) if path else doc
+            followed += 1
+            if not (ROOT / target).exists():
+                broken.append(f"{doc}: {link} (no such file)")
+            elif fragment and fragment not in targets.get(target, {fragment}):
+                broken.append(f"{doc}: {link} (no such heading)")
+    assert followed > 20, "the links are found at all"
+    assert broken == []
+
+
+def served_metrics() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every metric the bot declares, as scraped: name (a counter's with `_total`) -> its type
+    and label names (a labelled series is served only once counted, so read the declaration)."""
+    served = {}
+    for collector in Metrics().registry._collector_to_names:
+        name, kind = collector._name, collector._type
+        served[f"{name}_total" if kind == "counter" else name] = (kind, collector._labelnames)
+    return served
+
+
+def test_the_operations_guide_lists_every_metric_with_its_type_and_labels():
+    """docs/operations.md's metrics table is what /metrics serves: no metric missing from it,
+    none it names that is not served, and each with the type and labels an alert rule needs."""
+    rows = re.findall(
+        r"^\| `(videobot_\w+)` \| (\w+) \|([^|]*)\|", text("docs/operations.md"), re.MULTILINE
+    )
+    listed = {name: (kind, tuple(re.findall(r"`(\w+)`", labels))) for name, kind, labels in rows}
+    assert listed == served_metrics()
+
+
+def test_every_metric_the_docs_name_is_served():
+    """An alert rule or a sentence naming `videobot_…` reads a series the bot serves
+    (histograms as their `_bucket`, `_sum` and `_count`)."""
+    served = set(served_metrics())
+    unknown = {
+        f"{doc}: {name}"
+        for doc in DOCS
+        for name in re.findall(r"videobot_\w+", text(doc))
+        if re.sub(r"_(bucket|sum|count)$", "", name) not in served
+    }
+    assert unknown == set()
+
+
+def _seconds(amount: str, unit: str) -> float:
+    return float(amount) * {"min": 60, "minutes": 60, "h": 3600, "hours": 3600}.get(unit, 1)
+
+
+def test_defaults_quoted_in_prose_are_the_real_ones():
+    """ "`POLL_INTERVAL` (8 s by default)", "`SUBMIT_WORKERS` (4)": a default said beside a
+    setting's name outside the README's table is the default the bot uses."""
+    defaults = {name.upper(): field.default for name, field in Settings.model_fields.items()}
+    quoted = re.compile(
+        r"`([A-Z][A-Z0-9_]+)`(?: seconds)? \((?:default )?(\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.]|,\d)"
+        r"(?: (s|min|minutes|h|hours)\b)?(?! in )"
+    )
+    checked, wrong = 0, []
+    for doc in DOCS:
+        for name, amount, unit in quoted.findall(text(doc)):
+            if name not in defaults:
+                continue
+            checked += 1
+            default = defaults[name]
+            said = _seconds(amount.replace(",", ""), unit)
+            if default in (None, PydanticUndefined) or float(default) != said:
+                wrong.append(f"{doc}: {name} said {amount} {unit}, is {default}")
+    assert checked >= 10, "the quoted defaults are found at all"
+    assert wrong == []
+
+
+def test_the_health_settings_table_states_the_real_defaults():
+    """docs/operations.md repeats METRICS_PORT, METRICS_HOST and HEALTH_GATEWAY_GRACE in a
+    table of its own: the same defaults as the README's."""
+    from tests.test_configuration_docs import documented
+
+    rows = re.findall(
+        r"^\| `([A-Z][A-Z0-9_]*)` \| ([^|]*) \|", text("docs/operations.md"), re.MULTILINE
+    )
+    fields = Settings.model_fields
+    wrong = {
+        name: (default.strip(), documented(fields[name.lower()].default))
+        for name, default in rows
+        if name.lower() in fields and default.strip() != documented(fields[name.lower()].default)
+    }
+    assert len(rows) >= 3
+    assert wrong == {}
+
+
+# `/videomod limits set allowance:10 period:Week`, `/videos status job:12`, `/视频管理 禁用词 列表`
+COMMAND = re.compile(r"`/(video\w*|[\u4e00-\u9fff]+)((?: [^\s`:@#<]+)*)((?: [^\s`]+:[^`]*?)*)`")
+
+
+def command_paths(commands, language: str | None) -> dict[tuple[str, ...], set[str]]:
+    """Every command and subcommand by its names (English, or `language`'s) -> its options."""
+    paths: dict[tuple[str, ...], set[str]] = {}
+
+    def name(part) -> str:
+        return (
+            (part.get("name_localizations") or {}).get(language, part["name"])
+            if language
+            else part["name"]
+        )
+
+    def walk(part, path: tuple[str, ...]) -> None:
+        options = part.get("options") or []
+        paths[path] = {name(o) for o in options if o["type"] not in (1, 2)}
+        for sub in options:
+            if sub["type"] in (1, 2):
+                walk(sub, (*path, name(sub)))
+
+    for command in commands:
+        if command.get("type", 1) == 1:
+            walk(command, (name(command),))
+    return paths
+
+
+async def test_every_command_and_option_the_docs_show_exists(tmp_path):
+    """`/videomod options restrict option:… role:…`, `/videos cancel job:12` and the Chinese
+    names the README quotes (`/我的视频 状态`) are what Discord offers: a renamed subcommand or
+    option must not leave an operator or moderator typing a command that is not there."""
+    async with running_bot(tmp_path, owner_ids=(1234,)) as world:
+        commands = world.discord.commands()
+    english, chinese = command_paths(commands, None), command_paths(commands, "zh-CN")
+    shown, missing = 0, []
+    for doc in DOCS:
+        # Inline, and the lines of the moderators' examples block (a comment after 2 spaces).
+        examples = re.findall(r"^(/video\S*(?: \S+)*?)(?: {2,}|$)", text(doc), re.MULTILINE)
+        for match in [*COMMAND.finditer(text(doc)), *(COMMAND.match(f"`{e}`") for e in examples)]:
+            assert match is not None
+            path = (match[1], *match[2].split())
+            options = re.findall(r"(?:^| )([^\s:]+):", match[3])
+            known = chinese if re.search(r"[\u4e00-\u9fff]", match[0]) else english
+            shown += 1
+            if path not in known or not set(options) <= known[path]:
+                missing.append(f"{doc}: {match[0]}")
+    assert shown > 50, "the commands are found at all"
+    assert missing == []
+
+
+def test_every_make_target_and_module_the_docs_run_exists():
+    """`make install-locked`, `python -m bot.storage.copy`: what an operator is told to run is
+    there to run."""
+    targets = set(re.findall(r"^([a-z][\w-]*):", text("Makefile"), flags=re.MULTILINE))
+    missing = []
+    for doc in DOCS:
+        commands = re.findall(r"`make ([a-z][\w-]*)", text(doc))
+        for block in re.findall(r"^```sh\n(.*?)^```", text(doc), flags=re.MULTILINE | re.DOTALL):
+            commands += re.findall(r"^make ([a-z][\w-]*)", block, flags=re.MULTILINE)
+        missing += [f"{doc}: make {target}" for target in commands if target not in targets]
+        for module in re.findall(r"python -m ([\w.]*\w)", text(doc)):
+            path = ROOT / module.replace(".", "/")
+            if not (path.with_suffix(".py").exists() or (path / "__main__.py").exists()):
+                missing.append(f"{doc}: python -m {module}")
+    assert missing == []
+
+
+def test_every_file_the_docs_point_to_exists():
+    """`bot/jobs/pricing.py`, `tests/e2e/test_database_outage.py`, `migrations/postgres/`: a
+    path a doc names as where to look is in the repository (`bot/migrations/` is the wheel's)."""
+    missing = [
+        f"{doc}: {path}"
+        for doc in DOCS
+        for path in re.findall(r"`((?:bot|cogs|tests|migrations|bench)/[\w/.-]*)", text(doc))
+        if path != "bot/migrations/" and not (ROOT / path.rstrip(".")).exists()
+    ]
+    assert missing == []
