@@ -5,6 +5,7 @@ every test the docs cite as proof of a claim is there, in the file they name."""
 import re
 from pathlib import Path
 
+import annotated_types
 from pydantic_core import PydanticUndefined
 
 from bot.settings import Settings
@@ -105,3 +106,25 @@ def test_every_test_the_docs_cite_exists_where_they_say():
         if name not in tests.get(path, set())
     ]
     assert wrong == [], "cited tests that are not where the docs say"
+
+
+def test_readme_states_every_upper_bound():
+    """A value above a setting's limit stops the bot at start-up: the README's row says the
+    limit (`POLL_CONCURRENCY` 1-1024, `LEASE_SECONDS` at most 600), so an operator does not
+    learn it from a refused start. A port's limit goes without saying."""
+    table = readme_rows()
+    unsaid = {}
+    for name, field in Settings.model_fields.items():
+        bounds = [m.le for m in field.metadata if isinstance(m, annotated_types.Le)]
+        for bound in bounds:
+            written = f"{bound:g}"
+            if name != "metrics_port" and not re.search(rf"\b{written}\b", table[name.upper()]):
+                unsaid[name.upper()] = written
+    assert unsaid == {}, "limits the README's table does not state"
+
+
+def readme_rows() -> dict[str, str]:
+    """The README's configuration table: variable -> its whole row."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return dict(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` (\|.*)$", section, flags=re.MULTILINE))
