@@ -7,9 +7,17 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bot.jobs.kept_tasks import kept_beside
 from bot.settings import Settings
 
-COMPOSE = Path(__file__).resolve().parent.parent / "compose.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "compose.yaml"
+
+
+def image_database_path() -> Path:
+    """DATABASE_PATH as the Dockerfile sets it for every container of the image."""
+    [value] = re.findall(r"DATABASE_PATH=(\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    return Path(value)
 
 
 def duration(text: str) -> float:
@@ -83,3 +91,20 @@ def test_docker_waits_for_a_bot_process_to_stop_cleanly_before_killing_it(bots):
     for name, service in services.items():
         # The grace for work in flight, then closing the gateway, HTTP and the database.
         assert duration(service["stop_grace_period"]) >= settings[name].shutdown_grace + 10, name
+
+
+def test_the_bot_processes_keep_apimart_answers_on_one_named_volume(compose, bots):
+    """APIMart's answers kept while PostgreSQL was away (a paid render's task id) outlive
+    `docker compose down` and reach whichever process runs next."""
+    services, _ = bots
+    kept = kept_beside(image_database_path()).parent
+    volumes = set()
+    for name, service in services.items():
+        mounts = {
+            target: source
+            for source, target, *_ in (entry.split(":") for entry in service.get("volumes", ()))
+        }
+        assert str(kept) in mounts, f"{name}: {kept} is an anonymous volume, lost at `down`"
+        volumes.add(mounts[str(kept)])
+    assert len(volumes) == 1, "one volume for every process: each hands over the others' answers"
+    assert volumes <= set(compose["volumes"]), "a named volume of the project"
