@@ -139,6 +139,12 @@ async def open_sqlite(path: Path) -> Database | None:
             error,
         )
         return None
+    except BaseException:
+        # A stop (SIGTERM) while migrating: closed all the same, once the statement running
+        # in aiosqlite's thread ends. Left open, that thread (not a daemon) would keep the
+        # process alive after it said it stopped, until `docker stop` killed it.
+        await db.close()
+        raise
     return db
 
 

@@ -5,6 +5,7 @@ import dataclasses
 import logging
 import os
 import stat
+import threading
 
 import aiosqlite
 import pytest
@@ -298,6 +299,59 @@ async def test_a_stop_during_a_migration_is_a_stop_not_a_database_error(backend)
         assert await db.schema_version() == 1
     finally:
         await db.close()
+
+
+async def test_a_stop_during_the_start_up_migration_lets_the_process_exit(tmp_path, monkeypatch):
+    """SIGTERM while a migration runs cancels `open_sqlite`; the database must still be closed.
+    Left open, aiosqlite's thread (not a daemon) kept the process alive after "Stopped
+    (SIGTERM) before it started" until `docker stop` killed it, the file locked meanwhile."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_slow.sql").write_text(
+        "CREATE TABLE t (x INTEGER);"
+        " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)"
+        " INSERT INTO t SELECT i FROM n"
+    )
+    monkeypatch.setattr("bot.storage.sqlite.MIGRATIONS_DIR", folder)
+    loop, running, release = asyncio.get_running_loop(), asyncio.Event(), threading.Event()
+    opened: list[SqliteDatabase] = []
+    real_open = SqliteDatabase.open
+
+    async def open_held_in_the_script(path):
+        db = await real_open(path)
+        opened.append(db)
+        raw = db._connection._connection  # the sqlite3 connection, in aiosqlite's thread
+
+        def in_the_script() -> int:
+            if raw.in_transaction and not release.is_set():
+                loop.call_soon_threadsafe(running.set)
+                release.wait()  # the script runs on once the stop was asked for
+            return 0
+
+        await db._connection.set_progress_handler(in_the_script, 1_000)
+        return db
+
+    monkeypatch.setattr(SqliteDatabase, "open", open_held_in_the_script)
+    path = tmp_path / "bot.sqlite3"
+    starting = asyncio.create_task(open_sqlite(path))
+    try:
+        await running.wait()
+        starting.cancel()
+        await asyncio.sleep(0)  # the cancel reaches the start-up first
+        release.set()
+        [outcome] = await asyncio.gather(starting, return_exceptions=True)
+    finally:
+        release.set()
+    assert isinstance(outcome, asyncio.CancelledError), repr(outcome)
+    [db] = opened
+    thread = db._connection._thread
+    thread.join(timeout=5)
+    alive = thread.is_alive()
+    if alive:
+        await db.close()
+    assert not alive, "aiosqlite's thread outlives the start-up: the process cannot exit"
+    again = await real_open(path)  # the file was let go
+    await again.close()
 
 
 async def test_a_new_sqlite_database_is_readable_by_the_bots_user_alone(tmp_path):
