@@ -10,11 +10,14 @@ STAMP := $(VENV)/.installed
 # one, and before an old venv is installed into (it would be kept, whatever PYTHON says).
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
 
+# A venv that failed half-way (Debian and Ubuntu without python3-venv leave one with no pip) is
+# removed: the next make, once the cause is fixed, makes it afresh instead of reusing it.
 $(BIN)/python:
 	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { echo "The bot needs Python 3.11 or newer;" \
 		"$(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing). Name a newer one:" \
 		"make $(or $(MAKECMDGOALS),install) PYTHON=python3.11" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "$(VENV) could not be made (see" \
+		"above) and was removed; fix that, then run make again" >&2; exit 1; }
 
 $(STAMP): $(BIN)/python pyproject.toml
 	@$(BIN)/python -c '$(NEW_ENOUGH)' || { echo "$(VENV) was made with" \

@@ -63,3 +63,67 @@ def test_a_virtual_environment_of_a_too_old_python_is_not_reused_in_silence(tmp_
     assert done.returncode != 0
     assert "make clean" in done.stderr and "PYTHON=python3.11" in done.stderr
     assert "unexpected call" not in done.stderr, "nothing was installed into it"
+
+
+# A Python 3.11 as Debian and Ubuntu ship it: without their python3-venv package, `-m venv`
+# makes the folder and its interpreter, then fails at ensurepip, leaving a venv with no pip.
+DEBIAN_PYTHON = """#!/bin/sh
+here=$(dirname "$0")
+case "$1" in
+  --version) echo "Python 3.11.2" ;;
+  -c) exit 0 ;;
+  -m)
+    [ "$2" = venv ] || { echo "unexpected call: $*" >&2; exit 2; }
+    mkdir -p "$3/bin"
+    if [ -e "$here/python3-venv-installed" ]; then
+      cp "$here/venv-python" "$3/bin/python"
+    else
+      cp "$here/venv-python-without-pip" "$3/bin/python"
+      echo "The virtual environment was not created successfully because ensurepip is not"
+      echo "available. On Debian/Ubuntu systems, you need to install the python3-venv package"
+      exit 1
+    fi ;;
+  *) echo "unexpected call: $*" >&2; exit 2 ;;
+esac
+"""
+VENV_PYTHON = """#!/bin/sh
+case "$1 $2" in
+  "-c "*) exit 0 ;;
+  "-m pip") exit 0 ;;
+  "-m bot") echo "the bot runs"; exit 0 ;;
+esac
+echo "unexpected call: $*" >&2; exit 2
+"""
+VENV_PYTHON_WITHOUT_PIP = """#!/bin/sh
+case "$1 $2" in
+  "-c "*) exit 0 ;;
+  "-m pip") echo "No module named pip" >&2; exit 1 ;;
+esac
+echo "unexpected call: $*" >&2; exit 2
+"""
+
+
+def test_make_run_after_installing_python3_venv_makes_the_venv_afresh(tmp_path):
+    """The first `make run` on a fresh Debian or Ubuntu fails at `python3 -m venv` (no
+    python3-venv); once it is installed, the next `make run` must work, not reuse the half-made
+    .venv and fail on its missing pip until someone thinks of `make clean`."""
+    folder = _checkout(tmp_path / "bot")
+    tools = tmp_path / "usr-bin"
+    tools.mkdir()
+    for name, text in (
+        ("python3", DEBIAN_PYTHON),
+        ("venv-python", VENV_PYTHON),
+        ("venv-python-without-pip", VENV_PYTHON_WITHOUT_PIP),
+    ):
+        (tools / name).write_text(text)
+        (tools / name).chmod(0o755)
+
+    first = _make(folder, "run", f"PYTHON={tools / 'python3'}")
+    assert first.returncode != 0
+    assert "python3-venv" in first.stdout + first.stderr
+
+    (tools / "python3-venv-installed").touch()
+    second = _make(folder, "run", f"PYTHON={tools / 'python3'}")
+
+    assert second.returncode == 0, second.stderr
+    assert "the bot runs" in second.stdout
