@@ -876,12 +876,12 @@ async def set_budget(moderation, credits):
     )
 
 
-async def budgeted(db, api, session, clock, credits, *, timeout=2.0):
+async def budgeted(db, api, session, clock, credits, *, answer_within=2.0):
     """Server 1 with a monthly budget of `credits`; its moderation, store and job service."""
     moderation = Moderation(db, clock=clock)
     await set_budget(moderation, credits)
     store = JobStore(db, clock=clock)
-    client = make_client(api, session, timeout=timeout)
+    client = make_client(api, session, timeout=answer_within)
     return moderation, store, JobService(store, client, clock=clock)
 
 
@@ -1074,7 +1074,7 @@ async def test_renders_whose_submit_answer_was_lost_hold_the_servers_monthly_bud
     APIMart made and bills both, and each counts against its member ("it counts toward your
     allowance"), yet the server's monthly budget (6 credits, 3 expected a video) counted
     neither: `/videomod usage` showed it all left, and a third video was sent past it."""
-    moderation, _, service = await budgeted(db, api, session, clock, 6.0, timeout=0.5)
+    moderation, _, service = await budgeted(db, api, session, clock, 6.0, answer_within=0.5)
     for user_id in (43, 44):
         api.delay_next("submit", 1.0)
         lost = await service.create_and_submit(
