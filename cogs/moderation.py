@@ -221,6 +221,24 @@ class ModerationCog(
             self.bot.moderation.feed.emit(role.guild.id, change)
 
     @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The server removed the bot (kicked or banned it) or was deleted: its videos still
+        waiting to be sent (in its line, or held while APIMart is busy) are never sent, so
+        nothing is spent there any more; each member is told, by DM since the channel is shut,
+        that it doesn't count. Videos APIMart already has go on: billed, they come by DM. (Not
+        an outage: Discord sends that as the server unavailable.)"""
+        cancelled = await self.bot.store.cancel_waiting_in(
+            guild.id, reason_key="cancelled_bot_removed", now=self.bot.clock()
+        )
+        if cancelled:
+            log.warning(
+                "Removed from guild %d: its jobs %s, not sent yet, are cancelled",
+                guild.id,
+                cancelled,
+            )
+            self.bot.poller.wake()  # their notices
+
+    @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         """A listed channel deleted in Discord is unlisted: `channels remove` cannot pick it
         any more, and, the only one listed, it would leave /video working nowhere. Told in the

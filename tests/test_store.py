@@ -210,6 +210,26 @@ async def test_a_members_cancellable_jobs_are_those_their_cancel_still_stops(sto
     assert [job.id for job in await store.cancellable_for_user(42, 2)] == [followed, rendering]
 
 
+async def test_a_server_that_removed_the_bot_has_only_its_waiting_jobs_cancelled(store, clock):
+    """Waiting to be sent there: cancelled, refunded, their notice due. Being sent, or at
+    APIMart (billed whatever happens): left to go on. Another server's: untouched."""
+
+    async def new(guild_id: int) -> int:
+        there = Requester(user_id=42, channel_id=7, guild_id=guild_id)
+        return (await store.create(there, REQUEST, now=clock(), submit_by=clock())).id
+
+    waiting, sending, rendering, elsewhere = await new(1), await new(1), await new(1), await new(2)
+    assert await store.claim_for_submit(sending) is not None
+    await submitted(store, await store.get(rendering), now=clock())
+    cancelled = await store.cancel_waiting_in(1, reason_key="cancelled_bot_removed", now=clock())
+    assert cancelled == [waiting]
+    dropped = await store.get(waiting)
+    assert dropped.state is JobState.CANCELLED and not dropped.counts
+    assert dropped.delivered_at is None, "its member is still to be told"
+    for job_id in (sending, rendering, elsewhere):
+        assert not (await store.get(job_id)).cancelled
+
+
 async def test_concurrent_creates_lose_nothing(store, clock):
     jobs = await asyncio.gather(
         *(

@@ -735,8 +735,10 @@ class JobStore:
         now: float,
         member_told: bool,
         unposted_too: bool = False,
+        unsent_only: bool = False,
     ) -> CancelOutcome | None:
-        """Cancel an unfinished job; None if it is finished or already cancelled.
+        """Cancel an unfinished job; None if it is finished or already cancelled (`unsent_only`:
+        or no longer waiting to be sent).
 
         A job not yet sent is cancelled outright and refunded. One APIMart has keeps its
         state, so the poller follows it to its end and records its credits; it only gains
@@ -773,6 +775,8 @@ class JobStore:
             )
             if cursor.rowcount == 1:
                 return CancelOutcome.REFUNDED
+            if unsent_only:
+                return None
             # Not `version`, and no notice due yet: the sender's claim stays valid, so the task
             # id APIMart gives is never lost; the notice is due once the outcome is known.
             cursor = await conn.execute(
@@ -830,6 +834,24 @@ class JobStore:
             )
             if outcome is not None:
                 cancelled.append(CancelledJob(job_id, outcome, job_guild_id))
+        return cancelled
+
+    async def cancel_waiting_in(self, guild_id: int, *, reason_key: str, now: float) -> list[int]:
+        """Cancel every job of a server still waiting to be sent (the bot was removed from it):
+        never sent, refunded, and its member's notice due; the ids. A job being sent, or
+        APIMart's already, goes on: it is billed, and its video goes by DM."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM jobs WHERE guild_id = ? AND state = ? AND cancelled_at IS NULL"
+            " ORDER BY id",
+            (guild_id, JobState.RECORDED.value),
+        )
+        cancelled = []
+        for (job_id,) in rows:
+            outcome = await self.cancel(
+                job_id, reason_key=reason_key, now=now, member_told=False, unsent_only=True
+            )
+            if outcome is not None:
+                cancelled.append(job_id)
         return cancelled
 
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:

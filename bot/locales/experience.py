@@ -249,6 +249,7 @@ EN: dict[str, str] = {
     "cancelled_by_block": "a moderator blocked you from making videos",
     "cancelled_by_operator_block": "the bot's operators blocked you from making videos",
     "cancelled_by_operator": "the bot's operators cancelled it",
+    "cancelled_bot_removed": "the bot was removed from the server",
 }
 
 ZH: dict[str, str] = {
@@ -413,4 +414,5 @@ ZH: dict[str, str] = {
     "cancelled_by_block": "管理员禁止你生成视频",
     "cancelled_by_operator_block": "机器人运营者禁止你生成视频",
     "cancelled_by_operator": "机器人运营者取消了它",
+    "cancelled_bot_removed": "机器人已被移出服务器",
 }

@@ -1169,6 +1169,14 @@ class FakeDiscord:
             self.add_text_channel(channel_name, guild_id=gid)
         return gid
 
+    async def remove_bot(self, guild_id: int | None = None) -> None:
+        """The server kicks or bans the bot (or is deleted): the bot is told with GUILD_DELETE
+        (no ``unavailable``: not an outage), and its token reaches the server no more."""
+        guild = self._guild(guild_id)
+        guild.members.pop(self.bot_user_id, None)
+        self.foreign_guilds.add(guild.id)
+        await self.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
     def set_preferred_locale(self, locale: str, guild_id: int | None = None) -> None:
         """The server's language (Server Settings → Community); set it before the bot connects."""
         self._guild(guild_id).preferred_locale = locale
