@@ -1,5 +1,6 @@
 """A posted result deleted from the channel: its status message stops pointing at it. A deleted
-status message is marked so: never edited again, nor linked to by `/videos status`."""
+status message is marked so: never edited again, nor linked to by `/videos status`. A deleted
+channel or thread deletes every job message in it."""
 
 from __future__ import annotations
 
@@ -32,6 +33,24 @@ class DeletedResultsCog(commands.Cog):
     async def on_raw_bulk_message_delete(self, event: discord.RawBulkMessageDeleteEvent) -> None:
         """A purge (a moderation bot, a ban that deletes the member's recent messages)."""
         await self._forget(event.channel_id, event.message_ids)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A channel deleted takes its messages with it, with no delete event for each: its
+        results and status messages are deleted as surely as by hand."""
+        await self._forget_channel(channel.guild.id, channel.id)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        """A thread deleted (alone, or with its channel): the same. Raw: an archived thread is
+        not in the cache."""
+        await self._forget_channel(payload.guild_id, payload.thread_id)
+
+    async def _forget_channel(self, guild_id: int, channel_id: int) -> None:
+        for job in await self.bot.store.forget_deleted_channel(guild_id, channel_id):
+            # Its status message went with the channel: nothing left to edit, nor to link to.
+            log.info("Job %d's messages went with deleted channel %d", job.id, channel_id)
+            self.bot.status_messages.deleted(job.id)
 
     async def _forget(self, channel_id: int, message_ids: set[int]) -> None:
         for job in await self.bot.store.forget_deleted_messages(channel_id, message_ids):

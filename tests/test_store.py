@@ -109,6 +109,35 @@ async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(st
     assert not status_only.result_deleted
 
 
+async def test_a_deleted_channel_takes_every_job_message_in_it_but_no_dm(store, clock):
+    """Discord deletes a channel's messages with it, without an event each: its jobs' statuses
+    and posted videos are deleted; a video sent by DM instead, and another channel's, stay."""
+
+    async def posted(channel_id: int, status_id: int, result_id: int, target: str) -> int:
+        there = Requester(user_id=42, channel_id=channel_id, guild_id=1)
+        job = await store.create(there, REQUEST, now=clock(), submit_by=clock() + 60)
+        await store.set_status_message(job.id, status_id)
+        job = await submitted(store, job, now=clock())
+        done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
+        await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
+        delivering = await claimed(store, job.id, Stage.DELIVER)
+        delivering = await store.begin_delivery(delivering, now=clock(), target=target)
+        await store.mark_delivered(delivering, now=clock(), message_id=result_id)
+        return job.id
+
+    here = await posted(7, 55, 56, "channel")
+    by_dm = await posted(7, 57, 58, "dm")
+    elsewhere = await posted(8, 59, 60, "channel")
+    forgotten = await store.forget_deleted_channel(1, 7)
+    assert [job.id for job in forgotten] == [here, by_dm]
+    assert forgotten[0].result_deleted and forgotten[0].status_deleted
+    assert forgotten[1].status_deleted and not forgotten[1].result_deleted
+    assert forgotten[1].delivery_message_id == 58, "the video in the member's DM"
+    other = await store.get(elsewhere)
+    assert not other.status_deleted and not other.result_deleted
+    assert await store.forget_deleted_channel(1, 7) == [], "forgotten once"
+
+
 async def test_a_status_message_found_deleted_by_an_edit_is_marked(store, clock):
     """An edit answered 404: every process (and the next one) knows it is gone."""
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)

@@ -24,6 +24,7 @@ from bot.i18n import msg
 from bot.jobs.eta import Reading, add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
+    CHANNEL_TARGET,
     DELETED_RESULT,
     DM_TARGET,
     FINAL_STATES,
@@ -231,6 +232,11 @@ def _placeholders(values: Sequence[object]) -> str:
 # What a member's own cancel still stops (its parameters: `CANCELLABLE`); a block also stops
 # `_MADE_UNPOSTED`.
 _MEMBER_CANCELLABLE = f"(state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
+
+
+# Message ids forgotten in one statement when a channel is deleted: each is bound five times,
+# well within SQLite's and PostgreSQL's limits on a statement's parameters.
+_FORGOTTEN_AT_ONCE = 500
 
 
 def _present(value: object | None) -> tuple[object, ...]:
@@ -1507,6 +1513,29 @@ class JobStore:
         )
         jobs = [await self.get(int(row[0])) for row in rows]
         return sorted((job for job in jobs if job is not None), key=lambda job: job.id)
+
+    async def forget_deleted_channel(self, guild_id: int, channel_id: int) -> list[Job]:
+        """A channel or thread deleted in Discord, its messages with it (with no delete event
+        for each): the bot's job messages there are forgotten as `forget_deleted_messages`
+        forgets deleted ones, a few hundred at a time (a statement holds only so many
+        parameters). Read through the server's jobs (index `jobs_by_guild`); the jobs changed."""
+        rows = await self._db.fetch_all(
+            "SELECT status_message_id, delivery_message_id, delivery_target FROM jobs"
+            " WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        gone: list[int] = []
+        for status_id, result_id, target in rows:
+            if status_id is not None:
+                gone.append(int(status_id))
+            # A result sent by DM instead is not in the channel (nor is its id).
+            if result_id is not None and target in (None, CHANNEL_TARGET):
+                gone.append(int(result_id))
+        changed: list[Job] = []
+        for start in range(0, len(gone), _FORGOTTEN_AT_ONCE):
+            chunk = gone[start : start + _FORGOTTEN_AT_ONCE]
+            changed.extend(await self.forget_deleted_messages(channel_id, chunk))
+        return changed
 
     async def retry_delivery_at(
         self, job: Job, when: float, *, download_failed: bool = False

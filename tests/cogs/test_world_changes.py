@@ -1,9 +1,12 @@
 """A member's job while the server changes under it (the bot removed, ...), as members read it."""
 
 from tests.cogs.test_moderation import mod, server, video
+from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
+from tests.harness import running_bot
 
+DONE = TaskPlan(polls_until_done=1)
 NEVER_DONE = TaskPlan(polls_until_done=None)
 
 
@@ -39,3 +42,66 @@ async def test_a_video_waiting_to_be_sent_when_the_bot_is_removed_is_never_sent(
         assert len(api.task_ids) == 1, "nothing sent for the server that removed the bot"
         row = await s.world.db.fetch_one("SELECT state FROM jobs WHERE id = 2")
         assert row[0] == "cancelled"
+
+
+async def test_a_video_whose_channel_was_deleted_is_told_as_deleted_not_linked(tmp_path):
+    """A moderator deletes the channel a video was posted in: Discord deletes its messages
+    without a delete event each. `/videos status` and `history` say the video was deleted, as
+    for a post deleted by hand, not a link to a post that is no longer there."""
+    async with running_bot(tmp_path, plan=DONE) as world:
+        fake = world.discord
+        await world.video(prompt="a kite over the sea")
+        await world.wait_for_result()
+
+        async def posted_as():
+            job = await world.bot.store.get(1)
+            return job.delivery_target if job.delivery_message_id or job.result_deleted else None
+
+        assert await eventually(posted_as, "channel") == "channel"
+        await fake.delete_channel(fake.channel_id)
+        assert await eventually(posted_as, "deleted") == "deleted", "the deletion heard"
+        status = await fake.slash_command("videos status", options={"job": 1}, dm=True)
+        told = (await status.wait_for_answer())["content"]
+        assert "The video was posted, then deleted." in told, told
+        history = await fake.slash_command("videos history", dm=True)
+        listed = (await history.wait_for_answer())["content"]
+        assert "discord.com/channels" not in listed, listed
+
+
+async def test_a_video_waiting_in_a_deleted_channel_is_not_linked_to_its_status(tmp_path):
+    """A moderator deletes the channel while a video waits in the server's line: `/videos
+    status` says it is not sent yet, not "see its status message" linking a deleted one."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake = s.world.discord
+        await mod(s, "limits set", server_at_once=1)
+        first = await fake.slash_command("video", options={"prompt": "one"}, channel_id=s.modlog)
+        assert "job #1" in (await first.wait_for_answer())["content"]
+        await fake.wait_for_message(
+            channel_id=s.modlog, predicate=lambda m: "Job #1 is rendering" in m["content"]
+        )
+        elsewhere = fake.channel_id
+        waiting = await fake.slash_command(
+            "video", options={"prompt": "two"}, user=s.carol, channel_id=elsewhere
+        )
+        assert "job #2" in (await waiting.wait_for_answer())["content"]
+        # Its status shows its place in line, with its Cancel button.
+        await fake.wait_for_message(
+            channel_id=elsewhere, predicate=lambda m: "in line" in m["content"] and m["components"]
+        )
+        await fake.delete_channel(elsewhere)
+
+        async def status_deleted():
+            return (await s.world.bot.store.get(2)).status_deleted
+
+        assert await eventually(status_deleted, True), "the deletion heard"
+        refused = [
+            request
+            for request in fake.requests
+            if request.path.startswith(f"/channels/{elsewhere}/") and request.status == 404
+        ]
+        assert refused == [], "nothing edited in a deleted channel"
+        status = await fake.slash_command(
+            "videos status", options={"job": 2}, user=s.carol, dm=True
+        )
+        told = (await status.wait_for_answer())["content"]
+        assert "Not sent yet" in told and "discord.com/channels" not in told, told
