@@ -275,12 +275,42 @@ class StatusMessages:
 
         async def catch_up() -> None:
             await asyncio.sleep(wait)
+            # Any process may check a job: another may have read newer progress since, and shown
+            # it. (A newer change of this process's own, come meanwhile, is looked at in turn.)
+            overtaken = False
+            while (held_back := self._too_soon.get(job.id)) is not None:
+                if held_back.id in self._finished:
+                    break
+                overtaken = await self._overtaken(held_back)
+                if self._too_soon.get(job.id) is held_back:
+                    break
             self._catch_ups.pop(job.id, None)
             held_back = self._too_soon.pop(job.id, None)
-            if held_back is not None and held_back.id not in self._finished:
+            if held_back is not None and held_back.id not in self._finished and not overtaken:
                 self._enqueue(held_back, final=False)
 
         self._catch_ups[job.id] = asyncio.create_task(catch_up(), name=f"status-due-{job.id}")
+
+    async def _overtaken(self, job: Job) -> bool:
+        """Whether a change held back here is older than the job as stored: another process
+        read newer progress, or the news it brings (a new state, a cancel, no more news from
+        the video service, or news again), and shows that itself. Shown late, this one would
+        put the member's bar back. (Compared by what it shows, not by when each process read
+        it: their clocks differ.)"""
+        try:
+            stored = await self._store.get(job.id)
+        except Exception:
+            # Not worth losing the change for: shown, as it would be in a process of its own.
+            log.warning(
+                "Job %d: could not re-read it before a held-back edit", job.id, exc_info=True
+            )
+            return False
+        return stored is None or (
+            _phase(stored) != _phase(job)
+            or stored.cancelled != job.cancelled
+            or stored.without_news != job.without_news
+            or stored.progress > job.progress
+        )
 
     def _caught_up(self, job_id: int) -> None:
         """A newer change was dealt with: what was held back is out of date."""

@@ -7,15 +7,15 @@ import time
 import discord
 import pytest
 
-from bot.apimart.models import VideoRequest
+from bot.apimart.models import TaskInfo, VideoRequest
 from bot.delivery import result_nonce
 from bot.discord_pacing import GlobalWindow, pace_requests
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore
+from bot.jobs.store import JobStore, Stage
 from bot.status import progress_bar
 from bot.status_messages import StatusMessages, status_nonce
 from tests.harness import BOT_TOKEN
-from tests.jobstates import finished, submitted, unsubmitted
+from tests.jobstates import claimed, finished, submitted, unsubmitted
 
 
 async def posted_job(store, clock, fake, client, status, channel_id=None):
@@ -42,6 +42,19 @@ async def delete_status(client, fake, job):
         job.status_message_id
     )
     await message.delete()
+
+
+async def progress_read(store, job_id, progress, clock):
+    """A status check (by whichever process claimed it) reads `progress`: the job as stored."""
+    claim = await claimed(store, job_id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status="processing", progress=progress)
+    return await store.record_progress(claim, info, next_poll_at=clock(), read_at=clock())
+
+
+async def held_back_changes_come_due(status):
+    """Wait for the changes `status` held back for their interval to come due and be dealt with."""
+    await asyncio.gather(*status._catch_ups.values(), return_exceptions=True)
+    await status.drain(timeout=5)
 
 
 def edits(fake):
@@ -88,11 +101,13 @@ async def test_news_that_stops_within_the_edit_interval_is_shown_once_it_has_pas
     interval, rather than being lost: "about 4 min left" must not stay up all outage."""
     status = StatusMessages(client, store, min_edit_interval=0.5)
     job = await posted_job(store, time.time, fake, client, status)
-    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
-    await status.update(rendering)
-    assert "left" in fake.get_message(job.status_message_id)["content"]
+    await status.update(await progress_read(store, job.id, 20, time.time))
+    assert "20%" in fake.get_message(job.status_message_id)["content"]
     try:
-        await status.update(dataclasses.replace(rendering, poll_failures=2))  # the news stops
+        for _ in range(2):  # the news stops
+            claim = await claimed(store, job.id, Stage.POLL)
+            assert await store.record_poll_failure(claim, next_poll_at=time.time())
+        await status.update(await store.get(job.id))
         assert "no news" not in fake.get_message(job.status_message_id)["content"], "too soon"
         await fake.wait_for(
             lambda: (
@@ -634,3 +649,30 @@ async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
         assert "no news from the video service" in content, content
     finally:
         await status.close(grace=0)
+
+
+async def test_a_change_held_back_in_one_process_is_not_shown_after_a_newer_one_from_another(
+    db, store, clock, fake, client
+):
+    """Any process may check a job. Process A shows 20 %, reads 40 % too soon after and holds
+    it back; process B, which never edited the status, reads 60 % and shows it. When A's 40 %
+    comes due it is older than what the member reads: the bar must not go back to 40 %."""
+    status_a = StatusMessages(client, store, clock=clock, min_edit_interval=10)
+    store_b = JobStore(db, clock=clock)
+    status_b = StatusMessages(client, store_b, clock=clock, min_edit_interval=10)
+    try:
+        job = await posted_job(store, clock, fake, client, status_a)
+        await status_a.update(await progress_read(store, job.id, 20, clock))
+        clock.advance(10 - 0.001)  # A's 40 % comes due a millisecond on
+        await status_a.update(await progress_read(store, job.id, 40, clock))
+        assert "40%" not in fake.get_message(job.status_message_id)["content"], "held back"
+        await status_b.update(await progress_read(store_b, job.id, 60, clock))
+        assert "60%" in fake.get_message(job.status_message_id)["content"]
+        clock.advance(0.001)
+        await held_back_changes_come_due(status_a)
+        content = fake.get_message(job.status_message_id)["content"]
+        assert "60%" in content, content
+        assert len(edits(fake)) == 2, "A's older reading is not sent at all"
+    finally:
+        await status_a.close(grace=0)
+        await status_b.close(grace=0)
