@@ -18,6 +18,7 @@ once the job is delivered or the token expired. It never appears in a log line.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import io
 import logging
@@ -297,7 +298,27 @@ class RouteDelivery:
         self._last_edit.pop(job.id, None)
         if not final:
             self._edited(job.id, self._clock())
+            await self._put_right_if_ended(job, reply)
         return True
+
+    async def _put_right_if_ended(self, job: Job, reply: Reply) -> None:
+        """Another process (or a cancel) may have ended the job and made the private status's
+        last edit while this progress edit waited (a 429 discord.py waited out, a slow
+        connection): the older status must not stand beside the posted video. (One process's
+        calls through an interaction go one at a time; another's do not wait for them.)"""
+        stored = await self._store.get(job.id)
+        if stored is None or not stored.last_status_due:
+            return
+        kept = stored.requester.reply
+        if kept is None or kept.route is Route.CHANNEL:
+            return
+        if kept.token is None:
+            # Forgotten once that last edit was made: this edit's token still reaches it.
+            kept = dataclasses.replace(kept, token=reply.token, expires_at=reply.expires_at)
+            requester = dataclasses.replace(stored.requester, reply=kept)
+            stored = dataclasses.replace(stored, requester=requester)
+        log.info("Job %d: its private status ended meanwhile; its last edit is made again", job.id)
+        await self._edit_status(stored, final=True)
 
     def _edited(self, job_id: int, now: float) -> None:
         """Remember when `job_id` was edited, for `edit_interval` seconds: entries of jobs whose

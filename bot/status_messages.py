@@ -359,10 +359,7 @@ class StatusMessages:
     async def ended(self, job_id: int) -> Job | None:
         """The job as stored if its last status is due (told, cancelled, its result deleted)."""
         job = await self._store.get(job_id)
-        if job is None:
-            return None
-        told = job.state.is_final and job.delivered_at is not None
-        return job if told or job.cancelled or job.result_deleted else None
+        return job if job is not None and job.last_status_due else None
 
     async def _edit(self, job: Job, message_id: int, *, final: bool) -> _Edit:
         """Edit the message to show `job`: made, too soon (throttled), skipped (the same,

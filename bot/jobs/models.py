@@ -259,6 +259,14 @@ class Job:
         return self.delivery_target == DELETED_RESULT
 
     @property
+    def last_status_due(self) -> bool:
+        """Its status's last edit is due: its end was told, it was cancelled, or its result
+        deleted. An edit from an older snapshot that lands after that last edit must be put
+        right."""
+        told = self.state.is_final and self.delivered_at is not None
+        return told or self.cancelled or self.result_deleted
+
+    @property
     def without_news(self) -> bool:
         """Its last status checks all failed (APIMart down, answering errors): its last progress
         reading is old news, and its time left not known."""

@@ -1,0 +1,123 @@
+"""The private status (a command used where the bot is no member), edited by several processes."""
+
+import asyncio
+
+import aiohttp
+import discord.webhook.async_ as webhooks
+
+from bot.apimart.models import TaskInfo, VideoRequest
+from bot.delivery import as_told
+from bot.interaction_delivery import RouteDelivery
+from bot.jobs.models import INTERACTION_TARGET, JobState, Requester
+from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.store import JobStore, Stage
+from bot.reach import Reply, Route
+from bot.status_messages import StatusMessages
+from tests.fakes.discord import CALLBACK_CHANNEL_MESSAGE, INTERACTION_APPLICATION_COMMAND
+from tests.harness import BOT_TOKEN
+from tests.jobstates import claimed, finished, submitted
+
+
+async def asked_without_the_bot(store, clock, fake):
+    """/video through the member's own install in a server without the bot, answered
+    privately and sent to APIMart: the interaction, and the job as stored."""
+    foreign = fake.add_guild("Friends", bot_member=False)
+    interaction = fake._new_interaction(
+        INTERACTION_APPLICATION_COMMAND,
+        {"id": "1", "name": "video", "type": 1, "options": []},
+        user_id=None,
+        channel_id=None,
+        guild_id=foreign,
+        dm=False,
+        locale="en-US",
+        app_permissions=None,
+        member_permissions=None,
+        user_install=True,
+    )
+    callback = f"{fake.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
+    answer = {"type": CALLBACK_CHANNEL_MESSAGE, "data": {"content": "Queued", "flags": 64}}
+    headers = {"Authorization": f"Bot {BOT_TOKEN}"}
+    async with aiohttp.ClientSession() as http, http.post(callback, json=answer, headers=headers):
+        pass
+    reply = Reply(Route.INTERACTION, token=interaction.token, expires_at=clock() + 900)
+    requester = Requester(
+        user_id=fake.user_id, channel_id=interaction.channel_id, guild_id=foreign, reply=reply
+    )
+    job = await store.create(
+        requester, VideoRequest(prompt="a kite"), now=clock(), submit_by=clock()
+    )
+    job = await submitted(store, job, now=clock())
+    await store.set_interaction_message(job.id, interaction.original_message_id)
+    return interaction, await store.get(job.id)
+
+
+def private_status(client, store, clock):
+    return RouteDelivery(
+        client, store, status_text=StatusMessages(client, store, clock=clock).render, clock=clock
+    )
+
+
+class _HeldRetries:
+    """`asyncio` as discord.py's webhook code sees it: the wait after a 429 lasts until
+    `release()`, so a test decides when the retried edit reaches Discord."""
+
+    def __init__(self):
+        self._released = asyncio.Event()
+
+    def __getattr__(self, name):
+        return getattr(asyncio, name)
+
+    async def sleep(self, delay, result=None):
+        await self._released.wait()
+        return result
+
+    def release(self):
+        self._released.set()
+
+
+async def in_another_process(work):
+    """Await `work` with discord.py's webhook state of its own, as another process has: it
+    does not queue behind this process's calls through the same interaction."""
+
+    async def run():
+        webhooks.async_context.set(webhooks.AsyncWebhookAdapter())
+        return await work
+
+    return await asyncio.create_task(run())
+
+
+async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs_last_edit(
+    db, store, clock, fake, client, monkeypatch
+):
+    """Process A edits the member's private status to 40 % and meets a 429 (discord.py waits,
+    then retries); meanwhile process B posts the video through the interaction and ends the
+    status. A's older edit reaches Discord after B's: "rendering" must not stay beside the
+    posted video."""
+    interaction, job = await asked_without_the_bot(store, clock, fake)
+    store_b = JobStore(db, clock=clock)
+    routes_a = private_status(client, store, clock)
+    routes_b = private_status(client, store_b, clock)
+    held = _HeldRetries()
+    monkeypatch.setattr(webhooks, "asyncio", held)
+    limited = fake.fail_next(
+        "PATCH", rf"/webhooks/\d+/{interaction.token}/messages/", 429, retry_after=1
+    )
+    claim = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
+    await routes_a.progress(await store.record_progress(claim, info, next_poll_at=clock()))
+    try:
+        await fake.wait_for(lambda: limited.hits == 1, 5.0, description="A's edit, answered 429")
+        done = await finished(store_b, job, JobState.COMPLETED, now=clock())
+        delivering = await claimed(store_b, done.id, Stage.DELIVER)
+        posted = DeliveryResult(DeliveryOutcome.DELIVERED, fake.new_snowflake())
+        told = as_told(delivering, posted, INTERACTION_TARGET, now=clock())
+        await in_another_process(routes_b.show_final(told, forget_token=True))
+        assert "is done" in interaction.original_message["content"]
+        assert await store_b.mark_delivered(delivering, now=clock(), message_id=posted.message_id)
+    finally:
+        held.release()
+        await routes_a.close(grace=5)
+    content = interaction.original_message["content"]
+    assert "40%" not in content, "A's edit landed late, and was put right"
+    assert "is done" in content, content
+    assert fake.expired_webhook_calls == []
