@@ -299,7 +299,10 @@ sys.exit(main_module.main())
 
 @pytest.mark.parametrize(
     "error",
-    ["RuntimeError('the store said no to sk-live-api-key')", "KeyError('job')"],
+    [
+        "RuntimeError('the store said no to sk-live-api-key as MTA.bot-token.secret')",
+        "KeyError('job')",
+    ],
     ids=["unexpected", "another"],
 )
 def test_a_bot_that_stops_on_an_unexpected_error_logs_it_as_json_lines(tmp_path, error):
@@ -324,6 +327,7 @@ def test_a_bot_that_stops_on_an_unexpected_error_logs_it_as_json_lines(tmp_path,
     [stopped] = [line for line in lines if "unexpected error" in line["message"]]
     assert stopped["level"] == "ERROR"
     assert API_KEY not in done.stderr
+    assert TOKEN not in done.stderr, "the Discord token is scrubbed as the settings give it"
 
 
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
