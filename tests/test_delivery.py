@@ -286,6 +286,22 @@ async def test_a_retry_refused_a_look_soon_after_gets_the_earlier_post_back_not_
     assert dms(fake) == []
 
 
+async def test_a_retry_whose_look_at_the_channel_fails_waits_rather_than_posting_again(
+    store, clock, fake, client, api, downloads
+):
+    """The upload timed out on the bot's side but Discord made the post; an hour later the
+    retry's look for it meets a Discord outage (a 503). Unsure whether the post went up, it
+    tries again later: posting now would put the video up a second time, for all to see."""
+    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads)
+    clock.advance(NONCE_REMEMBERED)
+    fake.advance_clock(3600)  # Discord no longer answers the post's nonce with the first post
+    fake.fail_next("GET", rf"/channels/{fake.channel_id}/messages", status=503)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.RETRY
+    assert [m["id"] for m in results(fake)] == [str(unseen.message_id)], "never posted twice"
+    assert dms(fake) == []
+
+
 async def test_a_dm_attempt_whose_dm_can_no_longer_be_read_is_tried_again_there(
     store, clock, fake, client, api, downloads
 ):
