@@ -259,6 +259,28 @@ async def test_a_server_that_removed_the_bot_has_only_its_waiting_jobs_cancelled
         assert not (await store.get(job_id)).cancelled
 
 
+async def test_a_servers_block_cancels_the_members_jobs_there_and_no_others(store, clock):
+    """A moderator's block stops the member's videos in their own server only: not the
+    member's videos in another server or a DM, nor another member's there; the operator's
+    block (no server) stops every one of the member's."""
+
+    async def new(user_id: int, guild_id: int | None) -> int:
+        asker = Requester(user_id=user_id, channel_id=7, guild_id=guild_id)
+        return (await store.create(asker, REQUEST, now=clock(), submit_by=clock())).id
+
+    here, elsewhere, in_dm = await new(42, 1), await new(42, 2), await new(42, None)
+    neighbour = await new(43, 1)
+    blocked = await store.cancel_unfinished(1, 42, reason_key="cancelled_by_block", now=clock())
+    assert [job.job_id for job in blocked] == [here]
+    for untouched in (elsewhere, in_dm, neighbour):
+        assert not (await store.get(untouched)).cancelled
+    everywhere = await store.cancel_unfinished(
+        None, 42, reason_key="cancelled_by_operator_block", now=clock()
+    )
+    assert [job.job_id for job in everywhere] == [elsewhere, in_dm]
+    assert not (await store.get(neighbour)).cancelled
+
+
 async def test_concurrent_creates_lose_nothing(store, clock):
     jobs = await asyncio.gather(
         *(
