@@ -186,11 +186,30 @@ async def cancel_for_operator_block(
     return _block_cancel_lines(member, cancelled)
 
 
+async def cancel_for_ban(bot: VideoBot, guild_id: int, user_id: int, actor_id: int) -> None:
+    """A member banned from a server: their unfinished jobs there stop as a block stops them
+    (never sent: not counted; APIMart's: never posted, still counted), told in the server's
+    audit and mod-log in one line, with `actor_id` (the bot: Discord does not say who banned)
+    as who did it. Nothing is told where nothing was stopped. No block is set: an unban
+    leaves them as before."""
+    cancelled = await _cancel_unfinished(bot, guild_id, user_id, "cancelled_by_ban")
+    if not cancelled:
+        return
+    member = f"<@{user_id}>"
+    change = msg(
+        "change_member_banned_cancelled",
+        member=member,
+        cancelled=_one_line(_block_cancel_lines(member, cancelled)),
+    )
+    await bot.moderation.store.record(Actor(guild_id, actor_id), change)
+    bot.moderation.feed.emit(guild_id, change)
+
+
 async def _cancel_unfinished(
     bot: VideoBot, guild_id: int | None, user_id: int, reason_key: str
 ) -> list[CancelledJob]:
-    """Cancel a blocked member's unfinished jobs (in one server, or everywhere for None), and
-    move up those waiting behind them."""
+    """Cancel a blocked (or banned) member's unfinished jobs (in one server, or everywhere for
+    None), and move up those waiting behind them."""
     cancelled = await bot.store.cancel_unfinished(
         guild_id, user_id, reason_key=reason_key, now=bot.clock()
     )

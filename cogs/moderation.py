@@ -55,6 +55,7 @@ from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
+    cancel_for_ban,
     cancel_for_block,
     lift_the_pause,
     more_not_shown,
@@ -237,6 +238,18 @@ class ModerationCog(
                 cancelled,
             )
             self.bot.poller.wake()  # their notices
+
+    @commands.Cog.listener()
+    async def on_member_ban(
+        self, guild: discord.Guild, user: discord.User | discord.Member
+    ) -> None:
+        """A member banned from the server: their videos there still to come stop, as a block
+        stops them, so an abusive prompt's video is not posted after the ban; the mod-log says
+        which. Heard with the moderation intent, which is not privileged and on by default. No
+        block is set: unbanned, they make videos as before. (A member who leaves or is kicked
+        keeps theirs: the bot does not ask for the members intent, so it never hears of it.)"""
+        me = guild.me
+        await cancel_for_ban(self.bot, guild.id, user.id, me.id if me is not None else 0)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

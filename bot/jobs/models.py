@@ -141,6 +141,7 @@ class Requester:
 # How a cancel reads where others see it too: who cancelled, not that someone was blocked.
 _PUBLIC_CANCEL_REASONS = {
     "cancelled_by_block": "cancelled_by_moderator",
+    "cancelled_by_ban": "cancelled_by_moderator",
     "cancelled_by_operator_block": "cancelled_by_operator",
 }
 

@@ -440,6 +440,7 @@ EN: dict[str, str] = {
         "sent to the video service just then: if it got there, it still counts against them "
         "and the server's budget; if not, it doesn't."
     ),
+    "change_member_banned_cancelled": "{member} was banned from the server. {cancelled}",
     "change_operator_block_cancelled": (
         "The bot's operator blocked {member} from making videos everywhere (reason: {reason}). "
         "{cancelled}"
@@ -806,6 +807,7 @@ ZH: dict[str, str] = {
         "所以仍计入该成员的额度和服务器预算。"
     ),
     "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：视频不会发布。取消时它正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
+    "change_member_banned_cancelled": "{member} 已被服务器封禁。{cancelled}",
     "change_operator_block_cancelled": "机器人运营者禁止 {member} 在任何地方生成视频（原因：{reason}）。{cancelled}",
     "sentences": "{first}{then}",
     "mod_block_cancelled_refunded": "{member} 等待中的任务已取消；它们从未发送，所以不计入额度：{jobs}。",

@@ -1,6 +1,6 @@
 """A member's job while the server changes under it (the bot removed, ...), as members read it."""
 
-from tests.cogs.test_moderation import mod, server, video
+from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import shown_text
@@ -105,3 +105,47 @@ async def test_a_video_waiting_in_a_deleted_channel_is_not_linked_to_its_status(
         )
         told = (await status.wait_for_answer())["content"]
         assert "Not sent yet" in told and "discord.com/channels" not in told, told
+
+
+async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_which(tmp_path):
+    """One video at a time: Alice's #1 renders (APIMart has it: billed), her #2 (asked in
+    Chinese) waits, Carol's #3 behind it. A moderator bans Alice, and nothing else: #1 is never
+    posted and still counts, #2 is never sent and doesn't count, each notice says a moderator
+    cancelled it, in her language (the ban itself she reads privately); the mod-log names both;
+    Carol's #3 goes on. The ban is no block: unbanned and back, Alice makes videos again."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        waiting = await fake.slash_command("video", options={"prompt": "two"}, locale="zh-CN")
+        assert "#2" in (await waiting.wait_for_answer())["content"]
+        assert "job #3" in await video(s.world, user=s.carol, prompt="three")
+        await fake.ban_member(s.alice)
+        logged = (await modlog_message(s, "banned"))["content"]
+        assert f"<@{s.alice}> was banned" in logged, logged
+        assert "never sent, so they don't count: #2" in logged, logged
+        assert "already being made, so they still count: #1" in logged, logged
+        notice = await fake.wait_for_message(
+            predicate=lambda m: (
+                "任务 #2 已取消" in shown_text(m) and "管理员取消了它" in shown_text(m)
+            ),
+            timeout=10,
+        )
+        assert "不计入你的额度" in shown_text(notice), shown_text(notice)
+        # Only Alice reads why, by DM: the server's channel only says a moderator cancelled it.
+        asked = await fake.slash_command(
+            "videos status", options={"job": 2}, dm=True, locale="zh-CN"
+        )
+        assert "管理员已将你从服务器封禁" in await asked.wait_for_private_answer()
+        await fake.wait_for_message(
+            predicate=lambda m: "Job #1 was cancelled: a moderator cancelled it" in shown_text(m),
+            timeout=10,
+        )
+        api.task(api.task_ids[0]).complete()
+        await api.wait_for_submits(2)
+        assert [submit["prompt"] for submit in api.submits] == ["one", "three"]
+        assert not any(m.get("attachments") for m in fake.messages()), "#1 is never posted"
+        fake.add_member("alice", user_id=s.alice)  # unbanned, and back
+        assert "job #4" in await video(s.world, prompt="four")

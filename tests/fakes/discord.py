@@ -122,6 +122,7 @@ OP_HEARTBEAT_ACK = 11
 
 # Gateway intents that the fake honours.
 INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_MODERATION = 1 << 2
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
@@ -1176,6 +1177,20 @@ class FakeDiscord:
         guild.members.pop(self.bot_user_id, None)
         self.foreign_guilds.add(guild.id)
         await self.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
+    async def ban_member(self, user_id: int, guild_id: int | None = None) -> None:
+        """A moderator bans a member: they leave the server, and the bot hears GUILD_BAN_ADD if
+        it asked for the GUILD_MODERATION intent (not privileged), GUILD_MEMBER_REMOVE if it
+        asked for GUILD_MEMBERS (privileged), as from Discord."""
+        guild = self._guild(guild_id)
+        guild.members.pop(user_id, None)
+        intents = self._intents_for(guild.id)
+        if intents & INTENT_GUILD_MODERATION:
+            ban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
+            await self.dispatch("GUILD_BAN_ADD", ban)
+        if intents & INTENT_GUILD_MEMBERS:
+            gone = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
+            await self.dispatch("GUILD_MEMBER_REMOVE", gone)
 
     def set_preferred_locale(self, locale: str, guild_id: int | None = None) -> None:
         """The server's language (Server Settings → Community); set it before the bot connects."""
