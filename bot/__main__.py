@@ -28,6 +28,7 @@ from bot.settings import (
     describe_settings_errors,
     log_format_asked,
     misspelled_settings,
+    unreadable_dotenv,
 )
 from bot.storage import Database, LockWaitTimeout, MigrationChanged
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -43,20 +44,8 @@ def load_settings() -> Settings | None:
     """The settings, or None after saying, one line per problem, why they cannot be used."""
     try:
         return Settings()  # values come from the environment and .env
-    except UnicodeDecodeError as error:
-        cannot_start(
-            [f".env is not UTF-8 text (byte {error.start + 1} cannot be read); save it as UTF-8"]
-        )
-    except OSError as error:
-        # `chmod 600 .env` (it holds the token) with the bot run as another user, e.g. systemd's
-        # `User=`: the operator needs the file and the reason, not a traceback.
-        where = Path(error.filename or ".env").absolute()
-        cannot_start(
-            [
-                f".env cannot be read ({where}: {error.strerror or error}); let the bot's user"
-                " read it"
-            ]
-        )
+    except (UnicodeDecodeError, OSError) as error:
+        cannot_start([unreadable_dotenv(error, "the bot's user")])
     except ValidationError as error:
         # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.
         cannot_start(

@@ -159,6 +159,16 @@ class EnvSettings(BaseSettings):
         return {name: value for name, value in trimmed.items() if value != ""}
 
 
+def unreadable_dotenv(error: UnicodeDecodeError | OSError, reader: str) -> str:
+    """Why `.env` cannot be read, in one line: not UTF-8 text, or not readable by `reader`."""
+    if isinstance(error, UnicodeDecodeError):
+        return f".env is not UTF-8 text (byte {error.start + 1} cannot be read); save it as UTF-8"
+    # `chmod 600 .env` (it holds the token) with the bot run as another user, e.g. systemd's
+    # `User=`: the operator needs the file and the reason, not a traceback.
+    where = Path(error.filename or ".env").absolute()
+    return f".env cannot be read ({where}: {error.strerror or error}); let {reader} read it"
+
+
 LogFormat = Literal["text", "json"]
 
 

@@ -23,7 +23,12 @@ from pydantic import SecretStr
 
 from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.logs import REDACTED, configure_logging
-from bot.settings import EnvSettings, check_postgres_url, database_passwords
+from bot.settings import (
+    EnvSettings,
+    check_postgres_url,
+    database_passwords,
+    unreadable_dotenv,
+)
 from bot.storage.base import LockWaitTimeout, MigrationChanged, load_migrations
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
@@ -80,7 +85,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 async def run(argv: Sequence[str] | None = None) -> int:
     """What `main` does, on the caller's event loop (and with the caller's logging)."""
-    return await copy_and_report(*_places(parse_arguments(argv)))
+    try:
+        places = _places(parse_arguments(argv))
+    except NothingCopied as problem:
+        return _say_nothing_copied(problem, None)
+    return await copy_and_report(*places)
 
 
 async def copy_and_report(source: Path, target: str | None) -> int:
@@ -89,11 +98,7 @@ async def copy_and_report(source: Path, target: str | None) -> int:
         dsn = _checked(source, target)
         report, notes = await _copy(source, dsn)
     except NothingCopied as problem:
-        line = f"Nothing copied: {problem}"
-        for secret in _secrets(target):
-            line = line.replace(secret, REDACTED)
-        print(line, file=sys.stderr)
-        return 1
+        return _say_nothing_copied(problem, target)
     for note in notes:
         print(note)
     print(f"Copied {source} into PostgreSQL at {describe_location(dsn)}:")
@@ -106,9 +111,22 @@ async def copy_and_report(source: Path, target: str | None) -> int:
     return 0
 
 
+def _say_nothing_copied(problem: NothingCopied, target: str | None) -> int:
+    """Print why nothing was copied, in one line without the password; the exit status."""
+    line = f"Nothing copied: {problem}"
+    for secret in _secrets(target):
+        line = line.replace(secret, REDACTED)
+    print(line, file=sys.stderr)
+    return 1
+
+
 def _places(arguments: argparse.Namespace) -> tuple[Path, str | None]:
     """The SQLite file and the PostgreSQL URL: as given, else as the bot would read them."""
-    locations = DatabaseLocations()
+    try:
+        locations = DatabaseLocations()
+    except (UnicodeDecodeError, OSError) as error:
+        # The same file the bot refuses in one line: not a traceback here either.
+        raise NothingCopied(unreadable_dotenv(error, "the user running the copy")) from None
     source: Path = arguments.source or locations.database_path
     target: str | None = arguments.target
     if target is None and locations.database_url is not None:
@@ -250,7 +268,10 @@ async def _open_target(dsn: str) -> PostgresDatabase:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command's exit status; its log lines never show the password."""
-    source, target = _places(parse_arguments(argv))
+    try:
+        source, target = _places(parse_arguments(argv))
+    except NothingCopied as problem:
+        return _say_nothing_copied(problem, None)
     configure_logging("WARNING", _secrets(target))
     return asyncio.run(copy_and_report(source, target))
 

@@ -371,6 +371,17 @@ async def test_empty_settings_in_dotenv_mean_the_defaults_as_for_the_bot(
     assert capsys.readouterr().err == f"Nothing copied: there is no SQLite database at {default}\n"
 
 
+async def test_a_dotenv_that_is_not_utf8_is_one_line_as_for_the_bot(tmp_path, monkeypatch, capsys):
+    """The same `.env` that `python -m bot` refuses in one line: before, a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"DATABASE_URL=postgresql://bot:caf\xe9@db/bot\n")
+
+    assert await run([]) == 1
+    assert capsys.readouterr().err == (
+        "Nothing copied: .env is not UTF-8 text (byte 34 cannot be read); save it as UTF-8\n"
+    )
+
+
 async def test_a_database_path_with_a_trailing_blank_names_the_file_the_bot_uses(
     tmp_path, monkeypatch, capsys
 ):
