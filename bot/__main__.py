@@ -30,7 +30,7 @@ from bot.settings import (
     misspelled_settings,
     unreadable_dotenv,
 )
-from bot.storage import Database, LockWaitTimeout, MigrationChanged
+from bot.storage import Database, LockWaitTimeout, MigrationChanged, MigrationFailed
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
 
@@ -119,6 +119,19 @@ async def open_sqlite(path: Path) -> Database | None:
         await db.close()
         log.error("Cannot start: %s", error)
         return None
+    except MigrationFailed as failure:
+        await db.close()
+        if not _sqlite_storage_refused(failure.error):
+            # Its SQL met something it did not expect: neither space nor rights would help.
+            log.error("Cannot start: the database at %s: %s", path, failure)
+            return None
+        log.error(
+            "Cannot write the database at %s (%s): check free space, and that the bot's user"
+            " owns the file and its folder",
+            path,
+            failure.error,
+        )
+        return None
     except (OSError, sqlite3.Error) as error:
         await db.close()
         log.error(
@@ -135,6 +148,39 @@ async def open_sqlite(path: Path) -> Database | None:
         await db.close()
         raise
     return db
+
+
+# SQLite's primary result codes for a write the file or its disk refused (SQLITE_PERM,
+# SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN), not the SQL.
+_SQLITE_STORAGE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+    }
+)
+
+
+def _sqlite_storage_refused(error: Exception) -> bool:
+    """Whether SQLite refused a write for its file or its disk (space, permissions)."""
+    if isinstance(error, sqlite3.Error):
+        return error.sqlite_errorcode & 0xFF in _SQLITE_STORAGE_CODES
+    return isinstance(error, OSError)
+
+
+def _postgres_fix(error: Exception) -> str | None:
+    """What the operator checks where PostgreSQL refused for the user's rights or the server's
+    state; None where the refusal is the SQL's own."""
+    if isinstance(error, asyncpg.InsufficientPrivilegeError):
+        return "check the user's rights"
+    if isinstance(error, asyncpg.DiskFullError | asyncpg.ReadOnlySQLTransactionError):
+        return (
+            "check the server's free space, and that DATABASE_URL names the primary, not a"
+            " read-only standby"
+        )
+    return None
 
 
 # A server that cannot be reached yet (still starting, its network not up): tried again, up to
@@ -199,13 +245,24 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         await db.close()
         log.error("Cannot start: %s", error)
         return None
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except (
+        MigrationFailed,
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+    ) as error:
         await db.close()
-        log.error(
-            "Cannot create the tables in PostgreSQL at %s (%s): check the user's rights",
-            where,
-            error,
-        )
+        cause = error.error if isinstance(error, MigrationFailed) else error
+        fix = _postgres_fix(cause)
+        if fix is not None:
+            log.error("Cannot create the tables in PostgreSQL at %s (%s): %s", where, cause, fix)
+        elif isinstance(error, MigrationFailed):
+            # Its SQL met something it did not expect: rights would not help.
+            log.error("Cannot start: PostgreSQL at %s: %s", where, error)
+        else:
+            # The connection lost, or a timeout, whose own text is empty.
+            log.error("Cannot create the tables in PostgreSQL at %s (%s)", where, describe(error))
         return None
     return db
 

@@ -6,11 +6,14 @@ import logging
 import os
 import stat
 import threading
+import uuid
 
 import aiosqlite
+import asyncpg
 import pytest
+import yarl
 
-from bot.__main__ import open_sqlite
+from bot.__main__ import open_postgres, open_sqlite
 from bot.apimart import VideoRequest
 from bot.jobs.models import Requester
 from bot.jobs.store import JobStore
@@ -263,6 +266,56 @@ async def test_the_operator_reads_which_migration_file_changed_and_the_bot_does_
 
     [line] = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
     assert "0021_stage_indexes.sql" in line and "changed" in line
+
+
+async def start_on(backend, caplog) -> list[str]:
+    """Start the bot's database as `python -m bot` does; the error lines it logged."""
+    with caplog.at_level(logging.ERROR):
+        if backend.dialect == "sqlite":
+            db = await open_sqlite(backend.path)
+        else:
+            db = await open_postgres(f"{backend.dsn}?search_path={backend.schema}", wait=0)
+    assert db is None, "the bot started"
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_migration_whose_own_sql_fails_is_named_with_the_databases_words(
+    backend, tmp_path, monkeypatch, caplog
+):
+    """A migration refused for what its SQL meets (here a table it needs is not there) is no
+    question of rights or free space: before, the operator was told to check the user's rights
+    (PostgreSQL) or the free space (SQLite)."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_first.sql").write_text("CREATE TABLE a (x INTEGER)")
+    (folder / "0002_second.sql").write_text("INSERT INTO nowhere VALUES (1)")
+    monkeypatch.setattr(f"bot.storage.{backend.dialect}.MIGRATIONS_DIR", folder)
+
+    [line] = await start_on(backend, caplog)
+
+    assert "migration 0002_second.sql failed" in line, line
+    assert "nowhere" in line, line
+    assert "rights" not in line and "free space" not in line, line
+
+
+@postgres_only
+async def test_a_database_user_without_the_right_to_create_tables_is_told_to_check_its_rights(
+    backend, caplog
+):
+    role = f"reader_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(backend.dsn)
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN")
+        await admin.execute(f"GRANT USAGE ON SCHEMA {backend.schema} TO {role}")
+        url = yarl.URL(backend.dsn).with_user(role)
+        backend = dataclasses.replace(backend, dsn=str(url))
+
+        [line] = await start_on(backend, caplog)
+    finally:
+        await admin.execute(f"DROP OWNED BY {role}")
+        await admin.execute(f"DROP ROLE {role}")
+        await admin.close()
+    assert "permission denied" in line and "check the user's rights" in line, line
 
 
 @sqlite_only

@@ -8,6 +8,7 @@ from bot.storage.base import (
     LockWaitTimeout,
     Migration,
     MigrationChanged,
+    MigrationFailed,
     Row,
     load_migrations,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "LockWaitTimeout",
     "Migration",
     "MigrationChanged",
+    "MigrationFailed",
     "Row",
     "load_migrations",
 ]

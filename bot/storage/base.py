@@ -109,6 +109,16 @@ class MigrationChanged(RuntimeError):
     reach the database (the runner applies each version once), so nothing more is applied."""
 
 
+class MigrationFailed(Exception):
+    """A migration's own SQL failed and was rolled back, nothing of it applied; `error` is the
+    database's error, for the operator to read."""
+
+    def __init__(self, migration: Migration, error: Exception) -> None:
+        super().__init__(f"migration {migration.file_name} failed ({error})")
+        self.migration = migration
+        self.error = error
+
+
 # Recorded for the migrations applied before `schema_version` had a checksum column.
 RECORD_CHECKSUM_SQL = (
     "UPDATE schema_version SET checksum = ? WHERE version = ? AND checksum IS NULL"

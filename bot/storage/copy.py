@@ -29,7 +29,12 @@ from bot.settings import (
     database_passwords,
     unreadable_dotenv,
 )
-from bot.storage.base import LockWaitTimeout, MigrationChanged, load_migrations
+from bot.storage.base import (
+    LockWaitTimeout,
+    MigrationChanged,
+    MigrationFailed,
+    load_migrations,
+)
 from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import MIGRATIONS_DIR, DatabaseInUse, SqliteDatabase
 from bot.storage.transfer import (
@@ -241,6 +246,8 @@ async def _bring_source_up_to_date(
         await db.migrate()
     except MigrationChanged as error:
         raise NothingCopied(str(error)) from None
+    except MigrationFailed as failure:
+        raise NothingCopied(f"cannot upgrade {path}: {failure}") from None
     except sqlite3.Error as error:
         raise NothingCopied(f"cannot read {path} ({error})") from None
     return f"upgraded {path} from schema {version} to {latest} first, as starting the bot would"
@@ -255,7 +262,7 @@ async def _open_target(dsn: str) -> PostgresDatabase:
         raise NothingCopied(f"cannot connect to PostgreSQL at {where} ({error})") from None
     try:
         await db.migrate()
-    except (MigrationChanged, LockWaitTimeout) as error:
+    except (MigrationChanged, LockWaitTimeout, MigrationFailed) as error:
         await db.close()
         raise NothingCopied(f"PostgreSQL at {where}: {error}") from None
     except _DATABASE_ERRORS as error:

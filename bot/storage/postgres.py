@@ -34,6 +34,7 @@ from bot.storage.base import (
     SET_VALUE_SQL,
     LockWaitTimeout,
     Migration,
+    MigrationFailed,
     Row,
     load_migrations,
     refuse_changed,
@@ -554,7 +555,12 @@ class PostgresDatabase:
             # for as long as that takes.
             milliseconds = int(MIGRATION_LOCK_WAIT * 1000)
             await connection.execute(f"SET LOCAL lock_timeout = {milliseconds}")
-            await connection.execute(migration.sql)
+            try:
+                await connection.execute(migration.sql)
+            except asyncpg.LockNotAvailableError:
+                raise  # given way to, and tried again
+            except asyncpg.PostgresError as error:
+                raise MigrationFailed(migration, error) from error
             await connection.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
                 migration.version,

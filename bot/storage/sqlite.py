@@ -24,6 +24,7 @@ from bot.storage.base import (
     RECORD_CHECKSUM_SQL,
     SET_VALUE_SQL,
     Migration,
+    MigrationFailed,
     Row,
     load_migrations,
     refuse_changed,
@@ -226,8 +227,10 @@ class SqliteDatabase:
                 )
                 try:
                     await self._connection.executescript(script)
-                except BaseException:
+                except BaseException as error:
                     await self._roll_back_script()
+                    if isinstance(error, sqlite3.Error):
+                        raise MigrationFailed(migration, error) from error
                     raise
             log.info("Applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)

@@ -18,7 +18,7 @@ from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT
 from bot.storage.copy import run
 from bot.storage.sqlite import SqliteDatabase
-from tests.backends import postgres_only
+from tests.backends import lay_migrated_sqlite, postgres_only
 from tests.conftest import FakeClock
 from tests.jobstates import claimed, finished, submitted, unsubmitted
 
@@ -323,6 +323,22 @@ async def test_a_copy_to_a_server_it_cannot_reach_leaves_an_older_file_as_it_was
     assert capsys.readouterr().err.startswith("Nothing copied: cannot connect")
     with sqlite3.connect(source) as raw:
         assert raw.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 5
+
+
+@postgres_only
+async def test_a_migration_that_fails_on_postgresql_is_named_with_the_databases_words(
+    backend, source, tmp_path, monkeypatch, capsys
+):
+    await lay_migrated_sqlite(source)
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_first.sql").write_text("INSERT INTO nowhere VALUES (1)")
+    monkeypatch.setattr("bot.storage.postgres.MIGRATIONS_DIR", folder)
+
+    assert await run(["--from", str(source), "--to", target_url(backend)]) == 1
+
+    err = capsys.readouterr().err
+    assert 'migration 0001_first.sql failed (relation "nowhere" does not exist)' in err, err
 
 
 @postgres_only
