@@ -96,11 +96,17 @@ class RetryPolicy:
 
     def delay(self, attempt: int, error: APIMartError) -> float:
         """Seconds to wait before retry number `attempt` (0-based)."""
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
+        # A 429's wait, or a 503's pause (the service down for upkeep): the server's own word.
+        if isinstance(error, RateLimitError | ServerError) and error.retry_after is not None:
             return min(max(error.retry_after, 0.0), self.max_retry_after)
         backoff = min(self.base_delay * 2.0**attempt, self.max_delay)
         # Equal jitter: never retry in lockstep with every other waiting job.
         return backoff / 2 + self.rng.uniform(0, backoff / 2)
+
+
+def _pause_asked(status: int, headers: Mapping[str, str], body: Mapping[str, Any]) -> float | None:
+    """A 503's `Retry-After`: the service asking for a pause (HTTP's meaning), not a fault."""
+    return _retry_after(headers, body) if status == 503 else None
 
 
 def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float | None:
@@ -256,7 +262,12 @@ def _error_from_answer(
     # its own "timed out while processing": the request reached it and the task may exist.
     its_own_timeout = accepted and (code == 408 or kind == "timeout_error")
     if code >= 500 or its_own_timeout:
-        server_error = ServerError(message, status=code, error_type=kind)
+        server_error = ServerError(
+            message,
+            status=code,
+            error_type=kind,
+            retry_after=_pause_asked(status, headers, body),
+        )
         server_error.reached_service = accepted
         return server_error
     error_classes: dict[int, type[APIMartError]] = {
@@ -483,7 +494,10 @@ class APIMartClient:
             body = None
         if not isinstance(body, dict):
             if status >= 500:
-                raise ServerError(f"HTTP {status}", status=status)
+                # A gateway's page (not JSON), which may still ask for a pause.
+                raise ServerError(
+                    f"HTTP {status}", status=status, retry_after=_pause_asked(status, headers, {})
+                )
             if not 200 <= status < 300:
                 raise _error_from_answer(status, headers, {}) or APIMartError(f"HTTP {status}")
             what = "too large" if text is None else "not JSON"

@@ -56,13 +56,25 @@ class RateLimitError(APIMartError):
 
 
 class ServerError(APIMartError):
-    """HTTP 5xx: a transient fault on APIMart's side."""
+    """HTTP 5xx: a transient fault on APIMart's side; `retry_after` is a 503's pause in
+    seconds (the service down for upkeep, asking not to be called before), if it gave one."""
 
     retryable = True
     # Said by APIMart's own application (a 5xx code in a 2xx answer's body), not by a gateway in
     # front of it: the request reached the service, so a submit may have landed, whatever the
     # code says.
     reached_service = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_type: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status, error_type=error_type)
+        self.retry_after = retry_after
 
 
 class APIConnectionError(APIMartError):

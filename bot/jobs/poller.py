@@ -21,6 +21,7 @@ from bot.apimart import (
     AuthenticationError,
     PaymentRequiredError,
     RateLimitError,
+    ServerError,
     TaskNotFoundError,
 )
 from bot.apimart.models import TaskInfo, TaskStatus
@@ -543,6 +544,12 @@ class Poller:
             backoff = min(
                 max(error.retry_after or 0.0, self._config.poll_interval),
                 self._schedule.max_gap,
+            )
+        elif isinstance(error, ServerError) and error.retry_after is not None:
+            # APIMart asking for a pause (a 503's Retry-After, down for upkeep): not checked
+            # again before it ends, nor later than the longest gap between two checks.
+            backoff = min(
+                max(error.retry_after, self._failure_backoff(job)), self._schedule.max_gap
             )
         else:
             backoff = self._failure_backoff(job)

@@ -17,6 +17,7 @@ from bot.apimart import (
     InvalidRequestError,
     PaymentRequiredError,
     RateLimitError,
+    ServerError,
     SubmitOutcomeUnknownError,
     VideoRequest,
 )
@@ -838,8 +839,9 @@ class JobService:
         self, job: Job, error: APIMartError, member_present: bool
     ) -> SubmitReport:
         """APIMart busy or slowing us down (its submit, or an upload before it): tried later."""
-        # APIMart's own wait, when it gives one, is the row's next due time: nobody sleeps.
-        hint = error.retry_after if isinstance(error, RateLimitError) else None
+        # APIMart's own wait, when it gives one (a 429's, or a 503's pause for upkeep: a 503
+        # held here made nothing), is the row's next due time: nobody sleeps.
+        hint = error.retry_after if isinstance(error, RateLimitError | ServerError) else None
         if hint is not None and hint > 0 and self._budget is not None:
             # The other submits wait it out too (status checks go on: they have their own), and
             # this one no longer than they do: it keeps its place in line.

@@ -272,6 +272,24 @@ async def test_429_with_a_negative_header_honours_the_body(api, client, sleeps):
     assert sleeps.waits == [30.0]
 
 
+async def test_a_503_asking_for_a_pause_is_waited_out_at_most_two_minutes(api, client, sleeps):
+    """A gateway's 503 page with `Retry-After` (APIMart down for upkeep) asks for a pause: a
+    submit it never passed on, and a status check, wait it out; before, they were sent again
+    after 1, 2, 4 s, into the outage."""
+    api.malformed_next(
+        "submit",
+        status=503,
+        body="<html>Down for maintenance</html>",
+        content_type="text/html",
+        retry_after_header="45",
+    )
+    task_id = (await client.submit(REQUEST)).task_id
+    api.fail_next("poll", status=503, retry_after_header="100000")
+    await client.get_task(task_id)
+    assert sleeps.waits == [45.0, 120.0]
+    assert len(api.submits) == 2
+
+
 async def test_429_storm_gives_up_after_the_retry_budget(api, client, sleeps):
     api.fail_next("submit", status=429, times=10)
     with pytest.raises(RateLimitError):

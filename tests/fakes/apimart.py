@@ -772,11 +772,21 @@ class FakeAPIMart:
         body: str | bytes = '{"code": 200, "data": ',
         content_type: str = "application/json",
         status: int = 200,
+        retry_after_header: str | None = None,
     ) -> None:
         """Answer with a body that is not valid JSON (truncated JSON by default), HTTP 200
-        unless ``status`` says otherwise; ``bytes`` are sent as they are (another encoding)."""
+        unless ``status`` says otherwise; ``bytes`` are sent as they are (another encoding).
+        ``retry_after_header`` sets a ``Retry-After`` header (a gateway's 503 page)."""
         self._add_fault(
-            _Fault(route, "malformed", times, status=status, body=body, content_type=content_type)
+            _Fault(
+                route,
+                "malformed",
+                times,
+                status=status,
+                body=body,
+                content_type=content_type,
+                retry_after_header=retry_after_header,
+            )
         )
 
     def reset_next(self, route: FaultRoute, times: int = 1) -> None:
@@ -987,14 +997,20 @@ class FakeAPIMart:
         if fault.kind == "error":
             return fault.error_response()
         if fault.kind == "malformed":
+            headers = {}
+            if fault.retry_after_header is not None:
+                headers[hdrs.RETRY_AFTER] = fault.retry_after_header
             if isinstance(fault.body, bytes):
                 return web.Response(
                     status=fault.status,
                     body=fault.body,
-                    headers={hdrs.CONTENT_TYPE: fault.content_type},
+                    headers={hdrs.CONTENT_TYPE: fault.content_type, **headers},
                 )
             return web.Response(
-                status=fault.status, text=fault.body, content_type=fault.content_type
+                status=fault.status,
+                text=fault.body,
+                content_type=fault.content_type,
+                headers=headers,
             )
         # "reset": close the socket; the response returned below is never sent.
         if request.transport is not None:

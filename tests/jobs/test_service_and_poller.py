@@ -278,6 +278,51 @@ async def test_poll_failures_back_off_and_recover(db, api, session, clock):
     assert delivery.delivered[0].state is JobState.COMPLETED
 
 
+async def test_a_status_check_answered_503_with_retry_after_waits_it_out(db, api, session, clock):
+    """APIMart down for upkeep asks for a pause with its 503's `Retry-After`: before, the render
+    was checked again after the usual 8-16 s, into the outage; never past POLL_MAX_GAP."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=1)
+    schedule = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.FIXED)
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, client=poller_client(api, session), schedule=schedule
+    )
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    api.fail_next("poll", status=503, retry_after_header="60")
+    clock.advance(8)
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert job.next_poll_at - clock() >= 60
+
+    api.fail_next("poll", status=503, retry_after_header="3600")
+    clock.advance(job.next_poll_at - clock())
+    await poller.run_once()
+    job = await store.get(report.job.id)
+    assert 60 <= job.next_poll_at - clock() <= 120
+
+    await run_until_delivered(poller, clock, delivery, rounds=40)
+
+
+async def test_a_submit_answered_503_with_retry_after_is_sent_again_after_the_pause(
+    db, api, session, clock
+):
+    """A 503 says APIMart made nothing, so the submit is sent again: after the pause it asks
+    for, where before it was resent after a minute, into the outage."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(
+        db, api, session, clock, delivery, client=poller_client(api, session)
+    )
+    api.fail_next("submit", status=503, retry_after_header="300")
+    report = await service.create_and_submit(REQUESTER, REQUEST)
+    assert report.state is JobState.RECORDED
+    clock.advance(120)
+    await poller.run_once()
+    assert len(api.submits) == 1, "sent again into the pause"
+    clock.advance(180)
+    await poller.run_once()
+    assert (await store.get(report.job.id)).state is JobState.QUEUED
+
+
 async def test_delivery_failures_are_retried_later_not_lost(db, api, session, clock):
     delivery = RecordingDelivery()
     delivery.failures_left = 2
