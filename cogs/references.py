@@ -572,6 +572,11 @@ class ReferencesCog(commands.Cog):
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
+        # Mentions typed into the form are names to the model, as in /video's prompt.
+        names = names_known(origin.interaction.user)
+        options = dataclasses.replace(
+            options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
+        )
         if target is not None and self._is_own(target):
             # Read again (a database read: Discord is answered first): the form was open a
             # while, its link may have run out meanwhile, and its end may not have been read

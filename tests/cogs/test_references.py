@@ -244,6 +244,19 @@ async def test_flags_typed_in_the_menus_form_set_the_options_left_as_they_opened
     assert (sent["prompt"], sent["duration"]) == ("a cat", 8)
 
 
+async def test_a_mention_typed_in_the_menus_form_reaches_the_service_as_a_name(tmp_path):
+    """As in /video's prompt: `<#…>` typed into the form is the channel's name to the model,
+    where it went to APIMart as typed."""
+    async with running_bot(tmp_path) as world:
+        target = await post(world, attachments=pictures(world, 1))
+        typed = f"a cat in <#{world.discord.channel_id}> @everyone"
+        submit = await fill_form(world, await make_video_on(world, target), typed)
+        await submit.wait_for_answer()
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+    assert sent["prompt"] == "a cat in #general @everyone"
+
+
 async def test_menu_with_an_image_and_a_video_offers_no_duration_and_sends_both(tmp_path):
     async with running_bot(tmp_path) as world:
         [cat], clip = pictures(world, 1), world.mp4()

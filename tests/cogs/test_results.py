@@ -668,6 +668,32 @@ async def test_flags_typed_in_edit_prompt_change_the_settings_as_in_slash_video(
     )
 
 
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_mentions_typed_in_a_result_form_reach_the_service_as_names_and_ping_nobody(
+    tmp_path, fakes, button
+):
+    """A mention pasted into Edit prompt or Remix is a name to the model, as in /video: before,
+    `<@…>` went to APIMart as typed. The status that shows the prompt pings nobody."""
+    fake, api = fakes
+    surfers = fake.add_role("surfers")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        typed = f"<@{fake.owner_id}> and <@&{surfers}> surfing in <#{fake.channel_id}> @everyone"
+        submitted = await fake.modal_submit({"prompt": typed}, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "queued as job #2" in answer["content"]
+        await api.wait_for_submits(2)
+        said = api.submits[1]["prompt"]
+        shown = [m for m in fake.messages() if "surfing" in (m.get("content") or "")]
+    assert said == "@someone and @surfers surfing in #general @everyone", said
+    assert shown, "the prompt is shown"
+    for message in shown:
+        assert message["mentions"] == [] and message["mention_roles"] == []
+        assert message["mention_everyone"] is False
+
+
 async def test_a_remix_flag_sets_a_setting_left_as_it_was_and_asks_about_a_changed_one(
     tmp_path, fakes
 ):
