@@ -128,3 +128,27 @@ def readme_rows() -> dict[str, str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     return dict(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` (\|.*)$", section, flags=re.MULTILINE))
+
+
+def env_example_comment(name: str) -> str:
+    """The comment lines of `.env.example` just above `name`'s line, joined."""
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if re.match(rf"^#?\s*{name}=", line))
+    above: list[str] = []
+    for line in reversed(lines[:at]):
+        if not line.startswith("# ") or re.match(r"^#\s*[A-Z][A-Z0-9_]*=", line):
+            break
+        above.insert(0, line[2:])
+    return " ".join(above)
+
+
+def test_env_example_names_every_command_owner_ids_gives_and_that_empty_offers_none():
+    """An operator setting OWNER_IDS from `.env.example` reads what it gives them: every
+    `/videoowner` command (it named only block and resume), and that left empty the group is
+    not offered at all."""
+    from cogs.owner import OwnerCog
+
+    comment = env_example_comment("OWNER_IDS")
+    for command in OwnerCog.__cog_app_commands__:
+        assert re.search(rf"\b{command.name}\b", comment), (command.name, comment)
+    assert "not offered" in comment, comment
