@@ -76,21 +76,23 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
     if problem is not None:
         pytest.skip(f"{backends.SKIP_REASON}: {problem}")
     dsn = backends.postgres_dsn()
-    schema = await backends.new_schema(dsn)
-    place = PostgresBackend(dsn, schema)
+    # A test on a migrated database takes one laid ahead; one that migrates itself, an empty one.
+    laid = await backends.laid_ahead.take(dsn) if "db" in request.fixturenames else None
+    schema = laid if laid is not None else await backends.new_schema(dsn)
+    place = PostgresBackend(dsn, schema, laid=laid is not None)
     try:
         yield place
     finally:
         for database in place.opened:
             await database.close()
-        await backends.drop_schema(dsn, schema)
+        backends.laid_ahead.drop(schema)
 
 
 @pytest.fixture
 async def db(backend: Backend) -> AsyncIterator[Database]:
     if isinstance(backend, SqliteBackend):
         await backends.lay_migrated_sqlite(backend.path)
-    else:
+    elif not backend.laid:
         await backends.lay_migrated_postgres(backend)
     database = await backend.open()
     await database.migrate()
@@ -155,6 +157,11 @@ def _skipped_because(terminalreporter, reason: str) -> list[str]:
         for report in terminalreporter.stats.get("skipped", [])
         if isinstance(report.longrepr, tuple) and reason in str(report.longrepr[2])
     ]
+
+
+def pytest_sessionfinish(session) -> None:
+    """Every schema laid ahead and not taken, and every test's, dropped before the run ends."""
+    backends.laid_ahead.finish(backends.postgres_dsn())
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
