@@ -6,18 +6,18 @@ bound to it. discord.py paces each route's bucket from the headers Discord retur
 of the global limit only once it is answered 429: a burst of commands (200 /video at once,
 each announced by a channel message) would run into it.
 
-Discord counts a request when it arrives, which the bot cannot see: a request let go at 40/s
-may wait in discord.py's per-channel bucket, or behind a busy event loop, and reach Discord
-together with later ones. So a request holds its place here from the moment it is handed to
-discord.py until its response came back, and for one second after: Discord saw it somewhere
-in between, so no second at Discord holds more than the limit, however the sends bunch.
-(discord.py's own retries after a 429 or a 5xx go out in the place of the first attempt.)
+Discord counts a request when it arrives, which the bot cannot see: a request let go may wait
+behind a busy event loop, or on a slow connection, and reach Discord together with later ones.
+So a request holds its place here from the moment it goes out until its response came back,
+and for one second after: Discord saw it somewhere in between, so no second at Discord holds
+more than the limit, however the sends bunch. (discord.py's own retries after a 429 or a 5xx
+take a place each: Discord counts each.)
 
-A place is held while discord.py waits for the route's bucket too, so one channel's backlog (a
-burst of announcements in one busy channel, which Discord lets through at about one a second)
-could take every place and stall every other channel. Each channel (each route's major
-parameter) may therefore hold only a few places at once; the rest of its backlog waits in its
-own lane, outside the window.
+It goes out once discord.py's wait for the route's bucket is over (a channel lets through about
+5 messages per 5 s): the place is taken in an aiohttp trace of the request itself. A place held
+through that wait would let one busy channel's backlog (a burst of announcements there) hold
+places while it waits and slow every other channel down: forty channels with a message each
+waiting for its bucket kept the other channels to five places for three seconds.
 
 When the window is full, status edits give way (`giving_way`): announcements and results go
 first, so under load a member's video is posted on time and the progress bars catch up after.
@@ -33,16 +33,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 import discord
 
 DISCORD_GLOBAL_LIMIT = 50  # requests per second, per bot token, unless Discord raised it
 # A little below: other tools on the same token (a one-off script) would share the limit.
 _SHARE_USED = 0.9
 _WINDOW = 1.0  # Discord's limit is "per second"
-# Places one channel may hold at once: Discord lets a channel take about 5 messages per 5 s, so
-# more of its requests in flight would only wait in discord.py's bucket, holding places.
-PER_CHANNEL = 5
-
 # Set for requests that give way to every other (`giving_way`).
 _GIVING_WAY: ContextVar[bool] = ContextVar("discord_giving_way", default=False)
 
@@ -154,7 +151,7 @@ class Lanes:
     """At most `width` requests at once per channel (route major parameter); a lane exists
     only while it has requests, so the table stays as small as the traffic."""
 
-    def __init__(self, width: int = PER_CHANNEL) -> None:
+    def __init__(self, width: int) -> None:
         self.width = width
         self._lanes: dict[str, _Lane] = {}
 
@@ -193,21 +190,44 @@ class Lanes:
 
 
 def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
-    """Make every request of `http` hold a place in `window` (see the module's docstring)."""
+    """Make every request of `http` made with the bot's token hold a place in `window` while it
+    is out (see the module's docstring). Interaction callbacks and follow-ups carry no bot
+    token (their own token is in the address): Discord does not count them, nor does this."""
+    trace = _held_while_out(window)
+    # The session discord.py makes at login takes it; one made already is given it below.
+    http.http_trace = trace
     send = http.request
-    lanes = Lanes()
 
     async def paced(route: discord.http.Route, **kwargs: Any) -> Any:
-        lane = route.major_parameters
-        await lanes.enter(lane)
-        try:
-            await window.acquire(giving_way=_GIVING_WAY.get())
-            try:
-                return await send(route, **kwargs)
-            finally:
-                window.release()
-        finally:
-            lanes.exit(lane)
+        # discord.py offers no hook around a request's sending but the session's tracing,
+        # and makes its session again after a close: each one given the trace.
+        session = getattr(http, "_HTTPClient__session", None)
+        if session and trace not in session.trace_configs:
+            trace.freeze()
+            session.trace_configs.append(trace)
+        return await send(route, **kwargs)
 
-    # discord.py offers no hook around a request; wrapping the bound method is the seam.
     http.request = paced  # type: ignore[method-assign]
+
+
+def _held_while_out(window: GlobalWindow) -> aiohttp.TraceConfig:
+    """A trace taking a place in `window` as a bot-token request starts, given back as its
+    response (or failure) comes: its `trace_config_ctx` says whether it took one."""
+
+    async def start(
+        _session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        if "Authorization" in params.headers:
+            await window.acquire(giving_way=_GIVING_WAY.get())
+            context.placed = True
+
+    async def end(_session: aiohttp.ClientSession, context: Any, _params: object) -> None:
+        if getattr(context, "placed", False):
+            context.placed = False
+            window.release()
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(start)
+    trace.on_request_end.append(end)
+    trace.on_request_exception.append(end)
+    return trace
