@@ -234,7 +234,7 @@ def _placeholders(values: Sequence[object]) -> str:
 _MEMBER_CANCELLABLE = f"(state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
 
 
-# Message ids forgotten in one statement when a channel is deleted: each is bound five times,
+# Message ids forgotten in one statement when a channel is deleted: each is bound six times,
 # well within SQLite's and PostgreSQL's limits on a statement's parameters.
 _FORGOTTEN_AT_ONCE = 500
 
