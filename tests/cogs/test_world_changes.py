@@ -138,7 +138,7 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         asked = await fake.slash_command(
             "videos status", options={"job": 2}, dm=True, locale="zh-CN"
         )
-        assert "管理员已将你从服务器封禁" in await asked.wait_for_private_answer()
+        assert "你已被服务器封禁" in await asked.wait_for_private_answer()
         await fake.wait_for_message(
             predicate=lambda m: "Job #1 was cancelled: a moderator cancelled it" in shown_text(m),
             timeout=10,
