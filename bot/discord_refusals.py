@@ -24,8 +24,14 @@ def closed_to_the_bot(error: discord.HTTPException) -> bool:
 
 
 def nothing_left_to_edit(error: discord.HTTPException) -> bool:
-    """Whether messages there can no longer be edited either (deleted, or a closed thread)."""
-    return isinstance(error, discord.NotFound) or error.code in _CLOSED_THREAD
+    """Whether messages there can no longer be edited either (deleted, or a locked thread)."""
+    return isinstance(error, discord.NotFound) or error.code == _THREAD_LOCKED
+
+
+def edit_refused_for_now(error: discord.HTTPException) -> bool:
+    """Whether an edit is refused only while it lasts: the bot's access taken, or the thread
+    archived (by a moderator, or by Discord once it went quiet; a post there reopens it)."""
+    return isinstance(error, discord.Forbidden) or error.code == _THREAD_ARCHIVED
 
 
 def cannot_reply(error: discord.HTTPException) -> bool:

@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
-from bot.discord_refusals import nothing_left_to_edit
+from bot.discord_refusals import edit_refused_for_now, nothing_left_to_edit
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
@@ -396,7 +396,7 @@ class StatusMessages:
                 )
         except discord.HTTPException as error:
             if nothing_left_to_edit(error):
-                # Deleted, or the thread closed: never retry a refused edit (invalid requests
+                # Deleted, or the thread locked: never retry a refused edit (invalid requests
                 # get banned).
                 log.info("Job %d: status message can no longer be edited (%s)", job.id, error)
                 _remember(self._gone, job.id)
@@ -406,9 +406,10 @@ class StatusMessages:
                     # message is still there to read.)
                     await self._deleted(job.id)
                 return _Edit.SKIPPED
-            if isinstance(error, discord.Forbidden):
-                # Access taken, perhaps only for a while (a moderator's change): the last edit
-                # is still made, or the status would say "rendering" beside the posted video.
+            if edit_refused_for_now(error):
+                # Access taken, or the thread archived, perhaps only for a while (a moderator's
+                # change; the video posted reopens the thread): the last edit is still made, or
+                # the status would say "rendering" beside the posted video.
                 log.info("Job %d: Discord refused its status edit (%s)", job.id, error)
                 _remember(self._refused, job.id)
                 return _Edit.REFUSED if final else _Edit.SKIPPED

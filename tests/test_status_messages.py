@@ -676,3 +676,44 @@ async def test_a_change_held_back_in_one_process_is_not_shown_after_a_newer_one_
     finally:
         await status_a.close(grace=0)
         await status_b.close(grace=0)
+
+
+async def test_a_status_in_a_thread_archived_for_a_while_gets_its_last_edit(
+    store, clock, fake, client
+):
+    """The thread went quiet and Discord archived it while the video waited (edits there are
+    refused, 400 50083, until it is open again); posting the video reopens it. No more progress
+    edits are tried, but the last one is: the status must not say "rendering 20%" beside the
+    posted video."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next(
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 400, 50083, "Thread is archived"
+    )
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
+    await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
+    assert len(edits(fake)) == 1, "no progress edit after the refusal"
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    shown = fake.get_message(job.status_message_id)
+    assert "is done" in shown["content"], shown["content"]
+
+
+async def test_a_last_status_edit_in_an_archived_thread_is_left_to_a_later_sweep(
+    store, clock, fake, client
+):
+    """The thread is still archived when the last edit is made: it is not written down as
+    made, so a later sweep tries it again once the thread may be open."""
+    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next(
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 400, 50083, "Thread is archived"
+    )
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    unshown = await store.claim_unshown_last_statuses(
+        told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
+    )
+    assert [j.id for j in unshown] == [job.id]
