@@ -138,6 +138,32 @@ async def test_a_deleted_channel_takes_every_job_message_in_it_but_no_dm(store, 
     assert await store.forget_deleted_channel(1, 7) == [], "forgotten once"
 
 
+async def test_a_deleted_channel_takes_the_job_messages_in_its_threads(store, clock):
+    """Discord sends no event for a deleted channel's archived threads (discord.py makes one up
+    only for the threads it holds): a video posted in one is deleted with the channel, not
+    linked from `/videos history` for good. Another channel's thread keeps its video."""
+
+    async def posted(thread_id: int, parent_id: int, result_id: int) -> int:
+        there = Requester(user_id=42, channel_id=thread_id, guild_id=1, parent_channel_id=parent_id)
+        job = await store.create(there, REQUEST, now=clock(), submit_by=clock() + 60)
+        await store.set_status_message(job.id, result_id - 1)
+        job = await submitted(store, job, now=clock())
+        done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
+        await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
+        delivering = await claimed(store, job.id, Stage.DELIVER)
+        delivering = await store.begin_delivery(delivering, now=clock(), target="channel")
+        await store.mark_delivered(delivering, now=clock(), message_id=result_id)
+        return job.id
+
+    in_thread = await posted(70, 7, 56)
+    elsewhere = await posted(80, 8, 58)
+    forgotten = await store.forget_deleted_channel(1, 7)
+    assert [job.id for job in forgotten] == [in_thread]
+    assert forgotten[0].result_deleted and forgotten[0].status_deleted
+    other = await store.get(elsewhere)
+    assert not other.status_deleted and not other.result_deleted
+
+
 async def test_a_status_message_found_deleted_by_an_edit_is_marked(store, clock):
     """An edit answered 404: every process (and the next one) knows it is gone."""
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)

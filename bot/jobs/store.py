@@ -644,8 +644,8 @@ class JobStore:
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
                 " created_at, media_fetched_at, next_poll_at, source_messages, origin_id,"
                 " reply_route, interaction_token, interaction_expires_at, reply_ephemeral,"
-                " interaction_upload_limit)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " interaction_upload_limit, parent_channel_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
                     requester.guild_id,
@@ -666,6 +666,7 @@ class JobStore:
                     sources_to_json(requester.sources),
                     requester.origin_id,
                     *_reply_columns(requester.reply),
+                    requester.parent_channel_id,
                 ),
             )
             inserted = await cursor.fetchone()
@@ -1516,26 +1517,29 @@ class JobStore:
 
     async def forget_deleted_channel(self, guild_id: int, channel_id: int) -> list[Job]:
         """A channel or thread deleted in Discord, its messages with it (with no delete event
-        for each): the bot's job messages there are forgotten as `forget_deleted_messages`
-        forgets deleted ones, a few hundred at a time (a statement holds only so many
-        parameters). Read through the server's jobs (index `jobs_by_guild`); the jobs changed."""
+        for each, nor for its archived threads): the bot's job messages there and in its
+        threads are forgotten as `forget_deleted_messages` forgets deleted ones, a few hundred
+        at a time (a statement holds only so many parameters). Read through the server's jobs
+        (index `jobs_by_guild`); the jobs changed."""
         rows = await self._db.fetch_all(
-            "SELECT status_message_id, delivery_message_id, delivery_target FROM jobs"
-            " WHERE guild_id = ? AND channel_id = ?",
-            (guild_id, channel_id),
+            "SELECT channel_id, status_message_id, delivery_message_id, delivery_target"
+            " FROM jobs WHERE guild_id = ? AND (channel_id = ? OR parent_channel_id = ?)",
+            (guild_id, channel_id, channel_id),
         )
-        gone: list[int] = []
-        for status_id, result_id, target in rows:
+        gone: dict[int, list[int]] = {}
+        for where, status_id, result_id, target in rows:
+            ids = gone.setdefault(int(where), [])
             if status_id is not None:
-                gone.append(int(status_id))
+                ids.append(int(status_id))
             # A result sent by DM instead is not in the channel (nor is its id).
             if result_id is not None and target in (None, CHANNEL_TARGET):
-                gone.append(int(result_id))
+                ids.append(int(result_id))
         changed: list[Job] = []
-        for start in range(0, len(gone), _FORGOTTEN_AT_ONCE):
-            chunk = gone[start : start + _FORGOTTEN_AT_ONCE]
-            changed.extend(await self.forget_deleted_messages(channel_id, chunk))
-        return changed
+        for where, ids in gone.items():
+            for start in range(0, len(ids), _FORGOTTEN_AT_ONCE):
+                chunk = ids[start : start + _FORGOTTEN_AT_ONCE]
+                changed.extend(await self.forget_deleted_messages(where, chunk))
+        return sorted(changed, key=lambda job: job.id)
 
     async def retry_delivery_at(
         self, job: Job, when: float, *, download_failed: bool = False
