@@ -126,6 +126,8 @@ def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
     """Each reference image as a thumbnail beside its name (thumbnails live only in sections)."""
     locale = job.requester.locale
     sections: list[discord.ui.Section[Any]] = []
+    if job.prompt_withdrawn:
+        return sections  # the member's pictures go with their prompt
     for number, url in enumerate(job.request.image_urls, start=1):
         if not url.startswith(("https://", "http://")):
             continue
@@ -170,8 +172,12 @@ def result_layout(
         item = discord.MediaGalleryItem(video_url, spoiler=made_from_spoiler(job))
         container.add_item(discord.ui.MediaGallery(item))
     title = t("result_title" if ok else "result_failed_title", locale)
-    prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"
-    container.add_item(discord.ui.TextDisplay(f"### {title}\n{prompt}"))
+    if job.prompt_withdrawn:
+        # Stopped by a moderator, the operators or a ban: the prompt may have been the abuse.
+        container.add_item(discord.ui.TextDisplay(f"### {title}"))
+    else:
+        prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"
+        container.add_item(discord.ui.TextDisplay(f"### {title}\n{prompt}"))
     # The references say how they were used ("1 image (first frame)"): the mode only when
     # there were none ("text to video").
     settings = settings_text(job, references, mode=not uses_media(job))

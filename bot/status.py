@@ -217,10 +217,20 @@ def render_status(
     """The whole status message: a preview of the prompt shown as typed, the settings and
     references, where the job is, and `cost` (what the video is expected to cost) while it is
     on its way."""
+    locale = job.requester.locale
+    mention = f"<@{job.requester.user_id}>"
+    if job.prompt_withdrawn:
+        # The prompt may have been the abuse: only who stopped it stays, in public words.
+        reason = t(job.public_cancel_reason, locale)
+        lines = [
+            t("status_header_withdrawn", locale, mention=mention),
+            t("status_line_cancelled_by", locale, job_id=job.id, reason=reason),
+        ]
+        return fit("\n".join(lines), MESSAGE_CONTENT)
     header = t(
         "status_header",
-        job.requester.locale,
-        mention=f"<@{job.requester.user_id}>",
+        locale,
+        mention=mention,
         prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
     )
     # Small print under the header: what is made, from which of the member's media and how
@@ -237,7 +247,7 @@ def render_status(
         ),
     ]
     if cost is not None and on_its_way(job):
-        lines.append(t("status_line_cost", job.requester.locale, cost=cost))
+        lines.append(t("status_line_cost", locale, cost=cost))
     return fit("\n".join(lines), MESSAGE_CONTENT)
 
 

@@ -144,6 +144,10 @@ _PUBLIC_CANCEL_REASONS = {
     "cancelled_by_ban": "cancelled_by_moderator",
     "cancelled_by_operator_block": "cancelled_by_operator",
 }
+# Cancels that were not the member's own, nor the bot's (removed from the server): a
+# moderator's, the operators' or a ban's. The prompt may have been the abuse: the bot's
+# messages stop showing it (and the member's pictures) once the job is stopped.
+_MODERATION_CANCELS = frozenset({*_PUBLIC_CANCEL_REASONS, *_PUBLIC_CANCEL_REASONS.values()})
 
 
 @dataclass(frozen=True)
@@ -246,13 +250,26 @@ class Job:
         learns of it privately (`/videos quota`, `/videos status`, their next command)."""
         reason = self.cancel_reason_key or "cancelled_by_moderator"
         if public:
-            reason = _PUBLIC_CANCEL_REASONS.get(reason, reason)
+            reason = self.public_cancel_reason
         return msg(
             "cancel_notice_counted" if self.counts else "cancel_notice_refunded",
             mention=mention,
             job_id=self.id,
             reason=msg(reason),
         )
+
+    @property
+    def public_cancel_reason(self) -> str:
+        """Who cancelled it, as a catalog key others may read: a block is not named."""
+        reason = self.cancel_reason_key or "cancelled_by_moderator"
+        return _PUBLIC_CANCEL_REASONS.get(reason, reason)
+
+    @property
+    def prompt_withdrawn(self) -> bool:
+        """Stopped by a moderator, the operators or a ban: the bot's messages about it no
+        longer show its prompt nor the member's pictures (a posted video is the moderators'
+        to delete; `/videomod jobs` still shows them the prompt)."""
+        return self.cancelled and self.public_cancel_reason in _MODERATION_CANCELS
 
     @property
     def result_deleted(self) -> bool:

@@ -105,6 +105,8 @@ EN: dict[str, str] = {
         "please ask for it again."
     ),
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
+    "status_header_withdrawn": "🎬 {mention} asked for a video; its prompt is no longer shown.",
+    "status_line_cancelled_by": "🚫 Job #{job_id} was cancelled: {reason}.",
     # Result buttons
     "button_regenerate": "Regenerate",
     "button_edit_prompt": "Edit prompt",
@@ -320,6 +322,8 @@ ZH: dict[str, str] = {
     "status_line_failed_telling": "❌ 任务 #{job_id} 未能生成；原因正在发送中。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
+    "status_header_withdrawn": "🎬 {mention} 请求了一个视频；其提示词已不再显示。",
+    "status_line_cancelled_by": "🚫 任务 #{job_id} 已取消：{reason}。",
     "button_regenerate": "重新生成",
     "button_edit_prompt": "修改提示词",
     "button_delete": "删除",

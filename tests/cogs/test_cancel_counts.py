@@ -5,6 +5,8 @@ Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
 
 import asyncio
 
+import pytest
+
 from tests.cogs.test_moderation import (
     channel_option,
     command,
@@ -88,7 +90,9 @@ async def test_a_cancelled_render_is_never_posted_and_its_credits_count(tmp_path
         cancelled_task = world.api.last_task
         await finish_then_wait_for_a_later_result(world, cancelled_task, 2)
         assert not any(has_footer(m, 1) for m in world.discord.messages()), "never posted"
-        assert "was cancelled" in world.discord.get_message(int(status["id"]))["content"]
+        shown = world.discord.get_message(int(status["id"]))["content"]
+        assert "was cancelled" in shown
+        assert "a secret cat" in shown, "her own cancel keeps her prompt"
         job = await world.bot.store.get(1)
         assert job.credits_cost == 4, "polled quietly until APIMart reported its credits"
         assert f"1. <@{s.alice}>: 2 videos, 8 credits" in await mod(s, "usage")
@@ -353,3 +357,38 @@ async def test_a_block_keeps_a_finished_video_not_yet_posted_from_being_posted(t
         assert "cancelled (still counts)" in mine
         assert "a moderator blocked you from making videos" in mine
         assert "won't be posted" in mine
+
+
+@pytest.mark.parametrize(
+    ("locale", "who"), [("en-US", "a moderator cancelled it"), ("zh-CN", "管理员取消了它")]
+)
+async def test_a_block_takes_the_members_prompt_and_images_off_the_bots_messages(
+    tmp_path, locale, who
+):
+    """Alice's prompt was the abuse: once a moderator blocks her, the channel's status of her
+    render and the notice that it was cancelled show neither the prompt nor her picture's
+    link, only that a moderator cancelled it; moderators still read the prompt in
+    /videomod jobs."""
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world, fake = s.world, s.world.discord
+        prompt = "an insult to the channel"
+        face = world.png("face.png")
+        interaction = await fake.slash_command(
+            "video", options={"prompt": prompt, "image": face}, user=s.alice, locale=locale
+        )
+        await interaction.wait_for_answer()
+        status = await fake.wait_for_message(predicate=lambda m: prompt in m["content"])
+        await world.api.wait_for_polls(1)
+        await mod(s, "block", member=user_option(world, s.alice), reason="abuse")
+        world.bot.poller.wake()
+        notice = await fake.wait_for_message(predicate=lambda m: is_layout(m) and "#1" in str(m))
+
+        async def status_final():
+            return who in fake.get_message(int(status["id"]))["content"]
+
+        await until(status_final, "the status saying a moderator cancelled it")
+        for message in (fake.get_message(int(status["id"])), fake.get_message(int(notice["id"]))):
+            assert prompt not in shown_text(message), message
+            assert face.url not in str(message), message
+        assert who in shown_text(notice)
+        assert prompt in await mod(s, "jobs"), "moderators still read what was asked"
