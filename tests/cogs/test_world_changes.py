@@ -3,7 +3,7 @@
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.components import shown_text
+from tests.fakes.components import is_layout, shown_text
 from tests.harness import running_bot
 
 DONE = TaskPlan(polls_until_done=1)
@@ -129,18 +129,30 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         assert "already being made, so they still count: #1" in logged, logged
         notice = await fake.wait_for_message(
             predicate=lambda m: (
-                "任务 #2 已取消" in shown_text(m) and "管理员取消了它" in shown_text(m)
+                is_layout(m)
+                and "任务 #2 已取消" in shown_text(m)
+                and "管理员取消了它" in shown_text(m)
             ),
             timeout=10,
         )
         assert "不计入你的额度" in shown_text(notice), shown_text(notice)
+        # The prompt may have been what got her banned: her status no longer shows it.
+        ended = await fake.wait_for_message(
+            predicate=lambda m: (
+                "任务 #2 已取消：管理员取消了它" in m["content"] and not is_layout(m)
+            ),
+            timeout=10,
+        )
+        assert "two" not in ended["content"], ended["content"]
         # Only Alice reads why, by DM: the server's channel only says a moderator cancelled it.
         asked = await fake.slash_command(
             "videos status", options={"job": 2}, dm=True, locale="zh-CN"
         )
         assert "你已被服务器封禁" in await asked.wait_for_private_answer()
         await fake.wait_for_message(
-            predicate=lambda m: "Job #1 was cancelled: a moderator cancelled it" in shown_text(m),
+            predicate=lambda m: (
+                is_layout(m) and "Job #1 was cancelled: a moderator cancelled it" in shown_text(m)
+            ),
             timeout=10,
         )
         api.task(api.task_ids[0]).complete()
