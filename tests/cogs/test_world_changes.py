@@ -139,7 +139,9 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         # The prompt may have been what got her banned: her status no longer shows it.
         ended = await fake.wait_for_message(
             predicate=lambda m: (
-                "任务 #2 已取消：管理员取消了它" in m["content"] and not is_layout(m)
+                "任务 #2 已取消" in m["content"]
+                and "管理员取消了它" in m["content"]
+                and not is_layout(m)
             ),
             timeout=10,
         )
