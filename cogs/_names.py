@@ -8,11 +8,13 @@ or as members of the member's server, never from the bot's cache of other server
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import discord
 
-from bot.jobs.markup import Kind, NameOf
+from bot.jobs.markup import Kind, NameOf, spoken
+from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions
 from bot.text import escape
 
 # What a mention's id can stand for.
@@ -51,6 +53,13 @@ def names_known(asking: Asking) -> NameOf:
         return _name_for(asking, found)
 
     return name_of
+
+
+def typed_prompt_spoken(options: VideoOptions, asking: Asking) -> VideoOptions:
+    """`options` with the mentions `asking` typed into its prompt (a command's text option, a
+    form's field: Discord resolves none there) said as names the model can read."""
+    prompt = spoken(options.prompt, names_known(asking), limit=MAX_PROMPT_LENGTH)
+    return dataclasses.replace(options, prompt=prompt)
 
 
 def first_known(*lookups: NameOf) -> NameOf:

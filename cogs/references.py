@@ -78,7 +78,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._names import first_known, names_in, names_known
+from cogs._names import first_known, names_in, names_known, typed_prompt_spoken
 from cogs._once import made_once
 from cogs._queue import (
     PRIVATE_NOTE_LIFETIME,
@@ -573,10 +573,7 @@ class ReferencesCog(commands.Cog):
             await origin.tell(error.user_message)
             return
         # Mentions typed into the form are names to the model, as in /video's prompt.
-        names = names_known(origin.interaction.user)
-        options = dataclasses.replace(
-            options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
-        )
+        options = typed_prompt_spoken(options, origin.interaction.user)
         if target is not None and self._is_own(target):
             # Read again (a database read: Discord is answered first): the form was open a
             # while, its link may have run out meanwhile, and its end may not have been read

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 import re
@@ -24,7 +23,6 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg, t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.flags import with_form_flags
-from bot.jobs.markup import spoken
 from bot.jobs.models import Job, JobRefused, JobState
 from bot.jobs.validation import (
     DEFAULT_DURATION,
@@ -54,7 +52,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._names import names_known
+from cogs._names import typed_prompt_spoken
 from cogs._once import made_once
 from cogs._queue import (
     InteractionOrigin,
@@ -200,10 +198,7 @@ async def _queue_form(
     try:
         options = with_form_flags(submitted, opened)
         # Mentions pasted into the form are names to the model, as in /video's prompt.
-        names = names_known(interaction.user)
-        options = dataclasses.replace(
-            options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
-        )
+        options = typed_prompt_spoken(options, interaction.user)
         request = remix(
             job.request,
             prompt=options.prompt,

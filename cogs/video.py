@@ -14,7 +14,6 @@ from bot.apimart.models import DURATIONS
 from bot.i18n import Message, msg, t
 from bot.jobs.flags import with_prompt_flags
 from bot.jobs.links import without_links
-from bot.jobs.markup import spoken
 from bot.jobs.media import (
     CollectedMedia,
     MessageMedia,
@@ -33,7 +32,7 @@ from bot.jobs.validation import (
 )
 from cogs._errors import report_failure
 from cogs._forms import give_prompt_back
-from cogs._names import names_known
+from cogs._names import typed_prompt_spoken
 from cogs._queue import (
     InteractionOrigin,
     answered_if_cut_short,
@@ -201,10 +200,7 @@ class VideoCog(commands.Cog):
         except JobRefused as error:
             await origin.tell(error.user_message)
             return
-        names = names_known(origin.interaction.user)
-        options = dataclasses.replace(
-            options, prompt=spoken(options.prompt, names, limit=MAX_PROMPT_LENGTH)
-        )
+        options = typed_prompt_spoken(options, origin.interaction.user)
         typed = MessageMedia(content=options.prompt)
         if typed.link_urls():
             try:

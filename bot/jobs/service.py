@@ -920,11 +920,11 @@ class JobService:
         # write, and for the hand-over below. At start no stage delivers yet: all are settled,
         # then answered at once, whoever's claim they were.
         answers = await self._kept_answers()
-        spare = () if at_start else {*self._answering, *(answer.job_id for answer in answers)}
+        known = {answer.job_id for answer in answers}
+        spare = () if at_start else {*self._answering, *known}
         jobs = await self._store.expire_lost_submits(
             now=self._clock(), everything=at_start, spare=spare
         )
-        known = {answer.job_id for answer in answers}
         for job in jobs:
             if job.id in known:
                 # At start: settled with the rest, and answered just below.

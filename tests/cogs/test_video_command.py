@@ -1235,7 +1235,7 @@ async def test_a_long_prompt_lost_to_an_error_before_the_deferral_is_given_back(
 ):
     """The apology is Discord's first answer (nothing deferred yet): the prompt follows it."""
     async with running_bot(tmp_path) as world:
-        monkeypatch.setattr(sys.modules["cogs.video"], "names_known", boom)
+        monkeypatch.setattr(sys.modules["cogs.video"], "typed_prompt_spoken", boom)
         typed = "a lighthouse in a storm,\nwaves on the rocks"
         interaction = await world.video(prompt=typed)
         callback = await interaction.wait_for_callback()
