@@ -11,7 +11,9 @@ line with production settings, pointed at the fakes by `DISCORD_API_BASE`,
 Discord's global limit for the token (`DISCORD_REQUESTS_PER_SECOND`, the fake's own: 50/s).
 
 `--jobs` members (spread over `--channels` channels) run /video at the same instant. Measured:
-- acknowledgement: dispatch -> the bot's interaction callback arriving at the fake Discord;
+- acknowledgement: dispatch -> the bot's interaction callback arriving at the fake Discord (its
+  bytes read off the connection, plus the round trip's outward half; the time the fake's
+  handler got round to it, behind the others of the burst, is printed beside);
 - completion -> delivery: the render becoming `completed` at the fake APIMart -> the result
   message existing on the fake Discord (found by its `video-job-<id>` nonce), through the real
   poll schedule, `Delivery` (download to disk, upload) and status edits;
@@ -49,6 +51,7 @@ from bench.fakeapi import PROFILES, TimedFakeAPIMart
 from bench.stats import nearest_rank
 from bot.apimart import APIMartClient, VideoRequest
 from bot.discord_pacing import window_places
+from bot.event_loop import run_on_bot_loop
 from bot.jobs.models import Requester
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
@@ -356,12 +359,19 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             await fake.wait_for(
                 lambda: all(i.callbacks or i.rejected_callbacks for i in interactions), timeout=60
             )
-            callbacks: dict[str, float] = {}
+            # A callback arrives at Discord when its bytes reach the fake, plus the round
+            # trip's outward half the fake waits out on receipt. The fake then handles 200
+            # requests one after another in one Python process, where Discord's edge handles
+            # them in parallel; the time its handler starts is reported beside, not judged.
+            arrived: dict[str, float] = {}
+            handled: dict[str, float] = {}
             for request in fake.requests:
                 parts = request.path.split("/")
                 if request.path.startswith("/interactions/") and parts[-1] == "callback":
-                    callbacks.setdefault(parts[2], request.time)
-            ack = [callbacks[str(i.id)] - i.dispatched_at for i in interactions]
+                    arrived.setdefault(parts[2], request.received + plan.discord_rtt / 2)
+                    handled.setdefault(parts[2], request.time)
+            ack = [arrived[str(i.id)] - i.dispatched_at for i in interactions]
+            ack_handled = [handled[str(i.id)] - i.dispatched_at for i in interactions]
             # The bot's CPU for the burst: parsing 200 interactions is serial work.
             ack_cpu = process_cpu(bot.pid) - cpu_before
             if plan.ack_only:
@@ -370,6 +380,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
                     "jobs": plan.jobs,
                     "acknowledged": sum(1 for i in interactions if i.acknowledged),
                     "ack_seconds": sorted(ack),
+                    "ack_handled_seconds": sorted(ack_handled),
                     "ack_cpu_seconds": ack_cpu,
                 }
             # Each job is sent once its command announced it: announcements beyond what
@@ -419,6 +430,7 @@ async def measure(plan: Plan, folder: Path) -> dict[str, Any]:
             "jobs": len(task_of),
             "acknowledged": sum(1 for i in interactions if i.acknowledged),
             "ack_seconds": sorted(ack),
+            "ack_handled_seconds": sorted(ack_handled),
             "ack_cpu_seconds": ack_cpu,
             "delays": sorted(delays),
             "posted": len(fake.posted),
@@ -445,6 +457,11 @@ def print_ack(result: dict[str, Any]) -> None:
         f" p50 {nearest_rank(ack, 0.5):.3f} s, p99 {nearest_rank(ack, 0.99):.3f} s,"
         f" max {max(ack):.3f} s (the bot's CPU until all were acknowledged:"
         f" {result['ack_cpu_seconds']:.2f} s)"
+    )
+    handled = result["ack_handled_seconds"]
+    print(
+        f"  as the fake got round to handling them: p50 {nearest_rank(handled, 0.5):.3f} s,"
+        f" p99 {nearest_rank(handled, 0.99):.3f} s"
     )
 
 
@@ -628,10 +645,10 @@ def main() -> None:
         ack_only=args.ack_only,
     )
     if args.repeat > 1:
-        asyncio.run(repeat_ack(plan, args.repeat))
+        run_on_bot_loop(repeat_ack(plan, args.repeat))
         return
     with tempfile.TemporaryDirectory(prefix="bench-realpath-") as folder:
-        result = asyncio.run(measure(plan, Path(folder)))
+        result = run_on_bot_loop(measure(plan, Path(folder)))
     if args.json:
         print(json.dumps(result, default=str))
         return

@@ -87,6 +87,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp.web_protocol import RequestHandler
 
 from tests.fakes.components import (
     FLAG_IS_COMPONENTS_V2,
@@ -377,6 +378,30 @@ class RecordedFile:
         return len(self.data)
 
 
+class _ReceiptStampingHandler(RequestHandler):
+    """aiohttp's connection handler, noting when bytes were last read off the connection."""
+
+    received_at = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        if data:  # aiohttp calls it with none of its own accord when a handler reads the body
+            self.received_at = time.monotonic()
+        super().data_received(data)
+
+
+class _ReceiptStampingServer(web.Server):
+    """aiohttp's server, its connections handled by :class:`_ReceiptStampingHandler`."""
+
+    def __call__(self) -> RequestHandler:
+        return _ReceiptStampingHandler(self, loop=self._loop, **self._kwargs)
+
+
+def _received_at(request: web.Request) -> float:
+    """When the request's bytes (so far) were last read: a client sends its next request on a
+    connection only after the answer, so that read belongs to this request."""
+    return getattr(request.protocol, "received_at", 0.0) or time.monotonic()
+
+
 @dataclass
 class RecordedRequest:
     """One REST request the bot made (and the fake's answer)."""
@@ -394,8 +419,13 @@ class RecordedRequest:
     form: dict[str, str] = field(default_factory=dict)
     files: list[RecordedFile] = field(default_factory=list)
     raw: bytes = b""
-    #: ``time.monotonic()`` when the request arrived (not shifted by ``advance_clock``).
+    #: ``time.monotonic()`` when the fake began handling the request (not shifted by
+    #: ``advance_clock``).
     time: float = 0.0
+    #: ``time.monotonic()`` when the request's last bytes were read off its connection. Under a
+    #: burst the fake, one Python process doing the work of Discord's many edge servers, handles
+    #: requests one after another, so ``time`` includes its own queue; this does not.
+    received: float = 0.0
     status: int = 0
     response: Any = None
 
@@ -855,6 +885,8 @@ class FakeDiscord:
         self._add_routes(app)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
+        assert runner.server is not None
+        runner.server.__class__ = _ReceiptStampingServer
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
@@ -3081,10 +3113,12 @@ class FakeDiscord:
             time=time.monotonic(),
         )
         self.requests.append(rec)
+        rec.received = _received_at(request)
         self._live_requests[id(request)] = rec
         response: web.StreamResponse
         try:
             await self._parse_body(request, rec)
+            rec.received = _received_at(request)
             # Always recorded; answered (400) where Discord would: after auth, before the route.
             spec_error = self._check_spec(request, rec) if self.validate_requests else None
             fault = next((f for f in self.faults if f.matches(rec.method, path, url_path)), None)

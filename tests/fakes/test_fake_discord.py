@@ -15,6 +15,7 @@ import aiohttp
 import discord
 import pytest
 import yarl
+from aiohttp import web
 from discord import app_commands
 from discord.ext import commands
 
@@ -612,3 +613,28 @@ async def test_a_message_fetched_again_carries_links_signed_afresh() -> None:
         link = fetched["attachments"][0]["url"]
         async with http.get(link) as download:
             assert (download.status, await download.read()) == (200, b"\x89PNG"), link
+
+
+class _HeldBackFake(FakeDiscord):
+    """The fake behind a hold before its handling, as the benchmark's round trip is."""
+
+    hold = 0.2
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        await asyncio.sleep(self.hold)
+        return await super()._middleware(request, handler)
+
+
+async def test_a_request_keeps_the_time_it_arrived_apart_from_when_the_fake_handled_it() -> None:
+    # The benchmark judges the members' acknowledgement by when it reached "Discord", not by
+    # when the one-process fake got round to it; each request on a reused connection by its own.
+    async with _HeldBackFake(token=TOKEN) as fake, aiohttp.ClientSession() as session:
+        for _ in range(2):
+            async with session.get(f"{fake.api_base}/users/@me", headers=AUTH) as response:
+                assert response.status == 200
+            await asyncio.sleep(0.3)
+    first, second = fake.requests
+    assert first.time - first.received >= 0.15
+    assert second.time - second.received >= 0.15
+    assert second.received - first.received >= 0.45  # its own arrival, not the connection's first
