@@ -108,3 +108,30 @@ def test_the_bot_processes_keep_apimart_answers_on_one_named_volume(compose, bot
         volumes.add(mounts[str(kept)])
     assert len(volumes) == 1, "one volume for every process: each hands over the others' answers"
     assert volumes <= set(compose["volumes"]), "a named volume of the project"
+
+
+def test_the_copy_from_the_single_container_reads_its_volume_into_the_compose_database(
+    compose, bots
+):
+    # README's single container keeps its file on `omni-video-data`; compose mounts only
+    # volumes it declares, so the one-off copy declares that one external, by its own name.
+    text = (ROOT / "compose.copy.yaml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    copy_file = yaml.safe_load(re.sub(r"\$\{[A-Z_]+[^}]*\}", "a-password", text))
+    copy = copy_file["services"]["copy"]
+    [volume_name] = re.findall(r"-v (\S+):/data omni-video-bot", readme)
+    [mount] = copy["volumes"]
+    source, target = mount.split(":")[:2]
+    assert copy_file["volumes"][source] == {"external": True, "name": volume_name}
+    command = copy["command"]
+    assert command[:3] == ["python", "-m", "bot.storage.copy"]
+    assert command[command.index("--from") + 1] == f"{target}/{image_database_path().name}"
+    services, _ = bots
+    urls = {service["environment"]["DATABASE_URL"] for service in services.values()}
+    assert urls == {copy["environment"]["DATABASE_URL"]}
+    assert copy["image"] == next(iter(services.values()))["image"]
+    assert copy["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert copy["profiles"], "`docker compose up` must not start the copy"
+    assert "compose.copy.yaml run --rm copy" in (ROOT / "docs" / "scaling.md").read_text(
+        encoding="utf-8"
+    )
