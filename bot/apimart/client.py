@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, ParamSpec, TypeVar
 
 import aiohttp
+import yarl
 
 from bot.apimart.errors import (
     APIConnectionError,
@@ -435,6 +436,27 @@ class APIMartClient:
             return text  # too short to tell from the words around it (the logs' rule too)
         return text.replace(self._api_key, REDACTED)
 
+    def _redirected(
+        self, method: str, path: str, status: int, headers: Mapping[str, str]
+    ) -> APIMartError:
+        """A redirect, which the API never answers: not followed, and said to the operator
+        (where it pointed: its host alone, scrubbed, never a query that could hold anything).
+        A plain error: the request went nowhere, so a submit waits and is sent again later."""
+        location = headers.get(aiohttp.hdrs.LOCATION, "")
+        try:
+            host = yarl.URL(location).raw_host or "the same host"
+        except ValueError:
+            host = "an unreadable address"
+        log.warning(
+            "APIMart answered %s %s with a redirect (HTTP %d) to %s; not followed, as its API"
+            " never redirects: check APIMART_BASE_URL (https://, the right host)",
+            method,
+            path,
+            status,
+            self._without_key(host),
+        )
+        return APIMartError(f"HTTP {status}: a redirect, not followed", status=status)
+
     @staticmethod
     def _may_retry(error: APIMartError, submit: bool) -> bool:
         if not submit:
@@ -465,6 +487,10 @@ class APIMartClient:
                 params=params,
                 headers=self._headers,
                 timeout=self._timeout,
+                # The API never redirects. Followed, a redirect would carry a submit's prompt
+                # and links (307/308) to wherever it points, the bot's own network included
+                # (this session checks no address), and the key too on the same origin.
+                allow_redirects=False,
             ) as response:
                 raw = await _answer_body(response)
                 text = None if raw is None else self._without_key(_decoded(raw, response.charset))
@@ -488,6 +514,8 @@ class APIMartClient:
         self._metrics.apimart_answer(endpoint, str(status), time.monotonic() - started)
         if status == 429:
             self._metrics.apimart_rate_limit(endpoint)
+        if 300 <= status < 400:
+            raise self._redirected(method, path, status, headers)
         try:
             body = None if text is None else json.loads(text) if text else {}
         except (ValueError, RecursionError):  # nested deeper than the reader recurses

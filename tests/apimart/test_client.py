@@ -3,6 +3,7 @@
 import asyncio
 import email.utils
 import json
+import logging
 import random
 import time
 
@@ -11,6 +12,7 @@ import pytest
 
 from bot.apimart import (
     APIMartClient,
+    APIMartError,
     AuthenticationError,
     InvalidRequestError,
     MalformedResponseError,
@@ -25,6 +27,7 @@ from bot.apimart import (
 )
 from bot.apimart.models import parse_balance, web_link
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
+from tests.fakes.web import PUBLIC_HOST, Site
 
 REQUEST = VideoRequest(prompt="a lighthouse in a storm", duration=8, resolution="1080p")
 
@@ -462,6 +465,42 @@ async def test_a_submit_that_never_got_a_connection_is_known_unsent(api):
         await holding
     assert caught.type.__name__ == "APIConnectionError"
     assert len(api.requests_for("submit")) == 1, "the second submit never left"
+
+
+async def test_a_poll_answered_with_a_redirect_is_not_followed_anywhere(api, client, caplog):
+    """APIMart's API never redirects: a 302 (a proxy in front of it, a moved domain, a hijacked
+    answer) is an unexpected answer, never followed, so nothing reaches where it points (here a
+    server on the operator's network, which the trusted session does not guard), and the
+    operator reads why in a log line that never holds the key, wherever the redirect put it."""
+    async with Site(PUBLIC_HOST) as elsewhere:
+        elsewhere.serve("/steal", b'{"code": 200, "data": {}}', "application/json")
+        task = await client.submit(REQUEST)
+        api.redirect_next("poll", elsewhere.url("/steal?key=Bearer%20sk-test"))
+        with (
+            caplog.at_level(logging.WARNING, logger="bot.apimart.client"),
+            pytest.raises(APIMartError) as caught,
+        ):
+            await client.get_task(task.task_id)
+    assert elsewhere.hits == []
+    assert caught.value.status == 302
+    assert f"redirect (HTTP 302) to {PUBLIC_HOST}" in caplog.text
+    assert "sk-test" not in caplog.text
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_a_submit_answered_with_a_redirect_is_sent_nowhere_else(api, client, status):
+    """A 307 or 308 would send the prompt and the members' links on to the other host, a 301
+    to 303 would turn the submit into a GET there: neither happens. The submit left once, and
+    its answer is a refusal the bot acts on (the job held and sent again later), not "the task
+    may exist"."""
+    async with Site(PUBLIC_HOST) as elsewhere:
+        api.redirect_next("submit", elsewhere.url("/v1/videos/generations"), status=status)
+        with pytest.raises(APIMartError) as caught:
+            await client.submit(REQUEST)
+    assert elsewhere.hits == []
+    assert len(api.requests_for("submit")) == 1
+    assert not isinstance(caught.value, SubmitOutcomeUnknownError)
+    assert caught.value.status == status
 
 
 async def test_upload_rehosts_an_image(api, client):

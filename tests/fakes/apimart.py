@@ -29,8 +29,8 @@ Typical use::
 
 Every request is recorded (see :class:`RecordedRequest`); faults scripted with
 ``fail_next`` / ``delay_next`` / ``malformed_next`` / ``reset_next`` / ``truncate_next`` /
-``stall_next`` are consumed in the order they were added, each by the next request on a
-matching route.
+``stall_next`` / ``redirect_next`` are consumed in the order they were added, each by the next
+request on a matching route.
 """
 
 from __future__ import annotations
@@ -426,7 +426,7 @@ def _invalid(message: str, error_type: str = "invalid_request_error") -> _APIErr
 @dataclass(slots=True)
 class _Fault:
     route: FaultRoute
-    kind: Literal["error", "delay", "malformed", "reset", "truncate", "stall", "flood"]
+    kind: Literal["error", "delay", "malformed", "reset", "truncate", "stall", "flood", "redirect"]
     remaining: int
     status: int = 500
     error_type: str = ""
@@ -438,6 +438,7 @@ class _Fault:
     body: str | bytes = ""
     content_type: str = "application/json"
     keep_bytes: int = 0
+    location: str = ""
 
     def matches(self, route: RequestRoute) -> bool:
         return self.route == route or (self.route == "any" and route in _ANY_ROUTES)
@@ -814,6 +815,13 @@ class FakeAPIMart:
         API's path) until the client hangs up; `flooded_bytes` counts what it took."""
         self._add_fault(_Fault(route, "flood", times, status=status))
 
+    def redirect_next(
+        self, route: FaultRoute, location: str, *, status: int = 302, times: int = 1
+    ) -> None:
+        """Answer the next ``times`` matching requests with a redirect to ``location`` (the
+        real API never redirects: a proxy, a moved domain or a hijacked answer does)."""
+        self._add_fault(_Fault(route, "redirect", times, status=status, location=location))
+
     def clear_faults(self) -> None:
         """Forget every fault not yet consumed."""
         self._faults.clear()
@@ -996,6 +1004,8 @@ class FakeAPIMart:
             return await self._flood(fault, request)
         if fault.kind == "error":
             return fault.error_response()
+        if fault.kind == "redirect":
+            return web.Response(status=fault.status, headers={hdrs.LOCATION: fault.location})
         if fault.kind == "malformed":
             headers = {}
             if fault.retry_after_header is not None:
