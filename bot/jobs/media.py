@@ -35,6 +35,7 @@ from bot.media.fetcher import (
     MEDIA_TYPES,
     FetchError,
     GuardedFetcher,
+    PortRefused,
     PrivateAddress,
     has_a_host_name,
 )
@@ -57,6 +58,7 @@ class SkipReason(Enum):
     BLOCKED = "blocked"
     STICKER = "sticker"
     PASSWORD = "password"  # `user:pass@`: never tried, never passed on to APIMart
+    PORT = "port"  # a port other than 80 and 443 (`bot.media.fetcher.WEB_PORTS`)
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,8 @@ class LinkProber:
         except FetchError as error:
             # The host only: a link's query may carry a signature.
             log.info("Link on %s left out: %s", yarl.URL(url).raw_host, error)
+            if isinstance(error, PortRefused):
+                return Skipped(url, SkipReason.PORT)
             blocked = isinstance(error, PrivateAddress)
             return Skipped(url, SkipReason.BLOCKED if blocked else SkipReason.UNREACHABLE)
         if fetched.status != 200:

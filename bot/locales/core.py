@@ -168,6 +168,7 @@ EN: dict[str, str] = {
     "link_reason_blocked": "a private or local address, which I never fetch",
     "link_reason_sticker": "a sticker, which the video service cannot use",
     "link_reason_password": "it carries a user name or password, which I never pass on",
+    "link_reason_port": "a port other than the web's 80 and 443, which I never fetch",
     "too_many_links": (
         "You've given me a lot of links to check in the last few minutes, so I'm not checking "
         "these. Nothing was made and nothing was counted. You can send me links again {when}, "
@@ -494,6 +495,7 @@ ZH: dict[str, str] = {
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "link_reason_sticker": "贴纸，视频服务无法使用",
     "link_reason_password": "链接中带有用户名或密码，我从不转发",
+    "link_reason_port": "80 和 443 以外的端口，我从不读取",
     "too_many_links": (
         "你最近几分钟让我检查的链接太多了，这次的链接我先不检查。没有生成视频，也没有计入额度。"
         "{when}可以再发送链接，或直接把图片作为附件发送。"

@@ -10,6 +10,13 @@ the fetcher's own: no proxy from the environment, no cookies, nothing shared wit
 trusted session (APIMart, Discord) except on the one origin it is told to trust. Redirects are
 followed by hand (at most 3, http(s) only); every `fetch` has a byte cap and a total time cap
 (an `open` caller streams and caps the body itself).
+
+Only the web's ports, 80 and 443, on every hop: any other port of a public host would let a
+link make the bot speak HTTP to a third party's mail, Redis or SSH server (or map its open
+ports) from the operator's address. The networks the operator opened (LINK_ALLOWED_NETWORKS)
+are theirs, every port included. A named port is refused from the URL when it can be (a
+literal address, or nothing opened that a name could lead to), else by the socket factory,
+which sees the address and port of every connection.
 """
 
 from __future__ import annotations
@@ -28,13 +35,23 @@ import yarl
 from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver
 
-from bot.media.addresses import IPNetwork, NumericHostError, literal_address, refusal
+from bot.media.addresses import (
+    IPAddress,
+    IPNetwork,
+    NumericHostError,
+    literal_address,
+    refusal,
+)
 from bot.media.formats import HEAD_BYTES
 from bot.media.resolver import LinkResolver
 
 log = logging.getLogger(__name__)
 
 HTTP_SCHEMES = frozenset({"http", "https"})
+# Not 8080 or 8443: they are admin panels, proxies and development servers far more often than
+# image hosts and CDNs, which is what this rule keeps links away from; a picture on one can be
+# attached instead, and an operator's own server there is opened by LINK_ALLOWED_NETWORKS.
+WEB_PORTS = frozenset({80, 443})
 MAX_REDIRECTS = 3
 # What a member's link may be, as a reference; the bot sizes nothing else.
 MEDIA_TYPES = ("image/", "video/")
@@ -44,6 +61,8 @@ _CHUNK = 64 * 1024
 # Starts every socket-factory refusal, so it is recognised even when aiohappyeyeballs merges the
 # errors of several addresses into one plain OSError.
 _REFUSED = "refused: "
+# The same for a port the guard does not open (never a substring of `_REFUSED`'s refusals).
+_PORT_REFUSED = "closed port: "
 
 
 class FetchError(Exception):
@@ -56,6 +75,10 @@ class Refused(FetchError):
 
 class PrivateAddress(Refused):
     """The link leads to a private, local or otherwise non-public address (or hides one)."""
+
+
+class PortRefused(Refused):
+    """The link (or a redirect) names a port other than the web's on a host not opened."""
 
 
 class TooLarge(FetchError):
@@ -85,6 +108,10 @@ class Fetched:
     size_exact: bool = True
     # A media body's first bytes (up to `HEAD_BYTES`), which tell what it really is.
     head: bytes = b""
+
+
+def _not_a_web_port(port: object) -> str:
+    return f"port {port}, not 80 or 443"
 
 
 def _parse(url: str) -> yarl.URL:
@@ -165,7 +192,14 @@ class GuardedFetcher:
         reason = "not an address" if address is None else refusal(address, self._allowed)
         if reason is not None:
             raise AddressRefused(f"{_REFUSED}{sockaddr[0]} is {reason}")
+        assert address is not None
+        if not self._port_open(address, int(sockaddr[1])):
+            raise AddressRefused(f"{_PORT_REFUSED}{sockaddr[0]}: {_not_a_web_port(sockaddr[1])}")
         return socket.socket(family=family, type=kind, proto=proto)
+
+    def _port_open(self, address: IPAddress, port: int) -> bool:
+        """The web's ports anywhere; any port on a network the operator opened."""
+        return port in WEB_PORTS or any(address in network for network in self._allowed)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -200,6 +234,14 @@ class GuardedFetcher:
         reason = None if address is None else refusal(address, self._allowed)
         if reason is not None:
             raise PrivateAddress(f"{address} is {reason}")
+        port = url.port
+        if port is None or port in WEB_PORTS:
+            return
+        # A name may lead into an opened network: the socket factory judges its address then.
+        if address is None and self._allowed:
+            return
+        if address is None or not self._port_open(address, port):
+            raise PortRefused(_not_a_web_port(port))
 
     async def fetch(self, url: str, *, keep_body: bool = False) -> Fetched:
         """GET `url` within the caps; with `keep_body`, read the body (else only count it)."""
@@ -272,8 +314,12 @@ class GuardedFetcher:
         try:
             return await session.get(url, allow_redirects=False, **options)
         except aiohttp.ClientConnectorError as error:
-            if _REFUSED in str(error.os_error):
-                raise PrivateAddress(str(error.os_error).replace(_REFUSED, "")) from None
+            said = str(error.os_error)
+            # A private address first: of a name's several addresses, that is what it hides.
+            if _REFUSED in said:
+                raise PrivateAddress(said.replace(_REFUSED, "")) from None
+            if _PORT_REFUSED in said:
+                raise PortRefused(said.replace(_PORT_REFUSED, "")) from None
             raise Unreachable(f"cannot connect to {url.raw_host} ({error.os_error})") from None
         except (aiohttp.ClientError, ValueError) as error:
             raise Unreachable(f"{url.raw_host} failed ({type(error).__name__})") from None

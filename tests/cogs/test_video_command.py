@@ -848,6 +848,26 @@ async def test_a_prompt_link_that_is_no_image_is_named_and_nothing_is_spent(tmp_
         assert world.api.submits == []
 
 
+async def test_a_prompt_link_to_another_port_than_the_webs_is_refused_privately_before_spending(
+    tmp_path,
+):
+    """Mallory's /video links a third party's Redis, directly and behind a redirect from an
+    image site: the bot is no relay for requests to other people's services. Only she reads
+    why, nothing reaches the service, nothing is counted."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=f"{PUBLIC_HOST}/32") as world,
+    ):
+        hop = web.redirect("/boat.png", "http://93.184.215.14:6379/boat.png")
+        interaction = await world.video(prompt=f"a boat http://93.184.215.14:25/ {hop}")
+        answer = await interaction.wait_for_answer()
+        assert answer["flags"] & EPHEMERAL
+        assert answer["content"].count("(a port other than the web's 80 and 443") == 2
+        assert "made nothing and nothing was counted" in answer["content"]
+        assert world.api.submits == []
+        assert await world.db.fetch_all("SELECT id FROM jobs") == []
+
+
 async def test_a_member_named_in_the_prompt_reaches_the_service_by_name(tmp_path):
     async with running_bot(tmp_path) as world:
         bob = world.discord.add_member("bob")

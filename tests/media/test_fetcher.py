@@ -156,6 +156,71 @@ async def test_redirects_to_other_schemes_are_refused(public, target):
         assert "not http(s)" in await refusal(fetcher, start)
 
 
+# A public address (example.com's): a link to it on a refused port never gets a connection.
+THIRD_PARTY = "93.184.215.14"
+# Mail, SSH, Redis, and the web's alternates (admin panels and dev servers far more often than
+# image hosts): services a link could otherwise make the bot talk to from the operator's address.
+OTHER_PORTS = [25, 22, 6379, 8080, 8443]
+
+
+@pytest.mark.parametrize("port", OTHER_PORTS)
+async def test_a_link_to_a_public_host_on_a_port_other_than_the_webs_is_refused_unlooked_up(
+    port,
+):
+    """`http://mail.example:25/` would make the bot speak HTTP to a third party's mail server
+    (or map its open ports) from the operator's address: refused before any lookup."""
+    dns = ScriptedDNS({"mail.example": [[THIRD_PARTY]]})
+    async with GuardedFetcher(max_bytes=LIMIT, timeout=2, resolver=dns) as fetcher:
+        by_name = await refusal(fetcher, f"http://mail.example:{port}/cat.png")
+        by_address = await refusal(fetcher, f"https://{THIRD_PARTY}:{port}/cat.png")
+    assert by_name == by_address == f"port {port}, not 80 or 443"
+    assert dns.asked == []
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://web.example/cat.png",
+        "https://web.example/cat.png",
+        "http://web.example:80/cat.png",
+        "https://web.example:443/cat.png",
+        "http://web.example:443/cat.png",
+        "https://web.example:80/cat.png",
+    ],
+)
+async def test_the_webs_ports_pass_on_to_the_address_check(link):
+    """80 and 443, named or the scheme's own: the link is looked up and judged by its address
+    (loopback here, so nothing is fetched)."""
+    dns = ScriptedDNS({"web.example": [[INTERNAL_HOST]]})
+    async with GuardedFetcher(max_bytes=LIMIT, timeout=2, resolver=dns) as fetcher:
+        assert await refusal(fetcher, link) == "127.0.0.1 is loopback"
+    assert dns.asked == ["web.example"]
+
+
+@pytest.mark.parametrize("port", OTHER_PORTS)
+async def test_a_redirect_to_a_public_host_on_another_port_is_refused_at_that_hop(public, port):
+    """Each hop is held to the web's ports, whether it names the host (checked on the address
+    it resolves to, as names may lead into `LINK_ALLOWED_NETWORKS`) or an address."""
+    dns = ScriptedDNS({"redis.example": [[THIRD_PARTY]]})
+    by_name = public.redirect("/by-name", f"http://redis.example:{port}/")
+    by_address = public.redirect("/by-address", f"http://{THIRD_PARTY}:{port}/")
+    async with guarded(dns, timeout=2) as fetcher:
+        assert await refusal(fetcher, by_name) == f"{THIRD_PARTY}: port {port}, not 80 or 443"
+        assert await refusal(fetcher, by_address) == f"port {port}, not 80 or 443"
+    assert public.hits == ["/by-name", "/by-address"]
+
+
+async def test_a_network_the_operator_opened_is_reached_on_any_port(public):
+    """LINK_ALLOWED_NETWORKS (the "public" site here, on a random port) opens every port of
+    its own addresses: an internal image server on :8080 is the operator's to allow."""
+    dns = ScriptedDNS({"images.internal": [[PUBLIC_HOST]]})
+    async with guarded(dns) as fetcher:
+        assert (await fetcher.fetch(public.url("/cat.png"))).status == 200
+        by_name = await fetcher.fetch(f"http://images.internal:{public.port}/cat.png")
+    assert by_name.status == 200
+    assert public.port not in (80, 443)
+
+
 # Hosts yarl parses but cannot name: IDNA cannot read them back (`.host` raises UnicodeError).
 NO_IDN_NAMES = ["http://xn--zz/cat.png", "http://xn--a-ecp.ru/cat.png"]
 

@@ -244,6 +244,23 @@ async def test_private_addresses_are_refused_unless_allowed(site, internal, prob
     assert internal.hits == []
 
 
+async def test_a_link_or_redirect_to_another_port_than_the_webs_is_left_out_saying_so(prober):
+    """A link to a public host's mail port, typed or redirected to, is left out as such (not
+    "could not be reached", which would invite trying again), in English and Chinese."""
+    async with Site(PUBLIC_HOST) as web:
+        typed = "http://93.184.215.14:25/cat.png"
+        redirected = web.redirect("/cat.png", "https://93.184.215.14:6379/cat.png")
+        collected = await collect([MessageMedia(content=f"{typed} {redirected}")], prober)
+    assert [item.reason for item in collected.skipped] == [SkipReason.PORT, SkipReason.PORT]
+    assert web.hits == ["/cat.png"]
+    note = skipped_note(collected.skipped, nothing_left=True)
+    said = (
+        "`93.184.215.14:25/cat.png` (a port other than the web's 80 and 443, which I never fetch)"
+    )
+    assert said in note.render("en-US")
+    assert "80 和 443 以外的端口" in note.render("zh-CN")
+
+
 async def test_a_link_whose_name_rebinds_to_loopback_is_left_out(internal):
     dns = ScriptedDNS({"rebind.test": [[PUBLIC_HOST], [INTERNAL_HOST]]})
     async with Site(PUBLIC_HOST, internal.port) as web, guarded_prober(dns) as fetcher:
