@@ -228,13 +228,36 @@ class ModerationCog(
         nothing is spent there any more; each member is told, by DM since the channel is shut,
         that it doesn't count. Videos APIMart already has go on: billed, they come by DM. (Not
         an outage: Discord sends that as the server unavailable.)"""
+        await self._removed_from(guild.id, while_away=False)
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """A shard's server list is complete (READY, then its servers streamed in): a server
+        of this shard with videos waiting that is not in it removed the bot while the bot was
+        down (a restart, a deploy), when no GUILD_DELETE could reach it; it is caught up as
+        `on_guild_remove` would have. A server in an outage is listed in READY, unavailable
+        (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
+        process's never appear here (`docs/scaling.md`)."""
+        bot = self.bot
+        if not bot.intents.guilds:
+            return  # no server would be known: every one would look gone
+        shard_count = bot.shard_count or 1
+        for guild_id in await bot.store.guilds_with_waiting_jobs():
+            if (guild_id >> 22) % shard_count != shard_id:
+                continue  # another shard's, maybe another process's
+            if bot.get_guild(guild_id) is None:
+                await self._removed_from(guild_id, while_away=True)
+
+    async def _removed_from(self, guild_id: int, *, while_away: bool) -> None:
+        """Cancel a server's videos waiting to be sent: the bot is no longer in it."""
         cancelled = await self.bot.store.cancel_waiting_in(
-            guild.id, reason_key="cancelled_bot_removed", now=self.bot.clock()
+            guild_id, reason_key="cancelled_bot_removed", now=self.bot.clock()
         )
         if cancelled:
             log.warning(
-                "Removed from guild %d: its jobs %s, not sent yet, are cancelled",
-                guild.id,
+                "Removed from guild %d%s: its jobs %s, not sent yet, are cancelled",
+                guild_id,
+                " while the bot was down" if while_away else "",
                 cancelled,
             )
             self.bot.poller.wake()  # their notices

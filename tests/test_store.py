@@ -9,6 +9,7 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.reach import Reply, Route
 from tests.backends import RecordingDatabase, postgres_only
 from tests.jobstates import claimed, finished, submitted
 
@@ -283,6 +284,25 @@ async def test_a_server_that_removed_the_bot_has_only_its_waiting_jobs_cancelled
     assert dropped.delivered_at is None, "its member is still to be told"
     for job_id in (sending, rendering, elsewhere):
         assert not (await store.get(job_id)).cancelled
+
+
+async def test_the_servers_with_waiting_jobs_are_those_the_bot_was_a_member_of(store, clock):
+    """What a start looks at for removals it did not hear: servers with jobs waiting to be sent.
+    Not a DM's job, nor a user install's (no server: it answers through its interaction), nor
+    a server's whose jobs are all at APIMart or cancelled already."""
+
+    async def new(guild_id: int | None, reply: Reply | None = None) -> int:
+        there = Requester(user_id=42, channel_id=7, guild_id=guild_id, reply=reply)
+        return (await store.create(there, REQUEST, now=clock(), submit_by=clock())).id
+
+    await new(1)
+    await new(1)
+    await submitted(store, await store.get(await new(2)), now=clock())
+    cancelled = await new(3)
+    assert await store.cancel(cancelled, reason_key="x", now=clock(), member_told=True)
+    await new(None)
+    await new(None, Reply(Route.INTERACTION, token="t", expires_at=clock() + 900))
+    assert await store.guilds_with_waiting_jobs() == [1]
 
 
 async def test_a_servers_block_cancels_the_members_jobs_there_and_no_others(store, clock):

@@ -861,6 +861,20 @@ class JobStore:
                 cancelled.append(job_id)
         return cancelled
 
+    async def guilds_with_waiting_jobs(self) -> list[int]:
+        """The servers that have jobs still waiting to be sent, of those the bot was a member
+        of (a server that installed it: a user install's job has no server, `guild_id` NULL,
+        and answers through its interaction, `reply_route`). For the removals the bot did not
+        hear while it was down (`cancel_waiting_in` for each server it is no longer in)."""
+        # The waiting jobs alone, through their partial index (`jobs_due_submit`): its condition
+        # term for term, and no condition on the server, which had SQLite walk every job of
+        # every server instead (`jobs_by_guild`).
+        rows = await self._db.fetch_all(
+            f"SELECT guild_id FROM jobs WHERE {_STAGE_JOBS[Stage.SUBMIT][0]}"
+            " AND cancelled_at IS NULL AND reply_route IS NULL"
+        )
+        return sorted({row[0] for row in rows if row[0] is not None})
+
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:
         cancelled outright, and it stops counting."""

@@ -2,9 +2,10 @@
 
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.cogs.test_reach import eventually
-from tests.fakes.apimart import TaskPlan
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout, shown_text
-from tests.harness import running_bot
+from tests.fakes.discord import FakeDiscord
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 DONE = TaskPlan(polls_until_done=1)
 NEVER_DONE = TaskPlan(polls_until_done=None)
@@ -163,3 +164,89 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         assert not any(m.get("attachments") for m in fake.messages()), "#1 is never posted"
         fake.add_member("alice", user_id=s.alice)  # unbanned, and back
         assert "job #4" in await video(s.world, prompt="four")
+
+
+async def _asked_while_apimart_is_busy(fake, *, guild_id, channel_id, user, locale="en-US"):
+    """/video in a channel while APIMart answers 503 (a minute's pause): the job waits to be
+    sent; what its member read."""
+    asked = await fake.slash_command(
+        "video",
+        options={"prompt": "a lantern on a lake"},
+        guild_id=guild_id,
+        channel_id=channel_id,
+        user=user,
+        locale=locale,
+        user_install=guild_id in fake.foreign_guilds,
+    )
+    return (await asked.wait_for_answer())["content"]
+
+
+async def _unsettled(world, *job_ids):
+    """The jobs among `job_ids` still waiting to be sent, not cancelled."""
+    rows = await world.db.fetch_all(
+        "SELECT id FROM jobs WHERE state = 'recorded' AND cancelled_at IS NULL ORDER BY id"
+    )
+    return [row[0] for row in rows if row[0] in job_ids]
+
+
+async def test_a_server_that_removed_the_bot_while_it_was_down_has_its_waiting_videos_cancelled(
+    tmp_path,
+):
+    """Videos wait to be sent (APIMart busy) in three places: a server that then removes the bot
+    while the bot is down for a deploy, a server Discord has an outage in when the bot comes back
+    (listed unavailable in READY: not a removal), and a server without the bot, through a
+    member's own install. At the start the removal is caught up: #1 is never sent, doesn't
+    count, and Carol hears so by DM in her language, as if the bot had heard the removal. #2
+    and #3 keep waiting."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        carol = fake.add_member("carol")
+        outage = fake.add_guild("Outage")
+        olga = fake.add_member("olga", guild_id=outage)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            for guild, user, locale in (
+                (fake.guild_id, carol, "zh-CN"),
+                (outage, olga, "en-US"),
+                (foreign, fake.user_id, "en-US"),
+            ):
+                channel = fake.channel_ids(guild)[0]
+                told = await _asked_while_apimart_is_busy(
+                    fake, guild_id=guild, channel_id=channel, user=user, locale=locale
+                )
+                assert "#" in told, told
+            assert await _unsettled(world, 1, 2, 3) == [1, 2, 3]
+        sent_before = len(api.submits)
+        fake.remove_bot_unheard(fake.guild_id)
+        fake.outage_guilds.add(outage)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            told = await dm_text(fake, carol, "#1")
+            assert "机器人已被移出服务器" in told and "不计入你的额度" in told, told
+            job = await world.bot.store.get(1)
+            assert job.cancel_reason_key == "cancelled_bot_removed"
+            assert await _unsettled(world, 1, 2, 3) == [2, 3], "the others keep waiting"
+        assert len(api.submits) == sent_before and api.task_ids == [], "nothing sent since"
+
+
+async def test_a_process_judges_only_the_servers_of_its_own_shards(tmp_path):
+    """Two shards, two processes in turn. Videos wait to be sent in a server on each: #1 on
+    shard 1, #2 on shard 0, which then removes the bot while it is down. The process that runs
+    shard 0 alone never sees shard 1's server in its READY (it is another process's): only #2
+    is cancelled."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        places = {}
+        for shard in (1, 0):
+            guild = fake.add_guild_on_shard(f"Shard {shard}", shard, 2)
+            member = fake.add_member(f"member{shard}", guild_id=guild)
+            places[shard] = guild, member
+            async with running_bot(tmp_path, fake=fake, api=api, shard_count=2, shard_ids=[shard]):
+                channel = fake.channel_ids(guild)[0]
+                await _asked_while_apimart_is_busy(
+                    fake, guild_id=guild, channel_id=channel, user=member
+                )
+        fake.remove_bot_unheard(places[0][0])
+        async with running_bot(tmp_path, fake=fake, api=api, shard_count=2, shard_ids=[0]) as world:
+            told = await dm_text(fake, places[0][1], "#2")
+            assert "the bot was removed from the server" in told, told
+            assert await _unsettled(world, 1, 2) == [1], "shard 1's server is not judged here"

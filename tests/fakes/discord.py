@@ -1210,6 +1210,14 @@ class FakeDiscord:
         self.foreign_guilds.add(guild.id)
         await self.dispatch("GUILD_DELETE", {"id": str(guild.id)})
 
+    def remove_bot_unheard(self, guild_id: int | None = None) -> None:
+        """The server removes the bot while the bot is down (a restart, a deploy): no
+        GUILD_DELETE reaches it; its next READY leaves the server out, and its token reaches
+        the server no more."""
+        guild = self._guild(guild_id)
+        guild.members.pop(self.bot_user_id, None)
+        self.foreign_guilds.add(guild.id)
+
     async def ban_member(self, user_id: int, guild_id: int | None = None) -> None:
         """A moderator bans a member: they leave the server, and the bot hears GUILD_BAN_ADD if
         it asked for the GUILD_MODERATION intent (not privileged), GUILD_MEMBER_REMOVE if it

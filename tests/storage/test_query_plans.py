@@ -243,3 +243,13 @@ async def test_the_private_statuses_owed_are_read_through_the_live_tokens_index(
     [plan] = await _plans(db, recording.statements)
     assert any("USING INDEX jobs_with_token" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+@sqlite_only
+async def test_the_look_for_removals_missed_at_a_start_reads_only_the_waiting_jobs(db, clock):
+    """Each shard's start looks for servers with jobs waiting to be sent: only those, through
+    their index, not every job of every server (`jobs_by_guild`)."""
+    recording = RecordingDatabase(db)
+    await JobStore(recording, clock=clock).guilds_with_waiting_jobs()  # type: ignore[arg-type]
+    [plan] = await _plans(db, recording.statements)
+    assert any("USING INDEX jobs_due_submit" in step for step in plan), plan
