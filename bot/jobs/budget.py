@@ -3,6 +3,10 @@
 A submit's 429 is different: it pauses the other submits only (`refuse_submits`), so a
 submit queue waiting out APIMart's `Retry-After` never holds up status checks, and so never a
 finished video's delivery. Status checks learn from their own 429s.
+
+A status check's 503 with `Retry-After` (APIMart down for upkeep) pauses every caller, as a
+check's 429 does, without cutting the pace (`unavailable`): the other checks and submits
+would only get their own 503s.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class RequestBudget:
         self._cut_at = -math.inf
         self._cut_rate = rate
         self._submits_paused_until = -math.inf
+        self._unavailable_until = -math.inf
         self.granted = 0
         self.cuts = 0
         self.waited = 0.0  # total seconds callers spent waiting for their turn
@@ -115,6 +120,23 @@ class RequestBudget:
         self._cut_rate = max(self._min_rate, self.rate(now) / 2)
         self._cut_at = now
         self.cuts += 1
+
+    def unavailable(self, retry_after: float) -> float:
+        """APIMart answered a status check 503 with this wait (down for upkeep): no request
+        leaves before it ends, at most the longest pause, as after a 429's; the rate is kept (a
+        503 says nothing of the pace). Returns the pause, in seconds."""
+        if retry_after <= 0:
+            return 0.0
+        pause = min(retry_after, self._max_pause)
+        until = self._clock() + pause
+        self._paused_until = max(self._paused_until, until)
+        self._unavailable_until = max(self._unavailable_until, until)
+        return pause
+
+    def unavailable_for(self) -> float:
+        """Seconds before APIMart said it is back (0: it did not say it is down): a submit due
+        meanwhile waits in the database, its status saying when, not in `acquire`."""
+        return max(0.0, self._unavailable_until - self._clock())
 
     def refuse_submits(self, retry_after: float) -> float:
         """APIMart answered a submit 429 with this wait: hold back submits, nothing else, for

@@ -494,11 +494,15 @@ class Poller:
                 await self._on_progress(updated)
 
     def _check_refused(self, error: APIMartError, sent_at: float) -> None:
-        """A status check APIMart answered with an error: counted; a 429 slows the budget."""
+        """A status check APIMart answered with an error: counted; a 429 slows the budget, a
+        503's pause (down for upkeep) pauses it."""
         limited = isinstance(error, RateLimitError)
         self._metrics.poll_done("rate_limited" if limited else "error")
         if isinstance(error, RateLimitError) and self._budget is not None:
             self._budget.rate_limited(sent_at=sent_at, retry_after=error.retry_after)
+        elif isinstance(error, ServerError) and error.retry_after is not None and self._budget:
+            # Every other check and submit would get its own 503: they wait it out too.
+            self._budget.unavailable(error.retry_after)
 
     async def _poll_failed(self, job: Job, error: APIMartError, *, not_found: bool = False) -> None:
         # Such a failure usually hits every job's check at once (a refused key, no balance, an

@@ -326,6 +326,13 @@ class JobService:
             return await self._retry_later(
                 job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
             )
+        down = self._budget.unavailable_for() if self._budget is not None else 0.0
+        if down > 0:
+            # A status check's 503 said APIMart is down until then: held in the database, its
+            # status saying when it is tried, not waiting in the budget's line meanwhile.
+            return await self._retry_later(
+                job, "APIMart down for upkeep", down, member_present, HOLD_BUSY
+            )
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:

@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import math
 
 import pytest
 
@@ -9,9 +10,11 @@ from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
+from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
-from tests.fakes.apimart import TaskPlan
+from bot.status import next_try
+from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.jobs.test_service_and_poller import poller_client
 
 
@@ -257,3 +260,110 @@ async def test_a_submit_waiting_for_its_turn_is_not_sent_into_a_pause(db, api, s
     )
     assert report.state is JobState.RECORDED
     assert api.submits == []
+
+
+async def test_a_503s_pause_holds_every_caller_without_cutting_the_pace():
+    """APIMart down for upkeep (a 503 with `Retry-After`): nobody asks before it ends, at most
+    the longest pause (2 minutes), and the pace afterwards is the full one (a 503 says nothing
+    of how fast the bot asks)."""
+    limiter, _ = budget(10)
+    sent = await limiter.acquire()
+    assert limiter.unavailable(30) == 30
+    assert await limiter.acquire() >= sent + 30
+    assert limiter.cuts == 0 and limiter.rate() == 10
+    paused_at = await limiter.acquire()
+    assert limiter.unavailable(3600) == 120
+    assert paused_at + 120 <= await limiter.acquire() < paused_at + 121
+
+
+@pytest.fixture
+async def apimart_on_the_clock(clock):
+    """A fake APIMart that stamps each request with the test's clock."""
+    async with FakeAPIMart(clock=clock) as fake:
+        fake.default_plan = TaskPlan(polls_until_done=None)
+        yield fake
+
+
+def engine_on_a_budget(db, api, session, clock, **config):
+    """Store, service and poller as bot/app.py wires them: one budget (10/s, on the test's
+    clock) for submits and checks, a client that never retries on its own."""
+
+    async def sleep(seconds):
+        clock.advance(seconds)
+
+    client = poller_client(api, session)
+    store = JobStore(db, clock=clock)
+    limiter = RequestBudget(10, clock=clock, sleep=sleep)
+    service = JobService(
+        store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8), budget=limiter
+    )
+    schedule = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.ADAPTIVE)
+    poller = Poller(
+        store,
+        client,
+        service,
+        RecordingDelivery(),
+        clock=clock,
+        config=PollerConfig(poll_interval=8, schedule=schedule, **config),
+        budget=limiter,
+    )
+    return store, service, poller
+
+
+def member(user_id):
+    return Requester(user_id=user_id, channel_id=2, guild_id=3, locale="en-US")
+
+
+async def test_a_status_check_answered_503_retry_after_pauses_every_other_check(
+    db, apimart_on_the_clock, session, clock
+):
+    """APIMart answers one status check 503 `Retry-After: 3600` (down for upkeep): the other
+    renders' checks wait the pause out instead of each going out for its own 503 (before, the
+    other four were sent at once, into the outage, each a call from the budget), and they go
+    out again once it ends: after 2 minutes, the longest pause, not an hour."""
+    api = apimart_on_the_clock
+    # One check in flight at a time, so the first answer is back before the next one leaves
+    # (with many in flight, those already sent are out whatever the answer says).
+    store, service, poller = engine_on_a_budget(db, api, session, clock, concurrency=1)
+    jobs = [
+        (await service.create_and_submit(member(i), VideoRequest(prompt="a fox"))).job
+        for i in range(5)
+    ]
+    clock.advance(8)
+    api.fail_next("poll", status=503, retry_after_header="3600")
+    down_at = clock()
+    await poller.run_once()
+    checks = [r.time - down_at for r in api.requests_for("poll")]
+    during = [t for t in checks if t < 120]
+    assert len(during) == 1, f"APIMart got {len(during)} status checks while it said it was down"
+    assert len(checks) == 5, "the other renders are checked once the pause ends"
+    assert all(120 <= t < 121 for t in checks[1:]), f"checked again {checks[1:]} s later"
+    read = [await store.get(job.id) for job in jobs]
+    assert sorted(job.poll_failures for job in read) == [0, 0, 0, 0, 1]
+    assert sum(job.progress_at is not None for job in read) == 4
+
+
+async def test_a_submit_due_while_apimart_is_down_waits_with_a_true_next_try(
+    db, apimart_on_the_clock, session, clock
+):
+    """A status check answered 503 `Retry-After: 60`: a member's `/video` meanwhile is not
+    sent into the outage (before, it went out at once, a call APIMart answers with its own
+    503); it waits, its status saying when it is tried (the pause's end, not a time already
+    past), and it is sent once the pause ends."""
+    api = apimart_on_the_clock
+    store, service, poller = engine_on_a_budget(db, api, session, clock)
+    await service.create_and_submit(member(1), VideoRequest(prompt="a fox"))
+    clock.advance(8)
+    api.fail_next("poll", status=503, retry_after_header="60")
+    await poller.run_once()
+    ends = clock() + 60
+    report = await service.create_and_submit(member(2), VideoRequest(prompt="a hare"))
+    assert len(api.submits) == 1, "a submit was sent while APIMart said it was down"
+    assert report.state is JobState.RECORDED
+    assert "busy" in report.member_message.render("en-US")
+    waiting = await store.get(report.job.id)
+    assert f"<t:{math.ceil(ends)}:R>" in next_try(waiting, "en-US", clock())
+    clock.advance(60)
+    await poller.run_once()
+    assert len(api.submits) == 2
+    assert (await store.get(report.job.id)).state is JobState.QUEUED
