@@ -157,7 +157,10 @@ async def test_a_failed_read_keeps_the_last_reading(api, client, db, alerts, clo
     assert alerts == []
 
 
-async def test_the_watch_reads_at_start_and_again_when_asked(api, client, db, alerts, clock):
+async def test_the_watch_reads_at_start_and_again_when_asked(
+    api, client, db, alerts, clock, monkeypatch
+):
+    monkeypatch.setattr("bot.balance.SOON_SPACING", 0.1)  # spacing is tested below
     watch, _ = watch_for(client, db, alerts, clock, interval=3600.0)
     watch.start()
     try:
@@ -185,20 +188,23 @@ async def test_the_usage_line_says_what_is_left_and_when_it_was_read(
 
 
 async def test_reads_asked_for_by_every_refused_check_come_a_few_seconds_apart(
-    api, client, db, alerts, clock
+    api, client, db, alerts, clock, monkeypatch
 ):
     """A refused key fails every status check, and each asks for a read: the balance endpoint
     gets one every SOON_SPACING seconds, not one per failed check."""
+    assert SOON_SPACING >= 2.0, "a few seconds apart"
+    spacing = 1.0  # the same wait, shorter: asked for half of it, read once after all of it
+    monkeypatch.setattr("bot.balance.SOON_SPACING", spacing)
     watch, _ = watch_for(client, db, alerts, clock)
     watch.start()
     try:
         await api.wait_until(lambda: api.balance_reads == 1, what="the first reading")
         for _ in range(20):
             watch.read_soon()
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(spacing / 40)
         assert api.balance_reads == 1, "the next read waits for the spacing"
         await api.wait_until(
-            lambda: api.balance_reads == 2, timeout=SOON_SPACING + 1, what="one read for all 20"
+            lambda: api.balance_reads == 2, timeout=spacing + 1, what="one read for all 20"
         )
     finally:
         await watch.stop()

@@ -23,6 +23,13 @@ def alerts_in(s):
     return [m for m in s.world.discord.messages(s.modlog) if LOW in m["content"]]
 
 
+@pytest.fixture
+def quick_reads(monkeypatch):
+    """The read asked for comes 0.1 s after the one at start, not the 2 s the bot spaces them
+    (tests/test_balance.py tests the spacing): the tests here are about its being asked."""
+    monkeypatch.setattr("bot.balance.SOON_SPACING", 0.1)
+
+
 async def reading(s, remaining):
     s.world.api.remain_balance = remaining
     await s.world.bot.balance.read_now()
@@ -48,7 +55,7 @@ async def test_a_falling_balance_is_posted_once_per_crossing_in_the_modlog(tmp_p
     [("submit", "balance is empty"), ("poll", "queued as job #1")],
     ids=["submit", "status check"],
 )
-async def test_a_402_has_the_balance_read_at_once(tmp_path, route, member_reads):
+async def test_a_402_has_the_balance_read_at_once(tmp_path, route, member_reads, quick_reads):
     async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:
         api = s.world.api
         await api.wait_until(lambda: api.balance_reads == 1, what="the reading at start")
@@ -77,7 +84,9 @@ KEY_REFUSED = "apimart: the API key was refused (check APIMART_API_KEY)"
 
 
 @pytest.mark.parametrize("route", ["submit", "poll"], ids=["submit", "status check"])
-async def test_a_key_revoked_while_running_makes_readyz_say_so_at_once(tmp_path, route):
+async def test_a_key_revoked_while_running_makes_readyz_say_so_at_once(
+    tmp_path, route, quick_reads
+):
     """Not at the next hourly (here) or 5-minutely (default) read: until then /readyz stays
     200 while every video is refused."""
     async with server(tmp_path, balance_check_interval=3600, plan=TaskPlan()) as s:

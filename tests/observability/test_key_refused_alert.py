@@ -18,13 +18,17 @@ def alerts_telling(healthy, outage) -> list[str]:
     ]
 
 
-async def test_a_key_revoked_while_a_render_is_under_way_fires_a_documented_alert(tmp_path):
+async def test_a_key_revoked_while_a_render_is_under_way_fires_a_documented_alert(
+    tmp_path, monkeypatch
+):
     """Every status check and balance read now answers 401: the render under way is lost from
     view and every new video would be refused. No member has tried one yet, so nothing counts as
     rejected, and APIMart is up (no 5xx, no timeouts): a documented alert must still read a
     series a healthy run leaves at zero and the revoked key moves; once the key works again,
     its alert is quiet."""
     plan = TaskPlan(polls_until_done=None)
+    # The read a refused check asks for comes 0.1 s after the last, not 2 s (tests/test_balance.py)
+    monkeypatch.setattr("bot.balance.SOON_SPACING", 0.1)
     async with running_bot(tmp_path, plan=plan, metrics_port=0) as world:
         base = f"http://127.0.0.1:{world.bot.observability.port}"
         await balance_read(world)
