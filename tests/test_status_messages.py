@@ -57,6 +57,17 @@ async def held_back_changes_come_due(status):
     await status.drain(timeout=5)
 
 
+async def settled(status, timeout=10):  # noqa: ASYNC109
+    """Wait until `status` has nothing left to do: no edit made or waiting its turn (behind a
+    429, say), no change held back for its interval, no last edit waiting to be tried again.
+    Whatever it would still show has been shown; nothing is cut short."""
+    async with asyncio.timeout(timeout):
+        while status._editors or status._catch_ups or status._retries or status._too_soon:
+            pending = [*status._editors.values(), *status._catch_ups.values()]
+            await asyncio.gather(*pending, *status._retries.values(), return_exceptions=True)
+            await asyncio.sleep(0.01)  # a change held back without its timer yet gets one
+
+
 def edits(fake):
     return [r.json["content"] for r in fake.requests if r.method == "PATCH"]
 
@@ -579,8 +590,7 @@ async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store,
     done = dataclasses.replace(rendering, state=JobState.COMPLETED, progress=100)
     status.schedule(done, final=True)  # waits behind the 45% edit
     try:
-        await asyncio.sleep(3.0)
-        await status.drain(timeout=5)
+        await settled(status)
         content = fake.get_message(job.status_message_id)["content"]
         assert "is done" in content, content
     finally:
@@ -607,8 +617,7 @@ async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_tu
     # The newer news, said once, waits for the lane (the held-back 40% comes due meanwhile).
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
     try:
-        await asyncio.sleep(3.0)
-        await status.drain(timeout=5)
+        await settled(status)
         content = fake.get_message(job.status_message_id)["content"]
         assert "no news from the video service" in content, content
     finally:
@@ -643,8 +652,7 @@ async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
     # The newer news, said once, is scheduled while the 40% still waits its turn.
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
     try:
-        await asyncio.sleep(4.0)
-        await status.drain(timeout=5)
+        await settled(status)
         content = fake.get_message(job.status_message_id)["content"]
         assert "no news from the video service" in content, content
     finally:
