@@ -7,6 +7,9 @@ finished video's delivery. Status checks learn from their own 429s.
 A status check's 503 with `Retry-After` (APIMart down for upkeep) pauses every caller, as a
 check's 429 does, without cutting the pace (`unavailable`): the other checks and submits
 would only get their own 503s.
+
+A submit never waits out a pause in the budget's line (`submit_hold`,
+`acquire_unless_paused`): it waits in the database, its status saying why and until when.
 """
 
 from __future__ import annotations
@@ -16,11 +19,22 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 _WINDOW = 1.0  # the budget is "requests per second": no one-second window holds more
+
+
+@dataclass(frozen=True)
+class SubmitHold:
+    """A pause APIMart asked for that holds a submit back: for how many seconds, and whether
+    it said it is down (a 503) rather than that we ask too often (a 429)."""
+
+    seconds: float
+    down: bool
 
 
 class RequestBudget:
@@ -61,6 +75,8 @@ class RequestBudget:
         self._cut_rate = rate
         self._submits_paused_until = -math.inf
         self._unavailable_until = -math.inf
+        # Callers waiting for their turn that give it up when a pause begins.
+        self._pause_watchers: set[asyncio.Future[None]] = set()
         self.granted = 0
         self.cuts = 0
         self.waited = 0.0  # total seconds callers spent waiting for their turn
@@ -109,11 +125,71 @@ class RequestBudget:
         self.waited += now - started
         return now
 
+    async def acquire_unless_paused(self) -> float | None:
+        """As `acquire`, but a pause APIMart asked for (a status check's 429 or 503), standing
+        or begun while this waits its turn, is not waited out: None at once, no turn taken. A
+        submit waits it out in the database instead, its status saying until when."""
+        started = self._clock()
+        if not await self._line_unless_paused():
+            return None
+        try:
+            now = self._clock()
+            while (wait := self.delay(now)) > 0:
+                if self._paused_until > now:
+                    return None
+                await self._sleep(wait)
+                now = self._clock()
+            self.take(now)
+        finally:
+            self._turn.release()
+        self.waited += now - started
+        return now
+
+    async def _line_unless_paused(self) -> bool:
+        """Wait for the front of the line (holding `_turn` once True); False, not holding it,
+        if a pause stands or begins first (the callers before it wait it out at the front)."""
+        if self._paused_until > self._clock():
+            return False
+        began: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        turn = asyncio.ensure_future(self._turn.acquire())
+        self._pause_watchers.add(began)
+        try:
+            await asyncio.wait((turn, began), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            self._leave_line(turn)
+            raise
+        finally:
+            self._pause_watchers.discard(began)
+            began.cancel()
+        if turn.done() and not turn.cancelled() and turn.exception() is None:
+            return True  # its turn came (a pause begun at once is seen at the front)
+        self._leave_line(turn)
+        return False
+
+    def _leave_line(self, turn: asyncio.Task[Literal[True]]) -> None:
+        """Give up a place in the line; a turn that came meanwhile is handed on."""
+
+        def hand_on(done: asyncio.Task[Literal[True]]) -> None:
+            if not done.cancelled() and done.exception() is None:
+                self._turn.release()
+
+        turn.cancel()
+        turn.add_done_callback(hand_on)
+
+    def _pause(self, until: float) -> None:
+        """Nobody asks before `until`; callers that do not wait pauses out leave the line."""
+        if until <= self._paused_until:
+            return
+        self._paused_until = until
+        for watcher in self._pause_watchers:
+            if not watcher.done():
+                watcher.set_result(None)
+
     def rate_limited(self, *, sent_at: float, retry_after: float | None = None) -> None:
         """The API answered 429 to a request granted at `sent_at`: slow everyone down."""
         now = self._clock()
         if retry_after is not None and retry_after > 0:
-            self._paused_until = max(self._paused_until, now + min(retry_after, self._max_pause))
+            self._pause(now + min(retry_after, self._max_pause))
         # Requests sent before the last cut were paced at the old rate: their 429s are old news.
         if sent_at <= self._cut_at:
             return
@@ -129,14 +205,9 @@ class RequestBudget:
             return 0.0
         pause = min(retry_after, self._max_pause)
         until = self._clock() + pause
-        self._paused_until = max(self._paused_until, until)
         self._unavailable_until = max(self._unavailable_until, until)
+        self._pause(until)
         return pause
-
-    def unavailable_for(self) -> float:
-        """Seconds before APIMart said it is back (0: it did not say it is down): a submit due
-        meanwhile waits in the database, its status saying when, not in `acquire`."""
-        return max(0.0, self._unavailable_until - self._clock())
 
     def refuse_submits(self, retry_after: float) -> float:
         """APIMart answered a submit 429 with this wait: hold back submits, nothing else, for
@@ -147,9 +218,16 @@ class RequestBudget:
         self._submits_paused_until = max(self._submits_paused_until, self._clock() + pause)
         return pause
 
-    def submits_paused_for(self) -> float:
-        """Seconds before a submit may be sent again (0: now)."""
-        return max(0.0, self._submits_paused_until - self._clock())
+    def submit_hold(self) -> SubmitHold | None:
+        """Whether a submit is held back now, and for how long: by a pause of submits (a
+        submit's 429 or 503) or of every request (a status check's); None: it may go, in its
+        turn. Its reason is that of the pause that ends last, which is the one it waits for."""
+        now = self._clock()
+        until = max(self._submits_paused_until, self._paused_until)
+        if until <= now:
+            return None
+        down = self._unavailable_until >= until
+        return SubmitHold(until - now, down)
 
     def _forget_before(self, horizon: float) -> None:
         while self._recent and self._recent[0] <= horizon:

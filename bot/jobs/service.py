@@ -22,7 +22,7 @@ from bot.apimart import (
     VideoRequest,
 )
 from bot.i18n import Message, msg
-from bot.jobs.budget import RequestBudget
+from bot.jobs.budget import RequestBudget, SubmitHold
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
 from bot.jobs.kept_tasks import AnswerKept, Kept, KeptNothingMade, KeptTask, KeptTasks
@@ -319,20 +319,11 @@ class JobService:
             personal = job.requester.guild_id is None
             key = "unsent_personal_budget_spent" if personal else "unsent_budget_spent"
             return await self._close(job, JobState.REJECTED, msg(key), member_present)
-        paused = self._budget.submits_paused_for() if self._budget is not None else 0.0
-        if paused > 0:
+        hold = self._budget.submit_hold() if self._budget is not None else None
+        if hold is not None:
             # Before renewing its media too: a picture copied now is a request APIMart asked
             # us not to send, and its copy's days would run while the job waits.
-            return await self._retry_later(
-                job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
-            )
-        down = self._budget.unavailable_for() if self._budget is not None else 0.0
-        if down > 0:
-            # A status check's 503 said APIMart is down until then: held in the database, its
-            # status saying when it is tried, not waiting in the budget's line meanwhile.
-            return await self._retry_later(
-                job, "APIMart down for upkeep", down, member_present, HOLD_BUSY
-            )
+            return await self._hold_for_pause(job, hold, member_present)
         try:
             job = await self._fresh_media(job)
         except JobRefused as refusal:
@@ -359,16 +350,15 @@ class JobService:
                 await self._give_back(job, member_present), kept_back="error"
             )
         if self._budget is not None:
-            # APIMart asked for a pause in submits: nothing is sent before it ends, including
-            # a submit that was waiting for its turn when the pause began.
-            paused = self._budget.submits_paused_for()
-            if paused <= 0:
-                await self._budget.acquire()
-                paused = self._budget.submits_paused_for()
-            if paused > 0:
-                return await self._retry_later(
-                    job, "submits paused by APIMart", paused, member_present, HOLD_SLOW_DOWN
-                )
+            # APIMart asked for a pause: nothing is sent before it ends, including a submit
+            # that was waiting for its turn when the pause began; nor does one wait it out in
+            # the budget's line, where its status would show a next try gone by.
+            while (hold := self._budget.submit_hold()) is None:
+                if await self._budget.acquire_unless_paused() is not None:
+                    hold = self._budget.submit_hold()  # submits paused while it waited
+                    break
+            if hold is not None:
+                return await self._hold_for_pause(job, hold, member_present)
         # Read before the request leaves: after it, nothing may stand between APIMart's answer
         # and storing the task id.
         typical = await self._typical(job)
@@ -856,6 +846,17 @@ class JobService:
         delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
         hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
         return await self._retry_later(job, error.message, delay, member_present, hold)
+
+    async def _hold_for_pause(
+        self, job: Job, hold: SubmitHold, member_present: bool
+    ) -> SubmitReport:
+        """Held until the end of a pause APIMart asked for, in its words: down (a 503) reads
+        "busy", a 429 "asked us to slow down"."""
+        if hold.down:
+            reason, key = "APIMart down for upkeep", HOLD_BUSY
+        else:
+            reason, key = "APIMart asked for a pause", HOLD_SLOW_DOWN
+        return await self._retry_later(job, reason, hold.seconds, member_present, key)
 
     async def _retry_later(
         self,

@@ -14,8 +14,10 @@ from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
 from bot.status import next_try
+from bot.status_messages import StatusMessages
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.jobs.test_service_and_poller import poller_client
+from tests.timestamps import read_at, stamps
 
 
 class ManualTime:
@@ -245,8 +247,8 @@ async def test_a_submit_waiting_for_its_turn_is_not_sent_into_a_pause(db, api, s
     """A pause that began while a submit queued for the budget holds that submit back too."""
 
     class PausedWhileWaiting(RequestBudget):
-        async def acquire(self):
-            granted = await super().acquire()
+        async def acquire_unless_paused(self):
+            granted = await super().acquire_unless_paused()
             self.refuse_submits(30)  # another submit's 429 came back meanwhile
             return granted
 
@@ -260,6 +262,46 @@ async def test_a_submit_waiting_for_its_turn_is_not_sent_into_a_pause(db, api, s
     )
     assert report.state is JobState.RECORDED
     assert api.submits == []
+
+
+async def test_a_submit_queued_behind_a_check_leaves_the_line_when_a_pause_begins():
+    """A submit waits its turn behind a status check (which waits for the pace); a 429's
+    pause then begins (another check's answer). The submit gives its turn up at once, taking
+    none (it waits in the database, its status saying until when), rather than wait out the
+    pause unseen behind the check, which waits it out; the line goes on as before."""
+    gate = asyncio.Event()
+    time = ManualTime()
+
+    async def sleep(seconds):
+        await gate.wait()
+        await time.sleep(seconds)
+
+    limiter = RequestBudget(1, clock=time, sleep=sleep)
+    sent = await limiter.acquire()
+    check = asyncio.create_task(limiter.acquire())
+    submit = asyncio.create_task(limiter.acquire_unless_paused())
+    await asyncio.sleep(0.01)
+    assert not submit.done(), "no pause yet: it waits its turn"
+    limiter.rate_limited(sent_at=sent, retry_after=60)
+    assert await asyncio.wait_for(submit, 1) is None
+    gate.set()
+    assert await asyncio.wait_for(check, 1) >= sent + 60
+    assert limiter.granted == 2, "the submit took no turn"
+    assert await limiter.acquire_unless_paused() is not None, "the line goes on"
+
+
+async def test_a_submit_gives_its_place_in_line_back_when_cut_off():
+    """A stop while a submit waits its turn: the turn it was about to get goes on to the next
+    caller, never kept by nobody (the budget would stop every request)."""
+    time = ManualTime()
+    limiter = RequestBudget(1, clock=time, sleep=time.sleep)
+    async with limiter._turn:  # a caller at the front of the line
+        submit = asyncio.create_task(limiter.acquire_unless_paused())
+        await asyncio.sleep(0.01)
+        submit.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await submit
+    assert await asyncio.wait_for(limiter.acquire(), 1) is not None
 
 
 async def test_a_503s_pause_holds_every_caller_without_cutting_the_pace():
@@ -284,16 +326,20 @@ async def apimart_on_the_clock(clock):
         yield fake
 
 
-def engine_on_a_budget(db, api, session, clock, **config):
+def engine_on_a_budget(db, api, session, clock, *, rate=10, slept=None, on_progress=None, **config):
     """Store, service and poller as bot/app.py wires them: one budget (10/s, on the test's
-    clock) for submits and checks, a client that never retries on its own."""
+    clock) for submits and checks, a client that never retries on its own. `slept(limiter)`
+    is awaited after each wait of the budget (the clock moved on), `on_progress` is the
+    status messages' listener."""
 
     async def sleep(seconds):
         clock.advance(seconds)
+        if slept is not None:
+            await slept(limiter)
 
     client = poller_client(api, session)
     store = JobStore(db, clock=clock)
-    limiter = RequestBudget(10, clock=clock, sleep=sleep)
+    limiter = RequestBudget(rate, clock=clock, sleep=sleep)
     service = JobService(
         store, client, clock=clock, timing=SubmitTiming(first_poll_delay=8), budget=limiter
     )
@@ -306,6 +352,7 @@ def engine_on_a_budget(db, api, session, clock, **config):
         clock=clock,
         config=PollerConfig(poll_interval=8, schedule=schedule, **config),
         budget=limiter,
+        **({"on_progress": on_progress} if on_progress is not None else {}),
     )
     return store, service, poller
 
@@ -367,3 +414,105 @@ async def test_a_submit_due_while_apimart_is_down_waits_with_a_true_next_try(
     await poller.run_once()
     assert len(api.submits) == 2
     assert (await store.get(report.job.id)).state is JobState.QUEUED
+
+
+async def posted(store, status, fake, client, clock, prompt, *, locale="en-US"):
+    """A job due to be sent now, its status message posted in the fake's channel."""
+    requester = Requester(
+        user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id, locale=locale
+    )
+    job = await store.create(requester, VideoRequest(prompt=prompt), now=clock(), submit_by=clock())
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    return await store.get(job.id)
+
+
+def reads(fake, job, clock, locale="en-US"):
+    """The job's status message as its member reads it now (live times as Discord shows them)."""
+    return read_at(fake.get_message(job.status_message_id)["content"], clock(), locale)
+
+
+def overdue(fake, job, clock):
+    """How long ago the next try the job's status message shows was (0: none in the past)."""
+    content = fake.get_message(job.status_message_id)["content"]
+    return max((clock() - moment for moment in stamps(content)), default=0.0)
+
+
+async def test_a_held_submit_due_during_a_status_checks_429_pause_shows_when_it_is_sent(
+    db, apimart_on_the_clock, session, clock, fake, client
+):
+    """A video held once (its submit answered 429 `Retry-After: 20`: "sending in 20 seconds")
+    comes due while a status check's 429 `Retry-After: 60` has paused every request. Before,
+    it waited in the budget's line through the pause, its status reading "sending 55 seconds
+    ago" while nothing happened; now it waits in the database, its status saying it is sent
+    when the pause ends, and it is sent then, once."""
+    api = apimart_on_the_clock
+    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    watched = []
+    worst = []  # while the budget made anyone wait: how far in the past the shown try was
+
+    async def slept(_limiter):
+        worst.extend(overdue(fake, job, clock) for job in watched)
+
+    store, service, poller = engine_on_a_budget(
+        db, api, session, clock, slept=slept, on_progress=status.update
+    )
+    await service.create_and_submit(member(1), VideoRequest(prompt="a fox"))  # a render
+    hare = await posted(store, status, fake, client, clock, "a hare")
+    watched.append(hare)
+    api.fail_next("submit", status=429, retry_after_header="20")
+    await poller.run_once()
+    assert "asked us to slow down; sending in 20 seconds" in reads(fake, hare, clock)
+    clock.advance(15)
+    api.fail_next("poll", status=429, retry_after_header="60")
+    await poller.run_once()  # the fox's check is refused: every request waits a minute
+    clock.advance(5)  # the hare's next try
+    await poller.run_once()
+    assert max(worst, default=0.0) < 2, f"its status showed a try {max(worst)} s past"
+    shown = reads(fake, hare, clock)
+    assert "asked us to slow down; sending in 55 seconds" in shown, shown
+    assert len(api.submits) == 2, "nothing is sent while APIMart asked for a pause"
+    clock.advance(55)
+    await poller.run_once()
+    assert (await store.get(hare.id)).state is JobState.QUEUED
+    assert len(api.submits) == 3
+    assert max(worst, default=0.0) < 2, f"its status showed a try {max(worst)} s past"
+
+
+async def test_a_submit_waiting_its_turn_when_every_request_is_paused_shows_the_pauses_end(
+    db, apimart_on_the_clock, session, clock, fake, client
+):
+    """A video held once comes due and waits its turn in the budget (a request went out just
+    before); meanwhile a status check is answered 429 `Retry-After: 60`. Before, it stayed in
+    the budget's line through the whole pause, its status showing a try a minute past; now it
+    gives its turn up and waits in the database, its status saying when it is sent."""
+    api = apimart_on_the_clock
+    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    watched = []
+    worst = []
+    pause = []  # armed: the next wait of the budget sees a check's 429 come back
+
+    async def slept(limiter):
+        if pause:
+            limiter.rate_limited(sent_at=pause.pop(), retry_after=60)
+        worst.extend(overdue(fake, job, clock) for job in watched)
+
+    store, service, poller = engine_on_a_budget(
+        db, api, session, clock, rate=1, slept=slept, on_progress=status.update
+    )
+    hare = await posted(store, status, fake, client, clock, "a hare")
+    watched.append(hare)
+    api.fail_next("submit", status=429, retry_after_header="20")
+    await poller.run_once()
+    clock.advance(20)  # the hare's next try; another member's video is sent just before it
+    await service.create_and_submit(member(1), VideoRequest(prompt="a fox"))
+    pause.append(clock())
+    await poller.run_once()
+    ends = math.ceil(clock() + 60)
+    assert max(worst, default=0.0) < 2, f"its status showed a try {max(worst)} s past"
+    shown = fake.get_message(hare.status_message_id)["content"]
+    assert "asked us to slow down" in shown and stamps(shown) == [ends], shown
+    assert len(api.submits) == 2, "nothing is sent while APIMart asked for a pause"
+    clock.advance(60)
+    await poller.run_once()
+    assert (await store.get(hare.id)).state is JobState.QUEUED
+    assert len(api.submits) == 3
