@@ -74,6 +74,7 @@ class RequestBudget:
         self._cut_at = -math.inf
         self._cut_rate = rate
         self._submits_paused_until = -math.inf
+        self._submits_down_until = -math.inf  # the part of the submits' pause a 503 asked for
         self._unavailable_until = -math.inf
         # Callers waiting for their turn that give it up when a pause begins.
         self._pause_watchers: set[asyncio.Future[None]] = set()
@@ -209,13 +210,16 @@ class RequestBudget:
         self._pause(until)
         return pause
 
-    def refuse_submits(self, retry_after: float) -> float:
-        """APIMart answered a submit 429 with this wait: hold back submits, nothing else, for
-        the seconds returned (the wait, at most the longest pause)."""
+    def refuse_submits(self, retry_after: float, *, down: bool = False) -> float:
+        """APIMart answered a submit 429 (or, `down`, a 503) with this wait: hold back submits,
+        nothing else, for the seconds returned (the wait, at most the longest pause)."""
         if retry_after <= 0:
             return 0.0
         pause = min(retry_after, self._max_pause)
-        self._submits_paused_until = max(self._submits_paused_until, self._clock() + pause)
+        until = self._clock() + pause
+        self._submits_paused_until = max(self._submits_paused_until, until)
+        if down:
+            self._submits_down_until = max(self._submits_down_until, until)
         return pause
 
     def submit_hold(self) -> SubmitHold | None:
@@ -226,7 +230,7 @@ class RequestBudget:
         until = max(self._submits_paused_until, self._paused_until)
         if until <= now:
             return None
-        down = self._unavailable_until >= until
+        down = max(self._submits_down_until, self._unavailable_until) >= until
         return SubmitHold(until - now, down)
 
     def _forget_before(self, horizon: float) -> None:

@@ -842,7 +842,7 @@ class JobService:
         if hint is not None and hint > 0 and self._budget is not None:
             # The other submits wait it out too (status checks go on: they have their own), and
             # this one no longer than they do: it keeps its place in line.
-            hint = self._budget.refuse_submits(hint)
+            hint = self._budget.refuse_submits(hint, down=not isinstance(error, RateLimitError))
         delay = hint if hint is not None and hint > 0 else self._timing.submit_retry_delay
         hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
         return await self._retry_later(job, error.message, delay, member_present, hold)

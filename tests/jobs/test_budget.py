@@ -516,3 +516,32 @@ async def test_a_submit_waiting_its_turn_when_every_request_is_paused_shows_the_
     await poller.run_once()
     assert (await store.get(hare.id)).state is JobState.QUEUED
     assert len(api.submits) == 3
+
+
+async def test_videos_held_back_by_another_submits_503_say_the_service_is_busy(
+    db, apimart_on_the_clock, session, clock, fake, client
+):
+    """APIMart answers a submit 503 `Retry-After: 30` (down): that video reads "the video
+    service is busy", and so must the videos held back meanwhile by the same pause (before,
+    they read "the video service asked us to slow down", a 429's wording: nothing asked the bot
+    to slow down). None of them is sent before the pause ends."""
+    api = apimart_on_the_clock
+    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    store, _, poller = engine_on_a_budget(db, api, session, clock, on_progress=status.update)
+    fox = await posted(store, status, fake, client, clock, "a fox")
+    api.fail_next("submit", status=503, retry_after_header="30")
+    await poller.run_once()
+    assert "the video service is busy; trying again in 30 seconds" in reads(fake, fox, clock)
+    clock.advance(5)
+    hare = await posted(store, status, fake, client, clock, "a hare")
+    owl = await posted(store, status, fake, client, clock, "an owl", locale="zh-CN")
+    await poller.run_once()
+    shown = reads(fake, hare, clock)
+    assert "the video service is busy; trying again in 25 seconds" in shown, shown
+    shown = reads(fake, owl, clock, "zh-CN")
+    assert "视频服务繁忙，25秒后重试" in shown, shown  # noqa: RUF001
+    assert len(api.submits) == 1, "nothing is sent while APIMart said it is down"
+    clock.advance(25)
+    await poller.run_once()
+    assert len(api.submits) == 4
+    assert {(await store.get(job.id)).state for job in (fox, hare, owl)} == {JobState.QUEUED}
