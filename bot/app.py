@@ -86,6 +86,9 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.owner",
 )
 _COMMANDS_HASH_KEY = "global_commands_hash"
+# How long after the engine starts videos waiting in servers wait, at most, for this process's
+# shards to be ready and checked (`VideoBot.shard_checked`).
+SERVERS_READY_CAP = PollerConfig.servers_ready_cap
 
 
 class VideoBot(commands.AutoShardedBot):
@@ -180,6 +183,11 @@ class VideoBot(commands.AutoShardedBot):
         self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None
         self._health_tried = False
+        # Set once every shard of this process had its first READY and `cogs.moderation` caught
+        # up the servers that removed the bot while it was down: the engine sends no video
+        # waiting in a server before (nothing billed for a server that removed the bot).
+        self.servers_checked = asyncio.Event()
+        self._shards_checked: set[int] = set()
         # True once `setup_hook` finished: cogs loaded, commands synced, engine started.
         self.set_up = False
 
@@ -204,6 +212,16 @@ class VideoBot(commands.AutoShardedBot):
                 stopping=self.stopping,
                 backoff=Backoff(),
             )
+
+    def shard_checked(self, shard_id: int) -> None:
+        """`shard_id` is ready and its servers that removed the bot while it was down are
+        caught up: once every shard of this process is, videos waiting in servers are sent."""
+        self._shards_checked.add(shard_id)
+        if self.servers_checked.is_set() or not self._shards_checked.issuperset(self._own_shards()):
+            return
+        self.servers_checked.set()
+        if hasattr(self, "poller"):
+            self.poller.wake()
 
     def _own_shards(self) -> Sequence[int]:
         """The shards this process runs: SHARD_IDS, else all of SHARD_COUNT or of the count
@@ -432,6 +450,7 @@ class VideoBot(commands.AutoShardedBot):
                     if self.db.dialect == "postgres"
                     else PollerConfig.max_idle_wait
                 ),
+                servers_ready_cap=SERVERS_READY_CAP,
                 schedule=PollSchedule(
                     interval=settings.poll_interval,
                     max_gap=settings.poll_max_gap,
@@ -444,6 +463,7 @@ class VideoBot(commands.AutoShardedBot):
             # claims right now, so a restart waits for leases to lapse instead.
             recover_at_start=self.db.dialect == "sqlite",
             metrics=self.metrics,
+            servers_ready=self.servers_checked,
         )
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:

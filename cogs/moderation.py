@@ -237,9 +237,11 @@ class ModerationCog(
         down (a restart, a deploy), when no GUILD_DELETE could reach it; it is caught up as
         `on_guild_remove` would have. A server in an outage is listed in READY, unavailable
         (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
-        process's never appear here (`docs/scaling.md`)."""
+        process's never appear here (`docs/scaling.md`). Until every shard of this process was
+        judged, the engine sends no video waiting in a server."""
         bot = self.bot
         if not bot.intents.guilds:
+            bot.shard_checked(shard_id)
             return  # no server would be known: every one would look gone
         shard_count = bot.shard_count or 1
         for guild_id in await bot.store.guilds_with_waiting_jobs():
@@ -247,6 +249,10 @@ class ModerationCog(
                 continue  # another shard's, maybe another process's
             if bot.get_guild(guild_id) is None:
                 await self._removed_from(guild_id, while_away=True)
+        # Only now may the engine send this shard's servers' videos (`VideoBot.shard_checked`):
+        # one due at the start would otherwise be sent before its server was judged. (Not if
+        # this failed: the engine's cap on that wait sends them.)
+        bot.shard_checked(shard_id)
 
     async def _removed_from(self, guild_id: int, *, while_away: bool) -> None:
         """Cancel a server's videos waiting to be sent: the bot is no longer in it."""

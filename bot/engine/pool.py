@@ -88,6 +88,7 @@ class StageLoop:
         claim_share: float = 0.0,
         settle: float = SETTLE,
         reach: float | None = None,
+        servers_ready: Callable[[], bool] | None = None,
     ) -> None:
         if isinstance(workers, int) and workers < 1:
             raise ValueError("a stage needs at least one worker")
@@ -110,6 +111,8 @@ class StageLoop:
         self._settle = settle
         # How far ahead this stage makes a job due, at most (`JobStore.claim_due`).
         self._reach = reach
+        # False while jobs made in servers must wait (`Poller`): the others are claimed alone.
+        self._servers_ready = servers_ready or (lambda: True)
         self._looked_at = -math.inf  # event-loop time of the last look at the database
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -129,7 +132,9 @@ class StageLoop:
     async def run_once(self, limit: int = 10_000) -> None:
         """Work through the jobs due now, at most `workers` at once, and return (tests, benches)."""
         await self._before_claim()
-        jobs = await self._store.claim_due(self.stage, limit, reach=self._reach)
+        jobs = await self._store.claim_due(
+            self.stage, limit, reach=self._reach, servers=self._servers_ready()
+        )
         pool = asyncio.Semaphore(self.workers)
 
         async def work(job: Job) -> None:
@@ -163,8 +168,11 @@ class StageLoop:
             batch = max(1, math.ceil(self._claim_share * workers))
             if free < batch and self._inflight:
                 free = 0  # wait until enough workers are free to claim for several at once
+            servers = self._servers_ready()
             claimed = (
-                await self._store.claim_due(self.stage, free, reach=self._reach) if free > 0 else []
+                await self._store.claim_due(self.stage, free, reach=self._reach, servers=servers)
+                if free > 0
+                else []
             )
             if self._stopping:
                 # The stop came during the claim: give the jobs back unworked (nothing was sent
@@ -179,7 +187,7 @@ class StageLoop:
                 continue  # the pool filled up; more may be due as soon as a worker frees
             # While the pool waits for free workers, it looks again as soon as they are.
             caught_up = free > 0
-            delay = self._idle_wait if free <= 0 else await self._idle_delay()
+            delay = self._idle_wait if free <= 0 else await self._idle_delay(servers)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
@@ -213,8 +221,9 @@ class StageLoop:
         if self._on_release is not None:
             self._on_release()
 
-    async def _idle_delay(self) -> float:
-        due = await self._store.next_due(self.stage)
+    async def _idle_delay(self, servers: bool) -> float:
+        # Servers' jobs held back are not waited for: the stage is woken when they may go.
+        due = await self._store.next_due(self.stage, servers=servers)
         if due is None:
             return self._idle_wait
         return min(max(due - self._clock(), 0.01), self._idle_wait)

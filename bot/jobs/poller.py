@@ -149,6 +149,9 @@ class PollerConfig:
     max_restart_backoff: float = 60.0
     # How running tasks are spaced; None keeps the plain `poll_interval` rhythm.
     schedule: PollSchedule | None = None
+    # Jobs made in servers are sent only once this process's shards are ready and their
+    # servers checked (`Poller`), or this many seconds after the engine started at most.
+    servers_ready_cap: float = 60.0
     # Jitters the backoff after a failed status check (a seeded one in tests).
     rng: random.Random = field(default_factory=random.Random, compare=False)
 
@@ -204,8 +207,15 @@ class Poller:
         announce: Announcer | None = None,
         metrics: Metrics | None = None,
         on_account_refused: Callable[[], None] | None = None,
+        servers_ready: asyncio.Event | None = None,
     ) -> None:
         self._store = store
+        # Set once every shard of this process had its first READY and the removals it missed
+        # while the bot was down were caught up (`cogs.moderation`): until then, a job made in
+        # a server is not sent (it may be one that removed the bot: nothing is billed there).
+        # The others (DMs, a member's own install) go at once. None: no wait (tests, benches).
+        self._servers_ready = servers_ready
+        self._servers_wait: asyncio.Task[None] | None = None
         # A status check answered 401 (the key) or 402 (no balance): have the balance read,
         # which tells the operator and /readyz.
         self._on_account_refused = on_account_refused
@@ -238,6 +248,7 @@ class Poller:
                 self._submit,
                 config.submit_workers,
                 before_claim=self._settle_lost_submits,
+                servers_ready=servers_ready.is_set if servers_ready is not None else None,
             ),
             self._stage(Stage.POLL, self._poll, self.poll_workers, claim_share=_POLL_CLAIM_SHARE),
             self._stage(Stage.DELIVER, self._deliver_one, config.delivery_workers),
@@ -251,6 +262,7 @@ class Poller:
         *,
         before_claim: Callable[[], Awaitable[None]] | None = None,
         claim_share: float = 0.0,
+        servers_ready: Callable[[], bool] | None = None,
     ) -> StageLoop:
         return StageLoop(
             stage,
@@ -268,6 +280,7 @@ class Poller:
             # is free between checks for far longer than another stage may wait to look.
             settle=min(SETTLE, self._schedule.shortest / 10),
             reach=self.reach(stage),
+            servers_ready=servers_ready,
         )
 
     def reach(self, stage: Stage) -> float:
@@ -305,6 +318,26 @@ class Poller:
         """Start the supervised start-up recovery, then each stage's loop (once)."""
         if not self._tasks:
             self._tasks = [asyncio.create_task(self._run(), name="video-job-engine")]
+            if self._servers_ready is not None and self._servers_wait is None:
+                self._servers_wait = asyncio.create_task(
+                    self._cap_servers_wait(self._servers_ready), name="servers-ready-cap"
+                )
+
+    async def _cap_servers_wait(self, ready: asyncio.Event) -> None:
+        """Send servers' jobs once `ready`, or after `servers_ready_cap` seconds all the same:
+        a gateway that cannot connect must not hold paid work for ever."""
+        cap = self._config.servers_ready_cap
+        try:
+            await asyncio.wait_for(ready.wait(), cap)
+        except TimeoutError:
+            log.warning(
+                "Start-up: not every shard of this process was ready within %.0f s; videos"
+                " waiting in servers are sent anyway (one in a server that removed the bot"
+                " while it was down is sent, and comes by DM)",
+                cap,
+            )
+            ready.set()
+        self.wake()
 
     def loop_states(self) -> dict[str, bool]:
         """Each stage loop's name and whether it runs; during start-up recovery, whether that
@@ -370,6 +403,8 @@ class Poller:
     async def stop(self, grace: float | None = None) -> None:
         """Stop claiming work, let in-flight work finish for up to `grace` seconds (the
         configured `stop_timeout` by default), then end the loops."""
+        if self._servers_wait is not None:
+            self._servers_wait.cancel()
         tasks, self._tasks = self._tasks, []
         if not tasks:
             return

@@ -152,6 +152,16 @@ _STAGE_JOBS: dict[Stage, tuple[str, str]] = {
 }
 
 
+# A job made through a member's own install, or in DMs: not one of a server the bot is a member
+# of, which may have removed the bot while it was down (`guilds_with_waiting_jobs`).
+_NOT_A_SERVERS = "(guild_id IS NULL OR reply_route IS NOT NULL)"
+
+
+def _stage_jobs(stage: Stage, servers: bool) -> tuple[str, str]:
+    jobs, column = _STAGE_JOBS[stage]
+    return (jobs if servers else f"{jobs} AND {_NOT_A_SERVERS}"), column
+
+
 # How far apart two processes' clocks may be and still have each other's times taken as they
 # are (each follows the database server's clock, `bot.engine.clock`). A due time or a claim
 # further ahead than any this bot writes by more than this was written by a clock that ran
@@ -418,15 +428,18 @@ class JobStore:
         held_at_most = now + max(LONGEST_CLAIM, self.leases.longest) + CLOCK_SLACK
         return "(lease_until IS NULL OR lease_until <= ? OR lease_until > ?)", (now, held_at_most)
 
-    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
+    async def claim_due(
+        self, stage: Stage, limit: int, *, reach: float | None = None, servers: bool = True
+    ) -> list[Job]:
         """Lease up to `limit` jobs due for `stage` that nobody holds, oldest due first.
 
         A job due further ahead than `reach` seconds (how far ahead the stage ever makes one
         due: `STAGE_REACH` by default), give or take `CLOCK_SLACK`, is due now: a clock that
         ran ahead and was set back (NTP, an operator, the database server's) wrote it.
+        Without `servers`, none made in a server the bot is a member of (`_NOT_A_SERVERS`).
         """
         now = self._clock()
-        jobs, column = _STAGE_JOBS[stage]
+        jobs, column = _stage_jobs(stage, servers)
         set_ahead_from = now + (STAGE_REACH[stage] if reach is None else reach) + CLOCK_SLACK
         unheld, unheld_params = self._unheld(now)
         submitting = (
@@ -465,9 +478,10 @@ class JobStore:
         order = {row["id"]: (due_at(row), row["id"]) for row in rows}
         return sorted(map(_job_from_row, rows), key=lambda job: order[job.id])
 
-    async def next_due(self, stage: Stage) -> float | None:
-        """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed)."""
-        jobs, column = _STAGE_JOBS[stage]
+    async def next_due(self, stage: Stage, *, servers: bool = True) -> float | None:
+        """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed);
+        without `servers`, of those `claim_due` would claim without them."""
+        jobs, column = _stage_jobs(stage, servers)
         # A job is due at the later of its due time and its lease's end. Read as two first
         # rows, each in its index's order (not every running job): the earliest due time of a
         # job not held past it, and the earliest lease end that is past its job's due time.

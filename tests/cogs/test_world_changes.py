@@ -1,5 +1,6 @@
 """A member's job while the server changes under it (the bot removed, ...), as members read it."""
 
+from bot.storage.sqlite import SqliteDatabase
 from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -250,3 +251,86 @@ async def test_a_process_judges_only_the_servers_of_its_own_shards(tmp_path):
             told = await dm_text(fake, places[0][1], "#2")
             assert "the bot was removed from the server" in told, told
             assert await _unsettled(world, 1, 2) == [1], "shard 1's server is not judged here"
+
+
+async def _due_now(tmp_path, *job_ids):
+    """While the bot is down: the waiting jobs' next try passed (a deploy longer than
+    APIMart's pause)."""
+    db = await SqliteDatabase.open(tmp_path / "data" / "bot.sqlite3")
+    try:
+        for job_id in job_ids:
+            await db.write("UPDATE jobs SET next_poll_at = 0 WHERE id = ?", (job_id,))
+    finally:
+        await db.close()
+
+
+async def test_a_video_due_at_start_in_a_server_that_removed_the_bot_is_never_sent(tmp_path):
+    """Videos wait out APIMart's 503 pause: #1 in Carol's server, #2 through a member's own
+    install. The deploy outlasts the pause: at the restart both are due at once and APIMart is
+    well again. Carol's server removed the bot meanwhile, unheard: #1 is never sent (nothing
+    rendered or billed there) and Carol hears so by DM. #2 goes out as soon as the bot starts;
+    it does not wait for the servers to be checked."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        carol = fake.add_member("carol")
+        foreign = fake.add_guild("Friends", bot_member=False)
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            for guild, user in ((fake.guild_id, carol), (foreign, fake.user_id)):
+                channel = fake.channel_ids(guild)[0]
+                told = await _asked_while_apimart_is_busy(
+                    fake, guild_id=guild, channel_id=channel, user=user
+                )
+                assert "#" in told, told
+            assert await _unsettled(world, 1, 2) == [1, 2]
+        sent_before = len(api.submits)
+        api.clear_faults()
+        fake.remove_bot_unheard(fake.guild_id)
+        await _due_now(tmp_path, 1, 2)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            told = await dm_text(fake, carol, "#1")
+            assert "the bot was removed from the server" in told, told
+            await api.wait_for_submits(sent_before + 1)
+            job = await world.bot.store.get(2)
+            assert job.task_id is not None, "the user install's video was sent"
+            assert (await world.bot.store.get(1)).state.value == "cancelled"
+        assert len(api.task_ids) == 1, "only #2 reached APIMart"
+
+
+async def test_a_gateway_that_never_readies_holds_servers_videos_a_minute_at_most(
+    tmp_path, monkeypatch, caplog
+):
+    """The same deploy, but at the restart one of the bot's two shards never connects: which
+    servers removed the bot cannot be known. The video made through a member's own install (#2)
+    is sent at once all the same; the one in the server (#1) waits, but only up to the cap on
+    that wait (a minute; shortened here), then goes, and the operator reads why, once."""
+    monkeypatch.setattr("bot.app.SERVERS_READY_CAP", 1.0)
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        guild = fake.add_guild_on_shard("Shard 0", 0, 2)
+        member = fake.add_member("member0", guild_id=guild)
+        foreign = fake.add_guild("Friends", bot_member=False)
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            for where, user in ((guild, member), (foreign, fake.user_id)):
+                channel = fake.channel_ids(where)[0]
+                await _asked_while_apimart_is_busy(
+                    fake, guild_id=where, channel_id=channel, user=user
+                )
+            assert await _unsettled(world, 1, 2) == [1, 2]
+        sent_before = len(api.submits)
+        api.clear_faults()
+        await _due_now(tmp_path, 1, 2)
+        fake.unanswered_shards.add(1)
+        async with running_bot(
+            tmp_path, fake=fake, api=api, shard_count=2, until_ready=False
+        ) as world:
+
+            async def sent(job_id):
+                row = await world.db.fetch_one("SELECT task_id FROM jobs WHERE id = ?", (job_id,))
+                return row[0] is not None
+
+            assert await eventually(lambda: sent(2), True, attempts=40), "#2 sent at once"
+            assert await _unsettled(world, 1) == [1], "#1 waits for the servers to be checked"
+            assert await eventually(lambda: sent(1), True), "#1 sent once the wait is over"
+        assert len(api.submits) == sent_before + 2, "each sent once"
+        capped = [r for r in caplog.records if "not every shard" in r.getMessage()]
+        assert len(capped) == 1, capped

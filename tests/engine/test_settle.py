@@ -21,10 +21,12 @@ class CountingStore(JobStore):
     claims = 0
     looked = asyncio.Event()
 
-    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
+    async def claim_due(
+        self, stage: Stage, limit: int, *, reach: float | None = None, servers: bool = True
+    ) -> list[Job]:
         self.claims += 1
         self.looked.set()
-        return await super().claim_due(stage, limit, reach=reach)
+        return await super().claim_due(stage, limit, reach=reach, servers=servers)
 
 
 async def running_task(store: JobStore, *, due_in: float) -> Job:
@@ -101,10 +103,12 @@ class HeldClaimStore(CountingStore):
 
     let_go = asyncio.Event()
 
-    async def claim_due(self, stage: Stage, limit: int, *, reach: float | None = None) -> list[Job]:
+    async def claim_due(
+        self, stage: Stage, limit: int, *, reach: float | None = None, servers: bool = True
+    ) -> list[Job]:
         self.looked.set()
         await self.let_go.wait()
-        return await super().claim_due(stage, limit, reach=reach)
+        return await super().claim_due(stage, limit, reach=reach, servers=servers)
 
 
 async def test_a_stop_that_comes_during_a_claim_gives_the_claimed_jobs_back(db, clock):

@@ -17,8 +17,8 @@ async def test_a_claim_answered_slowly_at_stop_is_handed_back_not_left_submittin
     real_claim = engine.store.claim_due
     claimed = asyncio.Event()
 
-    async def slow_claim(stage, limit, *, reach=None):
-        jobs = await real_claim(stage, limit, reach=reach)
+    async def slow_claim(stage, limit, *, reach=None, servers=True):
+        jobs = await real_claim(stage, limit, reach=reach, servers=servers)
         if stage is Stage.SUBMIT and jobs:
             claimed.set()
             await asyncio.sleep(0.3)  # the answer's way back

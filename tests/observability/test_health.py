@@ -234,12 +234,12 @@ async def test_a_dead_stage_loop_makes_healthz_503_naming_it(db, api, session, c
     crashed = asyncio.Event()
     claim_due = engine.store.claim_due
 
-    async def buggy_claim_due(stage, limit, *, reach=None):
+    async def buggy_claim_due(stage, limit, *, reach=None, servers=True):
         if stage is Stage.POLL:
             # Set once the exception has gone up through the loop, into the supervisor.
             asyncio.get_running_loop().call_soon(crashed.set)
             raise RuntimeError("a bug")
-        return await claim_due(stage, limit, reach=reach)
+        return await claim_due(stage, limit, reach=reach, servers=servers)
 
     engine.store.claim_due = buggy_claim_due
     status, body, states = await healthz_once_crashed(db, engine, crashed)
