@@ -45,14 +45,17 @@ async def running(fake: FakeDiscord, **shards: Any) -> AsyncIterator[ShardClient
     """A client connected to the fake on the given shards, closed afterwards."""
     client = ShardClient(**shards)
     handshakes = fake.handshakes
-    task = asyncio.create_task(client.start(BOT_TOKEN))
-    try:
-        await asyncio.wait_for(client.wait_until_ready(), 10)
-        await fake.wait_for_connection(handshakes=handshakes + len(client.shards))
-        yield client
-    finally:
-        await client.close()
-        await asyncio.wait_for(task, 5)
+    # Entered first, as `python -m bot` does: `wait_until_ready` needs the client set up, and
+    # from Python 3.12 on `wait_for` runs it at once, before the `start` task has had a turn.
+    async with client:
+        task = asyncio.create_task(client.start(BOT_TOKEN))
+        try:
+            await asyncio.wait_for(client.wait_until_ready(), 10)
+            await fake.wait_for_connection(handshakes=handshakes + len(client.shards))
+            yield client
+        finally:
+            await client.close()
+            await asyncio.wait_for(task, 5)
 
 
 @pytest.fixture
