@@ -24,6 +24,10 @@ _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 _IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")
 _IETF_ANYCAST = (ipaddress.ip_address("192.0.0.9"), ipaddress.ip_address("192.0.0.10"))
 _DOCUMENTATION_V6 = ipaddress.ip_network("3fff::/20")
+# IPv4-compatible in form only, so judged as themselves. Named outright: from Python 3.13 on,
+# `is_loopback` is also true of ::ffff:127.0.0.0/104, which must be judged by the IPv4 address
+# inside (the operator's LINK_ALLOWED_NETWORKS included) like every other mapped address.
+_NOT_CARRYING_IPV4 = (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1"))
 
 # In this order, so 169.254.169.254 reads "link-local" rather than "private".
 _KINDS: tuple[tuple[str, Callable[[IPAddress], bool]], ...] = (
@@ -68,8 +72,7 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None
         return None
     if isinstance(address, ipaddress.IPv6Address):
         inner = embedded_ipv4(address)
-        # `::` and `::1` are IPv4-compatible in form only; judge them as themselves.
-        if inner is not None and not (address.is_unspecified or address.is_loopback):
+        if inner is not None and address not in _NOT_CARRYING_IPV4:
             reason = refusal(inner, allowed)
             if reason is not None:
                 return f"{reason} ({inner} inside)"
