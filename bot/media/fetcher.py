@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import socket
 from collections.abc import AsyncIterator, Sequence
@@ -198,8 +199,16 @@ class GuardedFetcher:
         return socket.socket(family=family, type=kind, proto=proto)
 
     def _port_open(self, address: IPAddress, port: int) -> bool:
-        """The web's ports anywhere; any port on a network the operator opened."""
-        return port in WEB_PORTS or any(address in network for network in self._allowed)
+        """The web's ports anywhere; any port on a network the operator opened, an
+        IPv4-mapped address judged by the IPv4 address it reaches (as `refusal` judges it)."""
+        if port in WEB_PORTS:
+            return True
+        reached = (
+            address.ipv4_mapped
+            if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None
+            else address
+        )
+        return any(reached in network or address in network for network in self._allowed)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:

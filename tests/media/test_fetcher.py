@@ -223,6 +223,15 @@ async def test_a_network_the_operator_opened_is_reached_on_any_port(public):
     assert public.port not in (80, 443)
 
 
+async def test_an_opened_network_is_reached_on_any_port_in_its_ipv6_mapped_spelling_too(public):
+    """`[::ffff:127.0.0.2]` reaches the opened 127.0.0.2 itself: the address check already
+    judges the IPv4 address inside, and the port check does the same."""
+    async with guarded() as fetcher:
+        fetched = await fetcher.fetch(f"http://[::ffff:{PUBLIC_HOST}]:{public.port}/cat.png")
+    assert fetched.status == 200
+    assert public.hits == ["/cat.png"]
+
+
 # Hosts yarl parses but cannot name: IDNA cannot read them back (`.host` raises UnicodeError).
 NO_IDN_NAMES = ["http://xn--zz/cat.png", "http://xn--a-ecp.ru/cat.png"]
 
