@@ -218,15 +218,21 @@ async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
     assert not shown.get("components"), "the Cancel button is gone"
 
 
-async def test_a_last_status_edit_refused_with_403_is_left_to_a_later_sweep(
-    store, clock, fake, client
+@pytest.mark.parametrize(
+    ("status_code", "code", "message"),
+    [(403, 50001, "Missing Access"), (400, 50083, "Thread is archived")],
+    ids=["access gone", "thread archived"],
+)
+async def test_a_last_status_edit_refused_for_now_is_left_to_a_later_sweep(
+    store, clock, fake, client, status_code, code, message
 ):
-    """The bot's access is still gone when the video is posted: the last edit is refused too,
-    and is not written down as made, so a later sweep tries it once access may be back."""
+    """The bot's access is still gone (or the thread still archived) when the video is posted:
+    the last edit is refused too, and is not written down as made, so a later sweep tries it
+    again once access may be back (or the thread open)."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
-        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 403, 50001, "Missing Access"
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", status_code, code, message
     )
     done = await finished(store, job, JobState.COMPLETED, now=clock())
     await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
@@ -706,22 +712,3 @@ async def test_a_status_in_a_thread_archived_for_a_while_gets_its_last_edit(
     await status.update(await store.get(job.id), final=True)
     shown = fake.get_message(job.status_message_id)
     assert "is done" in shown["content"], shown["content"]
-
-
-async def test_a_last_status_edit_in_an_archived_thread_is_left_to_a_later_sweep(
-    store, clock, fake, client
-):
-    """The thread is still archived when the last edit is made: it is not written down as
-    made, so a later sweep tries it again once the thread may be open."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
-    job = await posted_job(store, clock, fake, client, status)
-    fake.fail_next(
-        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 400, 50083, "Thread is archived"
-    )
-    done = await finished(store, job, JobState.COMPLETED, now=clock())
-    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-    await status.update(await store.get(job.id), final=True)
-    unshown = await store.claim_unshown_last_statuses(
-        told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
-    )
-    assert [j.id for j in unshown] == [job.id]
