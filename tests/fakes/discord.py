@@ -3121,12 +3121,10 @@ class FakeDiscord:
             time=time.monotonic(),
         )
         self.requests.append(rec)
-        rec.received = _received_at(request)
         self._live_requests[id(request)] = rec
         response: web.StreamResponse
         try:
             await self._parse_body(request, rec)
-            rec.received = _received_at(request)
             # Always recorded; answered (400) where Discord would: after auth, before the route.
             spec_error = self._check_spec(request, rec) if self.validate_requests else None
             fault = next((f for f in self.faults if f.matches(rec.method, path, url_path)), None)
@@ -3150,6 +3148,9 @@ class FakeDiscord:
                 {"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status
             )
         finally:
+            # Its body read by now (or refused): the client sends nothing more on this
+            # connection before the answer.
+            rec.received = _received_at(request)
             self._live_requests.pop(id(request), None)
         if response.status != 429:
             bucket = getattr(request.match_info.route.resource, "canonical", path)
