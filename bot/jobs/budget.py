@@ -118,12 +118,22 @@ class RequestBudget:
         """Wait for this caller's turn, take it, and return the time it was granted."""
         started = self._clock()
         async with self._turn:
-            now = self._clock()
-            while (wait := self.delay(now)) > 0:
-                await self._sleep(wait)
-                now = self._clock()
-            self.take(now)
+            now = await self._take_when_due(unless_paused=False)
+        assert now is not None  # only a pause gives up, and this one waits pauses out
         self.waited += now - started
+        return now
+
+    async def _take_when_due(self, *, unless_paused: bool) -> float | None:
+        """At the front of the line (holding `_turn`): sleep until a request may start, take
+        it and return when; `unless_paused`, None instead (nothing taken) once a pause
+        stands."""
+        now = self._clock()
+        while (wait := self.delay(now)) > 0:
+            if unless_paused and self._paused_until > now:
+                return None
+            await self._sleep(wait)
+            now = self._clock()
+        self.take(now)
         return now
 
     async def acquire_unless_paused(self) -> float | None:
@@ -134,16 +144,11 @@ class RequestBudget:
         if not await self._line_unless_paused():
             return None
         try:
-            now = self._clock()
-            while (wait := self.delay(now)) > 0:
-                if self._paused_until > now:
-                    return None
-                await self._sleep(wait)
-                now = self._clock()
-            self.take(now)
+            now = await self._take_when_due(unless_paused=True)
         finally:
             self._turn.release()
-        self.waited += now - started
+        if now is not None:
+            self.waited += now - started
         return now
 
     async def _line_unless_paused(self) -> bool:
