@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -131,6 +132,20 @@ def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:
     permissions = channel.permissions_for(channel.guild.me)
     # Without View Channel it names that one alone.
     return missing_permissions(permissions, in_thread=not isinstance(channel, discord.TextChannel))
+
+
+def budget_change(actor: Actor, budget: float) -> Message:
+    """The audit line of a monthly budget set to `budget` credits (0: removed)."""
+    if budget > 0:
+        return msg("change_budget_amount", moderator=actor.mention, budget=amount(budget))
+    return msg("change_budget_removed", moderator=actor.mention)
+
+
+def confirm_change(actor: Actor, threshold: float) -> Message:
+    """The audit line of asking for a Confirm above `threshold` credits (0: no longer)."""
+    if threshold > 0:
+        return msg("change_confirm", moderator=actor.mention, threshold=amount(threshold))
+    return msg("change_confirm_off", moderator=actor.mention)
 
 
 async def cannot_post(
@@ -355,6 +370,24 @@ class ModerationCog(
             await answer_privately(interaction, msg("mod_credits_too_small", smallest=smallest))
             return None
         return written
+
+    async def _set_credits_rule(
+        self,
+        interaction: Interaction,
+        credits: float,
+        field: str,
+        change_of: Callable[[Actor, float], Message],
+    ) -> None:
+        """Set the policy's amount of credits `field` (0: none, which turns its rule off), as
+        it will read back, and say so (`change_of`: the change's line for that amount)."""
+        actor = self._actor(interaction)
+        written = await self._credits_given(interaction, credits)
+        if written is None:
+            return
+        change = await self.bot.moderation.store.update_policy(
+            actor, change_of(actor, written), **{field: written if written > 0 else None}
+        )
+        await self._changed(interaction, change, msg("mod_policy_unchanged"))
 
     async def _changed(
         self, interaction: Interaction, change: Message | None, unchanged: Message
@@ -779,18 +812,7 @@ class ModerationCog(
         self, interaction: Interaction, credits: app_commands.Range[float, 0.0, 1e9]
     ) -> None:
         """New videos are refused once the month's reported credits reach the budget."""
-        actor = self._actor(interaction)
-        budget = await self._credits_given(interaction, credits)
-        if budget is None:
-            return
-        if budget > 0:
-            change = msg("change_budget_amount", moderator=actor.mention, budget=amount(budget))
-        else:
-            change = msg("change_budget_removed", moderator=actor.mention)
-        changed = await self.bot.moderation.store.update_policy(
-            actor, change, monthly_budget=budget if budget > 0 else None
-        )
-        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
+        await self._set_credits_rule(interaction, credits, "monthly_budget", budget_change)
 
     @app_commands.command(
         name="confirm", description="Ask members to confirm videos expected to cost more than this"
@@ -800,18 +822,7 @@ class ModerationCog(
         self, interaction: Interaction, credits: app_commands.Range[float, 0.0, 1e6]
     ) -> None:
         """A request expected to cost more waits for its member's Confirm; nothing counts before."""
-        actor = self._actor(interaction)
-        threshold = await self._credits_given(interaction, credits)
-        if threshold is None:
-            return
-        if threshold > 0:
-            change = msg("change_confirm", moderator=actor.mention, threshold=amount(threshold))
-        else:
-            change = msg("change_confirm_off", moderator=actor.mention)
-        changed = await self.bot.moderation.store.update_policy(
-            actor, change, confirm_above=threshold if threshold > 0 else None
-        )
-        await self._changed(interaction, changed, msg("mod_policy_unchanged"))
+        await self._set_credits_rule(interaction, credits, "confirm_above", confirm_change)
 
     @words.command(name="add", description="Refuse prompts containing a word or phrase")
     @app_commands.describe(pattern="A word or phrase; * at the start or end matches more")
