@@ -25,7 +25,7 @@ from bot.apimart.models import VideoRequest
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import Listed, Message, Plural, locale_written, msg, plural, t
-from bot.jobs.media import CollectedMedia, skipped_note
+from bot.jobs.media import CollectedMedia, Skipped, skipped_note
 from bot.jobs.models import (
     AlreadyRecorded,
     Job,
@@ -774,6 +774,23 @@ async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool =
         origin.left_out = skipped_note(collected.skipped)
         return True
     await origin.tell(skipped_note(collected.skipped, nothing_left=True, in_prompt=in_prompt))
+    return False
+
+
+async def refused_with_what_was_collected(
+    bot: VideoBot, origin: Origin, options: VideoOptions, skipped: tuple[Skipped, ...]
+) -> bool:
+    """Whether the rules refuse `options` with the files and links collected for them; True
+    once the member was told. A refusal comes alone, never after "I'll go on without ...",
+    and names what was left out (`skipped`) after it: a dead third image is why "2 images"
+    is refused."""
+    try:
+        validate(options, max_file_bytes=bot.settings.max_reference_bytes)
+    except JobRefused as error:
+        await origin.tell(error.user_message)
+        if skipped:
+            await origin.tell(skipped_note(skipped, refused=True))
+        return True
     return False
 
 

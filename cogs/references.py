@@ -93,6 +93,7 @@ from cogs._queue import (
     queue_video,
     refused_before_fetching,
     refused_by_rules_in_time,
+    refused_with_what_was_collected,
     usable,
 )
 from cogs._reach import place_of
@@ -601,14 +602,7 @@ class ReferencesCog(commands.Cog):
             videos=collected.videos,
             duration=None if collected.videos else options.duration,
         )
-        try:
-            # A refusal comes alone, never after "I'll go on without ...", and names what was
-            # left out after it, as /video does.
-            validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
-        except JobRefused as error:
-            await origin.tell(error.user_message)
-            if collected.skipped:
-                await origin.tell(skipped_note(collected.skipped, refused=True))
+        if await refused_with_what_was_collected(self.bot, origin, options, collected.skipped):
             return
         if not await usable(origin, collected):
             return

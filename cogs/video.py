@@ -20,7 +20,6 @@ from bot.jobs.media import (
     by_kind,
     collect,
     links_to_check,
-    skipped_note,
 )
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import (
@@ -28,7 +27,6 @@ from bot.jobs.validation import (
     VideoOptions,
     check_before_links,
     generation_mode,
-    validate,
 )
 from cogs._errors import report_failure
 from cogs._forms import give_prompt_back
@@ -39,6 +37,7 @@ from cogs._queue import (
     media_from_attachment,
     queue_video,
     refused_before_fetching,
+    refused_with_what_was_collected,
     usable,
 )
 
@@ -233,14 +232,8 @@ class VideoCog(commands.Cog):
                 images=everything.images,
                 videos=everything.videos,
             )
-            try:
-                # Refused with what the links added: that, not "I'll go on without ...", and
-                # which links were lost (a dead third image is why "2 images" is refused).
-                validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
-            except JobRefused as error:
-                await origin.tell(error.user_message)
-                if everything.skipped:
-                    await origin.tell(skipped_note(everything.skipped, refused=True))
+            # Refused with what the links added, then which links were lost.
+            if await refused_with_what_was_collected(self.bot, origin, options, everything.skipped):
                 return
             if not await usable(origin, everything, in_prompt=True):
                 return
