@@ -35,7 +35,6 @@ from bot.jobs.flags import parse_flags, with_form_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.media import (
-    CollectedMedia,
     MessageMedia,
     Skipped,
     SkipReason,
@@ -848,34 +847,41 @@ class ReferencesCog(commands.Cog):
         )
         if options is None:
             return
-        media = message_media(message)
         # As read now: discord.py updates this message in place if a preview comes meanwhile.
         shown = embed_image_urls(message)
-        if media.link_urls() and await refused_before_fetching(
-            self.bot, origin, links_to_check([media])
-        ):
-            return
-        collected = await collect(
-            [media], self.bot.link_prober.for_member(origin.requester().user_id)
-        )
-        origin.sources = (message_ref(message),)
-        origin.on_refused = self._refused_by_rules(message, helped=helped_before)
-        await self._queue_collected(
-            origin, message, options, collected, shown=shown, helped_before=helped_before
+        await self._queue_from_messages(
+            origin,
+            message,
+            options,
+            [message_media(message)],
+            sources=(message_ref(message),),
+            shown=shown,
+            helped_before=helped_before,
         )
 
-    async def _queue_collected(
+    async def _queue_from_messages(
         self,
         origin: MessageOrigin,
         message: discord.Message,
         options: VideoOptions,
-        collected: CollectedMedia,
+        medias: list[MessageMedia],
         *,
+        sources: tuple[MessageRef, ...],
         shown: tuple[str, ...],
         helped_before: bool,
     ) -> None:
-        """Queue a mention's or a reply's video from the media collected for it, unless the
-        rules refuse it (said first) or nothing collected can be used."""
+        """Queue a mention's or a reply's video from the media of its messages (`medias`,
+        read from `sources`), unless the member may not have links read (checked before any
+        is fetched), the rules refuse it (said first) or nothing collected can be used."""
+        if any(media.link_urls() for media in medias) and await refused_before_fetching(
+            self.bot, origin, links_to_check(medias)
+        ):
+            return
+        collected = await collect(
+            medias, self.bot.link_prober.for_member(origin.requester().user_id)
+        )
+        origin.sources = sources
+        origin.on_refused = self._refused_by_rules(message, helped=helped_before)
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(
             origin,
@@ -937,17 +943,14 @@ class ReferencesCog(commands.Cog):
         if (dead := self._dead_result_link(medias)) is not None:
             await origin.tell(dead)
             return
-        if any(media.link_urls() for media in medias) and await refused_before_fetching(
-            self.bot, origin, links_to_check(medias)
-        ):
-            return
-        collected = await collect(
-            medias, self.bot.link_prober.for_member(origin.requester().user_id)
-        )
-        origin.sources = (message_ref(source), message_ref(message))
-        origin.on_refused = self._refused_by_rules(message, helped=helped_before)
-        await self._queue_collected(
-            origin, message, options, collected, shown=shown, helped_before=helped_before
+        await self._queue_from_messages(
+            origin,
+            message,
+            options,
+            medias,
+            sources=(message_ref(source), message_ref(message)),
+            shown=shown,
+            helped_before=helped_before,
         )
 
     async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:
