@@ -9,6 +9,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.apimart import (
     APIMartClient,
@@ -66,6 +67,13 @@ HOLD_SLOT = "status_hold_slot"  # the server's videos-at-once rule: waits for on
 # Discord did not answer for a source message whose fresh links the job needs: tried later.
 HOLD_DISCORD = "status_hold_discord"
 HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT, HOLD_DISCORD})
+# What a write of APIMart's answer returns.
+_Written = TypeVar("_Written")
+
+
+def _named(answer: Kept) -> str:
+    """APIMart's answer as the log lines about writing it down name it."""
+    return f"its task id {answer.task_id}" if isinstance(answer, KeptTask) else "APIMart's answer"
 
 
 def _refusal(job: Job, error: APIMartError) -> Message | None:
@@ -540,32 +548,46 @@ class JobService:
         `answer` is kept on disk and written once the database is back. (Each try repeats the
         whole handling: its writes are fenced by the claim, and its other effects, a pause or
         a balance read, are the same again.)"""
+        return await self._write_or_keep(job, lambda _attempt: write(), answer)
+
+    async def _write_or_keep(
+        self, job: Job, write: Callable[[int], Awaitable[_Written]], answer: Kept
+    ) -> _Written:
+        """`write` (told how many tries failed before) APIMart's `answer` down, retrying a
+        failing database (`_retry_write`). Not written by then (a long outage), or cut short by
+        a stop (whether it landed is unknown), the answer is kept on disk for the next process,
+        which drops it if it did land, and logged."""
+        what = _named(answer)
         try:
-            return await self._write_until_given_up(job, write)
+            return await self._retry_write(job, write, what)
         except asyncio.CancelledError:
-            log.error("Job %d: stopped before APIMart's answer was written down", job.id)
+            log.error("Job %d: stopped before %s was written down", job.id, what)
             self._keep(answer)
             raise
         except Exception as error:
+            # The claim lapses; the kept answer follows the job from there once the database
+            # is back.
             if self._keep(answer):
                 raise AnswerKept(job.id) from error
             raise
 
-    async def _write_until_given_up(
-        self, job: Job, write: Callable[[], Awaitable[SubmitReport]]
-    ) -> SubmitReport:
+    async def _retry_write(
+        self, job: Job, write: Callable[[int], Awaitable[_Written]], what: str
+    ) -> _Written:
+        """`write` until it returns (told how many tries failed before), for `store_task_for`
+        seconds, waiting longer after each failure; then its last error is raised."""
         timing = self._timing
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + timing.store_task_for
         attempt = 0
         while True:
             try:
-                return await write()
+                return await write(attempt)
             except Exception:
                 if loop.time() >= give_up_at:
-                    log.exception("Job %d: could not write down APIMart's answer", job.id)
+                    log.exception("Job %d: could not write down %s", job.id, what)
                     raise
-                log.warning("Job %d: writing down APIMart's answer failed; retrying", job.id)
+                log.warning("Job %d: writing down %s failed; retrying", job.id, what)
             await asyncio.sleep(timing.store_retry_wait(attempt))
             attempt += 1
 
@@ -588,20 +610,8 @@ class JobService:
     ) -> bool:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render.
         False when another job already holds that id (APIMart answered with its task)."""
-        try:
-            return await self._write_task_id(job, task_id, now, first_check, member_told)
-        except asyncio.CancelledError:
-            # A stop cut the write or its retries short, so whether it landed is unknown: the
-            # id is kept for the next process (which drops it if it did land), and logged.
-            log.error("Job %d: stopped before its task id %s was stored", job.id, task_id)
-            self._keep(KeptTask(job.id, task_id))
-            raise
-        except Exception as error:
-            # The database did not take it in time (a long outage): the claim lapses, and the
-            # kept id follows the render from there once it is back.
-            if self._keep(KeptTask(job.id, task_id)):
-                raise AnswerKept(job.id) from error
-            raise
+        write = functools.partial(self._write_task_id, job, task_id, now, first_check, member_told)
+        return await self._write_or_keep(job, write, KeptTask(job.id, task_id))
 
     def _keep(self, answer: Kept) -> bool:
         """Keep APIMart's answer the database has not taken in a local file (synced); whether
@@ -723,58 +733,60 @@ class JobService:
         return False
 
     async def _write_task_id(
-        self, job: Job, task_id: str, now: float, first_check: float, member_told: bool
+        self,
+        job: Job,
+        task_id: str,
+        now: float,
+        first_check: float,
+        member_told: bool,
+        attempt: int,
     ) -> bool:
-        timing = self._timing
-        loop = asyncio.get_running_loop()
-        give_up_at = loop.time() + timing.store_task_for
-        attempt = 0
-        while True:
-            try:
-                stored = await self._store.mark_submitted(
-                    job,
-                    task_id,
-                    now=now,
-                    first_poll_at=now + first_check,
-                    member_told=member_told,
-                )
-                if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
-                    # An earlier try committed and only its answer was lost (a dropped
-                    # connection): the job moved on with this very id.
-                    return True
-                if not stored and await self._store.adopt_task(
-                    job.id, task_id, now=now, first_poll_at=now + first_check
-                ):
-                    log.warning(
-                        "Job %d: its claim lapsed while APIMart accepted it; task %s kept",
-                        job.id,
-                        task_id,
-                    )
-                    return True
-                if not stored:
-                    # Only if the claim was lost despite its renewals (the database unreachable
-                    # for a whole lease): the job ended `submit_unknown`; the id is for operators.
-                    log.error(
-                        "Job %d: claim lost before its task id %s was stored", job.id, task_id
-                    )
-                return True
-            except Exception:
-                holder = await self._other_holder(job.id, task_id)
-                if holder is not None:
-                    log.error(
-                        "Job %d: APIMart answered with task %s, which job %d already has",
-                        job.id,
-                        task_id,
-                        holder,
-                    )
-                    return False
-                if loop.time() >= give_up_at:
-                    # The claim lapses; the id is kept on disk (and logged) for its hand-over.
-                    log.exception("Job %d: could not store its task id %s", job.id, task_id)
-                    raise
-                log.warning("Job %d: storing task id %s failed; retrying", job.id, task_id)
-                await asyncio.sleep(timing.store_retry_wait(attempt))
-                attempt += 1
+        """One try at storing `task_id` (`attempt`: how many failed before); False when
+        another job already holds it."""
+        try:
+            return await self._mark_submitted(job, task_id, now, first_check, member_told, attempt)
+        except Exception:
+            holder = await self._other_holder(job.id, task_id)
+            if holder is None:
+                raise
+            log.error(
+                "Job %d: APIMart answered with task %s, which job %d already has",
+                job.id,
+                task_id,
+                holder,
+            )
+            return False
+
+    async def _mark_submitted(
+        self,
+        job: Job,
+        task_id: str,
+        now: float,
+        first_check: float,
+        member_told: bool,
+        attempt: int,
+    ) -> bool:
+        """Store `task_id`, or find it stored already (an earlier try's lost answer) or
+        adopted after a lapsed claim."""
+        stored = await self._store.mark_submitted(
+            job, task_id, now=now, first_poll_at=now + first_check, member_told=member_told
+        )
+        if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
+            # An earlier try committed and only its answer was lost (a dropped connection):
+            # the job moved on with this very id.
+            return True
+        if not stored and await self._store.adopt_task(
+            job.id, task_id, now=now, first_poll_at=now + first_check
+        ):
+            log.warning(
+                "Job %d: its claim lapsed while APIMart accepted it; task %s kept", job.id, task_id
+            )
+            return True
+        if not stored:
+            # Only if the claim was lost despite its renewals (the database unreachable for a
+            # whole lease): the job ended `submit_unknown`; the id is for operators.
+            log.error("Job %d: claim lost before its task id %s was stored", job.id, task_id)
+        return True
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:
         """Another job holding `task_id` (the write of it failed), if one can be read."""
