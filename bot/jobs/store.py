@@ -263,6 +263,21 @@ def sources_from_json(text: str) -> tuple[MessageRef, ...]:
     return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
 
 
+def requester_from_row(
+    row: Row, *, origin_id: str | None = None, reply: Reply | None = None
+) -> Requester:
+    """Who asked, from the columns a job and a request awaiting confirmation both keep."""
+    return Requester(
+        user_id=row["user_id"],
+        channel_id=row["channel_id"],
+        guild_id=row["guild_id"],
+        locale=row["locale"],
+        sources=sources_from_json(row["source_messages"]),
+        origin_id=origin_id,
+        reply=reply,
+    )
+
+
 def _readings_to_json(readings: Sequence[Reading]) -> str:
     return json.dumps([[reading.at, reading.progress] for reading in readings])
 
@@ -318,15 +333,7 @@ _JOB_COLUMNS = (
 def _job_from_row(row: Row) -> Job:
     return Job(
         id=row["id"],
-        requester=Requester(
-            user_id=row["user_id"],
-            channel_id=row["channel_id"],
-            guild_id=row["guild_id"],
-            locale=row["locale"],
-            sources=sources_from_json(row["source_messages"]),
-            origin_id=row["origin_id"],
-            reply=_reply_from_row(row),
-        ),
+        requester=requester_from_row(row, origin_id=row["origin_id"], reply=_reply_from_row(row)),
         request=VideoRequest(
             prompt=row["prompt"],
             duration=row["duration"],

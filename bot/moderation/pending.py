@@ -16,7 +16,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, MessageRef, Requester
 from bot.jobs.pricing import Estimate
-from bot.jobs.store import sources_from_json, sources_to_json
+from bot.jobs.store import requester_from_row, sources_to_json
 from bot.storage import Connection, Database, Row
 
 
@@ -56,13 +56,7 @@ def new_token() -> str:
 def _from_row(row: Row) -> PendingRequest:
     return PendingRequest(
         token=row["token"],
-        requester=Requester(
-            user_id=row["user_id"],
-            channel_id=row["channel_id"],
-            guild_id=row["guild_id"],
-            locale=row["locale"],
-            sources=sources_from_json(row["source_messages"]),
-        ),
+        requester=requester_from_row(row),
         request=VideoRequest.model_validate_json(row["request"]),
         reply_to_id=row["reply_to_id"],
         expected_credits=row["expected_credits"],
