@@ -229,3 +229,18 @@ SET_VALUE_SQL = (
     "INSERT INTO bot_state (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
+
+
+class BotStateValues:
+    """`Database.get_value` and `set_value` for both backends: the same SQL, run through the
+    backend's own `fetch_one` and `transaction`."""
+
+    async def get_value(self: Database, key: str) -> str | None:
+        """A small fact kept between runs, or None."""
+        row = await self.fetch_one(GET_VALUE_SQL, (key,))
+        return str(row[0]) if row is not None else None
+
+    async def set_value(self: Database, key: str, value: str) -> None:
+        """Remember a small fact between runs."""
+        async with self.transaction() as conn:
+            await conn.execute(SET_VALUE_SQL, (key, value))

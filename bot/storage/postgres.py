@@ -28,10 +28,9 @@ if TYPE_CHECKING:
 
 from bot.settings import check_postgres_url, postgres_hosts
 from bot.storage.base import (
-    GET_VALUE_SQL,
     MIGRATIONS_ROOT,
     RECORD_CHECKSUM_SQL,
-    SET_VALUE_SQL,
+    BotStateValues,
     LockWaitTimeout,
     Migration,
     MigrationFailed,
@@ -371,7 +370,7 @@ class Turns:
                 del self._takers[name], self._locks[name]
 
 
-class PostgresDatabase:
+class PostgresDatabase(BotStateValues):
     """A pool of connections to one PostgreSQL database (and schema), shared by processes."""
 
     dialect: Literal["postgres"] = "postgres"
@@ -473,16 +472,6 @@ class PostgresDatabase:
                 ),
             )
         return float(value)
-
-    async def get_value(self, key: str) -> str | None:
-        """A small fact kept between runs, or None."""
-        row = await self.fetch_one(GET_VALUE_SQL, (key,))
-        return str(row[0]) if row is not None else None
-
-    async def set_value(self, key: str, value: str) -> None:
-        """Remember a small fact between runs."""
-        async with self.transaction() as conn:
-            await conn.execute(SET_VALUE_SQL, (key, value))
 
     async def schema_version(self) -> int:
         """The highest migration applied, 0 for an empty database.

@@ -19,10 +19,9 @@ import aiosqlite
 from aiosqlite.context import Result
 
 from bot.storage.base import (
-    GET_VALUE_SQL,
     MIGRATIONS_ROOT,
     RECORD_CHECKSUM_SQL,
-    SET_VALUE_SQL,
+    BotStateValues,
     Migration,
     MigrationFailed,
     Row,
@@ -81,7 +80,7 @@ class SqliteConnection:
         """Nothing to do: `BEGIN IMMEDIATE` already makes every write transaction run alone."""
 
 
-class SqliteDatabase:
+class SqliteDatabase(BotStateValues):
     """One aiosqlite connection; every statement goes through one lock, so writes never race."""
 
     dialect: Literal["sqlite"] = "sqlite"
@@ -186,16 +185,6 @@ class SqliteDatabase:
     async def server_time(self) -> float:
         """This host's clock: a SQLite file is used by one process, on this host."""
         return time.time()
-
-    async def get_value(self, key: str) -> str | None:
-        """A small fact kept between runs, or None."""
-        row = await self.fetch_one(GET_VALUE_SQL, (key,))
-        return str(row[0]) if row is not None else None
-
-    async def set_value(self, key: str, value: str) -> None:
-        """Remember a small fact between runs."""
-        async with self.transaction() as conn:
-            await conn.execute(SET_VALUE_SQL, (key, value))
 
     async def schema_version(self) -> int:
         """The highest migration applied, 0 for an empty database."""
