@@ -744,11 +744,31 @@ class JobService:
         """One try at storing `task_id` (`attempt`: how many failed before); False when
         another job already holds it."""
         try:
-            return await self._mark_submitted(job, task_id, now, first_check, member_told, attempt)
+            stored = await self._store.mark_submitted(
+                job, task_id, now=now, first_poll_at=now + first_check, member_told=member_told
+            )
+            if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
+                # An earlier try committed and only its answer was lost (a dropped connection):
+                # the job moved on with this very id.
+                return True
+            if not stored and await self._store.adopt_task(
+                job.id, task_id, now=now, first_poll_at=now + first_check
+            ):
+                log.warning(
+                    "Job %d: its claim lapsed while APIMart accepted it; task %s kept",
+                    job.id,
+                    task_id,
+                )
+                return True
+            if not stored:
+                # Only if the claim was lost despite its renewals (the database unreachable
+                # for a whole lease): the job ended `submit_unknown`; the id is for operators.
+                log.error("Job %d: claim lost before its task id %s was stored", job.id, task_id)
+            return True
         except Exception:
             holder = await self._other_holder(job.id, task_id)
             if holder is None:
-                raise
+                raise  # tried again, or given up on (`_retry_write`)
             log.error(
                 "Job %d: APIMart answered with task %s, which job %d already has",
                 job.id,
@@ -756,37 +776,6 @@ class JobService:
                 holder,
             )
             return False
-
-    async def _mark_submitted(
-        self,
-        job: Job,
-        task_id: str,
-        now: float,
-        first_check: float,
-        member_told: bool,
-        attempt: int,
-    ) -> bool:
-        """Store `task_id`, or find it stored already (an earlier try's lost answer) or
-        adopted after a lapsed claim."""
-        stored = await self._store.mark_submitted(
-            job, task_id, now=now, first_poll_at=now + first_check, member_told=member_told
-        )
-        if not stored and attempt > 0 and await self._holds_task(job.id, task_id):
-            # An earlier try committed and only its answer was lost (a dropped connection):
-            # the job moved on with this very id.
-            return True
-        if not stored and await self._store.adopt_task(
-            job.id, task_id, now=now, first_poll_at=now + first_check
-        ):
-            log.warning(
-                "Job %d: its claim lapsed while APIMart accepted it; task %s kept", job.id, task_id
-            )
-            return True
-        if not stored:
-            # Only if the claim was lost despite its renewals (the database unreachable for a
-            # whole lease): the job ended `submit_unknown`; the id is for operators.
-            log.error("Job %d: claim lost before its task id %s was stored", job.id, task_id)
-        return True
 
     async def _other_holder(self, job_id: int, task_id: str) -> int | None:
         """Another job holding `task_id` (the write of it failed), if one can be read."""
