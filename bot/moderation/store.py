@@ -472,18 +472,12 @@ class ModerationStore:
         (nothing audited) when they have that very one already, without an end (one with
         `expires_at` starts its days again)."""
         async with self._db.transaction() as conn:
-            await hold_admissions(conn, user_id)
-            cursor = await conn.execute(
-                "SELECT video_limit, expires_at, reason FROM mod_member_limits"
-                " WHERE guild_id = ? AND user_id = ?",
-                (actor.guild_id, user_id),
-            )
-            before = await cursor.fetchone()
+            before = await _hold_member_limit(conn, actor.guild_id, user_id)
             if (
                 before is not None
                 and expires_at is None
                 and before[1] is None
-                and (int(before[0]), before[2]) == (videos, reason)
+                and (before[0], before[2]) == (videos, reason)
             ):
                 return None
             await conn.execute(
@@ -516,7 +510,7 @@ class ModerationStore:
             # The setting it replaces, if that one still held.
             if before is not None and before[1] is not None and before[1] <= self._clock():
                 before = None
-            replaced = _replaced(int(before[0]), videos, expires_at) if before else None
+            replaced = _replaced(before[0], videos, expires_at) if before else None
             if replaced is not None:
                 change = msg("change_and_replaced", change=change, replaced=replaced)
             return await self._audit(conn, actor, change)
@@ -527,15 +521,7 @@ class ModerationStore:
         """Remove a member's own allowance (with `blocks_only`, only a block: an allowance of
         0); None if they had none that still holds (one that expired is only tidied away)."""
         async with self._db.transaction() as conn:
-            # As `set_member_limit` does: on PostgreSQL a setting made between the read and the
-            # delete would otherwise be deleted unseen (an unblock removing a new allowance).
-            await hold_admissions(conn, user_id)
-            cursor = await conn.execute(
-                "SELECT video_limit, expires_at FROM mod_member_limits"
-                " WHERE guild_id = ? AND user_id = ?",
-                (actor.guild_id, user_id),
-            )
-            row = await cursor.fetchone()
+            row = await _hold_member_limit(conn, actor.guild_id, user_id)
             if row is None or (blocks_only and row[0] > 0):
                 return None
             await conn.execute(
@@ -680,6 +666,23 @@ class ModerationStore:
                 return None
             change = msg("change_word_removed", moderator=actor.mention, pattern=pattern)
             return await self._audit(conn, actor, change)
+
+
+async def _hold_member_limit(
+    conn: Connection, guild_id: int, user_id: int
+) -> tuple[int, float | None, str] | None:
+    """Hold the member's admissions (`hold_admissions`), then read their own allowance in the
+    server: (videos, expires_at, reason), expired or not; None if they have none. Held before
+    the read: on PostgreSQL a setting made between the read and a change would otherwise be
+    replaced or deleted unseen (an unblock removing a new allowance)."""
+    await hold_admissions(conn, user_id)
+    cursor = await conn.execute(
+        "SELECT video_limit, expires_at, reason FROM mod_member_limits"
+        " WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    row = await cursor.fetchone()
+    return (int(row[0]), row[1], row[2]) if row is not None else None
 
 
 async def _delete_role_limit(conn: Connection, guild_id: int, role_id: int) -> int | None:
