@@ -133,15 +133,17 @@ async def _shared_allowance(conn: Connection, policy: Policy, requester: Request
     return Allowance(policy.default_limit, "default")
 
 
-async def count_used(conn: Connection, guild_id: int, user_id: int, window: Window) -> int:
-    """Jobs that count against a member in a window (refunded states excluded)."""
+async def count_used(conn: Connection, guild_id: int | None, user_id: int, window: Window) -> int:
+    """Jobs that count against a member in a window (refunded states excluded), in a server or
+    (None) outside servers."""
+    place, key = place_of(guild_id)
     return int(
         await value_of(
             conn,
-            "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
+            f"SELECT COUNT(*) FROM jobs WHERE {place} AND user_id = ?"
             " AND created_at >= ? AND created_at < ?"
             f" AND {COUNTS}",
-            (guild_id, user_id, window.start, window.end, *REFUNDED),
+            (*key, user_id, window.start, window.end, *REFUNDED),
         )
     )
 
@@ -285,44 +287,19 @@ async def member_facts(
     assert guild_id is not None, "moderation applies to servers only"
     if policy is None:
         policy = await read_policy(conn, guild_id)
-    quota = quota_window(policy, now)
-    budget = budget_window(now)
-    held, used = (
-        await budget_use(connection_reader(conn), guild_id, budget)
-        if policy.monthly_budget is not None
-        else (0.0, 0.0)
-    )
     reserved: dict[str, set[int]] = {}
     for option, role_id in await rows_of(
         conn, "SELECT option, role_id FROM mod_option_roles WHERE guild_id = ?", (guild_id,)
     ):
         reserved.setdefault(option, set()).add(role_id)
-    return MemberFacts(
+    return await scope_facts(
+        conn,
+        guild_id,
+        requester.user_id,
+        now,
         policy=policy,
         allowance=await read_allowance(conn, policy, requester, now),
-        window=quota,
-        used=await count_used(conn, guild_id, requester.user_id, quota),
-        active=int(
-            await value_of(
-                conn,
-                "SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND user_id = ?"
-                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
-                (guild_id, requester.user_id, *UNFINISHED),
-            )
-        ),
-        # The cooldown runs from the last video that counts: a refused, failed or unsent one
-        # ("nothing was counted, try again") starts none.
-        last_created_at=await value_of(
-            conn,
-            f"SELECT MAX(created_at) FROM jobs WHERE guild_id = ? AND user_id = ? AND {COUNTS}",
-            (guild_id, requester.user_id, *REFUNDED),
-        ),
-        budget_window=budget,
-        budget_held=held,
-        budget_used=used,
-        budget_floor=await budget_floor(conn, policy.monthly_budget),
-        paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
-        is not None,
+        monthly_budget=policy.monthly_budget,
         channels=frozenset(
             row[0]
             for row in await rows_of(
@@ -338,4 +315,61 @@ async def member_facts(
                 (guild_id,),
             )
         ),
+    )
+
+
+async def scope_facts(
+    conn: Connection,
+    guild_id: int | None,
+    user_id: int,
+    now: float,
+    *,
+    policy: Policy,
+    allowance: Allowance,
+    monthly_budget: float | None,
+    channels: frozenset[int] = frozenset(),
+    reserved_options: dict[str, frozenset[int]] | None = None,
+    banned_patterns: tuple[str, ...] = (),
+) -> MemberFacts:
+    """What the admission rules see for a member in a server, or (None) outside servers (the
+    personal scope), read in the caller's transaction: their jobs there under `policy` and
+    `allowance`, the credits spent of `monthly_budget` (None: no budget), whether videos are
+    paused; the rest are a server's own settings, which the personal scope has none of."""
+    quota = quota_window(policy, now)
+    budget = budget_window(now)
+    held, used = (
+        await budget_use(connection_reader(conn), guild_id, budget)
+        if monthly_budget is not None
+        else (0.0, 0.0)
+    )
+    place, key = place_of(guild_id)
+    return MemberFacts(
+        policy=policy,
+        allowance=allowance,
+        window=quota,
+        used=await count_used(conn, guild_id, user_id, quota),
+        active=int(
+            await value_of(
+                conn,
+                f"SELECT COUNT(*) FROM jobs WHERE {place} AND user_id = ?"
+                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
+                (*key, user_id, *UNFINISHED),
+            )
+        ),
+        # The cooldown runs from the last video that counts: a refused, failed or unsent one
+        # ("nothing was counted, try again") starts none.
+        last_created_at=await value_of(
+            conn,
+            f"SELECT MAX(created_at) FROM jobs WHERE {place} AND user_id = ? AND {COUNTS}",
+            (*key, user_id, *REFUNDED),
+        ),
+        budget_window=budget,
+        budget_held=held,
+        budget_used=used,
+        budget_floor=await budget_floor(conn, monthly_budget),
+        paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
+        is not None,
+        channels=channels,
+        reserved_options=reserved_options or {},
+        banned_patterns=banned_patterns,
     )

@@ -15,17 +15,8 @@ from dataclasses import dataclass
 
 from bot.i18n import Message, msg
 from bot.jobs.models import Requester
-from bot.jobs.pricing import Estimate, amount, connection_reader, stated_cost
-from bot.moderation.facts import (
-    COUNTS,
-    PAUSE_KEY,
-    REFUNDED,
-    UNFINISHED,
-    budget_floor,
-    budget_use,
-    marks,
-    value_of,
-)
+from bot.jobs.pricing import Estimate, amount, stated_cost
+from bot.moderation.facts import scope_facts, value_of
 from bot.moderation.models import (
     CREDIT_TOLERANCE,
     Allowance,
@@ -36,7 +27,7 @@ from bot.moderation.models import (
     no_video_fits,
     short_of,
 )
-from bot.moderation.periods import budget_window, quota_window, stamp
+from bot.moderation.periods import stamp
 from bot.storage import Connection
 from bot.text import REASON_CHARS, quote
 
@@ -110,48 +101,16 @@ def personal_policy(limits: PersonalLimits) -> Policy:
 async def personal_facts(
     conn: Connection, requester: Requester, limits: PersonalLimits, now: float
 ) -> MemberFacts:
-    """What the admission rules see for a member's personal-scope request."""
-    policy = personal_policy(limits)
-    quota = quota_window(policy, now)
-    budget = budget_window(now)
-    user_id = requester.user_id
-    held, used = (
-        await budget_use(connection_reader(conn), None, budget)
-        if limits.monthly_budget is not None
-        else (0.0, 0.0)
-    )
-    return MemberFacts(
-        policy=policy,
+    """What the admission rules see for a member's personal-scope request: their jobs stored
+    with no server, under the operator's limits."""
+    return await scope_facts(
+        conn,
+        None,
+        requester.user_id,
+        now,
+        policy=personal_policy(limits),
         allowance=Allowance(limits.videos_per_day, "default"),
-        window=quota,
-        used=int(
-            await value_of(
-                conn,
-                "SELECT COUNT(*) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
-                f" AND created_at >= ? AND created_at < ? AND {COUNTS}",
-                (user_id, quota.start, quota.end, *REFUNDED),
-            )
-        ),
-        active=int(
-            await value_of(
-                conn,
-                "SELECT COUNT(*) FROM jobs WHERE guild_id IS NULL AND user_id = ?"
-                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
-                (user_id, *UNFINISHED),
-            )
-        ),
-        last_created_at=await value_of(
-            conn,
-            f"SELECT MAX(created_at) FROM jobs WHERE guild_id IS NULL AND user_id = ? AND {COUNTS}",
-            (user_id, *REFUNDED),
-        ),
-        budget_window=budget,
-        budget_held=held,
-        budget_used=used,
-        budget_floor=await budget_floor(conn, limits.monthly_budget),
-        paused=await value_of(conn, "SELECT 1 FROM bot_state WHERE key = ?", (PAUSE_KEY,))
-        is not None,
-        channels=frozenset(),
+        monthly_budget=limits.monthly_budget,
     )
 
 
