@@ -122,9 +122,7 @@ async def video(world, user=None, **options):
 
 
 async def modlog_message(s, text):
-    return await s.world.discord.wait_for_message(
-        channel_id=s.modlog, predicate=lambda m: text in m["content"]
-    )
+    return await told_in(s.world.discord, s.modlog, text)
 
 
 async def test_a_forged_moderator_command_from_a_member_is_refused(tmp_path):
@@ -646,6 +644,30 @@ def listed_channel_option(fake, channel_id):
     return {"type": 7, "value": str(channel_id)}, {"channels": {str(channel_id): resolved}}
 
 
+async def log_and_list(world, fake, modlog, *listed):
+    """The owner sets the mod-log to `modlog`, then lists the channels `listed` for /video."""
+    owner = fake.owner_id
+    await command(world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog))
+    for channel in listed:
+        option = listed_channel_option(fake, channel)
+        await command(world, "videomod channels add", user=owner, channel=option)
+
+
+async def archive_out_of_cache(world, fake, thread):
+    """A moderator closes (archives) and locks `thread`: Discord says so, and discord.py drops
+    it from its cache."""
+    fake.lock_thread(thread, archived=True)
+    await fake.dispatch("THREAD_UPDATE", fake._channel_payload(thread))
+    await fake.wait_for(
+        lambda: world.bot.get_channel(thread) is None, 5.0, description="thread uncached"
+    )
+
+
+async def told_in(fake, channel, text):
+    """The message posted in `channel` that says `text`, once it is there."""
+    return await fake.wait_for_message(channel_id=channel, predicate=lambda m: text in m["content"])
+
+
 async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_path):
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         forum = fake.add_forum_channel("showcase")
@@ -660,12 +682,8 @@ async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_p
                     assert {15, 16} <= set(option["channel_types"]), sub["name"]
 
             owner = fake.owner_id
-            answer = await command(
-                world,
-                "videomod channels add",
-                user=owner,
-                channel=listed_channel_option(fake, forum),
-            )
+            option = listed_channel_option(fake, forum)
+            answer = await command(world, "videomod channels add", user=owner, channel=option)
             assert f"allowed videos in <#{forum}> and in every post of that forum" in answer
 
             interaction = await fake.slash_command(
@@ -683,12 +701,7 @@ async def test_a_listed_forum_lets_members_make_videos_in_every_post_of_it(tmp_p
             shown = await command(world, "videomod limits show", user=owner)
             assert f"**Channels:** only <#{forum}>" in shown
 
-            answer = await command(
-                world,
-                "videomod channels remove",
-                user=owner,
-                channel=listed_channel_option(fake, forum),
-            )
+            answer = await command(world, "videomod channels remove", user=owner, channel=option)
             assert f"removed <#{forum}>, the last listed channel" in answer
             assert "queued as job #2" in await video(world)
 
@@ -703,24 +716,15 @@ async def test_a_listed_channel_deleted_in_discord_is_no_longer_listed(tmp_path)
         post = fake.add_thread(fake.add_text_channel("showcase"), "My fox")
         async with running_bot(tmp_path, fake=fake) as world:
             owner = fake.owner_id
-            await command(
-                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
-            )
-            for listed in (videos, post):
-                option = listed_channel_option(fake, listed)
-                await command(world, "videomod channels add", user=owner, channel=option)
+            await log_and_list(world, fake, modlog, videos, post)
 
             await fake.delete_channel(post)
-            told = await fake.wait_for_message(
-                channel_id=modlog, predicate=lambda m: "#My fox" in m["content"]
-            )
+            told = await told_in(fake, modlog, "#My fox")
             assert "was deleted in Discord, so it is no longer listed" in told["content"]
             assert f"use one of these channels: <#{videos}>" in await video(world)
 
             await fake.delete_channel(videos)
-            told = await fake.wait_for_message(
-                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
-            )
+            told = await told_in(fake, modlog, "#videos was deleted")
             assert "videos are allowed in every channel again" in told["content"]
             assert "**Channels:** all" in await command(world, "videomod limits show", user=owner)
             assert "queued as job #1" in await video(world)
@@ -737,24 +741,11 @@ async def test_a_listed_archived_thread_goes_with_its_deleted_channel(tmp_path):
         post = fake.add_thread(videos, "My fox")
         async with running_bot(tmp_path, fake=fake) as world:
             owner = fake.owner_id
-            await command(
-                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
-            )
-            for listed in (videos, post):
-                option = listed_channel_option(fake, listed)
-                await command(world, "videomod channels add", user=owner, channel=option)
-            # A moderator closes (archives) and locks the thread: Discord says so, and
-            # discord.py drops it from its cache.
-            fake.lock_thread(post, archived=True)
-            await fake.dispatch("THREAD_UPDATE", fake._channel_payload(post))
-            await fake.wait_for(
-                lambda: world.bot.get_channel(post) is None, 5.0, description="thread uncached"
-            )
+            await log_and_list(world, fake, modlog, videos, post)
+            await archive_out_of_cache(world, fake, post)
 
             await fake.delete_channel(videos)  # its threads go with it, unannounced
-            await fake.wait_for_message(
-                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
-            )
+            await told_in(fake, modlog, "#videos was deleted")
             # Found gone when read (404): the bot no longer knows its name.
             await fake.wait_for_message(
                 channel_id=modlog,
@@ -780,22 +771,11 @@ async def test_an_archived_thread_of_a_channel_still_there_stays_listed_when_ano
         post = fake.add_thread(other, "My fox")
         async with running_bot(tmp_path, fake=fake) as world:
             owner = fake.owner_id
-            await command(
-                world, "videomod modlog", user=owner, channel=listed_channel_option(fake, modlog)
-            )
-            for listed in (videos, post):
-                option = listed_channel_option(fake, listed)
-                await command(world, "videomod channels add", user=owner, channel=option)
-            fake.lock_thread(post, archived=True)
-            await fake.dispatch("THREAD_UPDATE", fake._channel_payload(post))
-            await fake.wait_for(
-                lambda: world.bot.get_channel(post) is None, 5.0, description="thread uncached"
-            )
+            await log_and_list(world, fake, modlog, videos, post)
+            await archive_out_of_cache(world, fake, post)
 
             await fake.delete_channel(videos)
-            await fake.wait_for_message(
-                channel_id=modlog, predicate=lambda m: "#videos was deleted" in m["content"]
-            )
+            await told_in(fake, modlog, "#videos was deleted")
             await fake.wait_for(
                 lambda: any(
                     r.method == "GET" and r.path.endswith(f"/channels/{post}")

@@ -446,17 +446,25 @@ async def test_servers_other_than_the_members_are_not_affected(store, moderation
     assert (await record(store, moderation, clock, elsewhere)).id == 1
 
 
-async def test_a_burst_of_50_with_3_left_makes_exactly_3_jobs(store, moderation, clock, db):
+async def assert_a_burst_of_50_with_3_left_makes_exactly_3_jobs(processes, clock, db):
+    """Fifty requests at once from a member with 3 of the default 5 left, taken in turn by
+    `processes` (each a store and its moderation): 3 jobs made, 47 told the allowance is spent."""
+    store, moderation = processes[0]
     await set_limits(moderation, max_active=50)
-    await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
+    await make_done(store, moderation, clock, 2)
     results = await asyncio.gather(
-        *(record(store, moderation, clock) for _ in range(50)), return_exceptions=True
+        *(record(*processes[i % len(processes)], clock) for i in range(50)),
+        return_exceptions=True,
     )
     refused = [r for r in results if isinstance(r, JobRefused)]
     assert len(refused) == 47
     assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
     counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
     assert len(counted) == 3
+
+
+async def test_a_burst_of_50_with_3_left_makes_exactly_3_jobs(store, moderation, clock, db):
+    await assert_a_burst_of_50_with_3_left_makes_exactly_3_jobs([(store, moderation)], clock, db)
 
 
 async def two_processes(store, moderation, clock, backend):
@@ -474,16 +482,7 @@ async def test_a_burst_spread_over_two_processes_makes_exactly_3_jobs(
 ):
     """Two processes (two pools) admit for the same member at once: still exactly 3."""
     processes = await two_processes(store, moderation, clock, backend)
-    await set_limits(moderation, max_active=50)
-    await make_done(store, moderation, clock, 2)  # 3 of the default 5 left
-    results = await asyncio.gather(
-        *(record(*processes[i % 2], clock) for i in range(50)), return_exceptions=True
-    )
-    refused = [r for r in results if isinstance(r, JobRefused)]
-    assert len(refused) == 47
-    assert {r.user_message.key for r in refused} == {"mod_quota_spent"}
-    counted = await db.fetch_all("SELECT id FROM jobs WHERE state = 'recorded'")
-    assert len(counted) == 3
+    await assert_a_burst_of_50_with_3_left_makes_exactly_3_jobs(processes, clock, db)
 
 
 @postgres_only

@@ -5,13 +5,12 @@ import re
 
 import pytest
 
-from bot.jobs.models import JobRefused, JobState
+from bot.jobs.models import JobRefused
 from bot.moderation.report import member_usage_line, quota_lines
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import (
     ALICE,
     MOD,
-    end,
     make_done,
     record,
     refusal,
@@ -92,8 +91,7 @@ async def test_quota_says_when_a_spent_own_allowance_that_ends_early_lets_videos
     await make_done(store, moderation, clock, 1)
     refused = await refusal(store, moderation, clock)
     assert stamps(refused)[0] == int(ends), refused
-    facts = await moderation.facts(ALICE)
-    quota = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    quota = " ".join(await quota_read(moderation, clock))
     told = min(stamps(quota))
     clock.advance(6 * 3600 + 1)
     await record(store, moderation, clock)  # admitted 6 hours later
@@ -110,6 +108,26 @@ async def admitted_at(store, moderation, clock, when):
     return None
 
 
+async def quota_read(moderation, clock):
+    """Alice's `/videos quota` now, a line each, in English."""
+    facts = await moderation.facts(ALICE)
+    return [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+
+
+async def assert_admitted_when_told(store, moderation, clock, told, text):
+    """Alice, told in `text` she may make videos again at `told`, is admitted then."""
+    later = await admitted_at(store, moderation, clock, told)
+    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+
+
+async def assert_each_promised_start_admits(store, moderation, clock, quota):
+    """Each time `quota` says her next video can start, Alice is admitted then."""
+    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
+    for when in promised:
+        later = await admitted_at(store, moderation, clock, when)
+        assert later is None, f"quota said {when} in {quota!r}, but then: {later!r}"
+
+
 async def test_a_spent_allowance_with_a_cooldown_past_the_reset_is_not_promised_at_the_reset(
     store, moderation, clock
 ):
@@ -118,13 +136,12 @@ async def test_a_spent_allowance_with_a_cooldown_past_the_reset_is_not_promised_
     again, now for the cooldown (until 01:00): the time she was told was not when she may."""
     await set_limits(moderation, default_limit=1, cooldown_seconds=7200)
     clock.advance(15 * 3600)  # 2027-01-15 08:00 -> 23:00 UTC
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     clock.advance(1800)
     text = await refusal(store, moderation, clock)
     assert "used all your videos today" in text, text
     told = stamps(text)[0]
-    later = await admitted_at(store, moderation, clock, told)
-    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+    await assert_admitted_when_told(store, moderation, clock, told, text)
 
 
 async def test_a_spent_own_allowance_ending_before_the_reset_on_a_roles_only_server(
@@ -136,8 +153,7 @@ async def test_a_spent_own_allowance_ending_before_the_reset_on_a_roles_only_ser
     await set_limits(moderation, default_limit=0)
     ends = clock() + 6 * 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
-    for _ in range(2):
-        await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 2)
     text = await refusal(store, moderation, clock)
     assert "starts again" not in text, text
     assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
@@ -150,9 +166,8 @@ async def test_quota_does_not_promise_a_reset_that_brings_nothing(store, moderat
     await set_limits(moderation, default_limit=0)
     ends = clock() + 6 * 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
-    facts = await moderation.facts(ALICE)
-    text = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    await make_done(store, moderation, clock, 1)
+    text = " ".join(await quota_read(moderation, clock))
     assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
     assert "starts again" not in text, text
 
@@ -163,7 +178,7 @@ async def test_a_short_block_after_a_video_is_not_promised_to_end_inside_the_coo
     """2 hours between videos. Alice makes a video; a moderator blocks her for 1 hour: "you
     can make videos again after that" would be refused again, for the cooldown."""
     await set_limits(moderation, cooldown_seconds=7200)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     until = clock() + 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
     text = await refusal(store, moderation, clock)
@@ -180,7 +195,7 @@ async def test_usage_member_names_when_the_own_limit_ends_and_when_the_cooldown_
     await set_limits(moderation, cooldown_seconds=6 * 3600)
     ends = clock() + 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "trial", ends)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     facts = await moderation.facts(ALICE)
     text = member_usage_line(facts, ALICE.user_id, 4.0).render("en-US")
     assert f"that limit ends <t:{int(ends)}:R>" in text, text
@@ -194,8 +209,7 @@ async def test_usage_member_over_a_lowered_limit_with_none_after_promises_no_per
     it to 1 for 6 hours: midnight brings her none, so the moderator is not told it will."""
     await set_limits(moderation, default_limit=0)
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 5, "trial", None)
-    for _ in range(3):
-        await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 3)
     ends = clock() + 6 * 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "cool off", ends)
     facts = await moderation.facts(ALICE)
@@ -213,9 +227,9 @@ async def test_usage_member_over_a_lowered_limit_with_a_cooldown_past_the_reset_
     period ends at midnight: the cooldown refuses her until 01:00."""
     await set_limits(moderation, cooldown_seconds=7200)
     clock.advance(12 * 3600)  # 2027-01-15 08:00 -> 20:00 UTC
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     clock.advance(3 * 3600)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     await set_limits(moderation, default_limit=1)
     facts = await moderation.facts(ALICE)
     text = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
@@ -231,9 +245,9 @@ async def test_usage_member_who_used_exactly_their_allowance_with_a_cooldown_pas
     the period ends at midnight."""
     await set_limits(moderation, cooldown_seconds=7200, default_limit=2)
     clock.advance(12 * 3600)  # 08:00 -> 20:00 UTC
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     clock.advance(3 * 3600)  # 23:00 UTC
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     facts = await moderation.facts(ALICE)
     text = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
     assert "has used 2 of 2 videos" in text and "wait between videos" in text, text
@@ -251,8 +265,7 @@ async def test_quota_says_a_raised_own_allowance_ending_today_leaves_fewer_video
     ends = clock() + 6 * 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 10, "event", ends)
     await make_done(store, moderation, clock, 6)
-    facts = await moderation.facts(ALICE)
-    quota = " ".join(line.render("en-US") for line in quota_lines(facts, ALICE, clock()))
+    quota = " ".join(await quota_read(moderation, clock))
     clock.advance(6 * 3600 + 1)
     refused = await refusal(store, moderation, clock)  # 6 made of the 5 that now apply
     assert "used all your videos today (5 videos)" in refused, refused
@@ -267,14 +280,10 @@ async def test_quota_of_a_spent_member_does_not_promise_the_end_of_the_cooldown(
     `/videos quota` says her allowance starts again at midnight, and must not also say her
     next video can start at 10:00: she is refused then, her day's video made."""
     await set_limits(moderation, default_limit=1, cooldown_seconds=7200)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     clock.advance(1800)
-    facts = await moderation.facts(ALICE)
-    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
-    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
-    for when in promised:
-        later = await admitted_at(store, moderation, clock, when)
-        assert later is None, f"quota said {when} in {quota!r}, but then: {later!r}"
+    quota = await quota_read(moderation, clock)
+    await assert_each_promised_start_admits(store, moderation, clock, quota)
 
 
 async def test_quota_does_not_promise_a_cooldown_end_after_the_own_allowance_with_none_after(
@@ -285,14 +294,10 @@ async def test_quota_does_not_promise_a_cooldown_end_after_the_own_allowance_wit
     video can start" in 2 hours would be refused."""
     await set_limits(moderation, default_limit=0, cooldown_seconds=7200)
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", clock() + 3600)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
-    facts = await moderation.facts(ALICE)
-    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+    await make_done(store, moderation, clock, 1)
+    quota = await quota_read(moderation, clock)
     assert any("none follows it here" in line for line in quota), quota
-    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
-    for when in promised:
-        later = await admitted_at(store, moderation, clock, when)
-        assert later is None, f"quota said {when} in {quota!r}, but then: {later!r}"
+    await assert_each_promised_start_admits(store, moderation, clock, quota)
 
 
 async def test_a_cooldown_outlasting_the_own_allowance_with_none_after_promises_no_time(
@@ -303,14 +308,13 @@ async def test_a_cooldown_outlasting_the_own_allowance_with_none_after_promises_
     await set_limits(moderation, default_limit=0, cooldown_seconds=7200)
     ends = clock() + 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 2, "trial", ends)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 4)
+    await make_done(store, moderation, clock, 1)
     clock.advance(1800)
     text = await refusal(store, moderation, clock)
     assert f"your own allowance ends <t:{int(ends)}:R>" in text, text
     for when in stamps(text):
         if when > ends:
-            later = await admitted_at(store, moderation, clock, when)
-            assert later is None, f"told {when} in {text!r}, but then: {later!r}"
+            await assert_admitted_when_told(store, moderation, clock, when, text)
 
 
 async def test_a_spent_allowance_under_a_used_up_budget_is_not_promised_at_the_reset(
@@ -320,11 +324,10 @@ async def test_a_spent_allowance_under_a_used_up_budget_is_not_promised_at_the_r
     her, and the time it gives must be when she may make one. Midnight brings her a video
     but the budget is still used up then (until the month ends)."""
     await set_limits(moderation, default_limit=1, monthly_budget=8.0)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
+    await make_done(store, moderation, clock, 1, credits=8)
     text = await refusal(store, moderation, clock)
     told = max(stamps(text))
-    later = await admitted_at(store, moderation, clock, told)
-    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+    await assert_admitted_when_told(store, moderation, clock, told, text)
 
 
 async def test_a_cooldown_under_a_used_up_budget_is_not_promised_at_its_end(
@@ -333,14 +336,12 @@ async def test_a_cooldown_under_a_used_up_budget_is_not_promised_at_its_end(
     """2 hours between videos, a budget of 8 credits a month. Alice's video costs all 8: "you
     can start the next one in 2 hours" would be refused then, for the budget."""
     await set_limits(moderation, cooldown_seconds=7200, monthly_budget=8.0)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
-    facts = await moderation.facts(ALICE)
-    quota = [line.render("en-US") for line in quota_lines(facts, ALICE, clock())]
+    await make_done(store, moderation, clock, 1, credits=8)
+    quota = await quota_read(moderation, clock)
     assert not any("next video can start" in line for line in quota), quota
     text = await refusal(store, moderation, clock)
     told = max(stamps(text))
-    later = await admitted_at(store, moderation, clock, told)
-    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+    await assert_admitted_when_told(store, moderation, clock, told, text)
 
 
 async def test_a_block_ending_under_a_used_up_budget_does_not_promise_videos_after_it(
@@ -350,7 +351,7 @@ async def test_a_block_ending_under_a_used_up_budget_does_not_promise_videos_aft
     for an hour. "You can make videos again after that" would be refused then, for the
     budget: she is told the budget is used up, and when videos come back."""
     await set_limits(moderation, monthly_budget=8.0)
-    await end(store, clock, await record(store, moderation, clock), JobState.COMPLETED, 8)
+    await make_done(store, moderation, clock, 1, credits=8)
     until = clock() + 3600
     await moderation.store.set_member_limit(MOD, ALICE.user_id, 0, "flooding", until)
     text = await refusal(store, moderation, clock)
@@ -359,5 +360,4 @@ async def test_a_block_ending_under_a_used_up_budget_does_not_promise_videos_aft
     usage = member_usage_line(facts, ALICE.user_id, 8.0).render("en-US")
     assert "monthly budget is used up" in usage, usage
     told = max(stamps(text))
-    later = await admitted_at(store, moderation, clock, told)
-    assert later is None, f"told {told} in {text!r}, but then refused: {later!r}"
+    await assert_admitted_when_told(store, moderation, clock, told, text)
