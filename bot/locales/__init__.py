@@ -1,4 +1,5 @@
-"""Message catalogs by feature area; each area module has an `EN` and a `ZH` dict with the same keys."""
+"""Message catalogs by feature area; each area module has an `EN`, a `ZH` (Simplified) and a
+`ZH_TW` (Traditional, Taiwan wording) dict with the same keys."""
 
 from types import ModuleType
 

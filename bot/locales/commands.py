@@ -1,7 +1,9 @@
-"""Simplified Chinese names and descriptions of slash commands, options and choices.
+"""Chinese names and descriptions of slash commands, options and choices: Simplified
+(`ZH_COMMANDS`, for zh-CN clients) and Traditional with Taiwan wording (`ZH_TW_COMMANDS`, zh-TW).
 
 Keyed by the English text in the code; Discord shows these to members whose client is in
-Chinese. Names must be lowercase, without spaces, at most 32 characters.
+Chinese. Names must be lowercase, without spaces, at most 32 characters, and unique among
+their siblings in each language.
 """
 
 from bot.locales import cost, moderation, reach, references
@@ -57,6 +59,58 @@ ZH_COMMANDS: dict[str, str] = {
 for _area in (moderation, references, cost, reach):
     for _english, _chinese in _area.ZH_COMMANDS.items():
         ZH_COMMANDS.setdefault(_english, _chinese)
+
+# Traditional Chinese (Taiwan wording) for zh-TW clients, keyed the same way.
+ZH_TW_COMMANDS: dict[str, str] = {
+    # /video
+    "video": "影片",
+    "Make a short video from a prompt": "根據提示詞生成短影片",
+    "prompt": "提示詞",
+    "Describe the scene, subject, action, camera, style and sound": "描述場景、主體、動作、鏡頭、風格和聲音",
+    "duration": "時長",
+    "Length of the video (not used with a reference video)": "影片時長（使用參考影片時不可用）",
+    "resolution": "解析度",
+    "Picture quality (higher takes longer)": "畫質（越高耗時越長）",
+    "aspect_ratio": "畫面比例",
+    "Landscape or portrait": "橫向或直向",
+    "image": "圖片",
+    "An image: the first frame, or a reference": "一張圖片：作為首影格或參考圖",
+    "image2": "圖片2",
+    "Second reference image (use three images to fuse them)": "第二張參考圖（用三張圖片時會將它們融合）",
+    "image3": "圖片3",
+    "Third reference image": "第三張參考圖",
+    "mode": "模式",
+    "How to use one image: as the first frame, or as a reference": "單張圖片的用法：作為首影格或參考圖",
+    "A reference video for motion (sets the length)": "控制動作的參考影片（決定時長）",
+    "4 seconds": "4 秒",
+    "6 seconds": "6 秒",
+    "8 seconds": "8 秒",
+    "10 seconds": "10 秒",
+    "720p": "720p",
+    "1080p": "1080p",
+    "4K": "4K",
+    "16:9 landscape": "16:9 橫向",
+    "9:16 portrait": "9:16 直向",
+    "First frame": "首影格",
+    "Reference": "參考",
+    # /videos
+    "videos": "我的影片",
+    "Your videos": "你的影片",
+    "history": "歷史",
+    "Your last videos and how they went": "你最近的影片及其狀態",
+    "status": "狀態",
+    "Where one of your videos is": "檢視某個影片的進度",
+    "job": "任務",
+    "The job number, e.g. 12": "任務編號，例如 12",
+    "cancel": "取消",
+    "Cancel one of your unfinished videos": "取消一個未完成的影片",
+    "help": "說明",
+    "How to make a video": "如何生成影片",
+}
+
+for _area in (moderation, references, cost, reach):
+    for _english, _chinese in _area.ZH_TW_COMMANDS.items():
+        ZH_TW_COMMANDS.setdefault(_english, _chinese)
 
 # Commands and options that sentences name as `{/videos status}` or `{opt_duration}`
 # (`bot.i18n` fills them in from the names above, so sentences and the client agree).

@@ -636,3 +636,261 @@ ZH: dict[str, str] = {
         "用 {/videos quota} 查看剩余额度。结果下方的「重新生成」「修改提示词」「再创作」会生成新视频（和其他视频一样计入额度）。"
     ),
 }
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    # Validation
+    "blank_prompt": "你的提示詞是空的。請描述你想要的場景、主體、動作、鏡頭和風格。",
+    "prompt_too_long": "你的提示詞有 {length} 個字元。請縮短到 {limit} 個字元以內。",
+    "video_prompt_back": "這是你剛才輸入的提示詞，修改後可以再用 {/video} 傳送：",
+    "wrong_image_count": (
+        "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
+        "或 3 張融合參考。請增減圖片後再試（回覆別人的訊息時，可以在你的回覆裡附上缺的圖片：兩條訊息的圖片我都會用）。"
+    ),
+    "wrong_image_count_beside_clip": (
+        "`{filename}` 是影片，所以我會把它用作參考影片，另外的 {count} 張圖片作為圖片使用；"
+        "但和影片一起只能使用 0、1 或 3 張圖片：1 張作為首影格或參考圖，或 3 張融合參考。"
+        "請增減圖片後再試，或去掉所有圖片、只用這段影片。"
+    ),
+    "clip_used_as_video": "`{filename}` 是影片，所以我把它用作參考影片，{pictures}。",
+    "clip_beside_first_frame": "旁邊的圖片作為首影格",
+    "clip_beside_reference": "旁邊的圖片作為參考圖",
+    "clip_beside_fused": "旁邊的 {count} 張圖片作為融合參考",
+    "note_with_files": "{note}\n{files}",
+    "too_many_videos": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請只保留一個。",
+    "mode_needs_images": (
+        "{opt_mode}「{mode}」需要圖片，但沒有附加任何圖片。"
+        "請附加一張圖片，或不選{opt_mode}（選項，或提示詞中的 `--mode`）以僅用文字生成影片。"
+    ),
+    "mode_needs_images_with_video": (
+        "{opt_mode}「{mode}」只用於圖片，但沒有附加任何圖片。"
+        "請附加一張圖片，或不選{opt_mode}（選項，或提示詞中的 `--mode`），直接使用你的參考影片。"
+    ),
+    "frame_needs_one_image": (
+        "首影格模式只能使用 1 張圖片，但我找到了 {count} 張。請只附加一張圖片，或選擇參考模式使用三張。"
+    ),
+    "wrong_image_type": "`{filename}` 不是支援的圖片格式。請改為附加 PNG、JPEG 或 WebP 檔案。",
+    "wrong_video_type": "`{filename}` 不是支援的影片格式。請改為附加 MP4、MOV 或 WebM 檔案。",
+    "unreachable_file": "我無法透過公開網址讀取 `{filename}`。請直接上傳該檔案。",
+    "file_too_large": (
+        "`{filename}` 大小為 {size} MB，超過了參考檔案 {limit} MB 的上限。請附加更小的檔案。"
+    ),
+    "file_over_limit": "`{filename}` 超過了參考檔案 {limit} MB 的上限。請附加更小的檔案。",
+    "empty_file": "`{filename}` 是空檔案（0 位元組），沒有可用的內容。請重新附加。",
+    "duration_flag_with_video": "這個影片是用參考影片生成的，時長由參考影片決定，因此不能指定時長：請從提示詞中去掉時長標記（`--duration`、`--dur`）。",
+    "duration_with_video": (
+        "參考影片決定了結果的時長，因此不能同時指定時長。"
+        "請去掉「{opt_duration}」（選項，或提示詞中的 `--duration`），或去掉影片。"
+    ),
+    "duration_chosen_with_video_link": (
+        "這個連結是影片，參考影片決定結果的時長，所以不能生成 {seconds} 秒的影片。"
+        "沒有生成影片，也沒有計入額度。請重新開啟表單，「時長」保持開啟時的預設值，成片就會和影片一樣長。"
+    ),
+    "duration_flag_beside_video": (
+        "參考影片決定結果的時長，所以不能生成 {seconds} 秒的影片。沒有生成影片，也沒有計入額度。"
+        "請重新開啟表單，從提示詞中去掉時長標記（`--duration`、`--dur`），成片就會和影片一樣長。"
+    ),
+    "bad_duration": "`{value}` 不是有效的時長。請選擇 4、6、8 或 10 秒。",
+    "bad_resolution": "`{value}` 不是有效的解析度。請選擇 720p、1080p 或 4K。",
+    "bad_aspect_ratio": "`{value}` 不是有效的畫面比例。請選擇 16:9 或 9:16。",
+    # As a Chinese Discord client names them in the channel settings
+    "permission_send_messages": "傳送訊息",
+    "permission_send_messages_in_threads": "在討論串中傳送訊息",
+    "permission_embed_links": "嵌入連結",
+    "permission_attach_files": "附加檔案",
+    "permission_read_message_history": "讀取訊息歷史",
+    "permission_view_channel": "檢視頻道",
+    "permission_manage_threads": "管理討論串（此討論串已鎖定）",
+    "dm_about_channel": "關於你在 <#{channel_id}> 發的訊息：",
+    "missing_channel_permissions": (
+        "我無法在此頻道發布影片（沒有生成影片，也沒有計入額度），因為缺少以下權限：{missing}。"
+        "請讓管理員授予{them}，或在其他頻道使用我。"
+    ),
+    "bot_timed_out": (
+        "管理員已將我禁言至 <t:{until}:f>，在此之前我無法在這個伺服器發訊息；沒有計入額度。"
+        "請讓管理員解除禁言，或在禁言結束後再使用我。"
+    ),
+    "member_cannot_post_here": "你不能在此頻道發言，所以我也不會替你在這裡發布影片。請在你可以發言的頻道使用我；沒有計入額度。",
+    "channel_refuses_posts": "Discord 不允許我在此頻道發訊息（如果是私密討論串，請先把我加進去），所以這個影片沒有生成，也沒有計入額度。",
+    "dm_refuses_posts": (
+        "Discord 不允許我在我們的私訊中發訊息（你的隱私設定或封鎖阻止了我），所以這個影片沒有生成，"
+        "也沒有計入額度。請允許我給你發訊息，然後再試一次。"
+    ),
+    # Submitting
+    "queued": "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發到這個頻道。",
+    "queued_waiting_for_slot": (
+        "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"
+        "等其中一個完成，你的影片就會開始生成；生成好後我會發到這個頻道。"
+    ),
+    "queued_waiting_in_line": (
+        "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"
+        "你的影片在等待空位的佇列中排第 {position} 位；生成好後我會發到這個頻道。"
+    ),
+    "queued_waiting_in_line_one": (
+        "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 1 個影片，"
+        "你的影片在佇列中排第 {position} 位；生成好後我會發到這個頻道。"
+    ),
+    "queued_waiting_for_slot_one": (
+        "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 1 個影片，"
+        "等正在生成的那個完成，你的影片就會開始生成；生成好後我會發到這個頻道。"
+    ),
+    "links_skipped": "有 {count}我無法使用，將略過它們繼續：{links}。略過的內容不計入額度。",
+    "nothing_usable": (
+        "要用的素材中有 {count}我無法使用：{links}，而且沒有其他可用的素材，因此我沒有生成影片，也沒有計入額度。"
+        "請給我 PNG、JPEG 或 WebP 圖片（或一個影片），或使用 {/video} 只用提示詞生成影片。"
+    ),
+    "nothing_usable_in_prompt": (
+        "要用的素材中有 {count}我無法使用：{links}，而且沒有其他可用的素材，因此我沒有生成影片，也沒有計入額度。"
+        "請連結 PNG、JPEG 或 WebP 圖片（或一個影片），或從提示詞中去掉{them}，只用文字生成影片。"
+    ),
+    "links_unused": "另外，有 {count}我無法使用：{links}。",
+    "link_skipped_item": "`{link}`（{reason}）",
+    "link_skipped_item_hidden": "||`{link}`||（{reason}）",
+    "link_reason_not_media": "既不是圖片也不是影片",
+    "link_reason_unreachable": "無法存取",
+    "link_reason_blocked": "私有或本機位址，我從不讀取",
+    "link_reason_sticker": "貼紙，影片服務無法使用",
+    "link_reason_password": "連結中帶有使用者名稱或密碼，我從不轉發",
+    "link_reason_port": "80 和 443 以外的連接埠，我從不讀取",
+    "too_many_links": (
+        "你最近幾分鐘讓我檢查的連結太多了，這次的連結我先不檢查。沒有生成影片，也沒有計入額度。"
+        "{when}可以再傳送連結，或直接把圖片作為附件傳送。"
+    ),
+    "service_misconfigured": (
+        "影片服務設定有誤，因此沒有生成影片，也沒有計入你的額度。已通知機器人營運者，請稍後再試。"
+    ),
+    "service_unpaid": (
+        "影片服務的餘額已用完，影片生成已暫停。沒有計入你的額度；請等管理員通知恢復後再試。"
+    ),
+    "service_busy": (
+        "影片服務目前繁忙，任務 #{job_id} 已儲存並在等待。我會在服務可以接收時自動開始，完成後發到這個"
+        "頻道；如果繁忙持續太久，我會告訴你，並且不會計入額度。"
+    ),
+    "service_gave_up": ("影片服務長時間不可用，因此影片沒有生成。沒有計入你的額度；請稍後再試。"),
+    "submit_unknown": (
+        "我已傳送你的請求，但沒有收到回應，無法確定影片是否已開始生成；即使已開始，我也無法發布它。"
+        "由於影片服務可能正在生成，它會計入你的額度。請稍後再試。"
+    ),
+    "rejected_by_service": "影片服務拒絕了這個請求：{reason}。沒有計入你的額度；請修改請求後重試。",
+    "service_reused_task": "影片服務沒有開始新的影片，而是回傳了之前一個影片的任務，所以沒有生成也沒有計入額度。請重試。",
+    "refusal_invalid_duration": "時長必須是 4、6、8 或 10 秒",
+    "refusal_invalid_resolution": "解析度必須是 720p、1080p 或 4K",
+    "refusal_unsupported_image_count": "圖片數量必須是 0、1 或 3 張（首影格模式只能 1 張）",
+    "refusal_unsupported_video_count": "最多只能使用 1 個參考影片",
+    "refusal_invalid_request_error": "它無法解析收到的請求",
+    "refusal_content_policy": "提示詞或圖片未透過它的內容稽核",
+    "refusal_unexplained": "它沒有說明原因",
+    "admission_busy": "我還在處理剛才的一個請求，暫時無法接收這個請求。沒有生成影片，也沒有計入額度；請一分鐘後再試。",
+    "unexpected_error": "我這邊出了問題，你的請求沒有完成。請重試；如果問題持續，請告訴管理員。",
+    "unexpected_error_personal": "我這邊出了問題，你的請求沒有完成。請重試；機器人的營運者可以在日誌中看到出了什麼問題。",
+    "job_saved_after_error": "我這邊在儲存任務 #{job_id} 之後出了問題，但它沒有丟失：我會繼續處理它。請用 {/videos status} 檢視，不要重複請求，否則會生成第二個影片。",
+    "job_save_unknown": "我這邊在儲存你的請求時出了問題，暫時無法確認是否已儲存。請在一分鐘後用 {/videos status} 檢視，再決定是否重新請求：如果列表裡有它，我會繼續生成；如果沒有，則沒有計入額度。",
+    "job_saved_at_restart": "我正在重新啟動。任務 #{job_id} 已儲存，我回來後會馬上繼續處理它：請用 {/videos status} 檢視，不要重複請求，否則會生成第二個影片。",
+    # Results
+    "task_unknown_to_service": "影片服務找不到這個任務了",
+    "task_timed_out": "影片服務未能按時完成",
+    "task_no_video": "影片服務已結束但沒有生成影片",
+    "result_ready": "{mention} 你的影片好了！",
+    "result_link": "{url}\n檔案太大，無法在這裡上傳；此連結{expiry}失效，請在此之前儲存。",
+    "result_link_unposted": "{url}\n影片可能沒能發布在這裡，這是它的連結；此連結{expiry}失效，請在此之前儲存。",
+    "result_link_files_refused": "{url}\n我在這裡沒有「附加檔案」權限，這是影片的連結；此連結{expiry}失效，請在此之前儲存。",
+    "result_link_not_attached": "{url}\nDiscord 不允許我在這裡附上檔案，這是影片的連結；此連結{expiry}失效，請在此之前儲存。",
+    "result_link_expired": (
+        "{mention} 你的影片已完成，但在我發布之前下載連結就已失效。請再發起一次請求。"
+    ),
+    "result_failed": "{mention} 你的影片未能生成：{reason}。",
+    "result_failed_hint": "請嘗試改寫提示詞或換用其他圖片；如果一直失敗，請告訴管理員。",
+    "result_failed_hint_personal": "請嘗試改寫提示詞或換用其他圖片。",
+    "failure_moderation": (
+        "{mention} 影片服務的內容稽核拒絕了任務 #{job_id}，因此沒有生成影片。這次不計入你的額度。"
+        "請改寫提示詞（或換用其他圖片）後再試。"
+    ),
+    "failure_upstream_busy": (
+        "{mention} 影片服務負載過高或算力不足，無法生成任務 #{job_id}。這次不計入你的額度；"
+        "你的請求沒有問題，請稍後再試。"
+    ),
+    "failure_upstream_timeout": (
+        "{mention} 影片服務處理任務 #{job_id} 超時並放棄了。這次不計入你的額度；請稍後再試。"
+    ),
+    "failure_service_cancelled": (
+        "{mention} 影片服務方取消了任務 #{job_id}，因此沒有生成影片。這次不計入你的額度；請稍後再試。"
+    ),
+    "failure_service_said": "影片服務的原話：{reason}。",
+    "cause_moderation": "影片服務的內容稽核拒絕了提示詞或圖片",
+    "cause_upstream_busy": "影片服務負載過高或算力不足",
+    "cause_upstream_timeout": "影片服務處理超時並放棄了",
+    "cause_other": "影片服務未能生成影片（它給出的原因是另一種語言）",
+    "failure_try_again": "請重試；如果問題持續，請告訴管理員。",
+    "failure_try_again_personal": "請重試。",
+    "failure_other": "{mention} 影片服務未能生成任務 #{job_id}：{reason}。這次不計入你的額度。",
+    "failure_billed_no_video": (
+        "{mention} 影片服務已為任務 #{job_id} 收費，但沒有發來影片。"
+        "由於已經收費，這次會計入你的額度；請告訴管理員。"
+    ),
+    "failure_billed_no_video_personal": (
+        "{mention} 影片服務已為任務 #{job_id} 收費，但沒有發來影片。由於已經收費，這次會計入你的額度。"
+    ),
+    "failure_timed_out": (
+        "{mention} 任務 #{job_id} 用時超過了本機器人的等待上限，我已停止等待。"
+        "影片服務仍可能完成並收費，因此會計入你的額度。我將在{until}停止查詢：在那之前完成的話，我會發到這裡。"
+    ),
+    "result_title": "影片已完成",
+    "result_failed_title": "影片未生成",
+    "result_dm_note": "（我無法在 <#{channel_id}> 發布，所以發到了這裡。）",
+    "result_dm_note_unsure": (
+        "（我已無法檢視 <#{channel_id}> 的訊息，無法確認之前在那裡的發布是否成功，所以也發到了這裡。）"
+    ),
+    "field_duration": "時長",
+    "field_resolution": "解析度",
+    "field_aspect_ratio": "畫面比例",
+    "field_references": "參考素材",
+    "field_render_time": "渲染用時",
+    "field_credits": "積分",
+    "seconds_value": "{seconds} 秒",
+    "render_time_value": "{minutes} 分 {seconds} 秒",
+    "render_time_hours_value": "{hours} 小時 {minutes} 分",
+    "job_footer": "任務 #{job_id}",
+    "references_none": "無",
+    "references_images_frame": "{count} 張圖片（首影格）",
+    "references_images_reference": "{count} 張圖片（參考）",
+    "references_video": "1 個影片",
+    "count_videos": "{count} 個影片",
+    "count_images": "{count} 張圖片",
+    "count_links": "{count} 個連結",
+    "count_files": "{count} 個檔案",
+    "count_references": "{count} 個連結或檔案",
+    "count_stickers": "{count} 個貼紙",
+    "count_more_channels": "另外 {count} 個頻道",
+    "count_more_roles": "另外 {count} 個身分組",
+    "count_more_lines": "另有 {count} 行",
+    "count_them_links": "這個連結|這些連結",
+    "count_them_permissions": "這項權限|這些權限",
+    "count_seconds": "{count} 秒",
+    "count_minutes": "{count} 分鐘",
+    "count_hours": "{count} 小時",
+    "count_days": "{count} 天",
+    "count_servers": "{count} 個伺服器",
+    "expiry_soon": "即將",
+    "help_text": (
+        "**{/video}** 根據你的提示詞生成 4-10 秒的影片；排隊時我會告訴你同類影片在這裡通常需要多久。\n"
+        "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
+        "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
+        "- 可附加 1 張圖片（首影格，或用 `{opt_mode}` 設為參考圖）、3 張圖片融合，"
+        "或 1 個參考影片控制動作（此時不能指定時長）。\n"
+        "- 描述場景、主體、動作、鏡頭、風格和聲音，效果最好。"
+    ),
+    "help_also_replies": (
+        "- 也可以：提及我並寫下提示詞（附上圖片即可使用），回覆一條帶圖片的訊息並提及我、附上提示詞，"
+        "或對它使用「應用程式 → 生成影片」。"
+    ),
+    "help_also_mentions": (
+        "- 也可以：提及我並寫下提示詞（附上圖片即可使用），或對帶圖片的訊息使用「應用程式 → 生成影片」。"
+    ),
+    "help_also_menu": "- 也可以：對帶圖片的訊息使用「應用程式 → 生成影片」。",
+    "help_afterwards": (
+        "- 之後：用 {/videos status}、{/videos history} 和 {/videos cancel} 檢視或取消你的任務，"
+        "用 {/videos quota} 檢視剩餘額度。結果下方的「重新生成」「修改提示詞」「再創作」會生成新影片（和其他影片一樣計入額度）。"
+    ),
+}

@@ -159,3 +159,77 @@ ZH_COMMANDS: dict[str, str] = {
     "Ask members to confirm videos expected to cost more than this": "预计花费超过此值的视频需成员先确认",
     "Credits; 0 stops asking": "积分；0 表示不再询问",
 }
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    # Amounts
+    "credits_one": "1 積分",
+    "credits_many": "{value} 積分",
+    # The note after /video, and where an expected cost comes from
+    "note_with_cost": "{note}\n預計花費：{cost}（{basis}）。",
+    "cost_about": "約 **{credits}**",
+    # A reference video sets the length: the most it may cost
+    "cost_up_to": "最多 **{credits}**",
+    "cost_basis_learned": "本機器人最近 {count} 個同類影片的中位數",
+    "cost_basis_starting": "初始估計，本機器人完成 3 個同類影片後改為實際資料",
+    "cost_basis_up_to": "由參考影片決定時長，最長 {seconds} 秒；{basis}",
+    # Under a status message while the job is on its way (the finished card says the real cost)
+    "status_line_cost": "預計花費：{cost}。",
+    # /videos quota and /videos help
+    "price_table": (
+        "**每個影片的預計花費**（積分，依次為 4 / 6 / 8 / 10 秒）："
+        "720p {p720} · 1080p {p1080} · 4K {p4k}。"
+        "使用參考影片時（由它決定時長，最長 {seconds} 秒）最多："
+        "720p {v720} · 1080p {v1080} · 4K {v4k}。"
+    ),
+    "price_note": (
+        "這些數字是本機器人最近同類影片的中位數（滿 3 個後），否則為初始估計；"
+        "影片完成後會顯示實際花費。"
+    ),
+    "price_threshold": "在本伺服器，預計花費超過 {threshold}的影片會先請你確認，確認前不會生成或計入額度。",
+    # The question, and its answers
+    "confirm_ask": (
+        "這個影片預計花費{cost}（{basis}），超過了本伺服器無需確認的上限 {threshold}。"
+        "在你確認之前，不會生成影片，也不會計入額度。\n"
+        "> {prompt}\n"
+        "此確認請求將於 {expires} 失效。"
+    ),
+    "button_confirm": "確認",
+    "confirm_done": "已確認：任務 #{job_id}，預計花費約 {credits}。",
+    "confirm_done_up_to": "已確認：任務 #{job_id}，最多可能花費 {credits}。",
+    "confirm_done_not_made": "已確認：任務 #{job_id}，但它沒有生成影片，因此沒有計入額度。",
+    "confirm_cost_rose": "自詢問以來預計花費上漲了（最近同類影片花費更多），所以尚未生成影片：",
+    "confirm_cancelled": "已取消：沒有生成影片，也沒有計入額度。",
+    "confirm_expired": "此確認請求已過期，沒有生成影片，也沒有計入額度。如果仍想要這個影片，請再發起一次請求。",
+    "confirm_media_lost": "你附加的檔案已無法取得，沒有生成影片，也沒有計入額度。請帶上檔案再發起一次請求。",
+    "confirm_gone": "這個請求已不在等待中：它已被確認、取消或已失效。如需新影片，請再發起一次請求。",
+    "confirm_not_yours": "這不是你的請求：只有請求這個影片的成員可以確認或取消。",
+    "confirm_unavailable": (
+        "這個影片預計花費超過了本伺服器無需確認的上限，而我無法在這裡詢問你，"
+        "因此沒有生成影片，也沒有計入額度。請在伺服器頻道中使用 {/video}。"
+    ),
+    # Moderators: the threshold and the month's credits
+    "change_confirm": "{moderator} 設定為：預計花費超過 {threshold}的影片需要成員先確認。",
+    "change_confirm_off": "{moderator} 不再要求成員確認高花費影片。",
+    "mod_show_confirm": "**確認：**預計花費超過 {threshold}的影片會先請成員確認。",
+    "mod_show_no_confirm": "**確認：**從不詢問（見 `{/videomod confirm}`）。",
+    "mod_month_credits": "**本月積分**（自 {start} 起）：本伺服器已花費 {used}。{left}",
+    "mod_budget_left": "預算剩餘：{left}（共 {budget}）。",
+    "mod_budget_left_held": (
+        "預算剩餘：{left}（共 {budget}；另有 {held}預留給尚未結算的影片：正在生成的，"
+        "以及提交後沒有收到回覆的）。"
+    ),
+    "mod_budget_none": "未設定每月預算（見 `{/videomod budget}`）。",
+    "mod_month_line": "{rank}. {member}：{credits}",
+    "mod_month_empty": "本月還沒有人花費積分。",
+    "mod_member_month": "{member} 本月花費了 {credits}（自 {start} 起）。",
+}
+
+# Traditional Chinese names and descriptions of the commands and options added here, keyed by the English.
+ZH_TW_COMMANDS: dict[str, str] = {
+    "confirm": "確認",
+    "Ask members to confirm videos expected to cost more than this": "預計花費超過此值的影片需成員先確認",
+    "Credits; 0 stops asking": "積分；0 表示不再詢問",
+}

@@ -958,3 +958,474 @@ ZH_COMMANDS: dict[str, str] = {
     "Duration 8s": "时长 8 秒",
     "Duration 10s": "时长 10 秒",
 }
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    # Refusals of a new video (nothing is saved or counted)
+    "mod_paused": "影片服務的餘額已用完，影片生成已暫停。沒有計入你的額度；請等管理員通知恢復後再試。",
+    "mod_paused_standing": "影片服務的餘額已用完，影片生成已暫停；等管理員通知恢復後才能再生成。",
+    "mod_channel_not_allowed": (
+        "這個頻道不能生成影片。請在以下頻道使用：{channels}（其中的討論串或論壇貼文也可以）。"
+    ),
+    "mod_banned_words": (
+        "你的提示詞包含本伺服器禁止的詞語（`{fragment}`），因此沒有生成也沒有計入額度。請改寫後再試。"
+    ),
+    "mod_banned_words_public": (
+        "你的提示詞包含本伺服器禁止的詞語，因此沒有生成也沒有計入額度。請改寫後再試。（這條提示一分鐘後會自動刪除。）"
+    ),
+    "unsent_budget_spent": "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本伺服器本月的積分預算，剩下的不夠支付它。此次不計入額度。管理員可以用 {/videomod budget} 提高預算。",
+    "mod_option_reserved": "{option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請換一個解析度或時長後再試。",
+    "mod_reference_video_length_reserved": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請去掉影片後再試。",
+    "mod_no_allowance": "你在本伺服器的影片額度為 0，因此不能在這裡生成影片。如果你認為有誤，請聯絡管理員。",
+    "mod_blocked": "管理員已禁止你在本伺服器生成影片（原因：{reason}）。如果你認為有誤，請聯絡管理員。",
+    "mod_blocked_until": (
+        "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。之後即可再次生成影片。"
+    ),
+    "mod_blocked_until_spent": (
+        "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。你{period}的影片額度也已用完，要到 {again} 才能再次生成影片。"
+    ),
+    "mod_blocked_until_budget": (
+        "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。本伺服器本月的影片預算也已用完，"
+        "{again}可以再次生成影片，或者等管理員提高預算。"
+    ),
+    "mod_blocked_until_cooldown": (
+        "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。"
+        "加上本伺服器兩次生成之間的等待時間，你的下一個影片可以在 {again} 開始。"
+    ),
+    "mod_quota_spent": (
+        "你{period}的影片額度（{limit}）已用完，因此這次沒有生成影片，也沒有計入額度。額度將於 {reset}（{reset_at}）重置。"
+    ),
+    "mod_quota_spent_none_after": (
+        "你{period}的影片額度（{limit}）已用完，因此這次沒有生成影片，也沒有計入額度。"
+        "你的個人額度將於 {ends}結束，之後在這裡沒有額度：如需更多，請聯絡管理員。"
+    ),
+    "mod_too_many_active": (
+        "你已有 {active}正在生成，這裡同時最多允許 {limit} 個。請等其中一個完成後再試。"
+    ),
+    "mod_cooldown": "你在本伺服器生成影片的速度有點快。請稍等：{when}可以開始下一個。",
+    "mod_cooldown_none_after": (
+        "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends}結束，比兩次生成之間的等待時間"
+        "結束得更早，之後在這裡沒有額度：如需更多，請聯絡管理員。"
+    ),
+    "mod_budget_spent": (
+        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 積分）。{reset}可以再次生成影片，"
+        "或者等管理員提高預算。"
+    ),
+    "mod_budget_spent_held": (
+        "本伺服器本月的影片預算已用完（{used} / {budget} 積分，已計入正在生成的影片的預計花費）。"
+        "{reset}可以再次生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早；"
+        "或者等管理員提高預算。"
+    ),
+    "mod_budget_too_little": (
+        "本伺服器本月的影片預算只剩 {left}，不夠最便宜的影片（{cheapest}）。"
+        "{reset}可以再次生成影片，或者等管理員提高預算。"
+    ),
+    "mod_budget_too_little_held": (
+        "扣除正在生成的影片的預計花費後，本伺服器本月的影片預算只剩 {left}，"
+        "不夠最便宜的影片（{cheapest}）。{reset}可以再次生成影片；如果正在生成的影片花費比預計少、"
+        "失敗或被取消，可以更早；或者等管理員提高預算。"
+    ),
+    "mod_budget_short": (
+        "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本伺服器本月的影片預算只剩 "
+        "{left}。沒有計入額度。換成更短或解析度更低的影片也許夠用；預算將於 {reset} 重置。"
+    ),
+    "mod_budget_short_reference": (
+        "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本伺服器本月的影片預算只剩 "
+        "{left}。沒有計入額度。換成解析度更低的影片，或不用參考影片的更短影片，也許夠用；預算將於 "
+        "{reset} 重置。"
+    ),
+    "mod_period_day": "日",
+    "mod_period_week": "週",
+    "mod_period_month": "月",
+    "mod_this_day": "今天",
+    "mod_this_week": "本週",
+    "mod_this_month": "本月",
+    # /videos quota
+    "quota_left": "你{period}還可以生成 **{left}**（共 {limit} 個）。額度將於 {reset}（{reset_at}）重置。",
+    "quota_left_none_after": (
+        "你{period}還可以生成 **{left}**（共 {limit} 個）。你的個人額度將於 {ends}結束，之後在這裡沒有額度。"
+    ),
+    "quota_own_ends": "你的個人額度將於 {ends}結束；之後你{period}還可以生成 **{left}**（共 {limit} 個）。",
+    "quota_active": "正在生成：{active}（同時最多 {limit} 個）。",
+    "quota_cooldown": "你的下一個影片可以在 {when} 開始。",
+    "quota_reserved": "僅限其他身分組使用：{options}。如需使用，請聯絡管理員。",
+    "quota_channels": "可以生成影片的頻道：{channels}（包括其中的討論串和論壇貼文）。",
+    # /videomod: who may use it
+    "mod_not_allowed": (
+        "只有擁有「管理伺服器」權限或管理員身分組的成員才能使用 {/videomod}，因此沒有做任何更改。"
+        "如需使用，請聯絡伺服器管理員。"
+    ),
+    "mod_needs_manage_server": (
+        "只有擁有「管理伺服器」權限的成員才能設定管理員身分組，因此沒有做任何更改。請讓伺服器管理員操作。"
+    ),
+    # /videomod limits show
+    "mod_none": "無",
+    "mod_show_limits": (
+        "**額度：**每位成員每{period} {limit}，於{starts}重置；本週期於 {reset}（{reset_at}）結束。"
+        "每位成員同時最多 {max_active} 個，兩個影片之間間隔 {cooldown}。"
+    ),
+    "mod_show_limits_everyone": (
+        "**額度：**每位成員每{period} {limit}（設定在 @everyone 上：除非身分組或成員自己的額度另有規定，"
+        "每位成員都按它計算；設定期間，伺服器預設的 {default}不適用於任何人，對 @everyone 使用 "
+        "{/videomod role clear} 即可恢復預設），於{starts}重置；本週期於 {reset}（{reset_at}）結束。"
+        "每位成員同時最多 {max_active} 個，兩個影片之間間隔 {cooldown}。"
+    ),
+    "mod_reset_day": "每天 UTC {hour}:00 ",
+    "mod_reset_week": "每{weekday} UTC {hour}:00 ",
+    "mod_reset_month": "每月 1 日 UTC {hour}:00 ",
+    "weekday_0": "週一",
+    "weekday_1": "週二",
+    "weekday_2": "週三",
+    "weekday_3": "週四",
+    "weekday_4": "週五",
+    "weekday_5": "週六",
+    "weekday_6": "週日",
+    "mod_show_roles": "**身分組額度：**{items}",
+    "mod_show_roles_header": "**身分組額度：**",
+    "mod_role_limit_item": "- {role}：{videos}",
+    "mod_show_members": "**成員額度：**",
+    "mod_show_no_members": "**成員額度：**無",
+    "mod_override_item": "- {member}：{videos}（原因：{reason}）",
+    "mod_override_blocked": "禁止生成",
+    "cooldown_none": "0 秒（無需等待）",
+    "mod_override_item_until": "- {member}：{videos}，直到 {until}（原因：{reason}）",
+    "mod_more": "……還有 {count} 條。",
+    "mod_more_not_shown": "……{lines}未顯示。",
+    "mod_show_options": "**限定選項：**{items}",
+    "mod_option_item": "{option} → {roles}",
+    "option_value": "{value}",
+    "mod_show_channels": "**頻道：**僅限 {items}（包括其中的討論串和論壇貼文）",
+    "mod_show_all_channels": "**頻道：**全部",
+    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 積分；本月{reset}結束。",
+    "mod_show_budget_held": (
+        "**每月預算：**已用 {used} / {budget} 積分，另有 {held} 積分預留給尚未結算的影片"
+        "（正在生成的，以及提交後沒有收到回覆的）；"
+        "本月{reset}結束。"
+    ),
+    "mod_show_no_budget": "**每月預算：**無（本月已用 {used}）。",
+    "mod_show_words": "**禁用詞：**{count} 個（用 `{/videomod words list}` 檢視）。",
+    "mod_show_modlog": "**管理日誌頻道：**{channel}",
+    "mod_show_modrole": "**管理員身分組：**{role}",
+    "mod_show_paused": "**已暫停：**影片服務的餘額已用完。請儲值後執行 `{/videomod resume}`。",
+    # /videomod usage, jobs, audit, words list
+    "mod_usage_empty": "{period}還沒有人生成影片。",
+    "mod_usage_title": "**{period}用量最多的成員**（自 {start} 起）：",
+    "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
+    "mod_member_usage": (
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束。"
+    ),
+    "mod_member_usage_over": (
+        "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}）：額度是在這些影片生成後才調低的，"
+        "所以本週期結束（{reset}）前不能再生成。已花費 {credits}。"
+    ),
+    "mod_member_usage_until": (
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；這個額度{ends}結束，"
+        "{again}可以再生成（本週期{reset}結束）。"
+    ),
+    "mod_member_usage_over_cooldown": (
+        "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}）：額度是在這些影片生成後才調低的，"
+        "所以本週期結束（{reset}）前不能再生成；加上兩次生成之間的等待時間，下一個影片可以在 {again} 開始。"
+        "已花費 {credits}。"
+    ),
+    "mod_member_usage_spent_cooldown": (
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束，"
+        "但加上兩次生成之間的等待時間，下一個影片可以在 {again} 開始。"
+    ),
+    "mod_member_usage_over_until": (
+        "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}），"
+        "所以 {again} 前不能再生成（這個額度{ends}結束，本週期{reset}結束）。已花費 {credits}。"
+    ),
+    "mod_member_usage_none_after": (
+        "{member} {period}已生成 {used}，額度為 {limit}（{source}），{credits}；這個額度{ends}結束，"
+        "之後在這裡沒有額度，所以不能再生成。"
+    ),
+    "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，現在不能生成影片：{why}。",
+    "mod_member_blocked": "已被管理員禁止生成影片（原因：{reason}）",
+    "mod_member_blocked_until": "已被管理員禁止生成影片，直到 {until}（原因：{reason}）",
+    "mod_member_blocked_until_budget": (
+        "已被管理員禁止生成影片，直到 {until}（原因：{reason}），且本伺服器本月的預算已用完，"
+        "{again}才能再次生成影片，除非管理員提高預算"
+    ),
+    "mod_member_blocked_until_cooldown": (
+        "已被管理員禁止生成影片，直到 {until}（原因：{reason}），加上兩次生成之間的等待時間，"
+        "下一個影片可以在 {again} 開始"
+    ),
+    "mod_member_blocked_until_spent": (
+        "已被管理員禁止生成影片，直到 {until}（原因：{reason}），且其{period}的影片額度已用完，要到 {again} 才能再次生成"
+    ),
+    "mod_member_none_limit": "其{source}為 0 個影片",
+    "mod_source_default": "伺服器預設額度",
+    "mod_source_role": "身分組額度",
+    "mod_source_member": "個人額度",
+    "mod_job_line": "`#{job_id}` {created} {member}：{state}，{credits}，{prompt}",
+    "mod_job_line_no_cost": "`#{job_id}` {created} {member}：{state}，{prompt}",
+    "mod_job_line_unreported": "`#{job_id}` {created} {member}：{state}，約 {credits}（APIMart 未報告），{prompt}",
+    "mod_job_line_unreported_up_to": (
+        "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未報告），{prompt}"
+    ),
+    "mod_jobs_empty": "還沒有任務。",
+    "mod_audit_line": "{when}：{change}",
+    "mod_audit_empty": "還沒有管理員更改記錄。",
+    "mod_words_list": "**禁用詞（{count} 個）：**",
+    "mod_words_item": "- `{pattern}`",
+    "mod_words_empty": "還沒有禁用詞。可用 `{/videomod words add}` 新增。",
+    # /videomod: answers when nothing changes
+    "mod_nothing_given": "沒有提供任何選項，因此沒有做任何更改。請至少選擇一個選項，或用 `{/videomod limits show}` 檢視目前額度。",
+    "mod_policy_unchanged": "目前設定已經是這樣，因此沒有做任何更改。`{/videomod limits show}` 會列出所有規則。",
+    "mod_credits_too_small": "最小值為 {smallest} 積分，因此沒有做任何更改。輸入 0 可將其關閉。",
+    "mod_bad_pattern": (
+        "`{pattern}` 不能用作禁用詞，因此沒有做任何更改。請使用不超過 {limit} 個字元的詞或短語，"
+        "* 只能放在開頭或結尾（例如 `gore*`）。"
+    ),
+    "mod_word_exists": "`{pattern}` 已經是禁用詞，因此沒有做任何更改。",
+    "mod_word_missing": "`{pattern}` 不在列表中，因此沒有做任何更改。可用 `{/videomod words list}` 檢視列表。",
+    "mod_role_no_limit": "{role} 沒有單獨的額度，因此沒有做任何更改。",
+    "mod_member_no_limit": "{member} 沒有個人額度或封鎖，因此沒有做任何更改。",
+    "mod_member_owner_blocked": (
+        "{member} 已被機器人營運者在所有伺服器中禁止（原因：{reason}），無論本伺服器如何設定都無法生成影片；"
+        "只有營運者可以解除。"
+    ),
+    "mod_member_not_blocked": (
+        "{member} 沒有被封鎖：該成員有自己的額度，會保留（{/videomod member clear} 可移除），"
+        "因此沒有做任何更改。"
+    ),
+    "mod_member_still_none": "{member} 仍然不能在這裡生成影片：其{source}為 0 個影片。",
+    "mod_member_already_blocked": (
+        "{member} 已經被封鎖，沒有結束時間，原因相同（{reason}），因此沒有做任何更改。"
+    ),
+    "mod_member_already_limit": (
+        "{member} 已經有每週期 {videos} 的個人額度，沒有結束時間，原因相同（{reason}），"
+        "因此沒有做任何更改。"
+    ),
+    "mod_option_not_reserved": "{option} 沒有限定給任何身分組，因此沒有做任何更改。",
+    "mod_option_not_reserved_for_role": "{option} 沒有限定給 {role}，因此沒有做任何更改。",
+    "mod_option_already_reserved": "{role} 已經可以使用 {option}，因此沒有做任何更改。",
+    "mod_channel_already": "{channel} 已經允許生成影片，因此沒有做任何更改。",
+    "mod_channel_not_listed": "{channel} 不在列表中，因此沒有做任何更改。可用 `{/videomod limits show}` 檢視列表。",
+    "mod_channels_already_all": "所有頻道都已允許生成影片，沒有做任何更改。",
+    "mod_job_not_found": "本伺服器沒有任務 #{job_id}。請用 `{/videomod jobs}` 核對編號。",
+    "mod_job_not_cancellable": "任務 #{job_id} 目前狀態為「{state}」，已無法取消。",
+    "mod_job_not_cancellable_unknown": "任務 #{job_id} 已無法取消：它可能已送達影片服務，但無法確定。",
+    "mod_not_paused": "影片生成沒有暫停，無需恢復。",
+    "mod_modlog_cannot_post": (
+        "我無法在 {channel} 發訊息，因此沒有更改管理日誌頻道：我在那裡需要以下權限：{missing}。"
+        "請在該頻道為我授予{them}（或選擇其他頻道）後再試。"
+    ),
+    "mod_channel_cannot_post": (
+        "我無法在 {channel} 發布影片，因此沒有把它加入列表，也沒有做任何更改。"
+        "我需要在該頻道擁有以下權限：{missing}。請在該頻道為我授予{them}後再試。"
+    ),
+    # Changes: the moderator's confirmation, the audit trail and the mod-log
+    "change_limits": (
+        "{moderator} 設定了額度：每位成員每{period} {limit}（下次重置 {reset_at}），"
+        "同時最多 {max_active} 個，兩個影片之間間隔 {cooldown}。"
+    ),
+    "change_limits_with_slots": "{limits}{slots}",
+    "change_limits_everyone_instead": (
+        "{limits}（@everyone 有自己的額度（{videos}），成員實際按它計算：可用 {/videomod role set} 修改，"
+        "或用 {/videomod role clear} 移除。）"
+    ),
+    "change_limits_weekday_unused": (
+        "{limits}（「重置星期」只在週期為「週」時生效：以後把週期改為「週」時才會用到。）"
+    ),
+    "mod_slots": "本伺服器同時最多生成 {limit} 個影片，其餘的排隊等待。",
+    "mod_slots_one": "本伺服器同時只生成 1 個影片，其餘的排隊等待。",
+    "mod_slots_none": "本伺服器不限制同時生成的影片數量。",
+    "change_role_limit": "{moderator} 將 {role} 的額度設為每週期 {videos}。",
+    "change_role_blocked": (
+        "{moderator} 將 {role} 的額度設為每週期 0 個影片：擁有該身分組的成員無論其他身分組的額度"
+        "如何都不能生成影片（成員的個人額度仍然優先）。"
+    ),
+    "change_role_cleared": "{moderator} 移除了 {role} 的額度；該身分組改用預設額度。",
+    "change_role_deleted": "身分組 {role} 已在 Discord 中被刪除，它的額度（每週期 {videos}）不再適用於任何人，已移除。",
+    "change_member_limit": "{moderator} 將 {member} 的額度設為每週期 {videos}（原因：{reason}）。",
+    "change_member_limit_until": (
+        "{moderator} 將 {member} 的額度設為每週期 {videos}，直到 {until}（原因：{reason}）。"
+    ),
+    "change_member_blocked": "{moderator} 禁止 {member} 生成影片（原因：{reason}）。",
+    "change_and_replaced": "{change}{replaced}",
+    "member_replaced_allowance": "這會取代其原有的個人額度（{videos}），該額度不會自動恢復，結束後請重新設定。",
+    "member_replaced_block": "這會解除其封鎖。",
+    "change_member_blocked_until": "{moderator} 禁止 {member} 生成影片，直到 {until}（原因：{reason}）。",
+    "change_member_cleared": "{moderator} 移除了 {member} 的個人額度；改用通常的額度。",
+    "change_member_unblocked": "{moderator} 解除了對 {member} 的封鎖。",
+    "change_option_reserved": "{moderator} 將 {option} 限定給 {role}。",
+    "change_option_role_removed": "{moderator} 將 {role} 從可使用 {option} 的身分組中移除。",
+    "change_option_opened": "{moderator} 向所有人開放了 {option}。",
+    "change_channel_added": "{moderator} 允許在 {channel} 生成影片。",
+    "change_forum_added": "{moderator} 允許在論壇 {channel} 及其中的每個貼文生成影片。",
+    "change_channel_removed": "{moderator} 不再允許在 {channel} 生成影片。",
+    "change_channel_removed_last": "{moderator} 移除了最後一個列出的頻道 {channel}：所有頻道都可以再次生成影片。",
+    "change_channels_all": "{moderator} 重新允許在所有頻道生成影片。",
+    "change_channel_deleted": "頻道 {channel} 已在 Discord 中被刪除，因此已從允許生成影片的列表中移除。",
+    "change_channel_deleted_last": (
+        "頻道 {channel} 已在 Discord 中被刪除。它是列表中的最後一個頻道，因此所有頻道都可以再次生成影片。"
+    ),
+    "change_budget": "{moderator} 將每月預算設為 {budget} 積分。",
+    "change_budget_amount": "{moderator} 將每月預算設為 {budget}。",
+    "change_budget_removed": "{moderator} 移除了每月預算。",
+    "change_word_added": "{moderator} 在提示詞中禁用了 `{pattern}`。",
+    "change_word_removed": "{moderator} 解除了對 `{pattern}` 的禁用。",
+    "change_modlog": "{moderator} 將管理日誌頻道設為 {channel}。",
+    "change_modlog_off": "{moderator} 關閉了管理日誌。",
+    "change_modrole": "{moderator} 將管理員身分組設為 {role}。",
+    "change_modrole_off": "{moderator} 移除了管理員身分組。",
+    "change_job_cancelled": "{moderator} 取消了 {member} 的任務 #{job_id}。它從未傳送給影片服務，所以不計入該成員的額度。",
+    "change_job_cancelled_counted": (
+        "{moderator} 取消了 {member} 的任務 #{job_id}：影片不會發布，但它已經開始生成，"
+        "所以仍計入該成員的額度和伺服器預算。"
+    ),
+    "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任務 #{job_id}：影片不會發布。取消時它正在傳送給影片服務：如果已經送達，仍計入該成員的額度和伺服器預算；否則不計入。",
+    "change_member_banned_cancelled": "{member} 已被伺服器停權。{cancelled}",
+    "change_operator_block_cancelled": "機器人營運者禁止 {member} 在任何地方生成影片（原因：{reason}）。{cancelled}",
+    "sentences": "{first}{then}",
+    "mod_block_cancelled_refunded": "{member} 等待中的任務已取消；它們從未傳送，所以不計入額度：{jobs}。",
+    "mod_block_cancelled_counted": "{member} 生成中的任務已取消，影片不會發布；由於它們已經開始生成，仍計入額度：{jobs}。",
+    "mod_block_cancelled_when_sent": "{member} 正在傳送的任務已取消：在到達影片服務之前停下的不計入額度；已經到達的不會發布影片，但仍計入額度：{jobs}。",
+    "mod_block_cancelled_withheld": "{member} 已生成但尚未發布的影片已取消，不會發布；由於它們已經生成，仍計入額度：{jobs}。",
+    "blocked_see_quota": "你現在不能在這裡生成影片：用 {/videos quota} 檢視原因（只有你能看到回答）。（這條提示一分鐘後會自動刪除。）",
+    "mod_modrole_everyone": "@everyone 不能作為管理員身分組：那會讓每個成員都能修改這些規則。請選擇只有管理員擁有的身分組。",
+    "mod_modrole_managed": "{role} 屬於某個應用程式或整合，無法指派給成員。請選擇你的管理員擁有的身分組。",
+    "change_resumed": "{moderator} 恢復了影片生成。",
+    # Mod-log events
+    "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
+    "modlog_paused": (
+        "⚠️ 影片服務提示帳戶已沒有餘額（HTTP 402），所有人的新影片已暫停。"
+        "請為 APIMart 帳戶儲值，然後執行 `{/videomod resume}`。"
+    ),
+    "modlog_resumed": "✅ 一位管理員為所有人恢復了影片生成（`{/videomod resume}`）。",
+    "modlog_operator_resumed": "✅ 機器人營運者為所有人恢復了影片生成。",
+    "modlog_auto_resumed": "✅ 影片服務再次接受了影片，生成已自動恢復。",
+}
+
+# Traditional Chinese names and descriptions of /videomod and /videos quota, keyed by the English in the
+# code; merged into `bot.locales.commands.ZH_TW_COMMANDS` (entries there win on a clash).
+ZH_TW_COMMANDS: dict[str, str] = {
+    # /videos quota
+    "quota": "額度",
+    "How many videos you have left": "你還能生成多少個影片",
+    # /videomod and its groups
+    "videomod": "影片管理",
+    "Moderate video making: limits, blocks, budget and banned words": "管理影片生成：額度、封鎖、預算和禁用詞",
+    "limits": "額度",
+    "Videos per member and period": "每位成員每個週期的影片數",
+    "role": "身分組",
+    "Allowances for a role": "身分組的額度",
+    "member": "成員",
+    "Allowances for one member": "單個成員的額度",
+    "options": "選項",
+    "Resolutions and lengths by role": "按身分組限定解析度和時長",
+    "channels": "頻道",
+    "Where videos may be made": "可以生成影片的頻道",
+    "words": "禁用詞",
+    "Words refused in prompts": "提示詞中禁止的詞語",
+    # Subcommands
+    "show": "檢視",
+    "Show every rule of this server": "檢視本伺服器的全部規則",
+    "set": "設定",
+    "Change the default allowance and its period": "修改預設額度及其週期",
+    "Give a role its own allowance per period": "為身分組設定單獨的每週期額度",
+    "clear": "清除",
+    "Make a role follow the default allowance again": "讓身分組恢復使用預設額度",
+    "Give one member their own allowance per period": "為單個成員設定單獨的每週期額度",
+    "Remove a member's own allowance or block": "移除成員的個人額度或封鎖",
+    "restrict": "限定",
+    "Reserve a resolution or length for a role": "將某個解析度或時長限定給身分組",
+    "open": "開放",
+    "Let a role, or everyone, use an option again": "重新允許某個身分組或所有人使用某個選項",
+    "add": "新增",
+    "Allow videos in a channel (then only listed ones)": "允許在某個頻道生成影片（之後僅限列出的頻道）",
+    "remove": "移除",
+    "Stop allowing videos in a listed channel": "不再允許在列出的頻道生成影片",
+    "all": "全部",
+    "Allow videos in every channel again": "重新允許在所有頻道生成影片",
+    "Refuse prompts containing a word or phrase": "拒絕包含某個詞或短語的提示詞",
+    "Allow a banned word or phrase again": "解除對某個詞或短語的禁用",
+    "list": "列表",
+    "Show the banned words and phrases": "檢視禁用的詞和短語",
+    "block": "封鎖",
+    "Stop a member from making videos": "禁止成員生成影片",
+    "unblock": "解除封鎖",
+    "Let a blocked member make videos again": "允許被封鎖的成員再次生成影片",
+    "budget": "預算",
+    "Credits this server may spend per month": "本伺服器每月可使用的積分",
+    "usage": "用量",
+    "Top members this period, or one member": "本週期用量最多的成員，或單個成員的用量",
+    "jobs": "任務列表",
+    "Recent jobs in this server and their state": "本伺服器最近的任務及其狀態",
+    "Cancel a member's unfinished job": "取消成員未完成的任務",
+    "audit": "審核",
+    "Recent moderator changes": "最近的管理員更改",
+    "resume": "恢復",
+    "Resume videos after the balance is topped up": "儲值後恢復影片生成",
+    "modlog": "管理日誌",
+    "Where changes and alerts are posted": "發布更改和警報的頻道",
+    "modrole": "管理員身分組",
+    "A role that may use /videomod": "可以使用 /影片管理 的身分組",
+    # Options
+    "allowance": "額度",
+    "Videos per member per period (0 blocks all without a role or member limit)": "每位成員每週期的影片數（0 表示封鎖沒有身分組或成員額度的所有人）",
+    "period": "週期",
+    "How often allowances start again": "額度多久重置一次",
+    "reset_hour": "重置小時",
+    "The UTC hour (0-23) at which a period starts": "週期開始的 UTC 小時（0-23）",
+    "reset_weekday": "重置星期",
+    "The weekday a weekly period starts on": "按週計算時週期開始的星期",
+    "max_active": "同時上限",
+    "server_at_once": "伺服器同時上限",
+    "Videos of this server rendering at once; the rest wait in line (0: no limit)": (
+        "本伺服器同時生成的影片數；其餘的排隊等待（0 表示不限制）"
+    ),
+    "Unfinished videos a member may have at once": "每位成員同時可以有多少個未完成的影片",
+    "cooldown": "冷卻",
+    "Seconds a member must wait between videos": "兩個影片之間需要等待的秒數",
+    "The role": "身分組",
+    "Videos per period for members with it (0 blocks them)": "擁有該身分組的成員每週期的影片數（0 表示封鎖）",
+    "The member": "成員",
+    "Videos per period (0 blocks them)": "每週期的影片數（0 表示封鎖）",
+    "reason": "原因",
+    "Why (kept in the audit trail; shown to them when the allowance is 0)": (
+        "原因（記錄在審核日誌中；額度為 0 時會告訴該成員）"
+    ),
+    "Why (shown to them and kept in the audit trail)": "原因（會告訴該成員並記錄在審核日誌中）",
+    "days": "天數",
+    "How many days it lasts (leave out for no end)": "持續多少天（不填表示永久）",
+    "option": "選項",
+    "The resolution or length": "解析度或時長",
+    "A role that may use it": "可以使用它的身分組",
+    "Only this role (leave out to open it to all)": "僅此身分組（不填表示向所有人開放）",
+    "channel": "頻道",
+    "A channel, thread or forum (its threads and posts follow it)": (
+        "頻道、討論串或論壇（其中的討論串和貼文同樣適用）"
+    ),
+    "pattern": "詞語",
+    "A word or phrase; * at the start or end matches more": "一個詞或短語；開頭或結尾的 * 可比對更多",
+    "The word or phrase, as listed": "列表中顯示的詞或短語",
+    "credits": "積分",
+    "Credits per calendar month (UTC); 0 removes the budget": "每個自然月（UTC）的積分；0 表示取消預算",
+    "One member's standing and recent jobs": "單個成員的用量和最近的任務",
+    "Only this member's jobs": "只看這個成員的任務",
+    "The job number, e.g. 12 (see /videomod jobs)": "任務編號，例如 12（見 /影片管理 任務列表）",
+    "The mod-log channel (leave out to turn it off)": "管理日誌頻道（不填表示關閉）",
+    "The moderator role (leave out to remove it)": "管理員身分組（不填表示移除）",
+    # Choices
+    "Day": "日",
+    "Week": "週",
+    "Month": "月",
+    "Monday": "星期一",
+    "Tuesday": "星期二",
+    "Wednesday": "星期三",
+    "Thursday": "星期四",
+    "Friday": "星期五",
+    "Saturday": "星期六",
+    "Sunday": "星期日",
+    "Resolution 720p": "解析度 720p",
+    "Resolution 1080p": "解析度 1080p",
+    "Resolution 4K": "解析度 4K",
+    "Duration 4s": "時長 4 秒",
+    "Duration 6s": "時長 6 秒",
+    "Duration 8s": "時長 8 秒",
+    "Duration 10s": "時長 10 秒",
+}

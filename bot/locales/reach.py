@@ -272,3 +272,130 @@ ZH_COMMANDS: dict[str, str] = {
     "The user": "该用户",
     "Why (the user reads it)": "原因（该用户会看到）",
 }
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    "status_by_dm_after_all": (
+        "任務 #{job_id} 用時超過了 Discord 允許我在這裡回覆的時間，完成後我會私訊發給你"
+        "（如果你關閉了私訊，請用 {/videos history} 檢視）。"
+    ),
+    "queued_here": (
+        "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發在這裡"
+        "（如果超過了 Discord 允許我在這裡回覆的時間，我會改為私訊發給你，也可以用 "
+        "{/videos history} 檢視）。"
+    ),
+    "queued_here_private": (
+        "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發在這裡。"
+        "這個伺服器設定為我的回覆僅你可見，所以只有你能看到它（如果超過了 Discord 允許我在這裡"
+        "回覆的時間，我會改為私訊發給你，也可以用 {/videos history} 檢視）。"
+    ),
+    "service_busy_here": (
+        "影片服務目前繁忙，任務 #{job_id} 已儲存並在等待。我會自動開始，完成後發在這裡"
+        "（如果超過了 Discord 允許我在這裡回覆的時間，我會改為私訊發給你，也可以用 "
+        "{/videos history} 檢視）。"
+    ),
+    "discord_silent_here": (
+        "你的參考檔案連結需要更新，但 Discord 暫時沒有回應，所以任務 #{job_id} 已儲存並在等待。"
+        "我稍後會重試，完成後發在這裡（如果超過了 Discord 允許我在這裡回覆的時間，我會改為私訊發給你，"
+        "也可以用 {/videos history} 檢視）。"
+    ),
+    "discord_silent_by_dm": (
+        "你的參考檔案連結需要更新，但 Discord 暫時沒有回應，所以任務 #{job_id} 已儲存並在等待。"
+        "我稍後會重試，完成後私訊發給你。如果你關閉了私訊，請用 {/videos history} 檢視。"
+    ),
+    "queued_by_dm": (
+        "你的影片已排隊，任務編號 #{job_id}。生成時間可能超過我在這裡能回覆的時限，"
+        "所以完成後我會私訊發給你。如果你關閉了私訊，請用 {/videos history} 檢視。"
+    ),
+    "service_busy_by_dm": (
+        "影片服務目前繁忙，任務 #{job_id} 已儲存並在等待。我會自動開始生成，完成後私訊發給你。"
+        "如果你關閉了私訊，請用 {/videos history} 檢視。"
+    ),
+    "personal_off": (
+        "只有新增了本機器人的伺服器才能生成影片；機器人營運者已關閉在其他地方生成影片的功能。沒有計入額度。"
+    ),
+    "personal_budget_spent": (
+        "本月在未新增本機器人的地方生成影片的積分已用完。{reset}可以再次在這裡生成影片。沒有計入額度。"
+    ),
+    "personal_budget_spent_held": (
+        "本月在未新增本機器人的地方生成影片的積分已用完（已計入正在生成的影片的預計花費）。"
+        "{reset}可以再次在這裡生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早。"
+        "沒有計入額度。"
+    ),
+    "personal_budget_too_little": (
+        "本月在未新增本機器人的地方生成影片的積分只剩 {left}，不夠最便宜的影片（{cheapest}）。"
+        "{reset}可以再次在這裡生成影片。沒有計入額度。"
+    ),
+    "personal_budget_too_little_held": (
+        "本月在未新增本機器人的地方生成影片的積分只剩 {left}（已計入正在生成的影片的預計花費），"
+        "不夠最便宜的影片（{cheapest}）。{reset}可以再次在這裡生成影片；如果正在生成的影片花費"
+        "比預計少、失敗或被取消，可以更早。沒有計入額度。"
+    ),
+    "personal_budget_short": (
+        "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本月在未新增本機器人的地方"
+        "生成影片的積分只剩 {left}。沒有計入額度。換成更短或解析度更低的影片也許夠用；積分將於 "
+        "{reset} 重置。"
+    ),
+    "personal_budget_short_reference": (
+        "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本月在未新增本機器人的地方"
+        "生成影片的積分只剩 {left}。沒有計入額度。換成解析度更低的影片，或不用參考影片的更短影片，"
+        "也許夠用；積分將於 {reset} 重置。"
+    ),
+    "unsent_personal_budget_spent": (
+        "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本月在未新增本機器人的地方生成影片的積分，"
+        "剩下的不夠支付它。沒有計入額度。"
+    ),
+    "owner_blocked": "機器人營運者已禁止你生成影片（原因：{reason}）。沒有計入額度。",
+    "personal_off_standing": (
+        "只有新增了本機器人的伺服器才能生成影片；機器人營運者已關閉在其他地方生成影片的功能。"
+    ),
+    "personal_budget_spent_standing": (
+        "本月在未新增本機器人的地方生成影片的積分已用完。{reset}可以再次在這裡生成影片。"
+    ),
+    "personal_budget_too_little_standing": (
+        "本月在未新增本機器人的地方生成影片的積分只剩 {left}，不夠最便宜的影片（{cheapest}）。"
+        "{reset}可以再次在這裡生成影片。"
+    ),
+    "personal_budget_too_little_held_standing": (
+        "本月在未新增本機器人的地方生成影片的積分只剩 {left}（已計入正在生成的影片的預計花費），"
+        "不夠最便宜的影片（{cheapest}）。{reset}可以再次在這裡生成影片；如果正在生成的影片花費"
+        "比預計少、失敗或被取消，可以更早。"
+    ),
+    "personal_budget_spent_held_standing": (
+        "本月在未新增本機器人的地方生成影片的積分已用完（已計入正在生成的影片的預計花費）。"
+        "{reset}可以再次在這裡生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早。"
+    ),
+    "owner_blocked_standing": "機器人營運者已禁止你生成影片（原因：{reason}）。",
+    "personal_paused": "影片服務的餘額已用完，影片生成已暫停。沒有計入你的額度；請稍後再試。",
+    "personal_paused_standing": "影片服務的餘額已用完，影片生成已暫停；請稍後再試。",
+    "owner_only": "只有機器人營運者可以使用這個指令。",
+    "owner_block_done": "{user} 已被禁止在任何地方生成影片（原因：{reason}）。",
+    "owner_unblock_done": "{user} 可以再次生成影片了。",
+    "owner_unblock_done_but": (
+        "已解除對 {user} 的全域禁止，對方可以再次生成影片；但在 {servers}中，管理員仍禁止其生成影片。"
+    ),
+    "owner_resume_done": "影片生成已在所有地方恢復。",
+    "owner_not_blocked": "{user} 沒有被禁止生成影片。",
+    "owner_month_credits": (
+        "**本月在未新增本機器人的地方的積分**（私訊和使用者安裝的應用程式，自 {start} 起）：已花費 {used}。{left}"
+    ),
+    "owner_budget_none": "未為它們設定每月預算（機器人設定中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
+    "owner_member_month": "{user} 本月在未新增本機器人的地方花費了 {credits}（自 {start} 起）。",
+}
+
+ZH_TW_COMMANDS: dict[str, str] = {
+    "videoowner": "影片營運",
+    "For the bot's operators: block users everywhere, resume videos, usage": (
+        "機器人營運者專用：全域封鎖使用者、恢復影片生成、檢視用量"
+    ),
+    "Resume videos everywhere after the balance is topped up": "儲值後在所有地方恢復影片生成",
+    "Stop a user making videos anywhere": "禁止某個使用者在任何地方生成影片",
+    "Let a user blocked everywhere make videos": "允許被全域封鎖的使用者再次生成影片",
+    "Credits spent outside servers this month, and by whom": "本月在伺服器之外花費的積分及花費者",
+    "Only this user's credits": "只看這個使用者的積分",
+    "user": "使用者",
+    "The user": "該使用者",
+    "Why (the user reads it)": "原因（該使用者會看到）",
+}

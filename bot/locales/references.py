@@ -188,3 +188,92 @@ ZH: dict[str, str] = {
 
 # The context menu's name for Chinese clients (merged into `bot.locales.commands`).
 ZH_COMMANDS: dict[str, str] = {"Make a video": "生成视频"}
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    # Flags in a reply
+    "flag_unknown": "我不認識參數 `{flag}`。",
+    "flag_missing_value": "參數 `{flag}` 後面需要一個值。",
+    "flag_bad_value": "`{value}` 不是 `{flag}` 的有效值。",
+    "flag_problems": "{problems}{help}",
+    "flag_contradicts_option": (
+        "你的提示詞裡寫了 `{flag}` `{value}`，但你又為它選了 `{chosen}`，請只保留一個後重新請求。"
+    ),
+    "flag_repeated": "你同時給了 `{first}` `{one}` 和 `{second}` `{other}`，請只保留一個後重新請求。",
+    "flags_help": (
+        "可用參數：`--duration` 或 `--dur`（{opt_duration}）4、6、8 或 10 · `--resolution` 或 `--res`"
+        "（{opt_resolution}）720p、1080p 或 4K · `--aspect-ratio` 或 `--ar`（{opt_aspect_ratio}）"
+        "16:9（`橫向`）或 9:16（`直向`） · `--mode`（{opt_mode}）`首影格`（`frame`）或 `參考`"
+        "（`reference`）。例如：`一隻衝浪的貓 --duration 8 --ar 直向`。"
+    ),
+    # Replies
+    "reply_needs_intent": (
+        "我看不到你回覆的那條訊息裡的圖片，因為本機器人沒有開啟 Discord 的「訊息內容」特權意圖。"
+        "請右鍵（或長按）那條訊息，改用「應用程式 → 生成影片」。（這條提示一分鐘後會自動刪除。）"
+    ),
+    "role_mention_needs_intent": (
+        "你提及的是我的身分組，而本機器人沒有開啟 Discord 的「訊息內容」特權意圖，所以讀不到你的訊息。"
+        "請提及 `@{bot}` 本身而不是它的身分組（輸入 @ 時兩者都會列出），或使用 {/video}。"
+    ),
+    "reply_source_unreadable": (
+        "我無法讀取你回覆的那條訊息，它可能已被刪除。請回覆一條我能看到的訊息，"
+        "或在那條訊息上使用「應用程式 → 生成影片」。"
+    ),
+    "mention_help": (
+        "你好！請在提及我之後寫下想拍的內容，例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
+        "可附加 1 張或 3 張圖片；使用 {/video} 可以設定全部選項，{/videos help} 有更多說明。"
+        "（這條提示一分鐘後會自動刪除。）"
+    ),
+    "dm_help": (
+        "要在這裡生成影片，請在訊息開頭提及我，例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
+        "或使用 {/video} 設定全部選項。{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
+    ),
+    "reply_help": (
+        "你好！要用你回覆的那條訊息生成影片，請在提及我之後寫下想拍的內容，"
+        "例如 `@{bot} 讓它下雪 --ar 9:16`，或在那條訊息上使用「應用程式 → 生成影片」。"
+        "{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
+    ),
+    # Expired media
+    "media_expired": (
+        "你的參考檔案連結在影片服務讀取之前已經失效，我也無法更新它們。請重新發起請求。"
+    ),
+    "reference_link_expired": (
+        "那個影片是以影片服務的連結發布的，該連結已於{expiry}失效：影片服務無法再讀取它，"
+        "所以沒有生成也沒有計入額度。"
+    ),
+    "reference_link_expiring": (
+        "那個影片是以影片服務的連結發布的，該連結將於{expiry}失效：影片服務可能來不及讀取它，"
+        "所以沒有生成也沒有計入額度。"
+    ),
+    "media_too_large_to_copy": (
+        "你的參考圖片大於影片服務可儲存副本的上限（{limit}），而它的連結需要在生成影片前更新，"
+        "所以我無法傳送它。請用更小的圖片重新發起請求。"
+    ),
+    "media_too_large_to_copy_unsized": (
+        "你的參考圖片太大，影片服務無法儲存它的副本，而它的連結需要在生成影片前更新，"
+        "所以我無法傳送它。請用更小的圖片重新發起請求。"
+    ),
+    "media_renewal_waiting": (
+        "你的參考檔案連結需要更新，但 Discord 暫時沒有回應，所以任務 #{job_id} 已儲存並在等待。"
+        "我稍後會重試，完成後發到這個頻道；如果 Discord 太久沒有回應，我會告訴你，也不會計入額度。"
+    ),
+    "media_renewal_gave_up": (
+        "更新參考檔案連結時 Discord 太久沒有回應，所以影片沒有生成。沒有計入你的額度；請稍後再試。"
+    ),
+    # The "Make a video" modal
+    "modal_title": "生成影片",
+    "modal_prompt_label": "提示詞",
+    "modal_prompt_placeholder": "描述場景、主體、動作、鏡頭、風格和聲音",
+    "menu_nothing_to_use": "那條訊息裡沒有可用來生成影片的內容：沒有圖片、影片，也沒有文字。要根據提示詞生成影片，請使用 {/video}。",
+    "modal_mode_label": "圖片用法",
+    "modal_mode_placeholder": "自動：1 張圖片作為首影格，3 張作為參考",
+    "option_landscape": "16:9 橫向",
+    "option_portrait": "9:16 直向",
+    "option_frame": "首影格",
+    "option_reference": "參考",
+}
+
+# The context menu's name for Traditional Chinese clients (merged into `bot.locales.commands`).
+ZH_TW_COMMANDS: dict[str, str] = {"Make a video": "生成影片"}

@@ -65,3 +65,34 @@ ZH: dict[str, str] = {
         "所以没有生成也没有计入额度。请重新对那条消息使用「生成视频」；你的提示词在下一条消息中，可直接粘贴回去。"
     ),
 }
+
+
+# Traditional Chinese with Taiwan wording, for zh-TW clients: the ZH sentences with the same
+# keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
+ZH_TW: dict[str, str] = {
+    "field_mode": "模式",
+    "mode_text": "文生影片",
+    "mode_video": "參考影片動作",
+    "result_reference_image": "參考圖 {number}",
+    "button_cancel": "取消",
+    "button_cancel_counts": "取消（仍計入額度）",
+    "cancel_button_not_allowed": "只有發起這個影片的成員或管理員才能取消它。",
+    "button_remix": "再創作",
+    "remix_title": "再創作：修改後重新生成",
+    "form_prompt_back": "這是你剛才輸入的提示詞，修改後可以貼回表單：",
+    "result_media_lost_other": (
+        "這個影片所用的檔案已無法取得，所以沒有生成也沒有計入額度。你可以用 {/video} 生成自己的影片。"
+    ),
+    "form_source_gone": (
+        "我已無法讀取帶圖片的那條訊息（它被刪除了，或我失去了存取權限），所以沒有生成也沒有計入額度。"
+        "請重新對一條訊息使用「生成影片」。"
+    ),
+    "form_media_lost": (
+        "你的表單開啟期間我重新啟動了，現在看不到那條訊息裡的圖片，所以沒有生成也沒有計入額度。"
+        "請重新對那條訊息使用「生成影片」。"
+    ),
+    "form_source_unreadable_here": (
+        "你的表單開啟期間我重新啟動了。我不是這裡的成員，只有在你對某條訊息使用「生成影片」時才能看到那條訊息，"
+        "所以沒有生成也沒有計入額度。請重新對那條訊息使用「生成影片」；你的提示詞在下一條訊息中，可直接貼回去。"
+    ),
+}
