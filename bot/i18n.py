@@ -1,13 +1,14 @@
-"""Messages in the member's language: English and Simplified Chinese, English by default.
+"""Messages in the member's language: English, Simplified and Traditional Chinese, English by
+default.
 
-Only Simplified Chinese clients (`zh-CN`) read Chinese. Traditional Chinese clients (`zh-TW`)
-read English, like every other language: a Simplified text is not what they chose, and there is
-no Traditional catalog (yet).
+Simplified Chinese clients (`zh-CN`) read Simplified Chinese; Traditional Chinese clients
+(`zh-TW`, Taiwan and Hong Kong) read Traditional Chinese with Taiwan wording (影片, 伺服器, 訊息,
+設定); every other language reads English.
 
 Catalog sentences may name commands and options as `{/videos status}` or `{opt_duration}`:
 these blanks are filled from the same table Discord shows the commands with
-(`bot.locales.commands`), so a Chinese sentence names `/我的视频 状态` and `时长` exactly as the
-member's client does, and the two cannot drift apart.
+(`bot.locales.commands`), so a Chinese sentence names `/我的视频 状态` and `时长` (or
+`/我的影片 狀態` and `時長`) exactly as the member's client does, and the two cannot drift apart.
 
 Once Discord has told the bot its commands' ids (`use_command_ids`), English sentences name
 commands as clickable mentions (`</videos status:123>`). Chinese ones keep the Chinese names:
@@ -23,21 +24,22 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.locales import AREAS
-from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS
+from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS, ZH_TW_COMMANDS
 from bot.text import Quoted, ends_its_sentence
 
-Language = Literal["en", "zh"]
+# "zh" is Simplified Chinese, "zh-TW" Traditional Chinese with Taiwan wording.
+Language = Literal["en", "zh", "zh-TW"]
 DEFAULT_LANGUAGE: Language = "en"
 # English plural forms are written "one|other" in the catalog; Chinese has one form.
 PLURAL_SEPARATOR = "|"
-_LIST_SEPARATOR: Mapping[Language, str] = {"en": ", ", "zh": "、"}
+_LIST_SEPARATOR: Mapping[Language, str] = {"en": ", ", "zh": "、", "zh-TW": "、"}
 # The word before a list's last item: "a, b and c", "a、b和c"; "or" for alternatives.
 _LAST_JOINS: Mapping[str, Mapping[Language, str]] = {
-    "and": {"en": " and ", "zh": "和"},
-    "or": {"en": " or ", "zh": "或"},
+    "and": {"en": " and ", "zh": "和", "zh-TW": "和"},
+    "or": {"en": " or ", "zh": "或", "zh-TW": "或"},
 }
 # Between whole sentences: Chinese ones end with a full stop that needs no blank after it.
-_SENTENCE_SEPARATOR: Mapping[Language, str] = {"en": " ", "zh": ""}
+_SENTENCE_SEPARATOR: Mapping[Language, str] = {"en": " ", "zh": "", "zh-TW": ""}
 
 
 def _merge(attribute: str) -> dict[str, str]:
@@ -51,14 +53,24 @@ def _merge(attribute: str) -> dict[str, str]:
     return merged
 
 
-CATALOGS: Mapping[Language, Mapping[str, str]] = {"en": _merge("EN"), "zh": _merge("ZH")}
+CATALOGS: Mapping[Language, Mapping[str, str]] = {
+    "en": _merge("EN"),
+    "zh": _merge("ZH"),
+    "zh-TW": _merge("ZH_TW"),
+}
+# Commands, options and choices as each language's client shows them, keyed by the English.
+COMMAND_TEXTS: Mapping[Language, Mapping[str, str]] = {
+    "en": {},
+    "zh": ZH_COMMANDS,
+    "zh-TW": ZH_TW_COMMANDS,
+}
+_LANGUAGES: Mapping[str, Language] = {"zh-cn": "zh", "zh": "zh", "zh-tw": "zh-TW"}
 
 
 def language_for(locale: str | None) -> Language:
-    """The catalog for a Discord locale: Chinese for 'zh-CN' only; anything else reads English."""
-    if locale and locale.lower() in ("zh-cn", "zh"):
-        return "zh"
-    return DEFAULT_LANGUAGE
+    """The catalog for a Discord locale: Simplified Chinese for 'zh-CN', Traditional for
+    'zh-TW'; anything else reads English."""
+    return _LANGUAGES.get((locale or "").lower(), DEFAULT_LANGUAGE)
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -68,7 +80,7 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 def locale_written(text: str) -> str:
     """The locale a message's words are written in, where nothing else tells (a DM has no
     server language): Chinese characters without Japanese kana read Chinese, Traditional
-    (zh-TW, whose readers get English) where more are Traditional-only than Simplified-only."""
+    (zh-TW) where more are Traditional-only than Simplified-only."""
     han = _HAN.findall(text)
     if not han or _KANA.search(text):
         return "en-US"
@@ -91,11 +103,12 @@ def _encodes(char: str, charset: str) -> bool:
 
 
 def _name(english: str, language: Language) -> str:
-    return ZH_COMMANDS.get(english, english) if language == "zh" else english
+    return COMMAND_TEXTS[language].get(english, english)
 
 
 def command_name(locale: str | None, path: str) -> str:
-    """A command as the member's client shows it: '/videos status' or '/我的视频 状态'."""
+    """A command as the member's client shows it: '/videos status', '/我的视频 状态' or
+    '/我的影片 狀態'."""
     language = language_for(locale)
     return "/" + " ".join(_name(part, language) for part in path.split())
 
@@ -106,13 +119,17 @@ def option_name(locale: str | None, option: str) -> str:
 
 
 def _names(language: Language) -> dict[str, str]:
-    locale = "zh-CN" if language == "zh" else "en-US"
-    names = {f"/{path}": command_name(locale, path) for path in COMMAND_PATHS}
-    names.update({f"opt_{option}": option_name(locale, option) for option in OPTION_NAMES})
+    names = {
+        f"/{path}": "/" + " ".join(_name(part, language) for part in path.split())
+        for path in COMMAND_PATHS
+    }
+    names.update({f"opt_{option}": _name(option, language) for option in OPTION_NAMES})
     return names
 
 
-_NAMES: Mapping[Language, Mapping[str, str]] = {"en": _names("en"), "zh": _names("zh")}
+_NAMES: Mapping[Language, Mapping[str, str]] = {
+    language: _names(language) for language in COMMAND_TEXTS
+}
 
 
 # Commands that can be used as written (not a group of subcommands): the ones a mention opens.

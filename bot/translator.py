@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from discord import Locale, app_commands
 
-from bot.i18n import language_for
-from bot.locales.commands import ZH_COMMANDS
+from bot.i18n import COMMAND_TEXTS, language_for
 
 
 class CommandTranslator(app_commands.Translator):
-    """Chinese for Chinese clients; every other locale sees the English in the code."""
+    """Simplified Chinese for zh-CN clients, Traditional for zh-TW; every other locale sees
+    the English in the code."""
 
     async def translate(
         self,
@@ -18,6 +18,4 @@ class CommandTranslator(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         """The Chinese text for `string`, or None to keep the English."""
-        if language_for(locale.value) != "zh":
-            return None
-        return ZH_COMMANDS.get(string.message)
+        return COMMAND_TEXTS[language_for(locale.value)].get(string.message)

@@ -1,11 +1,15 @@
-"""Every command, option and choice the bot syncs has a Chinese name and description."""
+"""Every command, option and choice the bot syncs has a Chinese name and description, in
+Simplified (zh-CN) and in Traditional with Taiwan wording (zh-TW)."""
 
 import re
+
+import pytest
 
 from tests.harness import running_bot
 
 # Discord's rule for command and option names.
 VALID_NAME = re.compile(r"^[-_\w]{1,32}$")
+CHINESE_LOCALES = ("zh-CN", "zh-TW")
 
 
 def localizable_parts(command):
@@ -22,7 +26,8 @@ def localizable_parts(command):
 OPERATOR = 1234
 
 
-async def test_synced_commands_are_localized_for_chinese_clients(tmp_path):
+@pytest.mark.parametrize("locale", CHINESE_LOCALES)
+async def test_synced_commands_are_localized_for_chinese_clients(tmp_path, locale):
     async with running_bot(tmp_path, owner_ids=(OPERATOR,)) as world:
         commands = world.discord.commands()
     assert "videoowner" in {c["name"] for c in commands}
@@ -30,22 +35,33 @@ async def test_synced_commands_are_localized_for_chinese_clients(tmp_path):
     for command in commands:
         for kind, part in localizable_parts(command):
             names = part.get("name_localizations") or {}
-            if "zh-CN" not in names:
-                missing.append(f"{kind} {part['name']!r} name in zh-CN")
+            if locale not in names:
+                missing.append(f"{kind} {part['name']!r} name in {locale}")
             elif kind != "choice":
-                assert VALID_NAME.match(names["zh-CN"]), names["zh-CN"]
-                assert names["zh-CN"] == names["zh-CN"].lower()
+                assert VALID_NAME.match(names[locale]), names[locale]
+                assert names[locale] == names[locale].lower()
             descriptions = part.get("description_localizations") or {}
-            if part.get("description") and "zh-CN" not in descriptions:
-                missing.append(f"{kind} {part['name']!r} description")
+            if part.get("description") and locale not in descriptions:
+                missing.append(f"{kind} {part['name']!r} description in {locale}")
     assert missing == []
 
 
+async def test_a_traditional_chinese_client_sees_taiwan_words_not_simplified_ones(tmp_path):
+    async with running_bot(tmp_path) as world:
+        by_name = {c["name"]: c for c in world.discord.commands()}
+    assert by_name["video"]["name_localizations"] == {"zh-CN": "视频", "zh-TW": "影片"}
+    videos = by_name["videos"]
+    assert videos["name_localizations"]["zh-TW"] == "我的影片"
+    status = next(o for o in videos["options"] if o["name"] == "status")
+    assert status["name_localizations"]["zh-TW"] == "狀態"
+
+
 async def test_other_locales_keep_english(tmp_path):
-    """Traditional Chinese (zh-TW) included: it reads English, like the messages (README)."""
+    """Japanese, Korean and the rest read the English, like the messages (README); only the
+    two Chinese locales have names of their own."""
     async with running_bot(tmp_path) as world:
         [video] = [c for c in world.discord.commands() if c["name"] == "video"]
-    assert set(video["name_localizations"]) == {"zh-CN"}
+    assert set(video["name_localizations"]) == {"zh-CN", "zh-TW"}
 
 
 def siblings(command):
@@ -56,21 +72,22 @@ def siblings(command):
         yield from siblings(option)
 
 
-async def test_chinese_names_are_unique_among_siblings_and_within_discords_limits(tmp_path):
+@pytest.mark.parametrize("locale", CHINESE_LOCALES)
+async def test_chinese_names_are_unique_among_siblings_and_within_discords_limits(tmp_path, locale):
     """One English word translated for two places ("limits", "quota" and "allowance" are all
     额度) must not give two siblings one Chinese name: Discord refuses the whole sync."""
     async with running_bot(tmp_path, owner_ids=(OPERATOR,)) as world:
         commands = world.discord.commands()
-    tops = [(c.get("name_localizations") or {}).get("zh-CN", c["name"]) for c in commands]
+    tops = [(c.get("name_localizations") or {}).get(locale, c["name"]) for c in commands]
     clashes = [tops] if len(set(tops)) != len(tops) else []
     for command in commands:
         for options in siblings(command):
-            names = [(o.get("name_localizations") or {}).get("zh-CN", o["name"]) for o in options]
+            names = [(o.get("name_localizations") or {}).get(locale, o["name"]) for o in options]
             if len(set(names)) != len(names):
                 clashes.append(names)
             for option in options:
                 for choice in option.get("choices") or []:
-                    assert len(choice["name_localizations"]["zh-CN"]) <= 100
+                    assert len(choice["name_localizations"][locale]) <= 100
         for _, part in localizable_parts(command):
-            assert len((part.get("description_localizations") or {}).get("zh-CN", "")) <= 100
+            assert len((part.get("description_localizations") or {}).get(locale, "")) <= 100
     assert clashes == []

@@ -1,4 +1,4 @@
-"""Every sentence exists in English and Simplified Chinese, with the same blanks."""
+"""Every sentence exists in English, Simplified and Traditional Chinese, with the same blanks."""
 
 import re
 import string
@@ -18,8 +18,11 @@ from bot.i18n import (
     use_command_ids,
 )
 from bot.jobs.store import CancelledJob, CancelOutcome
-from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS
+from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS, ZH_TW_COMMANDS
 from cogs._private import _block_cancel_lines
+
+# A client locale that reads each catalog.
+LOCALE_OF = {"en": "en-US", "zh": "zh-CN", "zh-TW": "zh-TW"}
 
 
 def automatic(name: str) -> bool:
@@ -40,9 +43,16 @@ def test_every_key_exists_in_every_language():
         assert set(catalog) == english, f"{language} differs: {set(catalog) ^ english}"
 
 
+@pytest.mark.parametrize("language", ["zh", "zh-TW"])
 @pytest.mark.parametrize("key", sorted(CATALOGS["en"]))
-def test_translations_use_the_same_placeholders(key):
-    assert placeholders(CATALOGS["zh"][key]) == placeholders(CATALOGS["en"][key])
+def test_translations_use_the_same_placeholders(key, language):
+    assert placeholders(CATALOGS[language][key]) == placeholders(CATALOGS["en"][key])
+
+
+def test_the_traditional_catalog_has_exactly_the_simplified_ones_sentences():
+    """Not one key more or fewer: a missing one would fall back to English mid-conversation."""
+    assert set(CATALOGS["zh-TW"]) == set(CATALOGS["zh"])
+    assert set(ZH_TW_COMMANDS) == set(ZH_COMMANDS)
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
@@ -50,7 +60,7 @@ def test_translations_use_the_same_placeholders(key):
 def test_every_named_command_and_option_exists(language, key):
     """A sentence naming a command the table does not know would fail when rendered."""
     blanks = dict.fromkeys(placeholders(CATALOGS[language][key]), "x")
-    t(key, "zh-CN" if language == "zh" else "en-US", **blanks)
+    t(key, LOCALE_OF[language], **blanks)
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
@@ -58,7 +68,7 @@ def test_no_sentence_writes_a_command_out_by_hand(language):
     """Commands are named through their blanks, so they are clickable in English and follow
     the command table in Chinese; a hand-written `/video` would do neither."""
     tops = {path.split()[0] for path in COMMAND_PATHS}
-    names = tops | {ZH_COMMANDS[top] for top in tops if top in ZH_COMMANDS}
+    names = tops | {table[top] for table in (ZH_COMMANDS, ZH_TW_COMMANDS) for top in tops}
     written = re.compile(r"(?<![{<\w])/(" + "|".join(sorted(names, key=len, reverse=True)) + r")")
     offenders = {
         key: template
@@ -72,9 +82,11 @@ def test_no_sentence_writes_a_command_out_by_hand(language):
     ("locale", "language"),
     [
         ("zh-CN", "zh"),
-        # Traditional Chinese clients read English: no Traditional catalog (README, Languages).
-        ("zh-TW", "en"),
+        # Traditional Chinese clients read Traditional Chinese (README, Languages).
+        ("zh-TW", "zh-TW"),
         ("en-US", "en"),
+        ("ko", "en"),
+        ("ja", "en"),
         ("en-GB", "en"),
         ("fr", "en"),
         (None, "en"),
@@ -94,7 +106,7 @@ def test_nested_messages_render_in_the_same_language():
 
 def test_chinese_sentences_name_commands_and_options_as_the_chinese_client_shows_them():
     assert command_name("zh-CN", "videos status") == "/我的视频 状态"
-    assert command_name("zh-TW", "videos status") == "/videos status"
+    assert command_name("zh-TW", "videos status") == "/我的影片 狀態"
     text = t("help_text", "zh-CN")
     assert "/视频" in text and "`时长`" in text and "`分辨率`" in text and "`模式`" in text
     assert "/video" not in text and "duration" not in text and "resolution" not in text
@@ -144,7 +156,7 @@ def test_a_group_of_commands_is_never_a_mention_only_a_command_that_can_be_run()
     ("text", "locale"),
     [
         ("<@1> \u4e00\u53ea\u732b\u5728\u6d77\u8fb9\u51b2\u6d6a", "zh-CN"),  # Simplified
-        # The same in Traditional characters: read as zh-TW, whose readers get English.
+        # The same in Traditional characters: read as zh-TW, whose readers get Traditional.
         ("<@1> \u4e00\u96bb\u8c93\u5728\u6d77\u908a\u885d\u6d6a", "zh-TW"),
         ("<@1> \u8b1d\u8b1d", "zh-TW"),
         # Characters both scripts share read Simplified (the catalog Chinese readers get).
@@ -154,8 +166,8 @@ def test_a_group_of_commands_is_never_a_mention_only_a_command_that_can_be_run()
     ],
 )
 def test_a_message_written_in_traditional_characters_reads_as_taiwanese(text, locale):
-    """A DM written in Traditional Chinese is not answered in Simplified: zh-TW readers get
-    English, as with `/video` from a zh-TW client."""
+    """A DM written in Traditional Chinese is not answered in Simplified: it reads as zh-TW,
+    answered in Traditional Chinese, as `/video` from a zh-TW client is."""
     assert locale_written(text) == locale
 
 
@@ -195,11 +207,96 @@ _NAMES_KEPT |= {"WebM", "MB"}
 _ENGLISH_WORD = re.compile(r"(?<![@\w])[A-Za-z][A-Za-z0-9]+")
 
 
+@pytest.mark.parametrize("language", ["zh", "zh-TW"])
 @pytest.mark.parametrize("key", sorted(CATALOGS["zh"]))
-def test_no_chinese_sentence_leaves_an_english_word(key):
-    """Rendered for a zh-CN client (commands and options named, blanks filled), a sentence
+def test_no_chinese_sentence_leaves_an_english_word(key, language):
+    """Rendered for a Chinese client (commands and options named, blanks filled), a sentence
     holds no English beyond names kept as they are and what a member types (code spans)."""
-    blanks = dict.fromkeys(placeholders(CATALOGS["zh"][key]), "")
-    rendered = t(key, "zh-CN", **blanks)
+    blanks = dict.fromkeys(placeholders(CATALOGS[language][key]), "")
+    rendered = t(key, LOCALE_OF[language], **blanks)
     prose = re.sub(r"`[^`]*`", "", rendered)
     assert [w for w in _ENGLISH_WORD.findall(prose) if w not in _NAMES_KEPT] == []
+
+
+# Traditional Chinese (zh-TW) ------------------------------------------------------------------
+
+
+def test_a_traditional_chinese_client_reads_traditional_chinese_with_taiwan_wording():
+    queued = t("queued", "zh-TW", job_id=4, typical="約 2 分鐘")
+    assert queued.startswith("你的影片已排隊\uff0c任務編號 #4\u3002"), queued
+    help_text = t("help_text", "zh-TW")
+    assert "/影片" in help_text and "`時長`" in help_text and "`解析度`" in help_text
+    assert "/video" not in help_text and "视频" not in help_text
+
+
+def test_traditional_chinese_counts_lists_and_times_read_as_chinese_does():
+    assert plural("count_videos", 2).render("zh-TW") == "2 個影片"
+    assert elapsed(125).render("zh-TW") == "2 分 05 秒"
+    assert Listed(["@A", "@B", "@C"], last="or").render("zh-TW") == "@A\u3001@B\u6216@C"
+    outcomes = [CancelledJob(job, CancelOutcome.REFUNDED, 1) for job in (11, 12)]
+    [line] = _block_cancel_lines("<@1>", outcomes)
+    assert "#11\u3001#12" in line.render("zh-TW") and ". " not in line.render("zh-TW")
+
+
+# Simplified spellings a Traditional reader must never meet (each has a Traditional form).
+_SIMPLIFIED = ("视频", "设置", "频道", "时长", "额度", "发", "这", "个", "们", "说", "务", "图")
+
+
+def _encodes(char: str, charset: str) -> bool:
+    try:
+        char.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _traditional_texts() -> dict[str, str]:
+    texts = {f"catalog {key}": text for key, text in CATALOGS["zh-TW"].items()}
+    texts.update({f"command {key}": text for key, text in ZH_TW_COMMANDS.items()})
+    return texts
+
+
+def test_traditional_chinese_holds_no_simplified_character():
+    """Not the listed ones, nor any character only the Simplified charset (GB 2312) has."""
+    offenders = {
+        where: sorted(
+            {word for word in _SIMPLIFIED if word in text}
+            | {c for c in text if _encodes(c, "gb2312") and not _encodes(c, "big5")}
+        )
+        for where, text in _traditional_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}
+
+
+# Mainland words written in Traditional characters, and what Taiwan (and its Discord client) says
+# ("檢視頻道", "View Channel", only looks like 視頻).
+_MAINLAND_WORDS = {
+    "(?<!檢)視頻": "影片",
+    "服務器": "伺服器",
+    "設置": "設定",
+    "信息": "訊息",
+    "消息": "訊息",
+    "身份組": "身分組",
+    "子區": "討論串",
+    "帖子": "貼文",
+    "私信": "私訊",
+    "默認": "預設",
+    "分辨率": "解析度",
+    "橫屏": "橫向",
+    "豎屏": "直向",
+    "充值": "儲值",
+    "運營": "營運",
+    "賬": "帳",
+    "許可權": "權限",
+    "命令": "指令",
+}
+
+
+def test_traditional_chinese_uses_taiwan_wording():
+    offenders = {
+        where: [
+            f"{word} (say {taiwan})" for word, taiwan in _MAINLAND_WORDS.items() if word in text
+        ]
+        for where, text in _traditional_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import Literal
 
 from bot.i18n import Message, language_for, msg
 from bot.text import Quoted, quoted_sentence
@@ -129,13 +130,23 @@ def stored_reason(detail: str) -> Message | Quoted:
     return quoted_sentence(detail) or msg("refusal_unexplained")
 
 
+def apimart_language(locale: str | None) -> Literal["zh", "en"]:
+    """The language APIMart is asked to write a failed render's reason in, for a requester (or
+    reader) of `locale`: Chinese for Chinese readers, Simplified and Traditional alike, else
+    English (`failure_cause` reads only those). APIMart writes no Traditional Chinese: a zh-TW
+    reader is shown its Chinese words quoted as its own, which they read far more readily than
+    English, while every sentence of the bot's around them is Traditional."""
+    return "en" if language_for(locale) == "en" else "zh"
+
+
 def render_failure_reason(said: str, asked_in: str | None, reader: str | None) -> Message | Quoted:
     """APIMart's reason for a failed render as `reader` reads it: its own words when they were
-    asked for (in the language of `asked_in`, the requester's locale) in the reader's language,
-    else the bot's sentence for their cause, in the reader's language."""
+    asked for (in `apimart_language` of `asked_in`, the requester's locale) in the language the
+    reader would have asked in, else the bot's sentence for their cause, in the reader's
+    language."""
     quoted = quoted_sentence(said)
     if quoted is None:
         return msg("refusal_unexplained")
-    if language_for(asked_in) == language_for(reader):
+    if apimart_language(asked_in) == apimart_language(reader):
         return quoted
     return msg(f"cause_{failure_cause(said).value}")

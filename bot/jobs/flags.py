@@ -68,14 +68,16 @@ def _resolution(value: str) -> str | None:
 
 
 # The words of the choices as the client shows them, in English and in Chinese (Simplified and
-# Traditional): a member types what they read ("16:9 横屏").
+# Traditional, and the 橫向/直向 a zh-TW client reads): a member types what they read ("16:9 横屏").
 _RATIO_WORDS = {
     "landscape": "16:9",
     "portrait": "9:16",
     "横屏": "16:9",
     "橫屏": "16:9",
+    "橫向": "16:9",
     "竖屏": "9:16",
     "豎屏": "9:16",
+    "直向": "9:16",
 }
 
 

@@ -28,8 +28,8 @@ from bot.apimart.models import TaskInfo, TaskStatus
 from bot.engine.clock import OFF_WARNING
 from bot.engine.pool import SETTLE, StageLoop, Workers, settle_cancelled
 from bot.engine.supervisor import supervise
-from bot.i18n import language_for
 from bot.jobs.budget import RequestBudget
+from bot.jobs.failures import apimart_language
 from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import FOLLOW_UP_LIMIT, NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
@@ -176,12 +176,6 @@ _POLL_CLAIM_SHARE = 0.25
 # all): a deploy or a proxy answering 404 for a minute must not refund a render that goes on.
 NOT_FOUND_ANSWERS = 3
 NOT_FOUND_RECHECK = 60.0
-
-
-def _language(locale: str) -> str:
-    """The language APIMart writes its error text in: the member's when the bot speaks it,
-    else English (`failure_cause` reads English and Chinese only)."""
-    return "zh" if language_for(locale) == "zh" else "en"
 
 
 def _started(job: Job) -> float:
@@ -495,7 +489,7 @@ class Poller:
         asked_at = self._clock()
         try:
             info = await self._client.get_task(
-                job.task_id, language=_language(job.requester.locale)
+                job.task_id, language=apimart_language(job.requester.locale)
             )
             self.round_trip.measured(self._clock() - asked_at)
         except TaskNotFoundError as error:
@@ -640,7 +634,7 @@ class Poller:
         sent_at = await self._take_turn()
         try:
             info = await self._client.get_task(
-                job.task_id, language=_language(job.requester.locale)
+                job.task_id, language=apimart_language(job.requester.locale)
             )
         except TaskNotFoundError:
             self._metrics.poll_done("not_found")

@@ -30,9 +30,11 @@ GENERATION_MODES: Mapping[str, GenerationType] = {
     "first-frame": "frame",
     "reference": "reference",
     "ref": "reference",
-    # As a Chinese client shows the choices (首帧, 参考), Simplified and Traditional.
+    # As a Chinese client shows the choices (首帧, 参考), Simplified and Traditional (a zh-TW
+    # client reads 首影格).
     "首帧": "frame",
     "首幀": "frame",
+    "首影格": "frame",
     "参考": "reference",
     "參考": "reference",
     "参考图": "reference",

@@ -123,6 +123,17 @@ async def test_a_chinese_mention_in_a_server_without_a_language_is_answered_in_c
         assert "asked for a video" in english["content"], english["content"]
 
 
+async def test_a_traditional_chinese_mention_in_a_server_without_a_language_reads_traditional(
+    tmp_path,
+):
+    """Written in Traditional characters (Taiwan, Hong Kong): answered in Traditional Chinese
+    with Taiwan wording, not in Simplified."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        status = await bots_reply_to(world, await mention(world, "一隻在衝浪的貓"))
+        assert "請求了一個影片" in status["content"], status["content"]
+        assert "视频" not in status["content"]
+
+
 async def test_a_community_server_that_chose_english_answers_a_chinese_mention_in_english(
     tmp_path,
 ):

@@ -111,10 +111,13 @@ async def test_a_chinese_member_asking_for_someone_elses_job_is_pointed_to_the_c
         assert "/我的视频 历史" in text and "/videos" not in text
 
 
-async def test_a_traditional_chinese_member_reads_english_as_the_readme_says(tmp_path):
+async def test_a_traditional_chinese_member_reads_traditional_chinese_as_the_readme_says(
+    tmp_path,
+):
     async with running_bot(tmp_path) as world:
         text = await answer_to(world, "video", locale="zh-TW", prompt="a cat surfing")
-        assert "Your video is queued as job #1" in text
+        assert "你的影片已排隊\uff0c任務編號 #1" in text, text
+        assert "video" not in text and "视频" not in text
 
 
 def test_every_sentence_writes_4K_in_capitals():

@@ -241,6 +241,20 @@ def test_a_render_failure_asked_in_chinese_reads_in_english_to_an_english_reader
     assert not CJK.search(english.render("en-US"))
 
 
+def test_a_render_failure_asked_for_a_traditional_chinese_member_reads_in_chinese_to_them():
+    """A zh-TW member's reason is asked for in Chinese (APIMart writes no Traditional): they
+    read APIMart's own words, as a zh-CN reader does; an English reader reads the cause."""
+    from bot.i18n import msg
+    from bot.jobs.failures import render_failure_reason
+
+    said = "内容审核未通过"
+    for reader, shown in (("zh-TW", said), ("zh-CN", said), ("en-US", "content check")):
+        reason = render_failure_reason(said, "zh-TW", reader)
+        assert shown in msg("status_details_reason", reason=reason).render(reader)
+    traditional = msg("status_details_reason", reason=render_failure_reason(said, "zh-TW", "zh-TW"))
+    assert traditional.render("zh-TW").startswith("原因\uff1a")
+
+
 async def test_a_refusal_that_echoes_the_api_key_never_shows_it_to_the_member(
     db, api, session, clock
 ):

@@ -1064,14 +1064,15 @@ def _in_locale(job: Job, locale: str) -> Job:
 
 @pytest.mark.parametrize(
     ("locale", "language"),
-    [("ko", "en"), ("ja", "en"), ("zh-CN", "zh"), ("zh-TW", "en"), ("fr", "en"), ("en-US", "en")],
+    [("ko", "en"), ("ja", "en"), ("zh-CN", "zh"), ("zh-TW", "zh"), ("fr", "en"), ("en-US", "en")],
 )
 async def test_status_checks_ask_for_apimart_errors_in_the_language_the_member_is_answered_in(
     db, api, session, clock, locale, language
 ):
     """APIMart writes a failed render's reason in zh, en, ko or ja: in the language the bot
-    answers the member in (Chinese for zh-CN, else English), which is also what the bot reads
-    to say what to do next (a Japanese reason would read as an unknown cause)."""
+    answers the member in (Chinese for zh-CN and zh-TW, whose Traditional APIMart does not
+    write, else English), which is also what the bot reads to say what to do next (a Japanese
+    reason would read as an unknown cause)."""
     _, service, poller = make_world(db, api, session, clock, RecordingDelivery())
     api.default_plan = TaskPlan(polls_until_done=None)
     requester = Requester(user_id=42, channel_id=7, guild_id=1, locale=locale)

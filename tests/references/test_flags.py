@@ -340,6 +340,9 @@ def test_a_word_between_double_dashes_is_prose_not_an_unknown_flag(text):
         # Traditional characters
         ("一隻貓 --ar 豎屏 --mode 首幀", "9:16", "frame"),
         ("一隻貓 --ar 橫屏 --mode 參考", "16:9", "reference"),
+        # As a zh-TW client shows the choices (Taiwan wording)
+        ("一隻貓 --ar 直向 --mode 首影格", "9:16", "frame"),
+        ("一隻貓 --ar 橫向", "16:9", None),
     ],
 )
 def test_the_chinese_words_of_the_choices_are_read_as_the_english_ones_are(
@@ -354,3 +357,8 @@ def test_the_chinese_words_of_the_choices_are_read_as_the_english_ones_are(
 def test_the_chinese_help_on_flags_names_the_words_a_chinese_member_may_type():
     help_text = refused("一只猫 --ar 方形", "zh-CN")
     assert "`竖屏`" in help_text and "`首帧`" in help_text and "`参考`" in help_text
+
+
+def test_the_traditional_help_on_flags_names_the_words_a_taiwanese_member_may_type():
+    help_text = refused("一隻貓 --ar 方形", "zh-TW")
+    assert "`直向`" in help_text and "`首影格`" in help_text and "`參考`" in help_text
