@@ -173,11 +173,14 @@ def command_paths(commands, language: str | None) -> dict[tuple[str, ...], set[s
 
 async def test_every_command_and_option_the_docs_show_exists(tmp_path):
     """`/videomod options restrict option:… role:…`, `/videos cancel job:12` and the Chinese
-    names the README quotes (`/我的视频 状态`) are what Discord offers: a renamed subcommand or
-    option must not leave an operator or moderator typing a command that is not there."""
+    names the README quotes (`/我的视频 状态`, `/我的影片 狀態`) are what Discord offers: a
+    renamed subcommand or option must not leave an operator or moderator typing a command
+    that is not there."""
     async with running_bot(tmp_path, owner_ids=(1234,)) as world:
         commands = world.discord.commands()
-    english, chinese = command_paths(commands, None), command_paths(commands, "zh-CN")
+    english = command_paths(commands, None)
+    # A Chinese name is Simplified (`/我的视频 状态`) or Traditional (`/我的影片 狀態`).
+    simplified, traditional = command_paths(commands, "zh-CN"), command_paths(commands, "zh-TW")
     shown, missing = 0, []
     for doc in DOCS:
         # Inline, and the lines of the moderators' examples block (a comment after 2 spaces).
@@ -186,7 +189,9 @@ async def test_every_command_and_option_the_docs_show_exists(tmp_path):
             assert match is not None
             path = (match[1], *match[2].split())
             options = re.findall(r"(?:^| )([^\s:]+):", match[3])
-            known = chinese if re.search(r"[\u4e00-\u9fff]", match[0]) else english
+            known = english
+            if re.search(r"[\u4e00-\u9fff]", match[0]):
+                known = simplified if path in simplified else traditional
             shown += 1
             if path not in known or not set(options) <= known[path]:
                 missing.append(f"{doc}: {match[0]}")
