@@ -466,9 +466,9 @@ ZH_TW: dict[str, str] = {
         "影片服務已為它計費，所以仍計入額度。"
     ),
     "status_line_completed_deleted": "✅ 任務 #{job_id} 已完成，但影片後來被刪除了。",
-    "status_line_completed_dm": "✅ 任務 #{job_id} 已完成：機器人已無法在此發訊息，影片已私訊發給發起人。",
+    "status_line_completed_dm": "✅ 任務 #{job_id} 已完成：機器人已無法在此傳送訊息，影片已私訊傳給發起人。",
     "status_line_completed_unposted": (
-        "✅ 任務 #{job_id} 已完成，但機器人既無法在此發訊息，也無法私訊傳送：發起人可以用 "
+        "✅ 任務 #{job_id} 已完成，但機器人既無法在此傳送訊息，也無法私訊傳送：發起人可以用 "
         "{/videos history} 檢視。"
     ),
     "status_line_completed_dm_private": "✅ 任務 #{job_id} 已完成：我已透過私訊發給你。",

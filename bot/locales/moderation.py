@@ -1210,7 +1210,7 @@ ZH_TW: dict[str, str] = {
     "mod_job_not_cancellable_unknown": "任務 #{job_id} 已無法取消：它可能已送達影片服務，但無法確定。",
     "mod_not_paused": "影片生成沒有暫停，無需恢復。",
     "mod_modlog_cannot_post": (
-        "我無法在 {channel} 發訊息，因此沒有更改管理日誌頻道：我在那裡需要以下權限：{missing}。"
+        "我無法在 {channel} 傳送訊息，因此沒有更改管理日誌頻道：我在那裡需要以下權限：{missing}。"
         "請在該頻道為我授予{them}（或選擇其他頻道）後再試。"
     ),
     "mod_channel_cannot_post": (
