@@ -29,6 +29,13 @@ async def posted_job(store, clock, fake, client, status, channel_id=None):
     return await store.get(job.id)
 
 
+async def video_posted(store, clock, fake, status, job):
+    """The render finishes and its video is posted; `status` makes the job's last edit."""
+    done = await finished(store, job, JobState.COMPLETED, now=clock())
+    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+
+
 def cancel_button(job):
     """The Cancel button `cogs.controls` puts under a running job's status."""
     return discord.ui.View(timeout=None).add_item(
@@ -210,9 +217,7 @@ async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
     assert len(edits(fake)) == 2, "no progress edit after the refusal"
-    done = await finished(store, job, JobState.COMPLETED, now=clock())
-    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-    await status.update(await store.get(job.id), final=True)
+    await video_posted(store, clock, fake, status, job)
     shown = fake.get_message(job.status_message_id)
     assert "is done" in shown["content"], shown["content"]
     assert not shown.get("components"), "the Cancel button is gone"
@@ -234,9 +239,7 @@ async def test_a_last_status_edit_refused_for_now_is_left_to_a_later_sweep(
     fake.fail_next(
         "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", status_code, code, message
     )
-    done = await finished(store, job, JobState.COMPLETED, now=clock())
-    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-    await status.update(await store.get(job.id), final=True)
+    await video_posted(store, clock, fake, status, job)
     unshown = await store.claim_unshown_last_statuses(
         told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
     )
@@ -308,9 +311,7 @@ async def test_a_late_snapshot_after_the_last_status_does_not_undo_it(store, clo
     """A slow poll's 60 % arriving after the video was posted leaves "is done" standing."""
     status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
-    done = await finished(store, job, JobState.COMPLETED, now=clock())
-    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-    await status.update(await store.get(job.id), final=True)
+    await video_posted(store, clock, fake, status, job)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
     assert "is done" in fake.get_message(job.status_message_id)["content"]
 
@@ -479,9 +480,7 @@ async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
         status_b = StatusMessages(client_b, store_b, clock=clock, min_edit_interval=0)
         job = await posted_job(store, clock, fake, client, status_a)
         await progress_edit_held_by_a_429(fake, status_a, job)
-        done = await finished(store_b, job, JobState.COMPLETED, now=clock())
-        await store_b.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-        await status_b.update(await store_b.get(job.id), final=True)
+        await video_posted(store_b, clock, fake, status_b, job)
         assert "is done" in fake.get_message(job.status_message_id)["content"]
         await status_a.drain(timeout=5)
         assert "is done" in fake.get_message(job.status_message_id)["content"]
@@ -577,30 +576,42 @@ async def test_a_status_nonce_is_never_one_of_the_jobs_result_nonces(store, cloc
     assert max(len(nonce) for nonce in (*results, status_nonce(job))) <= 25
 
 
+async def shown_once_settled(status, fake, job):
+    """What `job`'s status says once `status` has nothing left to do; `status` is closed."""
+    try:
+        await settled(status)
+        return fake.get_message(job.status_message_id)["content"]
+    finally:
+        await status.close(grace=0)
+
+
+async def held_back_behind_a_busy_lane(store, fake, client, **rendering):
+    """A job shows 20 %, then holds its 40 % back for the edit interval, while another job's
+    edit in the same channel waits out a 429: the channel's lane is busy. Its status messages,
+    the job, and the job as last shown (20 %, with `rendering`'s fields)."""
+    status = StatusMessages(client, store, min_edit_interval=0.5)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    shown = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, **rendering)
+    await status.update(shown)  # made
+    await status.update(dataclasses.replace(shown, progress=40))  # too soon: held back
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    return status, job, shown
+
+
 async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store, fake, client):
     """A progress change held back for its interval, shown when the job's last edit already
     waits its turn (behind another job's 429 in the channel), must not take the last edit's
     place: "rendering 40%" would stay beside the posted video for good."""
-    status = StatusMessages(client, store, min_edit_interval=0.5)
-    job = await posted_job(store, time.time, fake, client, status)
-    other = await posted_job(store, time.time, fake, client, status)  # same channel
-    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20)
-    await status.update(rendering)  # made
-    await status.update(dataclasses.replace(rendering, progress=40))  # too soon: held back
-    # Another job's edit in the same channel waits out a 429: the channel's lane is busy.
-    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
-    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
-    await asyncio.sleep(0.1)
+    status, job, rendering = await held_back_behind_a_busy_lane(store, fake, client)
     status.schedule(dataclasses.replace(rendering, progress=45))  # waits for the lane
     await asyncio.sleep(0.05)
     done = dataclasses.replace(rendering, state=JobState.COMPLETED, progress=100)
     status.schedule(done, final=True)  # waits behind the 45% edit
-    try:
-        await settled(status)
-        content = fake.get_message(job.status_message_id)["content"]
-        assert "is done" in content, content
-    finally:
-        await status.close(grace=0)
+    content = await shown_once_settled(status, fake, job)
+    assert "is done" in content, content
 
 
 async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_turn(
@@ -610,24 +621,13 @@ async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_tu
     job ("no news from the video service", said only once) waits for the channel's lane behind
     another job's 429: the older one must not take the newer one's place, or "about 4 min
     left" stays up for the whole outage."""
-    status = StatusMessages(client, store, min_edit_interval=0.5)
-    job = await posted_job(store, time.time, fake, client, status)
-    other = await posted_job(store, time.time, fake, client, status)  # same channel
-    rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, estimated_time=240)
-    await status.update(rendering)  # made
-    await status.update(dataclasses.replace(rendering, progress=40))  # too soon: held back
-    # Another job's edit in the same channel waits out a 429: the channel's lane is busy.
-    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
-    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
-    await asyncio.sleep(0.1)
+    status, job, rendering = await held_back_behind_a_busy_lane(
+        store, fake, client, estimated_time=240
+    )
     # The newer news, said once, waits for the lane (the held-back 40% comes due meanwhile).
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
-    try:
-        await settled(status)
-        content = fake.get_message(job.status_message_id)["content"]
-        assert "no news from the video service" in content, content
-    finally:
-        await status.close(grace=0)
+    content = await shown_once_settled(status, fake, job)
+    assert "no news from the video service" in content, content
 
 
 async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
@@ -657,12 +657,8 @@ async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
     status.schedule(dataclasses.replace(third, state=JobState.PROCESSING, progress=5))
     # The newer news, said once, is scheduled while the 40% still waits its turn.
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
-    try:
-        await settled(status)
-        content = fake.get_message(job.status_message_id)["content"]
-        assert "no news from the video service" in content, content
-    finally:
-        await status.close(grace=0)
+    content = await shown_once_settled(status, fake, job)
+    assert "no news from the video service" in content, content
 
 
 async def test_a_change_held_back_in_one_process_is_not_shown_after_a_newer_one_from_another(
@@ -707,8 +703,6 @@ async def test_a_status_in_a_thread_archived_for_a_while_gets_its_last_edit(
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
     assert len(edits(fake)) == 1, "no progress edit after the refusal"
-    done = await finished(store, job, JobState.COMPLETED, now=clock())
-    await store.mark_delivered(done, now=clock(), message_id=fake.new_snowflake())
-    await status.update(await store.get(job.id), final=True)
+    await video_posted(store, clock, fake, status, job)
     shown = fake.get_message(job.status_message_id)
     assert "is done" in shown["content"], shown["content"]
