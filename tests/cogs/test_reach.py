@@ -415,29 +415,31 @@ async def test_the_operator_blocks_a_user_everywhere(tmp_path):
             await _block_and_unblock(world, operator)
 
 
+async def videoowner(fake, subcommand, about, *, by, reason=None):
+    """`/videoowner <subcommand>` naming the user `about`, asked by `by` in their DM with the
+    bot: the answer's text."""
+    options = [{"name": "user", "type": 6, "value": str(about)}]
+    if reason is not None:
+        options.append({"name": "reason", "type": 3, "value": reason})
+    asked = await fake.slash_command(
+        f"videoowner {subcommand}",
+        options,
+        resolved={"users": {str(about): fake.user(about)}},
+        dm=True,
+        user=by,
+    )
+    return (await asked.wait_for_answer())["content"]
+
+
 async def _block_and_unblock(world, operator):
     """The operator blocks alice from their DM with the bot, then lifts it."""
     fake = world.discord
     alice = fake.user_id
-    user = {"type": 6, "value": str(alice)}
-    resolved = {"users": {str(alice): fake.user(alice)}}
     # Someone else cannot use it.
-    denied = await fake.slash_command(
-        "videoowner block",
-        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
-        resolved=resolved,
-        dm=True,
-        user=alice,
-    )
-    assert "Only the bot's operators" in (await denied.wait_for_answer())["content"]
-    block = await fake.slash_command(
-        "videoowner block",
-        [{"name": "user", **user}, {"name": "reason", "type": 3, "value": "spam"}],
-        resolved=resolved,
-        dm=True,
-        user=operator,
-    )
-    assert "blocked from making videos everywhere" in (await block.wait_for_answer())["content"]
+    denied = await videoowner(fake, "block", alice, by=alice, reason="spam")
+    assert "Only the bot's operators" in denied
+    blocked = await videoowner(fake, "block", alice, by=operator, reason="spam")
+    assert "blocked from making videos everywhere" in blocked
     for place in ({}, {"dm": True}):
         interaction = await fake.slash_command("video", {"prompt": "a fox"}, **place)
         answer = await interaction.wait_for_answer()
@@ -448,14 +450,7 @@ async def _block_and_unblock(world, operator):
         assert "The bot's operator has blocked you" in quota["content"]
         assert "left today" not in quota["content"]
     assert world.api.task_ids == []
-    unblock = await fake.slash_command(
-        "videoowner unblock",
-        [{"name": "user", **user}],
-        resolved=resolved,
-        dm=True,
-        user=operator,
-    )
-    assert "may make videos again" in (await unblock.wait_for_answer())["content"]
+    assert "may make videos again" in await videoowner(fake, "unblock", alice, by=operator)
     interaction = await fake.slash_command("video", {"prompt": "a fox"}, dm=True)
     assert "queued" in (await interaction.wait_for_answer())["content"]
 
@@ -488,17 +483,8 @@ async def test_the_operator_sees_who_spent_the_credits_outside_servers(tmp_path)
             assert "7 credits spent. Budget left: 93 credits of 100 credits." in answer
             assert f"1. <@{alice}>: 7 credits" in answer
             assert f"<@{bob}>" not in answer, "a server's video is that server's"
-            one = await fake.slash_command(
-                "videoowner usage",
-                [{"name": "user", "type": 6, "value": str(alice)}],
-                resolved={"users": {str(alice): fake.user(alice)}},
-                dm=True,
-                user=operator,
-            )
-            assert (
-                f"<@{alice}> spent 7 credits outside servers this month"
-                in (await one.wait_for_answer())["content"]
-            )
+            one = await videoowner(fake, "usage", alice, by=operator)
+            assert f"<@{alice}> spent 7 credits outside servers this month" in one
 
 
 async def test_lifting_the_operators_block_says_a_servers_own_block_still_stands(tmp_path):
@@ -510,14 +496,7 @@ async def test_lifting_the_operators_block_says_a_servers_own_block_still_stands
             moderator = Actor(fake.guild_id, fake.add_user("moderator"))
             await world.bot.moderation.store.set_member_limit(moderator, alice, 0, "spam", None)
             await world.bot.moderation.block_everywhere(alice, "spam", operator)
-            unblock = await fake.slash_command(
-                "videoowner unblock",
-                [{"name": "user", "type": 6, "value": str(alice)}],
-                resolved={"users": {str(alice): fake.user(alice)}},
-                dm=True,
-                user=operator,
-            )
-            answer = (await unblock.wait_for_answer())["content"]
+            answer = await videoowner(fake, "unblock", alice, by=operator)
             assert "except in 1 server whose moderators block them too" in answer, answer
             refused = await (
                 await fake.slash_command("video", {"prompt": "a fox"})
@@ -782,6 +761,21 @@ class _NoWaitAsyncio:
         return await asyncio.sleep(0, result)
 
 
+def private_answer_edits_fail(fake, monkeypatch, failure):
+    """The next edit of a private answer meets Discord failing for a while: a 5xx discord.py
+    gives up on (its retry pauses skipped), Cloudflare's 429 (which it does not wait out) or a
+    dropped connection. The fault, to count its hits."""
+    monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
+    edits = r"/webhooks/\d+/[^/]+/messages/"
+    if failure == "server error":  # discord.py tries a 5xx five times
+        return fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
+    if failure == "rate limited":
+        failing = fake.fail_next("PATCH", edits, 429, message="error code: 1015")
+        failing.blocked = True
+        return failing
+    return fake.drop_next("PATCH", edits)
+
+
 @pytest.mark.parametrize("failure", ["server error", "rate limited", "dropped"])
 async def test_a_retried_result_whose_private_answer_edit_fails_for_a_while_is_tried_again(
     tmp_path, monkeypatch, failure
@@ -809,15 +803,7 @@ async def test_a_retried_result_whose_private_answer_edit_fails_for_a_while_is_t
         await world.bot.poller.stop()  # this test makes the retries
         await interaction.wait_for_original(lambda m: "posting the video" in m["content"])
         monkeypatch.undo()
-        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
-        edits = r"/webhooks/\d+/[^/]+/messages/"
-        if failure == "server error":  # discord.py tries a 5xx five times
-            failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
-        elif failure == "rate limited":
-            failing = fake.fail_next("PATCH", edits, 429, message="error code: 1015")
-            failing.blocked = True
-        else:
-            failing = fake.drop_next("PATCH", edits)
+        failing = private_answer_edits_fail(fake, monkeypatch, failure)
         result = await world.bot.poller._deliver(await world.bot.store.get(1))
         assert failing.hits == failing.times, "the edit met the failure"
         dm = fake.dm_channel_id(fake.user_id)
@@ -853,15 +839,7 @@ async def test_a_private_answer_whose_last_edit_fails_after_the_video_went_is_en
         monkeypatch.setattr(routes, "_edit_interval", 3600.0)
         _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
         await interaction.wait_for_original(lambda m: "Job #1" in m["content"], timeout=10)
-        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
-        edits = r"/webhooks/\d+/[^/]+/messages/"
-        if failure == "server error":  # discord.py tries a 5xx five times
-            failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
-        elif failure == "rate limited":
-            failing = fake.fail_next("PATCH", edits, 429, message="error code: 1015")
-            failing.blocked = True
-        else:
-            failing = fake.drop_next("PATCH", edits)
+        failing = private_answer_edits_fail(fake, monkeypatch, failure)
         world.api.last_task.complete()
         result = await interaction.wait_for_followup(2, timeout=10)
         assert "your video is ready" in shown_text(result)
@@ -901,9 +879,7 @@ async def test_a_cancelled_jobs_private_answer_whose_last_edit_fails_is_ended_la
             "video", {"prompt": "a slow fox"}, guild_id=foreign, user_install=True
         )
         assert "saved and waiting" in (await interaction.wait_for_answer())["content"]
-        monkeypatch.setattr(discord.webhook.async_, "asyncio", _NoWaitAsyncio())
-        edits = r"/webhooks/\d+/[^/]+/messages/"
-        failing = fake.fail_next("PATCH", edits, 503, message="Service Unavailable", times=5)
+        failing = private_answer_edits_fail(fake, monkeypatch, "server error")
         cancel = await fake.slash_command(
             "videos cancel", {"job": 1}, guild_id=foreign, user_install=True
         )
