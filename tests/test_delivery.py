@@ -371,6 +371,33 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     assert media_urls(message) == [], "no video shown"
 
 
+async def blocked(store, clock, fake, job):
+    """A moderator blocks the job's member before its delivery's retry: due, with the notice
+    that it was cancelled."""
+    assert await store.retry_delivery_at(job, clock() + 60)
+    outcomes = await store.cancel_unfinished(
+        fake.guild_id, fake.user_id, reason_key="cancelled_by_block", now=clock()
+    )
+    assert [cancelled.outcome for cancelled in outcomes] == [CancelOutcome.WITHHELD]
+    [due] = await store.claim_due(Stage.DELIVER, 10)
+    return due
+
+
+def the_cancel_notice(messages, told):
+    """The one message among `messages` (the channel's results, or the member's DMs): the
+    block's notice, posted by the delivery that `told`."""
+    [notice] = messages
+    assert notice["id"] == str(told.message_id), "the notice is the post the delivery made"
+    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    return notice
+
+
+async def retried(store, clock, delivery, due):
+    """The delivery's retry, made due now: its result."""
+    assert await store.retry_delivery_at(due, clock())
+    return await delivery(await claimed(store, due.id, Stage.DELIVER))
+
+
 async def test_a_blocked_members_video_an_earlier_attempt_posted_unseen_is_deleted(
     store, clock, fake, client, api, downloads
 ):
@@ -383,31 +410,11 @@ async def test_a_blocked_members_video_an_earlier_attempt_posted_unseen_is_delet
     job = await finished_job(store, clock, fake, api)
     unseen = await delivery(job)  # posted; the bot saw a timeout and will try again later
     assert unseen.outcome is DeliveryOutcome.DELIVERED
-    assert await store.retry_delivery_at(job, clock() + 60)
-    outcomes = await store.cancel_unfinished(
-        fake.guild_id, fake.user_id, reason_key="cancelled_by_block", now=clock()
-    )
-    assert [cancelled.outcome for cancelled in outcomes] == [CancelOutcome.WITHHELD]
-    [due] = await store.claim_due(Stage.DELIVER, 10)
-    told = await delivery(due)
+    told = await delivery(await blocked(store, clock, fake, job))
     assert told.outcome is DeliveryOutcome.DELIVERED
-    [notice] = results(fake)
-    assert notice["id"] == str(told.message_id), "the video post is gone, the notice stays"
+    notice = the_cancel_notice(results(fake), told)
     assert notice["attachments"] == [] and media_urls(notice) == []
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
-    assert fake.get_message(unseen.message_id) is None
-
-
-async def blocked(store, clock, fake, job):
-    """A moderator blocks the job's member before its delivery's retry: due, with the notice
-    that it was cancelled."""
-    assert await store.retry_delivery_at(job, clock() + 60)
-    outcomes = await store.cancel_unfinished(
-        fake.guild_id, fake.user_id, reason_key="cancelled_by_block", now=clock()
-    )
-    assert [cancelled.outcome for cancelled in outcomes] == [CancelOutcome.WITHHELD]
-    [due] = await store.claim_due(Stage.DELIVER, 10)
-    return due
+    assert fake.get_message(unseen.message_id) is None, "the video post is gone"
 
 
 async def test_a_blocked_members_video_whose_deletion_failed_is_not_taken_for_the_notice(
@@ -426,13 +433,10 @@ async def test_a_blocked_members_video_whose_deletion_failed_is_not_taken_for_th
     fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
     assert (await delivery(due)).outcome is DeliveryOutcome.RETRY
     assert fake.get_message(unseen.message_id) is not None, "its deletion failed"
-    assert await store.retry_delivery_at(due, clock())
-    told = await delivery(await claimed(store, due.id, Stage.DELIVER))
+    told = await retried(store, clock, delivery, due)
     assert told.outcome is DeliveryOutcome.DELIVERED
     assert fake.get_message(unseen.message_id) is None, "the blocked video is gone"
-    [notice] = results(fake)
-    assert notice["id"] == str(told.message_id)
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    the_cancel_notice(results(fake), told)
 
 
 async def test_a_blocked_members_expired_link_post_is_not_taken_for_the_notice(
@@ -451,13 +455,10 @@ async def test_a_blocked_members_expired_link_post_is_not_taken_for_the_notice(
     due = await blocked(store, clock, fake, job)
     fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
     assert (await delivery(due)).outcome is DeliveryOutcome.RETRY
-    assert await store.retry_delivery_at(due, clock())
-    told = await delivery(await claimed(store, due.id, Stage.DELIVER))
+    told = await retried(store, clock, delivery, due)
     assert told.outcome is DeliveryOutcome.DELIVERED
     assert fake.get_message(unseen.message_id) is None, "the post of the video is gone"
-    [notice] = results(fake)
-    assert notice["id"] == str(told.message_id)
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    the_cancel_notice(results(fake), told)
 
 
 async def test_a_blocked_members_video_an_earlier_attempt_sent_by_dm_unseen_is_deleted(
@@ -476,9 +477,7 @@ async def test_a_blocked_members_video_an_earlier_attempt_sent_by_dm_unseen_is_d
     told = await delivery(await blocked(store, clock, fake, job))
     assert told.outcome is DeliveryOutcome.DELIVERED
     assert fake.get_message(unseen.message_id) is None, "the blocked video is gone"
-    [notice] = dms(fake)
-    assert notice["id"] == str(told.message_id)
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    the_cancel_notice(dms(fake), told)
 
 
 async def test_a_result_discord_refuses_as_invalid_is_posted_plain_at_once(
