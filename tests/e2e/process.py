@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import API_PREFIX, FakeDiscord
@@ -89,6 +90,21 @@ def bot_environment(
     return env
 
 
+async def spawn_bot(
+    cwd: Path, env: dict[str, str], output: int | IO[bytes]
+) -> asyncio.subprocess.Process:
+    """Start `python -m bot` in `cwd` with `env`; its stdout and stderr both go to `output`."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=cwd,
+        env=env,
+        stdout=output,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
 @asynccontextmanager
 async def launched_bot(
     tmp_path: Path, env: dict[str, str], *, name: str = "bot"
@@ -99,15 +115,7 @@ async def launched_bot(
     """
     log_path = tmp_path / f"{name}.log"
     with log_path.open("ab") as log_file:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tmp_path,
-            env=env,
-            stdout=log_file,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        process = await spawn_bot(tmp_path, env, log_file)
     try:
         yield BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
     finally:

@@ -91,6 +91,29 @@ class SilentProxy:
                 await sink.drain()
 
 
+@contextlib.asynccontextmanager
+async def proxied(backend) -> AsyncIterator[tuple[SilentProxy, str]]:
+    """A `SilentProxy` in front of the test server, and the DSN that reaches it through it."""
+    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
+    host, _, port = host_dsn.partition(":")
+    async with SilentProxy(host, int(port or 5432)) as proxy:
+        yield proxy, backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+
+
+@contextlib.asynccontextmanager
+async def database_behind_a_proxy(
+    backend, **options: int
+) -> AsyncIterator[tuple[SilentProxy, PostgresDatabase]]:
+    """The test schema opened through a `SilentProxy` (pool `options` such as `max_size`)."""
+    async with proxied(backend) as (proxy, dsn):
+        db = await PostgresDatabase.open(dsn, schema=backend.schema, **options)
+        try:
+            yield proxy, db
+        finally:
+            # Closing waits on the connections the proxy keeps mute: a bounded wait.
+            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+
+
 @pytest.fixture
 async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeAPIMart]]:
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
@@ -100,10 +123,7 @@ async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeAPIMart]]:
 async def test_sigterm_ends_the_bot_in_time_while_postgresql_is_silent(tmp_path, fakes, backend):
     fake, api = fakes
     api.default_plan = TaskPlan(polls_until_done=None)
-    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
-    host, _, port = host_dsn.partition(":")
-    async with SilentProxy(host, int(port or 5432)) as proxy:
-        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
+    async with proxied(backend) as (proxy, dsn):
         url = database_url(dsn, backend.schema)
         async with bot_process(
             tmp_path, fake, api, DATABASE_URL=url, SHUTDOWN_GRACE=str(GRACE)
@@ -124,23 +144,16 @@ async def test_sigterm_ends_the_bot_in_time_while_postgresql_is_silent(tmp_path,
 async def test_the_status_sweep_stops_at_once_while_postgresql_is_silent(backend):
     """The sweep's query waits on the silence when the bot stops: cancelling it must not wait
     for PostgreSQL to take the cancel (it never will), or the stop hangs until SIGKILL."""
-    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
-    host, _, port = host_dsn.partition(":")
-    async with SilentProxy(host, int(port or 5432)) as proxy:
-        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
-        db = await PostgresDatabase.open(dsn, schema=backend.schema)
-        try:
-            await db.migrate()
-            sweep = StatusSweep(JobStore(db), status=None)
-            proxy.unplug()
-            sweep.start()
-            await asyncio.sleep(0.5)  # its first sweep now waits on the silence
-            started = time.monotonic()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(sweep.stop(), 5.0)
-            took = time.monotonic() - started
-        finally:
-            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+    async with database_behind_a_proxy(backend) as (proxy, db):
+        await db.migrate()
+        sweep = StatusSweep(JobStore(db), status=None)
+        proxy.unplug()
+        sweep.start()
+        await asyncio.sleep(0.5)  # its first sweep now waits on the silence
+        started = time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sweep.stop(), 5.0)
+        took = time.monotonic() - started
     assert took < 1.5, f"stopping the sweep took {took:.1f} s"
 
 
@@ -155,25 +168,16 @@ async def test_the_engine_carries_on_when_a_failover_leaves_its_connections_mute
     engine waiting for ever."""
     monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 1.0)
     api.default_plan = TaskPlan(polls_until_done=3)
-    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
-    host, _, port = host_dsn.partition(":")
-    async with SilentProxy(host, int(port or 5432)) as proxy:
-        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
-        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=4)
-        try:
-            await db.migrate()
-            # A claim a mute connection kept from being given back lapses within the test.
-            leases = LeaseTerms(owner="engine-a", submit=6.0, poll=2.0, deliver=10.0)
-            engine = make_engine(
-                db, api, session, client, fake, leases=leases, restart_backoff=0.05
-            )
-            job = await engine.queue()
-            async with running(engine):
-                await api.wait_for_polls(1)
-                proxy.strand()
-                await wait_for_result(fake, job.id, timeout=20)
-        finally:
-            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+    async with database_behind_a_proxy(backend, max_size=4) as (proxy, db):
+        await db.migrate()
+        # A claim a mute connection kept from being given back lapses within the test.
+        leases = LeaseTerms(owner="engine-a", submit=6.0, poll=2.0, deliver=10.0)
+        engine = make_engine(db, api, session, client, fake, leases=leases, restart_backoff=0.05)
+        job = await engine.queue()
+        async with running(engine):
+            await api.wait_for_polls(1)
+            proxy.strand()
+            await wait_for_result(fake, job.id, timeout=20)
     assert len(results(fake, job.id)) == 1
 
 
@@ -185,21 +189,14 @@ async def test_the_readiness_probe_answers_when_a_failover_leaves_its_connection
     dropped, so the next probe, on a new connection, hears the server: the probe never hangs
     for good (a cancel the mute server never takes held its connection's release for ever)."""
     monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 0.5)
-    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
-    host, _, port = host_dsn.partition(":")
-    async with SilentProxy(host, int(port or 5432)) as proxy:
-        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
-        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=1)
-        try:
-            latest = max(await db.migrate() or [await db.schema_version()])
-            proxy.strand()
-            probe = asyncio.ensure_future(db.schema_version())
-            done, _ = await asyncio.wait({probe}, timeout=10)
-            assert done, "the probe waited on the mute connection for good"
-            assert isinstance(probe.exception(), TimeoutError)
-            assert await asyncio.wait_for(db.schema_version(), 10) == latest
-        finally:
-            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+    async with database_behind_a_proxy(backend, max_size=1) as (proxy, db):
+        latest = max(await db.migrate() or [await db.schema_version()])
+        proxy.strand()
+        probe = asyncio.ensure_future(db.schema_version())
+        done, _ = await asyncio.wait({probe}, timeout=10)
+        assert done, "the probe waited on the mute connection for good"
+        assert isinstance(probe.exception(), TimeoutError)
+        assert await asyncio.wait_for(db.schema_version(), 10) == latest
 
 
 async def test_a_transaction_cancelled_on_a_mute_connection_ends_as_cancelled_at_once(
@@ -211,28 +208,21 @@ async def test_a_transaction_cancelled_on_a_mute_connection_ends_as_cancelled_at
     failure, which a caller catching `Exception` would carry on through."""
     monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 30.0)
     monkeypatch.setattr(postgres, "ROLLBACK_TIMEOUT", 0.3)
-    host_dsn = backend.dsn.split("@", 1)[1].split("/", 1)[0]
-    host, _, port = host_dsn.partition(":")
-    async with SilentProxy(host, int(port or 5432)) as proxy:
-        dsn = backend.dsn.replace(host_dsn, f"127.0.0.1:{proxy.port}", 1)
-        db = await PostgresDatabase.open(dsn, schema=backend.schema, max_size=1)
-        try:
-            await db.migrate()
-            asked = asyncio.Event()
+    async with database_behind_a_proxy(backend, max_size=1) as (proxy, db):
+        await db.migrate()
+        asked = asyncio.Event()
 
-            async def stage() -> None:
-                async with db.transaction() as connection:
-                    await connection.execute("SELECT 1")
-                    proxy.strand()
-                    asked.set()
-                    await connection.execute("SELECT 2")  # never answered
+        async def stage() -> None:
+            async with db.transaction() as connection:
+                await connection.execute("SELECT 1")
+                proxy.strand()
+                asked.set()
+                await connection.execute("SELECT 2")  # never answered
 
-            task = asyncio.ensure_future(stage())
-            await asyncio.wait_for(asked.wait(), 10)
-            await asyncio.sleep(0.1)
-            task.cancel()
-            done, _ = await asyncio.wait({task}, timeout=5)
-            assert done, "the rollback on the mute connection held the stop"
-            assert task.cancelled(), task.exception()
-        finally:
-            await asyncio.wait({asyncio.ensure_future(db.close())}, timeout=2)
+        task = asyncio.ensure_future(stage())
+        await asyncio.wait_for(asked.wait(), 10)
+        await asyncio.sleep(0.1)
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        assert done, "the rollback on the mute connection held the stop"
+        assert task.cancelled(), task.exception()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.process import bot_environment, bot_process
+from tests.e2e.process import bot_environment, bot_process, spawn_bot
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, assert_no_spec_violations
@@ -27,15 +27,7 @@ async def fakes():
 
 async def run_to_exit(tmp_path, env):
     """Run `python -m bot` until it exits by itself; its exit code and its output lines."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    process = await spawn_bot(tmp_path, env, asyncio.subprocess.PIPE)
     try:
         output, _ = await asyncio.wait_for(process.communicate(), EXIT_WITHIN)
     except TimeoutError:

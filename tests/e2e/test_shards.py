@@ -76,6 +76,24 @@ async def one_stands_back_then_both_stop(fake: FakeDiscord, processes) -> None:
         assert await process.stop(signal.SIGTERM) == 0
 
 
+async def two_videos_asked(fake: FakeDiscord, guild: int, member: int, prompt: str) -> None:
+    """`member` asks for two videos in `guild`; each command is answered."""
+    for n in range(2):
+        command = await fake.slash_command(
+            "video", options={"prompt": f"{prompt} {n}"}, guild_id=guild, user=member
+        )
+        await command.wait_for_answer(timeout=10)
+
+
+async def victims_two_results_posted(fake: FakeDiscord, channel: int) -> None:
+    """Wait for the two results the killed process left behind (its claims lapse first)."""
+    await fake.wait_for(
+        lambda: len(results(fake, channel)) == 2,
+        timeout=LEASE + POLL_INTERVAL + 10,
+        description="the victim's two results",
+    )
+
+
 async def job_rows(db: Database) -> list[dict]:
     return [dict(row) for row in await db.fetch_all("SELECT * FROM jobs ORDER BY id")]
 
@@ -256,11 +274,7 @@ async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after
     guild, channel, member = guilds[1]
     api.delay_next("poll", 60.0, times=2)  # the victim's polls hang: it holds their claims
     async with start(["1"], HTTP_TIMEOUT="60") as [victim]:
-        for n in range(2):
-            command = await fake.slash_command(
-                "video", options={"prompt": f"a storm {n}"}, guild_id=guild, user=member
-            )
-            await command.wait_for_answer(timeout=10)
+        await two_videos_asked(fake, guild, member, "a storm")
         await api.wait_for_polls(2, timeout=10)
         owner = f":{victim.process.pid}:"
         assert all(owner in (row["lease_owner"] or "") for row in await job_rows(db))
@@ -271,11 +285,7 @@ async def test_sigkill_of_a_process_holding_claims_its_jobs_are_taken_over_after
             assert all(owner in (row["lease_owner"] or "") for row in held)
             for task_id in api.task_ids:
                 api.task(task_id).complete()
-            await fake.wait_for(
-                lambda: len(results(fake, channel)) == 2,
-                timeout=LEASE + POLL_INTERVAL + 10,
-                description="the victim's two results",
-            )
+            await victims_two_results_posted(fake, channel)
             assert await survivor.stop(signal.SIGTERM) == 0
     posted = results(fake, channel)
     assert sorted(posted) == [row["id"] for row in held]
@@ -296,21 +306,13 @@ async def test_sigkill_while_the_other_process_is_idle_its_jobs_are_still_delive
     api.default_plan = TaskPlan(polls_until_done=None)
     guild, channel, member = guilds[1]
     async with start(["0", "1"]) as [survivor, victim]:
-        for n in range(2):
-            command = await fake.slash_command(
-                "video", options={"prompt": f"a tide {n}"}, guild_id=guild, user=member
-            )
-            await command.wait_for_answer(timeout=10)
+        await two_videos_asked(fake, guild, member, "a tide")
         await api.wait_for_polls(2, timeout=10)  # rendering
         assert await victim.stop(signal.SIGKILL) == -signal.SIGKILL
         killed_at = time.monotonic()
         for task_id in api.task_ids:
             api.task(task_id).complete()
-        await fake.wait_for(
-            lambda: len(results(fake, channel)) == 2,
-            timeout=LEASE + POLL_INTERVAL + 10,
-            description="the victim's two results",
-        )
+        await victims_two_results_posted(fake, channel)
         delivered_after = time.monotonic() - killed_at
         assert await survivor.stop(signal.SIGTERM) == 0
     assert all(len(posts) == 1 for posts in results(fake, channel).values())
