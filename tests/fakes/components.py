@@ -75,6 +75,21 @@ class ComponentError(Exception):
         self.code = code
         self.message = message
 
+    @classmethod
+    def too_long(cls, path: str, limit: int) -> ComponentError:
+        """More than ``limit`` items (or characters) at ``path``."""
+        return cls(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+
+    @classmethod
+    def not_between(cls, path: str, low: int, high: int) -> ComponentError:
+        """Fewer than ``low`` or more than ``high`` items at ``path``."""
+        return cls(path, "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length.")
+
+    @classmethod
+    def required(cls, path: str) -> ComponentError:
+        """Nothing at ``path``, which must be given."""
+        return cls(path, "BASE_TYPE_REQUIRED", "This field is required")
+
 
 def is_v2(flags: int) -> bool:
     """Whether a message's flags mark it as a Components V2 message."""
@@ -205,11 +220,7 @@ class _Checker:
     def top(self, components: Sequence[Mapping[str, Any]]) -> None:
         allowed = V2_TOP_LEVEL if self.v2 else frozenset({ACTION_ROW})
         if not self.v2 and len(components) > MAX_LEGACY_ROWS:
-            raise ComponentError(
-                "components",
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {MAX_LEGACY_ROWS} or fewer in length.",
-            )
+            raise ComponentError.too_long("components", MAX_LEGACY_ROWS)
         for index, component in enumerate(components):
             self.one(component, f"components.{index}", allowed)
         if self.count > MAX_COMPONENTS:
@@ -259,11 +270,7 @@ class _Checker:
         custom_id = component.get("custom_id")
         if custom_id is not None:
             if len(str(custom_id)) > MAX_CUSTOM_ID:
-                raise ComponentError(
-                    f"{path}.custom_id",
-                    "BASE_TYPE_MAX_LENGTH",
-                    f"Must be {MAX_CUSTOM_ID} or fewer in length.",
-                )
+                raise ComponentError.too_long(f"{path}.custom_id", MAX_CUSTOM_ID)
             if custom_id in self.custom_ids:
                 raise ComponentError(
                     f"{path}.custom_id",
@@ -286,11 +293,7 @@ class _Checker:
                 "A select menu must be alone in its action row.",
             )
         if len(children) > MAX_ROW_BUTTONS:
-            raise ComponentError(
-                f"{path}.components",
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {MAX_ROW_BUTTONS} or fewer in length.",
-            )
+            raise ComponentError.too_long(f"{path}.components", MAX_ROW_BUTTONS)
         for index, child in enumerate(children):
             self.one(child, f"{path}.components.{index}", frozenset({BUTTON}) | SELECTS)
 
@@ -312,24 +315,18 @@ class _Checker:
     def _section(self, section: Mapping[str, Any], path: str) -> None:
         children = list(section.get("components") or [])
         if not 1 <= len(children) <= MAX_SECTION_TEXTS:
-            raise ComponentError(
-                f"{path}.components",
-                "BASE_TYPE_BAD_LENGTH",
-                f"Must be between 1 and {MAX_SECTION_TEXTS} in length.",
-            )
+            raise ComponentError.not_between(f"{path}.components", 1, MAX_SECTION_TEXTS)
         for index, child in enumerate(children):
             self.one(child, f"{path}.components.{index}", frozenset({TEXT_DISPLAY}))
         accessory = section.get("accessory")
         if not isinstance(accessory, Mapping):
-            raise ComponentError(
-                f"{path}.accessory", "BASE_TYPE_REQUIRED", "This field is required"
-            )
+            raise ComponentError.required(f"{path}.accessory")
         self.one(accessory, f"{path}.accessory", SECTION_ACCESSORIES)
 
     def _text(self, text: Mapping[str, Any], path: str) -> None:
         content = str(text.get("content") or "")
         if not content:
-            raise ComponentError(f"{path}.content", "BASE_TYPE_REQUIRED", "This field is required")
+            raise ComponentError.required(f"{path}.content")
         self.text += len(content)
 
     def _thumbnail(self, thumbnail: Mapping[str, Any], path: str) -> None:
@@ -338,11 +335,7 @@ class _Checker:
     def _gallery(self, gallery: Mapping[str, Any], path: str) -> None:
         items = list(gallery.get("items") or [])
         if not 1 <= len(items) <= MAX_GALLERY_ITEMS:
-            raise ComponentError(
-                f"{path}.items",
-                "BASE_TYPE_BAD_LENGTH",
-                f"Must be between 1 and {MAX_GALLERY_ITEMS} in length.",
-            )
+            raise ComponentError.not_between(f"{path}.items", 1, MAX_GALLERY_ITEMS)
         for index, item in enumerate(items):
             self._media(item, f"{path}.items.{index}")
 
@@ -359,11 +352,7 @@ class _Checker:
     def _media(self, holder: Mapping[str, Any], path: str) -> None:
         url = str((holder.get("media") or {}).get("url") or "")
         if len(str(holder.get("description") or "")) > MAX_MEDIA_DESCRIPTION:
-            raise ComponentError(
-                f"{path}.description",
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {MAX_MEDIA_DESCRIPTION} or fewer in length.",
-            )
+            raise ComponentError.too_long(f"{path}.description", MAX_MEDIA_DESCRIPTION)
         if url.startswith("attachment://"):
             self._attachment(url, f"{path}.media.url")
         elif not url.startswith(("https://", "http://")):

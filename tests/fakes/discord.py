@@ -292,6 +292,11 @@ def _form_error(path: str, code: str, message: str) -> FakeDiscordError:
     return FakeDiscordError(400, 50035, "Invalid Form Body", errors=errors)
 
 
+def _too_long(path: str, limit: int) -> FakeDiscordError:
+    """A ``50035`` error: more than ``limit`` characters (or items) at ``path``."""
+    return _form_error(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+
+
 def _embed_text(embed: Json, path: str) -> str:
     value: Any = embed
     for part in path.split("."):
@@ -305,28 +310,16 @@ def _check_embed(index: int, embed: Json) -> int:
     for path, limit in EMBED_FIELD_LIMITS.items():
         text = _embed_text(embed, path)
         if len(text) > limit:
-            raise _form_error(
-                f"embeds.{index}.{path}",
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {limit} or fewer in length.",
-            )
+            raise _too_long(f"embeds.{index}.{path}", limit)
         size += len(text)
     fields = list(embed.get("fields") or [])
     if len(fields) > MAX_EMBED_FIELDS:
-        raise _form_error(
-            f"embeds.{index}.fields",
-            "BASE_TYPE_MAX_LENGTH",
-            f"Must be {MAX_EMBED_FIELDS} or fewer in length.",
-        )
+        raise _too_long(f"embeds.{index}.fields", MAX_EMBED_FIELDS)
     for number, item in enumerate(fields):
         for key, limit in (("name", MAX_EMBED_FIELD_NAME), ("value", MAX_EMBED_FIELD_VALUE)):
             text = str(item.get(key) or "")
             if len(text) > limit:
-                raise _form_error(
-                    f"embeds.{index}.fields.{number}.{key}",
-                    "BASE_TYPE_MAX_LENGTH",
-                    f"Must be {limit} or fewer in length.",
-                )
+                raise _too_long(f"embeds.{index}.fields.{number}.{key}", limit)
             size += len(text)
     return size
 
@@ -587,16 +580,26 @@ class FakeInteraction:
             lambda: self.callback, timeout, description=f"a callback for interaction {self.id}"
         )
 
-    async def wait_for_followup(self, count: int = 1, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
-        """Wait for the ``count``-th follow-up message and return it."""
+    async def _wait_for_nth(
+        self,
+        messages: Callable[[], list[Json]],
+        count: int,
+        timeout: float,  # noqa: ASYNC109
+        what: str,
+    ) -> Json:
+        """Wait until ``messages()`` holds ``count`` messages and return the ``count``-th."""
 
         def check() -> Json | None:
-            found = self.followups
+            found = messages()
             return found[count - 1] if len(found) >= count else None
 
         return await self.fake.wait_for(
-            check, timeout, description=f"follow-up #{count} of interaction {self.id}"
+            check, timeout, description=f"{what} #{count} of interaction {self.id}"
         )
+
+    async def wait_for_followup(self, count: int = 1, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
+        """Wait for the ``count``-th follow-up message and return it."""
+        return await self._wait_for_nth(lambda: self.followups, count, timeout, "follow-up")
 
     @property
     def answers(self) -> list[Json]:
@@ -610,14 +613,7 @@ class FakeInteraction:
 
     async def wait_for_answer(self, count: int = 1, timeout: float = 15.0) -> Json:  # noqa: ASYNC109
         """Wait for the ``count``-th answer: an immediate response or a follow-up after a defer."""
-
-        def check() -> Json | None:
-            found = self.answers
-            return found[count - 1] if len(found) >= count else None
-
-        return await self.fake.wait_for(
-            check, timeout, description=f"answer #{count} of interaction {self.id}"
-        )
+        return await self._wait_for_nth(lambda: self.answers, count, timeout, "answer")
 
     async def wait_for_private_answer(self, count: int = 1, timeout: float = 15.0) -> str:  # noqa: ASYNC109
         """The ``count``-th answer's text, which only the user who asked can read."""
@@ -1844,16 +1840,10 @@ class FakeDiscord:
     def _validate_message_fields(payload: Json) -> None:
         content = payload.get("content")
         if content is not None and len(str(content)) > MAX_CONTENT_LENGTH:
-            raise _form_error(
-                "content",
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {MAX_CONTENT_LENGTH} or fewer in length.",
-            )
+            raise _too_long("content", MAX_CONTENT_LENGTH)
         embeds = payload.get("embeds")
         if embeds is not None and len(embeds) > MAX_EMBEDS:
-            raise _form_error(
-                "embeds", "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_EMBEDS} or fewer in length."
-            )
+            raise _too_long("embeds", MAX_EMBEDS)
         total = 0
         for index, embed in enumerate(embeds or []):
             total += _check_embed(index, embed)
