@@ -644,3 +644,188 @@ def test_thanks_for_sharing_with_fillers_is_no_prompt(text):
 )
 def test_scenes_holding_those_colloquial_words_are_still_prompts(text):
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the Simplified questions above, as Taiwan writes them (Traditional, Taiwan wording)
+        "你能做什麼\uff1f",  # what can you do?
+        "你是AI嗎\uff1f",  # are you an AI?
+        "影片好了嗎",  # is the video done (no question mark)
+        "這個要多少積分\uff1f",  # how many credits?
+        "我的影片做好了嗎\uff1f",  # is my video done?
+        "影片做完了嗎\uff1f",  # is the video finished?
+        "我的影片生成好了嗎\uff1f",  # has my video been made?
+        "我的影片生成失敗了嗎\uff1f",  # did my video fail to generate?
+        "生成一個影片的價格是多少\uff1f",  # what does a video cost?
+        "生成影片有限制嗎\uff1f",  # is there a limit on videos?
+        "今天生成次數用完了嗎\uff1f",  # have I used up today's videos?
+        "渲染完成了嗎\uff1f",  # has the render finished?
+        "做好了沒有\uff1f",  # is it done or not?
+        "是不是失敗了\uff1f",  # did it fail?
+        "費用是多少\uff1f",  # what does it cost?
+        "生成一個影片要多久\uff1f",  # how long does a video take?
+        "怎麼取消影片\uff1f",  # how do I cancel a video?
+        "每天能生成幾個影片\uff1f",  # how many videos a day?
+        "每天能做幾個影片\uff1f",  # how many videos a day (with 做, "make")?
+        "一次能做幾段影片\uff1f",  # how many videos at once?
+        "你都能做什麼\uff1f",  # what all can you do?
+        "為什麼不能生成\uff1f",  # why can't it make one?
+        "我的影片怎麼還沒好",  # why isn't my video done (no mark)
+        "影片好了沒",  # is the video done or not
+        "渲染進度怎麼樣了\uff1f",  # how is the render going?
+        "這個機器人是免費的嗎\uff1f",  # is this bot free?
+        "影片最長可以多少秒\uff1f",  # how long can a video be?
+        "怎麼取消我的影片",  # how do I cancel my video (no mark)
+        "我還有多少額度",  # how much quota do I have left
+        "我的積分怎麼少了",  # why are my credits lower
+        "影片還要多久",  # how much longer for the video
+        "影片生成失敗怎麼辦",  # what if making the video fails
+        "你是誰",  # who are you
+        "你是什麼模型",  # what model are you
+        "怎麼上傳圖片\uff1f",  # how do I upload a picture?
+        "你支援4K嗎\uff1f",  # do you support 4K? (支援, as Taiwan says "support")
+        "請問怎麼做影片\uff1f",  # how do I make a video, please?
+        "我該怎麼生成一個影片\uff1f",  # how should I make a video?
+        "如何生成影片",  # how to make a video
+        "這個怎麼用",  # how is this used
+        "請問咋用",  # how is it used, please
+        "為啥沒反應",  # why no response
+        "你怎麼沒反應",  # why don't you respond
+        "還要多久能好",  # how long until it is done
+        "能不能生成影片\uff1f",  # can you make videos at all?
+        "為什麼不能生成影片\uff1f",  # why can't it make videos?
+        "我不能生成影片了嗎\uff1f",  # can I no longer make videos?
+    ],
+)
+def test_the_chinese_questions_in_traditional_characters_get_the_help_too(text):
+    """A member in Taiwan or Hong Kong asks as a mainland one does, in Traditional
+    characters: "@Bot 你是誰" buys no video of the question either."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我還有多少點數\uff1f",  # how many credits (點數, "points") do I have left?
+        "我的點數剩多少",  # how many of my credits are left
+        "剩餘點數怎麼查\uff1f",  # how do I check my remaining credits?
+        "點數用完了怎麼辦",  # what now that my credits are used up
+        "點數什麼時候會重置\uff1f",  # when do credits reset?
+        "可以退點數嗎\uff1f",  # can I get my credits back?
+        "失敗的影片會退點數嗎\uff1f",  # are credits returned for a failed video?
+        "一支影片要扣幾點\uff1f",  # how many points does a video take?
+        "這次扣了多少\uff1f",  # how much did this one take?
+        "扣了多少",  # how much was taken (no mark)
+        "怎麼儲值\uff1f",  # how do I top up?
+        "儲值要去哪裡",  # where do I top up
+        "我的額度還剩多少\uff1f",  # how much of my quota is left?
+        "還剩幾次\uff1f",  # how many (videos) are left?
+        "我還剩幾次",  # how many do I have left (no mark)
+        "影片做好了沒\uff1f",  # is the video done yet?
+        "做好了沒",  # done yet? (no mark)
+        "我的影片呢\uff1f",  # where is my video?
+        "我的影片呢",  # where is my video (no mark)
+        "影片卡住了嗎\uff1f",  # is the video stuck?
+        "怎麼還沒好\uff1f",  # why isn't it done yet?
+        "要多久\uff1f",  # how long?
+        "要多久",  # how long (no mark)
+        "還要等多久\uff1f",  # how much longer to wait?
+        "請問還要等多久啊",  # how much longer, please
+        "為什麼沒反應\uff1f",  # why no response?
+        "為什麼都沒有回應",  # why no answer at all
+        "你怎麼都不回我",  # why don't you answer me
+        "怎麼用\uff1f",  # how is it used?
+        "這個機器人怎麼用\uff1f",  # how is this bot used?
+        "請問這個怎麼用",  # how is this used, please
+        "冷卻時間是多久\uff1f",  # how long is the cooldown?
+        "冷卻還要多久",  # how much longer is the cooldown
+        "免費嗎\uff1f",  # is it free?
+        "這個機器人要錢嗎\uff1f",  # does this bot cost money?
+        "你們支援哪些解析度\uff1f",  # which resolutions (解析度) do you support?
+        "一天可以做幾支影片\uff1f",  # how many videos (支, Taiwan's measure word) a day?
+        "能不能生成一支影片\uff1f",  # can you make a video at all?
+        "為什麼我的影片被拒絕了",  # why was my video refused
+        "我的影片跑完了沒",  # has my video finished rendering
+        "妳是誰\uff1f",  # who are you? (妳, "you" said to a "she")
+        "妳能做甚麼\uff1f",  # what can you do? (甚麼, another way to write "what")
+    ],
+)
+def test_questions_in_taiwan_wording_about_credits_and_videos_get_the_help(text):
+    """Taiwan says 點數 (points) and 額度 for credits, 儲值 for topping up, 影片 for video,
+    做好了沒 for "done yet?": "@Bot 我還有多少點數?" must not spend the points it asks about."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the Simplified scenes above, as Taiwan writes them
+        "一隻貓在月球上跳舞",  # a cat dancing on the moon
+        "如果恐龍還活著會怎樣\uff1f",  # what if dinosaurs were still alive?
+        "機器人在跳舞嗎\uff1f",  # is the robot dancing?
+        "小貓在跳舞",  # a kitten dancing
+        "機器人",  # a robot
+        "貓的影片",  # a video of a cat
+        "一隻小狗在海邊奔跑",  # a puppy running on the beach
+        "你能做一個貓在衝浪的影片嗎\uff1f",  # can you make a video of a cat surfing?
+        "如果貓統治世界會怎樣\uff1f",  # what if cats ruled the world?
+        "能把這張圖變成影片嗎\uff1f",  # can you turn this picture into a video?
+        "你能讓這隻狗跳舞嗎\uff1f",  # can you make this dog dance?
+        "為什麼天空是藍色的\uff1f",  # why is the sky blue?
+        "你能做一個火箭發射失敗的影片嗎\uff1f",  # a video of a rocket launch that failed?
+        "一個沒有限制的世界會是什麼樣子\uff1f",  # what would a world without limits look like?
+        "如果貓統治世界\uff0c牠們會做什麼\uff1f",  # if cats ruled the world, what would they do?
+        "夕陽下的海灘\uff0c能出個影片嗎\uff1f",  # a beach at sunset, can you make a video?
+        "一隻狗在雪地裡奔跑的影片好嗎",  # a video of a dog running in the snow, ok?
+        "登山者成功登頂\uff0c他看到了什麼",  # the climber made it to the top: what does he see
+        "太空人做好了起飛的準備\uff0c他緊張嗎\uff1f",  # the astronaut is ready: nervous?
+        "媽媽做完飯\uff0c全家人開心嗎\uff1f",  # mum has cooked: is the family happy?
+        "孩子做完作業後在玩什麼",  # after homework, what is the child playing
+        "你能想像一隻會飛的貓嗎\uff1f",  # can you imagine a cat that flies?
+        "小明跳繩的次數多嗎\uff1f",  # does Xiaoming skip rope many times?
+        "他敲門的次數夠了嗎\uff1f",  # has he knocked enough times?
+        "火箭發射成功了嗎",  # did the rocket launch succeed
+        "怎麼使用滅火器",  # how to use a fire extinguisher
+        "怎麼用筷子吃麵",  # eating noodles with chopsticks
+        "工程進度怎麼樣了\uff1f",  # how is the construction going?
+        "一個喇嘛",  # a lama
+        "人工智慧會取代人類嗎\uff1f",  # will AI replace humans?
+        "他在想什麼",  # what is he thinking
+        "誰在跳舞",  # who is dancing
+        "哪吒鬧海",  # Nezha conquers the sea
+        "城市的夜景怎麼樣",  # what the city looks like at night
+        "機器人在廚房做飯",  # a robot cooking in a kitchen
+        "被拒絕的求婚者在雨中哭泣",  # a rejected suitor crying in the rain
+        "冷卻塔冒著白煙",  # a cooling tower giving off steam
+        "孩子們在高速公路收費站前排隊",  # children queueing at a toll station
+        "籃球比賽積分榜前三名在慶祝",  # the league's top three celebrate
+        "幫助老人過馬路的人是誰",  # who helps the old man across the road
+        "一架模型飛機怎麼飛上天",  # how a model plane takes off
+        "規則怪談\uff1a誰是兇手",  # a rules-horror story: who is the killer
+        "球迷支持哪支球隊",  # which team the fans support
+        "能不能生成一個小貓釣魚的影片\uff1f",  # could you make a video of a kitten fishing?
+        "能不能生成一支海浪拍打礁石的影片\uff1f",  # could you make waves hitting rocks?
+        "怎麼做一隻會飛的貓\uff1f",  # how to make a cat that flies?
+        "怎麼生成影片裡的煙火效果\uff1f",  # how to make the fireworks in the video?
+        "被叫醒的貓為什麼沒反應",  # why the woken cat does not react
+        "病人多久能好起來\uff0c醫生在病房裡踱步",  # a doctor pacing: when will the patient heal
+        # Taiwan's words of the service, in a scene
+        "兩顆骰子的點數加起來是多少\uff1f",  # what do two dice add up to?
+        "剩下的蛋糕去哪了\uff1f",  # where did the leftover cake go?
+        "一張儲值卡掉在捷運站的地上",  # a stored-value card dropped in an MRT station
+        "他的傷為什麼還沒好\uff0c醫生皺著眉頭看著X光片",  # a doctor frowning at an X-ray
+        "一副牌的點數是多少\uff1f",  # what are the points of a hand of cards?
+        "两颗骰子的点数加起来是多少\uff1f",  # the same dice, in Simplified characters
+        # the words that ask alone, beside something to film
+        "做蛋糕要多久\uff1f",  # how long does a cake take?
+        "女孩問男孩你為什麼不理我",  # a girl asks a boy why he ignores her
+        "他扣籃成功了嗎\uff1f",  # did he make the dunk?
+        "電影片段裡的人在幹什麼",  # what the people in the film clip are doing
+    ],
+)
+def test_scenes_in_traditional_characters_are_still_prompts(text):
+    """Folding Traditional characters into Simplified ones reads a question as the mainland
+    one; a scene stays a scene: "@Bot 機器人在跳舞嗎\uff1f" still makes its video."""
+    assert not is_bare_prompt(text)
