@@ -134,6 +134,30 @@ async def test_a_traditional_chinese_mention_in_a_server_without_a_language_read
         assert "视频" not in status["content"]
 
 
+@pytest.mark.parametrize(
+    ("server_language", "content"),
+    [
+        ("zh-TW", "我還有多少點數\uff1f"),  # how many credits (點數, "points") do I have left?
+        (None, "為什麼沒反應\uff1f"),  # why no response? (a server without a language)
+    ],
+)
+async def test_a_question_in_traditional_chinese_gets_the_traditional_help_and_spends_nothing(
+    tmp_path, server_language, content
+):
+    """ "@Bot 我還有多少點數?" from Taiwan asks about the bot: the help in Traditional Chinese
+    with Taiwan wording, and no video of the question is made or paid for."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        if server_language:
+            fake.set_preferred_locale(server_language)
+        async with running_bot(tmp_path, fake=fake) as world:
+            help_reply = await bots_reply_to(world, await mention(world, content))
+            text = help_reply["content"]
+            assert "/影片" in text and "/我的影片 說明" in text, text
+            assert "视频" not in text and "/video" not in text
+            assert await nothing_recorded(world)
+            assert world.api.member_requests == []
+
+
 async def test_a_community_server_that_chose_english_answers_a_chinese_mention_in_english(
     tmp_path,
 ):
