@@ -847,7 +847,7 @@ ZH_TW: dict[str, str] = {
     "field_aspect_ratio": "畫面比例",
     "field_references": "參考素材",
     "field_render_time": "渲染用時",
-    "field_credits": "積分",
+    "field_credits": "點數",
     "seconds_value": "{seconds} 秒",
     "render_time_value": "{minutes} 分 {seconds} 秒",
     "render_time_hours_value": "{hours} 小時 {minutes} 分",

@@ -165,8 +165,8 @@ ZH_COMMANDS: dict[str, str] = {
 # keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
 ZH_TW: dict[str, str] = {
     # Amounts
-    "credits_one": "1 積分",
-    "credits_many": "{value} 積分",
+    "credits_one": "1 點",
+    "credits_many": "{value} 點",
     # The note after /video, and where an expected cost comes from
     "note_with_cost": "{note}\n預計花費：{cost}（{basis}）。",
     "cost_about": "約 **{credits}**",
@@ -179,7 +179,7 @@ ZH_TW: dict[str, str] = {
     "status_line_cost": "預計花費：{cost}。",
     # /videos quota and /videos help
     "price_table": (
-        "**每個影片的預計花費**（積分，依次為 4 / 6 / 8 / 10 秒）："
+        "**每個影片的預計花費**（點數，依次為 4 / 6 / 8 / 10 秒）："
         "720p {p720} · 1080p {p1080} · 4K {p4k}。"
         "使用參考影片時（由它決定時長，最長 {seconds} 秒）最多："
         "720p {v720} · 1080p {v1080} · 4K {v4k}。"
@@ -215,7 +215,7 @@ ZH_TW: dict[str, str] = {
     "change_confirm_off": "{moderator} 不再要求成員確認高花費影片。",
     "mod_show_confirm": "**確認：**預計花費超過 {threshold}的影片會先請成員確認。",
     "mod_show_no_confirm": "**確認：**從不詢問（見 `{/videomod confirm}`）。",
-    "mod_month_credits": "**本月積分**（自 {start} 起）：本伺服器已花費 {used}。{left}",
+    "mod_month_credits": "**本月點數**（自 {start} 起）：本伺服器已花費 {used}。{left}",
     "mod_budget_left": "預算剩餘：{left}（共 {budget}）。",
     "mod_budget_left_held": (
         "預算剩餘：{left}（共 {budget}；另有 {held}預留給尚未結算的影片：正在生成的，"
@@ -223,7 +223,7 @@ ZH_TW: dict[str, str] = {
     ),
     "mod_budget_none": "未設定每月預算（見 `{/videomod budget}`）。",
     "mod_month_line": "{rank}. {member}：{credits}",
-    "mod_month_empty": "本月還沒有人花費積分。",
+    "mod_month_empty": "本月還沒有人花費點數。",
     "mod_member_month": "{member} 本月花費了 {credits}（自 {start} 起）。",
 }
 
@@ -231,5 +231,5 @@ ZH_TW: dict[str, str] = {
 ZH_TW_COMMANDS: dict[str, str] = {
     "confirm": "確認",
     "Ask members to confirm videos expected to cost more than this": "預計花費超過此值的影片需成員先確認",
-    "Credits; 0 stops asking": "積分；0 表示不再詢問",
+    "Credits; 0 stops asking": "點數；0 表示不再詢問",
 }

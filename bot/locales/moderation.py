@@ -975,7 +975,7 @@ ZH_TW: dict[str, str] = {
     "mod_banned_words_public": (
         "你的提示詞包含本伺服器禁止的詞語，因此沒有生成也沒有計入額度。請改寫後再試。（這條提示一分鐘後會自動刪除。）"
     ),
-    "unsent_budget_spent": "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本伺服器本月的積分預算，剩下的不夠支付它。此次不計入額度。管理員可以用 {/videomod budget} 提高預算。",
+    "unsent_budget_spent": "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本伺服器本月的點數預算，剩下的不夠支付它。此次不計入額度。管理員可以用 {/videomod budget} 提高預算。",
     "mod_option_reserved": "{option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請換一個解析度或時長後再試。",
     "mod_reference_video_length_reserved": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請去掉影片後再試。",
     "mod_no_allowance": "你在本伺服器的影片額度為 0，因此不能在這裡生成影片。如果你認為有誤，請聯絡管理員。",
@@ -1010,11 +1010,11 @@ ZH_TW: dict[str, str] = {
         "結束得更早，之後在這裡沒有額度：如需更多，請聯絡管理員。"
     ),
     "mod_budget_spent": (
-        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 積分）。{reset}可以再次生成影片，"
+        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點數）。{reset}可以再次生成影片，"
         "或者等管理員提高預算。"
     ),
     "mod_budget_spent_held": (
-        "本伺服器本月的影片預算已用完（{used} / {budget} 積分，已計入正在生成的影片的預計花費）。"
+        "本伺服器本月的影片預算已用完（{used} / {budget} 點數，已計入正在生成的影片的預計花費）。"
         "{reset}可以再次生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早；"
         "或者等管理員提高預算。"
     ),
@@ -1098,9 +1098,9 @@ ZH_TW: dict[str, str] = {
     "option_value": "{value}",
     "mod_show_channels": "**頻道：**僅限 {items}（包括其中的討論串和論壇貼文）",
     "mod_show_all_channels": "**頻道：**全部",
-    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 積分；本月{reset}結束。",
+    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 點數；本月{reset}結束。",
     "mod_show_budget_held": (
-        "**每月預算：**已用 {used} / {budget} 積分，另有 {held} 積分預留給尚未結算的影片"
+        "**每月預算：**已用 {used} / {budget} 點數，另有 {held} 點數預留給尚未結算的影片"
         "（正在生成的，以及提交後沒有收到回覆的）；"
         "本月{reset}結束。"
     ),
@@ -1174,7 +1174,7 @@ ZH_TW: dict[str, str] = {
     # /videomod: answers when nothing changes
     "mod_nothing_given": "沒有提供任何選項，因此沒有做任何更改。請至少選擇一個選項，或用 `{/videomod limits show}` 檢視目前額度。",
     "mod_policy_unchanged": "目前設定已經是這樣，因此沒有做任何更改。`{/videomod limits show}` 會列出所有規則。",
-    "mod_credits_too_small": "最小值為 {smallest} 積分，因此沒有做任何更改。輸入 0 可將其關閉。",
+    "mod_credits_too_small": "最小值為 {smallest} 點數，因此沒有做任何更改。輸入 0 可將其關閉。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用詞，因此沒有做任何更改。請使用不超過 {limit} 個字元的詞或短語，"
         "* 只能放在開頭或結尾（例如 `gore*`）。"
@@ -1263,7 +1263,7 @@ ZH_TW: dict[str, str] = {
     "change_channel_deleted_last": (
         "頻道 {channel} 已在 Discord 中被刪除。它是列表中的最後一個頻道，因此所有頻道都可以再次生成影片。"
     ),
-    "change_budget": "{moderator} 將每月預算設為 {budget} 積分。",
+    "change_budget": "{moderator} 將每月預算設為 {budget} 點數。",
     "change_budget_amount": "{moderator} 將每月預算設為 {budget}。",
     "change_budget_removed": "{moderator} 移除了每月預算。",
     "change_word_added": "{moderator} 在提示詞中禁用了 `{pattern}`。",
@@ -1350,7 +1350,7 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "unblock": "解除封鎖",
     "Let a blocked member make videos again": "允許被封鎖的成員再次生成影片",
     "budget": "預算",
-    "Credits this server may spend per month": "本伺服器每月可使用的積分",
+    "Credits this server may spend per month": "本伺服器每月可使用的點數",
     "usage": "用量",
     "Top members this period, or one member": "本週期用量最多的成員，或單個成員的用量",
     "jobs": "任務列表",
@@ -1403,8 +1403,8 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "pattern": "詞語",
     "A word or phrase; * at the start or end matches more": "一個詞或短語；開頭或結尾的 * 可比對更多",
     "The word or phrase, as listed": "列表中顯示的詞或短語",
-    "credits": "積分",
-    "Credits per calendar month (UTC); 0 removes the budget": "每個自然月（UTC）的積分；0 表示取消預算",
+    "credits": "點數",
+    "Credits per calendar month (UTC); 0 removes the budget": "每個自然月（UTC）的點數；0 表示取消預算",
     "One member's standing and recent jobs": "單個成員的用量和最近的任務",
     "Only this member's jobs": "只看這個成員的任務",
     "The job number, e.g. 12 (see /videomod jobs)": "任務編號，例如 12（見 /影片管理 任務列表）",

@@ -317,34 +317,34 @@ ZH_TW: dict[str, str] = {
         "只有新增了本機器人的伺服器才能生成影片；機器人營運者已關閉在其他地方生成影片的功能。沒有計入額度。"
     ),
     "personal_budget_spent": (
-        "本月在未新增本機器人的地方生成影片的積分已用完。{reset}可以再次在這裡生成影片。沒有計入額度。"
+        "本月在未新增本機器人的地方生成影片的點數已用完。{reset}可以再次在這裡生成影片。沒有計入額度。"
     ),
     "personal_budget_spent_held": (
-        "本月在未新增本機器人的地方生成影片的積分已用完（已計入正在生成的影片的預計花費）。"
+        "本月在未新增本機器人的地方生成影片的點數已用完（已計入正在生成的影片的預計花費）。"
         "{reset}可以再次在這裡生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早。"
         "沒有計入額度。"
     ),
     "personal_budget_too_little": (
-        "本月在未新增本機器人的地方生成影片的積分只剩 {left}，不夠最便宜的影片（{cheapest}）。"
+        "本月在未新增本機器人的地方生成影片的點數只剩 {left}，不夠最便宜的影片（{cheapest}）。"
         "{reset}可以再次在這裡生成影片。沒有計入額度。"
     ),
     "personal_budget_too_little_held": (
-        "本月在未新增本機器人的地方生成影片的積分只剩 {left}（已計入正在生成的影片的預計花費），"
+        "本月在未新增本機器人的地方生成影片的點數只剩 {left}（已計入正在生成的影片的預計花費），"
         "不夠最便宜的影片（{cheapest}）。{reset}可以再次在這裡生成影片；如果正在生成的影片花費"
         "比預計少、失敗或被取消，可以更早。沒有計入額度。"
     ),
     "personal_budget_short": (
         "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本月在未新增本機器人的地方"
-        "生成影片的積分只剩 {left}。沒有計入額度。換成更短或解析度更低的影片也許夠用；積分將於 "
+        "生成影片的點數只剩 {left}。沒有計入額度。換成更短或解析度更低的影片也許夠用；點數將於 "
         "{reset} 重置。"
     ),
     "personal_budget_short_reference": (
         "這個影片預計花費 {cost}，但扣除正在生成的影片的預計花費後，本月在未新增本機器人的地方"
-        "生成影片的積分只剩 {left}。沒有計入額度。換成解析度更低的影片，或不用參考影片的更短影片，"
-        "也許夠用；積分將於 {reset} 重置。"
+        "生成影片的點數只剩 {left}。沒有計入額度。換成解析度更低的影片，或不用參考影片的更短影片，"
+        "也許夠用；點數將於 {reset} 重置。"
     ),
     "unsent_personal_budget_spent": (
-        "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本月在未新增本機器人的地方生成影片的積分，"
+        "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本月在未新增本機器人的地方生成影片的點數，"
         "剩下的不夠支付它。沒有計入額度。"
     ),
     "owner_blocked": "機器人營運者已禁止你生成影片（原因：{reason}）。沒有計入額度。",
@@ -352,19 +352,19 @@ ZH_TW: dict[str, str] = {
         "只有新增了本機器人的伺服器才能生成影片；機器人營運者已關閉在其他地方生成影片的功能。"
     ),
     "personal_budget_spent_standing": (
-        "本月在未新增本機器人的地方生成影片的積分已用完。{reset}可以再次在這裡生成影片。"
+        "本月在未新增本機器人的地方生成影片的點數已用完。{reset}可以再次在這裡生成影片。"
     ),
     "personal_budget_too_little_standing": (
-        "本月在未新增本機器人的地方生成影片的積分只剩 {left}，不夠最便宜的影片（{cheapest}）。"
+        "本月在未新增本機器人的地方生成影片的點數只剩 {left}，不夠最便宜的影片（{cheapest}）。"
         "{reset}可以再次在這裡生成影片。"
     ),
     "personal_budget_too_little_held_standing": (
-        "本月在未新增本機器人的地方生成影片的積分只剩 {left}（已計入正在生成的影片的預計花費），"
+        "本月在未新增本機器人的地方生成影片的點數只剩 {left}（已計入正在生成的影片的預計花費），"
         "不夠最便宜的影片（{cheapest}）。{reset}可以再次在這裡生成影片；如果正在生成的影片花費"
         "比預計少、失敗或被取消，可以更早。"
     ),
     "personal_budget_spent_held_standing": (
-        "本月在未新增本機器人的地方生成影片的積分已用完（已計入正在生成的影片的預計花費）。"
+        "本月在未新增本機器人的地方生成影片的點數已用完（已計入正在生成的影片的預計花費）。"
         "{reset}可以再次在這裡生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早。"
     ),
     "owner_blocked_standing": "機器人營運者已禁止你生成影片（原因：{reason}）。",
@@ -379,7 +379,7 @@ ZH_TW: dict[str, str] = {
     "owner_resume_done": "影片生成已在所有地方恢復。",
     "owner_not_blocked": "{user} 沒有被禁止生成影片。",
     "owner_month_credits": (
-        "**本月在未新增本機器人的地方的積分**（私訊和使用者安裝的應用程式，自 {start} 起）：已花費 {used}。{left}"
+        "**本月在未新增本機器人的地方的點數**（私訊和使用者安裝的應用程式，自 {start} 起）：已花費 {used}。{left}"
     ),
     "owner_budget_none": "未為它們設定每月預算（機器人設定中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
     "owner_member_month": "{user} 本月在未新增本機器人的地方花費了 {credits}（自 {start} 起）。",
@@ -393,8 +393,8 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "Resume videos everywhere after the balance is topped up": "儲值後在所有地方恢復影片生成",
     "Stop a user making videos anywhere": "禁止某個使用者在任何地方生成影片",
     "Let a user blocked everywhere make videos": "允許被全域封鎖的使用者再次生成影片",
-    "Credits spent outside servers this month, and by whom": "本月在伺服器之外花費的積分及花費者",
-    "Only this user's credits": "只看這個使用者的積分",
+    "Credits spent outside servers this month, and by whom": "本月在伺服器之外花費的點數及花費者",
+    "Only this user's credits": "只看這個使用者的點數",
     "user": "使用者",
     "The user": "該使用者",
     "Why (the user reads it)": "原因（該使用者會看到）",
