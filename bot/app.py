@@ -714,7 +714,7 @@ def _mention_commands(commands: Sequence[discord.app_commands.AppCommand]) -> No
 class _CommandInFlight:
     """`VideoBot.command_in_flight`: a plain class rather than a generator-based context
     manager, as it wraps every `/video` from its deferral on. Measured on a burst of 200: the
-    generator-based pair (this and `cogs._queue.answered_if_cut_short`) cost the bot about
+    generator-based pair (this and `cogs._cut_short.answered_if_cut_short`) cost the bot about
     0.05 s more CPU before all were acknowledged (docs/performance.md)."""
 
     __slots__ = ("_bot", "_marked", "_task")

@@ -16,9 +16,9 @@ import discord
 from bot.i18n import msg, t
 from bot.jobs.models import Job, JobState
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
-from cogs._queue import acknowledge_first, answer_privately
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from discord import app_commands
 
 from bot.i18n import Message, msg
 from bot.log_context import bound
-from cogs._queue import acknowledge_first, answer_privately
+from cogs._answers import acknowledge_first, answer_privately
 from cogs._reach import place_of
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from bot.i18n import t
 from bot.jobs.models import Job, MessageRef
 from bot.jobs.validation import VideoOptions, generation_mode
 from bot.text import MESSAGE_CONTENT, code_block
-from cogs._queue import InteractionOrigin, answered_first, send_privately
+from cogs._answers import answered_first, send_privately
+from cogs._origins import InteractionOrigin
 from cogs._recent import SeenLately, Sighting
 
 log = logging.getLogger(__name__)

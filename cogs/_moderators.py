@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs._queue import role_ids
+from cogs._from_discord import role_ids
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

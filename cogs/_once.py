@@ -15,7 +15,8 @@ from typing import Any
 import discord
 
 from bot.i18n import Message
-from cogs._queue import answer_privately, interaction_origin_id
+from cogs._answers import answer_privately
+from cogs._origin_ids import interaction_origin_id
 from cogs._recent import Sighting
 
 

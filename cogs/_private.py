@@ -14,7 +14,8 @@ from bot.jobs.store import CancelledJob, CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
 from bot.moderation.store import Actor
 from bot.text import MESSAGE_CONTENT, REASON_CHARS, join_lines, quote
-from cogs._queue import answer_privately, role_ids, send_privately, thread_parent_id
+from cogs._answers import answer_privately, send_privately
+from cogs._from_discord import role_ids, thread_parent_id
 from cogs._reach import place_of
 
 if TYPE_CHECKING:

@@ -25,15 +25,11 @@ from bot.jobs.pricing import Estimate, amount, expected_cost, length_of
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
+from cogs._answers import acknowledge_first, answer_privately
+from cogs._cost_notes import cost_basis
 from cogs._errors import report_failure
-from cogs._queue import (
-    InteractionOrigin,
-    Origin,
-    acknowledge_first,
-    answer_privately,
-    cost_basis,
-    queue_request,
-)
+from cogs._origins import InteractionOrigin, Origin
+from cogs._queue import queue_request
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

@@ -20,6 +20,7 @@ from bot.i18n import msg, t
 from bot.jobs.models import ACTIVE_STATES, Job, JobState
 from bot.jobs.store import CancelOutcome
 from bot.moderation.store import Actor
+from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
 from cogs._moderators import is_moderator
 from cogs._private import (
@@ -28,7 +29,6 @@ from cogs._private import (
     cancel_or_say_why_not,
     show_final_status,
 )
-from cogs._queue import acknowledge_first, answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

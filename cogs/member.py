@@ -25,6 +25,7 @@ from bot.text import (
     one_line,
     preview,
 )
+from cogs._answers import answer_privately, send_privately
 from cogs._errors import acknowledged_check
 from cogs._private import (
     answer_quota,
@@ -33,7 +34,6 @@ from cogs._private import (
     requester_of,
     show_privately,
 )
-from cogs._queue import answer_privately, send_privately
 from cogs._reach import place_of, rules_guild_id
 
 if TYPE_CHECKING:

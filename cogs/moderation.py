@@ -52,8 +52,10 @@ from bot.text import (
     fit,
     quote,
 )
+from cogs._answers import answer_privately
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
+from cogs._permissions import asked_for, missing_permissions
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
     cancel_for_ban,
@@ -64,7 +66,6 @@ from cogs._private import (
     requester_of,
     show_privately,
 )
-from cogs._queue import answer_privately, asked_for, missing_permissions
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

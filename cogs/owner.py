@@ -20,9 +20,9 @@ from bot.jobs.pricing import amount
 from bot.moderation.periods import stamp
 from bot.moderation.report import personal_month_lines
 from bot.text import REASON_CHARS, quote
+from cogs._answers import answer_privately
 from cogs._errors import Refusal, acknowledged_check
 from cogs._private import cancel_for_operator_block, lift_the_pause, show_privately
-from cogs._queue import answer_privately
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

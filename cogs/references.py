@@ -60,6 +60,14 @@ from bot.media_refresh import attachment_id, from_service_links
 from bot.moderation.periods import stamp
 from bot.result_layout import components_of, uses_media
 from bot.text import CODE_CHARS, code
+from cogs._answers import answer_privately
+from cogs._before_recording import (
+    refused_before_fetching,
+    refused_by_rules_in_time,
+    refused_with_what_was_collected,
+    usable,
+)
+from cogs._cut_short import answered_if_cut_short
 from cogs._errors import log_failure, report_failure
 from cogs._forms import (
     RESENT_WINDOW,
@@ -77,24 +85,12 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
+from cogs._from_discord import media_from_attachment
 from cogs._names import first_known, names_in, names_known, typed_prompt_spoken
 from cogs._once import made_once
-from cogs._queue import (
-    PRIVATE_NOTE_LIFETIME,
-    InteractionOrigin,
-    MessageOrigin,
-    answer_privately,
-    answered_if_cut_short,
-    interaction_origin_id,
-    media_from_attachment,
-    message_origin_id,
-    queue_request,
-    queue_video,
-    refused_before_fetching,
-    refused_by_rules_in_time,
-    refused_with_what_was_collected,
-    usable,
-)
+from cogs._origin_ids import interaction_origin_id, message_origin_id
+from cogs._origins import PRIVATE_NOTE_LIFETIME, InteractionOrigin, MessageOrigin
+from cogs._queue import queue_request, queue_video
 from cogs._reach import place_of
 from cogs._recent import SeenLately, Sighting
 from cogs._refusals import RecentRefusals, Refusal

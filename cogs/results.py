@@ -35,6 +35,9 @@ from bot.media_refresh import from_service_links
 from bot.moderation.periods import stamp
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
+from cogs._answers import acknowledge_first
+from cogs._before_recording import refused_before_fetching, refused_by_rules_in_time
+from cogs._cut_short import answered_if_cut_short
 from cogs._delete import DeleteAnswer, ask_to_delete, ask_to_delete_pruned
 from cogs._errors import report_failure
 from cogs._forms import (
@@ -54,14 +57,8 @@ from cogs._forms import (
 )
 from cogs._names import typed_prompt_spoken
 from cogs._once import made_once
-from cogs._queue import (
-    InteractionOrigin,
-    acknowledge_first,
-    answered_if_cut_short,
-    queue_request,
-    refused_before_fetching,
-    refused_by_rules_in_time,
-)
+from cogs._origins import InteractionOrigin
+from cogs._queue import queue_request
 from cogs._recent import SeenLately, Sighting
 
 if TYPE_CHECKING:

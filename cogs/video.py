@@ -28,18 +28,14 @@ from bot.jobs.validation import (
     check_before_links,
     generation_mode,
 )
+from cogs._before_recording import refused_before_fetching, refused_with_what_was_collected, usable
+from cogs._cut_short import answered_if_cut_short
 from cogs._errors import report_failure
 from cogs._forms import give_prompt_back
+from cogs._from_discord import media_from_attachment
 from cogs._names import typed_prompt_spoken
-from cogs._queue import (
-    InteractionOrigin,
-    answered_if_cut_short,
-    media_from_attachment,
-    queue_video,
-    refused_before_fetching,
-    refused_with_what_was_collected,
-    usable,
-)
+from cogs._origins import InteractionOrigin
+from cogs._queue import queue_video
 
 if TYPE_CHECKING:
     from bot.app import VideoBot

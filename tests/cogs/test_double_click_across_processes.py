@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-import cogs._queue
+import cogs._answers
 from tests.backends import postgres_only
 from tests.cogs.test_results import delivered_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -35,7 +35,7 @@ def first_click_to_old_second_to_new(monkeypatch, old: World, new: World) -> asy
     """Discord hears the old process first on the first click, the new one on the second (the
     other waits for it); the event is set once all four acknowledgements are answered, when no
     process has any more to decide."""
-    real = cogs._queue.acknowledge_first
+    real = cogs._answers.acknowledge_first
     order: dict[int, int] = {}
     heard = defaultdict(asyncio.Event)
     answered: list[bool] = []

@@ -1001,7 +1001,7 @@ async def test_a_mention_refused_for_a_banned_word_does_not_repeat_it_in_public(
     deletes the member's message. It says why without the word, and goes away as a block's
     note does (the mod-log and a private /video answer still quote it)."""
     async with server(tmp_path) as s:
-        monkeypatch.setattr(sys.modules["cogs._queue"], "PRIVATE_NOTE_LIFETIME", 0.05)
+        monkeypatch.setattr(sys.modules["cogs._origins"], "PRIVATE_NOTE_LIFETIME", 0.05)
         await mod(s, "words add", pattern="slurword")
         asking = await mention(s.world, "a slurword painted on a wall")
         answer = await bots_reply_to(s.world, asking)
@@ -1043,7 +1043,7 @@ async def test_a_blocked_member_posting_mention_after_mention_gets_one_note_not_
 async def test_a_mention_refused_by_a_rule_gets_a_note_that_goes_away(tmp_path, monkeypatch):
     """Like the block note: the refusal is for the member, not the channel to read forever."""
     async with server(tmp_path) as s:
-        monkeypatch.setattr(sys.modules["cogs._queue"], "PRIVATE_NOTE_LIFETIME", 0.05)
+        monkeypatch.setattr(sys.modules["cogs._origins"], "PRIVATE_NOTE_LIFETIME", 0.05)
         await mod(s, "limits set", allowance=1)
         first = await mention(s.world, "a red fox in the snow")
         await s.world.api.wait_for_submits(1)

@@ -705,7 +705,7 @@ async def test_a_reply_delivered_twice_to_a_member_with_one_left_makes_one_job_a
     tmp_path, caplog
 ):
     """A deploy overlap: the same reply reaches the bot twice; the echo must not say "used all"."""
-    caplog.set_level("INFO", logger="cogs._queue")
+    caplog.set_level("INFO", logger="cogs._origin_ids")
     async with (
         Site(PUBLIC_HOST) as web,
         running_bot(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import discord
 from discord.state import ConnectionState
 
+from cogs._from_discord import role_ids
 from cogs._moderators import is_moderator
-from cogs._queue import role_ids
 
 GUILD_ID = 1
 NEWCOMER = 555  # say `/videomod role set role:@Newcomer allowance:1`

@@ -1,0 +1,90 @@
+"""Answering an interaction: privately, acknowledged before slow work, and only once
+when a deploy overlap gives the same interaction to two processes (Discord keeps the
+first answer).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+
+import discord
+
+from bot.i18n import Message
+from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
+
+log = logging.getLogger(__name__)
+
+
+# Discord's answer to a second initial response to one interaction: another process (the same
+# shard run twice, as in a deploy overlap) got the same command and answered Discord first.
+ALREADY_ACKNOWLEDGED = 40060
+
+
+async def answer_privately(
+    interaction: discord.Interaction[discord.Client],
+    message: Message,
+    *,
+    acknowledged: bool = False,
+) -> int | None:
+    """Reply in the member's language, only to them, acknowledged yet or not.
+
+    `acknowledged`: Discord already holds an initial response, maybe another process's.
+    Returns the id of a follow-up's message (after a deferral: the original response).
+    """
+    text = message.render(str(interaction.locale))
+    return await send_privately(interaction, text, acknowledged=acknowledged)
+
+
+async def send_privately(
+    interaction: discord.Interaction[discord.Client], text: str, *, acknowledged: bool = False
+) -> int | None:
+    """`text` only to the member (pinging nobody), as the answer or, once acknowledged, as a
+    follow-up; see `answer_privately`."""
+    text = fit(text, MESSAGE_CONTENT)
+    if acknowledged or interaction.response.is_done():
+        sent = await interaction.followup.send(
+            text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+        )
+        return sent.id
+    # If the same command reached another process, which answered it: one answer is enough.
+    await answered_first(
+        interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS),
+        interaction.id,
+    )
+    return None
+
+
+async def answered_first(answer: Awaitable[object], interaction_id: int) -> bool:
+    """Give Discord an interaction's first answer (`answer`: the call, not yet awaited).
+
+    False, and one INFO line, when another process answered first: in a deploy overlap
+    Discord tells both processes, keeps the first answer and refuses the other (40060).
+    """
+    try:
+        await answer
+    except discord.HTTPException as error:
+        if error.code != ALREADY_ACKNOWLEDGED:
+            raise
+        log.info("interaction:%d already answered by another process; leaving it", interaction_id)
+        return False
+    return True
+
+
+async def acknowledge_first(
+    interaction: discord.Interaction[discord.Client], *, press: bool = False
+) -> bool:
+    """Acknowledge before any database work: a read or write waiting on the database's lock
+    (two processes in a deploy, a long transaction) must not outlast Discord's 3 seconds.
+
+    A command gets a private "thinking..." its answer replaces; a `press` (a button) a
+    deferred update, so its message can still be edited. False when another process
+    acknowledged this interaction first: that one handles it, this one stays quiet.
+    """
+    if interaction.response.is_done():
+        return True
+    if press:
+        deferral = interaction.response.defer()
+    else:
+        deferral = interaction.response.defer(ephemeral=True, thinking=True)
+    return await answered_first(deferral, interaction.id)
