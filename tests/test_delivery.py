@@ -439,6 +439,31 @@ async def test_a_blocked_members_video_whose_deletion_failed_is_not_taken_for_th
     the_cancel_notice(results(fake), told)
 
 
+async def test_a_blocked_members_video_that_cannot_be_deleted_still_gets_its_notice(
+    store, clock, fake, client, api, downloads
+):
+    """A video posted unseen, then withheld by a block: deleting it failed, then so did the
+    notice's post; on the notice's retry the deletion failed again. That retry, looking for the
+    notice posted before, must not take the video for it (both carry the job's marker): the
+    member would never be told the video was withheld, the video standing as its news. The
+    video stays (logged), and the notice follows it."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    delivery = Delivery(client, downloads, store, clock=clock)
+    job = await finished_job(store, clock, fake, api)
+    unseen = await delivery(job)  # posted; the bot saw a timeout and will try again later
+    due = await blocked(store, clock, fake, job)
+    fake.fail_next("DELETE", rf"/channels/{fake.channel_id}/messages/\d+", status=503, times=2)
+    fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+    assert (await delivery(due)).outcome is DeliveryOutcome.RETRY
+    told = await retried(store, clock, delivery, due)
+    assert told.outcome is DeliveryOutcome.DELIVERED
+    assert told.message_id != unseen.message_id, "the video was not taken for the notice"
+    assert fake.get_message(unseen.message_id) is not None, "its deletion failed twice"
+    video, notice = results(fake)
+    assert video["id"] == str(unseen.message_id)
+    assert the_cancel_notice([notice], told) is notice
+
+
 async def test_a_blocked_members_expired_link_post_is_not_taken_for_the_notice(
     store, clock, fake, client, api, downloads
 ):
