@@ -470,9 +470,10 @@ class StatusMessages:
             return
         _, was_final = self._wanted.get(job.id, (job, False))
         if was_final and not final:
-            # A last edit waiting its turn is never replaced by an older snapshot (a change held
-            # back for its interval): the last edit is written down as shown, and no sweep
-            # would correct "rendering 40%" left beside the posted video.
+            # A last edit waiting its turn is never replaced by an older snapshot (a slow check's
+            # progress handed in late): the last edit is written down as shown, and no sweep
+            # would correct "rendering 40%" left beside the posted video. (A change held back
+            # for its interval never gets here: `schedule` let it go.)
             return
         self._wanted[job.id] = (job, final or was_final)
         if job.id not in self._editors:

@@ -1,7 +1,9 @@
 """The status message: edited as a job advances, throttled, in order, never for nothing."""
 
 import asyncio
+import contextlib
 import dataclasses
+import sqlite3
 import time
 
 import discord
@@ -628,6 +630,80 @@ async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_tu
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
     content = await shown_once_settled(status, fake, job)
     assert "no news from the video service" in content, content
+
+
+async def two_failed_checks(store, job_id):
+    """Two status checks of the job fail (APIMart down): as stored, it is without news."""
+    for _ in range(2):
+        claim = await claimed(store, job_id, Stage.POLL)
+        assert await store.record_poll_failure(claim, next_poll_at=time.time())
+    return await store.get(job_id)
+
+
+@contextlib.contextmanager
+def job_unreadable_for(store, job_id, seconds):
+    """The database refuses to read the job for `seconds` (locked for a moment)."""
+    read = store.get
+    until = time.monotonic() + seconds
+
+    async def get(wanted_id):
+        if wanted_id == job_id and time.monotonic() < until:
+            raise sqlite3.OperationalError("database is locked")
+        return await read(wanted_id)
+
+    store.get = get
+    try:
+        yield
+    finally:
+        store.get = read
+
+
+async def test_a_held_back_change_is_dropped_when_newer_news_is_scheduled_behind_a_busy_lane(
+    store, fake, client
+):
+    """The job's 45 % edit waits for the channel's lane (another job's 429), and its news,
+    said only once ("no news from the video service"), is next. The 40 % held back before
+    them must be let go as they are scheduled: come due, it would take the news's place,
+    and the member would read "about 4 min left" for the whole outage. (Its re-read of the
+    job would catch that, but the database was locked for that moment.)"""
+    status = StatusMessages(client, store, min_edit_interval=1.0)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    await status.update(await progress_read(store, job.id, 20, time.time))  # made
+    await status.update(await progress_read(store, job.id, 40, time.time))  # held back
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=2.0)
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    status.schedule(await progress_read(store, job.id, 45, time.time))  # waits for the lane
+    status.schedule(await two_failed_checks(store, job.id))  # next after it
+    with job_unreadable_for(store, job.id, seconds=1.5):  # while the 40 % comes due
+        content = await shown_once_settled(status, fake, job)
+    assert "no news from the video service" in content, content
+
+
+async def test_a_late_progress_snapshot_does_not_replace_the_waiting_final_edit(
+    store, fake, client
+):
+    """The job's 45 % edit waits for the channel's lane (another job's 429), its last edit
+    ("done") next; then a slow status check, begun before the render finished, hands in its
+    40 %. That snapshot must not take the last edit's place (as the last edit, Cancel button
+    gone): "rendering 40%" would stay beside the posted video for good, written down as
+    shown, so no sweep would put it right."""
+    status = StatusMessages(client, store, min_edit_interval=0.5)
+    job = await posted_job(store, time.time, fake, client, status)
+    other = await posted_job(store, time.time, fake, client, status)  # same channel
+    await status.update(await progress_read(store, job.id, 20, time.time))  # made
+    slow_check = await progress_read(store, job.id, 40, time.time)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.5)
+    status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
+    await asyncio.sleep(0.1)
+    status.schedule(await progress_read(store, job.id, 45, time.time))  # waits for the lane
+    done = await finished(store, job, JobState.COMPLETED, now=time.time())
+    await store.mark_delivered(done, now=time.time(), message_id=fake.new_snowflake())
+    status.schedule(await store.get(job.id), final=True)  # next after it
+    status.schedule(slow_check)  # handed in late
+    content = await shown_once_settled(status, fake, job)
+    assert "is done" in content, content
 
 
 async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
