@@ -11,7 +11,6 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import IO, Any, cast
 
 import aiohttp
@@ -19,35 +18,33 @@ import discord
 
 from bot.discord_refusals import cannot_reply, closed_to_the_bot, nothing_left_to_edit
 from bot.i18n import t
-from bot.jobs.failures import FailureCause, failure_cause, stored_reason
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.media.fetcher import FetchError, GuardedFetcher, Refused
 from bot.result_layout import (
-    Layout,
     Row,
-    attachment_url,
     components_of,
     made_from_spoiler,
     marker_line,
-    references_summary,
-    result_layout,
-    spoiler_link,
     text_displays,
 )
-from bot.status import checks_end
-from bot.status_messages import StatusMessages
-from bot.text import (
-    EMBED_TITLE,
-    MESSAGE_CONTENT,
-    fit,
-    quoted_sentence,
+from bot.result_text import (
+    VIDEO_FILENAME,
+    LinkReason,
+    job_footer,
+    link_expired,
+    mentions_only,
+    plain_embed,
+    result_content,
+    result_message,
+    shows_video,
 )
+from bot.status_messages import StatusMessages
+from bot.text import EMBED_TITLE, fit
 
 log = logging.getLogger(__name__)
 
-VIDEO_FILENAME = "video.mp4"
 _DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=300, sock_read=60)
 # Downloads are kept in memory up to this size, then spill to a temporary file: 32 delivery
 # workers hold at most 64 MiB in memory.
@@ -76,210 +73,6 @@ _BAD_REQUEST = 400
 _MISSING_PERMISSIONS = 50013
 
 Messageable = discord.abc.Messageable
-
-
-def mentions_only(user_id: int) -> discord.AllowedMentions:
-    """Ping the requester and nobody else, whatever the prompt says."""
-    return discord.AllowedMentions(
-        everyone=False, roles=False, users=[discord.Object(user_id)], replied_user=False
-    )
-
-
-def made_a_video(job: Job, now: float) -> bool:
-    """Whether its result brings a video (or its link): not when its link expired unposted."""
-    return job.state is JobState.COMPLETED and not job.cancelled and not link_expired(job, now)
-
-
-def plain_embed(job: Job, *, now: float) -> discord.Embed:
-    """The card at its plainest, for when Discord refuses the layout: the title, and the footer
-    that marks the job's result."""
-    ok = made_a_video(job, now)
-    embed = discord.Embed(
-        title=fit(
-            t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
-        ),
-        colour=discord.Colour.green() if ok else discord.Colour.red(),
-    )
-    return embed.set_footer(text=job_footer(job))
-
-
-def job_footer(job: Job) -> str:
-    """The footer that marks a result as this job's (used to spot duplicates after a crash)."""
-    return t("job_footer", job.requester.locale, job_id=job.id)
-
-
-def gallery_url(job: Job, *, now: float, attached: bool, unreachable: bool) -> str | None:
-    """What the result's gallery plays: the upload, else the service's link while it works."""
-    if attached:
-        return attachment_url(VIDEO_FILENAME)
-    if not shows_video(job) or unreachable or link_expired(job, now):
-        return None
-    url = job.result_url or ""
-    # Discord plays a video from a public web link, not from anything else.
-    return url if url.startswith(("https://", "http://")) else None
-
-
-class LinkReason(StrEnum):
-    """Why a finished video is posted as its link: the catalog key that says so."""
-
-    TOO_LARGE = "result_link"
-    # The link stands for a post that may not have been made.
-    UNPOSTED = "result_link_unposted"
-    # Attach Files was taken from the bot where it posts.
-    FILES_REFUSED = "result_link_files_refused"
-    # Discord refused the post with the file for another reason (a 400): it fits, so it is
-    # not called too large.
-    NOT_ATTACHED = "result_link_not_attached"
-
-
-def result_message(
-    job: Job,
-    *,
-    now: float,
-    attached: bool,
-    unreachable: bool = False,
-    channel_failed: bool = False,
-    channel_unsure: bool = False,
-    link_reason: LinkReason = LinkReason.TOO_LARGE,
-    buttons: Row | None = None,
-) -> Layout:
-    """The whole result as a Components V2 layout, wherever it is posted."""
-    headline = result_content(
-        job,
-        now=now,
-        attached=attached,
-        unreachable=unreachable,
-        channel_failed=channel_failed,
-        channel_unsure=channel_unsure,
-        link_reason=link_reason,
-    )
-    return result_layout(
-        job,
-        ok=made_a_video(job, now),
-        headline=headline,
-        marker=job_footer(job),
-        references=references_summary(job),
-        video_url=gallery_url(job, now=now, attached=attached, unreachable=unreachable),
-        buttons=buttons,
-    )
-
-
-def without_moderator(job: Job, key: str) -> str:
-    """`key`, or for a job made outside servers that added the bot (DMs, group DMs, servers
-    where a member uses their own install) its `_personal` variant: no moderator has a say
-    over the bot there, so none is named."""
-    return f"{key}_personal" if job.requester.guild_id is None else key
-
-
-def failure_text(job: Job, mention: str) -> list[str]:
-    """Why a job produced no video, and what to do, in the member's language."""
-    locale = job.requester.locale
-    if job.cancelled:
-        return [cancel_notice(job, mention)]
-    if job.state in (JobState.REJECTED, JobState.SUBMIT_UNKNOWN):
-        # The submit itself failed: these reasons are whole sentences.
-        sentence = t(
-            job.error_key or "submit_unknown",
-            locale,
-            job_id=job.id,
-            reason=stored_reason(job.error_message or ""),
-        )
-        return [f"{mention} {sentence}"]
-    if job.state is JobState.TIMED_OUT:
-        # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
-        return [
-            t("failure_timed_out", locale, mention=mention, job_id=job.id, until=checks_end(job))
-        ]
-    if job.billed:
-        # Billed with nothing to show (a `completed` without a video): it counts, say so.
-        billed = without_moderator(job, "failure_billed_no_video")
-        return [t(billed, locale, mention=mention, job_id=job.id)]
-    # The API's reason is its own text (any length, any markdown); ours is a catalog sentence.
-    said = quoted_sentence(job.error_message) if job.error_message else None
-    if job.state is JobState.CANCELLED:
-        lines = [t("failure_service_cancelled", locale, mention=mention, job_id=job.id)]
-    else:
-        cause = failure_cause(job.error_message)
-        if cause is FailureCause.OTHER:
-            # APIMart failed it without a word: "it did not say why", as a refusal without one.
-            reason = said or t(job.error_key or "refusal_unexplained", locale).rstrip(".。")
-            # Our own reasons (a lost task, no video, none) are nothing the prompt could change.
-            hint = "result_failed_hint" if said is not None else "failure_try_again"
-            return [
-                t("failure_other", locale, mention=mention, job_id=job.id, reason=reason),
-                t(without_moderator(job, hint), locale),
-            ]
-        lines = [t(f"failure_{cause.value}", locale, mention=mention, job_id=job.id)]
-    if said is not None:
-        lines.append(t("failure_service_said", locale, reason=said))
-    return lines
-
-
-def cancel_notice(job: Job, mention: str) -> str:
-    """Who cancelled the job, and whether it still counts, in the member's language; posted
-    where others may read it, so a block is not named."""
-    return job.cancel_notice(mention, public=True).render(job.requester.locale)
-
-
-def shows_video(job: Job) -> bool:
-    """Whether the job's news is its video (not a failure, nor a cancelled render's notice)."""
-    return job.state is JobState.COMPLETED and job.result_url is not None and not job.cancelled
-
-
-def result_content(
-    job: Job,
-    *,
-    now: float,
-    attached: bool,
-    unreachable: bool = False,
-    channel_failed: bool = False,
-    channel_unsure: bool = False,
-    link_reason: LinkReason = LinkReason.TOO_LARGE,
-) -> str:
-    """The text above the result card: for whom, and the link or why there is no video.
-
-    `unreachable`: the video could not be fetched, several times over; say so with its link.
-    `channel_failed`: this is a DM because posting in the job's channel failed; say so.
-    `channel_unsure`: ... or because an earlier post there may have gone, unseen, and the
-    channel can no longer be read to know: say that, not that posting there failed.
-    `link_reason`: why a video that is not `attached` is its link.
-    """
-    locale = job.requester.locale
-    mention = f"<@{job.requester.user_id}>"
-    lines: list[str] = []
-    if shows_video(job):
-        if link_expired(job, now):
-            lines.append(t("result_link_expired", locale, mention=mention))
-        elif unreachable:
-            url = spoiler_link(job, job.result_url or "")
-            lines.append(t("result_download_failed", locale, mention=mention, url=url))
-        else:
-            lines.append(t("result_ready", locale, mention=mention))
-            if not attached:
-                lines.append(link_text(job, link_reason))
-    else:
-        lines.extend(failure_text(job, mention))
-    if channel_failed:
-        note = "result_dm_note_unsure" if channel_unsure else "result_dm_note"
-        lines.append(t(note, locale, channel_id=job.requester.channel_id))
-    return fit("\n".join(lines), MESSAGE_CONTENT)
-
-
-def link_expired(job: Job, now: float) -> bool:
-    """Whether the API's link to the video no longer works."""
-    return job.result_expires_at is not None and job.result_expires_at <= now
-
-
-def link_text(job: Job, why: LinkReason) -> str:
-    """The video's link, when it stops working, and `why` it is a link."""
-    assert job.result_url is not None
-    locale = job.requester.locale
-    expiry = (
-        f"<t:{job.result_expires_at}:R>"
-        if job.result_expires_at is not None
-        else t("expiry_soon", locale)
-    )
-    return t(why.value, locale, url=spoiler_link(job, job.result_url), expiry=expiry)
 
 
 # A post's nonce says which end of the job it tells (see `result_nonce`); Discord allows 25

@@ -30,19 +30,7 @@ from typing import IO, Any, Protocol, cast
 import aiohttp
 import discord
 
-from bot.delivery import (
-    VIDEO_FILENAME,
-    Delivery,
-    LinkReason,
-    as_told,
-    delivered,
-    link_expired,
-    mentions_only,
-    plain_embed,
-    result_content,
-    result_message,
-    shows_video,
-)
+from bot.delivery import Delivery, as_told, delivered
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message, msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
@@ -59,6 +47,16 @@ from bot.reach import (
     queued_message,
 )
 from bot.result_layout import made_from_spoiler
+from bot.result_text import (
+    VIDEO_FILENAME,
+    LinkReason,
+    link_expired,
+    mentions_only,
+    plain_embed,
+    result_content,
+    result_message,
+    shows_video,
+)
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
 log = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ def _about(key: str, job: Job | None, message_id: int) -> str:
 def requester_of(job: Job | None, post: discord.Message | None) -> int | None:
     """Who asked for the post's video: its job says, and once the job was pruned
     (`JOB_RETENTION_DAYS`) the post does: a result pings its requester and nobody else
-    (`bot.delivery.mentions_only`), whatever its prompt says. None: nobody known."""
+    (`bot.result_text.mentions_only`), whatever its prompt says. None: nobody known."""
     if job is not None:
         return job.requester.user_id
     mentioned = {user.id for user in post.mentions} if post is not None else set()

@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery import without_moderator
 from bot.i18n import Message, msg, t
 from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.reach import Place
+from bot.result_text import without_moderator
 from bot.status import checks_end, eta_text, next_try, progress_bar
 from bot.text import (
     CHOICE_NAME,

@@ -9,11 +9,12 @@ import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery, job_footer
+from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.store import CancelOutcome, Stage
 from bot.media.fetcher import GuardedFetcher
+from bot.result_text import job_footer
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text

@@ -13,7 +13,6 @@ import discord
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.delivery import gallery_url, job_footer, made_a_video, plain_embed, result_content
 from bot.i18n import msg, plural
 from bot.jobs.media import MessageMedia
 from bot.jobs.models import Job, JobState, MediaInput, Requester
@@ -39,6 +38,7 @@ from bot.moderation.report import (
 )
 from bot.moderation.store import AuditRow, JobRow, UsageRow
 from bot.result_layout import references_summary, result_layout
+from bot.result_text import gallery_url, job_footer, made_a_video, plain_embed, result_content
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
 from cogs._private import more_not_shown, render

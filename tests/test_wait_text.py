@@ -2,9 +2,9 @@
 
 import dataclasses
 
-from bot.delivery import failure_text
 from bot.jobs.eta import Prior, Reading, estimate_remaining, shown_seconds
 from bot.jobs.models import JobState, Requester
+from bot.result_text import failure_text
 from bot.status import render_status
 from bot.status_messages import StatusMessages
 from cogs.member import status_report

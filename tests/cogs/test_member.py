@@ -7,7 +7,6 @@ import time
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.delivery import failure_text
 from bot.jobs.models import (
     CHANNEL_TARGET,
     DELETED_RESULT,
@@ -19,6 +18,7 @@ from bot.jobs.models import (
 from bot.jobs.store import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
+from bot.result_text import failure_text
 from cogs.member import history_text, job_choices, status_details, status_report
 from tests.cogs.test_reach import eventually
 from tests.conftest import FakeClock

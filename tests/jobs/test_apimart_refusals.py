@@ -6,11 +6,11 @@ import re
 import pytest
 
 from bot.apimart import VideoRequest
-from bot.delivery import failure_text
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import JobStore
+from bot.result_text import failure_text
 from cogs.member import status_report
 from tests.fakes.apimart import TaskPlan
 from tests.jobs.test_service_and_poller import (

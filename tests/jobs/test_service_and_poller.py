@@ -12,7 +12,6 @@ import pytest
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.models import TaskInfo, TaskStatus
-from bot.delivery import failure_text, shows_video
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import Job, JobRefused, JobState, Requester
@@ -22,6 +21,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.store import CancelOutcome, JobStore, Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from bot.result_text import failure_text, shows_video
 from tests.fakes.apimart import TaskPlan
 from tests.jobstates import finished, submitted
 

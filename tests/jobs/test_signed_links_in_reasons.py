@@ -8,9 +8,9 @@ import logging
 import pytest
 
 from bot.apimart import VideoRequest
-from bot.delivery import failure_text
 from bot.jobs.models import JobState, Requester
 from bot.logs import configure_logging
+from bot.result_text import failure_text
 from cogs.member import status_report
 from tests.fakes.apimart import TaskPlan
 from tests.jobs.test_service_and_poller import (
