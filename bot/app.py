@@ -36,7 +36,8 @@ from bot.jobs.pricing import Pricing
 from bot.jobs.retention import JobRetention
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore, LeaseTerms
+from bot.jobs.stages import LeaseTerms
+from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.media_refresh import (
     DISCORD_CDN_ORIGINS,

@@ -304,7 +304,7 @@ class Settings(EnvSettings):
         " confirmation threshold (at most 840: Discord lets the bot edit the question for 15"
         " minutes)",
     )
-    # Bounded: a claim lasting longer than any process makes (`bot.jobs.store.LONGEST_CLAIM`,
+    # Bounded: a claim lasting longer than any process makes (`bot.jobs.stages.LONGEST_CLAIM`,
     # from this bound) was written by a clock since set back, and is taken for lapsed.
     lease_seconds: Seconds = Field(
         default=60.0,

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.i18n import Listed, Message, msg, plural
+from bot.jobs.cancels import CancelledJob, CancelOutcome
 from bot.jobs.models import Job, Requester
-from bot.jobs.store import CancelledJob, CancelOutcome
 from bot.moderation.report import price_lines, quota_lines
 from bot.moderation.store import Actor
 from bot.text import MESSAGE_CONTENT, REASON_CHARS, join_lines, quote

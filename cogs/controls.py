@@ -17,8 +17,8 @@ import discord
 from discord.ext import commands
 
 from bot.i18n import msg, t
+from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import ACTIVE_STATES, Job, JobState
-from bot.jobs.store import CancelOutcome
 from bot.moderation.store import Actor
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from bot.apimart.models import TaskInfo, VideoRequest
 from bot.jobs.models import Job, JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 
 
 async def claimed(store: JobStore, job_id: int, stage: Stage) -> Job:

@@ -10,9 +10,10 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery
+from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from bot.jobs.store import CancelOutcome, Stage
+from bot.jobs.stages import Stage
 from bot.media.fetcher import GuardedFetcher
 from bot.result_text import job_footer
 from bot.status_messages import StatusMessages

@@ -17,7 +17,7 @@ from bot.i18n import (
     t,
     use_command_ids,
 )
-from bot.jobs.store import CancelledJob, CancelOutcome
+from bot.jobs.cancels import CancelledJob, CancelOutcome
 from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS, ZH_TW_COMMANDS
 from cogs._private import _block_cancel_lines
 

@@ -10,7 +10,8 @@ from bot.delivery import as_told
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.models import INTERACTION_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
 from tests.fakes.discord import CALLBACK_CHANNEL_MESSAGE, INTERACTION_APPLICATION_COMMAND

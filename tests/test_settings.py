@@ -18,7 +18,7 @@ import yarl
 from pydantic import ValidationError
 
 from bot.__main__ import connect_postgres, open_postgres
-from bot.jobs.store import LeaseTerms
+from bot.jobs.stages import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage.postgres import PostgresDatabase, describe_location
 from tests import backends

@@ -13,7 +13,8 @@ from bot.apimart.models import TaskInfo, VideoRequest
 from bot.delivery import result_nonce
 from bot.discord_pacing import GlobalWindow, pace_requests
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.status import progress_bar
 from bot.status_messages import StatusMessages, status_nonce
 from tests.harness import BOT_TOKEN

@@ -7,7 +7,8 @@ import discord
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
 from bot.status_sweep import HOLD, SETTLE, StatusSweep

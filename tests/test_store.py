@@ -8,7 +8,8 @@ import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from tests.backends import RecordingDatabase, postgres_only
 from tests.jobstates import claimed, finished, submitted

@@ -9,7 +9,8 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import Poller
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready
 from bot.reach import Reply, Route, queued_message
 from bot.status_messages import StatusMessages

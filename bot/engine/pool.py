@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable, Collection
 from bot.jobs.claims import holding
 from bot.jobs.kept_tasks import AnswerKept
 from bot.jobs.models import Job, JobState
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.log_context import bound
 
 log = logging.getLogger(__name__)

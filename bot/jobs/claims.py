@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from bot.jobs.models import Job
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 
 log = logging.getLogger(__name__)
 

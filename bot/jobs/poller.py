@@ -34,7 +34,8 @@ from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import FOLLOW_UP_LIMIT, NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
 from bot.jobs.schedule import PollSchedule, Reading, ScheduleMode
 from bot.jobs.service import HOLD_SLOT, Clock, JobService
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.observability.metrics import Metrics, RenderOutcome
 from bot.observability.repeated import RepeatedFailures
 

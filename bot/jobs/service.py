@@ -23,12 +23,14 @@ from bot.apimart import (
     VideoRequest,
 )
 from bot.i18n import Message, msg
+from bot.jobs.admission import Admission
 from bot.jobs.budget import RequestBudget, SubmitHold
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
 from bot.jobs.kept_tasks import AnswerKept, Kept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import Job, JobRefused, JobState, Requester
-from bot.jobs.store import Admission, JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.jobs.typical import first_check_delay, typical_for, usually_ready
 from bot.log_context import bound
 from bot.media_refresh import FETCH_MARGIN, RenewalCut, SourceUnanswered, earliest_expiry

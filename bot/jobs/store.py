@@ -8,20 +8,17 @@ nothing (the methods return False) instead of overwriting a newer state.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
-from bot.jobs.eta import Reading, add_reading
+from bot.jobs.admission import Admission
+from bot.jobs.cancels import CancelledJob, CancelOutcome
+from bot.jobs.eta import add_reading
 from bot.jobs.models import (
     ACTIVE_STATES,
     CHANNEL_TARGET,
@@ -32,14 +29,29 @@ from bot.jobs.models import (
     Job,
     JobRefused,
     JobState,
-    MessageRef,
     Requester,
 )
 from bot.jobs.pricing import expected_with
+from bot.jobs.rows import (
+    JOB_COLUMNS,
+    job_from_row,
+    readings_to_json,
+    reply_columns,
+    sources_to_json,
+)
+from bot.jobs.stages import (
+    CLOCK_SLACK,
+    LONGEST_CLAIM,
+    STAGE_JOBS,
+    STAGE_REACH,
+    LeaseTerms,
+    Stage,
+    stage_jobs,
+)
 from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
-from bot.reach import Reply, Route
+from bot.reach import Route
 from bot.storage import Connection, Database, LockWaitTimeout, Row
 
 log = logging.getLogger(__name__)
@@ -47,27 +59,6 @@ log = logging.getLogger(__name__)
 # Sorted: a set's order changes with each process's hash seed, and the SQL text should not.
 _ACTIVE = tuple(sorted(state.value for state in ACTIVE_STATES))
 _FINAL = tuple(sorted(state.value for state in FINAL_STATES))
-# States the poller asks APIMart about: running tasks, and timed-out ones followed quietly
-# (only while their `next_poll_at` is set) because APIMart may still finish and bill them.
-# The predicate of index `jobs_due_poll`, written out term for term: SQLite uses a partial
-# index only for a query that repeats its condition so.
-_POLLED = "state IN ('queued', 'processing', 'timed_out')"
-
-
-class Admission(Protocol):
-    """The policy check of a job's insert (`bot.moderation.service.Moderation`)."""
-
-    async def admission_locks(self, requester: Requester) -> tuple[str, ...]:
-        """The locks `admit` takes for `requester`, in the order it takes them."""
-        ...
-
-    async def admit(
-        self, conn: Connection, requester: Requester, request: VideoRequest, now: float
-    ) -> None:
-        """Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy
-        check and the insert are atomic (a burst of requests cannot overshoot a quota)."""
-        ...
-
 
 CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 # A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
@@ -130,111 +121,6 @@ def _line_of(job: Job) -> tuple[str, int]:
     return "guild_id IS NULL AND user_id = ?", job.requester.user_id
 
 
-class Stage(enum.StrEnum):
-    """A kind of work on a job; each has its own "due" question and its own lease length."""
-
-    SUBMIT = "submit"
-    POLL = "poll"
-    DELIVER = "deliver"
-
-
-# Each stage's jobs, and the column that says when one is due.
-_STAGE_JOBS: dict[Stage, tuple[str, str]] = {
-    Stage.SUBMIT: (f"state = '{JobState.RECORDED.value}'", "next_poll_at"),
-    # Running tasks, and timed-out ones followed quietly while `next_poll_at` is set.
-    Stage.POLL: (_POLLED, "next_poll_at"),
-    # Finished jobs, and cancelled ones whose notice is due, not yet told.
-    Stage.DELIVER: (
-        f"(state IN ({', '.join(repr(state) for state in _FINAL)}) OR cancelled_at IS NOT NULL)"
-        " AND delivered_at IS NULL",
-        "next_delivery_at",
-    ),
-}
-
-
-# A job made through a member's own install, or in DMs: not one of a server the bot is a member
-# of, which may have removed the bot while it was down (`guilds_with_waiting_jobs`).
-_NOT_A_SERVERS = "(guild_id IS NULL OR reply_route IS NOT NULL)"
-
-
-def _stage_jobs(stage: Stage, servers: bool) -> tuple[str, str]:
-    jobs, column = _STAGE_JOBS[stage]
-    return (jobs if servers else f"{jobs} AND {_NOT_A_SERVERS}"), column
-
-
-# How far apart two processes' clocks may be and still have each other's times taken as they
-# are (each follows the database server's clock, `bot.engine.clock`). A due time or a claim
-# further ahead than any this bot writes by more than this was written by a clock that ran
-# ahead and was set back since: it is taken as due, or lapsed, now.
-CLOCK_SLACK = 120.0
-# How far ahead each stage makes a job due, at most, with the shipped settings (the engine
-# passes its own, `Poller.reach`): a held submit's recheck or APIMart's pause (2 minutes), a
-# timed-out render's follow-up (5), a failed delivery's longest backoff (10).
-STAGE_REACH: dict[Stage, float] = {
-    Stage.SUBMIT: 120.0,
-    Stage.POLL: 300.0,
-    Stage.DELIVER: 600.0,
-}
-
-
-@dataclass(frozen=True)
-class LeaseTerms:
-    """How long a claim lasts per stage, and who claims: one owner per process."""
-
-    owner: str = dataclasses.field(
-        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    )
-    # Longer than the slowest legitimate attempt; workers renew long ones (`renew`).
-    submit: float = 180.0
-    poll: float = 60.0
-    deliver: float = 300.0
-
-    @classmethod
-    def lasting(cls, poll: float) -> LeaseTerms:
-        """Terms whose poll claim lasts `poll` seconds, submits 3 and deliveries 5 times as long."""
-        return cls(submit=3 * poll, poll=poll, deliver=5 * poll)
-
-    def length(self, stage: Stage) -> float:
-        """Seconds a claim of `stage` lasts."""
-        return {Stage.SUBMIT: self.submit, Stage.POLL: self.poll, Stage.DELIVER: self.deliver}[
-            stage
-        ]
-
-    @property
-    def longest(self) -> float:
-        """Seconds the longest claim of any stage lasts."""
-        return max(self.submit, self.poll, self.deliver)
-
-
-# LEASE_SECONDS at its most (`bot.settings`), and so the longest claim any process of this bot
-# makes (a delivery's). Processes sharing a database may run with different LEASE_SECONDS (a
-# rolling deploy raising it): a claim is taken for one written by a clock since set back only
-# when it lasts longer than this, never because it lasts longer than this process's own.
-LEASE_SECONDS_AT_MOST = 600.0
-LONGEST_CLAIM = LeaseTerms.lasting(LEASE_SECONDS_AT_MOST).longest
-
-
-class CancelOutcome(enum.Enum):
-    """What a cancel did to a job's count against its member."""
-
-    REFUNDED = "refunded"  # never reached APIMart: cancelled, and it stops counting
-    COUNTED = "counted"  # APIMart has it: never posted, but it still counts
-    # Being sent: stopped before the request leaves (refunded), else never posted (counted).
-    WHEN_SENT = "when_sent"
-    # Made, but not posted yet (its post being fetched, uploaded, or tried again after Discord
-    # failed): never posted, and it counts (only a block stops these).
-    WITHHELD = "withheld"
-
-
-class CancelledJob(NamedTuple):
-    """A job a block cancelled, what that did to its count, and its server (None: outside
-    servers), whose moderators are told."""
-
-    job_id: int
-    outcome: CancelOutcome
-    guild_id: int | None
-
-
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -254,38 +140,6 @@ def _present(value: object | None) -> tuple[object, ...]:
     return () if value is None else (value,)
 
 
-def sources_to_json(sources: Sequence[MessageRef]) -> str:
-    """Where a request's media came from, as stored (jobs and requests awaiting confirmation)."""
-    return json.dumps([[source.channel_id, source.message_id] for source in sources])
-
-
-def sources_from_json(text: str) -> tuple[MessageRef, ...]:
-    return tuple(MessageRef(int(channel), int(message)) for channel, message in json.loads(text))
-
-
-def requester_from_row(
-    row: Row, *, origin_id: str | None = None, reply: Reply | None = None
-) -> Requester:
-    """Who asked, from the columns a job and a request awaiting confirmation both keep."""
-    return Requester(
-        user_id=row["user_id"],
-        channel_id=row["channel_id"],
-        guild_id=row["guild_id"],
-        locale=row["locale"],
-        sources=sources_from_json(row["source_messages"]),
-        origin_id=origin_id,
-        reply=reply,
-    )
-
-
-def _readings_to_json(readings: Sequence[Reading]) -> str:
-    return json.dumps([[reading.at, reading.progress] for reading in readings])
-
-
-def _readings_from_json(text: str) -> tuple[Reading, ...]:
-    return tuple(Reading(float(at), int(progress)) for at, progress in json.loads(text))
-
-
 async def _refuse_echo(conn: Connection, origin_id: str) -> None:
     """Raise `AlreadyRecorded` if `origin_id` already has a job (held until the insert commits)."""
     # PostgreSQL: the second process waits here until the first commits, then sees its job.
@@ -296,103 +150,9 @@ async def _refuse_echo(conn: Connection, origin_id: str) -> None:
         raise AlreadyRecorded(origin_id, int(row[0]))
 
 
-def _reply_columns(reply: Reply | None) -> tuple[object, ...]:
-    if reply is None:
-        return (None, None, None, 0, None)
-    return (
-        reply.route.value,
-        reply.token,
-        reply.expires_at,
-        int(reply.ephemeral),
-        reply.upload_limit,
-    )
-
-
 def _not_found_streak(job: Job, not_found: bool) -> int:
     """The job's "not found" answers in a row after this answer (any other ends the run)."""
     return job.not_found_answers + 1 if not_found else 0
-
-
-# The columns `_job_from_row` reads. Named, never `*`, in what runs inside a transaction: a
-# column a newer release adds (rolling deploy) changes what `*` returns, and PostgreSQL refuses
-# the statement this process prepared before (asyncpg prepares it again only outside one).
-_JOB_COLUMNS = (
-    "id, user_id, channel_id, guild_id, locale, source_messages, origin_id, reply_route,"
-    " interaction_token, interaction_expires_at, reply_ephemeral, interaction_upload_limit,"
-    " prompt, duration, resolution, aspect_ratio, generation_type, image_urls, video_urls,"
-    " state, task_id, progress, estimated_time, result_url, result_expires_at, error_key,"
-    " error_message, cost, credits_cost, created_at, media_fetched_at, submitted_at,"
-    " finished_at, next_poll_at, poll_failures, status_message_id, delivery_attempts,"
-    " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
-    " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
-    " previous_progress, previous_progress_at, not_found_answers, result_linked, held_since,"
-    " download_failures, superseded_post_id, status_deleted"
-)
-
-
-def _job_from_row(row: Row) -> Job:
-    return Job(
-        id=row["id"],
-        requester=requester_from_row(row, origin_id=row["origin_id"], reply=_reply_from_row(row)),
-        request=VideoRequest(
-            prompt=row["prompt"],
-            duration=row["duration"],
-            resolution=row["resolution"],
-            aspect_ratio=row["aspect_ratio"],
-            generation_type=row["generation_type"],
-            image_urls=tuple(json.loads(row["image_urls"])),
-            video_urls=tuple(json.loads(row["video_urls"])),
-        ),
-        state=JobState(row["state"]),
-        task_id=row["task_id"],
-        progress=row["progress"],
-        estimated_time=row["estimated_time"],
-        result_url=row["result_url"],
-        result_expires_at=row["result_expires_at"],
-        error_key=row["error_key"],
-        error_message=row["error_message"],
-        cost=row["cost"],
-        credits_cost=row["credits_cost"],
-        created_at=row["created_at"],
-        media_fetched_at=row["media_fetched_at"],
-        submitted_at=row["submitted_at"],
-        finished_at=row["finished_at"],
-        next_poll_at=row["next_poll_at"],
-        poll_failures=row["poll_failures"],
-        status_message_id=row["status_message_id"],
-        delivery_attempts=row["delivery_attempts"],
-        delivered_at=row["delivered_at"],
-        delivery_message_id=row["delivery_message_id"],
-        version=row["version"],
-        delivery_started_at=row["delivery_started_at"],
-        delivery_target=row["delivery_target"],
-        cancelled_at=row["cancelled_at"],
-        cancel_reason_key=row["cancel_reason_key"],
-        progress_readings=_readings_from_json(row["progress_readings"]),
-        interaction_message_id=row["interaction_message_id"],
-        progress_at=row["progress_at"],
-        previous_progress=row["previous_progress"],
-        previous_progress_at=row["previous_progress_at"],
-        not_found_answers=row["not_found_answers"],
-        result_linked=bool(row["result_linked"]),
-        held_since=row["held_since"],
-        download_failures=row["download_failures"],
-        superseded_post_id=row["superseded_post_id"],
-        status_deleted=bool(row["status_deleted"]),
-    )
-
-
-def _reply_from_row(row: Row) -> Reply | None:
-    route = row["reply_route"]
-    if route is None:
-        return None
-    return Reply(
-        Route(route),
-        token=row["interaction_token"],
-        expires_at=row["interaction_expires_at"],
-        ephemeral=bool(row["reply_ephemeral"]),
-        upload_limit=row["interaction_upload_limit"],
-    )
 
 
 class JobStore:
@@ -443,10 +203,10 @@ class JobStore:
         A job due further ahead than `reach` seconds (how far ahead the stage ever makes one
         due: `STAGE_REACH` by default), give or take `CLOCK_SLACK`, is due now: a clock that
         ran ahead and was set back (NTP, an operator, the database server's) wrote it.
-        Without `servers`, none made in a server the bot is a member of (`_NOT_A_SERVERS`).
+        Without `servers`, none made in a server the bot is a member of (`stage_jobs`).
         """
         now = self._clock()
-        jobs, column = _stage_jobs(stage, servers)
+        jobs, column = stage_jobs(stage, servers)
         set_ahead_from = now + (STAGE_REACH[stage] if reach is None else reach) + CLOCK_SLACK
         unheld, unheld_params = self._unheld(now)
         submitting = (
@@ -483,12 +243,12 @@ class JobStore:
             return due if due <= now else 0.0  # set ahead: overdue the longest
 
         order = {row["id"]: (due_at(row), row["id"]) for row in rows}
-        return sorted(map(_job_from_row, rows), key=lambda job: order[job.id])
+        return sorted(map(job_from_row, rows), key=lambda job: order[job.id])
 
     async def next_due(self, stage: Stage, *, servers: bool = True) -> float | None:
         """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed);
         without `servers`, of those `claim_due` would claim without them."""
-        jobs, column = _stage_jobs(stage, servers)
+        jobs, column = stage_jobs(stage, servers)
         # A job is due at the later of its due time and its lease's end. Read as two first
         # rows, each in its index's order (not every running job): the earliest due time of a
         # job not held past it, and the earliest lease end that is past its job's due time.
@@ -553,7 +313,7 @@ class JobStore:
                 " THEN COALESCE(?, next_poll_at) ELSE cancelled_at END",
                 (JobState.RECORDED.value, retry_at),
             )
-        column = _STAGE_JOBS[stage][1]
+        column = STAGE_JOBS[stage][1]
         return await self._fenced(job, f"{column} = COALESCE(?, {column})", (retry_at,))
 
     async def give_back_unsent(self, job: Job, *, retry_at: float) -> bool:
@@ -608,7 +368,7 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
                 f" next_delivery_at = ?, version = version + 1, {_RELEASE}"
-                f" WHERE state = ?{lapsed} RETURNING {_JOB_COLUMNS}",
+                f" WHERE state = ?{lapsed} RETURNING {JOB_COLUMNS}",
                 (
                     JobState.SUBMIT_UNKNOWN.value,
                     now,
@@ -618,7 +378,7 @@ class JobStore:
                 ),
             )
             rows = list(await cursor.fetchall())
-        return sorted((_job_from_row(row) for row in rows), key=lambda job: job.id)
+        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
 
     async def create(
         self,
@@ -686,7 +446,7 @@ class JobStore:
                     submit_by,
                     sources_to_json(requester.sources),
                     requester.origin_id,
-                    *_reply_columns(requester.reply),
+                    *reply_columns(requester.reply),
                     requester.parent_channel_id,
                 ),
             )
@@ -710,21 +470,21 @@ class JobStore:
     async def get(self, job_id: int) -> Job | None:
         """One job by id."""
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
-        return _job_from_row(row) if row is not None else None
+        return job_from_row(row) if row is not None else None
 
     async def job_of_result(self, message_id: int) -> Job | None:
         """The job whose result is the message `message_id` (as posted), if one is."""
         row = await self._db.fetch_one(
             "SELECT * FROM jobs WHERE delivery_message_id = ?", (message_id,)
         )
-        return _job_from_row(row) if row is not None else None
+        return job_from_row(row) if row is not None else None
 
     async def job_of_status(self, message_id: int) -> Job | None:
         """The job whose status message is `message_id`, if one is."""
         row = await self._db.fetch_one(
             "SELECT * FROM jobs WHERE status_message_id = ?", (message_id,)
         )
-        return _job_from_row(row) if row is not None else None
+        return job_from_row(row) if row is not None else None
 
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
@@ -734,7 +494,7 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?,"
                 " version = version + 1, unsent_version = version + 1"
-                f" WHERE id = ? AND state = ? AND {unheld} RETURNING {_JOB_COLUMNS}",
+                f" WHERE id = ? AND state = ? AND {unheld} RETURNING {JOB_COLUMNS}",
                 (
                     JobState.SUBMITTING.value,
                     self.leases.owner,
@@ -745,7 +505,7 @@ class JobStore:
                 ),
             )
             row = await cursor.fetchone()
-        return _job_from_row(row) if row is not None else None
+        return job_from_row(row) if row is not None else None
 
     async def replace_media(self, job_id: int, request: VideoRequest, *, now: float) -> None:
         """Store fresh media URLs for a job about to be (re)submitted."""
@@ -891,7 +651,7 @@ class JobStore:
         # term for term, and no condition on the server, which had SQLite walk every job of
         # every server instead (`jobs_by_guild`).
         rows = await self._db.fetch_all(
-            f"SELECT guild_id FROM jobs WHERE {_STAGE_JOBS[Stage.SUBMIT][0]}"
+            f"SELECT guild_id FROM jobs WHERE {STAGE_JOBS[Stage.SUBMIT][0]}"
             " AND cancelled_at IS NULL AND reply_route IS NULL"
         )
         return sorted({row[0] for row in rows if row[0] is not None})
@@ -1005,7 +765,7 @@ class JobStore:
             "UPDATE jobs SET state = ?, error_key = NULL, error_message = NULL,"
             " finished_at = NULL, unsent_version = NULL, lease_owner = ?, lease_until = ?,"
             f" {_DELIVER_AFRESH_UNLESS_CANCELLED}, version = version + 1"
-            f" WHERE id = ? AND {answerable} RETURNING {_JOB_COLUMNS}",
+            f" WHERE id = ? AND {answerable} RETURNING {JOB_COLUMNS}",
             (
                 JobState.SUBMITTING.value,
                 self.leases.owner,
@@ -1015,7 +775,7 @@ class JobStore:
                 *answerable_params,
             ),
         )
-        return _job_from_row(rows[0]) if rows else None
+        return job_from_row(rows[0]) if rows else None
 
     async def mark_unsubmitted(
         self,
@@ -1104,7 +864,7 @@ class JobStore:
             f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
             (now + hold, now, *_FINAL, told_since, told_before, limit),
         )
-        return sorted((_job_from_row(row) for row in rows), key=lambda job: job.id)
+        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
 
     async def set_interaction_message(self, job_id: int, message_id: int) -> None:
         """Remember the member's private answer through the interaction (edited as the status)."""
@@ -1154,7 +914,7 @@ class JobStore:
             " ORDER BY interaction_expires_at, id LIMIT ?",
             (before, *after, Route.INTERACTION.value, Route.DM.value, limit),
         )
-        return [_job_from_row(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def private_statuses_owed(self, usable_after: float, *, limit: int) -> list[Job]:
         """Jobs told (delivered, or cancelled and ended) whose interaction token is still kept
@@ -1169,7 +929,7 @@ class JobStore:
             " ORDER BY interaction_expires_at, id LIMIT ?",
             (usable_after, Route.INTERACTION.value, Route.DM.value, *_FINAL, limit),
         )
-        return [_job_from_row(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def take_hand_over(self, job_id: int) -> Job | None:
         """Send the job's result by DM from now on (its token kept for one last edit of the
@@ -1181,7 +941,7 @@ class JobStore:
             f" AND {_UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF} RETURNING *",
             (Route.DM.value, job_id, Route.INTERACTION.value, Route.DM.value),
         )
-        return _job_from_row(rows[0]) if rows else None
+        return job_from_row(rows[0]) if rows else None
 
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None
@@ -1207,7 +967,7 @@ class JobStore:
                 state.value,
                 info.progress,
                 read_at,
-                _readings_to_json(readings),
+                readings_to_json(readings),
                 info.estimated_time,
                 next_poll_at,
                 job.id,
@@ -1260,7 +1020,7 @@ class JobStore:
             " AND status_deleted = 0 ORDER BY id LIMIT ?",
             (key, job.id, limit),
         )
-        return [_job_from_row(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def max_rendering(self, guild_id: int | None) -> int | None:
         """The server's rule on its videos rendering at once (`/videomod`), if it has one."""
@@ -1349,14 +1109,14 @@ class JobStore:
             f" AND {_MEMBER_CANCELLABLE} ORDER BY id DESC LIMIT ?",
             (user_id, *CANCELLABLE, limit),
         )
-        return [_job_from_row(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def recent_for_user(self, user_id: int, limit: int) -> list[Job]:
         """A member's latest jobs wherever they were made, newest first."""
         rows = await self._db.fetch_all(
             "SELECT * FROM jobs WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
         )
-        return [_job_from_row(row) for row in rows]
+        return [job_from_row(row) for row in rows]
 
     async def record_poll_failure(
         self, job: Job, *, next_poll_at: float, not_found: bool = False

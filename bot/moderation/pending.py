@@ -16,7 +16,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, MessageRef, Requester
 from bot.jobs.pricing import Estimate
-from bot.jobs.store import requester_from_row, sources_to_json
+from bot.jobs.rows import requester_from_row, sources_to_json
 from bot.storage import Connection, Database, Row
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from bot.jobs.models import JobState
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.observability.metrics import Metrics
 
 

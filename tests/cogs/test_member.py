@@ -15,7 +15,7 @@ from bot.jobs.models import (
     JobState,
     Requester,
 )
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from bot.result_text import failure_text

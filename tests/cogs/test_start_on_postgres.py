@@ -4,7 +4,8 @@ import time
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, LeaseTerms
+from bot.jobs.stages import LeaseTerms
+from bot.jobs.store import JobStore
 from tests.backends import postgres_only
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan

@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.jobs.store import JobStore, LeaseTerms
+from bot.jobs.stages import LeaseTerms
+from bot.jobs.store import JobStore
 from bot.status_sweep import StatusSweep
 from bot.storage import postgres
 from bot.storage.postgres import PostgresDatabase

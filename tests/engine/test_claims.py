@@ -7,7 +7,8 @@ import time
 from bot.apimart import VideoRequest
 from bot.jobs.claims import holding
 from bot.jobs.models import Requester
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1)
 REQUEST = VideoRequest(prompt="a fox")

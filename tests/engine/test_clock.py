@@ -9,7 +9,8 @@ from bot.__main__ import shared_clock
 from bot.apimart import VideoRequest
 from bot.engine.clock import SteadyClock, keep_in_step
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from tests.backends import postgres_only
 from tests.conftest import FakeClock
 from tests.engine.world import is_result, make_engine, running, wait_for_result

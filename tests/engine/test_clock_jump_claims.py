@@ -8,7 +8,8 @@ import contextlib
 from bot.apimart import VideoRequest
 from bot.engine.clock import SteadyClock, keep_in_step
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, LeaseTerms
+from bot.jobs.stages import LeaseTerms
+from bot.jobs.store import JobStore
 
 REQUESTER = Requester(user_id=42, channel_id=7, guild_id=1)
 REQUEST = VideoRequest(prompt="a fox in snow", duration=6)

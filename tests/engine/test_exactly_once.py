@@ -15,7 +15,8 @@ from bot.delivery import Delivery
 from bot.discord_time import DiscordClock
 from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.status_messages import StatusMessages
 from tests.conftest import FakeClock
 from tests.engine.world import results

@@ -9,7 +9,7 @@ import pytest
 
 from bot.jobs.kept_tasks import AnswerKept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import JobState
-from bot.jobs.store import LeaseTerms
+from bot.jobs.stages import LeaseTerms
 from tests.engine.faults import Outage, raise_on
 from tests.engine.world import TIMING, Engine, make_engine, results
 from tests.fakes.apimart import TaskPlan

@@ -4,7 +4,8 @@ LEASE_SECONDS allows is taken for one written by a clock since set back (`JobSto
 
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.jobs.models import JobState
-from bot.jobs.store import LEASE_SECONDS_AT_MOST, JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LEASE_SECONDS_AT_MOST, LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from bot.settings import Settings
 from tests.jobstates import a_submitted_job, claimed, finished
 

@@ -14,7 +14,8 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.i18n import msg
 from bot.jobs.models import CHANNEL_TARGET, JobState
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.engine.world import TIMING, make_engine, results, running, wait_for_result

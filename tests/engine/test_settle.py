@@ -11,7 +11,8 @@ import asyncio
 from bot.apimart import VideoRequest
 from bot.engine.pool import SETTLE, StageLoop
 from bot.jobs.models import Job, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from tests.jobstates import submitted
 
 

@@ -3,7 +3,7 @@
 import asyncio
 
 from bot.jobs.models import JobState
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from tests.engine.world import make_engine
 
 

@@ -12,7 +12,7 @@ from bot.engine.supervisor import supervise
 from bot.jobs.kept_tasks import KeptTask, KeptTasks
 from bot.jobs.models import JobState
 from bot.jobs.service import SubmitTiming
-from bot.jobs.store import LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
 from bot.status_messages import StatusMessages
 from tests.engine.faults import Outage, for_job, raise_on
 from tests.engine.world import (

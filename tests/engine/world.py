@@ -22,7 +22,8 @@ from bot.jobs.kept_tasks import KeptTasks
 from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.poller import Announcer, Deliver, Poller, PollerConfig, ProgressListener
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore, LeaseTerms
+from bot.jobs.stages import LeaseTerms
+from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.storage import Database
 from tests.fakes.apimart import FakeAPIMart

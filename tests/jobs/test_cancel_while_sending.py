@@ -3,7 +3,7 @@
 import pytest
 
 from bot.jobs.models import JobState
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from tests.jobs.test_service_and_poller import (
     REQUEST,
     REQUESTER,

@@ -2,7 +2,7 @@
 
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from cogs.member import status_details

@@ -12,7 +12,7 @@ from bot.jobs.eta import (
     estimate_remaining,
     rounded,
 )
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from bot.status import eta_text
 from tests.jobstates import a_submitted_job, claimed
 

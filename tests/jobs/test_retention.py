@@ -8,7 +8,8 @@ from bot.i18n import msg
 from bot.jobs.models import JobState, Requester
 from bot.jobs.pricing import expected_of_kind
 from bot.jobs.retention import DAY, KEEP_PER_KIND, JobRetention
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.moderation.store import Actor, ModerationStore
 from bot.storage.copy import run
 from bot.storage.sqlite import SqliteDatabase

@@ -7,7 +7,8 @@ import asyncio
 from bot.i18n import msg
 from bot.jobs.models import JobState
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from tests.fakes.apimart import TaskPlan

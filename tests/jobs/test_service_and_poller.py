@@ -14,11 +14,13 @@ from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.i18n import msg
 from bot.jobs.budget import RequestBudget
+from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import Job, JobRefused, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.store import CancelOutcome, JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from bot.result_text import failure_text, shows_video

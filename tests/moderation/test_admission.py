@@ -11,7 +11,8 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import Listed, msg, plural
 from bot.jobs.models import AlreadyRecorded, JobRefused, JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.moderation.facts import budget_lock
 from bot.moderation.models import short_of
 from bot.moderation.pending import ConfirmationNeeded

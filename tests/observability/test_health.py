@@ -5,7 +5,7 @@ import socket
 import time
 
 from bot.app import VideoBot
-from bot.jobs.store import Stage
+from bot.jobs.stages import Stage
 from bot.observability.health import DATABASE_OUTAGE_RESTART, GatewayWatch, Health
 from bot.observability.live import LiveValues
 from bot.observability.metrics import Metrics

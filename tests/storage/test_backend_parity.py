@@ -6,7 +6,8 @@ import contextlib
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest, parse_task
 from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.moderation import facts
 from bot.moderation import store as moderation_store
 from bot.moderation.service import Moderation

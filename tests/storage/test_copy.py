@@ -11,7 +11,8 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.i18n import msg
 from bot.jobs.kept_tasks import KeptTask, KeptTasks, kept_beside
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.moderation.facts import PAUSE_KEY
 from bot.moderation.store import Actor, ModerationStore
 from bot.storage import load_migrations

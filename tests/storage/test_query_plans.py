@@ -19,7 +19,8 @@ from typing import Any
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
 from bot.jobs.service import HOLD_SLOT
-from bot.jobs.store import JobStore, Stage
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
 from bot.storage import Database
 from tests.backends import RecordingDatabase, sqlite_only
 
@@ -99,8 +100,8 @@ async def test_a_scrape_counts_every_state(store, db, clock):
 
 def _stage_conditions(hash_seed: str) -> str:
     script = (
-        "from bot.jobs.store import _STAGE_JOBS\n"
-        "for stage, (jobs, column) in sorted(_STAGE_JOBS.items()): print(stage, jobs, column)\n"
+        "from bot.jobs.stages import STAGE_JOBS\n"
+        "for stage, (jobs, column) in sorted(STAGE_JOBS.items()): print(stage, jobs, column)\n"
     )
     environment = {**os.environ, "PYTHONHASHSEED": hash_seed}
     done = subprocess.run(

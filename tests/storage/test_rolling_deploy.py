@@ -16,7 +16,8 @@ import pytest
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg
 from bot.jobs.models import JobState, Requester
-from bot.jobs.store import JobStore, LeaseTerms, Stage
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from bot.storage import Database, LockWaitTimeout, load_migrations, postgres
