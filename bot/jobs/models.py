@@ -57,6 +57,9 @@ FINAL_STATES = frozenset(
         JobState.SUBMIT_UNKNOWN,
     }
 )
+# The final states' values as SQL lists them, sorted: a set's order changes with each
+# process's hash seed, and the SQL text should not.
+FINAL_VALUES = tuple(sorted(state.value for state in FINAL_STATES))
 
 # A job counts against its member's allowance unless APIMart made nothing of it: it never
 # reached APIMart (refused, busy until given up, cancelled before it was sent) or APIMart

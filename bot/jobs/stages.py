@@ -10,10 +10,8 @@ import socket
 import uuid
 from dataclasses import dataclass
 
-from bot.jobs.models import FINAL_STATES, JobState
+from bot.jobs.models import FINAL_VALUES, JobState
 
-# Sorted: a set's order changes with each process's hash seed, and the SQL text should not.
-_FINAL = tuple(sorted(state.value for state in FINAL_STATES))
 # States the poller asks APIMart about: running tasks, and timed-out ones followed quietly
 # (only while their `next_poll_at` is set) because APIMart may still finish and bill them.
 # The predicate of index `jobs_due_poll`, written out term for term: SQLite uses a partial
@@ -36,8 +34,8 @@ STAGE_JOBS: dict[Stage, tuple[str, str]] = {
     Stage.POLL: (_POLLED, "next_poll_at"),
     # Finished jobs, and cancelled ones whose notice is due, not yet told.
     Stage.DELIVER: (
-        f"(state IN ({', '.join(repr(state) for state in _FINAL)}) OR cancelled_at IS NOT NULL)"
-        " AND delivered_at IS NULL",
+        f"(state IN ({', '.join(repr(state) for state in FINAL_VALUES)})"
+        " OR cancelled_at IS NOT NULL) AND delivered_at IS NULL",
         "next_delivery_at",
     ),
 }

@@ -24,7 +24,7 @@ from bot.jobs.models import (
     CHANNEL_TARGET,
     DELETED_RESULT,
     DM_TARGET,
-    FINAL_STATES,
+    FINAL_VALUES,
     AlreadyRecorded,
     Job,
     JobRefused,
@@ -58,7 +58,6 @@ log = logging.getLogger(__name__)
 
 # Sorted: a set's order changes with each process's hash seed, and the SQL text should not.
 _ACTIVE = tuple(sorted(state.value for state in ACTIVE_STATES))
-_FINAL = tuple(sorted(state.value for state in FINAL_STATES))
 
 CANCELLABLE = (JobState.RECORDED.value, JobState.SUBMITTING.value, *_ACTIVE)
 # A render given up on (`TASK_TIMEOUT`) that the poller still follows: it may yet be posted.
@@ -858,11 +857,11 @@ class JobStore:
             "UPDATE jobs SET status_swept_until = ? WHERE id IN (SELECT id FROM jobs"
             " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
             " AND (status_swept_until IS NULL OR status_swept_until <= ?)"
-            f" AND ((state IN ({_placeholders(_FINAL)}) AND delivered_at IS NOT NULL)"
+            f" AND ((state IN ({_placeholders(FINAL_VALUES)}) AND delivered_at IS NOT NULL)"
             " OR cancelled_at IS NOT NULL)"
             " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
             f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
-            (now + hold, now, *_FINAL, told_since, told_before, limit),
+            (now + hold, now, *FINAL_VALUES, told_since, told_before, limit),
         )
         return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
 
@@ -925,9 +924,9 @@ class JobStore:
             "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
             " AND interaction_expires_at > ? AND reply_route IN (?, ?)"
             " AND delivered_at IS NOT NULL"
-            f" AND (cancelled_at IS NULL OR state IN ({_placeholders(_FINAL)}))"
+            f" AND (cancelled_at IS NULL OR state IN ({_placeholders(FINAL_VALUES)}))"
             " ORDER BY interaction_expires_at, id LIMIT ?",
-            (usable_after, Route.INTERACTION.value, Route.DM.value, *_FINAL, limit),
+            (usable_after, Route.INTERACTION.value, Route.DM.value, *FINAL_VALUES, limit),
         )
         return [job_from_row(row) for row in rows]
 
