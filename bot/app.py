@@ -33,10 +33,12 @@ from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
 from bot.jobs.poller import Poller, PollerConfig
 from bot.jobs.pricing import Pricing
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.retention import JobRetention
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.stages import LeaseTerms
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.media_refresh import (
@@ -101,6 +103,8 @@ class VideoBot(commands.AutoShardedBot):
     rehosts: GuardedFetcher
     apimart: APIMartClient
     store: JobStore
+    status_marks: StatusMarks
+    reply_routes: ReplyRoutes
     jobs: JobService
     moderation: Moderation
     pricing: Pricing
@@ -336,6 +340,8 @@ class VideoBot(commands.AutoShardedBot):
         self.store = JobStore(
             self.db, clock=self.clock, leases=LeaseTerms.lasting(settings.lease_seconds)
         )
+        self.status_marks = StatusMarks(self.db, clock=self.clock)
+        self.reply_routes = ReplyRoutes(self.db)
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
             self.db,
@@ -401,6 +407,7 @@ class VideoBot(commands.AutoShardedBot):
         self.status_messages = StatusMessages(
             self,
             self.store,
+            self.status_marks,
             clock=self.clock,
             pricing=self.pricing,
             waits_for=settings.task_timeout,
@@ -409,13 +416,15 @@ class VideoBot(commands.AutoShardedBot):
         self.routes = RouteDelivery(
             self,
             self.store,
+            self.reply_routes,
             status_text=self.status_messages.render,
             clock=self.clock,
             hand_over_before=hand_over_window(settings.poll_max_gap),
         )
         self.retention = JobRetention(self.db, settings.job_retention_days, clock=self.clock)
         self.status_sweep = StatusSweep(
-            self.store,
+            self.status_marks,
+            self.reply_routes,
             self.status_messages,
             clock=self.clock,
             hand_over=self.routes.each_round,

@@ -35,6 +35,7 @@ from bot.engine.pool import settle_cancelled
 from bot.i18n import Message, msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
@@ -92,7 +93,7 @@ def _token_end(job: Job) -> float:
 
 def _told_and_ended(job: Job) -> bool:
     """A cancelled job nothing more will happen to, its member told: once its private status
-    says so, its token has nothing left to carry (as `JobStore.private_statuses_owed` reads)."""
+    says so, its token has nothing left to carry (as `ReplyRoutes.private_statuses_owed` reads)."""
     return job.cancelled and job.state.is_final and job.delivered_at is not None
 
 
@@ -117,6 +118,7 @@ class RouteDelivery:
         self,
         client: discord.Client,
         store: JobStore,
+        routes: ReplyRoutes,
         *,
         status_text: StatusText,
         clock: Callable[[], float] = time.time,
@@ -126,6 +128,7 @@ class RouteDelivery:
         self._client = client
         self._hand_over_before = hand_over_before
         self._store = store
+        self._routes = routes
         self._status_text = status_text
         self._clock = clock
         self._edit_interval = edit_interval
@@ -207,7 +210,7 @@ class RouteDelivery:
         found = 0
         after = (0.0, 0)
         while True:
-            jobs = await self._store.tokens_running_out(before, after=after, limit=_SWEPT_AT_ONCE)
+            jobs = await self._routes.tokens_running_out(before, after=after, limit=_SWEPT_AT_ONCE)
             for job in jobs:
                 await self.progress(job)
             found += len(jobs)
@@ -219,7 +222,7 @@ class RouteDelivery:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM (as it
         was to already, for a job promised by DM from the start)."""
-        current = await self._store.take_hand_over(job.id)
+        current = await self._routes.take_hand_over(job.id)
         if current is None:
             return  # ended meanwhile: its result (or notice) is on its way through the route
         message_id = self._status_message(current)
@@ -231,12 +234,12 @@ class RouteDelivery:
                 )
             except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
                 log.info("Job %d: could not say the video goes by DM (%r)", job.id, error)
-        await self._store.forget_interaction(job.id)
+        await self._routes.forget_interaction(job.id)
         log.info("Job %d: its interaction is ending; the result will go by DM", job.id)
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
-        await self._store.forget_interaction(job.id, route=self._route_without_token(reply))
+        await self._routes.forget_interaction(job.id, route=self._route_without_token(reply))
         log.info("Job %d: its interaction expired; the result will go by DM", job.id)
 
     @staticmethod
@@ -286,7 +289,7 @@ class RouteDelivery:
             if error.status == _TOKEN_REFUSED:
                 # Before the result (a progress edit), it cannot go through the token either.
                 before_result = not final and job.delivered_at is None
-                await self._store.forget_interaction(
+                await self._routes.forget_interaction(
                     job.id, route=self._route_without_token(reply) if before_result else None
                 )
             return True
@@ -366,9 +369,9 @@ class RouteDelivery:
         # the sweep, once expired).
         private_answer_to_end = reply.route is Route.DM or refused is _Refused.FOLLOWUPS
         if private_answer_to_end:
-            await self._store.set_reply_route(job.id, Route.DM)
+            await self._routes.set_reply_route(job.id, Route.DM)
         else:
-            await self._store.forget_interaction(job.id, route=Route.DM)
+            await self._routes.forget_interaction(job.id, route=Route.DM)
         result = await delivery.by_dm(job)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
@@ -387,7 +390,7 @@ class RouteDelivery:
         try:
             shown = await self._edit_status(job, final=True)
             if forget_token and shown:
-                await self._store.forget_interaction(job.id)
+                await self._routes.forget_interaction(job.id)
             elif forget_token:
                 log.info("Job %d: its private status is ended later, while its token lasts", job.id)
         except Exception:
@@ -399,7 +402,7 @@ class RouteDelivery:
         and the sweep drops it once it expired); how many were tried. Only the status is edited:
         the result went, and is never posted again."""
         usable_after = self._clock() + TOKEN_SAFETY_MARGIN
-        jobs = await self._store.private_statuses_owed(usable_after, limit=_SWEPT_AT_ONCE)
+        jobs = await self._routes.private_statuses_owed(usable_after, limit=_SWEPT_AT_ONCE)
         for job in jobs:
             await self.show_final(job, forget_token=True)
         return len(jobs)
@@ -484,7 +487,7 @@ class RouteDelivery:
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.warning("Job %d: could not edit the private answer (%r); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
-        await self._store.forget_interaction(job.id)
+        await self._routes.forget_interaction(job.id)
         # Its text carries APIMart's link (an edit cannot add a file).
         return DeliveryResult(
             DeliveryOutcome.DELIVERED, message_id, linked=job.state is JobState.COMPLETED

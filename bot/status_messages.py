@@ -21,6 +21,7 @@ from bot.i18n import Message
 from bot.jobs.models import Job, JobState
 from bot.jobs.pricing import Pricing, expected_cost
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.jobs.typical import usually_ready_for
 from bot.status import on_its_way, render_status
@@ -82,6 +83,7 @@ class StatusMessages:
         self,
         client: discord.Client,
         store: JobStore,
+        marks: StatusMarks,
         *,
         clock: Callable[[], float] = time.time,
         min_edit_interval: float = DEFAULT_MIN_EDIT_INTERVAL,
@@ -106,6 +108,7 @@ class StatusMessages:
         self._pricing = pricing
         self._costs: dict[int, Message] = {}
         self._store = store
+        self._marks = marks
         self._clock = clock
         self._min_interval = min_edit_interval
         # Per job: when it was last edited, to what, and in which phase (`_phase`).
@@ -190,7 +193,7 @@ class StatusMessages:
             return None
         if message is None:
             return None
-        await self._store.set_status_message(job.id, message.id)
+        await self._marks.set_status_message(job.id, message.id)
         self._touch(job.id)
         # Posted without the Cancel button: the next edit adds it, unthrottled (a job held back
         # in the same state may see no other edit for a long time).
@@ -260,7 +263,7 @@ class StatusMessages:
 
     async def _deleted(self, job_id: int) -> None:
         try:
-            await self._store.status_message_deleted(job_id)
+            await self._marks.status_message_deleted(job_id)
         except Exception:
             # This process still never edits it (`_gone`); another might try once, and store it.
             log.warning("Job %d: could not note its status message deleted", job_id, exc_info=True)
@@ -333,9 +336,9 @@ class StatusMessages:
         (`bot.status_sweep`), in whichever process runs then."""
         try:
             if shown:
-                await self._store.last_status_shown(job_id, now=self._clock())
+                await self._marks.last_status_shown(job_id, now=self._clock())
             else:
-                await self._store.last_status_missed(job_id)
+                await self._marks.last_status_missed(job_id)
         except Exception:
             # At worst the sweep makes the same edit again: not worth failing the caller for.
             log.warning("Job %d: could not note its last status edit", job_id, exc_info=True)

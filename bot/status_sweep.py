@@ -20,7 +20,8 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.engine.pool import repeat_every, settle_cancelled
-from bot.jobs.store import JobStore
+from bot.jobs.reply_routes import ReplyRoutes
+from bot.jobs.status_marks import StatusMarks
 from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ class StatusSweep:
 
     def __init__(
         self,
-        store: JobStore,
+        marks: StatusMarks,
+        routes: ReplyRoutes,
         status: StatusMessages,
         *,
         clock: Callable[[], float] = time.time,
@@ -57,7 +59,8 @@ class StatusSweep:
         hand_over: Callable[[], Awaitable[int]] | None = None,
         hand_over_every: float = HAND_OVER_EVERY,
     ) -> None:
-        self._store = store
+        self._marks = marks
+        self._routes = routes
         self._status = status
         self._clock = clock
         self._every = every
@@ -72,13 +75,13 @@ class StatusSweep:
         most once a `HOLD`: one whose edit failed waits for a later sweep. Interaction tokens
         past their life are forgotten too (a cancelled job keeps its token to tell the member
         anything still to come, while it works)."""
-        forgotten = await self._store.forget_expired_interactions(self._clock())
+        forgotten = await self._routes.forget_expired_interactions(self._clock())
         if forgotten:
             log.info("Forgot %d expired interaction tokens", forgotten)
         tried = 0
         while True:
             now = self._clock()
-            jobs = await self._store.claim_unshown_last_statuses(
+            jobs = await self._marks.claim_unshown_last_statuses(
                 told_since=now - self._look_back,
                 told_before=now - self._settle,
                 limit=_BATCH,

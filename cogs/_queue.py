@@ -146,7 +146,7 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         # Such videos take longer here than the command's 15 minutes, less the stretch in
         # which a job is handed over: promised by DM from the start, not "right here" and
         # then handed over.
-        await bot.store.set_reply_route(job.id, Route.DM)
+        await bot.reply_routes.set_reply_route(job.id, Route.DM)
         reply = dataclasses.replace(reply, route=Route.DM)
     answer = report.member_message
     if reply is not None and not ended:
@@ -169,7 +169,7 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         bot.status_messages.schedule(report.job, final=ended)
     elif reply is not None and origin.answer_id is not None and not ended:
         # That private answer is the status from now on, edited through the interaction.
-        await bot.store.set_interaction_message(job.id, origin.answer_id)
+        await bot.reply_routes.set_interaction_message(job.id, origin.answer_id)
 
 
 async def _acknowledge_then_record(

@@ -11,6 +11,8 @@ import discord
 import pytest
 import yarl
 
+from bot.jobs.reply_routes import ReplyRoutes
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.storage import Database
@@ -103,6 +105,16 @@ async def db(backend: Backend) -> AsyncIterator[Database]:
 @pytest.fixture
 def store(db: Database, clock: FakeClock) -> JobStore:
     return JobStore(db, clock=clock)
+
+
+@pytest.fixture
+def marks(db: Database, clock: FakeClock) -> StatusMarks:
+    return StatusMarks(db, clock=clock)
+
+
+@pytest.fixture
+def reply_routes(db: Database) -> ReplyRoutes:
+    return ReplyRoutes(db)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import yarl
 from bot.__main__ import open_postgres, open_sqlite
 from bot.apimart import VideoRequest
 from bot.jobs.models import Requester
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.storage import load_migrations
@@ -461,8 +462,9 @@ async def test_a_forgotten_interaction_token_is_gone_from_the_database_file(
             requester, VideoRequest(prompt=prompt), now=100.0, submit_by=160.0
         )
         await store.create(requester, VideoRequest(prompt=prompt), now=100.0, submit_by=160.0)
-        await store.forget_interaction(spent.id)  # delivered
-        assert await store.forget_expired_interactions(900.0) == 1  # its 15 minutes are over
+        routes = ReplyRoutes(db)
+        await routes.forget_interaction(spent.id)  # delivered
+        assert await routes.forget_expired_interactions(900.0) == 1  # its 15 minutes are over
     finally:
         await db.close()  # the write-ahead log is folded into the file, and removed
     assert token.encode() not in path.read_bytes()

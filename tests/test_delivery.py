@@ -70,14 +70,14 @@ async def test_a_result_posted_before_a_crash_is_not_posted_again(
 
 
 async def test_a_retry_that_finds_the_dm_it_sent_before_a_crash_finishes_the_status(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """Posting in the channel was refused, so the result went by DM; the process died before
     the status edit. The retry finds the DM (not sent twice) and the status says where it went,
     not "rendering", nor "in the reply below" (there is none)."""
     clock.now = time.time()  # the fake's message ids are real-time snowflakes
     job = await finished_job(store, clock, fake, api)
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     await status.post(client.get_partial_messageable(fake.channel_id), job)
     job = await store.get(job.id)
     fake.take_from_bot(fake.channel_id, PERM_SEND_MESSAGES)
@@ -198,14 +198,14 @@ async def test_a_channel_the_bot_can_no_longer_read_after_an_interrupted_post_se
 
 
 async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_video_went_by_dm(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """The first post failed (a 503); minutes later the bot is refused the check for that
     post, so the video goes by DM. The status (only reading was refused) says so, as when a
     post is refused: not "posting the video..." for good."""
     clock.now = time.time()
     job = await finished_job(store, clock, fake, api)
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     await status.post(client.get_partial_messageable(fake.channel_id), job)
     job = await store.get(job.id)
     delivery = Delivery(client, downloads, store, clock=clock, status=status)
@@ -223,13 +223,13 @@ async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_
     assert "direct message" in shown and "posting the video" not in shown, shown
 
 
-async def posted_unseen(store, clock, fake, client, api, downloads, *, status=False):
+async def posted_unseen(store, clock, fake, client, api, downloads, marks, *, status=False):
     """A job whose result Discord posted while the bot saw its upload time out: due again.
     `status`: the job has its status message (every job announced in a channel has)."""
     clock.now = time.time()  # the fake's message ids are real-time snowflakes
     job = await finished_job(store, clock, fake, api)
     if status:
-        messages = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+        messages = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
         await messages.post(client.get_partial_messageable(fake.channel_id), job)
         job = await store.get(job.id)
     posted = await Delivery(client, downloads, store, clock=clock)(job)
@@ -245,7 +245,7 @@ def dms(fake):
 
 
 async def test_a_retry_that_cannot_read_history_never_posts_the_video_twice_in_the_channel(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """The video's upload timed out on the bot's side but Discord made the post; then a
     moderator took Read Message History from the bot. Discord answers the retry's look with
@@ -253,7 +253,9 @@ async def test_a_retry_that_cannot_read_history_never_posts_the_video_twice_in_t
     with that post: the video went up a second time, for all to see. The bot now finds it
     cannot read there: the video comes by DM, which says it could not check whether the
     channel post went through, never that posting there failed."""
-    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads, status=True)
+    unseen, job = await posted_unseen(
+        store, clock, fake, client, api, downloads, marks, status=True
+    )
     fake.take_from_bot(fake.channel_id, PERM_READ_MESSAGE_HISTORY)
     clock.advance(NONCE_REMEMBERED)
     fake.advance_clock(3600)
@@ -269,14 +271,14 @@ async def test_a_retry_that_cannot_read_history_never_posts_the_video_twice_in_t
 
 
 async def test_a_retry_refused_a_look_soon_after_gets_the_earlier_post_back_not_a_dm(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """The upload timed out on the bot's side but Discord made the post; the retry a little
     later is refused a look at the channel (posting there still allowed). It went by DM,
     saying posting in the channel had failed: the member had the video twice, once with a
     false excuse. Within the minutes Discord answers a repeated nonce with the first post, it
     is posted in the channel again, and Discord gives that first post back."""
-    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads)
+    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads, marks)
     fake.fail_next(
         "GET", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Access", times=100
     )
@@ -289,12 +291,12 @@ async def test_a_retry_refused_a_look_soon_after_gets_the_earlier_post_back_not_
 
 
 async def test_a_retry_whose_look_at_the_channel_fails_waits_rather_than_posting_again(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """The upload timed out on the bot's side but Discord made the post; an hour later the
     retry's look for it meets a Discord outage (a 503). Unsure whether the post went up, it
     tries again later: posting now would put the video up a second time, for all to see."""
-    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads)
+    unseen, job = await posted_unseen(store, clock, fake, client, api, downloads, marks)
     clock.advance(NONCE_REMEMBERED)
     fake.advance_clock(3600)  # Discord no longer answers the post's nonce with the first post
     fake.fail_next("GET", rf"/channels/{fake.channel_id}/messages", status=503)
@@ -690,7 +692,7 @@ async def test_a_result_for_a_thread_closed_while_rendering_goes_by_dm_at_once(
 
 
 async def test_read_message_history_lost_while_rendering_still_delivers_in_the_channel(
-    store, clock, fake, client, api, downloads
+    store, clock, fake, client, api, downloads, marks
 ):
     """A moderator took Read Message History from the bot while the video rendered: Discord
     refuses every reply (400 160002), so the result cannot answer its status message. It is
@@ -698,7 +700,7 @@ async def test_read_message_history_lost_while_rendering_still_delivers_in_the_c
     every retry for hours and then lost."""
     clock.now = time.time()
     job = await finished_job(store, clock, fake, api)
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     await status.post(client.get_partial_messageable(fake.channel_id), job)
     job = await store.get(job.id)
     fake.take_from_bot(fake.channel_id, PERM_READ_MESSAGE_HISTORY)

@@ -10,7 +10,9 @@ from bot.delivery import as_told
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.models import INTERACTION_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import Stage
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
@@ -19,7 +21,7 @@ from tests.harness import BOT_TOKEN
 from tests.jobstates import claimed, finished, submitted
 
 
-async def asked_without_the_bot(store, clock, fake):
+async def asked_without_the_bot(store, routes, clock, fake):
     """/video through the member's own install in a server without the bot, answered
     privately and sent to APIMart: the interaction, and the job as stored."""
     foreign = fake.add_guild("Friends", bot_member=False)
@@ -48,14 +50,13 @@ async def asked_without_the_bot(store, clock, fake):
         requester, VideoRequest(prompt="a kite"), now=clock(), submit_by=clock()
     )
     job = await submitted(store, job, now=clock())
-    await store.set_interaction_message(job.id, interaction.original_message_id)
+    await routes.set_interaction_message(job.id, interaction.original_message_id)
     return interaction, await store.get(job.id)
 
 
-def private_status(client, store, clock):
-    return RouteDelivery(
-        client, store, status_text=StatusMessages(client, store, clock=clock).render, clock=clock
-    )
+def private_status(client, store, marks, routes, clock):
+    status_text = StatusMessages(client, store, marks, clock=clock).render
+    return RouteDelivery(client, store, routes, status_text=status_text, clock=clock)
 
 
 class _HeldRetries:
@@ -88,16 +89,16 @@ async def in_another_process(work):
 
 
 async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs_last_edit(
-    db, store, clock, fake, client, monkeypatch
+    db, store, clock, fake, client, monkeypatch, marks, reply_routes
 ):
     """Process A edits the member's private status to 40 % and meets a 429 (discord.py waits,
     then retries); meanwhile process B posts the video through the interaction and ends the
     status. A's older edit reaches Discord after B's: "rendering" must not stay beside the
     posted video."""
-    interaction, job = await asked_without_the_bot(store, clock, fake)
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
     store_b = JobStore(db, clock=clock)
-    routes_a = private_status(client, store, clock)
-    routes_b = private_status(client, store_b, clock)
+    routes_a = private_status(client, store, marks, reply_routes, clock)
+    routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
     held = _HeldRetries()
     monkeypatch.setattr(webhooks, "asyncio", held)
     limited = fake.fail_next(

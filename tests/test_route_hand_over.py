@@ -26,7 +26,8 @@ EXPIRES = 900.0
 
 class Store:
     """The job as the database has it now; the jobs handed over to a DM (by the store's rule:
-    still under way, not cancelled, no delivery begun), and the tokens then forgotten."""
+    still under way, not cancelled, no delivery begun), and the tokens then forgotten. Stands in
+    for both the `JobStore` and its `ReplyRoutes`."""
 
     def __init__(self, current):
         self.current = current
@@ -64,7 +65,7 @@ async def hand_over(stale, current):
     hook = Hook()
     client = SimpleNamespace(application_id=1, _connection=None)
     now = EXPIRES - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2
-    routes = RouteDelivery(client, store, status_text=None, clock=lambda: now)
+    routes = RouteDelivery(client, store, store, status_text=None, clock=lambda: now)
     routes._webhook = lambda reply: hook
     await routes.progress(stale)
     for _ in range(20):
@@ -173,7 +174,7 @@ async def test_a_stop_does_not_wait_for_ever_on_a_hand_over_cut_off_on_a_silent_
     store.take_hand_over = database.query
     now = EXPIRES - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2
     client = SimpleNamespace(application_id=1, _connection=None)
-    routes = RouteDelivery(client, store, status_text=None, clock=lambda: now)
+    routes = RouteDelivery(client, store, store, status_text=None, clock=lambda: now)
     await routes.progress(route_job(JobState.PROCESSING))
     await asyncio.wait_for(database.asked.wait(), 5)
     try:

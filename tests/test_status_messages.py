@@ -14,6 +14,7 @@ from bot.delivery import result_nonce
 from bot.discord_pacing import GlobalWindow, pace_requests
 from bot.jobs.models import JobState, Requester
 from bot.jobs.stages import Stage
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.status import progress_bar
 from bot.status_messages import StatusMessages, status_nonce
@@ -82,8 +83,10 @@ def edits(fake):
     return [r.json["content"] for r in fake.requests if r.method == "PATCH"]
 
 
-async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=10)
+async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(
+    store, clock, fake, client, marks
+):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=10)
     job = await posted_job(store, clock, fake, client, status)
     first = fake.get_message(job.status_message_id)
     assert (
@@ -115,12 +118,12 @@ async def test_edits_are_throttled_skipped_when_unchanged_and_in_order(store, cl
 
 
 async def test_news_that_stops_within_the_edit_interval_is_shown_once_it_has_passed(
-    store, fake, client
+    store, fake, client, marks
 ):
     """The engine says "no news from the video service" once (at the second failed status
     check in a row). Coming within the interval of the last progress edit it waits for the
     interval, rather than being lost: "about 4 min left" must not stay up all outage."""
-    status = StatusMessages(client, store, min_edit_interval=0.5)
+    status = StatusMessages(client, store, marks, min_edit_interval=0.5)
     job = await posted_job(store, time.time, fake, client, status)
     await status.update(await progress_read(store, job.id, 20, time.time))
     assert "20%" in fake.get_message(job.status_message_id)["content"]
@@ -143,8 +146,8 @@ async def test_news_that_stops_within_the_edit_interval_is_shown_once_it_has_pas
         await status.close(grace=0)
 
 
-async def test_an_unchanged_status_is_not_edited(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_an_unchanged_status_is_not_edited(store, clock, fake, client, marks):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     rendering = dataclasses.replace(job, state=JobState.PROCESSING, progress=50)
     await status.update(rendering)
@@ -153,8 +156,8 @@ async def test_an_unchanged_status_is_not_edited(store, clock, fake, client):
     assert len(edits(fake)) == 1
 
 
-async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake, client, marks):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await delete_status(client, fake, job)
     for progress in (10, 20, 30):
@@ -163,30 +166,30 @@ async def test_a_deleted_status_message_is_never_edited_again(store, clock, fake
 
 
 async def test_a_status_message_an_edit_found_deleted_is_not_edited_by_another_process(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """One process's edit is answered 404 (the message was deleted unheard): the mark is
     stored, so another process (or this one after a restart) never edits it, not even for the
     job's last status."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await delete_status(client, fake, job)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
     stored = await store.get(job.id)
     assert stored.status_deleted and stored.status_message_id == job.status_message_id
-    other = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    other = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     await other.update(dataclasses.replace(stored, state=JobState.PROCESSING, progress=20))
     await other.update(await finished(store, stored, JobState.COMPLETED, now=clock()), final=True)
     assert len([r for r in fake.requests if r.method == "PATCH"]) == 1, "the one that found it"
 
 
 async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """A moderator archived the thread while the video rendered: Discord refuses edits there
     (400, code 50083) until it is reopened. One refusal, not one per progress step; the message
     is still there to read (/videos status links it)."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
         "PATCH",
@@ -203,13 +206,13 @@ async def test_a_status_in_a_thread_closed_meanwhile_is_not_edited_again(
 
 
 async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """A moderator takes the bot's access to the channel for a while (a progress edit answered
     403), then gives it back; the video is posted there. No more progress edits are tried (each
     refusal counts against the bot), but the last one is made: the status must not say
     "rendering 40%", with a live Cancel button, beside the posted video for good."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     status.controls = cancel_button
     job = await posted_job(store, clock, fake, client, status)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=20))
@@ -232,29 +235,31 @@ async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
     ids=["access gone", "thread archived"],
 )
 async def test_a_last_status_edit_refused_for_now_is_left_to_a_later_sweep(
-    store, clock, fake, client, status_code, code, message
+    store, clock, fake, client, status_code, code, message, marks
 ):
     """The bot's access is still gone (or the thread still archived) when the video is posted:
     the last edit is refused too, and is not written down as made, so a later sweep tries it
     again once access may be back (or the thread open)."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
         "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", status_code, code, message
     )
     await video_posted(store, clock, fake, status, job)
-    unshown = await store.claim_unshown_last_statuses(
+    unshown = await marks.claim_unshown_last_statuses(
         told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
     )
     assert [j.id for j in unshown] == [job.id]
 
 
-async def test_a_last_status_edit_that_fails_once_is_made_after_all(store, clock, fake, client):
+async def test_a_last_status_edit_that_fails_once_is_made_after_all(
+    store, clock, fake, client, marks
+):
     """The video is posted; its last status edit meets a 503 (discord.py retries only 500,
     502, 504 and 524). No later change would come to show it: the status must not say
     "rendering 80%", with its Cancel button, for good."""
     status = StatusMessages(
-        client, store, clock=clock, min_edit_interval=0, final_retry_waits=(0.05,)
+        client, store, marks, clock=clock, min_edit_interval=0, final_retry_waits=(0.05,)
     )
     status.controls = cancel_button
     job = await posted_job(store, clock, fake, client, status)
@@ -271,10 +276,12 @@ async def test_a_last_status_edit_that_fails_once_is_made_after_all(store, clock
     assert not shown.get("components"), "the Cancel button is gone"
 
 
-async def test_a_last_status_edit_is_tried_again_only_a_few_times(store, clock, fake, client):
+async def test_a_last_status_edit_is_tried_again_only_a_few_times(
+    store, clock, fake, client, marks
+):
     """Discord failing every edit: a few more tries, then no more (each is a request)."""
     status = StatusMessages(
-        client, store, clock=clock, min_edit_interval=0, final_retry_waits=(0.01, 0.01)
+        client, store, marks, clock=clock, min_edit_interval=0, final_retry_waits=(0.01, 0.01)
     )
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=10)
@@ -286,12 +293,12 @@ async def test_a_last_status_edit_is_tried_again_only_a_few_times(store, clock, 
 
 
 async def test_a_job_taken_up_again_after_outcome_unknown_shows_its_render(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Its submit's answer came late: "the video service never answered" was its last status,
     then the task was taken up and APIMart renders it. The status follows the render, with its
     Cancel button, rather than saying for good that the service never answered."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     status.controls = cancel_button
     requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
     job = await store.create(
@@ -310,17 +317,19 @@ async def test_a_job_taken_up_again_after_outcome_unknown_shows_its_render(
     assert shown.get("components"), "its Cancel button is back"
 
 
-async def test_a_late_snapshot_after_the_last_status_does_not_undo_it(store, clock, fake, client):
+async def test_a_late_snapshot_after_the_last_status_does_not_undo_it(
+    store, clock, fake, client, marks
+):
     """A slow poll's 60 % arriving after the video was posted leaves "is done" standing."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await video_posted(store, clock, fake, status, job)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=60))
     assert "is done" in fake.get_message(job.status_message_id)["content"]
 
 
-async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock)
+async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client, marks):
+    status = StatusMessages(client, store, marks, clock=clock)
     await posted_job(store, clock, fake, client, status)
     second = await posted_job(store, clock, fake, client, status)
     content = fake.get_message(second.status_message_id)["content"]
@@ -328,9 +337,11 @@ async def test_accepted_jobs_show_no_place_in_line(store, clock, fake, client):
     assert "number" not in content and "in line" not in content
 
 
-async def test_a_channel_discord_slows_down_delays_only_its_own_edits(store, clock, fake, client):
+async def test_a_channel_discord_slows_down_delays_only_its_own_edits(
+    store, clock, fake, client, marks
+):
     """A 30 s rate limit on one channel's edits: the other channel's edit is made at once."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     slow = await posted_job(store, clock, fake, client, status)
     other_channel = fake.add_text_channel("other")
     requester = Requester(user_id=fake.user_id, channel_id=other_channel, guild_id=fake.guild_id)
@@ -354,12 +365,12 @@ async def test_a_channel_discord_slows_down_delays_only_its_own_edits(store, clo
 
 
 async def test_a_few_rate_limited_channels_do_not_hold_up_every_other_channels_status(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Eight busy channels' edits each meet a 30 s 429 (discord.py waits it out inside the
     edit), as many as there are edits in flight at once: a ninth, quiet channel's status is
     still edited at once, not after their 30 s."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     busy = []
     for n in range(8):
         channel = fake.add_text_channel(f"busy-{n}")
@@ -388,8 +399,8 @@ async def test_a_few_rate_limited_channels_do_not_hold_up_every_other_channels_s
         await status.close(grace=0)
 
 
-async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake, client, marks):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     for progress in range(10, 100, 10):
         status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
@@ -400,11 +411,11 @@ async def test_a_burst_of_changes_to_one_job_becomes_one_edit(store, clock, fake
 
 
 async def test_a_change_after_shutdown_began_is_left_to_the_next_process(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Once `close` began the HTTP session is about to go: a late change (a command still
     finishing) makes no edit that would fail on a closed session; the job is in the database."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await status.close(grace=0)
     status.schedule(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
@@ -413,11 +424,11 @@ async def test_a_change_after_shutdown_began_is_left_to_the_next_process(
 
 
 async def test_jobs_not_shown_for_an_hour_are_forgotten_so_memory_follows_jobs_in_flight(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Jobs whose end another process showed (it took their checks over) never get a final
     edit here: what this process kept about them goes after an hour without news."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     jobs = [await posted_job(store, clock, fake, client, status) for _ in range(3)]
     for job in jobs:
         await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=40))
@@ -433,10 +444,10 @@ async def test_jobs_not_shown_for_an_hour_are_forgotten_so_memory_follows_jobs_i
 
 
 async def test_a_deleted_status_message_is_not_edited_again_even_after_hours_without_news(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Forgetting idle jobs keeps what must hold: a refused edit is never made twice."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await delete_status(client, fake, job)
     await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=10))
@@ -447,9 +458,11 @@ async def test_a_deleted_status_message_is_not_edited_again_even_after_hours_wit
     assert len(refused) == 1
 
 
-async def test_nothing_is_kept_per_channel_once_its_edits_are_made(store, clock, fake, client):
+async def test_nothing_is_kept_per_channel_once_its_edits_are_made(
+    store, clock, fake, client, marks
+):
     """A bot that has posted in many channels over weeks keeps nothing for the quiet ones."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     for index in range(5):
         channel_id = fake.add_text_channel(f"room-{index}")
         job = await posted_job(store, clock, fake, client, status, channel_id=channel_id)
@@ -470,17 +483,19 @@ async def progress_edit_held_by_a_429(fake, status, job):
 
 
 async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
-    db, store, clock, fake, client
+    db, store, clock, fake, client, marks
 ):
     """Process A edits the status at 60 % and meets a 429 (discord.py waits, then retries);
     meanwhile process B sees the render done, posts it and makes the last edit. A's older
     edit lands after it: the last status must still be what stands."""
-    status_a = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status_a = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     client_b = discord.Client(intents=discord.Intents(guilds=True))
     await client_b.login(BOT_TOKEN)
     try:
         store_b = JobStore(db, clock=clock)
-        status_b = StatusMessages(client_b, store_b, clock=clock, min_edit_interval=0)
+        status_b = StatusMessages(
+            client_b, store_b, StatusMarks(db, clock=clock), clock=clock, min_edit_interval=0
+        )
         job = await posted_job(store, clock, fake, client, status_a)
         await progress_edit_held_by_a_429(fake, status_a, job)
         await video_posted(store_b, clock, fake, status_b, job)
@@ -493,11 +508,11 @@ async def test_a_late_edit_from_one_process_does_not_undo_anothers_last_status(
 
 
 async def test_a_late_edit_in_the_process_that_ended_the_job_sends_the_last_status_once(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """The late progress edit re-reads the job and shows its last status; the last edit the
     delivery queued meanwhile finds it shown already."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     await progress_edit_held_by_a_429(fake, status, job)
     done = await finished(store, job, JobState.COMPLETED, now=clock())
@@ -526,12 +541,12 @@ def test_the_bar_fills_a_cell_per_tenth_done_and_looks_full_only_when_done(progr
 
 
 async def test_status_edits_give_way_to_a_result_when_discords_limit_is_reached(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """With every place in the bot's share of Discord's global limit taken, six progress
     edits wait; a finished video's message, sent after them, goes out before them: under
     load members get their videos on time and the progress bars catch up after."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     jobs = []
     for n in range(6):
         channel = fake.add_text_channel(f"room-{n}")
@@ -588,11 +603,11 @@ async def shown_once_settled(status, fake, job):
         await status.close(grace=0)
 
 
-async def held_back_behind_a_busy_lane(store, fake, client, **rendering):
+async def held_back_behind_a_busy_lane(store, marks, fake, client, **rendering):
     """A job shows 20 %, then holds its 40 % back for the edit interval, while another job's
     edit in the same channel waits out a 429: the channel's lane is busy. Its status messages,
     the job, and the job as last shown (20 %, with `rendering`'s fields)."""
-    status = StatusMessages(client, store, min_edit_interval=0.5)
+    status = StatusMessages(client, store, marks, min_edit_interval=0.5)
     job = await posted_job(store, time.time, fake, client, status)
     other = await posted_job(store, time.time, fake, client, status)  # same channel
     shown = dataclasses.replace(job, state=JobState.PROCESSING, progress=20, **rendering)
@@ -604,11 +619,13 @@ async def held_back_behind_a_busy_lane(store, fake, client, **rendering):
     return status, job, shown
 
 
-async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store, fake, client):
+async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(
+    store, fake, client, marks
+):
     """A progress change held back for its interval, shown when the job's last edit already
     waits its turn (behind another job's 429 in the channel), must not take the last edit's
     place: "rendering 40%" would stay beside the posted video for good."""
-    status, job, rendering = await held_back_behind_a_busy_lane(store, fake, client)
+    status, job, rendering = await held_back_behind_a_busy_lane(store, marks, fake, client)
     status.schedule(dataclasses.replace(rendering, progress=45))  # waits for the lane
     await asyncio.sleep(0.05)
     done = dataclasses.replace(rendering, state=JobState.COMPLETED, progress=100)
@@ -618,14 +635,14 @@ async def test_a_held_back_change_does_not_replace_the_waiting_final_edit(store,
 
 
 async def test_a_held_back_change_does_not_replace_a_newer_change_waiting_its_turn(
-    store, fake, client
+    store, fake, client, marks
 ):
     """A progress change held back for its interval comes due while a newer change of the same
     job ("no news from the video service", said only once) waits for the channel's lane behind
     another job's 429: the older one must not take the newer one's place, or "about 4 min
     left" stays up for the whole outage."""
     status, job, rendering = await held_back_behind_a_busy_lane(
-        store, fake, client, estimated_time=240
+        store, marks, fake, client, estimated_time=240
     )
     # The newer news, said once, waits for the lane (the held-back 40% comes due meanwhile).
     status.schedule(dataclasses.replace(rendering, progress=40, poll_failures=2))
@@ -660,14 +677,14 @@ def job_unreadable_for(store, job_id, seconds):
 
 
 async def test_a_held_back_change_is_dropped_when_newer_news_is_scheduled_behind_a_busy_lane(
-    store, fake, client
+    store, fake, client, marks
 ):
     """The job's 45 % edit waits for the channel's lane (another job's 429), and its news,
     said only once ("no news from the video service"), is next. The 40 % held back before
     them must be let go as they are scheduled: come due, it would take the news's place,
     and the member would read "about 4 min left" for the whole outage. (Its re-read of the
     job would catch that, but the database was locked for that moment.)"""
-    status = StatusMessages(client, store, min_edit_interval=1.0)
+    status = StatusMessages(client, store, marks, min_edit_interval=1.0)
     job = await posted_job(store, time.time, fake, client, status)
     other = await posted_job(store, time.time, fake, client, status)  # same channel
     await status.update(await progress_read(store, job.id, 20, time.time))  # made
@@ -683,14 +700,14 @@ async def test_a_held_back_change_is_dropped_when_newer_news_is_scheduled_behind
 
 
 async def test_a_late_progress_snapshot_does_not_replace_the_waiting_final_edit(
-    store, fake, client
+    store, fake, client, marks
 ):
     """The job's 45 % edit waits for the channel's lane (another job's 429), its last edit
     ("done") next; then a slow status check, begun before the render finished, hands in its
     40 %. That snapshot must not take the last edit's place (as the last edit, Cancel button
     gone): "rendering 40%" would stay beside the posted video for good, written down as
     shown, so no sweep would put it right."""
-    status = StatusMessages(client, store, min_edit_interval=0.5)
+    status = StatusMessages(client, store, marks, min_edit_interval=0.5)
     job = await posted_job(store, time.time, fake, client, status)
     other = await posted_job(store, time.time, fake, client, status)  # same channel
     await status.update(await progress_read(store, job.id, 20, time.time))  # made
@@ -708,13 +725,13 @@ async def test_a_late_progress_snapshot_does_not_replace_the_waiting_final_edit(
 
 
 async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
-    store, fake, client
+    store, fake, client, marks
 ):
     """A job's progress edit waits for the channel's lane (another job's 429) while newer news
     of the same job ("no news from the video service", said once) is scheduled behind it. Let
     in, the older one is too soon: it must not be held back and shown after the newer one, or
     "about 4 min left" replaces the news for the rest of the outage."""
-    status = StatusMessages(client, store, min_edit_interval=1.0)
+    status = StatusMessages(client, store, marks, min_edit_interval=1.0)
     job = await posted_job(store, time.time, fake, client, status)
     other = await posted_job(store, time.time, fake, client, status)  # same channel
     third = await posted_job(store, time.time, fake, client, status)  # same channel
@@ -739,14 +756,16 @@ async def test_a_change_held_back_while_a_newer_one_waits_is_not_shown_after_it(
 
 
 async def test_a_change_held_back_in_one_process_is_not_shown_after_a_newer_one_from_another(
-    db, store, clock, fake, client
+    db, store, clock, fake, client, marks
 ):
     """Any process may check a job. Process A shows 20 %, reads 40 % too soon after and holds
     it back; process B, which never edited the status, reads 60 % and shows it. When A's 40 %
     comes due it is older than what the member reads: the bar must not go back to 40 %."""
-    status_a = StatusMessages(client, store, clock=clock, min_edit_interval=10)
+    status_a = StatusMessages(client, store, marks, clock=clock, min_edit_interval=10)
     store_b = JobStore(db, clock=clock)
-    status_b = StatusMessages(client, store_b, clock=clock, min_edit_interval=10)
+    status_b = StatusMessages(
+        client, store_b, StatusMarks(db, clock=clock), clock=clock, min_edit_interval=10
+    )
     try:
         job = await posted_job(store, clock, fake, client, status_a)
         await status_a.update(await progress_read(store, job.id, 20, clock))
@@ -766,13 +785,13 @@ async def test_a_change_held_back_in_one_process_is_not_shown_after_a_newer_one_
 
 
 async def test_a_status_in_a_thread_archived_for_a_while_gets_its_last_edit(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """The thread went quiet and Discord archived it while the video waited (edits there are
     refused, 400 50083, until it is open again); posting the video reopens it. No more progress
     edits are tried, but the last one is: the status must not say "rendering 20%" beside the
     posted video."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
         "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 400, 50083, "Thread is archived"

@@ -7,7 +7,9 @@ import discord
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import Stage
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
@@ -48,12 +50,12 @@ def patches(fake):
 
 
 async def test_a_last_edit_cut_off_by_a_shutdown_is_made_by_the_next_process(
-    store, clock, fake, client
+    store, clock, fake, client, marks, reply_routes
 ):
     """The video is posted; its last status edit is held back by a 429 when the process stops
     (the shutdown grace runs out). The status must not say "rendering 80%" with a Cancel
     button for good, beside the posted video: the next process makes that edit."""
-    stopping = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopping = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     with_cancel_button(stopping)
     job = await rendering_then_delivered(store, clock, fake, client, stopping)
     fake.fail_next(
@@ -64,9 +66,9 @@ async def test_a_last_edit_cut_off_by_a_shutdown_is_made_by_the_next_process(
     content, buttons = shown(fake, job)
     assert "80%" in content and buttons, "the edit was cut off: the status still says 80%"
 
-    restarted = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    restarted = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     with_cancel_button(restarted)
-    sweep = StatusSweep(store, restarted, clock=clock)
+    sweep = StatusSweep(marks, reply_routes, restarted, clock=clock)
     clock.advance(SETTLE / 2)
     assert await sweep.sweep_once() == 0, "told a moment ago: its own process may still edit"
     assert "80%" in shown(fake, job)[0]
@@ -83,24 +85,30 @@ async def test_a_last_edit_cut_off_by_a_shutdown_is_made_by_the_next_process(
     assert len(patches(fake)) == made, "a last edit made is never made again"
 
 
-async def test_a_last_edit_that_was_made_is_left_alone(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_a_last_edit_that_was_made_is_left_alone(
+    store, clock, fake, client, marks, reply_routes
+):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await rendering_then_delivered(store, clock, fake, client, status)
     await status.update(job, final=True)
     made = len(patches(fake))
 
-    another = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    another = StatusSweep(
+        marks, reply_routes, StatusMessages(client, store, marks, clock=clock), clock=clock
+    )
     clock.advance(SETTLE * 2)
     assert await another.sweep_once() == 0
     assert len(patches(fake)) == made
 
 
-async def test_a_swept_edit_that_fails_is_tried_again_by_a_later_sweep(store, clock, fake, client):
+async def test_a_swept_edit_that_fails_is_tried_again_by_a_later_sweep(
+    store, clock, fake, client, marks, reply_routes
+):
     """Discord answers the sweep's edit with a 503: the next sweep tries it again."""
-    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await rendering_then_delivered(store, clock, fake, client, stopped)
-    status = StatusMessages(client, store, clock=clock, final_retry_waits=())
-    sweep = StatusSweep(store, status, clock=clock)
+    status = StatusMessages(client, store, marks, clock=clock, final_retry_waits=())
+    sweep = StatusSweep(marks, reply_routes, status, clock=clock)
     clock.advance(SETTLE * 2)
     fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=1)
     assert await sweep.sweep_once() == 1
@@ -111,16 +119,20 @@ async def test_a_swept_edit_that_fails_is_tried_again_by_a_later_sweep(store, cl
     assert "is done" in shown(fake, job)[0]
 
 
-async def test_a_deleted_status_message_is_swept_once(store, clock, fake, client):
+async def test_a_deleted_status_message_is_swept_once(
+    store, clock, fake, client, marks, reply_routes
+):
     """Its message was deleted: one refusal, then never asked again."""
-    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await rendering_then_delivered(store, clock, fake, client, stopped)
     await (
         client.get_partial_messageable(fake.channel_id)
         .get_partial_message(job.status_message_id)
         .delete()
     )
-    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    sweep = StatusSweep(
+        marks, reply_routes, StatusMessages(client, store, marks, clock=clock), clock=clock
+    )
     clock.advance(SETTLE * 2)
     assert await sweep.sweep_once() == 1
     before = len(patches(fake))
@@ -156,23 +168,24 @@ async def test_jobs_told_before_the_upgrade_are_not_edited_again(backend, clock,
         await db.migrate()
 
         clock.advance(SETTLE * 2)
-        store = JobStore(db, clock=clock)
-        sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+        store, marks = JobStore(db, clock=clock), StatusMarks(db, clock=clock)
+        status = StatusMessages(client, store, marks, clock=clock)
+        sweep = StatusSweep(marks, ReplyRoutes(db), status, clock=clock)
         assert await sweep.sweep_once() == 0
     finally:
         await db.close()
 
 
 async def test_a_sweep_whose_edits_keep_failing_ends_and_waits_for_the_next(
-    store, clock, fake, client
+    store, clock, fake, client, marks, reply_routes
 ):
     """Discord answers every edit with a 503 (an outage) and a full batch of jobs awaits its
     last edit: one sweep tries each once and ends, rather than taking the same failed batch
     again and again without ever waiting `SWEEP_EVERY`."""
-    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     jobs = [await rendering_then_delivered(store, clock, fake, client, stopped) for _ in range(50)]
-    status = StatusMessages(client, store, clock=clock, final_retry_waits=())
-    sweep = StatusSweep(store, status, clock=clock)
+    status = StatusMessages(client, store, marks, clock=clock, final_retry_waits=())
+    sweep = StatusSweep(marks, reply_routes, status, clock=clock)
     clock.advance(SETTLE * 2)
     fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503, times=10_000)
     before = len(patches(fake))
@@ -185,23 +198,25 @@ async def test_a_sweep_whose_edits_keep_failing_ends_and_waits_for_the_next(
     assert tried <= len(jobs), f"one sweep sent {tried} edits for {len(jobs)} jobs"
 
 
-async def test_jobs_taken_by_a_sweep_that_crashed_are_swept_again(store, clock, fake, client):
+async def test_jobs_taken_by_a_sweep_that_crashed_are_swept_again(
+    store, clock, fake, client, marks, reply_routes
+):
     """A process takes a batch of missing last edits and is killed (OOM, SIGKILL after
     `docker stop`, a crash) before making them: the next process's sweep must still make
     them, as it does for an edit cut off by any other crash."""
-    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     with_cancel_button(stopped)
     job = await rendering_then_delivered(store, clock, fake, client, stopped)
     clock.advance(SETTLE * 2)
     # The crashed process's sweep: what `sweep_once` does first, then nothing more.
     now = clock()
-    taken = await store.claim_unshown_last_statuses(
+    taken = await marks.claim_unshown_last_statuses(
         told_since=now - 86_400, told_before=now - SETTLE, limit=50, hold=HOLD
     )
     assert [t.id for t in taken] == [job.id]
 
-    restarted = StatusMessages(client, store, clock=clock, min_edit_interval=0)
-    sweep = StatusSweep(store, restarted, clock=clock)
+    restarted = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    sweep = StatusSweep(marks, reply_routes, restarted, clock=clock)
     clock.advance(HOLD)
     await sweep.sweep_once()
     content, buttons = shown(fake, job)
@@ -209,12 +224,12 @@ async def test_jobs_taken_by_a_sweep_that_crashed_are_swept_again(store, clock, 
 
 
 async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answering(
-    store, clock, fake, client, monkeypatch
+    store, clock, fake, client, monkeypatch, marks, reply_routes
 ):
     """PostgreSQL stops answering (a partition) while a sweep makes its edits; SIGTERM must
     still stop the bot within `docker stop`'s 10 s: stopping the sweep must not wait for
     ever on the writes it makes as it unwinds."""
-    stopped = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     for _ in range(2):
         await rendering_then_delivered(store, clock, fake, client, stopped)
     clock.advance(SETTLE * 2)
@@ -225,9 +240,11 @@ async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answeri
         await asyncio.Event().wait()
 
     # Taken; then the database goes silent.
-    monkeypatch.setattr(store, "last_status_shown", never_answers)
-    monkeypatch.setattr(store, "last_status_missed", never_answers)
-    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    monkeypatch.setattr(marks, "last_status_shown", never_answers)
+    monkeypatch.setattr(marks, "last_status_missed", never_answers)
+    sweep = StatusSweep(
+        marks, reply_routes, StatusMessages(client, store, marks, clock=clock), clock=clock
+    )
     sweep.start()
     await asyncio.wait_for(frozen.wait(), 5)
     # As `VideoBot.close` does: nothing bounds the wait.
@@ -239,7 +256,7 @@ async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answeri
 
 
 async def test_a_cancelled_jobs_interaction_token_is_forgotten_once_it_expired(
-    store, clock, fake, client
+    store, clock, fake, client, marks, reply_routes
 ):
     """README: the stored command token is deleted once the job is delivered or the token
     expired. A member's cancel tells them at once, so no delivery ever forgets it: the sweep
@@ -256,7 +273,9 @@ async def test_a_cancelled_jobs_interaction_token_is_forgotten_once_it_expired(
     await store.cancel(
         cancelled.id, reason_key="cancelled_by_member", now=clock(), member_told=True
     )
-    sweep = StatusSweep(store, StatusMessages(client, store, clock=clock), clock=clock)
+    sweep = StatusSweep(
+        marks, reply_routes, StatusMessages(client, store, marks, clock=clock), clock=clock
+    )
 
     clock.advance(600)
     later = dataclasses.replace(
@@ -279,7 +298,9 @@ async def token_of(store, job_id):
     return job.requester.reply.token if job.requester.reply is not None else None
 
 
-async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(store, db, clock):
+async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(
+    store, db, clock, reply_routes
+):
     """The sweep's hand-over reads only what it must edit: private statuses of jobs still
     under way, their token in its last stretch, page after page."""
 
@@ -307,10 +328,10 @@ async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(stor
     await finished(store, failed, JobState.FAILED, now=clock())
     rendering = await submitted(store, await asked(Route.DM, expires_in=100), now=clock())
 
-    first = await store.tokens_running_out(soon, after=(0.0, 0), limit=3)
+    first = await reply_routes.tokens_running_out(soon, after=(0.0, 0), limit=3)
     last = first[-1]
     assert last.requester.reply is not None and last.requester.reply.expires_at is not None
-    rest = await store.tokens_running_out(
+    rest = await reply_routes.tokens_running_out(
         soon, after=(last.requester.reply.expires_at, last.id), limit=3
     )
     # By when each token ends, then by id.
@@ -319,17 +340,19 @@ async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(stor
 
     # The hand-over is taken only by a job still under way: one cancelled, finished, or whose
     # result began (through the command, a moment ago) is not turned into a DM.
-    assert await store.take_hand_over(cancelled.id) is None
-    assert await store.take_hand_over(failed.id) is None
+    assert await reply_routes.take_hand_over(cancelled.id) is None
+    assert await reply_routes.take_hand_over(failed.id) is None
     await db.write("UPDATE jobs SET delivery_started_at = ? WHERE id = ?", (clock(), by_dm.id))
-    assert await store.take_hand_over(by_dm.id) is None
-    handed = await store.take_hand_over(ending[0].id)
+    assert await reply_routes.take_hand_over(by_dm.id) is None
+    handed = await reply_routes.take_hand_over(ending[0].id)
     assert handed is not None and handed.requester.reply is not None
     assert handed.requester.reply.route is Route.DM
     assert handed.requester.reply.token == "secret-token", "kept for the last edit"
 
 
-async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(store, clock, caplog):
+async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(
+    marks, reply_routes, clock, caplog
+):
     """The hand-over has its own round, apart from the sweep's edits (which may take long); a
     round that fails (the database away) is logged and the next comes all the same; a stop
     ends both."""
@@ -342,7 +365,13 @@ async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(sto
         return 0
 
     sweep = StatusSweep(
-        store, None, clock=clock, every=3600, hand_over=hand_over, hand_over_every=0.05
+        marks,
+        reply_routes,
+        None,
+        clock=clock,
+        every=3600,
+        hand_over=hand_over,
+        hand_over_every=0.05,
     )
     sweep.start()
     sweep.start()  # once only
@@ -357,7 +386,9 @@ async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(sto
     assert "A status sweep failed" in caplog.text
 
 
-async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_lives(store, db, clock):
+async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_lives(
+    store, db, clock, reply_routes
+):
     """A delivered job keeps its token only while its private answer's last edit is owed
     (Discord failed it for a while): those are listed, while the token still works, and so
     is a cancelled one that ended (nothing more will happen to it); not a job under way, a
@@ -391,12 +422,12 @@ async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_live
     await store.cancel(
         rendering.id, reason_key="cancelled_by_member", now=clock(), member_told=True
     )
-    owed = await store.private_statuses_owed(clock() + 60, limit=10)
+    owed = await reply_routes.private_statuses_owed(clock() + 60, limit=10)
     assert [job.id for job in owed] == [by_dm.id, by_interaction.id, cancelled.id], (
         "by the token's end"
     )
-    await store.forget_interaction(by_dm.id)
-    assert [job.id for job in await store.private_statuses_owed(clock() + 60, limit=10)] == [
+    await reply_routes.forget_interaction(by_dm.id)
+    assert [job.id for job in await reply_routes.private_statuses_owed(clock() + 60, limit=10)] == [
         by_interaction.id,
         cancelled.id,
     ]

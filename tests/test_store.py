@@ -79,11 +79,11 @@ async def test_lifecycle_from_recorded_to_delivered(store, clock):
     assert await store.forget_deleted_messages(7, {99}) == [], "forgotten once"
 
 
-async def test_a_deleted_status_message_is_marked_and_the_job_keeps_its_id(store, clock):
+async def test_a_deleted_status_message_is_marked_and_the_job_keeps_its_id(store, clock, marks):
     """The status message of a job still waiting is deleted: marked deleted, its id kept (no id
     means "never announced", and such a job is announced when it is sent)."""
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.set_status_message(job.id, 55)
+    await marks.set_status_message(job.id, 55)
     assert not (await store.get(job.id)).status_deleted
     assert await store.forget_deleted_messages(8, {55}) == [], "another channel's message 55"
     [marked] = await store.forget_deleted_messages(7, {54, 55})
@@ -93,9 +93,9 @@ async def test_a_deleted_status_message_is_marked_and_the_job_keeps_its_id(store
     assert await store.forget_deleted_messages(7, {55}) == [], "marked once"
 
 
-async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(store, clock):
+async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(store, clock, marks):
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.set_status_message(job.id, 55)
+    await marks.set_status_message(job.id, 55)
     job = await submitted(store, job, now=clock())
     done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
     await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
@@ -103,7 +103,7 @@ async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(st
         await claimed(store, job.id, Stage.DELIVER), now=clock(), message_id=56
     )
     other = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.set_status_message(other.id, 57)
+    await marks.set_status_message(other.id, 57)
     [both, status_only] = await store.forget_deleted_messages(7, {55, 56, 57})
     assert both.id == job.id and both.result_deleted and both.status_deleted
     assert both.delivery_message_id is None and both.status_message_id == 55
@@ -111,14 +111,14 @@ async def test_a_purge_of_a_status_and_its_result_marks_both_in_one_statement(st
     assert not status_only.result_deleted
 
 
-async def test_a_deleted_channel_takes_every_job_message_in_it_but_no_dm(store, clock):
+async def test_a_deleted_channel_takes_every_job_message_in_it_but_no_dm(store, clock, marks):
     """Discord deletes a channel's messages with it, without an event each: its jobs' statuses
     and posted videos are deleted; a video sent by DM instead, and another channel's, stay."""
 
     async def posted(channel_id: int, status_id: int, result_id: int, target: str) -> int:
         there = Requester(user_id=42, channel_id=channel_id, guild_id=1)
         job = await store.create(there, REQUEST, now=clock(), submit_by=clock() + 60)
-        await store.set_status_message(job.id, status_id)
+        await marks.set_status_message(job.id, status_id)
         job = await submitted(store, job, now=clock())
         done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
         await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
@@ -140,7 +140,7 @@ async def test_a_deleted_channel_takes_every_job_message_in_it_but_no_dm(store, 
     assert await store.forget_deleted_channel(1, 7) == [], "forgotten once"
 
 
-async def test_a_deleted_channel_takes_the_job_messages_in_its_threads(store, clock):
+async def test_a_deleted_channel_takes_the_job_messages_in_its_threads(store, clock, marks):
     """Discord sends no event for a deleted channel's archived threads (discord.py makes one up
     only for the threads it holds): a video posted in one is deleted with the channel, not
     linked from `/videos history` for good. Another channel's thread keeps its video."""
@@ -148,7 +148,7 @@ async def test_a_deleted_channel_takes_the_job_messages_in_its_threads(store, cl
     async def posted(thread_id: int, parent_id: int, result_id: int) -> int:
         there = Requester(user_id=42, channel_id=thread_id, guild_id=1, parent_channel_id=parent_id)
         job = await store.create(there, REQUEST, now=clock(), submit_by=clock() + 60)
-        await store.set_status_message(job.id, result_id - 1)
+        await marks.set_status_message(job.id, result_id - 1)
         job = await submitted(store, job, now=clock())
         done = TaskInfo(task_id=job.task_id, status=TaskStatus.COMPLETED, progress=100)
         await finished(store, job, JobState.COMPLETED, now=clock(), info=done)
@@ -166,11 +166,11 @@ async def test_a_deleted_channel_takes_the_job_messages_in_its_threads(store, cl
     assert not other.status_deleted and not other.result_deleted
 
 
-async def test_a_status_message_found_deleted_by_an_edit_is_marked(store, clock):
+async def test_a_status_message_found_deleted_by_an_edit_is_marked(store, clock, marks):
     """An edit answered 404: every process (and the next one) knows it is gone."""
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
-    await store.set_status_message(job.id, 55)
-    await store.status_message_deleted(job.id)
+    await marks.set_status_message(job.id, 55)
+    await marks.status_message_deleted(job.id)
     stored = await store.get(job.id)
     assert stored.status_deleted and stored.status_message_id == 55
 

@@ -28,12 +28,14 @@ def test_one_more_point_of_progress_after_a_pause_does_not_multiply_the_time_lef
     )
 
 
-async def test_the_status_after_a_pause_does_not_jump_to_25_minutes(store, clock, fake, client):
+async def test_the_status_after_a_pause_does_not_jump_to_25_minutes(
+    store, clock, fake, client, marks
+):
     """Render 720 of `python -m bench eta`'s "a pause mid-render" profile, on the bot's default
     schedule: 33 % at the first check (120 s), 38 % at the next (240 s), done at 390 s. The
     status read "about 4 min left", then must not read "about 25 min left" for a video that
     is posted two and a half minutes later."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     clock.advance(120)
     job = await poll_sees(store, status, clock, job, 33, estimated_time=553)
@@ -129,13 +131,15 @@ def test_the_point_after_the_pause_does_not_multiply_the_time_left_again():
     assert then <= first * 1.5, f"38 % at 240 s reads {first:.0f} s, 39 % at 250 s {then:.0f} s"
 
 
-async def test_a_time_left_the_bot_will_not_wait_for_is_not_promised(store, clock, fake, client):
+async def test_a_time_left_the_bot_will_not_wait_for_is_not_promised(
+    store, clock, fake, client, marks
+):
     """A slow 4K render: 0 % at the first check, 5 % at 600 s, 10 % at 1200 s. Its pace says
     about 3 hours, but the bot gives up 30 minutes after the submit (`TASK_TIMEOUT`) and then
     says it "took longer than this bot waits": the status and `/videos status` say when it
     stops waiting instead of promising a time it will not wait for."""
     task_timeout = 1800
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0, waits_for=1800)
     job = await announced(store, clock, fake, client, status, request=BIG)
     submitted_at = clock()
     for at, progress in ((120, 0), (600, 5), (1200, 10)):
@@ -149,11 +153,11 @@ async def test_a_time_left_the_bot_will_not_wait_for_is_not_promised(store, cloc
 
 
 async def test_apimarts_estimate_past_the_give_up_is_not_promised_either(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """Before progress moves, APIMart's estimate is the time left: 2,400 s would read "about 38
     min left" two minutes in, for a render the bot gives up on at 30 minutes."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0, waits_for=1800)
     job = await announced(store, clock, fake, client, status)
     clock.advance(120)
     job = await poll_sees(store, status, clock, job, 0, estimated_time=2400)
@@ -166,11 +170,11 @@ async def test_apimarts_estimate_past_the_give_up_is_not_promised_either(
 
 
 async def test_past_the_give_up_before_the_check_that_gives_up_no_stamp_in_the_past(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
     """The render is given up at the first check after `TASK_TIMEOUT`; until then it is still
     rendering, and `/videos status` must not read "I stop waiting 40 seconds ago"."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0, waits_for=1800)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0, waits_for=1800)
     job = await announced(store, clock, fake, client, status, request=BIG)
     submitted_at = clock()
     for at, progress in ((120, 0), (600, 5), (1200, 10), (1790, 14)):

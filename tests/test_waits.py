@@ -58,9 +58,9 @@ def shown(fake, job):
 
 
 async def test_a_fast_render_shows_the_time_its_progress_says_not_apimarts_600_s(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     for progress in (10, 20, 30, 40, 50):  # 10 % every 8 s: 50 % left is 40 s
         clock.advance(8)
@@ -70,16 +70,20 @@ async def test_a_fast_render_shows_the_time_its_progress_says_not_apimarts_600_s
     assert "min left" not in content, "not APIMart's 600 s counted down"
 
 
-async def test_before_progress_moves_apimarts_estimate_is_the_guess(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_before_progress_moves_apimarts_estimate_is_the_guess(
+    store, clock, fake, client, marks
+):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     clock.advance(60)
     await poll_sees(store, status, clock, job, 0)
     assert "0% · about 9 min left" in shown(fake, job)
 
 
-async def test_near_the_end_it_says_almost_done_in_both_languages(store, clock, fake, client):
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+async def test_near_the_end_it_says_almost_done_in_both_languages(
+    store, clock, fake, client, marks
+):
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     english = await announced(store, clock, fake, client, status)
     chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
     for progress in (30, 60, 92):
@@ -93,9 +97,9 @@ async def test_near_the_end_it_says_almost_done_in_both_languages(store, clock, 
     assert "92% · 即将完成" in shown(fake, chinese)
 
 
-async def polled(store, clock, fake, client, progresses, every):
+async def polled(store, marks, clock, fake, client, progresses, every):
     """A job announced, then polled every `every` seconds, seeing each progress in turn."""
-    status = StatusMessages(client, store, clock=clock, min_edit_interval=0)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     for progress in progresses:
         clock.advance(every)
@@ -103,8 +107,10 @@ async def polled(store, clock, fake, client, progresses, every):
     return status, job
 
 
-async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clock, fake, client):
-    status, job = await polled(store, clock, fake, client, (20, 40, 60), every=10)
+async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(
+    store, clock, fake, client, marks
+):
+    status, job = await polled(store, marks, clock, fake, client, (20, 40, 60), every=10)
     assert "about 20 s left" in shown(fake, job)
     clock.advance(170)  # no progress for almost three minutes
     await poll_sees(store, status, clock, job, 60)
@@ -113,8 +119,10 @@ async def test_a_render_stuck_halfway_is_not_announced_as_almost_done(store, clo
     assert "60% · about 3 min left" in content, "the stall slows the measured rate"
 
 
-async def test_a_render_stuck_near_the_end_is_not_almost_done_for_ever(store, clock, fake, client):
-    status, job = await polled(store, clock, fake, client, (30, 60, 92), every=20)
+async def test_a_render_stuck_near_the_end_is_not_almost_done_for_ever(
+    store, clock, fake, client, marks
+):
+    status, job = await polled(store, marks, clock, fake, client, (30, 60, 92), every=20)
     assert "92% · almost done" in shown(fake, job)
     clock.advance(600)  # ten minutes at 92 %
     await poll_sees(store, status, clock, job, 92)
@@ -132,9 +140,9 @@ async def completed_render(store, clock, request, seconds):
 
 
 async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
-    store, clock, fake, client
+    store, clock, fake, client, marks
 ):
-    status = StatusMessages(client, store, clock=clock)
+    status = StatusMessages(client, store, marks, clock=clock)
     await completed_render(store, clock, QUICK, 40)
     await completed_render(store, clock, QUICK, 52)
     first = await announced(store, clock, fake, client, status)
@@ -397,7 +405,7 @@ def test_an_answer_through_the_interaction_says_the_measured_wait_and_the_way_ou
     assert "通常需要约 2 分钟" in queued.render("zh-CN")
 
 
-async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session, clock):
+async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session, clock, marks):
     """APIMart answers a submit 429 with Retry-After: 600. Alice's job is told "number 1 in
     line"; Bob's, asked a moment later, "number 2 in line". Submits wait out the pause (at
     most 2 minutes), Alice's too: Bob's must not go first while hers waits 10 minutes."""
@@ -412,7 +420,7 @@ async def test_number_two_in_line_is_not_sent_before_number_one(db, api, session
     client = make_client(api, session)
     service = JobService(store, client, clock=clock, budget=budget)
     poller = Poller(store, client, service, RecordingDelivery(), clock=clock, budget=budget)
-    status = StatusMessages(None, store, clock=clock)
+    status = StatusMessages(None, store, marks, clock=clock)
 
     api.fail_next("submit", status=429, retry_after_header="600", times=2)
     alice = (await service.create_and_submit(alice_asks, QUICK)).job

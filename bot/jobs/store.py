@@ -3,6 +3,9 @@
 A stage claims due jobs with a lease (`lease_owner`, `lease_until`) and raises `version`; its
 later writes name the version it claimed, so a worker whose lease lapsed or was revoked writes
 nothing (the methods return False) instead of overwriting a newer state.
+
+The marks a job's status message leaves (`StatusMarks`) and its reply route through an
+interaction (`ReplyRoutes`) are written apart: they never touch a claim.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from bot.jobs.models import (
     CHANNEL_TARGET,
     DELETED_RESULT,
     DM_TARGET,
-    FINAL_VALUES,
     AlreadyRecorded,
     Job,
     JobRefused,
@@ -39,6 +41,7 @@ from bot.jobs.rows import (
     reply_columns,
     sources_to_json,
 )
+from bot.jobs.sql import UNFINISHED_IN_GUILD, placeholders, update_job
 from bot.jobs.stages import (
     CLOCK_SLACK,
     LONGEST_CLAIM,
@@ -51,7 +54,6 @@ from bot.jobs.stages import (
 from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
-from bot.reach import Route
 from bot.storage import Connection, Database, LockWaitTimeout, Row
 
 log = logging.getLogger(__name__)
@@ -66,19 +68,11 @@ _FOLLOWED_AFTER_GIVING_UP = "(state = 'timed_out' AND next_poll_at IS NOT NULL)"
 # be tried again after Discord failed): a block still keeps it from being posted.
 _MADE_UNPOSTED = "(state = 'completed' AND result_url IS NOT NULL AND delivered_at IS NULL)"
 
-# The predicate of index `jobs_unfinished_by_guild`, written out so queries can use it.
-_UNFINISHED_IN_GUILD = "state IN ('recorded', 'submitting', 'queued', 'processing')"
-# ... and of `jobs_finished_by_state`: every other state.
+# The predicate of index `jobs_finished_by_state`: every state `UNFINISHED_IN_GUILD` leaves out.
 _FINISHED = (
     "state IN ('cancelled', 'completed', 'failed', 'rejected', 'submit_unknown', 'timed_out')"
 )
 _RELEASE = "lease_owner = NULL, lease_until = NULL"
-# A job whose private status may still be handed over to a DM: answered through the interaction
-# or promised by DM, not cancelled, and no delivery begun (its two routes as parameters).
-_HANDED_OVER_ONLY_IF = (
-    "reply_route IN (?, ?) AND cancelled_at IS NULL"
-    " AND delivery_started_at IS NULL AND delivered_at IS NULL"
-)
 # A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
 _AFRESH = (
     # (Each value reads the row as it was: SQLite and PostgreSQL alike.) 0: a post may have
@@ -120,13 +114,9 @@ def _line_of(job: Job) -> tuple[str, int]:
     return "guild_id IS NULL AND user_id = ?", job.requester.user_id
 
 
-def _placeholders(values: Sequence[object]) -> str:
-    return ", ".join("?" for _ in values)
-
-
 # What a member's own cancel still stops (its parameters: `CANCELLABLE`); a block also stops
 # `_MADE_UNPOSTED`.
-_MEMBER_CANCELLABLE = f"(state IN ({_placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
+_MEMBER_CANCELLABLE = f"(state IN ({placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
 
 
 # Message ids forgotten in one statement when a channel is deleted: each is bound six times,
@@ -169,7 +159,7 @@ class JobStore:
         self.leases = leases or LeaseTerms()
 
     async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
-        await self._db.write(sql, (*params, job_id))
+        await update_job(self._db, job_id, sql, params)
 
     async def _fenced(
         self, job: Job, assignments: str, params: Sequence[Any], *, release: bool = True
@@ -576,7 +566,7 @@ class JobStore:
             cursor = await conn.execute(
                 "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
                 " delivered_at = ?"
-                f" WHERE id = ? AND state IN ({_placeholders(_ACTIVE)}) AND cancelled_at IS NULL",
+                f" WHERE id = ? AND state IN ({placeholders(_ACTIVE)}) AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id, *_ACTIVE),
             )
             if cursor.rowcount == 1:
@@ -819,129 +809,6 @@ class JobStore:
             (until, JobState.RECORDED.value, until),
         )
 
-    async def set_status_message(self, job_id: int, message_id: int) -> None:
-        """Remember the channel message that announces the job."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET status_message_id = ?, status_deleted = 0 WHERE id = ?",
-            (message_id,),
-        )
-
-    async def status_message_deleted(self, job_id: int) -> None:
-        """An edit of the job's status message found it deleted (404): never edited again, nor
-        linked to, by any process. Its id stays (the job was announced, and is not again)."""
-        await self._update(
-            job_id,
-            "UPDATE jobs SET status_deleted = 1 WHERE id = ? AND status_message_id IS NOT NULL",
-            (),
-        )
-
-    async def last_status_shown(self, job_id: int, *, now: float) -> None:
-        """The job's last status edit was made (or its message is gone): no sweep makes it."""
-        await self._update(job_id, "UPDATE jobs SET status_final_at = ? WHERE id = ?", (now,))
-
-    async def last_status_missed(self, job_id: int) -> None:
-        """A swept last status edit failed: a later sweep tries it again."""
-        await self._update(job_id, "UPDATE jobs SET status_final_at = NULL WHERE id = ?", ())
-
-    async def claim_unshown_last_statuses(
-        self, *, told_since: float, told_before: float, limit: int, hold: float
-    ) -> list[Job]:
-        """Up to `limit` jobs told of their end between `told_since` and `told_before` whose
-        status message never got its last edit (the process stopped or crashed first), each
-        held for `hold` seconds: no other sweep takes it meanwhile, and one that fails (or
-        dies) leaves it to a later sweep once the hold has passed."""
-        now = self._clock()
-        skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
-        rows = await self._db.write(
-            "UPDATE jobs SET status_swept_until = ? WHERE id IN (SELECT id FROM jobs"
-            " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
-            " AND (status_swept_until IS NULL OR status_swept_until <= ?)"
-            f" AND ((state IN ({_placeholders(FINAL_VALUES)}) AND delivered_at IS NOT NULL)"
-            " OR cancelled_at IS NOT NULL)"
-            " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
-            f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
-            (now + hold, now, *FINAL_VALUES, told_since, told_before, limit),
-        )
-        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
-
-    async def set_interaction_message(self, job_id: int, message_id: int) -> None:
-        """Remember the member's private answer through the interaction (edited as the status)."""
-        await self._update(
-            job_id, "UPDATE jobs SET interaction_message_id = ? WHERE id = ?", (message_id,)
-        )
-
-    async def set_reply_route(self, job_id: int, route: Route) -> None:
-        """Send the job's news another way (its token kept, for the private status)."""
-        await self._update(job_id, "UPDATE jobs SET reply_route = ? WHERE id = ?", (route.value,))
-
-    async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
-        """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
-        if route is None:
-            sql = "UPDATE jobs SET interaction_token = NULL WHERE id = ?"
-            params: tuple[object, ...] = ()
-        else:
-            sql = "UPDATE jobs SET interaction_token = NULL, reply_route = ? WHERE id = ?"
-            params = (route.value,)
-        await self._update(job_id, sql, params)
-
-    async def forget_expired_interactions(self, now: float) -> int:
-        """Drop the interaction tokens past their life (`now`); how many. A delivered job's
-        went with its result; a cancelled job's, whose result is never posted, goes here. A
-        result still to go through one goes by DM instead: a token dropped with the route left
-        as it was would read as "already posted through it" (a duplicate DM, should that post
-        have gone after all, is better than a paid video posted nowhere)."""
-        rows = await self._db.write(
-            "UPDATE jobs SET interaction_token = NULL, reply_route = CASE"
-            " WHEN reply_route = ? AND delivered_at IS NULL THEN ? ELSE reply_route END"
-            " WHERE interaction_token IS NOT NULL AND interaction_expires_at <= ? RETURNING id",
-            (Route.INTERACTION.value, Route.DM.value, now),
-        )
-        return len(rows)
-
-    async def tokens_running_out(
-        self, before: float, *, after: tuple[float, int], limit: int
-    ) -> list[Job]:
-        """Jobs still under way whose member hears through an interaction token that stops
-        working before `before`, and no delivery has begun: their private status's last edits
-        are due (a token dropped is not listed). The first `limit` by the token's end, then
-        id, past `after` (the last one's end and id), read through the index of live tokens."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
-            " AND interaction_expires_at <= ? AND (interaction_expires_at, id) > (?, ?)"
-            f" AND {_UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF}"
-            " ORDER BY interaction_expires_at, id LIMIT ?",
-            (before, *after, Route.INTERACTION.value, Route.DM.value, limit),
-        )
-        return [job_from_row(row) for row in rows]
-
-    async def private_statuses_owed(self, usable_after: float, *, limit: int) -> list[Job]:
-        """Jobs told (delivered, or cancelled and ended) whose interaction token is still kept
-        and works past `usable_after`: their private status's last edit failed and is still
-        owed (a told job's token goes with that edit; a cancelled one still under way keeps
-        it for its progress edits). Up to `limit`, read through the index of live tokens."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE interaction_token IS NOT NULL"
-            " AND interaction_expires_at > ? AND reply_route IN (?, ?)"
-            " AND delivered_at IS NOT NULL"
-            f" AND (cancelled_at IS NULL OR state IN ({_placeholders(FINAL_VALUES)}))"
-            " ORDER BY interaction_expires_at, id LIMIT ?",
-            (usable_after, Route.INTERACTION.value, Route.DM.value, *FINAL_VALUES, limit),
-        )
-        return [job_from_row(row) for row in rows]
-
-    async def take_hand_over(self, job_id: int) -> Job | None:
-        """Send the job's result by DM from now on (its token kept for one last edit of the
-        private status), if it is still under way and no delivery has begun; the job as it is
-        then, or None. One statement: a result that started through the interaction meanwhile
-        (another process, a moment ago) is never turned into a DM."""
-        rows = await self._db.write(
-            "UPDATE jobs SET reply_route = ? WHERE id = ? AND interaction_token IS NOT NULL"
-            f" AND {_UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF} RETURNING *",
-            (Route.DM.value, job_id, Route.INTERACTION.value, Route.DM.value),
-        )
-        return job_from_row(rows[0]) if rows else None
-
     async def record_progress(
         self, job: Job, info: TaskInfo, *, next_poll_at: float, read_at: float | None = None
     ) -> Job | None:
@@ -999,7 +866,7 @@ class JobStore:
         Outside servers, the member's own such jobs: other people's are nobody's business."""
         place, key = _line_of(job)
         row = await self._db.fetch_one(
-            f"SELECT COUNT(*) FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
+            f"SELECT COUNT(*) FROM jobs WHERE {place} AND {UNFINISHED_IN_GUILD}"
             f" AND state IN ('{JobState.RECORDED}', '{JobState.SUBMITTING}')"
             " AND id < ? AND cancelled_at IS NULL",
             (key, job.id),
@@ -1013,7 +880,7 @@ class JobStore:
         # The index's condition repeated, so SQLite reads only the unfinished jobs, in id
         # order, not the server's whole history (sorted) after every send.
         rows = await self._db.fetch_all(
-            f"SELECT * FROM jobs WHERE {place} AND {_UNFINISHED_IN_GUILD}"
+            f"SELECT * FROM jobs WHERE {place} AND {UNFINISHED_IN_GUILD}"
             f" AND state = '{JobState.RECORDED}'"
             " AND id > ? AND cancelled_at IS NULL AND status_message_id IS NOT NULL"
             " AND status_deleted = 0 ORDER BY id LIMIT ?",
@@ -1060,7 +927,7 @@ class JobStore:
         if guild_id is None or limit is None:
             return None
         row = await self._db.fetch_one(
-            f"SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
+            f"SELECT COUNT(*) FROM jobs WHERE guild_id = ? AND {UNFINISHED_IN_GUILD}"
             f" AND (state IN ('{JobState.QUEUED}', '{JobState.PROCESSING}')"
             # Before it in line: a cancel mark frees its place unless it is being sent (its
             # request may have left: APIMart renders it all the same).
@@ -1078,7 +945,7 @@ class JobStore:
             # The state written out and the index's condition repeated: SQLite matches a
             # partial index only on literal terms, and would read the server's whole history.
             cursor = await conn.execute(
-                f"UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND {_UNFINISHED_IN_GUILD}"
+                f"UPDATE jobs SET next_poll_at = ? WHERE guild_id = ? AND {UNFINISHED_IN_GUILD}"
                 f" AND state = '{JobState.RECORDED}' AND error_key = ? AND next_poll_at > ?",
                 (now, guild_id, hold_key, now),
             )
@@ -1356,7 +1223,7 @@ class JobStore:
         """How many jobs are in each state (states without jobs are absent), counted from the
         two partial indexes that hold every state between them, never from the table."""
         rows = await self._db.fetch_all(
-            f"SELECT state, COUNT(*) FROM jobs WHERE {_UNFINISHED_IN_GUILD} GROUP BY state"
+            f"SELECT state, COUNT(*) FROM jobs WHERE {UNFINISHED_IN_GUILD} GROUP BY state"
             f" UNION ALL SELECT state, COUNT(*) FROM jobs WHERE {_FINISHED} GROUP BY state"
         )
         return {str(row[0]): int(row[1]) for row in rows}

@@ -15,8 +15,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import LeaseTerms
-from bot.jobs.store import JobStore
+from bot.jobs.status_marks import StatusMarks
 from bot.status_sweep import StatusSweep
 from bot.storage import postgres
 from bot.storage.postgres import PostgresDatabase
@@ -147,7 +148,7 @@ async def test_the_status_sweep_stops_at_once_while_postgresql_is_silent(backend
     for PostgreSQL to take the cancel (it never will), or the stop hangs until SIGKILL."""
     async with database_behind_a_proxy(backend) as (proxy, db):
         await db.migrate()
-        sweep = StatusSweep(JobStore(db), status=None)
+        sweep = StatusSweep(StatusMarks(db), ReplyRoutes(db), status=None)
         proxy.unplug()
         sweep.start()
         await asyncio.sleep(0.5)  # its first sweep now waits on the silence

@@ -16,6 +16,7 @@ from bot.discord_time import DiscordClock
 from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.stages import Stage
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.status_messages import StatusMessages
 from tests.conftest import FakeClock
@@ -73,13 +74,13 @@ async def restarted(db, store, job_id):
 
 
 async def test_a_result_is_posted_once_after_a_crash_in_a_channel_with_hundreds_of_messages(
-    db, store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads, marks
 ):
     delivery = Delivery(client, downloads, store, clock=clock)
     job = await finished_job(store, clock, fake, api)
     channel = await client.fetch_channel(fake.channel_id)
     announcement = await channel.send("status: rendering")
-    await store.set_status_message(job.id, announcement.id)
+    await marks.set_status_message(job.id, announcement.id)
     await chatter(fake, CHATTER)
     first = await delivery(await claimed(store, job.id, Stage.DELIVER))
     assert first.outcome is DeliveryOutcome.DELIVERED
@@ -114,17 +115,17 @@ async def test_a_dm_result_is_posted_once_after_a_crash_with_hundreds_of_message
 
 
 async def test_after_a_crash_right_after_posting_the_status_message_still_ends_as_done(
-    db, store, clock, fake, client, api, downloads
+    db, store, clock, fake, client, api, downloads, marks
 ):
     job = await finished_job(store, clock, fake, api)
     channel = await client.fetch_channel(fake.channel_id)
     announced = (await channel.send(f"Job #{job.id} is rendering")).id
-    await store.set_status_message(job.id, announced)
+    await marks.set_status_message(job.id, announced)
     # The first process posts the result and dies before it edits the status message.
     dying = Delivery(client, downloads, store, clock=clock)
     await dying(await claimed(store, job.id, Stage.DELIVER))
     fake.nonce_window = 0
-    status = StatusMessages(client, store, clock=clock)
+    status = StatusMessages(client, store, marks, clock=clock)
     delivery = Delivery(client, downloads, store, clock=clock, status=status)
     result = await delivery(await restarted(db, store, job.id))
     assert result.outcome is DeliveryOutcome.DELIVERED
@@ -263,7 +264,7 @@ def assert_one_post(fake, job, first, second, where):
     assert len(results(fake, job.id, posted_in)) == 1
 
 
-async def posted_once(delivery, store, clock, fake, client, api, *, where, origin_id=None):
+async def posted_once(delivery, store, marks, clock, fake, client, api, *, where, origin_id=None):
     """A finished job's result posted (in its channel, under its status message, or in the
     member's DM when the channel is closed to the bot), and the process dies before marking
     it delivered: the job, and that first delivery."""
@@ -273,7 +274,7 @@ async def posted_once(delivery, store, clock, fake, client, api, *, where, origi
     if where == "channel":
         channel = await client.fetch_channel(fake.channel_id)
         announcement = await channel.send("status: rendering")
-        await store.set_status_message(job.id, announcement.id)
+        await marks.set_status_message(job.id, announcement.id)
     first = await delivery(await claimed(store, job.id, Stage.DELIVER))
     assert first.outcome is DeliveryOutcome.DELIVERED
     return job, first
@@ -289,7 +290,9 @@ async def test_a_result_is_posted_once_after_a_crash_when_our_clock_runs_minutes
     # Discord's first answer (the login) tells how far ahead we are.
     store, client, delivery = await a_process(db, clock, downloads)
     try:
-        job, first = await posted_once(delivery, store, clock, fake, client, api, where=where)
+        job, first = await posted_once(
+            delivery, store, StatusMarks(db, clock=clock), clock, fake, client, api, where=where
+        )
         fake.nonce_window = 0  # the retry came after Discord forgot the nonce (lease lapsed)
         clock.advance(600)
         second = await delivery(await restarted(db, store, job.id))
@@ -311,7 +314,15 @@ async def test_a_result_is_posted_once_when_the_database_clock_was_fixed_before_
     store, client, delivery = await a_process(db, old_clock, downloads)
     try:
         job, first = await posted_once(
-            delivery, store, old_clock, fake, client, api, where=where, origin_id=asked
+            delivery,
+            store,
+            StatusMarks(db, clock=old_clock),
+            old_clock,
+            fake,
+            client,
+            api,
+            where=where,
+            origin_id=asked,
         )
     finally:
         await client.close()

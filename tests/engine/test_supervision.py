@@ -13,6 +13,7 @@ from bot.jobs.kept_tasks import KeptTask, KeptTasks
 from bot.jobs.models import JobState
 from bot.jobs.service import SubmitTiming
 from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.status_marks import StatusMarks
 from bot.status_messages import StatusMessages
 from tests.engine.faults import Outage, for_job, raise_on
 from tests.engine.world import (
@@ -438,8 +439,9 @@ async def test_a_status_message_whose_id_was_not_written_is_not_posted_a_second_
         await status.post(client.get_partial_messageable(job.requester.channel_id), job)
 
     engine = make_engine(db, api, session, client, fake, announce=announce)
-    status = StatusMessages(client, engine.store)
-    raised = raise_on(monkeypatch, engine.store, "set_status_message", LOCKED)
+    marks = StatusMarks(db)
+    status = StatusMessages(client, engine.store, marks)
+    raised = raise_on(monkeypatch, marks, "set_status_message", LOCKED)
     job = await engine.record()
     async with running(engine):
         posted = await wait_for_result(fake, job.id)

@@ -12,6 +12,7 @@ from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult, Poller, PollerConfig
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
+from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.status import next_try
 from bot.status_messages import StatusMessages
@@ -437,6 +438,17 @@ def overdue(fake, job, clock):
     return max((clock() - moment for moment in stamps(content)), default=0.0)
 
 
+def status_messages(client, db, clock):
+    """Status messages as the bot shows them, each change edited at once."""
+    return StatusMessages(
+        client,
+        JobStore(db, clock=clock),
+        StatusMarks(db, clock=clock),
+        clock=clock,
+        min_edit_interval=0,
+    )
+
+
 async def test_a_held_submit_due_during_a_status_checks_429_pause_shows_when_it_is_sent(
     db, apimart_on_the_clock, session, clock, fake, client
 ):
@@ -446,7 +458,7 @@ async def test_a_held_submit_due_during_a_status_checks_429_pause_shows_when_it_
     ago" while nothing happened; now it waits in the database, its status saying it is sent
     when the pause ends, and it is sent then, once."""
     api = apimart_on_the_clock
-    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    status = status_messages(client, db, clock)
     watched = []
     worst = []  # while the budget made anyone wait: how far in the past the shown try was
 
@@ -486,7 +498,7 @@ async def test_a_submit_waiting_its_turn_when_every_request_is_paused_shows_the_
     the budget's line through the whole pause, its status showing a try a minute past; now it
     gives its turn up and waits in the database, its status saying when it is sent."""
     api = apimart_on_the_clock
-    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    status = status_messages(client, db, clock)
     watched = []
     worst = []
     pause = []  # armed: the next wait of the budget sees a check's 429 come back
@@ -526,7 +538,7 @@ async def test_videos_held_back_by_another_submits_503_say_the_service_is_busy(
     they read "the video service asked us to slow down", a 429's wording: nothing asked the bot
     to slow down). None of them is sent before the pause ends."""
     api = apimart_on_the_clock
-    status = StatusMessages(client, JobStore(db, clock=clock), clock=clock, min_edit_interval=0)
+    status = status_messages(client, db, clock)
     store, _, poller = engine_on_a_budget(db, api, session, clock, on_progress=status.update)
     fox = await posted(store, status, fake, client, clock, "a fox")
     api.fail_next("submit", status=503, retry_after_header="30")

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobState, Requester
+from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.service import HOLD_SLOT
 from bot.jobs.stages import Stage
 from bot.jobs.store import JobStore
@@ -176,8 +177,8 @@ async def test_the_hand_over_sweep_reads_live_tokens_through_their_index(db, clo
     """Every process looks for tokens running out each minute: only the few live tokens are
     read (an order by id alone walked the whole table by its primary key)."""
     recording = RecordingDatabase(db)
-    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
-    await store.tokens_running_out(clock() + 300, after=(0.0, 0), limit=50)
+    routes = ReplyRoutes(recording)  # type: ignore[arg-type]
+    await routes.tokens_running_out(clock() + 300, after=(0.0, 0), limit=50)
     [plan] = await _plans(db, recording.statements)
     assert any("USING INDEX jobs_with_token" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
@@ -239,8 +240,8 @@ async def test_the_private_statuses_owed_are_read_through_the_live_tokens_index(
     """Each minute every process looks for private statuses whose last edit is owed: read
     among the few live tokens, not through every job ever delivered."""
     recording = RecordingDatabase(db)
-    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
-    await store.private_statuses_owed(clock() + 60, limit=50)
+    routes = ReplyRoutes(recording)  # type: ignore[arg-type]
+    await routes.private_statuses_owed(clock() + 60, limit=50)
     [plan] = await _plans(db, recording.statements)
     assert any("USING INDEX jobs_with_token" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan

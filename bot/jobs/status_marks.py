@@ -1,0 +1,73 @@
+"""What the jobs table keeps about each job's status message: which message announces it, whether
+it was deleted, and whether its last edit was made (swept for when a process never made it)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from bot.jobs.models import FINAL_VALUES, Job
+from bot.jobs.rows import job_from_row
+from bot.jobs.sql import placeholders, update_job
+from bot.storage import Database
+
+
+class StatusMarks:
+    """Writes and claims jobs' status-message marks (`bot.status_messages`, `bot.status_sweep`);
+    nothing about a job's claim or state."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def set_status_message(self, job_id: int, message_id: int) -> None:
+        """Remember the channel message that announces the job."""
+        await update_job(
+            self._db,
+            job_id,
+            "UPDATE jobs SET status_message_id = ?, status_deleted = 0 WHERE id = ?",
+            (message_id,),
+        )
+
+    async def status_message_deleted(self, job_id: int) -> None:
+        """An edit of the job's status message found it deleted (404): never edited again, nor
+        linked to, by any process. Its id stays (the job was announced, and is not again)."""
+        await update_job(
+            self._db,
+            job_id,
+            "UPDATE jobs SET status_deleted = 1 WHERE id = ? AND status_message_id IS NOT NULL",
+            (),
+        )
+
+    async def last_status_shown(self, job_id: int, *, now: float) -> None:
+        """The job's last status edit was made (or its message is gone): no sweep makes it."""
+        await update_job(
+            self._db, job_id, "UPDATE jobs SET status_final_at = ? WHERE id = ?", (now,)
+        )
+
+    async def last_status_missed(self, job_id: int) -> None:
+        """A swept last status edit failed: a later sweep tries it again."""
+        await update_job(
+            self._db, job_id, "UPDATE jobs SET status_final_at = NULL WHERE id = ?", ()
+        )
+
+    async def claim_unshown_last_statuses(
+        self, *, told_since: float, told_before: float, limit: int, hold: float
+    ) -> list[Job]:
+        """Up to `limit` jobs told of their end between `told_since` and `told_before` whose
+        status message never got its last edit (the process stopped or crashed first), each
+        held for `hold` seconds: no other sweep takes it meanwhile, and one that fails (or
+        dies) leaves it to a later sweep once the hold has passed."""
+        now = self._clock()
+        skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
+        rows = await self._db.write(
+            "UPDATE jobs SET status_swept_until = ? WHERE id IN (SELECT id FROM jobs"
+            " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
+            " AND (status_swept_until IS NULL OR status_swept_until <= ?)"
+            f" AND ((state IN ({placeholders(FINAL_VALUES)}) AND delivered_at IS NOT NULL)"
+            " OR cancelled_at IS NOT NULL)"
+            " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
+            f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
+            (now + hold, now, *FINAL_VALUES, told_since, told_before, limit),
+        )
+        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
