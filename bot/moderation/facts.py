@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.jobs.models import ACTIVE_STATES, REFUNDED_STATES, JobState, Requester
 from bot.jobs.pricing import Reader, cheapest_expected, connection_reader, expected_of_kind
+from bot.jobs.sql import placeholders
 from bot.moderation.models import (
     UNFINISHED_STATES,
     Allowance,
@@ -38,13 +39,8 @@ _POLICY_SELECT = ", ".join(sorted(POLICY_COLUMNS))
 _OVERRIDE_SELECT = ", ".join(f.name for f in fields(MemberOverride))
 
 
-def marks(values: Sequence[object]) -> str:
-    """SQL placeholders for `values`."""
-    return ", ".join("?" for _ in values)
-
-
 # `Job.counts` in SQL (its parameters: `REFUNDED`).
-COUNTS = f"(state NOT IN ({marks(REFUNDED)}) OR COALESCE(credits_cost, 0) > 0)"
+COUNTS = f"(state NOT IN ({placeholders(REFUNDED)}) OR COALESCE(credits_cost, 0) > 0)"
 
 
 async def rows_of(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -121,7 +117,7 @@ async def _shared_allowance(conn: Connection, policy: Policy, requester: Request
         rows = await rows_of(
             conn,
             f"SELECT role_id, video_limit FROM mod_role_limits WHERE guild_id = ?"
-            f" AND role_id IN ({marks(roles)})",
+            f" AND role_id IN ({placeholders(roles)})",
             (policy.guild_id, *roles),
         )
         own = [int(limit) for role, limit in rows if role != policy.guild_id]
@@ -251,8 +247,11 @@ async def credits_held(
     )
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
-        order = (f" AND (id < ? OR state IN ({marks(ACTIVE)}) OR {sent})", (ahead_of, *ACTIVE))
-    which = f"credits_cost IS NULL AND (state IN ({marks(UNFINISHED)}) OR {sent}){order[0]}"
+        order = (
+            f" AND (id < ? OR state IN ({placeholders(ACTIVE)}) OR {sent})",
+            (ahead_of, *ACTIVE),
+        )
+    which = f"credits_cost IS NULL AND (state IN ({placeholders(UNFINISHED)}) OR {sent}){order[0]}"
     return await _expected_total(read, place, key, window, which, (*UNFINISHED, *order[1]))
 
 
@@ -352,7 +351,7 @@ async def scope_facts(
             await value_of(
                 conn,
                 f"SELECT COUNT(*) FROM jobs WHERE {place} AND user_id = ?"
-                f" AND state IN ({marks(UNFINISHED)}) AND cancelled_at IS NULL",
+                f" AND state IN ({placeholders(UNFINISHED)}) AND cancelled_at IS NULL",
                 (*key, user_id, *UNFINISHED),
             )
         ),
