@@ -84,12 +84,12 @@ def locale_written(text: str) -> str:
     han = _HAN.findall(text)
     if not han or _KANA.search(text):
         return "en-US"
-    traditional = sum(_only_in(char, "big5", "gb2312") for char in han)
-    simplified = sum(_only_in(char, "gb2312", "big5") for char in han)
+    traditional = sum(only_in(char, "big5", "gb2312") for char in han)
+    simplified = sum(only_in(char, "gb2312", "big5") for char in han)
     return "zh-TW" if traditional > simplified else "zh-CN"
 
 
-def _only_in(char: str, charset: str, other: str) -> bool:
+def only_in(char: str, charset: str, other: str) -> bool:
     """Whether a character has a code in one Chinese charset and not the other."""
     return _encodes(char, charset) and not _encodes(char, other)
 

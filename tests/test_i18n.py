@@ -13,6 +13,7 @@ from bot.i18n import (
     language_for,
     locale_written,
     msg,
+    only_in,
     plural,
     t,
     use_command_ids,
@@ -242,14 +243,6 @@ def test_traditional_chinese_counts_lists_and_times_read_as_chinese_does():
 _SIMPLIFIED = ("视频", "设置", "频道", "时长", "额度", "发", "这", "个", "们", "说", "务", "图")
 
 
-def _encodes(char: str, charset: str) -> bool:
-    try:
-        char.encode(charset)
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _traditional_texts() -> dict[str, str]:
     texts = {f"catalog {key}": text for key, text in CATALOGS["zh-TW"].items()}
     texts.update({f"command {key}": text for key, text in ZH_TW_COMMANDS.items()})
@@ -261,7 +254,7 @@ def test_traditional_chinese_holds_no_simplified_character():
     offenders = {
         where: sorted(
             {word for word in _SIMPLIFIED if word in text}
-            | {c for c in text if _encodes(c, "gb2312") and not _encodes(c, "big5")}
+            | {c for c in text if only_in(c, "gb2312", "big5")}
         )
         for where, text in _traditional_texts().items()
     }
