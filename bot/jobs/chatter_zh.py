@@ -35,8 +35,14 @@ _SERVICE = (
     "点数", "储值", "做几支视频", "扣几点", "扣多少点", "扣了几点", "剩几次", "剩下几次",
     "剩多少次", "剩余次数",
 )  # fmt: skip
-# Points of dice or cards, which a scene counts ("两颗骰子的点数"), are no credits.
-_NOT_CREDITS = re.compile(r"(?:骰子?|牌)的?点数")
+# Points of dice or cards, which a scene counts ("两颗骰子的点数"), are no credits; nor are
+# a word ending in 点 before one starting with 数 ("重点数据" key data, "景点数量" how many
+# sights, "有点数不清" a bit too many to count).
+_NOT_CREDITS = re.compile(
+    r"(?:骰子?|牌)的?点数"
+    r"|[重焦景地节站特观优缺终起盲要亮热污斑雨标顶据]点数"
+    r"|点数(?=[据学字量码位目]|不[清过完尽])"
+)
 # "能不能生成 X" ("can you make X or not") asks for X, as "能生成 X 吗" does: its "不能生成" is
 # the complaint above ("it can't make one") only when nothing to film follows.
 _CAN_OR_CANNOT = "能不能生成"
@@ -126,9 +132,11 @@ WHAT_IT_DOES_WITHIN = 8
 # characters, variants such as 爲 and 裏 included: a new word's new character belongs here too.
 _TO_SIMPLIFIED = str.maketrans(
     "個箇為爲麼麽價會傳餘儲兒幾齣則剛製務動卻變嗎迴壞復複幫乾幹榦應纔釦報換敎數時"
-    "機條來樣沒點電畫畵積綫線給規視讓該誤請誰敗費還這進裏裡錢錯長問間靜頻額種門",
+    "機條來樣沒點電畫畵積綫線給規視讓該誤請誰敗費還這進裏裡錢錯長問間靜頻額種門"
+    "優學據標熱節碼終觀過頂盡",
     "个个为为么么价会传余储儿几出则刚制务动却变吗回坏复复帮干干干应才扣报换教数时"
-    "机条来样没点电画画积线线给规视让该误请谁败费还这进里里钱错长问间静频额种门",
+    "机条来样没点电画画积线线给规视让该误请谁败费还这进里里钱错长问间静频额种门"
+    "优学据标热节码终观过顶尽",
 )
 # Taiwan's words for the ones above: a video is 影片 (not in 电影片段, "a film clip"), and
 # "what" is written 甚麼 too, and "you" 妳 when the bot is thought of as "she".

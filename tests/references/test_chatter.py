@@ -829,3 +829,34 @@ def test_scenes_in_traditional_characters_are_still_prompts(text):
     """Folding Traditional characters into Simplified ones reads a question as the mainland
     one; a scene stays a scene: "@Bot 機器人在跳舞嗎\uff1f" still makes its video."""
     assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "侦探在白板前整理重点数据\uff0c推理谁是凶手",  # key data (重点 + 数据): who is the killer
+        "一位老师讲解重点数学公式\uff0c学生们思考如何解题",  # key maths formulas (重点 + 数学)
+        "夜空中的星星多得有点数不清\uff0c小女孩问天上有多少颗星星\uff1f",  # too many to count
+        "镜头扫过地图\uff0c旁白问\uff1a这座城市的景点数量有多少\uff1f",  # how many sights (景点)
+        "一個偵探整理重點數據\uff0c推理誰是兇手",  # the detective, in Traditional characters
+    ],
+)
+def test_points_that_are_the_edges_of_two_words_are_no_credits(text):
+    """点数 is Taiwan's word for credits, but 点 ends words (重点 "key", 景点 "sight", 有点 "a
+    bit") and 数 begins them (数据 "data", 数学 "maths", 数不清 "countless"): a scene asking a
+    question with them in it is still a prompt, not the help in its place."""
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我还有点数吗\uff1f",  # do I still have credits?
+        "我的点数不够了怎么办",  # what now that my credits are not enough
+        "我還有點數嗎\uff1f",  # do I still have credits? (Traditional)
+    ],
+)
+def test_credits_beside_those_words_are_still_asked_about(text):
+    """The words beside 点数 that make it part of another word do not hide a question about
+    credits: "有点数" with a question after it, "点数不够"."""
+    assert is_bare_prompt(text)
