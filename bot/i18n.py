@@ -106,11 +106,14 @@ def _name(english: str, language: Language) -> str:
     return COMMAND_TEXTS[language].get(english, english)
 
 
+def _command_in(language: Language, path: str) -> str:
+    return "/" + " ".join(_name(part, language) for part in path.split())
+
+
 def command_name(locale: str | None, path: str) -> str:
     """A command as the member's client shows it: '/videos status', '/我的视频 状态' or
     '/我的影片 狀態'."""
-    language = language_for(locale)
-    return "/" + " ".join(_name(part, language) for part in path.split())
+    return _command_in(language_for(locale), path)
 
 
 def option_name(locale: str | None, option: str) -> str:
@@ -119,10 +122,7 @@ def option_name(locale: str | None, option: str) -> str:
 
 
 def _names(language: Language) -> dict[str, str]:
-    names = {
-        f"/{path}": "/" + " ".join(_name(part, language) for part in path.split())
-        for path in COMMAND_PATHS
-    }
+    names = {f"/{path}": _command_in(language, path) for path in COMMAND_PATHS}
     names.update({f"opt_{option}": _name(option, language) for option in OPTION_NAMES})
     return names
 
