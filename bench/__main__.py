@@ -22,8 +22,8 @@ in real-time-equivalent seconds. The request budget is given in requests per rea
 budget and seed; fixed polling ignores estimates and progress, so it runs on one profile.
 The fakes here run on the bot's own event loop (uvloop where installed): they stand for
 Discord's and APIMart's servers, whose own speed is not what is measured.
-Exits 1 if the poller ever went over its budget; a missed target is a figure (the last lines
-count the MISS verdicts), not a failed run.
+Exits 1 if any verdict is MISS (every figure and verdict is printed first; the last lines
+count the misses) or if the poller ever went over its budget (then it stops at once).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from bench import eta, isolation, realpath, scaleout, schedule_sim
 from bench.fakeapi import PROFILES
 from bench.polling import ADAPTIVE, FIXED_10, MODES, Result, run_scenario
 from bench.stats import nearest_rank
+from bench.verdicts import print_verdicts
 from bot.event_loop import run_on_bot_loop
 
 SEED = 8  # the same renders (durations, estimates, progress) for both modes
@@ -285,13 +286,11 @@ async def main(
         print()
         verdicts += await scaleout.measure()
     print()
-    for ok, line in verdicts:
-        print(f"{'PASS' if ok else 'MISS'}  {line}")
-    # A miss is a figure to report, not a failed run (the exit status is kept for the budget).
+    status = print_verdicts(verdicts)
     missed = sum(not ok for ok, _ in verdicts)
     print(f"\n{missed} of {len(verdicts)} verdicts MISS" if missed else "\nevery verdict PASS")
     print(f"total wall time {time.monotonic() - started:.0f} s")
-    return 0
+    return status
 
 
 def cli() -> None:

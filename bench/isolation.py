@@ -50,6 +50,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bench.stats import nearest_rank
+from bench.verdicts import print_verdicts
 from tests.fakes.apimart import FakeAPIMart, FakeTask, TaskPlan, error_body
 from tests.fakes.discord import FakeDiscord, FakeInteraction, Json
 from tests.harness import API_KEY, BOT_TOKEN, World, running_bot
@@ -621,8 +622,7 @@ def main() -> None:
     print_reports(reports)
     verdicts = check(reports)
     print()
-    for ok, line in verdicts:
-        print(f"{'PASS' if ok else 'MISS'}  {line}")
+    sys.exit(print_verdicts(verdicts))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ from aiohttp import web
 from bench.ack import widen_listen_backlog
 from bench.fakeapi import PROFILES, TimedFakeAPIMart
 from bench.stats import nearest_rank
+from bench.verdicts import print_verdicts
 from bot.apimart import APIMartClient, VideoRequest
 from bot.discord_pacing import window_places
 from bot.event_loop import run_on_bot_loop
@@ -652,8 +653,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, default=str))
         return
-    for ok, line in report_lines(result):
-        print(f"{'PASS' if ok else 'MISS'}  {line}")
+    sys.exit(print_verdicts(report_lines(result)))
 
 
 if __name__ == "__main__":
