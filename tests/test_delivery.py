@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import tempfile
 import time
+import urllib.parse
 
 import discord
 import pytest
@@ -21,7 +22,7 @@ from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text
 from tests.fakes.discord import PERM_ATTACH_FILES, PERM_READ_MESSAGE_HISTORY, PERM_SEND_MESSAGES
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
-from tests.harness import BOT_TOKEN, running_bot
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
 
 MIB = 1024 * 1024
@@ -544,6 +545,32 @@ async def test_a_result_link_into_the_operators_network_is_posted_never_fetched(
         assert internal.hits == [], "the bot never reached the internal address"
         assert message["attachments"] == []
         assert secret in shown_text(message), "the member still gets the link"
+
+
+@pytest.mark.parametrize(
+    ("escaped", "written"),
+    [
+        (True, API_KEY),
+        (False, "".join(f"%{byte:02X}" for byte in API_KEY.encode())),
+    ],
+    ids=["json-escaped", "percent-encoded"],
+)
+async def test_a_result_link_that_carries_the_api_key_is_posted_without_it(
+    tmp_path, escaped, written
+):
+    """A gateway that signs its result links with the key: the answer's JSON escapes, or the
+    link's own percent-encoding, hide it from a search for the key, not from a member who reads
+    the link posted (a browser decodes it)."""
+    async with (
+        Site(INTERNAL_HOST) as internal,
+        running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world,
+    ):
+        world.api.escapes_every_character = escaped
+        link = internal.serve("/v.mp4", b"video", "video/mp4")
+        message = await finish_with(world, f"{link}?key={written}")
+        shown = shown_text(message)
+        assert API_KEY not in urllib.parse.unquote(shown), shown
+        assert link in shown, "the member still gets the link"
 
 
 async def test_a_result_redirected_into_the_operators_network_is_not_followed(tmp_path):

@@ -40,7 +40,7 @@ from bot.apimart.models import (
     parse_task,
     reports_a_status,
 )
-from bot.logs import REDACTED, SCRUBBED_ANYWHERE
+from bot.apimart.scrub import without_key, without_key_anywhere
 from bot.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -428,14 +428,6 @@ class APIMartClient:
                 attempt += 1
                 await self._sleep(delay)
 
-    def _without_key(self, text: str) -> str:
-        """An answer with the API key blanked out: a gateway that quotes the request's
-        Authorization header in its error would otherwise pass the key on to members (a refusal's
-        or a failed render's reason is shown as said) and into the database."""
-        if len(self._api_key) < SCRUBBED_ANYWHERE:
-            return text  # too short to tell from the words around it (the logs' rule too)
-        return text.replace(self._api_key, REDACTED)
-
     def _redirected(
         self, method: str, path: str, status: int, headers: Mapping[str, str]
     ) -> APIMartError:
@@ -453,7 +445,7 @@ class APIMartClient:
             method,
             path,
             status,
-            self._without_key(host),
+            without_key(host, self._api_key),
         )
         return APIMartError(f"HTTP {status}: a redirect, not followed", status=status)
 
@@ -493,7 +485,7 @@ class APIMartClient:
                 allow_redirects=False,
             ) as response:
                 raw = await _answer_body(response)
-                text = None if raw is None else self._without_key(_decoded(raw, response.charset))
+                text = None if raw is None else _decoded(raw, response.charset)
                 status = response.status
                 headers = response.headers
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
@@ -520,6 +512,10 @@ class APIMartClient:
             body = None if text is None else json.loads(text) if text else {}
         except (ValueError, RecursionError):  # nested deeper than the reader recurses
             body = None
+        # The key out of what the answer says, once decoded: a gateway quoting the request's
+        # Authorization header (a refusal's or a failed render's reason is shown to members
+        # as said, and kept), or signing its result links with it, may have escaped it.
+        body = without_key_anywhere(body, self._api_key)
         if not isinstance(body, dict):
             if status >= 500:
                 # A gateway's page (not JSON), which may still ask for a pause.

@@ -98,6 +98,8 @@ _DEFAULT_ERROR_TYPES: Final[dict[int, str]] = {
 _MP4_HEADER: Final = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 _UNSAFE_NAME_CHARS: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _json_dumps: Final = functools.partial(json.dumps, ensure_ascii=False)
+# A JSON string literal, escapes included.
+_JSON_STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
 #: How long the fake waits for a reference it fetches, and how many redirects it follows.
 _REFERENCE_TIMEOUT: Final = 5.0
 _REFERENCE_REDIRECTS: Final = 3
@@ -376,6 +378,21 @@ class FakeTask:
         return data
 
 
+def every_character_escaped(text: str) -> str:
+    """JSON `text` with every character of every string written as a `\\uXXXX` escape: the
+    same JSON to any reader (as a gateway's writer may escape), sharing no letter with it."""
+
+    def escaped(found: re.Match[str]) -> str:
+        units = json.loads(found[0]).encode("utf-16-be")
+        return (
+            '"'
+            + "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+            + '"'
+        )
+
+    return _JSON_STRING.sub(escaped, text)
+
+
 # --------------------------------------------------------------------------- errors & faults
 
 
@@ -576,6 +593,9 @@ class FakeAPIMart:
         """False: ``GET /v1/user/balance`` answers 404, as a gateway that does not pass it on."""
         self.user_balance_refusal: int | None = None
         """An HTTP status ``GET /v1/user/balance`` answers with, every time (401, 403, 500)."""
+        self.escapes_every_character = False
+        """Write every character of every string in a JSON answer as a ``\\uXXXX`` escape
+        (see `every_character_escaped`): a key an answer echoes then shares no letter with it."""
 
         self.requests: list[RecordedRequest] = []
         self.submits: list[dict[str, Any]] = []
@@ -927,6 +947,9 @@ class FakeAPIMart:
         public = route not in _API_ROUTES
 
         async def endpoint(request: web.Request) -> web.StreamResponse:
+            return self._as_written(await answer(request))
+
+        async def answer(request: web.Request) -> web.StreamResponse:
             raw = b"" if route == "upload" or not request.can_read_body else await request.read()
             self._record(request, route, raw)
             self.in_flight += 1
@@ -949,6 +972,23 @@ class FakeAPIMart:
                 self._notify()
 
         return endpoint
+
+    def _as_written(self, response: web.StreamResponse) -> web.StreamResponse:
+        """The answer as the wire carries it: a JSON one escaped (``escapes_every_character``)."""
+        if (
+            not self.escapes_every_character
+            or not isinstance(response, web.Response)
+            or response.content_type != "application/json"
+            or not isinstance(response.body, bytes)
+        ):
+            return response
+        text = response.body.decode()
+        try:
+            json.loads(text)
+        except ValueError:
+            return response  # a malformed answer stays as scripted
+        response.body = every_character_escaped(text).encode()
+        return response
 
     def _record(self, request: web.Request, route: RequestRoute, raw: bytes) -> None:
         parsed: Any = None

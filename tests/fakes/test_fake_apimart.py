@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -219,6 +220,20 @@ async def test_faults_are_consumed_in_order(api: FakeAPIMart, http: aiohttp.Clie
     assert (await submit(http, api))[0] == 200
     assert api.pending_faults == 0
     assert len(api.polls) == 6
+
+
+async def test_answers_with_every_character_escaped_say_the_same(
+    api: FakeAPIMart, http: aiohttp.ClientSession
+):
+    api.escapes_every_character = True
+    api.fail_next("submit", status=400, message=f"Bearer {KEY} refused \U0001f3ac")
+    async with http.post(f"{api.base_url}/v1/videos/generations", json=GOOD, headers=AUTH) as resp:
+        written = await resp.text()
+    assert json.loads(written)["error"]["message"] == f"Bearer {KEY} refused \U0001f3ac"
+    assert "test" not in written and "message" not in written, written
+    api.malformed_next("poll", body='{"code": 200, "data": ')
+    async with http.get(f"{api.base_url}/v1/tasks/x", headers=AUTH) as resp:
+        assert await resp.text() == '{"code": 200, "data": ', "a malformed answer stays so"
 
 
 async def test_uploads(api: FakeAPIMart, http: aiohttp.ClientSession):
