@@ -547,6 +547,16 @@ async def test_a_result_link_into_the_operators_network_is_posted_never_fetched(
         assert secret in shown_text(message), "the member still gets the link"
 
 
+async def test_a_result_link_on_another_port_of_a_public_host_is_posted_never_fetched(tmp_path):
+    """The web's ports bound what the bot fetches, not what it posts: a result APIMart serves
+    from a public host's other port (a CDN on :8443) still reaches the member, as its link."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        link = "https://93.184.215.14:8443/results/v.mp4"
+        message = await finish_with(world, link)
+        assert message["attachments"] == []
+        assert link in shown_text(message), "the member gets the link"
+
+
 @pytest.mark.parametrize(
     ("escaped", "written"),
     [
