@@ -276,8 +276,11 @@ class JobStore:
         was lost (then send nothing)."""
         until = self._clock() + self.leases.length(Stage.SUBMIT)
         renewed = await self._db.write(
-            # From here on the request may have left (`expire_lost_submits`).
-            "UPDATE jobs SET lease_until = ?, unsent_version = NULL"
+            # From here on the request may have left (`expire_lost_submits`); unless a cancel
+            # is read here, which keeps it from leaving: a crash before that cancel is written
+            # leaves a job still unsent (refunded by the next process), not "outcome unknown".
+            "UPDATE jobs SET lease_until = ?,"
+            " unsent_version = CASE WHEN cancelled_at IS NULL THEN NULL ELSE unsent_version END"
             " WHERE id = ? AND version = ? AND lease_owner = ?"
             " RETURNING cancelled_at, cancel_reason_key",
             (until, job.id, job.version, self.leases.owner),
