@@ -194,6 +194,7 @@ USER_INSTALL = "1"
 
 # Permission bits.
 PERM_CREATE_INSTANT_INVITE = 1 << 0
+PERM_BAN_MEMBERS = 1 << 2
 PERM_ADMINISTRATOR = 1 << 3
 PERM_ADD_REACTIONS = 1 << 6
 PERM_VIEW_CHANNEL = 1 << 10
@@ -716,6 +717,8 @@ class _Guild:
     preferred_locale: str = "en-US"
     # Server boost level (0-3): Discord sends it in the guild object.
     premium_tier: int = 0
+    # The users banned from it (GET /guilds/{id}/bans/{user_id}).
+    bans: set[int] = field(default_factory=set)
 
 
 class FakeDiscord:
@@ -1220,6 +1223,7 @@ class FakeDiscord:
         asked for GUILD_MEMBERS (privileged), as from Discord."""
         guild = self._guild(guild_id)
         guild.members.pop(user_id, None)
+        guild.bans.add(user_id)
         intents = self._intents_for(guild.id)
         if intents & INTENT_GUILD_MODERATION:
             ban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
@@ -1227,6 +1231,22 @@ class FakeDiscord:
         if intents & INTENT_GUILD_MEMBERS:
             gone = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
             await self.dispatch("GUILD_MEMBER_REMOVE", gone)
+
+    async def unban_member(self, user_id: int, guild_id: int | None = None) -> None:
+        """A moderator lifts a ban: the bot hears GUILD_BAN_REMOVE with the moderation intent.
+        (The user is not back in the server until they join again: :meth:`add_member`.)"""
+        guild = self._guild(guild_id)
+        guild.bans.discard(user_id)
+        if self._intents_for(guild.id) & INTENT_GUILD_MODERATION:
+            unban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
+            await self.dispatch("GUILD_BAN_REMOVE", unban)
+
+    def ban_member_unheard(self, user_id: int, guild_id: int | None = None) -> None:
+        """A moderator bans a member while the bot is down: no GUILD_BAN_ADD reaches it; only
+        the server's ban list (readable with Ban Members) tells it afterwards."""
+        guild = self._guild(guild_id)
+        guild.members.pop(user_id, None)
+        guild.bans.add(user_id)
 
     def set_preferred_locale(self, locale: str, guild_id: int | None = None) -> None:
         """The server's language (Server Settings → Community); set it before the bot connects."""
@@ -1467,6 +1487,12 @@ class FakeDiscord:
         member = guild.members.get(user_id) or {}
         until = member.get("communication_disabled_until")
         return until is not None and datetime.fromisoformat(until).timestamp() > time.time()
+
+    def give_bot_role(self, permissions: int, guild_id: int | None = None) -> None:
+        """A server admin grants the bot's managed role `permissions` server-wide (before the
+        bot connects: it reads roles in GUILD_CREATE)."""
+        [role] = [r for r in self._guild(guild_id).roles if r.get("managed")]
+        role["permissions"] = str(int(role["permissions"]) | permissions)
 
     def bot_role_id(self, guild_id: int | None = None) -> int:
         """The bot's managed role, the one Discord offers when a member types "@Bot"."""
@@ -3026,6 +3052,7 @@ class FakeDiscord:
         r.add_get(f"{guild}/channels", self._h_guild_channels)
         r.add_get(f"{guild}/roles", self._h_guild_roles)
         r.add_get(f"{guild}/members/{sf % 'user_id'}", self._h_guild_member)
+        r.add_get(f"{guild}/bans/{sf % 'user_id'}", self._h_guild_ban)
 
     @staticmethod
     async def _parse_body(request: web.Request, rec: RecordedRequest) -> None:
@@ -3731,6 +3758,32 @@ class FakeDiscord:
     async def _h_guild_roles(self, request: web.Request) -> web.StreamResponse:
         gid = self._request_guild(request)
         return self._json(copy.deepcopy(self._guilds[gid].roles))
+
+    async def _h_guild_ban(self, request: web.Request) -> web.StreamResponse:
+        """One ban, as Discord gives it only to a member with Ban Members (403 50013 else)."""
+        gid = self._request_guild(request)
+        guild = self._guilds[gid]
+        if self.bot_user_id not in guild.members:
+            raise FakeDiscordError(403, 50001, "Missing Access")
+        if not self.guild_permissions_of(self.bot_user_id, gid) & PERM_BAN_MEMBERS:
+            raise FakeDiscordError(403, 50013, "Missing Permissions")
+        uid = self._int(request, "user_id")
+        if uid not in guild.bans:
+            raise FakeDiscordError(404, 10026, "Unknown Ban")
+        return self._json({"reason": None, "user": copy.deepcopy(self.user(uid))})
+
+    def guild_permissions_of(self, user_id: int, guild_id: int) -> int:
+        """A member's server-wide permissions (their roles, no channel overwrites)."""
+        guild = self._guilds[guild_id]
+        if user_id == guild.owner_id:
+            return PERM_ALL
+        member = guild.members.get(user_id)
+        role_ids = {int(r) for r in member["roles"]} if member else set()
+        perms = 0
+        for role in guild.roles:
+            if int(role["id"]) == guild.id or int(role["id"]) in role_ids:
+                perms |= int(role["permissions"])
+        return PERM_ALL if perms & PERM_ADMINISTRATOR else perms
 
     async def _h_guild_member(self, request: web.Request) -> web.StreamResponse:
         gid = self._request_guild(request)
