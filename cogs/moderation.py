@@ -53,12 +53,12 @@ from bot.text import (
     quote,
 )
 from cogs._answers import answer_privately
+from cogs._bans import banned
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._permissions import asked_for, missing_permissions
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
-    cancel_for_ban,
     cancel_for_block,
     lift_the_pause,
     more_not_shown,
@@ -293,8 +293,12 @@ class ModerationCog(
         which. Heard with the moderation intent, which is not privileged and on by default. No
         block is set: unbanned, they make videos as before. (A member who leaves or is kicked
         keeps theirs: the bot does not ask for the members intent, so it never hears of it.)"""
-        me = guild.me
-        await cancel_for_ban(self.bot, guild.id, user.id, me.id if me is not None else 0)
+        await banned(self.bot, guild, user.id)
+
+    @commands.Cog.listener()
+    async def on_member_unban(self, guild: discord.Guild, user: discord.User) -> None:
+        """The ban is lifted: the member's requests there are judged as before."""
+        await self.bot.moderation.lift_ban(guild.id, user.id)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

@@ -51,6 +51,7 @@ from bot.jobs.stages import (
     Stage,
     stage_jobs,
 )
+from bot.moderation.bans import BAN_REACH, BANNED_JOB
 from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
@@ -272,18 +273,27 @@ class JobStore:
 
     async def renew_before_sending(self, job: Job) -> Job | None:
         """Extend a submit claim just before its request leaves, in the same round trip reading
-        any cancel mark a block set meanwhile: the job with that mark, or None if the claim
-        was lost (then send nothing)."""
-        until = self._clock() + self.leases.length(Stage.SUBMIT)
+        any cancel mark a block set meanwhile, and marking it cancelled if its member's ban
+        reaches it (one the ban's own cancels missed): the job with that mark, or None if the
+        claim was lost (then send nothing)."""
+        now = self._clock()
+        until = now + self.leases.length(Stage.SUBMIT)
         renewed = await self._db.write(
             # From here on the request may have left (`expire_lost_submits`); unless a cancel
-            # is read here, which keeps it from leaving: a crash before that cancel is written
-            # leaves a job still unsent (refunded by the next process), not "outcome unknown".
+            # is read here (a block's mark, or a ban that reaches the job, marked here), which
+            # keeps it from leaving: a crash before that cancel is written leaves a job still
+            # unsent (refunded by the next process), not "outcome unknown". (A SET's right side
+            # reads the row as it was.)
             "UPDATE jobs SET lease_until = ?,"
-            " unsent_version = CASE WHEN cancelled_at IS NULL THEN NULL ELSE unsent_version END"
+            f" unsent_version = CASE WHEN cancelled_at IS NULL AND NOT {BANNED_JOB} THEN NULL"
+            " ELSE unsent_version END,"
+            f" cancelled_at = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB} THEN ?"
+            " ELSE cancelled_at END,"
+            f" cancel_reason_key = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB}"
+            " THEN 'cancelled_by_ban' ELSE cancel_reason_key END"
             " WHERE id = ? AND version = ? AND lease_owner = ?"
             " RETURNING cancelled_at, cancel_reason_key",
-            (until, job.id, job.version, self.leases.owner),
+            (until, BAN_REACH, BAN_REACH, now, BAN_REACH, job.id, job.version, self.leases.owner),
         )
         if not renewed:
             return None

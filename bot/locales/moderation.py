@@ -43,6 +43,10 @@ EN: dict[str, str] = {
         "A moderator has blocked you from making videos in this server (reason: {reason}). "
         "Ask a moderator if you think this is a mistake."
     ),
+    "mod_banned_here": (
+        "You were banned from this server, so this video won't be made: nothing was sent, and "
+        "it doesn't count toward your allowance."
+    ),
     "mod_blocked_until": (
         "A moderator has blocked you from making videos in this server until {until} "
         "(reason: {reason}). You can make videos again after that."
@@ -509,6 +513,7 @@ ZH: dict[str, str] = {
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
     "mod_no_allowance": "你在本服务器的视频额度为 0，因此不能在这里生成视频。如果你认为有误，请联系管理员。",
     "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
+    "mod_banned_here": "你已被服务器封禁，这个视频不会生成：什么都没有发送，也不计入你的额度。",
     "mod_blocked_until": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。之后即可再次生成视频。"
     ),
@@ -980,6 +985,7 @@ ZH_TW: dict[str, str] = {
     "mod_reference_video_length_reserved": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請去掉影片後再試。",
     "mod_no_allowance": "你在本伺服器的影片額度為 0，因此不能在這裡生成影片。如果你認為有誤，請聯絡管理員。",
     "mod_blocked": "管理員已禁止你在本伺服器生成影片（原因：{reason}）。如果你認為有誤，請聯絡管理員。",
+    "mod_banned_here": "你已被伺服器停權，這個影片不會生成：什麼都沒有送出，也不計入你的額度。",
     "mod_blocked_until": (
         "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。之後即可再次生成影片。"
     ),

@@ -140,7 +140,8 @@ BLOCK_REFUSAL_KEYS = frozenset(
 # What a public reply says instead of a refusal for the member's eyes only: a block and its
 # reason are theirs to read privately, and a banned word quoted back would be posted in the
 # channel under the bot's name.
-PUBLIC_WORDING = dict.fromkeys(BLOCK_REFUSAL_KEYS, "blocked_see_quota") | {
+# A ban (a mention posted just before it) is no more named in public than a block.
+PUBLIC_WORDING = dict.fromkeys((*BLOCK_REFUSAL_KEYS, "mod_banned_here"), "blocked_see_quota") | {
     "mod_banned_words": "mod_banned_words_public"
 }
 

@@ -9,6 +9,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, costs_more, expected_with
+from bot.moderation.bans import ban_refusal, lift_ban, record_ban
 from bot.moderation.facts import budget_lock, hold_budget, member_facts, read_policy
 from bot.moderation.feed import ModLogFeed
 from bot.moderation.models import MemberFacts
@@ -78,6 +79,9 @@ class Moderation:
                 if early is not None:
                     return early
             else:
+                banned = await ban_refusal(conn, requester.guild_id, requester.user_id, now)
+                if banned is not None:
+                    return banned
                 facts = await member_facts(conn, requester, now)
         refusal = member_refusal(facts, requester, now)
         return None if refusal is None else refusal.message
@@ -135,6 +139,15 @@ class Moderation:
         if requester.guild_id is None:
             await self._admit_personal(conn, requester, request, now)
             return
+        # Banned a moment ago: a request Discord sent before the ban, saved only now.
+        banned = await ban_refusal(conn, requester.guild_id, requester.user_id, now)
+        if banned is not None:
+            log.info(
+                "Refused a job for user %d, banned from guild %d",
+                requester.user_id,
+                requester.guild_id,
+            )
+            raise JobRefused(banned)
         agreed: float | None = None
         if requester.confirms is not None:
             # Ends the pending request with this job (rolled back if a rule refuses it below).
@@ -185,6 +198,15 @@ class Moderation:
             await hold_admissions(conn, user_id)
             await conn.execute(SET_VALUE_SQL, (block_key(user_id), encode_block(block)))
         log.info("User %d blocked everywhere by operator %d", user_id, set_by)
+
+    async def record_ban(self, guild_id: int, user_id: int) -> None:
+        """A member banned from a server: written down once their admission in flight
+        committed (`bot.moderation.bans`); cancel what they have running after this."""
+        await record_ban(self._db, guild_id, user_id, self._clock())
+
+    async def lift_ban(self, guild_id: int, user_id: int) -> None:
+        """The member's ban from the server was lifted."""
+        await lift_ban(self._db, guild_id, user_id)
 
     async def unblock_everywhere(self, user_id: int) -> bool:
         """Lift the operator's block; False if the user was not blocked."""

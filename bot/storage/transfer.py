@@ -27,6 +27,7 @@ DATA_TABLES = (
     "mod_option_roles",
     "mod_channels",
     "mod_banned_words",
+    "mod_bans",
     "mod_audit",
     "jobs",
     "pending_requests",

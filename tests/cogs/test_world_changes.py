@@ -1,7 +1,15 @@
 """A member's job while the server changes under it (the bot removed, ...), as members read it."""
 
+import asyncio
+
 from bot.storage.sqlite import SqliteDatabase
-from tests.cogs.test_moderation import channel_option, mod, modlog_message, server, video
+from tests.cogs.test_moderation import (
+    channel_option,
+    mod,
+    modlog_message,
+    server,
+    video,
+)
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout, shown_text
@@ -163,8 +171,76 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         await api.wait_for_submits(2)
         assert [submit["prompt"] for submit in api.submits] == ["one", "three"]
         assert not any(m.get("attachments") for m in fake.messages()), "#1 is never posted"
+        await fake.unban_member(s.alice)
         fake.add_member("alice", user_id=s.alice)  # unbanned, and back
         assert "job #4" in await video(s.world, prompt="four")
+
+
+async def test_a_video_asked_as_its_member_is_banned_is_refused_never_sent(tmp_path, monkeypatch):
+    """Alice's #1 renders. She asks for another just as a moderator bans her: her request was
+    read before the ban, and reaches the database only after the bot heard of it and cancelled
+    what she had. It is refused, in her language: nothing is posted in the channel, nothing
+    sent to APIMart, and it doesn't count."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        assert "job #1" in await video(s.world, prompt="one")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        jobs = s.world.bot.jobs
+        record, looked, go_on = jobs.record, asyncio.Event(), asyncio.Event()
+
+        async def after_the_ban(requester, request):
+            looked.set()
+            await go_on.wait()  # the ban lands here
+            return await record(requester, request)
+
+        monkeypatch.setattr(jobs, "record", after_the_ban)
+        asked = await fake.slash_command(
+            "video", options={"prompt": "a second abusive prompt"}, locale="zh-CN"
+        )
+        await asyncio.wait_for(looked.wait(), 10)
+        await fake.ban_member(s.alice)
+        await modlog_message(s, "banned")
+        go_on.set()
+        told = (await asked.wait_for_answer())["content"]
+        assert "封禁" in told, told
+        await asyncio.sleep(0.3)  # the engine's chance to send it, were it saved
+        assert [submit["prompt"] for submit in api.submits] == ["one"]
+        shown = [m for m in fake.messages() if "abusive" in shown_text(m)]
+        assert shown == [], "nothing of it posted after the ban"
+        rows = await s.world.db.fetch_all("SELECT id FROM jobs WHERE id > 1")
+        assert rows == [], "never saved, so never counted"
+
+
+async def test_a_ban_whose_cancels_failed_still_stops_its_waiting_video_before_it_is_sent(
+    tmp_path, monkeypatch
+):
+    """Alice's #1 waits out APIMart's 503 pause when she is banned, and the database drops the
+    connection as the ban's cancels run. The ban itself was saved: when #1's turn comes, it is
+    not sent; it doesn't count, and the channel reads that a moderator cancelled it."""
+    async with server(tmp_path) as s:
+        fake, api = s.world.discord, s.world.api
+        api.fail_next("submit", status=503, retry_after_header="1", times=1)
+        told = await video(s.world, prompt="one")
+        assert "#1" in told, told
+        store = s.world.bot.store
+        cancelled = asyncio.Event()
+
+        async def dropped(*args, **kwargs):
+            cancelled.set()
+            raise ConnectionResetError("connection lost")
+
+        monkeypatch.setattr(store, "cancel_unfinished", dropped)
+        await fake.ban_member(s.alice)
+        await asyncio.wait_for(cancelled.wait(), 10)
+        notice = await fake.wait_for_message(
+            predicate=lambda m: "Job #1 was cancelled: a moderator cancelled it" in shown_text(m),
+            timeout=10,
+        )
+        assert "doesn't count" in shown_text(notice), shown_text(notice)
+        assert api.task_ids == [], "never sent"
+        job = await store.get(1)
+        assert job.state.value == "cancelled" and job.cancel_reason_key == "cancelled_by_ban"
 
 
 async def _asked_while_apimart_is_busy(fake, *, guild_id, channel_id, user, locale="en-US"):

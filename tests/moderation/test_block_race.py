@@ -35,8 +35,17 @@ async def operator_block(moderation: Moderation, store: JobStore, clock) -> None
     )
 
 
+async def discord_ban(moderation: Moderation, store: JobStore, clock) -> None:
+    """Discord's ban, heard (`on_member_ban`): written down, then what she has running
+    cancelled. Nothing a moderator set: the ban itself must stop the burst."""
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    await store.cancel_unfinished(GUILD, ALICE.user_id, reason_key="cancelled_by_ban", now=clock())
+
+
 @postgres_only
-@pytest.mark.parametrize("block", [moderator_block, operator_block], ids=["server", "operator"])
+@pytest.mark.parametrize(
+    "block", [moderator_block, operator_block, discord_ban], ids=["server", "operator", "ban"]
+)
 async def test_a_block_during_a_burst_leaves_no_job_of_it_running(db, clock, backend, block):
     moderation = Moderation(db, clock=clock)
     store = JobStore(db, clock=clock)

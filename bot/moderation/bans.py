@@ -1,0 +1,60 @@
+"""Bans from a server, as the bot heard them (Discord's own moderation, no `/videomod`).
+
+A ban cancels what the member has running there (`cogs._private.cancel_for_ban`). It is also
+written down (`mod_bans`), under the member's admission lock, so nothing slips past it: a
+request Discord sent before the ban and the bot saves after it is refused, and a job the ban's
+cancels missed (a stop, a dropped connection between them) is not sent when its turn comes.
+The unban deletes the row. An unban the bot did not hear (it was down) would leave the row for
+good, so a ban reaches only what was asked up to `BAN_REACH` after it: Discord lets a banned
+member ask nothing more in the server, and anything asked later came after an unban.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Message, msg
+from bot.moderation.facts import value_of
+from bot.moderation.personal import hold_admissions
+from bot.storage import Connection, Database
+
+# The longest a request read before a ban may take to be saved: an interaction's token lives
+# 15 minutes, and no command answers after that.
+BAN_REACH = 15 * 60.0
+
+# The jobs table's condition "its member's ban reaches it" (one `?`: `BAN_REACH`), for a
+# statement on `jobs`: asked before the ban or within its reach.
+BANNED_JOB = (
+    "EXISTS (SELECT 1 FROM mod_bans WHERE mod_bans.guild_id = jobs.guild_id"
+    " AND mod_bans.user_id = jobs.user_id AND jobs.created_at < mod_bans.banned_at + ?)"
+)
+
+
+async def record_ban(db: Database, guild_id: int, user_id: int, now: float) -> None:
+    """Write the ban down, once the member's admission in flight (in any process) committed:
+    the ban's cancels then find that job, and the admissions after it read the ban."""
+    async with db.transaction() as conn:
+        await hold_admissions(conn, user_id)
+        await conn.execute(
+            "INSERT INTO mod_bans (guild_id, user_id, banned_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET banned_at = excluded.banned_at",
+            (guild_id, user_id, now),
+        )
+
+
+async def lift_ban(db: Database, guild_id: int, user_id: int) -> None:
+    """The unban: the member's requests are judged as before."""
+    await db.write(
+        "DELETE FROM mod_bans WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+
+
+async def ban_refusal(conn: Connection, guild_id: int, user_id: int, now: float) -> Message | None:
+    """Why a request of a member banned from the server a moment ago is refused, if so."""
+    banned_at = await value_of(
+        conn,
+        "SELECT banned_at FROM mod_bans WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    if banned_at is None or now >= float(banned_at) + BAN_REACH:
+        return None
+    return msg("mod_banned_here")

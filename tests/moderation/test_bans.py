@@ -1,0 +1,66 @@
+"""A ban from the server (Discord's own), written down: what it refuses and stops, and for how
+long, on both databases."""
+
+from bot.apimart.models import VideoRequest
+from bot.jobs.models import JobRefused, Requester
+from bot.jobs.stages import Stage
+from bot.jobs.store import JobStore
+from bot.moderation.bans import BAN_REACH
+from bot.moderation.service import Moderation
+
+GUILD = 1
+ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+BOB = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
+
+
+async def record(store, moderation, clock, requester=ALICE):
+    return await store.create(
+        requester, REQUEST, now=clock(), submit_by=clock() + 60, admission=moderation
+    )
+
+
+async def refusal(store, moderation, clock, requester=ALICE):
+    try:
+        await record(store, moderation, clock, requester)
+    except JobRefused as refused:
+        return refused.user_message.key
+    return None
+
+
+async def test_a_job_its_members_ban_reaches_is_marked_cancelled_just_before_it_is_sent(db, clock):
+    """Alice's job waits (its ban's cancels missed it: a stop between them); Bob's too. At the
+    last look before the request leaves, Alice's carries the ban's cancel; Bob's goes."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    hers, his = await record(store, moderation, clock), await record(store, moderation, clock, BOB)
+    clock.advance(5)
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    for job, cancelled in ((hers, True), (his, False)):
+        claimed = await store.claim_for_submit(job.id)
+        renewed = await store.renew_before_sending(claimed)
+        assert renewed.cancelled is cancelled
+        if cancelled:
+            assert renewed.cancel_reason_key == "cancelled_by_ban"
+            await store.cancel_unsent(renewed, now=clock(), member_told=False)
+            assert (await store.get(job.id)).state.value == "cancelled"
+        else:
+            await store.release(renewed, Stage.SUBMIT)
+
+
+async def test_a_ban_refuses_what_is_asked_within_its_reach_and_an_unban_ends_it(db, clock):
+    """Banned: a request saved now (Discord sent it before the ban) is refused. One saved past
+    the ban's reach came after an unban the bot did not hear: it is judged as before, and its
+    job is sent. An unban heard ends the refusal at once."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    assert await refusal(store, moderation, clock) == "mod_banned_here"
+    assert (await moderation.refusal_before_fetching(ALICE)).key == "mod_banned_here"
+    assert await refusal(store, moderation, clock, BOB) is None, "only Alice is banned"
+    clock.advance(BAN_REACH + 1)
+    job = await record(store, moderation, clock)
+    renewed = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert not renewed.cancelled, "asked after an unban the bot did not hear"
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    assert await refusal(store, moderation, clock) == "mod_banned_here"
+    await moderation.lift_ban(GUILD, ALICE.user_id)
+    assert await refusal(store, moderation, clock) is None
