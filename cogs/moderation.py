@@ -53,7 +53,7 @@ from bot.text import (
     quote,
 )
 from cogs._answers import answer_privately
-from cogs._bans import banned
+from cogs._bans import banned, bans_missed
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
 from cogs._permissions import asked_for, missing_permissions
@@ -253,8 +253,9 @@ class ModerationCog(
         down (a restart, a deploy), when no GUILD_DELETE could reach it; it is caught up as
         `on_guild_remove` would have. A server in an outage is listed in READY, unavailable
         (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
-        process's never appear here (`docs/scaling.md`). Until every shard of this process was
-        judged, the engine sends no video waiting in a server."""
+        process's never appear here (`docs/scaling.md`). So are bans made meanwhile, where
+        the bot may read bans (`cogs._bans.bans_missed`). Until every shard of this process
+        was judged, the engine sends no video waiting in a server."""
         bot = self.bot
         if not bot.intents.guilds:
             bot.shard_checked(shard_id)
@@ -265,6 +266,7 @@ class ModerationCog(
                 continue  # another shard's, maybe another process's
             if bot.get_guild(guild_id) is None:
                 await self._removed_from(guild_id, while_away=True)
+        await bans_missed(bot, shard_id)
         # Only now may the engine send this shard's servers' videos (`VideoBot.shard_checked`):
         # one due at the start would otherwise be sent before its server was judged. (Not if
         # this failed: the engine's cap on that wait sends them.)

@@ -658,6 +658,18 @@ class JobStore:
         )
         return sorted({row[0] for row in rows if row[0] is not None})
 
+    async def members_with_unfinished(self) -> dict[int, list[int]]:
+        """By server, the members with jobs there still to be sent or rendering (through
+        index `jobs_unfinished_by_guild`): whom a ban the bot did not hear would concern."""
+        rows = await self._db.fetch_all(
+            f"SELECT DISTINCT guild_id, user_id FROM jobs WHERE {UNFINISHED_IN_GUILD}"
+            " AND guild_id IS NOT NULL AND cancelled_at IS NULL ORDER BY guild_id, user_id"
+        )
+        members: dict[int, list[int]] = {}
+        for guild_id, user_id in rows:
+            members.setdefault(int(guild_id), []).append(int(user_id))
+        return members
+
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:
         cancelled outright, and it stops counting."""

@@ -4,6 +4,7 @@ import asyncio
 
 from bot.storage.sqlite import SqliteDatabase
 from tests.cogs.test_moderation import (
+    Server,
     channel_option,
     mod,
     modlog_message,
@@ -13,7 +14,7 @@ from tests.cogs.test_moderation import (
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout, shown_text
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import PERM_BAN_MEMBERS, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 DONE = TaskPlan(polls_until_done=1)
@@ -303,6 +304,54 @@ async def test_a_server_that_removed_the_bot_while_it_was_down_has_its_waiting_v
             assert job.cancel_reason_key == "cancelled_bot_removed"
             assert await _unsettled(world, 1, 2, 3) == [2, 3], "the others keep waiting"
         assert len(api.submits) == sent_before and api.task_ids == [], "nothing sent since"
+
+
+async def test_a_member_banned_while_the_bot_was_down_has_their_waiting_video_cancelled(
+    tmp_path,
+):
+    """The bot may read the server's bans (Ban Members). Videos wait out APIMart's 503 pause:
+    Carol's #1 and Olga's #2. While the bot is down for a deploy a moderator bans Carol; no
+    event reaches the bot. At the start the ban is caught up as if heard: #1 is never sent and
+    doesn't count, its notice says a moderator cancelled it (in Carol's language), the mod-log
+    names her; Olga's #2 is sent."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        carol = fake.add_member("carol")
+        olga = fake.add_member("olga")
+        modlog = fake.add_text_channel("mod-log")
+        fake.give_bot_role(PERM_BAN_MEMBERS)
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            s = Server(world, 0, 0, modlog, 0, carol)
+            await mod(s, "modlog", channel=channel_option(world, modlog))
+            for user, locale in ((carol, "zh-CN"), (olga, "en-US")):
+                told = await _asked_while_apimart_is_busy(
+                    fake,
+                    guild_id=fake.guild_id,
+                    channel_id=fake.channel_id,
+                    user=user,
+                    locale=locale,
+                )
+                assert "#" in told, told
+            assert await _unsettled(world, 1, 2) == [1, 2]
+        api.clear_faults()
+        fake.ban_member_unheard(carol)
+        await _due_now(tmp_path, 1, 2)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            s = Server(world, 0, 0, modlog, 0, carol)
+            logged = (await modlog_message(s, "banned"))["content"]
+            assert f"<@{carol}> was banned" in logged and "#1" in logged, logged
+            notice = await fake.wait_for_message(
+                predicate=lambda m: "任务 #1 已取消" in shown_text(m), timeout=10
+            )
+            assert "管理员取消了它" in shown_text(notice), shown_text(notice)
+            assert "不计入你的额度" in shown_text(notice), shown_text(notice)
+
+            async def sent(job_id):
+                return (await world.bot.store.get(job_id)).task_id is not None
+
+            assert await eventually(lambda: sent(2), True), "Olga's #2 was sent"
+            assert len(api.task_ids) == 1, "Carol's #1 never reached APIMart"
+            assert (await world.bot.store.get(1)).cancel_reason_key == "cancelled_by_ban"
 
 
 async def test_a_process_judges_only_the_servers_of_its_own_shards(tmp_path):
