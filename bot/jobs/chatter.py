@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.jobs.chatter_self import asks_about_itself, asks_about_itself_in_chinese
 from bot.jobs.chatter_zh import asks_about_the_bot as asks_in_chinese
 
 # A prompt worth less than this asks for help rather than a video: nobody pays for "@Bot hi".
@@ -276,6 +277,8 @@ def is_bare_prompt(prompt: str) -> bool:
     words = "".join(char if char.isalnum() else " " for char in text).split()
     if _describes(words) or (len(words) == 1 and words[0] in _ALSO_SCENES):
         return False
+    if asks_about_itself(words) or asks_about_itself_in_chinese(prompt):
+        return True  # "who made you?", "你是谁做的", with or without the question mark
     if _asks_about_the_bot(words, prompt) or asks_in_chinese(prompt):
         return True
     chatter = [_is_chatter_word(word) for word in words]

@@ -58,8 +58,9 @@ _MAKING_A_VIDEO = (
     "我的视频", "我的影片", "视频生成", "生成视频", "影片生成", "生成影片", "生成的",
     "生成一个视频", "生成失败", "生成错误", "这个视频", "那个视频",
 )  # fmt: skip
-# "What can you do?": about the bot, though "do" asks for something; said to the bot ("你"),
-# and so with or without its question mark.
+# "What can you do?": about the bot, though "do" asks for something; said to the bot ("你")
+# where the question starts, and so with or without its question mark ("你能做什么菜"), but not
+# said by someone in a scene ("小狗问你能做什么", a puppy asks what you can do).
 _WHAT_IT_DOES = (
     "你能做什么", "你会做什么", "你可以做什么", "你能干什么", "你会干什么", "你能干嘛",
     "你能做啥", "你是做什么", "你能做些什么", "你都能做什么", "你可以做些什么", "你是谁",
@@ -110,8 +111,13 @@ _HOW_IT_WENT = (
     "好了", "完成", "卡住", "坏了", "成功", "失败", "出错", "错误", "进度", "还要", "能好",
     *_DONE, *_NO_RESPONSE,
 )  # fmt: skip
-# The bot itself, addressed ("你是机器人吗"): a robot or AI alone is a scene ("机器人在跳舞吗").
-_ADDRESSED = ("你是", "这个机器人")
+# The bot itself, addressed ("你是哪个版本"): a robot or AI alone is a scene ("机器人在跳舞吗"),
+# and so is "you are" said by someone in it ("小狗问你是谁", a puppy asks who you are), so
+# "你是" counts only where the question starts (after a greeting or "请问").
+_ADDRESSED = ("这个机器人",)
+_YOU_ARE = "你是"
+# What may come before the question's first word: a greeting, "请问", the bot named.
+_OPENING = re.compile(r"^(?:你好|您好|嗨|请问|机器人|bot|[\s,\uff0c:\uff1a!\uff01])*")
 # Words of the bot that a scene holds too ("a model plane", "the rules"): only in a question
 # marked as one.
 _BOT = (
@@ -133,10 +139,10 @@ WHAT_IT_DOES_WITHIN = 8
 _TO_SIMPLIFIED = str.maketrans(
     "個箇為爲麼麽價會傳餘儲兒幾齣則剛製務動卻變嗎迴壞復複幫乾幹榦應纔釦報換敎數時"
     "機條來樣沒點電畫畵積綫線給規視讓該誤請誰敗費還這進裏裡錢錯長問間靜頻額種門"
-    "優學據標熱節碼終觀過頂盡",
+    "優學據標熱節碼終觀過頂盡開發創設計維護運營練寫編團隊紹類東內們說書於術軟體處領",
     "个个为为么么价会传余储儿几出则刚制务动却变吗回坏复复帮干干干应才扣报换教数时"
     "机条来样没点电画画积线线给规视让该误请谁败费还这进里里钱错长问间静频额种门"
-    "优学据标热节码终观过顶尽",
+    "优学据标热节码终观过顶尽开发创设计维护运营练写编团队绍类东内们说书于术软体处领",
 )
 # Taiwan's words for the ones above: a video is 影片 (not in 电影片段, "a film clip"), and
 # "what" is written 甚麼 too, and "you" 妳 when the bot is thought of as "she".
@@ -151,6 +157,11 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 def _holds(text: str, phrases: tuple[str, ...]) -> bool:
     return any(phrase in text for phrase in phrases)
+
+
+def _said_first(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the question starts with one of `phrases`, a greeting or "请问" aside."""
+    return _OPENING.sub("", text, count=1).startswith(phrases)
 
 
 def _of_the_service(text: str) -> bool:
@@ -188,7 +199,7 @@ def _asked_alone(text: str) -> bool:
     return _PARTICLES.sub("", _PLEASE.sub("", text)) in _ASKED_ALONE
 
 
-def _in_simplified_words(prompt: str) -> str:
+def in_simplified_words(prompt: str) -> str:
     """The prompt as the words above are written: Simplified characters, mainland words."""
     text = prompt.casefold().rstrip(" .!\u3002\uff01~\uff5e").translate(_TO_SIMPLIFIED)
     for taiwan, mainland in _TAIWAN_WORDS:
@@ -199,11 +210,11 @@ def _in_simplified_words(prompt: str) -> str:
 def asks_about_the_bot(prompt: str) -> bool:
     """Whether a Chinese prompt is a question about the bot, the service or a video of
     theirs, not a scene to make."""
-    text = _in_simplified_words(prompt)
+    text = in_simplified_words(prompt)
     if not _HAN.search(text) or _KANA.search(text):
         return False
     characters = len(_HAN.findall(text))
-    if _holds(text, _WHAT_IT_DOES) and characters <= WHAT_IT_DOES_WITHIN:
+    if _said_first(text, _WHAT_IT_DOES) and characters <= WHAT_IT_DOES_WITHIN:
         return True  # "你能做什么", with or without its question mark
     if _asked_alone(text):
         return True  # "要多久", with or without its question mark
@@ -240,6 +251,7 @@ def asks_about_the_bot(prompt: str) -> bool:
         or unanswered_by_you
         or (never_asking and _holds(text, _A_VIDEO))
         or _holds(text, _ADDRESSED)
+        or _said_first(text, (_YOU_ARE,))
         or (marked and _holds(text, _BOT))
         or _BOT_LATIN.search(text) is not None
         or (marked and characters <= CHARACTERS_ALONE)

@@ -860,3 +860,199 @@ def test_credits_beside_those_words_are_still_asked_about(text):
     """The words beside 点数 that make it part of another word do not hide a question about
     credits: "有点数" with a question after it, "点数不够"."""
     assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who made this bot?",
+        "hey, who made you?",
+        "who is your creator?",
+        "who is the developer?",
+        "who's your dev",
+        "who is behind this?",
+        "what is your name?",
+        "what's your name",
+        "what are you called?",
+        "tell me about yourself",
+        "introduce yourself",
+        "who r u",
+        "what r u",
+        "are you a bot",
+        "are you a robot?",
+        "are you an ai",
+        "are you human",
+        "r u a bot?",
+        "is this omni flash?",
+        "what model",
+        "what model is this?",
+        "what engine do you use?",
+        "what api do you use?",
+        "what do you use to make videos?",
+        "what are you built on?",
+        "what can you make?",
+        "what kind of videos can you make?",
+        "what are your features?",
+        "what are the commands?",
+        "commands?",
+        "i need help",
+        "do i have to pay?",
+    ],
+)
+def test_a_question_to_the_bot_about_itself_gets_the_help(text):
+    """Who made it, what it is, which model, what it can do, whether it costs: no paid video."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个机器人是谁做的",
+        "这个机器人是谁做的\uff1f",
+        "谁做的你",
+        "谁创造了你",
+        "谁是你的作者",
+        "你的开发者是谁",
+        "这个机器人是哪家公司做的",
+        "这是谁的机器人",
+        "你叫什么名字",
+        "介绍一下你自己",
+        "自我介绍一下",
+        "你是不是机器人",
+        "你是机器人吧",
+        "你是真人还是机器人",
+        "用的什么模型",
+        "你用的是什么模型",
+        "这是什么模型",
+        "什么模型",
+        "你是用什么模型生成的",
+        "你用什么生成视频",
+        "你能生成什么",
+        "你可以生成什么视频",
+        "这个机器人能做什么",
+        "你会什么",
+        "你能干啥",
+        "你有哪些功能\uff1f",
+        "有哪些指令",
+        "使用说明",
+        "怎么玩",
+        "我需要帮助",
+        "帮帮我",
+        "求助",
+        "需要付钱吗",
+        "收不收费",
+        "是不是免费的",
+    ],
+)
+def test_a_chinese_question_to_the_bot_about_itself_gets_the_help(text):
+    """ "Who made this bot?", "what model is it?", "what can you do?" in Simplified Chinese."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "這個機器人是誰做的",
+        "這個機器人是誰做的\uff1f",
+        "誰做的你",
+        "誰創造了你",
+        "你的開發者是誰",
+        "你叫什麼名字",
+        "介紹一下你自己",
+        "你是不是機器人",
+        "你是機器人嗎",
+        "妳是人工智慧嗎",  # Taiwan: AI is 人工智慧, and "you" may be 妳
+        "用的什麼模型",
+        "你用的是什麼模型",
+        "這是什麼模型",
+        "你是用什麼模型生成的",
+        "你用什麼生成影片",  # Taiwan: a video is 影片
+        "你能生成什麼",
+        "這個機器人可以做什麼",
+        "你會什麼",
+        "你能幹啥",
+        "你有哪些功能",
+        "使用說明",
+        "教學",
+        "我需要幫助",
+        "幫幫我",
+        "需要付錢嗎",
+        "收不收費",
+        "是不是免費的",
+    ],
+)
+def test_a_traditional_question_to_the_bot_about_itself_gets_the_help(text):
+    """The same questions in Traditional characters and Taiwan's words."""
+    assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a robot asking who made it, cinematic",
+        "a kid asking what can you do in space",
+        "robot asking who made it",
+        "what can you do in space?",
+        "who made the pyramids?",
+        "who made this cake?",
+        "who is the creator of the universe?",
+        "who are you, says the owl to the fox",
+        "what is your name, little fox?",
+        "are you a robot? asks the little girl to the android",
+        "are you real, asks the mirror",
+        "what model of car is this",
+        "what engine powers a rocket",
+        "help me escape the dungeon",
+        "i need help carrying the piano up the stairs",
+        "introduce yourself to the dragon, knight",
+        "commands shouted across a battlefield",
+        "一个机器人问是谁做了它\uff0c电影感",
+        "一個機器人問是誰做了它\uff0c電影感",
+        "一个小孩在太空中问你能做什么",
+        "一個小孩在太空中問你能做什麼",
+        "机器人在工厂里被谁制造出来",
+        "帮帮我\uff0c小狗在河里喊救命",
+        "幫幫我\uff0c小狗在河裡喊救命",
+        "老师在黑板上写使用说明",
+        "男孩对女孩说你叫什么名字",
+        "男孩對女孩說你叫什麼名字",
+        "谁做的蛋糕最好吃",
+        "用什么做的蛋糕\uff0c特写",
+        "一个程序员在介绍自己的机器人",
+    ],
+)
+def test_a_scene_holding_a_question_about_the_bot_is_still_a_prompt(text):
+    """Who made it, what it can do, its name: asked in a scene, they are filmed and paid for."""
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小狗问你是谁",  # a puppy asks "who are you"
+        "一只猫问\uff1a你是谁\uff1f",
+        "一隻貓問\uff1a你是誰\uff1f",
+        "女孩问男孩你是谁\uff1f",
+        "小狗问你能做什么",  # a puppy asks "what can you do"
+        "小狗問你能做什麼",
+    ],
+)
+def test_who_are_you_said_by_someone_in_a_scene_is_a_prompt(text):
+    """ "A puppy asks: who are you?" is filmed, as it is in English; only the question that
+    starts the message is put to the bot."""
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好\uff0c你是谁",
+        "請問你是誰\uff1f",
+        "请问你能做什么呀",
+        "机器人你能做什么",
+        "你是哪个版本",
+    ],
+)
+def test_who_are_you_put_to_the_bot_after_a_greeting_still_gets_the_help(text):
+    """A greeting, "请问" or the bot's name before the question leaves it a question."""
+    assert is_bare_prompt(text)
