@@ -37,21 +37,24 @@ EN: dict[str, str] = {
     ),
     # A mention without a reply
     "mention_help": (
-        "Hi! Tell me what to film after the mention, e.g. `@{bot} a dog running on the beach "
-        "--res 1080p`, attach 1 or 3 images to use them, or use {/video} for every option. "
-        "{/videos help} explains more. (This note deletes itself in a minute.)"
+        "Hi! My videos are made by APIMart's Omni-Flash-Ext model. Tell me what to film after "
+        "the mention, e.g. `@{bot} a dog running on the beach --res 1080p`, attach 1 or 3 "
+        "images to use them, or use {/video} for every option. {/videos help} explains more. "
+        "(This note deletes itself in a minute.)"
     ),
     # A DM to the bot without its mention
     "dm_help": (
-        "To make a video here, start your message with my mention, e.g. `@{bot} a dog "
-        "running on the beach --res 1080p`, or use {/video} for every option. {/videos help} "
-        "explains more. (This note deletes itself in a minute.)"
+        "My videos are made by APIMart's Omni-Flash-Ext model. To make a video here, start "
+        "your message with my mention, e.g. `@{bot} a dog running on the beach --res 1080p`, "
+        "or use {/video} for every option. {/videos help} explains more. (This note deletes "
+        "itself in a minute.)"
     ),
     # A reply without a real prompt (often a thank-you to a result)
     "reply_help": (
-        "Hi! To make a video from the message you replied to, write what to film after the "
-        "mention, e.g. `@{bot} make it snow --ar 9:16`, or use Apps → Make a video on it. "
-        "{/videos help} explains more. (This note deletes itself in a minute.)"
+        "Hi! My videos are made by APIMart's Omni-Flash-Ext model. To make a video from the "
+        "message you replied to, write what to film after the mention, e.g. `@{bot} make it "
+        "snow --ar 9:16`, or use Apps → Make a video on it. {/videos help} explains more. "
+        "(This note deletes itself in a minute.)"
     ),
     # Expired media
     "media_expired": (
@@ -133,16 +136,19 @@ ZH: dict[str, str] = {
         "或在那条消息上使用「应用 → 生成视频」。"
     ),
     "mention_help": (
-        "你好！请在提及我之后写下想拍的内容，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
+        "你好！我的视频由 APIMart 的 Omni-Flash-Ext 模型生成。请在提及我之后写下想拍的内容，"
+        "例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
         "可附加 1 张或 3 张图片；使用 {/video} 可以设置全部选项，{/videos help} 有更多说明。"
         "（这条提示一分钟后会自动删除。）"
     ),
     "dm_help": (
-        "要在这里生成视频，请在消息开头提及我，例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
+        "我的视频由 APIMart 的 Omni-Flash-Ext 模型生成。要在这里生成视频，请在消息开头提及我，"
+        "例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
         "或使用 {/video} 设置全部选项。{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
     "reply_help": (
-        "你好！要用你回复的那条消息生成视频，请在提及我之后写下想拍的内容，"
+        "你好！我的视频由 APIMart 的 Omni-Flash-Ext 模型生成。要用你回复的那条消息生成视频，"
+        "请在提及我之后写下想拍的内容，"
         "例如 `@{bot} 让它下雪 --ar 9:16`，或在那条消息上使用「应用 → 生成视频」。"
         "{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
@@ -222,16 +228,19 @@ ZH_TW: dict[str, str] = {
         "或在那條訊息上使用「應用程式 → 生成影片」。"
     ),
     "mention_help": (
-        "你好！請在提及我之後寫下想拍的內容，例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
+        "你好！我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。請在提及我之後寫下想拍的內容，"
+        "例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
         "可附加 1 張或 3 張圖片；使用 {/video} 可以設定全部選項，{/videos help} 有更多說明。"
         "（這條提示一分鐘後會自動刪除。）"
     ),
     "dm_help": (
-        "要在這裡生成影片，請在訊息開頭提及我，例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
+        "我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。要在這裡生成影片，請在訊息開頭提及我，"
+        "例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
         "或使用 {/video} 設定全部選項。{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
     ),
     "reply_help": (
-        "你好！要用你回覆的那條訊息生成影片，請在提及我之後寫下想拍的內容，"
+        "你好！我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。要用你回覆的那條訊息生成影片，"
+        "請在提及我之後寫下想拍的內容，"
         "例如 `@{bot} 讓它下雪 --ar 9:16`，或在那條訊息上使用「應用程式 → 生成影片」。"
         "{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
     ),

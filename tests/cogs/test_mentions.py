@@ -1128,6 +1128,39 @@ async def test_a_question_about_a_video_gets_the_help_not_a_paid_video(tmp_path)
         assert await nothing_recorded(world)
 
 
+@pytest.mark.parametrize(
+    ("server_language", "content", "command"),
+    [
+        (None, "who made this bot?", "/video"),
+        ("zh-CN", "这个机器人是谁做的", "/视频"),  # who made this bot (Simplified)
+        ("zh-TW", "這個機器人是誰做的", "/影片"),  # the same in Traditional characters
+    ],
+)
+async def test_asking_who_made_the_bot_gets_the_help_naming_its_video_model_and_spends_nothing(
+    tmp_path, server_language, content, command
+):
+    """ "@Bot who made this bot?" is no prompt: the help, in the member's language, says
+    which model makes the videos, and no video of the question is made or paid for."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        if server_language:
+            fake.set_preferred_locale(server_language)
+        async with running_bot(tmp_path, fake=fake) as world:
+            text = (await bots_reply_to(world, await mention(world, content)))["content"]
+            assert "APIMart" in text and "Omni-Flash-Ext" in text and command in text, text
+            assert await nothing_recorded(world)
+            assert world.api.member_requests == []
+
+
+async def test_asking_in_a_dm_which_model_it_uses_gets_the_help_and_spends_nothing(tmp_path):
+    """ "@Bot 你用的是什么模型" (what model do you use) in its DM: the help, no job."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        note = await dm_answer(fake, f"<@{fake.bot_user_id}> 你用的是什么模型")
+        assert "Omni-Flash-Ext" in note["content"] and "/视频" in note["content"], note["content"]
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
+
+
 async def test_the_dm_help_names_the_bot_as_it_is_typed_after_the_at(tmp_path):
     """In a code span Discord shows a backslash as typed: `Omni\\_Bot` is no name @ offers."""
     async with (
