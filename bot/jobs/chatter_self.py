@@ -23,6 +23,9 @@ _BEFORE |= {"um", "uh", "hmm", "and", "but", "btw", "quick", "question"}
 _AFTER = frozenset({"bot", "bro", "man", "dude", "mate", "buddy", "please", "then", "exactly"})
 
 _YOU = r"(?:you|yourself|it|this|this bot|the bot|this thing|this app|this service)"
+# What it can do is asked of the bot only: "what will it do?" under a picture of a cat asks
+# for a video of the cat.
+_BOT_YOU = r"(?:you|this bot|the bot)"
 _WHO_IS = r"(?:who (?:is|are|was)|whos)"
 _WHAT_IS = r"(?:what (?:is|are|was)|whats)"
 _MADE = (
@@ -38,7 +41,7 @@ _TECH = r"(?:model|models|engine|ai|api|service|tech|technology|backend|provider
 # videos"); a word of anything else ("which model of car") makes it a scene.
 _ABOUT = (
     r"(?:is|are|do|does|did|this|it|you|bot|the|a|use|uses|using|used|run|runs|running|on"
-    r"|based|built|behind|powers|powered|by|to|make|makes|making|generate|generates|create"
+    r"|based|built|behind|powers|powered|by|to|make|makes|made|making|generate|generates|create"
     r"|render|renders|videos|video|for|under|hood)"
 )
 _BEING = (
@@ -64,9 +67,9 @@ _ENGLISH = (
     rf"what (?:do|does) {_YOU} (?:use|run on)(?: {_ABOUT})*",
     rf"what (?:are|is) {_YOU} (?:built|based|running|trained|powered) (?:on|with|by)",
     # what it can do
-    rf"what (?:else )?(?:can|could|do|will) {_YOU} (?:do|make|create|generate|film|animate)",
+    rf"what (?:else )?(?:can|could|do|will) {_BOT_YOU} (?:do|make|create|generate|film|animate)",
     rf"what (?:(?:kind|kinds|sort|type|types) of )?(?:videos?|things|stuff|content)"
-    rf" (?:can|could|do) {_YOU} (?:do|make|create|generate|film|animate)",
+    rf" (?:can|could|do) {_BOT_YOU} (?:do|make|create|generate|film|animate)",
     rf"{_WHAT_IS} (?:your|the|its) (?:features|commands|abilities|capabilities|options)",
     rf"what (?:features|commands|options) (?:do you have|are there|does {_YOU} have)",
     r"(?:(?:list|show)(?: me)?(?: the| your| all)? )?commands(?: list)?|command list",
@@ -98,6 +101,7 @@ def asks_about_itself(words: Sequence[str]) -> bool:
 # The same questions in Chinese, written in Simplified characters and mainland words (a
 # Traditional one is read so first); "it" (它), "this" (这个) and "the robot" are the bot too.
 _ZH_YOU = r"(?:你们|你|您|这个机器人|这机器人|机器人|这个bot|bot|这个|这|它)"
+_ZH_BOT_YOU = r"(?:你们|你|您|这个机器人|这机器人|机器人|这个bot|bot)"  # as `_BOT_YOU`
 _ZH_WHO = r"(?:谁|哪个公司|哪家公司|什么公司|哪个团队|哪位|什么人)"
 _ZH_MADE = r"(?:做|制作|开发|写|编写|创造|创建|发明|训练|搭建|造|设计|运营|维护|弄)(?:出来)?"
 _ZH_MAKER = r"(?:作者|开发者|创造者|制作者|制作人|主人|开发人员|设计者|老板|创始人|开发商)"
@@ -128,9 +132,9 @@ _CHINESE = (
     rf"(?:{_ZH_MAKING}的?(?:视频)?)?的?",
     rf"(?:{_ZH_YOU}是)?{_ZH_WHICH}{_ZH_TECH}|(?:{_ZH_YOU}的)?{_ZH_TECH}是{_ZH_WHICH}",
     # what it can do
-    rf"{_ZH_YOU}?(?:都|还)?(?:能|会|可以|能够)(?:做|干|生成|制作|拍|画|弄)?(?:些|点)?"
+    rf"{_ZH_BOT_YOU}?(?:都|还)?(?:能|会|可以|能够)(?:做|干|生成|制作|拍|画|弄)?(?:些|点)?"
     r"(?:什么|啥|嘛|哪些)(?:样的|类型的)?(?:视频|东西|内容|事情?)?",
-    rf"{_ZH_YOU}?有(?:什么|哪些|啥)(?:功能|命令|指令|用处|用途|玩法|本领)",
+    rf"{_ZH_BOT_YOU}?有(?:什么|哪些|啥)(?:功能|命令|指令|用处|用途|玩法|本领)",
     rf"(?:{_ZH_YOU}的)?(?:功能|命令|指令)(?:有哪些|是什么|有什么|列表)?",
     rf"{_ZH_YOU}是(?:干|做)(?:什么|啥|嘛)的",
     # how it is used

@@ -890,6 +890,7 @@ def test_credits_beside_those_words_are_still_asked_about(text):
         "what api do you use?",
         "what do you use to make videos?",
         "what are you built on?",
+        "what model made this video?",
         "what can you make?",
         "what kind of videos can you make?",
         "what are your features?",
@@ -1019,6 +1020,9 @@ def test_a_traditional_question_to_the_bot_about_itself_gets_the_help(text):
         "谁做的蛋糕最好吃",
         "用什么做的蛋糕\uff0c特写",
         "一个程序员在介绍自己的机器人",
+        # under a picture of a cat, asked of the cat: a video of what it does
+        "what will it do?",
+        "它能做什么",
     ],
 )
 def test_a_scene_holding_a_question_about_the_bot_is_still_a_prompt(text):
