@@ -323,10 +323,13 @@ class APIMartClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
 
-    async def submit(self, request: VideoRequest) -> SubmitResult:
+    async def submit(self, request: VideoRequest, *, once: bool = False) -> SubmitResult:
         """Create a task; raises `SubmitOutcomeUnknownError` when the answer was lost, or was a
         server error that may come after the task was created (a 500, unlike a gateway's 502,
-        503 or 504): sent again, it could be paid twice."""
+        503 or 504): sent again, it could be paid twice.
+
+        `once`: one request whatever the retry policy, a 429 raised at once: the caller sends
+        again itself, once it has read whether the job was cancelled meanwhile."""
         try:
             body = await self._call(
                 "POST",
@@ -334,6 +337,7 @@ class APIMartClient:
                 json_body=request.to_payload(),
                 submit=True,
                 answered=_names_a_task,
+                retries=0 if once else None,
             )
         except ServerError as error:
             if _never_reached_apimart(error):
@@ -407,13 +411,17 @@ class APIMartClient:
         params: Mapping[str, str] | None = None,
         submit: bool = False,
         answered: Answered | None = None,
+        retries: int | None = None,
     ) -> Mapping[str, Any]:
+        """The request's answer, sent again after a passing failure up to `retries` times (by
+        default the policy's)."""
+        most = self._retry.max_retries if retries is None else retries
         attempt = 0
         while True:
             try:
                 return await self._once(method, path, json_body, form, params, submit, answered)
             except APIMartError as error:
-                if not self._may_retry(error, submit) or attempt >= self._retry.max_retries:
+                if not self._may_retry(error, submit) or attempt >= most:
                     raise
                 delay = self._retry.delay(attempt, error)
                 log.warning(
@@ -422,7 +430,7 @@ class APIMartClient:
                     path,
                     error.message,
                     attempt + 1,
-                    self._retry.max_retries,
+                    most,
                     delay,
                 )
                 attempt += 1

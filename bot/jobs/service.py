@@ -439,7 +439,11 @@ class JobService:
         job, typical = ready
         sent_at = self._clock()
         try:
-            result = await self._client.submit(job.request)
+            # One request: APIMart refusing it for now (a 429, a connection never made) holds
+            # the job in the database, so a cancel meanwhile finds it unsent (refunded at once)
+            # and its next send goes through the budget and the cancel read above again. A
+            # client sleeping out a 429 here would resend past both.
+            result = await self._client.submit(job.request, once=True)
         except SubmitOutcomeUnknownError as error:
             log.warning("Job %d: submit outcome unknown (%s)", job.id, error.message)
             return await self._close(

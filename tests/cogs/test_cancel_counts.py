@@ -104,9 +104,12 @@ async def test_a_cancelled_render_is_never_posted_and_its_credits_count(tmp_path
         assert "budget for the month is used up (8 of 8 credits)" in refused
 
 
-async def test_a_job_still_waiting_to_be_sent_is_cancelled_and_refunded(tmp_path):
+@pytest.mark.parametrize("wait", ["0", "120"], ids=["wait-over", "during-the-wait"])
+async def test_a_job_still_waiting_to_be_sent_is_cancelled_and_refunded(tmp_path, wait):
+    """APIMart's 429 accepted nothing: the job waits unsent (in the database, never in the
+    bot's sleep, even through APIMart's longest wait), so a cancel meanwhile refunds it."""
     async with running_bot(tmp_path, plan=RENDERS_UNTIL_TOLD) as world:
-        world.api.fail_next("submit", status=429, retry_after_header="0")
+        world.api.fail_next("submit", status=429, retry_after_header=wait)
         assert "saved and waiting" in await video(world)
         told = await cancel(world, 1)
         assert "Job #1 is cancelled" in told

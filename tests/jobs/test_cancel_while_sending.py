@@ -17,12 +17,12 @@ def cancel_while_sending(store, service, clock, job_id, reason_key, *, member_to
     client = service._client
     real_submit = client.submit
 
-    async def submit(request):
+    async def submit(request, **options):
         outcome = await store.cancel(
             job_id, reason_key=reason_key, now=clock(), member_told=member_told
         )
         assert outcome.value == "when_sent"
-        return await real_submit(request)
+        return await real_submit(request, **options)
 
     client.submit = submit
 

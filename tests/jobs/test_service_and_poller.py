@@ -339,7 +339,7 @@ async def test_busy_api_keeps_the_job_and_submits_it_later(db, api, session, clo
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=1)
     store, service, poller = make_world(db, api, session, clock, delivery)
-    api.fail_next("submit", status=429, times=2)
+    api.fail_next("submit", status=429)  # sent once: the service never resends in place
     report = await service.create_and_submit(REQUESTER, REQUEST)
     assert report.state is JobState.RECORDED
     assert "saved and waiting" in report.member_message.render("en-US")
@@ -849,7 +849,7 @@ async def test_one_refusal_after_a_long_wait_to_be_sent_keeps_the_job(db, api, s
     store, service, poller = make_world(db, api, session, clock, RecordingDelivery())
     job = await service.record(REQUESTER, REQUEST)
     clock.advance(2400)
-    api.fail_next("submit", status=429, retry_after_header="5", times=2)  # and the retry
+    api.fail_next("submit", status=429, retry_after_header="5")
     report = await service.submit(job, member_present=False)
     assert report.state is JobState.RECORDED, report.member_message.render("en-US")
     clock.advance(10)

@@ -79,7 +79,7 @@ async def test_a_moderator_resume_lets_videos_through_again(world, api):
 
 async def test_a_waiting_job_accepted_later_resumes_by_itself(world, api, clock):
     service, moderation, events = world
-    api.fail_next("submit", status=429, times=2)
+    api.fail_next("submit", status=429)  # sent once: the service never resends in place
     waiting = await service.create_and_submit(ALICE, REQUEST)
     assert waiting.state is JobState.RECORDED
     api.fail_next("submit", status=402)
