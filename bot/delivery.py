@@ -306,13 +306,10 @@ class Delivery:
             existing, resumed_at = None, job.delivery_started_at
         if existing is not None:
             log.info("Job %d was already delivered as message %d", job.id, existing.id)
+            # The crash may have come before the status edit: finish it now. (After a DM the
+            # channel may be gone; its status then answers 404 once, and is let be.)
             result = delivered(job, existing)
-            if self._status is not None:
-                # The crash may have come before the status edit: finish it now. (After a DM
-                # the channel may be gone; its status then answers 404 once, and is let be.)
-                told = as_told(job, result, job.delivery_target, now=self._clock())
-                await self._status.update(told, final=True)
-            return result
+            return self._with_last_status(job, result, job.delivery_target, waited=True)
         channel = await self._resolve_channel(job.requester.channel_id)
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
@@ -330,16 +327,30 @@ class Delivery:
                 refused,
             )
             result = await self._deliver_by_dm(job, channel_failed=True, unsure=unlooked)
-            self._say_it_went_by_dm(job, result, refused)
-            return result
+            return self._say_it_went_by_dm(job, result, refused)
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
-        if self._status is not None:
-            self._status.schedule(
-                as_told(job, result, CHANNEL_TARGET, now=self._clock()), final=True
-            )
-        return result
+        return self._with_last_status(job, result, CHANNEL_TARGET)
+
+    def _with_last_status(
+        self, job: Job, result: DeliveryResult, target: str | None, *, waited: bool = False
+    ) -> DeliveryResult:
+        """`result`, carrying the status's last edit (where the news went, the Cancel button
+        gone), which the poller makes once the delivery is written down: in the background
+        (a channel Discord slows down must not hold a delivery worker), or `waited` for."""
+        status = self._status
+        if status is None:
+            return result
+        told = as_told(job, result, target, now=self._clock())
+
+        async def last_status() -> None:
+            if waited:
+                await status.update(told, final=True)
+            else:
+                status.schedule(told, final=True)
+
+        return dataclasses.replace(result, last_status=last_status)
 
     def _nonce_remembered(self, job: Job) -> bool:
         """Whether Discord still remembers the nonce of the attempt begun last (and of any
@@ -360,23 +371,21 @@ class Delivery:
         )
         refused = cannot.__cause__
         result = await self._deliver_by_dm(job, channel_failed=True, unsure=unsure)
-        self._say_it_went_by_dm(
+        return self._say_it_went_by_dm(
             job, result, refused if isinstance(refused, discord.HTTPException) else None
         )
-        return result
 
     def _say_it_went_by_dm(
         self, job: Job, result: DeliveryResult, refused: discord.HTTPException | None
-    ) -> None:
-        """After the channel refused a post or a look (`refused`: None, it hid its history),
-        the status may still be editable: it must not stay "posting the video" or "rendering"
-        with a Cancel button, nor point to a reply that never came."""
-        if (
-            self._status is not None
-            and (refused is None or not nothing_left_to_edit(refused))
-            and result.outcome is not DeliveryOutcome.RETRY
+    ) -> DeliveryResult:
+        """`result`, after the channel refused a post or a look (`refused`: None, it hid its
+        history): the status may still be editable, and must not stay "posting the video" or
+        "rendering" with a Cancel button, nor point to a reply that never came."""
+        if (refused is None or not nothing_left_to_edit(refused)) and (
+            result.outcome is not DeliveryOutcome.RETRY
         ):
-            self._status.schedule(as_told(job, result, DM_TARGET, now=self._clock()), final=True)
+            return self._with_last_status(job, result, DM_TARGET)
+        return result
 
     async def _withdraw_withheld_video(self, job: Job) -> None:
         """A block withheld this video after an attempt to post it began (`superseded_post_id`

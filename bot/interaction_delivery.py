@@ -376,7 +376,7 @@ class RouteDelivery:
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
         if result.outcome is not DeliveryOutcome.RETRY and private_answer_to_end:
-            await self._after_posting(as_told(job, result, DM_TARGET, now=self._clock()))
+            return self._ending_private_answer(job, result, DM_TARGET)
         return result
 
     async def show_final(self, job: Job, *, forget_token: bool = False) -> None:
@@ -412,9 +412,17 @@ class RouteDelivery:
         edits still owed; how many jobs it found."""
         return await self.hand_over_running_out() + await self.end_private_statuses_owed()
 
-    async def _after_posting(self, job: Job) -> None:
-        """End the private status and forget the token once the result went."""
-        await self.show_final(job, forget_token=True)
+    def _ending_private_answer(
+        self, job: Job, result: DeliveryResult, target: str
+    ) -> DeliveryResult:
+        """`result`, carrying the private status's last edit (the token forgotten after it),
+        which the poller makes once the delivery is written down (see `last_status`)."""
+        told = as_told(job, result, target, now=self._clock())
+
+        async def last_status() -> None:
+            await self.show_final(told, forget_token=True)
+
+        return dataclasses.replace(result, last_status=last_status)
 
     async def _through_interaction(
         self, job: Job, reply: Reply, delivery: Delivery
@@ -456,8 +464,7 @@ class RouteDelivery:
         if message.flags.ephemeral and not reply.ephemeral:
             log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
         result = delivered(job, message, started_at=now)
-        await self._after_posting(as_told(job, result, INTERACTION_TARGET, now=self._clock()))
-        return result
+        return self._ending_private_answer(job, result, INTERACTION_TARGET)
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | _Refused:
         message_id = job.interaction_message_id

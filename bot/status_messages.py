@@ -242,6 +242,11 @@ class StatusMessages:
             if edited is _Edit.MADE and not final:
                 # Another process may have ended the job (and made its last edit) while this
                 # edit waited for its channel or a 429: the older status must not stand.
+                # Race-free: a last edit is made only once the end it shows is written down
+                # (the poller marks a delivery first), so an edit of ours that landed after it
+                # was answered after that, and this look, made after the answer, sees the end.
+                # (Discord has no conditional edit: a look before ours could not tell what
+                # lands while it waits out a 429.)
                 ended = await self.ended(job.id)
                 if ended is not None:
                     job, final = ended, True

@@ -87,6 +87,7 @@ async def test_a_retry_that_finds_the_dm_it_sent_before_a_crash_finishes_the_sta
     second = await Delivery(client, downloads, store, clock=clock, status=status)(
         await store.get(job.id)
     )
+    await second.last_status()  # as the poller makes it, once the delivery is written down
     await status.drain()
     assert second.message_id == first.message_id
     assert "direct message" in fake.get_message(job.status_message_id)["content"]
@@ -217,6 +218,7 @@ async def test_a_channel_that_can_no_longer_be_read_says_on_its_status_that_the_
         "GET", rf"/channels/{fake.channel_id}/messages", 403, 50013, "Missing Access", times=100
     )
     result = await delivery(await store.get(job.id))
+    await result.last_status()  # as the poller makes it, once the delivery is written down
     await status.drain()
     assert result.outcome is DeliveryOutcome.DELIVERED
     assert [m for m in fake.messages(fake.dm_channel_id(fake.user_id)) if is_layout(m)]

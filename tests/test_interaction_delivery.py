@@ -113,9 +113,10 @@ async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs
         delivering = await claimed(store_b, done.id, Stage.DELIVER)
         posted = DeliveryResult(DeliveryOutcome.DELIVERED, fake.new_snowflake())
         told = as_told(delivering, posted, INTERACTION_TARGET, now=clock())
+        # As B's poller does: the delivery written down, then the status's last edit.
+        assert await store_b.mark_delivered(delivering, now=clock(), message_id=posted.message_id)
         await in_another_process(routes_b.show_final(told, forget_token=True))
         assert "is done" in interaction.original_message["content"]
-        assert await store_b.mark_delivered(delivering, now=clock(), message_id=posted.message_id)
     finally:
         held.release()
         await routes_a.close(grace=5)

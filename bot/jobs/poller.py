@@ -102,6 +102,12 @@ class DeliveryResult:
     started_at: float | None = None
     # Deletes the post again; whether it is gone (None: it cannot be deleted).
     withdraw: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False, repr=False)
+    # The status's last edit ("is done", "sent by DM"), made once the outcome is written down
+    # (`Poller`). Made before, another process's progress edit landing after it could re-read
+    # the job as not yet told and stand over it for good (its re-read is what puts it right).
+    last_status: Callable[[], Awaitable[None]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
@@ -794,15 +800,29 @@ class Poller:
                 job.id,
                 job.requester.user_id,
             )
-        if not await self._store.mark_delivered(
+        marked = await self._store.mark_delivered(
             job, now=now, message_id=result.message_id, linked=result.linked
-        ):
+        )
+        await self._show_last_status(job, result)
+        if not marked:
             log.warning("Job %d: delivery claim was lost before it was marked", job.id)
             if posted and await self._withdrawn_as_a_second_post(job, result):
                 return
             if posted and await self._withdrawn_as_withheld(job, result):
                 posted = False
             await self._store.end_lost_claim(job, result.message_id if posted else None)
+
+    async def _show_last_status(self, job: Job, result: DeliveryResult) -> None:
+        """The status's last edit, now that the job reads as told: a progress edit another
+        process lands after it re-reads the job after its edit, finds it told and puts the last
+        status back. (Made even when the claim was lost: the post went, and says so.)"""
+        if result.last_status is None:
+            return
+        try:
+            await result.last_status()
+        except Exception:
+            # The sweep of missed last edits makes it (`bot.status_sweep`).
+            log.exception("Job %d: its last status edit failed unexpectedly", job.id)
 
     async def _withdrawn_as_withheld(self, job: Job, result: DeliveryResult) -> bool:
         """Whether this post of a video, whose upload was in flight when a block stopped it
