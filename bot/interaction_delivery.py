@@ -222,20 +222,26 @@ class RouteDelivery:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM (as it
         was to already, for a job promised by DM from the start)."""
+        # The token is forgotten in the same statement, before the note is made (see
+        # `_put_right_if_ended`).
         current = await self._routes.take_hand_over(job.id)
         if current is None:
             return  # ended meanwhile: its result (or notice) is on its way through the route
-        message_id = self._status_message(current)
-        if message_id is not None:
-            note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
-            try:
-                await self._webhook(reply).edit_message(
-                    message_id, content=note, allowed_mentions=NO_MENTIONS
-                )
-            except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
-                log.info("Job %d: could not say the video goes by DM (%r)", job.id, error)
-        await self._routes.forget_interaction(job.id)
+        await self._say_it_goes_by_dm(current, reply)
         log.info("Job %d: its interaction is ending; the result will go by DM", job.id)
+
+    async def _say_it_goes_by_dm(self, job: Job, reply: Reply) -> None:
+        """The private status's last edit before a hand-over: the video will come by DM."""
+        message_id = self._status_message(job)
+        if message_id is None or not reply.usable(self._clock()):
+            return
+        note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
+        try:
+            await self._webhook(reply).edit_message(
+                message_id, content=note, allowed_mentions=NO_MENTIONS
+            )
+        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.info("Job %d: could not say the video goes by DM (%r)", job.id, error)
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
@@ -305,13 +311,26 @@ class RouteDelivery:
     async def _put_right_if_ended(self, job: Job, reply: Reply) -> None:
         """Another process (or a cancel) may have ended the job and made the private status's
         last edit while this progress edit waited (a 429 discord.py waited out, a slow
-        connection): the older status must not stand beside the posted video. (One process's
-        calls through an interaction go one at a time; another's do not wait for them.)"""
+        connection): the older status must not stand beside the posted video, nor over the
+        note that it goes by DM. (One process's calls through an interaction go one at a time;
+        another's do not wait for them.)
+
+        Race-free because each last edit is made only after what this look reads is written
+        down (the delivery, the cancel, the token taken by the hand-over): an edit of ours that
+        landed after that last edit got its answer after it was sent, so this look, made after
+        that answer, sees it. (Discord has no conditional edit: a look before the edit could
+        not tell what lands while it waits out a 429.)"""
         stored = await self._store.get(job.id)
-        if stored is None or not stored.last_status_due:
+        if stored is None:
             return
         kept = stored.requester.reply
         if kept is None or kept.route is Route.CHANNEL:
+            return
+        if not stored.last_status_due:
+            if kept.route is Route.DM and kept.token is None and stored.delivered_at is None:
+                # Handed over (or the token spent) meanwhile: the video comes by DM.
+                log.info("Job %d: handed over to a DM meanwhile; the note is made again", job.id)
+                await self._say_it_goes_by_dm(stored, reply)
             return
         if kept.token is None:
             # Forgotten once that last edit was made: this edit's token still reaches it.

@@ -14,7 +14,7 @@ from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import Stage
 from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
-from bot.reach import Reply, Route
+from bot.reach import HAND_OVER_BEFORE, TOKEN_SAFETY_MARGIN, Reply, Route
 from bot.status_messages import StatusMessages
 from tests.fakes.discord import CALLBACK_CHANNEL_MESSAGE, INTERACTION_APPLICATION_COMMAND
 from tests.harness import BOT_TOKEN
@@ -123,4 +123,44 @@ async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs
     content = interaction.original_message["content"]
     assert "40%" not in content, "A's edit landed late, and was put right"
     assert "is done" in content, content
+    assert fake.expired_webhook_calls == []
+
+
+async def test_a_progress_edit_held_up_by_discord_does_not_cover_the_note_that_it_goes_by_dm(
+    db, store, clock, fake, client, monkeypatch, marks, reply_routes
+):
+    """Process B edits the member's private status to 40 % and meets a 429 (discord.py waits,
+    then retries); meanwhile the interaction nears its end, and process A's check hands the
+    job over: its last edit says the video will come by DM, and the token is forgotten. B's
+    older edit reaches Discord after A's: the note must still be what the member reads (no
+    later edit would come to put it right)."""
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
+    store_b = JobStore(db, clock=clock)
+    routes_a = private_status(client, store, marks, reply_routes, clock)
+    routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
+    held = _HeldRetries()
+    monkeypatch.setattr(webhooks, "asyncio", held)
+    limited = fake.fail_next(
+        "PATCH", rf"/webhooks/\d+/{interaction.token}/messages/", 429, retry_after=1
+    )
+    claim = await claimed(store_b, job.id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
+    await routes_b.progress(await store_b.record_progress(claim, info, next_poll_at=clock()))
+    try:
+        await fake.wait_for(lambda: limited.hits == 1, 5.0, description="B's edit, answered 429")
+        clock.advance(900 - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2)  # the last stretch
+        await in_another_process(routes_a.progress(await store.get(job.id)))
+        await fake.wait_for(
+            lambda: "direct message" in interaction.original_message["content"],
+            5.0,
+            description="A's hand-over note",
+        )
+    finally:
+        held.release()
+        await routes_b.close(grace=5)
+        await routes_a.close(grace=5)
+    content = interaction.original_message["content"]
+    assert "40%" not in content, "B's edit landed late, and was put right"
+    assert "direct message" in content, content
+    assert (await store.get(job.id)).requester.reply.route is Route.DM
     assert fake.expired_webhook_calls == []
