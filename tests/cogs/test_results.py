@@ -942,8 +942,20 @@ async def test_delete_on_a_given_up_notice_after_the_late_video_does_not_speak_o
     assert "video" not in answer["content"].lower(), answer["content"]
 
 
+async def last_status_made(world, job_id):
+    """The status's last edit follows its post a moment later, once the delivery is written
+    down (and is itself written down once made)."""
+    for _ in range(500):
+        row = await world.db.fetch_one("SELECT status_final_at FROM jobs WHERE id = ?", (job_id,))
+        if row is not None and row[0] is not None:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"job {job_id}'s last status edit was never made")
+
+
 async def _delete_and_read_status(fake, world, notice):
     """Delete (then "Delete it") on `notice`; the job's status message once edited after it."""
+    await last_status_made(world, 1)
     status_id = (await world.bot.store.get(1)).status_message_id
     before = fake.get_message(status_id)["content"]
     question, buttons = await delete_asked(fake, notice)
