@@ -25,6 +25,7 @@ from bot.logs import configure_logging
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
 from bot.settings import (
     Settings,
+    absent_dotenv,
     describe_settings_errors,
     log_format_asked,
     misspelled_settings,
@@ -48,13 +49,14 @@ def load_settings() -> Settings | None:
         cannot_start([unreadable_dotenv(error, "the bot's user")])
     except ValidationError as error:
         # A near miss first: `DISCORD_TOKN=` is why DISCORD_TOKEN is missing.
-        cannot_start(
-            [
-                *misspelled_settings(Settings.model_fields, Path(".env"), os.environ),
-                *describe_settings_errors(error),
-            ],
-            in_settings=True,
-        )
+        problems = [
+            *misspelled_settings(Settings.model_fields, Path(".env"), os.environ),
+            *describe_settings_errors(error),
+        ]
+        absent = absent_dotenv()
+        if absent is not None and any(problem["type"] == "missing" for problem in error.errors()):
+            problems.append(absent)
+        cannot_start(problems, in_settings=True)
     return None
 
 
@@ -94,6 +96,8 @@ async def open_database(settings: Settings) -> Database | None:
 
 async def open_sqlite(path: Path) -> Database | None:
     """The SQLite file at DATABASE_PATH (the default: nothing to set up), migrated."""
+    # Named in full: a relative DATABASE_PATH is read from the folder the bot started in.
+    where = path.absolute()  # noqa: ASYNC240 - getcwd(), no disk read
     try:
         db = await SqliteDatabase.open(path)
     except DatabaseInUse as error:
@@ -104,7 +108,7 @@ async def open_sqlite(path: Path) -> Database | None:
     except (OSError, sqlite3.Error) as error:
         log.error(
             "Cannot open the database at %s (%s): check DATABASE_PATH and its folder's permissions",
-            path,
+            where,
             error,
         )
         return None
@@ -123,12 +127,12 @@ async def open_sqlite(path: Path) -> Database | None:
         await db.close()
         if not _sqlite_storage_refused(failure.error):
             # Its SQL met something it did not expect: neither space nor rights would help.
-            log.error("Cannot start: the database at %s: %s", path, failure)
+            log.error("Cannot start: the database at %s: %s", where, failure)
             return None
         log.error(
             "Cannot write the database at %s (%s): check free space, and that the bot's user"
             " owns the file and its folder",
-            path,
+            where,
             failure.error,
         )
         return None
@@ -137,7 +141,7 @@ async def open_sqlite(path: Path) -> Database | None:
         log.error(
             "Cannot write the database at %s (%s): check free space, and that the bot's user"
             " owns the file and its folder",
-            path,
+            where,
             error,
         )
         return None

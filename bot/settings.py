@@ -169,6 +169,19 @@ def unreadable_dotenv(error: UnicodeDecodeError | OSError, reader: str) -> str:
     return f".env cannot be read ({where}: {error.strerror or error}); let {reader} read it"
 
 
+def absent_dotenv(env_file: Path = Path(".env")) -> str | None:
+    """Where `.env` was looked for, when there is none: a bot started elsewhere (a systemd unit
+    without `WorkingDirectory=` starts in /) would otherwise be told to set in `.env` what its
+    `.env` already holds."""
+    if env_file.exists():
+        return None
+    return (
+        f"There is no .env in {env_file.absolute().parent}: the bot reads the .env of the folder"
+        " it starts in (copy .env.example there, or run it from the folder that has yours;"
+        " systemd: WorkingDirectory=)."
+    )
+
+
 LogFormat = Literal["text", "json"]
 
 

@@ -212,6 +212,31 @@ def test_running_without_settings_exits_nonzero_with_help(tmp_path):
     assert "APIMART_API_KEY is missing" in result.stderr
 
 
+def test_missing_settings_with_no_dotenv_name_the_folder_it_was_looked_for_in(tmp_path):
+    """A systemd unit without `WorkingDirectory=` starts the bot in /, far from its .env: "set
+    it in .env" alone sends the operator to a file that holds the token already."""
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert f"There is no .env in {tmp_path}" in result.stderr
+    assert "WorkingDirectory=" in result.stderr
+
+
+def test_missing_settings_beside_a_dotenv_do_not_say_it_is_absent(tmp_path):
+    (tmp_path / ".env").write_text("APIMART_API_KEY=sk-live-123\n")
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN is missing" in result.stderr
+    assert "There is no .env" not in result.stderr
+
+
+def test_a_database_folder_that_cannot_be_made_is_named_in_full(tmp_path):
+    """DATABASE_PATH is relative to the folder the bot starts in: the error says which."""
+    (tmp_path / "data").write_text("a file where the folder should be")
+    result = run_bot(tmp_path, {"DISCORD_TOKEN": "abc.def", "APIMART_API_KEY": "sk-live-123"})
+    assert result.returncode == 1
+    assert f"Cannot open the database at {tmp_path / 'data' / 'bot.sqlite3'}" in result.stderr
+
+
 def test_a_dotenv_that_is_not_utf8_is_one_clear_line_not_a_traceback(tmp_path):
     (tmp_path / ".env").write_bytes(b"DISCORD_TOKEN=abc\xff\xfe\nAPIMART_API_KEY=key\n")
     result = run_bot(tmp_path, {})
