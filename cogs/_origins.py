@@ -18,7 +18,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, locale_written, msg, t
 from bot.jobs.models import MessageRef, Requester
-from bot.moderation.rules import PUBLIC_WORDING
+from bot.moderation.rules import FIXED_OPTIONS_WORDING, PUBLIC_WORDING
 from bot.reach import Reply
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import answer_privately, answered_first
@@ -62,6 +62,9 @@ class Origin(ABC):
     # The request is kept: its job recorded, or its cost question asked (which holds it).
     # Whatever the member reads after that, no refusal lost what they typed.
     kept: bool = False
+    # The request's options are given, none chosen here (Regenerate, Confirm): a refusal of
+    # one points to /video for another (`FIXED_OPTIONS_WORDING`).
+    options_fixed: bool = False
 
     async def tell_left_out(self) -> None:
         """Say what the request goes ahead without, if anything (once).
@@ -129,7 +132,8 @@ class Origin(ABC):
 
     async def tell_refusal(self, message: Message) -> None:
         """Tell the member a rule refuses their request (`tell`, unless said otherwise)."""
-        await self.tell(message)
+        fixed = FIXED_OPTIONS_WORDING.get(message.key) if self.options_fixed else None
+        await self.tell(message if fixed is None else Message(fixed, message.values))
 
     @abstractmethod
     async def announce(self, content: str, nonce: str) -> discord.Message | None:

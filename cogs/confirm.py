@@ -136,6 +136,8 @@ def _asks_with(message: discord.Message, token: str) -> bool:
 class ConfirmedOrigin(InteractionOrigin):
     """The Confirm press: the held request goes the usual way, ending its pending row."""
 
+    options_fixed = True
+
     def __init__(self, interaction: discord.Interaction[VideoBot], pending: PendingRequest) -> None:
         super().__init__(interaction, sources=pending.requester.sources)
         self.pending = pending

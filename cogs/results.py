@@ -236,6 +236,7 @@ async def regenerate(origin: InteractionOrigin, job: Job) -> None:
     two videos paid for where one was meant."""
     interaction = origin.interaction
     origin.sources = job.requester.sources
+    origin.options_fixed = True
     bot = _bot(interaction)
     # Where the question was asked: the channel of the click, as its request records it.
     channel_id = interaction.channel_id or 0

@@ -35,6 +35,15 @@ EN: dict[str, str] = {
         "A reference video sets the length, up to {option}, and {option} is reserved for "
         "members with {roles} in this server. Try again without the video."
     ),
+    # The same, where nothing can be chosen (Regenerate, Confirm)
+    "mod_option_reserved_fixed": (
+        "{option} is reserved for members with {roles} in this server. "
+        "To make it in another resolution or length, use {/video}."
+    ),
+    "mod_reference_video_length_reserved_fixed": (
+        "A reference video sets the length, up to {option}, and {option} is reserved for "
+        "members with {roles} in this server. To make one without the video, use {/video}."
+    ),
     "mod_no_allowance": (
         "Your allowance in this server is 0 videos, so you can't make any here. "
         "Ask a moderator if you think this is a mistake."
@@ -511,6 +520,8 @@ ZH: dict[str, str] = {
     "unsent_budget_spent": "你的视频未发送：在它等待期间，排在它前面的视频用掉了本服务器本月的积分预算，剩下的不够支付它。此次不计入额度。管理员可以用 {/videomod budget} 提高预算。",
     "mod_option_reserved": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。请换一个分辨率或时长后再试。",
     "mod_reference_video_length_reserved": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。请去掉视频后再试。",
+    "mod_option_reserved_fixed": "{option} 仅限本服务器拥有 {roles} 身份组的成员使用。如需换一个分辨率或时长，请使用 {/video}。",
+    "mod_reference_video_length_reserved_fixed": "参考视频决定成片时长，最长可达 {option}，而 {option} 仅限本服务器拥有 {roles} 身份组的成员使用。如需不带视频生成，请使用 {/video}。",
     "mod_no_allowance": "你在本服务器的视频额度为 0，因此不能在这里生成视频。如果你认为有误，请联系管理员。",
     "mod_blocked": "管理员已禁止你在本服务器生成视频（原因：{reason}）。如果你认为有误，请联系管理员。",
     "mod_banned_here": "你已被服务器封禁，这个视频不会生成：什么都没有发送，也不计入你的额度。",
@@ -983,6 +994,8 @@ ZH_TW: dict[str, str] = {
     "unsent_budget_spent": "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本伺服器本月的點數預算，剩下的不夠支付它。此次不計入額度。管理員可以用 {/videomod budget} 提高預算。",
     "mod_option_reserved": "{option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請換一個解析度或時長後再試。",
     "mod_reference_video_length_reserved": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請去掉影片後再試。",
+    "mod_option_reserved_fixed": "{option} 僅限本伺服器擁有 {roles} 身分組的成員使用。如需換一個解析度或時長，請使用 {/video}。",
+    "mod_reference_video_length_reserved_fixed": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。如需不帶影片生成，請使用 {/video}。",
     "mod_no_allowance": "你在本伺服器的影片額度為 0，因此不能在這裡生成影片。如果你認為有誤，請聯絡管理員。",
     "mod_blocked": "管理員已禁止你在本伺服器生成影片（原因：{reason}）。如果你認為有誤，請聯絡管理員。",
     "mod_banned_here": "你已被伺服器停權，這個影片不會生成：什麼都沒有送出，也不計入你的額度。",

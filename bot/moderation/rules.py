@@ -144,6 +144,12 @@ BLOCK_REFUSAL_KEYS = frozenset(
 PUBLIC_WORDING = dict.fromkeys((*BLOCK_REFUSAL_KEYS, "mod_banned_here"), "blocked_see_quota") | {
     "mod_banned_words": "mod_banned_words_public"
 }
+# What a refusal says where the request's options cannot be chosen (Regenerate, Confirm):
+# "choose another resolution" there would send the member to a choice they do not have.
+FIXED_OPTIONS_WORDING = {
+    "mod_option_reserved": "mod_option_reserved_fixed",
+    "mod_reference_video_length_reserved": "mod_reference_video_length_reserved_fixed",
+}
 
 
 def blocked_message(facts: MemberFacts) -> Message | None:

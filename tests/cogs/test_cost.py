@@ -750,3 +750,21 @@ async def test_a_clip_in_an_image_option_is_explained_again_when_its_cost_questi
         assert "预计花费上涨" in asked_again, asked_again
         assert told in asked_again, asked_again
         assert world.api.submits == []
+
+
+async def test_a_confirm_refused_for_an_option_reserved_meanwhile_points_to_video(tmp_path):
+    """4K was reserved for a role while the question was open: Confirm has no resolution to
+    choose, so the refusal sends the member to /video for another, not to a choice here."""
+    from tests.cogs.test_moderation import role_option
+
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        await set_threshold(s.world, 5)
+        _, question = await ask_video(s.world, duration=10, resolution="4k")
+        ids = button_ids(question)
+        supporters = role_option(s.world, s.supporter)
+        await mod(s, "options restrict", option="resolution:4k", role=supporters)
+        confirm = await press(s.world, question, ids["Confirm"])
+        refusal = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert f"4K is reserved for members with <@&{s.supporter}>" in refusal, refusal
+        assert "/video" in refusal and "Choose another" not in refusal, refusal
+        assert await job_count(s.world) == 0

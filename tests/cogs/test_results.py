@@ -1116,3 +1116,39 @@ async def test_regenerate_clicked_again_while_its_question_is_open_is_pointed_to
         )
         pointed = await again.wait_for_followup(timeout=10)
         assert "仍在等你回答" in pointed["content"], pointed["content"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "says", "never"),
+    [
+        ("en-US", "/video", "Choose another resolution"),
+        ("zh-CN", "/视频", "请换一个分辨率"),
+        ("zh-TW", "/影片", "請換一個解析度"),
+    ],
+)
+async def test_regenerate_of_a_4k_video_now_reserved_points_to_video_not_a_choice_it_lacks(
+    tmp_path, fakes, locale, says, never
+):
+    """4K was reserved for a role after the member made theirs: Regenerate has no resolution
+    to choose, so the refusal sends them to /video (as their client names it) for another."""
+    from tests.cogs.test_moderation import role_option
+
+    fake, api = fakes
+    supporter = fake.add_role("Supporter")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, resolution="4k")
+        role = role_option(world, supporter)
+        await command(
+            world,
+            "videomod options restrict",
+            user=fake.owner_id,
+            option="resolution:4k",
+            role=role,
+        )
+        click = await fake.component_interaction(
+            "video:regen:1", message_id=int(result["id"]), locale=locale
+        )
+        told = (await click.wait_for_followup(timeout=10))["content"]
+        assert f"<@&{supporter}>" in told and "4K" in told, told
+        assert says in told and never not in told, told
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
