@@ -118,9 +118,23 @@ async def cancel_or_say_why_not(
     if outcome is None:
         # Read again: a cancel a moment ago (a double click) is no "already finished".
         now = await bot.store.get(job.id) or job
-        key = "cancel_already" if now.cancelled else "cancel_not_possible"
-        await answer_privately(interaction, msg(key, job_id=job.id))
+        if now.cancelled:
+            told = msg("cancel_already", job_id=job.id)
+        elif reason_key == "cancelled_by_moderator":
+            # Not "see /videos status": that lists only the moderator's own jobs.
+            told = moderator_too_late(job.id, now.state_key)
+        else:
+            told = msg("cancel_not_possible", job_id=job.id)
+        await answer_privately(interaction, told)
     return outcome
+
+
+def moderator_too_late(job_id: int, state_key: str) -> Message:
+    """Why a moderator can no longer cancel a job, by the state it is in (its catalog key)."""
+    # "already unknown" says nothing: an unknown outcome is why it cannot be cancelled.
+    if state_key == "state_submit_unknown":
+        return msg("mod_job_not_cancellable_unknown", job_id=job_id)
+    return msg("mod_job_not_cancellable", job_id=job_id, state=msg(state_key))
 
 
 async def cancel_for_member(bot: VideoBot, interaction: Interaction, job: Job) -> None:

@@ -61,6 +61,7 @@ from cogs._private import (
     MODERATOR_CANCEL_KEYS,
     cancel_for_block,
     lift_the_pause,
+    moderator_too_late,
     more_not_shown,
     places_move_up,
     requester_of,
@@ -934,13 +935,7 @@ class ModerationCog(
             job, reason_key="cancelled_by_moderator", now=self.bot.clock(), member_told=False
         )
         if outcome is None:
-            # "already unknown" says nothing: an unknown outcome is why it cannot be cancelled.
-            refusal = (
-                msg("mod_job_not_cancellable_unknown", job_id=job)
-                if state == "state_submit_unknown"
-                else msg("mod_job_not_cancellable", job_id=job, state=msg(state))
-            )
-            await answer_privately(interaction, refusal)
+            await answer_privately(interaction, moderator_too_late(job, state))
             return
         log.info("Job %d cancelled by moderator %d (%s)", job, actor.moderator_id, outcome.value)
         self.bot.poller.wake()  # tells the member in the channel

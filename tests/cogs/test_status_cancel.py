@@ -227,3 +227,21 @@ async def test_the_button_of_a_render_given_up_on_goes_once_its_late_video_is_po
         await fake.wait_for(
             lambda: fake.get_message(int(status["id"]))["components"] == [], timeout=10
         )
+
+
+async def test_a_moderator_pressing_cancel_on_a_finished_job_is_not_sent_to_videos_status(
+    tmp_path,
+):
+    """A press that comes as the video is posted (the button was still on the moderator's
+    screen): "check it with /videos status" would answer them "You have no job #1", the job
+    being the member's. They read what /videomod cancel says: it is done."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=3)) as s:
+        world = s.world
+        await video(world, prompt="a quick one")
+        status = await status_with_button(world)
+        await world.discord.wait_for_message(predicate=is_layout, timeout=10)
+        answer = await click_cancel(world, status, user=s.owner)
+        assert answer["flags"] & EPHEMERAL
+        assert "Job #1 is done, so it can no longer be cancelled" in answer["content"], answer
+        assert "/videos status" not in answer["content"]
+        assert not (await world.bot.store.get(1)).cancelled
