@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -18,7 +19,7 @@ import discord
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, locale_written, msg, t
 from bot.jobs.models import MessageRef, Requester
-from bot.moderation.rules import FIXED_OPTIONS_WORDING, PUBLIC_WORDING
+from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import answer_privately, answered_first
@@ -62,9 +63,15 @@ class Origin(ABC):
     # The request is kept: its job recorded, or its cost question asked (which holds it).
     # Whatever the member reads after that, no refusal lost what they typed.
     kept: bool = False
-    # The request's options are given, none chosen here (Regenerate, Confirm): a refusal of
-    # one points to /video for another (`FIXED_OPTIONS_WORDING`).
-    options_fixed: bool = False
+    # Sentences said otherwise from here, by key, where their advice cannot be followed: a
+    # reserved option where none is chosen (`FIXED_OPTIONS_WORDING`: Regenerate, Confirm), a
+    # message's files from the menu (`MENU_WORDING`).
+    wording: Mapping[str, str] = MappingProxyType({})
+
+    def worded(self, message: Message) -> Message:
+        """`message` as said from here (`wording`)."""
+        key = self.wording.get(message.key)
+        return message if key is None else Message(key, message.values)
 
     async def tell_left_out(self) -> None:
         """Say what the request goes ahead without, if anything (once).
@@ -132,8 +139,7 @@ class Origin(ABC):
 
     async def tell_refusal(self, message: Message) -> None:
         """Tell the member a rule refuses their request (`tell`, unless said otherwise)."""
-        fixed = FIXED_OPTIONS_WORDING.get(message.key) if self.options_fixed else None
-        await self.tell(message if fixed is None else Message(fixed, message.values))
+        await self.tell(message)
 
     @abstractmethod
     async def announce(self, content: str, nonce: str) -> discord.Message | None:
@@ -231,6 +237,7 @@ class InteractionOrigin(Origin):
 
     async def tell(self, message: Message) -> None:
         """An ephemeral answer."""
+        message = self.worded(message)
         answered = await answer_privately(self.interaction, message, acknowledged=self.acknowledged)
         self.answer_id = answered or self.answer_id
         self.told = True

@@ -24,6 +24,7 @@ from bot.jobs.models import Requester
 from bot.jobs.pricing import Estimate, amount, expected_cost, length_of
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
+from bot.moderation.rules import FIXED_OPTIONS_WORDING
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, PROMPT_PREVIEW_CHARS, fit, preview
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._cost_notes import cost_basis
@@ -136,7 +137,7 @@ def _asks_with(message: discord.Message, token: str) -> bool:
 class ConfirmedOrigin(InteractionOrigin):
     """The Confirm press: the held request goes the usual way, ending its pending row."""
 
-    options_fixed = True
+    wording = FIXED_OPTIONS_WORDING
 
     def __init__(self, interaction: discord.Interaction[VideoBot], pending: PendingRequest) -> None:
         super().__init__(interaction, sources=pending.requester.sources)

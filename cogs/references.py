@@ -243,6 +243,14 @@ FORM_OPENS_ON = VideoOptions(
 )
 
 
+# What a refusal of the message's files says from the menu: the member can neither add files
+# to a message nor take them out of another's, and made no reply to attach them to.
+MENU_WORDING = {
+    "wrong_image_count": "wrong_image_count_menu",
+    "too_many_videos": "too_many_videos_menu",
+}
+
+
 def length_refused(submitted: VideoOptions) -> Message | None:
     """Why a form sent beside a reference video cannot go ahead, if a length was chosen: a
     video sets its own (longer, dearer) one, so a pick is asked about, never overruled. The
@@ -364,6 +372,7 @@ class ReferencesCog(commands.Cog):
     ) -> None:
         """Check the message's media, then ask for the prompt in a form (the first answer)."""
         origin = InteractionOrigin(interaction, sources=(message_ref(message),), reply_to=message)
+        origin.wording = MENU_WORDING
         # Known at once (the member's and the bot's permissions Discord sent, the bot's
         # timeout): told before the form, not once the member has typed a prompt for nothing.
         cannot_post = origin.cannot_post_here()
@@ -397,7 +406,7 @@ class ReferencesCog(commands.Cog):
                 max_file_bytes=self.bot.settings.max_reference_bytes,
             )
         except JobRefused as error:
-            await answer_privately(interaction, error.user_message)
+            await origin.tell(error.user_message)
             return
         prompt = None
         if media_count(media) == 0:
@@ -471,6 +480,7 @@ class ReferencesCog(commands.Cog):
     ) -> None:
         held = self._open_forms.get(match.group(0))
         origin = FormOrigin(interaction, typed=text_value(values, "prompt"))
+        origin.wording = MENU_WORDING
         if int(match["channel_id"]) != interaction.channel_id:
             # The menu is used where the message is, so its form comes back from there.
             sent.came_to_nothing()

@@ -33,6 +33,7 @@ from bot.jobs.validation import (
 )
 from bot.media_refresh import from_service_links
 from bot.moderation.periods import stamp
+from bot.moderation.rules import FIXED_OPTIONS_WORDING
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
 from cogs._answers import acknowledge_first
@@ -236,7 +237,7 @@ async def regenerate(origin: InteractionOrigin, job: Job) -> None:
     two videos paid for where one was meant."""
     interaction = origin.interaction
     origin.sources = job.requester.sources
-    origin.options_fixed = True
+    origin.wording = FIXED_OPTIONS_WORDING
     bot = _bot(interaction)
     # Where the question was asked: the channel of the click, as its request records it.
     channel_id = interaction.channel_id or 0

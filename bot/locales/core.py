@@ -33,6 +33,15 @@ EN: dict[str, str] = {
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
+    # The same, from the "Make a video" menu: the message's files cannot be changed there
+    "wrong_image_count_menu": (
+        "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
+        "reference, or three to fuse. Use {/video} with 1 or 3 images instead."
+    ),
+    "too_many_videos_menu": (
+        "I found {count} videos, but only 1 reference video can be used. Use {/video} with the "
+        "one you want instead."
+    ),
     "mode_needs_images": (
         "The {opt_mode} “{mode}” uses images, but none were attached. "
         "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
@@ -402,6 +411,11 @@ ZH: dict[str, str] = {
     "clip_beside_fused": "旁边的 {count} 张图片作为融合参考",
     "note_with_files": "{note}\n{files}",
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
+    "wrong_image_count_menu": (
+        "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
+        "或 3 张融合参考。请改用 {/video} 并附上 1 或 3 张图片。"
+    ),
+    "too_many_videos_menu": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请改用 {/video} 并附上你想用的那一个。",
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
         "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`）以仅用文字生成视频。"
@@ -660,6 +674,11 @@ ZH_TW: dict[str, str] = {
     "clip_beside_fused": "旁邊的 {count} 張圖片作為融合參考",
     "note_with_files": "{note}\n{files}",
     "too_many_videos": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請只保留一個。",
+    "wrong_image_count_menu": (
+        "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
+        "或 3 張融合參考。請改用 {/video} 並附上 1 或 3 張圖片。"
+    ),
+    "too_many_videos_menu": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請改用 {/video} 並附上你想用的那一個。",
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要圖片，但沒有附加任何圖片。"
         "請附加一張圖片，或不選{opt_mode}（選項，或提示詞中的 `--mode`）以僅用文字生成影片。"

@@ -1195,6 +1195,7 @@ async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(t
         submit = await fill_form(world, await make_video_on(world, target), "x")
         first = (await submit.wait_for_answer())["content"]
         assert "I found 2 images" in first, first
+        assert "/video" in first and "Remove or add" not in first, "bob's images stay his"
         also = (await submit.wait_for_answer(2))["content"]
         assert also.startswith("Also, I couldn't use 1 link"), also
         assert await nothing_recorded(world)
@@ -1383,3 +1384,25 @@ async def test_a_video_from_a_link_behind_a_spoiler_keeps_it_behind_one(tmp_path
     assert bool(thumbnail.get("spoiler")) is hidden
     [gallery] = [c for c in components if c["type"] == MEDIA_GALLERY]
     assert [bool(item.get("spoiler")) for item in gallery["items"]] == [hidden]
+
+
+@pytest.mark.parametrize(
+    ("files", "found"), [(("png", 2), "I found 2 images"), (("mp4", 2), "I found 2 videos")]
+)
+async def test_the_menu_on_someone_elses_message_is_not_told_to_change_its_files(
+    tmp_path, files, found
+):
+    """Make a video on bob's message with two pictures (or clips): the member cannot add files
+    to his message nor take them out, and made no reply to attach them to. They are pointed to
+    /video, where they choose the files."""
+    async with running_bot(tmp_path) as world:
+        kind, count = files
+        made = pictures(world, count) if kind == "png" else [world.mp4(f"{i}.mp4") for i in "ab"]
+        target = await post(world, attachments=made)
+        interaction = await make_video_on(world, target)
+        answer = (await interaction.wait_for_callback())["data"]["content"]
+        assert found in answer, answer
+        assert "/video" in answer, answer
+        for advice in ("Remove or add", "your reply", "Keep just one"):
+            assert advice not in answer, answer
+        assert await nothing_recorded(world)
