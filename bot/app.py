@@ -442,6 +442,7 @@ class VideoBot(commands.AutoShardedBot):
                 result_view=self._result_view,
                 route=self.routes.deliver,
                 to_discord=self.discord_clock.to_discord,
+                cdn_origins=self.cdn_origins,
             ),
             clock=self.clock,
             on_progress=self._on_progress,

@@ -22,6 +22,7 @@ from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.media.fetcher import FetchError, GuardedFetcher, Refused
+from bot.media_refresh import DISCORD_CDN_ORIGINS
 from bot.result_layout import (
     Row,
     components_of,
@@ -260,8 +261,12 @@ class Delivery:
         download_timeout: aiohttp.ClientTimeout = _DOWNLOAD_TIMEOUT,
         route: RouteHook | None = None,
         to_discord: Callable[[float], float] = lambda moment: moment,
+        cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     ) -> None:
         self._route = route
+        # Where Discord serves attachments: a member's picture there, its signed link run out,
+        # is shown by its bare link (`bot.media_refresh.shown_link`).
+        self.cdn_origins = cdn_origins
         # Our times as Discord's timestamps read them (bot/discord_time.py).
         self._to_discord = to_discord
         self._client = client
@@ -727,6 +732,7 @@ class Delivery:
             unreachable=post.unreachable,
             link_reason=post.link_reason,
             buttons=buttons,
+            cdn_origins=self.cdn_origins,
         )
         # With the layout flag there is no `content`: the mention is in a text display, and
         # allowed mentions still let it ping the requester only.

@@ -464,7 +464,9 @@ class RouteDelivery:
             if await self._store.begin_delivery(job, now=now, target=INTERACTION_TARGET) is None:
                 log.warning("Job %d: delivery claim was lost; not posting", job.id)
                 return DeliveryResult(DeliveryOutcome.RETRY)
-            message = await self._post(job, reply, video, unreachable, now=now)
+            message = await self._post(
+                job, reply, video, unreachable, now=now, cdn_origins=delivery.cdn_origins
+            )
         except discord.HTTPException as error:
             if error.code == _FOLLOWUPS_SPENT:
                 log.warning("Job %d: the interaction's follow-ups are spent", job.id)
@@ -520,7 +522,14 @@ class RouteDelivery:
         )
 
     async def _post(
-        self, job: Job, reply: Reply, video: IO[bytes] | None, unreachable: bool, *, now: float
+        self,
+        job: Job,
+        reply: Reply,
+        video: IO[bytes] | None,
+        unreachable: bool,
+        *,
+        now: float,
+        cdn_origins: frozenset[str],
     ) -> discord.WebhookMessage:
         """The result as a follow-up, laid out as in a channel (no buttons: they act in a server
         that has the bot); its link instead when Discord refuses the upload, and the plainest
@@ -533,7 +542,7 @@ class RouteDelivery:
                 file = discord.File(cast(io.BufferedIOBase, video), filename=VIDEO_FILENAME)
                 try:
                     return await webhook.send(
-                        view=result_message(job, now=now, attached=True),
+                        view=result_message(job, now=now, attached=True, cdn_origins=cdn_origins),
                         file=file,
                         allowed_mentions=mentions,
                         ephemeral=reply.ephemeral,
@@ -544,7 +553,13 @@ class RouteDelivery:
                         raise
                     log.info("Job %d: upload refused as too large; posting the link", job.id)
             return await webhook.send(
-                view=result_message(job, now=now, attached=False, unreachable=unreachable),
+                view=result_message(
+                    job,
+                    now=now,
+                    attached=False,
+                    unreachable=unreachable,
+                    cdn_origins=cdn_origins,
+                ),
                 allowed_mentions=mentions,
                 ephemeral=reply.ephemeral,
                 wait=True,

@@ -177,6 +177,20 @@ def lasts(url: str, needed_until: float, origins: frozenset[str] = DISCORD_CDN_O
     return expiry >= needed_until
 
 
+def shown_link(url: str, now: float, origins: frozenset[str] = DISCORD_CDN_ORIGINS) -> str | None:
+    """What a message posted `now` shows `url` (a member's picture) by: the link itself while
+    it works; a Discord attachment link whose signature has run out, bare (Discord refreshes
+    only links valid when posted, and renders a bare one given in an API field, signing it
+    afresh); None for another link known to have expired (a re-hosted copy, APIMart's link to
+    a result): nothing renews it, and shown it is a broken picture."""
+    expiry = url_expiry(url, origins)
+    if expiry is None or expiry > now:
+        return url
+    if is_signed(url, origins):
+        return str(yarl.URL(without_fragment(url)).with_query(None))
+    return None
+
+
 def needing_a_message(
     request: VideoRequest,
     now: float,

@@ -17,7 +17,7 @@ import discord
 
 from bot.i18n import elapsed, plural, t
 from bot.jobs.models import Job, JobState
-from bot.media_refresh import is_spoiler
+from bot.media_refresh import DISCORD_CDN_ORIGINS, is_spoiler, shown_link
 from bot.text import PROMPT_PREVIEW_CHARS, credits_number, fit, quote, resolution_label
 
 Layout = discord.ui.LayoutView
@@ -122,12 +122,16 @@ def spoiler_link(job: Job, url: str) -> str:
     return f"||{url}||" if made_from_spoiler(job) else url
 
 
-def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
-    """Each reference image as a thumbnail beside its name (thumbnails live only in sections)."""
+def reference_sections(
+    job: Job, *, now: float, cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS
+) -> list[discord.ui.Item[Any]]:
+    """Each reference image as a thumbnail beside its name (thumbnails live only in sections),
+    as a message posted `now` can show it (`cdn_origins`: where Discord serves attachments);
+    one whose link is gone for good is named alone, not shown as a broken picture."""
     locale = job.requester.locale
-    sections: list[discord.ui.Section[Any]] = []
+    items: list[discord.ui.Item[Any]] = []
     if job.prompt_withdrawn:
-        return sections  # the member's pictures go with their prompt
+        return items  # the member's pictures go with their prompt
     for number, url in enumerate(job.request.image_urls, start=1):
         if not url.startswith(("https://", "http://")):
             continue
@@ -135,13 +139,17 @@ def reference_sections(job: Job) -> list[discord.ui.Section[Any]]:
             label = t("option_frame", locale)
         else:
             label = t("result_reference_image", locale, number=number)
-        sections.append(
+        shown = shown_link(url, now, cdn_origins)
+        if shown is None:
+            items.append(discord.ui.TextDisplay(label))
+            continue
+        items.append(
             discord.ui.Section(
                 discord.ui.TextDisplay(label),
-                accessory=discord.ui.Thumbnail(url, spoiler=is_spoiler(url)),
+                accessory=discord.ui.Thumbnail(shown, spoiler=is_spoiler(url)),
             )
         )
-    return sections
+    return items
 
 
 def result_layout(
@@ -152,6 +160,8 @@ def result_layout(
     marker: str,
     references: str,
     video_url: str | None,
+    now: float,
+    cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     buttons: Row | None = None,
 ) -> Layout:
     """The whole result message.
@@ -159,7 +169,8 @@ def result_layout(
     `ok`: it brings a video (a success's title and colour); `headline`: the mention and what
     happened; `marker`: the job's marker line; `video_url`: what
     the gallery plays (`attachment://…` or the service's https link; the headline then says
-    when that link expires), None for no gallery.
+    when that link expires), None for no gallery; `now`: when it is posted (a reference's
+    link may have expired by then); `cdn_origins`: where Discord serves attachments.
     """
     locale = job.requester.locale
     container: discord.ui.Container[Any] = discord.ui.Container(
@@ -185,8 +196,8 @@ def result_layout(
     cost = cost_text(job)
     if cost is not None:
         container.add_item(discord.ui.TextDisplay(cost))
-    for section in reference_sections(job):
-        container.add_item(section)
+    for reference in reference_sections(job, now=now, cdn_origins=cdn_origins):
+        container.add_item(reference)
     container.add_item(discord.ui.Separator())
     container.add_item(discord.ui.TextDisplay(marker_line(marker)))
     if buttons is not None:

@@ -11,6 +11,7 @@ import discord
 from bot.i18n import t
 from bot.jobs.failures import FailureCause, failure_cause, stored_reason
 from bot.jobs.models import Job, JobState
+from bot.media_refresh import DISCORD_CDN_ORIGINS
 from bot.result_layout import (
     Layout,
     Row,
@@ -90,8 +91,10 @@ def result_message(
     channel_unsure: bool = False,
     link_reason: LinkReason = LinkReason.TOO_LARGE,
     buttons: Row | None = None,
+    cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
 ) -> Layout:
-    """The whole result as a Components V2 layout, wherever it is posted."""
+    """The whole result as a Components V2 layout, wherever it is posted (`cdn_origins`: where
+    Discord serves attachments)."""
     headline = result_content(
         job,
         now=now,
@@ -108,6 +111,8 @@ def result_message(
         marker=job_footer(job),
         references=references_summary(job),
         video_url=gallery_url(job, now=now, attached=attached, unreachable=unreachable),
+        now=now,
+        cdn_origins=cdn_origins,
         buttons=buttons,
     )
 

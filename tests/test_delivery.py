@@ -16,10 +16,11 @@ from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.stages import Stage
 from bot.media.fetcher import GuardedFetcher
+from bot.media_refresh import rehosted_url
 from bot.result_text import job_footer
 from bot.status_messages import StatusMessages
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
-from tests.fakes.components import is_layout, media_urls, shown_text
+from tests.fakes.components import is_layout, media_urls, shown_text, texts
 from tests.fakes.discord import PERM_ATTACH_FILES, PERM_READ_MESSAGE_HISTORY, PERM_SEND_MESSAGES
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
@@ -940,3 +941,45 @@ async def test_a_small_video_discord_refuses_twice_is_linked_as_not_attached_not
     assert job.result_url in message["content"], message["content"]
     assert "too large" not in message["content"], message["content"]
     assert "would not let me attach the file here" in message["content"], message["content"]
+
+
+async def test_a_reference_picture_whose_link_expired_before_the_result_still_shows(
+    store, clock, fake, client, api, downloads, session
+):
+    """A render given up on and posted a day later: the member's picture's signed link has
+    expired by then. Discord refreshes only links valid when posted, so the result's thumbnail
+    gets the bare attachment link (which Discord renders and signs afresh), never the dead one
+    (a broken picture on the result)."""
+    clock.now = fake.wall_clock()
+    picture = fake.make_attachment("cat.png", b"\x89PNG cat")
+    fake.advance_clock(25 * 3600)
+    clock.advance(25 * 3600)
+    request = VideoRequest(
+        prompt="the cat jumps", generation_type="frame", image_urls=(picture.url,)
+    )
+    job = await finished_job(store, clock, fake, api, request=request)
+    delivery = Delivery(
+        client, downloads, store, clock=clock, cdn_origins=frozenset({fake.base_url})
+    )
+    assert (await delivery(job)).outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    [_video, thumbnail] = media_urls(message)
+    assert "First frame" in shown_text(message)
+    async with session.get(thumbnail) as shown:
+        assert shown.status == 200, f"a broken picture on the result: {thumbnail}"
+        assert await shown.read() == b"\x89PNG cat"
+
+
+async def test_a_reference_copy_gone_before_the_result_is_named_not_shown_broken(
+    store, clock, fake, client, api, downloads
+):
+    """The picture was a copy APIMart keeps for 72 hours, gone when the result is posted:
+    nothing renews it, so the result names it without a broken thumbnail."""
+    copy = rehosted_url(f"{api.base_url}/uploads/cat.png", clock() - 60, attachment=7)
+    request = VideoRequest(prompt="the cat jumps", generation_type="frame", image_urls=(copy,))
+    job = await finished_job(store, clock, fake, api, request=request)
+    await Delivery(client, downloads, store, clock=clock)(job)
+    [message] = results(fake)
+    [video] = media_urls(message)
+    assert copy.split("#")[0] not in video, "no thumbnail of the gone copy"
+    assert "First frame" in texts(message)

@@ -181,6 +181,7 @@ def test_result_message(locale, state, dm, attached):
             marker=job_footer(finished),
             references=references_summary(finished),
             video_url=gallery_url(finished, now=NOW, attached=attached, unreachable=False),
+            now=NOW,
             buttons=None if dm else result_view(finished),
         )
     )
