@@ -88,6 +88,18 @@ async def in_another_process(work):
     return await asyncio.create_task(run())
 
 
+async def _progress_edit_met_by_a_429(fake, interaction, store, routes, job, clock):
+    """The process of `store` and `routes` edits the private status to 40 %, and Discord
+    answers that edit 429 (discord.py waits, then retries): the failure it met."""
+    limited = fake.fail_next(
+        "PATCH", rf"/webhooks/\d+/{interaction.token}/messages/", 429, retry_after=1
+    )
+    claim = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
+    await routes.progress(await store.record_progress(claim, info, next_poll_at=clock()))
+    return limited
+
+
 async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs_last_edit(
     db, store, clock, fake, client, monkeypatch, marks, reply_routes
 ):
@@ -101,12 +113,7 @@ async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs
     routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
     held = _HeldRetries()
     monkeypatch.setattr(webhooks, "asyncio", held)
-    limited = fake.fail_next(
-        "PATCH", rf"/webhooks/\d+/{interaction.token}/messages/", 429, retry_after=1
-    )
-    claim = await claimed(store, job.id, Stage.POLL)
-    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
-    await routes_a.progress(await store.record_progress(claim, info, next_poll_at=clock()))
+    limited = await _progress_edit_met_by_a_429(fake, interaction, store, routes_a, job, clock)
     try:
         await fake.wait_for(lambda: limited.hits == 1, 5.0, description="A's edit, answered 429")
         done = await finished(store_b, job, JobState.COMPLETED, now=clock())
@@ -140,12 +147,7 @@ async def test_a_progress_edit_held_up_by_discord_does_not_cover_the_note_that_i
     routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
     held = _HeldRetries()
     monkeypatch.setattr(webhooks, "asyncio", held)
-    limited = fake.fail_next(
-        "PATCH", rf"/webhooks/\d+/{interaction.token}/messages/", 429, retry_after=1
-    )
-    claim = await claimed(store_b, job.id, Stage.POLL)
-    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
-    await routes_b.progress(await store_b.record_progress(claim, info, next_poll_at=clock()))
+    limited = await _progress_edit_met_by_a_429(fake, interaction, store_b, routes_b, job, clock)
     try:
         await fake.wait_for(lambda: limited.hits == 1, 5.0, description="B's edit, answered 429")
         clock.advance(900 - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2)  # the last stretch

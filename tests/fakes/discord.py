@@ -1524,16 +1524,11 @@ class FakeDiscord:
             # A thread has no overwrites: Discord applies its parent channel's.
             return self.permissions_for(user_id, int(channel["parent_id"]))
         guild = self._guilds[int(channel["guild_id"])]
-        if user_id == guild.owner_id:
+        perms = self.guild_permissions_of(user_id, guild.id)
+        if user_id == guild.owner_id or perms & PERM_ADMINISTRATOR:
             return PERM_ALL
         member = guild.members.get(user_id)
         role_ids = {int(r) for r in member["roles"]} if member else set()
-        perms = 0
-        for role in guild.roles:
-            if int(role["id"]) == guild.id or int(role["id"]) in role_ids:
-                perms |= int(role["permissions"])
-        if perms & PERM_ADMINISTRATOR:
-            return PERM_ALL
         overwrites = self._channel_payload(channel_id)["permission_overwrites"]
         for target in ([guild.id], sorted(role_ids), [user_id]):
             allow = deny = 0
