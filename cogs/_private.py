@@ -100,6 +100,8 @@ MODERATOR_CANCEL_KEYS = {
     CancelOutcome.REFUNDED: "change_job_cancelled",
     CancelOutcome.COUNTED: "change_job_cancelled_counted",
     CancelOutcome.WHEN_SENT: "change_job_cancelled_when_sent",
+    # `/videomod cancel` only: a video made but not posted yet is withheld, as a block does.
+    CancelOutcome.WITHHELD: "change_job_cancelled_withheld",
 }
 
 

@@ -924,15 +924,22 @@ class ModerationCog(
     @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
     @app_commands.describe(job="The job number, e.g. 12 (see /videomod jobs)")
     async def cancel(self, interaction: Interaction, job: int) -> None:
-        """Never post the job; it stops counting only if APIMart never had it. Member told."""
+        """Never post the job (one made but not posted yet too); it stops counting only if
+        APIMart never had it. Member told."""
         actor = self._actor(interaction)
         found = await self.bot.moderation.store.job_owner(actor.guild_id, job)
         if found is None:
             await answer_privately(interaction, msg("mod_job_not_found", job_id=job))
             return
         owner, state = found
+        # A video made but not posted yet (its upload failing, say) is withheld too, as a block
+        # withholds it: "never post it" is what a moderator asks, and it is still to come.
         outcome = await self.bot.store.cancel(
-            job, reason_key="cancelled_by_moderator", now=self.bot.clock(), member_told=False
+            job,
+            reason_key="cancelled_by_moderator",
+            now=self.bot.clock(),
+            member_told=False,
+            unposted_too=True,
         )
         if outcome is None:
             await answer_privately(interaction, moderator_too_late(job, state))

@@ -825,9 +825,9 @@ class Poller:
             log.exception("Job %d: its last status edit failed unexpectedly", job.id)
 
     async def _withdrawn_as_withheld(self, job: Job, result: DeliveryResult) -> bool:
-        """Whether this post of a video, whose upload was in flight when a block stopped it
-        (`JobStore.cancel`'s `unposted_too`), was deleted again. One that cannot be deleted
-        stays, and is logged: its notice still follows it."""
+        """Whether this post of a video, whose upload was in flight when a block or a
+        moderator's cancel stopped it (`JobStore.cancel`'s `unposted_too`), was deleted again.
+        One that cannot be deleted stays, and is logged: its notice still follows it."""
         if job.cancelled or job.state is not JobState.COMPLETED:
             return False  # not the video: a notice
         current = await self._store.get(job.id)
@@ -835,11 +835,14 @@ class Poller:
             return False
         if result.withdraw is not None and await result.withdraw():
             log.warning(
-                "Job %d: its video was posted as a block stopped it; the post was deleted", job.id
+                "Job %d: its video was posted as a block or a moderator's cancel stopped it;"
+                " the post was deleted",
+                job.id,
             )
             return True
         log.error(
-            "Job %d: its video was posted as a block stopped it, and could not be deleted",
+            "Job %d: its video was posted as a block or a moderator's cancel stopped it, and"
+            " could not be deleted",
             job.id,
         )
         return False

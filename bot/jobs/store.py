@@ -536,9 +536,9 @@ class JobStore:
         gains the mark too, and its sender honours it: stopped before the request leaves
         (refunded), or, if APIMart already has it, never posted (counted).
 
-        `unposted_too` (a block): a video made but not posted yet is stopped too (withheld):
-        its delivery, under way or waiting to be tried again, loses its claim (`version`), so
-        it cannot post it, and its notice is posted instead, as a new post.
+        `unposted_too` (a block, or `/videomod cancel`): a video made but not posted yet is
+        stopped too (withheld): its delivery, under way or waiting to be tried again, loses its
+        claim (`version`), so it cannot post it, and its notice is posted instead, as a new post.
         """
         told_at = now if member_told else None
         async with self._db.transaction() as conn:

@@ -453,6 +453,11 @@ EN: dict[str, str] = {
         "sent to the video service just then: if it got there, it still counts against them "
         "and the server's budget; if not, it doesn't."
     ),
+    "change_job_cancelled_withheld": (
+        "{moderator} cancelled job #{job_id} of {member}: its video was made but not posted "
+        "yet, and won't be posted; it was made, so it still counts against them and the "
+        "server's budget."
+    ),
     "change_member_banned_cancelled": "{member} was banned from the server. {cancelled}",
     "change_operator_block_cancelled": (
         "The bot's operator blocked {member} from making videos everywhere (reason: {reason}). "
@@ -823,6 +828,7 @@ ZH: dict[str, str] = {
         "所以仍计入该成员的额度和服务器预算。"
     ),
     "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任务 #{job_id}：视频不会发布。取消时它正在发送给视频服务：如果已经送达，仍计入该成员的额度和服务器预算；否则不计入。",
+    "change_job_cancelled_withheld": "{moderator} 取消了 {member} 的任务 #{job_id}：视频已生成但尚未发布，不会再发布；由于它已经生成，仍计入该成员的额度和服务器预算。",
     "change_member_banned_cancelled": "{member} 已被服务器封禁。{cancelled}",
     "change_operator_block_cancelled": "机器人运营者禁止 {member} 在任何地方生成视频（原因：{reason}）。{cancelled}",
     "sentences": "{first}{then}",
@@ -1297,6 +1303,7 @@ ZH_TW: dict[str, str] = {
         "所以仍計入該成員的額度和伺服器預算。"
     ),
     "change_job_cancelled_when_sent": "{moderator} 取消了 {member} 的任務 #{job_id}：影片不會發布。取消時它正在傳送給影片服務：如果已經送達，仍計入該成員的額度和伺服器預算；否則不計入。",
+    "change_job_cancelled_withheld": "{moderator} 取消了 {member} 的任務 #{job_id}：影片已生成但尚未發布，不會再發布；由於它已經生成，仍計入該成員的額度和伺服器預算。",
     "change_member_banned_cancelled": "{member} 已被伺服器停權。{cancelled}",
     "change_operator_block_cancelled": "機器人營運者禁止 {member} 在任何地方生成影片（原因：{reason}）。{cancelled}",
     "sentences": "{first}{then}",

@@ -362,6 +362,45 @@ async def test_a_block_keeps_a_finished_video_not_yet_posted_from_being_posted(t
         assert "won't be posted" in mine
 
 
+async def test_a_moderator_cancel_keeps_a_finished_video_not_yet_posted_from_being_posted(
+    tmp_path,
+):
+    """APIMart finished alice's video, but Discord failed its first post: `/videomod jobs`
+    lists it as done, not posted. A moderator cancels it: as a block would, the retry never
+    posts it, and the answer says it was made (so it counts) and won't be posted, not that it
+    "can no longer be cancelled" while it was still to come."""
+    clock = morning_clock()
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD, clock=clock) as s:
+        world, fake = s.world, s.world.discord
+        await video(world, prompt="an abusive video")
+        fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+        world.api.last_task.complete()
+        clock.advance(60)  # the render
+        world.bot.poller.wake()
+
+        async def retry_written():
+            row = await world.db.fetch_one(
+                "SELECT delivery_attempts, lease_owner FROM jobs WHERE id = 1"
+            )
+            return row[0] == 1 and row[1] is None
+
+        await until(retry_written, "the failed post written down for a retry")
+        answer = await mod(s, "cancel", job=1)
+        assert f"cancelled job #1 of <@{s.alice}>" in answer, answer
+        assert "won't be posted" in answer and "still counts" in answer, answer
+        clock.advance(3600)  # past the retry's backoff
+        world.bot.poller.wake()
+        notice = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+        )
+        assert "a moderator cancelled it" in shown_text(notice)
+        assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())
+        assert "cancelled (still counts)" in await command(
+            world, "videos status", user=s.alice, job=1
+        )
+        assert "cancelled job #1" in await mod(s, "audit")
+
+
 @pytest.mark.parametrize(
     ("locale", "who"), [("en-US", "a moderator cancelled it"), ("zh-CN", "管理员取消了它")]
 )
