@@ -135,6 +135,8 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod member clear",
     "videomod role set",
     "videomod role clear",
+    "videomod options restrict",
+    "videomod options open",
     "videomod resume",
     "videomod modlog",
     "videomod audit",

@@ -391,6 +391,16 @@ EN: dict[str, str] = {
         "The role {role} was deleted in Discord, so its limit ({videos} per period) applies to "
         "no one any more and was removed."
     ),
+    # After "change_role_deleted", in the same line.
+    "role_deleted_options_also": (
+        "It was also the only role allowed {options}, so no member can use that now: "
+        "{/videomod options restrict} allows another role, {/videomod options open} everyone."
+    ),
+    "change_role_deleted_options": (
+        "The role {role} was deleted in Discord. It was the only role allowed {options}, so "
+        "no member can use that now: {/videomod options restrict} allows another role, "
+        "{/videomod options open} everyone."
+    ),
     "change_member_limit": (
         "{moderator} set the limit of {member} to {videos} per period (reason: {reason})."
     ),
@@ -790,6 +800,8 @@ ZH: dict[str, str] = {
     ),
     "change_role_cleared": "{moderator} 移除了 {role} 的额度；该身份组改用默认额度。",
     "change_role_deleted": "身份组 {role} 已在 Discord 中被删除，它的额度（每周期 {videos}）不再适用于任何人，已移除。",
+    "role_deleted_options_also": "它也是唯一可以使用 {options} 的身份组，所以现在没有成员能使用：{/videomod options restrict} 可以允许其他身份组，{/videomod options open} 可以向所有人开放。",
+    "change_role_deleted_options": "身份组 {role} 已在 Discord 中被删除。只有它可以使用 {options}，所以现在没有成员能使用：{/videomod options restrict} 可以允许其他身份组，{/videomod options open} 可以向所有人开放。",
     "change_member_limit": "{moderator} 将 {member} 的额度设为每周期 {videos}（原因：{reason}）。",
     "change_member_limit_until": (
         "{moderator} 将 {member} 的额度设为每周期 {videos}，直到 {until}（原因：{reason}）。"
@@ -1265,6 +1277,8 @@ ZH_TW: dict[str, str] = {
     ),
     "change_role_cleared": "{moderator} 移除了 {role} 的額度；該身分組改用預設額度。",
     "change_role_deleted": "身分組 {role} 已在 Discord 中被刪除，它的額度（每週期 {videos}）不再適用於任何人，已移除。",
+    "role_deleted_options_also": "它也是唯一可以使用 {options} 的身分組，所以現在沒有成員能使用：{/videomod options restrict} 可以允許其他身分組，{/videomod options open} 可以向所有人開放。",
+    "change_role_deleted_options": "身分組 {role} 已在 Discord 中被刪除。只有它可以使用 {options}，所以現在沒有成員能使用：{/videomod options restrict} 可以允許其他身分組，{/videomod options open} 可以向所有人開放。",
     "change_member_limit": "{moderator} 將 {member} 的額度設為每週期 {videos}（原因：{reason}）。",
     "change_member_limit_until": (
         "{moderator} 將 {member} 的額度設為每週期 {videos}，直到 {until}（原因：{reason}）。"

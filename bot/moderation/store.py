@@ -22,12 +22,14 @@ from bot.moderation.facts import (
     member_facts,
     place_of,
     read_policy,
+    rows_of,
     unreported_by_member,
     value_of,
 )
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
 from bot.moderation.periods import budget_window, stamp
 from bot.moderation.personal import hold_admissions
+from bot.moderation.rules import option_labels
 from bot.storage import Connection, Database
 from bot.text import REASON_CHARS, quote
 
@@ -451,17 +453,25 @@ class ModerationStore:
 
     async def forget_deleted_role(self, actor: Actor, role_id: int, name: str) -> Message | None:
         """A role deleted in Discord: its own allowance applies to no one any more, and could
-        not be cleared (`role clear` picks a live role). None if it had none. (An option
-        reserved for it stays reserved: opening it to everyone is a moderator's choice.)"""
+        not be cleared (`role clear` picks a live role). An option it shared with other roles
+        loses it (nobody has it: nothing changes for anyone); one reserved for it alone stays
+        reserved, opening it to everyone being the moderators' choice, but no member can use
+        it now, which is said. None if it had neither."""
         async with self._db.transaction() as conn:
             videos = await _delete_role_limit(conn, actor.guild_id, role_id)
-            if videos is None:
+            closed = await _forget_option_role(conn, actor.guild_id, role_id)
+            if videos is None and closed is None:
                 return None
-            change = msg(
-                "change_role_deleted",
-                role=quote(name, REASON_CHARS),
-                videos=plural("count_videos", videos),
-            )
+            role = quote(name, REASON_CHARS)
+            if videos is None:
+                change = msg("change_role_deleted_options", role=role, options=closed)
+            else:
+                change = msg(
+                    "change_role_deleted", role=role, videos=plural("count_videos", videos)
+                )
+                if closed is not None:
+                    also = msg("role_deleted_options_also", options=closed)
+                    change = msg("sentences", first=change, then=also)
             return await self._audit(conn, actor, change)
 
     async def set_member_limit(
@@ -693,6 +703,32 @@ async def _delete_role_limit(conn: Connection, guild_id: int, role_id: int) -> i
     )
     row = await cursor.fetchone()
     return int(row[0]) if row is not None else None
+
+
+async def _forget_option_role(conn: Connection, guild_id: int, role_id: int) -> Listed | None:
+    """Take a deleted role off the options it shared with other roles; the options it alone
+    was allowed (kept reserved, for no one now), or None."""
+    alone = []
+    for (option,) in await rows_of(
+        conn,
+        "SELECT option FROM mod_option_roles WHERE guild_id = ? AND role_id = ? ORDER BY option",
+        (guild_id, role_id),
+    ):
+        await _hold_list(conn, f"options:{guild_id}:{option}")
+        others = await value_of(
+            conn,
+            "SELECT COUNT(*) FROM mod_option_roles WHERE guild_id = ? AND option = ?"
+            " AND role_id != ?",
+            (guild_id, option, role_id),
+        )
+        if others:
+            await conn.execute(
+                "DELETE FROM mod_option_roles WHERE guild_id = ? AND option = ? AND role_id = ?",
+                (guild_id, option, role_id),
+            )
+        else:
+            alone.append(option)
+    return option_labels(alone) if alone else None
 
 
 async def _unlist_channel(conn: Connection, guild_id: int, channel_id: int) -> int | None:

@@ -242,6 +242,29 @@ async def test_a_role_deleted_in_discord_takes_its_limit_with_it_and_the_modlog_
         assert f"<@&{s.supporter}>" not in await mod(s, "limits show")
 
 
+async def test_a_deleted_role_that_alone_was_allowed_an_option_is_told_in_the_mod_log(tmp_path):
+    """4K reserved for Supporter alone stays reserved once Supporter is deleted (opening it is
+    the moderators' choice), so no member can use it: the mod-log says so and how to change
+    it. 1080p, also allowed the moderator role, changes for no one: the dead role leaves it."""
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        supporters = role_option(s.world, s.supporter)
+        await mod(s, "options restrict", option="resolution:4k", role=supporters)
+        await mod(s, "options restrict", option="resolution:1080p", role=supporters)
+        await mod(
+            s, "options restrict", option="resolution:1080p", role=role_option(s.world, s.mods)
+        )
+        await mod(s, "role set", role=supporters, allowance=30)
+        await s.world.discord.delete_role(s.supporter)
+        told = (await modlog_message(s, "was deleted in Discord"))["content"]
+        assert "Supporter" in told and "4K" in told and "1080p" not in told, told
+        assert "30 videos per period" in told and told.count("deleted in Discord") == 1, told
+        assert "no member can use" in told, told
+        shown = await mod(s, "limits show")
+        assert f"1080p → <@&{s.mods}>" in shown, shown
+        assert "deleted in Discord" in await mod(s, "audit")
+
+
 async def test_quota_shows_a_member_what_is_left_and_when_it_resets(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await video(s.world)
