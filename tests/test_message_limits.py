@@ -42,8 +42,8 @@ from bot.result_text import gallery_url, job_footer, made_a_video, plain_embed, 
 from bot.status import render_status
 from bot.text import PROMPT_PREVIEW_CHARS, Quoted, preview
 from cogs._private import more_not_shown, render
+from cogs._video_form import VideoModal
 from cogs.member import history_text, job_choices, status_report
-from cogs.references import VideoModal
 from cogs.results import EditPromptModal, RemixModal, result_view
 from tests.fakes.components import FLAG_IS_COMPONENTS_V2, check_message
 
