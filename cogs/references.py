@@ -28,7 +28,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.i18n import Message, msg
+from bot.i18n import msg
 from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
 from bot.jobs.flags import parse_flags, with_form_flags
@@ -39,7 +39,6 @@ from bot.jobs.media import (
     Skipped,
     SkipReason,
     collect,
-    expiring_soon,
     links_to_check,
     skipped_note,
     split_attachments,
@@ -55,7 +54,6 @@ from bot.jobs.validation import (
     validate,
 )
 from bot.media_refresh import from_service_links
-from bot.moderation.periods import stamp
 from bot.result_layout import uses_media
 from bot.text import CODE_CHARS, code
 from cogs._addressing import addressed_text, mention_pattern
@@ -95,6 +93,7 @@ from cogs._queue import queue_request, queue_video
 from cogs._reach import place_of
 from cogs._recent import SeenLately, Sighting
 from cogs._refusals import RecentRefusals, Refusal
+from cogs._result_links import dead_result_link, is_own, like_its_result, with_result_link
 from cogs._video_form import FORM_OPENS_ON, MAKE_FORM, VideoModal, form_id, length_refused
 
 if TYPE_CHECKING:
@@ -204,10 +203,10 @@ class ReferencesCog(commands.Cog):
         media = message_media(message)
         try:
             async with asyncio.timeout_at(deadline):
-                media = await self._with_result_link(message, media)
+                media = await with_result_link(self.bot, message, media)
         except TimeoutError:
             log.info("A result's link end was not read before the form; read when it is sent")
-        if (dead := self._dead_result_link([media])) is not None:
+        if (dead := dead_result_link(self.bot, [media])) is not None:
             await answer_privately(interaction, dead)
             return
         attached = split_attachments(media.attachments)
@@ -401,13 +400,13 @@ class ReferencesCog(commands.Cog):
             return
         # Mentions typed into the form are names to the model, as in /video's prompt.
         options = typed_prompt_spoken(options, origin.interaction.user)
-        if target is not None and self._is_own(target):
+        if target is not None and is_own(self.bot, target):
             # Read again (a database read: Discord is answered first): the form was open a
             # while, its link may have run out meanwhile, and its end may not have been read
             # before it opened.
             await origin.acknowledge()
-            media = await self._with_result_link(target, media)
-        if (dead := self._dead_result_link([media])) is not None:
+            media = await with_result_link(self.bot, target, media)
+        if (dead := dead_result_link(self.bot, [media])) is not None:
             await origin.tell(dead)
             return
         if media.link_urls():
@@ -764,10 +763,10 @@ class ReferencesCog(commands.Cog):
                 await self._again_from(origin, made, options)
                 return
         if source.author.id == me.id:
-            options = await self._like_its_result(source, options, message.author.id)
-            source_media = await self._with_result_link(source, source_media)
+            options = await like_its_result(self.bot, source, options, message.author.id)
+            source_media = await with_result_link(self.bot, source, source_media)
         medias = [source_media, own_media]
-        if (dead := self._dead_result_link(medias)) is not None:
+        if (dead := dead_result_link(self.bot, medias)) is not None:
             await origin.tell(dead)
             return
         await self._queue_from_messages(
@@ -807,51 +806,6 @@ class ReferencesCog(commands.Cog):
             await origin.tell(msg("confirm_media_lost" if own_files else "result_media_lost_other"))
             return
         await queue_request(self.bot, origin, request)
-
-    async def _with_result_link(
-        self, message: discord.Message, media: MessageMedia
-    ) -> MessageMedia:
-        """`media`, for one of the bot's results, with when APIMart's link to its video stops
-        working (APIMart said): a reference made from that link is judged by it."""
-        if not self._is_own(message):
-            return media
-        job = await self.bot.store.job_of_result(message.id)
-        if job is None or job.result_url is None or job.result_expires_at is None:
-            return media
-        return dataclasses.replace(
-            media, expiring=((job.result_url, float(job.result_expires_at)),)
-        )
-
-    def _is_own(self, message: discord.Message) -> bool:
-        """Whether the bot posted `message` (one of its results, perhaps)."""
-        return self.bot.user is not None and message.author.id == self.bot.user.id
-
-    def _dead_result_link(self, medias: list[MessageMedia]) -> Message | None:
-        """Why nothing can be made from these messages, if one of the bot's results among them
-        is APIMart's link and it stops working before the service would fetch it: told
-        before anything is fetched, recorded or sent, not failed minutes later."""
-        now = self.bot.clock()
-        until = expiring_soon(medias, now + self.bot.jobs.media_margin)
-        if until is None:
-            return None
-        key = "reference_link_expired" if until <= now else "reference_link_expiring"
-        return msg(key, expiry=stamp(until, "R"))
-
-    async def _like_its_result(
-        self, source: discord.Message, options: VideoOptions, replier_id: int
-    ) -> VideoOptions:
-        """A reply to one of the bot's results makes a video of its shape, and of its
-        resolution when it is the replier's own (another member's 4K may be reserved for a
-        role, or cost more than they meant), unless a flag in the reply chooses."""
-        job = await self.bot.store.job_of_result(source.id)
-        if job is None:
-            return options
-        own = job.requester.user_id == replier_id
-        return dataclasses.replace(
-            options,
-            resolution=options.resolution or (job.request.resolution if own else None),
-            aspect_ratio=options.aspect_ratio or job.request.aspect_ratio,
-        )
 
     async def _replied_to(self, message: discord.Message) -> discord.Message | None:
         """The replied-to message as delivered with the reply, else fetched; None if gone."""
