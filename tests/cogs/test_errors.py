@@ -97,8 +97,8 @@ async def test_a_failing_command_after_deferring_apologises_in_the_follow_up(tmp
 async def test_a_failing_context_menu_apologises_and_logs_once(tmp_path, caplog_info, monkeypatch):
     async with running_bot(tmp_path) as world:
         target = await post(world, attachments=[world.png()])
-        # The extension's own module object, as the bot loaded it.
-        monkeypatch.setattr(sys.modules["cogs.references"], "split_attachments", boom)
+        # The menu's module, which the loaded extension imports.
+        monkeypatch.setattr(sys.modules["cogs._make_video"], "split_attachments", boom)
         interaction = await make_video_on(world, target)
         answer = await answered(interaction)
         assert APOLOGY in answer["content"] and answer["flags"] & EPHEMERAL
