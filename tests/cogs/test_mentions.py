@@ -76,8 +76,8 @@ async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
     tmp_path, monkeypatch, content
 ):
     async with running_bot(tmp_path) as world:
-        # The extension the bot loaded is its own module object: shorten its minute there.
-        monkeypatch.setattr(sys.modules["cogs.references"], "HELP_LIFETIME", 0.05)
+        # The help notes' module, which the loaded extension imports: a short minute there.
+        monkeypatch.setattr(sys.modules["cogs._help_notes"], "HELP_LIFETIME", 0.05)
         asking = await mention(world, content)
         help_reply = await bots_reply_to(world, asking)
         assert "/video" in help_reply["content"] and "/videos help" in help_reply["content"]
@@ -1226,7 +1226,7 @@ async def test_a_mention_refused_is_not_first_told_it_goes_on_without_a_link(tmp
 
 
 async def test_answers_moved_to_a_dm_name_their_channel_and_a_self_deleting_note_deletes_there(
-    tmp_path,
+    tmp_path, monkeypatch
 ):
     """Where the bot may not post, its answers to a mention go by DM: they say which channel
     they are about ("this channel" read in a DM is the DM itself), and the help note that says
@@ -1234,10 +1234,8 @@ async def test_answers_moved_to_a_dm_name_their_channel_and_a_self_deleting_note
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.forbidden_channels.add(fake.channel_id)
         async with running_bot(tmp_path, fake=fake) as world:
-            cog = world.bot.get_cog("ReferencesCog")
-            assert cog is not None
-            # The loaded extension's own module (each bot loads a copy): a short minute.
-            type(cog).__init__.__globals__["HELP_LIFETIME"] = 0.3
+            # The help notes' module, which the loaded extension imports: a short minute.
+            monkeypatch.setattr(sys.modules["cogs._help_notes"], "HELP_LIFETIME", 0.3)
             dm = fake.dm_channel_id(fake.user_id)
             await mention(world, "hi")
             await fake.wait_for(lambda: fake.deleted_messages, description="the help DM deleted")

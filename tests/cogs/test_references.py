@@ -1302,7 +1302,7 @@ async def test_without_the_intent_replies_in_a_row_get_one_note_that_goes_away(
     trying again and again must not fill the channel with the same public note, left there
     for good. One note, for them, that deletes itself as the help does."""
     async with running_bot(tmp_path, message_content_intent=False) as world:
-        monkeypatch.setattr(sys.modules["cogs.references"], "HELP_LIFETIME", 0.5)
+        monkeypatch.setattr(sys.modules["cogs._help_notes"], "HELP_LIFETIME", 0.5)
         target = await post(world, attachments=pictures(world, 1))
         first = await reply(world, target, "make it surf")
         note = await bots_reply_to(world, first)
