@@ -61,7 +61,8 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   the bot's DM (context 1), with ``authorizing_integration_owners`` as Discord sends them and
   ``app_permissions`` without Send Messages; at most 5 follow-ups for an interaction only a user
   install authorized (then ``400 40094``); in ``external_apps_blocked`` guilds every response
-  is made ephemeral; webhook calls with an expired token are answered 401 and kept in
+  is made ephemeral (also a follow-up of a command used before the server began to block them:
+  Discord applies the server's setting when the response is made); webhook calls with an expired token are answered 401 and kept in
   :attr:`FakeDiscord.expired_webhook_calls`
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
@@ -3436,7 +3437,7 @@ class FakeDiscord:
             )
         data: Json = dict(body.get("data") or {})
         self._check_upload(rec.files, inter)
-        if inter.ephemeral_only and ctype in (
+        if self._responses_private(inter) and ctype in (
             CALLBACK_CHANNEL_MESSAGE,
             CALLBACK_DEFERRED_CHANNEL_MESSAGE,
         ):
@@ -3500,6 +3501,12 @@ class FakeDiscord:
             result["resource"] = resource
         return self._json(result)
 
+    def _responses_private(self, inter: FakeInteraction) -> bool:
+        """Whether Discord makes a response to `inter` ephemeral: the server blocked external
+        apps for the member when the command was used, or has since."""
+        blocked = inter.guild_id in self.foreign_guilds and inter.guild_id in self.external_apps_blocked
+        return inter.ephemeral_only or blocked
+
     def _webhook_interaction(self, request: web.Request) -> FakeInteraction:
         if self._int(request, "app_id") != self.application_id:
             raise FakeDiscordError(404, 10015, "Unknown Webhook")
@@ -3536,7 +3543,7 @@ class FakeDiscord:
                 400, 40094, "This interaction has hit the maximum number of follow up messages"
             )
         payload: Json = dict(rec.payload or {})
-        if inter.ephemeral_only:
+        if self._responses_private(inter):
             payload["flags"] = int(payload.get("flags") or 0) | FLAG_EPHEMERAL
         self._check_upload(rec.files, inter)
         inter.followup_posts += 1

@@ -130,3 +130,23 @@ async def test_a_server_that_blocks_external_apps_gets_only_ephemeral_answers():
         _, followup = await call(http, "POST", hook, {"content": "the result"})
     assert inter.original_message["flags"] & FLAG_EPHEMERAL
     assert followup["flags"] & FLAG_EPHEMERAL
+
+
+async def test_a_server_that_begins_blocking_external_apps_makes_the_next_follow_up_ephemeral():
+    """The command was used while the server let its members use external apps (its answer
+    public); the server blocks them before the result: Discord shows the result only to the
+    member."""
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        later = fake.add_guild("Later strict", bot_member=False)
+        inter = command(fake, guild_id=later)
+        assert int(inter.payload["member"]["permissions"]) & PERM_USE_EXTERNAL_APPS
+        callback = f"{fake.api_base}/interactions/{inter.id}/{inter.token}/callback"
+        body = {"type": CALLBACK_CHANNEL_MESSAGE, "data": {"content": "queued"}}
+        assert (await call(http, "POST", callback, body))[0] == 204
+        hook = f"{fake.api_base}/webhooks/{fake.application_id}/{inter.token}?wait=true"
+        _, before = await call(http, "POST", hook, {"content": "a progress note"})
+        fake.external_apps_blocked.add(later)
+        _, after = await call(http, "POST", hook, {"content": "the result"})
+    assert not inter.original_message["flags"] & FLAG_EPHEMERAL
+    assert not before["flags"] & FLAG_EPHEMERAL
+    assert after["flags"] & FLAG_EPHEMERAL
