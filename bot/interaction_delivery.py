@@ -6,7 +6,9 @@ there the bot's own token cannot post. Such a job's `Reply` (decided when it was
 
 - `interaction`: the member's private answer (the interaction's original response) is edited
   as the status, and the result is one follow-up, uploaded when it fits the interaction's
-  upload limit. That is two of the five follow-ups Discord allows a user install.
+  upload limit. That is two of the five follow-ups Discord allows a user install. Where
+  Discord makes that result private (the server blocks external apps), it is cleared once
+  the member's app reloads: a copy goes by DM too.
 - `dm`: the render would outlive the token (15 minutes), so the result goes by DM; a member
   whose DMs are closed finds it in `/videos history`.
 
@@ -95,6 +97,15 @@ def _told_and_ended(job: Job) -> bool:
     """A cancelled job nothing more will happen to, its member told: once its private status
     says so, its token has nothing left to carry (as `ReplyRoutes.private_statuses_owed` reads)."""
     return job.cancelled and job.state.is_final and job.delivered_at is not None
+
+
+def _privately(job: Job) -> Job:
+    """`job` as Discord answers it: every answer through its interaction private."""
+    reply = job.requester.reply
+    if reply is None or reply.ephemeral:
+        return job
+    requester = dataclasses.replace(job.requester, reply=dataclasses.replace(reply, ephemeral=True))
+    return dataclasses.replace(job, requester=requester)
 
 
 class _Refused(enum.Enum):
@@ -370,6 +381,10 @@ class RouteDelivery:
             return None
         refused = _Refused.TOKEN
         if reply.route is Route.INTERACTION:
+            if job.delivery_target == DM_TARGET:
+                # Posted privately through the interaction, its copy by DM begun (only that
+                # sets a DM target on this route): the copy is finished, nothing posted again.
+                return await self._copy_by_dm(job, reply, delivery, None)
             if reply.token is None and job.delivery_target == INTERACTION_TARGET:
                 # The token is dropped only once a result went through it: never post twice.
                 log.info("Job %d was already posted through its interaction", job.id)
@@ -482,10 +497,48 @@ class RouteDelivery:
         finally:
             if video is not None:
                 video.close()
-        if message.flags.ephemeral and not reply.ephemeral:
-            log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
         result = delivered(job, message, started_at=now)
+        if message.flags.ephemeral and shows_video(job) and not link_expired(job, now):
+            return await self._copy_by_dm(job, reply, delivery, result)
         return self._ending_private_answer(job, result, INTERACTION_TARGET)
+
+    async def _copy_by_dm(
+        self, job: Job, reply: Reply, delivery: Delivery, posted: DeliveryResult | None
+    ) -> DeliveryResult:
+        """Discord showed the video only to the member (the server blocks external apps), and
+        such a message is gone once their app reloads, or after a while: the result the DM
+        route sends goes to their DMs too, once. The attempt is written down before the DM
+        (its time and target), so a retry after a crash looks for that copy in the DM (its
+        marker; its nonce within minutes) instead of sending another. `posted`: the private
+        post, the result kept when the member's DMs are closed (None: an earlier attempt
+        made it). The result to write down, carrying the private status's last edit."""
+        if not reply.ephemeral:
+            log.info("Job %d: Discord made the result private (external apps blocked)", job.id)
+            await self._routes.mark_private(job.id)
+        private = _privately(job)
+        # Written down once the private post went: a retry then finishes this copy (`deliver`).
+        begun = job.delivery_target == DM_TARGET or await self._store.begin_delivery(
+            job, now=self._clock(), target=DM_TARGET
+        )
+        if not begun:
+            log.warning("Job %d: delivery claim was lost; no copy by DM", job.id)
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        copy = await delivery.by_dm(private)
+        if copy.outcome is DeliveryOutcome.RETRY:
+            return copy  # the private post went; a retry finishes the copy
+        if copy.outcome is DeliveryOutcome.DELIVERED:
+            log.info("Job %d: a copy of the private result went by DM", job.id)
+            return self._ending_private_answer(private, copy, DM_TARGET)
+        log.info("Job %d: DMs closed; the private result stays, and history has it", job.id)
+        # The post through the interaction is the result after all.
+        started = posted.started_at if posted is not None else None
+        at = started if started is not None else self._clock()
+        if await self._store.begin_delivery(job, now=at, target=INTERACTION_TARGET) is None:
+            return DeliveryResult(DeliveryOutcome.RETRY)
+        if posted is None:
+            # Its id was not kept by the attempt that posted it.
+            posted = DeliveryResult(DeliveryOutcome.DELIVERED, job.interaction_message_id)
+        return self._ending_private_answer(private, posted, INTERACTION_TARGET)
 
     async def _into_private_answer(self, job: Job, reply: Reply) -> DeliveryResult | _Refused:
         message_id = job.interaction_message_id

@@ -20,7 +20,7 @@ from bot.result_layout import (
     result_layout,
     spoiler_link,
 )
-from bot.status import checks_end
+from bot.status import checks_end, link_expiry
 from bot.text import EMBED_TITLE, MESSAGE_CONTENT, fit, quoted_sentence
 
 # The uploaded video's name: the gallery plays it from there.
@@ -226,10 +226,9 @@ def link_expired(job: Job, now: float) -> bool:
 def link_text(job: Job, why: LinkReason) -> str:
     """The video's link, when it stops working, and `why` it is a link."""
     assert job.result_url is not None
-    locale = job.requester.locale
-    expiry = (
-        f"<t:{job.result_expires_at}:R>"
-        if job.result_expires_at is not None
-        else t("expiry_soon", locale)
+    return t(
+        why.value,
+        job.requester.locale,
+        url=spoiler_link(job, job.result_url),
+        expiry=link_expiry(job),
     )
-    return t(why.value, locale, url=spoiler_link(job, job.result_url), expiry=expiry)

@@ -59,6 +59,12 @@ def final_line_key(job: Job) -> str:
         return f"{key}_unposted{private}"
     if job.expired_unposted:
         return f"status_line_expired{private}"  # not "the video is in the reply below"
+    if private and reply is not None and reply.ephemeral and key == "status_line_completed":
+        # Discord showed the video only to the member (`RouteDelivery._copy_by_dm`).
+        if reply.route is Route.INTERACTION and job.delivery_target == DM_TARGET:
+            return "status_line_completed_copied_private"
+        if job.delivery_target == INTERACTION_TARGET:
+            return "status_line_completed_uncopied_private"
     if job.delivery_target == DM_TARGET and (private or job.state is JobState.COMPLETED):
         return f"{key}_dm{private}"
     if job.delivery_target == CHANNEL_TARGET and key in _SAID_BELOW:
@@ -66,6 +72,14 @@ def final_line_key(job: Job) -> str:
     if private and job.delivery_target == INTERACTION_TARGET:
         return f"{key}_posted_private"  # a follow-up under the member's answer, not a reply
     return key
+
+
+def link_expiry(job: Job) -> str:
+    """When APIMart's link to the video stops working, as a live timestamp ("soon" when it
+    named no time)."""
+    if job.result_expires_at is None:
+        return t("expiry_soon", job.requester.locale)
+    return f"<t:{job.result_expires_at}:R>"
 
 
 def checks_end(job: Job) -> str:
@@ -198,6 +212,8 @@ def status_line(
             key = f"{key}_telling"
         if key == "status_line_timed_out":
             return t(key, locale, job_id=job.id, until=checks_end(job))
+        if key == "status_line_completed_uncopied_private":
+            return t(key, locale, job_id=job.id, expiry=link_expiry(job))
         return t(key, locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
         return held_line(job, position, now, slots)

@@ -8,7 +8,7 @@ import discord.webhook.async_ as webhooks
 from bot.apimart.models import TaskInfo, VideoRequest
 from bot.delivery import as_told
 from bot.interaction_delivery import RouteDelivery
-from bot.jobs.models import INTERACTION_TARGET, JobState, Requester
+from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import Stage
@@ -166,3 +166,31 @@ async def test_a_progress_edit_held_up_by_discord_does_not_cover_the_note_that_i
     assert "direct message" in content, content
     assert (await store.get(job.id)).requester.reply.route is Route.DM
     assert fake.expired_webhook_calls == []
+
+
+async def test_a_private_status_ended_later_still_says_the_private_video_was_copied_by_dm(
+    db, store, clock, fake, client, marks, reply_routes
+):
+    """Discord made the result private (the server began blocking external apps) and a copy
+    went by DM; the private status's last edit failed for a while. Made again from what is
+    stored, by the minute's look, it still says the video is below, seen only by the member,
+    and copied to their DMs (not "sent by DM" instead, nor only "posted below")."""
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
+    routes = private_status(client, store, marks, reply_routes, clock)
+    info = TaskInfo(
+        task_id=job.task_id,
+        status="completed",
+        progress=100,
+        video_url="https://upload.apimart.ai/v.mp4",
+        expires_at=int(clock()) + 86_400,
+    )
+    done = await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    claim = await claimed(store, done.id, Stage.DELIVER)
+    await reply_routes.mark_private(done.id)
+    assert await store.begin_delivery(claim, now=clock(), target=DM_TARGET)
+    assert await store.mark_delivered(claim, now=clock(), message_id=fake.new_snowflake())
+    assert await routes.end_private_statuses_owed() == 1
+    content = interaction.original_message["content"]
+    assert "your video is posted below" in content, content
+    assert "only to you" in content and "sent you a copy by direct message" in content
+    assert (await store.get(job.id)).requester.reply.token is None, "ended: token forgotten"

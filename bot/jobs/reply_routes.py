@@ -40,6 +40,11 @@ class ReplyRoutes:
             self._db, job_id, "UPDATE jobs SET reply_route = ? WHERE id = ?", (route.value,)
         )
 
+    async def mark_private(self, job_id: int) -> None:
+        """Discord makes the job's answers through the interaction private (the server blocks
+        external apps): noted, for its status's last line and any retry of its delivery."""
+        await update_job(self._db, job_id, "UPDATE jobs SET reply_ephemeral = 1 WHERE id = ?", ())
+
     async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
         """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
         if route is None:

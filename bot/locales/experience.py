@@ -64,6 +64,16 @@ EN: dict[str, str] = {
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
     "status_line_completed_posted_private": "✅ Job #{job_id} is done: your video is posted below.",
+    # Discord showed it only to the member (the server blocks external apps): a copy by DM.
+    "status_line_completed_copied_private": (
+        "✅ Job #{job_id} is done: your video is posted below. Discord shows it only to you "
+        "and clears it once your app reloads, so I also sent you a copy by direct message."
+    ),
+    "status_line_completed_uncopied_private": (
+        "✅ Job #{job_id} is done: your video is posted below. Discord shows it only to you "
+        "and clears it once your app reloads, and your direct messages are closed: save it "
+        "now, or find it later with {/videos history} (its link expires {expiry})."
+    ),
     "status_line_failed_posted_private": "❌ Job #{job_id} could not be made: the reason is posted below.",
     "status_line_completed_unposted_private": (
         "✅ Job #{job_id} is done, but your direct messages are closed: find it with "
@@ -302,6 +312,14 @@ ZH: dict[str, str] = {
     ),
     "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",
     "status_line_completed_posted_private": "✅ 任务 #{job_id} 已完成：视频已发在下方。",
+    "status_line_completed_copied_private": (
+        "✅ 任务 #{job_id} 已完成：视频已发在下方。Discord 只让你看到它，并会在你的应用重新加载后"
+        "将其清除，所以我也通过私信给你发了一份副本。"
+    ),
+    "status_line_completed_uncopied_private": (
+        "✅ 任务 #{job_id} 已完成：视频已发在下方。Discord 只让你看到它，并会在你的应用重新加载后"
+        "将其清除；你的私信已关闭，请现在保存，或之后用 {/videos history} 查看（其链接{expiry}失效）。"
+    ),
     "status_line_failed_posted_private": "❌ 任务 #{job_id} 未能生成：原因已发在下方。",
     "status_line_completed_unposted_private": (
         "✅ 任务 #{job_id} 已完成，但你关闭了私信：请用 {/videos history} 查看。"
@@ -473,6 +491,14 @@ ZH_TW: dict[str, str] = {
     ),
     "status_line_completed_dm_private": "✅ 任務 #{job_id} 已完成：我已透過私訊發給你。",
     "status_line_completed_posted_private": "✅ 任務 #{job_id} 已完成：影片已發在下方。",
+    "status_line_completed_copied_private": (
+        "✅ 任務 #{job_id} 已完成：影片已發在下方。Discord 只讓你看到它，並會在你的應用程式重新載入後"
+        "將其清除，所以我也透過私訊傳了一份副本給你。"
+    ),
+    "status_line_completed_uncopied_private": (
+        "✅ 任務 #{job_id} 已完成：影片已發在下方。Discord 只讓你看到它，並會在你的應用程式重新載入後"
+        "將其清除；你的私訊已關閉，請現在儲存，或之後用 {/videos history} 檢視（其連結{expiry}失效）。"
+    ),
     "status_line_failed_posted_private": "❌ 任務 #{job_id} 未能生成：原因已發在下方。",
     "status_line_completed_unposted_private": (
         "✅ 任務 #{job_id} 已完成，但你關閉了私訊：請用 {/videos history} 檢視。"

@@ -15,8 +15,9 @@ EN: dict[str, str] = {
     "queued_here_private": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; I'll post it "
         "right here when it's ready. This server keeps my answers private, so only you "
-        "will see it (if it runs past what Discord lets me answer here, I'll send it by "
-        "direct message instead; you can also find it with {/videos history})."
+        "will see it, and Discord clears it once your app reloads: I'll send you a copy by "
+        "direct message too (if it runs past what Discord lets me answer here, I'll send it "
+        "by direct message instead; you can also find it with {/videos history})."
     ),
     "service_busy_here": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. I'll "
@@ -161,7 +162,8 @@ ZH: dict[str, str] = {
     ),
     "queued_here_private": (
         "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发在这里。"
-        "这个服务器设置为我的回复仅你可见，所以只有你能看到它（如果超过了 Discord 允许我在这里"
+        "这个服务器设置为我的回复仅你可见，所以只有你能看到它，且 Discord 会在你的应用重新加载后"
+        "将其清除：我也会通过私信给你发一份副本（如果超过了 Discord 允许我在这里"
         "回复的时间，我会改为私信发给你，也可以用 {/videos history} 查看）。"
     ),
     "service_busy_here": (
@@ -288,7 +290,8 @@ ZH_TW: dict[str, str] = {
     ),
     "queued_here_private": (
         "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發在這裡。"
-        "這個伺服器設定為我的回覆僅你可見，所以只有你能看到它（如果超過了 Discord 允許我在這裡"
+        "這個伺服器設定為我的回覆僅你可見，所以只有你能看到它，且 Discord 會在你的應用程式重新載入後"
+        "將其清除：我也會透過私訊傳一份副本給你（如果超過了 Discord 允許我在這裡"
         "回覆的時間，我會改為私訊發給你，也可以用 {/videos history} 檢視）。"
     ),
     "service_busy_here": (

@@ -13,6 +13,7 @@ import aiohttp
 import discord
 import pytest
 
+from bot.delivery import Delivery
 from bot.jobs.poller import DeliveryOutcome
 from bot.moderation.store import Actor
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -220,11 +221,20 @@ async def test_a_user_install_in_a_server_without_the_bot_answers_through_the_in
         assert interaction.followup_posts == 2
         assert bot_posts_to(world, channel) == [], "the bot's token never tried to post there"
         assert fake.expired_webhook_calls == []
+        assert fake.messages(fake.dm_channel_id(fake.user_id)) == [], "public: no DM copy"
         # Counted on the member's personal allowance; the token is forgotten once delivered.
         assert await jobs(world) == [(1, None, "interaction", None)]
 
 
+def dm_results(world):
+    """The bot's result posts in the member's DM."""
+    fake = world.discord
+    return results_in(world, fake.dm_channel_id(fake.user_id))
+
+
 async def test_a_server_that_blocks_external_apps_gets_a_private_result_and_is_told(tmp_path):
+    """Discord shows the result only to the member there, and clears it when their app
+    reloads: the same result also goes by DM, and the private status says so."""
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
         foreign = fake.add_guild("Strict", bot_member=False)
@@ -234,9 +244,118 @@ async def test_a_server_that_blocks_external_apps_gets_a_private_result_and_is_t
         )
         answer = await interaction.wait_for_answer()
         assert "only you will see it" in answer["content"]
+        assert "a copy by direct message too" in answer["content"]
         result = await interaction.wait_for_followup(2, timeout=10)
         assert result["flags"] & EPHEMERAL
         assert result["attachments"]
+        status = await interaction.wait_for_original(
+            lambda m: "Job #1 is done" in m["content"], timeout=10
+        )
+        assert "only to you" in status["content"]
+        assert "sent you a copy by direct message" in status["content"]
+        await world.bot.poller.stop()
+        [copy] = dm_results(world)
+        assert shown_text(copy).startswith(f"<@{fake.user_id}> your video is ready")
+        task_id = world.api.task_ids[0]
+        [attachment] = copy["attachments"]
+        assert fake.attachment_bytes(attachment) == world.api.files[f"{task_id}.mp4"]
+
+
+async def test_a_result_discord_made_private_after_the_command_is_also_sent_by_dm(tmp_path):
+    """The server began blocking external apps while the video rendered: the member was
+    promised it "right here" for everyone, and Discord turned the result private. The video
+    goes to their DMs too (as the DM route sends it), and the private status says so."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        foreign, interaction, answer = await asked_elsewhere(world, "a lighthouse at dusk")
+        assert "only you" not in answer["content"]
+        fake.external_apps_blocked.add(foreign)
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["flags"] & EPHEMERAL, "Discord made it private"
+        status = await interaction.wait_for_original(
+            lambda m: "copy by direct message" in m["content"], timeout=10
+        )
+        assert "your video is posted below" in status["content"]
+        await world.bot.poller.stop()
+        [copy] = dm_results(world)
+        assert shown_text(copy).startswith(f"<@{fake.user_id}> your video is ready")
+        assert copy["attachments"]
+        assert "couldn't post" not in shown_text(copy)
+        assert interaction.followup_posts == 2
+        assert fake.expired_webhook_calls == []
+        # Its history names the DM, which stays.
+        history = await fake.slash_command("videos history", dm=True)
+        assert "a lighthouse at dusk" in (await history.wait_for_answer())["content"]
+
+
+async def test_a_private_result_for_a_member_whose_dms_are_closed_points_to_history(tmp_path):
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        foreign, interaction, _ = await asked_elsewhere(world, "a lighthouse at dawn")
+        fake.external_apps_blocked.add(foreign)
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["flags"] & EPHEMERAL and result["attachments"]
+        status = await interaction.wait_for_original(
+            lambda m: "direct messages are closed" in m["content"], timeout=10
+        )
+        job = await world.bot.store.get(1)
+        assert f"<t:{job.result_expires_at}:R>" in status["content"], status["content"]
+        assert "/videos history" in status["content"] or "</videos history:" in status["content"]
+        await world.bot.poller.stop()
+        assert dm_results(world) == []
+        assert interaction.followup_posts == 2, "the result was not posted again"
+        history = await fake.slash_command("videos history", dm=True)
+        text = (await history.wait_for_answer())["content"]
+        assert "[video](" in text and f"<t:{job.result_expires_at}:R>" in text
+
+
+async def test_a_private_results_copy_cut_short_by_a_crash_is_not_sent_twice(tmp_path, monkeypatch):
+    """The process dies right after the DM copy went, before the job was marked delivered: the
+    retry finds the copy in the DM (its attempt was written down first) and sends nothing
+    again, neither the copy nor the private result."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        foreign, interaction, _ = await asked_elsewhere(world, "a lighthouse in fog")
+        fake.external_apps_blocked.add(foreign)
+        by_dm = Delivery.by_dm
+        crashes = []
+
+        async def sent_then_crashed(delivery, job):
+            result = await by_dm(delivery, job)
+            if not crashes:
+                crashes.append(result)
+                raise RuntimeError("the process died")
+            return result
+
+        monkeypatch.setattr(Delivery, "by_dm", sent_then_crashed)
+        world.api.last_task.complete()
+
+        async def crashed():
+            return bool(crashes)
+
+        assert await eventually(crashed, True), "the copy, then the crash"
+        # The retry comes after Discord forgot the copy's nonce: only the look finds it.
+        fake.advance_clock(fake.nonce_window + 1)
+        clock.offset += fake.nonce_window + 1
+
+        async def delivered():
+            return (await world.bot.store.get(1)).delivered_at is not None
+
+        for _ in range(20):
+            clock.offset += 60
+            world.bot.poller.wake()
+            if await eventually(delivered, True, attempts=25):
+                break
+        await world.bot.poller.stop()
+        assert await delivered()
+        assert len(dm_results(world)) == 1, "the copy went once"
+        assert interaction.followup_posts == 2, "the private result went once"
+        status = interaction.original_message["content"]
+        assert "copy by direct message" in status, status
 
 
 async def test_a_group_dm_is_answered_through_the_interaction(tmp_path):

@@ -62,8 +62,8 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   ``app_permissions`` without Send Messages; at most 5 follow-ups for an interaction only a user
   install authorized (then ``400 40094``); in ``external_apps_blocked`` guilds every response
   is made ephemeral (also a follow-up of a command used before the server began to block them:
-  Discord applies the server's setting when the response is made); webhook calls with an expired token are answered 401 and kept in
-  :attr:`FakeDiscord.expired_webhook_calls`
+  Discord applies the server's setting when the response is made); webhook calls with an
+  expired token are answered 401 and kept in :attr:`FakeDiscord.expired_webhook_calls`
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
 can move with :meth:`FakeDiscord.advance_clock`, so expiry can be tested without sleeping.
@@ -3504,7 +3504,9 @@ class FakeDiscord:
     def _responses_private(self, inter: FakeInteraction) -> bool:
         """Whether Discord makes a response to `inter` ephemeral: the server blocked external
         apps for the member when the command was used, or has since."""
-        blocked = inter.guild_id in self.foreign_guilds and inter.guild_id in self.external_apps_blocked
+        blocked = (
+            inter.guild_id in self.foreign_guilds and inter.guild_id in self.external_apps_blocked
+        )
         return inter.ephemeral_only or blocked
 
     def _webhook_interaction(self, request: web.Request) -> FakeInteraction:
