@@ -4,6 +4,8 @@ bot lacks there (as catalog keys, and as the member is told), a timeout included
 
 from __future__ import annotations
 
+import math
+
 import discord
 
 from bot.i18n import Listed, Message, Plural, msg, plural
@@ -49,7 +51,9 @@ def bot_timeout(guild: discord.Guild | None) -> Message | None:
     me = guild.me if guild is not None else None
     if me is None or not me.is_timed_out() or me.timed_out_until is None:
         return None
-    return msg("bot_timed_out", until=int(me.timed_out_until.timestamp()))
+    # Rounded up: Discord gives the end to the millisecond, and the second before it is a
+    # moment the bot still cannot post.
+    return msg("bot_timed_out", until=math.ceil(me.timed_out_until.timestamp()))
 
 
 def bot_cannot_post(

@@ -22,7 +22,7 @@ from bot.discord_refusals import closed_to_the_bot
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
 from bot.moderation.models import MemberFacts, Period, Policy
-from bot.moderation.periods import quota_window, stamp
+from bot.moderation.periods import quota_window, stamp_until
 from bot.moderation.report import (
     audit_lines,
     cooldown_text,
@@ -559,7 +559,7 @@ class ModerationCog(
                 moderator=actor.mention,
                 limit=plural("count_videos", updated.default_limit),
                 period=msg(f"mod_period_{updated.period.value}"),
-                reset_at=stamp(quota_window(updated, now).end),
+                reset_at=stamp_until(quota_window(updated, now).end),
                 max_active=updated.max_active,
                 cooldown=cooldown_text(updated.cooldown_seconds),
             )

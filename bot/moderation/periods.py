@@ -20,14 +20,22 @@ def _month_start(year: int, month: int, hour: int) -> datetime.datetime:
 
 
 def stamp(seconds: float, style: str = "F") -> str:
-    """A Discord timestamp (`<t:…:F>` full, `:R` relative), shown in each reader's time zone."""
+    """When something happened, as a Discord timestamp (`<t:…:F>` full, `:R` relative), shown
+    in each reader's time zone; rounded down, as a clock reads. An end is `stamp_until`."""
     return f"<t:{int(seconds)}:{style}>"
+
+
+def stamp_until(seconds: float, style: str = "F") -> str:
+    """When something ends and what it held back may happen again (a wait, a block, a period),
+    rounded up: Discord's whole seconds rounded down would tell "again at" a moment already
+    past while it still holds."""
+    return f"<t:{math.ceil(seconds)}:{style}>"
 
 
 def stamp_wait(until: float) -> str:
     """A wait's end as a live relative timestamp ("in 20 seconds"), rounded up: read at any
     moment, it never says the wait is over before it is."""
-    return f"<t:{math.ceil(until)}:R>"
+    return stamp_until(until, "R")
 
 
 def window(period: Period, reset_hour: int, reset_weekday: int, now: float) -> Window:

@@ -27,7 +27,7 @@ from bot.moderation.models import (
     no_video_fits,
     short_of,
 )
-from bot.moderation.periods import stamp
+from bot.moderation.periods import stamp_until
 from bot.storage import Connection
 from bot.text import REASON_CHARS, quote
 
@@ -131,7 +131,7 @@ def personal_budget_short(
         "personal_budget_short_reference" if expected.up_to else "personal_budget_short",
         cost=stated_cost(expected),
         left=amount(left),
-        reset=stamp(facts.budget_window.end, "R"),
+        reset=stamp_until(facts.budget_window.end, "R"),
     )
 
 
@@ -142,7 +142,7 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
     if budget_spent(facts, limits):
         # Held for videos being made: one that fails or costs less gives credits back sooner.
         held = "_held" if facts.budget_held > 0 else ""
-        reset = stamp(facts.budget_window.end, "R")
+        reset = stamp_until(facts.budget_window.end, "R")
         left = credits_left(limits.monthly_budget or 0.0, facts.budget_committed)
         if left > CREDIT_TOLERANCE:
             # Some left, less than the cheapest video: said as what is left, as a server's is.

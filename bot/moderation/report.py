@@ -16,7 +16,7 @@ from bot.moderation.models import (
     Policy,
     Window,
 )
-from bot.moderation.periods import stamp
+from bot.moderation.periods import stamp, stamp_until
 from bot.moderation.rules import (
     allowed_again_at,
     as_standing,
@@ -98,11 +98,13 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         "period": this_period(facts),
     }
     if ends is not None:
-        lines.append(msg("quota_left_none_after", **left, ends=stamp(ends, "R")))
+        lines.append(msg("quota_left_none_after", **left, ends=stamp_until(ends, "R")))
     else:
         # Spent: the time a refusal gives (their own allowance may end before the period).
         again = (allowed_again_at(facts) if facts.left == 0 else None) or facts.window.end
-        lines.append(msg("quota_left", **left, reset=stamp(again, "R"), reset_at=stamp(again)))
+        lines.append(
+            msg("quota_left", **left, reset=stamp_until(again, "R"), reset_at=stamp_until(again))
+        )
         own_end = _own_allowance_changes_early(facts)
         if own_end is not None:
             lines.append(own_end)
@@ -119,7 +121,7 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         and (ends is None or ready_at < ends)
         and not budget_outlasts(facts, ready_at)
     ):
-        lines.append(msg("quota_cooldown", when=stamp(ready_at, "R")))
+        lines.append(msg("quota_cooldown", when=stamp_until(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if unavailable:
         lines.append(msg("quota_reserved", options=option_labels(unavailable)))
@@ -148,7 +150,7 @@ def _own_allowance_changes_early(facts: MemberFacts) -> Message | None:
         return None
     return msg(
         "quota_own_ends",
-        ends=stamp(override.expires_at, "R"),
+        ends=stamp_until(override.expires_at, "R"),
         left=plural("count_videos", max(after - facts.used, 0)),
         limit=after,
         period=this_period(facts),
@@ -190,7 +192,7 @@ def _override_text(override: MemberOverride) -> Message:
         member=f"<@{override.user_id}>",
         videos=videos,
         reason=preview(override.reason, LINE_REASON_CHARS),
-        until=stamp(override.expires_at),
+        until=stamp_until(override.expires_at),
     )
 
 
@@ -257,7 +259,7 @@ def _rule_lines(
                 used=credits_text(budget.spent),
                 held=credits_text(budget.held),
                 budget=credits_text(policy.monthly_budget),
-                reset=stamp(budget.window.end, "R"),
+                reset=stamp_until(budget.window.end, "R"),
             )
         )
     else:
@@ -284,8 +286,8 @@ def _limits_line(policy: Policy, everyone: int | None, now_window: Window) -> Me
     rules = {
         "period": _period(policy),
         "starts": starts_again(policy),
-        "reset": stamp(now_window.end, "R"),
-        "reset_at": stamp(now_window.end),
+        "reset": stamp_until(now_window.end, "R"),
+        "reset_at": stamp_until(now_window.end),
         "max_active": policy.max_active,
         "cooldown": cooldown_text(policy.cooldown_seconds),
     }
@@ -378,7 +380,7 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             source=msg(f"mod_source_{facts.allowance.source}"),
             period=this_period(facts),
             credits=amount(credits),
-            ends=stamp(ends, "R"),
+            ends=stamp_until(ends, "R"),
         )
     key = "mod_member_usage_over" if over else "mod_member_usage"
     # Spent, but their own allowance ends before the period, and the one after has room.
@@ -399,9 +401,9 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
         source=msg(f"mod_source_{facts.allowance.source}"),
         period=this_period(facts),
         credits=amount(credits),
-        reset=stamp(facts.window.end, "R"),
-        again=stamp(again, "R") if again is not None else "",
-        ends=stamp(_own_end(facts), "R"),
+        reset=stamp_until(facts.window.end, "R"),
+        again=stamp_until(again, "R") if again is not None else "",
+        ends=stamp_until(_own_end(facts), "R"),
     )
 
 

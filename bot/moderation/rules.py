@@ -10,7 +10,7 @@ from bot.i18n import Listed, Message, Plural, msg, plural
 from bot.jobs.models import Requester
 from bot.jobs.pricing import Estimate, amount, stated_cost
 from bot.moderation.models import CREDIT_TOLERANCE, MemberFacts
-from bot.moderation.periods import stamp
+from bot.moderation.periods import stamp_until
 from bot.moderation.words import BannedMatch, find_banned
 from bot.text import REASON_CHARS, credits_number, quote, resolution_label
 
@@ -185,21 +185,23 @@ def block_with_end(facts: MemberFacts, ends: float, reason: str, key: str) -> Me
         return msg(
             f"{key}_budget",
             reason=reason,
-            until=stamp(ends),
-            again=stamp(facts.budget_window.end, "R"),
+            until=stamp_until(ends),
+            again=stamp_until(facts.budget_window.end, "R"),
         )
     if spent_until is not None:
         return msg(
             f"{key}_spent",
             reason=reason,
-            until=stamp(ends),
+            until=stamp_until(ends),
             period=this_period(facts),
-            again=stamp(spent_until),
+            again=stamp_until(spent_until),
         )
     if cooled is not None:
         # The block ends inside the wait between videos: "again after that" would be refused.
-        return msg(f"{key}_cooldown", reason=reason, until=stamp(ends), again=stamp(cooled))
-    return msg(key, reason=reason, until=stamp(ends))
+        return msg(
+            f"{key}_cooldown", reason=reason, until=stamp_until(ends), again=stamp_until(cooled)
+        )
+    return msg(key, reason=reason, until=stamp_until(ends))
 
 
 @dataclass(frozen=True)
@@ -323,12 +325,17 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         }
         ends = own_allowance_ends_with_none_after(facts)
         if ends is not None:
-            return Refusal(msg("mod_quota_spent_none_after", **spent, ends=stamp(ends, "R")))
+            return Refusal(msg("mod_quota_spent_none_after", **spent, ends=stamp_until(ends, "R")))
         again = allowed_again_at(facts) or facts.window.end
         if budget_outlasts(facts, again):
             return Refusal(budget_spent_message(facts))
         return Refusal(
-            msg("mod_quota_spent", **spent, reset=stamp(again, "R"), reset_at=stamp(again))
+            msg(
+                "mod_quota_spent",
+                **spent,
+                reset=stamp_until(again, "R"),
+                reset_at=stamp_until(again),
+            )
         )
     if facts.active >= policy.max_active:
         return Refusal(
@@ -345,8 +352,8 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         ends = own_allowance_ends_with_none_after(facts)
         if ends is not None and ready_at >= ends:
             # Their own allowance ends before the wait does, and none follows: no time to give.
-            return Refusal(msg("mod_cooldown_none_after", ends=stamp(ends, "R")))
-        return Refusal(msg("mod_cooldown", when=stamp(ready_at, "R")))
+            return Refusal(msg("mod_cooldown_none_after", ends=stamp_until(ends, "R")))
+        return Refusal(msg("mod_cooldown", when=stamp_until(ready_at, "R")))
     if facts.budget_spent:
         return Refusal(budget_spent_message(facts))
     return None
@@ -361,7 +368,7 @@ def budget_outlasts(facts: MemberFacts, when: float) -> bool:
 def budget_spent_message(facts: MemberFacts) -> Message:
     """The server's monthly budget is used up, held for the videos being made, or what is
     left would pay for no video."""
-    reset = stamp(facts.budget_window.end, "R")
+    reset = stamp_until(facts.budget_window.end, "R")
     if facts.budget_left > CREDIT_TOLERANCE:
         return msg(
             "mod_budget_too_little_held" if facts.budget_held > 0 else "mod_budget_too_little",
@@ -387,6 +394,6 @@ def budget_short_refusal(facts: MemberFacts, expected: Estimate) -> Refusal | No
             "mod_budget_short_reference" if expected.up_to else "mod_budget_short",
             cost=stated_cost(expected),
             left=amount(left),
-            reset=stamp(facts.budget_window.end, "R"),
+            reset=stamp_until(facts.budget_window.end, "R"),
         )
     )

@@ -27,7 +27,7 @@ from bot.moderation.facts import (
     value_of,
 )
 from bot.moderation.models import BudgetUse, MemberFacts, MemberOverride, Policy, Window
-from bot.moderation.periods import budget_window, stamp
+from bot.moderation.periods import budget_window, stamp_until
 from bot.moderation.personal import hold_admissions
 from bot.moderation.rules import option_labels
 from bot.storage import Connection, Database
@@ -515,7 +515,7 @@ class ModerationStore:
                 "reason": quote(reason, REASON_CHARS),
             }
             if expires_at is not None:
-                key, values["until"] = f"{key}_until", stamp(expires_at)
+                key, values["until"] = f"{key}_until", stamp_until(expires_at)
             change = msg(key, **values)
             # The setting it replaces, if that one still held.
             if before is not None and before[1] is not None and before[1] <= self._clock():
