@@ -747,6 +747,11 @@ class ModerationCog(
     ) -> None:
         """Once an option has roles, only members with one of them may use it."""
         label = option_label(option)
+        if role.is_default():
+            # Every member has @everyone: reserved for it, the option would be listed as
+            # reserved and restrict no one. Opening it to all is `options open`.
+            await answer_privately(interaction, msg("mod_option_everyone", option=label))
+            return
         change = await self.bot.moderation.store.reserve_option(
             self._actor(interaction), option, label, role.id
         )

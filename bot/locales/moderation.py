@@ -341,6 +341,11 @@ EN: dict[str, str] = {
         "{option} isn't reserved for {role}, so nothing was changed."
     ),
     "mod_option_already_reserved": "{role} may already use {option}, so nothing was changed.",
+    "mod_option_everyone": (
+        "Every member has @everyone, so reserving {option} for it restricts nothing, and nothing "
+        "was changed. To let every member use {option}, use {/videomod options open} without a "
+        "role; to reserve it, choose a role only some members have."
+    ),
     "mod_channel_already": "{channel} is already allowed, so nothing was changed.",
     "mod_channel_not_listed": (
         "{channel} isn't on the list, so nothing was changed. "
@@ -762,6 +767,7 @@ ZH: dict[str, str] = {
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 没有限定给 {role}，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",
+    "mod_option_everyone": "每个成员都有 @everyone，所以把 {option} 限定给它不会限制任何人，因此没有做任何更改。要让所有成员都能使用 {option}，请使用 {/videomod options open}，不选身份组；要限定它，请选择只有部分成员拥有的身份组。",
     "mod_channel_already": "{channel} 已经允许生成视频，因此没有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
@@ -1239,6 +1245,7 @@ ZH_TW: dict[str, str] = {
     "mod_option_not_reserved": "{option} 沒有限定給任何身分組，因此沒有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 沒有限定給 {role}，因此沒有做任何更改。",
     "mod_option_already_reserved": "{role} 已經可以使用 {option}，因此沒有做任何更改。",
+    "mod_option_everyone": "每個成員都有 @everyone，所以把 {option} 限定給它不會限制任何人，因此沒有做任何更改。要讓所有成員都能使用 {option}，請使用 {/videomod options open}，不選身分組；要限定它，請選擇只有部分成員擁有的身分組。",
     "mod_channel_already": "{channel} 已經允許生成影片，因此沒有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此沒有做任何更改。可用 `{/videomod limits show}` 檢視列表。",
     "mod_channels_already_all": "所有頻道都已允許生成影片，沒有做任何更改。",

@@ -849,6 +849,29 @@ async def test_everyone_cannot_be_the_moderator_role(tmp_path):
         assert policy.moderator_role_id == s.mods, "the real moderator role stays"
 
 
+async def test_reserving_an_option_for_everyone_is_refused_and_points_to_options_open(tmp_path):
+    """Every member has @everyone: 4K "reserved" for it would restrict nothing, yet it would be
+    confirmed, audited and listed as reserved. The moderator is told to use options open."""
+    async with server(tmp_path) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        everyone = role_option(s.world, s.world.discord.guild_id)
+        answer = await mod(s, "options restrict", option="resolution:4k", role=everyone)
+        assert "restricts nothing" in answer and "nothing was changed" in answer, answer
+        assert "/videomod options open" in answer, answer
+        zh = await command(
+            s.world,
+            "videomod options restrict",
+            user=s.owner,
+            locale="zh-CN",
+            option="resolution:4k",
+            role=everyone,
+        )
+        assert "@everyone" in zh and "没有做任何更改" in zh, zh
+        assert "4K" not in await mod(s, "limits show")
+        audit = await mod(s, "audit")
+        assert "4K" not in audit and audit.count("\n") == 0, "only the mod-log change"
+
+
 async def test_a_blocks_cancelled_jobs_name_the_member_in_the_mod_log_and_the_audit(tmp_path):
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
