@@ -115,6 +115,23 @@ def join_lines(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> 
     return fit(text, limit)
 
 
+def page_of(lines: Sequence[str], number: int, most: int, limit: int) -> tuple[list[str], int]:
+    """Page `number` (from 1) of `lines` cut into pages of whole lines, at most `most` lines
+    and `limit` characters each (a line longer than a page alone is cut to fit), and how many
+    pages `lines` fill. Every line is on one page: a page cut short by "…and N more" would
+    leave those N on none."""
+    pages: list[list[str]] = []
+    size = 0
+    for line in lines:
+        shown = fit(line, limit)
+        if not pages or len(pages[-1]) == most or size + 1 + len(shown) > limit:
+            pages.append([])
+            size = -1
+        pages[-1].append(shown)
+        size += 1 + len(shown)
+    return (pages[number - 1] if number <= len(pages) else []), len(pages)
+
+
 # Marks that end a quoted sentence by themselves: "?" and "!", half and full width, and the
 # ellipsis that marks a cut.
 _OWN_SENTENCE_ENDS = ("?", "!", "\uff1f", "\uff01", "\u2026")

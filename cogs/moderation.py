@@ -24,7 +24,6 @@ from bot.jobs.pricing import amount
 from bot.moderation.models import MemberFacts, Period, Policy
 from bot.moderation.periods import quota_window, stamp_until
 from bot.moderation.report import (
-    audit_lines,
     cooldown_text,
     job_lines,
     member_month_line,
@@ -52,7 +51,8 @@ from bot.text import (
     fit,
     quote,
 )
-from cogs._answers import answer_privately
+from cogs._answers import answer_privately, send_privately
+from cogs._audit import AUDIT_PAGES, audit_answer
 from cogs._bans import banned, bans_missed
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
@@ -965,12 +965,25 @@ class ModerationCog(
             await places_move_up(self.bot, cancelled, outcome)
 
     @app_commands.command(name="audit", description="Recent moderator changes")
-    async def audit(self, interaction: Interaction) -> None:
-        """The audit trail, newest first."""
-        rows = await self.bot.moderation.store.recent_audit(
-            self._actor(interaction).guild_id, LISTED_JOBS
+    @app_commands.describe(
+        member="Only changes by or about this member",
+        page="1 for the newest changes, 2 for older ones, and so on",
+    )
+    async def audit(
+        self,
+        interaction: Interaction,
+        member: discord.User | None = None,
+        page: app_commands.Range[int, 1, AUDIT_PAGES] = 1,
+    ) -> None:
+        """The audit trail, newest first, a page at a time."""
+        answer = await audit_answer(
+            self.bot.moderation.store,
+            self._actor(interaction).guild_id,
+            member.id if member is not None else None,
+            page,
+            str(interaction.locale),
         )
-        await show_privately(interaction, audit_lines(rows))
+        await send_privately(interaction, answer)
 
     # ------------------------------------------------------------------ service and setup
 

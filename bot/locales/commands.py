@@ -150,4 +150,6 @@ OPTION_NAMES: tuple[str, ...] = (
     "mode",
     "video",
     "job",
+    "member",
+    "page",
 )

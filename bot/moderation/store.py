@@ -355,12 +355,19 @@ class ModerationStore:
         )
         return user_id, key
 
-    async def recent_audit(self, guild_id: int, limit: int) -> list[AuditRow]:
-        """The newest recorded changes."""
+    async def recent_audit(
+        self, guild_id: int, limit: int, user_id: int | None = None
+    ) -> list[AuditRow]:
+        """The newest recorded changes; with `user_id`, those by or about that member (every
+        change names a member as a mention, `<@id>`, which no other id's mention contains)."""
+        member_filter = "" if user_id is None else " AND (moderator_id = ? OR detail LIKE ?)"
+        params: tuple[int | str, ...] = (
+            (guild_id,) if user_id is None else (guild_id, user_id, f"%<@{user_id}>%")
+        )
         rows = await self._db.fetch_all(
-            "SELECT moderator_id, action, detail, created_at FROM mod_audit WHERE guild_id = ?"
-            " ORDER BY id DESC LIMIT ?",
-            (guild_id, limit),
+            "SELECT moderator_id, action, detail, created_at FROM mod_audit"
+            f" WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            (*params, limit),
         )
         return [AuditRow(row[0], _decode(row[1], json.loads(row[2])), row[3]) for row in rows]
 

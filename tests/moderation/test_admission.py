@@ -617,6 +617,21 @@ async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
     assert "1 second between videos" in rows[1].change.render("en-US")
 
 
+async def test_one_members_audit_holds_the_changes_by_or_about_them_only(moderation):
+    """Member 42's changes, on either database: not those about 421 (whose mention starts as
+    42's does), nor another moderator's about someone else."""
+    await moderation.store.set_member_limit(MOD, 421, 0, "spam", None)
+    await moderation.store.set_member_limit(MOD, 42, 0, "spam", None)
+    await moderation.store.set_member_limit(Actor(GUILD, 42), 7, 3, "trusted", None)
+    await moderation.store.set_member_limit(Actor(GUILD, 8), 9, 3, "trusted", None)
+    rows = await moderation.store.recent_audit(GUILD, 10, 42)
+    assert [(row.moderator_id, row.change.values["member"]) for row in rows] == [
+        (42, "<@7>"),
+        (99, "<@42>"),
+    ]
+    assert len(await moderation.store.recent_audit(GUILD, 10)) == 4
+
+
 async def test_a_command_seen_twice_makes_one_job_and_its_echo_is_not_told_it_used_all(
     store, moderation, clock, db
 ):

@@ -1,0 +1,64 @@
+"""`/videomod audit`: the moderators' changes, newest first, in pages that each fit a message.
+
+A page holds what fits in one message, up to `AUDIT_PAGE` changes, so a change is never left
+out for length (as "…and 11 more" would, with nowhere to read those 11). Pages are counted
+from the newest change, in the reader's language (a Chinese page may hold a change more).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.i18n import Message, msg
+from bot.moderation.report import audit_lines
+from bot.text import MESSAGE_CONTENT, page_of
+
+if TYPE_CHECKING:
+    from bot.moderation.store import ModerationStore
+
+# The most changes on one page (fewer when they are long).
+AUDIT_PAGE = 15
+# The last page that may be asked for: reading one renders every change before it.
+AUDIT_PAGES = 100
+
+
+def _title(member: int | None, page: int) -> Message | None:
+    """The first line: which changes these are (none on the first page of all of them)."""
+    if member is None:
+        return msg("mod_audit_page", page=page) if page > 1 else None
+    if page > 1:
+        return msg("mod_audit_member_page", member=f"<@{member}>", page=page)
+    return msg("mod_audit_member", member=f"<@{member}>")
+
+
+def _older(member: int | None, page: int) -> Message:
+    """The last line, when older changes are on page `page`: how to read them."""
+    if member is None:
+        return msg("mod_audit_older", next=page)
+    return msg("mod_audit_older_member", member=f"<@{member}>", next=page)
+
+
+async def audit_answer(
+    store: ModerationStore, guild_id: int, member: int | None, page: int, locale: str
+) -> str:
+    """Page `page` of the server's changes (by or about `member` only, if given)."""
+    # Pages 1 to `page` hold at most `page * AUDIT_PAGE` changes: one more tells of older ones.
+    rows = await store.recent_audit(guild_id, page * AUDIT_PAGE + 1, member)
+    if not rows:
+        if member is None:
+            return msg("mod_audit_empty").render(locale)
+        return msg("mod_audit_member_empty", member=f"<@{member}>").render(locale)
+    # Room for the changes left by the longest title and last line, whatever the page: every
+    # page is then cut the same way whichever one is asked for.
+    framing = [_title(member, AUDIT_PAGES), _older(member, AUDIT_PAGES + 1)]
+    room = MESSAGE_CONTENT - sum(len(line.render(locale)) + 1 for line in framing if line)
+    changes = [line.render(locale) for line in audit_lines(rows)]
+    shown, pages = page_of(changes, page, AUDIT_PAGE, room)
+    if not shown:
+        # All of them were read (see above): `pages` is how many there are.
+        return msg("mod_audit_no_page", page=page, last=pages).render(locale)
+    title = _title(member, page)
+    lines = [*([title.render(locale)] if title else []), *shown]
+    if pages > page:
+        lines.append(_older(member, page + 1).render(locale))
+    return "\n".join(lines)
