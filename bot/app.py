@@ -82,6 +82,7 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.member",
     "cogs.references",
     "cogs.moderation",
+    "cogs.server_changes",
     "cogs.results",
     "cogs.confirm",
     "cogs.deleted_results",
@@ -188,8 +189,8 @@ class VideoBot(commands.AutoShardedBot):
         self.readiness = Readiness(self)
         self.observability: ObservabilityServer | None = None
         self._health_tried = False
-        # Set once every shard of this process had its first READY and `cogs.moderation` caught
-        # up the servers that removed the bot while it was down: the engine sends no video
+        # Set once every shard of this process had its first READY and `cogs.server_changes`
+        # caught up the servers that removed the bot while it was down: the engine sends no video
         # waiting in a server before (nothing billed for a server that removed the bot).
         self.servers_checked = asyncio.Event()
         self._shards_checked: set[int] = set()

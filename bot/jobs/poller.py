@@ -212,7 +212,7 @@ class Poller:
     ) -> None:
         self._store = store
         # Set once every shard of this process had its first READY and the removals it missed
-        # while the bot was down were caught up (`cogs.moderation`): until then, a job made in
+        # while the bot was down were caught up (`cogs.server_changes`): until then, a job made in
         # a server is not sent (it may be one that removed the bot: nothing is billed there).
         # The others (DMs, a member's own install) go at once. None: no wait (tests, benches).
         self._servers_ready = servers_ready
