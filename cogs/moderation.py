@@ -11,13 +11,11 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.balance import balance_line
-from bot.discord_refusals import closed_to_the_bot
 from bot.i18n import Message, msg, plural
 from bot.jobs.pricing import amount
 from bot.moderation.models import MemberFacts, Period, Policy
@@ -41,19 +39,17 @@ from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
 from bot.text import (
     CODE_CHARS,
     CREDIT_DECIMALS,
-    MESSAGE_CONTENT,
-    NO_MENTIONS,
     REASON_CHARS,
     code,
     credits_as_written,
     credits_number,
-    fit,
     quote,
 )
 from cogs._answers import answer_privately, send_privately
 from cogs._audit import AUDIT_PAGES, audit_answer
 from cogs._errors import Refusal, acknowledged_check
 from cogs._moderators import is_moderator
+from cogs._modlog import ModLogPosts
 from cogs._permissions import asked_for, missing_permissions
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
@@ -72,10 +68,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LISTED_JOBS = 15
-# How long a mod-log channel that refused the bot for good is left alone (seconds).
-MODLOG_REFUSED_FOR = 3600.0
-# How long a server's language read over REST is used (seconds): it changes rarely.
-SERVER_LOCALE_KEPT = 3600.0
 # How long mod-log posts still in flight when the cog unloads may take (seconds), then they
 # are cut off: one made after the stop's drain gets a moment, not Discord's 429 wait.
 LAST_MODLOG_POSTS = 0.5
@@ -176,18 +168,13 @@ class ModerationCog(
 
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
-        # Per server, the mod-log channel that refused a post for good (deleted, or the bot's
-        # access taken away) and until when it is left alone: every refused request counts
-        # toward Discord's ban of invalid requests. Setting the mod-log again ends it here; other
-        # processes try again after `MODLOG_REFUSED_FOR`.
-        self._refused_modlogs: dict[int, tuple[int, float]] = {}
-        # The language of servers read over REST, and until when it is used.
-        self._server_locales: dict[int, tuple[str, float]] = {}
+        # Posts the mod-log's events; a channel that refused the bot is left alone a while.
+        self._modlog = ModLogPosts(bot)
         super().__init__()
 
     async def cog_load(self) -> None:
         """Start posting mod-log events."""
-        self.bot.moderation.feed.connect(self._post_modlog)
+        self.bot.moderation.feed.connect(self._modlog.post)
 
     async def cog_unload(self) -> None:
         """Stop posting mod-log events, after the ones in flight, for a moment at most: the
@@ -261,78 +248,6 @@ class ModerationCog(
             return
         await answer_privately(interaction, change)
         self.bot.moderation.feed.emit(interaction.guild_id, change)
-
-    async def _post_modlog(self, guild_id: int | None, message: Message, skip: int | None) -> None:
-        """Post an event in the mod-log channel of one server, or of every server but `skip`."""
-        store = self.bot.moderation.store
-        if guild_id is None:
-            targets = [t for t in await store.modlog_channels() if t[0] != skip]
-        else:
-            channel_id = (await store.policy(guild_id)).modlog_channel_id
-            targets = [(guild_id, channel_id)] if channel_id is not None else []
-        for target_guild, channel_id in targets:
-            await self._post_in(target_guild, channel_id, message)
-
-    async def _post_in(self, guild_id: int, channel_id: int, message: Message) -> None:
-        """Post one event in one mod-log channel, in the server's language."""
-        refused = self._refused_modlogs.get(guild_id)
-        if refused is not None and refused[0] == channel_id and self.bot.clock() < refused[1]:
-            log.info(
-                "Mod-log channel %d of guild %d refuses the bot: not posted", channel_id, guild_id
-            )
-            return
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        try:
-            locale = await self._server_locale(guild_id)
-            text = fit(message.render(locale), MESSAGE_CONTENT)
-            await channel.send(text, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as error:
-            for_good = closed_to_the_bot(error)
-            if for_good:
-                until = self.bot.clock() + MODLOG_REFUSED_FOR
-                self._refused_modlogs[guild_id] = (channel_id, until)
-            log.warning(
-                "Could not post to the mod-log channel %d of guild %d (%s)%s",
-                channel_id,
-                guild_id,
-                error,
-                "; not posting there for an hour, or until a moderator sets the mod-log again"
-                if for_good
-                else "",
-            )
-        except (aiohttp.ClientError, TimeoutError) as error:
-            # One server's miss: an alert for every server goes on to the next.
-            log.warning(
-                "Could not reach Discord to post to the mod-log channel %d of guild %d (%s)",
-                channel_id,
-                guild_id,
-                type(error).__name__,
-            )
-
-    async def _server_locale(self, guild_id: int) -> str:
-        """The server's language. One this process has not seen on the gateway (on another
-        process's shard, or not yet) is read over REST, once a while: an alert raised here (a
-        402, the balance) is for every server. Raises what says the server is gone."""
-        guild = self.bot.get_guild(guild_id)
-        if guild is not None and not guild.unavailable:
-            return str(guild.preferred_locale)
-        known = self._server_locales.get(guild_id)
-        now = self.bot.clock()
-        if known is not None and now < known[1]:
-            return known[0]
-        try:
-            fetched = await self.bot.fetch_guild(guild_id, with_counts=False)
-        except discord.HTTPException as error:
-            if closed_to_the_bot(error):
-                raise  # the bot left it: its mod-log refuses the post too
-            log.info("Guild %d: language not read (%s); posting in English", guild_id, error)
-            return "en-US"
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.info("Guild %d: language not read (%r); posting in English", guild_id, error)
-            return "en-US"
-        locale = str(fetched.preferred_locale)
-        self._server_locales[guild_id] = (locale, now + SERVER_LOCALE_KEPT)
-        return locale
 
     # ------------------------------------------------------------------ limits
 
@@ -870,7 +785,7 @@ class ModerationCog(
             return
         if channel is not None:
             # The bot may post there now (checked above): a refusal it met before is over.
-            self._refused_modlogs.pop(actor.guild_id, None)
+            self._modlog.refused_modlogs.pop(actor.guild_id, None)
             change = msg("change_modlog", moderator=actor.mention, channel=channel.mention)
         else:
             change = msg("change_modlog_off", moderator=actor.mention)
@@ -882,7 +797,7 @@ class ModerationCog(
         await self._changed(interaction, changed, msg("mod_policy_unchanged"))
         if changed and before is not None and (channel is None or channel.id != before):
             # Said where the moderators were reading, or silencing it would go unseen there.
-            await self._post_in(actor.guild_id, before, change)
+            await self._modlog.post_in(actor.guild_id, before, change)
 
     @app_commands.command(name="modrole", description="A role that may use /videomod")
     @app_commands.describe(role="The moderator role (leave out to remove it)")

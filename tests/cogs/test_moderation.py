@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
-from cogs.moderation import MODLOG_REFUSED_FOR
+from cogs._modlog import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import PERM_ALL, FakeDiscord
