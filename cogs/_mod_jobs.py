@@ -1,0 +1,145 @@
+"""`/videomod usage`, `jobs`, `cancel` and `audit`: who used how much, members' jobs, and the
+moderators' changes."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.balance import balance_line
+from bot.i18n import msg
+from bot.moderation.periods import quota_window
+from bot.moderation.report import (
+    job_lines,
+    member_month_line,
+    month_credit_lines,
+    server_month_line,
+    usage_lines,
+)
+from cogs._answers import answer_privately, send_privately
+from cogs._audit import AUDIT_PAGES, audit_answer
+from cogs._private import (
+    MODERATOR_CANCEL_KEYS,
+    moderator_too_late,
+    places_move_up,
+    requester_of,
+    show_privately,
+)
+from cogs._videomod import Interaction, ModerationCommands
+
+log = logging.getLogger(__name__)
+
+LISTED_JOBS = 15
+LISTED_MEMBERS = 10
+
+
+class JobCommands(ModerationCommands):
+    """Reading the server's use and jobs, and cancelling one."""
+
+    @app_commands.command(name="usage", description="Top members this period, or one member")
+    @app_commands.describe(member="One member's standing and recent jobs")
+    async def usage(self, interaction: Interaction, member: discord.User | None = None) -> None:
+        """Who used how much this period."""
+        guild_id = self._actor(interaction).guild_id
+        store = self.bot.moderation.store
+        # Credits are counted over the calendar month (UTC), as the monthly budget is.
+        use = await store.budget_used(guild_id)
+        month = use.window
+        if member is None:
+            policy = await store.policy(guild_id)
+            window = quota_window(policy, self.bot.clock())
+            rows = await store.top_usage(guild_id, window, LISTED_MEMBERS)
+            spenders = await store.top_credits(guild_id, month, LISTED_MEMBERS)
+            await show_privately(
+                interaction,
+                [
+                    *usage_lines(policy, window, rows),
+                    *month_credit_lines(policy, use, spenders),
+                    balance_line(self.bot.balance.latest),
+                ],
+            )
+            return
+        facts = await store.facts(requester_of(interaction, member))
+        month_credits = await store.credits_of(guild_id, member.id, month)
+        jobs = await store.recent_jobs(guild_id, member.id, LISTED_MEMBERS)
+        owner_block = await self._owner_block(member)
+        await show_privately(
+            interaction,
+            [
+                *([owner_block] if owner_block is not None else []),
+                await self._standing(interaction, member, facts),
+                member_month_line(member.id, month_credits, month),
+                server_month_line(facts.policy, use),
+                *job_lines(jobs),
+            ],
+        )
+
+    @app_commands.command(name="jobs", description="Recent jobs in this server and their state")
+    @app_commands.describe(member="Only this member's jobs")
+    async def jobs(self, interaction: Interaction, member: discord.User | None = None) -> None:
+        """The newest jobs, privately."""
+        jobs = await self.bot.moderation.store.recent_jobs(
+            self._actor(interaction).guild_id, member.id if member else None, LISTED_JOBS
+        )
+        await show_privately(interaction, job_lines(jobs))
+
+    @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
+    @app_commands.describe(job="The job number, e.g. 12 (see /videomod jobs)")
+    async def cancel(self, interaction: Interaction, job: int) -> None:
+        """Never post the job (one made but not posted yet too); it stops counting only if
+        APIMart never had it. Member told."""
+        actor = self._actor(interaction)
+        found = await self.bot.moderation.store.job_owner(actor.guild_id, job)
+        if found is None:
+            await answer_privately(interaction, msg("mod_job_not_found", job_id=job))
+            return
+        owner, state = found
+        # A video made but not posted yet (its upload failing, say) is withheld too, as a block
+        # withholds it: "never post it" is what a moderator asks, and it is still to come.
+        outcome = await self.bot.store.cancel(
+            job,
+            reason_key="cancelled_by_moderator",
+            now=self.bot.clock(),
+            member_told=False,
+            unposted_too=True,
+        )
+        if outcome is None:
+            await answer_privately(interaction, moderator_too_late(job, state))
+            return
+        log.info("Job %d cancelled by moderator %d (%s)", job, actor.moderator_id, outcome.value)
+        self.bot.poller.wake()  # tells the member in the channel
+        change = msg(
+            MODERATOR_CANCEL_KEYS[outcome],
+            moderator=actor.mention,
+            job_id=job,
+            member=f"<@{owner}>",
+        )
+        await self._changed(
+            interaction, await self.bot.moderation.store.record(actor, change), change
+        )
+        cancelled = await self.bot.store.get(job)
+        if cancelled is not None:
+            await places_move_up(self.bot, cancelled, outcome)
+
+    @app_commands.command(name="audit", description="Recent moderator changes")
+    @app_commands.describe(
+        member="Only changes by or about this member",
+        page="1 for the newest changes, 2 for older ones, and so on",
+    )
+    async def audit(
+        self,
+        interaction: Interaction,
+        member: discord.User | None = None,
+        page: app_commands.Range[int, 1, AUDIT_PAGES] = 1,
+    ) -> None:
+        """The audit trail, newest first, a page at a time."""
+        answer = await audit_answer(
+            self.bot.moderation.store,
+            self._actor(interaction).guild_id,
+            member.id if member is not None else None,
+            page,
+            str(interaction.locale),
+        )
+        await send_privately(interaction, answer)
