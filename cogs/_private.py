@@ -100,7 +100,7 @@ MODERATOR_CANCEL_KEYS = {
     CancelOutcome.REFUNDED: "change_job_cancelled",
     CancelOutcome.COUNTED: "change_job_cancelled_counted",
     CancelOutcome.WHEN_SENT: "change_job_cancelled_when_sent",
-    # `/videomod cancel` only: a video made but not posted yet is withheld, as a block does.
+    # A moderator's cancel only: a video made but not posted yet is withheld, as a block does.
     CancelOutcome.WITHHELD: "change_job_cancelled_withheld",
 }
 
@@ -114,8 +114,14 @@ async def cancel_or_say_why_not(
     if job.cancelled:
         await answer_privately(interaction, msg("cancel_already", job_id=job.id))
         return None
+    # A moderator's press stops a video made but not posted yet too (its upload under way,
+    # say), as `/videomod cancel` does; a member's own cancel comes too late for it.
     outcome = await bot.store.cancel(
-        job.id, reason_key=reason_key, now=bot.clock(), member_told=member_told
+        job.id,
+        reason_key=reason_key,
+        now=bot.clock(),
+        member_told=member_told,
+        unposted_too=reason_key == "cancelled_by_moderator",
     )
     if outcome is None:
         # Read again: a cancel a moment ago (a double click) is no "already finished".

@@ -245,3 +245,29 @@ async def test_a_moderator_pressing_cancel_on_a_finished_job_is_not_sent_to_vide
         assert "Job #1 is done, so it can no longer be cancelled" in answer["content"], answer
         assert "/videos status" not in answer["content"]
         assert not (await world.bot.store.get(1)).cancelled
+
+
+async def test_a_moderator_pressing_cancel_while_the_video_is_fetched_withholds_it(tmp_path):
+    """APIMart finished the member's video and the bot is fetching it to post (the Cancel
+    button still on the status). A moderator's press does what /videomod cancel does then: the
+    video is withheld (never posted, still counts), not refused as "done, so it can no longer
+    be cancelled" a moment before it is posted."""
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world, fake = s.world, s.world.discord
+        await video(world, prompt="an abusive video")
+        status = await status_with_button(world)
+        world.api.stall_next(2)  # the result's download hangs a while
+        world.api.last_task.complete()
+        world.bot.poller.wake()
+        await world.api.wait_for_downloads(1)  # begun, and stalled
+        answer = await click_cancel(world, status, user=s.owner)
+        assert answer["flags"] & EPHEMERAL
+        assert "can no longer be cancelled" not in answer["content"], answer
+        assert "won't be posted" in answer["content"], answer
+        assert "still counts" in answer["content"], answer
+        notice = await fake.wait_for_message(
+            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+        )
+        assert "a moderator cancelled it" in shown_text(notice)
+        await asyncio.sleep(0.5)
+        assert not any(m.get("attachments") for m in fake.messages()), "never posted"
