@@ -102,6 +102,8 @@ def asks_about_itself(words: Sequence[str]) -> bool:
 # Traditional one is read so first); "it" (它), "this" (这个) and "the robot" are the bot too.
 _ZH_YOU = r"(?:你们|你|您|这个机器人|这机器人|机器人|这个bot|bot|这个|这|它)"
 _ZH_BOT_YOU = r"(?:你们|你|您|这个机器人|这机器人|机器人|这个bot|bot)"  # as `_BOT_YOU`
+# "This" or "it" alone: a picture or a scene as much as the bot.
+_ZH_THIS = r"(?:这个|这|它)"
 _ZH_WHO = r"(?:谁|哪个公司|哪家公司|什么公司|哪个团队|哪位|什么人)"
 _ZH_MADE = r"(?:做|制作|开发|写|编写|创造|创建|发明|训练|搭建|造|设计|运营|维护|弄)(?:出来)?"
 _ZH_MAKER = r"(?:作者|开发者|创造者|制作者|制作人|主人|开发人员|设计者|老板|创始人|开发商)"
@@ -126,7 +128,9 @@ _CHINESE = (
     rf"{_ZH_YOU}(?:到底)?是(?:谁|什么|啥)(?:东西|机器人|bot|ai)?",
     r"(?:你|您)(?:叫|的名字(?:是|叫)?)(?:什么|啥)(?:名字)?",
     r"(?:你|您)?(?:能|可以)?(?:先)?(?:介绍一下|介绍下|自我介绍)(?:一下)?(?:你|您)?(?:自己)?",
-    rf"{_ZH_YOU}(?:是|是不是){_ZH_BEING}(?:还是{_ZH_BEING})?",
+    rf"{_ZH_BOT_YOU}(?:是|是不是){_ZH_BEING}(?:还是{_ZH_BEING})?",
+    # "这是机器人吗": asked; "这是一个机器人" says what a picture holds (`_THIS_IS_SAID`).
+    rf"{_ZH_THIS}(?:是不是{_ZH_BEING}(?:还是{_ZH_BEING})?|是{_ZH_BEING}(?:还是{_ZH_BEING}|[吗么吧嘛]))",
     # which model makes the videos
     rf"(?:{_ZH_YOU}|视频|这个视频)?是?(?:用|使用|基于|靠)(?:的|了)?是?{_ZH_WHICH}{_ZH_TECH}?"
     rf"(?:{_ZH_MAKING}的?(?:视频)?)?的?",
@@ -154,6 +158,9 @@ _ZH_BEFORE = (
 # A particle after it ("吗", "呀"); "么" too, as in "你是机器人么".
 _ZH_AFTER = r"[吗嘛呢吧啊呀啦哦喔么]*"
 _CHINESE_QUESTION = re.compile(f"{_ZH_BEFORE}(?:{'|'.join(_CHINESE)}){_ZH_AFTER}")
+# "This is a robot" with its question mark (stripped below with the other punctuation): asked.
+_THIS_IS_SAID = re.compile(f"{_ZH_BEFORE}{_ZH_THIS}是{_ZH_BEING}{_ZH_AFTER}")
+_QUESTION_MARKS = ("?", "\uff1f")
 _NOT_SAID = re.compile(r"[\s\W_]+")  # spaces and punctuation, which change no question
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -165,4 +172,7 @@ def asks_about_itself_in_chinese(prompt: str) -> bool:
     if not _HAN.search(prompt) or _KANA.search(prompt):
         return False  # no Chinese, or Japanese: left to the other rules
     text = _NOT_SAID.sub("", in_simplified_words(prompt))
-    return _CHINESE_QUESTION.fullmatch(text) is not None
+    if _CHINESE_QUESTION.fullmatch(text) is not None:
+        return True
+    asked = prompt.rstrip().endswith(_QUESTION_MARKS)
+    return asked and _THIS_IS_SAID.fullmatch(text) is not None

@@ -1060,3 +1060,30 @@ def test_who_are_you_said_by_someone_in_a_scene_is_a_prompt(text):
 def test_who_are_you_put_to_the_bot_after_a_greeting_still_gets_the_help(text):
     """A greeting, "请问" or the bot's name before the question leaves it a question."""
     assert is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这是一个机器人",
+        "它是一个机器人",
+        "這是一個機器人",
+        "它是一個機器人",
+        "它是一个人工智能",
+        "这是一个程序",
+        "这是一个人",
+    ],
+)
+def test_this_is_a_robot_said_not_asked_is_a_prompt(text):
+    """ "This is a robot" (这是一个机器人) says what a picture or scene holds, as "this is a
+    robot" does in English: only asked (吗, 是不是, 还是, a question mark) is it about the bot."""
+    assert not is_bare_prompt(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这是机器人吗", "这是一个机器人\uff1f", "它是真人还是机器人", "这是不是ai", "這是真人嗎"],
+)
+def test_is_this_a_robot_asked_still_gets_the_help(text):
+    """The same words asked are a question about the bot."""
+    assert is_bare_prompt(text)
