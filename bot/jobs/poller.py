@@ -740,6 +740,8 @@ class Poller:
             )
 
     async def _deliver_one(self, job: Job) -> None:
+        if await self._withheld_for_ban(job):
+            return
         channel = job.requester.channel_id
         if self._delivering.get(channel, 0) >= self._per_channel:
             # That channel is slow (Discord 429s, say): leave workers for the other channels.
@@ -811,6 +813,30 @@ class Poller:
             if posted and await self._withdrawn_as_withheld(job, result):
                 posted = False
             await self._store.end_lost_claim(job, result.message_id if posted else None)
+
+    async def _withheld_for_ban(self, job: Job) -> bool:
+        """Whether the job's video, about to be posted, was withheld because its member's ban
+        (as saved) reaches it: one the ban's cancels missed (the process stopped between the
+        ban's write and theirs, or the database failed them). Withheld as the ban's cancel
+        would have (`JobStore.cancel`'s `unposted_too`): never posted, still counted, and its
+        notice posted instead, by the next claim."""
+        if job.cancelled or job.state is not JobState.COMPLETED or job.delivered_at is not None:
+            return False  # a notice, or a post already written down
+        if job.requester.guild_id is None or not await self._store.ban_reaches(job):
+            return False
+        outcome = await self._store.cancel(
+            job.id,
+            reason_key="cancelled_by_ban",
+            now=self._clock(),
+            member_told=False,
+            unposted_too=True,
+        )
+        if outcome is None:
+            return False  # cancelled meanwhile: this claim is lost, and its delivery says so
+        log.info("Job %d: its member's ban reaches it; its video is withheld", job.id)
+        await self._store.end_lost_claim(job, None)
+        self.wake()
+        return True
 
     async def _show_last_status(self, job: Job, result: DeliveryResult) -> None:
         """The status's last edit, now that the job reads as told: a progress edit another

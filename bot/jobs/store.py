@@ -670,6 +670,13 @@ class JobStore:
             members.setdefault(int(guild_id), []).append(int(user_id))
         return members
 
+    async def ban_reaches(self, job: Job) -> bool:
+        """Whether a ban of the job's member, as saved, reaches the job (`BANNED_JOB`)."""
+        row = await self._db.fetch_one(
+            f"SELECT 1 FROM jobs WHERE id = ? AND {BANNED_JOB}", (job.id, BAN_REACH)
+        )
+        return row is not None
+
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:
         cancelled outright, and it stops counting."""

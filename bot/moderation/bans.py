@@ -3,7 +3,8 @@
 A ban cancels what the member has running there (`cogs._private.cancel_for_ban`). It is also
 written down (`mod_bans`), under the member's admission lock, so nothing slips past it: a
 request Discord sent before the ban and the bot saves after it is refused, and a job the ban's
-cancels missed (a stop, a dropped connection between them) is not sent when its turn comes.
+cancels missed (a stop, a dropped connection between them) is not sent when its turn comes,
+nor its video posted once made (`Poller._withheld_for_ban`).
 The unban deletes the row. An unban the bot did not hear (it was down) would leave the row for
 good, so a ban reaches only what was asked up to `BAN_REACH` after it: Discord lets a banned
 member ask nothing more in the server, and anything asked later came after an unban.

@@ -459,3 +459,41 @@ async def test_a_gateway_that_never_readies_holds_servers_videos_a_minute_at_mos
         assert len(api.submits) == sent_before + 2, "each sent once"
         capped = [r for r in caplog.records if "not every shard" in r.getMessage()]
         assert len(capped) == 1, capped
+
+
+async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_restart(
+    tmp_path, monkeypatch
+):
+    """Carol's #1 is rendering at APIMart when she is banned; the ban is saved, then the
+    process dies before its cancels run (a crash between the two writes). The bot cannot read
+    the server's bans (no Ban Members, which it never asks for). The saved ban is read at the last
+    look before the video is posted: APIMart finishes #1 after the restart, its video is never
+    posted (it counts), and the channel reads that a moderator cancelled it."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = NEVER_DONE
+        carol = fake.add_member("carol")
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await _asked_while_apimart_is_busy(
+                fake, guild_id=fake.guild_id, channel_id=fake.channel_id, user=carol
+            )
+            await api.wait_for_polls(1)
+            crashed = asyncio.Event()
+
+            async def crash(*args, **kwargs):
+                crashed.set()
+                raise ConnectionResetError("the process dies here")
+
+            monkeypatch.setattr(world.bot.store, "cancel_unfinished", crash)
+            await fake.ban_member(carol)
+            await asyncio.wait_for(crashed.wait(), 10)
+        monkeypatch.undo()
+        api.last_task.complete()
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            notice = await fake.wait_for_message(
+                predicate=lambda m: "Job #1 was cancelled" in shown_text(m), timeout=10
+            )
+            assert "a moderator cancelled it" in shown_text(notice), shown_text(notice)
+            await asyncio.sleep(0.5)
+            assert not any(m.get("attachments") for m in fake.messages()), "never posted"
+            job = await world.bot.store.get(1)
+            assert job.cancel_reason_key == "cancelled_by_ban"

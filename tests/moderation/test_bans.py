@@ -64,3 +64,15 @@ async def test_a_ban_refuses_what_is_asked_within_its_reach_and_an_unban_ends_it
     assert await refusal(store, moderation, clock) == "mod_banned_here"
     await moderation.lift_ban(GUILD, ALICE.user_id)
     assert await refusal(store, moderation, clock) is None
+
+
+async def test_a_saved_ban_reaches_the_jobs_its_member_asked_before_it(db, clock):
+    """The last look before a video is posted: Alice's job asked before her ban is reached;
+    Bob's is not, nor Alice's asked past the ban's reach (after an unban the bot missed)."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    hers, his = await record(store, moderation, clock), await record(store, moderation, clock, BOB)
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    assert await store.ban_reaches(hers) and not await store.ban_reaches(his)
+    clock.advance(BAN_REACH + 1)
+    later = await record(store, moderation, clock)
+    assert not await store.ban_reaches(later)
