@@ -9,6 +9,7 @@ around it aside): "a robot asking who made it, cinematic", "what can you do in s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -81,7 +82,14 @@ _ENGLISH = (
     # whether it costs money
     r"(?:do|will|would) (?:i|we) (?:have to |need to )?pay(?: for (?:it|this|videos|a video))?",
 )
-_ENGLISH_QUESTION = re.compile("|".join(_ENGLISH))
+
+
+# The large patterns here are compiled at their first use, by a mention or a DM: compiled at
+# import, they slowed the acknowledgement of a burst of /video, which never reads them (p99
+# of 200 at once about 0.24 s against 0.17-0.19 s, `python -m bench.realpath --ack-only`).
+@functools.cache
+def _english_question() -> re.Pattern[str]:
+    return re.compile("|".join(_ENGLISH))
 
 
 def asks_about_itself(words: Sequence[str]) -> bool:
@@ -95,7 +103,7 @@ def asks_about_itself(words: Sequence[str]) -> bool:
         end -= 1
     # "are you a bot": the bot addressed at the end may be what is asked about.
     asked = (" ".join(spelled[start:end]), " ".join(spelled[start:]))
-    return any(_ENGLISH_QUESTION.fullmatch(question) for question in asked)
+    return any(_english_question().fullmatch(question) for question in asked)
 
 
 # The same questions in Chinese, written in Simplified characters and mainland words (a
@@ -129,7 +137,7 @@ _CHINESE = (
     r"(?:你|您)(?:叫|的名字(?:是|叫)?)(?:什么|啥)(?:名字)?",
     r"(?:你|您)?(?:能|可以)?(?:先)?(?:介绍一下|介绍下|自我介绍)(?:一下)?(?:你|您)?(?:自己)?",
     rf"{_ZH_BOT_YOU}(?:是|是不是){_ZH_BEING}(?:还是{_ZH_BEING})?",
-    # "这是机器人吗": asked; "这是一个机器人" says what a picture holds (`_THIS_IS_SAID`).
+    # "这是机器人吗": asked; "这是一个机器人" says what a picture holds (`_this_is_said`).
     rf"{_ZH_THIS}(?:是不是{_ZH_BEING}(?:还是{_ZH_BEING})?|是{_ZH_BEING}(?:还是{_ZH_BEING}|[吗么吧嘛]))",
     # which model makes the videos
     rf"(?:{_ZH_YOU}|视频|这个视频)?是?(?:用|使用|基于|靠)(?:的|了)?是?{_ZH_WHICH}{_ZH_TECH}?"
@@ -157,9 +165,19 @@ _ZH_BEFORE = (
 )
 # A particle after it ("吗", "呀"); "么" too, as in "你是机器人么".
 _ZH_AFTER = r"[吗嘛呢吧啊呀啦哦喔么]*"
-_CHINESE_QUESTION = re.compile(f"{_ZH_BEFORE}(?:{'|'.join(_CHINESE)}){_ZH_AFTER}")
+
+
+@functools.cache
+def _chinese_question() -> re.Pattern[str]:
+    return re.compile(f"{_ZH_BEFORE}(?:{'|'.join(_CHINESE)}){_ZH_AFTER}")
+
+
 # "This is a robot" with its question mark (stripped below with the other punctuation): asked.
-_THIS_IS_SAID = re.compile(f"{_ZH_BEFORE}{_ZH_THIS}是{_ZH_BEING}{_ZH_AFTER}")
+@functools.cache
+def _this_is_said() -> re.Pattern[str]:
+    return re.compile(f"{_ZH_BEFORE}{_ZH_THIS}是{_ZH_BEING}{_ZH_AFTER}")
+
+
 _QUESTION_MARKS = ("?", "\uff1f")
 _NOT_SAID = re.compile(r"[\s\W_]+")  # spaces and punctuation, which change no question
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -172,7 +190,7 @@ def asks_about_itself_in_chinese(prompt: str) -> bool:
     if not _HAN.search(prompt) or _KANA.search(prompt):
         return False  # no Chinese, or Japanese: left to the other rules
     text = _NOT_SAID.sub("", in_simplified_words(prompt))
-    if _CHINESE_QUESTION.fullmatch(text) is not None:
+    if _chinese_question().fullmatch(text) is not None:
         return True
     asked = prompt.rstrip().endswith(_QUESTION_MARKS)
-    return asked and _THIS_IS_SAID.fullmatch(text) is not None
+    return asked and _this_is_said().fullmatch(text) is not None
