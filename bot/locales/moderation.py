@@ -784,7 +784,7 @@ ZH: dict[str, str] = {
     "mod_option_not_reserved": "{option} 没有限定给任何身份组，因此没有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 没有限定给 {role}，因此没有做任何更改。",
     "mod_option_already_reserved": "{role} 已经可以使用 {option}，因此没有做任何更改。",
-    "mod_option_everyone": "每个成员都有 @everyone，所以把 {option} 限定给它不会限制任何人，因此没有做任何更改。要让所有成员都能使用 {option}，请使用 {/videomod options open}，不选身份组；要限定它，请选择只有部分成员拥有的身份组。",
+    "mod_option_everyone": "每个成员都有 @everyone，把 {option} 限定给它不会限制任何人，因此没有做任何更改。要让所有成员都能使用 {option}，请使用 {/videomod options open}，不选身份组；要限定它，请选择只有部分成员拥有的身份组。",
     "mod_channel_already": "{channel} 已经允许生成视频，因此没有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此没有做任何更改。可用 `{/videomod limits show}` 查看列表。",
     "mod_channels_already_all": "所有频道都已允许生成视频，没有做任何更改。",
@@ -1042,7 +1042,7 @@ ZH_TW: dict[str, str] = {
     "mod_reference_video_length_reserved_fixed": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。如需不帶影片生成，請使用 {/video}。",
     "mod_no_allowance": "你在本伺服器的影片額度為 0，因此不能在這裡生成影片。如果你認為有誤，請聯絡管理員。",
     "mod_blocked": "管理員已禁止你在本伺服器生成影片（原因：{reason}）。如果你認為有誤，請聯絡管理員。",
-    "mod_banned_here": "你已被伺服器停權，這個影片不會生成：什麼都沒有送出，也不計入你的額度。",
+    "mod_banned_here": "你已被伺服器停權，這個影片不會生成：什麼都沒有傳送，也不計入你的額度。",
     "mod_blocked_until": (
         "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。之後即可再次生成影片。"
     ),
@@ -1272,7 +1272,7 @@ ZH_TW: dict[str, str] = {
     "mod_option_not_reserved": "{option} 沒有限定給任何身分組，因此沒有做任何更改。",
     "mod_option_not_reserved_for_role": "{option} 沒有限定給 {role}，因此沒有做任何更改。",
     "mod_option_already_reserved": "{role} 已經可以使用 {option}，因此沒有做任何更改。",
-    "mod_option_everyone": "每個成員都有 @everyone，所以把 {option} 限定給它不會限制任何人，因此沒有做任何更改。要讓所有成員都能使用 {option}，請使用 {/videomod options open}，不選身分組；要限定它，請選擇只有部分成員擁有的身分組。",
+    "mod_option_everyone": "每個成員都有 @everyone，把 {option} 限定給它不會限制任何人，因此沒有做任何更改。要讓所有成員都能使用 {option}，請使用 {/videomod options open}，不選身分組；要限定它，請選擇只有部分成員擁有的身分組。",
     "mod_channel_already": "{channel} 已經允許生成影片，因此沒有做任何更改。",
     "mod_channel_not_listed": "{channel} 不在列表中，因此沒有做任何更改。可用 `{/videomod limits show}` 檢視列表。",
     "mod_channels_already_all": "所有頻道都已允許生成影片，沒有做任何更改。",
