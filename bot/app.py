@@ -448,6 +448,7 @@ class VideoBot(commands.AutoShardedBot):
             clock=self.clock,
             on_progress=self._on_progress,
             on_account_refused=self.balance.read_soon,
+            on_ban_withheld=self._tell_ban_withheld,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
@@ -543,6 +544,13 @@ class VideoBot(commands.AutoShardedBot):
         """A job's news: its channel status message, or its private one through the interaction."""
         await self.status_messages.progress(job)
         await self.routes.progress(job)
+
+    async def _tell_ban_withheld(self, job: Job) -> None:
+        """A video withheld for its member's saved ban, told as the ban's cancels tell it."""
+        guild_id = job.requester.guild_id
+        if guild_id is not None:
+            by = self.user.id if self.user is not None else 0
+            await self.moderation.tell_ban_withheld(guild_id, job.requester.user_id, job.id, by)
 
     async def _announce_orphan(self, job: Job) -> None:
         """Post the status message of a job recorded by a command that did not get to it."""

@@ -209,8 +209,12 @@ class Poller:
         metrics: Metrics | None = None,
         on_account_refused: Callable[[], None] | None = None,
         servers_ready: asyncio.Event | None = None,
+        on_ban_withheld: Announcer | None = None,
     ) -> None:
         self._store = store
+        # A video withheld for its member's saved ban: its audit and mod-log line, as the ban's
+        # cancels would have written (the moderation side; the engine knows no mod-log).
+        self._on_ban_withheld = on_ban_withheld
         # Set once every shard of this process had its first READY and the removals it missed
         # while the bot was down were caught up (`cogs.server_changes`): until then, a job made in
         # a server is not sent (it may be one that removed the bot: nothing is billed there).
@@ -836,6 +840,11 @@ class Poller:
         log.info("Job %d: its member's ban reaches it; its video is withheld", job.id)
         await self._store.end_lost_claim(job, None)
         self.wake()
+        if self._on_ban_withheld is not None:
+            try:
+                await self._on_ban_withheld(job)
+            except Exception:
+                log.exception("Job %d: its ban's audit or mod-log line failed", job.id)
         return True
 
     async def _show_last_status(self, job: Job, result: DeliveryResult) -> None:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import Message, msg
+from bot.i18n import Listed, Message, msg
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, costs_more, expected_with
 from bot.moderation.bans import ban_refusal, lift_ban, record_ban
@@ -29,7 +29,7 @@ from bot.moderation.personal import (
     read_block,
 )
 from bot.moderation.rules import budget_short_refusal, first_refusal, member_refusal, standing
-from bot.moderation.store import ModerationStore
+from bot.moderation.store import Actor, ModerationStore
 from bot.storage import Connection, Database
 from bot.storage.base import SET_VALUE_SQL
 from bot.text import PROMPT_PREVIEW_CHARS, preview
@@ -203,6 +203,15 @@ class Moderation:
         """A member banned from a server: written down once their admission in flight
         committed (`bot.moderation.bans`); cancel what they have running after this."""
         await record_ban(self._db, guild_id, user_id, self._clock())
+
+    async def tell_ban_withheld(self, guild_id: int, user_id: int, job_id: int, by: int) -> None:
+        """The audit and mod-log line of a video withheld for its member's saved ban (the line
+        `cogs._private.cancel_for_ban` writes), with `by` (the bot) as who did it."""
+        member = f"<@{user_id}>"
+        withheld = msg("mod_block_cancelled_withheld", member=member, jobs=Listed([f"#{job_id}"]))
+        change = msg("change_member_banned_cancelled", member=member, cancelled=withheld)
+        await self.store.record(Actor(guild_id, by), change)
+        self.feed.emit(guild_id, change)
 
     async def lift_ban(self, guild_id: int, user_id: int) -> None:
         """The member's ban from the server was lifted."""

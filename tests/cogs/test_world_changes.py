@@ -468,11 +468,18 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
     process dies before its cancels run (a crash between the two writes). The bot cannot read
     the server's bans (no Ban Members, which it never asks for). The saved ban is read at the last
     look before the video is posted: APIMart finishes #1 after the restart, its video is never
-    posted (it counts), and the channel reads that a moderator cancelled it."""
+    posted (it counts), and the channel reads that a moderator cancelled it; the mod-log and
+    the audit name it, as the ban's cancels would have."""
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         api.default_plan = NEVER_DONE
         carol = fake.add_member("carol")
+        modlog = fake.add_text_channel("mod-log")
         async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await mod(
+                Server(world, 0, 0, modlog, 0, carol),
+                "modlog",
+                channel=channel_option(world, modlog),
+            )
             await _asked_while_apimart_is_busy(
                 fake, guild_id=fake.guild_id, channel_id=fake.channel_id, user=carol
             )
@@ -497,3 +504,8 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
             assert not any(m.get("attachments") for m in fake.messages()), "never posted"
             job = await world.bot.store.get(1)
             assert job.cancel_reason_key == "cancelled_by_ban"
+            logged = await modlog_message(Server(world, 0, 0, modlog, 0, carol), "banned")
+            assert f"<@{carol}> was banned" in logged["content"], logged["content"]
+            assert "made, so they still count: #1" in logged["content"], logged["content"]
+            audit = await world.db.fetch_all("SELECT id FROM mod_audit")
+            assert len(audit) == 2, "the mod-log channel set, and the ban's cancel"
