@@ -324,18 +324,7 @@ async def test_a_block_keeps_a_finished_video_not_yet_posted_from_being_posted(t
         world, fake = s.world, s.world.discord
         await video(world, prompt="an abusive video")
         status = await fake.wait_for_message(predicate=lambda m: "an abusive video" in m["content"])
-        refused = fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
-        world.api.last_task.complete()
-        clock.advance(60)  # the render
-        world.bot.poller.wake()
-
-        async def retry_written():
-            row = await world.db.fetch_one(
-                "SELECT delivery_attempts, lease_owner FROM jobs WHERE id = 1"
-            )
-            return row[0] == 1 and row[1] is None
-
-        await until(retry_written, "the failed post written down for a retry")
+        refused = await _made_but_its_first_post_failed(world, clock)
         assert refused.hits == 1
         answer = await mod(s, "block", member=user_option(world, s.alice), reason="abuse")
         assert f"blocked <@{s.alice}>" in answer
@@ -373,18 +362,7 @@ async def test_a_moderator_cancel_keeps_a_finished_video_not_yet_posted_from_bei
     async with server(tmp_path, plan=RENDERS_UNTIL_TOLD, clock=clock) as s:
         world, fake = s.world, s.world.discord
         await video(world, prompt="an abusive video")
-        fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
-        world.api.last_task.complete()
-        clock.advance(60)  # the render
-        world.bot.poller.wake()
-
-        async def retry_written():
-            row = await world.db.fetch_one(
-                "SELECT delivery_attempts, lease_owner FROM jobs WHERE id = 1"
-            )
-            return row[0] == 1 and row[1] is None
-
-        await until(retry_written, "the failed post written down for a retry")
+        await _made_but_its_first_post_failed(world, clock)
         answer = await mod(s, "cancel", job=1)
         assert f"cancelled job #1 of <@{s.alice}>" in answer, answer
         assert "won't be posted" in answer and "still counts" in answer, answer
@@ -434,3 +412,22 @@ async def test_a_block_takes_the_members_prompt_and_images_off_the_bots_messages
             assert face.url not in str(message), message
         assert who in shown_text(notice)
         assert prompt in await mod(s, "jobs"), "moderators still read what was asked"
+
+
+async def _made_but_its_first_post_failed(world, clock):
+    """APIMart finishes job #1 and Discord fails its first post (a 503): once the failure is
+    written down for a retry, the failure it met."""
+    fake = world.discord
+    refused = fake.fail_next("POST", rf"/channels/{fake.channel_id}/messages", status=503)
+    world.api.last_task.complete()
+    clock.advance(60)  # the render
+    world.bot.poller.wake()
+
+    async def retry_written():
+        row = await world.db.fetch_one(
+            "SELECT delivery_attempts, lease_owner FROM jobs WHERE id = 1"
+        )
+        return row[0] == 1 and row[1] is None
+
+    await until(retry_written, "the failed post written down for a retry")
+    return refused
