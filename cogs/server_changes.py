@@ -74,6 +74,24 @@ class ServerChangesCog(commands.Cog):
         if not bot.intents.guilds:
             bot.shard_checked(shard_id)
             return  # no server would be known: every one would look gone
+        try:
+            await self._catch_up(shard_id)
+        except Exception:
+            if not bot.closing:
+                raise
+            # A stop closes the database under it: the next start catches up again.
+            log.info(
+                "Shard %d: the catch-up of removals and bans was cut short by the stop", shard_id
+            )
+            return
+        # Only now may the engine send this shard's servers' videos (`VideoBot.shard_checked`):
+        # one due at the start would otherwise be sent before its server was judged. (Not if
+        # this failed: the engine's cap on that wait sends them.)
+        bot.shard_checked(shard_id)
+
+    async def _catch_up(self, shard_id: int) -> None:
+        """The removals and bans of this shard's servers the bot missed while it was down."""
+        bot = self.bot
         shard_count = bot.shard_count or 1
         for guild_id in await bot.store.guilds_with_waiting_jobs():
             if (guild_id >> 22) % shard_count != shard_id:
@@ -81,10 +99,6 @@ class ServerChangesCog(commands.Cog):
             if bot.get_guild(guild_id) is None:
                 await self._removed_from(guild_id, while_away=True)
         await bans_missed(bot, shard_id)
-        # Only now may the engine send this shard's servers' videos (`VideoBot.shard_checked`):
-        # one due at the start would otherwise be sent before its server was judged. (Not if
-        # this failed: the engine's cap on that wait sends them.)
-        bot.shard_checked(shard_id)
 
     async def _removed_from(self, guild_id: int, *, while_away: bool) -> None:
         """Cancel a server's videos waiting to be sent: the bot is no longer in it."""

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from bot.storage.sqlite import SqliteDatabase
 from tests.cogs.test_moderation import (
     Server,
@@ -509,3 +511,28 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
             assert "made, so they still count: #1" in logged["content"], logged["content"]
             audit = await world.db.fetch_all("SELECT id FROM mod_audit")
             assert len(audit) == 2, "the mod-log channel set, and the ban's cancel"
+
+
+async def test_a_stop_during_the_start_up_catch_up_is_no_error(tmp_path, monkeypatch, caplog):
+    """SIGTERM right after the bot connected: the stop closes the database while the shard's
+    catch-up of removals and bans reads it. The operator's log says the catch-up was cut short
+    (the next start does it again), not "Ignoring exception in on_shard_ready" with a
+    traceback; outside a stop, the same failure is still raised as the fault it is."""
+    async with (
+        FakeDiscord(token=BOT_TOKEN) as fake,
+        FakeAPIMart(api_key=API_KEY) as api,
+        running_bot(tmp_path, fake=fake, api=api) as world,
+    ):
+        bot = world.bot
+        cog = bot.get_cog("ServerChangesCog")
+
+        async def closed_database() -> list[int]:
+            raise ValueError("no active connection")
+
+        monkeypatch.setattr(bot.store, "guilds_with_waiting_jobs", closed_database)
+        with pytest.raises(ValueError):
+            await cog.on_shard_ready(0)  # outside a stop: a fault, raised
+        monkeypatch.setattr(bot, "closing", True)
+        with caplog.at_level("INFO"):
+            await cog.on_shard_ready(0)
+        assert "cut short by the stop" in caplog.text

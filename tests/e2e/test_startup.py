@@ -176,7 +176,9 @@ async def test_a_dev_guild_id_of_a_server_without_the_bot_names_the_setting_in_o
             await bot.wait_for_log("Connected as", timeout=20)
             assert bot.process.returncode is None, "the bot runs on"
             assert await bot.stop(signal.SIGTERM) == 0
-    [line] = bot.log_lines(" ERROR ")
+    lines = bot.log_lines(" ERROR ")
+    assert len(lines) == 1, bot.log()[-6000:]
+    [line] = lines
     assert "DEV_GUILD_ID" in line and str(elsewhere) in line
     assert "HTTP 403" in line and "Missing Access" in line
     assert "Traceback" not in bot.log()
