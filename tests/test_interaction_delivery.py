@@ -88,6 +88,18 @@ async def in_another_process(work):
     return await asyncio.create_task(run())
 
 
+def _two_processes(db, store, clock, client, monkeypatch, marks, reply_routes):
+    """Process A (`store`) and process B (a store of its own) on one database, each with its
+    private status route, and discord.py's 429 retries held until released: B's store, A's
+    and B's routes, and the hold."""
+    store_b = JobStore(db, clock=clock)
+    routes_a = private_status(client, store, marks, reply_routes, clock)
+    routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
+    held = _HeldRetries()
+    monkeypatch.setattr(webhooks, "asyncio", held)
+    return store_b, routes_a, routes_b, held
+
+
 async def _progress_edit_met_by_a_429(fake, interaction, store, routes, job, clock):
     """The process of `store` and `routes` edits the private status to 40 %, and Discord
     answers that edit 429 (discord.py waits, then retries): the failure it met."""
@@ -108,11 +120,9 @@ async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs
     status. A's older edit reaches Discord after B's: "rendering" must not stay beside the
     posted video."""
     interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
-    store_b = JobStore(db, clock=clock)
-    routes_a = private_status(client, store, marks, reply_routes, clock)
-    routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
-    held = _HeldRetries()
-    monkeypatch.setattr(webhooks, "asyncio", held)
+    store_b, routes_a, routes_b, held = _two_processes(
+        db, store, clock, client, monkeypatch, marks, reply_routes
+    )
     limited = await _progress_edit_met_by_a_429(fake, interaction, store, routes_a, job, clock)
     try:
         await fake.wait_for(lambda: limited.hits == 1, 5.0, description="A's edit, answered 429")
@@ -142,11 +152,9 @@ async def test_a_progress_edit_held_up_by_discord_does_not_cover_the_note_that_i
     older edit reaches Discord after A's: the note must still be what the member reads (no
     later edit would come to put it right)."""
     interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
-    store_b = JobStore(db, clock=clock)
-    routes_a = private_status(client, store, marks, reply_routes, clock)
-    routes_b = private_status(client, store_b, StatusMarks(db, clock=clock), ReplyRoutes(db), clock)
-    held = _HeldRetries()
-    monkeypatch.setattr(webhooks, "asyncio", held)
+    store_b, routes_a, routes_b, held = _two_processes(
+        db, store, clock, client, monkeypatch, marks, reply_routes
+    )
     limited = await _progress_edit_met_by_a_429(fake, interaction, store_b, routes_b, job, clock)
     try:
         await fake.wait_for(lambda: limited.hits == 1, 5.0, description="B's edit, answered 429")
