@@ -338,11 +338,15 @@ class VideoBot(commands.AutoShardedBot):
             timeout=settings.http_timeout,
             metrics=self.metrics,
         )
+        api_key = settings.apimart_api_key.get_secret_value()
         self.store = JobStore(
-            self.db, clock=self.clock, leases=LeaseTerms.lasting(settings.lease_seconds)
+            self.db,
+            clock=self.clock,
+            leases=LeaseTerms.lasting(settings.lease_seconds),
+            api_key=api_key,
         )
-        self.status_marks = StatusMarks(self.db, clock=self.clock)
-        self.reply_routes = ReplyRoutes(self.db)
+        self.status_marks = StatusMarks(self.db, clock=self.clock, api_key=api_key)
+        self.reply_routes = ReplyRoutes(self.db, api_key=api_key)
         # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
         self.moderation = Moderation(
             self.db,

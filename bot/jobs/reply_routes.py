@@ -22,8 +22,10 @@ class ReplyRoutes:
     """Writes and reads jobs' interaction answers, tokens and reply routes
     (`bot.interaction_delivery`, and the commands that answer); nothing about a job's claim."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, api_key: str = "") -> None:
         self._db = db
+        # Taken out of what older versions saved of APIMart's words (`job_from_row`).
+        self._api_key = api_key
 
     async def set_interaction_message(self, job_id: int, message_id: int) -> None:
         """Remember the member's private answer through the interaction (edited as the status)."""
@@ -83,7 +85,7 @@ class ReplyRoutes:
             " ORDER BY interaction_expires_at, id LIMIT ?",
             (before, *after, Route.INTERACTION.value, Route.DM.value, limit),
         )
-        return [job_from_row(row) for row in rows]
+        return [job_from_row(row, api_key=self._api_key) for row in rows]
 
     async def private_statuses_owed(self, usable_after: float, *, limit: int) -> list[Job]:
         """Jobs told (delivered, or cancelled and ended) whose interaction token is still kept
@@ -98,7 +100,7 @@ class ReplyRoutes:
             " ORDER BY interaction_expires_at, id LIMIT ?",
             (usable_after, Route.INTERACTION.value, Route.DM.value, *FINAL_VALUES, limit),
         )
-        return [job_from_row(row) for row in rows]
+        return [job_from_row(row, api_key=self._api_key) for row in rows]
 
     async def take_hand_over(self, job_id: int) -> Job | None:
         """Send the job's result by DM from now on, and forget its token (the caller makes the
@@ -113,4 +115,4 @@ class ReplyRoutes:
             f" AND {UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF} RETURNING *",
             (Route.DM.value, job_id, Route.INTERACTION.value, Route.DM.value),
         )
-        return job_from_row(rows[0]) if rows else None
+        return job_from_row(rows[0], api_key=self._api_key) if rows else None

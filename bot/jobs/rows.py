@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from bot.apimart.models import VideoRequest
+from bot.apimart.scrub import without_key
 from bot.jobs.eta import Reading
 from bot.jobs.models import Job, JobState, MessageRef, Requester
 from bot.reach import Reply, Route
@@ -77,8 +78,12 @@ JOB_COLUMNS = (
 )
 
 
-def job_from_row(row: Row) -> Job:
-    """The job a row of `jobs` holds (read with `JOB_COLUMNS`, or every column)."""
+def job_from_row(row: Row, *, api_key: str = "") -> Job:
+    """The job a row of `jobs` holds (read with `JOB_COLUMNS`, or every column).
+
+    `api_key` is taken out of APIMart's words kept with it (its reason, its result link):
+    versions older than that scrub saved them as said, and they are shown to members.
+    """
     return Job(
         id=row["id"],
         requester=requester_from_row(row, origin_id=row["origin_id"], reply=_reply_from_row(row)),
@@ -95,10 +100,10 @@ def job_from_row(row: Row) -> Job:
         task_id=row["task_id"],
         progress=row["progress"],
         estimated_time=row["estimated_time"],
-        result_url=row["result_url"],
+        result_url=_without_key(row["result_url"], api_key),
         result_expires_at=row["result_expires_at"],
         error_key=row["error_key"],
-        error_message=row["error_message"],
+        error_message=_without_key(row["error_message"], api_key),
         cost=row["cost"],
         credits_cost=row["credits_cost"],
         created_at=row["created_at"],
@@ -128,6 +133,10 @@ def job_from_row(row: Row) -> Job:
         superseded_post_id=row["superseded_post_id"],
         status_deleted=bool(row["status_deleted"]),
     )
+
+
+def _without_key(said: str | None, api_key: str) -> str | None:
+    return None if said is None else without_key(said, api_key)
 
 
 def _reply_from_row(row: Row) -> Reply | None:

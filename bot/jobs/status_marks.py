@@ -16,9 +16,13 @@ class StatusMarks:
     """Writes and claims jobs' status-message marks (`bot.status_messages`, `bot.status_sweep`);
     nothing about a job's claim or state."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, db: Database, *, clock: Callable[[], float] = time.time, api_key: str = ""
+    ) -> None:
         self._db = db
         self._clock = clock
+        # Taken out of what older versions saved of APIMart's words (`job_from_row`).
+        self._api_key = api_key
 
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         """Remember the channel message that announces the job."""
@@ -70,4 +74,6 @@ class StatusMarks:
             f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
             (now + hold, now, *FINAL_VALUES, told_since, told_before, limit),
         )
-        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
+        return sorted(
+            (job_from_row(row, api_key=self._api_key) for row in rows), key=lambda job: job.id
+        )

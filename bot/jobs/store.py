@@ -154,10 +154,16 @@ class JobStore:
         *,
         clock: Callable[[], float] = time.time,
         leases: LeaseTerms | None = None,
+        api_key: str = "",
     ) -> None:
         self._db = db
         self._clock = clock
         self.leases = leases or LeaseTerms()
+        # Taken out of what older versions saved of APIMart's words (`job_from_row`).
+        self._api_key = api_key
+
+    def _job(self, row: Row) -> Job:
+        return job_from_row(row, api_key=self._api_key)
 
     async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
         await update_job(self._db, job_id, sql, params)
@@ -233,7 +239,7 @@ class JobStore:
             return due if due <= now else 0.0  # set ahead: overdue the longest
 
         order = {row["id"]: (due_at(row), row["id"]) for row in rows}
-        return sorted(map(job_from_row, rows), key=lambda job: order[job.id])
+        return sorted(map(self._job, rows), key=lambda job: order[job.id])
 
     async def next_due(self, stage: Stage, *, servers: bool = True) -> float | None:
         """The earliest moment a job becomes due for `stage` (its lease, if held, lapsed);
@@ -380,7 +386,7 @@ class JobStore:
                 ),
             )
             rows = list(await cursor.fetchall())
-        return sorted((job_from_row(row) for row in rows), key=lambda job: job.id)
+        return sorted((self._job(row) for row in rows), key=lambda job: job.id)
 
     async def create(
         self,
@@ -472,21 +478,21 @@ class JobStore:
     async def get(self, job_id: int) -> Job | None:
         """One job by id."""
         row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
-        return job_from_row(row) if row is not None else None
+        return self._job(row) if row is not None else None
 
     async def job_of_result(self, message_id: int) -> Job | None:
         """The job whose result is the message `message_id` (as posted), if one is."""
         row = await self._db.fetch_one(
             "SELECT * FROM jobs WHERE delivery_message_id = ?", (message_id,)
         )
-        return job_from_row(row) if row is not None else None
+        return self._job(row) if row is not None else None
 
     async def job_of_status(self, message_id: int) -> Job | None:
         """The job whose status message is `message_id`, if one is."""
         row = await self._db.fetch_one(
             "SELECT * FROM jobs WHERE status_message_id = ?", (message_id,)
         )
-        return job_from_row(row) if row is not None else None
+        return self._job(row) if row is not None else None
 
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
@@ -507,7 +513,7 @@ class JobStore:
                 ),
             )
             row = await cursor.fetchone()
-        return job_from_row(row) if row is not None else None
+        return self._job(row) if row is not None else None
 
     async def replace_media(self, job_id: int, request: VideoRequest, *, now: float) -> None:
         """Store fresh media URLs for a job about to be (re)submitted."""
@@ -796,7 +802,7 @@ class JobStore:
                 *answerable_params,
             ),
         )
-        return job_from_row(rows[0]) if rows else None
+        return self._job(rows[0]) if rows else None
 
     async def mark_unsubmitted(
         self,
@@ -918,7 +924,7 @@ class JobStore:
             " AND status_deleted = 0 ORDER BY id LIMIT ?",
             (key, job.id, limit),
         )
-        return [job_from_row(row) for row in rows]
+        return [self._job(row) for row in rows]
 
     async def max_rendering(self, guild_id: int | None) -> int | None:
         """The server's rule on its videos rendering at once (`/videomod`), if it has one."""
@@ -1007,14 +1013,14 @@ class JobStore:
             f" AND {_MEMBER_CANCELLABLE} ORDER BY id DESC LIMIT ?",
             (user_id, *CANCELLABLE, limit),
         )
-        return [job_from_row(row) for row in rows]
+        return [self._job(row) for row in rows]
 
     async def recent_for_user(self, user_id: int, limit: int) -> list[Job]:
         """A member's latest jobs wherever they were made, newest first."""
         rows = await self._db.fetch_all(
             "SELECT * FROM jobs WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
         )
-        return [job_from_row(row) for row in rows]
+        return [self._job(row) for row in rows]
 
     async def record_poll_failure(
         self, job: Job, *, next_poll_at: float, not_found: bool = False
