@@ -300,6 +300,9 @@ class RouteDelivery:
         except discord.HTTPException as error:
             if _passing(error):
                 log.info("Job %d: private status edit failed (%s)", job.id, error.status)
+                if not final:
+                    # A 5xx may come after Discord made it: looked after as one made.
+                    await self._put_right_if_ended(job, reply)
                 return False
             # Never retried: a refused edit through a webhook counts toward an IP ban.
             log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
@@ -312,6 +315,9 @@ class RouteDelivery:
             return True
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.info("Job %d: private status edit failed (%r)", job.id, error)
+            if not final:
+                # Its answer may have been lost after Discord made it: looked after as one made.
+                await self._put_right_if_ended(job, reply)
             return False
         self._last_edit.pop(job.id, None)
         if not final:

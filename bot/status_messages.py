@@ -239,7 +239,9 @@ class StatusMessages:
                 # held back, this one would come due after it and cover it.
             else:
                 self._caught_up(job.id)  # this change is newer than any held back
-            if edited is _Edit.MADE and not final:
+            # A failed edit may have landed too (its answer lost on the way back, or a 5xx
+            # after Discord made it): it is looked after as one made.
+            if edited in (_Edit.MADE, _Edit.FAILED) and not final:
                 # Another process may have ended the job (and made its last edit) while this
                 # edit waited for its channel or a 429: the older status must not stand.
                 # Race-free: a last edit is made only once the end it shows is written down

@@ -143,6 +143,36 @@ async def test_a_progress_edit_held_up_by_discord_does_not_undo_another_processs
     assert fake.expired_webhook_calls == []
 
 
+async def test_a_progress_edit_whose_answer_was_lost_does_not_undo_another_processs_last_edit(
+    db, store, clock, fake, client, monkeypatch, marks, reply_routes
+):
+    """As above, but A's retried edit reaches Discord after B's last edit and its answer is
+    lost on the way back (the connection drops): A cannot tell it landed, so it looks at the
+    job all the same, and "is done" is what the member reads."""
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
+    store_b, routes_a, routes_b, held = _two_processes(
+        db, store, clock, client, monkeypatch, marks, reply_routes
+    )
+    limited = await _progress_edit_met_by_a_429(fake, interaction, store, routes_a, job, clock)
+    try:
+        await fake.wait_for(lambda: limited.hits == 1, 5.0, description="A's edit, answered 429")
+        done = await finished(store_b, job, JobState.COMPLETED, now=clock())
+        delivering = await claimed(store_b, done.id, Stage.DELIVER)
+        posted = DeliveryResult(DeliveryOutcome.DELIVERED, fake.new_snowflake())
+        told = as_told(delivering, posted, INTERACTION_TARGET, now=clock())
+        assert await store_b.mark_delivered(delivering, now=clock(), message_id=posted.message_id)
+        await in_another_process(routes_b.show_final(told, forget_token=True))
+        lost = fake.lose_answer_next("PATCH", rf"/webhooks/\d+/{interaction.token}/messages/")
+    finally:
+        held.release()
+        await routes_a.close(grace=5)
+    assert lost.hits == 1, "A's retried edit was made, its answer lost"
+    content = interaction.original_message["content"]
+    assert "40%" not in content, "A's edit landed late, and was put right"
+    assert "is done" in content, content
+    assert fake.expired_webhook_calls == []
+
+
 async def test_a_progress_edit_held_up_by_discord_does_not_cover_the_note_that_it_goes_by_dm(
     db, store, clock, fake, client, monkeypatch, marks, reply_routes
 ):

@@ -448,6 +448,9 @@ class ScriptedFault:
     blocked: bool = False
     # The connection closed with no answer at all (a reset on the way).
     dropped: bool = False
+    # The request was done, then the connection closed before its answer (a reset on the way
+    # back): the client cannot tell it from one never made.
+    answer_lost: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str, url_path: str) -> bool:
@@ -1122,6 +1125,13 @@ class FakeDiscord:
         request was received: it is recorded, and nothing it asked for is done)."""
         pattern = re.compile(path_regex)
         return self._script(ScriptedFault(method.upper(), pattern, 0, 0, "", times, dropped=True))
+
+    def lose_answer_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
+        """Do the next ``times`` matching requests, then close their connection before the
+        answer (the change is made; the client sees a dropped connection)."""
+        pattern = re.compile(path_regex)
+        fault = ScriptedFault(method.upper(), pattern, 0, 0, "", times, answer_lost=True)
+        return self._script(fault)
 
     def block_address(self, times: int = 1) -> ScriptedFault:
         """Answer the next ``times`` REST requests as Cloudflare answers an address that made too
@@ -3146,7 +3156,7 @@ class FakeDiscord:
                 if request.transport is not None:
                     request.transport.close()
                 raise ConnectionResetError("dropped by a scripted fault")
-            if fault is not None:
+            if fault is not None and not fault.answer_lost:
                 fault.hits += 1
                 response = self._fault_response(fault)
             else:
@@ -3154,6 +3164,12 @@ class FakeDiscord:
                 if spec_error is not None:
                     raise spec_error
                 response = await handler(request)
+                if fault is not None:
+                    fault.hits += 1
+                    self._notify()
+                    if request.transport is not None:
+                        request.transport.close()
+                    raise ConnectionResetError("answer lost by a scripted fault")
         except FakeDiscordError as err:
             response = self._error_response(err)
         except web.HTTPException as exc:
