@@ -4,7 +4,7 @@ token stops working."""
 
 from __future__ import annotations
 
-from bot.jobs.models import FINAL_VALUES, Job
+from bot.jobs.models import DM_TARGET, FINAL_VALUES, Job
 from bot.jobs.rows import job_from_row
 from bot.jobs.sql import UNFINISHED_IN_GUILD, placeholders, update_job
 from bot.reach import Route
@@ -16,6 +16,13 @@ _HANDED_OVER_ONLY_IF = (
     "reply_route IN (?, ?) AND cancelled_at IS NULL"
     " AND delivery_started_at IS NULL AND delivered_at IS NULL"
 )
+
+
+# A job whose result went through the interaction (made private by Discord) while its copy by DM
+# is still owed: that copy set its DM target (`RouteDelivery._copy_by_dm`; on the interaction
+# route nothing else does). Its route stays the interaction's once the token goes: the private
+# post is the result, and a retry finishes only the copy (DMs closed: the post stands).
+_COPY_OWED = "reply_route = ? AND delivery_target = ? AND delivered_at IS NULL"
 
 
 class ReplyRoutes:
@@ -48,13 +55,17 @@ class ReplyRoutes:
         await update_job(self._db, job_id, "UPDATE jobs SET reply_ephemeral = 1 WHERE id = ?", ())
 
     async def forget_interaction(self, job_id: int, *, route: Route | None = None) -> None:
-        """Drop the interaction's token (delivered, or expired); `route`: where news goes now."""
+        """Drop the interaction's token (delivered, or expired); `route`: where news goes now
+        (not for a job whose private post went and whose copy by DM is owed: see `_COPY_OWED`)."""
         if route is None:
             sql = "UPDATE jobs SET interaction_token = NULL WHERE id = ?"
             params: tuple[object, ...] = ()
         else:
-            sql = "UPDATE jobs SET interaction_token = NULL, reply_route = ? WHERE id = ?"
-            params = (route.value,)
+            sql = (
+                "UPDATE jobs SET interaction_token = NULL,"
+                f" reply_route = CASE WHEN {_COPY_OWED} THEN reply_route ELSE ? END WHERE id = ?"
+            )
+            params = (Route.INTERACTION.value, DM_TARGET, route.value)
         await update_job(self._db, job_id, sql, params)
 
     async def forget_expired_interactions(self, now: float) -> int:
@@ -65,9 +76,10 @@ class ReplyRoutes:
         have gone after all, is better than a paid video posted nowhere)."""
         rows = await self._db.write(
             "UPDATE jobs SET interaction_token = NULL, reply_route = CASE"
+            f" WHEN {_COPY_OWED} THEN reply_route"
             " WHEN reply_route = ? AND delivered_at IS NULL THEN ? ELSE reply_route END"
             " WHERE interaction_token IS NOT NULL AND interaction_expires_at <= ? RETURNING id",
-            (Route.INTERACTION.value, Route.DM.value, now),
+            (Route.INTERACTION.value, DM_TARGET, Route.INTERACTION.value, Route.DM.value, now),
         )
         return len(rows)
 

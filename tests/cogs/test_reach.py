@@ -358,6 +358,50 @@ async def test_a_private_results_copy_cut_short_by_a_crash_is_not_sent_twice(tmp
         assert "copy by direct message" in status, status
 
 
+async def test_a_private_results_copy_failing_past_the_token_is_recorded_as_shown_privately(
+    tmp_path,
+):
+    """Discord made the result private; its copy by DM meets a 503 and waits for its retry
+    while the command's 15 minutes run out, and by then the member has closed their DMs. The
+    private post went, and was seen: the job is recorded as delivered there (its status and
+    history saying so, the private post never made again), not as reaching the member
+    nowhere."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        foreign, interaction, _ = await asked_elsewhere(world, "a lighthouse in the rain")
+        fake.external_apps_blocked.add(foreign)
+        dm = fake.dm_channel_id(fake.user_id)
+        fault = fake.fail_next("POST", rf"/channels/{dm}/messages", 503)
+        world.api.last_task.complete()
+        await interaction.wait_for_followup(2, timeout=10)
+        await fake.wait_for(lambda: fault.hits == 1, description="the copy, failed for a while")
+        assert await eventually(lambda: retry_set(world), True)
+        fake.dm_blocked_users.add(fake.user_id)
+        clock.offset += 900
+        fake.advance_clock(900)
+        await world.bot.status_sweep.sweep_once()  # forgets the expired token
+
+        async def delivered():
+            return (await world.bot.store.get(1)).delivered_at is not None
+
+        for _ in range(20):
+            clock.offset += 60
+            world.bot.poller.wake()
+            if await eventually(delivered, True, attempts=25):
+                break
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        assert job.delivered_at is not None
+        assert not job.given_up_delivery, "the private post was shown"
+        assert job.delivery_target == "interaction"
+        assert interaction.followup_posts == 2, "the private result went once"
+        assert dm_results(world) == []
+        history = await fake.slash_command("videos history", dm=True)
+        text = (await history.wait_for_answer())["content"]
+        assert "[video](" in text, text
+
+
 async def test_a_group_dm_is_answered_through_the_interaction(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         fake = world.discord
