@@ -14,7 +14,8 @@ there the bot's own token cannot post. Such a job's `Reply` (decided when it was
 
 The token is checked against its expiry (with a safety margin) before every call: an expired
 token is never used, since Discord counts every refused call toward an IP ban. It is forgotten
-once the job is delivered or the token expired. It never appears in a log line.
+once the job is delivered, its hand-over to a DM said, or the token expired. It never
+appears in a log line.
 """
 
 from __future__ import annotations
@@ -106,6 +107,16 @@ def _privately(job: Job) -> Job:
         return job
     requester = dataclasses.replace(job.requester, reply=dataclasses.replace(reply, ephemeral=True))
     return dataclasses.replace(job, requester=requester)
+
+
+def _with_token(job: Job, reply: Reply) -> Job:
+    """`job` as stored, with the token of `reply` in hand (forgotten in the database once its
+    last edit was made, or kept there: the same token)."""
+    kept = job.requester.reply
+    if kept is None:
+        return job
+    kept = dataclasses.replace(kept, token=reply.token, expires_at=reply.expires_at)
+    return dataclasses.replace(job, requester=dataclasses.replace(job.requester, reply=kept))
 
 
 class _Refused(enum.Enum):
@@ -233,26 +244,40 @@ class RouteDelivery:
         """The render outlasts what the interaction can answer: its status says so while it
         still can (else it stays at "rendering" for good), and the video will go by DM (as it
         was to already, for a job promised by DM from the start)."""
-        # The token is forgotten in the same statement, before the note is made (see
-        # `_put_right_if_ended`).
+        # Marked handed over before the note is made (see `_put_right_if_ended`); the token is
+        # kept until then, so a process killed in between leaves the note to the next one.
         current = await self._routes.take_hand_over(job.id)
         if current is None:
             return  # ended meanwhile: its result (or notice) is on its way through the route
-        await self._say_it_goes_by_dm(current, reply)
+        if not await self._say_it_goes_by_dm(current, reply):
+            return  # Discord failed it for a while: the minute's round tries again
+        await self._routes.forget_interaction(job.id)
         log.info("Job %d: its interaction is ending; the result will go by DM", job.id)
+        # Its video may have gone by DM meanwhile (another process, the token then still
+        # kept), its last edit landing before this note: that last edit is made again.
+        stored = await self._store.get(job.id)
+        if stored is not None and stored.last_status_due:
+            await self._edit_status(_with_token(stored, reply), final=True)
 
-    async def _say_it_goes_by_dm(self, job: Job, reply: Reply) -> None:
-        """The private status's last edit before a hand-over: the video will come by DM."""
+    async def _say_it_goes_by_dm(self, job: Job, reply: Reply) -> bool:
+        """The private status's last edit before a hand-over: the video will come by DM. False
+        when Discord failed it for a while (a 5xx, a 429, a dropped connection): worth trying
+        again while the token lasts."""
         message_id = self._status_message(job)
         if message_id is None or not reply.usable(self._clock()):
-            return
+            return True
         note = msg("status_by_dm_after_all", job_id=job.id).render(job.requester.locale)
         try:
             await self._webhook(reply).edit_message(
                 message_id, content=note, allowed_mentions=NO_MENTIONS
             )
-        except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+        except discord.HTTPException as error:
+            log.info("Job %d: could not say the video goes by DM (%s)", job.id, error.status)
+            return not _passing(error)  # a refusal is never tried again
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.info("Job %d: could not say the video goes by DM (%r)", job.id, error)
+            return False
+        return True
 
     async def _token_expired(self, job: Job, reply: Reply) -> None:
         """The token is (nearly) spent: forget it; a result meant for the interaction goes by DM."""
@@ -344,16 +369,15 @@ class RouteDelivery:
         if kept is None or kept.route is Route.CHANNEL:
             return
         if not stored.last_status_due:
-            if kept.route is Route.DM and kept.token is None and stored.delivered_at is None:
+            handed_over = kept.handed_over or (kept.route is Route.DM and kept.token is None)
+            if handed_over and stored.delivered_at is None:
                 # Handed over (or the token spent) meanwhile: the video comes by DM.
                 log.info("Job %d: handed over to a DM meanwhile; the note is made again", job.id)
                 await self._say_it_goes_by_dm(stored, reply)
             return
         if kept.token is None:
             # Forgotten once that last edit was made: this edit's token still reaches it.
-            kept = dataclasses.replace(kept, token=reply.token, expires_at=reply.expires_at)
-            requester = dataclasses.replace(stored.requester, reply=kept)
-            stored = dataclasses.replace(stored, requester=requester)
+            stored = _with_token(stored, reply)
         log.info("Job %d: its private status ended meanwhile; its last edit is made again", job.id)
         await self._edit_status(stored, final=True)
 

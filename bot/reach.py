@@ -50,6 +50,9 @@ class Reply:
     ephemeral: bool = False
     # The interaction's upload limit (`attachment_size_limit`), in bytes.
     upload_limit: int | None = None
+    # Handed over to a DM before the token's end: its status's last edit says the video comes
+    # by DM (the token kept until that edit is made).
+    handed_over: bool = False
 
     def usable(self, now: float) -> bool:
         """Whether the interaction may still be called (with the safety margin)."""

@@ -232,3 +232,34 @@ async def test_a_private_status_ended_later_still_says_the_private_video_was_cop
     assert "your video is posted below" in content, content
     assert "only to you" in content and "sent you a copy by direct message" in content
     assert (await store.get(job.id)).requester.reply.token is None, "ended: token forgotten"
+
+
+async def test_a_hand_over_cut_short_by_a_crash_is_made_by_the_next_process(
+    db, store, clock, fake, client, marks, reply_routes
+):
+    """A process takes a long render's hand-over to DM in the token's last stretch and is
+    killed before its note leaves: the private status shows "rendering 40%". The next process's
+    first round (the status sweep's, at its start) makes that note while the token lasts, so
+    the member does not read "rendering" for good while the video comes by DM."""
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
+    killed = private_status(client, store, marks, reply_routes, clock)
+    claim = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status="processing", progress=40)
+    await killed.progress(await store.record_progress(claim, info, next_poll_at=clock()))
+    await interaction.wait_for_original(lambda m: "40%" in m["content"], timeout=5)
+    await killed.close(grace=5)
+    clock.advance(900 - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2)  # the last stretch
+    # As far as the killed process got: the hand-over taken, its note never sent.
+    assert await reply_routes.take_hand_over(job.id) is not None
+    restarted = private_status(
+        client, JobStore(db, clock=clock), StatusMarks(db, clock=clock), ReplyRoutes(db), clock
+    )
+    try:
+        assert await restarted.each_round() == 1
+        await interaction.wait_for_original(lambda m: "direct message" in m["content"], timeout=5)
+    finally:
+        await restarted.close(grace=5)
+    assert "40%" not in interaction.original_message["content"]
+    reply = (await store.get(job.id)).requester.reply
+    assert reply.route is Route.DM and reply.token is None, "the note made, the token forgotten"
+    assert fake.expired_webhook_calls == []

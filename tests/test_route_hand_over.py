@@ -26,9 +26,8 @@ EXPIRES = 900.0
 
 class Store:
     """The job as the database has it now; the jobs handed over to a DM (by the store's rule:
-    still under way, not cancelled, no delivery begun), and the tokens then forgotten (with
-    the hand-over, in the same statement). Stands in for both the `JobStore` and its
-    `ReplyRoutes`."""
+    still under way, not cancelled, no delivery begun), and the tokens then forgotten (once
+    the note was made). Stands in for both the `JobStore` and its `ReplyRoutes`."""
 
     def __init__(self, current):
         self.current = current
@@ -40,8 +39,10 @@ class Store:
         if job.state.is_final or job.cancelled or job.delivery_started_at or job.delivered_at:
             return None
         self.handed.append(job_id)
-        self.forgotten.append((job_id, None))
         return job
+
+    async def get(self, job_id):
+        return self.current
 
     async def forget_interaction(self, job_id, *, route=None):
         self.forgotten.append((job_id, route))

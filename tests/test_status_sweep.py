@@ -347,9 +347,12 @@ async def test_the_hand_over_lists_jobs_under_way_whose_token_runs_out_soon(
     handed = await reply_routes.take_hand_over(ending[0].id)
     assert handed is not None and handed.requester.reply is not None
     assert handed.requester.reply.route is Route.DM
-    # Forgotten before the last edit (made with the token in hand): a progress edit another
-    # process lands after that edit finds it gone, and puts the note back.
-    assert handed.requester.reply.token is None
+    # Marked before the last edit: a progress edit another process lands after that edit
+    # finds the mark, and puts the note back. The token is kept until the note is made (a
+    # process killed before it leaves the note to the next one), and taken again then.
+    assert handed.requester.reply.handed_over
+    assert handed.requester.reply.token == "secret-token"
+    assert await reply_routes.take_hand_over(ending[0].id) is not None
 
 
 async def test_the_hand_over_runs_on_its_own_round_and_outlives_a_failed_one(

@@ -115,14 +115,15 @@ class ReplyRoutes:
         return [job_from_row(row, api_key=self._api_key) for row in rows]
 
     async def take_hand_over(self, job_id: int) -> Job | None:
-        """Send the job's result by DM from now on, and forget its token (the caller makes the
-        private status's last edit with the token in hand), if it is still under way and no
-        delivery has begun; the job as it is then, or None. One statement: a result that
-        started through the interaction meanwhile (another process, a moment ago) is never
-        turned into a DM. Written before that last edit: a progress edit another process lands
-        after it finds the token gone when it looks again, and puts the note back."""
+        """Send the job's result by DM from now on, marked handed over, if it is still under way
+        and no delivery has begun; the job as it is then, or None. One statement: a result
+        that started through the interaction meanwhile (another process, a moment ago) is never
+        turned into a DM. Written before the private status's last edit (the note): a progress
+        edit another process lands after it finds the mark when it looks again, and puts the
+        note back. The token is kept until the note is made (`forget_interaction`), so a
+        process killed in between leaves it to the next one's round (taken again, then)."""
         rows = await self._db.write(
-            "UPDATE jobs SET reply_route = ?, interaction_token = NULL"
+            "UPDATE jobs SET reply_route = ?, reply_handed_over = 1"
             " WHERE id = ? AND interaction_token IS NOT NULL"
             f" AND {UNFINISHED_IN_GUILD} AND {_HANDED_OVER_ONLY_IF} RETURNING *",
             (Route.DM.value, job_id, Route.INTERACTION.value, Route.DM.value),

@@ -74,7 +74,7 @@ JOB_COLUMNS = (
     " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
     " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
     " previous_progress, previous_progress_at, not_found_answers, result_linked, held_since,"
-    " download_failures, superseded_post_id, status_deleted"
+    " download_failures, superseded_post_id, status_deleted, reply_handed_over"
 )
 
 
@@ -148,5 +148,6 @@ def _reply_from_row(row: Row) -> Reply | None:
         token=row["interaction_token"],
         expires_at=row["interaction_expires_at"],
         ephemeral=bool(row["reply_ephemeral"]),
+        handed_over=bool(row["reply_handed_over"]),
         upload_limit=row["interaction_upload_limit"],
     )
