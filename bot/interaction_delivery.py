@@ -35,13 +35,13 @@ import discord
 
 from bot.delivery import Delivery, as_told, delivered
 from bot.engine.pool import settle_cancelled
-from bot.i18n import Message, msg
+from bot.i18n import msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.service import HOLD_DISCORD
 from bot.jobs.store import JobStore
-from bot.jobs.typical import usually_ready_for
+from bot.jobs.typical import UsualWait, usual_wait_for
 from bot.reach import (
     HAND_OVER_BEFORE,
     TOKEN_SAFETY_MARGIN,
@@ -130,7 +130,7 @@ class _Refused(enum.Enum):
 class StatusText(Protocol):
     """The job's status text (`StatusMessages.render`), given the usual render time."""
 
-    async def __call__(self, job: Job, *, typical: Message | None = None) -> str: ...
+    async def __call__(self, job: Job, *, typical: UsualWait | None = None) -> str: ...
 
 
 class RouteDelivery:
@@ -306,13 +306,13 @@ class RouteDelivery:
             return True
         # The first line keeps saying what the first answer said (the same measured wait);
         # read once for both lines.
-        typical = await usually_ready_for(self._store, job.request)
+        typical = await usual_wait_for(self._store, job.request)
         status = await self._status_text(job, typical=typical)
         # Still waiting to be sent (held back by a busy service): said as the first answer did.
         waiting = job.state in (JobState.RECORDED, JobState.SUBMITTING)
         silent = job.error_key == HOLD_DISCORD
         where = queued_message(
-            reply, job.id, waiting=waiting, discord_silent=silent, typical=typical
+            reply, job.id, waiting=waiting, discord_silent=silent, typical=typical.words()
         ).render(job.requester.locale)
         # Once it ended, "queued, I'll post it here" is history: the last line says it all
         # (also while its video or reason is still on its way).

@@ -14,8 +14,8 @@ from bot.jobs.models import (
     JobState,
 )
 from bot.jobs.service import HOLD_BUSY, HOLD_DISCORD, HOLD_KEYS, HOLD_SLOT
-from bot.jobs.typical import usually_ready
-from bot.moderation.periods import stamp_wait
+from bot.jobs.typical import UsualWait
+from bot.moderation.periods import stamp, stamp_wait
 from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
@@ -163,18 +163,34 @@ def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
     return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
 
 
+def queued_line(job: Job, now: float, typical: UsualWait | None) -> str:
+    """A job in APIMart's own queue: how long such videos usually take here; once it has
+    waited there longer than that (APIMart's queue is long), that it is slower than usual and
+    since when, as a live stamp: "usually ready in 3-5 minutes" ten minutes on reads as a
+    promise broken without a word."""
+    locale = job.requester.locale
+    usual = typical or UsualWait(None, job.request.resolution)
+    accepted = job.submitted_at if job.submitted_at is not None else job.created_at
+    values = {"job_id": job.id, "bar": progress_bar(job.progress), "progress": job.progress}
+    if usual.overdue(now - accepted):
+        key, values["since"] = "status_line_queued_slow", stamp(accepted, "R")
+    else:
+        key = "status_line_queued"
+    return t(key, locale, typical=usual.words(), **values)
+
+
 def status_line(
     job: Job,
     *,
     position: int | None,
     now: float,
-    typical: Message | None = None,
+    typical: UsualWait | None = None,
     slots: int | None = None,
     waits_for: float | None = None,
 ) -> str:
     """The second line: where the job is now. `position` is its place in line where the bot
     holds it back (APIMart renders accepted jobs in parallel: those have none); `typical`
-    how long such a job usually takes here."""
+    how long such a job usually takes here (read by the caller)."""
     locale = job.requester.locale
     if job.cancelled:
         # Whatever APIMart does with it now, the channel only ever learns it was cancelled.
@@ -189,14 +205,7 @@ def status_line(
             eta=eta_text(job, now, waits_for=waits_for),
         )
     if job.state is JobState.QUEUED:
-        return t(
-            "status_line_queued",
-            locale,
-            job_id=job.id,
-            bar=progress_bar(job.progress),
-            progress=job.progress,
-            typical=typical or usually_ready(None, job.request.resolution),
-        )
+        return queued_line(job, now, typical)
     if job.result_deleted:
         return t("status_line_completed_deleted", locale, job_id=job.id)
     if job.state is JobState.COMPLETED and job.delivered_at is None:
@@ -225,7 +234,7 @@ def render_status(
     *,
     position: int | None,
     now: float,
-    typical: Message | None = None,
+    typical: UsualWait | None = None,
     slots: int | None = None,
     cost: Message | None = None,
     waits_for: float | None = None,

@@ -23,7 +23,7 @@ from bot.jobs.pricing import Pricing, expected_cost
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
 from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
-from bot.jobs.typical import usually_ready_for
+from bot.jobs.typical import UsualWait, usual_wait_for
 from bot.status import on_its_way, render_status
 from bot.text import NO_MENTIONS
 
@@ -146,14 +146,14 @@ class StatusMessages:
         self._touched: dict[int, float] = {}
         self._next_sweep = -math.inf
 
-    async def render(self, job: Job, *, typical: Message | None = None) -> str:
+    async def render(self, job: Job, *, typical: UsualWait | None = None) -> str:
         """The status text for the job as it stands; `typical` is the usual render time when
         the caller has just read it (read here otherwise)."""
         position = slots = None
         if job.state is not JobState.QUEUED:
             typical = None
         elif typical is None:
-            typical = await usually_ready_for(self._store, job.request)
+            typical = await usual_wait_for(self._store, job.request)
         if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS:
             position = await self._store.held_position(job)
             if job.error_key == HOLD_SLOT:

@@ -161,6 +161,62 @@ async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
     assert "usually ready in about 3 min" in shown(fake, measured_big)
 
 
+async def pending_seen(store, status, clock, job):
+    """A status check that finds the task still waiting in APIMart's own queue."""
+    claim = await claimed(store, job.id, Stage.POLL)
+    info = TaskInfo(task_id=claim.task_id, status=TaskStatus.PENDING, progress=0)
+    updated = await store.record_progress(claim, info, next_poll_at=clock(), read_at=clock())
+    await status.update(updated)
+    return updated
+
+
+async def test_a_video_left_queued_at_the_service_past_its_usual_time_says_it_is_slower(
+    store, clock, fake, client, marks
+):
+    """APIMart's own queue is long: "usually ready in 3-5 minutes" ten minutes on would read
+    as a promise broken without a word. Past the usual time the status says the service is
+    slower than usual and when it took the job (a live stamp, true whenever it is read)."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    english = await announced(store, clock, fake, client, status)
+    chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
+    taiwan = await announced(store, clock, fake, client, status, locale="zh-TW")
+    accepted = int(english.submitted_at)
+    clock.advance(240)  # within 3-5 minutes: nothing to say yet
+    english = await pending_seen(store, status, clock, english)
+    assert "usually ready in 3-5 minutes" in shown(fake, english)
+    assert "slower than usual" not in shown(fake, english)
+    clock.advance(360)  # ten minutes, still queued at APIMart
+    english = await pending_seen(store, status, clock, english)
+    chinese = await pending_seen(store, status, clock, chinese)
+    taiwan = await pending_seen(store, status, clock, taiwan)
+    content = shown(fake, english)
+    assert "is queued at the video service: ▱▱▱▱▱▱▱▱▱▱ 0% · slower than usual" in content
+    assert stamps(content) == [accepted]
+    assert (
+        "it took the job 10 minutes ago; such videos are usually ready in 3-5 minutes"
+        in read_at(content, clock())
+    ), content
+    zh = read_at(shown(fake, chinese), clock(), "zh-CN")
+    assert "比平时慢：视频服务在10分钟前接收了任务，这类视频通常约 3-5 分钟完成" in zh, zh  # noqa: RUF001
+    tw = shown(fake, taiwan)
+    assert "比平常慢" in tw and "這類影片通常約 3-5 分鐘完成" in tw, tw
+
+
+async def test_a_video_queued_past_its_measured_time_says_it_is_slower(
+    store, clock, fake, client, marks
+):
+    """Measured here at about 50 s, a video still queued at APIMart two minutes on is late."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    for seconds in (40, 50, 52):
+        await completed_render(store, clock, QUICK, seconds)
+    job = await announced(store, clock, fake, client, status)
+    assert "usually ready in about 50 s" in shown(fake, job)
+    clock.advance(120)
+    job = await pending_seen(store, status, clock, job)
+    assert "slower than usual" in shown(fake, job)
+    assert "usually ready in about 50 s" in shown(fake, job)
+
+
 async def test_the_private_queued_note_says_the_measured_wait_too(db, api, session, clock):
     store = JobStore(db, clock=clock)
     service = JobService(store, make_client(api, session), clock=clock)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
@@ -45,19 +46,41 @@ def about(seconds: float) -> Message:
     return msg("typical_wait_seconds", seconds=value)
 
 
+def _usual_minutes(resolution: str) -> tuple[int, int]:
+    """The usual range for `resolution`, in whole minutes: (low, high)."""
+    minutes = round(usual_render_seconds(resolution) / 60)
+    return max(1, minutes - USUAL_SPREAD_MINUTES), minutes + USUAL_SPREAD_MINUTES
+
+
 def usual_range(resolution: str) -> Message:
     """'3-5 minutes' (720p), '7-9 minutes' (4K): before anything was measured here."""
-    minutes = round(usual_render_seconds(resolution) / 60)
-    return msg(
-        "typical_wait_default",
-        low=max(1, minutes - USUAL_SPREAD_MINUTES),
-        high=minutes + USUAL_SPREAD_MINUTES,
-    )
+    low, high = _usual_minutes(resolution)
+    return msg("typical_wait_default", low=low, high=high)
 
 
 def usually_ready(seconds: float | None, resolution: str) -> Message:
     """'about 2 min', 'about 50 s', or (nothing measured) the usual range for `resolution`."""
     return usual_range(resolution) if seconds is None else about(seconds)
+
+
+@dataclass(frozen=True)
+class UsualWait:
+    """How long a kind of video usually takes here: `seconds` measured (None: too few), for
+    `resolution`'s usual range otherwise."""
+
+    seconds: float | None
+    resolution: str
+
+    def words(self) -> Message:
+        """'about 2 min', or the usual range: what members read as "usually ready in"."""
+        return usually_ready(self.seconds, self.resolution)
+
+    def overdue(self, waited: float) -> bool:
+        """Whether a video still not rendering after `waited` seconds is past what `words`
+        says: the measured median, or the top of the usual range."""
+        if self.seconds is not None:
+            return waited > self.seconds
+        return waited > _usual_minutes(self.resolution)[1] * 60
 
 
 def first_check_delay(typical: float | None, *, configured: float) -> float:
@@ -76,6 +99,6 @@ async def typical_for(store: JobStore, request: VideoRequest) -> float | None:
     return typical_render_time(times)
 
 
-async def usually_ready_for(store: JobStore, request: VideoRequest) -> Message:
-    """How long a job like `request` usually takes here, in words."""
-    return usually_ready(await typical_for(store, request), request.resolution)
+async def usual_wait_for(store: JobStore, request: VideoRequest) -> UsualWait:
+    """How long a job like `request` usually takes here."""
+    return UsualWait(await typical_for(store, request), request.resolution)

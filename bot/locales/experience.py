@@ -7,6 +7,11 @@ EN: dict[str, str] = {
         "🎞️ Job #{job_id} is queued at the video service: {bar} {progress}% · usually ready in"
         " {typical}."
     ),
+    # Still in APIMart's queue past the usual time: `since` is a live stamp ("10 minutes ago").
+    "status_line_queued_slow": (
+        "🎞️ Job #{job_id} is queued at the video service: {bar} {progress}% · slower than"
+        " usual: it took the job {since}; such videos are usually ready in {typical}."
+    ),
     "status_line_held": (
         "⏳ Job #{job_id} is waiting, number {position} in line in this server: {reason}"
     ),
@@ -269,6 +274,10 @@ ZH: dict[str, str] = {
     "status_header": "🎬 {mention} 请求了一个视频：{prompt}",
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
     "status_line_queued": "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 通常{typical}完成。",
+    "status_line_queued_slow": (
+        "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 比平时慢：视频服务在{since}"
+        "接收了任务，这类视频通常{typical}完成。"
+    ),
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
     "status_hold_slow_down": "视频服务要求我们放慢请求速度，{when}发送。",
@@ -448,6 +457,10 @@ ZH_TW: dict[str, str] = {
     "status_header": "🎬 {mention} 請求了一個影片：{prompt}",
     "status_line_waiting": "⏳ 任務 #{job_id} 正在等待影片服務接收。",
     "status_line_queued": "🎞️ 任務 #{job_id} 已在影片服務排隊：{bar} {progress}% · 通常{typical}完成。",
+    "status_line_queued_slow": (
+        "🎞️ 任務 #{job_id} 已在影片服務排隊：{bar} {progress}% · 比平常慢：影片服務在{since}"
+        "接收了任務，這類影片通常{typical}完成。"
+    ),
     "status_line_held": "⏳ 任務 #{job_id} 正在等待，在本伺服器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任務 #{job_id} 正在等待傳送：{reason}",
     "status_hold_slow_down": "影片服務要求我們放慢請求速度，{when}傳送。",
