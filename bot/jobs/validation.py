@@ -173,8 +173,12 @@ def check_media_before_links(
 def check_before_links(options: VideoOptions, *, max_file_bytes: int) -> None:
     """Everything about /video's options that the links in its prompt cannot change, so it is
     said before they are read: the attached files (`check_media_before_links`), a prompt with
-    nothing but links, a length with an attached video, first-frame mode with several images."""
+    nothing but links (said so, not "empty"), a length with an attached video, first-frame
+    mode with several images."""
     check_media_before_links(options.images, options.videos, max_file_bytes=max_file_bytes)
+    if has_visible(options.prompt) and not has_visible(without_links(options.prompt)):
+        # Links are taken out as references: "your prompt is empty" would read as one lost.
+        raise JobRefused(msg("prompt_only_links"))
     clean_prompt(without_links(options.prompt))
     if options.videos and options.duration is not None:
         raise JobRefused(msg("duration_with_video"))

@@ -86,6 +86,9 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         ({"prompt": "x", "image": "pdf"}, "not a supported image"),
         ({"prompt": "x", "video": "pdf"}, "not a supported video"),
         ({"prompt": "x", "video": "mp4", "duration": 8}, "duration can't be used"),
+        # A link is a reference, not words: "your prompt is empty" would read as a link lost.
+        ({"prompt": "https://example.com/cat.png"}, "Your prompt is only a link"),
+        ({"prompt": "<https://example.com/cat.png> --res 4k"}, "Your prompt is only a link"),
     ],
     ids=[
         "blank",
@@ -96,6 +99,8 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         "pdf-as-image",
         "pdf-as-video",
         "duration-with-video",
+        "link-alone",
+        "link-and-flag",
     ],
 )
 async def test_bad_input_is_explained_privately_and_nothing_is_spent(tmp_path, options, expected):
