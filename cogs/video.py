@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import discord
@@ -50,6 +51,10 @@ Choice = app_commands.Choice
 # a second message for it would only crowd the refusal.
 GIVE_BACK_OVER = 80
 
+# What a refusal says from /video, where its advice for a reply (attach the missing images to
+# it) cannot be followed.
+COMMAND_WORDING = MappingProxyType({"wrong_image_count": "wrong_image_count_command"})
+
 
 class CommandOrigin(InteractionOrigin):
     """/video's command: Discord clears the member's command box once it is sent, so a refusal
@@ -60,6 +65,7 @@ class CommandOrigin(InteractionOrigin):
         super().__init__(interaction)
         # Before its flags were taken out and its mentions named: what the member would paste.
         self.typed = typed
+        self.wording = COMMAND_WORDING
 
     async def tell(self, message: Message) -> None:
         """An ephemeral answer; as the first one, Discord refusing it (already answered) makes

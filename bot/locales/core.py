@@ -40,6 +40,12 @@ EN: dict[str, str] = {
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
     # The same, from the "Make a video" menu: the message's files cannot be changed there
+    # /video is no reply: it has no message of someone else's to add images to.
+    "wrong_image_count_command": (
+        "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
+        "reference, or three to fuse. Attach 1 or 3 images (image links in your prompt count "
+        "too)."
+    ),
     "wrong_image_count_menu": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
         "reference, or three to fuse. Use {/video} with 1 or 3 images instead."
@@ -421,6 +427,10 @@ ZH: dict[str, str] = {
     "clip_beside_fused": "旁边的 {count} 张图片作为融合参考",
     "note_with_files": "{note}\n{files}",
     "too_many_videos": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请只保留一个。",
+    "wrong_image_count_command": (
+        "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
+        "或 3 张融合参考。请附上 1 张或 3 张图片（提示词中的图片链接也算在内）。"
+    ),
     "wrong_image_count_menu": (
         "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
         "或 3 张融合参考。请改用 {/video} 并附上 1 或 3 张图片。"
@@ -688,6 +698,10 @@ ZH_TW: dict[str, str] = {
     "clip_beside_fused": "旁邊的 {count} 張圖片作為融合參考",
     "note_with_files": "{note}\n{files}",
     "too_many_videos": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請只保留一個。",
+    "wrong_image_count_command": (
+        "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
+        "或 3 張融合參考。請附上 1 張或 3 張圖片（提示詞中的圖片連結也算在內）。"
+    ),
     "wrong_image_count_menu": (
         "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
         "或 3 張融合參考。請改用 {/video} 並附上 1 或 3 張圖片。"

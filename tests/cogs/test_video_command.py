@@ -123,6 +123,24 @@ async def test_bad_input_is_explained_privately_and_nothing_is_spent(tmp_path, o
         assert await world.db.fetch_all("SELECT id FROM jobs") == []
 
 
+async def test_two_images_in_video_are_not_told_to_attach_the_missing_ones_to_a_reply(tmp_path):
+    """/video is no reply: its refusal of 2 images says to attach 1 or 3, in each language."""
+    async with running_bot(tmp_path) as world:
+        for locale, asked, reply in (
+            ("en-US", "Attach 1 or 3 images", "replying"),
+            ("zh-CN", "请附上 1 张或 3 张图片", "回复"),
+            ("zh-TW", "請附上 1 張或 3 張圖片", "回覆"),
+        ):
+            interaction = await world.discord.slash_command(
+                "video",
+                options={"prompt": "x", "image": world.png(), "image2": world.png("b.png")},
+                locale=locale,
+            )
+            content = (await interaction.wait_for_callback())["data"]["content"]
+            assert asked in content and reply not in content, content
+        assert world.api.submits == []
+
+
 async def test_files_in_the_wrong_option_are_used_for_what_they_are(tmp_path):
     """An MP4 put in the image option is the reference video, and a picture put in the video
     option an image, as the menu, a reply and a mention judge them; not "not a supported
