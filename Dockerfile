@@ -35,9 +35,13 @@ ENV METRICS_PORT=8080 \
     METRICS_HOST=0.0.0.0
 
 # A fixed uid, so a bind-mounted ./data can be given to it: `chown -R 10001:10001 ./data`.
+# data/ in its home is the volume: DATABASE_PATH left empty or relative in an `--env-file` (the
+# default, data/bot.sqlite3) is still the volume's bot.sqlite3, not a file in the container
+# that the next upgrade would throw away with it.
 RUN useradd --create-home --uid 10001 --user-group bot \
     && mkdir -p /data \
-    && chown 10001:10001 /data
+    && chown 10001:10001 /data \
+    && ln -s /data /home/bot/data
 
 # Dependencies first: this layer is rebuilt only when requirements.lock changes.
 COPY requirements.lock /tmp/requirements.lock

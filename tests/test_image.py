@@ -12,12 +12,14 @@ import sysconfig
 import tomllib
 import venv
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -106,7 +108,7 @@ def installed(wheel, tmp_path_factory) -> Path:
 
 FROM_AN_EMPTY_FOLDER = """
 import asyncio, json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import bot
 from bot.storage import postgres, sqlite
@@ -307,6 +309,31 @@ def test_the_image_runs_as_uid_10001_with_data_on_a_volume_and_a_health_check(st
     environment = " ".join(a for k, a in stages[-1] if k == "ENV")
     assert re.search(r"METRICS_PORT=\d+", environment)
     assert "DATABASE_PATH=/data/" in environment
+
+
+def test_an_empty_or_relative_database_path_is_still_the_file_on_the_volume(stages):
+    """`DATABASE_PATH=` in the `--env-file` (empty: the default, data/bot.sqlite3) or the relative
+    one of a `make run` set-up is read from the folder the bot starts in: anywhere but the
+    volume, the database would live in the container and go with it at the next upgrade."""
+    final = stages[-1]
+    [*_, workdir] = [PurePosixPath(a) for k, a in final if k == "WORKDIR"]
+    links = {
+        PurePosixPath(link): PurePosixPath(target)
+        for k, a in final
+        if k == "RUN"
+        for target, link in re.findall(r"ln -s (\S+) (\S+)", a)
+    }
+    environment = " ".join(a for k, a in final if k == "ENV")
+    [image_path] = re.findall(r"DATABASE_PATH=(\S+)", environment)
+
+    def resolved(path: PurePosixPath) -> PurePosixPath:
+        for link, target in links.items():
+            if path.is_relative_to(link):
+                return target / path.relative_to(link)
+        return path
+
+    for written in (Settings.model_fields["database_path"].default, Path("data/bot.sqlite3")):
+        assert resolved(workdir / written) == PurePosixPath(image_path), written
 
 
 def test_what_the_dockerfile_copies_exists_and_reaches_the_build(stages):
