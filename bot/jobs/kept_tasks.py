@@ -9,6 +9,10 @@ claim has lapsed (`JobStore.adopt_task`): the render is followed and posted afte
 job is never announced as "outcome unknown" meanwhile. An answer saying APIMart made nothing
 (busy, or a refusal) is kept the same way, so the job waits again or is refused, not counted
 as unknown. Several processes may share the file: each change holds its lock.
+
+Each answer names its job by id and by the job's `created_at`: the file outlives a restore of
+an older backup of the database, which hands the same ids out again to new jobs, and an answer
+must never reach another member's job (their paid video posted to someone else).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ class KeptTask:
 
     job_id: int
     task_id: str
+    # The job's `created_at`: a new job given the same id (a restored backup) is not this one.
+    # None: kept by an earlier version, which wrote the id alone.
+    job_created_at: float | None
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class KeptNothingMade:
     key: str
     # The refusal's detail (`error_message`), or why it is held.
     detail: str | None
+    # As `KeptTask.job_created_at`.
+    job_created_at: float | None
 
 
 Kept = KeptTask | KeptNothingMade
@@ -131,23 +140,28 @@ def _named(kept: Kept) -> tuple[str, int]:
 
 
 def _as_json(kept: Kept) -> dict[str, object]:
+    # A float's JSON text reads back as the very same float: compared exactly with the row's.
+    job: dict[str, object] = {"job_id": kept.job_id, "job_created_at": kept.job_created_at}
     if isinstance(kept, KeptTask):
-        return {"job_id": kept.job_id, "task_id": kept.task_id}
+        return {**job, "task_id": kept.task_id}
     made_nothing = {"refused": kept.refused, "key": kept.key, "detail": kept.detail}
-    return {"job_id": kept.job_id, "made_nothing": made_nothing}
+    return {**job, "made_nothing": made_nothing}
 
 
 def _from_json(entry: dict[str, object]) -> Kept:
     job_id = int(str(entry["job_id"]))
+    created = entry.get("job_created_at")
+    job_created_at = float(created) if isinstance(created, int | float) else None
     answer = entry.get("made_nothing")
     if not isinstance(answer, dict):
-        return KeptTask(job_id, str(entry["task_id"]))
+        return KeptTask(job_id, str(entry["task_id"]), job_created_at)
     detail = answer.get("detail")
     return KeptNothingMade(
         job_id,
         refused=bool(answer["refused"]),
         key=str(answer["key"]),
         detail=str(detail) if detail is not None else None,
+        job_created_at=job_created_at,
     )
 
 

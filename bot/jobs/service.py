@@ -186,6 +186,8 @@ class JobService:
         self._personal_budget = personal_budget
         self._client = client
         self._clock = clock
+        # Answers kept by an earlier version are only for jobs recorded before this moment.
+        self._started_at = clock()
         self._timing = timing or SubmitTiming()
         self._on_change = on_change
         self._admission = admission
@@ -466,7 +468,13 @@ class JobService:
                 return await self._write_down_answer(
                     job,
                     lambda: self._close(job, JobState.REJECTED, reused, member_present),
-                    KeptNothingMade(job.id, refused=True, key=reused.key, detail=None),
+                    KeptNothingMade(
+                        job.id,
+                        refused=True,
+                        key=reused.key,
+                        detail=None,
+                        job_created_at=job.created_at,
+                    ),
                 )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
@@ -540,9 +548,17 @@ class JobService:
         it in time: the refusal the member is told, or the hold the job waits in."""
         refusal = _refusal(job, error)
         if refusal is not None:
-            return KeptNothingMade(job.id, refused=True, key=refusal.key, detail=_detail(refusal))
+            return KeptNothingMade(
+                job.id,
+                refused=True,
+                key=refusal.key,
+                detail=_detail(refusal),
+                job_created_at=job.created_at,
+            )
         hold = HOLD_SLOW_DOWN if isinstance(error, RateLimitError) else HOLD_BUSY
-        return KeptNothingMade(job.id, refused=False, key=hold, detail=error.message)
+        return KeptNothingMade(
+            job.id, refused=False, key=hold, detail=error.message, job_created_at=job.created_at
+        )
 
     async def _write_down_answer(
         self, job: Job, write: Callable[[], Awaitable[SubmitReport]], answer: KeptNothingMade
@@ -617,7 +633,7 @@ class JobService:
         """Keep an accepted task's id, retrying a failing write: losing it loses a paid render.
         False when another job already holds that id (APIMart answered with its task)."""
         write = functools.partial(self._write_task_id, job, task_id, now, first_check, member_told)
-        return await self._write_or_keep(job, write, KeptTask(job.id, task_id))
+        return await self._write_or_keep(job, write, KeptTask(job.id, task_id, job.created_at))
 
     def _keep(self, answer: Kept) -> bool:
         """Keep APIMart's answer the database has not taken in a local file (synced); whether
@@ -671,9 +687,19 @@ class JobService:
         None: not yet (its job is still being sent)."""
         if kept.job_id in self._answering:
             return None  # this process still writes it down
+        job = await self._store.get(kept.job_id)
+        if job is not None and not self._kept_for(kept, job):
+            # The database was restored from an older backup, and handed the id out again:
+            # this is another member's job, which must never get that answer (their video).
+            log.error(
+                "Job %d: kept answer %s was given to an earlier job with this id (a restored"
+                " database); dropped, not handed to this one",
+                kept.job_id,
+                kept.task_id if isinstance(kept, KeptTask) else kept.key,
+            )
+            return False
         if isinstance(kept, KeptNothingMade):
             return await self._settle_nothing_made(kept)
-        job = await self._store.get(kept.job_id)
         if job is not None and job.task_id == kept.task_id:
             return False  # the write landed after all
         holder = await self._other_holder(kept.job_id, kept.task_id)
@@ -683,7 +709,13 @@ class JobService:
             log.error("Job %d: kept task %s is job %d's", kept.job_id, kept.task_id, holder)
             reused = msg("service_reused_task")
             return await self._settle_nothing_made(
-                KeptNothingMade(kept.job_id, refused=True, key=reused.key, detail=None)
+                KeptNothingMade(
+                    kept.job_id,
+                    refused=True,
+                    key=reused.key,
+                    detail=None,
+                    job_created_at=kept.job_created_at,
+                )
             )
         now = self._clock()
         first_poll_at = now + self._timing.first_poll_delay
@@ -697,6 +729,15 @@ class JobService:
             )
             return True
         return await self._not_handed_over(kept)
+
+    def _kept_for(self, kept: Kept, job: Job) -> bool:
+        """Whether `kept` was APIMart's answer for `job`, not for an earlier job given the same
+        id before the database was restored from a backup."""
+        if kept.job_created_at is None:
+            # Kept by an earlier version, without the job's `created_at`: a job recorded before
+            # this process started (no restore hands out an id while it runs).
+            return job.created_at < self._started_at
+        return kept.job_created_at == job.created_at
 
     async def _settle_nothing_made(self, kept: KeptNothingMade) -> bool | None:
         """Write down APIMart's kept answer that it made nothing: the job waits to be sent

@@ -9,7 +9,8 @@ import pytest
 
 from bot.jobs.kept_tasks import AnswerKept, KeptNothingMade, KeptTask, KeptTasks
 from bot.jobs.models import JobState
-from bot.jobs.stages import LeaseTerms
+from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.store import JobStore
 from tests.engine.faults import Outage, raise_on
 from tests.engine.world import TIMING, Engine, make_engine, results
 from tests.fakes.apimart import TaskPlan
@@ -199,7 +200,7 @@ async def test_a_kept_task_of_another_job_is_told_as_a_reused_task_not_an_unknow
     away_as_the_answer_comes(monkeypatch, engine, outage, "mark_submitted")
     with pytest.raises(AnswerKept):
         await engine.service.submit(job, member_present=False)
-    assert kept.pending() == [KeptTask(job.id, earlier.task_id)]
+    assert kept.pending() == [KeptTask(job.id, earlier.task_id, job.created_at)]
     outage.down = False
     clock.advance(engine.store.leases.submit + 1)  # its claim lapsed meanwhile
     await rounds(engine, clock, 6)
@@ -258,10 +259,12 @@ def test_a_file_kept_by_an_earlier_version_is_read_beside_answers_that_made_noth
     path = tmp_path / "bot.sqlite3.accepted-tasks"
     path.write_text('{"job_id": 3, "task_id": "task_a"}\n{"job_id": 4, "made_no\n')
     kept = KeptTasks(path)
-    refusal = KeptNothingMade(5, refused=True, key="rejected_by_service", detail="no")
+    refusal = KeptNothingMade(
+        5, refused=True, key="rejected_by_service", detail="no", job_created_at=1_800_000_000.25
+    )
     assert kept.keep(refusal)
-    assert kept.pending() == [KeptTask(3, "task_a"), refusal]
-    kept.forget([KeptTask(3, "task_a")])
+    assert kept.pending() == [KeptTask(3, "task_a", None), refusal]
+    kept.forget([KeptTask(3, "task_a", None)])
     assert KeptTasks(path).pending() == [refusal]
 
 
@@ -303,3 +306,95 @@ async def test_a_task_kept_by_another_process_sharing_the_file_is_followed_by_th
     assert (await this_one.store.get(job.id)).state is JobState.COMPLETED
     assert ours.pending() == []
     assert len(api.submits) == 1
+
+
+async def restore_backup_taken_before(db, job_id: int) -> None:
+    """What restoring a backup taken before job `job_id` was recorded does to the jobs: it and
+    every later job are gone, and the database hands their ids out again."""
+    await db.write("DELETE FROM jobs WHERE id >= ? RETURNING id", (job_id,))
+    if db.dialect == "sqlite":
+        await db.write(
+            "UPDATE sqlite_sequence SET seq = ? WHERE name = 'jobs' RETURNING seq", (job_id - 1,)
+        )
+    else:
+        await db.fetch_one(
+            "SELECT setval(pg_get_serial_sequence('jobs', 'id'), ?, false)", (job_id,)
+        )
+
+
+async def test_a_task_kept_before_a_restore_is_never_handed_to_a_new_job_with_its_id(
+    db, api, session, client, fake, monkeypatch, tmp_path, clock
+):
+    """APIMart accepted a member's video during a long outage; its id was kept on disk, then the
+    operator restored a backup taken before that job (docs/operations.md), leaving the file.
+    The restored database gave the job's id to another member's new job, whose submit was
+    lost: that job adopted the kept task, and its member was posted the first member's video
+    (their prompt, their paid render)."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    before, kept, outage = kept_world(db, api, session, client, fake, monkeypatch, tmp_path, clock)
+    first = await before.record("the first member's kite")
+    away_as_the_answer_comes(monkeypatch, before, outage, "mark_submitted")
+    with pytest.raises(AnswerKept):
+        await before.service.submit(first, member_present=False)
+    [first_task] = api.task_ids
+    assert [answer.job_id for answer in kept.pending()] == [first.id]
+    outage.down = False
+    await restore_backup_taken_before(db, first.id)
+    clock.advance(3600)  # the bot is started again on the restored database
+    restored = make_engine(
+        db, api, session, client, fake, clock=clock, timing=SHORT_WINDOW, kept_tasks=kept
+    )
+    other = await restored.record("another member's boat")
+    assert other.id == first.id
+    dead = JobStore(db, clock=clock, leases=LeaseTerms(owner="dead"))
+    [claim] = await dead.claim_due(Stage.SUBMIT, 10)
+    assert await dead.renew_before_sending(claim)  # its request may have left; then it died
+    clock.advance(dead.leases.submit + 1)
+    await rounds(restored, clock, 6)
+    stored = await restored.store.get(other.id)
+    assert (stored.state, stored.task_id) == (JobState.SUBMIT_UNKNOWN, None)
+    assert first_task not in api.polls, "the first member's render is never followed for it"
+    assert len(cant_tell(restored)) == 1
+    assert kept.pending() == []
+
+
+async def lost_submit(engine: Engine, db, clock, prompt: str):
+    """A member's job whose sender died after its request may have left."""
+    job = await engine.record(prompt)
+    dead = JobStore(db, clock=clock, leases=LeaseTerms(owner="dead"))
+    [claim] = await dead.claim_due(Stage.SUBMIT, 10)
+    assert await dead.renew_before_sending(claim)
+    return job
+
+
+@pytest.mark.parametrize("recorded", ["before-the-start", "since-the-start"])
+async def test_a_task_kept_by_an_earlier_version_reaches_only_a_job_recorded_before_the_start(
+    db, api, session, client, fake, tmp_path, clock, recorded
+):
+    """A file an earlier version wrote names jobs by id alone: after an upgrade its task is
+    still followed for a job recorded before the bot started, but a job recorded since (its id
+    handed out again by a restored database) is not given it."""
+    api.default_plan = TaskPlan(polls_until_done=1)
+    kept = KeptTasks(tmp_path / "bot.sqlite3.accepted-tasks")
+    earlier = make_engine(db, api, session, client, fake, clock=clock, timing=SHORT_WINDOW)
+    if recorded == "before-the-start":
+        job = await lost_submit(earlier, db, clock, "a kite")
+    clock.advance(60)
+    upgraded = make_engine(
+        db, api, session, client, fake, clock=clock, timing=SHORT_WINDOW, kept_tasks=kept
+    )
+    clock.advance(60)
+    if recorded == "since-the-start":
+        job = await lost_submit(upgraded, db, clock, "a boat")
+    task = api.create_task()
+    kept.path.write_text(f'{{"job_id": {job.id}, "task_id": "{task.id}"}}\n')
+    clock.advance(LeaseTerms().submit + 1)
+    await rounds(upgraded, clock, 6)
+    stored = await upgraded.store.get(job.id)
+    if recorded == "before-the-start":
+        assert (stored.state, stored.task_id) == (JobState.COMPLETED, task.id)
+        assert len(results(fake, job.id)) == 1, "the video is posted"
+    else:
+        assert (stored.state, stored.task_id) == (JobState.SUBMIT_UNKNOWN, None)
+        assert task.id not in api.polls
+    assert kept.pending() == []

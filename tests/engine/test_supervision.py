@@ -208,7 +208,7 @@ async def test_a_database_away_longer_than_the_task_id_window_still_gets_the_vid
         [task] = await kept_on_disk(kept)  # the window passed with the database still away
         outage.down = False
         await fake.wait_for_message(None, video_of(job.id), timeout=15)
-    assert task == KeptTask(job.id, api.task_ids[0])
+    assert task == KeptTask(job.id, api.task_ids[0], job.created_at)
     assert len(api.submits) == 1
     stored = await engine.store.get(job.id)
     assert (stored.state, stored.task_id) == (JobState.COMPLETED, task.task_id)
@@ -240,7 +240,7 @@ async def test_a_task_id_kept_by_a_bot_stopped_during_an_outage_is_followed_by_t
     monkeypatch.setattr(first.store, "mark_submitted", database_goes_away)
     async with running(first):
         await writing.wait()
-    assert kept.pending() == [KeptTask(job.id, api.task_ids[0])]
+    assert kept.pending() == [KeptTask(job.id, api.task_ids[0], job.created_at)]
     outage.down = False
     # The next process: its own lease owner, the same file beside the same database.
     leases = LeaseTerms(owner="engine-b")

@@ -241,7 +241,7 @@ async def test_the_copy_is_refused_while_apimart_answers_wait_beside_the_sqlite_
     clock = FakeClock()
     await build_sqlite(source, clock)  # job 2 was being sent when the bot stopped
     kept = KeptTasks(kept_beside(source))
-    assert kept.keep(KeptTask(2, "task-accepted-as-it-stopped"))
+    assert kept.keep(KeptTask(2, "task-accepted-as-it-stopped", 1_800_000_000.0))
 
     assert await run(["--from", str(source), "--to", target_url(backend)]) == 1
 
@@ -251,7 +251,7 @@ async def test_the_copy_is_refused_while_apimart_answers_wait_beside_the_sqlite_
         f" into {source} yet (a video being made and billed, or a refusal): start the bot on"
         " the file once, so that it writes them in, stop it, then copy"
     )
-    assert kept.pending() == [KeptTask(2, "task-accepted-as-it-stopped")]
+    assert kept.pending() == [KeptTask(2, "task-accepted-as-it-stopped", 1_800_000_000.0)]
     db = await backend.open()
     tables = await db.fetch_all(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
