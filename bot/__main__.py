@@ -40,6 +40,16 @@ log = logging.getLogger("bot")
 # A host clock this far off the database's is worth an operator's look (NTP keeps it to ms).
 CLOCK_SKEW_WARNING = 2.0
 
+# Exit statuses: 1, a fault a restart may get past (a database or Discord away, a crash); 2,
+# a configuration only the operator can fix, which the documented systemd unit does not restart
+# (`RestartPreventExitStatus=2`): restarted, it would fail the same way until its start limit.
+EXIT_FAILED = 1
+EXIT_MISCONFIGURED = 2
+
+
+class Misconfigured(Exception):
+    """A start-up fault a restart cannot fix, its one line already logged: exit status 2."""
+
 
 def load_settings() -> Settings | None:
     """The settings, or None after saying, one line per problem, why they cannot be used."""
@@ -122,7 +132,7 @@ async def open_sqlite(path: Path) -> Database | None:
     except MigrationChanged as error:
         await db.close()
         log.error("Cannot start: %s", error)
-        return None
+        raise Misconfigured from error
     except MigrationFailed as failure:
         await db.close()
         if not _sqlite_storage_refused(failure.error):
@@ -245,7 +255,11 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         return None
     try:
         await db.migrate()
-    except (MigrationChanged, LockWaitTimeout) as error:
+    except MigrationChanged as error:
+        await db.close()
+        log.error("Cannot start: %s", error)
+        raise Misconfigured from error
+    except LockWaitTimeout as error:
         await db.close()
         log.error("Cannot start: %s", error)
         return None
@@ -319,9 +333,12 @@ def stop_starting_on_sigterm() -> None:
 async def run(settings: Settings) -> int:
     """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
     stop_starting_on_sigterm()
-    db = await open_database(settings)
+    try:
+        db = await open_database(settings)
+    except Misconfigured:
+        return EXIT_MISCONFIGURED
     if db is None:
-        return 1
+        return EXIT_FAILED
     try:
         # Renders, leases and cooldowns are timed with a clock the system clock cannot step,
         # the one every process on this database shares.
@@ -337,13 +354,13 @@ async def run(settings: Settings) -> int:
                 await bot.start(settings.discord_token.get_secret_value())
             except SetupFailed as error:
                 log.error("The bot's set-up could not reach Discord (%s); it stops", error)
-                return 1
+                return EXIT_FAILED
             except discord.LoginFailure:
                 log.error(
                     "Discord refused DISCORD_TOKEN: copy the bot token again from the "
                     "developer portal"
                 )
-                return 1
+                return EXIT_MISCONFIGURED
             except discord.PrivilegedIntentsRequired:
                 # Message Content is the only privileged intent the bot asks for (VideoBot), and
                 # only when the setting says so: name both the switch and the setting.
@@ -353,18 +370,18 @@ async def run(settings: Settings) -> int:
                     " verified bot in 100 or more servers needs Discord's approval for it), or"
                     " set MESSAGE_CONTENT_INTENT=false"
                 )
-                return 1
+                return EXIT_MISCONFIGURED
             except discord.ConnectionClosed as error:
                 # Not an outage (those are retried): Discord will not take this session again.
                 log.error("Discord closed the gateway connection for good (code %s)", error.code)
-                return 1
+                return EXIT_FAILED
             except discord.HTTPException as error:
                 log.error(
                     "Discord refused to let the bot start (HTTP %d: %s): check DISCORD_API_BASE",
                     error.status,
                     error.text or error.response.reason,
                 )
-                return 1
+                return EXIT_FAILED
         if closing:
             await asyncio.gather(*closing)
         log.info("Stopped cleanly")
@@ -377,7 +394,7 @@ def main() -> int:
     """Run the bot; the exit code says whether it started."""
     settings = load_settings()
     if settings is None:
-        return 2
+        return EXIT_MISCONFIGURED
     configure_logging(
         settings.log_level,
         settings.secrets(),
@@ -405,7 +422,7 @@ def main() -> int:
         # Through the configured logging (one JSON object a line, secrets scrubbed), not
         # Python's bare traceback on stderr.
         log.exception("The bot stopped on an unexpected error")
-        return 1
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 import yarl
 
-from bot.__main__ import open_postgres, open_sqlite
+from bot.__main__ import Misconfigured, open_postgres, open_sqlite
 from bot.apimart import VideoRequest
 from bot.jobs.models import Requester
 from bot.jobs.reply_routes import ReplyRoutes
@@ -262,8 +262,8 @@ async def test_the_operator_reads_which_migration_file_changed_and_the_bot_does_
     await db.write("UPDATE schema_version SET checksum = 'a-former-text' WHERE version = 21")
     await db.close()
 
-    with caplog.at_level(logging.ERROR):
-        assert await open_sqlite(path) is None
+    with caplog.at_level(logging.ERROR), pytest.raises(Misconfigured):
+        await open_sqlite(path)
 
     [line] = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
     assert "0021_stage_indexes.sql" in line and "changed" in line

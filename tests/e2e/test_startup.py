@@ -5,9 +5,11 @@ import asyncio
 import re
 import signal
 import socket
+import sqlite3
 
 import pytest
 
+from tests.backends import lay_migrated_sqlite
 from tests.e2e.process import bot_environment, bot_process, launched_bot
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
@@ -126,11 +128,13 @@ async def test_a_stop_during_the_command_sync_exits_zero(tmp_path, api):
     assert "Traceback" not in log
 
 
-async def test_a_wrong_token_ends_the_process_with_one_line(tmp_path, api):
+async def test_a_wrong_token_ends_the_process_with_one_line_and_no_restart(tmp_path, api):
+    """Exit status 2, which the documented systemd unit does not restart (a restart cannot fix
+    a token): with 1 it restarted the bot, each try refused, until its start limit."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         env = bot_environment(tmp_path, fake, api, DISCORD_TOKEN="not-the-token")
         async with launched_bot(tmp_path, env) as bot:
-            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 2
     log = bot.log()
     assert len(bot.log_lines("Discord refused DISCORD_TOKEN")) == 1
     assert "Traceback" not in log
@@ -149,12 +153,13 @@ async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_l
 
 async def test_message_content_not_switched_on_in_the_portal_names_the_setting(tmp_path, api):
     """MESSAGE_CONTENT_INTENT=true before the portal's switch: Discord closes the gateway (4014).
-    The one line says which intent, where to switch it on, and the setting that asks for it."""
+    The one line says which intent, where to switch it on, and the setting that asks for it;
+    exit status 2, not restarted by the documented systemd unit."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.message_content_enabled = False
         env = bot_environment(tmp_path, fake, api, MESSAGE_CONTENT_INTENT="true")
         async with launched_bot(tmp_path, env) as bot:
-            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 2
     [line] = bot.log_lines(" ERROR ")
     assert "Message Content Intent" in line and "developer portal" in line
     assert "MESSAGE_CONTENT_INTENT=false" in line
@@ -270,3 +275,21 @@ async def test_discord_gateway_url_is_where_the_bot_connects_without_shard_count
             await bot.wait_for_log("Failed to connect for shard_id", timeout=20)
             assert fake.gateway_connect_queries == [], "the fake's own gateway was not used"
             assert await bot.stop(signal.SIGTERM, timeout=5) == 0
+
+
+async def test_a_changed_migration_ends_the_process_with_one_line_and_no_restart(tmp_path, api):
+    """A migration file edited after the database applied it: one line naming the file, exit
+    status 2 (a restart cannot fix it), and Discord is never asked."""
+    path = tmp_path / "data" / "bot.sqlite3"
+    path.parent.mkdir()
+    await lay_migrated_sqlite(path)
+    with sqlite3.connect(path) as connection:  # as if it had applied another text of 0021
+        connection.execute("UPDATE schema_version SET checksum = 'earlier' WHERE version = 21")
+    connection.close()
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        async with launched_bot(tmp_path, bot_environment(tmp_path, fake, api)) as bot:
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+        assert fake.handshakes == 0
+    [line] = bot.log_lines(" ERROR ")
+    assert "0021_stage_indexes.sql" in line and "changed" in line
+    assert "Traceback" not in bot.log()
