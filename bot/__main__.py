@@ -22,6 +22,8 @@ from bot.app import VideoBot
 from bot.engine.clock import SteadyClock, behind_or_ahead, database_clock, keep_in_step
 from bot.event_loop import loop_name, run_on_bot_loop
 from bot.logs import configure_logging
+from bot.observability.server import ObservabilityServer
+from bot.observability.wiring import serve_while_starting
 from bot.reconnect import NETWORK_FAULTS, SetupFailed, describe
 from bot.settings import (
     Settings,
@@ -333,6 +335,18 @@ def stop_starting_on_sigterm() -> None:
 async def run(settings: Settings) -> int:
     """Open the database, run the bot, and shut down cleanly on SIGTERM or Ctrl-C."""
     stop_starting_on_sigterm()
+    # Before the database (DATABASE_CONNECT_WAIT, migrations): a liveness probe meanwhile hears
+    # "alive, starting", not "connection refused", which could restart the bot mid-migration.
+    health = await serve_while_starting(settings)
+    try:
+        return await run_on(settings, health)
+    finally:
+        if health is not None:
+            await health.stop()  # the bot's own stop stopped it, unless it never ran
+
+
+async def run_on(settings: Settings, health: ObservabilityServer | None) -> int:
+    """`run`, its health checks served by `health` (None: not served)."""
     try:
         db = await open_database(settings)
     except Misconfigured:
@@ -343,6 +357,7 @@ async def run(settings: Settings) -> int:
         # Renders, leases and cooldowns are timed with a clock the system clock cannot step,
         # the one every process on this database shares.
         bot = VideoBot(settings, db, clock=await shared_clock(db))
+        bot.take_over_health(health)
         loop = asyncio.get_running_loop()
         log.info("Running on the %s event loop", loop_name(loop))
         closing: list[asyncio.Task[None]] = []

@@ -53,7 +53,7 @@ from bot.observability.discord_errors import count_rest_errors
 from bot.observability.health import GatewayWatch
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
-from bot.observability.wiring import Readiness, serve
+from bot.observability.wiring import Readiness, answer_for_bot, serve
 from bot.reach import hand_over_window
 from bot.reconnect import (
     NETWORK_FAULTS,
@@ -281,6 +281,14 @@ class VideoBot(commands.AutoShardedBot):
         if not initial:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), 5.0)
+
+    def take_over_health(self, server: ObservabilityServer | None) -> None:
+        """Answer on the server `python -m bot` started while it opened the database (None: its
+        port was taken, which one error line said; not tried again)."""
+        self._health_tried = True
+        self.observability = server
+        if server is not None:
+            answer_for_bot(server, self)
 
     async def _serve_health(self) -> None:
         """Serve /healthz, /readyz and /metrics (on METRICS_PORT); tried once (a taken port is

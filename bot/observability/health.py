@@ -269,3 +269,17 @@ class Health:
     async def readiness(self) -> Verdict:
         """Every reason the bot does not take commands yet (or any more)."""
         return Verdict(list(await self._not_ready()))
+
+
+class Starting:
+    """The checks while `python -m bot` opens its database (DATABASE_CONNECT_WAIT, migrations),
+    before the bot exists: alive (a restart would only start over, mid-migration perhaps),
+    not ready."""
+
+    async def liveness(self) -> Verdict:
+        """Nothing a restart would cure."""
+        return Verdict()
+
+    async def readiness(self) -> Verdict:
+        """Not taking commands yet."""
+        return Verdict(["starting: opening the database"])

@@ -6,11 +6,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.observability.health import REFRESHES_OUT_AT_MOST, Health, Outstanding, Verdict
+from bot.observability.health import REFRESHES_OUT_AT_MOST, Outstanding, Verdict
 from bot.observability.metrics import Metrics
 from bot.observability.repeated import RepeatedFailures
 
@@ -22,6 +23,14 @@ REFRESH_TIMEOUT = 5.0
 STOP_WAIT = 1.0
 
 Refresh = Callable[[], Awaitable[None]]
+
+
+class Checks(Protocol):
+    """What /healthz and /readyz answer: the bot's `Health`, or `Starting` before it exists."""
+
+    async def liveness(self) -> Verdict: ...
+
+    async def readiness(self) -> Verdict: ...
 
 
 async def _nothing() -> None:
@@ -39,7 +48,7 @@ class ObservabilityServer:
 
     def __init__(
         self,
-        health: Health,
+        health: Checks,
         metrics: Metrics,
         *,
         host: str,
@@ -84,6 +93,11 @@ class ObservabilityServer:
             raise
         self._runner, self._site = runner, site
         log.info("Serving /healthz, /readyz and /metrics on %s:%d", self._host, self.port)
+
+    def answer_for(self, health: Checks, metrics: Metrics, refresh: Refresh) -> None:
+        """Answer with these from now on: the bot's, once it exists, on the server started
+        while the database was being opened (no moment without an answer in between)."""
+        self._health, self._metrics, self._refresh = health, metrics, refresh
 
     async def stop(self) -> None:
         """Stop serving (idempotent)."""

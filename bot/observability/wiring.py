@@ -6,13 +6,15 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.observability.health import DATABASE_TIMEOUT, Health, database_problem
+from bot.observability.health import DATABASE_TIMEOUT, Health, Starting, database_problem
 from bot.observability.live import LiveValues
+from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.storage.base import MIGRATIONS_ROOT, load_migrations
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +71,8 @@ class Readiness:
         return None if self._migrated else "database: migrations not applied"
 
 
-async def serve(bot: VideoBot) -> ObservabilityServer | None:
-    """Serve /healthz, /readyz and /metrics for `bot` on METRICS_PORT; None if unset or taken."""
-    settings = bot.settings
-    port = settings.metrics_port
-    if port is None:
-        return None
+def _checks_of(bot: VideoBot) -> tuple[Health, LiveValues]:
+    """`bot`'s health checks and the live values its /metrics reads."""
     # The engine and the store exist once `setup_hook` made them: until then, nothing to check.
     health = Health(
         db=bot.db,
@@ -88,9 +86,44 @@ async def serve(bot: VideoBot) -> ObservabilityServer | None:
         latencies=lambda: bot.latencies,
         loops=lambda: bot.poller.loop_states() if hasattr(bot, "poller") else {},
     )
+    return health, live
+
+
+async def serve(bot: VideoBot) -> ObservabilityServer | None:
+    """Serve /healthz, /readyz and /metrics for `bot` on METRICS_PORT; None if unset or taken."""
+    settings = bot.settings
+    if settings.metrics_port is None:
+        return None
+    health, live = _checks_of(bot)
     server = ObservabilityServer(
-        health, bot.metrics, host=settings.metrics_host, port=port, refresh=live.refresh
+        health,
+        bot.metrics,
+        host=settings.metrics_host,
+        port=settings.metrics_port,
+        refresh=live.refresh,
     )
+    return await _started(server, settings)
+
+
+async def serve_while_starting(settings: Settings) -> ObservabilityServer | None:
+    """Serve the endpoints on METRICS_PORT while the database is opened (alive, not ready), for
+    the bot to take over (`answer_for_bot`); None if unset or taken."""
+    if settings.metrics_port is None:
+        return None
+    server = ObservabilityServer(
+        Starting(), Metrics(), host=settings.metrics_host, port=settings.metrics_port
+    )
+    return await _started(server, settings)
+
+
+def answer_for_bot(server: ObservabilityServer, bot: VideoBot) -> None:
+    """The server started while the database was opened answers for `bot` from now on."""
+    health, live = _checks_of(bot)
+    server.answer_for(health, bot.metrics, live.refresh)
+
+
+async def _started(server: ObservabilityServer, settings: Settings) -> ObservabilityServer | None:
+    """`server`, serving; None if its port is taken."""
     try:
         await server.start()
     except OSError as error:
@@ -98,7 +131,7 @@ async def serve(bot: VideoBot) -> ObservabilityServer | None:
         log.error(
             "Cannot serve health checks and metrics on %s:%d (%s); running without them",
             settings.metrics_host,
-            port,
+            settings.metrics_port,
             error.strerror or error,
         )
         return None

@@ -293,3 +293,29 @@ async def test_a_changed_migration_ends_the_process_with_one_line_and_no_restart
     [line] = bot.log_lines(" ERROR ")
     assert "0021_stage_indexes.sql" in line and "changed" in line
     assert "Traceback" not in bot.log()
+
+
+async def test_health_checks_answer_while_the_database_is_awaited_at_start(tmp_path, api):
+    """PostgreSQL not reachable yet (DATABASE_CONNECT_WAIT, or a slow migration): a liveness
+    probe met "connection refused" until the database was open, and an orchestrator could
+    restart the bot mid-migration. It is alive and starting: /healthz 200, /readyz 503."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        env = bot_environment(
+            tmp_path,
+            fake,
+            api,
+            METRICS_PORT="0",
+            DATABASE_URL=f"postgresql://bot@127.0.0.1:{closed_port()}/bot",
+            DATABASE_CONNECT_WAIT="60",
+        )
+        async with launched_bot(tmp_path, env) as bot:
+            await bot.wait_for_log("cannot be reached yet")
+            [port] = re.findall(r"/metrics on 127\.0\.0\.1:(\d+)", bot.log())
+            base = f"http://127.0.0.1:{port}"
+            assert await probe(base, "/healthz") == (200, {"status": "ok"})
+            status, body = await probe(base, "/readyz")
+            assert status == 503
+            assert body["reasons"] == ["starting: opening the database"]
+            assert await bot.stop(signal.SIGTERM, timeout=5) == 0
+        assert fake.handshakes == 0
+    assert "Traceback" not in bot.log()
