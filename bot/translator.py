@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from discord import Locale, app_commands
 
 from bot.i18n import COMMAND_TEXTS, language_for
+
+# Each locale's table, found once: a command sync asks for every string in every one of
+# Discord's locales (some 13,000 calls, twice a start: the digest, then the sync itself).
+_TEXTS_OF: Mapping[Locale, Mapping[str, str]] = {
+    locale: COMMAND_TEXTS[language_for(locale.value)] for locale in Locale
+}
 
 
 class CommandTranslator(app_commands.Translator):
@@ -18,4 +26,7 @@ class CommandTranslator(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         """The Chinese text for `string`, or None to keep the English."""
-        return COMMAND_TEXTS[language_for(locale.value)].get(string.message)
+        texts = _TEXTS_OF.get(locale)
+        if texts is None:  # a locale newer than this discord.py's list
+            texts = COMMAND_TEXTS[language_for(locale.value)]
+        return texts.get(string.message)
