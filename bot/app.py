@@ -27,6 +27,7 @@ from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
+from bot.jobs.cancels import CancelOutcome
 from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import LinkProber
@@ -404,6 +405,7 @@ class VideoBot(commands.AutoShardedBot):
             metrics=self.metrics,
             personal_budget=settings.user_install_monthly_budget,
             kept_tasks=KeptTasks(kept_beside(settings.database_path)),
+            on_ban_stopped=self._tell_ban_stopped,
             # A re-host is one of the submit's requests: one try within the budget, and a 429
             # becomes the job's next due time (as the submit's own), never a sleep in a worker.
             refresh_media=DiscordMediaRefresher(
@@ -460,7 +462,7 @@ class VideoBot(commands.AutoShardedBot):
             clock=self.clock,
             on_progress=self._on_progress,
             on_account_refused=self.balance.read_soon,
-            on_ban_withheld=self._tell_ban_withheld,
+            on_ban_stopped=self._tell_ban_stopped,
             config=PollerConfig(
                 poll_interval=settings.poll_interval,
                 task_timeout=settings.task_timeout,
@@ -557,12 +559,15 @@ class VideoBot(commands.AutoShardedBot):
         await self.status_messages.progress(job)
         await self.routes.progress(job)
 
-    async def _tell_ban_withheld(self, job: Job) -> None:
-        """A video withheld for its member's saved ban, told as the ban's cancels tell it."""
+    async def _tell_ban_stopped(self, job: Job, outcome: CancelOutcome) -> None:
+        """A job stopped by its member's saved ban (before its submit, or its video before
+        its post) where the ban's cancels missed it, told as those cancels tell it."""
         guild_id = job.requester.guild_id
         if guild_id is not None:
             by = self.user.id if self.user is not None else 0
-            await self.moderation.tell_ban_withheld(guild_id, job.requester.user_id, job.id, by)
+            await self.moderation.tell_ban_stopped(
+                guild_id, job.requester.user_id, job.id, by, outcome
+            )
 
     async def _announce_orphan(self, job: Job) -> None:
         """Post the status message of a job recorded by a command that did not get to it."""

@@ -417,8 +417,9 @@ async def test_a_job_held_by_one_stage_is_not_claimed_by_another(store, clock):
 
 async def test_a_submit_whose_claim_lapsed_becomes_submit_unknown_never_resent(store, clock):
     job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
-    claim = await store.renew_before_sending(await store.claim_for_submit(job.id))
-    assert claim is not None, "its request is about to leave"
+    renewal = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert renewal is not None, "its request is about to leave"
+    claim = renewal.job
     assert await store.expire_lost_submits(now=clock()) == [], "still held"
     clock.advance(store.leases.submit + 1)
     [lost] = await store.expire_lost_submits(now=clock())

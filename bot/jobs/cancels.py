@@ -4,7 +4,11 @@ cancelled (the jobs store reports these; the cogs tell members and moderators)."
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from bot.jobs.models import Job
 
 
 class CancelOutcome(enum.Enum):
@@ -17,6 +21,12 @@ class CancelOutcome(enum.Enum):
     # Made, but not posted yet (its post being fetched, uploaded, or tried again after Discord
     # failed): never posted, and it counts (only a block stops these).
     WITHHELD = "withheld"
+
+
+# Tells the moderators of a job the member's saved ban stopped where the ban's own cancels
+# missed it (before its submit, or before its video was posted), and how: its audit and mod-log
+# line, as those cancels would have written it.
+BanStopped = Callable[["Job", CancelOutcome], Awaitable[None]]
 
 
 class CancelledJob(NamedTuple):

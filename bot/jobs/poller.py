@@ -29,6 +29,7 @@ from bot.engine.clock import OFF_WARNING
 from bot.engine.pool import SETTLE, StageLoop, Workers, settle_cancelled
 from bot.engine.supervisor import supervise
 from bot.jobs.budget import RequestBudget
+from bot.jobs.cancels import BanStopped, CancelOutcome
 from bot.jobs.failures import apimart_language
 from bot.jobs.inflight import RoundTrip, checks_in_flight
 from bot.jobs.models import FOLLOW_UP_LIMIT, NO_NEWS_AFTER, TIMED_OUT_REASON, Job, JobState
@@ -209,12 +210,12 @@ class Poller:
         metrics: Metrics | None = None,
         on_account_refused: Callable[[], None] | None = None,
         servers_ready: asyncio.Event | None = None,
-        on_ban_withheld: Announcer | None = None,
+        on_ban_stopped: BanStopped | None = None,
     ) -> None:
         self._store = store
         # A video withheld for its member's saved ban: its audit and mod-log line, as the ban's
         # cancels would have written (the moderation side; the engine knows no mod-log).
-        self._on_ban_withheld = on_ban_withheld
+        self._on_ban_stopped = on_ban_stopped
         # Set once every shard of this process had its first READY and the removals it missed
         # while the bot was down were caught up (`cogs.server_changes`): until then, a job made in
         # a server is not sent (it may be one that removed the bot: nothing is billed there).
@@ -840,9 +841,9 @@ class Poller:
         log.info("Job %d: its member's ban reaches it; its video is withheld", job.id)
         await self._store.end_lost_claim(job, None)
         self.wake()
-        if self._on_ban_withheld is not None:
+        if self._on_ban_stopped is not None:
             try:
-                await self._on_ban_withheld(job)
+                await self._on_ban_stopped(job, CancelOutcome.WITHHELD)
             except Exception:
                 log.exception("Job %d: its ban's audit or mod-log line failed", job.id)
         return True

@@ -25,6 +25,7 @@ from bot.apimart import (
 from bot.i18n import Message, msg
 from bot.jobs.admission import Admission
 from bot.jobs.budget import RequestBudget, SubmitHold
+from bot.jobs.cancels import BanStopped, CancelOutcome
 from bot.jobs.claims import holding, putting_off_takeover
 from bot.jobs.failures import refusal_reason
 from bot.jobs.kept_tasks import AnswerKept, Kept, KeptNothingMade, KeptTask, KeptTasks
@@ -176,8 +177,12 @@ class JobService:
         metrics: Metrics | None = None,
         personal_budget: float | None = None,
         kept_tasks: KeptTasks | None = None,
+        on_ban_stopped: BanStopped | None = None,
     ) -> None:
         self._store = store
+        # A job stopped before its submit by its member's saved ban (the ban's own cancels
+        # missed it): its audit and mod-log line (the moderation side; the engine knows none).
+        self._on_ban_stopped = on_ban_stopped
         # Accepted task ids the database could not take in time; None: only logged (tests).
         self._kept_tasks = kept_tasks
         # Jobs whose APIMart answer this process is writing down: never "outcome unknown".
@@ -374,17 +379,32 @@ class JobService:
         # Read before the request leaves: after it, nothing may stand between APIMart's answer
         # and storing the task id.
         typical = await self._typical(job)
-        renewed = await self._store.renew_before_sending(job)
-        if renewed is None:
+        renewal = await self._store.renew_before_sending(job)
+        if renewal is None:
             # The claim lapsed while this waited (and the job was settled as `submit_unknown`,
             # or taken by another process): sending now could make a render nobody follows.
             log.warning("Job %d: its submit claim lapsed before sending; not sent", job.id)
             stands = await self._as_it_stands(job, member_present)
             return dataclasses.replace(stands, kept_back="not_sent")
+        renewed = renewal.job
         if renewed.cancelled:
-            # A block landed during the waits above: nothing leaves.
-            return await self._cancel_unsent(renewed, member_present)
+            # A block landed during the waits above, or the member's saved ban reached it:
+            # nothing leaves.
+            report = await self._cancel_unsent(renewed, member_present)
+            if renewal.ban_marked:
+                await self._tell_ban_stopped(report.job)
+            return report
         return renewed, typical
+
+    async def _tell_ban_stopped(self, job: Job) -> None:
+        """The audit and mod-log line of a job its member's saved ban stopped before it was
+        sent; a failure to write it stops nothing (the job is cancelled, and refunded)."""
+        if self._on_ban_stopped is None:
+            return
+        try:
+            await self._on_ban_stopped(job, CancelOutcome.REFUNDED)
+        except Exception:
+            log.exception("Job %d: its ban's audit or mod-log line failed", job.id)
 
     async def _cancelled_meanwhile(self, job: Job) -> Job | None:
         """`job` with its cancel mark, if someone cancelled it while it was being sent (the

@@ -52,7 +52,7 @@ from bot.jobs.stages import (
     stage_jobs,
 )
 from bot.moderation.bans import BAN_REACH, BANNED_JOB
-from bot.moderation.facts import budget_use
+from bot.moderation.facts import budget_use, value_of
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
 from bot.storage import Connection, Database, LockWaitTimeout, Row
@@ -143,6 +143,16 @@ async def _refuse_echo(conn: Connection, origin_id: str) -> None:
 def _not_found_streak(job: Job, not_found: bool) -> int:
     """The job's "not found" answers in a row after this answer (any other ends the run)."""
     return job.not_found_answers + 1 if not_found else 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Renewal:
+    """A submit claim renewed just before its request leaves (`JobStore.renew_before_sending`)."""
+
+    job: Job
+    # The renewal found the member's saved ban reaching the job and marked it cancelled: the
+    # ban's own cancels missed it, so its audit and mod-log line are the sender's to write.
+    ban_marked: bool = False
 
 
 class JobStore:
@@ -277,34 +287,52 @@ class JobStore:
         row = await self._db.fetch_one("SELECT lease_owner FROM jobs WHERE id = ?", (job_id,))
         return row is not None and row[0] is not None and row[0] != self.leases.owner
 
-    async def renew_before_sending(self, job: Job) -> Job | None:
-        """Extend a submit claim just before its request leaves, in the same round trip reading
-        any cancel mark a block set meanwhile, and marking it cancelled if its member's ban
-        reaches it (one the ban's own cancels missed): the job with that mark, or None if the
-        claim was lost (then send nothing)."""
+    async def renew_before_sending(self, job: Job) -> Renewal | None:
+        """Extend a submit claim just before its request leaves, in the same transaction
+        reading any cancel mark a block set meanwhile, and marking it cancelled if its member's
+        ban reaches it (one the ban's own cancels missed): the job with that mark, or None if
+        the claim was lost (then send nothing)."""
         now = self._clock()
         until = now + self.leases.length(Stage.SUBMIT)
-        renewed = await self._db.write(
-            # From here on the request may have left (`expire_lost_submits`); unless a cancel
-            # is read here (a block's mark, or a ban that reaches the job, marked here), which
-            # keeps it from leaving: a crash before that cancel is written leaves a job still
-            # unsent (refunded by the next process), not "outcome unknown". (A SET's right side
-            # reads the row as it was.)
-            "UPDATE jobs SET lease_until = ?,"
-            f" unsent_version = CASE WHEN cancelled_at IS NULL AND NOT {BANNED_JOB} THEN NULL"
-            " ELSE unsent_version END,"
-            f" cancelled_at = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB} THEN ?"
-            " ELSE cancelled_at END,"
-            f" cancel_reason_key = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB}"
-            " THEN 'cancelled_by_ban' ELSE cancel_reason_key END"
-            " WHERE id = ? AND version = ? AND lease_owner = ?"
-            " RETURNING cancelled_at, cancel_reason_key",
-            (until, BAN_REACH, BAN_REACH, now, BAN_REACH, job.id, job.version, self.leases.owner),
-        )
-        if not renewed:
+        async with self._db.transaction() as conn:
+            # The row is locked first, its mark read: a ban mark set by this renewal is told
+            # (once) by its sender, one another cancel set meanwhile by that cancel.
+            lock = " FOR UPDATE" if self._db.dialect == "postgres" else ""
+            before = await value_of(
+                conn, f"SELECT cancelled_at FROM jobs WHERE id = ?{lock}", (job.id,)
+            )
+            async with conn.execute(
+                # From here on the request may have left (`expire_lost_submits`); unless a
+                # cancel is read here (a block's mark, or a ban that reaches the job, marked
+                # here), which keeps it from leaving: a crash before that cancel is written
+                # leaves a job still unsent (refunded by the next process), not "outcome
+                # unknown". (A SET's right side reads the row as it was.)
+                "UPDATE jobs SET lease_until = ?,"
+                f" unsent_version = CASE WHEN cancelled_at IS NULL AND NOT {BANNED_JOB} THEN NULL"
+                " ELSE unsent_version END,"
+                f" cancelled_at = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB} THEN ?"
+                " ELSE cancelled_at END,"
+                f" cancel_reason_key = CASE WHEN cancelled_at IS NULL AND {BANNED_JOB}"
+                " THEN 'cancelled_by_ban' ELSE cancel_reason_key END"
+                " WHERE id = ? AND version = ? AND lease_owner = ?"
+                " RETURNING cancelled_at, cancel_reason_key",
+                (
+                    until,
+                    BAN_REACH,
+                    BAN_REACH,
+                    now,
+                    BAN_REACH,
+                    job.id,
+                    job.version,
+                    self.leases.owner,
+                ),
+            ) as cursor:
+                renewed = await cursor.fetchone()
+        if renewed is None:
             return None
-        [(cancelled_at, reason_key)] = renewed
-        return dataclasses.replace(job, cancelled_at=cancelled_at, cancel_reason_key=reason_key)
+        cancelled_at, reason_key = renewed
+        marked = dataclasses.replace(job, cancelled_at=cancelled_at, cancel_reason_key=reason_key)
+        return Renewal(marked, ban_marked=before is None and cancelled_at is not None)
 
     async def release(self, job: Job, stage: Stage, *, retry_at: float | None = None) -> bool:
         """Give a claim of `stage` back (optionally due again for that stage at `retry_at`)

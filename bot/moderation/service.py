@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Listed, Message, msg
+from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, costs_more, expected_with
 from bot.moderation.bans import ban_refusal, lift_ban, record_ban
@@ -35,6 +36,12 @@ from bot.storage.base import SET_VALUE_SQL
 from bot.text import PROMPT_PREVIEW_CHARS, preview
 
 log = logging.getLogger(__name__)
+
+# How a job its member's saved ban stopped reads in the audit: the ban's cancels' own lines.
+_BAN_STOPPED_KEYS = {
+    CancelOutcome.REFUNDED: "mod_block_cancelled_refunded",
+    CancelOutcome.WITHHELD: "mod_block_cancelled_withheld",
+}
 
 
 # Stored by `/videomod modrole` without a role: the server has none, not even the default.
@@ -204,12 +211,15 @@ class Moderation:
         committed (`bot.moderation.bans`); cancel what they have running after this."""
         await record_ban(self._db, guild_id, user_id, self._clock())
 
-    async def tell_ban_withheld(self, guild_id: int, user_id: int, job_id: int, by: int) -> None:
-        """The audit and mod-log line of a video withheld for its member's saved ban (the line
-        `cogs._private.cancel_for_ban` writes), with `by` (the bot) as who did it."""
+    async def tell_ban_stopped(
+        self, guild_id: int, user_id: int, job_id: int, by: int, outcome: CancelOutcome
+    ) -> None:
+        """The audit and mod-log line of a job its member's saved ban stopped (`outcome`:
+        refunded before its submit, or its video withheld), the line
+        `cogs._private.cancel_for_ban` writes, with `by` (the bot) as who did it."""
         member = f"<@{user_id}>"
-        withheld = msg("mod_block_cancelled_withheld", member=member, jobs=Listed([f"#{job_id}"]))
-        change = msg("change_member_banned_cancelled", member=member, cancelled=withheld)
+        stopped = msg(_BAN_STOPPED_KEYS[outcome], member=member, jobs=Listed([f"#{job_id}"]))
+        change = msg("change_member_banned_cancelled", member=member, cancelled=stopped)
         await self.store.record(Actor(guild_id, by), change)
         self.feed.emit(guild_id, change)
 

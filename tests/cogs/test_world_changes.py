@@ -220,9 +220,11 @@ async def test_a_ban_whose_cancels_failed_still_stops_its_waiting_video_before_i
 ):
     """Alice's #1 waits out APIMart's 503 pause when she is banned, and the database drops the
     connection as the ban's cancels run. The ban itself was saved: when #1's turn comes, it is
-    not sent; it doesn't count, and the channel reads that a moderator cancelled it."""
+    not sent; it doesn't count, and the channel reads that a moderator cancelled it; the
+    mod-log and the audit name it once, as the ban's cancels would have."""
     async with server(tmp_path) as s:
         fake, api = s.world.discord, s.world.api
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         api.fail_next("submit", status=503, retry_after_header="1", times=1)
         told = await video(s.world, prompt="one")
         assert "#1" in told, told
@@ -244,6 +246,14 @@ async def test_a_ban_whose_cancels_failed_still_stops_its_waiting_video_before_i
         assert api.task_ids == [], "never sent"
         job = await store.get(1)
         assert job.state.value == "cancelled" and job.cancel_reason_key == "cancelled_by_ban"
+        logged = (await modlog_message(s, "banned"))["content"]
+        assert f"<@{s.alice}> was banned" in logged, logged
+        assert "never sent, so they don't count: #1" in logged, logged
+        await asyncio.sleep(0.5)
+        banned = [m for m in fake.messages(channel_id=s.modlog) if "banned" in m["content"]]
+        assert len(banned) == 1, banned
+        audit = await s.world.db.fetch_all("SELECT id FROM mod_audit")
+        assert len(audit) == 2, "the mod-log channel set, and the ban's cancel"
 
 
 async def _asked_while_apimart_is_busy(fake, *, guild_id, channel_id, user, locale="en-US"):

@@ -142,8 +142,9 @@ async def settled_unknown(store, clock, fake, *, cancelled_while_sent=False):
     job = await store.create(
         requester, VideoRequest(prompt="a kite", duration=4), now=clock(), submit_by=clock()
     )
-    sending = await store.renew_before_sending(await store.claim_for_submit(job.id))
-    assert sending is not None
+    renewal = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert renewal is not None
+    sending = renewal.job
     if cancelled_while_sent:
         await store.cancel(job.id, reason_key="cancelled_by_member", now=clock(), member_told=True)
     clock.advance(store.leases.submit + 1)

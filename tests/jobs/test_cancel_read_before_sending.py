@@ -20,8 +20,9 @@ async def test_a_block_read_before_sending_is_refunded_after_a_crash(db, api, se
     await store.cancel(job.id, reason_key="cancelled_by_block", now=clock(), member_told=False)
     # ...the sender reads it with its last renewal, and its process dies right there (killed,
     # the machine lost) before it writes the cancel: the request never left.
-    renewed = await store.renew_before_sending(claimed)
-    assert renewed is not None and renewed.cancelled
+    renewal = await store.renew_before_sending(claimed)
+    assert renewal is not None and renewal.job.cancelled
+    assert not renewal.ban_marked, "the block's mark, not this renewal's"
 
     delivery = RecordingDelivery()
     after, service, poller = make_world(db, api, session, clock, delivery)

@@ -37,14 +37,34 @@ async def test_a_job_its_members_ban_reaches_is_marked_cancelled_just_before_it_
     await moderation.record_ban(GUILD, ALICE.user_id)
     for job, cancelled in ((hers, True), (his, False)):
         claimed = await store.claim_for_submit(job.id)
-        renewed = await store.renew_before_sending(claimed)
+        renewal = await store.renew_before_sending(claimed)
+        renewed = renewal.job
         assert renewed.cancelled is cancelled
+        assert renewal.ban_marked is cancelled, "marked by this renewal: its sender tells it"
         if cancelled:
             assert renewed.cancel_reason_key == "cancelled_by_ban"
             await store.cancel_unsent(renewed, now=clock(), member_told=False)
             assert (await store.get(job.id)).state.value == "cancelled"
         else:
             await store.release(renewed, Stage.SUBMIT)
+
+
+async def test_a_job_the_bans_own_cancel_marked_while_it_was_being_sent_is_not_told_again(
+    db, clock
+):
+    """Alice's job is being sent when she is banned, and the ban's cancel marks it (its line in
+    the mod-log names it). The sender's last look finds the mark: nothing leaves, and the mark
+    is not its own to tell (a second line would name the job twice)."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    job = await record(store, moderation, clock)
+    claimed = await store.claim_for_submit(job.id)
+    await moderation.record_ban(GUILD, ALICE.user_id)
+    cancelled = await store.cancel_unfinished(
+        GUILD, ALICE.user_id, reason_key="cancelled_by_ban", now=clock()
+    )
+    assert [cancel.job_id for cancel in cancelled] == [job.id]
+    renewal = await store.renew_before_sending(claimed)
+    assert renewal.job.cancelled and not renewal.ban_marked
 
 
 async def test_a_ban_refuses_what_is_asked_within_its_reach_and_an_unban_ends_it(db, clock):
@@ -58,8 +78,8 @@ async def test_a_ban_refuses_what_is_asked_within_its_reach_and_an_unban_ends_it
     assert await refusal(store, moderation, clock, BOB) is None, "only Alice is banned"
     clock.advance(BAN_REACH + 1)
     job = await record(store, moderation, clock)
-    renewed = await store.renew_before_sending(await store.claim_for_submit(job.id))
-    assert not renewed.cancelled, "asked after an unban the bot did not hear"
+    renewal = await store.renew_before_sending(await store.claim_for_submit(job.id))
+    assert not renewal.job.cancelled, "asked after an unban the bot did not hear"
     await moderation.record_ban(GUILD, ALICE.user_id)
     assert await refusal(store, moderation, clock) == "mod_banned_here"
     await moderation.lift_ban(GUILD, ALICE.user_id)
