@@ -38,7 +38,7 @@ from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.retention import JobRetention
 from bot.jobs.schedule import PollSchedule, ScheduleMode
 from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.stages import LeaseTerms
+from bot.jobs.stages import LeaseTerms, Stage
 from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
@@ -48,6 +48,7 @@ from bot.media_refresh import (
     SourceUnanswered,
     links_gone,
 )
+from bot.moderation.catch_up import CatchUpMark
 from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
@@ -112,6 +113,7 @@ class VideoBot(commands.AutoShardedBot):
     pricing: Pricing
     balance: BalanceWatch
     poller: Poller
+    ban_catch_up: CatchUpMark
     link_prober: LinkProber
     link_allowance: LinkAllowance
     status_messages: StatusMessages
@@ -220,15 +222,18 @@ class VideoBot(commands.AutoShardedBot):
                 backoff=Backoff(),
             )
 
-    def shard_checked(self, shard_id: int) -> None:
-        """`shard_id` is ready and its servers that removed the bot while it was down are
-        caught up: once every shard of this process is, videos waiting in servers are sent."""
+    async def shard_checked(self, shard_id: int) -> None:
+        """`shard_id` is ready and its servers' removals and bans missed while the bot was down
+        are caught up: once every shard of this process is, videos waiting in servers are sent,
+        and videos made in servers are posted (by any process: `bot.moderation.bans`)."""
         self._shards_checked.add(shard_id)
         if self.servers_checked.is_set() or not self._shards_checked.issuperset(self._own_shards()):
             return
         self.servers_checked.set()
         if hasattr(self, "poller"):
             self.poller.wake()
+        if hasattr(self, "ban_catch_up"):
+            await self.ban_catch_up.end()
 
     def _own_shards(self) -> Sequence[int]:
         """The shards this process runs: SHARD_IDS, else all of SHARD_COUNT or of the count
@@ -513,6 +518,17 @@ class VideoBot(commands.AutoShardedBot):
             # Stopped while setting up: `close` already stopped what would start here.
             log.info("Stopped during start-up; the engine was not started")
             return
+        # Before the engine starts: until this process caught up the bans it missed while it was
+        # down, no process posts a video made in a server (its member may be banned there).
+        self.ban_catch_up = CatchUpMark(
+            self.db,
+            self.store.leases.owner,
+            clock=self.clock,
+            lasts=self.store.leases.length(Stage.POLL),
+            cap=SERVERS_READY_CAP,
+            alone=self.db.dialect == "sqlite",
+        )
+        await self.ban_catch_up.begin()
         self.poller.start()
         self.balance.start()
         self.status_sweep.start()
@@ -686,6 +702,8 @@ class VideoBot(commands.AutoShardedBot):
             self._commands_finished(left()),
             self.poller.stop(grace=left()) if hasattr(self, "poller") else asyncio.sleep(0),
         )
+        if hasattr(self, "ban_catch_up"):
+            self.ban_catch_up.stop()  # during the catch-up: its mark lapses, as a claim does
         if hasattr(self, "balance"):
             await self.balance.stop()
         if hasattr(self, "status_sweep"):

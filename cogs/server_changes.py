@@ -69,10 +69,11 @@ class ServerChangesCog(commands.Cog):
         (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
         process's never appear here (`docs/scaling.md`). So are bans made meanwhile, where
         the bot may read bans (`cogs._bans.bans_missed`). Until every shard of this process
-        was judged, the engine sends no video waiting in a server."""
+        was judged, the engine sends no video waiting in a server, and no process posts a video
+        made in a server (`bot.moderation.bans`)."""
         bot = self.bot
         if not bot.intents.guilds:
-            bot.shard_checked(shard_id)
+            await bot.shard_checked(shard_id)
             return  # no server would be known: every one would look gone
         try:
             await self._catch_up(shard_id)
@@ -87,7 +88,7 @@ class ServerChangesCog(commands.Cog):
         # Only now may the engine send this shard's servers' videos (`VideoBot.shard_checked`):
         # one due at the start would otherwise be sent before its server was judged. (Not if
         # this failed: the engine's cap on that wait sends them.)
-        bot.shard_checked(shard_id)
+        await bot.shard_checked(shard_id)
 
     async def _catch_up(self, shard_id: int) -> None:
         """The removals and bans of this shard's servers the bot missed while it was down."""

@@ -174,6 +174,9 @@ class PollerConfig:
 
 # A delivery put off because its channel already has its share of workers waits this long.
 _CHANNEL_BUSY_RETRY = 1.0
+# A video held while a start-up catches up the bans it missed looks again this often (the
+# process catching up may be another one: nothing wakes this one when it is done).
+_BAN_CATCH_UP_RECHECK = 1.0
 # When a job leaves its server's line, the statuses of this many behind it show their new
 # places at once (the rest at their next look at the line, every 30 s).
 _PLACES_SHOWN = 10
@@ -184,6 +187,17 @@ _POLL_CLAIM_SHARE = 0.25
 # all): a deploy or a proxy answering 404 for a minute must not refund a render that goes on.
 NOT_FOUND_ANSWERS = 3
 NOT_FOUND_RECHECK = 60.0
+
+
+def _a_video_for_a_server(job: Job) -> bool:
+    """Whether the job's delivery would post its video (not a notice, nor a post already
+    written down), for a server (a ban reaches it: not a DM's, nor a member's own install's)."""
+    return (
+        not job.cancelled
+        and job.state is JobState.COMPLETED
+        and job.delivered_at is None
+        and job.requester.guild_id is not None
+    )
 
 
 def _started(job: Job) -> float:
@@ -745,7 +759,7 @@ class Poller:
             )
 
     async def _deliver_one(self, job: Job) -> None:
-        if await self._withheld_for_ban(job):
+        if await self._withheld_for_ban(job) or await self._held_for_ban_catch_up(job):
             return
         channel = job.requester.channel_id
         if self._delivering.get(channel, 0) >= self._per_channel:
@@ -825,9 +839,7 @@ class Poller:
         ban's write and theirs, or the database failed them). Withheld as the ban's cancel
         would have (`JobStore.cancel`'s `unposted_too`): never posted, still counted, and its
         notice posted instead, by the next claim."""
-        if job.cancelled or job.state is not JobState.COMPLETED or job.delivered_at is not None:
-            return False  # a notice, or a post already written down
-        if job.requester.guild_id is None or not await self._store.ban_reaches(job):
+        if not _a_video_for_a_server(job) or not await self._store.ban_reaches(job):
             return False
         outcome = await self._store.cancel(
             job.id,
@@ -846,6 +858,21 @@ class Poller:
                 await self._on_ban_stopped(job, CancelOutcome.WITHHELD)
             except Exception:
                 log.exception("Job %d: its ban's audit or mod-log line failed", job.id)
+        return True
+
+    async def _held_for_ban_catch_up(self, job: Job) -> bool:
+        """Whether the job's video, about to be posted in a server, was put off because a
+        start-up (of this process or another) is catching up the bans it missed while down:
+        its member may be among them (`bot.moderation.bans`). Held until that is done, at most
+        until its deadline; it is looked at again every second meanwhile."""
+        if not _a_video_for_a_server(job):
+            return False
+        now = self._clock()
+        until = await self._store.ban_catch_up_until(now)
+        if until is None:
+            return False
+        retry_at = min(until, now + _BAN_CATCH_UP_RECHECK)
+        await self._store.release(job, Stage.DELIVER, retry_at=retry_at)
         return True
 
     async def _show_last_status(self, job: Job, result: DeliveryResult) -> None:

@@ -51,7 +51,7 @@ from bot.jobs.stages import (
     Stage,
     stage_jobs,
 )
-from bot.moderation.bans import BAN_REACH, BANNED_JOB
+from bot.moderation.bans import BAN_REACH, BANNED_JOB, catch_up_until
 from bot.moderation.facts import budget_use, value_of
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
@@ -693,14 +693,21 @@ class JobStore:
         return sorted({row[0] for row in rows if row[0] is not None})
 
     async def members_with_unfinished(self) -> dict[int, list[int]]:
-        """By server, the members with jobs there still to be sent or rendering (through
-        index `jobs_unfinished_by_guild`): whom a ban the bot did not hear would concern."""
+        """By server, the members with jobs there a ban would still stop (`cancel_unfinished`):
+        to be sent, rendering, followed after being given up on, or made and not posted yet (a
+        render that ended while the bot was down, or as it started): whom a ban the bot did not
+        hear would concern. Each part through its own partial index, no condition on the
+        server (which had SQLite walk every job of every server)."""
         rows = await self._db.fetch_all(
-            f"SELECT DISTINCT guild_id, user_id FROM jobs WHERE {UNFINISHED_IN_GUILD}"
-            " AND guild_id IS NOT NULL AND cancelled_at IS NULL ORDER BY guild_id, user_id"
+            f"SELECT guild_id, user_id FROM jobs WHERE {UNFINISHED_IN_GUILD}"
+            " AND cancelled_at IS NULL"
+            f" UNION SELECT guild_id, user_id FROM jobs WHERE {_MADE_UNPOSTED}"
+            " AND cancelled_at IS NULL"
+            f" UNION SELECT guild_id, user_id FROM jobs WHERE {STAGE_JOBS[Stage.POLL][0]}"
+            f" AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL"
         )
         members: dict[int, list[int]] = {}
-        for guild_id, user_id in rows:
+        for guild_id, user_id in sorted((g, u) for g, u in rows if g is not None):
             members.setdefault(int(guild_id), []).append(int(user_id))
         return members
 
@@ -710,6 +717,11 @@ class JobStore:
             f"SELECT 1 FROM jobs WHERE id = ? AND {BANNED_JOB}", (job.id, BAN_REACH)
         )
         return row is not None
+
+    async def ban_catch_up_until(self, now: float) -> float | None:
+        """Until when a start-up's catch-up of missed bans (in any process) holds the videos
+        made in servers (`bot.moderation.bans`); None when none is under way."""
+        return await catch_up_until(self._db, now)
 
     async def cancel_unsent(self, job: Job, *, now: float, member_told: bool) -> bool:
         """A job marked cancelled while it was being sent, stopped before the request left:

@@ -523,6 +523,46 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
             assert len(audit) == 2, "the mod-log channel set, and the ban's cancel"
 
 
+async def test_a_video_made_while_the_bot_was_down_waits_for_the_catch_up_of_a_ban(tmp_path):
+    """The bot may read the server's bans (Ban Members). Carol's #1 is rendering at APIMart
+    when the bot goes down for a deploy; meanwhile a moderator bans her (unheard) and APIMart
+    finishes #1. At the restart the video is found made at once, but Discord is slow to show
+    the server's bans: the video waits for that catch-up and is never posted (it counts); the
+    channel reads that a moderator cancelled it, and the mod-log names it."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = NEVER_DONE
+        carol = fake.add_member("carol")
+        modlog = fake.add_text_channel("mod-log")
+        fake.give_bot_role(PERM_BAN_MEMBERS)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            s = Server(world, 0, 0, modlog, 0, carol)
+            await mod(s, "modlog", channel=channel_option(world, modlog))
+            await _asked_while_apimart_is_busy(
+                fake, guild_id=fake.guild_id, channel_id=fake.channel_id, user=carol
+            )
+            await api.wait_for_polls(1)
+        fake.ban_member_unheard(carol)
+        api.last_task.complete()
+        slow = fake.hold_next("GET", r"/guilds/\d+/bans/\d+")
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+
+            async def state():
+                return (await world.bot.store.get(1)).state.value
+
+            assert await eventually(state, "completed") == "completed"
+            await asyncio.sleep(1.0)  # what the delivery stage does meanwhile
+            assert slow.hits == 1, "the ban is being looked up"
+            slow.held.set()
+            notice = await fake.wait_for_message(
+                predicate=lambda m: "Job #1 was cancelled" in shown_text(m), timeout=10
+            )
+            assert "a moderator cancelled it" in shown_text(notice), shown_text(notice)
+            logged = await modlog_message(Server(world, 0, 0, modlog, 0, carol), "banned")
+            assert "made, so they still count: #1" in logged["content"], logged["content"]
+            assert not any(m.get("attachments") for m in fake.messages()), "never posted"
+            assert (await world.bot.store.get(1)).cancel_reason_key == "cancelled_by_ban"
+
+
 async def test_a_stop_during_the_start_up_catch_up_is_no_error(tmp_path, monkeypatch, caplog):
     """SIGTERM right after the bot connected: the stop closes the database while the shard's
     catch-up of removals and bans reads it. The operator's log says the catch-up was cut short

@@ -451,6 +451,8 @@ class ScriptedFault:
     # The request was done, then the connection closed before its answer (a reset on the way
     # back): the client cannot tell it from one never made.
     answer_lost: bool = False
+    # Answered as usual, but only once this is set (Discord slow to answer).
+    held: asyncio.Event | None = None
     hits: int = 0
 
     def matches(self, method: str, path: str, url_path: str) -> bool:
@@ -1132,6 +1134,14 @@ class FakeDiscord:
         pattern = re.compile(path_regex)
         fault = ScriptedFault(method.upper(), pattern, 0, 0, "", times, answer_lost=True)
         return self._script(fault)
+
+    def hold_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
+        """Answer the next ``times`` matching requests as usual, but only once the returned
+        fault's ``held`` event is set (Discord slow to answer)."""
+        pattern = re.compile(path_regex)
+        return self._script(
+            ScriptedFault(method.upper(), pattern, 0, 0, "", times, held=asyncio.Event())
+        )
 
     def block_address(self, times: int = 1) -> ScriptedFault:
         """Answer the next ``times`` REST requests as Cloudflare answers an address that made too
@@ -3151,6 +3161,10 @@ class FakeDiscord:
             # Always recorded; answered (400) where Discord would: after auth, before the route.
             spec_error = self._check_spec(request, rec) if self.validate_requests else None
             fault = next((f for f in self.faults if f.matches(rec.method, path, url_path)), None)
+            if fault is not None and fault.held is not None:
+                fault.hits += 1
+                await fault.held.wait()
+                fault = None
             if fault is not None and fault.dropped:
                 fault.hits += 1
                 if request.transport is not None:

@@ -1,16 +1,19 @@
 """A ban from the server (Discord's own), written down: what it refuses and stops, and for how
 long, on both databases."""
 
-from bot.apimart.models import VideoRequest
-from bot.jobs.models import JobRefused, Requester
+from bot.apimart.models import TaskInfo, VideoRequest
+from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.stages import Stage
 from bot.jobs.store import JobStore
-from bot.moderation.bans import BAN_REACH
+from bot.moderation.bans import BAN_REACH, begin_catch_up, end_catch_up
 from bot.moderation.service import Moderation
+from tests.jobstates import finished, submitted
 
 GUILD = 1
 ALICE = Requester(user_id=42, channel_id=7, guild_id=GUILD)
 BOB = Requester(user_id=43, channel_id=7, guild_id=GUILD)
+CAROL = Requester(user_id=44, channel_id=7, guild_id=GUILD)
+IN_A_DM = Requester(user_id=45, channel_id=8, guild_id=None)
 REQUEST = VideoRequest(prompt="a fox in snow", duration=6)
 
 
@@ -96,3 +99,49 @@ async def test_a_saved_ban_reaches_the_jobs_its_member_asked_before_it(db, clock
     clock.advance(BAN_REACH + 1)
     later = await record(store, moderation, clock)
     assert not await store.ban_reaches(later)
+
+
+async def test_the_members_a_missed_ban_would_concern_include_those_with_a_video_not_posted(
+    db, clock
+):
+    """At a start, whose bans to look up: Alice's video, finished while the bot was down, is
+    made but not posted yet (a ban would still withhold it); Bob's waits to be sent. Carol's
+    was posted, and a DM's video has no server: neither is looked up."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    made = "https://cdn.example/v.mp4"
+    for requester in (ALICE, CAROL, IN_A_DM):
+        job = await submitted(store, await record(store, moderation, clock, requester), now=clock())
+        info = TaskInfo(task_id=job.task_id, status="completed", video_url=made)
+        await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    [posted] = [job for job in await store.claim_due(Stage.DELIVER, 10) if job.requester == CAROL]
+    assert await store.mark_delivered(posted, now=clock(), message_id=1)
+    await record(store, moderation, clock, BOB)
+    assert await store.members_with_unfinished() == {GUILD: [ALICE.user_id, BOB.user_id]}
+
+
+async def test_a_catch_up_of_missed_bans_holds_videos_until_it_ends_or_its_deadline(db, clock):
+    """Two processes start and catch up the bans they missed: videos in servers wait for the
+    later deadline while both are under way, for the other's once one is done, for none once
+    both are; one that died at its start holds them only until its deadline, and the next
+    start clears its mark."""
+    store = JobStore(db, clock=clock)
+    assert await store.ban_catch_up_until(clock()) is None
+    await begin_catch_up(db, "a", now=clock(), until=clock() + 60)
+    await begin_catch_up(db, "b", now=clock(), until=clock() + 30)
+    assert await store.ban_catch_up_until(clock()) == clock() + 60
+    await end_catch_up(db, "a")
+    assert await store.ban_catch_up_until(clock()) == clock() + 30
+    clock.advance(31)  # "b" died before it was done
+    assert await store.ban_catch_up_until(clock()) is None
+    await begin_catch_up(db, "c", now=clock(), until=clock() + 60)
+    await end_catch_up(db, "c")
+    assert await db.fetch_all("SELECT key FROM bot_state WHERE key LIKE 'bans-catch-up:%'") == []
+
+
+async def test_a_lone_process_on_its_database_clears_the_catch_up_a_killed_one_left(db, clock):
+    """SQLite's lone process was killed during its catch-up, and started again at once: the
+    mark it left would hold its videos until its deadline; the new start clears it."""
+    store = JobStore(db, clock=clock)
+    await begin_catch_up(db, "killed", now=clock(), until=clock() + 60)
+    await begin_catch_up(db, "again", now=clock(), until=clock() + 30, alone=True)
+    assert await store.ban_catch_up_until(clock()) == clock() + 30
