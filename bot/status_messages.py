@@ -175,7 +175,7 @@ class StatusMessages:
         cost = self._costs.get(job.id)
         if cost is None:
             try:
-                cost = expected_cost(await self._pricing.expected(job.request))
+                cost = expected_cost(await self._pricing.quoted(job))
             except Exception:
                 # The status is worth more than its cost line: shown without it this time.
                 log.exception("Job %d: could not read its expected cost", job.id)

@@ -35,10 +35,11 @@ def with_cost(note: Message, expected: Estimate) -> Message:
 
 
 async def with_expected_cost(bot: VideoBot, job: Job, note: Message) -> Message:
-    """The note of a job on its way, with its expected cost (one short read); without it if the
-    read fails, which must not cost the member their answer."""
+    """The note of a job on its way, with what it was quoted as it was recorded (or for a job
+    recorded before the bot kept that, one short read); without it if the read fails, which
+    must not cost the member their answer."""
     try:
-        expected = await bot.pricing.expected(job.request)
+        expected = await bot.pricing.quoted(job)
     except Exception:
         log.exception("Job %d: could not read its expected cost", job.id)
         return note

@@ -21,7 +21,7 @@ from bot.apimart.models import VideoRequest
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg, t
 from bot.jobs.models import Requester
-from bot.jobs.pricing import Estimate, amount, expected_cost, length_of
+from bot.jobs.pricing import Estimate, amount, expected_cost, length_of, quoted
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
 from bot.moderation.rules import FIXED_OPTIONS_WORDING
@@ -292,7 +292,8 @@ async def _confirmed(bot: VideoBot, pending: PendingRequest, job_id: int) -> str
         job = None
     if job is not None and not job.counts:
         return t("confirm_done_not_made", locale, job_id=job_id)
-    expected = await _expected_now(bot, pending)
+    # The figure its job was quoted, as its note and status say it.
+    expected = (quoted(job) if job is not None else None) or await _expected_now(bot, pending)
     return t(
         "confirm_done_up_to" if expected.up_to else "confirm_done",
         locale,

@@ -211,6 +211,11 @@ class Job:
     # Its status message was deleted (heard, or an edit of it answered 404): never edited again
     # nor linked to. `status_message_id` stays: the job was announced, and is not again.
     status_deleted: bool = False
+    # What its member was told it is expected to cost as it was recorded, and how many charged
+    # videos that median was of (0: the starting table): shown until APIMart says what it cost.
+    # None for a job recorded before the bot kept it.
+    quoted_credits: float | None = None
+    quoted_samples: int | None = None
 
     @property
     def cancelled(self) -> bool:

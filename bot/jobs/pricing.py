@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.apimart.models import DURATIONS, RESOLUTIONS, VideoRequest
 from bot.i18n import Message, msg
-from bot.jobs.models import JobState
+from bot.jobs.models import Job, JobState
 from bot.storage import Connection, Database, Row
 from bot.text import credits_number
 
@@ -155,6 +155,17 @@ def worst_case(longest: Estimate, by_video: Sequence[float]) -> Estimate:
     return Estimate(longest.resolution, None, longest.credits, longest.samples)
 
 
+def quoted(job: Job) -> Estimate | None:
+    """What `job`'s member was told it is expected to cost as it was recorded (None: recorded
+    before the bot kept it): the figure shown until APIMart says what it cost, whatever is
+    learned meanwhile."""
+    if job.quoted_credits is None:
+        return None
+    request = job.request
+    samples = job.quoted_samples or 0
+    return Estimate(request.resolution, length_of(request), job.quoted_credits, samples)
+
+
 def connection_reader(conn: Connection) -> Reader:
     """Reads on a transaction's connection (the admission check runs inside one)."""
 
@@ -174,6 +185,11 @@ class Pricing:
     async def expected(self, request: VideoRequest) -> Estimate:
         """What `request` is expected to cost."""
         return await expected_with(self._db.fetch_all, request)
+
+    async def quoted(self, job: Job) -> Estimate:
+        """What `job` was quoted as it was recorded (`quoted`); for a job recorded before the
+        bot kept that, what one like it is expected to cost now."""
+        return quoted(job) or await self.expected(job.request)
 
     async def table(self) -> dict[tuple[str, Length], Estimate]:
         """Every resolution and length a member can choose (`price_table`), in one round trip."""

@@ -74,7 +74,8 @@ JOB_COLUMNS = (
     " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
     " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
     " previous_progress, previous_progress_at, not_found_answers, result_linked, held_since,"
-    " download_failures, superseded_post_id, status_deleted, reply_handed_over"
+    " download_failures, superseded_post_id, status_deleted, reply_handed_over,"
+    " quoted_credits, quoted_samples"
 )
 
 
@@ -132,6 +133,8 @@ def job_from_row(row: Row, *, api_key: str = "") -> Job:
         download_failures=row["download_failures"],
         superseded_post_id=row["superseded_post_id"],
         status_deleted=bool(row["status_deleted"]),
+        quoted_credits=row["quoted_credits"],
+        quoted_samples=row["quoted_samples"],
     )
 
 

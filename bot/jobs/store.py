@@ -33,7 +33,7 @@ from bot.jobs.models import (
     JobState,
     Requester,
 )
-from bot.jobs.pricing import expected_with
+from bot.jobs.pricing import connection_reader, expected_with
 from bot.jobs.rows import (
     JOB_COLUMNS,
     job_from_row,
@@ -456,14 +456,16 @@ class JobStore:
                 await _refuse_echo(conn, requester.origin_id)
             if admission is not None:
                 await admission.admit(conn, requester, request, now)
+            # The figure its member reads, kept: a restart or newer prices learned never
+            # change it before APIMart says what the video cost.
+            quote = await expected_with(connection_reader(conn), request)
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
                 " created_at, media_fetched_at, next_poll_at, source_messages, origin_id,"
                 " reply_route, interaction_token, interaction_expires_at, reply_ephemeral,"
-                " interaction_upload_limit, parent_channel_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " RETURNING id",
+                " interaction_upload_limit, parent_channel_id, quoted_credits, quoted_samples)"
+                f" VALUES ({', '.join('?' * 25)}) RETURNING id",
                 (
                     requester.guild_id,
                     requester.channel_id,
@@ -484,6 +486,8 @@ class JobStore:
                     requester.origin_id,
                     *reply_columns(requester.reply),
                     requester.parent_channel_id,
+                    quote.credits,
+                    quote.samples,
                 ),
             )
             inserted = await cursor.fetchone()

@@ -308,8 +308,8 @@ class ModerationStore:
         params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
-            " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END"
-            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END,"
+            f" quoted_credits FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
         jobs = []
@@ -317,8 +317,12 @@ class ModerationStore:
             state = JobState(row[2])
             expected, up_to = None, False
             if state is JobState.COMPLETED and row[6] is None:
-                estimate = await expected_of_kind(self._db.fetch_all, row[4], row[10])
-                expected, up_to = estimate.credits, estimate.up_to
+                # What its member was quoted, else (recorded before the bot kept it) as now.
+                up_to = row[10] is None
+                expected = row[11]
+                if expected is None:
+                    estimate = await expected_of_kind(self._db.fetch_all, row[4], row[10])
+                    expected = estimate.credits
             jobs.append(
                 JobRow(
                     id=row[0],

@@ -768,3 +768,45 @@ async def test_a_confirm_refused_for_an_option_reserved_meanwhile_points_to_vide
         assert f"4K is reserved for members with <@&{s.supporter}>" in refusal, refusal
         assert "/video" in refusal and "Choose another" not in refusal, refusal
         assert await job_count(s.world) == 0
+
+
+async def learn_a_price(world, *, like_job, credits, count=3):
+    """`count` finished videos like job `like_job`, each charged `credits`: the median moves."""
+    for _ in range(count):
+        async with world.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
+                " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
+                " created_at, media_fetched_at, credits_cost, finished_at)"
+                " SELECT guild_id, channel_id, user_id, locale, prompt, duration, resolution,"
+                " aspect_ratio, generation_type, image_urls, video_urls, 'completed', created_at,"
+                " media_fetched_at, ?, ? FROM jobs WHERE id = ?",
+                (credits, time.time(), like_job),
+            )
+
+
+async def test_the_status_keeps_the_cost_quoted_though_newer_prices_were_learned(tmp_path):
+    """The member was told about 2 credits. Newer videos like it were charged 10 and the bot
+    restarted: until APIMart says what it cost, the job's status still says the 2 it quoted,
+    not a figure the member never agreed to."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = NEVER_DONE
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            _, note = await ask_video(world, duration=4, resolution="720p")
+            assert "Expected cost: about **2 credits**" in note["content"]
+            await api.wait_for_submits(1)
+            job = await world.bot.store.get(1)
+            status_id = job.status_message_id
+            assert status_id is not None
+            await learn_a_price(world, like_job=1, credits=10)
+        before = fake.get_message(status_id)["content"]
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await fake.wait_for(
+                lambda: fake.get_message(status_id)["content"] != before,
+                description="the status edited by the new process",
+            )
+            status = fake.get_message(status_id)["content"]
+            assert "Expected cost: about **2 credits**" in status, status
+            # A new video of that kind is quoted what is learned now.
+            _, note = await ask_video(world, duration=4, resolution="720p")
+            assert "Expected cost: about **10 credits**" in note["content"]
