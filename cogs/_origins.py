@@ -67,6 +67,9 @@ class Origin(ABC):
     # reserved option where none is chosen (`FIXED_OPTIONS_WORDING`: Regenerate, Confirm), a
     # message's files from the menu (`MENU_WORDING`).
     wording: Mapping[str, str] = MappingProxyType({})
+    # Asked what its video is expected to cost before anything is recorded, whatever the
+    # server's threshold (`Requester.asks_cost_first`: Regenerate on another member's video).
+    asks_cost_first: bool = False
 
     def worded(self, message: Message) -> Message:
         """`message` as said from here (`wording`)."""
@@ -198,6 +201,7 @@ class InteractionOrigin(Origin):
             origin_id=interaction_origin_id(interaction),
             reply=self.reply,
             parent_channel_id=thread_parent_id(interaction.channel),
+            asks_cost_first=self.asks_cost_first,
         )
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:

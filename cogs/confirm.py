@@ -70,13 +70,15 @@ async def ask_to_confirm(
         reply_to_id=origin.reply_to_id,
         files_note=files,
     )
+    # Over the server's threshold, or asked whatever it costs (another member's settings).
+    over = {} if needed.threshold is None else {"threshold": amount(needed.threshold)}
     question = msg(
-        "confirm_ask",
+        "confirm_ask" if over else "confirm_ask_cost",
         cost=expected_cost(needed.expected),
         basis=cost_basis(needed.expected),
-        threshold=amount(needed.threshold),
         prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
         expires=stamp(pending.expires_at, "R"),
+        **over,
     )
     text = question.render(origin.locale)
     if files is not None:
@@ -102,12 +104,7 @@ async def ask_to_confirm(
         await bot.moderation.pending.drop(pending.token)
         log.info("User %d was already asked to confirm by another process", origin.user.id)
         return
-    log.info(
-        "Asked user %d to confirm a request expected to cost %g credits (threshold %g)",
-        origin.user.id,
-        needed.expected.credits,
-        needed.threshold,
-    )
+    log.info("Asked user %d to confirm a request (%s)", origin.user.id, needed)
     # Asked: what the request would go without is no promise before a refusal now.
     await origin.tell_left_out()
     cog = bot.get_cog(COG_NAME)

@@ -238,6 +238,10 @@ async def regenerate(origin: InteractionOrigin, job: Job) -> None:
     interaction = origin.interaction
     origin.sources = job.requester.sources
     origin.wording = FIXED_OPTIONS_WORDING
+    # Another member's settings (their 4K, say), counted as the clicker's: the cost is asked
+    # about first, privately, as above a server's threshold. (Only a server's results carry
+    # buttons others can press: one outside servers has them only in its member's DM.)
+    origin.asks_cost_first = job.requester.user_id != interaction.user.id
     bot = _bot(interaction)
     # Where the question was asked: the channel of the click, as its request records it.
     channel_id = interaction.channel_id or 0

@@ -134,6 +134,10 @@ class Requester:
     # The pending request this job confirms (it cost more than the server allows unasked);
     # recording the job ends it. Not stored with the job.
     confirms: str | None = None
+    # Asked what it is expected to cost before it is recorded, whatever the server's threshold:
+    # another member's video made again (Regenerate), at settings this member never chose. Not
+    # stored with the job.
+    asks_cost_first: bool = False
     # How the news goes back when the bot cannot simply post in the channel (None: it can).
     reply: Reply | None = None
     # The channel (or forum) a thread or forum post is in, whose channel rules it follows; not

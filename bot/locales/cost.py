@@ -35,6 +35,13 @@ EN: dict[str, str] = {
         "> {prompt}\n"
         "This question expires {expires}."
     ),
+    # Asked whatever it costs: another member's video made again (Regenerate), at their settings
+    "confirm_ask_cost": (
+        "Made again with its settings, this video counts as yours: it is expected to cost "
+        "{cost} ({basis}). Nothing is made or counted until you confirm.\n"
+        "> {prompt}\n"
+        "This question expires {expires}."
+    ),
     "button_confirm": "Confirm",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
     "confirm_done_up_to": "Confirmed: job #{job_id}, which may cost up to {credits}.",
@@ -122,6 +129,12 @@ ZH: dict[str, str] = {
         "> {prompt}\n"
         "此确认请求将于 {expires} 失效。"
     ),
+    "confirm_ask_cost": (
+        "这个视频按原视频的设置重新生成，计入你的额度：预计花费{cost}（{basis}）。"
+        "在你确认之前，不会生成视频，也不会计入额度。\n"
+        "> {prompt}\n"
+        "此确认请求将于 {expires} 失效。"
+    ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
     "confirm_done_up_to": "已确认：任务 #{job_id}，最多可能花费 {credits}。",
@@ -192,6 +205,12 @@ ZH_TW: dict[str, str] = {
     # The question, and its answers
     "confirm_ask": (
         "這個影片預計花費{cost}（{basis}），超過了本伺服器無需確認的上限 {threshold}。"
+        "在你確認之前，不會生成影片，也不會計入額度。\n"
+        "> {prompt}\n"
+        "此確認請求將於 {expires} 失效。"
+    ),
+    "confirm_ask_cost": (
+        "這個影片按原影片的設定重新生成，計入你的額度：預計花費{cost}（{basis}）。"
         "在你確認之前，不會生成影片，也不會計入額度。\n"
         "> {prompt}\n"
         "此確認請求將於 {expires} 失效。"

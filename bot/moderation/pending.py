@@ -21,13 +21,16 @@ from bot.storage import Connection, Database, Row
 
 
 class ConfirmationNeeded(Exception):
-    """The request is expected to cost more than the server allows without asking its member.
+    """The request is expected to cost more than the server allows without asking its member
+    (`threshold`), or is asked about whatever it costs (`threshold` None: another member's video
+    made again, or a figure the member agreed to that rose since).
 
     Raised by the admission check, so nothing is recorded or counted; the entry point asks.
     """
 
-    def __init__(self, expected: Estimate, threshold: float) -> None:
-        super().__init__(f"expected {expected.credits:g} credits, threshold {threshold:g}")
+    def __init__(self, expected: Estimate, threshold: float | None) -> None:
+        over = "no threshold" if threshold is None else f"threshold {threshold:g}"
+        super().__init__(f"expected {expected.credits:g} credits, {over}")
         self.expected = expected
         self.threshold = threshold
 

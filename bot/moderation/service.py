@@ -165,18 +165,19 @@ class Moderation:
         facts = await member_facts(conn, requester, now, policy)
         refusal = first_refusal(facts, requester, request, now)
         threshold = facts.policy.confirm_above
-        if refusal is None and (facts.policy.monthly_budget is not None or threshold is not None):
+        asks = threshold is not None or agreed is not None or requester.asks_cost_first
+        if refusal is None and (facts.policy.monthly_budget is not None or asks):
             expected = await expected_with(connection_reader(conn), request)
             refusal = budget_short_refusal(facts, expected)
-            if (
-                refusal is None
-                and threshold is not None
-                and expected.credits > threshold
-                and (agreed is None or costs_more(expected.credits, agreed))
-            ):
-                # Asked for the first time, or again: the member agreed to a lower figure than
-                # the bot now expects (the learned price moved while the question was open).
-                raise ConfirmationNeeded(expected, threshold)
+            over = threshold is not None and expected.credits > threshold
+            if agreed is not None:
+                # Asked again: the member agreed to a lower figure than the bot now expects
+                # (the learned price moved while the question was open).
+                ask = costs_more(expected.credits, agreed)
+            else:
+                ask = over or requester.asks_cost_first
+            if refusal is None and ask:
+                raise ConfirmationNeeded(expected, threshold if over else None)
         if refusal is None:
             return
         log.info(

@@ -1152,3 +1152,38 @@ async def test_regenerate_of_a_4k_video_now_reserved_points_to_video_not_a_choic
         assert f"<@&{supporter}>" in told and "4K" in told, told
         assert says in told and never not in told, told
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing saved"
+
+
+async def test_regenerate_on_another_members_4k_result_asks_the_cost_before_anything_counts(
+    tmp_path, fakes
+):
+    """Bob clicks Regenerate under Alice's 4K video, in a server asking nobody to confirm: it
+    would be made at her 4K and counted as his, so he is told privately what it is expected to
+    cost, and nothing is recorded before he confirms. Confirmed, it is made at her settings, and
+    the note quotes the figure he was asked about. Alice's own Regenerate goes at once."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, resolution="4k")
+        message_id = int(result["id"])
+        click = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        question = await click.wait_for_followup(timeout=10)
+        assert question["flags"] & EPHEMERAL
+        assert "expected to cost about **9 credits**" in question["content"], question["content"]
+        assert "Nothing is made or counted until you confirm" in question["content"]
+        ids = question_buttons(question)
+        assert set(ids) == {"Confirm", "Cancel"}
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
+        assert len(api.submits) == 1
+
+        confirm = await fake.component_interaction(
+            ids["Confirm"], message_id=int(question["id"]), user=bob
+        )
+        note = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #2" in note and "about **9 credits**" in note, note
+        await api.wait_for_submits(2)
+        assert api.submits[1] == api.submits[0], "her settings, 4K included"
+
+        own = await fake.component_interaction("video:regen:1", message_id=message_id)
+        queued = (await own.wait_for_followup(timeout=10))["content"]
+        assert "queued as job #3" in queued, "her own: no question"
