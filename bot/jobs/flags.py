@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from bot.apimart.models import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
-from bot.i18n import Message, Sentences, msg
+from bot.i18n import Listed, Message, Sentences, msg
+from bot.invisible import has_visible
 from bot.jobs.models import JobRefused
 from bot.jobs.validation import VideoOptions, generation_mode
 from bot.text import code, resolution_label
@@ -206,6 +207,11 @@ def with_prompt_flags(options: VideoOptions) -> VideoOptions:
             )
         return picked if picked is not None else flagged
 
+    if given and not has_visible(typed.prompt) and has_visible(options.prompt):
+        # Only flags: they were read as settings, and "your prompt is empty" would read as if
+        # they were lost. A description is what is still needed.
+        read = Listed([f"`{flag}` `{_shown(value)}`" for flag, value in given.values()])
+        raise JobRefused(msg("prompt_only_flags", flags=read))
     return dataclasses.replace(
         options,
         prompt=typed.prompt,

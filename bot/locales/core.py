@@ -11,6 +11,12 @@ EN: dict[str, str] = {
         "from), not as words, so nothing says what the video should show. Keep the link and "
         "describe the scene, subject, action, camera and style you want."
     ),
+    # A prompt of flags alone (`--res 4k`): read as settings, but nothing says what to show.
+    "prompt_only_flags": (
+        "I read the settings {flags}, but your prompt still needs a description: flags only "
+        "set options. Keep them and describe the scene, subject, action, camera and style you "
+        "want."
+    ),
     "prompt_too_long": (
         "Your prompt is {length} characters long. Please shorten it to {limit} or fewer."
     ),
@@ -410,6 +416,10 @@ ZH: dict[str, str] = {
         "你的提示词只有链接。链接会被用作参考（作为素材的图片或视频），而不是文字，"
         "所以没有内容说明视频要表现什么。请保留链接，并描述你想要的场景、主体、动作、镜头和风格。"
     ),
+    "prompt_only_flags": (
+        "我已读取设置 {flags}，但你的提示词还需要一段描述：参数只用来设置选项。"
+        "请保留它们，并描述你想要的场景、主体、动作、镜头和风格。"
+    ),
     "prompt_too_long": "你的提示词有 {length} 个字符。请缩短到 {limit} 个字符以内。",
     "video_prompt_back": "这是你刚才输入的提示词，修改后可以再用 {/video} 发送：",
     "wrong_image_count": (
@@ -680,6 +690,10 @@ ZH_TW: dict[str, str] = {
     "prompt_only_links": (
         "你的提示詞只有連結。連結會被用作參考（作為素材的圖片或影片），而不是文字，"
         "所以沒有內容說明影片要呈現什麼。請保留連結，並描述你想要的場景、主體、動作、鏡頭和風格。"
+    ),
+    "prompt_only_flags": (
+        "我已讀取設定 {flags}，但你的提示詞還需要一段描述：參數只用來設定選項。"
+        "請保留它們，並描述你想要的場景、主體、動作、鏡頭和風格。"
     ),
     "prompt_too_long": "你的提示詞有 {length} 個字元。請縮短到 {limit} 個字元以內。",
     "video_prompt_back": "這是你剛才輸入的提示詞，修改後可以再用 {/video} 傳送：",

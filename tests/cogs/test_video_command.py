@@ -89,6 +89,9 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         # A link is a reference, not words: "your prompt is empty" would read as a link lost.
         ({"prompt": "https://example.com/cat.png"}, "Your prompt is only a link"),
         ({"prompt": "<https://example.com/cat.png> --res 4k"}, "Your prompt is only a link"),
+        # Flags are read as settings: "your prompt is empty" would read as if they were lost.
+        ({"prompt": "--res 4k"}, "I read the settings `--res` `4k`"),
+        ({"prompt": "--res 4k --dur 8"}, "still needs a description"),
     ],
     ids=[
         "blank",
@@ -101,6 +104,8 @@ async def test_a_good_command_queues_announces_and_delivers_the_video(tmp_path):
         "duration-with-video",
         "link-alone",
         "link-and-flag",
+        "flag-alone",
+        "flags-alone",
     ],
 )
 async def test_bad_input_is_explained_privately_and_nothing_is_spent(tmp_path, options, expected):
