@@ -24,6 +24,16 @@ def thread_parent_id(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
 
 
+def where_key(channel: object) -> str:
+    """How a note names the place a video is posted in (the catalog key of its `where`): a
+    thread or a forum post, not "this channel", which reads as the channel it is in."""
+    if not isinstance(channel, discord.Thread):
+        return "where_channel"
+    # A thread whose parent is not cached is said to be a thread: the nearer guess.
+    in_forum = isinstance(channel.parent, discord.ForumChannel)
+    return "where_forum_post" if in_forum else "where_thread"
+
+
 def role_ids(user: discord.abc.User) -> tuple[int, ...]:
     """A member's role ids (moderation limits depend on them), @everyone's included; none
     outside a server.

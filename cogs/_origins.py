@@ -23,7 +23,7 @@ from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import answer_privately, answered_first
-from cogs._from_discord import role_ids, thread_parent_id
+from cogs._from_discord import role_ids, thread_parent_id, where_key
 from cogs._names import roles_by_name
 from cogs._origin_ids import answer_nonce, interaction_origin_id, message_origin_id
 from cogs._permissions import bot_cannot_post, member_may_post
@@ -125,6 +125,18 @@ class Origin(ABC):
         a post: yes)."""
         return True
 
+    def posted_where(self, note: Message) -> Message:
+        """`note`, saying where its video is posted (its `where`) as the place asked in: a
+        thread or a forum post, not "this channel"."""
+        if "where" not in note.values:
+            return note
+        return Message(note.key, {**note.values, "where": msg(where_key(self.channel))})
+
+    @property
+    def channel(self) -> object:
+        """Where the request was made (a channel, thread, or DM), if known."""
+        return None
+
     def cannot_post_here(self) -> Message | None:
         """Why the member's video would not be posted here (None: it would): the member may
         not post where the bot posts for them, or the bot cannot post there."""
@@ -186,6 +198,11 @@ class InteractionOrigin(Origin):
     def user(self) -> discord.abc.User:
         """The member who used the command."""
         return self.interaction.user
+
+    @property
+    def channel(self) -> object:
+        """Where the command was used."""
+        return self.interaction.channel
 
     def requester(self) -> Requester:
         """Built from the interaction."""
@@ -315,6 +332,11 @@ class MessageOrigin(Origin):
         self.dm_refused = dm_refused
         # Whether a refusal of this key may be posted in the channel now (None: always).
         self.refusal_here = refusal_here
+
+    @property
+    def channel(self) -> object:
+        """Where the message was posted."""
+        return self.message.channel
 
     @property
     def locale(self) -> str:

@@ -148,7 +148,8 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         # then handed over.
         await bot.reply_routes.set_reply_route(job.id, Route.DM)
         reply = dataclasses.replace(reply, route=Route.DM)
-    answer = report.member_message
+    # Where the video is posted, as the member sees it: this thread or post, not "channel".
+    answer = origin.posted_where(report.member_message)
     if reply is not None and not ended:
         # Which way the result will come (queued, or waiting for a busy service).
         answer = queued_message(

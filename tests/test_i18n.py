@@ -242,7 +242,7 @@ def test_no_chinese_sentence_leaves_an_english_word():
 
 
 def test_a_traditional_chinese_client_reads_traditional_chinese_with_taiwan_wording():
-    queued = t("queued", "zh-TW", job_id=4, typical="約 2 分鐘")
+    queued = t("queued", "zh-TW", job_id=4, typical="約 2 分鐘", where=msg("where_channel"))
     assert queued.startswith("你的影片已排隊\uff0c任務編號 #4\u3002"), queued
     help_text = t("help_text", "zh-TW")
     assert "/影片" in help_text and "`時長`" in help_text and "`解析度`" in help_text

@@ -70,6 +70,9 @@ HOLD_SLOT = "status_hold_slot"  # the server's videos-at-once rule: waits for on
 # Discord did not answer for a source message whose fresh links the job needs: tried later.
 HOLD_DISCORD = "status_hold_discord"
 HOLD_KEYS = frozenset({HOLD_SLOW_DOWN, HOLD_BUSY, HOLD_SLOT, HOLD_DISCORD})
+# Where "queued" says the video will be posted (its `where`): the channel, unless the entry
+# point, which sees it, knows it is a thread or a forum post (`cogs._origins`).
+POSTED_HERE = msg("where_channel")
 # What a write of APIMart's answer returns.
 _Written = TypeVar("_Written")
 
@@ -317,7 +320,13 @@ class JobService:
             # The server's own rule: not sent (so not spent) until one of its renders ends.
             position = await self._store.held_position(job)
             key = "queued_waiting_for_slot" if position == 1 else "queued_waiting_in_line"
-            told = msg(_per_count(key, limit), job_id=job.id, limit=limit, position=position)
+            told = msg(
+                _per_count(key, limit),
+                job_id=job.id,
+                limit=limit,
+                position=position,
+                where=POSTED_HERE,
+            )
             return await self._retry_later(
                 job,
                 f"the server allows {limit} at a time",
@@ -645,7 +654,8 @@ class JobService:
     @staticmethod
     def _queued(job: Job, typical: float | None) -> Message:
         """'Queued; usually ready in ...', from the renders of this kind measured here."""
-        return msg("queued", job_id=job.id, typical=usually_ready(typical, job.request.resolution))
+        typical_wait = usually_ready(typical, job.request.resolution)
+        return msg("queued", job_id=job.id, typical=typical_wait, where=POSTED_HERE)
 
     async def _store_task_id(
         self, job: Job, task_id: str, now: float, first_check: float, member_told: bool

@@ -149,28 +149,32 @@ EN: dict[str, str] = {
         "you, then ask again."
     ),
     # Submitting
+    # Where "queued" says the video goes ({where}): the place the member asked in.
+    "where_channel": "in this channel",
+    "where_thread": "in this thread",
+    "where_forum_post": "in this post",
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
-        "I'll post it in this channel when it's ready."
+        "I'll post it {where} when it's ready."
     ),
     "queued_waiting_for_slot": (
         "Your video is saved as job #{job_id}. This server allows {limit} videos at a time, "
-        "so it starts as soon as one of them is done; I'll post it in this channel when it's "
+        "so it starts as soon as one of them is done; I'll post it {where} when it's "
         "ready."
     ),
     # Behind other videos waiting for the server's slots: no "as soon as one is done".
     "queued_waiting_in_line": (
         "Your video is saved as job #{job_id}. This server allows {limit} videos at a time, "
-        "and yours is number {position} in line for a free one; I'll post it in this channel "
+        "and yours is number {position} in line for a free one; I'll post it {where} "
         "when it's ready."
     ),
     "queued_waiting_in_line_one": (
         "Your video is saved as job #{job_id}. This server allows 1 video at a time, and "
-        "yours is number {position} in line; I'll post it in this channel when it's ready."
+        "yours is number {position} in line; I'll post it {where} when it's ready."
     ),
     "queued_waiting_for_slot_one": (
         "Your video is saved as job #{job_id}. This server allows 1 video at a time, so it "
-        "starts as soon as the one rendering is done; I'll post it in this channel when it's "
+        "starts as soon as the one rendering is done; I'll post it {where} when it's "
         "ready."
     ),
     # Image links that were not used, told before anything is sent
@@ -505,22 +509,25 @@ ZH: dict[str, str] = {
         "也没有计入额度。请允许我给你发消息，然后再试一次。"
     ),
     # Submitting
-    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到这个频道。",
+    "where_channel": "这个频道",
+    "where_thread": "这个子区",
+    "where_forum_post": "这个帖子",
+    "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到{where}。",
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
-        "等其中一个完成，你的视频就会开始生成；生成好后我会发到这个频道。"
+        "等其中一个完成，你的视频就会开始生成；生成好后我会发到{where}。"
     ),
     "queued_waiting_in_line": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
-        "你的视频在等待空位的队列中排第 {position} 位；生成好后我会发到这个频道。"
+        "你的视频在等待空位的队列中排第 {position} 位；生成好后我会发到{where}。"
     ),
     "queued_waiting_in_line_one": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
-        "你的视频在队列中排第 {position} 位；生成好后我会发到这个频道。"
+        "你的视频在队列中排第 {position} 位；生成好后我会发到{where}。"
     ),
     "queued_waiting_for_slot_one": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 1 个视频，"
-        "等正在生成的那个完成，你的视频就会开始生成；生成好后我会发到这个频道。"
+        "等正在生成的那个完成，你的视频就会开始生成；生成好后我会发到{where}。"
     ),
     "links_skipped": "有 {count}我无法使用，将略过它们继续：{links}。略过的内容不计入额度。",
     "nothing_usable": (
@@ -780,22 +787,25 @@ ZH_TW: dict[str, str] = {
         "也沒有計入額度。請允許我傳訊息給你，然後再試一次。"
     ),
     # Submitting
-    "queued": "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發到這個頻道。",
+    "where_channel": "這個頻道",
+    "where_thread": "這個討論串",
+    "where_forum_post": "這篇貼文",
+    "queued": "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發到{where}。",
     "queued_waiting_for_slot": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"
-        "等其中一個完成，你的影片就會開始生成；生成好後我會發到這個頻道。"
+        "等其中一個完成，你的影片就會開始生成；生成好後我會發到{where}。"
     ),
     "queued_waiting_in_line": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"
-        "你的影片在等待空位的佇列中排第 {position} 位；生成好後我會發到這個頻道。"
+        "你的影片在等待空位的佇列中排第 {position} 位；生成好後我會發到{where}。"
     ),
     "queued_waiting_in_line_one": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 1 個影片，"
-        "你的影片在佇列中排第 {position} 位；生成好後我會發到這個頻道。"
+        "你的影片在佇列中排第 {position} 位；生成好後我會發到{where}。"
     ),
     "queued_waiting_for_slot_one": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 1 個影片，"
-        "等正在生成的那個完成，你的影片就會開始生成；生成好後我會發到這個頻道。"
+        "等正在生成的那個完成，你的影片就會開始生成；生成好後我會發到{where}。"
     ),
     "links_skipped": "有 {count}我無法使用，將略過它們繼續：{links}。略過的內容不計入額度。",
     "nothing_usable": (

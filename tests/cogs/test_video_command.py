@@ -1441,3 +1441,30 @@ async def test_a_save_whose_outcome_the_database_cannot_tell_says_so_and_gives_t
         assert "</videos status:" in told or "/videos status" in told, told
         given_back = await interaction.wait_for_answer(2, timeout=10)
         assert given_back["content"].endswith(f"\n```\n{typed}\n```")
+
+
+@pytest.mark.parametrize(
+    ("place", "locale", "says", "never"),
+    [
+        ("thread", "en-US", "I'll post it in this thread", "in this channel"),
+        ("post", "en-US", "I'll post it in this post", "in this channel"),
+        ("thread", "zh-CN", "完成后我会发到这个子区", "这个频道"),
+        ("post", "zh-TW", "完成後我會發到這篇貼文", "這個頻道"),
+    ],
+)
+async def test_the_queued_note_in_a_thread_or_forum_post_names_it_not_the_channel(
+    tmp_path, place, locale, says, never
+):
+    """Asked in a thread or a forum post, the video is posted there: the note says so, not
+    'in this channel', which reads as the channel the thread is in."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        if place == "thread":
+            where = fake.add_thread(fake.channel_ids(fake.guild_id)[0], "Ideas")
+        else:
+            where = fake.add_thread(fake.add_forum_channel("showcase"), "My fox")
+        async with running_bot(tmp_path, fake=fake, plan=TaskPlan(polls_until_done=None)):
+            interaction = await fake.slash_command(
+                "video", options={"prompt": "a fox"}, channel_id=where, locale=locale
+            )
+            note = (await interaction.wait_for_answer())["content"]
+            assert says in note and never not in note, note
