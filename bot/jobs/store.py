@@ -33,7 +33,7 @@ from bot.jobs.models import (
     JobState,
     Requester,
 )
-from bot.jobs.pricing import connection_reader, expected_with
+from bot.jobs.pricing import connection_reader, expected_with, quoted
 from bot.jobs.rows import (
     JOB_COLUMNS,
     job_from_row,
@@ -983,8 +983,9 @@ class JobStore:
         """Whether sending `job` would pass the monthly credit budget of the month it was asked
         for: its server's (`/videomod budget`), or outside servers the operator's
         `personal_budget` for all such jobs (USER_INSTALL_MONTHLY_BUDGET). Counted: the credits
-        reported, what the renders APIMart has and the videos asked for before it are expected
-        to cost, and its own expected cost."""
+        reported, what the renders APIMart has and the videos asked for before it were quoted
+        as they were recorded, and its own quote (`quoted`; as learned now for a job recorded
+        before the bot kept one)."""
         guild_id = job.requester.guild_id
         budget = personal_budget
         if guild_id is not None:
@@ -998,7 +999,7 @@ class JobStore:
         window = budget_window(job.created_at)
         held, spent = await budget_use(read, guild_id, window, ahead_of=job.id)
         committed = held + spent
-        expected = await expected_with(read, job.request)
+        expected = quoted(job) or await expected_with(read, job.request)
         return short_of(float(budget), committed, expected.credits) is not None
 
     async def slot_limit(self, job: Job) -> int | None:

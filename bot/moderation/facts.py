@@ -200,18 +200,25 @@ async def _expected_by(
     values: tuple[object, ...],
     by: str = "NULL",
 ) -> dict[Any, float]:
-    """What those jobs are expected to cost, per value of the column `by` (one group if none),
-    priced by resolution and length (a reference video sets the length: `length_of`)."""
+    """What those jobs are expected to cost, per value of the column `by` (one group if none):
+    each at what its member was quoted when it was recorded, so newer prices learned (or a
+    restart) never move a budget or a month's spending while nothing happens to its jobs. A
+    job recorded before the bot kept that is priced as one like it is now, by resolution and
+    length (a reference video sets the length: `length_of`), read only for such jobs."""
     rows = await read(
-        f"SELECT {by}, resolution, CASE WHEN video_urls = '[]' THEN duration END, COUNT(*)"
+        f"SELECT {by}, resolution, CASE WHEN video_urls = '[]' THEN duration END,"
+        " SUM(quoted_credits), COUNT(*) - COUNT(quoted_credits)"
         f" FROM jobs WHERE {place} AND created_at >= ? AND created_at < ? AND {which}"
         " GROUP BY 1, 2, 3",
         (*key, window.start, window.end, *values),
     )
     costs: dict[Any, float] = {}
-    for group, resolution, length, count in rows:
-        estimate = await expected_of_kind(read, resolution, length)
-        costs[group] = costs.get(group, 0.0) + int(count) * estimate.credits
+    for group, resolution, length, quoted, unquoted in rows:
+        credits = float(quoted or 0.0)
+        if unquoted:
+            estimate = await expected_of_kind(read, resolution, length)
+            credits += int(unquoted) * estimate.credits
+        costs[group] = costs.get(group, 0.0) + credits
     return costs
 
 

@@ -810,3 +810,28 @@ async def test_the_status_keeps_the_cost_quoted_though_newer_prices_were_learned
             # A new video of that kind is quoted what is learned now.
             _, note = await ask_video(world, duration=4, resolution="720p")
             assert "Expected cost: about **10 credits**" in note["content"]
+
+
+async def test_usage_holds_what_a_video_being_made_was_quoted_after_newer_prices_and_a_restart(
+    tmp_path,
+):
+    """A video quoted about 2 credits is being made; newer ones like it were charged 10 and the
+    bot restarted. The moderator's budget still holds the 2 its member was told, not 10: the
+    month's figures move when something happens to a job, not when a price is learned."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = NEVER_DONE
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            owner = world.discord.owner_id
+            await command(world, "videomod budget", user=owner, credits=100.0)
+            _, note = await ask_video(world, duration=4, resolution="720p")
+            assert "Expected cost: about **2 credits**" in note["content"]
+            await api.wait_for_submits(1)
+            await learn_a_price(world, like_job=1, credits=10)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            usage = await command(world, "videomod usage", user=owner)
+            assert (
+                "30 credits spent by this server. Budget left: 68 credits of 100 credits"
+                " (2 credits held" in usage
+            ), usage
+            limits = await command(world, "videomod limits show", user=owner)
+            assert "30 of 100 credits used, 2 more held" in limits, limits
