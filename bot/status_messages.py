@@ -104,9 +104,8 @@ class StatusMessages:
         self._retries: dict[int, asyncio.Task[None]] = {}
         self._final_attempts: dict[int, int] = {}
         # Says what a job on its way is expected to cost (a mention's member has no private
-        # note to read it in); read once per job, while this process shows it.
+        # note to read it in): the figure kept with the job, so nothing to remember here.
         self._pricing = pricing
-        self._costs: dict[int, Message] = {}
         self._store = store
         self._marks = marks
         self._clock = clock
@@ -170,18 +169,14 @@ class StatusMessages:
 
     async def _expected_cost(self, job: Job) -> Message | None:
         if self._pricing is None or not on_its_way(job):
-            self._costs.pop(job.id, None)
             return None
-        cost = self._costs.get(job.id)
-        if cost is None:
-            try:
-                cost = expected_cost(await self._pricing.quoted(job))
-            except Exception:
-                # The status is worth more than its cost line: shown without it this time.
-                log.exception("Job %d: could not read its expected cost", job.id)
-                return None
-            self._costs[job.id] = cost
-        return cost
+        try:
+            # No read for a job that kept its quote; one recorded before, as learned now.
+            return expected_cost(await self._pricing.quoted(job))
+        except Exception:
+            # The status is worth more than its cost line: shown without it this time.
+            log.exception("Job %d: could not read its expected cost", job.id)
+            return None
 
     async def announce(self, job: Job, send: Announce) -> int | None:
         """Post the first status with `send` (a channel message or a reply); returns its id."""
@@ -456,7 +451,7 @@ class StatusMessages:
             if now - touched < FORGET_AFTER:
                 return
             del self._touched[job_id]
-            for table in (self._costs, self._last, self._editing):
+            for table in (self._last, self._editing):
                 table.pop(job_id, None)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:
