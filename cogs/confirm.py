@@ -70,10 +70,15 @@ async def ask_to_confirm(
         reply_to_id=origin.reply_to_id,
         files_note=files,
     )
-    # Over the server's threshold, or asked whatever it costs (another member's settings).
+    # Over the server's threshold, or asked whatever it costs (another member's settings), or
+    # asked again for a figure agreed to that rose (a Confirm press: its own reason said first).
     over = {} if needed.threshold is None else {"threshold": amount(needed.threshold)}
+    if over:
+        key = "confirm_ask"
+    else:
+        key = "confirm_ask_cost" if origin.asks_cost_first else "confirm_ask_again"
     question = msg(
-        "confirm_ask" if over else "confirm_ask_cost",
+        key,
         cost=expected_cost(needed.expected),
         basis=cost_basis(needed.expected),
         prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),

@@ -42,6 +42,13 @@ EN: dict[str, str] = {
         "> {prompt}\n"
         "This question expires {expires}."
     ),
+    # Asked again below any threshold (a figure agreed to that rose since): no other reason
+    "confirm_ask_again": (
+        "This video is expected to cost {cost} ({basis}). Nothing is made or counted until you "
+        "confirm.\n"
+        "> {prompt}\n"
+        "This question expires {expires}."
+    ),
     "button_confirm": "Confirm",
     "confirm_done": "Confirmed: job #{job_id}, expected to cost about {credits}.",
     "confirm_done_up_to": "Confirmed: job #{job_id}, which may cost up to {credits}.",
@@ -135,6 +142,11 @@ ZH: dict[str, str] = {
         "> {prompt}\n"
         "此确认请求将于 {expires} 失效。"
     ),
+    "confirm_ask_again": (
+        "这个视频预计花费{cost}（{basis}）。在你确认之前，不会生成视频，也不会计入额度。\n"
+        "> {prompt}\n"
+        "此确认请求将于 {expires} 失效。"
+    ),
     "button_confirm": "确认",
     "confirm_done": "已确认：任务 #{job_id}，预计花费约 {credits}。",
     "confirm_done_up_to": "已确认：任务 #{job_id}，最多可能花费 {credits}。",
@@ -212,6 +224,11 @@ ZH_TW: dict[str, str] = {
     "confirm_ask_cost": (
         "這個影片按原影片的設定重新生成，計入你的額度：預計花費{cost}（{basis}）。"
         "在你確認之前，不會生成影片，也不會計入額度。\n"
+        "> {prompt}\n"
+        "此確認請求將於 {expires} 失效。"
+    ),
+    "confirm_ask_again": (
+        "這個影片預計花費{cost}（{basis}）。在你確認之前，不會生成影片，也不會計入額度。\n"
         "> {prompt}\n"
         "此確認請求將於 {expires} 失效。"
     ),

@@ -835,3 +835,25 @@ async def test_usage_holds_what_a_video_being_made_was_quoted_after_newer_prices
             ), usage
             limits = await command(world, "videomod limits show", user=owner)
             assert "30 of 100 credits used, 2 more held" in limits, limits
+
+
+async def test_a_video_asked_again_after_its_price_rose_is_not_called_someone_elses(tmp_path):
+    """Alice's own /video was asked about at 10 credits over a threshold of 5; the moderator
+    then raised it to 50, and by her press videos of that kind cost 30. She agreed to less than
+    that, so she is asked again, but the question must not tell her the video is "made again
+    with its settings" and "counts as yours": those are the words for another member's video
+    made again (Regenerate), not for the video she described herself."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="1080p")
+        assert "about **10 credits**" in question["content"]
+        await set_threshold(world, 50)
+        await learned(world, "1080p", 10, 30)
+
+        await press(world, question, button_ids(question)["Confirm"])
+        await world.discord.wait_for(lambda: "about **30 credits**" in content_of(world, question))
+        asked_again = content_of(world, question)
+        assert "expected cost went up" in asked_again, asked_again
+        assert "Made again with its settings" not in asked_again, asked_again
+        assert "counts as yours" not in asked_again, asked_again
+        assert world.api.submits == [], "nothing made before she confirms"
