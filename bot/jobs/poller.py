@@ -759,7 +759,9 @@ class Poller:
             )
 
     async def _deliver_one(self, job: Job) -> None:
-        if await self._withheld_for_ban(job) or await self._held_for_ban_catch_up(job):
+        # The catch-up first: one that writes the ban down and ends between the two reads
+        # would otherwise let the video through.
+        if await self._held_for_ban_catch_up(job) or await self._withheld_for_ban(job):
             return
         channel = job.requester.channel_id
         if self._delivering.get(channel, 0) >= self._per_channel:
