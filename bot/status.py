@@ -101,6 +101,33 @@ def time_left(job: Job, now: float) -> Estimate:
     return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
 
 
+def give_up_before(job: Job, now: float, left: float, waits_for: float | None) -> float | None:
+    """When the bot gives up on `job` (`waits_for` after the submit: `TASK_TIMEOUT`), if that
+    comes before the `left` seconds it still needs: the moment to say instead of a time the
+    bot will not wait for. None while it is not near."""
+    if waits_for is None:
+        return None
+    started = job.submitted_at if job.submitted_at is not None else job.created_at
+    gives_up = started + waits_for
+    if now < gives_up and now + left <= gives_up:
+        return None
+    return gives_up
+
+
+def queued_wait(
+    job: Job, now: float, usual: UsualWait, locale: str, waits_for: float | None
+) -> str | None:
+    """For a video still in APIMart's queue, when the bot stops waiting for it, by the rule a
+    render's time left follows: said once the usual render time from now would pass it (a
+    video not yet rendering needs at least that). None while it is not near."""
+    gives_up = give_up_before(job, now, usual.longest(), waits_for)
+    if gives_up is None:
+        return None
+    if now >= gives_up:
+        return t("status_wait_ending", locale)  # given up at its next check: no stamp past
+    return t("status_wait_ends", locale, until=stamp_wait(gives_up))
+
+
 def eta_text(
     job: Job, now: float, locale: str | None = None, *, waits_for: float | None = None
 ) -> str:
@@ -117,14 +144,12 @@ def eta_text(
         return t("status_eta_soon", locale)
     if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
         return t("status_eta_unknown", locale)
-    if waits_for is not None:
-        started = job.submitted_at if job.submitted_at is not None else job.created_at
-        gives_up = started + waits_for
+    gives_up = give_up_before(job, now, estimate.seconds, waits_for)
+    if gives_up is not None:
         if now >= gives_up:
             # Given up at its next check: no stamp in the past.
             return t("status_eta_stopping", locale)
-        if now + estimate.seconds > gives_up:
-            return t("status_eta_past_wait", locale, until=stamp_wait(gives_up))
+        return t("status_eta_past_wait", locale, until=stamp_wait(gives_up))
     unit, value = rounded(estimate.seconds)
     if unit == "minutes":
         return t("status_eta_minutes", locale, minutes=value)
@@ -163,15 +188,22 @@ def held_line(job: Job, position: int, now: float, slots: int | None) -> str:
     return t("status_line_held", locale, job_id=job.id, position=position, reason=reason)
 
 
-def queued_line(job: Job, now: float, typical: UsualWait | None) -> str:
+def queued_line(
+    job: Job, now: float, typical: UsualWait | None, waits_for: float | None = None
+) -> str:
     """A job in APIMart's own queue: how long such videos usually take here; once it has
     waited there longer than that (APIMart's queue is long), that it is slower than usual and
     since when, as a live stamp: "usually ready in 3-5 minutes" ten minutes on reads as a
-    promise broken without a word."""
+    promise broken without a word. Once the bot's give-up (`waits_for`) is near, when that is,
+    as a slow render's line says it."""
     locale = job.requester.locale
     usual = typical or UsualWait(None, job.request.resolution)
     accepted = job.submitted_at if job.submitted_at is not None else job.created_at
     values = {"job_id": job.id, "bar": progress_bar(job.progress), "progress": job.progress}
+    wait = queued_wait(job, now, usual, locale, waits_for)
+    if wait is not None:
+        key = "status_line_queued_past_wait"
+        return t(key, locale, since=stamp(accepted, "R"), wait=wait, **values)
     if usual.overdue(now - accepted):
         key, values["since"] = "status_line_queued_slow", stamp(accepted, "R")
     else:
@@ -205,7 +237,7 @@ def status_line(
             eta=eta_text(job, now, waits_for=waits_for),
         )
     if job.state is JobState.QUEUED:
-        return queued_line(job, now, typical)
+        return queued_line(job, now, typical, waits_for)
     if job.result_deleted:
         return t("status_line_completed_deleted", locale, job_id=job.id)
     if job.state is JobState.COMPLETED and job.delivered_at is None:

@@ -13,9 +13,10 @@ from bot.i18n import Message, msg, t
 from bot.jobs.failures import render_failure_reason, stored_reason
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
 from bot.jobs.service import HOLD_KEYS, HOLD_SLOT
+from bot.jobs.typical import UsualWait, usual_wait_for
 from bot.reach import Place
 from bot.result_text import without_moderator
-from bot.status import checks_end, eta_text, next_try, progress_bar
+from bot.status import checks_end, eta_text, next_try, progress_bar, queued_wait
 from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
@@ -187,8 +188,15 @@ def _waiting_details(job: Job, locale: str, now: float) -> str:
     return t("status_details_on_its_way", locale)
 
 
-def status_details(job: Job, locale: str, now: float, waits_for: float | None = None) -> str:
-    """What is known about one job right now."""
+def status_details(
+    job: Job,
+    locale: str,
+    now: float,
+    waits_for: float | None = None,
+    typical: UsualWait | None = None,
+) -> str:
+    """What is known about one job right now (`typical`: how long such a video usually takes
+    here, for one still in APIMart's queue)."""
     if job.cancelled:
         return t(
             "status_details_cancelled_counted"
@@ -207,6 +215,17 @@ def status_details(job: Job, locale: str, now: float, waits_for: float | None = 
             eta=eta_text(job, now, locale, waits_for=waits_for),
         )
     if job.state.is_active:
+        usual = typical or UsualWait(None, job.request.resolution)
+        wait = queued_wait(job, now, usual, locale, waits_for)
+        if wait is not None:
+            # Still queued, its give-up near: said as its status message says it.
+            return t(
+                "status_details_rendering",
+                locale,
+                bar=progress_bar(job.progress),
+                progress=job.progress,
+                eta=wait,
+            )
         return t(
             "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
         )
@@ -273,15 +292,21 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
     return choices
 
 
-def status_report(job: Job, locale: str, now: float, waits_for: float | None = None) -> Message:
+def status_report(
+    job: Job,
+    locale: str,
+    now: float,
+    waits_for: float | None = None,
+    typical: UsualWait | None = None,
+) -> Message:
     """`/videos status`: the job's state and what is known about it (`waits_for`: the bot's
-    `TASK_TIMEOUT`)."""
+    `TASK_TIMEOUT`; `typical`: how long such a video usually takes here)."""
     return msg(
         "status_report",
         job_id=job.id,
         state=state_name(job, locale),
         created=int(job.created_at),
-        details=status_details(job, locale, now, waits_for),
+        details=status_details(job, locale, now, waits_for, typical),
     )
 
 
@@ -340,8 +365,15 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         found = await self._own_job(interaction, job)
         if found is None:
             return
+        typical = None
+        if found.state is JobState.QUEUED:
+            typical = await usual_wait_for(self.bot.store, found.request)
         report = status_report(
-            found, str(interaction.locale), self.bot.clock(), self.bot.settings.task_timeout
+            found,
+            str(interaction.locale),
+            self.bot.clock(),
+            self.bot.settings.task_timeout,
+            typical,
         )
         await answer_privately(interaction, report)
 

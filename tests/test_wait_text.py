@@ -9,7 +9,7 @@ from bot.status import render_status
 from bot.status_messages import StatusMessages
 from cogs.member import status_report
 from tests.jobstates import finished, submitted
-from tests.test_waits import BIG, QUICK, announced, poll_sees, shown
+from tests.test_waits import BIG, QUICK, announced, pending_seen, poll_sees, shown
 from tests.timestamps import read_at
 
 
@@ -182,3 +182,36 @@ async def test_past_the_give_up_before_the_check_that_gives_up_no_stamp_in_the_p
         job = await poll_sees(store, status, clock, job, progress)
     report = status_report(job, "en-US", submitted_at + 1840, 1800).render("en-US")
     assert "I'm about to stop waiting" in report and "<t:" not in report.split("·")[-1], report
+
+
+async def test_a_video_left_queued_at_the_service_says_when_the_bot_stops_waiting(
+    store, clock, fake, client, marks
+):
+    """APIMart's queue is long: a 720p video (usually 3-5 minutes) still queued 27 minutes on
+    cannot be ready before the bot gives up at 30 (`TASK_TIMEOUT`). Like a slow render, its
+    status and `/videos status` say when the bot stops waiting, in the member's language;
+    not before that moment is near, and no stamp in the past once it is due."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0, waits_for=1800)
+    jobs = {
+        locale: await announced(store, clock, fake, client, status, locale=locale)
+        for locale in ("en-US", "zh-CN", "zh-TW")
+    }
+    submitted_at = jobs["en-US"].submitted_at
+    gives_up = f"<t:{int(submitted_at + 1800)}:R>"
+    clock.advance(600)  # slower than usual, but far from the give-up
+    early = await pending_seen(store, status, clock, jobs["en-US"])
+    assert "slower than usual" in shown(fake, early) and gives_up not in shown(fake, early)
+    clock.advance(1000)  # 26:40 in: the usual 5 minutes more would pass the give-up
+    seen = {locale: await pending_seen(store, status, clock, job) for locale, job in jobs.items()}
+    english = shown(fake, seen["en-US"])
+    assert f"I stop waiting {gives_up}" in english, english
+    assert "进度太慢" not in shown(fake, seen["zh-CN"])  # not rendering: no progress to be slow
+    assert f"{gives_up}我将停止等待" in shown(fake, seen["zh-CN"]), shown(fake, seen["zh-CN"])
+    assert f"{gives_up}我將停止等待" in shown(fake, seen["zh-TW"]), shown(fake, seen["zh-TW"])
+    report = status_report(seen["en-US"], "en-US", clock(), 1800).render("en-US")
+    assert f"I stop waiting {gives_up}" in report, report
+    late = submitted_at + 1840  # past the give-up, before the check that gives it up
+    report = status_report(seen["en-US"], "en-US", late, 1800).render("en-US")
+    assert "I'm about to stop waiting" in report and gives_up not in report, report
+    line = render_status(seen["zh-TW"], position=None, now=late, waits_for=1800)
+    assert "我即將停止等待" in line and gives_up not in line, line

@@ -75,12 +75,17 @@ class UsualWait:
         """'about 2 min', or the usual range: what members read as "usually ready in"."""
         return usually_ready(self.seconds, self.resolution)
 
+    def longest(self) -> float:
+        """Seconds: the measured median, or the top of the usual range (what `words` promises
+        at most)."""
+        if self.seconds is not None:
+            return self.seconds
+        return float(_usual_minutes(self.resolution)[1] * 60)
+
     def overdue(self, waited: float) -> bool:
         """Whether a video still not rendering after `waited` seconds is past what `words`
-        says: the measured median, or the top of the usual range."""
-        if self.seconds is not None:
-            return waited > self.seconds
-        return waited > _usual_minutes(self.resolution)[1] * 60
+        says."""
+        return waited > self.longest()
 
 
 def first_check_delay(typical: float | None, *, configured: float) -> float:

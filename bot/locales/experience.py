@@ -36,6 +36,13 @@ EN: dict[str, str] = {
     "status_eta_no_news": "no news from the video service for now; still checking",
     "status_eta_past_wait": "slower than I can wait for: I stop waiting {until}",
     "status_eta_stopping": "slower than I can wait for: I'm about to stop waiting",
+    # A video still in APIMart's queue, its give-up near: not "slower" (it has no progress).
+    "status_line_queued_past_wait": (
+        "🎞️ Job #{job_id} is still queued at the video service: {bar} {progress}% · it took"
+        " the job {since}; {wait}."
+    ),
+    "status_wait_ends": "I stop waiting {until}",
+    "status_wait_ending": "I'm about to stop waiting",
     "status_line_completed": "✅ Job #{job_id} is done: the video is in the reply below.",
     "status_line_posting": "✅ Job #{job_id} is done: posting the video…",
     "status_line_timed_out": (
@@ -299,6 +306,11 @@ ZH: dict[str, str] = {
     "status_eta_no_news": "暂时无法从视频服务获取进度，仍在查询",
     "status_eta_past_wait": "进度太慢，超出了我能等待的时间：{until}我将停止等待",
     "status_eta_stopping": "进度太慢，超出了我能等待的时间：我即将停止等待",
+    "status_line_queued_past_wait": (
+        "🎞️ 任务 #{job_id} 仍在视频服务排队：{bar} {progress}% · 视频服务在{since}接收了任务；{wait}。"
+    ),
+    "status_wait_ends": "{until}我将停止等待",
+    "status_wait_ending": "我即将停止等待",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
     "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度。我将在{until}停止查询：在那之前完成的话，视频仍会发布。",
@@ -482,6 +494,11 @@ ZH_TW: dict[str, str] = {
     "status_eta_no_news": "暫時無法從影片服務取得進度，仍在查詢",
     "status_eta_past_wait": "進度太慢，超出了我能等待的時間：{until}我將停止等待",
     "status_eta_stopping": "進度太慢，超出了我能等待的時間：我即將停止等待",
+    "status_line_queued_past_wait": (
+        "🎞️ 任務 #{job_id} 仍在影片服務排隊：{bar} {progress}% · 影片服務在{since}接收了任務；{wait}。"
+    ),
+    "status_wait_ends": "{until}我將停止等待",
+    "status_wait_ending": "我即將停止等待",
     "status_line_completed": "✅ 任務 #{job_id} 已完成：影片在下方回覆中。",
     "status_line_posting": "✅ 任務 #{job_id} 已完成：正在發布影片…",
     "status_line_timed_out": "⏳ 任務 #{job_id} 用時超過了機器人的等待時間；它仍計入額度。我將在{until}停止查詢：在那之前完成的話，影片仍會發布。",
