@@ -17,11 +17,11 @@ import discord
 
 from bot.i18n import msg
 from bot.jobs.chatter import is_bare_prompt
-from bot.jobs.flags import parse_flags
+from bot.jobs.flags import parse_request_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.models import JobRefused
-from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions
+from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, refuse_links_alone
 from bot.text import CODE_CHARS, code
 from cogs._addressing import addressed_text
 from cogs._names import names_in
@@ -99,10 +99,13 @@ class HelpNotes:
         helped_before: bool,
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
-        that cannot be read, or no real prompt: then the short help, which goes away, and
-        only once per message: an edit that is still no request is not answered again)."""
+        that cannot be read, flags or links with no words, as /video says it; or no real
+        prompt: then the short help, which goes away, and only once per message: an edit
+        that is still no request is not answered again)."""
         try:
-            options = parse_flags(addressed_text(me, message.guild, message.content))
+            options = parse_request_flags(addressed_text(me, message.guild, message.content))
+            # Before any link is fetched: a request without words is refused whatever it links.
+            refuse_links_alone(options.prompt)
         except JobRefused as error:
             self._memory.refused(message, helped=helped_before)
             await origin.tell(error.user_message)

@@ -175,6 +175,23 @@ def parse_flags(text: str) -> VideoOptions:
     return options
 
 
+def parse_request_flags(text: str) -> VideoOptions:
+    """A mention's or reply's prompt and options (`parse_flags`); flags with nothing else
+    are refused as /video refuses them: read as settings, a description still needed."""
+    options, given = _parse(text)
+    _refuse_flags_alone(given, typed=options.prompt, written=text)
+    return options
+
+
+def _refuse_flags_alone(given: Mapping[str, tuple[str, str]], *, typed: str, written: str) -> None:
+    """Refuse a prompt `written` as flags alone (`typed`: what is left once they are read).
+    "Your prompt is empty", or a mention's help for a hello, would read as if the settings
+    were lost: they were read, and a description is what is still needed."""
+    if given and not has_visible(typed) and has_visible(written):
+        read = Listed([f"`{flag}` `{_shown(value)}`" for flag, value in given.values()])
+        raise JobRefused(msg("prompt_only_flags", flags=read))
+
+
 _ASPECT_LABELS = {"16:9": "option_landscape", "9:16": "option_portrait"}
 
 
@@ -207,11 +224,7 @@ def with_prompt_flags(options: VideoOptions) -> VideoOptions:
             )
         return picked if picked is not None else flagged
 
-    if given and not has_visible(typed.prompt) and has_visible(options.prompt):
-        # Only flags: they were read as settings, and "your prompt is empty" would read as if
-        # they were lost. A description is what is still needed.
-        read = Listed([f"`{flag}` `{_shown(value)}`" for flag, value in given.values()])
-        raise JobRefused(msg("prompt_only_flags", flags=read))
+    _refuse_flags_alone(given, typed=typed.prompt, written=options.prompt)
     return dataclasses.replace(
         options,
         prompt=typed.prompt,

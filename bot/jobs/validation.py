@@ -170,15 +170,20 @@ def check_media_before_links(
         raise JobRefused(msg("too_many_videos", count=len(videos)))
 
 
+def refuse_links_alone(prompt: str) -> None:
+    """Refuse a prompt of links alone: they are taken out as references, and "your prompt is
+    empty" (or a mention's help for a hello) would read as if they were lost."""
+    if has_visible(prompt) and not has_visible(without_links(prompt)):
+        raise JobRefused(msg("prompt_only_links"))
+
+
 def check_before_links(options: VideoOptions, *, max_file_bytes: int) -> None:
     """Everything about /video's options that the links in its prompt cannot change, so it is
     said before they are read: the attached files (`check_media_before_links`), a prompt with
     nothing but links (said so, not "empty"), a length with an attached video, first-frame
     mode with several images."""
     check_media_before_links(options.images, options.videos, max_file_bytes=max_file_bytes)
-    if has_visible(options.prompt) and not has_visible(without_links(options.prompt)):
-        # Links are taken out as references: "your prompt is empty" would read as one lost.
-        raise JobRefused(msg("prompt_only_links"))
+    refuse_links_alone(options.prompt)
     clean_prompt(without_links(options.prompt))
     if options.videos and options.duration is not None:
         raise JobRefused(msg("duration_with_video"))

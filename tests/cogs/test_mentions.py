@@ -71,7 +71,7 @@ async def test_a_mention_with_a_prompt_and_flags_makes_a_video_from_its_own_imag
         assert sent["image_urls"] == [cat.url]
 
 
-@pytest.mark.parametrize("content", ["", "hello", "Hi!!", "ok", "--res 4k"])
+@pytest.mark.parametrize("content", ["", "hello", "Hi!!", "ok"])
 async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
     tmp_path, monkeypatch, content
 ):
@@ -389,16 +389,67 @@ async def test_image_links_are_references_not_words_of_the_prompt(tmp_path):
         assert sent["image_urls"] == [boat]
 
 
-async def test_a_mention_with_only_a_link_gets_help_before_the_link_is_fetched(tmp_path):
+ONLY_FLAGS = {
+    "en-US": "I read the settings `--res` `4k`, but your prompt still needs a description",
+    "zh-CN": "我已读取设置 `--res` `4k`，但你的提示词还需要一段描述",  # noqa: RUF001
+    "zh-TW": "我已讀取設定 `--res` `4k`，但你的提示詞還需要一段描述",  # noqa: RUF001
+}
+ONLY_LINKS = {
+    "en-US": "Your prompt is only a link. I use links as references",
+    "zh-CN": "你的提示词只有链接。链接会被用作参考",
+    "zh-TW": "你的提示詞只有連結。連結會被用作參考",
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+@pytest.mark.parametrize("way", ["mention", "reply to pictures", "reply to words"])
+async def test_a_request_of_flags_alone_is_told_they_were_read_and_a_description_is_needed(
+    tmp_path, locale, way
+):
+    """`@bot --res 4k` is a request without its words: as /video says, the settings were
+    read and a description is still needed (not the help for a hello), in the member's
+    language; nothing is fetched or spent."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            if way == "mention":
+                asking = await mention(world, "--res 4k")
+            else:
+                files = pictures(world, 1) if way == "reply to pictures" else []
+                asking = await reply(
+                    world, await post(world, "look", attachments=files), "--res 4k"
+                )
+            answer = await bots_reply_to(world, asking)
+            assert ONLY_FLAGS[locale] in answer["content"], answer["content"]
+            assert await nothing_recorded(world)
+            assert world.api.member_requests == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+@pytest.mark.parametrize("way", ["mention", "reply"])
+async def test_a_request_of_a_link_alone_is_told_a_link_is_a_reference_not_words(
+    tmp_path, locale, way
+):
+    """`@bot https://…/boat.png`: as /video says, a link is a reference, not words; said
+    before the link is fetched, and nothing is spent."""
     async with (
         Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+        FakeDiscord(token=BOT_TOKEN) as fake,
     ):
-        boat = web.serve("/boat.png")
-        help_reply = await bots_reply_to(world, await mention(world, boat))
-        assert "Tell me what to film" in help_reply["content"]
-        assert web.hits == [], "nothing was fetched for a request that is not one"
-        assert await nothing_recorded(world)
+        fake.set_preferred_locale(locale)
+        async with running_bot(
+            tmp_path, fake=fake, link_allowed_networks=LINKS_ALLOWED, message_content_intent=True
+        ) as world:
+            boat = web.serve("/boat.png")
+            if way == "mention":
+                asking = await mention(world, boat)
+            else:
+                asking = await reply(world, await post(world, "a lake"), boat)
+            answer = await bots_reply_to(world, asking)
+            assert ONLY_LINKS[locale] in answer["content"], answer["content"]
+            assert web.hits == [], "nothing was fetched for a request that is not one"
+            assert await nothing_recorded(world)
+            assert world.api.member_requests == []
 
 
 async def test_a_mention_of_the_bots_own_role_is_a_mention_of_the_bot(tmp_path):
