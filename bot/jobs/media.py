@@ -54,6 +54,8 @@ class SkipReason(Enum):
     """Why a link or file was not used, in the words the member reads (`link_reason_*`)."""
 
     NOT_MEDIA = "not_media"
+    # An attached file neither Discord's type nor its name tells the kind of (`IMG_2041`).
+    UNTOLD = "untold"
     UNREACHABLE = "unreachable"
     BLOCKED = "blocked"
     STICKER = "sticker"
@@ -188,7 +190,7 @@ def split_attachments(attachments: Sequence[MediaInput]) -> CollectedMedia:
         skipped=tuple(
             Skipped(
                 item.url,
-                SkipReason.NOT_MEDIA,
+                SkipReason.UNTOLD if item.kind_untold else SkipReason.NOT_MEDIA,
                 filename=item.filename,
                 hidden=item.filename.startswith(SPOILER_PREFIX),
             )

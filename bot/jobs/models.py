@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import mimetypes
 from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
@@ -106,6 +107,14 @@ class MediaInput:
     size: int
     # False for a link counted only until it passed the size cap: `size` is a lower bound.
     size_exact: bool = True
+
+    @property
+    def kind_untold(self) -> bool:
+        """Neither its type (none, or Discord's `application/octet-stream` for any file it
+        cannot name) nor its name says what it is: a picture uploaded as `IMG_2041`."""
+        declared = (self.content_type or "").split(";")[0].strip().lower()
+        generic = declared in ("", "application/octet-stream", "binary/octet-stream")
+        return generic and mimetypes.guess_type(self.filename)[0] is None
 
 
 @dataclass(frozen=True)

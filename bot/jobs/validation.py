@@ -81,7 +81,13 @@ def _check_files(
 ) -> None:
     for item in media:
         if _media_type(item) not in allowed:
-            raise JobRefused(msg(wrong_type_key, filename=code(item.filename, CODE_CHARS)))
+            if item.kind_untold and allowed is IMAGE_TYPES:
+                # Perhaps a picture: "not supported" would read as "PNGs are refused" to one
+                # who sent a PNG. Passed on by link, unread, so only its name can say.
+                key = "image_without_extension"
+            else:
+                key = wrong_type_key
+            raise JobRefused(msg(key, filename=code(item.filename, CODE_CHARS)))
         if not item.url.startswith(("http://", "https://")):
             raise JobRefused(msg("unreachable_file", filename=code(item.filename, CODE_CHARS)))
         if item.size == 0:

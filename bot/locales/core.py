@@ -80,6 +80,13 @@ EN: dict[str, str] = {
     "wrong_video_type": (
         "`{filename}` is not a supported video. Please attach an MP4, MOV or WebM file instead."
     ),
+    # An attachment neither Discord's type nor its name tells the kind of: perhaps a picture.
+    "image_without_extension": (
+        "`{filename}` has no file extension that says what kind of file it is, and Discord "
+        "doesn't say either, so I can't use it as a picture. If it is a PNG, JPEG or WebP image, "
+        "rename it to end in `.png`, `.jpg` or `.webp` and upload it again, or paste the picture "
+        "itself into Discord."
+    ),
     "unreachable_file": (
         "I can't read `{filename}` from a public address. Please attach the file directly."
     ),
@@ -195,6 +202,10 @@ EN: dict[str, str] = {
     "link_skipped_item": "`{link}` ({reason})",
     "link_skipped_item_hidden": "||`{link}`|| ({reason})",
     "link_reason_not_media": "not an image or a video",
+    "link_reason_untold": (
+        "Discord doesn't say what kind of file it is, and its name has no extension: if it's a "
+        "picture, rename it to end in `.png`, `.jpg` or `.webp` and upload it again"
+    ),
     "link_reason_unreachable": "could not be reached",
     "link_reason_blocked": "a private or local address, which I never fetch",
     "link_reason_sticker": "a sticker, which the video service cannot use",
@@ -463,6 +474,11 @@ ZH: dict[str, str] = {
     ),
     "wrong_image_type": "`{filename}` 不是支持的图片格式。请改为附加 PNG、JPEG 或 WebP 文件。",
     "wrong_video_type": "`{filename}` 不是支持的视频格式。请改为附加 MP4、MOV 或 WebM 文件。",
+    "image_without_extension": (
+        "`{filename}` 没有能说明文件类型的扩展名，Discord 也没有说明，所以我无法把它当作图片使用。"
+        "如果它是 PNG、JPEG 或 WebP 图片，请把它重命名为以 `.png`、`.jpg` 或 `.webp` 结尾，再重新上传，"
+        "或直接把图片本身粘贴到 Discord。"
+    ),
     "unreachable_file": "我无法通过公开地址读取 `{filename}`。请直接上传该文件。",
     "file_too_large": (
         "`{filename}` 大小为 {size} MB，超过了参考文件 {limit} MB 的上限。请附加更小的文件。"
@@ -542,6 +558,10 @@ ZH: dict[str, str] = {
     "link_skipped_item": "`{link}`（{reason}）",
     "link_skipped_item_hidden": "||`{link}`||（{reason}）",
     "link_reason_not_media": "既不是图片也不是视频",
+    "link_reason_untold": (
+        "Discord 没有说明它是什么文件，文件名也没有扩展名：如果它是图片，"
+        "请把它重命名为以 `.png`、`.jpg` 或 `.webp` 结尾，再重新上传"
+    ),
     "link_reason_unreachable": "无法访问",
     "link_reason_blocked": "私有或本地地址，我从不读取",
     "link_reason_sticker": "贴纸，视频服务无法使用",
@@ -741,6 +761,11 @@ ZH_TW: dict[str, str] = {
     ),
     "wrong_image_type": "`{filename}` 不是支援的圖片格式。請改為附加 PNG、JPEG 或 WebP 檔案。",
     "wrong_video_type": "`{filename}` 不是支援的影片格式。請改為附加 MP4、MOV 或 WebM 檔案。",
+    "image_without_extension": (
+        "`{filename}` 沒有能說明檔案類型的副檔名，Discord 也沒有說明，所以我無法把它當作圖片使用。"
+        "如果它是 PNG、JPEG 或 WebP 圖片，請把它重新命名為以 `.png`、`.jpg` 或 `.webp` 結尾，再重新上傳，"
+        "或直接把圖片本身貼到 Discord。"
+    ),
     "unreachable_file": "我無法透過公開網址讀取 `{filename}`。請直接上傳該檔案。",
     "file_too_large": (
         "`{filename}` 大小為 {size} MB，超過了參考檔案 {limit} MB 的上限。請附加更小的檔案。"
@@ -820,6 +845,10 @@ ZH_TW: dict[str, str] = {
     "link_skipped_item": "`{link}`（{reason}）",
     "link_skipped_item_hidden": "||`{link}`||（{reason}）",
     "link_reason_not_media": "既不是圖片也不是影片",
+    "link_reason_untold": (
+        "Discord 沒有說明它是什麼檔案，檔名也沒有副檔名：如果它是圖片，"
+        "請把它重新命名為以 `.png`、`.jpg` 或 `.webp` 結尾，再重新上傳"
+    ),
     "link_reason_unreachable": "無法存取",
     "link_reason_blocked": "私有或本機位址，我從不讀取",
     "link_reason_sticker": "貼紙，影片服務無法使用",

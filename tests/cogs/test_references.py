@@ -170,6 +170,48 @@ async def test_each_way_judges_files_by_content_type_not_name(tmp_path, way):
         assert await nothing_recorded(world)
 
 
+RENAME_IT = {
+    "en-US": "rename it to end in `.png`, `.jpg` or `.webp` and upload it again",
+    "zh-CN": "请把它重命名为以 `.png`、`.jpg` 或 `.webp` 结尾，再重新上传",  # noqa: RUF001
+    "zh-TW": "請把它重新命名為以 `.png`、`.jpg` 或 `.webp` 結尾，再重新上傳",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_tells_how_to_mend_a_picture_uploaded_without_an_extension(tmp_path, way):
+    """A phone or a download names a picture `IMG_2041`: Discord calls it
+    application/octet-stream, and the video service would fetch it under that type. The bot
+    passes members' files on by link, unread: it does not guess from the bytes, but says what
+    to do (rename it to `.png`, `.jpg` or `.webp`, or paste the picture itself), not just "not
+    supported" (which reads as "PNGs are not accepted" to someone who sent one)."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        unnamed = world.discord.make_attachment("IMG_2041", PNG, "application/octet-stream")
+        answer = await ask(world, way, [unnamed])
+        assert "`IMG_2041`" in answer and RENAME_IT["en-US"] in answer, answer
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW"])
+@pytest.mark.parametrize("way", ["slash", "reply"])
+async def test_a_picture_without_an_extension_is_mended_in_the_members_language(
+    tmp_path, locale, way
+):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            unnamed = world.discord.make_attachment("IMG_2041", PNG, "application/octet-stream")
+            if way == "slash":
+                interaction = await world.discord.slash_command(
+                    "video", options={"prompt": "a paper boat", "image": unnamed}, locale=locale
+                )
+                answer = (await interaction.wait_for_answer())["content"]
+            else:
+                answer = await ask(world, way, [unnamed])
+            assert RENAME_IT[locale] in answer, answer
+            assert await nothing_recorded(world)
+
+
 @pytest.mark.parametrize("way", WAYS)
 async def test_each_way_names_a_gif_beside_a_picture_rather_than_counting_it(tmp_path, way):
     """A GIF can never be used: "I found 2 images ... add images to match" would have the
