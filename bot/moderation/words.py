@@ -5,8 +5,9 @@ linear time: a moderator cannot (even by mistake) make a prompt check hang the b
 
 A prompt is read as a member sees it in Discord: without the markdown that styles it
 ("go**re**" shows "gore"), the accents and marks drawn over its letters, and with Cyrillic
-and Greek letters that look like Latin ones ("gore" with a Cyrillic o, U+043E) read as those.
-The words quoted back are the prompt's own, as typed.
+and Greek letters that look like Latin ones ("gore" with a Cyrillic o, U+043E) and small
+capitals ("ɢᴏʀᴇ") read as those, and a word spelled out a letter at a time ("g o r e",
+"g.o.r.e") read as the word. The words quoted back are the prompt's own, as typed.
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ def _normalise(text: str) -> str:
 
 # Markdown markers: bold, italics, underline, strike-through, spoiler, code. Discord draws none.
 _MARKDOWN = frozenset("*_~|`")
-# Cyrillic and Greek letters drawn like Latin ones (after casefold), as members use them to
-# write a banned word that looks the same. Only these: the rest of both alphabets stays itself.
+# Cyrillic and Greek letters drawn like Latin ones (after casefold), and the small capitals
+# fancy-text generators write with, as members use them to write a banned word that looks the
+# same (NFKC folds neither). Only these: the rest of both alphabets stays itself.
 _LOOK_ALIKES = str.maketrans(
     "аеорсухіјѕкмнтвԁһӏԛԝү"  # Cyrillic
-    "οαεικνρτυχ",  # Greek
-    "aeopcyxijskmhtbdhlqwyoaeikvptux",
+    "οαεικνρτυχ"  # Greek
+    "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ",  # small capitals
+    "aeopcyxijskmhtbdhlqwyoaeikvptuxabcdefghijklmnoprstuvwyz",
 )
 
 
@@ -135,13 +138,44 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(left + body + right, re.IGNORECASE)
 
 
+# A word spelled out a letter at a time ("g o r e", "g.o.r.e", "血 腥"): two or more single
+# letters in a row, each apart from the next by a few characters that are no letter. Letters
+# and separators never overlap, so it matches in linear time.
+_SPELLED_OUT = re.compile(r"(?<![^\W_])[^\W_](?:[\W_]{1,3}[^\W_]){1,}(?![^\W_])")
+
+
+def _spelled_out(text: str, origin: list[int]) -> Iterator[tuple[str, list[int]]]:
+    """Each run of single letters in a reading, as the word its letters make (with where in
+    the prompt each comes from)."""
+    for run in _SPELLED_OUT.finditer(text):
+        letters = [
+            (char, origin[index])
+            for index, char in enumerate(run.group(), start=run.start())
+            if char.isalnum()
+        ]
+        yield "".join(char for char, _ in letters), [index for _, index in letters]
+
+
+@functools.lru_cache(maxsize=2048)
+def _compile_spelled(pattern: str) -> re.Pattern[str]:
+    """A pattern as found in a word spelled out: its letters anywhere in the run (each letter
+    is a word of its own there, so "a g o r e" holds "gore"), a phrase's without its spaces."""
+    return re.compile(re.escape("".join(map(_comparable, pattern.strip(WILDCARD).split(" ")))))
+
+
 def find_banned(prompt: str, patterns: tuple[str, ...]) -> BannedMatch | None:
     """The first pattern the prompt contains, or None."""
     readings = list(_readings(prompt))
+    spelled = [run for text, origin in readings for run in _spelled_out(text, origin)]
     for pattern in patterns:
         for text, origin in readings:
             found = compile_pattern(pattern).search(text)
             if found is not None:
+                start, end = origin[found.start()], origin[found.end() - 1] + 1
+                return BannedMatch(pattern, prompt[start:end])
+        for text, origin in spelled:
+            found = _compile_spelled(pattern).search(text)
+            if found is not None and found.end() > found.start():
                 start, end = origin[found.start()], origin[found.end() - 1] + 1
                 return BannedMatch(pattern, prompt[start:end])
     return None

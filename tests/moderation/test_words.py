@@ -160,3 +160,42 @@ def test_a_russian_or_chinese_banned_word_is_still_found_in_its_own_text():
     krov = "\u043a\u0440\u043e\u0432*"  # "blood*"
     assert banned("\u043c\u043d\u043e\u0433\u043e \u043a\u0440\u043e\u0432\u0438", krov) is not None
     assert banned("\u4e00\u53ea\u8840\u8165\u7684\u732b", "\u8840\u8165") == "\u8840\u8165"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("a g o r e scene", "g o r e"),
+        ("a G.O.R.E scene", "G.O.R.E"),
+        ("a g-o-r-e scene", "g-o-r-e"),
+        ("a g / o / r / e scene", "g / o / r / e"),
+        ("a g\no\nr\ne scene", "g\no\nr\ne"),
+        # The article before it is spelled as one letter too: "agore" still holds "gore".
+        ("draw a g o r e scene", "g o r e"),
+    ],
+)
+def test_a_banned_word_spelled_out_a_letter_at_a_time_is_found(prompt, quoted):
+    assert banned(prompt, "gore") == quoted
+
+
+def test_a_banned_phrase_or_chinese_word_spelled_out_is_found():
+    assert banned("a b l o o d b a t h now", "blood bath") == "b l o o d b a t h"
+    assert banned("\u4e00\u53ea \u8840 \u8165 \u7684\u732b", "\u8840\u8165") == "\u8840 \u8165"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "I ate a pear, a fig and a plum",  # single letters, never three in a row
+        "press A, B or C to start",  # words between them
+        "the letters x y z on wooden blocks",  # spelled out, but not the word
+        "let's go re-enter the cave",  # a word split at its middle is two words
+    ],
+)
+def test_single_letters_in_an_ordinary_prompt_are_not_taken_for_a_banned_word(prompt):
+    assert banned(prompt, "gore", "xyzzy", "aaa") is None
+
+
+def test_a_banned_word_in_small_capital_letters_is_found():
+    small_caps = "\u0262\u1d0f\u0280\u1d07"  # "GORE" from a fancy-text generator
+    assert banned(f"a {small_caps} scene", "gore") == small_caps
