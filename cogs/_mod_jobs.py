@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 
 from bot.balance import balance_line
-from bot.i18n import msg
+from bot.i18n import Message, msg, plural
+from bot.moderation.models import BudgetUse
 from bot.moderation.periods import quota_window
 from bot.moderation.report import (
     job_lines,
@@ -33,33 +34,32 @@ log = logging.getLogger(__name__)
 
 LISTED_JOBS = 15
 LISTED_MEMBERS = 10
+# The last page of `/videomod usage` that may be asked for.
+USAGE_PAGES = 100
 
 
 class JobCommands(ModerationCommands):
     """Reading the server's use and jobs, and cancelling one."""
 
     @app_commands.command(name="usage", description="Top members this period, or one member")
-    @app_commands.describe(member="One member's standing and recent jobs")
-    async def usage(self, interaction: Interaction, member: discord.User | None = None) -> None:
-        """Who used how much this period."""
+    @app_commands.describe(
+        member="One member's standing and recent jobs",
+        page="1 for the top members, 2 for the next ones, and so on",
+    )
+    async def usage(
+        self,
+        interaction: Interaction,
+        member: discord.User | None = None,
+        page: app_commands.Range[int, 1, USAGE_PAGES] = 1,
+    ) -> None:
+        """Who used how much this period, `LISTED_MEMBERS` a page."""
         guild_id = self._actor(interaction).guild_id
         store = self.bot.moderation.store
         # Credits are counted over the calendar month (UTC), as the monthly budget is.
         use = await store.budget_used(guild_id)
         month = use.window
         if member is None:
-            policy = await store.policy(guild_id)
-            window = quota_window(policy, self.bot.clock())
-            rows = await store.top_usage(guild_id, window, LISTED_MEMBERS)
-            spenders = await store.top_credits(guild_id, month, LISTED_MEMBERS)
-            await show_privately(
-                interaction,
-                [
-                    *usage_lines(policy, window, rows),
-                    *month_credit_lines(policy, use, spenders),
-                    balance_line(self.bot.balance.latest),
-                ],
-            )
+            await show_privately(interaction, await self._usage_page(guild_id, use, page))
             return
         facts = await store.facts(requester_of(interaction, member))
         month_credits = await store.credits_of(guild_id, member.id, month)
@@ -75,6 +75,31 @@ class JobCommands(ModerationCommands):
                 *job_lines(jobs),
             ],
         )
+
+    async def _usage_page(self, guild_id: int, use: BudgetUse, page: int) -> list[Message]:
+        """Page `page` of the members' use this period and credits this month (the budget's
+        `use`): every member who made or spent anything is on some page, so the 11th of a busy
+        server is never out of sight."""
+        store = self.bot.moderation.store
+        policy = await store.policy(guild_id)
+        window = quota_window(policy, self.bot.clock())
+        rows = await store.top_usage(guild_id, window, None)
+        spenders = await store.top_credits(guild_id, use.window, None)
+        longest = max(len(rows), len(spenders))
+        last = max(1, -(-longest // LISTED_MEMBERS))
+        if page > last:
+            return [msg("mod_usage_no_page", page=page, last=last)]
+        start = (page - 1) * LISTED_MEMBERS
+        end = start + LISTED_MEMBERS
+        lines = [
+            *usage_lines(policy, window, rows[start:end], first_rank=start + 1),
+            *month_credit_lines(policy, use, spenders[start:end], first_rank=start + 1),
+        ]
+        if longest > end:
+            members = plural("count_more_members", longest - end)
+            lines.append(msg("mod_usage_more", members=members, next=page + 1))
+        # Last, as on every page: the balance is the server's, whatever the page.
+        return [*lines, balance_line(self.bot.balance.latest)]
 
     @app_commands.command(name="jobs", description="Recent jobs in this server and their state")
     @app_commands.describe(member="Only this member's jobs")

@@ -227,6 +227,8 @@ EN: dict[str, str] = {
     "mod_usage_empty": "Nobody has made a video {period} yet.",
     "mod_usage_title": "**Top members {period}** (since {start}):",
     "mod_usage_line": "{rank}. {member}: {jobs}, {credits}",
+    "mod_usage_more": "{members}: {/videomod usage} `{opt_page}:{next}`",
+    "mod_usage_no_page": "There is no page {page}: the last page is {last}.",
     "mod_member_usage": (
         "{member} has used {used} of {limit} {period} ({source}), "
         "{credits}; the period ends {reset}."
@@ -688,6 +690,8 @@ ZH: dict[str, str] = {
     "mod_usage_empty": "{period}还没有人生成视频。",
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
+    "mod_usage_more": "{members}：{/videomod usage} `{opt_page}:{next}`",
+    "mod_usage_no_page": "没有第 {page} 页：最后一页是第 {last} 页。",
     "mod_member_usage": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束。"
     ),
@@ -996,6 +1000,7 @@ ZH_COMMANDS: dict[str, str] = {
     "Only changes by or about this member": "只看由这个成员做出或与其有关的更改",
     "page": "页码",
     "1 for the newest changes, 2 for older ones, and so on": "1 为最新的更改，2 为更早的，依此类推",
+    "1 for the top members, 2 for the next ones, and so on": "1 为用量最多的成员，2 为之后的，依此类推",
     "The job number, e.g. 12 (see /videomod jobs)": "任务编号，例如 12（见 /视频管理 任务列表）",
     "The mod-log channel (leave out to turn it off)": "管理日志频道（不填表示关闭）",
     "The moderator role (leave out to remove it)": "管理员身份组（不填表示移除）",
@@ -1176,6 +1181,8 @@ ZH_TW: dict[str, str] = {
     "mod_usage_empty": "{period}還沒有人生成影片。",
     "mod_usage_title": "**{period}用量最多的成員**（自 {start} 起）：",
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
+    "mod_usage_more": "{members}：{/videomod usage} `{opt_page}:{next}`",
+    "mod_usage_no_page": "沒有第 {page} 頁：最後一頁是第 {last} 頁。",
     "mod_member_usage": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束。"
     ),
@@ -1484,6 +1491,7 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "Only changes by or about this member": "只看由這個成員做出或與其有關的更改",
     "page": "頁碼",
     "1 for the newest changes, 2 for older ones, and so on": "1 為最新的更改，2 為更早的，依此類推",
+    "1 for the top members, 2 for the next ones, and so on": "1 為用量最多的成員，2 為之後的，依此類推",
     "The job number, e.g. 12 (see /videomod jobs)": "任務編號，例如 12（見 /影片管理 任務列表）",
     "The mod-log channel (leave out to turn it off)": "管理日誌頻道（不填表示關閉）",
     "The moderator role (leave out to remove it)": "管理員身分組（不填表示移除）",

@@ -335,10 +335,14 @@ def _list_lines(
     return lines
 
 
-def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> list[Message]:
-    """Top members this period, for `/videomod usage`."""
+def usage_lines(
+    policy: Policy, window: Window, rows: Sequence[UsageRow], first_rank: int = 1
+) -> list[Message]:
+    """Top members this period, for `/videomod usage` (`first_rank`: the first row's, on a
+    later page)."""
     if not rows:
-        return [msg("mod_usage_empty", period=_this_period(policy))]
+        # Past the first page, the month's credits may go on where this list ended.
+        return [msg("mod_usage_empty", period=_this_period(policy))] if first_rank == 1 else []
     lines = [msg("mod_usage_title", period=_this_period(policy), start=stamp(window.start))]
     lines.extend(
         msg(
@@ -348,7 +352,7 @@ def usage_lines(policy: Policy, window: Window, rows: Sequence[UsageRow]) -> lis
             jobs=plural("count_videos", row.jobs),
             credits=amount(row.credits),
         )
-        for rank, row in enumerate(rows, start=1)
+        for rank, row in enumerate(rows, start=first_rank)
     )
     return lines
 
@@ -522,9 +526,12 @@ def budget_left_line(budget: float | None, use: BudgetUse, *, none_key: str) -> 
     return msg(key, left=amount(use.left(budget)), budget=amount(budget), held=amount(use.held))
 
 
-def month_credit_lines(policy: Policy, use: BudgetUse, rows: Sequence[CreditsRow]) -> list[Message]:
-    """Credits this calendar month: the server's, its budget left, and its top members."""
-    return [server_month_line(policy, use), *spender_lines(rows)]
+def month_credit_lines(
+    policy: Policy, use: BudgetUse, rows: Sequence[CreditsRow], first_rank: int = 1
+) -> list[Message]:
+    """Credits this calendar month: the server's, its budget left, and its top members
+    (`first_rank`: the first row's, on a later page)."""
+    return [server_month_line(policy, use), *spender_lines(rows, first_rank)]
 
 
 def personal_month_lines(
@@ -541,14 +548,14 @@ def personal_month_lines(
     return [head, *spender_lines(rows)]
 
 
-def spender_lines(rows: Sequence[CreditsRow]) -> list[Message]:
-    """Who spent the most credits this month, ranked."""
+def spender_lines(rows: Sequence[CreditsRow], first_rank: int = 1) -> list[Message]:
+    """Who spent the most credits this month, ranked from `first_rank` (a later page's)."""
     lines = []
-    if not rows:
+    if not rows and first_rank == 1:
         lines.append(msg("mod_month_empty"))
     lines.extend(
         msg("mod_month_line", rank=rank, member=f"<@{row.user_id}>", credits=amount(row.credits))
-        for rank, row in enumerate(rows, start=1)
+        for rank, row in enumerate(rows, start=first_rank)
     )
     return lines
 

@@ -262,9 +262,9 @@ class ModerationStore:
         reported = float(row[0] or 0.0) if row is not None else 0.0
         return reported + (await self._unreported(guild_id, window)).get(user_id, 0.0)
 
-    async def top_usage(self, guild_id: int, window: Window, limit: int) -> list[UsageRow]:
-        """Members with the most counted jobs in a window, with the credits they used: every
-        job's, as the budget and one member's usage count them."""
+    async def top_usage(self, guild_id: int, window: Window, limit: int | None) -> list[UsageRow]:
+        """Members with the most counted jobs in a window (the first `limit`; None: all), with
+        the credits they used: every job's, as the budget and one member's usage count them."""
         counted = f"SUM(CASE WHEN {COUNTS} THEN 1 ELSE 0 END)"
         credits = "COALESCE(SUM(credits_cost), 0)"
         rows = await self._db.fetch_all(
@@ -279,13 +279,13 @@ class ModerationStore:
             for row in rows
         ]
         usage.sort(key=lambda row: (-row.jobs, -row.credits, row.user_id))
-        return usage[:limit]
+        return usage if limit is None else usage[:limit]
 
     async def top_credits(
-        self, guild_id: int | None, window: Window, limit: int
+        self, guild_id: int | None, window: Window, limit: int | None
     ) -> list[CreditsRow]:
-        """Members who spent the most credits in a window, as the budget counts them (None:
-        outside servers)."""
+        """Members who spent the most credits in a window (the first `limit`; None: all), as
+        the budget counts them (`guild_id` None: outside servers)."""
         place, key = place_of(guild_id)
         rows = await self._db.fetch_all(
             f"SELECT user_id, SUM(credits_cost) AS credits FROM jobs WHERE {place}"
@@ -300,7 +300,7 @@ class ModerationStore:
             (CreditsRow(user_id, credits) for user_id, credits in spent.items() if credits > 0),
             key=lambda row: (-row.credits, row.user_id),
         )
-        return top[:limit]
+        return top if limit is None else top[:limit]
 
     async def recent_jobs(self, guild_id: int, user_id: int | None, limit: int) -> list[JobRow]:
         """The server's newest jobs, or one member's."""

@@ -1107,3 +1107,40 @@ async def test_the_same_block_or_allowance_again_changes_nothing_and_says_so(tmp
         await modlog_message(s, "flooding")
         posts = s.world.discord.messages(s.modlog)
         assert sum("blocked" in p["content"] for p in posts) == 2, [p["content"] for p in posts]
+
+
+async def test_usage_pages_through_every_member_not_just_the_top_ten(tmp_path):
+    """A busy server has more than ten members making videos: the 11th is no less a member to
+    look at. The first page says how many more there are and how to read them; the next
+    page goes on with their ranks, for the period and for the month's credits alike."""
+    async with server(tmp_path, plan=TaskPlan(polls_until_done=0, credits_cost=4)) as s:
+        fake = s.world.discord
+        members = [fake.add_member(f"member{i:02d}") for i in range(13)]
+        for member in members:
+            await video(s.world, user=member)
+        db = s.world.db
+
+        async def all_done():
+            rows = await db.fetch_all("SELECT credits_cost FROM jobs WHERE credits_cost > 0")
+            return len(rows) == len(members)
+
+        for _ in range(300):
+            if await all_done():
+                break
+            await asyncio.sleep(0.05)
+        assert await all_done()
+        first = await mod(s, "usage")
+        assert "10. <@" in first and "11. <@" not in first, first
+        assert "3 more members: </videomod usage:" in first, first
+        assert "`page:2`" in first, first
+        second = await mod(s, "usage", page=2)
+        listed = set(map(int, re.findall(r"\d+\. <@(\d+)>: 1 video, 4 credits", second)))
+        shown_first = set(map(int, re.findall(r"\d+\. <@(\d+)>: 1 video, 4 credits", first)))
+        assert "11. <@" in second and "13. <@" in second and "14. <@" not in second, second
+        assert len(listed) == 3 and listed.isdisjoint(shown_first), second
+        assert shown_first | listed == set(members)
+        # The month's top spenders page the same way.
+        assert re.search(r"13\. <@\d+>: 4 credits", second), second
+        assert "more members" not in second, "the last page promises no more"
+        third = await mod(s, "usage", page=3)
+        assert "There is no page 3: the last page is 2." in third, third
