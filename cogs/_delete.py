@@ -15,6 +15,7 @@ import discord
 
 from bot.i18n import msg, t
 from bot.jobs.models import Job, JobState
+from bot.moderation.store import Actor
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
@@ -152,7 +153,8 @@ class DeleteAnswer(
                 return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
-        if not await may_delete(interaction, requester_of(job, post)):
+        requester_id = requester_of(job, post)
+        if not await may_delete(interaction, requester_id):
             # Asked of someone who could, then pressed when they no longer can (a role taken).
             await self._say(interaction, "delete_not_allowed")
             return
@@ -170,6 +172,31 @@ class DeleteAnswer(
             return
         await self._say(interaction, _about("deleted", job, self.message_id))
         log.info("Job %d's result deleted by user %d", self.job_id, interaction.user.id)
+        await self._tell_moderators(interaction, job, requester_id)
+
+    async def _tell_moderators(
+        self, interaction: discord.Interaction[Any], job: Job | None, requester_id: int | None
+    ) -> None:
+        """A member's post taken away by someone else (a moderator, or Manage Messages): in the
+        audit and the mod-log, once. The bot deletes its own message, which Discord's audit log
+        never shows, so this is the only trail of who did it."""
+        if interaction.guild_id is None or interaction.user.id == requester_id:
+            return
+        actor = Actor(interaction.guild_id, interaction.user.id)
+        if requester_id is None:
+            change = msg(
+                "change_result_deleted_unknown", moderator=actor.mention, job_id=self.job_id
+            )
+        else:
+            change = msg(
+                _about("change_result_deleted", job, self.message_id),
+                moderator=actor.mention,
+                member=f"<@{requester_id}>",
+                job_id=self.job_id,
+            )
+        moderation = interaction.client.moderation
+        await moderation.store.record(actor, change)
+        moderation.feed.emit(interaction.guild_id, change)
 
     async def _read_post(self, interaction: discord.Interaction[Any]) -> discord.Message | None:
         """The post the question is about (None where it cannot be read); raises

@@ -521,6 +521,9 @@ EN: dict[str, str] = {
         "your moderators have."
     ),
     "change_resumed": "{moderator} resumed video generation.",
+    "change_result_deleted": "{moderator} deleted {member}'s video (job #{job_id}).",
+    "change_result_deleted_notice": "{moderator} deleted the bot's post about {member}'s job #{job_id}.",
+    "change_result_deleted_unknown": "{moderator} deleted the bot's post about job #{job_id}.",
     # Mod-log events
     "modlog_banned_prompt": (
         "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
@@ -879,6 +882,9 @@ ZH: dict[str, str] = {
     "mod_modrole_everyone": "@everyone 不能作为管理员身份组：那会让每个成员都能修改这些规则。请选择只有管理员拥有的身份组。",
     "mod_modrole_managed": "{role} 属于某个应用或集成，无法分配给成员。请选择你的管理员拥有的身份组。",
     "change_resumed": "{moderator} 恢复了视频生成。",
+    "change_result_deleted": "{moderator} 删除了 {member} 的视频（任务 #{job_id}）。",
+    "change_result_deleted_notice": "{moderator} 删除了机器人关于 {member} 的任务 #{job_id} 的消息。",
+    "change_result_deleted_unknown": "{moderator} 删除了机器人关于任务 #{job_id} 的消息。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_paused": (
@@ -1370,6 +1376,9 @@ ZH_TW: dict[str, str] = {
     "mod_modrole_everyone": "@everyone 不能作為管理員身分組：那會讓每個成員都能修改這些規則。請選擇只有管理員擁有的身分組。",
     "mod_modrole_managed": "{role} 屬於某個應用程式或整合，無法指派給成員。請選擇你的管理員擁有的身分組。",
     "change_resumed": "{moderator} 恢復了影片生成。",
+    "change_result_deleted": "{moderator} 刪除了 {member} 的影片（任務 #{job_id}）。",
+    "change_result_deleted_notice": "{moderator} 刪除了機器人關於 {member} 的任務 #{job_id} 的訊息。",
+    "change_result_deleted_unknown": "{moderator} 刪除了機器人關於任務 #{job_id} 的訊息。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_paused": (

@@ -9,7 +9,7 @@ import pytest
 
 from bot.i18n import msg
 from bot.moderation.store import Actor
-from tests.cogs.test_moderation import command
+from tests.cogs.test_moderation import channel_option, command
 from tests.cogs.test_reach import ShiftedClock, eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
@@ -54,10 +54,10 @@ async def edit_prompt(fake, result, prompt):
     return await submitted.wait_for_answer(timeout=10)
 
 
-async def delete_asked(fake, result, *, user=None):
+async def delete_asked(fake, result, *, user=None, job_id=1):
     """Delete is clicked on `result`: the private question and its buttons (label -> id)."""
     click = await fake.component_interaction(
-        "video:delete:1", message_id=int(result["id"]), user=user
+        f"video:delete:{job_id}", message_id=int(result["id"]), user=user
     )
     question = dict(await click.wait_for_answer())
     assert question["flags"] & EPHEMERAL, "asked only of the clicker"
@@ -76,9 +76,9 @@ async def answered(fake, question, custom_id, *, user=None):
     return fake.get_message(int(question["id"]))
 
 
-async def delete_confirmed(fake, result, *, user=None):
+async def delete_confirmed(fake, result, *, user=None, job_id=1):
     """Delete, then "Delete it": the clicker's answer, in place of the question."""
-    question, buttons = await delete_asked(fake, result, user=user)
+    question, buttons = await delete_asked(fake, result, user=user, job_id=job_id)
     return await answered(fake, question, buttons["Delete it"], user=user)
 
 
@@ -301,6 +301,39 @@ async def test_delete_works_for_the_servers_video_moderators(tmp_path, fakes, wa
         result = await delivered_result(world)
         await assert_told_deleted(await delete_confirmed(fake, result, user=moderator))
         await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+
+
+async def test_a_moderator_deleting_a_members_video_is_audited_and_posted_to_the_mod_log(
+    tmp_path, fakes
+):
+    """The bot deletes its own post, which Discord's audit log never shows: without a line of
+    the bot's own, no moderator could tell who took a member's video away. Once, naming who
+    and whose, pinging no one; the member deleting their own video is no moderator's act."""
+    fake, api = fakes
+    admins = fake.add_role("Admins", MANAGE_GUILD)
+    moderator = fake.add_member("mod", roles=[admins])
+    modlog = fake.add_text_channel("mod-log")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await command(
+            world, "videomod modlog", user=fake.owner_id, channel=channel_option(world, modlog)
+        )
+        mine = await delivered_result(world)
+        await delete_confirmed(fake, mine)
+        theirs = await delivered_result(world)
+        await assert_told_deleted(await delete_confirmed(fake, theirs, user=moderator, job_id=2))
+        line = f"<@{moderator}> deleted <@{fake.user_id}>'s video (job #2)."
+        posted = await fake.wait_for_message(
+            channel_id=modlog, predicate=lambda m: "(job #2)" in m["content"]
+        )
+        assert posted["content"] == line
+        assert posted["allowed_mentions"]["parse"] == [], "pings no one"
+        await world.bot.moderation.feed.drain()
+        deleted = [m for m in fake.messages(modlog) if "deleted" in m["content"]]
+        assert len(deleted) == 1, "the member's own delete is not a moderator's act"
+        audit = await world.bot.moderation.store.recent_audit(fake.guild_id, 10)
+        assert [row.change.render("en-US") for row in audit if row.moderator_id == moderator] == [
+            line
+        ]
 
 
 async def test_a_result_whose_job_was_pruned_can_still_be_deleted_by_its_member(tmp_path, fakes):
