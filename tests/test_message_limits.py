@@ -445,6 +445,8 @@ def test_modlog_refused_prompt(locale):
         prompt=preview(LONGEST_PROMPT, PROMPT_PREVIEW_CHARS),
     )
     check_content(event.render(locale))
+    held = plural("count_more_prompts_refused", 99999)
+    check_content(msg("modlog_banned_prompt_more", refused=event, tries=held).render(locale))
 
 
 def test_a_cancelled_jobs_notice_has_no_buttons_even_once_its_render_completed():

@@ -390,6 +390,9 @@ EN: dict[str, str] = {
     "count_more_channels": "{count} more channel|{count} more channels",
     "count_more_roles": "{count} more role|{count} more roles",
     "count_more_members": "{count} more member|{count} more members",
+    "count_more_prompts_refused": (
+        "{count} more of their prompts was refused|{count} more of their prompts were refused"
+    ),
     "count_more_lines": "{count} more line|{count} more lines",
     "count_them_links": "the link|those links",
     "count_them_permissions": "it|them",
@@ -679,6 +682,7 @@ ZH: dict[str, str] = {
     "count_more_channels": "另外 {count} 个频道",
     "count_more_roles": "另外 {count} 个身份组",
     "count_more_members": "另外 {count} 位成员",
+    "count_more_prompts_refused": "另有 {count} 条提示词被拒绝",
     "count_more_lines": "另有 {count} 行",
     "count_them_links": "这个链接|这些链接",
     "count_them_permissions": "这项权限|这些权限",
@@ -967,6 +971,7 @@ ZH_TW: dict[str, str] = {
     "count_more_channels": "另外 {count} 個頻道",
     "count_more_roles": "另外 {count} 個身分組",
     "count_more_members": "另外 {count} 位成員",
+    "count_more_prompts_refused": "另有 {count} 則提示詞被拒絕",
     "count_more_lines": "另有 {count} 行",
     "count_them_links": "這個連結|這些連結",
     "count_them_permissions": "這項權限|這些權限",

@@ -528,6 +528,9 @@ EN: dict[str, str] = {
     "modlog_banned_prompt": (
         "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
     ),
+    "modlog_banned_prompt_more": (
+        "{refused}\n➕ Since the last line about them, {tries} (not posted one by one)."
+    ),
     "modlog_paused": (
         "⚠️ The video service says the account has no balance (HTTP 402), so new videos are "
         "paused for everyone. Top up the APIMart account, then run `{/videomod resume}`."
@@ -887,6 +890,7 @@ ZH: dict[str, str] = {
     "change_result_deleted_unknown": "{moderator} 删除了机器人关于任务 #{job_id} 的消息。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
+    "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于其的记录以来，{tries}（未逐条发送）。",
     "modlog_paused": (
         "⚠️ 视频服务提示账户已没有余额（HTTP 402），所有人的新视频已暂停。"
         "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
@@ -1381,6 +1385,7 @@ ZH_TW: dict[str, str] = {
     "change_result_deleted_unknown": "{moderator} 刪除了機器人關於任務 #{job_id} 的訊息。",
     # Mod-log events
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
+    "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於其的記錄以來，{tries}（未逐則發送）。",
     "modlog_paused": (
         "⚠️ 影片服務提示帳戶已沒有餘額（HTTP 402），所有人的新影片已暫停。"
         "請為 APIMart 帳戶儲值，然後執行 `{/videomod resume}`。"

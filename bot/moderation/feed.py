@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from bot.engine.pool import settle_cancelled
@@ -50,7 +50,26 @@ class ModLogFeed:
             for message in messages:
                 await sink(guild_id, message, skip)
 
-        task = asyncio.get_running_loop().create_task(post_in_order())
+        self._start(post_in_order())
+
+    def emit_if(self, guild_id: int, decide: Callable[[], Awaitable[Message | None]]) -> None:
+        """Report an event for one server if `decide`, run in the background (after the
+        caller's transaction), returns one: a report it may hold back or fold into a later one."""
+        sink = self._sink
+        if sink is None:
+            return
+
+        async def post_if_decided() -> None:
+            message = await decide()
+            if message is None:
+                return
+            log.info("Mod-log event %s for guild %s", message.key, guild_id)
+            await sink(guild_id, message, None)
+
+        self._start(post_if_decided())
+
+    def _start(self, posting: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(posting)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from bot.apimart.models import VideoRequest
-from bot.i18n import Listed, Message, msg
+from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import JobRefused, Requester
 from bot.jobs.pricing import connection_reader, costs_more, expected_with
@@ -29,6 +30,7 @@ from bot.moderation.personal import (
     personal_refusal,
     read_block,
 )
+from bot.moderation.refusal_reports import refusals_to_report
 from bot.moderation.rules import budget_short_refusal, first_refusal, member_refusal, standing
 from bot.moderation.store import Actor, ModerationStore
 from bot.storage import Connection, Database
@@ -187,17 +189,32 @@ class Moderation:
             refusal.message.key,
         )
         if refusal.banned is not None:
-            self.feed.emit(
-                requester.guild_id,
-                msg(
-                    "modlog_banned_prompt",
-                    member=f"<@{requester.user_id}>",
-                    channel=f"<#{requester.channel_id}>",
-                    pattern=refusal.banned.pattern,
-                    prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
-                ),
+            line = msg(
+                "modlog_banned_prompt",
+                member=f"<@{requester.user_id}>",
+                channel=f"<#{requester.channel_id}>",
+                pattern=refusal.banned.pattern,
+                prompt=preview(request.prompt, PROMPT_PREVIEW_CHARS),
+            )
+            self.feed.emit_if(
+                requester.guild_id, partial(self._banned_report, requester, line, now)
             )
         raise JobRefused(refusal.message)
+
+    async def _banned_report(
+        self, requester: Requester, line: Message, now: float
+    ) -> Message | None:
+        """The mod-log line of a banned-word refusal, with how many of the member's were held
+        back since their last one; None while their last one is recent (`refusal_reports`)."""
+        assert requester.guild_id is not None
+        held = await refusals_to_report(self._db, requester.guild_id, requester.user_id, now)
+        if not held:
+            return None if held is None else line
+        return msg(
+            "modlog_banned_prompt_more",
+            refused=line,
+            tries=plural("count_more_prompts_refused", held),
+        )
 
     async def block_everywhere(self, user_id: int, reason: str, set_by: int) -> None:
         """The operator blocks a user in every server and outside them (until unblocked)."""

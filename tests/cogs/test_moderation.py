@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.i18n import msg
+from bot.moderation.refusal_reports import BANNED_REPORT_EVERY
 from bot.moderation.store import Actor
 from cogs._modlog import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
@@ -1015,8 +1016,8 @@ async def test_a_mod_log_channel_that_refuses_the_bot_is_not_posted_in_again_and
         await modlog_message(s, "gore")
         s.world.discord.forbidden_channels.add(s.modlog)
 
-        async def banned_prompt(prompt):
-            assert "doesn't allow" in await video(s.world, prompt=prompt)
+        async def banned_prompt(prompt, user=None):
+            assert "doesn't allow" in await video(s.world, prompt=prompt, user=user)
             await s.world.bot.moderation.feed.drain()
 
         for _ in range(3):
@@ -1028,7 +1029,8 @@ async def test_a_mod_log_channel_that_refuses_the_bot_is_not_posted_in_again_and
 
         s.world.discord.forbidden_channels.discard(s.modlog)
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
-        await banned_prompt("gore again")
+        # Another member: alice's next line waits out `BANNED_REPORT_EVERY`.
+        await banned_prompt("gore again", user=s.carol)
         await modlog_message(s, "gore again")
 
 
@@ -1144,3 +1146,34 @@ async def test_usage_pages_through_every_member_not_just_the_top_ten(tmp_path):
         assert "more members" not in second, "the last page promises no more"
         third = await mod(s, "usage", page=3)
         assert "There is no page 3: the last page is 2." in third, third
+
+
+async def test_a_member_retrying_banned_words_gets_one_mod_log_line_per_few_minutes(tmp_path):
+    """A member (or a script) retrying a banned prompt must not flood the mod-log: one line,
+    then the further tries are counted and told in the next line, a few minutes on."""
+    clock = FakeClock(start=time.time())
+    async with server(tmp_path, clock=clock) as s:
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        await mod(s, "words add", pattern="gore")
+
+        async def banned_prompt(prompt, user=None):
+            assert "doesn't allow" in await video(s.world, prompt=prompt, user=user)
+            await s.world.bot.moderation.feed.drain()
+
+        def refusals_posted():
+            return [
+                m for m in s.world.discord.messages(s.modlog) if "matched `gore`" in m["content"]
+            ]
+
+        for attempt in range(8):
+            await banned_prompt(f"gore take {attempt}")
+        [first] = refusals_posted()
+        assert first["content"].endswith("gore take 0")
+        await banned_prompt("gore from carol", user=s.carol)
+        assert len(refusals_posted()) == 2, "another member's refusal is posted at once"
+        clock.advance(BANNED_REPORT_EVERY)
+        await banned_prompt("gore take 8")
+        later = refusals_posted()[-1]
+        assert "gore take 8" in later["content"]
+        assert "7 more of their prompts were refused" in later["content"], later["content"]
+        assert later["mention_everyone"] is False and later["mentions"] == []
