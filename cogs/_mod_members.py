@@ -9,6 +9,8 @@ from discord import app_commands
 from bot.i18n import Message, msg, plural
 from bot.moderation.models import MemberFacts
 from bot.text import REASON_CHARS, quote
+from cogs._answers import answer_privately
+from cogs._hierarchy import outranked
 from cogs._private import cancel_for_block, requester_of, show_privately
 from cogs._videomod import MEMBER, ROLE, Interaction, ModerationCommands
 
@@ -121,6 +123,10 @@ class MemberCommands(ModerationCommands):
         reason: str,
         days: float | None,
     ) -> None:
+        refusal = await outranked(self.bot, interaction, member)
+        if refusal is not None:
+            await answer_privately(interaction, refusal)
+            return
         actor = self._actor(interaction)
         expires_at = self.bot.clock() + days * 86400 if days is not None else None
         change = await self.bot.moderation.store.set_member_limit(

@@ -1177,3 +1177,52 @@ async def test_a_member_retrying_banned_words_gets_one_mod_log_line_per_few_minu
         assert "gore take 8" in later["content"]
         assert "7 more of their prompts were refused" in later["content"], later["content"]
         assert later["mention_everyone"] is False and later["mentions"] == []
+
+
+ADMINISTRATOR = 1 << 3
+
+
+async def test_a_moderator_may_not_block_the_owner_or_a_member_ranked_at_or_above_them(tmp_path):
+    """As Discord refuses a kick or ban up the role list: a moderator by role may not block,
+    or set the allowance of, the server's owner or a member whose top role is not below
+    their own; an administrator (or the owner) may."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        newcomer = fake.add_role("Newcomer")
+        mods = fake.add_role("Video mods")
+        seniors = fake.add_role("Senior mods")
+        helper = fake.add_member("helper", roles=[mods])
+        peer = fake.add_member("peer", roles=[mods])
+        senior = fake.add_member("senior", roles=[seniors, newcomer])
+        newbie = fake.add_member("newbie", roles=[newcomer])
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods) as world:
+
+            async def block(target, by=helper, permissions="0"):
+                return await command(
+                    world,
+                    "videomod block",
+                    user=by,
+                    member_permissions=permissions,
+                    member=user_option(world, target),
+                    reason="calm down",
+                )
+
+            owner = await block(fake.owner_id)
+            assert f"change what <@{fake.owner_id}> may do: they own this server" in owner, owner
+            for higher in (senior, peer):
+                refused = await block(higher)
+                assert "their highest role is at or above yours" in refused, refused
+            set_higher = await command(
+                world,
+                "videomod member set",
+                user=helper,
+                member_permissions="0",
+                member=user_option(world, senior),
+                allowance=0,
+                reason="calm down",
+            )
+            assert "at or above yours" in set_higher, set_higher
+            audited = await world.db.fetch_all("SELECT id FROM mod_audit")
+            assert audited == [], "nothing changed"
+            assert f"blocked <@{newbie}>" in await block(newbie)
+            assert f"blocked <@{senior}>" in await block(senior, permissions=str(ADMINISTRATOR))
+            assert f"blocked <@{peer}>" in await block(peer, by=fake.owner_id, permissions=None)
