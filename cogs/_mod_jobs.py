@@ -19,6 +19,7 @@ from bot.moderation.report import (
     server_month_line,
     usage_lines,
 )
+from bot.text import REASON_CHARS, quote
 from cogs._answers import answer_privately, send_privately
 from cogs._audit import AUDIT_PAGES, audit_answer
 from cogs._private import (
@@ -111,10 +112,19 @@ class JobCommands(ModerationCommands):
         await show_privately(interaction, job_lines(jobs))
 
     @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
-    @app_commands.describe(job="The job number, e.g. 12 (see /videomod jobs)")
-    async def cancel(self, interaction: Interaction, job: int) -> None:
+    @app_commands.describe(
+        job="The job number, e.g. 12 (see /videomod jobs)",
+        reason="Why (kept in the audit trail and shown in the mod-log)",
+    )
+    async def cancel(
+        self,
+        interaction: Interaction,
+        job: int,
+        reason: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
         """Never post the job (one made but not posted yet too); it stops counting only if
-        APIMart never had it. Member told."""
+        APIMart never had it. Member told (that a moderator cancelled it, not the reason: a
+        cancel notice carries no moderator's words)."""
         actor = self._actor(interaction)
         found = await self.bot.moderation.store.job_owner(actor.guild_id, job)
         if found is None:
@@ -141,6 +151,8 @@ class JobCommands(ModerationCommands):
             job_id=job,
             member=f"<@{owner}>",
         )
+        if reason is not None:
+            change = msg("change_with_reason", change=change, reason=quote(reason, REASON_CHARS))
         await self._changed(
             interaction, await self.bot.moderation.store.record(actor, change), change
         )

@@ -467,6 +467,7 @@ EN: dict[str, str] = {
     "change_modlog_off": "{moderator} turned the mod-log off.",
     "change_modrole": "{moderator} set the moderator role to {role}.",
     "change_modrole_off": "{moderator} removed the moderator role.",
+    "change_with_reason": "{change} (reason: {reason})",
     "change_job_cancelled": (
         "{moderator} cancelled job #{job_id} of {member}. It was never sent to the video "
         "service, so it doesn't count against them."
@@ -872,6 +873,7 @@ ZH: dict[str, str] = {
     "change_modlog_off": "{moderator} 关闭了管理日志。",
     "change_modrole": "{moderator} 将管理员身份组设为 {role}。",
     "change_modrole_off": "{moderator} 移除了管理员身份组。",
+    "change_with_reason": "{change}（原因：{reason}）",
     "change_job_cancelled": "{moderator} 取消了 {member} 的任务 #{job_id}。它从未发送给视频服务，所以不计入该成员的额度。",
     "change_job_cancelled_counted": (
         "{moderator} 取消了 {member} 的任务 #{job_id}：视频不会发布，但它已经开始生成，"
@@ -999,6 +1001,7 @@ ZH_COMMANDS: dict[str, str] = {
         "原因（记录在审计日志中；额度为 0 时会告诉该成员）"
     ),
     "Why (shown to them and kept in the audit trail)": "原因（会告诉该成员并记录在审计日志中）",
+    "Why (kept in the audit trail and shown in the mod-log)": "原因（记录在审计日志中并显示在管理日志频道）",
     "days": "天数",
     "How many days it lasts (leave out for no end)": "持续多少天（不填表示永久）",
     "option": "选项",
@@ -1371,6 +1374,7 @@ ZH_TW: dict[str, str] = {
     "change_modlog_off": "{moderator} 關閉了管理日誌。",
     "change_modrole": "{moderator} 將管理員身分組設為 {role}。",
     "change_modrole_off": "{moderator} 移除了管理員身分組。",
+    "change_with_reason": "{change}（原因：{reason}）",
     "change_job_cancelled": "{moderator} 取消了 {member} 的任務 #{job_id}。它從未傳送給影片服務，所以不計入該成員的額度。",
     "change_job_cancelled_counted": (
         "{moderator} 取消了 {member} 的任務 #{job_id}：影片不會發布，但它已經開始生成，"
@@ -1498,6 +1502,7 @@ ZH_TW_COMMANDS: dict[str, str] = {
         "原因（記錄在審核日誌中；額度為 0 時會告訴該成員）"
     ),
     "Why (shown to them and kept in the audit trail)": "原因（會告訴該成員並記錄在審核日誌中）",
+    "Why (kept in the audit trail and shown in the mod-log)": "原因（記錄在審核日誌中並顯示在管理日誌頻道）",
     "days": "天數",
     "How many days it lasts (leave out for no end)": "持續多少天（不填表示永久）",
     "option": "選項",

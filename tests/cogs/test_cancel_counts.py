@@ -431,3 +431,22 @@ async def _made_but_its_first_post_failed(world, clock):
 
     await until(retry_written, "the failed post written down for a retry")
     return refused
+
+
+async def test_a_moderator_cancel_with_a_reason_shows_it_in_the_mod_log_without_pings(tmp_path):
+    """`/videomod cancel reason:` is kept with the cancel: in the answer, the audit and the
+    mod-log, cut to its length and never pinging anyone it names."""
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD) as s:
+        world = s.world
+        await mod(s, "modlog", channel=channel_option(world, s.modlog))
+        await video(world, prompt="a secret cat")
+        reason = "off-topic here @everyone <@&1>"
+        answer = await mod(s, "cancel", job=1, reason=reason)
+        assert f"cancelled job #1 of <@{s.alice}>" in answer
+        assert f"(reason: {reason})" in answer, answer
+        posted = await world.discord.wait_for_message(
+            channel_id=s.modlog, predicate=lambda m: "cancelled job #1" in m["content"]
+        )
+        assert f"(reason: {reason})" in posted["content"]
+        assert posted["mention_everyone"] is False and posted["mention_roles"] == []
+        assert f"(reason: {reason})" in await mod(s, "audit")
