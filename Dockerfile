@@ -57,7 +57,9 @@ VOLUME ["/data"]
 EXPOSE 8080
 
 # Healthy while /healthz answers 200 (it answers 503 when the gateway, the database or a stage
-# loop is in trouble). Python, since the slim image has no curl.
+# loop is in trouble). Python, since the slim image has no curl. `METRICS_PORT=` in an
+# `--env-file` turns the endpoints off: the check then passes, printing that health checks are
+# off (`docker inspect` shows it), and the bot says so at start.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -m bot.healthcheck
 

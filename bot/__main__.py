@@ -323,6 +323,37 @@ async def clock_kept_in_step(clock: Callable[[], float], db: Database) -> AsyncI
             await task
 
 
+# What the bot asks of Discord before anything else: Discord has both, for any token (a wrong
+# one is 401), so a 404 is an address that is not Discord's API and will not become it.
+_ALWAYS_THERE = ("/users/@me", "/gateway/bot")
+DISCORD_API = "https://discord.com/api/v10"
+
+
+def not_discord(error: BaseException | None) -> str | None:
+    """The path asked, where `error` is a 404 for one Discord always has; None otherwise."""
+    if not isinstance(error, discord.NotFound):
+        return None
+    path = str(getattr(getattr(error.response, "url", None), "path", ""))
+    return next((asked for asked in _ALWAYS_THERE if path.endswith(asked)), None)
+
+
+def say_not_discord(asked: str, settings: Settings) -> None:
+    """The one line for an API address that answers like no Discord does."""
+    where = (
+        f"DISCORD_API_BASE ({settings.discord_api_base})"
+        if settings.discord_api_base is not None
+        else f"Discord's API ({DISCORD_API})"
+    )
+    log.error(
+        "%s answered HTTP 404 for %s, which Discord always has: it is not Discord's API, nor a"
+        " proxy passing it on. Set DISCORD_API_BASE to %s or your proxy's address, or leave it"
+        " empty",
+        where,
+        asked,
+        DISCORD_API,
+    )
+
+
 def stop_starting_on_sigterm() -> None:
     """Until the bot's own graceful stop takes over, SIGTERM ends the start-up as Ctrl-C does
     (`main` says so): run as PID 1 (Kubernetes, `docker run` without --init), a signal with no
@@ -360,6 +391,14 @@ async def run_on(settings: Settings, health: ObservabilityServer | None) -> int:
         bot.take_over_health(health)
         loop = asyncio.get_running_loop()
         log.info("Running on the %s event loop", loop_name(loop))
+        if settings.metrics_port is None:
+            # In the image, `METRICS_PORT=` in an `--env-file` turns its 8080 off: say what
+            # that leaves its HEALTHCHECK (after the database: a failed start stays one line).
+            log.info(
+                "Health checks and metrics are off (METRICS_PORT is unset or empty): no /healthz,"
+                " /readyz or /metrics; a container's HEALTHCHECK then knows only that the"
+                " container runs"
+            )
         closing: list[asyncio.Task[None]] = []
         # These replace the start-up's SIGTERM handler: from here on a stop is graceful.
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -386,11 +425,20 @@ async def run_on(settings: Settings, health: ObservabilityServer | None) -> int:
                     " set MESSAGE_CONTENT_INTENT=false"
                 )
                 return EXIT_MISCONFIGURED
+            except discord.GatewayNotFound as error:
+                # Only a 404 gets here (`worth_waiting_out`): the others are waited out.
+                if (wrong := not_discord(error.__cause__)) is None:
+                    raise
+                say_not_discord(wrong, settings)
+                return EXIT_MISCONFIGURED
             except discord.ConnectionClosed as error:
                 # Not an outage (those are retried): Discord will not take this session again.
                 log.error("Discord closed the gateway connection for good (code %s)", error.code)
                 return EXIT_FAILED
             except discord.HTTPException as error:
+                if (wrong := not_discord(error)) is not None:
+                    say_not_discord(wrong, settings)
+                    return EXIT_MISCONFIGURED
                 log.error(
                     "Discord refused to let the bot start (HTTP %d: %s): check DISCORD_API_BASE",
                     error.status,

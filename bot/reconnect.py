@@ -64,7 +64,10 @@ def blocked(error: BaseException) -> bool:
 
 
 def worth_waiting_out(error: BaseException) -> bool:
-    """Whether `error` goes away by itself: a network fault, or a 429 (a limit, or a block)."""
+    """Whether `error` goes away by itself: a network fault, or a 429 (a limit, or a block).
+    A gateway lookup answered 404 does not: Discord always has `/gateway/bot`."""
+    if isinstance(error, discord.GatewayNotFound) and isinstance(error.__cause__, discord.NotFound):
+        return False
     return isinstance(error, NETWORK_FAULTS) or rate_limited(error)
 
 

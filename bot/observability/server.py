@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import ipaddress
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -23,6 +26,34 @@ REFRESH_TIMEOUT = 5.0
 STOP_WAIT = 1.0
 
 Refresh = Callable[[], Awaitable[None]]
+
+# Where `::` is served when this host has no IPv6: every IPv4 address, as `::` meant every address.
+IPV4_EVERYWHERE = "0.0.0.0"
+# The errors of a host with no IPv6: none in the kernel (ipv6.disable=1), or switched off by
+# sysctl (Docker's networks without IPv6), where `::` binds but nothing can ever reach it.
+_NO_IPV6 = frozenset({errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT, errno.EADDRNOTAVAIL})
+
+
+def every_ipv6_address(host: str) -> bool:
+    """Whether `host` is `::` (however spelt): meant as every address, not IPv6 alone."""
+    try:
+        return ipaddress.ip_address(host) == ipaddress.IPv6Address("::")
+    except ValueError:
+        return False
+
+
+def missing_ipv6() -> str | None:
+    """Why this host cannot serve IPv6, or None where it can: not even its own loopback (::1)
+    takes an IPv6 socket."""
+    if not socket.has_ipv6:
+        return "Python was built without IPv6"
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError as error:
+        if error.errno in _NO_IPV6:
+            return error.strerror or str(error)
+    return None
 
 
 class Checks(Protocol):
@@ -69,6 +100,11 @@ class ObservabilityServer:
         self._site: web.TCPSite | None = None
 
     @property
+    def host(self) -> str:
+        """The address served (0.0.0.0 where `::` was asked of a host without IPv6)."""
+        return self._host
+
+    @property
     def port(self) -> int:
         """The port served (the one the system picked, when asked for port 0)."""
         if self._runner is None or not self._runner.addresses:
@@ -77,6 +113,17 @@ class ObservabilityServer:
 
     async def start(self) -> None:
         """Bind and serve; raises OSError if the port is taken."""
+        if every_ipv6_address(self._host) and (why := missing_ipv6()) is not None:
+            # Asked of a host without IPv6, `::` listened nowhere anyone could reach (or, with no
+            # IPv6 in the kernel, on no socket at all): the HEALTHCHECK failed for ever.
+            log.warning(
+                "METRICS_HOST=%s but this host has no IPv6 (%s): serving on %s, every IPv4"
+                " address, instead",
+                self._host,
+                why,
+                IPV4_EVERYWHERE,
+            )
+            self._host = IPV4_EVERYWHERE
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)

@@ -130,7 +130,7 @@ async def _started(server: ObservabilityServer, settings: Settings) -> Observabi
         # The bot itself still works: say so once and go on without the endpoints.
         log.error(
             "Cannot serve health checks and metrics on %s:%d (%s); running without them",
-            settings.metrics_host,
+            server.host,
             settings.metrics_port,
             error.strerror or error,
         )

@@ -141,13 +141,31 @@ async def test_a_wrong_token_ends_the_process_with_one_line_and_no_restart(tmp_p
     assert "not-the-token" not in log
 
 
-async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_line(tmp_path, api):
+async def test_a_discord_address_that_is_not_discord_ends_the_process_with_one_line_and_no_restart(
+    tmp_path, api
+):
+    """A DISCORD_API_BASE answering 404 for the log-in (`/users/@me`) is a wrong address, not an
+    outage: exit status 2, which the documented systemd unit does not restart."""
     async with FakeDiscord(token=BOT_TOKEN) as fake, Site(host="127.0.0.1") as elsewhere:
-        env = bot_environment(tmp_path, fake, api, DISCORD_API_BASE=elsewhere.url("/api/v10"))
+        wrong = elsewhere.url("/api/v10")
+        env = bot_environment(tmp_path, fake, api, DISCORD_API_BASE=wrong)
         async with launched_bot(tmp_path, env) as bot:
-            assert await asyncio.wait_for(bot.process.wait(), 20) == 1
-    [line] = bot.log_lines("Discord refused to let the bot start")
-    assert "HTTP 404" in line and "DISCORD_API_BASE" in line
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    [line] = bot.log_lines(" ERROR ")
+    assert "HTTP 404" in line and "/users/@me" in line
+    assert f"DISCORD_API_BASE ({wrong})" in line and "https://discord.com/api/v10" in line
+    assert "Traceback" not in bot.log()
+
+
+async def test_a_gateway_lookup_answered_404_ends_the_process_with_no_restart(tmp_path, api):
+    """Discord itself never answers 404 for `GET /gateway/bot`: a proxy at DISCORD_API_BASE that
+    does not forward it is as wrong as a wrong address, and a restart meets it again."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.fail_next("GET", r"/gateway/bot", status=404, message="404: Not Found")
+        async with launched_bot(tmp_path, bot_environment(tmp_path, fake, api)) as bot:
+            assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    [line] = bot.log_lines(" ERROR ")
+    assert "HTTP 404" in line and "/gateway/bot" in line and "DISCORD_API_BASE" in line
     assert "Traceback" not in bot.log()
 
 
@@ -319,3 +337,18 @@ async def test_health_checks_answer_while_the_database_is_awaited_at_start(tmp_p
             assert await bot.stop(signal.SIGTERM, timeout=5) == 0
         assert fake.handshakes == 0
     assert "Traceback" not in bot.log()
+
+
+async def test_the_bot_says_at_start_that_its_health_checks_are_off(tmp_path, api):
+    """`METRICS_PORT=` in an `--env-file` turns off the image's 8080: one line says what that
+    leaves the image's HEALTHCHECK to go by."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        env = bot_environment(tmp_path, fake, api, METRICS_PORT="", LOG_LEVEL="INFO")
+        async with launched_bot(tmp_path, env) as bot:
+            await fake.wait_for_connection(timeout=30)
+            assert await bot.stop(signal.SIGTERM) == 0
+    [line] = bot.log_lines("METRICS_PORT")
+    assert (
+        "Health checks and metrics are off" in line and "no /healthz, /readyz or /metrics" in line
+    )
+    assert "HEALTHCHECK" in line and "only that the container runs" in line
