@@ -1,6 +1,7 @@
 """Finished jobs past `JOB_RETENTION_DAYS` are deleted: their prompts and links are not kept
 for ever, and the table does not grow for ever. The moderators' audit trail (which names members
-and quotes their reasons) goes after the same time.
+and quotes their reasons) goes after the same time, and so do the banned-word refusal counts
+kept for the mod-log (`bot.moderation.refusal_reports`), those told already after a day.
 
 Every process prunes (a row deleted twice is deleted once), a batch at a time so no statement
 holds the database long. Kept beyond the retention, whatever their age: jobs not finished (a
@@ -25,6 +26,7 @@ from bot.engine.pool import repeat_every, settle_cancelled
 from bot.jobs.models import FINAL_STATES, JobState
 from bot.jobs.pricing import LEARN_FROM, Length
 from bot.jobs.typical import RECENT_RENDERS
+from bot.moderation.refusal_reports import forget_old_reports
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -109,9 +111,20 @@ class JobRetention:
             log.info("Deleted %d audit lines older than %d days", pruned, self._days)
         return pruned
 
+    async def prune_refusal_reports_once(self) -> int:
+        """Forget the members' banned-word refusal counts no longer needed; how many."""
+        if self._days <= 0:
+            return 0
+        now = self._clock()
+        forgotten = await forget_old_reports(self._db, now, now - self._days * DAY)
+        if forgotten:
+            log.info("Forgot %d members' banned-word refusal counts", forgotten)
+        return forgotten
+
     async def _prune_round(self) -> None:
         await self.prune_once()
         await self.prune_audit_once()
+        await self.prune_refusal_reports_once()
 
     async def _kept_for_learning(self) -> list[int]:
         ids: set[int] = set()
