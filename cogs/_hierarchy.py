@@ -1,4 +1,5 @@
-"""Whom a moderator may block or give an allowance: as Discord lets them kick or ban.
+"""Whom a moderator may act on (block, set or clear the allowance of, unblock, cancel a job of):
+as Discord lets them kick or ban.
 
 A moderator by role may act on no one above them: not the server's owner, nor a member whose
 highest role is at or above their own. The owner and administrators may act on anyone.
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.i18n import Message, msg
+from cogs._answers import answer_privately
 from cogs._from_discord import role_ids
 
 if TYPE_CHECKING:
@@ -20,20 +22,37 @@ Interaction = discord.Interaction["VideoBot"]
 
 
 async def outranked(
-    bot: VideoBot, interaction: Interaction, member: discord.User
+    bot: VideoBot, interaction: Interaction, member: discord.abc.User | int
 ) -> Message | None:
-    """Why the moderator who used `interaction` may not act on `member`; None if they may."""
+    """Why the moderator who used `interaction` may not act on `member`; None if they may.
+
+    `member`: as the command's option gave it (with their roles), or the id of a job's member,
+    whose roles are then read from Discord."""
     if interaction.permissions.administrator:
         return None
     assert interaction.guild_id is not None  # guild_only
     guild = await _guild_with_roles(bot, interaction.guild_id)
     if interaction.user.id == guild.owner_id:
         return None
-    if member.id == guild.owner_id:
-        return msg("mod_outranked_owner", member=member.mention)
-    if _top_role(guild, member) >= _top_role(guild, interaction.user):
-        return msg("mod_outranked_role", member=member.mention)
+    member_id = member if isinstance(member, int) else member.id
+    if member_id == guild.owner_id:
+        return msg("mod_outranked_owner", member=f"<@{member_id}>")
+    target = await _member_here(guild, member) if isinstance(member, int) else member
+    target_top = guild.default_role if target is None else _top_role(guild, target)
+    if target_top >= _top_role(guild, interaction.user):
+        return msg("mod_outranked_role", member=f"<@{member_id}>")
     return None
+
+
+async def refused_as_outranked(
+    bot: VideoBot, interaction: Interaction, member: discord.abc.User | int
+) -> bool:
+    """Tell the moderator privately when they may not act on `member` (see `outranked`)."""
+    refusal = await outranked(bot, interaction, member)
+    if refusal is None:
+        return False
+    await answer_privately(interaction, refusal)
+    return True
 
 
 async def _guild_with_roles(bot: VideoBot, guild_id: int) -> discord.Guild:
@@ -43,6 +62,15 @@ async def _guild_with_roles(bot: VideoBot, guild_id: int) -> discord.Guild:
     if guild is not None and not guild.unavailable and guild.owner_id is not None:
         return guild
     return await bot.fetch_guild(guild_id, with_counts=False)
+
+
+async def _member_here(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """The member with their roles as they are now (no member cache: the bot asks for no
+    members intent); None when they left the server (then they have no role)."""
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None
 
 
 def _top_role(guild: discord.Guild, user: discord.abc.User) -> discord.Role:

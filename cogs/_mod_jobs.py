@@ -22,6 +22,7 @@ from bot.moderation.report import (
 from bot.text import REASON_CHARS, quote
 from cogs._answers import answer_privately, send_privately
 from cogs._audit import AUDIT_PAGES, audit_answer
+from cogs._hierarchy import refused_as_outranked
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
     moderator_too_late,
@@ -131,6 +132,11 @@ class JobCommands(ModerationCommands):
             await answer_privately(interaction, msg("mod_job_not_found", job_id=job))
             return
         owner, state = found
+        # Their own job a moderator may cancel, as any member may.
+        if owner != interaction.user.id and await refused_as_outranked(
+            self.bot, interaction, owner
+        ):
+            return
         # A video made but not posted yet (its upload failing, say) is withheld too, as a block
         # withholds it: "never post it" is what a moderator asks, and it is still to come.
         outcome = await self.bot.store.cancel(

@@ -9,8 +9,7 @@ from discord import app_commands
 from bot.i18n import Message, msg, plural
 from bot.moderation.models import MemberFacts
 from bot.text import REASON_CHARS, quote
-from cogs._answers import answer_privately
-from cogs._hierarchy import outranked
+from cogs._hierarchy import refused_as_outranked
 from cogs._private import cancel_for_block, requester_of, show_privately
 from cogs._videomod import MEMBER, ROLE, Interaction, ModerationCommands
 
@@ -64,6 +63,8 @@ class MemberCommands(ModerationCommands):
     @app_commands.describe(member="The member")
     async def member_clear(self, interaction: Interaction, member: discord.User) -> None:
         """The member follows their roles and the default again."""
+        if await refused_as_outranked(self.bot, interaction, member):
+            return
         change = await self.bot.moderation.store.clear_member_limit(
             self._actor(interaction), member.id, "change_member_cleared"
         )
@@ -89,6 +90,8 @@ class MemberCommands(ModerationCommands):
     @app_commands.describe(member="The member")
     async def unblock(self, interaction: Interaction, member: discord.User) -> None:
         """Remove the member's block (their personal allowance)."""
+        if await refused_as_outranked(self.bot, interaction, member):
+            return
         change = await self.bot.moderation.store.clear_member_limit(
             self._actor(interaction), member.id, "change_member_unblocked", blocks_only=True
         )
@@ -123,9 +126,7 @@ class MemberCommands(ModerationCommands):
         reason: str,
         days: float | None,
     ) -> None:
-        refusal = await outranked(self.bot, interaction, member)
-        if refusal is not None:
-            await answer_privately(interaction, refusal)
+        if await refused_as_outranked(self.bot, interaction, member):
             return
         actor = self._actor(interaction)
         expires_at = self.bot.clock() + days * 86400 if days is not None else None

@@ -22,6 +22,7 @@ from bot.jobs.models import ACTIVE_STATES, Job, JobState
 from bot.moderation.store import Actor
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
+from cogs._hierarchy import refused_as_outranked
 from cogs._moderators import is_moderator
 from cogs._private import (
     MODERATOR_CANCEL_KEYS,
@@ -91,6 +92,8 @@ async def cancel_by_button(
         return
     if own:
         await cancel_for_member(bot, interaction, job)
+        return
+    if await refused_as_outranked(bot, interaction, job.requester.user_id):
         return
     outcome = await cancel_or_say_why_not(
         bot, interaction, job, reason_key="cancelled_by_moderator", member_told=False

@@ -526,9 +526,9 @@ EN: dict[str, str] = {
     "change_result_deleted_notice": "{moderator} deleted the bot's post about {member}'s job #{job_id}.",
     "change_result_deleted_unknown": "{moderator} deleted the bot's post about job #{job_id}.",
     # Mod-log events
-    "mod_outranked_owner": "You can't change what {member} may do: they own this server.",
+    "mod_outranked_owner": "You can't moderate {member}: they own this server.",
     "mod_outranked_role": (
-        "You can't change what {member} may do: their highest role is at or above yours. "
+        "You can't moderate {member}: their highest role is at or above yours. "
         "Ask someone with a higher role, or an administrator."
     ),
     "modlog_banned_prompt": (
@@ -896,9 +896,9 @@ ZH: dict[str, str] = {
     "change_result_deleted_notice": "{moderator} 删除了机器人关于 {member} 的任务 #{job_id} 的消息。",
     "change_result_deleted_unknown": "{moderator} 删除了机器人关于任务 #{job_id} 的消息。",
     # Mod-log events
-    "mod_outranked_owner": "你不能更改 {member} 能做什么：对方是这个服务器的所有者。",
+    "mod_outranked_owner": "你不能对 {member} 执行管理操作：对方是这个服务器的所有者。",
     "mod_outranked_role": (
-        "你不能更改 {member} 能做什么：对方的最高身份组不低于你的。请找身份组更高的人或管理员。"
+        "你不能对 {member} 执行管理操作：对方的最高身份组不低于你的。请找身份组更高的人或管理员。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于其的记录以来，{tries}（未逐条发送）。",
@@ -1397,9 +1397,9 @@ ZH_TW: dict[str, str] = {
     "change_result_deleted_notice": "{moderator} 刪除了機器人關於 {member} 的任務 #{job_id} 的訊息。",
     "change_result_deleted_unknown": "{moderator} 刪除了機器人關於任務 #{job_id} 的訊息。",
     # Mod-log events
-    "mod_outranked_owner": "你不能變更 {member} 能做什麼：對方是這個伺服器的擁有者。",
+    "mod_outranked_owner": "你不能對 {member} 執行管理操作：對方是這個伺服器的擁有者。",
     "mod_outranked_role": (
-        "你不能變更 {member} 能做什麼：對方的最高身分組不低於你的。請找身分組更高的人或管理員。"
+        "你不能對 {member} 執行管理操作：對方的最高身分組不低於你的。請找身分組更高的人或管理員。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於其的記錄以來，{tries}（未逐則發送）。",

@@ -6,12 +6,15 @@ import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import pytest
+
 from bot.i18n import msg
 from bot.moderation.refusal_reports import BANNED_REPORT_EVERY
 from bot.moderation.store import Actor
 from cogs._modlog import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
+from tests.fakes.components import custom_ids
 from tests.fakes.discord import PERM_ALL, FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, World, running_bot
@@ -1207,7 +1210,7 @@ async def test_a_moderator_may_not_block_the_owner_or_a_member_ranked_at_or_abov
                 )
 
             owner = await block(fake.owner_id)
-            assert f"change what <@{fake.owner_id}> may do: they own this server" in owner, owner
+            assert f"moderate <@{fake.owner_id}>: they own this server" in owner, owner
             for higher in (senior, peer):
                 refused = await block(higher)
                 assert "their highest role is at or above yours" in refused, refused
@@ -1226,3 +1229,59 @@ async def test_a_moderator_may_not_block_the_owner_or_a_member_ranked_at_or_abov
             assert f"blocked <@{newbie}>" in await block(newbie)
             assert f"blocked <@{senior}>" in await block(senior, permissions=str(ADMINISTRATOR))
             assert f"blocked <@{peer}>" in await block(peer, by=fake.owner_id, permissions=None)
+
+
+async def _moderate(world, action, *, by, target, job_id):
+    """A moderator lifts `target`'s block (`member clear`, `unblock`) or cancels their job
+    `job_id` (`cancel`, or the Cancel button on its status); what they read."""
+    if action in ("member clear", "unblock"):
+        member = user_option(world, target)
+        return await command(
+            world, f"videomod {action}", user=by, member_permissions="0", member=member
+        )
+    if action == "cancel":
+        return await command(world, "videomod cancel", user=by, member_permissions="0", job=job_id)
+    status = await world.discord.wait_for_message(
+        predicate=lambda m: f"video:cancel:{job_id}" in custom_ids(m), timeout=10
+    )
+    click = await world.discord.component_interaction(
+        f"video:cancel:{job_id}", message_id=int(status["id"]), user=by
+    )
+    return (await click.wait_for_answer())["content"]
+
+
+@pytest.mark.parametrize("action", ["member clear", "unblock", "cancel", "cancel button"])
+async def test_a_moderator_may_not_unblock_or_cancel_for_a_member_ranked_at_or_above_them(
+    tmp_path, action
+):
+    """The rank rule of `block` holds for whatever acts on one member: `member clear` and
+    `unblock` of their block, `/videomod cancel` of their job and its Cancel button. Told so
+    privately, nothing changes; a member ranked below is acted on as before."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        newcomer = fake.add_role("Newcomer")
+        mods = fake.add_role("Video mods")
+        seniors = fake.add_role("Senior mods")
+        helper = fake.add_member("helper", roles=[mods])
+        senior = fake.add_member("senior", roles=[seniors])
+        newbie = fake.add_member("newbie", roles=[newcomer])
+        plan = TaskPlan(polls_until_done=None, credits_cost=4)
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods, plan=plan) as world:
+            for member in (senior, newbie):
+                if action.startswith("cancel"):
+                    await video(world, user=member)
+                else:
+                    block = user_option(world, member)
+                    await command(
+                        world, "videomod block", user=fake.owner_id, member=block, reason="rest"
+                    )
+            audited = len(await world.db.fetch_all("SELECT id FROM mod_audit"))
+
+            refused = await _moderate(world, action, by=helper, target=senior, job_id=1)
+            assert f"moderate <@{senior}>: their highest role is at or above yours" in refused
+            assert len(await world.db.fetch_all("SELECT id FROM mod_audit")) == audited
+            [[state]] = await world.db.fetch_all("SELECT state FROM jobs WHERE id = 1") or [["-"]]
+            assert state != "cancelled", "their job goes on"
+
+            done = await _moderate(world, action, by=helper, target=newbie, job_id=2)
+            assert f"<@{newbie}>" in done and "can't" not in done, done
+            assert len(await world.db.fetch_all("SELECT id FROM mod_audit")) == audited + 1
