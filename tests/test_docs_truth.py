@@ -226,3 +226,38 @@ def test_every_file_the_docs_point_to_exists():
         if path != "bot/migrations/" and not (ROOT / path.rstrip(".")).exists()
     ]
     assert missing == []
+
+
+# What the bot exits 2 for (`bot.__main__.EXIT_MISCONFIGURED`), as the docs name it: a restart
+# cannot fix it, so the documented systemd unit does not restart it.
+MISCONFIGURATIONS = (
+    "DISCORD_TOKEN",
+    "token Discord refuses",
+    "Message Content intent",
+    "DISCORD_API_BASE",
+    "migration",
+)
+
+
+def test_no_doc_gives_a_misconfiguration_the_exit_status_of_a_fault_a_restart_may_cure():
+    """docs/operations.md's exit-status table puts a refused token, the intent, a
+    `DISCORD_API_BASE` that is not Discord's API and a changed migration at 2: no sentence
+    elsewhere says one of them exits 1 (an operator would expect a restart to help)."""
+    from bot.__main__ import EXIT_FAILED, EXIT_MISCONFIGURED
+
+    rows = dict(re.findall(r"^\| (\d+) \| ([^|]+) \|", text("docs/operations.md"), re.MULTILINE))
+    table = rows[str(EXIT_MISCONFIGURED)]
+    assert [fault for fault in MISCONFIGURATIONS if fault in table] == [
+        "DISCORD_TOKEN",
+        "Message Content intent",
+        "DISCORD_API_BASE",
+        "migration",
+    ]
+    assert f"RestartPreventExitStatus={EXIT_MISCONFIGURED}" in text("docs/operations.md")
+    wrong = [
+        f"{doc}: {clause.strip()[:120]}"
+        for doc in DOCS
+        for clause in re.split(r";|\.\s", prose(doc))
+        if f"status {EXIT_FAILED}" in clause and any(fault in clause for fault in MISCONFIGURATIONS)
+    ]
+    assert wrong == []
