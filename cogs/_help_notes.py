@@ -24,6 +24,7 @@ from bot.jobs.models import JobRefused
 from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, refuse_links_alone
 from bot.text import CODE_CHARS, code
 from cogs._addressing import addressed_text
+from cogs._message_media import message_media
 from cogs._names import names_in
 from cogs._origins import PRIVATE_NOTE_LIFETIME, MessageOrigin
 from cogs._recent import SeenLately
@@ -73,7 +74,10 @@ class HelpNotes:
     async def dm_help(self, message: discord.Message, me: discord.ClientUser) -> None:
         """A DM without the mention: how to ask, now and then. It is not read as a request:
         "can you make longer videos?" would be a paid video of that question."""
-        await self._help_now_and_then(message, me, "dm_help", self._dm_helped)
+        # A picture sent or forwarded (a forward can carry no mention): how to use that one.
+        media = message_media(message)
+        key = "dm_help_pictures" if media.attachments or media.shown_urls else "dm_help"
+        await self._help_now_and_then(message, me, key, self._dm_helped)
 
     async def _help_now_and_then(
         self, message: discord.Message, me: discord.ClientUser, key: str, told_lately: SeenLately

@@ -412,8 +412,11 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     async def help(self, interaction: discord.Interaction[VideoBot]) -> None:
         """Explain the options in a few lines."""
         prices = await price_lines_for(self.bot, requester_of(interaction))
-        also = other_ways_to_ask(place_of(interaction), self.bot.settings.message_content_intent)
-        await show_privately(interaction, [msg("help_text"), also, msg("help_afterwards"), *prices])
+        place = place_of(interaction)
+        also = other_ways_to_ask(place, self.bot.settings.message_content_intent)
+        # A result posted through the command, where the bot is no member, has no buttons.
+        afterwards = msg("help_afterwards" if place.bot_can_post else "help_afterwards_no_buttons")
+        await show_privately(interaction, [msg("help_text"), also, afterwards, *prices])
 
 
 async def setup(bot: VideoBot) -> None:

@@ -426,6 +426,14 @@ EN: dict[str, str] = {
         "{/videos quota} for what you have left. Under a result, Regenerate, Edit prompt and "
         "Remix make a new video (it counts like any other)."
     ),
+    # Where the bot is no member (a group DM, a server without it): a result posted there
+    # through the command has no buttons; one sent by DM has them.
+    "help_afterwards_no_buttons": (
+        "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your jobs, "
+        "{/videos quota} for what you have left. A result posted here has no buttons (I am not "
+        "a member here): use {/video} again for another take. A result I send you by direct "
+        "message has Regenerate, Edit prompt and Remix under it."
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -711,6 +719,11 @@ ZH: dict[str, str] = {
     "help_afterwards": (
         "- 之后：用 {/videos status}、{/videos history} 和 {/videos cancel} 查看或取消你的任务，"
         "用 {/videos quota} 查看剩余额度。结果下方的「重新生成」「修改提示词」「再创作」会生成新视频（和其他视频一样计入额度）。"
+    ),
+    "help_afterwards_no_buttons": (
+        "- 之后：用 {/videos status}、{/videos history} 和 {/videos cancel} 查看或取消你的任务，"
+        "用 {/videos quota} 查看剩余额度。发在这里的结果下方没有按钮（我不是这里的成员）："
+        "想换一版请再用一次 {/video}。我通过私信发给你的结果下方有「重新生成」「修改提示词」「再创作」。"
     ),
 }
 
@@ -1000,5 +1013,10 @@ ZH_TW: dict[str, str] = {
     "help_afterwards": (
         "- 之後：用 {/videos status}、{/videos history} 和 {/videos cancel} 檢視或取消你的任務，"
         "用 {/videos quota} 檢視剩餘額度。結果下方的「重新生成」「修改提示詞」「再創作」會生成新影片（和其他影片一樣計入額度）。"
+    ),
+    "help_afterwards_no_buttons": (
+        "- 之後：用 {/videos status}、{/videos history} 和 {/videos cancel} 檢視或取消你的任務，"
+        "用 {/videos quota} 檢視剩餘額度。發在這裡的結果下方沒有按鈕（我不是這裡的成員）："
+        "想換一版請再用一次 {/video}。我透過私訊傳給你的結果下方有「重新生成」「修改提示詞」「再創作」。"
     ),
 }

@@ -49,6 +49,13 @@ EN: dict[str, str] = {
         "or use {/video} for every option. {/videos help} explains more. (This note deletes "
         "itself in a minute.)"
     ),
+    # The same, for a DM with pictures (a forward carries no mention): how to use them
+    "dm_help_pictures": (
+        "My videos are made by APIMart's Omni-Flash-Ext model. To make a video from this, "
+        "reply to it starting with my mention and what to film, e.g. `@{bot} make it dance "
+        "--res 1080p`, or use Apps → Make a video on it. {/videos help} explains more. (This "
+        "note deletes itself in a minute.)"
+    ),
     # A reply without a real prompt (often a thank-you to a result)
     "reply_help": (
         "Hi! My videos are made by APIMart's Omni-Flash-Ext model. To make a video from the "
@@ -146,6 +153,11 @@ ZH: dict[str, str] = {
         "例如 `@{bot} 一只在沙滩上奔跑的狗 --res 1080p`，"
         "或使用 {/video} 设置全部选项。{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
     ),
+    "dm_help_pictures": (
+        "我的视频由 APIMart 的 Omni-Flash-Ext 模型生成。要用它生成视频，请回复它，"
+        "在回复开头提及我并写下要拍的内容，例如 `@{bot} 让它跳舞 --res 1080p`，"
+        "或对它使用「应用 → 生成视频」。{/videos help} 有更多说明。（这条提示一分钟后会自动删除。）"
+    ),
     "reply_help": (
         "你好！我的视频由 APIMart 的 Omni-Flash-Ext 模型生成。要用你回复的那条消息生成视频，"
         "请在提及我之后写下想拍的内容，"
@@ -237,6 +249,11 @@ ZH_TW: dict[str, str] = {
         "我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。要在這裡生成影片，請在訊息開頭提及我，"
         "例如 `@{bot} 一隻在沙灘上奔跑的狗 --res 1080p`，"
         "或使用 {/video} 設定全部選項。{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
+    ),
+    "dm_help_pictures": (
+        "我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。要用它生成影片，請回覆它，"
+        "在回覆開頭提及我並寫下要拍的內容，例如 `@{bot} 讓它跳舞 --res 1080p`，"
+        "或對它使用「應用程式 → 生成影片」。{/videos help} 有更多說明。（這條提示一分鐘後會自動刪除。）"
     ),
     "reply_help": (
         "你好！我的影片由 APIMart 的 Omni-Flash-Ext 模型生成。要用你回覆的那條訊息生成影片，"

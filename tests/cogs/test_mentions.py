@@ -1432,3 +1432,23 @@ async def test_a_refusal_moved_to_a_dm_names_the_roles_it_mentions(tmp_path, loc
         [refusal] = fake.messages(dm)
         assert reserved in refusal["content"], refusal["content"]
         assert "<@&" not in refusal["content"]
+
+
+async def test_a_picture_forwarded_to_the_dm_is_shown_how_to_use_it(tmp_path):
+    """Forwarding a picture to the bot is the natural first try, and a forward can carry no
+    mention: "start your message with my mention" is no way to use that picture. The note
+    says how: reply to it mentioning the bot, or Apps → Make a video on it."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        original = await fake.message_create("", attachments=[world.png()], dispatch=False)
+        dm = fake.dm_channel_id(fake.user_id)
+        forward = await fake.message_create("", channel_id=dm, forwards=int(original["id"]))
+        note = await fake.wait_for_message(
+            dm,
+            predicate=lambda m: (
+                (m.get("message_reference") or {}).get("message_id") == forward["id"]
+            ),
+        )
+        assert "reply to it" in note["content"], note["content"]
+        assert "Make a video" in note["content"], note["content"]
+        assert await nothing_recorded(world)

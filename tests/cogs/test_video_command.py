@@ -1468,3 +1468,23 @@ async def test_the_queued_note_in_a_thread_or_forum_post_names_it_not_the_channe
             )
             note = (await interaction.wait_for_answer())["content"]
             assert says in note and never not in note, note
+
+
+@pytest.mark.parametrize("where", ["group DM", "server without the bot"])
+async def test_videos_help_where_the_bot_is_no_member_promises_no_result_buttons(tmp_path, where):
+    """A result posted through the command there comes without Regenerate, Edit prompt and
+    Remix (they act through the bot's own messages): help does not promise them under it."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        if where == "group DM":
+            group = fake.add_group_dm(fake.user_id, fake.add_user("bob"))
+            interaction = await fake.slash_command("videos help", group_dm=group, user_install=True)
+        else:
+            foreign = fake.add_guild("Friends", bot_member=False)
+            interaction = await fake.slash_command(
+                "videos help", guild_id=foreign, user_install=True
+            )
+        text = await interaction.wait_for_private_answer()
+    assert "Under a result, Regenerate" not in text, text
+    assert "no buttons" in text, text
+    assert "/videos history" in text
