@@ -75,6 +75,8 @@ class Place:
     bot_dm: bool
     # Discord makes every answer private: a server that blocks external apps for the member.
     ephemeral_only: bool = False
+    # The bot is a member of the server (it is cached), whichever install Discord named.
+    bot_in_server: bool = False
 
     @property
     def bot_can_post(self) -> bool:
@@ -83,8 +85,10 @@ class Place:
 
     @property
     def rules_guild_id(self) -> int | None:
-        """The server whose rules and allowance apply; None: the member's personal allowance."""
-        return self.guild_id if self.server_installed else None
+        """The server whose rules and allowance apply; None: the member's personal allowance.
+        A server the bot is in binds its members even through their own install (named alone
+        where the server restricts the command): else a block there would be a way around."""
+        return self.guild_id if self.server_installed or self.bot_in_server else None
 
 
 # A render still going this close to the end of the interaction's usable life is handed

@@ -210,11 +210,11 @@ class InteractionOrigin(Origin):
         return Requester(
             user_id=interaction.user.id,
             channel_id=interaction.channel_id or 0,
-            # Outside a server that installed the bot, the member's personal allowance applies.
+            # Outside a server the bot is in, the member's personal allowance applies.
             guild_id=self.place.rules_guild_id,
             locale=self.locale,
             sources=self.sources,
-            role_ids=role_ids(interaction.user) if self.place.server_installed else (),
+            role_ids=role_ids(interaction.user) if self.place.rules_guild_id else (),
             origin_id=interaction_origin_id(interaction),
             reply=self.reply,
             parent_channel_id=thread_parent_id(interaction.channel),

@@ -29,6 +29,7 @@ def place_of(interaction: discord.Interaction[VideoBot]) -> Place:
             and not server_installed
             and not interaction.permissions.use_external_apps
         ),
+        bot_in_server=guild_id is not None and interaction.client.get_guild(guild_id) is not None,
     )
 
 

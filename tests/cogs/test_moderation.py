@@ -889,6 +889,20 @@ async def test_a_blocks_cancelled_jobs_name_the_member_in_the_mod_log_and_the_au
         assert f"<@{s.alice}>'s jobs in progress are cancelled" in audit
 
 
+async def test_a_member_blocked_here_is_refused_through_their_own_install_too(tmp_path):
+    """In a server the bot is in, its rules bind a member however Discord says the command was
+    authorized: one named by the member's own install alone (a server restricting /video under
+    Integrations, say) is no way around a block onto their personal allowance."""
+    async with server(tmp_path) as s:
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
+        interaction = await s.world.discord.slash_command(
+            "video", {"prompt": "a fox in snow"}, user_install=True, guild_install=False
+        )
+        refused = (await interaction.wait_for_answer())["content"]
+        assert "blocked you from making videos in this server (reason: spamming)" in refused
+        assert s.world.api.submits == []
+
+
 async def test_limits_show_says_no_wait_and_blocked_in_words(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "block", member=user_option(s.world, s.alice), reason="spam")

@@ -2531,6 +2531,7 @@ class FakeDiscord:
         user_install: bool = False,
         group_dm: int | None = None,
         upload_limit: int | None = None,
+        guild_install: bool = True,
     ) -> FakeInteraction:
         uid = user_id if user_id is not None else self.user_id
         iid = self._next_id()
@@ -2591,7 +2592,7 @@ class FakeDiscord:
             payload["guild"] = {"id": str(gid), "locale": "en-US", "features": []}
             payload["guild_locale"] = "en-US"
             payload["context"] = CONTEXT_GUILD
-            owners = {} if foreign else {GUILD_INSTALL: str(gid)}
+            owners = {} if foreign or not guild_install else {GUILD_INSTALL: str(gid)}
             if user_install or foreign:
                 owners[USER_INSTALL] = str(uid)
             payload["authorizing_integration_owners"] = owners
@@ -2681,13 +2682,15 @@ class FakeDiscord:
         user_install: bool = False,
         group_dm: int | None = None,
         upload_limit: int | None = None,
+        guild_install: bool = True,
     ) -> FakeInteraction:
         """Dispatch an APPLICATION_COMMAND INTERACTION_CREATE and return its handle.
 
         ``user_install``: the member's own install authorized it too (always so in a guild the
         bot never joined, see ``add_guild(bot_member=False)``); ``group_dm``: used in that
         group DM (context 2, see :meth:`add_group_dm`); ``upload_limit``: the interaction's
-        ``attachment_size_limit``.
+        ``attachment_size_limit``; ``guild_install=False``: in a guild the bot is in, only the
+        member's own install is named as authorizing it.
 
         ``interaction_type=INTERACTION_AUTOCOMPLETE`` sends the same command data as an
         autocomplete request instead (mark the typed option with ``"focused": True``).
@@ -2742,6 +2745,7 @@ class FakeDiscord:
             user_install=user_install,
             group_dm=group_dm,
             upload_limit=upload_limit,
+            guild_install=guild_install,
         )
         return await self._dispatch_interaction(handle)
 
