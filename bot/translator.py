@@ -9,7 +9,7 @@ from discord import Locale, app_commands
 from bot.i18n import COMMAND_TEXTS, language_for
 
 # Each locale's table, found once: a command sync asks for every string in every one of
-# Discord's locales (some 13,000 calls, twice a start: the digest, then the sync itself).
+# Discord's locales (some 13,000 calls a start: the digest, whose payload the sync then sends).
 _TEXTS_OF: Mapping[Locale, Mapping[str, str]] = {
     locale: COMMAND_TEXTS[language_for(locale.value)] for locale in Locale
 }

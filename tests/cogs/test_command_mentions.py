@@ -59,3 +59,22 @@ async def test_when_discord_will_not_say_the_ids_commands_are_named_plainly(tmp_
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             answer = await command(world, "videos history", user=fake.user_id)
         assert answer == "You have no videos yet. Use /video to make your first one."
+
+
+async def test_a_refused_sync_is_one_line_and_the_next_start_syncs_again(tmp_path, caplog):
+    """Discord refusing the command set (400, Invalid Form Body): the bot runs on with the
+    commands Discord has, names them plainly, and syncs again at its next start."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        fake.fail_next("PUT", r"/commands$", status=400, code=50035, message="Invalid Form Body")
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            answer = await command(world, "videos history", user=fake.user_id)
+        assert answer == "You have no videos yet. Use /video to make your first one."
+        [refused] = [r for r in caplog.records if r.getMessage().startswith("Command sync")]
+        assert refused.getMessage() == (
+            "Command sync failed (HTTP 400: Invalid Form Body); continuing with the commands"
+            " Discord already has"
+        )
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            answer = await command(world, "videos history", user=fake.user_id)
+        assert len(command_syncs(fake)) == 2, "synced again"
+        assert mention(fake, "video") in answer
