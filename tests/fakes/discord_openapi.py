@@ -367,10 +367,48 @@ def _discriminator(instance: Any) -> int | str | None:
     return kind if isinstance(kind, int | str) and not isinstance(kind, bool) else None
 
 
+# The keywords a member of a named-constant union may carry beside ``const``: none asserts.
+_CONST_MEMBER_KEYS = frozenset({"const", "title", "description"})
+# Per union of named constants (``oneOf: [{title: "GUILD_TEXT", const: 0}, ...]``, Discord's
+# enums): its constants, or None if it is no such union; keyed by the list, kept alive beside it.
+_UNION_CONSTANTS: dict[int, tuple[list[Any], list[int | str] | None]] = {}
+
+
+def _is_text_or_integer(value: Any) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _union_constants(members: list[Any]) -> list[int | str] | None:
+    cached = _UNION_CONSTANTS.get(id(members))
+    if cached is not None and cached[0] is members:
+        return cached[1]
+    constants: list[int | str] | None = [
+        m["const"] for m in members if isinstance(m, dict) and _is_text_or_integer(m.get("const"))
+    ]
+    if not all(isinstance(m, dict) and m.keys() <= _CONST_MEMBER_KEYS for m in members) or len(
+        constants or ()
+    ) != len(members):
+        constants = None
+    _UNION_CONSTANTS[id(members)] = (members, constants)
+    return constants
+
+
 def _narrowed(keyword: Callable[..., Iterator[ValidationError]]) -> Callable[..., Any]:
-    """``keyword`` (``oneOf`` / ``anyOf``) over the members that fit the object's ``type``."""
+    """``keyword`` (``oneOf`` / ``anyOf``) over the members that fit the object's ``type``.
+
+    A union of named constants that the value passes is answered by comparing it with each
+    constant (what each member asserts: an integer or a text equals the JSON value only when
+    ``==`` says so), instead of validating it against every member and building an error for
+    each; a value that fails goes through the keyword itself, for the same errors.
+    """
+    exactly_one = keyword is Draft202012Validator.VALIDATORS["oneOf"]
 
     def check(validator: Any, members: Any, instance: Any, schema: Any) -> Any:
+        constants = _union_constants(members) if _is_text_or_integer(instance) else None
+        if constants is not None:
+            matches = sum(1 for constant in constants if constant == instance)
+            if matches == 1 or (matches > 1 and not exactly_one):
+                return iter(())
         fitting = _fitting_members(validator, members, instance)
         if fitting:
             return keyword(validator, fitting, instance, schema)
