@@ -12,8 +12,8 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import asyncpg
 import discord
 import yarl
 from pydantic import ValidationError
@@ -34,8 +34,12 @@ from bot.settings import (
     unreadable_dotenv,
 )
 from bot.storage import Database, LockWaitTimeout, MigrationChanged, MigrationFailed
-from bot.storage.postgres import PostgresDatabase, describe_location
 from bot.storage.sqlite import DatabaseInUse, SqliteDatabase
+
+# PostgreSQL's driver is imported where DATABASE_URL asks for it: on SQLite (the default) it
+# would only add to every start (some 15 ms of CPU).
+if TYPE_CHECKING:
+    from bot.storage.postgres import PostgresDatabase
 
 log = logging.getLogger("bot")
 
@@ -189,6 +193,8 @@ def _sqlite_storage_refused(error: Exception) -> bool:
 def _postgres_fix(error: Exception) -> str | None:
     """What the operator checks where PostgreSQL refused for the user's rights or the server's
     state; None where the refusal is the SQL's own."""
+    import asyncpg
+
     if isinstance(error, asyncpg.InsufficientPrivilegeError):
         return "check the user's rights"
     if isinstance(error, asyncpg.DiskFullError | asyncpg.ReadOnlySQLTransactionError):
@@ -201,8 +207,20 @@ def _postgres_fix(error: Exception) -> str | None:
 
 # A server that cannot be reached yet (still starting, its network not up): tried again, up to
 # DATABASE_CONNECT_WAIT seconds, with pauses growing to this. A refusal is not waited for.
-_UNREACHABLE = (OSError, TimeoutError, asyncpg.CannotConnectNowError)
 MAX_CONNECT_PAUSE = 8.0
+
+
+def _unreachable() -> tuple[type[BaseException], ...]:
+    """The errors of a PostgreSQL server that cannot be reached yet."""
+    import asyncpg
+
+    return (OSError, TimeoutError, asyncpg.CannotConnectNowError)
+
+
+def _postgres_errors() -> tuple[type[BaseException], ...]:
+    """The PostgreSQL driver's errors once it is loaded; none before (nothing raises them)."""
+    asyncpg = sys.modules.get("asyncpg")
+    return () if asyncpg is None else (asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 async def connect_postgres(
@@ -211,12 +229,14 @@ async def connect_postgres(
     """Connect to PostgreSQL, trying again for up to `wait` seconds while it cannot be reached;
     raises the last error when the wait is over, and a refusal (user, password, database) at
     once."""
+    from bot.storage.postgres import PostgresDatabase, describe_location
+
     deadline = time.monotonic() + wait
     pause = 1.0
     while True:
         try:
             return await PostgresDatabase.open(dsn)
-        except _UNREACHABLE as error:
+        except _unreachable() as error:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise
@@ -235,6 +255,10 @@ async def connect_postgres(
 
 async def open_postgres(dsn: str, *, wait: float) -> Database | None:
     """The PostgreSQL database at DATABASE_URL, migrated (several processes may share it)."""
+    import asyncpg
+
+    from bot.storage.postgres import describe_location
+
     where = describe_location(dsn)
     try:
         db = await connect_postgres(dsn, wait=wait)
@@ -246,7 +270,9 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         asyncpg.PostgresError,
         asyncpg.InterfaceError,
     ) as e:
-        waited = f" after trying for {wait:g} s" if wait > 0 and isinstance(e, _UNREACHABLE) else ""
+        waited = (
+            f" after trying for {wait:g} s" if wait > 0 and isinstance(e, _unreachable()) else ""
+        )
         log.error(
             "Cannot connect to PostgreSQL at %s (%s)%s: check DATABASE_URL and that the server"
             " runs",
@@ -289,9 +315,10 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
 
 async def shared_clock(db: Database, wall: Callable[[], float] = time.time) -> SteadyClock:
     """The bot's clock, anchored to the database's; this host's (`wall`) if it cannot say."""
+    faults: tuple[type[BaseException], ...] = (OSError, TimeoutError, *_postgres_errors())
     try:
         clock = await database_clock(db.server_time)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except faults as error:
         log.warning("Cannot read the database's clock (%s): timing with this host's", error)
         clock = SteadyClock(wall)
         clock.timed_by_host = True  # until `keep_in_step` reads the database's
