@@ -235,6 +235,12 @@ class VideoBot(commands.AutoShardedBot):
         if hasattr(self, "ban_catch_up"):
             await self.ban_catch_up.end()
 
+    async def ban_catch_up_failed(self) -> None:
+        """A shard's start-up catch-up failed (logged by its caller): videos made in servers are
+        no longer held for it, since nothing looks the bans up until the next start."""
+        if hasattr(self, "ban_catch_up"):
+            await self.ban_catch_up.end()
+
     def _own_shards(self) -> Sequence[int]:
         """The shards this process runs: SHARD_IDS, else all of SHARD_COUNT or of the count
         Discord recommended (which discord.py keeps in its connection state only, once asked).

@@ -79,6 +79,9 @@ class ServerChangesCog(commands.Cog):
             await self._catch_up(shard_id)
         except Exception:
             if not bot.closing:
+                # Nothing will catch up the bans until the next start: held videos would only
+                # wait out the mark's cap, in every process.
+                await bot.ban_catch_up_failed()
                 raise
             # A stop closes the database under it: the next start catches up again.
             log.info(

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from bot.moderation.catch_up import CatchUpMark
 from bot.storage.sqlite import SqliteDatabase
 from tests.cogs.test_moderation import (
     Server,
@@ -580,8 +581,17 @@ async def test_a_stop_during_the_start_up_catch_up_is_no_error(tmp_path, monkeyp
             raise ValueError("no active connection")
 
         monkeypatch.setattr(bot.store, "guilds_with_waiting_jobs", closed_database)
+        await asyncio.wait_for(bot.servers_checked.wait(), 10)  # the start's own catch-up
+        # As at a start: this process's mark holds videos made in servers, in every process.
+        bot.ban_catch_up = CatchUpMark(
+            bot.db, "starting", clock=bot.clock, lasts=60.0, cap=60.0, alone=False
+        )
+        await bot.ban_catch_up.begin()
+        assert await bot.store.ban_catch_up_until(bot.clock()) is not None
         with pytest.raises(ValueError):
             await cog.on_shard_ready(0)  # outside a stop: a fault, raised
+        # Nothing looks the bans up until the next start: videos are not held for its cap.
+        assert await bot.store.ban_catch_up_until(bot.clock()) is None
         monkeypatch.setattr(bot, "closing", True)
         with caplog.at_level("INFO"):
             await cog.on_shard_ready(0)
