@@ -86,6 +86,22 @@ async def eventually(read, expected, attempts=250):
     return await read()
 
 
+async def retried_until_delivered(world, clock):
+    """A minute on at a time (up to 20) until job 1's retry delivers it; the poller then
+    stops (the test reads what stays). Whether it was delivered."""
+
+    async def delivered():
+        return (await world.bot.store.get(1)).delivered_at is not None
+
+    for _ in range(20):
+        clock.offset += 60
+        world.bot.poller.wake()
+        if await eventually(delivered, True, attempts=25):
+            break
+    await world.bot.poller.stop()
+    return await delivered()
+
+
 async def asked_elsewhere(world, prompt):
     """/video through the member's own install in a server without the bot, sent to APIMart;
     the server, the interaction and its first answer."""
@@ -341,17 +357,7 @@ async def test_a_private_results_copy_cut_short_by_a_crash_is_not_sent_twice(tmp
         # The retry comes after Discord forgot the copy's nonce: only the look finds it.
         fake.advance_clock(fake.nonce_window + 1)
         clock.offset += fake.nonce_window + 1
-
-        async def delivered():
-            return (await world.bot.store.get(1)).delivered_at is not None
-
-        for _ in range(20):
-            clock.offset += 60
-            world.bot.poller.wake()
-            if await eventually(delivered, True, attempts=25):
-                break
-        await world.bot.poller.stop()
-        assert await delivered()
+        assert await retried_until_delivered(world, clock), "the retry delivered it"
         assert len(dm_results(world)) == 1, "the copy went once"
         assert interaction.followup_posts == 2, "the private result went once"
         status = interaction.original_message["content"]
@@ -381,16 +387,7 @@ async def test_a_private_results_copy_failing_past_the_token_is_recorded_as_show
         clock.offset += 900
         fake.advance_clock(900)
         await world.bot.status_sweep.sweep_once()  # forgets the expired token
-
-        async def delivered():
-            return (await world.bot.store.get(1)).delivered_at is not None
-
-        for _ in range(20):
-            clock.offset += 60
-            world.bot.poller.wake()
-            if await eventually(delivered, True, attempts=25):
-                break
-        await world.bot.poller.stop()
+        await retried_until_delivered(world, clock)
         job = await world.bot.store.get(1)
         assert job.delivered_at is not None
         assert not job.given_up_delivery, "the private post was shown"
