@@ -96,6 +96,18 @@ def _refusal(job: Job, error: APIMartError) -> Message | None:
     return None
 
 
+def _reused_task(job_id: int, job_created_at: float | None) -> KeptNothingMade:
+    """The kept answer of a job whose task id APIMart gave another job: it started nothing of
+    its own, and is refused (`service_reused_task`)."""
+    return KeptNothingMade(
+        job_id,
+        refused=True,
+        key=msg("service_reused_task").key,
+        detail=None,
+        job_created_at=job_created_at,
+    )
+
+
 def _detail(message: Message) -> str | None:
     """What is kept of a closing message's reason: the API's own words as they came (less a
     closing full stop; every message that shows them quotes them), or our own sentence's key."""
@@ -497,13 +509,7 @@ class JobService:
                 return await self._write_down_answer(
                     job,
                     lambda: self._close(job, JobState.REJECTED, reused, member_present),
-                    KeptNothingMade(
-                        job.id,
-                        refused=True,
-                        key=reused.key,
-                        detail=None,
-                        job_created_at=job.created_at,
-                    ),
+                    _reused_task(job.id, job.created_at),
                 )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
         self._on_change()
@@ -737,16 +743,7 @@ class JobService:
             # APIMart answered with another job's task, as when the write fails at once: this
             # job started nothing of its own. Refused, not counted, never "outcome unknown".
             log.error("Job %d: kept task %s is job %d's", kept.job_id, kept.task_id, holder)
-            reused = msg("service_reused_task")
-            return await self._settle_nothing_made(
-                KeptNothingMade(
-                    kept.job_id,
-                    refused=True,
-                    key=reused.key,
-                    detail=None,
-                    job_created_at=kept.job_created_at,
-                )
-            )
+            return await self._settle_nothing_made(_reused_task(kept.job_id, kept.job_created_at))
         now = self._clock()
         first_poll_at = now + self._timing.first_poll_delay
         if job is not None and await self._store.adopt_task(
