@@ -29,6 +29,9 @@ def place_of(interaction: discord.Interaction[VideoBot]) -> Place:
             and not server_installed
             and not interaction.permissions.use_external_apps
         ),
+        # A server of the bot is cached from its shard's READY on (unavailable until its
+        # GUILD_CREATE, and through an outage), and Discord sends its commands to that shard:
+        # absent here means the bot is not in it, never that it was not sent yet.
         bot_in_server=guild_id is not None and interaction.client.get_guild(guild_id) is not None,
     )
 

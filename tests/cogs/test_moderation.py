@@ -903,6 +903,44 @@ async def test_a_member_blocked_here_is_refused_through_their_own_install_too(tm
         assert s.world.api.submits == []
 
 
+async def lose_server(s, how):
+    """The bot stops holding the server's details: Discord reports an outage there
+    (GUILD_DELETE with `unavailable`), or the bot identifies anew (a start, a reconnect with a
+    new session) while the outage lasts, so READY lists it unavailable and no GUILD_CREATE
+    follows. Either way discord.py keeps a stub of it, marked unavailable, until it comes back."""
+    fake, bot = s.world.discord, s.world.bot
+    fake.outage_guilds.add(fake.guild_id)
+    if how == "outage":
+        await fake.dispatch("GUILD_DELETE", {"id": str(fake.guild_id), "unavailable": True})
+    else:
+        held = bot.get_guild(fake.guild_id)
+        await fake.invalidate_session(resumable=False)
+        # The new READY's stub takes the place of the server the bot held.
+        await fake.wait_for(
+            lambda: bot.get_guild(fake.guild_id) is not held, description="the new READY"
+        )
+    await fake.wait_for(lambda: bot.get_guild(fake.guild_id).unavailable, description="outage")
+
+
+@pytest.mark.parametrize("how", ["outage", "new session during an outage"])
+async def test_a_block_holds_through_their_own_install_while_the_server_is_unavailable(
+    tmp_path, how
+):
+    """After a start or a reconnect, until Discord sends the server, and while it has an
+    outage there, the bot knows little of the server; its member's own install alone naming
+    the command must still meet the server's block, never their personal allowance (Discord
+    sends such a command to the server's shard, whose READY named the server)."""
+    async with server(tmp_path) as s:
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="spamming")
+        await lose_server(s, how)
+        interaction = await s.world.discord.slash_command(
+            "video", {"prompt": "a fox in snow"}, user_install=True, guild_install=False
+        )
+        refused = (await interaction.wait_for_answer())["content"]
+        assert "blocked you from making videos in this server (reason: spamming)" in refused
+        assert s.world.api.submits == []
+
+
 async def test_limits_show_says_no_wait_and_blocked_in_words(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "block", member=user_option(s.world, s.alice), reason="spam")
