@@ -1,7 +1,7 @@
 """The container's health check: `python -m bot.healthcheck` (the Dockerfile's HEALTHCHECK).
 
 Exit 0 when `/healthz` answers 200, 1 when it answers otherwise or not at all; it asks where
-`METRICS_HOST` serves (loopback for every address), never through a proxy. With the
+`METRICS_HOST` serves (127.0.0.1 for every address), never through a proxy. With the
 endpoint turned off (`METRICS_PORT` empty) or on a port chosen at start-up (`0`), there is
 nothing to ask: the check passes rather than mark a working bot unhealthy for ever, and says
 so (Docker keeps what it printed: `docker inspect` shows it under State.Health).
@@ -9,17 +9,14 @@ so (Docker keeps what it printed: `docker inspect` shows it under State.Health).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
-import urllib.error
 import urllib.request
 
 TIMEOUT = 4.0
 
 
-# Where a server bound to every address is reached from inside the container: `::` on its IPv6
-# loopback, or, on a host without IPv6, on IPv4's (the bot serves on 0.0.0.0 there instead).
-_LOOPBACK = {"": ("127.0.0.1",), "0.0.0.0": ("127.0.0.1",), "::": ("[::1]", "127.0.0.1")}
 # The check talks to its own container: never through a proxy from the environment.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -33,6 +30,20 @@ def _turned_off(port: str) -> str | None:
     return None
 
 
+def _address(host: str) -> str:
+    """Where to ask a server bound to `host`, as a URL's host."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "127.0.0.1"  # a host name (empty: the server's default, loopback)
+    if ip.is_unspecified:
+        # Every address (`::` too, IPv4 and IPv6 alike, or 0.0.0.0 on a host without IPv6): asked
+        # on IPv4's loopback, where a published port, compose and an IPv4 scrape arrive, so a
+        # server on IPv6 alone fails here rather than pass on [::1].
+        return "127.0.0.1"
+    return f"[{ip}]" if ip.version == 6 else str(ip)
+
+
 def check(port: str, host: str = "") -> int:
     """The exit code for a health check of the bot serving on `host`:`port` (METRICS_HOST)."""
     port, host = port.strip(), host.strip()
@@ -40,18 +51,11 @@ def check(port: str, host: str = "") -> int:
     if why is not None:
         print(f"health checks are off ({why}): this says only that the container runs")
         return 0
-    addresses = _LOOPBACK.get(host, (f"[{host}]" if ":" in host else host,))
-    for address in addresses:
-        try:
-            with _DIRECT.open(f"http://{address}:{port}/healthz", timeout=TIMEOUT):
-                return 0
-        except urllib.error.HTTPError as error:
-            # A 503 is the bot's answer (its body says why): not asked again elsewhere.
-            print(f"unhealthy: {error}", file=sys.stderr)
-            return 1
-        except (OSError, ValueError) as error:
-            failure = error
-    print(f"unhealthy: {failure}", file=sys.stderr)
+    try:
+        with _DIRECT.open(f"http://{_address(host)}:{port}/healthz", timeout=TIMEOUT):
+            return 0
+    except (OSError, ValueError) as error:  # a 503 too (HTTPError): the bot's own answer
+        print(f"unhealthy: {error}", file=sys.stderr)
     return 1
 
 

@@ -97,11 +97,11 @@ class ObservabilityServer:
         self._clock = clock
         self._refreshes: Outstanding[None] = Outstanding(at_most=REFRESHES_OUT_AT_MOST)
         self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
 
     @property
     def host(self) -> str:
-        """The address served (0.0.0.0 where `::` was asked of a host without IPv6)."""
+        """The address served: METRICS_HOST (`::` for IPv4 and IPv6 alike), or 0.0.0.0 where `::`
+        was asked of a host without IPv6."""
         return self._host
 
     @property
@@ -112,8 +112,34 @@ class ObservabilityServer:
         return int(self._runner.addresses[0][1])
 
     async def start(self) -> None:
-        """Bind and serve; raises OSError if the port is taken."""
-        if every_ipv6_address(self._host) and (why := missing_ipv6()) is not None:
+        """Bind and serve; raises OSError if the port is taken (on any address served)."""
+        addresses = self._addresses()
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/metrics", self._metrics_page)
+        # No access log: a probe every few seconds would drown the bot's own lines.
+        # A probe still waiting when the bot stops is cut short: SIGTERM must not wait on it.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_WAIT)
+        await runner.setup()
+        port = self._port
+        try:
+            for address in addresses:
+                await web.TCPSite(runner, address, port).start()
+                # Port 0: the second address takes the port the system gave the first.
+                port = int(runner.addresses[0][1])
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        served = " and ".join(f"[{a}]" if ":" in a else a for a in addresses)
+        log.info("Serving /healthz, /readyz and /metrics on %s:%d", served, port)
+
+    def _addresses(self) -> tuple[str, ...]:
+        """The addresses to bind: METRICS_HOST itself, but `::` as every IPv4 address too."""
+        if not every_ipv6_address(self._host):
+            return (self._host,)
+        if (why := missing_ipv6()) is not None:
             # Asked of a host without IPv6, `::` listened nowhere anyone could reach (or, with no
             # IPv6 in the kernel, on no socket at all): the HEALTHCHECK failed for ever.
             log.warning(
@@ -124,22 +150,10 @@ class ObservabilityServer:
                 IPV4_EVERYWHERE,
             )
             self._host = IPV4_EVERYWHERE
-        app = web.Application()
-        app.router.add_get("/healthz", self._healthz)
-        app.router.add_get("/readyz", self._readyz)
-        app.router.add_get("/metrics", self._metrics_page)
-        # No access log: a probe every few seconds would drown the bot's own lines.
-        # A probe still waiting when the bot stops is cut short: SIGTERM must not wait on it.
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_WAIT)
-        await runner.setup()
-        site = web.TCPSite(runner, self._host, self._port)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner, self._site = runner, site
-        log.info("Serving /healthz, /readyz and /metrics on %s:%d", self._host, self.port)
+            return (IPV4_EVERYWHERE,)
+        # asyncio binds `::` IPv6-only (IPV6_V6ONLY): alone, it refused 127.0.0.1, a published
+        # port and an IPv4 scrape. Both sockets on one port, so either family being taken fails.
+        return (IPV4_EVERYWHERE, self._host)
 
     def answer_for(self, health: Checks, metrics: Metrics, refresh: Refresh) -> None:
         """Answer with these from now on: the bot's, once it exists, on the server started

@@ -1,6 +1,7 @@
-"""Where the health and metrics server listens when METRICS_HOST is `::` on a host without IPv6
-(a container whose network has none): on every IPv4 address instead, said once, so the image's
-HEALTHCHECK and a published port reach it; a port already taken is still an error."""
+"""Where the health and metrics server listens for METRICS_HOST: `::` is every address, IPv4 as
+well as IPv6 (what a probe of 127.0.0.1, a published port or an IPv4 scrape reaches), and on a
+host without IPv6 (a container whose network has none) every IPv4 address, said once; any other
+address is served there alone; a port already taken is still an error."""
 
 import errno
 import logging
@@ -16,7 +17,9 @@ import pytest
 
 from bot.observability.health import Starting
 from bot.observability.metrics import Metrics
-from bot.observability.server import ObservabilityServer
+from bot.observability.server import ObservabilityServer, missing_ipv6
+from bot.observability.wiring import serve_while_starting
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FALLBACK = "no IPv6"
@@ -36,10 +39,60 @@ def kernel_without_ipv6(monkeypatch):
     monkeypatch.setattr(socket, "socket", NoIPv6Socket)
 
 
-async def healthz(port: int) -> int:
-    url = f"http://127.0.0.1:{port}/healthz"
+async def healthz(port: int, address: str = "127.0.0.1") -> int:
+    url = f"http://{address}:{port}/healthz"
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         return response.status
+
+
+async def refused(port: int, address: str) -> bool:
+    try:
+        await healthz(port, address)
+    except aiohttp.ClientConnectorError:
+        return True
+    return False
+
+
+needs_ipv6 = pytest.mark.skipif(missing_ipv6() is not None, reason="this host has no IPv6")
+
+
+@needs_ipv6
+async def test_every_address_is_served_on_ipv4_and_ipv6_alike(monkeypatch):
+    """METRICS_HOST=:: ("all addresses") listened on IPv6 alone (asyncio binds `::` with
+    IPV6_V6ONLY): a probe of 127.0.0.1, Docker's published port and an IPv4 scrape were refused."""
+    monkeypatch.setenv("METRICS_HOST", "::")
+    monkeypatch.setenv("METRICS_PORT", "0")
+    settings = Settings(_env_file=None, discord_token="token", apimart_api_key="key")
+    server = await serve_while_starting(settings)
+    assert server is not None
+    try:
+        assert await healthz(server.port, "127.0.0.1") == 200
+        assert await healthz(server.port, "[::1]") == 200
+    finally:
+        await server.stop()
+
+
+@needs_ipv6
+async def test_every_address_cannot_be_served_on_a_port_another_process_has_on_ipv4():
+    """Else the bot said it served `::` while IPv4 clients reached the other process."""
+    with socket.create_server(("0.0.0.0", 0)) as taken:
+        port = taken.getsockname()[1]
+        server = ObservabilityServer(Starting(), Metrics(), host="::", port=port)
+        with pytest.raises(OSError) as raised:
+            await server.start()
+    assert raised.value.errno == errno.EADDRINUSE
+
+
+@needs_ipv6
+@pytest.mark.parametrize(("host", "elsewhere"), [("127.0.0.1", "[::1]"), ("::1", "127.0.0.1")])
+async def test_one_address_is_served_there_alone(host, elsewhere):
+    server = ObservabilityServer(Starting(), Metrics(), host=host, port=0)
+    await server.start()
+    try:
+        assert await healthz(server.port, f"[{host}]" if ":" in host else host) == 200
+        assert await refused(server.port, elsewhere)
+    finally:
+        await server.stop()
 
 
 async def test_a_wildcard_ipv6_host_without_ipv6_serves_on_every_ipv4_address(
