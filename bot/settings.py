@@ -378,7 +378,8 @@ class Settings(EnvSettings):
     )
     metrics_host: str = Field(
         default="127.0.0.1",
-        description="the address the health and metrics server binds to (0.0.0.0: every interface)",
+        description="the address the health and metrics server binds to (0.0.0.0: every IPv4"
+        " address; :: every IPv4 and IPv6 address)",
     )
     health_gateway_grace: Seconds = Field(
         default=120.0,

@@ -135,3 +135,13 @@ def test_the_copy_from_the_single_container_reads_its_volume_into_the_compose_da
     assert "compose.copy.yaml run --rm copy" in (ROOT / "docs" / "scaling.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_the_operator_docs_say_what_the_compose_restart_policy_does_on_each_exit_status(bots):
+    """Docker restarts a misconfigured bot (status 2) too, unlike the documented systemd unit:
+    docs/operations.md says so for the policy compose.yaml really sets, and where to read why."""
+    services, _ = bots
+    [policy] = {service["restart"] for service in services.values()}
+    docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert f"Restarted by Docker (`{policy}`, as in `compose.yaml`)" in docs
+    assert "`Restarting (2)`" in docs and "docker compose logs" in docs
