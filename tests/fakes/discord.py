@@ -53,7 +53,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
 * forums (:meth:`FakeDiscord.add_forum_channel`, type 15) and their posts
   (:meth:`FakeDiscord.add_thread`, type 11, or 12 if private, with ``parent_id``): a thread
   takes its parent's permissions and is listed in GUILD_CREATE ``threads``; posting in a forum
-  itself -> 400 ``50024 Cannot execute action on this channel type``
+  itself -> 400 ``50024 Cannot execute action on this channel type``; a thread's members (its
+  creator, and :meth:`FakeDiscord.add_thread_member`) are read one at a time, anyone else ->
+  404 ``10007``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 * user installs (issue 17): ``slash_command(..., user_install=True)`` in a guild the bot never
   joined (:meth:`FakeDiscord.add_guild` with ``bot_member=False``: its channels answer the bot's
@@ -849,6 +851,9 @@ class FakeDiscord:
         self._users: dict[int, Json] = {}
         self._guilds: dict[int, _Guild] = {}
         self._channels: dict[int, Json] = {}
+        # Who was added to each thread (its creator first): Discord shows a private thread
+        # only to them and to members with Manage Threads.
+        self._thread_members: dict[int, set[int]] = {}
         self._dm_channels: dict[int, int] = {}
         self._messages: dict[int, Json] = {}
         self._channel_messages: dict[int, list[int]] = {}
@@ -1328,6 +1333,7 @@ class FakeDiscord:
         bot is told, CHANNEL_DELETE or THREAD_DELETE, and nothing can be posted there."""
         channel = self._channels.pop(channel_id)
         guild = self._guild(int(channel["guild_id"]))
+        self._thread_members.pop(channel_id, None)
         if channel["type"] in THREADS:
             guild.thread_ids.remove(channel_id)
             fields = ("id", "guild_id", "parent_id", "type")
@@ -1427,8 +1433,8 @@ class FakeDiscord:
         self, parent_id: int, name: str, *, owner_id: int | None = None, private: bool = False
     ) -> int:
         """Add an active public thread (a forum's post, or a text channel's thread) to a channel,
-        or a `private` one (Discord shows it only to members added to it; the fake lets its
-        parent's members post there alike).
+        or a `private` one (Discord shows it only to members added to it, see
+        :meth:`add_thread_member`; the fake lets its parent's members post there alike).
 
         Like Discord, a thread has no overwrites of its own: permissions come from its parent.
         """
@@ -1459,7 +1465,13 @@ class FakeDiscord:
         }
         guild.thread_ids.append(cid)
         self._channel_messages[cid] = []
+        self._thread_members[cid] = {int(self._channels[cid]["owner_id"])}
         return cid
+
+    def add_thread_member(self, thread_id: int, user_id: int) -> None:
+        """Someone adds `user_id` to a thread (GET /channels/{id}/thread-members/{user} then
+        finds them)."""
+        self._thread_members[thread_id].add(user_id)
 
     def add_member(
         self,
@@ -3064,6 +3076,7 @@ class FakeDiscord:
         r.add_patch(f"{chan}/messages/{sf % 'message_id'}", self._h_edit_msg)
         r.add_delete(f"{chan}/messages/{sf % 'message_id'}", self._h_delete_msg)
         r.add_post(f"{chan}/typing", self._h_typing)
+        r.add_get(f"{chan}/thread-members/{sf % 'user_id'}", self._h_thread_member)
         reaction = f"{chan}/messages/{sf % 'message_id'}/reactions/{{emoji}}/@me"
         r.add_put(reaction, self._h_add_reaction)
         r.add_delete(reaction, self._h_remove_reaction)
@@ -3652,6 +3665,15 @@ class FakeDiscord:
     async def _h_get_channel(self, request: web.Request) -> web.StreamResponse:
         cid, _ = self._channel(request)
         return self._json(self._channel_payload(cid))
+
+    async def _h_thread_member(self, request: web.Request) -> web.StreamResponse:
+        cid, channel = self._channel(request)
+        uid = self._int(request, "user_id")
+        if channel["type"] not in THREADS or uid not in self._thread_members.get(cid, ()):
+            raise FakeDiscordError(404, 10007, "Unknown Member")
+        joined = channel["thread_metadata"]["create_timestamp"]
+        member = {"id": str(cid), "user_id": str(uid), "join_timestamp": joined, "flags": 0}
+        return self._json(member)
 
     async def _h_send(self, request: web.Request) -> web.StreamResponse:
         rec = self._rec(request)
