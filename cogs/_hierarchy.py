@@ -31,7 +31,7 @@ async def outranked(
     if interaction.permissions.administrator:
         return None
     assert interaction.guild_id is not None  # guild_only
-    guild = await _guild_with_roles(bot, interaction.guild_id)
+    guild = await guild_with_roles(bot, interaction.guild_id)
     if interaction.user.id == guild.owner_id:
         return None
     member_id = member if isinstance(member, int) else member.id
@@ -55,7 +55,7 @@ async def refused_as_outranked(
     return True
 
 
-async def _guild_with_roles(bot: VideoBot, guild_id: int) -> discord.Guild:
+async def guild_with_roles(bot: VideoBot, guild_id: int) -> discord.Guild:
     """The server with its owner and roles: cached, or read over REST when this process has
     not seen it on the gateway (a failed read refuses the command rather than let it through)."""
     guild = bot.get_guild(guild_id)

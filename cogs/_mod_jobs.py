@@ -19,6 +19,7 @@ from bot.moderation.report import (
     server_month_line,
     usage_lines,
 )
+from bot.moderation.store import JobRow
 from bot.text import REASON_CHARS, quote
 from cogs._answers import answer_privately, send_privately
 from cogs._audit import AUDIT_PAGES, audit_answer
@@ -30,6 +31,7 @@ from cogs._private import (
     requester_of,
     show_privately,
 )
+from cogs._sight import unreadable_channels
 from cogs._videomod import Interaction, ModerationCommands
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class JobCommands(ModerationCommands):
                 await self._standing(interaction, member, facts),
                 member_month_line(member.id, month_credits, month),
                 server_month_line(facts.policy, use),
-                *job_lines(jobs),
+                *job_lines(jobs, await self._unreadable(interaction, jobs)),
             ],
         )
 
@@ -110,7 +112,14 @@ class JobCommands(ModerationCommands):
         jobs = await self.bot.moderation.store.recent_jobs(
             self._actor(interaction).guild_id, member.id if member else None, LISTED_JOBS
         )
-        await show_privately(interaction, job_lines(jobs))
+        await show_privately(
+            interaction, job_lines(jobs, await self._unreadable(interaction, jobs))
+        )
+
+    async def _unreadable(self, interaction: Interaction, jobs: list[JobRow]) -> frozenset[int]:
+        """The channels of `jobs` the moderator may not read: their prompts are withheld."""
+        places = (job.channel_id for job in jobs if job.channel_id is not None)
+        return await unreadable_channels(self.bot, interaction, places)
 
     @app_commands.command(name="cancel", description="Cancel a member's unfinished job")
     @app_commands.describe(

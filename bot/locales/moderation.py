@@ -292,6 +292,7 @@ EN: dict[str, str] = {
         "`#{job_id}` {created} {member}: {state}, up to {credits} (not reported by APIMart), "
         "{prompt}"
     ),
+    "mod_job_prompt_hidden": "*(prompt hidden: made in a channel you can't view)*",
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
     "mod_audit_empty": "No moderator changes recorded yet.",
@@ -756,6 +757,7 @@ ZH: dict[str, str] = {
     "mod_job_line_unreported_up_to": (
         "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未报告），{prompt}"
     ),
+    "mod_job_prompt_hidden": "*（提示词已隐藏：在你无法查看的频道中生成）*",
     "mod_jobs_empty": "还没有任务。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "还没有管理员更改记录。",
@@ -1257,6 +1259,7 @@ ZH_TW: dict[str, str] = {
     "mod_job_line_unreported_up_to": (
         "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未報告），{prompt}"
     ),
+    "mod_job_prompt_hidden": "*（提示詞已隱藏：在你無法檢視的頻道中產生）*",
     "mod_jobs_empty": "還沒有任務。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "還沒有管理員更改記錄。",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.apimart.models import DURATIONS
 from bot.i18n import Listed, Message, Plural, msg, plural
@@ -431,20 +431,23 @@ def _why_none(facts: MemberFacts) -> Message:
     return msg("mod_member_blocked", reason=reason)
 
 
-def job_lines(jobs: Sequence[JobRow]) -> list[Message]:
-    """Recent jobs with their state, for `/videomod jobs` and a member's history."""
+def job_lines(jobs: Sequence[JobRow], unreadable: Collection[int] = ()) -> list[Message]:
+    """Recent jobs with their state, for `/videomod jobs` and a member's history; the prompt
+    of one asked for in a channel of `unreadable` (its reader may not open it) is withheld."""
     if not jobs:
         return [msg("mod_jobs_empty")]
-    return [_job_line(job) for job in jobs]
+    return [_job_line(job, job.channel_id in unreadable) for job in jobs]
 
 
-def _job_line(job: JobRow) -> Message:
+def _job_line(job: JobRow, withheld: bool) -> Message:
     about = {
         "job_id": job.id,
         "created": stamp(job.created_at, "R"),
         "member": f"<@{job.user_id}>",
         "state": msg(job.state_key),
-        "prompt": preview(job.prompt, LINE_PROMPT_CHARS),
+        "prompt": msg("mod_job_prompt_hidden")
+        if withheld
+        else preview(job.prompt, LINE_PROMPT_CHARS),
     }
     if job.credits_cost is None and job.expected_credits is not None:
         # Finished, its credits never reported: what the budget counts it at, said as such

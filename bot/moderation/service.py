@@ -189,6 +189,8 @@ class Moderation:
             refusal.message.key,
         )
         if refusal.banned is not None:
+            # Quoted whatever channel it was typed in (a private one too): the mod-log is the
+            # audience the server chose for refusals, and judging one needs its words.
             line = msg(
                 "modlog_banned_prompt",
                 member=f"<@{requester.user_id}>",

@@ -82,6 +82,8 @@ class JobRow:
     expected_credits: float | None = None
     # And whether that is the most it may have cost (a reference video set its length).
     expected_up_to: bool = False
+    # Where it was asked for (a thread's own id): who may read its prompt follows it.
+    channel_id: int | None = None
 
     @property
     def state_key(self) -> str:
@@ -309,7 +311,8 @@ class ModerationStore:
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
             " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END,"
-            f" quoted_credits FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            " quoted_credits, channel_id"
+            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
         jobs = []
@@ -337,6 +340,7 @@ class ModerationStore:
                     error_key=row[9],
                     expected_credits=expected,
                     expected_up_to=up_to,
+                    channel_id=row[12],
                 )
             )
         return jobs
