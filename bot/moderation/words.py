@@ -6,19 +6,23 @@ linear time: a moderator cannot (even by mistake) make a prompt check hang the b
 A prompt is read as a member sees it in Discord: without the markdown that styles it
 ("go**re**" shows "gore"), the accents and marks drawn over its letters, and with Cyrillic
 and Greek letters that look like Latin ones ("gore" with a Cyrillic o, U+043E) and small
-capitals ("ɢᴏʀᴇ") read as those, and a word spelled out a letter at a time ("g o r e",
-"g.o.r.e") read as the word. The words quoted back are the prompt's own, as typed.
+capitals ("ɢᴏʀᴇ") read as those, leetspeak read as letters ("g0r3", see `leetspeak`), a
+letter stretched ("gooore", "goreeee") read once, and a word spelled out a letter at a time
+("g o r e", "G-O-O-R-E") read as the word, but only as a whole word ("C P U" is no "cp").
+The words quoted back are the prompt's own, as typed.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.invisible import without_hidden
+from bot.moderation.leetspeak import leet_readings
 
 MAX_PATTERN_LENGTH = 60
 WILDCARD = "*"
@@ -124,18 +128,57 @@ def parse_pattern(text: str) -> str:
     return f"{prefix}{core}{suffix}"
 
 
-@functools.lru_cache(maxsize=2048)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """A regex for a canonical pattern: whole words unless an end is open with '*'."""
+def _repeated(char: str, count: int, *, doubled: bool) -> str:
+    """A run of `count` of one letter, as a prompt may stretch it ("gooore"): as many or
+    more. A single letter written double is not stretched, as English spells words so
+    ("good" is no "god"); three or more are. In a word spelled out (`doubled`) a double is."""
+    letter = re.escape(char)
+    if count > 1 or doubled:
+        return f"{letter}{{{count},}}"
+    return f"{letter}(?:{letter}{letter}+)?"
+
+
+def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool = False) -> str:
+    """A regex for one word (or a phrase spelled out), each run of one letter in it as it
+    may be stretched. Each run is followed by another letter, so it backtracks only within
+    itself; an open start begins at the start of a run, so no run is tried from each of
+    its letters: a match is linear in the prompt."""
+    runs = [(char, len(list(group))) for char, group in itertools.groupby(text)]
+    parts = [_repeated(char, count, doubled=doubled) for char, count in runs]
+    if open_start:  # more of its first letter belongs to what the open start allows
+        char, count = runs[0]
+        parts[0] = f"(?<!{re.escape(char)}){re.escape(char)}{{{count},}}"
+    if open_end and (len(runs) > 1 or not open_start):  # more of its last letter: the open end
+        char, count = runs[-1]
+        parts[-1] = re.escape(char) * count
+    return "".join(parts)
+
+
+def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:
     # Compared as prompts are: a pattern is stored as the moderator typed it ("café").
     words = [word for word in map(_comparable, pattern.strip(WILDCARD).split(" ")) if word]
     if not words:
         return re.compile(r"(?!)")  # a pattern of marks alone, stored before they were refused
     core = " ".join(words)
-    body = r"\s+".join(re.escape(word) for word in words)
-    left = "" if pattern.startswith(WILDCARD) or not _bounded(core[0]) else f"(?<!{_WORD_GOES_ON})"
-    right = "" if pattern.endswith(WILDCARD) or not _bounded(core[-1]) else f"(?!{_WORD_GOES_ON})"
+    open_start = pattern.startswith(WILDCARD) or not _bounded(core[0])
+    open_end = pattern.endswith(WILDCARD) or not _bounded(core[-1])
+    if spelled:  # a phrase's letters run on, its spaces gone
+        body = _runs_pattern("".join(words), open_start=open_start, open_end=open_end, doubled=True)
+    else:
+        last = len(words) - 1
+        body = r"\s+".join(
+            _runs_pattern(word, open_start=open_start and at == 0, open_end=open_end and at == last)
+            for at, word in enumerate(words)
+        )
+    left = "" if open_start else f"(?<!{_WORD_GOES_ON})"
+    right = "" if open_end else f"(?!{_WORD_GOES_ON})"
     return re.compile(left + body + right, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=2048)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A regex for a canonical pattern: whole words unless an end is open with '*'."""
+    return _compile(pattern, spelled=False)
 
 
 # A word spelled out a letter at a time ("g o r e", "g.o.r.e", "血 腥"): two or more single
@@ -156,26 +199,55 @@ def _spelled_out(text: str, origin: list[int]) -> Iterator[tuple[str, list[int]]
         yield "".join(char for char, _ in letters), [index for _, index in letters]
 
 
+# One-letter words that may stand before a word spelled out ("draw a g o r e scene").
+_ONE_LETTER_WORDS = frozenset("ai")
+
+
+def _spelled_words(run: str, origin: list[int]) -> Iterator[tuple[str, list[int]]]:
+    """The word a run of single letters spells, and the word after a one-letter word
+    before it ("a g o r e" is "a gore"); each with its leetspeak read ("g 0 r 3")."""
+    words = [(run, origin)]
+    if len(run) > 2 and run[0] in _ONE_LETTER_WORDS:
+        words.append((run[1:], origin[1:]))
+    for word, where in words:
+        yield word, where
+        for read in leet_readings(word):
+            yield read, where
+
+
 @functools.lru_cache(maxsize=2048)
 def _compile_spelled(pattern: str) -> re.Pattern[str]:
-    """A pattern as found in a word spelled out: its letters anywhere in the run (each letter
-    is a word of its own there, so "a g o r e" holds "gore"), a phrase's without its spaces."""
-    return re.compile(re.escape("".join(map(_comparable, pattern.strip(WILDCARD).split(" ")))))
+    """A pattern as found in a word spelled out: the whole word its letters make (so "cp" is
+    not found in "C P U"), a phrase's without its spaces, any letter doubled or more."""
+    return _compile(pattern, spelled=True)
+
+
+def _distinct(readings: Iterator[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    seen: dict[str, list[int]] = {}
+    for text, origin in readings:
+        seen.setdefault(text, origin)
+    return list(seen.items())
 
 
 def find_banned(prompt: str, patterns: tuple[str, ...]) -> BannedMatch | None:
     """The first pattern the prompt contains, or None."""
-    readings = list(_readings(prompt))
-    spelled = [run for text, origin in readings for run in _spelled_out(text, origin)]
+    readings = _distinct(_readings(prompt))
+    written = _distinct(
+        reading
+        for text, origin in readings
+        for reading in [(text, origin), *((read, origin) for read in leet_readings(text))]
+    )
+    spelled = _distinct(
+        word
+        for text, origin in readings
+        for run, where in _spelled_out(text, origin)
+        for word in _spelled_words(run, where)
+    )
     for pattern in patterns:
-        for text, origin in readings:
-            found = compile_pattern(pattern).search(text)
-            if found is not None:
-                start, end = origin[found.start()], origin[found.end() - 1] + 1
-                return BannedMatch(pattern, prompt[start:end])
-        for text, origin in spelled:
-            found = _compile_spelled(pattern).search(text)
-            if found is not None and found.end() > found.start():
-                start, end = origin[found.start()], origin[found.end() - 1] + 1
-                return BannedMatch(pattern, prompt[start:end])
+        for texts, compiled in ((written, compile_pattern), (spelled, _compile_spelled)):
+            for text, origin in texts:
+                found = compiled(pattern).search(text)
+                if found is not None and found.end() > found.start():
+                    start, end = origin[found.start()], origin[found.end() - 1] + 1
+                    return BannedMatch(pattern, prompt[start:end])
     return None

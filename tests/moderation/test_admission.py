@@ -434,6 +434,23 @@ async def test_a_banned_word_is_refused_before_anything_is_saved(store, moderati
     assert text.endswith("\nLots of GORE @everyone")
 
 
+async def test_a_banned_word_in_leetspeak_or_stretched_is_refused_as_typed(
+    store, moderation, clock
+):
+    await moderation.store.add_banned(MOD, "gore")
+    for prompt, quoted in (("Lots of G0R3", "G0R3"), ("a gooore fest", "gooore")):
+        text = await refusal(store, moderation, clock, request=VideoRequest(prompt=prompt))
+        assert f"words this server doesn't allow (`{quoted}`)" in text
+
+
+async def test_a_spelled_out_word_is_not_refused_for_a_banned_acronym_it_begins_with(
+    store, moderation, clock
+):
+    await moderation.store.add_banned(MOD, "cp")
+    job = await record(store, moderation, clock, request=VideoRequest(prompt="a C P U glowing"))
+    assert job.id == 1
+
+
 async def test_while_paused_for_balance_every_new_job_is_refused(store, moderation, clock):
     await moderation.pause.on_balance(False)
     assert "balance is empty" in await refusal(store, moderation, clock)

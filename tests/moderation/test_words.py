@@ -199,3 +199,106 @@ def test_single_letters_in_an_ordinary_prompt_are_not_taken_for_a_banned_word(pr
 def test_a_banned_word_in_small_capital_letters_is_found():
     small_caps = "\u0262\u1d0f\u0280\u1d07"  # "GORE" from a fancy-text generator
     assert banned(f"a {small_caps} scene", "gore") == small_caps
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("a g0re scene", "g0re"),
+        ("a g0r3 scene", "g0r3"),
+        ("a G0R3 scene", "G0R3"),
+        ("k1ll them", "k1ll"),  # 1 read as i
+        ("a l0l1ta", "l0l1ta"),  # 1 read as i after an l
+        ("a @ss", "@ss"),
+        ("$ex", "$ex"),
+        ("a g 0 r 3 scene", "g 0 r 3"),  # spelled out and leetspeak at once
+    ],
+)
+def test_a_banned_word_in_leetspeak_is_found(prompt, quoted):
+    assert banned(prompt, "gore", "kill", "lolita", "ass", "sex") == quoted
+
+
+def test_a_leetspeak_one_reads_as_an_l_too():
+    assert banned("a b1ood bath", "blood") == "b1ood"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "4k video of 3 cats",
+        "1080p, 60fps, 5s long",
+        "a 3d render at 7am on the 1st of may",
+        "h264 at 30fps, $5 budget, email me@home",
+        "agent 007 and 1337 hackers",
+    ],
+)
+def test_numbers_in_an_ordinary_prompt_are_not_read_as_letters(prompt):
+    # Each banned word is what a digit of the prompt would spell if it were read as a letter.
+    words = ("ak", "ed", "eats", "iots", "loop", "am", "ist", "lst", "ss", "ooa", "leet", "eo")
+    assert banned(prompt, *words) is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("a gooore scene", "gooore"),
+        ("a goreeee scene", "goreeee"),
+        ("a GGGOOORRREEE scene", "GGGOOORRREEE"),
+        ("a G-O-O-R-E scene", "G-O-O-R-E"),
+        ("a g o o o r e scene", "g o o o r e"),
+        ("a g000re scene", "g000re"),
+    ],
+)
+def test_a_banned_word_with_its_letters_repeated_is_found(prompt, quoted):
+    assert banned(prompt, "gore") == quoted
+
+
+def test_a_banned_word_with_a_double_letter_needs_both():
+    assert banned("a blod bath", "blood") is None
+    assert banned("a bloooood bath", "blood") == "bloooood"
+    assert banned("a sea bass", "ass") is None
+
+
+def test_a_double_letter_in_an_ordinary_word_is_not_taken_for_a_stretched_one():
+    # English doubles letters in words of their own: "good" is no "god", "root" no "rot".
+    assert banned("a good dog digs up a root", "god", "rot") is None
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a C P U on a motherboard",  # banned "cp" is a prefix of the spelled-out "cpu"
+        "the T C P handshake",  # ... and the end of "tcp"
+        "press A C P U now",
+        "a g o r e s scene",  # "gores" is not "gore"
+    ],
+)
+def test_a_spelled_out_word_longer_than_a_banned_one_is_not_taken_for_it(prompt):
+    assert banned(prompt, "cp", "gore") is None
+
+
+def test_a_spelled_out_banned_acronym_on_its_own_is_found():
+    assert banned("a C P video", "cp") == "C P"
+    assert banned("a c.p. video", "cp") == "c.p"
+
+
+def test_a_star_still_opens_a_spelled_out_end():
+    assert banned("n u d i t y everywhere", "nud*") == "n u d"
+
+
+def test_a_chinese_word_spelled_out_among_other_characters_is_still_found():
+    assert banned("一 只 血 腥 的 猫", "血腥") == "血 腥"
+    assert banned("画 一 个 n u d e 女 孩", "nude") == "n u d e"
+
+
+def test_long_runs_of_one_letter_are_checked_quickly():
+    # Each pattern starts open ("*ab"): a matcher that retries every letter of a run against
+    # its repeats is quadratic in the run; this one looks at each run once.
+    patterns = tuple(parse_pattern(f"*a{letter}") for letter in "bcdefghijklmnopqrstuvwxyz")
+    patterns += tuple(parse_pattern(f"*{letter}{letter}b") for letter in "acegikmoqsuwy")
+    find_banned("x", patterns)  # compiles them: only the checks are timed
+    started = time.perf_counter()
+    for prompt in ("a" * 2000, "a " * 1000, "1" * 2000, "g" + "0" * 1999) * 5:
+        assert find_banned(prompt, patterns) is None
+    # About 0.05 s here; retrying each run from each of its letters takes about 5 s.
+    assert time.perf_counter() - started < 2
