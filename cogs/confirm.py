@@ -31,6 +31,7 @@ from cogs._cost_notes import cost_basis
 from cogs._errors import report_failure
 from cogs._origins import InteractionOrigin, Origin
 from cogs._queue import queue_request
+from cogs._reach import rules_guild_id
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -250,6 +251,13 @@ class CostButton(
             return
         if pending.expires_at <= bot.clock():
             await self._end(interaction, "confirm_expired", pending.requester.locale)
+            return
+        if rules_guild_id(interaction) != pending.requester.guild_id:
+            # Asked under a server's rules, pressed where they no longer apply (the server
+            # removed the bot; its buttons still reach it through the member's own install):
+            # the member's personal allowance would pay for it, and nothing there ends the
+            # question, so each press of a double click would make a video.
+            await self._end(interaction, "confirm_server_left", pending.requester.locale)
             return
         # Judged as the submit will judge the links, so a job is never saved only to be refused.
         if self.action == "yes" and await bot.media_lost(

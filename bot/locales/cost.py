@@ -73,6 +73,10 @@ EN: dict[str, str] = {
         "This request is no longer waiting: it was already confirmed, cancelled, or it "
         "expired. Ask again if you want a new video."
     ),
+    "confirm_server_left": (
+        "This question was asked under this server's rules, and the bot has since been removed "
+        "from this server, so nothing was made or counted. Ask again if you still want the video."
+    ),
     "confirm_not_yours": (
         "This isn't your request: only the member who asked for this video can confirm or "
         "cancel it."
@@ -156,6 +160,10 @@ ZH: dict[str, str] = {
     "confirm_expired": "此确认请求已过期，没有生成视频，也没有计入额度。如果仍想要这个视频，请再发起一次请求。",
     "confirm_media_lost": "你附加的文件已无法获取，没有生成视频，也没有计入额度。请带上文件再发起一次请求。",
     "confirm_gone": "这个请求已不在等待中：它已被确认、取消或已失效。如需新视频，请再发起一次请求。",
+    "confirm_server_left": (
+        "这个问题是按本服务器的规则提出的，而机器人已被移出本服务器，所以没有生成视频，也没有计入额度。"
+        "如果仍想要这个视频，请再发起一次请求。"
+    ),
     "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",
     "confirm_unavailable": (
         "这个视频预计花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
@@ -241,6 +249,10 @@ ZH_TW: dict[str, str] = {
     "confirm_expired": "此確認請求已過期，沒有生成影片，也沒有計入額度。如果仍想要這個影片，請再發起一次請求。",
     "confirm_media_lost": "你附加的檔案已無法取得，沒有生成影片，也沒有計入額度。請帶上檔案再發起一次請求。",
     "confirm_gone": "這個請求已不在等待中：它已被確認、取消或已失效。如需新影片，請再發起一次請求。",
+    "confirm_server_left": (
+        "這個問題是依本伺服器的規則提出的，而機器人已被移出本伺服器，所以沒有生成影片，也沒有計入額度。"
+        "如果仍想要這個影片，請再發起一次請求。"
+    ),
     "confirm_not_yours": "這不是你的請求：只有請求這個影片的成員可以確認或取消。",
     "confirm_unavailable": (
         "這個影片預計花費超過了本伺服器無需確認的上限，而我無法在這裡詢問你，"

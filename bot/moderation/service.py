@@ -146,6 +146,12 @@ class Moderation:
         if block is not None:
             raise JobRefused(blocked_everywhere(block))
         if requester.guild_id is None:
+            if requester.confirms is not None:
+                # Questions are a server's (`PendingRequests.hold`), ended only by a job
+                # recorded there: confirmed where the member's own allowance applies instead
+                # (the server removed the bot), nothing would end it, and each press would
+                # make a video.
+                raise JobRefused(msg("confirm_server_left"))
             await self._admit_personal(conn, requester, request, now)
             return
         # Banned a moment ago: a request Discord sent before the ban, saved only now.

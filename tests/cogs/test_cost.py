@@ -858,3 +858,40 @@ async def test_a_video_asked_again_after_its_price_rose_is_not_called_someone_el
         assert "Made again with its settings" not in asked_again, asked_again
         assert "counts as yours" not in asked_again, asked_again
         assert world.api.submits == [], "nothing made before she confirms"
+
+
+async def test_a_question_confirmed_after_the_bot_left_its_server_makes_nothing(tmp_path):
+    """A costly video asked through the member's own install in a server of the bot is asked
+    about under that server's rules. The server then removes the bot: the question's buttons
+    still reach it through the member's install, where the member's personal allowance would
+    apply, and nothing there ended the question when a job was made from it, so a double
+    click made two paid renders of one question. Now the press says the question ended with
+    the bot's removal from the server, and nothing is made or counted."""
+    async with running_bot(tmp_path, plan=NEVER_DONE, user_install_concurrency=5) as world:
+        fake = world.discord
+        await set_threshold(world, 5)
+        interaction = await fake.slash_command(
+            "video",
+            {"prompt": "a lighthouse in a storm", "duration": 10, "resolution": "4k"},
+            user_install=True,
+        )
+        question = await interaction.wait_for_answer(timeout=10)
+        ids = button_ids(question)
+        await fake.remove_bot()
+        # A double click: both presses arrive while the question still shows its buttons.
+        presses = [
+            await press(world, question, ids["Confirm"]),
+            await press(world, question, ids["Confirm"]),
+        ]
+        await fake.wait_for(
+            lambda: "removed from this server" in fake.get_message(int(question["id"]))["content"],
+            description="the question says it ended with the bot's removal",
+        )
+        assert buttons(fake.get_message(int(question["id"]))) == []
+        for pressed in presses:
+            await pressed.wait_for_callback()
+        await asyncio.sleep(0.3)  # what a second press might still make
+        told = [answer["content"] for pressed in presses for answer in pressed.answers]
+        assert not any("queued" in text for text in told), told
+        assert world.api.submits == [] and await job_count(world) == 0
+        assert await world.db.fetch_all("SELECT token FROM pending_requests") == []

@@ -722,6 +722,23 @@ async def test_a_video_expected_to_cost_exactly_the_threshold_needs_no_confirmat
         await record(store, moderation, clock)
 
 
+async def test_a_servers_question_confirmed_outside_its_rules_makes_no_job(
+    db, store, moderation, clock
+):
+    """A cost question is asked under a server's rules, and only recording a job there ends
+    it. Confirmed where the member's personal allowance applies (the server removed the bot),
+    nothing ended it: every press of it made a job. Refused now, each time."""
+    await set_limits(moderation, confirm_above=2.0)
+    with pytest.raises(ConfirmationNeeded):
+        await record(store, moderation, clock)
+    asked = await moderation.pending.hold(ALICE, REQUEST, expected_credits=3.0, lasting=300)
+    personal = dataclasses.replace(ALICE, guild_id=None, confirms=asked.token)
+    for _ in range(2):
+        with pytest.raises(JobRefused):
+            await record(store, moderation, clock, personal)
+    assert (await db.fetch_one("SELECT COUNT(*) FROM jobs"))[0] == 0
+
+
 async def test_a_render_given_up_on_holds_its_cost_while_apimart_may_still_bill_it(
     store, moderation, clock
 ):
