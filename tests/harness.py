@@ -103,15 +103,18 @@ async def running_bot(
     clock: Callable[[], float] = time.time,
     database: Database | None = None,
     cdn_origins: frozenset[str] | None = None,
+    media_proxy: str | None = None,
     until_ready: bool = True,
     **settings: Any,
 ) -> AsyncIterator[World]:
     """Start fakes (unless given) and the real bot (on `clock`); stop everything afterwards.
 
     The bot uses its own SQLite file unless given a migrated `database` (which the caller closes).
-    Discord's CDN is the fake's own, unless `cdn_origins` names another. The world is handed
-    over once every shard is ready, or at once without `until_ready` (for a shard that never
-    comes up).
+    Discord's CDN is the fake's own, unless `cdn_origins` names another; `media_proxy`: an
+    origin standing in for Discord's media proxy too (its copies of the pictures embeds show,
+    served from a "public" `Site`: the fake's own address is one links may not reach). The
+    world is handed over once every shard is ready, or at once without `until_ready` (for a
+    shard that never comes up).
     """
     async with (
         FakeDiscord(token=BOT_TOKEN) if fake is None else _given(fake) as discord_fake,
@@ -130,7 +133,8 @@ async def running_bot(
             db,
             clock=clock,
             guild_ready_timeout=0.05,
-            cdn_origins=cdn_origins or frozenset({discord_fake.base_url}),
+            cdn_origins=(cdn_origins or frozenset({discord_fake.base_url}))
+            | ({media_proxy} if media_proxy is not None else set()),
         )
         try:
             # Entered first, as `python -m bot` does: `wait_until_ready` needs the client set up.

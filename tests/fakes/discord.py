@@ -2900,8 +2900,13 @@ class FakeDiscord:
         respect_intents: bool = True,
         dispatch: bool = True,
         forwards: int | None = None,
+        components: Sequence[Json] = (),
+        flags: int = 0,
     ) -> Json:
         """Store a member's message and dispatch MESSAGE_CREATE; returns the message object.
+
+        ``components`` and ``flags``: a layout another app (a bot, a webhook) posted, its
+        media unfurled as Discord answers it (a given ``proxy_url`` is kept).
 
         ``forwards`` (a stored message's id) makes it a forward, as Discord sends one: no text
         of its own, a ``message_reference`` of type 1 (FORWARD), and the original's content,
@@ -2948,10 +2953,12 @@ class FakeDiscord:
             "embeds": list(embeds),
             "pinned": False,
             "type": 19 if referenced is not None else 0,
-            "flags": 0,
-            "components": [],
+            "flags": flags,
+            "components": copy.deepcopy(list(components)),
             "nonce": str(self._next_id()),
         }
+        assign_ids(msg["components"])
+        resolve_media(msg["components"], msg["attachments"], self._next_id)
         if ref is not None:
             msg["message_reference"] = ref
             msg["referenced_message"] = copy.deepcopy(referenced)
