@@ -178,7 +178,8 @@ class VideoBot(commands.AutoShardedBot):
         # Set when a stop begins: ends a wait for Discord to become reachable at once.
         self.stopping = asyncio.Event()
         self._setting_up = False
-        # Where Discord serves attachments (tests: the fake Discord).
+        # Where Discord serves attachments, and (with its media proxy) its copies of the pictures
+        # embeds show (tests: the fake Discord).
         self.cdn_origins = cdn_origins
         # Counted always; served on METRICS_PORT only (`bot.observability`).
         self.metrics = Metrics()

@@ -208,12 +208,15 @@ def result_layout(
 
 
 def components_of(message: discord.Message | discord.MessageSnapshot) -> Iterator[Any]:
-    """Every component of a message, nested ones too, in reading order."""
+    """Every component of a message, nested ones too (a section's accessory after its text),
+    in reading order."""
     pending: list[Any] = list(message.components)
     while pending:
         component = pending.pop(0)
         yield component
-        pending[:0] = getattr(component, "children", None) or []
+        accessory = getattr(component, "accessory", None)
+        nested = getattr(component, "children", None) or []
+        pending[:0] = [*nested, *([accessory] if accessory is not None else [])]
 
 
 def text_displays(message: discord.Message) -> list[str]:

@@ -75,7 +75,7 @@ class HelpNotes:
         """A DM without the mention: how to ask, now and then. It is not read as a request:
         "can you make longer videos?" would be a paid video of that question."""
         # A picture sent or forwarded (a forward can carry no mention): how to use that one.
-        media = message_media(message)
+        media = message_media(message, self.bot.cdn_origins)
         key = "dm_help_pictures" if media.attachments or media.shown_urls else "dm_help"
         await self._help_now_and_then(message, me, key, self._dm_helped)
 

@@ -117,7 +117,7 @@ class MakeVideoMenu:
             await origin.tell(cannot_post)
             return
         deadline = asyncio.get_running_loop().time() + MENU_CHECK_TIMEOUT
-        media = message_media(message)
+        media = message_media(message, self.bot.cdn_origins)
         try:
             async with asyncio.timeout_at(deadline):
                 media = await with_result_link(self.bot, message, media)
@@ -165,7 +165,7 @@ class MakeVideoMenu:
                 # (a forward's are in its snapshot).
                 stickers = [
                     Skipped("", SkipReason.STICKER, filename=name)
-                    for name in message_media(message, stickers=True).stickers
+                    for name in message_media(message, self.bot.cdn_origins, stickers=True).stickers
                 ]
                 note = (
                     skipped_note(stickers, nothing_left=True)
@@ -244,7 +244,7 @@ class MakeVideoMenu:
                     await self._cannot_read_again(origin)
                     return
                 else:
-                    target, media = found, message_media(found)
+                    target, media = found, message_media(found, self.bot.cdn_origins)
                 if media_count(media) < int(match["media_count"]):
                     sent.came_to_nothing()
                     await origin.tell(msg("form_media_lost"))

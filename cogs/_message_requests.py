@@ -54,7 +54,11 @@ class MessageRequests:
         """A refused request edited soon after it was sent is read again (`cogs._refusals`)."""
         after = payload.message
         refusal = self._memory.refusals.take(
-            after.id, after.content, attachment_ids(after), embed_image_urls(after), time.time()
+            after.id,
+            after.content,
+            attachment_ids(after),
+            embed_image_urls(after, self.bot.cdn_origins),
+            time.time(),
         )
         if refusal is None:
             return
@@ -134,7 +138,7 @@ class MessageRequests:
             message.id,
             message.content,
             attachment_ids(message),
-            embed_image_urls(message),
+            embed_image_urls(message, self.bot.cdn_origins),
             time.time(),
         )
         if refusal is not None:
@@ -154,12 +158,12 @@ class MessageRequests:
         if options is None:
             return
         # As read now: discord.py updates this message in place if a preview comes meanwhile.
-        shown = embed_image_urls(message)
+        shown = embed_image_urls(message, self.bot.cdn_origins)
         await self._queue_from_messages(
             origin,
             message,
             options,
-            [message_media(message)],
+            [message_media(message, self.bot.cdn_origins)],
             sources=(message_ref(message),),
             shown=shown,
             helped_before=helped_before,
@@ -216,7 +220,7 @@ class MessageRequests:
         if source is None:
             await origin.tell(msg("reply_source_unreadable"))
             return
-        source_media = message_media(source, stickers=True)
+        source_media = message_media(source, self.bot.cdn_origins, stickers=True)
         if (
             source_media.is_blank
             and not self.bot.settings.message_content_intent
@@ -232,8 +236,8 @@ class MessageRequests:
         )
         if options is None:
             return
-        own_media = message_media(message)
-        shown = embed_image_urls(message)  # as read now (see `_from_mention`)
+        own_media = message_media(message, self.bot.cdn_origins)
+        shown = embed_image_urls(message, self.bot.cdn_origins)  # as read now (see `_from_mention`)
         if source.author.id == me.id and not (own_media.attachments or own_media.link_urls()):
             made = await self.bot.store.job_of_status(source.id)
             if made is not None and uses_media(made):

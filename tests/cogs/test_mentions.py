@@ -1119,7 +1119,8 @@ async def test_an_italic_banned_word_in_a_mention_is_refused(tmp_path):
 
 
 def tenor_gif(web):
-    """A GIF's page (HTML, as Tenor's) and the still picture its preview shows."""
+    """A GIF's page (HTML, as Tenor's) and the still picture its preview shows (Discord's copy
+    of it: `web` stands in for its media proxy too)."""
     return web.serve("/view/dance-123", b"<html>tenor</html>", "text/html"), web.serve("/dance.png")
 
 
@@ -1130,7 +1131,7 @@ async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_us
     with the preview that arrives right after ignored."""
     async with (
         Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED, media_proxy=web.origin) as world,
     ):
         page, still = tenor_gif(web)
         asking = await mention(world, f"make this robot dance {page}")
@@ -1139,7 +1140,7 @@ async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_us
             "type": "gifv",
             "url": page,
             "provider": {"name": "Tenor", "url": "https://tenor.co"},
-            "thumbnail": {"url": still, "width": 498, "height": 280},
+            "thumbnail": {"url": still, "proxy_url": still, "width": 498, "height": 280},
         }
         stored = world.discord.get_message(int(asking["id"]))
         stored["embeds"] = [gif]
@@ -1153,13 +1154,15 @@ async def test_a_preview_added_to_a_mention_refused_for_a_flag_is_not_answered_a
     typo in a flag whose preview arrives a moment later gets its one refusal, not two."""
     async with (
         Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED, media_proxy=web.origin) as world,
     ):
         page, still = tenor_gif(web)
         asking = await mention(world, f"make this robot dance --res 4kk {page}")
         assert "`4kk`" in (await bots_reply_to(world, asking))["content"]
         stored = world.discord.get_message(int(asking["id"]))
-        stored["embeds"] = [{"type": "gifv", "url": page, "thumbnail": {"url": still}}]
+        stored["embeds"] = [
+            {"type": "gifv", "url": page, "thumbnail": {"url": still, "proxy_url": still}}
+        ]
         await world.discord.member_edits(int(asking["id"]), stored["content"])
         later = await mention(world, "a red fox")  # handled after the preview's edit was
         await bots_reply_to(world, later)
@@ -1232,7 +1235,7 @@ async def test_a_tenor_preview_that_arrives_while_the_page_is_fetched_is_still_u
 
     async with (
         Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED, media_proxy=web.origin) as world,
     ):
         fetching = asyncio.Event()
         previewed = asyncio.Event()
@@ -1249,7 +1252,9 @@ async def test_a_tenor_preview_that_arrives_while_the_page_is_fetched_is_still_u
         asking = await mention(world, f"make this robot dance {page}")
         await asyncio.wait_for(fetching.wait(), 10)
         stored = world.discord.get_message(int(asking["id"]))
-        stored["embeds"] = [{"type": "gifv", "url": page, "thumbnail": {"url": still}}]
+        stored["embeds"] = [
+            {"type": "gifv", "url": page, "thumbnail": {"url": still, "proxy_url": still}}
+        ]
         await world.discord.member_edits(int(asking["id"]), stored["content"])
         previewed.set()
         await bots_reply_to(world, asking)  # the page alone: "not an image or a video"
