@@ -13,8 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
@@ -34,28 +33,19 @@ from bot.jobs.models import (
     Requester,
 )
 from bot.jobs.pricing import connection_reader, expected_with, quoted
-from bot.jobs.rows import (
-    JOB_COLUMNS,
-    job_from_row,
-    readings_to_json,
-    reply_columns,
-    sources_to_json,
-)
-from bot.jobs.sql import UNFINISHED_IN_GUILD, placeholders, update_job
-from bot.jobs.stages import (
-    CLOCK_SLACK,
-    LONGEST_CLAIM,
-    STAGE_JOBS,
-    STAGE_REACH,
-    LeaseTerms,
-    Stage,
-    stage_jobs,
-)
+from bot.jobs.rows import JOB_COLUMNS, readings_to_json, reply_columns, sources_to_json
+from bot.jobs.sql import UNFINISHED_IN_GUILD, placeholders
+from bot.jobs.stages import CLOCK_SLACK, STAGE_JOBS, STAGE_REACH, Stage, stage_jobs
+from bot.jobs.store.base import StoreBase
+from bot.jobs.store.terms import DELIVER_AFRESH_BUT_TOLD, DELIVER_AFRESH_UNLESS_CANCELLED, RELEASE
 from bot.moderation.bans import BAN_REACH, BANNED_JOB, catch_up_until
 from bot.moderation.facts import budget_use, value_of
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
-from bot.storage import Connection, Database, LockWaitTimeout, Row
+from bot.storage import Connection, LockWaitTimeout, Row
+
+__all__ = ["CANCELLABLE", "JobStore", "Renewal"]
+
 
 log = logging.getLogger(__name__)
 
@@ -73,35 +63,7 @@ _MADE_UNPOSTED = "(state = 'completed' AND result_url IS NOT NULL AND delivered_
 _FINISHED = (
     "state IN ('cancelled', 'completed', 'failed', 'rejected', 'submit_unknown', 'timed_out')"
 )
-_RELEASE = "lease_owner = NULL, lease_until = NULL"
-# A job whose earlier post was a notice, not its result: delivered afresh, as a new post.
-_AFRESH = (
-    # (Each value reads the row as it was: SQLite and PostgreSQL alike.) 0: a post may have
-    # gone (an attempt began) but its id was never written down; an older notice's id would
-    # hide it, so 0 comes first.
-    (
-        "superseded_post_id",
-        "COALESCE(delivery_message_id,"
-        " CASE WHEN delivery_started_at IS NOT NULL THEN 0 END, superseded_post_id)",
-    ),
-    ("delivered_at", "NULL"),
-    ("delivery_started_at", "NULL"),
-    ("delivery_target", "NULL"),
-    ("delivery_message_id", "NULL"),
-    ("delivery_attempts", "0"),
-    ("download_failures", "0"),
-    ("status_final_at", "NULL"),
-)
-_DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in _AFRESH)
-# ... where whoever changed it may have told the member already (`delivered_at` set apart).
-_DELIVER_AFRESH_BUT_TOLD = ", ".join(
-    f"{column} = {value}" for column, value in _AFRESH if column != "delivered_at"
-)
-# ... but a job its member cancelled keeps the delivery that told them so: it is never posted.
-_DELIVER_AFRESH_UNLESS_CANCELLED = ", ".join(
-    f"{column} = CASE WHEN cancelled_at IS NULL THEN {value} ELSE {column} END"
-    for column, value in (*_AFRESH, ("next_delivery_at", "?"))
-)
+
 # Not claimed by this process (a submitting job always has its owner; NULL is nobody's).
 _NOT_MINE = "(lease_owner IS NULL OR lease_owner != ?)"
 
@@ -118,7 +80,6 @@ def _line_of(job: Job) -> tuple[str, int]:
 # What a member's own cancel still stops (its parameters: `CANCELLABLE`); a block also stops
 # `_MADE_UNPOSTED`.
 _MEMBER_CANCELLABLE = f"(state IN ({placeholders(CANCELLABLE)}) OR {_FOLLOWED_AFTER_GIVING_UP})"
-
 
 # Message ids forgotten in one statement when a channel is deleted: each is bound six times,
 # well within SQLite's and PostgreSQL's limits on a statement's parameters.
@@ -155,51 +116,8 @@ class Renewal:
     ban_marked: bool = False
 
 
-class JobStore:
+class JobStore(StoreBase):
     """Reads and writes jobs; knows SQL, nothing about Discord or HTTP."""
-
-    def __init__(
-        self,
-        db: Database,
-        *,
-        clock: Callable[[], float] = time.time,
-        leases: LeaseTerms | None = None,
-        api_key: str = "",
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self.leases = leases or LeaseTerms()
-        # Taken out of what older versions saved of APIMart's words (`job_from_row`).
-        self._api_key = api_key
-
-    def _job(self, row: Row) -> Job:
-        return job_from_row(row, api_key=self._api_key)
-
-    async def _update(self, job_id: int, sql: str, params: Sequence[Any]) -> None:
-        await update_job(self._db, job_id, sql, params)
-
-    async def _fenced(
-        self, job: Job, assignments: str, params: Sequence[Any], *, release: bool = True
-    ) -> bool:
-        """Write as the holder of `job`'s claim; False (nothing written) if it was lost.
-
-        A write that `release`s ends the claim (and raises `version`): the same claim can never
-        write twice.
-        """
-        sets = f"{assignments}, version = version + 1, {_RELEASE}" if release else assignments
-        # One statement on its own: one round trip, as atomic as a transaction around it.
-        written = await self._db.write(
-            f"UPDATE jobs SET {sets} WHERE id = ? AND version = ? RETURNING id",
-            (*params, job.id, job.version),
-        )
-        return len(written) == 1
-
-    def _unheld(self, now: float) -> tuple[str, tuple[float, float]]:
-        """The condition "nobody holds it" as of `now`, and its parameters: no claim, a lapsed
-        one, or one lasting further than any process's claim is taken for (written by a clock
-        that ran ahead of ours, and since set back: it would otherwise hold the job that long)."""
-        held_at_most = now + max(LONGEST_CLAIM, self.leases.longest) + CLOCK_SLACK
-        return "(lease_until IS NULL OR lease_until <= ? OR lease_until > ?)", (now, held_at_most)
 
     async def claim_due(
         self, stage: Stage, limit: int, *, reach: float | None = None, servers: bool = True
@@ -358,7 +276,7 @@ class JobStore:
         request may have left, or the claim was lost: then nothing is written."""
         rows = await self._db.write(
             "UPDATE jobs SET state = ?, next_poll_at = CASE WHEN cancelled_at IS NULL THEN ?"
-            f" ELSE cancelled_at END, unsent_version = NULL, version = version + 1, {_RELEASE}"
+            f" ELSE cancelled_at END, unsent_version = NULL, version = version + 1, {RELEASE}"
             " WHERE id = ? AND version = ? AND state = ? AND unsent_version = version"
             " RETURNING id",
             (JobState.RECORDED.value, retry_at, job.id, job.version, JobState.SUBMITTING.value),
@@ -371,7 +289,7 @@ class JobStore:
         database runs while members' commands already claim and send their jobs."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE jobs SET version = version + 1, {_RELEASE}"
+                f"UPDATE jobs SET version = version + 1, {RELEASE}"
                 f" WHERE lease_owner IS NOT NULL AND state != ? AND {_NOT_MINE}",
                 (JobState.SUBMITTING.value, self.leases.owner),
             )
@@ -396,14 +314,14 @@ class JobStore:
             params = (*params, *spare)
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"UPDATE jobs SET state = ?, next_poll_at = ?, version = version + 1, {_RELEASE},"
+                f"UPDATE jobs SET state = ?, next_poll_at = ?, version = version + 1, {RELEASE},"
                 " unsent_version = NULL"
                 f" WHERE state = ? AND unsent_version = version{lapsed}",
                 (JobState.RECORDED.value, now, JobState.SUBMITTING.value, *params),
             )
             cursor = await conn.execute(
                 "UPDATE jobs SET state = ?, error_key = 'submit_unknown', finished_at = ?,"
-                f" next_delivery_at = ?, version = version + 1, {_RELEASE}"
+                f" next_delivery_at = ?, version = version + 1, {RELEASE}"
                 f" WHERE state = ?{lapsed} RETURNING {JOB_COLUMNS}",
                 (
                     JobState.SUBMIT_UNKNOWN.value,
@@ -506,11 +424,6 @@ class JobStore:
         """The id of the job whose unique `column` holds `value`, if any."""
         row = await self._db.fetch_one(f"SELECT id FROM jobs WHERE {column} = ?", (value,))
         return int(row[0]) if row is not None else None
-
-    async def get(self, job_id: int) -> Job | None:
-        """One job by id."""
-        row = await self._db.fetch_one("SELECT * FROM jobs WHERE id = ?", (job_id,))
-        return self._job(row) if row is not None else None
 
     async def job_of_result(self, message_id: int) -> Job | None:
         """The job whose result is the message `message_id` (as posted), if one is."""
@@ -628,7 +541,7 @@ class JobStore:
             # (`version` too: a delivery of that notice under way cannot mark this one sent.)
             cursor = await conn.execute(
                 "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
-                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
+                f" {DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
                 f" WHERE id = ? AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id),
             )
@@ -638,7 +551,7 @@ class JobStore:
                 return None
             cursor = await conn.execute(
                 "UPDATE jobs SET cancelled_at = ?, cancel_reason_key = ?, next_delivery_at = ?,"
-                f" {_DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
+                f" {DELIVER_AFRESH_BUT_TOLD}, delivered_at = ?, version = version + 1"
                 f" WHERE id = ? AND {_MADE_UNPOSTED} AND cancelled_at IS NULL",
                 (now, reason_key, now, told_at, job_id),
             )
@@ -808,8 +721,8 @@ class JobStore:
             " error_key = NULL, error_message = NULL, finished_at = NULL,"
             # A job cancelled meanwhile keeps its delivery: the notice that it is cancelled,
             # told (or owed) once, never the video.
-            f" {_DELIVER_AFRESH_UNLESS_CANCELLED},"
-            f" version = version + 1, {_RELEASE}"
+            f" {DELIVER_AFRESH_UNLESS_CANCELLED},"
+            f" version = version + 1, {RELEASE}"
             f" WHERE id = ? AND {answerable} RETURNING id",
             (JobState.QUEUED.value, task_id, now, first_poll_at, None, job_id, *answerable_params),
         )
@@ -835,7 +748,7 @@ class JobStore:
         rows = await self._db.write(
             "UPDATE jobs SET state = ?, error_key = NULL, error_message = NULL,"
             " finished_at = NULL, unsent_version = NULL, lease_owner = ?, lease_until = ?,"
-            f" {_DELIVER_AFRESH_UNLESS_CANCELLED}, version = version + 1"
+            f" {DELIVER_AFRESH_UNLESS_CANCELLED}, version = version + 1"
             f" WHERE id = ? AND {answerable} RETURNING {JOB_COLUMNS}",
             (
                 JobState.SUBMITTING.value,
@@ -909,7 +822,7 @@ class JobStore:
             " progress_readings = ?,"
             " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
             " poll_failures = 0, not_found_answers = 0,"
-            f" version = version + 1, {_RELEASE}"
+            f" version = version + 1, {RELEASE}"
             " WHERE id = ? AND version = ? RETURNING cancelled_at, cancel_reason_key",
             (
                 state.value,
@@ -1140,7 +1053,7 @@ class JobStore:
                 job,
                 "state = ?, progress = 100, result_url = ?, result_expires_at = ?,"
                 " error_key = NULL, error_message = NULL, cost = ?, credits_cost = ?,"
-                f" finished_at = ?, next_poll_at = NULL, {_DELIVER_AFRESH_UNLESS_CANCELLED}",
+                f" finished_at = ?, next_poll_at = NULL, {DELIVER_AFRESH_UNLESS_CANCELLED}",
                 (
                     JobState.COMPLETED.value,
                     info.video_url,
@@ -1213,7 +1126,7 @@ class JobStore:
         if job.cancelled:
             return  # only a cancel's bump ends a claim early; this claim knew of its cancel
         await self._db.write(
-            f"UPDATE jobs SET {_RELEASE} WHERE id = ? AND lease_owner = ? AND version = ?"
+            f"UPDATE jobs SET {RELEASE} WHERE id = ? AND lease_owner = ? AND version = ?"
             " AND cancelled_at IS NOT NULL RETURNING id",
             (job.id, self.leases.owner, job.version + 1),
         )
