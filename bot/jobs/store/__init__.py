@@ -12,42 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from typing import Any
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.i18n import msg
-from bot.jobs.admission import Admission
 from bot.jobs.cancels import CancelledJob, CancelOutcome
 from bot.jobs.eta import add_reading
-from bot.jobs.models import (
-    ACTIVE_STATES,
-    CHANNEL_TARGET,
-    DELETED_RESULT,
-    DM_TARGET,
-    AlreadyRecorded,
-    Job,
-    JobRefused,
-    JobState,
-    Requester,
-)
-from bot.jobs.pricing import connection_reader, expected_with, quoted
-from bot.jobs.rows import JOB_COLUMNS, readings_to_json, reply_columns, sources_to_json
+from bot.jobs.models import ACTIVE_STATES, CHANNEL_TARGET, DELETED_RESULT, DM_TARGET, Job, JobState
+from bot.jobs.pricing import expected_with, quoted
+from bot.jobs.rows import JOB_COLUMNS, readings_to_json
 from bot.jobs.sql import UNFINISHED_IN_GUILD, placeholders
 from bot.jobs.stages import STAGE_JOBS, Stage
 from bot.jobs.store.leases import Leases, Renewal
+from bot.jobs.store.records import Records
 from bot.jobs.store.terms import DELIVER_AFRESH_BUT_TOLD, DELIVER_AFRESH_UNLESS_CANCELLED, RELEASE
 from bot.moderation.bans import BAN_REACH, BANNED_JOB, catch_up_until
 from bot.moderation.facts import budget_use
 from bot.moderation.models import short_of
 from bot.moderation.periods import budget_window
-from bot.storage import Connection, LockWaitTimeout
 
 __all__ = ["CANCELLABLE", "JobStore", "Renewal"]
 
-
-log = logging.getLogger(__name__)
 
 # Sorted: a set's order changes with each process's hash seed, and the SQL text should not.
 _ACTIVE = tuple(sorted(state.value for state in ACTIVE_STATES))
@@ -88,128 +73,13 @@ def _present(value: object | None) -> tuple[object, ...]:
     return () if value is None else (value,)
 
 
-async def _refuse_echo(conn: Connection, origin_id: str) -> None:
-    """Raise `AlreadyRecorded` if `origin_id` already has a job (held until the insert commits)."""
-    # PostgreSQL: the second process waits here until the first commits, then sees its job.
-    await conn.serialize(f"origin:{origin_id}")
-    cursor = await conn.execute("SELECT id FROM jobs WHERE origin_id = ?", (origin_id,))
-    row = await cursor.fetchone()
-    if row is not None:
-        raise AlreadyRecorded(origin_id, int(row[0]))
-
-
 def _not_found_streak(job: Job, not_found: bool) -> int:
     """The job's "not found" answers in a row after this answer (any other ends the run)."""
     return job.not_found_answers + 1 if not_found else 0
 
 
-class JobStore(Leases):
+class JobStore(Leases, Records):
     """Reads and writes jobs; knows SQL, nothing about Discord or HTTP."""
-
-    async def create(
-        self,
-        requester: Requester,
-        request: VideoRequest,
-        *,
-        now: float,
-        submit_by: float,
-        admission: Admission | None = None,
-    ) -> Job:
-        """Record a job before sending it; the poller sends it if still unsent at `submit_by`.
-
-        An admission whose locks stay held (another process gone silent inside one) is refused
-        after `LOCK_WAIT` with "try again", rather than kept waiting on a pooled connection.
-        """
-        locks = await admission.admission_locks(requester) if admission is not None else ()
-        try:
-            inserted = await self._insert(requester, request, now, submit_by, admission, locks)
-        except LockWaitTimeout as waited:
-            log.warning("User %d's admission gave up: %s", requester.user_id, waited)
-            raise JobRefused(msg("admission_busy")) from None
-        job = await self.get(inserted)
-        assert job is not None
-        return job
-
-    async def _insert(
-        self,
-        requester: Requester,
-        request: VideoRequest,
-        now: float,
-        submit_by: float,
-        admission: Admission | None,
-        locks: Sequence[str],
-    ) -> int:
-        """Admit and insert a job in one transaction (waiting on `locks`); its id."""
-        async with self._db.transaction(waits_on=locks) as conn:
-            if requester.origin_id is not None:
-                # Before admission: an echo of a recorded request must not count against it.
-                await _refuse_echo(conn, requester.origin_id)
-            if admission is not None:
-                await admission.admit(conn, requester, request, now)
-            # The figure its member reads, kept: a restart or newer prices learned never
-            # change it before APIMart says what the video cost.
-            quote = await expected_with(connection_reader(conn), request)
-            cursor = await conn.execute(
-                "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
-                " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
-                " created_at, media_fetched_at, next_poll_at, source_messages, origin_id,"
-                " reply_route, interaction_token, interaction_expires_at, reply_ephemeral,"
-                " interaction_upload_limit, parent_channel_id, quoted_credits, quoted_samples)"
-                f" VALUES ({', '.join('?' * 25)}) RETURNING id",
-                (
-                    requester.guild_id,
-                    requester.channel_id,
-                    requester.user_id,
-                    requester.locale,
-                    request.prompt,
-                    request.duration,
-                    request.resolution,
-                    request.aspect_ratio,
-                    request.generation_type,
-                    json.dumps(list(request.image_urls)),
-                    json.dumps(list(request.video_urls)),
-                    JobState.RECORDED.value,
-                    now,
-                    now,
-                    submit_by,
-                    sources_to_json(requester.sources),
-                    requester.origin_id,
-                    *reply_columns(requester.reply),
-                    requester.parent_channel_id,
-                    quote.credits,
-                    quote.samples,
-                ),
-            )
-            inserted = await cursor.fetchone()
-        assert inserted is not None
-        return int(inserted[0])
-
-    async def job_for_origin(self, origin_id: str) -> int | None:
-        """The id of the job recorded for `origin_id`, if any."""
-        return await self._job_id_where("origin_id", origin_id)
-
-    async def job_of_task(self, task_id: str) -> int | None:
-        """The job that holds APIMart's task `task_id`, if any (the `task_id` index)."""
-        return await self._job_id_where("task_id", task_id)
-
-    async def _job_id_where(self, column: str, value: str) -> int | None:
-        """The id of the job whose unique `column` holds `value`, if any."""
-        row = await self._db.fetch_one(f"SELECT id FROM jobs WHERE {column} = ?", (value,))
-        return int(row[0]) if row is not None else None
-
-    async def job_of_result(self, message_id: int) -> Job | None:
-        """The job whose result is the message `message_id` (as posted), if one is."""
-        row = await self._db.fetch_one(
-            "SELECT * FROM jobs WHERE delivery_message_id = ?", (message_id,)
-        )
-        return self._job(row) if row is not None else None
-
-    async def job_of_status(self, message_id: int) -> Job | None:
-        """The job whose status message is `message_id`, if one is."""
-        row = await self._db.fetch_one(
-            "SELECT * FROM jobs WHERE status_message_id = ?", (message_id,)
-        )
-        return self._job(row) if row is not None else None
 
     async def claim_for_submit(self, job_id: int) -> Job | None:
         """Lease one recorded job for its submit; None if another worker already holds it."""
@@ -742,13 +612,6 @@ class JobStore(Leases):
             "SELECT * FROM jobs WHERE user_id = ? AND cancelled_at IS NULL"
             f" AND {_MEMBER_CANCELLABLE} ORDER BY id DESC LIMIT ?",
             (user_id, *CANCELLABLE, limit),
-        )
-        return [self._job(row) for row in rows]
-
-    async def recent_for_user(self, user_id: int, limit: int) -> list[Job]:
-        """A member's latest jobs wherever they were made, newest first."""
-        rows = await self._db.fetch_all(
-            "SELECT * FROM jobs WHERE user_id = ? ORDER BY id DESC LIMIT ?", (user_id, limit)
         )
         return [self._job(row) for row in rows]
 
