@@ -21,8 +21,8 @@ AFRESH = (
     ("download_failures", "0"),
     ("status_final_at", "NULL"),
 )
-DELIVER_AFRESH = ", ".join(f"{column} = {value}" for column, value in AFRESH)
-# ... where whoever changed it may have told the member already (`delivered_at` set apart).
+# Delivered afresh where whoever changed it may have told the member already (`delivered_at`
+# set apart).
 DELIVER_AFRESH_BUT_TOLD = ", ".join(
     f"{column} = {value}" for column, value in AFRESH if column != "delivered_at"
 )
