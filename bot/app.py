@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +18,7 @@ from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
 from bot.apimart.client import UPLOAD_MAX_BYTES
 from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
+from bot.command_sync import sync_commands, sync_refused
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.discord_time import DiscordClock
@@ -58,7 +57,6 @@ from bot.observability.server import ObservabilityServer
 from bot.observability.wiring import Readiness, answer_for_bot, serve
 from bot.reach import hand_over_window
 from bot.reconnect import (
-    NETWORK_FAULTS,
     Backoff,
     SetupFailed,
     describe,
@@ -91,7 +89,6 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.controls",
     "cogs.owner",
 )
-_COMMANDS_HASH_KEY = "global_commands_hash"
 # How long after the engine starts videos waiting in servers wait, at most, for this process's
 # shards to be ready and checked (`VideoBot.shard_checked`).
 SERVERS_READY_CAP = PollerConfig.servers_ready_cap
@@ -511,12 +508,12 @@ class VideoBot(commands.AutoShardedBot):
             except commands.ExtensionError:
                 log.exception("Failed to load extension %s", extension)
         try:
-            await self._sync_commands()
+            await sync_commands(self, self.db, self.settings.dev_guild_id)
         except discord.HTTPException as error:
             if not self.closing:
                 # The commands synced last time still work; keep serving them and polling.
                 # One line, Discord's answer in it: a traceback tells the operator nothing more.
-                log.error("%s", _sync_refused(error, self.settings.dev_guild_id))
+                log.error("%s", sync_refused(error, self.settings.dev_guild_id))
         except Exception:
             # A stop during the sync closes the HTTP session under it: a stop, not a crash.
             if not self.closing:
@@ -611,62 +608,6 @@ class VideoBot(commands.AutoShardedBot):
     def _wake_poller(self) -> None:
         if hasattr(self, "poller"):
             self.poller.wake()
-
-    async def _sync_commands(self) -> None:
-        """Sync to the dev guild at once, or globally only when the command set changed."""
-        guild_id = self.settings.dev_guild_id
-        if guild_id is not None:
-            guild = discord.Object(guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("Synced %d commands to guild %d", len(synced), guild_id)
-            _mention_commands(synced)
-            return
-        commands = self.tree.get_commands()
-        payload = [
-            await command.get_translated_payload(self.tree, CommandTranslator())
-            for command in commands
-        ]
-        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-        if await self.db.get_value(_COMMANDS_HASH_KEY) == digest:
-            log.info("Global commands unchanged; not syncing")
-            await self._learn_command_ids()
-            return
-        synced = await self._upsert_global_commands(commands, payload)
-        await self.db.set_value(_COMMANDS_HASH_KEY, digest)
-        log.info("Synced %d global commands (may take a while to appear)", len(synced))
-        _mention_commands(synced)
-
-    async def _upsert_global_commands(
-        self,
-        commands: Sequence[
-            discord.app_commands.Command[Any, ..., Any]
-            | discord.app_commands.Group
-            | discord.app_commands.ContextMenu
-        ],
-        payload: list[dict[str, Any]],
-    ) -> list[discord.app_commands.AppCommand]:
-        """`CommandTree.sync()` with the payload the digest was made of: the same request and
-        errors, without asking the translator for every string in every locale again (some
-        13,000 calls, half the sync's CPU)."""
-        if self.application_id is None:
-            raise discord.app_commands.MissingApplicationID
-        try:
-            data = await self.http.bulk_upsert_global_commands(self.application_id, payload)
-        except discord.HTTPException as error:
-            if error.status == 400 and error.code == 50035:
-                raise discord.app_commands.CommandSyncFailure(error, list(commands)) from None
-            raise
-        return [discord.app_commands.AppCommand(data=d, state=self._connection) for d in data]
-
-    async def _learn_command_ids(self) -> None:
-        """Read back the synced commands' ids, so messages can mention them."""
-        try:
-            known = await self.tree.fetch_commands()
-        except _COMMAND_READ_FAULTS as error:
-            log.warning("Could not read the commands' ids (%s): messages name them plainly", error)
-            return
-        _mention_commands(known)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: a mention is a reply asking for a video (`cogs.references`)."""
@@ -765,35 +706,6 @@ class VideoBot(commands.AutoShardedBot):
             await self.rehosts.close()
         if self.observability is not None:
             await self.observability.stop()
-
-
-# Reading the commands back can fail like any call to Discord; messages then name them plainly.
-_COMMAND_READ_FAULTS: tuple[type[BaseException], ...] = (discord.HTTPException, *NETWORK_FAULTS)
-
-
-def _sync_refused(error: discord.HTTPException, dev_guild_id: int | None) -> str:
-    """The one line for a command sync Discord refused: with DEV_GUILD_ID, the setting and the
-    server it names (a server the bot was not added to, or a mistyped id, is the usual cause)."""
-    said = " ".join((error.text or getattr(error.response, "reason", "") or "").split())
-    answer = f"HTTP {error.status}: {said[:200]}" if said else f"HTTP {error.status}"
-    if dev_guild_id is None:
-        return f"Command sync failed ({answer}); continuing with the commands Discord already has"
-    return (
-        f"Discord refused to sync the commands to server {dev_guild_id} (DEV_GUILD_ID) ({answer}):"
-        " set DEV_GUILD_ID to the id of a server the bot was added to, or unset it to sync them"
-        " globally; continuing with the commands Discord already has"
-    )
-
-
-def _mention_commands(commands: Sequence[discord.app_commands.AppCommand]) -> None:
-    """Name the slash commands Discord knows as clickable mentions from now on."""
-    use_command_ids(
-        {
-            command.name: command.id
-            for command in commands
-            if command.type is discord.AppCommandType.chat_input
-        }
-    )
 
 
 class _CommandInFlight:

@@ -114,12 +114,12 @@ async def test_a_network_fault_while_setting_up_is_not_taken_for_an_unreachable_
     """Log-in is retried only until it succeeds: the set-up after it never runs twice."""
     setups = 0
 
-    async def failing_sync(self) -> None:
+    async def failing_sync(*_) -> None:
         nonlocal setups
         setups += 1
         raise ConnectionResetError("the database went away")
 
-    monkeypatch.setattr(VideoBot, "_sync_commands", failing_sync)
+    monkeypatch.setattr("bot.app.sync_commands", failing_sync)
     async with (
         FakeDiscord(token=BOT_TOKEN) as fake,
         FakeAPIMart(api_key=API_KEY) as api,
