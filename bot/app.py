@@ -19,10 +19,10 @@ from bot.apimart.client import UPLOAD_MAX_BYTES
 from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.command_sync import sync_commands, sync_refused
+from bot.commands_in_flight import CommandsInFlight
 from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.discord_time import DiscordClock
-from bot.engine.pool import LAST_WORD, settle_cancelled
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.budget import RequestBudget
@@ -165,11 +165,7 @@ class VideoBot(commands.AutoShardedBot):
         self.db = db
         self.clock = clock
         # Commands that are recording or sending a job; shutdown waits for them.
-        self._in_flight = 0
-        # The tasks running those commands: cut short when the grace runs out (`close`).
-        self._command_tasks: set[asyncio.Task[Any]] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._commands_in_flight = CommandsInFlight()
         self.closing = False
         self._drained: asyncio.Task[None] | None = None
         # Set when a stop begins: ends a wait for Discord to become reachable at once.
@@ -624,25 +620,7 @@ class VideoBot(commands.AutoShardedBot):
     def command_in_flight(self) -> contextlib.AbstractAsyncContextManager[None]:
         """Mark a command that records or sends a job, so shutdown lets it finish (marked
         already, by the command around it: once is enough)."""
-        return _CommandInFlight(self)
-
-    async def _commands_finished(self, grace: float) -> None:
-        """Wait up to `grace` seconds for the commands in flight to finish."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), grace)
-        except TimeoutError:
-            log.warning(
-                "%d commands still running after %.0fs; stopping anyway", self._in_flight, grace
-            )
-            # Cut short now, while the database is open: a submit not sent yet waits for the
-            # next process; one whose request left keeps its claim, which lapses into "outcome
-            # unknown", told to the member by the next process. Left running, it would meet
-            # the closed HTTP session, be taken as told, and the member would hear nothing.
-            # (The last may have ended as the wait timed out: nothing left to cut short.)
-            tasks = {task for task in self._command_tasks if not task.done()}
-            for task in tasks:
-                task.cancel()
-            await settle_cancelled(tasks, "Commands", last_word=LAST_WORD)
+        return self._commands_in_flight.mark()
 
     async def close(self) -> None:
         """Drain while HTTP still works: the commands and the engine's work in flight side by
@@ -670,7 +648,7 @@ class VideoBot(commands.AutoShardedBot):
         # Side by side: the engine stops claiming at once, and its work in flight and the
         # commands in flight finish (or are cut short) by the same deadline.
         await asyncio.gather(
-            self._commands_finished(left()),
+            self._commands_in_flight.finish(left()),
             self.poller.stop(grace=left()) if hasattr(self, "poller") else asyncio.sleep(0),
         )
         if hasattr(self, "ban_catch_up"):
@@ -706,38 +684,3 @@ class VideoBot(commands.AutoShardedBot):
             await self.rehosts.close()
         if self.observability is not None:
             await self.observability.stop()
-
-
-class _CommandInFlight:
-    """`VideoBot.command_in_flight`: a plain class rather than a generator-based context
-    manager, as it wraps every `/video` from its deferral on. Measured on a burst of 200: the
-    generator-based pair (this and `cogs._cut_short.answered_if_cut_short`) cost the bot about
-    0.05 s more CPU before all were acknowledged (docs/performance.md)."""
-
-    __slots__ = ("_bot", "_marked", "_task")
-
-    def __init__(self, bot: VideoBot) -> None:
-        self._bot = bot
-        self._task: asyncio.Task[Any] | None = None
-        self._marked = False
-
-    async def __aenter__(self) -> None:
-        bot = self._bot
-        task = asyncio.current_task()
-        if task is not None and task in bot._command_tasks:
-            return  # marked already, by the command around it
-        self._marked, self._task = True, task
-        if task is not None:
-            bot._command_tasks.add(task)
-        bot._in_flight += 1
-        bot._idle.clear()
-
-    async def __aexit__(self, *_: object) -> None:
-        if not self._marked:
-            return
-        bot = self._bot
-        if self._task is not None:
-            bot._command_tasks.discard(self._task)
-        bot._in_flight -= 1
-        if bot._in_flight == 0:
-            bot._idle.set()
