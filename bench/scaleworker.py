@@ -37,7 +37,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
     budget = RecordingBudget(args.rate)
     async with poller_session(budget, args.concurrency) as session:
-        # Wired as bot/app.py wires it: the poller's client never retries on its own.
+        # Wired as bot/wiring.py wires it: the poller's client never retries on its own.
         client = APIMartClient(
             session, base_url=args.api_url, api_key=API_KEY, retry=RetryPolicy(max_retries=0)
         )

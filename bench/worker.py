@@ -159,7 +159,7 @@ async def poll_all(args: argparse.Namespace, clock: CompressedClock) -> dict[str
     cpu_before = cpu_seconds()
     budget = RecordingBudget(args.rate, clock=clock)
     async with poller_session(budget, args.concurrency) as session:
-        # Wired as bot/app.py wires it: the poller's client never retries on its own.
+        # Wired as bot/wiring.py wires it: the poller's client never retries on its own.
         poll_client = APIMartClient(
             session, base_url=args.api_url, api_key=API_KEY, retry=RetryPolicy(max_retries=0)
         )

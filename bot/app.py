@@ -1,9 +1,11 @@
-"""The Bot subclass: owns the HTTP sessions, the API client, the job service and the poller."""
+"""The Bot subclass: Discord's side (events, start-up, shards, shutdown); it owns the trusted
+HTTP session and keeps the core `bot.wiring` builds on it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -11,51 +13,40 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
-import yarl
 from discord.ext import commands
 
-from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
-from bot.apimart.client import UPLOAD_MAX_BYTES
+from bot.apimart import APIMartClient, VideoRequest
 from bot.apimart.session import api_connector
 from bot.balance import BalanceWatch
 from bot.command_sync import sync_commands, sync_refused
 from bot.commands_in_flight import CommandsInFlight
-from bot.delivery import Delivery
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.discord_time import DiscordClock
 from bot.i18n import use_command_ids
 from bot.interaction_delivery import RouteDelivery
-from bot.jobs.budget import RequestBudget
-from bot.jobs.cancels import CancelOutcome
-from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job, MessageRef
-from bot.jobs.poller import Poller, PollerConfig
+from bot.jobs.poller import Poller
 from bot.jobs.pricing import Pricing
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.retention import JobRetention
-from bot.jobs.schedule import PollSchedule, ScheduleMode
-from bot.jobs.service import JobService, SubmitTiming
-from bot.jobs.stages import LeaseTerms, Stage
+from bot.jobs.service import JobService
 from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
-from bot.media.fetcher import GuardedFetcher, TrustedOrigin
+from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import (
     DISCORD_CDN_ORIGINS,
-    DiscordMediaRefresher,
     SourceUnanswered,
     links_gone,
 )
 from bot.moderation.catch_up import CatchUpMark
-from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from bot.observability.discord_errors import count_rest_errors
 from bot.observability.health import GatewayWatch
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer
 from bot.observability.wiring import Readiness, answer_for_bot, serve
-from bot.reach import hand_over_window
 from bot.reconnect import (
     Backoff,
     SetupFailed,
@@ -70,6 +61,7 @@ from bot.status_sweep import StatusSweep
 from bot.storage import Database
 from bot.text import NO_MENTIONS
 from bot.translator import CommandTranslator
+from bot.wiring import Services, ban_catch_up_mark, build_services
 
 if TYPE_CHECKING:
     from discord.types.gateway import SessionStartLimit
@@ -89,13 +81,11 @@ INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.controls",
     "cogs.owner",
 )
-# How long after the engine starts videos waiting in servers wait, at most, for this process's
-# shards to be ready and checked (`VideoBot.shard_checked`).
-SERVERS_READY_CAP = PollerConfig.servers_ready_cap
 
 
 class VideoBot(commands.AutoShardedBot):
-    """The video bot. Everything it owns is made in `setup_hook` and released in `close`."""
+    """The video bot. Everything it owns is made in `setup_hook` (the core by
+    `bot.wiring.build_services`) and released in `close`."""
 
     session: aiohttp.ClientSession
     member_urls: GuardedFetcher
@@ -308,6 +298,11 @@ class VideoBot(commands.AutoShardedBot):
         await self.http.close()
         self.http.connector = discord.utils.MISSING
 
+    def _adopt(self, services: Services) -> None:
+        """Keep each service as the attribute of its name: cogs reach the core as `bot.jobs`."""
+        for field in dataclasses.fields(services):
+            setattr(self, field.name, getattr(services, field.name))
+
     async def setup_hook(self) -> None:
         """Open the session, wire the core, load cogs, sync commands, start polling."""
         self._setting_up = True
@@ -322,181 +317,7 @@ class VideoBot(commands.AutoShardedBot):
                 deliveries=settings.delivery_workers,
             )
         )
-        self.member_urls = GuardedFetcher(
-            max_bytes=settings.max_reference_bytes,
-            allowed_networks=settings.link_allowed_networks,
-        )
-        apimart_origin = TrustedOrigin(yarl.URL(settings.apimart_base_url).origin(), self.session)
-        # APIMart's answers name the result links: checked like members' links, except on
-        # APIMart's own origin (trusted already with the key). Only `open` is used: Delivery
-        # caps each video at the upload limit of where it goes.
-        self.result_links = GuardedFetcher(
-            max_bytes=0,
-            allowed_networks=settings.link_allowed_networks,
-            trusted=apimart_origin,
-        )
-        # Copies of a late job's pictures (from Discord's CDN, or APIMart's earlier copy): name
-        # lookups of their own, so members' links on a silent nameserver never hold them up.
-        # APIMart's own origin is trusted as for the result links: an APIMart behind a proxy on
-        # the operator's network still gives its earlier copies back.
-        self.rehosts = GuardedFetcher(
-            # No more than APIMart's upload takes: a larger picture is refused as such.
-            max_bytes=min(settings.max_reference_bytes, UPLOAD_MAX_BYTES),
-            allowed_networks=settings.link_allowed_networks,
-            trusted=apimart_origin,
-        )
-        self.apimart = APIMartClient(
-            self.session,
-            base_url=settings.apimart_base_url,
-            api_key=settings.apimart_api_key.get_secret_value(),
-            timeout=settings.http_timeout,
-            metrics=self.metrics,
-        )
-        api_key = settings.apimart_api_key.get_secret_value()
-        self.store = JobStore(
-            self.db,
-            clock=self.clock,
-            leases=LeaseTerms.lasting(settings.lease_seconds),
-            api_key=api_key,
-        )
-        self.status_marks = StatusMarks(self.db, clock=self.clock, api_key=api_key)
-        self.reply_routes = ReplyRoutes(self.db, api_key=api_key)
-        # Admission runs inside each job's insert; cogs.moderation posts its mod-log feed.
-        self.moderation = Moderation(
-            self.db,
-            clock=self.clock,
-            default_moderator_role_id=settings.moderator_role_id,
-            personal=PersonalLimits(
-                videos_per_day=settings.user_install_allowance,
-                max_active=settings.user_install_concurrency,
-                monthly_budget=settings.user_install_monthly_budget,
-            ),
-        )
-        self.pricing = Pricing(self.db)
-        self.balance = BalanceWatch(
-            self.apimart.balance,
-            self.db,
-            self.moderation.feed,
-            clock=self.clock,
-            interval=settings.balance_check_interval,
-            alert_below=settings.balance_alert_below,
-        )
-        self.metrics.set_balance_source(self.balance.remaining_balance)
-        self.metrics.set_key_refused_source(lambda: self.balance.key_refused)
-        # The engine retries a failed call itself, later and within its budget, so its client
-        # makes exactly one request per budget token and every 429 reaches the budget (a
-        # submit's pauses only submits); a submit never sleeps on `Retry-After` (it becomes the
-        # job's next due time).
-        engine_client = APIMartClient(
-            self.session,
-            base_url=settings.apimart_base_url,
-            api_key=settings.apimart_api_key.get_secret_value(),
-            timeout=settings.http_timeout,
-            retry=RetryPolicy(max_retries=0),
-            metrics=self.metrics,
-        )
-        budget = RequestBudget(settings.budget_share())
-        self.metrics.watch_budget(budget)
-        self.jobs = JobService(
-            self.store,
-            engine_client,
-            clock=self.clock,
-            timing=SubmitTiming(first_poll_delay=settings.poll_first_delay),
-            on_change=self._wake_poller,
-            admission=self.moderation,
-            on_balance=self._on_balance,
-            on_key_refused=self.balance.read_soon,
-            budget=budget,
-            metrics=self.metrics,
-            personal_budget=settings.user_install_monthly_budget,
-            kept_tasks=KeptTasks(kept_beside(settings.database_path)),
-            on_ban_stopped=self._tell_ban_stopped,
-            # A re-host is one of the submit's requests: one try within the budget, and a 429
-            # becomes the job's next due time (as the submit's own), never a sleep in a worker.
-            refresh_media=DiscordMediaRefresher(
-                attachment_urls=self._attachment_urls,
-                client=engine_client,
-                budget=budget,
-                fetcher=self.rehosts,
-                cdn_origins=self.cdn_origins,
-                clock=self.clock,
-            ),
-        )
-        self.link_prober = LinkProber(self.member_urls)
-        self.link_allowance = LinkAllowance()
-        self.status_messages = StatusMessages(
-            self,
-            self.store,
-            self.status_marks,
-            clock=self.clock,
-            pricing=self.pricing,
-            waits_for=settings.task_timeout,
-        )
-        # Jobs asked where the bot is no member answer through the interaction or by DM.
-        self.routes = RouteDelivery(
-            self,
-            self.store,
-            self.reply_routes,
-            status_text=self.status_messages.render,
-            clock=self.clock,
-            hand_over_before=hand_over_window(settings.poll_max_gap),
-        )
-        self.retention = JobRetention(self.db, settings.job_retention_days, clock=self.clock)
-        self.status_sweep = StatusSweep(
-            self.status_marks,
-            self.reply_routes,
-            self.status_messages,
-            clock=self.clock,
-            hand_over=self.routes.each_round,
-        )
-        self.poller = Poller(
-            self.store,
-            engine_client,
-            self.jobs,
-            Delivery(
-                self,
-                self.result_links,
-                self.store,
-                clock=self.clock,
-                status=self.status_messages,
-                result_view=self._result_view,
-                route=self.routes.deliver,
-                to_discord=self.discord_clock.to_discord,
-                cdn_origins=self.cdn_origins,
-            ),
-            clock=self.clock,
-            on_progress=self._on_progress,
-            on_account_refused=self.balance.read_soon,
-            on_ban_stopped=self._tell_ban_stopped,
-            config=PollerConfig(
-                poll_interval=settings.poll_interval,
-                task_timeout=settings.task_timeout,
-                concurrency=settings.poll_concurrency,
-                submit_workers=settings.submit_workers,
-                delivery_workers=settings.delivery_workers,
-                stop_timeout=settings.shutdown_grace,
-                # On PostgreSQL other processes record jobs and die without waking this one: it
-                # looks at least every poll interval, so theirs wait at most lease + interval.
-                max_idle_wait=(
-                    settings.poll_interval
-                    if self.db.dialect == "postgres"
-                    else PollerConfig.max_idle_wait
-                ),
-                servers_ready_cap=SERVERS_READY_CAP,
-                schedule=PollSchedule(
-                    interval=settings.poll_interval,
-                    max_gap=settings.poll_max_gap,
-                    mode=ScheduleMode(settings.poll_schedule),
-                ),
-            ),
-            budget=budget,
-            announce=self._announce_orphan,
-            # Only on SQLite is this process alone: on PostgreSQL other processes may hold
-            # claims right now, so a restart waits for leases to lapse instead.
-            recover_at_start=self.db.dialect == "sqlite",
-            metrics=self.metrics,
-            servers_ready=self.servers_checked,
-        )
+        self._adopt(build_services(self, self.session))
         await self.tree.set_translator(CommandTranslator())
         for extension in INITIAL_EXTENSIONS:
             try:
@@ -520,14 +341,7 @@ class VideoBot(commands.AutoShardedBot):
             return
         # Before the engine starts: until this process caught up the bans it missed while it was
         # down, no process posts a video made in a server (its member may be banned there).
-        self.ban_catch_up = CatchUpMark(
-            self.db,
-            self.store.leases.owner,
-            clock=self.clock,
-            lasts=self.store.leases.length(Stage.POLL),
-            cap=SERVERS_READY_CAP,
-            alone=self.db.dialect == "sqlite",
-        )
+        self.ban_catch_up = ban_catch_up_mark(self.db, self.store, self.clock)
         await self.ban_catch_up.begin()
         self.poller.start()
         self.balance.start()
@@ -543,12 +357,12 @@ class VideoBot(commands.AutoShardedBot):
             request,
             sources,
             self.clock(),
-            self._attachment_urls,
+            self.attachment_urls,
             self.cdn_origins,
             self.jobs.media_margin,
         )
 
-    async def _attachment_urls(self, source: MessageRef) -> dict[int, str]:
+    async def attachment_urls(self, source: MessageRef) -> dict[int, str]:
         """A message's attachment URLs as Discord signs them now; empty if it is gone or shut to
         the bot. Any other failure raises `SourceUnanswered`: it may pass, and the job waits."""
         try:
@@ -569,41 +383,6 @@ class VideoBot(commands.AutoShardedBot):
         return {
             int(item["id"]): item["url"] for part in parts for item in part.get("attachments", [])
         }
-
-    async def _on_progress(self, job: Job) -> None:
-        """A job's news: its channel status message, or its private one through the interaction."""
-        await self.status_messages.progress(job)
-        await self.routes.progress(job)
-
-    async def _tell_ban_stopped(self, job: Job, outcome: CancelOutcome) -> None:
-        """A job stopped by its member's saved ban (before its submit, or its video before
-        its post) where the ban's cancels missed it, told as those cancels tell it."""
-        guild_id = job.requester.guild_id
-        if guild_id is not None:
-            by = self.user.id if self.user is not None else 0
-            await self.moderation.tell_ban_stopped(
-                guild_id, job.requester.user_id, job.id, by, outcome
-            )
-
-    async def _announce_orphan(self, job: Job) -> None:
-        """Post the status message of a job recorded by a command that did not get to it."""
-        if job.requester.reply is not None:
-            return  # the bot is no member where it was asked: nothing to post there
-        channel = self.get_partial_messageable(job.requester.channel_id)
-        await self.status_messages.post(channel, job)
-
-    def _result_view(self, job: Job) -> Row | None:
-        return self.result_view(job) if self.result_view is not None else None
-
-    async def _on_balance(self, ok: bool, sent_at: float | None) -> None:
-        """A 402 pauses new videos and has the balance read at once (a success resumes)."""
-        await self.moderation.pause.on_balance(ok, sent_at)
-        if not ok:
-            self.balance.read_soon()
-
-    def _wake_poller(self) -> None:
-        if hasattr(self, "poller"):
-            self.poller.wake()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: a mention is a reply asking for a video (`cogs.references`)."""

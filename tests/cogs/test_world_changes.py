@@ -441,7 +441,7 @@ async def test_a_gateway_that_never_readies_holds_servers_videos_a_minute_at_mos
     servers removed the bot cannot be known. The video made through a member's own install (#2)
     is sent at once all the same; the one in the server (#1) waits, but only up to the cap on
     that wait (a minute; shortened here), then goes, and the operator reads why, once."""
-    monkeypatch.setattr("bot.app.SERVERS_READY_CAP", 1.0)
+    monkeypatch.setattr("bot.wiring.SERVERS_READY_CAP", 1.0)
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         guild = fake.add_guild_on_shard("Shard 0", 0, 2)
         member = fake.add_member("member0", guild_id=guild)

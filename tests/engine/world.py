@@ -98,7 +98,7 @@ def make_engine(
     kept_tasks: KeptTasks | None = None,
     **config_changes: float,
 ) -> Engine:
-    """An engine like `bot.app` builds one: its API client never retries or sleeps itself."""
+    """An engine like `bot.wiring` builds one: its API client never retries or sleeps itself."""
     apimart = APIMartClient(
         session,
         base_url=api.base_url,

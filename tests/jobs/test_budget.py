@@ -328,7 +328,7 @@ async def apimart_on_the_clock(clock):
 
 
 def engine_on_a_budget(db, api, session, clock, *, rate=10, slept=None, on_progress=None, **config):
-    """Store, service and poller as bot/app.py wires them: one budget (10/s, on the test's
+    """Store, service and poller as bot/wiring.py wires them: one budget (10/s, on the test's
     clock) for submits and checks, a client that never retries on its own. `slept(limiter)`
     is awaited after each wait of the budget (the clock moved on), `on_progress` is the
     status messages' listener."""

@@ -16,12 +16,12 @@ from tests.jobs.test_service_and_poller import (
     run_until_delivered,
 )
 
-# The schedule as bot/app.py sets it by default (POLL_INTERVAL 8, POLL_MAX_GAP 120).
+# The schedule as bot/wiring.py sets it by default (POLL_INTERVAL 8, POLL_MAX_GAP 120).
 ADAPTIVE = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.ADAPTIVE)
 
 
 def engine_world(db, api, session, clock, delivery, **config):
-    """As bot/app.py wires the engine: its client never retries on its own."""
+    """As bot/wiring.py wires the engine: its client never retries on its own."""
     client = poller_client(api, session)
     return make_world(db, api, session, clock, delivery, client=client, **config)
 

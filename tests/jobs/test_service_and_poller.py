@@ -51,7 +51,7 @@ async def no_sleep(_seconds):
 
 
 def poller_client(api, session):
-    """The client as bot/app.py wires the poller's: it never retries on its own."""
+    """The client as bot/wiring.py wires the poller's: it never retries on its own."""
     return APIMartClient(
         session,
         base_url=api.base_url,
@@ -260,7 +260,7 @@ async def test_a_timed_out_task_is_not_followed_forever(db, api, session, clock)
 async def test_poll_failures_back_off_and_recover(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=1)
-    # POLL_INTERVAL 8 and POLL_MAX_GAP 120, as bot/app.py sets them by default.
+    # POLL_INTERVAL 8 and POLL_MAX_GAP 120, as bot/wiring.py sets them by default.
     schedule = PollSchedule(interval=8, max_gap=120, mode=ScheduleMode.FIXED)
     store, service, poller = make_world(
         db, api, session, clock, delivery, schedule=schedule, rng=random.Random(3)

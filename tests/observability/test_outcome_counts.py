@@ -32,7 +32,7 @@ MATCHER = re.compile(r'(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"')
 
 
 def engine(db, api, session, clock, delivery, metrics, *, submit_give_up_after=1800.0):
-    """Store, service and poller as bot/app.py wires them (one request per check), counting
+    """Store, service and poller as bot/wiring.py wires them (one request per check), counting
     into `metrics`; renders are given up on after a minute and followed every 5."""
     client = APIMartClient(
         session,

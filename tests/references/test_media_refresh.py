@@ -268,7 +268,7 @@ async def test_no_picture_is_copied_to_apimart_while_it_has_paused_submits(
 
 
 async def test_an_upload_told_to_retry_after_30s_waits_in_the_database_not_in_a_worker(tmp_path):
-    """The bot as bot/app.py wires it: a late submit copies a picture to APIMart, which answers
+    """The bot as bot/wiring.py wires it: a late submit copies a picture to APIMart, which answers
     429 `Retry-After: 30`. Waited out inside the submit (up to four times over), it held a
     submit worker for minutes, and every submit behind it; as a submit's own 429 is, APIMart's
     wait becomes the job's next due time."""
