@@ -1235,6 +1235,14 @@ class FakeDiscord:
         self.foreign_guilds.add(guild.id)
         await self.dispatch("GUILD_DELETE", {"id": str(guild.id)})
 
+    async def add_bot_back(self, guild_id: int | None = None) -> None:
+        """A server that removed the bot (:meth:`remove_bot`) invites it again: the bot is a
+        member with its managed role once more, and is told with GUILD_CREATE."""
+        guild = self._guild(guild_id)
+        self._add_member_to(guild, self.bot_user_id, roles=[self.bot_role_id(guild.id)])
+        self.foreign_guilds.discard(guild.id)
+        await self.send_guild_create(guild.id)
+
     def remove_bot_unheard(self, guild_id: int | None = None) -> None:
         """The server removes the bot while the bot is down (a restart, a deploy): no
         GUILD_DELETE reaches it; its next READY leaves the server out, and its token reaches
