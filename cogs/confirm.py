@@ -1,4 +1,6 @@
-"""Confirm / Cancel for a request expected to cost more than its server allows unasked.
+"""Confirm / Cancel for a request expected to cost more than its server allows unasked, or
+asked about whatever it costs (another member's video made again, in a server or under the
+member's personal allowance).
 
 Nothing is recorded, counted or sent until the member presses Confirm: the request waits in the
 database (`bot.moderation.pending`), and each button's custom id carries its token
@@ -182,6 +184,10 @@ class ConfirmedOrigin(InteractionOrigin):
 
     async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""
+        if self.reply is not None:
+            # The bot is no member here (a question under the personal allowance): the status
+            # is the member's private answer instead.
+            return None
         channel = self.interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return None
@@ -253,11 +259,15 @@ class CostButton(
             await self._end(interaction, "confirm_expired", pending.requester.locale)
             return
         if rules_guild_id(interaction) != pending.requester.guild_id:
-            # Asked under a server's rules, pressed where they no longer apply (the server
-            # removed the bot; its buttons still reach it through the member's own install):
-            # the member's personal allowance would pay for it, and nothing there ends the
-            # question, so each press of a double click would make a video.
-            await self._end(interaction, "confirm_server_left", pending.requester.locale)
+            # Asked under one set of rules, pressed where another applies: a server's question
+            # after the server removed the bot (its buttons still reach it through the
+            # member's own install), or a question under the personal allowance after the
+            # server added the bot. Only a job under the rules asked under may end a question
+            # (`PendingRequests.consume`), so a Confirm here could only be refused and leave it
+            # open: it ends here, with nothing made, saying why.
+            left = pending.requester.guild_id is not None
+            key = "confirm_server_left" if left else "confirm_server_joined"
+            await self._end(interaction, key, pending.requester.locale)
             return
         # Judged as the submit will judge the links, so a job is never saved only to be refused.
         if self.action == "yes" and await bot.media_lost(

@@ -239,8 +239,9 @@ async def regenerate(origin: InteractionOrigin, job: Job) -> None:
     origin.sources = job.requester.sources
     origin.wording = FIXED_OPTIONS_WORDING
     # Another member's settings (their 4K, say), counted as the clicker's: the cost is asked
-    # about first, privately, as above a server's threshold. (Only a server's results carry
-    # buttons others can press: one outside servers has them only in its member's DM.)
+    # about first, privately, as above a server's threshold. So it is under the clicker's
+    # personal allowance (a group DM's result, or a server's that removed the bot, pressed
+    # through their own install).
     origin.asks_cost_first = job.requester.user_id != interaction.user.id
     bot = _bot(interaction)
     # Where the question was asked: the channel of the click, as its request records it.

@@ -140,8 +140,9 @@ class Requester:
     # What asked for the job ("interaction:<id>", "message:<id>"); one job per origin, so a
     # request Discord delivered to two processes (a deploy overlap) is recorded once.
     origin_id: str | None = None
-    # The pending request this job confirms (it cost more than the server allows unasked);
-    # recording the job ends it. Not stored with the job.
+    # The pending request this job confirms (it cost more than the server allows unasked, or
+    # was asked about whatever it costs); recording the job under the rules it was asked under
+    # ends it. Not stored with the job.
     confirms: str | None = None
     # Asked what it is expected to cost before it is recorded, whatever the server's threshold:
     # another member's video made again (Regenerate), at settings this member never chose. Not

@@ -77,6 +77,11 @@ EN: dict[str, str] = {
         "This question was asked under this server's rules, and the bot has since been removed "
         "from this server, so nothing was made or counted. Ask again if you still want the video."
     ),
+    "confirm_server_joined": (
+        "This question was asked under your personal allowance, and this server has since added "
+        "the bot, so its rules apply here now: nothing was made or counted. Ask again if you "
+        "still want the video."
+    ),
     "confirm_not_yours": (
         "This isn't your request: only the member who asked for this video can confirm or "
         "cancel it."
@@ -163,6 +168,10 @@ ZH: dict[str, str] = {
     "confirm_server_left": (
         "这个问题是按本服务器的规则提出的，而机器人已被移出本服务器，所以没有生成视频，也没有计入额度。"
         "如果仍想要这个视频，请再发起一次请求。"
+    ),
+    "confirm_server_joined": (
+        "这个问题是按你的个人额度提出的，而本服务器已添加了机器人，现在这里适用本服务器的规则，"
+        "所以没有生成视频，也没有计入额度。如果仍想要这个视频，请再发起一次请求。"
     ),
     "confirm_not_yours": "这不是你的请求：只有请求这个视频的成员可以确认或取消。",
     "confirm_unavailable": (
@@ -252,6 +261,10 @@ ZH_TW: dict[str, str] = {
     "confirm_server_left": (
         "這個問題是依本伺服器的規則提出的，而機器人已被移出本伺服器，所以沒有生成影片，也沒有計入額度。"
         "如果仍想要這個影片，請再發起一次請求。"
+    ),
+    "confirm_server_joined": (
+        "這個問題是依你的個人額度提出的，而本伺服器已加入了機器人，現在這裡適用本伺服器的規則，"
+        "所以沒有生成影片，也沒有計入額度。如果仍想要這個影片，請再發起一次請求。"
     ),
     "confirm_not_yours": "這不是你的請求：只有請求這個影片的成員可以確認或取消。",
     "confirm_unavailable": (

@@ -1,5 +1,7 @@
 """Requests waiting for their member's Confirm, because they cost more than the server allows
-without asking. Nothing about them counts until a job is recorded from one.
+without asking, or are asked about whatever they cost (another member's video made again, in a
+server or under the member's personal allowance: no `guild_id`). Nothing about them counts until
+a job is recorded from one.
 
 A pending request lives in the database (not in memory), so the Confirm button still works
 after a restart; its token is in the buttons' custom ids. Recording the job deletes the row in
@@ -86,8 +88,8 @@ class PendingRequests:
         reply_to_id: int | None = None,
         files_note: str | None = None,
     ) -> PendingRequest:
-        """Keep a request until its member answers, or `lasting` seconds pass."""
-        assert requester.guild_id is not None, "thresholds are a server's"
+        """Keep a request until its member answers, or `lasting` seconds pass (asked under the
+        rules of `requester.guild_id`, or, where it is None, of the member's personal allowance)."""
         now = self._clock()
         pending = PendingRequest(
             token=new_token(),
@@ -157,11 +159,16 @@ class PendingRequests:
         member agreed to; refuses if it already ended or expired.
 
         A job refused by a rule rolls this back too: the request stays pending until it expires.
+        Only a job under the rules it was asked under ends it (a server's, or the member's own).
         """
+        rules: tuple[int, ...] = ()
+        where = "guild_id IS NULL"
+        if requester.guild_id is not None:
+            rules, where = (requester.guild_id,), "guild_id = ?"
         cursor = await conn.execute(
-            "DELETE FROM pending_requests WHERE token = ? AND user_id = ? AND guild_id = ?"
+            f"DELETE FROM pending_requests WHERE token = ? AND user_id = ? AND {where}"
             " AND expires_at > ? RETURNING expected_credits",
-            (token, requester.user_id, requester.guild_id, now),
+            (token, requester.user_id, *rules, now),
         )
         row = await cursor.fetchone()
         if row is None:

@@ -146,12 +146,6 @@ class Moderation:
         if block is not None:
             raise JobRefused(blocked_everywhere(block))
         if requester.guild_id is None:
-            if requester.confirms is not None:
-                # Questions are a server's (`PendingRequests.hold`), ended only by a job
-                # recorded there: confirmed where the member's own allowance applies instead
-                # (the server removed the bot), nothing would end it, and each press would
-                # make a video.
-                raise JobRefused(msg("confirm_server_left"))
             await self._admit_personal(conn, requester, request, now)
             return
         # Banned a moment ago: a request Discord sent before the ban, saved only now.
@@ -267,7 +261,14 @@ class Moderation:
     async def _admit_personal(
         self, conn: Connection, requester: Requester, request: VideoRequest, now: float
     ) -> None:
-        """Admit a job outside a server (`admit` holds the user's admissions meanwhile)."""
+        """Admit a job outside a server (`admit` holds the user's admissions meanwhile), or ask
+        first what another member's video made again costs (`ConfirmationNeeded`), as a server
+        does: the member's own allowance pays for it."""
+        agreed: float | None = None
+        if requester.confirms is not None:
+            # Ends a question asked under the personal allowance only: a server's, pressed
+            # here once the server removed the bot, is none of this allowance's to end.
+            agreed = await PendingRequests.consume(conn, requester.confirms, requester, now)
         if self.personal.monthly_budget is not None:
             await hold_budget(conn, None)
         facts = await personal_facts(conn, requester, self.personal, now)
@@ -280,12 +281,21 @@ class Moderation:
                 "Refused a personal job for user %d: %s", requester.user_id, refusal.message.key
             )
             raise JobRefused(refusal.message)
-        if self.personal.monthly_budget is not None:
+        budgeted = self.personal.monthly_budget is not None
+        if not (budgeted or agreed is not None or requester.asks_cost_first):
+            return
+        expected = await expected_with(connection_reader(conn), request)
+        if budgeted:
             # The member's own limits first: "you've used your videos" over "the credits".
-            expected = await expected_with(connection_reader(conn), request)
             short = personal_budget_short(facts, self.personal, expected)
             if short is not None:
                 raise JobRefused(short)
+        if agreed is not None:
+            # Asked again: the price learned rose above the figure agreed to.
+            if costs_more(expected.credits, agreed):
+                raise ConfirmationNeeded(expected, None)
+        elif requester.asks_cost_first:
+            raise ConfirmationNeeded(expected, None)
 
     async def moderator_role_id(self, guild_id: int) -> int | None:
         """The role that may moderate besides Manage Server: the server's, else the default

@@ -1220,3 +1220,97 @@ async def test_regenerate_on_another_members_4k_result_asks_the_cost_before_anyt
         own = await fake.component_interaction("video:regen:1", message_id=message_id)
         queued = (await own.wait_for_followup(timeout=10))["content"]
         assert "queued as job #3" in queued, "her own: no question"
+
+
+async def test_regenerate_on_another_members_result_through_a_user_install_asks_the_cost_first(
+    tmp_path, fakes
+):
+    """Alice's 4K video was made in a server that has since removed the bot; her result's
+    buttons still reach it through Bob's own install, where his personal allowance applies.
+    His Regenerate would be made at her 4K and counted as his, so, as in a server, he is asked
+    privately what it is expected to cost, and nothing is recorded or sent before he confirms.
+    A double click on Confirm makes one video, counted once."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, resolution="4k")
+        await fake.remove_bot()
+        message_id = int(result["id"])
+        click = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        question = await click.wait_for_followup(timeout=10)
+        assert question["flags"] & EPHEMERAL
+        assert "expected to cost about **9 credits**" in question["content"], question["content"]
+        assert "Nothing is made or counted until you confirm" in question["content"]
+        ids = question_buttons(question)
+        assert set(ids) == {"Confirm", "Cancel"}
+        await asyncio.sleep(0.3)  # what the click might still make
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
+        assert len(api.submits) == 1
+
+        presses = [
+            await fake.component_interaction(
+                ids["Confirm"], message_id=int(question["id"]), user=bob
+            )
+            for _ in range(2)
+        ]
+        for pressed in presses:
+            await pressed.wait_for_callback()
+        await api.wait_for_submits(2)
+        await asyncio.sleep(0.3)  # what a second press might still make
+        assert api.submits[1] == api.submits[0], "her settings, 4K included"
+        assert len(api.submits) == 2, "one video for one question"
+        rows = await world.db.fetch_all("SELECT user_id, guild_id FROM jobs ORDER BY id")
+        assert [tuple(row) for row in rows] == [(fake.user_id, fake.guild_id), (bob, None)]
+        assert await world.db.fetch_all("SELECT token FROM pending_requests") == []
+        told = [answer["content"] for pressed in presses for answer in pressed.answers]
+        assert any("Job #2" in text for text in told), "its status, the member's own answer"
+        assert sum("no longer waiting" in text for text in told) == 1, told
+        done = fake.get_message(int(question["id"]))["content"]
+        assert "job #2" in done and "about 9 credits" in done, done
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-US", "this server has since added the bot"),
+        ("zh-CN", "本服务器已添加了机器人"),
+        ("zh-TW", "本伺服器已加入了機器人"),
+    ],
+)
+async def test_a_personal_cost_question_confirmed_after_the_server_added_the_bot_makes_nothing(
+    tmp_path, fakes, locale, says
+):
+    """Bob is asked about Regenerate under his personal allowance (the server had removed the
+    bot); the server invites the bot again before he answers, and its rules apply there now.
+    Only a job under the rules asked under ends a question, so his Confirm ends it with
+    nothing made or counted, and says why, however often it is pressed."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await fake.remove_bot()
+        click = await fake.component_interaction(
+            "video:regen:1", message_id=int(result["id"]), user=bob, locale=locale
+        )
+        question = await click.wait_for_followup(timeout=10)
+        [confirm] = [i for i in question_buttons(question).values() if i.startswith("cost:yes")]
+        await fake.add_bot_back()
+        await fake.wait_for(
+            lambda: world.bot.get_guild(fake.guild_id) is not None,
+            description="the bot back in the server",
+        )
+        for _ in range(2):
+            pressed = await fake.component_interaction(
+                confirm, message_id=int(question["id"]), user=bob, locale=locale
+            )
+            await pressed.wait_for_callback()
+        await fake.wait_for(
+            lambda: says in fake.get_message(int(question["id"]))["content"],
+            description="the question says it ended with the bot's return",
+        )
+        ended = fake.get_message(int(question["id"]))
+        assert says in ended["content"] and not question_buttons(ended), ended["content"]
+        await asyncio.sleep(0.3)  # what a press might still make
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
+        assert len(api.submits) == 1
+        assert await world.db.fetch_all("SELECT token FROM pending_requests") == []

@@ -1,10 +1,13 @@
 """The personal scope (issue 17): requests outside servers that installed the bot follow the
 operator's limits, counted per user on a real database (SQLite and PostgreSQL)."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import JobRefused, JobState, Requester
+from bot.moderation.pending import ConfirmationNeeded
 from bot.moderation.personal import PersonalLimits
 from bot.moderation.service import Moderation
 from tests.moderation.test_admission import end
@@ -162,3 +165,58 @@ async def test_personal_credits_too_few_for_any_video_are_said_as_what_is_left(d
     quota = barred.render("en-US")
     assert "only 1 credit left" in quota and "Nothing was counted" not in quota
     assert "只剩 1 积分" in barred.render("zh-CN"), barred.render("zh-CN")
+
+
+async def jobs_and_questions(db):
+    jobs = (await db.fetch_one("SELECT COUNT(*) FROM jobs"))[0]
+    questions = (await db.fetch_one("SELECT COUNT(*) FROM pending_requests"))[0]
+    return jobs, questions
+
+
+async def test_another_members_video_is_asked_about_under_the_personal_allowance_once(
+    db, store, clock
+):
+    """Regenerate on another member's result, where the member's personal allowance applies
+    (a server that removed the bot): asked about first, whatever it costs, as in a server.
+    Confirmed, one job ends the question; pressed again, nothing more is made. A server's job
+    cannot end it, nor a refusal: the question stays open, nothing counted."""
+    moderation = moderation_with(db, clock, videos_per_day=1, max_active=5)
+    with pytest.raises(ConfirmationNeeded) as needed:
+        await record(store, moderation, clock, replace(BOB_PERSONAL, asks_cost_first=True))
+    assert needed.value.threshold is None
+    assert await jobs_and_questions(db) == (0, 0), "nothing recorded before the question"
+    expected = needed.value.expected.credits
+    asked = await moderation.pending.hold(
+        BOB_PERSONAL, REQUEST, expected_credits=expected, lasting=300
+    )
+    confirm = replace(BOB_PERSONAL, confirms=asked.token)
+
+    with pytest.raises(JobRefused):
+        await record(store, moderation, clock, replace(confirm, guild_id=GUILD))
+    assert await jobs_and_questions(db) == (0, 1), "a server's job ends no personal question"
+
+    await record(store, moderation, clock, confirm)
+    assert await jobs_and_questions(db) == (1, 0)
+    with pytest.raises(JobRefused):
+        await record(store, moderation, clock, confirm)  # the second press of a double click
+    assert await jobs_and_questions(db) == (1, 0)
+
+    # His allowance spent: a confirm refused leaves its question open, nothing counted.
+    again = await moderation.pending.hold(
+        BOB_PERSONAL, REQUEST, expected_credits=expected, lasting=300
+    )
+    assert "used all your videos today" in await refusal(
+        store, moderation, clock, replace(BOB_PERSONAL, confirms=again.token)
+    )
+    assert await jobs_and_questions(db) == (1, 1)
+
+
+async def test_a_personal_question_whose_price_rose_is_asked_again_not_spent(db, store, clock):
+    """The figure agreed to is below what such videos are now expected to cost: asked again,
+    nothing recorded, the question left for the press to replace."""
+    moderation = moderation_with(db, clock, videos_per_day=5, max_active=5)
+    asked = await moderation.pending.hold(BOB_PERSONAL, REQUEST, expected_credits=1.0, lasting=300)
+    with pytest.raises(ConfirmationNeeded) as needed:
+        await record(store, moderation, clock, replace(BOB_PERSONAL, confirms=asked.token))
+    assert needed.value.expected.credits > 1.0
+    assert await jobs_and_questions(db) == (0, 1)
