@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import dataclasses
 import itertools
+import secrets
 from datetime import UTC, datetime
 
 import pytest
@@ -530,6 +531,14 @@ async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_l
     assert len(counted) == 2
 
 
+def a_member_of_their_own() -> Requester:
+    """A member no other test shares, for a test that holds their admission lock for long or
+    waits on it briefly: PostgreSQL's advisory locks are the whole database's, not a schema's,
+    so another test (another xdist worker, another run on the same server) holding
+    `admission:42` would hold up this test's ALICE too, whatever its schema."""
+    return dataclasses.replace(ALICE, user_id=secrets.randbits(62))
+
+
 @contextlib.asynccontextmanager
 async def held_by_a_silent_process(backend, lock):
     """Another process inside an admission holding `lock`, gone silent (a partition, a frozen
@@ -569,7 +578,8 @@ async def test_admissions_waiting_on_a_lock_leave_the_rest_of_the_process_workin
     store, moderation = JobStore(process, clock=clock), Moderation(process, clock=clock)
     await set_limits(moderation, monthly_budget=1000.0)
     if held == "member":
-        lock, askers = admission_lock(ALICE.user_id), [ALICE] * 12
+        member = a_member_of_their_own()
+        lock, askers = admission_lock(member.user_id), [member] * 12
     else:
         lock = budget_lock(GUILD)
         askers = [dataclasses.replace(ALICE, user_id=300 + n) for n in range(12)]
@@ -595,14 +605,17 @@ async def test_an_admission_held_up_by_a_silent_process_tells_the_member_to_try_
     taken (not "Something went wrong", not an answer 30 s late); nothing counts, and once the
     lock is free the member is admitted."""
     monkeypatch.setattr(postgres, "LOCK_WAIT", 0.5)
-    async with held_by_a_silent_process(backend, admission_lock(ALICE.user_id)):
+    # Theirs alone: once the lock is free no other test may take it for longer than LOCK_WAIT.
+    member = a_member_of_their_own()
+    async with held_by_a_silent_process(backend, admission_lock(member.user_id)):
         async with asyncio.timeout(5):
             answers = await asyncio.gather(
-                *(refusal(store, moderation, clock) for _ in range(3)), return_exceptions=True
+                *(refusal(store, moderation, clock, member) for _ in range(3)),
+                return_exceptions=True,
             )
     assert answers == [msg("admission_busy").render("en-US")] * 3
     assert await db.fetch_all("SELECT id FROM jobs") == []
-    assert (await record(store, moderation, clock)).requester == ALICE
+    assert (await record(store, moderation, clock, member)).requester == member
 
 
 async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
