@@ -317,6 +317,11 @@ async def test_a_submit_worker_paused_past_its_lease_never_sends_back_the_job_an
         max_rendering=1,
     )
     announcing, resume = asyncio.Event(), asyncio.Event()
+    # No status check of B's render within the test: each moves the fake render on (pending,
+    # then processing), and how many fell in here would be the machine's speed. Both processes
+    # run with the same settings, as deployed: an engine takes a job due further ahead than its
+    # own first check for one set by a clock that ran ahead, and checks it at once.
+    unchecked = replace(TIMING, first_poll_delay=600.0)
 
     async def paused_announce(job):
         announcing.set()
@@ -330,6 +335,7 @@ async def test_a_submit_worker_paused_past_its_lease_never_sends_back_the_job_an
         fake,
         leases=LeaseTerms(owner="a", submit=0.1),
         announce=paused_announce,
+        timing=unchecked,
     )
     renew = paused.store.renew
 
@@ -340,7 +346,14 @@ async def test_a_submit_worker_paused_past_its_lease_never_sends_back_the_job_an
 
     monkeypatch.setattr(paused.store, "renew", frozen)
     other = make_engine(
-        db, api, session, client, fake, leases=LeaseTerms(owner="b"), recover_at_start=False
+        db,
+        api,
+        session,
+        client,
+        fake,
+        leases=LeaseTerms(owner="b"),
+        recover_at_start=False,
+        timing=unchecked,
     )
     job = await paused.record()
     round_a = asyncio.create_task(paused.poller.run_once())
