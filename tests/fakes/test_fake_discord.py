@@ -383,6 +383,29 @@ async def test_interaction_ack_rules(harness: Harness) -> None:
     assert (harness.seen["later_error"].status, harness.seen["later_error"].code) == (401, 50027)
 
 
+async def test_the_ack_deadline_leaves_out_the_time_the_test_process_waited_for_a_cpu(
+    harness: Harness,
+) -> None:
+    """Discord's clock runs on Discord's machines: seconds in which other processes on the
+    test machine held every CPU are not the bot's lateness; the bot's own time still is."""
+    fake = harness.fake
+    waited = 0.0
+    fake.cpu_wait = lambda: waited
+    busy = await fake.slash_command("slow")
+    fake.advance_clock(fake.ack_deadline + 2)
+    waited += 4.0  # of those 5 s, 4 were spent waiting for a CPU
+    harness.gate.set()
+    await fake.wait_for(lambda: busy.callbacks or busy.rejected_callbacks)
+    assert busy.acknowledged and not busy.rejected_callbacks
+    harness.gate.clear()
+    late = await fake.slash_command("slow")
+    fake.advance_clock(fake.ack_deadline + 2)
+    waited += 1.0  # 4 s of the bot's own: too late all the same
+    harness.gate.set()
+    await fake.wait_for(lambda: "slow_error" in harness.seen)
+    assert late.rejected_callbacks[0][1]["code"] == 10062 and not late.acknowledged
+
+
 async def test_component_and_modal_flow(harness: Harness) -> None:
     fake = harness.fake
     cmd = await fake.slash_command("form")
