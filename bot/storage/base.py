@@ -175,8 +175,8 @@ class Database(Protocol):
 
         `waits_on`: the locks it will `serialize` on, in that order. On PostgreSQL this
         process's transactions naming the same lock take turns before taking a connection (one
-        of them waits in the database, not the whole pool), and none waits for its turn or
-        for a lock longer than `LOCK_WAIT`: `LockWaitTimeout`, nothing written.
+        of them waits in the database, not the whole pool), and none waits longer than
+        `LOCK_WAIT` in all for its turn and its locks: `LockWaitTimeout`, nothing written.
         """
         ...
 

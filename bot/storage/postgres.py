@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import re
 import time
 from collections import Counter
@@ -54,10 +55,13 @@ _CONNECT_TIMEOUT = 10.0
 # them with it. No transaction here waits on anything but the database between statements.
 # Set once connected, not in the startup packet, which PgBouncer refuses with it.
 IDLE_IN_TRANSACTION_TIMEOUT = 30.0
-# The longest a transaction that names its locks (`waits_on`: an admission) waits for its turn
-# in this process, then for each lock in the database: its member is told to try again rather
-# than kept waiting on a process gone silent (up to `IDLE_IN_TRANSACTION_TIMEOUT`).
+# The longest a transaction that names its locks (`waits_on`: an admission) waits, in all, for
+# its turn in this process and then for its locks in the database: its member is told to try
+# again rather than kept waiting on a process gone silent (up to `IDLE_IN_TRANSACTION_TIMEOUT`).
 LOCK_WAIT = 10.0
+# What a lock is waited for when that wait has (nearly) nothing left: a free lock is taken at
+# once all the same, and 0 would mean no limit to PostgreSQL.
+_LEAST_LOCK_WAIT_MS = 10
 # The longest any statement of the bot's may take: every one takes milliseconds, or waits on a
 # lock held at most `IDLE_IN_TRANSACTION_TIMEOUT` (or `LOCK_WAIT`). One out longer was asked on a
 # connection a failover or a partition left mute (no answer, no reset: asyncpg would wait for
@@ -301,11 +305,19 @@ class PostgresStatement:
         return None
 
 
-class PostgresConnection:
-    """The pooled connection of one open transaction."""
+def _lock_timeout(deadline: float) -> str:
+    """The statement that lets this transaction's lock waits last until `deadline` (monotonic)."""
+    left = math.ceil((deadline - time.monotonic()) * 1000)
+    return f"SET LOCAL lock_timeout = {max(left, _LEAST_LOCK_WAIT_MS)}"
 
-    def __init__(self, connection: _Pooled) -> None:
+
+class PostgresConnection:
+    """The pooled connection of one open transaction; `deadline` (monotonic), if any, is when
+    its waits for locks end (`LOCK_WAIT` after it asked for its turn)."""
+
+    def __init__(self, connection: _Pooled, deadline: float | None = None) -> None:
         self._connection = connection
+        self._deadline = deadline
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> PostgresStatement:
         """Run one statement of the portable SQL."""
@@ -321,12 +333,20 @@ class PostgresConnection:
         return PostgresCursor([], _rowcount(status))
 
     async def serialize(self, name: str) -> None:
-        """Hold `name` until this transaction ends: other holders, in any process, wait."""
+        """Hold `name` until this transaction ends: other holders, in any process, wait (in a
+        transaction with a deadline, only until then: `lock_timeout` is per statement, so each
+        lock is given the time left, not the whole `LOCK_WAIT` again)."""
         digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
         connection = self._connection
-        lock = connection.execute(
-            "SELECT pg_advisory_xact_lock($1)", int.from_bytes(digest, "big", signed=True)
-        )
+        if self._deadline is None:
+            lock = connection.execute("SELECT pg_advisory_xact_lock($1)", key)
+        else:
+            # Both in one round trip (the simple protocol takes several statements; `key` is
+            # an integer of ours, safe to write in).
+            lock = connection.execute(
+                f"{_lock_timeout(self._deadline)}; SELECT pg_advisory_xact_lock({key})"
+            )
         await _within_time(connection, lock)
 
 
@@ -423,20 +443,25 @@ class PostgresDatabase(BotStateValues):
 
         `waits_on`: the locks it will `serialize` on, in that order; this process's
         transactions naming the same lock take turns before taking a connection, and none waits
-        longer than `LOCK_WAIT` for its turn or for a lock: `LockWaitTimeout`, nothing written.
+        longer than `LOCK_WAIT` in all for its turn and its locks: `LockWaitTimeout`, nothing
+        written.
         """
+        deadline = time.monotonic() + LOCK_WAIT if waits_on else None
         async with self._turns.taking(waits_on, within=LOCK_WAIT):
             try:
                 async with (
                     self._pool.acquire() as connection,
                     _bounded_transaction(connection),
                 ):
-                    if waits_on:
-                        wait = f"SET LOCAL lock_timeout = {int(LOCK_WAIT * 1000)}"
+                    if deadline is not None:
+                        # What waits before its first `serialize` (each sets its own) too.
+                        wait = _lock_timeout(deadline)
                         await _within_time(connection, connection.execute(wait))
-                    yield PostgresConnection(connection)
+                    yield PostgresConnection(connection, deadline)
             except asyncpg.LockNotAvailableError as error:
-                raise LockWaitTimeout(f"waited over {LOCK_WAIT:g} s for a lock ({error})") from None
+                raise LockWaitTimeout(
+                    f"waited over {LOCK_WAIT:g} s in all for its turn and its locks ({error})"
+                ) from None
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read and return every row."""

@@ -618,6 +618,49 @@ async def test_an_admission_held_up_by_a_silent_process_tells_the_member_to_try_
     assert (await record(store, moderation, clock, member)).requester == member
 
 
+@postgres_only
+async def test_a_member_held_up_for_their_turn_and_at_each_lock_hears_within_lock_wait_in_all(
+    store, moderation, clock, db, backend, monkeypatch
+):
+    """The member's second `/video` waits behind their first for its turn in this process,
+    then on their admission lock (another process lets it go late), then on their server's
+    budget lock (held by a process gone silent): each wait nearly `LOCK_WAIT`, yet the member
+    is told to try again within `LOCK_WAIT` of asking, not two or three times it."""
+    lock_wait = 1.0
+    monkeypatch.setattr(postgres, "LOCK_WAIT", lock_wait)
+    # A member and a server of their own: the locks are the whole database's (see above).
+    member = dataclasses.replace(a_member_of_their_own(), guild_id=secrets.randbits(62))
+    await moderation.store.update_policy(
+        Actor(member.guild_id, 99), msg("change_resumed", moderator="x"), monthly_budget=1000.0
+    )
+    busy = msg("admission_busy").render("en-US")
+    loop = asyncio.get_running_loop()
+
+    async def answered_after(pause: float) -> tuple[str, float]:
+        await asyncio.sleep(pause)
+        asked = loop.time()
+        return await refusal(store, moderation, clock, member), loop.time() - asked
+
+    async with (
+        held_by_a_silent_process(backend, budget_lock(member.guild_id)),
+        contextlib.AsyncExitStack() as late,
+    ):
+        await late.enter_async_context(
+            held_by_a_silent_process(backend, admission_lock(member.user_id))
+        )
+        first = asyncio.create_task(answered_after(0))
+        second = asyncio.create_task(answered_after(0.3 * lock_wait))
+        assert await first == (busy, pytest.approx(lock_wait, abs=0.25 * lock_wait))
+        # The second has waited for its turn; the member's lock is given back only now, and
+        # their server's budget lock never.
+        await asyncio.sleep(0.2 * lock_wait)
+        await late.aclose()
+        answer, waited = await second
+    assert answer == busy
+    assert waited <= 1.25 * lock_wait, f"told to try again only after {waited:.2f} s"
+    assert await db.fetch_all("SELECT id FROM jobs") == []
+
+
 async def test_every_change_is_audited_and_reads_in_chinese_too(moderation):
     await set_limits(moderation, default_limit=3)
     await moderation.store.update_policy(

@@ -44,7 +44,8 @@ class Records(StoreBase):
         """Record a job before sending it; the poller sends it if still unsent at `submit_by`.
 
         An admission whose locks stay held (another process gone silent inside one) is refused
-        after `LOCK_WAIT` with "try again", rather than kept waiting on a pooled connection.
+        after `LOCK_WAIT` in all (its turn and every lock) with "try again", rather than kept
+        waiting on a pooled connection.
         """
         locks = await admission.admission_locks(requester) if admission is not None else ()
         try:
