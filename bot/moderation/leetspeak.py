@@ -10,11 +10,15 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.moderation.spaceless import SPACELESS_CLASS
+
 # "1" is an i or an l: each reading takes one of them.
 _STAND_INS = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _ONE_AS = ("i", "l")
 # A word as leetspeak writes it: letters and digits, with the two symbols that stand for one.
-_WORD = re.compile(r"(?:[^\W_]|[@$])+")
+# Not the characters of a script written without spaces: a number written against them
+# ("画一个5m高", "a 5m tall") is no word of theirs, and a digit after them no leetspeak.
+_WORD = re.compile(rf"(?:[^\W_{SPACELESS_CLASS}]|[@$])+")
 
 
 def _read_word(found: re.Match[str], *, one: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bot.invisible import without_hidden
 from bot.moderation.leetspeak import leet_readings
+from bot.moderation.spaceless import SPACELESS_CLASS, spaceless_script
 
 MAX_PATTERN_LENGTH = 60
 WILDCARD = "*"
@@ -92,27 +93,14 @@ def _readings(prompt: str) -> Iterator[tuple[str, list[int]]]:
         yield "".join(read for read, _ in reading), [index for _, index in reading]
 
 
-# Scripts written without spaces, where word boundaries mean nothing.
-_SPACELESS = (
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x3040, 0x30FF),  # kana
-    (0x3400, 0x9FFF),  # CJK ideographs
-    (0xF900, 0xFAFF),
-    (0x20000, 0x3FFFF),
-)
 # A letter or digit that continues a word: not `_` (Discord's italics, "_gore_"), nor one of
-# those scripts, which a Latin word is written right against ("画一个nude女孩").
-_WORD_GOES_ON = "[^\\W_" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _SPACELESS) + "]"
-
-
-def _spaceless_script(char: str) -> bool:
-    """Characters of scripts written without spaces, where word boundaries mean nothing."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _SPACELESS)
+# the scripts written without spaces, where word boundaries mean nothing, and which a Latin
+# word is written right against ("画一个nude女孩").
+_WORD_GOES_ON = "[^\\W_" + SPACELESS_CLASS + "]"
 
 
 def _bounded(char: str) -> bool:
-    return char.isalnum() and not _spaceless_script(char)
+    return char.isalnum() and not spaceless_script(char)
 
 
 def parse_pattern(text: str) -> str:

@@ -239,6 +239,26 @@ def test_numbers_in_an_ordinary_prompt_are_not_read_as_letters(prompt):
 
 
 @pytest.mark.parametrize(
+    "prompt",
+    [
+        "画一个5m高的巨人",  # "a giant 5m tall": the 5 is no s, "5m" no "sm"
+        "生成一段4k视频 时长10s",  # "a 4k video, 10s long"
+        "拍一个3d模型",  # "film a 3d model"
+    ],
+)
+def test_numbers_written_against_chinese_text_are_not_read_as_letters(prompt):
+    # Chinese is written without spaces, so a number touches its characters; they are no
+    # letters a digit could be leetspeak after (as "a 5m tall giant" reads in English).
+    assert banned(prompt, "sm", "ak", "los", "ios", "ed") is None
+
+
+def test_leetspeak_written_against_chinese_text_is_still_read():
+    # "draw 2 g0r3 scenes": the "2" before it, a number of its own, does not hide it.
+    assert banned("画2个g0r3场景", "gore") == "g0r3"
+    assert banned("画一个g0r3场景", "gore") == "g0r3"
+
+
+@pytest.mark.parametrize(
     ("prompt", "quoted"),
     [
         ("a gooore scene", "gooore"),
