@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction["VideoBot"]
-# The failures of a read from Discord that leave a channel's access unknown.
-_UNREAD = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
+# The failures of a read from Discord that leave a channel's access unknown (InvalidData: a
+# channel of a kind this discord.py cannot build, such as a Student Hub's directory).
+_UNREAD = (discord.HTTPException, discord.InvalidData, aiohttp.ClientError, TimeoutError)
 
 
 async def unreadable_channels(

@@ -176,3 +176,22 @@ async def test_the_mod_log_quotes_a_refused_prompt_from_a_private_channel_all_th
         assert "doesn't allow" in (await interaction.wait_for_answer())["content"]
         line = await told_in(s.fake, s.modlog, "matched `party`")
         assert f"<#{s.staff}>" in line["content"] and line["content"].endswith(SECRET)
+
+
+async def test_a_channel_of_a_kind_discord_py_does_not_know_withholds_prompts_not_the_list(
+    tmp_path,
+):
+    """A server read over REST with a channel of a kind this discord.py cannot build (a
+    Student Hub's directory, type 14): its channels are unread, so prompts are withheld, but
+    the list is still answered."""
+    async with staff_server(tmp_path) as s:
+        await make(s, SECRET, user=s.carol, channel_id=s.staff)
+        await make(s, OPEN, user=s.carol, channel_id=s.fake.channel_id)
+        s.fake._add_guild_channel(14, "directory", guild_id=None)
+        await s.fake.dispatch("GUILD_DELETE", {"id": str(s.fake.guild_id), "unavailable": True})
+        await s.fake.wait_for(
+            lambda: s.world.bot.get_guild(s.fake.guild_id).unavailable, 5.0, description="outage"
+        )
+        listed = await jobs_as(s, s.helper)
+        assert SECRET not in listed and HIDDEN in listed, listed
+        assert "`#1`" in listed and "`#2`" in listed
