@@ -1269,6 +1269,42 @@ async def test_regenerate_on_another_members_result_through_a_user_install_asks_
         assert "job #2" in done and "about 9 credits" in done, done
 
 
+async def test_a_confirmed_regenerate_through_a_user_install_never_posts_in_the_servers_channel(
+    tmp_path, fakes
+):
+    """Bob confirms a Regenerate of Alice's result in a server that has since removed the bot,
+    through his own install. The bot, no member there, cannot post in its channel (Discord
+    answers 403 50001, one more invalid request toward its ban): his job's status is his
+    private answer, and the bot never tries the channel."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await fake.remove_bot()
+        click = await fake.component_interaction(
+            "video:regen:1", message_id=int(result["id"]), user=bob
+        )
+        question = await click.wait_for_followup(timeout=10)
+        before = len(fake.requests)
+        pressed = await fake.component_interaction(
+            question_buttons(question)["Confirm"], message_id=int(question["id"]), user=bob
+        )
+        await api.wait_for_submits(2)
+        await fake.wait_for(
+            lambda: any(
+                "asked for a video" in answer["content"] and "Job #2" in answer["content"]
+                for answer in pressed.answers
+            ),
+            description="the job's status in Bob's private answer",
+        )
+        tried = [
+            (request.status, request.response)
+            for request in fake.requests[before:]
+            if request.method == "POST" and request.path == f"/channels/{fake.channel_id}/messages"
+        ]
+        assert tried == [], "no post with the bot's own token where it is no member"
+
+
 @pytest.mark.parametrize(
     ("locale", "says"),
     [
