@@ -225,7 +225,10 @@ async def _within_time(
     `STATEMENT_TIMEOUT`) drops the connection (it is mute) before `TimeoutError` goes on."""
     seconds = STATEMENT_TIMEOUT if seconds is None else seconds
     try:
-        return await asyncio.wait_for(asked, seconds)
+        # Not `asyncio.wait_for`: on Python 3.11 it loses a cancel that lands as the answer
+        # arrives (it returns the answer), and a claim's renewal then never stops.
+        async with asyncio.timeout(seconds):
+            return await asked
     except TimeoutError:
         log.warning(
             "A PostgreSQL statement got no answer in %.0f s; its connection is dropped", seconds
