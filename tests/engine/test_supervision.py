@@ -4,6 +4,7 @@ tried again (or ends honestly), never left claimed."""
 import asyncio
 import logging
 import sqlite3
+import time
 from dataclasses import replace
 
 import pytest
@@ -365,18 +366,50 @@ async def test_a_job_whose_claim_cannot_even_be_given_back_is_taken_again_once_i
     db, api, session, client, fake, monkeypatch
 ):
     api.default_plan = TaskPlan(polls_until_done=2)
-    leases = LeaseTerms(owner="engine-a", poll=1.0)
-    # Given back, the job would be polled again after 0.01 s; lapsing takes the lease's 1 s,
-    # counted from the claim, which a loaded machine may take a while to turn into a request.
+    leases = LeaseTerms(owner="engine-a", poll=1.5)
+    # Given back, the job would be polled again after 0.01 s.
     engine = make_engine(db, api, session, client, fake, leases=leases, crash_retry=0.01)
     job = await engine.queue()
-    raise_on(monkeypatch, engine.store, "record_progress", LOCKED)
-    raised = raise_on(monkeypatch, engine.store, "release", LOCKED)
+    store = engine.store
+    renewed = asyncio.Event()
+    renew, record_progress, release = store.renew, store.record_progress, store.release
+
+    async def renewing(*args, **kwargs):
+        if kept := await renew(*args, **kwargs):
+            renewed.set()
+        return kept
+
+    async def record_progress_fails(*args, **kwargs):
+        if not not_given_back:
+            # Once the claim was renewed: a lease counts from before its claim's write, which
+            # a loaded machine can stretch past the whole lease (taken again at once, rightly).
+            await renewed.wait()
+            raise LOCKED
+        return await record_progress(*args, **kwargs)
+
+    not_given_back: list[tuple[float, float]] = []  # when, and when its claim lapses
+
+    async def release_refused(claimed, *args, **kwargs):
+        if not not_given_back:
+            refused_at = time.time()
+            row = await db.fetch_one(
+                "SELECT lease_until, version FROM jobs WHERE id = ?", (job.id,)
+            )
+            assert row[1] == claimed.version, "still this claim's"
+            not_given_back.append((refused_at, float(row[0])))
+            raise LOCKED
+        return await release(claimed, *args, **kwargs)
+
+    monkeypatch.setattr(store, "renew", renewing)
+    monkeypatch.setattr(store, "record_progress", record_progress_fails)
+    monkeypatch.setattr(store, "release", release_refused)
     async with running(engine):
         await wait_for_result(fake, job.id)
-    assert raised
-    first, second = api.requests_for("poll")
-    assert second.time - first.time >= 0.5, "polled again once the claim lapsed"
+    [(refused_at, lapses_at)] = not_given_back
+    assert lapses_at - refused_at >= 0.5, "still claimed for a while when not given back"
+    _, second = api.requests_for("poll")
+    # From the claim's own end, not from the first poll, which a loaded machine may send late.
+    assert second.time >= lapses_at, "not polled again before its claim lapsed"
 
 
 async def test_an_announcement_that_fails_is_tried_again_and_the_job_is_never_taken_as_unknown(
