@@ -42,10 +42,13 @@ def embed_image_urls(message: Part, origins: frozenset[str]) -> tuple[str, ...]:
     return tuple(url for embed in message.embeds if (url := _embed_picture(embed, origins)))
 
 
-def pictured_pages(message: Part, origins: frozenset[str]) -> tuple[str, ...]:
-    """Links whose embed shows their picture (a GIF's Tenor page): that picture stands for them."""
+def pictured_pages(message: Part, origins: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Links whose embed shows their picture (a GIF's Tenor page), each with that picture,
+    which stands for it."""
     return tuple(
-        embed.url for embed in message.embeds if embed.url and _embed_picture(embed, origins)
+        (embed.url, picture)
+        for embed in message.embeds
+        if embed.url and (picture := _embed_picture(embed, origins))
     )
 
 
@@ -98,7 +101,7 @@ def message_media(
             if not _own_upload(part, url)
         ),
         content="\n".join(part.content for part in parts if part.content),
-        pictured_pages=tuple(url for part in parts for url in pictured_pages(part, origins)),
+        pictured_pages=tuple(pair for part in parts for pair in pictured_pages(part, origins)),
         stickers=(
             tuple(sticker.name for part in parts for sticker in part.stickers) if stickers else ()
         ),

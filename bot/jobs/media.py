@@ -96,28 +96,35 @@ class MessageMedia:
     content: str = ""
     # Its stickers' names: pictures a member sees, which the video service cannot use.
     stickers: tuple[str, ...] = ()
-    # Links in the text an embed shows the picture of (a GIF's page): that picture is used,
-    # the page itself is not fetched.
-    pictured_pages: tuple[str, ...] = ()
+    # Links in the text an embed shows the picture of (a GIF's page), each with that picture
+    # (one of `shown_urls`): the picture is used, the page itself is not fetched.
+    pictured_pages: tuple[tuple[str, str], ...] = ()
     # Links the service said stop working, and when (epoch seconds): the bot's own result
     # posted as APIMart's link. A reference made from one carries that end (`expiring_link`).
     expiring: tuple[tuple[str, float], ...] = ()
 
     def link_urls(self) -> list[str]:
         """Shown media first, then links in the text; http(s) only, each once."""
-        typed = [url for url in typed_links(self.content) if url not in self.pictured_pages]
+        pages = {page for page, _ in self.pictured_pages}
+        typed = [url for url in typed_links(self.content) if url not in pages]
         urls = [url for url in (*self.shown_urls, *typed) if is_http_url(url)]
         return list(dict.fromkeys(urls))[:MAX_LINKS_PER_MESSAGE]
 
     def hidden_urls(self) -> frozenset[str]:
-        """Its links shown behind a spoiler: those written `||like this||`, and, beside any,
-        the media it shows that no open link stands for (which link a preview belongs to is
-        not said; a hidden one must not come out uncovered)."""
+        """Its links shown behind a spoiler: those written `||like this||`, their previews,
+        and, beside any, the media it shows that no open link stands for (a bot's picture,
+        whose link no spoiler names: a hidden one must not come out uncovered). The preview
+        of a link written openly is shown openly, as Discord shows it, beside a hidden one."""
         hidden = spoilered_links(self.content)
         if not hidden:
             return frozenset()
         open_links = set(typed_links(self.content)) - set(hidden)
-        return frozenset(hidden) | {url for url in self.shown_urls if url not in open_links}
+        page_of = {picture: page for page, picture in self.pictured_pages}
+        return frozenset(hidden) | {
+            url
+            for url in self.shown_urls
+            if url not in open_links and page_of.get(url) not in open_links
+        }
 
     @property
     def is_blank(self) -> bool:

@@ -23,6 +23,7 @@ from tests.fakes.components import (
     SECTION,
     THUMBNAIL,
     media_items,
+    walk,
 )
 from tests.fakes.web import Site
 from tests.harness import World, running_bot
@@ -210,3 +211,37 @@ async def test_a_reply_to_a_result_is_no_reference_to_the_pictures_it_was_made_f
         sent = world.api.submits[1]
         assert "image_urls" not in sent
         assert [url.split("?")[0] for url in sent["video_urls"]] == [video.split("?")[0]]
+
+
+async def test_one_picture_link_behind_a_spoiler_hides_that_picture_alone(tmp_path):
+    """Bob posts three picture links and hides only the middle one (`||link||`): Discord shows
+    the other two openly. Alice's reply fuses all three: the result keeps the hidden one behind
+    a spoiler (and the video made from it), but not the two Bob showed to everyone."""
+    async with (
+        Site() as web,
+        Site() as proxy,
+        running_bot(
+            tmp_path,
+            media_proxy=proxy.origin,
+            link_allowed_networks=LINKS_ALLOWED,
+            message_content_intent=True,
+            plan=TaskPlan(polls_until_done=1),
+        ) as world,
+    ):
+        links = [web.serve(f"/{name}.png") for name in ("dawn", "ending", "dusk")]
+        copies = [proxied(proxy, link) for link in links]
+        embeds = [
+            {"type": "image", "url": link, "thumbnail": {"url": link, "proxy_url": copy}}
+            for link, copy in zip(links, copies, strict=True)
+        ]
+        dawn, ending, dusk = links
+        target = await post(world, f"{dawn} ||{ending}|| {dusk}", embeds=embeds)
+        await reply(world, target, "blend them into one scene")
+        result = await world.wait_for_result()
+        [sent] = world.api.submits
+    assert sent["image_urls"] == copies
+    components = list(walk(result["components"]))
+    thumbnails = [c for c in components if c["type"] == THUMBNAIL]
+    assert [bool(t.get("spoiler")) for t in thumbnails] == [False, True, False]
+    [gallery] = [c for c in components if c["type"] == MEDIA_GALLERY]
+    assert [bool(item.get("spoiler")) for item in gallery["items"]] == [True]
