@@ -205,7 +205,7 @@ def test_a_list_ends_with_and_or_or_where_it_says_so():
 
 def test_a_chinese_member_told_the_service_is_busy_also_hears_nothing_counts_if_it_stays_so():
     """The English says it; the Chinese left the promise out."""
-    assert "不会计入额度" in t("service_busy", "zh-CN", job_id=1)
+    assert "不会计入额度" in t("service_busy", "zh-CN", job_id=1, where="这个频道")
 
 
 @pytest.mark.parametrize(

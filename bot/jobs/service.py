@@ -449,7 +449,9 @@ class JobService:
         )
         self._on_change()
         waiting = await self._store.get(job.id) or job
-        return SubmitReport(waiting, JobState.RECORDED, msg("service_busy", job_id=job.id))
+        return SubmitReport(
+            waiting, JobState.RECORDED, msg("service_busy", job_id=job.id, where=POSTED_HERE)
+        )
 
     async def _cancel_unsent(self, job: Job, member_present: bool) -> SubmitReport:
         """Cancelled (by a block) before it was sent: it stops counting; the member is told."""
@@ -979,7 +981,7 @@ class JobService:
             await self._store.call_held_now(job.requester.guild_id, HOLD_SLOT, now=self._clock())
         self._on_change()
         waiting = await self._store.get(job.id) or job
-        message = told or msg("service_busy", job_id=job.id)
+        message = told or msg("service_busy", job_id=job.id, where=POSTED_HERE)
         return SubmitReport(waiting, JobState.RECORDED, message)
 
     def _log_hold(self, job: Job, reason: str, delay: float, hold_key: str) -> None:

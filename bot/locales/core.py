@@ -226,8 +226,8 @@ EN: dict[str, str] = {
     ),
     "service_busy": (
         "The video service is busy right now, so job #{job_id} is saved and waiting. "
-        "I'll start it automatically as soon as the service can take it and post it in this "
-        "channel when it's ready; if it stays busy too long, I'll tell you, and nothing will be "
+        "I'll start it automatically as soon as the service can take it and post it {where} "
+        "when it's ready; if it stays busy too long, I'll tell you, and nothing will be "
         "counted."
     ),
     "service_gave_up": (
@@ -590,8 +590,8 @@ ZH: dict[str, str] = {
         "视频服务的余额已用完，视频生成已暂停。没有计入你的额度；请等管理员通知恢复后再试。"
     ),
     "service_busy": (
-        "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会在服务可以接收时自动开始，完成后发到这个"
-        "频道；如果繁忙持续太久，我会告诉你，并且不会计入额度。"
+        "视频服务当前繁忙，任务 #{job_id} 已保存并在等待。我会在服务可以接收时自动开始，完成后发到"
+        "{where}；如果繁忙持续太久，我会告诉你，并且不会计入额度。"
     ),
     "service_gave_up": ("视频服务长时间不可用，因此视频没有生成。没有计入你的额度；请稍后再试。"),
     "submit_unknown": (
@@ -884,8 +884,8 @@ ZH_TW: dict[str, str] = {
         "影片服務的餘額已用完，影片生成已暫停。沒有計入你的額度；請等管理員通知恢復後再試。"
     ),
     "service_busy": (
-        "影片服務目前繁忙，任務 #{job_id} 已儲存並在等待。我會在服務可以接收時自動開始，完成後發到這個"
-        "頻道；如果繁忙持續太久，我會告訴你，並且不會計入額度。"
+        "影片服務目前繁忙，任務 #{job_id} 已儲存並在等待。我會在服務可以接收時自動開始，完成後發到"
+        "{where}；如果繁忙持續太久，我會告訴你，並且不會計入額度。"
     ),
     "service_gave_up": ("影片服務長時間不可用，因此影片沒有生成。沒有計入你的額度；請稍後再試。"),
     "submit_unknown": (

@@ -1470,6 +1470,35 @@ async def test_the_queued_note_in_a_thread_or_forum_post_names_it_not_the_channe
             assert says in note and never not in note, note
 
 
+@pytest.mark.parametrize(
+    ("place", "locale", "says", "never"),
+    [
+        ("thread", "en-US", "post it in this thread", "in this channel"),
+        ("post", "en-US", "post it in this post", "in this channel"),
+        ("thread", "zh-CN", "完成后发到这个子区", "这个频道"),
+        ("post", "zh-TW", "完成後發到這篇貼文", "這個頻道"),
+    ],
+)
+async def test_a_video_the_service_is_too_busy_for_in_a_thread_is_promised_there(
+    tmp_path, place, locale, says, never
+):
+    """Asked in a thread or a forum post while the video service is too busy to take it (a
+    503): the note that it waits says the video comes there, as "queued" does, not 'in this
+    channel', which reads as the channel the thread is in."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        if place == "thread":
+            where = fake.add_thread(fake.channel_ids(fake.guild_id)[0], "Ideas")
+        else:
+            where = fake.add_thread(fake.add_forum_channel("showcase"), "My fox")
+        async with running_bot(tmp_path, fake=fake, plan=TaskPlan(polls_until_done=None)) as world:
+            world.api.fail_next("submit", status=503)
+            interaction = await fake.slash_command(
+                "video", options={"prompt": "a fox"}, channel_id=where, locale=locale
+            )
+            note = (await interaction.wait_for_answer())["content"]
+            assert "#1" in note and says in note and never not in note, note
+
+
 @pytest.mark.parametrize("where", ["group DM", "server without the bot"])
 async def test_videos_help_where_the_bot_is_no_member_promises_no_result_buttons(tmp_path, where):
     """A result posted through the command there comes without Regenerate, Edit prompt and
