@@ -78,6 +78,30 @@ def test_links_come_from_embeds_then_text_once_each_and_only_http():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("||https://pics.example/a.png|| https://pics.example/b.png", {"a"}),
+        ("https://pics.example/a.png ||https://pics.example/b.png||", {"b"}),
+        ("||a twist|| https://pics.example/a.png https://pics.example/b.png", set()),
+    ],
+)
+def test_a_spoiler_hides_the_preview_of_its_own_link_alone(text, hidden):
+    """Each image link's preview (Discord's copy) is hidden as its link is written: one link
+    behind a spoiler leaves the previews of open links uncovered; a picture no link stands for
+    (a bot's) stays hidden beside any link behind one."""
+    previews = {name: f"https://media.example/external/{name}.png" for name in "ab"}
+    pages = {name: f"https://pics.example/{name}.png" for name in "ab"}
+    media = MessageMedia(
+        shown_urls=(*previews.values(), "https://media.example/bots.png"),
+        content=text,
+        pictured_pages=tuple((pages[name], previews[name]) for name in "ab"),
+    )
+    shown_hidden = {name for name, url in previews.items() if url in media.hidden_urls()}
+    assert shown_hidden == hidden
+    assert ("https://media.example/bots.png" in media.hidden_urls()) is bool(hidden)
+
+
 def test_a_link_whose_host_is_no_valid_name_is_no_link():
     """`xn--zz` parses as a host, but IDNA cannot read it (yarl's `.host` raises UnicodeError):
     written in a message, shown as its picture, or Bob's typo beside his picture, it is no
