@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.i18n import msg
+from bot.i18n import Message, msg
 from bot.moderation.report import words_lines
-from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, parse_pattern
+from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, PatternTooLong, parse_pattern
 from bot.text import CODE_CHARS, code
 from cogs._answers import answer_privately
 from cogs._private import show_privately
 from cogs._videomod import WORDS, Interaction, ModerationCommands
+
+
+def _too_long(pattern: str, length: int) -> Message:
+    """Why a word is too long: Discord stops one typed past the limit, so one within it grew
+    when folded (what the filter compares: "ß" reads "ss"), and the answer says so."""
+    quoted = code(pattern, CODE_CHARS)
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return msg("mod_word_too_long", pattern=quoted, limit=MAX_PATTERN_LENGTH)
+    return msg("mod_word_too_long_folded", pattern=quoted, length=length, limit=MAX_PATTERN_LENGTH)
 
 
 class WordCommands(ModerationCommands):
@@ -19,11 +28,14 @@ class WordCommands(ModerationCommands):
     @WORDS.command(name="add", description="Refuse prompts containing a word or phrase")
     @app_commands.describe(pattern="A word or phrase; * at the start or end matches more")
     async def words_add(
-        self, interaction: Interaction, pattern: app_commands.Range[str, 1, 100]
+        self, interaction: Interaction, pattern: app_commands.Range[str, 1, MAX_PATTERN_LENGTH]
     ) -> None:
         """Ban a word or phrase; matching ignores case, and `*` opens an end (`gor*`)."""
         try:
             canonical = parse_pattern(pattern)
+        except PatternTooLong as error:
+            await answer_privately(interaction, _too_long(pattern, error.length))
+            return
         except BadPattern:
             await answer_privately(
                 interaction,
@@ -36,7 +48,7 @@ class WordCommands(ModerationCommands):
     @WORDS.command(name="remove", description="Allow a banned word or phrase again")
     @app_commands.describe(pattern="The word or phrase, as listed")
     async def words_remove(
-        self, interaction: Interaction, pattern: app_commands.Range[str, 1, 100]
+        self, interaction: Interaction, pattern: app_commands.Range[str, 1, MAX_PATTERN_LENGTH]
     ) -> None:
         """Unban a word."""
         try:

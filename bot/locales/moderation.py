@@ -325,6 +325,15 @@ EN: dict[str, str] = {
         "`{pattern}` can't be used as a banned word, so nothing was changed. Use a word or "
         "phrase of at most {limit} characters, with * only at the start or end (e.g. `gore*`)."
     ),
+    "mod_word_too_long": (
+        "`{pattern}` is longer than {limit} characters, the most a banned word or phrase may "
+        "have, so nothing was changed."
+    ),
+    "mod_word_too_long_folded": (
+        "`{pattern}` reads as {length} characters once case and special letters are folded "
+        "(`ß` as `ss`), more than the {limit} a banned word or phrase may have, so nothing was "
+        "changed."
+    ),
     "mod_word_exists": "`{pattern}` is already banned, so nothing was changed.",
     "mod_word_missing": (
         "`{pattern}` isn't on the list, so nothing was changed. "
@@ -778,6 +787,11 @@ ZH: dict[str, str] = {
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用词，因此没有做任何更改。请使用不超过 {limit} 个字符的词或短语，"
         "* 只能放在开头或结尾（例如 `gore*`）。"
+    ),
+    "mod_word_too_long": "`{pattern}` 超过 {limit} 个字符（禁用词或短语的上限），因此没有做任何更改。",
+    "mod_word_too_long_folded": (
+        "`{pattern}` 在统一大小写和特殊字母后（`ß` 计为 `ss`）共有 {length} 个字符，"
+        "超过禁用词或短语的上限 {limit} 个字符，因此没有做任何更改。"
     ),
     "mod_word_exists": "`{pattern}` 已经是禁用词，因此没有做任何更改。",
     "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `{/videomod words list}` 查看列表。",
@@ -1280,6 +1294,11 @@ ZH_TW: dict[str, str] = {
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用詞，因此沒有做任何更改。請使用不超過 {limit} 個字元的詞或短語，"
         "* 只能放在開頭或結尾（例如 `gore*`）。"
+    ),
+    "mod_word_too_long": "`{pattern}` 超過 {limit} 個字元（禁用詞或短語的上限），因此沒有做任何更改。",
+    "mod_word_too_long_folded": (
+        "`{pattern}` 在統一大小寫和特殊字母後（`ß` 計為 `ss`）共有 {length} 個字元，"
+        "超過禁用詞或短語的上限 {limit} 個字元，因此沒有做任何更改。"
     ),
     "mod_word_exists": "`{pattern}` 已經是禁用詞，因此沒有做任何更改。",
     "mod_word_missing": "`{pattern}` 不在列表中，因此沒有做任何更改。可用 `{/videomod words list}` 檢視列表。",

@@ -33,6 +33,14 @@ class BadPattern(ValueError):
     """The text cannot be used as a banned-word pattern."""
 
 
+class PatternTooLong(BadPattern):
+    """The pattern, as compared, has more than `MAX_PATTERN_LENGTH` characters."""
+
+    def __init__(self, text: str, length: int) -> None:
+        super().__init__(text)
+        self.length = length  # as compared: case and compatibility letters folded ("ß" is "ss")
+
+
 @dataclass(frozen=True)
 class BannedMatch:
     """Which pattern a prompt matched, and the words that matched it."""
@@ -107,8 +115,10 @@ def parse_pattern(text: str) -> str:
     """The canonical form of a moderator's pattern; raises `BadPattern` if unusable."""
     canonical = " ".join(_normalise(text).split())
     core = canonical.strip(WILDCARD).strip()
-    if not core or WILDCARD in core or "`" in core or len(canonical) > MAX_PATTERN_LENGTH:
+    if not core or WILDCARD in core or "`" in core:
         raise BadPattern(text)
+    if len(canonical) > MAX_PATTERN_LENGTH:
+        raise PatternTooLong(text, len(canonical))
     if not _comparable(core).strip():
         raise BadPattern(text)  # only marks: it would match every prompt
     prefix = WILDCARD if canonical.startswith(WILDCARD) else ""

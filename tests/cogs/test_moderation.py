@@ -11,6 +11,7 @@ import pytest
 from bot.i18n import msg
 from bot.moderation.refusal_reports import BANNED_REPORT_EVERY
 from bot.moderation.store import Actor
+from bot.moderation.words import MAX_PATTERN_LENGTH
 from cogs._modlog import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
@@ -529,6 +530,45 @@ async def test_a_regex_like_pattern_is_taken_literally_not_refused(tmp_path):
     async with server(tmp_path) as s:
         answer = await mod(s, "words add", pattern="go*re")
         assert "can't be used as a banned word" in answer
+        assert "No banned words yet" in await mod(s, "words list")
+
+
+def words_option(world, sub):
+    """The synced `pattern` option of `/videomod words <sub>`."""
+    [videomod] = [c for c in world.discord.commands() if c["name"] == "videomod"]
+    [words] = [o for o in videomod["options"] if o["name"] == "words"]
+    [command] = [o for o in words["options"] if o["name"] == sub]
+    [pattern] = command["options"]
+    return pattern
+
+
+async def test_words_add_takes_no_more_characters_than_a_banned_word_may_have(tmp_path):
+    """Discord stops a word longer than the filter's 60 as it is typed; one sent anyway is
+    refused as too long, naming the limit, in the moderator's language; nothing is banned."""
+    async with server(tmp_path) as s:
+        assert words_option(s.world, "add")["max_length"] == MAX_PATTERN_LENGTH == 60
+        assert words_option(s.world, "remove")["max_length"] == MAX_PATTERN_LENGTH
+        answer = await mod(s, "words add", pattern="g" * 61)
+        assert "longer than 60 characters" in answer, answer
+        assert "* only at the start or end" not in answer, "its only fault is its length"
+        zh = await command(
+            s.world, "videomod words add", user=s.owner, locale="zh-CN", pattern="g" * 61
+        )
+        assert "60 个字符" in zh, zh
+        tw = await command(
+            s.world, "videomod words add", user=s.owner, locale="zh-TW", pattern="g" * 61
+        )
+        assert "60 個字元" in tw, tw
+        assert "No banned words yet" in await mod(s, "words list")
+
+
+async def test_a_word_that_grows_past_the_limit_once_folded_says_so(tmp_path):
+    """31 `ß` fit Discord's 60 but read as 62 letters (`ss`): the answer says why a word
+    under the limit is too long, rather than asking for one of at most 60 characters."""
+    async with server(tmp_path) as s:
+        answer = await mod(s, "words add", pattern="ß" * 31)
+        assert "reads as 62 characters" in answer, answer
+        assert "more than the 60" in answer, answer
         assert "No banned words yet" in await mod(s, "words list")
 
 
