@@ -7,10 +7,36 @@ from discord import app_commands
 from bot.i18n import Message, msg
 from bot.moderation.report import words_lines
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, PatternTooLong, parse_pattern
-from bot.text import CODE_CHARS, code
-from cogs._answers import answer_privately
-from cogs._private import show_privately
+from bot.text import CODE_CHARS, MESSAGE_CONTENT, code, page_of
+from cogs._answers import answer_privately, send_privately
 from cogs._videomod import WORDS, Interaction, ModerationCommands
+
+# The last page of `/videomod words list` that may be asked for (a hundred words and more each).
+WORDS_PAGES = 100
+
+
+def words_page(patterns: list[str], page: int, locale: str) -> str:
+    """Page `page` of the banned words: whole words while they fit, then how to read the next
+    page, so that every word is on one (and can be read to be removed)."""
+    title, *items = [line.render(locale) for line in words_lines(patterns)]
+    if not items:
+        return title  # none yet
+    if page > 1:
+        title = msg("mod_words_list_page", count=len(patterns), page=page).render(locale)
+    # Room for the longest title and last line, whatever the page: every page is then cut the
+    # same way whichever one is asked for.
+    framing = [
+        msg("mod_words_list_page", count=len(patterns), page=WORDS_PAGES),
+        msg("mod_words_more", next=WORDS_PAGES),
+    ]
+    room = MESSAGE_CONTENT - sum(len(line.render(locale)) + 1 for line in framing)
+    shown, pages = page_of(items, page, len(items), room)
+    if not shown:
+        return msg("mod_usage_no_page", page=page, last=pages).render(locale)
+    lines = [title, *shown]
+    if pages > page:
+        lines.append(msg("mod_words_more", next=page + 1).render(locale))
+    return "\n".join(lines)
 
 
 def _too_long(pattern: str, length: int) -> Message:
@@ -61,9 +87,12 @@ class WordCommands(ModerationCommands):
         )
 
     @WORDS.command(name="list", description="Show the banned words and phrases")
-    async def words_list(self, interaction: Interaction) -> None:
-        """The list, privately."""
+    @app_commands.describe(page="1 for the first words, 2 for the next ones, and so on")
+    async def words_list(
+        self, interaction: Interaction, page: app_commands.Range[int, 1, WORDS_PAGES] = 1
+    ) -> None:
+        """The list, privately, a page at a time."""
         patterns = await self.bot.moderation.store.banned_patterns(
             self._actor(interaction).guild_id
         )
-        await show_privately(interaction, words_lines(patterns))
+        await send_privately(interaction, words_page(patterns, page, str(interaction.locale)))

@@ -307,6 +307,8 @@ EN: dict[str, str] = {
     ),
     "mod_audit_no_page": "There is no page {page}: the oldest changes are on page {last}.",
     "mod_words_list": "**Banned words ({count}):**",
+    "mod_words_list_page": "**Banned words ({count}), page {page}:**",
+    "mod_words_more": "More banned words: {/videomod words list} `{opt_page}:{next}`",
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "No banned words yet. Add one with `{/videomod words add}`.",
     # /videomod: answers when nothing changes
@@ -778,6 +780,8 @@ ZH: dict[str, str] = {
     "mod_audit_older_member": "更早的更改：{/videomod audit}，`{opt_member}` 选 {member}，`{opt_page}:{next}`",
     "mod_audit_no_page": "没有第 {page} 页：最早的更改在第 {last} 页。",
     "mod_words_list": "**禁用词（{count} 个）：**",
+    "mod_words_list_page": "**禁用词（{count} 个），第 {page} 页：**",
+    "mod_words_more": "更多禁用词：{/videomod words list} `{opt_page}:{next}`",
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "还没有禁用词。可用 `{/videomod words add}` 添加。",
     # /videomod: answers when nothing changes
@@ -1039,6 +1043,7 @@ ZH_COMMANDS: dict[str, str] = {
     "page": "页码",
     "1 for the newest changes, 2 for older ones, and so on": "1 为最新的更改，2 为更早的，依此类推",
     "1 for the top members, 2 for the next ones, and so on": "1 为用量最多的成员，2 为之后的，依此类推",
+    "1 for the first words, 2 for the next ones, and so on": "1 为最前面的词，2 为之后的，依此类推",
     "The job number, e.g. 12 (see /videomod jobs)": "任务编号，例如 12（见 /视频管理 任务列表）",
     "The mod-log channel (leave out to turn it off)": "管理日志频道（不填表示关闭）",
     "The moderator role (leave out to remove it)": "管理员身份组（不填表示移除）",
@@ -1285,6 +1290,8 @@ ZH_TW: dict[str, str] = {
     "mod_audit_older_member": "更早的更改：{/videomod audit}，`{opt_member}` 選 {member}，`{opt_page}:{next}`",
     "mod_audit_no_page": "沒有第 {page} 頁：最早的更改在第 {last} 頁。",
     "mod_words_list": "**禁用詞（{count} 個）：**",
+    "mod_words_list_page": "**禁用詞（{count} 個），第 {page} 頁：**",
+    "mod_words_more": "更多禁用詞：{/videomod words list} `{opt_page}:{next}`",
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "還沒有禁用詞。可用 `{/videomod words add}` 新增。",
     # /videomod: answers when nothing changes
@@ -1546,6 +1553,7 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "page": "頁碼",
     "1 for the newest changes, 2 for older ones, and so on": "1 為最新的更改，2 為更早的，依此類推",
     "1 for the top members, 2 for the next ones, and so on": "1 為用量最多的成員，2 為之後的，依此類推",
+    "1 for the first words, 2 for the next ones, and so on": "1 為最前面的詞，2 為之後的，依此類推",
     "The job number, e.g. 12 (see /videomod jobs)": "任務編號，例如 12（見 /影片管理 任務列表）",
     "The mod-log channel (leave out to turn it off)": "管理日誌頻道（不填表示關閉）",
     "The moderator role (leave out to remove it)": "管理員身分組（不填表示移除）",

@@ -1068,16 +1068,27 @@ async def test_setting_what_is_already_set_changes_nothing_and_posts_nothing(tmp
         assert len(rows) == 5, "one audit line per real change"
 
 
-async def test_a_words_list_longer_than_a_message_shows_whole_words_and_how_many_more(tmp_path):
+async def test_a_words_list_longer_than_a_message_goes_on_on_the_next_page(tmp_path):
+    """A busy server's list fills more than a message: each page shows whole words and names
+    the next, so every banned word can be read (and so removed) on some page."""
     async with server(tmp_path) as s:
         patterns = [f"forbidden phrase number {i:02d} with several words" for i in range(60)]
         for pattern in patterns:
             await mod(s, "words add", pattern=pattern)
-        listed = await mod(s, "words list")
-    assert listed.startswith("**Banned words (60):**")
-    shown = [p for p in patterns if f"`{p}`" in listed]
-    assert listed.count("`") == 2 * len(shown), "every word shown whole"
-    assert listed.endswith(f"and {len(patterns) - len(shown)} more."), listed[-200:]
+        first = await mod(s, "words list")
+        second = await mod(s, "words list", page=2)
+        beyond = await mod(s, "words list", page=3)
+    assert first.startswith("**Banned words (60):**")
+    assert second.startswith("**Banned words (60), page 2:**")
+    pages = (first, second)
+    for listed in pages:
+        assert len(listed) <= 2000
+        shown = [p for p in patterns if f"`{p}`" in listed]
+        assert listed.count("`") - 2 * len(shown) == (2 if listed is first else 0), listed[-120:]
+    assert re.search(r"More banned words: </videomod words list:\d+> `page:2`$", first), first[-99:]
+    assert [p for p in patterns if f"`{p}`" in first + second] == patterns, "each on a page"
+    assert not any(f"`{p}`" in first and f"`{p}`" in second for p in patterns)
+    assert beyond == "There is no page 3: the last page is 2."
 
 
 async def test_a_member_blocked_everywhere_reads_so_to_moderators_in_usage_and_unblock(tmp_path):
