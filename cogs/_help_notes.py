@@ -24,6 +24,7 @@ from bot.jobs.models import JobRefused
 from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, refuse_links_alone
 from bot.text import CODE_CHARS, code
 from cogs._addressing import addressed_text
+from cogs._before_recording import refused_before_fetching
 from cogs._message_media import message_media
 from cogs._names import names_in
 from cogs._origins import PRIVATE_NOTE_LIFETIME, MessageOrigin
@@ -103,8 +104,9 @@ class HelpNotes:
         helped_before: bool,
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
-        that cannot be read, flags or links with no words, as /video says it; or no real
-        prompt: then the short help, which goes away, and only once per message: an edit
+        that cannot be read, flags or links with no words, as /video says it, unless the rules
+        refuse the member whatever they ask: then that, as the one note that goes away; or no
+        real prompt: then the short help, which goes away, and only once per message: an edit
         that is still no request is not answered again)."""
         try:
             options = parse_request_flags(addressed_text(me, message.guild, message.content))
@@ -112,7 +114,8 @@ class HelpNotes:
             refuse_links_alone(options.prompt)
         except JobRefused as error:
             self._memory.refused(message, helped=helped_before)
-            await origin.tell(error.user_message)
+            if not await refused_before_fetching(self.bot, origin, links=0):
+                await origin.tell(error.user_message)
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if is_bare_prompt(options.prompt):

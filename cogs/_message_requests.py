@@ -124,6 +124,8 @@ class MessageRequests:
             validate(options, max_file_bytes=self.bot.settings.max_reference_bytes)
         except JobRefused as error:
             self._memory.refused(message, helped=helped_before, pictures=shown if skipped else None)
+            if await refused_before_fetching(self.bot, origin, links=0):
+                return True
             await origin.tell(error.user_message)
             if skipped:
                 await origin.tell(skipped_note(skipped, refused=True))
@@ -279,8 +281,9 @@ class MessageRequests:
                 mode=options.mode,
             )
         except JobRefused as refused:
-            await origin.tell(refused.user_message)
             self._memory.refused(message, helped=False)  # a fix made by editing is read again
+            if not await refused_before_fetching(self.bot, origin, links=0):
+                await origin.tell(refused.user_message)
             return
         if await self.bot.media_lost(request, made.requester.sources):
             own_files = own and not from_service_links(made.request)

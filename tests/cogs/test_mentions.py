@@ -1091,6 +1091,22 @@ async def test_a_blocked_member_posting_mention_after_mention_gets_one_note_not_
             assert "(reason: flooding)" in await video(s.world)
 
 
+async def test_a_blocked_member_with_a_bad_flag_gets_the_one_block_note_not_flag_help_each_time(
+    tmp_path,
+):
+    """A flag the bot cannot read is no way around the one note: each such mention got the
+    flag help, a long reply left up for good, as if the member could still make videos."""
+    async with server(tmp_path) as s:
+        await mod(s, "block", member=user_option(s.world, s.alice), reason="flooding")
+        first = await mention(s.world, "--duration 99 a red fox in the snow")
+        note = await bots_reply_to(s.world, first)
+        assert "can't make videos here" in note["content"], note["content"]
+        spam = [await mention(s.world, f"--duration 99 a red fox {n}") for n in range(2, 7)]
+        await asyncio.sleep(1.0)  # the bot has read them all by now
+        assert [m["id"] for m in bots_replies_to(s.world, [first, *spam])] == [note["id"]]
+        assert s.world.api.submits == []
+
+
 async def test_a_mention_refused_by_a_rule_gets_a_note_that_goes_away(tmp_path, monkeypatch):
     """Like the block note: the refusal is for the member, not the channel to read forever."""
     async with server(tmp_path) as s:
