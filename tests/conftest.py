@@ -22,6 +22,9 @@ from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import FakeDiscord
 from tests.harness import BOT_TOKEN, assert_no_spec_violations, discord_pointed_at
 
+# A failing test's report shows the end of each bot process's log (`pytester` tests that).
+pytest_plugins = ("pytester", "tests.e2e.bot_logs")
+
 
 class FakeClock:
     """A clock tests move by hand, so nothing waits on real time."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from bot.settings import database_passwords
+from tests.e2e import bot_logs
 from tests.fakes.apimart import FakeAPIMart
 from tests.fakes.discord import API_PREFIX, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN
@@ -111,11 +113,16 @@ async def launched_bot(
 ) -> AsyncIterator[BotProcess]:
     """Start `python -m bot` with `env`, without waiting for anything; killed afterwards.
 
-    `name` tells the logs of several processes apart (`<name>.log`).
+    `name` tells the logs of several processes apart (`<name>.log`); a failing test's report
+    shows the end of each (`tests/e2e/bot_logs.py`).
     """
     log_path = tmp_path / f"{name}.log"
     with log_path.open("ab") as log_file:
         process = await spawn_bot(tmp_path, env, log_file)
+    secrets = [env.get("DISCORD_TOKEN", ""), env.get("APIMART_API_KEY", "")]
+    bot_logs.record(
+        log_path, process.pid, [*secrets, *database_passwords(env.get("DATABASE_URL", ""))]
+    )
     try:
         yield BotProcess(process, log_path, Path(env["DATABASE_PATH"]))
     finally:
