@@ -86,7 +86,11 @@ async def two_videos_asked(fake: FakeDiscord, guild: int, member: int, prompt: s
 
 
 async def victims_two_results_posted(fake: FakeDiscord, channel: int) -> None:
-    """Wait for the two results the killed process left behind (its claims lapse first)."""
+    """Wait for the two results the killed process left behind (its claims lapse first).
+
+    A takeover takes LEASE + POLL_INTERVAL at most (1.7 s here), the poll and the post a few
+    round trips on loopback: 10 s more is room for a loaded machine, not for a stall. A wait
+    that runs out has a cause in the bots' logs, which the failure's report shows."""
     await fake.wait_for(
         lambda: len(results(fake, channel)) == 2,
         timeout=LEASE + POLL_INTERVAL + 10,
