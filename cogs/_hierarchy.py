@@ -1,8 +1,10 @@
 """Whom a moderator may act on (block, set or clear the allowance of, unblock, cancel a job of):
-as Discord lets them kick or ban.
+as Discord lets them kick or ban; and which roles' allowances they may change: as Discord lets
+them manage roles.
 
 A moderator by role may act on no one above them: not the server's owner, nor a member whose
-highest role is at or above their own. The owner and administrators may act on anyone.
+highest role is at or above their own, nor a role at or above it (its allowance reaches every
+member with it). The owner and administrators may act on anyone and any role.
 """
 
 from __future__ import annotations
@@ -55,6 +57,34 @@ async def refused_as_outranked(
     return True
 
 
+async def role_out_of_reach(
+    bot: VideoBot, interaction: Interaction, role: discord.Role
+) -> Message | None:
+    """Why the moderator who used `interaction` may not change `role`'s allowance; None if
+    they may: only a role below their highest one (@everyone is below every role)."""
+    if interaction.permissions.administrator or role.is_default():
+        return None
+    assert interaction.guild_id is not None  # guild_only
+    guild = await guild_with_roles(bot, interaction.guild_id)
+    if interaction.user.id == guild.owner_id:
+        return None
+    top = _top_role(guild, interaction.user)
+    if top.is_default() or _rank(role) >= _rank(top):
+        return msg("mod_outranked_role_allowance", role=role.mention)
+    return None
+
+
+async def refused_role_out_of_reach(
+    bot: VideoBot, interaction: Interaction, role: discord.Role
+) -> bool:
+    """Tell the moderator privately when they may not change `role` (see `role_out_of_reach`)."""
+    refusal = await role_out_of_reach(bot, interaction, role)
+    if refusal is None:
+        return False
+    await answer_privately(interaction, refusal)
+    return True
+
+
 async def guild_with_roles(bot: VideoBot, guild_id: int) -> discord.Guild:
     """The server with its owner and roles: cached, or read over REST when this process has
     not seen it on the gateway (a failed read refuses the command rather than let it through)."""
@@ -79,3 +109,11 @@ def _top_role(guild: discord.Guild, user: discord.abc.User) -> discord.Role:
     From the ids Discord sent with the member (`role_ids`), looked up in `guild`."""
     roles = [guild.get_role(role_id) for role_id in role_ids(user)]
     return max((role for role in roles if role is not None), default=guild.default_role)
+
+
+def _rank(role: discord.Role) -> tuple[int, int]:
+    """Where `role` stands in Discord's order: by position, then the older (smaller id) above.
+
+    Not `Role`'s own comparison: the option's role may belong to a stand-in for a server this
+    process has not cached, and discord.py refuses to compare roles of two guild objects."""
+    return role.position, -role.id

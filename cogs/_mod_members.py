@@ -9,7 +9,7 @@ from discord import app_commands
 from bot.i18n import Message, msg, plural
 from bot.moderation.models import MemberFacts
 from bot.text import REASON_CHARS, quote
-from cogs._hierarchy import refused_as_outranked
+from cogs._hierarchy import refused_as_outranked, refused_role_out_of_reach
 from cogs._private import cancel_for_block, requester_of, show_privately
 from cogs._videomod import MEMBER, ROLE, Interaction, ModerationCommands
 
@@ -29,6 +29,8 @@ class MemberCommands(ModerationCommands):
     ) -> None:
         """The highest allowance among a member's roles replaces the default; a role's 0
         blocks its members whatever their other roles allow."""
+        if await refused_role_out_of_reach(self.bot, interaction, role):
+            return
         change = await self.bot.moderation.store.set_role_limit(
             self._actor(interaction), role.id, allowance
         )
@@ -38,6 +40,8 @@ class MemberCommands(ModerationCommands):
     @app_commands.describe(role="The role")
     async def role_clear(self, interaction: Interaction, role: discord.Role) -> None:
         """Remove a role's own allowance."""
+        if await refused_role_out_of_reach(self.bot, interaction, role):
+            return
         change = await self.bot.moderation.store.clear_role_limit(self._actor(interaction), role.id)
         await self._changed(interaction, change, msg("mod_role_no_limit", role=role.mention))
 

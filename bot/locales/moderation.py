@@ -543,6 +543,10 @@ EN: dict[str, str] = {
         "You can't moderate {member}: their highest role is at or above yours. "
         "Ask someone with a higher role, or an administrator."
     ),
+    "mod_outranked_role_allowance": (
+        "You can't change the allowance of {role}: it is at or above your highest role. "
+        "Ask someone with a higher role, or an administrator."
+    ),
     "modlog_banned_prompt": (
         "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
     ),
@@ -919,6 +923,9 @@ ZH: dict[str, str] = {
     "mod_outranked_owner": "你不能对 {member} 执行管理操作：对方是这个服务器的所有者。",
     "mod_outranked_role": (
         "你不能对 {member} 执行管理操作：对方的最高身份组不低于你的。请找身份组更高的人或管理员。"
+    ),
+    "mod_outranked_role_allowance": (
+        "你不能更改 {role} 的额度：它不低于你的最高身份组。请找身份组更高的人或管理员。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于其的记录以来，{tries}（未逐条发送）。",
@@ -1429,6 +1436,9 @@ ZH_TW: dict[str, str] = {
     "mod_outranked_owner": "你不能對 {member} 執行管理操作：對方是這個伺服器的擁有者。",
     "mod_outranked_role": (
         "你不能對 {member} 執行管理操作：對方的最高身分組不低於你的。請找身分組更高的人或管理員。"
+    ),
+    "mod_outranked_role_allowance": (
+        "你不能變更 {role} 的額度：它不低於你的最高身分組。請找身分組更高的人或管理員。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於其的記錄以來，{tries}（未逐則發送）。",

@@ -1388,3 +1388,69 @@ async def test_a_moderator_may_not_unblock_or_cancel_for_a_member_ranked_at_or_a
             done = await _moderate(world, action, by=helper, target=newbie, job_id=2)
             assert f"<@{newbie}>" in done and "can't" not in done, done
             assert len(await world.db.fetch_all("SELECT id FROM mod_audit")) == audited + 1
+
+
+async def test_a_moderator_may_not_change_the_allowance_of_a_role_at_or_above_their_own(tmp_path):
+    """As Discord lets a member manage only roles below their highest: a moderator by role may
+    not set or clear the allowance of a role at or above it (their own top role included),
+    which would reach every member ranked above them at once. Told privately, naming the role
+    without pinging it; nothing changes or is audited. A lower role and @everyone they may;
+    the owner and an administrator may any role."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        newcomer = fake.add_role("Newcomer")
+        mods = fake.add_role("Video mods")
+        seniors = fake.add_role("Senior mods")
+        helper = fake.add_member("helper", roles=[mods, newcomer])
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods) as world:
+            guild = fake.guild_id
+            await command(
+                world,
+                "videomod role set",
+                user=fake.owner_id,
+                role=role_option(world, seniors),
+                allowance=20,
+            )
+            before = await world.db.fetch_all("SELECT id FROM mod_audit")
+            limits = await world.bot.moderation.store.role_limits(guild)
+
+            async def role_command(name, role, by=helper, permissions="0", locale="en-US"):
+                option, resolved = role_option(world, role)
+                options = {"role": option, **({"allowance": 0} if name == "set" else {})}
+                interaction = await world.discord.slash_command(
+                    f"videomod role {name}",
+                    options=options,
+                    user=by,
+                    member_permissions=permissions,
+                    resolved=resolved,
+                    locale=locale,
+                )
+                callback = await interaction.wait_for_callback()
+                answer = (
+                    await interaction.wait_for_answer()
+                    if callback["type"] == 5
+                    else callback["data"]
+                )
+                assert answer["allowed_mentions"]["parse"] == [], "pings no one"
+                return answer["content"]
+
+            for name, role in (("set", seniors), ("clear", seniors), ("set", mods)):
+                refused = await role_command(name, role)
+                assert f"allowance of <@&{role}>: it is at or above your highest role" in refused
+            in_chinese = await role_command("set", seniors, locale="zh-CN")
+            assert f"<@&{seniors}>" in in_chinese and "身份组" in in_chinese, in_chinese
+            in_taiwan = await role_command("set", seniors, locale="zh-TW")
+            assert f"<@&{seniors}>" in in_taiwan and "身分組" in in_taiwan, in_taiwan
+            assert await world.db.fetch_all("SELECT id FROM mod_audit") == before
+            assert await world.bot.moderation.store.role_limits(guild) == limits
+
+            for role in (newcomer, guild):
+                allowed = await role_command("set", role)
+                assert "can't" not in allowed and "0" in allowed, allowed
+            admin = str(ADMINISTRATOR)
+            assert "can't" not in await role_command("set", mods, permissions=admin)
+            assert "can't" not in await role_command("clear", seniors, permissions=admin)
+            assert "can't" not in await role_command(
+                "set", seniors, by=fake.owner_id, permissions=None
+            )
+            audited = await world.db.fetch_all("SELECT id FROM mod_audit")
+            assert len(audited) == len(before) + 5, "each allowed change is audited"
