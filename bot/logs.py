@@ -21,8 +21,9 @@ _INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[^/\s?\"']+")
 _TOKEN_FIELD = re.compile(
     r"""(\b\w*token(?:\\?["']\s*:|\s*=)\s*(?P<q>\\?["']))(?:(?!(?P=q)).)+""", re.IGNORECASE
 )
-# ... and `token=...` unquoted (a query string, key=value pairs): up to the next separator.
-_TOKEN_PAIR = re.compile(r"""(\b\w*token=)[^\s"'&,;)}\]]+""", re.IGNORECASE)
+# ... and `token=...` unquoted (a query string, key=value pairs): up to the next separator,
+# unless already marked (a known secret replaced first: marked again it left `[REDACTED]]`).
+_TOKEN_PAIR = re.compile(r"""(\b\w*token=)(?!\[REDACTED\])[^\s"'&,;)}\]]+""", re.IGNORECASE)
 
 
 # A secret this long is replaced wherever it appears. A shorter one (a database password such

@@ -215,6 +215,14 @@ def test_a_quoted_token_is_hidden_whole_whatever_it_holds(stderr, line):
     assert "secret" not in stderr.getvalue()
 
 
+def test_a_known_token_written_as_a_pair_is_marked_once(stderr):
+    """The token replaced as a known secret is not marked again as a `token=` pair (which left
+    `[REDACTED]]` behind, as if part of it were still there)."""
+    configure_logging("DEBUG", [TOKEN], stream=stderr)
+    logging.getLogger("bot.settings").warning("DISCORD_TOKEN=%s is set", TOKEN)
+    assert stderr.getvalue().rstrip().endswith("DISCORD_TOKEN=[REDACTED] is set"), stderr.getvalue()
+
+
 def test_a_sentence_about_a_token_is_left_as_it_is(stderr):
     configure_logging("DEBUG", [TOKEN], stream=stderr)
     logging.getLogger("bot.delivery").warning("Job 3: interaction token: expired, posting")
