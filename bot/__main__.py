@@ -262,6 +262,11 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
     where = describe_location(dsn)
     try:
         db = await connect_postgres(dsn, wait=wait)
+    except asyncpg.ClientConfigurationError as error:
+        # Read from DATABASE_URL (an unknown sslmode, a missing root certificate for
+        # verify-full) before any connection: no restart changes it.
+        log.error("Cannot use DATABASE_URL for PostgreSQL at %s (%s)", where, describe(error))
+        raise Misconfigured from error
     except (
         OSError,
         TimeoutError,

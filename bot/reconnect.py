@@ -76,7 +76,10 @@ def describe(error: BaseException) -> str:
     if blocked(error):
         # Not the answer's text: Cloudflare's page may be a whole HTML document.
         return "HTTP 429: this address is blocked for a while after too many invalid requests"
-    return str(error) or type(error).__name__
+    # PostgreSQL's and asyncpg's texts put a DETAIL or HINT on lines of their own: in a text
+    # log those read as lines with no time and no level.
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return "; ".join(lines) or type(error).__name__
 
 
 async def until_reachable(

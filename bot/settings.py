@@ -71,6 +71,21 @@ def check_postgres_url(url: str) -> None:
         _ = place.port  # parses the host and port, as connecting will
 
 
+# The files asyncpg reads for TLS where DATABASE_URL names them (`?sslrootcert=/certs/ca.pem`).
+_TLS_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
+
+
+def unreadable_tls_files(url: str) -> list[str]:
+    """Each `name=path` among a PostgreSQL URL's TLS files that is no file this user can read:
+    asyncpg meets it while connecting, as a bare "No such file or directory" naming no file,
+    which reads like a server not reachable yet."""
+    return [
+        f"{name}={path}"
+        for name, path in parse_qsl(urlsplit(url).query)
+        if name in _TLS_FILES and not (Path(path).is_file() and os.access(path, os.R_OK))
+    ]
+
+
 def misspelled_settings(
     fields: Iterable[str], env_file: Path, environment: Mapping[str, str]
 ) -> list[str]:
@@ -466,6 +481,12 @@ class Settings(EnvSettings):
                 "is not a valid URL (postgresql://user:password@host:port/database;"
                 " percent-encode / ? # @ : in the password, e.g. %40 for @)"
             ) from None
+        unreadable = unreadable_tls_files(text)
+        if unreadable:
+            raise ValueError(
+                f"names {', '.join(unreadable)}, which is no file the bot's user can read:"
+                " fix the path, or mount the file (a container sees only what is mounted)"
+            )
         return text
 
     @field_validator("metrics_host")

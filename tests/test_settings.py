@@ -462,6 +462,53 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     assert "hunter22" not in output
 
 
+@pytest.mark.parametrize("setting", ["sslrootcert", "sslcert", "sslkey", "sslcrl"])
+def test_a_tls_file_the_database_url_names_must_be_there(monkeypatch, tmp_path, setting):
+    """A certificate on a volume not mounted, or a typo in its path: asyncpg's "[Errno 2] No
+    such file or directory", named no file, was waited out as a server not reachable yet for
+    DATABASE_CONNECT_WAIT, then exited 1 to be restarted into the same failure."""
+    missing = tmp_path / "certs" / "ca.pem"
+    url = f"postgresql://bot:hunter22@db:5432/bot?sslmode=verify-full&{setting}={missing}"
+    [line] = refused(monkeypatch, DATABASE_URL=url)
+    assert line.startswith("DATABASE_URL is invalid"), line
+    assert f"{setting}={missing}" in line, "the operator reads which file is missing"
+    assert "hunter22" not in line
+    missing.parent.mkdir()
+    missing.write_text("-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert Settings().database_url is not None, "a file that is there is the driver's to read"
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("sslmode=requre", "`sslmode` parameter must be one of"),  # a typo of require
+        # No sslrootcert, and no ~/.postgresql/root.crt: asyncpg adds a HINT on a line of its own.
+        ("sslmode=verify-full", 'root.crt" does not exist or cannot be accessed; HINT:'),
+        ("target_session_attrs=primary-only", "got 'primary-only'"),
+    ],
+)
+def test_a_database_url_the_driver_cannot_use_stops_the_bot_as_misconfigured(tmp_path, query, said):
+    """asyncpg refuses these before it connects: nothing a restart can change (status 2, not
+    the 1 of a server away), said in one line (its HINT was a second one, with no time or
+    level)."""
+    env = {
+        "DISCORD_TOKEN": "tok",
+        "APIMART_API_KEY": "key",
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"postgresql://bot:hunter22@127.0.0.1:9/bot?{query}",
+        "DATABASE_CONNECT_WAIT": "30",
+    }
+    result = run_bot(tmp_path, env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    [line] = output.splitlines()
+    assert "Cannot use DATABASE_URL for PostgreSQL at bot@127.0.0.1:9/bot" in line, line
+    assert said in line
+    assert "cannot be reached yet" not in output
+    assert "hunter22" not in output
+
+
 def test_ctrl_c_while_waiting_for_postgresql_stops_with_one_line_not_a_traceback(tmp_path):
     env = {
         "DISCORD_TOKEN": "tok",
