@@ -864,6 +864,21 @@ def test_a_postgresql_url_naming_a_primary_and_a_standby_is_accepted(monkeypatch
 
 
 @pytest.mark.parametrize(
+    ("url", "place"),
+    [
+        # A Unix socket, as libpq and asyncpg take it: the host (a folder) in the query.
+        ("postgresql:///bot?host=/run/postgresql", "/run/postgresql:5432/bot"),
+        ("postgresql://%2Frun%2Fpostgresql/bot", "/run/postgresql:5432/bot"),
+        ("postgresql:///bot?host=db&port=6432&user=app", "app@db:6432/bot"),
+        ("postgresql://bot@db:5432/bot?host=elsewhere", "bot@db:5432/bot"),  # the address wins
+    ],
+)
+def test_a_database_named_in_the_query_or_by_its_socket_is_where_messages_say(url, place):
+    """Errors said "localhost:5432" for a server reached through its socket folder."""
+    assert describe_location(url) == place
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "postgresql://bot:1234/secret@db1,db2/app",

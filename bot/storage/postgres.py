@@ -20,7 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from functools import lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 import asyncpg
 
@@ -103,19 +103,37 @@ _MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('migrations:' || curren
 
 
 def describe_location(dsn: str) -> str:
-    """Where a DSN points (user, host, port, database), never its password, for messages."""
+    """Where a DSN points (user, host, port, database), never its password, for messages: as
+    asyncpg reads it, the address's own, else the query's (`?host=/run/postgresql`, a socket)."""
     try:
         parts = urlsplit(dsn)
         # A password with an unescaped `/`, `?`, `#` or `@` moves where the address ends:
         # what follows (the rest of the password among it) is no place to print.
         check_postgres_url(dsn)
+        query = dict(parse_qsl(parts.query))
+        written = postgres_hosts(dsn)
+        if any(place.netloc for place in written):
+            hosts = [(_host_of(place), place.port) for place in written]
+        else:
+            hosts = [(host, None) for host in query.get("host", "").split(",")]
+        ports = query.get("port", "").split(",")
         places = [
-            f"{place.hostname or 'localhost'}:{place.port or 5432}" for place in postgres_hosts(dsn)
+            f"{host or 'localhost'}:{port or (ports[n] if n < len(ports) else '') or 5432}"
+            for n, (host, port) in enumerate(hosts)
         ]
     except ValueError:
         return "an unreadable DATABASE_URL (percent-encode / ? # @ in the password)"
-    user = f"{parts.username}@" if parts.username else ""
-    return f"{user}{','.join(places)}{parts.path or '/'}"
+    named = parts.username or query.get("user")
+    user = f"{unquote(named)}@" if named else ""
+    database = parts.path or "/" + query.get("dbname", query.get("database", ""))
+    return f"{user}{','.join(places)}{database}"
+
+
+def _host_of(place: SplitResult) -> str:
+    """A host as written (a socket's folder percent-encoded, `%2Frun%2Fpostgresql`, decoded)."""
+    if place.netloc.startswith("["):
+        return place.hostname or ""  # an IPv6 address
+    return unquote(place.netloc.rpartition(":")[0] if place.port else place.netloc)
 
 
 # How many pieces of output before a `?` are searched for its `IS` (`IS NOT` and spaces).
