@@ -114,6 +114,8 @@ async def open_sqlite(path: Path) -> Database | None:
     """The SQLite file at DATABASE_PATH (the default: nothing to set up), migrated."""
     # Named in full: a relative DATABASE_PATH is read from the folder the bot started in.
     where = path.absolute()  # noqa: ASYNC240 - getcwd(), no disk read
+    # A relative path read from another folder starts on a new, empty file: said below.
+    existed = path.exists()  # noqa: ASYNC240 - one stat, before the file is opened anyway
     try:
         db = await SqliteDatabase.open(path)
     except DatabaseInUse as error:
@@ -167,6 +169,9 @@ async def open_sqlite(path: Path) -> Database | None:
         # process alive after it said it stopped, until `docker stop` killed it.
         await db.close()
         raise
+    log.info(
+        "The jobs are in the SQLite database at %s%s", where, "" if existed else ", a new file"
+    )
     return db
 
 
@@ -315,6 +320,7 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
             # The connection lost, or a timeout, whose own text is empty.
             log.error("Cannot create the tables in PostgreSQL at %s (%s)", where, describe(error))
         return None
+    log.info("The jobs are in PostgreSQL at %s", where)
     return db
 
 

@@ -7,6 +7,7 @@ import os
 import stat
 import threading
 import uuid
+from pathlib import Path
 
 import aiosqlite
 import asyncpg
@@ -21,7 +22,7 @@ from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT, Migration, MigrationChanged
-from bot.storage.postgres import translate
+from bot.storage.postgres import describe_location, translate
 from bot.storage.sqlite import SqliteDatabase
 from tests.backends import postgres_only, sqlite_only
 
@@ -267,6 +268,31 @@ async def test_the_operator_reads_which_migration_file_changed_and_the_bot_does_
 
     [line] = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
     assert "0021_stage_indexes.sql" in line and "changed" in line
+
+
+async def test_the_start_says_which_database_holds_the_jobs_and_when_a_sqlite_file_is_new(
+    backend, tmp_path, monkeypatch, caplog
+):
+    """A relative DATABASE_PATH read from another folder (a systemd unit without
+    WorkingDirectory=) started on a new, empty file, with only the migrations it applied to
+    say so: nothing named where the jobs are, or that they were not there."""
+    monkeypatch.chdir(tmp_path)
+    for start in ("first", "again"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="bot"):
+            if backend.dialect == "sqlite":
+                db = await open_sqlite(Path("data/bot.sqlite3"))
+            else:
+                db = await open_postgres(f"{backend.dsn}?search_path={backend.schema}", wait=0)
+        assert db is not None
+        await db.close()
+        [line] = [record.getMessage() for record in caplog.records if "jobs are" in record.msg]
+        if backend.dialect == "sqlite":
+            where = tmp_path / "data" / "bot.sqlite3"
+            said = f"The jobs are in the SQLite database at {where}"
+            assert line == (said + ", a new file" if start == "first" else said), line
+        else:
+            assert line == f"The jobs are in PostgreSQL at {describe_location(backend.dsn)}"
 
 
 async def start_on(backend, caplog) -> list[str]:
