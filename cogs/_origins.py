@@ -68,8 +68,10 @@ class Origin(ABC):
     # message's files from the menu (`MENU_WORDING`).
     wording: Mapping[str, str] = MappingProxyType({})
     # Asked what its video is expected to cost before anything is recorded, whatever the
-    # server's threshold (`Requester.asks_cost_first`: Regenerate on another member's video).
+    # server's threshold (`Requester.asks_cost_first`: Regenerate or Edit prompt on another
+    # member's video), and the question that says why.
     asks_cost_first: bool = False
+    cost_question: str = "confirm_ask_cost"
 
     def worded(self, message: Message) -> Message:
         """`message` as said from here (`wording`)."""

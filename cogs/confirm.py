@@ -1,6 +1,6 @@
 """Confirm / Cancel for a request expected to cost more than its server allows unasked, or
-asked about whatever it costs (another member's video made again, in a server or under the
-member's personal allowance).
+asked about whatever it costs (another member's video made again or with a new prompt, in a
+server or under the member's personal allowance).
 
 Nothing is recorded, counted or sent until the member presses Confirm: the request waits in the
 database (`bot.moderation.pending`), and each button's custom id carries its token
@@ -79,7 +79,7 @@ async def ask_to_confirm(
     if over:
         key = "confirm_ask"
     else:
-        key = "confirm_ask_cost" if origin.asks_cost_first else "confirm_ask_again"
+        key = origin.cost_question if origin.asks_cost_first else "confirm_ask_again"
     question = msg(
         key,
         cost=expected_cost(needed.expected),

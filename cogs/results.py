@@ -165,6 +165,10 @@ async def edited_prompt(origin: FormOrigin, job: Job, values: Values) -> None:
     # Its resolution only for the member's own video, as a reply to a result does: another
     # member's 4K may be reserved for a role, or cost more than meant, and this form shows none.
     own = job.requester.user_id == origin.user.id
+    # Nor does it show their length (their 10 s costs more than the default 6 s), which is
+    # kept: as for Regenerate on their video, the cost is asked about first, privately.
+    origin.asks_cost_first = not own
+    origin.cost_question = "confirm_ask_cost_edited"
     kept = VideoOptions(
         prompt=text_value(values, "prompt"),
         duration=request.duration,

@@ -145,8 +145,8 @@ class Requester:
     # ends it. Not stored with the job.
     confirms: str | None = None
     # Asked what it is expected to cost before it is recorded, whatever the server's threshold:
-    # another member's video made again (Regenerate), at settings this member never chose. Not
-    # stored with the job.
+    # another member's video made again (Regenerate) or with a new prompt (Edit prompt), at
+    # settings this member never chose. Not stored with the job.
     asks_cost_first: bool = False
     # How the news goes back when the bot cannot simply post in the channel (None: it can).
     reply: Reply | None = None

@@ -42,6 +42,14 @@ EN: dict[str, str] = {
         "> {prompt}\n"
         "This question expires {expires}."
     ),
+    # Asked whatever it costs: another member's video with a new prompt (Edit prompt), its
+    # length kept
+    "confirm_ask_cost_edited": (
+        "Made with your prompt from another member's video, this video counts as yours: it is "
+        "expected to cost {cost} ({basis}). Nothing is made or counted until you confirm.\n"
+        "> {prompt}\n"
+        "This question expires {expires}."
+    ),
     # Asked again below any threshold (a figure agreed to that rose since): no other reason
     "confirm_ask_again": (
         "This video is expected to cost {cost} ({basis}). Nothing is made or counted until you "
@@ -151,6 +159,12 @@ ZH: dict[str, str] = {
         "> {prompt}\n"
         "此确认请求将于 {expires} 失效。"
     ),
+    "confirm_ask_cost_edited": (
+        "这个视频用你的提示词改自其他成员的视频，计入你的额度：预计花费{cost}（{basis}）。"
+        "在你确认之前，不会生成视频，也不会计入额度。\n"
+        "> {prompt}\n"
+        "此确认请求将于 {expires} 失效。"
+    ),
     "confirm_ask_again": (
         "这个视频预计花费{cost}（{basis}）。在你确认之前，不会生成视频，也不会计入额度。\n"
         "> {prompt}\n"
@@ -240,6 +254,12 @@ ZH_TW: dict[str, str] = {
     ),
     "confirm_ask_cost": (
         "這個影片按原影片的設定重新生成，計入你的額度：預計花費{cost}（{basis}）。"
+        "在你確認之前，不會生成影片，也不會計入額度。\n"
+        "> {prompt}\n"
+        "此確認請求將於 {expires} 失效。"
+    ),
+    "confirm_ask_cost_edited": (
+        "這個影片用你的提示詞改自其他成員的影片，計入你的額度：預計花費{cost}（{basis}）。"
         "在你確認之前，不會生成影片，也不會計入額度。\n"
         "> {prompt}\n"
         "此確認請求將於 {expires} 失效。"

@@ -1043,7 +1043,7 @@ async def test_edit_prompt_on_another_members_4k_result_makes_a_video_at_the_def
 ):
     """Bob edits the prompt of Alice's 4K video: the form shows only the prompt, so, as a
     reply to her result would, his video is made at the default resolution (her 4K may be
-    reserved for a role, or cost more than he meant)."""
+    reserved for a role, or cost more than he meant), once he confirms its cost."""
     fake, api = fakes
     bob = fake.add_member("bob")
     async with running_bot(tmp_path, fake=fake, api=api) as world:
@@ -1053,10 +1053,53 @@ async def test_edit_prompt_on_another_members_4k_result_makes_a_video_at_the_def
         )
         await click.wait_for_callback()
         submitted = await fake.modal_submit({"prompt": "a paper boat at night"}, interaction=click)
-        answer = await submitted.wait_for_answer(timeout=10)
+        question = await submitted.wait_for_answer(timeout=10)
+        assert "about **3 credits**" in question["content"], question["content"]
+        confirm = await fake.component_interaction(
+            question_buttons(question)["Confirm"], message_id=int(question["id"]), user=bob
+        )
+        answer = await confirm.wait_for_answer(timeout=10)
         assert "job #2" in answer["content"], answer["content"]
         await api.wait_for_submits(2)
     assert api.submits[1]["resolution"] == "720p"
+
+
+async def test_edit_prompt_on_another_members_10_second_result_asks_the_cost_first(tmp_path, fakes):
+    """Bob edits the prompt of Alice's 10 s video: the form shows only the prompt, yet her
+    length is kept, dearer than his default 6 s. As for Regenerate on her result, he is told
+    privately what it is expected to cost and nothing is recorded or sent before he confirms;
+    confirmed, it is made at her length (at the default resolution). Her own edit goes at
+    once."""
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world, duration=10)
+        message_id = int(result["id"])
+        click = await fake.component_interaction("video:edit:1", message_id=message_id, user=bob)
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit({"prompt": "a paper boat at night"}, interaction=click)
+        question = await submitted.wait_for_answer(timeout=10)
+        assert question["flags"] & EPHEMERAL
+        assert "expected to cost about **5 credits**" in question["content"], question["content"]
+        assert "Nothing is made or counted until you confirm" in question["content"]
+        assert "with your prompt from another member's video" in question["content"]
+        ids = question_buttons(question)
+        assert set(ids) == {"Confirm", "Cancel"}
+        await asyncio.sleep(0.3)  # what the submit might still make
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
+        assert len(api.submits) == 1
+
+        confirm = await fake.component_interaction(
+            ids["Confirm"], message_id=int(question["id"]), user=bob
+        )
+        note = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #2" in note and "about **5 credits**" in note, note
+        await api.wait_for_submits(2)
+        sent = api.submits[1]
+        assert (sent["prompt"], sent["duration"]) == ("a paper boat at night", 10)
+
+        own = await edit_prompt(fake, result, "a paper boat at dawn")
+        assert "queued as job #3" in own["content"], "her own: no question"
 
 
 async def test_a_result_whose_source_message_was_deleted_after_its_links_expired_is_refused(
