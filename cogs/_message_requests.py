@@ -19,7 +19,13 @@ import discord
 from bot.i18n import msg
 from bot.jobs.media import MessageMedia, Skipped, collect, links_to_check, skipped_note
 from bot.jobs.models import Job, JobRefused, MessageRef
-from bot.jobs.validation import DEFAULT_RESOLUTION, VideoOptions, remix, validate
+from bot.jobs.validation import (
+    DEFAULT_DURATION,
+    DEFAULT_RESOLUTION,
+    VideoOptions,
+    remix,
+    validate,
+)
 from bot.media_refresh import from_service_links
 from bot.result_layout import uses_media
 from cogs._addressing import mention_pattern
@@ -264,18 +270,22 @@ class MessageRequests:
 
     async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:
         """A reply (`origin`) to the status of a video made from pictures (or a video): the
-        reply's prompt with those same references and shape, as Remix makes it; its resolution
-        only for the member's own video (another member's 4K may be reserved, or cost more than
-        meant)."""
+        reply's prompt with those same references and shape, as Remix makes it; its length and
+        resolution only for the member's own video: another member's 10 s or 4K would cost
+        more than the defaults, unasked (a reply to their result is not made at their
+        resolution either), and 4K may be reserved."""
         message = origin.message
         origin.sources = made.requester.sources
         origin.on_refused = self._memory.refused_by_rules(message, helped=False)
         own = made.requester.user_id == message.author.id
+        duration = options.duration
+        if duration is None and not own and not made.request.video_urls:
+            duration = DEFAULT_DURATION  # a reference video sets its own length
         try:
             request = remix(
                 made.request,
                 prompt=options.prompt,
-                duration=str(options.duration) if options.duration is not None else None,
+                duration=str(duration) if duration is not None else None,
                 resolution=options.resolution or (None if own else DEFAULT_RESOLUTION),
                 aspect_ratio=options.aspect_ratio,
                 mode=options.mode,

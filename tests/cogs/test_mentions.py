@@ -859,6 +859,29 @@ async def test_another_members_reply_to_a_status_does_not_keep_its_resolution(tm
         assert night.get("resolution", "720p") == "720p"
 
 
+async def test_another_members_reply_to_a_status_does_not_keep_its_length(tmp_path):
+    """Bob's reply under Alice's 10 s status makes his video at the default 6 s, as it is made
+    at the default resolution: her dearer length is no choice of his, and a reply is asked no
+    cost first. `--dur` in his reply chooses; her own reply keeps her length."""
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
+    ) as world:
+        cat = world.png("cat.png")
+        status = await finished_status(world, "a cat --dur 10", cat)
+        bob = world.discord.add_member("bob")
+        await reply_as(world, bob, status, "the same at night")
+        await world.api.wait_for_submits(2)
+        night = world.api.submits[1]
+        assert night["image_urls"] == [cat.url]
+        assert night["duration"] == 6
+        await reply_as(world, bob, status, "the same at dawn --dur 8")
+        await world.api.wait_for_submits(3)
+        assert world.api.submits[2]["duration"] == 8
+        await reply(world, status, "the same in rain")
+        await world.api.wait_for_submits(4)
+        assert world.api.submits[3]["duration"] == 10, "her own reply keeps her length"
+
+
 async def test_a_refused_reply_to_a_status_is_read_again_once_edited(tmp_path):
     async with running_bot(
         tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
