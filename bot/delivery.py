@@ -481,13 +481,14 @@ class Delivery:
             log.warning("Job %d: DM delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
 
-    async def by_dm(self, job: Job) -> DeliveryResult:
-        """Deliver by DM (another route's way out), once: an earlier DM post counts."""
+    async def by_dm(self, job: Job, *, channel_failed: bool = False) -> DeliveryResult:
+        """Deliver by DM (another route's way out), once: an earlier DM post counts.
+        `channel_failed`: the channel asked in refused the result (the DM says so)."""
         if job.delivery_target == DM_TARGET:
             existing = await self._earlier_post(job)
             if existing is not None:
                 return delivered(job, existing)
-        return await self._deliver_by_dm(job, channel_failed=False)
+        return await self._deliver_by_dm(job, channel_failed=channel_failed)
 
     async def fetch_video(self, job: Job, limit: int) -> tuple[IO[bytes] | None, bool]:
         """The video to upload within `limit` bytes (None: post its link), and whether it

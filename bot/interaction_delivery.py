@@ -34,6 +34,7 @@ import aiohttp
 import discord
 
 from bot.delivery import Delivery, as_told, delivered
+from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, Job, JobState
@@ -123,6 +124,9 @@ class _Refused(enum.Enum):
     """Why the interaction could not take a result."""
 
     TOKEN = "token"  # expired, or refused: never call through it again
+    # The channel refuses it for good (deleted, shut to the member, its thread locked): never
+    # called again either, and the DM says why the video came there.
+    CHANNEL = "channel"
     # Discord's follow-up cap: the member's private answer can still be edited.
     FOLLOWUPS = "followups"
 
@@ -436,7 +440,7 @@ class RouteDelivery:
             await self._routes.set_reply_route(job.id, Route.DM)
         else:
             await self._routes.forget_interaction(job.id, route=Route.DM)
-        result = await delivery.by_dm(job)
+        result = await delivery.by_dm(job, channel_failed=refused is _Refused.CHANNEL)
         if result.outcome is DeliveryOutcome.UNREACHABLE:
             log.info("Job %d: the member's DMs are closed; the result stays in history", job.id)
         if result.outcome is not DeliveryOutcome.RETRY and private_answer_to_end:
@@ -519,6 +523,11 @@ class RouteDelivery:
             if error.status == _TOKEN_REFUSED:
                 log.warning("Job %d: the interaction refused the result (%s)", job.id, error.code)
                 return _Refused.TOKEN
+            if closed_to_the_bot(error):
+                # Gone or shut for good: every retry until the token ran out would be refused
+                # the same way (each refusal counting toward a ban), the member kept waiting.
+                log.warning("Job %d: the channel refused the result (%s)", job.id, error)
+                return _Refused.CHANNEL
             log.warning("Job %d: posting through the interaction failed (%s)", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
         except (aiohttp.ClientError, TimeoutError) as error:
@@ -648,8 +657,12 @@ class RouteDelivery:
                 wait=True,
             )
         except discord.HTTPException as error:
-            # The follow-up cap is a 400 too: a plain post would meet the same refusal.
-            if error.status != _BAD_REQUEST or error.code == _FOLLOWUPS_SPENT:
+            # The follow-up cap, a closed thread: 400s too, which a plain post would meet again.
+            if (
+                error.status != _BAD_REQUEST
+                or error.code == _FOLLOWUPS_SPENT
+                or closed_to_the_bot(error)
+            ):
                 raise
             log.error(
                 "Job %d: Discord refused the result layout (%s); posting it plain", job.id, error
@@ -668,7 +681,11 @@ class RouteDelivery:
                 return await self._post_plain(job, reply, file, unreachable, now=now)
             except discord.HTTPException as error:
                 refused_as_such = error.status in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE)
-                if not refused_as_such or error.code == _FOLLOWUPS_SPENT:
+                if (
+                    not refused_as_such
+                    or error.code == _FOLLOWUPS_SPENT
+                    or closed_to_the_bot(error)
+                ):
                     raise
                 log.error("Job %d: Discord refused the plain upload too (%s)", job.id, error)
                 if error.status == _BAD_REQUEST:

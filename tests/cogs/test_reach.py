@@ -445,6 +445,41 @@ async def test_a_spent_follow_up_cap_sends_the_result_by_dm_after_one_refusal(tm
         assert "right here" not in status["content"]
 
 
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        (404, 10003, "Unknown Channel"),
+        (403, 50001, "Missing Access"),
+        (400, 160005, "Thread is locked"),
+    ],
+)
+async def test_a_result_the_interactions_channel_refuses_goes_by_dm_at_once(
+    tmp_path, status, code, message
+):
+    """The channel the command was used in is gone, shut to the member, or its thread locked
+    while the video rendered: Discord refuses the follow-up for good. The result goes to the
+    member's DMs after that one refusal, saying why, not after a quarter of an hour of refused
+    retries until the token ran out."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite")
+        fake.fail_next("POST", r"/webhooks/\d+/[^/]+$", status, code, message, times=10)
+        dm = fake.dm_channel_id(fake.user_id)
+        result = await fake.wait_for_message(
+            dm, predicate=lambda m: bool(m.get("attachments")), timeout=10
+        )
+        assert shown_text(result).startswith(f"<@{fake.user_id}> your video is ready")
+        assert f"I couldn't post in <#{interaction.channel_id}>" in shown_text(result)
+        await world.bot.poller.stop()
+        refused = [
+            r
+            for r in fake.requests
+            if "/webhooks/" in r.path and r.method == "POST" and r.status == status
+        ]
+        assert len(refused) == 1, "a refusal for good is never sent again"
+        assert len(results_in(world, dm)) == 1
+
+
 async def test_a_render_that_outlives_the_token_comes_by_dm_without_calling_the_webhook(
     tmp_path,
 ):
