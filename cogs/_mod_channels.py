@@ -17,8 +17,10 @@ def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:
     """What the bot lacks to post results in a channel a moderator lists (in a forum's
     posts, which are threads), as catalog keys."""
     permissions = channel.permissions_for(channel.guild.me)
-    # Without View Channel it names that one alone.
-    return missing_permissions(permissions, in_thread=not isinstance(channel, discord.TextChannel))
+    # Without View Channel it names that one alone. A voice or stage channel's text chat takes
+    # posts as a text channel does.
+    in_thread = isinstance(channel, discord.Thread | discord.ForumChannel)
+    return missing_permissions(permissions, in_thread=in_thread)
 
 
 class ChannelCommands(ModerationCommands):

@@ -29,8 +29,15 @@ if TYPE_CHECKING:
 Interaction = discord.Interaction["VideoBot"]
 Channel = discord.TextChannel | discord.Thread
 # A channel /video may be limited to: a forum too (discord.py models media channels as forums),
-# whose posts are threads that follow it. Not the mod-log: nothing can be posted in a forum.
-ListedChannel = discord.TextChannel | discord.Thread | discord.ForumChannel
+# whose posts are threads that follow it, and a voice or stage channel, whose text chat members
+# use as any channel's. Not the mod-log: nothing can be posted in a forum.
+ListedChannel = (
+    discord.TextChannel
+    | discord.Thread
+    | discord.ForumChannel
+    | discord.VoiceChannel
+    | discord.StageChannel
+)
 
 LIMITS = app_commands.Group(name="limits", description="Videos per member and period")
 ROLE = app_commands.Group(name="role", description="Allowances for a role")

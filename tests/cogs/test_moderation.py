@@ -1009,6 +1009,38 @@ async def test_a_members_own_allowance_of_0_says_its_reason_is_shown_to_them(tmp
         assert "shown to them" in reason["description"]
 
 
+@pytest.mark.parametrize("stage", [False, True], ids=["voice", "stage"])
+async def test_a_voice_channels_text_chat_can_be_listed_for_videos(tmp_path, stage):
+    """Members chat (and use /video) in a voice or stage channel's text chat: a server that
+    keeps videos to some channels can list it, or /video there is refused with no way to
+    allow it."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        lounge = fake.add_voice_channel("movie night", stage=stage)
+        async with running_bot(tmp_path, fake=fake) as world:
+            [group] = [c for c in fake.commands() if c["name"] == "videomod"]
+            [channels] = [o for o in group["options"] if o["name"] == "channels"]
+            for sub in channels["options"]:
+                if sub["name"] in ("add", "remove"):
+                    [option] = sub["options"]
+                    assert {2, 13} <= set(option["channel_types"]), sub["name"]
+
+            owner = fake.owner_id
+            option = listed_channel_option(fake, lounge)
+            answer = await command(world, "videomod channels add", user=owner, channel=option)
+            assert f"allowed videos in <#{lounge}>" in answer
+
+            interaction = await fake.slash_command(
+                "video", options={"prompt": "a fox"}, channel_id=lounge
+            )
+            assert "queued as job #1" in (await interaction.wait_for_answer())["content"]
+            result = await fake.wait_for_message(
+                channel_id=lounge, predicate=lambda m: bool(m.get("attachments")), timeout=10
+            )
+            assert result["attachments"][0]["filename"] == "video.mp4"
+            refused = await video(world)  # in #general, not a listed channel
+            assert f"use one of these channels: <#{lounge}>" in refused
+
+
 async def test_a_channel_the_bot_cannot_post_in_is_not_listed_for_videos(tmp_path):
     """Listed alone it would leave /video working nowhere, and the moderator unaware."""
     async with FakeDiscord(token=BOT_TOKEN) as fake:

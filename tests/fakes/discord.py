@@ -184,7 +184,9 @@ FLAG_LOADING = 1 << 7
 # Channel types.
 CHANNEL_GUILD_TEXT = 0
 CHANNEL_DM = 1
+CHANNEL_GUILD_VOICE = 2
 CHANNEL_GROUP_DM = 3
+CHANNEL_GUILD_STAGE_VOICE = 13
 CHANNEL_PUBLIC_THREAD = 11
 CHANNEL_PRIVATE_THREAD = 12
 THREADS = (CHANNEL_PUBLIC_THREAD, CHANNEL_PRIVATE_THREAD)
@@ -1376,6 +1378,18 @@ class FakeDiscord:
         """Add a text channel to a guild and return its id."""
         cid = self._add_guild_channel(
             CHANNEL_GUILD_TEXT, name, guild_id=guild_id, channel_id=channel_id
+        )
+        self._channel_messages[cid] = []
+        return cid
+
+    def add_voice_channel(
+        self, name: str, *, stage: bool = False, guild_id: int | None = None
+    ) -> int:
+        """Add a voice channel (or a `stage` channel) to a guild; members chat in its text
+        chat as in a text channel."""
+        kind = CHANNEL_GUILD_STAGE_VOICE if stage else CHANNEL_GUILD_VOICE
+        cid = self._add_guild_channel(
+            kind, name, guild_id=guild_id, bitrate=64000, user_limit=0, rtc_region=None
         )
         self._channel_messages[cid] = []
         return cid
