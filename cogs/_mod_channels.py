@@ -10,7 +10,9 @@ from bot.i18n import msg
 from cogs._permissions import missing_permissions
 from cogs._videomod import CHANNELS, Interaction, ListedChannel, ModerationCommands, cannot_post
 
-LISTED_CHANNEL_DESCRIPTION = "A channel, thread or forum (its threads and posts follow it)"
+LISTED_CHANNEL_DESCRIPTION = (
+    "A channel, voice channel, thread or forum (its threads and posts follow it)"
+)
 
 
 def listed_channel_missing_permissions(channel: ListedChannel) -> list[str]:

@@ -1036,8 +1036,8 @@ ZH_COMMANDS: dict[str, str] = {
     "A role that may use it": "可以使用它的身份组",
     "Only this role (leave out to open it to all)": "仅此身份组（不填表示向所有人开放）",
     "channel": "频道",
-    "A channel, thread or forum (its threads and posts follow it)": (
-        "频道、子区或论坛（其中的子区和帖子同样适用）"
+    "A channel, voice channel, thread or forum (its threads and posts follow it)": (
+        "频道、语音频道、子区或论坛（其中的子区和帖子同样适用）"
     ),
     "pattern": "词语",
     "A word or phrase; * at the start or end matches more": "一个词或短语；开头或结尾的 * 可匹配更多",
@@ -1549,8 +1549,8 @@ ZH_TW_COMMANDS: dict[str, str] = {
     "A role that may use it": "可以使用它的身分組",
     "Only this role (leave out to open it to all)": "僅此身分組（不填表示向所有人開放）",
     "channel": "頻道",
-    "A channel, thread or forum (its threads and posts follow it)": (
-        "頻道、討論串或論壇（其中的討論串和貼文同樣適用）"
+    "A channel, voice channel, thread or forum (its threads and posts follow it)": (
+        "頻道、語音頻道、討論串或論壇（其中的討論串和貼文同樣適用）"
     ),
     "pattern": "詞語",
     "A word or phrase; * at the start or end matches more": "一個詞或短語；開頭或結尾的 * 可比對更多",
