@@ -292,6 +292,13 @@ EN: dict[str, str] = {
         "`#{job_id}` {created} {member}: {state}, up to {credits} (not reported by APIMart), "
         "{prompt}"
     ),
+    # A job still on its way: what its member was quoted (APIMart says what it cost at the end)
+    "mod_job_line_expected": (
+        "`#{job_id}` {created} {member}: {state}, expected cost about {credits}, {prompt}"
+    ),
+    "mod_job_line_expected_up_to": (
+        "`#{job_id}` {created} {member}: {state}, expected cost up to {credits}, {prompt}"
+    ),
     "mod_job_prompt_hidden": "*(prompt hidden: made in a channel you can't view)*",
     "mod_jobs_empty": "No jobs yet.",
     "mod_audit_line": "{when}: {change}",
@@ -771,6 +778,10 @@ ZH: dict[str, str] = {
     "mod_job_line_unreported": "`#{job_id}` {created} {member}：{state}，约 {credits}（APIMart 未报告），{prompt}",
     "mod_job_line_unreported_up_to": (
         "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未报告），{prompt}"
+    ),
+    "mod_job_line_expected": "`#{job_id}` {created} {member}：{state}，预计花费约 {credits}，{prompt}",
+    "mod_job_line_expected_up_to": (
+        "`#{job_id}` {created} {member}：{state}，预计花费最多 {credits}，{prompt}"
     ),
     "mod_job_prompt_hidden": "*（提示词已隐藏：在你无法查看的频道中生成）*",
     "mod_jobs_empty": "还没有任务。",
@@ -1284,6 +1295,10 @@ ZH_TW: dict[str, str] = {
     "mod_job_line_unreported": "`#{job_id}` {created} {member}：{state}，約 {credits}（APIMart 未報告），{prompt}",
     "mod_job_line_unreported_up_to": (
         "`#{job_id}` {created} {member}：{state}，最多 {credits}（APIMart 未報告），{prompt}"
+    ),
+    "mod_job_line_expected": "`#{job_id}` {created} {member}：{state}，預計花費約 {credits}，{prompt}",
+    "mod_job_line_expected_up_to": (
+        "`#{job_id}` {created} {member}：{state}，預計花費最多 {credits}，{prompt}"
     ),
     "mod_job_prompt_hidden": "*（提示詞已隱藏：在你無法檢視的頻道中產生）*",
     "mod_jobs_empty": "還沒有任務。",

@@ -449,6 +449,10 @@ def _job_line(job: JobRow, withheld: bool) -> Message:
         if withheld
         else preview(job.prompt, LINE_PROMPT_CHARS),
     }
+    if job.credits_cost is None and job.expected_credits is not None and not job.state.is_final:
+        # On its way: what its member was quoted, as its status message says it.
+        key = "mod_job_line_expected_up_to" if job.expected_up_to else "mod_job_line_expected"
+        return msg(key, credits=amount(job.expected_credits), **about)
     if job.credits_cost is None and job.expected_credits is not None:
         # Finished, its credits never reported: what the budget counts it at, said as such
         # (for a reference video, the most it may have cost).

@@ -78,7 +78,8 @@ class JobRow:
     created_at: float
     cancelled: bool = False
     error_key: str | None = None
-    # A finished video APIMart reported no credits for: what the budget counts it at.
+    # A finished video APIMart reported no credits for, or one still on its way: what the
+    # budget counts it at (its member's quote).
     expected_credits: float | None = None
     # And whether that is the most it may have cost (a reference video set its length).
     expected_up_to: bool = False
@@ -319,8 +320,10 @@ class ModerationStore:
         for row in rows:
             state = JobState(row[2])
             expected, up_to = None, False
-            if state is JobState.COMPLETED and row[6] is None:
-                # What its member was quoted, else (recorded before the bot kept it) as now.
+            if row[6] is None and (state is JobState.COMPLETED or not state.is_final):
+                # Finished with no credits reported, or still on its way (its status message
+                # says this figure, and the budget holds it): what its member was quoted, else
+                # (recorded before the bot kept it) as now.
                 up_to = row[10] is None
                 expected = row[11]
                 if expected is None:

@@ -5,6 +5,7 @@ threshold's Confirm / Cancel question (also across a restart); `/videomod usage`
 """
 
 import asyncio
+import re
 import time
 
 from tests.cogs.test_command_mentions import mention
@@ -895,3 +896,34 @@ async def test_a_question_confirmed_after_the_bot_left_its_server_makes_nothing(
         assert not any("queued" in text for text in told), told
         assert world.api.submits == [] and await job_count(world) == 0
         assert await world.db.fetch_all("SELECT token FROM pending_requests") == []
+
+
+async def test_moderators_job_lines_show_what_a_video_being_made_was_quoted(tmp_path):
+    """A video on its way holds what its member was quoted (its status message says it):
+    `/videomod jobs` and `usage member:` say that figure beside it too, not nothing, until
+    APIMart says what it cost; newer prices learned meanwhile do not move it."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        owner, user = world.discord.owner_id, world.discord.user_id
+        _, note = await ask_video(world, duration=10, resolution="4k")
+        assert "Expected cost: about **15 credits**" in note["content"]
+        _, note = await ask_video(world, resolution="1080p", video=world.mp4())
+        assert "Expected cost: up to **10 credits**" in note["content"]
+        await world.api.wait_for_submits(2)
+        await learn_a_price(world, like_job=1, credits=30)
+        jobs = job_line_of(await command(world, "videomod jobs", user=owner))
+        assert jobs[1].endswith(", expected cost about 15 credits, a lighthouse in a storm")
+        assert jobs[2].endswith(", expected cost up to 10 credits, a lighthouse in a storm")
+        one = await command(world, "videomod usage", user=owner, member=user_option(world, user))
+        assert job_line_of(one)[1].endswith(
+            ", expected cost about 15 credits, a lighthouse in a storm"
+        )
+        zh = job_line_of(await command(world, "videomod jobs", user=owner, locale="zh-CN"))
+        assert zh[1].endswith("，预计花费约 15 积分，a lighthouse in a storm")  # noqa: RUF001
+        tw = job_line_of(await command(world, "videomod jobs", user=owner, locale="zh-TW"))
+        assert tw[2].endswith("，預計花費最多 10 點，a lighthouse in a storm")  # noqa: RUF001
+
+
+def job_line_of(answer):
+    """A moderator's job lines by job number."""
+    lines = re.findall(r"^`#(\d+)` (.*)$", answer, flags=re.MULTILINE)
+    return {int(number): line for number, line in lines}

@@ -397,11 +397,14 @@ async def test_a_moderator_cancelling_a_job_of_unknown_outcome_is_told_why_it_ca
 
 
 async def test_the_jobs_list_shows_credits_only_for_jobs_that_have_a_cost(tmp_path):
+    """No "- credits" for a job not charged yet: the figure its member was quoted, said as
+    expected (its status message says it too)."""
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None, credits_cost=4)) as s:
         await video(s.world, prompt="still rendering")
         listing = await mod(s, "jobs")
         line = next(line for line in listing.splitlines() if "still rendering" in line)
-        assert "credits" not in line, line
+        assert "- credits" not in line, line
+        assert line.endswith(", expected cost about 3 credits, still rendering"), line
 
 
 def test_chinese_lists_of_channels_and_roles_are_joined_the_chinese_way():
