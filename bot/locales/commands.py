@@ -139,6 +139,7 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod options open",
     "videomod resume",
     "videomod modlog",
+    "videomod modrole",
     "videomod audit",
 )
 OPTION_NAMES: tuple[str, ...] = (

@@ -215,10 +215,21 @@ EN: dict[str, str] = {
         "billed yet (those being made now, and any whose submit got no answer); the month "
         "ends {reset}."
     ),
-    "mod_show_no_budget": "**Monthly budget:** none ({used} used this month).",
+    "mod_show_no_budget": (
+        "**Monthly budget:** none ({used} used this month; see `{/videomod budget}`)."
+    ),
     "mod_show_words": "**Banned words:** {count} (see `{/videomod words list}`).",
     "mod_show_modlog": "**Mod-log channel:** {channel}",
     "mod_show_modrole": "**Moderator role:** {role}",
+    # Not set yet (a new server): what sets it, and for the mod-log what goes unposted meanwhile
+    "mod_show_no_modlog": (
+        "**Mod-log channel:** none, so changes, refused prompts and alerts are posted nowhere "
+        "(see `{/videomod modlog}`)."
+    ),
+    "mod_show_no_modrole": (
+        "**Moderator role:** none: only members with Manage Server moderate "
+        "(see `{/videomod modrole}`)."
+    ),
     "mod_show_paused": (
         "**Paused:** the video service's balance is empty. Top up the account, then run "
         "`{/videomod resume}`."
@@ -716,10 +727,16 @@ ZH: dict[str, str] = {
         "（正在生成的，以及提交后没有收到回复的）；"
         "本月{reset}结束。"
     ),
-    "mod_show_no_budget": "**每月预算：**无（本月已用 {used}）。",
+    "mod_show_no_budget": "**每月预算：**无（本月已用 {used}；见 `{/videomod budget}`）。",
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
     "mod_show_modlog": "**管理日志频道：**{channel}",
     "mod_show_modrole": "**管理员身份组：**{role}",
+    "mod_show_no_modlog": (
+        "**管理日志频道：**无，更改、被拒绝的提示词和警报都不会发布（见 `{/videomod modlog}`）。"
+    ),
+    "mod_show_no_modrole": (
+        "**管理员身份组：**无，只有拥有「管理服务器」权限的成员可以管理（见 `{/videomod modrole}`）。"
+    ),
     "mod_show_paused": "**已暂停：**视频服务的余额已用完。请充值后运行 `{/videomod resume}`。",
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}还没有人生成视频。",
@@ -1233,10 +1250,16 @@ ZH_TW: dict[str, str] = {
         "（正在生成的，以及提交後沒有收到回覆的）；"
         "本月{reset}結束。"
     ),
-    "mod_show_no_budget": "**每月預算：**無（本月已用 {used}）。",
+    "mod_show_no_budget": "**每月預算：**無（本月已用 {used}；見 `{/videomod budget}`）。",
     "mod_show_words": "**禁用詞：**{count} 個（用 `{/videomod words list}` 檢視）。",
     "mod_show_modlog": "**管理日誌頻道：**{channel}",
     "mod_show_modrole": "**管理員身分組：**{role}",
+    "mod_show_no_modlog": (
+        "**管理日誌頻道：**無，更改、被拒絕的提示詞和警報都不會發布（見 `{/videomod modlog}`）。"
+    ),
+    "mod_show_no_modrole": (
+        "**管理員身分組：**無，只有擁有「管理伺服器」權限的成員可以管理（見 `{/videomod modrole}`）。"
+    ),
     "mod_show_paused": "**已暫停：**影片服務的餘額已用完。請儲值後執行 `{/videomod resume}`。",
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}還沒有人生成影片。",

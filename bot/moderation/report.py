@@ -243,7 +243,6 @@ def _rule_lines(
     moderator_role_id: int | None,
 ) -> list[Message]:
     """The server's rules, each of a bounded size (the channels name the first 20)."""
-    none = msg("mod_none")
     # First: while it lasts no video is made, whatever the rules below say.
     lines = [msg("mod_show_paused")] if paused else []
     lines += [_limits_line(policy, everyone, now_window), slots_text(policy)]
@@ -270,12 +269,15 @@ def _rule_lines(
         lines.append(msg("mod_show_no_confirm"))
     lines.append(msg("mod_show_words", count=banned_count))
     modlog = policy.modlog_channel_id
-    lines.append(msg("mod_show_modlog", channel=f"<#{modlog}>" if modlog is not None else none))
     lines.append(
-        msg(
-            "mod_show_modrole",
-            role=f"<@&{moderator_role_id}>" if moderator_role_id is not None else none,
-        )
+        msg("mod_show_modlog", channel=f"<#{modlog}>")
+        if modlog is not None
+        else msg("mod_show_no_modlog")
+    )
+    lines.append(
+        msg("mod_show_modrole", role=f"<@&{moderator_role_id}>")
+        if moderator_role_id is not None
+        else msg("mod_show_no_modrole")
     )
     return lines
 

@@ -184,6 +184,38 @@ async def test_a_server_can_choose_its_moderator_role(tmp_path):
         assert "**Moderator role:**" in answer
 
 
+async def test_a_new_servers_rules_say_how_to_set_what_is_not_set_yet(tmp_path):
+    """An admin's first `limits show`: every rule still at "none" names the command that sets
+    it (as the confirmation and banned words do), clickable; a mod-log not set yet says what
+    goes unposted meanwhile."""
+    async with server(tmp_path) as s:
+        [group] = [c for c in s.world.discord.commands() if c["name"] == "videomod"]
+
+        def mention(_fake, path):
+            return f"</{path}:{group['id']}>"
+
+        fake = s.world.discord
+        answer = await mod(s, "limits show")
+        budget = mention(fake, "videomod budget")
+        assert f"**Monthly budget:** none (0 credits used this month; see {budget})." in answer
+        assert (
+            "**Mod-log channel:** none, so changes, refused prompts and alerts are posted"
+            f" nowhere (see {mention(fake, 'videomod modlog')})." in answer
+        )
+        assert (
+            "**Moderator role:** none: only members with Manage Server moderate"
+            f" (see {mention(fake, 'videomod modrole')})." in answer
+        )
+        zh = await mod(s, "limits show", locale="zh-CN")
+        expected = "**管理日志频道：**无，更改、被拒绝的提示词和警报都不会发布"  # noqa: RUF001
+        assert expected + "（见 `/视频管理 管理日志`）。" in zh  # noqa: RUF001
+        tw = await mod(s, "limits show", locale="zh-TW")
+        assert "（見 `/影片管理 管理員身分組`）。" in tw  # noqa: RUF001
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        answer = await mod(s, "limits show")
+        assert f"**Mod-log channel:** <#{s.modlog}>\n" in answer
+
+
 async def test_only_manage_server_may_choose_the_moderator_role(tmp_path):
     async with server(tmp_path) as s:
         await mod(s, "modrole", role=role_option(s.world, s.mods))
