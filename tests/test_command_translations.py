@@ -91,3 +91,50 @@ async def test_chinese_names_are_unique_among_siblings_and_within_discords_limit
         for _, part in localizable_parts(command):
             assert len((part.get("description_localizations") or {}).get(locale, "")) <= 100
     assert clashes == []
+
+
+def characters(part, locale):
+    """What Discord counts of a command toward its 4000 characters, as `locale` reads it: every
+    name, description and choice (name and value) in it."""
+    name = (part.get("name_localizations") or {}).get(locale, part["name"])
+    description = (part.get("description_localizations") or {}).get(
+        locale, part.get("description") or ""
+    )
+    total = len(name) + len(description)
+    for choice in part.get("choices") or []:
+        total += len((choice.get("name_localizations") or {}).get(locale, choice["name"]))
+        total += len(str(choice["value"]))
+    return total + sum(characters(option, locale) for option in part.get("options") or [])
+
+
+@pytest.mark.parametrize("locale", ("en-US", *CHINESE_LOCALES))
+async def test_every_command_fits_discords_limits_as_each_locale_reads_it(tmp_path, locale):
+    """Names 1-32 characters, lowercase for slash commands and options; descriptions and choice
+    names 1-100; all of a command's texts at most 4000 characters (/videomod, with every
+    subcommand, is the one near it): past any of these Discord refuses the whole sync, and
+    members see no command at all. (An English description past 100 is cut short by
+    discord.py instead, mid-word.)"""
+    async with running_bot(tmp_path, owner_ids=(OPERATOR,)) as world:
+        commands = world.discord.commands()
+
+    def text(part, field):
+        return (part.get(f"{field}_localizations") or {}).get(locale, part.get(field) or "")
+
+    wrong = []
+    for command in commands:
+        for kind, part in localizable_parts(command):
+            name = text(part, "name")
+            slash = command.get("type", 1) == 1
+            if kind != "choice" and slash and not (VALID_NAME.match(name) and name == name.lower()):
+                wrong.append(f"{kind} name {name!r}")
+            if not 1 <= len(name) <= (100 if kind == "choice" else 32):
+                wrong.append(f"{kind} name {name!r} length")
+            description = text(part, "description")
+            # discord.py cuts a longer English description to 100 with an ellipsis.
+            if slash and kind != "choice" and not 1 <= len(description) <= 100:
+                wrong.append(f"{kind} {name!r} description length")
+            if description.endswith("…"):
+                wrong.append(f"{kind} {name!r} description cut short: {description!r}")
+        if characters(command, locale) > 4000:
+            wrong.append(f"{command['name']}: {characters(command, locale)} characters")
+    assert wrong == []
