@@ -407,8 +407,8 @@ EN: dict[str, str] = {
         "long videos like it usually take here.\n"
         "- `{opt_duration}` 4, 6, 8 or 10 s; `{opt_resolution}` 720p, 1080p or 4K; "
         "`{opt_aspect_ratio}` 16:9 or 9:16.\n"
-        "- Attach 1 image (first frame, or reference with `{opt_mode}`), 3 images to fuse, "
-        "or 1 reference video for motion (no duration then).\n"
+        "- Attach 1 image (first frame, or reference with `{opt_mode}`) or 3 images to fuse; "
+        "1 reference video for motion goes alone or with them (no duration then).\n"
         "- Describe scene, subject, action, camera, style and sound for the best results."
     ),
     # The other ways to ask in /videos help: only those that work where it was asked.
@@ -704,8 +704,8 @@ ZH: dict[str, str] = {
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
-        "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）、3 张图片融合，"
-        "或 1 个参考视频控制动作（此时不能指定时长）。\n"
+        "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）或 3 张图片融合；"
+        "1 个控制动作的参考视频可单独附加，也可与图片一起（此时不能指定时长）。\n"
         "- 描述场景、主体、动作、镜头、风格和声音，效果最好。"
     ),
     "help_also_replies": (
@@ -998,8 +998,8 @@ ZH_TW: dict[str, str] = {
         "**{/video}** 根據你的提示詞生成 4-10 秒的影片；排隊時我會告訴你同類影片在這裡通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
-        "- 可附加 1 張圖片（首影格，或用 `{opt_mode}` 設為參考圖）、3 張圖片融合，"
-        "或 1 個參考影片控制動作（此時不能指定時長）。\n"
+        "- 可附加 1 張圖片（首影格，或用 `{opt_mode}` 設為參考圖）或 3 張圖片融合；"
+        "1 個控制動作的參考影片可單獨附加，也可與圖片一起（此時不能指定時長）。\n"
         "- 描述場景、主體、動作、鏡頭、風格和聲音，效果最好。"
     ),
     "help_also_replies": (
