@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.apimart.models import VideoRequest
 from bot.jobs.models import Requester
+from bot.jobs.pricing import Estimate
 from bot.storage import Connection
 
 
@@ -19,7 +20,9 @@ class Admission(Protocol):
 
     async def admit(
         self, conn: Connection, requester: Requester, request: VideoRequest, now: float
-    ) -> None:
+    ) -> Estimate | None:
         """Runs inside the insert's transaction and raises `JobRefused` to stop it, so a policy
-        check and the insert are atomic (a burst of requests cannot overshoot a quota)."""
+        check and the insert are atomic (a burst of requests cannot overshoot a quota). Returns
+        what it judged the request to cost, if it priced it: the job is quoted that figure (a
+        second read, on PostgreSQL, could see renders finished meanwhile at another price)."""
         ...

@@ -10,7 +10,7 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import JobRefused, Requester
-from bot.jobs.pricing import connection_reader, costs_more, expected_with
+from bot.jobs.pricing import Estimate, connection_reader, costs_more, expected_with
 from bot.moderation.bans import ban_refusal, lift_ban, record_ban
 from bot.moderation.facts import budget_lock, hold_budget, member_facts, read_policy
 from bot.moderation.feed import ModLogFeed
@@ -132,9 +132,11 @@ class Moderation:
         requester: Requester,
         request: VideoRequest,
         now: float,
-    ) -> None:
+    ) -> Estimate | None:
         """Refuse a job that breaks a rule, or ask first for one that costs more than the server
-        allows unasked (`ConfirmationNeeded`); runs inside the job insert's transaction.
+        allows unasked (`ConfirmationNeeded`); runs inside the job insert's transaction. Returns
+        the expected cost it judged the job by (its budget, its threshold), the figure the job is
+        quoted; None where it priced nothing.
 
         A user the operator blocked is refused everywhere. Outside a server that installed the
         bot (no `guild_id`), the member's personal allowance applies, never a server's.
@@ -146,8 +148,7 @@ class Moderation:
         if block is not None:
             raise JobRefused(blocked_everywhere(block))
         if requester.guild_id is None:
-            await self._admit_personal(conn, requester, request, now)
-            return
+            return await self._admit_personal(conn, requester, request, now)
         # Banned a moment ago: a request Discord sent before the ban, saved only now.
         banned = await ban_refusal(conn, requester.guild_id, requester.user_id, now)
         if banned is not None:
@@ -168,6 +169,7 @@ class Moderation:
         refusal = first_refusal(facts, requester, request, now)
         threshold = facts.policy.confirm_above
         asks = threshold is not None or agreed is not None or requester.asks_cost_first
+        expected: Estimate | None = None
         if refusal is None and (facts.policy.monthly_budget is not None or asks):
             expected = await expected_with(connection_reader(conn), request)
             refusal = budget_short_refusal(facts, expected)
@@ -181,7 +183,7 @@ class Moderation:
             if refusal is None and ask:
                 raise ConfirmationNeeded(expected, threshold if over else None)
         if refusal is None:
-            return
+            return expected
         log.info(
             "Refused a job for user %d in guild %d: %s",
             requester.user_id,
@@ -260,7 +262,7 @@ class Moderation:
 
     async def _admit_personal(
         self, conn: Connection, requester: Requester, request: VideoRequest, now: float
-    ) -> None:
+    ) -> Estimate | None:
         """Admit a job outside a server (`admit` holds the user's admissions meanwhile), or ask
         first what another member's video made again costs (`ConfirmationNeeded`), as a server
         does: the member's own allowance pays for it."""
@@ -283,7 +285,7 @@ class Moderation:
             raise JobRefused(refusal.message)
         budgeted = self.personal.monthly_budget is not None
         if not (budgeted or agreed is not None or requester.asks_cost_first):
-            return
+            return None
         expected = await expected_with(connection_reader(conn), request)
         if budgeted:
             # The member's own limits first: "you've used your videos" over "the credits".
@@ -296,6 +298,7 @@ class Moderation:
                 raise ConfirmationNeeded(expected, None)
         elif requester.asks_cost_first:
             raise ConfirmationNeeded(expected, None)
+        return expected
 
     async def moderator_role_id(self, guild_id: int) -> int | None:
         """The role that may moderate besides Manage Server: the server's, else the default

@@ -8,7 +8,7 @@ from bot.i18n import msg
 from bot.jobs.models import JobRefused, JobState, Requester
 from bot.jobs.stages import Stage
 from bot.jobs.store import JobStore
-from bot.moderation import facts
+from bot.moderation import facts, service
 from bot.moderation import store as moderation_store
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
@@ -187,3 +187,41 @@ async def test_an_unblock_at_the_moment_another_moderator_sets_an_allowance_keep
     assert unblocked is not None
     [override] = await mods.member_overrides(GUILD)
     assert (override.user_id, override.video_limit) == (ALICE.user_id, 5)
+
+
+@postgres_only
+async def test_a_video_is_quoted_the_figure_its_admission_judged_though_prices_move_meanwhile(
+    store, db, clock, backend, monkeypatch
+):
+    """The admission prices a video for the server's threshold (and budget), then the insert
+    keeps its quote: on PostgreSQL a read of its own would see renders another process
+    finished in between. Three 1080p 10 s renders charged 30 credits land there: the video,
+    judged at 10 credits (under the threshold of 20, so never asked about), must not be quoted
+    (and held) at 30 that its member was never asked to agree to."""
+    moderation = Moderation(db, clock=clock)
+    await moderation.store.update_policy(
+        MOD_A, msg("change_resumed", moderator="x"), confirm_above=20.0
+    )
+    kind = VideoRequest(prompt="a harbour at dawn", duration=10, resolution="1080p")
+    poller = JobStore(await backend.open(), clock=clock)  # another process
+    renders = []
+    for n in range(3):
+        rival = Requester(user_id=500 + n, channel_id=7, guild_id=GUILD)
+        job = await poller.create(rival, kind, now=clock(), submit_by=clock())
+        renders.append(await submitted(poller, job, now=clock(), task_id=f"rival_{n}"))
+    claims = [await claimed(poller, job.id, Stage.POLL) for job in renders]
+    original = service.expected_with
+
+    async def then_renders_end(read, request):
+        judged = await original(read, request)
+        for claim in claims:
+            info = TaskInfo(
+                task_id="t", status=TaskStatus.COMPLETED, progress=100, credits_cost=30.0
+            )
+            assert await poller.finish(claim, JobState.COMPLETED, now=clock(), info=info)
+        return judged
+
+    monkeypatch.setattr(service, "expected_with", then_renders_end)
+    clock.advance(1)
+    job = await store.create(ALICE, kind, now=clock(), submit_by=clock(), admission=moderation)
+    assert job.quoted_credits == 10.0, job.quoted_credits

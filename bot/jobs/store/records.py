@@ -71,11 +71,14 @@ class Records(StoreBase):
             if requester.origin_id is not None:
                 # Before admission: an echo of a recorded request must not count against it.
                 await _refuse_echo(conn, requester.origin_id)
+            judged = None
             if admission is not None:
-                await admission.admit(conn, requester, request, now)
+                judged = await admission.admit(conn, requester, request, now)
             # The figure its member reads, kept: a restart or newer prices learned never
-            # change it before APIMart says what the video cost.
-            quote = await expected_with(connection_reader(conn), request)
+            # change it before APIMart says what the video cost. The one the admission judged
+            # (its threshold, its budget) if it priced it: read again, on PostgreSQL, it could
+            # be another (renders finished meanwhile), never agreed to nor checked.
+            quote = judged or await expected_with(connection_reader(conn), request)
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
