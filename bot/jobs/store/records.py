@@ -78,7 +78,11 @@ class Records(StoreBase):
             # change it before APIMart says what the video cost. The one the admission judged
             # (its threshold, its budget) if it priced it: read again, on PostgreSQL, it could
             # be another (renders finished meanwhile), never agreed to nor checked.
-            quote = judged or await expected_with(connection_reader(conn), request)
+            quote = (
+                judged
+                if judged is not None
+                else await expected_with(connection_reader(conn), request)
+            )
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
