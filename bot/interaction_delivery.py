@@ -21,13 +21,14 @@ appears in a log line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
 import io
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import IO, Any, Protocol, cast
 
 import aiohttp
@@ -118,6 +119,29 @@ def _with_token(job: Job, reply: Reply) -> Job:
         return job
     kept = dataclasses.replace(kept, token=reply.token, expires_at=reply.expires_at)
     return dataclasses.replace(job, requester=dataclasses.replace(job.requester, reply=kept))
+
+
+class MaybePosted(aiohttp.ClientError):
+    """Discord answered a follow-up with a 5xx: its edge or its API may have failed after the
+    message was made, so the follow-up may be there (as after a reset connection)."""
+
+
+class _SentOnce:
+    """The bot's session as a result follow-up sees it: a 5xx is raised, not answered. discord.py
+    sends a webhook's message again after a 5xx, and a follow-up carries no nonce for Discord to
+    answer a repeat with the first: a video Discord made before failing would show twice."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    @contextlib.asynccontextmanager
+    async def request(
+        self, method: str, url: str, **kwargs: Any
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        async with self._session.request(method, url, **kwargs) as response:
+            if response.status >= 500:
+                raise MaybePosted(f"HTTP {response.status}")
+            yield response
 
 
 class _Refused(enum.Enum):
@@ -406,6 +430,13 @@ class RouteDelivery:
         data: Any = {"id": self._client.application_id, "type": 3, "token": reply.token}
         return discord.Webhook.from_state(data=data, state=self._client._connection)
 
+    def _result_webhook(self, reply: Reply) -> discord.Webhook:
+        """The interaction's webhook for the result's follow-up, which is never sent twice: a
+        5xx raises `MaybePosted` (a retry puts the link into the private answer instead)."""
+        webhook = self._webhook(reply)
+        webhook.session = cast(aiohttp.ClientSession, _SentOnce(webhook.session))
+        return webhook
+
     # ------------------------------------------------------------------ the result
 
     async def deliver(self, job: Job, delivery: Delivery) -> DeliveryResult | None:
@@ -627,7 +658,7 @@ class RouteDelivery:
         that has the bot); its link instead when Discord refuses the upload, and the plainest
         result when it refuses the layout. `now`: when the attempt began (whether the link had
         expired was judged then, as its status judges it)."""
-        webhook = self._webhook(reply)
+        webhook = self._result_webhook(reply)
         mentions = mentions_only(job.requester.user_id)
         try:
             if video is not None:
@@ -713,7 +744,7 @@ class RouteDelivery:
             unreachable=unreachable,
             link_reason=link_reason,
         )
-        return await self._webhook(reply).send(
+        return await self._result_webhook(reply).send(
             content,
             embed=plain_embed(job, now=now),
             files=[file] if file is not None else [],

@@ -944,6 +944,32 @@ async def test_a_follow_up_cut_short_is_retried_as_a_link_that_says_why_it_is_a_
         assert f"{world.api.task_ids[0]}.mp4" in original["content"]
 
 
+async def test_a_follow_up_discord_made_before_answering_5xx_is_never_posted_twice(tmp_path):
+    """Discord's edge answered 502 for the result follow-up its origin had made all the same
+    (the answer to an 8 MiB upload timed out on its way back). A follow-up cannot be looked up,
+    and Discord keeps no nonce for one: sending it again would show the video twice (and spend
+    another of the five follow-ups). The retry puts the link into the private answer instead,
+    as after a reset connection."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        fake.lose_answer_next("POST", r"/webhooks/\d+/[^/]+$", status=502)
+        world.api.last_task.complete()
+
+        async def attempts():
+            return (await world.bot.store.get(1)).delivery_attempts
+
+        assert await eventually(attempts, 1) == 1
+        clock.offset += 60
+        world.bot.poller.wake()
+        original = await edited_with(interaction, clock, "may not have been able to post")
+        assert f"{world.api.task_ids[0]}.mp4" in original["content"]
+        await world.bot.poller.stop()
+        videos = [f for f in interaction.followups if f.get("attachments")]
+        assert len(videos) == 1, "the video was posted once, by the follow-up Discord made"
+
+
 class _NoWaitAsyncio:
     """`asyncio` as discord.py's webhook code sees it, its retry pauses (1 s, 3 s, ... after a
     5xx) skipped: a test sees a 5xx it gave up on without waiting 25 s."""

@@ -1151,11 +1151,16 @@ class FakeDiscord:
         pattern = re.compile(path_regex)
         return self._script(ScriptedFault(method.upper(), pattern, 0, 0, "", times, dropped=True))
 
-    def lose_answer_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
+    def lose_answer_next(
+        self, method: str, path_regex: str, times: int = 1, *, status: int = 0
+    ) -> ScriptedFault:
         """Do the next ``times`` matching requests, then close their connection before the
-        answer (the change is made; the client sees a dropped connection)."""
+        answer (the change is made; the client sees a dropped connection); with ``status``,
+        answer that instead (a 502 or 504 from Discord's edge, which gave up waiting on a
+        request that went through all the same)."""
         pattern = re.compile(path_regex)
-        fault = ScriptedFault(method.upper(), pattern, 0, 0, "", times, answer_lost=True)
+        message = "Bad Gateway" if status else ""
+        fault = ScriptedFault(method.upper(), pattern, status, 0, message, times, answer_lost=True)
         return self._script(fault)
 
     def hold_next(self, method: str, path_regex: str, times: int = 1) -> ScriptedFault:
@@ -3241,7 +3246,10 @@ class FakeDiscord:
                 if spec_error is not None:
                     raise spec_error
                 response = await handler(request)
-                if fault is not None:
+                if fault is not None and fault.status:
+                    fault.hits += 1
+                    response = self._fault_response(fault)
+                elif fault is not None:
                     fault.hits += 1
                     self._notify()
                     if request.transport is not None:
