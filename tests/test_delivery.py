@@ -125,6 +125,31 @@ async def test_discord_5xx_on_delivery_is_retried_later(store, clock, fake, clie
     assert results(fake) == []
 
 
+@pytest.mark.parametrize("lost", ["502", "reset"])
+async def test_an_upload_discord_made_before_its_answer_was_lost_is_posted_once(
+    store, clock, fake, client, api, downloads, lost
+):
+    """Discord made the 8 MiB result post, then its edge answered 502 (discord.py sends it again
+    at once, with the post's nonce: Discord answers with the first post), or the connection
+    reset on the way back (the next attempt looks for the post first): one post, never two."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    fake.upload_limit = 10 * MIB
+    job = await finished_job(store, clock, fake, api, size=8 * MIB)
+    posts = rf"/channels/{fake.channel_id}/messages$"
+    fake.lose_answer_next("POST", posts, status=502 if lost == "502" else 0)
+    delivery = Delivery(client, downloads, store, clock=clock)
+    result = await delivery(job)
+    if lost == "reset":
+        assert result.outcome is DeliveryOutcome.RETRY
+        await store.retry_delivery_at(job, clock(), download_failed=False)
+        fake.advance_clock(fake.nonce_window + 1)  # only the look can tell, not the nonce
+        result = await delivery(await claimed(store, job.id, Stage.DELIVER))
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    [message] = results(fake)
+    assert int(message["id"]) == result.message_id
+    assert [a["size"] for a in message["attachments"]] == [8 * MIB]
+
+
 async def test_discord_failures_leave_the_download_its_own_tries(
     store, clock, fake, client, api, downloads
 ):
