@@ -458,12 +458,17 @@ class Delivery:
             raise _Retry from None
 
     async def _resolve_channel(self, channel_id: int) -> Messageable | None:
+        """The channel (None: gone, or shut to the bot); `_Retry` while Discord fails its read
+        (a 5xx, Cloudflare's 429, a dropped connection), as it would fail a post."""
         channel = self._client.get_channel(channel_id)
         if channel is None:
             try:
                 channel = await self._client.fetch_channel(channel_id)
             except (discord.NotFound, discord.Forbidden):
                 return None
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                log.warning("Channel %d could not be read (%s); will retry", channel_id, error)
+                raise _Retry from None
         return channel if isinstance(channel, Messageable) else None
 
     async def _deliver_by_dm(

@@ -150,6 +150,19 @@ async def test_an_upload_discord_made_before_its_answer_was_lost_is_posted_once(
     assert [a["size"] for a in message["attachments"]] == [8 * MIB]
 
 
+async def test_discord_blocking_the_channel_read_is_a_retry_not_a_crash(
+    store, clock, fake, client, api, downloads
+):
+    """Right after a restart nothing is cached, and the channel's read meets Cloudflare's 429
+    (an address blocked for a while): the delivery is tried again later, quietly, like a post
+    Discord failed, not logged as a crash with its traceback."""
+    job = await finished_job(store, clock, fake, api)
+    fake.block_address(times=1)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.RETRY
+    assert results(fake) == []
+
+
 async def test_discord_failures_leave_the_download_its_own_tries(
     store, clock, fake, client, api, downloads
 ):
