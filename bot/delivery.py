@@ -59,6 +59,9 @@ _CLOCK_SKEW = datetime.timedelta(minutes=2)
 # Discord answers a post repeating a nonce it saw in "the past few minutes" with that first post
 # (`result_nonce`): an attempt begun less than this long ago is safely posted again unseen.
 NONCE_REMEMBERED = 120.0
+# A result's fetch and upload still going after this many seconds (most are posted within 8 s
+# of the render's end) is a slow one: its status then says the video is being posted.
+POSTING_SAID_AFTER = 10.0
 _VIDEO_TYPES = ("video/", "application/mp4", "application/octet-stream", "binary/octet-stream")
 # A server's upload limit read over REST is used this long (boosts change rarely).
 SERVER_LIMIT_KEPT = 600.0
@@ -319,6 +322,7 @@ class Delivery:
         if channel is None:
             log.warning("Job %d: channel %d is gone; trying a DM", job.id, job.requester.channel_id)
             return await self._deliver_by_dm(job, channel_failed=True, unsure=unlooked)
+        saying = self._say_posting_if_slow(job)
         try:
             result = await self._send(channel, job, dm=False, started_at=resumed_at)
         except discord.HTTPException as refused:
@@ -336,7 +340,27 @@ class Delivery:
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("Job %d: delivery failed (%s); will retry", job.id, error)
             return DeliveryResult(DeliveryOutcome.RETRY)
+        finally:
+            if saying is not None:
+                saying.cancel()
         return self._with_last_status(job, result, CHANNEL_TARGET)
+
+    def _say_posting_if_slow(self, job: Job) -> asyncio.Task[None] | None:
+        """A video about to be fetched and uploaded: if that still goes on after
+        `POSTING_SAID_AFTER` (a large video, a slow link), its status says it is being posted,
+        not the last progress reading ("rendering 60 %, about 1 min left") and its Cancel button
+        for a minute or more. A quick post needs no edit of its own (its last edit follows at
+        once), and leaves a moderator's Cancel press meanwhile its use. The caller cancels the
+        timer once the post is done."""
+        status = self._status
+        if status is None or not shows_video(job) or link_expired(job, self._clock()):
+            return None
+
+        async def say_posting() -> None:
+            await asyncio.sleep(POSTING_SAID_AFTER)
+            status.schedule(job)
+
+        return asyncio.create_task(say_posting(), name=f"status-posting-{job.id}")
 
     def _with_last_status(
         self, job: Job, result: DeliveryResult, target: str | None, *, waited: bool = False

@@ -1,5 +1,6 @@
 """What a status says while its job waits, or once it is done but not yet posted."""
 
+from bot import delivery
 from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock, eventually, retry_set
 from tests.harness import running_bot
 
@@ -145,4 +146,34 @@ async def test_a_failed_render_whose_notice_is_tried_again_no_longer_says_render
                 "the reason is in the reply below" in fake.get_message(int(status["id"]))["content"]
             ),
             description="the last status, once the notice is posted",
+        )
+
+
+async def test_a_finished_render_whose_upload_is_under_way_says_it_is_being_posted(
+    tmp_path, monkeypatch
+):
+    """Done, its first upload still going past the usual few seconds (a large video, a slow
+    link to Discord): the status says the video is being posted, not the last progress reading
+    ("rendering 40%") and its Cancel button for as long as the upload takes."""
+    monkeypatch.setattr(delivery, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        task, status = await rendering_at_40(world, "a large fox")
+        upload = fake.hold_next("POST", r"/channels/\d+/messages$")
+        task.complete()
+        try:
+            await fake.wait_for(lambda: upload.hits, description="the result's upload under way")
+            await fake.wait_for(
+                lambda: "posting the video" in fake.get_message(int(status["id"]))["content"],
+                description="the status saying it is done, its post under way",
+            )
+            shown = fake.get_message(int(status["id"]))
+            assert "is rendering" not in shown["content"]
+            assert not shown.get("components"), "no Cancel button on a finished render"
+        finally:
+            assert upload.held is not None
+            upload.held.set()
+        await fake.wait_for(
+            lambda: "in the reply below" in fake.get_message(int(status["id"]))["content"],
+            description="the status's last edit once the video is posted",
         )
