@@ -156,8 +156,8 @@ async def test_a_click_discord_refused_does_not_make_the_next_a_double_click(tmp
             code=10062,
             message="Unknown interaction",
         )
-        await fake.component_interaction("video:regen:1", message_id=message_id)
-        await asyncio.sleep(1.0)  # its failure reported
+        first = await fake.component_interaction("video:regen:1", message_id=message_id)
+        await first.wait_for_answer(timeout=10)  # its failure reported: the apology
         clock.offset += 2  # within the double-click window
         second = await fake.component_interaction("video:regen:1", message_id=message_id)
         answer = await second.wait_for_followup(timeout=10)
