@@ -551,8 +551,9 @@ async def test_a_video_made_while_the_bot_was_down_waits_for_the_catch_up_of_a_b
                 return (await world.bot.store.get(1)).state.value
 
             assert await eventually(state, "completed") == "completed"
+            await fake.wait_for(lambda: slow.hits, description="the ban being looked up")
             await asyncio.sleep(1.0)  # what the delivery stage does meanwhile
-            assert slow.hits == 1, "the ban is being looked up"
+            assert slow.hits == 1, "the ban is looked up once"
             slow.held.set()
             notice = await fake.wait_for_message(
                 predicate=lambda m: "Job #1 was cancelled" in shown_text(m), timeout=10
