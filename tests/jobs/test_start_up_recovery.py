@@ -20,11 +20,13 @@ async def test_a_command_submit_during_a_retried_start_up_recovery_is_not_made_u
     )
     release_all = store.release_all_leases
     calls = 0
+    failed = asyncio.Event()
 
     async def locked_once():
         nonlocal calls
         calls += 1
         if calls == 1:
+            failed.set()
             # Another tool held the file for longer than the busy timeout at start.
             raise sqlite3.OperationalError("database is locked")
         return await release_all()
@@ -32,7 +34,7 @@ async def test_a_command_submit_during_a_retried_start_up_recovery_is_not_made_u
     store.release_all_leases = locked_once
     api.delay_next("submit", 0.6)  # APIMart takes a moment to answer
     poller.start()
-    await asyncio.sleep(0.05)  # recovery failed once; the supervisor waits to retry
+    await asyncio.wait_for(failed.wait(), 5)  # recovery failed once; the supervisor waits to retry
     # Meanwhile the gateway is up and a member's /video sends its own job.
     report = await service.create_and_submit(REQUESTER, REQUEST)
     await poller.stop()
