@@ -103,12 +103,21 @@ def result_link(job: Job, now: float) -> str | None:
 
 def link_gone(job: Job, now: float) -> bool:
     """Whether a finished video lived only at APIMart's link, which has expired: posted as
-    that link, or never posted nor sent (an uploaded file, wherever it went, is the member's)."""
+    that link, never posted nor sent, or shown only to the member (`shown_only_to_them`); a
+    file uploaded anywhere else is the member's."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return False
     if job.result_expires_at is None or job.result_expires_at > now:
         return False
-    return job.result_linked or job.delivery_message_id is None
+    return job.result_linked or job.delivery_message_id is None or shown_only_to_them(job)
+
+
+def shown_only_to_them(job: Job) -> bool:
+    """Whether its video was posted under the command as a message Discord showed only to the
+    member (the server blocks external apps; their DMs were closed to a copy): Discord clears
+    such a message once their app reloads, so it is not somewhere the video stays."""
+    reply = job.requester.reply
+    return job.delivery_target == INTERACTION_TARGET and reply is not None and reply.ephemeral
 
 
 def expired_unposted(job: Job) -> bool:
@@ -123,7 +132,7 @@ def held_elsewhere(job: Job) -> str | None:
     catalog keys (`history_...`, `status_details_...`)."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
-    if job.delivery_message_id is None or job.result_linked:
+    if job.delivery_message_id is None or job.result_linked or shown_only_to_them(job):
         return None
     if job.delivery_target == DM_TARGET:
         return "sent_by_dm"
@@ -246,8 +255,14 @@ def status_details(
         )
     if link_gone(job, now):
         assert job.result_expires_at is not None
-        # Only APIMart's link had it (posted as that link, or never posted): it is gone.
-        key = "status_details_link_expired" if job.result_linked else "status_details_kept_expired"
+        # Only APIMart's link had it (posted as that link, never posted, or posted where
+        # Discord showed it only to the member, for a while): it is gone.
+        if job.result_linked:
+            key = "status_details_link_expired"
+        elif shown_only_to_them(job):
+            key = "status_details_private_expired"
+        else:
+            key = "status_details_kept_expired"
         return t(key, locale, expired=int(job.result_expires_at))
     held = held_elsewhere(job)
     if held is not None:

@@ -196,6 +196,11 @@ EN: dict[str, str] = {
         "The video could not be posted or sent to you, and APIMart's link to it expired "
         "<t:{expired}:R>: it is no longer available."
     ),
+    "status_details_private_expired": (
+        "The video was posted under the command you used, where Discord showed it only to you "
+        "until your app reloaded, and APIMart's link to it expired <t:{expired}:R>: it is no "
+        "longer available."
+    ),
     "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_expired_unposted": (
         "It was made, but its download link had expired before it could be posted: no video "
@@ -413,6 +418,10 @@ ZH: dict[str, str] = {
     "status_details_kept_expired": (
         "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
     ),
+    "status_details_private_expired": (
+        "视频已发布在你使用命令的地方，但 Discord 只让你看到它，并在你的应用重新加载后将其清除；"
+        "它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
+    ),
     "status_details_result_deleted": "视频已发布，但后来被删除了。",
     "status_details_expired_unposted": (
         "视频已生成，但在发布之前下载链接就已失效：没有视频。请用 {/video} 再发起一次请求。"
@@ -600,6 +609,10 @@ ZH_TW: dict[str, str] = {
     "status_details_link_expired": "影片以 APIMart 連結的形式發布，該連結已於 <t:{expired}:R> 失效，影片已無法檢視。",
     "status_details_kept_expired": (
         "影片既沒能發布，也沒能私訊給你；它在 APIMart 的連結已於 <t:{expired}:R> 失效，影片已無法檢視。"
+    ),
+    "status_details_private_expired": (
+        "影片已發布在你使用指令的地方，但 Discord 只讓你看到它，並在你的應用程式重新載入後將其清除；"
+        "它在 APIMart 的連結已於 <t:{expired}:R> 失效，影片已無法檢視。"
     ),
     "status_details_result_deleted": "影片已發布，但後來被刪除了。",
     "status_details_expired_unposted": (

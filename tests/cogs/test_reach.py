@@ -328,6 +328,42 @@ async def test_a_private_result_for_a_member_whose_dms_are_closed_points_to_hist
         assert "[video](" in text and f"<t:{job.result_expires_at}:R>" in text
 
 
+async def test_a_private_result_is_not_said_to_be_under_the_command_once_its_link_expired(
+    tmp_path,
+):
+    """Discord showed the video only to the member (the server blocks external apps) and their
+    DMs are closed: history held it on APIMart's link. Once that expired, history and status
+    say it is gone, with when: not "posted under the command you used", where Discord clears a
+    message only its member saw once their app reloads."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, clock=clock) as world:
+        fake = world.discord
+        fake.dm_blocked_users.add(fake.user_id)
+        foreign, interaction, _ = await asked_elsewhere(world, "a lighthouse at noon")
+        fake.external_apps_blocked.add(foreign)
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        assert result["flags"] & EPHEMERAL and result["attachments"]
+        await interaction.wait_for_original(
+            lambda m: "direct messages are closed" in m["content"], timeout=10
+        )
+        await world.bot.poller.stop()
+        job = await world.bot.store.get(1)
+        assert job.delivery_target == "interaction"
+        clock.offset += job.result_expires_at - clock() + 60
+
+        async def ask(command, options=None):
+            asked = await fake.slash_command(command, options or {}, dm=True)
+            return (await asked.wait_for_answer())["content"]
+
+        history = await ask("videos history")
+        assert "its link has expired" in history, history
+        assert "posted under the command" not in history, history
+        status = await ask("videos status", {"job": 1})
+        assert "no longer available" in status, status
+        assert "only to you" in status and f"<t:{job.result_expires_at}:R>" in status, status
+
+
 async def test_a_private_results_copy_cut_short_by_a_crash_is_not_sent_twice(tmp_path, monkeypatch):
     """The process dies right after the DM copy went, before the job was marked delivered: the
     retry finds the copy in the DM (its attempt was written down first) and sends nothing
