@@ -55,10 +55,13 @@ def state_name(job: Job, locale: str) -> str:
 def posted_link(job: Job) -> str | None:
     """A jump link to the result the bot posted in the job's channel (a server's, or the bot's
     DM with the member); None if it went elsewhere: a DM fallback's message is not in that
-    channel, and a post through an interaction is in a server the bot cannot name."""
+    channel, a post through an interaction is in a server the bot cannot name, and one Discord
+    showed only to the member (`shown_only_to_them`) is a message no link opens."""
     if job.state is not JobState.COMPLETED or job.cancelled or job.result_deleted:
         return None
     if job.delivery_message_id is None or job.delivery_target == DM_TARGET:
+        return None
+    if shown_only_to_them(job):
         return None
     return _jump_link(job, job.delivery_message_id)
 

@@ -608,3 +608,31 @@ def test_status_of_a_render_no_longer_followed_does_not_promise_it_may_still_com
     text = status_details(abandoned, "en-US", NOW)
     assert "no video will come. It still counts" in text and "posted after all" not in text
     assert "不会有视频了" in status_details(abandoned, "zh-CN", NOW)
+
+
+def test_a_video_shown_only_to_its_member_in_a_server_of_the_bot_is_not_linked_as_a_post():
+    """Asked through the member's own install in a server the bot is in (its rules apply),
+    where Discord made the answers private: the post under the command is a message only they
+    saw, which no jump link opens. History and status give APIMart's link while it lasts, with
+    when it expires, then say it is gone."""
+    expires = int(NOW) + 3600
+    private = Reply(Route.INTERACTION, ephemeral=True)
+    requester = Requester(
+        user_id=SNOWFLAKE, channel_id=SNOWFLAKE, guild_id=SNOWFLAKE, reply=private
+    )
+    shown = job(
+        requester=requester,
+        delivery_target=INTERACTION_TARGET,
+        result_linked=False,
+        result_expires_at=expires,
+        error_key=None,
+        error_message=None,
+    )
+    line = history_text([shown], "en-US", NOW, here=SNOWFLAKE)
+    assert "https://discord.com/channels/" not in line, line
+    assert f"[video]({shown.result_url}), link expires <t:{expires}:R>" in line
+    details = status_details(shown, "en-US", NOW)
+    assert "https://discord.com/channels/" not in details and shown.result_url in details
+    later = expires + 60
+    assert "its link has expired" in history_text([shown], "en-US", later, here=SNOWFLAKE)
+    assert "no longer available" in status_details(shown, "en-US", later)
