@@ -20,12 +20,14 @@ from __future__ import annotations
 import itertools
 import random
 import statistics
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from bench.fakeapi import RenderProfile, draw_profile
+from bench.fakeapi import UNSEEN_QUEUE, RenderProfile, draw_profile, held_in_queue
 from bot.jobs.eta import Prior, Reading, add_reading, estimate_remaining, shown_seconds
 from bot.jobs.schedule import PollSchedule
+from bot.jobs.typical import RECENT_RENDERS, first_check_delay, typical_render_time
 
 SEED = 16
 RENDERS = 1000
@@ -40,6 +42,7 @@ class Render:
 
     profile: RenderProfile
     reports_at: tuple[float, ...] = ()
+    typical: float | None = None  # the bot's measured render time of its kind (None: too few)
 
     def progress_at(self, age: float) -> int:
         if not self.reports_at:
@@ -55,7 +58,7 @@ def old_shown(render: Render, age: float) -> float:
 
 
 def new_shown(readings: tuple[Reading, ...], render: Render, age: float) -> float | None:
-    prior = Prior(started_at=0.0, estimated_time=render.profile.estimated_time)
+    prior = Prior(0.0, render.profile.estimated_time, render.typical)
     return shown_seconds(estimate_remaining(readings, prior, age))
 
 
@@ -69,8 +72,9 @@ class Sample:
 def checks(
     render: Render, schedule: PollSchedule
 ) -> Iterator[tuple[float, int, tuple[Reading, ...]]]:
-    """Poll one render like the bot does, check by check."""
-    age = FIRST_POLL
+    """Poll one render like the bot does, check by check (a kind measured to render fast here
+    is first checked sooner)."""
+    age = first_check_delay(render.typical, configured=FIRST_POLL)
     readings: tuple[Reading, ...] = ()
     while age < render.profile.duration:
         progress = render.progress_at(age)
@@ -129,12 +133,27 @@ def pause(rng: random.Random) -> Render:
     )
 
 
+def queued(rng: random.Random) -> Render:
+    """APIMart holds the job `pending` 0-115 s, then renders it as drawn: the first check
+    (120 s) already sees progress, and no check at 0 % says when rendering began."""
+    profile = draw_profile(rng)
+    return Render(held_in_queue(profile, rng.uniform(0, UNSEEN_QUEUE)))
+
+
+def queued_600(rng: random.Random) -> Render:
+    """The same, announced with APIMart's fixed 600 s."""
+    profile = queued(rng).profile
+    return Render(replace(profile, estimated_time=600))
+
+
 PROFILES: dict[str, Callable[[random.Random], Render]] = {
     "as drawn (estimate +-50 %)": as_drawn,
     "APIMart's fixed 600 s": vendor_600,
     "jumping progress": jumping,
     "slow last 10 %": slow_finish,
     "a pause mid-render": pause,
+    "queued unseen 0-115 s": queued,
+    "queued unseen, fixed 600 s": queued_600,
 }
 
 
@@ -150,11 +169,26 @@ class Errors:
     after: list[float]
 
 
-def measure(draw: Callable[[random.Random], Render]) -> Errors:
-    """Absolute errors (seconds) of the time left shown at 50 %, old formula and new."""
+def renders(draw: Callable[[random.Random], Render], measured: bool) -> Iterator[Render]:
+    """The profile's renders, in order; `measured`: each knowing how long its kind takes here,
+    the median of the latest renders before it (from the third on), as the bot measures it
+    (bot/jobs/typical.py); else only APIMart's estimate (a bot with no history yet)."""
     rng = random.Random(SEED)
+    earlier: deque[float] = deque(maxlen=RECENT_RENDERS)
+    for _ in range(RENDERS):
+        render = draw(rng)
+        if measured:
+            render = replace(render, typical=typical_render_time(list(earlier)))
+        earlier.append(render.profile.duration)
+        yield render
+
+
+def measure(draw: Callable[[random.Random], Render], measured: bool = False) -> Errors:
+    """Absolute errors (seconds) of the time left shown at 50 %, old formula and new."""
     schedule = PollSchedule()
-    samples = [sample for _ in range(RENDERS) if (sample := observe(draw(rng), schedule))]
+    samples = [
+        sample for render in renders(draw, measured) if (sample := observe(render, schedule))
+    ]
     before = [abs(sample.old - sample.truth) for sample in samples]
     # The new estimate always has a number at 50 % (progress moved); the old one if not.
     after = [
@@ -178,6 +212,10 @@ class Whole:
     errors: list[float]
     almost_spells: list[float]  # per render, the longest "almost done" stayed up (0: never)
     jumps: int  # renders whose shown time jumped up (JUMP_FACTOR and JUMP_SECONDS) once
+    # Per render, the first check that showed a time: its error, and how much it said too much
+    # (the "about 16 min" a render queued unseen at APIMart read for 2 minutes).
+    first_errors: list[float]
+    first_over: list[float]
 
 
 def almost_spell(checks: list[tuple[float, float | None]]) -> float:
@@ -201,15 +239,16 @@ def whole_render(render: Render, schedule: PollSchedule) -> list[tuple[float, fl
     ]
 
 
-def measure_whole(draw: Callable[[random.Random], Render]) -> Whole:
-    rng = random.Random(SEED)
+def measure_whole(draw: Callable[[random.Random], Render], measured: bool = False) -> Whole:
     schedule = PollSchedule()
     errors: list[float] = []
     spells: list[float] = []
+    first: list[float] = []
     jumps = 0
-    for _ in range(RENDERS):
-        checks = whole_render(draw(rng), schedule)
+    for render in renders(draw, measured):
+        checks = whole_render(render, schedule)
         errors += [abs(shown - truth) for truth, shown in checks if shown is not None]
+        first += [shown - truth for truth, shown in checks if shown is not None][:1]
         spells.append(almost_spell(checks))
         shown_values = [shown for _, shown in checks]
         jumps += any(
@@ -219,7 +258,7 @@ def measure_whole(draw: Callable[[random.Random], Render]) -> Whole:
             and after - before > JUMP_SECONDS
             for before, after in itertools.pairwise(shown_values)
         )
-    return Whole(errors, spells, jumps)
+    return Whole(errors, spells, jumps, [abs(error) for error in first], first)
 
 
 def print_header(header: str) -> None:
@@ -231,13 +270,14 @@ def print_header(header: str) -> None:
 def main() -> int:
     print(f'"time left" shown at the first poll at >= {AT_PROGRESS} %, {RENDERS} renders each')
     print_header(
-        f"{'profile':<28} {'renders':>7} {'before p50 s':>12} {'p90 s':>6}"
+        f"{'profile':<36} {'renders':>7} {'before p50 s':>12} {'p90 s':>6}"
         f" {'after p50 s':>11} {'p90 s':>6}"
     )
-    for name, draw in PROFILES.items():
-        errors = measure(draw)
+    for (name, draw), measured in itertools.product(PROFILES.items(), (False, True)):
+        errors = measure(draw, measured)
+        name = f"{name}{', measured' if measured else ''}"
         print(
-            f"{name:<28} {errors.renders:>7} {statistics.median(errors.before):>12.0f}"
+            f"{name:<36} {errors.renders:>7} {statistics.median(errors.before):>12.0f}"
             f" {quantile(errors.before, 0.9):>6.0f} {statistics.median(errors.after):>11.0f}"
             f" {quantile(errors.after, 0.9):>6.0f}"
         )
@@ -246,19 +286,22 @@ def main() -> int:
         f"every check from the first that saw progress, {RENDERS} renders each: error of the"
         f' time shown; the longest "almost done" stayed up in a render (p90, most) and the'
         f" renders where it stayed over {ALMOST_TOO_LONG:.0f} s; renders whose time shown jumped"
-        f" up (x{JUMP_FACTOR:.0f} and +{JUMP_SECONDS:.0f} s) from one check to the next"
+        f" up (x{JUMP_FACTOR:.0f} and +{JUMP_SECONDS:.0f} s) from one check to the next; at the"
+        " first check that showed a time, its error (p90) and the most it said too much"
     )
     print_header(
-        f"{'profile':<28} {'checks':>7} {'p50 s':>6} {'p90 s':>6} {'almost p90 s':>12}"
-        f" {'most s':>7} {'> 60 s':>6} {'jumps':>6}"
+        f"{'profile':<36} {'checks':>7} {'p50 s':>6} {'p90 s':>6} {'almost p90 s':>12}"
+        f" {'most s':>7} {'> 60 s':>6} {'jumps':>6} {'1st p90 s':>9} {'over most s':>11}"
     )
-    for name, draw in PROFILES.items():
-        whole = measure_whole(draw)
+    for (name, draw), measured in itertools.product(PROFILES.items(), (False, True)):
+        whole = measure_whole(draw, measured)
+        name = f"{name}{', measured' if measured else ''}"
         spells = whole.almost_spells
         print(
-            f"{name:<28} {len(whole.errors):>7} {statistics.median(whole.errors):>6.0f}"
+            f"{name:<36} {len(whole.errors):>7} {statistics.median(whole.errors):>6.0f}"
             f" {quantile(whole.errors, 0.9):>6.0f} {quantile(spells, 0.9):>12.0f}"
             f" {max(spells):>7.0f} {sum(spell > ALMOST_TOO_LONG for spell in spells):>6}"
-            f" {whole.jumps:>6}"
+            f" {whole.jumps:>6} {quantile(whole.first_errors, 0.9):>9.0f}"
+            f" {max(whole.first_over):>11.0f}"
         )
     return 0

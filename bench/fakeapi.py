@@ -36,6 +36,9 @@ PESSIMISM = 2.5  # the pessimistic estimate: 600 s for a 240 s render
 JUMP_EVERY = (0.02, 0.06)  # noisy progress: a new value every U(a, b) x the duration
 JUMP_NOISE = 3.0  # ... off by N(0, this) points
 ROUND_TRIP = 0.15  # seconds, real-time equivalent
+# A busy APIMart may hold a job `pending` longer than the stretch above: up to just short of the
+# bot's first check (POLL_FIRST_DELAY, 120 s), which then already sees it rendering.
+UNSEEN_QUEUE = 115.0
 ROUND_TRIP_JITTER = 0.3  # each answer takes the round trip x U(1 - j, 1 + j)
 
 
@@ -123,6 +126,14 @@ def scaled(profile: RenderProfile, scale: float) -> RenderProfile:
         estimated_time=round(profile.estimated_time * scale),
         jumps=tuple((age * scale, percent) for age, percent in profile.jumps),
     )
+
+
+def held_in_queue(profile: RenderProfile, seconds: float) -> RenderProfile:
+    """The same render (smooth progress) held `pending` at 0 % for `seconds` instead of its
+    own stretch: it renders as long as before, so it ends that much later; its estimate, which
+    APIMart makes when it accepts the job, stays."""
+    rendering = profile.duration - profile.queued_for
+    return dataclasses.replace(profile, queued_for=seconds, duration=seconds + rendering)
 
 
 class TimedTask(FakeTask):

@@ -44,10 +44,13 @@ class Reading:
 
 @dataclass(frozen=True)
 class Prior:
-    """What APIMart said up front: when it accepted the job, and how long it would take."""
+    """What is known up front: when APIMart accepted the job, how long it said it would take,
+    and how long such a video took here (`typical`: the median measured render time of its
+    kind, accepted to finished; None while too few were measured)."""
 
     started_at: float
     estimated_time: float | None
+    typical: float | None = None
 
 
 class EtaKind(enum.StrEnum):
