@@ -95,10 +95,14 @@ def progress_bar(progress: int) -> str:
     return "▰" * filled + "▱" * (BAR_CELLS - filled)
 
 
-def time_left(job: Job, now: float) -> Estimate:
-    """The render's time left, from its progress readings; APIMart's estimate only as a prior."""
+def time_left(job: Job, now: float, typical: UsualWait | None = None) -> Estimate:
+    """The render's time left, from its progress readings; as the prior, how long such a video
+    took here (`typical`, when measured), else APIMart's estimate."""
     started = job.submitted_at if job.submitted_at is not None else job.created_at
-    return estimate_remaining(job.progress_readings, Prior(started, job.estimated_time), now)
+    measured = typical.seconds if typical is not None else None
+    return estimate_remaining(
+        job.progress_readings, Prior(started, job.estimated_time, measured), now
+    )
 
 
 def give_up_before(job: Job, now: float, left: float, waits_for: float | None) -> float | None:
@@ -129,17 +133,23 @@ def queued_wait(
 
 
 def eta_text(
-    job: Job, now: float, locale: str | None = None, *, waits_for: float | None = None
+    job: Job,
+    now: float,
+    locale: str | None = None,
+    *,
+    waits_for: float | None = None,
+    typical: UsualWait | None = None,
 ) -> str:
     """The time left in words: 'about 3 min left', 'about 40 s left', 'almost done', in
     `locale` (the member's who asked, unless someone else is reading). `waits_for`: how long
     after the submit the bot gives up on a render (`TASK_TIMEOUT`); a time left beyond that
-    is not promised, the moment it gives up is said instead."""
+    is not promised, the moment it gives up is said instead. `typical`: how long such a video
+    usually takes here (the prior, when measured)."""
     locale = locale or job.requester.locale
     if job.without_news:
         # "Almost done" from a reading minutes old would stay up for as long as APIMart is down.
         return t("status_eta_no_news", locale)
-    estimate = time_left(job, now)
+    estimate = time_left(job, now, typical)
     if estimate.kind is EtaKind.ALMOST_DONE:
         return t("status_eta_soon", locale)
     if estimate.kind is EtaKind.UNKNOWN or estimate.seconds is None:
@@ -234,7 +244,7 @@ def status_line(
             job_id=job.id,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            eta=eta_text(job, now, waits_for=waits_for),
+            eta=eta_text(job, now, waits_for=waits_for, typical=typical),
         )
     if job.state is JobState.QUEUED:
         return queued_line(job, now, typical, waits_for)

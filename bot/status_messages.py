@@ -147,9 +147,10 @@ class StatusMessages:
 
     async def render(self, job: Job, *, typical: UsualWait | None = None) -> str:
         """The status text for the job as it stands; `typical` is the usual render time when
-        the caller has just read it (read here otherwise)."""
+        the caller has just read it (read here otherwise): the queued line says it, and a
+        render's time left starts from it."""
         position = slots = None
-        if job.state is not JobState.QUEUED:
+        if job.state not in (JobState.QUEUED, JobState.PROCESSING):
             typical = None
         elif typical is None:
             typical = await usual_wait_for(self._store, job.request)

@@ -208,7 +208,7 @@ def status_details(
     typical: UsualWait | None = None,
 ) -> str:
     """What is known about one job right now (`typical`: how long such a video usually takes
-    here, for one still in APIMart's queue)."""
+    here, for one in APIMart's queue or rendering)."""
     if job.cancelled:
         return t(
             "status_details_cancelled_counted"
@@ -224,7 +224,7 @@ def status_details(
             locale,
             bar=progress_bar(job.progress),
             progress=job.progress,
-            eta=eta_text(job, now, locale, waits_for=waits_for),
+            eta=eta_text(job, now, locale, waits_for=waits_for, typical=typical),
         )
     if job.state.is_active:
         usual = typical or UsualWait(None, job.request.resolution)
@@ -384,7 +384,7 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         if found is None:
             return
         typical = None
-        if found.state is JobState.QUEUED:
+        if found.state in (JobState.QUEUED, JobState.PROCESSING):
             typical = await usual_wait_for(self.bot.store, found.request)
         report = status_report(
             found,

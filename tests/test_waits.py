@@ -11,9 +11,10 @@ from bot.jobs.poller import Poller
 from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.stages import Stage
 from bot.jobs.store import JobStore
-from bot.jobs.typical import usually_ready
+from bot.jobs.typical import UsualWait, usually_ready
 from bot.reach import Reply, Route, queued_message
 from bot.status_messages import StatusMessages
+from cogs.member import status_report
 from tests.cogs.test_moderation import command, mod, server, video
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
@@ -159,6 +160,31 @@ async def test_usually_ready_in_comes_from_measured_renders_of_that_kind(
         await completed_render(store, clock, BIG, seconds)
     measured_big = await announced(store, clock, fake, client, status, request=BIG)
     assert "usually ready in about 3 min" in shown(fake, measured_big)
+
+
+async def test_a_render_that_waited_unseen_in_apimarts_queue_is_timed_by_its_measured_kind(
+    store, clock, fake, client, marks
+):
+    """Measured here at 4 min, a video APIMart kept `pending` for 115 s is first checked at
+    120 s, already rendering at 4 %: the pace since APIMart took it counts the queue wait as
+    rendering, and read "4% · about 16 min left" for 2 minutes before the video came. The
+    member was just told "usually ready in about 4 min"; before progress moves, too, the
+    measured time is the guess, not APIMart's 600 s ("0% · about 9 min left")."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    for seconds in (230, 240, 250):
+        await completed_render(store, clock, QUICK, seconds)
+    waiting = await announced(store, clock, fake, client, status)
+    queued = await announced(store, clock, fake, client, status)
+    assert "usually ready in about 4 min" in shown(fake, queued)
+    clock.advance(60)
+    waiting = await poll_sees(store, status, clock, waiting, 0)
+    assert "0% · about 3 min left" in shown(fake, waiting), shown(fake, waiting)
+    clock.advance(60)
+    queued = await poll_sees(store, status, clock, queued, 4)
+    content = shown(fake, queued)
+    assert "4% · about 2 min left" in content, content
+    report = status_report(queued, "en-US", clock(), typical=UsualWait(240.0, "720p"))
+    assert "about 2 min left" in report.render("en-US"), "/videos status says the same"
 
 
 async def pending_seen(store, status, clock, job):

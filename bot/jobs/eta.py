@@ -1,9 +1,11 @@
 """How long a render has left, from the progress actually seen; pure, so anything may reuse it.
 
 APIMart announces an `estimated_time` (often a fixed, pessimistic 600 s) and reports progress
-as it goes. The estimate is only a prior: as soon as progress moves, its recent rate says more,
-and the prior fades out over the first `PRIOR_FADE` percent. Near the end a number would be
-wrong more often than right, so it becomes "almost done".
+as it goes. What this bot has measured for the kind of video (`bot.jobs.typical`) says more
+than that estimate, so once it exists it is the prior instead. The prior only guides: as soon
+as progress moves, its recent rate says more, and the prior fades out over the first
+`PRIOR_FADE` percent. Near the end a number would be wrong more often than right, so it
+becomes "almost done".
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ class Prior:
     estimated_time: float | None
     typical: float | None = None
 
+    @property
+    def expected(self) -> float | None:
+        """Seconds from acceptance to the end the prior expects: the measured render time of
+        the kind (what the queued note promised), else APIMart's estimate, else None."""
+        for seconds in (self.typical, self.estimated_time):
+            if seconds is not None and seconds > 0:
+                return float(seconds)
+        return None
+
 
 class EtaKind(enum.StrEnum):
     """What can honestly be said about the time left."""
@@ -91,23 +102,38 @@ def add_reading(readings: Sequence[Reading], progress: int, at: float) -> tuple[
 
 
 def _prior_remaining(prior: Prior, now: float) -> float | None:
-    if prior.estimated_time is None or prior.estimated_time <= 0:
-        return None
-    return prior.started_at + prior.estimated_time - now
+    expected = prior.expected
+    return None if expected is None else prior.started_at + expected - now
+
+
+def _start(readings: Sequence[Reading], prior: Prior) -> Reading:
+    """Where the render is timed from when no progress reading is far enough behind: the
+    last check at 0 % (it started after that), else APIMart's acceptance; but a render behind
+    the prior's pace is timed from when it would have had to start, at that pace, to reach its
+    newest progress. APIMart may hold a job `pending` for a while no check saw, and timed from
+    its acceptance, 4 % at the first check (120 s) read "about 16 min" for a video that came 2
+    minutes later. A render slow from the start reads the prior's pace until the next reading
+    5 points on times it."""
+    if readings[0].progress == 0:
+        return readings[0]
+    newest, expected = readings[-1], prior.expected
+    if expected is None:
+        return Reading(prior.started_at, 0)
+    return Reading(max(prior.started_at, newest.at - newest.progress / 100 * expected), 0)
 
 
 def _anchor(readings: Sequence[Reading], prior: Prior, min_moved: int) -> Reading:
     """The reading the recent rate is measured from: the oldest within `RATE_WINDOW` of the
     newest that is `MIN_MOVED` points behind it, else the latest reading that far behind,
-    else the last check at 0 % (the render started after it), else APIMart's acceptance. A
-    point or two is too thin a basis: after a pause, 60 % then 62 % a minute later would read
-    as 40 minutes left; from 0 %, though, nothing better is known."""
+    else where the render started as far as is known (`_start`). A point or two is too thin a
+    basis: after a pause, 60 % then 62 % a minute later would read as 40 minutes left; from
+    0 %, though, nothing better is known."""
     newest = readings[-1]
     behind = [r for r in readings[:-1] if newest.progress - r.progress >= min_moved]
     for reading in behind:
         if newest.at - reading.at <= RATE_WINDOW:
             return reading
-    start = readings[0] if readings[0].progress == 0 else Reading(prior.started_at, 0)
+    start = _start(readings, prior)
     if not behind:
         return start
     latest = behind[-1]

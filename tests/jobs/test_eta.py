@@ -5,12 +5,14 @@ import pytest
 from bot.apimart.models import TaskInfo, TaskStatus
 from bot.jobs.eta import (
     KEPT_READINGS,
+    Estimate,
     EtaKind,
     Prior,
     Reading,
     add_reading,
     estimate_remaining,
     rounded,
+    shown_seconds,
 )
 from bot.jobs.stages import Stage
 from bot.status import eta_text
@@ -154,3 +156,37 @@ def test_a_slow_render_checked_two_minutes_apart_is_not_taken_for_one_that_pause
     readings = tuple(Reading(120.0 * n, 7 + 3 * n) for n in range(1, 6))
     estimate = estimate_remaining(readings, PRIOR, now=600.0)
     assert estimate.seconds == 78 * 40.0
+
+
+# A 240 s render APIMart kept `pending` for a while no check saw: the bot's first check (at
+# 120 s, POLL_FIRST_DELAY) already sees it rendering. (seconds queued, progress then).
+UNSEEN_QUEUE = [(60, 33), (100, 14), (115, 4)]
+
+
+@pytest.mark.parametrize(("queued", "progress"), UNSEEN_QUEUE)
+def test_an_unseen_wait_in_apimarts_queue_is_not_read_as_slow_rendering(queued, progress):
+    """Measured here, such videos take 240 s; this one has 2 minutes left. With no check at
+    0 %, the pace from APIMart's acceptance counts the queue wait as rendering: 33 % read
+    "about 4 min left", 14 % "about 11 min", 4 % "about 16 min" (for 2 minutes, before the
+    video came). At most what the rest takes at the measured pace, as said."""
+    prior = Prior(started_at=0.0, estimated_time=600, typical=240.0)
+    estimate = estimate_remaining((Reading(120.0, progress),), prior, now=120.0)
+    usual_pace = shown_seconds(Estimate(EtaKind.SECONDS, (100 - progress) / 100 * 240))
+    shown = shown_seconds(estimate)
+    assert shown is not None and usual_pace is not None
+    assert shown <= usual_pace, f"{queued} s queued: {shown:.0f} s left shown"
+
+
+def test_without_measured_renders_an_unseen_queue_is_bounded_by_apimarts_estimate():
+    """Nothing measured here yet: 4 % at the first check (the render queued 115 s) reads at
+    most what APIMart's own estimate leaves (600 s: "about 8 min"), not "about 16 min"."""
+    shown = shown_seconds(estimate_remaining((Reading(120.0, 4),), PRIOR, now=120.0))
+    assert shown is not None and shown <= 480, f"{shown:.0f} s left shown"
+
+
+def test_before_progress_moves_the_measured_render_time_is_the_guess_not_apimarts():
+    """Measured here at 4 min, a render still at 0 % two minutes on has about 2 min left, not
+    the 8 of APIMart's fixed 600 s (the queued note just said "usually ready in about 4 min")."""
+    prior = Prior(started_at=0.0, estimated_time=600, typical=240.0)
+    estimate = estimate_remaining((Reading(120.0, 0),), prior, now=120.0)
+    assert (estimate.kind, estimate.seconds) == (EtaKind.SECONDS, 120.0)
