@@ -8,11 +8,15 @@ first poll that sees 50 % or more, the time left shown is compared with the true
 - before: `submitted_at + estimated_time - now`, in minutes ("almost done" under a minute);
 - after: `bot.jobs.eta.estimate_remaining` over the readings stored so far, as shown.
 
-"almost done" counts as 0 s. Five profiles: as drawn; the same renders announced with
+"almost done" counts as 0 s. Seven profiles: as drawn; the same renders announced with
 APIMart's fixed 600 s; progress that jumps (reported only every 20-60 s of render); the last
-10 points taking 30-50 % of the render; a pause of 20-35 % of it mid-render. Then every check
-of every render: the error, how long "almost done" stayed up, and jumps up of the time shown.
-A pure simulation: deterministic, no servers, about a second.
+10 points taking 30-50 % of the render; a pause of 20-35 % of it mid-render; renders APIMart
+holds `pending` 0-115 s where no check sees it, with their drawn estimates and with the fixed
+600 s. Each twice: with only APIMart's estimate, and ", measured" with the bot's measured
+render time of the kind (the median of the renders before it, bot/jobs/typical.py). Then every
+check of every render: the error, how long "almost done" stayed up, jumps up of the time
+shown, and the first check's error and worst overstatement. A pure simulation:
+deterministic, no servers, about a second.
 """
 
 from __future__ import annotations
