@@ -899,7 +899,7 @@ ZH_TW: dict[str, str] = {
     "refusal_unsupported_image_count": "圖片數量必須是 0、1 或 3 張（首影格模式只能 1 張）",
     "refusal_unsupported_video_count": "最多只能使用 1 個參考影片",
     "refusal_invalid_request_error": "它無法解析收到的請求",
-    "refusal_content_policy": "提示詞或圖片未透過它的內容稽核",
+    "refusal_content_policy": "提示詞或圖片未通過它的內容審核",
     "refusal_unexplained": "它沒有說明原因",
     "admission_busy": "我還在處理剛才的一個請求，暫時無法接收這個請求。沒有生成影片，也沒有計入額度；請一分鐘後再試。",
     "unexpected_error": "我這邊出了問題，你的請求沒有完成。請重試；如果問題持續，請告訴管理員。",
@@ -923,7 +923,7 @@ ZH_TW: dict[str, str] = {
     "result_failed_hint": "請嘗試改寫提示詞或換用其他圖片；如果一直失敗，請告訴管理員。",
     "result_failed_hint_personal": "請嘗試改寫提示詞或換用其他圖片。",
     "failure_moderation": (
-        "{mention} 影片服務的內容稽核拒絕了任務 #{job_id}，因此沒有生成影片。這次不計入你的額度。"
+        "{mention} 影片服務的內容審核拒絕了任務 #{job_id}，因此沒有生成影片。這次不計入你的額度。"
         "請改寫提示詞（或換用其他圖片）後再試。"
     ),
     "failure_upstream_busy": (
@@ -937,7 +937,7 @@ ZH_TW: dict[str, str] = {
         "{mention} 影片服務方取消了任務 #{job_id}，因此沒有生成影片。這次不計入你的額度；請稍後再試。"
     ),
     "failure_service_said": "影片服務的原話：{reason}。",
-    "cause_moderation": "影片服務的內容稽核拒絕了提示詞或圖片",
+    "cause_moderation": "影片服務的內容審核拒絕了提示詞或圖片",
     "cause_upstream_busy": "影片服務負載過高或算力不足",
     "cause_upstream_timeout": "影片服務處理超時並放棄了",
     "cause_other": "影片服務未能生成影片（它給出的原因是另一種語言）",
