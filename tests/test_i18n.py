@@ -260,6 +260,10 @@ def test_traditional_chinese_counts_lists_and_times_read_as_chinese_does():
 
 # Simplified spellings a Traditional reader must never meet (each has a Traditional form).
 _SIMPLIFIED = ("视频", "设置", "频道", "时长", "额度", "发", "这", "个", "们", "说", "务", "图")
+# Simplified forms that Big5 encodes too (so the charset check below misses them), where Taiwan
+# writes another character in every word this bot says: 之後, 這裡, 於, 什麼, 範圍, 恢復 or
+# 重複, 幾, 每週.
+_SIMPLIFIED += ("后", "里", "于", "么", "范", "复", "几", "周")
 
 
 def _traditional_texts() -> dict[str, str]:
@@ -314,5 +318,41 @@ def test_traditional_chinese_uses_taiwan_wording():
     offenders = {
         where: [f"{word} (say {taiwan})" for word, taiwan in wrong.items() if re.search(word, text)]
         for where, text in _traditional_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}
+
+
+# Chinese sentences --------------------------------------------------------------------------
+
+_HAN = r"[\u3400-\u9fff]"
+
+
+def _chinese_texts() -> dict[str, str]:
+    """Every Chinese sentence and command text, with code spans (what a member types) left out."""
+    texts = {f"zh {key}": text for key, text in CATALOGS["zh"].items()}
+    texts.update({f"zh command {key}": text for key, text in ZH_COMMANDS.items()})
+    texts.update(_traditional_texts())
+    return {where: re.sub(r"`[^`]*`", "`…`", text) for where, text in texts.items()}
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    """A comma, full stop, colon or bracket beside a Chinese character is the full-width one
+    (U+FF0C, U+3002, U+FF1A, U+FF08): "你好,我" reads as a typo to a Chinese reader."""
+    half_width = re.compile(rf"{_HAN}\s*[,.;:!?()]|[,;:!?()]\s*{_HAN}")
+    offenders = {
+        where: [found.group() for found in half_width.finditer(text)]
+        for where, text in _chinese_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}
+
+
+def test_chinese_sentences_set_numbers_and_latin_words_off_with_a_blank():
+    """The catalogs write "4 秒", "720p 或 4K", "APIMart 的": a number or Latin word next to a
+    Chinese character is set off by a blank everywhere, so one without it stands out."""
+    touching = re.compile(rf"{_HAN}[A-Za-z0-9#%]|[A-Za-z0-9%]{_HAN}")
+    offenders = {
+        where: [found.group() for found in touching.finditer(text)]
+        for where, text in _chinese_texts().items()
+        if "command " not in where  # a command's name has no blanks ("图片2")
     }
     assert {where: found for where, found in offenders.items() if found} == {}
