@@ -356,3 +356,10 @@ def test_chinese_sentences_set_numbers_and_latin_words_off_with_a_blank():
         if "command " not in where  # a command's name has no blanks ("图片2")
     }
     assert {where: found for where, found in offenders.items() if found} == {}
+
+
+def test_chinese_sentences_do_not_write_qi_de():
+    """其 stands for "their" only before a noun (其原因); "关于其的记录" is not Chinese (say
+    关于该成员的)."""
+    offenders = [where for where, text in _chinese_texts().items() if "其的" in text]
+    assert offenders == []

@@ -956,7 +956,7 @@ ZH: dict[str, str] = {
         "你不能更改 {role} 的额度：它不低于你的最高身份组。请找身份组更高的人或管理员。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
-    "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于其的记录以来，{tries}（未逐条发送）。",
+    "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于该成员的记录以来，{tries}（未逐条发送）。",
     "modlog_paused": (
         "⚠️ 视频服务提示账户已没有余额（HTTP 402），所有人的新视频已暂停。"
         "请为 APIMart 账户充值，然后运行 `{/videomod resume}`。"
@@ -1479,7 +1479,7 @@ ZH_TW: dict[str, str] = {
         "你不能變更 {role} 的額度：它不低於你的最高身分組。請找身分組更高的人或管理員。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
-    "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於其的記錄以來，{tries}（未逐則發送）。",
+    "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則發送）。",
     "modlog_paused": (
         "⚠️ 影片服務提示帳戶已沒有餘額（HTTP 402），所有人的新影片已暫停。"
         "請為 APIMart 帳戶儲值，然後執行 `{/videomod resume}`。"
