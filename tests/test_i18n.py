@@ -363,3 +363,12 @@ def test_chinese_sentences_do_not_write_qi_de():
     关于该成员的)."""
     offenders = [where for where, text in _chinese_texts().items() if "其的" in text]
     assert offenders == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW"])
+def test_a_member_with_a_cost_question_open_is_pointed_at_that_confirmation_request(locale):
+    """The cost question is a 确认请求 (確認請求) wherever it is named: the Regenerate hint
+    called it a 费用确认 and a 确认消息."""
+    text = t("regenerate_awaiting_confirm", locale, job_id=4, expires="<t:1:R>")
+    assert ("确认请求" if locale == "zh-CN" else "確認請求") in text
+    assert [word for word in ("费用确认", "确认消息", "費用確認", "確認訊息") if word in text] == []
