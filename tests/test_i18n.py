@@ -372,3 +372,12 @@ def test_a_member_with_a_cost_question_open_is_pointed_at_that_confirmation_requ
     text = t("regenerate_awaiting_confirm", locale, job_id=4, expires="<t:1:R>")
     assert ("确认请求" if locale == "zh-CN" else "確認請求") in text
     assert [word for word in ("费用确认", "确认消息", "費用確認", "確認訊息") if word in text] == []
+
+
+@pytest.mark.parametrize("key", ["mod_outranked_role", "mod_outranked_role_allowance"])
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW"])
+def test_a_moderator_outranked_is_sent_to_an_administrator_not_to_a_moderator(key, locale):
+    """A moderator reads 管理员 as "moderator" throughout: the one who can act above their role
+    is named by Discord's 管理员 permission, not as another 管理员 like themselves."""
+    text = t(key, locale, member="<@1>", role="<@&2>")
+    assert ("「管理员」权限" if locale == "zh-CN" else "「管理員」權限") in text

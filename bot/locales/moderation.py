@@ -950,10 +950,10 @@ ZH: dict[str, str] = {
     # Mod-log events
     "mod_outranked_owner": "你不能对 {member} 执行管理操作：对方是这个服务器的所有者。",
     "mod_outranked_role": (
-        "你不能对 {member} 执行管理操作：对方的最高身份组不低于你的。请找身份组更高的人或管理员。"
+        "你不能对 {member} 执行管理操作：对方的最高身份组不低于你的。请找身份组更高的人，或拥有「管理员」权限的人。"
     ),
     "mod_outranked_role_allowance": (
-        "你不能更改 {role} 的额度：它不低于你的最高身份组。请找身份组更高的人或管理员。"
+        "你不能更改 {role} 的额度：它不低于你的最高身份组。请找身份组更高的人，或拥有「管理员」权限的人。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于该成员的记录以来，{tries}（未逐条发送）。",
@@ -1473,10 +1473,10 @@ ZH_TW: dict[str, str] = {
     # Mod-log events
     "mod_outranked_owner": "你不能對 {member} 執行管理操作：對方是這個伺服器的擁有者。",
     "mod_outranked_role": (
-        "你不能對 {member} 執行管理操作：對方的最高身分組不低於你的。請找身分組更高的人或管理員。"
+        "你不能對 {member} 執行管理操作：對方的最高身分組不低於你的。請找身分組更高的人，或擁有「管理員」權限的人。"
     ),
     "mod_outranked_role_allowance": (
-        "你不能變更 {role} 的額度：它不低於你的最高身分組。請找身分組更高的人或管理員。"
+        "你不能變更 {role} 的額度：它不低於你的最高身分組。請找身分組更高的人，或擁有「管理員」權限的人。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則發送）。",
