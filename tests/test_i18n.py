@@ -381,3 +381,13 @@ def test_a_moderator_outranked_is_sent_to_an_administrator_not_to_a_moderator(ke
     is named by Discord's 管理员 permission, not as another 管理员 like themselves."""
     text = t(key, locale, member="<@1>", role="<@&2>")
     assert ("「管理员」权限" if locale == "zh-CN" else "「管理員」權限") in text
+
+
+def test_lifting_a_block_does_not_read_as_lifting_a_discord_ban():
+    """封禁 is Discord's ban (a member banned from the server is 已被服务器封禁): the mod-log
+    line for lifting the bot's block names what it lifts, the block's own 禁止…生成视频 (and
+    no more: a role of 0 may still allow none, tests/cogs/test_moderation.py)."""
+    for key in ("change_member_unblocked", "member_replaced_block"):
+        assert "封禁" not in CATALOGS["zh"][key], key
+    lifted = t("change_member_unblocked", "zh-CN", moderator="@m", member="@a")
+    assert lifted == "@m 解除了对 @a 生成视频的禁止。"
