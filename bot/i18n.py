@@ -116,11 +116,6 @@ def command_name(locale: str | None, path: str) -> str:
     return _command_in(language_for(locale), path)
 
 
-def option_name(locale: str | None, option: str) -> str:
-    """An option's name as the member's client shows it: 'duration' or '时长'."""
-    return _name(option, language_for(locale))
-
-
 def _names(language: Language) -> dict[str, str]:
     names = {f"/{path}": _command_in(language, path) for path in COMMAND_PATHS}
     names.update({f"opt_{option}": _name(option, language) for option in OPTION_NAMES})

@@ -67,11 +67,6 @@ def roles_text(role_ids: frozenset[int] | list[int]) -> Listed:
     return Listed(items, last="or")
 
 
-def period_name(facts: MemberFacts) -> Message:
-    """'day', 'week' or 'month' in the reader's language."""
-    return msg(f"mod_period_{facts.policy.period.value}")
-
-
 def this_period(facts: MemberFacts) -> Message:
     """'today', 'this week' or 'this month' in the reader's language."""
     return msg(f"mod_this_{facts.policy.period.value}")
