@@ -22,21 +22,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # Discord's limits, in characters.
 MESSAGE_CONTENT = 2000
 EMBED_TITLE = 256
-EMBED_DESCRIPTION = 4096
-EMBED_FIELD_NAME = 256
-EMBED_FIELD_VALUE = 1024
-EMBED_FOOTER = 2048
-EMBED_AUTHOR = 256
-EMBED_FIELDS = 25
-EMBED_TOTAL = 6000  # every embed of one message together
 MODAL_TITLE = 45
-LABEL_TEXT = 45  # a modal field's label
-TEXT_INPUT_PLACEHOLDER = 100
-TEXT_INPUT_VALUE = 4000
-SELECT_PLACEHOLDER = 150
-SELECT_OPTION_LABEL = 100
-SELECT_OPTION_DESCRIPTION = 100
-BUTTON_LABEL = 80
 CHOICE_NAME = 100  # an autocomplete choice
 
 # How much member text is shown, counted after escaping.
