@@ -308,7 +308,6 @@ EN: dict[str, str] = {
         "{mention} your video finished, but its download link had already expired before I "
         "could post it. Please ask for it again."
     ),
-    "result_failed": "{mention} your video could not be made: {reason}.",
     "result_failed_hint": (
         "Try rephrasing the prompt or using different images; if it keeps failing, tell a "
         "moderator."
@@ -382,7 +381,6 @@ EN: dict[str, str] = {
     "references_video": "1 video",
     # Counted phrases: "one|other" in English (see bot.i18n.Plural); one form in Chinese
     "count_videos": "{count} video|{count} videos",
-    "count_images": "{count} image|{count} images",
     "count_links": "{count} link|{count} links",
     "count_files": "{count} file|{count} files",
     "count_references": "{count} link or file|{count} links and files",
@@ -625,7 +623,6 @@ ZH: dict[str, str] = {
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),
-    "result_failed": "{mention} 你的视频未能生成：{reason}。",
     "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",
     "result_failed_hint_personal": "请尝试改写提示词或换用其他图片。",
     "failure_moderation": (
@@ -682,7 +679,6 @@ ZH: dict[str, str] = {
     "references_images_reference": "{count} 张图片（参考）",
     "references_video": "1 个视频",
     "count_videos": "{count} 个视频",
-    "count_images": "{count} 张图片",
     "count_links": "{count} 个链接",
     "count_files": "{count} 个文件",
     "count_references": "{count} 个链接或文件",
@@ -919,7 +915,6 @@ ZH_TW: dict[str, str] = {
     "result_link_expired": (
         "{mention} 你的影片已完成，但在我發布之前下載連結就已失效。請再發起一次請求。"
     ),
-    "result_failed": "{mention} 你的影片未能生成：{reason}。",
     "result_failed_hint": "請嘗試改寫提示詞或換用其他圖片；如果一直失敗，請告訴管理員。",
     "result_failed_hint_personal": "請嘗試改寫提示詞或換用其他圖片。",
     "failure_moderation": (
@@ -976,7 +971,6 @@ ZH_TW: dict[str, str] = {
     "references_images_reference": "{count} 張圖片（參考）",
     "references_video": "1 個影片",
     "count_videos": "{count} 個影片",
-    "count_images": "{count} 張圖片",
     "count_links": "{count} 個連結",
     "count_files": "{count} 個檔案",
     "count_references": "{count} 個連結或檔案",
