@@ -880,17 +880,9 @@ class FakeAPIMart:
         """Wait until at least ``n`` polls arrived."""
         await self.wait_until(lambda: len(self.polls) >= n, timeout, f"{n} polls")
 
-    async def wait_for_uploads(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-        """Wait until at least ``n`` uploads were accepted."""
-        await self.wait_until(lambda: len(self.uploads) >= n, timeout, f"{n} uploads")
-
     async def wait_for_downloads(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until at least ``n`` public file requests arrived."""
         await self.wait_until(lambda: len(self.downloads) >= n, timeout, f"{n} downloads")
-
-    async def wait_for_requests(self, n: int, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-        """Wait until at least ``n`` requests of any kind arrived."""
-        await self.wait_until(lambda: len(self.requests) >= n, timeout, f"{n} requests")
 
     # ------------------------------------------------------------------ statistics
 

@@ -546,7 +546,6 @@ class FakeInteraction:
     followup_message_ids: list[int] = field(default_factory=list)
     original_deleted: bool = False
     modal: Json | None = None
-    autocomplete_choices: list[Json] | None = None
     #: Id of the message a component/modal interaction was attached to.
     source_message_id: int | None = None
     #: Discord makes every response ephemeral (the guild blocks external apps for the member).
@@ -707,7 +706,6 @@ class _GatewayConnection:
         self._lock = asyncio.Lock()
         self.session: _Session | None = None
         self.ready = False
-        self.heartbeats = 0
         self.received: list[Json] = []
 
     @property
@@ -876,7 +874,6 @@ class FakeDiscord:
         self._messages: dict[int, Json] = {}
         self._channel_messages: dict[int, list[int]] = {}
         self._ephemeral_owner: dict[int, int] = {}
-        self._message_interaction: dict[int, int] = {}
         self._blobs: dict[int, tuple[str, bytes]] = {}
         self._commands: dict[int | None, list[Json]] = {}
         self._command_ids: dict[tuple[int | None, str, int], int] = {}
@@ -1095,7 +1092,7 @@ class FakeDiscord:
     ) -> Json:
         """Wait for the oldest stored message in ``channel_id`` matching the filters.
 
-        ``after``: only messages with a larger id (see :meth:`last_message_id`);
+        ``after``: only messages with a larger id;
         ``from_bot``: only messages authored by the bot (default).  The predicate sees the
         message's current state, so it can also wait for an edit.
         """
@@ -1786,12 +1783,6 @@ class FakeDiscord:
         """Someone deletes a message: from then on the API answers 404 ``10008`` for it."""
         return self._delete_message(message_id)
 
-    def last_message_id(self, channel_id: int | None = None) -> int:
-        """Id of the newest message in a channel (0 if none): a marker for ``after=``."""
-        cid = channel_id if channel_id is not None else self.channel_id
-        ids = self._channel_messages.get(cid) or []
-        return ids[-1] if ids else 0
-
     def attachment_bytes(self, attachment: Json | int) -> bytes:
         """The bytes behind an attachment object (or attachment id) the fake stored."""
         aid = int(attachment["id"]) if isinstance(attachment, Mapping) else int(attachment)
@@ -2368,12 +2359,6 @@ class FakeDiscord:
         self._notify()
         return len(conns)
 
-    async def send_reconnect(self) -> None:
-        """Send op 7 RECONNECT to the active connection (discord.py closes and RESUMEs)."""
-        conn = self._active_connection()
-        if conn is not None:
-            await conn.send({"op": OP_RECONNECT, "d": None, "s": None, "t": None})
-
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         """Send op 9 INVALID_SESSION to the active connection."""
         conn = self._active_connection()
@@ -2434,7 +2419,6 @@ class FakeDiscord:
         op = frame.get("op")
         data = frame.get("d")
         if op == OP_HEARTBEAT:
-            conn.heartbeats += 1
             if self.ack_heartbeats:
                 await conn.send({"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
         elif op == OP_IDENTIFY:
@@ -3577,8 +3561,6 @@ class FakeDiscord:
             inter.original_message_id = int(source["id"])
         elif ctype == CALLBACK_MODAL:
             inter.modal = copy.deepcopy(data)
-        elif ctype == CALLBACK_AUTOCOMPLETE_RESULT:
-            inter.autocomplete_choices = list(data.get("choices") or [])
         if message is not None:
             self._store_message(message, ephemeral_owner=inter.user_id if ephemeral else None)
             inter.original_message_id = int(message["id"])
