@@ -210,18 +210,6 @@ def needing_a_message(
     return [*videos, *images]
 
 
-def links_lost(
-    request: VideoRequest,
-    sources: Sequence[MessageRef],
-    now: float,
-    origins: frozenset[str] = DISCORD_CDN_ORIGINS,
-    margin: float = FETCH_MARGIN,
-) -> bool:
-    """Whether a link of the request needs renewing with no message to fetch a fresh one from
-    (files attached to a slash command have none): a job made from it would only be refused."""
-    return not sources and bool(needing_a_message(request, now, origins, margin))
-
-
 async def links_gone(
     request: VideoRequest,
     sources: Sequence[MessageRef],
@@ -230,11 +218,13 @@ async def links_gone(
     origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     margin: float = FETCH_MARGIN,
 ) -> bool:
-    """`links_lost`, also when the messages are there to renew a link from but no longer
-    hold its file (deleted since): read from Discord, only for links that need it. A message
-    Discord gives no answer on is taken as holding it: the submit waits for Discord. An image
-    that will not last `margin` counts too when its message is there to read: the submit renews
-    it from there, and a deleted message's files leave Discord's CDN, copy and all."""
+    """Whether a link of the request needs renewing with no message to fetch a fresh one from
+    (files attached to a slash command have none), or whose messages no longer hold its file
+    (deleted since): a job made from it would only be refused. Read from Discord, only for
+    links that need it. A message Discord gives no answer on is taken as holding it: the submit
+    waits for Discord. An image that will not last `margin` counts too when its message is there
+    to read: the submit renews it from there, and a deleted message's files leave Discord's CDN,
+    copy and all."""
     needed = needing_a_message(request, now, origins, margin)
     if not sources or any(attachment_id(url) is None for url in needed):
         # No message to read, or a link no message holds (the service's own, expired).

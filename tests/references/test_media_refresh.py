@@ -27,7 +27,6 @@ from bot.media_refresh import (
     is_spoiler,
     lasts,
     links_gone,
-    links_lost,
     rehosted_url,
     url_expiry,
 )
@@ -537,8 +536,8 @@ async def test_a_rehosted_copy_is_known_to_expire_three_days_after_its_upload(
     [upload] = api.uploads
     assert api.submits[0]["image_urls"] == [upload.url], "APIMart gets the upload's own URL"
     kept = (await store.get(report.job.id)).request
-    assert not links_lost(kept, (), clock() + REHOST_LIFE - 60)
-    assert links_lost(kept, (), clock() + REHOST_LIFE + 60)
+    assert not await links_gone(kept, (), clock() + REHOST_LIFE - 60, Messages())
+    assert await links_gone(kept, (), clock() + REHOST_LIFE + 60, Messages())
 
 
 async def test_a_rehosted_copy_about_to_expire_is_renewed_from_its_source_message(
@@ -828,7 +827,7 @@ async def test_the_click_check_and_the_submit_agree_on_a_clip_nothing_can_renew(
         prompt="a robot dancing", video_urls=(a_slash_commands_clip(clock() + left),)
     )
     store, service = make_service(db, api, session, clock, Messages(), fetcher, DISCORD_CDN_ORIGINS)
-    lost = links_lost(request, SLASH_COMMAND.sources, clock())
+    lost = await links_gone(request, SLASH_COMMAND.sources, clock(), Messages())
     assert lost == (left < 3600)
     job = await store.create(SLASH_COMMAND, request, now=clock(), submit_by=clock())
     report = await service.submit(job, member_present=True)
@@ -844,7 +843,7 @@ async def test_an_image_nothing_can_renew_is_let_through_while_it_can_still_be_c
     clock.now = float(int(yarl.URL(cat.url).query["ex"], 16)) - left
     request = VideoRequest(prompt="x", generation_type="frame", image_urls=(cat.url,))
     store, service = make_service(db, api, session, clock, Messages(), fetcher, [cdn.base_url])
-    assert not links_lost(request, (), clock(), frozenset({cdn.base_url}))
+    assert not await links_gone(request, (), clock(), Messages(), frozenset({cdn.base_url}))
     job = await store.create(SLASH_COMMAND, request, now=clock(), submit_by=clock())
     report = await service.submit(job, member_present=True)
     assert report.state is JobState.QUEUED, report.member_message.render("en-US")
