@@ -22,8 +22,8 @@ from bot.text import (
     LINE_PROMPT_CHARS,
     MESSAGE_CONTENT,
     Quoted,
-    join_lines,
     one_line,
+    page_of,
     preview,
 )
 from cogs._answers import answer_privately, send_privately
@@ -42,7 +42,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The most jobs on one page of `/videos history` (fewer when long).
 HISTORY_SIZE = 10
+# The last page of `/videos history` that may be asked for: reading one renders every job
+# before it (a thousand jobs).
+HISTORY_PAGES = 100
 AUTOCOMPLETE_SIZE = 25
 
 
@@ -154,37 +158,70 @@ def made_elsewhere(job: Job, here: int | None) -> Message | None:
     return msg("history_in_a_server" if here is None else "history_in_another_server")
 
 
-def history_text(jobs: list[Job], locale: str, now: float, here: int | None = None) -> str:
-    """One line per job, newest first, as many as fit in one message; a job made elsewhere
-    than `here` says where."""
-    lines = [f"**{t('history_title', locale)}**"]
-    for job in jobs:
-        line = t(
-            "history_line",
-            locale,
-            job_id=job.id,
-            state=state_name(job, locale),
-            created=int(job.created_at),
-            prompt=preview(job.request.prompt, LINE_PROMPT_CHARS),
-        )
-        elsewhere = made_elsewhere(job, here)
-        if elsewhere is not None:
-            line += " · " + elsewhere.render(locale)
-        link = result_link(job, now)
-        if link is not None and link == posted_link(job):
-            line += " · " + t("history_link", locale, url=link)
-        elif link is not None:
-            # APIMart's file: it goes when its link expires, so say when.
-            expires = int(job.result_expires_at or now)
-            line += " · " + t("history_link_until", locale, url=link, expires=expires)
-        elif expired_unposted(job):
-            line += " · " + t("history_expired_unposted", locale)
-        elif link_gone(job, now):
-            line += " · " + t("history_link_expired", locale)
-        elif (held := held_elsewhere(job)) is not None:
-            line += " · " + t(f"history_{held}", locale)
-        lines.append(line)
-    return join_lines(lines, MESSAGE_CONTENT, lambda left: t("mod_more", locale, count=left))
+def history_line(job: Job, locale: str, now: float, here: int | None = None) -> str:
+    """One job of the history: its number, state, age and prompt, where it was made if not
+    `here`, and where its video is (or that it is gone)."""
+    line = t(
+        "history_line",
+        locale,
+        job_id=job.id,
+        state=state_name(job, locale),
+        created=int(job.created_at),
+        prompt=preview(job.request.prompt, LINE_PROMPT_CHARS),
+    )
+    elsewhere = made_elsewhere(job, here)
+    if elsewhere is not None:
+        line += " · " + elsewhere.render(locale)
+    link = result_link(job, now)
+    if link is not None and link == posted_link(job):
+        line += " · " + t("history_link", locale, url=link)
+    elif link is not None:
+        # APIMart's file: it goes when its link expires, so say when.
+        expires = int(job.result_expires_at or now)
+        line += " · " + t("history_link_until", locale, url=link, expires=expires)
+    elif expired_unposted(job):
+        line += " · " + t("history_expired_unposted", locale)
+    elif link_gone(job, now):
+        line += " · " + t("history_link_expired", locale)
+    elif (held := held_elsewhere(job)) is not None:
+        line += " · " + t(f"history_{held}", locale)
+    return line
+
+
+def _history_title(page: int, locale: str) -> str:
+    """The first line, in bold: the newest videos, or which page of older ones."""
+    if page == 1:
+        return f"**{t('history_title', locale)}**"
+    return f"**{t('history_title_page', locale, page=page)}**"
+
+
+def history_text(
+    jobs: list[Job], locale: str, now: float, here: int | None = None, page: int = 1
+) -> str:
+    """Page `page` of the member's jobs (`jobs`: newest first, from the very newest): whole
+    lines, at most `HISTORY_SIZE`, while they fit in one message, then how to read the next
+    page, so every job is on one; a job made elsewhere than `here` says where."""
+    # Room for the longest title and last line, whatever the page: every page is then cut the
+    # same way whichever one is asked for.
+    title = _history_title(HISTORY_PAGES, locale)
+    older = max(_older(HISTORY_PAGES, locale), _older(HISTORY_PAGES + 1, locale), key=len)
+    room = MESSAGE_CONTENT - len(title) - len(older) - 2
+    lines = [history_line(job, locale, now, here) for job in jobs]
+    shown, pages = page_of(lines, page, HISTORY_SIZE, room)
+    if not shown:
+        return t("history_no_page", locale, page=page, last=pages)
+    text = [_history_title(page, locale), *shown]
+    if pages > page:
+        text.append(_older(page + 1, locale))
+    return "\n".join(text)
+
+
+def _older(page: int, locale: str) -> str:
+    """The last line, when older jobs are on page `page`: how to read them (past the last page
+    that may be asked for, one at a time by number)."""
+    if page > HISTORY_PAGES:
+        return t("history_older_by_number", locale)
+    return t("history_older", locale, next=page)
 
 
 def _waiting_details(job: Job, locale: str, now: float) -> str:
@@ -366,15 +403,21 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         return job
 
     @app_commands.command(name="history", description="Your last videos and how they went")
-    async def history(self, interaction: discord.Interaction[VideoBot]) -> None:
-        """List the member's recent jobs, privately."""
-        jobs = await self.bot.store.recent_for_user(interaction.user.id, HISTORY_SIZE)
+    @app_commands.describe(page="1 for your newest videos, 2 for older ones, and so on")
+    async def history(
+        self,
+        interaction: discord.Interaction[VideoBot],
+        page: app_commands.Range[int, 1, HISTORY_PAGES] = 1,
+    ) -> None:
+        """List the member's jobs, newest first, a page at a time, privately."""
+        # Pages 1 to `page` hold at most `page * HISTORY_SIZE` jobs: one more tells of older ones.
+        jobs = await self.bot.store.recent_for_user(interaction.user.id, page * HISTORY_SIZE + 1)
         if not jobs:
             await answer_privately(interaction, msg("history_empty"))
             return
         locale = str(interaction.locale)
         here = rules_guild_id(interaction)
-        await send_privately(interaction, history_text(jobs, locale, self.bot.clock(), here))
+        await send_privately(interaction, history_text(jobs, locale, self.bot.clock(), here, page))
 
     @app_commands.command(name="status", description="Where one of your videos is")
     @app_commands.describe(job="The job number, e.g. 12")

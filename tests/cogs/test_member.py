@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import re
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from bot.jobs.stages import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from bot.result_text import failure_text
-from cogs.member import history_text, job_choices, status_details, status_report
+from cogs.member import HISTORY_PAGES, history_text, job_choices, status_details, status_report
 from tests.cogs.test_reach import eventually
 from tests.conftest import FakeClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -189,12 +190,16 @@ async def test_a_video_whose_link_expired_before_it_was_posted_is_not_linked_as_
             assert "在发布之前" in content, content
 
 
-async def finished_jobs(world, count, prompt, *, target=CHANNEL_TARGET):
+async def finished_jobs(world, count, prompt, *, target=CHANNEL_TARGET, in_dm=False):
     """`count` delivered jobs of the member, made straight in the store (no render needed);
-    `target`: where the result was posted."""
+    `target`: where the result was posted; `in_dm`: made in the bot's DM, not the server."""
     store, fake = world.bot.store, world.discord
     await world.bot.poller.stop()  # these jobs are moved by hand, not by the engine
-    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    requester = Requester(
+        user_id=fake.user_id,
+        channel_id=fake.dm_channel_id(fake.user_id) if in_dm else fake.channel_id,
+        guild_id=None if in_dm else fake.guild_id,
+    )
     now = world.bot.clock()
     for _ in range(count):
         job = await store.create(requester, VideoRequest(prompt=prompt), now=now, submit_by=now)
@@ -395,6 +400,89 @@ async def test_history_of_ten_long_markdown_prompts_fits_in_one_message(tmp_path
         assert all(f"**#{n}**" in content for n in range(1, 11)), "all ten jobs are listed"
         assert content.count("[video](https://discord.com/channels/") == 10
         assert "\\*bold\\*" in content, "the prompts' markdown is shown as typed"
+
+
+async def history_pages(fake, locale, **place):
+    """Every page of `/videos history`, read as each page's last line says, from the first."""
+    pages, page = [], 1
+    while True:
+        options = {"page": page} if page > 1 else {}
+        asked = await fake.slash_command("videos history", options, locale=locale, **place)
+        pages.append(await asked.wait_for_private_answer())
+        if not pages[-1].endswith(f":{page + 1}`"):  # the last line names the next page
+            return pages
+        page += 1
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_paging_through_the_history_reaches_every_video_each_page_in_a_message(
+    tmp_path, locale
+):
+    """Only the last 10 were listed, so older videos (and their links while they last) could
+    be found by job number alone. Page after page, as each last line says, every job is read
+    once, newest first, each page one message; one made elsewhere says so on any page."""
+    longest = ("*bold* _it_ [x](y) " * 200)[:MAX_PROMPT_LENGTH]
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        await finished_jobs(world, 4, longest, in_dm=True)
+        await finished_jobs(world, 21, longest)
+        pages = await history_pages(fake, locale)
+        assert len(pages) == 3, pages
+        seen = []
+        for text in pages:
+            assert len(text) <= 2000, len(text)
+            seen += [int(n) for n in re.findall(r"\*\*#(\d+)\*\*", text)]
+        assert seen == list(range(25, 0, -1)), "each job once, newest first"
+        elsewhere = {
+            "en-US": "made where the bot is not installed",
+            "zh-CN": "在未添加本机器人的地方",
+            "zh-TW": "在未新增本機器人的地方",
+        }[locale]
+        last = pages[-1]
+        assert last.count(elsewhere) == 4, last
+        assert elsewhere not in pages[0], "made here: no mark"
+        if locale == "en-US":
+            assert "</videos history:" in pages[0].splitlines()[-1], pages[0]
+        else:
+            assert ("/我的视频 历史" if locale == "zh-CN" else "/我的影片 歷史") in pages[0]
+
+
+async def test_a_history_page_past_the_last_says_which_page_is_the_last(tmp_path):
+    async with running_bot(tmp_path) as world:
+        await finished_jobs(world, 12, "a fox")
+        past = await world.discord.slash_command("videos history", {"page": 5})
+        answer = await past.wait_for_private_answer()
+        assert "There is no page 5" in answer and "page 2" in answer, answer
+        second = await world.discord.slash_command("videos history", {"page": 2})
+        answer = await second.wait_for_private_answer()
+        assert re.findall(r"\*\*#(\d+)\*\*", answer) == ["2", "1"], answer
+        assert "page 2" in answer.splitlines()[0], answer
+
+
+async def test_history_pages_are_bounded_as_the_moderators_lists_are(tmp_path):
+    """Reading a page renders every job before it: Discord stops a page past the bound."""
+    async with running_bot(tmp_path) as world:
+        (videos,) = [c for c in world.discord.commands() if c["name"] == "videos"]
+        (history,) = [o for o in videos["options"] if o["name"] == "history"]
+        (page,) = history["options"]
+        assert (page["name"], page["min_value"], page["max_value"]) == ("page", 1, 100)
+        assert not page.get("required")
+        assert page["name_localizations"] == {"zh-CN": "页码", "zh-TW": "頁碼"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+def test_the_last_history_page_that_may_be_asked_for_names_no_page_past_it(locale):
+    """Discord refuses a page past the bound: the last one that may be asked for does not
+    send the member there, it says how the older jobs are still found (by number)."""
+    jobs = [job(id=n, error_key=None) for n in range(2000, 0, -1)]
+    last = history_text(jobs, locale, NOW, page=HISTORY_PAGES)
+    assert len(last) <= 2000
+    assert f":{HISTORY_PAGES + 1}`" not in last, last
+    assert {"en-US": "/videos status", "zh-CN": "/我的视频 状态", "zh-TW": "/我的影片 狀態"}[
+        locale
+    ] in last.splitlines()[-1]
+    before = history_text(jobs, locale, NOW, page=HISTORY_PAGES - 1)
+    assert before.endswith(f":{HISTORY_PAGES}`"), before
 
 
 def test_status_of_a_rendering_job_gives_the_time_left_its_status_message_shows():
