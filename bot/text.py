@@ -31,6 +31,7 @@ LINE_PROMPT_CHARS = 50  # one line of a list: history, /videomod jobs, autocompl
 REASON_CHARS = 300  # an API error or a moderator's reason
 LINE_REASON_CHARS = 50  # a moderator's reason in one line of a list: /videomod limits show
 CODE_CHARS = 100  # a token in a code span: a flag value, a file name, a banned word
+NAME_CHARS = 100  # a server's name in a sentence (Discord allows 100 before escaping)
 
 ELLIPSIS = "…"
 # `<@1>`, `<#1>`, `<t:1:R>`, `<:emoji:1>`, `</cmd sub:1>`, `<https://…>`: cut before, never

@@ -11,9 +11,10 @@ import discord
 from bot.i18n import Listed, Message, msg, plural
 from bot.jobs.cancels import CancelledJob, CancelOutcome
 from bot.jobs.models import Job, Requester
+from bot.moderation.personal import is_blocked_everywhere
 from bot.moderation.report import price_lines, quota_lines
 from bot.moderation.store import Actor
-from bot.text import MESSAGE_CONTENT, REASON_CHARS, join_lines, quote
+from bot.text import MESSAGE_CONTENT, NAME_CHARS, REASON_CHARS, join_lines, quote
 from cogs._answers import answer_privately, send_privately
 from cogs._from_discord import role_ids, thread_parent_id
 from cogs._reach import place_of
@@ -76,10 +77,26 @@ async def answer_quota(bot: VideoBot, interaction: Interaction) -> None:
     facts, barred = await bot.moderation.standing(requester)
     # Refused whatever they ask: that is the answer, not a count of videos they cannot use.
     quota = [barred] if barred is not None else quota_lines(facts, requester, bot.clock())
+    # Whose allowance this is, before the member spends it; not for a block everywhere, which
+    # is neither a server's rule nor their personal allowance.
+    if barred is None or not is_blocked_everywhere(barred):
+        quota.insert(0, whose_allowance(bot, requester.guild_id))
     # Prices are for someone who can make a video; a blocked member reads the block alone.
     can_make = barred is None and facts.allowance.limit > 0
     prices = await price_lines_for(bot, requester) if can_make else []
     await show_privately(interaction, [*quota, *prices])
+
+
+def whose_allowance(bot: VideoBot, guild_id: int | None) -> Message:
+    """The first line of `/videos quota`: the rules of the server `guild_id` (by its name, as
+    written), or the member's personal allowance (None: outside servers the bot is in)."""
+    if guild_id is None:
+        return msg("quota_whose_personal")
+    guild = bot.get_guild(guild_id)
+    # A server named only by its id yet (before Discord sent it, after a restart) is "this".
+    if guild is None or not guild.name:
+        return msg("quota_whose_this_server")
+    return msg("quota_whose_server", server=quote(guild.name, NAME_CHARS))
 
 
 async def price_lines_for(bot: VideoBot, requester: Requester) -> list[Message]:

@@ -139,6 +139,11 @@ EN: dict[str, str] = {
     "mod_this_week": "this week",
     "mod_this_month": "this month",
     # /videos quota
+    "quota_whose_server": "Under the rules of {server}:",
+    "quota_whose_this_server": "Under this server's rules:",
+    "quota_whose_personal": (
+        "Your personal allowance (for DMs, group DMs and servers that did not add this bot):"
+    ),
     "quota_left": (
         "You have **{left}** left {period} (out of {limit}). "
         "Your allowance starts again {reset} ({reset_at})."
@@ -666,6 +671,9 @@ ZH: dict[str, str] = {
     "mod_this_week": "本周",
     "mod_this_month": "本月",
     # /videos quota
+    "quota_whose_server": "按 {server} 的规则：",
+    "quota_whose_this_server": "按本服务器的规则：",
+    "quota_whose_personal": "你的个人额度（用于私信、群组私信和未添加本机器人的服务器）：",
     "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
     "quota_left_none_after": (
         "你{period}还可以生成 **{left}**（共 {limit} 个）。你的个人额度将于 {ends}结束，之后在这里没有额度。"
@@ -1189,6 +1197,9 @@ ZH_TW: dict[str, str] = {
     "mod_this_week": "本週",
     "mod_this_month": "本月",
     # /videos quota
+    "quota_whose_server": "依 {server} 的規則：",
+    "quota_whose_this_server": "依本伺服器的規則：",
+    "quota_whose_personal": "你的個人額度（用於私訊、群組私訊和未新增本機器人的伺服器）：",
     "quota_left": "你{period}還可以生成 **{left}**（共 {limit} 個）。額度將於 {reset}（{reset_at}）重置。",
     "quota_left_none_after": (
         "你{period}還可以生成 **{left}**（共 {limit} 個）。你的個人額度將於 {ends}結束，之後在這裡沒有額度。"

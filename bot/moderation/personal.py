@@ -159,3 +159,8 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
 def blocked_everywhere(block: GlobalBlock) -> Message:
     """Why a user the operator blocked may make no video anywhere."""
     return msg("owner_blocked", reason=quote(block.reason, REASON_CHARS))
+
+
+def is_blocked_everywhere(refusal: Message) -> bool:
+    """Whether a refusal is `blocked_everywhere`'s (as a refusal or as `/videos quota` says it)."""
+    return refusal.key in ("owner_blocked", "owner_blocked_standing")

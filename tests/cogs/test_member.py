@@ -1,4 +1,4 @@
-"""/videos history, status and cancel, as a member sees them."""
+"""/videos history, status, cancel and quota, as a member sees them."""
 
 import asyncio
 import dataclasses
@@ -20,6 +20,7 @@ from bot.jobs.stages import Stage
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from bot.result_text import failure_text
+from cogs._private import whose_allowance
 from cogs.member import HISTORY_PAGES, history_text, job_choices, status_details, status_report
 from tests.cogs.test_reach import eventually
 from tests.conftest import FakeClock
@@ -724,3 +725,56 @@ def test_a_video_shown_only_to_its_member_in_a_server_of_the_bot_is_not_linked_a
     later = expires + 60
     assert "its link has expired" in history_text([shown], "en-US", later, here=SNOWFLAKE)
     assert "no longer available" in status_details(shown, "en-US", later)
+
+
+WHOSE = {
+    "en-US": (
+        "Under the rules of {server}:",
+        "Under this server's rules:",
+        "Your personal allowance (for DMs, group DMs and servers that did not add this bot):",
+    ),
+    "zh-CN": (
+        "按 {server} 的规则：",  # noqa: RUF001
+        "按本服务器的规则：",  # noqa: RUF001
+        "你的个人额度（用于私信、群组私信和未添加本机器人的服务器）：",  # noqa: RUF001
+    ),
+    "zh-TW": (
+        "依 {server} 的規則：",  # noqa: RUF001
+        "依本伺服器的規則：",  # noqa: RUF001
+        "你的個人額度（用於私訊、群組私訊和未新增本機器人的伺服器）：",  # noqa: RUF001
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_quota_says_first_whose_allowance_it_reports(tmp_path, locale):
+    """A count of videos left did not say whose: this server's rules, or the member's own
+    allowance (DMs, group DMs, their own install where the bot is not). Its first line does,
+    before they spend; a server's name is shown as written, pinging no one."""
+    server_rules, this_server, personal = WHOSE[locale]
+    named = server_rules.format(server="\\*\\*Cats\\*\\* @everyone")
+    async with (
+        FakeDiscord(token=BOT_TOKEN, guild_name="**Cats** @everyone") as fake,
+        running_bot(tmp_path, fake=fake) as world,
+    ):
+
+        async def first_line(**place):
+            asked = await fake.slash_command("videos quota", locale=locale, **place)
+            answer = await asked.wait_for_answer()
+            assert answer["allowed_mentions"]["parse"] == [], "pings no one"
+            return (await asked.wait_for_private_answer()).splitlines()[0]
+
+        assert await first_line() == named
+        # Their own install alone, in a server the bot is in: that server's rules still.
+        assert await first_line(user_install=True, guild_install=False) == named
+        foreign = fake.add_guild("Friends", bot_member=False)
+        group = fake.add_group_dm(fake.user_id, fake.add_user("bob"))
+        for place in (
+            {"dm": True},
+            {"guild_id": foreign, "user_install": True},
+            {"group_dm": group, "user_install": True},
+        ):
+            assert await first_line(**place) == personal, place
+        # A server the bot has no name for (installed for its commands alone) is "this one".
+        unnamed = whose_allowance(world.bot, fake.add_guild("Unseen", bot_member=False))
+        assert unnamed.render(locale) == this_server
