@@ -20,7 +20,7 @@ from bot.jobs.models import Requester
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
-from bot.storage import load_migrations
+from bot.storage import load_migrations, postgres
 from bot.storage.base import MIGRATIONS_ROOT, Migration, MigrationChanged
 from bot.storage.postgres import describe_location, translate
 from bot.storage.sqlite import SqliteDatabase
@@ -146,6 +146,18 @@ async def test_processes_starting_together_apply_each_migration_once(backend):
     applied = await asyncio.gather(*(db.migrate() for db in processes))
     versions = sorted(version for each in applied for version in each)
     assert versions == [m.version for m in load_migrations(MIGRATIONS_ROOT / "postgres")]
+
+
+@postgres_only
+async def test_a_migration_may_take_longer_than_the_server_lets_any_other_statement(
+    backend, monkeypatch
+):
+    """PostgreSQL ends the bot's statements after `STATEMENT_TIMEOUT`, but not a migration (an
+    index built on a large table), nor its wait behind another process's."""
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 0.2)
+    db = await backend.open()
+    slow = Migration(1, "slow", "SELECT pg_sleep(0.5); CREATE TABLE a (x INTEGER)")
+    assert await db.migrate([slow]) == [1]
 
 
 @postgres_only

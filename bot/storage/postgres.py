@@ -182,9 +182,20 @@ def translate(sql: str) -> str:
 
 async def _end_idle_transactions(connection: asyncpg.Connection[asyncpg.Record]) -> None:
     """Have PostgreSQL end this connection's transactions left idle (`IDLE_IN_TRANSACTION_
-    TIMEOUT`); run once on each new connection of the pool."""
-    milliseconds = int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)
-    await connection.execute(f"SET idle_in_transaction_session_timeout = {milliseconds}")
+    TIMEOUT`) and its statements out longer than `STATEMENT_TIMEOUT`; run once on each new
+    connection of the pool.
+
+    The second because a statement the bot gives up on (`_within_time`) drops its connection,
+    which a server waiting for a lock (another session's `CREATE INDEX`, `VACUUM FULL`) notices
+    only once it has the lock: the statement would hold its connection slot until then, and
+    then run (a claim nobody works). One each minute per stage in every process fills
+    `max_connections`. Migrations lift it (`_apply`).
+    """
+    idle = int(IDLE_IN_TRANSACTION_TIMEOUT * 1000)
+    statement = math.ceil(STATEMENT_TIMEOUT * 1000)
+    await connection.execute(
+        f"SET idle_in_transaction_session_timeout = {idle}; SET statement_timeout = {statement}"
+    )
 
 
 async def _keep_session(_connection: asyncpg.Connection[asyncpg.Record]) -> None:
@@ -584,6 +595,8 @@ class PostgresDatabase(BotStateValues):
     async def _apply(self, connection: _Pooled, migration: Migration) -> bool:
         """One try at `migration`, in its own transaction; whether it was applied by this one."""
         async with connection.transaction():
+            # A migration and its wait for another process's take as long as they take.
+            await connection.execute("SET LOCAL statement_timeout = 0")
             if migration.version <= await self._version(connection):
                 return False
             # After the migration lock: a process waits its turn behind another's migration

@@ -2,6 +2,10 @@
 
 import asyncio
 import contextlib
+import uuid
+
+import asyncpg
+import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest, parse_task
 from bot.i18n import msg
@@ -134,6 +138,39 @@ async def test_a_process_gone_silent_mid_transaction_gives_its_locks_back(backen
         process_a.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(process_a, 5)
+
+
+@postgres_only
+async def test_a_write_given_up_behind_another_sessions_lock_ends_on_the_server_too(
+    backend, db, monkeypatch
+):
+    """An operator's `CREATE INDEX` or `VACUUM FULL` holds the jobs table past a statement's
+    bound: the bot gives the statement up and drops its connection, but PostgreSQL only
+    notices once the lock is free. Left waiting there, each such statement (one per stage a
+    minute, in every process) kept a connection slot until `max_connections` refused every
+    client, then ran, a claim nobody works landing late. The server must end it itself."""
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT", 0.5)
+    await db.set_value("owner", "nobody")
+    process = await backend.open()  # its connections made under the bound above
+    marker = f"stalled-{uuid.uuid4().hex}"
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE pid != pg_backend_pid()"
+        f" AND state = 'active' AND query LIKE '%{marker}%'"
+    )
+    operator = await asyncpg.connect(backend.dsn, server_settings={"search_path": backend.schema})
+    try:
+        async with operator.transaction():
+            await operator.execute("LOCK TABLE bot_state IN ACCESS EXCLUSIVE MODE")
+            # Given up by the bot, or by the server if its bound went first.
+            with pytest.raises((TimeoutError, asyncpg.QueryCanceledError)):
+                await process.write(f"UPDATE bot_state SET value = '{marker}' WHERE key = 'owner'")
+            async with asyncio.timeout(10):  # the lock still held: only the server can end it
+                # No event says a server's statement ended: its activity is looked at.
+                while await operator.fetchval(waiting):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+    finally:
+        await operator.close()
+    assert await db.get_value("owner") == "nobody", "the write given up never lands"
 
 
 async def test_a_status_answer_with_an_absurd_estimate_is_recorded_on_both_backends(store, clock):
