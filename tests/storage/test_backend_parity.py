@@ -165,8 +165,9 @@ async def test_a_write_given_up_behind_another_sessions_lock_ends_on_the_server_
             with pytest.raises((TimeoutError, asyncpg.QueryCanceledError)):
                 await process.write(f"UPDATE bot_state SET value = '{marker}' WHERE key = 'owner'")
             async with asyncio.timeout(10):  # the lock still held: only the server can end it
-                # No event says a server's statement ended: its activity is looked at.
-                while await operator.fetchval(waiting):  # noqa: ASYNC110
+                # No event says a server's statement ended: its activity is looked at, each
+                # time in a transaction of its own (one reads a snapshot of it taken once).
+                while (await db.fetch_one(waiting))[0]:  # noqa: ASYNC110
                     await asyncio.sleep(0.05)
     finally:
         await operator.close()
