@@ -258,6 +258,10 @@ EN: dict[str, str] = {
         "I couldn't take this request yet: I'm still busy with one that came just before it. "
         "Nothing was made or counted; please try again in a minute."
     ),
+    "database_unavailable": (
+        "I can't reach my database right now, so I couldn't take this request. "
+        "Nothing was made or counted; please try again in a minute."
+    ),
     "unexpected_error": (
         "Something went wrong on my side and your request was not completed. "
         "Please try again; if it keeps happening, tell a moderator."
@@ -606,6 +610,7 @@ ZH: dict[str, str] = {
     "refusal_content_policy": "提示词或图片未通过它的内容审核",
     "refusal_unexplained": "它没有说明原因",
     "admission_busy": "我还在处理刚才的一个请求，暂时无法接收这个请求。没有生成视频，也没有计入额度；请一分钟后再试。",
+    "database_unavailable": "我现在无法连接到我的数据库，所以没能接收这个请求。没有生成视频，也没有计入额度；请一分钟后再试。",
     "unexpected_error": "我这边出了问题，你的请求没有完成。请重试；如果问题持续，请告诉管理员。",
     "unexpected_error_personal": "我这边出了问题，你的请求没有完成。请重试；机器人的运营者可以在日志中看到出了什么问题。",
     "job_saved_after_error": "我这边在保存任务 #{job_id} 之后出了问题，但它没有丢失：我会继续处理它。请用 {/videos status} 查看，不要重复请求，否则会生成第二个视频。",
@@ -898,6 +903,7 @@ ZH_TW: dict[str, str] = {
     "refusal_content_policy": "提示詞或圖片未通過它的內容審核",
     "refusal_unexplained": "它沒有說明原因",
     "admission_busy": "我還在處理剛才的一個請求，暫時無法接收這個請求。沒有生成影片，也沒有計入額度；請一分鐘後再試。",
+    "database_unavailable": "我現在無法連線到我的資料庫，所以沒能接收這個請求。沒有生成影片，也沒有計入額度；請一分鐘後再試。",
     "unexpected_error": "我這邊出了問題，你的請求沒有完成。請重試；如果問題持續，請告訴管理員。",
     "unexpected_error_personal": "我這邊出了問題，你的請求沒有完成。請重試；機器人的營運者可以在日誌中看到出了什麼問題。",
     "job_saved_after_error": "我這邊在儲存任務 #{job_id} 之後出了問題，但它沒有丟失：我會繼續處理它。請用 {/videos status} 檢視，不要重複請求，否則會生成第二個影片。",

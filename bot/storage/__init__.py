@@ -11,6 +11,7 @@ from bot.storage.base import (
     MigrationFailed,
     Row,
     load_migrations,
+    unreachable,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "MigrationFailed",
     "Row",
     "load_migrations",
+    "unreachable",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -68,6 +69,21 @@ class Statement(Protocol):
 class LockWaitTimeout(Exception):
     """A transaction gave up waiting for a lock another transaction holds (in this process or
     another): nothing of it was written, and the same work may be tried again later."""
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or would not serve (down,
+    restarting, out of connections, a connection lost or out of time), not that a statement
+    was wrong."""
+    if isinstance(error, OSError | TimeoutError):
+        return True
+    asyncpg = sys.modules.get("asyncpg")  # loaded by the PostgreSQL backend only
+    return asyncpg is not None and isinstance(
+        error,
+        asyncpg.PostgresConnectionError
+        | asyncpg.InsufficientResourcesError  # 53300: too many clients
+        | asyncpg.OperatorInterventionError,  # 57P01, 57P03: shutting down, starting up
+    )
 
 
 class Connection(Protocol):

@@ -1399,6 +1399,7 @@ async def test_the_echo_of_a_command_whose_save_failed_leaves_the_job_to_the_oth
         async def first_saves_echo_fails(*args, **kwargs):
             calls.append(1)
             if len(calls) > 1:
+                args[-1].sent = True  # its insert went out; the commit's answer was lost
                 raise ConnectionResetError("connection lost at the commit")
             job_id = await insert(*args, **kwargs)
             saved.set()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import struct
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.i18n import msg
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import LeaseTerms
 from bot.jobs.status_marks import StatusMarks
@@ -27,7 +29,7 @@ from tests.e2e.process import bot_process
 from tests.engine.world import make_engine, results, running, wait_for_result
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
-from tests.harness import API_KEY, BOT_TOKEN
+from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 pytestmark = postgres_only
 
@@ -38,10 +40,24 @@ DEFAULT_GRACE = 6.0
 GRACE = 2.0
 
 
+# How PostgreSQL answers a connection past `max_connections`: no TLS, then, to the startup
+# packet, a FATAL error 53300.
+_SSL_REQUEST = struct.pack("!ii", 8, 80877103)
+
+
+def _fatal(code: str, message: str) -> bytes:
+    fields = b"".join(
+        tag + text.encode() + b"\0"
+        for tag, text in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", code), (b"M", message))
+    )
+    return b"E" + struct.pack("!i", len(fields) + 5) + fields + b"\0"
+
+
 class SilentProxy:
     """Forwards TCP to PostgreSQL until unplugged; then holds every connection, mute. Or
     `strand()`ed: the connections open then go mute, while new ones are forwarded (a failover
-    to a new server, the old one gone without a word)."""
+    to a new server, the old one gone without a word). Or `full()`: new connections are
+    refused as PostgreSQL refuses them at `max_connections`, and `cut()` ends those open."""
 
     def __init__(self, host: str, port: int) -> None:
         self._upstream = (host, port)
@@ -51,6 +67,7 @@ class SilentProxy:
         # The connections that go mute (each one's client side); `strand()` fills it.
         self._stranded: set[asyncio.StreamWriter] = set()
         self._open: set[asyncio.StreamWriter] = set()
+        self._full = False
         self.port = 0
 
     async def __aenter__(self) -> SilentProxy:
@@ -73,16 +90,38 @@ class SilentProxy:
         """The connections open now forward nothing more, either way; new ones do."""
         self._stranded |= self._open
 
+    def full(self, full: bool = True) -> None:
+        """New connections are refused ("too many clients") until `full(False)`."""
+        self._full = full
+
+    def cut(self) -> None:
+        """Every connection open now ends, as a server's restart ends them."""
+        for writer in self._writers:
+            writer.transport.abort()
+
     async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.append(writer)
         if not self._plugged:
             return  # accepted, never answered
+        if self._full:
+            await self._refuse(reader, writer)
+            return
         self._open.add(writer)
         up_reader, up_writer = await asyncio.open_connection(*self._upstream)
         self._writers.append(up_writer)
         for source, sink in ((reader, up_writer), (up_reader, writer)):
             pipe = asyncio.create_task(self._pipe(source, sink, writer))
             self._pipes.add(pipe)
+
+    @staticmethod
+    async def _refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if await reader.readexactly(8) == _SSL_REQUEST:
+            writer.write(b"N")
+            (length,) = struct.unpack("!i", await reader.readexactly(4))
+            await reader.readexactly(length - 4)
+        writer.write(_fatal("53300", "sorry, too many clients already"))
+        await writer.drain()
+        writer.close()
 
     async def _pipe(
         self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, client: asyncio.StreamWriter
@@ -228,3 +267,29 @@ async def test_a_transaction_cancelled_on_a_mute_connection_ends_as_cancelled_at
         done, _ = await asyncio.wait({task}, timeout=5)
         assert done, "the rollback on the mute connection held the stop"
         assert task.cancelled(), task.exception()
+
+
+async def test_a_video_asked_while_postgresql_refuses_connections_is_refused_as_not_counted(
+    backend, tmp_path, caplog
+):
+    """The server restarted and its `max_connections` are taken (other clients, other
+    processes): the bot cannot get a connection. Nothing can have been saved, so the member
+    reads that, and to try again in a minute, not that the bot cannot tell whether it saved
+    the job; APIMart hears nothing; the log says why in one line, no traceback."""
+    async with proxied(backend) as (proxy, dsn):
+        db = await PostgresDatabase.open(dsn, schema=backend.schema)
+        try:
+            await db.migrate()
+            async with running_bot(tmp_path, database=db) as world:
+                proxy.full()
+                proxy.cut()
+                interaction = await world.video(prompt="a comet over the sea")
+                told = (await interaction.wait_for_answer(timeout=10))["content"]
+                proxy.full(False)
+                assert told == msg("database_unavailable").render("en-US")
+                assert await db.fetch_all("SELECT id FROM jobs") == []
+                assert world.api.submits == []
+        finally:
+            await db.close()
+    [line] = [r for r in caplog.records if "was not recorded" in r.getMessage()]
+    assert "too many clients" in line.getMessage() and line.exc_info is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import msg
@@ -13,7 +14,7 @@ from bot.jobs.models import AlreadyRecorded, Job, JobRefused, JobState, Requeste
 from bot.jobs.pricing import connection_reader, expected_with
 from bot.jobs.rows import reply_columns, sources_to_json
 from bot.jobs.store.base import StoreBase
-from bot.storage import Connection, LockWaitTimeout
+from bot.storage import Connection, LockWaitTimeout, unreachable
 
 # The name its lines have always had (operators' filters know it).
 log = logging.getLogger("bot.jobs.store")
@@ -27,6 +28,13 @@ async def _refuse_echo(conn: Connection, origin_id: str) -> None:
     row = await cursor.fetchone()
     if row is not None:
         raise AlreadyRecorded(origin_id, int(row[0]))
+
+
+@dataclass
+class _Insert:
+    """Whether a job's insert has been sent to the database (it may be written from then on)."""
+
+    sent: bool = False
 
 
 class Records(StoreBase):
@@ -47,12 +55,28 @@ class Records(StoreBase):
         after `LOCK_WAIT` in all (its turn and every lock) with "try again", rather than kept
         waiting on a pooled connection.
         """
-        locks = await admission.admission_locks(requester) if admission is not None else ()
+        insert = _Insert()
         try:
-            inserted = await self._insert(requester, request, now, submit_by, admission, locks)
+            locks = await admission.admission_locks(requester) if admission is not None else ()
+            inserted = await self._insert(
+                requester, request, now, submit_by, admission, locks, insert
+            )
         except LockWaitTimeout as waited:
             log.warning("User %d's admission gave up: %s", requester.user_id, waited)
             raise JobRefused(msg("admission_busy")) from None
+        except Exception as failure:
+            # Until the insert is sent, nothing can have been written: a database that cannot
+            # be reached (restarting, out of connections) is told as such, not as a save
+            # whose outcome nobody knows.
+            if insert.sent or not unreachable(failure):
+                raise
+            log.warning(
+                "User %d's job was not recorded: the database could not be reached (%s);"
+                " they were told to try again",
+                requester.user_id,
+                f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__,
+            )
+            raise JobRefused(msg("database_unavailable")) from None
         job = await self.get(inserted)
         assert job is not None
         return job
@@ -65,8 +89,10 @@ class Records(StoreBase):
         submit_by: float,
         admission: Admission | None,
         locks: Sequence[str],
+        insert: _Insert,
     ) -> int:
-        """Admit and insert a job in one transaction (waiting on `locks`); its id."""
+        """Admit and insert a job in one transaction (waiting on `locks`); its id. `insert`
+        notes when the insert is sent (from then on, it may be written)."""
         async with self._db.transaction(waits_on=locks) as conn:
             if requester.origin_id is not None:
                 # Before admission: an echo of a recorded request must not count against it.
@@ -83,6 +109,7 @@ class Records(StoreBase):
                 if judged is not None
                 else await expected_with(connection_reader(conn), request)
             )
+            insert.sent = True
             cursor = await conn.execute(
                 "INSERT INTO jobs (guild_id, channel_id, user_id, locale, prompt, duration,"
                 " resolution, aspect_ratio, generation_type, image_urls, video_urls, state,"
