@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Message, t
-from bot.jobs.eta import Estimate, EtaKind, Prior, estimate_remaining, rounded
+from bot.jobs.eta import Estimate, EtaKind, estimate_remaining, rounded
 from bot.jobs.models import (
     CHANNEL_TARGET,
     DM_TARGET,
@@ -97,12 +97,11 @@ def progress_bar(progress: int) -> str:
 
 def time_left(job: Job, now: float, typical: UsualWait | None = None) -> Estimate:
     """The render's time left, from its progress readings; as the prior, how long such a video
-    took here (`typical`, when measured), else APIMart's estimate."""
+    took here (`typical`, when measured), else the usual range its queued note stated (or
+    APIMart's estimate where shorter): one story from "usually ready in" to the end."""
     started = job.submitted_at if job.submitted_at is not None else job.created_at
-    measured = typical.seconds if typical is not None else None
-    return estimate_remaining(
-        job.progress_readings, Prior(started, job.estimated_time, measured), now
-    )
+    usual = typical or UsualWait(None, job.request.resolution)
+    return estimate_remaining(job.progress_readings, usual.prior(started, job.estimated_time), now)
 
 
 def give_up_before(job: Job, now: float, left: float, waits_for: float | None) -> float | None:

@@ -9,7 +9,15 @@ from bot.status import render_status
 from bot.status_messages import StatusMessages
 from cogs.member import status_report
 from tests.jobstates import finished, submitted
-from tests.test_waits import BIG, QUICK, announced, pending_seen, poll_sees, shown
+from tests.test_waits import (
+    BIG,
+    QUICK,
+    announced,
+    completed_render,
+    pending_seen,
+    poll_sees,
+    shown,
+)
 from tests.timestamps import read_at
 
 
@@ -33,14 +41,15 @@ async def test_the_status_after_a_pause_does_not_jump_to_25_minutes(
 ):
     """Render 720 of `python -m bench eta`'s "a pause mid-render" profile, on the bot's default
     schedule: 33 % at the first check (120 s), 38 % at the next (240 s), done at 390 s. The
-    status read "about 4 min left", then must not read "about 25 min left" for a video that
-    is posted two and a half minutes later."""
+    status read "about 3 min left" (the pace of the usual 3-5 minutes it was behind), then
+    must not read "about 25 min left" for a video that is posted two and a half minutes
+    later."""
     status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     clock.advance(120)
     job = await poll_sees(store, status, clock, job, 33, estimated_time=553)
     first = shown(fake, job)
-    assert "33% · about 4 min left" in first, first
+    assert "33% · about 3 min left" in first, first
     clock.advance(120)
     job = await poll_sees(store, status, clock, job, 38, estimated_time=553)
     content = shown(fake, job)
@@ -152,21 +161,22 @@ async def test_a_time_left_the_bot_will_not_wait_for_is_not_promised(
     assert "min left" not in report and gives_up in report, report
 
 
-async def test_apimarts_estimate_past_the_give_up_is_not_promised_either(
-    store, clock, fake, client, marks
-):
-    """Before progress moves, APIMart's estimate is the time left: 2,400 s would read "about 38
-    min left" two minutes in, for a render the bot gives up on at 30 minutes."""
+async def test_a_guess_past_the_give_up_is_not_promised_either(store, clock, fake, client, marks):
+    """Before progress moves, the guess is the time left: a kind measured here at 40 minutes
+    would read "about 38 min left" two minutes in, for a render the bot gives up on at 30
+    minutes. APIMart's 2,400 s for a 720p video (usually 3-5 minutes) is not the guess."""
+    for _ in range(3):
+        await completed_render(store, clock, BIG, 2400)
     status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0, waits_for=1800)
-    job = await announced(store, clock, fake, client, status)
+    job = await announced(store, clock, fake, client, status, request=BIG)
     clock.advance(120)
-    job = await poll_sees(store, status, clock, job, 0, estimated_time=2400)
+    job = await poll_sees(store, status, clock, job, 0)
     assert "I stop waiting <t:" in shown(fake, job)
-    # A render within the wait keeps its time: 600 s announced reads about 8 minutes.
+    # A render within the wait keeps its time: the 5 minutes "3-5" promises at most.
     other = await announced(store, clock, fake, client, status)
     clock.advance(120)
-    other = await poll_sees(store, status, clock, other, 0, estimated_time=600)
-    assert "about 8 min left" in shown(fake, other)
+    other = await poll_sees(store, status, clock, other, 0, estimated_time=2400)
+    assert "0% · about 3 min left" in shown(fake, other), shown(fake, other)
 
 
 async def test_past_the_give_up_before_the_check_that_gives_up_no_stamp_in_the_past(

@@ -71,14 +71,33 @@ async def test_a_fast_render_shows_the_time_its_progress_says_not_apimarts_600_s
     assert "min left" not in content, "not APIMart's 600 s counted down"
 
 
-async def test_before_progress_moves_apimarts_estimate_is_the_guess(
+async def test_before_anything_was_measured_the_time_left_follows_the_usual_range(
+    store, clock, fake, client, marks
+):
+    """The queued note says "usually ready in 3-5 minutes"; the very next edit said "0% ·
+    about 9 min left" (APIMart's fixed 600 s). One story: what the range leaves at most."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    big = await announced(store, clock, fake, client, status, request=BIG)
+    assert "usually ready in 3-5 minutes" in shown(fake, job)
+    assert "usually ready in 7-9 minutes" in shown(fake, big)
+    clock.advance(60)
+    job = await poll_sees(store, status, clock, job, 0)
+    big = await poll_sees(store, status, clock, big, 0)
+    assert "0% · about 4 min left" in shown(fake, job), shown(fake, job)
+    assert "0% · about 8 min left" in shown(fake, big), shown(fake, big)
+    report = status_report(job, "en-US", clock(), typical=UsualWait(None, "720p"))
+    assert "about 4 min left" in report.render("en-US"), "/videos status says the same"
+
+
+async def test_apimarts_estimate_is_the_guess_where_it_is_shorter_than_the_usual_range(
     store, clock, fake, client, marks
 ):
     status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await announced(store, clock, fake, client, status)
     clock.advance(60)
-    await poll_sees(store, status, clock, job, 0)
-    assert "0% · about 9 min left" in shown(fake, job)
+    await poll_sees(store, status, clock, job, 0, estimated_time=200)
+    assert "0% · about 2 min left" in shown(fake, job), shown(fake, job)
 
 
 async def test_near_the_end_it_says_almost_done_in_both_languages(

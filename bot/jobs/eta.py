@@ -2,7 +2,8 @@
 
 APIMart announces an `estimated_time` (often a fixed, pessimistic 600 s) and reports progress
 as it goes. What this bot has measured for the kind of video (`bot.jobs.typical`) says more
-than that estimate, so once it exists it is the prior instead. The prior only guides: as soon
+than that estimate, so once it exists it is the prior instead; before, the usual range the
+queued note states (at most), or APIMart's estimate where shorter. The prior only guides: as soon
 as progress moves, its recent rate says more, and the prior fades out over the first
 `PRIOR_FADE` percent. Near the end a number would be wrong more often than right, so it
 becomes "almost done".
@@ -47,21 +48,25 @@ class Reading:
 @dataclass(frozen=True)
 class Prior:
     """What is known up front: when APIMart accepted the job, how long it said it would take,
-    and how long such a video took here (`typical`: the median measured render time of its
-    kind, accepted to finished; None while too few were measured)."""
+    how long such a video took here (`typical`: the median measured render time of its kind,
+    accepted to finished; None while too few were measured), and how long it usually takes
+    where nothing was measured (`usual`: the most the queued note's range promises)."""
 
     started_at: float
     estimated_time: float | None
     typical: float | None = None
+    usual: float | None = None
 
     @property
     def expected(self) -> float | None:
         """Seconds from acceptance to the end the prior expects: the measured render time of
-        the kind (what the queued note promised), else APIMart's estimate, else None."""
-        for seconds in (self.typical, self.estimated_time):
-            if seconds is not None and seconds > 0:
-                return float(seconds)
-        return None
+        the kind, else the usual time or APIMart's estimate, whichever is shorter (what the
+        queued note promised, unless APIMart says sooner: its fixed 600 s for a 720p video
+        read "0 % · about 9 min left" right after "usually ready in 3-5 minutes"), else None."""
+        if self.typical is not None and self.typical > 0:
+            return float(self.typical)
+        known = [s for s in (self.usual, self.estimated_time) if s is not None and s > 0]
+        return float(min(known)) if known else None
 
 
 class EtaKind(enum.StrEnum):

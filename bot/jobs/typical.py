@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg
-from bot.jobs.eta import rounded
+from bot.jobs.eta import Prior, rounded
 from bot.jobs.store import JobStore
 from bot.reach import usual_render_seconds
 
@@ -81,6 +81,13 @@ class UsualWait:
         if self.seconds is not None:
             return self.seconds
         return float(_usual_minutes(self.resolution)[1] * 60)
+
+    def prior(self, started_at: float, estimated_time: float | None) -> Prior:
+        """What the time left starts from for a job APIMart accepted at `started_at`: the
+        measured median, else what `words` promises at most (the top of the range, not its
+        middle: a time left that starts short grows while the member watches), or APIMart's
+        `estimated_time` where that is shorter."""
+        return Prior(started_at, estimated_time, typical=self.seconds, usual=self.longest())
 
     def overdue(self, waited: float) -> bool:
         """Whether a video still not rendering after `waited` seconds is past what `words`

@@ -15,6 +15,7 @@ from bot.jobs.eta import (
     shown_seconds,
 )
 from bot.jobs.stages import Stage
+from bot.jobs.typical import UsualWait
 from bot.status import eta_text
 from tests.jobstates import a_submitted_job, claimed
 
@@ -182,6 +183,40 @@ def test_without_measured_renders_an_unseen_queue_is_bounded_by_apimarts_estimat
     most what APIMart's own estimate leaves (600 s: "about 8 min"), not "about 16 min"."""
     shown = shown_seconds(estimate_remaining((Reading(120.0, 4),), PRIOR, now=120.0))
     assert shown is not None and shown <= 480, f"{shown:.0f} s left shown"
+
+
+# Nothing measured here yet: the queued note said "usually ready in 3-5 minutes" (720p).
+USUAL_720P = Prior(started_at=0.0, estimated_time=600, usual=300.0)
+
+
+def test_without_measured_renders_the_usual_range_is_the_guess_not_apimarts_600_s():
+    """A render still at 0 % a minute on has at most the 4 minutes the usual range leaves,
+    not the 9 of APIMart's fixed 600 s ("usually ready in 3-5 minutes", then "about 9 min")."""
+    estimate = estimate_remaining((Reading(60.0, 0),), USUAL_720P, now=60.0)
+    assert (estimate.kind, estimate.seconds, estimate.basis) == (EtaKind.SECONDS, 240.0, "prior")
+
+
+def test_without_measured_renders_an_unseen_queue_is_bounded_by_the_usual_range():
+    """4 % at the first check (the render queued 115 s): at most what "3-5 minutes" leaves
+    (3 min), not the "about 8 min" of APIMart's 600 s."""
+    shown = shown_seconds(estimate_remaining((Reading(120.0, 4),), USUAL_720P, now=120.0))
+    assert shown is not None and shown <= 180, f"{shown:.0f} s left shown"
+
+
+def test_apimarts_estimate_stays_the_guess_where_it_is_shorter_than_the_usual_range():
+    """APIMart says 200 s for this one: shorter than the usual 5 minutes, so it is the guess."""
+    prior = Prior(started_at=0.0, estimated_time=200, usual=300.0)
+    estimate = estimate_remaining((Reading(60.0, 0),), prior, now=60.0)
+    assert estimate.seconds == 140.0
+
+
+def test_the_usual_wait_gives_the_prior_the_top_of_the_range_the_queued_note_states():
+    """A queued note's "3-5 minutes" (720p) guesses 5, "7-9" (4K) 9: what it promises at most,
+    not the optimistic middle; APIMart's estimate where shorter; a measured kind its time."""
+    assert UsualWait(None, "720p").prior(0.0, 600).expected == 300.0
+    assert UsualWait(None, "4k").prior(0.0, 600).expected == 540.0
+    assert UsualWait(None, "720p").prior(0.0, 200).expected == 200.0
+    assert UsualWait(250.0, "720p").prior(0.0, 600).expected == 250.0
 
 
 def test_before_progress_moves_the_measured_render_time_is_the_guess_not_apimarts():
