@@ -32,7 +32,12 @@ def _title(member: int | None, page: int) -> Message | None:
 
 
 def _older(member: int | None, page: int) -> Message:
-    """The last line, when older changes are on page `page`: how to read them."""
+    """The last line, when older changes are on page `page`: how to read them (past the last
+    page that may be asked for, that they are not listed)."""
+    if page > AUDIT_PAGES:
+        if member is None:
+            return msg("mod_audit_beyond", last=AUDIT_PAGES)
+        return msg("mod_audit_beyond_member", member=f"<@{member}>", last=AUDIT_PAGES)
     if member is None:
         return msg("mod_audit_older", next=page)
     return msg("mod_audit_older_member", member=f"<@{member}>", next=page)
@@ -50,8 +55,14 @@ async def audit_answer(
         return msg("mod_audit_member_empty", member=f"<@{member}>").render(locale)
     # Room for the changes left by the longest title and last line, whatever the page: every
     # page is then cut the same way whichever one is asked for.
-    framing = [_title(member, AUDIT_PAGES), _older(member, AUDIT_PAGES + 1)]
-    room = MESSAGE_CONTENT - sum(len(line.render(locale)) + 1 for line in framing if line)
+    longest_title = _title(member, AUDIT_PAGES)
+    older = (
+        _older(member, AUDIT_PAGES).render(locale),
+        _older(member, AUDIT_PAGES + 1).render(locale),
+    )
+    room = MESSAGE_CONTENT - len(max(older, key=len)) - 1
+    if longest_title is not None:
+        room -= len(longest_title.render(locale)) + 1
     changes = [line.render(locale) for line in audit_lines(rows)]
     shown, pages = page_of(changes, page, AUDIT_PAGE, room)
     if not shown:

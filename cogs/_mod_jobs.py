@@ -101,7 +101,11 @@ class JobCommands(ModerationCommands):
         ]
         if longest > end:
             members = plural("count_more_members", longest - end)
-            lines.append(msg("mod_usage_more", members=members, next=page + 1))
+            if page < USAGE_PAGES:
+                lines.append(msg("mod_usage_more", members=members, next=page + 1))
+            else:
+                # Discord refuses a page past the bound: the rest are read one by one.
+                lines.append(msg("mod_usage_beyond", members=members, last=USAGE_PAGES))
         # Last, as on every page: the balance is the server's, whatever the page.
         return [*lines, balance_line(self.bot.balance.latest)]
 

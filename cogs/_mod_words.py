@@ -25,18 +25,24 @@ def words_page(patterns: list[str], page: int, locale: str) -> str:
         title = msg("mod_words_list_page", count=len(patterns), page=page).render(locale)
     # Room for the longest title and last line, whatever the page: every page is then cut the
     # same way whichever one is asked for.
-    framing = [
-        msg("mod_words_list_page", count=len(patterns), page=WORDS_PAGES),
-        msg("mod_words_more", next=WORDS_PAGES),
-    ]
-    room = MESSAGE_CONTENT - sum(len(line.render(locale)) + 1 for line in framing)
+    longest_title = msg("mod_words_list_page", count=len(patterns), page=WORDS_PAGES)
+    more = (_more(WORDS_PAGES).render(locale), _more(WORDS_PAGES + 1).render(locale))
+    room = MESSAGE_CONTENT - len(longest_title.render(locale)) - len(max(more, key=len)) - 2
     shown, pages = page_of(items, page, len(items), room)
     if not shown:
         return msg("mod_usage_no_page", page=page, last=pages).render(locale)
     lines = [title, *shown]
     if pages > page:
-        lines.append(msg("mod_words_more", next=page + 1).render(locale))
+        lines.append(_more(page + 1).render(locale))
     return "\n".join(lines)
+
+
+def _more(page: int) -> Message:
+    """The last line, when more words are on page `page`: how to read them (past the last page
+    that may be asked for, that they are not listed, and how one is removed all the same)."""
+    if page > WORDS_PAGES:
+        return msg("mod_words_beyond", last=WORDS_PAGES)
+    return msg("mod_words_more", next=page)
 
 
 def _too_long(pattern: str, length: int) -> Message:

@@ -128,6 +128,7 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod limits show",
     "videomod limits set",
     "videomod words add",
+    "videomod words remove",
     "videomod words list",
     "videomod jobs",
     "videomod usage",

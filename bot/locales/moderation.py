@@ -245,6 +245,11 @@ EN: dict[str, str] = {
     "mod_usage_line": "{rank}. {member}: {jobs}, {credits}",
     "mod_usage_more": "{members}: {/videomod usage} `{opt_page}:{next}`",
     "mod_usage_no_page": "There is no page {page}: the last page is {last}.",
+    # The last line of the last page that may be asked for, with more members after it.
+    "mod_usage_beyond": (
+        "{members} rank below these and are not listed past page {last}: {/videomod usage} "
+        "with `{opt_member}` reads any one of them."
+    ),
     "mod_member_usage": (
         "{member} has used {used} of {limit} {period} ({source}), "
         "{credits}; the period ends {reset}."
@@ -329,9 +334,22 @@ EN: dict[str, str] = {
         "Older changes: {/videomod audit} with {member} as `{opt_member}` and `{opt_page}:{next}`"
     ),
     "mod_audit_no_page": "There is no page {page}: the oldest changes are on page {last}.",
+    # The last line of the last page that may be asked for, with older changes after it.
+    "mod_audit_beyond": (
+        "Older changes, past page {last}, are not listed: {/videomod audit} with `{opt_member}` "
+        "lists one member's on their own."
+    ),
+    "mod_audit_beyond_member": (
+        "Older changes by or about {member}, past page {last}, are not listed."
+    ),
     "mod_words_list": "**Banned words ({count}):**",
     "mod_words_list_page": "**Banned words ({count}), page {page}:**",
     "mod_words_more": "More banned words: {/videomod words list} `{opt_page}:{next}`",
+    # The last line of the last page that may be asked for, with more words after it.
+    "mod_words_beyond": (
+        "More banned words, past page {last}, are not listed: {/videomod words remove} removes "
+        "any one by its name."
+    ),
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "No banned words yet. Add one with `{/videomod words add}`.",
     # /videomod: answers when nothing changes
@@ -752,6 +770,7 @@ ZH: dict[str, str] = {
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
     "mod_usage_more": "{members}：{/videomod usage} `{opt_page}:{next}`",
     "mod_usage_no_page": "没有第 {page} 页：最后一页是第 {last} 页。",
+    "mod_usage_beyond": "{members}排名在以上成员之后，第 {last} 页之后不再列出：{/videomod usage} 加 `{opt_member}` 可查看其中任一成员。",
     "mod_member_usage": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束。"
     ),
@@ -819,9 +838,12 @@ ZH: dict[str, str] = {
     "mod_audit_older": "更早的更改：{/videomod audit} `{opt_page}:{next}`",
     "mod_audit_older_member": "更早的更改：{/videomod audit}，`{opt_member}` 选 {member}，`{opt_page}:{next}`",
     "mod_audit_no_page": "没有第 {page} 页：最早的更改在第 {last} 页。",
+    "mod_audit_beyond": "第 {last} 页之后更早的更改不再列出：{/videomod audit} 加 `{opt_member}` 可单独列出某位成员的更改。",
+    "mod_audit_beyond_member": "第 {last} 页之后由 {member} 做出或与其有关的更早更改不再列出。",
     "mod_words_list": "**禁用词（{count} 个）：**",
     "mod_words_list_page": "**禁用词（{count} 个），第 {page} 页：**",
     "mod_words_more": "更多禁用词：{/videomod words list} `{opt_page}:{next}`",
+    "mod_words_beyond": "第 {last} 页之后还有更多禁用词，不再列出：{/videomod words remove} 输入词语本身即可移除其中任一个。",
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "还没有禁用词。可用 `{/videomod words add}` 添加。",
     # /videomod: answers when nothing changes
@@ -1278,6 +1300,7 @@ ZH_TW: dict[str, str] = {
     "mod_usage_line": "{rank}. {member}：{jobs}，{credits}",
     "mod_usage_more": "{members}：{/videomod usage} `{opt_page}:{next}`",
     "mod_usage_no_page": "沒有第 {page} 頁：最後一頁是第 {last} 頁。",
+    "mod_usage_beyond": "{members}排名在以上成員之後，第 {last} 頁之後不再列出：{/videomod usage} 加 `{opt_member}` 可檢視其中任一成員。",
     "mod_member_usage": (
         "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束。"
     ),
@@ -1345,9 +1368,12 @@ ZH_TW: dict[str, str] = {
     "mod_audit_older": "更早的更改：{/videomod audit} `{opt_page}:{next}`",
     "mod_audit_older_member": "更早的更改：{/videomod audit}，`{opt_member}` 選 {member}，`{opt_page}:{next}`",
     "mod_audit_no_page": "沒有第 {page} 頁：最早的更改在第 {last} 頁。",
+    "mod_audit_beyond": "第 {last} 頁之後更早的更改不再列出：{/videomod audit} 加 `{opt_member}` 可單獨列出某位成員的更改。",
+    "mod_audit_beyond_member": "第 {last} 頁之後由 {member} 做出或與其有關的更早更改不再列出。",
     "mod_words_list": "**禁用詞（{count} 個）：**",
     "mod_words_list_page": "**禁用詞（{count} 個），第 {page} 頁：**",
     "mod_words_more": "更多禁用詞：{/videomod words list} `{opt_page}:{next}`",
+    "mod_words_beyond": "第 {last} 頁之後還有更多禁用詞，不再列出：{/videomod words remove} 輸入詞語本身即可移除其中任一個。",
     "mod_words_item": "- `{pattern}`",
     "mod_words_empty": "還沒有禁用詞。可用 `{/videomod words add}` 新增。",
     # /videomod: answers when nothing changes
