@@ -161,6 +161,10 @@ EN: dict[str, str] = {
     "quota_reserved": (
         "Reserved for other roles: {options}. Ask a moderator if you'd like access."
     ),
+    "quota_reserved_reference": (
+        "Reserved for other roles: {options}, and so a reference video too (it sets the "
+        "length, up to {length}). Ask a moderator if you'd like access."
+    ),
     "quota_channels": "Videos can be made in: {channels} (and their threads and forum posts).",
     # /videomod: who may use it
     "mod_not_allowed": (
@@ -700,6 +704,7 @@ ZH: dict[str, str] = {
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
+    "quota_reserved_reference": "仅限其他身份组使用：{options}，因此也不能使用参考视频（参考视频决定成片时长，最长可达 {length}）。如需使用，请联系管理员。",
     "quota_channels": "可以生成视频的频道：{channels}（包括其中的子区和论坛帖子）。",
     # /videomod: who may use it
     "mod_not_allowed": (
@@ -1230,6 +1235,7 @@ ZH_TW: dict[str, str] = {
     "quota_active": "正在生成：{active}（同時最多 {limit} 個）。",
     "quota_cooldown": "你的下一個影片可以在 {when} 開始。",
     "quota_reserved": "僅限其他身分組使用：{options}。如需使用，請聯絡管理員。",
+    "quota_reserved_reference": "僅限其他身分組使用：{options}，因此也不能使用參考影片（參考影片決定成片時長，最長可達 {length}）。如需使用，請聯絡管理員。",
     "quota_channels": "可以生成影片的頻道：{channels}（包括其中的討論串和論壇貼文）。",
     # /videomod: who may use it
     "mod_not_allowed": (

@@ -18,6 +18,7 @@ from bot.moderation.models import (
 )
 from bot.moderation.periods import stamp, stamp_until
 from bot.moderation.rules import (
+    REFERENCE_VIDEO_LENGTH,
     allowed_again_at,
     as_standing,
     block_with_end,
@@ -123,7 +124,17 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     ):
         lines.append(msg("quota_cooldown", when=stamp_until(ready_at, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
-    if unavailable:
+    if REFERENCE_VIDEO_LENGTH in unavailable:
+        # A reference video sets the length, up to the longest, so it needs that length: the
+        # member would otherwise learn it only from a refusal.
+        lines.append(
+            msg(
+                "quota_reserved_reference",
+                options=option_labels(unavailable),
+                length=option_label(REFERENCE_VIDEO_LENGTH),
+            )
+        )
+    elif unavailable:
         lines.append(msg("quota_reserved", options=option_labels(unavailable)))
     if facts.channels:
         channels = channels_listed(sorted(facts.channels))

@@ -311,6 +311,37 @@ async def test_quota_shows_a_member_what_is_left_and_when_it_resets(tmp_path):
         assert "In progress: 1 video (at most 2 at a time)" in answer
 
 
+@pytest.mark.parametrize(
+    ("locale", "reserved", "reference"),
+    [
+        ("en-US", "Reserved for other roles", "reference video"),
+        ("zh-CN", "仅限其他身份组使用", "参考视频"),
+        ("zh-TW", "僅限其他身分組使用", "參考影片"),
+    ],
+)
+async def test_quota_with_10_seconds_reserved_says_a_reference_video_is_ruled_out_too(
+    tmp_path, locale, reserved, reference
+):
+    """A reference video sets the length, up to 10 s, so it needs 10 s: a member without the
+    role that may use 10 s reads, in their quota, that a reference video is out as well (else
+    they learn it only from a refusal). Another reserved option says nothing of it."""
+    async with server(tmp_path) as s:
+        supporters = role_option(s.world, s.supporter)
+        await mod(s, "options restrict", option="resolution:4k", role=supporters)
+
+        async def reserved_line(user):
+            answer = await command(s.world, "videos quota", user=user, locale=locale)
+            return [line for line in answer.splitlines() if line.startswith(reserved)]
+
+        [only_4k] = await reserved_line(s.alice)
+        assert reference not in only_4k, only_4k
+        await mod(s, "options restrict", option="duration:10", role=supporters)
+        [both] = await reserved_line(s.alice)
+        assert "4K" in both and "10" in both and reference in both, both
+        # Carol has the role: nothing is reserved from her, so nothing is said.
+        assert await reserved_line(s.carol) == []
+
+
 async def test_quota_reads_in_chinese_for_a_chinese_member(tmp_path):
     async with server(tmp_path) as s:
         answer = await command(s.world, "videos quota", user=s.alice, locale="zh-CN")
