@@ -1,5 +1,7 @@
 """A member's own cancel that lands while the submit is in flight, then the submit fails."""
 
+import asyncio
+
 import pytest
 
 from bot.jobs.models import JobState
@@ -90,3 +92,48 @@ async def test_a_block_before_the_members_command_sends_is_told_once(db, api, se
     await rounds(poller, clock)
     assert delivery.delivered == [], "the member read the notice in the command's answer"
     assert api.submits == []
+
+
+@pytest.mark.parametrize("first", ["member", "moderator"])
+async def test_two_cancels_at_once_on_a_job_being_sent_tell_its_member_once(
+    db, api, session, clock, first
+):
+    """The member's Cancel (answered at once: told) and a moderator's `/videomod cancel` (told
+    by a notice) land together while the request is on its way. One of them cancels; the
+    other finds it cancelled and writes nothing, so the winner's "told" stands: the member
+    reads no notice after their own answer, and exactly one after the moderator's."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    client = service._client
+    real_submit = client.submit
+    told = {"member": True, "moderator": False}
+    order = [first, *(who for who in told if who != first)]
+    outcomes = {}
+
+    async def submit(request, **options):
+        results = await asyncio.gather(
+            *(
+                store.cancel(
+                    job.id,
+                    reason_key=f"cancelled_by_{who}",
+                    now=clock(),
+                    member_told=told[who],
+                    unposted_too=who == "moderator",
+                )
+                for who in order
+            )
+        )
+        outcomes.update(zip(order, results, strict=True))
+        return await real_submit(request, **options)
+
+    client.submit = submit
+    [claimed] = await store.claim_due(Stage.SUBMIT, 1)
+    await service.submit_claimed(claimed, member_present=False)
+    [winner] = [who for who, outcome in outcomes.items() if outcome is not None]
+    assert outcomes[winner].value == "when_sent"
+    stored = await store.get(job.id)
+    assert stored.state is JobState.QUEUED and stored.cancel_reason_key == f"cancelled_by_{winner}"
+    await rounds(poller, clock)
+    expected = [] if told[winner] else [job.id]
+    assert [j.id for j in delivery.delivered] == expected, (winner, delivery.delivered)
