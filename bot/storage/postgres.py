@@ -560,12 +560,22 @@ class PostgresDatabase(BotStateValues):
         applied: list[int] = []
         async with self._pool.acquire() as connection:
             refuse_changed(pending, await _recorded_checksums(connection) or {})
-            for migration in pending:
+            for migration in await self._unapplied(connection, pending):
                 if await self._apply_giving_way(connection, migration):
                     log.info("Applied migration %s", migration.file_name)
                     applied.append(migration.version)
             await _record_checksums(connection, pending)
         return applied
+
+    async def _unapplied(self, connection: _Pooled, pending: list[Migration]) -> list[Migration]:
+        """The migrations newer than the applied version, read once under the migration lock:
+        an up-to-date schema (every start but the first after an upgrade) then costs one
+        transaction, not one per migration. Each is still checked again as it is applied
+        (another process may apply it first); a version, once applied, never goes back."""
+        async with connection.transaction():
+            await connection.execute("SET LOCAL statement_timeout = 0")  # as `_apply` waits
+            version = await self._version(connection)
+        return [migration for migration in pending if migration.version > version]
 
     async def _apply_giving_way(self, connection: _Pooled, migration: Migration) -> bool:
         """Apply `migration` unless another process has; whether this one did. A lock it waits
