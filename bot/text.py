@@ -119,6 +119,32 @@ def page_of(lines: Sequence[str], number: int, most: int, limit: int) -> tuple[l
     return (pages[number - 1] if number <= len(pages) else []), len(pages)
 
 
+def page_text(
+    lines: Sequence[str],
+    number: int,
+    *,
+    most: int,
+    last: int,
+    title: Callable[[int], str | None],
+    onward: Callable[[int], str],
+) -> tuple[str | None, int]:
+    """Page `number` of `lines` as one message (`page_of`): `title(number)` first (None: no
+    title), then `onward(number + 1)` when more follow, how to read them (`onward` says what
+    stands past `last`, the last page that may be asked for); and how many pages there are.
+    None for a page past the end. Every page leaves room for the longest title and last line
+    (page `last`'s), so a page holds the same lines whichever is asked for."""
+    framing = [title(last), max(onward(last), onward(last + 1), key=len)]
+    room = MESSAGE_CONTENT - sum(len(line) + 1 for line in framing if line is not None)
+    shown, pages = page_of(lines, number, most, room)
+    if not shown:
+        return None, pages
+    heading = title(number)
+    text = [*([heading] if heading is not None else []), *shown]
+    if pages > number:
+        text.append(onward(number + 1))
+    return "\n".join(text), pages
+
+
 # Marks that end a quoted sentence by themselves: "?" and "!", half and full width, and the
 # ellipsis that marks a cut.
 _OWN_SENTENCE_ENDS = ("?", "!", "\uff1f", "\uff01", "\u2026")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Message, msg
 from bot.moderation.report import audit_lines
-from bot.text import MESSAGE_CONTENT, page_of
+from bot.text import page_text
 
 if TYPE_CHECKING:
     from bot.moderation.store import ModerationStore
@@ -53,23 +53,21 @@ async def audit_answer(
         if member is None:
             return msg("mod_audit_empty").render(locale)
         return msg("mod_audit_member_empty", member=f"<@{member}>").render(locale)
-    # Room for the changes left by the longest title and last line, whatever the page: every
-    # page is then cut the same way whichever one is asked for.
-    longest_title = _title(member, AUDIT_PAGES)
-    older = (
-        _older(member, AUDIT_PAGES).render(locale),
-        _older(member, AUDIT_PAGES + 1).render(locale),
-    )
-    room = MESSAGE_CONTENT - len(max(older, key=len)) - 1
-    if longest_title is not None:
-        room -= len(longest_title.render(locale)) + 1
     changes = [line.render(locale) for line in audit_lines(rows)]
-    shown, pages = page_of(changes, page, AUDIT_PAGE, room)
-    if not shown:
-        # All of them were read (see above): `pages` is how many there are.
+
+    def title(number: int) -> str | None:
+        heading = _title(member, number)
+        return heading.render(locale) if heading is not None else None
+
+    text, pages = page_text(
+        changes,
+        page,
+        most=AUDIT_PAGE,
+        last=AUDIT_PAGES,
+        title=title,
+        onward=lambda number: _older(member, number).render(locale),
+    )
+    # None: all of them were read (see above), and `pages` is how many there are.
+    if text is None:
         return msg("mod_audit_no_page", page=page, last=pages).render(locale)
-    title = _title(member, page)
-    lines = [*([title.render(locale)] if title else []), *shown]
-    if pages > page:
-        lines.append(_older(member, page + 1).render(locale))
-    return "\n".join(lines)
+    return text

@@ -7,7 +7,7 @@ from discord import app_commands
 from bot.i18n import Message, msg
 from bot.moderation.report import words_lines
 from bot.moderation.words import MAX_PATTERN_LENGTH, BadPattern, PatternTooLong, parse_pattern
-from bot.text import CODE_CHARS, MESSAGE_CONTENT, code, page_of
+from bot.text import CODE_CHARS, code, page_text
 from cogs._answers import answer_privately, send_privately
 from cogs._videomod import WORDS, Interaction, ModerationCommands
 
@@ -18,23 +18,26 @@ WORDS_PAGES = 100
 def words_page(patterns: list[str], page: int, locale: str) -> str:
     """Page `page` of the banned words: whole words while they fit, then how to read the next
     page, so that every word is on one (and can be read to be removed)."""
-    title, *items = [line.render(locale) for line in words_lines(patterns)]
+    first, *items = [line.render(locale) for line in words_lines(patterns)]
     if not items:
-        return title  # none yet
-    if page > 1:
-        title = msg("mod_words_list_page", count=len(patterns), page=page).render(locale)
-    # Room for the longest title and last line, whatever the page: every page is then cut the
-    # same way whichever one is asked for.
-    longest_title = msg("mod_words_list_page", count=len(patterns), page=WORDS_PAGES)
-    more = (_more(WORDS_PAGES).render(locale), _more(WORDS_PAGES + 1).render(locale))
-    room = MESSAGE_CONTENT - len(longest_title.render(locale)) - len(max(more, key=len)) - 2
-    shown, pages = page_of(items, page, len(items), room)
-    if not shown:
+        return first  # none yet
+
+    def title(number: int) -> str:
+        if number == 1:
+            return first
+        return msg("mod_words_list_page", count=len(patterns), page=number).render(locale)
+
+    text, pages = page_text(
+        items,
+        page,
+        most=len(items),
+        last=WORDS_PAGES,
+        title=title,
+        onward=lambda number: _more(number).render(locale),
+    )
+    if text is None:
         return msg("mod_usage_no_page", page=page, last=pages).render(locale)
-    lines = [title, *shown]
-    if pages > page:
-        lines.append(_more(page + 1).render(locale))
-    return "\n".join(lines)
+    return text
 
 
 def _more(page: int) -> Message:

@@ -20,10 +20,9 @@ from bot.status import checks_end, eta_text, next_try, progress_bar, queued_wait
 from bot.text import (
     CHOICE_NAME,
     LINE_PROMPT_CHARS,
-    MESSAGE_CONTENT,
     Quoted,
     one_line,
-    page_of,
+    page_text,
     preview,
 )
 from cogs._answers import answer_privately, send_privately
@@ -201,19 +200,16 @@ def history_text(
     """Page `page` of the member's jobs (`jobs`: newest first, from the very newest): whole
     lines, at most `HISTORY_SIZE`, while they fit in one message, then how to read the next
     page, so every job is on one; a job made elsewhere than `here` says where."""
-    # Room for the longest title and last line, whatever the page: every page is then cut the
-    # same way whichever one is asked for.
-    title = _history_title(HISTORY_PAGES, locale)
-    older = max(_older(HISTORY_PAGES, locale), _older(HISTORY_PAGES + 1, locale), key=len)
-    room = MESSAGE_CONTENT - len(title) - len(older) - 2
     lines = [history_line(job, locale, now, here) for job in jobs]
-    shown, pages = page_of(lines, page, HISTORY_SIZE, room)
-    if not shown:
-        return t("history_no_page", locale, page=page, last=pages)
-    text = [_history_title(page, locale), *shown]
-    if pages > page:
-        text.append(_older(page + 1, locale))
-    return "\n".join(text)
+    text, pages = page_text(
+        lines,
+        page,
+        most=HISTORY_SIZE,
+        last=HISTORY_PAGES,
+        title=lambda number: _history_title(number, locale),
+        onward=lambda number: _older(number, locale),
+    )
+    return text if text is not None else t("history_no_page", locale, page=page, last=pages)
 
 
 def _older(page: int, locale: str) -> str:
