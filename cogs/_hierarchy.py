@@ -30,11 +30,8 @@ async def outranked(
 
     `member`: as the command's option gave it (with their roles), or the id of a job's member,
     whose roles are then read from Discord."""
-    if interaction.permissions.administrator:
-        return None
-    assert interaction.guild_id is not None  # guild_only
-    guild = await guild_with_roles(bot, interaction.guild_id)
-    if interaction.user.id == guild.owner_id:
+    guild = await _ranking_guild(bot, interaction)
+    if guild is None:
         return None
     member_id = member if isinstance(member, int) else member.id
     if member_id == guild.owner_id:
@@ -50,11 +47,7 @@ async def refused_as_outranked(
     bot: VideoBot, interaction: Interaction, member: discord.abc.User | int
 ) -> bool:
     """Tell the moderator privately when they may not act on `member` (see `outranked`)."""
-    refusal = await outranked(bot, interaction, member)
-    if refusal is None:
-        return False
-    await answer_privately(interaction, refusal)
-    return True
+    return await _told(interaction, await outranked(bot, interaction, member))
 
 
 async def role_out_of_reach(
@@ -62,11 +55,10 @@ async def role_out_of_reach(
 ) -> Message | None:
     """Why the moderator who used `interaction` may not change `role`'s allowance; None if
     they may: only a role below their highest one (@everyone is below every role)."""
-    if interaction.permissions.administrator or role.is_default():
+    if role.is_default():
         return None
-    assert interaction.guild_id is not None  # guild_only
-    guild = await guild_with_roles(bot, interaction.guild_id)
-    if interaction.user.id == guild.owner_id:
+    guild = await _ranking_guild(bot, interaction)
+    if guild is None:
         return None
     top = _top_role(guild, interaction.user)
     if top.is_default() or _rank(role) >= _rank(top):
@@ -78,7 +70,21 @@ async def refused_role_out_of_reach(
     bot: VideoBot, interaction: Interaction, role: discord.Role
 ) -> bool:
     """Tell the moderator privately when they may not change `role` (see `role_out_of_reach`)."""
-    refusal = await role_out_of_reach(bot, interaction, role)
+    return await _told(interaction, await role_out_of_reach(bot, interaction, role))
+
+
+async def _ranking_guild(bot: VideoBot, interaction: Interaction) -> discord.Guild | None:
+    """The server to rank the moderator who used `interaction` in; None for its owner or an
+    administrator, who may act on anyone and any role."""
+    if interaction.permissions.administrator:
+        return None
+    assert interaction.guild_id is not None  # guild_only
+    guild = await guild_with_roles(bot, interaction.guild_id)
+    return None if interaction.user.id == guild.owner_id else guild
+
+
+async def _told(interaction: Interaction, refusal: Message | None) -> bool:
+    """Whether there was a refusal, told to the moderator privately."""
     if refusal is None:
         return False
     await answer_privately(interaction, refusal)
