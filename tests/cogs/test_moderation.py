@@ -1549,3 +1549,88 @@ async def test_a_moderator_may_not_change_the_allowance_of_a_role_at_or_above_th
             )
             audited = await world.db.fetch_all("SELECT id FROM mod_audit")
             assert len(audited) == len(before) + 5, "each allowed change is audited"
+
+
+async def test_a_moderator_may_not_reserve_or_open_an_option_for_a_role_at_or_above_their_own(
+    tmp_path,
+):
+    """As for a role's allowance: a moderator by role may not reserve an option for, or take
+    it from, a role at or above their highest (their own top role included): either would
+    change what every member ranked above them may ask for. Told privately in the member's
+    language, naming the role without pinging it; nothing changes or is audited. A lower role
+    they may; opening an option to everyone (no role) is the server's rule, as the default
+    allowance is; the owner and an administrator may any role."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        newcomer = fake.add_role("Newcomer")
+        mods = fake.add_role("Video mods")
+        seniors = fake.add_role("Senior mods")
+        helper = fake.add_member("helper", roles=[mods, newcomer])
+        async with running_bot(tmp_path, fake=fake, moderator_role_id=mods) as world:
+            guild = fake.guild_id
+            seniors_only = role_option(world, seniors)
+            await command(
+                world,
+                "videomod options restrict",
+                user=fake.owner_id,
+                option="resolution:4k",
+                role=seniors_only,
+            )
+            before = await world.db.fetch_all("SELECT id FROM mod_audit")
+            reserved = await world.bot.moderation.store.reserved_options(guild)
+            assert reserved == {"resolution:4k": [seniors]}
+
+            async def option_command(
+                name, role, option="resolution:4k", by=helper, permissions="0", locale="en-US"
+            ):
+                options = {"option": option}
+                resolved = None
+                if role is not None:
+                    options["role"], resolved = role_option(world, role)
+                interaction = await world.discord.slash_command(
+                    f"videomod options {name}",
+                    options=options,
+                    user=by,
+                    member_permissions=permissions,
+                    resolved=resolved,
+                    locale=locale,
+                )
+                callback = await interaction.wait_for_callback()
+                assert callback["data"]["flags"] & EPHEMERAL, "told privately"
+                answer = (
+                    await interaction.wait_for_answer()
+                    if callback["type"] == 5
+                    else callback["data"]
+                )
+                assert answer["allowed_mentions"]["parse"] == [], "pings no one"
+                return answer["content"]
+
+            for name, role, option in (
+                ("open", seniors, "resolution:4k"),
+                ("restrict", seniors, "resolution:1080p"),
+                ("restrict", mods, "resolution:1080p"),
+            ):
+                refused = await option_command(name, role, option)
+                assert (
+                    f"which resolutions and lengths <@&{role}> may use: "
+                    "it is at or above your highest role" in refused
+                ), refused
+            in_chinese = await option_command("open", seniors, locale="zh-CN")
+            assert f"<@&{seniors}>" in in_chinese and "身份组" in in_chinese, in_chinese
+            in_taiwan = await option_command("open", seniors, locale="zh-TW")
+            assert f"<@&{seniors}>" in in_taiwan and "身分組" in in_taiwan, in_taiwan
+            assert await world.db.fetch_all("SELECT id FROM mod_audit") == before
+            assert await world.bot.moderation.store.reserved_options(guild) == reserved
+
+            lower = await option_command("restrict", newcomer, "resolution:1080p")
+            assert f"reserved 1080p for <@&{newcomer}>" in lower, lower
+            admin = str(ADMINISTRATOR)
+            by_admin = await option_command("restrict", mods, "resolution:1080p", permissions=admin)
+            assert f"reserved 1080p for <@&{mods}>" in by_admin, by_admin
+            by_owner = await option_command(
+                "open", mods, "resolution:1080p", by=fake.owner_id, permissions=None
+            )
+            assert "can't" not in by_owner, by_owner
+            to_all = await option_command("open", None)
+            assert "opened 4K to everyone" in to_all, to_all
+            audited = await world.db.fetch_all("SELECT id FROM mod_audit")
+            assert len(audited) == len(before) + 4, "each allowed change is audited"
