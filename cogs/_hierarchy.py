@@ -1,10 +1,11 @@
 """Whom a moderator may act on (block, set or clear the allowance of, unblock, cancel a job of):
-as Discord lets them kick or ban; and which roles' allowances they may change: as Discord lets
-them manage roles.
+as Discord lets them kick or ban; and which roles' allowances and reserved options they may
+change: as Discord lets them manage roles.
 
 A moderator by role may act on no one above them: not the server's owner, nor a member whose
-highest role is at or above their own, nor a role at or above it (its allowance reaches every
-member with it). The owner and administrators may act on anyone and any role.
+highest role is at or above their own, nor a role at or above it (its allowance, or the options
+reserved for it, reach every member with it). The owner and administrators may act on anyone
+and any role.
 """
 
 from __future__ import annotations
@@ -51,10 +52,14 @@ async def refused_as_outranked(
 
 
 async def role_out_of_reach(
-    bot: VideoBot, interaction: Interaction, role: discord.Role
+    bot: VideoBot,
+    interaction: Interaction,
+    role: discord.Role,
+    refusal_key: str = "mod_outranked_role_allowance",
 ) -> Message | None:
-    """Why the moderator who used `interaction` may not change `role`'s allowance; None if
-    they may: only a role below their highest one (@everyone is below every role)."""
+    """Why the moderator who used `interaction` may not change `role`'s allowance (or, with
+    `refusal_key` saying so, the options reserved for it); None if they may: only a role below
+    their highest one (@everyone is below every role)."""
     if role.is_default():
         return None
     guild = await _ranking_guild(bot, interaction)
@@ -62,15 +67,19 @@ async def role_out_of_reach(
         return None
     top = _top_role(guild, interaction.user)
     if top.is_default() or _rank(role) >= _rank(top):
-        return msg("mod_outranked_role_allowance", role=role.mention)
+        return msg(refusal_key, role=role.mention)
     return None
 
 
 async def refused_role_out_of_reach(
-    bot: VideoBot, interaction: Interaction, role: discord.Role
+    bot: VideoBot,
+    interaction: Interaction,
+    role: discord.Role,
+    refusal_key: str = "mod_outranked_role_allowance",
 ) -> bool:
     """Tell the moderator privately when they may not change `role` (see `role_out_of_reach`)."""
-    return await _told(interaction, await role_out_of_reach(bot, interaction, role))
+    refusal = await role_out_of_reach(bot, interaction, role, refusal_key)
+    return await _told(interaction, refusal)
 
 
 async def _ranking_guild(bot: VideoBot, interaction: Interaction) -> discord.Guild | None:

@@ -8,6 +8,7 @@ from discord import app_commands
 from bot.i18n import msg
 from bot.moderation.rules import RESERVABLE_OPTIONS, option_label, option_text
 from cogs._answers import answer_privately
+from cogs._hierarchy import refused_role_out_of_reach
 from cogs._videomod import OPTIONS, Interaction, ModerationCommands
 
 Choice = app_commands.Choice
@@ -38,6 +39,8 @@ class OptionCommands(ModerationCommands):
             # reserved and restrict no one. Opening it to all is `options open`.
             await answer_privately(interaction, msg("mod_option_everyone", option=label))
             return
+        if await self._out_of_reach(interaction, role):
+            return
         change = await self.bot.moderation.store.reserve_option(
             self._actor(interaction), option, label, role.id
         )
@@ -54,6 +57,10 @@ class OptionCommands(ModerationCommands):
     ) -> None:
         """Take roles off an option; with none left, everyone may use it."""
         label = option_label(option)
+        # Without a role the option is opened to every member: the server's rule, as the
+        # default allowance is, which any moderator may change.
+        if role is not None and await self._out_of_reach(interaction, role):
+            return
         change = await self.bot.moderation.store.unreserve_option(
             self._actor(interaction), option, label, role.id if role is not None else None
         )
@@ -64,3 +71,10 @@ class OptionCommands(ModerationCommands):
             else msg("mod_option_not_reserved", option=label)
         )
         await self._changed(interaction, change, unchanged)
+
+    async def _out_of_reach(self, interaction: Interaction, role: discord.Role) -> bool:
+        """Refuse a role at or above the moderator's highest, as `role set` does: what it may
+        ask for reaches every member with it."""
+        return await refused_role_out_of_reach(
+            self.bot, interaction, role, "mod_outranked_role_options"
+        )

@@ -592,6 +592,10 @@ EN: dict[str, str] = {
         "You can't change the allowance of {role}: it is at or above your highest role. "
         "Ask someone with a higher role, or an administrator."
     ),
+    "mod_outranked_role_options": (
+        "You can't change which resolutions and lengths {role} may use: it is at or above your "
+        "highest role. Ask someone with a higher role, or an administrator."
+    ),
     "modlog_banned_prompt": (
         "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
     ),
@@ -989,6 +993,9 @@ ZH: dict[str, str] = {
     ),
     "mod_outranked_role_allowance": (
         "你不能更改 {role} 的额度：它不低于你的最高身份组。请找身份组更高的人，或拥有「管理员」权限的人。"
+    ),
+    "mod_outranked_role_options": (
+        "你不能更改 {role} 可使用的分辨率和时长：它不低于你的最高身份组。请找身份组更高的人，或拥有「管理员」权限的人。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于该成员的记录以来，{tries}（未逐条发送）。",
@@ -1520,6 +1527,9 @@ ZH_TW: dict[str, str] = {
     ),
     "mod_outranked_role_allowance": (
         "你不能變更 {role} 的額度：它不低於你的最高身分組。請找身分組更高的人，或擁有「管理員」權限的人。"
+    ),
+    "mod_outranked_role_options": (
+        "你不能變更 {role} 可使用的解析度和時長：它不低於你的最高身分組。請找身分組更高的人，或擁有「管理員」權限的人。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則發送）。",
