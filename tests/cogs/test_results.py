@@ -282,6 +282,7 @@ async def test_delete_works_for_a_moderator(tmp_path, fakes):
 
 
 MANAGE_GUILD = 1 << 5
+ADMINISTRATOR = 1 << 3
 
 
 @pytest.mark.parametrize("way", ["the bot's moderator role", "Manage Server"])
@@ -1393,3 +1394,56 @@ async def test_a_personal_cost_question_confirmed_after_the_server_added_the_bot
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
         assert len(api.submits) == 1
         assert await world.db.fetch_all("SELECT token FROM pending_requests") == []
+
+
+async def test_a_video_moderator_may_not_delete_the_video_of_a_member_ranked_at_or_above_them(
+    tmp_path, fakes
+):
+    """The rank rule of `/videomod block`: a moderator by role (without Manage Messages, which
+    Discord grants over anyone's message) may not take away the video of the server's owner or
+    of a member whose highest role is at or above theirs, at the click nor at "Delete it" once
+    their higher role is gone. Told privately why; the post stays and nothing is audited. The
+    video of a member ranked below them they may delete."""
+    fake, api = fakes
+    newcomer = fake.add_role("Newcomer")
+    mods = fake.add_role("Video mods")
+    seniors = fake.add_role("Senior mods")
+    admins = fake.add_role("Admins", ADMINISTRATOR)
+    helper = fake.add_member("helper", roles=[mods, admins])
+    senior = fake.add_member("senior", roles=[seniors])
+    newbie = fake.add_member("newbie", roles=[newcomer])
+    async with running_bot(tmp_path, fake=fake, api=api, moderator_role_id=mods) as world:
+        results = {}
+        for job_id, member in enumerate((fake.owner_id, senior, newbie), start=1):
+            asked = await fake.slash_command("video", options={"prompt": "a kite"}, user=member)
+            await asked.wait_for_answer()
+            results[member] = await fake.wait_for_message(
+                predicate=lambda m, job_id=job_id: f"video:delete:{job_id}" in custom_ids(m),
+                timeout=10,
+            )
+        # Asked while an administrator, pressed once that role is gone.
+        question, buttons = await delete_asked(fake, results[senior], user=helper, job_id=2)
+        await fake.delete_role(admins)
+        pressed = await answered(fake, question, buttons["Delete it"], user=helper)
+        assert f"moderate <@{senior}>: their highest role is at or above yours" in (
+            pressed["content"]
+        ), pressed["content"]
+        assert not pressed.get("components"), "the question's buttons are gone"
+
+        click = await fake.component_interaction(
+            "video:delete:1", message_id=int(results[fake.owner_id]["id"]), user=helper
+        )
+        told = await click.wait_for_private_answer()
+        assert f"moderate <@{fake.owner_id}>: they own this server" in told, told
+
+        for member in (fake.owner_id, senior):
+            assert fake.get_message(int(results[member]["id"])) is not None, "the post stays"
+        assert await world.bot.moderation.store.recent_audit(fake.guild_id, 10) == []
+
+        await assert_told_deleted(
+            await delete_confirmed(fake, results[newbie], user=helper, job_id=3)
+        )
+        audit = await world.bot.moderation.store.recent_audit(fake.guild_id, 10)
+        assert [row.change.render("en-US") for row in audit] == [
+            f"<@{helper}> deleted <@{newbie}>'s video (job #3)."
+        ]
