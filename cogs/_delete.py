@@ -13,13 +13,15 @@ from typing import Any, Self
 
 import discord
 
-from bot.i18n import msg, t
+from bot.i18n import Message, msg, t
 from bot.jobs.models import Job, JobState
 from bot.moderation.store import Actor
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
+from cogs._hierarchy import outranked
 from cogs._moderators import is_moderator
+from cogs._reach import rules_guild_id
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +51,24 @@ def requester_of(job: Job | None, post: discord.Message | None) -> int | None:
     return mentioned.pop() if len(mentioned) == 1 else None
 
 
-async def may_delete(interaction: discord.Interaction[Any], requester_id: int | None) -> bool:
-    """The requester, anyone who may manage messages here, or the server's video moderators
+async def delete_refusal(
+    interaction: discord.Interaction[Any], requester_id: int | None
+) -> Message | None:
+    """Why the clicker may not delete the post; None if they may: the requester, anyone who may
+    manage messages here (Discord lets them delete anyone's), or the server's video moderators
     (its moderator role, or Manage Server, as for /videomod): they may block a member, so they
-    may take away the video too. Checked again on every click (after the acknowledgement:
-    the moderator role is read from the database)."""
+    may take away the video of one they may block (`cogs._hierarchy`: not the owner's, nor one
+    ranked at or above them). Checked again on every click (after the acknowledgement: the
+    moderator role is read from the database)."""
     if interaction.user.id == requester_id or interaction.permissions.manage_messages:
-        return True
-    return await is_moderator(interaction.client, interaction)
+        return None
+    if not await is_moderator(interaction.client, interaction):
+        return msg("delete_not_allowed")
+    if requester_id is None or rules_guild_id(interaction) is None:
+        # Nobody known to rank (a pruned job's post that cannot be read), or a server the bot
+        # is not in (a member's own install): it knows no roles there to compare.
+        return None
+    return await outranked(interaction.client, interaction, requester_id)
 
 
 async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None:
@@ -72,8 +84,9 @@ async def ask_to_delete_pruned(interaction: discord.Interaction[Any], job_id: in
 
 async def _ask(interaction: discord.Interaction[Any], job_id: int, job: Job | None) -> None:
     post = interaction.message
-    if not await may_delete(interaction, requester_of(job, post)):
-        await answer_privately(interaction, msg("delete_not_allowed"))
+    refusal = await delete_refusal(interaction, requester_of(job, post))
+    if refusal is not None:
+        await answer_privately(interaction, refusal)
         return
     if post is None:
         return
@@ -154,9 +167,10 @@ class DeleteAnswer(
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
         requester_id = requester_of(job, post)
-        if not await may_delete(interaction, requester_id):
+        refusal = await delete_refusal(interaction, requester_id)
+        if refusal is not None:
             # Asked of someone who could, then pressed when they no longer can (a role taken).
-            await self._say(interaction, "delete_not_allowed")
+            await self._say_message(interaction, refusal)
             return
         if interaction.channel_id is None:
             return
@@ -220,9 +234,18 @@ class DeleteAnswer(
             return True
         return False
 
-    @staticmethod
-    async def _say(interaction: discord.Interaction[Any], key: str) -> None:
+    @classmethod
+    async def _say(cls, interaction: discord.Interaction[Any], key: str) -> None:
         """Put the answer in place of the question, its buttons gone."""
+        await cls._say_message(interaction, msg(key))
+
+    @staticmethod
+    async def _say_message(interaction: discord.Interaction[Any], answer: Message) -> None:
+        """Put `answer` in place of the question, its buttons gone, pinging no one it names."""
         # Deferred, then edited: discord.py's one-step `edit_message` sends a `tts` field that
         # Discord's schema for a message update does not have.
-        await interaction.edit_original_response(content=t(key, str(interaction.locale)), view=None)
+        await interaction.edit_original_response(
+            content=fit(answer.render(str(interaction.locale)), MESSAGE_CONTENT),
+            view=None,
+            allowed_mentions=NO_MENTIONS,
+        )

@@ -1,6 +1,6 @@
-"""Whom a moderator may act on (block, set or clear the allowance of, unblock, cancel a job of):
-as Discord lets them kick or ban; and which roles' allowances and reserved options they may
-change: as Discord lets them manage roles.
+"""Whom a moderator may act on (block, set or clear the allowance of, unblock, cancel a job of,
+delete a video of): as Discord lets them kick or ban; and which roles' allowances and reserved
+options they may change: as Discord lets them manage roles.
 
 A moderator by role may act on no one above them: not the server's owner, nor a member whose
 highest role is at or above their own, nor a role at or above it (its allowance, or the options
