@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 import discord
@@ -47,6 +49,9 @@ HISTORY_SIZE = 10
 # before it (a thousand jobs).
 HISTORY_PAGES = 100
 AUTOCOMPLETE_SIZE = 25
+# How long job suggestions may wait for the database: an autocomplete cannot be deferred, and
+# an answer after Discord's 3 seconds is never shown (and is one more refused request).
+AUTOCOMPLETE_READ_TIMEOUT = 2.0
 
 
 def state_name(job: Job, locale: str) -> str:
@@ -343,6 +348,21 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
     return choices
 
 
+async def _suggested(
+    jobs: Awaitable[list[Job]], locale: str, current: str
+) -> list[app_commands.Choice[int]]:
+    """The choices for `jobs` (a read not awaited yet), or none when the database keeps it
+    waiting past `AUTOCOMPLETE_READ_TIMEOUT`: an empty list in time, where the member can
+    still type the number, rather than a list Discord drops."""
+    try:
+        async with asyncio.timeout(AUTOCOMPLETE_READ_TIMEOUT):
+            found = await jobs
+    except TimeoutError:
+        log.info("Job suggestions not read in time; none offered")
+        return []
+    return job_choices(found, locale, current)
+
+
 def status_report(
     job: Job,
     locale: str,
@@ -448,8 +468,8 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         self, interaction: discord.Interaction[VideoBot], current: str
     ) -> list[app_commands.Choice[int]]:
         """The member's recent jobs, matching what they typed."""
-        jobs = await self.bot.store.recent_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
-        return job_choices(jobs, str(interaction.locale), current)
+        jobs = self.bot.store.recent_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
+        return await _suggested(jobs, str(interaction.locale), current)
 
     @cancel.autocomplete("job")
     async def _cancellable_choices(
@@ -457,8 +477,8 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     ) -> list[app_commands.Choice[int]]:
         """The member's jobs that can still be cancelled, matching what they typed: a finished
         or already cancelled one would only be answered "can no longer be cancelled"."""
-        jobs = await self.bot.store.cancellable_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
-        return job_choices(jobs, str(interaction.locale), current)
+        jobs = self.bot.store.cancellable_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
+        return await _suggested(jobs, str(interaction.locale), current)
 
     @app_commands.command(name="quota", description="How many videos you have left")
     async def quota(self, interaction: discord.Interaction[VideoBot]) -> None:

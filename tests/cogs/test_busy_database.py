@@ -15,13 +15,14 @@ from tests.cogs.test_moderation import server
 from tests.cogs.test_results import delivered_result
 from tests.cogs.test_status_cancel import status_with_button
 from tests.fakes.apimart import TaskPlan
-from tests.fakes.discord import FakeInteraction
+from tests.fakes.discord import INTERACTION_AUTOCOMPLETE, FakeInteraction
 from tests.harness import running_bot
 
 EPHEMERAL = 64
 DEFERRED_MESSAGE = 5  # "thinking...", replaced by the answer
 DEFERRED_UPDATE = 6  # a button press: its message is edited later
 MODAL = 9
+AUTOCOMPLETE_RESULT = 8
 DONE = TaskPlan(polls_until_done=1)
 
 
@@ -144,3 +145,18 @@ async def test_a_form_that_cannot_be_read_in_time_asks_to_click_again(tmp_path):
             "video:edit:1", message_id=int(result["id"])
         )
         assert (await again.wait_for_callback())["type"] == MODAL
+
+
+async def test_job_suggestions_answer_in_time_while_the_database_is_busy(tmp_path):
+    """Autocomplete cannot be deferred: a suggestion list read from a database held past
+    Discord's 3 seconds is never shown ("Loading options failed"), and the late answer is one
+    more refused request. The member gets an empty list in time, and can type the number."""
+    async with running_bot(tmp_path) as world, database_held(world):
+        typing = await world.discord.slash_command(
+            "videos status",
+            options=[{"name": "job", "type": 4, "value": "", "focused": True}],
+            interaction_type=INTERACTION_AUTOCOMPLETE,
+        )
+        callback = await typing.wait_for_callback(timeout=5)  # Discord allows 3 s
+        assert callback["type"] == AUTOCOMPLETE_RESULT
+        assert callback["data"]["choices"] == []
