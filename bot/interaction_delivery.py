@@ -28,6 +28,7 @@ import io
 import logging
 import math
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import IO, Any, Protocol, cast
 
@@ -82,6 +83,9 @@ _BAD_REQUEST = 400
 
 # Jobs read at once by the sweep's hand-over.
 _SWEPT_AT_ONCE = 50
+# How many deleted private answers a process remembers (a job's progress comes from the
+# poller's own copy of it, which still names the answer; the database no longer does).
+_GONE_REMEMBERED = 10_000
 
 
 def _passing(error: discord.HTTPException) -> bool:
@@ -185,6 +189,8 @@ class RouteDelivery:
         self._last_edit: dict[int, float] = {}
         self._edits: dict[int, asyncio.Task[None]] = {}
         self._wanted: dict[int, Job] = {}
+        # Jobs whose private answer was deleted (Discord answered an edit 404), oldest first.
+        self._gone: OrderedDict[int, None] = OrderedDict()
 
     # ------------------------------------------------------------------ the status
 
@@ -320,7 +326,7 @@ class RouteDelivery:
 
     def _status_message(self, job: Job) -> int | None:
         reply = job.requester.reply
-        if reply is None or reply.route is Route.CHANNEL:
+        if reply is None or reply.route is Route.CHANNEL or job.id in self._gone:
             return None
         return job.interaction_message_id
 
@@ -359,6 +365,13 @@ class RouteDelivery:
                 return False
             # Never retried: a refused edit through a webhook counts toward an IP ban.
             log.info("Job %d: private status can no longer be edited (%s)", job.id, error.status)
+            if isinstance(error, discord.NotFound):
+                # Deleted (by a moderator, or the member): every later edit (progress, the
+                # hand-over's note, the last one) would be refused the same way.
+                self._gone[job.id] = None
+                if len(self._gone) > _GONE_REMEMBERED:
+                    self._gone.popitem(last=False)
+                await self._routes.forget_interaction_message(job.id)
             if error.status == _TOKEN_REFUSED:
                 # Before the result (a progress edit), it cannot go through the token either.
                 before_result = not final and job.delivered_at is None

@@ -1,6 +1,7 @@
 """The private status (a command used where the bot is no member), edited by several processes."""
 
 import asyncio
+import re
 
 import aiohttp
 import discord.webhook.async_ as webhooks
@@ -8,7 +9,7 @@ import pytest
 
 from bot.apimart.models import TaskInfo, VideoRequest
 from bot.delivery import as_told
-from bot.interaction_delivery import RouteDelivery
+from bot.interaction_delivery import STATUS_EDIT_INTERVAL, RouteDelivery
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.reply_routes import ReplyRoutes
@@ -241,3 +242,51 @@ async def test_a_hand_over_cut_short_by_a_crash_is_made_by_the_next_process(
     reply = (await store.get(job.id)).requester.reply
     assert reply.route is Route.DM and reply.token is None, "the note made, the token forgotten"
     assert fake.expired_webhook_calls == []
+
+
+async def test_a_private_status_deleted_by_a_moderator_is_not_edited_again(
+    db, store, clock, fake, client, marks, reply_routes
+):
+    """The member's answer under the command (public: the server allows external apps) is
+    deleted by a moderator while the video renders. Discord answers the next progress edit 404,
+    and would answer every later one the same: each refused edit counts toward Discord's ban of
+    invalid requests, so the status is not edited again (the video still comes)."""
+    interaction, job = await asked_without_the_bot(store, reply_routes, clock, fake)
+    routes = private_status(client, store, marks, reply_routes, clock)
+    edits = rf"PATCH /webhooks/\d+/{interaction.token}/messages/"
+
+    def refused_edits():
+        return [
+            r
+            for r in fake.requests
+            if re.fullmatch(edits + r"\d+", f"{r.method} {r.path}") and r.status == 404
+        ]
+
+    claim = await claimed(store, job.id, Stage.POLL)
+    fake.delete_message(interaction.original_message_id)
+    try:
+        for progress in (40, 60, 80):
+            info = TaskInfo(task_id=claim.task_id, status="processing", progress=progress)
+            claim = await store.record_progress(claim, info, next_poll_at=clock())
+            await routes.progress(claim)
+            await fake.wait_for(
+                lambda: job.id not in routes._edits, 5.0, description="the edit round's end"
+            )
+            clock.advance(STATUS_EDIT_INTERVAL + 1)
+    finally:
+        await routes.close(grace=5)
+    # Another process (or the next one) hands the long render over to a DM: no note there.
+    clock.advance(900 - TOKEN_SAFETY_MARGIN - HAND_OVER_BEFORE / 2)  # the last stretch
+    other = private_status(
+        client, JobStore(db, clock=clock), StatusMarks(db, clock=clock), ReplyRoutes(db), clock
+    )
+    try:
+        assert await other.each_round() == 1
+        await fake.wait_for(
+            lambda: job.id not in other._edits, 5.0, description="the hand-over's end"
+        )
+    finally:
+        await other.close(grace=5)
+    assert len(refused_edits()) == 1, "refused once, never edited again"
+    reply = (await store.get(job.id)).requester.reply
+    assert reply.route is Route.DM and reply.token is None, "the video comes by DM"

@@ -43,6 +43,13 @@ class ReplyRoutes:
             (message_id,),
         )
 
+    async def forget_interaction_message(self, job_id: int) -> None:
+        """The member's private answer is gone (deleted: Discord answers 404 for it): never
+        edited again, by any process."""
+        await update_job(
+            self._db, job_id, "UPDATE jobs SET interaction_message_id = NULL WHERE id = ?", ()
+        )
+
     async def set_reply_route(self, job_id: int, route: Route) -> None:
         """Send the job's news another way (its token kept, for the private status)."""
         await update_job(
