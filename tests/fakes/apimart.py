@@ -84,7 +84,7 @@ _TERMINAL: Final = frozenset({"completed", "failed", "cancelled"})
 _DEFAULT_ERROR_TYPES: Final[dict[int, str]] = {
     400: "invalid_request_error",
     401: "authentication_error",
-    402: "insufficient_quota",
+    402: "payment_required",  # APIMart's error table (gateways' `insufficient_quota` too)
     403: "permission_error",
     404: "not_found_error",
     408: "timeout_error",

@@ -108,6 +108,25 @@ async def test_auth_and_unknown_task(api: FakeAPIMart, http: aiohttp.ClientSessi
 
 
 @pytest.mark.parametrize(
+    ("status", "error_type"),
+    [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (402, "payment_required"),
+        (429, "rate_limit_error"),
+    ],
+)
+async def test_a_scripted_error_carries_the_type_apimart_documents_for_its_status(
+    api: FakeAPIMart, http: aiohttp.ClientSession, status: int, error_type: str
+):
+    """`fail_next` without a type answers as APIMart's error table does: an empty balance is
+    HTTP 402 `payment_required`, not another gateway's name for it."""
+    api.fail_next("submit", status=status)
+    answered, body = await submit(http, api)
+    assert (answered, body["error"]["code"], body["error"]["type"]) == (status, status, error_type)
+
+
+@pytest.mark.parametrize(
     ("changes", "error_type"),
     [
         ({"model": "other"}, "invalid_request_error"),
