@@ -104,6 +104,22 @@ async def test_poll_reports_progress_then_the_video(api, client):
     assert api.requests[-1].query.get("language") == "zh"
 
 
+@pytest.mark.parametrize("status", ["queued", "RUNNING", "submitted", ""])
+async def test_a_status_apimart_does_not_document_is_still_running_and_logged(
+    api, client, caplog, status
+):
+    """APIMart documents pending, processing, completed, failed and cancelled: anything else is
+    a render still under way (never a final state, nor an error that fails the check), and the
+    operator reads which status it was."""
+    data = {"id": "task_odd", "status": status, "progress": 30, "estimated_time": 600}
+    api.malformed_next("poll", body=json.dumps({"code": 200, "data": data}))
+    with caplog.at_level(logging.WARNING, logger="bot.apimart.models"):
+        info = await client.get_task("task_odd")
+    assert (info.status, info.progress, info.estimated_time) == (TaskStatus.PROCESSING, 30, 600)
+    assert not info.status.is_final
+    assert f"unknown status {status.lower()!r}" in caplog.text
+
+
 async def test_result_url_as_a_plain_string_is_accepted(api, client):
     api.default_plan = TaskPlan(polls_until_done=1, url_as_string=True)
     task_id = (await client.submit(REQUEST)).task_id
@@ -266,6 +282,14 @@ async def test_429_honours_retry_after_in_the_body(api, client, sleeps):
     api.fail_next("poll", status=429, retry_after_body=3.5)
     await client.get_task(task_id)
     assert sleeps.waits == [3.5]
+
+
+async def test_429_honours_a_retry_after_at_the_top_of_the_body(api, client, sleeps):
+    """Public clients show a 429 body carrying `retry_after` beside `error`, not inside it."""
+    body = {"error": {"code": 429, "message": "请求过于频繁", "type": "rate_limit_error"}}
+    api.malformed_next("submit", status=429, body=json.dumps({**body, "retry_after": 12}))
+    assert (await client.submit(REQUEST)).task_id
+    assert sleeps.waits == [12.0]
 
 
 async def test_429_with_a_negative_header_honours_the_body(api, client, sleeps):
