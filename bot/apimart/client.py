@@ -170,14 +170,27 @@ _STATUS_OF_TYPE: dict[str, int] = {
     "unsupported_video_count": 400,
     "authentication_error": 401,
     "payment_required": 402,
-    # The names OpenAI-style gateways in front of APIMart give the same refusals.
+    # The names OpenAI-style gateways in front of APIMart give the same refusals: a spent
+    # quota (an OpenAI-style `type`; the account's or the key's, as the new-api gateways that
+    # APIMart's balance endpoints come from name it in `error.code`, answered with a 403).
     "insufficient_quota": 402,
+    "insufficient_user_quota": 402,
+    "pre_consume_token_quota_failed": 402,
     "permission_error": 403,
     "not_found_error": 404,
     "timeout_error": 504,  # "timed out while processing": the task may exist
     "request_too_large": 413,
     "rate_limit_error": 429,
 }
+
+
+def _named_status(details: Mapping[str, Any]) -> int | None:
+    """The HTTP status an error's name stands for: its `type` (APIMart's documented ones), else
+    a word in its `code` (where new-api gateways name it, beside a `type` of their own)."""
+    for name in (details.get("type"), details.get("code")):
+        if isinstance(name, str) and name in _STATUS_OF_TYPE:
+            return _STATUS_OF_TYPE[name]
+    return None
 
 
 _P = ParamSpec("_P")
@@ -240,6 +253,7 @@ def _error_from_answer(
     details: Mapping[str, Any] = error if isinstance(error, Mapping) else {}
     error_type = details.get("type")
     kind = str(error_type) if error_type is not None else None
+    named = _named_status(details)
     code = status
     if accepted:
         # The number may be in `error.code` or the body's `code` (the other may be a word, as
@@ -248,11 +262,12 @@ def _error_from_answer(
         numbers = [
             c for c in (details.get("code"), body_code) if type(c) is int and not _success_code(c)
         ]
-        code = numbers[0] if numbers else _STATUS_OF_TYPE.get(kind or "", 500)
-    elif 400 <= status < 500 and _STATUS_OF_TYPE.get(kind or "") == 402:
-        # A spent quota OpenAI-style gateways answer with a 429: no wait ends it, so it pauses
-        # videos and alerts the moderators as a 402 does (taken for a rate limit, every job
-        # would be resent for half an hour, then given up on).
+        code = numbers[0] if numbers else named or 500
+    elif 400 <= status < 500 and named == 402:
+        # A spent quota OpenAI-style gateways answer with a 429, new-api ones with a 403: no
+        # wait ends it, so it pauses videos and alerts the moderators as a 402 does (taken for
+        # a rate limit or a proxy's passing refusal, every job would be resent for half an
+        # hour, then given up on).
         code = 402
     message = str(details.get("message") or body.get("message") or f"HTTP {code}")
     if code == 429:

@@ -165,6 +165,29 @@ async def test_documented_errors_become_typed_errors_without_retry(
     assert sleeps.waits == []
 
 
+@pytest.mark.parametrize(
+    ("status", "code", "message"),
+    [
+        (403, "insufficient_user_quota", "用户额度不足, 剩余额度: $0.000000"),
+        (403, "pre_consume_token_quota_failed", "token quota is not enough"),
+        (200, "insufficient_user_quota", "user quota is not enough"),
+    ],
+)
+async def test_a_spent_quota_named_in_the_error_code_is_an_empty_balance(
+    api, client, sleeps, status, code, message
+):
+    """The gateways APIMart's balance endpoints come from (`remain_balance`, `unlimited_quota`)
+    name a spent account or key quota in `error.code`, beside a type of their own, and answer
+    it with a 403: no wait ends it, so it is the 402 APIMart documents, not a passing refusal
+    every job is held and resent for."""
+    body = {"error": {"message": message, "type": "new_api_error", "code": code}}
+    api.malformed_next("submit", status=status, body=json.dumps(body), times=10)
+    with pytest.raises(PaymentRequiredError):
+        await client.submit(REQUEST)
+    assert len(api.submits) == 1
+    assert sleeps.waits == []
+
+
 async def test_a_wrong_key_is_an_authentication_error_that_does_not_leak_it(api, sleeps):
     async with aiohttp.ClientSession() as session:
         client = APIMartClient(

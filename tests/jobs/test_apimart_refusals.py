@@ -1,6 +1,7 @@
 """What members are told for APIMart's answers that the happy paths do not cover."""
 
 import dataclasses
+import json
 import re
 
 import pytest
@@ -158,6 +159,31 @@ async def test_a_quota_spent_answered_as_a_429_pauses_generation_not_holds_every
         "service_unpaid",
         [False],
     )
+    assert len(api.submits) == 1
+
+
+async def test_a_quota_spent_answered_as_a_403_pauses_generation_not_holds_every_job(
+    db, api, session, clock
+):
+    """A gateway's `insufficient_user_quota` (the account's balance spent) comes as HTTP 403:
+    held as a proxy's passing 403, every member's job would be resent into the empty account
+    for 30 minutes, then told "stayed unavailable", with no pause and no mod-log alert."""
+    balance_told = []
+
+    async def on_balance(ok, sent_at):
+        balance_told.append(ok)
+
+    store = JobStore(db, clock=clock)
+    service = JobService(store, poller_client(api, session), clock=clock, on_balance=on_balance)
+    error = {"message": "用户额度不足", "type": "new_api_error", "code": "insufficient_user_quota"}
+    api.malformed_next("submit", status=403, body=json.dumps({"error": error}), times=100)
+    report = await service.create_and_submit(EN_MEMBER, REQUEST)
+    assert (report.state, report.member_message.key, balance_told) == (
+        JobState.REJECTED,
+        "service_unpaid",
+        [False],
+    )
+    assert "balance is empty" in report.member_message.render("en-US")
     assert len(api.submits) == 1
 
 
