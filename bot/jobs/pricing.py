@@ -30,7 +30,8 @@ LEARN_AFTER = 3
 
 # The starting table, in credits per second of video. Observed: a 4 s 720p render charged 2
 # credits (0.5 a second) and a 10 s 4K one 15 (1.5 a second); 1080p sits between them at 1 a
-# second (APIMart's own example, `credits_cost` 4, is a 4 s 1080p render at that rate).
+# second. (APIMart publishes no prices: its example answer's `credits_cost` 4 names no
+# resolution or length, so it confirms none of these.)
 STARTING_RATE: dict[str, float] = {"720p": 0.5, "1080p": 1.0, "4k": 1.5}
 # A reference video sets the length (no duration is sent), up to the longest: priced as that.
 UNKNOWN_LENGTH = max(DURATIONS)
