@@ -13,12 +13,14 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.engine.supervisor import working
 from bot.jobs.claims import holding
 from bot.jobs.kept_tasks import AnswerKept
 from bot.jobs.models import Job, JobState
 from bot.jobs.stages import Stage
 from bot.jobs.store import JobStore
 from bot.log_context import bound
+from bot.storage import in_one_line, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +52,27 @@ async def repeat_every(
 ) -> None:
     """`work` now, then every `every` seconds, until cancelled: a round that fails (the
     database or Discord failing now) is logged on `logger` as `what` failing, and the next
-    round comes all the same."""
+    round comes all the same. The database unreachable is one line a round, no traceback,
+    and one more line once a round works again."""
+    outage = False
     while True:
         try:
             await work()
-        except Exception:
-            logger.exception("%s failed; trying again in %.0f s", what, every)
+        except Exception as error:
+            if not unreachable(error):
+                logger.exception("%s failed; trying again in %.0f s", what, every)
+            else:
+                outage = True
+                logger.warning(
+                    "%s failed: the database could not be reached (%s); trying again in %.0f s",
+                    what,
+                    in_one_line(error),
+                    every,
+                )
+        else:
+            if outage:
+                outage = False
+                logger.info("%s works again: the database answered", what)
         await asyncio.sleep(every)
 
 
@@ -175,6 +192,7 @@ class StageLoop:
                 if free > 0
                 else []
             )
+            working()  # the database answered: a stage an outage stopped says it is back
             if self._stopping:
                 # The stop came during the claim: give the jobs back unworked (nothing was sent
                 # for them), rather than start work the drain no longer waits for.
@@ -262,17 +280,36 @@ class StageLoop:
         if job.state is JobState.SUBMITTING:
             await self._recover_submit(job, error)
             return
-        log.error(
-            "Job %d: %s failed unexpectedly; trying again in %.0fs",
-            job.id,
-            self.stage,
-            self._crash_retry,
-            exc_info=error,
-        )
+        if unreachable(error):
+            # The database (or Discord, APIMart) away: its words say it all, and an outage
+            # would repeat the same traceback for every job in flight.
+            log.warning(
+                "Job %d: %s failed, a connection failing (%s); trying again in %.0fs",
+                job.id,
+                self.stage,
+                in_one_line(error),
+                self._crash_retry,
+            )
+        else:
+            log.error(
+                "Job %d: %s failed unexpectedly; trying again in %.0fs",
+                job.id,
+                self.stage,
+                self._crash_retry,
+                exc_info=error,
+            )
         try:
             await self._store.release(job, self.stage, retry_at=self._clock() + self._crash_retry)
-        except Exception:
-            log.exception("Job %d: could not give its claim back; it lapses instead", job.id)
+        except Exception as failed:
+            if not unreachable(failed):
+                log.exception("Job %d: could not give its claim back; it lapses instead", job.id)
+                return
+            log.warning(
+                "Job %d: could not give its claim back, the database could not be reached (%s);"
+                " it lapses instead",
+                job.id,
+                in_one_line(failed),
+            )
 
     async def _recover_submit(self, job: Job, error: Exception) -> None:
         """A submit that raised, judged by what the database says of it now, not by the state

@@ -10,6 +10,7 @@ from bot.storage.base import (
     MigrationChanged,
     MigrationFailed,
     Row,
+    in_one_line,
     load_migrations,
     unreachable,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "MigrationChanged",
     "MigrationFailed",
     "Row",
+    "in_one_line",
     "load_migrations",
     "unreachable",
 ]

@@ -86,6 +86,13 @@ def unreachable(error: BaseException) -> bool:
     )
 
 
+def in_one_line(error: BaseException) -> str:
+    """`error` as a log line without its traceback tells it: its type, and its message's first
+    line if it has one (the formatter scrubs a password from it as from any line)."""
+    said = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {said[0]}" if said else type(error).__name__
+
+
 class Connection(Protocol):
     """The connection of one open transaction."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import struct
 import time
@@ -293,3 +294,37 @@ async def test_a_video_asked_while_postgresql_refuses_connections_is_refused_as_
             await db.close()
     [line] = [r for r in caplog.records if "was not recorded" in r.getMessage()]
     assert "too many clients" in line.getMessage() and line.exc_info is None
+
+
+async def test_postgresql_away_is_one_line_a_stage_restart_and_one_when_it_is_back(
+    backend, api, session, client, fake, caplog
+):
+    """PostgreSQL restarts (its connections cut, new ones refused) while a render is followed:
+    the operator reads one WARNING line a restart of each stage the outage stopped, why and
+    when it tries again, no traceback, and one line when it works again; the video is posted."""
+    caplog.set_level(logging.INFO)
+    api.default_plan = TaskPlan(polls_until_done=20)
+
+    def lines(text: str) -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.getMessage().startswith(text)]
+
+    async with database_behind_a_proxy(backend) as (proxy, db):
+        await db.migrate()
+        # A claim the outage kept from being given back lapses within the test.
+        engine = make_engine(db, api, session, client, fake, leases=LeaseTerms.lasting(1.0))
+        job = await engine.queue()
+        async with running(engine):
+            await api.wait_for_polls(1)
+            proxy.full()
+            proxy.cut()
+            await fake.wait_for(lambda: len(lines("The poll stage stopped")) >= 3)
+            proxy.full(False)
+            await wait_for_result(fake, job.id, timeout=20)
+            await fake.wait_for(lambda: lines("The poll stage works again"))
+    stopped = lines("The poll stage stopped: the database could not be reached (")
+    assert len(stopped) >= 3 and all(r.levelno == logging.WARNING for r in stopped)
+    assert [r.getMessage() for r in lines("The poll stage works again")] == [
+        "The poll stage works again: the database answered"
+    ]
+    tracebacks = [r.getMessage() for r in caplog.records if r.exc_info and r.name.startswith("bot")]
+    assert tracebacks == [], "an outage is no bug to chase"

@@ -71,7 +71,9 @@ async def test_a_status_edit_that_raises_does_not_strand_the_job(
         await wait_for_result(fake, failing.id)
         await wait_for_result(fake, other.id)
     assert len(edits) >= 3, "progress went on being reported after the failed edit"
-    assert logged(caplog, "failed unexpectedly")
+    # A network fault, no bug: its own words, no traceback.
+    [line] = logged(caplog, f"Job {failing.id}: poll failed, a connection failing")
+    assert "(ConnectionResetError: Discord hung up" in line.getMessage() and not line.exc_info
 
 
 async def test_a_delivery_that_raises_is_retried_and_the_next_job_is_still_delivered(
@@ -563,3 +565,98 @@ async def test_a_submit_failing_before_its_request_left_is_sent_again_at_once(
     assert len(api.submits) == 1
     assert not logged(caplog, "outcome is unknown")
     assert logged(caplog, f"Job {job.id}: submit failed unexpectedly before its request left")
+
+
+def outage_lines(caplog, stage):
+    return [r for r in caplog.records if r.getMessage().startswith(f"The {stage} stage")]
+
+
+async def test_a_database_outage_is_one_line_a_restart_no_traceback_and_one_line_at_its_end(
+    db, api, session, client, fake, monkeypatch, caplog
+):
+    """PostgreSQL restarting (or the network to it gone) stops a stage at its next look at the
+    database. The operator reads why in one WARNING line a restart, with the next try's delay
+    and no traceback (a ten-minute outage was dozens of identical ones from every stage), and
+    one line when the stage works again."""
+    caplog.set_level(logging.INFO)
+    api.default_plan = TaskPlan(polls_until_done=20)
+    # A claim the outage kept from being given back lapses within the test.
+    engine = make_engine(db, api, session, client, fake, leases=LeaseTerms.lasting(1.0))
+    outage = Outage(monkeypatch, db)
+    job = await engine.queue()
+    async with running(engine):
+        await api.wait_for_polls(1)
+        outage.down = True
+        await fake.wait_for(
+            lambda: len(logged(caplog, "The poll stage stopped")) >= 3,
+            description="the poll stage restarted thrice during the outage",
+        )
+        outage.down = False
+        await wait_for_result(fake, job.id)
+        await fake.wait_for(lambda: logged(caplog, "The poll stage works again"))
+    stopped = logged(caplog, "The poll stage stopped")
+    assert all(r.levelno == logging.WARNING and r.exc_info is None for r in stopped)
+    assert (
+        stopped[0]
+        .getMessage()
+        .startswith(
+            "The poll stage stopped: the database could not be reached"
+            " (ConnectionRefusedError: the database is away); restarting it in "
+        )
+    )
+    lines = [r.getMessage() for r in outage_lines(caplog, Stage.POLL)]
+    assert lines[-1] == "The poll stage works again: the database answered", lines
+    assert lines.count(lines[-1]) == 1
+    outage_errors = [
+        r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], ConnectionError)
+    ]
+    assert not outage_errors, "no traceback for an outage, anywhere in the engine"
+
+
+async def test_a_loop_that_crashes_on_a_bug_keeps_its_traceback(caplog):
+    """Only the database being away is one quiet line: anything else is a bug to chase."""
+    runs = 0
+
+    async def body() -> None:
+        nonlocal runs
+        runs += 1
+        if runs == 1:
+            raise KeyError("a bug")
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    await supervise("The poll stage", body, sleep=sleep)
+    [crash] = caplog.records
+    assert crash.levelno == logging.ERROR and crash.exc_info is not None
+    assert crash.getMessage() == "The poll stage crashed; restarting it in 1s"
+
+
+async def test_start_up_recovery_through_an_outage_says_so_once_a_try_and_once_when_done(caplog):
+    """The start-up recovery (one pass, then it returns) while the database is away: a line a
+    try with the next one's delay, no traceback, and one line when it got through."""
+    caplog.set_level(logging.INFO)
+    runs = 0
+
+    async def body() -> None:
+        nonlocal runs
+        runs += 1
+        if runs <= 3:
+            raise TimeoutError()
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    await supervise("Engine start-up recovery", body, sleep=sleep)
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        *(
+            (
+                "WARNING",
+                "Engine start-up recovery stopped: the database could not be reached"
+                f" (TimeoutError); restarting it in {wait}s",
+                None,
+            )
+            for wait in (1, 2, 4)
+        ),
+        ("INFO", "Engine start-up recovery works again: the database answered", None),
+    ]

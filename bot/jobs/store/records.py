@@ -14,7 +14,7 @@ from bot.jobs.models import AlreadyRecorded, Job, JobRefused, JobState, Requeste
 from bot.jobs.pricing import connection_reader, expected_with
 from bot.jobs.rows import reply_columns, sources_to_json
 from bot.jobs.store.base import StoreBase
-from bot.storage import Connection, LockWaitTimeout, unreachable
+from bot.storage import Connection, LockWaitTimeout, in_one_line, unreachable
 
 # The name its lines have always had (operators' filters know it).
 log = logging.getLogger("bot.jobs.store")
@@ -74,7 +74,7 @@ class Records(StoreBase):
                 "User %d's job was not recorded: the database could not be reached (%s);"
                 " they were told to try again",
                 requester.user_id,
-                f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__,
+                in_one_line(failure),
             )
             raise JobRefused(msg("database_unavailable")) from None
         job = await self.get(inserted)
