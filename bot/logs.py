@@ -6,11 +6,12 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.log_context import current
+from bot.storage.base import unreachable
 
 REDACTED = "[REDACTED]"
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
@@ -174,22 +175,24 @@ class ShardOfLine(logging.Filter):
 
 
 class OneLineFaults(logging.Filter):
-    """A library's line about an expected fault (Discord unreachable) keeps to one line.
+    """A library's line about an expected fault (Discord or the database unreachable) keeps to
+    one line.
 
-    discord.py logs each gateway reconnect with a full traceback; for a network fault the
-    error's own words say all an operator needs, so they replace the traceback.
+    discord.py logs each gateway reconnect with a full traceback, asyncpg each try to reconnect
+    its pool's floor of connections; for a network fault the error's own words say all an
+    operator needs, so they replace the traceback.
     """
 
-    def __init__(self, faults: tuple[type[BaseException], ...], library: str = "discord") -> None:
+    def __init__(self, fault: Callable[[BaseException], bool], library: str = "discord") -> None:
         super().__init__()
-        self._faults = faults
+        self._fault = fault
         self._library = library
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Always keep the record; fold an expected fault's traceback into its message."""
         error = record.exc_info[1] if record.exc_info else None
         in_library = record.name == self._library or record.name.startswith(self._library + ".")
-        if in_library and isinstance(error, self._faults):
+        if in_library and error is not None and self._fault(error):
             record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
             record.args = None
             record.exc_info = None
@@ -234,7 +237,8 @@ def configure_logging(
     handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
     handler.addFilter(BoundContext())
     handler.addFilter(ShardOfLine())
-    handler.addFilter(OneLineFaults(quiet_faults))
+    handler.addFilter(OneLineFaults(lambda error: isinstance(error, quiet_faults)))
+    handler.addFilter(OneLineFaults(unreachable, library="asyncpg"))
     handler.addFilter(EventSummaries())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -94,6 +94,27 @@ def test_an_error_is_one_line_with_its_traceback_as_a_string(stderr):
     assert "ValueError: the engine tripped" in line["traceback"]
 
 
+def test_the_database_drivers_retries_in_an_outage_are_one_line_each(stderr):
+    """While PostgreSQL is away, asyncpg's pool tries to reconnect its floor of connections
+    (after 1 s, then twice as long, up to a minute), logging each failure with a traceback:
+    the error's own words say it all. Anything else it logs keeps its traceback."""
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    pool = logging.getLogger("asyncpg.pool")
+    for error in (ConnectionRefusedError(111, "Connect call failed"), KeyError("a bug")):
+        try:
+            raise error
+        except Exception:
+            pool.warning("Failed to restore the pool connection floor; retrying", exc_info=True)
+    refused, bug, *traceback = stderr.getvalue().splitlines()
+    assert refused.endswith(
+        "asyncpg.pool: Failed to restore the pool connection floor; retrying"
+        " (ConnectionRefusedError: [Errno 111] Connect call failed)"
+    )
+    assert bug.endswith("asyncpg.pool: Failed to restore the pool connection floor; retrying")
+    assert traceback[0] == "Traceback (most recent call last):"
+    assert traceback[-1] == "KeyError: 'a bug'"
+
+
 @pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
 def test_secrets_never_reach_the_log_in_either_format(stderr, json_lines_on):
     configure_logging("DEBUG", [TOKEN, API_KEY], json_lines=json_lines_on, stream=stderr)
