@@ -151,6 +151,18 @@ async def test_at_most_three_redirects_are_followed(public):
         assert await refusal(fetcher, public.url("/r1")) == "more than 3 redirects"
 
 
+async def test_a_redirect_to_a_link_with_a_user_name_is_refused_and_never_sent(public, internal):
+    """`http://evil@127.0.0.1/` names the internal server after a user name; to the public
+    site, a password the redirect adds would be carried there. Neither hop is made."""
+    to_inside = public.redirect("/inside", f"http://evil@{INTERNAL_HOST}:{internal.port}/")
+    to_public = public.redirect("/public", f"http://victim:hunter2@{PUBLIC_HOST}:{public.port}/")
+    async with guarded() as fetcher:
+        assert await refusal(fetcher, to_inside) == "a link with a user name or password"
+        assert await refusal(fetcher, to_public) == "a link with a user name or password"
+    assert public.hits == ["/inside", "/public"]
+    assert internal.hits == []
+
+
 @pytest.mark.parametrize("target", ["ftp://files.example/cat.png", "file:///etc/passwd"])
 async def test_redirects_to_other_schemes_are_refused(public, target):
     start = public.redirect("/start", target)
