@@ -23,6 +23,7 @@ from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
 from bot.media.fetcher import FetchError, GuardedFetcher, Refused
 from bot.media_refresh import DISCORD_CDN_ORIGINS
+from bot.reach import Route
 from bot.result_layout import (
     Row,
     components_of,
@@ -344,6 +345,48 @@ class Delivery:
             if saying is not None:
                 saying.cancel()
         return self._with_last_status(job, result, CHANNEL_TARGET)
+
+    async def given_up(self, job: Job) -> DeliveryResult | None:
+        """`job`'s news failed in its channel on every attempt for now (Discord answering 5xx,
+        or timing out, for hours), and the poller gives up there: unless the last attempt's
+        post is there after all (looked for first: nothing is posted twice), it goes to the
+        member by DM, saying it could not be posted in the channel, and the status says where
+        it went; DMs closed, or failing too, the status says the video is done and where to
+        find it (`/videos history`, with its link). A channel that cannot be looked at leaves
+        the DM unsent (the post may have gone there). None for news that does not go to its
+        channel (issue 17: `bot.interaction_delivery` has its own ways out)."""
+        reply = job.requester.reply
+        if reply is not None and reply.route is not Route.CHANNEL:
+            return None
+        current = await self._store.get(job.id)
+        if current is None or current.version != job.version:
+            return None  # changed meanwhile: the claim is lost, and the change tells
+        nowhere = DeliveryResult(DeliveryOutcome.UNREACHABLE)
+        if current.delivery_target == DM_TARGET:
+            # The DM was what failed (the channel shut to the bot): it may have gone.
+            return self._with_last_status(current, nowhere, DM_TARGET)
+        try:
+            existing = await self._earlier_post(current)
+        except (_Retry, _CannotLook):
+            log.warning("Job %d: its channel could not be looked at; no DM either", job.id)
+            return self._with_last_status(current, nowhere, current.delivery_target)
+        if existing is not None:
+            log.info("Job %d was delivered as message %d after all", job.id, existing.id)
+            result = delivered(current, existing)
+            return self._with_last_status(current, result, current.delivery_target)
+        try:
+            result = await self._deliver_by_dm(current, channel_failed=True)
+        except _Retry:
+            return None  # the claim was lost before the DM
+        if result.outcome is DeliveryOutcome.DELIVERED:
+            log.warning(
+                "Job %d: Discord failed its delivery %d times; it went by DM instead",
+                job.id,
+                current.delivery_attempts + 1,
+            )
+        elif result.outcome is DeliveryOutcome.RETRY:
+            result = nowhere  # failing there too: the status points to history
+        return self._with_last_status(current, result, DM_TARGET)
 
     def _say_posting_if_slow(self, job: Job) -> asyncio.Task[None] | None:
         """A video about to be fetched and uploaded: if that still goes on after

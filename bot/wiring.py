@@ -220,21 +220,23 @@ def build_services(bot: VideoBot, session: aiohttp.ClientSession) -> Services:
         # Read at each delivery: `cogs.results` sets the bot's view while it is loaded.
         return bot.result_view(job) if bot.result_view is not None else None
 
+    delivery = Delivery(
+        bot,
+        result_links,
+        store,
+        clock=bot.clock,
+        status=status_messages,
+        result_view=result_view,
+        route=routes.deliver,
+        to_discord=bot.discord_clock.to_discord,
+        cdn_origins=bot.cdn_origins,
+    )
     poller = Poller(
         store,
         engine_client,
         jobs,
-        Delivery(
-            bot,
-            result_links,
-            store,
-            clock=bot.clock,
-            status=status_messages,
-            result_view=result_view,
-            route=routes.deliver,
-            to_discord=bot.discord_clock.to_discord,
-            cdn_origins=bot.cdn_origins,
-        ),
+        delivery,
+        give_up=delivery.given_up,
         clock=bot.clock,
         on_progress=on_progress,
         on_account_refused=balance.read_soon,

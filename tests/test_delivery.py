@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 import tempfile
 import time
 import urllib.parse
@@ -13,18 +14,20 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery
 from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import DM_TARGET, JobState, Requester
-from bot.jobs.poller import DeliveryOutcome
+from bot.jobs.poller import DeliveryOutcome, PollerConfig
 from bot.jobs.stages import Stage
 from bot.media.fetcher import GuardedFetcher
 from bot.media_refresh import rehosted_url
 from bot.result_text import job_footer
 from bot.status_messages import StatusMessages
+from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text, texts
 from tests.fakes.discord import PERM_ATTACH_FILES, PERM_READ_MESSAGE_HISTORY, PERM_SEND_MESSAGES
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
+from tests.observability.scrape import parse
 
 MIB = 1024 * 1024
 
@@ -1021,3 +1024,116 @@ async def test_a_reference_copy_gone_before_the_result_is_named_not_shown_broken
     [video] = media_urls(message)
     assert copy.split("#")[0] not in video, "no thumbnail of the gone copy"
     assert "First frame" in texts(message)
+
+
+@contextlib.asynccontextmanager
+async def given_up_in_the_channel(tmp_path, *, dms_closed=False, last_made_unseen=False):
+    """The bot, one finished video, and Discord failing every post of it in its channel (a
+    503, each of the bot's attempts, hours apart; `last_made_unseen`: the last one made, its
+    answer lost): yields the world once the bot stopped trying there, and the job's status
+    message id."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        fake, api = world.discord, world.api
+        if dms_closed:
+            fake.dm_blocked_users.add(fake.user_id)
+        interaction = await world.video(prompt="a paper boat on a river")
+        await interaction.wait_for_answer()
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        posts = rf"/channels/{fake.channel_id}/messages$"
+        if last_made_unseen:
+            fake.fail_next("POST", posts, status=503, times=PollerConfig.max_delivery_attempts - 1)
+            fake.lose_answer_next("POST", posts)
+        fake.fail_next("POST", posts, status=503, times=10**6)
+        api.last_task.complete()
+        async with asyncio.timeout(60):
+            job = await world.bot.store.get(1)
+            while job.delivered_at is None:
+                # The next attempt is due (they are 600 s apart at most); the clock moves on
+                # only once it is written down, so no claim of it lapses while it is made.
+                clock.offset += 601
+                world.bot.poller.wake()
+                tried = job.delivery_attempts
+                while job.delivered_at is None and job.delivery_attempts == tried:
+                    await asyncio.sleep(0.01)
+                    job = await world.bot.store.get(1)
+        yield world, (await world.bot.store.get(1)).status_message_id
+
+
+async def status_reads(fake, status_id, text):
+    """The status message's text, once it reads `text` (its last edit is made in the
+    background), or as it stays."""
+    for _ in range(250):
+        content = fake.get_message(status_id)["content"]
+        if text in content:
+            return content
+        await asyncio.sleep(0.02)
+    return fake.get_message(status_id)["content"]
+
+
+def given_up_counts(world, caplog):
+    """How the give-up was counted (`videobot_deliveries_total`) and logged (operator's
+    lines)."""
+    scraped = parse(world.bot.metrics.render().decode())
+    counts = {
+        outcome: scraped.get("videobot_deliveries_total", outcome=outcome)
+        for outcome in ("delivered", "unreachable")
+    }
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    said = [line for line in lines if "anywhere" in line or "by DM instead" in line]
+    return counts, said
+
+
+async def test_a_video_discord_kept_failing_to_post_reaches_its_member_by_dm(tmp_path, caplog):
+    """Discord failed every post of a finished video in its channel, for hours: once the bot
+    gives up there, the member gets the video by DM, told why, and the status under the
+    command says where it went (not "posting the video…" for good); nothing in the channel.
+    The operator reads it once in the log."""
+    async with given_up_in_the_channel(tmp_path) as (world, status_id):
+        fake = world.discord
+        status = await status_reads(fake, status_id, "direct message")
+        [dm] = [m for m in dms(fake) if is_layout(m)]
+        job = await world.bot.store.get(1)
+        counts, said = given_up_counts(world, caplog)
+    assert counts == {"delivered": 1, "unreachable": 0}
+    assert said == ["Job 1: Discord failed its delivery 50 times; it went by DM instead"]
+    assert "posting the video" not in status, status
+    assert "sent to the member who asked by direct message" in status, status
+    assert dm["attachments"], "the video itself"
+    assert f"I couldn't post in <#{fake.channel_id}>" in shown_text(dm)
+    assert results(fake) == [], "nothing posted in the channel"
+    assert job.delivery_target == DM_TARGET and job.delivery_message_id == int(dm["id"])
+
+
+async def test_a_video_discord_kept_failing_to_post_to_a_member_with_closed_dms_is_in_history(
+    tmp_path, caplog
+):
+    """The same, the member's DMs closed: the status says the video is done and where to find
+    it, at once; /videos history gives its link. Counted and logged once as reaching them
+    nowhere."""
+    async with given_up_in_the_channel(tmp_path, dms_closed=True) as (world, status_id):
+        fake = world.discord
+        status = await status_reads(fake, status_id, "history")
+        job = await world.bot.store.get(1)
+        counts, said = given_up_counts(world, caplog)
+        asked = await fake.slash_command("videos history")
+        history = await asked.wait_for_private_answer()
+    assert "posting the video" not in status, status
+    assert "is done, but the bot could post it neither here nor by direct message" in status
+    assert job.result_url in history, history
+    assert counts == {"delivered": 0, "unreachable": 1}
+    assert len(said) == 1 and "could not reach user" in said[0], said
+    assert results(fake) == [] and dms(fake) == []
+
+
+async def test_a_last_post_discord_made_unseen_is_not_sent_again_by_dm(tmp_path):
+    """Discord made the last attempt's post, its answer lost: the bot finds it before sending
+    anything by DM, and the status says the video is done."""
+    async with given_up_in_the_channel(tmp_path, last_made_unseen=True) as (world, status_id):
+        fake = world.discord
+        status = await status_reads(fake, status_id, "in the reply below")
+        job = await world.bot.store.get(1)
+    [posted] = results(fake)
+    assert dms(fake) == [], "not sent again"
+    assert job.delivery_message_id == int(posted["id"])
+    assert "posting the video" not in status, status

@@ -112,6 +112,10 @@ class DeliveryResult:
 
 
 Deliver = Callable[[Job], Awaitable[DeliveryResult]]
+# What is left once a job's delivery failed `max_delivery_attempts` times for now (Discord
+# failing its channel for hours): another way to the member (`Delivery.given_up`), the result
+# to write down with the status's last edit; None: nothing more, it reached them nowhere.
+GiveUp = Callable[[Job], Awaitable[DeliveryResult | None]]
 ProgressListener = Callable[[Job], Awaitable[None]]
 # Posts the status message of a job that has none (its command died before announcing it).
 Announcer = Callable[[Job], Awaitable[None]]
@@ -225,8 +229,10 @@ class Poller:
         on_account_refused: Callable[[], None] | None = None,
         servers_ready: asyncio.Event | None = None,
         on_ban_stopped: BanStopped | None = None,
+        give_up: GiveUp | None = None,
     ) -> None:
         self._store = store
+        self._delivery_way_out = give_up
         # A video withheld for its member's saved ban: its audit and mod-log line, as the ban's
         # cancels would have written (the moderation side; the engine knows no mod-log).
         self._on_ban_stopped = on_ban_stopped
@@ -780,16 +786,18 @@ class Poller:
             self._delivering[channel] -= 1
             if not self._delivering[channel]:
                 del self._delivering[channel]
-        now = self._clock()
-        posted = result.outcome is DeliveryOutcome.DELIVERED
-        # A moderator's cancel of a render given up on tells of no end (it came long after).
-        tells_an_end = not job.cancelled_after_giving_up
-        finished_at = job.finished_at if posted and tells_an_end else None
         attempts = job.delivery_attempts + 1
         retried = (
             result.outcome is DeliveryOutcome.RETRY
             and attempts < self._config.max_delivery_attempts
         )
+        if result.outcome is DeliveryOutcome.RETRY and not retried:
+            result = await self._given_up(job, result)
+        now = self._clock()
+        posted = result.outcome is DeliveryOutcome.DELIVERED
+        # A moderator's cancel of a render given up on tells of no end (it came long after).
+        tells_an_end = not job.cancelled_after_giving_up
+        finished_at = job.finished_at if posted and tells_an_end else None
         # Counted as what happens now: a failure on the last attempt is given up, not retried.
         outcome = result.outcome
         if outcome is DeliveryOutcome.RETRY and not retried:
@@ -834,6 +842,18 @@ class Poller:
             if posted and await self._withdrawn_as_withheld(job, result):
                 posted = False
             await self._store.end_lost_claim(job, result.message_id if posted else None)
+
+    async def _given_up(self, job: Job, result: DeliveryResult) -> DeliveryResult:
+        """`job`'s delivery, failed `max_delivery_attempts` times for now and given up: what
+        another way to the member (`give_up`) made of it, else `result`."""
+        if self._delivery_way_out is None:
+            return result
+        try:
+            other = await self._delivery_way_out(job)
+        except Exception:
+            log.exception("Job %d: its delivery's last way out crashed", job.id)
+            return result
+        return result if other is None else other
 
     async def _withheld_for_ban(self, job: Job) -> bool:
         """Whether the job's video, about to be posted, was withheld because its member's ban
