@@ -5,7 +5,8 @@ options they may change: as Discord lets them manage roles.
 A moderator by role may act on no one above them: not the server's owner, nor a member whose
 highest role is at or above their own, nor a role at or above it (its allowance, or the options
 reserved for it, reach every member with it). The owner and administrators may act on anyone
-and any role.
+and any role. In a server that added only the bot's commands (no bot member), Discord shows the
+bot none of its roles: anyone else is told so, rather than let through unranked.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ async def outranked(
     `member`: as the command's option gave it (with their roles), or the id of a job's member,
     whose roles are then read from Discord."""
     guild = await _ranking_guild(bot, interaction)
-    if guild is None:
-        return None
+    if not isinstance(guild, discord.Guild):
+        return guild
     member_id = member if isinstance(member, int) else member.id
     if member_id == guild.owner_id:
         return msg("mod_outranked_owner", member=f"<@{member_id}>")
@@ -63,8 +64,8 @@ async def role_out_of_reach(
     if role.is_default():
         return None
     guild = await _ranking_guild(bot, interaction)
-    if guild is None:
-        return None
+    if not isinstance(guild, discord.Guild):
+        return guild
     top = _top_role(guild, interaction.user)
     if top.is_default() or _rank(role) >= _rank(top):
         return msg(refusal_key, role=role.mention)
@@ -82,13 +83,17 @@ async def refused_role_out_of_reach(
     return await _told(interaction, refusal)
 
 
-async def _ranking_guild(bot: VideoBot, interaction: Interaction) -> discord.Guild | None:
+async def _ranking_guild(bot: VideoBot, interaction: Interaction) -> discord.Guild | Message | None:
     """The server to rank the moderator who used `interaction` in; None for its owner or an
-    administrator, who may act on anyone and any role."""
+    administrator, who may act on anyone and any role; the refusal to tell where Discord shows
+    the bot none of its roles (a server that added only its commands: 403 Missing Access)."""
     if interaction.permissions.administrator:
         return None
     assert interaction.guild_id is not None  # guild_only
-    guild = await guild_with_roles(bot, interaction.guild_id)
+    try:
+        guild = await guild_with_roles(bot, interaction.guild_id)
+    except (discord.Forbidden, discord.NotFound):
+        return msg("mod_ranks_unreadable")
     return None if interaction.user.id == guild.owner_id else guild
 
 

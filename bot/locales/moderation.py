@@ -596,6 +596,11 @@ EN: dict[str, str] = {
         "You can't change which resolutions and lengths {role} may use: it is at or above your "
         "highest role. Ask someone with a higher role, or an administrator."
     ),
+    "mod_ranks_unreadable": (
+        "I can't compare your role with anyone's here: this server added only my commands, "
+        "not the bot itself, so I can't read its roles. Ask an administrator or the server's "
+        "owner, or add the bot to the server."
+    ),
     "modlog_banned_prompt": (
         "🚫 Refused a prompt from {member} in {channel}: it matched `{pattern}`.\n{prompt}"
     ),
@@ -996,6 +1001,9 @@ ZH: dict[str, str] = {
     ),
     "mod_outranked_role_options": (
         "你不能更改 {role} 可使用的分辨率和时长：它不低于你的最高身份组。请找身份组更高的人，或拥有「管理员」权限的人。"
+    ),
+    "mod_ranks_unreadable": (
+        "我无法在这里比较你和其他人的身份组：这个服务器只添加了我的命令，没有添加机器人本身，所以我读取不到它的身份组。请找拥有「管理员」权限的人或服务器所有者，或把机器人添加到服务器。"
     ),
     "modlog_banned_prompt": "🚫 拒绝了 {member} 在 {channel} 的提示词：匹配到 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一条关于该成员的记录以来，{tries}（未逐条发送）。",
@@ -1530,6 +1538,9 @@ ZH_TW: dict[str, str] = {
     ),
     "mod_outranked_role_options": (
         "你不能變更 {role} 可使用的解析度和時長：它不低於你的最高身分組。請找身分組更高的人，或擁有「管理員」權限的人。"
+    ),
+    "mod_ranks_unreadable": (
+        "我無法在這裡比較你和其他人的身分組：這個伺服器只加入了我的指令，沒有加入機器人本身，所以我讀取不到它的身分組。請找擁有「管理員」權限的人或伺服器擁有者，或把機器人加入伺服器。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
     "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則發送）。",

@@ -1634,3 +1634,66 @@ async def test_a_moderator_may_not_reserve_or_open_an_option_for_a_role_at_or_ab
             assert "opened 4K to everyone" in to_all, to_all
             audited = await world.db.fetch_all("SELECT id FROM mod_audit")
             assert len(audited) == len(before) + 4, "each allowed change is audited"
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-US", "added only my commands"),
+        ("zh-CN", "只添加了我的命令"),
+        ("zh-TW", "只加入了我的指令"),
+    ],
+)
+async def test_a_rank_check_in_a_server_that_added_only_the_commands_is_a_clear_refusal(
+    tmp_path, locale, says
+):
+    """A server whose admins added only the bot's commands (scope `applications.commands`, no
+    bot member): /videomod works there, but the bot can read none of its roles (Discord answers
+    403 50001), so a moderator's rank cannot be compared with a member's or a role's. They are
+    told so privately, in their language, with nothing changed; not "something went wrong". An
+    administrator, who may act on anyone, is not held up by it."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        guild = fake.add_guild("Commands only", commands_only=True)
+        newcomer = fake.add_role("Newcomer", guild_id=guild)
+        helper = fake.add_member("helper", guild_id=guild)
+        newbie = fake.add_member("newbie", guild_id=guild, roles=[newcomer])
+
+        async def run(name, options, resolved, permissions):
+            interaction = await fake.slash_command(
+                name,
+                options,
+                user=helper,
+                guild_id=guild,
+                member_permissions=str(permissions),
+                resolved=resolved,
+                locale=locale,
+            )
+            answer = await interaction.wait_for_answer(timeout=10)
+            assert answer["flags"] & EPHEMERAL, "moderation answers are private"
+            return answer["content"]
+
+        member = fake.member_payload(newbie, guild)
+        user = member.pop("user")
+        target = {"type": 6, "value": str(newbie)}
+        whom = {"users": {str(newbie): user}, "members": {str(newbie): member}}
+        [role] = [r for r in fake.guild_payload(guild)["roles"] if r["id"] == str(newcomer)]
+        role_target = {"type": 8, "value": str(newcomer)}
+        which = {"roles": {str(newcomer): role}}
+
+        blocked = await run(
+            "videomod block", {"member": target, "reason": "calm down"}, whom, MANAGE_GUILD
+        )
+        assert says in blocked, blocked
+        allowance = await run(
+            "videomod role set", {"role": role_target, "allowance": 1}, which, MANAGE_GUILD
+        )
+        assert says in allowance, allowance
+        assert await world.db.fetch_all("SELECT id FROM mod_audit") == [], "nothing changed"
+        done = await run(
+            "videomod block",
+            {"member": target, "reason": "calm down"},
+            whom,
+            ADMINISTRATOR | MANAGE_GUILD,
+        )
+        assert f"<@{newbie}>" in done and says not in done, done

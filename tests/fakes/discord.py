@@ -68,6 +68,10 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   is made ephemeral (also a follow-up of a command used before the server began to block them:
   Discord applies the server's setting when the response is made); webhook calls with an
   expired token are answered 401 and kept in :attr:`FakeDiscord.expired_webhook_calls`
+* a server that installed the bot's commands alone (``add_guild(commands_only=True)``: scope
+  ``applications.commands``, no bot member): its interactions name the server's install (key
+  0), yet, as in a guild the bot never joined, the bot's token reads and posts nothing there
+  (``GET /guilds/{id}`` and its members, roles and channels: ``403 50001 Missing Access``)
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
 can move with :meth:`FakeDiscord.advance_clock`, so expiry can be tested without sleeping.
@@ -799,6 +803,9 @@ class FakeDiscord:
         self.dm_blocked_users: set[int] = set()
         #: Guilds the bot never joined (a user install brings it there): ``403 50001``.
         self.foreign_guilds: set[int] = set()
+        #: Of those, servers that installed the bot's commands alone (no bot member): their
+        #: interactions name the server's install.
+        self.commands_only_guilds: set[int] = set()
         #: Guilds in an outage: listed unavailable in READY, their GUILD_CREATE never sent.
         self.outage_guilds: set[int] = set()
         #: Guilds that block external apps for members: responses there are made ephemeral.
@@ -1222,13 +1229,18 @@ class FakeDiscord:
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
         bot_member: bool = True,
+        commands_only: bool = False,
     ) -> int:
         """Add a guild (with ``@everyone``, the bot's role and the bot's member); return its id.
 
         Guilds added after the bot connected are only announced with :meth:`send_guild_create`.
         ``bot_member=False``: a guild that never added the bot (only members' user installs
         reach it): never announced, and its channels refuse the bot's token.
+        ``commands_only=True``: a server that installed the bot's commands alone (scope
+        ``applications.commands``): no bot member either, but its interactions name the
+        server's install.
         """
+        bot_member = bot_member and not commands_only
         gid = guild_id or self._next_id()
         owner = owner_id or self.owner_id
         guild = _Guild(id=gid, name=name, owner_id=owner, joined_at=_iso(time.time()))
@@ -1242,6 +1254,8 @@ class FakeDiscord:
             self._add_member_to(guild, self.bot_user_id, roles=[int(bot_role["id"])])
         else:
             self.foreign_guilds.add(gid)
+        if commands_only:
+            self.commands_only_guilds.add(gid)
         self._add_member_to(guild, owner, roles=[])
         if channel_name is not None:
             self.add_text_channel(channel_name, guild_id=gid)
@@ -2631,7 +2645,8 @@ class FakeDiscord:
             payload["guild"] = {"id": str(gid), "locale": "en-US", "features": []}
             payload["guild_locale"] = "en-US"
             payload["context"] = CONTEXT_GUILD
-            owners = {} if foreign or not guild_install else {GUILD_INSTALL: str(gid)}
+            installed = not foreign or gid in self.commands_only_guilds
+            owners = {GUILD_INSTALL: str(gid)} if installed and guild_install else {}
             if user_install or foreign:
                 owners[USER_INSTALL] = str(uid)
             payload["authorizing_integration_owners"] = owners
@@ -3838,6 +3853,9 @@ class FakeDiscord:
         gid = self._int(request, "guild_id")
         if gid not in self._guilds:
             raise FakeDiscordError(404, 10004, "Unknown Guild")
+        if gid in self.foreign_guilds:
+            # The bot's token reads nothing of a server it is no member of.
+            raise FakeDiscordError(403, 50001, "Missing Access")
         return gid
 
     async def _h_get_guild(self, request: web.Request) -> web.StreamResponse:
