@@ -233,6 +233,10 @@ class InteractionOrigin(Origin):
         if not self.place.server_installed:
             # DMs, group DMs, other servers: the bot posts nothing there with its own token.
             return None
+        if not self.place.bot_in_server:
+            # The server added only its commands (or kicked it and kept them): no permission
+            # brings it in, and every post there would be refused (403 50001).
+            return msg("commands_only_server")
         return bot_cannot_post(interaction.guild, interaction.channel, interaction.app_permissions)
 
     def member_may_post(self) -> bool:

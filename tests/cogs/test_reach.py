@@ -18,7 +18,7 @@ from bot.jobs.poller import DeliveryOutcome
 from bot.moderation.store import Actor
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, shown_text, texts
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import PERM_ALL, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
@@ -1672,3 +1672,68 @@ async def retry_set(world):
     once, with `next_delivery_at` set before any attempt: that alone says nothing)."""
     [row] = await world.db.fetch_all("SELECT next_delivery_at, delivery_attempts FROM jobs")
     return row[0] is not None and row[1] > 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-US", "added only my commands"),
+        ("zh-CN", "只添加了我的命令"),
+        ("zh-TW", "只加入了我的指令"),
+    ],
+)
+@pytest.mark.parametrize("app_permissions", [None, str(PERM_ALL)], ids=["as-sent", "all"])
+async def test_video_in_a_server_that_added_only_the_commands_says_the_bot_is_not_there(
+    tmp_path, locale, says, app_permissions
+):
+    """A server whose admins added only the bot's commands (scope `applications.commands`, no
+    bot member): its install authorizes /video, but the bot's own token posts nothing there
+    (403 50001). The member is told so privately, in their language, with nothing made or
+    counted: not to have a moderator grant the bot Send Messages (no permission brings it in),
+    nor that a private thread needs it added, whatever permissions Discord says the app has."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        guild = fake.add_guild("Commands only", commands_only=True)
+        interaction = await fake.slash_command(
+            "video",
+            {"prompt": "a cat waves hello"},
+            guild_id=guild,
+            locale=locale,
+            app_permissions=app_permissions,
+        )
+        answer = await interaction.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert says in answer["content"], answer["content"]
+        assert "Send Messages" not in answer["content"]
+        await asyncio.sleep(0.3)  # what the command might still send
+        assert world.api.submits == [], "nothing is paid for where nothing can be posted"
+        assert bot_posts_to(world, fake.channel_ids(guild)[0]) == []
+        rows = await world.db.fetch_all("SELECT state FROM jobs")
+        assert [row["state"] for row in rows] in ([], ["rejected"]), "nothing counted"
+
+
+@pytest.mark.parametrize("action", ["regen", "edit"])
+async def test_a_result_button_where_the_bot_was_kicked_but_its_commands_stayed(tmp_path, action):
+    """Kicking the bot's member leaves the server's install of its commands: the buttons under
+    a result posted before still reach the bot, as the server's. The member who made the video
+    presses Regenerate or Edit prompt: told privately that the server has only the bot's
+    commands now (a new video could not be posted there), not to have a moderator grant it
+    permissions; nothing is made or counted."""
+    async with running_bot(tmp_path, plan=QUICK) as world:
+        fake = world.discord
+        await (await world.video(prompt="a paper boat")).wait_for_answer()
+        result = await fake.wait_for_message(
+            predicate=lambda m: "video:regen:1" in custom_ids(m), timeout=10
+        )
+        await fake.remove_bot()
+        fake.commands_only_guilds.add(fake.guild_id)
+        await fake.wait_for(
+            lambda: world.bot.get_guild(fake.guild_id) is None, description="the bot kicked"
+        )
+        click = await fake.component_interaction(f"video:{action}:1", message_id=int(result["id"]))
+        answer = await click.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert "added only my commands" in answer["content"], answer["content"]
+        await asyncio.sleep(0.3)  # what the click might still make
+        assert len(world.api.submits) == 1, "nothing more made"
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
