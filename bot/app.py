@@ -23,6 +23,7 @@ from bot.commands_in_flight import CommandsInFlight
 from bot.discord_pacing import GlobalWindow, global_window, pace_requests
 from bot.discord_time import DiscordClock
 from bot.i18n import use_command_ids
+from bot.interaction_answers import watch_answers
 from bot.interaction_delivery import RouteDelivery
 from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.media import LinkProber
@@ -151,6 +152,9 @@ class VideoBot(commands.AutoShardedBot):
             **shards,
         )
         pace_requests(self.http, self.discord_window)
+        # An interaction's first answer that met a 5xx is resent by discord.py: noted, so a
+        # refusal of the resend is not taken for another process's answer (`cogs._answers`).
+        watch_answers(self.http)
         self.settings = settings
         self.db = db
         self.clock = clock

@@ -86,7 +86,7 @@ async def open_form(interaction: Interaction, form: discord.ui.Modal) -> None:
     A click another process answered first (a deploy overlap) is left to it, quietly.
     """
     form.stop()
-    await answered_first(interaction.response.send_modal(form), interaction.id)
+    await answered_first(lambda: interaction.response.send_modal(form), interaction)
 
 
 def submission(interaction: Interaction, pattern: re.Pattern[str]) -> re.Match[str] | None:

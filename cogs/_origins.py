@@ -22,7 +22,7 @@ from bot.jobs.models import MessageRef, Requester
 from bot.moderation.rules import PUBLIC_WORDING
 from bot.reach import Reply
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
-from cogs._answers import answer_privately, answered_first
+from cogs._answers import answer_privately, answered, answered_first
 from cogs._from_discord import role_ids, thread_parent_id, where_key
 from cogs._names import roles_by_name
 from cogs._origin_ids import answer_nonce, interaction_origin_id, message_origin_id
@@ -253,9 +253,9 @@ class InteractionOrigin(Origin):
         If Discord says another process acknowledged this interaction first, this one is the
         echo: it goes on quietly (follow-ups work from any process holding the token).
         """
-        if self.acknowledged or self.interaction.response.is_done():
+        if self.acknowledged or answered(self.interaction):
             return
-        self.echo = not await answered_first(self.defer(), self.interaction.id)
+        self.echo = not await answered_first(self.defer, self.interaction)
         self.acknowledged = True
 
     async def defer(self) -> None:

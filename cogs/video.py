@@ -29,6 +29,7 @@ from bot.jobs.validation import (
     check_before_links,
     generation_mode,
 )
+from cogs._answers import answered
 from cogs._before_recording import refused_before_fetching, refused_with_what_was_collected, usable
 from cogs._cut_short import answered_if_cut_short
 from cogs._errors import report_failure
@@ -70,9 +71,9 @@ class CommandOrigin(InteractionOrigin):
     async def tell(self, message: Message) -> None:
         """An ephemeral answer; as the first one, Discord refusing it (already answered) makes
         this process the echo, which the other process's answer stands for."""
-        first = not (self.acknowledged or self.interaction.response.is_done())
+        first = not (self.acknowledged or answered(self.interaction))
         await super().tell(message)
-        if first and not self.interaction.response.is_done():
+        if first and not answered(self.interaction):
             # A deploy overlap gave this command to two processes too: the other one answered
             # first, so it tells the refusal, and gives the prompt back.
             self.echo = True
