@@ -9,6 +9,7 @@ from tests.cogs.test_moderation import server
 from tests.cogs.test_references import fill_form, make_video_on, post
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import is_layout
+from tests.fakes.discord import INTERACTION_AUTOCOMPLETE
 from tests.harness import running_bot
 
 EPHEMERAL = 64
@@ -197,3 +198,24 @@ async def test_a_fault_after_the_job_is_saved_never_asks_the_member_to_try_again
         assert "try again" not in answers[1] and "not completed" not in answers[1]
         assert "job #1 was saved" in answers[1] and "/videos status" in answers[1]
         assert len(world.api.submits) == 1
+
+
+@pytest.mark.parametrize("command", ["videos status", "videos cancel"])
+async def test_job_suggestions_that_fail_are_answered_with_none_and_logged_once(
+    tmp_path, caplog_info, command
+):
+    """A suggestion list cannot be deferred nor apologised in: a failed read still answers in
+    time (none offered, the number can be typed), not "Loading options failed"."""
+    async with running_bot(tmp_path) as world:
+        world.bot.store.recent_for_user = boom
+        world.bot.store.cancellable_for_user = boom
+        typing = await world.discord.slash_command(
+            command,
+            options=[{"name": "job", "type": 4, "value": "", "focused": True}],
+            interaction_type=INTERACTION_AUTOCOMPLETE,
+        )
+        callback = await typing.wait_for_callback(timeout=5)
+        assert callback["type"] == 8  # the suggestions
+        assert callback["data"]["choices"] == []
+        fake = world.discord
+        the_one_error_record(caplog_info, f"/{command}", fake.user_id, fake.guild_id)
