@@ -86,7 +86,7 @@ def log_failure(
         )
 
 
-def _what(interaction: Interaction) -> str:
+def what_was_used(interaction: Interaction) -> str:
     """The command, menu or component that was used, as the operator would name it."""
     command = interaction.command
     if isinstance(command, app_commands.ContextMenu):
@@ -110,6 +110,18 @@ def apology(interaction: Interaction) -> Message:
     return msg("unexpected_error" if server else "unexpected_error_personal")
 
 
+def log_unanswerable(interaction: Interaction, error: BaseException) -> None:
+    """The operator's one record of a failure no apology can follow (a suggestion list: Discord
+    takes nothing but choices there); the caller still answers, with what it can."""
+    log_failure(
+        error,
+        what=what_was_used(interaction),
+        user_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+        job_id=_job_option(interaction),
+    )
+
+
 async def report_failure(
     interaction: Interaction,
     error: BaseException,
@@ -127,7 +139,7 @@ async def report_failure(
     )
     log_failure(
         original,
-        what=what or _what(interaction),
+        what=what or what_was_used(interaction),
         user_id=interaction.user.id,
         guild_id=interaction.guild_id,
         job_id=job_id if job_id is not None else _job_option(interaction),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -28,7 +29,7 @@ from bot.text import (
     preview,
 )
 from cogs._answers import answer_privately, send_privately
-from cogs._errors import acknowledged_check
+from cogs._errors import acknowledged_check, log_unanswerable
 from cogs._private import (
     answer_quota,
     cancel_for_member,
@@ -349,18 +350,24 @@ def job_choices(jobs: list[Job], locale: str, current: str) -> list[app_commands
 
 
 async def _suggested(
-    jobs: Awaitable[list[Job]], locale: str, current: str
+    interaction: discord.Interaction[VideoBot],
+    jobs: Callable[[], Awaitable[list[Job]]],
+    current: str,
 ) -> list[app_commands.Choice[int]]:
-    """The choices for `jobs` (a read not awaited yet), or none when the database keeps it
-    waiting past `AUTOCOMPLETE_READ_TIMEOUT`: an empty list in time, where the member can
-    still type the number, rather than a list Discord drops."""
+    """The choices for `jobs` (the read), or none when the database keeps it waiting past
+    `AUTOCOMPLETE_READ_TIMEOUT`: an empty list in time, where the member can still type the
+    number, rather than a list Discord drops. So too when the read fails (the funnel's one
+    record): Discord would show "Loading options failed", and takes no apology here."""
     try:
         async with asyncio.timeout(AUTOCOMPLETE_READ_TIMEOUT):
-            found = await jobs
+            found = await jobs()
     except TimeoutError:
         log.info("Job suggestions not read in time; none offered")
         return []
-    return job_choices(found, locale, current)
+    except Exception as error:
+        log_unanswerable(interaction, error)
+        return []
+    return job_choices(found, str(interaction.locale), current)
 
 
 def status_report(
@@ -468,8 +475,10 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
         self, interaction: discord.Interaction[VideoBot], current: str
     ) -> list[app_commands.Choice[int]]:
         """The member's recent jobs, matching what they typed."""
-        jobs = self.bot.store.recent_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
-        return await _suggested(jobs, str(interaction.locale), current)
+        jobs = functools.partial(
+            self.bot.store.recent_for_user, interaction.user.id, AUTOCOMPLETE_SIZE
+        )
+        return await _suggested(interaction, jobs, current)
 
     @cancel.autocomplete("job")
     async def _cancellable_choices(
@@ -477,8 +486,10 @@ class MemberCog(commands.GroupCog, group_name="videos", group_description="Your 
     ) -> list[app_commands.Choice[int]]:
         """The member's jobs that can still be cancelled, matching what they typed: a finished
         or already cancelled one would only be answered "can no longer be cancelled"."""
-        jobs = self.bot.store.cancellable_for_user(interaction.user.id, AUTOCOMPLETE_SIZE)
-        return await _suggested(jobs, str(interaction.locale), current)
+        jobs = functools.partial(
+            self.bot.store.cancellable_for_user, interaction.user.id, AUTOCOMPLETE_SIZE
+        )
+        return await _suggested(interaction, jobs, current)
 
     @app_commands.command(name="quota", description="How many videos you have left")
     async def quota(self, interaction: discord.Interaction[VideoBot]) -> None:
