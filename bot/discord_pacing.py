@@ -193,8 +193,11 @@ def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
     """Make every request of `http` made with the bot's token hold a place in `window` while it
     is out (see the module's docstring). Interaction callbacks and follow-ups carry no bot
     token (their own token is in the address): Discord does not count them, nor does this."""
-    trace = _held_while_out(window)
-    # The session discord.py makes at login takes it; one made already is given it below.
+    # Added to the trace the client has (`bot.discord_time` reads Discord's clock off every
+    # answer there), not in its place. The session discord.py makes at login takes it; one
+    # made already is given it below.
+    trace = http.http_trace if http.http_trace is not None else aiohttp.TraceConfig()
+    _hold_while_out(trace, window)
     http.http_trace = trace
     send = http.request
 
@@ -210,8 +213,8 @@ def pace_requests(http: discord.http.HTTPClient, window: GlobalWindow) -> None:
     http.request = paced  # type: ignore[method-assign]
 
 
-def _held_while_out(window: GlobalWindow) -> aiohttp.TraceConfig:
-    """A trace taking a place in `window` as a bot-token request starts, given back as its
+def _hold_while_out(trace: aiohttp.TraceConfig, window: GlobalWindow) -> None:
+    """Have `trace` take a place in `window` as a bot-token request starts, given back as its
     response (or failure) comes: its `trace_config_ctx` says whether it took one."""
 
     async def start(
@@ -226,8 +229,6 @@ def _held_while_out(window: GlobalWindow) -> aiohttp.TraceConfig:
             context.placed = False
             window.release()
 
-    trace = aiohttp.TraceConfig()
     trace.on_request_start.append(start)
     trace.on_request_end.append(end)
     trace.on_request_exception.append(end)
-    return trace
