@@ -222,6 +222,16 @@ async def _expected_by(
     return costs
 
 
+# Sent, with no credits to come from a status check: a render given up on is still followed
+# (`next_poll_at`) and billed if APIMart ends it; one whose submit answer was lost was likely
+# made and billed, and no answer will ever say what it cost. A budget holds what these were
+# quoted (`credits_held`), as it does for the videos being made.
+HELD_AFTER_ITS_END = (
+    f"(state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
+    f" OR state = '{JobState.SUBMIT_UNKNOWN.value}')"
+)
+
+
 def budget_lock(guild_id: int | None) -> str:
     """The lock on the admissions under a server's monthly budget, or (None) the operator's
     budget outside servers (`hold_budget`)."""
@@ -245,13 +255,7 @@ async def credits_held(
     sent): the videos APIMart has, and those waiting that were asked for before it; None: every
     one."""
     place, key = place_of(guild_id)
-    # Sent, with no credits to come from a status check: a render given up on is still followed
-    # (`next_poll_at`) and billed if APIMart ends it; one whose submit answer was lost was
-    # likely made and billed, and no answer will ever say what it cost.
-    sent = (
-        f"(state = '{JobState.TIMED_OUT.value}' AND next_poll_at IS NOT NULL"
-        f" OR state = '{JobState.SUBMIT_UNKNOWN.value}')"
-    )
+    sent = HELD_AFTER_ITS_END
     order: tuple[str, tuple[object, ...]] = ("", ())
     if ahead_of is not None:
         order = (

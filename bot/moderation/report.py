@@ -462,8 +462,10 @@ def _job_line(job: JobRow, withheld: bool) -> Message:
         if withheld
         else preview(job.prompt, LINE_PROMPT_CHARS),
     }
-    if job.credits_cost is None and job.expected_credits is not None and not job.state.is_final:
-        # On its way: what its member was quoted, as its status message says it.
+    if job.credits_cost is None and job.expected_credits is not None and job.held:
+        # Not billed yet (on its way, given up on but still followed, its submit's answer
+        # lost): what its member was quoted, as its status message says it and the budget
+        # holds it.
         key = "mod_job_line_expected_up_to" if job.expected_up_to else "mod_job_line_expected"
         return msg(key, credits=amount(job.expected_credits), **about)
     if job.credits_cost is None and job.expected_credits is not None:

@@ -16,6 +16,7 @@ from bot.jobs.models import JobState, Requester, is_billed, state_key
 from bot.jobs.pricing import connection_reader, expected_of_kind
 from bot.moderation.facts import (
     COUNTS,
+    HELD_AFTER_ITS_END,
     POLICY_COLUMNS,
     REFUNDED,
     budget_use,
@@ -85,6 +86,9 @@ class JobRow:
     expected_up_to: bool = False
     # Where it was asked for (a thread's own id): who may read its prompt follows it.
     channel_id: int | None = None
+    # Not billed yet, and a budget holds its quote for it (`credits_held`): on its way, given
+    # up on but still followed, or its submit's answer lost.
+    held: bool = False
 
     @property
     def state_key(self) -> str:
@@ -312,7 +316,7 @@ class ModerationStore:
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
             " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END,"
-            " quoted_credits, channel_id"
+            f" quoted_credits, channel_id, CASE WHEN {HELD_AFTER_ITS_END} THEN 1 ELSE 0 END"
             f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
@@ -320,10 +324,12 @@ class ModerationStore:
         for row in rows:
             state = JobState(row[2])
             expected, up_to = None, False
-            if row[6] is None and (state is JobState.COMPLETED or not state.is_final):
-                # Finished with no credits reported, or still on its way (its status message
-                # says this figure, and the budget holds it): what its member was quoted, else
-                # (recorded before the bot kept it) as now.
+            # Still on its way (its status message says this figure), or given up on but still
+            # followed, or its submit's answer lost: the budget holds what it was quoted.
+            held = row[6] is None and (not state.is_final or bool(row[13]))
+            if row[6] is None and (state is JobState.COMPLETED or held):
+                # Finished with no credits reported, or held as above: what its member was
+                # quoted, else (recorded before the bot kept it) as now.
                 up_to = row[10] is None
                 expected = row[11]
                 if expected is None:
@@ -344,6 +350,7 @@ class ModerationStore:
                     expected_credits=expected,
                     expected_up_to=up_to,
                     channel_id=row[12],
+                    held=held,
                 )
             )
         return jobs

@@ -7,6 +7,7 @@ from bot.jobs.models import JobState, Requester
 from bot.moderation.periods import budget_window
 from bot.moderation.report import job_lines
 from bot.moderation.service import Moderation
+from tests.jobstates import finished, submitted
 from tests.moderation.test_admission import GUILD, end, record, set_limits
 
 
@@ -71,3 +72,38 @@ async def test_the_job_line_of_a_reference_video_without_reported_credits_says_u
     jobs = await moderation.store.recent_jobs(GUILD, alice.user_id, 10)
     line = job_lines(jobs)[0].render("en-US")
     assert "up to 15 credits (not reported by APIMart)" in line, line
+
+
+@pytest.mark.parametrize("followed", [True, False])
+async def test_the_job_line_of_a_video_the_budget_holds_after_its_end_shows_that_figure(
+    store, moderation, clock, followed
+):
+    """A render given up on but still followed (APIMart may yet finish and bill it), or one
+    whose submit got no answer, is held by the budget at what its member was quoted:
+    `/videomod limits show` reads "15 more held for videos not billed yet (… any whose submit
+    got no answer)". Its line in `/videomod jobs` must say that figure, not read as a job that
+    cost nothing: the moderator could not find what the 15 held is for. One given up on and no
+    longer followed is held by nothing, and its line says no figure."""
+    await set_limits(moderation, monthly_budget=100.0)
+    dear = VideoRequest(prompt="a fox in snow", duration=10, resolution="4k")  # 15 expected
+    alice = Requester(user_id=42, channel_id=7, guild_id=GUILD)
+    lost = await record(store, moderation, clock, alice, dear)
+    await end(store, clock, lost, JobState.SUBMIT_UNKNOWN)
+    given_up = await record(store, moderation, clock, alice, dear)
+    given_up = await submitted(store, given_up, now=clock(), task_id="task_given_up")
+    follow_up_at = clock() + 600 if followed else None
+    await finished(store, given_up, JobState.TIMED_OUT, now=clock(), follow_up_at=follow_up_at)
+    use = await moderation.store.budget_used(GUILD)
+    assert use.held == (30.0 if followed else 15.0), use
+    lines = [
+        line.render("en-US")
+        for line in job_lines(await moderation.store.recent_jobs(GUILD, None, 10))
+    ]
+    timed_out, unknown = lines
+    assert "unknown, expected cost about 15 credits, a fox in snow" in unknown, unknown
+    if followed:
+        assert "timed out, expected cost about 15 credits, a fox in snow" in timed_out, timed_out
+    else:
+        assert "credits" not in timed_out, timed_out
+    zh = job_lines(await moderation.store.recent_jobs(GUILD, None, 10))[1].render("zh-CN")
+    assert "未知，预计花费约 15 积分" in zh, zh  # noqa: RUF001
