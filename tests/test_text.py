@@ -106,6 +106,11 @@ def test_a_cancelled_render_apimart_billed_reads_as_still_counting():
     assert state_key(JobState.FAILED, cancelled=True, billed=True) == "state_cancelled_counted"
 
 
+def test_a_task_apimart_cancelled_and_billed_reads_as_still_counting():
+    assert state_key(JobState.CANCELLED, cancelled=False) == "state_cancelled"
+    assert state_key(JobState.CANCELLED, cancelled=False, billed=True) == "state_cancelled_counted"
+
+
 def test_a_failed_render_apimart_billed_reads_as_still_counting():
     assert state_key(JobState.FAILED, cancelled=False) == "state_failed"
     assert state_key(JobState.FAILED, cancelled=False, billed=True) == "state_failed_counted"

@@ -374,6 +374,9 @@ def state_key(
         return "state_cancelled" if refunded else "state_cancelled_counted"
     if state is JobState.FAILED and billed:
         return "state_failed_counted"
+    if state is JobState.CANCELLED and billed:
+        # APIMart ended it cancelled, and billed it: it counts, as a member's cancel that does.
+        return "state_cancelled_counted"
     if state is JobState.REJECTED and error_key in UNSENT_FOR_BUDGET:
         return "state_unsent_budget"
     return f"state_{state.value}"

@@ -673,6 +673,28 @@ def test_status_and_history_of_a_failure_apimart_charged_for_say_it_counts():
     assert "still counts" not in history_text([free], "en-US", NOW)
 
 
+@pytest.mark.parametrize(
+    ("locale", "counted"),
+    [
+        ("en-US", "cancelled (still counts)"),
+        ("zh-CN", "已取消（仍计入额度）"),  # noqa: RUF001
+        ("zh-TW", "已取消（仍計入額度）"),  # noqa: RUF001
+    ],
+)
+def test_status_and_history_of_a_task_apimart_cancelled_and_charged_for_say_it_counts(
+    locale, counted
+):
+    """APIMart ended the task as cancelled, and billed it: its notice said it counts, and
+    /videos quota counts it. Status and history must not read a plain "cancelled", which is
+    what a refunded cancel reads, beside "cancelled (still counts)" for one that counts."""
+    billed = job(JobState.CANCELLED, locale, error_message=None, result_url=None, credits_cost=4.0)
+    assert billed.counts
+    assert counted in status_report(billed, locale, NOW).render(locale)
+    assert counted in history_text([billed], locale, NOW)
+    free = dataclasses.replace(billed, credits_cost=None)
+    assert counted not in history_text([free], locale, NOW)
+
+
 @pytest.mark.parametrize(("locale", "moderator"), [("en-US", "moderator"), ("zh-CN", "管理员")])
 def test_a_charged_failure_made_outside_servers_sends_nobody_to_a_moderator(locale, moderator):
     """Made in a DM, a group DM or a server where the member used their own install: no
