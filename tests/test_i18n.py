@@ -391,3 +391,22 @@ def test_lifting_a_block_does_not_read_as_lifting_a_discord_ban():
         assert "封禁" not in CATALOGS["zh"][key], key
     lifted = t("change_member_unblocked", "zh-CN", moderator="@m", member="@a")
     assert lifted == "@m 解除了对 @a 生成视频的禁止。"
+
+
+# Blanks that always hold a Discord timestamp (`<t:…>`, shown as a date or "in 2 hours"): the
+# reset, end, wait and expiry times. {expiry} is left out: with no time named it is the word
+# 即将 (即將), written against the sentence as words are.
+_TIMESTAMP_BLANKS = ("until", "again", "ends", "reset", "reset_at", "when", "since", "expires")
+_TIMESTAMP = r"(?:\{(?:" + "|".join(_TIMESTAMP_BLANKS) + r")\}|<t:[^>]*>)"
+
+
+def test_chinese_sentences_set_a_discord_timestamp_off_with_a_blank():
+    """A timestamp is set off from Chinese characters by a blank, as a number or a mention is
+    ("额度将于 <t:…:R>（<t:…:F>）重置"): the catalogs wrote "将于 {ends}结束" and "本月{reset}
+    结束" beside "将于 {reset} 重置", one time two ways, sometimes in one sentence."""
+    touching = re.compile(rf"{_HAN}{_TIMESTAMP}|{_TIMESTAMP}{_HAN}")
+    offenders = {
+        where: [found.group() for found in touching.finditer(text)]
+        for where, text in _chinese_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}
