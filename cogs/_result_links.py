@@ -48,7 +48,7 @@ def dead_result_link(bot: VideoBot, medias: list[MessageMedia]) -> Message | Non
     if until is None:
         return None
     key = "reference_link_expired" if until <= now else "reference_link_expiring"
-    return msg(key, expiry=stamp(until, "R"))
+    return msg(key, expires=stamp(until, "R"))
 
 
 async def like_its_result(

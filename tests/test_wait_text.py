@@ -111,7 +111,7 @@ async def test_a_render_given_up_on_says_when_checks_on_it_stop_not_within_a_day
             assert "within a day" not in text and "一天内" not in text, text
             assert f"<t:{int(checks_end)}:R>" in text, text
             read = read_at(text, later, locale)
-            assert "I stop checking on it in 2 hours" in read or "2小时后停止查询" in read, read
+            assert "I stop checking on it in 2 hours" in read or "2小时后 停止查询" in read, read
 
 
 def test_a_stalled_countdown_does_not_leap_from_20_seconds_to_9_minutes_in_2_seconds():
@@ -216,8 +216,8 @@ async def test_a_video_left_queued_at_the_service_says_when_the_bot_stops_waitin
     english = shown(fake, seen["en-US"])
     assert f"I stop waiting {gives_up}" in english, english
     assert "进度太慢" not in shown(fake, seen["zh-CN"])  # not rendering: no progress to be slow
-    assert f"{gives_up}我将停止等待" in shown(fake, seen["zh-CN"]), shown(fake, seen["zh-CN"])
-    assert f"{gives_up}我將停止等待" in shown(fake, seen["zh-TW"]), shown(fake, seen["zh-TW"])
+    assert f"{gives_up} 我将停止等待" in shown(fake, seen["zh-CN"]), shown(fake, seen["zh-CN"])
+    assert f"{gives_up} 我將停止等待" in shown(fake, seen["zh-TW"]), shown(fake, seen["zh-TW"])
     report = status_report(seen["en-US"], "en-US", clock(), 1800).render("en-US")
     assert f"I stop waiting {gives_up}" in report, report
     late = submitted_at + 1840  # past the give-up, before the check that gives it up

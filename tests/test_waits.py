@@ -242,7 +242,7 @@ async def test_a_video_left_queued_at_the_service_past_its_usual_time_says_it_is
         in read_at(content, clock())
     ), content
     zh = read_at(shown(fake, chinese), clock(), "zh-CN")
-    assert "比平时慢：视频服务在10分钟前接收了任务，这类视频通常约 3-5 分钟完成" in zh, zh  # noqa: RUF001
+    assert "比平时慢：视频服务在 10分钟前 接收了任务，这类视频通常约 3-5 分钟完成" in zh, zh  # noqa: RUF001
     tw = shown(fake, taiwan)
     assert "比平常慢" in tw and "這類影片通常約 3-5 分鐘完成" in tw, tw
 
@@ -438,14 +438,14 @@ async def test_a_job_held_because_apimart_is_down_says_when_it_tries_again(tmp_p
         world.api.fail_next("submit", status=503)
         await world.discord.slash_command("video", options={"prompt": "a fox"}, locale="zh-CN")
         # The member's own language, punctuation and all.
-        line = "任务 #1 正在等待发送：视频服务繁忙，1分钟后重试。"  # noqa: RUF001
+        line = "任务 #1 正在等待发送：视频服务繁忙，1分钟后 重试。"  # noqa: RUF001
         held = await world.discord.wait_for_message(
             predicate=lambda m: line in read_at(m["content"], clock(), "zh-CN")
         )
         shown = read_at(held["content"], clock(), "zh-CN")
         assert shown.splitlines()[2:] == [f"⏳ {line}", "预计花费：约 **3 积分**。"]  # noqa: RUF001
         # Read 45 s on, nothing edited: 15 s to go, not still "about 60 s".
-        assert "视频服务繁忙，15秒后重试" in read_at(held["content"], clock() + 45, "zh-CN")  # noqa: RUF001
+        assert "视频服务繁忙，15秒后 重试" in read_at(held["content"], clock() + 45, "zh-CN")  # noqa: RUF001
 
 
 async def test_a_job_held_again_says_its_next_try_not_the_one_that_failed(tmp_path):

@@ -291,16 +291,16 @@ ZH: dict[str, str] = {
     "status_line_waiting": "⏳ 任务 #{job_id} 正在等待视频服务接收。",
     "status_line_queued": "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 通常{typical}完成。",
     "status_line_queued_slow": (
-        "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 比平时慢：视频服务在{since}"
+        "🎞️ 任务 #{job_id} 已在视频服务排队：{bar} {progress}% · 比平时慢：视频服务在 {since} "
         "接收了任务，这类视频通常{typical}完成。"
     ),
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
-    "status_hold_slow_down": "视频服务要求我们放慢请求速度，{when}发送。",
+    "status_hold_slow_down": "视频服务要求我们放慢请求速度，{when} 发送。",
     "status_hold_slow_down_now": "视频服务要求我们放慢请求速度，正在发送。",
-    "status_hold_busy": "视频服务繁忙，{when}重试。",
+    "status_hold_busy": "视频服务繁忙，{when} 重试。",
     "status_hold_busy_now": "视频服务繁忙，正在重试。",
-    "status_hold_discord": "更新文件链接时 Discord 没有响应，{when}重试。",
+    "status_hold_discord": "更新文件链接时 Discord 没有响应，{when} 重试。",
     "status_hold_discord_now": "更新文件链接时 Discord 没有响应，正在重试。",
     "status_hold_slot": "本服务器同时只允许生成 {limit} 个视频。",
     "status_hold_slot_one": "本服务器同时只允许生成 1 个视频。",
@@ -313,16 +313,16 @@ ZH: dict[str, str] = {
     "status_eta_seconds": "大约还需 {seconds} 秒",
     "status_eta_unknown": "剩余时间暂未知",
     "status_eta_no_news": "暂时无法从视频服务获取进度，仍在查询",
-    "status_eta_past_wait": "进度太慢，超出了我能等待的时间：{until}我将停止等待",
+    "status_eta_past_wait": "进度太慢，超出了我能等待的时间：{until} 我将停止等待",
     "status_eta_stopping": "进度太慢，超出了我能等待的时间：我即将停止等待",
     "status_line_queued_past_wait": (
-        "🎞️ 任务 #{job_id} 仍在视频服务排队：{bar} {progress}% · 视频服务在{since}接收了任务；{wait}。"
+        "🎞️ 任务 #{job_id} 仍在视频服务排队：{bar} {progress}% · 视频服务在 {since} 接收了任务；{wait}。"
     ),
-    "status_wait_ends": "{until}我将停止等待",
+    "status_wait_ends": "{until} 我将停止等待",
     "status_wait_ending": "我即将停止等待",
     "status_line_completed": "✅ 任务 #{job_id} 已完成：视频在下方回复中。",
     "status_line_posting": "✅ 任务 #{job_id} 已完成：正在发布视频…",
-    "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度。我将在{until}停止查询：在那之前完成的话，视频仍会发布。",
+    "status_line_timed_out": "⏳ 任务 #{job_id} 用时超过了机器人的等待时间；它仍计入额度。我将在 {until} 停止查询：在那之前完成的话，视频仍会发布。",
     "status_line_timed_out_unfollowed": (
         "❌ 任务 #{job_id} 用时超过了机器人的等待时间，我已不再等待：不会有视频了。"
         "由于视频服务可能已经生成了视频，它仍计入额度。"
@@ -408,7 +408,7 @@ ZH: dict[str, str] = {
     "history_no_page": "没有第 {page} 页：你最早的视频在第 {last} 页。",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[视频]({url})",
-    "history_link_until": "[视频]({url})，<t:{expires}:R>失效",
+    "history_link_until": "[视频]({url})，<t:{expires}:R> 失效",
     "history_link_expired": "链接已失效",
     "history_outside_servers": "在未添加本机器人的地方或私信中生成",
     "history_in_a_server": "在某个服务器生成",
@@ -442,7 +442,7 @@ ZH: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_billed_no_video_personal": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度。",
-    "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度；我将在{until}停止查询，在那之前完成的话，视频仍会发布。",
+    "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度；我将在 {until} 停止查询，在那之前完成的话，视频仍会发布。",
     "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
     "cancel_done_counted": "任务 #{job_id} 已取消，视频不会发布。由于它已经开始生成，仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
@@ -487,16 +487,16 @@ ZH_TW: dict[str, str] = {
     "status_line_waiting": "⏳ 任務 #{job_id} 正在等待影片服務接收。",
     "status_line_queued": "🎞️ 任務 #{job_id} 已在影片服務排隊：{bar} {progress}% · 通常{typical}完成。",
     "status_line_queued_slow": (
-        "🎞️ 任務 #{job_id} 已在影片服務排隊：{bar} {progress}% · 比平常慢：影片服務在{since}"
+        "🎞️ 任務 #{job_id} 已在影片服務排隊：{bar} {progress}% · 比平常慢：影片服務在 {since} "
         "接收了任務，這類影片通常{typical}完成。"
     ),
     "status_line_held": "⏳ 任務 #{job_id} 正在等待，在本伺服器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任務 #{job_id} 正在等待傳送：{reason}",
-    "status_hold_slow_down": "影片服務要求我們放慢請求速度，{when}傳送。",
+    "status_hold_slow_down": "影片服務要求我們放慢請求速度，{when} 傳送。",
     "status_hold_slow_down_now": "影片服務要求我們放慢請求速度，正在傳送。",
-    "status_hold_busy": "影片服務繁忙，{when}重試。",
+    "status_hold_busy": "影片服務繁忙，{when} 重試。",
     "status_hold_busy_now": "影片服務繁忙，正在重試。",
-    "status_hold_discord": "更新檔案連結時 Discord 沒有回應，{when}重試。",
+    "status_hold_discord": "更新檔案連結時 Discord 沒有回應，{when} 重試。",
     "status_hold_discord_now": "更新檔案連結時 Discord 沒有回應，正在重試。",
     "status_hold_slot": "本伺服器同時只允許生成 {limit} 個影片。",
     "status_hold_slot_one": "本伺服器同時只允許生成 1 個影片。",
@@ -509,16 +509,16 @@ ZH_TW: dict[str, str] = {
     "status_eta_seconds": "大約還需 {seconds} 秒",
     "status_eta_unknown": "剩餘時間暫未知",
     "status_eta_no_news": "暫時無法從影片服務取得進度，仍在查詢",
-    "status_eta_past_wait": "進度太慢，超出了我能等待的時間：{until}我將停止等待",
+    "status_eta_past_wait": "進度太慢，超出了我能等待的時間：{until} 我將停止等待",
     "status_eta_stopping": "進度太慢，超出了我能等待的時間：我即將停止等待",
     "status_line_queued_past_wait": (
-        "🎞️ 任務 #{job_id} 仍在影片服務排隊：{bar} {progress}% · 影片服務在{since}接收了任務；{wait}。"
+        "🎞️ 任務 #{job_id} 仍在影片服務排隊：{bar} {progress}% · 影片服務在 {since} 接收了任務；{wait}。"
     ),
-    "status_wait_ends": "{until}我將停止等待",
+    "status_wait_ends": "{until} 我將停止等待",
     "status_wait_ending": "我即將停止等待",
     "status_line_completed": "✅ 任務 #{job_id} 已完成：影片在下方回覆中。",
     "status_line_posting": "✅ 任務 #{job_id} 已完成：正在發布影片…",
-    "status_line_timed_out": "⏳ 任務 #{job_id} 用時超過了機器人的等待時間；它仍計入額度。我將在{until}停止查詢：在那之前完成的話，影片仍會發布。",
+    "status_line_timed_out": "⏳ 任務 #{job_id} 用時超過了機器人的等待時間；它仍計入額度。我將在 {until} 停止查詢：在那之前完成的話，影片仍會發布。",
     "status_line_timed_out_unfollowed": (
         "❌ 任務 #{job_id} 用時超過了機器人的等待時間，我已不再等待：不會有影片了。"
         "由於影片服務可能已經生成了影片，它仍計入額度。"
@@ -604,7 +604,7 @@ ZH_TW: dict[str, str] = {
     "history_no_page": "沒有第 {page} 頁：你最早的影片在第 {last} 頁。",
     "history_line": "**#{job_id}** · {state} · <t:{created}:R> · {prompt}",
     "history_link": "[影片]({url})",
-    "history_link_until": "[影片]({url})，<t:{expires}:R>失效",
+    "history_link_until": "[影片]({url})，<t:{expires}:R> 失效",
     "history_link_expired": "連結已失效",
     "history_outside_servers": "在未新增本機器人的地方或私訊中生成",
     "history_in_a_server": "在某個伺服器生成",
@@ -638,7 +638,7 @@ ZH_TW: dict[str, str] = {
     "status_details_reason": "原因：{reason}",
     "status_details_billed_no_video": "影片服務已為它收費，但沒有發來影片。由於已經收費，它會計入你的額度；請告訴管理員。",
     "status_details_billed_no_video_personal": "影片服務已為它收費，但沒有發來影片。由於已經收費，它會計入你的額度。",
-    "status_details_timed_out": "它用時超過了機器人的等待時間。它仍計入額度；我將在{until}停止查詢，在那之前完成的話，影片仍會發布。",
+    "status_details_timed_out": "它用時超過了機器人的等待時間。它仍計入額度；我將在 {until} 停止查詢，在那之前完成的話，影片仍會發布。",
     "status_details_timed_out_unfollowed": "它用時超過了機器人的等待時間，機器人已不再等待：不會有影片了。由於影片服務可能已經生成了影片，它仍計入額度。",
     "cancel_done_counted": "任務 #{job_id} 已取消，影片不會發布。由於它已經開始生成，仍計入你的額度。",
     "cancel_done_refunded": "任務 #{job_id} 已取消。它從未傳送給影片服務，所以不計入你的額度。",

@@ -647,7 +647,7 @@ ZH: dict[str, str] = {
     ),
     "mod_blocked_until_budget": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。本服务器本月的视频预算也已用完，"
-        "{again}可以再次生成视频，或者等管理员提高预算。"
+        "{again} 可以再次生成视频，或者等管理员提高预算。"
     ),
     "mod_blocked_until_cooldown": (
         "管理员已禁止你在本服务器生成视频，直到 {until}（原因：{reason}）。"
@@ -658,32 +658,32 @@ ZH: dict[str, str] = {
     ),
     "mod_quota_spent_none_after": (
         "你{period}的视频额度（{limit}）已用完，因此这次没有生成视频，也没有计入额度。"
-        "你的个人额度将于 {ends}结束，之后在这里没有额度：如需更多，请联系管理员。"
+        "你的个人额度将于 {ends} 结束，之后在这里没有额度：如需更多，请联系管理员。"
     ),
     "mod_too_many_active": (
         "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中一个完成后再试。"
     ),
-    "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when}可以开始下一个。",
+    "mod_cooldown": "你在本服务器生成视频的速度有点快。请稍等：{when} 可以开始下一个。",
     "mod_cooldown_none_after": (
-        "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends}结束，比两次生成之间的等待时间"
+        "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends} 结束，比两次生成之间的等待时间"
         "结束得更早，之后在这里没有额度：如需更多，请联系管理员。"
     ),
     "mod_budget_spent": (
-        "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset}可以再次生成视频，"
+        "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset} 可以再次生成视频，"
         "或者等管理员提高预算。"
     ),
     "mod_budget_spent_held": (
         "本服务器本月的视频预算已用完（{used} / {budget} 积分，已计入正在生成的视频的预计花费）。"
-        "{reset}可以再次生成视频；如果正在生成的视频花费比预计少、失败或被取消，可以更早；"
+        "{reset} 可以再次生成视频；如果正在生成的视频花费比预计少、失败或被取消，可以更早；"
         "或者等管理员提高预算。"
     ),
     "mod_budget_too_little": (
         "本服务器本月的视频预算只剩 {left}，不够最便宜的视频（{cheapest}）。"
-        "{reset}可以再次生成视频，或者等管理员提高预算。"
+        "{reset} 可以再次生成视频，或者等管理员提高预算。"
     ),
     "mod_budget_too_little_held": (
         "扣除正在生成的视频的预计花费后，本服务器本月的视频预算只剩 {left}，"
-        "不够最便宜的视频（{cheapest}）。{reset}可以再次生成视频；如果正在生成的视频花费比预计少、"
+        "不够最便宜的视频（{cheapest}）。{reset} 可以再次生成视频；如果正在生成的视频花费比预计少、"
         "失败或被取消，可以更早；或者等管理员提高预算。"
     ),
     "mod_budget_short": (
@@ -707,9 +707,9 @@ ZH: dict[str, str] = {
     "quota_whose_personal": "你的个人额度（用于私信、群组私信和未添加本机器人的服务器）：",
     "quota_left": "你{period}还可以生成 **{left}**（共 {limit} 个）。额度将于 {reset}（{reset_at}）重置。",
     "quota_left_none_after": (
-        "你{period}还可以生成 **{left}**（共 {limit} 个）。你的个人额度将于 {ends}结束，之后在这里没有额度。"
+        "你{period}还可以生成 **{left}**（共 {limit} 个）。你的个人额度将于 {ends} 结束，之后在这里没有额度。"
     ),
-    "quota_own_ends": "你的个人额度将于 {ends}结束；之后你{period}还可以生成 **{left}**（共 {limit} 个）。",
+    "quota_own_ends": "你的个人额度将于 {ends} 结束；之后你{period}还可以生成 **{left}**（共 {limit} 个）。",
     "quota_active": "正在生成：{active}（同时最多 {limit} 个）。",
     "quota_cooldown": "你的下一个视频可以在 {when} 开始。",
     "quota_reserved": "仅限其他身份组使用：{options}。如需使用，请联系管理员。",
@@ -761,11 +761,11 @@ ZH: dict[str, str] = {
     "option_value": "{value}",
     "mod_show_channels": "**频道：**仅限 {items}（包括其中的子区和论坛帖子）",
     "mod_show_all_channels": "**频道：**全部",
-    "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月{reset}结束。",
+    "mod_show_budget": "**每月预算：**已用 {used} / {budget} 积分；本月 {reset} 结束。",
     "mod_show_budget_held": (
         "**每月预算：**已用 {used} / {budget} 积分，另有 {held} 积分预留给尚未结算的视频"
         "（正在生成的，以及提交后没有收到回复的）；"
-        "本月{reset}结束。"
+        "本月 {reset} 结束。"
     ),
     "mod_show_no_budget": "**每月预算：**无（本月已用 {used}；见 `{/videomod budget}`）。",
     "mod_show_words": "**禁用词：**{count} 个（用 `{/videomod words list}` 查看）。",
@@ -786,15 +786,15 @@ ZH: dict[str, str] = {
     "mod_usage_no_page": "没有第 {page} 页：最后一页是第 {last} 页。",
     "mod_usage_beyond": "{members}排名在以上成员之后，第 {last} 页之后不再列出：{/videomod usage} 加 `{opt_member}` 可查看其中任一成员。",
     "mod_member_usage": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期 {reset} 结束。"
     ),
     "mod_member_usage_over": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
         "所以本周期结束（{reset}）前不能再生成。已花费 {credits}。"
     ),
     "mod_member_usage_until": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度{ends}结束，"
-        "{again}可以再生成（本周期{reset}结束）。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；这个额度 {ends} 结束，"
+        "{again} 可以再生成（本周期 {reset} 结束）。"
     ),
     "mod_member_usage_over_cooldown": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}）：额度是在这些视频生成后才调低的，"
@@ -802,15 +802,15 @@ ZH: dict[str, str] = {
         "已花费 {credits}。"
     ),
     "mod_member_usage_spent_cooldown": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期{reset}结束，"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本周期 {reset} 结束，"
         "但加上两次生成之间的等待时间，下一个视频可以在 {again} 开始。"
     ),
     "mod_member_usage_over_until": (
         "{member} {period}已生成 {used}，超过了现在的额度 {limit}（{source}），"
-        "所以 {again} 前不能再生成（这个额度{ends}结束，本周期{reset}结束）。已花费 {credits}。"
+        "所以 {again} 前不能再生成（这个额度 {ends} 结束，本周期 {reset} 结束）。已花费 {credits}。"
     ),
     "mod_member_usage_none_after": (
-        "{member} {period}已生成 {used}，额度为 {limit}（{source}），{credits}；这个额度{ends}结束，"
+        "{member} {period}已生成 {used}，额度为 {limit}（{source}），{credits}；这个额度 {ends} 结束，"
         "之后在这里没有额度，所以不能再生成。"
     ),
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，现在不能生成视频：{why}。",
@@ -818,7 +818,7 @@ ZH: dict[str, str] = {
     "mod_member_blocked_until": "已被管理员禁止生成视频，直到 {until}（原因：{reason}）",
     "mod_member_blocked_until_budget": (
         "已被管理员禁止生成视频，直到 {until}（原因：{reason}），且本服务器本月的预算已用完，"
-        "{again}才能再次生成视频，除非管理员提高预算"
+        "{again} 才能再次生成视频，除非管理员提高预算"
     ),
     "mod_member_blocked_until_cooldown": (
         "已被管理员禁止生成视频，直到 {until}（原因：{reason}），加上两次生成之间的等待时间，"
@@ -1184,7 +1184,7 @@ ZH_TW: dict[str, str] = {
     ),
     "mod_blocked_until_budget": (
         "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。本伺服器本月的影片預算也已用完，"
-        "{again}可以再次生成影片，或者等管理員提高預算。"
+        "{again} 可以再次生成影片，或者等管理員提高預算。"
     ),
     "mod_blocked_until_cooldown": (
         "管理員已禁止你在本伺服器生成影片，直到 {until}（原因：{reason}）。"
@@ -1195,32 +1195,32 @@ ZH_TW: dict[str, str] = {
     ),
     "mod_quota_spent_none_after": (
         "你{period}的影片額度（{limit}）已用完，因此這次沒有生成影片，也沒有計入額度。"
-        "你的個人額度將於 {ends}結束，之後在這裡沒有額度：如需更多，請聯絡管理員。"
+        "你的個人額度將於 {ends} 結束，之後在這裡沒有額度：如需更多，請聯絡管理員。"
     ),
     "mod_too_many_active": (
         "你已有 {active}正在生成，這裡同時最多允許 {limit} 個。請等其中一個完成後再試。"
     ),
-    "mod_cooldown": "你在本伺服器生成影片的速度有點快。請稍等：{when}可以開始下一個。",
+    "mod_cooldown": "你在本伺服器生成影片的速度有點快。請稍等：{when} 可以開始下一個。",
     "mod_cooldown_none_after": (
-        "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends}結束，比兩次生成之間的等待時間"
+        "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends} 結束，比兩次生成之間的等待時間"
         "結束得更早，之後在這裡沒有額度：如需更多，請聯絡管理員。"
     ),
     "mod_budget_spent": (
-        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點數）。{reset}可以再次生成影片，"
+        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點數）。{reset} 可以再次生成影片，"
         "或者等管理員提高預算。"
     ),
     "mod_budget_spent_held": (
         "本伺服器本月的影片預算已用完（{used} / {budget} 點數，已計入正在生成的影片的預計花費）。"
-        "{reset}可以再次生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早；"
+        "{reset} 可以再次生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早；"
         "或者等管理員提高預算。"
     ),
     "mod_budget_too_little": (
         "本伺服器本月的影片預算只剩 {left}，不夠最便宜的影片（{cheapest}）。"
-        "{reset}可以再次生成影片，或者等管理員提高預算。"
+        "{reset} 可以再次生成影片，或者等管理員提高預算。"
     ),
     "mod_budget_too_little_held": (
         "扣除正在生成的影片的預計花費後，本伺服器本月的影片預算只剩 {left}，"
-        "不夠最便宜的影片（{cheapest}）。{reset}可以再次生成影片；如果正在生成的影片花費比預計少、"
+        "不夠最便宜的影片（{cheapest}）。{reset} 可以再次生成影片；如果正在生成的影片花費比預計少、"
         "失敗或被取消，可以更早；或者等管理員提高預算。"
     ),
     "mod_budget_short": (
@@ -1244,9 +1244,9 @@ ZH_TW: dict[str, str] = {
     "quota_whose_personal": "你的個人額度（用於私訊、群組私訊和未新增本機器人的伺服器）：",
     "quota_left": "你{period}還可以生成 **{left}**（共 {limit} 個）。額度將於 {reset}（{reset_at}）重置。",
     "quota_left_none_after": (
-        "你{period}還可以生成 **{left}**（共 {limit} 個）。你的個人額度將於 {ends}結束，之後在這裡沒有額度。"
+        "你{period}還可以生成 **{left}**（共 {limit} 個）。你的個人額度將於 {ends} 結束，之後在這裡沒有額度。"
     ),
-    "quota_own_ends": "你的個人額度將於 {ends}結束；之後你{period}還可以生成 **{left}**（共 {limit} 個）。",
+    "quota_own_ends": "你的個人額度將於 {ends} 結束；之後你{period}還可以生成 **{left}**（共 {limit} 個）。",
     "quota_active": "正在生成：{active}（同時最多 {limit} 個）。",
     "quota_cooldown": "你的下一個影片可以在 {when} 開始。",
     "quota_reserved": "僅限其他身分組使用：{options}。如需使用，請聯絡管理員。",
@@ -1298,11 +1298,11 @@ ZH_TW: dict[str, str] = {
     "option_value": "{value}",
     "mod_show_channels": "**頻道：**僅限 {items}（包括其中的討論串和論壇貼文）",
     "mod_show_all_channels": "**頻道：**全部",
-    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 點數；本月{reset}結束。",
+    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 點數；本月 {reset} 結束。",
     "mod_show_budget_held": (
         "**每月預算：**已用 {used} / {budget} 點數，另有 {held} 點數預留給尚未結算的影片"
         "（正在生成的，以及提交後沒有收到回覆的）；"
-        "本月{reset}結束。"
+        "本月 {reset} 結束。"
     ),
     "mod_show_no_budget": "**每月預算：**無（本月已用 {used}；見 `{/videomod budget}`）。",
     "mod_show_words": "**禁用詞：**{count} 個（用 `{/videomod words list}` 檢視）。",
@@ -1323,15 +1323,15 @@ ZH_TW: dict[str, str] = {
     "mod_usage_no_page": "沒有第 {page} 頁：最後一頁是第 {last} 頁。",
     "mod_usage_beyond": "{members}排名在以上成員之後，第 {last} 頁之後不再列出：{/videomod usage} 加 `{opt_member}` 可檢視其中任一成員。",
     "mod_member_usage": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期 {reset} 結束。"
     ),
     "mod_member_usage_over": (
         "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}）：額度是在這些影片生成後才調低的，"
         "所以本週期結束（{reset}）前不能再生成。已花費 {credits}。"
     ),
     "mod_member_usage_until": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；這個額度{ends}結束，"
-        "{again}可以再生成（本週期{reset}結束）。"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；這個額度 {ends} 結束，"
+        "{again} 可以再生成（本週期 {reset} 結束）。"
     ),
     "mod_member_usage_over_cooldown": (
         "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}）：額度是在這些影片生成後才調低的，"
@@ -1339,15 +1339,15 @@ ZH_TW: dict[str, str] = {
         "已花費 {credits}。"
     ),
     "mod_member_usage_spent_cooldown": (
-        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期{reset}結束，"
+        "{member} {period}已用 {used} / {limit}（{source}），{credits}；本週期 {reset} 結束，"
         "但加上兩次生成之間的等待時間，下一個影片可以在 {again} 開始。"
     ),
     "mod_member_usage_over_until": (
         "{member} {period}已生成 {used}，超過了現在的額度 {limit}（{source}），"
-        "所以 {again} 前不能再生成（這個額度{ends}結束，本週期{reset}結束）。已花費 {credits}。"
+        "所以 {again} 前不能再生成（這個額度 {ends} 結束，本週期 {reset} 結束）。已花費 {credits}。"
     ),
     "mod_member_usage_none_after": (
-        "{member} {period}已生成 {used}，額度為 {limit}（{source}），{credits}；這個額度{ends}結束，"
+        "{member} {period}已生成 {used}，額度為 {limit}（{source}），{credits}；這個額度 {ends} 結束，"
         "之後在這裡沒有額度，所以不能再生成。"
     ),
     "mod_member_usage_none": "{member} {period}已生成 {used}，{credits}，現在不能生成影片：{why}。",
@@ -1355,7 +1355,7 @@ ZH_TW: dict[str, str] = {
     "mod_member_blocked_until": "已被管理員禁止生成影片，直到 {until}（原因：{reason}）",
     "mod_member_blocked_until_budget": (
         "已被管理員禁止生成影片，直到 {until}（原因：{reason}），且本伺服器本月的預算已用完，"
-        "{again}才能再次生成影片，除非管理員提高預算"
+        "{again} 才能再次生成影片，除非管理員提高預算"
     ),
     "mod_member_blocked_until_cooldown": (
         "已被管理員禁止生成影片，直到 {until}（原因：{reason}），加上兩次生成之間的等待時間，"

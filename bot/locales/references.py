@@ -69,11 +69,11 @@ EN: dict[str, str] = {
         "and I couldn't renew them. Please make the request again."
     ),
     "reference_link_expired": (
-        "That video was posted as the video service's link, which expired {expiry}: the "
+        "That video was posted as the video service's link, which expired {expires}: the "
         "service can't fetch it any more, so nothing was made or counted."
     ),
     "reference_link_expiring": (
-        "That video was posted as the video service's link, which stops working {expiry}: "
+        "That video was posted as the video service's link, which stops working {expires}: "
         "too soon for the service to be sure to fetch it, so nothing was made or counted."
     ),
     "media_too_large_to_copy": (
@@ -169,11 +169,11 @@ ZH: dict[str, str] = {
         "你的参考文件链接在视频服务读取之前已经失效，我也无法更新它们。请重新发起请求。"
     ),
     "reference_link_expired": (
-        "那个视频是以视频服务的链接发布的，该链接已于{expiry}失效：视频服务无法再读取它，"
+        "那个视频是以视频服务的链接发布的，该链接已于 {expires} 失效：视频服务无法再读取它，"
         "所以没有生成也没有计入额度。"
     ),
     "reference_link_expiring": (
-        "那个视频是以视频服务的链接发布的，该链接将于{expiry}失效：视频服务可能来不及读取它，"
+        "那个视频是以视频服务的链接发布的，该链接将于 {expires} 失效：视频服务可能来不及读取它，"
         "所以没有生成也没有计入额度。"
     ),
     "media_too_large_to_copy": (
@@ -266,11 +266,11 @@ ZH_TW: dict[str, str] = {
         "你的參考檔案連結在影片服務讀取之前已經失效，我也無法更新它們。請重新發起請求。"
     ),
     "reference_link_expired": (
-        "那個影片是以影片服務的連結發布的，該連結已於{expiry}失效：影片服務無法再讀取它，"
+        "那個影片是以影片服務的連結發布的，該連結已於 {expires} 失效：影片服務無法再讀取它，"
         "所以沒有生成也沒有計入額度。"
     ),
     "reference_link_expiring": (
-        "那個影片是以影片服務的連結發布的，該連結將於{expiry}失效：影片服務可能來不及讀取它，"
+        "那個影片是以影片服務的連結發布的，該連結將於 {expires} 失效：影片服務可能來不及讀取它，"
         "所以沒有生成也沒有計入額度。"
     ),
     "media_too_large_to_copy": (

@@ -522,7 +522,7 @@ def test_status_of_a_job_not_sent_yet_with_no_status_message_says_what_it_waits_
     assert text == f"Not sent yet: the video service is busy; trying again <t:{int(NOW) + 120}:R>."
     assert read_at(text, NOW + 100).endswith("trying again in 20 seconds."), "not 'about 2 min'"
     chinese = status_details(held, "zh-CN", NOW)
-    assert "视频服务繁忙，20秒后重试" in read_at(chinese, NOW + 100, "zh-CN"), chinese  # noqa: RUF001
+    assert "视频服务繁忙，20秒后 重试" in read_at(chinese, NOW + 100, "zh-CN"), chinese  # noqa: RUF001
     sending = job(JobState.SUBMITTING, requester=dm, status_message_id=None, error_key=None)
     assert status_details(sending, "en-US", NOW) == "Not sent yet; it goes as soon as it can."
 

@@ -284,7 +284,7 @@ async def test_links_that_come_to_nothing_are_checked_only_so_often(tmp_path):
         later = read_at(answer["content"], room - 120)
         assert "You can send me links again in 2 minutes" in later, later
         chinese = t("too_many_links", "zh-CN", when=f"<t:{room}:R>")
-        assert "2分钟后可以再发送链接" in read_at(chinese, room - 120, "zh-CN"), chinese
+        assert "2分钟后 可以再发送链接" in read_at(chinese, room - 120, "zh-CN"), chinese
         assert len(web.hits) == 40, "the sixth message's links were fetched"
         assert await nothing_recorded(world)
 

@@ -870,7 +870,7 @@ async def test_the_menu_on_a_result_whose_link_expired_is_refused_before_the_for
         interaction = await make_video_on(world, result, locale="zh-CN")
         callback = await interaction.wait_for_callback()
         assert callback["type"] == 4, "no form to fill in for nothing"
-        assert "该链接已于<t:" in callback["data"]["content"]
+        assert "该链接已于 <t:" in callback["data"]["content"]
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
 
 

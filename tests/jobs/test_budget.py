@@ -551,7 +551,7 @@ async def test_videos_held_back_by_another_submits_503_say_the_service_is_busy(
     shown = reads(fake, hare, clock)
     assert "the video service is busy; trying again in 25 seconds" in shown, shown
     shown = reads(fake, owl, clock, "zh-CN")
-    assert "视频服务繁忙，25秒后重试" in shown, shown  # noqa: RUF001
+    assert "视频服务繁忙，25秒后 重试" in shown, shown  # noqa: RUF001
     assert len(api.submits) == 1, "nothing is sent while APIMart said it is down"
     clock.advance(25)
     await poller.run_once()
