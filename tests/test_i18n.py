@@ -410,3 +410,20 @@ def test_chinese_sentences_set_a_discord_timestamp_off_with_a_blank():
         for where, text in _chinese_texts().items()
     }
     assert {where: found for where, found in offenders.items() if found} == {}
+
+
+def test_simplified_chinese_says_fengjin_only_of_a_discord_ban():
+    """封禁 (and 解封, lifting one) is Discord's ban from the server (已被服务器封禁); the bot's
+    block stops a member making videos, and every Simplified text names it so (禁止…生成视频),
+    command names included: "/视频管理 封禁" read as banning them from the server."""
+    texts = {f"zh {key}": text for key, text in CATALOGS["zh"].items()}
+    texts.update({f"zh command {key}": text for key, text in ZH_COMMANDS.items()})
+    offenders = {
+        where: text
+        for where, text in texts.items()
+        if "解封" in text or re.search("(?<!服务器)封禁", text)
+    }
+    assert offenders == {}
+    assert t("mod_member_already_blocked", "zh-CN", member="@a", reason="r").startswith(
+        "@a 已经被禁止生成视频"
+    )
