@@ -876,18 +876,18 @@ ZH: dict[str, str] = {
     "mod_word_exists": "`{pattern}` 已经是禁用词，因此没有做任何更改。",
     "mod_word_missing": "`{pattern}` 不在列表中，因此没有做任何更改。可用 `{/videomod words list}` 查看列表。",
     "mod_role_no_limit": "{role} 没有单独的额度，因此没有做任何更改。",
-    "mod_member_no_limit": "{member} 没有个人额度或封禁，因此没有做任何更改。",
+    "mod_member_no_limit": "{member} 没有个人额度，也没有被禁止生成视频，因此没有做任何更改。",
     "mod_member_owner_blocked": (
         "{member} 已被机器人运营者在所有服务器中禁止（原因：{reason}），无论本服务器如何设置都无法生成视频；"
         "只有运营者可以解除。"
     ),
     "mod_member_not_blocked": (
-        "{member} 没有被封禁：该成员有自己的额度，会保留（{/videomod member clear} 可移除），"
+        "{member} 没有被禁止生成视频：该成员有自己的额度，会保留（{/videomod member clear} 可移除），"
         "因此没有做任何更改。"
     ),
     "mod_member_still_none": "{member} 仍然不能在这里生成视频：其{source}为 0 个视频。",
     "mod_member_already_blocked": (
-        "{member} 已经被封禁，没有结束时间，原因相同（{reason}），因此没有做任何更改。"
+        "{member} 已经被禁止生成视频，没有结束时间，原因相同（{reason}），因此没有做任何更改。"
     ),
     "mod_member_already_limit": (
         "{member} 已经有每周期 {videos} 的个人额度，没有结束时间，原因相同（{reason}），"
@@ -1024,7 +1024,7 @@ ZH_COMMANDS: dict[str, str] = {
     "How many videos you have left": "你还能生成多少个视频",
     # /videomod and its groups
     "videomod": "视频管理",
-    "Moderate video making: limits, blocks, budget and banned words": "管理视频生成：额度、封禁、预算和禁用词",
+    "Moderate video making: limits, blocks, budget and banned words": "管理视频生成：额度、禁止生成、预算和禁用词",
     "limits": "额度",
     "Videos per member and period": "每位成员每个周期的视频数",
     "role": "身份组",
@@ -1046,7 +1046,7 @@ ZH_COMMANDS: dict[str, str] = {
     "clear": "清除",
     "Make a role follow the default allowance again": "让身份组恢复使用默认额度",
     "Give one member their own allowance per period": "为单个成员设置单独的每周期额度",
-    "Remove a member's own allowance or block": "移除成员的个人额度或封禁",
+    "Remove a member's own allowance or block": "移除成员的个人额度，或解除对其生成视频的禁止",
     "restrict": "限定",
     "Reserve a resolution or length for a role": "将某个分辨率或时长限定给身份组",
     "open": "开放",
@@ -1061,10 +1061,10 @@ ZH_COMMANDS: dict[str, str] = {
     "Allow a banned word or phrase again": "解除对某个词或短语的禁用",
     "list": "列表",
     "Show the banned words and phrases": "查看禁用的词和短语",
-    "block": "封禁",
+    "block": "禁止",
     "Stop a member from making videos": "禁止成员生成视频",
-    "unblock": "解封",
-    "Let a blocked member make videos again": "允许被封禁的成员再次生成视频",
+    "unblock": "解禁",
+    "Let a blocked member make videos again": "允许被禁止的成员再次生成视频",
     "budget": "预算",
     "Credits this server may spend per month": "本服务器每月可使用的积分",
     "usage": "用量",
@@ -1082,7 +1082,7 @@ ZH_COMMANDS: dict[str, str] = {
     "A role that may use /videomod": "可以使用 /视频管理 的身份组",
     # Options
     "allowance": "额度",
-    "Videos per member per period (0 blocks all without a role or member limit)": "每位成员每周期的视频数（0 表示封禁没有身份组或成员额度的所有人）",
+    "Videos per member per period (0 blocks all without a role or member limit)": "每位成员每周期的视频数（0 表示禁止所有没有身份组或成员额度的人生成）",
     "period": "周期",
     "How often allowances start again": "额度多久重置一次",
     "reset_hour": "重置小时",
@@ -1098,9 +1098,9 @@ ZH_COMMANDS: dict[str, str] = {
     "cooldown": "冷却",
     "Seconds a member must wait between videos": "两个视频之间需要等待的秒数",
     "The role": "身份组",
-    "Videos per period for members with it (0 blocks them)": "拥有该身份组的成员每周期的视频数（0 表示封禁）",
+    "Videos per period for members with it (0 blocks them)": "拥有该身份组的成员每周期的视频数（0 表示禁止生成）",
     "The member": "成员",
-    "Videos per period (0 blocks them)": "每周期的视频数（0 表示封禁）",
+    "Videos per period (0 blocks them)": "每周期的视频数（0 表示禁止生成）",
     "reason": "原因",
     "Why (kept in the audit trail; shown to them when the allowance is 0)": (
         "原因（记录在审计日志中；额度为 0 时会告诉该成员）"

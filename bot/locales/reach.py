@@ -263,11 +263,11 @@ ZH: dict[str, str] = {
 ZH_COMMANDS: dict[str, str] = {
     "videoowner": "视频运营",
     "For the bot's operators: block users everywhere, resume videos, usage": (
-        "机器人运营者专用：全局封禁用户、恢复视频生成、查看用量"
+        "机器人运营者专用：全局禁止用户生成视频、恢复视频生成、查看用量"
     ),
     "Resume videos everywhere after the balance is topped up": "充值后在所有地方恢复视频生成",
     "Stop a user making videos anywhere": "禁止某个用户在任何地方生成视频",
-    "Let a user blocked everywhere make videos": "允许被全局封禁的用户再次生成视频",
+    "Let a user blocked everywhere make videos": "允许被全局禁止的用户再次生成视频",
     "Credits spent outside servers this month, and by whom": "本月在服务器之外花费的积分及花费者",
     "Only this user's credits": "只看这个用户的积分",
     "user": "用户",
