@@ -427,3 +427,17 @@ def test_simplified_chinese_says_fengjin_only_of_a_discord_ban():
     assert t("mod_member_already_blocked", "zh-CN", member="@a", reason="r").startswith(
         "@a 已经被禁止生成视频"
     )
+
+
+# Words the Traditional catalog says one way everywhere but in a stray sentence, and the way it
+# says them: a video is made (生成, not 產生), a message is sent (傳送, as Discord's 傳送訊息),
+# and a server adds the bot (新增, as 未新增本機器人; 伺服器已加入了機器人 has the server join it).
+_TRADITIONAL_ONE_WAY = {"產生": "生成", "發送": "傳送", "伺服器已加入": "伺服器已新增"}
+
+
+def test_traditional_chinese_says_one_thing_one_way():
+    offenders = {
+        where: [f"{word} (say {said})" for word, said in _TRADITIONAL_ONE_WAY.items() if word in text]
+        for where, text in _traditional_texts().items()
+    }
+    assert {where: found for where, found in offenders.items() if found} == {}
