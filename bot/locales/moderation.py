@@ -1378,7 +1378,7 @@ ZH_TW: dict[str, str] = {
     "mod_job_line_expected_up_to": (
         "`#{job_id}` {created} {member}：{state}，預計花費最多 {credits}，{prompt}"
     ),
-    "mod_job_prompt_hidden": "*（提示詞已隱藏：在你無法檢視的頻道中產生）*",
+    "mod_job_prompt_hidden": "*（提示詞已隱藏：在你無法檢視的頻道中生成）*",
     "mod_jobs_empty": "還沒有任務。",
     "mod_audit_line": "{when}：{change}",
     "mod_audit_empty": "還沒有管理員更改記錄。",
@@ -1543,7 +1543,7 @@ ZH_TW: dict[str, str] = {
         "我無法在這裡比較你和其他人的身分組：這個伺服器只加入了我的指令，沒有加入機器人本身，所以我讀取不到它的身分組。請找擁有「管理員」權限的人或伺服器擁有者，或把機器人加入伺服器。"
     ),
     "modlog_banned_prompt": "🚫 拒絕了 {member} 在 {channel} 的提示詞：符合 `{pattern}`。\n{prompt}",
-    "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則發送）。",
+    "modlog_banned_prompt_more": "{refused}\n➕ 自上一則關於該成員的記錄以來，{tries}（未逐則傳送）。",
     "modlog_paused": (
         "⚠️ 影片服務提示帳戶已沒有餘額（HTTP 402），所有人的新影片已暫停。"
         "請為 APIMart 帳戶儲值，然後執行 `{/videomod resume}`。"

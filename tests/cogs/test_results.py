@@ -1354,7 +1354,7 @@ async def test_a_confirmed_regenerate_through_a_user_install_never_posts_in_the_
     [
         ("en-US", "this server has since added the bot"),
         ("zh-CN", "本服务器已添加了机器人"),
-        ("zh-TW", "本伺服器已加入了機器人"),
+        ("zh-TW", "本伺服器已新增了機器人"),
     ],
 )
 async def test_a_personal_cost_question_confirmed_after_the_server_added_the_bot_makes_nothing(
