@@ -402,8 +402,8 @@ _TIMESTAMP = r"(?:\{(?:" + "|".join(_TIMESTAMP_BLANKS) + r")\}|<t:[^>]*>)"
 
 def test_chinese_sentences_set_a_discord_timestamp_off_with_a_blank():
     """A timestamp is set off from Chinese characters by a blank, as a number or a mention is
-    ("额度将于 <t:…:R>（<t:…:F>）重置"): the catalogs wrote "将于 {ends}结束" and "本月{reset}
-    结束" beside "将于 {reset} 重置", one time two ways, sometimes in one sentence."""
+    ("额度将于 <t:…:R> 重置"): the catalogs wrote "将于 {ends}结束" and "本月{reset}结束"
+    beside "将于 {reset} 重置", one time two ways, sometimes in one sentence."""
     touching = re.compile(rf"{_HAN}{_TIMESTAMP}|{_TIMESTAMP}{_HAN}")
     offenders = {
         where: [found.group() for found in touching.finditer(text)]
@@ -437,7 +437,7 @@ _TRADITIONAL_ONE_WAY = {"產生": "生成", "發送": "傳送", "伺服器已加
 
 def test_traditional_chinese_says_one_thing_one_way():
     offenders = {
-        where: [f"{word} (say {said})" for word, said in _TRADITIONAL_ONE_WAY.items() if word in text]
+        where: [f"{word} (say {one})" for word, one in _TRADITIONAL_ONE_WAY.items() if word in text]
         for where, text in _traditional_texts().items()
     }
     assert {where: found for where, found in offenders.items() if found} == {}
