@@ -261,3 +261,24 @@ def test_no_doc_gives_a_misconfiguration_the_exit_status_of_a_fault_a_restart_ma
         if f"status {EXIT_FAILED}" in clause and any(fault in clause for fault in MISCONFIGURATIONS)
     ]
     assert wrong == []
+
+
+def test_the_documented_systemd_unit_goes_on_restarting_a_bot_that_exits_1_at_once():
+    """systemd refuses a unit's sixth start within 10 s (StartLimitBurst=5,
+    StartLimitIntervalSec=10s by default) and then never restarts it again by itself; with
+    its default pause of 100 ms, a status 1 the table promises a restart for but that comes
+    at once (another process still on the SQLite file, PostgreSQL refusing with
+    DATABASE_CONNECT_WAIT=0) would leave the unit dead within a second."""
+    [unit] = re.findall(r"^```ini\n(.*?)^```", text("docs/operations.md"), re.M | re.S)
+    options = dict(
+        line.split("=", 1) for line in unit.splitlines() if "=" in line and line[0] != "#"
+    )
+    assert options["Restart"] == "always"
+    pause = options.get("RestartSec", "100ms")
+    seconds = (
+        float(pause.removesuffix("ms")) / 1000
+        if pause.endswith("ms")
+        else float(pause.removesuffix("s"))
+    )
+    burst, interval = 5, 10.0
+    assert seconds * burst > interval, f"RestartSec={pause}: the unit gives up after 5 starts"
