@@ -145,3 +145,23 @@ def test_the_operator_docs_say_what_the_compose_restart_policy_does_on_each_exit
     docs = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     assert f"Restarted by Docker (`{policy}`, as in `compose.yaml`)" in docs
     assert "`Restarting (2)`" in docs and "docker compose logs" in docs
+
+
+def test_every_section_the_compose_files_send_an_operator_to_is_there():
+    """A comment citing `(docs/scaling.md, "Heading")` or `(README, "Heading")` names a
+    heading of that file, so an operator reading compose.copy.yaml finds the steps."""
+    cited = [
+        (doc, heading)
+        for name in ("compose.yaml", "compose.copy.yaml")
+        for doc, heading in re.findall(
+            r'(README|docs/\w+\.md), "([^"]+)"', (ROOT / name).read_text(encoding="utf-8")
+        )
+    ]
+    assert cited
+    missing = []
+    for doc, heading in cited:
+        path = ROOT / ("README.md" if doc == "README" else doc)
+        headings = re.findall(r"^#+\s+(.+?)\s*$", path.read_text(encoding="utf-8"), re.M)
+        if heading not in headings:
+            missing.append(f"{doc}, {heading!r}")
+    assert missing == []
