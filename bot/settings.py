@@ -630,6 +630,8 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
     missing: list[str] = []
     # Per variable, each reason once; a list's entry is named by its place (1 is the first).
     reasons: dict[str, list[str]] = {}
+    # Written in quotes, which `docker run --env-file` passes on (python-dotenv drops them).
+    quoted: set[str] = set()
     for problem in error.errors():
         field = str(problem["loc"][0]) if problem["loc"] else "?"
         if problem["type"] == "missing":
@@ -637,6 +639,9 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
             continue
         # Never echo the rejected value: it may be a secret.
         reason = str(problem["msg"]).removeprefix("Value error, ")
+        if _in_quotes(problem.get("input")):
+            quoted.add(field)
+            reason = "written in quotes, which docker run --env-file keeps as part of the value"
         place = problem["loc"][1] if len(problem["loc"]) > 1 else None
         if isinstance(place, int):
             reason = f"entry {place + 1}: {reason}"
@@ -649,10 +654,18 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
         for field in missing
     ]
     lines += [
-        f"{field.upper()} is invalid ({'; '.join(said)}): set it to {_expects(field)}."
+        f"{field.upper()} is invalid ({'; '.join(said)}): set it to {_expects(field)}"
+        + (", without the quotes around it." if field in quoted else ".")
         for field, said in reasons.items()
     ]
     return lines
+
+
+def _in_quotes(value: object) -> bool:
+    """Whether `value` is text inside one pair of quotes (`"INFO"`, `'8'`)."""
+    return (
+        isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+    )
 
 
 def _expects(field: str) -> str:

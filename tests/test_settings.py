@@ -788,6 +788,27 @@ def test_a_quoted_token_key_or_address_from_docker_env_file_is_read_without_its_
     assert settings.database_url.get_secret_value() == "postgresql://bot:pw@db/bot"
 
 
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("LOG_LEVEL", '"INFO"'),  # else "must be DEBUG, INFO, WARNING or ERROR": it is INFO
+        ("POLL_INTERVAL", "'8'"),
+        ("MESSAGE_CONTENT_INTENT", '"true"'),
+        ("METRICS_HOST", '"0.0.0.0"'),
+    ],
+)
+def test_a_quoted_value_docker_env_file_passed_on_is_refused_saying_to_drop_the_quotes(
+    monkeypatch, name, written
+):
+    """The same `.env` works with `make run` (python-dotenv drops the quotes) and is refused
+    in Docker (`--env-file` keeps them): the line must say the quotes are the fault, not ask
+    for the very value the operator sees written there."""
+    [line] = refused(monkeypatch, **{name: written})
+    assert line.startswith(f"{name} is invalid")
+    assert "without the quotes around it" in line
+    assert written not in line  # the value itself is never echoed
+
+
 def test_shard_settings_are_explained_once_each(monkeypatch):
     """A bad SHARD_COUNT is the one problem: SHARD_IDS is not blamed for it as well."""
     [line] = refused(monkeypatch, SHARD_COUNT="0", SHARD_IDS="0")
