@@ -272,6 +272,16 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         # verify-full) before any connection: no restart changes it.
         log.error("Cannot use DATABASE_URL for PostgreSQL at %s (%s)", where, describe(error))
         raise Misconfigured from error
+    except (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError) as e:
+        # The server answered, and refused the login: a role or database that does not exist,
+        # a wrong password, no pg_hba.conf line for this host. No restart changes its answer.
+        log.error(
+            "PostgreSQL at %s refused the login (%s): check the user, password and database"
+            " name in DATABASE_URL, and that the server lets them in",
+            where,
+            describe(e),
+        )
+        raise Misconfigured from e
     except (
         OSError,
         TimeoutError,

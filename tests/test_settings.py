@@ -17,7 +17,7 @@ import pytest
 import yarl
 from pydantic import ValidationError
 
-from bot.__main__ import connect_postgres, open_postgres
+from bot.__main__ import Misconfigured, connect_postgres, open_postgres
 from bot.jobs.stages import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -462,6 +462,34 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     assert "hunter22" not in output
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"path": "/no_such_database_here"}, 'database "no_such_database_here" does not exist'),
+        ({"user": "no_such_role_here"}, 'role "no_such_role_here" does not exist'),
+    ],
+)
+def test_a_login_postgresql_refuses_stops_the_bot_as_misconfigured(tmp_path, change, said):
+    """The server answered and refused the login (a database or role that does not exist, a
+    wrong password): only the operator can fix that, so the bot exits 2 (not restarted by the
+    documented unit) with the server's own words, not "check ... that the server runs"."""
+    problem = backends.postgres_unavailable()
+    if problem is not None:
+        pytest.skip(f"{backends.SKIP_REASON}: {problem}")
+    server = yarl.URL(backends.postgres_dsn())
+    url = server.with_path(change.get("path", server.path)).with_user(
+        change.get("user", server.user)
+    )
+    env = {"DISCORD_TOKEN": "tok", "APIMART_API_KEY": "key", "DATABASE_URL": str(url)}
+    result = run_bot(tmp_path, env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "PostgreSQL at" in output and "refused the login" in output, output
+    assert said in output
+    assert "that the server runs" not in output
+    assert "Traceback" not in output
+
+
 @pytest.mark.parametrize("setting", ["sslrootcert", "sslcert", "sslkey", "sslcrl"])
 def test_a_tls_file_the_database_url_names_must_be_there(monkeypatch, tmp_path, setting):
     """A certificate on a volume not mounted, or a typo in its path: asyncpg's "[Errno 2] No
@@ -639,8 +667,9 @@ async def test_postgresql_refusing_the_login_is_not_waited_for(monkeypatch, capl
         raise asyncpg.InvalidPasswordError('password authentication failed for user "bot"')
 
     monkeypatch.setattr(PostgresDatabase, "open", refuses)
-    assert await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot", wait=30) is None
-    # A wrong password does not come right by waiting: one try, said at once.
+    with pytest.raises(Misconfigured):
+        await open_postgres("postgresql://bot:hunter22@127.0.0.1:5999/bot", wait=30)
+    # A wrong password does not come right by waiting: one try, said at once, not restarted.
     assert tries == 1
     assert not [r for r in caplog.records if "cannot be reached yet" in r.getMessage()]
 
