@@ -98,6 +98,11 @@ EN: dict[str, str] = {
         "{ends}, before the wait between videos does, with none following it here: ask a "
         "moderator if you need more."
     ),
+    "mod_cooldown_own_ends": (
+        "You're making videos a little fast for this server, and your own allowance ends "
+        "{ends}, before the wait between videos does; you've already made the {limit} the "
+        "allowance after it gives {period}, so your next video can start {when}."
+    ),
     "mod_budget_spent": (
         "This server's video budget for the month is used up ({used} of {budget} credits). "
         "Videos can be made again {reset}, or when a moderator raises the budget."
@@ -668,6 +673,10 @@ ZH: dict[str, str] = {
         "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends} 结束，比两次生成之间的等待时间"
         "结束得更早，之后在这里没有额度：如需更多，请联系管理员。"
     ),
+    "mod_cooldown_own_ends": (
+        "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends}结束，比两次生成之间的等待时间"
+        "结束得更早；之后适用的额度{period}只有 {limit}，你已经用完，因此你的下一个视频可以在 {when} 开始。"
+    ),
     "mod_budget_spent": (
         "本服务器本月的视频预算已用完（已用 {used} / {budget} 积分）。{reset} 可以再次生成视频，"
         "或者等管理员提高预算。"
@@ -1204,6 +1213,10 @@ ZH_TW: dict[str, str] = {
     "mod_cooldown_none_after": (
         "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends} 結束，比兩次生成之間的等待時間"
         "結束得更早，之後在這裡沒有額度：如需更多，請聯絡管理員。"
+    ),
+    "mod_cooldown_own_ends": (
+        "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends}結束，比兩次生成之間的等待時間"
+        "結束得更早；之後適用的額度{period}只有 {limit}，你已經用完，因此你的下一個影片可以在 {when} 開始。"
     ),
     "mod_budget_spent": (
         "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點數）。{reset} 可以再次生成影片，"

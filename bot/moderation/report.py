@@ -27,8 +27,10 @@ from bot.moderation.rules import (
     budget_spent_message,
     channels_listed,
     cooldown_ends,
+    first_start,
     option_label,
     option_labels,
+    own_allowance_end,
     own_allowance_ends_with_none_after,
     paused_message,
     roles_text,
@@ -98,11 +100,15 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
         "limit": facts.allowance.limit,
         "period": this_period(facts),
     }
+    # Spent: the time a refusal gives (their own allowance may end before the period, or
+    # before a wait that outlasts it, with none after it: no time then).
+    again = allowed_again_at(facts) if facts.left == 0 else facts.window.end
+    if ends is None and again is None:
+        ends = own_allowance_end(facts)
     if ends is not None:
         lines.append(msg("quota_left_none_after", **left, ends=stamp_until(ends, "R")))
     else:
-        # Spent: the time a refusal gives (their own allowance may end before the period).
-        again = (allowed_again_at(facts) if facts.left == 0 else None) or facts.window.end
+        assert again is not None
         lines.append(
             msg("quota_left", **left, reset=stamp_until(again, "R"), reset_at=stamp_until(again))
         )
@@ -114,15 +120,17 @@ def quota_lines(facts: MemberFacts, requester: Requester, now: float) -> list[Me
     )
     ready_at = cooldown_ends(facts, now)
     # The wait said only where a video may start once it ends: spent, the line above names
-    # when (the wait included); and never after their own allowance ends with none after it.
-    # Nor while the budget is used up past it (/video says the budget instead).
-    if (
-        ready_at is not None
-        and facts.left > 0
-        and (ends is None or ready_at < ends)
-        and not budget_outlasts(facts, ready_at)
-    ):
-        lines.append(msg("quota_cooldown", when=stamp_until(ready_at, "R")))
+    # when (the wait included). Its end, or when the allowance has room after it (their own
+    # ended meanwhile); never a time when none follows their own allowance, nor while the
+    # budget is used up past it (/video says the budget instead).
+    if ready_at is not None and facts.left > 0:
+        start = first_start(facts, ready_at)
+        if start is None and ends is None:
+            lines.append(
+                msg("mod_cooldown_none_after", ends=stamp_until(own_allowance_end(facts), "R"))
+            )
+        elif start is not None and not budget_outlasts(facts, start):
+            lines.append(msg("quota_cooldown", when=stamp_until(start, "R")))
     unavailable = unavailable_options(facts, requester.role_ids)
     if REFERENCE_VIDEO_LENGTH in unavailable:
         # A reference video sets the length, up to the longest, so it needs that length: the
@@ -386,8 +394,9 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             why=_why_none(facts),
         )
     over = facts.used > facts.allowance.limit
-    ends = own_allowance_ends_with_none_after(facts)
-    if ends is not None and facts.used >= facts.allowance.limit:
+    # Spent: when they may start one again (None: no time brings one).
+    again = allowed_again_at(facts)
+    if again is None and facts.used >= facts.allowance.limit:
         # No reset brings them videos: none is promised.
         return msg(
             "mod_member_usage_none_after",
@@ -397,11 +406,10 @@ def member_usage_line(facts: MemberFacts, user_id: int, credits: float) -> Messa
             source=msg(f"mod_source_{facts.allowance.source}"),
             period=this_period(facts),
             credits=amount(credits),
-            ends=stamp_until(ends, "R"),
+            ends=stamp_until(own_allowance_end(facts), "R"),
         )
     key = "mod_member_usage_over" if over else "mod_member_usage"
     # Spent, but their own allowance ends before the period, and the one after has room.
-    again = allowed_again_at(facts)
     early = facts.used >= facts.allowance.limit and again is not None and again < facts.window.end
     if early:
         key = f"{key}_until"

@@ -96,28 +96,49 @@ def own_allowance_ends_with_none_after(facts: MemberFacts) -> float | None:
     return None
 
 
+def own_allowance_end(facts: MemberFacts) -> float:
+    """When the member's own allowance ends; only for one that does (`first_start` None)."""
+    override = facts.allowance.override
+    assert override is not None and override.expires_at is not None
+    return override.expires_at
+
+
+def _allowance_at(facts: MemberFacts, when: float) -> int:
+    """The member's allowance at `when`: their own until it ends (`read_override`: gone at
+    its end), then the one after it."""
+    override = facts.allowance.override
+    if override is None or override.expires_at is None or when < override.expires_at:
+        return facts.allowance.limit
+    return facts.allowance.after or 0
+
+
+def first_start(facts: MemberFacts, earliest: float) -> float | None:
+    """The first moment from `earliest` on at which the member's allowance has room for a
+    video: then, when their own allowance ends (the one after it takes over), or when the
+    period ends (nothing counts in the next one yet); nothing else changes it. None when no
+    time does (their own allowance ends with none after it)."""
+    override = facts.allowance.override
+    changes = {facts.window.end}
+    if override is not None and override.expires_at is not None:
+        changes.add(override.expires_at)
+    for when in (earliest, *sorted(change for change in changes if change > earliest)):
+        used = facts.used if when < facts.window.end else 0
+        if _allowance_at(facts, when) > used:
+            return when
+    return None
+
+
 def allowed_again_at(facts: MemberFacts) -> float | None:
     """When a member whose allowance is spent (or who is blocked) may start a video again:
     when their own allowance ends, if the one after it has room this period; else when the
-    period ends; and not before their cooldown ends. None when no time brings a video
-    (`own_allowance_ends_with_none_after`)."""
-    if own_allowance_ends_with_none_after(facts) is not None:
-        return None
-    allowance = facts.allowance
-    override = allowance.override
-    again = facts.window.end
-    if (
-        override is not None
-        and override.expires_at is not None
-        and override.expires_at < facts.window.end
-        and allowance.after is not None
-        and facts.used < allowance.after
-    ):
-        again = override.expires_at
+    period ends; and not before their cooldown ends, nor at its end if their allowance has no
+    room then (their own ended meanwhile). None when no time brings a video (their own
+    allowance ends with none after it, before the period or the cooldown does)."""
+    earliest = facts.window.start
     # A member told "at midnight" must not be refused at midnight for the cooldown.
     if facts.policy.cooldown_seconds > 0 and facts.last_created_at is not None:
-        again = max(again, facts.last_created_at + facts.policy.cooldown_seconds)
-    return again
+        earliest = max(earliest, facts.last_created_at + facts.policy.cooldown_seconds)
+    return first_start(facts, earliest)
 
 
 # Every refusal `blocked_message` (or the owner's block) can give: each names a block and its
@@ -318,10 +339,10 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
             "limit": plural("count_videos", facts.allowance.limit),
             "period": this_period(facts),
         }
-        ends = own_allowance_ends_with_none_after(facts)
-        if ends is not None:
-            return Refusal(msg("mod_quota_spent_none_after", **spent, ends=stamp_until(ends, "R")))
-        again = allowed_again_at(facts) or facts.window.end
+        again = allowed_again_at(facts)
+        if again is None:
+            ends = stamp_until(own_allowance_end(facts), "R")
+            return Refusal(msg("mod_quota_spent_none_after", **spent, ends=ends))
         if budget_outlasts(facts, again):
             return Refusal(budget_spent_message(facts))
         return Refusal(
@@ -342,12 +363,24 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
         )
     ready_at = cooldown_ends(facts, now)
     if ready_at is not None:
-        if budget_outlasts(facts, ready_at):
-            return Refusal(budget_spent_message(facts))
-        ends = own_allowance_ends_with_none_after(facts)
-        if ends is not None and ready_at >= ends:
+        start = first_start(facts, ready_at)
+        if start is None:
             # Their own allowance ends before the wait does, and none follows: no time to give.
-            return Refusal(msg("mod_cooldown_none_after", ends=stamp_until(ends, "R")))
+            ends = stamp_until(own_allowance_end(facts), "R")
+            return Refusal(msg("mod_cooldown_none_after", ends=ends))
+        if budget_outlasts(facts, start):
+            return Refusal(budget_spent_message(facts))
+        if start > ready_at:
+            # Their own allowance ends before the wait does, and the one after it is spent.
+            return Refusal(
+                msg(
+                    "mod_cooldown_own_ends",
+                    ends=stamp_until(own_allowance_end(facts), "R"),
+                    limit=plural("count_videos", facts.allowance.after or 0),
+                    period=this_period(facts),
+                    when=stamp_until(start, "R"),
+                )
+            )
         return Refusal(msg("mod_cooldown", when=stamp_until(ready_at, "R")))
     if facts.budget_spent:
         return Refusal(budget_spent_message(facts))

@@ -361,3 +361,62 @@ async def test_a_block_ending_under_a_used_up_budget_does_not_promise_videos_aft
     assert "monthly budget is used up" in usage, usage
     told = max(stamps(text))
     await assert_admitted_when_told(store, moderation, clock, told, text)
+
+
+async def test_a_cooldown_outlasting_a_raised_own_allowance_names_when_the_next_video_can_start(
+    store, moderation, clock
+):
+    """1 video a day, 3 hours between videos; a moderator gives Alice 5 a day for 2 hours and
+    she makes 1 at 08:00 UTC. "You can start the next one at 11:00" would be refused then: her
+    own 5 ended at 10:00 and the day's 1 is made. Her next video can start at midnight."""
+    await set_limits(moderation, default_limit=1, cooldown_seconds=3 * 3600)
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 5, "event", clock() + 2 * 3600)
+    await make_done(store, moderation, clock, 1)
+    clock.advance(60)
+    quota = await quota_read(moderation, clock)
+    text = await refusal(store, moderation, clock)
+    midnight = (await moderation.facts(ALICE)).window.end
+    assert max(stamps(text)) == midnight, text
+    promised = [stamps(line)[0] for line in quota if "next video can start" in line]
+    assert promised == [midnight], quota
+    await assert_admitted_when_told(store, moderation, clock, midnight, text)
+
+
+async def test_a_cooldown_outlasting_an_own_allowance_that_ends_tomorrow_promises_no_time(
+    store, moderation, clock
+):
+    """Roles-only server, 2 days between videos; a moderator gives Alice 5 a day for 30 hours.
+    She makes 1: "you can start the next one in 2 days" would be refused then (her allowance
+    ended after 30 hours, and none follows): she is told so, with no time, and so is her
+    `/videos quota`."""
+    await set_limits(moderation, default_limit=0, cooldown_seconds=2 * 86400)
+    ends = clock() + 30 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 5, "trial", ends)
+    await make_done(store, moderation, clock, 1)
+    clock.advance(60)
+    quota = await quota_read(moderation, clock)
+    assert not any("next video can start" in line for line in quota), quota
+    assert any(f"your own allowance ends <t:{int(ends)}:R>" in line for line in quota), quota
+    text = await refusal(store, moderation, clock)
+    assert f"your own allowance ends <t:{int(ends)}:R>" in text, text
+    assert "can start the next one" not in text, text
+
+
+async def test_a_spent_own_allowance_that_ends_tomorrow_inside_the_cooldown_promises_no_time(
+    store, moderation, clock
+):
+    """Roles-only server, 2 days between videos; a moderator gives Alice 1 a day for 30 hours.
+    She makes it: "your allowance starts again in 2 days" would be refused then (her own
+    allowance ended after 30 hours, and none follows), for her and for the moderator."""
+    await set_limits(moderation, default_limit=0, cooldown_seconds=2 * 86400)
+    ends = clock() + 30 * 3600
+    await moderation.store.set_member_limit(MOD, ALICE.user_id, 1, "trial", ends)
+    await make_done(store, moderation, clock, 1)
+    clock.advance(60)
+    text = await refusal(store, moderation, clock)
+    assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in text, text
+    quota = " ".join(await quota_read(moderation, clock))
+    assert f"Your own allowance ends <t:{int(ends)}:R>, and none follows it here" in quota, quota
+    facts = await moderation.facts(ALICE)
+    usage = member_usage_line(facts, ALICE.user_id, 4.0).render("en-US")
+    assert f"that limit ends <t:{int(ends)}:R>, and no allowance follows it here" in usage, usage
