@@ -354,11 +354,14 @@ def _standing_refusal(facts: MemberFacts, now: float) -> Refusal | None:
             )
         )
     if facts.active >= policy.max_active:
+        # The limit lowered while more were being made: "wait for one" would be refused again.
+        finish = facts.active - policy.max_active + 1
         return Refusal(
             msg(
-                "mod_too_many_active",
+                "mod_too_many_active" if finish == 1 else "mod_too_many_active_several",
                 active=plural("count_videos", facts.active),
                 limit=policy.max_active,
+                finish=finish,
             )
         )
     ready_at = cooldown_ends(facts, now)

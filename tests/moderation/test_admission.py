@@ -236,6 +236,25 @@ async def test_at_most_two_unfinished_jobs_by_default(store, moderation, clock):
     assert (await record(store, moderation, clock)).id == 3
 
 
+async def test_a_member_over_a_lowered_at_once_limit_is_told_how_many_must_finish(
+    store, moderation, clock
+):
+    """Alice has 3 videos being made when a moderator lowers the limit to 1 at a time. "Wait
+    for one to finish, then try again" would be refused again once one finishes: she is told
+    all 3 must, and is admitted once they have."""
+    await set_limits(moderation, max_active=3)
+    jobs = [await record(store, moderation, clock) for _ in range(3)]
+    await set_limits(moderation, max_active=1)
+    text = await refusal(store, moderation, clock)
+    assert "wait for one to finish" not in text, text
+    assert "wait for 3 of them to finish" in text, text
+    for job in jobs[:2]:
+        await end(store, clock, job, JobState.COMPLETED)
+    assert "wait for one to finish" in await refusal(store, moderation, clock)
+    await end(store, clock, jobs[2], JobState.COMPLETED)
+    await record(store, moderation, clock)
+
+
 async def test_a_cooldown_spaces_out_a_members_videos(store, moderation, clock):
     await set_limits(moderation, cooldown_seconds=60)
     await record(store, moderation, clock)
