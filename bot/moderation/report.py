@@ -347,13 +347,18 @@ def _list_lines(
         lines.append(msg("mod_show_no_members"))
     if role_limits:
         lines.append(msg("mod_show_roles_header"))
-        lines.extend(
-            msg("mod_role_limit_item", role=f"<@&{role}>", videos=plural("count_videos", videos))
-            for role, videos in role_limits
-        )
+        lines.extend(_role_limit_text(role, videos) for role, videos in role_limits)
     else:
         lines.append(msg("mod_show_roles", items=none))
     return lines
+
+
+def _role_limit_text(role_id: int, videos: int) -> Message:
+    """One line of the roles' list: a role's 0 said as the block it is (it outweighs the
+    member's other roles), not as the lowest of the allowances the highest of which wins."""
+    if videos == 0:
+        return msg("mod_role_limit_blocked", role=f"<@&{role_id}>")
+    return msg("mod_role_limit_item", role=f"<@&{role_id}>", videos=plural("count_videos", videos))
 
 
 def usage_lines(
