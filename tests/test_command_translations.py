@@ -57,7 +57,7 @@ async def test_a_traditional_chinese_client_sees_taiwan_words_not_simplified_one
 
 
 async def test_other_locales_keep_english(tmp_path):
-    """Japanese, Korean and the rest read the English, like the messages (README); only the
+    """Japanese, Korean and the rest read the English, like the messages (docs/members.md); only the
     two Chinese locales have names of their own."""
     async with running_bot(tmp_path) as world:
         [video] = [c for c in world.discord.commands() if c["name"] == "video"]

@@ -11,7 +11,14 @@ from pydantic_core import PydanticUndefined
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CITING_DOCS = ["README.md", "docs/operations.md", "docs/reliability.md", "docs/scaling.md"]
+CITING_DOCS = [
+    "README.md",
+    "docs/members.md",
+    "docs/moderators.md",
+    "docs/operations.md",
+    "docs/reliability.md",
+    "docs/scaling.md",
+]
 
 
 def settings_variables() -> set[str]:

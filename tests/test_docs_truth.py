@@ -1,8 +1,9 @@
-"""What README.md and docs/operations.md, reliability.md and scaling.md name is there: every link
-between them lands on a file and a heading, every metric they name is served (the metrics table
-with its real type and labels), every default they quote in prose is the real one, every command,
-subcommand and option they show exists (in English and as a Chinese client sees it), and every
-`make` target, `python -m` module and repository path they tell an operator to use exists."""
+"""What README.md and docs/members.md, moderators.md, operations.md, reliability.md and scaling.md
+name is there: every link between them lands on a file and a heading, every metric they name is
+served (the metrics table with its real type and labels), every default they quote in prose is
+the real one, every command, subcommand and option they show exists (in English and as a Chinese
+client sees it), and every `make` target, `python -m` module and repository path they tell an
+operator to use exists."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from bot.settings import Settings
 from tests.harness import running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ["README.md", "docs/operations.md", "docs/reliability.md", "docs/scaling.md"]
+DOCS = [
+    "README.md",
+    "docs/members.md",
+    "docs/moderators.md",
+    "docs/operations.md",
+    "docs/reliability.md",
+    "docs/scaling.md",
+]
 # Linked to, not checked itself (its figures are the benchmark's).
 LINKED_ONLY = ["docs/performance.md"]
 
@@ -173,7 +181,7 @@ def command_paths(commands, language: str | None) -> dict[tuple[str, ...], set[s
 
 async def test_every_command_and_option_the_docs_show_exists(tmp_path):
     """`/videomod options restrict option:… role:…`, `/videos cancel job:12` and the Chinese
-    names the README quotes (`/我的视频 状态`, `/我的影片 狀態`) are what Discord offers: a
+    names docs/members.md quotes (`/我的视频 状态`, `/我的影片 狀態`) are what Discord offers: a
     renamed subcommand or option must not leave an operator or moderator typing a command
     that is not there."""
     async with running_bot(tmp_path, owner_ids=(1234,)) as world:

@@ -97,7 +97,7 @@ def test_no_sentence_writes_a_command_out_by_hand(language):
     ("locale", "language"),
     [
         ("zh-CN", "zh"),
-        # Traditional Chinese clients read Traditional Chinese (README, Languages).
+        # Traditional Chinese clients read Traditional Chinese (docs/members.md, Languages).
         ("zh-TW", "zh-TW"),
         ("en-US", "en"),
         ("ko", "en"),

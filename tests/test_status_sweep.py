@@ -259,7 +259,7 @@ async def test_stopping_a_sweep_does_not_wait_on_a_database_that_stopped_answeri
 async def test_a_cancelled_jobs_interaction_token_is_forgotten_once_it_expired(
     store, clock, fake, client, marks, reply_routes
 ):
-    """README: the stored command token is deleted once the job is delivered or the token
+    """docs/members.md: the stored command token is deleted once the job is delivered or the token
     expired. A member's cancel tells them at once, so no delivery ever forgets it: the sweep
     does, once the token's 15 minutes are over (a live one is kept)."""
     requester = Requester(

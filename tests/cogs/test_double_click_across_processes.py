@@ -64,7 +64,7 @@ async def test_a_double_click_split_over_two_processes_makes_one_video(
     tmp_path, monkeypatch, backend
 ):
     """The process that wins the second click has seen the first, which the other won: the
-    second click is told one is enough, and one video is made (README)."""
+    second click is told one is enough, and one video is made (docs/members.md)."""
     async with overlap(tmp_path, backend) as (fake, old, new, result):
         all_answered = first_click_to_old_second_to_new(monkeypatch, old, new)
         message_id = int(result["id"])

@@ -15,9 +15,9 @@ async def test_a_result_form_sent_twice_by_a_laggy_client_makes_one_video(
     fakes,  # noqa: F811 (the fixture, imported)
     button,
 ):
-    """Regenerate makes one video of a double click (README: "a double click within 5 seconds
-    makes one video"); the same Edit prompt / Remix form sent twice (the Submit pressed again
-    while a laggy client still shows it) must not make, and count, two."""
+    """Regenerate makes one video of a double click (docs/members.md: "a double click within 5
+    seconds makes one video"); the same Edit prompt / Remix form sent twice (the Submit pressed
+    again while a laggy client still shows it) must not make, and count, two."""
     fake, api = fakes
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         result = await delivered_result(world)

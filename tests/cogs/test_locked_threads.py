@@ -8,7 +8,7 @@ from tests.harness import BOT_TOKEN, running_bot
 
 
 async def test_video_in_a_locked_thread_is_refused_privately(tmp_path):
-    """README: "The member may not post in the channel (announcements, a locked thread) ...
+    """docs/members.md: "The member may not post in the channel (announcements, a locked thread) ...
     Refuses privately: the bot never posts a status or a video where the member cannot write"."""
     async with running_bot(tmp_path) as world:
         fake = world.discord

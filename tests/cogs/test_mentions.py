@@ -1036,9 +1036,9 @@ async def test_a_resolution_flag_in_a_reply_to_ones_own_result_chooses_it(tmp_pa
 
 
 async def test_a_mention_refused_for_a_reserved_resolution_is_read_again_once_edited(tmp_path):
-    """The refusal says "Choose another resolution ... and try again"; the README says a refused
-    mention edited within 10 minutes is read again. Editing `--res 4k` to `--res 1080p` must
-    make the video."""
+    """The refusal says "Choose another resolution ... and try again"; docs/members.md says a
+    refused mention edited within 10 minutes is read again. Editing `--res 4k` to `--res 1080p`
+    must make the video."""
     async with server(tmp_path) as s:
         world = s.world
         await mod(
@@ -1166,7 +1166,7 @@ def tenor_gif(web):
 async def test_a_tenor_gif_in_a_mention_whose_preview_comes_a_moment_later_is_used(tmp_path):
     """Discord often sends a message first without its link previews and adds them with a
     MESSAGE_UPDATE (same text). A GIF picked from Discord's GIF picker (a Tenor page link)
-    must be used by its still picture, as the README promises, not refused as "not an image"
+    must be used by its still picture, as docs/members.md promises, not refused as "not an image"
     with the preview that arrives right after ignored."""
     async with (
         Site(PUBLIC_HOST) as web,

@@ -164,7 +164,7 @@ async def test_during_an_outage_of_the_server_its_channels_are_read_from_discord
 
 async def test_the_mod_log_quotes_a_refused_prompt_from_a_private_channel_all_the_same(tmp_path):
     """A separate audience, chosen by the server for refusals: its line keeps the words, and
-    names the channel (see README, banned words)."""
+    names the channel (see docs/moderators.md, banned words)."""
     async with staff_server(tmp_path) as s:
         owner = s.fake.owner_id
         option = listed_channel_option(s.fake, s.modlog)

@@ -1100,9 +1100,9 @@ async def test_a_mention_of_a_member_blocked_for_a_while_names_no_block_in_publi
 
 
 async def test_a_mention_of_a_member_blocked_for_an_hour_after_spending_names_no_block(tmp_path):
-    """README: nothing public names the block or its reason; a mention is answered with a note
-    to look at /videos quota. A member who already used today's allowance and is then blocked
-    for an hour gets `mod_blocked_until_spent`, which must be hidden too."""
+    """docs/moderators.md: nothing public names the block or its reason; a mention is answered
+    with a note to look at /videos quota. A member who already used today's allowance and is
+    then blocked for an hour gets `mod_blocked_until_spent`, which must be hidden too."""
     import time
 
     from bot.i18n import msg

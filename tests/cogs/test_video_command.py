@@ -289,8 +289,9 @@ async def test_with_a_mode_a_clip_in_an_image_option_is_named_as_no_image(tmp_pa
 
 
 async def test_with_a_mode_a_picture_in_the_video_option_is_still_the_image(tmp_path):
-    """README: a picture put in the video option is an image. Choosing how the images are used
-    says the member meant it as one: it is used so, not refused as "not a supported video"."""
+    """docs/members.md: a picture put in the video option is an image. Choosing how the images
+    are used says the member meant it as one: it is used so, not refused as "not a supported
+    video"."""
     async with running_bot(tmp_path) as world:
         interaction = await world.video(
             prompt="a cat waves", video=world.png("wave.png"), mode="reference"

@@ -30,8 +30,8 @@ CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 async def test_a_documented_400_is_explained_in_english_not_quoted_in_chinese(
     db, api, session, clock
 ):
-    """README: "APIMart refuses the request (400) | Tells the member why in plain English."
-    APIMart's documented 400 body is `invalid_request_error` with the text 请求参数无效."""
+    """docs/members.md: "APIMart refuses the request (400 ...) | Tells the member why in plain
+    words." APIMart's documented 400 body is `invalid_request_error` with the text 请求参数无效."""
     store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
     api.fail_next("submit", status=400, error_type="invalid_request_error", message="请求参数无效")
     report = await service.create_and_submit(EN_MEMBER, REQUEST)
