@@ -153,8 +153,10 @@ async def test_an_image_type_the_service_refuses_is_still_offered_so_it_is_named
         [MessageMedia(attachments=(attachment("a.gif", "image/gif"),))], no_probe
     )
     assert [item.filename for item in collected.images] == ["a.gif"]
-    with pytest.raises(JobRefused):
+    with pytest.raises(JobRefused) as refused:
         check_media(collected.images, collected.videos, max_file_bytes=LIMIT)
+    told = refused.value.user_message.render("en-US")
+    assert told.startswith("`a.gif` is not a supported image"), told
 
 
 async def test_replied_to_message_comes_first_then_the_reply(site, prober):
