@@ -1,23 +1,28 @@
-"""`/videomod limits show` says when a period starts again: the weekday of a weekly one, the
-1st of a monthly one, not an hour that reads as every day."""
+"""`/videomod limits show` says when a period starts again (the weekday of a weekly one, the
+1st of a monthly one, not an hour that reads as every day), and lists role allowances as the
+admission check applies them: the highest of a member's roles wins, except that a role's 0
+blocks whatever the others allow."""
 
 import dataclasses
 
 import pytest
 
+from bot.i18n import Message
 from bot.moderation.models import BudgetUse, Period, Policy
 from bot.moderation.periods import quota_window
 from bot.moderation.report import policy_lines
 
 NOW = 1_800_000_000.0  # 2027-01-15 08:00 UTC, a Friday
+LEVEL_5, MUTED = 501, 502
 
 
-def limits_line(policy: Policy, locale: str) -> str:
+def shown(policy: Policy, role_limits: list[tuple[int, int]] | None = None) -> list[Message]:
+    """The lines of `/videomod limits show` for `policy` and these role allowances."""
     window = quota_window(policy, NOW)
-    lines = policy_lines(
+    return policy_lines(
         policy,
         now_window=window,
-        role_limits=[],
+        role_limits=role_limits or [],
         overrides=[],
         reserved={},
         channels=[],
@@ -26,7 +31,17 @@ def limits_line(policy: Policy, locale: str) -> str:
         paused=False,
         moderator_role_id=None,
     )
-    return lines[0].render(locale)
+
+
+def limits_line(policy: Policy, locale: str) -> str:
+    return shown(policy)[0].render(locale)
+
+
+def role_lines(locale: str) -> list[str]:
+    rendered = [
+        line.render(locale) for line in shown(Policy(guild_id=1), [(LEVEL_5, 30), (MUTED, 0)])
+    ]
+    return [line for line in rendered if "<@&" in line]
 
 
 WEEKLY = Policy(guild_id=1, period=Period.WEEK, reset_hour=18, reset_weekday=4)
@@ -56,3 +71,19 @@ def test_limits_show_names_when_the_period_starts_again(policy, locale, said):
     """A weekly allowance "starting again at 18:00 UTC" read as every day at 18:00."""
     text = limits_line(policy, locale)
     assert said in text, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "blocks"),
+    [
+        ("en-US", "whatever their other roles allow"),
+        ("zh-CN", "无论其他身份组的额度如何"),
+        ("zh-TW", "無論其他身分組的額度如何"),
+    ],
+)
+def test_a_roles_0_is_listed_as_the_block_it_is(locale, blocks):
+    """Listed as "0 videos" under "the highest allowance wins", a Muted role's 0 reads as the
+    least a Level 5 member with it could get: it blocks them, whatever Level 5 allows."""
+    level_5, muted = role_lines(locale)
+    assert blocks in muted, muted
+    assert blocks not in level_5, level_5
