@@ -558,7 +558,9 @@ async def test_status_edits_give_way_to_a_result_when_discords_limit_is_reached(
     for n in range(6):
         channel = fake.add_text_channel(f"room-{n}")
         jobs.append(await posted_job(store, clock, fake, client, status, channel_id=channel))
-    window = GlobalWindow(3)
+    # Room for all seven at once when the places come back: one round of the window's second
+    # (with 3 places, three rounds), and still only the order decides who goes first.
+    window = GlobalWindow(7)
     pace_requests(client.http, window)
     for _ in range(window.limit):
         await window.acquire()  # every place taken, none coming back yet
