@@ -38,7 +38,7 @@ pytestmark = postgres_only
 DOCKER_STOP = 10.0
 DEFAULT_GRACE = 6.0
 # A shorter grace keeps the test short; what follows the grace is what it measures.
-GRACE = 2.0
+GRACE = 1.0
 
 
 # How PostgreSQL answers a connection past `max_connections`: no TLS, then, to the startup
