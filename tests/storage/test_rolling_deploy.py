@@ -22,7 +22,7 @@ from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from bot.storage import Database, LockWaitTimeout, load_migrations, postgres
 from bot.storage.base import Migration
-from bot.storage.postgres import MIGRATION_LOCK_WAIT, MIGRATIONS_DIR
+from bot.storage.postgres import MIGRATIONS_DIR
 from tests.backends import postgres_only
 
 GUILD = 1
@@ -134,12 +134,16 @@ async def waiting_behind(db: Database, pid: int) -> None:
 
 
 @postgres_only
-async def test_a_deploys_migration_does_not_stall_the_running_process(backend, db, clock):
+async def test_a_deploys_migration_does_not_stall_the_running_process(
+    backend, db, clock, monkeypatch
+):
     """The new release adds a column to jobs while a transaction of the old process is open: its
     ALTER TABLE waits for that transaction, and every later statement on jobs (of every
     process) waits behind the ALTER. It gives up within `MIGRATION_LOCK_WAIT`, lets them pass,
     and tries again: the old process keeps sending and following jobs, and the migration is
     applied once the transaction ends."""
+    lock_wait = 0.5  # the ALTER's wait for its lock: 2 s (`MIGRATION_LOCK_WAIT`) in production
+    monkeypatch.setattr(postgres, "MIGRATION_LOCK_WAIT", lock_wait)
     store = JobStore(db, clock=clock)
     job = await store.create(ALICE, VideoRequest(prompt="a"), now=clock(), submit_by=clock())
     new = await backend.open()
@@ -150,7 +154,7 @@ async def test_a_deploys_migration_does_not_stall_the_running_process(backend, d
                 new.migrate([*load_migrations(MIGRATIONS_DIR), next_release])
             )
             await waiting_behind(db, holder)
-            bound = MIGRATION_LOCK_WAIT + 2
+            bound = lock_wait + 2
             assert await asyncio.wait_for(store.claim_due(Stage.POLL, 8), bound) == []
             later = await asyncio.wait_for(
                 store.create(BOB, VideoRequest(prompt="b"), now=clock(), submit_by=clock()), bound
@@ -167,7 +171,10 @@ async def test_a_migration_that_never_gets_its_lock_stops_the_start_with_a_clear
 ):
     """Tries go on for `MIGRATION_LOCK_PATIENCE` in all; then the start stops, naming the
     migration, and nothing of it is applied."""
-    monkeypatch.setattr(postgres, "MIGRATION_LOCK_PATIENCE", MIGRATION_LOCK_WAIT + 1)
+    # Each try's wait 0.5 s, not 2 s (the patience a second longer, as before): a lock that is
+    # never given is waited out in full however long the waits are.
+    monkeypatch.setattr(postgres, "MIGRATION_LOCK_WAIT", 0.5)
+    monkeypatch.setattr(postgres, "MIGRATION_LOCK_PATIENCE", 0.5 + 1)
     store = JobStore(db, clock=clock)
     job = await store.create(ALICE, VideoRequest(prompt="a"), now=clock(), submit_by=clock())
     new = await backend.open()
