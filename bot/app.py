@@ -68,6 +68,9 @@ if TYPE_CHECKING:
     from discord.types.gateway import SessionStartLimit
 
 log = logging.getLogger(__name__)
+# Before a session starts again (not the first): discord.py's own pause; Discord limits how
+# many sessions a bot may start.
+IDENTIFY_PAUSE = 5.0
 
 INITIAL_EXTENSIONS: tuple[str, ...] = (
     "cogs.errors",
@@ -122,6 +125,7 @@ class VideoBot(commands.AutoShardedBot):
         clock: Callable[[], float] = time.time,
         guild_ready_timeout: float = 2.0,
         cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+        identify_pause: float = IDENTIFY_PAUSE,
     ) -> None:
         # Slash commands and context menus need no privileged intents; replies read the
         # replied-to message only with Message Content, enabled in the developer portal first.
@@ -155,6 +159,7 @@ class VideoBot(commands.AutoShardedBot):
         # An interaction's first answer that met a 5xx is resent by discord.py: noted, so a
         # refusal of the resend is not taken for another process's answer (`cogs._answers`).
         watch_answers(self.http)
+        self._identify_pause = identify_pause
         self.settings = settings
         self.db = db
         self.clock = clock
@@ -274,13 +279,14 @@ class VideoBot(commands.AutoShardedBot):
             raise
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        """Wait 5 s before a re-IDENTIFY, as discord.py does (Discord limits session starts).
+        """Wait `IDENTIFY_PAUSE` before a re-IDENTIFY, as discord.py does (Discord limits
+        session starts).
 
         A stop ends the wait: shutting down during a reconnect must not take 5 s longer.
         """
         if not initial:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), 5.0)
+                await asyncio.wait_for(self.stopping.wait(), self._identify_pause)
 
     def take_over_health(self, server: ObservabilityServer | None) -> None:
         """Answer on the server `python -m bot` started while it opened the database (None: its

@@ -133,6 +133,8 @@ async def running_bot(
             db,
             clock=clock,
             guild_ready_timeout=0.05,
+            # The fake has no limit on session starts: a reconnect starts its new one at once.
+            identify_pause=0.0,
             cdn_origins=(cdn_origins or frozenset({discord_fake.base_url}))
             | ({media_proxy} if media_proxy is not None else set()),
         )

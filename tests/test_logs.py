@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from bot.apimart.models import VideoRequest
-from bot.app import VideoBot
 from bot.jobs.models import Requester
 from bot.jobs.store import JobStore
 from bot.log_context import bound
@@ -421,15 +420,11 @@ def test_the_database_password_is_hidden_anywhere_however_the_url_gives_it(
     assert "[REDACTED]" in stderr.getvalue()
 
 
-async def test_a_shards_gateway_lines_carry_its_shard_for_jq(stderr, tmp_path, monkeypatch):
+async def test_a_shards_gateway_lines_carry_its_shard_for_jq(stderr, tmp_path):
     """docs/operations.md: `shard` is on lines about one gateway shard. Those lines are
     discord.py's own (connected, resumed, reconnecting, stopped responding): a bot running two
     shards writes each one's connect line, and `jq 'select(.shard == 1)'` finds shard 1's."""
 
-    async def identify_at_once(self, shard_id, *, initial=False):
-        """The fake has no limit on session starts: no 5 s pause before shard 1's."""
-
-    monkeypatch.setattr(VideoBot, "before_identify_hook", identify_at_once)
     configure_logging("INFO", [TOKEN, API_KEY], json_lines=True, stream=stderr)
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.recommended_shards = 2

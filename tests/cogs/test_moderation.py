@@ -1018,10 +1018,6 @@ async def lose_server(s, how):
     else:
         held = bot.get_guild(fake.guild_id)
 
-        async def identify_at_once(shard_id, *, initial=False):
-            """The fake has no limit on session starts: no 5 s pause before the new one."""
-
-        bot.before_identify_hook = identify_at_once
         await fake.invalidate_session(resumable=False)
         # The new READY's stub takes the place of the server the bot held.
         await fake.wait_for(
