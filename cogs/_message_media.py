@@ -120,6 +120,13 @@ def message_ref(message: discord.Message) -> MessageRef:
     return MessageRef(channel_id=message.channel.id, message_id=message.id)
 
 
+def replied_to_ref(reference: discord.MessageReference, message: discord.Message) -> MessageRef:
+    """Where to fetch a replied-to `message` again: in the channel the reply's `reference`
+    names. A reply in a thread to the message the thread was started from (shown at its top)
+    names the channel that message lives in, where discord.py gives it the thread."""
+    return MessageRef(channel_id=reference.channel_id or message.channel.id, message_id=message.id)
+
+
 def media_count(media: MessageMedia) -> int:
     """How many pictures, videos and links a message offers."""
     return len(media.attachments) + len(media.shown_urls) + len(media.link_urls())

@@ -33,7 +33,13 @@ from cogs._before_recording import refused_before_fetching, usable
 from cogs._cut_short import answered_if_cut_short
 from cogs._errors import log_failure
 from cogs._help_notes import HelpNotes
-from cogs._message_media import attachment_ids, embed_image_urls, message_media, message_ref
+from cogs._message_media import (
+    attachment_ids,
+    embed_image_urls,
+    message_media,
+    message_ref,
+    replied_to_ref,
+)
 from cogs._origin_ids import message_origin_id
 from cogs._origins import MessageOrigin
 from cogs._queue import queue_request, queue_video
@@ -225,7 +231,8 @@ class MessageRequests:
         helped_before: bool,
     ) -> None:
         source = await self._replied_to(message)
-        if source is None:
+        reference = message.reference
+        if source is None or reference is None:
             await origin.tell(msg("reply_source_unreadable"))
             return
         source_media = message_media(source, self.bot.cdn_origins, stickers=True)
@@ -263,7 +270,7 @@ class MessageRequests:
             message,
             options,
             medias,
-            sources=(message_ref(source), message_ref(message)),
+            sources=(replied_to_ref(reference, source), message_ref(message)),
             shown=shown,
             helped_before=helped_before,
         )

@@ -1430,3 +1430,40 @@ async def test_the_menu_on_someone_elses_message_is_not_told_to_change_its_files
         for advice in ("Remove or add", "your reply", "Keep just one"):
             assert advice not in answer, answer
         assert await nothing_recorded(world)
+
+
+async def test_a_reply_in_a_thread_to_its_starter_message_renews_its_picture_from_the_channel(
+    tmp_path,
+):
+    """A thread started from bob's picture shows that message at its top, and a member replies
+    to it there: the reply names the channel it lives in, not the thread. Submitted hours later
+    (the service busy), its picture's link is renewed from that message where it is, not
+    looked for in the thread (not there: the job would fail as if bob had deleted it)."""
+    clock = FakeClock()
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        channel = fake.channel_ids(fake.guild_id)[0]
+        thread = fake.add_thread(channel, "cats")
+        async with running_bot(
+            tmp_path, fake=fake, clock=clock, message_content_intent=True
+        ) as world:
+            [cat] = pictures(world, 1)
+            starter = await post(world, attachments=[cat])
+            world.api.fail_next("submit", status=429, retry_after_header="0")
+            await fake.message_create(
+                f"<@{fake.bot_user_id}> make it dance",
+                channel_id=thread,
+                message_reference={"message_id": starter["id"], "channel_id": str(channel)},
+            )
+            await world.api.wait_for_submits(1)
+            # Held back, to be tried again.
+            while (await world.bot.store.get(1)).error_key is None:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+            stored = fake.get_message(int(starter["id"]))
+            fresh = cat.url.replace("hm=", "hm=resigned")
+            stored["attachments"][0]["url"] = fresh
+            clock.advance(2 * 3600)
+            world.bot.poller.wake()
+            await world.api.wait_for_submits(2, timeout=10)
+            assert world.api.submits[-1]["image_urls"] == [fresh]
+            job = await world.bot.store.get(1)
+            assert job.state is not JobState.REJECTED
