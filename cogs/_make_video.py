@@ -52,7 +52,7 @@ from cogs._forms import (
     submitted_values,
     text_value,
 )
-from cogs._message_media import media_count, message_media, message_ref
+from cogs._message_media import FIXED_FILES_WORDING, media_count, message_media, message_ref
 from cogs._names import first_known, names_in, names_known, typed_prompt_spoken
 from cogs._once import made_once
 from cogs._origin_ids import interaction_origin_id
@@ -77,10 +77,7 @@ MODAL_TIMEOUT = 900.0
 
 # What a refusal of the message's files says from the menu: the member can neither add files
 # to a message nor take them out of another's, and made no reply to attach them to.
-MENU_WORDING = {
-    "wrong_image_count": "wrong_image_count_menu",
-    "too_many_videos": "too_many_videos_menu",
-}
+MENU_WORDING = FIXED_FILES_WORDING
 
 
 async def _forget_unless_made(interaction: discord.Interaction[VideoBot], sent: Sighting) -> None:

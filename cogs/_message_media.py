@@ -22,6 +22,15 @@ from cogs._from_discord import media_from_attachment
 
 Part = discord.Message | discord.MessageSnapshot
 
+# What a refusal of a message's files says where the member cannot change them (the menu on a
+# message, a reply to another member's that alone holds too many): they can take no file out
+# of another's message, and adding files only adds to the count. They are pointed to /video,
+# where they choose the files.
+FIXED_FILES_WORDING = {
+    "wrong_image_count": "wrong_image_count_menu",
+    "too_many_videos": "too_many_videos_menu",
+}
+
 
 def _embed_picture(embed: discord.Embed, origins: frozenset[str]) -> str | None:
     """Discord's copy of the picture an embed shows as the message's: an image link's, a

@@ -20,6 +20,7 @@ from bot.i18n import msg
 from bot.jobs.media import MessageMedia, Skipped, collect, links_to_check, skipped_note
 from bot.jobs.models import Job, JobRefused, MessageRef
 from bot.jobs.validation import (
+    ALLOWED_IMAGE_COUNTS,
     DEFAULT_DURATION,
     DEFAULT_RESOLUTION,
     VideoOptions,
@@ -34,6 +35,7 @@ from cogs._cut_short import answered_if_cut_short
 from cogs._errors import log_failure
 from cogs._help_notes import HelpNotes
 from cogs._message_media import (
+    FIXED_FILES_WORDING,
     attachment_ids,
     embed_image_urls,
     message_media,
@@ -193,10 +195,12 @@ class MessageRequests:
         sources: tuple[MessageRef, ...],
         shown: tuple[str, ...],
         helped_before: bool,
+        fixed_first: bool = False,
     ) -> None:
         """Queue a mention's or a reply's video from the media of its messages (`medias`,
         read from `sources`), unless the member may not have links read (checked before any
-        is fetched), the rules refuse it (said first) or nothing collected can be used."""
+        is fetched), the rules refuse it (said first) or nothing collected can be used.
+        `fixed_first`: the first message is another's, whose files the member cannot change."""
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin, links_to_check(medias)
         ):
@@ -205,6 +209,10 @@ class MessageRequests:
             medias, self.bot.link_prober.for_member(origin.requester().user_id)
         )
         origin.sources = sources
+        if fixed_first and _too_many(collected.per_message[0]):
+            # Another's message that alone holds too many: neither "remove" nor "keep just
+            # one" can be followed (nor undone by adding files): /video, as from the menu.
+            origin.wording = FIXED_FILES_WORDING
         origin.on_refused = self._memory.refused_by_rules(message, helped=helped_before)
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(
@@ -273,6 +281,7 @@ class MessageRequests:
             sources=(replied_to_ref(reference, source), message_ref(message)),
             shown=shown,
             helped_before=helped_before,
+            fixed_first=source.author.id != message.author.id,
         )
 
     async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:
@@ -325,3 +334,10 @@ class MessageRequests:
         except discord.HTTPException as error:
             log.info("Replied-to message %d cannot be read (%s)", reference.message_id, error)
             return None
+
+
+def _too_many(counted: tuple[int, int]) -> bool:
+    """Whether one message's images and videos (`counted`) are more than any video can use,
+    whatever is added beside them."""
+    images, videos = counted
+    return images > max(ALLOWED_IMAGE_COUNTS) or videos > 1

@@ -65,7 +65,7 @@ class Origin(ABC):
     kept: bool = False
     # Sentences said otherwise from here, by key, where their advice cannot be followed: a
     # reserved option where none is chosen (`FIXED_OPTIONS_WORDING`: Regenerate, Confirm), a
-    # message's files from the menu (`MENU_WORDING`).
+    # message's files the member cannot change (`FIXED_FILES_WORDING`: the menu, a reply).
     wording: Mapping[str, str] = MappingProxyType({})
     # Asked what its video is expected to cost before anything is recorded, whatever the
     # server's threshold (`Requester.asks_cost_first`: Regenerate or Edit prompt on another
@@ -400,6 +400,7 @@ class MessageOrigin(Origin):
             # A reply is public: said without what is the member's alone, and not left up.
             message = msg(public)
             delete_after = delete_after or PRIVATE_NOTE_LIFETIME
+        message = self.worded(message)
         self.told = True
         text = fit(message.render(self.locale), MESSAGE_CONTENT)
         # In a deploy overlap both processes read the message and answer it alike: with one

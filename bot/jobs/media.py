@@ -139,6 +139,8 @@ class CollectedMedia:
     images: tuple[MediaInput, ...] = ()
     videos: tuple[MediaInput, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    # How many images and videos each message gave, in order.
+    per_message: tuple[tuple[int, int], ...] = ()
 
 
 def is_http_url(url: str) -> bool:
@@ -244,8 +246,10 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
     images: list[MediaInput] = []
     videos: list[MediaInput] = []
     skipped: list[Skipped] = []
+    per_message: list[tuple[int, int]] = []
     seen: set[str] = set()
     for message in messages:
+        before = len(images), len(videos)
         attached = split_attachments(message.attachments)
         images += attached.images
         videos += attached.videos
@@ -268,7 +272,8 @@ async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMe
         images += linked.images
         videos += linked.videos
         skipped += [item for item in found if isinstance(item, Skipped)]
-    return CollectedMedia(tuple(images), tuple(videos), tuple(skipped))
+        per_message.append((len(images) - before[0], len(videos) - before[1]))
+    return CollectedMedia(tuple(images), tuple(videos), tuple(skipped), tuple(per_message))
 
 
 def _behind_spoiler(item: MediaInput | Skipped) -> MediaInput | Skipped:

@@ -45,13 +45,14 @@ EN: dict[str, str] = {
     "too_many_videos": (
         "I found {count} videos, but only 1 reference video can be used. Keep just one."
     ),
-    # The same, from the "Make a video" menu: the message's files cannot be changed there
     # /video is no reply: it has no message of someone else's to add images to.
     "wrong_image_count_command": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
         "reference, or three to fuse. Attach 1 or 3 images (image links in your prompt count "
         "too)."
     ),
+    # The same where the message's files cannot be changed: from the "Make a video" menu, or
+    # in a reply to another's message that alone holds too many
     "wrong_image_count_menu": (
         "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
         "reference, or three to fuse. Use {/video} with 1 or 3 images instead."

@@ -1467,3 +1467,38 @@ async def test_a_reply_in_a_thread_to_its_starter_message_renews_its_picture_fro
             assert world.api.submits[-1]["image_urls"] == [fresh]
             job = await world.bot.store.get(1)
             assert job.state is not JobState.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("files", "found"), [(("png", 4), "I found 4 images"), (("mp4", 2), "I found 2 videos")]
+)
+async def test_a_reply_to_someone_elses_message_with_too_many_files_is_pointed_to_video(
+    tmp_path, files, found
+):
+    """Bob's message holds four pictures (or two clips): a member replying to it can take none
+    of them out, and adding files to the reply only adds to the count. "Remove" or "keep just
+    one" cannot be followed: they are pointed to /video, where they choose the files."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        kind, count = files
+        made = pictures(world, count) if kind == "png" else [world.mp4(f"{i}.mp4") for i in "ab"]
+        target = await post(world, attachments=made)
+        answer = (await bots_reply_to(world, await reply(world, target, "make it dance")))[
+            "content"
+        ]
+        assert found in answer, answer
+        assert "/video" in answer, answer
+        for advice in ("Remove or add", "your reply", "Keep just one"):
+            assert advice not in answer, answer
+        assert await nothing_recorded(world)
+
+
+async def test_a_reply_to_ones_own_message_with_too_many_pictures_is_told_to_remove_some(
+    tmp_path,
+):
+    """The member's own message (they can edit a picture off it) keeps the advice to remove."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await world.discord.message_create("mine", attachments=pictures(world, 4))
+        answer = (await bots_reply_to(world, await reply(world, target, "make it dance")))[
+            "content"
+        ]
+        assert "I found 4 images" in answer and "Remove or add" in answer, answer
