@@ -28,7 +28,6 @@ from bot.jobs.validation import (
     validate,
 )
 from bot.media_refresh import from_service_links
-from bot.result_layout import uses_media
 from cogs._addressing import mention_pattern
 from cogs._before_recording import refused_before_fetching, usable
 from cogs._cut_short import answered_if_cut_short
@@ -263,7 +262,7 @@ class MessageRequests:
         shown = embed_image_urls(message, self.bot.cdn_origins)  # as read now (see `_from_mention`)
         if source.author.id == me.id and not (own_media.attachments or own_media.link_urls()):
             made = await self.bot.store.job_of_status(source.id)
-            if made is not None and uses_media(made):
+            if made is not None:
                 await self._again_from(origin, made, options)
                 return
         if source.author.id == me.id:
@@ -285,8 +284,8 @@ class MessageRequests:
         )
 
     async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:
-        """A reply (`origin`) to the status of a video made from pictures (or a video): the
-        reply's prompt with those same references and shape, as Remix makes it; its length and
+        """A reply (`origin`) to the status of a video: the reply's prompt with the same
+        references (its pictures or video, if any) and shape, as Remix makes it; its length and
         resolution only for the member's own video: another member's 10 s or 4K would cost
         more than the defaults, unasked (a reply to their result is not made at their
         resolution either), and 4K may be reserved."""

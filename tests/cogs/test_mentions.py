@@ -845,6 +845,29 @@ async def test_a_reply_to_the_status_of_a_video_made_from_a_picture_uses_that_pi
         assert (night["prompt"], night["aspect_ratio"]) == ("the same at night", "9:16")
 
 
+async def test_a_reply_to_the_status_of_a_video_from_words_keeps_its_shape(tmp_path):
+    """The status reads "Aspect ratio 9:16": `@Bot now at night` under it comes back 9:16
+    (and, as it is her own, 1080p and 10 s), as a reply to its result does, not at the
+    defaults. Another member's keeps the shape at the default length and resolution."""
+    async with running_bot(
+        tmp_path, plan=TaskPlan(polls_until_done=1), message_content_intent=True
+    ) as world:
+        asking = await mention(world, "a fox in snow --ar 9:16 --res 1080p --dur 10")
+        status = await bots_reply_to(world, asking)
+        await world.wait_for_result()
+        await reply(world, status, "now make it night")
+        await world.api.wait_for_submits(2)
+        night = world.api.submits[1]
+        assert night["prompt"] == "now make it night"
+        shape = (night.get("aspect_ratio"), night.get("resolution"), night.get("duration"))
+        assert shape == ("9:16", "1080p", 10), night
+        await reply_as(world, world.discord.add_member("bob"), status, "the same at dawn")
+        await world.api.wait_for_submits(3)
+        dawn = world.api.submits[2]
+        shape = (dawn.get("aspect_ratio"), dawn.get("resolution", "720p"), dawn.get("duration"))
+        assert shape == ("9:16", "720p", 6), dawn
+
+
 async def test_another_members_reply_to_a_status_does_not_keep_its_resolution(tmp_path):
     """Their pictures and shape, not the owner's (maybe dearer, maybe reserved) resolution."""
     async with running_bot(
