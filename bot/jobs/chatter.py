@@ -20,10 +20,11 @@ from bot.jobs.chatter_zh import asks_about_the_bot as asks_in_chinese
 # most of one, counts 2, so "小猫" (kitten) is a prompt and "好" is not.
 MIN_PROMPT_WEIGHT = 3
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-# Custom emoji (`<:name:id>`, animated `<a:name:id>`) and mentions are no words of a scene;
-# nor are emoticons (`<3`, `:D`, `xD`, `:-)`), whose letters and digits would count.
+# Custom emoji (`<:name:id>`, animated `<a:name:id>`) and mentions are no words of a scene,
+# `@everyone` and `@here` included; nor are emoticons (`<3`, `:D`, `xD`, `:-)`), whose letters
+# and digits would count.
 _MARKUP = re.compile(
-    r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>"
+    r"<a?:\w+:\d+>|<(?:@[!&]?|#)\d+>|(?<![\w@])@(?:everyone|here)(?!\w)"
     r"|<3+|(?<!\w)[:;=xX8]-?[DPpOo3)(\]\[/\\|*]+(?!\w)"
 )
 # "it's", "you're": one word, not "it" and "s".

@@ -71,7 +71,7 @@ async def test_a_mention_with_a_prompt_and_flags_makes_a_video_from_its_own_imag
         assert sent["image_urls"] == [cat.url]
 
 
-@pytest.mark.parametrize("content", ["", "hello", "Hi!!", "ok"])
+@pytest.mark.parametrize("content", ["", "hello", "Hi!!", "ok", "@everyone", "thanks @everyone"])
 async def test_a_bare_mention_gets_a_short_help_for_the_member_that_goes_away(
     tmp_path, monkeypatch, content
 ):
