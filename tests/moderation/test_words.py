@@ -322,3 +322,51 @@ def test_long_runs_of_one_letter_are_checked_quickly():
         assert find_banned(prompt, patterns) is None
     # About 0.05 s here; retrying each run from each of its letters takes about 5 s.
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("a blood bath now", "blood bath"),
+        ("a blood baths now", "blood bath"),
+        ("a blood bathing now", "blood bath"),
+        ("BLOOD BATHS", "BLOOD BATH"),
+        ("a blood **baths**", "blood **bath"),
+        ("a blooddd baths now", "blooddd bath"),  # the first word stretched, as anywhere
+        # Full-width letters, as typed on a Chinese keyboard.
+        (
+            "a \uff42\uff4c\uff4f\uff4f\uff44 \uff42\uff41\uff54\uff48\uff53",
+            "\uff42\uff4c\uff4f\uff4f\uff44 \uff42\uff41\uff54\uff48",
+        ),
+    ],
+)
+def test_a_phrase_ending_in_a_star_matches_any_ending_of_its_last_word(prompt, quoted):
+    assert banned(prompt, "blood bath*") == quoted
+
+
+def test_a_phrase_ending_in_a_star_quotes_only_the_words_it_names():
+    # The open end takes the rest of the word: a stretched "h" belongs to it, not the phrase.
+    assert banned("a blood bathhh now", "blood bath*") == "blood bath"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a blood bat now",  # its last word cut short
+        "a blood bats now",
+        "a bloody baths now",  # the star opens the last word's end only
+        "bad bloods bath",
+    ],
+)
+def test_a_phrase_ending_in_a_star_needs_every_word_it_names(prompt):
+    assert banned(prompt, "blood bath*") is None
+
+
+def test_a_star_opens_a_word_ending_in_a_double_letter_only_after_both():
+    assert banned("a kissing scene", "kiss*") == "kiss"
+    assert banned("a kismet scene", "kiss*") is None
+    assert banned("a sea basil scene", "sea bass*") is None
+
+
+def test_a_pattern_of_the_longest_length_is_accepted():
+    assert parse_pattern("x" * 60) == "x" * 60
