@@ -12,6 +12,7 @@ from bot.text import (
     escape,
     fit,
     join_lines,
+    page_text,
     preview,
     quote,
     quoted_sentence,
@@ -143,3 +144,98 @@ def test_a_reason_cut_short_gets_no_full_stop_after_its_ellipsis():
     said = "The image shows a real person " * 15 + "and cannot be used."
     shown = msg("failure_service_said", reason=quoted_sentence(said)).render("en-US")
     assert shown.endswith(ELLIPSIS) and not shown.endswith(f"{ELLIPSIS}.")
+
+
+def page(lines, number, most=50, last=9):
+    """Page `number` of `lines` as a list command shows it: "Page N", the lines, and a constant
+    last line when more follow (its length not changing with the page keeps the sums plain)."""
+    return page_text(
+        lines,
+        number,
+        most=most,
+        last=last,
+        title=lambda at: f"Page {at}",
+        onward=lambda at: "More on the next page.",
+    )
+
+
+# What a page leaves for its lines: 2,000 less "Page 9\n" (7) and "\nMore on the next page." (23).
+PAGE_ROOM = 2000 - 7 - 23
+
+
+def test_a_page_holds_at_most_its_number_of_lines_and_says_more_follow():
+    lines = [f"line {n}" for n in range(1, 8)]
+    assert page(lines, 1, most=3) == ("Page 1\nline 1\nline 2\nline 3\nMore on the next page.", 3)
+    assert page(lines, 3, most=3) == ("Page 3\nline 7", 3)
+
+
+def test_the_last_of_exactly_full_pages_says_no_more_follow():
+    lines = [f"line {n}" for n in range(1, 7)]
+    assert page(lines, 2, most=3) == ("Page 2\nline 4\nline 5\nline 6", 2)
+
+
+def test_a_page_past_the_end_is_none_and_says_how_many_there_are():
+    lines = [f"line {n}" for n in range(1, 7)]
+    assert page(lines, 3, most=3) == (None, 2)
+
+
+def test_a_page_filled_to_exactly_2000_characters_keeps_its_last_line():
+    # 27 lines of 72 characters and their 26 line breaks fill the room exactly.
+    lines = [f"{n:02}" + "x" * 70 for n in range(1, 29)]
+    assert PAGE_ROOM == 27 * 72 + 26
+    first, _ = page(lines, 1)
+    assert first is not None and len(first) == 2000
+    assert first.splitlines()[-2] == lines[26]
+    assert page(lines, 2) == (f"Page 2\n{lines[27]}", 2)
+
+
+def test_a_line_one_character_over_the_room_goes_to_the_next_page():
+    # 4 lines of 492 characters and their 3 line breaks take one character more than the room.
+    lines = [str(n) + "x" * 491 for n in range(1, 5)]
+    assert PAGE_ROOM + 1 == 4 * 492 + 3
+    first, pages = page(lines, 1)
+    assert pages == 2 and first is not None and len(first) <= 2000
+    assert first.splitlines()[1:] == [*lines[:3], "More on the next page."]
+
+
+def test_a_line_longer_than_a_page_is_cut_to_fit_2000_characters():
+    lines = ["x" * 5000, "short"]
+    assert page(lines, 1) == (
+        "Page 1\n" + "x" * (PAGE_ROOM - 1) + ELLIPSIS + "\nMore on the next page.",
+        2,
+    )
+    assert page(lines, 2) == ("Page 2\nshort", 2)
+
+
+def test_the_last_page_that_may_be_asked_for_fits_its_longer_onward_line():
+    # Past page 2 nothing is listed: its last line says so, and is the longest one.
+    lines = [str(n) + "x" * 983 for n in range(1, 7)]
+    shown = page_text(
+        lines,
+        2,
+        most=50,
+        last=2,
+        title=lambda at: f"Page {at}",
+        onward=lambda at: f"More on page {at}." if at <= 2 else "Pages past 2 are not listed.",
+    )
+    assert shown == (f"Page 2\n{lines[1]}\nPages past 2 are not listed.", 6)
+
+
+def test_each_line_is_on_one_page_whichever_page_is_asked_for():
+    # Page 1's title is shorter than the rest's: asked for alone, it must not take in a line
+    # that page 2, asked for, shows too.
+    lines = [str(n) + "x" * 979 for n in range(1, 4)]
+
+    def asked(number):
+        return page_text(
+            lines,
+            number,
+            most=50,
+            last=3,
+            title=lambda at: "Page 1" if at == 1 else f"Page {at}, read on from page 1",
+            onward=lambda at: "More on the next page.",
+        )
+
+    shown = [asked(number) for number in (1, 2, 3)]
+    assert [pages for _, pages in shown] == [3, 3, 3]
+    assert [text.splitlines()[1:2] for text, _ in shown] == [[line] for line in lines]
