@@ -2,24 +2,53 @@
 
 import pytest
 
-from bot.apimart.models import TaskInfo, TaskStatus
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.eta import (
     KEPT_READINGS,
-    Estimate,
     EtaKind,
     Prior,
     Reading,
     add_reading,
     estimate_remaining,
     rounded,
-    shown_seconds,
 )
+from bot.jobs.models import Job, JobState, Requester
 from bot.jobs.stages import Stage
 from bot.jobs.typical import UsualWait
 from bot.status import eta_text
 from tests.jobstates import a_submitted_job, claimed
 
 PRIOR = Prior(started_at=0.0, estimated_time=600)
+
+
+def rendering(readings, *, resolution="720p", estimated_time=600) -> Job:
+    """A job APIMart accepted at 0 s, rendering, with the progress `readings` its checks saw."""
+    return Job(
+        id=1,
+        requester=Requester(user_id=1, channel_id=1, guild_id=1),
+        request=VideoRequest(prompt="a cat", resolution=resolution),
+        state=JobState.PROCESSING,
+        task_id="task_1",
+        progress=readings[-1].progress,
+        estimated_time=estimated_time,
+        result_url=None,
+        result_expires_at=None,
+        error_key=None,
+        error_message=None,
+        cost=None,
+        credits_cost=None,
+        created_at=0.0,
+        media_fetched_at=0.0,
+        submitted_at=0.0,
+        finished_at=None,
+        next_poll_at=None,
+        poll_failures=0,
+        status_message_id=None,
+        delivery_attempts=0,
+        delivered_at=None,
+        delivery_message_id=None,
+        progress_readings=tuple(readings),
+    )
 
 
 def test_a_repeated_value_keeps_the_moment_it_was_first_seen():
@@ -160,29 +189,33 @@ def test_a_slow_render_checked_two_minutes_apart_is_not_taken_for_one_that_pause
 
 
 # A 240 s render APIMart kept `pending` for a while no check saw: the bot's first check (at
-# 120 s, POLL_FIRST_DELAY) already sees it rendering. (seconds queued, progress then).
-UNSEEN_QUEUE = [(60, 33), (100, 14), (115, 4)]
+# 120 s, POLL_FIRST_DELAY) already sees it rendering. (seconds queued, progress then, the
+# time left read: at most what the rest takes at the usual pace, 160 s, 206 s and 230 s).
+UNSEEN_QUEUE = [
+    (60, 33, "about 3 min left"),
+    (100, 14, "about 3 min left"),
+    (115, 4, "about 2 min left"),
+]
 
 
-@pytest.mark.parametrize(("queued", "progress"), UNSEEN_QUEUE)
-def test_an_unseen_wait_in_apimarts_queue_is_not_read_as_slow_rendering(queued, progress):
+@pytest.mark.parametrize(("queued", "progress", "said"), UNSEEN_QUEUE)
+def test_an_unseen_wait_in_apimarts_queue_is_not_read_as_slow_rendering(queued, progress, said):
     """Measured here, such videos take 240 s; this one has 2 minutes left. With no check at
     0 %, the pace from APIMart's acceptance counts the queue wait as rendering: 33 % read
     "about 4 min left", 14 % "about 11 min", 4 % "about 16 min" (for 2 minutes, before the
     video came). At most what the rest takes at the measured pace, as said."""
-    prior = Prior(started_at=0.0, estimated_time=600, typical=240.0)
-    estimate = estimate_remaining((Reading(120.0, progress),), prior, now=120.0)
-    usual_pace = shown_seconds(Estimate(EtaKind.SECONDS, (100 - progress) / 100 * 240))
-    shown = shown_seconds(estimate)
-    assert shown is not None and usual_pace is not None
-    assert shown <= usual_pace, f"{queued} s queued: {shown:.0f} s left shown"
+    job = rendering([Reading(120.0, progress)])
+    shown = eta_text(job, 120.0, "en-US", typical=UsualWait(240.0, "720p"))
+    assert shown == said, f"{queued} s queued"
 
 
 def test_without_measured_renders_an_unseen_queue_is_bounded_by_apimarts_estimate():
-    """Nothing measured here yet: 4 % at the first check (the render queued 115 s) reads at
-    most what APIMart's own estimate leaves (600 s: "about 8 min"), not "about 16 min"."""
-    shown = shown_seconds(estimate_remaining((Reading(120.0, 4),), PRIOR, now=120.0))
-    assert shown is not None and shown <= 480, f"{shown:.0f} s left shown"
+    """Nothing measured here yet, and APIMart says 7 minutes for this 4K video, sooner than
+    the usual "7-9 minutes": 4 % at the first check (the render queued 115 s) reads at most
+    the 5 minutes its estimate leaves, not the "about 7 min" of the usual range's 9 minutes,
+    nor "about 14 min" timed from APIMart's acceptance."""
+    job = rendering([Reading(120.0, 4)], resolution="4k", estimated_time=420)
+    assert eta_text(job, 120.0, "en-US") == "about 5 min left"
 
 
 # Nothing measured here yet: the queued note said "usually ready in 3-5 minutes" (720p).
@@ -199,8 +232,7 @@ def test_without_measured_renders_the_usual_range_is_the_guess_not_apimarts_600_
 def test_without_measured_renders_an_unseen_queue_is_bounded_by_the_usual_range():
     """4 % at the first check (the render queued 115 s): at most what "3-5 minutes" leaves
     (3 min), not the "about 8 min" of APIMart's 600 s."""
-    shown = shown_seconds(estimate_remaining((Reading(120.0, 4),), USUAL_720P, now=120.0))
-    assert shown is not None and shown <= 180, f"{shown:.0f} s left shown"
+    assert eta_text(rendering([Reading(120.0, 4)]), 120.0, "en-US") == "about 3 min left"
 
 
 def test_apimarts_estimate_stays_the_guess_where_it_is_shorter_than_the_usual_range():
@@ -225,3 +257,54 @@ def test_before_progress_moves_the_measured_render_time_is_the_guess_not_apimart
     prior = Prior(started_at=0.0, estimated_time=600, typical=240.0)
     estimate = estimate_remaining((Reading(120.0, 0),), prior, now=120.0)
     assert (estimate.kind, estimate.seconds) == (EtaKind.SECONDS, 120.0)
+
+
+def said(readings, now, typical=None):
+    """The time left a member reads in the status of a job `rendering` with `readings`."""
+    return eta_text(rendering(readings), now, "en-US", typical=typical)
+
+
+def test_a_minute_and_a_half_left_reads_in_minutes_and_less_in_seconds():
+    # Measured here at 150 s: still at 0 % 60 s in, 90 s are left; a second later, 89.
+    measured = UsualWait(150.0, "720p")
+    assert said([Reading(60.0, 0)], 60.0, measured) == "about 2 min left"
+    assert said([Reading(60.0, 0)], 61.0, measured) == "about 90 s left"
+
+
+def test_the_guess_before_progress_moves_is_said_down_to_20_seconds():
+    # Measured here at 80 s: still at 0 % 60 s in, the guess leaves 20 s; a second later, no
+    # guess is made any more.
+    measured = UsualWait(80.0, "720p")
+    assert said([Reading(60.0, 0)], 60.0, measured) == "about 20 s left"
+    assert said([Reading(60.0, 0)], 61.0, measured) == "time left not known yet"
+
+
+def test_exactly_20_seconds_left_at_the_measured_pace_is_said_as_a_time():
+    # 80 points in 80 s: the last 20 take 20 s. Under that is "almost done".
+    assert said([Reading(100.0, 0), Reading(180.0, 80)], 180.0) == "about 20 s left"
+
+
+def test_a_brisk_render_at_exactly_90_percent_is_almost_done():
+    # 10 points in 30 s: at the measured pace 30 s are left, but 90 % is the near end.
+    assert said([Reading(100.0, 80), Reading(130.0, 90)], 130.0) == "almost done"
+
+
+def test_past_90_percent_exactly_a_minute_left_is_still_almost_done():
+    # 2 points in 15 s past 90 %: the 8 left take 60 s.
+    readings = [Reading(100.0, 80), Reading(145.0, 90), Reading(160.0, 92)]
+    assert said(readings, 160.0) == "almost done"
+
+
+def test_past_90_percent_a_render_20_seconds_overdue_is_still_almost_done():
+    # 2 points in 3 s past 90 %: due at 145 s. 20 s later it may still come; a second more
+    # and it has stalled.
+    readings = [Reading(100.0, 80), Reading(130.0, 90), Reading(133.0, 92)]
+    assert said(readings, 165.0) == "almost done"
+    assert said(readings, 166.0) == "time left not known yet"
+
+
+def test_the_rate_is_read_from_the_oldest_reading_at_most_90_seconds_behind():
+    # 40 % exactly 90 s before 50 %: 10 points in 90 s, 450 s for the 50 left (45 % 40 s
+    # before it would say 400 s, "about 7 min").
+    readings = [Reading(0.0, 10), Reading(100.0, 40), Reading(150.0, 45), Reading(190.0, 50)]
+    assert said(readings, 190.0) == "about 8 min left"
