@@ -152,6 +152,12 @@ def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool 
     return "".join(parts)
 
 
+# What joins a phrase's words: any spacing, and the marks that join words as they join a word's
+# spelled-out letters ("blood-bath", "blood_bath", "blood.bath", "blood/bath", dashes, "~"). Not
+# a comma, which parts two thoughts ("red as blood, bath time"). No letter: matched linearly.
+_BETWEEN_WORDS = r"[\s_.\-/~\u2010-\u2015]+"
+
+
 def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:
     # Compared as prompts are: a pattern is stored as the moderator typed it ("café").
     words = [word for word in map(_comparable, pattern.strip(WILDCARD).split(" ")) if word]
@@ -164,7 +170,7 @@ def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:
         body = _runs_pattern("".join(words), open_start=open_start, open_end=open_end, doubled=True)
     else:
         last = len(words) - 1
-        body = r"\s+".join(
+        body = _BETWEEN_WORDS.join(
             _runs_pattern(word, open_start=open_start and at == 0, open_end=open_end and at == last)
             for at, word in enumerate(words)
         )

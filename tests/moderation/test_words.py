@@ -32,6 +32,20 @@ def test_a_phrase_matches_across_any_spacing():
     assert banned("a blood \n  bath today", "blood bath") == "blood \n  bath"
 
 
+@pytest.mark.parametrize(
+    "joined", ["blood-bath", "blood_bath", "blood.bath", "blood/bath", "blood – bath", "blood~bath"]
+)
+def test_a_phrase_joined_by_a_hyphen_underscore_dot_or_slash_is_the_phrase(joined):
+    """`blood-bath` is how the phrase is often written, and `_`, `.` and `/` join its words as
+    they join a word's spelled-out letters (`g-o-r-e`): a moderator's "blood bath" bans them."""
+    assert banned(f"a {joined} at dawn", "blood bath") == joined
+    assert banned(f"a {joined}s at dawn", "blood bath*") == f"{joined}"
+
+
+def test_a_phrase_split_by_a_comma_is_two_thoughts_not_the_phrase():
+    assert banned("red as blood, bath time after", "blood bath") is None
+
+
 def test_chinese_words_match_inside_a_sentence():
     assert banned("一只血腥的猫", "血腥") == "血腥"
 
