@@ -33,7 +33,8 @@ def test_a_phrase_matches_across_any_spacing():
 
 
 @pytest.mark.parametrize(
-    "joined", ["blood-bath", "blood_bath", "blood.bath", "blood/bath", "blood – bath", "blood~bath"]
+    "joined",
+    ["blood-bath", "blood_bath", "blood.bath", "blood/bath", "blood \u2013 bath", "blood~bath"],
 )
 def test_a_phrase_joined_by_a_hyphen_underscore_dot_or_slash_is_the_phrase(joined):
     """`blood-bath` is how the phrase is often written, and `_`, `.` and `/` join its words as
