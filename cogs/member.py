@@ -392,7 +392,9 @@ def other_ways_to_ask(place: Place, message_content_intent: bool) -> Message:
     """The ways besides /video that work where help was asked: replies to others' pictures
     only where the bot can read them (its DM, or with the Message Content intent), mentions
     only where it reads messages at all (not a group DM or a server without it), the menu
-    everywhere."""
+    everywhere but a server that added only the bot's commands: there none works."""
+    if place.server_installed and not place.bot_in_server:
+        return msg("help_commands_only")
     if place.bot_dm or (place.server_installed and message_content_intent):
         return msg("help_also_replies")
     if place.server_installed:

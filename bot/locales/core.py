@@ -431,6 +431,12 @@ EN: dict[str, str] = {
         "video on a message with images."
     ),
     "help_also_menu": "- Also: use Apps → Make a video on a message with images.",
+    # A server that added only the bot's commands: no way to ask works there.
+    "help_commands_only": (
+        "- Here: this server added only my commands, not the bot itself, so I can't make "
+        "videos in it ({/video}, a mention and Apps → Make a video all fail here). Ask a "
+        "server admin to add the bot to the server."
+    ),
     "help_afterwards": (
         "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your jobs, "
         "{/videos quota} for what you have left. Under a result, Regenerate, Edit prompt and "
@@ -726,6 +732,10 @@ ZH: dict[str, str] = {
         "- 也可以：提及我并写下提示词（附上图片即可使用），或对带图片的消息使用「应用 → 生成视频」。"
     ),
     "help_also_menu": "- 也可以：对带图片的消息使用「应用 → 生成视频」。",
+    "help_commands_only": (
+        "- 在这里：这个服务器只添加了我的命令，没有添加机器人本身，所以我无法在这里生成视频"
+        "（{/video}、提及我和「应用 → 生成视频」在这里都不可用）。请让服务器管理员把机器人添加到服务器。"
+    ),
     "help_afterwards": (
         "- 之后：用 {/videos status}、{/videos history} 和 {/videos cancel} 查看或取消你的任务，"
         "用 {/videos quota} 查看剩余额度。结果下方的「重新生成」「修改提示词」「再创作」会生成新视频（和其他视频一样计入额度）。"
@@ -1020,6 +1030,10 @@ ZH_TW: dict[str, str] = {
         "- 也可以：提及我並寫下提示詞（附上圖片即可使用），或對帶圖片的訊息使用「應用程式 → 生成影片」。"
     ),
     "help_also_menu": "- 也可以：對帶圖片的訊息使用「應用程式 → 生成影片」。",
+    "help_commands_only": (
+        "- 在這裡：這個伺服器只加入了我的指令，沒有加入機器人本身，所以我無法在這裡生成影片"
+        "（{/video}、提及我和「應用程式 → 生成影片」在這裡都無法使用）。請讓伺服器管理員把機器人加入伺服器。"
+    ),
     "help_afterwards": (
         "- 之後：用 {/videos status}、{/videos history} 和 {/videos cancel} 檢視或取消你的任務，"
         "用 {/videos quota} 檢視剩餘額度。結果下方的「重新生成」「修改提示詞」「再創作」會生成新影片（和其他影片一樣計入額度）。"

@@ -709,6 +709,30 @@ async def test_videos_help_where_the_bot_is_no_member_offers_only_the_menu(tmp_p
     assert "Make a video" in text
 
 
+@pytest.mark.parametrize(
+    ("locale", "says", "offer"),
+    [
+        ("en-US", "added only my commands", "mention me with a prompt"),
+        ("zh-CN", "只添加了我的命令", "提及我并写下提示词"),
+        ("zh-TW", "只加入了我的指令", "提及我並寫下提示詞"),
+    ],
+)
+async def test_videos_help_in_a_server_that_added_only_the_commands_offers_no_way_in(
+    tmp_path, locale, says, offer
+):
+    """A server that added only the bot's commands (no bot member): the bot reads none of its
+    messages and posts nothing there, so a mention goes unanswered and /video or the menu is
+    refused. Help there does not offer a mention (even with the Message Content intent), and
+    says the server added only the commands and whom to ask, in the member's language."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        fake = world.discord
+        guild = fake.add_guild("Commands only", commands_only=True)
+        interaction = await fake.slash_command("videos help", guild_id=guild, locale=locale)
+        text = await interaction.wait_for_private_answer()
+    assert offer not in text, text
+    assert says in text, text
+
+
 async def test_videos_help_in_chinese_follows_the_same_ways(tmp_path):
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command("videos help", locale="zh-CN")
