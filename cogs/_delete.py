@@ -21,7 +21,7 @@ from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
 from cogs._hierarchy import outranked
 from cogs._moderators import is_moderator
-from cogs._reach import rules_guild_id
+from cogs._reach import place_of, rules_guild_id
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,13 @@ async def delete_refusal(
     return await outranked(interaction.client, interaction, requester_id)
 
 
+def bot_gone_from_server(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the post is in a server that kicked the bot and kept its commands: the bot's
+    token reaches it no more, so it can delete nothing there, now or later."""
+    place = place_of(interaction)
+    return place.guild_id is not None and not place.bot_in_server
+
+
 async def ask_to_delete(interaction: discord.Interaction[Any], job: Job) -> None:
     """The Delete click: ask the clicker privately, with the post to delete in the buttons."""
     await _ask(interaction, job.id, job)
@@ -84,6 +91,11 @@ async def ask_to_delete_pruned(interaction: discord.Interaction[Any], job_id: in
 
 async def _ask(interaction: discord.Interaction[Any], job_id: int, job: Job | None) -> None:
     post = interaction.message
+    if bot_gone_from_server(interaction):
+        # Asked to confirm a delete that cannot be done, the member would only be let down.
+        message_id = post.id if post is not None else 0
+        await answer_privately(interaction, msg(_about("delete_bot_not_here", job, message_id)))
+        return
     refusal = await delete_refusal(interaction, requester_of(job, post))
     if refusal is not None:
         await answer_privately(interaction, refusal)
@@ -173,6 +185,10 @@ class DeleteAnswer(
             await self._say_message(interaction, refusal)
             return
         if interaction.channel_id is None:
+            return
+        if bot_gone_from_server(interaction):
+            # Kicked since the question: not "just now", as if a retry could work.
+            await self._say(interaction, _about("delete_bot_not_here", job, self.message_id))
             return
         channel = interaction.client.get_partial_messageable(interaction.channel_id)
         try:

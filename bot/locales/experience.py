@@ -169,6 +169,17 @@ EN: dict[str, str] = {
     "delete_failed_notice": "Discord did not let me delete the post just now; it is still there.",
     "deleted": "The video was deleted.",
     "delete_failed": "Discord did not let me delete the video just now; it is still there.",
+    # A server that kicked the bot and kept its commands: its token reaches the server no more.
+    "delete_bot_not_here": (
+        "I am no longer in this server (it kept only my commands), so I can't delete my video "
+        "here; it is still there. A moderator (anyone who may manage messages here) can delete "
+        "it."
+    ),
+    "delete_bot_not_here_notice": (
+        "I am no longer in this server (it kept only my commands), so I can't delete my post "
+        "here; it is still there. A moderator (anyone who may manage messages here) can delete "
+        "it."
+    ),
     # /videos
     "history_empty": "You have no videos yet. Use {/video} to make your first one.",
     "history_title": "Your last videos",
@@ -400,6 +411,8 @@ ZH: dict[str, str] = {
     "delete_failed_notice": "Discord 暂时不允许我删除这条消息；它仍然在原处。",
     "deleted": "视频已删除。",
     "delete_failed": "Discord 暂时不允许我删除这个视频；它仍然在原处。",
+    "delete_bot_not_here": "我已经不在这个服务器里了（它只保留了我的命令），所以无法删除我在这里发布的视频；它仍然在原处。管理员（在这里拥有「管理消息」权限的人）可以删除它。",
+    "delete_bot_not_here_notice": "我已经不在这个服务器里了（它只保留了我的命令），所以无法删除我在这里发布的这条消息；它仍然在原处。管理员（在这里拥有「管理消息」权限的人）可以删除它。",
     "history_empty": "你还没有视频。使用 {/video} 生成第一个吧。",
     "history_title": "你最近的视频",
     "history_title_page": "你的视频，第 {page} 页（最新的在前）",
@@ -596,6 +609,8 @@ ZH_TW: dict[str, str] = {
     "delete_failed_notice": "Discord 暫時不允許我刪除這條訊息；它仍然在原處。",
     "deleted": "影片已刪除。",
     "delete_failed": "Discord 暫時不允許我刪除這個影片；它仍然在原處。",
+    "delete_bot_not_here": "我已經不在這個伺服器裡了（它只保留了我的指令），所以無法刪除我在這裡發布的影片；它仍然在原處。管理員（在這裡擁有「管理訊息」權限的人）可以刪除它。",
+    "delete_bot_not_here_notice": "我已經不在這個伺服器裡了（它只保留了我的指令），所以無法刪除我在這裡發布的這條訊息；它仍然在原處。管理員（在這裡擁有「管理訊息」權限的人）可以刪除它。",
     "history_empty": "你還沒有影片。使用 {/video} 生成第一個吧。",
     "history_title": "你最近的影片",
     "history_title_page": "你的影片，第 {page} 頁（最新的在前）",

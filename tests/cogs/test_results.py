@@ -54,10 +54,10 @@ async def edit_prompt(fake, result, prompt):
     return await submitted.wait_for_answer(timeout=10)
 
 
-async def delete_asked(fake, result, *, user=None, job_id=1):
+async def delete_asked(fake, result, *, user=None, job_id=1, locale="en-US"):
     """Delete is clicked on `result`: the private question and its buttons (label -> id)."""
     click = await fake.component_interaction(
-        f"video:delete:{job_id}", message_id=int(result["id"]), user=user
+        f"video:delete:{job_id}", message_id=int(result["id"]), user=user, locale=locale
     )
     question = dict(await click.wait_for_answer())
     assert question["flags"] & EPHEMERAL, "asked only of the clicker"
@@ -65,10 +65,12 @@ async def delete_asked(fake, result, *, user=None, job_id=1):
     return question, buttons
 
 
-async def answered(fake, question, custom_id, *, user=None):
+async def answered(fake, question, custom_id, *, user=None, locale="en-US"):
     """A button of the question is pressed: the answer put in its place."""
     asked = question["content"]
-    await fake.component_interaction(custom_id, message_id=int(question["id"]), user=user)
+    await fake.component_interaction(
+        custom_id, message_id=int(question["id"]), user=user, locale=locale
+    )
     await fake.wait_for(
         lambda: fake.get_message(int(question["id"]))["content"] != asked,
         description="the question answered in place",
@@ -268,6 +270,58 @@ async def test_a_delete_discord_refuses_is_not_reported_as_done(tmp_path, fakes)
         answer = (await delete_confirmed(fake, result))["content"]
         assert "did not let me delete the video" in answer
         assert "was deleted" not in answer
+        assert fake.get_message(int(result["id"])) is not None
+
+
+async def bot_kicked_keeping_its_commands(world):
+    """The server kicks the bot's member and keeps the install of its commands: the buttons
+    under its results still reach the bot, as the server's."""
+    fake = world.discord
+    await fake.remove_bot()
+    fake.commands_only_guilds.add(fake.guild_id)
+    await fake.wait_for(
+        lambda: world.bot.get_guild(fake.guild_id) is None, description="the bot kicked"
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en-US", "no longer in this server"),
+        ("zh-CN", "已经不在这个服务器"),
+        ("zh-TW", "已經不在這個伺服器"),
+    ],
+)
+@pytest.mark.parametrize("kicked", ["before the click", "after the question"])
+async def test_delete_where_the_bot_was_kicked_says_why_it_cannot_and_who_can(
+    tmp_path, fakes, kicked, locale, says
+):
+    """The server kicked the bot and kept its commands: the owner of a video presses Delete.
+    The bot's token reaches the server no more, so its post cannot be deleted by it, now or
+    later: the owner is told so (the bot is not in the server; a moderator can delete it),
+    not that Discord refused "just now" (a retry that never works), nor asked to confirm a
+    delete that cannot be done. The post stays."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        if kicked == "before the click":
+            await bot_kicked_keeping_its_commands(world)
+            click = await fake.component_interaction(
+                "video:delete:1", message_id=int(result["id"]), locale=locale
+            )
+            answer = await click.wait_for_answer(timeout=10)
+            assert answer["flags"] & EPHEMERAL
+            buttons = [c for c in walk(answer.get("components") or []) if c["type"] == 2]
+            assert buttons == [], "no question about a delete that cannot be done"
+        else:
+            question, buttons = await delete_asked(fake, result, locale=locale)
+            await bot_kicked_keeping_its_commands(world)
+            [delete_it] = [b for b in buttons.values() if b.startswith("video:delete-yes")]
+            answer = await answered(fake, question, delete_it, locale=locale)
+        text = answer["content"]
+        assert says in text, text
+        assert ("moderator" if locale == "en-US" else "管理") in text, text
+        assert "just now" not in text and "暂时" not in text and "暫時" not in text, text
         assert fake.get_message(int(result["id"])) is not None
 
 
