@@ -19,6 +19,7 @@ from bot.moderation.store import Actor
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import acknowledge_first, answer_privately
 from cogs._errors import report_failure
+from cogs._from_discord import in_bot_dm
 from cogs._hierarchy import outranked
 from cogs._moderators import is_moderator
 from cogs._reach import place_of, rules_guild_id
@@ -103,12 +104,17 @@ async def _ask(interaction: discord.Interaction[Any], job_id: int, job: Job | No
     if post is None:
         return
     locale = str(interaction.locale)
+    # In the member's DM with the bot nobody else reads it: deleted from our DM, not for
+    # everyone here.
+    question = _about("delete_question", job, post.id)
+    if in_bot_dm(interaction.channel):
+        question = f"{question}_dm"
     view = discord.ui.View(timeout=None)
     for answer in ("yes", "no"):
         view.add_item(DeleteAnswer(answer, job_id, post.id, locale=locale))
     await interaction.followup.send(
         fit(
-            t(_about("delete_question", job, post.id), locale, job_id=job_id),
+            t(question, locale, job_id=job_id),
             MESSAGE_CONTENT,
         ),
         view=view,

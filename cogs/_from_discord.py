@@ -24,9 +24,17 @@ def thread_parent_id(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
 
 
+def in_bot_dm(channel: object) -> bool:
+    """Whether `channel` is a member's DM with the bot (cached, or as Discord sent it)."""
+    return getattr(channel, "type", None) is discord.ChannelType.private
+
+
 def where_key(channel: object) -> str:
     """How a note names the place a video is posted in (the catalog key of its `where`): a
-    thread or a forum post, not "this channel", which reads as the channel it is in."""
+    thread or a forum post, not "this channel", which reads as the channel it is in; the
+    member's DM with the bot as our DM (no channel to a member)."""
+    if in_bot_dm(channel):
+        return "where_dm"
     if not isinstance(channel, discord.Thread):
         return "where_channel"
     # A thread whose parent is not cached is said to be a thread: the nearer guess.

@@ -168,6 +168,7 @@ EN: dict[str, str] = {
     "where_channel": "in this channel",
     "where_thread": "in this thread",
     "where_forum_post": "in this post",
+    "where_dm": "in our DM",
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it {where} when it's ready."
@@ -557,6 +558,7 @@ ZH: dict[str, str] = {
     "where_channel": "这个频道",
     "where_thread": "这个子区",
     "where_forum_post": "这个帖子",
+    "where_dm": "我们的私信",
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到{where}。",
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
@@ -855,6 +857,7 @@ ZH_TW: dict[str, str] = {
     "where_channel": "這個頻道",
     "where_thread": "這個討論串",
     "where_forum_post": "這篇貼文",
+    "where_dm": "我們的私訊",
     "queued": "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發到{where}。",
     "queued_waiting_for_slot": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"

@@ -161,6 +161,11 @@ EN: dict[str, str] = {
     "button_delete_yes": "Delete it",
     "button_delete_no": "Keep it",
     "delete_kept": "Kept: the video is still there.",
+    # In the member's DM with the bot: nobody else reads it.
+    "delete_question_dm": "Delete the video of job #{job_id} from our DM? This can't be undone.",
+    "delete_question_notice_dm": (
+        "Delete this post about job #{job_id} from our DM? This can't be undone."
+    ),
     "delete_question_notice": "Delete this post about job #{job_id} for everyone here? This can't be undone.",
     "delete_kept_notice": "Kept: the post is still there.",
     "delete_gone": "The video was already deleted.",
@@ -403,6 +408,8 @@ ZH: dict[str, str] = {
     "button_delete_yes": "删除",
     "button_delete_no": "保留",
     "delete_kept": "已保留：视频仍在原处。",
+    "delete_question_dm": "要从我们的私信中删除任务 #{job_id} 的视频吗？删除后无法恢复。",
+    "delete_question_notice_dm": "要从我们的私信中删除关于任务 #{job_id} 的这条消息吗？删除后无法恢复。",
     "delete_question_notice": "要删除关于任务 #{job_id} 的这条消息吗？这里的所有人都将看不到它，且删除后无法恢复。",
     "delete_kept_notice": "已保留：这条消息仍在原处。",
     "delete_gone": "这个视频已经被删除了。",
@@ -601,6 +608,8 @@ ZH_TW: dict[str, str] = {
     "button_delete_yes": "刪除",
     "button_delete_no": "保留",
     "delete_kept": "已保留：影片仍在原處。",
+    "delete_question_dm": "要從我們的私訊中刪除任務 #{job_id} 的影片嗎？刪除後無法恢復。",
+    "delete_question_notice_dm": "要從我們的私訊中刪除關於任務 #{job_id} 的這條訊息嗎？刪除後無法恢復。",
     "delete_question_notice": "要刪除關於任務 #{job_id} 的這條訊息嗎？這裡的所有人都將看不到它，且刪除後無法恢復。",
     "delete_kept_notice": "已保留：這條訊息仍在原處。",
     "delete_gone": "這個影片已經被刪除了。",

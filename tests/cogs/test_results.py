@@ -1503,3 +1503,62 @@ async def test_a_video_moderator_may_not_delete_the_video_of_a_member_ranked_at_
 
         line = f"<@{helper}> deleted <@{newbie}>'s video (job #3)."
         assert await eventually(audited, [line]) == [line]
+
+
+@pytest.mark.parametrize(
+    ("locale", "our_dm", "a_channel", "everyone_here"),
+    [
+        ("en-US", "our DM", "in this channel", "everyone here"),
+        ("zh-CN", "我们的私信", "这个频道", "这里的所有人"),
+        ("zh-TW", "我們的私訊", "這個頻道", "這裡的所有人"),
+    ],
+)
+async def test_the_result_buttons_in_the_bots_dm_speak_of_the_dm(
+    tmp_path, fakes, locale, our_dm, a_channel, everyone_here
+):
+    """A result in the member's DM with the bot carries the four buttons. What each answers
+    there names the DM, not "this channel" (a DM is no channel to a member) nor "everyone
+    here" (nobody but the member and the bot reads it): Regenerate's, Edit prompt's and
+    Remix's "queued" note says the video comes in our DM, and Delete asks about deleting it
+    from our DM."""
+    fake, api = fakes
+    async with running_bot(tmp_path, fake=fake, api=api, user_install_allowance=20):
+        dm = fake.dm_channel_id(fake.user_id)
+
+        async def result_of(job_id):
+            return await fake.wait_for_message(
+                dm,
+                predicate=lambda m: is_layout(m) and f"video:regen:{job_id}" in custom_ids(m),
+                timeout=10,
+            )
+
+        asked = await fake.slash_command("video", {"prompt": "a paper boat"}, dm=True)
+        await asked.wait_for_answer()
+        result = await result_of(1)
+        message_id = int(result["id"])
+        notes = {}
+        click = await fake.component_interaction(
+            "video:regen:1", message_id=message_id, locale=locale
+        )
+        notes["regen"] = (2, (await click.wait_for_followup(timeout=10))["content"])
+        await result_of(2)
+        for job_id, (action, values) in enumerate(
+            [
+                ("edit", {"prompt": "a paper plane"}),
+                ("remix", {"prompt": "a paper crane", "duration": ["4"]}),
+            ],
+            start=3,
+        ):
+            click = await fake.component_interaction(
+                f"video:{action}:1", message_id=message_id, locale=locale
+            )
+            assert (await click.wait_for_callback())["type"] == MODAL
+            submitted = await fake.modal_submit(values, interaction=click, locale=locale)
+            notes[action] = (job_id, (await submitted.wait_for_answer(timeout=10))["content"])
+            await result_of(job_id)
+        for action, (job_id, note) in notes.items():
+            assert f"#{job_id}" in note, (action, note)
+            assert our_dm in note and a_channel not in note, (action, note)
+        question, _ = await delete_asked(fake, result, locale=locale)
+        assert our_dm in question["content"], question["content"]
+        assert everyone_here not in question["content"], question["content"]
