@@ -367,8 +367,9 @@ def state_key(
     state: JobState, *, cancelled: bool, error_key: str | None = None, billed: bool = False
 ) -> str:
     """The catalog key naming a state; a cancelled render, or a failed one APIMart charged
-    for, that still counts (`Job.counts`) says so, and a video its budget kept from being sent
-    says that rather than "refused"."""
+    for, that still counts (`Job.counts`) says so, as do a render given up on and one whose
+    submit's answer was lost (never refunded: their names always say so), and a video its
+    budget kept from being sent says that rather than "refused"."""
     if cancelled:
         refunded = state in REFUNDED_STATES and not billed
         return "state_cancelled" if refunded else "state_cancelled_counted"

@@ -4,6 +4,7 @@ Through the real commands: the bot on a fake Discord, renders on a fake APIMart.
 """
 
 import asyncio
+import json
 
 import pytest
 
@@ -450,3 +451,49 @@ async def test_a_moderator_cancel_with_a_reason_shows_it_in_the_mod_log_without_
         assert f"(reason: {reason})" in posted["content"]
         assert posted["mention_everyone"] is False and posted["mention_roles"] == []
         assert f"(reason: {reason})" in await mod(s, "audit")
+
+
+# APIMart's gateway timed out on the submit (HTTP 200): the task may exist, so the job's
+# outcome is unknown (`submit_unknown`), never sent again, and counted.
+SUBMIT_TIMED_OUT = {"error": {"message": "upstream timed out", "type": "timeout_error"}}
+
+
+@pytest.mark.parametrize(
+    ("ending", "name", "zh_name"),
+    [
+        ("given up on", "timed out (still counts)", "超时（仍计入额度）"),  # noqa: RUF001
+        ("submit answer lost", "unknown (still counts)", "未知（仍计入额度）"),  # noqa: RUF001
+    ],
+)
+async def test_status_history_and_jobs_say_a_timed_out_or_unknown_job_still_counts(
+    tmp_path, ending, name, zh_name
+):
+    """A render the bot gave up on (APIMart may still make and bill it), or one whose submit
+    got no answer (it may be made): the member's notice says it still counts, and /videos
+    quota counts it. /videos status, /videos history and /videomod jobs name its state the
+    same way, as they do a charged failure ("failed (still counts)"), not a bare "timed out"
+    or "unknown" that leaves the member guessing whether it took one of their videos."""
+    async with server(tmp_path, plan=RENDERS_UNTIL_TOLD, task_timeout=1.0) as s:
+        world = s.world
+        if ending == "submit answer lost":
+            world.api.malformed_next("submit", body=json.dumps(SUBMIT_TIMED_OUT))
+            assert "counts toward your allowance" in await video(world, prompt="a dragon")
+        else:
+            assert "queued" in await video(world, prompt="a dragon")
+            await world.discord.wait_for_message(
+                predicate=lambda m: (
+                    "#1" in m["content"] + shown_text(m)
+                    and "still counts" in m["content"] + shown_text(m)
+                ),
+                timeout=10,
+            )
+        assert "**4 videos** left today (out of 5)" in await quota(world)
+        status = await command(world, "videos status", user=world.discord.user_id, job=1)
+        assert name in status, status
+        history = await command(world, "videos history", user=world.discord.user_id)
+        assert f"**#1** · {name}" in history, history
+        assert name in await mod(s, "jobs")
+        in_chinese = await command(
+            world, "videos history", user=world.discord.user_id, locale="zh-CN"
+        )
+        assert zh_name in in_chinese, in_chinese
