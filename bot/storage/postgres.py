@@ -103,6 +103,22 @@ _CHECKSUM_COLUMN = (
 )
 # One migrating process at a time per schema; the others wait, then find the work done.
 _MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('migrations:' || current_schema()))"
+# The schema whose keys are a lock's name alone, as every release took them before they were
+# scoped by schema: a rolling deploy's old and new processes there still take the same lock.
+_UNSCOPED_SCHEMA = "public"
+
+
+def lock_key(schema: str | None, name: str) -> int:
+    """The advisory lock key of `serialize(name)` in `schema` (the connections' `current_schema()`).
+
+    PostgreSQL's advisory locks are the whole database's: two deployments on schemas of their
+    own in one database (staging and production, two bots) must not take each other's
+    `admission:42`. So a name is scoped by its schema, but in `public`, which keeps the name's
+    own key (`_UNSCOPED_SCHEMA`); NUL, in no schema's name, keeps the two apart.
+    """
+    scoped = name if schema in (None, _UNSCOPED_SCHEMA) else f"{schema}\x00{name}"
+    digest = hashlib.blake2b(scoped.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def describe_location(dsn: str) -> str:
@@ -350,9 +366,12 @@ class PostgresConnection:
     """The pooled connection of one open transaction; `deadline` (monotonic), if any, is when
     its waits for locks end (`LOCK_WAIT` after it asked for its turn)."""
 
-    def __init__(self, connection: _Pooled, deadline: float | None = None) -> None:
+    def __init__(
+        self, connection: _Pooled, deadline: float | None = None, schema: str | None = None
+    ) -> None:
         self._connection = connection
         self._deadline = deadline
+        self._schema = schema
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> PostgresStatement:
         """Run one statement of the portable SQL."""
@@ -370,9 +389,9 @@ class PostgresConnection:
     async def serialize(self, name: str) -> None:
         """Hold `name` until this transaction ends: other holders, in any process, wait (in a
         transaction with a deadline, only until then: `lock_timeout` is per statement, so each
-        lock is given the time left, not the whole `LOCK_WAIT` again)."""
-        digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
-        key = int.from_bytes(digest, "big", signed=True)
+        lock is given the time left, not the whole `LOCK_WAIT` again). Another schema's
+        `name` is another lock (`lock_key`)."""
+        key = lock_key(self._schema, name)
         connection = self._connection
         if self._deadline is None:
             lock = connection.execute("SELECT pg_advisory_xact_lock($1)", key)
@@ -430,8 +449,10 @@ class PostgresDatabase(BotStateValues):
 
     dialect: Literal["postgres"] = "postgres"
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], schema: str | None = None) -> None:
         self._pool = pool
+        # Where its tables are (`current_schema()`, from `search_path`): its locks' scope.
+        self._schema = schema
         self._closed = False
         self._turns = Turns()
 
@@ -457,7 +478,13 @@ class PostgresDatabase(BotStateValues):
             init=_end_idle_transactions,
             reset=_keep_session,
         )
-        return cls(pool)
+        try:
+            # The same on every connection: `search_path` comes from the URL or the role.
+            current = await pool.fetchval("SELECT current_schema()", timeout=_CONNECT_TIMEOUT)
+        except BaseException:
+            pool.terminate()
+            raise
+        return cls(pool, current)
 
     async def close(self) -> None:
         """Wait (bounded) for the transactions in flight, then close every connection."""
@@ -492,7 +519,7 @@ class PostgresDatabase(BotStateValues):
                         # What waits before its first `serialize` (each sets its own) too.
                         wait = _lock_timeout(deadline)
                         await _within_time(connection, connection.execute(wait))
-                    yield PostgresConnection(connection, deadline)
+                    yield PostgresConnection(connection, deadline, self._schema)
             except asyncpg.LockNotAvailableError as error:
                 raise LockWaitTimeout(
                     f"waited over {LOCK_WAIT:g} s in all for its turn and its locks ({error})"

@@ -8,9 +8,12 @@ only outside a transaction: inside one, the member read "Something went wrong".
 """
 
 import asyncio
+import hashlib
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 import pytest
 
 from bot.apimart.models import VideoRequest
@@ -18,11 +21,12 @@ from bot.i18n import msg
 from bot.jobs.models import JobState, Requester
 from bot.jobs.stages import LeaseTerms, Stage
 from bot.jobs.store import JobStore
+from bot.moderation.personal import admission_lock
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from bot.storage import Database, LockWaitTimeout, load_migrations, postgres
 from bot.storage.base import Migration
-from bot.storage.postgres import MIGRATIONS_DIR
+from bot.storage.postgres import MIGRATIONS_DIR, PostgresDatabase
 from tests.backends import postgres_only
 
 GUILD = 1
@@ -186,3 +190,32 @@ async def test_a_migration_that_never_gets_its_lock_stops_the_start_with_a_clear
         assert await new.schema_version() < 10_000
     finally:
         await new.close()
+
+
+def the_earlier_releases_key(name: str) -> int:
+    """The advisory lock key every release before the keys were scoped by schema took for
+    `serialize(name)`, in any schema (pinned here: it is what an old process still takes)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@postgres_only
+async def test_the_new_release_waits_for_an_old_process_holding_a_members_admission(backend):
+    """On the default schema (`public`), where every deployment without a schema of its own
+    is, an old process inside a member's admission still holds up the new release's admission
+    of that member: a rolling deploy must not let both count on the same videos left. (Only
+    the lock is used, no table of `public`: a member no other test has.)"""
+    lock = admission_lock(secrets.randbits(62))
+    old = await asyncpg.connect(backend.dsn, server_settings={"search_path": "public"})
+    new = await PostgresDatabase.open(backend.dsn, schema="public", max_size=1)
+    try:
+        async with old.transaction():
+            await old.execute("SELECT pg_advisory_xact_lock($1)", the_earlier_releases_key(lock))
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.5), new.transaction() as conn:
+                    await conn.serialize(lock)
+        async with asyncio.timeout(5), new.transaction() as conn:
+            await conn.serialize(lock)  # the old process's admission committed: taken at once
+    finally:
+        await new.close()
+        await old.close()
