@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import dataclasses
 import itertools
-import secrets
 from datetime import UTC, datetime
 
 import pytest
@@ -550,14 +549,6 @@ async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_l
     assert len(counted) == 2
 
 
-def a_member_of_their_own() -> Requester:
-    """A member no other test shares, for a test that holds their admission lock for long or
-    waits on it briefly: PostgreSQL's advisory locks are the whole database's, not a schema's,
-    so another test (another xdist worker, another run on the same server) holding
-    `admission:42` would hold up this test's ALICE too, whatever its schema."""
-    return dataclasses.replace(ALICE, user_id=secrets.randbits(62))
-
-
 @contextlib.asynccontextmanager
 async def held_by_a_silent_process(backend, lock):
     """Another process inside an admission holding `lock`, gone silent (a partition, a frozen
@@ -597,8 +588,7 @@ async def test_admissions_waiting_on_a_lock_leave_the_rest_of_the_process_workin
     store, moderation = JobStore(process, clock=clock), Moderation(process, clock=clock)
     await set_limits(moderation, monthly_budget=1000.0)
     if held == "member":
-        member = a_member_of_their_own()
-        lock, askers = admission_lock(member.user_id), [member] * 12
+        lock, askers = admission_lock(ALICE.user_id), [ALICE] * 12
     else:
         lock = budget_lock(GUILD)
         askers = [dataclasses.replace(ALICE, user_id=300 + n) for n in range(12)]
@@ -624,8 +614,7 @@ async def test_an_admission_held_up_by_a_silent_process_tells_the_member_to_try_
     taken (not "Something went wrong", not an answer 30 s late); nothing counts, and once the
     lock is free the member is admitted."""
     monkeypatch.setattr(postgres, "LOCK_WAIT", 0.5)
-    # Theirs alone: once the lock is free no other test may take it for longer than LOCK_WAIT.
-    member = a_member_of_their_own()
+    member = ALICE
     async with held_by_a_silent_process(backend, admission_lock(member.user_id)):
         async with asyncio.timeout(5):
             answers = await asyncio.gather(
@@ -647,11 +636,8 @@ async def test_a_member_held_up_for_their_turn_and_at_each_lock_hears_within_loc
     is told to try again within `LOCK_WAIT` of asking, not two or three times it."""
     lock_wait = 1.0
     monkeypatch.setattr(postgres, "LOCK_WAIT", lock_wait)
-    # A member and a server of their own: the locks are the whole database's (see above).
-    member = dataclasses.replace(a_member_of_their_own(), guild_id=secrets.randbits(62))
-    await moderation.store.update_policy(
-        Actor(member.guild_id, 99), msg("change_resumed", moderator="x"), monthly_budget=1000.0
-    )
+    member = ALICE
+    await set_limits(moderation, monthly_budget=1000.0)
     busy = msg("admission_busy").render("en-US")
     loop = asyncio.get_running_loop()
 
