@@ -34,7 +34,8 @@ HAND_OVER_EVERY = 60.0
 # A job told this recently may still have its last edit on its way (held back by Discord, or
 # waiting to be tried again after `FINAL_RETRY_WAITS`): the process that told it makes it.
 SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
-# A job told longer ago than this is left as it is: its member has long moved on.
+# A job told longer ago than this is left as it is: its member has long moved on. (A render
+# given up on counts as told until its checks stop: `StatusMarks.claim_unshown_last_statuses`.)
 LOOK_BACK = 86_400.0
 # A job a sweep took is not taken again for this long: the time its edit may take, and the wait
 # before one that failed (Discord down, or the sweeping process gone) is tried again.

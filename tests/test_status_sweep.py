@@ -7,7 +7,13 @@ import logging
 import discord
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
-from bot.jobs.models import CHANNEL_TARGET, JobState, Requester
+from bot.jobs.models import (
+    CHANNEL_TARGET,
+    FOLLOW_UP_LIMIT,
+    TIMED_OUT_REASON,
+    JobState,
+    Requester,
+)
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.stages import Stage
 from bot.jobs.status_marks import StatusMarks
@@ -447,3 +453,42 @@ async def test_private_statuses_owed_a_last_edit_are_those_told_whose_token_live
         by_interaction.id,
         cancelled.id,
     ]
+
+
+async def test_a_render_no_longer_followed_loses_its_promise_even_after_a_long_outage(
+    store, clock, fake, client, marks, reply_routes
+):
+    """A render given up on: its status says a late video is still posted until checks stop
+    a day after it was sent, with its Cancel button. The checks end while the bot is down (a
+    deploy, an outage of an hour): the next process must still take the promise and the
+    button away, not leave "its video is posted after all" up for good."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    with_cancel_button(status)
+    job = await posted_job(store, clock, fake, client, status)
+    clock.advance(1800)  # `TASK_TIMEOUT`'s default: given up on half an hour after it was sent
+    given_up = await finished(
+        store,
+        job,
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key=TIMED_OUT_REASON,
+        follow_up_at=clock() + 300,
+    )
+    claim = await claimed(store, given_up.id, Stage.DELIVER)
+    assert await store.mark_delivered(claim, now=clock(), message_id=fake.new_snowflake())
+    await status.update(await store.get(job.id), final=True)
+    content, buttons = shown(fake, job)
+    assert "after all" in content and buttons, "followed: a late video would be posted"
+
+    # The last quiet check, a day after the render was sent: no more after it.
+    clock.advance(FOLLOW_UP_LIMIT - 1800 - 200)
+    last_check = await claimed(store, job.id, Stage.POLL)
+    assert await store.follow_up_later(last_check, next_poll_at=None)
+    # The bot is down for an hour just then.
+    clock.advance(3600)
+    restarted = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    with_cancel_button(restarted)
+    await StatusSweep(marks, reply_routes, restarted, clock=clock).sweep_once()
+    content, buttons = shown(fake, job)
+    assert "no video will come" in content, "the status still promises a late video"
+    assert buttons == [], "a Cancel button on a job nothing follows any more"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.jobs.models import FINAL_VALUES, Job
+from bot.jobs.models import FINAL_VALUES, FOLLOW_UP_LIMIT, TIMED_OUT_REASON, Job
 from bot.jobs.rows import job_from_row
 from bot.jobs.sql import placeholders, update_job
 from bot.storage import Database
@@ -61,7 +61,10 @@ class StatusMarks:
         """Up to `limit` jobs told of their end between `told_since` and `told_before` whose
         status message never got its last edit (the process stopped or crashed first), each
         held for `hold` seconds: no other sweep takes it meanwhile, and one that fails (or
-        dies) leaves it to a later sweep once the hold has passed."""
+        dies) leaves it to a later sweep once the hold has passed. A render given up on counts
+        as told until its checks stop (`FOLLOW_UP_LIMIT` after it was sent): its status
+        promised a late video until then, and the edit that takes the promise back is due
+        when they stop, long after its member was told it was given up on."""
         now = self._clock()
         skip_taken = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgres" else ""
         rows = await self._db.write(
@@ -70,9 +73,20 @@ class StatusMarks:
             " AND (status_swept_until IS NULL OR status_swept_until <= ?)"
             f" AND ((state IN ({placeholders(FINAL_VALUES)}) AND delivered_at IS NOT NULL)"
             " OR cancelled_at IS NOT NULL)"
-            " AND COALESCE(delivered_at, cancelled_at) BETWEEN ? AND ?"
+            " AND COALESCE(delivered_at, cancelled_at) <= ?"
+            " AND (COALESCE(delivered_at, cancelled_at) >= ?"
+            " OR (error_key = ? AND COALESCE(submitted_at, created_at) >= ?))"
             f" ORDER BY id LIMIT ?{skip_taken}) RETURNING *",
-            (now + hold, now, *FINAL_VALUES, told_since, told_before, limit),
+            (
+                now + hold,
+                now,
+                *FINAL_VALUES,
+                told_before,
+                told_since,
+                TIMED_OUT_REASON,
+                told_since - FOLLOW_UP_LIMIT,
+                limit,
+            ),
         )
         return sorted(
             (job_from_row(row, api_key=self._api_key) for row in rows), key=lambda job: job.id
