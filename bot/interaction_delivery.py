@@ -35,6 +35,7 @@ from typing import IO, Any, Protocol, cast
 import aiohttp
 import discord
 
+from bot import delivery as channel_delivery
 from bot.delivery import Delivery, as_told, delivered
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import settle_cancelled
@@ -457,6 +458,34 @@ class RouteDelivery:
         reply = job.requester.reply
         if reply is None or reply.route is Route.CHANNEL:
             return None
+        saying = self._say_posting_if_slow(job, reply)
+        try:
+            return await self._deliver(job, reply, delivery)
+        finally:
+            if saying is not None:
+                saying.cancel()
+
+    def _say_posting_if_slow(self, job: Job, reply: Reply) -> asyncio.Task[None] | None:
+        """As in a channel (`Delivery`): a fetch and upload still going after
+        `POSTING_SAID_AFTER` has the private status say the video is being posted, not the
+        last progress reading. Made as any progress edit here (never cut off by the post's
+        end: its last edit follows, and puts right one that lands after it); not in the
+        token's last stretch, whose edit says the video comes by DM (not so while it is
+        posted here)."""
+        if reply.token is None or not shows_video(job) or link_expired(job, self._clock()):
+            return None
+
+        async def say_posting() -> None:
+            await asyncio.sleep(channel_delivery.POSTING_SAID_AFTER)
+            now = self._clock()
+            if reply.usable(now) and not last_call(reply, now, self._hand_over_before):
+                # A new state: shown at once, as in a channel, not dropped for its interval.
+                self._last_edit.pop(job.id, None)
+                await self.progress(job)
+
+        return asyncio.create_task(say_posting(), name=f"route-posting-{job.id}")
+
+    async def _deliver(self, job: Job, reply: Reply, delivery: Delivery) -> DeliveryResult:
         refused = _Refused.TOKEN
         if reply.route is Route.INTERACTION:
             if job.delivery_target == DM_TARGET:

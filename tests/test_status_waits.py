@@ -177,3 +177,35 @@ async def test_a_finished_render_whose_upload_is_under_way_says_it_is_being_post
             lambda: "in the reply below" in fake.get_message(int(status["id"]))["content"],
             description="the status's last edit once the video is posted",
         )
+
+
+async def test_a_finished_render_asked_elsewhere_says_it_is_being_posted_in_the_private_answer(
+    tmp_path, monkeypatch
+):
+    """The same through a user install in a server without the bot: the member's private
+    answer is the status, and while the result's follow-up uploads past the usual few seconds
+    it says the video is being posted, not "rendering 40%"."""
+    monkeypatch.setattr(delivery, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake, api = world.discord, world.api
+        foreign = fake.add_guild("Friends", bot_member=False)
+        interaction = await fake.slash_command(
+            "video", {"prompt": "a large fox"}, guild_id=foreign, user_install=True
+        )
+        await interaction.wait_for_answer()
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        task = api.task(api.task_ids[0])
+        task.set_progress(40)
+        await interaction.wait_for_original(lambda m: "40%" in m["content"])
+        upload = fake.hold_next("POST", r"/webhooks/\d+/[^/]+$")
+        task.complete()
+        try:
+            await fake.wait_for(lambda: upload.hits, description="the result's upload under way")
+            shown = await interaction.wait_for_original(
+                lambda m: "posting the video" in m["content"], timeout=5
+            )
+            assert "is rendering" not in shown["content"]
+        finally:
+            assert upload.held is not None
+            upload.held.set()
+        await interaction.wait_for_original(lambda m: "posted below" in m["content"])
