@@ -37,11 +37,13 @@ async def test_the_last_usage_page_with_more_members_beyond_names_no_page_past_i
         now = time.time()
         async with s.world.db.transaction() as conn:
             for n in range(count):
+                # With the credits APIMart reported: one reported without is priced by a read
+                # of its own, per member and page (0.6 s a page here), not what this is about.
                 await conn.execute(
                     "INSERT INTO jobs (guild_id, channel_id, user_id, prompt, resolution,"
-                    " aspect_ratio, state, created_at, media_fetched_at, finished_at,"
-                    " delivered_at) VALUES (?, ?, ?, 'a fox', '720p', '16:9', 'completed',"
-                    " ?, ?, ?, ?)",
+                    " aspect_ratio, state, credits_cost, created_at, media_fetched_at,"
+                    " finished_at, delivered_at) VALUES (?, ?, ?, 'a fox', '720p', '16:9',"
+                    " 'completed', 10, ?, ?, ?, ?)",
                     (guild, channel, FIRST_MEMBER + n, now, now, now, now),
                 )
         for locale in LOCALES:
