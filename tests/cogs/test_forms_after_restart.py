@@ -88,15 +88,18 @@ async def test_a_form_naming_a_message_of_another_channel_is_refused(tmp_path, f
 
 
 async def test_a_form_whose_message_discord_is_slow_to_read_is_acknowledged_first(tmp_path, fakes):
-    """Reading the message again can wait on Discord (here a 429 for 3.5 s, past the 3 seconds
-    Discord gives an interaction): the member's "thinking..." comes first, then the answer."""
+    """Reading the message again can wait on Discord (here held unanswered until the member
+    has their answer, past the 3 seconds Discord gives an interaction if need be): the
+    member's "thinking..." comes first, then the answer."""
     fake, api = fakes
     interaction, target, _ = await form_opened_before_a_restart(tmp_path, fake, api)
-    fake.fail_next("GET", rf"/channels/\d+/messages/{target['id']}$", status=429, retry_after=3.5)
+    read = fake.hold_next("GET", rf"/channels/\d+/messages/{target['id']}$")
     async with running_bot(tmp_path, fake=fake, api=api) as world:
         submitted = await fill_form(world, interaction, "a cat surfing")
         callback = await submitted.wait_for_callback(timeout=2)
         assert callback["type"] == DEFERRED and callback["data"]["flags"] & EPHEMERAL
+        await fake.wait_for(lambda: read.hits == 1 or None, 10, description="the read")
+        read.held.set()
         assert "queued as job #1" in await submitted.wait_for_private_answer(timeout=10)
 
 
