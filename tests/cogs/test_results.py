@@ -1,7 +1,6 @@
 """Buttons under a result: Regenerate, Edit prompt, Remix, Delete, also after the bot restarts."""
 
 import asyncio
-import contextlib
 import re
 from contextlib import asynccontextmanager
 
@@ -893,11 +892,19 @@ async def test_a_result_the_channel_refused_comes_by_dm_without_the_servers_butt
 
 @asynccontextmanager
 async def given_up_on(tmp_path, fake, api, clock):
-    """The bot with one render it gave up on (after 1 s); yields it and the notice."""
+    """The bot with one render it gave up on (1 s after its submit, on `clock`: moved on at
+    once, not waited out); yields it and the notice."""
     api.default_plan = TaskPlan(polls_until_done=None)
     async with running_bot(tmp_path, fake=fake, api=api, clock=clock, task_timeout=1.0) as world:
         interaction = await world.video(prompt="a slow glacier")
         await interaction.wait_for_answer()
+
+        async def submitted():
+            return (await world.bot.store.get(1)).submitted_at is not None
+
+        assert await eventually(submitted, True), "the render was sent"
+        clock.offset += 1.0
+        world.bot.poller.wake()
         notice = await fake.wait_for_message(
             predicate=lambda m: "took longer than this bot waits" in str(m), timeout=10
         )
@@ -1043,19 +1050,25 @@ async def last_status_made(world, job_id):
 
 async def _delete_and_read_status(fake, world, notice):
     """Delete (then "Delete it") on `notice`; the job's status message once edited after it."""
+    forgotten = asyncio.Event()
+    cog = world.bot.get_cog("DeletedResultsCog")
+    forget = cog._forget
+
+    async def forget_and_tell(channel_id, message_ids):
+        await forget(channel_id, message_ids)
+        if int(notice["id"]) in message_ids:
+            forgotten.set()
+
+    cog._forget = forget_and_tell
     await last_status_made(world, 1)
     status_id = (await world.bot.store.get(1)).status_message_id
     before = fake.get_message(status_id)["content"]
     question, buttons = await delete_asked(fake, notice)
     await answered(fake, question, buttons["Delete it"])
     await fake.wait_for(lambda: fake.get_message(int(notice["id"])) is None)
-    # Discord's MESSAGE_DELETE reaches the bot, which may edit the status: give it a moment.
-    with contextlib.suppress(TimeoutError, AssertionError):
-        await fake.wait_for(
-            lambda: fake.get_message(status_id)["content"] != before,
-            timeout=2,
-            description="the status edited after the delete",
-        )
+    # Discord's MESSAGE_DELETE reaches the bot, which may edit the status: read it once the
+    # bot is done with that delete (the edit, if any, made).
+    await asyncio.wait_for(forgotten.wait(), 10)
     return before, fake.get_message(status_id)["content"]
 
 
