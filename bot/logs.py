@@ -6,8 +6,10 @@ import json
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import TextIO
 
 from bot.log_context import current
@@ -91,8 +93,49 @@ class Scrubber:
         return without_link_signatures(text)
 
 
+# Members' text reaches lines (APIMart's and Discord's words, which may quote a prompt or a file
+# name; an error's message): a newline there would forge a line of its own, an escape sequence
+# (ESC, or its 8-bit form CSI) rewrite the operator's terminal. Each control character but the
+# tab, and Unicode's line and paragraph separators (a line break to some readers), is written
+# as its escape instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r"}
+
+
+def _control_escape(char: str) -> str:
+    named = _NAMED_CONTROLS.get(char)
+    if named is not None:
+        return named
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with its control characters written as escapes (`\\n`, `\\x1b`), for one line of
+    a log; `keep_newlines` keeps the line breaks of a text of many lines (a traceback)."""
+
+    def escaped(found: re.Match[str]) -> str:
+        char = found[0]
+        return char if keep_newlines and char == "\n" else _control_escape(char)
+
+    return _CONTROL.sub(escaped, text)
+
+
+def _words_in(error: traceback.TracebackException) -> set[str]:
+    """The parts of `error`'s traceback that are its messages (and its causes' and notes'):
+    the text an error quotes, not the traceback's own lines."""
+    said: set[str] = set()
+    todo = [error]
+    while todo:
+        each = todo.pop()
+        said.update(each.format_exception_only())
+        todo.extend(e for e in (each.__cause__, each.__context__) if e is not None)
+        todo.extend(getattr(each, "exceptions", None) or ())
+    return said
+
+
 class RedactingFormatter(logging.Formatter):
-    """Formats as usual, then replaces any secret with a marker."""
+    """Formats as usual, each line's control characters escaped, then replaces any secret with
+    a marker."""
 
     def __init__(self, secrets: Iterable[str], fmt: str = _FORMAT) -> None:
         super().__init__(fmt)
@@ -101,6 +144,32 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The formatted record with secrets removed."""
         return self._scrub(super().format(record))
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The line itself, on one line whatever its arguments hold."""
+        return escape_controls(super().formatMessage(record))
+
+    def formatException(
+        self,
+        ei: tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None],
+    ) -> str:
+        """The traceback on its many lines, each message in it (which may quote anyone's
+        text) on one."""
+        error = ei[1]
+        if error is None:
+            return escape_controls(super().formatException(ei), keep_newlines=True)
+        told = traceback.TracebackException(type(error), error, ei[2], compact=True)
+        said = _words_in(told)
+        text = "".join(
+            escape_controls(chunk.removesuffix("\n")) + "\n" if chunk in said else chunk
+            for chunk in told.format()
+        )
+        return escape_controls(text.removesuffix("\n"), keep_newlines=True)
+
+    def formatStack(self, stack_info: str) -> str:
+        """The stack on its many lines, no control character in them."""
+        return escape_controls(super().formatStack(stack_info), keep_newlines=True)
 
 
 class JsonFormatter(logging.Formatter):
@@ -130,7 +199,12 @@ class JsonFormatter(logging.Formatter):
             name: self._scrub(value) if isinstance(value, str) else value
             for name, value in entry.items()
         }
-        return json.dumps(scrubbed, ensure_ascii=False, default=str)
+        # JSON escapes the control characters below 0x20, not DEL, the 8-bit ones or Unicode's
+        # line separators: a reader that splits lines at them, or a terminal, still would.
+        return _CONTROL.sub(
+            lambda found: f"\\u{ord(found[0]):04x}",
+            json.dumps(scrubbed, ensure_ascii=False, default=str),
+        )
 
 
 class BoundContext(logging.Filter):

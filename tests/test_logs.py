@@ -495,3 +495,50 @@ def test_other_links_keep_their_query(stderr):
     url = "https://files.example.com/v.mp4?id=42&page=2"
     logging.getLogger("bot").info("fetched %s", url)
     assert f"fetched {url}" in stderr.getvalue()
+
+
+# What a member may type into a prompt or name a file: a forged line after a newline, and a
+# terminal escape that clears the operator's screen (and its 8-bit form, and Unicode's line
+# separators, which some readers split lines at).
+FORGED = "cat.png\n2026-12-05 12:00:00 ERROR    bot: the database is corrupt\x1b[2J\x9b2J\u2028"
+
+
+def test_member_text_in_a_text_line_stays_on_it_and_writes_no_escapes(stderr):
+    """A member's text quoted on a line (a file name, a prompt, APIMart's or Discord's words)
+    forges no line of its own and sends the operator's terminal no control sequence: each
+    control character is written as its escape, the text still readable."""
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    logging.getLogger("bot.jobs.service").warning(
+        "Job %d refused by APIMart (HTTP %s): %s", 7, 400, f"cannot read {FORGED}"
+    )
+    written = stderr.getvalue()
+    assert len(written.splitlines()) == 1, written
+    assert "\x1b" not in written and "\x9b" not in written, repr(written)
+    assert r"cat.png\n2026-12-05 12:00:00 ERROR    bot: the database is corrupt\x1b[2J" in written
+
+
+def test_a_traceback_stays_multi_line_but_its_message_forges_no_line(stderr):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    try:
+        raise ValueError(f"no such file {FORGED}")
+    except ValueError:
+        logging.getLogger("bot.engine").exception("Job %d: delivery failed", 7)
+    first, *traceback = stderr.getvalue().splitlines()
+    assert first.endswith("ERROR    bot.engine: Job 7: delivery failed")
+    assert traceback[0] == "Traceback (most recent call last):"
+    assert traceback[1].startswith('  File "'), "the frames keep their lines"
+    assert traceback[-1].startswith(r"ValueError: no such file cat.png\n2026-12-05"), traceback
+    assert not any(line.startswith("2026-12-05") for line in traceback), traceback
+    assert "\x1b" not in stderr.getvalue() and "\x9b" not in stderr.getvalue()
+
+
+def test_member_text_in_a_json_line_keeps_it_one_line_for_any_reader(stderr):
+    """JSON escapes a newline and ESC itself; the 8-bit controls and Unicode's line separators
+    it leaves raw are escaped too, so a reader that splits at them (Python's splitlines, a
+    terminal reading `docker logs`) still sees one line, and the text reads back whole."""
+    configure_logging("INFO", [TOKEN], json_lines=True, stream=stderr)
+    logging.getLogger("bot.jobs.service").warning("file %s", FORGED)
+    written = stderr.getvalue()
+    assert not any(mark in written for mark in ("\x1b", "\x9b", "\u2028")), repr(written)
+    [line] = json_lines(stderr)
+    assert line["message"] == f"file {FORGED}"
