@@ -60,6 +60,15 @@ _DISCORD_CDN_QUERY = re.compile(
 _LINK_SIGNATURE = re.compile(r"(?<![a-z_])(hm(?:=|%3D))[0-9a-f]+", re.IGNORECASE)
 
 
+# Other hosts' presigned links (S3 and its clones, Google Cloud Storage, Azure's SAS, CloudFront)
+# open a private file the same way, for up to a week: a member's image link goes to APIMart as
+# it is, and APIMart's refusal may quote it. The signature's value goes (in the log only).
+_QUERY_SIGNATURE = re.compile(
+    r"""([?&;]|\\u0026|&amp;)((?:[\w-]*signature|sig)(?:=|%3D))[^&\s"'<>#)\]]+""",
+    re.IGNORECASE,
+)
+
+
 def without_link_signatures(text: str, *, marked: bool = True) -> str:
     """`text` with the signed query of every Discord attachment link in it taken out; `marked`
     leaves a marker where it was (for the log), else the bare link (for members to read)."""
@@ -90,6 +99,7 @@ class Scrubber:
         text = _INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         text = _TOKEN_FIELD.sub(rf"\g<1>{REDACTED}", text)
         text = _TOKEN_PAIR.sub(rf"\g<1>{REDACTED}", text)
+        text = _QUERY_SIGNATURE.sub(rf"\g<1>\g<2>{REDACTED}", text)
         return without_link_signatures(text)
 
 

@@ -303,7 +303,7 @@ def test_a_short_password_is_hidden_however_the_setting_is_spelled(stderr, line,
 @pytest.mark.parametrize(
     "url",
     [
-        "https://cdn.example.com/v.mp4?sig=a:b@c",
+        "https://cdn.example.com/v.mp4?v=a:b@c",
         "https://cdn.example.com/v.mp4#t=1:2@3",
         "https://cdn.example.com?who=me:you@there",
     ],
@@ -542,3 +542,31 @@ def test_member_text_in_a_json_line_keeps_it_one_line_for_any_reader(stderr):
     assert not any(mark in written for mark in ("\x1b", "\x9b", "\u2028")), repr(written)
     [line] = json_lines(stderr)
     assert line["message"] == f"file {FORGED}"
+
+
+PRESIGNED = [
+    # S3 (and its clones), Google Cloud Storage, Azure's SAS, CloudFront.
+    "https://b.s3.amazonaws.com/cat.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=604800"
+    "&X-Amz-Signature=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "https://storage.googleapis.com/b/cat.png?X-Goog-Expires=900"
+    "&X-Goog-Signature=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "https://a.blob.core.windows.net/c/cat.png?sv=2022-11-02&se=2026-12-06&sp=r"
+    "&sig=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08%3D",
+    "https://d111.cloudfront.net/cat.png?Expires=1790000000"
+    "&Signature=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08~&Key-Pair-Id=K2",
+]
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("url", PRESIGNED, ids=["s3", "gcs", "azure", "cloudfront"])
+def test_a_members_presigned_link_is_logged_without_its_signature(stderr, json_lines_on, url):
+    """A member's image link is sent to APIMart as it is, and APIMart's refusal may quote it
+    (logged as the job's reason). A presigned link opens a private file for whoever holds it,
+    for up to a week: the signature is hidden as a Discord link's is, the file still named."""
+    configure_logging("INFO", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    logging.getLogger("bot.jobs.service").warning(
+        "Job %d refused by APIMart (HTTP %s): %s", 7, 400, f"cannot download image {url}"
+    )
+    written = stderr.getvalue()
+    assert "9f86d081884c7d659a2feaa0c55ad015" not in written, written
+    assert url.split("?")[0] in written, written
