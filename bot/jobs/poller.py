@@ -688,7 +688,16 @@ class Poller:
             return
         except APIMartError as error:
             self._check_refused(error, sent_at)
-            log.info("Job %d: follow-up of task %s failed (%s)", job.id, job.task_id, error)
+            # An outage fails every timed-out task's look at once, as it fails every poll: one
+            # line per kind and minute (each one at DEBUG), not one per job every few minutes.
+            self._failures.log(
+                f"follow-up {type(error).__name__}",
+                logging.INFO,
+                "Job %d: follow-up of task %s failed (%s)",
+                job.id,
+                job.task_id,
+                error,
+            )
             info = None
         if info is not None:
             self._metrics.poll_done("finished" if info.status.is_final else "running")

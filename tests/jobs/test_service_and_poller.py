@@ -784,6 +784,33 @@ async def test_a_timed_out_task_apimart_keeps_not_finding_is_no_longer_followed(
     assert len(api.polls) == polls + 3, "three answers in a row, then it stops looking"
 
 
+async def test_an_outage_failing_every_follow_up_is_one_line_not_one_per_job(
+    db, api, session, clock, caplog
+):
+    """docs/operations.md: a failure that hits every render's status check at once is logged
+    once a minute per kind, not once per check. The timed-out renders an APIMart outage leaves
+    are looked at every 5 minutes for a day: each failed look was an INFO line of its own
+    (a thousand jobs, a thousand lines every 5 minutes)."""
+    delivery = RecordingDelivery()
+    api.default_plan = TaskPlan(polls_until_done=None)
+    _, service, poller = make_world(
+        db, api, session, clock, delivery, task_timeout=60, follow_up_interval=300
+    )
+    for _ in range(3):
+        await service.create_and_submit(REQUESTER, REQUEST)
+    await run_until_delivered(poller, clock, delivery, count=3)
+    api.fail_next("poll", status=503, times=100)
+    caplog.set_level(logging.DEBUG, "bot.jobs.poller")
+    for _ in range(2):
+        clock.advance(300)
+        await poller.run_once()
+    looks = [r for r in caplog.records if "follow-up of task" in r.getMessage()]
+    assert len(looks) == 6, "every look still written, at DEBUG"
+    assert len([r for r in looks if r.levelno >= logging.INFO]) == 1, [
+        r.getMessage() for r in looks
+    ]
+
+
 async def test_a_task_apimart_keeps_not_finding_fails_and_stops_counting(db, api, session, clock):
     delivery = RecordingDelivery()
     api.default_plan = TaskPlan(polls_until_done=None)
