@@ -301,6 +301,16 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
             waited,
         )
         return None
+    if db.schema is None:
+        await db.close()
+        # `current_schema()` is NULL: every name in the search_path is missing from this
+        # database, so there is nowhere to create the tables. No restart makes one.
+        log.error(
+            "PostgreSQL at %s: the search_path (from DATABASE_URL, else the user's) names no"
+            " schema of this database: create it (CREATE SCHEMA ...) or correct the search_path",
+            where,
+        )
+        raise Misconfigured
     try:
         await db.migrate()
     except MigrationChanged as error:

@@ -490,6 +490,23 @@ def test_a_login_postgresql_refuses_stops_the_bot_as_misconfigured(tmp_path, cha
     assert "Traceback" not in output
 
 
+def test_a_search_path_naming_no_schema_stops_the_bot_as_misconfigured(tmp_path):
+    """`?search_path=` naming a schema not created yet (a typo, a deployment not set up) left
+    nowhere for the tables: the bot exited 1 (restarted into the same failure) with PostgreSQL's
+    "no schema has been selected to create in"; it names the search_path and exits 2."""
+    problem = backends.postgres_unavailable()
+    if problem is not None:
+        pytest.skip(f"{backends.SKIP_REASON}: {problem}")
+    url = yarl.URL(backends.postgres_dsn()).update_query(search_path="no_such_schema_here")
+    env = {"DISCORD_TOKEN": "tok", "APIMART_API_KEY": "key", "DATABASE_URL": str(url)}
+    result = run_bot(tmp_path, env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "the search_path (from DATABASE_URL, else the user's) names no schema" in output
+    assert "CREATE SCHEMA" in output
+    assert "Traceback" not in output
+
+
 @pytest.mark.parametrize("setting", ["sslrootcert", "sslcert", "sslkey", "sslcrl"])
 def test_a_tls_file_the_database_url_names_must_be_there(monkeypatch, tmp_path, setting):
     """A certificate on a volume not mounted, or a typo in its path: asyncpg's "[Errno 2] No

@@ -456,6 +456,12 @@ class PostgresDatabase(BotStateValues):
         self._closed = False
         self._turns = Turns()
 
+    @property
+    def schema(self) -> str | None:
+        """The schema its tables are in (`current_schema()`); None when the search_path names
+        none that exists."""
+        return self._schema
+
     @classmethod
     async def open(
         cls, dsn: str, *, schema: str | None = None, min_size: int = 1, max_size: int = 10
