@@ -354,7 +354,9 @@ class Delivery:
         it went; DMs closed, or failing too, the status says the video is done and where to
         find it (`/videos history`, with its link). A channel that cannot be looked at leaves
         the DM unsent (the post may have gone there). None for news that does not go to its
-        channel (issue 17: `bot.interaction_delivery` has its own ways out)."""
+        channel (issue 17: `bot.interaction_delivery` has its own ways out). News asked for in
+        the member's DM with the bot has no other way (that DM is what failed): its status
+        points to history."""
         reply = job.requester.reply
         if reply is not None and reply.route is not Route.CHANNEL:
             return None
@@ -374,6 +376,10 @@ class Delivery:
             log.info("Job %d was delivered as message %d after all", job.id, existing.id)
             result = delivered(current, existing)
             return self._with_last_status(current, result, current.delivery_target)
+        if job.requester.guild_id is None:
+            # Outside servers the bot posts with its token only in the member's DM (a group
+            # DM's news goes through its interaction): no "couldn't post in <#this DM>" there.
+            return self._with_last_status(current, nowhere, current.delivery_target)
         try:
             result = await self._deliver_by_dm(current, channel_failed=True)
         except _Retry:

@@ -1137,3 +1137,39 @@ async def test_a_last_post_discord_made_unseen_is_not_sent_again_by_dm(tmp_path)
     assert dms(fake) == [], "not sent again"
     assert job.delivery_message_id == int(posted["id"])
     assert "posting the video" not in status, status
+
+
+async def test_a_video_discord_kept_failing_to_post_in_the_members_dm_is_not_sent_there_as_a_dm(
+    tmp_path, caplog
+):
+    """Asked in the member's DM with the bot, and Discord failed every post of it there: once
+    the bot gives up, there is no other way to them (their DM is where it failed). The status
+    says the video is in /videos history; no post in that very DM says "I couldn't post in
+    <#that DM>, so I'm sending this here"."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+        fake, api = world.discord, world.api
+        dm_channel = fake.dm_channel_id(fake.user_id)
+        interaction = await fake.slash_command("video", {"prompt": "a paper boat"}, dm=True)
+        await interaction.wait_for_answer()
+        await api.wait_until(lambda: api.task_ids, what="the submit")
+        fake.fail_next(
+            "POST",
+            rf"/channels/{dm_channel}/messages$",
+            status=503,
+            times=PollerConfig.max_delivery_attempts,
+        )
+        api.last_task.complete()
+        async with asyncio.timeout(60):
+            job = await world.bot.store.get(1)
+            while job.delivered_at is None:
+                clock.offset += 601
+                world.bot.poller.wake()
+                tried = job.delivery_attempts
+                while job.delivered_at is None and job.delivery_attempts == tried:
+                    await asyncio.sleep(0.01)
+                    job = await world.bot.store.get(1)
+        status = await status_reads(fake, job.status_message_id, "history")
+        sent = dms(fake)
+    assert not [m for m in sent if "couldn't post in" in shown_text(m)], sent
+    assert "history" in status, status
