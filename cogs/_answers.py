@@ -79,16 +79,19 @@ async def answered_first(
     Not when this process's own try went through unanswered: a 5xx from Discord's edge, which
     discord.py answers by sending it again, or a connection that dropped before the answer,
     after which it is sent again here. Discord refusing that second try (40060) says the first
-    one was taken: the interaction is this process's to follow up (`answered`), not left
-    with "thinking..." for good.
+    one was taken (not after a connection that could not be opened, which sent nothing): the
+    interaction is this process's to follow up (`answered`), not left with "thinking..." for
+    good.
     """
     with attempt() as sending:
         try:
             try:
                 await answer()
             except aiohttp.ClientConnectionError as error:
-                # Discord may have taken it: asked again, it says so (40060) if it did.
-                sending.unsure = True
+                # Discord may have taken it: asked again, it says so (40060) if it did. Not a
+                # connection never opened (DNS, a refused connect): nothing was sent, so a
+                # 40060 then is another process's answer.
+                sending.unsure = not isinstance(error, aiohttp.ClientConnectorError)
                 log.info(
                     "interaction:%d: its answer was lost (%r); sent again", interaction.id, error
                 )

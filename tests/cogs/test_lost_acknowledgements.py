@@ -8,8 +8,13 @@ answer a deploy overlap's second process gets. This process must not take its ow
 deferral for another process's, and leave the member with a deferral nobody answers.
 """
 
+from types import SimpleNamespace
+
+import aiohttp
+import discord
 import pytest
 
+from cogs._answers import ALREADY_ACKNOWLEDGED, answered, answered_first
 from tests.cogs.test_moderation import video
 from tests.cogs.test_status_cancel import RENDERS_UNTIL_TOLD, status_with_button
 from tests.harness import running_bot
@@ -45,3 +50,24 @@ async def test_a_buttons_deferral_whose_answer_was_lost_is_followed_by_its_answe
         answer = await click.wait_for_answer(timeout=10)
         assert "cancelled" in answer["content"].lower()
         assert len(click.answers) == 1, "answered once"
+
+
+async def test_a_first_answer_never_sent_is_left_to_the_process_discord_took_first():
+    """A connection that could not even be opened (DNS, a refused connect) sent nothing: the
+    40060 refusing the second try is a deploy overlap's other process's answer, which stands.
+    This process stays quiet, rather than answer the member a second time."""
+    refused = aiohttp.ClientConnectorError(
+        SimpleNamespace(host="discord.com", port=443, ssl=True), OSError(111, "refused")
+    )
+    taken = discord.HTTPException(
+        SimpleNamespace(status=400, reason="Bad Request"),
+        {"code": ALREADY_ACKNOWLEDGED, "message": "Interaction has already been acknowledged."},
+    )
+    tries = iter([refused, taken])
+
+    async def answer():
+        raise next(tries)
+
+    interaction = SimpleNamespace(id=1, extras={}, response=SimpleNamespace(is_done=lambda: False))
+    assert await answered_first(answer, interaction) is False, "the other process answers"
+    assert not answered(interaction)
