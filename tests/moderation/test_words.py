@@ -47,6 +47,13 @@ def test_a_phrase_split_by_a_comma_is_two_thoughts_not_the_phrase():
     assert banned("red as blood, bath time after", "blood bath") is None
 
 
+def test_a_phrase_split_by_a_full_stop_is_two_sentences_not_the_phrase():
+    """A dot joins "blood.bath", but one ending a sentence parts it from the next, as a comma
+    parts two thoughts: "blood bath" bans no prompt with "blood. Bath" in it."""
+    assert banned("a knife red with blood. Bath time after", "blood bath") is None
+    assert banned("covered in blood... bath scene next", "blood bath") is None
+
+
 def test_chinese_words_match_inside_a_sentence():
     assert banned("一只血腥的猫", "血腥") == "血腥"
 
