@@ -414,7 +414,7 @@ async def test_a_moderator_cancelled_job_that_completed_gets_the_notice_not_the_
     await Delivery(client, downloads, store, clock=clock)(due)
     [message] = results(fake)
     assert message["attachments"] == [] and url not in shown_text(message)
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(message)
+    assert "job #1 was cancelled: a moderator cancelled it" in shown_text(message)
     assert "still counts toward your allowance" in shown_text(message)
     assert "Video not made" in shown_text(message)
     assert media_urls(message) == [], "no video shown"
@@ -437,7 +437,7 @@ def the_cancel_notice(messages, told):
     block's notice, posted by the delivery that `told`."""
     [notice] = messages
     assert notice["id"] == str(told.message_id), "the notice is the post the delivery made"
-    assert "Job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
+    assert "job #1 was cancelled: a moderator cancelled it" in shown_text(notice)
     return notice
 
 
@@ -1098,7 +1098,7 @@ async def test_a_video_discord_kept_failing_to_post_reaches_its_member_by_dm(tmp
     assert counts == {"delivered": 1, "unreachable": 0}
     assert said == ["Job 1: Discord failed its delivery 50 times; it went by DM instead"]
     assert "posting the video" not in status, status
-    assert "sent to the member who asked by direct message" in status, status
+    assert "sent the video to the member who asked by direct message" in status, status
     assert dm["attachments"], "the video itself"
     assert f"I couldn't post in <#{fake.channel_id}>" in shown_text(dm)
     assert results(fake) == [], "nothing posted in the channel"
@@ -1119,7 +1119,7 @@ async def test_a_video_discord_kept_failing_to_post_to_a_member_with_closed_dms_
         asked = await fake.slash_command("videos history")
         history = await asked.wait_for_private_answer()
     assert "posting the video" not in status, status
-    assert "is done, but the bot could post it neither here nor by direct message" in status
+    assert "is done, but I could neither post it here nor send it by direct message" in status
     assert job.result_url in history, history
     assert counts == {"delivered": 0, "unreachable": 1}
     assert len(said) == 1 and "could not reach user" in said[0], said

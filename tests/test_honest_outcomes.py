@@ -66,7 +66,7 @@ async def test_almost_done_gives_way_to_no_news_while_every_check_fails_then_com
             task.set_progress(progress)
             status = await fake.wait_for_message(
                 predicate=lambda m, p=progress: (
-                    "Job #1 is rendering" in m["content"] and f"{p}%" in m["content"]
+                    "Job #1 is being made" in m["content"] and f"{p}%" in m["content"]
                 )
             )
             clock.offset += 20

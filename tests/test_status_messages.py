@@ -313,7 +313,7 @@ async def test_a_job_taken_up_again_after_outcome_unknown_shows_its_render(
     adopted = await store.get(job.id)
     await status.update(dataclasses.replace(adopted, state=JobState.PROCESSING, progress=50))
     shown = fake.get_message(unknown.status_message_id)
-    assert "is rendering: ▰▰▰▰▰▱▱▱▱▱ 50%" in shown["content"], shown["content"]
+    assert "is being made: ▰▰▰▰▰▱▱▱▱▱ 50%" in shown["content"], shown["content"]
     assert shown.get("components"), "its Cancel button is back"
 
 

@@ -43,7 +43,7 @@ async def rendering_at_40(world, prompt):
     task = api.task(api.task_ids[0])
     task.set_progress(40)
     status = await world.discord.wait_for_message(
-        predicate=lambda m: "Job #1 is rendering" in m["content"] and "40%" in m["content"]
+        predicate=lambda m: "Job #1 is being made" in m["content"] and "40%" in m["content"]
     )
     return task, status
 
@@ -61,7 +61,7 @@ async def test_a_finished_render_whose_post_is_tried_again_no_longer_says_render
             description="the status saying it is done, its post on its way",
         )
         shown = fake.get_message(int(status["id"]))
-        assert "is rendering" not in shown["content"]
+        assert "is being made" not in shown["content"]
         assert not shown.get("components"), "no Cancel button on a finished render"
 
 
@@ -80,7 +80,7 @@ async def test_a_render_given_up_on_but_still_followed_is_not_said_to_have_faile
         status = await fake.wait_for_message(
             predicate=lambda m: (
                 "Job #1" in m["content"]
-                and "rendering" not in m["content"]
+                and "being made" not in m["content"]
                 and "queued" not in m["content"]
             )
         )
@@ -130,7 +130,7 @@ async def test_a_failed_render_whose_notice_is_tried_again_no_longer_says_render
         task.fail("upstream exploded")
         await eventually(lambda: retry_set(world), True)
         await fake.wait_for(
-            lambda: "is rendering" not in fake.get_message(int(status["id"]))["content"],
+            lambda: "is being made" not in fake.get_message(int(status["id"]))["content"],
             description="the status no longer saying it renders",
         )
         await world.bot.status_messages.drain(timeout=5)
@@ -168,7 +168,7 @@ async def test_a_finished_render_whose_upload_is_under_way_says_it_is_being_post
                 description="the status saying it is done, its post under way",
             )
             shown = fake.get_message(int(status["id"]))
-            assert "is rendering" not in shown["content"]
+            assert "is being made" not in shown["content"]
             assert not shown.get("components"), "no Cancel button on a finished render"
         finally:
             assert upload.held is not None

@@ -220,7 +220,7 @@ async def test_a_video_left_queued_at_the_service_past_its_usual_time_says_it_is
 ):
     """APIMart's own queue is long: "usually ready in 3-5 minutes" ten minutes on would read
     as a promise broken without a word. Past the usual time the status says the service is
-    slower than usual and when it took the job (a live stamp, true whenever it is read)."""
+    slower than usual and when APIMart took it (a live stamp, true whenever it is read)."""
     status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     english = await announced(store, clock, fake, client, status)
     chinese = await announced(store, clock, fake, client, status, locale="zh-CN")
@@ -238,7 +238,7 @@ async def test_a_video_left_queued_at_the_service_past_its_usual_time_says_it_is
     assert "is queued at the video service: ▱▱▱▱▱▱▱▱▱▱ 0% · slower than usual" in content
     assert stamps(content) == [accepted]
     assert (
-        "it took the job 10 minutes ago; such videos are usually ready in 3-5 minutes"
+        "accepted 10 minutes ago; videos like it are usually ready in 3-5 minutes"
         in read_at(content, clock())
     ), content
     zh = read_at(shown(fake, chinese), clock(), "zh-CN")
@@ -296,7 +296,7 @@ async def test_a_job_apimart_asked_us_to_hold_shows_its_place_and_what_it_waits_
             predicate=lambda m: "Job #1 is waiting, number" in m["content"]
         )
         assert (
-            "number 1 in line in this server: the video service asked us to slow down;"
+            "number 1 in line in this server: the video service asked me to slow down;"
             " sending in 20 seconds" in read_at(first["content"], clock())
         ), first["content"]
         # Read 15 s on, with nothing edited since: the time left is 5 s, not still 20.
@@ -330,7 +330,7 @@ async def test_a_held_video_in_a_dm_claims_no_server_line_nor_counts_strangers(t
         held = await fake.wait_for_message(
             fake.dm_channel_id(fake.user_id),
             predicate=lambda m: (
-                "Job #2 is waiting to be sent: the video service asked us to slow down"
+                "Job #2 is waiting to be sent: the video service asked me to slow down"
                 in m["content"]
             ),
         )
@@ -343,13 +343,13 @@ async def test_a_video_behind_another_in_the_servers_line_is_told_its_place_not_
     tmp_path,
 ):
     """One video at a time: #1 renders, carol's #2 waits first in line. The member's #3 is
-    number 2 in line: it does not start "as soon as the one rendering is done", #2 does; its
+    number 2 in line: it does not start "as soon as the one being made is done", #2 does; its
     private note says its place, as its status does."""
     async with server(tmp_path, plan=TaskPlan(polls_until_done=None)) as s:
         fake = s.world.discord
         await mod(s, "limits set", server_at_once=1, max_active=5)
         assert "queued as job #1" in await video(s.world, prompt="the first fox")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         await video(s.world, user=s.carol, prompt="the second fox")
         told = await video(s.world, prompt="the third fox")
         await fake.wait_for_message(
@@ -365,7 +365,7 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
         answer = await mod(s, "limits set", server_at_once=1)
         assert "This server renders 1 video at a time; the others wait in line." in answer
         assert "queued as job #1" in await video(s.world, prompt="the first fox")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         told = await video(s.world, user=s.carol, prompt="the second fox")
         assert "This server allows 1 video at a time, so it starts as soon as" in told
         held = await fake.wait_for_message(
@@ -382,7 +382,7 @@ async def test_a_server_allowing_one_video_at_a_time_holds_the_next_and_says_why
         assert "in line" not in first["content"], "a job APIMart has shows no place in line"
         api.task(api.task_ids[0]).complete()
         # The freed slot goes to the job in line, without waiting for its next look.
-        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #2 is being made" in m["content"])
         assert [submit["prompt"] for submit in api.submits] == ["the first fox", "the second fox"]
 
 
@@ -394,7 +394,7 @@ async def test_a_place_in_line_moves_up_when_the_job_before_it_is_sent(tmp_path)
         fake, api = s.world.discord, s.world.api
         await three_in_a_line_of_one(s)
         api.task(api.task_ids[0]).complete()
-        await fake.wait_for_message(predicate=lambda m: "Job #2 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #2 is being made" in m["content"])
         await fake.wait_for_message(
             predicate=lambda m: "Job #3 is waiting, number 1 in line" in m["content"]
         )
@@ -411,7 +411,7 @@ async def test_a_job_in_line_is_not_sent_once_the_servers_budget_is_spent(tmp_pa
         await mod(s, "limits set", server_at_once=1)
         await mod(s, "budget", credits=10)
         assert "queued as job #1" in await video(s.world, prompt="the first fox")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         told = await video(s.world, user=s.carol, prompt="the second fox")
         assert "This server allows 1 video at a time" in told
         api.task(api.task_ids[0]).complete()  # 15 credits: the budget of 10 is spent
@@ -548,7 +548,7 @@ async def three_in_a_line_of_one(s):
     fake = s.world.discord
     await mod(s, "limits set", server_at_once=1, max_active=5)
     assert "queued as job #1" in await video(s.world, prompt="the first fox")
-    await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+    await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
     await video(s.world, user=s.carol, prompt="the second fox")
     await video(s.world, prompt="the third fox")
     await fake.wait_for_message(

@@ -10,15 +10,15 @@ EN: dict[str, str] = {
     # Still in APIMart's queue past the usual time: `since` is a live stamp ("10 minutes ago").
     "status_line_queued_slow": (
         "🎞️ Job #{job_id} is queued at the video service: {bar} {progress}% · slower than"
-        " usual: it took the job {since}; such videos are usually ready in {typical}."
+        " usual: accepted {since}; videos like it are usually ready in {typical}."
     ),
     "status_line_held": (
         "⏳ Job #{job_id} is waiting, number {position} in line in this server: {reason}"
     ),
     "status_line_held_personal": "⏳ Job #{job_id} is waiting to be sent: {reason}",
     # {when}: a live timestamp ("in 20 seconds"); the `_now` ones once it is due.
-    "status_hold_slow_down": "the video service asked us to slow down; sending {when}.",
-    "status_hold_slow_down_now": "the video service asked us to slow down; sending now.",
+    "status_hold_slow_down": "the video service asked me to slow down; sending {when}.",
+    "status_hold_slow_down_now": "the video service asked me to slow down; sending now.",
     "status_hold_busy": "the video service is busy; trying again {when}.",
     "status_hold_busy_now": "the video service is busy; trying again now.",
     "status_hold_discord": "Discord didn't answer when I renewed its file links; trying again {when}.",
@@ -28,7 +28,7 @@ EN: dict[str, str] = {
     "typical_wait_default": "{low}-{high} minutes",
     "typical_wait_minutes": "about {minutes} min",
     "typical_wait_seconds": "about {seconds} s",
-    "status_line_processing": "🎞️ Job #{job_id} is rendering: {bar} {progress}% · {eta}",
+    "status_line_processing": "🎞️ Job #{job_id} is being made: {bar} {progress}% · {eta}",
     "status_eta_minutes": "about {minutes} min left",
     "status_eta_soon": "almost done",
     "status_eta_seconds": "about {seconds} s left",
@@ -38,8 +38,8 @@ EN: dict[str, str] = {
     "status_eta_stopping": "slower than I can wait for: I'm about to stop waiting",
     # A video still in APIMart's queue, its give-up near: not "slower" (it has no progress).
     "status_line_queued_past_wait": (
-        "🎞️ Job #{job_id} is still queued at the video service: {bar} {progress}% · it took"
-        " the job {since}; {wait}."
+        "🎞️ Job #{job_id} is still queued at the video service: {bar} {progress}% ·"
+        " accepted {since}; {wait}."
     ),
     "status_wait_ends": "I stop waiting {until}",
     "status_wait_ending": "I'm about to stop waiting",
@@ -66,12 +66,12 @@ EN: dict[str, str] = {
     "status_line_completed_deleted": "✅ Job #{job_id} was done; its video has since been deleted.",
     # The bot lost the right to post in the channel while the video rendered.
     "status_line_completed_dm": (
-        "✅ Job #{job_id} is done: the bot can no longer post here, so the video was sent to "
-        "the member who asked by direct message."
+        "✅ Job #{job_id} is done: I can no longer post here, so I sent the video to the "
+        "member who asked by direct message."
     ),
     "status_line_completed_unposted": (
-        "✅ Job #{job_id} is done, but the bot could post it neither here nor by direct "
-        "message: the member who asked can find it with {/videos history}."
+        "✅ Job #{job_id} is done, but I could neither post it here nor send it by "
+        "direct message: the member who asked can find it with {/videos history}."
     ),
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
@@ -135,7 +135,7 @@ EN: dict[str, str] = {
     "button_delete": "Delete",
     "edit_prompt_title": "Edit the prompt",
     "edit_prompt_label": "Prompt",
-    "job_not_found": ("I can't find that job any more. Use {/video} to make a new one."),
+    "job_not_found": "I can't find that video any more. Use {/video} to make a new one.",
     "regenerate_double_click": (
         "You clicked Regenerate on this video a moment ago, and that click is being answered: "
         "one click is enough. Click again in a few seconds if you want another take."
@@ -187,7 +187,7 @@ EN: dict[str, str] = {
     ),
     # /videos
     "history_empty": "You have no videos yet. Use {/video} to make your first one.",
-    "history_title": "Your last videos",
+    "history_title": "Your latest videos",
     "history_title_page": "Your videos, page {page} (newest first)",
     "history_older": "Older videos: {/videos history} `{opt_page}:{next}`",
     "history_older_by_number": "Older videos: {/videos status} with their job number.",
@@ -199,27 +199,27 @@ EN: dict[str, str] = {
     "history_outside_servers": "made where the bot is not installed, or in DMs",
     "history_in_a_server": "made in a server",
     "history_in_another_server": "made in another server",
-    "status_not_yours": ("You have no job #{job_id}. Use {/videos history} to see your jobs."),
+    "status_not_yours": "You have no job #{job_id}. Use {/videos history} to see your videos.",
     "status_report": ("**Job #{job_id}**: {state} · asked <t:{created}:R>\n{details}"),
     "status_details_progress": "{bar} {progress}%",
     "status_details_rendering": "{bar} {progress}% · {eta}",
-    "status_details_waiting": "Not sent yet; what it waits for, and how long, is on its status message: {url}",
+    "status_details_waiting": "Not sent yet; its status message says what it is waiting for, and for how long: {url}",
     "status_details_held": "Not sent yet: {reason}",
     "status_details_on_its_way": "Not sent yet; it goes as soon as it can.",
     "status_details_result": "Result: {url} (link expires <t:{expires}:R>)",
     "status_details_posted": "Result: {url}",
     "status_details_link_expired": (
-        "The video was posted as APIMart's link, which expired <t:{expired}:R>: it is no "
-        "longer available."
+        "The video was posted as the video service's link, which expired <t:{expired}:R>: "
+        "it is no longer available."
     ),
     "status_details_kept_expired": (
-        "The video could not be posted or sent to you, and APIMart's link to it expired "
-        "<t:{expired}:R>: it is no longer available."
+        "The video could not be posted or sent to you, and the video service's link to it "
+        "expired <t:{expired}:R>: it is no longer available."
     ),
     "status_details_private_expired": (
         "The video was posted under the command you used, where Discord showed it only to you "
-        "until your app reloaded, and APIMart's link to it expired <t:{expired}:R>: it is no "
-        "longer available."
+        "until your app reloaded, and the video service's link to it expired <t:{expired}:R>: "
+        "it is no longer available."
     ),
     "status_details_result_deleted": "The video was posted, then deleted.",
     "status_details_expired_unposted": (
@@ -246,7 +246,7 @@ EN: dict[str, str] = {
         "and if it finishes before then, its video is posted after all."
     ),
     "status_details_timed_out_unfollowed": (
-        "It took longer than this bot waits, and the bot has stopped waiting for it: no video "
+        "It took longer than this bot waits, and I have stopped waiting for it: no video "
         "will come. It still counts, since the video service may have made it."
     ),
     "cancel_done_counted": (
@@ -263,11 +263,11 @@ EN: dict[str, str] = {
     ),
     "cancel_already": "Job #{job_id} is already cancelled.",
     "cancel_notice_counted": (
-        "{mention} Job #{job_id} was cancelled: {reason}. It won't be posted. "
+        "{mention} job #{job_id} was cancelled: {reason}. It won't be posted. "
         "It was already being made, so it still counts toward your allowance."
     ),
     "cancel_notice_refunded": (
-        "{mention} Job #{job_id} was cancelled: {reason}. It won't be posted, and it doesn't "
+        "{mention} job #{job_id} was cancelled: {reason}. It won't be posted, and it doesn't "
         "count toward your allowance."
     ),
     "status_details_cancelled_counted": (
@@ -283,7 +283,7 @@ EN: dict[str, str] = {
     "state_recorded": "waiting",
     "state_submitting": "sending",
     "state_queued": "queued",
-    "state_processing": "rendering",
+    "state_processing": "being made",
     "state_completed": "done",
     "state_failed": "failed",
     "state_failed_counted": "failed (still counts)",

@@ -141,7 +141,7 @@ async def test_a_moderator_cancel_of_an_accepted_render_still_counts(tmp_path):
         assert f"cancelled job #1 of <@{s.alice}>" in answer
         assert "still counts against them" in answer
         notice = await world.discord.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         assert f"<@{s.alice}>" in shown_text(notice) and "a moderator cancelled it" in shown_text(
             notice
@@ -175,7 +175,7 @@ async def test_a_block_cancels_the_members_jobs_by_the_same_rule(tmp_path):
         assert "never sent, so they don't count: #2" in answer
         assert "already being made, so they still count: #1" in answer
         notice = await world.discord.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         # Posted where others read it: who cancelled, not that the member was blocked.
         assert "a moderator cancelled it" in shown_text(notice)
@@ -231,7 +231,7 @@ async def test_the_operators_block_cancels_the_users_jobs_everywhere_by_the_same
             assert "never sent, so they don't count: #2" in answer
             assert "already being made, so they still count: #1" in answer
             notice = await fake.wait_for_message(
-                predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+                predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
             )
             assert "the bot's operators cancelled it" in shown_text(notice)
             await finish_then_wait_for_a_later_result(
@@ -279,7 +279,7 @@ async def test_a_cancel_while_the_job_is_being_sent_says_so_and_it_is_never_post
         assert "Job #1 is cancelled: it won't be posted" in told
         assert "being sent to the video service just then" in told
         answer = (await asking.wait_for_answer())["content"]
-        assert "Job #1 was cancelled: you cancelled it" in answer and "queued" not in answer
+        assert "job #1 was cancelled: you cancelled it" in answer and "queued" not in answer
         await finish_then_wait_for_a_later_result(world, world.api.task(world.api.task_ids[0]), 2)
         assert not any(has_footer(m, 1) for m in world.discord.messages()), "never posted"
         assert "**3 videos** left today (out of 5)" in await quota(world), "APIMart had it"
@@ -333,7 +333,7 @@ async def test_a_block_keeps_a_finished_video_not_yet_posted_from_being_posted(t
         clock.advance(3600)  # past the retry's backoff
         world.bot.poller.wake()
         notice = await fake.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         # Posted where others read it: who stopped it, not that the member was blocked.
         assert "a moderator cancelled it" in shown_text(notice)
@@ -370,7 +370,7 @@ async def test_a_moderator_cancel_keeps_a_finished_video_not_yet_posted_from_bei
         clock.advance(3600)  # past the retry's backoff
         world.bot.poller.wake()
         notice = await fake.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         assert "a moderator cancelled it" in shown_text(notice)
         assert not any(m.get("attachments") and has_footer(m, 1) for m in fake.messages())

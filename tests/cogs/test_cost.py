@@ -442,7 +442,7 @@ async def test_a_video_in_line_is_not_refused_for_a_video_ahead_that_is_itself_r
         await mod(s, "budget", credits=10)
         await mod(s, "limits set", server_at_once=1)
         assert "job #1" in await video(s.world, prompt="one", duration=4, resolution="720p")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         assert "job #2" in await video(
             s.world, user=s.carol, prompt="two", duration=6, resolution="1080p"
         )
@@ -486,7 +486,7 @@ async def test_a_moderator_reads_that_a_waiting_video_was_not_sent_for_the_budge
         await mod(s, "limits set", server_at_once=1)
         assert "job #1" in await video(s.world, prompt="one", duration=4, resolution="720p")
         await s.world.discord.wait_for_message(
-            predicate=lambda m: "Job #1 is rendering" in m["content"]
+            predicate=lambda m: "Job #1 is being made" in m["content"]
         )
         assert "job #2" in await video(
             s.world, user=s.carol, prompt="two", duration=6, resolution="1080p"

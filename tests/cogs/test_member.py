@@ -317,7 +317,7 @@ async def test_status_of_a_waiting_job_whose_status_message_was_deleted_says_wha
         asked = await world.discord.slash_command("videos status", options={"job": 1})
         content = await asked.wait_for_private_answer()
         assert status["id"] not in content, content
-        assert "Not sent yet: the video service asked us to slow down" in content, content
+        assert "Not sent yet: the video service asked me to slow down" in content, content
 
 
 async def test_a_held_job_whose_status_message_was_deleted_is_sent_without_a_second_status(
@@ -358,7 +358,7 @@ async def test_a_deleted_status_message_stays_unlinked_and_unedited_after_a_rest
             asked = await fake.slash_command("videos status", options={"job": 1})
             content = await asked.wait_for_private_answer()
             assert status["id"] not in content, content
-            assert "Not sent yet: the video service asked us to slow down" in content, content
+            assert "Not sent yet: the video service asked me to slow down" in content, content
             clock.advance(601)
             world.bot.poller.wake()
             result = await sent_and_posted(world, clock)
@@ -384,8 +384,8 @@ def test_status_of_a_linked_video_past_its_expiry_says_it_is_gone():
     linked = job(result_linked=True, result_expires_at=int(NOW) - 60)
     text = status_details(linked, "en-US", now=NOW)
     assert text == (
-        f"The video was posted as APIMart's link, which expired <t:{int(NOW) - 60}:R>: it is"
-        " no longer available."
+        f"The video was posted as the video service's link, which expired <t:{int(NOW) - 60}:R>:"
+        " it is no longer available."
     )
     uploaded = job(result_linked=False, result_expires_at=int(NOW) - 60)
     assert status_details(uploaded, "en-US", now=NOW).startswith("Result: https://discord.com/")

@@ -165,7 +165,7 @@ async def test_a_moderators_cancel_never_asks_the_member_to_rephrase(tmp_path):
         status_id = (await s.world.bot.store.get(1)).status_message_id
         notice = await s.world.discord.wait_for_message(
             predicate=lambda m: (
-                "Job #1 was cancelled" in visible_text(m) and int(m["id"]) != status_id
+                "job #1 was cancelled" in visible_text(m) and int(m["id"]) != status_id
             )
         )
         text = visible_text(notice)

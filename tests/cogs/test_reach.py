@@ -1605,7 +1605,7 @@ async def test_edit_prompt_on_a_video_sent_by_dm_from_a_server_without_the_bot(t
         await click.wait_for_callback()
         submitted = await fake.modal_submit({"prompt": "a 4K city at night"}, interaction=click)
         answer = (await submitted.wait_for_answer(timeout=10))["content"]
-        assert "I can't find that job any more" not in answer, answer
+        assert "I can't find that video any more" not in answer, answer
         assert "queued as job #2" in answer
 
 

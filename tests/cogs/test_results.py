@@ -624,7 +624,7 @@ async def test_a_form_about_a_job_that_is_gone_says_so(tmp_path, fakes):
         submitted = await fake.modal_submit({"prompt": "x"}, custom_id="video:editform:99")
         answer = await submitted.wait_for_answer(timeout=10)
         assert answer["flags"] & EPHEMERAL
-        assert "can't find that job" in answer["content"]
+        assert "can't find that video" in answer["content"]
 
 
 async def result_whose_files_expired(world, clock):
@@ -824,7 +824,7 @@ async def crafted_form_is_refused(tmp_path, fakes, asked_where, sent_from):
             {"prompt": "now mine"}, custom_id="video:editform:1", user=mallory, **sent_from
         )
         answer = await crafted.wait_for_answer(timeout=10)
-        assert "I can't find that job any more" in answer["content"]
+        assert "I can't find that video any more" in answer["content"]
         assert len(api.submits) == 1, "nothing made from Alice's request"
     return mallory
 

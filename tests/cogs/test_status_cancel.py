@@ -99,7 +99,7 @@ async def test_a_moderator_cancels_from_the_status_message_and_the_member_is_tol
         assert f"cancelled job #1 of <@{s.alice}>" in answer["content"]
         assert "still counts against them" in answer["content"]
         notice = await world.discord.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m),
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m),
             timeout=10,
         )
         assert "a moderator cancelled it" in shown_text(notice)
@@ -152,7 +152,7 @@ async def test_the_button_says_a_cancel_still_counts_once_the_service_has_the_jo
     async with running_bot(tmp_path / "second", fake=fake, api=api) as world:
         await video(world, prompt="rendering")
         rendering = await fake.wait_for_message(
-            predicate=lambda m: "Job #1 is rendering" in m["content"] and m["components"]
+            predicate=lambda m: "Job #1 is being made" in m["content"] and m["components"]
         )
         [button] = [c for row in rendering["components"] for c in row["components"]]
         assert button["label"] == "Cancel (still counts)"
@@ -266,7 +266,7 @@ async def test_a_moderator_pressing_cancel_while_the_video_is_fetched_withholds_
         assert "won't be posted" in answer["content"], answer
         assert "still counts" in answer["content"], answer
         notice = await fake.wait_for_message(
-            predicate=lambda m: is_layout(m) and "Job #1 was cancelled" in shown_text(m)
+            predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         assert "a moderator cancelled it" in shown_text(notice)
         await asyncio.sleep(0.5)

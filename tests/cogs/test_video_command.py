@@ -596,7 +596,7 @@ async def test_the_status_says_the_result_went_by_dm_and_offers_no_cancel_any_mo
         final = await world.discord.wait_for_message(
             predicate=lambda m: m["id"] == status["id"] and "is done" in m["content"]
         )
-        assert "sent to the member who asked by direct message" in final["content"]
+        assert "sent the video to the member who asked by direct message" in final["content"]
         assert "reply below" not in final["content"]
         assert "video:cancel" not in _components_text(final)
 

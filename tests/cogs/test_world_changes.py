@@ -43,7 +43,7 @@ async def test_a_video_waiting_to_be_sent_when_the_bot_is_removed_is_never_sent(
         fake, api = s.world.discord, s.world.api
         await mod(s, "limits set", server_at_once=1)
         assert "job #1" in await video(s.world, prompt="one")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         waiting = await fake.slash_command(
             "video", options={"prompt": "two"}, user=s.carol, locale="zh-CN"
         )
@@ -91,7 +91,7 @@ async def test_a_video_waiting_in_a_deleted_channel_is_not_linked_to_its_status(
         first = await fake.slash_command("video", options={"prompt": "one"}, channel_id=s.modlog)
         assert "job #1" in (await first.wait_for_answer())["content"]
         await fake.wait_for_message(
-            channel_id=s.modlog, predicate=lambda m: "Job #1 is rendering" in m["content"]
+            channel_id=s.modlog, predicate=lambda m: "Job #1 is being made" in m["content"]
         )
         elsewhere = fake.channel_id
         waiting = await fake.slash_command(
@@ -132,7 +132,7 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         await mod(s, "limits set", server_at_once=1)
         assert "job #1" in await video(s.world, prompt="one")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         waiting = await fake.slash_command("video", options={"prompt": "two"}, locale="zh-CN")
         assert "#2" in (await waiting.wait_for_answer())["content"]
         assert "job #3" in await video(s.world, user=s.carol, prompt="three")
@@ -167,7 +167,7 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         assert "你已被服务器封禁" in await asked.wait_for_private_answer()
         await fake.wait_for_message(
             predicate=lambda m: (
-                is_layout(m) and "Job #1 was cancelled: a moderator cancelled it" in shown_text(m)
+                is_layout(m) and "job #1 was cancelled: a moderator cancelled it" in shown_text(m)
             ),
             timeout=10,
         )
@@ -189,7 +189,7 @@ async def test_a_video_asked_as_its_member_is_banned_is_refused_never_sent(tmp_p
         fake, api = s.world.discord, s.world.api
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         assert "job #1" in await video(s.world, prompt="one")
-        await fake.wait_for_message(predicate=lambda m: "Job #1 is rendering" in m["content"])
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
         jobs = s.world.bot.jobs
         record, looked, go_on = jobs.record, asyncio.Event(), asyncio.Event()
 
@@ -240,7 +240,7 @@ async def test_a_ban_whose_cancels_failed_still_stops_its_waiting_video_before_i
         await fake.ban_member(s.alice)
         await asyncio.wait_for(cancelled.wait(), 10)
         notice = await fake.wait_for_message(
-            predicate=lambda m: "Job #1 was cancelled: a moderator cancelled it" in shown_text(m),
+            predicate=lambda m: "job #1 was cancelled: a moderator cancelled it" in shown_text(m),
             timeout=10,
         )
         assert "doesn't count" in shown_text(notice), shown_text(notice)
@@ -510,7 +510,7 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
         api.last_task.complete()
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             notice = await fake.wait_for_message(
-                predicate=lambda m: "Job #1 was cancelled" in shown_text(m), timeout=10
+                predicate=lambda m: "job #1 was cancelled" in shown_text(m), timeout=10
             )
             assert "a moderator cancelled it" in shown_text(notice), shown_text(notice)
             await asyncio.sleep(0.5)
@@ -556,7 +556,7 @@ async def test_a_video_made_while_the_bot_was_down_waits_for_the_catch_up_of_a_b
             assert slow.hits == 1, "the ban is looked up once"
             slow.held.set()
             notice = await fake.wait_for_message(
-                predicate=lambda m: "Job #1 was cancelled" in shown_text(m), timeout=10
+                predicate=lambda m: "job #1 was cancelled" in shown_text(m), timeout=10
             )
             assert "a moderator cancelled it" in shown_text(notice), shown_text(notice)
             logged = await modlog_message(Server(world, 0, 0, modlog, 0, carol), "banned")

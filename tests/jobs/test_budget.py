@@ -473,7 +473,7 @@ async def test_a_held_submit_due_during_a_status_checks_429_pause_shows_when_it_
     watched.append(hare)
     api.fail_next("submit", status=429, retry_after_header="20")
     await poller.run_once()
-    assert "asked us to slow down; sending in 20 seconds" in reads(fake, hare, clock)
+    assert "asked me to slow down; sending in 20 seconds" in reads(fake, hare, clock)
     clock.advance(15)
     api.fail_next("poll", status=429, retry_after_header="60")
     await poller.run_once()  # the fox's check is refused: every request waits a minute
@@ -481,7 +481,7 @@ async def test_a_held_submit_due_during_a_status_checks_429_pause_shows_when_it_
     await poller.run_once()
     assert max(worst, default=0.0) < 2, f"its status showed a try {max(worst)} s past"
     shown = reads(fake, hare, clock)
-    assert "asked us to slow down; sending in 55 seconds" in shown, shown
+    assert "asked me to slow down; sending in 55 seconds" in shown, shown
     assert len(api.submits) == 2, "nothing is sent while APIMart asked for a pause"
     clock.advance(55)
     await poller.run_once()
@@ -522,7 +522,7 @@ async def test_a_submit_waiting_its_turn_when_every_request_is_paused_shows_the_
     ends = math.ceil(clock() + 60)
     assert max(worst, default=0.0) < 2, f"its status showed a try {max(worst)} s past"
     shown = fake.get_message(hare.status_message_id)["content"]
-    assert "asked us to slow down" in shown and stamps(shown) == [ends], shown
+    assert "asked me to slow down" in shown and stamps(shown) == [ends], shown
     assert len(api.submits) == 2, "nothing is sent while APIMart asked for a pause"
     clock.advance(60)
     await poller.run_once()
@@ -535,7 +535,7 @@ async def test_videos_held_back_by_another_submits_503_say_the_service_is_busy(
 ):
     """APIMart answers a submit 503 `Retry-After: 30` (down): that video reads "the video
     service is busy", and so must the videos held back meanwhile by the same pause (before,
-    they read "the video service asked us to slow down", a 429's wording: nothing asked the bot
+    they read "the video service asked me to slow down", a 429's wording: nothing asked the bot
     to slow down). None of them is sent before the pause ends."""
     api = apimart_on_the_clock
     status = status_messages(client, db, clock)
