@@ -18,7 +18,8 @@ EN: dict[str, str] = {
         "want."
     ),
     "prompt_too_long": (
-        "Your prompt is {length} characters long. Please shorten it to {limit} or fewer."
+        "Your prompt is {length} characters long. Please shorten it to {limit} characters or "
+        "fewer."
     ),
     # After a refused /video, the long prompt the member typed (Discord cleared their box)
     "video_prompt_back": "Here is the prompt you typed, to change and send with {/video} again:",
@@ -29,8 +30,8 @@ EN: dict[str, str] = {
     ),
     # /video with an MP4 in an image option: it is the reference video, the rest are counted
     "wrong_image_count_beside_clip": (
-        "`{filename}` is a video, so I'd use it as the reference video, with the {count} "
-        "pictures beside it as images; but with a video I can use 0, 1 or 3 images: one as the "
+        "`{filename}` is a video, so I'd use it as the reference video, but I found {count} "
+        "pictures beside it, and with a video I can use 0, 1 or 3 images: one as the "
         "first frame or a reference, or three to fuse. Add or remove pictures to match, or "
         "remove them all to use the clip alone."
     ),
@@ -190,7 +191,7 @@ EN: dict[str, str] = {
     ),
     "queued_waiting_for_slot_one": (
         "Your video is saved as job #{job_id}. This server allows 1 video at a time, so it "
-        "starts as soon as the one rendering is done; I'll post it {where} when it's "
+        "starts as soon as the one being made is done; I'll post it {where} when it's "
         "ready."
     ),
     # Image links that were not used, told before anything is sent
@@ -253,8 +254,8 @@ EN: dict[str, str] = {
         "Nothing was counted; please change the request and try again."
     ),
     "service_reused_task": (
-        "The video service answered with the task of an earlier video instead of starting a "
-        "new one, so nothing was made or counted. Please try again."
+        "The video service answered with an earlier video instead of starting a new one, "
+        "so nothing was made or counted. Please try again."
     ),
     "refusal_invalid_duration": "the duration must be 4, 6, 8 or 10 seconds",
     "refusal_invalid_resolution": "the resolution must be 720p, 1080p or 4K",
@@ -439,17 +440,17 @@ EN: dict[str, str] = {
         "server admin to add the bot to the server."
     ),
     "help_afterwards": (
-        "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your jobs, "
-        "{/videos quota} for what you have left. Under a result, Regenerate, Edit prompt and "
-        "Remix make a new video (it counts like any other)."
+        "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your "
+        "videos, {/videos quota} for what you have left. Under a result, Regenerate, Edit "
+        "prompt and Remix make a new video (it counts like any other)."
     ),
     # Where the bot is no member (a group DM, a server without it): a result posted there
     # through the command has no buttons; one sent by DM has them.
     "help_afterwards_no_buttons": (
-        "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your jobs, "
-        "{/videos quota} for what you have left. A result posted here has no buttons (I am not "
-        "a member here): use {/video} again for another take. A result I send you by direct "
-        "message has Regenerate, Edit prompt and Remix under it."
+        "- Afterwards: {/videos status}, {/videos history} and {/videos cancel} for your "
+        "videos, {/videos quota} for what you have left. A result posted here has no buttons "
+        "(I am not a member here): use {/video} again for another take. A result I send you by "
+        "direct message has Regenerate, Edit prompt and Remix under it."
     ),
 }
 
