@@ -18,8 +18,7 @@ EN: dict[str, str] = {
         "want."
     ),
     "prompt_too_long": (
-        "Your prompt is {length} characters long. Please shorten it to {limit} characters or "
-        "fewer."
+        "Your prompt is {length} characters long. Please shorten it to {limit} characters or fewer."
     ),
     # After a refused /video, the long prompt the member typed (Discord cleared their box)
     "video_prompt_back": "Here is the prompt you typed, to change and send with {/video} again:",
