@@ -8,15 +8,15 @@ EN: dict[str, str] = {
     ),
     "queued_here": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
-        "I'll post it right here when it's ready (if it runs past what Discord lets me answer "
-        "here, I'll send it by direct message instead; you can also find it with "
+        "I'll post it right here when it's ready (if it takes longer than Discord lets me "
+        "answer here, I'll send it by direct message instead; you can also find it with "
         "{/videos history})."
     ),
     "queued_here_private": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; I'll post it "
         "right here when it's ready. This server keeps my answers private, so only you "
         "will see it, and Discord clears it once your app reloads: I'll send you a copy by "
-        "direct message too (if it runs past what Discord lets me answer here, I'll send it "
+        "direct message too (if it takes longer than Discord lets me answer here, I'll send it "
         "by direct message instead; you can also find it with {/videos history})."
     ),
     "service_busy_here": (
