@@ -112,7 +112,7 @@ EN: dict[str, str] = {
     "mod_budget_left": "Budget left: {left} of {budget}.",
     "mod_budget_left_held": (
         "Budget left: {left} of {budget} ({held} held for videos not billed yet: those being "
-        "made now, and any whose submit got no answer)."
+        "made now, and any whose request the video service never answered)."
     ),
     "mod_budget_none": "No monthly budget is set (see `{/videomod budget}`).",
     "mod_month_line": "{rank}. {member}: {credits}",

@@ -346,7 +346,7 @@ async def test_usage_and_limits_count_what_videos_being_made_hold_of_the_budget(
         assert (
             "0 credits spent by this server. Budget left: 85 credits of 100 credits"
             " (15 credits held for videos not billed yet: those being made now, and any whose"
-            " submit got no answer)." in usage
+            " request the video service never answered)." in usage
         )
         limits = await command(world, "videomod limits show", user=owner)
         assert "0 of 100 credits used, 15 more held for videos not billed yet" in limits
