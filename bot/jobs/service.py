@@ -379,7 +379,7 @@ class JobService:
                 self._timing.submit_retry_delay,
                 member_present,
                 HOLD_DISCORD,
-                told=msg("media_renewal_waiting", job_id=job.id),
+                told=msg("media_renewal_waiting", job_id=job.id, where=POSTED_HERE),
                 gave_up=msg("media_renewal_gave_up"),
             )
         except Exception:

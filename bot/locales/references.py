@@ -88,9 +88,9 @@ EN: dict[str, str] = {
     ),
     "media_renewal_waiting": (
         "The links to your reference files need renewing, and Discord didn't answer just now, "
-        "so job #{job_id} is saved and waiting. I'll try again shortly and post it in this "
-        "channel when it's ready; if Discord stays silent too long, I'll tell you, and nothing "
-        "will be counted."
+        "so job #{job_id} is saved and waiting. I'll try again shortly and post it {where} "
+        "when it's ready; if Discord stays silent too long, I'll tell you, and nothing will be "
+        "counted."
     ),
     "media_renewal_gave_up": (
         "Discord didn't answer for too long when I tried to renew the links to your reference "
@@ -186,7 +186,7 @@ ZH: dict[str, str] = {
     ),
     "media_renewal_waiting": (
         "你的参考文件链接需要更新，但 Discord 暂时没有响应，所以任务 #{job_id} 已保存并在等待。"
-        "我稍后会重试，完成后发到这个频道；如果 Discord 太久没有响应，我会告诉你，也不会计入额度。"
+        "我稍后会重试，完成后发到{where}；如果 Discord 太久没有响应，我会告诉你，也不会计入额度。"
     ),
     "media_renewal_gave_up": (
         "更新参考文件链接时 Discord 太久没有响应，所以视频没有生成。没有计入你的额度；请稍后再试。"
@@ -283,7 +283,7 @@ ZH_TW: dict[str, str] = {
     ),
     "media_renewal_waiting": (
         "你的參考檔案連結需要更新，但 Discord 暫時沒有回應，所以任務 #{job_id} 已儲存並在等待。"
-        "我稍後會重試，完成後發到這個頻道；如果 Discord 太久沒有回應，我會告訴你，也不會計入額度。"
+        "我稍後會重試，完成後發到{where}；如果 Discord 太久沒有回應，我會告訴你，也不會計入額度。"
     ),
     "media_renewal_gave_up": (
         "更新參考檔案連結時 Discord 太久沒有回應，所以影片沒有生成。沒有計入你的額度；請稍後再試。"

@@ -10,6 +10,7 @@ import pytest
 import yarl
 
 from bot.apimart import APIMartClient, RetryPolicy, VideoRequest
+from bot.i18n import Message, msg
 from bot.jobs.budget import RequestBudget
 from bot.jobs.models import JobState, MessageRef, Requester
 from bot.jobs.service import HOLD_SLOW_DOWN, JobService
@@ -800,6 +801,18 @@ async def test_an_image_discord_cannot_renew_for_now_waits_and_gives_up_in_its_o
     report = await late_submit(store, service, clock, request)
     assert report.state is JobState.RECORDED, report.member_message.render("en-US")
     assert (await store.get(report.job.id)).error_key == "status_hold_discord"
+    # Asked in a thread, the note names the thread, as "queued" does, not "this channel": the
+    # place asked in is filled in where the note says one (`Origin.posted_where`).
+    told = report.member_message
+    assert "post it in this channel when it's ready" in told.render("en-US")
+    in_thread = (
+        Message(told.key, {**told.values, "where": msg("where_thread")})
+        if "where" in told.values
+        else told
+    )
+    assert "post it in this thread when it's ready" in in_thread.render("en-US")
+    assert "发到这个子区" in in_thread.render("zh-CN")
+    assert "發到這個討論串" in in_thread.render("zh-TW")
     for _ in range(40):
         if report.state is not JobState.RECORDED:
             break
