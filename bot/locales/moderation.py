@@ -93,6 +93,16 @@ EN: dict[str, str] = {
         "You already have {active} in progress, and {limit} at a time is the most "
         "allowed here. Please wait for {finish} of them to finish, then try again."
     ),
+    # The same under the member's personal allowance (DMs, group DMs, servers without the bot):
+    # their own limit wherever they ask, not a rule of the place ("here").
+    "mod_too_many_active_personal": (
+        "You already have {active} in progress, and your personal allowance lets you have "
+        "{limit} at a time. Please wait for one to finish, then try again."
+    ),
+    "mod_too_many_active_several_personal": (
+        "You already have {active} in progress, and your personal allowance lets you have "
+        "{limit} at a time. Please wait for {finish} of them to finish, then try again."
+    ),
     "mod_cooldown": (
         "You're making videos a little fast for this server. "
         "Please wait: you can start the next one {when}."
@@ -677,6 +687,13 @@ ZH: dict[str, str] = {
     "mod_too_many_active_several": (
         "你已有 {active}正在生成，这里同时最多允许 {limit} 个。请等其中 {finish} 个完成后再试。"
     ),
+    "mod_too_many_active_personal": (
+        "你已有 {active}正在生成，你的个人额度同时最多允许 {limit} 个。请等其中一个完成后再试。"
+    ),
+    "mod_too_many_active_several_personal": (
+        "你已有 {active}正在生成，你的个人额度同时最多允许 {limit} 个。"
+        "请等其中 {finish} 个完成后再试。"
+    ),
     "mod_cooldown_none_after": (
         "你在本服务器生成视频的速度有点快。你的个人额度将于 {ends} 结束，比两次生成之间的等待时间"
         "结束得更早，之后在这里没有额度：如需更多，请联系管理员。"
@@ -1221,6 +1238,13 @@ ZH_TW: dict[str, str] = {
     "mod_cooldown": "你在本伺服器生成影片的速度有點快。請稍等：{when} 可以開始下一個。",
     "mod_too_many_active_several": (
         "你已有 {active}正在生成，這裡同時最多允許 {limit} 個。請等其中 {finish} 個完成後再試。"
+    ),
+    "mod_too_many_active_personal": (
+        "你已有 {active}正在生成，你的個人額度同時最多允許 {limit} 個。請等其中一個完成後再試。"
+    ),
+    "mod_too_many_active_several_personal": (
+        "你已有 {active}正在生成，你的個人額度同時最多允許 {limit} 個。"
+        "請等其中 {finish} 個完成後再試。"
     ),
     "mod_cooldown_none_after": (
         "你在本伺服器生成影片的速度有點快。你的個人額度將於 {ends} 結束，比兩次生成之間的等待時間"

@@ -156,6 +156,21 @@ def personal_refusal(facts: MemberFacts, limits: PersonalLimits) -> Message | No
     return None
 
 
+# The admission rules' words where they name a place ("the most allowed here"), as the personal
+# scope says them: its limits are the member's own, wherever they ask outside servers that
+# added the bot, not a rule of the DM they asked in.
+_PERSONAL_WORDING = {
+    "mod_too_many_active": "mod_too_many_active_personal",
+    "mod_too_many_active_several": "mod_too_many_active_several_personal",
+}
+
+
+def in_personal_words(refusal: Message) -> Message:
+    """An admission rule's refusal as the personal scope says it (`_PERSONAL_WORDING`)."""
+    key = _PERSONAL_WORDING.get(refusal.key)
+    return refusal if key is None else Message(key, refusal.values)
+
+
 def blocked_everywhere(block: GlobalBlock) -> Message:
     """Why a user the operator blocked may make no video anywhere."""
     return msg("owner_blocked", reason=quote(block.reason, REASON_CHARS))

@@ -25,6 +25,7 @@ from bot.moderation.personal import (
     blocked_everywhere,
     encode_block,
     hold_admissions,
+    in_personal_words,
     personal_budget_short,
     personal_facts,
     personal_refusal,
@@ -87,6 +88,8 @@ class Moderation:
                 early = personal_refusal(facts, self.personal)
                 if early is not None:
                     return early
+                refusal = member_refusal(facts, requester, now)
+                return None if refusal is None else in_personal_words(refusal.message)
             else:
                 banned = await ban_refusal(conn, requester.guild_id, requester.user_id, now)
                 if banned is not None:
@@ -282,7 +285,7 @@ class Moderation:
             log.info(
                 "Refused a personal job for user %d: %s", requester.user_id, refusal.message.key
             )
-            raise JobRefused(refusal.message)
+            raise JobRefused(in_personal_words(refusal.message))
         budgeted = self.personal.monthly_budget is not None
         if not (budgeted or agreed is not None or requester.asks_cost_first):
             return None

@@ -635,7 +635,10 @@ async def test_personal_requests_run_one_at_a_time_by_default(tmp_path):
         assert "queued" in (await first.wait_for_answer())["content"]
         second = await fake.slash_command("video", {"prompt": "two"}, dm=True)
         refusal = (await second.wait_for_answer())["content"]
-        assert "1 at a time" in refusal
+        # The limit is the member's own, wherever they ask outside servers that added the bot:
+        # not a rule of "here" (this DM).
+        assert "your personal allowance lets you have 1 at a time" in refusal, refusal
+        assert "here" not in refusal, refusal
         assert len(world.api.task_ids) == 1
 
 
@@ -1416,8 +1419,9 @@ async def test_the_personal_limit_on_unfinished_videos_names_no_server_in_chines
             "video", {"prompt": "一只狗"}, group_dm=group, user_install=True, locale="zh-CN"
         )
         refusal = (await second.wait_for_answer())["content"]
-        assert "同时最多" in refusal
+        assert "你的个人额度同时最多允许 1 个" in refusal, refusal
         assert "服务器" not in refusal, refusal
+        assert "这里" not in refusal, refusal
 
 
 async def test_quota_outside_servers_answers_the_question_not_a_refusal(tmp_path):
