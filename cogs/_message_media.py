@@ -31,6 +31,14 @@ FIXED_FILES_WORDING = {
     "too_many_videos": "too_many_videos_menu",
 }
 
+# A reply to another member's message that can still be mended by what the reply holds: its
+# two pictures (one more in the reply makes three), its three (the reply must add none), its
+# clip (the reply must add no other). "Remove" or "keep just one" would offer what the member
+# cannot do: take a file out of another's message.
+REPLY_TO_TWO_PICTURES_WORDING = {"wrong_image_count": "wrong_image_count_reply_two"}
+REPLY_TO_THREE_PICTURES_WORDING = {"wrong_image_count": "wrong_image_count_reply_three"}
+REPLY_TO_A_CLIP_WORDING = {"too_many_videos": "too_many_videos_reply"}
+
 
 def _embed_picture(embed: discord.Embed, origins: frozenset[str]) -> str | None:
     """Discord's copy of the picture an embed shows as the message's: an image link's, a

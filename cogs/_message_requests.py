@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -35,6 +36,9 @@ from cogs._errors import log_failure
 from cogs._help_notes import HelpNotes
 from cogs._message_media import (
     FIXED_FILES_WORDING,
+    REPLY_TO_A_CLIP_WORDING,
+    REPLY_TO_THREE_PICTURES_WORDING,
+    REPLY_TO_TWO_PICTURES_WORDING,
     attachment_ids,
     embed_image_urls,
     message_media,
@@ -208,10 +212,8 @@ class MessageRequests:
             medias, self.bot.link_prober.for_member(origin.requester().user_id)
         )
         origin.sources = sources
-        if fixed_first and _too_many(collected.per_message[0]):
-            # Another's message that alone holds too many: neither "remove" nor "keep just
-            # one" can be followed (nor undone by adding files): /video, as from the menu.
-            origin.wording = FIXED_FILES_WORDING
+        if fixed_first:
+            origin.wording = _wording_beside(collected.per_message[0])
         origin.on_refused = self._memory.refused_by_rules(message, helped=helped_before)
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
         if await self._invalid(
@@ -333,6 +335,25 @@ class MessageRequests:
         except discord.HTTPException as error:
             log.info("Replied-to message %d cannot be read (%s)", reference.message_id, error)
             return None
+
+
+def _wording_beside(counted: tuple[int, int]) -> Mapping[str, str]:
+    """How a refusal of a reply's files is said where the replied-to message is another's, by
+    what that message holds (`counted`: its images and videos), which the member cannot
+    change: only what their reply adds."""
+    if _too_many(counted):
+        # Alone too many: neither "remove" nor "keep just one" can be followed (nor undone by
+        # adding files): /video, as from the menu.
+        return FIXED_FILES_WORDING
+    images, videos = counted
+    wording: dict[str, str] = {}
+    if images == 2:
+        wording |= REPLY_TO_TWO_PICTURES_WORDING
+    elif images == 3:
+        wording |= REPLY_TO_THREE_PICTURES_WORDING
+    if videos == 1:
+        wording |= REPLY_TO_A_CLIP_WORDING
+    return wording
 
 
 def _too_many(counted: tuple[int, int]) -> bool:

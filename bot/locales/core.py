@@ -61,6 +61,25 @@ EN: dict[str, str] = {
         "I found {count} videos, but only 1 reference video can be used. Use {/video} with the "
         "one you want instead."
     ),
+    # A reply to another member's message, which the member cannot take files out of: what
+    # their reply holds is all they can change (2 pictures there: exactly 1 more makes 3).
+    "wrong_image_count_reply_two": (
+        "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
+        "reference, or three to fuse. The message you replied to has 2, and I use the images "
+        "of both messages: reply to it again with exactly 1 image attached to use all 3, or "
+        "use {/video} with 1 or 3 images."
+    ),
+    "wrong_image_count_reply_three": (
+        "I found {count} images, but a video can use 0, 1 or 3: one as the first frame or a "
+        "reference, or three to fuse. The message you replied to has 3 already, and I use the "
+        "images of both messages: reply to it again without images to use those 3, or use "
+        "{/video} with the 1 or 3 you want."
+    ),
+    "too_many_videos_reply": (
+        "I found {count} videos, but only 1 reference video can be used, and the message you "
+        "replied to has a video already: reply to it again without one to use that video, or "
+        "use {/video} with the one you want."
+    ),
     "mode_needs_images": (
         "The {opt_mode} “{mode}” uses images, but none were attached. "
         "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
@@ -490,6 +509,20 @@ ZH: dict[str, str] = {
         "或 3 张融合参考。请改用 {/video} 并附上 1 或 3 张图片。"
     ),
     "too_many_videos_menu": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请改用 {/video} 并附上你想用的那一个。",
+    "wrong_image_count_reply_two": (
+        "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
+        "或 3 张融合参考。你回复的消息有 2 张，两条消息的图片我都会用：请再回复它一次并只附上 "
+        "1 张图片，凑成 3 张；或改用 {/video} 并附上 1 或 3 张图片。"
+    ),
+    "wrong_image_count_reply_three": (
+        "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
+        "或 3 张融合参考。你回复的消息已有 3 张，两条消息的图片我都会用：请再回复它一次且不附图片，"
+        "以使用这 3 张；或改用 {/video} 并附上你想用的 1 或 3 张。"
+    ),
+    "too_many_videos_reply": (
+        "我找到了 {count} 个视频，但只能使用 1 个参考视频，而你回复的消息已有一个视频："
+        "请再回复它一次且不附视频，以使用那个视频；或改用 {/video} 并附上你想用的那一个。"
+    ),
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
         "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`）以仅用文字生成视频。"
@@ -789,6 +822,20 @@ ZH_TW: dict[str, str] = {
         "或 3 張融合參考。請改用 {/video} 並附上 1 或 3 張圖片。"
     ),
     "too_many_videos_menu": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請改用 {/video} 並附上你想用的那一個。",
+    "wrong_image_count_reply_two": (
+        "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
+        "或 3 張融合參考。你回覆的訊息有 2 張，兩條訊息的圖片我都會用：請再回覆它一次並只附上 "
+        "1 張圖片，湊成 3 張；或改用 {/video} 並附上 1 或 3 張圖片。"
+    ),
+    "wrong_image_count_reply_three": (
+        "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
+        "或 3 張融合參考。你回覆的訊息已有 3 張，兩條訊息的圖片我都會用：請再回覆它一次且不附圖片，"
+        "以使用這 3 張；或改用 {/video} 並附上你想用的 1 或 3 張。"
+    ),
+    "too_many_videos_reply": (
+        "我找到了 {count} 個影片，但只能使用 1 個參考影片，而你回覆的訊息已有一個影片："
+        "請再回覆它一次且不附影片，以使用那個影片；或改用 {/video} 並附上你想用的那一個。"
+    ),
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要圖片，但沒有附加任何圖片。"
         "請附加一張圖片，或不選{opt_mode}（選項，或提示詞中的 `--mode`）以僅用文字生成影片。"

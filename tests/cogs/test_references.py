@@ -1492,6 +1492,67 @@ async def test_a_reply_to_someone_elses_message_with_too_many_files_is_pointed_t
         assert await nothing_recorded(world)
 
 
+@pytest.mark.parametrize("own", [0, 2], ids=["reply-without-pictures", "reply-with-two"])
+async def test_a_reply_to_someone_elses_two_pictures_is_told_to_attach_one_to_the_reply(
+    tmp_path, own
+):
+    """Bob's message holds two pictures (a video uses 1 or 3): the member replying can take
+    neither out of it, only choose what their own reply holds. They are told to reply with
+    exactly one picture (three in all) or use /video, never to "remove" images."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 2))
+        mine = pictures(world, own, prefix="mine")
+        asked = await reply(world, target, "make it dance", attachments=mine)
+        answer = (await bots_reply_to(world, asked))["content"]
+        assert f"I found {2 + own} images" in answer, answer
+        assert "The message you replied to has 2" in answer, answer
+        assert "exactly 1 image" in answer and "/video" in answer, answer
+        assert "Remove" not in answer and "remove" not in answer, answer
+        assert await nothing_recorded(world)
+
+
+async def test_a_reply_with_a_picture_to_someone_elses_three_is_told_to_leave_its_own_out(
+    tmp_path,
+):
+    """Bob's three pictures are all a video can use: the member's one more is the only file
+    they can take away, so they are told to reply without it (or use /video)."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=pictures(world, 3))
+        mine = pictures(world, 1, prefix="mine")
+        asked = await reply(world, target, "make it dance", attachments=mine)
+        answer = (await bots_reply_to(world, asked))["content"]
+        assert "I found 4 images" in answer, answer
+        assert "The message you replied to has 3 already" in answer, answer
+        assert "without images" in answer and "/video" in answer, answer
+        assert "Remove or add" not in answer, answer
+        assert await nothing_recorded(world)
+
+
+async def test_a_reply_with_a_clip_to_someone_elses_clip_is_told_to_leave_its_own_out(tmp_path):
+    """Bob's message holds a clip and the member's reply another: "keep just one" offers a
+    choice they do not have (bob's stays). They are told to reply without theirs to use
+    bob's, or use /video with the one they want."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, attachments=[world.mp4("bob.mp4")])
+        asked = await reply(world, target, "make it dance", attachments=[world.mp4("mine.mp4")])
+        answer = (await bots_reply_to(world, asked))["content"]
+        assert "I found 2 videos" in answer, answer
+        assert "the message you replied to has a video already" in answer, answer
+        assert "/video" in answer, answer
+        assert "Keep just one" not in answer, answer
+        assert await nothing_recorded(world)
+
+
+async def test_a_reply_to_ones_own_two_pictures_keeps_remove_or_add(tmp_path):
+    """The member's own message (they can take a picture off it) keeps both ways."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await world.discord.message_create("mine", attachments=pictures(world, 2))
+        answer = (await bots_reply_to(world, await reply(world, target, "make it dance")))[
+            "content"
+        ]
+        assert "I found 2 images" in answer and "Remove or add" in answer, answer
+
+
 async def test_a_reply_to_ones_own_message_with_too_many_pictures_is_told_to_remove_some(
     tmp_path,
 ):
