@@ -56,6 +56,10 @@ def final_line_key(job: Job) -> str:
     reply = job.requester.reply
     private = "_private" if reply is not None and reply.route is not Route.CHANNEL else ""
     if job.given_up_delivery:
+        if not private and key == "status_line_completed" and job.delivery_target != DM_TARGET:
+            # Given up in the channel with no DM tried (the channel could not be looked at:
+            # the last post may be there): "neither here nor by direct message" would be untrue.
+            return "status_line_completed_unposted_here"
         return f"{key}_unposted{private}"
     if job.expired_unposted:
         return f"status_line_expired{private}"  # not "the video is in the reply below"

@@ -1027,11 +1027,15 @@ async def test_a_reference_copy_gone_before_the_result_is_named_not_shown_broken
 
 
 @contextlib.asynccontextmanager
-async def given_up_in_the_channel(tmp_path, *, dms_closed=False, last_made_unseen=False):
+async def given_up_in_the_channel(
+    tmp_path, *, dms_closed=False, last_made_unseen=False, unreadable_at_the_end=None
+):
     """The bot, one finished video, and Discord failing every post of it in its channel (a
     503, each of the bot's attempts, hours apart; `last_made_unseen`: the last one made, its
-    answer lost): yields the world once the bot stopped trying there, and the job's status
-    message id."""
+    answer lost; `unreadable_at_the_end`: from the last attempt on, the channel's messages
+    cannot be read either, that attempt's look failing with a 503 and every look after it
+    with this status): yields the world once the bot stopped trying there, and the job's
+    status message id."""
     clock = ShiftedClock()
     async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
         fake, api = world.discord, world.api
@@ -1052,8 +1056,15 @@ async def given_up_in_the_channel(tmp_path, *, dms_closed=False, last_made_unsee
                 # The next attempt is due (they are 600 s apart at most); the clock moves on
                 # only once it is written down, so no claim of it lapses while it is made.
                 clock.offset += 601
-                world.bot.poller.wake()
                 tried = job.delivery_attempts
+                if unreadable_at_the_end and tried == PollerConfig.max_delivery_attempts - 1:
+                    reads = rf"/channels/{fake.channel_id}/messages"
+                    fake.fail_next("GET", reads, status=503)
+                    lost = unreadable_at_the_end == 403  # Missing Access
+                    fake.fail_next(
+                        "GET", reads, unreadable_at_the_end, 50001 if lost else 0, times=10**6
+                    )
+                world.bot.poller.wake()
                 while job.delivered_at is None and job.delivery_attempts == tried:
                     await asyncio.sleep(0.01)
                     job = await world.bot.store.get(1)
@@ -1124,6 +1135,28 @@ async def test_a_video_discord_kept_failing_to_post_to_a_member_with_closed_dms_
     assert counts == {"delivered": 0, "unreachable": 1}
     assert len(said) == 1 and "could not reach user" in said[0], said
     assert results(fake) == [] and dms(fake) == []
+
+
+@pytest.mark.parametrize("unreadable", [503, 403], ids=["read-failing", "read-access-lost"])
+async def test_a_video_given_up_where_its_channel_cannot_be_looked_at_claims_no_dm(
+    tmp_path, unreadable
+):
+    """Discord failed every post in the channel, and at the end its messages cannot be read
+    (Discord failing the read, or the bot's access to it lost): the last post may be there,
+    so no DM is sent. The status says the video is done and where to find it, never that a
+    direct message was tried."""
+    async with given_up_in_the_channel(tmp_path, unreadable_at_the_end=unreadable) as (
+        world,
+        status_id,
+    ):
+        fake = world.discord
+        status = await status_reads(fake, status_id, "history")
+        job = await world.bot.store.get(1)
+    assert dms(fake) == [], "no DM: the post may be in the channel"
+    assert job.delivered_at is not None and job.delivery_message_id is None
+    assert "posting the video" not in status, status
+    assert "direct message" not in status, status
+    assert "is done" in status and "videos history" in status, status
 
 
 async def test_a_last_post_discord_made_unseen_is_not_sent_again_by_dm(tmp_path):

@@ -73,6 +73,11 @@ EN: dict[str, str] = {
         "✅ Job #{job_id} is done, but I could neither post it here nor send it by "
         "direct message: the member who asked can find it with {/videos history}."
     ),
+    # Given up in the channel, no DM tried (the channel could not be looked at afterwards).
+    "status_line_completed_unposted_here": (
+        "✅ Job #{job_id} is done, but the bot's posts of it here kept failing: the member who "
+        "asked can find it with {/videos history}."
+    ),
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
     "status_line_completed_posted_private": "✅ Job #{job_id} is done: your video is posted below.",
@@ -357,6 +362,9 @@ ZH: dict[str, str] = {
         "✅ 任务 #{job_id} 已完成，但机器人既无法在此发消息，也无法私信发送：发起人可以用 "
         "{/videos history} 查看。"
     ),
+    "status_line_completed_unposted_here": (
+        "✅ 任务 #{job_id} 已完成，但机器人在此发布它时一再失败：发起人可以用 {/videos history} 查看。"
+    ),
     "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",
     "status_line_completed_posted_private": "✅ 任务 #{job_id} 已完成：视频已发在下方。",
     "status_line_completed_copied_private": (
@@ -556,6 +564,9 @@ ZH_TW: dict[str, str] = {
     "status_line_completed_unposted": (
         "✅ 任務 #{job_id} 已完成，但機器人既無法在此傳送訊息，也無法私訊傳送：發起人可以用 "
         "{/videos history} 檢視。"
+    ),
+    "status_line_completed_unposted_here": (
+        "✅ 任務 #{job_id} 已完成，但機器人在此發布它時一再失敗：發起人可以用 {/videos history} 檢視。"
     ),
     "status_line_completed_dm_private": "✅ 任務 #{job_id} 已完成：我已透過私訊發給你。",
     "status_line_completed_posted_private": "✅ 任務 #{job_id} 已完成：影片已發在下方。",
