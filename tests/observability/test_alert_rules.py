@@ -345,3 +345,51 @@ def test_an_idle_bot_pages_nobody(tmp_path):
     alerts = [rule["alert"] for rule in rules()]
     checks = [(alert, "45m", False) for alert in alerts]
     assert promtool_test(tmp_path, series, checks) == ""
+
+
+def _discord_errors(values: str, status: str, code: str) -> dict[str, str]:
+    return _series("videobot_discord_rest_errors_total", values, status=status, code=code)
+
+
+@needs_promtool
+def test_discord_refusals_a_busy_bot_expects_page_nobody(tmp_path):
+    """A busy bot's routine refusals, each handled: members deleting status messages (404
+    10008 on the next edit), closed DMs (403 50007), servers taking the bot's access or
+    permissions or deleting a channel (403 50001/50013, 404 10003), threads archived or locked
+    (400 50083/160005), an upload over a server's limit (413, posted as its link), and a
+    restart's ban catch-up (404 10026 for each member with a video under way who is not
+    banned). Nothing is for the operator to fix."""
+    series = [
+        _discord_errors("0+1x60", "404", "10008"),
+        _discord_errors("0+0.5x60", "403", "50007"),
+        _discord_errors("0+0.5x60", "403", "50001"),
+        _discord_errors("0+0.5x60", "403", "50013"),
+        _discord_errors("0+0.2x60", "404", "10003"),
+        _discord_errors("0+0.5x60", "400", "50083"),
+        _discord_errors("0+0.2x60", "400", "160005"),
+        _discord_errors("0+0.2x60", "400", "160002"),
+        _discord_errors("0+0.5x60", "413", "40005"),
+        # A deploy: 60 members' videos under way looked up at once.
+        _discord_errors("0x20 60x40", "404", "10026"),
+    ]
+    checks = [("VideoBotDiscordErrors", at, False) for at in ("15m", "25m", "45m")]
+    assert promtool_test(tmp_path, series, checks) == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [("503", "0"), ("429", "0"), ("401", "0"), ("400", "50035")],
+    ids=["discord-failing", "rate-limited", "token-refused", "requests-refused-as-invalid"],
+)
+@needs_promtool
+def test_discord_failing_the_bots_requests_pages(tmp_path, status, code):
+    """Discord failing requests (5xx after discord.py's retries), rate limiting the bot (429),
+    refusing its token (401), or refusing its requests as malformed (a 4xx no code the bot
+    expects): pages, over the same routine refusals."""
+    series = [
+        _discord_errors("0+1x60", "404", "10008"),
+        _discord_errors("0+0.5x60", "403", "50007"),
+        _discord_errors("0x10 0+3x50", status, code),
+    ]
+    checks = [("VideoBotDiscordErrors", "5m", False), ("VideoBotDiscordErrors", "30m", True)]
+    assert promtool_test(tmp_path, series, checks) == ""
