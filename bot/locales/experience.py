@@ -75,8 +75,8 @@ EN: dict[str, str] = {
     ),
     # Given up in the channel, no DM tried (the channel could not be looked at afterwards).
     "status_line_completed_unposted_here": (
-        "✅ Job #{job_id} is done, but the bot's posts of it here kept failing: the member who "
-        "asked can find it with {/videos history}."
+        "✅ Job #{job_id} is done, but my posts of it here kept failing: the member who asked "
+        "can find it with {/videos history}."
     ),
     # The same, in the member's own private answer (asked where the bot cannot post).
     "status_line_completed_dm_private": "✅ Job #{job_id} is done: I sent it to you by direct message.",
@@ -363,7 +363,7 @@ ZH: dict[str, str] = {
         "{/videos history} 查看。"
     ),
     "status_line_completed_unposted_here": (
-        "✅ 任务 #{job_id} 已完成，但机器人在此发布它时一再失败：发起人可以用 {/videos history} 查看。"
+        "✅ 任务 #{job_id} 已完成，但我在此发布它时一再失败：发起人可以用 {/videos history} 查看。"
     ),
     "status_line_completed_dm_private": "✅ 任务 #{job_id} 已完成：我已通过私信发给你。",
     "status_line_completed_posted_private": "✅ 任务 #{job_id} 已完成：视频已发在下方。",
@@ -566,7 +566,7 @@ ZH_TW: dict[str, str] = {
         "{/videos history} 檢視。"
     ),
     "status_line_completed_unposted_here": (
-        "✅ 任務 #{job_id} 已完成，但機器人在此發布它時一再失敗：發起人可以用 {/videos history} 檢視。"
+        "✅ 任務 #{job_id} 已完成，但我在此發布它時一再失敗：發起人可以用 {/videos history} 檢視。"
     ),
     "status_line_completed_dm_private": "✅ 任務 #{job_id} 已完成：我已透過私訊發給你。",
     "status_line_completed_posted_private": "✅ 任務 #{job_id} 已完成：影片已發在下方。",
