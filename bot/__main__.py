@@ -302,13 +302,21 @@ async def open_postgres(dsn: str, *, wait: float) -> Database | None:
         )
         return None
     if db.schema is None:
-        await db.close()
         # `current_schema()` is NULL: every name in the search_path is missing from this
-        # database, so there is nowhere to create the tables. No restart makes one.
+        # database, or is a schema the bot's role has no USAGE on (PostgreSQL skips those), so
+        # there is nowhere to create the tables. No restart makes one.
+        try:
+            path = await db.search_path()
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            path = f"unread: {describe(error)}"
+        await db.close()
         log.error(
             "PostgreSQL at %s: the search_path (from DATABASE_URL, else the user's) names no"
-            " schema of this database: create it (CREATE SCHEMA ...) or correct the search_path",
+            " schema of this database the bot's role may use (search_path: %s): create it"
+            " (CREATE SCHEMA ...), let the role use it (GRANT USAGE, CREATE ON SCHEMA ... TO"
+            " ...) or correct the search_path",
             where,
+            path,
         )
         raise Misconfigured
     try:

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import signal
@@ -505,6 +506,33 @@ def test_a_search_path_naming_no_schema_stops_the_bot_as_misconfigured(tmp_path)
     assert "the search_path (from DATABASE_URL, else the user's) names no schema" in output
     assert "CREATE SCHEMA" in output
     assert "Traceback" not in output
+
+
+async def test_a_search_path_schema_the_login_may_not_use_is_named_with_the_grant_it_needs(
+    caplog,
+):
+    """PostgreSQL's `current_schema()` is NULL too when the search_path's schema exists but the
+    bot's role has no USAGE on it (created by another role, its rights not granted yet): the
+    line told the operator to CREATE SCHEMA, which only fails with "already exists". It names
+    the search_path it read, and the GRANT that fixes it."""
+    problem = backends.postgres_unavailable()
+    if problem is not None:
+        pytest.skip(f"{backends.SKIP_REASON}: {problem}")
+    dsn = backends.postgres_dsn()
+    suffix = os.urandom(4).hex()
+    role, schema = f"bot_nousage_{suffix}", f"staging_{suffix}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN; CREATE SCHEMA {schema}")
+        url = yarl.URL(dsn).with_user(role).with_password(None).update_query(search_path=schema)
+        with pytest.raises(Misconfigured):
+            await open_postgres(str(url), wait=0)
+        [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert schema in line, line
+        assert "GRANT USAGE" in line, line
+    finally:
+        await admin.execute(f"DROP SCHEMA IF EXISTS {schema}; DROP ROLE IF EXISTS {role}")
+        await admin.close()
 
 
 @pytest.mark.parametrize("setting", ["sslrootcert", "sslcert", "sslkey", "sslcrl"])

@@ -462,6 +462,11 @@ class PostgresDatabase(BotStateValues):
         none that exists."""
         return self._schema
 
+    async def search_path(self) -> str:
+        """The search_path its connections run with (from the URL, else the role's)."""
+        value = await self._pool.fetchval("SHOW search_path", timeout=_CONNECT_TIMEOUT)
+        return str(value)
+
     @classmethod
     async def open(
         cls, dsn: str, *, schema: str | None = None, min_size: int = 1, max_size: int = 10
