@@ -204,7 +204,7 @@ async def test_a_finished_render_asked_elsewhere_says_it_is_being_posted_in_the_
             shown = await interaction.wait_for_original(
                 lambda m: "posting the video" in m["content"], timeout=5
             )
-            assert "is rendering" not in shown["content"]
+            assert "is being made" not in shown["content"]
         finally:
             assert upload.held is not None
             upload.held.set()
