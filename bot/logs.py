@@ -62,9 +62,12 @@ _LINK_SIGNATURE = re.compile(r"(?<![a-z_])(hm(?:=|%3D))[0-9a-f]+", re.IGNORECASE
 
 # Other hosts' presigned links (S3 and its clones, Google Cloud Storage, Azure's SAS, CloudFront)
 # open a private file the same way, for up to a week: a member's image link goes to APIMart as
-# it is, and APIMart's refusal may quote it. The signature's value goes (in the log only).
+# it is, and APIMart's refusal may quote it. The signature's value goes (in the log only),
+# however the link is written: percent-encoded inside another link too (an image proxy's
+# `?url=https%3A...%26X-Amz-Signature%3D...`), its value then ending at the next `%26`.
 _QUERY_SIGNATURE = re.compile(
-    r"""([?&;]|\\u0026|&amp;)((?:[\w-]*signature|sig)(?:=|%3D))[^&\s"'<>#)\]]+""",
+    r"""([?&;]|\\u0026|&amp;|%3F|%26)((?:[\w-]*signature|sig)(?:=|%3D))"""
+    r"""(?:(?!%26)[^&\s"'<>#)\]])+""",
     re.IGNORECASE,
 )
 

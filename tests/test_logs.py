@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -570,3 +571,21 @@ def test_a_members_presigned_link_is_logged_without_its_signature(stderr, json_l
     written = stderr.getvalue()
     assert "9f86d081884c7d659a2feaa0c55ad015" not in written, written
     assert url.split("?")[0] in written, written
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("url", PRESIGNED, ids=["s3", "gcs", "azure", "cloudfront"])
+def test_a_presigned_link_inside_another_link_is_logged_without_its_signature(
+    stderr, json_lines_on, url
+):
+    """A member's presigned link given through another one (an image proxy's or a redirect's
+    `?url=`, percent-encoded: `%3F`, `%26`, `%3D`), quoted by APIMart's refusal, opens the file
+    all the same once decoded: its signature is hidden too, as a Discord link's `hm%3D` is."""
+    configure_logging("INFO", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    proxied = "https://images.example.net/fetch?url=" + urllib.parse.quote(url, safe="")
+    logging.getLogger("bot.jobs.service").warning(
+        "Job %d refused by APIMart (HTTP %s): %s", 7, 400, f"cannot download image {proxied}"
+    )
+    written = stderr.getvalue()
+    assert "9f86d081884c7d659a2feaa0c55ad015" not in written, written
+    assert "images.example.net/fetch?url=" in written, written
