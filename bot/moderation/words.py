@@ -155,8 +155,9 @@ def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool 
 # What joins a phrase's words: any spacing, and the marks that join words as they join a word's
 # spelled-out letters ("blood-bath", "blood_bath", "blood.bath", "blood/bath", dashes, "~"). Not
 # a comma, which parts two thoughts ("red as blood, bath time"), nor a dot that ends a
-# sentence (a blank after it: "blood. Bath time"). No letter: matched linearly.
-_BETWEEN_WORDS = r"(?:[\s_\-/~\u2010-\u2015]|\.(?!\s))+"
+# sentence (right after a word, a blank after it: "blood. Bath time"); a dot with a blank on
+# each side ("blood . bath") ends none. No letter: matched linearly.
+_BETWEEN_WORDS = r"(?:[\s_\-/~\u2010-\u2015]|\.(?!\s)|(?<=\s)\.(?=\s))+"
 
 
 def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:

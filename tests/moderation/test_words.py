@@ -54,6 +54,15 @@ def test_a_phrase_split_by_a_full_stop_is_two_sentences_not_the_phrase():
     assert banned("covered in blood... bath scene next", "blood bath") is None
 
 
+def test_a_dot_standing_between_blanks_ends_no_sentence_and_still_joins_the_phrase():
+    """A full stop follows its word; a dot with a blank on each side ("blood . bath") ends no
+    sentence: it is the spacing out "blood.bath" is, refused as before dots that end a
+    sentence were told apart."""
+    assert banned("a blood . bath scene", "blood bath") == "blood . bath"
+    assert banned("a blood . . bath scene", "blood bath") == "blood . . bath"
+    assert banned("a knife red with blood. Bath time after", "blood bath") is None
+
+
 def test_chinese_words_match_inside_a_sentence():
     assert banned("一只血腥的猫", "血腥") == "血腥"
 
