@@ -134,7 +134,7 @@ def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def _words_in(error: traceback.TracebackException) -> set[str]:
-    """The parts of `error`'s traceback that are its messages (and its causes' and notes'):
+    """The parts of `error`'s traceback that are its messages (and its causes'):
     the text an error quotes, not the traceback's own lines."""
     said: set[str] = set()
     todo = [error]
