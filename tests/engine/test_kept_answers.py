@@ -206,7 +206,7 @@ async def test_a_kept_task_of_another_job_is_told_as_a_reused_task_not_an_unknow
     await rounds(engine, clock, 6)
     assert cant_tell(engine) == []
     [told] = results(fake, job.id)
-    assert "task of an earlier video" in shown_text(told), shown_text(told)
+    assert "answered with an earlier video" in shown_text(told), shown_text(told)
     stored = await engine.store.get(job.id)
     assert (stored.state, stored.error_key) == (JobState.REJECTED, "service_reused_task")
     assert not stored.counts
