@@ -35,7 +35,7 @@ from typing import IO, Any, Protocol, cast
 import aiohttp
 import discord
 
-from bot import delivery as channel_delivery
+from bot import delivery_status
 from bot.delivery import Delivery, as_told, delivered
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import settle_cancelled
@@ -476,7 +476,7 @@ class RouteDelivery:
             return None
 
         async def say_posting() -> None:
-            await asyncio.sleep(channel_delivery.POSTING_SAID_AFTER)
+            await asyncio.sleep(delivery_status.POSTING_SAID_AFTER)
             now = self._clock()
             if reply.usable(now) and not last_call(reply, now, self._hand_over_before):
                 # A new state: shown at once, as in a channel, not dropped for its interval.

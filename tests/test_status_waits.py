@@ -1,6 +1,6 @@
 """What a status says while its job waits, or once it is done but not yet posted."""
 
-from bot import delivery
+from bot import delivery_status
 from tests.cogs.test_reach import UNTIL_TOLD, ShiftedClock, eventually, retry_set
 from tests.harness import running_bot
 
@@ -155,7 +155,7 @@ async def test_a_finished_render_whose_upload_is_under_way_says_it_is_being_post
     """Done, its first upload still going past the usual few seconds (a large video, a slow
     link to Discord): the status says the video is being posted, not the last progress reading
     ("rendering 40%") and its Cancel button for as long as the upload takes."""
-    monkeypatch.setattr(delivery, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
+    monkeypatch.setattr(delivery_status, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
     async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
         fake = world.discord
         task, status = await rendering_at_40(world, "a large fox")
@@ -185,7 +185,7 @@ async def test_a_finished_render_asked_elsewhere_says_it_is_being_posted_in_the_
     """The same through a user install in a server without the bot: the member's private
     answer is the status, and while the result's follow-up uploads past the usual few seconds
     it says the video is being posted, not "rendering 40%"."""
-    monkeypatch.setattr(delivery, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
+    monkeypatch.setattr(delivery_status, "POSTING_SAID_AFTER", 0.0)  # any upload here is "slow"
     async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
         fake, api = world.discord, world.api
         foreign = fake.add_guild("Friends", bot_member=False)
