@@ -166,6 +166,21 @@ def test_one_image_defaults_to_first_frame_and_three_to_reference():
     assert len(payload["image_urls"]) == 3
 
 
+def test_one_image_beside_a_reference_video_defaults_to_a_reference():
+    """APIMart: with a reference video the pictures are identity or composition references and
+    the video gives the motion. One picture beside a clip went as the first frame by default;
+    it goes as a reference, and a member who chooses first frame still gets it."""
+    beside = validate(
+        VideoOptions(prompt="x", images=[image()], videos=[clip()]), max_file_bytes=LIMIT
+    )
+    assert beside.to_payload()["generation_type"] == "reference"
+    chosen = validate(
+        VideoOptions(prompt="x", images=[image()], videos=[clip()], mode="frame"),
+        max_file_bytes=LIMIT,
+    )
+    assert chosen.to_payload()["generation_type"] == "frame"
+
+
 def test_images_and_video_combine_and_keep_the_chosen_mode():
     request = validate(
         VideoOptions(

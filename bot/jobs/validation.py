@@ -209,8 +209,10 @@ def _generation_type(
     if mode == "frame" and image_count != 1:
         raise JobRefused(msg("frame_needs_one_image", count=image_count))
     if mode is None:
-        # One picture reads most naturally as the opening shot; three can only be fused.
-        return "frame" if image_count == 1 else "reference"
+        # One picture reads most naturally as the opening shot; three can only be fused. Beside
+        # a reference video, pictures are what APIMart takes them for there: who or what is in
+        # it, or its composition (references), the video giving the motion.
+        return "frame" if image_count == 1 and not with_video else "reference"
     return mode
 
 

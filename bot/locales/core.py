@@ -438,7 +438,8 @@ EN: dict[str, str] = {
         "- `{opt_duration}` 4, 6, 8 or 10 s; `{opt_resolution}` 720p, 1080p or 4K; "
         "`{opt_aspect_ratio}` 16:9 or 9:16.\n"
         "- Attach 1 image (first frame, or reference with `{opt_mode}`) or 3 images to fuse; "
-        "1 reference video for motion goes alone or with them (no duration then).\n"
+        "1 reference video for motion goes alone or with them (images are then references; no "
+        "duration).\n"
         "- Describe scene, subject, action, camera, style and sound for the best results."
     ),
     # The other ways to ask in /videos help: only those that work where it was asked.
@@ -756,7 +757,7 @@ ZH: dict[str, str] = {
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
         "- 可附加 1 张图片（首帧，或用 `{opt_mode}` 设为参考图）或 3 张图片融合；"
-        "1 个控制动作的参考视频可单独附加，也可与图片一起（此时不能指定时长）。\n"
+        "1 个控制动作的参考视频可单独附加，也可与图片一起（此时图片作为参考图，且不能指定时长）。\n"
         "- 描述场景、主体、动作、镜头、风格和声音，效果最好。"
     ),
     "help_also_replies": (
@@ -1069,7 +1070,7 @@ ZH_TW: dict[str, str] = {
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
         "`{opt_aspect_ratio}` 16:9 或 9:16。\n"
         "- 可附加 1 張圖片（首影格，或用 `{opt_mode}` 設為參考圖）或 3 張圖片融合；"
-        "1 個控制動作的參考影片可單獨附加，也可與圖片一起（此時不能指定時長）。\n"
+        "1 個控制動作的參考影片可單獨附加，也可與圖片一起（此時圖片作為參考圖，且不能指定時長）。\n"
         "- 描述場景、主體、動作、鏡頭、風格和聲音，效果最好。"
     ),
     "help_also_replies": (

@@ -700,11 +700,11 @@ async def test_a_stop_does_not_wait_for_ever_on_a_question_expiring_on_a_silent_
 async def test_a_clip_put_in_an_image_option_is_explained_with_the_cost_question(tmp_path):
     """An MP4 put in an image option beside a picture, over the server's threshold: the note
     saying the clip is the reference video (which sets the length, and so the cost asked
-    about) and the picture the first frame comes with the question, read before Confirm; the
+    about) and the picture a reference image comes with the question, read before Confirm; the
     press's "queued" knows nothing of the options chosen, so it could not say it after."""
     told = (
         "`dance.mp4` is a video, so I'm using it as the reference video, with the picture "
-        "beside it as the first frame."
+        "beside it as a reference image."
     )
     async with running_bot(tmp_path, plan=NEVER_DONE) as world:
         await set_threshold(world, 5)
@@ -723,7 +723,7 @@ async def test_a_clip_put_in_an_image_option_is_explained_with_the_cost_question
         assert "queued as job #1" in note, note
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
-        assert sent["generation_type"] == "frame" and len(sent["video_urls"]) == 1
+        assert sent["generation_type"] == "reference" and len(sent["video_urls"]) == 1
 
 
 async def test_a_clip_in_an_image_option_is_explained_again_when_its_cost_question_is(tmp_path):

@@ -206,9 +206,9 @@ async def test_a_clip_in_an_image_option_beside_two_pictures_is_named_as_the_vid
         (
             "en-US",
             "`dance.mp4` is a video, so I'm using it as the reference video, with the picture "
-            "beside it as the first frame.",
+            "beside it as a reference image.",
         ),
-        ("zh-CN", "`dance.mp4` 是视频，所以我把它用作参考视频，旁边的图片作为首帧。"),  # noqa: RUF001
+        ("zh-CN", "`dance.mp4` 是视频，所以我把它用作参考视频，旁边的图片作为参考图。"),  # noqa: RUF001
     ],
     ids=["english", "chinese"],
 )
@@ -216,7 +216,8 @@ async def test_a_clip_in_an_image_option_beside_one_picture_is_told_with_queued(
     tmp_path, locale, told
 ):
     """An MP4 and a picture, both in image options: the video goes ahead with the clip as the
-    reference video and the picture as the first frame. The member, who put the clip among
+    reference video and the picture as a reference image (beside a video, pictures are who or
+    what is in it). The member, who put the clip among
     the images, reads how each was used with "queued", not only in the result."""
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command(
@@ -232,7 +233,7 @@ async def test_a_clip_in_an_image_option_beside_one_picture_is_told_with_queued(
         assert "#1" in answer and told in answer, answer
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
-        assert sent["generation_type"] == "frame"
+        assert sent["generation_type"] == "reference"
         assert len(sent["video_urls"]) == 1 and len(sent["image_urls"]) == 1
 
 
