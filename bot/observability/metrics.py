@@ -56,6 +56,29 @@ SUBMIT_OUTCOMES: tuple[SubmitOutcome, ...] = get_args(SubmitOutcome)
 POLL_OUTCOMES: tuple[PollOutcome, ...] = get_args(PollOutcome)
 DELIVERY_OUTCOMES: tuple[DeliveryOutcomeName, ...] = get_args(DeliveryOutcomeName)
 RENDER_OUTCOMES: tuple[RenderOutcome, ...] = get_args(RenderOutcome)
+# The same for the failures the APIMart and Discord alerts read: each endpoint's (as
+# `bot.apimart.client.endpoint_label` names them) answers that are a failure (no answer, a rate
+# limit, a server error) and a success, and Discord's failures that carry no error code. Any
+# other status or Discord error code is served from its first count (those are unbounded).
+APIMART_ENDPOINTS = (
+    "/v1/videos/generations",
+    "/v1/tasks/{task_id}",
+    "/v1/uploads/images",
+    "/v1/balance",
+    "/v1/user/balance",
+)
+APIMART_STATUSES = (
+    "200",
+    "429",
+    "500",
+    "502",
+    "503",
+    "504",
+    "connect_error",
+    "timeout",
+    "no_answer",
+)
+DISCORD_FAILURES = ("401", "429", "500", "502", "503", "504")
 
 # The `_created` series of each counter and histogram double the output and no alert uses them
 # (this is process-wide; the bot is the only user of prometheus_client in its process).
@@ -115,6 +138,9 @@ class Metrics:
             ["endpoint", "status"],
             registry=registry,
         )
+        for endpoint in APIMART_ENDPOINTS:
+            for status in APIMART_STATUSES:
+                self.apimart_requests.labels(endpoint=endpoint, status=status)
         self.apimart_latency = Histogram(
             _name("apimart_request_duration_seconds"),
             "Time from sending an APIMart request to reading its whole answer.",
@@ -128,6 +154,8 @@ class Metrics:
             ["endpoint"],
             registry=registry,
         )
+        for endpoint in APIMART_ENDPOINTS:
+            self.apimart_rate_limited.labels(endpoint=endpoint)
         self.budget_rate = Gauge(
             _name("request_budget_rate"),
             "Requests per second the request budget allows now (below the ceiling after a 429;"
@@ -166,6 +194,8 @@ class Metrics:
             ["status", "code"],
             registry=registry,
         )
+        for status in DISCORD_FAILURES:
+            self.discord_errors.labels(status=status, code="0")
         self.database_up = Gauge(
             _name("database_up"),
             "1 when the scrape's database reads succeeded, 0 when they failed or took too long"
