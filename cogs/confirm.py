@@ -101,7 +101,8 @@ async def ask_to_confirm(
         message = None
     if message is None:
         await bot.moderation.pending.drop(pending.token)
-        await origin.tell(msg("confirm_unavailable"))
+        # Not "more than this server allows" for a question the threshold did not raise.
+        await origin.tell(msg("confirm_unavailable" if over else "confirm_unavailable_asked"))
         return
     # Asked (here, or by another process first): the question holds the request.
     origin.kept = True

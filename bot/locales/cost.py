@@ -99,6 +99,12 @@ EN: dict[str, str] = {
         "can't ask you "
         "here, so nothing was made or counted. Please use {/video} in a server channel."
     ),
+    # The same, for a question asked whatever the server's threshold (another member's video
+    # made again or with a new prompt) or asked again for a cost that rose.
+    "confirm_unavailable_asked": (
+        "This video needs you to confirm its expected cost first, and I couldn't ask you here, "
+        "so nothing was made or counted. Please try again."
+    ),
     # Moderators: the threshold and the month's credits
     "change_confirm": (
         "{moderator} now asks members to confirm videos expected to cost more than {threshold}."
@@ -191,6 +197,10 @@ ZH: dict[str, str] = {
     "confirm_unavailable": (
         "这个视频预计花费超过了本服务器无需确认的上限，而我无法在这里询问你，"
         "因此没有生成视频，也没有计入额度。请在服务器频道中使用 {/video}。"
+    ),
+    "confirm_unavailable_asked": (
+        "这个视频需要你先确认预计花费，而我无法在这里询问你，因此没有生成视频，也没有计入额度。"
+        "请再试一次。"
     ),
     # Moderators: the threshold and the month's credits
     "change_confirm": "{moderator} 设置为：预计花费超过 {threshold}的视频需要成员先确认。",
@@ -290,6 +300,10 @@ ZH_TW: dict[str, str] = {
     "confirm_unavailable": (
         "這個影片預計花費超過了本伺服器無需確認的上限，而我無法在這裡詢問你，"
         "因此沒有生成影片，也沒有計入額度。請在伺服器頻道中使用 {/video}。"
+    ),
+    "confirm_unavailable_asked": (
+        "這個影片需要你先確認預計花費，而我無法在這裡詢問你，因此沒有生成影片，也沒有計入額度。"
+        "請再試一次。"
     ),
     # Moderators: the threshold and the month's credits
     "change_confirm": "{moderator} 設定為：預計花費超過 {threshold}的影片需要成員先確認。",

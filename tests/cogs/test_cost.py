@@ -927,3 +927,39 @@ def job_line_of(answer):
     """A moderator's job lines by job number."""
     lines = re.findall(r"^`#(\d+)` (.*)$", answer, flags=re.MULTILINE)
     return {int(number): line for number, line in lines}
+
+
+async def test_a_regenerate_question_that_cannot_be_put_does_not_blame_a_server_threshold(
+    tmp_path,
+):
+    """Bob presses Regenerate on Alice's result in a server with no confirmation threshold:
+    he is to be asked its cost first (her settings, counted as his). Discord refuses the
+    question's message, so nothing is made; what he is told must not say the video costs
+    "more than this server allows without asking" (the server asks nothing), nor send him to
+    /video in a server channel (he is in one), in each language."""
+    from tests.cogs.test_results import delivered_result
+
+    for locale, server_words, channel_words in (
+        ("en-US", "more than this server allows", "in a server channel"),
+        ("zh-CN", "本服务器无需确认的上限", "在服务器频道中"),
+        ("zh-TW", "本伺服器無需確認的上限", "在伺服器頻道中"),
+    ):
+        async with running_bot(tmp_path / locale, plan=DONE) as world:
+            fake = world.discord
+            bob = fake.add_member("bob")
+            result = await delivered_result(world, duration=10)
+            fake.fail_next(
+                "POST", r"^/webhooks/", status=400, code=50035, message="Invalid Form Body"
+            )
+            click = await fake.component_interaction(
+                "video:regen:1", message_id=int(result["id"]), user=bob, locale=locale
+            )
+            told = await click.wait_for_followup(timeout=10)
+            text = told["content"]
+            assert server_words not in text, text
+            assert channel_words not in text, text
+            assert buttons(told) == []
+            assert "nothing was made" in text or "没有生成视频" in text or "沒有生成影片" in text
+            await asyncio.sleep(0.3)  # what the click might still make
+            assert len(world.api.submits) == 1, "nothing made"
+            assert await world.db.fetch_all("SELECT token FROM pending_requests") == []
