@@ -16,6 +16,7 @@ from bot.moderation import facts, service
 from bot.moderation import store as moderation_store
 from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
+from bot.moderation.store import channels as moderation_channels
 from bot.storage import postgres
 from tests.backends import postgres_only
 from tests.jobstates import claimed, submitted
@@ -94,7 +95,7 @@ async def test_the_last_two_channels_removed_at_once_say_every_channel_is_open_a
 
     deleted: list[object] = []
     both_deleted = asyncio.Event()
-    original = moderation_store.value_of
+    original = moderation_channels.value_of
 
     async def count_after_both_deleted(conn, sql, params):
         # Each change counts what is left once the other has deleted its row too, if it can
@@ -106,7 +107,8 @@ async def test_the_last_two_channels_removed_at_once_say_every_channel_is_open_a
             await asyncio.wait_for(both_deleted.wait(), 0.3)
         return await original(conn, sql, params)
 
-    monkeypatch.setattr(moderation_store, "value_of", count_after_both_deleted)
+    # bot/moderation/store/channels.py takes a channel off the list and counts what is left.
+    monkeypatch.setattr(moderation_channels, "value_of", count_after_both_deleted)
     changes = await asyncio.gather(mods.remove_channel(MOD_A, 7), other.remove_channel(MOD_B, 8))
 
     assert await mods.channels(GUILD) == []
