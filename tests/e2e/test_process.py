@@ -57,8 +57,8 @@ async def test_a_submit_still_waiting_for_apimart_when_the_grace_ends_is_told_ne
     answers. The member must hear that its outcome is unknown, not be left at "waiting"."""
     fake, api = fakes
     api.default_plan = TaskPlan(polls_until_done=None)
-    async with bot_process(tmp_path, fake, api, SHUTDOWN_GRACE="1", HTTP_TIMEOUT="30") as bot:
-        api.delay_next("submit", 5.0)
+    async with bot_process(tmp_path, fake, api, SHUTDOWN_GRACE="0.2", HTTP_TIMEOUT="30") as bot:
+        api.delay_next("submit", 5.0)  # far past the grace
         await fake.slash_command("video", options={"prompt": "a comet"})
         await api.wait_for_submits(1, timeout=10)
         assert await bot.stop(signal.SIGTERM, timeout=10) == 0

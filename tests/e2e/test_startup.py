@@ -85,8 +85,10 @@ async def test_discord_unreachable_at_start_is_retried_until_it_answers(
 async def test_health_checks_say_why_while_discord_is_unreachable_at_start(
     tmp_path, api, absent_discord
 ):
+    # A grace well inside the first retry's wait (0.5-1 s): the fake is up before that retry, not
+    # met by the next one (1-2 s later).
     env = bot_environment(
-        tmp_path, absent_discord, api, METRICS_PORT="0", HEALTH_GATEWAY_GRACE="0.5"
+        tmp_path, absent_discord, api, METRICS_PORT="0", HEALTH_GATEWAY_GRACE="0.1"
     )
     async with launched_bot(tmp_path, env) as bot:
         await bot.wait_for_log(UNREACHABLE)
