@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -349,3 +349,24 @@ async def _laid_schema(dsn: str, connection: asyncpg.Connection) -> str:
 
 
 laid_ahead = LaidAhead()
+
+
+@asynccontextmanager
+async def held_by_a_silent_process(db: Database, lock: str) -> AsyncIterator[None]:
+    """A process of `db`'s inside a transaction holding `lock`, gone silent (a partition, a frozen
+    host): PostgreSQL gives the lock back only after 30 s (`IDLE_IN_TRANSACTION_TIMEOUT`)."""
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def silent() -> None:
+        async with db.transaction() as conn:
+            await conn.serialize(lock)
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(silent())
+    try:
+        await held.wait()
+        yield
+    finally:
+        release.set()
+        await holder

@@ -22,7 +22,7 @@ from bot.moderation.store import Actor
 from bot.observability.health import database_problem
 from bot.storage import postgres
 from bot.storage.postgres import PostgresDatabase
-from tests.backends import postgres_only
+from tests.backends import held_by_a_silent_process, postgres_only
 from tests.jobstates import claimed, finished, submitted, unsubmitted
 
 GUILD = 1
@@ -549,28 +549,6 @@ async def test_members_asking_at_once_in_two_processes_cannot_share_the_budget_l
     assert len(counted) == 2
 
 
-@contextlib.asynccontextmanager
-async def held_by_a_silent_process(backend, lock):
-    """Another process inside an admission holding `lock`, gone silent (a partition, a frozen
-    host): PostgreSQL gives the lock back only after 30 s (`IDLE_IN_TRANSACTION_TIMEOUT`)."""
-    other = await backend.open()
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def silent_admission():
-        async with other.transaction() as conn:
-            await conn.serialize(lock)
-            held.set()
-            await release.wait()
-
-    holder = asyncio.create_task(silent_admission())
-    try:
-        await held.wait()
-        yield
-    finally:
-        release.set()
-        await holder
-
-
 OTHER_SERVER = Requester(user_id=77, channel_id=9, guild_id=2)
 
 
@@ -594,7 +572,7 @@ async def test_admissions_waiting_on_a_lock_leave_the_rest_of_the_process_workin
         askers = [dataclasses.replace(ALICE, user_id=300 + n) for n in range(12)]
     waiting: list[asyncio.Task] = []
     try:
-        async with held_by_a_silent_process(backend, lock):
+        async with held_by_a_silent_process(await backend.open(), lock):
             waiting += [asyncio.create_task(record(store, moderation, clock, a)) for a in askers]
             await asyncio.sleep(0.5)  # each has taken what it takes before waiting on the lock
 
@@ -615,7 +593,7 @@ async def test_an_admission_held_up_by_a_silent_process_tells_the_member_to_try_
     lock is free the member is admitted."""
     monkeypatch.setattr(postgres, "LOCK_WAIT", 0.5)
     member = ALICE
-    async with held_by_a_silent_process(backend, admission_lock(member.user_id)):
+    async with held_by_a_silent_process(await backend.open(), admission_lock(member.user_id)):
         async with asyncio.timeout(5):
             answers = await asyncio.gather(
                 *(refusal(store, moderation, clock, member) for _ in range(3)),
@@ -647,11 +625,11 @@ async def test_a_member_held_up_for_their_turn_and_at_each_lock_hears_within_loc
         return await refusal(store, moderation, clock, member), loop.time() - asked
 
     async with (
-        held_by_a_silent_process(backend, budget_lock(member.guild_id)),
+        held_by_a_silent_process(await backend.open(), budget_lock(member.guild_id)),
         contextlib.AsyncExitStack() as late,
     ):
         await late.enter_async_context(
-            held_by_a_silent_process(backend, admission_lock(member.user_id))
+            held_by_a_silent_process(await backend.open(), admission_lock(member.user_id))
         )
         first = asyncio.create_task(answered_after(0))
         second = asyncio.create_task(answered_after(0.3 * lock_wait))

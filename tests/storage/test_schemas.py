@@ -8,7 +8,6 @@ member's /video in the other deployment too, which told them "busy, try again" a
 """
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,7 +22,7 @@ from bot.moderation.service import Moderation
 from bot.moderation.store import Actor
 from bot.storage import Database
 from bot.storage.postgres import LOCK_WAIT, PostgresDatabase
-from tests.backends import drop_schema, new_schema, postgres_only
+from tests.backends import drop_schema, held_by_a_silent_process, new_schema, postgres_only
 
 GUILD = 1
 # The same member in both deployments: two bots share their servers' members (a staging bot
@@ -50,26 +49,6 @@ async def other_deployment(backend) -> AsyncIterator[Database]:
     finally:
         await database.close()
         await drop_schema(backend.dsn, schema)
-
-
-@contextlib.asynccontextmanager
-async def held_by_a_silent_process(db: Database, lock: str) -> AsyncIterator[None]:
-    """A process of `db`'s deployment inside a transaction holding `lock`, gone silent."""
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def silent() -> None:
-        async with db.transaction() as conn:
-            await conn.serialize(lock)
-            held.set()
-            await release.wait()
-
-    holder = asyncio.create_task(silent())
-    try:
-        await held.wait()
-        yield
-    finally:
-        release.set()
-        await holder
 
 
 @postgres_only
