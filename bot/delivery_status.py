@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.jobs.models import Job
 from bot.jobs.poller import DeliveryResult
@@ -15,6 +15,24 @@ from bot.status_messages import StatusMessages
 # A result's fetch and upload still going after this many seconds (most are posted within 8 s
 # of the render's end) is a slow one: its status then says the video is being posted.
 POSTING_SAID_AFTER = 10.0
+
+
+def posting_timer(
+    job: Job, now: float, say: Callable[[], Awaitable[None]], *, name: str
+) -> asyncio.Task[None] | None:
+    """For a video about to be fetched and uploaded: `say` (that it is being posted) once that
+    still goes on after `POSTING_SAID_AFTER` (a large video, a slow link), not the last
+    progress reading for a minute or more; None for news with no video to post (or its link
+    expired). A quick post needs no edit of its own (its last edit follows at once). The caller
+    cancels the timer once the post is done."""
+    if not shows_video(job) or link_expired(job, now):
+        return None
+
+    async def after_a_while() -> None:
+        await asyncio.sleep(POSTING_SAID_AFTER)
+        await say()
+
+    return asyncio.create_task(after_a_while(), name=name)
 
 
 def as_told(job: Job, result: DeliveryResult, target: str | None, *, now: float) -> Job:
@@ -38,21 +56,17 @@ class _StatusTelling:
     _clock: Callable[[], float]
 
     def _say_posting_if_slow(self, job: Job) -> asyncio.Task[None] | None:
-        """A video about to be fetched and uploaded: if that still goes on after
-        `POSTING_SAID_AFTER` (a large video, a slow link), its status says it is being posted,
-        not the last progress reading ("rendering 60 %, about 1 min left") and its Cancel button
-        for a minute or more. A quick post needs no edit of its own (its last edit follows at
-        once), and leaves a moderator's Cancel press meanwhile its use. The caller cancels the
-        timer once the post is done."""
+        """The status says a slow post's video is being posted (`posting_timer`), not the last
+        progress reading and its Cancel button; a quick post leaves a moderator's Cancel press
+        meanwhile its use."""
         status = self._status
-        if status is None or not shows_video(job) or link_expired(job, self._clock()):
+        if status is None:
             return None
 
         async def say_posting() -> None:
-            await asyncio.sleep(POSTING_SAID_AFTER)
             status.schedule(job)
 
-        return asyncio.create_task(say_posting(), name=f"status-posting-{job.id}")
+        return posting_timer(job, self._clock(), say_posting, name=f"status-posting-{job.id}")
 
     def _with_last_status(
         self, job: Job, result: DeliveryResult, target: str | None, *, waited: bool = False

@@ -35,8 +35,8 @@ from typing import IO, Any, Protocol, cast
 import aiohttp
 import discord
 
-from bot import delivery_status
 from bot.delivery import Delivery, as_told, delivered
+from bot.delivery_status import posting_timer
 from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg
@@ -472,18 +472,17 @@ class RouteDelivery:
         end: its last edit follows, and puts right one that lands after it); not in the
         token's last stretch, whose edit says the video comes by DM (not so while it is
         posted here)."""
-        if reply.token is None or not shows_video(job) or link_expired(job, self._clock()):
+        if reply.token is None:
             return None
 
         async def say_posting() -> None:
-            await asyncio.sleep(delivery_status.POSTING_SAID_AFTER)
             now = self._clock()
             if reply.usable(now) and not last_call(reply, now, self._hand_over_before):
                 # A new state: shown at once, as in a channel, not dropped for its interval.
                 self._last_edit.pop(job.id, None)
                 await self.progress(job)
 
-        return asyncio.create_task(say_posting(), name=f"route-posting-{job.id}")
+        return posting_timer(job, self._clock(), say_posting, name=f"route-posting-{job.id}")
 
     async def _deliver(self, job: Job, reply: Reply, delivery: Delivery) -> DeliveryResult:
         refused = _Refused.TOKEN
