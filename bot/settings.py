@@ -122,11 +122,18 @@ def _close(word: str, other: str, cutoff: float = 0.6) -> bool:
     return difflib.SequenceMatcher(None, word, other).ratio() >= cutoff
 
 
+def _in_quotes(value: object) -> bool:
+    """Whether `value` is text inside one pair of quotes (`"INFO"`, `'8'`)."""
+    return (
+        isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+    )
+
+
 def _as_meant(name: str, value: str) -> str:
     """`value` without the blanks around it (`docker run --env-file` keeps a trailing one) and,
     for a setting that never holds a quote, without one pair of quotes around it."""
     value = value.strip()
-    if name in _NEVER_QUOTED and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+    if name in _NEVER_QUOTED and _in_quotes(value):
         value = value[1:-1].strip()
     return value
 
@@ -659,13 +666,6 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
         for field, said in reasons.items()
     ]
     return lines
-
-
-def _in_quotes(value: object) -> bool:
-    """Whether `value` is text inside one pair of quotes (`"INFO"`, `'8'`)."""
-    return (
-        isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
-    )
 
 
 def _expects(field: str) -> str:
