@@ -110,8 +110,12 @@ class Scrubber:
 # name; an error's message): a newline there would forge a line of its own, an escape sequence
 # (ESC, or its 8-bit form CSI) rewrite the operator's terminal. Each control character but the
 # tab, and Unicode's line and paragraph separators (a line break to some readers), is written
-# as its escape instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# as its escape instead. So is each of Unicode's bidirectional controls (embeddings and
+# overrides, isolates, the marks): printed raw, a right-to-left override in a prompt shows the
+# rest of the line reversed in a terminal or log viewer, a job's or a member's id another one.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r"}
 
 
@@ -123,8 +127,9 @@ def _control_escape(char: str) -> str:
 
 
 def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` with its control characters written as escapes (`\\n`, `\\x1b`), for one line of
-    a log; `keep_newlines` keeps the line breaks of a text of many lines (a traceback)."""
+    """`text` with its control characters written as escapes (`\\n`, `\\x1b`, `\\u202e`), for
+    one line of a log; `keep_newlines` keeps the line breaks of a text of many lines (a
+    traceback)."""
 
     def escaped(found: re.Match[str]) -> str:
         char = found[0]
@@ -212,8 +217,9 @@ class JsonFormatter(logging.Formatter):
             name: self._scrub(value) if isinstance(value, str) else value
             for name, value in entry.items()
         }
-        # JSON escapes the control characters below 0x20, not DEL, the 8-bit ones or Unicode's
-        # line separators: a reader that splits lines at them, or a terminal, still would.
+        # JSON escapes the control characters below 0x20, not DEL, the 8-bit ones, Unicode's
+        # line separators or its bidirectional controls: a reader that splits lines at them, or
+        # a terminal that reorders text by them, still would.
         return _CONTROL.sub(
             lambda found: f"\\u{ord(found[0]):04x}",
             json.dumps(scrubbed, ensure_ascii=False, default=str),

@@ -545,6 +545,41 @@ def test_member_text_in_a_json_line_keeps_it_one_line_for_any_reader(stderr):
     assert line["message"] == f"file {FORGED}"
 
 
+# Unicode's bidirectional controls: embeddings and overrides (U+202A..U+202E), isolates
+# (U+2066..U+2069) and the marks (U+200E, U+200F, U+061C). Printed raw, a right-to-left override
+# in a prompt shows the rest of the line reversed: "refused" reads "desufer", a job id or a
+# member's id another one, in a terminal or a log viewer that applies them.
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("json_lines_on", [False, True])
+def test_member_text_cannot_reorder_the_rest_of_a_line_in_either_format(stderr, json_lines_on):
+    """A prompt holding a right-to-left override (or any other bidirectional control) is
+    written with each one as its escape, so the operator reads the line in the order it was
+    written; a JSON line still reads back as the member's text."""
+    configure_logging("INFO", [TOKEN], json_lines=json_lines_on, stream=stderr)
+    prompt = f"a cat{BIDI} surfing"
+    logging.getLogger("bot.jobs.service").warning("Job %d refused: %s (member %d)", 7, prompt, 42)
+    written = stderr.getvalue()
+    assert not any(char in written for char in BIDI), ascii(written)
+    assert "\\u202e" in written, written
+    if json_lines_on:
+        [line] = json_lines(stderr)
+        assert line["message"] == f"Job 7 refused: {prompt} (member 42)"
+    else:
+        assert "a cat\\u202a\\u202b" in written and "\\u061c surfing (member 42)" in written
+
+
+def test_a_traceback_message_cannot_reorder_its_lines(stderr):
+    configure_logging("INFO", [TOKEN], stream=stderr)
+    try:
+        raise ValueError("no such file \u202egnp.exe")
+    except ValueError:
+        logging.getLogger("bot.engine").exception("Job %d: delivery failed", 7)
+    written = stderr.getvalue()
+    assert "\u202e" not in written and r"no such file \u202egnp.exe" in written, ascii(written)
+
+
 PRESIGNED = [
     # S3 (and its clones), Google Cloud Storage, Azure's SAS, CloudFront.
     "https://b.s3.amazonaws.com/cat.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=604800"
