@@ -181,7 +181,10 @@ class ConfirmedOrigin(InteractionOrigin):
         """Ask again in place of the question pressed (`end_question`)."""
         again = t("confirm_cost_rose", self.locale)
         text = fit(f"{again}\n{content}", MESSAGE_CONTENT)
-        return await self.interaction.edit_original_response(content=text, view=view)
+        # It quotes the prompt: pings nobody whatever the bot's default says.
+        return await self.interaction.edit_original_response(
+            content=text, view=view, allowed_mentions=NO_MENTIONS
+        )
 
     async def announce(self, content: str, nonce: str) -> discord.Message | None:
         """A channel message, replying where the original request's status would have."""

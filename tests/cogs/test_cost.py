@@ -632,6 +632,29 @@ async def test_a_mentions_question_asked_again_stays_in_the_servers_language(tmp
             assert [b["label"] for b in buttons(asked_again)] == chinese_buttons
 
 
+async def test_a_public_question_asked_again_pings_nobody_its_prompt_names(tmp_path):
+    """A mention's question is public and quotes the prompt: asked again in its place after the
+    price rose, an `@everyone`, a role or another member typed into that prompt still pings
+    nobody."""
+    async with running_bot(tmp_path, plan=NEVER_DONE, message_content_intent=True) as world:
+        await set_threshold(world, 5)
+        prompt = "@everyone <@&555> <@777> a lighthouse"
+        asking = await world.discord.message_create(
+            f"<@{world.discord.bot_user_id}> {prompt} --res 1080p --duration 10"
+        )
+        question = await world.discord.wait_for_message(
+            predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        )
+        await learned(world, "1080p", 10, 30)
+
+        await press(world, question, button_ids(question)["Confirm"])
+        await world.discord.wait_for(lambda: "about **30 credits**" in content_of(world, question))
+        asked_again = world.discord.get_message(int(question["id"]))
+        assert "@everyone" in asked_again["content"], asked_again["content"]
+        assert asked_again["mention_everyone"] is False
+        assert asked_again["mention_roles"] == [] and asked_again["mentions"] == []
+
+
 async def test_a_mention_read_by_two_processes_is_asked_once_and_makes_one_video(tmp_path, caplog):
     """A deploy overlap: the same mention reaches the bot twice. Nothing is recorded before
     Confirm, so both readings ask: the channel must show one question, not two public ones
