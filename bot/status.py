@@ -79,11 +79,18 @@ def final_line_key(job: Job) -> str:
 
 
 def link_expiry(job: Job) -> str:
-    """When APIMart's link to the video stops working, as a live timestamp ("soon" when it
-    named no time)."""
-    if job.result_expires_at is None:
+    """When APIMart's link to the video stops working ("soon" when it named no time): its day
+    and hour, and a live "in 5 hours" beside them. The post that says it stays for good, and a
+    relative time alone, read a day later, would say the link "expires 2 days ago"."""
+    expires = job.result_expires_at
+    if expires is None:
         return t("expiry_soon", job.requester.locale)
-    return f"<t:{job.result_expires_at}:R>"
+    return t(
+        "expiry_moment",
+        job.requester.locale,
+        moment=f"<t:{expires}:f>",
+        relative=f"<t:{expires}:R>",
+    )
 
 
 def checks_end(job: Job) -> str:

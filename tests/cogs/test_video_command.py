@@ -17,6 +17,7 @@ from tests.fakes.components import media_items, media_urls, shown_text, texts
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
+from tests.timestamps import read_at
 
 EPHEMERAL = 64
 
@@ -508,6 +509,25 @@ async def test_a_video_over_the_upload_limit_is_linked_with_its_expiry(tmp_path)
         assert task.video_url in shown_text(result)
         assert f"<t:{int(task.expires_at)}:R>" in shown_text(result), "says when the link expires"
         assert media_urls(result) == [task.video_url], "the link's video plays in the gallery"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_a_linked_result_read_after_its_link_expired_still_tells_the_truth(tmp_path, locale):
+    """The result post stays in the channel for good, its link for a day: read two days on, it
+    says when the link expired (the date, and "2 days ago"), never "this link expires 2 days
+    ago" (nor, in Chinese, that it will run out then)."""
+    plan = TaskPlan(polls_until_done=1, video_bytes=11 * 1024 * 1024)
+    async with running_bot(tmp_path, plan=plan) as world:
+        await world.discord.slash_command(
+            "video", options={"prompt": "a long 4k shot", "resolution": "4k"}, locale=locale
+        )
+        result = await world.wait_for_result()
+        expires = int(world.api.last_task.expires_at)
+        text = shown_text(result)
+        later = read_at(text, expires + 2 * 86400, locale)
+        assert not re.search(r"expires \d+ \w+ ago", later), later
+        assert "48 hours ago" in later or "48小时前" in later, later
+        assert f"<t:{expires}:f>" in text, "the day and hour, which read true whenever read"
 
 
 async def test_the_api_refusing_the_request_is_explained(tmp_path):
