@@ -20,7 +20,7 @@ from bot.result_layout import (
     result_layout,
     spoiler_link,
 )
-from bot.status import checks_end, link_expiry
+from bot.status import checks_end_moment, link_expiry
 from bot.text import EMBED_TITLE, MESSAGE_CONTENT, fit, quoted_sentence
 
 # The uploaded video's name: the gallery plays it from there.
@@ -141,7 +141,13 @@ def failure_text(job: Job, mention: str) -> list[str]:
     if job.state is JobState.TIMED_OUT:
         # Given up on, but APIMart may still finish and bill it: say it counts, not "rephrase".
         return [
-            t("failure_timed_out", locale, mention=mention, job_id=job.id, until=checks_end(job))
+            t(
+                "failure_timed_out",
+                locale,
+                mention=mention,
+                job_id=job.id,
+                until=checks_end_moment(job),
+            )
         ]
     if job.billed:
         # Billed with nothing to show (a `completed` without a video): it counts, say so.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, estimate_remaining, rounded
 from bot.jobs.models import (
@@ -85,12 +87,20 @@ def link_expiry(job: Job) -> str:
     expires = job.result_expires_at
     if expires is None:
         return t("expiry_soon", job.requester.locale)
-    return t(
-        "expiry_moment",
-        job.requester.locale,
-        moment=f"<t:{expires}:f>",
-        relative=f"<t:{expires}:R>",
-    )
+    return end_moment(expires, job.requester.locale)
+
+
+def end_moment(seconds: float, locale: str | None) -> str:
+    """An end said in a post that stays: its day and hour beside a live "in 5 hours", so that
+    read after it ("2 days ago") the sentence still holds."""
+    moment = math.ceil(seconds)
+    return t("end_moment", locale, moment=f"<t:{moment}:f>", relative=f"<t:{moment}:R>")
+
+
+def checks_end_moment(job: Job) -> str:
+    """When the bot stops checking on a render it gave up on, as its notice says it: that
+    notice stays for good (its status is edited once the checks stop), so by date and hour."""
+    return end_moment(job.follow_up_ends, job.requester.locale)
 
 
 def checks_end(job: Job) -> str:

@@ -111,6 +111,11 @@ async def test_a_render_given_up_on_says_when_checks_on_it_stop_not_within_a_day
             assert "within a day" not in text and "一天内" not in text, text
             assert f"<t:{int(checks_end)}:R>" in text, text
             read = read_at(text, later, locale)
+            if text is notice:
+                # The notice stays for good: by date, the live time beside it.
+                english = "by <t:" in read and "(in 2 hours)" in read
+                assert english or ("2小时后" in read and "之前完成" in read), read
+                continue
             assert "I stop checking on it in 2 hours" in read or "2小时后 停止查询" in read, read
 
 
@@ -225,3 +230,31 @@ async def test_a_video_left_queued_at_the_service_says_when_the_bot_stops_waitin
     assert "I'm about to stop waiting" in report and gives_up not in report, report
     line = render_status(seen["zh-TW"], position=None, now=late, waits_for=1800)
     assert "我即將停止等待" in line and gives_up not in line, line
+
+
+async def test_the_notice_of_a_render_given_up_on_reads_true_after_the_checks_stopped(
+    store, clock, fake, client
+):
+    """The notice stays in the channel for good; its status is edited once the day of checks is
+    over, the notice is not. Read two days on, it must not say "I stop checking on it 24 hours
+    ago" (nor "我将在 24小时前 停止查询"): it says until when it was checked on, by date."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(requester, QUICK, now=clock(), submit_by=clock())
+    job = await submitted(store, job, now=clock())
+    checks_end = clock() + 86_400
+    clock.advance(1801)
+    job = await finished(
+        store,
+        job,
+        JobState.TIMED_OUT,
+        now=clock(),
+        reason_key="task_timed_out",
+        follow_up_at=clock() + 300,
+    )
+    for locale in ("en-US", "zh-CN", "zh-TW"):
+        shown_to = dataclasses.replace(job, requester=dataclasses.replace(requester, locale=locale))
+        [notice] = failure_text(shown_to, "<@1>")
+        read = read_at(notice, checks_end + 86_400, locale)
+        assert "I stop checking on it 24 hours ago" not in read, read
+        assert "在 24小时前 停止" not in read, read
+        assert f"<t:{int(checks_end)}:f>" in notice, "the day and hour, true whenever read"

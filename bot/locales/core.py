@@ -387,8 +387,8 @@ EN: dict[str, str] = {
     ),
     "failure_timed_out": (
         "{mention} job #{job_id} took longer than this bot waits, so I stopped waiting. The "
-        "video service may still finish and bill it, so it counts toward your allowance. I "
-        "stop checking on it {until}: if it finishes before then, I'll post it here."
+        "video service may still finish and bill it, so it counts toward your allowance. If "
+        "it finishes by {until}, I'll post it here."
     ),
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
@@ -432,9 +432,10 @@ EN: dict[str, str] = {
     "count_days": "{count} day|{count} days",
     "count_servers": "{count} server|{count} servers",
     "expiry_soon": "soon",
-    # A link's end, true whenever the post is read: the day and hour, and how long from now
-    # or ago ("expires in 5 hours" read later would say "expires 2 days ago")
-    "expiry_moment": "{moment} ({relative})",
+    # An end said in a post that stays (a link's, the checks on a render given up on), true
+    # whenever it is read: the day and hour, and how long from now or ago ("expires in 5
+    # hours" read later would say "expires 2 days ago")
+    "end_moment": "{moment} ({relative})",
     "help_text": (
         "**{/video}** makes a 4-10 second video from your prompt; when it is queued, I say how "
         "long videos like it usually take here.\n"
@@ -715,7 +716,7 @@ ZH: dict[str, str] = {
     ),
     "failure_timed_out": (
         "{mention} 任务 #{job_id} 用时超过了本机器人的等待上限，我已停止等待。"
-        "视频服务仍可能完成并收费，因此会计入你的额度。我将在 {until} 停止查询：在那之前完成的话，我会发到这里。"
+        "视频服务仍可能完成并收费，因此会计入你的额度。如果它在 {until} 之前完成，我会发到这里。"
     ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",
@@ -755,7 +756,7 @@ ZH: dict[str, str] = {
     "count_days": "{count} 天",
     "count_servers": "{count} 个服务器",
     "expiry_soon": "很快",
-    "expiry_moment": "{moment}（{relative}）",
+    "end_moment": "{moment}（{relative}）",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
@@ -1029,7 +1030,7 @@ ZH_TW: dict[str, str] = {
     ),
     "failure_timed_out": (
         "{mention} 任務 #{job_id} 用時超過了本機器人的等待上限，我已停止等待。"
-        "影片服務仍可能完成並收費，因此會計入你的額度。我將在 {until} 停止查詢：在那之前完成的話，我會發到這裡。"
+        "影片服務仍可能完成並收費，因此會計入你的額度。如果它在 {until} 之前完成，我會發到這裡。"
     ),
     "result_title": "影片已完成",
     "result_failed_title": "影片未生成",
@@ -1069,7 +1070,7 @@ ZH_TW: dict[str, str] = {
     "count_days": "{count} 天",
     "count_servers": "{count} 個伺服器",
     "expiry_soon": "很快",
-    "expiry_moment": "{moment}（{relative}）",
+    "end_moment": "{moment}（{relative}）",
     "help_text": (
         "**{/video}** 根據你的提示詞生成 4-10 秒的影片；排隊時我會告訴你同類影片在這裡通常需要多久。\n"
         "- `{opt_duration}` 4、6、8 或 10 秒；`{opt_resolution}` 720p、1080p 或 4K；"
