@@ -757,14 +757,18 @@ class FakeAPIMart:
         retry_after_header: str | None = None,
         retry_after_body: float | None = None,
         http200_body_code: int | None = None,
+        after: float = 0.0,
     ) -> None:
         """Answer the next ``times`` matching requests with an error.
 
         ``error_type``/``message`` default from ``status``. ``retry_after_header`` sets a
         ``Retry-After`` header; ``retry_after_body`` adds ``error.retry_after``. With
         ``http200_body_code`` the answer is HTTP 200 with ``{"code": <it>, "error": {...}}``
-        (``error.code`` is then that code too; ``status`` is ignored).
+        (``error.code`` is then that code too; ``status`` is ignored). ``after``: seconds the
+        error takes to come (a slow refusal).
         """
+        if after < 0:
+            raise ValueError("after must be >= 0")
         self._add_fault(
             _Fault(
                 route,
@@ -776,6 +780,7 @@ class FakeAPIMart:
                 retry_after_header=retry_after_header,
                 retry_after_body=retry_after_body,
                 http200_body_code=http200_body_code,
+                seconds=after,
             )
         )
 
@@ -1023,11 +1028,12 @@ class FakeAPIMart:
 
     async def _apply_fault(self, fault: _Fault, request: web.Request) -> web.StreamResponse | None:
         """Act out a fault; None means "go on and answer normally"."""
-        if fault.kind == "delay":
+        if fault.kind in ("delay", "error") and fault.seconds > 0:
             # Sleep, but wake up early when the fake is closing so close() stays fast.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(fault.seconds):
                     await self._closing.wait()
+        if fault.kind == "delay":
             return None
         await request.release()
         if fault.kind in ("truncate", "stall"):

@@ -1034,6 +1034,54 @@ async def test_a_task_accepted_after_its_lapsed_claim_was_settled_is_kept_and_de
     assert posted.state is JobState.COMPLETED and posted.result_url
 
 
+async def test_a_refusal_answered_after_its_lapsed_claim_was_settled_is_not_counted(
+    db, api, session, clock
+):
+    """The database was away longer than the submit's lease: another process settled the job as
+    "outcome unknown" while APIMart was refusing it. APIMart made nothing: the refusal is the
+    answer to that unknown, so the job is refused and not counted, as a task id would have been
+    followed; never left counting a render that does not exist."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    said = "The prompt is not allowed"
+    api.fail_next("submit", status=400, error_type="invalid_request_error", message=said, after=0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    sending = asyncio.create_task(service.submit(job, member_present=True))
+    await api.wait_for_submits(1)
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN and settled.counts
+    report = await sending
+    stored = await store.get(job.id)
+    assert stored.state is JobState.REJECTED
+    assert not stored.counts
+    assert report.state is JobState.REJECTED
+    assert said in report.member_message.render("en-US")
+
+
+async def test_a_busy_answer_after_its_lapsed_claim_was_settled_sends_the_job_again(
+    db, api, session, clock
+):
+    """As above, with APIMart too busy to take it (made nothing): the job waits to be sent again,
+    and is, once; it is not left "outcome unknown", counting a render nobody made."""
+    delivery = RecordingDelivery()
+    store, service, poller = make_world(db, api, session, clock, delivery)
+    api.default_plan = TaskPlan(polls_until_done=1)
+    api.fail_next("submit", status=503, message="busy", after=0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    sending = asyncio.create_task(service.submit(job, member_present=True))
+    await api.wait_for_submits(1)
+    clock.advance(store.leases.submit + 1)
+    [settled] = await store.expire_lost_submits(now=clock())
+    assert settled.state is JobState.SUBMIT_UNKNOWN
+    report = await sending
+    assert report.state is JobState.RECORDED
+    assert (await store.get(job.id)).state is JobState.RECORDED
+    await run_until_delivered(poller, clock, delivery)
+    [posted] = delivery.delivered
+    assert posted.state is JobState.COMPLETED and posted.result_url
+    assert len(api.submits) == 2
+
+
 async def test_a_job_its_command_still_announces_is_taken_over_only_once_the_command_stops(
     db, api, session, clock
 ):
