@@ -62,7 +62,7 @@ class AnswerWrites(UnsentJobs):
         )
 
     async def _write_down_answer(
-        self, job: Job, write: Callable[[], Awaitable[SubmitReport]], answer: KeptNothingMade
+        self, job: Job, write: Callable[[Job], Awaitable[SubmitReport]], answer: KeptNothingMade
     ) -> SubmitReport:
         """`write` down APIMart's answer to a request that left, saying it made nothing (busy,
         refused), retrying a failing database as a task id's write is: a claim left to lapse
@@ -70,8 +70,29 @@ class AnswerWrites(UnsentJobs):
         again), whatever APIMart said. Not written in time (a long outage, a stop), the
         `answer` is kept on disk and written once the database is back. (Each try repeats the
         whole handling: its writes are fenced by the claim, and its other effects, a pause or
-        a balance read, are the same again.)"""
-        return await self._write_or_keep(job, lambda _attempt: write(), answer)
+        a balance read, are the same again.)
+
+        A claim that lapsed while APIMart answered (the job settled as "outcome unknown" by
+        another process, or about to be) is taken back to write the answer all the same, as a
+        task id answering it is (`adopt_task`): the job made nothing, so it must not go on
+        counting as a render that may exist."""
+
+        async def attempt(_attempt: int) -> SubmitReport:
+            report = await write(job)
+            if report.job.state not in (JobState.SUBMITTING, JobState.SUBMIT_UNKNOWN):
+                return report  # written (or the job moved on otherwise)
+            reclaimed = await self._store.reclaim_answered(job.id, now=self._clock())
+            if reclaimed is None:
+                return report
+            log.warning(
+                "Job %d: its claim lapsed while APIMart answered that it made nothing (%s);"
+                " written down all the same",
+                job.id,
+                answer.key,
+            )
+            return await write(reclaimed)
+
+        return await self._write_or_keep(job, attempt, answer)
 
     async def _write_or_keep(
         self, job: Job, write: Callable[[int], Awaitable[_Written]], answer: Kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import logging
 from collections.abc import Callable
 
@@ -362,9 +361,13 @@ class JobService(AnswerWrites):
                 job, JobState.SUBMIT_UNKNOWN, msg("submit_unknown"), member_present
             )
         except APIMartError as error:
-            refused = functools.partial(self._refused_by_apimart, job, error, member_present)
+            answer = error
             with self._answering_for(job):
-                return await self._write_down_answer(job, refused, self._made_nothing(job, error))
+                return await self._write_down_answer(
+                    job,
+                    lambda holder: self._refused_by_apimart(holder, answer, member_present),
+                    self._made_nothing(job, error),
+                )
         now = self._clock()
         first_check = first_check_delay(typical, configured=self._timing.first_poll_delay)
         with self._answering_for(job):
@@ -377,7 +380,7 @@ class JobService(AnswerWrites):
                 reused = msg("service_reused_task")
                 return await self._write_down_answer(
                     job,
-                    lambda: self._close(job, JobState.REJECTED, reused, member_present),
+                    lambda holder: self._close(holder, JobState.REJECTED, reused, member_present),
                     _reused_task(job.id, job.created_at),
                 )
         log.info("Job %d submitted as task %s", job.id, result.task_id)
