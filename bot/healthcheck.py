@@ -10,8 +10,10 @@ so (Docker keeps what it printed: `docker inspect` shows it under State.Health).
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import sys
+import urllib.error
 import urllib.request
 
 TIMEOUT = 4.0
@@ -54,9 +56,23 @@ def check(port: str, host: str = "") -> int:
     try:
         with _DIRECT.open(f"http://{_address(host)}:{port}/healthz", timeout=TIMEOUT):
             return 0
-    except (OSError, ValueError) as error:  # a 503 too (HTTPError): the bot's own answer
+    except urllib.error.HTTPError as error:  # a 503: the bot's own answer, with its reasons
+        print(f"unhealthy: {_reasons(error) or error}", file=sys.stderr)
+    except (OSError, ValueError) as error:
         print(f"unhealthy: {error}", file=sys.stderr)
     return 1
+
+
+def _reasons(answer: urllib.error.HTTPError) -> str | None:
+    """The reasons `/healthz` gave (`{"reasons": [...]}`), on one line: what `docker inspect`
+    shows of the check. None where the answer holds none (not the bot's, or cut short)."""
+    try:
+        reasons = json.loads(answer.read(64 * 1024)).get("reasons")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(reasons, list) or not reasons:
+        return None
+    return "; ".join(str(reason) for reason in reasons)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.observability.health import Starting
+from bot.observability.health import Starting, Verdict
 from bot.observability.metrics import Metrics
 from bot.observability.server import ObservabilityServer, missing_ipv6
 
@@ -101,3 +101,27 @@ async def test_a_wildcard_ipv6_host_served_on_ipv4_instead_is_asked_on_ipv4():
     finally:
         await runner.cleanup()
     assert result.returncode == 0, result.stderr
+
+
+async def test_an_unhealthy_answer_s_reasons_are_what_the_check_prints():
+    """`docker inspect` shows what the check printed: the bot's own reasons (a gateway down for
+    minutes, a dead loop), not only "HTTP Error 503", which every reason looks alike in."""
+    server = ObservabilityServer(Unhealthy(), Metrics(), host="127.0.0.1", port=0)
+    await server.start()
+    try:
+        result = await asyncio.to_thread(healthcheck, str(server.port))
+    finally:
+        await server.stop()
+    assert result.returncode == 1
+    assert "gateway: not connected since start-up 130s ago" in result.stderr, result.stderr
+    assert "engine: the poll loop is dead" in result.stderr, result.stderr
+
+
+class Unhealthy:
+    async def liveness(self) -> Verdict:
+        return Verdict(
+            ["gateway: not connected since start-up 130s ago", "engine: the poll loop is dead"]
+        )
+
+    async def readiness(self) -> Verdict:
+        return Verdict(["not ready"])
