@@ -538,6 +538,7 @@ def main() -> int:
     try:
         return run_on_bot_loop(run(settings))
     except KeyboardInterrupt:
+        deaf_to_stops()
         # Ctrl-C before the bot's own graceful stop took over (while it waited for its
         # database): nothing was started, so nothing is left to finish.
         log.warning("Stopped (Ctrl-C) before it started")
@@ -552,6 +553,17 @@ def main() -> int:
         # Python's bare traceback on stderr.
         log.exception("The bot stopped on an unexpected error")
         return EXIT_FAILED
+    finally:
+        deaf_to_stops()
+
+
+def deaf_to_stops() -> None:
+    """Once the bot's loop is gone, a further SIGTERM or Ctrl-C (systemd and `make` each passing
+    one on, an impatient operator) has nothing left to stop: ignored, it cannot turn a clean
+    exit into a death by signal (143, 130) or a KeyboardInterrupt traceback while Python winds
+    down, where the loop's handlers no longer answer it."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

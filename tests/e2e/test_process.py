@@ -1,6 +1,9 @@
 """The real `python -m bot` process: signals, crashes and logs, as an operator meets them."""
 
+import asyncio
+import contextlib
 import json
+import os
 import signal
 
 import pytest
@@ -29,6 +32,27 @@ async def test_sigterm_stops_gracefully_and_exits_zero(tmp_path, fakes):
     async with bot_process(tmp_path, fake, api) as bot:
         assert await bot.stop(signal.SIGTERM) == 0
         assert "Stopped cleanly" in bot.log()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_asked_for_again_until_the_bot_is_gone_still_exits_zero(
+    tmp_path, fakes, signum
+):
+    """systemd and `make` each pass SIGTERM on; Ctrl-C is pressed again and again. A signal in
+    the last moments, after "Stopped cleanly" while Python winds down, must not turn the clean
+    stop into a death by signal (status 143 or 130) or a KeyboardInterrupt traceback."""
+    fake, api = fakes
+    async with bot_process(tmp_path, fake, api) as bot:
+        exited = asyncio.ensure_future(bot.process.wait())
+        while not exited.done():
+            # Asked again, as an impatient operator would. Not `send_signal`, which reaps the
+            # exited process itself and leaves asyncio's watcher no status to report.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(bot.process.pid, signum)
+            await asyncio.wait({exited}, timeout=0.005)
+        assert exited.result() == 0, bot.tail()
+        assert "Stopped cleanly" in bot.log()
+        assert "Traceback" not in bot.log()
 
 
 async def test_a_job_survives_sigkill_and_is_delivered_exactly_once(tmp_path, fakes):
