@@ -200,7 +200,8 @@ def absent_dotenv(env_file: Path = Path(".env")) -> str | None:
     return (
         f"There is no .env in {env_file.absolute().parent}: the bot reads the .env of the folder"
         " it starts in (copy .env.example there, or run it from the folder that has yours;"
-        " systemd: WorkingDirectory=)."
+        " systemd: WorkingDirectory=; a container has none: pass the settings as its"
+        " environment, with docker run --env-file .env or compose's env_file)."
     )
 
 

@@ -222,6 +222,17 @@ def test_missing_settings_with_no_dotenv_name_the_folder_it_was_looked_for_in(tm
     assert "WorkingDirectory=" in result.stderr
 
 
+def test_missing_settings_with_no_dotenv_tell_a_container_to_pass_them_as_its_environment(
+    tmp_path,
+):
+    """`docker run` without `--env-file` starts the image in /home/bot, where no .env ever is:
+    "copy .env.example there" would send the operator into the container."""
+    result = run_bot(tmp_path, {})
+    assert result.returncode == 2
+    assert "docker run --env-file .env" in result.stderr
+    assert "env_file" in result.stderr
+
+
 def test_missing_settings_beside_a_dotenv_do_not_say_it_is_absent(tmp_path):
     (tmp_path / ".env").write_text("APIMART_API_KEY=sk-live-123\n")
     result = run_bot(tmp_path, {})
