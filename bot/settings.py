@@ -497,6 +497,14 @@ class Settings(EnvSettings):
             )
         return text
 
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _port_digits(cls, value: object) -> object:
+        # `8080.0` reads as 8080 here, but the image's HEALTHCHECK asks the port as written.
+        if isinstance(value, str) and not (value.isdecimal() and value.isascii()):
+            raise ValueError("must be digits only, such as 9464")
+        return value
+
     @field_validator("metrics_host")
     @classmethod
     def _bindable_host(cls, value: str) -> str:

@@ -123,6 +123,14 @@ def test_an_id_that_is_no_discord_id_is_refused_at_start(monkeypatch, name, valu
     assert "digits only" in line
 
 
+@pytest.mark.parametrize("value", ["8080.0", "9464.00"])
+def test_a_metrics_port_the_health_check_could_not_ask_is_refused_at_start(monkeypatch, value):
+    """The image's HEALTHCHECK asks METRICS_PORT as written: a port the bot read as 8080 from
+    `8080.0` served /healthz there while the check asked `:8080.0`, unhealthy for ever."""
+    [line] = refused(monkeypatch, METRICS_PORT=value)
+    assert line.startswith("METRICS_PORT is invalid (must be digits only"), line
+
+
 @pytest.mark.parametrize(
     "value",
     [
