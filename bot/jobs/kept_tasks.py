@@ -8,7 +8,9 @@ the log. The submit stage reads it on each round and hands every id to its job o
 claim has lapsed (`JobStore.adopt_task`): the render is followed and posted after all, and the
 job is never announced as "outcome unknown" meanwhile. An answer saying APIMart made nothing
 (busy, or a refusal) is kept the same way, so the job waits again or is refused, not counted
-as unknown. Several processes may share the file: each change holds its lock.
+as unknown. Several processes may share the file: each change holds its lock. An answer
+handed over is blanked where it stands and the file cut short after the last one left, never
+rewritten: a bot killed (or a power cut) while it drops some loses no other job's answer.
 
 Each answer names its job by id and by the job's `created_at`: the file outlives a restore of
 an older backup of the database, which hands the same ids out again to new jobs, and an answer
@@ -111,26 +113,51 @@ class KeptTasks:
     def pending(self) -> list[Kept]:
         """The answers in the file, oldest first."""
         try:
-            with self.path.open(encoding="utf-8") as file:
+            with self.path.open("rb") as file:
                 fcntl.flock(file, fcntl.LOCK_SH)
-                return _parse(file.read())
+                return [line.kept for line in _lines(file.read()) if line.kept is not None]
         except FileNotFoundError:
             return []
 
     def forget(self, done: Collection[Kept]) -> None:
-        """Drop `done` (handed over, or no longer anyone's) from the file. The file itself stays:
-        another process may be waiting for its lock to append to it."""
+        """Drop `done` (handed over, or no longer anyone's) from the file, never writing over
+        another answer: a stop at any point of it (killed, or a power cut before the sync) loses
+        none. Each line dropped is overwritten by blanks where it is, which every reader skips
+        (an earlier version too); the file is cut short after its last answer left (to nothing
+        once none is, so that `waiting` is false again). The file itself stays: another process
+        may be waiting for its lock to append to it (one put in its place by a rename would
+        leave that process appending to the file the rename unlinked)."""
         try:
-            with self.path.open("r+", encoding="utf-8") as file:
-                fcntl.flock(file, fcntl.LOCK_EX)
-                left = [kept for kept in _parse(file.read()) if kept not in done]
-                file.seek(0)
-                file.truncate()
-                file.writelines(json.dumps(_as_json(kept)) + "\n" for kept in left)
-                file.flush()
-                os.fsync(file.fileno())
+            file = self.path.open("r+b", buffering=0)
         except FileNotFoundError:
             return
+        with file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            data = file.read()
+            lines = _lines(data)
+            end = max((line.end for line in lines if _left(line, done)), default=0)
+            for line in lines:
+                if line.kept in done and line.end <= end:
+                    os.pwrite(file.fileno(), b" " * (line.text_end - line.start), line.start)
+            if end < len(data):
+                # Only dropped answers, blanks and unreadable lines (cut short by a crash) go.
+                os.ftruncate(file.fileno(), end)
+            os.fsync(file.fileno())
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of the file: where it starts, where its text ends, where it ends (past its
+    newline, if it has one), and its answer (None: blank, or unreadable)."""
+
+    start: int
+    text_end: int
+    end: int
+    kept: Kept | None
+
+
+def _left(line: _Line, done: Collection[Kept]) -> bool:
+    return line.kept is not None and line.kept not in done
 
 
 def _named(kept: Kept) -> tuple[str, int]:
@@ -165,14 +192,24 @@ def _from_json(entry: dict[str, object]) -> Kept:
     )
 
 
-def _parse(text: str) -> list[Kept]:
-    kept: list[Kept] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        try:
-            kept.append(_from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            # A line cut short by a crash mid-write: nothing to follow in it.
-            log.warning("Skipped an unreadable line of kept task ids: %r", line[:200])
-    return kept
+def _lines(data: bytes) -> list[_Line]:
+    lines: list[_Line] = []
+    start = 0
+    while start < len(data):
+        newline = data.find(b"\n", start)
+        text_end = len(data) if newline < 0 else newline
+        end = len(data) if newline < 0 else newline + 1
+        lines.append(_Line(start, text_end, end, _read(data[start:text_end])))
+        start = end
+    return lines
+
+
+def _read(line: bytes) -> Kept | None:
+    if not line.strip():
+        return None  # an answer handed over (blanked), or an empty line
+    try:
+        return _from_json(json.loads(line.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # A line cut short by a crash mid-write: nothing to follow in it.
+        log.warning("Skipped an unreadable line of kept task ids: %r", line[:200])
+        return None
