@@ -98,9 +98,14 @@ class KeptTasks:
         line = json.dumps(_as_json(kept)) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
+                size = os.fstat(descriptor).st_size
+                if size and os.pread(descriptor, 1, size - 1) != b"\n":
+                    # A line cut short by a crash mid-append: this answer starts a line of its
+                    # own, not joined to that one into a line nobody can read.
+                    line = "\n" + line
                 os.write(descriptor, line.encode())
                 os.fsync(descriptor)
             finally:

@@ -116,3 +116,14 @@ def test_an_earlier_version_sharing_the_file_reads_handed_over_answers_as_gone(t
     read_by_the_earlier_version = [json.loads(line)["job_id"] for line in lines]
     assert read_by_the_earlier_version == [answer.job_id for answer in LEFT]
 
+
+def test_an_answer_kept_after_a_line_cut_short_by_a_crash_is_read(tmp_path):
+    """A crash (a power cut mid-append) left the file's last line without its end: the next
+    answer kept is still read, not joined to it into one unreadable line."""
+    path = tmp_path / "bot.sqlite3.accepted-tasks"
+    kept = KeptTasks(path)
+    assert kept.keep(ANSWERS[0])
+    with path.open("a") as file:
+        file.write('{"job_id": 2, "job_created_at": 1800000001.5, "task_')
+    assert kept.keep(ANSWERS[2])
+    assert kept.pending() == [ANSWERS[0], ANSWERS[2]]
