@@ -129,9 +129,13 @@ class HelpNotes:
         prompt = spoken(options.prompt, names_in(message, message.author), limit=MAX_PROMPT_LENGTH)
         return dataclasses.replace(options, prompt=prompt)
 
-    async def reply_needs_intent(self, origin: MessageOrigin, message: discord.Message) -> None:
-        """Say that the replied-to message is hidden without the intent. Every such reply is
-        refused alike: one note up at a time per member in a channel, gone after a minute."""
-        told_here = (message.channel.id, message.author.id, "reply_needs_intent")
+    async def source_needs_intent(
+        self, origin: MessageOrigin, message: discord.Message, *, forward: bool
+    ) -> None:
+        """Say that the replied-to message (the `forward` a comment came with) is hidden without
+        the intent. Every such request is refused alike: one note up at a time per member in a
+        channel, gone after a minute."""
+        key = "forward_needs_intent" if forward else "reply_needs_intent"
+        told_here = (message.channel.id, message.author.id, key)
         if self._helped_here.first(told_here):
-            await origin.tell(msg("reply_needs_intent"), delete_after=HELP_LIFETIME)
+            await origin.tell(msg(key), delete_after=HELP_LIFETIME)

@@ -2,7 +2,8 @@
 
 A plain mention asks for a video from the rest of the message, with the message's own
 attachments and image links as references; a reply, from the replied-to message's too (a reply
-to one of the bot's results, in that result's shape). A mention further in is chatter, left
+to one of the bot's results, in that result's shape), and so does the comment sent with a
+forward, from the forwarded message's (`cogs._forwards`). A mention further in is chatter, left
 alone; one with no real prompt gets a short help (`cogs._help_notes`). A refused one that the
 member edits soon after is read again (`cogs._refusals`).
 """
@@ -33,6 +34,7 @@ from cogs._addressing import mention_pattern
 from cogs._before_recording import refused_before_fetching, usable
 from cogs._cut_short import answered_if_cut_short
 from cogs._errors import log_failure
+from cogs._forwards import RecentForwards, is_forward
 from cogs._help_notes import HelpNotes
 from cogs._message_media import (
     FIXED_FILES_WORDING,
@@ -66,6 +68,8 @@ class MessageRequests:
         self._memory = RequestMemory(bot)
         # The notes on how to ask, and who was given one lately.
         self._helps = HelpNotes(bot, self._memory)
+        # Members' last forwards, whose comment (their next message) may ask for a video.
+        self._forwards = RecentForwards()
 
     async def edited(self, payload: discord.RawMessageUpdateEvent) -> None:
         """A refused request edited soon after it was sent is read again (`cogs._refusals`)."""
@@ -96,6 +100,7 @@ class MessageRequests:
             return
         mention = mention_pattern(me, message.guild)
         reference = message.reference
+        forwarded = self._forwards.seen(message)
         if not mention.match(message.content.lstrip()):
             if message.guild is None and not helped_before:
                 await self._helps.dm_help(message, me)
@@ -111,6 +116,15 @@ class MessageRequests:
                 origin.parent_channel_id = self._memory.thread_parents.get(message.channel.id)
                 if reference is not None and reference.type is discord.MessageReferenceType.reply:
                     await self._from_reply(origin, message, me, helped_before=helped_before)
+                elif forwarded is not None:
+                    await self._from_source(
+                        origin,
+                        message,
+                        me,
+                        forwarded,
+                        message_ref(forwarded),
+                        helped_before=helped_before,
+                    )
                 else:
                     await self._from_mention(origin, message, me, helped_before=helped_before)
             except Exception as error:
@@ -199,11 +213,13 @@ class MessageRequests:
         shown: tuple[str, ...],
         helped_before: bool,
         fixed_first: bool = False,
+        commented: bool = False,
     ) -> None:
         """Queue a mention's or a reply's video from the media of its messages (`medias`,
         read from `sources`), unless the member may not have links read (checked before any
         is fetched), the rules refuse it (said first) or nothing collected can be used.
-        `fixed_first`: the first message is another's, whose files the member cannot change."""
+        `fixed_first`: the first message is another's, whose files the member cannot change;
+        `commented`: a forward's, `message` its comment (no reply to attach files to)."""
         if any(media.link_urls() for media in medias) and await refused_before_fetching(
             self.bot, origin, links_to_check(medias)
         ):
@@ -212,7 +228,9 @@ class MessageRequests:
             medias, self.bot.link_prober.for_member(origin.requester().user_id)
         )
         origin.sources = sources
-        if fixed_first:
+        if commented:
+            origin.wording = FIXED_FILES_WORDING
+        elif fixed_first:
             origin.wording = _wording_beside(collected.per_message[0])
         origin.on_refused = self._memory.refused_by_rules(message, helped=helped_before)
         options = dataclasses.replace(options, images=collected.images, videos=collected.videos)
@@ -244,19 +262,46 @@ class MessageRequests:
         if source is None or reference is None:
             await origin.tell(msg("reply_source_unreadable"))
             return
+        await self._from_source(
+            origin,
+            message,
+            me,
+            source,
+            replied_to_ref(reference, source),
+            helped_before=helped_before,
+        )
+
+    async def _from_source(
+        self,
+        origin: MessageOrigin,
+        message: discord.Message,
+        me: discord.ClientUser,
+        source: discord.Message,
+        source_ref: MessageRef,
+        *,
+        helped_before: bool,
+    ) -> None:
+        """A video from `message`'s words and the media of `source` (found again at
+        `source_ref`), then its own: the message it replies to, or the forward it comments."""
+        # The comment sent with a forward, not a reply: no "message you replied to".
+        comment = message.reference is None
         source_media = message_media(source, self.bot.cdn_origins, stickers=True)
         if (
             source_media.is_blank
             and not self.bot.settings.message_content_intent
             and source.author.id != me.id
         ):
-            # Without the intent Discord hides the replied-to message; say so, never guess
-            # (and never ask for a prompt, which could not help).
-            await self._helps.reply_needs_intent(origin, message)
+            # Without the intent Discord hides the replied-to message (and what a forward
+            # carries); say so, never guess (and never ask for a prompt, which could not help).
+            await self._helps.source_needs_intent(origin, message, forward=comment)
             return
         # Replies to a result are where members say thanks: that buys nothing.
         options = await self._helps.options_or_help(
-            origin, message, me, "reply_help", helped_before=helped_before
+            origin,
+            message,
+            me,
+            "mention_help" if comment else "reply_help",
+            helped_before=helped_before,
         )
         if options is None:
             return
@@ -279,10 +324,12 @@ class MessageRequests:
             message,
             options,
             medias,
-            sources=(replied_to_ref(reference, source), message_ref(message)),
+            sources=(source_ref, message_ref(message)),
             shown=shown,
             helped_before=helped_before,
-            fixed_first=source.author.id != message.author.id,
+            # A forward's files are another message's too, even the member's own.
+            fixed_first=is_forward(source) or source.author.id != message.author.id,
+            commented=comment,
         )
 
     async def _again_from(self, origin: MessageOrigin, made: Job, options: VideoOptions) -> None:

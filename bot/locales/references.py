@@ -26,6 +26,12 @@ EN: dict[str, str] = {
         "Discord's Message Content intent. Right-click (or long-press) that message and choose "
         "Apps → Make a video instead. (This note deletes itself in a minute.)"
     ),
+    # The comment sent with a forward, where the forward is hidden without the intent
+    "forward_needs_intent": (
+        "I can't see what you forwarded, because this bot runs without Discord's Message "
+        "Content intent. Right-click (or long-press) the forwarded message and choose "
+        "Apps → Make a video instead. (This note deletes itself in a minute.)"
+    ),
     "role_mention_needs_intent": (
         "You mentioned my role, and this bot runs without Discord's Message Content intent, so "
         "I can't read your message. Mention `@{bot}` itself, not its role (both are offered "
@@ -134,6 +140,10 @@ ZH: dict[str, str] = {
         "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
         "请右键（或长按）那条消息，改用「应用 → 生成视频」。（这条提示一分钟后会自动删除。）"
     ),
+    "forward_needs_intent": (
+        "我看不到你转发的内容，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
+        "请右键（或长按）转发的那条消息，改用「应用 → 生成视频」。（这条提示一分钟后会自动删除。）"
+    ),
     "role_mention_needs_intent": (
         "你提及的是我的身份组，而本机器人没有开启 Discord 的「消息内容」特权意图，所以读不到你的消息。"
         "请提及 `@{bot}` 本身而不是它的身份组（输入 @ 时两者都会列出），或使用 {/video}。"
@@ -230,6 +240,10 @@ ZH_TW: dict[str, str] = {
     "reply_needs_intent": (
         "我看不到你回覆的那條訊息裡的圖片，因為本機器人沒有開啟 Discord 的「訊息內容」特權意圖。"
         "請右鍵（或長按）那條訊息，改用「應用程式 → 生成影片」。（這條提示一分鐘後會自動刪除。）"
+    ),
+    "forward_needs_intent": (
+        "我看不到你轉寄的內容，因為本機器人沒有開啟 Discord 的「訊息內容」特權意圖。"
+        "請右鍵（或長按）轉寄的那條訊息，改用「應用程式 → 生成影片」。（這條提示一分鐘後會自動刪除。）"
     ),
     "role_mention_needs_intent": (
         "你提及的是我的身分組，而本機器人沒有開啟 Discord 的「訊息內容」特權意圖，所以讀不到你的訊息。"

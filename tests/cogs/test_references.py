@@ -546,6 +546,73 @@ async def test_menu_speaks_chinese_to_a_chinese_member(tmp_path):
 # Replies -----------------------------------------------------------------------------------
 
 
+async def forward_with_comment(world, original, comment):
+    """The member (alice) forwards `original` with a comment, as Discord's client sends one:
+    the forward, then the comment as a message of its own."""
+    await world.discord.message_create("", forwards=int(original["id"]))
+    return await world.discord.message_create(comment)
+
+
+async def test_a_forward_whose_comment_mentions_the_bot_makes_the_video_from_its_picture(
+    tmp_path,
+):
+    """Forwarding bob's picture with the comment "@Bot make it dance" is one gesture to the
+    member: the video is made from that picture, not from the words alone."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [cat] = pictures(world, 1)
+        original = await post(world, attachments=[cat])
+        bot = world.discord.bot_user_id
+        comment = await forward_with_comment(world, original, f"<@{bot}> make it dance")
+        status = await bots_reply_to(world, comment)
+        assert "1 image (first frame)" in status["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+        assert sent["prompt"] == "make it dance"
+
+
+async def test_a_forward_the_bot_cannot_see_is_said_so_not_made_from_the_comment_alone(
+    tmp_path,
+):
+    """Without the Message Content intent Discord hides what was forwarded (the forward names
+    no bot): the member is told, and no video of the comment's words alone is charged."""
+    async with running_bot(tmp_path, message_content_intent=False) as world:
+        original = await post(world, attachments=pictures(world, 1))
+        bot = world.discord.bot_user_id
+        comment = await forward_with_comment(world, original, f"<@{bot}> make it dance")
+        answer = (await bots_reply_to(world, comment))["content"]
+        assert "can't see what you forwarded" in answer
+        assert "Apps → Make a video" in answer
+        assert await nothing_recorded(world)
+
+
+async def test_a_refused_comment_on_a_forward_edited_still_uses_the_forwards_picture(tmp_path):
+    """A comment refused for a typo in a flag and mended by an edit is read again with the
+    forward it came with."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [cat] = pictures(world, 1)
+        original = await post(world, attachments=[cat])
+        bot = world.discord.bot_user_id
+        comment = await forward_with_comment(world, original, f"<@{bot}> make it dance --sped 2")
+        assert "I don't know the flag" in (await bots_reply_to(world, comment))["content"]
+        await world.discord.member_edits(int(comment["id"]), f"<@{bot}> make it dance")
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [cat.url]
+
+
+async def test_a_mention_after_other_words_is_not_tied_to_an_earlier_forward(tmp_path):
+    """Only the comment sent with a forward (the member's next message) uses its pictures: a
+    mention after the member said something else is a mention of its own."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        original = await post(world, attachments=pictures(world, 1))
+        bot = world.discord.bot_user_id
+        await forward_with_comment(world, original, "look at this")
+        asking = await world.discord.message_create(f"<@{bot}> a lighthouse at dusk")
+        status = await bots_reply_to(world, asking)
+        assert "text to video" in status["content"]
+
+
 async def test_reply_with_flags_queues_the_replied_to_picture_and_answers_in_thread(tmp_path):
     async with running_bot(tmp_path, message_content_intent=True) as world:
         [cat] = pictures(world, 1)
