@@ -76,7 +76,7 @@ async def test_a_render_given_up_on_but_still_followed_is_not_said_to_have_faile
         notice = await fake.wait_for_message(
             predicate=lambda m: "took longer than this bot waits" in str(m)
         )
-        assert "if it finishes before then, I'll post it here" in str(notice)
+        assert "If it finishes by <t:" in str(notice)
         status = await fake.wait_for_message(
             predicate=lambda m: (
                 "Job #1" in m["content"]

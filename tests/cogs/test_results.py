@@ -919,7 +919,7 @@ async def test_a_render_given_up_on_that_apimart_finishes_later_is_posted_after_
     fake, api = fakes
     clock = ShiftedClock()
     async with given_up_on(tmp_path, fake, api, clock) as (world, given_up):
-        assert "if it finishes before then, I'll post it here" in str(given_up)
+        assert "If it finishes by <t:" in str(given_up)
         api.last_task.complete()
         clock.offset += 301  # the next quiet look at the task
         world.bot.poller.wake()

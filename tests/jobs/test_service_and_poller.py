@@ -1419,7 +1419,7 @@ async def test_a_render_given_up_on_can_be_stopped_from_being_posted_after_all(
 async def test_a_moderator_stopping_a_render_given_up_on_tells_the_member(
     db, api, session, clock, how
 ):
-    """The member was told "if it finishes before then, I'll post it here": a moderator's
+    """The member was told "if it finishes by <then>, I'll post it here": a moderator's
     cancel, or a block, that stops that post is told to them, as for any render a moderator
     cancels."""
     _, poller, delivery, _ = await given_up_then_stopped(db, api, session, clock, how)
