@@ -1,10 +1,11 @@
 """Text the bot sends: Discord's limits, and member text made safe and cut to fit them.
 
 Whatever a member (or the API, or a moderator) wrote is shown through `quote` or `preview`:
-markdown shows as typed, a masked link `[text](url)` is not a link, and the text is cut *after*
-escaping, so a cut never leaves half an escape, a mention or a timestamp. Short tokens shown in a
-code span (a flag value, a file name, a banned word) go through `code` instead, and text where
-Discord renders no markdown (labels, choice names) through `one_line`.
+markdown shows as typed, a masked link `[text](url)` is not a link, a bare link brings no
+preview card, and the text is cut *after* escaping, so a cut never leaves half an escape, a
+mention, a link or a timestamp. Short tokens shown in a code span (a flag value, a file name,
+a banned word) go through `code` instead, and text where Discord renders no markdown (labels,
+choice names) through `one_line`.
 """
 
 from __future__ import annotations
@@ -36,16 +37,32 @@ NAME_CHARS = 100  # a server's name in a sentence (Discord allows 100 before esc
 ELLIPSIS = "…"
 # `<@1>`, `<#1>`, `<t:1:R>`, `<:emoji:1>`, `</cmd sub:1>`, `<https://…>`: cut before, never
 # inside (a command mention may hold spaces: `</videomod words list:1>`).
-_ANGLE_TOKEN = re.compile(r"<(?:/[a-z0-9_ -]{1,100}:\d+|[^<>\s]{1,200})>")
+# A link in `<...>` may be as long as a prompt.
+_ANGLE_TOKEN = re.compile(r"<(?:/[a-z0-9_ -]{1,100}:\d+|[^<>\s]{1,2000})>")
+# A link Discord would make of bare text and unfurl into a preview card under the message (as
+# `escape_markdown` finds it, so what it leaves unescaped is what is wrapped).
+_BARE_LINK = re.compile(r"(?<!<)\b(?:https?|steam)://[^\s<>]*[^<>.,:;\"'\]\s]", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
-    """Markdown shown as typed, and masked links neutralised (`](` is what makes one).
+    """Markdown shown as typed, masked links neutralised (`](` is what makes one), and bare
+    links put in `<...>`: still links, but with no preview card of someone else's choosing
+    under the bot's message (and no markdown left unescaped inside them).
 
     Escaped piece by piece between each `](`: `escape_markdown` takes a whole `[x](y) ... )`
     span for one link and escapes nothing inside it (a `**bold**` there would show bold).
     """
-    return "]\\(".join(escape_markdown(piece) for piece in text.split("]("))
+    escaped = "]\\(".join(escape_markdown(piece) for piece in text.split("]("))
+    return _BARE_LINK.sub(_without_preview, escaped)
+
+
+def _without_preview(found: re.Match[str]) -> str:
+    """A bare link in `<...>`, a closing parenthesis it did not open left after it."""
+    link = found.group()
+    kept = len(link)
+    while link[:kept].endswith(")") and link.count(")", 0, kept) > link.count("(", 0, kept):
+        kept -= 1
+    return f"<{link[:kept]}>{link[kept:]}"
 
 
 def fit(text: str, limit: int) -> str:

@@ -38,6 +38,29 @@ def test_a_masked_link_is_never_a_link(text):
     assert "](" not in escape(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("see https://x.example/a_b here", "see <https://x.example/a_b> here"),
+        ("https://x.example/```, then more", "<https://x.example/```>, then more"),
+        ("[free nitro](https://x.example)", "[free nitro]\\(<https://x.example>)"),
+        ("(https://x.example/Cat_(animal))", "(<https://x.example/Cat_(animal)>)"),
+        ("already <https://x.example> quiet", "already <https://x.example> quiet"),
+    ],
+)
+def test_a_link_shows_without_a_preview(text, shown):
+    """Discord unfurls a bare link into a preview card under the bot's message; in `<...>` it
+    is still a link, with no card."""
+    assert escape(text) == shown
+
+
+@pytest.mark.parametrize("limit", [40, 120, 290])
+def test_a_cut_never_leaves_a_link_open(limit):
+    shown = quote("look: https://x.example/" + "a" * 300 + " and more", limit)
+    assert len(shown) <= limit
+    assert shown.count("<") == shown.count(">"), shown
+
+
 @pytest.mark.parametrize("limit", range(2, 40))
 def test_a_cut_never_leaves_half_an_escape(limit):
     shown = quote("*_" * 50, limit)

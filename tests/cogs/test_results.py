@@ -185,6 +185,23 @@ async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_
         assert api.submits[1]["aspect_ratio"] == "9:16"
 
 
+async def test_a_link_typed_in_edit_prompt_shows_in_the_status_message_without_a_preview(
+    tmp_path, fakes
+):
+    """The form keeps a link as words of the prompt; echoed bare in the bot's public status
+    message, Discord would unfurl it there, a preview card of any site under the bot's name."""
+    fake, api = fakes
+    link = "https://evil.example/free_nitro"
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        result = await delivered_result(world)
+        await edit_prompt(fake, result, f"a paper boat like {link} in a storm")
+        status = await world.discord.wait_for_message(
+            predicate=lambda m: "asked for a video" in m["content"] and "#2" in m["content"]
+        )
+    assert api.submits[1]["prompt"] == f"a paper boat like {link} in a storm", "sent as typed"
+    assert f"a paper boat like <{link}> in a storm" in status["content"], status["content"]
+
+
 @pytest.mark.parametrize(
     ("reason", "buttons"),
     [

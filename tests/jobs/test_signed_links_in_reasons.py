@@ -66,7 +66,7 @@ async def test_a_failed_render_quoting_a_signed_link_shows_and_logs_it_unsigned(
     for text in (job.error_message, notice, status, logged):
         assert_unsigned(text)
     # Still says what failed and which file.
-    assert f"Could not fetch the first image {FILE}" in notice, notice
+    assert f"Could not fetch the first image <{FILE}>" in notice, notice
     # The end of the job in the log says why, the link with it.
     assert f"Could not fetch the first image {FILE} (HTTP 403)" in logged, logged
 
@@ -93,7 +93,7 @@ async def test_a_refusal_quoting_a_signed_link_is_told_and_logged_unsigned(
     logged = log_output.getvalue()
     for text in (told, job.error_message, notice, logged):
         assert_unsigned(text)
-    assert f"not a readable image: {FILE}" in told, told
+    assert f"not a readable image: <{FILE}>" in told, told
     assert "refused by APIMart" in logged, logged
 
 
