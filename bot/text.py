@@ -11,6 +11,7 @@ choice names) through `one_line`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -65,11 +66,52 @@ def _without_preview(found: re.Match[str]) -> str:
     return f"<{link[:kept]}>{link[kept:]}"
 
 
+def _joins_the_one_before(char: str) -> bool:
+    """A code point drawn as part of the character before it: a combining mark (accents,
+    vowel signs, variation selectors, a keycap), a zero-width joiner, a skin tone, a flag's
+    tag, or a Hangul vowel or final consonant written as a jamo."""
+    code = ord(char)
+    return (
+        unicodedata.category(char).startswith("M")
+        or char == "\u200d"
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tags (the flags of Scotland, Wales, England)
+        or 0x1160 <= code <= 0x11FF  # Hangul jamo vowels and final consonants
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+
+
+def _regional(char: str) -> bool:
+    """Half of a flag: a regional indicator letter."""
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _character_start(text: str, index: int) -> int:
+    """The nearest place at or before `index` where a character as a reader sees it starts:
+    not inside an emoji sequence, a flag's pair of letters or a letter with its marks (Unicode's
+    grapheme clusters, near enough for a cut)."""
+    while 0 < index < len(text):
+        before, after = text[index - 1], text[index]
+        if _joins_the_one_before(after) or before == "\u200d" or before + after == "\r\n":
+            index -= 1
+            continue
+        if _regional(before) and _regional(after):
+            run = index - 1
+            while run > 0 and _regional(text[run - 1]):
+                run -= 1
+            if (index - run) % 2:  # the first letter of a pair kept without its second
+                index -= 1
+                continue
+        break
+    return index
+
+
 def fit(text: str, limit: int) -> str:
-    """Cut to `limit` characters with an ellipsis; never inside an escape or a `<…>` token."""
+    """Cut to `limit` characters with an ellipsis; never inside an escape, a `<…>` token or a
+    character made of several code points (an emoji sequence, a letter and its accent)."""
     if len(text) <= limit:
         return text
-    head = text[: limit - len(ELLIPSIS)]
+    head = text[: _character_start(text, limit - len(ELLIPSIS))]
     opening = head.rfind("<")
     if opening != -1:
         token = _ANGLE_TOKEN.match(text, opening)

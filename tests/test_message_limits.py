@@ -1,8 +1,8 @@
 """Every kind of message the bot builds fits Discord's limits, with the longest inputs it accepts.
 
 Each renderer gets a prompt of the maximum length full of markdown, 2,000-character API errors,
-maximal moderator reasons and ten-item lists, in both languages; a message over a limit would be
-refused by Discord (400, code 50035) and the member would see nothing.
+maximal moderator reasons and ten-item lists, in each of its languages; a message over a limit
+would be refused by Discord (400, code 50035) and the member would see nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from cogs.member import history_text, job_choices, status_report
 from cogs.results import EditPromptModal, RemixModal, result_view
 from tests.fakes.components import FLAG_IS_COMPONENTS_V2, check_message
 
-LOCALES = ["en-US", "zh-CN"]
+LOCALES = ["en-US", "zh-CN", "zh-TW"]
 NOW = 1_800_000_000.0
 SNOWFLAKE = 1_234_567_890_123_456_789  # as long as real ids get
 LONGEST_PROMPT = ("*bold* _it_ ~~s~~ [free nitro](https://x.example) <@1> `c` \\ " * 50)[
@@ -201,6 +201,41 @@ async def test_result_buttons():
     for button in row.to_component_dict()["components"]:
         assert len(button["label"]) <= 80
         assert len(button["custom_id"]) <= 100
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of five code points
+EMOJI_PROMPT = (FAMILY * MAX_PROMPT_LENGTH)[: MAX_PROMPT_LENGTH - MAX_PROMPT_LENGTH % 5]
+
+
+def shown_families(text: str) -> str:
+    """The run of family emoji a message shows, and what touches it, up to its ellipsis."""
+    start = text.index(FAMILY)
+    return text[start : text.index("…", start)]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_prompt_of_emoji_is_cut_between_them(locale):
+    """A prompt of long emoji sequences is cut where one ends: cut inside one, the status
+    message, the result card and /videos history would show a lone man or woman before "…"."""
+    emoji = job(JobState.COMPLETED, locale, request=VideoRequest(prompt=EMOJI_PROMPT))
+    status = render_status(emoji, position=None, now=NOW)
+    history = history_text([emoji], locale, NOW)
+    card = "\n".join(
+        item.content
+        for item in result_layout(
+            emoji,
+            ok=True,
+            headline="done",
+            marker=job_footer(emoji),
+            references="",
+            video_url=None,
+            now=NOW,
+        ).walk_children()
+        if isinstance(item, discord.ui.TextDisplay)
+    )
+    for text in (status, history, card):
+        shown = shown_families(text)
+        assert shown == FAMILY * (len(shown) // len(FAMILY)), ascii(shown[-6:])
 
 
 # ------------------------------------------------------------------ member commands

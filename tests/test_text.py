@@ -85,6 +85,30 @@ def test_a_cut_never_splits_a_timestamp_or_mention(token, limit):
     assert token in shown or "<" not in shown
 
 
+# What a reader takes for one character, written with several code points.
+CLUSTERS = [
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # a family: three people joined
+    "\U0001f44d\U0001f3fd",  # a thumbs up and its skin tone
+    "\U0001f1eb\U0001f1f7",  # a flag: two regional indicators
+    "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland
+    "e\u0301",  # é with a combining accent
+    "\u0915\u093f",  # Devanagari ki: a consonant and its vowel sign
+    "\u2764\ufe0f",  # a red heart: the heart and its emoji presentation
+    "1\ufe0f\u20e3",  # a keycap
+]
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+@pytest.mark.parametrize("limit", range(6, 40))
+def test_a_cut_never_splits_a_character_as_read(cluster, limit):
+    """Cut inside one, an emoji shows as its parts (a lone man, a yellow thumb, a letter in a
+    box) and a letter loses its accent."""
+    shown = fit("see " + cluster * 20, limit)
+    assert len(shown) <= limit
+    kept = shown.removesuffix(ELLIPSIS).removeprefix("see").strip()
+    assert kept == cluster * (len(kept) // len(cluster)), ascii(kept)
+
+
 def test_short_text_is_left_alone_and_long_text_is_marked():
     assert fit("short", 10) == "short"
     assert fit("a" * 20, 10) == "a" * 9 + ELLIPSIS
