@@ -38,7 +38,10 @@ _GLUED_FLAG = re.compile(
     rf"(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])"
     rf"(?=(?:--|-?[{_PHONE_DASHES}]{{1,2}}|[{_PHONE_DASHES}]-)[A-Za-z\uff21-\uff3a\uff41-\uff5a])"
 )
-_SPACES = re.compile(r"[ \t]{2,}")
+# Where a flag was taken out; its blanks (and those of flags beside it) become one, or none at
+# a line's start or end. Blanks anywhere else are the member's, and stay as typed.
+_SEAM = "\x01"
+_SEAMS = re.compile(rf"[ \t]*(?:{_SEAM}[ \t]*)+")
 # Digits of any script (not `²`, which `str.isdigit` also accepts), few enough for `int`.
 _NUMBER = re.compile(r"\d{1,3}")
 # Echoed flags and values are cut to this, so an answer always fits in a Discord message.
@@ -274,6 +277,13 @@ def _tidy_wide(prompt: str) -> str:
     return prompt.lstrip(_WIDE_MARKS).strip()
 
 
+def _closed_seam(seam: re.Match[str]) -> str:
+    """One blank where flags were between two words; none at the start or end of a line."""
+    text, start, end = seam.string, seam.start(), seam.end()
+    at_edge = start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n"
+    return "" if at_edge else " "
+
+
 def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     """The prompt and options, and each option's flag and value as typed."""
     given: dict[str, tuple[str, str]] = {}  # option -> (the flag as typed, its value)
@@ -331,9 +341,10 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
         typed = text[token.start : end]
         punctuation = len(typed) - len(typed.rstrip(_TRAILING))
         kept.append(text[start : token.start])
+        kept.append(_SEAM)
         # The punctuation joins the word before the flag, unless that word already ends with
         # its own ("a cat, --res 4k, a dog").
-        so_far = "".join(kept).replace(_GLUE, "").rstrip()
+        so_far = "".join(kept).replace(_GLUE, "").replace(_SEAM, "").rstrip()
         already = not so_far or so_far[-1] in _TRAILING
         if punctuation and not already:
             kept.append(_GLUE)
@@ -343,9 +354,11 @@ def _parse(text: str) -> tuple[VideoOptions, Mapping[str, tuple[str, str]]]:
     if problems:
         raise JobRefused(msg("flag_problems", problems=Sentences(problems), help=msg("flags_help")))
     kept.append(text[start:])
-    prompt = _SPACES.sub(" ", _GLUED.sub("", "".join(kept))).strip()
+    prompt = "".join(kept)
     if given:
-        prompt = _tidy_wide(prompt)
+        # Tidied only where flags were taken out: a prompt without one is sent as typed.
+        prompt = _tidy_wide(_GLUED.sub("", _SEAMS.sub(_closed_seam, prompt)).strip())
+    prompt = prompt.strip()
     options = VideoOptions(
         prompt=prompt,
         duration=_read(given, "duration", _duration),

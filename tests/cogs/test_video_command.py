@@ -837,6 +837,24 @@ async def ask_in_a_form(world, prompt):
     await fill_form(world, await make_video_on(world, picture), prompt)
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Shot 1:\n    a heron  lands\n\tShot 2:  it flies off",  # a shot list's layout
+        # Zero-width, right-to-left, a combining accent, a skin tone, Arabic.
+        "a cat\u200b surfing \u202eright\u202c, e\u0301 \U0001f44d\U0001f3fd "
+        "\u0645\u0631\u062d\u0628\u0627",
+    ],
+)
+async def test_a_form_prompt_reaches_apimart_exactly_as_typed(tmp_path, prompt):
+    """Without a flag or a link to take out, nothing in the prompt is tidied: its blanks,
+    indentation and invisible characters are the member's."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
+        await ask_in_a_form(world, prompt)
+        await world.wait_for_result()
+    assert world.api.submits[0]["prompt"] == prompt
+
+
 async def test_a_masked_link_in_the_prompt_is_never_a_link_anywhere(tmp_path):
     prompt = "[free nitro](https://evil.example/claim) *now*"
     async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=1)) as world:
