@@ -206,11 +206,9 @@ class Job:
     progress_readings: tuple[Reading, ...] = ()
     # The member's private answer through the interaction, edited as the status (issue 17).
     interaction_message_id: int | None = None
-    # When `progress` was read, and the reading before it (the poll schedule extrapolates
-    # from the speed between the two).
+    # When `progress` was read: the next check's plan takes it as the reading before its own
+    # (the poll schedule extrapolates from the speed between the two).
     progress_at: float | None = None
-    previous_progress: int | None = None
-    previous_progress_at: float | None = None
     # "Not found" answers in a row for its task (any other answer resets it).
     not_found_answers: int = 0
     # Its video was posted as APIMart's link (over the upload limit), not uploaded.

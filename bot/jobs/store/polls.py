@@ -25,16 +25,16 @@ class Polls(StoreBase):
     ) -> Job | None:
         """A poll (at `read_at`) said the task is still running; the job as now stored, if ours.
 
-        One fenced statement (one database round trip). It also keeps the reading before this
-        one (the schedule's recent speed) and each progress value with when it was first seen
-        (the time left members read), and reports a cancel that landed meanwhile.
+        One fenced statement (one database round trip). It also keeps each progress value with
+        when it was first seen (the time left members read), and reports a cancel that landed
+        meanwhile. The reading it replaces (`progress`, `progress_at`) was the next check's
+        plan's previous one (`StatusChecks._next_poll_delay`), read from `job` before this.
         """
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
         read_at = self._clock() if read_at is None else read_at
         readings = add_reading(job.progress_readings, info.progress, read_at)
         rows = await self._db.write(
-            "UPDATE jobs SET state = ?, previous_progress = progress,"
-            " previous_progress_at = progress_at, progress = ?, progress_at = ?,"
+            "UPDATE jobs SET state = ?, progress = ?, progress_at = ?,"
             " progress_readings = ?,"
             " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
             " poll_failures = 0, not_found_answers = 0,"
@@ -62,8 +62,6 @@ class Polls(StoreBase):
             progress=info.progress,
             progress_readings=readings,
             progress_at=read_at,
-            previous_progress=job.progress,
-            previous_progress_at=job.progress_at,
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
