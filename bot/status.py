@@ -229,7 +229,8 @@ def queued_line(
     locale = job.requester.locale
     usual = typical or UsualWait(None, job.request.resolution)
     accepted = job.submitted_at if job.submitted_at is not None else job.created_at
-    values = {"job_id": job.id, "bar": progress_bar(job.progress), "progress": job.progress}
+    progress = job.shown_progress
+    values = {"job_id": job.id, "bar": progress_bar(progress), "progress": progress}
     wait = queued_wait(job, now, usual, locale, waits_for)
     if wait is not None:
         key = "status_line_queued_past_wait"
@@ -262,8 +263,8 @@ def status_line(
             "status_line_processing",
             locale,
             job_id=job.id,
-            bar=progress_bar(job.progress),
-            progress=job.progress,
+            bar=progress_bar(job.shown_progress),
+            progress=job.shown_progress,
             eta=eta_text(job, now, waits_for=waits_for, typical=typical),
         )
     if job.state is JobState.QUEUED:

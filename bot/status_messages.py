@@ -315,6 +315,7 @@ class StatusMessages:
             _phase(stored) != _phase(job)
             or stored.cancelled != job.cancelled
             or stored.without_news != job.without_news
+            or stored.shown_progress > job.shown_progress
             or stored.progress > job.progress
         )
 

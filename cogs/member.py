@@ -261,8 +261,8 @@ def status_details(
         return t(
             "status_details_rendering",
             locale,
-            bar=progress_bar(job.progress),
-            progress=job.progress,
+            bar=progress_bar(job.shown_progress),
+            progress=job.shown_progress,
             eta=eta_text(job, now, locale, waits_for=waits_for, typical=typical),
         )
     if job.state.is_active:
@@ -273,12 +273,15 @@ def status_details(
             return t(
                 "status_details_rendering",
                 locale,
-                bar=progress_bar(job.progress),
-                progress=job.progress,
+                bar=progress_bar(job.shown_progress),
+                progress=job.shown_progress,
                 eta=wait,
             )
         return t(
-            "status_details_progress", locale, bar=progress_bar(job.progress), progress=job.progress
+            "status_details_progress",
+            locale,
+            bar=progress_bar(job.shown_progress),
+            progress=job.shown_progress,
         )
     if job.state in (JobState.RECORDED, JobState.SUBMITTING):
         return _waiting_details(job, locale, now)

@@ -151,6 +151,25 @@ async def test_a_render_stuck_near_the_end_is_not_almost_done_for_ever(
     assert "92% · time left not known yet" in content
 
 
+async def test_progress_apimart_reports_lower_never_moves_the_bar_back(
+    store, clock, fake, client, marks
+):
+    """APIMart's progress may jump about: 50 % on one check, 44 % on the next. The member's
+    status and `/videos status` keep showing the most it reached, never a bar going back."""
+    status, job = await polled(store, marks, clock, fake, client, (20, 35, 50), every=10)
+    assert "▰▰▰▰▰▱▱▱▱▱ 50%" in shown(fake, job)
+    clock.advance(10)
+    job = await poll_sees(store, status, clock, job, 44)
+    content = shown(fake, job)
+    assert "▰▰▰▰▰▱▱▱▱▱ 50%" in content, content
+    assert "44%" not in content, content
+    report = status_report(job, "en-US", clock()).render("en-US")
+    assert "50%" in report and "44%" not in report, report
+    clock.advance(10)
+    job = await poll_sees(store, status, clock, job, 56)
+    assert "▰▰▰▰▰▱▱▱▱▱ 56%" in shown(fake, job), "past the best reading, it moves on"
+
+
 async def completed_render(store, clock, request, seconds):
     requester = Requester(user_id=1, channel_id=2, guild_id=3)
     job = await store.create(requester, request, now=clock(), submit_by=clock())

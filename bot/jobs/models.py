@@ -209,6 +209,9 @@ class Job:
     # When `progress` was read: the next check's plan takes it as the reading before its own
     # (the poll schedule extrapolates from the speed between the two).
     progress_at: float | None = None
+    # The most progress a check read for its task (0 for a row from before it was kept):
+    # shown, so APIMart's progress jumping back a few points never moves the member's bar back.
+    top_progress: int = 0
     # "Not found" answers in a row for its task (any other answer resets it).
     not_found_answers: int = 0
     # Its video was posted as APIMart's link (over the upload limit), not uploaded.
@@ -228,6 +231,12 @@ class Job:
     # None for a job recorded before the bot kept it.
     quoted_credits: float | None = None
     quoted_samples: int | None = None
+
+    @property
+    def shown_progress(self) -> int:
+        """The progress members see: the most its task reached, not its last reading (the
+        time left and the poll schedule go by the readings themselves)."""
+        return max(self.progress, self.top_progress)
 
     @property
     def cancelled(self) -> bool:

@@ -73,7 +73,7 @@ JOB_COLUMNS = (
     " finished_at, next_poll_at, poll_failures, status_message_id, delivery_attempts,"
     " delivered_at, delivery_message_id, version, delivery_started_at, delivery_target,"
     " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
-    " not_found_answers, result_linked, held_since,"
+    " top_progress, not_found_answers, result_linked, held_since,"
     " download_failures, superseded_post_id, status_deleted, reply_handed_over,"
     " quoted_credits, quoted_samples"
 )
@@ -125,6 +125,7 @@ def job_from_row(row: Row, *, api_key: str = "") -> Job:
         progress_readings=_readings_from_json(row["progress_readings"]),
         interaction_message_id=row["interaction_message_id"],
         progress_at=row["progress_at"],
+        top_progress=row["top_progress"],
         not_found_answers=row["not_found_answers"],
         result_linked=bool(row["result_linked"]),
         held_since=row["held_since"],

@@ -26,15 +26,18 @@ class Polls(StoreBase):
         """A poll (at `read_at`) said the task is still running; the job as now stored, if ours.
 
         One fenced statement (one database round trip). It also keeps each progress value with
-        when it was first seen (the time left members read), and reports a cancel that landed
-        meanwhile. The reading it replaces (`progress`, `progress_at`) was the next check's
-        plan's previous one (`StatusChecks._next_poll_delay`), read from `job` before this.
+        when it was first seen (the time left members read) and the most progress read (the
+        bar members see), and reports a cancel that landed meanwhile. The reading it replaces
+        (`progress`, `progress_at`) is the one before this check's for its schedule
+        (`StatusChecks._next_poll_delay`), read from `job` before this.
         """
         state = JobState.QUEUED if info.status == "pending" else JobState.PROCESSING
         read_at = self._clock() if read_at is None else read_at
         readings = add_reading(job.progress_readings, info.progress, read_at)
+        # Fenced on the version read: the most shown so far is `job`'s, not raced.
+        top = max(job.shown_progress, info.progress)
         rows = await self._db.write(
-            "UPDATE jobs SET state = ?, progress = ?, progress_at = ?,"
+            "UPDATE jobs SET state = ?, progress = ?, progress_at = ?, top_progress = ?,"
             " progress_readings = ?,"
             " estimated_time = COALESCE(?, estimated_time), next_poll_at = ?,"
             " poll_failures = 0, not_found_answers = 0,"
@@ -44,6 +47,7 @@ class Polls(StoreBase):
                 state.value,
                 info.progress,
                 read_at,
+                top,
                 readings_to_json(readings),
                 info.estimated_time,
                 next_poll_at,
@@ -62,6 +66,7 @@ class Polls(StoreBase):
             progress=info.progress,
             progress_readings=readings,
             progress_at=read_at,
+            top_progress=top,
             estimated_time=info.estimated_time or job.estimated_time,
             next_poll_at=next_poll_at,
             poll_failures=0,
