@@ -219,6 +219,7 @@ def test_chinese_hints_to_ask_again_name_no_command_a_mention_never_ran(key):
 # Names a Chinese sentence keeps as they are: the services, formats, units and time zone.
 _NAMES_KEPT = {"Discord", "APIMart", "API", "HTTP", "UTC", "PNG", "JPEG", "WebP", "MP4", "MOV"}
 _NAMES_KEPT |= {"WebM", "MB"}
+_NAMES_KEPT |= {"HEIC", "HEIF", "iPhone"}  # the photo format a Chinese iPhone names so too
 _NAMES_KEPT |= {"Omni", "Flash", "Ext"}  # the model's name, Omni-Flash-Ext
 _ENGLISH_WORD = re.compile(r"(?<![@\w])[A-Za-z][A-Za-z0-9]+")
 

@@ -103,6 +103,23 @@ def test_non_image_file_as_image_is_refused_by_content_type():
     assert "`notes.png` is not a supported image" in message
 
 
+@pytest.mark.parametrize(
+    ("filename", "content_type"),
+    [
+        ("IMG_2041.HEIC", "image/heic"),
+        ("IMG_2041.heif", "image/heif"),
+        ("burst.heic", "image/heic-sequence"),
+        ("IMG_2041.HEIC", "application/octet-stream"),  # Discord not naming its type
+        ("IMG_2041.heic", None),
+    ],
+)
+def test_an_iphone_photo_is_told_to_come_as_jpeg_or_png(filename, content_type):
+    """A HEIC/HEIF photo (what iPhones save) is named as one, with what to send instead."""
+    message = refused(images=[image(filename, content_type=content_type)])
+    assert f"`{filename}` is a HEIC/HEIF photo" in message, message
+    assert "Please share it as a JPEG or PNG instead" in message, message
+
+
 @pytest.mark.parametrize("content_type", ["image/jpg", "image/pjpeg", "IMAGE/JPG; charset=x"])
 def test_a_jpeg_served_under_another_common_name_is_a_jpeg(content_type):
     """Some servers call a .jpg `image/jpg`: refusing it as "not PNG, JPEG or WebP" would

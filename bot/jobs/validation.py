@@ -21,6 +21,11 @@ MAX_PROMPT_LENGTH = 2000
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm"})
 ALLOWED_IMAGE_COUNTS = (0, 1, 3)
+# HEIC/HEIF, as iPhones save photos: a picture the service cannot read, whose owner is told
+# how to send it instead (they rarely know their photo is not a JPEG).
+HEIF_TYPES = frozenset({"image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence"})
+_HEIF_SUFFIXES = (".heic", ".heif", ".hif")
+_UNNAMED_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 MIB = 1024 * 1024
 
 
@@ -76,6 +81,14 @@ def _media_type(media: MediaInput) -> str:
     return _TYPE_ALIASES.get(declared, declared)
 
 
+def _is_heif(media: MediaInput) -> bool:
+    """A HEIC/HEIF picture, by its type, or by its name where its type says nothing."""
+    declared = _media_type(media)
+    if declared in HEIF_TYPES:
+        return True
+    return declared in _UNNAMED_TYPES and media.filename.lower().endswith(_HEIF_SUFFIXES)
+
+
 def _check_files(
     media: Sequence[MediaInput], allowed: frozenset[str], wrong_type_key: str, limit: int
 ) -> None:
@@ -85,6 +98,8 @@ def _check_files(
                 # Perhaps a picture: "not supported" would read as "PNGs are refused" to one
                 # who sent a PNG. Passed on by link, unread, so only its name can say.
                 key = "image_without_extension"
+            elif allowed is IMAGE_TYPES and _is_heif(item):
+                key = "heic_image"
             else:
                 key = wrong_type_key
             raise JobRefused(msg(key, filename=code(item.filename, CODE_CHARS)))

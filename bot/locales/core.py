@@ -100,6 +100,12 @@ EN: dict[str, str] = {
     "wrong_video_type": (
         "`{filename}` is not a supported video. Please attach an MP4, MOV or WebM file instead."
     ),
+    "heic_image": (
+        "`{filename}` is a HEIC/HEIF photo (the format iPhones save photos in), which the video "
+        "service can't read. Please share it as a JPEG or PNG instead (a screenshot of it is a "
+        "PNG) and attach that. To have your iPhone save photos as JPEG from now on, choose "
+        "Settings › Camera › Formats › Most Compatible."
+    ),
     # An attachment neither Discord's type nor its name tells the kind of: perhaps a picture.
     "image_without_extension": (
         "`{filename}` has no file extension that says what kind of file it is, and Discord "
@@ -541,6 +547,11 @@ ZH: dict[str, str] = {
     ),
     "wrong_image_type": "`{filename}` 不是支持的图片格式。请改为附加 PNG、JPEG 或 WebP 文件。",
     "wrong_video_type": "`{filename}` 不是支持的视频格式。请改为附加 MP4、MOV 或 WebM 文件。",
+    "heic_image": (
+        "`{filename}` 是 HEIC/HEIF 照片（iPhone 保存照片所用的格式），视频服务无法读取。"
+        "请改为以 JPEG 或 PNG 格式分享（截图就是 PNG），再附加上来。"
+        "想让 iPhone 以后直接保存为 JPEG，可在「设置 › 相机 › 格式」中选择「兼容性最佳」。"
+    ),
     "image_without_extension": (
         "`{filename}` 没有能说明文件类型的扩展名，Discord 也没有说明，所以我无法把它当作图片使用。"
         "如果它是 PNG、JPEG 或 WebP 图片，请把它重命名为以 `.png`、`.jpg` 或 `.webp` 结尾，再重新上传，"
@@ -855,6 +866,11 @@ ZH_TW: dict[str, str] = {
     ),
     "wrong_image_type": "`{filename}` 不是支援的圖片格式。請改為附加 PNG、JPEG 或 WebP 檔案。",
     "wrong_video_type": "`{filename}` 不是支援的影片格式。請改為附加 MP4、MOV 或 WebM 檔案。",
+    "heic_image": (
+        "`{filename}` 是 HEIC/HEIF 照片（iPhone 儲存照片所用的格式），影片服務無法讀取。"
+        "請改以 JPEG 或 PNG 格式分享（截圖就是 PNG），再附加上來。"
+        "若想讓 iPhone 之後直接儲存為 JPEG，可在「設定 › 相機 › 格式」中選擇「最相容」。"
+    ),
     "image_without_extension": (
         "`{filename}` 沒有能說明檔案類型的副檔名，Discord 也沒有說明，所以我無法把它當作圖片使用。"
         "如果它是 PNG、JPEG 或 WebP 圖片，請把它重新命名為以 `.png`、`.jpg` 或 `.webp` 結尾，再重新上傳，"

@@ -212,6 +212,48 @@ async def test_a_picture_without_an_extension_is_mended_in_the_members_language(
             assert await nothing_recorded(world)
 
 
+# An iPhone photo's first bytes (the HEIF `ftyp` box).
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
+AS_JPEG_OR_PNG = {
+    "en-US": "Please share it as a JPEG or PNG instead",
+    "zh-CN": "请改为以 JPEG 或 PNG 格式分享",
+    "zh-TW": "請改以 JPEG 或 PNG 格式分享",
+}
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_each_way_tells_an_iphone_photo_to_come_as_jpeg_or_png(tmp_path, way):
+    """An iPhone saves photos as HEIC, which the video service cannot read. "Not a supported
+    image" leaves the member guessing what is wrong with their photo: they are told it is a
+    HEIC, and to share it as a JPEG or PNG, before anything is spent."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        photo = world.discord.make_attachment("IMG_2041.HEIC", HEIC, "image/heic")
+        answer = await ask(world, way, [photo])
+        assert "`IMG_2041.HEIC`" in answer and "HEIC" in answer.replace("`IMG_2041.HEIC`", "")
+        assert AS_JPEG_OR_PNG["en-US"] in answer, answer
+        assert "is not a supported image" not in answer, answer
+        assert await nothing_recorded(world)
+        assert world.api.member_requests == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW"])
+@pytest.mark.parametrize("way", ["slash", "reply"])
+async def test_an_iphone_photo_is_explained_in_the_members_language(tmp_path, locale, way):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            photo = world.discord.make_attachment("IMG_2041.HEIC", HEIC, "image/heif")
+            if way == "slash":
+                interaction = await world.discord.slash_command(
+                    "video", options={"prompt": "a paper boat", "image": photo}, locale=locale
+                )
+                answer = (await interaction.wait_for_answer())["content"]
+            else:
+                answer = await ask(world, way, [photo])
+            assert AS_JPEG_OR_PNG[locale] in answer, answer
+            assert await nothing_recorded(world)
+
+
 @pytest.mark.parametrize("way", WAYS)
 async def test_each_way_names_a_gif_beside_a_picture_rather_than_counting_it(tmp_path, way):
     """A GIF can never be used: "I found 2 images ... add images to match" would have the
@@ -474,8 +516,9 @@ async def test_a_phone_photo_linked_under_a_jpeg_type_is_refused_before_anything
     tmp_path,
 ):
     """Bob links his iPhone photo, a HEIC his web server calls `image/jpeg` by its `.jpg`
-    name. The service cannot read it: the member is told so at once, by its name, and nothing
-    is recorded or sent, instead of a queued job that fails minutes later."""
+    name. The service cannot read it: the member is told so at once, by its name and what it
+    really is, and nothing is recorded or sent, instead of a queued job that fails minutes
+    later."""
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
     async with (
         Site(PUBLIC_HOST) as web,
@@ -484,7 +527,8 @@ async def test_a_phone_photo_linked_under_a_jpeg_type_is_refused_before_anything
         target = await post(world, f"my dog {web.serve('/dog.jpg', heic, 'image/jpeg')}")
         submit = await fill_form(world, await make_video_on(world, target), "a dog surfing")
         answer = (await submit.wait_for_answer())["content"]
-        assert "`dog.jpg` is not a supported image" in answer
+        assert "`dog.jpg` is a HEIC/HEIF photo" in answer, answer
+        assert AS_JPEG_OR_PNG["en-US"] in answer, answer
         assert await nothing_recorded(world)
         assert world.api.submits == []
 
