@@ -4,9 +4,11 @@ that starts with the bot's mention asks for a video from what was forwarded."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import discord
 
@@ -22,6 +24,9 @@ class _Forward:
     message: discord.Message
     at: float
     comment_id: int | None = None
+    # Whether its comment starts with the bot's mention (a request); set once it came.
+    comment_asks: bool = False
+    commented: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def is_forward(message: discord.Message) -> bool:
@@ -37,10 +42,11 @@ class RecentForwards:
         self._clock = clock
         self._last: dict[tuple[int, int], _Forward] = {}
 
-    def seen(self, message: discord.Message) -> discord.Message | None:
-        """Note `message` (any message a member sends); the forward it is the comment of, if
-        it is one: the member's next message in that channel, sent with it. Asked again for
-        the same comment (an edit), the same forward."""
+    def seen(self, message: discord.Message, *, asks: bool = False) -> discord.Message | None:
+        """Note `message` (any message a member sends; `asks`: it starts with the bot's
+        mention); the forward it is the comment of, if it is one: the member's next message in
+        that channel, sent with it. Asked again for the same comment (an edit), the same
+        forward."""
         now = self._clock()
         self._forget_before(now - TIED_FOR)
         key = (message.channel.id, message.author.id)
@@ -54,10 +60,23 @@ class RecentForwards:
             return last.message
         if last.comment_id is None and now - last.at <= COMMENT_WINDOW:
             last.comment_id = message.id
+            last.comment_asks = asks
+            last.commented.set()
             return last.message
         # Anything else the member says there ends the forward's comment.
         del self._last[key]
         return None
+
+    async def asked_in_comment(self, forward: discord.Message) -> bool:
+        """Whether `forward`'s comment asks for a video, waiting for it as long as one may come
+        (`COMMENT_WINDOW`): the note on how to use a forward must not flash up just before
+        the video its comment asks for starts."""
+        last = self._last.get((forward.channel.id, forward.author.id))
+        if last is None or last.message.id != forward.id:
+            return False  # the member said something else meanwhile (no request by mention)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(last.commented.wait(), COMMENT_WINDOW)
+        return last.comment_asks
 
     def _forget_before(self, moment: float) -> None:
         for key, forward in list(self._last.items()):

@@ -100,10 +100,11 @@ class MessageRequests:
             return
         mention = mention_pattern(me, message.guild)
         reference = message.reference
-        forwarded = self._forwards.seen(message)
-        if not mention.match(message.content.lstrip()):
+        asks = mention.match(message.content.lstrip()) is not None
+        forwarded = self._forwards.seen(message, asks=asks)
+        if not asks:
             if message.guild is None and not helped_before:
-                await self._helps.dm_help(message, me)
+                await self._dm_help(message, me, commenting=forwarded is not None)
             elif self._helps.unread_call_through_role(message):
                 await self._helps.role_hint(message, me)
             return
@@ -135,6 +136,21 @@ class MessageRequests:
                     "unexpected_error" if message.guild is not None else "unexpected_error_personal"
                 )
                 await origin.tell(msg(key))
+
+    async def _dm_help(
+        self, message: discord.Message, me: discord.ClientUser, *, commenting: bool
+    ) -> None:
+        """How to ask, for a DM without the mention. A forward's note waits for its comment,
+        sent with it: one that asks for a video needs no note (it would flash up just before
+        the video starts), and one that does not is answered by the forward's note, which says
+        how to use what was forwarded."""
+        if commenting:
+            # No note of its own, but an edit that adds the mention is read, with the forward.
+            self._memory.refused(message, helped=True)
+            return
+        if is_forward(message) and await self._forwards.asked_in_comment(message):
+            return
+        await self._helps.dm_help(message, me)
 
     async def _invalid(
         self,

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import cogs._forwards
 from bot.i18n import t
 from bot.moderation.store import Actor
 from tests.cogs.test_moderation import mod, role_option, server, user_option, video
@@ -1501,10 +1502,12 @@ async def test_a_refusal_moved_to_a_dm_names_the_roles_it_mentions(tmp_path, loc
         assert "<@&" not in refusal["content"]
 
 
-async def test_a_picture_forwarded_to_the_dm_is_shown_how_to_use_it(tmp_path):
+async def test_a_picture_forwarded_to_the_dm_is_shown_how_to_use_it(tmp_path, monkeypatch):
     """Forwarding a picture to the bot is the natural first try, and a forward can carry no
     mention: "start your message with my mention" is no way to use that picture. The note
-    says how: reply to it mentioning the bot, or Apps → Make a video on it."""
+    says how: reply to it mentioning the bot, or Apps → Make a video on it (once no comment
+    came with the forward, a second here)."""
+    monkeypatch.setattr(cogs._forwards, "COMMENT_WINDOW", 1.0)
     async with running_bot(tmp_path) as world:
         fake = world.discord
         original = await fake.message_create("", attachments=[world.png()], dispatch=False)
@@ -1519,3 +1522,61 @@ async def test_a_picture_forwarded_to_the_dm_is_shown_how_to_use_it(tmp_path):
         assert "reply to it" in note["content"], note["content"]
         assert "Make a video" in note["content"], note["content"]
         assert await nothing_recorded(world)
+
+
+def dm_help_notes(world, dm):
+    """The bot's "how to ask" notes in the member's DM with it."""
+    return [
+        message
+        for message in world.discord.messages(dm)
+        if message["author"]["id"] == str(world.discord.bot_user_id)
+        and "My videos are made by" in message["content"]
+    ]
+
+
+async def test_a_picture_forwarded_to_the_dm_with_a_comment_asking_draws_no_help_note(tmp_path):
+    """Forwarding a picture to the bot with the comment "@Bot make it dance" is one request:
+    the video starts from the comment, and no note on how to ask flashes up for the forward
+    (Discord's client sends the forward just before its comment)."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        [cat] = pictures(world, 1)
+        original = await fake.message_create("", attachments=[cat], dispatch=False)
+        dm = fake.dm_channel_id(fake.user_id)
+        await fake.message_create("", channel_id=dm, forwards=int(original["id"]))
+        comment = await fake.message_create(f"<@{fake.bot_user_id}> make it dance", channel_id=dm)
+        status = await fake.wait_for_message(
+            dm,
+            predicate=lambda m: (
+                (m.get("message_reference") or {}).get("message_id") == comment["id"]
+            ),
+        )
+        assert "1 image (first frame)" in status["content"], status["content"]
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["image_urls"] == [cat.url]
+        await asyncio.sleep(0.3)  # a note the forward might still draw
+        assert dm_help_notes(world, dm) == []
+
+
+async def test_a_picture_forwarded_to_the_dm_with_a_plain_comment_is_shown_how_to_use_it(
+    tmp_path,
+):
+    """A forward whose comment does not mention the bot is still no request: one note, on the
+    forward, says how to use its picture (not "start your message with my mention")."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        [cat] = pictures(world, 1)
+        original = await fake.message_create("", attachments=[cat], dispatch=False)
+        dm = fake.dm_channel_id(fake.user_id)
+        forward = await fake.message_create("", channel_id=dm, forwards=int(original["id"]))
+        comment = await fake.message_create("look at this", channel_id=dm)
+        note = await fake.wait_for_message(dm, predicate=lambda m: "My videos" in m["content"])
+        assert note["message_reference"]["message_id"] == forward["id"]
+        assert "reply to it" in note["content"], note["content"]
+        await asyncio.sleep(0.3)  # a second note the comment might still draw
+        assert len(dm_help_notes(world, dm)) == 1
+        assert await nothing_recorded(world)
+        # Edited to ask, the comment makes the video from the forward's picture.
+        await fake.member_edits(int(comment["id"]), f"<@{fake.bot_user_id}> make it dance")
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["image_urls"] == [cat.url]
