@@ -18,7 +18,7 @@ from bot.jobs.poller import DeliveryOutcome
 from bot.moderation.store import Actor
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, shown_text, texts
-from tests.fakes.discord import PERM_ALL, FakeDiscord
+from tests.fakes.discord import INTERACTION_AUTOCOMPLETE, PERM_ALL, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 EPHEMERAL = 64
@@ -1228,6 +1228,45 @@ async def test_a_members_videos_are_theirs_wherever_they_ask_about_them(tmp_path
         # Someone else's job stays theirs alone.
         other = fake.add_user("bob")
         assert "You have no job #1" in await ask("videos status", {"job": 1}, user=other)
+
+
+async def test_videos_made_outside_the_bots_servers_are_found_where_they_were_made(tmp_path):
+    """Jobs asked in a group DM and through the member's own install in a server without the
+    bot belong to no server; `/videos status`, `history` and the job suggestions there find
+    them (not "You have no job"), and the answers through the command carry no buttons, which
+    would act where the bot is no member."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD, user_install_concurrency=2) as world:
+        fake = world.discord
+        foreign = fake.add_guild("Friends", bot_member=False)
+        group = fake.add_group_dm(fake.user_id, fake.add_user("bob"))
+        places = [{"guild_id": foreign, "user_install": True}, {"group_dm": group}]
+        for number, place in enumerate(places, start=1):
+            made = await fake.slash_command(
+                "video", {"prompt": f"a kite {number}"}, **place | {"user_install": True}
+            )
+            answer = await made.wait_for_answer()
+            assert f"queued as job #{number}" in answer["content"]
+            assert custom_ids(answer) == []
+        assert [job[:2] for job in await jobs(world)] == [(1, None), (2, None)]
+        for place in places:
+            place = place | {"user_install": True}
+            for job in (1, 2):
+                status = await fake.slash_command("videos status", {"job": job}, **place)
+                content = (await status.wait_for_answer())["content"]
+                assert f"**Job #{job}**" in content and "You have no job" not in content
+            history = await fake.slash_command("videos history", {}, **place)
+            content = (await history.wait_for_answer())["content"]
+            assert "a kite 1" in content and "a kite 2" in content
+            assert "not installed" not in content, "made here, as far as the member can tell"
+            for command in ("videos status", "videos cancel"):
+                suggested = await fake.slash_command(
+                    command,
+                    options=[{"name": "job", "type": 4, "value": "", "focused": True}],
+                    interaction_type=INTERACTION_AUTOCOMPLETE,
+                    **place,
+                )
+                choices = (await suggested.wait_for_callback())["data"]["choices"]
+                assert [choice["value"] for choice in choices] == [2, 1]
 
 
 async def test_the_private_answer_keeps_the_measured_wait_it_first_gave(tmp_path):
