@@ -54,11 +54,16 @@ class JobRows(StoreBase):
         """The server's newest jobs, or one member's."""
         member_filter = "" if user_id is None else " AND user_id = ?"
         params: tuple[int, ...] = (guild_id,) if user_id is None else (guild_id, user_id)
+        # Newest by when they were asked for, in the order of `jobs_by_guild` (`jobs_by_user`
+        # for a member's), read until the limit: by id alone, SQLite sorted the server's whole
+        # history, and PostgreSQL walked every job newest first until enough were the server's
+        # (the whole table for a quiet server). The id breaks ties, as the index does in SQLite.
         rows = await self._db.fetch_all(
             "SELECT id, user_id, state, prompt, resolution, duration, credits_cost, created_at,"
             " cancelled_at, error_key, CASE WHEN video_urls = '[]' THEN duration END,"
             f" quoted_credits, channel_id, CASE WHEN {HELD_AFTER_ITS_END} THEN 1 ELSE 0 END"
-            f" FROM jobs WHERE guild_id = ?{member_filter} ORDER BY id DESC LIMIT ?",
+            f" FROM jobs WHERE guild_id = ?{member_filter}"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
             (*params, limit),
         )
         jobs = []
