@@ -29,6 +29,9 @@ HEADLINE_CHARS = 2000
 # The container's accent, like the embed's colour was.
 _SUCCESS = discord.Colour.green()
 _FAILURE = discord.Colour.red()
+# A video made, whose link (all the post had of it) expired: neither a success to play nor a
+# failure.
+LAPSED_COLOUR = discord.Colour.light_grey()
 
 
 def attachment_url(filename: str) -> str:
@@ -163,10 +166,13 @@ def result_layout(
     now: float,
     cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     buttons: Row | None = None,
+    lapsed: bool = False,
 ) -> Layout:
     """The whole result message.
 
-    `ok`: it brings a video (a success's title and colour); `headline`: the mention and what
+    `ok`: it brings a video (a success's title and colour); `lapsed`: it was posted as
+    APIMart's link, which has since expired (a title and colour of its own); `headline`: the
+    mention and what
     happened; `marker`: the job's marker line; `video_url`: what
     the gallery plays (`attachment://…` or the service's https link; the headline then says
     when that link expires), None for no gallery; `now`: when it is posted (a reference's
@@ -174,7 +180,7 @@ def result_layout(
     """
     locale = job.requester.locale
     container: discord.ui.Container[Any] = discord.ui.Container(
-        accent_colour=_SUCCESS if ok else _FAILURE
+        accent_colour=LAPSED_COLOUR if lapsed else _SUCCESS if ok else _FAILURE
     )
     container.add_item(discord.ui.TextDisplay(fit(headline, HEADLINE_CHARS)))
     if video_url is not None:
@@ -182,7 +188,7 @@ def result_layout(
         # first frame): it is hidden the same way.
         item = discord.MediaGalleryItem(video_url, spoiler=made_from_spoiler(job))
         container.add_item(discord.ui.MediaGallery(item))
-    title = t("result_title" if ok else "result_failed_title", locale)
+    title = t(result_title_key(ok=ok, lapsed=lapsed), locale)
     if job.prompt_withdrawn:
         # Stopped by a moderator, the operators or a ban: the prompt may have been the abuse.
         container.add_item(discord.ui.TextDisplay(f"### {title}"))
@@ -205,6 +211,13 @@ def result_layout(
     view = Layout(timeout=None)
     view.add_item(container)
     return view
+
+
+def result_title_key(*, ok: bool, lapsed: bool = False) -> str:
+    """The catalog key of a result's title: made, not made, or its link since expired."""
+    if lapsed:
+        return "result_lapsed_title"
+    return "result_title" if ok else "result_failed_title"
 
 
 def components_of(message: discord.Message | discord.MessageSnapshot) -> Iterator[Any]:

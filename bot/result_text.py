@@ -13,11 +13,13 @@ from bot.jobs.failures import FailureCause, failure_cause, stored_reason
 from bot.jobs.models import Job, JobState
 from bot.media_refresh import DISCORD_CDN_ORIGINS
 from bot.result_layout import (
+    LAPSED_COLOUR,
     Layout,
     Row,
     attachment_url,
     references_summary,
     result_layout,
+    result_title_key,
     spoiler_link,
 )
 from bot.status import checks_end_moment, link_expiry
@@ -44,9 +46,7 @@ def plain_embed(job: Job, *, now: float) -> discord.Embed:
     that marks the job's result."""
     ok = made_a_video(job, now)
     embed = discord.Embed(
-        title=fit(
-            t("result_title" if ok else "result_failed_title", job.requester.locale), EMBED_TITLE
-        ),
+        title=fit(t(result_title_key(ok=ok), job.requester.locale), EMBED_TITLE),
         colour=discord.Colour.green() if ok else discord.Colour.red(),
     )
     return embed.set_footer(text=job_footer(job))
@@ -238,3 +238,42 @@ def link_text(job: Job, why: LinkReason) -> str:
         url=spoiler_link(job, job.result_url),
         expiry=link_expiry(job),
     )
+
+
+def lapsed_headline(job: Job) -> str:
+    """What a post of APIMart's link says once that link expired: for whom, and since when the
+    video can no longer be watched there. The link itself is left out: it leads nowhere now
+    (and a bare link in a plain post would keep Discord's preview of it)."""
+    mention = f"<@{job.requester.user_id}>"
+    text = t("result_link_lapsed", job.requester.locale, mention=mention, expiry=link_expiry(job))
+    return fit(text, MESSAGE_CONTENT)
+
+
+def lapsed_message(
+    job: Job,
+    *,
+    now: float,
+    buttons: Row | None = None,
+    cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+) -> Layout:
+    """A result posted as APIMart's link, as its post is edited once that link expired: the
+    same card (prompt, settings, references, marker, buttons), without the video's gallery."""
+    return result_layout(
+        job,
+        ok=True,
+        lapsed=True,
+        headline=lapsed_headline(job),
+        marker=job_footer(job),
+        references=references_summary(job),
+        video_url=None,
+        now=now,
+        cdn_origins=cdn_origins,
+        buttons=buttons,
+    )
+
+
+def lapsed_embed(job: Job) -> discord.Embed:
+    """The plain card of a result posted as APIMart's link, once that link expired."""
+    title = t(result_title_key(ok=True, lapsed=True), job.requester.locale)
+    embed = discord.Embed(title=fit(title, EMBED_TITLE), colour=LAPSED_COLOUR)
+    return embed.set_footer(text=job_footer(job))

@@ -10,6 +10,9 @@ Beside it, on a round of its own, private statuses (a command's answer, where th
 post) near the end of their 15 minutes get the last edit that says the video comes by DM, when
 no status check brings it, and those whose last edit after the video went Discord failed get it
 again while their token lasts (`RouteDelivery.each_round`).
+
+On a third round, result posts whose APIMart link expired are edited once to say so
+(`bot.link_expiry`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ SWEEP_EVERY = 120.0
 # the private status's hand-over stretch (`bot.reach.HAND_OVER_BEFORE`, 180 s at the least), so
 # a round lands in it even when one runs late.
 HAND_OVER_EVERY = 60.0
+# Expired links' round (`bot.link_expiry`): a post says so within minutes of its link's end.
+LINKS_EVERY = 300.0
 # A job told this recently may still have its last edit on its way (held back by Discord, or
 # waiting to be tried again after `FINAL_RETRY_WAITS`): the process that told it makes it.
 SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
@@ -59,6 +64,8 @@ class StatusSweep:
         look_back: float = LOOK_BACK,
         hand_over: Callable[[], Awaitable[int]] | None = None,
         hand_over_every: float = HAND_OVER_EVERY,
+        expired_links: Callable[[], Awaitable[int]] | None = None,
+        expired_links_every: float = LINKS_EVERY,
     ) -> None:
         self._marks = marks
         self._routes = routes
@@ -69,6 +76,8 @@ class StatusSweep:
         self._look_back = look_back
         self._hand_over = hand_over
         self._hand_over_every = hand_over_every
+        self._expired_links = expired_links
+        self._expired_links_every = expired_links_every
         self._tasks: list[asyncio.Task[None]] = []
 
     async def sweep_once(self) -> int:
@@ -108,8 +117,14 @@ class StatusSweep:
         were found."""
         return await self._hand_over() if self._hand_over is not None else 0
 
+    async def expired_links_once(self) -> int:
+        """Result posts whose APIMart link expired are edited to say so (`expired_links`); how
+        many were tried."""
+        return await self._expired_links() if self._expired_links is not None else 0
+
     def start(self) -> None:
-        """Sweep now, then every `every` seconds; hand over now, then every `hand_over_every`."""
+        """Sweep now, then every `every` seconds; hand over now, then every `hand_over_every`;
+        edit the posts of expired links now, then every `expired_links_every`."""
         if self._tasks:
             return
         loop = asyncio.get_running_loop()
@@ -118,6 +133,11 @@ class StatusSweep:
         if self._hand_over is not None:
             rounds = repeat_every(self.hand_over_once, self._hand_over_every, "A status sweep", log)
             self._tasks.append(loop.create_task(rounds, name="hand-over-sweep"))
+        if self._expired_links is not None:
+            links = repeat_every(
+                self.expired_links_once, self._expired_links_every, "An expired links sweep", log
+            )
+            self._tasks.append(loop.create_task(links, name="expired-links-sweep"))
 
     async def stop(self) -> None:
         """Stop sweeping: an edit in flight is cut, and its job swept again once its hold has

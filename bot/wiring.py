@@ -19,6 +19,7 @@ from bot.jobs.budget import RequestBudget
 from bot.jobs.cancels import CancelOutcome
 from bot.jobs.kept_tasks import KeptTasks, kept_beside
 from bot.jobs.link_allowance import LinkAllowance
+from bot.jobs.link_marks import LinkMarks
 from bot.jobs.media import LinkProber
 from bot.jobs.models import Job
 from bot.jobs.poller import Poller, PollerConfig
@@ -30,6 +31,7 @@ from bot.jobs.service import JobService, SubmitTiming
 from bot.jobs.stages import LeaseTerms, Stage
 from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
+from bot.link_expiry import ExpiredLinkPosts
 from bot.media.fetcher import GuardedFetcher, TrustedOrigin
 from bot.media_refresh import DiscordMediaRefresher
 from bot.moderation.catch_up import CatchUpMark
@@ -196,12 +198,26 @@ def build_services(bot: VideoBot, session: aiohttp.ClientSession) -> Services:
         hand_over_before=hand_over_window(settings.poll_max_gap),
     )
     retention = JobRetention(bot.db, settings.job_retention_days, clock=bot.clock)
+
+    def result_view(job: Job) -> Row | None:
+        # Read at each delivery (and expired link edit): `cogs.results` sets it while loaded.
+        return bot.result_view(job) if bot.result_view is not None else None
+
+    # Result posts of APIMart's links that expired say so, edited once (a round of the sweep).
+    expired_links = ExpiredLinkPosts(
+        bot,
+        LinkMarks(bot.db, clock=bot.clock, api_key=api_key),
+        clock=bot.clock,
+        result_view=result_view,
+        cdn_origins=bot.cdn_origins,
+    )
     status_sweep = StatusSweep(
         status_marks,
         reply_routes,
         status_messages,
         clock=bot.clock,
         hand_over=routes.each_round,
+        expired_links=expired_links.sweep_once,
     )
 
     async def on_progress(job: Job) -> None:
@@ -215,10 +231,6 @@ def build_services(bot: VideoBot, session: aiohttp.ClientSession) -> Services:
             return  # the bot is no member where it was asked: nothing to post there
         channel = bot.get_partial_messageable(job.requester.channel_id)
         await status_messages.post(channel, job)
-
-    def result_view(job: Job) -> Row | None:
-        # Read at each delivery: `cogs.results` sets the bot's view while it is loaded.
-        return bot.result_view(job) if bot.result_view is not None else None
 
     delivery = Delivery(
         bot,

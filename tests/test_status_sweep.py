@@ -492,3 +492,32 @@ async def test_a_render_no_longer_followed_loses_its_promise_even_after_a_long_o
     content, buttons = shown(fake, job)
     assert "no video will come" in content, "the status still promises a late video"
     assert buttons == [], "a Cancel button on a job nothing follows any more"
+
+
+async def test_expired_links_have_a_round_of_their_own_that_a_stop_ends(marks, reply_routes, clock):
+    """The posts of expired links are edited on a round of their own (`bot.link_expiry`),
+    apart from the last status edits (which may take long), and a stop ends it."""
+    rounds = []
+
+    async def expired_links():
+        rounds.append(len(rounds))
+        return 0
+
+    sweep = StatusSweep(
+        marks,
+        reply_routes,
+        None,
+        clock=clock,
+        every=3600,
+        expired_links=expired_links,
+        expired_links_every=0.05,
+    )
+    sweep.start()
+    for _ in range(100):
+        if len(rounds) >= 2:
+            break
+        await asyncio.sleep(0.02)
+    await sweep.stop()
+    counted = len(rounds)
+    await asyncio.sleep(0.15)
+    assert counted >= 2 and len(rounds) == counted, "rounds went on after the stop"

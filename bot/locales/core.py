@@ -346,6 +346,12 @@ EN: dict[str, str] = {
         "{mention} your video finished, but its download link had already expired before I "
         "could post it. Please ask for it again."
     ),
+    # A post of the link, edited once the link expired: the link is gone from it (it leads
+    # nowhere), and when it expired is said as a moment that stays true.
+    "result_link_lapsed": (
+        "{mention} your video was posted here as its link, which expired {expiry}: it can no "
+        "longer be watched or saved from here."
+    ),
     "result_failed_hint": (
         "Try rephrasing the prompt or using different images; if it keeps failing, tell a "
         "moderator."
@@ -398,6 +404,7 @@ EN: dict[str, str] = {
     ),
     "result_title": "Video ready",
     "result_failed_title": "Video not made",
+    "result_lapsed_title": "Video link expired",
     "result_dm_note": "(I couldn't post in <#{channel_id}>, so I'm sending this here.)",
     "result_dm_note_unsure": (
         "(I can no longer see <#{channel_id}>'s messages, so I couldn't check whether my earlier"
@@ -694,6 +701,9 @@ ZH: dict[str, str] = {
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),
+    "result_link_lapsed": (
+        "{mention} 你的视频曾以链接形式发布在这里，该链接已于 {expiry} 失效：视频已无法在这里观看或保存。"
+    ),
     "result_failed_hint": "请尝试改写提示词或换用其他图片；如果一直失败，请告诉管理员。",
     "result_failed_hint_personal": "请尝试改写提示词或换用其他图片。",
     "failure_moderation": (
@@ -731,6 +741,7 @@ ZH: dict[str, str] = {
     ),
     "result_title": "视频已完成",
     "result_failed_title": "视频未生成",
+    "result_lapsed_title": "视频链接已失效",
     "result_dm_note": "（我无法在 <#{channel_id}> 发布，所以发到了这里。）",
     "result_dm_note_unsure": (
         "（我已无法查看 <#{channel_id}> 的消息，无法确认之前在那里的发布是否成功，所以也发到了这里。）"
@@ -1013,6 +1024,9 @@ ZH_TW: dict[str, str] = {
     "result_link_expired": (
         "{mention} 你的影片已完成，但在我發布之前下載連結就已失效。請再發起一次請求。"
     ),
+    "result_link_lapsed": (
+        "{mention} 你的影片曾以連結形式發布在這裡，該連結已於 {expiry} 失效：影片已無法在這裡觀看或儲存。"
+    ),
     "result_failed_hint": "請嘗試改寫提示詞或換用其他圖片；如果一直失敗，請告訴管理員。",
     "result_failed_hint_personal": "請嘗試改寫提示詞或換用其他圖片。",
     "failure_moderation": (
@@ -1050,6 +1064,7 @@ ZH_TW: dict[str, str] = {
     ),
     "result_title": "影片已完成",
     "result_failed_title": "影片未生成",
+    "result_lapsed_title": "影片連結已失效",
     "result_dm_note": "（我無法在 <#{channel_id}> 發布，所以發到了這裡。）",
     "result_dm_note_unsure": (
         "（我已無法檢視 <#{channel_id}> 的訊息，無法確認之前在那裡的發布是否成功，所以也發到了這裡。）"
