@@ -172,11 +172,10 @@ def result_layout(
 
     `ok`: it brings a video (a success's title and colour); `lapsed`: it was posted as
     APIMart's link, which has since expired (a title and colour of its own); `headline`: the
-    mention and what
-    happened; `marker`: the job's marker line; `video_url`: what
-    the gallery plays (`attachment://…` or the service's https link; the headline then says
-    when that link expires), None for no gallery; `now`: when it is posted (a reference's
-    link may have expired by then); `cdn_origins`: where Discord serves attachments.
+    mention and what happened; `marker`: the job's marker line; `video_url`: what the gallery
+    plays (`attachment://…` or the service's https link; the headline then says when that link
+    expires), None for no gallery; `now`: when it is posted (a reference's link may have
+    expired by then); `cdn_origins`: where Discord serves attachments.
     """
     locale = job.requester.locale
     container: discord.ui.Container[Any] = discord.ui.Container(
