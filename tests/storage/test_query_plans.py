@@ -86,9 +86,25 @@ async def test_a_claim_takes_the_earliest_due_jobs_in_index_order_without_sortin
 @sqlite_only
 async def test_a_metrics_scrape_counts_jobs_by_state_without_reading_the_table(db, clock):
     recording = RecordingDatabase(db)
-    await JobStore(recording, clock=clock).count_by_state()  # type: ignore[arg-type]
+    store = JobStore(recording, clock=clock)  # type: ignore[arg-type]
+    start = await store.recent_jobs_from(10_000)
+    await store.count_finished_by_state(start)
+    await store.count_unfinished_by_state()
+    await store.count_recent_finished_by_state(start)
 
     assert await _table_scans(db, recording.statements) == []
+
+
+@sqlite_only
+async def test_every_scrape_counts_the_recent_finished_jobs_along_the_primary_key(db, clock):
+    """Not through `jobs_finished_by_state`, which holds every finished job of the retention
+    period: what every scrape reads must not grow with the history."""
+    recording = RecordingDatabase(db)
+    await JobStore(recording, clock=clock).count_recent_finished_by_state(1)  # type: ignore[arg-type]
+
+    [plan] = await _plans(db, recording.statements)
+    assert plan[0] == "SEARCH jobs USING INTEGER PRIMARY KEY (rowid>?)", plan
+    assert not any("jobs_finished_by_state" in step for step in plan), plan
 
 
 async def test_a_scrape_counts_every_state(store, db, clock):
@@ -97,7 +113,27 @@ async def test_a_scrape_counts_every_state(store, db, clock):
         job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60)
         await db.write("UPDATE jobs SET state = ? WHERE id = ?", (state.value, job.id))
 
-    assert await store.count_by_state() == {state.value: 1 for state in JobState}
+    every, recent = await store.count_finished_by_state(1)
+    assert await store.count_unfinished_by_state() | every == {s.value: 1 for s in JobState}
+    assert recent == every
+    assert await store.count_recent_finished_by_state(1) == every
+
+
+async def test_the_recent_jobs_start_at_the_oldest_running_one_but_not_too_far_back(
+    store, db, clock
+):
+    """A job stuck for months would otherwise make every scrape count every job since."""
+    states = ("completed", "queued", "failed", "processing", "completed")
+    jobs = [
+        await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock() + 60) for _ in states
+    ]
+    for job, state in zip(jobs, states, strict=True):
+        await db.write("UPDATE jobs SET state = ? WHERE id = ?", (state, job.id))
+
+    assert await store.recent_jobs_from(100) == jobs[1].id
+    assert await store.recent_jobs_from(2) == jobs[3].id
+    await db.write("UPDATE jobs SET state = 'completed' WHERE state IN ('queued', 'processing')")
+    assert await store.recent_jobs_from(100) == jobs[-1].id + 1, "every job is over"
 
 
 def _stage_conditions(hash_seed: str) -> str:
