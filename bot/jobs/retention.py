@@ -1,7 +1,9 @@
 """Finished jobs past `JOB_RETENTION_DAYS` are deleted: their prompts and links are not kept
 for ever, and the table does not grow for ever. The moderators' audit trail (which names members
 and quotes their reasons) goes after the same time, and so do the banned-word refusal counts
-kept for the mod-log (`bot.moderation.refusal_reports`), those told already after a day.
+kept for the mod-log (`bot.moderation.refusal_reports`), those told already after a day, and a
+member's own allowance or block set by a moderator (with its reason) goes that long after it
+ended (one without an end stays until cleared).
 
 Every process prunes (a row deleted twice is deleted once), a batch at a time so no statement
 holds the database long. Kept beyond the retention, whatever their age: jobs not finished (a
@@ -121,10 +123,30 @@ class JobRetention:
             log.info("Forgot %d members' banned-word refusal counts", forgotten)
         return forgotten
 
+    async def prune_member_limits_once(self) -> int:
+        """Delete the members' own allowances and blocks that ended more than the retention
+        ago; how many."""
+        if self._days <= 0:
+            return 0
+        # One statement through `mod_member_limits_by_end`: each row is a moderator's command,
+        # a few thousand a year even for a busy bot, so no batches.
+        rows = await self._db.write(
+            "DELETE FROM mod_member_limits WHERE expires_at < ? RETURNING user_id",
+            (self._clock() - self._days * DAY,),
+        )
+        if rows:
+            log.info(
+                "Deleted %d member allowances that ended more than %d days ago",
+                len(rows),
+                self._days,
+            )
+        return len(rows)
+
     async def _prune_round(self) -> None:
         await self.prune_once()
         await self.prune_audit_once()
         await self.prune_refusal_reports_once()
+        await self.prune_member_limits_once()
 
     async def _kept_for_learning(self) -> list[int]:
         ids: set[int] = set()
