@@ -77,13 +77,19 @@ class AnswerWrites(UnsentJobs):
         task id answering it is (`adopt_task`): the job made nothing, so it must not go on
         counting as a render that may exist."""
 
+        # The claim the answer is written under: the one taken back, once it was, for every
+        # later try too (a try as the lapsed one is turned down while ours holds the job).
+        holder = job
+
         async def attempt(_attempt: int) -> SubmitReport:
-            report = await write(job)
+            nonlocal holder
+            report = await write(holder)
             if report.job.state not in (JobState.SUBMITTING, JobState.SUBMIT_UNKNOWN):
                 return report  # written (or the job moved on otherwise)
             reclaimed = await self._store.reclaim_answered(job.id, now=self._clock())
             if reclaimed is None:
                 return report
+            holder = reclaimed
             log.warning(
                 "Job %d: its claim lapsed while APIMart answered that it made nothing (%s);"
                 " written down all the same",

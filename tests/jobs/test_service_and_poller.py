@@ -1058,6 +1058,38 @@ async def test_a_refusal_answered_after_its_lapsed_claim_was_settled_is_not_coun
     assert said in report.member_message.render("en-US")
 
 
+async def test_a_refusal_written_after_taking_back_its_lapsed_claim_survives_a_failed_try(
+    db, api, session, clock, monkeypatch
+):
+    """As above, with the database failing the first try to write the refusal once the claim
+    was taken back: the next try writes it as the claim taken back, not the lapsed one (whose
+    write the database turns down), so the job is refused and not counted, never left being
+    sent (and then "outcome unknown", counted) for a render APIMart refused."""
+    store, service, _ = make_world(db, api, session, clock, RecordingDelivery())
+    api.fail_next("submit", status=400, error_type="invalid_request_error", after=0.3)
+    job = await store.create(REQUESTER, REQUEST, now=clock(), submit_by=clock())
+    writes = 0
+    mark_unsubmitted = store.mark_unsubmitted
+
+    async def fails_once_taken_back(*args, **kwargs):
+        nonlocal writes
+        writes += 1
+        if writes == 2:  # the first write as the claim taken back
+            raise ConnectionResetError("database restarting")
+        return await mark_unsubmitted(*args, **kwargs)
+
+    monkeypatch.setattr(store, "mark_unsubmitted", fails_once_taken_back)
+    sending = asyncio.create_task(service.submit(job, member_present=True))
+    await api.wait_for_submits(1)
+    clock.advance(store.leases.submit + 1)
+    await store.expire_lost_submits(now=clock())
+    report = await sending
+    stored = await store.get(job.id)
+    assert stored.state is JobState.REJECTED
+    assert not stored.counts
+    assert report.state is JobState.REJECTED
+
+
 async def test_a_busy_answer_after_its_lapsed_claim_was_settled_sends_the_job_again(
     db, api, session, clock
 ):
