@@ -25,7 +25,7 @@ from bot.apimart import (
     TaskStatus,
     VideoRequest,
 )
-from bot.apimart.models import parse_balance, web_link
+from bot.apimart.models import parse_balance, parse_task, web_link
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.web import PUBLIC_HOST, Site
 
@@ -718,3 +718,78 @@ async def test_an_absurd_retry_after_is_still_capped(api, sleeps):
         await client.balance()
     [wait] = sleeps.waits
     assert 0.0 <= wait <= 120.0
+
+
+@pytest.mark.parametrize("status", [200, 202])
+@pytest.mark.parametrize(
+    "body", [{}, {"code": 200, "data": {}}, {"code": 200, "data": [{"status": "submitted"}]}]
+)
+async def test_an_ok_submit_answer_naming_no_task_is_an_unknown_outcome(api, client, status, body):
+    """A 2xx says APIMart took the submit: with no task id to read, the task may still exist
+    and be billed, so it is "outcome unknown", never an error the submit stage sends again."""
+    api.malformed_next("submit", status=status, body=json.dumps(body))
+    with pytest.raises(SubmitOutcomeUnknownError):
+        await client.submit(REQUEST)
+
+
+@pytest.mark.parametrize(
+    "empty", [{"code": 0, "message": ""}, {"code": 200, "message": "success"}, {"code": 200}]
+)
+async def test_a_balance_with_a_gateways_no_error_field_is_read(api, client, empty):
+    """A gateway's `"error": {"code": 200, "message": "success"}` beside a balance says no
+    error: the reading is the balance, not a failed one (the alert would go stale)."""
+    body = {"success": True, "remain_balance": 8.0, "used_balance": 2.0, "error": empty}
+    api.malformed_next("balance", body=json.dumps(body))
+    api.remain_balance = 50.0
+    assert (await client.balance()).remain_balance == 8.0
+
+
+async def test_the_account_balance_refused_is_logged_once_until_it_is_given_again(
+    api, client, caplog
+):
+    """The operator is told once that only the key's quota is read, not at every reading; and
+    told again if the account's balance, given meanwhile, is refused once more."""
+    api.user_balance_refusal, api.key_quota = 403, 8.0
+    with caplog.at_level(logging.WARNING, logger="bot.apimart.client"):
+        for _ in range(3):
+            await client.balance()
+        api.user_balance_refusal = None
+        await client.balance()
+        api.user_balance_refusal = 403
+        await client.balance()
+    said = [r for r in caplog.records if "did not give the account's balance" in r.getMessage()]
+    assert len(said) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "read"),
+    [
+        # Numbers written as strings are still the progress shown and the credits counted.
+        ({"progress": "45", "credits_cost": "12.5"}, {"progress": 45, "credits_cost": 12.5}),
+        ({"progress": 150}, {"progress": 100}),
+        ({"progress": -3}, {"progress": 0}),
+        # No estimate rather than a wait in the past or days away.
+        ({"estimated_time": -5}, {"estimated_time": None}),
+        ({"estimated_time": 90_000}, {"estimated_time": None}),
+        ({"estimated_time": "120"}, {"estimated_time": 120}),
+        # Past any credits a video costs: a broken answer, not a budget spent at once.
+        ({"credits_cost": 1e15}, {"credits_cost": None}),
+        (
+            {"status": "failed", "error": "content policy violation"},
+            {"error_message": "content policy violation"},
+        ),
+        (
+            {
+                "status": "completed",
+                "result": {"videos": [{"url": ["", "https://cdn.example/v.mp4"]}]},
+            },
+            {"video_url": "https://cdn.example/v.mp4"},
+        ),
+    ],
+)
+def test_a_status_answer_is_read_as_members_are_shown_it(data, read):
+    """What a status answer says is read as the member sees it (progress, wait, reason, video)
+    and as the budget counts it, also where APIMart writes it loosely."""
+    body = {"code": 200, "data": {"id": "task_1", "status": "processing", **data}}
+    info = parse_task(body, "task_1")
+    assert {name: getattr(info, name) for name in read} == read
