@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from bot.moderation.models import Period
-from bot.moderation.periods import budget_window, window
+from bot.moderation.periods import budget_window, stamp, stamp_until, stamp_wait, window
 
 
 def ts(*args):
@@ -44,3 +44,11 @@ def test_on_the_first_before_the_hour_it_is_last_month():
 def test_the_budget_counts_a_calendar_month():
     got = budget_window(ts(2027, 2, 14, 10))
     assert (got.start, got.end) == (ts(2027, 2, 1), ts(2027, 3, 1))
+
+
+def test_an_end_is_shown_rounded_up_and_a_start_rounded_down():
+    """A cooldown ending at 100.2 s holds until then: "again at 100" would send the member back
+    a moment too soon, to be refused again; when something happened reads as a clock does."""
+    assert stamp_until(100.2) == "<t:101:F>"
+    assert stamp_wait(100.2) == "<t:101:R>"
+    assert stamp(100.8) == "<t:100:F>"
