@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from bot.i18n import Message, t
 from bot.jobs.eta import Estimate, EtaKind, estimate_remaining, rounded
 from bot.jobs.models import (
@@ -17,7 +15,7 @@ from bot.jobs.models import (
 )
 from bot.jobs.service import HOLD_BUSY, HOLD_DISCORD, HOLD_KEYS, HOLD_SLOT
 from bot.jobs.typical import UsualWait
-from bot.moderation.periods import stamp, stamp_wait
+from bot.moderation.periods import stamp, stamp_until, stamp_wait
 from bot.reach import Route
 from bot.result_layout import references_summary, settings_text, uses_media
 from bot.text import MESSAGE_CONTENT, PROMPT_PREVIEW_CHARS, fit, preview
@@ -93,8 +91,7 @@ def link_expiry(job: Job) -> str:
 def end_moment(seconds: float, locale: str | None) -> str:
     """An end said in a post that stays: its day and hour beside a live "in 5 hours", so that
     read after it ("2 days ago") the sentence still holds."""
-    moment = math.ceil(seconds)
-    return t("end_moment", locale, moment=f"<t:{moment}:f>", relative=f"<t:{moment}:R>")
+    return t("end_moment", locale, moment=stamp_until(seconds, "f"), relative=stamp_wait(seconds))
 
 
 def checks_end_moment(job: Job) -> str:
