@@ -52,6 +52,8 @@ class RecentForwards:
         key = (message.channel.id, message.author.id)
         last = self._last.get(key)
         if is_forward(message):
+            # Moved to the end: the forwards stay in the order they came (`_forget_before`).
+            self._last.pop(key, None)
             self._last[key] = _Forward(message, now)
             return None
         if last is None or message.id < last.message.id:
@@ -79,6 +81,10 @@ class RecentForwards:
         return last.comment_asks
 
     def _forget_before(self, moment: float) -> None:
-        for key, forward in list(self._last.items()):
-            if forward.at < moment:
-                del self._last[key]
+        # Oldest first, up to the first one young enough: run for every message the bot sees,
+        # it must not walk every forward of the last minutes each time.
+        while self._last:
+            key, forward = next(iter(self._last.items()))
+            if forward.at >= moment:
+                return
+            del self._last[key]
