@@ -365,9 +365,10 @@ class FakeTask:
         else:
             data["actual_time"] = max(0, int(end - self.created))
         data["estimated_time"] = self.plan.estimated_time
+        # Reported only once the task ends (APIMART.md): nothing while it is queued or running.
         if self.status in ("failed", "cancelled"):
             data["cost"], data["credits_cost"] = 0, 0
-        else:
+        elif self.status == "completed":
             data["cost"], data["credits_cost"] = self.plan.cost, self.plan.credits_cost
         if self.status == "failed":
             data["error"] = {"message": self.error_message, "code": self.error_code}

@@ -170,6 +170,21 @@ async def test_accepted_variants(api: FakeAPIMart, http: aiohttp.ClientSession):
     assert len(api.submits) == 4
 
 
+async def test_a_cost_is_reported_only_once_the_task_completes(
+    api: FakeAPIMart, http: aiohttp.ClientSession
+):
+    """APIMART.md: cost (`cost`, `credits_cost`) is reported per task only when it completes:
+    a queued or running task's answer names none (a test must not read one there)."""
+    api.default_plan = TaskPlan(polls_until_done=3)
+    task_id = (await submit(http, api))[1]["data"][0]["task_id"]
+    running = [(await poll(http, api, task_id))[1]["data"] for _ in range(2)]
+    assert [data["status"] for data in running] == ["pending", "processing"]
+    for data in running:
+        assert "cost" not in data and "credits_cost" not in data, data
+    done = (await poll(http, api, task_id))[1]["data"]
+    assert (done["status"], done["cost"], done["credits_cost"]) == ("completed", 0.4, 4)
+
+
 async def test_object_shape_plans_and_forced_states(api: FakeAPIMart, http: aiohttp.ClientSession):
     api.submit_shape = "object"
     api.default_plan = TaskPlan(polls_until_done=4, url_as_string=True, video_bytes=10)
