@@ -523,7 +523,8 @@ def validate_submit(body: dict[str, Any]) -> None:
         raise _invalid("generation_type must be 'frame' or 'reference'")
 
     images = _url_list(body, "image_urls")
-    if not all(_is_http_url(url) or url.startswith("data:image/") for url in images):
+    # Public URLs only (APIMART.md): inline `data:` images are no URL APIMart takes.
+    if not all(_is_http_url(url) for url in images):
         raise _invalid("image_urls must be http(s) URLs")
     if len(images) not in (0, 1, 3):
         raise _invalid("image_urls must hold 0, 1 or 3 images", "unsupported_image_count")
@@ -1140,8 +1141,6 @@ class FakeAPIMart:
             return  # a test that forced the task's state has the last word
         for key in ("image_urls", "video_urls"):
             for index, url in enumerate(task.request.get(key) or []):
-                if url.startswith("data:"):
-                    continue  # inline: nothing to download
                 fetch = ReferenceFetch(task.id, url, await self._reference_status(url))
                 self.reference_fetches.append(fetch)
                 if not fetch.ok:

@@ -140,6 +140,8 @@ async def test_a_scripted_error_carries_the_type_apimart_documents_for_its_statu
         ({"generation_type": "frame"}, "unsupported_image_count"),
         ({"video_urls": ["http://a/1.mp4", "http://a/2.mp4"]}, "unsupported_video_count"),
         ({"video_urls": ["http://a/1.mp4"], "duration": 4}, "invalid_request_error"),
+        # APIMart takes public image URLs only (APIMART.md), never inline data.
+        ({"image_urls": ["data:image/png;base64,iVBORw0KGgo="]}, "invalid_request_error"),
     ],
 )
 async def test_submit_validation(
