@@ -2,6 +2,8 @@
 progress actually seen, a place in line appears only where the bot holds a job back, and
 "usually ready in" comes from the renders this bot has measured."""
 
+import itertools
+import re
 import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
@@ -168,6 +170,53 @@ async def test_progress_apimart_reports_lower_never_moves_the_bar_back(
     clock.advance(10)
     job = await poll_sees(store, status, clock, job, 56)
     assert "▰▰▰▰▰▱▱▱▱▱ 56%" in shown(fake, job), "past the best reading, it moves on"
+
+
+def said_seconds(content):
+    """The time left a status says, in seconds ("almost done" as 0)."""
+    if "almost done" in content:
+        return 0
+    found = re.search(r"about (\d+) (min|s) left", content)
+    assert found, content
+    return int(found[1]) * (60 if found[2] == "min" else 1)
+
+
+async def test_progress_that_drops_and_recovers_never_makes_the_time_left_jump(
+    store, clock, fake, client, marks
+):
+    """APIMart's progress is noisy: 60 %, then 45 % and 50 %, then 85 %. The bar stays at
+    60 %, and the time left must not go "about 60 s", "about 2 min", "about 3 min", "almost
+    done" (starting over at each dip): a reading below the best is no news of a slower render,
+    so it counts down check after check, to "almost done"."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await announced(store, clock, fake, client, status)
+    seen = []
+    for progress in (10, 20, 30, 40, 50, 60, 45, 50, 85, 95):  # one check every 15 s
+        clock.advance(15)
+        job = await poll_sees(store, status, clock, job, progress)
+        seen.append((progress, said_seconds(shown(fake, job))))
+    times = [left for _, left in seen]
+    assert all(later <= earlier for earlier, later in itertools.pairwise(times)), f"{seen}"
+    assert times[-1] == 0, f"{seen}"
+    assert "95% · almost done" in shown(fake, job), seen
+
+
+async def test_a_render_that_drops_back_and_stays_there_still_gets_a_longer_time(
+    store, clock, fake, client, marks
+):
+    """The other side of it: progress that falls back from 60 % and stays below it for three
+    minutes is a render slower than its pace said: a stall. The time left grows with the
+    wait, never "almost done", and falls again once the render is past 60 %. (Starting over
+    at each dip, it read "about 20 s", then 70 s, 5, 7, 7, 9, 11 minutes, then 5.)"""
+    status, job = await polled(store, marks, clock, fake, client, (20, 40, 60), every=10)
+    assert "60% · about 20 s left" in shown(fake, job)
+    seen = []
+    for wait, progress in ((30, 45), (30, 50), (30, 52), (30, 55), (30, 57), (30, 58), (30, 65)):
+        clock.advance(wait)
+        job = await poll_sees(store, status, clock, job, progress)
+        seen.append(said_seconds(shown(fake, job)))
+    assert seen == [50, 80, 120, 120, 180, 180, 120], seen
+    assert "▰▰▰▰▰▰▱▱▱▱ 65% · about 2 min left" in shown(fake, job)
 
 
 async def completed_render(store, clock, request, seconds):

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-# Readings kept per job (each the first time a progress value was seen, but the last at 0 %),
-# oldest first.
+# Readings kept per job (each the first time a new high of progress was seen, but the last
+# at 0 %), oldest first.
 KEPT_READINGS = 6
 # The rate is measured over the readings of the last this many seconds (at least two of them):
 # long enough to smooth out progress that moves in steps, short enough to follow a change.
@@ -91,18 +91,20 @@ UNKNOWN = Estimate(EtaKind.UNKNOWN, basis="nothing")
 
 
 def add_reading(readings: Sequence[Reading], progress: int, at: float) -> tuple[Reading, ...]:
-    """`readings` after a poll saw `progress` at `at`: a new value is kept, a repeat is not
-    (its first sighting is when it was reached), and a value that went back replaces the rest.
+    """`readings` after a poll saw `progress` at `at`: a new high is kept, anything else is
+    not: a repeat (its first sighting is when it was reached), nor a value below the best seen
+    (APIMart's progress is noisy: 60 %, then 45 %, then 62 %). The readings only go up, as the
+    member's bar does (`Job.top_progress`): a dip is no news, so the time left keeps counting
+    down from the best reading, and a render that stays below it is a stall, whose time left
+    grows with the wait (`_measured_remaining`). Starting over at each dip read "about 60 s",
+    "about 2 min", "about 3 min", then "almost done" (60 %, 45 %, 50 %, 85 %, 15 s apart).
     Before progress moves, the last check at 0 % is kept instead: the render (queued at APIMart
     until then, perhaps) started after it, and the rate is measured from there."""
     kept = tuple(readings)
     if progress <= 0:
         return kept if kept and kept[-1].progress > 0 else (Reading(at, 0),)
-    if kept and kept[-1].progress == progress:
+    if kept and progress <= kept[-1].progress:
         return kept
-    if kept and progress < kept[-1].progress:
-        # Progress went backwards (a restarted render): earlier readings say nothing any more.
-        return (Reading(at, progress),)
     return (*kept, Reading(at, progress))[-KEPT_READINGS:]
 
 

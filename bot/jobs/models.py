@@ -202,7 +202,8 @@ class Job:
     # APIMart already had keeps its state (and is polled to its end, so credits are known).
     cancelled_at: float | None = None
     cancel_reason_key: str | None = None  # who cancelled it, a catalog key
-    # Each progress value the polls saw, with when it was first seen (for the time left).
+    # Each new high of progress the polls saw, with when it was first seen (for the time left;
+    # a reading below the best is not kept, so the time left does not jump on APIMart's noise).
     progress_readings: tuple[Reading, ...] = ()
     # The member's private answer through the interaction, edited as the status (issue 17).
     interaction_message_id: int | None = None
@@ -235,7 +236,8 @@ class Job:
     @property
     def shown_progress(self) -> int:
         """The progress members see: the most its task reached, not its last reading (the
-        time left and the poll schedule go by the readings themselves)."""
+        time left goes by the same highs, `progress_readings`; the poll schedule by the raw
+        reading, `progress`)."""
         return max(self.progress, self.top_progress)
 
     @property

@@ -91,9 +91,24 @@ def test_a_render_that_sat_in_the_queue_for_20_minutes_is_timed_from_its_start()
     assert estimate.seconds is not None and 900 <= estimate.seconds <= 1000
 
 
-def test_progress_that_goes_back_starts_the_readings_over():
-    readings = add_reading(add_reading(add_reading((), 30, 10.0), 50, 20.0), 5, 30.0)
-    assert readings == (Reading(30.0, 5),)
+def test_progress_that_goes_back_is_not_kept_and_the_next_high_is():
+    """A dip (50 %, then 35 %) is APIMart's noise, not news: the readings stay as they were,
+    and the next value past the best is kept when it is first seen."""
+    readings = add_reading(add_reading((), 30, 10.0), 50, 20.0)
+    assert add_reading(readings, 35, 30.0) == readings
+    assert add_reading(add_reading(readings, 35, 30.0), 50, 40.0) == readings
+    assert add_reading(add_reading(readings, 35, 30.0), 55, 40.0) == (*readings, Reading(40.0, 55))
+
+
+def test_a_dip_leaves_the_time_left_counting_down_from_the_best_reading():
+    """20 points in 20 s to 60 %: 40 s left. A check 10 s on that reads 45 % says 30 s, as one
+    that read nothing new would, not the "about 3 min" of starting over at 45 %."""
+    readings = add_reading(add_reading((), 40, 100.0), 60, 120.0)
+    dipped = add_reading(readings, 45, 130.0)
+    assert estimate_remaining(dipped, PRIOR, now=130.0) == estimate_remaining(
+        readings, PRIOR, now=130.0
+    )
+    assert estimate_remaining(dipped, PRIOR, now=130.0).seconds == 30.0
 
 
 def test_only_the_latest_readings_are_kept():
