@@ -318,8 +318,8 @@ ZH: dict[str, str] = {
     ),
     "status_line_held": "⏳ 任务 #{job_id} 正在等待，在本服务器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任务 #{job_id} 正在等待发送：{reason}",
-    "status_hold_slow_down": "视频服务要求我们放慢请求速度，{when} 发送。",
-    "status_hold_slow_down_now": "视频服务要求我们放慢请求速度，正在发送。",
+    "status_hold_slow_down": "视频服务要求我放慢请求速度，{when} 发送。",
+    "status_hold_slow_down_now": "视频服务要求我放慢请求速度，正在发送。",
     "status_hold_busy": "视频服务繁忙，{when} 重试。",
     "status_hold_busy_now": "视频服务繁忙，正在重试。",
     "status_hold_discord": "更新文件链接时 Discord 没有响应，{when} 重试。",
@@ -357,10 +357,10 @@ ZH: dict[str, str] = {
         "视频服务已为它计费，所以仍计入额度。"
     ),
     "status_line_completed_deleted": "✅ 任务 #{job_id} 已完成，但视频后来被删除了。",
-    "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：机器人已无法在此发消息，视频已私信发给发起人。",
+    "status_line_completed_dm": "✅ 任务 #{job_id} 已完成：我已无法在这里发消息，所以已把视频私信发给发起人。",
     "status_line_completed_unposted": (
-        "✅ 任务 #{job_id} 已完成，但机器人既无法在此发消息，也无法私信发送：发起人可以用 "
-        "{/videos history} 查看。"
+        "✅ 任务 #{job_id} 已完成，但我既无法在这里发布，也无法私信发送："
+        "发起人可以用 {/videos history} 查看。"
     ),
     "status_line_completed_unposted_here": (
         "✅ 任务 #{job_id} 已完成，但我在此发布它时一再失败：发起人可以用 {/videos history} 查看。"
@@ -408,8 +408,9 @@ ZH: dict[str, str] = {
     ),
     "form_sent_twice": "你刚刚已经提交过这个表单，正在处理那次提交：提交一次就够了。如果想再要一个视频，请过几秒再提交。",
     "regenerate_awaiting_confirm": (
-        "你已经点过任务 #{job_id} 的「重新生成」，我仍在等你回复那个视频的确认请求（关于它的预计花费）："
-        "请在那条确认请求上点「确认」或「取消」（它将于 {expires} 失效）。这次没有再次询问，也没有计入额度。"
+        "你已经点过任务 #{job_id} 的「重新生成」，我仍在等你答复那个视频预计花费的确认请求："
+        "请在那条确认请求上点「确认」或「取消」（它将于 {expires} 失效）。这次没有再次询问，"
+        "也没有计入额度。"
     ),
     "form_busy": "我暂时有点忙，没能打开表单。请再点一次。",
     "delete_not_allowed": "只有请求这个视频的成员、管理员，或在这里拥有「管理消息」权限的人，才能删除它。你可以用 {/video} 生成自己的视频。",
@@ -451,13 +452,11 @@ ZH: dict[str, str] = {
     "status_details_on_its_way": "尚未发送；一有条件就会发送。",
     "status_details_result": "结果：{url}（链接于 <t:{expires}:R> 失效）",
     "status_details_posted": "结果：{url}",
-    "status_details_link_expired": "视频以 APIMart 链接的形式发布，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",
-    "status_details_kept_expired": (
-        "视频既没能发布，也没能私信给你；它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
-    ),
+    "status_details_link_expired": "视频是以视频服务的链接发布的，该链接已于 <t:{expired}:R> 失效，视频已无法查看。",
+    "status_details_kept_expired": "视频既没能发布，也没能私信给你；视频服务提供的链接已于 <t:{expired}:R> 失效，视频已无法查看。",
     "status_details_private_expired": (
         "视频已发布在你使用命令的地方，但 Discord 只让你看到它，并在你的应用重新加载后将其清除；"
-        "它在 APIMart 的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
+        "视频服务提供的链接已于 <t:{expired}:R> 失效，视频已无法查看。"
     ),
     "status_details_result_deleted": "视频已发布，但后来被删除了。",
     "status_details_expired_unposted": (
@@ -472,7 +471,7 @@ ZH: dict[str, str] = {
     "status_details_billed_no_video": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度；请告诉管理员。",
     "status_details_billed_no_video_personal": "视频服务已为它收费，但没有发来视频。由于已经收费，它会计入你的额度。",
     "status_details_timed_out": "它用时超过了机器人的等待时间。它仍计入额度；我将在 {until} 停止查询，在那之前完成的话，视频仍会发布。",
-    "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，机器人已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
+    "status_details_timed_out_unfollowed": "它用时超过了机器人的等待时间，我已不再等待：不会有视频了。由于视频服务可能已经生成了视频，它仍计入额度。",
     "cancel_done_counted": "任务 #{job_id} 已取消，视频不会发布。由于它已经开始生成，仍计入你的额度。",
     "cancel_done_refunded": "任务 #{job_id} 已取消。它从未发送给视频服务，所以不计入你的额度。",
     "cancel_done_when_sent": "任务 #{job_id} 已取消，视频不会发布。取消时它正在发送给视频服务：如果已经送达，仍计入你的额度；否则不计入。",
@@ -521,8 +520,8 @@ ZH_TW: dict[str, str] = {
     ),
     "status_line_held": "⏳ 任務 #{job_id} 正在等待，在本伺服器排第 {position} 位：{reason}",
     "status_line_held_personal": "⏳ 任務 #{job_id} 正在等待傳送：{reason}",
-    "status_hold_slow_down": "影片服務要求我們放慢請求速度，{when} 傳送。",
-    "status_hold_slow_down_now": "影片服務要求我們放慢請求速度，正在傳送。",
+    "status_hold_slow_down": "影片服務要求我放慢請求速度，{when} 傳送。",
+    "status_hold_slow_down_now": "影片服務要求我放慢請求速度，正在傳送。",
     "status_hold_busy": "影片服務繁忙，{when} 重試。",
     "status_hold_busy_now": "影片服務繁忙，正在重試。",
     "status_hold_discord": "更新檔案連結時 Discord 沒有回應，{when} 重試。",
@@ -560,10 +559,10 @@ ZH_TW: dict[str, str] = {
         "影片服務已為它計費，所以仍計入額度。"
     ),
     "status_line_completed_deleted": "✅ 任務 #{job_id} 已完成，但影片後來被刪除了。",
-    "status_line_completed_dm": "✅ 任務 #{job_id} 已完成：機器人已無法在此傳送訊息，影片已私訊傳給發起人。",
+    "status_line_completed_dm": "✅ 任務 #{job_id} 已完成：我已無法在這裡傳送訊息，所以已把影片私訊傳給發起人。",
     "status_line_completed_unposted": (
-        "✅ 任務 #{job_id} 已完成，但機器人既無法在此傳送訊息，也無法私訊傳送：發起人可以用 "
-        "{/videos history} 檢視。"
+        "✅ 任務 #{job_id} 已完成，但我既無法在這裡發布，也無法私訊傳送："
+        "發起人可以用 {/videos history} 檢視。"
     ),
     "status_line_completed_unposted_here": (
         "✅ 任務 #{job_id} 已完成，但我在此發布它時一再失敗：發起人可以用 {/videos history} 檢視。"
@@ -611,8 +610,9 @@ ZH_TW: dict[str, str] = {
     ),
     "form_sent_twice": "你剛剛已經提交過這個表單，正在處理那次提交：提交一次就夠了。如果想再要一個影片，請過幾秒再提交。",
     "regenerate_awaiting_confirm": (
-        "你已經點過任務 #{job_id} 的「重新生成」，我仍在等你回覆那個影片的確認請求（關於它的預計花費）："
-        "請在那條確認請求上點「確認」或「取消」（它將於 {expires} 失效）。這次沒有再次詢問，也沒有計入額度。"
+        "你已經點過任務 #{job_id} 的「重新生成」，我仍在等你回覆那個影片預計花費的確認請求："
+        "請在那則確認請求上點「確認」或「取消」（它將於 {expires} 失效）。這次沒有再次詢問，"
+        "也沒有計入額度。"
     ),
     "form_busy": "我暫時有點忙，沒能開啟表單。請再點一次。",
     "delete_not_allowed": "只有請求這個影片的成員、管理員，或在這裡擁有「管理訊息」權限的人，才能刪除它。你可以用 {/video} 生成自己的影片。",
@@ -654,13 +654,12 @@ ZH_TW: dict[str, str] = {
     "status_details_on_its_way": "尚未傳送；一有條件就會傳送。",
     "status_details_result": "結果：{url}（連結於 <t:{expires}:R> 失效）",
     "status_details_posted": "結果：{url}",
-    "status_details_link_expired": "影片以 APIMart 連結的形式發布，該連結已於 <t:{expired}:R> 失效，影片已無法檢視。",
-    "status_details_kept_expired": (
-        "影片既沒能發布，也沒能私訊給你；它在 APIMart 的連結已於 <t:{expired}:R> 失效，影片已無法檢視。"
-    ),
+    "status_details_link_expired": "影片是以影片服務的連結發布的，該連結已於 <t:{expired}:R> 失效，影片已無法檢視。",
+    "status_details_kept_expired": "影片既沒能發布，也沒能私訊給你；影片服務提供的連結已於 <t:{expired}:R> 失效，影片已無法檢視。",
     "status_details_private_expired": (
-        "影片已發布在你使用指令的地方，但 Discord 只讓你看到它，並在你的應用程式重新載入後將其清除；"
-        "它在 APIMart 的連結已於 <t:{expired}:R> 失效，影片已無法檢視。"
+        "影片已發布在你使用指令的地方，但 Discord 只讓你看到它，"
+        "並在你的應用程式重新載入後將其清除；"
+        "影片服務提供的連結已於 <t:{expired}:R> 失效，影片已無法檢視。"
     ),
     "status_details_result_deleted": "影片已發布，但後來被刪除了。",
     "status_details_expired_unposted": (
@@ -675,7 +674,7 @@ ZH_TW: dict[str, str] = {
     "status_details_billed_no_video": "影片服務已為它收費，但沒有發來影片。由於已經收費，它會計入你的額度；請告訴管理員。",
     "status_details_billed_no_video_personal": "影片服務已為它收費，但沒有發來影片。由於已經收費，它會計入你的額度。",
     "status_details_timed_out": "它用時超過了機器人的等待時間。它仍計入額度；我將在 {until} 停止查詢，在那之前完成的話，影片仍會發布。",
-    "status_details_timed_out_unfollowed": "它用時超過了機器人的等待時間，機器人已不再等待：不會有影片了。由於影片服務可能已經生成了影片，它仍計入額度。",
+    "status_details_timed_out_unfollowed": "它用時超過了機器人的等待時間，我已不再等待：不會有影片了。由於影片服務可能已經生成了影片，它仍計入額度。",
     "cancel_done_counted": "任務 #{job_id} 已取消，影片不會發布。由於它已經開始生成，仍計入你的額度。",
     "cancel_done_refunded": "任務 #{job_id} 已取消。它從未傳送給影片服務，所以不計入你的額度。",
     "cancel_done_when_sent": "任務 #{job_id} 已取消，影片不會發布。取消時它正在傳送給影片服務：如果已經送達，仍計入你的額度；否則不計入。",

@@ -254,9 +254,10 @@ ZH: dict[str, str] = {
     "owner_resume_done": "视频生成已在所有地方恢复。",
     "owner_not_blocked": "{user} 没有被禁止生成视频。",
     "owner_month_credits": (
-        "**本月在未添加本机器人的地方的积分**（私信和用户安装的应用，自 {start} 起）：已花费 {used}。{left}"
+        "**本月在未添加本机器人的地方使用的积分**（私信和用户安装的应用，自 {start} 起）："
+        "已花费 {used}。{left}"
     ),
-    "owner_budget_none": "未为它们设置每月预算（机器人设置中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
+    "owner_budget_none": "未为这些地方设置每月预算（机器人设置中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
     "owner_member_month": "{user} 本月在未添加本机器人的地方花费了 {credits}（自 {start} 起）。",
 }
 
@@ -376,15 +377,14 @@ ZH_TW: dict[str, str] = {
     "owner_only": "只有機器人營運者可以使用這個指令。",
     "owner_block_done": "{user} 已被禁止在任何地方生成影片（原因：{reason}）。",
     "owner_unblock_done": "{user} 可以再次生成影片了。",
-    "owner_unblock_done_but": (
-        "已解除對 {user} 的全域禁止，對方可以再次生成影片；但在 {servers}中，管理員仍禁止其生成影片。"
-    ),
+    "owner_unblock_done_but": "已解除對 {user} 的全域封鎖，對方可以再次生成影片；但在 {servers}中，管理員仍禁止其生成影片。",
     "owner_resume_done": "影片生成已在所有地方恢復。",
     "owner_not_blocked": "{user} 沒有被禁止生成影片。",
     "owner_month_credits": (
-        "**本月在未新增本機器人的地方的點數**（私訊和使用者安裝的應用程式，自 {start} 起）：已花費 {used}。{left}"
+        "**本月在未新增本機器人的地方使用的點數**（私訊和使用者安裝的應用程式，"
+        "自 {start} 起）：已花費 {used}。{left}"
     ),
-    "owner_budget_none": "未為它們設定每月預算（機器人設定中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
+    "owner_budget_none": "未為這些地方設定每月預算（機器人設定中的 `USER_INSTALL_MONTHLY_BUDGET`）。",
     "owner_member_month": "{user} 本月在未新增本機器人的地方花費了 {credits}（自 {start} 起）。",
 }
 
