@@ -16,7 +16,7 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     "modlog_balance_low": (
-        "⚠️ APIMart 余额已降至 {remaining}，低于提醒线 {threshold}。"
+        "⚠️ APIMart 余额已降至 {remaining}，低于警戒线 {threshold}。"
         "请尽快充值：余额用完后，所有人的新视频都会暂停。"
     ),
     "mod_balance_line": "APIMart 余额：剩余 {remaining}（已用 {used}），读取于 {read}。",
@@ -30,7 +30,7 @@ ZH: dict[str, str] = {
 # keys and blanks (影片, 伺服器, 訊息, 設定, 身分組 as a Taiwanese Discord client says them).
 ZH_TW: dict[str, str] = {
     "modlog_balance_low": (
-        "⚠️ APIMart 餘額已降至 {remaining}，低於提醒線 {threshold}。"
+        "⚠️ APIMart 餘額已降至 {remaining}，低於警戒線 {threshold}。"
         "請儘快儲值：餘額用完後，所有人的新影片都會暫停。"
     ),
     "mod_balance_line": "APIMart 餘額：剩餘 {remaining}（已用 {used}），讀取於 {read}。",

@@ -1200,9 +1200,7 @@ ZH_TW: dict[str, str] = {
     "mod_banned_words": (
         "你的提示詞包含本伺服器禁止的詞語（`{fragment}`），因此沒有生成也沒有計入額度。請改寫後再試。"
     ),
-    "mod_banned_words_public": (
-        "你的提示詞包含本伺服器禁止的詞語，因此沒有生成也沒有計入額度。請改寫後再試。（這條提示一分鐘後會自動刪除。）"
-    ),
+    "mod_banned_words_public": "你的提示詞包含本伺服器禁止的詞語，因此沒有生成也沒有計入額度。請改寫後再試。（這則提示一分鐘後會自動刪除。）",
     "unsent_budget_spent": "你的影片未傳送：在它等待期間，排在它前面的影片用掉了本伺服器本月的點數預算，剩下的不夠支付它。此次不計入額度。管理員可以用 {/videomod budget} 提高預算。",
     "mod_option_reserved": "{option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請換一個解析度或時長後再試。",
     "mod_reference_video_length_reserved": "參考影片決定成片時長，最長可達 {option}，而 {option} 僅限本伺服器擁有 {roles} 身分組的成員使用。請去掉影片後再試。",
@@ -1255,13 +1253,13 @@ ZH_TW: dict[str, str] = {
         "結束得更早；之後適用的額度{period}只有 {limit}，你已經用完，因此你的下一個影片可以在 {when} 開始。"
     ),
     "mod_budget_spent": (
-        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點數）。{reset} 可以再次生成影片，"
-        "或者等管理員提高預算。"
+        "本伺服器本月的影片預算已用完（已用 {used} / {budget} 點）。"
+        "{reset} 可以再次生成影片，或者等管理員提高預算。"
     ),
     "mod_budget_spent_held": (
-        "本伺服器本月的影片預算已用完（{used} / {budget} 點數，已計入正在生成的影片的預計花費）。"
-        "{reset} 可以再次生成影片；如果正在生成的影片花費比預計少、失敗或被取消，可以更早；"
-        "或者等管理員提高預算。"
+        "本伺服器本月的影片預算已用完（{used} / {budget} 點，"
+        "已計入正在生成的影片的預計花費）。{reset} 可以再次生成影片；"
+        "如果正在生成的影片花費比預計少、失敗或被取消，可以更早；或者等管理員提高預算。"
     ),
     "mod_budget_too_little": (
         "本伺服器本月的影片預算只剩 {left}，不夠最便宜的影片（{cheapest}）。"
@@ -1348,10 +1346,10 @@ ZH_TW: dict[str, str] = {
     "option_value": "{value}",
     "mod_show_channels": "**頻道：**僅限 {items}（包括其中的討論串和論壇貼文）",
     "mod_show_all_channels": "**頻道：**全部",
-    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 點數；本月 {reset} 結束。",
+    "mod_show_budget": "**每月預算：**已用 {used} / {budget} 點；本月 {reset} 結束。",
     "mod_show_budget_held": (
-        "**每月預算：**已用 {used} / {budget} 點數，另有 {held} 點數預留給尚未結算的影片"
-        "（正在生成的，以及提交後沒有收到回覆的）；"
+        "**每月預算：**已用 {used} / {budget} 點，"
+        "另有 {held} 點預留給尚未結算的影片（正在生成的，以及提交後沒有收到回覆的）；"
         "本月 {reset} 結束。"
     ),
     "mod_show_no_budget": "**每月預算：**無（本月已用 {used}；見 `{/videomod budget}`）。",
@@ -1450,7 +1448,7 @@ ZH_TW: dict[str, str] = {
     # /videomod: answers when nothing changes
     "mod_nothing_given": "沒有提供任何選項，因此沒有做任何更改。請至少選擇一個選項，或用 `{/videomod limits show}` 檢視目前額度。",
     "mod_policy_unchanged": "目前設定已經是這樣，因此沒有做任何更改。`{/videomod limits show}` 會列出所有規則。",
-    "mod_credits_too_small": "最小值為 {smallest} 點數，因此沒有做任何更改。輸入 0 可將其關閉。",
+    "mod_credits_too_small": "最小值為 {smallest} 點，因此沒有做任何更改。輸入 0 可將其關閉。",
     "mod_bad_pattern": (
         "`{pattern}` 不能用作禁用詞，因此沒有做任何更改。請使用不超過 {limit} 個字元的詞或短語，"
         "* 只能放在開頭或結尾（例如 `gore*`）。"
@@ -1547,7 +1545,7 @@ ZH_TW: dict[str, str] = {
     "change_channel_deleted_last": (
         "頻道 {channel} 已在 Discord 中被刪除。它是列表中的最後一個頻道，因此所有頻道都可以再次生成影片。"
     ),
-    "change_budget": "{moderator} 將每月預算設為 {budget} 點數。",
+    "change_budget": "{moderator} 將每月預算設為 {budget} 點。",
     "change_budget_amount": "{moderator} 將每月預算設為 {budget}。",
     "change_budget_removed": "{moderator} 移除了每月預算。",
     "change_word_added": "{moderator} 在提示詞中禁用了 `{pattern}`。",
@@ -1571,7 +1569,10 @@ ZH_TW: dict[str, str] = {
     "mod_block_cancelled_counted": "{member} 生成中的任務已取消，影片不會發布；由於它們已經開始生成，仍計入額度：{jobs}。",
     "mod_block_cancelled_when_sent": "{member} 正在傳送的任務已取消：在到達影片服務之前停下的不計入額度；已經到達的不會發布影片，但仍計入額度：{jobs}。",
     "mod_block_cancelled_withheld": "{member} 已生成但尚未發布的影片已取消，不會發布；由於它們已經生成，仍計入額度：{jobs}。",
-    "blocked_see_quota": "你現在不能在這裡生成影片：用 {/videos quota} 檢視原因（只有你能看到回答）。（這條提示一分鐘後會自動刪除。）",
+    "blocked_see_quota": (
+        "你現在不能在這裡生成影片：用 {/videos quota} 檢視原因（只有你能看到回答）。"
+        "（這則提示一分鐘後會自動刪除。）"
+    ),
     "mod_modrole_everyone": "@everyone 不能作為管理員身分組：那會讓每個成員都能修改這些規則。請選擇只有管理員擁有的身分組。",
     "mod_modrole_managed": "{role} 屬於某個應用程式或整合，無法指派給成員。請選擇你的管理員擁有的身分組。",
     "change_resumed": "{moderator} 恢復了影片生成。",
