@@ -402,7 +402,7 @@ ZH: dict[str, str] = {
     "button_delete": "删除",
     "edit_prompt_title": "修改提示词",
     "edit_prompt_label": "提示词",
-    "job_not_found": "找不到这个任务了。请使用 {/video} 重新生成。",
+    "job_not_found": "我已找不到这个视频。请使用 {/video} 生成新的视频。",
     "regenerate_double_click": (
         "你刚刚已经点过这个视频的「重新生成」，正在处理那次点击：点一次就够了。如果想再要一个版本，请过几秒再点。"
     ),
@@ -604,7 +604,7 @@ ZH_TW: dict[str, str] = {
     "button_delete": "刪除",
     "edit_prompt_title": "修改提示詞",
     "edit_prompt_label": "提示詞",
-    "job_not_found": "找不到這個任務了。請使用 {/video} 重新生成。",
+    "job_not_found": "我已找不到這個影片。請使用 {/video} 生成新的影片。",
     "regenerate_double_click": (
         "你剛剛已經點過這個影片的「重新生成」，正在處理那次點選：點一次就夠了。如果想再要一個版本，請過幾秒再點。"
     ),

@@ -344,7 +344,7 @@ async def test_a_chinese_result_gives_a_short_render_time_in_seconds(tmp_path):
     async with running_bot(tmp_path, plan=QUICK) as world:
         await answer_to(world, "video", locale="zh-CN", prompt="一只猫")
         text = visible_text(await result_for(world, 1))
-        assert re.search(r"渲染用时\W*\d{1,2} 秒", text), text
+        assert re.search(r"生成用时\W*\d{1,2} 秒", text), text
         assert " 分 " not in text
 
 
