@@ -1276,7 +1276,7 @@ async def test_regenerate_clicked_again_while_its_question_is_open_is_pointed_to
             "video:regen:1", message_id=message_id, locale="zh-CN"
         )
         pointed = await again.wait_for_followup(timeout=10)
-        assert "仍在等你回复那个视频的确认请求" in pointed["content"], pointed["content"]
+        assert "仍在等你答复那个视频预计花费的确认请求" in pointed["content"], pointed["content"]
 
 
 @pytest.mark.parametrize(
