@@ -278,9 +278,10 @@ def _tidy_wide(prompt: str) -> str:
 
 
 def _closed_seam(seam: re.Match[str]) -> str:
-    """One blank where flags were between two words; none at the start or end of a line."""
+    """One blank where flags were between two words; none at the start or end of a line
+    (ended by `\n`, `\r\n` as pasted from Windows, or a lone `\r`)."""
     text, start, end = seam.string, seam.start(), seam.end()
-    at_edge = start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n"
+    at_edge = start == 0 or end == len(text) or text[start - 1] in "\r\n" or text[end] in "\r\n"
     return "" if at_edge else " "
 
 

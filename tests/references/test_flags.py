@@ -362,3 +362,18 @@ def test_the_chinese_help_on_flags_names_the_words_a_chinese_member_may_type():
 def test_the_traditional_help_on_flags_names_the_words_a_taiwanese_member_may_type():
     help_text = refused("一隻貓 --ar 方形", "zh-TW")
     assert "`直向`" in help_text and "`首影格`" in help_text and "`參考`" in help_text
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("a cat --ar 9:16\r\nsurfing at dusk", "a cat\r\nsurfing at dusk"),
+        ("a cat\r\n--res 4k surfing", "a cat\r\nsurfing"),
+        ("a cat --dur 8\rsurfing", "a cat\rsurfing"),
+    ],
+    ids=["before-crlf", "after-crlf", "before-cr"],
+)
+def test_a_flag_taken_out_at_a_windows_line_end_leaves_no_blank_at_the_seam(text, prompt):
+    """A prompt pasted from Windows ends its lines with `\\r\\n`: a flag at the end of a line
+    leaves no stray blank before the `\\r`, as before a plain `\\n`."""
+    assert parse_flags(text).prompt == prompt
