@@ -179,6 +179,8 @@ def without_links(text: str) -> str:
     parts = re.split(r"[ \t]*\x00[ \t]*", "".join(pieces))
     joined = parts[0]
     for part in parts[1:]:
-        glue = "" if not joined or not part or _closes(part) or _wide(joined[-1], part[0]) else " "
+        # No blank at a line's start or end either (`\n`, or `\r\n` as pasted from Windows).
+        at_edge = not joined or not part or joined[-1] in "\r\n" or part[0] in "\r\n"
+        glue = "" if at_edge or _closes(part) or _wide(joined[-1], part[0]) else " "
         joined = f"{joined.rstrip(' ')}{glue}{part}"
     return joined.strip()

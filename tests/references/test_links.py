@@ -66,3 +66,17 @@ def test_links_behind_a_spoiler_are_told_apart(text, hidden):
     """Discord hides `||...||`, a link's preview with it: a video made from the picture must
     stay hidden too. Bars open and close in pairs; one left open hides nothing."""
     assert [url.rsplit("/", 1)[1] for url in spoilered_links(text)] == hidden
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("a cat https://img.example/a.png\nsurfing", "a cat\nsurfing"),
+        ("a cat https://img.example/a.png\r\nsurfing", "a cat\r\nsurfing"),
+        ("a cat\r\nhttps://img.example/a.png surfing", "a cat\r\nsurfing"),
+        ("a cat\nhttps://img.example/a.png surfing", "a cat\nsurfing"),
+    ],
+)
+def test_a_link_taken_out_at_a_line_end_leaves_no_blank_at_the_seam(text, prompt):
+    """As for a flag: the line keeps its words, not a stray blank before or after its break."""
+    assert without_links(text) == prompt
