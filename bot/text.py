@@ -41,8 +41,13 @@ ELLIPSIS = "…"
 # A link in `<...>` may be as long as a prompt.
 _ANGLE_TOKEN = re.compile(r"<(?:/[a-z0-9_ -]{1,100}:\d+|[^<>\s]{1,2000})>")
 # A link Discord would make of bare text and unfurl into a preview card under the message (as
-# `escape_markdown` finds it, so what it leaves unescaped is what is wrapped).
-_BARE_LINK = re.compile(r"(?<!<)\b(?:https?|steam)://[^\s<>]*[^<>.,:;\"'\]\s]", re.IGNORECASE)
+# `escape_markdown` finds it, so what it leaves unescaped is what is wrapped), unless it is
+# already in `<...>`: only a `<` closed by `>` right after the link keeps the card away (a
+# `<https://…` left open, or closed after a blank, is unfurled all the same).
+_BARE_LINK = re.compile(
+    r"(?P<quiet><(?:https?|steam)://[^\s<>]+>)|\b(?:https?|steam)://[^\s<>]*[^<>.,:;\"'\]\s]",
+    re.IGNORECASE,
+)
 
 
 def escape(text: str) -> str:
@@ -58,8 +63,11 @@ def escape(text: str) -> str:
 
 
 def _without_preview(found: re.Match[str]) -> str:
-    """A bare link in `<...>`, a closing parenthesis it did not open left after it."""
+    """A bare link in `<...>`, a closing parenthesis it did not open left after it; one
+    already in `<...>` as it is."""
     link = found.group()
+    if found.group("quiet") is not None:
+        return link
     kept = len(link)
     while link[:kept].endswith(")") and link.count(")", 0, kept) > link.count("(", 0, kept):
         kept -= 1

@@ -46,6 +46,15 @@ def test_a_masked_link_is_never_a_link(text):
         ("[free nitro](https://x.example)", "[free nitro]\\(<https://x.example>)"),
         ("(https://x.example/Cat_(animal))", "(<https://x.example/Cat_(animal)>)"),
         ("already <https://x.example> quiet", "already <https://x.example> quiet"),
+        ("odd <https://x.example/a.> end", "odd <https://x.example/a.> end"),
+        # Left open, `<` suppresses nothing: Discord unfurls the link all the same.
+        ("see <https://evil.example/free_nitro", "see <<https://evil.example/free_nitro>"),
+        ("<https://evil.example/a b>", "<<https://evil.example/a> b>"),
+        (
+            "<https://evil.example/a <https://x.example>",
+            "<<https://evil.example/a> <https://x.example>",
+        ),
+        ("<<https://x.example>", "<<https://x.example>"),
     ],
 )
 def test_a_link_shows_without_a_preview(text, shown):
