@@ -14,29 +14,24 @@ from discord.ext import commands
 from bot.apimart.models import DURATIONS
 from bot.i18n import Message, msg, t
 from bot.jobs.flags import with_prompt_flags
-from bot.jobs.links import without_links
 from bot.jobs.media import (
-    CollectedMedia,
-    MessageMedia,
     by_kind,
-    collect,
-    links_to_check,
 )
 from bot.jobs.models import JobRefused, MediaInput
 from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
-    check_before_links,
     generation_mode,
 )
 from cogs._answers import answered
-from cogs._before_recording import refused_before_fetching, refused_with_what_was_collected, usable
+from cogs._before_recording import refused_with_what_was_collected, usable
 from cogs._cut_short import answered_if_cut_short
 from cogs._errors import report_failure
 from cogs._forms import give_prompt_back
 from cogs._from_discord import media_from_attachment
 from cogs._names import typed_prompt_spoken
 from cogs._origins import InteractionOrigin
+from cogs._prompt_links import read_prompt_links
 from cogs._queue import queue_video
 
 if TYPE_CHECKING:
@@ -203,42 +198,18 @@ class VideoCog(commands.Cog):
             await origin.tell(error.user_message)
             return
         options = typed_prompt_spoken(options, origin.interaction.user)
-        typed = MessageMedia(content=options.prompt)
-        if typed.link_urls():
-            try:
-                # What no link can mend (a file too large, of a wrong type, a length with a
-                # video) is said at once, before the links are read.
-                check_before_links(options, max_file_bytes=self.bot.settings.max_reference_bytes)
-            except JobRefused as error:
-                await origin.tell(error.user_message)
-                return
-            # Links in the prompt are references, as in a mention: reading their types is
-            # slow, and the check before fetching reads the database, so Discord hears first.
-            await origin.acknowledge()
-            if origin.echo:
-                # Another process has this command (a deploy overlap) and answers it: reading
-                # the links again would only cost time, and any refusal would be told twice.
-                return
-            if await refused_before_fetching(self.bot, origin, links_to_check([typed])):
-                return
-            linked = await collect(
-                [typed], self.bot.link_prober.for_member(origin.requester().user_id)
-            )
-            everything = CollectedMedia(
-                images=(*options.images, *linked.images),
-                videos=(*options.videos, *linked.videos),
-                skipped=linked.skipped,
-            )
-            options = dataclasses.replace(
-                options,
-                prompt=without_links(options.prompt),
-                images=everything.images,
-                videos=everything.videos,
-            )
+        # Links in the prompt are references, as in a mention.
+        read = await read_prompt_links(self.bot, origin, options)
+        if read is None:
+            return
+        options = read.options
+        if read.linked is not None:
             # Refused with what the links added, then which links were lost.
-            if await refused_with_what_was_collected(self.bot, origin, options, everything.skipped):
+            if await refused_with_what_was_collected(
+                self.bot, origin, options, read.everything.skipped
+            ):
                 return
-            if not await usable(origin, everything, in_prompt=True):
+            if not await usable(origin, read.everything, in_prompt=True):
                 return
         await queue_video(self.bot, origin, options)
 
