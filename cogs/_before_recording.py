@@ -23,17 +23,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def usable(origin: Origin, collected: CollectedMedia, *, in_prompt: bool = False) -> bool:
+async def usable(
+    origin: Origin, collected: CollectedMedia, *, in_prompt: bool = False, beside: bool = False
+) -> bool:
     """Before anything is recorded or sent: which links and files are left out, and why.
 
     False (the member was told) when they were all there was: the member pointed at
     something to use, and a video from the text alone is not what they asked to pay for
-    (`in_prompt`: the links were in /video's prompt).
+    (`in_prompt`: the links were in a prompt, /video's or a result form's; `beside`: other
+    references are used with `collected`, a result's own in its form).
     Otherwise the note waits for the job to be recorded (`Origin.left_out`): the checks and
     rules after this may still refuse it."""
     if not collected.skipped:
         return True
-    if collected.images or collected.videos:
+    if collected.images or collected.videos or beside:
         origin.left_out = skipped_note(collected.skipped)
         return True
     await origin.tell(skipped_note(collected.skipped, nothing_left=True, in_prompt=in_prompt))

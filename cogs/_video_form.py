@@ -44,14 +44,16 @@ FORM_OPENS_ON = VideoOptions(
 )
 
 
-def length_refused(submitted: VideoOptions) -> Message | None:
+def length_refused(
+    submitted: VideoOptions, *, opened: int | None = FORM_OPENS_ON.duration
+) -> Message | None:
     """Why a form sent beside a reference video cannot go ahead, if a length was chosen: a
     video sets its own (longer, dearer) one, so a pick is asked about, never overruled. The
     Duration select (offered for a link, whose kind is known only once the form is sent) on
-    another value than it opened on is a pick, and so is a `--dur` flag typed in the prompt
+    another value than it `opened` on is a pick, and so is a `--dur` flag typed in the prompt
     (a form is filled from a message's words only when it has no media)."""
     picked = submitted.duration
-    if picked is not None and picked != FORM_OPENS_ON.duration:
+    if picked is not None and picked != opened:
         return msg("duration_chosen_with_video_link", seconds=picked)
     flagged = parse_flags(submitted.prompt).duration
     if flagged is not None:

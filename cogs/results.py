@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
 import discord
@@ -23,12 +24,14 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, msg, t
 from bot.jobs.failures import FailureCause, failure_cause
 from bot.jobs.flags import with_form_flags
+from bot.jobs.media import skipped_note
 from bot.jobs.models import Job, JobRefused, JobState
 from bot.jobs.validation import (
     DEFAULT_DURATION,
     DEFAULT_RESOLUTION,
     MAX_PROMPT_LENGTH,
     VideoOptions,
+    check_media_before_links,
     remix,
 )
 from bot.media_refresh import from_service_links
@@ -37,7 +40,7 @@ from bot.moderation.rules import FIXED_OPTIONS_WORDING
 from bot.result_layout import Row
 from bot.text import MODAL_TITLE, one_line
 from cogs._answers import acknowledge_first
-from cogs._before_recording import refused_before_fetching, refused_by_rules_in_time
+from cogs._before_recording import refused_before_fetching, refused_by_rules_in_time, usable
 from cogs._cut_short import answered_if_cut_short
 from cogs._delete import DeleteAnswer, ask_to_delete, ask_to_delete_pruned
 from cogs._errors import report_failure
@@ -59,8 +62,10 @@ from cogs._forms import (
 from cogs._names import typed_prompt_spoken
 from cogs._once import made_once
 from cogs._origins import InteractionOrigin
+from cogs._prompt_links import read_prompt_links
 from cogs._queue import queue_request
 from cogs._recent import SeenLately, Sighting
+from cogs._video_form import length_refused
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -111,6 +116,12 @@ FORM_READ_TIMEOUT = 2.0
 
 EDIT_FORM = re.compile(r"video:editform:(?P<job_id>\d+)")
 REMIX_FORM = re.compile(r"video:remixform:(?P<job_id>\d+)")
+
+# How a refused count is said from a result's form: the result's own files cannot be taken
+# out there, only the links typed in its prompt (links add to them, as in /video).
+RESULT_FORM_WORDING = MappingProxyType(
+    {"wrong_image_count": "wrong_image_count_form", "too_many_videos": "too_many_videos_form"}
+)
 
 
 class EditPromptModal(discord.ui.Modal):
@@ -195,23 +206,13 @@ async def _queue_form(
     origin: FormOrigin, job: Job, submitted: VideoOptions, opened: VideoOptions
 ) -> None:
     """Queue a result form's video (`origin`: its submit, the prompt typed into it): its flags
-    read, its settings checked like a new one's."""
+    read, the links typed in it read as references as in /video, its settings checked like a
+    new one's."""
     interaction = origin.interaction
+    # The result's files are fixed: only the links typed in the prompt can change a count.
+    origin.wording = RESULT_FORM_WORDING
     try:
-        options = with_form_flags(submitted, opened)
-        # Mentions pasted into the form are names to the model, as in /video's prompt.
-        options = typed_prompt_spoken(options, interaction.user)
-        request = remix(
-            job.request,
-            prompt=options.prompt,
-            duration=str(options.duration) if options.duration is not None else None,
-            resolution=options.resolution,
-            aspect_ratio=options.aspect_ratio,
-            mode=options.mode,
-        )
-        await _queue_again(interaction, job, request, origin)
-    except JobRefused as error:
-        await origin.tell(error.user_message)
+        await _queue_form_video(origin, job, submitted, opened)
     except Exception as error:
         # The funnel's record and apology, here so that the prompt can follow ("please try
         # again" with the form's text gone would have it all typed again).
@@ -220,6 +221,58 @@ async def _queue_form(
         await report_failure(interaction, error, what=what, job_id=job.id, tell=origin.tell)
     # After whichever refusal or apology was told: each way of refusing need not remember to.
     await origin.give_back()
+
+
+async def _queue_form_video(
+    origin: FormOrigin, job: Job, submitted: VideoOptions, opened: VideoOptions
+) -> None:
+    """From the form's options to a queued job, or a refusal told."""
+    interaction = origin.interaction
+    bot = _bot(interaction)
+    try:
+        options = with_form_flags(submitted, opened)
+    except JobRefused as error:
+        await origin.tell(error.user_message)
+        return
+    # Mentions pasted into the form are names to the model, as in /video's prompt.
+    options = typed_prompt_spoken(options, interaction.user)
+    read = await read_prompt_links(bot, origin, options)
+    if read is None:
+        return
+    options, linked = read.options, read.linked
+    if linked is not None and linked.videos:
+        # A reference video sets the length: a length chosen or typed is asked about.
+        refusal = length_refused(submitted, opened=opened.duration)
+        if refusal is not None:
+            await origin.tell(refusal)
+            return
+    try:
+        if linked is not None:
+            # What the links gave that no video can use (a wrong type, too large).
+            check_media_before_links(
+                linked.images, linked.videos, max_file_bytes=bot.settings.max_reference_bytes
+            )
+        request = remix(
+            job.request,
+            prompt=options.prompt,
+            duration=str(options.duration) if options.duration is not None else None,
+            resolution=options.resolution,
+            aspect_ratio=options.aspect_ratio,
+            mode=options.mode,
+            images=linked.images if linked is not None else (),
+            videos=linked.videos if linked is not None else (),
+        )
+    except JobRefused as error:
+        # Refused with what the links added, then which links were lost (as /video says it).
+        await origin.tell(error.user_message)
+        if read.everything.skipped:
+            await origin.tell(skipped_note(read.everything.skipped, refused=True))
+        return
+    # Links left out beside the result's own files: said with "queued", as beside /video's.
+    own_files = bool(job.request.image_urls or job.request.video_urls)
+    if linked is not None and not await usable(origin, linked, in_prompt=True, beside=own_files):
+        return
+    await _queue_again(interaction, job, request, origin)
 
 
 FormHandler = Callable[[FormOrigin, Job, Values], Awaitable[None]]

@@ -296,14 +296,31 @@ def remix(
     resolution: str | None,
     aspect_ratio: str | None,
     mode: GenerationType | None = None,
+    images: Sequence[MediaInput] = (),
+    videos: Sequence[MediaInput] = (),
 ) -> VideoRequest:
-    """`request` with a member's changed settings (from a form), checked like a new one."""
+    """`request` with a member's changed settings (from a form), checked like a new one.
+
+    `images` and `videos`: references the member added (links typed into the form, their
+    files checked already: `check_media_before_links`), after the request's own, which no
+    form can take out; counted with them, as /video counts its links with its files."""
     changes: dict[str, object] = {"prompt": clean_prompt(prompt)}
+    image_urls = (*request.image_urls, *(image.url for image in images))
+    video_urls = (*request.video_urls, *(video.url for video in videos))
+    if images or videos:
+        if len(image_urls) not in ALLOWED_IMAGE_COUNTS:
+            raise JobRefused(msg("wrong_image_count", count=len(image_urls)))
+        if len(video_urls) > 1:
+            raise JobRefused(msg("too_many_videos", count=len(video_urls)))
+        changes |= {"image_urls": image_urls, "video_urls": video_urls}
     if duration is not None and request.video_urls:
         # Only a flag sets one (the form offers no length with a video, nor a way to take the
         # video out): say why it can't, and what to take out.
         raise JobRefused(msg("duration_flag_with_video"))
-    if duration is not None and not request.video_urls:
+    if videos:
+        # A reference video sets the length (the caller said why a length chosen can't be).
+        changes["duration"] = None
+    elif duration is not None and not request.video_urls:
         if not duration.isdigit() or int(duration) not in DURATIONS:
             raise JobRefused(msg("bad_duration", value=duration))
         changes["duration"] = int(duration)
@@ -315,8 +332,9 @@ def remix(
         if aspect_ratio not in ASPECT_RATIOS:
             raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
         changes["aspect_ratio"] = aspect_ratio
-    if mode is not None:
+    if mode is not None or images or videos:
+        # New references are used as /video would use them all (the mode typed, if any).
         changes["generation_type"] = _generation_type(
-            mode, len(request.image_urls), with_video=bool(request.video_urls)
+            mode, len(image_urls), with_video=bool(video_urls)
         )
     return request.model_copy(update=changes)

@@ -80,6 +80,19 @@ EN: dict[str, str] = {
         "replied to has a video already: reply to it again without one to use that video, or "
         "use {/video} with the one you want."
     ),
+    # Edit prompt or Remix on a result: its own files stay, the links typed in the form add
+    # to them (as in /video), and only those links can be changed there.
+    "wrong_image_count_form": (
+        "I found {count} images, the video's own and the image links in your prompt, but a "
+        "video can use 0, 1 or 3: one as the first frame or a reference, or three to fuse. "
+        "This form keeps the video's images: change the image links in your prompt to match, "
+        "or use {/video} with the 1 or 3 you want."
+    ),
+    "too_many_videos_form": (
+        "I found {count} videos, but only 1 reference video can be used, and the video you "
+        "started from was made from one already: take the video link out of your prompt to "
+        "use that one, or use {/video} with the one you want."
+    ),
     "mode_needs_images": (
         "The {opt_mode} “{mode}” uses images, but none were attached. "
         "Attach an image, or leave out the {opt_mode} (the option, or `--mode` in the prompt) "
@@ -541,6 +554,15 @@ ZH: dict[str, str] = {
         "我找到了 {count} 个视频，但只能使用 1 个参考视频，而你回复的消息已有一个视频："
         "请再回复它一次且不附视频，以使用那个视频；或改用 {/video} 并附上你想用的那一个。"
     ),
+    "wrong_image_count_form": (
+        "我找到了 {count} 张图片（原视频的图片加上你提示词中的图片链接），但视频只能使用 0、1 或 3 张："
+        "1 张作为首帧或参考图，或 3 张融合参考。这个表单会保留原视频的图片：请调整提示词中的图片链接，"
+        "或改用 {/video} 并附上你想用的 1 或 3 张。"
+    ),
+    "too_many_videos_form": (
+        "我找到了 {count} 个视频，但只能使用 1 个参考视频，而原视频已经用了一个参考视频："
+        "请从提示词中去掉视频链接以沿用那个视频；或改用 {/video} 并附上你想用的那一个。"
+    ),
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要图片，但没有附加任何图片。"
         "请附加一张图片，或不选{opt_mode}（选项，或提示词中的 `--mode`）以仅用文字生成视频。"
@@ -866,6 +888,15 @@ ZH_TW: dict[str, str] = {
     "too_many_videos_reply": (
         "我找到了 {count} 個影片，但只能使用 1 個參考影片，而你回覆的訊息已有一個影片："
         "請再回覆它一次且不附影片，以使用那個影片；或改用 {/video} 並附上你想用的那一個。"
+    ),
+    "wrong_image_count_form": (
+        "我找到了 {count} 張圖片（原影片的圖片加上你提示詞中的圖片連結），但影片只能使用 0、1 或 3 張："
+        "1 張作為首影格或參考圖，或 3 張融合參考。這個表單會保留原影片的圖片：請調整提示詞中的圖片連結，"
+        "或改用 {/video} 並附上你想用的 1 或 3 張。"
+    ),
+    "too_many_videos_form": (
+        "我找到了 {count} 個影片，但只能使用 1 個參考影片，而原影片已經用了一個參考影片："
+        "請從提示詞中去掉影片連結以沿用那個影片；或改用 {/video} 並附上你想用的那一個。"
     ),
     "mode_needs_images": (
         "{opt_mode}「{mode}」需要圖片，但沒有附加任何圖片。"

@@ -13,11 +13,14 @@ from tests.cogs.test_reach import ShiftedClock, eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import custom_ids, is_layout, walk
 from tests.fakes.discord import PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL, FakeDiscord
-from tests.harness import API_KEY, BOT_TOKEN, running_bot
+from tests.fakes.web import PUBLIC_HOST, Site
+from tests.harness import API_KEY, BOT_TOKEN, MP4, running_bot
 
 EPHEMERAL = 64
 MODAL = 9
 MANAGE_MESSAGES = 1 << 13
+# The "public" web the tests' links point at, the one network links may reach.
+LINKS = f"{PUBLIC_HOST}/32"
 
 
 @pytest.fixture
@@ -185,21 +188,149 @@ async def test_edit_prompt_opens_a_prefilled_form_and_queues_the_new_prompt(tmp_
         assert api.submits[1]["aspect_ratio"] == "9:16"
 
 
-async def test_a_link_typed_in_edit_prompt_shows_in_the_status_message_without_a_preview(
-    tmp_path, fakes
-):
-    """The form keeps a link as words of the prompt; echoed bare in the bot's public status
-    message, Discord would unfurl it there, a preview card of any site under the bot's name."""
+async def test_an_image_link_typed_in_edit_prompt_is_a_reference_as_in_slash_video(tmp_path, fakes):
+    """A link typed into the form is what it is in /video's prompt: a picture to work from,
+    not words sent to the model (nor echoed bare in the bot's public status message)."""
     fake, api = fakes
-    link = "https://evil.example/free_nitro"
-    async with running_bot(tmp_path, fake=fake, api=api) as world:
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        boat = web.serve("/boat.png")
         result = await delivered_result(world)
-        await edit_prompt(fake, result, f"a paper boat like {link} in a storm")
+        answer = await edit_prompt(fake, result, f"make this boat sail {boat}\r\nat dusk")
+        assert "queued as job #2" in answer["content"], answer["content"]
         status = await world.discord.wait_for_message(
             predicate=lambda m: "asked for a video" in m["content"] and "#2" in m["content"]
         )
-    assert api.submits[1]["prompt"] == f"a paper boat like {link} in a storm", "sent as typed"
-    assert f"a paper boat like <{link}> in a storm" in status["content"], status["content"]
+        await api.wait_for_submits(2)
+    sent = api.submits[1]
+    assert (sent["prompt"], sent["image_urls"]) == ("make this boat sail\r\nat dusk", [boat])
+    assert sent["generation_type"] == "frame"
+    assert boat not in status["content"]
+
+
+async def test_a_remix_link_that_is_no_picture_is_refused_privately_before_spending(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        page = web.serve("/article", b"<html>", "text/html")
+        result = await delivered_result(world)
+        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        sent = {
+            "prompt": f"a boat like {page}",
+            "duration": ["6"],
+            "resolution": ["720p"],
+            "aspect_ratio": ["16:9"],
+        }
+        submitted = await fake.modal_submit(sent, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert answer["flags"] & EPHEMERAL
+        assert "(not an image or a video)" in answer["content"], answer["content"]
+        assert "made nothing and nothing was counted" in answer["content"]
+        assert len(api.submits) == 1
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1
+
+
+async def test_a_form_link_to_another_port_is_refused_before_anything_is_read_from_it(
+    tmp_path, fakes
+):
+    """The form's links go through the same guarded fetcher as /video's: no relay to a third
+    party's Redis."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        result = await delivered_result(world)
+        answer = await edit_prompt(fake, result, "a boat http://93.184.215.14:6379/boat.png")
+        assert "(a port other than the web's 80 and 443" in answer["content"], answer["content"]
+        assert web.hits == [] and len(api.submits) == 1
+
+
+async def test_image_links_in_a_form_beside_the_videos_own_picture_are_counted_with_it(
+    tmp_path, fakes
+):
+    """The form cannot take the result's picture out: a link adds to it, and a count no video
+    can use is said before anything is spent, with what the member can change in the form."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        boat, sail = web.serve("/boat.png"), web.serve("/sail.png")
+        result = await delivered_result(world, image=world.png())
+        answer = await edit_prompt(fake, result, f"a boat {boat}")
+        assert "I found 2 images" in answer["content"], answer["content"]
+        assert "image links in your prompt" in answer["content"]
+        assert len(api.submits) == 1
+        answer = await edit_prompt(fake, result, f"boats {boat} {sail}")
+        assert "queued as job #2" in answer["content"], answer["content"]
+        await api.wait_for_submits(2)
+    sent = api.submits[1]
+    assert len(sent["image_urls"]) == 3 and sent["image_urls"][1:] == [boat, sail]
+    assert sent["generation_type"] == "reference"
+
+
+async def test_a_video_link_in_remix_with_a_length_chosen_is_asked_about_not_overruled(
+    tmp_path, fakes
+):
+    """A reference video sets the length: a Duration changed in the form beside a video link
+    is explained, as in the "Make a video" form; left as it opened, the video's length wins."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        result = await delivered_result(world)
+
+        async def remixed(duration):
+            click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+            await click.wait_for_callback()
+            sent = {
+                "prompt": f"dance like this {clip}",
+                "duration": [duration],
+                "resolution": ["720p"],
+                "aspect_ratio": ["16:9"],
+            }
+            submitted = await fake.modal_submit(sent, interaction=click)
+            return (await submitted.wait_for_answer(timeout=10))["content"]
+
+        refused = await remixed("10")
+        assert "can't be 10 s" in refused, refused
+        assert len(api.submits) == 1
+        queued = await remixed("6")
+        assert "queued as job #2" in queued, queued
+        await api.wait_for_submits(2)
+    sent = api.submits[1]
+    assert (sent["video_urls"], sent.get("duration")) == ([clip], None)
+
+
+async def test_a_link_in_edit_prompt_on_another_members_result_still_asks_the_cost_first(
+    tmp_path, fakes
+):
+    fake, api = fakes
+    bob = fake.add_member("bob")
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        boat = web.serve("/boat.png")
+        result = await delivered_result(world, duration=10)
+        click = await fake.component_interaction(
+            "video:edit:1", message_id=int(result["id"]), user=bob
+        )
+        await click.wait_for_callback()
+        submitted = await fake.modal_submit({"prompt": f"this boat {boat}"}, interaction=click)
+        question = await submitted.wait_for_answer(timeout=10)
+        assert "Nothing is made or counted until you confirm" in question["content"]
+        assert len(api.submits) == 1
 
 
 @pytest.mark.parametrize(
