@@ -23,12 +23,13 @@ def delivered(
 ) -> DeliveryResult:
     """The result posted as `message` by an attempt begun at `started_at` (None: an earlier
     attempt's, written down with the job); a finished video with no file there is APIMart's
-    link."""
+    link; one without Discord's layout flag is plain text and a card."""
     linked = job.state is JobState.COMPLETED and not message.attachments
     return DeliveryResult(
         DeliveryOutcome.DELIVERED,
         message.id,
         linked=linked,
+        plain=not message.flags.components_v2,
         started_at=started_at,
         withdraw=_withdrawal(message),
     )

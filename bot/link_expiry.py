@@ -11,7 +11,11 @@ and written down once edited, so several processes never edit the same post twic
 
 Only posts made with the bot's own token (in the job's channel, or the member's DM) are edited:
 a post made through a command's interaction can be edited only while its token lasts (15
-minutes), long before the link expires.
+minutes), long before the link expires. Each is edited in the shape it was posted in (a layout,
+or plain text and a card: `Job.result_plain`), so Discord never refuses a layout edit of a plain
+post first. A post in a thread archived by then (Discord archives a quiet thread, often before
+the link's day is over) is refused (400, 50083): left as it is after that one refusal, as a
+deleted post is, and the thread is not reopened for it.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ LOOK_BACK = 7 * 86_400.0
 # holding it back), and the wait before one that failed (Discord down, or the sweeping process
 # gone) is tried again.
 HOLD = 600.0
-# Discord's answer to an invalid message (a layout edit of a post made plain).
+# Discord's answer to an invalid message (a layout edit of a post made plain, when the post's
+# shape was not kept).
 _BAD_REQUEST = 400
 _BATCH = 50
 
@@ -99,8 +104,9 @@ class ExpiredLinkPosts:
                 return tried
 
     async def _edit(self, job: Job) -> _Edit:
-        """Edit the job's post to say its link expired: as a layout, as it was posted, or as
-        plain text and a card when it was posted so (Discord refused its layout then)."""
+        """Edit the job's post to say its link expired, in the shape it was posted in: a
+        layout, or plain text and a card (Discord refused its layout then). A post from before
+        its shape was kept is tried as a layout first, then plain once Discord refuses that."""
         assert job.delivery_message_id is not None
         mentions = mentions_only(job.requester.user_id)
         try:
@@ -108,24 +114,10 @@ class ExpiredLinkPosts:
             with giving_way():
                 channel = await self._channel(job)
                 post = channel.get_partial_message(job.delivery_message_id)
-                layout = lapsed_message(
-                    job,
-                    now=self._clock(),
-                    buttons=self._buttons(job),
-                    cdn_origins=self._cdn_origins,
-                )
-                try:
-                    await post.edit(view=layout, allowed_mentions=mentions)
-                except discord.HTTPException as error:
-                    if error.status != _BAD_REQUEST or closed_to_the_bot(error):
-                        raise
-                    log.info("Job %d: its link post is plain (%s); edited plain", job.id, error)
-                    await post.edit(
-                        content=lapsed_headline(job),
-                        embed=lapsed_embed(job),
-                        view=None,
-                        allowed_mentions=mentions,
-                    )
+                if job.result_plain:
+                    await self._edit_plain(job, post, mentions)
+                else:
+                    await self._edit_layout(job, post, mentions)
         except discord.HTTPException as error:
             if closed_to_the_bot(error):
                 # Deleted, or its channel gone or shut to the bot: nothing to put right there,
@@ -133,7 +125,8 @@ class ExpiredLinkPosts:
                 log.info("Job %d: its link post can no longer be edited (%s)", job.id, error)
                 return _Edit.LEFT
             if error.status == _BAD_REQUEST:
-                # Refused as invalid, both ways: the same edit would be refused again.
+                # Refused as invalid in the post's shape (both ways, for a post whose shape
+                # was not kept): the same edit would be refused again.
                 log.error(
                     "Job %d: Discord refused the edit saying its link expired (%s)", job.id, error
                 )
@@ -149,6 +142,36 @@ class ExpiredLinkPosts:
             return _Edit.FAILED
         log.info("Job %d: its post now says its link expired", job.id)
         return _Edit.MADE
+
+    async def _edit_layout(
+        self, job: Job, post: discord.PartialMessage, mentions: discord.AllowedMentions
+    ) -> None:
+        """The layout's edit: the card says the link expired; the player and the link go. A
+        post whose shape was not kept (made before it was) is edited plain once Discord
+        refuses the layout: it was posted plain."""
+        layout = lapsed_message(
+            job, now=self._clock(), buttons=self._buttons(job), cdn_origins=self._cdn_origins
+        )
+        try:
+            await post.edit(view=layout, allowed_mentions=mentions)
+        except discord.HTTPException as error:
+            known = job.result_plain is not None
+            if known or error.status != _BAD_REQUEST or closed_to_the_bot(error):
+                raise
+            log.info("Job %d: its link post is plain (%s); edited plain", job.id, error)
+            await self._edit_plain(job, post, mentions)
+
+    @staticmethod
+    async def _edit_plain(
+        job: Job, post: discord.PartialMessage, mentions: discord.AllowedMentions
+    ) -> None:
+        """The plain post's edit: its text and card say the link expired, with no link left."""
+        await post.edit(
+            content=lapsed_headline(job),
+            embed=lapsed_embed(job),
+            view=None,
+            allowed_mentions=mentions,
+        )
 
     async def _channel(self, job: Job) -> discord.PartialMessageable | discord.DMChannel:
         """Where its post is: the job's channel, or the member's DM (the channel refused it)."""

@@ -5,6 +5,7 @@ import contextlib
 import logging
 
 from bot.delivery import Delivery
+from bot.jobs.callbacks import DeliveryOutcome
 from bot.jobs.link_marks import LinkMarks
 from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, JobState
 from bot.link_expiry import HOLD, LOOK_BACK, ExpiredLinkPosts
@@ -16,7 +17,7 @@ from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids, media_urls, shown_text
 from tests.fakes.discord import PERM_SEND_MESSAGES
 from tests.harness import running_bot
-from tests.test_delivery import finished_job
+from tests.test_delivery import finished_job, results
 
 
 @contextlib.asynccontextmanager
@@ -40,7 +41,7 @@ async def linked_result(store, clock, fake, client, api, downloads, *, buttons=N
     result = await Delivery(client, downloads, store, clock=clock, result_view=buttons)(job)
     assert result.linked
     assert await store.mark_delivered(
-        job, now=clock(), message_id=result.message_id, linked=result.linked
+        job, now=clock(), message_id=result.message_id, linked=result.linked, plain=result.plain
     )
     return await store.get(job.id)
 
@@ -107,12 +108,71 @@ async def test_a_plain_link_post_is_edited_plain_without_its_link(
     assert job.result_url in fake.get_message(job.delivery_message_id)["content"]
     past_expiry(clock)
     assert await sweeping(store, clock, client).sweep_once() == 1
+    edits = edits_of(fake, job.delivery_message_id)
+    assert [edit.status for edit in edits] == [200], "edited plain at once, no layout refused"
     message = fake.get_message(job.delivery_message_id)
     assert job.result_url not in shown_text(message)
     assert "which expired" in message["content"], message["content"]
     [card] = message["embeds"]
     assert card["title"] == "Video link expired"
     assert card["footer"]["text"] == job_footer(job), "still found as the job's post"
+
+
+async def test_a_plain_link_post_whose_shape_was_not_kept_is_still_edited_plain(
+    db, store, clock, fake, client, api, downloads
+):
+    """Posted before the bot kept whether a result post is plain (`result_plain` NULL): its
+    edit is tried as a layout first, and made plain once Discord refuses that."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await linked_result(store, clock, fake, client, api, downloads)
+    await db.write("UPDATE jobs SET result_plain = NULL WHERE id = ?", (job.id,))
+    past_expiry(clock)
+    assert await sweeping(store, clock, client).sweep_once() == 1
+    assert [edit.status for edit in edits_of(fake, job.delivery_message_id)] == [400, 200]
+    message = fake.get_message(job.delivery_message_id)
+    assert job.result_url not in shown_text(message)
+    assert "which expired" in message["content"], message["content"]
+
+
+async def test_a_plain_link_post_found_after_a_crash_is_edited_plain(
+    store, clock, fake, client, api, downloads
+):
+    """The plain post was made but its answer lost: the retry finds it (its marker) and
+    writes it down as it is, plain, so its edit is made plain at once."""
+    fake.upload_limit = 512
+    job = await finished_job(store, clock, fake, api, size=1024)
+    delivery = Delivery(client, downloads, store, clock=clock)
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    fake.lose_answer_next("POST", r"/channels/\d+/messages")
+    first = await delivery(job)
+    assert first.outcome is DeliveryOutcome.RETRY, first
+    [posted] = results(fake)
+    job = await store.get(job.id)
+    result = await delivery(job)
+    assert result.message_id == int(posted["id"]) and result.linked
+    assert await store.mark_delivered(
+        job, now=clock(), message_id=result.message_id, linked=result.linked, plain=result.plain
+    )
+    past_expiry(clock)
+    assert await sweeping(store, clock, client).sweep_once() == 1
+    assert [edit.status for edit in edits_of(fake, result.message_id)] == [200]
+    assert "which expired" in fake.get_message(result.message_id)["content"]
+
+
+async def test_a_layout_edit_refused_as_invalid_is_not_retried_plain(
+    store, clock, fake, client, api, downloads
+):
+    """The post is known to be a layout: a refused layout edit is not followed by a plain one
+    Discord would refuse too (a layout cannot be made plain). One refusal, then left."""
+    job = await linked_result(store, clock, fake, client, api, downloads)
+    past_expiry(clock)
+    path = rf"/channels/{fake.channel_id}/messages/{job.delivery_message_id}"
+    fake.fail_next("PATCH", path, 400, 50035, "Invalid Form Body", times=10)
+    sweep = sweeping(store, clock, client)
+    assert await sweep.sweep_once() == 1
+    clock.advance(HOLD * 2)
+    assert await sweep.sweep_once() == 0
+    assert [edit.status for edit in edits_of(fake, job.delivery_message_id)] == [400]
 
 
 async def test_a_linked_result_keeps_its_buttons(store, clock, fake, client, api, downloads):

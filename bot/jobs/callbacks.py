@@ -26,6 +26,9 @@ class DeliveryResult:
     message_id: int | None = None
     # The post carries APIMart's link, not the video file: it stops working when that expires.
     linked: bool = False
+    # The post is plain text and a card (Discord refused its layout), not a layout; None: its
+    # shape is not known (no post, or one not read back).
+    plain: bool | None = None
     # A retry because the result could not be downloaded (not because Discord failed).
     download_failed: bool = False
     # When the attempt that posted it began (what its post said was decided by then).

@@ -117,7 +117,11 @@ class DeliveryStage:
                 job.requester.user_id,
             )
         marked = await self._store.mark_delivered(
-            job, now=now, message_id=result.message_id, linked=result.linked
+            job,
+            now=now,
+            message_id=result.message_id,
+            linked=result.linked,
+            plain=result.plain,
         )
         await self._show_last_status(job, result)
         if not marked:

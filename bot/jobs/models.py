@@ -217,6 +217,9 @@ class Job:
     not_found_answers: int = 0
     # Its video was posted as APIMart's link (over the upload limit), not uploaded.
     result_linked: bool = False
+    # Its result post is plain text and a card (Discord refused the layout), not a layout;
+    # None: not known (posted before the bot kept it, or no post of the bot's own).
+    result_plain: bool | None = None
     # When its current run of submits held back by APIMart (busy, slow down) began.
     held_since: float | None = None
     # Failed downloads of its result (a delivery Discord refused is none).

@@ -75,7 +75,7 @@ JOB_COLUMNS = (
     " cancelled_at, cancel_reason_key, progress_readings, interaction_message_id, progress_at,"
     " top_progress, not_found_answers, result_linked, held_since,"
     " download_failures, superseded_post_id, status_deleted, reply_handed_over,"
-    " quoted_credits, quoted_samples"
+    " quoted_credits, quoted_samples, result_plain"
 )
 
 
@@ -134,6 +134,7 @@ def job_from_row(row: Row, *, api_key: str = "") -> Job:
         status_deleted=bool(row["status_deleted"]),
         quoted_credits=row["quoted_credits"],
         quoted_samples=row["quoted_samples"],
+        result_plain=None if row["result_plain"] is None else bool(row["result_plain"]),
     )
 
 

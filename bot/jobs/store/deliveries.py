@@ -34,14 +34,21 @@ class Deliveries(StoreBase):
         return dataclasses.replace(job, delivery_started_at=now, delivery_target=target)
 
     async def mark_delivered(
-        self, job: Job, *, now: float, message_id: int | None, linked: bool = False
+        self,
+        job: Job,
+        *,
+        now: float,
+        message_id: int | None,
+        linked: bool = False,
+        plain: bool | None = None,
     ) -> bool:
-        """The member has been told (`linked`: the post carries APIMart's link, not the file)."""
+        """The member has been told (`linked`: the post carries APIMart's link, not the file;
+        `plain`: it is plain text and a card, not a layout, None if not known)."""
         return await self._fenced(
             job,
-            "delivered_at = ?, delivery_message_id = ?, result_linked = ?,"
+            "delivered_at = ?, delivery_message_id = ?, result_linked = ?, result_plain = ?,"
             " next_delivery_at = NULL, delivery_attempts = delivery_attempts + 1",
-            (now, message_id, int(linked)),
+            (now, message_id, int(linked), None if plain is None else int(plain)),
         )
 
     async def end_lost_claim(self, job: Job, posted_id: int | None) -> None:
