@@ -4,6 +4,8 @@ import asyncio
 import contextlib
 import logging
 
+import pytest
+
 from bot.delivery import Delivery
 from bot.jobs.callbacks import DeliveryOutcome
 from bot.jobs.link_marks import LinkMarks
@@ -173,6 +175,35 @@ async def test_a_layout_edit_refused_as_invalid_is_not_retried_plain(
     clock.advance(HOLD * 2)
     assert await sweep.sweep_once() == 0
     assert [edit.status for edit in edits_of(fake, job.delivery_message_id)] == [400]
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["layout", "plain"])
+async def test_a_link_post_in_an_archived_thread_is_left_quietly(
+    store, clock, fake, client, api, downloads, caplog, plain
+):
+    """The thread went quiet and Discord archived it (or a moderator closed it): Discord
+    refuses edits there (400 50083) until a member reopens it. One refusal, logged at INFO
+    (no warning, no error), never tried again by later sweeps; the thread is not reopened."""
+    if plain:
+        fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await linked_result(store, clock, fake, client, api, downloads)
+    past_expiry(clock)
+    path = rf"/channels/{fake.channel_id}/messages/{job.delivery_message_id}"
+    fake.fail_next("PATCH", path, 400, 50083, "Thread is archived", times=10)
+    sweep = sweeping(store, clock, client)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    assert await sweep.sweep_once() == 1
+    for _ in range(3):
+        clock.advance(HOLD * 2)
+        assert await sweep.sweep_once() == 0
+    assert [edit.status for edit in edits_of(fake, job.delivery_message_id)] == [400]
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.link_expiry"]
+    assert len([line for line in said if "archived" in line]) == 1, said
+    assert media_urls(fake.get_message(job.delivery_message_id)) == (
+        [] if plain else [job.result_url]
+    )
 
 
 async def test_a_linked_result_keeps_its_buttons(store, clock, fake, client, api, downloads):
