@@ -532,7 +532,7 @@ def main() -> int:
     )
     for line in misspelled_settings(Settings.model_fields, Path(".env"), os.environ):
         log.warning("%s", line)
-    for line in settings.sent_in_the_clear():
+    for line in [*settings.sent_in_the_clear(), *settings.outlasting_docker_stop()]:
         log.warning("%s", line)
     point_discord_at(settings)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,12 @@ MIB = 1024 * 1024
 MIN_RETENTION_DAYS = 35
 
 Seconds = Annotated[float, Field(gt=0)]
+
+# `docker stop` sends SIGTERM, then SIGKILL this many seconds later (unless told `--time`).
+DOCKER_STOP_TIMEOUT = 10.0
+# What a stop takes after SHUTDOWN_GRACE: the last status edits, the gateway, HTTP, the database.
+CLOSE_TAKES = 2.0
+MAX_SHUTDOWN_GRACE = 60.0
 
 # Settings no value of which holds a quote: one pair around it is `docker run --env-file`'s
 # doing (it passes `DISCORD_TOKEN="abc"` on quotes and all), never part of the value.
@@ -331,7 +338,12 @@ class Settings(EnvSettings):
     shutdown_grace: Seconds = Field(
         # With the ~2 s the close takes after it, inside `docker stop`'s 10 s with room to spare.
         default=6.0,
-        description="seconds a stop (SIGTERM) waits for commands and work in flight to finish",
+        # Beyond a minute a stop outlasts every supervisor's default patience but systemd's
+        # (90 s): the bot would be killed mid-stop. A value that large is milliseconds meant.
+        le=MAX_SHUTDOWN_GRACE,
+        description="seconds a stop (SIGTERM) waits for commands and work in flight to finish"
+        f" (at most {MAX_SHUTDOWN_GRACE:g}; above {DOCKER_STOP_TIMEOUT - CLOSE_TAKES:g}, raise"
+        " the container's stop timeout too)",
     )
     confirm_timeout: Seconds = Field(
         default=300.0,
@@ -591,6 +603,22 @@ class Settings(EnvSettings):
                 " on a network you trust"
             )
         return lines
+
+    def outlasting_docker_stop(self) -> list[str]:
+        """One line when a stop may take longer than `docker stop` waits by default: Docker
+        would SIGKILL the bot mid-stop unless the container's stop timeout was raised (which
+        the bot cannot see from inside)."""
+        takes = self.shutdown_grace + CLOSE_TAKES
+        if takes <= DOCKER_STOP_TIMEOUT:
+            return []
+        wait = math.ceil(self.shutdown_grace) + 10  # compose.yaml's margin (tests/test_compose.py)
+        return [
+            f"SHUTDOWN_GRACE is {self.shutdown_grace:g} s, so a stop may take about {takes:g} s:"
+            f" docker stop kills the bot mid-stop after {DOCKER_STOP_TIMEOUT:g} s unless the"
+            f" container's stop timeout is longer (compose: stop_grace_period: {wait}s; docker"
+            f" run --stop-timeout {wait}); or lower SHUTDOWN_GRACE to"
+            f" {DOCKER_STOP_TIMEOUT - CLOSE_TAKES:g} or less"
+        ]
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so logging can scrub them."""

@@ -1118,3 +1118,36 @@ def test_plain_http_to_this_machine_or_this_network_is_not_warned_of(monkeypatch
     monkeypatch.setenv("DISCORD_API_BASE", f"{address}/api/v10")
     monkeypatch.setenv("DISCORD_GATEWAY_URL", address.replace("http", "ws") + "/gateway")
     assert Settings().sent_in_the_clear() == []
+
+
+def test_a_shutdown_grace_beyond_a_minute_is_refused_naming_its_limit(monkeypatch):
+    """`SHUTDOWN_GRACE=6000` (milliseconds meant) would make every stop wait far past any
+    supervisor's patience, which then kills the bot mid-stop: refused, with the limit."""
+    [line] = refused(monkeypatch, SHUTDOWN_GRACE="6000")
+    assert line.startswith("SHUTDOWN_GRACE is invalid")
+    assert "60" in line
+    monkeypatch.setenv("SHUTDOWN_GRACE", "60")
+    assert Settings().shutdown_grace == 60
+
+
+def test_a_shutdown_grace_docker_stop_would_cut_short_names_the_stop_timeout_to_set(monkeypatch):
+    """`docker stop` kills 10 s after SIGTERM by default: a grace that, with the ~2 s the close
+    takes, outlasts it says which timeout to raise and to what."""
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    assert Settings().outlasting_docker_stop() == []  # the default, 6 s
+    monkeypatch.setenv("SHUTDOWN_GRACE", "20")
+    [line] = Settings().outlasting_docker_stop()
+    assert "SHUTDOWN_GRACE" in line and "10 s" in line
+    assert "stop_grace_period: 30s" in line and "--stop-timeout 30" in line
+
+
+def test_a_shutdown_grace_docker_stop_would_cut_short_is_warned_of_when_the_bot_starts(tmp_path):
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=tok\nAPIMART_API_KEY=key\nSHUTDOWN_GRACE=20\n"
+        # Nothing listens on port 9: the bot stops at once, after its warnings.
+        "DATABASE_URL=postgresql://bot@127.0.0.1:9/bot\nDATABASE_CONNECT_WAIT=0\n"
+    )
+    warned = [line for line in run_bot(tmp_path, {}).stderr.splitlines() if "WARNING" in line]
+    assert any("SHUTDOWN_GRACE" in line and "stop_grace_period" in line for line in warned), warned
+
