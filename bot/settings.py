@@ -683,6 +683,8 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
             continue
         # Never echo the rejected value: it may be a secret.
         reason = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] in ("float_parsing", "int_parsing"):
+            reason = _unit_given(field, problem.get("input")) or reason
         if _in_quotes(problem.get("input")):
             quoted.add(field)
             reason = "written in quotes, which docker run --env-file keeps as part of the value"
@@ -703,6 +705,35 @@ def describe_settings_errors(error: ValidationError) -> list[str]:
         for field, said in reasons.items()
     ]
     return lines
+
+
+# A number with a unit after it (`10s`, `1h`, `30 min`, `20MB`), as other tools' settings take.
+_WITH_UNIT = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z]+)")
+_IN_SECONDS = {
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 0.001),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "day", "days"), 86400),
+}
+
+
+def _unit_given(field: str, value: object) -> str | None:
+    """What to write instead of a number given with a unit (`SHUTDOWN_GRACE=10s`, `5USD`): the
+    number alone, in the setting's own unit, worked out where it can be."""
+    written = _WITH_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
+    info = Settings.model_fields.get(field)
+    if written is None or info is None or not info.description:
+        return None
+    number, unit = float(written[1]), written[2].lower()
+    own = next((word for word in ("seconds", "days", "bytes") if word in info.description), None)
+    if own == "seconds" and unit in _IN_SECONDS:
+        return f"has a unit: write the number of seconds alone, {number * _IN_SECONDS[unit]:g}"
+    if own == "days" and unit in ("d", "day", "days"):
+        return f"has a unit: write the number of days alone, {number:g}"
+    if own == "bytes":
+        return f"has a unit: write the number of bytes alone ({MIB * 20} for 20 MiB)"
+    return f"has a unit: write the number of {own} alone" if own else "write the number alone"
 
 
 def _expects(field: str) -> str:

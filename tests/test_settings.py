@@ -1151,3 +1151,26 @@ def test_a_shutdown_grace_docker_stop_would_cut_short_is_warned_of_when_the_bot_
     warned = [line for line in run_bot(tmp_path, {}).stderr.splitlines() if "WARNING" in line]
     assert any("SHUTDOWN_GRACE" in line and "stop_grace_period" in line for line in warned), warned
 
+
+@pytest.mark.parametrize(
+    ("name", "written", "meant"),
+    [
+        ("SHUTDOWN_GRACE", "10s", "the number of seconds alone, 10"),
+        ("POLL_INTERVAL", "5m", "the number of seconds alone, 300"),
+        ("TASK_TIMEOUT", "1h", "the number of seconds alone, 3600"),
+        ("TASK_TIMEOUT", "30 min", "the number of seconds alone, 1800"),
+        ("DATABASE_CONNECT_WAIT", "2.5 seconds", "the number of seconds alone, 2.5"),
+        ("JOB_RETENTION_DAYS", "180d", "the number of days alone, 180"),
+        ("MAX_REFERENCE_BYTES", "20MB", "the number of bytes alone"),
+    ],
+)
+def test_a_number_written_with_a_unit_is_refused_saying_what_to_write(
+    monkeypatch, name, written, meant
+):
+    """`SHUTDOWN_GRACE=10s` or `TASK_TIMEOUT=1h` was refused as "unable to parse string as a
+    number", which does not say that the unit is the problem, nor what the number is."""
+    [line] = refused(monkeypatch, **{name: written})
+    assert line.startswith(f"{name} is invalid")
+    assert "unit" in line and meant in line, line
+    assert "Input should be" not in line, line
+
