@@ -15,6 +15,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from dotenv import dotenv_values
 from pydantic import (
+    BeforeValidator,
     Field,
     IPvAnyNetwork,
     SecretStr,
@@ -212,7 +213,13 @@ def absent_dotenv(env_file: Path = Path(".env")) -> str | None:
     )
 
 
-LogFormat = Literal["text", "json"]
+def _lowered(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+# A choice reads in either case, as LOG_LEVEL does (`LOG_FORMAT=JSON`, `POLL_SCHEDULE=Fixed`).
+LogFormat = Annotated[Literal["text", "json"], BeforeValidator(_lowered)]
+PollScheduleName = Annotated[Literal["adaptive", "fixed"], BeforeValidator(_lowered)]
 
 
 class LogFormatAlone(EnvSettings):
@@ -297,7 +304,7 @@ class Settings(EnvSettings):
         description="the longest wait, in seconds, between two status checks of a task"
         " (at least POLL_INTERVAL)",
     )
-    poll_schedule: Literal["adaptive", "fixed"] = Field(
+    poll_schedule: PollScheduleName = Field(
         default="adaptive",
         description="adaptive (checks planned from each task's estimate and progress) or fixed"
         " (every POLL_INTERVAL)",

@@ -1174,3 +1174,28 @@ def test_a_number_written_with_a_unit_is_refused_saying_what_to_write(
     assert "unit" in line and meant in line, line
     assert "Input should be" not in line, line
 
+
+@pytest.mark.parametrize(
+    ("name", "written", "meant"),
+    [
+        ("LOG_FORMAT", "JSON", "json"),
+        ("LOG_FORMAT", "Text", "text"),
+        ("POLL_SCHEDULE", "Fixed", "fixed"),
+        ("POLL_SCHEDULE", "ADAPTIVE", "adaptive"),
+    ],
+)
+def test_a_choice_written_in_capitals_is_read_as_log_level_is(monkeypatch, name, written, meant):
+    """`LOG_LEVEL=debug` was read, `LOG_FORMAT=JSON` refused: every choice reads either case."""
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv(name, written)
+    assert getattr(Settings(), name.lower()) == meant
+
+
+def test_log_format_in_capitals_makes_start_up_problems_json_lines(tmp_path):
+    """LOG_FORMAT=JSON is read before the settings are, for the lines saying why they are not."""
+    result = run_bot(tmp_path, {"LOG_FORMAT": "JSON"})
+    assert result.returncode == 2
+    lines = json_lines(result.stderr)
+    assert lines and all(line["level"] == "ERROR" for line in lines), result.stderr
+
