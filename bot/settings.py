@@ -453,6 +453,24 @@ class Settings(EnvSettings):
             raise ValueError("must be the address without /v1, such as " + DEFAULT_APIMART_BASE_URL)
         return value.rstrip("/")
 
+    @field_validator("discord_token", "apimart_api_key")
+    @classmethod
+    def _one_piece(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        # Copied with its header's word (`Bot xyz`, `Bearer sk-...`), a token goes out as `Bot
+        # Bot xyz`: Discord refuses it as a wrong token, and a key starts and fails every video.
+        # No token or key has a blank in it. Never quote the value: it is the secret.
+        text = value.get_secret_value()
+        if not any(character.isspace() for character in text):
+            return value
+        header = "Bot" if info.field_name == "discord_token" else "Bearer"
+        what = "token" if info.field_name == "discord_token" else "key"
+        if text.lower().startswith(header.lower()) and text[len(header)].isspace():
+            raise ValueError(
+                f"starts with the word {header}: paste the {what} alone, the bot adds"
+                f' "{header} " itself'
+            )
+        raise ValueError(f"has a space inside: paste the {what} again, in one piece")
+
     @field_validator("shard_ids", mode="before")
     @classmethod
     def _shard_list(cls, value: object) -> object:

@@ -1199,3 +1199,32 @@ def test_log_format_in_capitals_makes_start_up_problems_json_lines(tmp_path):
     lines = json_lines(result.stderr)
     assert lines and all(line["level"] == "ERROR" for line in lines), result.stderr
 
+
+@pytest.mark.parametrize(
+    ("name", "written", "header"),
+    [
+        ("DISCORD_TOKEN", "Bot MTIz.abc.def", "Bot"),
+        ("DISCORD_TOKEN", "bot MTIz.abc.def", "Bot"),
+        ("APIMART_API_KEY", "Bearer sk-abc123", "Bearer"),
+        ("APIMART_API_KEY", "sk-abc 123", None),
+    ],
+)
+def test_a_token_or_key_with_a_space_inside_is_refused_without_echoing_it(
+    monkeypatch, name, written, header
+):
+    """`DISCORD_TOKEN=Bot xyz` (copied from an Authorization header) reached Discord as `Bot Bot
+    xyz`, refused as a wrong token; `APIMART_API_KEY=Bearer sk-...` started, and every video then
+    failed as a refused key. No token or key has a space in it."""
+    monkeypatch.setenv("DISCORD_TOKEN", "tok")
+    monkeypatch.setenv("APIMART_API_KEY", "key")
+    monkeypatch.setenv(name, written)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert line.startswith(f"{name} is invalid"), line
+    if header is not None:
+        assert f"word {header}" in line and f'adds "{header} " itself' in line, line
+    else:
+        assert "space inside" in line, line
+    secret = written.split()[-1]
+    assert secret not in line and "abc" not in line, line
