@@ -534,6 +534,18 @@ class Settings(EnvSettings):
             )
         return text
 
+    @field_validator("database_path")
+    @classmethod
+    def _home_expanded(cls, value: Path) -> Path:
+        # `~/bot.sqlite3` from .env or a unit's Environment=, which no shell expands: a folder
+        # named `~` in the bot's folder otherwise, which `rm -r ~` would "tidy" with the home.
+        try:
+            return value.expanduser()
+        except RuntimeError:
+            raise ValueError(
+                "starts with ~ but the bot's user has no home folder: write the full path"
+            ) from None
+
     @field_validator("metrics_port", mode="before")
     @classmethod
     def _port_digits(cls, value: object) -> object:

@@ -1228,3 +1228,15 @@ def test_a_token_or_key_with_a_space_inside_is_refused_without_echoing_it(
         assert "space inside" in line, line
     secret = written.split()[-1]
     assert secret not in line and "abc" not in line, line
+
+
+def test_a_database_path_in_the_home_folder_is_read_as_meant(monkeypatch, tmp_path):
+    """`DATABASE_PATH=~/bot.sqlite3` (no shell reads .env or a unit's Environment= to expand it)
+    made a folder named `~` in the bot's folder, its jobs in a file nobody looked for there,
+    and a `rm -r ~` to tidy it up away from deleting the home folder."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DATABASE_PATH", "~/data/bot.sqlite3")
+    assert Settings().database_path == tmp_path / "home" / "data" / "bot.sqlite3"
+
