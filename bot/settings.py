@@ -79,6 +79,9 @@ def check_postgres_url(url: str) -> None:
         _ = place.port  # parses the host and port, as connecting will
 
 
+# SQLAlchemy's way of naming the driver in a PostgreSQL URL's scheme.
+_SQLALCHEMY_DRIVER = re.compile(r"postgres(?:ql)?(\+[A-Za-z0-9_]+)://")
+
 # The files asyncpg reads for TLS where DATABASE_URL names them (`?sslrootcert=/certs/ca.pem`).
 _TLS_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
 
@@ -517,6 +520,14 @@ class Settings(EnvSettings):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         if not isinstance(text, str) or not text.startswith(("postgresql://", "postgres://")):
+            # SQLAlchemy's `postgresql+asyncpg://` names its driver in the scheme: the scheme
+            # alone is quoted, never the rest (the password).
+            driver = _SQLALCHEMY_DRIVER.match(text) if isinstance(text, str) else None
+            if driver is not None:
+                raise ValueError(
+                    f"must start with postgresql://, without SQLAlchemy's {driver[1]} after"
+                    " postgresql"
+                )
             raise ValueError("must start with postgresql://")
         try:
             check_postgres_url(text)

@@ -1240,3 +1240,11 @@ def test_a_database_path_in_the_home_folder_is_read_as_meant(monkeypatch, tmp_pa
     monkeypatch.setenv("DATABASE_PATH", "~/data/bot.sqlite3")
     assert Settings().database_path == tmp_path / "home" / "data" / "bot.sqlite3"
 
+
+def test_sqlalchemy_s_spelling_of_a_postgresql_url_is_refused_saying_what_to_drop(monkeypatch):
+    """`postgresql+asyncpg://` (SQLAlchemy's, from another project's settings) names the driver
+    in the scheme: the fix is to drop `+asyncpg`, said without quoting the URL."""
+    [line] = refused(monkeypatch, DATABASE_URL="postgresql+asyncpg://bot:hunter2@db/bot")
+    assert line.startswith("DATABASE_URL is invalid")
+    assert "+asyncpg" in line and "postgresql://" in line
+    assert "hunter2" not in line
