@@ -333,6 +333,31 @@ async def test_discord_error_rules(harness: Harness) -> None:
     assert [m["content"] for m in fake.messages()] == ["after a rate limit", ""]
 
 
+async def test_uploads_are_held_to_the_limit_where_they_go(harness: Harness) -> None:
+    """Discord takes 50 MiB a file in a server at boost level 2 (100 MiB at level 3), and the
+    base 10 MiB in a server below that and in a DM, however boosted the bot's other servers
+    are; an interaction there carries its server's limit as ``attachment_size_limit``."""
+    fake, bot = harness.fake, harness.bot
+    fake._guild(fake.guild_id).premium_tier = 2
+    size = 12 * 1024 * 1024
+
+    def video() -> discord.File:
+        return discord.File(io.BytesIO(b"x" * size), "video.mp4")
+
+    boosted = bot.get_partial_messageable(fake.channel_id)
+    sent = await boosted.send(file=video())
+    assert [a.size for a in sent.attachments] == [size]
+    plain = fake.add_guild("Plain")
+    for channel_id in (fake.channel_ids(plain)[0], fake.dm_channel_id(fake.user_id)):
+        with pytest.raises(discord.HTTPException) as info:
+            await bot.get_partial_messageable(channel_id).send(file=video())
+        assert (info.value.status, info.value.code) == (413, 40005)
+    here = await fake.slash_command("ping", {"text": "hi"})
+    assert here.payload["attachment_size_limit"] == 50 * 1024 * 1024
+    there = await fake.slash_command("ping", {"text": "hi"}, guild_id=plain)
+    assert there.payload["attachment_size_limit"] == 10 * 1024 * 1024
+
+
 async def test_permissions_taken_from_the_bot_refuse_what_needs_them(harness: Harness) -> None:
     fake, bot = harness.fake, harness.bot
     channel = bot.get_channel(fake.channel_id)
