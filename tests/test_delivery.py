@@ -848,7 +848,6 @@ async def test_a_boosted_servers_video_is_attached_when_its_channel_is_not_cache
     to level 2 takes 50 MiB uploads: its 12 MiB video must be attached, not posted as an
     APIMart link that expires in a day."""
     fake._guild(fake.guild_id).premium_tier = 2
-    fake.upload_limit = 50 * MIB  # what Discord accepts in that server
     job = await finished_job(store, clock, fake, api, size=12 * MIB)
     assert client.get_channel(fake.channel_id) is None, "as after a restart: nothing cached"
     result = await Delivery(client, downloads, store, clock=clock)(job)
@@ -866,7 +865,6 @@ async def test_a_boosted_servers_video_is_attached_while_the_gateway_has_not_sen
     never while Discord has an outage there). A server boosted to level 2 takes 50 MiB
     uploads: its 12 MiB video must be attached, not posted as an APIMart link that expires."""
     fake._guild(fake.guild_id).premium_tier = 2
-    fake.upload_limit = 50 * MIB
     fake.outage_guilds.add(fake.guild_id)
     client = discord.Client(intents=discord.Intents(guilds=True))
     async with client:
@@ -895,7 +893,6 @@ async def test_one_dropped_read_of_a_boosted_servers_limit_leaves_its_videos_att
     connection once. That moment must not turn the server's 12 MiB videos into links that
     expire in a day, neither this one nor the next, a minute later."""
     fake._guild(fake.guild_id).premium_tier = 2
-    fake.upload_limit = 50 * MIB
     fake.drop_next("GET", rf"/guilds/{fake.guild_id}$", times=2)
     delivery = Delivery(client, downloads, store, clock=clock)
     for _ in range(2):

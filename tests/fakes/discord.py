@@ -35,8 +35,10 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   CPU (other processes held them all: a loaded test machine) are left out (:func:`cpu_wait`)
 * webhook calls with a token older than ``token_lifetime`` s -> 401 ``50027 Invalid Webhook Token``
 * a follow-up right after a type-5 deferral edits the loading message instead of creating one
-* uploads larger than ``upload_limit`` bytes in total (an interaction's answers: larger than its
-  ``attachment_size_limit``) -> 413 ``40005 Request entity too large``
+* uploads larger than the channel's limit in total (its server's boost level's, 50 MiB at level
+  2 and 100 MiB at 3, else ``upload_limit``: a lower level, a DM; an interaction's answers:
+  larger than its ``attachment_size_limit``, its channel's limit unless given) -> 413 ``40005
+  Request entity too large``
 * posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; in a channel the bot
   cannot see (no View Channel) -> 403 ``50001 Missing Access``; a post where the bot lacks
   Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
@@ -249,6 +251,9 @@ DEFAULT_BOT_PERMISSIONS = DEFAULT_EVERYONE_PERMISSIONS | PERM_MENTION_EVERYONE
 FORBIDDEN_DENY = PERM_SEND_MESSAGES | PERM_ATTACH_FILES | PERM_EMBED_LINKS
 
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+#: What Discord takes a file in a server boosted to level 2 or 3 (``premium_tier``); below
+#: that, and in DMs, the fake's ``upload_limit`` (Discord's base 10 MiB unless a test lowers it).
+BOOSTED_UPLOAD_LIMITS: Mapping[int, int] = {2: 50 * 1024 * 1024, 3: 100 * 1024 * 1024}
 #: How long a signed CDN link works (its ``ex``), and what the CDN answers after that.
 CDN_LINK_LIFETIME = 24 * 3600
 CDN_EXPIRED_TEXT = "This content is no longer available."
@@ -1927,12 +1932,26 @@ class FakeDiscord:
                 400, 160002, "Cannot reply without permission to read message history"
             )
 
+    def upload_limit_in(self, channel_id: int | None) -> int:
+        """What Discord takes in the channel: its server's boost level's limit (level 2: 50
+        MiB, 3: 100 MiB), else ``upload_limit`` (below level 2, a DM, a group DM)."""
+        channel = self._channels.get(channel_id) if channel_id is not None else None
+        guild_id = channel.get("guild_id") if channel is not None else None
+        guild = self._guilds.get(int(guild_id)) if guild_id is not None else None
+        if guild is None:
+            return self.upload_limit
+        return BOOSTED_UPLOAD_LIMITS.get(guild.premium_tier, self.upload_limit)
+
     def _check_upload(
-        self, files: Sequence[RecordedFile], interaction: FakeInteraction | None = None
+        self,
+        files: Sequence[RecordedFile],
+        interaction: FakeInteraction | None = None,
+        *,
+        channel_id: int | None = None,
     ) -> None:
-        # An interaction's answers are held to the limit Discord sent with it (the member's or
-        # the server's boost), not to the bot's own.
-        limit = self.upload_limit
+        # The bot's own posts are held to the channel's limit (its server's boost level); an
+        # interaction's answers to the limit Discord sent with it.
+        limit = self.upload_limit_in(channel_id)
         if interaction is not None:
             limit = int(interaction.payload.get("attachment_size_limit") or limit)
         if sum(f.size for f in files) > limit:
@@ -2599,9 +2618,6 @@ class FakeDiscord:
             "locale": locale,
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "attachment_size_limit": (
-                upload_limit if upload_limit is not None else self.upload_limit
-            ),
         }
         gid: int | None
         ephemeral_only = False
@@ -2658,6 +2674,10 @@ class FakeDiscord:
         )
         payload["channel"] = channel
         payload["channel_id"] = str(cid)
+        # Discord sends the limit of where the interaction is: its server's boost level's.
+        payload["attachment_size_limit"] = (
+            upload_limit if upload_limit is not None else self.upload_limit_in(cid)
+        )
         if app_permissions is not None:
             app_perms = int(app_permissions)
         elif foreign or group_dm is not None:
@@ -3741,7 +3761,7 @@ class FakeDiscord:
                 existing = self.get_message(seen[0])
                 if existing is not None:
                     return self._json(self._fresh_links(existing))
-        self._check_upload(rec.files)
+        self._check_upload(rec.files, channel_id=cid)
         msg = self._create_message(cid, payload, rec.files)
         self._store_message(msg)
         if payload.get("enforce_nonce") and nonce is not None:
@@ -3794,7 +3814,7 @@ class FakeDiscord:
         if int(msg["author"]["id"]) != self.bot_user_id:
             raise FakeDiscordError(403, 50005, "Cannot edit a message authored by another user")
         self._check_channel_writable(int(msg["channel_id"]))
-        self._check_upload(rec.files)
+        self._check_upload(rec.files, channel_id=int(msg["channel_id"]))
         self._apply_edit(msg, dict(rec.payload or {}), rec.files)
         await self._echo("MESSAGE_UPDATE", msg)
         return self._json(self._fresh_links(msg))
