@@ -886,6 +886,23 @@ async def test_a_boosted_servers_video_is_attached_while_the_gateway_has_not_sen
     assert not result.linked
 
 
+async def test_a_boosted_servers_video_that_goes_by_dm_is_held_to_the_dms_limit(
+    store, clock, fake, client, api, downloads
+):
+    """A 12 MiB video fits its level-2 server (50 MiB), but its channel was shut to the bot
+    and it goes by DM, where Discord takes 10 MiB: the DM carries its link, not an upload
+    Discord refuses (413) on every retry."""
+    fake._guild(fake.guild_id).premium_tier = 2
+    fake.forbidden_channels.add(fake.channel_id)
+    job = await finished_job(store, clock, fake, api, size=12 * MIB)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [sent] = [m for m in fake.messages(fake.dm_channel_id(fake.user_id)) if is_layout(m)]
+    assert not sent["attachments"], "uploaded over the DM's limit"
+    assert job.result_url in media_urls(sent), shown_text(sent)
+    assert not [r for r in fake.requests if r.status == 413]
+
+
 async def test_one_dropped_read_of_a_boosted_servers_limit_leaves_its_videos_attached(
     store, clock, fake, client, api, downloads
 ):
