@@ -8,8 +8,12 @@ import asyncio
 import re
 import time
 
+import discord
+
+from bot.reach import TOKEN_LIFETIME, TOKEN_SAFETY_MARGIN
 from tests.cogs.test_command_mentions import mention
 from tests.cogs.test_moderation import command, mod, server, user_option, video
+from tests.cogs.test_reach import ShiftedClock
 from tests.conftest import SilentDatabase
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.discord import FakeDiscord
@@ -264,6 +268,31 @@ async def test_an_unanswered_question_expires_and_nothing_counts(tmp_path):
         assert world.api.submits == [] and await job_count(world) == 0
         quota = await command(world, "videos quota", user=world.discord.user_id)
         assert "You have **5 videos** left today (out of 5)" in quota
+
+
+async def test_a_private_question_expires_while_its_interaction_can_still_edit_it(tmp_path):
+    """The private question is a follow-up of the command's interaction, whose token lives 15
+    minutes from the command (the bot calls it up to 14): its expiry is an edit through that
+    token. A command that took a while to ask (here 13 minutes 55 seconds by the bot's clock)
+    must not hold the question CONFIRM_TIMEOUT (840 s) from then, past the token: the
+    "expired" edit would be refused 401 (an invalid request) and its buttons left up."""
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, plan=NEVER_DONE, confirm_timeout=840, clock=clock) as world:
+        await set_threshold(world, 5)
+        clock.offset = TOKEN_LIFETIME - TOKEN_SAFETY_MARGIN - 5
+        interaction, question = await ask_video(world, duration=10, resolution="4k")
+        token = button_ids(question)["Confirm"].rsplit(":", 1)[1]
+        pending = await world.bot.moderation.pending.get(token)
+        assert pending is not None
+        created = discord.utils.snowflake_time(interaction.id).timestamp()
+        # (A second's slack: the question is held a moment after its length is worked out.)
+        assert pending.expires_at <= created + TOKEN_LIFETIME - TOKEN_SAFETY_MARGIN + 1
+        await world.discord.wait_for(
+            lambda: (
+                "This question expired" in world.discord.get_message(int(question["id"]))["content"]
+            )
+        )
+        assert not world.discord.expired_webhook_calls
 
 
 async def test_the_question_is_asked_in_chinese_with_chinese_buttons(tmp_path):
