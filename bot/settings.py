@@ -360,7 +360,8 @@ class Settings(EnvSettings):
         le=840.0,
         description="seconds a member has to confirm a video that costs more than the server's"
         " confirmation threshold (at most 840: Discord lets the bot edit the question for 15"
-        " minutes)",
+        " minutes from the command; a private question closes 14 minutes after it at the"
+        " latest)",
     )
     # Bounded: a claim lasting longer than any process makes (`bot.jobs.stages.LONGEST_CLAIM`,
     # from this bound) was written by a clock since set back, and is taken for lapsed.

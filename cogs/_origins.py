@@ -20,14 +20,14 @@ from bot.apimart.models import VideoRequest
 from bot.i18n import Message, locale_written, msg, t
 from bot.jobs.models import MessageRef, Requester
 from bot.moderation.rules import PUBLIC_WORDING
-from bot.reach import Reply
+from bot.reach import TOKEN_SAFETY_MARGIN, Reply
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 from cogs._answers import answer_privately, answered, answered_first
 from cogs._from_discord import role_ids, thread_parent_id, where_key
 from cogs._names import roles_by_name
 from cogs._origin_ids import answer_nonce, interaction_origin_id, message_origin_id
 from cogs._permissions import bot_cannot_post, member_may_post
-from cogs._reach import place_of, reply_for
+from cogs._reach import place_of, reply_for, token_expiry
 
 if TYPE_CHECKING:
     from bot.app import VideoBot
@@ -77,6 +77,11 @@ class Origin(ABC):
         """`message` as said from here (`wording`)."""
         key = self.wording.get(message.key)
         return message if key is None else Message(key, message.values)
+
+    def question_lasts(self, wanted: float, now: float) -> float:
+        """How long a cost question asked `now` stays open: `wanted` (CONFIRM_TIMEOUT) where
+        the bot edits it with its own token (a channel reply)."""
+        return wanted
 
     async def tell_left_out(self) -> None:
         """Say what the request goes ahead without, if anything (once).
@@ -222,6 +227,13 @@ class InteractionOrigin(Origin):
             parent_channel_id=thread_parent_id(interaction.channel),
             asks_cost_first=self.asks_cost_first,
         )
+
+    def question_lasts(self, wanted: float, now: float) -> float:
+        """`wanted`, but no longer than the interaction's token is used: the question is its
+        answer, marked expired through that token, whose 15 minutes began with the command,
+        not with the question."""
+        usable = token_expiry(self.interaction, now) - TOKEN_SAFETY_MARGIN - now
+        return max(min(wanted, usable), 0.0)
 
     def choose_reply(self, request: VideoRequest, now: float) -> None:
         """Where the bot cannot post with its own token: answer through the interaction or DM."""

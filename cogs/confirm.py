@@ -69,7 +69,7 @@ async def ask_to_confirm(
         origin.requester(),
         request,
         expected_credits=needed.expected.credits,
-        lasting=bot.settings.confirm_timeout,
+        lasting=origin.question_lasts(bot.settings.confirm_timeout, bot.clock()),
         reply_to_id=origin.reply_to_id,
         files_note=files,
     )
