@@ -1015,3 +1015,27 @@ async def test_a_regenerate_question_that_cannot_be_put_does_not_blame_a_server_
             await asyncio.sleep(0.3)  # what the click might still make
             assert len(world.api.submits) == 1, "nothing made"
             assert await world.db.fetch_all("SELECT token FROM pending_requests") == []
+
+
+async def test_a_video_waiting_for_the_servers_slot_through_a_members_own_install_says_so(
+    tmp_path,
+):
+    """One video at a time in a server the bot is in; a member's own install alone names the
+    command (a server restricting /video under Integrations), so its answer goes back through
+    the interaction. Their video waits for the server's rule, not for a busy service: the
+    answer says the rule and their place, as a channel's answer does, not "the video service
+    is busy"."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake = s.world.discord
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
+        waiting = await fake.slash_command(
+            "video", {"prompt": "two"}, user=s.carol, user_install=True, guild_install=False
+        )
+        answer = (await waiting.wait_for_answer())["content"]
+        assert "job #2" in answer, answer
+        assert "busy" not in answer, answer
+        assert "This server allows 1 video at a time" in answer, answer
+        assert "I'll post it right here (or by direct message" in answer, answer
+        assert len(s.world.api.task_ids) == 1, "#2 waits for the server's slot"
