@@ -164,11 +164,17 @@ def queued_message(
     typical: Message,
     waiting: bool = False,
     discord_silent: bool = False,
+    held_by_server: Message | None = None,
 ) -> Message:
     """What the member reads once the job is queued (or `waiting` to be sent: for a busy
     service, or for a Discord that did not answer, `discord_silent`): which way the result
-    will come, and how long such videos usually take (`typical`, said when queued here)."""
+    will come, and how long such videos usually take (`typical`, said when queued here).
+    `held_by_server`: the note of a job its server's videos-at-once rule holds (its rule and
+    place in line, `{where}` to fill): a busy service is not why it waits."""
     by_dm = reply.route is Route.DM
+    if held_by_server is not None:
+        where = msg("where_reply_dm" if by_dm else "where_reply_here")
+        return Message(held_by_server.key, {**held_by_server.values, "where": where})
     if waiting:
         cause = "discord_silent" if discord_silent else "service_busy"
         return msg(f"{cause}_by_dm" if by_dm else f"{cause}_here", job_id=job_id)

@@ -17,7 +17,7 @@ from bot.discord_refusals import closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import msg
 from bot.jobs.models import AlreadyRecorded, Job, JobRefused, JobState
-from bot.jobs.service import HOLD_DISCORD
+from bot.jobs.service import HOLD_DISCORD, HOLD_SLOT
 from bot.jobs.typical import usually_ready
 from bot.jobs.validation import VideoOptions, clip_taken_as_video, validate
 from bot.log_context import bound
@@ -158,6 +158,7 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
             waiting=report.state is JobState.RECORDED,
             discord_silent=report.job.error_key == HOLD_DISCORD,
             typical=usually_ready(report.typical, job.request.resolution),
+            held_by_server=report.member_message if report.job.error_key == HOLD_SLOT else None,
         )
     if not ended and origin.files_used is not None:
         answer = msg("note_with_files", note=answer, files=origin.files_used)

@@ -207,6 +207,11 @@ EN: dict[str, str] = {
     "where_thread": "in this thread",
     "where_forum_post": "in this post",
     "where_dm": "in our DM",
+    # A video coming back through the interaction (its own install), or by DM from the start
+    "where_reply_here": (
+        "right here (or by direct message, if it takes longer than Discord lets me answer here)"
+    ),
+    "where_reply_dm": "to you by direct message",
     "queued": (
         "Your video is queued as job #{job_id}. It usually takes {typical}; "
         "I'll post it {where} when it's ready."
@@ -637,6 +642,8 @@ ZH: dict[str, str] = {
     "where_thread": "这个子区",
     "where_forum_post": "这个帖子",
     "where_dm": "我们的私信",
+    "where_reply_here": "这里（如果超过了 Discord 允许我在这里回复的时间，则改为私信发给你）",
+    "where_reply_dm": "你的私信",
     "queued": "你的视频已排队，任务编号 #{job_id}。通常需要{typical}，完成后我会发到{where}。",
     "queued_waiting_for_slot": (
         "你的视频已保存为任务 #{job_id}。本服务器同时只允许生成 {limit} 个视频，"
@@ -972,6 +979,8 @@ ZH_TW: dict[str, str] = {
     "where_thread": "這個討論串",
     "where_forum_post": "這篇貼文",
     "where_dm": "我們的私訊",
+    "where_reply_here": "這裡（如果超過了 Discord 允許我在這裡回覆的時間，則改為私訊發給你）",
+    "where_reply_dm": "你的私訊",
     "queued": "你的影片已排隊，任務編號 #{job_id}。通常需要{typical}，完成後我會發到{where}。",
     "queued_waiting_for_slot": (
         "你的影片已儲存為任務 #{job_id}。本伺服器同時只允許生成 {limit} 個影片，"
