@@ -1336,6 +1336,118 @@ async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(t
         assert await nothing_recorded(world)
 
 
+# Links typed into the form's prompt: references, as in /video's --------------------------
+
+
+async def test_image_links_typed_in_the_menus_form_add_to_the_messages_pictures(tmp_path):
+    """As /video's links add to its attached files: bob's two pictures, then the one linked in
+    the prompt, three to fuse; the link is taken out of the words sent to the model."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        boat = web.serve("/boat.png")
+        made = pictures(world, 2)
+        target = await post(world, attachments=made)
+        typed = f"fuse them with {boat}\r\nat dusk"
+        submit = await fill_form(world, await make_video_on(world, target), typed)
+        answer = (await submit.wait_for_answer())["content"]
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+    assert sent["image_urls"] == [made[0].url, made[1].url, boat]
+    assert sent["prompt"] == "fuse them with\r\nat dusk"
+    assert sent["generation_type"] == "reference"
+
+
+async def test_a_picture_link_typed_beside_the_messages_picture_is_counted_with_it(tmp_path):
+    """Bob's picture stays (the member cannot take it out of his message): one more linked in
+    the prompt makes two, which no video can use; said before anything is spent, with what the
+    member can change, the links in the prompt."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        boat = web.serve("/boat.png")
+        target = await post(world, attachments=pictures(world, 1))
+        submit = await fill_form(world, await make_video_on(world, target), f"a boat {boat}")
+        answer = await submit.wait_for_answer()
+        assert answer["flags"] & EPHEMERAL
+        assert "I found 2 images" in answer["content"], answer["content"]
+        assert "image links in your prompt" in answer["content"], answer["content"]
+        assert world.api.submits == []
+        assert await nothing_recorded(world)
+
+
+@pytest.mark.parametrize("duration", ["4", "6"])
+async def test_a_video_link_typed_in_the_menus_form_sets_the_length_unless_one_was_chosen(
+    tmp_path, duration
+):
+    """A message of words, and a video linked in the form's prompt: as a link in the message,
+    the video sets the length when the Duration is left as it opened (6 s); 4 s picked is asked
+    about, not quietly made longer and dearer."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        clip = web.serve("/dance.mp4", MP4, "video/mp4")
+        target = await post(world, "a robot dancing")
+        interaction = await make_video_on(world, target)
+        typed = f"{await prefilled_prompt(interaction)} like this {clip}"
+        submit = await fill_form(world, interaction, typed, Duration=duration)
+        answer = (await submit.wait_for_answer())["content"]
+        if duration == "4":
+            assert "can't be 4 s" in answer, answer
+            assert world.api.submits == []
+            assert await nothing_recorded(world)
+            return
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+    assert (sent["prompt"], sent["video_urls"]) == ("a robot dancing like this", [clip])
+    assert "duration" not in sent
+
+
+async def test_a_link_typed_in_the_menus_form_to_another_port_is_never_fetched(tmp_path):
+    """The form's links go through the same guarded fetcher as /video's: named and left out,
+    and bob's picture still makes the video."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        [picture] = pictures(world, 1)
+        target = await post(world, attachments=[picture])
+        typed = "a boat http://93.184.215.14:6379/boat.png"
+        submit = await fill_form(world, await make_video_on(world, target), typed)
+        skipped = (await submit.wait_for_answer())["content"]
+        assert "I'll go on without 1 link" in skipped, skipped
+        assert "(a port other than the web's 80 and 443" in skipped, skipped
+        assert "queued as job #1" in (await submit.wait_for_answer(2))["content"]
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [picture.url]
+        assert sent["prompt"] == "a boat"
+        assert web.hits == []
+
+
+async def test_a_menus_form_prompt_of_only_a_link_is_refused_before_any_link_is_read(tmp_path):
+    """As in /video: a link is no words to make a video of. Said before the bot reads the
+    message's links or the prompt's (none counted against the member's links checked)."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        cat, boat = web.serve("/cat.png"), web.serve("/boat.png")
+        target = await post(world, f"my cat {cat}")
+        submit = await fill_form(world, await make_video_on(world, target), boat)
+        answer = (await submit.wait_for_answer())["content"]
+        assert "Your prompt is only a link" in answer, answer
+        assert web.hits == []
+        assert await nothing_recorded(world)
+
+
 FORM_PROMPT_BACK = "Here is the prompt you typed, to change and paste into the form again:"
 
 
