@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 import time
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import discord
@@ -30,7 +31,12 @@ from bot.jobs.media import (
     split_attachments,
 )
 from bot.jobs.models import JobRefused
-from bot.jobs.validation import MAX_PROMPT_LENGTH, check_media, check_media_before_links
+from bot.jobs.validation import (
+    MAX_PROMPT_LENGTH,
+    check_before_links,
+    check_media,
+    check_media_before_links,
+)
 from cogs._answers import answer_privately
 from cogs._before_recording import (
     refused_before_fetching,
@@ -57,6 +63,7 @@ from cogs._names import first_known, names_in, names_known, typed_prompt_spoken
 from cogs._once import made_once
 from cogs._origin_ids import interaction_origin_id
 from cogs._origins import InteractionOrigin
+from cogs._prompt_links import read_prompt_links
 from cogs._queue import queue_video
 from cogs._reach import place_of
 from cogs._recent import SeenLately, Sighting
@@ -78,6 +85,14 @@ MODAL_TIMEOUT = 900.0
 # What a refusal of the message's files says from the menu: the member can neither add files
 # to a message nor take them out of another's, and made no reply to attach them to.
 MENU_WORDING = FIXED_FILES_WORDING
+# And once links typed into its form added pictures or a video: those links are what the
+# member can change there.
+MENU_LINKS_WORDING = MappingProxyType(
+    {
+        "wrong_image_count": "wrong_image_count_menu_links",
+        "too_many_videos": "too_many_videos_menu_links",
+    }
+)
 
 
 async def _forget_unless_made(interaction: discord.Interaction[VideoBot], sent: Sighting) -> None:
@@ -299,7 +314,8 @@ class MakeVideoMenu:
         media: MessageMedia,
         values: Values,
     ) -> None:
-        """Read the links' types if there are any (slow: acknowledge first), then queue;
+        """Read the links' types if there are any (slow: acknowledge first), the message's
+        then those typed into the form's prompt (references, as in /video's), then queue;
         `target`: the message the form is on, if it can still be read."""
         origin.sources = (message_ref(target),) if target is not None else ()
         origin.reply_to = target
@@ -322,6 +338,14 @@ class MakeVideoMenu:
         if (dead := dead_result_link(self.bot, [media])) is not None:
             await origin.tell(dead)
             return
+        if MessageMedia(content=options.prompt).link_urls():
+            # What no link can mend in the prompt (only links, nothing left once they are taken
+            # out) is said before the message's links are read too.
+            try:
+                check_before_links(options, max_file_bytes=self.bot.settings.max_reference_bytes)
+            except JobRefused as error:
+                await origin.tell(error.user_message)
+                return
         if media.link_urls():
             # The check before fetching reads the database: Discord is answered first.
             await origin.acknowledge()
@@ -330,18 +354,36 @@ class MakeVideoMenu:
         collected = await collect(
             [media], self.bot.link_prober.for_member(origin.requester().user_id)
         )
+        # A reference video sets the length: the Duration select left as it opened gives way.
         if collected.videos and (refusal := length_refused(submitted)) is not None:
             await origin.tell(refusal)
             return
-        # A reference video sets the length: the Duration select left as it opened gives way.
         options = dataclasses.replace(
             options,
             images=collected.images,
             videos=collected.videos,
             duration=None if collected.videos else options.duration,
         )
-        if await refused_with_what_was_collected(self.bot, origin, options, collected.skipped):
+        # Links typed into the form are references, as in /video's prompt: after the message's.
+        read = await read_prompt_links(self.bot, origin, options)
+        if read is None:
             return
-        if not await usable(origin, collected):
+        options, linked = read.options, read.linked
+        if linked is not None and (linked.images or linked.videos):
+            # The message's files stay: only the links typed can change a count.
+            origin.wording = MENU_LINKS_WORDING
+        if linked is not None and linked.videos:
+            if (refusal := length_refused(submitted)) is not None:
+                await origin.tell(refusal)
+                return
+            options = dataclasses.replace(options, duration=None)
+        # The message's links left out, then the prompt's.
+        skipped = (*collected.skipped, *read.everything.skipped)
+        everything = dataclasses.replace(read.everything, skipped=skipped)
+        if await refused_with_what_was_collected(self.bot, origin, options, everything.skipped):
+            return
+        # All from the prompt's links (the message offered only words): the way on is to take
+        # them out of it.
+        if not await usable(origin, everything, in_prompt=media_count(media) == 0):
             return
         await queue_video(self.bot, origin, options)

@@ -61,6 +61,19 @@ EN: dict[str, str] = {
         "I found {count} videos, but only 1 reference video can be used. Use {/video} with the "
         "one you want instead."
     ),
+    # The "Make a video" form with links typed into its prompt: the message's files stay, the
+    # links add to them (as in /video), and only those links can be changed there.
+    "wrong_image_count_menu_links": (
+        "I found {count} images, the message's and the image links in your prompt, but a video "
+        "can use 0, 1 or 3: one as the first frame or a reference, or three to fuse. This form "
+        "keeps the message's images: change the image links in your prompt to match, or use "
+        "{/video} with the 1 or 3 you want."
+    ),
+    "too_many_videos_menu_links": (
+        "I found {count} videos, the message's and the video links in your prompt, but only 1 "
+        "reference video can be used. This form keeps the message's files: change the video "
+        "links in your prompt to leave one, or use {/video} with the one you want."
+    ),
     # A reply to another member's message, which the member cannot take files out of: what
     # their reply holds is all they can change (2 pictures there: exactly 1 more makes 3).
     "wrong_image_count_reply_two": (
@@ -545,6 +558,16 @@ ZH: dict[str, str] = {
         "或 3 张融合参考。请改用 {/video} 并附上 1 或 3 张图片。"
     ),
     "too_many_videos_menu": "我找到了 {count} 个视频，但只能使用 1 个参考视频。请改用 {/video} 并附上你想用的那一个。",
+    "wrong_image_count_menu_links": (
+        "我找到了 {count} 张图片（消息中的图片加上你提示词中的图片链接），但视频只能使用 0、1 或 3 张："
+        "1 张作为首帧或参考图，或 3 张融合参考。这个表单会保留消息中的图片：请调整提示词中的图片链接，"
+        "或改用 {/video} 并附上你想用的 1 或 3 张。"
+    ),
+    "too_many_videos_menu_links": (
+        "我找到了 {count} 个视频（消息中的视频加上你提示词中的视频链接），但只能使用 1 个参考视频。"
+        "这个表单会保留消息中的文件：请调整提示词中的视频链接，只留下一个；"
+        "或改用 {/video} 并附上你想用的那一个。"
+    ),
     "wrong_image_count_reply_two": (
         "我找到了 {count} 张图片，但视频只能使用 0、1 或 3 张：1 张作为首帧或参考图，"
         "或 3 张融合参考。你回复的消息有 2 张，两条消息的图片我都会用：请再回复它一次并只附上 "
@@ -881,6 +904,16 @@ ZH_TW: dict[str, str] = {
         "或 3 張融合參考。請改用 {/video} 並附上 1 或 3 張圖片。"
     ),
     "too_many_videos_menu": "我找到了 {count} 個影片，但只能使用 1 個參考影片。請改用 {/video} 並附上你想用的那一個。",
+    "wrong_image_count_menu_links": (
+        "我找到了 {count} 張圖片（訊息中的圖片加上你提示詞中的圖片連結），但影片只能使用 0、1 或 3 張："
+        "1 張作為首影格或參考圖，或 3 張融合參考。這個表單會保留訊息中的圖片：請調整提示詞中的圖片連結，"
+        "或改用 {/video} 並附上你想用的 1 或 3 張。"
+    ),
+    "too_many_videos_menu_links": (
+        "我找到了 {count} 個影片（訊息中的影片加上你提示詞中的影片連結），但只能使用 1 個參考影片。"
+        "這個表單會保留訊息中的檔案：請調整提示詞中的影片連結，只留下一個；"
+        "或改用 {/video} 並附上你想用的那一個。"
+    ),
     "wrong_image_count_reply_two": (
         "我找到了 {count} 張圖片，但影片只能使用 0、1 或 3 張：1 張作為首影格或參考圖，"
         "或 3 張融合參考。你回覆的訊息有 2 張，兩則訊息的圖片我都會用："

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.i18n import msg
 from bot.jobs.models import JobState
 from bot.moderation.store import Actor
 from tests.conftest import FakeClock
@@ -1340,23 +1341,23 @@ async def test_a_menu_form_refused_is_not_first_told_it_goes_on_without_a_link(t
 
 
 async def test_image_links_typed_in_the_menus_form_add_to_the_messages_pictures(tmp_path):
-    """As /video's links add to its attached files: bob's two pictures, then the one linked in
-    the prompt, three to fuse; the link is taken out of the words sent to the model."""
+    """As /video's links add to its attached files: bob's picture, then the two linked in the
+    prompt, three to fuse; the links are taken out of the words sent to the model."""
     async with (
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
     ):
-        boat = web.serve("/boat.png")
-        made = pictures(world, 2)
-        target = await post(world, attachments=made)
-        typed = f"fuse them with {boat}\r\nat dusk"
+        boat, sail = web.serve("/boat.png"), web.serve("/sail.png")
+        [picture] = pictures(world, 1)
+        target = await post(world, attachments=[picture])
+        typed = f"fuse it with {boat} {sail}\r\nat dusk"
         submit = await fill_form(world, await make_video_on(world, target), typed)
         answer = (await submit.wait_for_answer())["content"]
         assert "queued as job #1" in answer, answer
         await world.api.wait_for_submits(1)
         [sent] = world.api.submits
-    assert sent["image_urls"] == [made[0].url, made[1].url, boat]
-    assert sent["prompt"] == "fuse them with\r\nat dusk"
+    assert sent["image_urls"] == [picture.url, boat, sail]
+    assert sent["prompt"] == "fuse it with\r\nat dusk"
     assert sent["generation_type"] == "reference"
 
 
@@ -1445,6 +1446,31 @@ async def test_a_menus_form_prompt_of_only_a_link_is_refused_before_any_link_is_
         answer = (await submit.wait_for_answer())["content"]
         assert "Your prompt is only a link" in answer, answer
         assert web.hits == []
+        assert await nothing_recorded(world)
+
+
+async def test_a_link_typed_in_the_menus_form_still_asks_the_cost_first_where_asked(tmp_path):
+    """A server asking above 2 credits: the linked picture is read and checked, then the cost
+    is asked, as before; nothing is recorded or sent until the member confirms."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        await world.bot.moderation.store.update_policy(
+            Actor(world.discord.guild_id, world.discord.owner_id),
+            msg("change_resumed", moderator="x"),
+            confirm_above=2.0,
+        )
+        boat = web.serve("/boat.png")
+        target = await post(world, "a paper boat in a storm")
+        submit = await fill_form(world, await make_video_on(world, target), f"a storm {boat}")
+        question = await submit.wait_for_answer(timeout=10)
+        assert question["flags"] & EPHEMERAL
+        assert "Nothing is made or counted until you confirm" in question["content"], question
+        assert web.hits == ["/boat.png"], "read and checked before the question"
+        assert world.api.submits == []
         assert await nothing_recorded(world)
 
 
