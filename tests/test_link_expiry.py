@@ -9,9 +9,11 @@ import pytest
 from bot.delivery import Delivery
 from bot.jobs.callbacks import DeliveryOutcome
 from bot.jobs.link_marks import LinkMarks
-from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, JobState
+from bot.jobs.models import DM_TARGET, INTERACTION_TARGET, JobState, Requester
 from bot.link_expiry import HOLD, LOOK_BACK, ExpiredLinkPosts
-from bot.result_text import job_footer
+from bot.reach import Reply, Route
+from bot.result_text import LinkReason, job_footer, link_text
+from bot.status import final_line_key, status_line
 from cogs.member import history_line
 from cogs.results import result_view
 from tests.cogs.test_reach import ShiftedClock
@@ -20,6 +22,8 @@ from tests.fakes.components import custom_ids, media_urls, shown_text
 from tests.fakes.discord import PERM_SEND_MESSAGES
 from tests.harness import running_bot
 from tests.test_delivery import finished_job, results
+from tests.test_message_limits import NOW
+from tests.test_message_limits import job as limits_job
 
 
 @contextlib.asynccontextmanager
@@ -363,3 +367,52 @@ async def test_the_running_bot_edits_a_link_post_once_its_link_expired(tmp_path)
         assert link not in shown_text(edited) and media_urls(edited) == []
         assert "which expired" in shown_text(edited)
         assert custom_ids(edited) == custom_ids(result), "Regenerate and the rest stay"
+
+
+# A link APIMart named no end for -------------------------------------------------------------
+
+NO_END_SAID = {
+    "en-US": "the link may stop working after a while",
+    "zh-CN": "这个链接过一段时间可能会失效",
+    "zh-TW": "這個連結過一段時間可能會失效",
+}
+# What the bot said before: an end it does not know ("expires: soon", "很快").
+NO_END_UNSAID = ("soon", "expires:", "很快", "失效时间", "失效時間")
+
+
+def link_without_an_end(locale, **changes):
+    """A finished job posted as APIMart's link, which came with no `expires_at`."""
+    return limits_job(locale=locale, result_expires_at=None, **changes)
+
+
+@pytest.mark.parametrize("why", list(LinkReason))
+@pytest.mark.parametrize("locale", list(NO_END_SAID))
+def test_a_link_post_with_no_known_end_says_it_may_stop_working_not_soon(locale, why):
+    text = link_text(link_without_an_end(locale), why)
+    assert NO_END_SAID[locale] in text, text
+    for unsaid in NO_END_UNSAID:
+        assert unsaid not in text, text
+
+
+@pytest.mark.parametrize("locale", list(NO_END_SAID))
+def test_a_private_result_with_no_known_end_says_its_link_may_stop_working_not_soon(locale):
+    """Discord showed the video only to the member and their DMs are closed: the status points
+    to /videos history, and says the link lasts a while, not that it "expires: soon"."""
+    reply = Reply(route=Route.INTERACTION, ephemeral=True)
+    job = link_without_an_end(
+        locale,
+        requester=Requester(user_id=1, channel_id=2, guild_id=3, locale=locale, reply=reply),
+        delivery_target=INTERACTION_TARGET,
+    )
+    assert final_line_key(job) == "status_line_completed_uncopied_private"
+    line = status_line(job, position=None, now=NOW)
+    assert NO_END_SAID[locale] in line, line
+    for unsaid in NO_END_UNSAID:
+        assert unsaid not in line, line
+
+
+@pytest.mark.parametrize("locale", list(NO_END_SAID))
+def test_a_link_with_a_known_end_still_says_when(locale):
+    job = limits_job(locale=locale)
+    assert f"<t:{job.result_expires_at}:R>" in link_text(job, LinkReason.TOO_LARGE)
+    assert NO_END_SAID[locale] not in link_text(job, LinkReason.TOO_LARGE)
