@@ -22,7 +22,7 @@ from bot.result_layout import (
     result_title_key,
     spoiler_link,
 )
-from bot.status import checks_end_moment, link_expiry
+from bot.status import checks_end_moment, end_moment, link_save
 from bot.text import EMBED_TITLE, MESSAGE_CONTENT, fit, quoted_sentence
 
 # The uploaded video's name: the gallery plays it from there.
@@ -236,7 +236,7 @@ def link_text(job: Job, why: LinkReason) -> str:
         why.value,
         job.requester.locale,
         url=spoiler_link(job, job.result_url),
-        expiry=link_expiry(job),
+        save=link_save(job),
     )
 
 
@@ -244,8 +244,12 @@ def lapsed_headline(job: Job) -> str:
     """What a post of APIMart's link says once that link expired: for whom, and since when the
     video can no longer be watched there. The link itself is left out: it leads nowhere now
     (and a bare link in a plain post would keep Discord's preview of it)."""
+    # Only a link whose end APIMart named is found expired (`bot.jobs.link_marks`).
+    assert job.result_expires_at is not None
+    locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
-    text = t("result_link_lapsed", job.requester.locale, mention=mention, expiry=link_expiry(job))
+    expiry = end_moment(job.result_expires_at, locale)
+    text = t("result_link_lapsed", locale, mention=mention, expiry=expiry)
     return fit(text, MESSAGE_CONTENT)
 
 

@@ -78,14 +78,26 @@ def final_line_key(job: Job) -> str:
     return key
 
 
-def link_expiry(job: Job) -> str:
-    """When APIMart's link to the video stops working ("soon" when it named no time): its day
-    and hour, and a live "in 5 hours" beside them. The post that says it stays for good, and a
-    relative time alone, read a day later, would say the link "expires 2 days ago"."""
+def link_save(job: Job) -> str:
+    """What a post of APIMart's link says about saving the video: before the link stops working
+    (`link_end`), as a sentence."""
+    return _link_end(job, known="link_save_before", unknown="link_save_no_end")
+
+
+def link_end(job: Job) -> str:
+    """When APIMart's link to the video stops working: its day and hour, and a live "in 5
+    hours" beside them (the message that says it stays for good, and a relative time alone,
+    read a day later, would say the link "expires 2 days ago"). When APIMart named no time,
+    that it may stop working after a while: no end the bot does not know ("soon")."""
+    return _link_end(job, known="link_end_known", unknown="link_end_unknown")
+
+
+def _link_end(job: Job, *, known: str, unknown: str) -> str:
+    locale = job.requester.locale
     expires = job.result_expires_at
     if expires is None:
-        return t("expiry_soon", job.requester.locale)
-    return end_moment(expires, job.requester.locale)
+        return t(unknown, locale)
+    return t(known, locale, expiry=end_moment(expires, locale))
 
 
 def end_moment(seconds: float, locale: str | None) -> str:
@@ -282,7 +294,7 @@ def status_line(
         if key == "status_line_timed_out":
             return t(key, locale, job_id=job.id, until=checks_end(job))
         if key == "status_line_completed_uncopied_private":
-            return t(key, locale, job_id=job.id, expiry=link_expiry(job))
+            return t(key, locale, job_id=job.id, link_end=link_end(job))
         return t(key, locale, job_id=job.id)
     if job.state is JobState.RECORDED and job.error_key in HOLD_KEYS and position is not None:
         return held_line(job, position, now, slots)

@@ -357,21 +357,15 @@ EN: dict[str, str] = {
     "task_timed_out": "the video service did not finish it in time",
     "task_no_video": "the video service finished without producing a video",
     "result_ready": "{mention} your video is ready!",
-    "result_link": (
-        "{url}\nThe file is too large to upload here, so here is its link. "
-        "Save the video before the link expires: {expiry}."
-    ),
+    "result_link": ("{url}\nThe file is too large to upload here, so here is its link. {save}"),
     "result_link_unposted": (
-        "{url}\nI may not have been able to post the video here, so here is its link. "
-        "Save the video before the link expires: {expiry}."
+        "{url}\nI may not have been able to post the video here, so here is its link. {save}"
     ),
     "result_link_files_refused": (
-        "{url}\nI'm not allowed to attach files here, so here is its link. "
-        "Save the video before the link expires: {expiry}."
+        "{url}\nI'm not allowed to attach files here, so here is its link. {save}"
     ),
     "result_link_not_attached": (
-        "{url}\nDiscord would not let me attach the file here, so here is its link. "
-        "Save the video before the link expires: {expiry}."
+        "{url}\nDiscord would not let me attach the file here, so here is its link. {save}"
     ),
     "result_link_expired": (
         "{mention} your video finished, but its download link had already expired before I "
@@ -475,7 +469,12 @@ EN: dict[str, str] = {
     "count_hours": "{count} hour|{count} hours",
     "count_days": "{count} day|{count} days",
     "count_servers": "{count} server|{count} servers",
-    "expiry_soon": "soon",
+    # How long APIMart's link to a video works: until its end, said as a moment that stays
+    # true ("end_moment"); when APIMart named none, no end the bot does not know ("soon").
+    "link_save_before": "Save the video before the link expires: {expiry}.",
+    "link_save_no_end": "Save the video now: the link may stop working after a while.",
+    "link_end_known": "its link expires: {expiry}",
+    "link_end_unknown": "the link may stop working after a while",
     # An end said in a post that stays (a link's, the checks on a render given up on), true
     # whenever it is read: the day and hour, and how long from now or ago ("expires in 5
     # hours" read later would say "expires 2 days ago")
@@ -747,10 +746,10 @@ ZH: dict[str, str] = {
     "task_timed_out": "视频服务未能按时完成",
     "task_no_video": "视频服务已结束但没有生成视频",
     "result_ready": "{mention} 你的视频好了！",
-    "result_link": "{url}\n文件太大，无法在这里上传，这是它的链接。请在链接失效前保存视频，失效时间：{expiry}。",
-    "result_link_unposted": "{url}\n视频可能没能发布在这里，这是它的链接。请在链接失效前保存视频，失效时间：{expiry}。",
-    "result_link_files_refused": "{url}\n我在这里没有「附加文件」权限，这是视频的链接。请在链接失效前保存视频，失效时间：{expiry}。",
-    "result_link_not_attached": "{url}\nDiscord 不允许我在这里附上文件，这是视频的链接。请在链接失效前保存视频，失效时间：{expiry}。",
+    "result_link": "{url}\n文件太大，无法在这里上传，这是它的链接。{save}",
+    "result_link_unposted": "{url}\n视频可能没能发布在这里，这是它的链接。{save}",
+    "result_link_files_refused": "{url}\n我在这里没有「附加文件」权限，这是视频的链接。{save}",
+    "result_link_not_attached": "{url}\nDiscord 不允许我在这里附上文件，这是视频的链接。{save}",
     "result_link_expired": (
         "{mention} 你的视频已完成，但在我发布之前下载链接就已失效。请再发起一次请求。"
     ),
@@ -830,7 +829,10 @@ ZH: dict[str, str] = {
     "count_hours": "{count} 小时",
     "count_days": "{count} 天",
     "count_servers": "{count} 个服务器",
-    "expiry_soon": "很快",
+    "link_save_before": "请在链接失效前保存视频，失效时间：{expiry}。",
+    "link_save_no_end": "请现在保存视频：这个链接过一段时间可能会失效。",
+    "link_end_known": "其链接失效时间：{expiry}",
+    "link_end_unknown": "这个链接过一段时间可能会失效",
     "end_moment": "{moment}（{relative}）",
     "help_text": (
         "**{/video}** 根据你的提示词生成 4-10 秒的视频；排队时我会告诉你同类视频在这里通常需要多久。\n"
@@ -1094,10 +1096,10 @@ ZH_TW: dict[str, str] = {
     "task_timed_out": "影片服務未能按時完成",
     "task_no_video": "影片服務已結束但沒有生成影片",
     "result_ready": "{mention} 你的影片好了！",
-    "result_link": "{url}\n檔案太大，無法在這裡上傳，這是它的連結。請在連結失效前儲存影片，失效時間：{expiry}。",
-    "result_link_unposted": "{url}\n影片可能沒能發布在這裡，這是它的連結。請在連結失效前儲存影片，失效時間：{expiry}。",
-    "result_link_files_refused": "{url}\n我在這裡沒有「附加檔案」權限，這是影片的連結。請在連結失效前儲存影片，失效時間：{expiry}。",
-    "result_link_not_attached": "{url}\nDiscord 不允許我在這裡附上檔案，這是影片的連結。請在連結失效前儲存影片，失效時間：{expiry}。",
+    "result_link": "{url}\n檔案太大，無法在這裡上傳，這是它的連結。{save}",
+    "result_link_unposted": "{url}\n影片可能沒能發布在這裡，這是它的連結。{save}",
+    "result_link_files_refused": "{url}\n我在這裡沒有「附加檔案」權限，這是影片的連結。{save}",
+    "result_link_not_attached": "{url}\nDiscord 不允許我在這裡附上檔案，這是影片的連結。{save}",
     "result_link_expired": (
         "{mention} 你的影片已完成，但在我發布之前下載連結就已失效。請再發起一次請求。"
     ),
@@ -1177,7 +1179,10 @@ ZH_TW: dict[str, str] = {
     "count_hours": "{count} 小時",
     "count_days": "{count} 天",
     "count_servers": "{count} 個伺服器",
-    "expiry_soon": "很快",
+    "link_save_before": "請在連結失效前儲存影片，失效時間：{expiry}。",
+    "link_save_no_end": "請現在儲存影片：這個連結過一段時間可能會失效。",
+    "link_end_known": "其連結失效時間：{expiry}",
+    "link_end_unknown": "這個連結過一段時間可能會失效",
     "end_moment": "{moment}（{relative}）",
     "help_text": (
         "**{/video}** 根據你的提示詞生成 4-10 秒的影片；排隊時我會告訴你同類影片在這裡通常需要多久。\n"

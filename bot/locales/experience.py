@@ -89,7 +89,7 @@ EN: dict[str, str] = {
     "status_line_completed_uncopied_private": (
         "✅ Job #{job_id} is done: your video is posted below. Discord shows it only to you "
         "and clears it once your app reloads, and your direct messages are closed: save it "
-        "now, or find it later with {/videos history} (its link expires: {expiry})."
+        "now, or find it later with {/videos history} ({link_end})."
     ),
     "status_line_failed_posted_private": "❌ Job #{job_id} could not be made: the reason is posted below.",
     "status_line_completed_unposted_private": (
@@ -373,7 +373,7 @@ ZH: dict[str, str] = {
     ),
     "status_line_completed_uncopied_private": (
         "✅ 任务 #{job_id} 已完成：视频已发在下方。Discord 只让你看到它，并会在你的应用重新加载后"
-        "将其清除；你的私信已关闭，请现在保存，或之后用 {/videos history} 查看（其链接失效时间：{expiry}）。"
+        "将其清除；你的私信已关闭，请现在保存，或之后用 {/videos history} 查看（{link_end}）。"
     ),
     "status_line_failed_posted_private": "❌ 任务 #{job_id} 未能生成：原因已发在下方。",
     "status_line_completed_unposted_private": (
@@ -575,7 +575,7 @@ ZH_TW: dict[str, str] = {
     ),
     "status_line_completed_uncopied_private": (
         "✅ 任務 #{job_id} 已完成：影片已發在下方。Discord 只讓你看到它，並會在你的應用程式重新載入後"
-        "將其清除；你的私訊已關閉，請現在儲存，或之後用 {/videos history} 檢視（其連結失效時間：{expiry}）。"
+        "將其清除；你的私訊已關閉，請現在儲存，或之後用 {/videos history} 檢視（{link_end}）。"
     ),
     "status_line_failed_posted_private": "❌ 任務 #{job_id} 未能生成：原因已發在下方。",
     "status_line_completed_unposted_private": (
