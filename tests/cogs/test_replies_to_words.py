@@ -1,0 +1,163 @@
+"""A reply that mentions the bot, to a message of words alone: those words are the scene.
+
+`@Bot make this into a video` under a message with no pictures was a paid video of the words
+"make this into a video". Now the replied-to words come first, the reply's words after them as
+direction; a bare reply films the replied-to words as they are. What was sent is what the member
+reads back, mentions in it as names that ping nobody.
+"""
+
+import pytest
+
+from bot.jobs.validation import MAX_PROMPT_LENGTH
+from tests.cogs.test_moderation import mod, server
+from tests.cogs.test_references import bots_reply_to, nothing_recorded, post, reply
+from tests.fakes.apimart import TaskPlan
+from tests.fakes.discord import FakeDiscord
+from tests.harness import BOT_TOKEN, running_bot
+
+STORY = "A knight rides through a burning village at dusk"
+CUT_NOTE = {
+    "en-US": "was too long to use whole",
+    "zh-CN": "太长，无法全部使用",
+    "zh-TW": "太長，無法全部使用",
+}
+UNREAD_NOTE = {
+    "en-US": "has no words I could use",
+    "zh-CN": "没有我能用的文字",
+    "zh-TW": "沒有我能用的文字",
+}
+
+
+def bots_replies_to(world, message) -> list[dict]:
+    """Everything the bot said in reply to `message` so far."""
+    return [
+        m
+        for m in world.discord.messages()
+        if m["author"]["id"] == str(world.discord.bot_user_id)
+        and (m.get("message_reference") or {}).get("message_id") == message["id"]
+    ]
+
+
+async def sent_prompt(world) -> dict:
+    await world.api.wait_for_submits(1)
+    [sent] = world.api.submits
+    return sent
+
+
+async def test_a_reply_with_words_films_the_replied_to_words_as_it_directs(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        asking = await reply(world, await post(world, STORY), "make it cinematic --ar 9:16")
+        status = await bots_reply_to(world, asking)
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == f"{STORY}\n\nmake it cinematic"
+        assert sent["aspect_ratio"] == "9:16"
+        # What was sent is what the member reads: both parts, the flag taken out.
+        assert f"asked for a video: {STORY} make it cinematic" in status["content"]
+
+
+@pytest.mark.parametrize("own", ["", "--ar 9:16"])
+async def test_a_bare_reply_films_the_replied_to_words(tmp_path, own):
+    """No words of the member's own (a bare mention, or settings alone): the replied-to words
+    are the prompt, not a help note nor "a description is still needed"."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        asking = await reply(world, await post(world, STORY), own)
+        status = await bots_reply_to(world, asking)
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == STORY
+        assert f"asked for a video: {STORY}" in status["content"]
+        assert sent["aspect_ratio"] == ("9:16" if own else "16:9")
+
+
+async def test_a_bare_reply_to_chatter_still_gets_the_help_and_spends_nothing(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        asking = await reply(world, await post(world, "lol thanks"), "")
+        answer = await bots_reply_to(world, asking)
+        assert "To make a video from the message you replied to" in answer["content"]
+        assert await nothing_recorded(world)
+
+
+async def test_the_replied_to_words_are_read_without_the_bots_mention_or_their_flags(tmp_path):
+    """Bob's own request, replied to: his flags are his choices (4K costs more), not words of
+    the scene, and the bot's mention is no word either."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        bot = world.discord.bot_user_id
+        target = await post(world, f"<@{bot}> a dragon over a castle --res 4k")
+        await reply(world, target, "now at night")
+        await world.api.wait_for_submits(2)  # bob's own request, then the reply's
+        sent = world.api.submits[-1]
+        assert sent["prompt"] == "a dragon over a castle\n\nnow at night"
+        assert sent["resolution"] == "720p"
+
+
+async def test_mentions_in_the_replied_to_words_are_names_that_ping_nobody(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        carol = world.discord.add_member("carol")
+        target = await post(world, f"<@{carol}> surfing a huge wave, @everyone watching")
+        asking = await reply(world, target, "in slow motion")
+        status = await bots_reply_to(world, asking)
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == "@Carol surfing a huge wave, @everyone watching\n\nin slow motion"
+        assert status["mention_everyone"] is False
+        assert [u["id"] for u in status["mentions"]] in ([], [str(world.discord.user_id)])
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_replied_to_words_of_only_mentions_and_emoji_leave_the_members_words_alone(
+    tmp_path, locale
+):
+    """Nothing to film in "@carol 🔥🔥 :party:": the reply's words alone, as before, and the
+    member is told why their words alone were used."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            carol = world.discord.add_member("carol")
+            target = await post(world, f"<@{carol}> 🔥🔥 <:party:123456789012345678>")
+            asking = await reply(world, target, "a dragon over the sea")
+            sent = await sent_prompt(world)
+            assert sent["prompt"] == "a dragon over the sea"
+            await world.discord.wait_for(
+                lambda: any(UNREAD_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)),
+                description="the note that the replied-to words could not be used",
+            )
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_replied_to_words_too_long_to_use_whole_are_cut_and_the_member_told(
+    tmp_path, locale
+):
+    """The member cannot shorten another's message: its end gives way to their direction,
+    which is kept whole, and they are told."""
+    long_story = " ".join(["a knight rides on"] * 130)  # past the limit alone
+    assert len(long_story) > MAX_PROMPT_LENGTH
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            asking = await reply(world, await post(world, long_story), "make it cinematic")
+            sent = await sent_prompt(world)
+            assert len(sent["prompt"]) <= MAX_PROMPT_LENGTH
+            assert sent["prompt"].endswith("…\n\nmake it cinematic")
+            assert sent["prompt"].startswith("a knight rides on a knight")
+            await world.discord.wait_for(
+                lambda: any(CUT_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)),
+                description="the note that the replied-to words were cut",
+            )
+
+
+async def test_a_banned_word_in_the_replied_to_words_refuses_the_video(tmp_path):
+    async with server(tmp_path, message_content_intent=True) as s:
+        await mod(s, "words add", pattern="gore*")
+        asking = await reply(s.world, await post(s.world, "a gorefest at dawn"), "make it move")
+        answer = await bots_reply_to(s.world, asking)
+        assert "words this server doesn't allow" in answer["content"]
+        assert "gorefest" not in answer["content"]
+        assert await nothing_recorded(s.world)
+        assert s.world.api.member_requests == []
+
+
+async def test_without_the_intent_a_reply_to_words_is_pointed_to_the_menu_as_before(tmp_path):
+    """Discord hides the replied-to words: never a video of "make this into a video"."""
+    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
+        asking = await reply(world, await post(world, STORY), "make this into a video")
+        answer = await bots_reply_to(world, asking)
+        assert "Make a video" in answer["content"]
+        assert await nothing_recorded(world)
