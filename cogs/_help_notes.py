@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.i18n import msg
+from bot.invisible import has_visible
 from bot.jobs.chatter import is_bare_prompt
-from bot.jobs.flags import parse_request_flags
+from bot.jobs.flags import parse_flags, parse_request_flags
 from bot.jobs.links import without_links
 from bot.jobs.markup import spoken
 from bot.jobs.models import JobRefused
+from bot.jobs.quoted import directed
 from bot.jobs.validation import MAX_PROMPT_LENGTH, VideoOptions, refuse_links_alone
 from bot.text import CODE_CHARS, code
 from cogs._addressing import addressed_text
@@ -102,14 +104,22 @@ class HelpNotes:
         help_key: str,
         *,
         helped_before: bool,
+        quoted: str = "",
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
         that cannot be read, flags or links with no words, as /video says it, unless the rules
         refuse the member whatever they ask: then that, as the one note that goes away; or no
         real prompt: then the short help, which goes away, and only once per message: an edit
-        that is still no request is not answered again)."""
+        that is still no request is not answered again).
+
+        `quoted`: the words of the message of words alone it replies to (`cogs._replied_words`),
+        the scene its own words direct (`bot.jobs.quoted`); with no words of its own (a bare
+        mention, or flags alone), the prompt, unless they are no real prompt either."""
+        # Flags with no words of the member's own are settings for the quoted words.
+        filmable = bool(quoted) and not is_bare_prompt(quoted)
         try:
-            options = parse_request_flags(addressed_text(me, message.guild, message.content))
+            text = addressed_text(me, message.guild, message.content)
+            options = parse_flags(text) if filmable else parse_request_flags(text)
             # Before any link is fetched: a request without words is refused whatever it links.
             refuse_links_alone(options.prompt)
         except JobRefused as error:
@@ -118,6 +128,8 @@ class HelpNotes:
                 await origin.tell(error.user_message)
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
+        if filmable and not has_visible(options.prompt):
+            return self._directed(origin, options, quoted, "")
         if is_bare_prompt(options.prompt):
             self._memory.refused(message, helped=True)
             # Once per message, and one help up at a time per member in a channel.
@@ -127,6 +139,17 @@ class HelpNotes:
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
             return None
         prompt = spoken(options.prompt, names_in(message, message.author), limit=MAX_PROMPT_LENGTH)
+        return self._directed(origin, options, quoted, prompt)
+
+    @staticmethod
+    def _directed(
+        origin: MessageOrigin, options: VideoOptions, quoted: str, direction: str
+    ) -> VideoOptions:
+        """`options` with the `quoted` words and the member's `direction` as the prompt; the
+        member is told once it goes ahead if the quoted words were cut to fit."""
+        prompt, cut = directed(quoted, direction, limit=MAX_PROMPT_LENGTH)
+        if cut:
+            origin.prompt_note = msg("reply_words_cut", limit=MAX_PROMPT_LENGTH)
         return dataclasses.replace(options, prompt=prompt)
 
     async def source_needs_intent(

@@ -50,6 +50,7 @@ from cogs._message_media import (
 from cogs._origin_ids import message_origin_id
 from cogs._origins import MessageOrigin
 from cogs._queue import queue_request, queue_video
+from cogs._replied_words import replied_words, words_alone
 from cogs._request_memory import RequestMemory
 from cogs._result_links import dead_result_link, like_its_result, with_result_link
 
@@ -311,6 +312,12 @@ class MessageRequests:
             # carries); say so, never guess (and never ask for a prompt, which could not help).
             await self._helps.source_needs_intent(origin, message, forward=comment)
             return
+        quoted = ""
+        if not comment and source.author.id != me.id and words_alone(source_media):
+            # A message of words alone: they are the scene the reply's words direct.
+            quoted = replied_words(source, source_media, me, message.author)
+            if not quoted:
+                origin.prompt_note = msg("reply_words_unread")
         # Replies to a result are where members say thanks: that buys nothing.
         options = await self._helps.options_or_help(
             origin,
@@ -318,6 +325,7 @@ class MessageRequests:
             me,
             "mention_help" if comment else "reply_help",
             helped_before=helped_before,
+            quoted=quoted,
         )
         if options is None:
             return

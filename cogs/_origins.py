@@ -55,6 +55,9 @@ class Origin(ABC):
     # What the request goes ahead without (links and files of no use): told once the job is
     # recorded or its cost question asked, never as a promise before a refusal.
     left_out: Message | None = None
+    # How the prompt was made where it is not just what the member typed (a reply's, from the
+    # words it replies to: cut to fit, or unreadable): told with `left_out`, and as sure.
+    prompt_note: Message | None = None
     # How the member's files are used, where the options they chose do not say it (a clip put
     # in an image option): told with "queued", once the job went ahead.
     files_used: Message | None = None
@@ -84,17 +87,18 @@ class Origin(ABC):
         return wanted
 
     async def tell_left_out(self) -> None:
-        """Say what the request goes ahead without, if anything (once).
+        """Say how its prompt was made and what the request goes ahead without, if anything
+        (once).
 
         An aside, not the member's answer: it leaves `told` as it was (a stop after it still
         says the job is saved), and Discord refusing it does not stop the job's announcement
         and submit."""
-        note, self.left_out = self.left_out, None
-        if note is None:
-            return
+        notes = [note for note in (self.prompt_note, self.left_out) if note is not None]
+        self.prompt_note = self.left_out = None
         answered = self.told
         try:
-            await self.tell(note)
+            for note in notes:
+                await self.tell(note)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
             log.warning("Could not tell the member what their request goes without", exc_info=True)
         finally:

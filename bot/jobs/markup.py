@@ -18,7 +18,9 @@ Kind = Literal["user", "role", "channel"]
 # Who or what an id names, or None when the bot cannot tell.
 NameOf = Callable[[Kind, int], str | None]
 
-_MARKUP = re.compile(
+# Discord's markup for a mention, a custom emoji, a timestamp or a command (`bot.jobs.quoted`
+# reads words outside it).
+MARKUP = re.compile(
     r"<(?P<kind>@!?|@&|#)(?P<id>\d{1,20})>|<a?:(?P<emoji>\w{1,32}):\d{1,20}>"
     r"|<t:(?P<time>-?\d{1,13})(?::(?P<style>[tTdDfFR]))?>"
     r"|</(?P<command>[^\s:<>/][^:<>/]{0,96}):\d{1,20}>"
@@ -56,7 +58,7 @@ def _said(text: str, name_of: NameOf) -> str:
             return _UNNAMED[kind]
         return f"#{name}" if kind == "channel" else f"@{name}"
 
-    return _MARKUP.sub(named, text)
+    return MARKUP.sub(named, text)
 
 
 def _nobody(kind: Kind, id_: int) -> None:

@@ -37,6 +37,14 @@ EN: dict[str, str] = {
         "I can't read your message. Mention `@{bot}` itself, not its role (both are offered "
         "when you type @), or use {/video}."
     ),
+    "reply_words_unread": (
+        "The message you replied to has no words I could use (only mentions, emoji or links, "
+        "or nothing I can read), so this video is made from your words alone."
+    ),
+    "reply_words_cut": (
+        "The message you replied to was too long to use whole: a prompt holds at most {limit} "
+        "characters, so I used its beginning and all of your words after it."
+    ),
     "reply_source_unreadable": (
         "I couldn't read the message you replied to; it may have been deleted. Reply to a "
         "message I can see, or use Apps → Make a video on it."
@@ -148,6 +156,14 @@ ZH: dict[str, str] = {
         "你提及的是我的身份组，而本机器人没有开启 Discord 的「消息内容」特权意图，所以读不到你的消息。"
         "请提及 `@{bot}` 本身而不是它的身份组（输入 @ 时两者都会列出），或使用 {/video}。"
     ),
+    "reply_words_unread": (
+        "你回复的那条消息里没有我能用的文字（只有提及、表情或链接，或我读不到的内容），"
+        "所以这个视频只用你自己写的文字生成。"
+    ),
+    "reply_words_cut": (
+        "你回复的那条消息太长，无法全部使用：提示词最多 {limit} 个字符，"
+        "所以我用了它的开头部分，后面接上你写的全部文字。"
+    ),
     "reply_source_unreadable": (
         "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"
         "或在那条消息上使用「应用 → 生成视频」。"
@@ -249,6 +265,14 @@ ZH_TW: dict[str, str] = {
     "role_mention_needs_intent": (
         "你提及的是我的身分組，而本機器人沒有開啟 Discord 的「訊息內容」特權意圖，所以讀不到你的訊息。"
         "請提及 `@{bot}` 本身而不是它的身分組（輸入 @ 時兩者都會列出），或使用 {/video}。"
+    ),
+    "reply_words_unread": (
+        "你回覆的那則訊息裡沒有我能用的文字（只有提及、表情符號或連結，或我讀不到的內容），"
+        "所以這部影片只用你自己寫的文字生成。"
+    ),
+    "reply_words_cut": (
+        "你回覆的那則訊息太長，無法全部使用：提示詞最多 {limit} 個字元，"
+        "所以我用了它的開頭部分，後面接上你寫的全部文字。"
     ),
     "reply_source_unreadable": (
         "我無法讀取你回覆的那則訊息，它可能已被刪除。請回覆一則我能看到的訊息，"

@@ -403,23 +403,25 @@ ONLY_LINKS = {
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
-@pytest.mark.parametrize("way", ["mention", "reply to pictures", "reply to words"])
+@pytest.mark.parametrize("way", ["mention", "reply to pictures", "reply to emoji"])
 async def test_a_request_of_flags_alone_is_told_they_were_read_and_a_description_is_needed(
     tmp_path, locale, way
 ):
     """`@bot --res 4k` is a request without its words: as /video says, the settings were
     read and a description is still needed (not the help for a hello), in the member's
-    language; nothing is fetched or spent."""
+    language; nothing is fetched or spent. (Under a message of words it can film, those words
+    are the description: `tests/cogs/test_replies_to_words.py`.)"""
     async with FakeDiscord(token=BOT_TOKEN) as fake:
         fake.set_preferred_locale(locale)
         async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
             if way == "mention":
                 asking = await mention(world, "--res 4k")
             else:
-                files = pictures(world, 1) if way == "reply to pictures" else []
-                asking = await reply(
-                    world, await post(world, "look", attachments=files), "--res 4k"
-                )
+                if way == "reply to pictures":
+                    target = await post(world, "look", attachments=pictures(world, 1))
+                else:
+                    target = await post(world, "🔥🔥")
+                asking = await reply(world, target, "--res 4k")
             answer = await bots_reply_to(world, asking)
             assert ONLY_FLAGS[locale] in answer["content"], answer["content"]
             assert await nothing_recorded(world)

@@ -18,8 +18,8 @@ from tests.harness import BOT_TOKEN, running_bot
 STORY = "A knight rides through a burning village at dusk"
 CUT_NOTE = {
     "en-US": "was too long to use whole",
-    "zh-CN": "太长，无法全部使用",
-    "zh-TW": "太長，無法全部使用",
+    "zh-CN": "无法全部使用",
+    "zh-TW": "無法全部使用",
 }
 UNREAD_NOTE = {
     "en-US": "has no words I could use",
@@ -116,15 +116,15 @@ async def test_replied_to_words_of_only_mentions_and_emoji_leave_the_members_wor
             sent = await sent_prompt(world)
             assert sent["prompt"] == "a dragon over the sea"
             await world.discord.wait_for(
-                lambda: any(UNREAD_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)),
+                lambda: any(
+                    UNREAD_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)
+                ),
                 description="the note that the replied-to words could not be used",
             )
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
-async def test_replied_to_words_too_long_to_use_whole_are_cut_and_the_member_told(
-    tmp_path, locale
-):
+async def test_replied_to_words_too_long_to_use_whole_are_cut_and_the_member_told(tmp_path, locale):
     """The member cannot shorten another's message: its end gives way to their direction,
     which is kept whole, and they are told."""
     long_story = " ".join(["a knight rides on"] * 130)  # past the limit alone
@@ -138,7 +138,9 @@ async def test_replied_to_words_too_long_to_use_whole_are_cut_and_the_member_tol
             assert sent["prompt"].endswith("…\n\nmake it cinematic")
             assert sent["prompt"].startswith("a knight rides on a knight")
             await world.discord.wait_for(
-                lambda: any(CUT_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)),
+                lambda: any(
+                    CUT_NOTE[locale] in m["content"] for m in bots_replies_to(world, asking)
+                ),
                 description="the note that the replied-to words were cut",
             )
 
@@ -161,3 +163,13 @@ async def test_without_the_intent_a_reply_to_words_is_pointed_to_the_menu_as_bef
         answer = await bots_reply_to(world, asking)
         assert "Make a video" in answer["content"]
         assert await nothing_recorded(world)
+
+
+async def test_words_behind_a_spoiler_in_the_replied_to_message_stay_hidden(tmp_path):
+    """The status quotes the prompt as plain text: a spoiler quoted in it would be uncovered."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        target = await post(world, "a knight at dusk ||who dies at the end||")
+        status = await bots_reply_to(world, await reply(world, target, "make it cinematic"))
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == "a knight at dusk\n\nmake it cinematic"
+        assert "dies" not in status["content"]
