@@ -401,3 +401,127 @@ def test_a_star_opens_a_word_ending_in_a_double_letter_only_after_both():
 
 def test_a_pattern_of_the_longest_length_is_accepted():
     assert parse_pattern("x" * 60) == "x" * 60
+
+
+@pytest.mark.parametrize(
+    ("prompt", "pattern", "quoted"),
+    [
+        ("a bloodbath at dawn", "blood bath", "bloodbath"),
+        ("a BloodBath at dawn", "blood bath", "BloodBath"),
+        ("a bl00dbath at dawn", "blood bath", "bl00dbath"),  # and in leetspeak
+        ("a b\u200blood\u200bbath", "blood bath", "b\u200blood\u200bbath"),
+        ("bloodbaths galore", "blood bath*", "bloodbath"),
+        ("a freenitro link", "free nitro", "freenitro"),
+        ("a blowjob", "blow job", "blowjob"),
+        ("killthemall now", "kill them all", "killthemall"),
+        ("killthem all now", "kill them all", "killthem all"),  # some joined, some apart
+        ("a baddog", "bad dog", "baddog"),  # where the words meet in one letter
+        ("a badddddog", "bad dog", "badddddog"),  # ... stretched
+        ("a bad-dog", "bad dog", "bad-dog"),
+    ],
+)
+def test_a_phrase_with_its_words_run_together_is_the_phrase(prompt, pattern, quoted):
+    """Members write "bloodbath" to get "blood bath" past the filter: words of three letters
+    or more may be written as one word, as they may be joined by a hyphen."""
+    assert banned(prompt, pattern) == quoted
+
+
+@pytest.mark.parametrize(
+    ("prompt", "pattern"),
+    [
+        ("a superbloodbathtub", "blood bath"),  # run together, it is still a whole word
+        ("bloodbaths galore", "blood bath"),  # its end stays closed without a star
+        ("a classy ass", "as s"),  # a word under three letters never runs together
+        ("an anal fissure", "an al"),
+        ("a badog", "bad dog"),  # one "d" is not the "d" of both words
+        ("a bad dog", "b ad dog"),  # "b" and "ad" stay two words, "ad" and "dog" too
+    ],
+)
+def test_a_run_together_phrase_still_needs_a_whole_word_of_long_enough_words(prompt, pattern):
+    assert banned(prompt, pattern) is None
+
+
+def test_a_word_inside_another_is_still_not_found_with_run_together_phrases():
+    """The Scunthorpe problem: "ass" is no part of "class", "assistant" or "bass"."""
+    prompt = "a class assistant plays bass, passes the glass"
+    assert banned(prompt, "ass", "blood bath", "as s", "cl ass") is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("a blood\U0001f600bath", "blood\U0001f600bath"),  # an emoji between the words
+        ("a blood \U0001f525 bath", "blood \U0001f525 bath"),
+        ("a blood\u2605bath", "blood\u2605bath"),  # a star symbol
+    ],
+)
+def test_a_phrase_with_emoji_or_symbols_between_its_words_is_the_phrase(prompt, quoted):
+    assert banned(prompt, "blood bath") == quoted
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        ("一只血 腥的猫", "血 腥"),  # a space between its characters, inside a sentence
+        ("一只血-腥的猫", "血-腥"),
+        ("一只血.腥的猫", "血.腥"),
+        ("一只血\u3000腥的猫", "血\u3000腥"),  # an ideographic space
+        ("一只血·腥的猫", "血·腥"),  # a middle dot
+        ("一只血\U0001f600腥的猫", "血\U0001f600腥"),  # an emoji
+        ("一只血**腥**的猫", "血**腥"),  # markdown
+    ],
+)
+def test_a_chinese_word_split_inside_a_sentence_is_found(prompt, quoted):
+    assert banned(prompt, "血腥") == quoted
+
+
+def test_a_chinese_word_split_by_a_comma_or_full_stop_is_two_clauses():
+    """Blood everywhere, a fishy smell ("到处是血, 腥味扑鼻") does not say "血腥"."""
+    assert banned("到处是血\uff0c腥味扑鼻", "血腥") is None  # a full-width comma
+    assert banned("到处是血。腥味扑鼻", "血腥") is None
+
+
+def test_a_chinese_phrase_is_found_written_as_chinese_is_without_spaces():
+    assert banned("血腥暴力的场面", "血腥 暴力") == "血腥暴力"
+    assert banned("一只血腥的猫", "血 腥") == "血腥"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "quoted"),
+    [
+        (
+            "a \U0001f1ec\U0001f1f4\U0001f1f7\U0001f1ea scene",
+            "\U0001f1ec\U0001f1f4\U0001f1f7\U0001f1ea",
+        ),
+        (
+            "a \U0001f156\U0001f15e\U0001f161\U0001f154 scene",
+            "\U0001f156\U0001f15e\U0001f161\U0001f154",
+        ),
+        (
+            "a \U0001f176\U0001f17e\U0001f181\U0001f174 scene",
+            "\U0001f176\U0001f17e\U0001f181\U0001f174",
+        ),
+    ],
+)
+def test_a_banned_word_in_letter_emoji_is_found(prompt, quoted):
+    """Regional-indicator letters (as Discord reactions spell words) and negative circled or
+    squared letters: emoji drawn as the letters they are."""
+    assert banned(prompt, "gore") == quoted
+
+
+def test_run_together_phrases_are_checked_quickly():
+    # Where a phrase's words meet in one letter ("bad dog"), the run of that letter is split
+    # between them; a matcher that tries each split is quadratic in the run.
+    patterns = tuple(parse_pattern(p) for p in ("bad dog", "blood bath", "血腥 暴力", "*aaa abc"))
+    find_banned("x", patterns)  # compiles them: only the checks are timed
+    prompts = (
+        "ba" + "d" * 5000 + "x",
+        "blood" + "-" * 5000 + "x",
+        "血" + " " * 5000 + "x",
+        "a" * 5000 + "x",
+        "bad " * 2000,
+    )
+    started = time.perf_counter()
+    for prompt in prompts:
+        assert find_banned(prompt, patterns) is None
+    assert time.perf_counter() - started < 2
