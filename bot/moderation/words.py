@@ -136,12 +136,17 @@ def _repeated(char: str, count: int, *, doubled: bool) -> str:
     return f"{letter}(?:{letter}{letter}+)?"
 
 
-def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool = False) -> str:
-    """A regex for one word (or a phrase spelled out), each run of one letter in it as it
-    may be stretched. Each run is followed by another letter, so it backtracks only within
-    itself; an open start begins at the start of a run, so no run is tried from each of
-    its letters: a match is linear in the prompt."""
-    runs = [(char, len(list(group))) for char, group in itertools.groupby(text)]
+Run = tuple[str, int]  # one letter, and how many times in a row
+
+
+def _runs(text: str) -> list[Run]:
+    return [(char, len(list(group))) for char, group in itertools.groupby(text)]
+
+
+def _run_parts(runs: list[Run], *, open_start: bool, open_end: bool, doubled: bool) -> list[str]:
+    """A regex for each run of one letter in a word (or a phrase spelled out), as it may be
+    stretched. Each run is followed by another letter, so it backtracks only within itself; an
+    open start begins at the start of a run, so no run is tried from each of its letters."""
     parts = [_repeated(char, count, doubled=doubled) for char, count in runs]
     if open_start:  # more of its first letter belongs to what the open start allows
         char, count = runs[0]
@@ -149,7 +154,26 @@ def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool 
     if open_end and (len(runs) > 1 or not open_start):  # more of its last letter: the open end
         char, count = runs[-1]
         parts[-1] = re.escape(char) * count
-    return "".join(parts)
+    return parts
+
+
+def _within_word(runs: list[Run], parts: list[str]) -> list[str]:
+    """A word's runs in a row; between two where one is of a script written without spaces
+    ("血腥"), anything that joins a phrase's words may stand, or nothing ("血 腥", "血-腥"):
+    there no space ends a word. It holds no letter, so each run still ends where it did."""
+    pieces = parts[:1]
+    for (before, _), (after, _), part in zip(runs, runs[1:], parts[1:], strict=False):
+        if spaceless_script(before) or spaceless_script(after):
+            pieces.append(_MAY_JOIN)
+        pieces.append(part)
+    return pieces
+
+
+def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool = False) -> str:
+    """A regex for one word (or a phrase spelled out): a match is linear in the prompt."""
+    runs = _runs(text)
+    parts = _run_parts(runs, open_start=open_start, open_end=open_end, doubled=doubled)
+    return "".join(_within_word(runs, parts))
 
 
 # What joins a phrase's words: any spacing, and the marks that join words as they join a word's
@@ -157,7 +181,49 @@ def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool 
 # a comma, which parts two thoughts ("red as blood, bath time"), nor a dot that ends a
 # sentence (right after a word, a blank after it: "blood. Bath time"); a dot with a blank on
 # each side ("blood . bath") ends none. No letter: matched linearly.
-_BETWEEN_WORDS = r"(?:[\s_\-/~\u2010-\u2015]|\.(?!\s)|(?<=\s)\.(?=\s))+"
+_JOINER = r"[\s_\-/~\u2010-\u2015]|\.(?!\s)|(?<=\s)\.(?=\s)"
+_BETWEEN_WORDS = f"(?:{_JOINER})+"
+_MAY_JOIN = f"(?:{_JOINER})*"
+# Words of a phrase this long or longer may also be written as one word ("bloodbath" for
+# "blood bath"); shorter ones would make words of their own ("as s" is no "ass").
+_RUN_TOGETHER_LENGTH = 3
+
+
+def _may_run_together(before: str, after: str) -> bool:
+    """Whether two words of a phrase are found written as one: both long enough, or where they
+    meet a script written without spaces ("血腥 暴力" is written "血腥暴力")."""
+    if spaceless_script(before[-1]) or spaceless_script(after[0]):
+        return True
+    return min(len(before), len(after)) >= _RUN_TOGETHER_LENGTH
+
+
+def _phrase_pattern(words: list[str], *, open_start: bool, open_end: bool) -> str:
+    """A regex for a phrase's words, joined, or run together where they may be. Where two meet
+    in one letter ("bad dog"), the run of it is matched either as two runs with a join between
+    them, or as one run of both ("baddog"): never split between them every way it could be,
+    which would be quadratic in the run."""
+    last = len(words) - 1
+    pieces: list[str] = []  # a regex for each run, each join between them
+    previous: list[Run] = []
+    for at, word in enumerate(words):
+        runs = _runs(word)
+        parts = _run_parts(
+            runs, open_start=open_start and at == 0, open_end=open_end and at == last, doubled=False
+        )
+        if at and not _may_run_together(words[at - 1], word):
+            pieces.append(_BETWEEN_WORDS)
+        elif at and previous[-1][0] != runs[0][0]:
+            pieces.append(_MAY_JOIN)
+        elif at and len(previous) > 1 and len(runs) > 1:  # neither run is a word's open end
+            char, count = runs[0]
+            both = f"{re.escape(char)}{{{previous[-1][1] + count},}}"
+            pieces[-1] = f"(?:{pieces[-1]}{_BETWEEN_WORDS}{parts[0]}|{both})"
+            runs, parts = runs[1:], parts[1:]
+        elif at:  # a word of one letter run ("zzz"): joined only
+            pieces.append(_BETWEEN_WORDS)
+        pieces += _within_word(runs, parts) if runs else []
+        previous = _runs(word)
+    return "".join(pieces)
 
 
 def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:
@@ -171,11 +237,7 @@ def _compile(pattern: str, *, spelled: bool) -> re.Pattern[str]:
     if spelled:  # a phrase's letters run on, its spaces gone
         body = _runs_pattern("".join(words), open_start=open_start, open_end=open_end, doubled=True)
     else:
-        last = len(words) - 1
-        body = _BETWEEN_WORDS.join(
-            _runs_pattern(word, open_start=open_start and at == 0, open_end=open_end and at == last)
-            for at, word in enumerate(words)
-        )
+        body = _phrase_pattern(words, open_start=open_start, open_end=open_end)
     left = "" if open_start else f"(?<!{_WORD_GOES_ON})"
     right = "" if open_end else f"(?!{_WORD_GOES_ON})"
     return re.compile(left + body + right, re.IGNORECASE)
