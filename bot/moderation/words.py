@@ -180,8 +180,14 @@ def _runs_pattern(text: str, *, open_start: bool, open_end: bool, doubled: bool 
 # spelled-out letters ("blood-bath", "blood_bath", "blood.bath", "blood/bath", dashes, "~"). Not
 # a comma, which parts two thoughts ("red as blood, bath time"), nor a dot that ends a
 # sentence (right after a word, a blank after it: "blood. Bath time"); a dot with a blank on
-# each side ("blood . bath") ends none. No letter: matched linearly.
-_JOINER = r"[\s_\-/~\u2010-\u2015]|\.(?!\s)|(?<=\s)\.(?=\s)"
+# each side ("blood . bath") ends none. Emoji, symbols and middle dots too, as members put them
+# between letters ("blood😀bath", "血·腥"). No letter: matched linearly.
+_PICTURES = (
+    "\u00b7\u2022\u2027\u30fb"  # middle dots, bullet
+    "\u2190-\u21ff\u2300-\u23ff\u2500-\u27bf\u2b00-\u2bff"  # arrows, shapes, symbols, dingbats
+    "\U0001f000-\U0001faff"  # emoji
+)
+_JOINER = rf"[\s_\-/~\u2010-\u2015{_PICTURES}]|\.(?!\s)|(?<=\s)\.(?=\s)"
 _BETWEEN_WORDS = f"(?:{_JOINER})+"
 _MAY_JOIN = f"(?:{_JOINER})*"
 # Words of a phrase this long or longer may also be written as one word ("bloodbath" for
