@@ -66,6 +66,16 @@ _LOOK_ALIKES = str.maketrans(
     "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ",  # small capitals
     "aeopcyxijskmhtbdhlqwyoaeikvptuxabcdefghijklmnoprstuvwyz",
 )
+# Emoji drawn as the letters A to Z, which NFKC leaves as they are: the regional indicators
+# (Discord shows one alone as its letter, and members spell words with them; a flag reads as
+# its country's two letters), negative circled and negative squared letters.
+_LOOK_ALIKES.update(
+    {
+        first + offset: ord("a") + offset
+        for first in (0x1F1E6, 0x1F150, 0x1F170)
+        for offset in range(26)
+    }
+)
 
 
 def _is_drawn_over(char: str) -> bool:
