@@ -9,7 +9,10 @@ and Greek letters that look like Latin ones ("gore" with a Cyrillic o, U+043E) a
 capitals ("ɢᴏʀᴇ") read as those, leetspeak read as letters ("g0r3", see `leetspeak`), a
 letter stretched ("gooore", "goreeee") read once, and a word spelled out a letter at a time
 ("g o r e", "G-O-O-R-E") read as the word, but only as a whole word ("C P U" is no "cp").
-The words quoted back are the prompt's own, as typed.
+A phrase's words may be joined by spacing, dashes, emoji and the like, and those of three
+letters or more run together ("bloodbath" for "blood bath"); so may the characters of Chinese
+and Japanese words, which no space ends ("血 腥", "血腥暴力" for "血腥 暴力"). Letter emoji
+("🇬🇴🇷🇪") read as letters. The words quoted back are the prompt's own, as typed.
 """
 
 from __future__ import annotations

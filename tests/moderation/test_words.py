@@ -526,3 +526,20 @@ def test_run_together_phrases_are_checked_quickly():
         assert find_banned(prompt, patterns) is None
     # About 0.5 s here; splitting the run of "d" every way takes about 8 s by itself.
     assert time.perf_counter() - started < 2
+
+
+def test_styled_letters_read_as_letters_and_a_flag_as_its_two():
+    """Mathematical bold and circled letters fold (NFKC); a flag is two regional indicators."""
+    assert banned("a \U0001d420\U0001d428\U0001d42b\U0001d41e scene", "gore") is not None
+    assert banned("a \u24d6\u24de\u24e1\u24d4 scene", "gore") is not None
+    assert banned("a \U0001f1e8\U0001f1f5 flag", "cp") == "\U0001f1e8\U0001f1f5"
+
+
+def test_short_words_of_a_phrase_may_run_together_into_a_word_of_their_own():
+    """What docs/moderators.md warns of: three letters are enough to run on."""
+    assert banned("seamen at sea", "sea men") == "seamen"
+    assert banned("a word split in two: blood bath", "bloodbath") is None
+
+
+def test_a_star_on_each_side_finds_a_word_inside_another():
+    assert banned("a class assistant", "*ass*") == "ass"
