@@ -312,6 +312,25 @@ async def test_a_video_link_in_remix_with_a_length_chosen_is_asked_about_not_ove
     assert (sent["video_urls"], sent.get("duration")) == ([clip], None)
 
 
+async def test_two_video_links_in_a_form_on_a_result_made_without_a_video_are_not_blamed_on_it(
+    tmp_path, fakes
+):
+    """The result had no reference video: "the video you started from was made from one
+    already" would be untrue; the count is said as /video says it."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        one = web.serve("/one.mp4", MP4, "video/mp4")
+        two = web.serve("/two.mp4", MP4, "video/mp4")
+        result = await delivered_result(world)
+        answer = await edit_prompt(fake, result, f"dance like these {one} {two}")
+        assert "I found 2 videos" in answer["content"], answer["content"]
+        assert "made from one already" not in answer["content"], answer["content"]
+        assert len(api.submits) == 1
+
+
 async def test_a_link_in_edit_prompt_on_another_members_result_still_asks_the_cost_first(
     tmp_path, fakes
 ):
