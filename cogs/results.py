@@ -122,6 +122,9 @@ REMIX_FORM = re.compile(r"video:remixform:(?P<job_id>\d+)")
 RESULT_FORM_WORDING = MappingProxyType(
     {"wrong_image_count": "wrong_image_count_form", "too_many_videos": "too_many_videos_form"}
 )
+# And from a result made without a reference video: two video links are too many as in /video,
+# not because of the result's own (which it has none of).
+RESULT_FORM_WORDING_NO_VIDEO = MappingProxyType({"wrong_image_count": "wrong_image_count_form"})
 
 
 class EditPromptModal(discord.ui.Modal):
@@ -210,7 +213,7 @@ async def _queue_form(
     new one's."""
     interaction = origin.interaction
     # The result's files are fixed: only the links typed in the prompt can change a count.
-    origin.wording = RESULT_FORM_WORDING
+    origin.wording = RESULT_FORM_WORDING if job.request.video_urls else RESULT_FORM_WORDING_NO_VIDEO
     try:
         await _queue_form_video(origin, job, submitted, opened)
     except Exception as error:
