@@ -13,6 +13,7 @@ from tests.cogs.test_moderation import mod, server
 from tests.cogs.test_references import bots_reply_to, nothing_recorded, post, reply
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeDiscord
+from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, running_bot
 
 STORY = "A knight rides through a burning village at dusk"
@@ -66,6 +67,23 @@ async def test_a_bare_reply_films_the_replied_to_words(tmp_path, own):
         assert sent["prompt"] == STORY
         assert f"asked for a video: {STORY}" in status["content"]
         assert sent["aspect_ratio"] == ("9:16" if own else "16:9")
+
+
+async def test_a_reply_of_a_picture_link_alone_films_the_replied_to_words_with_it(tmp_path):
+    """A link is a reference, as a picture attached to the reply is: the replied-to words
+    say what to show, not "your prompt is only a link"."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=f"{PUBLIC_HOST}/32"
+        ) as world,
+    ):
+        boat = web.serve("/boat.png")
+        asking = await reply(world, await post(world, STORY), boat)
+        status = await bots_reply_to(world, asking)
+        assert "only a link" not in status["content"], status["content"]
+        sent = await sent_prompt(world)
+        assert (sent["prompt"], sent["image_urls"]) == (STORY, [boat])
 
 
 async def test_a_bare_reply_to_chatter_still_gets_the_help_and_spends_nothing(tmp_path):
