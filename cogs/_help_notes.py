@@ -114,14 +114,16 @@ class HelpNotes:
 
         `quoted`: the words of the message of words alone it replies to (`cogs._replied_words`),
         the scene its own words direct (`bot.jobs.quoted`); with no words of its own (a bare
-        mention, or flags alone), the prompt, unless they are no real prompt either."""
+        mention, flags or links alone), the prompt, unless they are no real prompt either."""
         # Flags with no words of the member's own are settings for the quoted words.
         filmable = bool(quoted) and not is_bare_prompt(quoted)
         try:
             text = addressed_text(me, message.guild, message.content)
             options = parse_flags(text) if filmable else parse_request_flags(text)
-            # Before any link is fetched: a request without words is refused whatever it links.
-            refuse_links_alone(options.prompt)
+            # Before any link is fetched: a request without words is refused whatever it links
+            # (the quoted words are words: its links are then references, as a picture is).
+            if not filmable:
+                refuse_links_alone(options.prompt)
         except JobRefused as error:
             self._memory.refused(message, helped=helped_before)
             if not await refused_before_fetching(self.bot, origin, links=0):

@@ -434,7 +434,8 @@ async def test_a_request_of_a_link_alone_is_told_a_link_is_a_reference_not_words
     tmp_path, locale, way
 ):
     """`@bot https://…/boat.png`: as /video says, a link is a reference, not words; said
-    before the link is fetched, and nothing is spent."""
+    before the link is fetched, and nothing is spent. (Under a message of words it can film,
+    those words are the description: `tests/cogs/test_replies_to_words.py`.)"""
     async with (
         Site(PUBLIC_HOST) as web,
         FakeDiscord(token=BOT_TOKEN) as fake,
@@ -447,7 +448,7 @@ async def test_a_request_of_a_link_alone_is_told_a_link_is_a_reference_not_words
             if way == "mention":
                 asking = await mention(world, boat)
             else:
-                asking = await reply(world, await post(world, "a lake"), boat)
+                asking = await reply(world, await post(world, "🔥🔥"), boat)
             answer = await bots_reply_to(world, asking)
             assert ONLY_LINKS[locale] in answer["content"], answer["content"]
             assert web.hits == [], "nothing was fetched for a request that is not one"
