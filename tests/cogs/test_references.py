@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from bot.i18n import msg
+from bot.jobs.link_allowance import LinkAllowance
 from bot.jobs.models import JobState
 from bot.moderation.store import Actor
 from tests.conftest import FakeClock
@@ -1447,6 +1448,26 @@ async def test_a_menus_form_prompt_of_only_a_link_is_refused_before_any_link_is_
         assert "Your prompt is only a link" in answer, answer
         assert web.hits == []
         assert await nothing_recorded(world)
+
+
+async def test_a_menus_form_over_the_links_allowance_with_its_prompt_fetches_nothing(tmp_path):
+    """The message's links and the prompt's are one request: a member whose links checked
+    leave room for the message's but not the prompt's is told before any is read, and none
+    is counted (the message's links are not read for a request then refused)."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        world.bot.link_allowance = LinkAllowance(links=2)
+        cat, dog, boat = web.serve("/cat.png"), web.serve("/dog.png"), web.serve("/boat.png")
+        target = await post(world, f"my pets {cat} {dog}")
+        submit = await fill_form(world, await make_video_on(world, target), f"a boat {boat}")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "a lot of links to check" in answer, answer
+        assert web.hits == []
+        assert await nothing_recorded(world)
+        # Nothing was counted: the message's two links alone still fit.
+        assert world.bot.link_allowance.take(world.discord.user_id, 2, world.bot.clock()) is None
 
 
 async def test_a_link_typed_in_the_menus_form_still_asks_the_cost_first_where_asked(tmp_path):
