@@ -338,7 +338,8 @@ class MakeVideoMenu:
         if (dead := dead_result_link(self.bot, [media])) is not None:
             await origin.tell(dead)
             return
-        if MessageMedia(content=options.prompt).link_urls():
+        typed = MessageMedia(content=options.prompt)
+        if typed.link_urls():
             # What no link can mend in the prompt (only links, nothing left once they are taken
             # out) is said before the message's links are read too.
             try:
@@ -346,10 +347,13 @@ class MakeVideoMenu:
             except JobRefused as error:
                 await origin.tell(error.user_message)
                 return
-        if media.link_urls():
+        # The message's links and the prompt's are one request: checked against the rules and
+        # the member's allowance together, before either is read (each read once, counted so).
+        links = links_to_check([media]) + links_to_check([typed])
+        if links:
             # The check before fetching reads the database: Discord is answered first.
             await origin.acknowledge()
-            if await refused_before_fetching(self.bot, origin, links_to_check([media])):
+            if await refused_before_fetching(self.bot, origin, links):
                 return
         collected = await collect(
             [media], self.bot.link_prober.for_member(origin.requester().user_id)
@@ -365,7 +369,7 @@ class MakeVideoMenu:
             duration=None if collected.videos else options.duration,
         )
         # Links typed into the form are references, as in /video's prompt: after the message's.
-        read = await read_prompt_links(self.bot, origin, options)
+        read = await read_prompt_links(self.bot, origin, options, checked=True)
         if read is None:
             return
         options, linked = read.options, read.linked

@@ -32,14 +32,15 @@ class PromptLinks:
 
 
 async def read_prompt_links(
-    bot: VideoBot, origin: InteractionOrigin, options: VideoOptions
+    bot: VideoBot, origin: InteractionOrigin, options: VideoOptions, *, checked: bool = False
 ) -> PromptLinks | None:
     """The links typed in `options.prompt` read as references (nothing read when it has
     none); None once the member was told why not (or another process has the request).
 
     What no link can mend (a file too large, a prompt of links alone, a length beside a
     video) is said before any link is read; then the rules and the member's allowance of links
-    checked, before the bot fetches anything they name (`refused_before_fetching`)."""
+    checked, before the bot fetches anything they name (`refused_before_fetching`), unless the
+    caller did (`checked`: with the other links of the same request, before reading those)."""
     typed = MessageMedia(content=options.prompt)
     if not typed.link_urls():
         return PromptLinks(
@@ -57,7 +58,7 @@ async def read_prompt_links(
         # Another process has this request (a deploy overlap) and answers it: reading the
         # links again would only cost time, and any refusal would be told twice.
         return None
-    if await refused_before_fetching(bot, origin, links_to_check([typed])):
+    if not checked and await refused_before_fetching(bot, origin, links_to_check([typed])):
         return None
     linked = await collect([typed], bot.link_prober.for_member(origin.requester().user_id))
     everything = CollectedMedia(
