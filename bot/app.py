@@ -123,7 +123,6 @@ class VideoBot(commands.AutoShardedBot):
         db: Database,
         *,
         clock: Callable[[], float] = time.time,
-        guild_ready_timeout: float = 2.0,
         cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
         identify_pause: float = IDENTIFY_PAUSE,
     ) -> None:
@@ -152,7 +151,7 @@ class VideoBot(commands.AutoShardedBot):
             intents=intents,
             help_command=None,
             allowed_mentions=NO_MENTIONS,
-            guild_ready_timeout=guild_ready_timeout,
+            guild_ready_timeout=settings.guild_ready_timeout,
             **shards,
         )
         pace_requests(self.http, self.discord_window)

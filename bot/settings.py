@@ -431,6 +431,12 @@ class Settings(EnvSettings):
         default=120.0,
         description="seconds the Discord gateway may stay disconnected before /healthz answers 503",
     )
+    guild_ready_timeout: Seconds = Field(
+        default=2.0,
+        description="seconds a shard waits after the last server the gateway sent before it"
+        " counts as ready (discord.py's guild_ready_timeout); videos made in servers are posted"
+        " once every shard of the process is ready",
+    )
     balance_check_interval: Seconds = Field(
         default=300.0,
         description="seconds between two reads of the APIMart balance (also read after a 402)",

@@ -86,6 +86,9 @@ def bot_environment(
         "POLL_MAX_GAP": "0.1",
         "API_REQUESTS_PER_SECOND": "1000",
         "HTTP_TIMEOUT": "2",
+        # The fake sends a shard's servers at once: production's 2 s after the last one would
+        # hold every video made in a server (and /readyz) 2 s past the connection.
+        "GUILD_READY_TIMEOUT": "0.1",
         "LOG_LEVEL": "DEBUG",
     }
     env.update(overrides)
