@@ -67,7 +67,8 @@ async def lay_migrated_sqlite(path: Path) -> None:
     is tested as such (tests/test_db.py, and every bot process the end-to-end tests start).
     """
     if not _migrated_sqlite:
-        with tempfile.TemporaryDirectory() as folder:
+        # Beside the tests' own folders (in memory where they are: tests/conftest.py).
+        with tempfile.TemporaryDirectory(dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")) as folder:
             template = Path(folder) / "migrated.sqlite3"
             database = await SqliteDatabase.open(template)
             try:
