@@ -295,7 +295,7 @@ async def test_the_start_says_which_database_holds_the_jobs_and_when_a_sqlite_fi
             if backend.dialect == "sqlite":
                 db = await open_sqlite(Path("data/bot.sqlite3"))
             else:
-                db = await open_postgres(f"{backend.dsn}?search_path={backend.schema}", wait=0)
+                db = await open_postgres(on_schema(backend), wait=0)
         assert db is not None
         await db.close()
         [line] = [record.getMessage() for record in caplog.records if "jobs are" in record.msg]
@@ -307,13 +307,18 @@ async def test_the_start_says_which_database_holds_the_jobs_and_when_a_sqlite_fi
             assert line == f"The jobs are in PostgreSQL at {describe_location(backend.dsn)}"
 
 
+def on_schema(backend) -> str:
+    """The DATABASE_URL of the test's schema (`?search_path=`, as docs/scaling.md writes it)."""
+    return str(yarl.URL(backend.dsn).update_query(search_path=backend.schema))
+
+
 async def start_on(backend, caplog) -> list[str]:
     """Start the bot's database as `python -m bot` does; the error lines it logged."""
     with caplog.at_level(logging.ERROR):
         if backend.dialect == "sqlite":
             db = await open_sqlite(backend.path)
         else:
-            db = await open_postgres(f"{backend.dsn}?search_path={backend.schema}", wait=0)
+            db = await open_postgres(on_schema(backend), wait=0)
     assert db is None, "the bot started"
     return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
 
