@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from bot.i18n import msg
+from bot.jobs.link_allowance import LinkAllowance
 from bot.moderation.store import Actor
 from tests.cogs.test_moderation import channel_option, command
 from tests.cogs.test_reach import ShiftedClock, eventually
@@ -328,6 +329,53 @@ async def test_two_video_links_in_a_form_on_a_result_made_without_a_video_are_no
         answer = await edit_prompt(fake, result, f"dance like these {one} {two}")
         assert "I found 2 videos" in answer["content"], answer["content"]
         assert "made from one already" not in answer["content"], answer["content"]
+        assert len(api.submits) == 1
+
+
+async def test_a_length_flag_beside_a_link_on_a_reference_video_result_fetches_nothing(
+    tmp_path, fakes
+):
+    """`--dur` on a result made from a reference video is refused whatever the links typed
+    beside it add: said before any is read, none counted against the member's allowance."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        world.bot.link_allowance = LinkAllowance(links=1)
+        boat = web.serve("/boat.png")
+        result = await delivered_result(world, video=world.mp4())
+        answer = await edit_prompt(fake, result, f"a boat like {boat} --dur 8")
+        assert "take the duration flag" in answer["content"], answer["content"]
+        assert web.hits == []
+        assert world.bot.link_allowance.take(fake.user_id, 1, world.bot.clock()) is None
+        assert len(api.submits) == 1
+
+
+async def test_a_remix_setting_no_choice_offers_beside_a_link_fetches_nothing(tmp_path, fakes):
+    """A Remix form sent with an aspect ratio no choice offers is refused whatever its links
+    add: said before any is read, none counted against the member's allowance."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        world.bot.link_allowance = LinkAllowance(links=1)
+        boat = web.serve("/boat.png")
+        result = await delivered_result(world)
+        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        sent = {
+            "prompt": f"a boat like {boat}",
+            "duration": ["6"],
+            "resolution": ["720p"],
+            "aspect_ratio": ["5:4"],
+        }
+        submitted = await fake.modal_submit(sent, interaction=click)
+        answer = await submitted.wait_for_answer(timeout=10)
+        assert "`5:4` is not a valid aspect ratio" in answer["content"], answer["content"]
+        assert web.hits == []
+        assert world.bot.link_allowance.take(fake.user_id, 1, world.bot.clock()) is None
         assert len(api.submits) == 1
 
 
