@@ -32,6 +32,7 @@ from bot.jobs.validation import (
     MAX_PROMPT_LENGTH,
     VideoOptions,
     check_media_before_links,
+    check_remix_before_links,
     remix,
 )
 from bot.media_refresh import from_service_links
@@ -239,6 +240,19 @@ async def _queue_form_video(
         return
     # Mentions pasted into the form are names to the model, as in /video's prompt.
     options = typed_prompt_spoken(options, interaction.user)
+    duration = str(options.duration) if options.duration is not None else None
+    try:
+        # What no link can mend, said before any is read (fetched, counted in the allowance).
+        check_remix_before_links(
+            job.request,
+            duration=duration,
+            resolution=options.resolution,
+            aspect_ratio=options.aspect_ratio,
+            mode=options.mode,
+        )
+    except JobRefused as error:
+        await origin.tell(error.user_message)
+        return
     read = await read_prompt_links(bot, origin, options)
     if read is None:
         return
@@ -258,7 +272,7 @@ async def _queue_form_video(
         request = remix(
             job.request,
             prompt=options.prompt,
-            duration=str(options.duration) if options.duration is not None else None,
+            duration=duration,
             resolution=options.resolution,
             aspect_ratio=options.aspect_ratio,
             mode=options.mode,

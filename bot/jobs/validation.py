@@ -288,6 +288,32 @@ def clip_taken_as_video(options: VideoOptions, request: VideoRequest) -> Message
     return msg("clip_used_as_video", filename=name, pictures=pictures)
 
 
+def check_remix_before_links(
+    request: VideoRequest,
+    *,
+    duration: str | None,
+    resolution: str | None,
+    aspect_ratio: str | None,
+    mode: GenerationType | None = None,
+) -> None:
+    """What a form's changes to `request` (`remix`) are refused for whatever the links typed
+    beside them add (a link adds a reference, never takes the request's own out), so it is
+    said before they are read: a length beside its reference video, a value no choice offers,
+    first-frame mode beside several of its pictures."""
+    if duration is not None and request.video_urls:
+        # Only a flag sets one (the form offers no length with a video, nor a way to take the
+        # video out): say why it can't, and what to take out.
+        raise JobRefused(msg("duration_flag_with_video"))
+    if duration is not None and (not duration.isdigit() or int(duration) not in DURATIONS):
+        raise JobRefused(msg("bad_duration", value=duration))
+    if resolution is not None and resolution not in RESOLUTIONS:
+        raise JobRefused(msg("bad_resolution", value=resolution))
+    if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
+        raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
+    if mode == "frame" and len(request.image_urls) > 1:
+        raise JobRefused(msg("frame_needs_one_image", count=len(request.image_urls)))
+
+
 def remix(
     request: VideoRequest,
     *,
@@ -305,6 +331,9 @@ def remix(
     files checked already: `check_media_before_links`), after the request's own, which no
     form can take out; counted with them, as /video counts its links with its files."""
     changes: dict[str, object] = {"prompt": clean_prompt(prompt)}
+    check_remix_before_links(
+        request, duration=duration, resolution=resolution, aspect_ratio=aspect_ratio, mode=mode
+    )
     image_urls = (*request.image_urls, *(image.url for image in images))
     video_urls = (*request.video_urls, *(video.url for video in videos))
     if images or videos:
@@ -313,24 +342,14 @@ def remix(
         if len(video_urls) > 1:
             raise JobRefused(msg("too_many_videos", count=len(video_urls)))
         changes |= {"image_urls": image_urls, "video_urls": video_urls}
-    if duration is not None and request.video_urls:
-        # Only a flag sets one (the form offers no length with a video, nor a way to take the
-        # video out): say why it can't, and what to take out.
-        raise JobRefused(msg("duration_flag_with_video"))
     if videos:
         # A reference video sets the length (the caller said why a length chosen can't be).
         changes["duration"] = None
-    elif duration is not None and not request.video_urls:
-        if not duration.isdigit() or int(duration) not in DURATIONS:
-            raise JobRefused(msg("bad_duration", value=duration))
+    elif duration is not None:
         changes["duration"] = int(duration)
     if resolution is not None:
-        if resolution not in RESOLUTIONS:
-            raise JobRefused(msg("bad_resolution", value=resolution))
         changes["resolution"] = resolution
     if aspect_ratio is not None:
-        if aspect_ratio not in ASPECT_RATIOS:
-            raise JobRefused(msg("bad_aspect_ratio", value=aspect_ratio))
         changes["aspect_ratio"] = aspect_ratio
     if mode is not None or images or videos:
         # New references are used as /video would use them all (the mode typed, if any).
