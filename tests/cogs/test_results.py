@@ -278,6 +278,26 @@ async def test_image_links_in_a_form_beside_the_videos_own_picture_are_counted_w
     assert sent["generation_type"] == "reference"
 
 
+async def test_two_image_links_in_a_form_on_a_result_made_without_images_are_not_blamed_on_it(
+    tmp_path, fakes
+):
+    """The result had no images: "the video's own and the image links in your prompt" would be
+    untrue; the count is the links', and they are what to change."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        boat, sail = web.serve("/boat.png"), web.serve("/sail.png")
+        result = await delivered_result(world)
+        answer = await edit_prompt(fake, result, f"boats {boat} {sail}")
+        assert "I found 2 images" in answer["content"], answer["content"]
+        assert "the video's own" not in answer["content"], answer["content"]
+        assert "keeps the video's images" not in answer["content"], answer["content"]
+        assert "image links in your prompt" in answer["content"], answer["content"]
+        assert len(api.submits) == 1
+
+
 async def test_a_video_link_in_remix_with_a_length_chosen_is_asked_about_not_overruled(
     tmp_path, fakes
 ):
