@@ -126,6 +126,17 @@ RESULT_FORM_WORDING = MappingProxyType(
 # And from a result made without a reference video: two video links are too many as in /video,
 # not because of the result's own (which it has none of).
 RESULT_FORM_WORDING_NO_VIDEO = MappingProxyType({"wrong_image_count": "wrong_image_count_form"})
+# From a result made without images, the images counted are the links' alone.
+NO_IMAGES_WORDING = MappingProxyType({"wrong_image_count": "wrong_image_count_form_links"})
+
+
+def result_form_wording(request: VideoRequest) -> Mapping[str, str]:
+    """How a refused count is said from a form on the result of `request`: blaming only the
+    files it has."""
+    wording = RESULT_FORM_WORDING if request.video_urls else RESULT_FORM_WORDING_NO_VIDEO
+    if request.image_urls:
+        return wording
+    return MappingProxyType({**wording, **NO_IMAGES_WORDING})
 
 
 class EditPromptModal(discord.ui.Modal):
@@ -214,7 +225,7 @@ async def _queue_form(
     new one's."""
     interaction = origin.interaction
     # The result's files are fixed: only the links typed in the prompt can change a count.
-    origin.wording = RESULT_FORM_WORDING if job.request.video_urls else RESULT_FORM_WORDING_NO_VIDEO
+    origin.wording = result_form_wording(job.request)
     try:
         await _queue_form_video(origin, job, submitted, opened)
     except Exception as error:

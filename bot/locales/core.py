@@ -101,6 +101,12 @@ EN: dict[str, str] = {
         "This form keeps the video's images: change the image links in your prompt to match, "
         "or use {/video} with the 1 or 3 you want."
     ),
+    # The same on a result made without images: the count is the links' alone.
+    "wrong_image_count_form_links": (
+        "I found {count} images, all from the image links in your prompt, but a video can use "
+        "0, 1 or 3: one as the first frame or a reference, or three to fuse. Change the image "
+        "links in your prompt to leave 1 or 3."
+    ),
     "too_many_videos_form": (
         "I found {count} videos, but only 1 reference video can be used, and the video you "
         "started from was made from one already: take the video link out of your prompt to "
@@ -586,6 +592,10 @@ ZH: dict[str, str] = {
         "1 张作为首帧或参考图，或 3 张融合参考。这个表单会保留原视频的图片：请调整提示词中的图片链接，"
         "或改用 {/video} 并附上你想用的 1 或 3 张。"
     ),
+    "wrong_image_count_form_links": (
+        "我找到了 {count} 张图片（都来自你提示词中的图片链接），但视频只能使用 0、1 或 3 张："
+        "1 张作为首帧或参考图，或 3 张融合参考。请调整提示词中的图片链接，留下 1 或 3 张。"
+    ),
     "too_many_videos_form": (
         "我找到了 {count} 个视频，但只能使用 1 个参考视频，而原视频已经用了一个参考视频："
         "请从提示词中去掉视频链接以沿用那个视频；或改用 {/video} 并附上你想用的那一个。"
@@ -935,6 +945,10 @@ ZH_TW: dict[str, str] = {
         "我找到了 {count} 張圖片（原影片的圖片加上你提示詞中的圖片連結），但影片只能使用 0、1 或 3 張："
         "1 張作為首影格或參考圖，或 3 張融合參考。這個表單會保留原影片的圖片：請調整提示詞中的圖片連結，"
         "或改用 {/video} 並附上你想用的 1 或 3 張。"
+    ),
+    "wrong_image_count_form_links": (
+        "我找到了 {count} 張圖片（都來自你提示詞中的圖片連結），但影片只能使用 0、1 或 3 張："
+        "1 張作為首影格或參考圖，或 3 張融合參考。請調整提示詞中的圖片連結，留下 1 或 3 張。"
     ),
     "too_many_videos_form": (
         "我找到了 {count} 個影片，但只能使用 1 個參考影片，而原影片已經用了一個參考影片："
