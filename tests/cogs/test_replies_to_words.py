@@ -1,4 +1,5 @@
-"""A reply that mentions the bot, to a message of words alone: those words are the scene.
+"""A reply that mentions the bot, to a message of words alone: those words are the scene (and so
+are a forward's, whose comment mentions the bot).
 
 `@Bot make this into a video` under a message with no pictures was a paid video of the words
 "make this into a video". Now the replied-to words come first, the reply's words after them as
@@ -10,7 +11,13 @@ import pytest
 
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from tests.cogs.test_moderation import mod, server
-from tests.cogs.test_references import bots_reply_to, nothing_recorded, post, reply
+from tests.cogs.test_references import (
+    bots_reply_to,
+    forward_with_comment,
+    nothing_recorded,
+    post,
+    reply,
+)
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
@@ -21,6 +28,16 @@ CUT_NOTE = {
     "en-US": "was too long to use whole",
     "zh-CN": "无法全部使用",
     "zh-TW": "無法全部使用",
+}
+FORWARD_CUT_NOTE = {
+    "en-US": "The message you forwarded was too long to use whole",
+    "zh-CN": "你转发的那条消息太长",
+    "zh-TW": "你轉發的那則訊息太長",
+}
+FORWARD_UNREAD_NOTE = {
+    "en-US": "The message you forwarded has no words I could use",
+    "zh-CN": "你转发的那条消息里没有我能用的文字",
+    "zh-TW": "你轉發的那則訊息裡沒有我能用的文字",
 }
 UNREAD_NOTE = {
     "en-US": "has no words I could use",
@@ -191,3 +208,93 @@ async def test_words_behind_a_spoiler_in_the_replied_to_message_stay_hidden(tmp_
         sent = await sent_prompt(world)
         assert sent["prompt"] == "a knight at dusk\n\nmake it cinematic"
         assert "dies" not in status["content"]
+
+
+# Forwards ----------------------------------------------------------------------------------
+
+
+async def comment_on_forward(world, original, comment):
+    """Alice forwards `original` with a comment that starts with the bot's mention."""
+    bot = world.discord.bot_user_id
+    return await forward_with_comment(world, original, f"<@{bot}> {comment}".rstrip())
+
+
+async def test_a_forward_of_words_films_them_as_its_comment_directs(tmp_path):
+    """Forwarding bob's words with "@Bot make it cinematic" is a reply to them by other means:
+    the forwarded words are the scene, the comment's the direction."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        comment = await comment_on_forward(
+            world, await post(world, STORY), "make it cinematic --ar 9:16"
+        )
+        status = await bots_reply_to(world, comment)
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == f"{STORY}\n\nmake it cinematic"
+        assert sent["aspect_ratio"] == "9:16"
+        assert f"asked for a video: {STORY} make it cinematic" in status["content"]
+
+
+async def test_a_bare_comment_on_a_forward_of_words_films_them(tmp_path):
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        comment = await comment_on_forward(world, await post(world, STORY), "")
+        status = await bots_reply_to(world, comment)
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == STORY
+        assert f"asked for a video: {STORY}" in status["content"]
+
+
+async def test_forwarded_words_are_read_without_mentions_flags_or_spoilers(tmp_path):
+    """Read as a replied-to message's: bob's flags are his choices, his spoiler stays hidden,
+    his mentions are names that ping nobody."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        carol = world.discord.add_member("carol")
+        original = await post(world, f"<@{carol}> on a dragon --res 4k ||who falls||")
+        status = await bots_reply_to(
+            world, await comment_on_forward(world, original, "now at night")
+        )
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == "@Carol on a dragon\n\nnow at night"
+        assert sent["resolution"] == "720p"
+        assert "falls" not in status["content"]
+        assert status["mention_everyone"] is False
+        assert [u["id"] for u in status["mentions"]] in ([], [str(world.discord.user_id)])
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_forwarded_words_too_long_to_use_whole_are_cut_and_the_member_told(tmp_path, locale):
+    long_story = " ".join(["a knight rides on"] * 130)  # past the limit alone
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            original = await post(world, long_story)
+            comment = await comment_on_forward(world, original, "make it cinematic")
+            sent = await sent_prompt(world)
+            assert len(sent["prompt"]) <= MAX_PROMPT_LENGTH
+            assert sent["prompt"].endswith("…\n\nmake it cinematic")
+            await world.discord.wait_for(
+                lambda: any(
+                    FORWARD_CUT_NOTE[locale] in m["content"]
+                    for m in bots_replies_to(world, comment)
+                ),
+                description="the note that the forwarded words were cut",
+            )
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_forwarded_words_of_only_mentions_and_emoji_leave_the_comments_words_alone(
+    tmp_path, locale
+):
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, message_content_intent=True) as world:
+            carol = world.discord.add_member("carol")
+            original = await post(world, f"<@{carol}> 🔥🔥 <:party:123456789012345678>")
+            comment = await comment_on_forward(world, original, "a dragon over the sea")
+            sent = await sent_prompt(world)
+            assert sent["prompt"] == "a dragon over the sea"
+            await world.discord.wait_for(
+                lambda: any(
+                    FORWARD_UNREAD_NOTE[locale] in m["content"]
+                    for m in bots_replies_to(world, comment)
+                ),
+                description="the note that the forwarded words could not be used",
+            )
