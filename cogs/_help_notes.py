@@ -105,6 +105,7 @@ class HelpNotes:
         *,
         helped_before: bool,
         quoted: str = "",
+        forwarded: bool = False,
     ) -> VideoOptions | None:
         """The message's prompt and flags; None once the member was told why not (a flag
         that cannot be read, flags or links with no words, as /video says it, unless the rules
@@ -112,9 +113,10 @@ class HelpNotes:
         real prompt: then the short help, which goes away, and only once per message: an edit
         that is still no request is not answered again).
 
-        `quoted`: the words of the message of words alone it replies to (`cogs._replied_words`),
-        the scene its own words direct (`bot.jobs.quoted`); with no words of its own (a bare
-        mention, flags or links alone), the prompt, unless they are no real prompt either."""
+        `quoted`: the words of the message of words alone it replies to (`cogs._replied_words`;
+        `forwarded`: the forward it comments), the scene its own words direct
+        (`bot.jobs.quoted`); with no words of its own (a bare mention, flags or links alone),
+        the prompt, unless they are no real prompt either."""
         # Flags with no words of the member's own are settings for the quoted words.
         filmable = bool(quoted) and not is_bare_prompt(quoted)
         try:
@@ -131,7 +133,7 @@ class HelpNotes:
             return None
         options = dataclasses.replace(options, prompt=without_links(options.prompt))
         if filmable and not has_visible(options.prompt):
-            return self._directed(origin, options, quoted, "")
+            return self._directed(origin, options, quoted, "", forwarded=forwarded)
         if is_bare_prompt(options.prompt):
             self._memory.refused(message, helped=True)
             # Once per message, and one help up at a time per member in a channel.
@@ -141,17 +143,24 @@ class HelpNotes:
                 await origin.tell(msg(help_key, bot=bot), delete_after=HELP_LIFETIME)
             return None
         prompt = spoken(options.prompt, names_in(message, message.author), limit=MAX_PROMPT_LENGTH)
-        return self._directed(origin, options, quoted, prompt)
+        return self._directed(origin, options, quoted, prompt, forwarded=forwarded)
 
     @staticmethod
     def _directed(
-        origin: MessageOrigin, options: VideoOptions, quoted: str, direction: str
+        origin: MessageOrigin,
+        options: VideoOptions,
+        quoted: str,
+        direction: str,
+        *,
+        forwarded: bool,
     ) -> VideoOptions:
-        """`options` with the `quoted` words and the member's `direction` as the prompt; the
-        member is told once it goes ahead if the quoted words were cut to fit."""
+        """`options` with the `quoted` words (replied to, or `forwarded`) and the member's
+        `direction` as the prompt; the member is told once it goes ahead if the quoted words
+        were cut to fit."""
         prompt, cut = directed(quoted, direction, limit=MAX_PROMPT_LENGTH)
         if cut:
-            origin.prompt_note = msg("reply_words_cut", limit=MAX_PROMPT_LENGTH)
+            key = "forward_words_cut" if forwarded else "reply_words_cut"
+            origin.prompt_note = msg(key, limit=MAX_PROMPT_LENGTH)
         return dataclasses.replace(options, prompt=prompt)
 
     async def source_needs_intent(

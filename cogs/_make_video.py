@@ -59,7 +59,7 @@ from cogs._forms import (
     text_value,
 )
 from cogs._message_media import FIXED_FILES_WORDING, media_count, message_media, message_ref
-from cogs._names import first_known, names_in, names_known, typed_prompt_spoken
+from cogs._names import names_seen, typed_prompt_spoken
 from cogs._once import made_once
 from cogs._origin_ids import interaction_origin_id
 from cogs._origins import InteractionOrigin
@@ -160,16 +160,8 @@ class MakeVideoMenu:
         prompt = None
         if media_count(media) == 0:
             # Only words to show the service: the form starts from them (a video from text).
-            # A forward's words are in its snapshot, whose mentions Discord does not resolve:
-            # the forwarded message, if this process saw it, or the cache may know them.
-            reference = message.reference
-            forwarded = reference.cached_message if reference is not None else None
-            asking = interaction.user
-            names = first_known(
-                names_in(message, asking),
-                *([names_in(forwarded, asking)] if forwarded is not None else []),
-                names_known(asking),
-            )
+            # A forward's mentions are named as its forwarded message's (`names_seen`).
+            names = names_seen(message, interaction.user)
             said = spoken(media.content, names, limit=MAX_PROMPT_LENGTH)
             prompt = said.strip()[:MAX_PROMPT_LENGTH]
             if not has_visible(prompt):

@@ -313,11 +313,13 @@ class MessageRequests:
             await self._helps.source_needs_intent(origin, message, forward=comment)
             return
         quoted = ""
-        if not comment and source.author.id != me.id and words_alone(source_media):
-            # A message of words alone: they are the scene the reply's words direct.
+        if source.author.id != me.id and words_alone(source_media):
+            # A message of words alone (replied to, or forwarded with this comment): they are
+            # the scene the member's words direct.
             quoted = replied_words(source, source_media, me, message.author)
             if not quoted:
-                origin.prompt_note = msg("reply_words_unread")
+                unread = "forward_words_unread" if comment else "reply_words_unread"
+                origin.prompt_note = msg(unread)
         # Replies to a result are where members say thanks: that buys nothing.
         options = await self._helps.options_or_help(
             origin,
@@ -326,6 +328,7 @@ class MessageRequests:
             "mention_help" if comment else "reply_help",
             helped_before=helped_before,
             quoted=quoted,
+            forwarded=comment,
         )
         if options is None:
             return

@@ -55,6 +55,18 @@ def names_known(asking: Asking) -> NameOf:
     return name_of
 
 
+def names_seen(message: discord.Message, asking: Asking) -> NameOf:
+    """Names for what `message`'s words mention, as `asking` may read them. A forward's words
+    are in its snapshot, whose mentions Discord does not resolve: the forwarded message, if
+    this process saw it, or the cache of the server `asking` is in may know them."""
+    lookups = [names_in(message, asking)]
+    reference = message.reference
+    forward = reference is not None and reference.type is discord.MessageReferenceType.forward
+    if forward and reference is not None and reference.cached_message is not None:
+        lookups.append(names_in(reference.cached_message, asking))
+    return first_known(*lookups, names_known(asking))
+
+
 def typed_prompt_spoken(options: VideoOptions, asking: Asking) -> VideoOptions:
     """`options` with the mentions `asking` typed into its prompt (a command's text option, a
     form's field: Discord resolves none there) said as names the model can read."""

@@ -1,8 +1,10 @@
-"""The words of a replied-to message that offers nothing else, read as the scene to film.
+"""The words of a replied-to (or forwarded) message that offers nothing else, read as the scene
+to film.
 
 A reply that mentions the bot under a message of words alone (no picture, video, link nor
 sticker) asks for a video of those words, directed by the reply's own (`bot.jobs.quoted`), as
-the "Make a video" menu starts its form from a message's words. They are read as the member
+the "Make a video" menu starts its form from a message's words; so does the comment that
+mentions the bot sent with a forward of one (`cogs._forwards`). They are read as the member
 saw them: the bot's mention is no word of the scene, nor is a flag (another member's `--res 4k`
 is their choice, which costs more), nor words hidden behind a spoiler (the status would show
 them uncovered), and mentions are names that ping nobody.
@@ -23,7 +25,7 @@ from bot.jobs.quoted import has_words, without_spoilers
 from bot.jobs.validation import MAX_PROMPT_LENGTH
 from cogs._addressing import addressed_text
 from cogs._message_media import media_count
-from cogs._names import Asking, first_known, names_in, names_known
+from cogs._names import Asking, names_seen
 
 
 def words_alone(media: MessageMedia) -> bool:
@@ -43,6 +45,6 @@ def replied_words(
     text = without_spoilers(without_links(text))
     if not has_words(text):
         return ""
-    # A forward's mentions come as bare ids: the member's server may know them.
-    names = first_known(names_in(source, asking), names_known(asking))
-    return spoken(text, names, limit=MAX_PROMPT_LENGTH).strip()
+    # A forward's mentions come as bare ids: its forwarded message or the member's server
+    # may know them.
+    return spoken(text, names_seen(source, asking), limit=MAX_PROMPT_LENGTH).strip()

@@ -2,7 +2,8 @@
 
 A reply that mentions the bot under a message of words alone asks for a video of those words:
 `@Bot make it cinematic` under "A knight rides at dusk" is "A knight rides at dusk", then, after
-a blank line, "make it cinematic". The member's words are what they typed and stay whole; the
+a blank line, "make it cinematic". A forward's comment that mentions the bot directs the
+forwarded words alike. The member's words are what they typed and stay whole; the
 quoted words, which they cannot shorten, give way at their end when both do not fit.
 """
 

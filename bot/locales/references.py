@@ -45,6 +45,14 @@ EN: dict[str, str] = {
         "The message you replied to was too long to use whole: a prompt holds at most {limit} "
         "characters, so I used its beginning and all of your words after it."
     ),
+    "forward_words_unread": (
+        "The message you forwarded has no words I could use (only mentions, emoji or links, "
+        "or nothing I can read), so this video is made from your comment's words alone."
+    ),
+    "forward_words_cut": (
+        "The message you forwarded was too long to use whole: a prompt holds at most {limit} "
+        "characters, so I used its beginning and all of your comment's words after it."
+    ),
     "reply_source_unreadable": (
         "I couldn't read the message you replied to; it may have been deleted. Reply to a "
         "message I can see, or use Apps → Make a video on it."
@@ -164,6 +172,14 @@ ZH: dict[str, str] = {
         "你回复的那条消息太长，无法全部使用：提示词最多 {limit} 个字符，"
         "所以我用了它的开头部分，后面接上你写的全部文字。"
     ),
+    "forward_words_unread": (
+        "你转发的那条消息里没有我能用的文字（只有提及、表情或链接，或我读不到的内容），"
+        "所以这个视频只用你附言中的文字生成。"
+    ),
+    "forward_words_cut": (
+        "你转发的那条消息太长，无法全部使用：提示词最多 {limit} 个字符，"
+        "所以我用了它的开头部分，后面接上你附言中的全部文字。"
+    ),
     "reply_source_unreadable": (
         "我无法读取你回复的那条消息，它可能已被删除。请回复一条我能看到的消息，"
         "或在那条消息上使用「应用 → 生成视频」。"
@@ -273,6 +289,14 @@ ZH_TW: dict[str, str] = {
     "reply_words_cut": (
         "你回覆的那則訊息太長，無法全部使用：提示詞最多 {limit} 個字元，"
         "所以我用了它的開頭部分，後面接上你寫的全部文字。"
+    ),
+    "forward_words_unread": (
+        "你轉發的那則訊息裡沒有我能用的文字（只有提及、表情符號或連結，或我讀不到的內容），"
+        "所以這部影片只用你附言中的文字生成。"
+    ),
+    "forward_words_cut": (
+        "你轉發的那則訊息太長，無法全部使用：提示詞最多 {limit} 個字元，"
+        "所以我用了它的開頭部分，後面接上你附言中的全部文字。"
     ),
     "reply_source_unreadable": (
         "我無法讀取你回覆的那則訊息，它可能已被刪除。請回覆一則我能看到的訊息，"
