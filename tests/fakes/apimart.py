@@ -184,10 +184,16 @@ class TaskPlan:
     later polls ``processing`` with evenly rising progress, and poll number
     ``polls_until_done`` answers ``final_status``. ``polls_until_done=0`` finishes the
     task as soon as it is created; ``None`` keeps it processing forever (progress
-    creeping up to 95) until a test calls :meth:`FakeTask.complete` and friends.
+    creeping up to 95, ``creep`` a poll) until a test calls :meth:`FakeTask.complete` and
+    friends.
     """
 
     polls_until_done: int | None = 2
+    creep: int = 10
+    """With ``polls_until_done=None``: progress added by each poll after the second. 0 keeps
+    the task at 0% until a test sets it (:meth:`FakeTask.set_progress`): members see the most
+    progress a task reached, so a value set below what the polls made so far (how many there
+    were depends on the machine's speed) would never show."""
     final_status: FinalStatus = "completed"
     estimated_time: int = 240
     actual_time: int | None = None
@@ -344,7 +350,7 @@ class FakeTask:
         else:
             self.status = "processing"
             if target is None:
-                self.progress = min(95, 10 * (self.polls - 1))
+                self.progress = min(95, self.plan.creep * (self.polls - 1))
             else:
                 self.progress = 100 * (self.polls - 1) // (target - 1)
 

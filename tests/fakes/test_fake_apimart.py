@@ -221,6 +221,15 @@ async def test_object_shape_plans_and_forced_states(api: FakeAPIMart, http: aioh
     async with http.get(url) as resp:
         assert await resp.read() == b"abc"
 
+    # Held: processing at 0% however often it is polled, until a test sets its progress.
+    api.default_plan = TaskPlan(polls_until_done=None, creep=0)
+    held = api.task((await submit(http, api))[1]["data"]["id"])
+    for _ in range(5):
+        await poll(http, api, held.id)
+    assert (held.status, held.progress) == ("processing", 0)
+    held.set_progress(30)
+    assert (await poll(http, api, held.id))[1]["data"]["progress"] == 30
+
 
 async def test_faults_are_consumed_in_order(api: FakeAPIMart, http: aiohttp.ClientSession):
     task_id = api.create_task().id
