@@ -22,9 +22,9 @@ EN: dict[str, str] = {
     ),
     # Replies
     "reply_needs_intent": (
-        "I can't see the images in the message you replied to, because this bot runs without "
-        "Discord's Message Content intent. Right-click (or long-press) that message and choose "
-        "Apps → Make a video instead. (This note deletes itself in a minute.)"
+        "I can't see what's in the message you replied to, pictures or words, because this bot "
+        "runs without Discord's Message Content intent. Right-click (or long-press) that "
+        "message and choose Apps → Make a video instead. (This note deletes itself in a minute.)"
     ),
     # The comment sent with a forward, where the forward is hidden without the intent
     "forward_needs_intent": (
@@ -153,7 +153,7 @@ ZH: dict[str, str] = {
     ),
     # Replies
     "reply_needs_intent": (
-        "我看不到你回复的那条消息里的图片，因为本机器人没有开启 Discord 的「消息内容」特权意图。"
+        "我看不到你回复的那条消息里的内容（图片或文字），因为本机器人没有开启 Discord 的「消息内容」特权意图。"
         "请右键点击（或长按）那条消息，改用「应用 → 生成视频」。（这条提示一分钟后会自动删除。）"
     ),
     "forward_needs_intent": (
@@ -270,7 +270,7 @@ ZH_TW: dict[str, str] = {
     ),
     # Replies
     "reply_needs_intent": (
-        "我看不到你回覆的那則訊息裡的圖片，因為本機器人沒有開啟 Discord 的「訊息內容」特權意圖。"
+        "我看不到你回覆的那則訊息裡的內容（圖片或文字），因為本機器人沒有開啟 Discord 的「訊息內容」特權意圖。"
         "請在那則訊息上按右鍵（或長按），改用「應用程式 → 生成影片」。（這則提示一分鐘後會自動刪除。）"
     ),
     "forward_needs_intent": (

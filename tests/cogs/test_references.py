@@ -739,7 +739,7 @@ async def test_reply_without_the_intent_points_to_the_menu_instead_of_failing(tm
     async with running_bot(tmp_path, message_content_intent=False) as world:
         target = await post(world, attachments=pictures(world, 1))
         answer = await bots_reply_to(world, await reply(world, target, "make it surf"))
-        assert "can't see the images in the message you replied to" in answer["content"]
+        assert "can't see what's in the message you replied to" in answer["content"]
         assert "Apps → Make a video" in answer["content"]
         assert await nothing_recorded(world)
 
@@ -1600,7 +1600,7 @@ async def test_without_the_intent_replies_in_a_row_get_one_note_that_goes_away(
         target = await post(world, attachments=pictures(world, 1))
         first = await reply(world, target, "make it surf")
         note = await bots_reply_to(world, first)
-        assert "can't see the images in the message you replied to" in note["content"]
+        assert "can't see what's in the message you replied to" in note["content"]
         assert "deletes itself" in note["content"]
         again = [await reply(world, target, text) for text in ("make it surf!", "surf please")]
         await world.discord.wait_for(

@@ -191,13 +191,31 @@ async def test_a_banned_word_in_the_replied_to_words_refuses_the_video(tmp_path)
         assert s.world.api.member_requests == []
 
 
-async def test_without_the_intent_a_reply_to_words_is_pointed_to_the_menu_as_before(tmp_path):
-    """Discord hides the replied-to words: never a video of "make this into a video"."""
-    async with running_bot(tmp_path, plan=TaskPlan(polls_until_done=None)) as world:
-        asking = await reply(world, await post(world, STORY), "make this into a video")
-        answer = await bots_reply_to(world, asking)
-        assert "Make a video" in answer["content"]
-        assert await nothing_recorded(world)
+HIDDEN_SOURCE_NOTE = {
+    "en-US": ("can't see what's in the message you replied to", "Make a video"),
+    "zh-CN": ("看不到你回复的那条消息里的内容", "生成视频"),
+    "zh-TW": ("看不到你回覆的那則訊息裡的內容", "生成影片"),
+}
+WORDS_TOO = {"en-US": "pictures or words", "zh-CN": "图片或文字", "zh-TW": "圖片或文字"}
+PICTURES_ONLY = {"en-US": "the images", "zh-CN": "里的图片", "zh-TW": "裡的圖片"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+async def test_without_the_intent_a_reply_to_words_is_pointed_to_the_menu_as_before(
+    tmp_path, locale
+):
+    """Discord hides the replied-to words: never a video of "make this into a video". The note
+    says the words are hidden too, not only "the images", which a message of words has none of."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake:
+        fake.set_preferred_locale(locale)
+        async with running_bot(tmp_path, fake=fake, plan=TaskPlan(polls_until_done=None)) as world:
+            asking = await reply(world, await post(world, STORY), "make this into a video")
+            answer = await bots_reply_to(world, asking)
+            hidden, menu = HIDDEN_SOURCE_NOTE[locale]
+            assert hidden in answer["content"] and menu in answer["content"], answer["content"]
+            assert WORDS_TOO[locale] in answer["content"]
+            assert PICTURES_ONLY[locale] not in answer["content"]
+            assert await nothing_recorded(world)
 
 
 async def test_words_behind_a_spoiler_in_the_replied_to_message_stay_hidden(tmp_path):

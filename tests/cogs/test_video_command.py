@@ -704,8 +704,8 @@ async def test_videos_help_explains_the_options_privately(tmp_path):
 
 async def test_videos_help_offers_replies_only_where_the_bot_can_read_them(tmp_path):
     """By default the bot runs without the Message Content intent, so a reply to another
-    member's pictures is answered "I can't see the images": help does not offer that way
-    there, only a mention with pictures attached and the menu; with the intent it does."""
+    member's pictures is answered "I can't see what's in the message": help does not offer that
+    way there, only a mention with pictures attached and the menu; with the intent it does."""
     async with running_bot(tmp_path) as world:
         interaction = await world.discord.slash_command("videos help")
         without_intent = await interaction.wait_for_private_answer()
