@@ -63,7 +63,7 @@ from cogs._names import names_seen, typed_prompt_spoken
 from cogs._once import made_once
 from cogs._origin_ids import interaction_origin_id
 from cogs._origins import InteractionOrigin
-from cogs._prompt_links import read_prompt_links
+from cogs._prompt_links import message_urls, prompt_links_to_check, read_prompt_links
 from cogs._queue import queue_video
 from cogs._reach import place_of
 from cogs._recent import SeenLately, Sighting
@@ -341,7 +341,9 @@ class MakeVideoMenu:
                 return
         # The message's links and the prompt's are one request: checked against the rules and
         # the member's allowance together, before either is read (each read once, counted so).
-        links = links_to_check([media]) + links_to_check([typed])
+        links = links_to_check([media]) + prompt_links_to_check(
+            options, already=message_urls(media)
+        )
         if links:
             # The check before fetching reads the database: Discord is answered first.
             await origin.acknowledge()
@@ -361,7 +363,9 @@ class MakeVideoMenu:
             duration=None if collected.videos else options.duration,
         )
         # Links typed into the form are references, as in /video's prompt: after the message's.
-        read = await read_prompt_links(self.bot, origin, options, checked=True)
+        read = await read_prompt_links(
+            self.bot, origin, options, checked=True, already=message_urls(media)
+        )
         if read is None:
             return
         options, linked = read.options, read.linked

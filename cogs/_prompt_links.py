@@ -4,8 +4,10 @@ forms, the same way (the same checks first, the same guarded fetcher, the same r
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from bot.apimart.models import without_fragment
 from bot.jobs.links import without_links
 from bot.jobs.media import CollectedMedia, MessageMedia, collect, links_to_check
 from bot.jobs.models import JobRefused
@@ -31,8 +33,32 @@ class PromptLinks:
     linked: CollectedMedia | None
 
 
+def message_urls(media: MessageMedia) -> tuple[str, ...]:
+    """What a message already gives the request: its files' links and its own links."""
+    return (*(attached.url for attached in media.attachments), *media.link_urls())
+
+
+def _used(options: VideoOptions, already: Collection[str]) -> frozenset[str]:
+    """The links the request has without the prompt's: `already`, and its references (whose
+    fragment is the bot's marks, never part of the link the member copied)."""
+    own = [media.url for media in (*options.images, *options.videos)]
+    return frozenset(already) | frozenset(own) | {without_fragment(url) for url in own}
+
+
+def prompt_links_to_check(options: VideoOptions, *, already: Collection[str] = ()) -> int:
+    """How many links typed in `options.prompt` are read: none the request has already (the
+    message's own link pasted into the form is one picture, checked once)."""
+    typed = MessageMedia(content=options.prompt)
+    return links_to_check([typed], already=_used(options, already))
+
+
 async def read_prompt_links(
-    bot: VideoBot, origin: InteractionOrigin, options: VideoOptions, *, checked: bool = False
+    bot: VideoBot,
+    origin: InteractionOrigin,
+    options: VideoOptions,
+    *,
+    checked: bool = False,
+    already: Collection[str] = (),
 ) -> PromptLinks | None:
     """The links typed in `options.prompt` read as references (nothing read when it has
     none); None once the member was told why not (or another process has the request).
@@ -40,7 +66,9 @@ async def read_prompt_links(
     What no link can mend (a file too large, a prompt of links alone, a length beside a
     video) is said before any link is read; then the rules and the member's allowance of links
     checked, before the bot fetches anything they name (`refused_before_fetching`), unless the
-    caller did (`checked`: with the other links of the same request, before reading those)."""
+    caller did (`checked`: with the other links of the same request, before reading those).
+    A link the request has already (`already`, the references in `options`) is not read nor
+    counted again: the same picture typed twice is one."""
     typed = MessageMedia(content=options.prompt)
     if not typed.link_urls():
         return PromptLinks(
@@ -58,9 +86,12 @@ async def read_prompt_links(
         # Another process has this request (a deploy overlap) and answers it: reading the
         # links again would only cost time, and any refusal would be told twice.
         return None
-    if not checked and await refused_before_fetching(bot, origin, links_to_check([typed])):
+    if not checked and await refused_before_fetching(
+        bot, origin, prompt_links_to_check(options, already=already)
+    ):
         return None
-    linked = await collect([typed], bot.link_prober.for_member(origin.requester().user_id))
+    probe = bot.link_prober.for_member(origin.requester().user_id)
+    linked = await collect([typed], probe, already=_used(options, already))
     everything = CollectedMedia(
         images=(*options.images, *linked.images),
         videos=(*options.videos, *linked.videos),

@@ -264,7 +264,9 @@ async def _queue_form_video(
     except JobRefused as error:
         await origin.tell(error.user_message)
         return
-    read = await read_prompt_links(bot, origin, options)
+    # The result's own references are kept: a link to one of them typed again adds nothing.
+    own = (*job.request.image_urls, *job.request.video_urls)
+    read = await read_prompt_links(bot, origin, options, already=own)
     if read is None:
         return
     options, linked = read.options, read.linked

@@ -20,7 +20,7 @@ import asyncio
 import dataclasses
 import logging
 import mimetypes
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -241,13 +241,16 @@ def by_kind(
     )
 
 
-async def collect(messages: Sequence[MessageMedia], probe: Probe) -> CollectedMedia:
-    """Every message's attachments, then its image and video links, message by message."""
+async def collect(
+    messages: Sequence[MessageMedia], probe: Probe, *, already: Collection[str] = ()
+) -> CollectedMedia:
+    """Every message's attachments, then its image and video links, message by message; a
+    link in `already` (used by the same request another way) is not read again."""
     images: list[MediaInput] = []
     videos: list[MediaInput] = []
     skipped: list[Skipped] = []
     per_message: list[tuple[int, int]] = []
-    seen: set[str] = set()
+    seen: set[str] = set(already)
     for message in messages:
         before = len(images), len(videos)
         attached = split_attachments(message.attachments)
@@ -303,10 +306,10 @@ def expiring_soon(messages: Sequence[MessageMedia], needed_until: float) -> floa
     return min(ends, default=None)
 
 
-def links_to_check(messages: Sequence[MessageMedia]) -> int:
-    """How many links `collect` fetches from `messages`: each once, and none with a user name
-    or password (never tried)."""
-    links = {url for message in messages for url in message.link_urls()}
+def links_to_check(messages: Sequence[MessageMedia], *, already: Collection[str] = ()) -> int:
+    """How many links `collect` fetches from `messages`: each once, none in `already`, and none
+    with a user name or password (never tried)."""
+    links = {url for message in messages for url in message.link_urls()} - set(already)
     return sum(1 for url in links if not has_credentials(url))
 
 

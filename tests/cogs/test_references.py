@@ -1381,6 +1381,39 @@ async def test_a_picture_link_typed_beside_the_messages_picture_is_counted_with_
         assert await nothing_recorded(world)
 
 
+async def test_a_link_typed_in_the_menus_form_that_the_message_has_is_used_once(tmp_path):
+    """The member pastes bob's own link into the prompt: the same picture, not a second one
+    ("I found 2 images"), nor a second link checked against their allowance."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+    ):
+        world.bot.link_allowance = LinkAllowance(links=1)
+        cat = web.serve("/cat.png")
+        target = await post(world, f"my cat {cat}")
+        submit = await fill_form(world, await make_video_on(world, target), f"a cat surfing {cat}")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert (sent["prompt"], sent["image_urls"]) == ("a cat surfing", [cat])
+        assert web.hits == ["/cat.png"]
+
+
+async def test_a_link_typed_in_the_menus_form_to_the_messages_file_is_used_once(tmp_path):
+    """The member pastes the link of bob's attached picture: still one picture."""
+    async with running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world:
+        [picture] = pictures(world, 1)
+        target = await post(world, attachments=[picture])
+        typed = f"a cat surfing {picture.url}"
+        submit = await fill_form(world, await make_video_on(world, target), typed)
+        answer = (await submit.wait_for_answer())["content"]
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert (sent["prompt"], sent["image_urls"]) == ("a cat surfing", [picture.url])
+
+
 @pytest.mark.parametrize("duration", ["4", "6"])
 async def test_a_video_link_typed_in_the_menus_form_sets_the_length_unless_one_was_chosen(
     tmp_path, duration
