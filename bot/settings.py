@@ -618,7 +618,8 @@ class Settings(EnvSettings):
     def _user_id_list(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(part.isdecimal() and part.isascii() for part in parts):
+            # Discord's ids are positive: 0 (a placeholder) would name an operator nobody is.
+            if not all(part.isdecimal() and part.isascii() and int(part) > 0 for part in parts):
                 raise ValueError("must be user ids separated by commas, e.g. 123,456")
             return tuple(int(part) for part in parts)
         return value

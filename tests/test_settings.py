@@ -1248,3 +1248,16 @@ def test_sqlalchemy_s_spelling_of_a_postgresql_url_is_refused_saying_what_to_dro
     assert line.startswith("DATABASE_URL is invalid")
     assert "+asyncpg" in line and "postgresql://" in line
     assert "hunter2" not in line
+
+
+@pytest.mark.parametrize("listed", ["0", "123, 0", "00"])
+def test_an_owner_id_of_0_is_refused_at_start_not_an_operator_nobody_is(monkeypatch, listed):
+    """Discord's ids are positive: `OWNER_IDS=0` (a placeholder left in `.env`) would name an
+    operator nobody is, and /videoowner would answer no one, without a word."""
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    monkeypatch.setenv("APIMART_API_KEY", "k")
+    monkeypatch.setenv("OWNER_IDS", listed)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    [line] = describe_settings_errors(caught.value)
+    assert "OWNER_IDS is invalid" in line and "123,456" in line
