@@ -3,7 +3,7 @@ name is there: every link between them lands on a file and a heading, every metr
 served (the metrics table with its real type and labels), every default they quote in prose is
 the real one, every command, subcommand and option they show exists (in English and as a Chinese
 client sees it), and every `make` target, `python -m` module and repository path they tell an
-operator to use exists."""
+operator to use exists, and the invite link asks for exactly the permissions the bot checks."""
 
 from __future__ import annotations
 
@@ -290,3 +290,32 @@ def test_the_documented_systemd_unit_goes_on_restarting_a_bot_that_exits_1_at_on
     )
     burst, interval = 5, 10.0
     assert seconds * burst > interval, f"RestartSec={pause}: the unit gives up after 5 starts"
+
+
+def test_the_invite_link_asks_for_exactly_the_permissions_the_bot_checks():
+    """The README's install link and its spelled-out permissions are what `/video` checks the
+    bot has before anything is spent: none missing (every result would be refused), none more
+    (an operator is told "nothing more")."""
+    import discord
+
+    from cogs._permissions import missing_permissions
+
+    readme = text("README.md")
+    [value] = set(re.findall(r"permissions=(\d+)", readme))
+    asked = discord.Permissions(int(value))
+    [named] = re.findall(rf"\(`{value}` = ([^;)]+)", readme)
+    names = re.split(r",\s*|\s+and\s+", " ".join(named.split()))
+
+    def flag(name: str) -> str:
+        # discord.py lists View Channel(s) by its older name, `read_messages`.
+        name = {"read_messages": "view_channel"}.get(name, name)
+        return name.strip().lower().replace(" ", "_").rstrip("s")
+
+    granted = {name for name, on in asked if on}
+    assert {flag(name) for name in names} == {flag(name) for name in granted}
+    for in_thread in (False, True):
+        assert missing_permissions(asked, in_thread=in_thread) == []
+    for name in granted:
+        fewer = discord.Permissions(asked.value)
+        setattr(fewer, name, False)
+        assert any(missing_permissions(fewer, in_thread=t) for t in (False, True)), name
