@@ -42,6 +42,14 @@ def _about(key: str, job: Job | None, message_id: int) -> str:
     return key if video else f"{key}_notice"
 
 
+def _gone(job: Job | None, message_id: int) -> str:
+    """The key saying the post was already deleted: a video's, whether or not its deletion
+    was written down yet (which forgets the post's id), else as `_about` says it."""
+    if job is not None and job.result_deleted:
+        return "delete_gone"
+    return _about("delete_gone", job, message_id)
+
+
 def requester_of(job: Job | None, post: discord.Message | None) -> int | None:
     """Who asked for the post's video: its job says, and once the job was pruned
     (`JOB_RETENTION_DAYS`) the post does: a result pings its requester and nobody else
@@ -174,13 +182,7 @@ class DeleteAnswer(
             # Another question on the same post may have been answered "Delete it" meanwhile
             # (a pruned job's post was read above).
             if job is not None and await self._gone(interaction):
-                # Its video, whether or not the deletion was written down yet.
-                key = (
-                    "delete_gone"
-                    if job.result_deleted
-                    else _about("delete_gone", job, self.message_id)
-                )
-                await self._say(interaction, key)
+                await self._say(interaction, _gone(job, self.message_id))
                 return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
@@ -200,7 +202,10 @@ class DeleteAnswer(
         try:
             await channel.get_partial_message(self.message_id).delete()
         except discord.NotFound:
-            pass  # already gone
+            # Deleted meanwhile (another question on it answered "Delete it", or by hand): not
+            # by this press, so not said as done, nor put in the mod-log as this clicker's.
+            await self._say(interaction, _gone(job, self.message_id))
+            return
         except discord.HTTPException as error:
             # Deleted first, then told: a delete Discord refuses must not read as done.
             log.warning("Job %d: could not delete the result (%s)", self.job_id, error)

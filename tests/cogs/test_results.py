@@ -646,6 +646,47 @@ async def test_a_moderator_deleting_a_members_video_is_audited_and_posted_to_the
         ]
 
 
+@pytest.mark.parametrize("first", ["the moderator", "the member"])
+async def test_delete_it_on_a_video_deleted_meanwhile_says_so_and_logs_no_second_delete(
+    tmp_path, fakes, first
+):
+    """Two Delete questions open on one video (a moderator's double click, or the member and a
+    moderator at once), both answered "Delete it": the second finds the post gone. It must say
+    the video was already deleted, not that it deleted it, and write no mod-log or audit line:
+    a second line about one delete, or one naming the moderator for the member's own delete,
+    is a false trail of who took the video away."""
+    fake, api = fakes
+    admins = fake.add_role("Admins", MANAGE_GUILD)
+    moderator = fake.add_member("mod", roles=[admins])
+    modlog = fake.add_text_channel("mod-log")
+    async with running_bot(tmp_path, fake=fake, api=api) as world:
+        await command(
+            world, "videomod modlog", user=fake.owner_id, channel=channel_option(world, modlog)
+        )
+        result = await delivered_result(world)
+        await delivery_recorded(world, 1)
+        deleter = moderator if first == "the moderator" else None
+        earlier, earlier_buttons = await delete_asked(fake, result, user=deleter)
+        later, later_buttons = await delete_asked(fake, result, user=moderator)
+        await assert_told_deleted(
+            await answered(fake, earlier, earlier_buttons["Delete it"], user=deleter)
+        )
+        await fake.wait_for(lambda: fake.get_message(int(result["id"])) is None)
+        again = await answered(fake, later, later_buttons["Delete it"], user=moderator)
+        assert again["content"] == "The video was already deleted.", again["content"]
+        assert not again.get("components")
+        await world.bot.moderation.feed.drain()
+        lines = [m["content"] for m in fake.messages(modlog) if "deleted" in m["content"]]
+        audit = await world.bot.moderation.store.recent_audit(fake.guild_id, 10)
+        deletes = [row for row in audit if "deleted" in row.change.render("en-US")]
+        if first == "the moderator":
+            assert lines == [f"<@{moderator}> deleted <@{fake.user_id}>'s video (job #1)."]
+            assert len(deletes) == 1
+        else:
+            assert lines == [], "the member deleted their own video: no moderator's act"
+            assert deletes == []
+
+
 async def test_a_result_whose_job_was_pruned_can_still_be_deleted_by_its_member(tmp_path, fakes):
     """JOB_RETENTION_DAYS deletes the job, not its post, whose Delete is the member's only way
     to take their video away: it still works for them, and still refuses other members."""
