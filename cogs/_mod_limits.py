@@ -123,3 +123,6 @@ class LimitCommands(ModerationCommands):
 
         change = await self.bot.moderation.store.update_policy(actor, described, **values)
         await self._changed(interaction, change, msg("mod_policy_unchanged"))
+        if change is not None and server_at_once is not None:
+            # A limit raised or removed frees slots now: the videos waiting for one go at once.
+            await self.bot.jobs.slots_changed(actor.guild_id)

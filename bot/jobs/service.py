@@ -176,6 +176,13 @@ class JobService(AnswerWrites):
         await self._store.due_now(job_id)
         self._on_change()
 
+    async def slots_changed(self, guild_id: int) -> None:
+        """A server's limit on videos rendering at once changed: its videos waiting for a slot
+        look at the line again now (one the limit no longer holds back is sent at once, not at
+        its next look half a minute later)."""
+        if await self._store.call_held_now(guild_id, HOLD_SLOT, now=self._clock()):
+            self._on_change()
+
     def announcing(self, job: Job) -> contextlib.AbstractAsyncContextManager[None]:
         """While a command announces its recorded job, the engine does not take it over as
         left behind (and announce it a second time)."""

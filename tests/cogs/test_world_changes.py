@@ -58,6 +58,22 @@ async def test_a_video_waiting_to_be_sent_when_the_bot_is_removed_is_never_sent(
         assert row[0] == "cancelled"
 
 
+@pytest.mark.parametrize("limit", [2, 0], ids=["raised", "removed"])
+async def test_a_video_waiting_for_a_slot_is_sent_as_soon_as_a_moderator_frees_one(tmp_path, limit):
+    """One video at a time: #1 renders, #2 waits in the server's line. A moderator raises the
+    limit (or removes it): #2 has its slot now, and is sent at once, not at its next look at
+    the line half a minute later, its status saying all the while it waits for a free slot."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        api = s.world.api
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one")
+        assert "1 video at a time" in await video(s.world, prompt="two", user=s.carol)
+        await mod(s, "limits set", server_at_once=limit)
+        await s.world.discord.wait_for(
+            lambda: len(api.task_ids) == 2, timeout=5, description="#2 sent once its slot is free"
+        )
+
+
 async def test_a_video_whose_channel_was_deleted_is_told_as_deleted_not_linked(tmp_path):
     """A moderator deletes the channel a video was posted in: Discord deletes its messages
     without a delete event each. `/videos status` and `history` say the video was deleted, as
