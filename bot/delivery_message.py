@@ -19,7 +19,7 @@ from bot.discord_refusals import cannot_reply, closed_to_the_bot
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryResult
 from bot.jobs.store import JobStore
-from bot.result_layout import Row, made_from_spoiler
+from bot.result_layout import Row, made_from_spoiler, video_description
 from bot.result_text import (
     VIDEO_FILENAME,
     LinkReason,
@@ -242,6 +242,7 @@ class _Posting(_Fetching):
                 cast(io.BufferedIOBase, video),
                 filename=VIDEO_FILENAME,
                 spoiler=made_from_spoiler(post.job),
+                description=video_description(post.job),
             )
             try:
                 return await self._send_plain(post, file)

@@ -54,7 +54,7 @@ from bot.reach import (
     last_call,
     queued_message,
 )
-from bot.result_layout import made_from_spoiler
+from bot.result_layout import made_from_spoiler, video_description
 from bot.result_text import (
     VIDEO_FILENAME,
     LinkReason,
@@ -748,6 +748,7 @@ class RouteDelivery:
                 cast(io.BufferedIOBase, video),
                 filename=VIDEO_FILENAME,
                 spoiler=made_from_spoiler(job),
+                description=video_description(job),
             )
             try:
                 return await self._post_plain(job, reply, file, unreachable, now=now)

@@ -18,7 +18,14 @@ import discord
 from bot.i18n import elapsed, plural, t
 from bot.jobs.models import Job, JobState
 from bot.media_refresh import DISCORD_CDN_ORIGINS, is_spoiler, shown_link
-from bot.text import PROMPT_PREVIEW_CHARS, credits_number, fit, quote, resolution_label
+from bot.text import (
+    PROMPT_PREVIEW_CHARS,
+    credits_number,
+    fit,
+    one_line,
+    quote,
+    resolution_label,
+)
 
 Layout = discord.ui.LayoutView
 Row = discord.ui.ActionRow[Any]
@@ -125,6 +132,16 @@ def spoiler_link(job: Job, url: str) -> str:
     return f"||{url}||" if made_from_spoiler(job) else url
 
 
+def video_description(job: Job) -> str:
+    """The video's alt text, what a screen reader says of it (else "video", or its file's
+    name): made from its prompt, on one line as typed (alt text shows no markdown)."""
+    locale = job.requester.locale
+    prompt = one_line(job.request.prompt, PROMPT_PREVIEW_CHARS)
+    if job.prompt_withdrawn or not prompt:
+        return t("result_title", locale)
+    return t("result_video_alt", locale, prompt=prompt)
+
+
 def reference_sections(
     job: Job, *, now: float, cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS
 ) -> list[discord.ui.Item[Any]]:
@@ -149,7 +166,8 @@ def reference_sections(
         items.append(
             discord.ui.Section(
                 discord.ui.TextDisplay(label),
-                accessory=discord.ui.Thumbnail(shown, spoiler=is_spoiler(url)),
+                # Alt text: a screen reader otherwise reads the picture as "image".
+                accessory=discord.ui.Thumbnail(shown, description=label, spoiler=is_spoiler(url)),
             )
         )
     return items
@@ -185,7 +203,9 @@ def result_layout(
     if video_url is not None:
         # A video made from a picture hidden behind a spoiler shows it (in frame mode, as its
         # first frame): it is hidden the same way.
-        item = discord.MediaGalleryItem(video_url, spoiler=made_from_spoiler(job))
+        item = discord.MediaGalleryItem(
+            video_url, description=video_description(job), spoiler=made_from_spoiler(job)
+        )
         container.add_item(discord.ui.MediaGallery(item))
     title = t(result_title_key(ok=ok, lapsed=lapsed), locale)
     if job.prompt_withdrawn:

@@ -1220,3 +1220,16 @@ async def test_a_video_discord_kept_failing_to_post_in_the_members_dm_is_not_sen
         sent = dms(fake)
     assert not [m for m in sent if "couldn't post in" in shown_text(m)], sent
     assert "history" in status, status
+
+
+async def test_a_plain_result_describes_its_video_to_screen_readers(
+    store, clock, fake, client, api, downloads
+):
+    """Discord refused the panel: the plain result's file carries the same alt text as the
+    panel's video, or a screen reader says only "video.mp4"."""
+    fake.fail_next("POST", r"/channels/\d+/messages", 400, 50035, "Invalid Form Body")
+    job = await finished_job(store, clock, fake, api, request=SPOILERED)
+    await Delivery(client, downloads, store, clock=clock)(job)
+    [message] = results(fake)
+    described = "Video made from the prompt: make the ending move"
+    assert [a.get("description") for a in message["attachments"]] == [described]

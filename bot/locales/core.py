@@ -434,6 +434,8 @@ EN: dict[str, str] = {
         "it finishes by {until}, I'll post it here."
     ),
     "result_title": "Video ready",
+    # The video's alt text: what a screen reader says of it
+    "result_video_alt": "Video made from the prompt: {prompt}",
     "result_failed_title": "Video not made",
     "result_lapsed_title": "Video link expired",
     "result_dm_note": "(I couldn't post in <#{channel_id}>, so I'm sending this here.)",
@@ -802,6 +804,7 @@ ZH: dict[str, str] = {
         "视频服务仍可能完成并收费，因此会计入你的额度。如果它在 {until} 之前完成，我会发到这里。"
     ),
     "result_title": "视频已完成",
+    "result_video_alt": "根据提示词生成的视频：{prompt}",
     "result_failed_title": "视频未生成",
     "result_lapsed_title": "视频链接已失效",
     "result_dm_note": "（我无法在 <#{channel_id}> 发布，所以发到了这里。）",
@@ -1156,6 +1159,7 @@ ZH_TW: dict[str, str] = {
         "影片服務仍可能完成並收費，因此會計入你的額度。如果它在 {until} 之前完成，我會發到這裡。"
     ),
     "result_title": "影片已完成",
+    "result_video_alt": "根據提示詞生成的影片：{prompt}",
     "result_failed_title": "影片未生成",
     "result_lapsed_title": "影片連結已失效",
     "result_dm_note": "（我無法在 <#{channel_id}> 發布，所以發到了這裡。）",

@@ -884,6 +884,19 @@ async def test_a_refused_layout_through_the_interaction_keeps_the_video_that_fit
         assert [a["size"] for a in result["attachments"]] == [1024], "the video it fetched"
 
 
+async def test_a_refused_layout_through_the_interaction_still_describes_the_video(tmp_path):
+    """Discord refused the result layout once: the plain result's file carries the video's alt
+    text, as the layout's gallery did, or a screen reader says only "video.mp4"."""
+    async with running_bot(tmp_path, plan=UNTIL_TOLD) as world:
+        fake = world.discord
+        _, interaction, _ = await asked_elsewhere(world, "a kite over the sea")
+        fake.fail_next("POST", r"/webhooks/\d+/[^/]+$", 400, 50035, "Invalid Form Body")
+        world.api.last_task.complete()
+        result = await interaction.wait_for_followup(2, timeout=10)
+        described = "Video made from the prompt: a kite over the sea"
+        assert [a.get("description") for a in result["attachments"]] == [described]
+
+
 async def test_a_video_refused_twice_through_the_interaction_is_linked_as_not_attached(tmp_path):
     """Discord refused the result layout (a 400), then the plain result with the 1 KiB video
     that fits (a 400 again): its link goes out, saying Discord would not let the bot attach the
