@@ -442,3 +442,13 @@ def test_traditional_chinese_says_one_thing_one_way():
         for where, text in _traditional_texts().items()
     }
     assert {where: found for where, found in offenders.items() if found} == {}
+
+
+@pytest.mark.parametrize("language", list(CATALOGS))
+def test_a_progress_bar_is_always_followed_by_its_percentage(language):
+    """A screen reader reads the bar as ten "black parallelogram"s, and a phone may show it
+    cut: the percentage right after it says the same in words, in every sentence with one."""
+    with_bar = [key for key, text in CATALOGS[language].items() if "{bar}" in text]
+    assert with_bar, "no sentence shows the bar"
+    for key in with_bar:
+        assert "{bar} {progress}%" in CATALOGS[language][key], key
