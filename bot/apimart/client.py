@@ -131,10 +131,21 @@ def _retry_after(headers: Mapping[str, str], body: Mapping[str, Any]) -> float |
             continue
         try:
             # HTTP also allows a date: `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`.
-            return max(0.0, parsedate_to_datetime(str(candidate)).timestamp() - time.time())
+            until = parsedate_to_datetime(str(candidate)).timestamp()
         except (TypeError, ValueError):
             continue
+        return max(0.0, until - _answered_at(headers))
     return None
+
+
+def _answered_at(headers: Mapping[str, str]) -> float:
+    """When the service answered, by its own clock (the answer's `Date`), else by ours: a
+    `Retry-After` date is its clock's, and a host clock minutes off would otherwise retry at
+    once, or wait minutes for nothing."""
+    try:
+        return parsedate_to_datetime(headers.get("Date") or "").timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return time.time()
 
 
 async def _answer_body(response: aiohttp.ClientResponse) -> bytes | None:

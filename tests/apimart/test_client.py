@@ -300,6 +300,20 @@ async def test_429_honours_a_retry_after_given_as_a_date(api, client, sleeps):
     assert 25 <= wait <= 31
 
 
+async def test_a_retry_after_date_is_read_by_the_services_clock_not_ours(api, client, sleeps):
+    """A `Retry-After` date is the service's clock's: with ours 10 minutes ahead of it, a date
+    30 s after its `Date` still waits about 30 s, not nothing (and not 10 minutes with ours
+    behind)."""
+    for ahead in (-600.0, 600.0):
+        api.clock_ahead = ahead
+        when = email.utils.formatdate(time.time() + ahead + 30, usegmt=True)
+        api.fail_next("submit", status=429, retry_after_header=when)
+        sleeps.waits.clear()
+        await client.submit(REQUEST)
+        [wait] = sleeps.waits
+        assert 28 <= wait <= 32, ahead
+
+
 async def test_429_honours_retry_after_in_the_body(api, client, sleeps):
     task_id = (await client.submit(REQUEST)).task_id
     api.fail_next("poll", status=429, retry_after_body=3.5)

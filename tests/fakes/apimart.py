@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import email.utils
 import functools
 import http
 import ipaddress
@@ -601,6 +602,9 @@ class FakeAPIMart:
         """False: ``GET /v1/user/balance`` answers 404, as a gateway that does not pass it on."""
         self.user_balance_refusal: int | None = None
         """An HTTP status ``GET /v1/user/balance`` answers with, every time (401, 403, 500)."""
+        self.clock_ahead = 0.0
+        """Seconds the service's clock runs ahead of ours (negative: behind), as the ``Date``
+        header of its every answer reads it."""
         self.escapes_every_character = False
         """Write every character of every string in a JSON answer as a ``\\uXXXX`` escape
         (see `every_character_escaped`): a key an answer echoes then shares no letter with it."""
@@ -636,6 +640,12 @@ class FakeAPIMart:
 
     # ------------------------------------------------------------------ lifecycle
 
+    async def _date_header(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Every answer's ``Date``, by the service's clock (`clock_ahead`)."""
+        response.headers[hdrs.DATE] = email.utils.formatdate(
+            time.time() + self.clock_ahead, usegmt=True
+        )
+
     async def start(self) -> None:
         """Start serving on 127.0.0.1 on a free port."""
         if self._runner is not None:
@@ -651,6 +661,7 @@ class FakeAPIMart:
         router.add_get("/files/{name}", self._endpoint("file", self._serve_file))
         router.add_get("/uploads/{name}", self._endpoint("file", self._serve_upload))
         router.add_route("*", "/{tail:.*}", self._endpoint("other", self._unknown))
+        app.on_response_prepare.append(self._date_header)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
