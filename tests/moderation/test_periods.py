@@ -52,3 +52,11 @@ def test_an_end_is_shown_rounded_up_and_a_start_rounded_down():
     assert stamp_until(100.2) == "<t:101:F>"
     assert stamp_wait(100.2) == "<t:101:R>"
     assert stamp(100.8) == "<t:100:F>"
+
+
+def test_a_monthly_period_is_as_long_as_its_calendar_month():
+    """A leap February runs 29 days, April 30: the 1st to the 1st, at the reset hour."""
+    february = window(Period.MONTH, 6, 0, ts(2028, 2, 29, 23))
+    assert (february.start, february.end) == (ts(2028, 2, 1, 6), ts(2028, 3, 1, 6))
+    april = window(Period.MONTH, 0, 0, ts(2027, 4, 30, 23, 59))
+    assert april.end - april.start == 30 * 86400

@@ -2,9 +2,11 @@
 
 import dataclasses
 
+from bot.moderation.models import Period
+from bot.moderation.periods import window
 from bot.moderation.report import quota_lines
 from bot.moderation.rules import member_refusal
-from tests.test_message_limits import POLICY, facts, requester
+from tests.test_message_limits import NOW, POLICY, facts, requester
 
 
 def calm(cooldown_seconds):
@@ -36,3 +38,23 @@ def test_a_cooldown_set_shows_when_the_next_video_can_start():
     assert refusal is not None and refusal.message.key == "mod_cooldown"
     keys = [line.key for line in quota_lines(member, requester(), now)]
     assert "quota_cooldown" in keys
+
+
+def test_the_wait_runs_across_midnight_into_the_new_day():
+    """A video asked for at 23:59 UTC with a 2-minute wait holds the next until 00:01, though
+    the new day's allowance is whole; /video and /videos quota say the same time."""
+    midnight = window(Period.DAY, 0, 0, NOW).end
+    base = calm(120)
+    member = dataclasses.replace(
+        base,
+        policy=dataclasses.replace(base.policy, period=Period.DAY),
+        window=window(Period.DAY, 0, 0, midnight + 30),
+        last_created_at=midnight - 60,
+    )
+    refusal = member_refusal(member, requester(), midnight + 30)
+    assert refusal is not None and refusal.message.key == "mod_cooldown"
+    said = f"<t:{int(midnight + 60)}:R>"
+    assert refusal.message.values["when"] == said
+    quota = quota_lines(member, requester(), midnight + 30)
+    assert [line.values["when"] for line in quota if line.key == "quota_cooldown"] == [said]
+    assert member_refusal(member, requester(), midnight + 60) is None
