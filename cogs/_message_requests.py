@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -72,6 +71,11 @@ class MessageRequests:
         # Members' last forwards, whose comment (their next message) may ask for a video.
         self._forwards = RecentForwards()
 
+    def _discord_now(self) -> float:
+        """Now by Discord's clock, which a message's id (when it was sent) reads: this host's
+        may run minutes off it, and a refused message's edit window with it."""
+        return self.bot.discord_clock.to_discord(self.bot.clock())
+
     async def edited(self, payload: discord.RawMessageUpdateEvent) -> None:
         """A refused request edited soon after it was sent is read again (`cogs._refusals`)."""
         after = payload.message
@@ -80,7 +84,7 @@ class MessageRequests:
             after.content,
             attachment_ids(after),
             embed_image_urls(after, self.bot.cdn_origins),
-            time.time(),
+            self._discord_now(),
         )
         if refusal is None:
             return
@@ -189,7 +193,7 @@ class MessageRequests:
             message.content,
             attachment_ids(message),
             embed_image_urls(message, self.bot.cdn_origins),
-            time.time(),
+            self._discord_now(),
         )
         if refusal is not None:
             await self.handle(message, helped_before=refusal.helped)

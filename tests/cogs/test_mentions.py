@@ -1080,6 +1080,24 @@ async def test_a_mention_refused_for_a_reserved_resolution_is_read_again_once_ed
         assert sent["resolution"] == "1080p"
 
 
+async def test_a_refused_mention_edited_at_once_is_read_again_on_a_host_whose_clock_runs_ahead(
+    tmp_path,
+):
+    """Members have 10 minutes to fix a refused mention by editing it, by Discord's clock (its
+    message ids): on a host whose clock runs 12 minutes ahead of Discord's, an edit a moment
+    after the refusal is still read, not taken for one made too late."""
+    async with (
+        FakeDiscord(token=BOT_TOKEN, clock_ahead=-720.0) as fake,
+        running_bot(tmp_path, fake=fake) as world,
+    ):
+        role = world.discord.bot_role_id()
+        asking = await world.discord.message_create(f"<@&{role}> a calm sea at dawn")
+        assert "not its role" in (await bots_reply_to(world, asking))["content"]
+        await edit_mention(world, asking, "a calm sea at dawn")
+        await world.api.wait_for_submits(1)
+        assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
+
+
 async def test_a_mention_refused_for_a_banned_word_is_read_again_once_rephrased(tmp_path):
     """ "Please rephrase it and try again": rephrasing by editing must be read, as for any
     refused mention."""

@@ -84,6 +84,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import email.utils
 import json
 import mimetypes
 import re
@@ -97,7 +98,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, hdrs, web
 from aiohttp.web_protocol import RequestHandler
 
 from tests.fakes.components import (
@@ -781,6 +782,7 @@ class FakeDiscord:
         host: str = "127.0.0.1",
         port: int = 0,
         validate_requests: bool = True,
+        clock_ahead: float = 0.0,
     ) -> None:
         """Configure the fake; nothing listens until :meth:`start` / ``__aenter__``.
 
@@ -788,8 +790,12 @@ class FakeDiscord:
         ``validate_requests``: check every REST request against Discord's published OpenAPI
         description (:mod:`tests.fakes.discord_openapi`); a request that does not conform is
         recorded in :attr:`spec_violations` and answered ``400 50035``.
+        ``clock_ahead``: seconds Discord's clock runs ahead of this host's (negative: behind).
         """
         self._last_snowflake = 0
+        #: Seconds Discord's clock runs ahead of this host's (negative: behind), as the time in
+        #: its ids (snowflakes) and its answers' ``Date`` header read it.
+        self.clock_ahead = clock_ahead
         self.host = host
         self.port = port
         self.token = token
@@ -919,6 +925,7 @@ class FakeDiscord:
     async def start(self) -> None:
         """Start listening on ``host``:``port`` (port 0 = a random free port)."""
         app = web.Application(middlewares=[self._middleware], client_max_size=1024**3)
+        app.on_response_prepare.append(self._date_header)
         self._add_routes(app)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
@@ -961,6 +968,12 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ clock & ids
 
+    async def _date_header(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Every answer's ``Date``, by Discord's clock (`clock_ahead`)."""
+        response.headers[hdrs.DATE] = email.utils.formatdate(
+            time.time() + self.clock_ahead, usegmt=True
+        )
+
     def now(self) -> float:
         """The fake's monotonic clock (``time.monotonic()`` + :meth:`advance_clock` offset)."""
         return time.monotonic() + self._clock_offset
@@ -970,7 +983,7 @@ class FakeDiscord:
         self._clock_offset += seconds
 
     def _next_id(self) -> int:
-        candidate = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        candidate = (int((time.time() + self.clock_ahead) * 1000) - DISCORD_EPOCH_MS) << 22
         self._last_snowflake = max(candidate, self._last_snowflake + 1)
         return self._last_snowflake
 
