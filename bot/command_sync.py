@@ -12,13 +12,18 @@ import discord
 from discord.ext import commands
 
 from bot.i18n import use_command_ids
-from bot.reconnect import NETWORK_FAULTS
+from bot.reconnect import NETWORK_FAULTS, describe
 from bot.storage import Database
 from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
 COMMANDS_HASH_KEY = "global_commands_hash"
+# `bot_state`'s keys of the servers holding their own copy of the commands (synced there while
+# DEV_GUILD_ID named them): the copy is removed at the first start DEV_GUILD_ID names another.
+_DEV_COPY_KEY = "dev_guild_commands:"
+# Past every key with the prefix (":" + 1): the range they are read in, through the key.
+_DEV_COPY_END = "dev_guild_commands;"
 # Reading the commands back can fail like any call to Discord; messages then name them plainly.
 _COMMAND_READ_FAULTS: tuple[type[BaseException], ...] = (discord.HTTPException, *NETWORK_FAULTS)
 
@@ -32,11 +37,14 @@ _AnyCommand = (
 
 
 async def sync_commands(bot: _Bot, db: Database, dev_guild_id: int | None) -> None:
-    """Sync to the dev guild at once, or globally only when the command set changed."""
+    """Sync to the dev guild at once, or globally only when the command set changed; remove
+    the copy of a server DEV_GUILD_ID named before."""
+    await _remove_dev_copies(bot, db, keep=dev_guild_id)
     if dev_guild_id is not None:
         guild = discord.Object(dev_guild_id)
         bot.tree.copy_global_to(guild=guild)
         synced = await bot.tree.sync(guild=guild)
+        await db.set_value(_dev_copy_key(dev_guild_id), str(dev_guild_id))
         log.info("Synced %d commands to guild %d", len(synced), dev_guild_id)
         _mention_commands(synced)
         return
@@ -53,6 +61,49 @@ async def sync_commands(bot: _Bot, db: Database, dev_guild_id: int | None) -> No
     await db.set_value(COMMANDS_HASH_KEY, digest)
     log.info("Synced %d global commands (may take a while to appear)", len(synced))
     _mention_commands(synced)
+
+
+def _dev_copy_key(guild_id: int) -> str:
+    return f"{_DEV_COPY_KEY}{guild_id}"
+
+
+async def _remove_dev_copies(bot: _Bot, db: Database, keep: int | None) -> None:
+    """Empty the copy of the commands each server DEV_GUILD_ID named before (`keep`: the one
+    it names now) holds, which it would otherwise list beside the global commands for ever."""
+    if bot.application_id is None:
+        raise discord.app_commands.MissingApplicationID
+    kept = "" if keep is None else _dev_copy_key(keep)
+    # Claimed by deleting the row: of the processes (shards) starting on one database, the one
+    # whose delete took it removes the copy; the others find nothing to do.
+    claimed = await db.write(
+        "DELETE FROM bot_state WHERE key >= ? AND key < ? AND key <> ? RETURNING value",
+        (_DEV_COPY_KEY, _DEV_COPY_END, kept),
+    )
+    for (value,) in claimed:
+        await _remove_dev_copy(bot, db, bot.application_id, int(value))
+
+
+async def _remove_dev_copy(bot: _Bot, db: Database, application_id: int, guild_id: int) -> None:
+    """Empty `guild_id`'s copy: done or refused, it is forgotten; a network fault or a server
+    error keeps it for the next start."""
+    copy = f"server {guild_id}'s own copy of the commands (synced while DEV_GUILD_ID named it)"
+    try:
+        await bot.http.bulk_upsert_guild_commands(application_id, guild_id, [])
+    except NETWORK_FAULTS as error:
+        await db.write(
+            "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (_dev_copy_key(guild_id), str(guild_id)),
+        )
+        if not bot.is_closed():
+            said = _answer(error) if isinstance(error, discord.HTTPException) else describe(error)
+            log.warning("Could not remove %s (%s); trying again at the next start", copy, said)
+        return
+    except discord.HTTPException as error:
+        # 403 Missing Access: the bot was removed from the server; 404: the server is gone.
+        # Either way nothing this bot can do there: trying at every start would only repeat it.
+        log.warning("Discord refused to remove %s (%s); not trying again", copy, _answer(error))
+        return
+    log.info("Removed %s: it lists the global commands alone now", copy)
 
 
 async def _upsert_global_commands(
@@ -85,8 +136,7 @@ async def _learn_command_ids(bot: _Bot) -> None:
 def sync_refused(error: discord.HTTPException, dev_guild_id: int | None) -> str:
     """The one line for a command sync Discord refused: with DEV_GUILD_ID, the setting and the
     server it names (a server the bot was not added to, or a mistyped id, is the usual cause)."""
-    said = " ".join((error.text or getattr(error.response, "reason", "") or "").split())
-    answer = f"HTTP {error.status}: {said[:200]}" if said else f"HTTP {error.status}"
+    answer = _answer(error)
     if dev_guild_id is None:
         return f"Command sync failed ({answer}); continuing with the commands Discord already has"
     return (
@@ -94,6 +144,12 @@ def sync_refused(error: discord.HTTPException, dev_guild_id: int | None) -> str:
         " set DEV_GUILD_ID to the id of a server the bot was added to, or unset it to sync them"
         " globally; continuing with the commands Discord already has"
     )
+
+
+def _answer(error: discord.HTTPException) -> str:
+    """Discord's answer in a few words: its status and what it said."""
+    said = " ".join((error.text or getattr(error.response, "reason", "") or "").split())
+    return f"HTTP {error.status}: {said[:200]}" if said else f"HTTP {error.status}"
 
 
 def _mention_commands(synced: Sequence[discord.app_commands.AppCommand]) -> None:

@@ -102,13 +102,16 @@ async def test_a_refused_removal_is_one_line_and_never_tried_again(
         assert len(guild_syncs(fake, test_server)) == 2, "forgotten after the refusal"
 
 
-async def test_a_removal_cut_off_by_the_network_is_tried_again_at_the_next_start(tmp_path, caplog):
+async def test_a_removal_discord_could_not_do_for_now_is_tried_again_at_the_next_start(
+    tmp_path, caplog
+):
+    """Discord unavailable for a moment (503): the copy stays remembered, not forgotten."""
     async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
         test_server = fake.guild_id
         async with running_bot(tmp_path, fake=fake, api=api, dev_guild_id=test_server):
             pass
         caplog.clear()
-        fake.drop_next("PUT", rf"/guilds/{test_server}/commands$")
+        fake.fail_next("PUT", rf"/guilds/{test_server}/commands$", 503, 0, "Service Unavailable")
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             assert world.bot.set_up, "started all the same"
         [line] = sync_lines(caplog, test_server)
