@@ -45,9 +45,12 @@ class Server:
 
 
 @asynccontextmanager
-async def server(tmp_path, **settings):
-    # Roles and channels exist before the bot connects, as in a real server's cache.
+async def server(tmp_path, *, bot_role=0, **settings):
+    # Roles and channels exist before the bot connects, as in a real server's cache; so do
+    # the permissions `bot_role` adds to the bot's role.
     async with FakeDiscord(token=BOT_TOKEN) as fake:
+        if bot_role:
+            fake.give_bot_role(bot_role)
         mods = fake.add_role("Video mods")
         supporter = fake.add_role("Supporter")
         modlog = fake.add_text_channel("mod-log")

@@ -17,7 +17,7 @@ from tests.cogs.test_moderation import (
 from tests.cogs.test_reach import eventually
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
 from tests.fakes.components import is_layout, shown_text
-from tests.fakes.discord import PERM_BAN_MEMBERS, FakeDiscord
+from tests.fakes.discord import PERM_BAN_MEMBERS, PERM_VIEW_AUDIT_LOG, FakeDiscord
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 
 DONE = TaskPlan(polls_until_done=1)
@@ -142,8 +142,9 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
     Chinese) waits, Carol's #3 behind it. A moderator bans Alice, and nothing else: #1 is never
     posted and still counts, #2 is never sent and doesn't count, each notice says a moderator
     cancelled it, in her language (the ban itself she reads privately); the mod-log names both;
-    Carol's #3 goes on. The ban is no block: unbanned and back, Alice makes videos again."""
-    async with server(tmp_path, plan=NEVER_DONE) as s:
+    Carol's #3 goes on. The ban is no block: unbanned and back, Alice makes videos again. (The
+    bot's role has View Audit Log, as its invite asks: Discord tells it of bans.)"""
+    async with server(tmp_path, plan=NEVER_DONE, bot_role=PERM_VIEW_AUDIT_LOG) as s:
         fake, api = s.world.discord, s.world.api
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         await mod(s, "limits set", server_at_once=1)
@@ -196,12 +197,29 @@ async def test_a_banned_members_videos_in_the_server_stop_and_the_mod_log_says_w
         assert "job #4" in await video(s.world, prompt="four")
 
 
+async def test_a_ban_the_bot_is_not_told_of_stops_nothing_and_its_video_is_posted(tmp_path):
+    """The bot's role has neither Ban Members nor View Audit Log: Discord tells it of no ban.
+    Alice's #1 renders when a moderator bans her: nothing is cancelled, the mod-log says
+    nothing, and her video is posted (moderators block with `/videomod block` instead)."""
+    async with server(tmp_path, plan=NEVER_DONE) as s:
+        fake, api = s.world.discord, s.world.api
+        await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
+        assert "job #1" in await video(s.world, prompt="one")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
+        await fake.ban_member(s.alice)
+        api.task(api.task_ids[0]).complete()
+        await fake.wait_for_message(predicate=lambda m: bool(m.get("attachments")), timeout=10)
+        assert (await s.world.bot.store.get(1)).cancel_reason_key is None
+        logged = [m for m in fake.messages(channel_id=s.modlog) if "banned" in m["content"]]
+        assert logged == [], "nothing heard, nothing said"
+
+
 async def test_a_video_asked_as_its_member_is_banned_is_refused_never_sent(tmp_path, monkeypatch):
     """Alice's #1 renders. She asks for another just as a moderator bans her: her request was
     read before the ban, and reaches the database only after the bot heard of it and cancelled
     what she had. It is refused, in her language: nothing is posted in the channel, nothing
-    sent to APIMart, and it doesn't count."""
-    async with server(tmp_path, plan=NEVER_DONE) as s:
+    sent to APIMart, and it doesn't count. (View Audit Log, as invited: the ban is heard.)"""
+    async with server(tmp_path, plan=NEVER_DONE, bot_role=PERM_VIEW_AUDIT_LOG) as s:
         fake, api = s.world.discord, s.world.api
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         assert "job #1" in await video(s.world, prompt="one")
@@ -238,8 +256,9 @@ async def test_a_ban_whose_cancels_failed_still_stops_its_waiting_video_before_i
     """Alice's #1 waits out APIMart's 503 pause when she is banned, and the database drops the
     connection as the ban's cancels run. The ban itself was saved: when #1's turn comes, it is
     not sent; it doesn't count, and the channel reads that a moderator cancelled it; the
-    mod-log and the audit name it once, as the ban's cancels would have."""
-    async with server(tmp_path) as s:
+    mod-log and the audit name it once, as the ban's cancels would have. (View Audit Log, as
+    invited: the ban is heard.)"""
+    async with server(tmp_path, bot_role=PERM_VIEW_AUDIT_LOG) as s:
         fake, api = s.world.discord, s.world.api
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         api.fail_next("submit", status=503, retry_after_header="1", times=1)
@@ -494,8 +513,9 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
     tmp_path, monkeypatch
 ):
     """Carol's #1 is rendering at APIMart when she is banned; the ban is saved, then the
-    process dies before its cancels run (a crash between the two writes). The bot cannot read
-    the server's bans (no Ban Members, which it never asks for). The saved ban is read at the last
+    process dies before its cancels run (a crash between the two writes). The bot heard the
+    ban (View Audit Log, as invited), but a server admin takes that permission from its role
+    while it is down, so the restart cannot look bans up. The saved ban is read at the last
     look before the video is posted: APIMart finishes #1 after the restart, its video is never
     posted (it counts), and the channel reads that a moderator cancelled it; the mod-log and
     the audit name it, as the ban's cancels would have."""
@@ -503,6 +523,7 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
         api.default_plan = NEVER_DONE
         carol = fake.add_member("carol")
         modlog = fake.add_text_channel("mod-log")
+        fake.give_bot_role(PERM_VIEW_AUDIT_LOG)
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             await mod(
                 Server(world, 0, 0, modlog, 0, carol),
@@ -523,6 +544,7 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
             await fake.ban_member(carol)
             await asyncio.wait_for(crashed.wait(), 10)
         monkeypatch.undo()
+        fake.take_from_bot_role(PERM_VIEW_AUDIT_LOG)
         api.last_task.complete()
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             notice = await fake.wait_for_message(

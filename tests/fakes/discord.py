@@ -206,11 +206,16 @@ CONTEXT_PRIVATE_CHANNEL = 2
 GUILD_INSTALL = "0"
 USER_INSTALL = "1"
 
+# Audit log events (`action_type`) the fake writes.
+AUDIT_MEMBER_BAN_ADD = 22
+AUDIT_MEMBER_BAN_REMOVE = 23
+
 # Permission bits.
 PERM_CREATE_INSTANT_INVITE = 1 << 0
 PERM_BAN_MEMBERS = 1 << 2
 PERM_ADMINISTRATOR = 1 << 3
 PERM_ADD_REACTIONS = 1 << 6
+PERM_VIEW_AUDIT_LOG = 1 << 7
 PERM_VIEW_CHANNEL = 1 << 10
 PERM_SEND_MESSAGES = 1 << 11
 PERM_EMBED_LINKS = 1 << 14
@@ -751,6 +756,8 @@ class _Guild:
     premium_tier: int = 0
     # The users banned from it (GET /guilds/{id}/bans/{user_id}).
     bans: set[int] = field(default_factory=set)
+    # Its audit log's entries, oldest first (GET /guilds/{id}/audit-logs): bans and unbans.
+    audit_log: list[Json] = field(default_factory=list)
 
 
 class FakeDiscord:
@@ -1304,14 +1311,15 @@ class FakeDiscord:
         self.foreign_guilds.add(guild.id)
 
     async def ban_member(self, user_id: int, guild_id: int | None = None) -> None:
-        """A moderator bans a member: they leave the server, and the bot hears GUILD_BAN_ADD if
-        it asked for the GUILD_MODERATION intent (not privileged), GUILD_MEMBER_REMOVE if it
-        asked for GUILD_MEMBERS (privileged), as from Discord."""
+        """A moderator (the owner) bans a member: they leave the server, the ban is in the
+        audit log, and the bot hears GUILD_BAN_ADD if it asked for the GUILD_MODERATION intent
+        (not privileged) and its permissions there have Ban Members or View Audit Log (Discord
+        sends it to no other bot), GUILD_MEMBER_REMOVE if it asked for GUILD_MEMBERS
+        (privileged), as from Discord."""
         guild = self._guild(guild_id)
-        guild.members.pop(user_id, None)
-        guild.bans.add(user_id)
+        self.ban_member_unheard(user_id, guild.id)
         intents = self._intents_for(guild.id)
-        if intents & INTENT_GUILD_MODERATION:
+        if intents & INTENT_GUILD_MODERATION and self._hears_bans(guild):
             ban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
             await self.dispatch("GUILD_BAN_ADD", ban)
         if intents & INTENT_GUILD_MEMBERS:
@@ -1319,20 +1327,44 @@ class FakeDiscord:
             await self.dispatch("GUILD_MEMBER_REMOVE", gone)
 
     async def unban_member(self, user_id: int, guild_id: int | None = None) -> None:
-        """A moderator lifts a ban: the bot hears GUILD_BAN_REMOVE with the moderation intent.
-        (The user is not back in the server until they join again: :meth:`add_member`.)"""
+        """A moderator (the owner) lifts a ban, in the audit log: the bot hears
+        GUILD_BAN_REMOVE with the moderation intent, where it would hear the ban (Ban Members
+        or View Audit Log). (The user is not back in the server until they join again:
+        :meth:`add_member`.)"""
         guild = self._guild(guild_id)
         guild.bans.discard(user_id)
-        if self._intents_for(guild.id) & INTENT_GUILD_MODERATION:
+        self._audit(guild, AUDIT_MEMBER_BAN_REMOVE, user_id)
+        if self._intents_for(guild.id) & INTENT_GUILD_MODERATION and self._hears_bans(guild):
             unban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
             await self.dispatch("GUILD_BAN_REMOVE", unban)
 
     def ban_member_unheard(self, user_id: int, guild_id: int | None = None) -> None:
-        """A moderator bans a member while the bot is down: no GUILD_BAN_ADD reaches it; only
-        the server's ban list (readable with Ban Members) tells it afterwards."""
+        """A moderator (the owner) bans a member while the bot is down: no GUILD_BAN_ADD
+        reaches it; only the server's ban list (readable with Ban Members) or its audit log
+        (View Audit Log) tells it afterwards."""
         guild = self._guild(guild_id)
         guild.members.pop(user_id, None)
         guild.bans.add(user_id)
+        self._audit(guild, AUDIT_MEMBER_BAN_ADD, user_id)
+
+    def _hears_bans(self, guild: _Guild) -> bool:
+        """Whether Discord sends the bot the guild's ban events: "only sent to bots with the
+        BAN_MEMBERS or VIEW_AUDIT_LOG permission" (gateway events, Guild Ban Add)."""
+        if self.bot_user_id not in guild.members:
+            return False
+        perms = self.guild_permissions_of(self.bot_user_id, guild.id)
+        return bool(perms & (PERM_BAN_MEMBERS | PERM_VIEW_AUDIT_LOG))
+
+    def _audit(self, guild: _Guild, action_type: int, target_id: int) -> None:
+        """An entry in the guild's audit log, made by its owner now."""
+        entry = {
+            "id": str(self._next_id()),
+            "action_type": action_type,
+            "user_id": str(guild.owner_id),
+            "target_id": str(target_id),
+            "changes": [],
+        }
+        guild.audit_log.append(entry)
 
     def set_preferred_locale(self, locale: str, guild_id: int | None = None) -> None:
         """The server's language (Server Settings → Community); set it before the bot connects."""
@@ -1598,6 +1630,12 @@ class FakeDiscord:
         bot connects: it reads roles in GUILD_CREATE)."""
         [role] = [r for r in self._guild(guild_id).roles if r.get("managed")]
         role["permissions"] = str(int(role["permissions"]) | permissions)
+
+    def take_from_bot_role(self, permissions: int, guild_id: int | None = None) -> None:
+        """A server admin takes `permissions` from the bot's managed role (while it is down:
+        it reads roles in GUILD_CREATE)."""
+        [role] = [r for r in self._guild(guild_id).roles if r.get("managed")]
+        role["permissions"] = str(int(role["permissions"]) & ~permissions)
 
     def bot_role_id(self, guild_id: int | None = None) -> int:
         """The bot's managed role, the one Discord offers when a member types "@Bot"."""
@@ -3169,6 +3207,7 @@ class FakeDiscord:
         r.add_get(f"{guild}/roles", self._h_guild_roles)
         r.add_get(f"{guild}/members/{sf % 'user_id'}", self._h_guild_member)
         r.add_get(f"{guild}/bans/{sf % 'user_id'}", self._h_guild_ban)
+        r.add_get(f"{guild}/audit-logs", self._h_audit_log)
 
     @staticmethod
     async def _parse_body(request: web.Request, rec: RecordedRequest) -> None:
@@ -3919,6 +3958,48 @@ class FakeDiscord:
         if uid not in guild.bans:
             raise FakeDiscordError(404, 10026, "Unknown Ban")
         return self._json({"reason": None, "user": copy.deepcopy(self.user(uid))})
+
+    async def _h_audit_log(self, request: web.Request) -> web.StreamResponse:
+        """The guild's audit log, as Discord gives it only to View Audit Log (403 50013 else):
+        filtered by `action_type` and `user_id`; with `after`, the oldest `limit` entries past
+        it, oldest first; else (or with `before`) the newest, newest first (limit 50 unless
+        given, at most 100)."""
+        gid = self._request_guild(request)
+        guild = self._guilds[gid]
+        if self.bot_user_id not in guild.members:
+            raise FakeDiscordError(403, 50001, "Missing Access")
+        if not self.guild_permissions_of(self.bot_user_id, gid) & PERM_VIEW_AUDIT_LOG:
+            raise FakeDiscordError(403, 50013, "Missing Permissions")
+        query = request.query
+        entries = [
+            e
+            for e in guild.audit_log
+            if all(
+                str(e[key]) == query[key]
+                for key in ("action_type", "user_id", "target_id")
+                if key in query
+            )
+        ]
+        limit = int(query.get("limit", "50"))
+        if "before" in query:
+            entries = [e for e in entries if int(e["id"]) < int(query["before"])]
+        if "after" in query:
+            entries = [e for e in entries if int(e["id"]) > int(query["after"])][:limit]
+        else:
+            entries = entries[::-1][:limit]
+        users = {int(e["user_id"]) for e in entries} | {int(e["target_id"]) for e in entries}
+        return self._json(
+            {
+                "audit_log_entries": copy.deepcopy(entries),
+                "users": [copy.deepcopy(self.user(uid)) for uid in sorted(users)],
+                "integrations": [],
+                "webhooks": [],
+                "guild_scheduled_events": [],
+                "threads": [],
+                "application_commands": [],
+                "auto_moderation_rules": [],
+            }
+        )
 
     def guild_permissions_of(self, user_id: int, guild_id: int) -> int:
         """A member's server-wide permissions (their roles, no channel overwrites)."""

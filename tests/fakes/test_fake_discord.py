@@ -26,10 +26,12 @@ from tests.fakes.discord import (
     FLAG_LOADING,
     INTENT_MESSAGE_CONTENT,
     PERM_ATTACH_FILES,
+    PERM_BAN_MEMBERS,
     PERM_EMBED_LINKS,
     PERM_MANAGE_THREADS,
     PERM_READ_MESSAGE_HISTORY,
     PERM_SEND_MESSAGES_IN_THREADS,
+    PERM_VIEW_AUDIT_LOG,
     FakeDiscord,
 )
 from tests.fakes.test_fake_discord_user_installs import AUTH, call, command
@@ -686,3 +688,64 @@ async def test_a_request_keeps_the_time_it_arrived_apart_from_when_the_fake_hand
     assert first.time - first.received >= 0.15
     assert second.time - second.received >= 0.15
     assert second.received - first.received >= 0.45  # its own arrival, not the connection's first
+
+
+async def test_ban_events_reach_only_a_bot_that_may_ban_or_read_the_audit_log(
+    harness: Harness,
+) -> None:
+    """Like Discord ("only sent to bots with the BAN_MEMBERS or VIEW_AUDIT_LOG permission"):
+    the moderation intent alone hears no ban; with View Audit Log (or Ban Members) on the
+    bot's role it hears bans and unbans."""
+    fake = harness.fake
+    bob, carol = fake.add_member("bob"), fake.add_member("carol")
+
+    def heard() -> list[str]:
+        return [f["t"] for f in fake.gateway_dispatched if f["t"].startswith("GUILD_BAN_")]
+
+    await fake.ban_member(bob)
+    await fake.unban_member(bob)
+    assert heard() == []
+    fake.give_bot_role(PERM_VIEW_AUDIT_LOG)
+    await fake.ban_member(carol)
+    await fake.unban_member(carol)
+    assert heard() == ["GUILD_BAN_ADD", "GUILD_BAN_REMOVE"]
+
+
+async def test_the_audit_log_lists_bans_and_unbans_to_view_audit_log_alone(
+    harness: Harness,
+) -> None:
+    """Bans and unbans, heard or not, are in the server's audit log: newest first (`before`),
+    oldest first after an entry (`after`), filtered by action; without View Audit Log, 403
+    50013, as Discord answers. A ban is read only with Ban Members, whatever else."""
+    fake, bot = harness.fake, harness.bot
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None
+    bob, carol = fake.add_member("bob"), fake.add_member("carol")
+    fake.ban_member_unheard(bob)
+    await fake.ban_member(carol)
+    await fake.unban_member(carol)
+    with pytest.raises(discord.Forbidden) as refused:
+        [entry async for entry in guild.audit_logs()]
+    assert refused.value.code == 50013
+    fake.give_bot_role(PERM_VIEW_AUDIT_LOG)
+    bans = [e async for e in guild.audit_logs(action=discord.AuditLogAction.ban, limit=None)]
+    assert [e.target.id for e in bans if e.target] == [carol, bob], "newest first"
+    assert all(e.user_id == fake.owner_id for e in bans)
+    every = [e async for e in guild.audit_logs(limit=None)]
+    assert [e.action for e in every] == [
+        discord.AuditLogAction.unban,
+        discord.AuditLogAction.ban,
+        discord.AuditLogAction.ban,
+    ]
+    after = guild.audit_logs(after=bans[-1], oldest_first=True, limit=None)
+    assert [e.action async for e in after] == [
+        discord.AuditLogAction.ban,
+        discord.AuditLogAction.unban,
+    ]
+    older = [e async for e in guild.audit_logs(before=bans[0], limit=None)]
+    assert [e.target.id for e in older if e.target] == [bob]
+    with pytest.raises(discord.Forbidden):
+        await guild.fetch_ban(discord.Object(bob))
+    fake.give_bot_role(PERM_BAN_MEMBERS)
+    assert (await guild.fetch_ban(discord.Object(bob))).user.id == bob
+    assert fake.spec_violations == []
