@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.moderation.bans import BAN_REACH
 from cogs._private import cancel_for_ban
 
 if TYPE_CHECKING:
@@ -29,22 +31,38 @@ async def bans_missed(bot: VideoBot, shard_id: int) -> None:
     `shard_id`, of the members with videos still to come there: each found is caught up as if
     heard.
 
-    Discord shows a server's bans only to Ban Members: without it (the bot needs it for
-    nothing else, so it is not asked for) the bot cannot tell, and says so in the log."""
-    for guild_id, members in (await bot.store.members_with_unfinished()).items():
+    With Ban Members the bot looks each member's ban up; with View Audit Log alone (what the
+    invite asks for) it reads the server's audit log for bans and unbans since the oldest of
+    those videos was asked. With neither, Discord tells the bot of no ban at all there, and the
+    log says so."""
+    unfinished = await bot.store.members_with_unfinished()
+    since: dict[int, float] | None = None
+    for guild_id, members in unfinished.items():
         guild = bot.get_guild(guild_id)
         if guild is None or guild.shard_id != shard_id or guild.unavailable:
             continue  # gone (caught up as a removal), another shard's, or in an outage
         me = guild.me
-        if me is None or not me.guild_permissions.ban_members:
+        permissions = me.guild_permissions if me is not None else discord.Permissions.none()
+        if permissions.ban_members:
+            await _look_up(bot, guild, members)
+        elif permissions.view_audit_log:
+            if since is None:
+                since = await bot.store.unfinished_since()
             log.info(
-                "Guild %d: without Ban Members, a ban made while the bot was down is not"
-                " seen; videos of %d member(s) there go on",
+                "Guild %d: without Ban Members, bans made while the bot was down are read"
+                " from its audit log",
+                guild_id,
+            )
+            # A request read before a ban may be saved up to `BAN_REACH` after it.
+            await _read_audit_log(bot, guild, members, since[guild_id] - BAN_REACH)
+        else:
+            log.info(
+                "Guild %d: without Ban Members or View Audit Log, Discord tells the bot of no"
+                " ban there (made while it runs or while it was down); videos of %d member(s)"
+                " there go on",
                 guild_id,
                 len(members),
             )
-            continue
-        await _look_up(bot, guild, members)
 
 
 async def _look_up(bot: VideoBot, guild: discord.Guild, members: list[int]) -> None:
@@ -60,3 +78,29 @@ async def _look_up(bot: VideoBot, guild: discord.Guild, members: list[int]) -> N
             return
         log.info("Guild %d: user %d was banned while the bot was down", guild.id, user_id)
         await banned(bot, guild, user_id)
+
+
+async def _read_audit_log(
+    bot: VideoBot, guild: discord.Guild, members: list[int], since: float
+) -> None:
+    """Catch up the bans of `members` in `guild` from its audit log: a member whose latest
+    entry since `since` (a timestamp) is a ban, not an unban, is banned."""
+    after = datetime.fromtimestamp(since, tz=UTC)
+    latest: dict[int, tuple[int, bool]] = {}  # member: (entry id, a ban)
+    try:
+        for action in (discord.AuditLogAction.ban, discord.AuditLogAction.unban):
+            # Newest first, a page of 100 at a time (`before`), down to `after`.
+            async for entry in guild.audit_logs(action=action, after=after, limit=None):
+                target = entry.target
+                if target is None or target.id not in members:
+                    continue
+                if entry.id > latest.get(target.id, (0, False))[0]:
+                    latest[target.id] = (entry.id, action is discord.AuditLogAction.ban)
+    except discord.HTTPException as error:
+        # The permission taken away meanwhile, or Discord failing: the next start retries.
+        log.warning("Guild %d: could not read its audit log (%s)", guild.id, error)
+        return
+    for user_id in members:
+        if latest.get(user_id, (0, False))[1]:
+            log.info("Guild %d: user %d was banned while the bot was down", guild.id, user_id)
+            await banned(bot, guild, user_id)

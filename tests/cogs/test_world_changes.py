@@ -402,6 +402,51 @@ async def test_a_member_banned_while_the_bot_was_down_has_their_waiting_video_ca
             assert (await world.bot.store.get(1)).cancel_reason_key == "cancelled_by_ban"
 
 
+async def test_without_ban_members_a_ban_made_while_the_bot_was_down_is_read_in_the_audit_log(
+    tmp_path, caplog
+):
+    """The bot's role has View Audit Log (as invited), not Ban Members: Discord shows it no
+    ban list. Videos wait out APIMart's 503 pause: Carol's #1 and Olga's #2. While the bot is
+    down a moderator bans Carol, and bans then unbans Olga. At the start the server's audit log
+    tells: Carol's #1 is never sent and the mod-log names her; Olga's #2 is sent. The operator
+    reads that bans were read from the audit log."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        carol = fake.add_member("carol")
+        olga = fake.add_member("olga")
+        modlog = fake.add_text_channel("mod-log")
+        fake.give_bot_role(PERM_VIEW_AUDIT_LOG)
+        api.fail_next("submit", status=503, retry_after_header="120", times=20)
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            s = Server(world, 0, 0, modlog, 0, carol)
+            await mod(s, "modlog", channel=channel_option(world, modlog))
+            for user in (carol, olga):
+                told = await _asked_while_apimart_is_busy(
+                    fake, guild_id=fake.guild_id, channel_id=fake.channel_id, user=user
+                )
+                assert "#" in told, told
+        api.clear_faults()
+        fake.ban_member_unheard(carol)
+        fake.ban_member_unheard(olga)
+        fake.unban_member_unheard(olga)
+        await _due_now(tmp_path, 1, 2)
+        with caplog.at_level("INFO"):
+            async with running_bot(tmp_path, fake=fake, api=api) as world:
+                s = Server(world, 0, 0, modlog, 0, carol)
+                logged = (await modlog_message(s, "banned"))["content"]
+                assert f"<@{carol}> was banned" in logged and "#1" in logged, logged
+                assert f"<@{olga}>" not in logged, logged
+
+                async def sent(job_id):
+                    return (await world.bot.store.get(job_id)).task_id is not None
+
+                assert await eventually(lambda: sent(2), True), "Olga's #2 was sent"
+                assert len(api.task_ids) == 1, "Carol's #1 never reached APIMart"
+                assert (await world.bot.store.get(1)).cancel_reason_key == "cancelled_by_ban"
+        read = [r.path for r in fake.requests if "/audit-logs" in r.path or "/bans/" in r.path]
+        assert read and all(path.endswith("/audit-logs") for path in read), read
+        assert "from its audit log" in caplog.text, caplog.text
+
+
 async def test_a_process_judges_only_the_servers_of_its_own_shards(tmp_path):
     """Two shards, two processes in turn. Videos wait to be sent in a server on each: #1 on
     shard 1, #2 on shard 0, which then removes the bot while it is down. The process that runs
@@ -510,7 +555,7 @@ async def test_a_gateway_that_never_readies_holds_servers_videos_a_minute_at_mos
 
 
 async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_restart(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, caplog
 ):
     """Carol's #1 is rendering at APIMart when she is banned; the ban is saved, then the
     process dies before its cancels run (a crash between the two writes). The bot heard the
@@ -546,6 +591,7 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
         monkeypatch.undo()
         fake.take_from_bot_role(PERM_VIEW_AUDIT_LOG)
         api.last_task.complete()
+        caplog.set_level("INFO", logger="cogs._bans")
         async with running_bot(tmp_path, fake=fake, api=api) as world:
             notice = await fake.wait_for_message(
                 predicate=lambda m: "job #1 was cancelled" in shown_text(m), timeout=10
@@ -560,6 +606,7 @@ async def test_a_ban_saved_before_a_crash_stops_the_rendering_video_at_the_resta
             assert "made, so they still count: #1" in logged["content"], logged["content"]
             audit = await world.db.fetch_all("SELECT id FROM mod_audit")
             assert len(audit) == 2, "the mod-log channel set, and the ban's cancel"
+        assert "Discord tells the bot of no ban there" in caplog.text, caplog.text
 
 
 async def test_a_video_made_while_the_bot_was_down_waits_for_the_catch_up_of_a_ban(tmp_path):

@@ -1332,8 +1332,7 @@ class FakeDiscord:
         or View Audit Log). (The user is not back in the server until they join again:
         :meth:`add_member`.)"""
         guild = self._guild(guild_id)
-        guild.bans.discard(user_id)
-        self._audit(guild, AUDIT_MEMBER_BAN_REMOVE, user_id)
+        self.unban_member_unheard(user_id, guild.id)
         if self._intents_for(guild.id) & INTENT_GUILD_MODERATION and self._hears_bans(guild):
             unban = {"guild_id": str(guild.id), "user": copy.deepcopy(self.user(user_id))}
             await self.dispatch("GUILD_BAN_REMOVE", unban)
@@ -1346,6 +1345,13 @@ class FakeDiscord:
         guild.members.pop(user_id, None)
         guild.bans.add(user_id)
         self._audit(guild, AUDIT_MEMBER_BAN_ADD, user_id)
+
+    def unban_member_unheard(self, user_id: int, guild_id: int | None = None) -> None:
+        """A moderator (the owner) lifts a ban while the bot is down: no GUILD_BAN_REMOVE
+        reaches it; the ban list and the audit log show it."""
+        guild = self._guild(guild_id)
+        guild.bans.discard(user_id)
+        self._audit(guild, AUDIT_MEMBER_BAN_REMOVE, user_id)
 
     def _hears_bans(self, guild: _Guild) -> bool:
         """Whether Discord sends the bot the guild's ban events: "only sent to bots with the

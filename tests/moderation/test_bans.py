@@ -119,6 +119,26 @@ async def test_the_members_a_missed_ban_would_concern_include_those_with_a_video
     assert await store.members_with_unfinished() == {GUILD: [ALICE.user_id, BOB.user_id]}
 
 
+async def test_a_missed_ban_is_looked_for_since_the_oldest_job_it_would_concern(db, clock):
+    """At a start, how far back the server's audit log is read for bans: to when the oldest job
+    a ban would still stop there was asked (Alice's, still to be sent); Carol's older one was
+    posted, and a DM's has no server."""
+    moderation, store = Moderation(db, clock=clock), JobStore(db, clock=clock)
+    for requester in (CAROL, IN_A_DM):
+        job = await submitted(store, await record(store, moderation, clock, requester), now=clock())
+        info = TaskInfo(task_id=job.task_id, status="completed", video_url="https://cdn.ex/v.mp4")
+        await finished(store, job, JobState.COMPLETED, now=clock(), info=info)
+    [posted] = [job for job in await store.claim_due(Stage.DELIVER, 10) if job.requester == CAROL]
+    assert await store.mark_delivered(posted, now=clock(), message_id=1)
+    clock.advance(60)
+    oldest = clock()
+    await record(store, moderation, clock)
+    clock.advance(60)
+    await record(store, moderation, clock, BOB)
+    await record(store, moderation, clock)
+    assert await store.unfinished_since() == {GUILD: oldest}
+
+
 async def test_a_catch_up_of_missed_bans_holds_videos_until_it_ends_or_its_deadline(db, clock):
     """Two processes start and catch up the bans they missed: videos in servers wait for the
     later deadline while both are under way, for the other's once one is done, for none once

@@ -178,20 +178,34 @@ class Cancelling(StoreBase):
         """By server, the members with jobs there a ban would still stop (`cancel_unfinished`):
         to be sent, rendering, followed after being given up on, or made and not posted yet (a
         render that ended while the bot was down, or as it started): whom a ban the bot did not
-        hear would concern. Each part through its own partial index, no condition on the
-        server (which had SQLite walk every job of every server)."""
-        rows = await self._db.fetch_all(
-            f"SELECT guild_id, user_id FROM jobs WHERE {UNFINISHED_IN_GUILD}"
-            " AND cancelled_at IS NULL"
-            f" UNION SELECT guild_id, user_id FROM jobs WHERE {_MADE_UNPOSTED}"
-            " AND cancelled_at IS NULL"
-            f" UNION SELECT guild_id, user_id FROM jobs WHERE {STAGE_JOBS[Stage.POLL][0]}"
-            f" AND {_FOLLOWED_AFTER_GIVING_UP} AND cancelled_at IS NULL"
-        )
+        hear would concern."""
         members: dict[int, list[int]] = {}
-        for guild_id, user_id in sorted((g, u) for g, u in rows if g is not None):
-            members.setdefault(int(guild_id), []).append(int(user_id))
-        return members
+        for guild_id, user_id, _ in sorted(set(await self._unfinished_in_guilds())):
+            members.setdefault(guild_id, []).append(user_id)
+        return {guild_id: sorted(set(users)) for guild_id, users in members.items()}
+
+    async def unfinished_since(self) -> dict[int, float]:
+        """By server, when the oldest of those jobs (`members_with_unfinished`) was asked: a
+        ban made before it concerns none of them, unless lifted since."""
+        since: dict[int, float] = {}
+        for guild_id, _, created_at in await self._unfinished_in_guilds():
+            since[guild_id] = min(created_at, since.get(guild_id, created_at))
+        return since
+
+    async def _unfinished_in_guilds(self) -> list[tuple[int, int, float]]:
+        """The server, member and time asked of each job a ban would still stop. Each part
+        through its own partial index, no condition on the server (which had SQLite walk every
+        job of every server)."""
+        rows = await self._db.fetch_all(
+            f"SELECT guild_id, user_id, created_at FROM jobs WHERE {UNFINISHED_IN_GUILD}"
+            " AND cancelled_at IS NULL"
+            f" UNION SELECT guild_id, user_id, created_at FROM jobs WHERE {_MADE_UNPOSTED}"
+            " AND cancelled_at IS NULL"
+            " UNION SELECT guild_id, user_id, created_at FROM jobs WHERE"
+            f" {STAGE_JOBS[Stage.POLL][0]} AND {_FOLLOWED_AFTER_GIVING_UP}"
+            " AND cancelled_at IS NULL"
+        )
+        return [(int(g), int(u), float(c)) for g, u, c in rows if g is not None]
 
     async def ban_reaches(self, job: Job) -> bool:
         """Whether a ban of the job's member, as saved, reaches the job (`BANNED_JOB`)."""
