@@ -26,6 +26,17 @@ WEEKDAY_CHOICES = [
 ]
 
 
+def _bans_unheard(interaction: Interaction) -> bool:
+    """Whether Discord tells the bot of no ban in the interaction's server: it sends its ban
+    events only to a bot with View Audit Log or Ban Members there (`cogs._bans`). Not said
+    where the bot is no member (its commands alone installed): it hears nothing there."""
+    me = interaction.guild.me if interaction.guild is not None else None
+    if me is None:
+        return False
+    permissions = me.guild_permissions
+    return not (permissions.view_audit_log or permissions.ban_members)
+
+
 class LimitCommands(ModerationCommands):
     """`/videomod limits show` and `set`."""
 
@@ -47,6 +58,7 @@ class LimitCommands(ModerationCommands):
             budget=await store.budget_used(guild_id),
             paused=await moderation.pause.is_paused(),
             moderator_role_id=await moderation.moderator_role_id(guild_id),
+            bans_unheard=_bans_unheard(interaction),
         )
         await show_privately(interaction, lines, more_not_shown)
 

@@ -348,6 +348,7 @@ MODERATOR_REPORTS = {
         budget=BudgetUse(1e9, 1e9, WINDOW),
         paused=True,
         moderator_role_id=SNOWFLAKE,
+        bans_unheard=True,
     ),
     "usage": lambda: usage_lines(
         POLICY, WINDOW, [UsageRow(SNOWFLAKE + n, 10000, 1e9) for n in range(10)]

@@ -136,6 +136,7 @@ COMMAND_PATHS: tuple[str, ...] = (
     "videomod budget",
     "videomod confirm",
     "videomod member clear",
+    "videomod block",
     "videomod role set",
     "videomod role clear",
     "videomod options restrict",

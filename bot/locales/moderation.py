@@ -263,6 +263,11 @@ EN: dict[str, str] = {
         "**Paused:** the video service's balance is empty. Top up the account, then run "
         "`{/videomod resume}`."
     ),
+    "mod_show_bans_unheard": (
+        "**Discord bans:** the bot's role has neither View Audit Log nor Ban Members, so Discord "
+        "tells it of no ban and a banned member's videos go on (give its role View Audit Log, or "
+        "use `{/videomod block}`)."
+    ),
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "Nobody has made a video {period} yet.",
     "mod_usage_title": "**Top members {period}** (since {start}):",
@@ -813,6 +818,11 @@ ZH: dict[str, str] = {
         "**管理员身份组：**无，只有拥有「管理服务器」权限的成员可以管理（见 `{/videomod modrole}`）。"
     ),
     "mod_show_paused": "**已暂停：**视频服务的余额已用完。请充值后运行 `{/videomod resume}`。",
+    "mod_show_bans_unheard": (
+        "**服务器封禁：**机器人的身份组既没有「查看审核日志」权限，也没有从服务器封禁成员的权限，"
+        "所以 Discord 不会告知它任何服务器封禁，被服务器封禁的成员的视频会继续"
+        "（给它的身份组「查看审核日志」权限，或使用 `{/videomod block}`）。"
+    ),
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}还没有人生成视频。",
     "mod_usage_title": "**{period}用量最多的成员**（自 {start} 起）：",
@@ -1363,6 +1373,11 @@ ZH_TW: dict[str, str] = {
         "**管理員身分組：**無，只有擁有「管理伺服器」權限的成員可以管理（見 `{/videomod modrole}`）。"
     ),
     "mod_show_paused": "**已暫停：**影片服務的餘額已用完。請儲值後執行 `{/videomod resume}`。",
+    "mod_show_bans_unheard": (
+        "**伺服器停權：**機器人的身分組既沒有「檢視審核日誌」權限，也沒有將成員停權的權限，"
+        "所以 Discord 不會告知它任何停權，被停權成員的影片會繼續"
+        "（給它的身分組「檢視審核日誌」權限，或使用 `{/videomod block}`）。"
+    ),
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}還沒有人生成影片。",
     "mod_usage_title": "**{period}用量最多的成員**（自 {start} 起）：",

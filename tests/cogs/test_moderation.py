@@ -16,7 +16,7 @@ from cogs._modlog import MODLOG_REFUSED_FOR
 from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan
 from tests.fakes.components import custom_ids
-from tests.fakes.discord import PERM_ALL, FakeDiscord
+from tests.fakes.discord import PERM_ALL, PERM_VIEW_AUDIT_LOG, FakeDiscord
 from tests.fakes.web import PUBLIC_HOST, Site
 from tests.harness import BOT_TOKEN, World, running_bot
 
@@ -217,6 +217,24 @@ async def test_a_new_servers_rules_say_how_to_set_what_is_not_set_yet(tmp_path):
         await mod(s, "modlog", channel=channel_option(s.world, s.modlog))
         answer = await mod(s, "limits show")
         assert f"**Mod-log channel:** <#{s.modlog}>\n" in answer
+
+
+async def test_the_rules_tell_moderators_when_discord_tells_the_bot_of_no_ban(tmp_path):
+    """Invited with an older link, the bot's role has neither View Audit Log nor Ban Members:
+    Discord tells it of no ban, so a ban stops no video. `limits show` says so, in the reader's
+    language, with what to do; where the role has View Audit Log, nothing is said."""
+    async with server(tmp_path) as s:
+        answer = await mod(s, "limits show")
+        assert "**Discord bans:** the bot's role has neither View Audit Log nor Ban Members" in (
+            answer
+        ), answer
+        assert "/videomod block" in answer, answer
+        zh = await mod(s, "limits show", locale="zh-CN")
+        assert "查看审核日志" in zh and "不会告知" in zh, zh
+        tw = await mod(s, "limits show", locale="zh-TW")
+        assert "檢視審核日誌" in tw and "不會告知" in tw, tw
+    async with server(tmp_path, bot_role=PERM_VIEW_AUDIT_LOG) as s:
+        assert "Discord bans" not in await mod(s, "limits show")
 
 
 async def test_only_manage_server_may_choose_the_moderator_role(tmp_path):

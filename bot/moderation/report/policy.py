@@ -58,9 +58,12 @@ def policy_lines(
     budget: BudgetUse,
     paused: bool,
     moderator_role_id: int | None,
+    bans_unheard: bool = False,
 ) -> list[Message]:
     """The whole policy of a server, for `/videomod limits show`: the rules of a bounded size
-    first, the lists last, so a message cut short loses list lines, never a rule.
+    first, the lists last, so a message cut short loses list lines, never a rule. With
+    `bans_unheard` (the bot may neither view the audit log nor ban), one more rule line says
+    Discord tells the bot of no ban there.
 
     @everyone's own allowance (its id is the server's) is what every member gets unless
     another allowance applies: given as the limits line's, not listed as one more role."""
@@ -77,6 +80,7 @@ def policy_lines(
             paused=paused,
             moderator_role_id=moderator_role_id,
         ),
+        *([msg("mod_show_bans_unheard")] if bans_unheard else []),
         *_list_lines(role_limits=roles, overrides=overrides, reserved=reserved),
     ]
 
