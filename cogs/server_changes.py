@@ -67,10 +67,10 @@ class ServerChangesCog(commands.Cog):
         down (a restart, a deploy), when no GUILD_DELETE could reach it; it is caught up as
         `on_guild_remove` would have. A server in an outage is listed in READY, unavailable
         (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
-        process's never appear here (`docs/scaling.md`). So are bans made meanwhile, where
-        the bot may read bans (`cogs._bans.bans_missed`). Until every shard of this process
-        was judged, the engine sends no video waiting in a server, and no process posts a video
-        made in a server (`bot.moderation.bans`)."""
+        process's never appear here (`docs/scaling.md`). So are bans made meanwhile, where the
+        bot may read bans or the audit log (`cogs._bans.bans_missed`). Until every shard of
+        this process was judged, the engine sends no video waiting in a server, and no process
+        posts a video made in a server (`bot.moderation.bans`)."""
         bot = self.bot
         if not bot.intents.guilds:
             await bot.shard_checked(shard_id)
@@ -124,9 +124,11 @@ class ServerChangesCog(commands.Cog):
     ) -> None:
         """A member banned from the server: their videos there still to come stop, as a block
         stops them, so an abusive prompt's video is not posted after the ban; the mod-log says
-        which. Heard with the moderation intent, which is not privileged and on by default. No
-        block is set: unbanned, they make videos as before. (A member who leaves or is kicked
-        keeps theirs: the bot does not ask for the members intent, so it never hears of it.)"""
+        which. Heard with the moderation intent, which is not privileged and on by default,
+        where the bot has View Audit Log (the invite asks for it) or Ban Members: Discord sends
+        it to no other bot (`/videomod limits show` says so where it lacks both). No block is
+        set: unbanned, they make videos as before. (A member who leaves or is kicked keeps
+        theirs: the bot does not ask for the members intent, so it never hears of it.)"""
         await banned(self.bot, guild, user.id)
 
     @commands.Cog.listener()
