@@ -74,6 +74,11 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   ``applications.commands``, no bot member): its interactions name the server's install (key
   0), yet, as in a guild the bot never joined, the bot's token reads and posts nothing there
   (``GET /guilds/{id}`` and its members, roles and channels: ``403 50001 Missing Access``)
+* bans (:meth:`FakeDiscord.ban_member`, :meth:`FakeDiscord.unban_member`, and their
+  ``_unheard`` forms for a bot that is down): GUILD_BAN_ADD/REMOVE reach only a bot whose server
+  permissions have Ban Members or View Audit Log (with the moderation intent); each ban and
+  unban is an audit log entry (``GET /guilds/{id}/audit-logs``, View Audit Log only, else 403
+  ``50013``); one ban (``GET /guilds/{id}/bans/{user}``) only with Ban Members (403 ``50013``)
 
 The fake's notion of "now" (used for deadlines) is ``time.monotonic()`` plus an offset that tests
 can move with :meth:`FakeDiscord.advance_clock`, so expiry can be tested without sleeping.
