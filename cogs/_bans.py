@@ -48,6 +48,8 @@ async def bans_missed(bot: VideoBot, shard_id: int) -> None:
         elif permissions.view_audit_log:
             if since is None:
                 since = await bot.store.unfinished_since()
+            if guild_id not in since:
+                continue  # its videos ended meanwhile: no ban concerns them
             log.info(
                 "Guild %d: without Ban Members, bans made while the bot was down are read"
                 " from its audit log",
