@@ -22,7 +22,7 @@ from discord.ext import commands
 from bot.apimart.models import VideoRequest
 from bot.engine.pool import settle_cancelled
 from bot.i18n import msg, t
-from bot.jobs.models import Requester
+from bot.jobs.models import Job, Requester
 from bot.jobs.pricing import Estimate, amount, expected_cost, length_of, quoted
 from bot.moderation.pending import ConfirmationNeeded, PendingRequest
 from bot.moderation.periods import stamp
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[discord.ui.View]
 COG_NAME = "CostConfirmations"
+# How long a Confirm press is remembered, for a Cancel pressed right after it (already on its way
+# when the buttons went): the life of the interaction that made it, in seconds.
+PRESS_MEMORY = 15 * 60.0
 
 
 def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
@@ -49,11 +52,14 @@ def _bot(interaction: discord.Interaction[Any]) -> VideoBot:
     return bot
 
 
-def confirm_view(token: str, locale: str) -> discord.ui.View:
-    """Confirm and Cancel, labelled in the member's language."""
+def confirm_view(token: str, locale: str, *, pressed: bool = False) -> discord.ui.View:
+    """Confirm and Cancel, labelled in the member's language; greyed out once `pressed` (a
+    Confirm on its way: a Cancel then could only come too late)."""
     view = discord.ui.View(timeout=None)
     for action in ("yes", "no"):
-        view.add_item(CostButton(action, token, locale=locale))
+        button = CostButton(action, token, locale=locale)
+        button.item.disabled = pressed
+        view.add_item(button)
     return view
 
 
@@ -239,6 +245,12 @@ class CostButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Answer the press; a failure goes through the funnel."""
+        if self.action == "yes":
+            # Noted before anything is awaited, in every process the press reaches (a deploy
+            # overlap), so whichever answers a Cancel pressed right after it finds its job.
+            cog = _bot(interaction).get_cog(COG_NAME)
+            if isinstance(cog, CostConfirmations):
+                cog.confirm_pressed(self.token, interaction.id)
         # discord.py only logs what a dynamic item's callback raises, so catch it here.
         try:
             await self._answer(interaction)
@@ -254,7 +266,7 @@ class CostButton(
         store = bot.moderation.pending
         pending = await store.get(self.token)
         if pending is None:
-            await answer_privately(interaction, msg("confirm_gone"))
+            await self._say_gone(interaction)
             return
         if interaction.user.id != pending.requester.user_id:
             await answer_privately(interaction, msg("confirm_not_yours"))
@@ -273,29 +285,69 @@ class CostButton(
             key = "confirm_server_left" if left else "confirm_server_joined"
             await self._end(interaction, key, pending.requester.locale)
             return
-        # Judged as the submit will judge the links, so a job is never saved only to be refused.
-        if self.action == "yes" and await bot.media_lost(
-            pending.request, pending.requester.sources
-        ):
-            await self._end(interaction, "confirm_media_lost", pending.requester.locale)
-            return
         if self.action == "no":
             await self._end(interaction, "confirm_cancelled", pending.requester.locale)
             return
+        # Greyed out at once: sending the video takes seconds (its links read, the status
+        # posted, the service asked), and a Cancel pressed meanwhile could only come too late.
+        await self._show_buttons(interaction, pending, pressed=True)
+        # Judged as the submit will judge the links, so a job is never saved only to be refused.
+        if await bot.media_lost(pending.request, pending.requester.sources):
+            await self._end(interaction, "confirm_media_lost", pending.requester.locale)
+            return
         origin = ConfirmedOrigin(interaction, pending)
-        await queue_request(bot, origin, pending.request)
+        try:
+            await queue_request(bot, origin, pending.request)
+        except Exception:
+            await self._reopen(interaction, pending)
+            raise
         job_id = await bot.store.job_for_origin(f"interaction:{interaction.id}")
-        if job_id is not None:
-            _forget(bot, self.token)
-            # In place of the question, in its language (a mention's was asked publicly).
-            done = await _confirmed(bot, pending, job_id)
-            await interaction.edit_original_response(content=done, view=None)
+        if job_id is None:
+            # Refused by a rule (the question stays open until it expires), or ended meanwhile.
+            await self._reopen(interaction, pending)
+            return
+        _forget(bot, self.token)
+        # In place of the question, in its language (a mention's was asked publicly).
+        done = await _confirmed(bot, pending, job_id)
+        await interaction.edit_original_response(content=done, view=None)
+
+    async def _show_buttons(
+        self, interaction: discord.Interaction[Any], pending: PendingRequest, *, pressed: bool
+    ) -> None:
+        """The question's buttons greyed out (`pressed`) or pressable again; a question Discord
+        no longer lets edit is left as it is (the press still counts)."""
+        view = confirm_view(self.token, pending.requester.locale, pressed=pressed)
+        try:
+            await interaction.edit_original_response(view=view)
+        except discord.HTTPException as error:
+            log.info("Could not show the question's buttons (pressed=%s): %s", pressed, error)
+
+    async def _reopen(self, interaction: discord.Interaction[Any], pending: PendingRequest) -> None:
+        """A Confirm that made no job gives the question its buttons back, while it still waits
+        (not one cancelled, asked again or expired meanwhile, which says so in its place)."""
+        try:
+            waiting = await _bot(interaction).moderation.pending.get(self.token) is not None
+        except Exception:
+            log.exception("Could not read whether a question still waits")
+            return
+        if waiting:
+            await self._show_buttons(interaction, pending, pressed=False)
+
+    async def _say_gone(self, interaction: discord.Interaction[Any]) -> None:
+        """The question ended before this press. A Cancel pressed right after its own Confirm
+        (sent before the buttons went) hears which job it made and how to stop that."""
+        if self.action == "no":
+            job = await _job_confirmed(_bot(interaction), self.token)
+            if job is not None and job.requester.user_id == interaction.user.id:
+                await answer_privately(interaction, msg("confirm_cancel_too_late", job_id=job.id))
+                return
+        await answer_privately(interaction, msg("confirm_gone"))
 
     async def _end(self, interaction: discord.Interaction[Any], key: str, locale: str) -> None:
         """End the request without a job, and say so in place of the question."""
         bot = _bot(interaction)
         if not await bot.moderation.pending.drop(self.token):
-            await answer_privately(interaction, msg("confirm_gone"))
+            await self._say_gone(interaction)
             return
         _forget(bot, self.token)
         log.info("User %d's request over the cost threshold ended: %s", interaction.user.id, key)
@@ -337,6 +389,18 @@ async def _expected_now(bot: VideoBot, pending: PendingRequest) -> Estimate:
         return Estimate(request.resolution, length_of(request), pending.expected_credits, 0)
 
 
+async def _job_confirmed(bot: VideoBot, token: str) -> Job | None:
+    """The job a Confirm press of the question `token` made, as this process saw it pressed."""
+    cog = bot.get_cog(COG_NAME)
+    if not isinstance(cog, CostConfirmations):
+        return None
+    for interaction_id in cog.confirm_presses(token):
+        job_id = await bot.store.job_for_origin(f"interaction:{interaction_id}")
+        if job_id is not None:
+            return await bot.store.get(job_id)
+    return None
+
+
 def _forget(bot: VideoBot, token: str) -> None:
     cog = bot.get_cog(COG_NAME)
     if isinstance(cog, CostConfirmations):
@@ -349,6 +413,8 @@ class CostConfirmations(commands.Cog, name=COG_NAME):
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
         self._timers: dict[str, asyncio.Task[None]] = {}
+        # Confirm presses lately, by question: when, and which interaction (`_job_confirmed`).
+        self._presses: dict[str, list[tuple[float, int]]] = {}
 
     async def cog_load(self) -> None:
         """Match presses on questions asked before a restart too."""
@@ -370,6 +436,20 @@ class CostConfirmations(commands.Cog, name=COG_NAME):
         timer = asyncio.create_task(self._expire(pending, message, delay))
         self._timers[pending.token] = timer
         timer.add_done_callback(lambda _: self._timers.pop(pending.token, None))
+
+    def confirm_pressed(self, token: str, interaction_id: int) -> None:
+        """Remember a Confirm press for `PRESS_MEMORY` seconds."""
+        now = self.bot.clock()
+        self._presses = {
+            held: recent
+            for held, presses in self._presses.items()
+            if (recent := [press for press in presses if now - press[0] < PRESS_MEMORY])
+        }
+        self._presses.setdefault(token, []).append((now, interaction_id))
+
+    def confirm_presses(self, token: str) -> list[int]:
+        """The interactions of the Confirm presses of question `token` remembered, first first."""
+        return [interaction_id for _, interaction_id in self._presses.get(token, [])]
 
     def forget(self, token: str) -> None:
         """The member answered: no expiry to say."""

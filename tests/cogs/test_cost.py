@@ -436,8 +436,13 @@ async def test_confirm_checks_the_rules_again_and_a_refusal_leaves_the_question_
         refusal = (await confirm.wait_for_answer(timeout=10))["content"]
         assert "used all your videos today" in refusal
         assert len(world.api.submits) == 1 and await job_count(world) == 1
-        still = world.discord.get_message(int(question["id"]))
-        assert [b["label"] for b in buttons(still)] == ["Confirm", "Cancel"]
+        # Greyed out while the Confirm was judged, pressable again once it was refused.
+        await world.discord.wait_for(
+            lambda: (
+                pressable(world.discord.get_message(int(question["id"]))) == ["Confirm", "Cancel"]
+            ),
+            description="the question's buttons pressable again",
+        )
         token = ids["Confirm"].rsplit(":", 1)[1]
         assert await world.bot.moderation.pending.get(token) is not None
 
@@ -1039,3 +1044,48 @@ async def test_a_video_waiting_for_the_servers_slot_through_a_members_own_instal
         assert "This server allows 1 video at a time" in answer, answer
         assert "I'll post it right here (or by direct message" in answer, answer
         assert len(s.world.api.task_ids) == 1, "#2 waits for the server's slot"
+
+
+def pressable(message):
+    """The labels of the buttons a member can still press on `message`."""
+    return [b["label"] for b in buttons(message) if not b.get("disabled")]
+
+
+async def test_confirm_takes_the_questions_buttons_away_before_the_video_is_sent(tmp_path):
+    """After Confirm, while the request is still on its way to the video service, the question
+    offers no Cancel that could only say "no longer waiting" while the video goes ahead."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        world.api.delay_next("submit", 1.5)
+        confirm = await press(world, question, button_ids(question)["Confirm"])
+        await confirm.wait_for_callback()
+        await world.discord.wait_for(
+            lambda: pressable(world.discord.get_message(int(question["id"]))) == [],
+            timeout=1,
+            description="the question's buttons gone",
+        )
+        assert not confirm.answers, "still on its way to the video service"
+        note = (await confirm.wait_for_answer(timeout=10))["content"]
+        assert "queued as job #1" in note
+
+
+async def test_a_cancel_already_on_its_way_after_confirm_says_how_to_stop_the_video(tmp_path):
+    """A Cancel pressed right after Confirm (sent before the buttons went) is told the video was
+    confirmed and how to stop it, not that the request is "no longer waiting"."""
+    async with running_bot(tmp_path, plan=NEVER_DONE) as world:
+        await set_threshold(world, 5)
+        _, question = await ask_video(world, duration=10, resolution="4k")
+        ids = button_ids(question)
+        world.api.delay_next("submit", 1.5)
+        confirm = await press(world, question, ids["Confirm"])
+        async with asyncio.timeout(10):
+            while await job_count(world) < 1:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        cancel = await press(world, question, ids["Cancel"])
+        told = await cancel.wait_for_private_answer(timeout=10)
+        assert "no longer waiting" not in told
+        assert "already confirmed" in told and "job #1" in told, told
+        assert "/videos cancel" in told and "status message" in told, told
+        await world.api.wait_for_submits(1, timeout=10)
+        assert "queued as job #1" in (await confirm.wait_for_answer(timeout=10))["content"]
