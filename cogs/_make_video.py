@@ -60,7 +60,7 @@ from cogs._forms import (
 )
 from cogs._message_media import FIXED_FILES_WORDING, media_count, message_media, message_ref
 from cogs._names import names_seen, typed_prompt_spoken
-from cogs._once import made_once
+from cogs._once import LONGEST_WORK, made_once
 from cogs._origin_ids import interaction_origin_id
 from cogs._origins import InteractionOrigin
 from cogs._prompt_links import message_urls, prompt_links_to_check, read_prompt_links
@@ -114,7 +114,7 @@ class MakeVideoMenu:
         # Open forms' message and media, by form custom id, while this process lives.
         self._open_forms: dict[str, tuple[discord.Message, MessageMedia, float]] = {}
         # Forms sent lately (`sent_form`): the same one sent twice makes one video.
-        self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic)
+        self._forms_sent = SeenLately(RESENT_WINDOW, time.monotonic, longest_work=LONGEST_WORK)
 
     async def make_video(
         self, interaction: discord.Interaction[VideoBot], message: discord.Message

@@ -10,31 +10,50 @@ let through later (`Sighting.first`) in neither process if an earlier one holds 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+
+
+@dataclass
+class _Held:
+    """A key's holder: from when its window counts, which event holds it (None: not said), and
+    until when that event's work holds it whatever the window (None: not at work)."""
+
+    since: float
+    by: Hashable | None
+    working_until: float | None = None
+
+    def holds(self, now: float, window: float) -> bool:
+        at_work = self.working_until is not None and now < self.working_until
+        return at_work or now - self.since < window
 
 
 class SeenLately:
     """Keys seen within the last `window` seconds of `clock`; older ones are dropped as new
-    ones come, so it holds only the window's."""
+    ones come, so it holds only the window's. A key whose first event is still at work
+    (`Sighting.working`) is held until that work ends and a window after, but never longer
+    than `longest_work` seconds from its start (work stuck on a silent database, say)."""
 
-    def __init__(self, window: float, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, window: float, clock: Callable[[], float], *, longest_work: float = 0.0
+    ) -> None:
         self._window = window
         self._clock = clock
-        # When each key was first seen, and by which event (None: not said).
-        self._seen: dict[Hashable, tuple[float, Hashable | None]] = {}
+        self._longest_work = longest_work
+        self._seen: dict[Hashable, _Held] = {}
 
     def first(self, key: Hashable, *, by: Hashable | None = None) -> bool:
         """Whether `key` is new within the window, or was first sighted by event `by` (it is
         remembered before the caller awaits anything, so one arriving meanwhile sees it)."""
         now = self._clock()
         self._seen = {
-            seen: held for seen, held in self._seen.items() if now - held[0] < self._window
+            seen: held for seen, held in self._seen.items() if held.holds(now, self._window)
         }
         held = self._seen.get(key)
         if held is not None:
-            return by is not None and held[1] == by
-        self._seen[key] = (now, by)
+            return by is not None and held.by == by
+        self._seen[key] = _Held(now, by)
         return True
 
     def sight(self, key: Hashable, by: Hashable) -> Sighting:
@@ -46,13 +65,27 @@ class SeenLately:
     def seen(self, key: Hashable) -> bool:
         """Whether `key` was seen within the window (without counting this as a sighting)."""
         held = self._seen.get(key)
-        return held is not None and self._clock() - held[0] < self._window
+        return held is not None and held.holds(self._clock(), self._window)
 
     def forget(self, key: Hashable, *, by: Hashable | None = None) -> None:
         """The sighting came to nothing: the next one passes (only if `by` holds it, if given)."""
         held = self._seen.get(key)
-        if held is not None and (by is None or held[1] == by):
+        if held is not None and (by is None or held.by == by):
             del self._seen[key]
+
+    @contextmanager
+    def working(self, key: Hashable, by: Hashable) -> Iterator[None]:
+        """While event `by`, holding `key`, is at work: held whatever the window (up to
+        `longest_work`), then for a window from its end."""
+        held = self._seen.get(key)
+        if held is None or held.by != by:
+            yield
+            return
+        held.working_until = self._clock() + self._longest_work
+        try:
+            yield
+        finally:
+            held.since, held.working_until = self._clock(), None
 
 
 @dataclass(frozen=True)
@@ -67,6 +100,10 @@ class Sighting:
         """Whether no earlier event within the window holds the key (one that came to nothing
         in this process does not)."""
         return self.seen_lately.first(self.key, by=self.by)
+
+    def working(self) -> AbstractContextManager[None]:
+        """Hold the key while this event's work goes on, and a window after (`first` passed)."""
+        return self.seen_lately.working(self.key, self.by)
 
     def came_to_nothing(self) -> None:
         """This event made nothing: the next one passes. A repeat's changes nothing."""

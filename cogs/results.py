@@ -61,7 +61,7 @@ from cogs._forms import (
     text_value,
 )
 from cogs._names import typed_prompt_spoken
-from cogs._once import made_once
+from cogs._once import LONGEST_WORK, made_once
 from cogs._origins import InteractionOrigin
 from cogs._prompt_links import read_prompt_links
 from cogs._queue import queue_request
@@ -554,9 +554,9 @@ class ResultButtons(commands.Cog, name=COG_NAME):
     def __init__(self, bot: VideoBot) -> None:
         self.bot = bot
         # Who clicked Regenerate on which result lately (a double click makes one video).
-        self.clicks = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock)
+        self.clicks = SeenLately(DOUBLE_CLICK_WINDOW, bot.clock, longest_work=LONGEST_WORK)
         # Edit prompt and Remix forms sent lately (`sent_form`): sent twice, one video.
-        self.forms_sent = SeenLately(RESENT_WINDOW, bot.clock)
+        self.forms_sent = SeenLately(RESENT_WINDOW, bot.clock, longest_work=LONGEST_WORK)
 
     async def cog_load(self) -> None:
         """Match clicks on any result, including ones posted before a restart; lend delivery

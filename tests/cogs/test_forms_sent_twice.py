@@ -86,3 +86,46 @@ async def test_a_form_sent_again_after_an_error_is_answered_not_taken_for_a_doub
         answer = (await second.wait_for_answer(timeout=10))["content"]
         assert "You sent this form a moment ago" not in answer, answer
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "the video asked again"
+
+
+@pytest.mark.parametrize("button", ["edit", "remix"])
+async def test_a_form_sent_again_while_the_first_is_still_being_answered_makes_one_video(
+    tmp_path,
+    fakes,  # noqa: F811 (the fixture, imported)
+    monkeypatch,
+    button,
+):
+    """The first Submit takes longer than 5 s to be answered (a busy database): the same form
+    sent again meanwhile is told it was sent twice, not made into a second video."""
+    import cogs._queue
+    from tests.cogs.test_reach import ShiftedClock
+
+    real = cogs._queue.queue_request
+    started, go_on = asyncio.Event(), asyncio.Event()
+
+    async def slow_first(bot, origin, request):
+        if request.prompt == "a paper boat on a lake" and not started.is_set():
+            started.set()
+            await go_on.wait()
+        await real(bot, origin, request)
+
+    # The extension is loaded afresh (discord.py), binding the name from cogs._queue then.
+    monkeypatch.setattr(cogs._queue, "queue_request", slow_first)
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        click = await fake.component_interaction(f"video:{button}:1", message_id=int(result["id"]))
+        await click.wait_for_callback()
+        values = {"prompt": "a paper boat on a lake"}
+        if button == "remix":
+            values |= {"duration": ["6"], "resolution": ["720p"], "aspect_ratio": ["16:9"]}
+        first = await fake.modal_submit(values, interaction=click)
+        await started.wait()
+        clock.offset += 6  # past the 5 s window, the first still at work
+        second = await fake.modal_submit(values, interaction=click)
+        told = (await second.wait_for_answer(timeout=10))["content"]
+        go_on.set()
+        assert "You sent this form a moment ago" in told, told
+        assert "queued as job #2" in (await first.wait_for_answer(timeout=10))["content"]
+        assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 2, "one new video, not two"

@@ -29,3 +29,29 @@ def test_only_the_holder_forgets_a_sighting_that_came_to_nothing():
     assert not second.first(), "a repeat's nothing frees no key"
     first.came_to_nothing()
     assert clicks.sight("regen", by=3).first()
+
+
+def test_a_first_at_work_holds_its_key_past_the_window_until_a_window_after_it_ends():
+    clock = Clock()
+    clicks = SeenLately(5.0, clock, longest_work=900.0)
+    first = clicks.sight("regen", by=1)
+    assert first.first()
+    with first.working():
+        clock.now = 6.0
+        assert not clicks.sight("regen", by=2).first(), "the first is still at work"
+    clock.now = 10.0
+    assert not clicks.sight("regen", by=3).first(), "within a window of its end"
+    clock.now = 11.0
+    assert clicks.sight("regen", by=4).first()
+
+
+def test_a_first_stuck_at_work_holds_its_key_no_longer_than_its_longest_work():
+    clock = Clock()
+    clicks = SeenLately(5.0, clock, longest_work=900.0)
+    first = clicks.sight("regen", by=1)
+    assert first.first()
+    with first.working():
+        clock.now = 899.0
+        assert not clicks.sight("regen", by=2).first()
+        clock.now = 900.0
+        assert clicks.sight("regen", by=3).first(), "never blocked for good"

@@ -145,6 +145,73 @@ async def test_a_double_clicked_regenerate_makes_one_video(tmp_path, fakes):
         assert "queued as job #3" in (await again.wait_for_followup(timeout=10))["content"]
 
 
+def first_open_question_read_waits(world, monkeypatch):
+    """The first click's read of the clicker's open questions waits (a busy database) until the
+    second event is set; the first event says it started."""
+    pending = world.bot.moderation.pending
+    real = pending.waiting_for
+    reading, go_on = asyncio.Event(), asyncio.Event()
+
+    async def slow(*args, **kwargs):
+        if not reading.is_set():
+            reading.set()
+            await go_on.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(pending, "waiting_for", slow)
+    return reading, go_on
+
+
+async def test_a_click_while_the_first_is_still_being_answered_asks_no_second_question(
+    tmp_path, fakes, monkeypatch
+):
+    """Bob's first Regenerate on Alice's result takes longer than the double-click window before
+    its cost question is saved (a busy database): his second click meanwhile is the same click,
+    told so, and he is asked one question, not two he could both confirm."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        message_id = int(result["id"])
+        bob = fake.add_member("bob")
+        reading, go_on = first_open_question_read_waits(world, monkeypatch)
+        first = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        await reading.wait()
+        clock.offset += 6  # past the 5 s window, the first click still at work
+        second = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        told = await second.wait_for_followup(timeout=10)
+        go_on.set()
+        assert "one click is enough" in told["content"], told["content"]
+        asked = await first.wait_for_followup(timeout=10)
+        assert set(question_buttons(asked)) == {"Confirm", "Cancel"}
+        rows = await world.db.fetch_all("SELECT token FROM pending_requests")
+        assert len(rows) == 1, "one question open"
+
+
+async def test_a_click_whose_work_never_ends_holds_the_button_no_longer_than_its_interaction(
+    tmp_path, fakes, monkeypatch
+):
+    """A first click stuck at work (a database that never answers it) does not block the button
+    for good: once that click's interaction has run out (15 minutes), the next is answered."""
+    fake, api = fakes
+    clock = ShiftedClock()
+    async with running_bot(tmp_path, fake=fake, api=api, clock=clock) as world:
+        result = await delivered_result(world)
+        message_id = int(result["id"])
+        bob = fake.add_member("bob")
+        reading, go_on = first_open_question_read_waits(world, monkeypatch)
+        await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        await reading.wait()
+        clock.offset += 60
+        held = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        assert "one click is enough" in (await held.wait_for_followup(timeout=10))["content"]
+        clock.offset += 15 * 60
+        later = await fake.component_interaction("video:regen:1", message_id=message_id, user=bob)
+        asked = await later.wait_for_followup(timeout=10)
+        go_on.set()
+        assert set(question_buttons(asked)) == {"Confirm", "Cancel"}, asked["content"]
+
+
 async def test_a_click_discord_refused_does_not_make_the_next_a_double_click(tmp_path, fakes):
     """The first Regenerate click could not be acknowledged (10062: the process lagged past
     Discord's 3 s; the member saw "This interaction failed"): clicking again at once makes the
