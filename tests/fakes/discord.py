@@ -60,6 +60,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   itself -> 400 ``50024 Cannot execute action on this channel type``; a thread's members (its
   creator, and :meth:`FakeDiscord.add_thread_member`) are read one at a time, anyone else ->
   404 ``10007``
+* a server's AutoMod keyword rule (:meth:`FakeDiscord.automod_blocks`): a post or edit by the
+  bot whose content or text displays hold the word -> 400 ``200000 Message was blocked by
+  automatic moderation``
 * scripted faults via :meth:`FakeDiscord.fail_next` (e.g. 500/502, or 429 with ``retry_after``)
 * user installs (issue 17): ``slash_command(..., user_install=True)`` in a guild the bot never
   joined (:meth:`FakeDiscord.add_guild` with ``bot_member=False``: its channels answer the bot's
@@ -824,6 +827,8 @@ class FakeDiscord:
         self.forbidden_channels: set[int] = set()
         #: Users whose DMs are closed (``403 50007`` when the bot messages them).
         self.dm_blocked_users: set[int] = set()
+        #: Per guild, the words its AutoMod keyword rule blocks (:meth:`automod_blocks`).
+        self.automod_words: dict[int, set[str]] = {}
         #: Guilds the bot never joined (a user install brings it there): ``403 50001``.
         self.foreign_guilds: set[int] = set()
         #: Of those, servers that installed the bot's commands alone (no bot member): their
@@ -1492,6 +1497,29 @@ class FakeDiscord:
         self._channels[channel_id]["permission_overwrites"].append(
             {"id": str(self.bot_user_id), "type": 1, "allow": str(permissions), "deny": "0"}
         )
+
+    def automod_blocks(self, word: str, *, channel_id: int | None = None) -> None:
+        """The server of `channel_id` (the default channel's) sets an AutoMod keyword rule that
+        blocks messages containing `word` (a whole word, any case), in every channel of it,
+        threads too (DMs have no AutoMod). The bot's own posts and edits are checked as a
+        member's are: 400 ``200000 Message was blocked by automatic moderation``.
+
+        What is checked: the content and every text display. Discord's docs say a rule is
+        checked "when a member sends or edits a message" (so edits are), but not whether
+        embeds or attachments' descriptions are: those are left unchecked here, so a bot that
+        passes this fake must not count on them being blocked or let through."""
+        channel = self._channels[channel_id if channel_id is not None else self.channel_id]
+        self.automod_words.setdefault(int(channel["guild_id"]), set()).add(word.lower())
+
+    def _check_automod(self, channel_id: int, payload: Json) -> None:
+        """Discord's AutoMod on a post or an edit by the bot (see :meth:`automod_blocks`)."""
+        guild_id = self._channels[channel_id].get("guild_id")
+        words = self.automod_words.get(int(guild_id)) if guild_id is not None else None
+        if not words:
+            return
+        text = "\n".join(texts(payload))
+        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE) for w in words):
+            raise FakeDiscordError(400, 200000, "Message was blocked by automatic moderation")
 
     def lock_thread(self, thread_id: int, *, archived: bool = False) -> None:
         """A moderator locks a thread: only members with Manage Threads may post in it (locking
@@ -3825,6 +3853,7 @@ class FakeDiscord:
                 if existing is not None:
                     return self._json(self._fresh_links(existing))
         self._check_upload(rec.files, channel_id=cid)
+        self._check_automod(cid, payload)
         msg = self._create_message(cid, payload, rec.files)
         self._store_message(msg)
         if payload.get("enforce_nonce") and nonce is not None:
@@ -3878,6 +3907,7 @@ class FakeDiscord:
             raise FakeDiscordError(403, 50005, "Cannot edit a message authored by another user")
         self._check_channel_writable(int(msg["channel_id"]))
         self._check_upload(rec.files, channel_id=int(msg["channel_id"]))
+        self._check_automod(int(msg["channel_id"]), dict(rec.payload or {}))
         self._apply_edit(msg, dict(rec.payload or {}), rec.files)
         await self._echo("MESSAGE_UPDATE", msg)
         return self._json(self._fresh_links(msg))

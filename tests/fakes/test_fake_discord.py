@@ -577,6 +577,32 @@ async def test_a_locked_thread_takes_posts_only_from_manage_threads() -> None:
         assert (await call(http, "POST", url, {"content": "your video"}))[0] == 200
 
 
+async def test_a_servers_automod_blocks_the_bots_posts_and_edits_holding_its_word() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        fake.automod_blocks("Kite")
+        url = f"{fake.api_base}/channels/{fake.channel_id}/messages"
+        blocked = (400, 200000)
+        status, body = await call(http, "POST", url, {"content": "a red kite flies"})
+        assert (status, (body or {}).get("code")) == blocked, body
+        layout = {
+            "flags": 1 << 15,
+            "components": [{"type": 17, "components": [{"type": 10, "content": "a KITE"}]}],
+        }
+        status, body = await call(http, "POST", url, layout)
+        assert (status, (body or {}).get("code")) == blocked, body
+        # A whole word only; the embeds are not checked (Discord's docs do not say they are).
+        _, sent = await call(http, "POST", url, {"content": "kites", "embeds": [{"title": "kite"}]})
+        assert sent is not None
+        status, body = await call(http, "PATCH", f"{url}/{sent['id']}", {"content": "kite!"})
+        assert (status, (body or {}).get("code")) == blocked, body
+        assert fake.get_message(int(sent["id"]))["content"] == "kites"
+        # Another server's channels, and DMs, are not this server's AutoMod's.
+        elsewhere = fake.add_text_channel("other", guild_id=fake.add_guild("Other"))
+        for channel in (elsewhere, fake.dm_channel_id(fake.user_id)):
+            other = f"{fake.api_base}/channels/{channel}/messages"
+            assert (await call(http, "POST", other, {"content": "a kite"}))[0] == 200
+
+
 async def test_an_interactions_answers_are_held_to_its_own_upload_limit() -> None:
     async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
         inter = command(fake)
