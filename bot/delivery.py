@@ -28,7 +28,7 @@ from bot.delivery_lookup import NONCE_REMEMBERED, _CannotLook
 from bot.delivery_message import result_nonce
 from bot.delivery_outcome import Messageable, _Retry, delivered
 from bot.delivery_status import POSTING_SAID_AFTER, as_told
-from bot.discord_refusals import closed_to_the_bot
+from bot.discord_refusals import blocked_by_automod, closed_to_the_bot
 from bot.jobs.models import CHANNEL_TARGET, Job
 from bot.jobs.poller import DeliveryOutcome, DeliveryResult
 from bot.jobs.store import JobStore
@@ -144,6 +144,18 @@ class Delivery(_ByDm):
         try:
             result = await self._send(channel, job, dm=False, started_at=resumed_at)
         except discord.HTTPException as refused:
+            if blocked_by_automod(refused):
+                # Refused without the prompt too (a word of the video service's, or of ours):
+                # every retry would be, for hours. DMs have no AutoMod.
+                log.warning(
+                    "Job %d: the server's AutoMod blocked the result post without the prompt "
+                    "too; trying a DM",
+                    job.id,
+                )
+                result = await self._deliver_by_dm(
+                    job, channel_failed=True, unsure=unlooked, blocked_in_channel=True
+                )
+                return self._say_it_went_by_dm(job, result, refused)
             if not closed_to_the_bot(refused):
                 log.warning("Job %d: delivery failed (%s); will retry", job.id, refused)
                 return DeliveryResult(DeliveryOutcome.RETRY)

@@ -103,13 +103,25 @@ class _ByDm(_Posting, _Lookup, _StatusTelling):
         return result
 
     async def _deliver_by_dm(
-        self, job: Job, *, channel_failed: bool, unsure: bool = False
+        self,
+        job: Job,
+        *,
+        channel_failed: bool,
+        unsure: bool = False,
+        blocked_in_channel: bool = False,
     ) -> DeliveryResult:
+        """`blocked_in_channel`: the server's AutoMod blocked the channel post (the DM says
+        so, not that posting there failed)."""
         try:
             user = await self._client.fetch_user(job.requester.user_id)
             await user.create_dm()
             return await self._send(
-                user, job, dm=True, channel_failed=channel_failed, channel_unsure=unsure
+                user,
+                job,
+                dm=True,
+                channel_failed=channel_failed,
+                channel_unsure=unsure,
+                blocked_in_channel=blocked_in_channel,
             )
         except (discord.Forbidden, discord.NotFound):
             return DeliveryResult(DeliveryOutcome.UNREACHABLE)

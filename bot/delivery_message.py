@@ -15,7 +15,7 @@ import discord
 
 from bot.delivery_fetch import _Fetching
 from bot.delivery_outcome import Messageable, _Retry, delivered
-from bot.discord_refusals import cannot_reply, closed_to_the_bot
+from bot.discord_refusals import blocked_by_automod, cannot_reply, closed_to_the_bot
 from bot.jobs.models import CHANNEL_TARGET, DM_TARGET, Job, JobState
 from bot.jobs.poller import DeliveryResult
 from bot.jobs.store import JobStore
@@ -88,6 +88,10 @@ class _Post:
     channel_unsure: bool = False
     # Why the video, when it is not attached, is its link.
     link_reason: LinkReason = LinkReason.TOO_LARGE
+    # The server's AutoMod blocked the post quoting the prompt: posted without it.
+    prompt_hidden: bool = False
+    # A DM in place of a channel post the server's AutoMod blocked even without the prompt.
+    blocked_in_channel: bool = False
 
 
 class _Posting(_Fetching):
@@ -105,6 +109,7 @@ class _Posting(_Fetching):
         dm: bool,
         channel_failed: bool = False,
         channel_unsure: bool = False,
+        blocked_in_channel: bool = False,
         started_at: float | None = None,
     ) -> DeliveryResult:
         """Post the result to `target`; the result as posted. `started_at`: the earlier
@@ -132,6 +137,7 @@ class _Posting(_Fetching):
             unreachable=unreachable,
             channel_failed=channel_failed,
             channel_unsure=channel_unsure,
+            blocked_in_channel=blocked_in_channel,
         )
         try:
             # Written down before posting: a retry after a crash looks for this post from
@@ -160,6 +166,22 @@ class _Posting(_Fetching):
                 video.close()
 
     async def _post_result(self, post: _Post, video: IO[bytes] | None) -> discord.Message:
+        """The result; once more at once without the prompt when the server's AutoMod blocks
+        it (refused again, the caller sends it by DM)."""
+        try:
+            return await self._post_shown(post, video)
+        except discord.HTTPException as error:
+            if post.prompt_hidden or not blocked_by_automod(error):
+                raise
+        # The prompt is the likely trigger (slash command options are not checked by AutoMod,
+        # so it reached us): the same post again would be refused again, for hours.
+        log.info(
+            "Job %d: the server's AutoMod blocked the result post; posting it without the prompt",
+            post.job.id,
+        )
+        return await self._post_shown(dataclasses.replace(post, prompt_hidden=True), video)
+
+    async def _post_shown(self, post: _Post, video: IO[bytes] | None) -> discord.Message:
         """The result as a layout; the plainest result at once when Discord refuses that."""
         file = None
         if video is not None:
@@ -169,7 +191,12 @@ class _Posting(_Fetching):
         try:
             return await self._post_layout(post, file)
         except discord.HTTPException as error:
-            if error.status != _BAD_REQUEST or closed_to_the_bot(error) or cannot_reply(error):
+            if (
+                error.status != _BAD_REQUEST
+                or closed_to_the_bot(error)
+                or cannot_reply(error)
+                or blocked_by_automod(error)
+            ):
                 raise
             # Every retry of the same message would be refused the same way: post the
             # plainest result now rather than let the member wait for nothing.
@@ -222,6 +249,8 @@ class _Posting(_Fetching):
             link_reason=post.link_reason,
             buttons=buttons,
             cdn_origins=self.cdn_origins,
+            prompt_hidden=post.prompt_hidden,
+            blocked_in_channel=post.blocked_in_channel,
         )
         # With the layout flag there is no `content`: the mention is in a text display, and
         # allowed mentions still let it ping the requester only.
@@ -242,7 +271,7 @@ class _Posting(_Fetching):
                 cast(io.BufferedIOBase, video),
                 filename=VIDEO_FILENAME,
                 spoiler=made_from_spoiler(post.job),
-                description=video_description(post.job),
+                description=video_description(post.job, prompt_hidden=post.prompt_hidden),
             )
             try:
                 return await self._send_plain(post, file)
@@ -251,6 +280,7 @@ class _Posting(_Fetching):
                     error.status not in (_BAD_REQUEST, _PAYLOAD_TOO_LARGE)
                     or closed_to_the_bot(error)
                     or cannot_reply(error)
+                    or blocked_by_automod(error)
                 ):
                     raise
                 log.error("Job %d: Discord refused the plain upload too (%s)", post.job.id, error)
@@ -267,6 +297,8 @@ class _Posting(_Fetching):
             channel_failed=post.channel_failed,
             channel_unsure=post.channel_unsure,
             link_reason=post.link_reason,
+            prompt_hidden=post.prompt_hidden,
+            blocked_in_channel=post.blocked_in_channel,
         )
         return await post.target.send(
             content,

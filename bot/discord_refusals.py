@@ -15,6 +15,11 @@ _CLOSED_THREAD = frozenset({_THREAD_ARCHIVED, _THREAD_LOCKED})
 # A 400 for a reply where the bot lost Read Message History: the same post without the reply
 # is accepted.
 _CANNOT_REPLY = 160002
+# A 400 for a post or edit a server's AutoMod rule blocked (200001 is for a thread's title; the
+# bot names none). A slash command's options are not checked, so a member's prompt holding a
+# word the server blocks reaches the bot, and every message of the bot's quoting it is refused
+# (each refusal counting toward Discord's ban): the same text must never be sent again.
+_BLOCKED_BY_AUTOMOD = 200000
 
 
 def closed_to_the_bot(error: discord.HTTPException) -> bool:
@@ -38,3 +43,9 @@ def cannot_reply(error: discord.HTTPException) -> bool:
     """Whether `error` refuses only the reply (Read Message History was taken from the bot),
     not the post itself."""
     return error.code == _CANNOT_REPLY
+
+
+def blocked_by_automod(error: discord.HTTPException) -> bool:
+    """Whether `error` says the server's AutoMod blocked what the message says (most likely
+    the member's prompt it quotes): the same message is refused again, one without it is not."""
+    return error.code == _BLOCKED_BY_AUTOMOD

@@ -132,12 +132,13 @@ def spoiler_link(job: Job, url: str) -> str:
     return f"||{url}||" if made_from_spoiler(job) else url
 
 
-def video_description(job: Job) -> str:
+def video_description(job: Job, *, prompt_hidden: bool = False) -> str:
     """The video's alt text, what a screen reader says of it (else "video", or its file's
-    name): made from its prompt, on one line as typed (alt text shows no markdown)."""
+    name): made from its prompt, on one line as typed (alt text shows no markdown);
+    `prompt_hidden`: the server's AutoMod blocked a post quoting it."""
     locale = job.requester.locale
     prompt = one_line(job.request.prompt, PROMPT_PREVIEW_CHARS)
-    if job.prompt_withdrawn or not prompt:
+    if job.prompt_withdrawn or prompt_hidden or not prompt:
         return t("result_title", locale)
     return t("result_video_alt", locale, prompt=prompt)
 
@@ -185,6 +186,7 @@ def result_layout(
     cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
     buttons: Row | None = None,
     lapsed: bool = False,
+    prompt_hidden: bool = False,
 ) -> Layout:
     """The whole result message.
 
@@ -193,7 +195,8 @@ def result_layout(
     mention and what happened; `marker`: the job's marker line; `video_url`: what the gallery
     plays (`attachment://…` or the service's https link; the headline then says when that link
     expires), None for no gallery; `now`: when it is posted (a reference's link may have
-    expired by then); `cdn_origins`: where Discord serves attachments.
+    expired by then); `cdn_origins`: where Discord serves attachments; `prompt_hidden`: the
+    server's AutoMod blocked a post quoting the prompt (the headline says so).
     """
     locale = job.requester.locale
     container: discord.ui.Container[Any] = discord.ui.Container(
@@ -204,12 +207,15 @@ def result_layout(
         # A video made from a picture hidden behind a spoiler shows it (in frame mode, as its
         # first frame): it is hidden the same way.
         item = discord.MediaGalleryItem(
-            video_url, description=video_description(job), spoiler=made_from_spoiler(job)
+            video_url,
+            description=video_description(job, prompt_hidden=prompt_hidden),
+            spoiler=made_from_spoiler(job),
         )
         container.add_item(discord.ui.MediaGallery(item))
     title = t(result_title_key(ok=ok, lapsed=lapsed), locale)
-    if job.prompt_withdrawn:
+    if job.prompt_withdrawn or prompt_hidden:
         # Stopped by a moderator, the operators or a ban: the prompt may have been the abuse.
+        # Or the server's AutoMod refused a post quoting it: every post quoting it would be.
         container.add_item(discord.ui.TextDisplay(f"### {title}"))
     else:
         prompt = quote(job.request.prompt, PROMPT_PREVIEW_CHARS) or "…"

@@ -92,9 +92,11 @@ def result_message(
     link_reason: LinkReason = LinkReason.TOO_LARGE,
     buttons: Row | None = None,
     cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+    prompt_hidden: bool = False,
+    blocked_in_channel: bool = False,
 ) -> Layout:
     """The whole result as a Components V2 layout, wherever it is posted (`cdn_origins`: where
-    Discord serves attachments)."""
+    Discord serves attachments; `prompt_hidden`, `blocked_in_channel`: see `result_content`)."""
     headline = result_content(
         job,
         now=now,
@@ -103,6 +105,8 @@ def result_message(
         channel_failed=channel_failed,
         channel_unsure=channel_unsure,
         link_reason=link_reason,
+        prompt_hidden=prompt_hidden,
+        blocked_in_channel=blocked_in_channel,
     )
     return result_layout(
         job,
@@ -114,6 +118,7 @@ def result_message(
         now=now,
         cdn_origins=cdn_origins,
         buttons=buttons,
+        prompt_hidden=prompt_hidden,
     )
 
 
@@ -124,8 +129,10 @@ def without_moderator(job: Job, key: str) -> str:
     return f"{key}_personal" if job.requester.guild_id is None else key
 
 
-def failure_text(job: Job, mention: str) -> list[str]:
-    """Why a job produced no video, and what to do, in the member's language."""
+def failure_text(job: Job, mention: str, *, prompt_hidden: bool = False) -> list[str]:
+    """Why a job produced no video, and what to do, in the member's language; `prompt_hidden`:
+    the server's AutoMod blocked a post quoting the prompt, so the service's own words (which
+    may quote it) are left out too."""
     locale = job.requester.locale
     if job.cancelled:
         return [cancel_notice(job, mention)]
@@ -169,7 +176,7 @@ def failure_text(job: Job, mention: str) -> list[str]:
                 t(without_moderator(job, hint), locale),
             ]
         lines = [t(f"failure_{cause.value}", locale, mention=mention, job_id=job.id)]
-    if said is not None:
+    if said is not None and not prompt_hidden:
         lines.append(t("failure_service_said", locale, reason=said))
     return lines
 
@@ -194,6 +201,8 @@ def result_content(
     channel_failed: bool = False,
     channel_unsure: bool = False,
     link_reason: LinkReason = LinkReason.TOO_LARGE,
+    prompt_hidden: bool = False,
+    blocked_in_channel: bool = False,
 ) -> str:
     """The text above the result card: for whom, and the link or why there is no video.
 
@@ -202,6 +211,10 @@ def result_content(
     `channel_unsure`: ... or because an earlier post there may have gone, unseen, and the
     channel can no longer be read to know: say that, not that posting there failed.
     `link_reason`: why a video that is not `attached` is its link.
+    `prompt_hidden`: the server's AutoMod blocked the post quoting the prompt: it is posted
+    without it (and without the service's words, which may quote it), saying why.
+    `blocked_in_channel`: this is a DM because the server's AutoMod blocked the post in the
+    job's channel even so; say that.
     """
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
@@ -217,8 +230,12 @@ def result_content(
             if not attached:
                 lines.append(link_text(job, link_reason))
     else:
-        lines.extend(failure_text(job, mention))
-    if channel_failed:
+        lines.extend(failure_text(job, mention, prompt_hidden=prompt_hidden))
+    if prompt_hidden:
+        lines.append(t("result_prompt_hidden", locale))
+    if blocked_in_channel:
+        lines.append(t("result_dm_note_automod", locale, channel_id=job.requester.channel_id))
+    elif channel_failed:
         note = "result_dm_note_unsure" if channel_unsure else "result_dm_note"
         lines.append(t(note, locale, channel_id=job.requester.channel_id))
     return fit("\n".join(lines), MESSAGE_CONTENT)
@@ -259,14 +276,20 @@ def lapsed_message(
     now: float,
     buttons: Row | None = None,
     cdn_origins: frozenset[str] = DISCORD_CDN_ORIGINS,
+    prompt_hidden: bool = False,
 ) -> Layout:
     """A result posted as APIMart's link, as its post is edited once that link expired: the
-    same card (prompt, settings, references, marker, buttons), without the video's gallery."""
+    same card (prompt, settings, references, marker, buttons), without the video's gallery;
+    `prompt_hidden`: without the prompt, which the server's AutoMod blocks."""
+    headline = lapsed_headline(job)
+    if prompt_hidden:
+        headline = f"{headline}\n{t('result_prompt_hidden', job.requester.locale)}"
     return result_layout(
         job,
         ok=True,
         lapsed=True,
-        headline=lapsed_headline(job),
+        prompt_hidden=prompt_hidden,
+        headline=headline,
         marker=job_footer(job),
         references=references_summary(job),
         video_url=None,

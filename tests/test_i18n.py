@@ -221,6 +221,7 @@ _NAMES_KEPT = {"Discord", "APIMart", "API", "HTTP", "UTC", "PNG", "JPEG", "WebP"
 _NAMES_KEPT |= {"WebM", "MB"}
 _NAMES_KEPT |= {"HEIC", "HEIF", "iPhone"}  # the photo format a Chinese iPhone names so too
 _NAMES_KEPT |= {"Omni", "Flash", "Ext"}  # the model's name, Omni-Flash-Ext
+_NAMES_KEPT |= {"AutoMod"}  # Discord's server settings name it so in Chinese too
 _ENGLISH_WORD = re.compile(r"(?<![@\w])[A-Za-z][A-Za-z0-9]+")
 
 

@@ -443,6 +443,13 @@ EN: dict[str, str] = {
         "(I can no longer see <#{channel_id}>'s messages, so I couldn't check whether my earlier"
         " post there went through; I'm sending this here too.)"
     ),
+    # A result posted without the prompt: the server's AutoMod blocked the post quoting it
+    "result_prompt_hidden": "-# The prompt is not shown here: this server's AutoMod blocked it.",
+    # ... and the video service's own reason, which may quote the prompt, left out with it
+    "result_reason_hidden": "its reason is not shown here, as it may quote the prompt",
+    "result_dm_note_automod": (
+        "(The server's AutoMod blocked my post in <#{channel_id}>, so I'm sending this here.)"
+    ),
     "field_duration": "Duration",
     "field_resolution": "Resolution",
     "field_aspect_ratio": "Aspect ratio",
@@ -811,6 +818,9 @@ ZH: dict[str, str] = {
     "result_dm_note_unsure": (
         "（我已无法查看 <#{channel_id}> 的消息，无法确认之前在那里的发布是否成功，所以也发到了这里。）"
     ),
+    "result_prompt_hidden": "-# 这里不显示提示词：本服务器的 AutoMod 拦截了它。",
+    "result_reason_hidden": "原因未在此显示，因为它可能引用了提示词",
+    "result_dm_note_automod": "（服务器的 AutoMod 拦截了我在 <#{channel_id}> 的发布，所以发到了这里。）",
     "field_duration": "时长",
     "field_resolution": "分辨率",
     "field_aspect_ratio": "画面比例",
@@ -1166,6 +1176,9 @@ ZH_TW: dict[str, str] = {
     "result_dm_note_unsure": (
         "（我已無法檢視 <#{channel_id}> 的訊息，無法確認之前在那裡的發布是否成功，所以也發到了這裡。）"
     ),
+    "result_prompt_hidden": "-# 這裡不顯示提示詞：本伺服器的 AutoMod 攔截了它。",
+    "result_reason_hidden": "原因未在此顯示，因為它可能引用了提示詞",
+    "result_dm_note_automod": "（伺服器的 AutoMod 攔截了我在 <#{channel_id}> 的發布，所以傳到了這裡。）",
     "field_duration": "時長",
     "field_resolution": "解析度",
     "field_aspect_ratio": "畫面比例",

@@ -1,0 +1,109 @@
+"""A server's AutoMod blocking the bot's posts that echo a member's prompt (400 200000).
+
+A slash command's options are not checked by AutoMod: a prompt holding a word the server
+blocks reaches the bot, and every post or edit of the bot's that repeats it is refused.
+"""
+
+import logging
+import time
+
+from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
+from bot.delivery import Delivery
+from bot.jobs.models import JobState, Requester
+from bot.jobs.poller import DeliveryOutcome
+from bot.jobs.stages import Stage
+from bot.status_messages import StatusMessages
+from tests.fakes.components import shown_text
+from tests.jobstates import claimed, finished, submitted
+from tests.test_delivery import dms, finished_job, results
+
+AUTOMOD = 200000
+
+
+def refused_by_automod(fake):
+    """The bot's requests Discord refused for AutoMod: each counts toward the invalid-request
+    ban."""
+    return [
+        r
+        for r in fake.requests
+        if r.status == 400 and isinstance(r.response, dict) and r.response.get("code") == AUTOMOD
+    ]
+
+
+async def test_a_result_whose_prompt_automod_blocks_is_posted_at_once_without_it(
+    store, clock, fake, client, api, downloads, caplog
+):
+    """The member's prompt holds a word this server's AutoMod blocks: the result post (which
+    quotes the prompt) is refused. It is posted again at once, once, without the prompt, with
+    the video and a note saying why the prompt is not shown; never retried for hours."""
+    fake.automod_blocks("kite")
+    request = VideoRequest(prompt="a red kite over the sea", duration=4)
+    job = await finished_job(store, clock, fake, api, request=request)
+    with caplog.at_level(logging.INFO):
+        result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [message] = results(fake)
+    assert message["channel_id"] == str(fake.channel_id)
+    shown = shown_text(message)
+    assert "kite" not in shown.lower(), shown
+    assert "AutoMod" in shown, shown
+    assert f"<@{fake.user_id}>" in shown
+    assert [a["size"] for a in message["attachments"]] == [1024], "the video is still attached"
+    assert int(message["id"]) == result.message_id
+    assert len(refused_by_automod(fake)) == 1, "one refused post, then the one without the prompt"
+    assert not result.plain, "the result keeps its layout (and its buttons)"
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert all("kite" not in r.getMessage() for r in warned), "no prompt in warnings"
+
+
+async def failed_job(store, clock, fake, *, prompt, reason):
+    """A render the service failed, with its own words (which may quote the prompt)."""
+    requester = Requester(user_id=fake.user_id, channel_id=fake.channel_id, guild_id=fake.guild_id)
+    job = await store.create(
+        requester, VideoRequest(prompt=prompt, duration=4), now=clock(), submit_by=clock()
+    )
+    job = await submitted(store, job, now=clock())
+    info = TaskInfo(task_id=f"task_{job.id}", status=TaskStatus.FAILED, error_message=reason)
+    await finished(store, job, JobState.FAILED, now=clock(), info=info)
+    return await claimed(store, job.id, Stage.DELIVER)
+
+
+async def test_a_failure_whose_service_reason_quotes_the_blocked_prompt_is_told_at_once(
+    store, clock, fake, client, api, downloads
+):
+    """The service failed the render, its reason quoting the prompt: every post quoting either
+    is refused, the plainest too. It is told at once without both (Discord counts each refused
+    post toward its ban), not refused three times over at each retry for hours."""
+    fake.automod_blocks("kite")
+    job = await failed_job(
+        store, clock, fake, prompt="a red kite", reason='Content policy: "kite" is not allowed'
+    )
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [message] = results(fake)
+    shown = shown_text(message)
+    assert "kite" not in shown.lower() and "AutoMod" in shown, shown
+    assert len(refused_by_automod(fake)) == 1
+
+
+async def test_a_result_automod_blocks_even_without_the_prompt_goes_by_dm_saying_why(
+    store, clock, fake, client, api, downloads, marks
+):
+    """This server's AutoMod blocks a word of the bot's own ("video"): the post without the
+    prompt is refused too. The result goes to the member by DM at once (DMs have no AutoMod),
+    saying why, and the status says where it went: two refused posts, not two at every retry
+    for eight hours."""
+    clock.now = time.time()  # the fake's message ids are real-time snowflakes
+    job = await finished_job(store, clock, fake, api)
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    await status.post(client.get_partial_messageable(fake.channel_id), job)
+    job = await store.get(job.id)
+    fake.automod_blocks("video")  # a rule set after the announcement
+    result = await Delivery(client, downloads, store, clock=clock, status=status)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    assert results(fake) == []
+    [dm] = dms(fake)
+    assert int(dm["id"]) == result.message_id
+    shown = shown_text(dm)
+    assert "AutoMod blocked my post" in shown and "a kite" in shown, shown
+    assert len(refused_by_automod(fake)) == 2
