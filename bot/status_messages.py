@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
-from bot.discord_refusals import edit_refused_for_now, nothing_left_to_edit
+from bot.discord_refusals import blocked_by_automod, edit_refused_for_now, nothing_left_to_edit
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
@@ -185,7 +185,10 @@ class StatusMessages:
         try:
             message = await send(content, status_nonce(job))
         except discord.HTTPException as error:
-            log.warning("Job %d: could not post the status message (%s)", job.id, error)
+            # AutoMod's refusal is the member's prompt meeting the server's rule, no fault of
+            # ours (the caller says so to the member).
+            level = logging.INFO if blocked_by_automod(error) else logging.WARNING
+            log.log(level, "Job %d: could not post the status message (%s)", job.id, error)
             return None
         if message is None:
             return None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.apimart.models import VideoRequest
-from bot.discord_refusals import closed_to_the_bot
+from bot.discord_refusals import blocked_by_automod, closed_to_the_bot
 from bot.engine.pool import LAST_WORD
 from bot.i18n import msg
 from bot.jobs.models import AlreadyRecorded, Job, JobRefused, JobState
@@ -106,14 +106,17 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
 
     Discord refusing the announcement for good (a private thread the bot was never added to:
     its permissions come from the parent channel, which allows everything) means it refuses
-    the result too: the job is closed unsent, before anything is spent."""
+    the result too: the job is closed unsent, before anything is spent. So does the server's
+    AutoMod blocking the announcement: a command's options are not checked by it, so the
+    prompt reached the bot, but every post quoting it there would be refused, and the server
+    does not want it said there."""
     refusals: list[discord.HTTPException] = []
 
     async def announce(content: str, nonce: str) -> discord.Message | None:
         try:
             return await origin.announce(content, nonce)
         except discord.HTTPException as error:
-            if closed_to_the_bot(error):
+            if closed_to_the_bot(error) or blocked_by_automod(error):
                 refusals.append(error)
             raise
 
@@ -124,6 +127,8 @@ async def _announce_then_submit(bot: VideoBot, origin: Origin, job: Job) -> None
         # their privacy settings or a block close (no channel or thread to add it to).
         in_dm = job.requester.guild_id is None
         why = msg("dm_refuses_posts" if in_dm else "channel_refuses_posts")
+        if blocked_by_automod(refusals[0]):
+            why = msg("automod_blocks_prompt")
         closed = await bot.jobs.close_unsent(job, why, member_present=True)
         await origin.tell(closed.member_message)
         return

@@ -14,6 +14,7 @@ from bot.jobs.poller import DeliveryOutcome
 from bot.jobs.stages import Stage
 from bot.status_messages import StatusMessages
 from tests.fakes.components import shown_text
+from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
 from tests.test_delivery import dms, finished_job, results
 
@@ -107,3 +108,23 @@ async def test_a_result_automod_blocks_even_without_the_prompt_goes_by_dm_saying
     shown = shown_text(dm)
     assert "AutoMod blocked my post" in shown and "a kite" in shown, shown
     assert len(refused_by_automod(fake)) == 2
+
+
+async def test_a_video_whose_announcement_automod_blocks_is_not_made_and_the_member_hears_why(
+    tmp_path,
+):
+    """/video's prompt reached the bot (AutoMod does not check a command's options), but the
+    announcement quoting it in the channel is refused. Nothing was sent to the video service
+    yet: the video is not made nor counted, and the member alone reads why, not "queued" for
+    a video whose every post there would be refused."""
+    async with running_bot(tmp_path) as world:
+        fake = world.discord
+        fake.automod_blocks("kite")
+        interaction = await fake.slash_command("video", options={"prompt": "a red kite"})
+        answer = await interaction.wait_for_private_answer()
+        assert "AutoMod" in answer and "nothing was counted" in answer, answer
+        assert "queued" not in answer, answer
+        assert world.api.submits == [], "a video is paid for that the server's AutoMod blocks"
+        [row] = await world.db.fetch_all("SELECT state FROM jobs")
+        assert row["state"] == "rejected", "closed unsent: it does not count"
+        assert len(refused_by_automod(fake)) == 1, "refused once, never posted again"

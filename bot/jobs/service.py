@@ -212,7 +212,7 @@ class JobService(AnswerWrites):
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
             return await self._as_it_stands(job, member_present)
-        log.warning("Job %d: closed unsent, its channel refuses the bot's posts", job.id)
+        log.warning("Job %d: closed unsent, Discord refused its announcement for good", job.id)
         return await self._close(claimed, JobState.REJECTED, told, member_present)
 
     async def _as_it_stands(self, job: Job, member_present: bool) -> SubmitReport:

@@ -207,6 +207,11 @@ EN: dict[str, str] = {
         "Discord doesn't let me post in this channel (in a private thread, add me to it first), "
         "so I didn't make this video and nothing was counted."
     ),
+    # The server's AutoMod blocked the announcement quoting the prompt: closed unsent
+    "automod_blocks_prompt": (
+        "This server's AutoMod blocks a word in your prompt, so I can't post about it in this "
+        "channel: I didn't make this video and nothing was counted. Please rephrase the prompt."
+    ),
     # A server that added only the bot's commands (scope applications.commands): no bot member
     # to post with.
     "commands_only_server": (
@@ -673,6 +678,10 @@ ZH: dict[str, str] = {
     ),
     "member_cannot_post_here": "你不能在此频道发言，所以我也不会替你在这里发布视频。请在你可以发言的频道使用我；没有计入额度。",
     "channel_refuses_posts": "Discord 不允许我在此频道发消息（如果是私密子区，请先把我加进去），所以这个视频没有生成，也没有计入额度。",
+    "automod_blocks_prompt": (
+        "本服务器的 AutoMod 拦截了你提示词中的某个词，我无法在这个频道发布相关消息，"
+        "所以这个视频没有生成，也没有计入额度。请改写提示词。"
+    ),
     "commands_only_server": "这个服务器只添加了我的命令，没有添加机器人本身，所以我无法在这里发布视频：没有生成视频，也没有计入额度。请让服务器管理员把机器人添加到服务器。",
     "dm_refuses_posts": (
         "Discord 不允许我在我们的私信中发消息（你的隐私设置或屏蔽阻止了我），所以这个视频没有生成，"
@@ -1031,6 +1040,10 @@ ZH_TW: dict[str, str] = {
     ),
     "member_cannot_post_here": "你不能在此頻道發言，所以我也不會替你在這裡發布影片。請在你可以發言的頻道使用我；沒有計入額度。",
     "channel_refuses_posts": "Discord 不允許我在此頻道傳送訊息（如果是私密討論串，請先把我加進去），所以這個影片沒有生成，也沒有計入額度。",
+    "automod_blocks_prompt": (
+        "本伺服器的 AutoMod 攔截了你提示詞中的某個詞，我無法在這個頻道發布相關訊息，"
+        "所以這個影片沒有生成，也沒有計入額度。請改寫提示詞。"
+    ),
     "commands_only_server": "這個伺服器只加入了我的指令，沒有加入機器人本身，所以我無法在這裡發布影片：沒有生成影片，也沒有計入額度。請讓伺服器管理員把機器人加入伺服器。",
     "dm_refuses_posts": (
         "Discord 不允許我在我們的私訊中傳送訊息（你的隱私設定或封鎖阻止了我），所以這個影片沒有生成，"
