@@ -310,10 +310,11 @@ def render_status(
     slots: int | None = None,
     cost: Message | None = None,
     waits_for: float | None = None,
+    prompt_hidden: bool = False,
 ) -> str:
-    """The whole status message: a preview of the prompt shown as typed, the settings and
-    references, where the job is, and `cost` (what the video is expected to cost) while it is
-    on its way."""
+    """The whole status message: a preview of the prompt shown as typed (`prompt_hidden`: the
+    server's AutoMod blocked it, said instead), the settings and references, where the job is,
+    and `cost` (what the video is expected to cost) while it is on its way."""
     locale = job.requester.locale
     mention = f"<@{job.requester.user_id}>"
     if job.prompt_withdrawn:
@@ -324,12 +325,15 @@ def render_status(
             t("status_line_cancelled_by", locale, job_id=job.id, reason=reason),
         ]
         return fit("\n".join(lines), MESSAGE_CONTENT)
-    header = t(
-        "status_header",
-        locale,
-        mention=mention,
-        prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
-    )
+    if prompt_hidden:
+        header = t("status_header_automod", locale, mention=mention)
+    else:
+        header = t(
+            "status_header",
+            locale,
+            mention=mention,
+            prompt=preview(job.request.prompt, PROMPT_PREVIEW_CHARS),
+        )
     # Small print under the header: what is made, from which of the member's media and how
     # (a mention or reply picks them by itself). The references say how they are used ("1
     # image (first frame)"), so the mode is named only for a video from text.

@@ -119,6 +119,9 @@ class StatusMessages:
         # only for a while): no more progress edits, each a refusal Discord counts against the
         # bot, but the last edit is still tried, or the status would say "rendering" for good.
         self._refused: OrderedDict[int, None] = OrderedDict()
+        # Jobs whose status the server's AutoMod refused for quoting the prompt: shown without
+        # it from then on (the same text would be refused at every edit).
+        self._prompt_hidden: OrderedDict[int, None] = OrderedDict()
         # Background edits: the latest wanted state per job (older ones are dropped), one
         # editor task per job with news, one edit at a time per channel, a few at once overall.
         self._wanted: dict[int, tuple[Job, bool]] = {}
@@ -166,6 +169,7 @@ class StatusMessages:
             slots=slots,
             cost=await self._expected_cost(job),
             waits_for=self._waits_for,
+            prompt_hidden=job.id in self._prompt_hidden,
         )
 
     async def _expected_cost(self, job: Job) -> Message | None:
@@ -397,14 +401,38 @@ class StatusMessages:
         if last is not None and last[1] == shown:
             return _Edit.SKIPPED
         channel = self._client.get_partial_messageable(job.requester.channel_id)
+        message = channel.get_partial_message(message_id)
         try:
             # Progress waits while videos and announcements go out; a job's last status (one
             # per job, like its result; some callers wait on it) does not.
             with contextlib.nullcontext() if final else giving_way():
-                await channel.get_partial_message(message_id).edit(
-                    content=content, allowed_mentions=NO_MENTIONS, view=view
-                )
+                try:
+                    await message.edit(content=content, allowed_mentions=NO_MENTIONS, view=view)
+                except discord.HTTPException as error:
+                    if not blocked_by_automod(error) or job.id in self._prompt_hidden:
+                        raise
+                    # A rule set while it rendered blocks a word of the prompt (most likely):
+                    # shown without it from now on, this edit too.
+                    log.info(
+                        "Job %d: the server's AutoMod blocked its status; shown without the "
+                        "prompt",
+                        job.id,
+                    )
+                    _remember(self._prompt_hidden, job.id)
+                    content = await self.render(job)
+                    shown = _shown(content, view)
+                    await message.edit(content=content, allowed_mentions=NO_MENTIONS, view=view)
         except discord.HTTPException as error:
+            if blocked_by_automod(error):
+                # Blocked without the prompt too (a word of ours): every edit would be refused,
+                # each counting toward Discord's ban. Left as it is, like a deleted one.
+                log.warning(
+                    "Job %d: the server's AutoMod blocks its status even without the prompt; "
+                    "not edited again",
+                    job.id,
+                )
+                _remember(self._gone, job.id)
+                return _Edit.SKIPPED
             if nothing_left_to_edit(error):
                 # Deleted, or the thread locked: never retry a refused edit (invalid requests
                 # get banned).
@@ -456,7 +484,7 @@ class StatusMessages:
             if now - touched < FORGET_AFTER:
                 return
             del self._touched[job_id]
-            for table in (self._last, self._editing):
+            for table in (self._last, self._editing, self._prompt_hidden):
                 table.pop(job_id, None)
 
     def schedule(self, job: Job, *, final: bool = False) -> None:

@@ -4,6 +4,7 @@ A slash command's options are not checked by AutoMod: a prompt holding a word th
 blocks reaches the bot, and every post or edit of the bot's that repeats it is refused.
 """
 
+import dataclasses
 import logging
 import time
 
@@ -17,6 +18,7 @@ from tests.fakes.components import shown_text
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
 from tests.test_delivery import dms, finished_job, results
+from tests.test_status_messages import posted_job, settled, video_posted
 
 AUTOMOD = 200000
 
@@ -128,3 +130,37 @@ async def test_a_video_whose_announcement_automod_blocks_is_not_made_and_the_mem
         [row] = await world.db.fetch_all("SELECT state FROM jobs")
         assert row["state"] == "rejected", "closed unsent: it does not count"
         assert len(refused_by_automod(fake)) == 1, "refused once, never posted again"
+
+
+async def test_a_status_whose_prompt_automod_blocks_goes_on_without_it(
+    store, clock, fake, client, marks
+):
+    """The server's AutoMod starts blocking a word of the prompt while the video renders: the
+    next progress edit, quoting the prompt, is refused. Edited at once without the prompt
+    (saying why), the status goes on showing progress and the end, never refused again."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)  # "a *bold* @everyone cat"
+    fake.automod_blocks("cat")
+    for progress in (20, 40):
+        await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
+    await video_posted(store, clock, fake, status, job)
+    shown = fake.get_message(job.status_message_id)["content"]
+    assert "is done" in shown and "AutoMod" in shown and "cat" not in shown, shown
+    assert len(refused_by_automod(fake)) == 1
+
+
+async def test_a_status_automod_blocks_even_without_the_prompt_is_edited_no_more(
+    store, clock, fake, client, marks
+):
+    """A word of the bot's own is blocked ("video"): the status without the prompt is refused
+    too. It is left as it is, not refused again at every progress step and last edit."""
+    status = StatusMessages(
+        client, store, marks, clock=clock, min_edit_interval=0, final_retry_waits=(0.01, 0.01)
+    )
+    job = await posted_job(store, clock, fake, client, status)
+    fake.automod_blocks("video")
+    for progress in (20, 40, 60):
+        await status.update(dataclasses.replace(job, state=JobState.PROCESSING, progress=progress))
+    await video_posted(store, clock, fake, status, job)
+    await settled(status)
+    assert len(refused_by_automod(fake)) == 2

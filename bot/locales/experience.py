@@ -132,6 +132,9 @@ EN: dict[str, str] = {
         "please ask for it again."
     ),
     "status_line_cancelled": "🚫 Job #{job_id} was cancelled.",
+    "status_header_automod": (
+        "🎬 {mention} asked for a video; its prompt is not shown: this server's AutoMod blocked it."
+    ),
     "status_header_withdrawn": "🎬 {mention} asked for a video; its prompt is no longer shown.",
     "status_line_cancelled_by": "🚫 Job #{job_id} was cancelled: {reason}.",
     # Result buttons
@@ -395,6 +398,7 @@ ZH: dict[str, str] = {
     "status_line_failed_telling": "❌ 任务 #{job_id} 未能生成；原因正在发送中。",
     "status_line_failed_unposted": "❌ 任务 #{job_id} 未能生成；发起人可以用 {/videos status} 查看原因。",
     "status_line_cancelled": "🚫 任务 #{job_id} 已取消。",
+    "status_header_automod": "🎬 {mention} 请求了一个视频；提示词未显示：本服务器的 AutoMod 拦截了它。",
     "status_header_withdrawn": "🎬 {mention} 请求了一个视频；其提示词已不再显示。",
     "status_line_cancelled_by": "🚫 任务 #{job_id} 已取消：{reason}。",
     "button_regenerate": "重新生成",
@@ -597,6 +601,7 @@ ZH_TW: dict[str, str] = {
     "status_line_failed_telling": "❌ 任務 #{job_id} 未能生成；原因正在傳送中。",
     "status_line_failed_unposted": "❌ 任務 #{job_id} 未能生成；發起人可以用 {/videos status} 檢視原因。",
     "status_line_cancelled": "🚫 任務 #{job_id} 已取消。",
+    "status_header_automod": "🎬 {mention} 請求了一個影片；提示詞未顯示：本伺服器的 AutoMod 攔截了它。",
     "status_header_withdrawn": "🎬 {mention} 請求了一個影片；其提示詞已不再顯示。",
     "status_line_cancelled_by": "🚫 任務 #{job_id} 已取消：{reason}。",
     "button_regenerate": "重新生成",
