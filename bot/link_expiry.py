@@ -29,7 +29,7 @@ import aiohttp
 import discord
 
 from bot.discord_pacing import giving_way
-from bot.discord_refusals import closed_to_the_bot
+from bot.discord_refusals import blocked_by_automod, closed_to_the_bot
 from bot.jobs.link_marks import LinkMarks
 from bot.jobs.models import DM_TARGET, Job
 from bot.media_refresh import DISCORD_CDN_ORIGINS
@@ -124,6 +124,13 @@ class ExpiredLinkPosts:
                 # and a refusal asked again counts toward Discord's ban of invalid requests.
                 log.info("Job %d: its link post can no longer be edited (%s)", job.id, error)
                 return _Edit.LEFT
+            if blocked_by_automod(error):
+                # Without the prompt too (a word of ours): the same edit would be refused again.
+                log.warning(
+                    "Job %d: the server's AutoMod blocks the edit saying its link expired",
+                    job.id,
+                )
+                return _Edit.LEFT
             if error.status == _BAD_REQUEST:
                 # Refused as invalid in the post's shape (both ways, for a post whose shape
                 # was not kept): the same edit would be refused again.
@@ -155,6 +162,19 @@ class ExpiredLinkPosts:
         try:
             await post.edit(view=layout, allowed_mentions=mentions)
         except discord.HTTPException as error:
+            if blocked_by_automod(error):
+                # The server's AutoMod blocks a word of the prompt the card quotes (most likely;
+                # the post may have been made without it for that reason): edited without it.
+                log.info("Job %d: its link post is edited without the prompt (AutoMod)", job.id)
+                hidden = lapsed_message(
+                    job,
+                    now=self._clock(),
+                    buttons=self._buttons(job),
+                    cdn_origins=self._cdn_origins,
+                    prompt_hidden=True,
+                )
+                await post.edit(view=hidden, allowed_mentions=mentions)
+                return
             known = job.result_plain is not None
             if known or error.status != _BAD_REQUEST or closed_to_the_bot(error):
                 raise

@@ -12,9 +12,11 @@ from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
+from bot.jobs.link_marks import LinkMarks
 from bot.jobs.stages import Stage
+from bot.link_expiry import ExpiredLinkPosts
 from bot.status_messages import StatusMessages
-from tests.fakes.components import shown_text
+from tests.fakes.components import media_urls, shown_text
 from tests.harness import running_bot
 from tests.jobstates import claimed, finished, submitted
 from tests.test_delivery import dms, finished_job, results
@@ -164,3 +166,28 @@ async def test_a_status_automod_blocks_even_without_the_prompt_is_edited_no_more
     await video_posted(store, clock, fake, status, job)
     await settled(status)
     assert len(refused_by_automod(fake)) == 2
+
+
+async def test_a_link_post_whose_prompt_automod_blocks_still_says_its_link_expired(
+    store, clock, fake, client, api, downloads
+):
+    """The video was posted as APIMart's link; the server's AutoMod now blocks a word of its
+    prompt, and the edit saying the link expired (the card quoting the prompt) is refused.
+    Edited at once without the prompt: the post does not go on playing a dead link."""
+    fake.upload_limit = 512
+    job = await finished_job(
+        store, clock, fake, api, size=1024, request=VideoRequest(prompt="a red kite", duration=4)
+    )
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.linked
+    assert await store.mark_delivered(
+        job, now=clock(), message_id=result.message_id, linked=True, plain=result.plain
+    )
+    fake.automod_blocks("kite")
+    clock.advance(86_400 + 60)
+    sweep = ExpiredLinkPosts(client, LinkMarks(store._db, clock=clock), clock=clock)
+    assert await sweep.sweep_once() == 1
+    shown = shown_text(fake.get_message(result.message_id))
+    assert "expired" in shown and "kite" not in shown and "AutoMod" in shown, shown
+    assert media_urls(fake.get_message(result.message_id)) == []
+    assert len(refused_by_automod(fake)) == 1
