@@ -414,8 +414,7 @@ class StatusMessages:
                     # A rule set while it rendered blocks a word of the prompt (most likely):
                     # shown without it from now on, this edit too.
                     log.info(
-                        "Job %d: the server's AutoMod blocked its status; shown without the "
-                        "prompt",
+                        "Job %d: the server's AutoMod blocked its status; shown without the prompt",
                         job.id,
                     )
                     _remember(self._prompt_hidden, job.id)

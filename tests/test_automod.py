@@ -10,9 +10,9 @@ import time
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import Delivery
+from bot.jobs.link_marks import LinkMarks
 from bot.jobs.models import JobState, Requester
 from bot.jobs.poller import DeliveryOutcome
-from bot.jobs.link_marks import LinkMarks
 from bot.jobs.stages import Stage
 from bot.link_expiry import ExpiredLinkPosts
 from bot.status_messages import StatusMessages
