@@ -1040,6 +1040,12 @@ async def test_a_reference_copy_gone_before_the_result_is_named_not_shown_broken
     assert "First frame" in texts(message)
 
 
+# The give-ups below take 50 attempts of 3 requests each, made at once: Discord's global limit
+# (45 a second kept) would hold each run up a second or so every 15 attempts, for nothing they
+# look at.
+UNPACED = {"discord_requests_per_second": 10_000}
+
+
 @contextlib.asynccontextmanager
 async def given_up_in_the_channel(
     tmp_path, *, dms_closed=False, last_made_unseen=False, unreadable_at_the_end=None
@@ -1051,7 +1057,9 @@ async def given_up_in_the_channel(
     with this status): yields the world once the bot stopped trying there, and the job's
     status message id."""
     clock = ShiftedClock()
-    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+    async with running_bot(
+        tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None), **UNPACED
+    ) as world:
         fake, api = world.discord, world.api
         if dms_closed:
             fake.dm_blocked_users.add(fake.user_id)
@@ -1194,7 +1202,9 @@ async def test_a_video_discord_kept_failing_to_post_in_the_members_dm_is_not_sen
     says the video is in /videos history; no post in that very DM says "I couldn't post in
     <#that DM>, so I'm sending this here"."""
     clock = ShiftedClock()
-    async with running_bot(tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None)) as world:
+    async with running_bot(
+        tmp_path, clock=clock, plan=TaskPlan(polls_until_done=None), **UNPACED
+    ) as world:
         fake, api = world.discord, world.api
         dm_channel = fake.dm_channel_id(fake.user_id)
         interaction = await fake.slash_command("video", {"prompt": "a paper boat"}, dm=True)
