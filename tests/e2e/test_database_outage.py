@@ -70,6 +70,8 @@ class SilentProxy:
         self._open: set[asyncio.StreamWriter] = set()
         self._full = False
         self.port = 0
+        # Set once something met the silence: a statement swallowed, or a connection held.
+        self.held = asyncio.Event()
 
     async def __aenter__(self) -> SilentProxy:
         self._server = await asyncio.start_server(self._connect, "127.0.0.1", 0)
@@ -103,6 +105,7 @@ class SilentProxy:
     async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.append(writer)
         if not self._plugged:
+            self.held.set()
             return  # accepted, never answered
         if self._full:
             await self._refuse(reader, writer)
@@ -131,6 +134,8 @@ class SilentProxy:
             if self._plugged and client not in self._stranded:
                 sink.write(data)
                 await sink.drain()
+            else:
+                self.held.set()
 
 
 @contextlib.asynccontextmanager
@@ -174,7 +179,8 @@ async def test_sigterm_ends_the_bot_in_time_while_postgresql_is_silent(tmp_path,
             await interaction.wait_for_answer(timeout=10)
             await api.wait_for_polls(1, timeout=10)
             proxy.unplug()
-            await asyncio.sleep(1)  # the engine's next statements now wait on the silence
+            # The engine's next statements now wait on the silence (one every poll interval).
+            await asyncio.wait_for(proxy.held.wait(), 5)
             started = time.monotonic()
             code = await bot.stop(signal.SIGTERM, timeout=DOCKER_STOP + 5)
             after_grace = time.monotonic() - started - GRACE
@@ -191,7 +197,7 @@ async def test_the_status_sweep_stops_at_once_while_postgresql_is_silent(backend
         sweep = StatusSweep(StatusMarks(db), ReplyRoutes(db), status=None)
         proxy.unplug()
         sweep.start()
-        await asyncio.sleep(0.5)  # its first sweep now waits on the silence
+        await asyncio.wait_for(proxy.held.wait(), 5)  # its first sweep now waits on the silence
         started = time.monotonic()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(sweep.stop(), 5.0)
