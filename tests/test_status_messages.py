@@ -692,18 +692,21 @@ async def test_a_held_back_change_is_dropped_when_newer_news_is_scheduled_behind
     said only once ("no news from the video service"), is next. The 40 % held back before
     them must be let go as they are scheduled: come due, it would take the news's place,
     and the member would read "about 4 min left" for the whole outage. (Its re-read of the
-    job would catch that, but the database was locked for that moment.)"""
-    status = StatusMessages(client, store, marks, min_edit_interval=1.0)
+    job would catch that, but the database was locked for that moment.)
+
+    (0.45 s or more between each step and the next: the news scheduled, the 40 % due at
+    0.6 s, the job readable again at about 1.15 s, the lane free at 1.6 s.)"""
+    status = StatusMessages(client, store, marks, min_edit_interval=0.6)
     job = await posted_job(store, time.time, fake, client, status)
     other = await posted_job(store, time.time, fake, client, status)  # same channel
     await status.update(await progress_read(store, job.id, 20, time.time))  # made
     await status.update(await progress_read(store, job.id, 40, time.time))  # held back
-    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=2.0)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 429, retry_after=1.6)
     status.schedule(dataclasses.replace(other, state=JobState.PROCESSING, progress=5))
     await asyncio.sleep(0.1)
     status.schedule(await progress_read(store, job.id, 45, time.time))  # waits for the lane
     status.schedule(await two_failed_checks(store, job.id))  # next after it
-    with job_unreadable_for(store, job.id, seconds=1.5):  # while the 40 % comes due
+    with job_unreadable_for(store, job.id, seconds=1.0):  # while the 40 % comes due
         content = await shown_once_settled(status, fake, job)
     assert "no news from the video service" in content, content
 
