@@ -21,7 +21,14 @@ from bot.jobs.validation import MAX_PROMPT_LENGTH
 from bot.reach import Reply, Route
 from bot.result_text import failure_text
 from cogs._private import whose_allowance
-from cogs.member import HISTORY_PAGES, history_text, job_choices, status_details, status_report
+from cogs.member import (
+    HISTORY_PAGES,
+    HISTORY_SIZE,
+    history_text,
+    job_choices,
+    status_details,
+    status_report,
+)
 from tests.cogs.test_reach import eventually
 from tests.conftest import FakeClock
 from tests.fakes.apimart import FakeAPIMart, TaskPlan
@@ -477,8 +484,10 @@ async def test_history_pages_are_bounded_as_the_moderators_lists_are(tmp_path):
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
 def test_the_last_history_page_that_may_be_asked_for_names_no_page_past_it(locale):
     """Discord refuses a page past the bound: the last one that may be asked for does not
-    send the member there, it says how the older jobs are still found (by number)."""
-    jobs = [job(id=n, error_key=None) for n in range(2000, 0, -1)]
+    send the member there, it says how the older jobs are still found (by number). As many
+    jobs as /videos history reads for it: one more than its pages hold at most."""
+    read = HISTORY_PAGES * HISTORY_SIZE + 1
+    jobs = [job(id=n, error_key=None) for n in range(read, 0, -1)]
     last = history_text(jobs, locale, NOW, page=HISTORY_PAGES)
     assert len(last) <= 2000
     assert f":{HISTORY_PAGES + 1}`" not in last, last
