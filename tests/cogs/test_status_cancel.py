@@ -256,7 +256,7 @@ async def test_a_moderator_pressing_cancel_while_the_video_is_fetched_withholds_
         world, fake = s.world, s.world.discord
         await video(world, prompt="an abusive video")
         status = await status_with_button(world)
-        world.api.stall_next(2)  # the result's download hangs a while
+        world.api.stall_next(1)  # the result's download hangs a while
         world.api.last_task.complete()
         world.bot.poller.wake()
         await world.api.wait_for_downloads(1)  # begun, and stalled
@@ -269,5 +269,5 @@ async def test_a_moderator_pressing_cancel_while_the_video_is_fetched_withholds_
             predicate=lambda m: is_layout(m) and "job #1 was cancelled" in shown_text(m)
         )
         assert "a moderator cancelled it" in shown_text(notice)
-        await asyncio.sleep(0.5)
+        await world.bot.poller.stop()  # once the fetch ended and its delivery with it
         assert not any(m.get("attachments") for m in fake.messages()), "never posted"
