@@ -253,10 +253,12 @@ async def test_a_command_that_sends_its_own_job_keeps_its_claim_through_a_slow_a
     )
     # The claim is renewed every 0.3 s: long enough apart that a busy test machine's pauses
     # cannot make it lapse, short enough that an unrenewed claim lapses well before the answer.
-    api.delay_next("submit", 2.5)
+    # The look below comes 0.6 s after an unrenewed claim would have lapsed, 0.5 s before the
+    # answer.
+    api.delay_next("submit", 2.0)
     job = await engine.record()
     sending = asyncio.create_task(engine.service.submit(job, member_present=True))
-    await asyncio.sleep(1.8)
+    await asyncio.sleep(1.5)
     # Meanwhile another process's submit stage looks for submits whose claim lapsed.
     assert await other.service.settle_lost_submits() == 0, "a claim still held is not lapsed"
     report = await sending
