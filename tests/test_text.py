@@ -1,5 +1,7 @@
 """Member text in the bot's messages: shown as typed, never a link, cut cleanly to fit."""
 
+import random
+
 import pytest
 
 from bot.i18n import msg
@@ -295,3 +297,60 @@ def test_each_line_is_on_one_page_whichever_page_is_asked_for():
     shown = [asked(number) for number in (1, 2, 3)]
     assert [pages for _, pages in shown] == [3, 3, 3]
     assert [text.splitlines()[1:2] for text, _ in shown] == [[line] for line in lines]
+
+
+def test_a_long_text_is_quoted_exactly_as_if_escaped_whole():
+    """`quote` escapes only the head of a long text (a thousand history lines of 2,000
+    character prompts would hold the bot up half a second): what it shows is the same, with
+    links, masked links, mentions, markdown at line starts and emoji across the cut."""
+    from bot.text import _HEAD_MARGIN, _head
+
+    pieces = [
+        "a",
+        "7",
+        "word",
+        " ",
+        " ",
+        "\n",
+        "\t",
+        "*",
+        "_",
+        "~",
+        "|",
+        "`",
+        "\\",
+        "> ",
+        ">>> ",
+        "# ",
+        "- ",
+        "-# ",
+        "1. ",
+        "[x",
+        "](",
+        ")",
+        "](https://e.com/x_y)",
+        "https://e.com/a_b",
+        "https://e.com/(a)",
+        "<",
+        ">",
+        "<https://e.com/q>",
+        "</videomod words list:1>",
+        "<@123>",
+        "<t:1700000000:R>",
+        "🇫🇷",
+        "👍🏽",
+        "e\u0301",
+        "中文",
+        "..",
+        ":",
+    ]
+    chooser = random.Random(1234)
+    checked_cut = 0
+    for _ in range(2000):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 120)))
+        for limit in (5, 20, 50):
+            assert quote(text, limit) == fit(escape(text), limit), (text, limit)
+            checked_cut += len(_head(text, limit)) < len(text)
+    assert checked_cut > 300, "the cut must be exercised, not always skipped"
+    long_prompt = "**bold** _it_ [x](https://a.b/c) https://e.com/a_b > q # h " * 40
+    assert len(_head(long_prompt, 50)) < 50 + _HEAD_MARGIN + 20
