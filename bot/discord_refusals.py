@@ -36,7 +36,15 @@ def nothing_left_to_edit(error: discord.HTTPException) -> bool:
 def edit_refused_for_now(error: discord.HTTPException) -> bool:
     """Whether an edit is refused only while it lasts: the bot's access taken, or the thread
     archived (by a moderator, or by Discord once it went quiet; a post there reopens it)."""
-    return isinstance(error, discord.Forbidden) or error.code == _THREAD_ARCHIVED
+    return access_refused(error) or error.code == _THREAD_ARCHIVED
+
+
+def access_refused(error: discord.HTTPException) -> bool:
+    """Whether Discord refused the bot's access or permissions there (403: 50001 Missing
+    Access, 50013 Missing Permissions; a server that removed the bot answers so too): back only
+    by a moderator's change, which nothing tells the bot of, so asking again until then is
+    refused each time."""
+    return isinstance(error, discord.Forbidden)
 
 
 def cannot_reply(error: discord.HTTPException) -> bool:

@@ -15,7 +15,12 @@ import aiohttp
 import discord
 
 from bot.discord_pacing import Lanes, giving_way
-from bot.discord_refusals import blocked_by_automod, edit_refused_for_now, nothing_left_to_edit
+from bot.discord_refusals import (
+    access_refused,
+    blocked_by_automod,
+    edit_refused_for_now,
+    nothing_left_to_edit,
+)
 from bot.engine.pool import settle_cancelled
 from bot.i18n import Message
 from bot.jobs.models import Job, JobState
@@ -66,7 +71,7 @@ class _Edit(enum.Enum):
     MADE = "made"
     TOO_SOON = "too soon"  # within the interval of the last edit: made once it has passed
     SKIPPED = "skipped"  # unchanged, or refused for good
-    REFUSED = "refused"  # the last edit, answered 403: left for a later sweep
+    REFUSED = "refused"  # the last edit, its thread archived: left for a later sweep
     FAILED = "failed"  # Discord or the network failed it: worth another try
 
 
@@ -116,8 +121,9 @@ class StatusMessages:
         # `FORGET_AFTER` (a late edit must still be refused), the oldest dropped past a bound.
         self._gone: OrderedDict[int, None] = OrderedDict()
         # Jobs whose status Discord refused to edit (403: the bot's access was taken, perhaps
-        # only for a while): no more progress edits, each a refusal Discord counts against the
-        # bot, but the last edit is still tried, or the status would say "rendering" for good.
+        # only for a while; or its thread archived): no more progress edits, each a refusal
+        # Discord counts against the bot, but the last edit is still tried once, or the status
+        # would say "rendering" for good (refused 403 too, it is given up).
         self._refused: OrderedDict[int, None] = OrderedDict()
         # Jobs whose status the server's AutoMod refused for quoting the prompt: shown without
         # it from then on (the same text would be refused at every edit).
@@ -442,6 +448,14 @@ class StatusMessages:
                     # process edits or links it again, after a restart too. (A closed thread's
                     # message is still there to read.)
                     await self._deleted(job.id)
+                return _Edit.SKIPPED
+            if final and access_refused(error):
+                # The last edit refused access too (403): given up, written down as made. A
+                # sweep asking again every few hours would only be refused, each refusal
+                # counting toward Discord's ban of invalid requests, until a moderator's change
+                # that nothing tells the bot of (a server that removed the bot, for good).
+                log.info("Job %d: Discord refused its last status edit (%s)", job.id, error)
+                _remember(self._gone, job.id)
                 return _Edit.SKIPPED
             if edit_refused_for_now(error):
                 # Access taken, or the thread archived, perhaps only for a while (a moderator's

@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.engine.pool import repeat_every, settle_cancelled
+from bot.jobs.models import Job
 from bot.jobs.reply_routes import ReplyRoutes
 from bot.jobs.status_marks import StatusMarks
 from bot.status_messages import FINAL_RETRY_WAITS, StatusMessages
@@ -43,9 +44,22 @@ SETTLE = sum(FINAL_RETRY_WAITS) + 120.0
 # given up on counts as told until its checks stop: `StatusMarks.claim_unshown_last_statuses`.)
 LOOK_BACK = 86_400.0
 # A job a sweep took is not taken again for this long: the time its edit may take, and the wait
-# before one that failed (Discord down, or the sweeping process gone) is tried again.
+# before one whose sweeping process died is tried again.
 HOLD = 600.0
+# An edit a sweep did not make (Discord failed it, or refused it for now: the thread archived)
+# waits as long as it has been due before it is tried again, between `HOLD` and this: about a
+# dozen tries in its day, not one every `HOLD`, each refusal counting toward Discord's ban of
+# invalid requests. (One refused for good is never tried again: `StatusMessages._edit`.)
+LONGEST_WAIT = 10_800.0
 _BATCH = 50
+
+
+def _wait_after(job: Job, now: float) -> float:
+    """How long a last edit the sweep did not make waits for its next try: as long as it has
+    been due (told, or cancelled), between `HOLD` and `LONGEST_WAIT`."""
+    due_since = job.delivered_at if job.delivered_at is not None else job.cancelled_at
+    waited = now - due_since if due_since is not None else 0.0
+    return min(LONGEST_WAIT, max(HOLD, waited))
 
 
 class StatusSweep:
@@ -82,7 +96,8 @@ class StatusSweep:
 
     async def sweep_once(self) -> int:
         """Make every missing last edit due now; how many were tried. Each job is tried at
-        most once a `HOLD`: one whose edit failed waits for a later sweep. Interaction tokens
+        most once a `HOLD`: one whose edit failed (or was refused for now) waits for a later
+        sweep, as long as it has been due (`LONGEST_WAIT` at most). Interaction tokens
         past their life are forgotten too (a cancelled job keeps its token to tell the member
         anything still to come, while it works)."""
         forgotten = await self._routes.forget_expired_interactions(self._clock())
@@ -104,8 +119,12 @@ class StatusSweep:
                 if current is None:
                     continue
                 log.info("Job %d: making the last status edit an earlier process missed", job.id)
-                # Made (or its message gone): written down as shown; failed: left for later.
+                # Made (or its message gone, or refused for good): written down as shown;
+                # failed, or refused for now: left for a later sweep, ever later.
                 await self._status.update(current, final=True)
+                await self._marks.look_again_at(
+                    job.id, at=self._clock() + _wait_after(current, now)
+                )
             tried += len(jobs)
             if len(jobs) < _BATCH:
                 return tried

@@ -57,7 +57,8 @@ class ServerChangesCog(commands.Cog):
         waiting to be sent (in its line, or held while APIMart is busy) are never sent, so
         nothing is spent there any more; each member is told, by DM since the channel is shut,
         that it doesn't count. Videos APIMart already has go on: billed, they come by DM. (Not
-        an outage: Discord sends that as the server unavailable.)"""
+        an outage: Discord sends that as the server unavailable.) No status there is edited
+        by a sweep any more."""
         await self._removed_from(guild.id, while_away=False)
 
     @commands.Cog.listener()
@@ -65,7 +66,8 @@ class ServerChangesCog(commands.Cog):
         """A shard's server list is complete (READY, then its servers streamed in): a server
         of this shard with videos waiting that is not in it removed the bot while the bot was
         down (a restart, a deploy), when no GUILD_DELETE could reach it; it is caught up as
-        `on_guild_remove` would have. A server in an outage is listed in READY, unavailable
+        `on_guild_remove` would have (so is one with statuses owed their last edit). A server
+        in an outage is listed in READY, unavailable
         (discord.py keeps it): it is left alone. Only this shard's servers are judged: another
         process's never appear here (`docs/scaling.md`). So are bans made meanwhile, where the
         bot may read bans or the audit log (`cogs._bans.bans_missed`). Until every shard of
@@ -97,7 +99,11 @@ class ServerChangesCog(commands.Cog):
         """The removals and bans of this shard's servers the bot missed while it was down."""
         bot = self.bot
         shard_count = bot.shard_count or 1
-        for guild_id in await bot.store.guilds_with_waiting_jobs():
+        judged = {
+            *await bot.store.guilds_with_waiting_jobs(),
+            *await bot.status_marks.guilds_with_unshown_last_statuses(),
+        }
+        for guild_id in sorted(judged):
             if (guild_id >> 22) % shard_count != shard_id:
                 continue  # another shard's, maybe another process's
             if bot.get_guild(guild_id) is None:
@@ -105,7 +111,16 @@ class ServerChangesCog(commands.Cog):
         await bans_missed(bot, shard_id)
 
     async def _removed_from(self, guild_id: int, *, while_away: bool) -> None:
-        """Cancel a server's videos waiting to be sent: the bot is no longer in it."""
+        """Cancel a server's videos waiting to be sent, and give up its statuses' last edits
+        still owed: the bot is no longer in it (each edit would be refused, a refusal Discord
+        counts toward banning the bot)."""
+        given_up = await self.bot.status_marks.bot_removed_from(guild_id, now=self.bot.clock())
+        if given_up:
+            log.info(
+                "Removed from guild %d: the last status edits of %d jobs there are given up",
+                guild_id,
+                given_up,
+            )
         cancelled = await self.bot.store.cancel_waiting_in(
             guild_id, reason_key="cancelled_bot_removed", now=self.bot.clock()
         )

@@ -229,27 +229,44 @@ async def test_a_status_edit_refused_once_with_403_still_gets_its_last_edit(
     assert not shown.get("components"), "the Cancel button is gone"
 
 
-@pytest.mark.parametrize(
-    ("status_code", "code", "message"),
-    [(403, 50001, "Missing Access"), (400, 50083, "Thread is archived")],
-    ids=["access gone", "thread archived"],
-)
 async def test_a_last_status_edit_refused_for_now_is_left_to_a_later_sweep(
-    store, clock, fake, client, status_code, code, message, marks
+    store, clock, fake, client, marks
 ):
-    """The bot's access is still gone (or the thread still archived) when the video is posted:
-    the last edit is refused too, and is not written down as made, so a later sweep tries it
-    again once access may be back (or the thread open)."""
+    """The thread is still archived when the video is posted: the last edit is refused too,
+    and is not written down as made, so a later sweep tries it again once the thread may be
+    open."""
     status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
     job = await posted_job(store, clock, fake, client, status)
     fake.fail_next(
-        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", status_code, code, message
+        "PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 400, 50083, "Thread is archived"
     )
     await video_posted(store, clock, fake, status, job)
     unshown = await marks.claim_unshown_last_statuses(
         told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
     )
     assert [j.id for j in unshown] == [job.id]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [(50001, "Missing Access"), (50013, "Missing Permissions")],
+    ids=["access gone", "permissions gone"],
+)
+async def test_a_last_status_edit_refused_403_is_given_up(
+    store, clock, fake, client, code, message, marks
+):
+    """The bot's access (or its permissions) is still gone when the video is posted: the last
+    edit is refused too, and is given up, written down as made: no sweep asks again, each ask
+    another refusal Discord counts against the bot (`tests/test_status_sweep.py`)."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await posted_job(store, clock, fake, client, status)
+    fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 403, code, message)
+    await video_posted(store, clock, fake, status, job)
+    unshown = await marks.claim_unshown_last_statuses(
+        told_since=clock() - 60, told_before=clock() + 60, limit=10, hold=60
+    )
+    assert unshown == []
+    assert len(edits(fake)) == 1
 
 
 async def test_a_last_status_edit_that_fails_once_is_made_after_all(

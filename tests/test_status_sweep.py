@@ -5,6 +5,7 @@ import dataclasses
 import logging
 
 import discord
+import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.jobs.models import (
@@ -20,9 +21,10 @@ from bot.jobs.status_marks import StatusMarks
 from bot.jobs.store import JobStore
 from bot.reach import Reply, Route
 from bot.status_messages import StatusMessages
-from bot.status_sweep import HOLD, SETTLE, StatusSweep
+from bot.status_sweep import HOLD, LOOK_BACK, SETTLE, SWEEP_EVERY, StatusSweep
 from bot.storage import load_migrations
 from bot.storage.base import MIGRATIONS_ROOT
+from tests.fakes.discord import PERM_VIEW_CHANNEL
 from tests.jobstates import claimed, finished, submitted
 from tests.test_status_messages import posted_job
 
@@ -146,6 +148,118 @@ async def test_a_deleted_status_message_is_swept_once(
     clock.advance(SETTLE)
     assert await sweep.sweep_once() == 0
     assert len(patches(fake)) == before
+
+
+def refused(fake):
+    """The status edits Discord refused: each counts toward its ban of invalid requests."""
+    return [r for r in patches(fake) if r.status >= 400]
+
+
+async def sweeps_for_a_day(clock, sweep):
+    """Every `SWEEP_EVERY`, for as long as a job's missing last edit is looked for."""
+    for _ in range(int((SETTLE + LOOK_BACK) // SWEEP_EVERY) + 2):
+        clock.advance(SWEEP_EVERY)
+        await sweep.sweep_once()
+
+
+EDIT_PATH = r"/channels/\d+/messages/\d+"
+
+
+def _access_taken(fake):
+    fake.take_from_bot(fake.channel_id, PERM_VIEW_CHANNEL)  # 403 50001 Missing Access
+
+
+def _permissions_taken(fake):
+    fake.forbidden_channels.add(fake.channel_id)  # 403 50013 Missing Permissions
+
+
+def _removed_unheard(fake):
+    fake.remove_bot_unheard()  # 403 50001: its token reaches the server no more
+
+
+def _channel_deleted(fake):
+    fake.fail_next("PATCH", EDIT_PATH, 404, 10003, "Unknown Channel", times=10_000)
+
+
+@pytest.mark.parametrize(
+    "lose",
+    [_access_taken, _permissions_taken, _removed_unheard, _channel_deleted],
+    ids=["50001 missing access", "50013 missing permissions", "bot removed", "10003 deleted"],
+)
+async def test_a_last_status_edit_refused_for_good_is_not_tried_again_by_the_sweep(
+    store, clock, fake, client, marks, reply_routes, lose
+):
+    """The video is posted after the bot lost the status's channel (its access or its
+    permissions taken, the server removed it, the channel deleted): its last status edit is
+    refused. That refusal is final: no sweep asks again, each ask a refusal Discord counts
+    toward banning the bot's address (10,000 in 10 minutes), for a day. (Before: 145
+    refused edits for this one job.)"""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, status)
+    lose(fake)
+    await status.update(job, final=True)
+    assert len(refused(fake)) == 1
+    another = StatusMessages(client, store, marks, clock=clock, final_retry_waits=())
+    await sweeps_for_a_day(clock, StatusSweep(marks, reply_routes, another, clock=clock))
+    assert len(refused(fake)) == 1, "the sweep asked again after a final refusal"
+
+
+async def test_statuses_in_a_server_known_to_have_removed_the_bot_are_not_swept(
+    store, clock, fake, client, marks, reply_routes
+):
+    """The process that should have made the last edit stopped first; then the server removed
+    the bot, and the bot knows (it heard GUILD_DELETE, or found it at its start). No sweep
+    tries that edit: it would only be refused."""
+    stopped = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    await rendering_then_delivered(store, clock, fake, client, stopped)
+    before = len(patches(fake))
+    fake.remove_bot_unheard()
+    await marks.bot_removed_from(fake.guild_id, now=clock())
+    another = StatusMessages(client, store, marks, clock=clock, final_retry_waits=())
+    await sweeps_for_a_day(clock, StatusSweep(marks, reply_routes, another, clock=clock))
+    assert len(patches(fake)) == before, "edits tried in a server that removed the bot"
+
+
+async def test_a_last_status_edit_refused_for_now_is_tried_a_few_times_a_day_not_every_sweep(
+    store, clock, fake, client, marks, reply_routes
+):
+    """Its thread stays archived (400 50083: a post there would reopen it) all day: the sweep
+    keeps trying, ever less often, a dozen times or so, not every 10 minutes (145 refused
+    edits for one job before)."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, status)
+    fake.fail_next("PATCH", EDIT_PATH, 400, 50083, "Thread is archived", times=10_000)
+    await status.update(job, final=True)
+    another = StatusMessages(client, store, marks, clock=clock, final_retry_waits=())
+    await sweeps_for_a_day(clock, StatusSweep(marks, reply_routes, another, clock=clock))
+    asked = len(refused(fake))
+    assert 3 <= asked <= 16, f"{asked} refused edits for one job in a day"
+
+
+async def test_a_last_status_edit_refused_for_now_is_made_once_its_thread_is_open_again(
+    store, clock, fake, client, marks, reply_routes
+):
+    """The thread stays archived for three hours, then a member's post reopens it: a later
+    sweep makes the last edit, within hours, not a day."""
+    status = StatusMessages(client, store, marks, clock=clock, min_edit_interval=0)
+    job = await rendering_then_delivered(store, clock, fake, client, status)
+    archived = fake.fail_next("PATCH", EDIT_PATH, 400, 50083, "Thread is archived", times=10_000)
+    await status.update(job, final=True)
+    sweep = StatusSweep(
+        marks,
+        reply_routes,
+        StatusMessages(client, store, marks, clock=clock, final_retry_waits=()),
+        clock=clock,
+    )
+    for _ in range(int(3 * 3600 // SWEEP_EVERY)):
+        clock.advance(SWEEP_EVERY)
+        await sweep.sweep_once()
+    assert "80%" in shown(fake, job)[0]
+    archived.times = archived.hits
+    for _ in range(int(3 * 3600 // SWEEP_EVERY)):
+        clock.advance(SWEEP_EVERY)
+        await sweep.sweep_once()
+    assert "is done" in shown(fake, job)[0]
 
 
 async def test_jobs_told_before_the_upgrade_are_not_edited_again(backend, clock, fake, client):

@@ -55,6 +55,38 @@ class StatusMarks:
             self._db, job_id, "UPDATE jobs SET status_final_at = NULL WHERE id = ?", ()
         )
 
+    async def look_again_at(self, job_id: int, *, at: float) -> None:
+        """A swept last edit was not made (Discord failed it, or refused it for now): no sweep
+        takes the job again before `at`."""
+        await update_job(
+            self._db,
+            job_id,
+            "UPDATE jobs SET status_swept_until = ? WHERE id = ? AND status_final_at IS NULL",
+            (at,),
+        )
+
+    async def bot_removed_from(self, guild_id: int, *, now: float) -> int:
+        """The server removed the bot: its jobs' statuses there can no longer be edited (each
+        edit would be refused), so their last edits are given up, written down as made; how
+        many. (One still under way is tried once more by its own process.)"""
+        rows = await self._db.write(
+            "UPDATE jobs SET status_final_at = ? WHERE guild_id = ?"
+            " AND status_message_id IS NOT NULL AND status_final_at IS NULL RETURNING id",
+            (now, guild_id),
+        )
+        return len(rows)
+
+    async def guilds_with_unshown_last_statuses(self) -> list[int]:
+        """The servers with statuses still owed their last edit (`bot_removed_from` for each the
+        bot was removed from while it was down)."""
+        # Through the partial index of such statuses (`jobs_status_unshown`): its condition
+        # term for term.
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT guild_id FROM jobs"
+            " WHERE status_message_id IS NOT NULL AND status_final_at IS NULL"
+        )
+        return sorted(row[0] for row in rows if row[0] is not None)
+
     async def claim_unshown_last_statuses(
         self, *, told_since: float, told_before: float, limit: int, hold: float
     ) -> list[Job]:

@@ -1,6 +1,7 @@
 """A member's job while the server changes under it (the bot removed, ...), as members read it."""
 
 import asyncio
+import time
 
 import pytest
 
@@ -682,3 +683,52 @@ async def test_a_stop_during_the_start_up_catch_up_is_no_error(tmp_path, monkeyp
         with caplog.at_level("INFO"):
             await cog.on_shard_ready(0)
         assert "cut short by the stop" in caplog.text
+
+
+async def _status_final_at(db, job_id):
+    row = await db.fetch_one("SELECT status_final_at FROM jobs WHERE id = ?", (job_id,))
+    return row[0]
+
+
+async def _owed_a_last_edit(world):
+    """The jobs a status sweep would take now, however long ago they were told."""
+    taken = await world.bot.status_marks.claim_unshown_last_statuses(
+        told_since=0, told_before=time.time() + 86_400, limit=10, hold=0
+    )
+    return [job.id for job in taken]
+
+
+async def _posted_with_its_last_edit_missed(world):
+    """#1's video is posted; its last status edit is left to the sweep (the process stopped
+    before it landed, say)."""
+    await world.video(prompt="a kite over the sea")
+    await world.wait_for_result()
+
+    async def made():
+        return await _status_final_at(world.db, 1) is not None
+
+    assert await eventually(made, True), "the last status edit was made"
+    await world.db.write("UPDATE jobs SET status_final_at = NULL WHERE id = 1")
+    assert await _owed_a_last_edit(world) == [1]
+
+
+async def test_a_server_that_removed_the_bot_gets_no_status_edit_from_the_sweep(tmp_path):
+    """#1's last status edit is owed when the server removes the bot (GUILD_DELETE): no sweep
+    tries it, each try a refusal Discord counts toward banning the bot."""
+    async with running_bot(tmp_path, plan=DONE) as world:
+        await _posted_with_its_last_edit_missed(world)
+        await world.discord.remove_bot()
+        assert await eventually(lambda: _owed_a_last_edit(world), []) == []
+
+
+async def test_a_server_that_removed_the_bot_while_it_was_down_gets_no_status_edit_from_the_sweep(
+    tmp_path,
+):
+    """The same, the server removing the bot while the bot is down: found at the start."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        api.default_plan = DONE
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            await _posted_with_its_last_edit_missed(world)
+        fake.remove_bot_unheard()
+        async with running_bot(tmp_path, fake=fake, api=api) as world:
+            assert await eventually(lambda: _owed_a_last_edit(world), []) == []
